@@ -1,0 +1,185 @@
+"""Checks shared by the metrics and the statistics: one place, one wording.
+
+Private: the public functions call these and let their ``InvalidInputError`` through.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from types import FrameType
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import InvalidInputError, UndefinedMetricWarning
+
+
+def as_1d(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
+    """Return ``values`` as a one-dimensional numpy array or raise."""
+    array = np.asarray(values)
+    if array.ndim == 0:
+        raise InvalidInputError(f"{func}: {name} must be a sequence, got the scalar {array!r}")
+    if array.ndim != 1:
+        raise InvalidInputError(
+            f"{func}: {name} must be one-dimensional, got shape {array.shape}; "
+            "pass one value per case"
+        )
+    return array
+
+
+def binary_labels(
+    values: ArrayLike, *, name: str, func: str, pos_label: Any = 1
+) -> NDArray[np.bool_]:
+    """Return a boolean array, True where ``values == pos_label``.
+
+    Accepts booleans, 0/1 or any two labels. More than two distinct labels, or two labels
+    of which neither is ``pos_label``, is an error that names them.
+    """
+    array = as_1d(values, name=name, func=func)
+    if array.dtype == np.bool_:
+        if pos_label in (1, True):
+            return array.copy()
+        if pos_label in (0, False):
+            return ~array
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        raise InvalidInputError(
+            f"{func}: {name} contains NaN at position(s) {_positions(np.isnan(array))}"
+        )
+    labels = np.unique(array)
+    if labels.size > 2:
+        raise InvalidInputError(
+            f"{func}: {name} must be binary, got {labels.size} distinct labels "
+            f"{_short(labels)}; for several classes use the multi-class functions"
+        )
+    if labels.size == 2 and pos_label not in labels.tolist():
+        raise InvalidInputError(
+            f"{func}: pos_label={pos_label!r} is not one of the labels {labels.tolist()} "
+            f"in {name}; pass pos_label= one of them"
+        )
+    result: NDArray[np.bool_] = array == pos_label
+    return result
+
+
+def finite_scores(values: ArrayLike, *, name: str, func: str) -> NDArray[np.float64]:
+    """Return ``values`` as float64 or raise, naming the positions of NaN or inf."""
+    array = as_1d(values, name=name, func=func)
+    if array.dtype.kind not in "biuf":
+        raise InvalidInputError(
+            f"{func}: {name} must be numeric, got dtype {array.dtype}"
+        )
+    array = array.astype(np.float64)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        raise InvalidInputError(
+            f"{func}: {name} must be finite; NaN or infinite at position(s) {_positions(bad)}"
+        )
+    return array
+
+
+def same_length(func: str, **arrays: NDArray[Any]) -> int:
+    """Raise unless every array has the same length; return that length."""
+    lengths = {name: len(array) for name, array in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise InvalidInputError(f"{func}: arrays differ in length: {described}")
+    return next(iter(lengths.values()))
+
+
+def confidence_level(confidence: float, *, func: str) -> float:
+    """Return ``confidence`` as a float strictly between 0 and 1, or raise."""
+    try:
+        value = float(confidence)
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"{func}: confidence must be a number in (0, 1), got {confidence!r}"
+        ) from None
+    if not 0.0 < value < 1.0 or math.isnan(value):
+        raise InvalidInputError(
+            f"{func}: confidence must be in (0, 1), e.g. 0.95, got {confidence!r}"
+        )
+    return value
+
+
+def choice(value: Any, allowed: tuple[str, ...], *, name: str, func: str) -> str:
+    """Raise unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        raise InvalidInputError(
+            f"{func}: {name} must be one of {', '.join(map(repr, allowed))}, got {value!r}"
+        )
+    return str(value)
+
+
+def undefined(message: str, stacklevel: int = 3) -> float:
+    """Warn with ``UndefinedMetricWarning`` and return NaN."""
+    warnings.warn(message, UndefinedMetricWarning, stacklevel=stacklevel)
+    return math.nan
+
+
+def _positions(mask: NDArray[np.bool_], limit: int = 10) -> str:
+    where = np.flatnonzero(mask)
+    shown = ", ".join(str(i) for i in where[:limit])
+    return shown + (f" (and {where.size - limit} more)" if where.size > limit else "")
+
+
+def _short(labels: NDArray[Any], limit: int = 10) -> str:
+    shown = labels[:limit].tolist()
+    return str(shown) + (" ..." if labels.size > limit else "")
+
+
+def warn_undefined(message: str) -> float:
+    """Warn with ``UndefinedMetricWarning`` at the first caller outside medeval; return NaN.
+
+    Like :func:`undefined`, but the warning points at the user's line however deep inside
+    medeval the undefined value was found.
+    """
+    frame = sys._getframe(1)
+    level = 2
+    while frame.f_back is not None and _inside_medeval(frame):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, UndefinedMetricWarning, stacklevel=level)
+    return math.nan
+
+
+def pos_label_kind(values: NDArray[Any], pos_label: Any, *, name: str, func: str) -> None:
+    """Raise when ``pos_label`` is absent from ``values`` and not even of their kind.
+
+    ``pos_label=1`` against the text labels ``["neg"]`` would silently count every case
+    negative; this names the mismatch instead. Numbers and booleans are one kind, text
+    (``str`` or ``bytes``) the other.
+    """
+    if values.size == 0:
+        return
+    labels = np.unique(values).tolist()
+    if pos_label in labels:
+        return
+    kinds = {_is_text(label) for label in labels}
+    if len(kinds) == 1 and kinds != {_is_text(pos_label)}:
+        raise InvalidInputError(
+            f"{func}: pos_label={pos_label!r} is not of the same kind as the labels "
+            f"{_short(np.asarray(labels))} in {name}; pass pos_label= the positive label"
+        )
+
+
+def probabilities(values: ArrayLike, *, name: str, func: str) -> NDArray[np.float64]:
+    """Return ``values`` as float64 probabilities or raise, naming values outside [0, 1]."""
+    array = finite_scores(values, name=name, func=func)
+    bad = (array < 0.0) | (array > 1.0)
+    if bad.any():
+        raise InvalidInputError(
+            f"{func}: {name} must be probabilities in [0, 1]; outside at position(s) "
+            f"{_positions(bad)}"
+        )
+    return array
+
+
+def _inside_medeval(frame: FrameType) -> bool:
+    module = str(frame.f_globals.get("__name__", ""))
+    return module == "medeval" or module.startswith("medeval.")
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, bytes))

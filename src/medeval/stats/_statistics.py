@@ -1,0 +1,160 @@
+"""Statistics that can be evaluated on weighted resamples, many at once.
+
+Each statistic is built from the data once and then answers three questions:
+its value on the data, its values on a batch of resamples given as frequency weights of
+shape (b, n), and its leave-one-unit-out (jackknife) values, which BCa needs. The
+built-in ones have closed-form jackknives, so BCa stays O(n log n) on large sets; a
+user-supplied callable falls back to evaluating leave-one-out weights in batches.
+
+Private: used by :mod:`medeval.stats.bootstrap` and :mod:`medeval.stats.delong`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._resampling import Units, leave_one_out_batches, unit_sums
+
+
+class WeightedStatistic(Protocol):
+    """What the bootstrap engine needs from a statistic."""
+
+    def value(self) -> float: ...
+
+    def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]: ...
+
+    def jackknife(self, units: Units) -> NDArray[np.float64]: ...
+
+
+class RatioStatistic:
+    """``sum(w * numerator) / sum(w * denominator)``: every proportion metric.
+
+    Sensitivity, for instance, has numerator ``y_true & y_pred`` and denominator
+    ``y_true``. A resample whose denominator is 0 gives NaN.
+    """
+
+    def __init__(self, numerator: NDArray[Any], denominator: NDArray[Any]) -> None:
+        self.numerator = np.asarray(numerator, dtype=np.float64)
+        self.denominator = np.asarray(denominator, dtype=np.float64)
+
+    def value(self) -> float:
+        return float(_ratio(self.numerator.sum(), self.denominator.sum()))
+
+    def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        return _ratio(weights @ self.numerator, weights @ self.denominator)
+
+    def jackknife(self, units: Units) -> NDArray[np.float64]:
+        num = unit_sums(units, self.numerator)
+        den = unit_sums(units, self.denominator)
+        return _ratio(num.sum() - num, den.sum() - den)
+
+
+class AucStatistic:
+    """The Mann–Whitney AUC (ties count one half) under frequency weights.
+
+    Observations are grouped by tied score; with ``P_g`` and ``N_g`` the weighted
+    positives and negatives in group ``g`` (groups in increasing score),
+
+    .. math:: \\mathrm{AUC} = \\frac{\\sum_g P_g (\\sum_{h<g} N_h + N_g / 2)}
+                              {\\sum_g P_g \\sum_g N_g}.
+    """
+
+    def __init__(self, positive: NDArray[np.bool_], score: NDArray[np.float64]) -> None:
+        self.positive = positive
+        self.score = score
+        self.order = np.argsort(score, kind="stable")
+        sorted_score = score[self.order]
+        new_group = np.empty(score.size, dtype=bool)
+        new_group[:1] = True
+        new_group[1:] = sorted_score[1:] != sorted_score[:-1]
+        self.starts = np.flatnonzero(new_group)
+        self.sorted_positive = positive[self.order].astype(np.float64)
+
+    def value(self) -> float:
+        return float(self.resampled(np.ones((1, self.score.size)))[0])
+
+    def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        w = weights[:, self.order]
+        pos = np.add.reduceat(w * self.sorted_positive, self.starts, axis=1)
+        neg = np.add.reduceat(w, self.starts, axis=1) - pos
+        below = np.cumsum(neg, axis=1) - neg
+        pairs = pos.sum(axis=1) * neg.sum(axis=1)
+        wins = (pos * (below + 0.5 * neg)).sum(axis=1)
+        return _ratio(wins, pairs)
+
+    def components(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """DeLong's structural components (V10 per positive, V01 per negative)."""
+        from .delong import structural_components
+
+        return structural_components(self.score[self.positive], self.score[~self.positive])
+
+    def jackknife(self, units: Units) -> NDArray[np.float64]:
+        m = int(self.positive.sum())
+        n = self.positive.size - m
+        v10, v01 = self.components()
+        # Sum over pairs of the kernel H (1 if x > y, 1/2 if tied) and, per observation,
+        # its sum over the other class: n * V10 for a positive, m * V01 for a negative.
+        total = float(v10.sum()) * n
+        row = np.empty(self.positive.size)
+        row[self.positive] = n * v10
+        row[~self.positive] = m * v01
+        removed = unit_sums(units, row)
+        pos_in = unit_sums(units, self.positive.astype(np.float64))
+        neg_in = unit_sums(units, (~self.positive).astype(np.float64))
+        within = self._within_unit_pairs(units)
+        return _ratio(total - removed + within, (m - pos_in) * (n - neg_in))
+
+    def _within_unit_pairs(self, units: Units) -> NDArray[np.float64]:
+        """Per unit, the kernel summed over its own positive-negative pairs."""
+        within = np.zeros(units.n_units)
+        if units.unit_of is None:
+            return within
+        order = np.argsort(units.unit_of, kind="stable")
+        bounds = np.flatnonzero(np.diff(units.unit_of[order])) + 1
+        for members in np.split(order, bounds):
+            pos = self.score[members[self.positive[members]]]
+            neg = self.score[members[~self.positive[members]]]
+            if pos.size and neg.size:
+                diff = pos[:, None] - neg[None, :]
+                within[units.unit_of[members[0]]] = (diff > 0).sum() + 0.5 * (diff == 0).sum()
+        return within
+
+
+class CallableStatistic:
+    """A user's vectorised statistic ``f(*arrays, weights=W) -> values of shape (b,)``."""
+
+    def __init__(
+        self, func: Callable[..., Any], arrays: tuple[NDArray[Any], ...], n: int
+    ) -> None:
+        self.func = func
+        self.arrays = arrays
+        self.n = n
+
+    def value(self) -> float:
+        return float(self.resampled(np.ones((1, self.n)))[0])
+
+    def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        values = np.asarray(self.func(*self.arrays, weights=weights), dtype=np.float64)
+        if values.shape != (weights.shape[0],):
+            from ..errors import InvalidInputError
+
+            raise InvalidInputError(
+                f"bootstrap_ci: the statistic returned shape {values.shape} for weights of "
+                f"shape {weights.shape}; it must return one value per row of weights"
+            )
+        return values
+
+    def jackknife(self, units: Units) -> NDArray[np.float64]:
+        return np.concatenate([self.resampled(w) for w in leave_one_out_batches(units)])
+
+
+def _ratio(num: Any, den: Any) -> NDArray[np.float64]:
+    num = np.asarray(num, dtype=np.float64)
+    den = np.asarray(den, dtype=np.float64)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out

@@ -1,0 +1,342 @@
+"""The area under the ROC curve with its confidence interval, and the paired DeLong test."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import ndtri
+from scipy.stats import norm, rankdata
+
+from .._validation import (
+    binary_labels,
+    choice,
+    confidence_level,
+    finite_scores,
+    same_length,
+    undefined,
+)
+from ._resampling import make_units
+from ._statistics import AucStatistic
+from .bootstrap import run_bootstrap
+from .estimate import Estimate
+
+__all__ = ["DeLongTest", "auc_ci", "delong_test", "structural_components"]
+
+
+def structural_components(
+    positive_scores: NDArray[np.float64], negative_scores: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""DeLong's structural components from mid-ranks (Sun & Xu 2014), O(n log n).
+
+    For the :math:`m` positive scores :math:`X_i` and :math:`n` negative scores
+    :math:`Y_j`, with :math:`\psi(x, y) = 1` if :math:`x > y`, 1/2 if equal, 0 otherwise:
+
+    .. math::
+        V_{10}(X_i) = \frac1n \sum_j \psi(X_i, Y_j) = \frac{T_Z(X_i) - T_X(X_i)}{n},
+        \qquad
+        V_{01}(Y_j) = \frac1m \sum_i \psi(X_i, Y_j) = 1 - \frac{T_Z(Y_j) - T_Y(Y_j)}{m},
+
+    where :math:`T_X`, :math:`T_Y`, :math:`T_Z` are mid-ranks within the positives, the
+    negatives, and all scores. The AUC is the mean of either set of components.
+
+    Parameters
+    ----------
+    positive_scores, negative_scores : ndarray
+        Scores of the positive and of the negative cases.
+
+    Returns
+    -------
+    v10, v01 : ndarray
+        One component per positive, one per negative.
+
+    References
+    ----------
+    DeLong ER, DeLong DM, Clarke-Pearson DL. Comparing the areas under two or more
+    correlated receiver operating characteristic curves: a nonparametric approach.
+    Biometrics 1988;44:837-845.
+    Sun X, Xu W. Fast implementation of DeLong's algorithm for comparing the areas under
+    correlated receiver operating characteristic curves. IEEE Signal Process Lett
+    2014;21:1389-1393.
+
+    Examples
+    --------
+    >>> v10, v01 = structural_components(np.array([0.9, 0.5]), np.array([0.5, 0.1]))
+    >>> v10.tolist(), v01.tolist()
+    ([1.0, 0.75], [0.75, 1.0])
+    """
+    m, n = positive_scores.size, negative_scores.size
+    t_z = rankdata(np.concatenate([positive_scores, negative_scores]))
+    v10 = (t_z[:m] - rankdata(positive_scores)) / n
+    v01 = 1.0 - (t_z[m:] - rankdata(negative_scores)) / m
+    return v10, v01
+
+
+def _delong_variance(v10: NDArray[np.float64], v01: NDArray[np.float64]) -> float:
+    if v10.size < 2 or v01.size < 2:
+        return math.nan
+    return float(np.var(v10, ddof=1) / v10.size + np.var(v01, ddof=1) / v01.size)
+
+
+def auc_ci(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    *,
+    method: Literal["delong", "bootstrap"] = "delong",
+    confidence: float = 0.95,
+    pos_label: Any = 1,
+    n_resamples: int = 2000,
+    bootstrap_method: Literal["percentile", "bca"] = "percentile",
+    seed: int | np.random.Generator | None = None,
+    stratified: bool = True,
+    clusters: ArrayLike | None = None,
+) -> Estimate:
+    r"""Area under the ROC curve with a DeLong or bootstrap confidence interval.
+
+    The AUC is the Mann–Whitney statistic, ties counting one half, with higher scores
+    meaning positive (the direction is fixed, never flipped):
+
+    .. math:: \mathrm{AUC} = \frac{1}{mn}\sum_{i=1}^{m}\sum_{j=1}^{n}\psi(X_i, Y_j).
+
+    DeLong's interval is :math:`\mathrm{AUC} \pm z_{1-\alpha/2}\sqrt{S_{10}/m +
+    S_{01}/n}`, :math:`S_{10}` and :math:`S_{01}` the sample variances (ddof 1) of the
+    structural components (see :func:`structural_components`), clipped to [0, 1].
+
+    Parameters
+    ----------
+    y_true : array-like
+        Reference labels, binary.
+    y_score : array-like
+        Scores, higher meaning more likely positive; finite.
+    method : {"delong", "bootstrap"}
+        The interval.
+    confidence : float
+        Confidence level in (0, 1).
+    pos_label : object
+        The positive label in ``y_true``.
+    n_resamples, bootstrap_method, seed
+        For ``method="bootstrap"``: the number of resamples, ``"percentile"`` or
+        ``"bca"``, and the seed (required for the bootstrap).
+    stratified : bool
+        Bootstrap: resample positives and negatives separately (default), keeping their
+        numbers fixed.
+    clusters : array-like, optional
+        Bootstrap: resample whole clusters (e.g. patient ids) instead of cases; then
+        resamples are not stratified.
+
+    Returns
+    -------
+    Estimate
+        ``method`` is ``"delong"``, ``"bootstrap-percentile"`` or ``"bootstrap-bca"``.
+
+    Raises
+    ------
+    InvalidInputError
+        Non-binary labels, NaN or infinite scores, lengths that differ, a confidence
+        outside (0, 1), an unknown method, a bootstrap without a seed.
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        With only one class the AUC and its interval are NaN. With a single positive or
+        a single negative, DeLong's variance (a sample variance of one value) is
+        undefined: the AUC is returned with a NaN interval.
+
+    Notes
+    -----
+    The computation is O(n log n): three mid-rankings (Sun & Xu 2014). On pROC's
+    ``aSAH`` data (s100b, outcome Poor positive) it gives AUC 0.7314, 95% CI
+    0.6301-0.8326, as pROC's ``ci.auc`` prints.
+
+    References
+    ----------
+    Hanley JA, McNeil BJ. The meaning and use of the area under a receiver operating
+    characteristic (ROC) curve. Radiology 1982;143:29-36.
+    DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845.
+    Sun X, Xu W. IEEE Signal Process Lett 2014;21:1389-1393.
+    Robin X et al. pROC: an open-source package for R and S+ to analyze and compare ROC
+    curves. BMC Bioinformatics 2011;12:77.
+
+    Examples
+    --------
+    >>> est = auc_ci([0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.2, 0.9])
+    >>> round(est.value, 4), est.method
+    (0.8889, 'delong')
+    >>> round(est.low, 4), round(est.high, 4)
+    (0.5809, 1.0)
+    """
+    func = "auc_ci"
+    method = choice(method, ("delong", "bootstrap"), name="method", func=func)  # type: ignore[assignment]
+    level = confidence_level(confidence, func=func)
+    truth = binary_labels(y_true, name="y_true", func=func, pos_label=pos_label)
+    score = finite_scores(y_score, name="y_score", func=func)
+    n_cases = same_length(func, y_true=truth, y_score=score)
+    m = int(truth.sum())
+    label = "delong" if method == "delong" else f"bootstrap-{bootstrap_method}"
+    if m == 0 or m == n_cases:
+        undefined(f"{func}: the AUC is undefined with one class only ({m} positives of {n_cases})")
+        return Estimate(math.nan, math.nan, math.nan, label, level, n_cases)
+    if method == "bootstrap":
+        bootstrap_method = choice(  # type: ignore[assignment]
+            bootstrap_method, ("percentile", "bca"), name="bootstrap_method", func=func
+        )
+        if seed is None:
+            from ..errors import InvalidInputError
+
+            raise InvalidInputError(
+                f"{func}: the bootstrap needs an explicit seed (seed=...), so that the "
+                "same inputs give the same interval"
+            )
+        strata = truth if (stratified and clusters is None) else None
+        units = make_units(n_cases, strata=strata, clusters=clusters, func=func)
+        return run_bootstrap(
+            AucStatistic(truth, score), units, seed=seed, method=bootstrap_method,
+            alpha=1 - level, n_resamples=int(n_resamples), confidence=level,
+        )
+    v10, v01 = structural_components(score[truth], score[~truth])
+    auc = float(v10.mean())
+    var = _delong_variance(v10, v01)
+    if math.isnan(var):
+        undefined(
+            f"{func}: DeLong's variance is undefined with a single positive or negative "
+            f"case ({m} positives, {n_cases - m} negatives); the interval is NaN"
+        )
+        return Estimate(auc, math.nan, math.nan, label, level, n_cases)
+    half = float(ndtri(1 - (1 - level) / 2)) * math.sqrt(var)
+    return Estimate(auc, max(0.0, auc - half), min(1.0, auc + half), label, level, n_cases)
+
+
+@dataclass(frozen=True)
+class DeLongTest:
+    """The paired DeLong test of two AUCs on the same cases.
+
+    Attributes
+    ----------
+    auc_a, auc_b : float
+        The two AUCs.
+    difference : Estimate
+        ``auc_a - auc_b`` with its DeLong confidence interval (not clipped).
+    statistic : float
+        :math:`z`.
+    p_value : float
+        Two-sided.
+    method : str
+        ``"delong-paired"``.
+    """
+
+    auc_a: float
+    auc_b: float
+    difference: Estimate
+    statistic: float
+    p_value: float
+    method: str = "delong-paired"
+
+
+def delong_test(
+    y_true: ArrayLike,
+    y_score_a: ArrayLike,
+    y_score_b: ArrayLike,
+    *,
+    confidence: float = 0.95,
+    pos_label: Any = 1,
+) -> DeLongTest:
+    r"""DeLong's test for two correlated AUCs: two algorithms scored on the same cases.
+
+    .. math::
+        z = \frac{\mathrm{AUC}_a - \mathrm{AUC}_b}{\sqrt{\operatorname{Var}(\mathrm{AUC}_a)
+            + \operatorname{Var}(\mathrm{AUC}_b) - 2\operatorname{Cov}(\mathrm{AUC}_a,
+            \mathrm{AUC}_b)}},
+
+    the (co)variances being :math:`S_{10}/m + S_{01}/n` with :math:`S_{10}`,
+    :math:`S_{01}` the 2×2 sample covariance matrices (ddof 1) of the two algorithms'
+    structural components. The p-value is two-sided, :math:`2\Phi(-|z|)`.
+
+    Parameters
+    ----------
+    y_true : array-like
+        Reference labels, binary.
+    y_score_a, y_score_b : array-like
+        The two algorithms' scores on the same cases, higher meaning positive.
+    confidence : float
+        Level of the interval of the difference.
+    pos_label : object
+        The positive label in ``y_true``.
+
+    Returns
+    -------
+    DeLongTest
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`auc_ci`, for either score.
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        One class only, a single positive or negative, or identical scores (variance of
+        the difference 0): z, p and the interval are NaN.
+
+    Notes
+    -----
+    On pROC's ``aSAH`` data, wfns against s100b gives z = 2.209, p = 0.0272, as
+    ``roc.test(..., method="delong", paired=TRUE)`` prints.
+
+    References
+    ----------
+    DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845.
+    Sun X, Xu W. IEEE Signal Process Lett 2014;21:1389-1393.
+
+    Examples
+    --------
+    >>> t = delong_test([0, 0, 0, 1, 1, 1], [0.1, 0.2, 0.6, 0.5, 0.8, 0.9],
+    ...                 [0.3, 0.1, 0.2, 0.4, 0.35, 0.5])
+    >>> round(t.auc_a, 4), round(t.auc_b, 4), round(t.p_value, 3)
+    (0.8889, 1.0, 0.48)
+    """
+    func = "delong_test"
+    level = confidence_level(confidence, func=func)
+    truth = binary_labels(y_true, name="y_true", func=func, pos_label=pos_label)
+    a = finite_scores(y_score_a, name="y_score_a", func=func)
+    b = finite_scores(y_score_b, name="y_score_b", func=func)
+    n_cases = same_length(func, y_true=truth, y_score_a=a, y_score_b=b)
+    m = int(truth.sum())
+    nan_result = DeLongTest(
+        math.nan, math.nan,
+        Estimate(math.nan, math.nan, math.nan, "delong-paired", level, n_cases),
+        math.nan, math.nan,
+    )
+    if m < 2 or n_cases - m < 2:
+        undefined(
+            f"{func}: needs at least two positive and two negative cases, got {m} and "
+            f"{n_cases - m}"
+        )
+        return nan_result
+    a10, a01 = structural_components(a[truth], a[~truth])
+    b10, b01 = structural_components(b[truth], b[~truth])
+    s10 = np.cov(np.vstack([a10, b10]), ddof=1)
+    s01 = np.cov(np.vstack([a01, b01]), ddof=1)
+    cov = s10 / m + s01 / (n_cases - m)
+    auc_a, auc_b = float(a10.mean()), float(b10.mean())
+    diff = auc_a - auc_b
+    var = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
+    if not var > 0:
+        undefined(f"{func}: the variance of the AUC difference is 0 (identical rankings?)")
+        return DeLongTest(
+            auc_a, auc_b,
+            Estimate(diff, math.nan, math.nan, "delong-paired", level, n_cases),
+            math.nan, math.nan,
+        )
+    sd = math.sqrt(var)
+    z = diff / sd
+    half = float(ndtri(1 - (1 - level) / 2)) * sd
+    return DeLongTest(
+        auc_a=auc_a,
+        auc_b=auc_b,
+        difference=Estimate(diff, diff - half, diff + half, "delong-paired", level, n_cases),
+        statistic=z,
+        p_value=float(2 * norm.sf(abs(z))),
+    )

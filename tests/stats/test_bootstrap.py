@@ -1,0 +1,187 @@
+"""The bootstrap: the same resamples and intervals as scipy.stats.bootstrap, strata, clusters."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import bootstrap as scipy_bootstrap
+
+from medeval.errors import InvalidInputError, UndefinedMetricWarning
+from medeval.stats import bootstrap_ci
+from medeval.stats._resampling import make_units
+from medeval.stats._statistics import AucStatistic, CallableStatistic, RatioStatistic
+
+
+def weighted_mean(x, weights):
+    return weights @ x / weights.sum(axis=1)
+
+
+def sensitivity_scipy(t, p, axis=-1):
+    return (t & p).sum(axis=axis) / t.sum(axis=axis)
+
+
+@pytest.fixture
+def paired_labels():
+    rng = np.random.default_rng(20)
+    y_true = rng.random(300) < 0.4
+    y_pred = np.where(y_true, rng.random(300) < 0.85, rng.random(300) < 0.1)
+    return y_true, y_pred
+
+
+class TestAgainstScipy:
+    # Unstratified, unclustered resamples are drawn exactly as scipy draws them
+    # (rng.integers(0, n, (B, n))), so the intervals must agree to rounding.
+    @pytest.mark.parametrize("method", ["percentile", "bca"])
+    def test_mean_of_integers(self, method):
+        x = np.random.default_rng(4).poisson(3.0, 80).astype(float)
+        ours = bootstrap_ci(weighted_mean, x, seed=9, method=method, n_resamples=1000)
+        ref = scipy_bootstrap(
+            (x,), np.mean, method="BCa" if method == "bca" else "percentile",
+            n_resamples=1000, rng=np.random.default_rng(9),
+        ).confidence_interval
+        assert ours.low == pytest.approx(ref.low, abs=1e-12)
+        assert ours.high == pytest.approx(ref.high, abs=1e-12)
+
+    @pytest.mark.parametrize("method", ["percentile", "bca"])
+    def test_sensitivity_paired(self, paired_labels, method):
+        y_true, y_pred = paired_labels
+        ours = bootstrap_ci(
+            "sensitivity", y_true, y_pred, seed=3, method=method, confidence=0.9
+        )
+        ref = scipy_bootstrap(
+            (y_true, y_pred), sensitivity_scipy, paired=True, vectorized=True,
+            method="BCa" if method == "bca" else "percentile", n_resamples=2000,
+            confidence_level=0.9, rng=np.random.default_rng(3),
+        ).confidence_interval
+        assert ours.low == pytest.approx(ref.low, abs=1e-12)
+        assert ours.high == pytest.approx(ref.high, abs=1e-12)
+        assert ours.method == f"bootstrap-{method}" and ours.n == 300
+
+    def test_auc_bca_unstratified(self):
+        from sklearn.metrics import roc_auc_score
+
+        rng = np.random.default_rng(8)
+        y = rng.integers(0, 2, 120)
+        s = np.round(rng.normal(y, 1.0), 1)
+
+        def auc_rows(t, sc, axis=-1):
+            return np.array([roc_auc_score(a, b) for a, b in zip(t, sc)]) if t.ndim > 1 \
+                else roc_auc_score(t, sc)
+
+        ours = bootstrap_ci("auc", y, s, seed=2, method="bca", n_resamples=300)
+        ref = scipy_bootstrap(
+            (y, s), auc_rows, paired=True, vectorized=True, method="BCa",
+            n_resamples=300, rng=np.random.default_rng(2),
+        ).confidence_interval
+        assert ours.value == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+        assert ours.low == pytest.approx(ref.low, abs=1e-12)
+        assert ours.high == pytest.approx(ref.high, abs=1e-12)
+
+
+class TestResamplingSchemes:
+    def test_stratified_keeps_class_sizes(self):
+        y = np.array([1] * 7 + [0] * 13)
+        seen = []
+
+        def count_positives(t, weights):
+            seen.append(weights @ t)
+            return weights @ t
+
+        bootstrap_ci(count_positives, y, seed=1, strata=y, n_resamples=200)
+        resampled = np.concatenate(seen[1:])  # the first call is the point estimate
+        assert resampled.size == 200 and np.all(resampled == 7)
+
+    def test_clusters_move_together(self):
+        clusters = np.repeat(np.arange(10), 3)  # ten patients, three cases each
+        rows = []
+
+        def record(x, weights):
+            rows.append(weights)
+            return weights @ x
+
+        bootstrap_ci(record, np.arange(30.0), seed=4, clusters=clusters, n_resamples=100)
+        w = np.vstack(rows[1:])
+        assert np.all(w.reshape(100, 10, 3) == w.reshape(100, 10, 3)[:, :, :1])
+        assert np.all(w.sum(axis=1) == 30)  # ten clusters of three drawn each time
+
+    def test_cluster_across_strata_is_an_error(self):
+        with pytest.raises(InvalidInputError, match="cluster spans several strata"):
+            bootstrap_ci("sensitivity", [1, 0, 1, 0], [1, 0, 0, 0], seed=0,
+                         strata=[1, 0, 1, 0], clusters=[1, 1, 2, 2])
+
+    def test_same_seed_same_bytes(self, paired_labels):
+        a = bootstrap_ci("specificity", *paired_labels, seed=123, method="bca")
+        b = bootstrap_ci("specificity", *paired_labels, seed=123, method="bca")
+        c = bootstrap_ci("specificity", *paired_labels, seed=124, method="bca")
+        assert a == b and a != c
+
+
+class TestClosedFormJackknife:
+    # The built-in statistics compute their leave-one-unit-out values in closed form;
+    # they must equal the generic path that evaluates each leave-one-out weight row.
+    @pytest.mark.parametrize("clustered", [False, True])
+    def test_auc(self, clustered):
+        rng = np.random.default_rng(5)
+        y = rng.random(90) < 0.35
+        s = np.round(rng.normal(y, 1), 1)
+        units = make_units(90, strata=None, clusters=rng.integers(0, 30, 90) if clustered
+                           else None, func="test")
+        fast = AucStatistic(y, s)
+        slow = CallableStatistic(lambda weights: fast.resampled(weights), (), 90)
+        np.testing.assert_allclose(fast.jackknife(units), slow.jackknife(units), atol=1e-12)
+
+    @pytest.mark.parametrize("clustered", [False, True])
+    def test_ratio(self, clustered):
+        rng = np.random.default_rng(6)
+        num, den = rng.integers(0, 2, 50), np.ones(50)
+        units = make_units(50, strata=None, clusters=rng.integers(0, 12, 50) if clustered
+                           else None, func="test")
+        fast = RatioStatistic(num, den)
+        slow = CallableStatistic(lambda weights: fast.resampled(weights), (), 50)
+        np.testing.assert_allclose(fast.jackknife(units), slow.jackknife(units), atol=1e-12)
+
+
+class TestEdgeCases:
+    def test_undefined_resamples_are_counted(self):
+        y = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        with pytest.warns(UndefinedMetricWarning, match=r"\d+ of 200 resamples"):
+            est = bootstrap_ci("sensitivity", y, y, seed=0, n_resamples=200)
+        assert est.value == 1.0
+
+    def test_undefined_on_data(self):
+        with pytest.warns(UndefinedMetricWarning, match="undefined"):
+            est = bootstrap_ci("sensitivity", [0, 0, 0], [0, 1, 0], seed=0)
+        assert math.isnan(est.value) and math.isnan(est.low)
+
+    def test_bca_with_constant_statistic(self):
+        y = np.array([1, 1, 1, 0, 0])
+        # Sensitivity is 1 on every resample: z0 = Phi^-1(1/2) = 0, a = 0, interval [1, 1].
+        est = bootstrap_ci("sensitivity", y, y, seed=0, method="bca", strata=y)
+        assert (est.low, est.high) == (1.0, 1.0)
+
+    def test_bca_without_jackknife_is_nan(self):
+        y = np.array([1, 0, 0, 0, 0, 0])
+        s = np.array([0.9, 0.1, 0.2, 0.3, 0.4, 0.95])
+        with pytest.warns(UndefinedMetricWarning, match="BCa is undefined"):
+            est = bootstrap_ci("auc", y, s, seed=0, method="bca", strata=y)
+        assert math.isnan(est.low)
+
+    @pytest.mark.parametrize(
+        ("args", "kwargs", "match"),
+        [
+            (("median", [1, 0], [1, 0]), {}, "statistic must be one of"),
+            (("auc", [1, 0]), {}, "takes two arrays"),
+            (("sensitivity", [1, 0], [1, 0]), {"n_resamples": 10}, "n_resamples"),
+            (("sensitivity", [1, 0], [1, 0]), {"method": "basic"}, "method"),
+            (("sensitivity", [1, 0], [1, 0, 1]), {}, "differ in length"),
+            ((weighted_mean, [1.0, 2.0], [1.0]), {}, "differ in length"),
+            ((lambda x, weights: x, [1.0, 2.0]), {}, "returned shape"),
+            (("sensitivity", [1, 0], [1, 0]), {"strata": [1]}, "strata"),
+            (("sensitivity", [1, 0], [1, 0]), {"clusters": [1, 2, 3]}, "clusters"),
+        ],
+    )
+    def test_bad_input(self, args, kwargs, match):
+        with pytest.raises(InvalidInputError, match=match):
+            bootstrap_ci(*args, seed=0, **kwargs)

@@ -1,0 +1,179 @@
+"""DeLong's AUC interval and paired test, against pROC's published output and brute force."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import mannwhitneyu
+from sklearn.metrics import roc_auc_score
+
+from medeval.errors import InvalidInputError, UndefinedMetricWarning
+from medeval.stats import auc_ci, delong_test
+from medeval.stats.delong import structural_components
+
+
+def brute_components(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # DeLong 1988's definition, O(mn): psi = 1 if x > y, 1/2 if tied, 0 otherwise.
+    psi = (x[:, None] > y[None, :]) + 0.5 * (x[:, None] == y[None, :])
+    return psi.mean(axis=1), psi.mean(axis=0)
+
+
+class TestPublishedValues:
+    # pROC 1.18 prints for roc(aSAH$outcome, aSAH$s100b):
+    # "Area under the curve: 0.7314", "95% CI: 0.6301-0.8326 (DeLong)".
+    def test_asah_s100b_auc_and_ci(self, asah):
+        est = auc_ci(asah["poor"], asah["s100b"])
+        assert round(est.value, 4) == 0.7314
+        assert round(est.low, 4) == 0.6301
+        assert round(est.high, 4) == 0.8326
+        assert est.method == "delong" and est.confidence == 0.95 and est.n == 113
+
+    # roc.test(roc(aSAH$outcome, aSAH$wfns), roc(aSAH$outcome, aSAH$s100b)):
+    # "Z = 2.209, p-value = 0.02718"; AUCs 0.8237 and 0.7314.
+    def test_asah_wfns_vs_s100b(self, asah):
+        t = delong_test(asah["poor"], asah["wfns"], asah["s100b"])
+        assert round(t.statistic, 3) == 2.209
+        assert round(t.p_value, 4) == 0.0272
+        assert round(t.auc_a, 4) == 0.8237 and round(t.auc_b, 4) == 0.7314
+        assert t.difference.contains(t.auc_a - t.auc_b)
+
+    def test_labels_given_by_name(self, asah):
+        by_name = auc_ci(asah["outcome"], asah["s100b"], pos_label="Poor")
+        assert by_name == auc_ci(asah["poor"], asah["s100b"])
+
+
+class TestAgainstBruteForce:
+    @pytest.mark.parametrize("seed", range(5))
+    def test_components_match_definition(self, seed):
+        rng = np.random.default_rng(seed)
+        x = np.round(rng.normal(1, 1, 40), 1)  # many ties within and across classes
+        y = np.round(rng.normal(0, 1, 55), 1)
+        v10, v01 = structural_components(x, y)
+        b10, b01 = brute_components(x, y)
+        np.testing.assert_allclose(v10, b10, atol=1e-12)
+        np.testing.assert_allclose(v01, b01, atol=1e-12)
+
+    @pytest.mark.parametrize("seed", range(5))
+    def test_auc_matches_sklearn_and_mann_whitney(self, seed):
+        rng = np.random.default_rng(seed)
+        y = rng.integers(0, 2, 500)
+        s = np.round(rng.normal(y * 0.7, 1), 1)
+        est = auc_ci(y, s)
+        assert est.value == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+        u = mannwhitneyu(s[y == 1], s[y == 0]).statistic
+        assert est.value == pytest.approx(u / (y.sum() * (500 - y.sum())), abs=1e-12)
+
+    def test_interval_from_brute_force_variance(self):
+        rng = np.random.default_rng(3)
+        y = rng.integers(0, 2, 200)
+        s = rng.normal(y, 1.5)
+        b10, b01 = brute_components(s[y == 1], s[y == 0])
+        var = b10.var(ddof=1) / b10.size + b01.var(ddof=1) / b01.size
+        auc = b10.mean()
+        est = auc_ci(y, s, confidence=0.9)
+        z = 1.6448536269514722  # scipy.stats.norm.ppf(0.95)
+        assert est.low == pytest.approx(auc - z * math.sqrt(var), abs=1e-12)
+        assert est.high == pytest.approx(auc + z * math.sqrt(var), abs=1e-12)
+
+    def test_paired_test_matches_brute_force_covariance(self):
+        rng = np.random.default_rng(11)
+        y = rng.integers(0, 2, 150)
+        a = rng.normal(y, 1.0)
+        b = a + rng.normal(0, 0.8, 150)
+        a10, a01 = brute_components(a[y == 1], a[y == 0])
+        b10, b01 = brute_components(b[y == 1], b[y == 0])
+        m, n = a10.size, a01.size
+        s10 = np.cov(a10, b10)
+        s01 = np.cov(a01, b01)
+        var = (s10[0, 0] + s10[1, 1] - 2 * s10[0, 1]) / m + (
+            s01[0, 0] + s01[1, 1] - 2 * s01[0, 1]
+        ) / n
+        z = (a10.mean() - b10.mean()) / math.sqrt(var)
+        t = delong_test(y, a, b)
+        assert t.statistic == pytest.approx(z, rel=1e-10)
+        from scipy.stats import norm
+
+        assert t.p_value == pytest.approx(2 * norm.sf(abs(z)), rel=1e-10)
+
+
+class TestEdgeCases:
+    def test_one_class_is_nan_with_warning(self):
+        with pytest.warns(UndefinedMetricWarning, match="one class"):
+            est = auc_ci([1, 1, 1], [0.2, 0.4, 0.9])
+        assert math.isnan(est.value) and math.isnan(est.low)
+
+    def test_single_positive_gives_auc_without_interval(self):
+        with pytest.warns(UndefinedMetricWarning, match="single positive"):
+            est = auc_ci([0, 0, 1], [0.2, 0.4, 0.9])
+        assert est.value == 1.0 and math.isnan(est.low) and math.isnan(est.high)
+
+    def test_perfect_separation_interval_is_clipped(self):
+        est = auc_ci([0, 0, 0, 1, 1, 1], [0.1, 0.2, 0.3, 0.7, 0.8, 0.9])
+        # Components are all 1, their variance 0: the interval collapses on 1.
+        assert (est.value, est.low, est.high) == (1.0, 1.0, 1.0)
+
+    def test_direction_is_never_flipped(self):
+        est = auc_ci([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1])
+        assert est.value == 0.0
+
+    def test_identical_scores_test_is_nan(self):
+        s = [0.1, 0.5, 0.3, 0.9, 0.7]
+        with pytest.warns(UndefinedMetricWarning, match="variance"):
+            t = delong_test([0, 1, 0, 1, 1], s, s)
+        assert t.difference.value == 0.0 and math.isnan(t.p_value)
+
+    def test_too_few_cases_for_test(self):
+        with pytest.warns(UndefinedMetricWarning, match="at least two"):
+            t = delong_test([0, 1, 1], [0.1, 0.5, 0.6], [0.2, 0.3, 0.1])
+        assert math.isnan(t.statistic)
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"y_true": [0, 1, 2], "y_score": [0.1, 0.2, 0.3]}, "binary"),
+            ({"y_true": [0, 1], "y_score": [0.1, 0.2, 0.3]}, "differ in length"),
+            ({"y_true": [0, 1, 1], "y_score": [0.1, np.nan, 0.3]}, "position"),
+            ({"y_true": [0, 1, 1], "y_score": [0.1, np.inf, 0.3]}, "finite"),
+            ({"y_true": [0, 1, 1], "y_score": [0.1, 0.2, 0.3], "confidence": 95}, "confidence"),
+            ({"y_true": [0, 1, 1], "y_score": [0.1, 0.2, 0.3], "method": "hanley"}, "method"),
+            ({"y_true": [0, 1, 1], "y_score": [0.1, 0.2, 0.3], "method": "bootstrap"}, "seed"),
+        ],
+    )
+    def test_bad_input(self, kwargs, match):
+        with pytest.raises(InvalidInputError, match=match):
+            auc_ci(**kwargs)
+
+
+class TestBootstrapAuc:
+    def test_same_seed_same_interval(self, asah):
+        a = auc_ci(asah["poor"], asah["s100b"], method="bootstrap", seed=5)
+        b = auc_ci(asah["poor"], asah["s100b"], method="bootstrap", seed=5)
+        assert a == b and a.method == "bootstrap-percentile"
+
+    def test_close_to_delong_on_asah(self, asah):
+        # pROC prints "95% CI: 0.6333-0.8252 (2000 stratified bootstrap replicates)";
+        # another random stream gives another interval, within Monte Carlo error.
+        est = auc_ci(asah["poor"], asah["s100b"], method="bootstrap", seed=1)
+        assert est.low == pytest.approx(0.6333, abs=0.015)
+        assert est.high == pytest.approx(0.8252, abs=0.015)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    data=st.lists(
+        st.tuples(st.booleans(), st.integers(0, 5)), min_size=4, max_size=60
+    ).filter(lambda d: sum(t for t, _ in d) >= 2 and sum(not t for t, _ in d) >= 2),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_permutation_invariance_and_bounds(data, seed):
+    y = np.array([t for t, _ in data], dtype=int)
+    s = np.array([v for _, v in data], dtype=float)
+    perm = np.random.default_rng(seed).permutation(y.size)
+    a, b = auc_ci(y, s), auc_ci(y[perm], s[perm])
+    assert a.value == pytest.approx(b.value, abs=1e-12)
+    assert a.low == pytest.approx(b.low, abs=1e-12)
+    assert 0.0 <= a.low <= a.value <= a.high <= 1.0

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InvalidInputError
 
 #: Largest number of weight cells (resamples x observations) held in memory at once.
-MAX_BATCH_CELLS = 16_000_000
+MAX_BATCH_CELLS = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -84,34 +84,43 @@ def make_units(
     return Units(n_obs=n_obs, unit_of=unit_of, n_units=n_units, strata=groups)
 
 
-def weight_batches(
+def draw_batches(
     units: Units, n_resamples: int, rng: np.random.Generator
-) -> Iterator[NDArray[np.float64]]:
-    """Yield the resamples' observation weights in batches of shape (b, n_obs).
+) -> Iterator[list[NDArray[np.int64]]]:
+    """Yield, per batch of resamples, the draws in each stratum.
 
     Within each stratum the stratum's units are drawn with replacement as many times as
-    the stratum holds units (``rng.integers(0, size, (b, size))``), so an unstratified,
-    unclustered run draws exactly what :func:`scipy.stats.bootstrap` draws with the same
-    generator.
+    the stratum holds units: ``rng.integers(0, size, (b, size))``, stratum after stratum.
+    An unstratified, unclustered run therefore draws exactly what
+    :func:`scipy.stats.bootstrap` draws with the same generator. The arrays hold
+    positions within the stratum: unit ``units.strata[s][draws[s]]``.
     """
     per_batch = max(1, min(n_resamples, MAX_BATCH_CELLS // max(units.n_obs, 1)))
     done = 0
     while done < n_resamples:
         b = min(per_batch, n_resamples - done)
-        unit_weights = np.zeros((b, units.n_units), dtype=np.float64)
-        rows = np.arange(b, dtype=np.intp)[:, None]
-        for members in units.strata:
-            size = members.size
-            draws = rng.integers(0, size, (b, size))
-            counts = np.bincount(
-                (draws + rows * size).ravel(), minlength=b * size
-            ).reshape(b, size)
-            unit_weights[:, members] = counts
-        if units.unit_of is None:
-            yield unit_weights
-        else:
-            yield unit_weights[:, units.unit_of]
+        yield [rng.integers(0, members.size, (b, members.size)) for members in units.strata]
         done += b
+
+
+def draws_to_weights(units: Units, draws: list[NDArray[np.int64]]) -> NDArray[np.float64]:
+    """Turn one batch of draws into observation weights of shape (b, n_obs)."""
+    b = draws[0].shape[0]
+    unit_weights = np.empty((b, units.n_units), dtype=np.float64)
+    for row in range(b):
+        drawn = np.concatenate([m[d[row]] for m, d in zip(units.strata, draws)])
+        unit_weights[row] = np.bincount(drawn, minlength=units.n_units)
+    if units.unit_of is None:
+        return unit_weights
+    return unit_weights[:, units.unit_of]
+
+
+def weight_batches(
+    units: Units, n_resamples: int, rng: np.random.Generator
+) -> Iterator[NDArray[np.float64]]:
+    """Yield the resamples' observation weights in batches of shape (b, n_obs)."""
+    for draws in draw_batches(units, n_resamples, rng):
+        yield draws_to_weights(units, draws)
 
 
 def leave_one_out_batches(units: Units) -> Iterator[NDArray[np.float64]]:

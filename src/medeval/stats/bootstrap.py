@@ -19,7 +19,7 @@ from .._validation import (
     undefined,
 )
 from ..errors import InvalidInputError
-from ._resampling import Units, make_units, weight_batches
+from ._resampling import Units, draw_batches, draws_to_weights, make_units
 from ._statistics import AucStatistic, CallableStatistic, RatioStatistic, WeightedStatistic
 from .estimate import Estimate
 
@@ -177,7 +177,14 @@ def run_bootstrap(
     if math.isnan(theta):
         undefined(f"bootstrap_ci: the statistic is undefined (NaN) on the data", 4)
         return Estimate(math.nan, math.nan, math.nan, label, confidence, units.n_obs)
-    thetas = np.concatenate([stat.resampled(w) for w in weight_batches(units, n_resamples, rng)])
+    fast = getattr(stat, "resampled_draws", None) if units.unit_of is None else None
+    batches = []
+    for draws in draw_batches(units, n_resamples, rng):
+        if fast is not None:
+            batches.append(fast(units, draws))
+        else:
+            batches.append(stat.resampled(draws_to_weights(units, draws)))
+    thetas = np.concatenate(batches)
     bad = np.isnan(thetas)
     if bad.any():
         undefined(

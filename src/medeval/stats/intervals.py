@@ -1,0 +1,236 @@
+"""Confidence intervals for a binomial proportion (sensitivity, specificity, accuracy...).
+
+Five methods, each named by the caller (there is no default: a certificate names its
+method). The numbers follow statsmodels' ``proportion_confint`` exactly, including its
+edge conventions, so that an independent check reproduces them.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Literal, cast
+
+from scipy.stats import beta, norm
+
+from .._validation import choice, confidence_level, undefined
+from ..errors import InvalidInputError
+from .estimate import Estimate, Sided
+
+__all__ = ["PROPORTION_METHODS", "ProportionMethod", "proportion_ci"]
+
+ProportionMethod = Literal["wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"]
+
+#: The method ids accepted by :func:`proportion_ci`, in the order of its docstring.
+PROPORTION_METHODS: tuple[str, ...] = (
+    "wilson",
+    "clopper-pearson",
+    "jeffreys",
+    "agresti-coull",
+    "wald",
+)
+_SIDES: tuple[str, ...] = ("two", "lower", "upper")
+
+
+def proportion_ci(
+    successes: int,
+    n: int,
+    *,
+    method: ProportionMethod,
+    confidence: float = 0.95,
+    sided: Sided = "two",
+) -> Estimate:
+    r"""Confidence interval for a binomial proportion :math:`\hat p = k / n`.
+
+    With :math:`k` successes in :math:`n` trials, :math:`\hat p = k/n`, a tail
+    probability :math:`\alpha' = (1 - \text{confidence})/2` for a two-sided interval and
+    :math:`\alpha' = 1 - \text{confidence}` for a one-sided bound, and
+    :math:`z = \Phi^{-1}(1 - \alpha')`:
+
+    .. math::
+
+        \text{wilson:}\quad
+            \frac{\hat p + \frac{z^2}{2n}}{1 + \frac{z^2}{n}} \pm
+            \frac{z}{1 + \frac{z^2}{n}}\sqrt{\frac{\hat p(1-\hat p)}{n}
+            + \frac{z^2}{4n^2}}
+
+        \text{clopper-pearson:}\quad
+            \left[B^{-1}(\alpha';\, k,\, n-k+1),\;
+                  B^{-1}(1-\alpha';\, k+1,\, n-k)\right]
+
+        \text{jeffreys:}\quad
+            \left[B^{-1}(\alpha';\, k+\tfrac12,\, n-k+\tfrac12),\;
+                  B^{-1}(1-\alpha';\, k+\tfrac12,\, n-k+\tfrac12)\right]
+
+        \text{agresti-coull:}\quad
+            \tilde p \pm z\sqrt{\frac{\tilde p(1-\tilde p)}{\tilde n}},\quad
+            \tilde n = n + z^2,\; \tilde p = \frac{k + z^2/2}{\tilde n}
+
+        \text{wald:}\quad \hat p \pm z\sqrt{\frac{\hat p(1-\hat p)}{n}}
+
+    where :math:`B^{-1}(q; a, b)` is the :math:`q`-quantile of the Beta(a, b)
+    distribution. A one-sided bound is one side of the two-sided interval at level
+    :math:`1 - 2\alpha`: ``sided="lower"`` gives :math:`[L, 1]`, ``sided="upper"``
+    gives :math:`[0, U]`.
+
+    Parameters
+    ----------
+    successes : int
+        The number of successes :math:`k` (e.g. true positives), ``0 <= k <= n``.
+        Python or numpy integers.
+    n : int
+        The number of trials (e.g. cases with the condition), ``n >= 0``.
+    method : {"wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"}
+        The interval's method; required.
+    confidence : float, default 0.95
+        The confidence level, strictly between 0 and 1.
+    sided : {"two", "lower", "upper"}, default "two"
+        A two-sided interval, a one-sided lower confidence bound (``high`` is 1) or a
+        one-sided upper confidence bound (``low`` is 0), each at level ``confidence``.
+
+    Returns
+    -------
+    Estimate
+        ``value`` :math:`k/n`, ``low``, ``high``, ``method``, ``confidence``, ``n``,
+        ``numerator`` = ``successes`` and ``sided``.
+
+    Raises
+    ------
+    InvalidInputError
+        ``successes`` or ``n`` not an integer (floats and booleans included) or
+        negative, ``successes > n``, ``confidence`` outside (0, 1), an unknown
+        ``method`` or ``sided``. The message names ``proportion_ci`` and the value.
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        ``n = 0``: the proportion and both bounds are NaN.
+
+    Notes
+    -----
+    Edge cases and their answers (statsmodels' ``proportion_confint`` conventions,
+    methods ``"wilson"``, ``"beta"``, ``"jeffreys"``, ``"agresti_coull"``,
+    ``"normal"``):
+
+    * ``n = 0``: value, low and high are NaN, with an ``UndefinedMetricWarning``.
+    * Wald and Agresti–Coull bounds are clipped to [0, 1]; so is Wilson (which lies in
+      [0, 1] mathematically; the clip only removes rounding error).
+    * Wald at ``k = 0`` or ``k = n`` has zero width: [0, 0] or [1, 1]. It is reported
+      as computed; prefer another method there.
+    * Clopper–Pearson's lower bound is exactly 0 at ``k = 0`` and its upper bound
+      exactly 1 at ``k = n``. These bounds keep the tail :math:`\alpha'` of the other
+      side (coverage :math:`1 - \alpha'` there, as statsmodels documents).
+    * Jeffreys is the equal-tailed interval of the Beta(k + 1/2, n - k + 1/2)
+      posterior and is **not** forced to 0 at ``k = 0`` or to 1 at ``k = n``, so it
+      does not contain :math:`\hat p` there (e.g. ``k = 0, n = 10`` gives a lower bound
+      of about 0.00005). Brown, Cai & DasGupta (2001, section 4.1.2) recommend setting
+      the lower bound to 0 at ``k = 0`` and the upper bound to 1 at ``k = n``; medeval
+      follows statsmodels instead so that the figures can be reproduced there.
+    * ``n = 1`` is valid; every method returns a (wide) interval.
+
+    The one-sided bounds equal statsmodels' ``alternative="smaller"`` (our
+    ``"lower"``) and ``alternative="larger"`` (our ``"upper"``); the Clopper–Pearson
+    ones also equal scipy's ``binomtest(k, n, alternative="greater" or "less")
+    .proportion_ci(method="exact")``.
+
+    References
+    ----------
+    Wilson EB. Probable inference, the law of succession, and statistical inference.
+    J Am Stat Assoc 1927;22:209-212.
+
+    Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated in the
+    case of the binomial. Biometrika 1934;26:404-413.
+
+    Brown LD, Cai TT, DasGupta A. Interval estimation for a binomial proportion.
+    Stat Sci 2001;16:101-133 (the Jeffreys interval, section 4.1.2).
+
+    Agresti A, Coull BA. Approximate is better than "exact" for interval estimation of
+    binomial proportions. Am Stat 1998;52:119-126.
+
+    Examples
+    --------
+    Sensitivity 45/50 with a Wilson interval:
+
+    >>> e = proportion_ci(45, 50, method="wilson")
+    >>> round(e.value, 2), round(e.low, 4), round(e.high, 4)
+    (0.9, 0.7864, 0.9565)
+
+    A one-sided 95% lower confidence bound (Clopper–Pearson), as used against a
+    performance goal:
+
+    >>> e = proportion_ci(45, 50, method="clopper-pearson", sided="lower")
+    >>> round(e.low, 4), e.high, e.sided
+    (0.8012, 1.0, 'lower')
+    """
+    func = "proportion_ci"
+    k, trials = _counts(successes, n, func=func)
+    level = confidence_level(confidence, func=func)
+    method_id = choice(method, PROPORTION_METHODS, name="method", func=func)
+    side = choice(sided, _SIDES, name="sided", func=func)
+    if trials == 0:
+        nan = undefined(
+            f"{func}: n = 0 trials, so the proportion is undefined; the estimate and "
+            "its interval are NaN"
+        )
+        return Estimate(nan, nan, nan, method_id, level, 0, k, cast(Sided, side))
+    tail = (1.0 - level) / 2.0 if side == "two" else 1.0 - level
+    low, high = _two_sided(k, trials, tail, method_id)
+    if side == "lower":
+        high = 1.0
+    elif side == "upper":
+        low = 0.0
+    return Estimate(k / trials, low, high, method_id, level, trials, k, cast(Sided, side))
+
+
+def _two_sided(k: int, n: int, tail: float, method: str) -> tuple[float, float]:
+    """Both bounds, each leaving probability ``tail`` outside it (statsmodels' order of
+    operations, so results agree to the last bit or nearly)."""
+    q = k / n
+    if method == "clopper-pearson":
+        low = 0.0 if k == 0 else float(beta.ppf(tail, k, n - k + 1))
+        high = 1.0 if k == n else float(beta.isf(tail, k + 1, n - k))
+        return low, high
+    if method == "jeffreys":
+        return (
+            float(beta.ppf(tail, k + 0.5, n - k + 0.5)),
+            float(beta.isf(tail, k + 0.5, n - k + 0.5)),
+        )
+    crit = float(norm.isf(tail))
+    if method == "wald":
+        center = q
+        dist = crit * math.sqrt(q * (1 - q) / n)
+    elif method == "agresti-coull":
+        n_c = n + crit**2
+        center = (k + crit**2 / 2.0) / n_c
+        dist = crit * math.sqrt(center * (1.0 - center) / n_c)
+    else:  # wilson
+        crit2 = crit**2
+        denom = 1 + crit2 / n
+        center = (q + crit2 / (2 * n)) / denom
+        dist = crit * math.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n**2)) / denom
+    return min(max(center - dist, 0.0), 1.0), min(max(center + dist, 0.0), 1.0)
+
+
+def _count(value: object, *, name: str, func: str) -> int:
+    """Return ``value`` as a non-negative Python int, or raise naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidInputError(
+            f"{func}: {name} must be an integer count, got {value!r} "
+            f"({type(value).__name__}); pass an int such as 17"
+        )
+    count = int(value)
+    if count < 0:
+        raise InvalidInputError(f"{func}: {name} must be >= 0, got {count}")
+    return count
+
+
+def _counts(successes: object, n: object, *, func: str) -> tuple[int, int]:
+    """Validate a (successes, n) pair: integers, non-negative, successes <= n."""
+    k = _count(successes, name="successes", func=func)
+    trials = _count(n, name="n", func=func)
+    if k > trials:
+        raise InvalidInputError(
+            f"{func}: successes ({k}) exceeds n ({trials}); successes counts the "
+            "successes among the n trials"
+        )
+    return k, trials

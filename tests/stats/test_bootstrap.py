@@ -59,6 +59,36 @@ class TestAgainstScipy:
         assert ours.high == pytest.approx(ref.high, abs=1e-12)
         assert ours.method == f"bootstrap-{method}" and ours.n == 300
 
+    @pytest.mark.parametrize("name", ["balanced_accuracy", "youden_j", "f1", "ppv", "npv"])
+    def test_composite_statistics_bca(self, paired_labels, name):
+        from sklearn.metrics import balanced_accuracy_score, f1_score, precision_score
+
+        def reference(t, p):
+            if name == "balanced_accuracy":
+                return balanced_accuracy_score(t, p)
+            if name == "youden_j":
+                return 2 * balanced_accuracy_score(t, p) - 1
+            if name == "f1":
+                return f1_score(t, p)
+            if name == "ppv":
+                return precision_score(t, p)
+            return precision_score(~t, ~p)
+
+        def rows(t, p, axis=-1):
+            if t.ndim == 1:
+                return reference(t, p)
+            return np.array([reference(a, b) for a, b in zip(t, p)])
+
+        y_true, y_pred = paired_labels
+        ours = bootstrap_ci(name, y_true, y_pred, seed=6, method="bca", n_resamples=400)
+        ref = scipy_bootstrap(
+            (y_true, y_pred), rows, paired=True, vectorized=True, method="BCa",
+            n_resamples=400, rng=np.random.default_rng(6),
+        ).confidence_interval
+        assert ours.value == pytest.approx(reference(y_true, y_pred), abs=1e-12)
+        assert ours.low == pytest.approx(ref.low, abs=1e-12)
+        assert ours.high == pytest.approx(ref.high, abs=1e-12)
+
     def test_auc_bca_unstratified(self):
         from sklearn.metrics import roc_auc_score
 

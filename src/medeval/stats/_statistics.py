@@ -65,6 +65,45 @@ class RatioStatistic:
         return _ratio(num.sum() - num, den.sum() - den)
 
 
+class LinearStatistic:
+    """``offset + sum(coefficient * ratio)``: balanced accuracy, Youden's J.
+
+    Balanced accuracy is ``0.5 * Se + 0.5 * Sp``; Youden's J is ``Se + Sp - 1``.
+    Resamples and jackknife values combine those of the ratios term by term.
+    """
+
+    def __init__(
+        self, terms: list[tuple[float, RatioStatistic]], offset: float = 0.0
+    ) -> None:
+        self.terms = terms
+        self.offset = offset
+
+    def _combine(self, parts: list[Any]) -> Any:
+        total: Any = self.offset
+        for (coefficient, _), part in zip(self.terms, parts):
+            total = total + coefficient * part
+        return total
+
+    def value(self) -> float:
+        return float(self._combine([r.value() for _, r in self.terms]))
+
+    def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        result: NDArray[np.float64] = self._combine([r.resampled(weights) for _, r in self.terms])
+        return result
+
+    def resampled_draws(
+        self, units: Units, draws: list[NDArray[np.int64]]
+    ) -> NDArray[np.float64]:
+        result: NDArray[np.float64] = self._combine(
+            [r.resampled_draws(units, draws) for _, r in self.terms]
+        )
+        return result
+
+    def jackknife(self, units: Units) -> NDArray[np.float64]:
+        result: NDArray[np.float64] = self._combine([r.jackknife(units) for _, r in self.terms])
+        return result
+
+
 class AucStatistic:
     """The Mann–Whitney AUC (ties count one half) under frequency weights.
 

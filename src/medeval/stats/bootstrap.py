@@ -20,7 +20,13 @@ from .._validation import (
 )
 from ..errors import InvalidInputError
 from ._resampling import Units, draw_batches, draws_to_weights, make_units
-from ._statistics import AucStatistic, CallableStatistic, RatioStatistic, WeightedStatistic
+from ._statistics import (
+    AucStatistic,
+    CallableStatistic,
+    LinearStatistic,
+    RatioStatistic,
+    WeightedStatistic,
+)
 from .estimate import Estimate
 
 __all__ = ["BOOTSTRAP_STATISTICS", "bootstrap_ci"]
@@ -35,6 +41,9 @@ BOOTSTRAP_STATISTICS = {
     "ppv": "y_true, y_pred",
     "npv": "y_true, y_pred",
     "accuracy": "y_true, y_pred",
+    "balanced_accuracy": "y_true, y_pred",
+    "youden_j": "y_true, y_pred",
+    "f1": "y_true, y_pred",
 }
 
 
@@ -79,8 +88,8 @@ def bootstrap_ci(
     ----------
     statistic : str or callable
         A name from ``BOOTSTRAP_STATISTICS`` — ``"auc"`` on ``(y_true, y_score)``, or
-        ``"sensitivity"``, ``"specificity"``, ``"ppv"``, ``"npv"``, ``"accuracy"`` on
-        ``(y_true, y_pred)`` — or a vectorised function ``f(*arrays, weights=W)`` that
+        ``"sensitivity"``, ``"specificity"``, ``"ppv"``, ``"npv"``, ``"accuracy"``,
+        ``"balanced_accuracy"``, ``"youden_j"``, ``"f1"`` on ``(y_true, y_pred)`` — or a vectorised function ``f(*arrays, weights=W)`` that
         takes frequency weights ``W`` of shape ``(b, n)`` and returns ``b`` values.
     *arrays : array-like
         The data, one value per case, all of the same length.
@@ -260,12 +269,19 @@ def _build_statistic(
         return AucStatistic(truth, score), n
     pred = binary_labels(arrays[1], name="y_pred", func=func, pos_label=pos_label)
     n = same_length(func, y_true=truth, y_pred=pred)
+    tp, fp, fn, tn = truth & pred, ~truth & pred, truth & ~pred, ~truth & ~pred
+    sens, spec = RatioStatistic(tp, truth), RatioStatistic(tn, ~truth)
+    if name == "balanced_accuracy":
+        return LinearStatistic([(0.5, sens), (0.5, spec)]), n
+    if name == "youden_j":
+        return LinearStatistic([(1.0, sens), (1.0, spec)], offset=-1.0), n
     num, den = {
-        "sensitivity": (truth & pred, truth),
-        "specificity": (~truth & ~pred, ~truth),
-        "ppv": (truth & pred, pred),
-        "npv": (~truth & ~pred, ~pred),
+        "sensitivity": (tp, truth),
+        "specificity": (tn, ~truth),
+        "ppv": (tp, pred),
+        "npv": (tn, ~pred),
         "accuracy": (truth == pred, np.ones(n, dtype=bool)),
+        "f1": (2 * tp, 2 * tp + fp + fn),
     }[name]
     return RatioStatistic(num, den), n
 

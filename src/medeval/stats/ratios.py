@@ -1,0 +1,101 @@
+"""Confidence intervals of likelihood ratios (log method)."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from scipy.special import ndtri
+
+from .._validation import choice, confidence_level, undefined
+from ..errors import InvalidInputError
+from .estimate import Estimate
+
+__all__ = ["likelihood_ratio_ci"]
+
+
+def likelihood_ratio_ci(
+    tp: int,
+    fn: int,
+    fp: int,
+    tn: int,
+    *,
+    which: Literal["positive", "negative"],
+    confidence: float = 0.95,
+) -> Estimate:
+    r"""Positive or negative likelihood ratio with its log-method confidence interval.
+
+    .. math::
+        \mathrm{LR}^+ = \frac{\mathrm{Se}}{1 - \mathrm{Sp}}
+                      = \frac{TP/(TP+FN)}{FP/(FP+TN)},\qquad
+        \mathrm{SE}(\ln \mathrm{LR}^+) = \sqrt{\tfrac{1}{TP} - \tfrac{1}{TP+FN}
+                                       + \tfrac{1}{FP} - \tfrac{1}{FP+TN}},
+
+    .. math::
+        \mathrm{LR}^- = \frac{1 - \mathrm{Se}}{\mathrm{Sp}}
+                      = \frac{FN/(TP+FN)}{TN/(FP+TN)},\qquad
+        \mathrm{SE}(\ln \mathrm{LR}^-) = \sqrt{\tfrac{1}{FN} - \tfrac{1}{TP+FN}
+                                       + \tfrac{1}{TN} - \tfrac{1}{FP+TN}},
+
+    and the interval is :math:`\exp(\ln \mathrm{LR} \pm z_{1-\alpha/2}\,\mathrm{SE})`.
+
+    Parameters
+    ----------
+    tp, fn, fp, tn : int
+        The 2×2 table's counts.
+    which : {"positive", "negative"}
+        LR+ or LR−.
+    confidence : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    Estimate
+        ``method`` is ``"log"``; ``n`` is the number of cases.
+
+    Raises
+    ------
+    InvalidInputError
+        Negative or non-integer counts, a confidence outside (0, 1).
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When a count in the formula is 0 (no positive or no negative case; LR+ with
+        FP = 0 or TP = 0; LR− with TN = 0 or FN = 0) the ratio is 0 or infinite and
+        the log interval is undefined: value and bounds are NaN. No continuity
+        correction is applied.
+
+    References
+    ----------
+    Simel DL, Samsa GP, Matchar DB. Likelihood ratios with confidence: sample size
+    estimation for diagnostic test studies. J Clin Epidemiol 1991;44:763-770.
+
+    Examples
+    --------
+    >>> e = likelihood_ratio_ci(90, 10, 20, 80, which="positive")
+    >>> round(e.value, 4), round(e.low, 4), round(e.high, 4)
+    (4.5, 3.0243, 6.6958)
+    """
+    func = "likelihood_ratio_ci"
+    which = choice(which, ("positive", "negative"), name="which", func=func)  # type: ignore[assignment]
+    level = confidence_level(confidence, func=func)
+    counts = {"tp": tp, "fn": fn, "fp": fp, "tn": tn}
+    for name, value in counts.items():
+        if int(value) != value or value < 0:
+            raise InvalidInputError(f"{func}: {name} must be a count >= 0, got {value!r}")
+    tp, fn, fp, tn = (int(v) for v in (tp, fn, fp, tn))
+    n = tp + fn + fp + tn
+    a, b = (tp, fp) if which == "positive" else (fn, tn)
+    label = "LR+" if which == "positive" else "LR-"
+    if 0 in (a, b):
+        undefined(
+            f"{func}: {label} is undefined (0 or infinite) with TP={tp}, FN={fn}, FP={fp}, "
+            f"TN={tn}; no continuity correction is applied"
+        )
+        return Estimate(math.nan, math.nan, math.nan, "log", level, n)
+    ratio = (a / (tp + fn)) / (b / (fp + tn))
+    se = math.sqrt(1 / a - 1 / (tp + fn) + 1 / b - 1 / (fp + tn))
+    half = float(ndtri(1 - (1 - level) / 2)) * se
+    log_ratio = math.log(ratio)
+    return Estimate(ratio, math.exp(log_ratio - half), math.exp(log_ratio + half), "log", level, n)

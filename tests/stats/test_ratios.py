@@ -1,0 +1,52 @@
+"""Likelihood ratio intervals (log method, Simel et al. 1991), worked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from medeval.errors import InvalidInputError, UndefinedMetricWarning
+from medeval.stats.ratios import likelihood_ratio_ci
+
+
+def test_positive_by_hand():
+    # TP 90, FN 10, FP 20, TN 80: Se 0.9, Sp 0.8, LR+ = 0.9 / 0.2 = 4.5.
+    # SE(ln LR+) = sqrt(1/90 - 1/100 + 1/20 - 1/100) = sqrt(0.0411111) = 0.2027588;
+    # ln 4.5 = 1.5040774; 1.959964 * 0.2027588 = 0.3973999;
+    # exp(1.1066775) = 3.0243, exp(1.9014773) = 6.6958.
+    e = likelihood_ratio_ci(90, 10, 20, 80, which="positive")
+    assert e.value == pytest.approx(4.5, abs=1e-12)
+    assert e.low == pytest.approx(3.0243, abs=1e-4)
+    assert e.high == pytest.approx(6.6958, abs=1e-4)
+    assert (e.method, e.n) == ("log", 200)
+
+
+def test_negative_by_hand():
+    # LR- = 0.1 / 0.8 = 0.125; SE = sqrt(1/10 - 1/100 + 1/80 - 1/100) = sqrt(0.0925)
+    # = 0.3041381; 1.959964 * 0.3041381 = 0.5960998; ln 0.125 = -2.0794415;
+    # exp(-2.6755413) = 0.06886, exp(-1.4833417) = 0.22688.
+    e = likelihood_ratio_ci(90, 10, 20, 80, which="negative", confidence=0.95)
+    assert e.value == pytest.approx(0.125, abs=1e-12)
+    assert e.low == pytest.approx(0.06886, abs=1e-5)
+    assert e.high == pytest.approx(0.22688, abs=1e-5)
+
+
+@pytest.mark.parametrize(("counts", "which"), [((5, 5, 0, 10), "positive"),
+                                               ((10, 0, 3, 10), "negative"),
+                                               ((0, 0, 3, 10), "positive")])
+def test_zero_cells_are_undefined(counts, which):
+    with pytest.warns(UndefinedMetricWarning, match="undefined"):
+        e = likelihood_ratio_ci(*counts, which=which)
+    assert math.isnan(e.value) and math.isnan(e.low)
+
+
+@pytest.mark.parametrize(("args", "kwargs", "match"), [
+    ((1, 2, 3, -1), {"which": "positive"}, "tn must be a count"),
+    ((1, 2.5, 3, 1), {"which": "positive"}, "fn must be a count"),
+    ((1, 2, 3, 1), {"which": "both"}, "which"),
+    ((1, 2, 3, 1), {"which": "positive", "confidence": 1.0}, "confidence"),
+])
+def test_bad_input(args, kwargs, match):
+    with pytest.raises(InvalidInputError, match=match):
+        likelihood_ratio_ci(*args, **kwargs)

@@ -215,3 +215,33 @@ class TestEdgeCases:
     def test_bad_input(self, args, kwargs, match):
         with pytest.raises(InvalidInputError, match=match):
             bootstrap_ci(*args, seed=0, **kwargs)
+
+
+class TestRankingStatistics:
+    def test_average_precision_and_brier_match_sklearn_per_resample(self):
+        from sklearn.metrics import average_precision_score, brier_score_loss
+
+        rng = np.random.default_rng(12)
+        y = rng.integers(0, 2, 150)
+        p = np.round(np.clip(rng.normal(0.3 + 0.4 * y, 0.25), 0, 1), 2)  # ties
+
+        def ap_rows(t, s, axis=-1):
+            if t.ndim == 1:
+                return average_precision_score(t, s)
+            return np.array([average_precision_score(a, b) for a, b in zip(t, s)])
+
+        def brier_rows(t, s, axis=-1):
+            return np.mean((s - t) ** 2, axis=axis)
+
+        for name, func in (("average_precision", ap_rows), ("brier_score", brier_rows)):
+            ours = bootstrap_ci(name, y, p, seed=1, n_resamples=300, method="bca")
+            ref = scipy_bootstrap((y, p), func, paired=True, vectorized=True, method="BCa",
+                                  n_resamples=300, rng=np.random.default_rng(1))
+            assert ours.low == pytest.approx(ref.confidence_interval.low, abs=1e-12), name
+            assert ours.high == pytest.approx(ref.confidence_interval.high, abs=1e-12), name
+        assert bootstrap_ci("brier_score", y, p, seed=0).value == pytest.approx(
+            brier_score_loss(y, p), abs=1e-15)
+
+    def test_brier_needs_probabilities(self):
+        with pytest.raises(InvalidInputError, match=r"probabilities in \[0, 1\]"):
+            bootstrap_ci("brier_score", [0, 1], [0.2, 1.5], seed=0)

@@ -105,13 +105,13 @@ class LinearStatistic:
 
 
 class AucStatistic:
-    """The Mann–Whitney AUC (ties count one half) under frequency weights.
+    r"""The Mann–Whitney AUC (ties count one half) under frequency weights.
 
     Observations are grouped by tied score; with ``P_g`` and ``N_g`` the weighted
     positives and negatives in group ``g`` (groups in increasing score),
 
-    .. math:: \\mathrm{AUC} = \\frac{\\sum_g P_g (\\sum_{h<g} N_h + N_g / 2)}
-                              {\\sum_g P_g \\sum_g N_g}.
+    .. math:: \mathrm{AUC} = \frac{\sum_g P_g (\sum_{h<g} N_h + N_g / 2)}
+                              {\sum_g P_g \sum_g N_g}.
     """
 
     def __init__(self, positive: NDArray[np.bool_], score: NDArray[np.float64]) -> None:
@@ -201,6 +201,42 @@ class AucStatistic:
                 diff = pos[:, None] - neg[None, :]
                 within[units.unit_of[members[0]]] = (diff > 0).sum() + 0.5 * (diff == 0).sum()
         return within
+
+
+class AveragePrecisionStatistic:
+    r"""Average precision, :math:`\sum_k (R_k - R_{k-1}) P_k`, under frequency weights.
+
+    Thresholds are the distinct scores, highest first (scikit-learn's definition, no
+    interpolation). The jackknife is evaluated on leave-one-out weights (O(n²)).
+    """
+
+    def __init__(self, positive: NDArray[np.bool_], score: NDArray[np.float64]) -> None:
+        self.order = np.argsort(-score, kind="stable")
+        sorted_score = score[self.order]
+        last = np.ones(score.size, dtype=bool)
+        last[:-1] = sorted_score[1:] != sorted_score[:-1]
+        self.group_ends = np.flatnonzero(last)
+        self.sorted_positive = positive[self.order].astype(np.float64)
+        self.n = score.size
+
+    def value(self) -> float:
+        return float(self.resampled(np.ones((1, self.n)))[0])
+
+    def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        w = weights[:, self.order]
+        tp = np.cumsum(w * self.sorted_positive, axis=1)[:, self.group_ends]
+        predicted = np.cumsum(w, axis=1)[:, self.group_ends]
+        positives = tp[:, -1:]
+        recall = _ratio(tp, positives)
+        precision = _ratio(tp, predicted)
+        step = np.diff(recall, axis=1, prepend=0.0)
+        terms = np.where(step > 0, step * np.nan_to_num(precision), 0.0)
+        out: NDArray[np.float64] = terms.sum(axis=1)
+        out[positives[:, 0] == 0] = np.nan
+        return out
+
+    def jackknife(self, units: Units) -> NDArray[np.float64]:
+        return np.concatenate([self.resampled(w) for w in leave_one_out_batches(units)])
 
 
 class CallableStatistic:

@@ -22,6 +22,7 @@ from ..errors import InvalidInputError
 from ._resampling import Units, draw_batches, draws_to_weights, make_units
 from ._statistics import (
     AucStatistic,
+    AveragePrecisionStatistic,
     CallableStatistic,
     LinearStatistic,
     RatioStatistic,
@@ -44,6 +45,8 @@ BOOTSTRAP_STATISTICS = {
     "balanced_accuracy": "y_true, y_pred",
     "youden_j": "y_true, y_pred",
     "f1": "y_true, y_pred",
+    "average_precision": "y_true, y_score",
+    "brier_score": "y_true, y_prob",
 }
 
 
@@ -89,8 +92,12 @@ def bootstrap_ci(
     statistic : str or callable
         A name from ``BOOTSTRAP_STATISTICS`` — ``"auc"`` on ``(y_true, y_score)``, or
         ``"sensitivity"``, ``"specificity"``, ``"ppv"``, ``"npv"``, ``"accuracy"``,
-        ``"balanced_accuracy"``, ``"youden_j"``, ``"f1"`` on ``(y_true, y_pred)`` — or a vectorised function ``f(*arrays, weights=W)`` that
+        ``"balanced_accuracy"``, ``"youden_j"``, ``"f1"`` on ``(y_true, y_pred)``,
+        ``"average_precision"`` on ``(y_true, y_score)``, ``"brier_score"`` on
+        ``(y_true, y_prob)`` — or a vectorised function ``f(*arrays, weights=W)`` that
         takes frequency weights ``W`` of shape ``(b, n)`` and returns ``b`` values.
+        The built-ins other than ``"average_precision"`` compute BCa's jackknife in
+        closed form; the others evaluate n leave-one-out weight rows (O(n²)).
     *arrays : array-like
         The data, one value per case, all of the same length.
     seed : int or numpy.random.Generator
@@ -263,10 +270,19 @@ def _build_statistic(
             f"got {len(arrays)}"
         )
     truth = binary_labels(arrays[0], name="y_true", func=func, pos_label=pos_label)
-    if name == "auc":
+    if name in ("auc", "average_precision", "brier_score"):
         score = finite_scores(arrays[1], name="y_score", func=func)
         n = same_length(func, y_true=truth, y_score=score)
-        return AucStatistic(truth, score), n
+        if name == "auc":
+            return AucStatistic(truth, score), n
+        if name == "average_precision":
+            return AveragePrecisionStatistic(truth, score), n
+        if score.min() < 0 or score.max() > 1:
+            raise InvalidInputError(
+                f"{func}: the Brier score needs probabilities in [0, 1], got values from "
+                f"{score.min()!r} to {score.max()!r}"
+            )
+        return RatioStatistic((score - truth) ** 2, np.ones(n)), n
     pred = binary_labels(arrays[1], name="y_pred", func=func, pos_label=pos_label)
     n = same_length(func, y_true=truth, y_pred=pred)
     tp, fp, fn, tn = truth & pred, ~truth & pred, truth & ~pred, ~truth & ~pred

@@ -1,17 +1,39 @@
 """Confidence intervals, DeLong, the bootstrap, paired tests and sample size.
 
 Every interval is an :class:`Estimate` that carries its method and confidence level.
+
+- :mod:`~medeval.stats.intervals`: a proportion's interval (Wilson, Clopper–Pearson,
+  Jeffreys, Agresti–Coull, Wald), two- or one-sided.
+- :mod:`~medeval.stats.delong`: the AUC with DeLong's interval; the paired DeLong test.
+- :mod:`~medeval.stats.bootstrap`: percentile and BCa intervals, stratified, clustered.
+- :mod:`~medeval.stats.ratios`: likelihood ratios with the log-method interval.
+- :mod:`~medeval.stats.significance`: McNemar, a proportion against a performance goal,
+  paired non-inferiority (Tango).
+- :mod:`~medeval.stats.sample_size`: cases needed for a target CI width (Buderer).
 """
 
 from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci
 from .delong import DeLongTest, auc_ci, delong_test
 from .estimate import Estimate
+from .intervals import PROPORTION_METHODS, proportion_ci
+from .ratios import likelihood_ratio_ci
+from .sample_size import SampleSize, sample_size
+from .significance import TestResult, mcnemar_test, noninferiority_test, proportion_goal_test
 
 __all__ = [
     "BOOTSTRAP_STATISTICS",
     "DeLongTest",
     "Estimate",
+    "PROPORTION_METHODS",
+    "SampleSize",
+    "TestResult",
     "auc_ci",
     "bootstrap_ci",
     "delong_test",
+    "likelihood_ratio_ci",
+    "mcnemar_test",
+    "noninferiority_test",
+    "proportion_ci",
+    "proportion_goal_test",
+    "sample_size",
 ]

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InvalidInputError
 
 #: Largest number of weight cells (resamples x observations) held in memory at once.
-MAX_BATCH_CELLS = 8_000_000
+MAX_BATCH_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)

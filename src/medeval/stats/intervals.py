@@ -114,7 +114,10 @@ def proportion_ci(
 
     * ``n = 0``: value, low and high are NaN, with an ``UndefinedMetricWarning``.
     * Wald and Agresti–Coull bounds are clipped to [0, 1]; so is Wilson (which lies in
-      [0, 1] mathematically; the clip only removes rounding error).
+      [0, 1] mathematically; the clip only removes rounding error). Wilson's lower
+      bound at ``k = 0`` is exactly 0 and its upper bound at ``k = n`` exactly 1 (the
+      formula is exact there; floating point would leave about 1e-18, which statsmodels
+      reports as is).
     * Wald at ``k = 0`` or ``k = n`` has zero width: [0, 0] or [1, 1]. It is reported
       as computed; prefer another method there.
     * Clopper–Pearson's lower bound is exactly 0 at ``k = 0`` and its upper bound
@@ -208,6 +211,10 @@ def _two_sided(k: int, n: int, tail: float, method: str) -> tuple[float, float]:
         denom = 1 + crit2 / n
         center = (q + crit2 / (2 * n)) / denom
         dist = crit * math.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n**2)) / denom
+        if k == 0:  # exactly 0 mathematically; rounding would leave about 1e-18
+            return 0.0, min(center + dist, 1.0)
+        if k == n:
+            return max(center - dist, 0.0), 1.0
     return min(max(center - dist, 0.0), 1.0), min(max(center + dist, 0.0), 1.0)
 
 
@@ -234,3 +241,19 @@ def _counts(successes: object, n: object, *, func: str) -> tuple[int, int]:
             "successes among the n trials"
         )
     return k, trials
+
+
+def _open_unit(value: object, *, name: str, func: str, hint: str = "") -> float:
+    """Return ``value`` as a float strictly between 0 and 1, or raise naming it."""
+    example = f" ({hint})" if hint else ""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidInputError(
+            f"{func}: {name} must be a number strictly between 0 and 1{example}, "
+            f"got {value!r}"
+        )
+    number = float(value)
+    if not 0.0 < number < 1.0:  # also rejects NaN
+        raise InvalidInputError(
+            f"{func}: {name} must be strictly between 0 and 1{example}, got {value!r}"
+        )
+    return number

@@ -1,6 +1,15 @@
-"""medeval: performance evaluation of medical AI software, to a testing laboratory's standard."""
+"""medeval: performance evaluation of medical AI software, to a testing laboratory's standard.
 
+The public API, re-exported. Submodules load on first use, so ``import medeval`` stays
+fast: ``medeval.metrics`` and ``medeval.stats`` are pure numpy/scipy, the evaluation
+layer brings pandas.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     InvalidInputError,
@@ -15,11 +24,51 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
+# name -> module that defines it, imported on first access (PEP 562).
+_LAZY = {
+    "metrics": "medeval.metrics",
+    "stats": "medeval.stats",
+    "Estimate": "medeval.stats.estimate",
+    "Result": "medeval.result",
+    "read_result": "medeval.result",
+    "verify_result": "medeval.result",
+    "write_result": "medeval.result",
+    "evaluate_classification": "medeval.tasks.binary_classification",
+}
+
 __all__ = [
+    "Estimate",
     "InvalidInputError",
     "MedevalError",
+    "Result",
     "ResultError",
     "TableError",
     "UndefinedMetricWarning",
     "__version__",
+    "evaluate_classification",
+    "metrics",
+    "read_result",
+    "stats",
+    "verify_result",
+    "write_result",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'medeval' has no attribute {name!r}")
+    module = import_module(_LAZY[name])
+    value = module if module.__name__ == f"medeval.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import metrics, stats
+    from .result import Result, read_result, verify_result, write_result
+    from .stats.estimate import Estimate
+    from .tasks.binary_classification import evaluate_classification

@@ -41,7 +41,7 @@ def binary_labels(
     array = as_1d(values, name=name, func=func)
     if array.dtype == np.bool_:
         if pos_label in (1, True):
-            return array.copy()
+            return np.array(array, dtype=np.bool_)
         if pos_label in (0, False):
             return ~array
     if array.dtype.kind == "f" and np.isnan(array).any():

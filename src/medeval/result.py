@@ -3,7 +3,8 @@
 The canonical JSON is what a certificate is rendered from and what its fingerprint
 covers, so it must be the same bytes for the same inputs:
 
-- keys sorted, two-space indent, UTF-8, one trailing newline;
+- keys sorted, two-space indent, a list of scalars on one line, UTF-8, one trailing
+  newline;
 - cases sorted by case id;
 - floats written as the shortest text that reads back to the same double (Python's
   ``repr``); NaN and infinities, which JSON lacks, as the strings ``"NaN"``,
@@ -165,15 +166,44 @@ class Result:
 def canonical_json(data: Any) -> bytes:
     """Serialise plain data canonically (sorted keys, exact floats, named non-finites).
 
+    Objects are indented by two spaces, one key per line; a list of scalars (such as a
+    per-case row) stays on one line, so a result of many cases stays readable.
+
     Examples
     --------
-    >>> canonical_json({"b": float("nan"), "a": [1, 0.1, float("inf")]})
-    b'{\\n  "a": [\\n    1,\\n    0.1,\\n    "Infinity"\\n  ],\\n  "b": "NaN"\\n}\\n'
+    >>> print(canonical_json({"b": float("nan"), "a": [[1, 0.1], [2, float("inf")]]}).decode())
+    {
+      "a": [
+        [1, 0.1],
+        [2, "Infinity"]
+      ],
+      "b": "NaN"
+    }
+    <BLANKLINE>
     """
-    text = json.dumps(
-        _plain(data), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
-    )
-    return (text + "\n").encode("utf-8")
+    return (_encode(_plain(data), 0) + "\n").encode("utf-8")
+
+
+def _encode(value: Any, depth: int) -> str:
+    inner, outer = "  " * (depth + 1), "  " * depth
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [
+            f"{inner}{_scalar(key)}: {_encode(value[key], depth + 1)}" for key in sorted(value)
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + outer + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if not any(isinstance(v, (dict, list)) for v in value):
+            return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + _encode(v, depth + 1) for v in value) + "\n" + outer + "]"
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def _plain(value: Any) -> Any:
@@ -318,6 +348,9 @@ def _digest_path(json_path: Path) -> Path:
 def _atomic_write(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -140,4 +140,6 @@ def unit_sums(units: Units, values: NDArray[Any]) -> NDArray[np.float64]:
     """Sum ``values`` (one per observation) within each unit."""
     if units.unit_of is None:
         return np.asarray(values, dtype=np.float64)
-    return np.bincount(units.unit_of, weights=values, minlength=units.n_units)
+    return np.asarray(
+        np.bincount(units.unit_of, weights=values, minlength=units.n_units), dtype=np.float64
+    )

@@ -154,9 +154,9 @@ class AucStatistic:
         keys = [self.key[members] for members in units.strata]
         out = np.empty(draws[0].shape[0])
         for row in range(out.size):
-            counts = sum(
-                np.bincount(k[d[row]], minlength=2 * g) for k, d in zip(keys, draws)
-            )
+            counts = np.zeros(2 * g, dtype=np.int64)
+            for k, d in zip(keys, draws):
+                counts += np.bincount(k[d[row]], minlength=2 * g)
             pos, neg = counts[:g], counts[g:]
             below = np.cumsum(neg)
             below -= neg

@@ -191,7 +191,7 @@ def run_bootstrap(
     theta = stat.value()
     label = f"bootstrap-{method}"
     if math.isnan(theta):
-        undefined(f"bootstrap_ci: the statistic is undefined (NaN) on the data", 4)
+        undefined("bootstrap_ci: the statistic is undefined (NaN) on the data", 4)
         return Estimate(math.nan, math.nan, math.nan, label, confidence, units.n_obs)
     fast = getattr(stat, "resampled_draws", None) if units.unit_of is None else None
     batches = []

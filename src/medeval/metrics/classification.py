@@ -1,0 +1,751 @@
+"""Binary classification: the confusion matrix and the ratios computed from it.
+
+One :class:`ConfusionMatrix` feeds every ratio. Build it once with
+:func:`confusion_matrix` and call its methods (``cm.sensitivity()``), or call the
+functions (``sensitivity(y_true, y_pred)``), which build it and call the same method.
+
+A case is positive when its label equals ``pos_label``; every other label is negative.
+A ratio whose denominator is zero is undefined: it is NaN and an
+:class:`~medeval.errors.UndefinedMetricWarning` says why — never a silent 0.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, TypeVar, get_args
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._validation import (
+    as_1d,
+    binary_labels,
+    choice,
+    pos_label_kind,
+    same_length,
+    warn_undefined,
+)
+from ..errors import InvalidInputError
+
+__all__ = [
+    "ConfusionMatrix",
+    "LikelihoodRatios",
+    "Proportion",
+    "accuracy",
+    "balanced_accuracy",
+    "confusion_matrix",
+    "f1_score",
+    "likelihood_ratios",
+    "npv",
+    "ppv",
+    "prevalence",
+    "sensitivity",
+    "specificity",
+    "youden_j",
+]
+
+Proportion = Literal["sensitivity", "specificity", "ppv", "npv", "accuracy", "prevalence"]
+"""The metrics that are a count over a count, as :meth:`ConfusionMatrix.counts` names them."""
+
+_PROPORTIONS: tuple[str, ...] = get_args(Proportion)
+
+# Why each ratio can be undefined: the message of its UndefinedMetricWarning.
+_UNDEFINED = {
+    "sensitivity": "there is no positive case in y_true (tp + fn = 0)",
+    "specificity": "there is no negative case in y_true (tn + fp = 0)",
+    "ppv": "no case is predicted positive (tp + fp = 0)",
+    "npv": "no case is predicted negative (tn + fn = 0)",
+    "accuracy": "there is no case (n = 0)",
+    "prevalence": "there is no case (n = 0)",
+    "f1_score": "there is no positive case in y_true or y_pred (2 tp + fp + fn = 0)",
+}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+_POS_LABEL_PARAMETER = """\
+pos_label : hashable, default 1
+    The label of the positive class; every other label is negative."""
+
+_PAIR_PARAMETERS = f"""\
+Parameters
+----------
+y_true : array-like of shape (n_cases,)
+    Reference (ground-truth) labels: at most two distinct values, e.g. 0/1 or booleans.
+y_pred : array-like of shape (n_cases,)
+    Predicted labels (hard decisions, not scores) from the same two labels.
+{_POS_LABEL_PARAMETER}"""
+
+_PAIR_RAISES = """\
+Raises
+------
+InvalidInputError
+    If an array is not one-dimensional or holds NaN; if ``y_true`` and ``y_pred``
+    hold more than two labels, alone or together, or two labels of which neither is
+    ``pos_label``; if ``pos_label`` is not of the labels' kind (a number against text
+    labels); or if the arrays differ in length."""
+
+_RATIO_RETURNS = """\
+Returns
+-------
+float
+    In [0, 1], or NaN when undefined."""
+
+
+def _doc_sections(**sections: str) -> Callable[[_F], _F]:
+    """A decorator that fills the ``%(name)s`` slots of a docstring with shared sections.
+
+    The docstring is dedented first, so the sections are written without indentation.
+    """
+
+    def fill(func: _F) -> _F:
+        doc = inspect.cleandoc(func.__doc__ or "")
+        for slot, text in sections.items():
+            doc = doc.replace(f"%({slot})s", text)
+        func.__doc__ = doc
+        return func
+
+    return fill
+
+
+_shared_doc = _doc_sections(
+    pair_parameters=_PAIR_PARAMETERS, pair_raises=_PAIR_RAISES, ratio_returns=_RATIO_RETURNS
+)
+
+
+class LikelihoodRatios(NamedTuple):
+    """The positive and negative likelihood ratios of a binary test."""
+
+    positive: float
+    """``LR+ = sensitivity / (1 - specificity)``."""
+    negative: float
+    """``LR- = (1 - sensitivity) / specificity``."""
+
+
+@dataclass(frozen=True)
+class ConfusionMatrix:
+    """The four counts of a binary test against its reference.
+
+    Parameters
+    ----------
+    tp, fp, fn, tn : int
+        True positives, false positives, false negatives, true negatives: non-negative
+        integers (numpy integers are converted to ``int``).
+
+    Raises
+    ------
+    InvalidInputError
+        If a count is negative, a boolean or not an integer (all offenders named).
+
+    Notes
+    -----
+    The ratio methods warn :class:`~medeval.errors.UndefinedMetricWarning` and return
+    NaN when their denominator is zero; the module functions of the same names document
+    each case. ``cm1 + cm2`` adds the counts (pooling, as for micro-averaging).
+
+    Examples
+    --------
+    >>> cm = ConfusionMatrix(tp=8, fp=3, fn=2, tn=37)
+    >>> cm.n
+    50
+    >>> cm.as_array().tolist()
+    [[37, 3], [2, 8]]
+    >>> cm.counts("sensitivity")
+    (8, 10)
+    >>> cm.sensitivity(), cm.specificity()
+    (0.8, 0.925)
+    """
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    def __post_init__(self) -> None:
+        bad = []
+        for name in ("tp", "fp", "fn", "tn"):
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                bad.append(f"{name}={value!r}")
+            elif value < 0:
+                bad.append(f"{name}={value!r}")
+            else:
+                object.__setattr__(self, name, int(value))
+        if bad:
+            raise InvalidInputError(
+                f"ConfusionMatrix: counts must be non-negative integers, got {', '.join(bad)}"
+            )
+
+    def __add__(self, other: object) -> ConfusionMatrix:
+        if not isinstance(other, ConfusionMatrix):
+            return NotImplemented
+        return ConfusionMatrix(
+            self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.tn + other.tn
+        )
+
+    @property
+    def n(self) -> int:
+        """The number of cases, ``tp + fp + fn + tn``."""
+        return self.tp + self.fp + self.fn + self.tn
+
+    def as_array(self) -> NDArray[np.int64]:
+        """The counts in scikit-learn's layout ``[[tn, fp], [fn, tp]]``.
+
+        Rows are the reference (negative, positive), columns the prediction.
+        """
+        return np.array([[self.tn, self.fp], [self.fn, self.tp]], dtype=np.int64)
+
+    def counts(self, metric: Proportion) -> tuple[int, int]:
+        """The ``(numerator, denominator)`` behind a proportion, for a proportion CI.
+
+        ``"sensitivity"``: (tp, tp + fn); ``"specificity"``: (tn, tn + fp); ``"ppv"``:
+        (tp, tp + fp); ``"npv"``: (tn, tn + fn); ``"accuracy"``: (tp + tn, n);
+        ``"prevalence"``: (tp + fn, n). Any other name raises ``InvalidInputError``.
+        """
+        name = choice(metric, _PROPORTIONS, name="metric", func="ConfusionMatrix.counts")
+        tp, fp, fn, tn = self.tp, self.fp, self.fn, self.tn
+        table = {
+            "sensitivity": (tp, tp + fn),
+            "specificity": (tn, tn + fp),
+            "ppv": (tp, tp + fp),
+            "npv": (tn, tn + fn),
+            "accuracy": (tp + tn, self.n),
+            "prevalence": (tp + fn, self.n),
+        }
+        return table[name]
+
+    def sensitivity(self) -> float:
+        """``tp / (tp + fn)``; NaN and a warning with no positive case. See :func:`sensitivity`."""
+        return _checked(self, "sensitivity")
+
+    def specificity(self) -> float:
+        """``tn / (tn + fp)``; NaN and a warning with no negative case. See :func:`specificity`."""
+        return _checked(self, "specificity")
+
+    def ppv(self) -> float:
+        """``tp / (tp + fp)``; NaN and a warning with no predicted positive. See :func:`ppv`."""
+        return _checked(self, "ppv")
+
+    def npv(self) -> float:
+        """``tn / (tn + fn)``; NaN and a warning with no predicted negative. See :func:`npv`."""
+        return _checked(self, "npv")
+
+    def accuracy(self) -> float:
+        """``(tp + tn) / n``; NaN and a warning when n = 0. See :func:`accuracy`."""
+        return _checked(self, "accuracy")
+
+    def prevalence(self) -> float:
+        """``(tp + fn) / n``; NaN and a warning when n = 0. See :func:`prevalence`."""
+        return _checked(self, "prevalence")
+
+    def f1_score(self) -> float:
+        """``2 tp / (2 tp + fp + fn)``; NaN and a warning when 0/0. See :func:`f1_score`."""
+        return _checked(self, "f1_score")
+
+    def balanced_accuracy(self) -> float:
+        """``(Se + Sp) / 2``; NaN and a warning unless both classes occur in y_true."""
+        rates = _rates(self, "balanced_accuracy")
+        return math.nan if rates is None else (rates[0] + rates[1]) / 2
+
+    def youden_j(self) -> float:
+        """``Se + Sp - 1``; NaN and a warning unless both classes occur in y_true."""
+        rates = _rates(self, "youden_j")
+        return math.nan if rates is None else rates[0] + rates[1] - 1
+
+    def likelihood_ratios(self) -> LikelihoodRatios:
+        """``LR+`` and ``LR-``; see :func:`likelihood_ratios` for the undefined cases."""
+        if _rates(self, "likelihood_ratios") is None:
+            return LikelihoodRatios(math.nan, math.nan)
+        tp, fp, fn, tn = self.tp, self.fp, self.fn, self.tn
+        # Integer numerator and denominator, one rounding: Se/(1-Sp) = tp(tn+fp) / (fp(tp+fn)).
+        if fp:
+            positive = tp * (tn + fp) / (fp * (tp + fn))
+        else:
+            positive = warn_undefined(
+                "likelihood_ratios: LR+ is undefined: specificity is 1 (fp = 0), so "
+                "1 - specificity = 0; returning NaN"
+            )
+        if tn:
+            negative = fn * (tn + fp) / (tn * (tp + fn))
+        else:
+            negative = warn_undefined(
+                "likelihood_ratios: LR- is undefined: specificity is 0 (tn = 0); returning NaN"
+            )
+        return LikelihoodRatios(positive, negative)
+
+
+def _value(cm: ConfusionMatrix, metric: str) -> float:
+    """A ratio of ``cm`` without warning: NaN where undefined (for the callers that collect)."""
+    if metric == "f1_score":
+        numerator, denominator = 2 * cm.tp, 2 * cm.tp + cm.fp + cm.fn
+    else:
+        numerator, denominator = cm.counts(metric)  # type: ignore[arg-type]
+    return numerator / denominator if denominator else math.nan
+
+
+def _checked(cm: ConfusionMatrix, metric: str) -> float:
+    value = _value(cm, metric)
+    if math.isnan(value):
+        return warn_undefined(f"{metric} is undefined: {_UNDEFINED[metric]}; returning NaN")
+    return value
+
+
+def _rates(cm: ConfusionMatrix, metric: str) -> tuple[float, float] | None:
+    """Sensitivity and specificity, or None after one warning naming what is missing."""
+    se, sp = _value(cm, "sensitivity"), _value(cm, "specificity")
+    pairs = (("sensitivity", se), ("specificity", sp))
+    missing = [_UNDEFINED[name] for name, value in pairs if math.isnan(value)]
+    if missing:
+        warn_undefined(f"{metric} is undefined: {' and '.join(missing)}; returning NaN")
+        return None
+    return se, sp
+
+
+def _matrix(
+    y_true: ArrayLike, y_pred: ArrayLike, pos_label: Hashable, func: str
+) -> ConfusionMatrix:
+    """Validate a pair of binary label arrays and count them."""
+    raw_true = as_1d(y_true, name="y_true", func=func)
+    raw_pred = as_1d(y_pred, name="y_pred", func=func)
+    truth = binary_labels(raw_true, name="y_true", func=func, pos_label=pos_label)
+    pred = binary_labels(raw_pred, name="y_pred", func=func, pos_label=pos_label)
+    same_length(func, y_true=truth, y_pred=pred)
+    together = set(np.unique(raw_true).tolist()) | set(np.unique(raw_pred).tolist())
+    if len(together) > 2 or (len(together) == 2 and pos_label not in together):
+        shown = sorted(together, key=repr)[:10]
+        raise InvalidInputError(
+            f"{func}: y_true and y_pred together hold the labels {shown}; a binary metric "
+            f"needs at most two, one of them pos_label={pos_label!r}"
+        )
+    pos_label_kind(raw_true, pos_label, name="y_true", func=func)
+    pos_label_kind(raw_pred, pos_label, name="y_pred", func=func)
+    return _count(truth, pred)
+
+
+def _count(truth: NDArray[np.bool_], pred: NDArray[np.bool_]) -> ConfusionMatrix:
+    """The confusion matrix of two boolean arrays of equal length (True = positive)."""
+    tn, fp, fn, tp = np.bincount(2 * truth.astype(np.int64) + pred, minlength=4).tolist()
+    return ConfusionMatrix(tp=tp, fp=fp, fn=fn, tn=tn)
+
+
+@_shared_doc
+def confusion_matrix(
+    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1
+) -> ConfusionMatrix:
+    r"""Count true and false positives and negatives.
+
+    .. math::
+
+        TP = \#\{i : t_i = p_i = +\}, \quad FP = \#\{i : t_i = -, p_i = +\},
+        \quad FN = \#\{i : t_i = +, p_i = -\}, \quad TN = \#\{i : t_i = p_i = -\}
+
+    %(pair_parameters)s
+
+    Returns
+    -------
+    ConfusionMatrix
+        The counts; ``.as_array()`` gives scikit-learn's ``[[tn, fp], [fn, tp]]``.
+
+    %(pair_raises)s
+
+    Notes
+    -----
+    Empty arrays give ``ConfusionMatrix(0, 0, 0, 0)``, on which every ratio is undefined.
+    One label alone is valid: ``[0, 0]`` holds no positive case (with ``pos_label=1``).
+
+    References
+    ----------
+    .. [1] Yerushalmy J. Statistical problems in assessing methods of medical diagnosis,
+       with special reference to X-ray techniques. Public Health Rep. 1947;62(40):1432-49.
+
+    Examples
+    --------
+    >>> cm = confusion_matrix([1, 1, 0, 0, 0], [1, 0, 1, 0, 0])
+    >>> cm
+    ConfusionMatrix(tp=1, fp=1, fn=1, tn=2)
+    >>> confusion_matrix(["flu", "ok"], ["flu", "flu"], pos_label="flu").fp
+    1
+    """
+    return _matrix(y_true, y_pred, pos_label, "confusion_matrix")
+
+
+@_shared_doc
+def sensitivity(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""Sensitivity (recall, true-positive rate): the share of positive cases found.
+
+    .. math:: \mathrm{Se} = \frac{TP}{TP + FN}
+
+    %(pair_parameters)s
+
+    %(ratio_returns)s
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When ``y_true`` holds no positive case (TP + FN = 0); the value is NaN.
+
+    Notes
+    -----
+    No positive case in ``y_true``: NaN with a warning. Positives but none predicted
+    positive: 0 (defined). Empty input: NaN with a warning.
+    ``confusion_matrix(...).counts("sensitivity")`` gives (TP, TP + FN) for an interval.
+
+    References
+    ----------
+    .. [1] Yerushalmy J. Statistical problems in assessing methods of medical diagnosis,
+       with special reference to X-ray techniques. Public Health Rep. 1947;62(40):1432-49.
+    .. [2] Altman DG, Bland JM. Diagnostic tests 1: sensitivity and specificity.
+       BMJ. 1994;308(6943):1552.
+
+    Examples
+    --------
+    >>> sensitivity([1, 1, 1, 1, 0], [1, 1, 1, 0, 1])
+    0.75
+    """
+    return _matrix(y_true, y_pred, pos_label, "sensitivity").sensitivity()
+
+
+@_shared_doc
+def specificity(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""Specificity (true-negative rate): the share of negative cases called negative.
+
+    .. math:: \mathrm{Sp} = \frac{TN}{TN + FP}
+
+    %(pair_parameters)s
+
+    %(ratio_returns)s
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When ``y_true`` holds no negative case (TN + FP = 0); the value is NaN.
+
+    Notes
+    -----
+    No negative case in ``y_true``: NaN with a warning. Negatives but none predicted
+    negative: 0 (defined). Empty input: NaN with a warning.
+    ``confusion_matrix(...).counts("specificity")`` gives (TN, TN + FP).
+
+    References
+    ----------
+    .. [1] Yerushalmy J. Public Health Rep. 1947;62(40):1432-49.
+    .. [2] Altman DG, Bland JM. Diagnostic tests 1: sensitivity and specificity.
+       BMJ. 1994;308(6943):1552.
+
+    Examples
+    --------
+    >>> specificity([0, 0, 0, 0, 1], [0, 0, 0, 1, 1])
+    0.75
+    """
+    return _matrix(y_true, y_pred, pos_label, "specificity").specificity()
+
+
+@_shared_doc
+def ppv(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""Positive predictive value (precision): the share of positive calls that are right.
+
+    .. math:: \mathrm{PPV} = \frac{TP}{TP + FP}
+
+    %(pair_parameters)s
+
+    %(ratio_returns)s
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When no case is predicted positive (TP + FP = 0); the value is NaN.
+
+    Notes
+    -----
+    No case predicted positive: NaN with a warning (scikit-learn's ``precision_score``
+    returns 0 by default). Predicted positives but no positive case: 0 (defined).
+    PPV depends on the prevalence of the test set. Counts: ``counts("ppv")``.
+
+    References
+    ----------
+    .. [1] Altman DG, Bland JM. Diagnostic tests 2: predictive values.
+       BMJ. 1994;309(6947):102.
+
+    Examples
+    --------
+    >>> ppv([1, 1, 0, 0, 0], [1, 1, 1, 1, 0])
+    0.5
+    """
+    return _matrix(y_true, y_pred, pos_label, "ppv").ppv()
+
+
+@_shared_doc
+def npv(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""Negative predictive value: the share of negative calls that are right.
+
+    .. math:: \mathrm{NPV} = \frac{TN}{TN + FN}
+
+    %(pair_parameters)s
+
+    %(ratio_returns)s
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When no case is predicted negative (TN + FN = 0); the value is NaN.
+
+    Notes
+    -----
+    No case predicted negative: NaN with a warning. Predicted negatives but no negative
+    case: 0 (defined). NPV depends on the prevalence. Counts: ``counts("npv")``.
+
+    References
+    ----------
+    .. [1] Altman DG, Bland JM. Diagnostic tests 2: predictive values.
+       BMJ. 1994;309(6947):102.
+
+    Examples
+    --------
+    >>> npv([1, 0, 0, 0, 1], [1, 0, 0, 0, 0])
+    0.75
+    """
+    return _matrix(y_true, y_pred, pos_label, "npv").npv()
+
+
+@_shared_doc
+def accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""Accuracy: the share of cases classified correctly.
+
+    .. math:: \mathrm{Acc} = \frac{TP + TN}{TP + FP + FN + TN}
+
+    %(pair_parameters)s
+
+    %(ratio_returns)s
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When there is no case (n = 0); the value is NaN.
+
+    Notes
+    -----
+    Empty input: NaN with a warning. Accuracy depends on the prevalence; see
+    :func:`balanced_accuracy`. Counts: ``counts("accuracy")`` gives (TP + TN, n).
+
+    References
+    ----------
+    .. [1] Šimundić AM. Measures of diagnostic accuracy: basic definitions.
+       EJIFCC. 2009;19(4):203-11.
+
+    Examples
+    --------
+    >>> accuracy([1, 1, 0, 0], [1, 0, 0, 0])
+    0.75
+    """
+    return _matrix(y_true, y_pred, pos_label, "accuracy").accuracy()
+
+
+@_shared_doc
+def balanced_accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""Balanced accuracy: the mean of sensitivity and specificity.
+
+    .. math:: \mathrm{BA} = \frac{1}{2}\left(\frac{TP}{TP + FN} + \frac{TN}{TN + FP}\right)
+
+    %(pair_parameters)s
+
+    %(ratio_returns)s
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When ``y_true`` lacks positive or negative cases; the value is NaN.
+
+    Notes
+    -----
+    Only one class in ``y_true``: NaN with a warning. (scikit-learn's
+    ``balanced_accuracy_score`` then returns the recall of the class present.)
+
+    References
+    ----------
+    .. [1] Brodersen KH, Ong CS, Stephan KE, Buhmann JM. The balanced accuracy and its
+       posterior distribution. Proc. 20th ICPR. 2010:3121-4.
+
+    Examples
+    --------
+    >>> balanced_accuracy([1, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 1])  # (1/2 + 3/4) / 2
+    0.625
+    """
+    return _matrix(y_true, y_pred, pos_label, "balanced_accuracy").balanced_accuracy()
+
+
+@_shared_doc
+def f1_score(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""F1 score: the harmonic mean of PPV and sensitivity.
+
+    .. math:: F_1 = \frac{2\,TP}{2\,TP + FP + FN}
+
+    %(pair_parameters)s
+
+    %(ratio_returns)s
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When there is no positive case in ``y_true`` and none in ``y_pred``
+        (2 TP + FP + FN = 0); the value is NaN.
+
+    Notes
+    -----
+    Computed from the counts, so it is defined (and 0) when TP = 0 but FP + FN > 0, even
+    where PPV or sensitivity is undefined. No positive in either array: NaN with a
+    warning (scikit-learn returns 0 by default). F1 ignores TN.
+
+    References
+    ----------
+    .. [1] van Rijsbergen CJ. Information Retrieval. 2nd ed. London: Butterworths; 1979.
+       Chapter 7 (the effectiveness measure E; F = 1 - E with beta = 1).
+
+    Examples
+    --------
+    >>> f1_score([1, 1, 1, 0, 0], [1, 1, 0, 1, 0])  # 2*2 / (2*2 + 1 + 1)
+    0.6666666666666666
+    """
+    return _matrix(y_true, y_pred, pos_label, "f1_score").f1_score()
+
+
+@_shared_doc
+def youden_j(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""Youden's index J: sensitivity plus specificity minus one.
+
+    .. math:: J = \frac{TP}{TP + FN} + \frac{TN}{TN + FP} - 1
+
+    %(pair_parameters)s
+
+    Returns
+    -------
+    float
+        In [-1, 1], or NaN when undefined.
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When ``y_true`` lacks positive or negative cases; the value is NaN.
+
+    Notes
+    -----
+    Only one class in ``y_true``: NaN with a warning. J = 0 for a test that calls every
+    case positive (or every case negative); J < 0 is worse than chance and is not flipped.
+
+    References
+    ----------
+    .. [1] Youden WJ. Index for rating diagnostic tests. Cancer. 1950;3(1):32-5.
+
+    Examples
+    --------
+    >>> youden_j([1, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 1])  # 1/2 + 3/4 - 1
+    0.25
+    """
+    return _matrix(y_true, y_pred, pos_label, "youden_j").youden_j()
+
+
+@_shared_doc
+def likelihood_ratios(
+    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1
+) -> LikelihoodRatios:
+    r"""Positive and negative likelihood ratios.
+
+    .. math::
+
+        LR^{+} = \frac{\mathrm{Se}}{1 - \mathrm{Sp}} = \frac{TP\,(TN + FP)}{FP\,(TP + FN)},
+        \qquad
+        LR^{-} = \frac{1 - \mathrm{Se}}{\mathrm{Sp}} = \frac{FN\,(TN + FP)}{TN\,(TP + FN)}
+
+    %(pair_parameters)s
+
+    Returns
+    -------
+    LikelihoodRatios
+        A named tuple ``(positive, negative)``, each in [0, inf) or NaN.
+
+    %(pair_raises)s
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When ``y_true`` lacks positive or negative cases (both NaN), when FP = 0 (LR+ is
+        NaN), or when TN = 0 (LR- is NaN).
+
+    Notes
+    -----
+    Only one class in ``y_true``: both NaN, one warning. Specificity 1 (FP = 0): LR+ is
+    NaN, not infinity, also when sensitivity is 0. Specificity 0 (TN = 0): LR- is NaN.
+    Each ratio is computed from integer counts with one rounding.
+
+    References
+    ----------
+    .. [1] Deeks JJ, Altman DG. Diagnostic tests 4: likelihood ratios.
+       BMJ. 2004;329(7458):168-9.
+
+    Examples
+    --------
+    >>> lr = likelihood_ratios([1, 1, 1, 1, 0, 0, 0, 0], [1, 1, 1, 0, 1, 0, 0, 0])
+    >>> lr.positive, lr.negative  # (3/4) / (1/4) and (1/4) / (3/4)
+    (3.0, 0.3333333333333333)
+    """
+    return _matrix(y_true, y_pred, pos_label, "likelihood_ratios").likelihood_ratios()
+
+
+@_shared_doc
+def prevalence(y_true: ArrayLike, *, pos_label: Hashable = 1) -> float:
+    r"""Prevalence: the share of positive cases in the reference.
+
+    .. math:: \pi = \frac{TP + FN}{n}
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_cases,)
+        Reference labels: at most two distinct values.
+    pos_label : hashable, default 1
+        The label of the positive class.
+
+    %(ratio_returns)s
+
+    Raises
+    ------
+    InvalidInputError
+        If ``y_true`` is not one-dimensional, holds NaN, more than two labels, two labels
+        of which neither is ``pos_label``, or labels not of ``pos_label``'s kind.
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        When ``y_true`` is empty; the value is NaN.
+
+    Notes
+    -----
+    Empty input: NaN with a warning. No positive case: 0 (defined).
+
+    References
+    ----------
+    .. [1] Altman DG, Bland JM. Diagnostic tests 2: predictive values.
+       BMJ. 1994;309(6947):102.
+
+    Examples
+    --------
+    >>> prevalence([1, 0, 0, 0])
+    0.25
+    """
+    return _matrix(y_true, y_true, pos_label, "prevalence").prevalence()

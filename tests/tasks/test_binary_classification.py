@@ -1,0 +1,181 @@
+"""The binary classification path, checked figure by figure against scikit-learn,
+statsmodels and scipy on the aSAH and demo data."""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import metrics as skm
+from statsmodels.stats.proportion import proportion_confint
+
+from medeval import evaluate_classification
+from medeval.errors import InvalidInputError, TableError, UndefinedMetricWarning
+from medeval.metrics import expected_calibration_error
+
+DEMO = resources.files("medeval") / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo_tables():
+    ref = pd.read_csv(DEMO / "references.csv", dtype={"case_id": str})
+    pred = pd.read_csv(DEMO / "predictions.csv", dtype={"case_id": str})
+    return ref, pred
+
+
+@pytest.fixture(scope="module")
+def demo_result():
+    with resources.as_file(DEMO / "references.csv") as ref, resources.as_file(
+        DEMO / "predictions.csv"
+    ) as pred:
+        return evaluate_classification(ref, pred, threshold=0.5)
+
+
+def test_proportions_match_sklearn_and_statsmodels(demo_result, demo_tables):
+    ref, pred = demo_tables
+    y, s = ref["label"].to_numpy(), pred["score"].to_numpy()
+    y_hat = (s >= 0.5).astype(int)
+    (tn, fp), (fn, tp) = skm.confusion_matrix(y, y_hat)
+    assert demo_result.tables["confusion_matrix"] == {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    expected = {
+        "sensitivity": (tp, tp + fn), "specificity": (tn, tn + fp), "ppv": (tp, tp + fp),
+        "npv": (tn, tn + fn), "accuracy": (tp + tn, y.size), "prevalence": (tp + fn, y.size),
+    }
+    for name, (k, n) in expected.items():
+        est = demo_result.metric(name).estimate
+        low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+        assert (est.numerator, est.n) == (k, n), name
+        assert est.value == pytest.approx(k / n, abs=1e-15)
+        assert (est.low, est.high) == pytest.approx((low, high), abs=1e-12), name
+        assert est.method == "wilson"
+    assert demo_result.metric("sensitivity").estimate.value == pytest.approx(
+        skm.recall_score(y, y_hat), abs=1e-15)
+
+
+def test_ranking_and_composites_match_sklearn(demo_result, demo_tables):
+    ref, pred = demo_tables
+    y, s = ref["label"].to_numpy(), pred["score"].to_numpy()
+    y_hat = (s >= 0.5).astype(int)
+    value = {m.name: m.estimate.value for m in demo_result.metrics}
+    assert value["roc_auc"] == pytest.approx(skm.roc_auc_score(y, s), abs=1e-12)
+    assert value["average_precision"] == pytest.approx(
+        skm.average_precision_score(y, s), abs=1e-12)
+    assert value["f1"] == pytest.approx(skm.f1_score(y, y_hat), abs=1e-12)
+    assert value["balanced_accuracy"] == pytest.approx(
+        skm.balanced_accuracy_score(y, y_hat), abs=1e-12)
+    assert value["youden_j"] == pytest.approx(
+        skm.balanced_accuracy_score(y, y_hat, adjusted=True), abs=1e-12)
+    assert value["brier_score"] == pytest.approx(skm.brier_score_loss(y, s), abs=1e-12)
+    assert value["ece"] == pytest.approx(expected_calibration_error(y, s, n_bins=10), abs=1e-12)
+    for record in demo_result.metrics:
+        assert record.estimate.confidence == 0.95
+        if record.estimate.method.startswith("bootstrap"):
+            assert record.estimate.low <= record.estimate.high
+
+
+def test_ece_by_hand():
+    # Bins [0, 0.5] and (0.5, 1]: first holds p = 0.1, 0.2, 0.2 with y = 0, 0, 1:
+    # |1/3 - 0.5/3| = 1/6, weight 3/5; second p = 0.7, 0.9, y = 1, 1: |1 - 0.8| = 0.2,
+    # weight 2/5. ECE = 0.1 + 0.08 = 0.18.
+    ref = pd.DataFrame({"case_id": list("abcde"), "label": [0, 0, 1, 1, 1]})
+    pred = pd.DataFrame({"case_id": list("abcde"), "score": [0.1, 0.2, 0.2, 0.7, 0.9]})
+    with pytest.warns(UndefinedMetricWarning, match=r"LR\+ is undefined"):  # FP = 0
+        result = evaluate_classification(ref, pred, threshold=0.5, calibration_bins=2)
+    assert result.metric("ece").estimate.value == pytest.approx(0.18, abs=1e-15)
+
+
+def test_asah_auc_through_the_whole_path(asah, tmp_path):
+    asah = asah.assign(case_id=[f"P{i:03d}" for i in range(len(asah))])
+    asah[["case_id", "outcome"]].to_csv(tmp_path / "ref.csv", index=False)
+    asah[["case_id", "s100b"]].to_csv(tmp_path / "pred.csv", index=False)
+    result = evaluate_classification(tmp_path / "ref.csv", tmp_path / "pred.csv",
+                                     threshold=0.205, label_column="outcome",
+                                     score_column="s100b", pos_label="Poor")
+    auc = result.metric("roc_auc").estimate
+    # pROC: AUC 0.7314, 95% CI 0.6301-0.8326 (DeLong).
+    assert (round(auc.value, 4), round(auc.low, 4), round(auc.high, 4)) == (
+        0.7314, 0.6301, 0.8326)
+    # s100b (up to 2.07) is not a probability, so no calibration metric is reported.
+    assert asah["s100b"].max() > 1
+    assert "brier_score" not in {m.name for m in result.metrics}
+
+
+def test_same_inputs_same_bytes(demo_tables):
+    ref, pred = demo_tables
+    a = evaluate_classification(ref, pred, threshold=0.5, seed=3).to_json()
+    b = evaluate_classification(ref.sample(frac=1, random_state=1),
+                                pred.sample(frac=1, random_state=2), threshold=0.5,
+                                seed=3).to_json()
+    assert a == b
+
+
+def test_patient_clusters_change_the_bootstrap_unit(demo_tables):
+    ref, pred = demo_tables
+    ref = ref.assign(patient=[f"pt{i // 2}" for i in range(len(ref))])
+    result = evaluate_classification(ref, pred, threshold=0.5, patient_column="patient")
+    assert result.parameters["bootstrap"]["unit"] == "patient"
+    assert result.tables["n_patients"] == math.ceil(len(ref) / 2)
+    assert result.case_columns[-1] == "patient_id"
+
+
+def test_undefined_metrics_are_recorded_and_warned():
+    ref = pd.DataFrame({"case_id": list("abcd"), "label": [0, 0, 0, 0]})
+    pred = pd.DataFrame({"case_id": list("abcd"), "score": [0.1, 0.2, 0.7, 0.3]})
+    with pytest.warns(UndefinedMetricWarning):
+        result = evaluate_classification(ref, pred, threshold=0.5)
+    assert math.isnan(result.metric("sensitivity").estimate.value)
+    assert any("sensitivity" in w or "n = 0" in w or "n=0" in w for w in result.warnings)
+    assert result.metric("specificity").estimate.value == 0.75
+
+
+class TestBadInput:
+    def test_missing_and_extra_cases_all_named(self, demo_tables):
+        ref, pred = demo_tables
+        with pytest.raises(TableError) as info:
+            evaluate_classification(ref, pred.iloc[3:], threshold=0.5)
+        for cid in ref["case_id"].iloc[:3]:
+            assert cid in str(info.value)
+
+    def test_duplicate_ids_all_named(self, demo_tables):
+        ref, pred = demo_tables
+        doubled = pd.concat([pred, pred.iloc[[0, 5]]])
+        with pytest.raises(TableError, match="duplicate") as info:
+            evaluate_classification(ref, doubled, threshold=0.5)
+        assert pred["case_id"].iloc[0] in str(info.value)
+        assert pred["case_id"].iloc[5] in str(info.value)
+
+    def test_non_finite_scores_name_the_cases(self, demo_tables):
+        ref, pred = demo_tables
+        bad = pred.copy()
+        bad.loc[[2, 7], "score"] = [np.nan, np.inf]
+        with pytest.raises(InvalidInputError) as info:
+            evaluate_classification(ref, bad, threshold=0.5)
+        assert pred["case_id"].iloc[2] in str(info.value)
+        assert pred["case_id"].iloc[7] in str(info.value)
+
+    def test_text_scores_are_rejected(self):
+        ref = pd.DataFrame({"case_id": ["a", "b"], "label": [0, 1]})
+        pred = pd.DataFrame({"case_id": ["a", "b"], "score": ["high", "0.2"]})
+        with pytest.raises(InvalidInputError, match="case.*a"):
+            evaluate_classification(ref, pred, threshold=0.5)
+
+    def test_non_binary_labels(self):
+        ref = pd.DataFrame({"case_id": list("abc"), "label": [0, 1, 2]})
+        pred = pd.DataFrame({"case_id": list("abc"), "score": [0.1, 0.2, 0.3]})
+        with pytest.raises(InvalidInputError, match="binary"):
+            evaluate_classification(ref, pred, threshold=0.5)
+
+    @pytest.mark.parametrize(("kwargs", "match"), [
+        ({"confidence": 1.5}, "confidence"),
+        ({"proportion_method": "exact"}, "proportion_method"),
+        ({"threshold": float("nan")}, "threshold"),
+        ({"calibration_bins": 0}, "calibration_bins"),
+    ])
+    def test_bad_options(self, demo_tables, kwargs, match):
+        ref, pred = demo_tables
+        options = {"threshold": 0.5, **kwargs}
+        with pytest.raises(InvalidInputError, match=match):
+            evaluate_classification(ref, pred, **options)

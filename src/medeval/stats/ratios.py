@@ -66,6 +66,13 @@ def likelihood_ratio_ci(
         the log interval is undefined: value and bounds are NaN. No continuity
         correction is applied.
 
+    Notes
+    -----
+    The log interval is not symmetric around the ratio and is always positive. Edge
+    cases: no positive case (TP + FN = 0) or no negative case (FP + TN = 0), or a zero
+    count in the ratio, give NaN with a warning (see Warns); a clinician-facing report
+    may state such a ratio as "not estimable".
+
     References
     ----------
     Simel DL, Samsa GP, Matchar DB. Likelihood ratios with confidence: sample size

@@ -29,9 +29,9 @@ def make_result(**overrides):
         inputs=(InputRecord("reference", "ref.csv", "ab" * 32, 3),),
         parameters={"threshold": 0.5, "confidence": 0.95},
         metrics=(
-            MetricRecord("sensitivity", "sensitivity.v1",
+            MetricRecord("sensitivity", "sensitivity",
                          Estimate(2 / 3, 0.2, 0.9, "wilson", 0.95, 3, 2), True),
-            MetricRecord("auc", "roc_auc.v1",
+            MetricRecord("auc", "roc_auc",
                          Estimate(math.nan, math.nan, math.nan, "delong", 0.95, 3), True),
         ),
         tables={"confusion": {"tp": 2, "fn": 1}},

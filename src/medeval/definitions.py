@@ -1,8 +1,10 @@
 """The written definition of every figure medeval reports, by id.
 
 A result names, for each metric, the id of the definition that produced it; the
-certificate prints the formula and the reference from here. An id never changes meaning:
-a changed formula gets a new id (``.v2``).
+certificate prints the formula and the reference from here. Ids are ``name`` or
+``name@variant`` where peers disagree (``hd95@max-directed``, ``hd95@pooled``,
+``nsd@surfel``, ``nsd@count``). An id never changes meaning: a changed formula gets a new
+id. ``tests/metrics/test_registry.py`` fails when a definition has no conformance test.
 """
 
 from __future__ import annotations
@@ -19,17 +21,20 @@ class MetricDefinition:
     Attributes
     ----------
     id : str
-        Stable identifier, e.g. ``"sensitivity.v1"``.
+        Stable identifier, e.g. ``"sensitivity"``.
     name : str
         Human name.
     formula : str
         The formula in plain text.
     higher_is_better : bool or None
-        Direction; None where neither is better (prevalence).
+        Direction; None where neither is better (prevalence, volume).
     reference : str
         The paper or standard that defines it.
     edge_cases : str
         The stated answer where the formula is undefined.
+    unit : str
+        ``"1"`` for ratios and proportions, otherwise the unit (``"mm"``, ``"mL"``,
+        ``"per case"``).
     """
 
     id: str
@@ -38,86 +43,170 @@ class MetricDefinition:
     higher_is_better: bool | None
     reference: str
     edge_cases: str = ""
+    unit: str = "1"
 
 
 _UNDEFINED = "NaN with UndefinedMetricWarning when the denominator is 0"
+_EMPTY_OVERLAP = "both masks empty 1; exactly one empty 0 (flagged)"
+_EMPTY_DISTANCE = "both masks empty 0; exactly one empty inf (flagged)"
+_EMPTY_NSD = "both masks empty 1; exactly one empty 0 (flagged)"
 
 DEFINITIONS: dict[str, MetricDefinition] = {
     d.id: d
     for d in [
         MetricDefinition(
-            "prevalence.v1", "Prevalence", "(TP + FN) / N", None,
+            "prevalence", "Prevalence", "(TP + FN) / N", None,
             "Altman DG, Bland JM. BMJ 1994;309:102", "NaN when N = 0",
         ),
         MetricDefinition(
-            "sensitivity.v1", "Sensitivity", "TP / (TP + FN)", True,
+            "sensitivity", "Sensitivity", "TP / (TP + FN)", True,
             "Yerushalmy J. Public Health Rep 1947;62:1432-49; Altman & Bland, BMJ 1994;308:1552",
             _UNDEFINED,
         ),
         MetricDefinition(
-            "specificity.v1", "Specificity", "TN / (TN + FP)", True,
+            "specificity", "Specificity", "TN / (TN + FP)", True,
             "Yerushalmy J. Public Health Rep 1947;62:1432-49; Altman & Bland, BMJ 1994;308:1552",
             _UNDEFINED,
         ),
         MetricDefinition(
-            "ppv.v1", "Positive predictive value", "TP / (TP + FP), at the sample's prevalence",
+            "ppv", "Positive predictive value", "TP / (TP + FP), at the sample's prevalence",
             True, "Altman DG, Bland JM. BMJ 1994;309:102", _UNDEFINED,
         ),
         MetricDefinition(
-            "npv.v1", "Negative predictive value", "TN / (TN + FN), at the sample's prevalence",
+            "npv", "Negative predictive value", "TN / (TN + FN), at the sample's prevalence",
             True, "Altman DG, Bland JM. BMJ 1994;309:102", _UNDEFINED,
         ),
         MetricDefinition(
-            "accuracy.v1", "Accuracy", "(TP + TN) / N", True,
+            "accuracy", "Accuracy", "(TP + TN) / N", True,
             "Metz CE. Semin Nucl Med 1978;8:283-98", _UNDEFINED,
         ),
         MetricDefinition(
-            "balanced_accuracy.v1", "Balanced accuracy", "(Sensitivity + Specificity) / 2",
+            "balanced_accuracy", "Balanced accuracy", "(Sensitivity + Specificity) / 2",
             True, "Brodersen KH et al. ICPR 2010:3121-4",
             "NaN when there is no positive or no negative case",
         ),
         MetricDefinition(
-            "youden_j.v1", "Youden's J", "Sensitivity + Specificity - 1", True,
+            "youden_j", "Youden's J", "Sensitivity + Specificity - 1", True,
             "Youden WJ. Cancer 1950;3:32-35",
             "NaN when there is no positive or no negative case",
         ),
         MetricDefinition(
-            "f1.v1", "F1 score", "2 TP / (2 TP + FP + FN)", True,
+            "f1", "F1 score", "2 TP / (2 TP + FP + FN)", True,
             "van Rijsbergen CJ. Information Retrieval, 1979", _UNDEFINED,
         ),
         MetricDefinition(
-            "lr_positive.v1", "Positive likelihood ratio", "Sensitivity / (1 - Specificity)",
+            "lr_positive", "Positive likelihood ratio", "Sensitivity / (1 - Specificity)",
             True, "Simel DL, Samsa GP, Matchar DB. J Clin Epidemiol 1991;44:763-70",
             "NaN when TP = 0 or FP = 0 (ratio 0 or infinite); no continuity correction",
         ),
         MetricDefinition(
-            "lr_negative.v1", "Negative likelihood ratio", "(1 - Sensitivity) / Specificity",
+            "lr_negative", "Negative likelihood ratio", "(1 - Sensitivity) / Specificity",
             False, "Simel DL, Samsa GP, Matchar DB. J Clin Epidemiol 1991;44:763-70",
             "NaN when FN = 0 or TN = 0 (ratio 0 or infinite); no continuity correction",
         ),
         MetricDefinition(
-            "roc_auc.v1", "Area under the ROC curve",
+            "roc_auc", "Area under the ROC curve",
             "Mann-Whitney: mean over positive-negative pairs of [s+ > s-] + 1/2 [s+ = s-]; "
             "higher score = positive, never flipped",
             True, "Hanley JA, McNeil BJ. Radiology 1982;143:29-36",
             "NaN when only one class is present",
         ),
         MetricDefinition(
-            "average_precision.v1", "Average precision",
+            "average_precision", "Average precision",
             "sum over distinct thresholds (descending) of (R_k - R_(k-1)) P_k, no interpolation",
             True, "Manning, Raghavan, Schutze. Introduction to Information Retrieval, 2008, ch. 8",
             "NaN when there is no positive case",
         ),
         MetricDefinition(
-            "brier_score.v1", "Brier score", "mean of (p - y)^2, y in {0, 1}", False,
+            "brier_score", "Brier score", "mean of (p - y)^2, y in {0, 1}", False,
             "Brier GW. Mon Weather Rev 1950;78:1-3", "NaN when N = 0",
         ),
         MetricDefinition(
-            "ece_uniform.v1", "Expected calibration error",
+            "ece@uniform", "Expected calibration error",
             "sum over bins of (n_b / N) |mean(y) - mean(p)|; equal-width bins on [0, 1], "
             "right-closed, the first also closed on the left",
             False, "Naeini MP, Cooper GF, Hauskrecht M. AAAI 2015; Guo C et al. ICML 2017",
             "empty bins contribute 0",
+        ),
+        # --- segmentation (medeval.metrics.segmentation, .surface, .lesions) ---
+        MetricDefinition(
+            "dice", "Dice similarity coefficient", "2 |R & P| / (|R| + |P|)", True,
+            "Dice LR. Ecology 1945;26:297-302", _EMPTY_OVERLAP,
+        ),
+        MetricDefinition(
+            "jaccard", "Jaccard index", "|R & P| / |R | P|", True,
+            "Jaccard P. New Phytol 1912;11:37-50", _EMPTY_OVERLAP,
+        ),
+        MetricDefinition(
+            "mask_sensitivity", "Voxel sensitivity", "|R & P| / |R|", True,
+            "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
+            "NaN with UndefinedMetricWarning when the reference is empty",
+        ),
+        MetricDefinition(
+            "mask_precision", "Voxel precision", "|R & P| / |P|", True,
+            "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
+            "NaN with UndefinedMetricWarning when the prediction is empty",
+        ),
+        MetricDefinition(
+            "volume_ml", "Volume", "voxel count x product of spacings / 1000", None,
+            "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
+            "0 for an empty mask", "mL",
+        ),
+        MetricDefinition(
+            "relative_volume_difference", "Relative volume difference", "(|P| - |R|) / |R|",
+            None, "Heimann T et al. IEEE Trans Med Imaging 2009;28:1251-65",
+            "both empty 0; reference empty inf; prediction empty -1",
+        ),
+        MetricDefinition(
+            "hausdorff", "Hausdorff distance",
+            "max(max d(R->P), max d(P->R)) over border voxels (mask minus erosion)", False,
+            "Huttenlocher DP et al. IEEE TPAMI 1993;15:850-63", _EMPTY_DISTANCE, "mm",
+        ),
+        MetricDefinition(
+            "hd95@max-directed", "95th percentile Hausdorff distance (max of directed)",
+            "max(P95 d(R->P), P95 d(P->R)), linear interpolation; MONAI, MetricsReloaded",
+            False, "Huttenlocher DP et al. IEEE TPAMI 1993;15:850-63; Maier-Hein L et al. "
+            "Nat Methods 2024", _EMPTY_DISTANCE, "mm",
+        ),
+        MetricDefinition(
+            "hd95@pooled", "95th percentile Hausdorff distance (pooled)",
+            "P95 of d(R->P) and d(P->R) pooled, linear interpolation; MedPy hd95", False,
+            "Huttenlocher DP et al. IEEE TPAMI 1993;15:850-63", _EMPTY_DISTANCE, "mm",
+        ),
+        MetricDefinition(
+            "assd", "Average symmetric surface distance",
+            "mean of d(R->P) and d(P->R) pooled, border voxels; MedPy 0.5 assd", False,
+            "Heimann T et al. IEEE Trans Med Imaging 2009;28:1251-65", _EMPTY_DISTANCE, "mm",
+        ),
+        MetricDefinition(
+            "masd", "Mean average surface distance",
+            "(mean d(R->P) + mean d(P->R)) / 2, border voxels", False,
+            "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212", _EMPTY_DISTANCE, "mm",
+        ),
+        MetricDefinition(
+            "nsd@surfel", "Normalised surface distance (surface Dice), surfel areas",
+            "area of surfels within tolerance of the other surface / total area, both "
+            "surfaces; distance <= tolerance",
+            True, "Nikolov S et al. J Med Internet Res 2021;23:e26151", _EMPTY_NSD,
+        ),
+        MetricDefinition(
+            "nsd@count", "Normalised surface distance, border-voxel counts",
+            "border voxels within tolerance of the other border / all border voxels, both "
+            "masks; distance <= tolerance; MONAI compute_surface_dice default",
+            True, "Nikolov S et al. J Med Internet Res 2021;23:e26151", _EMPTY_NSD,
+        ),
+        MetricDefinition(
+            "lesion_sensitivity", "Lesion-level sensitivity",
+            "matched reference lesions / reference lesions; one-to-one matching of "
+            "connected components by IoU or any overlap (Hungarian, max total IoU)",
+            True, "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
+            "NaN with UndefinedMetricWarning when there is no reference lesion",
+        ),
+        MetricDefinition(
+            "false_positive_lesions", "False-positive lesions",
+            "predicted connected components matched to no reference lesion", False,
+            "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
+            "all predicted lesions when there is no reference lesion", "per case",
         ),
     ]
 }

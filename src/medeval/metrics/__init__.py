@@ -11,6 +11,11 @@ scores: ``score >= threshold`` is positive.
 - :mod:`~medeval.metrics.ranking`: ROC curve, AUC, precision-recall, average precision.
 - :mod:`~medeval.metrics.thresholds`: operating points on a score.
 - :mod:`~medeval.metrics.calibration`: Brier score, reliability curve, ECE.
+- :mod:`~medeval.metrics.segmentation`: overlap and volume of masks.
+- :mod:`~medeval.metrics.surface`: surface distances, HD, HD95, ASSD, MASD, NSD.
+- :mod:`~medeval.metrics.lesions`: connected components matched one to one.
+- :mod:`~medeval.metrics.segmentation_scores`: every segmentation metric of a case;
+  label maps.
 """
 
 from .calibration import (
@@ -36,6 +41,7 @@ from .classification import (
     specificity,
     youden_j,
 )
+from .lesions import LesionMatch, ReferenceLesion, lesion_matching
 from .multiclass import (
     Average,
     ClassMetric,
@@ -54,6 +60,27 @@ from .ranking import (
     roc_auc,
     roc_curve,
 )
+from .segmentation import (
+    MaskOverlap,
+    dice,
+    jaccard,
+    mask_overlap,
+    mask_precision,
+    mask_sensitivity,
+    relative_volume_difference,
+    volume_ml,
+)
+from .segmentation_scores import SegmentationScores, per_label, segmentation_scores
+from .surface import (
+    SurfaceDistances,
+    Surfels,
+    assd,
+    hausdorff,
+    hd95,
+    masd,
+    nsd,
+    surface_distances,
+)
 from .thresholds import (
     OperatingPoint,
     metrics_at_threshold,
@@ -63,42 +90,64 @@ from .thresholds import (
 )
 
 __all__ = [
-    "Average",
-    "BinStrategy",
-    "CalibrationCurve",
-    "ClassMetric",
-    "ConfusionMatrix",
-    "KappaWeights",
-    "LikelihoodRatios",
-    "MulticlassConfusionMatrix",
-    "OperatingPoint",
-    "PrecisionRecallCurve",
-    "Proportion",
-    "RocCurve",
     "accuracy",
+    "assd",
+    "Average",
     "average_precision",
     "balanced_accuracy",
+    "BinStrategy",
     "brier_score",
     "calibration_curve",
+    "CalibrationCurve",
+    "ClassMetric",
     "cohen_kappa",
     "confusion_matrix",
+    "ConfusionMatrix",
+    "dice",
     "expected_calibration_error",
     "f1_score",
+    "hausdorff",
+    "hd95",
+    "jaccard",
+    "KappaWeights",
+    "lesion_matching",
+    "LesionMatch",
     "likelihood_ratios",
+    "LikelihoodRatios",
+    "masd",
+    "mask_overlap",
+    "mask_precision",
+    "mask_sensitivity",
+    "MaskOverlap",
     "metrics_at_threshold",
     "multiclass_confusion_matrix",
     "multiclass_metric",
+    "MulticlassConfusionMatrix",
     "npv",
+    "nsd",
     "one_vs_rest",
+    "OperatingPoint",
+    "per_label",
     "ppv",
     "precision_recall_curve",
+    "PrecisionRecallCurve",
     "prevalence",
+    "Proportion",
+    "ReferenceLesion",
+    "relative_volume_difference",
     "roc_auc",
     "roc_curve",
+    "RocCurve",
+    "segmentation_scores",
+    "SegmentationScores",
     "sensitivity",
     "specificity",
+    "surface_distances",
+    "SurfaceDistances",
+    "Surfels",
     "threshold_for_sensitivity",
     "threshold_for_specificity",
+    "volume_ml",
     "youden_j",
     "youden_threshold",
 ]

@@ -180,28 +180,28 @@ def evaluate_classification(
             k, n = cm.counts(name)  # type: ignore[arg-type]
             method = cast(ProportionMethod, proportion_method)
             estimate = proportion_ci(k, n, method=method, confidence=level)
-            metrics.append(_record(name, f"{name}.v1", estimate))
+            metrics.append(_record(name, name, estimate))
         for name in _BOOTSTRAPPED:
-            metrics.append(_record(name, f"{name}.v1", bootstrap_ci(name, truth, decided, **boot)))
+            metrics.append(_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
         which: Literal["positive", "negative"]
         for which in ("positive", "negative"):
             metrics.append(_record(
-                f"lr_{which}", f"lr_{which}.v1",
+                f"lr_{which}", f"lr_{which}",
                 likelihood_ratio_ci(cm.tp, cm.fn, cm.fp, cm.tn, which=which,
                                     confidence=level),
             ))
-        metrics.append(_record("roc_auc", "roc_auc.v1", auc_ci(
+        metrics.append(_record("roc_auc", "roc_auc", auc_ci(
             truth, scores, method=auc_method, confidence=level, seed=seed,
             n_resamples=n_resamples, bootstrap_method=bootstrap_method,
             stratified=clusters is None, clusters=clusters,
         )))
-        metrics.append(_record("average_precision", "average_precision.v1",
+        metrics.append(_record("average_precision", "average_precision",
                                bootstrap_ci("average_precision", truth, scores, **boot)))
         is_probability = bool(scores.min() >= 0.0 and scores.max() <= 1.0)
         if is_probability:
-            metrics.append(_record("brier_score", "brier_score.v1",
+            metrics.append(_record("brier_score", "brier_score",
                                    bootstrap_ci("brier_score", truth, scores, **boot)))
-            metrics.append(_record("ece", "ece_uniform.v1", bootstrap_ci(
+            metrics.append(_record("ece", "ece@uniform", bootstrap_ci(
                 _ece_statistic(calibration_bins), truth.astype(float), scores, **boot)))
     messages = []
     for item in caught:

@@ -1,0 +1,638 @@
+r"""Surface distances between two masks, computed once, and the metrics derived from them.
+
+:func:`surface_distances` finds the border of each mask and, for every border element,
+the Euclidean distance in millimetres to the nearest border element of the other mask.
+Every distance metric here — :func:`hausdorff`, :func:`hd95`, :func:`assd`,
+:func:`masd`, :func:`nsd` — reads that one record, or takes the masks and builds it.
+
+Two definitions of "border" are in use and both are here, by name:
+
+- **border voxels** (MedPy, MONAI, MetricsReloaded): the mask minus its erosion by the
+  ``connectivity`` structure (1: faces), outside the array counting as background; each
+  border voxel counts once. HD, HD95, ASSD, MASD and ``nsd(variant="count")`` use them.
+- **surfels** (Nikolov et al. 2021; DeepMind's surface-distance): the marching-cubes
+  surface on the grid shifted by half a voxel; each surface element carries its area in
+  mm² (its length in mm in 2D). ``nsd(variant="surfel")`` uses them, area-weighted.
+
+Declared answers for empty masks (the same in every function, and flagged in the record
+as ``reference_empty`` / ``prediction_empty`` so that aggregation can apply a declared
+worst-case value instead of dropping the case):
+
+==========================  ==========  ==========================  =====
+masks                       HD, HD95    ASSD, MASD                  NSD
+==========================  ==========  ==========================  =====
+both empty                  0           0                           1
+exactly one empty           ``inf``     ``inf``                     0
+==========================  ==========  ==========================  =====
+
+Distances are computed exactly (nearest neighbours in a k-d tree over the border
+elements' physical coordinates, after cropping both masks to the box that holds them),
+so they equal a Euclidean distance transform's to rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.spatial import cKDTree
+
+from .._validation import choice
+from ..errors import InvalidInputError
+from ._masks import (
+    border,
+    bounding_box,
+    mask_pair,
+    neighbour_codes,
+    neighbour_offsets,
+    spacing_of,
+    union_box,
+)
+from ._surfel_table import contour_length_table, surface_area_table
+
+__all__ = [
+    "HD95Variant",
+    "NSDVariant",
+    "SurfaceDistances",
+    "Surfels",
+    "assd",
+    "hausdorff",
+    "hd95",
+    "masd",
+    "nsd",
+    "surface_distances",
+]
+
+HD95Variant = Literal["max-directed", "pooled"]
+NSDVariant = Literal["surfel", "count"]
+
+
+@dataclass(frozen=True)
+class Surfels:
+    """Surfel distances and areas (the surface of Nikolov et al. 2021).
+
+    Attributes
+    ----------
+    reference_to_prediction, prediction_to_reference : ndarray
+        Distance in mm from each surfel of one mask to the other mask's surface.
+    reference_areas, prediction_areas : ndarray
+        The area in mm² (length in mm in 2D) of each surfel, aligned with the distances.
+    """
+
+    reference_to_prediction: NDArray[np.float64]
+    prediction_to_reference: NDArray[np.float64]
+    reference_areas: NDArray[np.float64]
+    prediction_areas: NDArray[np.float64]
+
+
+class SurfaceDistances:
+    """Distances between the borders of two masks: computed once, read by every metric.
+
+    Build it with :func:`surface_distances`. Border-voxel distances are computed at once;
+    the surfel distances (for ``nsd(variant="surfel")``) on first use, then kept.
+
+    Attributes
+    ----------
+    reference_to_prediction : ndarray
+        For each border voxel of the reference, the distance in mm to the nearest border
+        voxel of the prediction (``inf`` when the prediction is empty).
+    prediction_to_reference : ndarray
+        The same from the prediction to the reference.
+    spacing_mm : tuple of float
+        The voxel spacing used, in the array's axis order.
+    connectivity : int
+        The erosion structure's connectivity that defined the border voxels.
+    reference_empty, prediction_empty : bool
+        Whether each mask is empty; the empty-mask table in the module documentation
+        says what every metric then returns.
+    """
+
+    def __init__(
+        self,
+        reference: NDArray[np.bool_],
+        prediction: NDArray[np.bool_],
+        spacing_mm: tuple[float, ...],
+        connectivity: int,
+    ) -> None:
+        self.spacing_mm = spacing_mm
+        self.connectivity = connectivity
+        offsets = neighbour_offsets(reference.ndim, connectivity, func="surface_distances")
+        ref_box, pred_box = bounding_box(reference), bounding_box(prediction)
+        self.reference_empty = ref_box is None
+        self.prediction_empty = pred_box is None
+        box = union_box(ref_box, pred_box)
+        if box is None:
+            self._ref = self._pred = np.zeros((1,) * reference.ndim, dtype=bool)
+        else:
+            self._ref, self._pred = reference[box], prediction[box]
+        ref_border = border(self._ref, offsets)
+        pred_border = border(self._pred, offsets)
+        self.reference_to_prediction = _directed(ref_border, pred_border, spacing_mm)[0]
+        self.prediction_to_reference = _directed(pred_border, ref_border, spacing_mm)[0]
+        self._surfels: Surfels | None = None
+
+    @property
+    def surfels(self) -> Surfels:
+        """Surfel distances and areas, computed on first use."""
+        if self._surfels is None:
+            codes_ref, codes_pred = neighbour_codes(self._ref), neighbour_codes(self._pred)
+            full = 2 ** (2**self._ref.ndim) - 1
+            if self._ref.ndim == 3:
+                table = surface_area_table(self.spacing_mm)  # type: ignore[arg-type]
+            else:
+                table = contour_length_table(self.spacing_mm)  # type: ignore[arg-type]
+            on_ref = (codes_ref != 0) & (codes_ref != full)
+            on_pred = (codes_pred != 0) & (codes_pred != full)
+            d_rp, where_rp = _directed(on_ref, on_pred, self.spacing_mm)
+            d_pr, where_pr = _directed(on_pred, on_ref, self.spacing_mm)
+            self._surfels = Surfels(
+                d_rp, d_pr, table[codes_ref[where_rp]], table[codes_pred[where_pr]]
+            )
+        return self._surfels
+
+    def __repr__(self) -> str:
+        return (
+            f"SurfaceDistances({self.reference_to_prediction.size} reference and "
+            f"{self.prediction_to_reference.size} prediction border voxels, spacing_mm="
+            f"{self.spacing_mm}, reference_empty={self.reference_empty}, "
+            f"prediction_empty={self.prediction_empty})"
+        )
+
+
+def _directed(
+    source: NDArray[np.bool_], target: NDArray[np.bool_], spacing: tuple[float, ...]
+) -> tuple[NDArray[np.float64], tuple[NDArray[np.intp], ...]]:
+    """Distance from each True voxel of ``source`` to the nearest True voxel of ``target``.
+
+    Returns the distances in the order of ``np.nonzero(source)`` and those indices.
+    Voxels in both are at distance 0 without a query.
+    """
+    where = np.nonzero(source)
+    distances = np.zeros(where[0].size)
+    if where[0].size == 0:
+        return distances, where
+    if not target.any():
+        distances[:] = math.inf
+        return distances, where
+    pending = ~target[where]
+    if pending.any():
+        scale = np.asarray(spacing)
+        target_index = np.stack(np.nonzero(target), axis=1)
+        tree = cKDTree(target_index * scale)
+        source_index = np.stack([w[pending] for w in where], axis=1)
+        nearest = tree.query(source_index * scale, k=1, workers=-1)[1]
+        # The distance again from integer offsets, as a Euclidean distance transform
+        # computes it (sqrt of the sum over axes, in axis order, of (offset * spacing)^2),
+        # so that a distance of exactly one spacing compares equal to a tolerance.
+        offset = target_index[nearest] - source_index
+        squared = np.zeros(offset.shape[0])
+        for axis, step in enumerate(spacing):
+            squared += (offset[:, axis] * step) ** 2
+        distances[pending] = np.sqrt(squared)
+    return distances, where
+
+
+def surface_distances(
+    reference: ArrayLike,
+    prediction: ArrayLike,
+    *,
+    spacing_mm: float | tuple[float, ...] | None,
+    connectivity: int = 1,
+) -> SurfaceDistances:
+    r"""Distances between the borders of two binary masks, in millimetres.
+
+    With :math:`\partial R` and :math:`\partial P` the border voxels of the reference and
+    the prediction (the mask minus its erosion by the ``connectivity`` structure) and
+    :math:`\lVert\cdot\rVert` the Euclidean norm with voxel coordinates scaled by the
+    spacing:
+
+    .. math::
+        d_{R \to P}(r) = \min_{p \in \partial P} \lVert r - p \rVert, \; r \in \partial R;
+        \qquad
+        d_{P \to R}(p) = \min_{r \in \partial R} \lVert p - r \rVert, \; p \in \partial P.
+
+    Parameters
+    ----------
+    reference, prediction : array-like
+        2D or 3D masks of the same shape, boolean or 0/1.
+    spacing_mm : float or sequence of float
+        Voxel spacing in mm in the array's axis order (for a SimpleITK array, (z, y, x)).
+        Required: pass ``spacing_mm=1`` explicitly for distances in voxels.
+    connectivity : int
+        Connectivity of the erosion that defines border voxels: 1 (faces, the default of
+        MedPy and MONAI) up to the number of dimensions (corners).
+
+    Returns
+    -------
+    SurfaceDistances
+
+    Raises
+    ------
+    InvalidInputError
+        No spacing, a spacing of the wrong length or not positive, masks of different
+        shapes, masks that are not 2D/3D or not binary, NaN.
+
+    Notes
+    -----
+    Both masks are cropped to the box that holds them before any other work, so a small
+    lesion in a large volume costs little more than one read of the masks. Empty masks:
+    the distances from a non-empty mask to an empty one are ``inf``; see the table in
+    the module documentation.
+
+    References
+    ----------
+    Huttenlocher DP, Klanderman GA, Rucklidge WJ. Comparing images using the Hausdorff
+    distance. IEEE Trans Pattern Anal Mach Intell 1993;15:850-863.
+    Maier-Hein L, Reinke A, et al. Metrics reloaded: recommendations for image analysis
+    validation. Nat Methods 2024;21:195-212.
+
+    Examples
+    --------
+    >>> ref = np.zeros((5, 5), bool); ref[1, 1] = True
+    >>> pred = np.zeros((5, 5), bool); pred[1, 4] = True
+    >>> sd = surface_distances(ref, pred, spacing_mm=(1.0, 2.0))
+    >>> sd.reference_to_prediction.tolist()  # three columns of 2 mm apart
+    [6.0]
+    """
+    func = "surface_distances"
+    ref, pred = mask_pair(reference, prediction, func=func)
+    spacing = spacing_of(spacing_mm, ref.ndim, func=func)
+    return SurfaceDistances(ref, pred, spacing, int(connectivity))
+
+
+def _record(
+    reference: ArrayLike | SurfaceDistances,
+    prediction: ArrayLike | None,
+    spacing_mm: Any,
+    connectivity: int,
+    func: str,
+) -> SurfaceDistances:
+    if isinstance(reference, SurfaceDistances):
+        if prediction is not None or spacing_mm is not None:
+            raise InvalidInputError(
+                f"{func}: pass either a SurfaceDistances record alone, or the two masks "
+                "with spacing_mm"
+            )
+        return reference
+    if prediction is None:
+        raise InvalidInputError(f"{func}: pass the prediction mask after the reference")
+    ref, pred = mask_pair(reference, prediction, func=func)
+    return SurfaceDistances(ref, pred, spacing_of(spacing_mm, ref.ndim, func=func),
+                            int(connectivity))
+
+
+def _empty_answer(sd: SurfaceDistances, both: float, one: float) -> float | None:
+    if sd.reference_empty and sd.prediction_empty:
+        return both
+    if sd.reference_empty or sd.prediction_empty:
+        return one
+    return None
+
+
+def hausdorff(
+    reference: ArrayLike | SurfaceDistances,
+    prediction: ArrayLike | None = None,
+    *,
+    spacing_mm: float | tuple[float, ...] | None = None,
+    connectivity: int = 1,
+) -> float:
+    r"""Hausdorff distance between two masks' borders, in mm.
+
+    .. math:: \mathrm{HD} = \max\left(\max_r d_{R\to P}(r),\ \max_p d_{P\to R}(p)\right)
+
+    over the border voxels (see :func:`surface_distances`).
+
+    Parameters
+    ----------
+    reference : array-like or SurfaceDistances
+        The reference mask, or a record from :func:`surface_distances` (then nothing
+        else is passed).
+    prediction : array-like, optional
+        The predicted mask.
+    spacing_mm : float or sequence of float
+        Required with masks; see :func:`surface_distances`.
+    connectivity : int
+        Border definition; see :func:`surface_distances`.
+
+    Returns
+    -------
+    float
+        In mm. Both masks empty: 0; exactly one empty: ``inf``.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`surface_distances`.
+
+    Notes
+    -----
+    Equals MedPy's ``hd`` and MONAI's ``compute_hausdorff_distance`` (no percentile).
+
+    References
+    ----------
+    Huttenlocher DP, Klanderman GA, Rucklidge WJ. IEEE Trans Pattern Anal Mach Intell
+    1993;15:850-863.
+
+    Examples
+    --------
+    >>> ref = np.zeros((4, 6), bool); ref[1:3, 1:3] = True
+    >>> pred = np.zeros((4, 6), bool); pred[1:3, 2:5] = True
+    >>> hausdorff(ref, pred, spacing_mm=1)  # column 4 is two voxels from column 2
+    2.0
+    """
+    sd = _record(reference, prediction, spacing_mm, connectivity, "hausdorff")
+    answer = _empty_answer(sd, 0.0, math.inf)
+    if answer is not None:
+        return answer
+    return float(max(sd.reference_to_prediction.max(), sd.prediction_to_reference.max()))
+
+
+def hd95(
+    reference: ArrayLike | SurfaceDistances,
+    prediction: ArrayLike | None = None,
+    *,
+    spacing_mm: float | tuple[float, ...] | None = None,
+    percentile: float = 95.0,
+    variant: HD95Variant = "max-directed",
+    connectivity: int = 1,
+) -> float:
+    r"""Percentile Hausdorff distance (95th by default), in mm: two definitions by name.
+
+    With :math:`Q_q` the :math:`q`-th percentile with linear interpolation
+    (``numpy.percentile``'s default):
+
+    .. math::
+        \text{max-directed:}\quad \max\left(Q_q(d_{R\to P}),\ Q_q(d_{P\to R})\right)
+        \qquad
+        \text{pooled:}\quad Q_q\left(d_{R\to P} \cup d_{P\to R}\right)
+
+    Parameters
+    ----------
+    reference : array-like or SurfaceDistances
+        The reference mask, or a record from :func:`surface_distances`.
+    prediction : array-like, optional
+        The predicted mask.
+    spacing_mm : float or sequence of float
+        Required with masks; see :func:`surface_distances`.
+    percentile : float
+        In [0, 100].
+    variant : {"max-directed", "pooled"}
+        ``"max-directed"`` (default; MONAI, MetricsReloaded) or ``"pooled"`` (MedPy,
+        seg-metrics). Pooling hides a false-positive cluster smaller than
+        ``100 - percentile`` % of the two surfaces together.
+    connectivity : int
+        Border definition; see :func:`surface_distances`.
+
+    Returns
+    -------
+    float
+        In mm. Both masks empty: 0; exactly one empty: ``inf``.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`surface_distances`; a percentile outside [0, 100]; an unknown variant.
+
+    Notes
+    -----
+    ``variant="max-directed"`` equals MONAI's
+    ``compute_hausdorff_distance(percentile=95)``; ``"pooled"`` equals MedPy's ``hd95``.
+    On a ball with a small false-positive island the two differ by an order of
+    magnitude (loli/medpy issue 138).
+
+    References
+    ----------
+    Huttenlocher DP, Klanderman GA, Rucklidge WJ. IEEE Trans Pattern Anal Mach Intell
+    1993;15:850-863.
+    Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212.
+
+    Examples
+    --------
+    >>> ref = np.zeros((4, 6), bool); ref[1:3, 1:3] = True
+    >>> pred = np.zeros((4, 6), bool); pred[1:3, 2:5] = True
+    >>> hd95(ref, pred, spacing_mm=1), hd95(ref, pred, spacing_mm=1, variant="pooled")
+    (2.0, 2.0)
+    >>> hd95(ref, pred, spacing_mm=1, percentile=50)  # medians 0.5 and 1: the larger
+    1.0
+    """
+    func = "hd95"
+    choice(variant, ("max-directed", "pooled"), name="variant", func=func)
+    if not 0.0 <= float(percentile) <= 100.0:
+        raise InvalidInputError(f"{func}: percentile must be in [0, 100], got {percentile!r}")
+    sd = _record(reference, prediction, spacing_mm, connectivity, func)
+    answer = _empty_answer(sd, 0.0, math.inf)
+    if answer is not None:
+        return answer
+    if variant == "pooled":
+        pooled = np.concatenate([sd.reference_to_prediction, sd.prediction_to_reference])
+        return float(np.percentile(pooled, percentile))
+    return float(max(np.percentile(sd.reference_to_prediction, percentile),
+                     np.percentile(sd.prediction_to_reference, percentile)))
+
+
+def assd(
+    reference: ArrayLike | SurfaceDistances,
+    prediction: ArrayLike | None = None,
+    *,
+    spacing_mm: float | tuple[float, ...] | None = None,
+    connectivity: int = 1,
+) -> float:
+    r"""Average symmetric surface distance: the mean of the pooled distances, in mm.
+
+    .. math::
+        \mathrm{ASSD} = \frac{\sum_r d_{R\to P}(r) + \sum_p d_{P\to R}(p)}
+                             {|\partial R| + |\partial P|}
+
+    Parameters
+    ----------
+    reference : array-like or SurfaceDistances
+        The reference mask, or a record from :func:`surface_distances`.
+    prediction : array-like, optional
+        The predicted mask.
+    spacing_mm : float or sequence of float
+        Required with masks; see :func:`surface_distances`.
+    connectivity : int
+        Border definition; see :func:`surface_distances`.
+
+    Returns
+    -------
+    float
+        In mm. Both masks empty: 0; exactly one empty: ``inf``.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`surface_distances`.
+
+    Notes
+    -----
+    Equals MedPy 0.5's ``assd`` and MONAI's symmetric average surface distance. The
+    larger border weighs more; :func:`masd` weighs both directions equally.
+
+    References
+    ----------
+    Heimann T, van Ginneken B, Styner MA, et al. Comparison and evaluation of methods
+    for liver segmentation from CT datasets. IEEE Trans Med Imaging 2009;28:1251-1265.
+
+    Examples
+    --------
+    >>> ref = np.zeros((4, 6), bool); ref[1:3, 1:3] = True
+    >>> pred = np.zeros((4, 6), bool); pred[1:3, 2:5] = True
+    >>> assd(ref, pred, spacing_mm=1)  # (1+0+1+0 + 0+1+2+0+1+2) / 10
+    0.8
+    """
+    sd = _record(reference, prediction, spacing_mm, connectivity, "assd")
+    answer = _empty_answer(sd, 0.0, math.inf)
+    if answer is not None:
+        return answer
+    return float(np.concatenate([sd.reference_to_prediction, sd.prediction_to_reference]).mean())
+
+
+def masd(
+    reference: ArrayLike | SurfaceDistances,
+    prediction: ArrayLike | None = None,
+    *,
+    spacing_mm: float | tuple[float, ...] | None = None,
+    connectivity: int = 1,
+) -> float:
+    r"""Mean average surface distance: the mean of the two directed means, in mm.
+
+    .. math::
+        \mathrm{MASD} = \frac12\left(\overline{d_{R\to P}} + \overline{d_{P\to R}}\right)
+
+    Parameters
+    ----------
+    reference : array-like or SurfaceDistances
+        The reference mask, or a record from :func:`surface_distances`.
+    prediction : array-like, optional
+        The predicted mask.
+    spacing_mm : float or sequence of float
+        Required with masks; see :func:`surface_distances`.
+    connectivity : int
+        Border definition; see :func:`surface_distances`.
+
+    Returns
+    -------
+    float
+        In mm. Both masks empty: 0; exactly one empty: ``inf``.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`surface_distances`.
+
+    Notes
+    -----
+    MetricsReloaded's MASD. Differs from :func:`assd` when the borders differ in size.
+
+    References
+    ----------
+    Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212.
+
+    Examples
+    --------
+    >>> ref = np.zeros((4, 6), bool); ref[1:3, 1:3] = True
+    >>> pred = np.zeros((4, 6), bool); pred[1:3, 2:5] = True
+    >>> masd(ref, pred, spacing_mm=1)  # (2/4 + 6/6) / 2
+    0.75
+    """
+    sd = _record(reference, prediction, spacing_mm, connectivity, "masd")
+    answer = _empty_answer(sd, 0.0, math.inf)
+    if answer is not None:
+        return answer
+    return float((sd.reference_to_prediction.mean() + sd.prediction_to_reference.mean()) / 2)
+
+
+def nsd(
+    reference: ArrayLike | SurfaceDistances,
+    prediction: ArrayLike | None = None,
+    *,
+    tolerance_mm: float,
+    spacing_mm: float | tuple[float, ...] | None = None,
+    variant: NSDVariant = "surfel",
+    connectivity: int = 1,
+) -> float:
+    r"""Normalised surface distance (surface Dice) at a tolerance :math:`\tau`.
+
+    .. math::
+        \text{surfel:}\quad
+        \frac{\sum_{r:\,d_{R\to P}(r)\le\tau} a_r + \sum_{p:\,d_{P\to R}(p)\le\tau} a_p}
+             {\sum_r a_r + \sum_p a_p}
+        \qquad
+        \text{count:}\quad
+        \frac{|\{r: d_{R\to P}(r)\le\tau\}| + |\{p: d_{P\to R}(p)\le\tau\}|}
+             {|\partial R| + |\partial P|}
+
+    ``surfel`` sums over surface elements with their areas :math:`a` (Nikolov et al.
+    2021); ``count`` over border voxels, each counted once.
+
+    Parameters
+    ----------
+    reference : array-like or SurfaceDistances
+        The reference mask, or a record from :func:`surface_distances`.
+    prediction : array-like, optional
+        The predicted mask.
+    tolerance_mm : float
+        :math:`\tau`, required (>= 0): the largest deviation still accepted.
+    spacing_mm : float or sequence of float
+        Required with masks; see :func:`surface_distances`.
+    variant : {"surfel", "count"}
+        ``"surfel"`` (default, the original definition; DeepMind's
+        ``compute_surface_dice_at_tolerance``) or ``"count"`` (MONAI's
+        ``compute_surface_dice`` default, MetricsReloaded).
+    connectivity : int
+        Border definition of the ``count`` variant; see :func:`surface_distances`.
+
+    Returns
+    -------
+    float
+        In [0, 1]. Both masks empty: 1; exactly one empty: 0.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`surface_distances`; a missing or negative tolerance; an unknown variant.
+
+    Notes
+    -----
+    A distance equal to the tolerance counts as within it (``<=``, as every peer).
+    The two variants give different numbers on the same masks; the result records which.
+
+    References
+    ----------
+    Nikolov S, Blackwell S, Zverovitch A, et al. Clinically applicable segmentation of
+    head and neck anatomy for radiotherapy: deep learning algorithm development and
+    validation study. J Med Internet Res 2021;23:e26151.
+
+    Examples
+    --------
+    >>> ref = np.zeros((4, 6), bool); ref[1:3, 1:3] = True
+    >>> pred = np.zeros((4, 6), bool); pred[1:3, 2:5] = True
+    >>> nsd(ref, pred, spacing_mm=1, tolerance_mm=1, variant="count")  # (4 + 4) / 10
+    0.8
+    """
+    func = "nsd"
+    choice(variant, ("surfel", "count"), name="variant", func=func)
+    try:
+        tau = float(tolerance_mm)
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"{func}: tolerance_mm must be a number >= 0, got {tolerance_mm!r}"
+        ) from None
+    if not tau >= 0:
+        raise InvalidInputError(f"{func}: tolerance_mm must be >= 0, got {tolerance_mm!r}")
+    sd = _record(reference, prediction, spacing_mm, connectivity, func)
+    answer = _empty_answer(sd, 1.0, 0.0)
+    if answer is not None:
+        return answer
+    if variant == "count":
+        d_rp, d_pr = sd.reference_to_prediction, sd.prediction_to_reference
+        within = int((d_rp <= tau).sum() + (d_pr <= tau).sum())
+        return within / (d_rp.size + d_pr.size)
+    s = sd.surfels
+    within_area = (s.reference_areas[s.reference_to_prediction <= tau].sum()
+                   + s.prediction_areas[s.prediction_to_reference <= tau].sum())
+    return float(within_area / (s.reference_areas.sum() + s.prediction_areas.sum()))

@@ -1,0 +1,197 @@
+"""Surface distances: against MedPy, DeepMind's surface-distance and worked cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from medeval.errors import InvalidInputError
+from medeval.metrics import (
+    SurfaceDistances,
+    assd,
+    hausdorff,
+    hd95,
+    masd,
+    nsd,
+    surface_distances,
+)
+
+
+class TestAgainstMedPy:
+    def test_hausdorff_hd95_pooled_assd(self, anisotropic_case, medpy_binary):
+        ref, pred, spacing = anisotropic_case
+        sd = surface_distances(ref, pred, spacing_mm=spacing)
+        assert hausdorff(sd) == pytest.approx(
+            medpy_binary.hd(pred, ref, voxelspacing=spacing), abs=1e-9)
+        assert hd95(sd, variant="pooled") == pytest.approx(
+            medpy_binary.hd95(pred, ref, voxelspacing=spacing), abs=1e-9)
+        assert assd(sd) == pytest.approx(
+            medpy_binary.assd(pred, ref, voxelspacing=spacing), abs=1e-9)
+
+    @pytest.mark.parametrize("connectivity", [2, 3])
+    def test_other_connectivities(self, medpy_binary, make_ball, connectivity):
+        ref = make_ball((30, 32, 34), (15, 16, 17), (8, 10, 6))
+        pred = make_ball((30, 32, 34), (14, 18, 17), (9, 8, 7))
+        spacing = (1.5, 0.8, 1.1)
+        assert hausdorff(ref, pred, spacing_mm=spacing, connectivity=connectivity) == \
+            pytest.approx(medpy_binary.hd(pred, ref, voxelspacing=spacing,
+                                          connectivity=connectivity), abs=1e-9)
+        assert assd(ref, pred, spacing_mm=spacing, connectivity=connectivity) == \
+            pytest.approx(medpy_binary.assd(pred, ref, voxelspacing=spacing,
+                                            connectivity=connectivity), abs=1e-9)
+
+    def test_directed_distances_are_medpys(self, anisotropic_case, medpy_binary):
+        ref, pred, spacing = anisotropic_case
+        sd = surface_distances(ref, pred, spacing_mm=spacing)
+        # MedPy's asd(result, reference) is the mean distance from result's border.
+        assert sd.prediction_to_reference.mean() == pytest.approx(
+            medpy_binary.asd(pred, ref, voxelspacing=spacing), abs=1e-9)
+        assert sd.reference_to_prediction.mean() == pytest.approx(
+            medpy_binary.asd(ref, pred, voxelspacing=spacing), abs=1e-9)
+
+
+class TestAgainstDeepMind:
+    @pytest.mark.parametrize("tolerance", [0.0, 0.7, 2.0, 5.0])
+    def test_surfel_nsd(self, anisotropic_case, deepmind, tolerance):
+        ref, pred, spacing = anisotropic_case
+        theirs = deepmind.compute_surface_distances(ref, pred, spacing)
+        expected = deepmind.compute_surface_dice_at_tolerance(theirs, tolerance)
+        assert nsd(ref, pred, spacing_mm=spacing, tolerance_mm=tolerance) == pytest.approx(
+            expected, abs=1e-6)
+
+    def test_surfel_distances_and_areas(self, anisotropic_case, deepmind):
+        ref, pred, spacing = anisotropic_case
+        theirs = deepmind.compute_surface_distances(ref, pred, spacing)
+        surfels = surface_distances(ref, pred, spacing_mm=spacing).surfels
+        for ours, key in ((surfels.reference_to_prediction, "distances_gt_to_pred"),
+                          (surfels.prediction_to_reference, "distances_pred_to_gt")):
+            np.testing.assert_allclose(np.sort(ours), theirs[key], atol=1e-9)
+        # Pairs (distance, area) as multisets: sort both by (distance, area).
+        ours_pairs = sorted(zip(surfels.reference_to_prediction, surfels.reference_areas))
+        theirs_pairs = list(zip(theirs["distances_gt_to_pred"], theirs["surfel_areas_gt"]))
+        np.testing.assert_allclose(np.array(ours_pairs), np.array(theirs_pairs), atol=1e-12)
+        assert surfels.prediction_areas.sum() == pytest.approx(
+            theirs["surfel_areas_pred"].sum(), rel=1e-12)
+
+
+class TestWorkedCases:
+    def test_two_single_voxels(self):
+        # Voxels (2, 3, 4) and (5, 3, 0) with spacing (2, 1, 0.5) mm:
+        # offsets (3, 0, -4) voxels -> (6, 0, -2) mm -> sqrt(36 + 4) = 6.3246 mm.
+        ref = np.zeros((8, 6, 6), bool); ref[2, 3, 4] = True
+        pred = np.zeros((8, 6, 6), bool); pred[5, 3, 0] = True
+        spacing = (2.0, 1.0, 0.5)
+        expected = math.sqrt(40.0)
+        for metric in (hausdorff, assd, masd):
+            assert metric(ref, pred, spacing_mm=spacing) == pytest.approx(expected, abs=1e-12)
+        assert hd95(ref, pred, spacing_mm=spacing) == pytest.approx(expected, abs=1e-12)
+        assert nsd(ref, pred, spacing_mm=spacing, tolerance_mm=6.3, variant="count") == 0.0
+        assert nsd(ref, pred, spacing_mm=spacing, tolerance_mm=6.33, variant="count") == 1.0
+
+    def test_spheres_one_voxel_apart_diagonally(self, make_ball):
+        # MONAI's analytic case: the same sphere shifted by one voxel on each axis; the
+        # farthest border points are one diagonal step apart: sqrt(1 + 1 + 1).
+        ref = make_ball((30, 30, 30), (14, 14, 14), (8, 8, 8))
+        pred = make_ball((30, 30, 30), (15, 15, 15), (8, 8, 8))
+        assert hausdorff(ref, pred, spacing_mm=1) == pytest.approx(math.sqrt(3), abs=1e-12)
+
+    def test_pooled_hides_a_false_positive_island(self, make_ball):
+        # A ball and the same ball plus one far voxel: the island's single border voxel
+        # is < 5% of the pooled distances, so pooled HD95 stays 0; max-directed sees it
+        # only if it is > 5% of the prediction's border — it is not either, but the
+        # Hausdorff distance does.
+        ref = make_ball((40, 40, 40), (20, 20, 20), (10, 10, 10))
+        pred = ref.copy(); pred[2, 2, 2] = True
+        assert hd95(ref, pred, spacing_mm=1, variant="pooled") == 0.0
+        assert hausdorff(ref, pred, spacing_mm=1) == pytest.approx(
+            math.sqrt(3 * 18**2) - 10, abs=1.0)
+
+    def test_max_directed_sees_a_large_false_positive_cluster(self, make_ball):
+        # A false-positive ball with ~8% of the pooled border: pooled P95 ignores it,
+        # the prediction's directed P95 does not.
+        ref = make_ball((60, 60, 60), (20, 20, 20), (12, 12, 12))
+        pred = ref | make_ball((60, 60, 60), (48, 48, 48), (4, 4, 4))
+        pooled = hd95(ref, pred, spacing_mm=1, variant="pooled")
+        directed = hd95(ref, pred, spacing_mm=1)
+        assert pooled == 0.0 and directed > 20.0
+
+    def test_record_is_reused_not_recomputed(self, anisotropic_case):
+        ref, pred, spacing = anisotropic_case
+        sd = surface_distances(ref, pred, spacing_mm=spacing)
+        assert isinstance(sd, SurfaceDistances) and "border voxels" in repr(sd)
+        first = sd.surfels
+        assert sd.surfels is first
+        assert hausdorff(sd) == hausdorff(ref, pred, spacing_mm=spacing)
+
+
+class TestEmptyMasks:
+    # The declared table: both empty -> distances 0, NSD 1; one empty -> inf and 0.
+    def test_both_empty(self):
+        empty = np.zeros((5, 5, 5), bool)
+        sd = surface_distances(empty, empty, spacing_mm=1)
+        assert sd.reference_empty and sd.prediction_empty
+        assert (hausdorff(sd), hd95(sd), assd(sd), masd(sd)) == (0.0, 0.0, 0.0, 0.0)
+        assert nsd(sd, tolerance_mm=1) == 1.0 and nsd(sd, tolerance_mm=1, variant="count") == 1.0
+
+    @pytest.mark.parametrize("which", ["reference", "prediction"])
+    def test_one_empty(self, which, make_ball):
+        full = make_ball((12, 12, 12), (6, 6, 6), (3, 3, 3))
+        empty = np.zeros_like(full)
+        ref, pred = (empty, full) if which == "reference" else (full, empty)
+        sd = surface_distances(ref, pred, spacing_mm=(1, 1, 2))
+        assert sd.reference_empty == (which == "reference")
+        assert sd.prediction_empty == (which == "prediction")
+        for value in (hausdorff(sd), hd95(sd), hd95(sd, variant="pooled"), assd(sd), masd(sd)):
+            assert value == math.inf
+        assert nsd(sd, tolerance_mm=100) == 0.0
+        assert nsd(sd, tolerance_mm=100, variant="count") == 0.0
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(("kwargs", "match"), [
+        ({"spacing_mm": None}, "spacing_mm=1 explicitly"),
+        ({"spacing_mm": (1.0, 1.0)}, "2 value"),
+        ({"spacing_mm": (1.0, 0.0, 1.0)}, "positive"),
+        ({"spacing_mm": 1, "connectivity": 4}, "connectivity"),
+    ])
+    def test_spacing_and_connectivity(self, kwargs, match):
+        mask = np.ones((3, 3, 3), bool)
+        with pytest.raises(InvalidInputError, match=match):
+            surface_distances(mask, mask, **kwargs)
+
+    def test_shapes_values_and_nan(self):
+        with pytest.raises(InvalidInputError, match="differ in shape"):
+            hausdorff(np.ones((3, 3)), np.ones((3, 4)), spacing_mm=1)
+        with pytest.raises(InvalidInputError, match="binary"):
+            hausdorff(np.full((3, 3), 2), np.ones((3, 3)), spacing_mm=1)
+        with pytest.raises(InvalidInputError, match="NaN"):
+            hausdorff(np.full((3, 3), np.nan), np.ones((3, 3)), spacing_mm=1)
+        with pytest.raises(InvalidInputError, match="2D or 3D"):
+            hausdorff(np.ones(3), np.ones(3), spacing_mm=1)
+
+    def test_record_and_masks_not_both(self):
+        mask = np.ones((3, 3), bool)
+        sd = surface_distances(mask, mask, spacing_mm=1)
+        with pytest.raises(InvalidInputError, match="either"):
+            hausdorff(sd, mask)
+        with pytest.raises(InvalidInputError, match="prediction"):
+            hausdorff(mask)
+
+    @pytest.mark.parametrize(("kwargs", "match"), [
+        ({"tolerance_mm": -1}, "tolerance_mm"),
+        ({"tolerance_mm": "a"}, "tolerance_mm"),
+        ({"tolerance_mm": 1, "variant": "area"}, "variant"),
+    ])
+    def test_nsd_options(self, kwargs, match):
+        mask = np.ones((3, 3), bool)
+        with pytest.raises(InvalidInputError, match=match):
+            nsd(mask, mask, spacing_mm=1, **kwargs)
+
+    def test_hd95_options(self):
+        mask = np.ones((3, 3), bool)
+        with pytest.raises(InvalidInputError, match="percentile"):
+            hd95(mask, mask, spacing_mm=1, percentile=101)
+        with pytest.raises(InvalidInputError, match="variant"):
+            hd95(mask, mask, spacing_mm=1, variant="mean")

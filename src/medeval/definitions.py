@@ -128,6 +128,41 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             False, "Naeini MP, Cooper GF, Hauskrecht M. AAAI 2015; Guo C et al. ICML 2017",
             "empty bins contribute 0",
         ),
+        MetricDefinition(
+            "cohen_kappa", "Cohen's kappa", "(p_o - p_e) / (1 - p_e)", True,
+            "Cohen J. Educ Psychol Meas 1960;20:37-46",
+            "NaN with UndefinedMetricWarning when p_e = 1 or there is no case",
+        ),
+        MetricDefinition(
+            "cohen_kappa@linear", "Weighted kappa, linear weights",
+            "1 - sum(w O) / sum(w E), w_ij = |i - j| over label positions", True,
+            "Cohen J. Psychol Bull 1968;70:213-20",
+            "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case",
+        ),
+        MetricDefinition(
+            "cohen_kappa@quadratic", "Weighted kappa, quadratic weights",
+            "1 - sum(w O) / sum(w E), w_ij = (i - j)^2 over label positions", True,
+            "Cohen J. Psychol Bull 1968;70:213-20; Fleiss JL, Cohen J. Educ Psychol Meas "
+            "1973;33:613-9",
+            "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case",
+        ),
+        MetricDefinition(
+            "average@macro", "Macro average over classes",
+            "unweighted mean of the one-vs-rest values of every class", None,
+            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
+            "NaN with UndefinedMetricWarning if any class is undefined (never dropped)",
+        ),
+        MetricDefinition(
+            "average@micro", "Micro average over classes",
+            "the ratio of the one-vs-rest counts summed over classes", None,
+            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37", _UNDEFINED,
+        ),
+        MetricDefinition(
+            "average@weighted", "Support-weighted average over classes",
+            "mean of the one-vs-rest values weighted by reference support", None,
+            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
+            "NaN with UndefinedMetricWarning if a class with support is undefined",
+        ),
         # --- segmentation (medeval.metrics.segmentation, .surface, .lesions) ---
         MetricDefinition(
             "dice", "Dice similarity coefficient", "2 |R & P| / (|R| + |P|)", True,

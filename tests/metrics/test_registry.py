@@ -33,6 +33,12 @@ CONFORMANCE = {
     "average_precision": "metrics/test_ranking.py::test_average_precision_against_sklearn",
     "brier_score": f"{BINARY}::test_ranking_and_composites_match_sklearn",
     "ece@uniform": f"{BINARY}::test_ece_by_hand",
+    "cohen_kappa": "metrics/test_multiclass.py::test_hand_unweighted",
+    "cohen_kappa@linear": "metrics/test_multiclass.py::test_hand_linear",
+    "cohen_kappa@quadratic": "metrics/test_multiclass.py::test_against_sklearn",
+    "average@macro": "metrics/test_multiclass.py::test_against_sklearn",
+    "average@micro": "metrics/test_multiclass.py::test_micro_sensitivity_is_accuracy",
+    "average@weighted": "metrics/test_multiclass.py::test_against_sklearn",
     "dice": "metrics/test_segmentation.py::test_against_medpy",
     "jaccard": "metrics/test_segmentation.py::test_against_medpy",
     "mask_sensitivity": "metrics/test_segmentation.py::test_against_medpy",
@@ -49,6 +55,45 @@ CONFORMANCE = {
     "lesion_sensitivity": "metrics/test_lesions.py::test_iou_criterion",
     "false_positive_lesions": "metrics/test_lesions.py::test_iou_criterion",
 }
+
+
+# every public function of medeval.metrics -> the definitions it computes; functions that
+# compute no figure of their own (records, curves, thresholds, bundles) map to ().
+FUNCTIONS = {
+    "accuracy": ("accuracy",), "balanced_accuracy": ("balanced_accuracy",),
+    "f1_score": ("f1",), "npv": ("npv",), "ppv": ("ppv",), "prevalence": ("prevalence",),
+    "sensitivity": ("sensitivity",), "specificity": ("specificity",),
+    "youden_j": ("youden_j",), "likelihood_ratios": ("lr_positive", "lr_negative"),
+    "roc_auc": ("roc_auc",), "average_precision": ("average_precision",),
+    "brier_score": ("brier_score",), "expected_calibration_error": ("ece@uniform",),
+    "cohen_kappa": ("cohen_kappa", "cohen_kappa@linear", "cohen_kappa@quadratic"),
+    "multiclass_metric": ("average@macro", "average@micro", "average@weighted"),
+    "dice": ("dice",), "jaccard": ("jaccard",), "mask_sensitivity": ("mask_sensitivity",),
+    "mask_precision": ("mask_precision",), "volume_ml": ("volume_ml",),
+    "relative_volume_difference": ("relative_volume_difference",),
+    "hausdorff": ("hausdorff",), "hd95": ("hd95@max-directed", "hd95@pooled"),
+    "assd": ("assd",), "masd": ("masd",), "nsd": ("nsd@surfel", "nsd@count"),
+    "lesion_matching": ("lesion_sensitivity", "false_positive_lesions"),
+    "calibration_curve": (), "confusion_matrix": (), "multiclass_confusion_matrix": (),
+    "one_vs_rest": (), "roc_curve": (), "precision_recall_curve": (),
+    "metrics_at_threshold": (), "threshold_for_sensitivity": (),
+    "threshold_for_specificity": (), "youden_threshold": (), "mask_overlap": (),
+    "surface_distances": (), "segmentation_scores": (), "per_label": (),
+}
+
+
+def test_every_metric_function_is_registered():
+    import inspect
+
+    import medeval.metrics as metrics
+
+    public = {n for n in metrics.__all__ if inspect.isfunction(getattr(metrics, n))}
+    assert public == set(FUNCTIONS), (
+        f"unregistered: {sorted(public - set(FUNCTIONS))}; stale: "
+        f"{sorted(set(FUNCTIONS) - public)} (map a new metric to its definition ids)"
+    )
+    named = {d for ids in FUNCTIONS.values() for d in ids}
+    assert named <= set(DEFINITIONS), sorted(named - set(DEFINITIONS))
 
 
 def test_every_definition_has_a_conformance_test():

@@ -117,6 +117,19 @@ class TestWorkedCases:
         directed = hd95(ref, pred, spacing_mm=1)
         assert pooled == 0.0 and directed > 20.0
 
+    @pytest.mark.parametrize("tolerance", [0.6, 0.7, 1.3, 2.5, 4.0])
+    def test_bounded_surfel_search_equals_the_full_one(self, anisotropic_case, tolerance):
+        # nsd() searches surfels only up to the tolerance; distances equal to a spacing
+        # (0.6, 1.3 in 2D; 0.7, 2.5 in 3D) must still count as within it.
+        ref, pred, spacing = anisotropic_case
+        bounded = nsd(ref, pred, spacing_mm=spacing, tolerance_mm=tolerance)
+        sd = surface_distances(ref, pred, spacing_mm=spacing)
+        s = sd.surfels
+        within = (s.reference_areas[s.reference_to_prediction <= tolerance].sum()
+                  + s.prediction_areas[s.prediction_to_reference <= tolerance].sum())
+        full = within / (s.reference_areas.sum() + s.prediction_areas.sum())
+        assert bounded == full == nsd(sd, tolerance_mm=tolerance)
+
     def test_record_is_reused_not_recomputed(self, anisotropic_case):
         ref, pred, spacing = anisotropic_case
         sd = surface_distances(ref, pred, spacing_mm=spacing)

@@ -133,25 +133,39 @@ class SurfaceDistances:
         self.reference_to_prediction = _directed(ref_border, pred_border, spacing_mm)[0]
         self.prediction_to_reference = _directed(pred_border, ref_border, spacing_mm)[0]
         self._surfels: Surfels | None = None
+        self._bounded: dict[float, Surfels] = {}
 
     @property
     def surfels(self) -> Surfels:
         """Surfel distances and areas, computed on first use."""
         if self._surfels is None:
-            codes_ref, codes_pred = neighbour_codes(self._ref), neighbour_codes(self._pred)
-            full = 2 ** (2**self._ref.ndim) - 1
-            if self._ref.ndim == 3:
-                table = surface_area_table(self.spacing_mm)  # type: ignore[arg-type]
-            else:
-                table = contour_length_table(self.spacing_mm)  # type: ignore[arg-type]
-            on_ref = (codes_ref != 0) & (codes_ref != full)
-            on_pred = (codes_pred != 0) & (codes_pred != full)
-            d_rp, where_rp = _directed(on_ref, on_pred, self.spacing_mm)
-            d_pr, where_pr = _directed(on_pred, on_ref, self.spacing_mm)
-            self._surfels = Surfels(
-                d_rp, d_pr, table[codes_ref[where_rp]], table[codes_pred[where_pr]]
-            )
+            self._surfels = self._surfel_distances(None)
         return self._surfels
+
+    def surfels_within(self, tolerance_mm: float) -> Surfels:
+        """Surfels whose distances are exact up to ``tolerance_mm`` and ``inf`` beyond.
+
+        All that the surfel NSD at that tolerance needs, found by a bounded (faster)
+        search; the full :attr:`surfels` are used instead when already computed.
+        """
+        if self._surfels is not None:
+            return self._surfels
+        if tolerance_mm not in self._bounded:
+            self._bounded[tolerance_mm] = self._surfel_distances(tolerance_mm)
+        return self._bounded[tolerance_mm]
+
+    def _surfel_distances(self, bound: float | None) -> Surfels:
+        codes_ref, codes_pred = neighbour_codes(self._ref), neighbour_codes(self._pred)
+        full = 2 ** (2**self._ref.ndim) - 1
+        if self._ref.ndim == 3:
+            table = surface_area_table(self.spacing_mm)  # type: ignore[arg-type]
+        else:
+            table = contour_length_table(self.spacing_mm)  # type: ignore[arg-type]
+        on_ref = (codes_ref != 0) & (codes_ref != full)
+        on_pred = (codes_pred != 0) & (codes_pred != full)
+        d_rp, where_rp = _directed(on_ref, on_pred, self.spacing_mm, bound)
+        d_pr, where_pr = _directed(on_pred, on_ref, self.spacing_mm, bound)
+        return Surfels(d_rp, d_pr, table[codes_ref[where_rp]], table[codes_pred[where_pr]])
 
     def __repr__(self) -> str:
         return (
@@ -163,12 +177,16 @@ class SurfaceDistances:
 
 
 def _directed(
-    source: NDArray[np.bool_], target: NDArray[np.bool_], spacing: tuple[float, ...]
+    source: NDArray[np.bool_],
+    target: NDArray[np.bool_],
+    spacing: tuple[float, ...],
+    bound: float | None = None,
 ) -> tuple[NDArray[np.float64], tuple[NDArray[np.intp], ...]]:
     """Distance from each True voxel of ``source`` to the nearest True voxel of ``target``.
 
     Returns the distances in the order of ``np.nonzero(source)`` and those indices.
-    Voxels in both are at distance 0 without a query.
+    Voxels in both are at distance 0 without a query. With ``bound``, only distances up
+    to ``bound`` are exact; larger ones are returned as ``inf`` (a faster search).
     """
     where = np.nonzero(source)
     distances = np.zeros(where[0].size)
@@ -181,17 +199,24 @@ def _directed(
     if pending.any():
         scale = np.asarray(spacing)
         target_index = np.stack(np.nonzero(target), axis=1)
-        tree = cKDTree(target_index * scale)
+        tree = cKDTree(target_index * scale, balanced_tree=False, compact_nodes=False)
         source_index = np.stack([w[pending] for w in where], axis=1)
-        nearest = tree.query(source_index * scale, k=1, workers=-1)[1]
+        # A margin keeps every point at exactly ``bound`` inside the search, whatever the
+        # rounding of the tree's own distance; the exact comparison is made below.
+        limit = math.inf if bound is None else bound * (1 + 1e-9) + 1e-9
+        found, nearest = tree.query(source_index * scale, k=1, workers=-1,
+                                    distance_upper_bound=limit)
+        hit = np.isfinite(found)
         # The distance again from integer offsets, as a Euclidean distance transform
         # computes it (sqrt of the sum over axes, in axis order, of (offset * spacing)^2),
         # so that a distance of exactly one spacing compares equal to a tolerance.
-        offset = target_index[nearest] - source_index
+        offset = target_index[nearest[hit]] - source_index[hit]
         squared = np.zeros(offset.shape[0])
         for axis, step in enumerate(spacing):
             squared += (offset[:, axis] * step) ** 2
-        distances[pending] = np.sqrt(squared)
+        exact = np.full(source_index.shape[0], math.inf)
+        exact[hit] = np.sqrt(squared)
+        distances[pending] = exact
     return distances, where
 
 
@@ -632,7 +657,7 @@ def nsd(
         d_rp, d_pr = sd.reference_to_prediction, sd.prediction_to_reference
         within = int((d_rp <= tau).sum() + (d_pr <= tau).sum())
         return within / (d_rp.size + d_pr.size)
-    s = sd.surfels
+    s = sd.surfels_within(tau)
     within_area = (s.reference_areas[s.reference_to_prediction <= tau].sum()
                    + s.prediction_areas[s.prediction_to_reference <= tau].sum())
     return float(within_area / (s.reference_areas.sum() + s.prediction_areas.sum()))

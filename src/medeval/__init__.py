@@ -12,7 +12,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    CompatibilityError,
     InvalidInputError,
+    LoaderError,
+    ManifestError,
     MedevalError,
     ResultError,
     TableError,
@@ -26,7 +29,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 # name -> module that defines it, imported on first access (PEP 562).
 _LAZY = {
+    "loaders": "medeval.loaders",
     "metrics": "medeval.metrics",
+    "Case": "medeval.manifest",
+    "Manifest": "medeval.manifest",
+    "check_compatible": "medeval.compat",
     "stats": "medeval.stats",
     "Estimate": "medeval.stats.estimate",
     "Result": "medeval.result",
@@ -37,15 +44,22 @@ _LAZY = {
 }
 
 __all__ = [
+    "Case",
+    "CompatibilityError",
     "Estimate",
     "InvalidInputError",
+    "LoaderError",
+    "Manifest",
+    "ManifestError",
     "MedevalError",
     "Result",
     "ResultError",
     "TableError",
     "UndefinedMetricWarning",
     "__version__",
+    "check_compatible",
     "evaluate_classification",
+    "loaders",
     "metrics",
     "read_result",
     "stats",
@@ -68,7 +82,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import metrics, stats
+    from . import loaders, metrics, stats
+    from .compat import check_compatible
+    from .manifest import Case, Manifest
     from .result import Result, read_result, verify_result, write_result
     from .stats.estimate import Estimate
     from .tasks.binary_classification import evaluate_classification

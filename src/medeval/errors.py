@@ -8,6 +8,14 @@ would expect, so ``except ValueError`` keeps working::
     ├── InvalidInputError (ValueError)   arrays or arguments a function cannot accept
     ├── TableError (ValueError)          a reference or prediction table that is malformed:
     │                                    missing columns, duplicate or missing case ids
+    ├── LoaderError (ValueError)         a file that cannot be read as what it should be:
+    │                                    missing, truncated, not DICOM/WFDB/EDF, an
+    │                                    inconsistent series, a path escaping its data root
+    ├── ManifestError (ValueError)       a held-out set whose manifest is inconsistent; the
+    │                                    message lists every problem with its case id
+    ├── CompatibilityError (ValueError)  a prediction that does not match its reference
+    │                                    (geometry, labels, sampling rate, duration); the
+    │                                    message shows both sides
     └── ResultError (ValueError)         a result file that cannot be read or whose
                                          fingerprint does not match its content
 
@@ -21,7 +29,10 @@ Messages name the function, file or case, say what was received and what to do.
 from __future__ import annotations
 
 __all__ = [
+    "CompatibilityError",
     "InvalidInputError",
+    "LoaderError",
+    "ManifestError",
     "MedevalError",
     "ResultError",
     "TableError",
@@ -46,6 +57,37 @@ class TableError(MedevalError, ValueError):
 
     The message names the file and lists every offending case id (all of them, not
     just the first).
+    """
+
+
+class LoaderError(MedevalError, ValueError):
+    """A file that cannot be read as what it should be.
+
+    The message names the file (or the directory of a series) and says what to do:
+    a truncated or non-DICOM file, a series with a gap or duplicate slices, a WFDB header
+    whose signal file is missing, an EDF whose header is malformed, a path that leaves
+    its data root.
+    """
+
+
+class ManifestError(MedevalError, ValueError):
+    """A manifest (the table of cases of a held-out set) that is inconsistent.
+
+    Validation collects every problem first; the message lists each with its case id.
+    The problems are also available as the ``problems`` attribute, a tuple of strings.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class CompatibilityError(MedevalError, ValueError):
+    """A prediction that does not conform to its reference.
+
+    Shape, spacing, origin or direction of an image; label values; sampling rate or
+    duration of a signal. The message shows the reference's and the prediction's value
+    side by side.
     """
 
 

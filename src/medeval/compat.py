@@ -1,0 +1,166 @@
+"""The conformance gate: does a prediction fit its reference before anything is scored?
+
+``check_compatible`` sits between the loaders and the metrics, so it lives beside them at
+the top of the package rather than inside ``loaders`` (it reads nothing) or ``metrics``
+(which are pure functions of arrays and never see geometry objects).
+
+A mismatch is a :class:`~medeval.errors.CompatibilityError` that lists every difference
+found, each with the reference's value beside the prediction's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import numpy as np
+
+from .errors import CompatibilityError
+
+__all__ = ["check_compatible"]
+
+
+def check_compatible(
+    reference: Any,
+    prediction: Any,
+    *,
+    tolerance_mm: float = 1e-3,
+    tolerance_direction: float = 1e-4,
+    labels: Collection[int] | None = None,
+    tolerance_s: float = 0.0,
+) -> None:
+    """Raise unless ``prediction`` conforms to ``reference``; return None when it does.
+
+    Images (:class:`~medeval.loaders.Image`): same shape; spacing and origin equal
+    within ``tolerance_mm`` (spacing along an axis of length 1 is not compared: a single
+    slice has no slice spacing); direction cosines equal within
+    ``tolerance_direction``; label values in ``labels`` when given, and integer-valued
+    when the reference is integer or boolean.
+
+    Signals (:class:`~medeval.loaders.Signal`) and annotations
+    (:class:`~medeval.loaders.Annotations`): the same sampling rate; two signals of the
+    same channels and duration (within ``tolerance_s``); annotations inside the
+    reference signal's duration.
+
+    Parameters
+    ----------
+    reference, prediction : Image, Signal or Annotations
+        Reference first, prediction second.
+    tolerance_mm : float
+        Largest difference of spacing or origin, in mm, still taken as equal.
+    tolerance_direction : float
+        Largest difference of a direction cosine still taken as equal.
+    labels : collection of int, optional
+        The label values allowed in both images (e.g. ``{0, 1}`` for a binary mask).
+    tolerance_s : float
+        Largest difference of duration, in seconds, between two signals.
+
+    Raises
+    ------
+    CompatibilityError
+        Listing every difference as ``what: reference ..., prediction ...``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from medeval.loaders import Image
+    >>> ref = Image(np.zeros((2, 4, 4), dtype=np.uint8), spacing_mm=(2.5, 0.5, 0.5))
+    >>> check_compatible(ref, Image(np.ones((2, 4, 4), dtype=np.uint8), (2.5, 0.5, 0.5)))
+    >>> check_compatible(ref, Image(np.zeros((2, 4, 4)), spacing_mm=(2.0, 0.5, 0.5)),
+    ...                  labels={0, 1})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    medeval.errors.CompatibilityError: ... spacing_mm: reference (2.5, 0.5, 0.5), prediction ...
+    """
+    from .loaders.image import Image
+    from .loaders.signal import Annotations, Signal
+
+    if isinstance(reference, Image) and isinstance(prediction, Image):
+        problems = _images(reference, prediction, tolerance_mm, tolerance_direction, labels)
+    elif isinstance(reference, Signal) and isinstance(prediction, Signal):
+        problems = _signals(reference, prediction, tolerance_s)
+    elif isinstance(reference, (Signal, Annotations)) and isinstance(prediction, Annotations):
+        problems = _annotations(reference, prediction)
+    else:
+        raise CompatibilityError(
+            f"check_compatible: cannot compare a reference {type(reference).__name__} with "
+            f"a prediction {type(prediction).__name__}; give two Images, two Signals, or "
+            "a Signal or Annotations with Annotations"
+        )
+    if problems:
+        where = _sources(reference, prediction)
+        raise CompatibilityError(
+            f"prediction{where} does not conform to its reference: " + "; ".join(problems)
+        )
+
+
+def _images(
+    ref: Any, pred: Any, tol_mm: float, tol_dir: float, labels: Collection[int] | None
+) -> list[str]:
+    problems = []
+    if ref.shape != pred.shape:
+        problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}")
+    compared = [i for i in range(3) if ref.shape[i] > 1 or pred.shape[i] > 1]
+    if any(abs(ref.spacing_mm[i] - pred.spacing_mm[i]) > tol_mm for i in compared):
+        problems.append(f"spacing_mm: reference {ref.spacing_mm}, prediction {pred.spacing_mm}")
+    if np.max(np.abs(np.subtract(ref.origin_mm, pred.origin_mm))) > tol_mm:
+        problems.append(f"origin_mm: reference {ref.origin_mm}, prediction {pred.origin_mm}")
+    if np.max(np.abs(ref.direction - pred.direction)) > tol_dir:
+        problems.append(
+            f"direction: reference {ref.direction.round(6).tolist()}, prediction "
+            f"{pred.direction.round(6).tolist()}"
+        )
+    if labels is not None:
+        allowed = set(labels)
+        for role, image in (("reference", ref), ("prediction", pred)):
+            extra = sorted(set(np.unique(image.array).tolist()) - allowed)
+            if extra:
+                problems.append(f"labels: {role} has {extra[:10]} outside {sorted(allowed)}")
+    if ref.array.dtype.kind in "biu" and pred.array.dtype.kind == "f":
+        values = pred.array
+        if not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
+            problems.append(
+                f"values: reference holds labels ({ref.array.dtype}), prediction holds "
+                f"non-integer values ({pred.array.dtype}); threshold scores into labels first"
+            )
+    return problems
+
+
+def _signals(ref: Any, pred: Any, tol_s: float) -> list[str]:
+    problems = []
+    if ref.fs != pred.fs:
+        problems.append(f"fs: reference {ref.fs:g} Hz, prediction {pred.fs:g} Hz")
+    if abs(ref.duration_s - pred.duration_s) > tol_s:
+        problems.append(
+            f"duration: reference {ref.duration_s:g} s ({ref.n_samples} samples), "
+            f"prediction {pred.duration_s:g} s ({pred.n_samples} samples)"
+        )
+    if ref.channels != pred.channels:
+        problems.append(f"channels: reference {list(ref.channels)}, prediction "
+                        f"{list(pred.channels)}")
+    return problems
+
+
+def _annotations(ref: Any, pred: Any) -> list[str]:
+    from .loaders.signal import Signal
+
+    problems = []
+    if ref.fs is not None and pred.fs is not None and ref.fs != pred.fs:
+        problems.append(f"fs: reference {ref.fs:g} Hz, prediction {pred.fs:g} Hz")
+    if isinstance(ref, Signal) and len(pred):
+        late = pred.onsets_s[pred.onsets_s >= ref.duration_s]
+        early = pred.onsets_s[pred.onsets_s < 0]
+        if late.size or early.size:
+            problems.append(
+                f"time: reference lasts {ref.duration_s:g} s, prediction has "
+                f"{late.size + early.size} annotation(s) outside it (first at "
+                f"{np.concatenate([early, late])[0]:g} s)"
+            )
+    return problems
+
+
+def _sources(ref: Any, pred: Any) -> str:
+    sources = [getattr(x, "metadata", {}).get("source") for x in (ref, pred)]
+    if not any(sources):
+        return ""
+    return f" {sources[1] or '<in memory>'} (reference {sources[0] or '<in memory>'})"

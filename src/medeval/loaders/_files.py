@@ -1,0 +1,96 @@
+"""Checks every loader makes before a library opens a path; format sniffing by magic bytes.
+
+Private. A path is refused before any third-party reader sees it when it does not exist,
+is not a regular file (a FIFO or a device would block a reader forever), or leaves the
+data root it must stay in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from ..errors import LoaderError
+
+Format = Literal["dicom", "nifti", "metaimage", "nrrd", "gzip", "edf", "wfdb-header", "unknown"]
+
+_SNIFF_BYTES = 512
+
+
+def regular_file(path: str | os.PathLike[str], *, what: str) -> Path:
+    """Return ``path`` as a Path if it names an existing regular file, else raise."""
+    file = Path(path)
+    if not file.exists():
+        raise LoaderError(f"{what} {file}: no such file; check the path")
+    if not file.is_file():
+        kind = "a directory" if file.is_dir() else "not a regular file (FIFO, device?)"
+        raise LoaderError(f"{what} {file}: is {kind}; give the path of a file")
+    return file
+
+
+def within_root(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
+    """Resolve ``path`` (relative to ``root`` unless absolute) and check it stays inside.
+
+    Both ``..`` components and symbolic links are resolved first, so a link inside the
+    root pointing outside it is refused like ``../../etc/passwd``.
+
+    Raises
+    ------
+    LoaderError
+        The resolved path is not inside the resolved root.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> within_root(root, "a/b.dcm") == Path(root).resolve() / "a" / "b.dcm"
+    True
+    >>> within_root(root, "../secret.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    medeval.errors.LoaderError: ../secret.csv: resolves to ... outside the data root ...
+    """
+    base = Path(root).resolve()
+    target = (base / Path(path)).resolve()
+    if target != base and base not in target.parents:
+        raise LoaderError(
+            f"{path}: resolves to {target}, outside the data root {base} (through '..' or "
+            "a symbolic link); keep every file of the set inside its root"
+        )
+    return target
+
+
+def sniff(path: Path) -> Format:
+    """Name the format of a regular file from its first bytes (or its suffix for WFDB)."""
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if len(head) >= 132 and head[128:132] == b"DICM":
+        return "dicom"
+    if len(head) >= 348 and head[344:348] in (b"n+1\x00", b"ni1\x00"):
+        return "nifti"
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head[:4] == b"NRRD":
+        return "nrrd"
+    if head.lstrip().startswith((b"ObjectType", b"NDims")):
+        return "metaimage"
+    if head[:8] == b"0       " and len(head) >= 256:
+        return "edf"
+    if path.suffix.lower() == ".hea":
+        return "wfdb-header"
+    if _implicit_dicom(head):
+        return "dicom"
+    return "unknown"
+
+
+def _implicit_dicom(head: bytes) -> bool:
+    """A DICOM file written without the 128-byte preamble (old implicit VR files).
+
+    Recognised by a first element in group 0x0008 (or 0x0002) with a small tag number.
+    """
+    if len(head) < 8:
+        return False
+    group = int.from_bytes(head[0:2], "little")
+    element = int.from_bytes(head[2:4], "little")
+    return group in (0x0002, 0x0008) and element < 0x0100

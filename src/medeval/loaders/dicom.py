@@ -1,0 +1,456 @@
+"""DICOM images: single files, series assembled by geometry, enhanced multi-frame objects.
+
+Pixel data are decoded by pydicom. Compressed transfer syntaxes (RLE, JPEG lossless,
+JPEG baseline/extended, JPEG-LS, JPEG 2000) go through pydicom's pylibjpeg plugins
+(``pylibjpeg-libjpeg``, ``pylibjpeg-openjpeg``, ``pylibjpeg-rle``), maintained by the
+pydicom project itself; pydicom picks them up without configuration.
+
+Series are assembled by geometry, never by file name or InstanceNumber: each slice's
+ImagePositionPatient is projected on the normal of its ImageOrientationPatient and the
+slices are sorted along it. Duplicate positions, missing slices (non-uniform gaps), mixed
+orientations, differing in-plane geometry and several series in one directory are errors
+that name the files involved.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import LoaderError, MedevalError
+from . import _slices
+from ._files import regular_file, sniff
+from .image import Image
+
+__all__ = ["read_dicom_file", "read_dicom_series"]
+
+_SKIPPED_NAMES = ("DICOMDIR",)
+
+DECODER = "pylibjpeg"
+"""pydicom's decoding plugin for every compressed transfer syntax (pylibjpeg-libjpeg,
+-openjpeg and -rle). Pinned so that the same bytes decode to the same values on every
+machine: lossy JPEG decoders may differ by one unit (ISO/IEC 10918-2)."""
+
+
+def read_dicom_file(path: str | os.PathLike[str]) -> Image:
+    """Read one DICOM file: a single slice, or every frame of a multi-frame object.
+
+    Frame geometry of an enhanced (multi-frame) object comes from its functional groups
+    (Plane Position, Plane Orientation, Pixel Measures, Pixel Value Transformation); an
+    RT Dose grid from GridFrameOffsetVector. Frames are sorted along the slice normal
+    like the slices of a series. Without any position the frames are kept in file
+    order, unit spacing is assumed where PixelSpacing is absent, and
+    ``metadata["geometry"]`` is ``"absent"``.
+
+    Raises
+    ------
+    LoaderError
+        Not DICOM, truncated, no pixel data, a transfer syntax no installed decoder
+        handles, inconsistent frame geometry.
+    """
+    file = regular_file(path, what="DICOM file")
+    dataset = _dataset(file)
+    frames = _pixels(dataset, file)
+    if "PerFrameFunctionalGroupsSequence" in dataset or int(dataset.get("NumberOfFrames", 1)) > 1:
+        return _multiframe(dataset, frames, file)
+    return _single(dataset, frames, file)
+
+
+def read_dicom_series(
+    directory: str | os.PathLike[str], *, series_uid: str | None = None
+) -> Image:
+    """Read the DICOM series in ``directory`` (its files, not sub-directories).
+
+    Parameters
+    ----------
+    directory : path
+        A directory of single-frame DICOM files. Hidden files and ``DICOMDIR`` are
+        skipped; any other file that is not DICOM is an error.
+    series_uid : str, optional
+        Which SeriesInstanceUID to read when the directory holds several.
+
+    Returns
+    -------
+    Image
+        Slices sorted along the normal of ImageOrientationPatient (increasing position),
+        so ``origin_mm`` is the first slice's ImagePositionPatient, as SimpleITK does.
+        ``spacing_mm[0]`` is the distance between slice positions, not SliceThickness.
+
+    Raises
+    ------
+    LoaderError
+        Naming the directory and the files: no DICOM file, files that are not DICOM,
+        several series and no ``series_uid`` (all listed), duplicate positions, missing
+        slices, mixed orientations, differing rows/columns/pixel spacing.
+    """
+    from pydicom.errors import InvalidDicomError
+
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise LoaderError(f"DICOM series {folder}: not a directory")
+    files = sorted(
+        p for p in folder.iterdir()
+        if not p.name.startswith(".") and p.name not in _SKIPPED_NAMES and p.is_file()
+    )
+    if not files:
+        raise LoaderError(f"DICOM series {folder}: holds no file; check the path")
+    datasets, rejected = [], []
+    for file in files:
+        try:
+            datasets.append((file, _dataset(file)))
+        except LoaderError as exc:
+            if isinstance(exc.__cause__, InvalidDicomError):
+                rejected.append(file.name)
+            else:
+                raise
+    if rejected:
+        raise LoaderError(
+            f"DICOM series {folder}: file(s) that are not DICOM: {', '.join(rejected)}; "
+            "move them out of the series directory"
+        )
+    series: dict[str, list[tuple[Path, Any]]] = {}
+    for file, dataset in datasets:
+        series.setdefault(str(dataset.get("SeriesInstanceUID", "")), []).append((file, dataset))
+    if series_uid is not None:
+        if series_uid not in series:
+            raise LoaderError(
+                f"DICOM series {folder}: no series {series_uid}; it holds {_listing(series)}"
+            )
+        chosen = series[series_uid]
+    elif len(series) > 1:
+        raise LoaderError(
+            f"DICOM series {folder}: holds {len(series)} series, {_listing(series)}; "
+            "choose one with series_uid="
+        )
+    else:
+        chosen = next(iter(series.values()))
+    return _assemble(chosen, folder)
+
+
+def _assemble(members: list[tuple[Path, Any]], folder: Path) -> Image:
+    where = f"DICOM series {folder}"
+    names = [file.name for file, _ in members]
+    layouts: dict[tuple[int, int, tuple[float, ...]], str] = {}
+    for file, ds in members:
+        key = (int(ds.get("Rows", 0)), int(ds.get("Columns", 0)),
+               tuple(round(float(v), 6) for v in ds.get("PixelSpacing", (1.0, 1.0))))
+        layouts.setdefault(key, file.name)
+    if len(layouts) > 1:
+        shown = "; ".join(f"{r}x{c} at {s} mm ({n})" for (r, c, s), n in layouts.items())
+        raise LoaderError(f"{where}: slices differ in rows x columns or PixelSpacing: {shown}")
+    missing = [n for n, (_, ds) in zip(names, members)
+               if "ImagePositionPatient" not in ds or "ImageOrientationPatient" not in ds]
+    if missing:
+        raise LoaderError(
+            f"{where}: file(s) without ImagePositionPatient/ImageOrientationPatient: "
+            f"{', '.join(missing)}; the slices cannot be ordered by geometry"
+        )
+    first = members[0][1]
+    thickness = first.get("SliceThickness")
+    stacked = _slices.stack(
+        [ds.ImagePositionPatient for _, ds in members],
+        [ds.ImageOrientationPatient for _, ds in members],
+        names,
+        where=where,
+        default_spacing_mm=float(first.get("SpacingBetweenSlices") or thickness or 1.0),
+    )
+    ordered = [members[i] for i in stacked.order]
+    scales = [_rescale_of(ds) for _, ds in ordered]
+    planes = [_pixels(ds, file) for file, ds in ordered]
+    array = _apply_rescale(planes, scales)
+    metadata = _metadata(first, folder)
+    metadata["sop_instance_uids"] = tuple(str(ds.get("SOPInstanceUID", "")) for _, ds in ordered)
+    metadata["files"] = tuple(file.name for file, _ in ordered)
+    return _image(array, stacked, _pixel_spacing(first), metadata)
+
+
+def _single(ds: Any, pixels: NDArray[Any], file: Path) -> Image:
+    metadata = _metadata(ds, file)
+    metadata["sop_instance_uids"] = (str(ds.get("SOPInstanceUID", "")),)
+    array = _apply_rescale([pixels], [_rescale_of(ds)])
+    if "ImagePositionPatient" in ds and "ImageOrientationPatient" in ds:
+        thickness = ds.get("SpacingBetweenSlices") or ds.get("SliceThickness") or 1.0
+        stacked = _slices.stack([ds.ImagePositionPatient], [ds.ImageOrientationPatient],
+                                [file.name], where=f"DICOM file {file}",
+                                default_spacing_mm=float(thickness))
+        return _image(array, stacked, _pixel_spacing(ds), metadata)
+    return _without_geometry(array, ds, metadata)
+
+
+def _multiframe(ds: Any, frames: NDArray[Any], file: Path) -> Image:
+    count = int(ds.get("NumberOfFrames", 1))
+    if count == 1:
+        frames = frames[np.newaxis]
+    metadata = _metadata(ds, file)
+    metadata["sop_instance_uids"] = (str(ds.get("SOPInstanceUID", "")),)
+    planes = frame_planes(ds)
+    scales = frame_rescales(ds, count)
+    if planes is None:
+        array = _apply_rescale(list(frames), scales)
+        return _without_geometry(array, ds, metadata)
+    positions, orientations, spacing = planes
+    stacked = _slices.stack(positions, orientations, [f"frame {i + 1}" for i in range(count)],
+                            where=f"DICOM file {file}",
+                            default_spacing_mm=float(ds.get("SpacingBetweenSlices") or 1.0))
+    ordered = [frames[i] for i in stacked.order]
+    array = _apply_rescale(ordered, [scales[i] for i in stacked.order])
+    if "DoseGridScaling" in ds:
+        array = array * float(ds.DoseGridScaling)
+        metadata["dose_grid_scaling"] = float(ds.DoseGridScaling)
+    metadata["frame_order"] = tuple(int(i) + 1 for i in stacked.order)
+    return _image(array, stacked, spacing, metadata)
+
+
+def frame_planes(
+    ds: Any,
+) -> tuple[list[list[float]], list[list[float]], tuple[float, float]] | None:
+    """Per-frame positions, orientations and the pixel spacing of a multi-frame object.
+
+    Read from the functional groups (per-frame first, then shared), or for RT Dose from
+    ImagePositionPatient plus GridFrameOffsetVector. None when the file has no frame
+    positions.
+    """
+    count = int(ds.get("NumberOfFrames", 1))
+    shared = _first(ds.get("SharedFunctionalGroupsSequence"))
+    per_frame = _per_frame_items(ds, count)
+    if per_frame is not None:
+        positions, orientations, spacings = [], [], set()
+        for item in per_frame:
+            position = _group(item, shared, "PlanePositionSequence", "ImagePositionPatient")
+            orientation = _group(item, shared, "PlaneOrientationSequence",
+                                 "ImageOrientationPatient")
+            spacing = _group(item, shared, "PixelMeasuresSequence", "PixelSpacing")
+            if position is None or orientation is None:
+                return None
+            positions.append([float(v) for v in position])
+            orientations.append([float(v) for v in orientation])
+            spacings.add(tuple(float(v) for v in spacing) if spacing is not None else (1.0, 1.0))
+        if len(spacings) > 1:
+            raise LoaderError(f"DICOM {ds.filename}: frames differ in PixelSpacing {spacings}")
+        row, col = spacings.pop()
+        return positions, orientations, (row, col)
+    offsets = ds.get("GridFrameOffsetVector")
+    if offsets is not None and "ImagePositionPatient" in ds and len(offsets) == count:
+        origin = np.asarray(ds.ImagePositionPatient, dtype=np.float64)
+        normal = _slices.axes(ds.ImageOrientationPatient)[:, 2]
+        relative = float(offsets[0]) == 0.0
+        base = origin if relative else origin - float(np.dot(origin, normal)) * normal
+        positions = [(base + float(o) * normal).tolist() for o in offsets]
+        orientations = [[float(v) for v in ds.ImageOrientationPatient]] * count
+        return positions, orientations, _pixel_spacing(ds)
+    return None
+
+
+def frame_rescales(ds: Any, count: int) -> list[tuple[float, float]]:
+    """(slope, intercept) of each frame, from the functional groups or the top level."""
+    shared = _first(ds.get("SharedFunctionalGroupsSequence"))
+    per_frame = _per_frame_items(ds, count)
+    result = []
+    for i in range(count):
+        item = per_frame[i] if per_frame is not None else None
+        slope = _group(item, shared, "PixelValueTransformationSequence", "RescaleSlope")
+        intercept = _group(item, shared, "PixelValueTransformationSequence", "RescaleIntercept")
+        if slope is None and intercept is None:
+            result.append(_rescale_of(ds))
+        else:
+            result.append((float(slope if slope is not None else 1.0),
+                           float(intercept if intercept is not None else 0.0)))
+    return result
+
+
+def _per_frame_items(ds: Any, count: int) -> list[Any] | None:
+    """The per-frame functional group items, one per frame, or None.
+
+    A file without NumberOfFrames holds one frame (the DICOM default); if it carries
+    more per-frame items than that (as pydicom's ``liver_1frame.dcm`` does), the first
+    item describes the frame stored.
+    """
+    items = ds.get("PerFrameFunctionalGroupsSequence")
+    if items is None:
+        return None
+    if "NumberOfFrames" not in ds and len(items) > count:
+        return list(items)[:count]
+    return list(items) if len(items) == count else None
+
+
+def _group(item: Any, shared: Any, sequence: str, keyword: str) -> Any:
+    for source in (item, shared):
+        if source is not None and sequence in source:
+            inner = _first(source[sequence].value)
+            if inner is not None and keyword in inner:
+                return inner[keyword].value
+    return None
+
+
+def _first(sequence: Any) -> Any:
+    return sequence[0] if sequence is not None and len(sequence) else None
+
+
+def _dataset(file: Path) -> Any:
+    """Read a DICOM file's dataset, turning every reader failure into a LoaderError."""
+    import pydicom
+    from pydicom.errors import InvalidDicomError
+
+    force = sniff(file) == "dicom" and _has_no_preamble(file)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            dataset = pydicom.dcmread(file, force=force)
+    except InvalidDicomError as exc:
+        raise LoaderError(
+            f"DICOM file {file}: not a DICOM file (no 'DICM' marker); check the path"
+        ) from exc
+    except (EOFError, OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise LoaderError(
+            f"DICOM file {file}: cannot be parsed, truncated or corrupt ({exc}); obtain a "
+            "fresh copy"
+        ) from exc
+    for warning in caught:
+        if "End of file" in str(warning.message):  # pydicom reads on past a truncation
+            raise LoaderError(
+                f"DICOM file {file}: truncated ({warning.message}); obtain a fresh copy"
+            )
+        warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                               warning.lineno)
+    return dataset
+
+
+def _has_no_preamble(file: Path) -> bool:
+    with open(file, "rb") as handle:
+        head = handle.read(132)
+    return head[128:132] != b"DICM"
+
+
+def _pixels(ds: Any, file: Path) -> NDArray[Any]:
+    """Decode the pixel data, naming the file and the transfer syntax on failure."""
+    if not any(k in ds for k in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
+        raise LoaderError(
+            f"DICOM file {file}: has no pixel data (SOP class "
+            f"{getattr(ds.get('SOPClassUID'), 'name', '?')}); it is not an image"
+        )
+    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    try:
+        if syntax is not None and syntax.is_compressed:
+            # One decoder for every compressed syntax, whatever else is installed (Pillow
+            # comes first in pydicom's order): lossy data decode to the same values.
+            ds.pixel_array_options(decoding_plugin=DECODER)
+        pixels: NDArray[Any] = ds.pixel_array
+    except MedevalError:
+        raise
+    except Exception as exc:  # decoders raise anything from ValueError to RuntimeError
+        hint = ("install the pylibjpeg plugins (pylibjpeg-libjpeg, pylibjpeg-openjpeg, "
+                "pylibjpeg-rle)" if "plugin" in str(exc) or "decod" in str(exc)
+                else "the file is truncated or corrupt; obtain a fresh copy")
+        raise LoaderError(
+            f"DICOM file {file}: pixel data cannot be decoded "
+            f"(transfer syntax {getattr(syntax, 'name', syntax)}): {exc}; {hint}"
+        ) from exc
+    return pixels
+
+
+def _rescale_of(ds: Any) -> tuple[float, float]:
+    return (float(ds.get("RescaleSlope", 1.0) or 1.0),
+            float(ds.get("RescaleIntercept", 0.0) or 0.0))
+
+
+def _apply_rescale(
+    planes: Sequence[NDArray[Any]], scales: Sequence[tuple[float, float]]
+) -> NDArray[Any]:
+    """Stack planes applying slope/intercept: stored dtype, int32, or float64 as needed."""
+    stored = planes[0].dtype
+    if all(s == 1.0 and i == 0.0 for s, i in scales):
+        dtype = stored
+    elif all(float(s).is_integer() and float(i).is_integer() for s, i in scales):
+        dtype = np.dtype(np.int32) if stored.itemsize <= 2 else np.dtype(np.int64)
+    else:
+        dtype = np.dtype(np.float64)
+    out = np.empty((len(planes), *planes[0].shape), dtype=dtype)
+    for k, (plane, (slope, intercept)) in enumerate(zip(planes, scales)):
+        if plane.shape != out.shape[1:]:
+            raise LoaderError(f"frames differ in shape: {plane.shape} and {out.shape[1:]}")
+        out[k] = plane
+        if slope != 1.0:
+            out[k] *= dtype.type(slope)
+        if intercept != 0.0:
+            out[k] += dtype.type(intercept)
+    return out
+
+
+def _pixel_spacing(ds: Any) -> tuple[float, float]:
+    spacing = ds.get("PixelSpacing")
+    if spacing is None:
+        return (1.0, 1.0)
+    return (float(spacing[0]), float(spacing[1]))
+
+
+def _image(
+    array: NDArray[Any],
+    stacked: _slices.Stack,
+    pixel_spacing: tuple[float, float],
+    metadata: dict[str, Any],
+) -> Image:
+    # DICOM PixelSpacing is (between rows = y, between columns = x); axes_xyz columns
+    # are the row direction (x), the column direction (y) and the normal (z).
+    metadata["geometry"] = "dicom"
+    return Image(
+        array=array,
+        spacing_mm=(stacked.spacing_mm, pixel_spacing[0], pixel_spacing[1]),
+        origin_mm=tuple(stacked.origin_xyz[::-1].tolist()),
+        direction=stacked.axes_xyz[::-1, ::-1],
+        metadata=metadata,
+    )
+
+
+def _without_geometry(array: NDArray[Any], ds: Any, metadata: dict[str, Any]) -> Image:
+    metadata["geometry"] = "absent"
+    row, col = _pixel_spacing(ds)
+    depth = float(ds.get("SpacingBetweenSlices") or 1.0)
+    return Image(array=array, spacing_mm=(depth, row, col), metadata=metadata)
+
+
+def _metadata(ds: Any, source: Path) -> dict[str, Any]:
+    def text(keyword: str) -> str | None:
+        value = ds.get(keyword)
+        return None if value in (None, "") else str(value)
+
+    thickness = ds.get("SliceThickness")
+    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    return {
+        "format": "dicom",
+        "source": str(source),
+        "modality": text("Modality"),
+        "manufacturer": text("Manufacturer"),
+        "patient_id": text("PatientID"),
+        "study_uid": text("StudyInstanceUID"),
+        "series_uid": text("SeriesInstanceUID"),
+        "frame_of_reference_uid": text("FrameOfReferenceUID"),
+        "sop_class_uid": text("SOPClassUID"),
+        "slice_thickness_mm": float(thickness) if thickness not in (None, "") else None,
+        "transfer_syntax": str(syntax) if syntax else None,
+        "photometric_interpretation": text("PhotometricInterpretation"),
+        "decoder": DECODER if syntax is not None and syntax.is_compressed else "pydicom",
+        "lossy": _lossy(syntax) or str(ds.get("LossyImageCompression", "00")) == "01",
+    }
+
+
+def _lossy(syntax: Any) -> bool:
+    """True for a compressed transfer syntax that is not one of the lossless ones."""
+    from pydicom import uid
+
+    lossless = {uid.RLELossless, uid.JPEGLossless, uid.JPEGLosslessSV1, uid.JPEGLSLossless,
+                uid.JPEG2000Lossless, uid.JPEG2000MCLossless, uid.HTJ2KLossless,
+                uid.HTJ2KLosslessRPCL}
+    return bool(syntax is not None and syntax.is_compressed and syntax not in lossless)
+
+
+def _listing(series: dict[str, list[tuple[Path, Any]]]) -> str:
+    return ", ".join(
+        f"{uid or '(no SeriesInstanceUID)'} ({len(members)} files, e.g. {members[0][0].name})"
+        for uid, members in sorted(series.items())
+    )

@@ -1,0 +1,157 @@
+"""EDF, EDF+ and BDF files, read with ``pyedflib`` (EDFlib, by Teuniz).
+
+Before pyedflib opens a file, its fixed header is checked: the 8-byte version field, a
+header length equal to 256 × (signals + 1), and a file at least that long. A file that
+fails is a ``LoaderError`` naming it and the field at fault.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import LoaderError
+from ._files import regular_file
+from .signal import Annotations, Signal
+
+__all__ = ["read_edf", "read_edf_annotations"]
+
+
+def read_edf(path: str | Path, *, channels: list[str] | None = None) -> Signal:
+    """Read the signals of an EDF/EDF+/BDF file in physical units.
+
+    The EDF+ annotation channel is not a signal and is left out (read it with
+    :func:`read_edf_annotations`).
+
+    Raises
+    ------
+    LoaderError
+        Malformed header, truncated data, no signals (annotation-only EDF+), unknown
+        channel names, chosen channels of different rates.
+    """
+    file = regular_file(path, what="EDF file")
+    reader = _open(file)
+    try:
+        labels = [str(s) for s in reader.getSignalLabels()]
+        if not labels:
+            raise LoaderError(
+                f"EDF file {file}: has no signals (an annotation-only EDF+); read it with "
+                "read_annotations"
+            )
+        chosen = labels if channels is None else list(channels)
+        unknown = [c for c in chosen if c not in labels]
+        if unknown:
+            raise LoaderError(f"EDF file {file}: no channel(s) {unknown}; it has {labels}")
+        indices = [labels.index(c) for c in chosen]
+        rates = {c: float(reader.getSampleFrequency(i)) for c, i in zip(chosen, indices)}
+        if len(set(rates.values())) > 1:
+            shown = ", ".join(f"{c} {r:g} Hz" for c, r in rates.items())
+            raise LoaderError(
+                f"EDF file {file}: channels have different sampling rates ({shown}); choose "
+                "channels of one rate with channels="
+            )
+        counts = {int(reader.getNSamples()[i]) for i in indices}
+        if len(counts) != 1:
+            raise LoaderError(f"EDF file {file}: channels differ in length {sorted(counts)}")
+        samples = np.empty((counts.pop(), len(indices)), dtype=np.float64)
+        for column, i in enumerate(indices):
+            samples[:, column] = reader.readSignal(i)
+        units = tuple(str(reader.getPhysicalDimension(i)) for i in indices)
+        start = reader.getStartdatetime()
+        metadata = {
+            "format": "edf",
+            "source": str(file),
+            "file_type": _file_type(reader),
+            "patient_code": str(reader.getPatientCode() or "") or None,
+            "equipment": str(reader.getEquipment() or "") or None,
+        }
+    except LoaderError:
+        raise
+    except Exception as exc:
+        raise LoaderError(f"EDF file {file}: cannot be read ({exc})") from exc
+    finally:
+        reader.close()
+    return Signal(samples, fs=rates[chosen[0]], channels=tuple(chosen), units=units,
+                  start_time=start, metadata=metadata)
+
+
+def read_edf_annotations(path: str | Path) -> Annotations:
+    """Read the EDF+ annotations (onset, duration, text) of a file, signals or not.
+
+    A duration of -1 (EDFlib's "none given") becomes NaN. ``samples`` and ``fs`` are set
+    when the file has signals all at one rate.
+    """
+    file = regular_file(path, what="EDF file")
+    reader = _open(file)
+    try:
+        onsets, durations, texts = reader.readAnnotations()
+        rates = {float(reader.getSampleFrequency(i)) for i in range(reader.signals_in_file)}
+        kind = _file_type(reader)
+    except Exception as exc:
+        raise LoaderError(f"EDF file {file}: annotations cannot be read ({exc})") from exc
+    finally:
+        reader.close()
+    onsets = np.asarray(onsets, dtype=np.float64)
+    durations = np.asarray(durations, dtype=np.float64)
+    durations = np.where(durations < 0, np.nan, durations)
+    fs = rates.pop() if len(rates) == 1 else None
+    samples = None if fs is None else np.round(onsets * fs).astype(np.int64)
+    return Annotations(
+        samples=samples,
+        symbols=tuple(str(t) for t in texts),
+        onsets_s=onsets,
+        durations_s=durations,
+        fs=fs,
+        metadata={"format": "edf", "source": str(file), "file_type": kind},
+    )
+
+
+def _open(file: Path) -> Any:
+    import pyedflib
+
+    _check_header(file)
+    try:
+        return pyedflib.EdfReader(str(file))
+    except Exception as exc:
+        raise LoaderError(
+            f"EDF file {file}: rejected by the EDF reader ({exc}); check it is a valid "
+            "EDF/EDF+/BDF file and not truncated"
+        ) from exc
+
+
+def _check_header(file: Path) -> None:
+    size = file.stat().st_size
+    with open(file, "rb") as handle:
+        head = handle.read(256)
+    if len(head) < 256:
+        raise LoaderError(
+            f"EDF file {file}: {size} bytes, shorter than the 256-byte EDF header; truncated"
+        )
+    if head[:8] not in (b"0       ", b"\xffBIOSEMI"):
+        raise LoaderError(f"EDF file {file}: version field {head[:8]!r} is not EDF or BDF")
+    try:
+        header_bytes = int(head[184:192].decode("ascii").strip())
+        signals = int(head[252:256].decode("ascii").strip())
+    except ValueError:
+        raise LoaderError(
+            f"EDF file {file}: header length or number of signals is not a number "
+            f"({head[184:192]!r}, {head[252:256]!r})"
+        ) from None
+    if header_bytes != 256 * (signals + 1):
+        raise LoaderError(
+            f"EDF file {file}: header length field says {header_bytes} bytes, but "
+            f"{signals} signal(s) need 256 x ({signals} + 1) = {256 * (signals + 1)}; the "
+            "header is corrupt"
+        )
+    if size < header_bytes:
+        raise LoaderError(
+            f"EDF file {file}: {size} bytes, shorter than its {header_bytes}-byte header; "
+            "truncated"
+        )
+
+
+def _file_type(reader: Any) -> str:
+    names = {0: "EDF", 1: "EDF+", 2: "BDF", 3: "BDF+"}
+    return names.get(int(reader.filetype), str(reader.filetype))

@@ -1,0 +1,277 @@
+"""DICOM SEG: one binary mask per segment, placed on the referenced image's grid if given.
+
+Each frame of a SEG object belongs to one segment (Segment Identification) and sits at a
+position (Plane Position). Frames are placed by geometry: without a reference image on
+a grid spanning the SEG's own frames (slice spacing from SpacingBetweenSlices, so empty
+frames a writer omitted come back as empty slices); with a reference image on that
+image's grid, each frame on the slice whose position it has.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import LoaderError
+from . import _slices
+from ._files import regular_file
+from .dicom import _dataset, _metadata, _per_frame_items, _pixels, frame_planes
+from .image import Image
+
+__all__ = ["Segment", "Segmentation", "read_segmentation"]
+
+SEGMENTATION_STORAGE = "1.2.840.10008.5.1.4.1.1.66.4"
+
+
+@dataclass(frozen=True, eq=False)
+class Segment:
+    """One segment of a DICOM SEG: its number, label and binary mask.
+
+    Attributes
+    ----------
+    number : int
+        SegmentNumber (1-based), as referenced by the frames.
+    label : str
+        SegmentLabel, e.g. ``"Liver"``.
+    mask : Image
+        Boolean mask, (z, y, x), with the grid's spacing, origin and direction.
+    description : str or None
+        SegmentDescription.
+    category : str or None
+        Code meaning of the segmented property category (e.g. ``"Tissue"``).
+    property_type : str or None
+        Code meaning of the segmented property type (e.g. ``"Liver"``).
+    """
+
+    number: int
+    label: str
+    mask: Image
+    description: str | None = None
+    category: str | None = None
+    property_type: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Segmentation:
+    """The segments of a DICOM SEG, in SegmentNumber order, and the file's metadata."""
+
+    segments: tuple[Segment, ...]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> dict[int, str]:
+        """SegmentNumber -> SegmentLabel."""
+        return {s.number: s.label for s in self.segments}
+
+    def segment(self, label: str) -> Segment:
+        """The segment called ``label``; raises naming the labels there are."""
+        for item in self.segments:
+            if item.label == label:
+                return item
+        raise LoaderError(
+            f"SEG {self.metadata.get('source')}: no segment {label!r}; it has "
+            f"{', '.join(repr(s.label) for s in self.segments)}"
+        )
+
+
+def read_segmentation(
+    path: str | os.PathLike[str],
+    *,
+    reference: Image | None = None,
+    tolerance_mm: float = 0.01,
+) -> Segmentation:
+    """Read a DICOM SEG file into one boolean mask per segment.
+
+    Parameters
+    ----------
+    path : path
+        A DICOM Segmentation Storage file (BINARY or FRACTIONAL).
+    reference : Image, optional
+        The image the SEG was drawn on (e.g. from :func:`read_image`). Masks are then
+        placed on its grid: same shape, spacing, origin and direction.
+    tolerance_mm : float
+        How far a frame position may lie from a grid position and still be placed on it.
+
+    Returns
+    -------
+    Segmentation
+        ``segments`` in SegmentNumber order, each with a mask of the grid's shape.
+        FRACTIONAL segments are thresholded at half the MaximumFractionalValue.
+
+    Raises
+    ------
+    LoaderError
+        Not a SEG; frames without positions; a frame whose position, orientation, pixel
+        spacing or size does not fit the reference grid (each listed); a reference of a
+        different FrameOfReferenceUID.
+    """
+    file = regular_file(path, what="SEG file")
+    ds = _dataset(file)
+    if str(ds.get("SOPClassUID", "")) != SEGMENTATION_STORAGE and ds.get("Modality") != "SEG":
+        raise LoaderError(
+            f"SEG file {file}: is not a DICOM Segmentation (SOP class "
+            f"{ds.get('SOPClassUID')}, modality {ds.get('Modality')}); read it with read_image"
+        )
+    frames = _pixels(ds, file)
+    count = int(ds.get("NumberOfFrames", 1))
+    if frames.ndim == 2:
+        frames = frames[np.newaxis]
+    if str(ds.get("SegmentationType", "BINARY")) == "FRACTIONAL":
+        maximum = float(ds.get("MaximumFractionalValue", 255))
+        binary = frames >= maximum / 2.0
+    else:
+        binary = frames > 0
+    planes = frame_planes(ds)
+    if planes is None:
+        raise LoaderError(
+            f"SEG file {file}: its frames carry no Plane Position; they cannot be placed "
+            "on an image grid"
+        )
+    positions, orientations, pixel_spacing = planes
+    numbers = _segment_numbers(ds, count, file)
+    metadata = _metadata(ds, file)
+    if reference is not None:
+        _same_frame_of_reference(metadata, reference, file)
+        grid = reference
+    else:
+        grid = _own_grid(ds, binary.shape[1:], positions, orientations, pixel_spacing, file)
+    slots = _place(positions, orientations, pixel_spacing, binary.shape[1:], grid,
+                   tolerance_mm=tolerance_mm, where=f"SEG file {file}")
+    segments = []
+    for item in ds.get("SegmentSequence", []):
+        number = int(item.SegmentNumber)
+        mask = np.zeros(grid.array.shape[:3], dtype=bool)
+        for frame, slot in enumerate(slots):
+            if numbers[frame] == number:
+                mask[slot] |= binary[frame]
+        segments.append(Segment(
+            number=number,
+            label=str(item.get("SegmentLabel", "")),
+            mask=Image(mask, grid.spacing_mm, grid.origin_mm, grid.direction,
+                       {**metadata, "segment_number": number}),
+            description=_text(item.get("SegmentDescription")),
+            category=_meaning(item.get("SegmentedPropertyCategoryCodeSequence")),
+            property_type=_meaning(item.get("SegmentedPropertyTypeCodeSequence")),
+        ))
+    metadata["segmentation_type"] = str(ds.get("SegmentationType", "BINARY"))
+    return Segmentation(tuple(sorted(segments, key=lambda s: s.number)), metadata)
+
+
+def _segment_numbers(ds: Any, count: int, file: os.PathLike[str]) -> list[int]:
+    items = _per_frame_items(ds, count)
+    declared = [int(s.SegmentNumber) for s in ds.get("SegmentSequence", [])]
+    if not declared:
+        raise LoaderError(f"SEG file {file}: has no SegmentSequence; it names no segment")
+    numbers = []
+    for i in range(count):
+        ident = None
+        if items is not None and "SegmentIdentificationSequence" in items[i]:
+            ident = int(items[i].SegmentIdentificationSequence[0].ReferencedSegmentNumber)
+        elif len(declared) == 1:
+            ident = declared[0]
+        if ident not in declared:
+            raise LoaderError(
+                f"SEG file {file}: frame {i + 1} references segment {ident}, not one of "
+                f"{declared}"
+            )
+        numbers.append(ident)
+    return numbers
+
+
+def _own_grid(
+    ds: Any,
+    plane_shape: tuple[int, ...],
+    positions: list[list[float]],
+    orientations: list[list[float]],
+    pixel_spacing: tuple[float, float],
+    file: os.PathLike[str],
+) -> Image:
+    frame_axes = _slices.axes(orientations[0])
+    normal = frame_axes[:, 2]
+    points = np.asarray(positions, dtype=np.float64)
+    depth = points @ normal
+    shared = ds.get("SharedFunctionalGroupsSequence")
+    between = None
+    if shared and "PixelMeasuresSequence" in shared[0]:
+        between = shared[0].PixelMeasuresSequence[0].get("SpacingBetweenSlices")
+    unique = np.unique(np.round(depth, 3))
+    if between is not None and float(between) > 0:
+        spacing = float(between)
+    elif unique.size > 1:
+        spacing = float(np.min(np.diff(unique)))
+    else:
+        spacing = float(ds.get("SliceThickness") or 1.0)
+    first = points[int(np.argmin(depth))]
+    count = int(round((unique[-1] - unique[0]) / spacing)) + 1
+    return Image(
+        np.zeros((count, *plane_shape[:2]), dtype=bool),
+        spacing_mm=(spacing, pixel_spacing[0], pixel_spacing[1]),
+        origin_mm=tuple(first[::-1].tolist()),
+        direction=frame_axes[::-1, ::-1],
+        metadata={"source": str(file)},
+    )
+
+
+def _place(
+    positions: list[list[float]],
+    orientations: list[list[float]],
+    pixel_spacing: tuple[float, float],
+    plane_shape: tuple[int, ...],
+    grid: Image,
+    *,
+    tolerance_mm: float,
+    where: str,
+) -> list[int]:
+    """The grid slice index of every frame; every misfit is collected, then raised."""
+    problems = []
+    if tuple(plane_shape[:2]) != tuple(grid.array.shape[1:3]):
+        problems.append(f"frames are {plane_shape[0]}x{plane_shape[1]}, the reference "
+                        f"{grid.array.shape[1]}x{grid.array.shape[2]}")
+    if not np.allclose(pixel_spacing, grid.spacing_mm[1:], atol=1e-4):
+        problems.append(f"PixelSpacing {pixel_spacing} differs from the reference "
+                        f"{grid.spacing_mm[1:]}")
+    scaled = grid.direction * np.asarray(grid.spacing_mm)
+    inverse = np.linalg.inv(scaled)
+    slots = []
+    for i, (position, orientation) in enumerate(zip(positions, orientations)):
+        frame_dir = _slices.axes(orientation)[::-1, ::-1]
+        if not np.allclose(frame_dir[:, 1:], grid.direction[:, 1:], atol=1e-4):
+            problems.append(f"frame {i + 1} orientation {orientation} differs from the "
+                            "reference's")
+            slots.append(0)
+            continue
+        index = inverse @ (np.asarray(position, dtype=np.float64)[::-1]
+                           - np.asarray(grid.origin_mm))
+        k = int(round(index[0]))
+        off_mm = np.abs(index - [k, 0, 0]) * np.asarray(grid.spacing_mm)
+        if np.any(off_mm > tolerance_mm) or not 0 <= k < grid.array.shape[0]:
+            problems.append(f"frame {i + 1} at {list(position)} mm is not on a slice of the "
+                            f"reference grid (index {np.round(index, 3).tolist()})")
+        slots.append(k)
+    if problems:
+        raise LoaderError(f"{where}: does not fit the reference image: " + "; ".join(problems))
+    return slots
+
+
+def _same_frame_of_reference(metadata: dict[str, Any], reference: Image, file: Any) -> None:
+    mine = metadata.get("frame_of_reference_uid")
+    theirs = reference.metadata.get("frame_of_reference_uid")
+    if mine and theirs and mine != theirs:
+        raise LoaderError(
+            f"SEG file {file}: FrameOfReferenceUID {mine} differs from the reference image's "
+            f"{theirs} ({reference.metadata.get('source')}); give the image it was drawn on"
+        )
+
+
+def _meaning(sequence: Any) -> str | None:
+    if not sequence:
+        return None
+    return _text(sequence[0].get("CodeMeaning"))
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)

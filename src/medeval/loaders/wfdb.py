@@ -1,0 +1,202 @@
+"""WFDB records and annotation files, read with the ``wfdb`` package (PhysioNet).
+
+Before ``wfdb`` reads the samples, the header is checked against the files beside it:
+every signal file it names must exist, be a regular file and be long enough for the
+number of samples the header states. A truncated or missing ``.dat`` is then a
+``LoaderError`` naming it, not a broadcasting error inside ``wfdb``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import LoaderError
+from ._files import regular_file
+from .signal import Annotations, Signal
+
+__all__ = ["read_wfdb", "read_wfdb_annotations"]
+
+# Bytes per sample of the WFDB storage formats (signal(5) of the WFDB manual).
+_BYTES_PER_SAMPLE = {
+    "8": 1.0, "16": 2.0, "24": 3.0, "32": 4.0, "61": 2.0, "80": 1.0, "160": 2.0,
+    "212": 1.5, "310": 4.0 / 3.0, "311": 4.0 / 3.0,
+}
+
+
+def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signal:
+    """Read the WFDB record whose header is ``header`` (``.../100.hea``).
+
+    Channels sampled at a multiple of the frame rate (several samples per frame) are
+    returned at their own rate when all chosen channels share it; otherwise pass
+    ``channels=``. Samples are in physical units (``wfdb``'s ``p_signal``).
+
+    Raises
+    ------
+    LoaderError
+        Unreadable header; a signal file missing, not a regular file, or shorter than
+        the header says; an unknown channel name; chosen channels of different rates.
+    """
+    with _quiet():
+        import wfdb
+
+    file = regular_file(header, what="WFDB header")
+    record_name = str(file.with_suffix(""))
+    try:
+        head = wfdb.rdheader(record_name)
+    except Exception as exc:
+        raise LoaderError(
+            f"WFDB header {file}: cannot be parsed ({exc}); check it is a WFDB header"
+        ) from exc
+    if not head.n_sig:
+        raise LoaderError(f"WFDB header {file}: declares no signal")
+    _check_signal_files(head, file)
+    spf = [int(s or 1) for s in (head.samps_per_frame or [1] * head.n_sig)]
+    rates = {name: float(head.fs) * n for name, n in zip(head.sig_name, spf)}
+    chosen = list(head.sig_name) if channels is None else list(channels)
+    unknown = [c for c in chosen if c not in rates]
+    if unknown:
+        raise LoaderError(
+            f"WFDB record {file}: no channel(s) {unknown}; it has {list(head.sig_name)}"
+        )
+    if len({rates[c] for c in chosen}) > 1:
+        shown = ", ".join(f"{c} {rates[c]:g} Hz" for c in chosen)
+        raise LoaderError(
+            f"WFDB record {file}: channels have different sampling rates ({shown}); choose "
+            "channels of one rate with channels="
+        )
+    indices = [list(head.sig_name).index(c) for c in chosen]
+    try:
+        record = wfdb.rdrecord(record_name, channels=indices, smooth_frames=False)
+        columns = [np.asarray(record.e_p_signal[i], dtype=np.float64) for i in range(len(indices))]
+    except Exception as exc:
+        raise LoaderError(
+            f"WFDB record {file}: its signals cannot be read ({exc}); the signal file may be "
+            "corrupt"
+        ) from exc
+    samples = np.column_stack(columns)
+    expected = head.sig_len * spf[indices[0]]
+    if samples.shape[0] != expected:
+        raise LoaderError(
+            f"WFDB record {file}: read {samples.shape[0]} samples, the header states "
+            f"{expected}; the signal file is truncated or the header wrong"
+        )
+    return Signal(
+        samples=samples,
+        fs=rates[chosen[0]],
+        channels=tuple(chosen),
+        units=tuple(str(record.units[i]) for i in range(len(indices))),
+        start_time=_start(head),
+        metadata={
+            "format": "wfdb",
+            "source": str(file),
+            "record": head.record_name,
+            "comments": tuple(head.comments or ()),
+            "signal_files": tuple(sorted(set(head.file_name))),
+        },
+    )
+
+
+def read_wfdb_annotations(path: str | Path) -> Annotations:
+    """Read a WFDB annotation file (``100.atr``: record ``100``, annotator ``atr``).
+
+    The time resolution is the file's own (``wfdb``'s ``fs``), read from the record's
+    header where the file states none.
+
+    Raises
+    ------
+    LoaderError
+        The file is missing, truncated or not a WFDB annotation file; no sampling rate.
+    """
+    with _quiet():
+        import wfdb
+
+    file = regular_file(path, what="WFDB annotations")
+    record, _, annotator = file.name.rpartition(".")
+    if not record or not annotator:
+        raise LoaderError(
+            f"WFDB annotations {file}: the name must be RECORD.ANNOTATOR (e.g. 100.atr)"
+        )
+    try:
+        with _quiet():
+            ann = wfdb.rdann(str(file.parent / record), annotator)
+    except Exception as exc:
+        raise LoaderError(
+            f"WFDB annotations {file}: cannot be read ({type(exc).__name__}: {exc}); it is "
+            "truncated or not a WFDB annotation file"
+        ) from exc
+    fs = ann.fs
+    if fs is None and (file.parent / f"{record}.hea").is_file():
+        fs = wfdb.rdheader(str(file.parent / record)).fs
+    if fs is None or not float(fs) > 0:
+        raise LoaderError(
+            f"WFDB annotations {file}: states no sampling frequency and no header "
+            f"{record}.hea is beside it; put the record's header next to it"
+        )
+    samples = np.asarray(ann.sample, dtype=np.int64)
+    symbols = tuple(str(s) for s in ann.symbol)
+    if len(symbols) != samples.size:
+        raise LoaderError(f"WFDB annotations {file}: symbols and samples differ in number")
+    aux = tuple((a or "").rstrip("\x00") for a in (ann.aux_note or [""] * samples.size))
+    return Annotations(
+        samples=samples,
+        symbols=symbols,
+        onsets_s=samples / float(fs),
+        durations_s=np.full(samples.size, np.nan),
+        fs=float(fs),
+        aux=aux,
+        metadata={"format": "wfdb", "source": str(file), "annotator": annotator},
+    )
+
+
+def _check_signal_files(head: Any, header: Path) -> None:
+    spf = [int(s or 1) for s in (head.samps_per_frame or [1] * head.n_sig)]
+    offsets = head.byte_offset or [None] * head.n_sig
+    frame_bytes: dict[str, float] = {}
+    start: dict[str, int] = {}
+    for name, fmt, n, offset in zip(head.file_name, head.fmt, spf, offsets):
+        if name == "~":
+            continue
+        size = _BYTES_PER_SAMPLE.get(str(fmt))
+        frame_bytes[name] = frame_bytes.get(name, 0.0) + (size or 0.0) * n
+        start[name] = int(offset or 0)
+    for name, per_frame in frame_bytes.items():
+        data = header.parent / name
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise LoaderError(
+                f"WFDB header {header}: names signal file {name} outside its directory"
+            )
+        if not data.is_file():
+            raise LoaderError(
+                f"WFDB header {header}: names signal file {name}, which is missing (looked "
+                f"for {data}); copy it beside the header"
+            )
+        if head.sig_len and per_frame:
+            needed = start[name] + math.ceil(head.sig_len * per_frame)
+            have = data.stat().st_size
+            if have < needed:
+                raise LoaderError(
+                    f"WFDB signal file {data}: {have} bytes, but header {header.name} "
+                    f"states {head.sig_len} samples needing {needed}; the file is truncated"
+                )
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence wfdb's own deprecation noise (pandas ``inplace=``); not ours to act on."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"wfdb(\.|$)")
+        yield
+
+
+def _start(head: Any) -> dt.datetime | None:
+    if head.base_date is not None and head.base_time is not None:
+        return dt.datetime.combine(head.base_date, head.base_time)
+    return None

@@ -1,0 +1,558 @@
+"""The held-out set as a table of cases: reading, validating everything at once, hashing.
+
+A manifest is a CSV with one row per case::
+
+    case_id,patient_id,input,reference,site,vendor,sex,age_band
+    c001,p01,ct/c001,seg/c001.dcm,A,GE,F,60-69
+
+``input`` (or several ``input_*`` columns) and ``reference`` are paths relative to the
+data root (the CSV's directory unless given), or for a classification task the reference
+is a label. Every other column is metadata for subgroups.
+
+:meth:`Manifest.validate` collects every problem (duplicate ids, missing or unreadable
+files, paths leaving the root, references of the wrong kind, a patient in two splits)
+and raises one :class:`~medeval.errors.ManifestError` listing them all with their case
+ids. :meth:`Manifest.fingerprint` is a SHA-256 over the manifest's canonical JSON and the
+SHA-256 of every file it names, hashed in parallel with progress on stderr and cached by
+file identity so that a second run reads nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import LoaderError, ManifestError
+from .loaders._files import sniff, within_root
+
+__all__ = ["Case", "Manifest", "ReferenceKind"]
+
+ReferenceKind = Literal["file", "label", "image", "segmentation", "record", "annotations"]
+_KINDS: tuple[str, ...] = ("file", "label", "image", "segmentation", "record", "annotations")
+_IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage"}
+_SPLIT_COLUMNS = ("split", "fold", "partition")
+_BUFFER = 1 << 20
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of a held-out set.
+
+    Attributes
+    ----------
+    case_id, patient_id : str
+    inputs : tuple of str
+        Input paths as written in the manifest (relative to the data root).
+    reference : str
+        Reference path (relative to the data root) or label.
+    metadata : Mapping of str to str
+        The other columns: site, vendor, device, sex, age band, lesion size...
+    line : int
+        Line of the CSV the case came from (the header is line 1), for messages.
+    """
+
+    case_id: str
+    patient_id: str
+    inputs: tuple[str, ...]
+    reference: str
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    line: int = 0
+
+
+class Manifest:
+    """The cases of a held-out set, their data root and the kind of their references.
+
+    Parameters
+    ----------
+    cases : sequence of Case
+    root : path
+        The directory every path is relative to; no path may leave it.
+    reference_kind : {"file", "label", "image", "segmentation", "record", "annotations"}
+        What a reference must be: a label, or a file of that kind ("file": any file).
+    source : str, optional
+        Where the manifest was read from, for messages.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "x1.txt").write_text("scan 1")
+    >>> m = Manifest([Case("c1", "p1", ("x1.txt",), "1")], root=root, reference_kind="label")
+    >>> m.validate()
+    >>> len(m.fingerprint(progress=False, cache=False))
+    64
+    """
+
+    def __init__(
+        self,
+        cases: Sequence[Case],
+        *,
+        root: str | os.PathLike[str],
+        reference_kind: ReferenceKind = "file",
+        source: str | None = None,
+    ) -> None:
+        if reference_kind not in _KINDS:
+            raise ManifestError(
+                f"Manifest: reference_kind must be one of {', '.join(map(repr, _KINDS))}, "
+                f"got {reference_kind!r}"
+            )
+        self.cases: tuple[Case, ...] = tuple(cases)
+        self.root = Path(root)
+        self.reference_kind: ReferenceKind = reference_kind
+        self.source = source or "<in memory>"
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        root: str | os.PathLike[str] | None = None,
+        reference_kind: ReferenceKind = "file",
+    ) -> Manifest:
+        """Read a manifest CSV: ``case_id``, ``patient_id``, ``input`` or ``input_*``,
+        ``reference``, and metadata columns.
+
+        Every cell is read as text (``007`` stays ``007``). Rows are kept as they are,
+        duplicates included, so that :meth:`validate` can report every problem at once.
+
+        Raises
+        ------
+        ManifestError
+            The file is missing or not a CSV; required columns are missing (all named).
+        """
+        import pandas as pd
+
+        file = Path(path)
+        if not file.is_file():
+            raise ManifestError(f"manifest {file}: no such file")
+        try:
+            frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+        except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise ManifestError(f"manifest {file}: cannot be read as CSV: {exc}") from exc
+        columns = [str(c) for c in frame.columns]
+        inputs = [c for c in columns if c == "input" or c.startswith("input_")]
+        missing = [c for c in ("case_id", "patient_id", "reference") if c not in columns]
+        if not inputs:
+            missing.append("input (or input_*)")
+        if missing:
+            raise ManifestError(
+                f"manifest {file}: missing column(s) {', '.join(missing)}; it has "
+                f"{', '.join(columns)}"
+            )
+        other = [c for c in columns if c not in ("case_id", "patient_id", "reference", *inputs)]
+        cases = [
+            Case(
+                case_id=row["case_id"].strip(),
+                patient_id=row["patient_id"].strip(),
+                inputs=tuple(row[c].strip() for c in inputs if row[c].strip()),
+                reference=row["reference"].strip(),
+                metadata={c: row[c] for c in other},
+                line=number + 2,
+            )
+            for number, row in enumerate(frame.to_dict("records"))
+        ]
+        return cls(cases, root=root if root is not None else file.parent,
+                   reference_kind=reference_kind, source=str(file))
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+    def __repr__(self) -> str:
+        return (f"Manifest({len(self.cases)} cases, root={str(self.root)!r}, "
+                f"reference_kind={self.reference_kind!r}, source={self.source!r})")
+
+    def path(self, relative: str) -> Path:
+        """The absolute path of a manifest path; raises if it leaves the data root."""
+        try:
+            return within_root(self.root, relative)
+        except LoaderError as exc:
+            raise ManifestError(f"manifest {self.source}: {exc}") from None
+
+    def validate(self, *, read_files: bool = False) -> None:
+        """Check every case and raise one error listing every problem found.
+
+        Checks: empty or duplicate case ids; empty patient ids; a patient in more than
+        one split (column ``split``, ``fold`` or ``partition``); each input and file
+        reference exists inside the root (``..`` and symbolic links resolved), is a
+        regular file or directory and is not empty; a file reference is of the
+        manifest's ``reference_kind`` (told by its first bytes); a label reference is not
+        a path. With ``read_files=True`` every reference is also read with its loader.
+
+        Raises
+        ------
+        ManifestError
+            Every problem, one per line, each with its case id; also in ``.problems``.
+        """
+        problems: list[str] = []
+        problems += self._identity_problems()
+        for case in self.cases:
+            for value in case.inputs:
+                problem = self._file_problem(value)
+                if problem:
+                    problems.append(f"case {case.case_id}: input {value!r}: {problem}")
+            problem = self._reference_problem(case.reference, read_files)
+            if problem:
+                problems.append(f"case {case.case_id}: reference {case.reference!r}: {problem}")
+        if problems:
+            raise ManifestError(
+                f"manifest {self.source}: {len(problems)} problem(s):\n  "
+                + "\n  ".join(problems),
+                tuple(problems),
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical content: cases sorted by id, paths as written, no root."""
+        return {
+            "format": "medeval.manifest.v1",
+            "reference_kind": self.reference_kind,
+            "cases": [
+                {"case_id": c.case_id, "patient_id": c.patient_id, "inputs": list(c.inputs),
+                 "reference": c.reference, "metadata": dict(c.metadata)}
+                for c in sorted(self.cases, key=lambda c: (c.case_id, c.line))
+            ],
+        }
+
+    def files(self) -> list[str]:
+        """Every path the manifest names (inputs, and file references), sorted, unique."""
+        names = {p for c in self.cases for p in c.inputs}
+        if self.reference_kind != "label":
+            names |= {c.reference for c in self.cases if c.reference}
+        return sorted(names)
+
+    def file_digests(
+        self,
+        *,
+        workers: int | None = None,
+        progress: bool = True,
+        cache: bool | str | os.PathLike[str] = True,
+    ) -> dict[str, str]:
+        """SHA-256 of every path the manifest names (a directory: of its files' digests).
+
+        Parameters
+        ----------
+        workers : int, optional
+            Threads hashing at once (hashlib releases the GIL); default the CPU count.
+        progress : bool
+            Show a progress bar (bytes hashed) on stderr.
+        cache : bool or path
+            Reuse digests of files unchanged since they were last hashed (same size,
+            mtime, ctime and inode), stored in an SQLite file in this directory, in
+            ``$MEDEVAL_CACHE_DIR``, or in ``~/.cache/medeval``. False to hash everything.
+        """
+        from .result import canonical_json
+
+        self.validate()
+        members: dict[str, list[tuple[str, Path]]] = {}
+        for name in self.files():
+            target = self.path(name)
+            if target.is_dir():
+                members[name] = [
+                    (p.relative_to(target).as_posix(), p)
+                    for p in sorted(target.rglob("*")) if p.is_file()
+                ]
+            else:
+                members[name] = [("", target)]
+        paths = sorted({p for items in members.values() for _, p in items})
+        digests = _hash_files(paths, workers=workers, progress=progress, cache=cache)
+        result = {}
+        for name, items in members.items():
+            if len(items) == 1 and items[0][0] == "":
+                result[name] = digests[items[0][1]]
+            else:
+                listing = {rel: digests[p] for rel, p in items}
+                result[name] = hashlib.sha256(canonical_json(listing)).hexdigest()
+        return result
+
+    def fingerprint(
+        self,
+        *,
+        workers: int | None = None,
+        progress: bool = True,
+        cache: bool | str | os.PathLike[str] = True,
+    ) -> str:
+        """SHA-256 over the canonical manifest and the SHA-256 of every file it names.
+
+        The same cases and the same bytes give the same fingerprint on any machine and
+        under any data root. Options as for :meth:`file_digests`.
+        """
+        from .result import canonical_json
+
+        files = self.file_digests(workers=workers, progress=progress, cache=cache)
+        payload = canonical_json({"manifest": self.to_dict(), "files": files})
+        return hashlib.sha256(payload).hexdigest()
+
+    def _identity_problems(self) -> list[str]:
+        problems = []
+        lines: dict[str, list[int]] = defaultdict(list)
+        for case in self.cases:
+            if not case.case_id:
+                problems.append(f"line {case.line}: empty case_id")
+            else:
+                lines[case.case_id].append(case.line)
+            if not case.patient_id:
+                problems.append(f"case {case.case_id or '?'}: empty patient_id")
+            if not case.inputs:
+                problems.append(f"case {case.case_id or '?'}: no input path")
+            if not case.reference:
+                problems.append(f"case {case.case_id or '?'}: empty reference")
+        for case_id, where in lines.items():
+            if len(where) > 1:
+                problems.append(
+                    f"case {case_id}: duplicate case_id on lines {', '.join(map(str, where))}"
+                )
+        column = next((c for c in _SPLIT_COLUMNS
+                       if self.cases and c in self.cases[0].metadata), None)
+        if column:
+            splits: dict[str, set[str]] = defaultdict(set)
+            ids: dict[str, list[str]] = defaultdict(list)
+            for case in self.cases:
+                splits[case.patient_id].add(case.metadata.get(column, ""))
+                ids[case.patient_id].append(case.case_id)
+            for patient, found in sorted(splits.items()):
+                if len(found) > 1 and patient:
+                    problems.append(
+                        f"case(s) {', '.join(ids[patient])}: patient {patient} is in more than "
+                        f"one {column} ({', '.join(sorted(found))}); a patient belongs to one"
+                    )
+        inputs = Counter(p for c in self.cases for p in set(c.inputs))
+        for value, count in sorted(inputs.items()):
+            if count > 1:
+                owners = [c.case_id for c in self.cases if value in c.inputs]
+                problems.append(
+                    f"case(s) {', '.join(owners)}: input {value!r} is shared by {count} cases"
+                )
+        return problems
+
+    def _file_problem(self, value: str) -> str | None:
+        try:
+            target = within_root(self.root, value)
+        except LoaderError:
+            return f"leaves the data root {self.root.resolve()} (through '..' or a symlink)"
+        if not target.exists():
+            return f"no such file ({target})"
+        if target.is_dir():
+            return None if any(target.iterdir()) else "is an empty directory"
+        if not target.is_file():
+            return "is not a regular file (FIFO or device?)"
+        try:
+            with open(target, "rb") as handle:
+                empty = not handle.read(1)
+        except OSError as exc:
+            return f"cannot be opened ({exc.strerror})"
+        return "is empty (0 bytes)" if empty else None
+
+    def _reference_problem(self, value: str, read_files: bool) -> str | None:
+        kind = self.reference_kind
+        if kind == "label":
+            try:
+                candidate = within_root(self.root, value)
+            except LoaderError:
+                return None
+            if value and candidate.is_file():
+                return "names a file, but this task's reference is a label"
+            return None
+        if not value:
+            return None
+        problem = self._file_problem(value)
+        if problem:
+            return problem
+        target = within_root(self.root, value)
+        found = "dicom-series" if target.is_dir() else sniff(target)
+        if not _kind_matches(kind, found, target):
+            return (f"is not a reference of kind {kind!r} as this task needs (format found: "
+                    f"{found})")
+        if read_files:
+            try:
+                _READERS[kind](target)
+            except LoaderError as exc:
+                return f"unreadable: {exc}"
+        return None
+
+
+def _kind_matches(kind: str, found: str, target: Path) -> bool:
+    if kind == "file":
+        return True
+    if kind in ("image", "segmentation"):
+        return found in _IMAGE_FORMATS or found == "dicom-series"
+    if kind == "record":
+        return found in ("edf", "wfdb-header") or target.with_suffix(".hea").is_file()
+    if kind == "annotations":
+        return found == "edf" or (found == "unknown" and "." in target.name)
+    return False
+
+
+def _read_image(path: Path) -> object:
+    from .loaders import read_image
+
+    return read_image(path)
+
+
+def _read_segmentation(path: Path) -> object:
+    from .loaders import read_image, read_segmentation
+
+    return read_segmentation(path) if sniff(path) == "dicom" else read_image(path)
+
+
+def _read_record(path: Path) -> object:
+    from .loaders import read_record
+
+    return read_record(path)
+
+
+def _read_annotations(path: Path) -> object:
+    from .loaders import read_annotations
+
+    return read_annotations(path)
+
+
+_READERS: dict[str, Callable[[Path], object]] = {
+    "file": lambda path: None,
+    "image": _read_image,
+    "segmentation": _read_segmentation,
+    "record": _read_record,
+    "annotations": _read_annotations,
+}
+
+
+def _hash_files(
+    paths: Sequence[Path],
+    *,
+    workers: int | None,
+    progress: bool,
+    cache: bool | str | os.PathLike[str],
+) -> dict[Path, str]:
+    store = _Cache.open(cache)
+    known: dict[Path, str] = {}
+    todo: list[tuple[Path, os.stat_result]] = []
+    for path in paths:
+        stat = path.stat()
+        digest = store.get(path, stat) if store else None
+        if digest:
+            known[path] = digest
+        else:
+            todo.append((path, stat))
+    total = sum(stat.st_size for _, stat in todo)
+    with _progress(total, enabled=progress and bool(todo)) as advance:
+        count = workers or os.cpu_count() or 1
+        if count == 1 or len(todo) <= 1:
+            fresh = [_sha256(p, advance) for p, _ in todo]
+        else:
+            with ThreadPoolExecutor(max_workers=count) as pool:
+                fresh = list(pool.map(lambda item: _sha256(item[0], advance), todo))
+    for (path, _stat), digest in zip(todo, fresh):
+        known[path] = digest
+    if store:
+        store.put([(p, s, d) for (p, s), d in zip(todo, fresh)])
+        store.close()
+    return known
+
+
+def _sha256(path: Path, advance: Callable[[int], None]) -> str:
+    digest = hashlib.sha256()
+    buffer = bytearray(_BUFFER)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as handle:
+        while size := handle.readinto(buffer):
+            digest.update(view[:size])
+            advance(size)
+    return digest.hexdigest()
+
+
+class _progress:
+    """Context manager yielding ``advance(n_bytes)``; a rich bar on stderr if enabled."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total, self.enabled = total, enabled
+        self._bar: Any = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Callable[[int], None]:
+        if not self.enabled:
+            return lambda n: None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self._bar = Progress("hashing", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                             TimeRemainingColumn(), console=Console(file=sys.stderr),
+                             transient=False)
+        self._bar.start()
+        task = self._bar.add_task("hashing", total=self.total)
+
+        def advance(n: int) -> None:
+            self._bar.update(task, advance=n)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+class _Cache:
+    """SHA-256 digests keyed by path and file identity (size, mtime, ctime, inode).
+
+    ctime and inode are in the key besides size and mtime because mtime can be set back
+    by ``touch -d`` or a copy that preserves times; ctime cannot be set by a user, so an
+    edited file is hashed again even when its size and mtime were restored.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    @classmethod
+    def open(cls, cache: bool | str | os.PathLike[str]) -> _Cache | None:
+        if cache is False:
+            return None
+        folder = Path(cache) if not isinstance(cache, bool) else Path(
+            os.environ.get("MEDEVAL_CACHE_DIR") or Path.home() / ".cache" / "medeval")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(folder / "sha256.sqlite", timeout=30)
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, size INTEGER, "
+                "mtime INTEGER, ctime INTEGER, inode INTEGER, sha256 TEXT)"
+            )
+        except (OSError, sqlite3.Error):
+            return None  # a cache that cannot be written only costs time
+        return cls(connection)
+
+    def get(self, path: Path, stat: os.stat_result) -> str | None:
+        row = self.connection.execute(
+            "SELECT size, mtime, ctime, inode, sha256 FROM digests WHERE path = ?",
+            (str(path),),
+        ).fetchone()
+        if row and tuple(row[:4]) == _identity(stat):
+            return str(row[4])
+        return None
+
+    def put(self, rows: Iterable[tuple[Path, os.stat_result, str]]) -> None:
+        try:
+            with self.connection:
+                self.connection.executemany(
+                    "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)",
+                    [(str(p), *_identity(s), d) for p, s, d in rows],
+                )
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)

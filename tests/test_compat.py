@@ -1,0 +1,97 @@
+"""The conformance gate between a reference and a prediction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from medeval.compat import check_compatible
+from medeval.errors import CompatibilityError
+from medeval.loaders import Annotations, Image, Signal, read_image, read_record
+
+
+def mask(shape=(5, 16, 16), **geometry):
+    return Image(np.zeros(shape, dtype=np.uint8), **geometry)
+
+
+def test_the_same_series_is_compatible_with_itself(shared_data):
+    ct = read_image(shared_data / "dicom/series/ct5n")
+    check_compatible(ct, ct)
+    prediction = Image((ct.array > 0).astype(np.uint8), ct.spacing_mm, ct.origin_mm,
+                       ct.direction)
+    check_compatible(Image(np.zeros_like(prediction.array), ct.spacing_mm, ct.origin_mm,
+                           ct.direction), prediction, labels={0, 1})
+
+
+def test_every_geometry_difference_is_listed_with_both_sides(shared_data):
+    ct = read_image(shared_data / "dicom/series/ct5n")
+    flipped = np.diag([1.0, 1.0, -1.0])
+    wrong = Image(np.zeros((4, 16, 16), dtype=np.int32), spacing_mm=(2.0, 0.488281, 0.488281),
+                  origin_mm=(0.0, -143.0, -72.2), direction=flipped,
+                  metadata={"source": "pred/c1.nii.gz"})
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(ct, wrong)
+    message = str(info.value)
+    assert "pred/c1.nii.gz" in message and "ct5n" in message
+    assert "shape: reference (5, 16, 16), prediction (4, 16, 16)" in message
+    assert "spacing_mm: reference (2.5, 0.488281, 0.488281), prediction (2.0, " in message
+    assert "origin_mm: reference (-1.2375, -143.0, -72.199997), prediction (0.0, " in message
+    assert "direction: reference" in message
+
+
+def test_tolerance_is_a_parameter():
+    ref = mask(spacing_mm=(2.5, 0.5, 0.5))
+    near = mask(spacing_mm=(2.5004, 0.5, 0.5))
+    check_compatible(ref, near)  # 0.4 µm apart: within the default 1 µm
+    with pytest.raises(CompatibilityError, match="spacing_mm"):
+        check_compatible(ref, near, tolerance_mm=1e-4)
+
+
+def test_single_slice_spacing_is_not_compared():
+    check_compatible(mask((1, 4, 4), spacing_mm=(5.0, 1, 1)), mask((1, 4, 4)))
+
+
+def test_labels_outside_the_allowed_set():
+    ref = mask()
+    pred = Image(np.full((5, 16, 16), 3, dtype=np.uint8))
+    with pytest.raises(CompatibilityError, match=r"labels: prediction has \[3\] outside \[0, 1\]"):
+        check_compatible(ref, pred, labels={0, 1})
+
+
+def test_scores_are_not_labels():
+    pred = Image(np.full((5, 16, 16), 0.7))
+    with pytest.raises(CompatibilityError, match="threshold scores into labels first"):
+        check_compatible(mask(), pred)
+
+
+def test_signals(shared_data):
+    ecg = read_record(shared_data / "ecg/mitdb/100")
+    check_compatible(ecg, ecg)
+    resampled = Signal(np.zeros((650000 * 250 // 360, 2)), fs=250.0,
+                       channels=("MLII", "V5"), units=("mV", "mV"))
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(ecg, resampled)
+    message = str(info.value)
+    assert "fs: reference 360 Hz, prediction 250 Hz" in message
+    # 650000 / 360 = 1805.56 s against 451388 / 250 = 1805.55 s.
+    assert "duration: reference 1805.56 s (650000 samples), prediction 1805.55 s" in message
+    check_compatible(ecg, Signal(np.zeros((649999, 2)), 360.0, ("MLII", "V5"), ("mV", "mV")),
+                     tolerance_s=0.01)
+
+
+def test_annotations_against_a_signal_and_each_other(shared_data):
+    ecg = read_record(shared_data / "ecg/mitdb/100")
+    beats = Annotations(np.array([100, 700000]), ("N", "N"), np.array([100, 700000]) / 360,
+                        np.full(2, np.nan), 360.0)
+    with pytest.raises(CompatibilityError, match=r"reference lasts 1805.56 s, prediction has "
+                                                 r"1 annotation\(s\) outside it"):
+        check_compatible(ecg, beats)
+    other = Annotations(np.array([50]), ("N",), np.array([0.2]), np.full(1, np.nan), 250.0)
+    with pytest.raises(CompatibilityError, match="fs: reference 360 Hz, prediction 250 Hz"):
+        check_compatible(beats, other)
+
+
+def test_mismatched_kinds():
+    with pytest.raises(CompatibilityError, match="cannot compare a reference Image with a "
+                                                 "prediction Signal"):
+        check_compatible(mask(), Signal(np.zeros((3, 1)), 1.0, ("a",), ("mV",)))

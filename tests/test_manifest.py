@@ -1,0 +1,216 @@
+"""The manifest: reading, validating everything at once, fingerprinting with a cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+
+import pytest
+
+from medeval.errors import ManifestError, MedevalError
+from medeval.manifest import Case, Manifest
+
+
+def write_manifest(root, rows, header="case_id,patient_id,input,reference,site,split"):
+    path = root / "manifest.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def held_out(shared_data, tmp_path):
+    """A small held-out set built from the real files: two CT cases with SEG references."""
+    root = tmp_path / "set"
+    (root / "ct").mkdir(parents=True)
+    shutil.copytree(shared_data / "dicom/series/ct5n", root / "ct" / "c1")
+    shutil.copy(shared_data / "dicom/ct/CT_small.dcm", root / "ct" / "c2.dcm")
+    (root / "seg").mkdir()
+    shutil.copy(shared_data / "dicom/seg/liver.dcm", root / "seg" / "c1.dcm")
+    shutil.copy(shared_data / "dicom/seg/liver_1frame.dcm", root / "seg" / "c2.dcm")
+    return root
+
+
+def test_a_clean_manifest_validates_and_fingerprints(held_out, tmp_path):
+    path = write_manifest(held_out, ["c1,p1,ct/c1,seg/c1.dcm,A,test",
+                                     "c2,p2,ct/c2.dcm,seg/c2.dcm,B,test"])
+    manifest = Manifest.from_csv(path, reference_kind="segmentation")
+    manifest.validate(read_files=True)
+    assert [c.case_id for c in manifest.cases] == ["c1", "c2"]
+    assert manifest.cases[0].metadata == {"site": "A", "split": "test"}
+    digests = manifest.file_digests(progress=False, cache=False)
+    expected = hashlib.sha256((held_out / "seg/c1.dcm").read_bytes()).hexdigest()
+    assert digests["seg/c1.dcm"] == expected
+    # A directory's digest covers each of its files (5 slices here).
+    assert len(digests) == 4 and len(digests["ct/c1"]) == 64
+    first = manifest.fingerprint(progress=False, cache=tmp_path / "cache")
+    assert first == manifest.fingerprint(progress=False, cache=False)
+    # The same set under another root gives the same fingerprint.
+    moved = shutil.copytree(held_out, tmp_path / "elsewhere")
+    again = Manifest.from_csv(moved / "manifest.csv", reference_kind="segmentation")
+    assert again.fingerprint(progress=False, cache=False) == first
+
+
+def test_fingerprint_changes_with_one_byte_and_with_the_manifest(held_out):
+    path = write_manifest(held_out, ["c1,p1,ct/c1,seg/c1.dcm,A,test"])
+    before = Manifest.from_csv(path).fingerprint(progress=False, cache=False)
+    slice_file = held_out / "ct/c1/2062.dcm"
+    data = bytearray(slice_file.read_bytes())
+    data[-1] ^= 1
+    slice_file.write_bytes(bytes(data))
+    after = Manifest.from_csv(path).fingerprint(progress=False, cache=False)
+    assert before != after
+    path = write_manifest(held_out, ["c1,p1,ct/c1,seg/c1.dcm,B,test"])  # metadata edited
+    assert Manifest.from_csv(path).fingerprint(progress=False, cache=False) != after
+
+
+def test_fingerprint_is_canonical_json_of_manifest_and_digests(held_out):
+    from medeval.result import canonical_json
+
+    path = write_manifest(held_out, ["c2,p2,ct/c2.dcm,seg/c2.dcm,B,test"])
+    manifest = Manifest.from_csv(path)
+    files = {name: hashlib.sha256((held_out / name).read_bytes()).hexdigest()
+             for name in ("ct/c2.dcm", "seg/c2.dcm")}
+    payload = canonical_json({"manifest": manifest.to_dict(), "files": files})
+    assert manifest.fingerprint(progress=False, cache=False) == hashlib.sha256(
+        payload).hexdigest()
+    assert json.loads(payload)["manifest"]["cases"][0]["metadata"] == {"site": "B",
+                                                                      "split": "test"}
+
+
+def test_five_different_problems_in_one_error(held_out, tmp_path):
+    (tmp_path / "outside.dcm").write_bytes(b"x")
+    (held_out / "notes.txt").write_text("not an image")
+    for name in ("c5.dcm", "c6.dcm"):
+        shutil.copy(held_out / "ct/c2.dcm", held_out / "ct" / name)
+    path = write_manifest(held_out, [
+        "c1,p1,ct/c1,seg/c1.dcm,A,test",
+        "c1,p9,ct/c2.dcm,seg/c2.dcm,A,test",          # 1 duplicate case id
+        "c3,p3,ct/missing.dcm,seg/c1.dcm,A,test",     # 2 missing input file
+        "c4,p4,../outside.dcm,seg/c2.dcm,A,test",     # 3 path escaping the root
+        "c5,p5,ct/c5.dcm,notes.txt,A,test",           # 4 reference of the wrong kind
+        "c6,p1,ct/c6.dcm,seg/c2.dcm,B,train",         # 5 patient p1 in test and train
+    ])
+    manifest = Manifest.from_csv(path, reference_kind="segmentation")
+    with pytest.raises(ManifestError) as info:
+        manifest.validate()
+    problems = info.value.problems
+    message = str(info.value)
+    assert len(problems) == 5 and str(path) in message and "5 problem(s)" in message
+    expected = [
+        "case c1: duplicate case_id on lines 2, 3",
+        "case c3: input 'ct/missing.dcm': no such file",
+        "case c4: input '../outside.dcm': leaves the data root",
+        "case c5: reference 'notes.txt': is not a reference of kind 'segmentation' as "
+        "this task needs (format found: unknown)",
+        "patient p1 is in more than one split (test, train)",
+    ]
+    for item in expected:
+        assert sum(item in p for p in problems) == 1, item
+    assert all(p in message for p in problems)
+    assert isinstance(info.value, MedevalError) and isinstance(info.value, ValueError)
+
+
+def test_unreadable_reference_found_when_reading(held_out):
+    cut = held_out / "seg" / "cut.dcm"
+    cut.write_bytes((held_out / "seg/c1.dcm").read_bytes()[:3000])
+    path = write_manifest(held_out, ["c1,p1,ct/c1,seg/cut.dcm,A,test"])
+    manifest = Manifest.from_csv(path, reference_kind="segmentation")
+    manifest.validate()  # the first bytes are DICOM: the cheap check passes
+    with pytest.raises(ManifestError, match=r"case c1: reference 'seg/cut.dcm': unreadable"):
+        manifest.validate(read_files=True)
+
+
+def test_symlink_leaving_the_root(held_out, tmp_path):
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "answers.dcm").write_bytes(b"secret")
+    (held_out / "seg" / "sneaky").symlink_to(outside)
+    path = write_manifest(held_out, ["c1,p1,ct/c1,seg/sneaky/answers.dcm,A,test"])
+    with pytest.raises(ManifestError, match=r"reference 'seg/sneaky/answers.dcm': leaves"):
+        Manifest.from_csv(path).validate()
+
+
+def test_labels_for_a_classification_task(held_out):
+    path = write_manifest(held_out, ["c1,p1,ct/c1,1,A,test", "c2,p2,ct/c2.dcm,0,A,test",
+                                     "c3,p3,ct/c2.dcm,seg/c1.dcm,A,test"])
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="label").validate()
+    assert "case c3: reference 'seg/c1.dcm': names a file, but this task's reference is a " \
+           "label" in str(info.value)
+
+
+def test_missing_columns_and_files(tmp_path):
+    with pytest.raises(ManifestError, match="no such file"):
+        Manifest.from_csv(tmp_path / "none.csv")
+    path = write_manifest(tmp_path, ["a,b"], header="case_id,label")
+    with pytest.raises(ManifestError, match=r"missing column\(s\) patient_id, reference, "
+                                            r"input \(or input_\*\)"):
+        Manifest.from_csv(path)
+    with pytest.raises(ManifestError, match="reference_kind must be one of"):
+        Manifest([], root=tmp_path, reference_kind="mask")  # type: ignore[arg-type]
+
+
+def test_ids_stay_text_and_several_inputs(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"\x89PNG")
+    (tmp_path / "b.png").write_bytes(b"\x89PNG2")
+    path = write_manifest(tmp_path, ["007,0042,a.png,b.png,1"],
+                          header="case_id,patient_id,input_left,input_right,reference")
+    manifest = Manifest.from_csv(path, reference_kind="label")
+    manifest.validate()
+    case = manifest.cases[0]
+    assert (case.case_id, case.patient_id, case.inputs) == ("007", "0042", ("a.png", "b.png"))
+
+
+def test_cache_makes_a_second_run_read_nothing(tmp_path, monkeypatch):
+    import medeval.manifest as module
+
+    for i in range(3):
+        (tmp_path / f"x{i}.bin").write_bytes(os.urandom(10000))
+    cases = [Case(f"c{i}", f"p{i}", (f"x{i}.bin",), "0") for i in range(3)]
+    manifest = Manifest(cases, root=tmp_path, reference_kind="label")
+    cache = tmp_path / "cache"
+    first = manifest.fingerprint(progress=False, cache=cache)
+    hashed = []
+    original = module._sha256
+    monkeypatch.setattr(module, "_sha256", lambda p, a: hashed.append(p) or original(p, a))
+    assert manifest.fingerprint(progress=False, cache=cache) == first
+    assert hashed == []
+    # Rewriting a file (even with the same size and mtime restored) is noticed: the
+    # cache key includes ctime, which no user can set back.
+    target = tmp_path / "x1.bin"
+    stat = target.stat()
+    time.sleep(0.01)
+    target.write_bytes(os.urandom(10000))
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert manifest.fingerprint(progress=False, cache=cache) != first
+    assert hashed == [target]
+
+
+def test_progress_goes_to_stderr_and_can_be_disabled(tmp_path, capsys):
+    (tmp_path / "x.bin").write_bytes(os.urandom(3 << 20))
+    manifest = Manifest([Case("c", "p", ("x.bin",), "0")], root=tmp_path,
+                        reference_kind="label")
+    manifest.fingerprint(progress=True, cache=False, workers=2)
+    captured = capsys.readouterr()
+    assert captured.out == "" and "hashing" in captured.err
+    manifest.fingerprint(progress=False, cache=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_parallel_and_serial_hashing_agree(tmp_path):
+    for i in range(6):
+        (tmp_path / f"f{i}.bin").write_bytes(os.urandom(200000 + i))
+    cases = [Case(f"c{i}", f"p{i}", (f"f{i}.bin",), "0") for i in range(6)]
+    manifest = Manifest(cases, root=tmp_path, reference_kind="label")
+    assert manifest.file_digests(workers=1, progress=False, cache=False) == \
+        manifest.file_digests(workers=4, progress=False, cache=False)
+
+
+def test_an_input_shared_by_two_cases_is_flagged(held_out):
+    path = write_manifest(held_out, ["c1,p1,ct/c2.dcm,seg/c1.dcm,A,test",
+                                     "c2,p2,ct/c2.dcm,seg/c2.dcm,A,test"])
+    with pytest.raises(ManifestError, match=r"case\(s\) c1, c2: input 'ct/c2.dcm' is shared"):
+        Manifest.from_csv(path).validate()

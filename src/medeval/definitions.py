@@ -243,6 +243,28 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
             "all predicted lesions when there is no reference lesion", "per case",
         ),
+        # --- detection (medeval.metrics.detection) ---
+        MetricDefinition(
+            "froc_sensitivity", "Lesion sensitivity at a false-positive rate",
+            "matched lesions / all lesions at the operating point with the most FP per "
+            "case not above the rate (step); FP per case over all cases, lesion-free "
+            "included; one-to-one maximum matching at every threshold",
+            True, "Chakraborty DP. Med Phys 1989;16:561-8; Setio AAA et al. Med Image Anal "
+            "2017;42:1-13", "NaN with UndefinedMetricWarning when no case holds a lesion",
+        ),
+        MetricDefinition(
+            "froc_cpm", "Competition performance metric",
+            "mean of the FROC sensitivity at 1/8, 1/4, 1/2, 1, 2, 4, 8 FP per case",
+            True, "Setio AAA et al. Med Image Anal 2017;42:1-13",
+            "NaN with UndefinedMetricWarning when no case holds a lesion",
+        ),
+        MetricDefinition(
+            "detection_average_precision", "Detection average precision",
+            "sum over distinct scores (descending) of (Se_k - Se_(k-1)) TP_k / (TP_k + "
+            "FP_k), no interpolation; lesion recall",
+            True, "Everingham M et al. Int J Comput Vis 2010;88:303-38",
+            "NaN with UndefinedMetricWarning when no case holds a lesion",
+        ),
     ]
 }
 

@@ -53,6 +53,9 @@ CONFORMANCE = {
     "nsd@surfel": "metrics/test_surface.py::test_surfel_nsd",
     "nsd@count": "metrics/test_surface.py::test_two_single_voxels",
     "lesion_sensitivity": "metrics/test_lesions.py::test_iou_criterion",
+    "froc_sensitivity": "metrics/test_detection.py::test_curve_by_hand",
+    "froc_cpm": "metrics/test_detection.py::test_curve_by_hand",
+    "detection_average_precision": "metrics/test_detection.py::test_curve_by_hand",
     "false_positive_lesions": "metrics/test_lesions.py::test_iou_criterion",
 }
 
@@ -79,6 +82,8 @@ FUNCTIONS = {
     "metrics_at_threshold": (), "threshold_for_sensitivity": (),
     "threshold_for_specificity": (), "youden_threshold": (), "mask_overlap": (),
     "surface_distances": (), "segmentation_scores": (), "per_label": (),
+    "froc": ("froc_sensitivity", "froc_cpm", "detection_average_precision"),
+    "match_detections": (), "case_scores": (),
 }
 
 

@@ -14,6 +14,7 @@ scores: ``score >= threshold`` is positive.
 - :mod:`~medeval.metrics.segmentation`: overlap and volume of masks.
 - :mod:`~medeval.metrics.surface`: surface distances, HD, HD95, ASSD, MASD, NSD.
 - :mod:`~medeval.metrics.lesions`: connected components matched one to one.
+- :mod:`~medeval.metrics.detection`: detections matched to lesions; FROC, CPM, AP.
 - :mod:`~medeval.metrics.segmentation_scores`: every segmentation metric of a case;
   label maps.
 """
@@ -40,6 +41,14 @@ from .classification import (
     sensitivity,
     specificity,
     youden_j,
+)
+from .detection import (
+    FROC_RATES,
+    DetectionMatch,
+    Froc,
+    case_scores,
+    froc,
+    match_detections,
 )
 from .lesions import LesionMatch, ReferenceLesion, lesion_matching
 from .multiclass import (
@@ -99,13 +108,18 @@ __all__ = [
     "brier_score",
     "calibration_curve",
     "CalibrationCurve",
+    "case_scores",
     "ClassMetric",
     "cohen_kappa",
     "confusion_matrix",
     "ConfusionMatrix",
+    "DetectionMatch",
     "dice",
     "expected_calibration_error",
     "f1_score",
+    "Froc",
+    "froc",
+    "FROC_RATES",
     "hausdorff",
     "hd95",
     "jaccard",
@@ -119,6 +133,7 @@ __all__ = [
     "mask_precision",
     "mask_sensitivity",
     "MaskOverlap",
+    "match_detections",
     "metrics_at_threshold",
     "multiclass_confusion_matrix",
     "multiclass_metric",

@@ -1,0 +1,520 @@
+r"""Lesion detection: detections matched to reference lesions, FROC, CPM, AP.
+
+Per case, :func:`match_detections` decides which (reference lesion, detection) pairs are
+*eligible* under a stated criterion —
+
+- ``"iou"``: boxes, :math:`\mathrm{IoU}(B_r, B_d) \ge t`;
+- ``"distance"``: points (or box centres), :math:`\lVert c_r - c_d \rVert \le \rho`
+  in millimetres, with the voxel spacing;
+- ``"inside"``: a labelled reference mask (one label per lesion) and detection points:
+  the point's voxel belongs to the lesion —
+
+and counts true positives one to one at every score threshold: detections are added in
+decreasing score, and each one is a true positive exactly when it increases the maximum
+one-to-one matching of eligible pairs (an augmenting path, as in the Hungarian method),
+otherwise a false positive. So at *every* threshold the number of true positives is the
+largest number of lesions that the detections at or above it can hit one to one, and a
+high-scoring detection is never displaced by a low-scoring one (the inconsistency of
+picai_eval issue 24). A detection that hits two lesions counts once.
+
+:func:`froc` pools the cases: sensitivity (matched lesions over all reference lesions)
+against false positives per case, where the number of cases includes lesion-free cases
+(their detections are all false positives), sensitivity at stated FP rates, their mean
+(the competition performance metric of LUNA16), and average precision.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._validation import choice, warn_undefined
+from ..errors import InvalidInputError
+from ._masks import spacing_of
+
+__all__ = [
+    "DetectionMatch",
+    "FROC_RATES",
+    "Froc",
+    "case_scores",
+    "froc",
+    "match_detections",
+]
+
+Criterion = Literal["iou", "distance", "inside"]
+
+#: The FP-per-case rates of LUNA16's competition performance metric.
+FROC_RATES = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+@dataclass(frozen=True)
+class DetectionMatch:
+    """The detections of one case, scored against its reference lesions.
+
+    Attributes
+    ----------
+    scores : ndarray
+        Detection scores in decreasing order (ties in input order).
+    true_positive : ndarray of bool
+        For each detection (same order), whether adding it increased the one-to-one
+        matching: the count of True among the detections with score >= t is the number
+        of lesions hit at threshold t.
+    n_reference : int
+        Reference lesions in the case (0 for a lesion-free case).
+    pairs : ndarray
+        The final one-to-one matching, rows ``(lesion index, detection index)`` with
+        detection indices in the original input order.
+    criterion : str
+        The matching criterion used.
+    """
+
+    scores: NDArray[np.float64]
+    true_positive: NDArray[np.bool_]
+    n_reference: int
+    pairs: NDArray[np.intp]
+    criterion: str
+
+    @property
+    def lesion_free(self) -> bool:
+        """No reference lesion in this case."""
+        return self.n_reference == 0
+
+
+def match_detections(
+    reference: ArrayLike,
+    detections: ArrayLike,
+    scores: ArrayLike,
+    *,
+    criterion: Criterion,
+    iou_threshold: float | None = None,
+    max_distance_mm: float | None = None,
+    spacing_mm: float | tuple[float, ...] | None = None,
+) -> DetectionMatch:
+    r"""Match one case's detections to its reference lesions, one to one, by score.
+
+    Eligibility of the pair (lesion :math:`r`, detection :math:`d`):
+
+    .. math::
+        \text{iou:}\ \frac{|B_r \cap B_d|}{|B_r \cup B_d|} \ge t;\qquad
+        \text{distance:}\ \sqrt{\textstyle\sum_i ((c_{r,i} - c_{d,i})\, s_i)^2} \le \rho;
+        \qquad \text{inside:}\ M[\mathrm{round}(c_d)] = r.
+
+    Detections are then added in decreasing score; a detection is a true positive when
+    it enlarges the maximum one-to-one matching of eligible pairs (augmenting path).
+
+    Parameters
+    ----------
+    reference : array-like
+        ``"iou"``: boxes, shape (n, 2·dim), rows ``(lo_0, …, lo_{dim-1}, hi_0, …)``
+        with ``hi > lo`` (half-open, in voxels or any unit shared with the
+        detections); ``"distance"``: points, shape (n, dim), in voxel coordinates
+        (box rows are accepted and their centres used); ``"inside"``: a labelled mask
+        (0 background, lesion ``k`` has label ``k``; lesions are numbered by label).
+    detections : array-like
+        Boxes (``"iou"``) or points (``"distance"``, ``"inside"``; box rows give their
+        centres), one row per detection; may be empty.
+    scores : array-like
+        One finite score per detection, higher meaning more confident.
+    criterion : {"iou", "distance", "inside"}
+        Required: the matching rule.
+    iou_threshold : float
+        :math:`t` in (0, 1], required with ``"iou"``.
+    max_distance_mm : float
+        :math:`\rho` >= 0, required with ``"distance"``.
+    spacing_mm : float or sequence of float
+        Voxel spacing in the coordinates' axis order, required with ``"distance"``.
+
+    Returns
+    -------
+    DetectionMatch
+
+    Raises
+    ------
+    InvalidInputError
+        A missing parameter for the criterion; boxes with ``hi <= lo``; shapes that do
+        not fit; non-finite scores or coordinates; a point outside the mask
+        (``"inside"``).
+
+    Notes
+    -----
+    A lesion-free case (no reference row, or a mask with no label) makes every detection
+    a false positive. Equal scores are added as they come; the number of true positives
+    after a group of tied scores does not depend on their order.
+
+    References
+    ----------
+    Chakraborty DP, Winter LH. Free-response methodology: alternate analysis and a new
+    observer-performance experiment. Radiology 1990;174:873-881.
+    Setio AAA, Traverso A, de Bel T, et al. Validation, comparison, and combination of
+    algorithms for automatic detection of pulmonary nodules in computed tomography
+    images: the LUNA16 challenge. Med Image Anal 2017;42:1-13.
+
+    Examples
+    --------
+    >>> ref = [[0, 0, 10, 10], [20, 20, 30, 30]]          # two lesions (boxes)
+    >>> det = [[1, 1, 11, 11], [50, 50, 60, 60], [21, 19, 31, 29]]
+    >>> m = match_detections(ref, det, [0.9, 0.8, 0.3], criterion="iou", iou_threshold=0.5)
+    >>> m.scores.tolist(), m.true_positive.tolist()
+    ([0.9, 0.8, 0.3], [True, False, True])
+    """
+    func = "match_detections"
+    criterion = choice(criterion, ("iou", "distance", "inside"), name="criterion", func=func)  # type: ignore[assignment]
+    score = np.asarray(scores, dtype=np.float64).reshape(-1)
+    if not np.all(np.isfinite(score)):
+        raise InvalidInputError(f"{func}: scores must be finite")
+    eligible = _eligibility(reference, detections, score.size, criterion, iou_threshold,
+                            max_distance_mm, spacing_mm, func)
+    n_ref = eligible.shape[0]
+    order = np.argsort(-score, kind="stable")
+    lesion_of: dict[int, int] = {}  # detection -> lesion in the current matching
+    detection_of: dict[int, int] = {}  # lesion -> detection
+    hits = np.zeros(score.size, dtype=bool)
+    for position, d in enumerate(order):
+        hits[position] = _augment(int(d), eligible, lesion_of, detection_of, set())
+    pairs = np.array(sorted(detection_of.items()), dtype=np.intp).reshape(-1, 2)
+    return DetectionMatch(score[order], hits, n_ref, pairs, criterion)
+
+
+def _augment(
+    d: int,
+    eligible: NDArray[np.bool_],
+    lesion_of: dict[int, int],
+    detection_of: dict[int, int],
+    seen: set[int],
+) -> bool:
+    """Kuhn's augmenting path from detection ``d``; True when the matching grew."""
+    for r in np.flatnonzero(eligible[:, d]).tolist():
+        if r in seen:
+            continue
+        seen.add(r)
+        if r not in detection_of or _augment(detection_of[r], eligible, lesion_of,
+                                             detection_of, seen):
+            detection_of[r] = d
+            lesion_of[d] = r
+            return True
+    return False
+
+
+def _eligibility(
+    reference: ArrayLike,
+    detections: ArrayLike,
+    n_det: int,
+    criterion: str,
+    iou_threshold: float | None,
+    max_distance_mm: float | None,
+    spacing_mm: float | tuple[float, ...] | None,
+    func: str,
+) -> NDArray[np.bool_]:
+    """The (lesion, detection) matrix of eligible pairs."""
+    det = np.asarray(detections, dtype=np.float64)
+    if det.size == 0:
+        det = det.reshape(0, det.shape[-1] if det.ndim == 2 else 0)
+    if det.ndim != 2 or det.shape[0] != n_det:
+        raise InvalidInputError(
+            f"{func}: detections must be one row per score ({n_det}), got shape {det.shape}"
+        )
+    if not np.all(np.isfinite(det)):
+        raise InvalidInputError(f"{func}: detection coordinates must be finite")
+    if criterion == "inside":
+        mask = np.asarray(reference)
+        if mask.dtype.kind not in "biu" or (mask.size and mask.min() < 0):
+            raise InvalidInputError(
+                f"{func}: with criterion 'inside' the reference is a labelled mask of "
+                "non-negative integers"
+            )
+        n_ref = int(mask.max()) if mask.size else 0
+        points = _points(det, mask.ndim, func)
+        index = np.rint(points).astype(np.intp)
+        outside = np.any((index < 0) | (index >= np.array(mask.shape)), axis=1)
+        if outside.any():
+            raise InvalidInputError(
+                f"{func}: detection(s) {np.flatnonzero(outside).tolist()} lie outside the "
+                f"mask of shape {mask.shape}"
+            )
+        labels = mask[tuple(index.T)] if n_det else np.zeros(0, dtype=np.intp)
+        inside: NDArray[np.bool_] = np.arange(1, n_ref + 1)[:, None] == labels[None, :]
+        return inside
+    ref = np.asarray(reference, dtype=np.float64)
+    if ref.size == 0:
+        return np.zeros((0, n_det), dtype=bool)
+    if ref.ndim != 2 or not np.all(np.isfinite(ref)):
+        raise InvalidInputError(f"{func}: reference must be finite rows, got shape {ref.shape}")
+    if criterion == "iou":
+        if iou_threshold is None or not 0.0 < float(iou_threshold) <= 1.0:
+            raise InvalidInputError(
+                f"{func}: criterion 'iou' needs iou_threshold in (0, 1], got {iou_threshold!r}"
+            )
+        if n_det and det.shape[1] != ref.shape[1]:
+            raise InvalidInputError(
+                f"{func}: reference boxes have {ref.shape[1]} columns, detections "
+                f"{det.shape[1]}"
+            )
+        _check_boxes(ref, "reference", func)
+        if n_det:
+            _check_boxes(det, "detections", func)
+        return _box_iou(ref, det) >= float(iou_threshold)
+    if max_distance_mm is None or not float(max_distance_mm) >= 0:
+        raise InvalidInputError(
+            f"{func}: criterion 'distance' needs max_distance_mm >= 0, got {max_distance_mm!r}"
+        )
+    ref_points = _points(ref, None, func)
+    dim = ref_points.shape[1]
+    spacing = np.asarray(spacing_of(spacing_mm, dim, func=func)) if dim in (2, 3) else None
+    if spacing is None:
+        raise InvalidInputError(f"{func}: points must be 2D or 3D, got {dim} coordinates")
+    det_points = _points(det, dim, func) if n_det else np.zeros((0, dim))
+    squared = np.zeros((ref_points.shape[0], n_det))
+    for axis in range(dim):
+        squared += ((ref_points[:, None, axis] - det_points[None, :, axis]) * spacing[axis]) ** 2
+    result: NDArray[np.bool_] = np.sqrt(squared) <= float(max_distance_mm)
+    return result
+
+
+def _points(rows: NDArray[np.float64], dim: int | None, func: str) -> NDArray[np.float64]:
+    """Rows as points: ``dim`` columns as they are, ``2 dim`` columns as box centres."""
+    if rows.shape[0] == 0 and dim is not None:
+        return np.zeros((0, dim))
+    width = rows.shape[1]
+    if dim is None:
+        dim = width if width in (2, 3) else width // 2
+    if width == dim:
+        return rows
+    if width == 2 * dim:
+        return (rows[:, :dim] + rows[:, dim:]) / 2
+    raise InvalidInputError(
+        f"{func}: expected {dim} coordinates (a point) or {2 * dim} (a box) per row, got {width}"
+    )
+
+
+def _check_boxes(boxes: NDArray[np.float64], name: str, func: str) -> None:
+    if boxes.shape[1] not in (4, 6):
+        raise InvalidInputError(
+            f"{func}: {name} boxes need 4 (2D) or 6 (3D) columns (lo..., hi...), got "
+            f"{boxes.shape[1]}"
+        )
+    dim = boxes.shape[1] // 2
+    bad = np.flatnonzero(np.any(boxes[:, dim:] <= boxes[:, :dim], axis=1))
+    if bad.size:
+        raise InvalidInputError(f"{func}: {name} box(es) {bad.tolist()} have hi <= lo")
+
+
+def _box_iou(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    dim = a.shape[1] // 2
+    lo = np.maximum(a[:, None, :dim], b[None, :, :dim])
+    hi = np.minimum(a[:, None, dim:], b[None, :, dim:])
+    inter = np.prod(np.clip(hi - lo, 0, None), axis=2)
+    vol_a = np.prod(a[:, dim:] - a[:, :dim], axis=1)
+    vol_b = np.prod(b[:, dim:] - b[:, :dim], axis=1)
+    result: NDArray[np.float64] = inter / (vol_a[:, None] + vol_b[None, :] - inter)
+    return result
+
+
+@dataclass(frozen=True)
+class Froc:
+    """A free-response ROC curve pooled over cases, and its summaries.
+
+    Attributes
+    ----------
+    thresholds : ndarray
+        Distinct detection scores, decreasing; point ``k`` counts detections with score
+        >= ``thresholds[k]``.
+    sensitivity : ndarray
+        Lesion sensitivity at each threshold.
+    fp_per_case : ndarray
+        Mean false positives per case at each threshold (all cases, lesion-free ones
+        included).
+    sensitivity_at : dict
+        FP rate -> sensitivity at that rate (see :func:`froc`).
+    cpm : float
+        Mean of ``sensitivity_at`` (competition performance metric).
+    average_precision : float
+        Step-wise area under the precision–lesion-recall curve.
+    n_cases, n_lesions, n_lesion_free_cases : int
+        The denominators.
+    interpolation : str
+        How ``sensitivity_at`` was read off the curve.
+    """
+
+    thresholds: NDArray[np.float64]
+    sensitivity: NDArray[np.float64]
+    fp_per_case: NDArray[np.float64]
+    sensitivity_at: dict[float, float]
+    cpm: float
+    average_precision: float
+    n_cases: int
+    n_lesions: int
+    n_lesion_free_cases: int
+    interpolation: str
+
+
+def froc(
+    matches: Sequence[DetectionMatch],
+    *,
+    fp_rates: Sequence[float] = FROC_RATES,
+    interpolation: Literal["step", "linear"] = "step",
+) -> Froc:
+    r"""Free-response ROC over cases: lesion sensitivity against false positives per case.
+
+    With :math:`L` reference lesions and :math:`C` cases (lesion-free cases included),
+    at each threshold :math:`t` (a distinct score):
+
+    .. math::
+        \mathrm{Se}(t) = \frac{\sum_c TP_c(t)}{L},\qquad
+        \mathrm{FPC}(t) = \frac{\sum_c FP_c(t)}{C},\qquad
+        \mathrm{CPM} = \frac{1}{|R|}\sum_{r \in R} \mathrm{Se}@r
+
+    and average precision :math:`\sum_k (R_k - R_{k-1}) P_k` with recall
+    :math:`R = \mathrm{Se}` and precision :math:`TP / (TP + FP)` (no interpolation).
+
+    Parameters
+    ----------
+    matches : sequence of DetectionMatch
+        One per case, from :func:`match_detections` — every case, with or without
+        lesions or detections.
+    fp_rates : sequence of float
+        FP-per-case rates at which to read the sensitivity (default LUNA16's 1/8 … 8).
+    interpolation : {"step", "linear"}
+        ``"step"`` (default): the sensitivity of the operating point with the most false
+        positives per case not above the rate — an operating point the algorithm
+        achieves; ``"linear"``: linear interpolation between operating points in FP per
+        case, as LUNA16's evaluation script (``numpy.interp``).
+
+    Returns
+    -------
+    Froc
+
+    Raises
+    ------
+    InvalidInputError
+        No case; a negative rate; an unknown interpolation.
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        No reference lesion in any case: sensitivity, CPM and AP are NaN.
+
+    Notes
+    -----
+    Before the first threshold the curve starts at (0 FP/case, Se 0); a rate below the
+    first operating point's FP/case reads 0 with ``"step"``. A rate beyond the last
+    operating point reads the last sensitivity (no more detections exist). Adding
+    lesion-free cases lowers FP per case for the same detections — by design: FP per
+    case is over all cases the algorithm ran on (nnDetection issue 272).
+
+    References
+    ----------
+    Chakraborty DP. Maximum likelihood analysis of free-response receiver operating
+    characteristic (FROC) data. Med Phys 1989;16:561-568.
+    Setio AAA, et al. The LUNA16 challenge. Med Image Anal 2017;42:1-13.
+
+    Examples
+    --------
+    >>> a = match_detections([[0, 0, 10, 10]], [[0, 0, 10, 10], [40, 40, 50, 50]],
+    ...                      [0.9, 0.6], criterion="iou", iou_threshold=0.5)
+    >>> b = match_detections(np.zeros((0, 4)), [[5, 5, 9, 9]], [0.7],
+    ...                      criterion="iou", iou_threshold=0.5)
+    >>> f = froc([a, b], fp_rates=[0.5, 1.0])
+    >>> f.sensitivity.tolist(), f.fp_per_case.tolist()
+    ([1.0, 1.0, 1.0], [0.0, 0.5, 1.0])
+    >>> f.sensitivity_at, f.cpm
+    ({0.5: 1.0, 1.0: 1.0}, 1.0)
+    """
+    func = "froc"
+    interpolation = choice(interpolation, ("step", "linear"), name="interpolation", func=func)  # type: ignore[assignment]
+    if len(matches) == 0:
+        raise InvalidInputError(f"{func}: needs at least one case")
+    rates = [float(r) for r in fp_rates]
+    if any(not r >= 0 for r in rates):
+        raise InvalidInputError(f"{func}: fp_rates must be >= 0, got {list(fp_rates)}")
+    n_cases = len(matches)
+    n_lesions = sum(m.n_reference for m in matches)
+    lesion_free = sum(m.lesion_free for m in matches)
+    scores = np.concatenate([m.scores for m in matches]) if n_cases else np.zeros(0)
+    hits = np.concatenate([m.true_positive for m in matches]).astype(np.int64)
+    order = np.argsort(-scores, kind="stable")
+    scores, hits = scores[order], hits[order]
+    last = np.ones(scores.size, dtype=bool)
+    last[:-1] = scores[1:] != scores[:-1]
+    tp = np.cumsum(hits)[last]
+    fp = np.cumsum(1 - hits)[last]
+    thresholds = scores[last]
+    fp_per_case = fp / n_cases
+    if n_lesions == 0:
+        warn_undefined(f"{func}: no reference lesion in any case; sensitivity is undefined")
+        sensitivity = np.full(thresholds.size, math.nan)
+        at = {r: math.nan for r in rates}
+        return Froc(thresholds, sensitivity, fp_per_case, at, math.nan, math.nan, n_cases,
+                    0, lesion_free, interpolation)
+    sensitivity = tp / n_lesions
+    curve_fp = np.concatenate([[0.0], fp_per_case])
+    curve_se = np.concatenate([[0.0], sensitivity])
+    at = {}
+    for r in rates:
+        if interpolation == "step":
+            at[r] = float(curve_se[np.searchsorted(curve_fp, r, side="right") - 1])
+        else:
+            at[r] = float(np.interp(r, curve_fp, curve_se))
+    precision = tp / (tp + fp)
+    recall_step = np.diff(np.concatenate([[0.0], sensitivity]))
+    ap = float(np.sum(recall_step * precision))
+    cpm = float(np.mean(list(at.values()))) if at else math.nan
+    return Froc(thresholds, sensitivity, fp_per_case, at, cpm, ap, n_cases, n_lesions,
+                lesion_free, interpolation)
+
+
+def case_scores(
+    matches: Sequence[DetectionMatch], *, no_detection_score: float = 0.0
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    r"""Case-level labels and scores for a ROC analysis of detection output.
+
+    .. math:: y_c = [L_c > 0],\qquad s_c = \max_d s_{c,d}
+
+    Parameters
+    ----------
+    matches : sequence of DetectionMatch
+        One per case.
+    no_detection_score : float
+        The score of a case without any detection (default 0, for scores that are
+        probabilities; choose one below every detection score otherwise).
+
+    Returns
+    -------
+    y_true, y_score : ndarray
+        Whether each case holds a lesion, and its highest detection score.
+
+    Raises
+    ------
+    InvalidInputError
+        A non-finite ``no_detection_score``.
+
+    Notes
+    -----
+    Feed the two arrays to :func:`~medeval.stats.auc_ci`. A case-level score ignores
+    where the detection is: a false positive elsewhere in a lesion case counts as a hit
+    here, unlike in :func:`froc`.
+
+    References
+    ----------
+    Chakraborty DP. Med Phys 1989;16:561-568 (highest-rating inferred ROC).
+
+    Examples
+    --------
+    >>> a = match_detections([[1, 1]], [[1, 1]], [0.8], criterion="distance",
+    ...                      max_distance_mm=1.0, spacing_mm=1.0)
+    >>> b = match_detections(np.zeros((0, 2)), np.zeros((0, 2)), [], criterion="distance",
+    ...                      max_distance_mm=1.0, spacing_mm=1.0)
+    >>> y, s = case_scores([a, b])
+    >>> y.tolist(), s.tolist()
+    ([True, False], [0.8, 0.0])
+    """
+    if not math.isfinite(no_detection_score):
+        raise InvalidInputError("case_scores: no_detection_score must be finite")
+    y = np.array([not m.lesion_free for m in matches], dtype=bool)
+    s = np.array([float(m.scores[0]) if m.scores.size else float(no_detection_score)
+                  for m in matches])
+    return y, s

@@ -1,0 +1,160 @@
+"""Detection matching and FROC: hand-worked cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from medeval.errors import InvalidInputError, UndefinedMetricWarning
+from medeval.metrics import case_scores, froc, match_detections
+from medeval.stats import auc_ci
+
+NO_BOXES = np.zeros((0, 4))
+
+
+def iou(ref, det, scores, t=0.5):
+    return match_detections(ref, det, scores, criterion="iou", iou_threshold=t)
+
+
+class TestMatching:
+    def test_high_score_is_never_displaced(self):
+        # picai_eval issue 24: two candidates on one lesion, 0.95 and 0.1. The 0.95 one
+        # is the true positive, the 0.1 one a false positive, at every threshold.
+        m = iou([[0, 0, 10, 10]], [[0, 0, 10, 10], [1, 1, 10, 10]], [0.95, 0.1])
+        assert m.true_positive.tolist() == [True, False]
+
+    def test_detection_hitting_two_lesions_counts_once(self):
+        # One box covering two small adjacent lesions (overlap criterion via a low IoU
+        # threshold): one true positive, and the second lesion stays missed.
+        ref = [[0, 0, 4, 4], [4, 0, 8, 4]]
+        m = iou(ref, [[0, 0, 8, 4]], [0.9], t=0.3)  # IoU 16/32 = 0.5 with each
+        assert m.true_positive.tolist() == [True] and m.pairs.shape == (1, 2)
+
+    def test_later_detection_reroutes_the_matching(self):
+        # Detection A (0.9) is eligible for lesions 1 and 2; B (0.5) only for lesion 1.
+        # Greedy matching would give A -> 1 and B nothing; the maximum matching at
+        # threshold 0.5 is A -> 2, B -> 1: two true positives.
+        ref = [[0, 0, 10, 10], [0, 2, 10, 12]]
+        det = [[0, 1, 10, 11], [0, -1, 10, 9]]
+        # IoU(A, lesion 1) = 90/110, IoU(A, 2) = 90/110; IoU(B, 1) = 90/110,
+        # IoU(B, 2) = 70/130 < 0.6.
+        m = iou(ref, det, [0.9, 0.5], t=0.6)
+        assert m.true_positive.tolist() == [True, True]
+        assert sorted(map(tuple, m.pairs.tolist())) == [(0, 1), (1, 0)]
+
+    def test_distance_uses_spacing(self):
+        # Centres 3 voxels apart along axis 0 at 2 mm: 6 mm; along axis 1 at 0.5 mm: 1.5.
+        ref = [[10.0, 10.0]]
+        far = match_detections(ref, [[13.0, 10.0]], [0.5], criterion="distance",
+                               max_distance_mm=5.0, spacing_mm=(2.0, 0.5))
+        near = match_detections(ref, [[10.0, 13.0]], [0.5], criterion="distance",
+                                max_distance_mm=5.0, spacing_mm=(2.0, 0.5))
+        edge = match_detections(ref, [[13.0, 10.0]], [0.5], criterion="distance",
+                                max_distance_mm=6.0, spacing_mm=(2.0, 0.5))
+        assert (far.true_positive[0], near.true_positive[0], edge.true_positive[0]) == (
+            False, True, True)
+
+    def test_inside_mask(self):
+        mask = np.zeros((4, 10, 10), np.int32)
+        mask[1:3, 1:4, 1:4] = 1
+        mask[1:3, 6:9, 6:9] = 2
+        m = match_detections(mask, [[2, 2, 2], [2, 7.4, 7.4], [0, 0, 0], [2, 3, 3]],
+                             [0.9, 0.8, 0.7, 0.6], criterion="inside")
+        assert m.n_reference == 2
+        assert m.true_positive.tolist() == [True, True, False, False]
+
+    def test_box_centres_for_distance(self):
+        m = match_detections([[0, 0, 4, 4]], [[1, 1, 5, 5]], [0.3], criterion="distance",
+                             max_distance_mm=1.5, spacing_mm=1.0)  # centres (2,2), (3,3)
+        assert m.true_positive.tolist() == [True]
+
+
+class TestFroc:
+    def cases(self):
+        # Case 1: two lesions; detections 0.9 (hit), 0.7 (FP), 0.4 (hit).
+        c1 = iou([[0, 0, 10, 10], [20, 20, 30, 30]],
+                 [[0, 0, 10, 10], [40, 40, 50, 50], [20, 20, 30, 30]], [0.9, 0.7, 0.4])
+        # Case 2: one lesion, missed; one FP at 0.8.
+        c2 = iou([[0, 0, 10, 10]], [[60, 60, 70, 70]], [0.8])
+        # Case 3 and 4: lesion-free; case 3 has an FP at 0.5, case 4 nothing.
+        c3 = iou(NO_BOXES, [[5, 5, 9, 9]], [0.5])
+        c4 = iou(NO_BOXES, NO_BOXES, [])
+        return [c1, c2, c3, c4]
+
+    def test_curve_by_hand(self):
+        f = froc(self.cases(), fp_rates=[0.25, 0.5, 0.75, 1.0])
+        # thresholds 0.9 0.8 0.7 0.5 0.4; TP 1 1 1 1 2; FP 0 1 2 3 3; 3 lesions, 4 cases.
+        assert f.thresholds.tolist() == [0.9, 0.8, 0.7, 0.5, 0.4]
+        assert f.sensitivity.tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3, 1 / 3, 2 / 3])
+        assert f.fp_per_case.tolist() == [0.0, 0.25, 0.5, 0.75, 0.75]
+        assert (f.n_cases, f.n_lesions, f.n_lesion_free_cases) == (4, 3, 2)
+        # step: at 0.75 FP/case the best point is the last one, Se 2/3.
+        assert f.sensitivity_at == pytest.approx({0.25: 1 / 3, 0.5: 1 / 3, 0.75: 2 / 3,
+                                                  1.0: 2 / 3})
+        assert f.cpm == pytest.approx((1 / 3 + 1 / 3 + 2 / 3 + 2 / 3) / 4)
+        # AP: recall steps 1/3 at precision 1/1 and 1/3 at precision 2/5.
+        assert f.average_precision == pytest.approx(1 / 3 * 1 + 1 / 3 * 2 / 5)
+
+    def test_lesion_free_cases_change_fp_per_case(self):
+        cases = self.cases()
+        fewer = froc(cases[:2] + cases[2:3])
+        assert froc(cases).fp_per_case[-1] == pytest.approx(3 / 4)
+        assert fewer.fp_per_case[-1] == pytest.approx(3 / 3)
+
+    def test_linear_interpolation_as_luna16(self):
+        f = froc(self.cases(), fp_rates=[0.125], interpolation="linear")
+        # between (0, 1/3) and (0.25, 1/3): 1/3.
+        assert f.sensitivity_at[0.125] == pytest.approx(1 / 3)
+        f = froc(self.cases()[:1], fp_rates=[0.5], interpolation="linear")
+        # case 1 alone: points (0, 1/2) at 0.9, (1, 1/2) at 0.7, (1, 1) at 0.4; FP 0.5 ->
+        # between (0, 0.5) and (1, 0.5): 0.5; step also 0.5.
+        assert f.sensitivity_at[0.5] == pytest.approx(0.5)
+
+    def test_rates_beyond_and_before_the_curve(self):
+        f = froc(self.cases(), fp_rates=[8.0])
+        assert f.sensitivity_at[8.0] == pytest.approx(2 / 3)  # last point, flat after
+        c = iou([[0, 0, 10, 10]], [[40, 40, 50, 50], [0, 0, 10, 10]], [0.9, 0.1])
+        assert froc([c], fp_rates=[0.5]).sensitivity_at[0.5] == 0.0  # first point 1 FP
+
+    def test_no_lesions_anywhere(self):
+        with pytest.warns(UndefinedMetricWarning, match="no reference lesion"):
+            f = froc([iou(NO_BOXES, [[0, 0, 2, 2]], [0.4])])
+        assert math.isnan(f.cpm) and f.fp_per_case.tolist() == [1.0]
+
+    def test_case_scores_feed_roc(self):
+        y, s = case_scores(self.cases())
+        assert y.tolist() == [True, True, False, False]
+        assert s.tolist() == [0.9, 0.8, 0.5, 0.0]
+        assert auc_ci(y, s).value == 1.0
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(("kwargs", "match"), [
+        ({"criterion": "iou"}, "iou_threshold"),
+        ({"criterion": "distance"}, "max_distance_mm"),
+        ({"criterion": "distance", "max_distance_mm": 1.0}, "spacing_mm"),
+        ({"criterion": "overlap"}, "criterion"),
+    ])
+    def test_parameters(self, kwargs, match):
+        with pytest.raises(InvalidInputError, match=match):
+            match_detections([[0, 0, 2, 2]], [[0, 0, 2, 2]], [0.5], **kwargs)
+
+    def test_shapes_and_values(self):
+        with pytest.raises(InvalidInputError, match="one row per score"):
+            iou([[0, 0, 2, 2]], [[0, 0, 2, 2]], [0.5, 0.4])
+        with pytest.raises(InvalidInputError, match="hi <= lo"):
+            iou([[0, 0, 0, 2]], [[0, 0, 2, 2]], [0.5])
+        with pytest.raises(InvalidInputError, match="finite"):
+            iou([[0, 0, 2, 2]], [[0, 0, 2, 2]], [np.nan])
+        with pytest.raises(InvalidInputError, match="outside the mask"):
+            match_detections(np.zeros((3, 3), int), [[5, 5]], [0.5], criterion="inside")
+        with pytest.raises(InvalidInputError, match="labelled mask"):
+            match_detections(np.zeros((3, 3)), [[1, 1]], [0.5], criterion="inside")
+        with pytest.raises(InvalidInputError, match="at least one case"):
+            froc([])
+        with pytest.raises(InvalidInputError, match="fp_rates"):
+            froc([iou([[0, 0, 2, 2]], [[0, 0, 2, 2]], [0.5])], fp_rates=[-1])
+        with pytest.raises(InvalidInputError, match="no_detection_score"):
+            case_scores([], no_detection_score=math.inf)

@@ -9,6 +9,7 @@ id. ``tests/metrics/test_registry.py`` fails when a definition has no conformanc
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 __all__ = ["DEFINITIONS", "MetricDefinition", "definition"]
@@ -35,6 +36,8 @@ class MetricDefinition:
     unit : str
         ``"1"`` for ratios and proportions, otherwise the unit (``"mm"``, ``"mL"``,
         ``"per case"``).
+    bounds : tuple of float
+        The range of possible values (an acceptance goal outside it is refused).
     """
 
     id: str
@@ -44,12 +47,15 @@ class MetricDefinition:
     reference: str
     edge_cases: str = ""
     unit: str = "1"
+    bounds: tuple[float, float] = (0.0, 1.0)
 
 
 _UNDEFINED = "NaN with UndefinedMetricWarning when the denominator is 0"
 _EMPTY_OVERLAP = "both masks empty 1; exactly one empty 0 (flagged)"
 _EMPTY_DISTANCE = "both masks empty 0; exactly one empty inf (flagged)"
 _EMPTY_NSD = "both masks empty 1; exactly one empty 0 (flagged)"
+_POSITIVE = (0.0, math.inf)
+_SIGNED = (-1.0, 1.0)
 
 DEFINITIONS: dict[str, MetricDefinition] = {
     d.id: d
@@ -88,7 +94,7 @@ DEFINITIONS: dict[str, MetricDefinition] = {
         MetricDefinition(
             "youden_j", "Youden's J", "Sensitivity + Specificity - 1", True,
             "Youden WJ. Cancer 1950;3:32-35",
-            "NaN when there is no positive or no negative case",
+            "NaN when there is no positive or no negative case", bounds=_SIGNED,
         ),
         MetricDefinition(
             "f1", "F1 score", "2 TP / (2 TP + FP + FN)", True,
@@ -98,11 +104,13 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "lr_positive", "Positive likelihood ratio", "Sensitivity / (1 - Specificity)",
             True, "Simel DL, Samsa GP, Matchar DB. J Clin Epidemiol 1991;44:763-70",
             "NaN when TP = 0 or FP = 0 (ratio 0 or infinite); no continuity correction",
+            bounds=_POSITIVE,
         ),
         MetricDefinition(
             "lr_negative", "Negative likelihood ratio", "(1 - Sensitivity) / Specificity",
             False, "Simel DL, Samsa GP, Matchar DB. J Clin Epidemiol 1991;44:763-70",
             "NaN when FN = 0 or TN = 0 (ratio 0 or infinite); no continuity correction",
+            bounds=_POSITIVE,
         ),
         MetricDefinition(
             "roc_auc", "Area under the ROC curve",
@@ -131,20 +139,20 @@ DEFINITIONS: dict[str, MetricDefinition] = {
         MetricDefinition(
             "cohen_kappa", "Cohen's kappa", "(p_o - p_e) / (1 - p_e)", True,
             "Cohen J. Educ Psychol Meas 1960;20:37-46",
-            "NaN with UndefinedMetricWarning when p_e = 1 or there is no case",
+            "NaN with UndefinedMetricWarning when p_e = 1 or there is no case", bounds=_SIGNED,
         ),
         MetricDefinition(
             "cohen_kappa@linear", "Weighted kappa, linear weights",
             "1 - sum(w O) / sum(w E), w_ij = |i - j| over label positions", True,
             "Cohen J. Psychol Bull 1968;70:213-20",
-            "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case",
+            "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case", bounds=_SIGNED,
         ),
         MetricDefinition(
             "cohen_kappa@quadratic", "Weighted kappa, quadratic weights",
             "1 - sum(w O) / sum(w E), w_ij = (i - j)^2 over label positions", True,
             "Cohen J. Psychol Bull 1968;70:213-20; Fleiss JL, Cohen J. Educ Psychol Meas "
             "1973;33:613-9",
-            "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case",
+            "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case", bounds=_SIGNED,
         ),
         MetricDefinition(
             "average@macro", "Macro average over classes",
@@ -185,38 +193,42 @@ DEFINITIONS: dict[str, MetricDefinition] = {
         MetricDefinition(
             "volume_ml", "Volume", "voxel count x product of spacings / 1000", None,
             "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
-            "0 for an empty mask", "mL",
+            "0 for an empty mask", "mL", bounds=_POSITIVE,
         ),
         MetricDefinition(
             "relative_volume_difference", "Relative volume difference", "(|P| - |R|) / |R|",
             None, "Heimann T et al. IEEE Trans Med Imaging 2009;28:1251-65",
-            "both empty 0; reference empty inf; prediction empty -1",
+            "both empty 0; reference empty inf; prediction empty -1", bounds=(-1.0, math.inf),
         ),
         MetricDefinition(
             "hausdorff", "Hausdorff distance",
             "max(max d(R->P), max d(P->R)) over border voxels (mask minus erosion)", False,
             "Huttenlocher DP et al. IEEE TPAMI 1993;15:850-63", _EMPTY_DISTANCE, "mm",
+            bounds=_POSITIVE,
         ),
         MetricDefinition(
             "hd95@max-directed", "95th percentile Hausdorff distance (max of directed)",
             "max(P95 d(R->P), P95 d(P->R)), linear interpolation; MONAI, MetricsReloaded",
             False, "Huttenlocher DP et al. IEEE TPAMI 1993;15:850-63; Maier-Hein L et al. "
-            "Nat Methods 2024", _EMPTY_DISTANCE, "mm",
+            "Nat Methods 2024", _EMPTY_DISTANCE, "mm", bounds=_POSITIVE,
         ),
         MetricDefinition(
             "hd95@pooled", "95th percentile Hausdorff distance (pooled)",
             "P95 of d(R->P) and d(P->R) pooled, linear interpolation; MedPy hd95", False,
             "Huttenlocher DP et al. IEEE TPAMI 1993;15:850-63", _EMPTY_DISTANCE, "mm",
+            bounds=_POSITIVE,
         ),
         MetricDefinition(
             "assd", "Average symmetric surface distance",
             "mean of d(R->P) and d(P->R) pooled, border voxels; MedPy 0.5 assd", False,
             "Heimann T et al. IEEE Trans Med Imaging 2009;28:1251-65", _EMPTY_DISTANCE, "mm",
+            bounds=_POSITIVE,
         ),
         MetricDefinition(
             "masd", "Mean average surface distance",
             "(mean d(R->P) + mean d(P->R)) / 2, border voxels", False,
             "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212", _EMPTY_DISTANCE, "mm",
+            bounds=_POSITIVE,
         ),
         MetricDefinition(
             "nsd@surfel", "Normalised surface distance (surface Dice), surfel areas",
@@ -241,7 +253,7 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "false_positive_lesions", "False-positive lesions",
             "predicted connected components matched to no reference lesion", False,
             "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
-            "all predicted lesions when there is no reference lesion", "per case",
+            "all predicted lesions when there is no reference lesion", "per case", bounds=_POSITIVE,
         ),
         # --- detection (medeval.metrics.detection) ---
         MetricDefinition(

@@ -1,0 +1,461 @@
+"""The test protocol: what is tested, how, and what counts as a pass — fixed in advance.
+
+A protocol is a TOML file written before the run. It names the test, the laboratory and
+the customer, the algorithm, the held-out set (its manifest and expected fingerprint),
+the task with its parameters, the statistics (confidence level, interval methods,
+resampling unit, seed), the subgroups, the failure policy and the acceptance criteria
+with their decision rule and the source of each goal. :func:`load_protocol` reads and
+validates it, reporting every problem at once with its key path and a hint; unknown
+keys are errors. :func:`protocol_schema` gives the JSON Schema, shipped as
+``medeval/schemas/protocol.schema.json``.
+
+Decision rules (ILAC-G8:09/2019):
+
+- ``"guarded"`` (default; guarded acceptance): PASS when the confidence interval's
+  bound on the unfavourable side meets the goal (the lower bound for a metric where
+  higher is better), FAIL when the bound on the favourable side misses it, otherwise
+  INCONCLUSIVE;
+- ``"point"`` (simple acceptance): PASS when the point estimate meets the goal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from .definitions import DEFINITIONS
+from .errors import MedevalError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = [
+    "Protocol",
+    "ProtocolError",
+    "TASK_METRICS",
+    "load_protocol",
+    "protocol_schema",
+    "validate_protocol",
+]
+
+
+class ProtocolError(MedevalError, ValueError):
+    """A protocol that cannot be used; the message lists every problem with its key path.
+
+    The problems are also available as ``problems``, a tuple of strings.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Identity(_Section):
+    """``[test]``: the test's identity."""
+
+    id: str = Field(min_length=1, description="Report number / test id, e.g. KTL-2026-0001")
+    title: str = Field(min_length=1)
+    version: str = Field(default="1", description="Version of this protocol")
+    mode: Literal["certificate", "pre-check"] = Field(
+        description="certificate: a laboratory's certified run (isolation required); "
+        "pre-check: a company's own run, never called a certificate"
+    )
+
+
+class Party(_Section):
+    """``[laboratory]`` or ``[customer]``."""
+
+    name: str = Field(min_length=1)
+    address: str | None = None
+
+
+class AlgorithmSpec(_Section):
+    """``[algorithm]``: the item tested."""
+
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    manufacturer: str | None = None
+    plugin: str | None = Field(default=None, description="package.module:Class or file.py:Class")
+    command: str | None = Field(default=None, description="an executable and its arguments")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AlgorithmSpec:
+        if self.plugin and self.command:
+            raise ValueError("give either plugin or command, not both")
+        return self
+
+
+class DatasetSpec(_Section):
+    """``[dataset]``: the held-out set."""
+
+    manifest: str = Field(min_length=1, description="manifest CSV, relative to the protocol")
+    fingerprint: str | None = Field(
+        default=None, pattern=r"^(sha256:)?[0-9a-f]{64}$",
+        description="expected Manifest.fingerprint(); the run refuses another set",
+    )
+    selection: str = Field(min_length=1, description="how the cases were selected (sampling plan)")
+    received: str | None = Field(default=None, description="date the item/data were received")
+
+
+class BinaryClassificationTask(_Section):
+    """``[task]`` for ``binary-classification``."""
+
+    type: Literal["binary-classification"]
+    threshold: float = Field(description="score >= threshold is positive; fixed in advance")
+    positive_label: str | int = 1
+    calibration_bins: int = Field(default=10, ge=1)
+
+
+class MulticlassClassificationTask(_Section):
+    """``[task]`` for ``multiclass-classification``."""
+
+    type: Literal["multiclass-classification"]
+    labels: list[str | int] = Field(min_length=2)
+    kappa_weights: Literal["none", "linear", "quadratic"] = "none"
+
+
+class SegmentationTask(_Section):
+    """``[task]`` for ``segmentation``."""
+
+    type: Literal["segmentation"]
+    labels: list[int] = Field(default=[1], min_length=1)
+    nsd_tolerance_mm: float = Field(ge=0)
+    nsd_variant: Literal["surfel", "count"] = "surfel"
+    hd_percentile: float = Field(default=95.0, ge=0, le=100)
+    connectivity: int = Field(default=1, ge=1, le=3)
+
+
+class DetectionTask(_Section):
+    """``[task]`` for ``detection``."""
+
+    type: Literal["detection"]
+    criterion: Literal["iou", "distance", "inside"]
+    iou_threshold: float | None = Field(default=None, gt=0, le=1)
+    max_distance_mm: float | None = Field(default=None, ge=0)
+    fp_rates: list[float] = Field(default=[0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], min_length=1)
+    interpolation: Literal["step", "linear"] = "step"
+
+    @model_validator(mode="after")
+    def _criterion_parameter(self) -> DetectionTask:
+        if self.criterion == "iou" and self.iou_threshold is None:
+            raise ValueError("criterion 'iou' needs iou_threshold")
+        if self.criterion == "distance" and self.max_distance_mm is None:
+            raise ValueError("criterion 'distance' needs max_distance_mm")
+        return self
+
+
+class EcgBeatsTask(_Section):
+    """``[task]`` for ``ecg-beats`` (ANSI/AAMI EC57 as PhysioNet's bxb)."""
+
+    type: Literal["ecg-beats"]
+    window_s: float = Field(default=0.15, gt=0)
+    learning_period_s: float = Field(default=300.0, ge=0)
+
+
+class EegEventsTask(_Section):
+    """``[task]`` for ``eeg-events`` (SzCORE event scoring)."""
+
+    type: Literal["eeg-events"]
+    tolerance_start_s: float = Field(default=30.0, ge=0)
+    tolerance_end_s: float = Field(default=60.0, ge=0)
+    min_overlap: float = Field(default=0.0, ge=0, le=1)
+    max_event_duration_s: float = Field(default=300.0, gt=0)
+    min_gap_s: float = Field(default=90.0, ge=0)
+
+
+class MeasurementTask(_Section):
+    """``[task]`` for ``measurement`` (agreement with a reference value)."""
+
+    type: Literal["measurement"]
+    unit: str = Field(min_length=1, description="unit of the measured quantity, e.g. mm")
+
+
+Task = Annotated[
+    BinaryClassificationTask | MulticlassClassificationTask | SegmentationTask
+    | DetectionTask | EcgBeatsTask | EegEventsTask | MeasurementTask,
+    Field(discriminator="type"),
+]
+
+
+class Statistics(_Section):
+    """``[statistics]``: how uncertainty is computed."""
+
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    proportion_method: Literal[
+        "wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"
+    ] = "wilson"
+    auc_method: Literal["delong", "bootstrap"] = "delong"
+    bootstrap_method: Literal["percentile", "bca"] = "percentile"
+    n_resamples: int = Field(default=2000, ge=100)
+    resampling_unit: Literal["case", "patient"] = "patient"
+    seed: int = Field(ge=0, description="seed of every resampling; required")
+
+
+class Subgroups(_Section):
+    """``[subgroups]``: manifest metadata columns to report separately."""
+
+    columns: list[str] = Field(default_factory=list)
+
+
+class Failures(_Section):
+    """``[failures]``: what a failed case (crash, timeout, invalid output) counts as."""
+
+    policy: Literal["worst-case", "exclude"] = Field(
+        default="worst-case",
+        description="worst-case: a wrong answer (classification), Dice 0 and "
+        "worst_distance_mm (segmentation), every beat or event missed (ECG, EEG), no "
+        "detection (detection); exclude: left out (reported, never the certified figure "
+        "alone)",
+    )
+    worst_distance_mm: float | None = Field(
+        default=None, gt=0, description="distance counted for a failed segmentation case"
+    )
+
+
+class Criterion(_Section):
+    """``[[criteria]]``: one acceptance criterion."""
+
+    metric: str = Field(min_length=1, description="a metric the task reports")
+    goal: float
+    rule: Literal["guarded", "point"] = "guarded"
+    source: str = Field(min_length=1, description="where the goal comes from")
+
+
+class Protocol(_Section):
+    """A validated test protocol (see the module documentation)."""
+
+    test: Identity
+    laboratory: Party
+    customer: Party
+    algorithm: AlgorithmSpec
+    dataset: DatasetSpec
+    task: Task
+    statistics: Statistics
+    subgroups: Subgroups = Field(default_factory=Subgroups)
+    failures: Failures = Field(default_factory=Failures)
+    criteria: list[Criterion] = Field(min_length=1)
+
+    _path: Path | None = PrivateAttr(default=None)
+    _sha256: str | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path | None:
+        """The file the protocol was read from (None when built in code)."""
+        return self._path
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the protocol file's bytes (None when built in code)."""
+        return self._sha256
+
+    def manifest_path(self) -> Path:
+        """The manifest's path, resolved against the protocol's folder."""
+        base = self._path.parent if self._path is not None else Path.cwd()
+        return base / self.dataset.manifest
+
+
+#: The metrics each task reports, by the names criteria use.
+TASK_METRICS: dict[str, tuple[str, ...]] = {
+    "binary-classification": (
+        "prevalence", "sensitivity", "specificity", "ppv", "npv", "accuracy",
+        "balanced_accuracy", "youden_j", "f1", "lr_positive", "lr_negative", "roc_auc",
+        "average_precision", "brier_score", "ece@uniform",
+    ),
+    "multiclass-classification": (
+        "accuracy", "average@macro", "average@micro", "average@weighted", "cohen_kappa",
+        "cohen_kappa@linear", "cohen_kappa@quadratic",
+    ),
+    "segmentation": (
+        "dice", "jaccard", "hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd",
+        "nsd@surfel", "nsd@count", "relative_volume_difference",
+    ),
+    "detection": ("froc_cpm", "froc_sensitivity", "detection_average_precision"),
+    "ecg-beats": (),
+    "eeg-events": (),
+    "measurement": (),
+}
+
+
+def protocol_schema() -> dict[str, Any]:
+    """The protocol's JSON Schema (draft 2020-12), as shipped with medeval.
+
+    Examples
+    --------
+    >>> schema = protocol_schema()
+    >>> sorted(schema["properties"])[:3]
+    ['algorithm', 'criteria', 'customer']
+    """
+    schema = Protocol.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://medeval.invalid/schemas/protocol.schema.json"
+    schema["title"] = "medeval test protocol"
+    return schema
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Read and validate a protocol TOML file; every problem is reported at once.
+
+    Parameters
+    ----------
+    path : path
+        The protocol file. Relative paths inside it (the manifest) are relative to the
+        file's folder.
+
+    Returns
+    -------
+    Protocol
+        With ``path`` and ``sha256`` (of the file's bytes) set.
+
+    Raises
+    ------
+    ProtocolError
+        The file is missing or not TOML, or any problem :func:`validate_protocol` finds.
+    """
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise ProtocolError(f"protocol {source}: cannot be read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProtocolError(f"protocol {source}: not valid TOML: {exc}") from None
+    protocol = validate_protocol(data, base=source.parent, source=str(source))
+    protocol._path = source.resolve()
+    protocol._sha256 = hashlib.sha256(raw).hexdigest()
+    return protocol
+
+
+def validate_protocol(
+    data: Mapping[str, Any], *, base: Path | None = None, source: str = "<protocol>"
+) -> Protocol:
+    """Validate protocol data; raise one :class:`ProtocolError` listing every problem.
+
+    Beyond the schema (types, required keys, allowed values, unknown keys), checks that
+    each criterion's metric is one the task reports and its goal lies in the metric's
+    range, and, with ``base``, that the manifest file exists.
+
+    Parameters
+    ----------
+    data : mapping
+        The parsed TOML.
+    base : path, optional
+        The protocol's folder, to resolve and check the manifest path.
+    source : str
+        The protocol's name in messages.
+
+    Returns
+    -------
+    Protocol
+
+    Raises
+    ------
+    ProtocolError
+        With every problem as ``key.path: message (hint)``.
+
+    Examples
+    --------
+    >>> try:
+    ...     validate_protocol({"test": {"id": "T1", "title": "x", "mode": "final"}})
+    ... except ProtocolError as exc:
+    ...     print(exc.problems[0])
+    test.mode: Input should be 'certificate' or 'pre-check' (got 'final')
+    """
+    problems: list[str] = []
+    protocol: Protocol | None = None
+    try:
+        protocol = Protocol.model_validate(dict(data))
+    except ValidationError as exc:
+        problems.extend(_describe(error) for error in exc.errors())
+    problems.extend(_criteria_problems(data))
+    dataset = data.get("dataset")
+    named = dataset.get("manifest") if isinstance(dataset, Mapping) else None
+    if base is not None and isinstance(named, str):
+        manifest = base / named
+        if not manifest.is_file():
+            problems.append(
+                f"dataset.manifest: no such file {manifest} (paths are relative to the "
+                "protocol's folder)"
+            )
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise ProtocolError(
+            f"protocol {source}: {len(problems)} problem(s):\n{listing}", tuple(problems)
+        )
+    assert protocol is not None
+    return protocol
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    location = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{location}: unknown key (check its spelling; see `medeval protocol schema`)"
+    if kind == "missing":
+        return f"{location}: required key is missing"
+    message = error["msg"]
+    if "input" in error and not isinstance(error["input"], (dict, list)):
+        message += f" (got {error['input']!r})"
+    return f"{location}: {message}"
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Pydantic puts the discriminated union's tag (a task type) in the error location."""
+    return isinstance(part, str) and part in TASK_METRICS
+
+
+def _criteria_problems(data: Mapping[str, Any]) -> list[str]:
+    task = data.get("task")
+    task_type = task.get("type") if isinstance(task, Mapping) else None
+    reported = TASK_METRICS.get(task_type) if isinstance(task_type, str) else None
+    criteria = data.get("criteria")
+    if not isinstance(criteria, list):
+        return []
+    problems = []
+    for index, criterion in enumerate(criteria):
+        if not isinstance(criterion, Mapping):
+            continue
+        metric, goal = criterion.get("metric"), criterion.get("goal")
+        where = f"criteria.{index}"
+        if not isinstance(metric, str):
+            continue
+        if reported is not None and metric not in reported:
+            problems.append(
+                f"{where}.metric: {metric!r} is not reported by task {task_type!r}; choose "
+                f"one of {', '.join(reported) or '(none yet)'}"
+            )
+            continue
+        definition = DEFINITIONS.get(metric)
+        if definition is None or not isinstance(goal, (int, float)):
+            continue
+        low, high = definition.bounds
+        if not (low <= goal <= high) or math.isnan(goal):
+            shown = f"[{low:g}, {high:g}]".replace("inf", "∞")
+            problems.append(
+                f"{where}.goal: {goal!r} is outside the range of {metric} {shown} "
+                f"({definition.unit if definition.unit != '1' else 'a ratio'})"
+            )
+    return problems
+
+
+def write_schema(path: str | Path) -> None:
+    """Write :func:`protocol_schema` as canonical JSON (used to refresh the shipped file)."""
+    Path(path).write_text(
+        json.dumps(protocol_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+
+

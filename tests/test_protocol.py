@@ -1,0 +1,164 @@
+"""Protocols: validation that reports every problem, the shipped JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from medeval.protocol import (
+    Protocol,
+    ProtocolError,
+    load_protocol,
+    protocol_schema,
+    validate_protocol,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+VALID = """
+[test]
+id = "KTL-2026-0001"
+title = "Performance test of a breast-mass classifier"
+mode = "certificate"
+
+[laboratory]
+name = "Korea Testing Laboratory"
+address = "Jinju, Republic of Korea"
+
+[customer]
+name = "Example Medical AI Co."
+
+[algorithm]
+name = "MassNet"
+version = "2.1.0"
+manufacturer = "Example Medical AI Co."
+plugin = "massnet.plugin:Algorithm"
+
+[dataset]
+manifest = "manifest.csv"
+selection = "consecutive cases 2024-01..2024-06 from three hospitals"
+
+[task]
+type = "binary-classification"
+threshold = 0.5
+
+[statistics]
+confidence = 0.95
+seed = 20261127
+
+[subgroups]
+columns = ["site"]
+
+[[criteria]]
+metric = "sensitivity"
+goal = 0.85
+source = "MFDS guidance on AI medical devices, predicate device performance"
+
+[[criteria]]
+metric = "specificity"
+goal = 0.80
+rule = "point"
+source = "customer's claim"
+"""
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "manifest.csv").write_text("case_id,patient_id,input,reference\n")
+    return tmp_path
+
+
+def write(folder, text):
+    path = folder / "protocol.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_protocol_loads_with_defaults(folder):
+    path = write(folder, VALID)
+    protocol = load_protocol(path)
+    assert isinstance(protocol, Protocol)
+    assert protocol.task.type == "binary-classification" and protocol.task.threshold == 0.5
+    assert protocol.statistics.proportion_method == "wilson"  # the default, stated
+    assert protocol.criteria[0].rule == "guarded" and protocol.criteria[1].rule == "point"
+    assert protocol.failures.policy == "worst-case"
+    assert protocol.manifest_path() == folder.resolve() / "manifest.csv"
+    import hashlib
+
+    assert protocol.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_three_problems_reported_at_once(tmp_path):
+    # The acceptance case: an unknown key, a goal outside the metric's range and a
+    # missing manifest — all three in one error, each with its key path.
+    text = VALID.replace('mode = "certificate"', 'mode = "certificate"\nowner = "me"')
+    text = text.replace("goal = 0.85", "goal = 85")
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(tmp_path, text))
+    problems = info.value.problems
+    assert len(problems) == 3, problems
+    assert any(p.startswith("test.owner: unknown key") for p in problems)
+    assert any(p.startswith("criteria.0.goal: 85 is outside the range of sensitivity")
+               for p in problems)
+    assert any(p.startswith("dataset.manifest: no such file") for p in problems)
+    assert "3 problem(s)" in str(info.value)
+
+
+def test_task_specific_problems(folder):
+    text = VALID.replace('type = "binary-classification"\nthreshold = 0.5',
+                         'type = "segmentation"\nnsd_tolerance_mm = -1\nthreshold = 0.5')
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    problems = info.value.problems
+    assert any(p.startswith("task.nsd_tolerance_mm:") for p in problems)
+    assert any(p.startswith("task.threshold: unknown key") for p in problems)
+    assert any("'sensitivity' is not reported by task 'segmentation'" in p for p in problems)
+
+
+def test_missing_sections_and_bad_values():
+    with pytest.raises(ProtocolError) as info:
+        validate_protocol({"test": {"id": "T", "title": "t", "mode": "final"},
+                           "statistics": {"confidence": 1.5}})
+    problems = info.value.problems
+    assert "test.mode: Input should be 'certificate' or 'pre-check' (got 'final')" in problems
+    assert any(p.startswith("statistics.confidence:") for p in problems)
+    assert any(p.startswith("statistics.seed: required key is missing") for p in problems)
+    for section in ("laboratory", "customer", "algorithm", "dataset", "task", "criteria"):
+        assert f"{section}: required key is missing" in problems
+
+
+def test_plugin_and_command_are_exclusive(folder):
+    text = VALID.replace('plugin = "massnet.plugin:Algorithm"',
+                         'plugin = "a:B"\ncommand = "run.sh"')
+    with pytest.raises(ProtocolError, match="either plugin or command"):
+        load_protocol(write(folder, text))
+
+
+def test_not_toml_and_missing_file(tmp_path):
+    with pytest.raises(ProtocolError, match="not valid TOML"):
+        load_protocol(write(tmp_path, "[test\n"))
+    with pytest.raises(ProtocolError, match="cannot be read"):
+        load_protocol(tmp_path / "nope.toml")
+
+
+def test_shipped_schema_is_current():
+    shipped = json.loads(
+        (resources.files("medeval") / "schemas" / "protocol.schema.json").read_text("utf-8"))
+    assert shipped == protocol_schema(), "run medeval.protocol.write_schema to refresh it"
+
+
+def test_schema_validates_independently():
+    # jsonschema (not pydantic) accepts the valid protocol and rejects an unknown key.
+    data = tomllib.loads(VALID)
+    schema = protocol_schema()
+    jsonschema.validate(data, schema)
+    data["test"]["owner"] = "me"
+    with pytest.raises(jsonschema.ValidationError, match="owner"):
+        jsonschema.validate(data, schema)

@@ -1,0 +1,139 @@
+"""Acceptance decisions: a metric's interval against a goal fixed in advance.
+
+ILAC-G8:09/2019 decision rules, for a metric where higher is better (mirrored when lower
+is better):
+
+=================  ==========================  ==========================  =============
+rule               PASS                        FAIL                        otherwise
+=================  ==========================  ==========================  =============
+``"guarded"``      lower bound >= goal         upper bound < goal          INCONCLUSIVE
+``"point"``        estimate >= goal            estimate < goal             —
+=================  ==========================  ==========================  =============
+
+An undefined estimate or bound (NaN) gives INCONCLUSIVE with the reason stated.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from ._validation import choice
+from .stats.estimate import Estimate
+
+__all__ = ["Verdict", "decide"]
+
+Outcome = Literal["PASS", "FAIL", "INCONCLUSIVE"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on one acceptance criterion.
+
+    Attributes
+    ----------
+    metric : str
+        The metric's name.
+    goal : float
+        The goal fixed in the protocol.
+    rule : str
+        ``"guarded"`` or ``"point"``.
+    outcome : {"PASS", "FAIL", "INCONCLUSIVE"}
+    reason : str
+        One sentence: which number was compared with the goal, and how.
+    """
+
+    metric: str
+    goal: float
+    rule: str
+    outcome: Outcome
+    reason: str
+
+
+def decide(
+    metric: str,
+    estimate: Estimate,
+    goal: float,
+    *,
+    rule: Literal["guarded", "point"] = "guarded",
+    higher_is_better: bool = True,
+) -> Verdict:
+    r"""Judge an estimate against a goal with a stated decision rule.
+
+    For higher-is-better metrics, with interval :math:`[L, U]` and estimate
+    :math:`\hat\theta`:
+
+    .. math::
+        \text{guarded: PASS if } L \ge g,\ \text{FAIL if } U < g;\qquad
+        \text{point: PASS if } \hat\theta \ge g,\ \text{else FAIL}.
+
+    For lower-is-better metrics (e.g. HD95 in mm) the roles of the bounds swap:
+    PASS if :math:`U \le g`, FAIL if :math:`L > g`.
+
+    Parameters
+    ----------
+    metric : str
+        The metric's name (for the record).
+    estimate : Estimate
+        The estimate with its confidence interval.
+    goal : float
+        The acceptance goal.
+    rule : {"guarded", "point"}
+        Guarded acceptance (default) or simple acceptance on the point estimate.
+    higher_is_better : bool
+        The metric's direction.
+
+    Returns
+    -------
+    Verdict
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown rule.
+
+    Notes
+    -----
+    A NaN estimate (undefined metric) or NaN bound under the guarded rule gives
+    INCONCLUSIVE: nothing was demonstrated either way.
+
+    References
+    ----------
+    ILAC-G8:09/2019, Guidelines on Decision Rules and Statements of Conformity, 4.2.
+    ISO/IEC 17025:2017, 7.8.6.
+
+    Examples
+    --------
+    >>> e = Estimate(0.90, 0.86, 0.93, "wilson", 0.95, 200, 180)
+    >>> decide("sensitivity", e, 0.85).outcome
+    'PASS'
+    >>> decide("sensitivity", e, 0.88).outcome
+    'INCONCLUSIVE'
+    >>> decide("sensitivity", e, 0.88, rule="point").outcome
+    'PASS'
+    """
+    choice(rule, ("guarded", "point"), name="rule", func="decide")
+    level = f"{estimate.confidence * 100:g}%"
+    if math.isnan(estimate.value):
+        return Verdict(metric, goal, rule, "INCONCLUSIVE", "the estimate is undefined (NaN)")
+    sign = 1.0 if higher_is_better else -1.0
+    meets = ">=" if higher_is_better else "<="
+    if rule == "point":
+        ok = sign * estimate.value >= sign * goal
+        return Verdict(metric, goal, rule, "PASS" if ok else "FAIL",
+                       f"estimate {estimate.value:.4g} {meets if ok else 'misses'} goal {goal:g}")
+    near, far = (estimate.low, estimate.high) if higher_is_better else (estimate.high, estimate.low)
+    if math.isnan(near) or math.isnan(far):
+        return Verdict(metric, goal, rule, "INCONCLUSIVE", "the confidence interval is undefined")
+    side = "lower" if higher_is_better else "upper"
+    other = "upper" if higher_is_better else "lower"
+    if sign * near >= sign * goal:
+        return Verdict(metric, goal, rule, "PASS",
+                       f"{level} CI {side} bound {near:.4g} {meets} goal {goal:g}")
+    if sign * far < sign * goal:
+        return Verdict(metric, goal, rule, "FAIL",
+                       f"{level} CI {other} bound {far:.4g} misses goal {goal:g}")
+    return Verdict(metric, goal, rule, "INCONCLUSIVE",
+                   f"goal {goal:g} lies inside the {level} CI [{estimate.low:.4g}, "
+                   f"{estimate.high:.4g}]")

@@ -1,0 +1,59 @@
+"""Decision rules (ILAC-G8): guarded and simple acceptance, both directions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from medeval.decision import decide
+from medeval.errors import InvalidInputError
+from medeval.stats import Estimate
+
+
+def est(value, low, high):
+    return Estimate(value, low, high, "wilson", 0.95, 100)
+
+
+@pytest.mark.parametrize(("goal", "outcome"), [
+    (0.80, "PASS"),          # lower bound 0.82 >= 0.80
+    (0.82, "PASS"),          # on the bound: meets it
+    (0.85, "INCONCLUSIVE"),  # inside [0.82, 0.95]
+    (0.95, "INCONCLUSIVE"),  # equal to the upper bound: not below it
+    (0.96, "FAIL"),          # upper bound 0.95 < 0.96
+])
+def test_guarded_higher_is_better(goal, outcome):
+    assert decide("sensitivity", est(0.90, 0.82, 0.95), goal).outcome == outcome
+
+
+@pytest.mark.parametrize(("goal", "outcome"), [
+    (6.0, "PASS"),           # upper bound 5.0 <= 6 mm
+    (4.0, "INCONCLUSIVE"),   # inside [3, 5]
+    (2.0, "FAIL"),           # lower bound 3 > 2 mm
+])
+def test_guarded_lower_is_better(goal, outcome):
+    verdict = decide("hd95", est(4.0, 3.0, 5.0), goal, higher_is_better=False)
+    assert verdict.outcome == outcome
+
+
+def test_point_rule():
+    assert decide("f1", est(0.90, 0.5, 0.99), 0.9, rule="point").outcome == "PASS"
+    assert decide("f1", est(0.89, 0.5, 0.99), 0.9, rule="point").outcome == "FAIL"
+    assert decide("hd95", est(4.0, 1, 9), 3.9, rule="point",
+                  higher_is_better=False).outcome == "FAIL"
+
+
+def test_undefined_is_inconclusive():
+    assert decide("s", est(math.nan, math.nan, math.nan), 0.8).outcome == "INCONCLUSIVE"
+    verdict = decide("s", est(1.0, math.nan, math.nan), 0.8)
+    assert verdict.outcome == "INCONCLUSIVE" and "undefined" in verdict.reason
+
+
+def test_reason_names_the_bound():
+    verdict = decide("sensitivity", est(0.90, 0.82, 0.95), 0.80)
+    assert verdict.reason == "95% CI lower bound 0.82 >= goal 0.8"
+
+
+def test_unknown_rule():
+    with pytest.raises(InvalidInputError, match="rule"):
+        decide("s", est(0.9, 0.8, 0.95), 0.8, rule="strict")

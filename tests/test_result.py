@@ -55,8 +55,21 @@ def test_cases_sorted_and_bytes_stable():
     a = make_result()
     b = make_result(cases=tuple(reversed(make_result().cases)))
     assert a.to_json() == b.to_json()
-    assert a.fingerprint == hashlib.sha256(a.to_json()).hexdigest()
+    # The content fingerprint is the hash of the canonical JSON without "context".
+    content = {k: v for k, v in json.loads(a.to_json()).items() if k != "context"}
+    assert a.fingerprint == hashlib.sha256(canonical_json(content)).hexdigest()
     assert json.loads(a.to_json())["cases"] == [["a", 0, "Infinity"], ["b", 1, 0.1]]
+
+
+def test_context_changes_the_file_but_not_the_fingerprint(tmp_path):
+    a = make_result(context={"started": "2026-11-27T10:00:00Z", "host": "lab-1"})
+    b = make_result(context={"started": "2026-11-28T09:00:00Z", "host": "lab-2"})
+    assert a.fingerprint == b.fingerprint
+    assert a.to_json() != b.to_json()
+    path = write_result(a, tmp_path / "result.json")
+    path.write_text(path.read_text().replace("2026-11-27", "2026-11-29"))
+    with pytest.raises(ResultError, match="differs from the recorded"):
+        verify_result(path)  # a changed date is detected by the file hash
 
 
 def test_fingerprint_changes_with_any_number():

@@ -9,9 +9,11 @@ covers, so it must be the same bytes for the same inputs:
 - floats written as the shortest text that reads back to the same double (Python's
   ``repr``); NaN and infinities, which JSON lacks, as the strings ``"NaN"``,
   ``"Infinity"`` and ``"-Infinity"``;
-- no timestamps or host names: the same inputs and software give the same bytes.
+- times and host names only in the ``context`` block.
 
-The fingerprint is the SHA-256 of those bytes. :func:`write_result` stores it beside the
+The content fingerprint is the SHA-256 of the canonical JSON without ``context``: the same
+measurement gives the same fingerprint. The file's own SHA-256 covers everything.
+:func:`write_result` stores it beside the
 JSON in a ``sha256sum``-compatible file, with the hash of the per-case CSV;
 :func:`verify_result` recomputes both.
 """
@@ -42,6 +44,7 @@ __all__ = [
     "RESULT_SCHEMA",
     "Result",
     "canonical_json",
+    "content_fingerprint",
     "read_result",
     "software_versions",
     "verify_result",
@@ -99,6 +102,14 @@ class Result:
         Every warning raised while computing (undefined metrics and the like).
     software : mapping
         Versions of medeval, Python and the numerical libraries.
+    sections : mapping
+        Further content of an evaluation: the protocol and its SHA-256, the held-out
+        set and its fingerprint, the algorithm's identity, failures, subgroups,
+        verdicts. Covered by the content fingerprint.
+    context : mapping
+        When and where it ran (dates, host, durations): covered by the file's hash but
+        not by the content fingerprint, so that the same measurement made twice has the
+        same fingerprint while a changed date is still detected.
     """
 
     task: str
@@ -111,6 +122,8 @@ class Result:
     cases: tuple[Mapping[str, Any], ...]
     warnings: tuple[str, ...] = ()
     software: Mapping[str, str] = field(default_factory=lambda: software_versions())
+    sections: Mapping[str, Any] = field(default_factory=dict)
+    context: Mapping[str, Any] = field(default_factory=dict)
 
     def metric(self, name: str) -> MetricRecord:
         """The metric called ``name``; KeyError naming the ones present otherwise."""
@@ -142,16 +155,18 @@ class Result:
             "cases": [[row[c] for c in self.case_columns] for row in cases],
             "warnings": list(self.warnings),
             "software": dict(self.software),
+            **dict(self.sections),
+            "context": dict(self.context),
         }
 
     def to_json(self) -> bytes:
-        """The canonical JSON bytes."""
+        """The canonical JSON bytes (the whole file)."""
         return canonical_json(self.to_dict())
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 of :meth:`to_json`."""
-        return sha256_bytes(self.to_json())
+        """The content fingerprint: SHA-256 of the canonical JSON without ``context``."""
+        return content_fingerprint(self.to_dict())
 
     def cases_csv(self) -> bytes:
         """The per-case rows as CSV bytes (same order and float text as the JSON)."""
@@ -204,6 +219,11 @@ def _encode(value: Any, depth: int) -> str:
 
 def _scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def content_fingerprint(data: Mapping[str, Any]) -> str:
+    """SHA-256 of a result's canonical JSON without its ``context`` block."""
+    return sha256_bytes(canonical_json({k: v for k, v in data.items() if k != "context"}))
 
 
 def _plain(value: Any) -> Any:
@@ -301,10 +321,11 @@ def read_result(path: str | Path) -> dict[str, Any]:
 
 
 def verify_result(path: str | Path) -> str:
-    """Check a written result against its ``.sha256`` file; return the fingerprint.
+    """Check a written result against its ``.sha256`` file; return the content fingerprint.
 
     Checks that the JSON is canonical (re-serialising it gives the same bytes) and that
-    the JSON's and the per-case CSV's SHA-256 equal the recorded ones.
+    the JSON's and the per-case CSV's SHA-256 equal the recorded ones; then recomputes the
+    content fingerprint (the hash without the ``context`` block).
 
     Raises
     ------
@@ -334,7 +355,7 @@ def verify_result(path: str | Path) -> str:
                 f"{file}: SHA-256 {actual} differs from the recorded {recorded[file.name]}; "
                 "the file was changed after it was written"
             )
-    return recorded[source.name]
+    return content_fingerprint(data)
 
 
 def _cases_path(json_path: Path) -> Path:

@@ -41,6 +41,9 @@ _LAZY = {
     "verify_result": "medeval.result",
     "write_result": "medeval.result",
     "evaluate_classification": "medeval.tasks.binary_classification",
+    "evaluate": "medeval.evaluation:evaluate",
+    "Protocol": "medeval.protocol",
+    "load_protocol": "medeval.protocol",
 }
 
 __all__ = [
@@ -56,9 +59,12 @@ __all__ = [
     "ResultError",
     "TableError",
     "UndefinedMetricWarning",
+    "Protocol",
     "__version__",
     "check_compatible",
+    "evaluate",
     "evaluate_classification",
+    "load_protocol",
     "loaders",
     "metrics",
     "read_result",
@@ -71,8 +77,12 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module 'medeval' has no attribute {name!r}")
-    module = import_module(_LAZY[name])
-    value = module if module.__name__ == f"medeval.{name}" else getattr(module, name)
+    target, _, attribute = _LAZY[name].partition(":")
+    module = import_module(target)
+    if attribute:
+        value = getattr(module, attribute)
+    else:
+        value = module if module.__name__ == f"medeval.{name}" else getattr(module, name)
     globals()[name] = value
     return value
 
@@ -84,7 +94,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover
     from . import loaders, metrics, stats
     from .compat import check_compatible
+    from .evaluation import evaluate
     from .manifest import Case, Manifest
+    from .protocol import Protocol, load_protocol
     from .result import Result, read_result, verify_result, write_result
     from .stats.estimate import Estimate
     from .tasks.binary_classification import evaluate_classification

@@ -116,6 +116,7 @@ class BinaryClassificationTask(_Section):
     type: Literal["binary-classification"]
     threshold: float = Field(description="score >= threshold is positive; fixed in advance")
     positive_label: str | int = 1
+    negative_label: str | int = 0
     calibration_bins: int = Field(default=10, ge=1)
 
 
@@ -267,25 +268,30 @@ class Protocol(_Section):
         return base / self.dataset.manifest
 
 
-#: The metrics each task reports, by the names criteria use.
-TASK_METRICS: dict[str, tuple[str, ...]] = {
-    "binary-classification": (
-        "prevalence", "sensitivity", "specificity", "ppv", "npv", "accuracy",
-        "balanced_accuracy", "youden_j", "f1", "lr_positive", "lr_negative", "roc_auc",
-        "average_precision", "brier_score", "ece@uniform",
-    ),
-    "multiclass-classification": (
+def _same(*names: str) -> dict[str, str]:
+    return {name: name for name in names}
+
+
+#: The metrics each task reports: the name criteria use -> its definition id.
+TASK_METRICS: dict[str, dict[str, str]] = {
+    "binary-classification": {
+        **_same("prevalence", "sensitivity", "specificity", "ppv", "npv", "accuracy",
+                "balanced_accuracy", "youden_j", "f1", "lr_positive", "lr_negative",
+                "roc_auc", "average_precision", "brier_score"),
+        "ece": "ece@uniform",
+    },
+    "multiclass-classification": _same(
         "accuracy", "average@macro", "average@micro", "average@weighted", "cohen_kappa",
         "cohen_kappa@linear", "cohen_kappa@quadratic",
     ),
-    "segmentation": (
+    "segmentation": _same(
         "dice", "jaccard", "hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd",
         "nsd@surfel", "nsd@count", "relative_volume_difference",
     ),
-    "detection": ("froc_cpm", "froc_sensitivity", "detection_average_precision"),
-    "ecg-beats": (),
-    "eeg-events": (),
-    "measurement": (),
+    "detection": _same("froc_cpm", "froc_sensitivity", "detection_average_precision"),
+    "ecg-beats": {},
+    "eeg-events": {},
+    "measurement": {},
 }
 
 
@@ -438,7 +444,7 @@ def _criteria_problems(data: Mapping[str, Any]) -> list[str]:
                 f"one of {', '.join(reported) or '(none yet)'}"
             )
             continue
-        definition = DEFINITIONS.get(metric)
+        definition = DEFINITIONS.get(reported[metric] if reported else metric)
         if definition is None or not isinstance(goal, (int, float)):
             continue
         low, high = definition.bounds

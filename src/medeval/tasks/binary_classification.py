@@ -9,8 +9,9 @@ per-case rows and the SHA-256 of both inputs.
 
 from __future__ import annotations
 
+import json
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -22,15 +23,17 @@ from .._validation import choice, confidence_level, finite_scores
 from ..definitions import definition
 from ..errors import InvalidInputError, TableError, UndefinedMetricWarning
 from ..loaders.tables import CaseTable, join_cases, read_table
-from ..metrics.classification import confusion_matrix
+from ..manifest import Case
+from ..metrics.classification import ConfusionMatrix, confusion_matrix
 from ..result import InputRecord, MetricRecord, Result
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.delong import auc_ci
 from ..stats.estimate import Estimate
 from ..stats.intervals import PROPORTION_METHODS, ProportionMethod, proportion_ci
 from ..stats.ratios import likelihood_ratio_ci
+from .base import Aggregate, CaseRow, PredictionError, prediction_file
 
-__all__ = ["evaluate_classification"]
+__all__ = ["BinaryClassification", "classification_metrics", "evaluate_classification"]
 
 TASK = "binary-classification"
 
@@ -172,42 +175,11 @@ def evaluate_classification(
         seed=seed, method=bootstrap_method, n_resamples=n_resamples, confidence=level,
         strata=None if clusters is not None else truth, clusters=clusters,
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UndefinedMetricWarning)
-        cm = confusion_matrix(truth, decided)
-        metrics: list[MetricRecord] = []
-        for name in _PROPORTIONS:
-            k, n = cm.counts(name)  # type: ignore[arg-type]
-            method = cast(ProportionMethod, proportion_method)
-            estimate = proportion_ci(k, n, method=method, confidence=level)
-            metrics.append(_record(name, name, estimate))
-        for name in _BOOTSTRAPPED:
-            metrics.append(_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
-        which: Literal["positive", "negative"]
-        for which in ("positive", "negative"):
-            metrics.append(_record(
-                f"lr_{which}", f"lr_{which}",
-                likelihood_ratio_ci(cm.tp, cm.fn, cm.fp, cm.tn, which=which,
-                                    confidence=level),
-            ))
-        metrics.append(_record("roc_auc", "roc_auc", auc_ci(
-            truth, scores, method=auc_method, confidence=level, seed=seed,
-            n_resamples=n_resamples, bootstrap_method=bootstrap_method,
-            stratified=clusters is None, clusters=clusters,
-        )))
-        metrics.append(_record("average_precision", "average_precision",
-                               bootstrap_ci("average_precision", truth, scores, **boot)))
-        is_probability = bool(scores.min() >= 0.0 and scores.max() <= 1.0)
-        if is_probability:
-            metrics.append(_record("brier_score", "brier_score",
-                                   bootstrap_ci("brier_score", truth, scores, **boot)))
-            metrics.append(_record("ece", "ece@uniform", bootstrap_ci(
-                _ece_statistic(calibration_bins), truth.astype(float), scores, **boot)))
-    messages = []
-    for item in caught:
-        if issubclass(item.category, UndefinedMetricWarning):
-            messages.append(str(item.message))
-        warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+    metrics, cm, messages = classification_metrics(
+        truth, scores, threshold=threshold, confidence=level,
+        proportion_method=proportion_method, auc_method=auc_method, boot=boot,
+        calibration_bins=calibration_bins,
+    )
 
     cases = [
         {
@@ -243,7 +215,7 @@ def evaluate_classification(
             "stratified_by_class": clusters is None,
         },
         "calibration": {"bins": calibration_bins, "binning": "uniform"}
-        if is_probability else None,
+        if bool(scores.min() >= 0.0 and scores.max() <= 1.0) else None,
     }
     return Result(
         task=TASK,
@@ -260,6 +232,69 @@ def evaluate_classification(
         cases=tuple(cases),
         warnings=tuple(messages),
     )
+
+
+def classification_metrics(
+    truth: NDArray[np.bool_],
+    scores: NDArray[np.float64],
+    *,
+    threshold: float,
+    confidence: float,
+    proportion_method: str,
+    auc_method: str,
+    boot: dict[str, Any],
+    calibration_bins: int = 10,
+    decided: NDArray[np.bool_] | None = None,
+    probabilities: NDArray[np.float64] | None = None,
+) -> tuple[list[MetricRecord], ConfusionMatrix, list[str]]:
+    """Every binary-classification metric with its interval, from per-case arrays.
+
+    ``decided`` overrides ``scores >= threshold`` (a failed case counted as a wrong
+    answer), and ``probabilities`` the scores used for calibration; by default both
+    follow from ``scores``. Warnings of undefined metrics are re-emitted and returned.
+    """
+    if decided is None:
+        decided = scores >= threshold
+    if probabilities is None:
+        probabilities = scores
+    auc_options = dict(
+        method=auc_method, confidence=confidence, seed=boot["seed"],
+        n_resamples=boot["n_resamples"], bootstrap_method=boot["method"],
+        stratified=boot["clusters"] is None, clusters=boot["clusters"],
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UndefinedMetricWarning)
+        cm = confusion_matrix(truth, decided)
+        metrics: list[MetricRecord] = []
+        for name in _PROPORTIONS:
+            k, n = cm.counts(name)  # type: ignore[arg-type]
+            method = cast(ProportionMethod, proportion_method)
+            estimate = proportion_ci(k, n, method=method, confidence=confidence)
+            metrics.append(_record(name, name, estimate))
+        for name in _BOOTSTRAPPED:
+            metrics.append(_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
+        which: Literal["positive", "negative"]
+        for which in ("positive", "negative"):
+            metrics.append(_record(
+                f"lr_{which}", f"lr_{which}",
+                likelihood_ratio_ci(cm.tp, cm.fn, cm.fp, cm.tn, which=which,
+                                    confidence=confidence),
+            ))
+        metrics.append(_record("roc_auc", "roc_auc", auc_ci(truth, scores, **auc_options)))
+        metrics.append(_record("average_precision", "average_precision",
+                               bootstrap_ci("average_precision", truth, scores, **boot)))
+        if bool(probabilities.min() >= 0.0 and probabilities.max() <= 1.0):
+            metrics.append(_record("brier_score", "brier_score",
+                                   bootstrap_ci("brier_score", truth, probabilities, **boot)))
+            metrics.append(_record("ece", "ece@uniform", bootstrap_ci(
+                _ece_statistic(calibration_bins), truth.astype(float), probabilities,
+                **boot)))
+    messages = []
+    for item in caught:
+        if issubclass(item.category, UndefinedMetricWarning):
+            messages.append(str(item.message))
+        warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+    return metrics, cm, messages
 
 
 def _record(name: str, definition_id: str, estimate: Estimate) -> MetricRecord:
@@ -316,3 +351,94 @@ def _ece_statistic(n_bins: int) -> Any:
         return result
 
     return ece
+
+
+class BinaryClassification:
+    """The ``binary-classification`` task type behind :func:`medeval.evaluate`.
+
+    The manifest's ``reference`` is the label (``positive_label`` or ``negative_label``
+    of the protocol); the prediction is ``<case_id>.json`` holding a number or
+    ``{"score": number}``; ``score >= threshold`` is positive.
+
+    Failure policy ``worst-case``: a failed case is a wrong answer — a false negative if
+    its reference is positive, a false positive otherwise; for the AUC its score ranks
+    below every positive (or above every negative) case, and for calibration its
+    probability is the wrong extreme (0 for a positive, 1 for a negative).
+    """
+
+    type = "binary-classification"
+    reference_kind = "label"
+    case_columns = ("reference", "score", "prediction", "outcome")
+
+    def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
+        self.spec = spec
+        self.statistics = statistics
+        self.failures = failures
+
+    def reference_problem(self, case: Case, root: Path) -> str | None:
+        """A message when the case's label is neither the positive nor the negative one."""
+        labels = {str(self.spec.positive_label), str(self.spec.negative_label)}
+        if case.reference.strip() not in labels:
+            return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
+                    f"not a declared label {sorted(labels)}")
+        return None
+
+    def _truth(self, case: Case) -> int:
+        return int(case.reference.strip() == str(self.spec.positive_label))
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Read the case's label and score; the decision at the protocol's threshold."""
+        path = prediction_file(predictions, case.case_id, (".json",))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None
+        value = data.get("score") if isinstance(data, dict) else data
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise PredictionError(
+                f"case {case.case_id}: {path.name} must hold a number or {{\"score\": number}}, "
+                f"got {value!r}"
+            )
+        if not np.isfinite(value):
+            raise PredictionError(f"case {case.case_id}: score {value!r} is not finite")
+        truth, decided = self._truth(case), int(value >= self.spec.threshold)
+        return {"reference": truth, "score": float(value), "prediction": decided,
+                "outcome": _outcome(truth, decided)}
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
+        """A wrong answer (see the class documentation)."""
+        truth = self._truth(case)
+        return {"reference": truth, "score": None, "prediction": 1 - truth,
+                "outcome": _outcome(truth, 1 - truth)}
+
+    def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
+        """Every binary metric with its interval (see :func:`classification_metrics`)."""
+        truth = np.array([bool(r.values["reference"]) for r in rows])
+        decided = np.array([bool(r.values["prediction"]) for r in rows])
+        given = [r.values["score"] for r in rows]
+        known = np.array([s for s in given if s is not None], dtype=float)
+        low = float(known.min()) - 1.0 if known.size else 0.0
+        high = float(known.max()) + 1.0 if known.size else 1.0
+        # A failed case ranks wrongly for the AUC and is the wrong extreme for calibration.
+        scores = np.array([s if s is not None else (low if t else high)
+                           for s, t in zip(given, truth)], dtype=float)
+        probs = np.array([s if s is not None else (0.0 if t else 1.0)
+                          for s, t in zip(given, truth)], dtype=float)
+        st = self.statistics
+        cluster_array = np.asarray(clusters) if clusters is not None else None
+        boot: dict[str, Any] = dict(
+            seed=st.seed, method=st.bootstrap_method, n_resamples=st.n_resamples,
+            confidence=st.confidence, strata=None if cluster_array is not None else truth,
+            clusters=cluster_array,
+        )
+        metrics, cm, messages = classification_metrics(
+            truth, scores, threshold=self.spec.threshold, confidence=st.confidence,
+            proportion_method=st.proportion_method, auc_method=st.auc_method, boot=boot,
+            calibration_bins=self.spec.calibration_bins, decided=decided, probabilities=probs,
+        )
+        tables = {"confusion_matrix": {"tp": cm.tp, "fp": cm.fp, "fn": cm.fn, "tn": cm.tn}}
+        return Aggregate(tuple(metrics), tables, tuple(messages))
+
+
+def _outcome(truth: int, decided: int) -> str:
+    return ("TP" if decided else "FN") if truth else ("FP" if decided else "TN")

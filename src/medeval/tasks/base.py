@@ -1,0 +1,115 @@
+"""The interface every task type implements, and the per-case row it produces.
+
+:func:`medeval.evaluate` knows a task only through this interface, so a new task type
+touches one module:
+
+- ``reference_kind``: what the manifest's ``reference`` column holds (a label, an image,
+  a record...), for the manifest's validation;
+- ``reference_problem(case, root)``: a message when the case's reference cannot be
+  used (every case is checked before anything is scored);
+- ``score_case(case, root, predictions)``: read the reference and the prediction of one
+  case and return its per-case values; an unusable prediction raises
+  :class:`PredictionError` with a reason;
+- ``failed_values(case, root)``: the per-case values the failure policy ``worst-case``
+  assigns to a case whose algorithm failed (a wrong answer, Dice 0 ...);
+- ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol
+
+from ..errors import MedevalError
+from ..manifest import Case
+from ..result import MetricRecord
+
+__all__ = ["Aggregate", "CaseRow", "PredictionError", "TaskType", "prediction_file"]
+
+#: Why a case failed. The runner's reasons, plus those found when reading predictions.
+FailureReason = Literal[
+    "exception", "exit-code", "timeout", "memory", "invalid-output", "output-too-large",
+    "missing-output", "incompatible",
+]
+
+
+class PredictionError(MedevalError, ValueError):
+    """A prediction that cannot be used for its case; ``reason`` says why."""
+
+    def __init__(self, message: str, reason: FailureReason = "invalid-output") -> None:
+        super().__init__(message)
+        self.reason: FailureReason = reason
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One case's outcome.
+
+    Attributes
+    ----------
+    case_id, patient_id : str
+    status : {"ok", "failed"}
+    reason : str or None
+        For a failed case, why (``"timeout"``, ``"invalid-output"`` ...).
+    detail : str or None
+        The message (or the tail of the algorithm's stderr).
+    values : mapping
+        The task's per-case values; for a failed case, those of the failure policy.
+    metadata : mapping
+        The manifest's metadata columns (site, vendor ...), for subgroups.
+    """
+
+    case_id: str
+    patient_id: str
+    status: Literal["ok", "failed"]
+    reason: str | None
+    detail: str | None
+    values: Mapping[str, Any]
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """What a task's aggregation yields: metrics, tables, warnings."""
+
+    metrics: tuple[MetricRecord, ...]
+    tables: Mapping[str, Any]
+    warnings: tuple[str, ...] = ()
+
+
+class TaskType(Protocol):
+    """The interface of a task type (see the module documentation)."""
+
+    type: ClassVar[str]
+    reference_kind: ClassVar[str]
+    case_columns: tuple[str, ...]
+
+    def reference_problem(self, case: Case, root: Path) -> str | None: ...
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]: ...
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]: ...
+
+    def aggregate(
+        self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None
+    ) -> Aggregate: ...
+
+
+def prediction_file(predictions: Path, case_id: str, suffixes: Sequence[str]) -> Path:
+    """The prediction file of a case: ``<case_id><suffix>`` for the first suffix present.
+
+    Raises
+    ------
+    PredictionError
+        With reason ``"missing-output"`` when none exists.
+    """
+    for suffix in suffixes:
+        candidate = predictions / f"{case_id}{suffix}"
+        if candidate.is_file():
+            return candidate
+    raise PredictionError(
+        f"case {case_id}: no prediction file {case_id}{{{','.join(suffixes)}}} in "
+        f"{predictions}", "missing-output",
+    )

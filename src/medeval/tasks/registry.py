@@ -1,0 +1,34 @@
+"""Which module implements which task type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..protocol import Protocol
+from .base import TaskType
+
+__all__ = ["TASK_TYPES", "make_task"]
+
+#: task type -> "module:Class" under medeval.tasks (imported on use).
+TASK_TYPES = {
+    "binary-classification": "binary_classification:BinaryClassification",
+    "segmentation": "segmentation:Segmentation",
+}
+
+
+def make_task(protocol: Protocol) -> TaskType:
+    """The task object of a protocol's task type."""
+    from importlib import import_module
+
+    from ..protocol import ProtocolError
+
+    kind = protocol.task.type
+    if kind not in TASK_TYPES:
+        raise ProtocolError(
+            f"task.type: {kind!r} has no evaluation yet in this medeval version; available: "
+            f"{', '.join(sorted(TASK_TYPES))}"
+        )
+    module, _, name = TASK_TYPES[kind].partition(":")
+    cls: Any = getattr(import_module(f"medeval.tasks.{module}"), name)
+    task: TaskType = cls(protocol.task, protocol.statistics, protocol.failures)
+    return task

@@ -1,0 +1,181 @@
+"""Segmentation: reference masks against predicted masks, mean metrics with intervals.
+
+The manifest's ``reference`` is a mask or label map (NIfTI, MHA, NRRD, DICOM); the
+prediction is ``<case_id>.nii.gz`` (or ``.nii``, ``.mha``, ``.nrrd``) on the same grid —
+checked with :func:`medeval.compat.check_compatible` before anything is measured.
+Each protocol label is scored with :func:`medeval.metrics.segmentation_scores` (spacing
+from the reference image, in (z, y, x)).
+
+Aggregation: the mean over cases of each metric, with a bootstrap interval (resampling
+patients or cases as the protocol says). An infinite distance — one mask empty, the
+declared answer of the empty-mask table — is replaced by the protocol's
+``failures.worst_distance_mm`` when one is declared, and counted; without it the mean is
+infinite and its interval undefined, which the result shows. A failed case scores
+Dice 0, NSD 0 and the declared worst distance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..compat import check_compatible
+from ..definitions import definition
+from ..errors import CompatibilityError, LoaderError
+from ..manifest import Case
+from ..metrics.segmentation_scores import segmentation_scores
+from ..result import MetricRecord
+from ..stats.bootstrap import bootstrap_ci
+from ..stats.estimate import Estimate
+from .base import Aggregate, CaseRow, PredictionError, prediction_file
+
+__all__ = ["Segmentation"]
+
+SUFFIXES = (".nii.gz", ".nii", ".mha", ".nrrd")
+_DISTANCES = ("hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd")
+
+
+class Segmentation:
+    """The ``segmentation`` task type behind :func:`medeval.evaluate`."""
+
+    type = "segmentation"
+    reference_kind = "image"
+    parallel = True
+
+    def __init__(self, spec: Any, statistics: Any, failures: Any) -> None:
+        self.spec = spec
+        self.statistics = statistics
+        self.failures = failures
+        q = f"{spec.hd_percentile:g}"
+        self.metric_names = (
+            "dice", "jaccard", "hausdorff", f"hd{q}@max-directed", f"hd{q}@pooled", "assd",
+            "masd", f"nsd@{spec.nsd_variant}", "relative_volume_difference",
+        )
+        self.case_columns = tuple(
+            f"{self._prefix(label)}{name}" for label in spec.labels
+            for name in (*self.metric_names, "reference_empty", "prediction_empty")
+        )
+
+    def _prefix(self, label: int) -> str:
+        return "" if len(self.spec.labels) == 1 else f"label{label}:"
+
+    def reference_problem(self, case: Case, root: Path) -> str | None:
+        """References are checked as images by the manifest; nothing more here."""
+        return None
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Read both masks, check their geometry, score every protocol label."""
+        from ..loaders import read_image
+
+        reference = read_image(root / case.reference)
+        path = prediction_file(predictions, case.case_id, SUFFIXES)
+        try:
+            prediction = read_image(path)
+        except LoaderError as exc:
+            raise PredictionError(f"case {case.case_id}: {exc}") from None
+        try:
+            check_compatible(reference, prediction)
+        except CompatibilityError as exc:
+            raise PredictionError(f"case {case.case_id}: {exc}", "incompatible") from None
+        values: dict[str, Any] = {}
+        for label in self.spec.labels:
+            scores = segmentation_scores(
+                reference.array == label, prediction.array == label,
+                spacing_mm=reference.spacing_mm, tolerance_mm=self.spec.nsd_tolerance_mm,
+                percentile=self.spec.hd_percentile, nsd_variant=self.spec.nsd_variant,
+                connectivity=self.spec.connectivity,
+            )
+            prefix = self._prefix(label)
+            for name in self.metric_names:
+                values[prefix + name] = scores.values[name]
+            values[prefix + "reference_empty"] = scores.reference_empty
+            values[prefix + "prediction_empty"] = scores.prediction_empty
+        return values
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
+        """Dice 0, NSD 0, the declared worst distance (``inf`` if none), RVD -1."""
+        worst = self.failures.worst_distance_mm
+        distance = math.inf if worst is None else float(worst)
+        values: dict[str, Any] = {}
+        for label in self.spec.labels:
+            prefix = self._prefix(label)
+            for name in self.metric_names:
+                if name in ("dice", "jaccard") or name.startswith("nsd@"):
+                    values[prefix + name] = 0.0
+                elif name == "relative_volume_difference":
+                    values[prefix + name] = -1.0
+                else:
+                    values[prefix + name] = distance
+            values[prefix + "reference_empty"] = None
+            values[prefix + "prediction_empty"] = True
+        return values
+
+    def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
+        """The mean of each metric over the cases, with a bootstrap interval."""
+        st = self.statistics
+        worst = self.failures.worst_distance_mm
+        metrics: list[MetricRecord] = []
+        tables: dict[str, Any] = {}
+        warnings_: list[str] = []
+        for label in self.spec.labels:
+            prefix = self._prefix(label)
+            substituted = 0
+            for name in self.metric_names:
+                values = np.array([float(r.values[prefix + name]) for r in rows])
+                if _base(name) in _DISTANCES and worst is not None:
+                    infinite = np.isinf(values)
+                    substituted += int(infinite.sum())
+                    values[infinite] = float(worst)
+                estimate = _mean_ci(values, clusters, st)
+                spec = definition(_definition_id(name))
+                metrics.append(MetricRecord(f"{prefix}{name}", spec.id, estimate,
+                                            spec.higher_is_better, spec.unit))
+                if math.isinf(estimate.value):
+                    warnings_.append(
+                        f"{prefix}{name}: mean is infinite (a mask empty on one side) and no "
+                        "failures.worst_distance_mm is declared"
+                    )
+            flags = [(r.values.get(prefix + "reference_empty"),
+                      r.values.get(prefix + "prediction_empty")) for r in rows]
+            tables[f"{prefix}empty_masks"] = {
+                "reference_only_empty": sum(1 for a, b in flags if a is True and b is False),
+                "prediction_only_empty": sum(1 for a, b in flags if a is False and b is True),
+                "both_empty": sum(1 for a, b in flags if a is True and b is True),
+                "distances_replaced_by_worst": substituted,
+            }
+        return Aggregate(tuple(metrics), tables, tuple(warnings_))
+
+
+def _base(name: str) -> str:
+    return name.split(":", 1)[-1]
+
+
+def _definition_id(name: str) -> str:
+    base = _base(name)
+    if base.startswith("hd") and "@" in base and not base.startswith("hd95"):
+        return "hd95@" + base.split("@", 1)[1]  # another percentile: the same definition
+    return base
+
+
+def _mean(x: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    result: NDArray[np.float64] = np.einsum("bn,n->b", weights, x) / weights.sum(axis=1)
+    return result
+
+
+def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: Any) -> Estimate:
+    label = f"bootstrap-{st.bootstrap_method}"
+    if values.size == 0:
+        return Estimate(math.nan, math.nan, math.nan, label, st.confidence, 0)
+    if not np.all(np.isfinite(values)):
+        return Estimate(float(values.mean()), math.nan, math.nan, label, st.confidence,
+                        int(values.size))
+    return bootstrap_ci(
+        _mean, values, seed=st.seed, method=st.bootstrap_method, confidence=st.confidence,
+        n_resamples=st.n_resamples,
+        clusters=None if clusters is None else np.asarray(clusters),
+    )

@@ -1,0 +1,133 @@
+"""The segmentation task end to end: NIfTI masks on disk, evaluate(), and the numbers
+checked against the metric functions called directly."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import SimpleITK as sitk
+
+import medeval
+from medeval.metrics import dice, hd95, nsd
+
+SPACING_ZYX = (2.5, 0.8, 0.8)
+
+PROTOCOL = """
+[test]
+id = "KTL-SEG-0001"
+title = "Segmentation end to end"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "Segmenter"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "synthetic"
+[task]
+type = "segmentation"
+nsd_tolerance_mm = 1.0
+[statistics]
+seed = 3
+n_resamples = 200
+resampling_unit = "case"
+[failures]
+worst_distance_mm = 50.0
+[[criteria]]
+metric = "dice"
+goal = 0.7
+source = "test"
+[[criteria]]
+metric = "hd95@max-directed"
+goal = 10.0
+source = "test"
+"""
+
+
+def ball(shape, centre, radius_mm):
+    grid = np.indices(shape, dtype=float)
+    dist = sum(((g - c) * s) ** 2 for g, c, s in zip(grid, centre, SPACING_ZYX))
+    return (dist <= radius_mm**2).astype(np.uint8)
+
+
+def save(array, path):
+    image = sitk.GetImageFromArray(array)
+    image.SetSpacing(tuple(reversed(SPACING_ZYX)))  # SimpleITK: (x, y, z)
+    sitk.WriteImage(image, str(path))
+
+
+@pytest.fixture
+def study(tmp_path):
+    shape = (12, 40, 40)
+    rng = np.random.default_rng(0)
+    (tmp_path / "images").mkdir()
+    (tmp_path / "masks").mkdir()
+    (tmp_path / "pred").mkdir()
+    rows, pairs = [], {}
+    for i in range(6):
+        cid = f"c{i}"
+        ref = ball(shape, (6, 20, 20), 8.0 + i)
+        pred = ball(shape, (6, 20 + rng.integers(-2, 3), 20 + rng.integers(-2, 3)), 8.5 + i)
+        if i == 4:
+            pred[:] = 0  # the algorithm found nothing: one mask empty
+        save(ref, tmp_path / "masks" / f"{cid}.nii.gz")
+        save(np.zeros(shape, np.int16), tmp_path / "images" / f"{cid}.nii.gz")
+        if i != 5:  # c5's prediction is missing: a failed case
+            save(pred, tmp_path / "pred" / f"{cid}.nii.gz")
+        pairs[cid] = (ref, pred)
+        rows.append({"case_id": cid, "patient_id": f"p{i}", "input": f"images/{cid}.nii.gz",
+                     "reference": f"masks/{cid}.nii.gz"})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    (tmp_path / "protocol.toml").write_text(PROTOCOL)
+    return tmp_path, pairs
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_means_match_the_metric_functions(study, workers):
+    folder, pairs = study
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=workers)
+    expected_dice, expected_hd95, expected_nsd = [], [], []
+    for cid, (ref, pred) in sorted(pairs.items()):
+        if cid == "c5":  # failed: Dice 0, NSD 0, the declared worst distance
+            expected_dice.append(0.0); expected_hd95.append(50.0); expected_nsd.append(0.0)
+            continue
+        expected_dice.append(dice(ref, pred))
+        d = hd95(ref, pred, spacing_mm=SPACING_ZYX)
+        expected_hd95.append(50.0 if math.isinf(d) else d)  # c4: empty prediction
+        expected_nsd.append(nsd(ref, pred, spacing_mm=SPACING_ZYX, tolerance_mm=1.0))
+    assert result.metric("dice").estimate.value == pytest.approx(np.mean(expected_dice))
+    assert result.metric("hd95@max-directed").estimate.value == pytest.approx(
+        np.mean(expected_hd95))
+    assert result.metric("nsd@surfel").estimate.value == pytest.approx(np.mean(expected_nsd))
+    data = json.loads(result.to_json())
+    assert data["failures"]["cases"][0]["case_id"] == "c5"
+    assert data["failures"]["cases"][0]["reason"] == "missing-output"
+    assert data["tables"]["empty_masks"]["prediction_only_empty"] == 1
+    # c4 (empty prediction): its five infinite distances are replaced; c5 failed and
+    # was given the declared worst distance directly.
+    assert data["tables"]["empty_masks"]["distances_replaced_by_worst"] == 5
+    assert {v["metric"] for v in data["verdicts"]} == {"dice", "hd95@max-directed"}
+
+
+def test_parallel_and_serial_give_the_same_bytes(study):
+    folder, _ = study
+    one = medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=1)
+    two = medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=2)
+    assert one.fingerprint == two.fingerprint
+
+
+def test_incompatible_prediction_is_a_failed_case(study):
+    folder, _ = study
+    save(np.zeros((12, 40, 41), np.uint8), folder / "pred" / "c0.nii.gz")
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred",
+                                       workers=1).to_json())
+    reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
+    assert reasons["c0"] == "incompatible"
+    assert "shape" in data["failures"]["cases"][0]["detail"]

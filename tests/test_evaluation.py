@@ -1,0 +1,225 @@
+"""evaluate(): protocol -> manifest -> predictions -> result, checked against the metric
+functions called directly, with failures counted and reported both ways."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+import medeval
+from medeval.errors import ManifestError
+from medeval.protocol import ProtocolError
+from medeval.result import verify_result, write_result
+from medeval.stats import auc_ci
+
+PROTOCOL = """
+[test]
+id = "KTL-TEST-0001"
+title = "Binary classification end to end"
+mode = "pre-check"
+
+[laboratory]
+name = "Test laboratory"
+
+[customer]
+name = "Test customer"
+
+[algorithm]
+name = "WDBC logistic regression"
+version = "1.0"
+
+[dataset]
+manifest = "manifest.csv"
+selection = "the shipped demo set"
+
+[task]
+type = "binary-classification"
+threshold = 0.5
+
+[statistics]
+seed = 7
+resampling_unit = "patient"
+n_resamples = 500
+
+[subgroups]
+columns = ["site"]
+
+[failures]
+policy = "{policy}"
+
+[[criteria]]
+metric = "sensitivity"
+goal = 0.75
+source = "test"
+
+[[criteria]]
+metric = "specificity"
+goal = 0.999
+source = "test"
+"""
+
+FAILED = {"WDBC-0001": "missing", "WDBC-0011": "garbage", "WDBC-0020": "nan"}
+
+
+@pytest.fixture
+def study(tmp_path):
+    """A held-out set built from the shipped demo tables, with three broken predictions."""
+    demo = resources.files("medeval") / "demo"
+    ref = pd.read_csv(demo / "references.csv", dtype={"case_id": str})
+    pred = pd.read_csv(demo / "predictions.csv", dtype={"case_id": str})
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "predictions").mkdir()
+    rows = []
+    for i, (cid, label) in enumerate(zip(ref["case_id"], ref["label"])):
+        (tmp_path / "inputs" / f"{cid}.txt").write_text(cid)
+        rows.append({"case_id": cid, "patient_id": f"P{i // 2:03d}",
+                     "input": f"inputs/{cid}.txt", "reference": str(label),
+                     "site": "A" if i % 3 else "B"})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    for cid, score in zip(pred["case_id"], pred["score"]):
+        kind = FAILED.get(cid)
+        if kind == "missing":
+            continue
+        text = {"garbage": "{not json", "nan": '{"score": NaN}'}.get(
+            kind, json.dumps({"score": float(score)}))
+        (tmp_path / "predictions" / f"{cid}.json").write_text(text)
+    return tmp_path, ref, pred
+
+
+def protocol_file(folder, policy="worst-case"):
+    path = folder / "protocol.toml"
+    path.write_text(PROTOCOL.replace("{policy}", policy))
+    return path
+
+
+def test_numbers_match_the_metric_functions(study):
+    folder, ref, pred = study
+    result = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    y = ref["label"].to_numpy()
+    s = pred["score"].to_numpy().copy()
+    failed = ref["case_id"].isin(list(FAILED)).to_numpy()
+    decided = (s >= 0.5).astype(int)
+    decided[failed] = 1 - y[failed]  # worst case: a failed case is a wrong answer
+    tp = int(((decided == 1) & (y == 1)).sum())
+    fn = int(((decided == 0) & (y == 1)).sum())
+    sens = result.metric("sensitivity").estimate
+    assert (sens.numerator, sens.n) == (tp, tp + fn)
+    low, high = proportion_confint(tp, tp + fn, method="wilson")
+    assert (sens.low, sens.high) == pytest.approx((low, high), abs=1e-12)
+    # AUC: failed positives rank below every score, failed negatives above.
+    auc_scores = s.copy()
+    ok = ~failed
+    auc_scores[failed & (y == 1)] = s[ok].min() - 1
+    auc_scores[failed & (y == 0)] = s[ok].max() + 1
+    assert result.metric("roc_auc").estimate.value == pytest.approx(
+        auc_ci(y, auc_scores).value, abs=1e-12)
+
+
+def test_failures_are_listed_and_reported_both_ways(study):
+    folder, ref, _ = study
+    result = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    data = json.loads(result.to_json())
+    failures = data["failures"]
+    assert failures["n_failed"] == 3
+    reasons = {f["case_id"]: f["reason"] for f in failures["cases"]}
+    assert reasons == {"WDBC-0001": "missing-output", "WDBC-0011": "invalid-output",
+                       "WDBC-0020": "invalid-output"}
+    assert data["flow"] == {"registered": 369, "scored": 366, "failed": 3, "analysed": 369}
+    statuses = {row[0]: row[2] for row in data["cases"]}
+    assert statuses["WDBC-0001"] == "failed"
+    # WDBC-0001 and -0011 are malignant: counted as missed, they lower the sensitivity;
+    # MONAI's rule (drop what is undefined) is the "exclude" analysis, which scores higher.
+    worst = result.metric("sensitivity").estimate.value
+    excluded = failures["alternative"]["metrics"]["sensitivity"]["value"]
+    assert failures["alternative"]["policy"] == "exclude"
+    assert excluded > worst
+
+
+def test_exclude_policy_swaps_the_two(study):
+    folder, _, _ = study
+    worst = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    excl = medeval.evaluate(protocol_file(folder, "exclude"), folder / "predictions")
+    assert excl.metric("sensitivity").estimate.value == \
+        json.loads(worst.to_json())["failures"]["alternative"]["metrics"]["sensitivity"]["value"]
+    assert json.loads(excl.to_json())["flow"]["analysed"] == 366
+
+
+def test_verdicts_and_subgroups(study):
+    folder, _, _ = study
+    data = json.loads(medeval.evaluate(protocol_file(folder), folder / "predictions").to_json())
+    outcomes = {v["metric"]: v["outcome"] for v in data["verdicts"]}
+    assert outcomes["sensitivity"] == "PASS"  # lower bound well above 0.75
+    assert outcomes["specificity"] in ("INCONCLUSIVE", "FAIL")
+    assert data["overall"] != "PASS"
+    assert set(data["subgroups"]["site"]) == {"A", "B"}
+    assert sum(g["n_cases"] for g in data["subgroups"]["site"].values()) == 369
+
+
+def test_same_run_twice_same_fingerprint(study, tmp_path):
+    folder, _, _ = study
+    a = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    b = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    assert a.fingerprint == b.fingerprint
+    assert a.to_dict()["context"]["host"]
+    path = write_result(a, tmp_path / "out" / "result.json")
+    assert verify_result(path) == a.fingerprint
+
+
+def test_changed_predictions_change_the_fingerprint(study):
+    folder, _, _ = study
+    a = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    (folder / "predictions" / "WDBC-0002.json").write_text('{"score": 0.01}')
+    b = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    assert a.fingerprint != b.fingerprint
+
+
+def test_wrong_fingerprint_is_refused(study):
+    folder, _, _ = study
+    path = protocol_file(folder)
+    path.write_text(path.read_text().replace(
+        'manifest = "manifest.csv"', 'manifest = "manifest.csv"\nfingerprint = "' + "0" * 64 + '"'))
+    with pytest.raises(ProtocolError, match="not the registered set"):
+        medeval.evaluate(path, folder / "predictions")
+
+
+def test_undeclared_labels_are_all_listed(study):
+    folder, _, _ = study
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    manifest.loc[[0, 5], "reference"] = ["malignant", "2"]
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    with pytest.raises(ManifestError) as info:
+        medeval.evaluate(protocol_file(folder), folder / "predictions")
+    assert "2 reference problem(s)" in str(info.value)
+    assert "'malignant'" in str(info.value) and "'2'" in str(info.value)
+
+
+def test_runner_output_directory(study):
+    # A runner's directory (predictions/ and summary.json): its recorded failures count.
+    folder, _, _ = study
+    (folder / "summary.json").write_text(json.dumps(
+        {"failed": [{"case_id": "WDBC-0002", "reason": "timeout", "detail": "30 s"}]}))
+    data = json.loads(medeval.evaluate(protocol_file(folder), folder).to_json())
+    reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
+    assert reasons["WDBC-0002"] == "timeout" and data["algorithm"]["predictions"] == "runner"
+
+
+def test_no_predictions_needs_the_runner(study):
+    folder, _, _ = study
+    with pytest.raises(ProtocolError, match="runner"):
+        medeval.evaluate(protocol_file(folder))
+
+
+def test_monotone_in_failures(study):
+    # Every extra failed positive case can only lower the worst-case sensitivity.
+    folder, ref, _ = study
+    base = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    positive = ref.loc[(ref["label"] == 1) & ~ref["case_id"].isin(list(FAILED)), "case_id"]
+    (folder / "predictions" / f"{positive.iloc[0]}.json").unlink()
+    fewer = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    assert fewer.metric("sensitivity").estimate.value < base.metric("sensitivity").estimate.value
+    assert np.isfinite(fewer.metric("roc_auc").estimate.value)

@@ -280,10 +280,12 @@ TASK_METRICS: dict[str, dict[str, str]] = {
                 "roc_auc", "average_precision", "brier_score"),
         "ece": "ece@uniform",
     },
-    "multiclass-classification": _same(
-        "accuracy", "average@macro", "average@micro", "average@weighted", "cohen_kappa",
-        "cohen_kappa@linear", "cohen_kappa@quadratic",
-    ),
+    "multiclass-classification": {
+        "accuracy": "accuracy",
+        **{f"{ratio}@{avg}": f"average@{avg}" for ratio in ("sensitivity", "ppv", "f1")
+           for avg in ("macro", "micro", "weighted")},
+        "cohen_kappa": "cohen_kappa",
+    },
     "segmentation": _same(
         "dice", "jaccard", "hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd",
         "nsd@surfel", "nsd@count", "relative_volume_difference",

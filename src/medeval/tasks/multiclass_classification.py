@@ -1,0 +1,182 @@
+"""Multi-class classification: one label per case among the protocol's labels.
+
+The manifest's ``reference`` is the label; the prediction is ``<case_id>.json`` holding
+the label, or ``{"label": ...}``. Reported: accuracy (a proportion with the protocol's
+interval method), sensitivity, PPV and F1 averaged ``macro``, ``micro`` and
+``weighted`` over the classes, and Cohen's kappa with the protocol's weights — the
+averages and kappa with bootstrap intervals.
+
+Failure policy ``worst-case``: a failed case gets the answer "none", an extra column of
+the confusion matrix that matches no class — it counts against its true class
+(a false negative, never a true positive) and against agreement (for weighted kappa it
+is as far from the truth as the farthest class).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..definitions import definition
+from ..manifest import Case
+from ..result import MetricRecord
+from ..stats.bootstrap import bootstrap_ci
+from ..stats.estimate import Estimate
+from ..stats.intervals import ProportionMethod, proportion_ci
+from .base import Aggregate, CaseRow, PredictionError, prediction_file
+
+__all__ = ["MulticlassClassification", "multiclass_statistics"]
+
+_AVERAGES = ("macro", "micro", "weighted")
+_RATIOS = ("sensitivity", "ppv", "f1")
+
+
+def multiclass_statistics(counts: NDArray[np.float64], kappa_weights: str) -> dict[str, Any]:
+    r"""Averaged ratios and kappa from confusion counts, for many resamples at once.
+
+    ``counts`` has shape (b, K, K + 1): rows the true class, columns the predicted class
+    and a last column for "no answer". With per-class one-vs-rest counts
+    :math:`TP_k = C_{kk}`, :math:`FN_k = \sum_j C_{kj} - TP_k`,
+    :math:`FP_k = \sum_{i} C_{ik} - TP_k`:
+
+    - macro: the unweighted mean of the class values (NaN if any class is undefined);
+    - micro: the ratio of the summed counts;
+    - weighted: the mean weighted by each class's number of reference cases;
+    - kappa: :math:`1 - \sum w O / \sum w E` with :math:`E_{ij} = r_i c_j / n`.
+
+    Returns a dict name -> array of shape (b,).
+    """
+    k = counts.shape[1]
+    tp = np.einsum("bkk->bk", counts[:, :, :k])
+    support = counts.sum(axis=2)
+    predicted = counts[:, :, :k].sum(axis=1)
+    fn, fp = support - tp, predicted - tp
+    out: dict[str, Any] = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_class = {
+            "sensitivity": (tp, tp + fn),
+            "ppv": (tp, tp + fp),
+            "f1": (2 * tp, 2 * tp + fp + fn),
+        }
+        weight = support / support.sum(axis=1, keepdims=True)
+        for name, (num, den) in per_class.items():
+            value = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+            out[f"{name}@macro"] = value.mean(axis=1)
+            out[f"{name}@micro"] = num.sum(axis=1) / den.sum(axis=1)
+            weighted = np.where(weight > 0, value, 0.0)
+            has_nan = np.isnan(value) & (weight > 0)
+            out[f"{name}@weighted"] = np.where(has_nan.any(axis=1), np.nan,
+                                               (weighted * weight).sum(axis=1))
+        if kappa_weights == "none":
+            w = 1.0 - np.eye(k, k + 1)
+        else:
+            power = 1 if kappa_weights == "linear" else 2
+            w = np.abs(np.arange(k)[:, None] - np.arange(k + 1)[None, :]) ** power
+            w = w.astype(float)
+            w[:, k] = (k - 1) ** power  # no answer: as far as the farthest class
+        n = counts.sum(axis=(1, 2))
+        rows, cols = counts.sum(axis=2), counts.sum(axis=1)
+        expected = rows[:, :, None] * cols[:, None, :] / n[:, None, None]
+        observed_w = (w * counts).sum(axis=(1, 2))
+        expected_w = (w * expected).sum(axis=(1, 2))
+        out["cohen_kappa"] = np.where(expected_w > 0, 1 - observed_w / expected_w, np.nan)
+    return out
+
+
+class MulticlassClassification:
+    """The ``multiclass-classification`` task type behind :func:`medeval.evaluate`."""
+
+    type = "multiclass-classification"
+    reference_kind = "label"
+    case_columns = ("reference", "prediction", "correct")
+
+    def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
+        self.spec = spec
+        self.statistics = statistics
+        self.labels = [str(label) for label in spec.labels]
+        self.index = {label: i for i, label in enumerate(self.labels)}
+
+    def reference_problem(self, case: Case, root: Path) -> str | None:
+        """A message when the case's reference is not a declared label."""
+        if case.reference.strip() not in self.index:
+            return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
+                    f"not a declared label {self.labels}")
+        return None
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Read the predicted label."""
+        path = prediction_file(predictions, case.case_id, (".json",))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None
+        value = data.get("label") if isinstance(data, dict) else data
+        if isinstance(value, bool) or value is None or str(value) not in self.index:
+            raise PredictionError(
+                f"case {case.case_id}: predicted label {value!r} is not one of {self.labels}"
+            )
+        reference = case.reference.strip()
+        return {"reference": reference, "prediction": str(value),
+                "correct": str(value) == reference}
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
+        """No answer (see the module documentation)."""
+        return {"reference": case.reference.strip(), "prediction": None, "correct": False}
+
+    def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
+        """Accuracy with a proportion interval; averages and kappa with the bootstrap."""
+        st, k = self.statistics, len(self.labels)
+        truth = np.array([self.index[r.values["reference"]] for r in rows], dtype=np.intp)
+        pred = np.array([self.index.get(r.values["prediction"], k) if r.values["prediction"]
+                         is not None else k for r in rows], dtype=np.intp)
+        correct = int((truth == pred).sum())
+        metrics = [self._record("accuracy", "accuracy", proportion_ci(
+            correct, len(rows), method=cast(ProportionMethod, st.proportion_method),
+            confidence=st.confidence))]
+        cell = np.zeros((len(rows), k * (k + 1)))
+        cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
+
+        def statistic(name: str) -> Any:
+            def compute(cells: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:
+                counts = np.einsum("bn,nc->bc", weights, cells).reshape(-1, k, k + 1)
+                return multiclass_statistics(counts, self.spec.kappa_weights)[name]
+            return compute
+
+        kappa_id = "cohen_kappa" if self.spec.kappa_weights == "none" else \
+            f"cohen_kappa@{self.spec.kappa_weights}"
+        names = [f"{r}@{a}" for r in _RATIOS for a in _AVERAGES] + ["cohen_kappa"]
+        for name in names:
+            estimate = _bootstrap(statistic(name), cell, truth, clusters, st)
+            definition_id = kappa_id if name == "cohen_kappa" else f"average@{name.split('@')[1]}"
+            metrics.append(self._record(name, definition_id, estimate))
+        matrix = cell.sum(axis=0).reshape(k, k + 1).astype(int)
+        tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
+                                       "counts": matrix.tolist()}}
+        return Aggregate(tuple(metrics), tables)
+
+    @staticmethod
+    def _record(name: str, definition_id: str, estimate: Estimate) -> MetricRecord:
+        spec = definition(definition_id)
+        higher = True if spec.higher_is_better is None else spec.higher_is_better
+        return MetricRecord(name, definition_id, estimate, higher, spec.unit)
+
+
+def _bootstrap(
+    statistic: Any, cells: NDArray[np.float64], truth: NDArray[np.intp],
+    clusters: Sequence[str] | None, st: Any,
+) -> Estimate:
+    label = f"bootstrap-{st.bootstrap_method}"
+    if cells.shape[0] == 0:
+        return Estimate(math.nan, math.nan, math.nan, label, st.confidence, 0)
+    return bootstrap_ci(
+        statistic, cells, seed=st.seed, method=st.bootstrap_method, confidence=st.confidence,
+        n_resamples=st.n_resamples,
+        strata=truth if clusters is None else None,
+        clusters=None if clusters is None else np.asarray(clusters),
+    )

@@ -1,0 +1,107 @@
+"""The multi-class task end to end, against scikit-learn, and its failure rule by hand."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import metrics as skm
+
+import medeval
+from medeval.tasks.multiclass_classification import multiclass_statistics
+
+PROTOCOL = """
+[test]
+id = "KTL-MC-0001"
+title = "Grading"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "Grader"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "synthetic"
+[task]
+type = "multiclass-classification"
+labels = ["G1", "G2", "G3"]
+kappa_weights = "{weights}"
+[statistics]
+seed = 1
+n_resamples = 200
+resampling_unit = "case"
+[[criteria]]
+metric = "sensitivity@macro"
+goal = 0.5
+source = "test"
+"""
+
+
+@pytest.fixture
+def study(tmp_path):
+    rng = np.random.default_rng(4)
+    truth = rng.choice(["G1", "G2", "G3"], 90)
+    noisy = np.where(rng.random(90) < 0.7, truth, rng.choice(["G1", "G2", "G3"], 90))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for i, (t, p) in enumerate(zip(truth, noisy)):
+        (tmp_path / "in" / f"c{i:02d}.txt").write_text("x")
+        rows.append({"case_id": f"c{i:02d}", "patient_id": f"p{i}", "input": f"in/c{i:02d}.txt",
+                     "reference": t})
+        (tmp_path / "pred" / f"c{i:02d}.json").write_text(json.dumps({"label": p}))
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    return tmp_path, truth, noisy
+
+
+@pytest.mark.parametrize("weights", ["none", "linear", "quadratic"])
+def test_matches_sklearn(study, weights):
+    folder, truth, pred = study
+    (folder / "protocol.toml").write_text(PROTOCOL.replace("{weights}", weights))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    value = {m.name: m.estimate.value for m in result.metrics}
+    assert value["accuracy"] == pytest.approx(skm.accuracy_score(truth, pred))
+    for average in ("macro", "micro", "weighted"):
+        assert value[f"sensitivity@{average}"] == pytest.approx(
+            skm.recall_score(truth, pred, average=average))
+        assert value[f"ppv@{average}"] == pytest.approx(
+            skm.precision_score(truth, pred, average=average))
+        assert value[f"f1@{average}"] == pytest.approx(skm.f1_score(truth, pred, average=average))
+    sk_weights = None if weights == "none" else weights
+    assert value["cohen_kappa"] == pytest.approx(
+        skm.cohen_kappa_score(truth, pred, weights=sk_weights, labels=["G1", "G2", "G3"]))
+    for m in result.metrics:
+        assert m.estimate.low <= m.estimate.value <= m.estimate.high
+
+
+def test_failed_case_by_hand():
+    # Three cases G1 G2 G2 answered G1, (no answer), G2. Matrix rows G1, G2; columns
+    # G1 G2 none: [[1, 0, 0], [0, 1, 1]]. Sensitivity G1 = 1, G2 = 1/2: macro 0.75;
+    # micro = 2/3. PPV G1 = 1/1, G2 = 1/1: macro 1 (no answer is no false positive).
+    # Kappa: p_o = 2/3; rows (1, 2), columns (1, 1, 1): p_e = (1*1 + 2*1)/9 = 1/3;
+    # kappa = (2/3 - 1/3) / (1 - 1/3) = 0.5.
+    counts = np.array([[[1, 0, 0], [0, 1, 1]]], dtype=float)
+    stats = multiclass_statistics(counts, "none")
+    assert stats["sensitivity@macro"][0] == pytest.approx(0.75)
+    assert stats["sensitivity@micro"][0] == pytest.approx(2 / 3)
+    assert stats["ppv@macro"][0] == pytest.approx(1.0)
+    assert stats["cohen_kappa"][0] == pytest.approx(0.5)
+
+
+def test_failures_lower_the_scores(study):
+    folder, truth, _ = study
+    (folder / "protocol.toml").write_text(PROTOCOL.replace("{weights}", "none"))
+    before = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    (folder / "pred" / "c00.json").write_text('{"label": "G9"}')
+    after = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    data = json.loads(after.to_json())
+    assert data["failures"]["cases"][0]["reason"] == "invalid-output"
+    assert after.metric("accuracy").estimate.numerator <= \
+        before.metric("accuracy").estimate.numerator
+    assert data["tables"]["confusion_matrix"]["counts"][
+        ["G1", "G2", "G3"].index(truth[0])][3] == 1

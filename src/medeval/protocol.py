@@ -290,7 +290,12 @@ TASK_METRICS: dict[str, dict[str, str]] = {
         "dice", "jaccard", "hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd",
         "nsd@surfel", "nsd@count", "relative_volume_difference",
     ),
-    "detection": _same("froc_cpm", "froc_sensitivity", "detection_average_precision"),
+    "detection": {
+        **_same("froc_cpm", "detection_average_precision"),
+        **{f"froc_sensitivity@{r:g}": "froc_sensitivity"
+           for r in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)},
+        "case_auc": "roc_auc",
+    },
     "ecg-beats": {},
     "eeg-events": {},
     "measurement": {},

@@ -12,6 +12,7 @@ __all__ = ["TASK_TYPES", "make_task"]
 #: task type -> "module:Class" under medeval.tasks (imported on use).
 TASK_TYPES = {
     "binary-classification": "binary_classification:BinaryClassification",
+    "detection": "detection:Detection",
     "multiclass-classification": "multiclass_classification:MulticlassClassification",
     "segmentation": "segmentation:Segmentation",
 }

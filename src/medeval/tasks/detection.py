@@ -1,0 +1,224 @@
+"""Lesion detection: detections with scores against reference lesions, FROC and CPM.
+
+The manifest's ``reference`` is a JSON file — ``{"boxes": [[lo..., hi...], ...]}`` or
+``{"points": [[...], ...]}``, coordinates in millimetres in the image's axis order (or
+in voxels with ``"spacing_mm"`` given beside them) — or, for ``criterion = "inside"``, a
+labelled mask image (lesion ``k`` has label ``k``). A lesion-free case has an empty list.
+The prediction is ``<case_id>.json``: ``{"detections": [{"box": [...], "score": s} |
+{"point": [...], "score": s}, ...]}``.
+
+Matching per case is :func:`medeval.metrics.match_detections`; the FROC pools all cases
+(lesion-free ones count in FP per case). Intervals: a bootstrap over cases (or patients)
+in which each resample re-weights every case's lesions and detections — the FROC is
+recomputed on each resample, vectorised. Failure policy ``worst-case``: a failed case
+has no detection (its lesions are missed).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..definitions import definition
+from ..errors import InvalidInputError, MedevalError
+from ..manifest import Case
+from ..metrics.detection import DetectionMatch, case_scores, froc, match_detections
+from ..result import MetricRecord
+from ..stats.bootstrap import bootstrap_ci
+from ..stats.delong import auc_ci
+from ..stats.estimate import Estimate
+from .base import Aggregate, CaseRow, PredictionError, prediction_file
+
+__all__ = ["Detection"]
+
+
+class Detection:
+    """The ``detection`` task type behind :func:`medeval.evaluate`."""
+
+    type = "detection"
+    case_columns = ("n_reference", "n_detections", "true_positives", "max_score")
+
+    def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
+        self.spec = spec
+        self.statistics = statistics
+        self.reference_kind = "image" if spec.criterion == "inside" else "file"
+
+    def reference_problem(self, case: Case, root: Path) -> str | None:
+        """A message when a JSON reference cannot be read."""
+        if self.spec.criterion == "inside":
+            return None
+        try:
+            self._reference(case, root)
+        except MedevalError as exc:
+            return str(exc)
+        return None
+
+    def _reference(self, case: Case, root: Path) -> tuple[Any, tuple[float, ...] | float]:
+        if self.spec.criterion == "inside":
+            from ..loaders import read_image
+
+            image = read_image(root / case.reference)
+            return image.array.astype(np.int64), 1.0
+        path = root / case.reference
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise InvalidInputError(f"case {case.case_id}: reference {path} is not JSON: {exc}") \
+                from None
+        key = "boxes" if self.spec.criterion == "iou" else "points"
+        rows = data.get(key, data.get("boxes")) if isinstance(data, dict) else None
+        if not isinstance(rows, list):
+            raise InvalidInputError(
+                f"case {case.case_id}: reference {path} needs a list {key!r}"
+            )
+        spacing = data.get("spacing_mm", 1.0)
+        return rows, tuple(spacing) if isinstance(spacing, list) else float(spacing)
+
+    def _match(self, reference: Any, spacing: Any, detections: list[Any],
+               scores: list[float]) -> DetectionMatch:
+        width = np.asarray(reference).shape[1] if np.asarray(reference).ndim == 2 else (
+            2 * np.asarray(reference).ndim if self.spec.criterion == "iou" else 3)
+        det = np.asarray(detections, dtype=float).reshape(len(detections), -1) if detections \
+            else np.zeros((0, width if self.spec.criterion != "inside" else reference.ndim))
+        ref = reference if self.spec.criterion == "inside" else \
+            np.asarray(reference, dtype=float).reshape(len(reference), -1) if reference \
+            else np.zeros((0, det.shape[1]))
+        return match_detections(
+            ref, det, scores, criterion=self.spec.criterion,
+            iou_threshold=self.spec.iou_threshold, max_distance_mm=self.spec.max_distance_mm,
+            spacing_mm=spacing if self.spec.criterion == "distance" else None,
+        )
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Read both lists and match them."""
+        reference, spacing = self._reference(case, root)
+        path = prediction_file(predictions, case.case_id, (".json",))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            items = data["detections"]
+            key = "box" if self.spec.criterion == "iou" else "point"
+            detections = [item.get(key, item.get("box")) for item in items]
+            scores = [float(item["score"]) for item in items]
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError,
+                AttributeError) as exc:
+            raise PredictionError(
+                f"case {case.case_id}: {path.name} must be {{\"detections\": [{{\"box\" or "
+                f"\"point\": [...], \"score\": number}}, ...]}}: {exc!r}"
+            ) from None
+        try:
+            match = self._match(reference, spacing, detections, scores)
+        except MedevalError as exc:
+            raise PredictionError(f"case {case.case_id}: {exc}") from None
+        return _values(match)
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
+        """No detection: every lesion of the case is missed."""
+        reference, spacing = self._reference(case, root)
+        return _values(self._match(reference, spacing, [], []))
+
+    def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
+        """FROC, sensitivity at the FP rates, CPM, AP and the case-level AUC."""
+        st, spec = self.statistics, self.spec
+        matches = [DetectionMatch(np.asarray(r.values["_scores"], dtype=float),
+                                  np.asarray(r.values["_hits"], dtype=bool),
+                                  int(r.values["n_reference"]), np.zeros((0, 2), np.intp),
+                                  spec.criterion) for r in rows]
+        curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation)
+        weighted = _WeightedFroc(matches, spec.fp_rates, spec.interpolation)
+        metrics = []
+        names = ["froc_cpm", "detection_average_precision"] + [
+            f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
+        for name in names:
+            estimate = _bootstrap(weighted.statistic(name), len(rows), clusters, st)
+            definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
+            metrics.append(_record(name, definition_id, estimate))
+        y, s = case_scores(matches, no_detection_score=0.0)
+        if 0 < int(y.sum()) < y.size:
+            metrics.append(_record("case_auc", "roc_auc", auc_ci(
+                y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
+                n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
+        tables = {"froc": {"thresholds": curve.thresholds.tolist(),
+                           "sensitivity": curve.sensitivity.tolist(),
+                           "fp_per_case": curve.fp_per_case.tolist(),
+                           "n_cases": curve.n_cases, "n_lesions": curve.n_lesions,
+                           "n_lesion_free_cases": curve.n_lesion_free_cases}}
+        return Aggregate(tuple(metrics), tables)
+
+
+def _values(match: DetectionMatch) -> dict[str, Any]:
+    return {"n_reference": match.n_reference, "n_detections": int(match.scores.size),
+            "true_positives": int(match.true_positive.sum()),
+            "max_score": float(match.scores[0]) if match.scores.size else None,
+            "_scores": match.scores.tolist(), "_hits": match.true_positive.tolist()}
+
+
+def _record(name: str, definition_id: str, estimate: Estimate) -> MetricRecord:
+    spec = definition(definition_id)
+    higher = True if spec.higher_is_better is None else spec.higher_is_better
+    return MetricRecord(name, definition_id, estimate, higher, spec.unit)
+
+
+class _WeightedFroc:
+    """The FROC summaries under case weights (b resamples at once)."""
+
+    def __init__(self, matches: Sequence[DetectionMatch], rates: Sequence[float],
+                 interpolation: str) -> None:
+        case_of = np.concatenate([np.full(m.scores.size, i) for i, m in enumerate(matches)]
+                                 + [np.zeros(0, dtype=np.intp)]).astype(np.intp)
+        scores = np.concatenate([m.scores for m in matches] + [np.zeros(0)])
+        hits = np.concatenate([m.true_positive for m in matches] + [np.zeros(0, bool)])
+        order = np.argsort(-scores, kind="stable")
+        self.case_of, self.hits = case_of[order], hits[order].astype(float)
+        sorted_scores = scores[order]
+        last = np.ones(sorted_scores.size, dtype=bool)
+        last[:-1] = sorted_scores[1:] != sorted_scores[:-1]
+        self.ends = np.flatnonzero(last)
+        self.lesions = np.array([m.n_reference for m in matches], dtype=float)
+        self.rates, self.interpolation = list(rates), interpolation
+
+    def curves(self, weights: NDArray[np.float64]) -> tuple[Any, Any, Any, Any]:
+        w = weights[:, self.case_of]
+        tp = np.cumsum(w * self.hits, axis=1)[:, self.ends]
+        fp = np.cumsum(w * (1 - self.hits), axis=1)[:, self.ends]
+        lesions = np.einsum("bn,n->b", weights, self.lesions)[:, None]
+        cases = weights.sum(axis=1)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return tp / lesions, fp / cases, tp, fp
+
+    def statistic(self, name: str) -> Any:
+        def compute(_index: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:
+            se, fpc, tp, fp = self.curves(weights)
+            if name == "detection_average_precision":
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+                step = np.diff(np.concatenate([np.zeros((se.shape[0], 1)), se], axis=1), axis=1)
+                return (step * precision).sum(axis=1)
+            rates = self.rates if name == "froc_cpm" else [float(name.split("@")[1])]
+            values = np.array([[self._at(se[b], fpc[b], r) for r in rates]
+                               for b in range(se.shape[0])])
+            return values.mean(axis=1)
+        return compute
+
+    def _at(self, se: NDArray[np.float64], fpc: NDArray[np.float64], rate: float) -> float:
+        curve_fp = np.concatenate([[0.0], fpc])
+        curve_se = np.concatenate([[0.0], se])
+        if self.interpolation == "step":
+            return float(curve_se[np.searchsorted(curve_fp, rate, side="right") - 1])
+        return float(np.interp(rate, curve_fp, curve_se))
+
+
+def _bootstrap(statistic: Any, n: int, clusters: Sequence[str] | None, st: Any) -> Estimate:
+    label = f"bootstrap-{st.bootstrap_method}"
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, label, st.confidence, 0)
+    return bootstrap_ci(
+        statistic, np.arange(n, dtype=float), seed=st.seed, method=st.bootstrap_method,
+        confidence=st.confidence, n_resamples=st.n_resamples,
+        clusters=None if clusters is None else np.asarray(clusters),
+    )

@@ -1,0 +1,107 @@
+"""The detection task end to end, against froc() on the same matches."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import medeval
+from medeval.metrics import froc, match_detections
+
+PROTOCOL = """
+[test]
+id = "KTL-DET-0001"
+title = "Polyp detection"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "Detector"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "synthetic"
+[task]
+type = "detection"
+criterion = "iou"
+iou_threshold = 0.3
+fp_rates = [0.5, 1.0, 2.0]
+[statistics]
+seed = 5
+n_resamples = 200
+resampling_unit = "patient"
+[[criteria]]
+metric = "froc_cpm"
+goal = 0.5
+source = "test"
+"""
+
+REFERENCE = {
+    "c0": [[0, 0, 10, 10], [20, 20, 30, 30]],
+    "c1": [[5, 5, 15, 15]],
+    "c2": [],  # lesion-free
+    "c3": [[40, 40, 60, 60]],
+    "c4": [],  # lesion-free
+}
+DETECTIONS = {
+    "c0": [([0, 0, 10, 10], 0.9), ([50, 50, 60, 60], 0.7), ([21, 19, 31, 29], 0.4)],
+    "c1": [([80, 80, 90, 90], 0.8)],
+    "c2": [([5, 5, 9, 9], 0.5)],
+    "c3": None,  # failed: no prediction file
+    "c4": [],
+}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for i, cid in enumerate(REFERENCE):
+        (tmp_path / "in" / f"{cid}.txt").write_text("x")
+        (tmp_path / "ref" / f"{cid}.json").write_text(json.dumps({"boxes": REFERENCE[cid]}))
+        rows.append({"case_id": cid, "patient_id": f"p{i // 2}", "input": f"in/{cid}.txt",
+                     "reference": f"ref/{cid}.json"})
+        if DETECTIONS[cid] is not None:
+            items = [{"box": b, "score": s} for b, s in DETECTIONS[cid]]
+            (tmp_path / "pred" / f"{cid}.json").write_text(json.dumps({"detections": items}))
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    (tmp_path / "protocol.toml").write_text(PROTOCOL)
+    return tmp_path
+
+
+def test_matches_froc_on_the_same_cases(folder):
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    matches = []
+    for cid, ref in REFERENCE.items():
+        dets = DETECTIONS[cid] or []  # c3 failed: no detection
+        matches.append(match_detections(
+            np.asarray(ref, float).reshape(-1, 4), np.asarray([b for b, _ in dets],
+                                                               float).reshape(-1, 4),
+            [s for _, s in dets], criterion="iou", iou_threshold=0.3))
+    expected = froc(matches, fp_rates=[0.5, 1.0, 2.0])
+    assert result.metric("froc_cpm").estimate.value == pytest.approx(expected.cpm)
+    for rate in (0.5, 1.0, 2.0):
+        assert result.metric(f"froc_sensitivity@{rate:g}").estimate.value == pytest.approx(
+            expected.sensitivity_at[rate])
+    assert result.metric("detection_average_precision").estimate.value == pytest.approx(
+        expected.average_precision)
+    data = json.loads(result.to_json())
+    assert data["tables"]["froc"]["n_lesion_free_cases"] == 2
+    assert data["failures"]["cases"][0]["case_id"] == "c3"
+    # By hand: 4 lesions, 5 cases; hits at 0.9 and 0.4; FP at 0.8, 0.7, 0.5.
+    assert expected.sensitivity.tolist() == [0.25, 0.25, 0.25, 0.25, 0.5]
+    assert expected.fp_per_case.tolist() == [0.0, 0.2, 0.4, 0.6, 0.6]
+
+
+def test_bad_prediction_is_a_failed_case(folder):
+    (folder / "pred" / "c1.json").write_text('{"detections": [{"box": [1, 2, 3], "score": 1}]}')
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
+    assert reasons == {"c1": "invalid-output", "c3": "missing-output"}

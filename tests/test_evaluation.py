@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,51 +18,8 @@ from medeval.protocol import ProtocolError
 from medeval.result import verify_result, write_result
 from medeval.stats import auc_ci
 
-PROTOCOL = """
-[test]
-id = "KTL-TEST-0001"
-title = "Binary classification end to end"
-mode = "pre-check"
-
-[laboratory]
-name = "Test laboratory"
-
-[customer]
-name = "Test customer"
-
-[algorithm]
-name = "WDBC logistic regression"
-version = "1.0"
-
-[dataset]
-manifest = "manifest.csv"
-selection = "the shipped demo set"
-
-[task]
-type = "binary-classification"
-threshold = 0.5
-
-[statistics]
-seed = 7
-resampling_unit = "patient"
-n_resamples = 500
-
-[subgroups]
-columns = ["site"]
-
-[failures]
-policy = "{policy}"
-
-[[criteria]]
-metric = "sensitivity"
-goal = 0.75
-source = "test"
-
-[[criteria]]
-metric = "specificity"
-goal = 0.999
-source = "test"
-"""
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "binary-classification"
+PROTOCOL = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
 
 FAILED = {"WDBC-0001": "missing", "WDBC-0011": "garbage", "WDBC-0020": "nan"}
 
@@ -93,7 +51,7 @@ def study(tmp_path):
 
 def protocol_file(folder, policy="worst-case"):
     path = folder / "protocol.toml"
-    path.write_text(PROTOCOL.replace("{policy}", policy))
+    path.write_text(PROTOCOL.replace('policy = "worst-case"', f'policy = "{policy}"'))
     return path
 
 

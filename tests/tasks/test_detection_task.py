@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,35 +12,8 @@ import pytest
 import medeval
 from medeval.metrics import froc, match_detections
 
-PROTOCOL = """
-[test]
-id = "KTL-DET-0001"
-title = "Polyp detection"
-mode = "pre-check"
-[laboratory]
-name = "Lab"
-[customer]
-name = "Customer"
-[algorithm]
-name = "Detector"
-version = "1"
-[dataset]
-manifest = "manifest.csv"
-selection = "synthetic"
-[task]
-type = "detection"
-criterion = "iou"
-iou_threshold = 0.3
-fp_rates = [0.5, 1.0, 2.0]
-[statistics]
-seed = 5
-n_resamples = 200
-resampling_unit = "patient"
-[[criteria]]
-metric = "froc_cpm"
-goal = 0.5
-source = "test"
-"""
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "detection"
+PROTOCOL = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
 
 REFERENCE = {
     "c0": [[0, 0, 10, 10], [20, 20, 30, 30]],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,34 +13,8 @@ from sklearn import metrics as skm
 import medeval
 from medeval.tasks.multiclass_classification import multiclass_statistics
 
-PROTOCOL = """
-[test]
-id = "KTL-MC-0001"
-title = "Grading"
-mode = "pre-check"
-[laboratory]
-name = "Lab"
-[customer]
-name = "Customer"
-[algorithm]
-name = "Grader"
-version = "1"
-[dataset]
-manifest = "manifest.csv"
-selection = "synthetic"
-[task]
-type = "multiclass-classification"
-labels = ["G1", "G2", "G3"]
-kappa_weights = "{weights}"
-[statistics]
-seed = 1
-n_resamples = 200
-resampling_unit = "case"
-[[criteria]]
-metric = "sensitivity@macro"
-goal = 0.5
-source = "test"
-"""
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multiclass-classification"
+PROTOCOL = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -62,7 +37,8 @@ def study(tmp_path):
 @pytest.mark.parametrize("weights", ["none", "linear", "quadratic"])
 def test_matches_sklearn(study, weights):
     folder, truth, pred = study
-    (folder / "protocol.toml").write_text(PROTOCOL.replace("{weights}", weights))
+    text = PROTOCOL.replace('kappa_weights = "none"', f'kappa_weights = "{weights}"')
+    (folder / "protocol.toml").write_text(text)
     result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
     value = {m.name: m.estimate.value for m in result.metrics}
     assert value["accuracy"] == pytest.approx(skm.accuracy_score(truth, pred))
@@ -95,7 +71,7 @@ def test_failed_case_by_hand():
 
 def test_failures_lower_the_scores(study):
     folder, truth, _ = study
-    (folder / "protocol.toml").write_text(PROTOCOL.replace("{weights}", "none"))
+    (folder / "protocol.toml").write_text(PROTOCOL)
     before = medeval.evaluate(folder / "protocol.toml", folder / "pred")
     (folder / "pred" / "c00.json").write_text('{"label": "G9"}')
     after = medeval.evaluate(folder / "protocol.toml", folder / "pred")

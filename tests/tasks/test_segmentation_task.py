@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,39 +17,8 @@ from medeval.metrics import dice, hd95, nsd
 
 SPACING_ZYX = (2.5, 0.8, 0.8)
 
-PROTOCOL = """
-[test]
-id = "KTL-SEG-0001"
-title = "Segmentation end to end"
-mode = "pre-check"
-[laboratory]
-name = "Lab"
-[customer]
-name = "Customer"
-[algorithm]
-name = "Segmenter"
-version = "1"
-[dataset]
-manifest = "manifest.csv"
-selection = "synthetic"
-[task]
-type = "segmentation"
-nsd_tolerance_mm = 1.0
-[statistics]
-seed = 3
-n_resamples = 200
-resampling_unit = "case"
-[failures]
-worst_distance_mm = 50.0
-[[criteria]]
-metric = "dice"
-goal = 0.7
-source = "test"
-[[criteria]]
-metric = "hd95@max-directed"
-goal = 10.0
-source = "test"
-"""
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "segmentation"
+PROTOCOL = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
 
 
 def ball(shape, centre, radius_mm):

@@ -55,6 +55,10 @@ _EMPTY_OVERLAP = "both masks empty 1; exactly one empty 0 (flagged)"
 _EMPTY_DISTANCE = "both masks empty 0; exactly one empty inf (flagged)"
 _EMPTY_NSD = "both masks empty 1; exactly one empty 0 (flagged)"
 _POSITIVE = (0.0, math.inf)
+_SZCORE = (
+    "Dan J, Pale U, Amirshahi A, et al. SzCORE: seizure community open-source research "
+    "evaluation framework. Epilepsia 2024; timescoring 0.0.7"
+)
 _SIGNED = (-1.0, 1.0)
 
 DEFINITIONS: dict[str, MetricDefinition] = {
@@ -254,6 +258,125 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "predicted connected components matched to no reference lesion", False,
             "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
             "all predicted lesions when there is no reference lesion", "per case", bounds=_POSITIVE,
+        ),
+        # --- events (medeval.metrics.events): SzCORE ---
+        MetricDefinition(
+            "szcore_event_sensitivity", "Seizure event sensitivity (SzCORE)",
+            "TP / reference events; TP = a hypothesis event overlaps the reference event "
+            "widened 30 s before and 60 s after; events merged when closer than 90 s, split "
+            "when longer than 300 s", True, _SZCORE,
+            "NaN with UndefinedMetricWarning with no reference event",
+        ),
+        MetricDefinition(
+            "szcore_event_precision", "Seizure event precision (SzCORE)",
+            "TP / (TP + FP); FP = a hypothesis event touching no detected reference", True,
+            _SZCORE, "NaN with UndefinedMetricWarning when TP + FP = 0",
+        ),
+        MetricDefinition(
+            "szcore_event_f1", "Seizure event F1 (SzCORE)", "2 TP / (2 TP + FP + FN)", True,
+            _SZCORE, "NaN with UndefinedMetricWarning when there is no reference and no FP",
+        ),
+        MetricDefinition(
+            "szcore_event_fp_per_24h", "False alarms per 24 h (SzCORE, events)",
+            "FP / (recording duration in s / 86400)", False, _SZCORE,
+            "always defined (duration > 0)", "per 24 h", bounds=_POSITIVE,
+        ),
+        MetricDefinition(
+            "szcore_sample_sensitivity", "Seizure sample sensitivity (SzCORE)",
+            "TP / reference samples; counted per sample at the stated rate", True, _SZCORE,
+            "NaN with UndefinedMetricWarning with no reference sample",
+        ),
+        MetricDefinition(
+            "szcore_sample_precision", "Seizure sample precision (SzCORE)",
+            "TP / (TP + FP); FP = a hypothesis sample touching no detected reference", True,
+            _SZCORE, "NaN with UndefinedMetricWarning when TP + FP = 0",
+        ),
+        MetricDefinition(
+            "szcore_sample_f1", "Seizure sample F1 (SzCORE)", "2 TP / (2 TP + FP + FN)", True,
+            _SZCORE, "NaN with UndefinedMetricWarning when there is no reference and no FP",
+        ),
+        MetricDefinition(
+            "szcore_sample_fp_per_24h", "False alarms per 24 h (SzCORE, samples)",
+            "FP / (recording duration in s / 86400)", False, _SZCORE,
+            "always defined (duration > 0)", "per 24 h", bounds=_POSITIVE,
+        ),
+        # --- agreement (medeval.metrics.agreement) ---
+        MetricDefinition(
+            "bland_altman_bias", "Bland-Altman bias", "mean(measurement - reference)", None,
+            "Bland JM, Altman DG. Lancet 1986;327:307-10",
+            "fewer than 2 cases raise; SD 0 gives a zero-width CI", "measurement unit",
+            bounds=(-math.inf, math.inf),
+        ),
+        MetricDefinition(
+            "bland_altman_loa", "95% limits of agreement",
+            "bias -/+ z SD, z = Phi^-1(0.975); CI exact (Carkeet 2015) or B&A 1986", None,
+            "Bland JM, Altman DG. Lancet 1986;327:307-10; Carkeet A. Optom Vis Sci "
+            "2015;92:e71-80", "as the bias", "measurement unit", bounds=(-math.inf, math.inf),
+        ),
+        MetricDefinition(
+            "mae", "Mean absolute error", "mean(|measurement - reference|)", False,
+            "Willmott CJ, Matsuura K. Clim Res 2005;30:79-82", "fewer than 2 cases raise",
+            "measurement unit", bounds=_POSITIVE,
+        ),
+        MetricDefinition(
+            "rmse", "Root mean square error", "sqrt(mean((measurement - reference)^2))", False,
+            "Willmott CJ, Matsuura K. Clim Res 2005;30:79-82", "fewer than 2 cases raise",
+            "measurement unit", bounds=_POSITIVE,
+        ),
+        MetricDefinition(
+            "lins_ccc", "Lin's concordance correlation coefficient",
+            "2 s_xy / (s_x^2 + s_y^2 + (mean x - mean y)^2), divisor n; CI Fisher z, Lin 2000",
+            True, "Lin LI. Biometrics 1989;45:255-68; Biometrics 2000;56:324-5",
+            "NaN with UndefinedMetricWarning when both series are constant and equal",
+            bounds=_SIGNED,
+        ),
+        MetricDefinition(
+            "icc@1-1", "Intraclass correlation ICC(1,1), Shrout-Fleiss ICC1",
+            "McGraw & Wong 1996 Table 4 form 1,1; CI their Table 7 (F)",
+            True, "Shrout PE, Fleiss JL. Psychol Bull 1979;86:420-8; McGraw KO, Wong SP. "
+            "Psychol Methods 1996;1:30-46",
+            "NaN with UndefinedMetricWarning when 0/0; no error variance gives 1",
+            bounds=(-math.inf, 1.0),
+        ),
+        MetricDefinition(
+            "icc@A-1", "Intraclass correlation ICC(A,1), Shrout-Fleiss ICC2",
+            "McGraw & Wong 1996 Table 4 form A,1; CI their Table 7 (F)",
+            True, "Shrout PE, Fleiss JL. Psychol Bull 1979;86:420-8; McGraw KO, Wong SP. "
+            "Psychol Methods 1996;1:30-46",
+            "NaN with UndefinedMetricWarning when 0/0; no error variance gives 1",
+            bounds=(-math.inf, 1.0),
+        ),
+        MetricDefinition(
+            "icc@C-1", "Intraclass correlation ICC(C,1), Shrout-Fleiss ICC3",
+            "McGraw & Wong 1996 Table 4 form C,1; CI their Table 7 (F)",
+            True, "Shrout PE, Fleiss JL. Psychol Bull 1979;86:420-8; McGraw KO, Wong SP. "
+            "Psychol Methods 1996;1:30-46",
+            "NaN with UndefinedMetricWarning when 0/0; no error variance gives 1",
+            bounds=(-math.inf, 1.0),
+        ),
+        MetricDefinition(
+            "icc@1-k", "Intraclass correlation ICC(1,k)",
+            "McGraw & Wong 1996 Table 4 form 1,k; CI their Table 7 (F)",
+            True, "Shrout PE, Fleiss JL. Psychol Bull 1979;86:420-8; McGraw KO, Wong SP. "
+            "Psychol Methods 1996;1:30-46",
+            "NaN with UndefinedMetricWarning when 0/0; no error variance gives 1",
+            bounds=(-math.inf, 1.0),
+        ),
+        MetricDefinition(
+            "icc@A-k", "Intraclass correlation ICC(A,k)",
+            "McGraw & Wong 1996 Table 4 form A,k; CI their Table 7 (F)",
+            True, "Shrout PE, Fleiss JL. Psychol Bull 1979;86:420-8; McGraw KO, Wong SP. "
+            "Psychol Methods 1996;1:30-46",
+            "NaN with UndefinedMetricWarning when 0/0; no error variance gives 1",
+            bounds=(-math.inf, 1.0),
+        ),
+        MetricDefinition(
+            "icc@C-k", "Intraclass correlation ICC(C,k)",
+            "McGraw & Wong 1996 Table 4 form C,k; CI their Table 7 (F)",
+            True, "Shrout PE, Fleiss JL. Psychol Bull 1979;86:420-8; McGraw KO, Wong SP. "
+            "Psychol Methods 1996;1:30-46",
+            "NaN with UndefinedMetricWarning when 0/0; no error variance gives 1",
+            bounds=(-math.inf, 1.0),
         ),
         # --- detection (medeval.metrics.detection) ---
         MetricDefinition(

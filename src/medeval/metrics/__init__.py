@@ -15,10 +15,13 @@ scores: ``score >= threshold`` is positive.
 - :mod:`~medeval.metrics.surface`: surface distances, HD, HD95, ASSD, MASD, NSD.
 - :mod:`~medeval.metrics.lesions`: connected components matched one to one.
 - :mod:`~medeval.metrics.detection`: detections matched to lesions; FROC, CPM, AP.
+- :mod:`~medeval.metrics.events`: seizure (interval) events scored as SzCORE.
+- :mod:`~medeval.metrics.agreement`: Bland–Altman, MAE, RMSE, Lin's CCC, ICC.
 - :mod:`~medeval.metrics.segmentation_scores`: every segmentation metric of a case;
   label maps.
 """
 
+from .agreement import ICC_FORMS, BlandAltman, bland_altman, icc, lins_ccc, mae, rmse
 from .calibration import (
     BinStrategy,
     CalibrationCurve,
@@ -49,6 +52,13 @@ from .detection import (
     case_scores,
     froc,
     match_detections,
+)
+from .events import (
+    EventScores,
+    EventScoringSummary,
+    event_scoring,
+    event_scoring_summary,
+    sample_scoring,
 )
 from .lesions import LesionMatch, ReferenceLesion, lesion_matching
 from .multiclass import (
@@ -105,6 +115,8 @@ __all__ = [
     "average_precision",
     "balanced_accuracy",
     "BinStrategy",
+    "bland_altman",
+    "BlandAltman",
     "brier_score",
     "calibration_curve",
     "CalibrationCurve",
@@ -115,6 +127,10 @@ __all__ = [
     "ConfusionMatrix",
     "DetectionMatch",
     "dice",
+    "event_scoring",
+    "event_scoring_summary",
+    "EventScores",
+    "EventScoringSummary",
     "expected_calibration_error",
     "f1_score",
     "Froc",
@@ -122,12 +138,16 @@ __all__ = [
     "FROC_RATES",
     "hausdorff",
     "hd95",
+    "icc",
+    "ICC_FORMS",
     "jaccard",
     "KappaWeights",
     "lesion_matching",
     "LesionMatch",
     "likelihood_ratios",
     "LikelihoodRatios",
+    "lins_ccc",
+    "mae",
     "masd",
     "mask_overlap",
     "mask_precision",
@@ -150,9 +170,11 @@ __all__ = [
     "Proportion",
     "ReferenceLesion",
     "relative_volume_difference",
+    "rmse",
     "roc_auc",
     "roc_curve",
     "RocCurve",
+    "sample_scoring",
     "segmentation_scores",
     "SegmentationScores",
     "sensitivity",

@@ -1,0 +1,629 @@
+r"""Agreement of measurements with a reference: Bland–Altman, MAE, RMSE, Lin's CCC, ICC.
+
+Pairs of measurements (stone size, lesion volume) are ``reference`` first and
+``measurement`` second; differences are ``measurement - reference``. Every interval is
+an :class:`~medeval.stats.estimate.Estimate` naming its method. Ratings for the ICC are
+a subjects × raters array.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.stats import f as f_dist
+from scipy.stats import nct, norm
+from scipy.stats import t as t_dist
+
+from .._validation import _positions, choice, confidence_level, finite_scores, same_length
+from .._validation import warn_undefined as _warn_undefined
+from ..errors import InvalidInputError
+from ..stats.estimate import Estimate
+
+__all__ = [
+    "ICC_FORMS",
+    "BlandAltman",
+    "IccForm",
+    "LoaMethod",
+    "bland_altman",
+    "icc",
+    "lins_ccc",
+    "mae",
+    "rmse",
+]
+
+LoaMethod = Literal["exact", "approximate"]
+IccForm = Literal["ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"]
+#: The ICC forms :func:`icc` accepts (McGraw & Wong 1996 names).
+ICC_FORMS: tuple[str, ...] = get_args(IccForm)
+
+
+@dataclass(frozen=True)
+class BlandAltman:
+    """Bias and limits of agreement of a measurement method against a reference.
+
+    Attributes
+    ----------
+    bias : Estimate
+        Mean difference (measurement − reference) with its t-based CI (method ``"t"``).
+    lower_loa, upper_loa : Estimate
+        Bias ∓ z·SD with their CIs (method ``"carkeet-exact"`` or
+        ``"bland-altman-1986"``).
+    sd : float
+        Standard deviation of the differences (divisor n − 1).
+    n : int
+        Number of pairs.
+    loa_coverage : float
+        The share of differences the limits are meant to cover (0.95: z = 1.95996).
+    definition : str
+        ``"bland_altman"``.
+    """
+
+    bias: Estimate
+    lower_loa: Estimate
+    upper_loa: Estimate
+    sd: float
+    n: int
+    loa_coverage: float
+    definition: str = "bland_altman"
+
+
+def bland_altman(
+    reference: ArrayLike,
+    measurement: ArrayLike,
+    *,
+    confidence: float = 0.95,
+    loa_coverage: float = 0.95,
+    loa_method: LoaMethod = "exact",
+) -> BlandAltman:
+    r"""Bland–Altman bias and limits of agreement, each with a confidence interval.
+
+    With differences :math:`d_i = m_i - r_i`, their mean :math:`\bar d`, standard
+    deviation :math:`s` (divisor :math:`n-1`), :math:`z = \Phi^{-1}((1+p)/2)` for the
+    coverage :math:`p`, :math:`\alpha = 1 - \text{confidence}` and
+    :math:`t = t_{n-1,\,1-\alpha/2}`:
+
+    .. math::
+
+        \text{bias} = \bar d \pm t\,\frac{s}{\sqrt n}, \qquad
+        \text{LoA} = \bar d \mp z s
+
+        \text{exact (Carkeet 2015):}\quad \text{upper LoA} \in
+        \Big[\bar d + \frac{s\,t'_{\alpha/2}}{\sqrt n},\
+             \bar d + \frac{s\,t'_{1-\alpha/2}}{\sqrt n}\Big], \quad
+        t'_q = q\text{-quantile of the noncentral } t(n-1,\ z\sqrt n)
+
+        \text{approximate (Bland \& Altman 1986):}\quad
+        \text{LoA} \pm t\,\sqrt{3 s^2 / n}
+
+    and the lower limit's exact interval is the mirror image,
+    :math:`[\bar d - s\,t'_{1-\alpha/2}/\sqrt n,\ \bar d - s\,t'_{\alpha/2}/\sqrt n]`.
+
+    Parameters
+    ----------
+    reference : array-like of shape (n,)
+        Reference values.
+    measurement : array-like of shape (n,)
+        The method under test, paired with ``reference``.
+    confidence : float, default 0.95
+        Level of every confidence interval.
+    loa_coverage : float, default 0.95
+        The limits of agreement are :math:`\bar d \pm z s` with this two-sided normal
+        coverage (0.95 gives z = 1.959964; Bland & Altman 1986 used 2, i.e.
+        ``2 * Φ(2) − 1``).
+    loa_method : {"exact", "approximate"}, default "exact"
+        CI of the limits: Carkeet's exact interval, or Bland & Altman's approximate
+        standard error :math:`\sqrt{3 s^2/n}` with a t quantile.
+
+    Returns
+    -------
+    BlandAltman
+
+    Raises
+    ------
+    InvalidInputError
+        Arrays not one-dimensional, not numeric, containing NaN or inf, of different
+        lengths, fewer than 2 pairs; ``confidence`` or ``loa_coverage`` outside (0, 1);
+        an unknown ``loa_method``.
+
+    Notes
+    -----
+    The exact interval assumes normally distributed differences: the statistic
+    :math:`\sqrt n(\mu + z\sigma - \bar d)/s` is noncentral t with n − 1 degrees of
+    freedom and noncentrality :math:`z\sqrt n`, which gives the interval above exactly
+    (Carkeet 2015). The approximate interval is the one printed in Bland & Altman
+    (1986, Lancet), derived for z = 2; it is narrower than the exact one for small n.
+    Identical differences (s = 0) give intervals of zero width at :math:`\bar d`.
+    Two pairs are accepted (one degree of freedom; very wide intervals).
+
+    References
+    ----------
+    Bland JM, Altman DG. Statistical methods for assessing agreement between two methods
+    of clinical measurement. Lancet 1986;1(8476):307-310.
+
+    Bland JM, Altman DG. Measuring agreement in method comparison studies. Stat Methods
+    Med Res 1999;8:135-160.
+
+    Carkeet A. Exact parametric confidence intervals for Bland-Altman limits of
+    agreement. Optom Vis Sci 2015;92(3):e71-e80.
+
+    Examples
+    --------
+    >>> ba = bland_altman([10, 12, 14, 16, 18], [11, 12, 15, 18, 18])
+    >>> round(ba.bias.value, 3), round(ba.bias.low, 3), round(ba.bias.high, 3)
+    (0.8, -0.239, 1.839)
+    >>> round(ba.upper_loa.value, 3), ba.upper_loa.method
+    (2.44, 'carkeet-exact')
+    """
+    func = "bland_altman"
+    diff = _differences(reference, measurement, func=func)
+    level = confidence_level(confidence, func=func)
+    coverage = confidence_level(loa_coverage, func=func)
+    method = choice(loa_method, get_args(LoaMethod), name="loa_method", func=func)
+    n = len(diff)
+    mean = float(diff.mean())
+    sd = float(diff.std(ddof=1))
+    z = float(norm.ppf((1.0 + coverage) / 2.0))
+    alpha = 1.0 - level
+    t = float(t_dist.ppf(1.0 - alpha / 2.0, n - 1))
+    half = t * sd / math.sqrt(n)
+    bias = Estimate(mean, mean - half, mean + half, "t", level, n)
+    lower, upper = mean - z * sd, mean + z * sd
+    if method == "exact":
+        q_low, q_high = (
+            float(x) / math.sqrt(n)
+            for x in nct.ppf([alpha / 2.0, 1.0 - alpha / 2.0], n - 1, z * math.sqrt(n))
+        )
+        upper_ci = (mean + sd * q_low, mean + sd * q_high)
+        lower_ci = (mean - sd * q_high, mean - sd * q_low)
+        name = "carkeet-exact"
+    else:
+        se = math.sqrt(3.0 * sd**2 / n)
+        upper_ci = (upper - t * se, upper + t * se)
+        lower_ci = (lower - t * se, lower + t * se)
+        name = "bland-altman-1986"
+    return BlandAltman(
+        bias=bias,
+        lower_loa=Estimate(lower, lower_ci[0], lower_ci[1], name, level, n),
+        upper_loa=Estimate(upper, upper_ci[0], upper_ci[1], name, level, n),
+        sd=sd,
+        n=n,
+        loa_coverage=coverage,
+    )
+
+
+def mae(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.95) -> Estimate:
+    r"""Mean absolute error with a t-based confidence interval.
+
+    .. math::
+
+        \text{MAE} = \frac1n \sum_i |m_i - r_i|, \qquad
+        \text{CI} = \text{MAE} \pm t_{n-1,\,1-\alpha/2}\,\frac{s_{|d|}}{\sqrt n}
+
+    with :math:`s_{|d|}` the standard deviation (divisor n − 1) of the absolute errors.
+
+    Parameters
+    ----------
+    reference, measurement : array-like of shape (n,)
+        Paired values, ``n >= 2``.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    Estimate
+        Method ``"t"``: the t interval for the mean of the absolute errors, in the unit
+        of the measurements. The lower bound is clipped at 0.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`bland_altman`.
+
+    Notes
+    -----
+    The interval is a large-sample (central limit) interval: absolute errors are not
+    normal, so its coverage is approximate for small n. Equal absolute errors give a
+    zero-width interval.
+
+    References
+    ----------
+    Willmott CJ, Matsuura K. Advantages of the mean absolute error (MAE) over the root
+    mean square error (RMSE) in assessing average model performance. Clim Res
+    2005;30:79-82.
+
+    Examples
+    --------
+    >>> e = mae([10, 12, 14, 16], [11, 12, 12, 17])
+    >>> e.value, round(e.high, 4)
+    (1.0, 2.2992)
+    """
+    func = "mae"
+    errors = np.abs(_differences(reference, measurement, func=func))
+    level = confidence_level(confidence, func=func)
+    value, low, high = _t_interval(errors, level)
+    return Estimate(value, max(low, 0.0), high, "t", level, len(errors))
+
+
+def rmse(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.95) -> Estimate:
+    r"""Root mean square error with a confidence interval from the mean squared error.
+
+    .. math::
+
+        \text{RMSE} = \sqrt{\frac1n \sum_i (m_i - r_i)^2}, \qquad
+        \text{CI} = \Big[\sqrt{\max(0,\ \text{MSE} - t\,s_{d^2}/\sqrt n)},\
+                         \sqrt{\text{MSE} + t\,s_{d^2}/\sqrt n}\Big]
+
+    with :math:`s_{d^2}` the standard deviation (divisor n − 1) of the squared errors
+    and :math:`t = t_{n-1,\,1-\alpha/2}`.
+
+    Parameters
+    ----------
+    reference, measurement : array-like of shape (n,)
+        Paired values, ``n >= 2``.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    Estimate
+        Method ``"t-mse-sqrt"``: the t interval of the mean squared error, square-rooted.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`bland_altman`.
+
+    Notes
+    -----
+    A large-sample interval (squared errors are skewed); the lower bound of the MSE is
+    clipped at 0 before the square root. Equal squared errors give a zero-width interval.
+
+    References
+    ----------
+    Willmott CJ, Matsuura K. Clim Res 2005;30:79-82.
+
+    Examples
+    --------
+    >>> e = rmse([10, 12, 14, 16], [11, 12, 12, 17])
+    >>> round(e.value, 4)
+    1.2247
+    """
+    func = "rmse"
+    squares = _differences(reference, measurement, func=func) ** 2
+    level = confidence_level(confidence, func=func)
+    value, low, high = _t_interval(squares, level)
+    return Estimate(
+        math.sqrt(value), math.sqrt(max(low, 0.0)), math.sqrt(high), "t-mse-sqrt", level,
+        len(squares),
+    )
+
+
+def lins_ccc(
+    reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.95
+) -> Estimate:
+    r"""Lin's concordance correlation coefficient with its Fisher-z confidence interval.
+
+    With means :math:`\bar x, \bar y` (reference, measurement), variances and covariance
+    with divisor :math:`n` (Lin 1989), Pearson's :math:`r`, the bias-correction factor
+    :math:`C_b = 2 s_x s_y / (s_x^2 + s_y^2 + (\bar x - \bar y)^2)` and
+    :math:`u = (\bar x - \bar y)/\sqrt{s_x s_y}`:
+
+    .. math::
+
+        \rho_c = \frac{2 s_{xy}}{s_x^2 + s_y^2 + (\bar x - \bar y)^2} = r\,C_b
+
+        \hat\sigma^2_{Z} = \frac{1}{n-2}\left[
+            \frac{(1-r^2)\,C_b^2}{1-\rho_c^2}
+            + \frac{2 C_b\,\rho_c^2 (1-\rho_c)\,u^2}{(1-\rho_c^2)^2}
+            - \frac{C_b^2\,\rho_c^2\,u^4}{2 (1-\rho_c^2)^2}\right]
+
+        \text{CI} = \tanh\!\big(\operatorname{atanh}\rho_c \pm
+            z_{1-\alpha/2}\,\hat\sigma_Z\big)
+
+    The variance is Lin's (1989) formula as corrected by Lin (2000), written with
+    :math:`C_b = \rho_c / r` so that it stays defined at :math:`r = 0`; it is the one of
+    R's ``epiR::epi.ccc`` and ``DescTools::CCC`` (``ci = "z-transform"``).
+
+    Parameters
+    ----------
+    reference, measurement : array-like of shape (n,)
+        Paired values, ``n >= 2``.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    Estimate
+        Method ``"lin-z"``.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`bland_altman`.
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        Both series constant and equal (value and CI NaN); a constant series,
+        :math:`|\rho_c| = 1`, ``n = 2``, or a non-positive variance estimate (CI NaN, the
+        value kept).
+
+    Notes
+    -----
+    Both series constant at the same value: 0/0, NaN. One constant (or both, at
+    different values): :math:`\rho_c = 0` but :math:`r` and :math:`u` are undefined, so
+    the CI is NaN. Perfect concordance (:math:`\rho_c = 1`) has an infinite z; its CI is
+    NaN. ``n = 2`` leaves no degree of freedom for the variance (CI NaN).
+
+    References
+    ----------
+    Lin LI-K. A concordance correlation coefficient to evaluate reproducibility.
+    Biometrics 1989;45:255-268.
+
+    Lin LI-K. A note on the concordance correlation coefficient. Biometrics
+    2000;56:324-325.
+
+    Examples
+    --------
+    >>> e = lins_ccc([1, 2, 3, 4, 5], [1.1, 2.3, 2.9, 4.2, 5.4])
+    >>> round(e.value, 4), round(e.low, 4), round(e.high, 4)
+    (0.9855, 0.9004, 0.998)
+    """
+    func = "lins_ccc"
+    x = finite_scores(reference, name="reference", func=func)
+    y = finite_scores(measurement, name="measurement", func=func)
+    n = _pairs(func, x, y)
+    level = confidence_level(confidence, func=func)
+    sx2, sy2 = float(x.var()), float(y.var())
+    sxy = float(((x - x.mean()) * (y - y.mean())).mean())
+    shift = float(x.mean() - y.mean())
+    denominator = sx2 + sy2 + shift**2
+    if denominator == 0.0:
+        nan = _warn_undefined(
+            f"{func}: both series are constant and equal, so the concordance is 0/0; NaN"
+        )
+        return Estimate(nan, nan, nan, "lin-z", level, n)
+    ccc = 2.0 * sxy / denominator
+    reason = ""
+    if sx2 == 0.0 or sy2 == 0.0:
+        reason = "a series is constant, so r and u are undefined"
+    elif abs(ccc) >= 1.0:
+        reason = "|concordance| = 1, so its z-transform is infinite"
+    elif n < 3:
+        reason = "n = 2 leaves no degree of freedom (n - 2 = 0)"
+    else:
+        r = sxy / math.sqrt(sx2 * sy2)
+        cb = 2.0 * math.sqrt(sx2 * sy2) / denominator
+        u2 = shift**2 / math.sqrt(sx2 * sy2)
+        one = 1.0 - ccc**2
+        variance = (
+            (1.0 - r**2) * cb**2 / one
+            + 2.0 * cb * ccc**2 * (1.0 - ccc) * u2 / one**2
+            - cb**2 * ccc**2 * u2**2 / (2.0 * one**2)
+        ) / (n - 2)
+        if variance > 0.0 and math.isfinite(variance):
+            half = float(norm.ppf(1.0 - (1.0 - level) / 2.0)) * math.sqrt(variance)
+            z = math.atanh(ccc)
+            return Estimate(ccc, math.tanh(z - half), math.tanh(z + half), "lin-z", level, n)
+        reason = f"the variance estimate is {variance!r}, not positive"
+    nan = _warn_undefined(f"{func}: the confidence interval is undefined: {reason}; NaN")
+    return Estimate(ccc, nan, nan, "lin-z", level, n)
+
+
+def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estimate:
+    r"""Intraclass correlation of a subjects × raters table, with its F-based CI.
+
+    From the two-way ANOVA of :math:`n` subjects (rows) by :math:`k` raters (columns):
+    mean squares :math:`MS_R` (rows), :math:`MS_C` (columns), :math:`MS_E` (residual)
+    and :math:`MS_W = (SS_C + SS_E)/(n(k-1))` (within rows):
+
+    .. math::
+
+        \text{ICC}(1,1) = \frac{MS_R - MS_W}{MS_R + (k-1) MS_W}, \quad
+        \text{ICC}(1,k) = \frac{MS_R - MS_W}{MS_R}
+
+        \text{ICC}(C,1) = \frac{MS_R - MS_E}{MS_R + (k-1) MS_E}, \quad
+        \text{ICC}(C,k) = \frac{MS_R - MS_E}{MS_R}
+
+        \text{ICC}(A,1) = \frac{MS_R - MS_E}{MS_R + (k-1) MS_E + \frac kn (MS_C - MS_E)},
+        \quad
+        \text{ICC}(A,k) = \frac{MS_R - MS_E}{MS_R + \frac1n (MS_C - MS_E)}
+
+    CIs (McGraw & Wong 1996, Table 7): for 1 and C, with :math:`F = MS_R/MS_W` on
+    :math:`(n-1,\ n(k-1))` or :math:`F = MS_R/MS_E` on :math:`(n-1,\ (n-1)(k-1))`
+    degrees of freedom :math:`(d_1, d_2)`, :math:`F_L = F / F_{1-\alpha/2}(d_1, d_2)`,
+    :math:`F_U = F\,F_{1-\alpha/2}(d_2, d_1)`; single measures
+    :math:`[(F_L-1)/(F_L+k-1),\ (F_U-1)/(F_U+k-1)]`, average measures
+    :math:`[1-1/F_L,\ 1-1/F_U]`. For A, with :math:`\hat\rho` = ICC(A,1),
+    :math:`a = k\hat\rho/(n(1-\hat\rho))`, :math:`b = 1 + k\hat\rho(n-1)/(n(1-\hat\rho))`,
+    the approximate degrees of freedom
+    :math:`v = (a MS_C + b MS_E)^2 / \big(\frac{(a MS_C)^2}{k-1} +
+    \frac{(b MS_E)^2}{(n-1)(k-1)}\big)`, :math:`F_* = F_{1-\alpha/2}(n-1, v)`,
+    :math:`F^* = F_{1-\alpha/2}(v, n-1)`:
+
+    .. math::
+
+        L = \frac{n (MS_R - F_* MS_E)}{F_* (k MS_C + (kn-k-n) MS_E) + n MS_R}, \quad
+        U = \frac{n (F^* MS_R - MS_E)}{k MS_C + (kn-k-n) MS_E + n F^* MS_R}
+
+    and for ICC(A,k) the Spearman–Brown transforms :math:`kL/(1+(k-1)L)`,
+    :math:`kU/(1+(k-1)U)` (McGraw & Wong's Table 7 formulas for A,k, rewritten).
+
+    Parameters
+    ----------
+    ratings : array-like of shape (n_subjects, n_raters)
+        Complete, finite ratings: every subject rated by every rater.
+    form : {"ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"}
+        McGraw & Wong's names. Shrout & Fleiss (1979): ICC(1,1) = ICC1, ICC(A,1) =
+        ICC(2,1) = ICC2, ICC(C,1) = ICC(3,1) = ICC3, and the k forms ICC1k, ICC2k,
+        ICC3k. Required: the choice between agreement and consistency is the user's.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    Estimate
+        ``n`` = number of subjects; method ``"mcgraw-wong-f"`` (1 and C forms, exact
+        under the normal model) or ``"mcgraw-wong-f-approx-df"`` (A forms).
+
+    Raises
+    ------
+    InvalidInputError
+        ``ratings`` not two-dimensional, not numeric, with NaN or inf; fewer than 2
+        subjects or 2 raters; an unknown ``form``; ``confidence`` outside (0, 1).
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        The ICC's denominator is 0 (e.g. all ratings equal: value and CI NaN), or the
+        CI is not finite (CI NaN).
+
+    Notes
+    -----
+    Edge cases: all ratings equal gives 0/0 (NaN). No error variance (:math:`MS_W = 0`
+    for the 1 forms, :math:`MS_E = 0` for C, both :math:`MS_E = MS_C = 0` for A) with
+    subjects differing gives ICC 1 and the CI [1, 1], the limit of the bounds as F grows.
+    With :math:`MS_E = 0` but raters differing (:math:`MS_C > 0`) the A forms stay
+    below 1 and their CI is computed (v = k − 1). ICCs may be negative (down to
+    :math:`-1/(k-1)` for single measures); nothing is clipped.
+
+    References
+    ----------
+    Shrout PE, Fleiss JL. Intraclass correlations: uses in assessing rater reliability.
+    Psychol Bull 1979;86:420-428.
+
+    McGraw KO, Wong SP. Forming inferences about some intraclass correlation
+    coefficients. Psychol Methods 1996;1:30-46 (Table 7; correction 1996;1:390).
+
+    Examples
+    --------
+    Shrout & Fleiss (1979), Table 2: 6 targets, 4 judges.
+
+    >>> sf = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8],
+    ...       [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
+    >>> [round(icc(sf, form=f).value, 2) for f in ("ICC(1,1)", "ICC(A,1)", "ICC(C,1)")]
+    [0.17, 0.29, 0.71]
+    >>> e = icc(sf, form="ICC(C,1)")
+    >>> round(e.low, 3), round(e.high, 3)
+    (0.342, 0.946)
+    """
+    func = "icc"
+    kind = choice(form, ICC_FORMS, name="form", func=func)
+    level = confidence_level(confidence, func=func)
+    table = _ratings(ratings, func=func)
+    n, k = table.shape
+    grand = table.mean()
+    rows, cols = table.mean(axis=1, keepdims=True), table.mean(axis=0, keepdims=True)
+    ss_rows = k * float(((rows - grand) ** 2).sum())
+    ss_cols = n * float(((cols - grand) ** 2).sum())
+    ss_error = float(((table - rows - cols + grand) ** 2).sum())  # residuals, not a difference
+    msr = ss_rows / (n - 1)
+    msc = ss_cols / (k - 1)
+    mse = ss_error / ((n - 1) * (k - 1))
+    msw = (ss_cols + ss_error) / (n * (k - 1))
+    model, measures = kind[4], kind[6]
+    approx = model == "A"
+    method = "mcgraw-wong-f-approx-df" if approx else "mcgraw-wong-f"
+    error = msw if model == "1" else mse
+    if model == "A":
+        single_den = msr + (k - 1) * mse + k * (msc - mse) / n
+        den = single_den if measures == "1" else msr + (msc - mse) / n
+    else:
+        den = msr + (k - 1) * error if measures == "1" else msr
+    if den == 0.0:
+        nan = _warn_undefined(
+            f"{func}: {kind} is 0/0 on these ratings (no variance between subjects or "
+            "in total); NaN"
+        )
+        return Estimate(nan, nan, nan, method, level, n)
+    value = (msr - error) / den
+    alpha = 1.0 - level
+    if error == 0.0 and (model != "A" or msc == 0.0):
+        return Estimate(value, 1.0, 1.0, method, level, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if model == "A":
+            rho = (msr - mse) / single_den
+            a = k * rho / (n * (1.0 - rho))
+            b = 1.0 + k * rho * (n - 1) / (n * (1.0 - rho))
+            v = (a * msc + b * mse) ** 2 / (
+                (a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1))
+            )
+            f_low = float(f_dist.ppf(1.0 - alpha / 2.0, n - 1, v))
+            f_high = float(f_dist.ppf(1.0 - alpha / 2.0, v, n - 1))
+            c = k * msc + (k * n - k - n) * mse
+            low = n * (msr - f_low * mse) / (f_low * c + n * msr)
+            high = n * (f_high * msr - mse) / (c + n * f_high * msr)
+            if measures == "k":
+                low, high = k * low / (1 + (k - 1) * low), k * high / (1 + (k - 1) * high)
+        else:
+            df2 = n * (k - 1) if model == "1" else (n - 1) * (k - 1)
+            f_obs = msr / error
+            fl = f_obs / float(f_dist.ppf(1.0 - alpha / 2.0, n - 1, df2))
+            fu = f_obs * float(f_dist.ppf(1.0 - alpha / 2.0, df2, n - 1))
+            if measures == "1":
+                low, high = (fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)
+            else:
+                low, high = 1 - np.divide(1.0, fl), 1 - np.divide(1.0, fu)
+    low, high = float(low), float(high)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        low = high = _warn_undefined(
+            f"{func}: the confidence interval of {kind} is not finite on these ratings; NaN"
+        )
+    return Estimate(float(value), low, high, method, level, n)
+
+
+# --- private helpers ---------------------------------------------------------------------
+
+
+def _pairs(func: str, x: NDArray[np.float64], y: NDArray[np.float64]) -> int:
+    n = same_length(func, reference=x, measurement=y)
+    if n < 2:
+        raise InvalidInputError(f"{func}: at least 2 pairs are needed, got {n}")
+    return n
+
+
+def _differences(reference: ArrayLike, measurement: ArrayLike, *, func: str) -> NDArray[np.float64]:
+    x = finite_scores(reference, name="reference", func=func)
+    y = finite_scores(measurement, name="measurement", func=func)
+    _pairs(func, x, y)
+    diff: NDArray[np.float64] = y - x
+    return diff
+
+
+def _t_interval(values: NDArray[np.float64], level: float) -> tuple[float, float, float]:
+    n = len(values)
+    mean = float(values.mean())
+    half = float(t_dist.ppf(1.0 - (1.0 - level) / 2.0, n - 1)) * float(
+        values.std(ddof=1)
+    ) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def _ratings(ratings: ArrayLike, *, func: str) -> NDArray[np.float64]:
+    table = np.asarray(ratings)
+    if table.ndim != 2:
+        raise InvalidInputError(
+            f"{func}: ratings must be a subjects x raters table (2-D), got shape {table.shape}"
+        )
+    if table.dtype.kind not in "biuf":
+        raise InvalidInputError(f"{func}: ratings must be numeric, got dtype {table.dtype}")
+    table = table.astype(np.float64)
+    bad = ~np.isfinite(table)
+    if bad.any():
+        rows = np.flatnonzero(bad.any(axis=1).astype(bool))
+        raise InvalidInputError(
+            f"{func}: ratings must be finite and complete; NaN or inf in subject row(s) "
+            f"{_positions(np.isin(np.arange(len(table)), rows))}; drop those subjects or "
+            "impute"
+        )
+    n, k = table.shape
+    if n < 2 or k < 2:
+        raise InvalidInputError(
+            f"{func}: at least 2 subjects and 2 raters are needed, got {n} subject(s) x "
+            f"{k} rater(s)"
+        )
+    return table

@@ -302,6 +302,12 @@ DEFINITIONS: dict[str, MetricDefinition] = {
         ),
         # --- agreement (medeval.metrics.agreement) ---
         MetricDefinition(
+            "completion_rate", "Completion rate",
+            "cases with a valid output / all cases of the held-out set", True,
+            "FDA. Statistical guidance on reporting results from studies evaluating "
+            "diagnostic tests, 2007 (indeterminate results)", "NaN when there is no case",
+        ),
+        MetricDefinition(
             "bland_altman_bias", "Bland-Altman bias", "mean(measurement - reference)", None,
             "Bland JM, Altman DG. Lancet 1986;327:307-10",
             "fewer than 2 cases raise; SD 0 gives a zero-width CI", "measurement unit",

@@ -298,7 +298,11 @@ TASK_METRICS: dict[str, dict[str, str]] = {
     },
     "ecg-beats": {},
     "eeg-events": {},
-    "measurement": {},
+    "measurement": {
+        "completion_rate": "completion_rate", "bias": "bland_altman_bias",
+        "lower_loa": "bland_altman_loa", "upper_loa": "bland_altman_loa", "mae": "mae",
+        "rmse": "rmse", "lins_ccc": "lins_ccc",
+    },
 }
 
 

@@ -61,6 +61,7 @@ CONFORMANCE = {
     "szcore_sample_precision": "metrics/test_events.py::test_sample_scoring_matches_timescoring",
     "szcore_sample_f1": "metrics/test_events.py::test_sample_scoring_matches_timescoring",
     "szcore_sample_fp_per_24h": "metrics/test_events.py::test_sample_scoring_matches_timescoring",
+    "completion_rate": "tasks/test_measurement_task.py::test_matches_the_agreement_functions",
     "bland_altman_bias": "metrics/test_agreement.py::test_bland_altman_1986_pefr",
     "bland_altman_loa": "metrics/test_agreement.py::test_exact_limits_have_their_stated_coverage",
     "mae": "metrics/test_agreement.py::test_mae_rmse_by_hand",

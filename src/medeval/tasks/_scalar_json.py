@@ -1,0 +1,19 @@
+"""Reading a case's JSON prediction (private to the task modules)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..manifest import Case
+from .base import PredictionError, prediction_file
+
+
+def read_json_prediction(case: Case, predictions: Path) -> Any:
+    """The parsed ``<case_id>.json``, or a PredictionError naming the case."""
+    path = prediction_file(predictions, case.case_id, (".json",))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None

@@ -1,0 +1,104 @@
+"""Measurement: a measured quantity (stone size, lesion volume) against its reference.
+
+The manifest's ``reference`` is the reference value (a number, in the protocol's unit);
+the prediction is ``<case_id>.json`` holding a number or ``{"value": number}``.
+Reported: Bland–Altman bias and 95% limits of agreement with their intervals, MAE,
+RMSE, Lin's concordance correlation — and the completion rate (cases with a valid
+measurement over all cases, with the protocol's proportion interval).
+
+A failed case has no measurement, and agreement statistics cannot invent one: whatever
+the policy, failed cases are left out of the agreement figures, counted in the
+completion rate (which a criterion can require) and listed in the failures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+from ..definitions import definition
+from ..manifest import Case
+from ..metrics.agreement import bland_altman, lins_ccc, mae, rmse
+from ..result import MetricRecord
+from ..stats.estimate import Estimate
+from ..stats.intervals import ProportionMethod, proportion_ci
+from ._scalar_json import read_json_prediction
+from .base import Aggregate, CaseRow, PredictionError
+
+__all__ = ["Measurement"]
+
+
+class Measurement:
+    """The ``measurement`` task type behind :func:`medeval.evaluate`."""
+
+    type = "measurement"
+    reference_kind = "label"
+    case_columns = ("reference", "measurement", "difference")
+
+    def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
+        self.spec = spec
+        self.statistics = statistics
+
+    def reference_problem(self, case: Case, root: Path) -> str | None:
+        """A message when the reference is not a finite number."""
+        try:
+            value = float(case.reference)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
+                    "not a finite number")
+        return None
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Read the measured value."""
+        data = read_json_prediction(case, predictions)
+        value = data.get("value") if isinstance(data, dict) else data
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            raise PredictionError(
+                f"case {case.case_id}: the measurement must be a finite number or "
+                f"{{\"value\": number}}, got {value!r}"
+            )
+        reference = float(case.reference)
+        return {"reference": reference, "measurement": float(value),
+                "difference": float(value) - reference}
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
+        """No measurement."""
+        return {"reference": float(case.reference), "measurement": None, "difference": None}
+
+    def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
+        """Agreement on the measured cases; the completion rate over all of them."""
+        st = self.statistics
+        measured = [r for r in rows if r.values["measurement"] is not None]
+        ref = np.array([r.values["reference"] for r in measured], dtype=float)
+        meas = np.array([r.values["measurement"] for r in measured], dtype=float)
+        completion = proportion_ci(len(measured), len(rows),
+                                   method=cast(ProportionMethod, st.proportion_method),
+                                   confidence=st.confidence)
+        metrics = [_record("completion_rate", "completion_rate", completion, "1")]
+        unit = self.spec.unit
+        tables: dict[str, Any] = {"bland_altman": None}
+        if len(measured) >= 2:
+            ba = bland_altman(ref, meas, confidence=st.confidence)
+            metrics += [
+                _record("bias", "bland_altman_bias", ba.bias, unit),
+                _record("lower_loa", "bland_altman_loa", ba.lower_loa, unit),
+                _record("upper_loa", "bland_altman_loa", ba.upper_loa, unit),
+                _record("mae", "mae", mae(ref, meas, confidence=st.confidence), unit),
+                _record("rmse", "rmse", rmse(ref, meas, confidence=st.confidence), unit),
+                _record("lins_ccc", "lins_ccc", lins_ccc(ref, meas, confidence=st.confidence),
+                        "1"),
+            ]
+            tables["bland_altman"] = {"sd": ba.sd, "n": ba.n, "unit": unit}
+        return Aggregate(tuple(metrics), tables)
+
+
+def _record(name: str, definition_id: str, estimate: Estimate, unit: str) -> MetricRecord:
+    spec = definition(definition_id)
+    return MetricRecord(name, definition_id, estimate, spec.higher_is_better, unit)

@@ -297,7 +297,8 @@ TASK_METRICS: dict[str, dict[str, str]] = {
         "case_auc": "roc_auc",
     },
     "ecg-beats": {},
-    "eeg-events": {},
+    "eeg-events": {name: f"szcore_event_{name}"
+                   for name in ("sensitivity", "precision", "f1", "fp_per_24h")},
     "measurement": {
         "completion_rate": "completion_rate", "bias": "bland_altman_bias",
         "lower_loa": "bland_altman_loa", "upper_loa": "bland_altman_loa", "mae": "mae",

@@ -1,0 +1,162 @@
+"""EEG events (seizures): detected intervals against reference intervals, SzCORE rules.
+
+The manifest's ``reference`` is a JSON file ``{"duration_s": D, "events": [[start_s,
+end_s], ...]}`` (an empty list for a recording without seizure); the prediction is
+``<case_id>.json`` holding ``{"events": [[start_s, end_s], ...]}``. Each recording is
+scored with :func:`medeval.metrics.event_scoring` and the protocol's SzCORE parameters.
+
+Aggregation pools the recordings (TP, FP, reference events and durations summed):
+sensitivity, precision, F1 and false alarms per 24 h, with bootstrap intervals that
+resample whole recordings (or patients) — events of one recording are not independent.
+Failure policy ``worst-case``: a failed recording detected nothing (its seizures missed,
+no false alarm).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..definitions import definition
+from ..errors import MedevalError, UndefinedMetricWarning
+from ..manifest import Case
+from ..metrics.events import event_scoring
+from ..result import MetricRecord
+from ..stats.bootstrap import bootstrap_ci
+from ..stats.estimate import Estimate
+from ._scalar_json import read_json_prediction
+from .base import Aggregate, CaseRow, PredictionError
+
+__all__ = ["EegEvents"]
+
+_DAY_S = 86400.0
+
+
+class EegEvents:
+    """The ``eeg-events`` task type behind :func:`medeval.evaluate`."""
+
+    type = "eeg-events"
+    reference_kind = "file"
+    case_columns = ("duration_s", "n_reference", "n_hypothesis", "tp", "fp")
+
+    def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
+        self.spec = spec
+        self.statistics = statistics
+
+    def _reference(self, case: Case, root: Path) -> tuple[float, list[Any]]:
+        path = root / case.reference
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            duration = float(data["duration_s"])
+            events = list(data["events"])
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise MedevalError(
+                f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": number, "
+                f"\"events\": [[start_s, end_s], ...]}}: {exc!r}"
+            ) from None
+        return duration, events
+
+    def reference_problem(self, case: Case, root: Path) -> str | None:
+        """A message when the reference JSON cannot be read."""
+        try:
+            self._reference(case, root)
+        except MedevalError as exc:
+            return str(exc)
+        return None
+
+    def _score(self, reference: list[Any], hypothesis: list[Any], duration: float) -> Any:
+        """Per-recording counts; a recording's own undefined ratios do not matter here."""
+        s = self.spec
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            return self._event_scoring(reference, hypothesis, duration, s)
+
+    @staticmethod
+    def _event_scoring(reference: list[Any], hypothesis: list[Any], duration: float,
+                       s: Any) -> Any:
+        return event_scoring(
+            np.asarray(reference, dtype=float).reshape(-1, 2),
+            np.asarray(hypothesis, dtype=float).reshape(-1, 2), duration_s=duration,
+            tolerance_start_s=s.tolerance_start_s, tolerance_end_s=s.tolerance_end_s,
+            min_overlap=s.min_overlap, max_event_duration_s=s.max_event_duration_s,
+            min_gap_s=s.min_gap_s,
+        )
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Score one recording."""
+        duration, reference = self._reference(case, root)
+        data = read_json_prediction(case, predictions)
+        events = data.get("events") if isinstance(data, dict) else None
+        if not isinstance(events, list):
+            raise PredictionError(f"case {case.case_id}: the prediction needs \"events\": [...]")
+        try:
+            scores = self._score(reference, events, duration)
+        except (MedevalError, ValueError) as exc:
+            raise PredictionError(f"case {case.case_id}: {exc}") from None
+        return _values(scores, duration)
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
+        """Nothing detected."""
+        duration, reference = self._reference(case, root)
+        return _values(self._score(reference, [], duration), duration)
+
+    def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
+        """Pooled SzCORE figures with bootstrap intervals over recordings."""
+        st = self.statistics
+        table = np.array([[r.values["tp"], r.values["fp"], r.values["n_reference"],
+                           r.values["duration_s"]] for r in rows], dtype=float).reshape(-1, 4)
+        metrics = []
+        for name in ("sensitivity", "precision", "f1", "fp_per_24h"):
+            estimate = _bootstrap(_pooled(name), table, clusters, st)
+            spec = definition(f"szcore_event_{name}")
+            metrics.append(MetricRecord(name, spec.id, estimate, spec.higher_is_better,
+                                        spec.unit))
+        totals = table.sum(axis=0) if table.size else np.zeros(4)
+        tables = {"events": {"tp": int(totals[0]), "fp": int(totals[1]),
+                             "n_reference": int(totals[2]), "hours": totals[3] / 3600.0,
+                             "standard": self._standard()}}
+        return Aggregate(tuple(metrics), tables)
+
+    def _standard(self) -> bool:
+        s = self.spec
+        return (s.tolerance_start_s, s.tolerance_end_s, s.min_overlap, s.max_event_duration_s,
+                s.min_gap_s) == (30.0, 60.0, 0.0, 300.0, 90.0)
+
+
+def _values(scores: Any, duration: float) -> dict[str, Any]:
+    return {"duration_s": duration, "n_reference": int(scores.n_reference),
+            "n_hypothesis": int(scores.n_hypothesis), "tp": int(scores.tp),
+            "fp": int(scores.fp)}
+
+
+def _pooled(name: str) -> Any:
+    def compute(table: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:
+        tp, fp, ref, duration = (np.einsum("bn,n->b", weights, table[:, i]) for i in range(4))
+        fn = ref - tp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if name == "sensitivity":
+                return np.where(ref > 0, tp / ref, np.nan)
+            if name == "precision":
+                return np.where(tp + fp > 0, tp / (tp + fp), np.nan)
+            if name == "f1":
+                return np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan)
+            return fp / duration * _DAY_S
+    return compute
+
+
+def _bootstrap(statistic: Any, table: NDArray[np.float64], clusters: Sequence[str] | None,
+               st: Any) -> Estimate:
+    label = f"bootstrap-{st.bootstrap_method}"
+    if table.shape[0] == 0:
+        return Estimate(math.nan, math.nan, math.nan, label, st.confidence, 0)
+    return bootstrap_ci(
+        statistic, table, seed=st.seed, method=st.bootstrap_method, confidence=st.confidence,
+        n_resamples=st.n_resamples, clusters=None if clusters is None else np.asarray(clusters),
+    )

@@ -1,0 +1,66 @@
+"""The EEG events task end to end, against event_scoring_summary on the same recordings."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import medeval
+from medeval.errors import UndefinedMetricWarning
+from medeval.metrics import event_scoring, event_scoring_summary
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "eeg-events"
+
+RECORDINGS = {  # reference events, detections (None: failed), duration
+    "r0": ([[300, 360], [5000, 5100]], [[310, 320], [9000, 9030]], 3600 * 4),
+    "r1": ([[100, 150]], [[400, 410]], 3600 * 2),
+    "r2": ([], [[50, 60]], 3600 * 6),
+    "r3": ([[700, 800]], None, 3600),
+    "r4": ([[1000, 1100], [1150, 1200]], [[1120, 1130]], 3600 * 3),
+}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    for sub in ("in", "ref", "pred"):
+        (tmp_path / sub).mkdir()
+    rows = []
+    for i, (rid, (ref, hyp, duration)) in enumerate(RECORDINGS.items()):
+        (tmp_path / "in" / f"{rid}.edf").write_text("x")
+        (tmp_path / "ref" / f"{rid}.json").write_text(
+            json.dumps({"duration_s": duration, "events": ref}))
+        if hyp is not None:
+            (tmp_path / "pred" / f"{rid}.json").write_text(json.dumps({"events": hyp}))
+        rows.append({"case_id": rid, "patient_id": f"p{i // 2}", "input": f"in/{rid}.edf",
+                     "reference": f"ref/{rid}.json"})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    return tmp_path
+
+
+def test_pooled_figures_match_event_scoring_summary(folder):
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    with warnings.catch_warnings():  # r2 has no reference event: its own Se is NaN
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        scores = [event_scoring(ref, hyp or [], duration_s=d)
+                  for ref, hyp, d in RECORDINGS.values()]
+    pooled = event_scoring_summary(scores).pooled
+    for name in ("sensitivity", "precision", "f1", "fp_per_24h"):
+        assert result.metric(name).estimate.value == pytest.approx(getattr(pooled, name)), name
+    # r4's two events 50 s apart merge into one (gap < 90 s): 5 reference events in all;
+    # detected: r0's first and r4's merged one -> sensitivity 2/5.
+    assert result.metric("sensitivity").estimate.value == pytest.approx(2 / 5)
+    data = json.loads(result.to_json())
+    assert data["failures"]["cases"][0]["case_id"] == "r3"
+    assert data["tables"]["events"]["standard"] is True
+
+
+def test_malformed_detections_fail_the_case(folder):
+    (folder / "pred" / "r1.json").write_text(json.dumps({"events": [[50, 10]]}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
+    assert reasons == {"r1": "invalid-output", "r3": "missing-output"}

@@ -48,7 +48,7 @@ def test_pooled_figures_match_event_scoring_summary(folder):
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         scores = [event_scoring(ref, hyp or [], duration_s=d)
                   for ref, hyp, d in RECORDINGS.values()]
-    pooled = event_scoring_summary(scores).pooled
+        pooled = event_scoring_summary(scores).pooled
     for name in ("sensitivity", "precision", "f1", "fp_per_24h"):
         assert result.metric(name).estimate.value == pytest.approx(getattr(pooled, name)), name
     # r4's two events 50 s apart merge into one (gap < 90 s): 5 reference events in all;

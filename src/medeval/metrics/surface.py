@@ -67,6 +67,9 @@ __all__ = [
 ]
 
 HD95Variant = Literal["max-directed", "pooled"]
+
+#: Queries with at least this many points use every core.
+_THREADED_QUERY = 50_000
 NSDVariant = Literal["surfel", "count"]
 
 
@@ -204,7 +207,9 @@ def _directed(
         # A margin keeps every point at exactly ``bound`` inside the search, whatever the
         # rounding of the tree's own distance; the exact comparison is made below.
         limit = math.inf if bound is None else bound * (1 + 1e-9) + 1e-9
-        found, nearest = tree.query(source_index * scale, k=1, workers=-1,
+        # Threads pay off on large queries only; small ones lose more to thread start-up.
+        threads = -1 if source_index.shape[0] >= _THREADED_QUERY else 1
+        found, nearest = tree.query(source_index * scale, k=1, workers=threads,
                                     distance_upper_bound=limit)
         hit = np.isfinite(found)
         # The distance again from integer offsets, as a Euclidean distance transform

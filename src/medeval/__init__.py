@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     CompatibilityError,
     InvalidInputError,
+    IsolationWarning,
     LoaderError,
     ManifestError,
     MedevalError,
     ResultError,
+    RunnerError,
     TableError,
     UndefinedMetricWarning,
 )
@@ -43,6 +45,9 @@ _LAZY = {
     "evaluate_classification": "medeval.tasks.binary_classification",
     "evaluate": "medeval.evaluation:evaluate",
     "Protocol": "medeval.protocol",
+    "runner": "medeval.runner",
+    "run_algorithm": "medeval.runner:run_algorithm",
+    "resolve_algorithm": "medeval.runner:resolve_algorithm",
     "load_protocol": "medeval.protocol",
 }
 
@@ -51,12 +56,14 @@ __all__ = [
     "CompatibilityError",
     "Estimate",
     "InvalidInputError",
+    "IsolationWarning",
     "LoaderError",
     "Manifest",
     "ManifestError",
     "MedevalError",
     "Result",
     "ResultError",
+    "RunnerError",
     "TableError",
     "UndefinedMetricWarning",
     "Protocol",
@@ -68,6 +75,9 @@ __all__ = [
     "loaders",
     "metrics",
     "read_result",
+    "resolve_algorithm",
+    "run_algorithm",
+    "runner",
     "stats",
     "verify_result",
     "write_result",
@@ -98,5 +108,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .manifest import Case, Manifest
     from .protocol import Protocol, load_protocol
     from .result import Result, read_result, verify_result, write_result
+    from .runner import resolve_algorithm, run_algorithm
     from .stats.estimate import Estimate
     from .tasks.binary_classification import evaluate_classification

@@ -16,12 +16,18 @@ would expect, so ``except ValueError`` keeps working::
     ├── CompatibilityError (ValueError)  a prediction that does not match its reference
     │                                    (geometry, labels, sampling rate, duration); the
     │                                    message shows both sides
-    └── ResultError (ValueError)         a result file that cannot be read or whose
-                                         fingerprint does not match its content
+    ├── ResultError (ValueError)         a result file that cannot be read or whose
+    │                                    fingerprint does not match its content
+    └── RunnerError (RuntimeError)       an algorithm run that cannot start or go on: an
+                                         algorithm that cannot be found or loaded, an
+                                         isolation a certified run requires but this
+                                         machine lacks, a run directory of another run
 
     UndefinedMetricWarning (UserWarning) a metric is undefined on valid input (no positive
                                          case for sensitivity, one class only for AUC);
                                          the value returned is NaN, never a silent 0
+    IsolationWarning (UserWarning)       an algorithm runs without a sandbox (pre-check
+                                         only; a certified run refuses instead)
 
 Messages name the function, file or case, say what was received and what to do.
 """
@@ -31,10 +37,12 @@ from __future__ import annotations
 __all__ = [
     "CompatibilityError",
     "InvalidInputError",
+    "IsolationWarning",
     "LoaderError",
     "ManifestError",
     "MedevalError",
     "ResultError",
+    "RunnerError",
     "TableError",
     "UndefinedMetricWarning",
 ]
@@ -93,6 +101,21 @@ class CompatibilityError(MedevalError, ValueError):
 
 class ResultError(MedevalError, ValueError):
     """A result file that cannot be read or does not match its fingerprint."""
+
+
+class RunnerError(MedevalError, RuntimeError):
+    """An algorithm run that cannot start or cannot go on.
+
+    Failures of the algorithm on a case are results, not errors: they are recorded in
+    the run. This error is for the run itself: an algorithm that cannot be found or
+    loaded, a sandbox that a certified run requires but the machine lacks, a plugin
+    directory that would expose the references, a run directory holding another
+    algorithm's run. The message names the algorithm, case or path and what to do.
+    """
+
+
+class IsolationWarning(UserWarning):
+    """An algorithm runs without a sandbox: allowed in a pre-check, refused in a certificate."""
 
 
 class UndefinedMetricWarning(UserWarning):

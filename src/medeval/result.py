@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import platform
 import tempfile
@@ -32,8 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from ._canonical import _plain, canonical_json
 from ._hashing import sha256_bytes
 from .errors import ResultError
 from .stats.estimate import Estimate
@@ -178,77 +176,9 @@ class Result:
         return buffer.getvalue().encode("utf-8")
 
 
-def canonical_json(data: Any) -> bytes:
-    """Serialise plain data canonically (sorted keys, exact floats, named non-finites).
-
-    Objects are indented by two spaces, one key per line; a list of scalars (such as a
-    per-case row) stays on one line, so a result of many cases stays readable.
-
-    Examples
-    --------
-    >>> print(canonical_json({"b": float("nan"), "a": [[1, 0.1], [2, float("inf")]]}).decode())
-    {
-      "a": [
-        [1, 0.1],
-        [2, "Infinity"]
-      ],
-      "b": "NaN"
-    }
-    <BLANKLINE>
-    """
-    return (_encode(_plain(data), 0) + "\n").encode("utf-8")
-
-
-def _encode(value: Any, depth: int) -> str:
-    inner, outer = "  " * (depth + 1), "  " * depth
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [
-            f"{inner}{_scalar(key)}: {_encode(value[key], depth + 1)}" for key in sorted(value)
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + outer + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        if not any(isinstance(v, (dict, list)) for v in value):
-            return "[" + ", ".join(_scalar(v) for v in value) + "]"
-        return "[\n" + ",\n".join(inner + _encode(v, depth + 1) for v in value) + "\n" + outer + "]"
-    return _scalar(value)
-
-
-def _scalar(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-
 def content_fingerprint(data: Mapping[str, Any]) -> str:
     """SHA-256 of a result's canonical JSON without its ``context`` block."""
     return sha256_bytes(canonical_json({k: v for k, v in data.items() if k != "context"}))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        number = float(value)
-        if math.isnan(number):
-            return "NaN"
-        if math.isinf(number):
-            return "Infinity" if number > 0 else "-Infinity"
-        return number
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"canonical_json: cannot serialise {type(value).__name__}: {value!r}")
 
 
 def _csv_cell(value: Any) -> str:

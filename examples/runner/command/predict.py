@@ -16,6 +16,6 @@ import os
 case = json.load(open(os.path.join(os.environ.get("MEDEVAL_INPUT_DIR", "/input"), "case.json")))
 with open(case["inputs"][0]["path"], encoding="utf-8") as handle:
     features = json.load(handle)
-z = -9.0 + 0.45 * features["radius_mm"] + 0.12 * features["texture"]
+z = -9.0 + sum([0.45 * features["radius_mm"], 0.12 * features["texture"]])
 with open(case["prediction_file"], "w", encoding="utf-8") as out:
     json.dump({"score": 1 / (1 + math.exp(-z))}, out)

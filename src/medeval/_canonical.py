@@ -1,0 +1,98 @@
+"""Canonical JSON: the same data gives the same bytes (private; see medeval.result).
+
+Keys sorted, two-space indent, a list of scalars on one line, UTF-8, one trailing
+newline; floats as the shortest text that reads back to the same double; NaN and
+infinities as the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``. numpy values are
+accepted without this module importing numpy, so the runner can write canonical
+predictions without loading the numerical stack.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["canonical_json"]
+
+
+def canonical_json(data: Any) -> bytes:
+    """Serialise plain data canonically (sorted keys, exact floats, named non-finites).
+
+    Objects are indented by two spaces, one key per line; a list of scalars (such as a
+    per-case row) stays on one line, so a result of many cases stays readable.
+
+    Examples
+    --------
+    >>> print(canonical_json({"b": float("nan"), "a": [[1, 0.1], [2, float("inf")]]}).decode())
+    {
+      "a": [
+        [1, 0.1],
+        [2, "Infinity"]
+      ],
+      "b": "NaN"
+    }
+    <BLANKLINE>
+    """
+    return (_encode(_plain(data), 0) + "\n").encode("utf-8")
+
+
+def _encode(value: Any, depth: int) -> str:
+    inner, outer = "  " * (depth + 1), "  " * depth
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [
+            f"{inner}{_scalar(key)}: {_encode(value[key], depth + 1)}" for key in sorted(value)
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + outer + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if not any(isinstance(v, (dict, list)) for v in value):
+            return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + _encode(v, depth + 1) for v in value) + "\n" + outer + "]"
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return _float(float(value))
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    np = sys.modules.get("numpy")  # a numpy value exists only if numpy is imported
+    if np is not None:
+        if isinstance(value, np.ndarray):
+            return [_plain(v) for v in value.tolist()]
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return _float(float(value))
+    raise TypeError(f"canonical_json: cannot serialise {type(value).__name__}: {value!r}")
+
+
+def _float(number: float) -> float | str:
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    return number

@@ -1,0 +1,182 @@
+"""The worker process inside the sandbox: load the algorithm once, then predict case by case.
+
+Private. Started by the runner with ``python -I``; it keeps the pipe to the runner on
+private descriptors and points its own stdin at ``/dev/null`` and stdout at stderr, so
+whatever the algorithm prints cannot corrupt the messages. It sets the resource limits
+before importing the algorithm, reports ``ready`` (or why it could not load), then
+answers one message per case until told to stop or killed: it empties the output
+directory, runs the case, and sends the reply followed by the bytes of every file the
+case wrote (the sandbox has no writable directory of the host; the runner validates
+and stores what it receives).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import traceback
+from typing import Any
+
+from ._protocol import ChannelClosed, receive, send, send_bytes
+
+_TAIL = 4000
+
+
+def _plain(value: Any) -> Any:
+    """Make numpy scalars and arrays JSON-serialisable without importing numpy."""
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
+def _failure(exc: BaseException) -> dict[str, Any]:
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-_TAIL:]
+    if isinstance(exc, MemoryError):
+        return {"ok": False, "reason": "memory", "detail": "MemoryError", "traceback": text}
+    if isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.ENOSPC):
+        return {"ok": False, "reason": "output-too-large",
+                "detail": "a file grew past the output limit, or /output or /tmp is full",
+                "traceback": text}
+    return {"ok": False, "reason": "exception",
+            "detail": f"{type(exc).__name__}: {exc}"[:_TAIL], "traceback": text}
+
+
+def _encode_result(value: Any) -> dict[str, Any]:
+    import json
+
+    try:
+        json.dumps(value, default=_plain)
+    except (TypeError, ValueError) as exc:
+        return {"ok": False, "reason": "invalid-output",
+                "detail": f"predict returned a value that is not JSON data: {exc}"}
+    return {"ok": True, "prediction": json.loads(json.dumps(value, default=_plain))}
+
+
+def main() -> int:
+    """Serve the runner on stdin/stdout (moved to private descriptors)."""
+    inbox, outbox = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        config = receive(inbox)
+    except ChannelClosed:
+        return 0
+    from .limits import apply_rlimits
+
+    apply_rlimits(config["memory_mb"], config["output_limit_bytes"])
+    algorithm: Any = None
+    if config["kind"] == "python":
+        try:
+            from .algorithm import instantiate
+
+            algorithm = instantiate(config["target"], config["python_path"])
+            setup = getattr(algorithm, "setup", None)
+            if callable(setup):
+                setup()
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported
+            report = _failure(exc)
+            report["reason"] = "setup"
+            sys.stderr.write(report.pop("traceback"))
+            send(outbox, report)
+            return 1
+    send(outbox, {"ok": True, "ready": True, "pid": os.getpid()})
+    while True:
+        try:
+            message = receive(inbox)
+        except ChannelClosed:
+            break
+        if message.get("op") == "stop":
+            break
+        _empty(message["output_dir"])
+        if algorithm is not None:
+            reply = _predict(algorithm, message)
+        else:
+            reply = _command(config["argv"], message)
+        files: list[tuple[str, bytes]] = []
+        if reply["ok"]:
+            reply, files = _collect(reply, message["output_dir"],
+                                    config["output_limit_bytes"])
+        send(outbox, reply)
+        for _name, data in files:
+            send_bytes(outbox, data)
+    teardown = getattr(algorithm, "teardown", None)
+    if callable(teardown):
+        try:
+            teardown()
+        except Exception:  # noqa: BLE001 - a failing teardown fails no case
+            traceback.print_exc()
+    return 0
+
+
+def _predict(algorithm: Any, message: dict[str, Any]) -> dict[str, Any]:
+    from .algorithm import CaseInput
+
+    case = CaseInput(case_id=message["case_id"], input_path=message["inputs"][0],
+                     input_paths=tuple(message["inputs"]), output_dir=message["output_dir"])
+    try:
+        value = algorithm.predict(case)
+    except BaseException as exc:  # noqa: BLE001 - every failure is a result
+        failure = _failure(exc)
+        sys.stderr.write(failure.pop("traceback"))
+        return failure
+    return _encode_result(value)
+
+
+def _empty(folder: str) -> None:
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
+
+
+def _collect(reply: dict[str, Any], folder: str,
+             limit: int) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+    """Read the files the case wrote; refuse links, folders and oversized output."""
+    files: list[tuple[str, bytes]] = []
+    total = 0
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+            return {"ok": False, "reason": "invalid-output",
+                    "detail": f"{entry.name} in the output directory is not a regular "
+                    "file"}, []
+        total += entry.stat(follow_symlinks=False).st_size
+        if total > limit:
+            return {"ok": False, "reason": "output-too-large",
+                    "detail": f"the output directory holds more than {limit} bytes"}, []
+        with open(entry.path, "rb") as handle:
+            files.append((entry.name, handle.read(limit + 1)))
+    reply = dict(reply, files=[[name, len(data)] for name, data in files])
+    return reply, files
+
+
+def _command(argv: list[str], message: dict[str, Any]) -> dict[str, Any]:
+    mapping = {"{input}": message["input_dir"], "{output}": message["output_dir"],
+               "{case_id}": message["case_id"]}
+    args = [_substitute(a, mapping) for a in argv]
+    env = dict(os.environ, MEDEVAL_CASE_ID=message["case_id"],
+               MEDEVAL_INPUT_DIR=message["input_dir"], MEDEVAL_OUTPUT_DIR=message["output_dir"])
+    try:
+        code = subprocess.call(args, stdin=subprocess.DEVNULL, stdout=2, stderr=2, env=env)
+    except OSError as exc:
+        return _failure(exc)
+    if code != 0:
+        detail = f"exit code {code}" if code > 0 else f"killed by signal {-code}"
+        return {"ok": False, "reason": "exit-code", "detail": detail}
+    return {"ok": True, "prediction": None}
+
+
+def _substitute(arg: str, mapping: dict[str, str]) -> str:
+    for key, value in mapping.items():
+        arg = arg.replace(key, value)
+    return arg
+
+
+if __name__ == "__main__":
+    sys.exit(main())

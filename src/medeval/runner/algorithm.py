@@ -1,0 +1,358 @@
+"""The algorithm under test: its protocol, how it is named, and how it is identified.
+
+Two kinds of algorithm run under the same contract:
+
+- a **Python plugin**, a class with ``predict(case)`` (and optional ``setup()`` and
+  ``teardown()``), named ``package.module:Class``, ``path/to/file.py:Class`` or by the
+  name of an entry point of group ``medeval.algorithms``;
+- a **command**, any executable run once per case, reading ``/input`` and writing
+  ``/output`` (see ``docs/runner.md``).
+
+:func:`resolve_algorithm` turns such a name into an :class:`AlgorithmSpec` *without
+importing or running anything*: the plugin is untrusted code and is only ever imported
+inside its sandbox. The spec records what certifies the algorithm: its distribution's
+name and version where it has one, and the SHA-256 of each of its files. Nothing is
+auto-loaded: an entry point is used only when the run names it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.metadata
+import importlib.util
+import inspect
+import json
+import os
+import shlex
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from .._hashing import sha256_file
+from ..errors import RunnerError
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Algorithm",
+    "AlgorithmSpec",
+    "CaseInput",
+    "instantiate",
+    "resolve_algorithm",
+]
+
+#: The entry-point group a distribution uses to name its algorithms.
+ENTRY_POINT_GROUP = "medeval.algorithms"
+
+_SKIP_PARTS = {"__pycache__", ".git", ".mypy_cache", ".pytest_cache"}
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """What ``predict(case)`` receives: the case's id and its inputs, nothing else.
+
+    Attributes
+    ----------
+    case_id : str
+    input_path : str
+        The case's (first) input, as placed read-only in the sandbox (``/input/...``).
+    input_paths : tuple of str
+        Every input of the case, in the manifest's column order.
+    output_dir : str
+        A writable, empty directory for predictions that are files (a mask:
+        ``prediction.nii.gz``); the runner collects them after ``predict`` returns.
+    """
+
+    case_id: str
+    input_path: str
+    input_paths: tuple[str, ...]
+    output_dir: str
+
+
+@runtime_checkable
+class Algorithm(Protocol):
+    """The protocol a Python plugin satisfies.
+
+    ``predict`` returns a score (a float), a dict with ``"score"`` and/or ``"label"``
+    (and any other JSON fields), or ``None`` when it wrote its prediction as a file in
+    ``case.output_dir``. ``setup()`` and ``teardown()``, if defined, run once per worker
+    process, before its first case and after its last.
+
+    Examples
+    --------
+    >>> class Threshold:
+    ...     def predict(self, case: CaseInput) -> float:
+    ...         return 0.5
+    >>> isinstance(Threshold(), Algorithm)
+    True
+    """
+
+    def predict(self, case: CaseInput) -> Any:
+        """Predict one case."""
+
+
+@dataclass(frozen=True)
+class AlgorithmSpec:
+    """A named algorithm, resolved but not loaded.
+
+    Attributes
+    ----------
+    kind : {"python", "command"}
+    name : str
+        The name the run was given (``pkg.mod:Class``, ``file.py:Class``, an entry-point
+        name, or the command line).
+    target : str
+        For a plugin, ``module:attribute`` (or ``/abs/file.py:attribute``); for a
+        command, the command line.
+    argv : tuple of str
+        A command's arguments (empty for a plugin).
+    python_path : tuple of str
+        Directories the sandboxed worker puts first on ``sys.path``.
+    binds : tuple of str
+        Directories and files that must be visible, read-only, inside the sandbox.
+    distribution, version : str or None
+        The distribution that ships the plugin, and its version, where there is one.
+    files : Mapping of str to str
+        SHA-256 of each of the algorithm's files, by path relative to its root.
+    """
+
+    kind: Literal["python", "command"]
+    name: str
+    target: str
+    argv: tuple[str, ...] = ()
+    python_path: tuple[str, ...] = ()
+    binds: tuple[str, ...] = ()
+    distribution: str | None = None
+    version: str | None = None
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        """One SHA-256 over the kind, target and the digests of every file."""
+        payload = json.dumps({"kind": self.kind, "target": self.target,
+                              "files": dict(sorted(self.files.items()))}, sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The identity recorded in ``run.jsonl`` and ``summary.json``."""
+        return {
+            "kind": self.kind, "name": self.name, "target": self.target,
+            "distribution": self.distribution, "version": self.version,
+            "files": dict(sorted(self.files.items())), "sha256": self.sha256,
+        }
+
+
+def resolve_algorithm(name: str | None = None, *, command: str | None = None) -> AlgorithmSpec:
+    """Name an algorithm for a run, without importing or executing any of its code.
+
+    Parameters
+    ----------
+    name : str, optional
+        ``package.module:Class``, ``path/to/file.py:Class``, or the name of an entry
+        point of group ``medeval.algorithms``.
+    command : str, optional
+        Instead of ``name``: a command line run once per case (split as a POSIX shell
+        would, not run through a shell). ``{input}`` and ``{output}`` are replaced by
+        the input and output directories.
+
+    Returns
+    -------
+    AlgorithmSpec
+
+    Raises
+    ------
+    RunnerError
+        Neither or both given; the module, file or entry point does not exist (the
+        message lists the installed entry points); the executable is not found.
+
+    Examples
+    --------
+    >>> spec = resolve_algorithm(command="/bin/sh -c 'cat /input/case.json'")
+    >>> spec.kind, spec.argv
+    ('command', ('/bin/sh', '-c', 'cat /input/case.json'))
+    """
+    if (name is None) == (command is None):
+        raise RunnerError("resolve_algorithm: give exactly one of name (a plugin) or "
+                          "command (a command line)")
+    if command is not None:
+        return _command(command)
+    assert name is not None
+    if ":" in name:
+        left, _, attribute = name.rpartition(":")
+        if left.endswith(".py") or "/" in left or os.sep in left:
+            return _file_plugin(name, Path(left), attribute)
+        return _module_plugin(name, left, attribute)
+    return _entry_point(name)
+
+
+def _check_attribute(name: str, attribute: str) -> None:
+    if not attribute or not all(part.isidentifier() for part in attribute.split(".")):
+        raise RunnerError(f"algorithm {name!r}: {attribute!r} after ':' is not a Python "
+                          "name; write package.module:Class or path/to/file.py:Class")
+
+
+def _file_plugin(name: str, path: Path, attribute: str) -> AlgorithmSpec:
+    _check_attribute(name, attribute)
+    file = path.resolve()
+    if not file.is_file():
+        raise RunnerError(f"algorithm {name!r}: no such file {file}; give the path of the "
+                          "plugin's .py file")
+    root = file.parent
+    return AlgorithmSpec(
+        kind="python", name=name, target=f"{file}:{attribute}", python_path=(str(root),),
+        binds=(str(root),), files=_digests(root),
+    )
+
+
+def _module_plugin(name: str, module: str, attribute: str,
+                   dist: importlib.metadata.Distribution | None = None) -> AlgorithmSpec:
+    _check_attribute(name, attribute)
+    if not all(part.isidentifier() for part in module.split(".")):
+        raise RunnerError(f"algorithm {name!r}: {module!r} is not a module name")
+    top = module.split(".")[0]
+    spec = importlib.machinery.PathFinder.find_spec(top, sys.path)
+    if spec is None or not spec.origin and not spec.submodule_search_locations:
+        raise RunnerError(f"algorithm {name!r}: module {top!r} is not installed in this "
+                          f"Python ({sys.executable}); install the plugin's package")
+    if spec.submodule_search_locations:
+        location = Path(list(spec.submodule_search_locations)[0]).resolve()
+    else:
+        location = Path(str(spec.origin)).resolve()
+    if dist is None:
+        names = importlib.metadata.packages_distributions().get(top, [])
+        dist = _distribution(names[0]) if names else None
+    files = _digests(location) if location.is_dir() else {location.name: sha256_file(location)}
+    return AlgorithmSpec(
+        kind="python", name=name, target=f"{module}:{attribute}",
+        python_path=(str(location.parent),), binds=(str(location),),
+        distribution=dist.metadata["Name"] if dist else None,
+        version=dist.version if dist else None,
+        files=files,
+    )
+
+
+def _distribution(name: str) -> importlib.metadata.Distribution | None:
+    try:
+        return importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+        return None
+
+
+def _entry_point(name: str) -> AlgorithmSpec:
+    found = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    matches = [ep for ep in found if ep.name == name]
+    if not matches:
+        known = ", ".join(sorted(ep.name for ep in found)) or "none"
+        raise RunnerError(
+            f"algorithm {name!r}: not 'module:Class', not 'file.py:Class', and no entry "
+            f"point of that name in group {ENTRY_POINT_GROUP!r} (installed: {known})"
+        )
+    ep = matches[0]
+    module, _, attribute = ep.value.partition(":")
+    spec = _module_plugin(name, module.strip(), attribute.strip(), ep.dist)
+    return spec
+
+
+def _command(command: str) -> AlgorithmSpec:
+    argv = list(shlex.split(command))
+    if not argv:
+        raise RunnerError("command algorithm: the command line is empty")
+    program = argv[0]
+    located = shutil.which(program) if "/" not in program else program
+    if located is None or not Path(located).exists():
+        raise RunnerError(f"command algorithm: {program!r} not found (PATH or path); give "
+                          "the executable's path")
+    binds: list[str] = []
+    files: dict[str, str] = {}
+    for index, token in enumerate(argv):
+        candidate = located if index == 0 else token
+        if "{" in candidate or "/" not in candidate:
+            continue  # a placeholder, an option or a bare word
+        path = Path(os.path.abspath(candidate))  # symbolic links kept: a venv's python
+        if not path.exists():
+            continue
+        argv[index] = str(path)  # the sandbox starts in /tmp: make paths absolute
+        if _system(path):
+            continue
+        root = path if path.is_dir() else path.parent
+        binds.append(str(root))
+        files.update({f"{root.name}/{k}": v for k, v in _digests(root).items()})
+    if _system(Path(os.path.abspath(located))) or not binds:
+        files[Path(located).name] = sha256_file(located)
+    return AlgorithmSpec(kind="command", name=command, target=command, argv=tuple(argv),
+                         binds=tuple(dict.fromkeys(binds)), files=files)
+
+
+def _system(path: Path) -> bool:
+    roots = ("/usr", "/bin", "/sbin", "/lib", sys.prefix, sys.base_prefix)
+    text = str(path)
+    return any(text == r or text.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _digests(root: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not _SKIP_PARTS & set(rel.parts) and path.suffix != ".pyc":
+            out[rel.as_posix()] = sha256_file(path)
+    return out
+
+
+def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:
+    """Import a plugin and return an object satisfying :class:`Algorithm`.
+
+    Runs the plugin's code: call it only inside the sandbox (the runner's worker does),
+    or on your own algorithm (a benchmark, a test).
+
+    Parameters
+    ----------
+    target : str
+        ``module:attribute`` or ``/abs/path/file.py:attribute`` (``AlgorithmSpec.target``).
+        A class is instantiated without arguments; an object is used as it is.
+    python_path : sequence of str
+        Directories put first on ``sys.path``.
+
+    Raises
+    ------
+    RunnerError
+        The import fails, the attribute is missing, or the object has no ``predict``
+        method taking one argument.
+    """
+    for entry in reversed(python_path):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    where, _, attribute = target.rpartition(":")
+    try:
+        if where.endswith(".py"):
+            name = "medeval_plugin_" + Path(where).stem
+            spec = importlib.util.spec_from_file_location(name, where)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {where}")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(where)
+        obj: Any = module
+        for part in attribute.split("."):
+            obj = getattr(obj, part)
+        if inspect.isclass(obj):
+            obj = obj()
+    except Exception as exc:
+        raise RunnerError(f"algorithm {target}: cannot be loaded: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    predict = getattr(obj, "predict", None)
+    if not isinstance(obj, Algorithm) or not callable(predict):
+        raise RunnerError(f"algorithm {target}: {type(obj).__name__} has no predict(case) "
+                          "method; see medeval.runner.Algorithm")
+    try:
+        inspect.signature(predict).bind(None)
+    except TypeError:
+        raise RunnerError(f"algorithm {target}: predict must take one argument (the case), "
+                          f"its signature is {inspect.signature(predict)}") from None
+    except ValueError:  # pragma: no cover - builtins without a signature
+        pass
+    return obj

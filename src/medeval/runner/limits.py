@@ -1,0 +1,90 @@
+"""Per-case limits on the algorithm: time, memory, output size; killing a process group.
+
+The time limit is kept by the runner, which kills the worker's whole process group (and
+with it the sandbox's PID namespace) when a case overruns. Memory and file size are
+kernel resource limits (``RLIMIT_AS``, ``RLIMIT_FSIZE``) set in the worker before the
+algorithm is imported, so they hold for the algorithm and every process it starts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from dataclasses import dataclass
+
+from ..errors import InvalidInputError
+
+__all__ = ["Limits", "apply_rlimits", "kill_process_group"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits every case runs under.
+
+    Attributes
+    ----------
+    timeout_s : float
+        Wall-clock seconds for one case (``predict`` or one run of the command).
+    memory_mb : int or None
+        Address space of the worker and its children, in MiB (``RLIMIT_AS``). Virtual,
+        not resident memory: leave room for the interpreter and its libraries.
+    output_limit_mb : float
+        Largest prediction (message or files) of one case, and largest file the
+        algorithm may write, in MiB (``RLIMIT_FSIZE``).
+    setup_timeout_s : float
+        Seconds for a worker to import the algorithm and run its ``setup()``.
+
+    Examples
+    --------
+    >>> Limits(timeout_s=5, memory_mb=512).output_limit_bytes
+    67108864
+    """
+
+    timeout_s: float = 60.0
+    memory_mb: int | None = 4096
+    output_limit_mb: float = 64.0
+    setup_timeout_s: float = 120.0
+
+    def __post_init__(self) -> None:
+        if not self.timeout_s > 0 or not self.setup_timeout_s > 0:
+            raise InvalidInputError(f"Limits: timeout_s and setup_timeout_s must be > 0, "
+                                    f"got {self.timeout_s} and {self.setup_timeout_s}")
+        if self.memory_mb is not None and self.memory_mb < 32:
+            raise InvalidInputError(f"Limits: memory_mb must be at least 32 (the "
+                                    f"interpreter alone needs that), got {self.memory_mb}")
+        if not self.output_limit_mb > 0:
+            raise InvalidInputError(f"Limits: output_limit_mb must be > 0, got "
+                                    f"{self.output_limit_mb}")
+
+    @property
+    def output_limit_bytes(self) -> int:
+        """The output limit in bytes."""
+        return int(self.output_limit_mb * (1 << 20))
+
+
+def apply_rlimits(memory_mb: int | None, output_limit_bytes: int) -> None:
+    """Set this process's resource limits (inherited by its children); no core dumps."""
+    import resource
+
+    if memory_mb is not None:
+        size = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output_limit_bytes, output_limit_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def kill_process_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the process group led by ``process`` (started in a new session), then reap."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.kill()
+    except ProcessLookupError:  # pragma: no cover
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover - uninterruptible sleep
+        pass

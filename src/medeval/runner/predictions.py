@@ -1,0 +1,214 @@
+"""What counts as a prediction, and how it is stored: validated, atomic, hashed.
+
+A prediction of one case is JSON data (a score, a label, any further fields) and/or
+files named ``prediction.<ext>`` (a mask ``prediction.nii.gz``, annotations
+``prediction.csv``). The JSON is checked (a finite number where a score is expected, no
+NaN anywhere) and written in canonical form as ``predictions/<case_id>.json``; a file
+is stored as ``predictions/<case_id>.<ext>``. Every file is written under a temporary
+name and renamed into place, so a reader never sees half of one; its SHA-256 goes into
+the run log, and a resumed run trusts a file only if its bytes still have that hash.
+Predictions are not flushed to disk one by one (a disk flush per case would cost more
+than the runner's whole budget); the run ends by flushing the filesystem (``syncfs``),
+and after a power cut the hashes tell which files to predict again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .._canonical import canonical_json
+
+__all__ = ["InvalidPrediction", "atomic_write", "normalize_prediction", "store_outputs"]
+
+_FILE_NAME = re.compile(r"^prediction\.([A-Za-z0-9][A-Za-z0-9._-]{0,31})$")
+
+
+class InvalidPrediction(Exception):
+    """A prediction that breaks the contract; ``reason`` is the failure reason to record."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+def normalize_prediction(value: Any) -> dict[str, Any] | None:
+    """Check a prediction and return it as a dict (``None``: no JSON prediction).
+
+    A number becomes ``{"score": number}``. In a dict, ``"score"`` must be a finite
+    number, or a list or dict of finite numbers (class probabilities); no value anywhere
+    may be NaN or infinite.
+
+    Raises
+    ------
+    InvalidPrediction
+        With reason ``invalid-output`` and what is wrong.
+
+    Examples
+    --------
+    >>> normalize_prediction(0.25)
+    {'score': 0.25}
+    >>> normalize_prediction({"score": float("nan")})
+    Traceback (most recent call last):
+    ...
+    medeval.runner.predictions.InvalidPrediction: score is NaN or infinite
+    """
+    if value is None:
+        return None
+    if _is_number(value):
+        value = {"score": value}
+    if not isinstance(value, dict):
+        raise InvalidPrediction("invalid-output", f"expected a score (number) or a dict with "
+                                f"'score' or 'label', got {type(value).__name__}")
+    if "score" in value:
+        score = value["score"]
+        numbers = (score if isinstance(score, list) else list(score.values())
+                   if isinstance(score, dict) else [score])
+        if not numbers or not all(_is_number(v) for v in numbers):
+            raise InvalidPrediction("invalid-output",
+                                    f"score must be a number (or numbers), got {score!r}"[:300])
+        if not all(math.isfinite(v) for v in numbers):
+            raise InvalidPrediction("invalid-output", "score is NaN or infinite")
+    elif "label" not in value:
+        raise InvalidPrediction("invalid-output", "the prediction has neither 'score' nor "
+                                f"'label' (keys: {sorted(map(str, value))[:10]})")
+    if not _finite(value):
+        raise InvalidPrediction("invalid-output", "the prediction holds a NaN or infinity")
+    return {str(k): v for k, v in value.items()}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return True
+
+
+def parse_json(data: bytes) -> Any:
+    """Parse a ``prediction.json``; NaN and Infinity are refused."""
+
+    def refuse(constant: str) -> Any:
+        raise InvalidPrediction("invalid-output", f"prediction.json holds {constant}")
+
+    try:
+        return json.loads(data, parse_constant=refuse)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidPrediction("invalid-output",
+                                f"prediction.json is not valid JSON: {exc}") from None
+
+
+def store_outputs(
+    case_id: str,
+    value: Any,
+    files: Mapping[str, bytes],
+    predictions_dir: Path,
+    *,
+    limit_bytes: int,
+    value_from_file: bool,
+) -> dict[str, str]:
+    """Validate a case's prediction and store it; return ``{file name: sha256}``.
+
+    Parameters
+    ----------
+    case_id : str
+    value : JSON data or None
+        What ``predict`` returned (a plugin); ignored for a command.
+    files : Mapping of str to bytes
+        The files the case wrote in its output directory, by name.
+    predictions_dir : Path
+        ``<run>/predictions``.
+    limit_bytes : int
+        Largest total size of the prediction (files, or the JSON).
+    value_from_file : bool
+        Take the JSON prediction from ``prediction.json`` (a command).
+
+    Raises
+    ------
+    InvalidPrediction
+        ``output-too-large`` or ``invalid-output``, with the detail.
+    """
+    by_ext: dict[str, bytes] = {}
+    for name, data in files.items():
+        match = _FILE_NAME.match(name)
+        if not match:
+            raise InvalidPrediction("invalid-output", f"unexpected file {name!r} in the "
+                                    "output directory; write prediction.<ext>")
+        by_ext[match.group(1)] = data
+    total = sum(len(data) for data in files.values())
+    if total > limit_bytes:
+        raise InvalidPrediction("output-too-large", f"{total} bytes written, limit "
+                                f"{limit_bytes}")
+    if "json" in by_ext:
+        if not value_from_file and value is not None:
+            raise InvalidPrediction("invalid-output", "predict returned a value and also "
+                                    "wrote prediction.json; do one or the other")
+        value = parse_json(by_ext.pop("json"))
+    elif value_from_file:
+        value = None
+    prediction = normalize_prediction(value)
+    if prediction is None and not by_ext:
+        raise InvalidPrediction("invalid-output", "no prediction: nothing returned and no "
+                                "prediction.<ext> written")
+    stored: dict[str, str] = {}
+    if prediction is not None:
+        data = canonical_json({**prediction, "case_id": case_id})
+        if len(data) > limit_bytes:
+            raise InvalidPrediction("output-too-large", f"{len(data)} bytes of JSON, limit "
+                                    f"{limit_bytes}")
+        by_ext = {"json": data, **by_ext}
+    for ext, data in by_ext.items():
+        name = f"{case_id}.{ext}"
+        atomic_write(predictions_dir / name, data, durable=False)
+        stored[name] = hashlib.sha256(data).hexdigest()
+    return stored
+
+
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
+
+    ``durable=True`` also flushes the file to disk (fsync) before the rename.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            if durable:
+                os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def sync_filesystem(path: Path) -> None:
+    """Flush every written file of the filesystem holding ``path`` to disk (``syncfs``)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - not Linux
+        os.sync()
+        return
+    try:
+        if libc.syncfs(descriptor) != 0:  # pragma: no cover
+            os.sync()
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,356 @@
+"""Run an algorithm on a held-out set: predictions, run log, summary, resume.
+
+The run directory::
+
+    RUN_DIR/
+      predictions/<case_id>.json      one per case predicted (other formats beside it)
+      run.jsonl                       one event per line (see medeval.runner.runlog)
+      summary.json                    counts, failures with reasons, latency, environment
+
+The runner reads the manifest, but hands each worker only a case's id and its inputs:
+references never leave this process.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .._canonical import canonical_json
+from ..errors import MedevalError, RunnerError
+from ..manifest import Manifest
+from .algorithm import AlgorithmSpec, resolve_algorithm
+from .environment import capture_environment
+from .limits import Limits
+from .predictions import atomic_write, sync_filesystem
+from .runlog import RunLog, RunSummary, finished_cases, last_ends, summarize
+from .sandbox import check_exposure, choose_isolation, python_binds
+from .worker import CaseOutcome, Job, Worker, WorkerPlan, WorkerStartError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+__all__ = ["read_manifest", "run_algorithm"]
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+Emit = Callable[[CaseOutcome], None]
+
+
+def run_algorithm(
+    manifest: Manifest | str | os.PathLike[str],
+    algorithm: AlgorithmSpec | str,
+    out_dir: str | os.PathLike[str],
+    *,
+    workers: int = 1,
+    timeout_s: float = 60.0,
+    memory_mb: int | None = 4096,
+    output_limit_mb: float = 64.0,
+    setup_timeout_s: float = 120.0,
+    mode: Literal["pre-check", "certificate"] = "pre-check",
+    isolation: Literal["auto", "bubblewrap", "none"] = "auto",
+    executor: Literal["local", "dask"] = "local",
+    scheduler_address: str | None = None,
+    scratch_dir: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+    console: Console | None = None,
+) -> RunSummary:
+    """Run an untrusted algorithm on every case of a held-out set, in a sandbox.
+
+    Each case's inputs are shown to the algorithm read-only in a sandbox that holds
+    nothing else of the held-out set; its prediction is validated and written
+    atomically with its SHA-256; every failure (exception, non-zero exit, timeout,
+    memory, invalid or oversized output) is recorded with its reason and the run goes
+    on. Running again into the same ``out_dir`` resumes: finished cases are skipped,
+    a case whose file no longer has its recorded SHA-256 is run again.
+
+    Parameters
+    ----------
+    manifest : Manifest or path
+        The held-out set (a :class:`~medeval.manifest.Manifest` or its CSV).
+    algorithm : AlgorithmSpec or str
+        From :func:`~medeval.runner.resolve_algorithm`, or a plugin name it accepts.
+    out_dir : path
+        The run directory; created if needed.
+    workers : int
+        Worker processes (each loads the algorithm once).
+    timeout_s, memory_mb, output_limit_mb, setup_timeout_s
+        Per-case limits; see :class:`~medeval.runner.Limits`.
+    mode : {"pre-check", "certificate"}
+        A certificate run refuses to start without the sandbox.
+    isolation : {"auto", "bubblewrap", "none"}
+        ``"auto"``: bubblewrap where it works, else none (pre-check only, with an
+        :class:`~medeval.errors.IsolationWarning`).
+    executor : {"local", "dask"}
+        ``"dask"`` hands chunks of cases to a Dask distributed cluster (the ``dask``
+        extra; a ``LocalCluster`` of ``workers`` processes unless ``scheduler_address``
+        is given). Its workers must see ``out_dir`` and the inputs at the same paths.
+    scratch_dir : path, optional
+        Where each worker's private ``input/`` and ``output/`` directories live (default
+        ``out_dir/.scratch``). Inputs are hard-linked there when on the same filesystem,
+        copied otherwise: a tmpfs such as ``/dev/shm`` saves disk operations per case
+        when inputs are small.
+    progress : bool
+        Show a progress bar on stderr.
+    console : rich.console.Console, optional
+        Where the progress bar goes (tests pass their own).
+
+    Returns
+    -------
+    RunSummary
+        Also written to ``out_dir/summary.json``.
+
+    Raises
+    ------
+    ManifestError
+        The manifest is inconsistent (every problem listed).
+    RunnerError
+        The algorithm cannot be found or loaded; the sandbox is required but missing;
+        the sandbox would expose a reference; ``out_dir`` holds another algorithm's run.
+
+    Warns
+    -----
+    IsolationWarning
+        A pre-check runs without a sandbox.
+    """
+    started = time.perf_counter()
+    if not isinstance(manifest, Manifest):
+        manifest = read_manifest(manifest)
+    manifest.validate()
+    case_ids = [case.case_id for case in manifest.cases]
+    bad = [c for c in case_ids if not _SAFE_ID.match(c)]
+    if bad:
+        raise RunnerError(f"manifest {manifest.source}: case id(s) {', '.join(map(repr, bad))} "
+                          "cannot name a prediction file; use letters, digits, '.', '_' "
+                          "and '-' (not first)")
+    if workers < 1:
+        raise RunnerError(f"run_algorithm: workers must be at least 1, got {workers}")
+    if executor not in ("local", "dask"):
+        raise RunnerError(f"run_algorithm: executor must be 'local' or 'dask', got "
+                          f"{executor!r}")
+    spec = algorithm if isinstance(algorithm, AlgorithmSpec) else resolve_algorithm(algorithm)
+    chosen = choose_isolation(isolation, mode)
+    limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb,
+                    output_limit_mb=output_limit_mb, setup_timeout_s=setup_timeout_s)
+    run_dir = Path(out_dir).resolve()
+    predictions = run_dir / "predictions"
+    predictions.mkdir(parents=True, exist_ok=True)
+    if chosen == "bubblewrap":
+        protected: list[str | os.PathLike[str]] = [manifest.root, run_dir]
+        if Path(manifest.source).is_file():
+            protected.append(manifest.source)
+        if manifest.reference_kind != "label":
+            protected += [manifest.path(c.reference) for c in manifest.cases]
+        check_exposure([*python_binds(), *spec.binds], protected)
+
+    log = RunLog(run_dir / "run.jsonl")
+    scratch: Path | None = None
+    try:
+        previous = log.algorithm_sha256()
+        if previous is not None and previous != spec.sha256:
+            raise RunnerError(
+                f"{run_dir} holds a run of another algorithm (SHA-256 {previous[:16]}..., "
+                f"now {spec.sha256[:16]}...); resume only the same algorithm, or give a "
+                "new run directory"
+            )
+        finished = finished_cases(log.events, predictions, case_ids)
+        _clean(predictions, keep=finished, log_events=log.events)
+        jobs = [Job(c.case_id, tuple(str(manifest.path(p)) for p in c.inputs))
+                for c in manifest.cases if c.case_id not in finished]
+        header = {
+            "algorithm": spec.to_dict(), "isolation": chosen, "mode": mode,
+            "limits": {"timeout_s": timeout_s, "memory_mb": memory_mb,
+                       "output_limit_mb": output_limit_mb, "setup_timeout_s": setup_timeout_s},
+            "executor": executor, "workers": workers,
+            "environment": capture_environment(),
+        }
+        log.append({"event": "run-start", **header, "cases": len(case_ids),
+                    "resumed": len(finished), "to_run": len(jobs)})
+        plan = WorkerPlan(spec, chosen, limits, str(predictions))
+        scratch = (run_dir / ".scratch" if scratch_dir is None else
+                   Path(scratch_dir).resolve() / f"medeval-{os.getpid()}-{time.time_ns()}")
+        shutil.rmtree(scratch, ignore_errors=True)
+        with _Progress(len(case_ids), len(finished), progress, console) as bar:
+
+            def emit(outcome: CaseOutcome) -> None:
+                log.append(outcome.end_event())
+                bar.advance(outcome)
+
+            if jobs and executor == "local":
+                _run_local(plan, jobs, workers, scratch, emit, log)
+            elif jobs:
+                from ._dask import run_dask
+
+                _probe(plan, scratch).close()
+                run_dask(plan, jobs, workers=workers, scratch=scratch,
+                         address=scheduler_address, emit=emit, log=log)
+        wall = time.perf_counter() - started
+        events = [*log.events, *log.written]
+        summary = summarize(events, case_ids, out_dir=run_dir, header=header,
+                            resumed=len(finished), ended_now=len(jobs), wall_s=wall)
+        log.append({"event": "run-end", "done": summary.done, "failed": summary.failed,
+                    "wall_s": round(wall, 3)})
+    finally:
+        log.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    sync_filesystem(predictions)
+    atomic_write(run_dir / "summary.json", canonical_json(summary.data))
+    return summary
+
+
+def read_manifest(path: str | os.PathLike[str]) -> Manifest:
+    r"""Read a manifest CSV for a run: references are files, or labels if none is a file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "x.txt").write_text("scan")
+    >>> _ = (root / "m.csv").write_text("case_id,patient_id,input,reference\nc1,p1,x.txt,1\n")
+    >>> read_manifest(root / "m.csv").reference_kind
+    'label'
+    """
+    manifest = Manifest.from_csv(path)
+    if manifest.cases and not any(_is_file(manifest, c.reference) for c in manifest.cases):
+        manifest = Manifest(manifest.cases, root=manifest.root, reference_kind="label",
+                            source=manifest.source)
+    return manifest
+
+
+def _is_file(manifest: Manifest, reference: str) -> bool:
+    try:
+        return bool(reference) and manifest.path(reference).is_file()
+    except MedevalError:
+        return False
+
+
+def _clean(predictions: Path, *, keep: set[str], log_events: Sequence[dict[str, Any]]) -> None:
+    """Remove every file but those recorded for a finished case (temporary files too)."""
+    ends = last_ends(log_events)
+    kept = {name for case_id in keep for name in (ends[case_id].get("files") or {})}
+    with os.scandir(predictions) as entries:
+        for entry in entries:
+            if entry.name not in kept:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+
+
+def _probe(plan: WorkerPlan, scratch: Path) -> Worker:
+    worker = Worker(plan, scratch / "w0", "w0")
+    try:
+        worker.start()
+    except WorkerStartError as exc:
+        worker.close()
+        tail = f"; its stderr ends with:\n{exc.stderr_tail}" if exc.stderr_tail else ""
+        raise RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
+                          f"sandbox: {exc.detail}{tail}") from None
+    return worker
+
+
+def _run_local(plan: WorkerPlan, jobs: Sequence[Job], workers: int, scratch: Path,
+               emit: Emit, log: RunLog) -> None:
+    pool = [_probe(plan, scratch)]
+    pool += [Worker(plan, scratch / f"w{i}", f"w{i}") for i in range(1, min(workers, len(jobs)))]
+    todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    results: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def serve(worker: Worker) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    return
+                results.put(("start", (job.case_id, worker.name)))
+                results.put(("end", worker.run(job)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            results.put(("error", exc))
+
+    threads = [threading.Thread(target=serve, args=(w,), daemon=True, name=f"medeval-{w.name}")
+               for w in pool]
+    for thread in threads:
+        thread.start()
+    remaining = len(jobs)
+    try:
+        while remaining:
+            kind, item = results.get()
+            if kind == "start":
+                case_id, name = item
+                log.append({"event": "start", "case_id": case_id, "worker": name,
+                            "time": _now()})
+            elif kind == "end":
+                emit(item)
+                remaining -= 1
+            else:
+                raise RunnerError(f"the runner failed: {type(item).__name__}: {item}") from item
+    finally:
+        stop.set()
+        for worker in pool:
+            if remaining:
+                worker.kill()
+        for thread in threads:
+            thread.join(timeout=30)
+        for worker in pool:
+            worker.close()
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+class _Progress:
+    """A rich progress bar (cases done, failed) on stderr, or nothing."""
+
+    def __init__(self, total: int, completed: int, enabled: bool,
+                 console: Console | None) -> None:
+        self.total, self.completed, self.enabled, self.console = (total, completed, enabled,
+                                                                   console)
+        self.failed = 0
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            console = self.console or Console(stderr=True)
+            self._bar = Progress(TextColumn("predicting"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[failed]} failed"),
+                                 TimeElapsedColumn(), TimeRemainingColumn(), console=console)
+            self._bar.start()
+            self._task = self._bar.add_task("predicting", total=self.total,
+                                            completed=self.completed, failed=0)
+        return self
+
+    def advance(self, outcome: CaseOutcome) -> None:
+        if outcome.outcome == "failed":
+            self.failed += 1
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, failed=self.failed)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

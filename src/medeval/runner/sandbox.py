@@ -1,0 +1,239 @@
+"""The sandbox an algorithm runs in: bubblewrap namespaces, or none (pre-check only).
+
+With bubblewrap (Debian package ``bubblewrap``) each worker runs in new user, mount,
+PID, network, IPC, UTS and cgroup namespaces, as an unprivileged user with no
+capabilities. Its filesystem is built from nothing and holds only:
+
+- read-only: ``/usr`` (with the ``/bin``, ``/lib``... links), a few files of ``/etc``,
+  the Python environment (``sys.prefix``, ``sys.base_prefix`` and the directories on the
+  ``sys.path`` of ``python -I``: no current or script directory, no ``PYTHONPATH``), the
+  algorithm's own files;
+- ``/input`` (read-only): the current case's inputs, and nothing of any other case;
+- ``/output`` and ``/tmp``: private in-memory file systems of bounded size (``/output``
+  emptied before each case; the worker sends its files to the runner over the pipe), so
+  no directory of the host is writable and nothing can fill the host's disks;
+- a private ``/proc`` and a minimal ``/dev``.
+
+The references, the manifest and the run directory are never bound in;
+:func:`check_exposure` refuses a run in which any directory bound into the sandbox
+contains one of them. The network namespace has only a loopback interface that is down:
+no connection leaves it, not even to the host's loopback. The environment is cleared
+and rebuilt from an allow-list.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+from ..errors import IsolationWarning, RunnerError
+
+__all__ = [
+    "ENV_ALLOW_LIST",
+    "Isolation",
+    "bubblewrap_available",
+    "check_exposure",
+    "choose_isolation",
+    "python_binds",
+    "sandbox_argv",
+    "scrubbed_env",
+]
+
+Isolation = Literal["bubblewrap", "none"]
+
+#: Variables passed through from the runner's environment when set; all others are dropped.
+ENV_ALLOW_LIST = ("LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                  "OPENBLAS_NUM_THREADS", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES")
+#: Where the sandbox sees the case's inputs and its output directory.
+INPUT_DIR, OUTPUT_DIR = "/input", "/output"
+_ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
+        "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/alternatives")
+_TOP_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+_NOBODY = "65534"
+
+
+@functools.lru_cache(maxsize=1)
+def bubblewrap_available() -> str | None:
+    """Why bubblewrap cannot be used here, or None when it runs (probed once).
+
+    Examples
+    --------
+    >>> bubblewrap_available() is None or isinstance(bubblewrap_available(), str)
+    True
+    """
+    program = shutil.which("bwrap")
+    if program is None:
+        return "bubblewrap is not installed (apt-get install bubblewrap)"
+    probe = sandbox_argv(["/bin/true"], input_dir=None, binds=())
+    try:
+        done = subprocess.run(probe, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:  # pragma: no cover
+        return f"bubblewrap does not start: {exc}"
+    if done.returncode != 0:
+        return ("bubblewrap cannot create namespaces here (user namespaces disabled, or "
+                f"seccomp in a container): {done.stderr.decode(errors='replace').strip()}")
+    return None
+
+
+def choose_isolation(requested: Literal["auto", "bubblewrap", "none"],
+                     mode: Literal["pre-check", "certificate"]) -> Isolation:
+    """The isolation a run will use; refuse or warn where there is none.
+
+    Raises
+    ------
+    RunnerError
+        ``mode="certificate"`` without bubblewrap, or bubblewrap requested but unusable.
+
+    Warns
+    -----
+    IsolationWarning
+        A pre-check runs the algorithm unsandboxed.
+    """
+    if mode not in ("pre-check", "certificate"):
+        raise RunnerError(f"mode must be 'pre-check' or 'certificate', got {mode!r}")
+    if requested not in ("auto", "bubblewrap", "none"):
+        raise RunnerError(f"isolation must be 'auto', 'bubblewrap' or 'none', got {requested!r}")
+    problem = None if requested == "none" else bubblewrap_available()
+    if requested == "none" or problem:
+        why = problem or "isolation='none' was asked for"
+        if mode == "certificate" or requested == "bubblewrap":
+            raise RunnerError(f"a {mode} run needs the bubblewrap sandbox, and {why}; install "
+                              "bubblewrap on a Linux host that allows user namespaces")
+        warnings.warn(f"the algorithm runs WITHOUT a sandbox ({why}): it can read any file "
+                      "this user can and reach the network; the run records isolation "
+                      "'none' and can only be a pre-check", IsolationWarning, stacklevel=3)
+        return "none"
+    return "bubblewrap"
+
+
+@functools.lru_cache(maxsize=1)
+def _isolated_sys_path() -> tuple[str, ...]:
+    """``sys.path`` of ``python -I`` (as the worker starts): stdlib, site-packages, .pth."""
+    code = "import json, sys; print(json.dumps(sys.path))"
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True,
+                              timeout=60, check=True, cwd="/", env={})
+        return tuple(json.loads(done.stdout))
+    except (OSError, ValueError, subprocess.SubprocessError):  # pragma: no cover
+        return tuple(p for p in sys.path if p and p != os.getcwd())
+
+
+def python_binds() -> list[str]:
+    """The directories of this Python environment that a worker needs, read-only.
+
+    The prefixes, the entries of ``sys.path`` that ``python -I`` has (so not the current
+    directory, the script's directory or ``PYTHONPATH``), and medeval's own folder.
+    """
+    found: list[str] = []
+    for entry in (sys.prefix, sys.base_prefix, sys.exec_prefix, *_isolated_sys_path()):
+        if not entry or not os.path.isabs(entry):
+            continue
+        path = os.path.realpath(entry)
+        if path != "/" and os.path.isdir(path):
+            found.append(path)
+    medeval_root = str(Path(__file__).resolve().parents[2])
+    found.append(medeval_root)
+    return _outermost(found)
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path == k or path.startswith(k.rstrip("/") + "/") for k in kept):
+            kept.append(path)
+    return sorted(kept)
+
+
+def check_exposure(binds: Iterable[str], protected: Iterable[str | os.PathLike[str]]) -> None:
+    """Refuse when a directory bound into the sandbox holds a protected path.
+
+    Parameters
+    ----------
+    binds : iterable of str
+        Host paths to be visible inside the sandbox.
+    protected : iterable of path
+        The references, the manifest, the data root, the run directory.
+
+    Raises
+    ------
+    RunnerError
+        Naming the bound directory and what it would expose.
+
+    Examples
+    --------
+    >>> check_exposure(["/opt/algo"], ["/data/refs/c1.nii.gz"])
+    >>> check_exposure(["/data"], ["/data/refs/c1.nii.gz"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    medeval.errors.RunnerError: the sandbox would expose /data/refs/c1.nii.gz: it lies ...
+    """
+    roots = [os.path.realpath(b).rstrip("/") or "/" for b in binds]
+    for item in protected:
+        path = os.path.realpath(item)
+        for root in roots:
+            if path == root or path.startswith(root + "/") or root == "/":
+                raise RunnerError(
+                    f"the sandbox would expose {path}: it lies inside {root}, which the "
+                    "algorithm needs to see (its own files or the Python environment); "
+                    "keep the held-out set, the manifest and the run directory outside "
+                    "the algorithm's and Python's directories"
+                )
+
+
+def scrubbed_env(extra: Mapping[str, str] = ()) -> dict[str, str]:  # type: ignore[assignment]
+    """The algorithm's environment: the allow-list, a fixed PATH and HOME, and ``extra``."""
+    env = {k: os.environ[k] for k in ENV_ALLOW_LIST if k in os.environ}
+    bindir = os.path.join(sys.prefix, "bin")
+    env.update({"PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp",
+                "TMPDIR": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"})
+    env.setdefault("LANG", "C.UTF-8")
+    env.update(dict(extra))
+    return env
+
+
+def sandbox_argv(
+    argv: Sequence[str],
+    *,
+    input_dir: str | os.PathLike[str] | None,
+    binds: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    output_bytes: int = 64 << 20,
+    tmp_bytes: int = 1 << 30,
+) -> list[str]:
+    """The bubblewrap command line that runs ``argv`` in the sandbox described above.
+
+    ``/output`` and ``/tmp`` are in-memory file systems of at most ``output_bytes`` and
+    ``tmp_bytes``: nothing the algorithm writes reaches the host's disks.
+    """
+    args = ["bwrap", "--unshare-all", "--uid", _NOBODY, "--gid", _NOBODY,
+            "--die-with-parent", "--cap-drop", "ALL", "--hostname", "sandbox",
+            "--ro-bind", "/usr", "/usr"]
+    for link in _TOP_LINKS:
+        if os.path.islink(link):
+            args += ["--symlink", os.readlink(link), link]
+        elif os.path.isdir(link):
+            args += ["--ro-bind", link, link]
+    for item in _ETC:
+        if os.path.exists(item):
+            args += ["--ro-bind", item, item]
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    for device in sorted(glob.glob("/dev/nvidia*")):
+        args += ["--dev-bind", device, device]
+    for path in _outermost(binds):
+        args += ["--ro-bind", path, path]
+    if input_dir is not None:
+        args += ["--ro-bind", os.fspath(input_dir), INPUT_DIR]
+    args += ["--size", str(output_bytes), "--tmpfs", OUTPUT_DIR]
+    args += ["--chdir", "/tmp", "--clearenv"]
+    for key, value in sorted((env or {}).items()):
+        args += ["--setenv", key, value]
+    return [*args, "--", *argv]

@@ -1,0 +1,371 @@
+"""One sandboxed worker process and the runner's side of it.
+
+A :class:`Worker` starts ``medeval.runner._child`` in the sandbox once, has it load the
+algorithm, then hands it cases one at a time over a pipe. Before each case it places
+the case's inputs (hard links where possible, copies otherwise) in the worker's private
+input directory, which the sandbox sees read-only as ``/input`` and which holds nothing
+of any other case, and empties ``/output``. A worker that overruns the time limit, dies,
+or announces an oversized answer is killed with its whole process group and started
+again for the next case; the case is recorded as failed with its reason and the tail of
+its stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from . import _protocol as channel
+from .algorithm import AlgorithmSpec
+from .limits import Limits, kill_process_group
+from .predictions import InvalidPrediction, store_outputs
+from .sandbox import INPUT_DIR, OUTPUT_DIR, Isolation, python_binds, sandbox_argv, scrubbed_env
+
+__all__ = ["CaseOutcome", "FAILURE_REASONS", "Job", "Worker", "WorkerPlan", "WorkerStartError"]
+
+#: Every reason a case can fail for.
+FAILURE_REASONS = ("exception", "exit-code", "timeout", "memory", "invalid-output",
+                   "output-too-large", "setup")
+_TAIL_BYTES = 2000
+_MEMORY_HINTS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """Everything a worker needs; plain data, so it can travel to a Dask worker."""
+
+    algorithm: AlgorithmSpec
+    isolation: Isolation
+    limits: Limits
+    predictions_dir: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One case to predict: its id and its inputs' absolute paths (never its reference)."""
+
+    case_id: str
+    inputs: tuple[str, ...]
+
+
+@dataclass
+class CaseOutcome:
+    """How one case ended."""
+
+    case_id: str
+    outcome: Literal["done", "failed"]
+    duration_s: float
+    started: str
+    worker: str
+    files: dict[str, str] = field(default_factory=dict)
+    reason: str | None = None
+    detail: str | None = None
+    stderr_tail: str | None = None
+
+    def end_event(self) -> dict[str, Any]:
+        """The ``end`` record of ``run.jsonl``."""
+        event: dict[str, Any] = {"event": "end", "case_id": self.case_id,
+                                 "outcome": self.outcome,
+                                 "duration_s": round(self.duration_s, 6),
+                                 "worker": self.worker, "time": _now()}
+        if self.outcome == "done":
+            event["files"] = self.files
+        else:
+            event.update(reason=self.reason, detail=self.detail, stderr_tail=self.stderr_tail)
+        return event
+
+
+class WorkerStartError(Exception):
+    """The worker could not load the algorithm or run its setup."""
+
+    def __init__(self, reason: str, detail: str, stderr_tail: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail, self.stderr_tail = reason, detail, stderr_tail
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+class Worker:
+    """A sandboxed worker process, started on first use and restarted after a kill.
+
+    Parameters
+    ----------
+    plan : WorkerPlan
+    scratch : Path
+        A directory of the runner's own (not visible to other workers' sandboxes);
+        holds ``input/``, ``output/`` and ``stderr.log``.
+    name : str
+        For the run log.
+    """
+
+    def __init__(self, plan: WorkerPlan, scratch: Path, name: str) -> None:
+        self.plan, self.name = plan, name
+        self.input_dir = scratch / "input"
+        self.output_dir = scratch / "output"
+        scratch.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._sandboxed = plan.isolation == "bubblewrap"
+        self.input_dir.mkdir(mode=0o700, exist_ok=True)
+        if not self._sandboxed:  # in the sandbox /output is a tmpfs of its own
+            self.output_dir.mkdir(mode=0o700, exist_ok=True)
+        self._stderr = os.open(scratch / "stderr.log",
+                               os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+        self._stderr_path = scratch / "stderr.log"
+        self._process: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+
+    # -- life cycle -------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the worker and wait until the algorithm is loaded and set up.
+
+        Raises
+        ------
+        WorkerStartError
+        """
+        if self._process is not None:
+            return
+        spec, limits = self.plan.algorithm, self.plan.limits
+        root = str(Path(__file__).resolve().parents[2])
+        argv = [sys.executable, "-I", "-c",
+                f"import sys; sys.path.insert(0, {root!r}); "
+                "from medeval.runner._child import main; sys.exit(main())"]
+        env = scrubbed_env()
+        if self._sandboxed:
+            binds = [*python_binds(), *spec.binds]
+            tmp_mb = limits.memory_mb if limits.memory_mb is not None else 4096
+            argv = sandbox_argv(argv, input_dir=self.input_dir, binds=binds, env=env,
+                                output_bytes=limits.output_limit_bytes,
+                                tmp_bytes=tmp_mb << 20)
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        os.ftruncate(self._stderr, 0)
+        process = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+            start_new_session=True, env=env, close_fds=True, bufsize=0,
+            cwd=None if self._sandboxed else self.output_dir,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        self._process = process
+        config = {"kind": spec.kind, "target": spec.target, "python_path": spec.python_path,
+                  "argv": list(spec.argv), "memory_mb": limits.memory_mb,
+                  "output_limit_bytes": limits.output_limit_bytes}
+        deadline = time.monotonic() + limits.setup_timeout_s
+        try:
+            channel.send(process.stdin.fileno(), config)
+            reply = channel.receive(process.stdout.fileno(), deadline=deadline, limit=1 << 20)
+        except channel.ChannelTimeout:
+            self.kill()
+            raise WorkerStartError("setup", f"loading the algorithm and its setup() took "
+                                   f"more than {limits.setup_timeout_s:g} s",
+                                   self.stderr_tail()) from None
+        except (channel.ChannelClosed, channel.MessageTooLarge, BrokenPipeError, ValueError):
+            detail = self._exit_detail()
+            self.kill()
+            raise WorkerStartError("setup", f"the worker ended while loading the algorithm "
+                                   f"({detail})", self.stderr_tail()) from None
+        if not isinstance(reply, dict) or not reply.get("ok"):
+            self.kill()
+            detail = str(reply.get("detail") if isinstance(reply, dict) else reply)
+            raise WorkerStartError("setup", detail, self.stderr_tail())
+
+    def close(self) -> None:
+        """Ask the worker to stop (running ``teardown()``), kill it if it lingers."""
+        process = self._process
+        if process is not None:
+            assert process.stdin is not None
+            try:
+                channel.send(process.stdin.fileno(), {"op": "stop"})
+                process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            self.kill()
+        os.close(self._stderr)
+
+    def kill(self) -> None:
+        """Kill the worker's process group (and the sandbox with it)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        kill_process_group(process)
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
+        self.restarts += 1
+
+    # -- one case ---------------------------------------------------------------------
+    def run(self, job: Job) -> CaseOutcome:
+        """Predict one case; every failure of the algorithm is returned, never raised."""
+        started = _now()
+        clock = time.perf_counter()
+        try:
+            self.start()
+        except WorkerStartError as exc:
+            return self._failed(job, started, clock, exc.reason, exc.detail, exc.stderr_tail)
+        process = self._process
+        assert process is not None and process.stdin is not None and process.stdout is not None
+        staged = self._stage(job)
+        os.ftruncate(self._stderr, 0)
+        limits = self.plan.limits
+        message = {"op": "case", "case_id": job.case_id, "inputs": staged,
+                   "input_dir": self._view(INPUT_DIR, self.input_dir),
+                   "output_dir": self._view(OUTPUT_DIR, self.output_dir)}
+        clock = time.perf_counter()
+        try:
+            channel.send(process.stdin.fileno(), message)
+            reply = channel.receive(process.stdout.fileno(),
+                                    deadline=time.monotonic() + limits.timeout_s,
+                                    limit=limits.output_limit_bytes + 4096)
+        except channel.ChannelTimeout:
+            self.kill()
+            return self._failed(job, started, clock, "timeout",
+                                f"no answer within {limits.timeout_s:g} s; process group "
+                                "killed", self.stderr_tail())
+        except channel.MessageTooLarge as exc:
+            self.kill()
+            return self._failed(job, started, clock, "output-too-large",
+                                f"a {exc.size}-byte answer, limit "
+                                f"{limits.output_limit_bytes}", self.stderr_tail())
+        except (channel.ChannelClosed, BrokenPipeError, ValueError):
+            detail = self._exit_detail()
+            self.kill()
+            reason = "output-too-large" if "SIGXFSZ" in detail else "exit-code"
+            return self._failed(job, started, clock, reason,
+                                f"the worker process ended during the case ({detail})",
+                                self.stderr_tail())
+        duration = time.perf_counter() - clock
+        files: dict[str, bytes] = {}
+        if isinstance(reply, dict) and reply.get("ok"):
+            try:
+                files = self._receive_files(reply)
+            except channel.MessageTooLarge as exc:
+                self.kill()
+                return self._failed(job, started, clock, "output-too-large",
+                                    f"{exc.size} bytes of files, limit "
+                                    f"{limits.output_limit_bytes}", self.stderr_tail(),
+                                    duration)
+            except (channel.ChannelClosed, channel.ChannelTimeout, BrokenPipeError,
+                    ValueError, TypeError) as exc:
+                self.kill()
+                return self._failed(job, started, clock, "invalid-output",
+                                    f"the files of the prediction did not arrive whole "
+                                    f"({type(exc).__name__})", self.stderr_tail(), duration)
+        if not isinstance(reply, dict) or not reply.get("ok"):
+            reply = reply if isinstance(reply, dict) else {"reason": "exception",
+                                                           "detail": repr(reply)}
+            reason = str(reply.get("reason"))
+            tail = self.stderr_tail()
+            if reason not in FAILURE_REASONS:
+                reason = "exception"
+            if reason == "exit-code" and any(h in tail for h in _MEMORY_HINTS):
+                reason = "memory"
+            return self._failed(job, started, clock, reason, str(reply.get("detail")), tail,
+                                duration)
+        try:
+            stored = store_outputs(job.case_id, reply.get("prediction"), files,
+                                   Path(self.plan.predictions_dir),
+                                   limit_bytes=limits.output_limit_bytes,
+                                   value_from_file=self.plan.algorithm.kind == "command")
+        except InvalidPrediction as exc:
+            return self._failed(job, started, clock, exc.reason, exc.detail,
+                                self.stderr_tail(), duration)
+        return CaseOutcome(job.case_id, "done", duration, started, self.name, files=stored)
+
+    def _receive_files(self, reply: dict[str, Any]) -> dict[str, bytes]:
+        """Read the file frames announced in ``reply["files"]``, within the output limit."""
+        process = self._process
+        assert process is not None and process.stdout is not None
+        remaining = self.plan.limits.output_limit_bytes
+        deadline = time.monotonic() + max(10.0, self.plan.limits.timeout_s)
+        files: dict[str, bytes] = {}
+        for name, _size in reply.get("files") or []:
+            data = channel.receive_bytes(process.stdout.fileno(), deadline=deadline,
+                                         limit=remaining)
+            remaining -= len(data)
+            files[str(name)] = data
+        return files
+
+    def _failed(self, job: Job, started: str, clock: float, reason: str, detail: str,
+                tail: str, duration: float | None = None) -> CaseOutcome:
+        spent = time.perf_counter() - clock if duration is None else duration
+        return CaseOutcome(job.case_id, "failed", spent, started, self.name, reason=reason,
+                           detail=detail, stderr_tail=tail)
+
+    def _view(self, inside: str, host: Path) -> str:
+        return inside if self._sandboxed else str(host)
+
+    def _stage(self, job: Job) -> list[str]:
+        _empty(self.input_dir)
+        names: list[str] = []
+        described = []
+        for index, source in enumerate(job.inputs):
+            name = os.path.basename(source.rstrip("/"))
+            if name in names or name == "case.json":
+                name = f"{index}-{name}"
+            names.append(name)
+            target = self.input_dir / name
+            if os.path.isdir(source):
+                shutil.copytree(source, target, copy_function=_link_or_copy)
+                kind = "directory"
+            else:
+                _link_or_copy(source, str(target))
+                kind = "file"
+            described.append({"name": name, "path": f"{self._view(INPUT_DIR, self.input_dir)}"
+                              f"/{name}", "type": kind})
+        if self.plan.algorithm.kind == "command":
+            output = self._view(OUTPUT_DIR, self.output_dir)
+            case = {"case_id": job.case_id, "inputs": described, "output_dir": output,
+                    "prediction_file": f"{output}/prediction.json"}
+            (self.input_dir / "case.json").write_text(json.dumps(case, indent=2))
+        return [item["path"] for item in described]
+
+    def _exit_detail(self) -> str:
+        process = self._process
+        if process is None:
+            return "not running"
+        try:
+            code = process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        if code < 0 or (self._sandboxed and 128 < code < 128 + 65):
+            number = -code if code < 0 else code - 128
+            try:
+                return f"killed by {signal.Signals(number).name}"
+            except ValueError:  # pragma: no cover
+                return f"killed by signal {number}"
+        return f"exit code {code}"
+
+    def stderr_tail(self) -> str:
+        """The last 2000 bytes the worker wrote to stderr during the current case."""
+        try:
+            with open(self._stderr_path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                handle.seek(max(0, size - _TAIL_BYTES))
+                return handle.read().decode("utf-8", errors="replace")
+        except OSError:  # pragma: no cover
+            return ""
+
+
+def _link_or_copy(source: str, target: str) -> str:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+    return target
+
+
+def _empty(folder: Path) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)

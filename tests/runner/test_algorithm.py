@@ -1,0 +1,120 @@
+"""Naming an algorithm: module:Class, file.py:Class, entry points, commands; nothing imported."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from medeval.errors import RunnerError
+from medeval.runner import Algorithm, AlgorithmSpec, CaseInput, resolve_algorithm, run_algorithm
+from medeval.runner.algorithm import instantiate
+
+from .conftest import needs_bwrap, write_set
+
+MODEL = """
+import pathlib
+pathlib.Path({marker!r}).write_text("imported")
+
+class Model:
+    def setup(self):
+        self.offset = 0.25
+
+    def predict(self, case):
+        return {{"score": self.offset, "case": case.case_id}}
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An installed distribution ``acme-algo`` 1.2.3 with an entry point ``acme``."""
+    site = tmp_path / "site"
+    package = site / "acme_algo"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "model.py").write_text(MODEL.format(marker=str(tmp_path / "imported.txt")))
+    info = site / "acme_algo-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-algo\nVersion: 1.2.3\n")
+    (info / "top_level.txt").write_text("acme_algo\n")
+    (info / "entry_points.txt").write_text("[medeval.algorithms]\nacme = acme_algo.model:Model\n")
+    monkeypatch.syspath_prepend(str(site))
+    return site
+
+
+def test_module_plugin_is_identified_without_being_imported(site: Path, tmp_path: Path):
+    spec = resolve_algorithm("acme_algo.model:Model")
+    assert spec.kind == "python" and spec.target == "acme_algo.model:Model"
+    assert (spec.distribution, spec.version) == ("acme-algo", "1.2.3")
+    assert set(spec.files) == {"__init__.py", "model.py"} and len(spec.sha256) == 64
+    assert spec.binds == (str(site / "acme_algo"),)
+    assert not (tmp_path / "imported.txt").exists() and "acme_algo" not in sys.modules
+
+
+def test_entry_point_is_found_by_name(site: Path):
+    spec = resolve_algorithm("acme")
+    assert spec.target == "acme_algo.model:Model" and spec.version == "1.2.3"
+    with pytest.raises(RunnerError, match=r"no entry point.*installed: .*acme"):
+        resolve_algorithm("acme-typo")
+
+
+def test_file_plugin_hashes_its_folder(tmp_path: Path):
+    folder = tmp_path / "algo"
+    folder.mkdir()
+    (folder / "model.py").write_text("class M:\n    def predict(self, case):\n        return 1\n")
+    (folder / "weights.bin").write_bytes(b"\x00" * 10)
+    spec = resolve_algorithm(f"{folder / 'model.py'}:M")
+    assert set(spec.files) == {"model.py", "weights.bin"}
+    before = spec.sha256
+    (folder / "weights.bin").write_bytes(b"\x01" * 10)
+    assert resolve_algorithm(f"{folder / 'model.py'}:M").sha256 != before
+
+
+def test_bad_names_are_refused_with_advice(tmp_path: Path):
+    with pytest.raises(RunnerError, match="no such file"):
+        resolve_algorithm(f"{tmp_path / 'missing.py'}:A")
+    with pytest.raises(RunnerError, match="not installed"):
+        resolve_algorithm("no_such_package_xyz.mod:A")
+    with pytest.raises(RunnerError, match="not a Python name"):
+        resolve_algorithm("os.path:1abc")
+    with pytest.raises(RunnerError, match="exactly one"):
+        resolve_algorithm()
+    with pytest.raises(RunnerError, match="not found"):
+        resolve_algorithm(command="no-such-program-xyz --flag")
+
+
+def test_command_spec_binds_the_script_folder(tmp_path: Path):
+    script = tmp_path / "tool" / "run.sh"
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\necho 1\n")
+    spec = resolve_algorithm(command=f"/bin/sh {script} --fast")
+    assert spec.kind == "command" and spec.argv == ("/bin/sh", str(script), "--fast")
+    assert spec.binds == (str(script.parent),) and "tool/run.sh" in spec.files
+    assert isinstance(spec, AlgorithmSpec) and spec.to_dict()["sha256"] == spec.sha256
+
+
+def test_instantiate_checks_the_protocol(tmp_path: Path):
+    good = tmp_path / "good.py"
+    good.write_text("class G:\n    def predict(self, case):\n        return case.case_id\n")
+    algorithm = instantiate(f"{good}:G")
+    assert isinstance(algorithm, Algorithm)
+    assert algorithm.predict(CaseInput("c9", "/input/x", ("/input/x",), "/output")) == "c9"
+    two = tmp_path / "two.py"
+    two.write_text("class T:\n    def predict(self, case, extra):\n        return 1\n")
+    with pytest.raises(RunnerError, match="one argument"):
+        instantiate(f"{two}:T")
+
+
+@needs_bwrap
+def test_entry_point_plugin_runs_in_the_sandbox_and_is_recorded(site: Path, tmp_path: Path):
+    manifest = write_set(tmp_path, ["c1", "c2"])
+    summary = run_algorithm(manifest, "acme", tmp_path / "run", progress=False, timeout_s=20)
+    assert summary.done == 2
+    data = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert data["algorithm"]["distribution"] == "acme-algo"
+    assert data["algorithm"]["version"] == "1.2.3"
+    assert json.loads((tmp_path / "run" / "predictions" / "c2.json").read_text()) == {
+        "case": "c2", "case_id": "c2", "score": 0.25}
+    assert "acme_algo" not in sys.modules  # imported in the sandbox only

@@ -1,0 +1,67 @@
+"""``medeval predict``: the runner alone, from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from medeval.cli import main
+
+from .conftest import needs_bwrap, write_algorithm, write_set
+
+PLUGIN = """
+class Flaky:
+    def predict(self, case):
+        if case.case_id == "c2":
+            raise RuntimeError("no luck")
+        return 0.5
+"""
+
+
+@needs_bwrap
+def test_predict_prints_done_failed_and_why(tmp_path: Path, capsys):
+    manifest = write_set(tmp_path, ["c1", "c2", "c3"])
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    code = main(["predict", "--algorithm", f"{plugin}:Flaky", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run"), "--workers", "2", "--timeout-s", "10",
+                 "--memory-mb", "1024", "--mode", "certificate", "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "cases 3: done 2, failed 1" in out and "isolation: bubblewrap" in out
+    assert "failed c2: exception: RuntimeError: no luck" in out
+    data = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert data["failures"]["c2"]["reason"] == "exception"
+
+
+def test_predict_without_sandbox_in_certificate_mode_exits_2(tmp_path: Path, capsys):
+    manifest = write_set(tmp_path, ["c1"])
+    code = main(["predict", "--command", "/bin/true", "--manifest", str(manifest), "--out",
+                 str(tmp_path / "run"), "--isolation", "none", "--mode", "certificate"])
+    assert code == 2
+    assert "needs the bubblewrap sandbox" in capsys.readouterr().err
+
+
+def test_predict_pre_check_without_sandbox_warns(tmp_path: Path, capsys):
+    manifest = write_set(tmp_path, ["c1"])
+    script = write_algorithm(tmp_path, "import json\njson.dump(0.1, open('"
+                             "prediction.json', 'w'))\n", name="p.py")
+    import sys
+
+    code = main(["predict", "--command", f"{sys.executable} {script}", "--manifest",
+                 str(manifest), "--out", str(tmp_path / "run"), "--isolation", "none",
+                 "--no-progress"])
+    captured = capsys.readouterr()
+    assert "WITHOUT a sandbox" in captured.err
+    assert code == 0 and "isolation: none" in captured.out
+
+
+@needs_bwrap
+def test_predict_worked_example_with_relative_paths(tmp_path: Path, capsys, monkeypatch):
+    import shlex
+    import sys
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2] / "examples" / "runner")
+    code = main(["predict", "--command", f"{shlex.quote(sys.executable)} command/predict.py",
+                 "--manifest", "data/manifest.csv", "--out", str(tmp_path / "run"),
+                 "--no-progress", "--mode", "certificate"])
+    assert code == 0 and "cases 8: done 8, failed 0" in capsys.readouterr().out

@@ -160,16 +160,50 @@ def test_runner_output_directory(study):
     # A runner's directory (predictions/ and summary.json): its recorded failures count.
     folder, _, _ = study
     (folder / "summary.json").write_text(json.dumps(
-        {"failed": [{"case_id": "WDBC-0002", "reason": "timeout", "detail": "30 s"}]}))
+        {"failures": {"WDBC-0002": {"reason": "timeout", "detail": "30 s"}}}))
     data = json.loads(medeval.evaluate(protocol_file(folder), folder).to_json())
     reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
     assert reasons["WDBC-0002"] == "timeout" and data["algorithm"]["predictions"] == "runner"
 
 
-def test_no_predictions_needs_the_runner(study):
+def test_the_algorithm_runs_through_the_runner(study, tmp_path):
+    # The protocol names a plugin; evaluate() runs it in the sandbox and scores its
+    # output: the same numbers as evaluating the same scores supplied as files.
+    folder, ref, pred = study
+    scores = {cid: float(s) for cid, s in zip(pred["case_id"], pred["score"])
+              if cid not in FAILED}
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "algo.py").write_text(
+        "from pathlib import Path\n"
+        f"SCORES = {scores!r}\n"
+        "class Algo:\n"
+        "    def predict(self, case):\n"
+        "        cid = Path(case.input_path).read_text().strip()\n"
+        "        if cid not in SCORES:\n"
+        "            raise RuntimeError('no score for ' + cid)\n"
+        "        return SCORES[cid]\n")
+    path = protocol_file(folder)
+    path.write_text(path.read_text().replace(
+        'version = "1.0"', f'version = "1.0"\nplugin = "{plugin / "algo.py"}:Algo"'))
+    ran = medeval.evaluate(path, run_dir=tmp_path / "run")
+    supplied = medeval.evaluate(path, folder / "predictions")
+    assert ran.metric("sensitivity").estimate == supplied.metric("sensitivity").estimate
+    assert ran.metric("roc_auc").estimate == supplied.metric("roc_auc").estimate
+    data = json.loads(ran.to_json())
+    reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
+    assert reasons == {cid: "exception" for cid in FAILED}
+    assert data["algorithm"]["predictions"] == "runner"
+    assert data["algorithm"]["run"]["isolation"] in ("bubblewrap", "none")
+    assert len(data["algorithm"]["run"]["run_log_sha256"]) == 64
+
+
+def test_no_predictions_needs_a_run_dir_and_an_algorithm(study, tmp_path):
     folder, _, _ = study
-    with pytest.raises(ProtocolError, match="runner"):
+    with pytest.raises(ProtocolError, match="run_dir"):
         medeval.evaluate(protocol_file(folder))
+    with pytest.raises(ProtocolError, match="plugin or a command"):
+        medeval.evaluate(protocol_file(folder), run_dir=tmp_path / "run")
 
 
 def test_monotone_in_failures(study):

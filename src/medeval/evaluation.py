@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._hashing import sha256_file
 from .decision import Verdict, decide
 from .definitions import DEFINITIONS
 from .errors import ManifestError, UndefinedMetricWarning
@@ -54,6 +55,7 @@ def evaluate(
     protocol: Protocol | str | Path,
     predictions: str | Path | None = None,
     *,
+    run_dir: str | Path | None = None,
     workers: int | None = None,
     progress: bool = False,
 ) -> Result:
@@ -66,7 +68,10 @@ def evaluate(
     predictions : path, optional
         A directory of predictions (``<case_id>.json`` …), or a runner's output
         directory holding ``predictions/`` and ``summary.json``. Without it the
-        algorithm named in the protocol is run through the runner.
+        algorithm named in the protocol is run through the runner into ``run_dir``.
+    run_dir : path, optional
+        Where the runner writes (required when ``predictions`` is not given); a run
+        interrupted there resumes.
     workers : int, optional
         Processes scoring cases in parallel, for task types whose per-case work is heavy
         (segmentation); default: one per core.
@@ -107,11 +112,8 @@ def evaluate(
             f"manifest {manifest_path}: {len(problems)} reference problem(s):\n"
             + "\n".join(f"  - {p}" for p in problems), tuple(problems))
     if predictions is None:
-        raise ProtocolError(
-            "running the algorithm needs the runner (medeval.runner); pass predictions= "
-            "a directory of predictions meanwhile"
-        )
-    folder, runner_failures, source = _predictions(Path(predictions))
+        predictions = _run(protocol, manifest, run_dir, progress)
+    folder, runner_failures, source, run_info = _predictions(Path(predictions))
     ordered = sorted(manifest.cases, key=lambda c: c.case_id)
     score = partial(_score, task, root=manifest.root, folder=folder,
                     runner_failures=runner_failures)
@@ -121,7 +123,8 @@ def evaluate(
             rows = list(pool.map(score, ordered, chunksize=max(1, len(ordered) // (4 * pool_size))))
     else:
         rows = [score(case) for case in ordered]
-    result = _result(protocol, task, manifest, fingerprint, rows, source)
+    run_environment = run_info.get("environment")
+    result = _result(protocol, task, manifest, fingerprint, rows, source, run_info)
     context = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -129,24 +132,57 @@ def evaluate(
         "host": platform.node(),
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
+        "run_environment": run_environment,
     }
     return _with_context(result, context)
 
 
-def _predictions(path: Path) -> tuple[Path, dict[str, tuple[str, str]], str]:
-    """The folder of prediction files, the runner's recorded failures, and the source."""
+def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
+         progress: bool) -> Path:
+    """Run the protocol's algorithm through the runner; return the run directory."""
+    from .runner import resolve_algorithm, run_algorithm
+
+    spec = protocol.algorithm
+    if run_dir is None:
+        raise ProtocolError("evaluate: without predictions, give run_dir= for the runner")
+    if not (spec.plugin or spec.command):
+        raise ProtocolError(
+            "algorithm: name a plugin or a command to run, or evaluate existing predictions"
+        )
+    algorithm = resolve_algorithm(spec.plugin, command=spec.command)
+    settings = protocol.runner
+    run_algorithm(
+        manifest, algorithm, run_dir, workers=settings.workers, timeout_s=settings.timeout_s,
+        memory_mb=settings.memory_mb, output_limit_mb=settings.output_limit_mb,
+        mode=protocol.test.mode, isolation=settings.isolation, progress=progress,
+    )
+    return Path(run_dir)
+
+
+def _predictions(path: Path) -> tuple[Path, dict[str, tuple[str, str]], str, dict[str, Any]]:
+    """The prediction files' folder, the runner's failures, the source, the run's record."""
     if not path.is_dir():
         raise ProtocolError(f"predictions {path}: no such directory")
     summary = path / "summary.json"
     if (path / "predictions").is_dir() and summary.is_file():
         data = json.loads(summary.read_text(encoding="utf-8"))
+        recorded = data.get("failures", {})
         failures = {
-            str(item["case_id"]): (str(item.get("reason", "exception")),
-                                   str(item.get("detail", "")))
-            for item in data.get("failed", [])
+            str(case_id): (str(item.get("reason") or "exception"), str(item.get("detail") or ""))
+            for case_id, item in (recorded.items() if isinstance(recorded, dict) else [])
         }
-        return path / "predictions", failures, "runner"
-    return path, {}, "supplied-predictions"
+        log = path / "run.jsonl"
+        run_info = {
+            "isolation": data.get("isolation"),
+            "algorithm": data.get("algorithm"),
+            "limits": data.get("limits"),
+            "environment": data.get("environment"),
+            "not_run": data.get("not_run", []),
+            "run_log_sha256": sha256_file(log) if log.is_file() else None,
+            "summary_sha256": sha256_file(summary),
+        }
+        return path / "predictions", failures, "runner", run_info
+    return path, {}, "supplied-predictions", {}
 
 
 def _score(
@@ -202,7 +238,7 @@ class _Aggregator:
 
 def _result(
     protocol: Protocol, task: TaskType, manifest: Manifest, fingerprint: str,
-    rows: list[CaseRow], source: str,
+    rows: list[CaseRow], source: str, run_info: dict[str, Any],
 ) -> Result:
     failed = [r for r in rows if r.status == "failed"]
     ok = [r for r in rows if r.status == "ok"]
@@ -263,7 +299,8 @@ def _result(
             "n_patients": len({c.patient_id for c in manifest.cases}),
             "selection": protocol.dataset.selection, "received": protocol.dataset.received,
         },
-        "algorithm": {**protocol.algorithm.model_dump(), "predictions": source},
+        "algorithm": {**protocol.algorithm.model_dump(), "predictions": source,
+                      "run": {k: v for k, v in run_info.items() if k != "environment"}},
         "failures": {
             "policy": policy,
             "n_failed": len(failed),

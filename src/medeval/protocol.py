@@ -226,6 +226,18 @@ class Failures(_Section):
     )
 
 
+class RunnerSettings(_Section):
+    """``[runner]``: how the algorithm is run (when the laboratory runs it)."""
+
+    workers: int = Field(default=1, ge=1)
+    timeout_s: float = Field(default=60.0, gt=0, description="per case")
+    memory_mb: int = Field(default=4096, ge=64)
+    output_limit_mb: float = Field(default=64.0, gt=0)
+    isolation: Literal["auto", "bubblewrap", "none"] = Field(
+        default="auto", description="certificate mode refuses to run without a sandbox"
+    )
+
+
 class Criterion(_Section):
     """``[[criteria]]``: one acceptance criterion."""
 
@@ -247,6 +259,7 @@ class Protocol(_Section):
     statistics: Statistics
     subgroups: Subgroups = Field(default_factory=Subgroups)
     failures: Failures = Field(default_factory=Failures)
+    runner: RunnerSettings = Field(default_factory=RunnerSettings)
     criteria: list[Criterion] = Field(min_length=1)
 
     _path: Path | None = PrivateAttr(default=None)

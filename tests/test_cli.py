@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
@@ -85,3 +86,77 @@ def test_installed_console_script_and_module(tmp_path):
                            str(tmp_path / "r.json")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "fingerprint  sha256:" in done.stdout
+
+
+PROTOCOL_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "measurement"
+
+
+def measurement_study(folder):
+    """A small measurement set beside the example protocol."""
+    (folder / "in").mkdir()
+    (folder / "pred").mkdir()
+    rows = ["case_id,patient_id,input,reference"]
+    for i in range(12):
+        (folder / "in" / f"s{i}.txt").write_text("x")
+        rows.append(f"s{i},p{i},in/s{i}.txt,{5 + i}")
+        (folder / "pred" / f"s{i}.json").write_text(json.dumps({"value": 5 + i + (i % 3) * 0.1}))
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (folder / "protocol.toml").write_text((PROTOCOL_EXAMPLE / "protocol.toml").read_text())
+    return folder / "protocol.toml"
+
+
+def test_protocol_check_and_schema(tmp_path, capsys):
+    path = measurement_study(tmp_path)
+    assert main(["protocol", "check", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"OK  {path}  KTL-MEAS-0001 (measurement")
+    path.write_text(path.read_text().replace('unit = "mm"', 'unit = "mm"\nunits = 2'))
+    assert main(["protocol", "check", str(path)]) == 2
+    assert "task.units: unknown key" in capsys.readouterr().err
+    assert main(["protocol", "schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "medeval test protocol"
+    assert main(["protocol"]) == 2
+
+
+def test_sample_size(capsys):
+    # Buderer 1996: Se 0.90 +/- 0.05 at 95%: 1.959964^2 * 0.09 / 0.0025 = 138.3 -> 139
+    # positives; total ceil(138.3 / 0.2) = 692.
+    assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05",
+                 "--prevalence", "0.2"]) == 0
+    out = capsys.readouterr().out
+    assert "139 positives, 692 cases in all" in out
+
+
+def test_evaluate_with_a_protocol(tmp_path, capsys):
+    path = measurement_study(tmp_path)
+    code = main(["evaluate", str(path), "--predictions", str(tmp_path / "pred"),
+                 "--out", str(tmp_path / "out")])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "KTL-MEAS-0001" in out and "lins_ccc" in out and "overall:" in out
+    assert main(["verify", str(tmp_path / "out" / "result.json")]) == 0
+
+
+def test_evaluate_usage_errors(tmp_path, capsys):
+    assert main(["evaluate", "--out", str(tmp_path / "r.json")]) == 2
+    assert "needs --reference, --predictions, --threshold" in capsys.readouterr().err
+    path = measurement_study(tmp_path)
+    assert main(["evaluate", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "needs --predictions" in capsys.readouterr().err
+
+
+def test_run_the_certified_flow(tmp_path, capsys):
+    path = measurement_study(tmp_path)
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "algo.py").write_text(
+        "class Measure:\n"
+        "    def predict(self, case):\n"
+        "        return {'score': 7.5}\n")
+    path.write_text(path.read_text().replace(
+        'version = "1"', f'version = "1"\nplugin = "{plugin / "algo.py"}:Measure"'))
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    # The runner stores {"score": 7.5}; the measurement task wants {"value": ...}: every
+    # case fails as invalid output, and the completion rate shows it.
+    assert "invalid-output 12" in out
+    assert (tmp_path / "out" / "run" / "summary.json").is_file()

@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
+    if not getattr(args, "command", None) or not hasattr(args, "handler"):
         parser.print_help(sys.stderr)
         return 2
     try:
@@ -51,16 +51,52 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     evaluate = commands.add_parser(
-        "evaluate", help="evaluate binary classification scores against reference labels",
-        description="Join REF and PRED on the case id, call 'score >= threshold' positive, "
-        "and write the result JSON (with its per-case CSV and fingerprint).",
+        "evaluate", help="evaluate predictions: as a protocol says, or two tables",
+        description="With PROTOCOL.toml: evaluate a predictions directory (a pre-check on "
+        "existing outputs) as the protocol prescribes, writing OUT/result.json. Without it: "
+        "join --reference and --predictions tables on the case id, call 'score >= "
+        "threshold' positive, and write the result JSON (with its per-case CSV and "
+        "fingerprint).",
     )
-    evaluate.add_argument("--reference", required=True, type=Path, metavar="REF.csv")
-    evaluate.add_argument("--predictions", required=True, type=Path, metavar="PRED.csv")
-    evaluate.add_argument("--threshold", required=True, type=float)
-    evaluate.add_argument("--out", required=True, type=Path, metavar="RESULT.json")
+    evaluate.add_argument("protocol", nargs="?", type=Path, metavar="PROTOCOL.toml")
+    evaluate.add_argument("--reference", type=Path, metavar="REF.csv")
+    evaluate.add_argument("--predictions", type=Path, metavar="PRED.csv|DIR")
+    evaluate.add_argument("--threshold", type=float)
+    evaluate.add_argument("--out", required=True, type=Path, metavar="RESULT.json|DIR")
+    evaluate.add_argument("--workers", type=int, default=None)
     _add_options(evaluate)
     evaluate.set_defaults(handler=_evaluate)
+
+    run = commands.add_parser(
+        "run", help="the certified flow: run the protocol's algorithm, evaluate, write",
+        description="Run the algorithm the protocol names on its held-out set in the "
+        "sandbox (OUT/run, resumable), evaluate as the protocol prescribes, and write "
+        "OUT/result.json with its per-case CSV and fingerprint.",
+    )
+    run.add_argument("protocol", type=Path, metavar="PROTOCOL.toml")
+    run.add_argument("--out", required=True, type=Path, metavar="DIR")
+    run.add_argument("--workers", type=int, default=None, help="cores scoring cases")
+    run.set_defaults(handler=_run)
+
+    protocol = commands.add_parser("protocol", help="check a protocol; print its JSON Schema")
+    protocol_commands = protocol.add_subparsers(dest="protocol_command", metavar="ACTION")
+    check = protocol_commands.add_parser("check", help="validate a protocol, listing every "
+                                         "problem with its key path")
+    check.add_argument("protocol", type=Path, metavar="PROTOCOL.toml")
+    check.set_defaults(handler=_protocol_check)
+    schema = protocol_commands.add_parser("schema", help="print the protocol's JSON Schema")
+    schema.set_defaults(handler=_protocol_schema)
+
+    size = commands.add_parser(
+        "sample-size", help="cases needed for a target CI half-width (Buderer 1996)")
+    size.add_argument("--expected", required=True, type=float,
+                      help="expected sensitivity or specificity, e.g. 0.9")
+    size.add_argument("--half-width", required=True, type=float, help="e.g. 0.05")
+    size.add_argument("--prevalence", required=True, type=float, help="e.g. 0.2")
+    size.add_argument("--confidence", type=float, default=0.95)
+    size.add_argument("--measure", choices=("sensitivity", "specificity"),
+                      default="sensitivity")
+    size.set_defaults(handler=_sample_size)
 
     demo = commands.add_parser(
         "demo", help="evaluate the demo data set the package ships and print the summary"
@@ -143,6 +179,86 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+class UsageError(MedevalError, ValueError):
+    """A command line that cannot be carried out as given."""
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    from .evaluation import evaluate
+
+    result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
+                      progress=True)
+    path = write_result(result, args.out / "result.json")
+    out.write(protocol_summary(result, path))
+    return 0
+
+
+def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .protocol import load_protocol
+
+    protocol = load_protocol(args.protocol)
+    out.write(f"OK  {args.protocol}  {protocol.test.id} ({protocol.task.type}, "
+              f"{len(protocol.criteria)} criteria)  sha256:{protocol.sha256}\n")
+    return 0
+
+
+def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from .protocol import protocol_schema
+
+    out.write(json.dumps(protocol_schema(), indent=2, sort_keys=True, ensure_ascii=False))
+    out.write("\n")
+    return 0
+
+
+def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
+    from .stats import sample_size
+
+    plan = sample_size(args.expected, half_width=args.half_width,
+                       prevalence=args.prevalence, confidence=args.confidence,
+                       measure=args.measure)
+    out.write(f"{plan.measure} {plan.expected:g} +/- {plan.half_width:g} at "
+              f"{plan.confidence * 100:g}% confidence, prevalence {plan.prevalence:g}: "
+              f"{plan.n_group} {plan.group}, {plan.total} cases in all "
+              f"({plan.method})\n")
+    return 0
+
+
+def protocol_summary(result: Result, path: Path | None = None) -> str:
+    """A readable summary of a protocol-driven result: metrics, failures, verdicts."""
+    data = result.to_dict()
+    protocol = data.get("protocol", {})
+    flow = data.get("flow", {})
+    lines = [f"medeval {result.software.get('medeval', '')} - {protocol.get('id', '')} "
+             f"{protocol.get('title', '')} ({result.task}, {result.mode})",
+             f"  cases: {flow.get('registered')} registered, {flow.get('scored')} scored, "
+             f"{flow.get('failed')} failed, {flow.get('analysed')} analysed"]
+    failures = data.get("failures", {})
+    if failures.get("n_failed"):
+        reasons = ", ".join(f"{k} {v}" for k, v in failures.get("by_reason", {}).items())
+        lines.append(f"  failed cases by reason: {reasons} (policy {failures.get('policy')})")
+    level = f"{result.parameters.get('statistics', {}).get('confidence', 0.95) * 100:g}%"
+    lines += ["", f"  {'metric':<27} {'value':>9}  {level + ' CI':<21} {'n':>9}  method"]
+    for record in result.metrics:
+        est = record.estimate
+        n = f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
+        ci = f"{_num(est.low)} - {_num(est.high)}"
+        lines.append(f"  {record.name:<27} {_num(est.value):>9}  {ci:<21} {n:>9}  {est.method}")
+    verdicts = data.get("verdicts", [])
+    if verdicts:
+        lines += ["", "  acceptance criteria:"]
+        for v in verdicts:
+            lines.append(f"    {v['outcome']:<12} {v['metric']} goal {v['goal']:g} "
+                         f"({v['rule']}): {v['reason']}")
+        lines.append(f"  overall: {data.get('overall')}")
+    lines.append("")
+    if path is not None:
+        lines.append(f"  result       {path}")
+    lines.append(f"  fingerprint  sha256:{result.fingerprint}")
+    return "\n".join(lines) + "\n"
+
+
 def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--id-column", default="case_id")
     parser.add_argument("--label-column", default="label")
@@ -160,6 +276,21 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    if args.protocol is not None:
+        if args.predictions is None:
+            raise UsageError("evaluate PROTOCOL.toml needs --predictions DIR")
+        from .evaluation import evaluate
+
+        result = evaluate(args.protocol, args.predictions, workers=args.workers,
+                          progress=True)
+        path = write_result(result, args.out / "result.json")
+        out.write(protocol_summary(result, path))
+        return 0
+    missing = [flag for flag, value in (("--reference", args.reference),
+                                        ("--predictions", args.predictions),
+                                        ("--threshold", args.threshold)) if value is None]
+    if missing:
+        raise UsageError(f"evaluate without a protocol needs {', '.join(missing)}")
     result = evaluate_classification(
         args.reference, args.predictions, threshold=args.threshold,
         id_column=args.id_column, label_column=args.label_column,

@@ -128,6 +128,18 @@ def test_same_run_twice_same_fingerprint(study, tmp_path):
     assert verify_result(path) == a.fingerprint
 
 
+def test_fingerprint_does_not_depend_on_where_the_files_lie(study, tmp_path_factory):
+    import shutil
+
+    folder, _, _ = study
+    a = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    moved = tmp_path_factory.mktemp("elsewhere") / "deeper"
+    shutil.copytree(folder, moved)
+    b = medeval.evaluate(protocol_file(moved), moved / "predictions")
+    assert a.fingerprint == b.fingerprint
+    assert "<predictions>" in json.loads(a.to_json())["failures"]["cases"][0]["detail"]
+
+
 def test_changed_predictions_change_the_fingerprint(study):
     folder, _, _ = study
     a = medeval.evaluate(protocol_file(folder), folder / "predictions")

@@ -192,14 +192,25 @@ def _score(
     metadata = dict(case.metadata)
     if case.case_id in runner_failures:
         reason, detail = runner_failures[case.case_id]
-        return CaseRow(case.case_id, case.patient_id, "failed", reason, detail,
-                       task.failed_values(case, root), metadata)
+        return CaseRow(case.case_id, case.patient_id, "failed", reason,
+                       _portable(detail, root, folder), task.failed_values(case, root),
+                       metadata)
     try:
         values = task.score_case(case, root, folder)
     except PredictionError as exc:
-        return CaseRow(case.case_id, case.patient_id, "failed", exc.reason, str(exc),
-                       task.failed_values(case, root), metadata)
+        return CaseRow(case.case_id, case.patient_id, "failed", exc.reason,
+                       _portable(str(exc), root, folder), task.failed_values(case, root),
+                       metadata)
     return CaseRow(case.case_id, case.patient_id, "ok", None, None, values, metadata)
+
+
+def _portable(detail: str, root: Path, folder: Path) -> str:
+    """A failure's message without this machine's paths, so the fingerprint stays the same
+    wherever the data and predictions lie."""
+    for path, name in ((folder, "<predictions>"), (root, "<data>")):
+        for form in {str(path), str(path.resolve())}:
+            detail = detail.replace(form, name)
+    return detail
 
 
 def _clusters(protocol: Protocol, rows: Sequence[CaseRow]) -> list[str] | None:

@@ -160,3 +160,23 @@ def test_run_the_certified_flow(tmp_path, capsys):
     # case fails as invalid output, and the completion rate shows it.
     assert "invalid-output 12" in out
     assert (tmp_path / "out" / "run" / "summary.json").is_file()
+
+
+def test_report_and_verify_the_certificate(tmp_path, capsys):
+    path = measurement_study(tmp_path)
+    main(["evaluate", str(path), "--predictions", str(tmp_path / "pred"),
+          "--out", str(tmp_path / "out")])
+    result = tmp_path / "out" / "result.json"
+    pdf = tmp_path / "out" / "certificate.pdf"
+    assert main(["report", str(result), "--out", str(pdf), "--html",
+                 str(tmp_path / "out" / "report.html")]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "out" / "report.html").is_file()
+    assert main(["verify", str(result), str(pdf)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith(f"OK  {result}  {pdf}")
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one byte changed
+    pdf.write_bytes(bytes(data))
+    assert main(["verify", str(result), str(pdf)]) == 1
+    assert "verification failed" in capsys.readouterr().err
+    assert main(["report", str(result), "--out", str(pdf), "--sign", "k.pem"]) == 2

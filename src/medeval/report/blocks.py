@@ -1,0 +1,134 @@
+"""The blocks a certificate is made of: pure data, laid out by the PDF and HTML renderers.
+
+A :class:`Certificate` is numbered :class:`Section` s of blocks — label/value
+:class:`Fields`, a :class:`Table`, a :class:`Para` graph, a :class:`Figure` drawn from
+plain numbers, the :class:`Signatures` block and a :class:`QRCode`. Words are catalogue
+keys (:class:`~medeval.report.catalogue.Msg`); data are already-formatted strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .catalogue import Msg
+from .info import Person
+
+__all__ = [
+    "Block",
+    "Cell",
+    "Certificate",
+    "Fields",
+    "Figure",
+    "Para",
+    "QRCode",
+    "Section",
+    "Signatures",
+    "Table",
+]
+
+Cell = Msg | str
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Label/value rows (the cover's numbered items, a section's particulars)."""
+
+    rows: tuple[tuple[Msg, Cell], ...]
+    columns: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: header cells, rows, relative column widths, right-aligned columns.
+
+    ``span`` is the fraction of the text width the table takes.
+    """
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    widths: tuple[float, ...] = ()
+    numeric: tuple[int, ...] = ()
+    span: float = 1.0
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph; ``style`` is ``"body"``, ``"note"`` or ``"mark"`` (emphasised)."""
+
+    text: Cell
+    style: Literal["body", "note", "mark"] = "body"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure drawn by :mod:`medeval.report.figures` from ``data`` (plain numbers)."""
+
+    kind: Literal["roc", "confusion", "dice", "froc", "bland_altman"]
+    caption: Msg
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """The tested-by and approved-by block (absent from a pre-check)."""
+
+    tested_by: Person | None
+    approved_by: Person | None
+    date: str
+
+
+@dataclass(frozen=True)
+class QRCode:
+    """A QR code and the text it carries (report number and fingerprint)."""
+
+    payload: str
+
+
+Block = Fields | Table | Para | Figure | Signatures | QRCode
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section; ``new_page`` starts it on a fresh page."""
+
+    number: int
+    title: Msg
+    blocks: tuple[Block, ...]
+    new_page: bool = False
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Everything a certificate shows, in both languages' keys.
+
+    Attributes
+    ----------
+    report_number : str
+        Printed on every page.
+    fingerprint : str
+        The result's content fingerprint (SHA-256, hex), printed on every page and
+        carried by the QR code and the PDF metadata.
+    precheck : bool
+        A pre-check: marked on every page, no approval block.
+    title : Msg
+    laboratory : str
+    sections : tuple of Section
+    issue_date : str
+    info_digest : str
+        SHA-256 of the report info used (recorded in the PDF metadata).
+    digests : tuple of (str, str)
+        Short SHA-256 of each top-level part of the result and of each metric, so that
+        verification can name the part that changed.
+    """
+
+    report_number: str
+    fingerprint: str
+    precheck: bool
+    title: Msg
+    laboratory: str
+    sections: tuple[Section, ...]
+    issue_date: str
+    info_digest: str
+    digests: tuple[tuple[str, str], ...]

@@ -1,0 +1,175 @@
+"""The certificate's figures, drawn with matplotlib, deterministically.
+
+Each figure is drawn from the plain numbers a :class:`~medeval.report.content.Figure`
+carries: ROC curve with the operating point and its confidence intervals, confusion
+matrix, per-case Dice distribution, FROC and Bland–Altman (when the result has those
+tables). Drawing uses the Agg canvas directly (no pyplot, no global backend), the
+shipped NanumGothic font for Korean labels, and fixed metadata: PNG without a
+``Software`` stamp, SVG with a fixed hash salt and no date, so the same result gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .catalogue import Msg, texts
+from .content import Figure
+from .fonts import font_path
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
+
+__all__ = ["figure_png", "figure_svg"]
+
+_SIZE_IN = (3.4, 3.0)
+_BLUE, _RED, _GREY = "#1f4e9c", "#c0392b", "#7f7f7f"
+
+
+def figure_png(figure: Figure, lang: str, *, dpi: int = 200) -> bytes:
+    """The figure as PNG bytes (no timestamp or software metadata)."""
+    with _style():
+        mpl = _draw(figure, lang)
+        buffer = io.BytesIO()
+        mpl.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def figure_svg(figure: Figure, lang: str) -> str:
+    """The figure as SVG text (text as paths, fixed ids, no date)."""
+    with _style():
+        mpl = _draw(figure, lang)
+        buffer = io.StringIO()
+        mpl.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    import matplotlib
+    from matplotlib import font_manager
+
+    for bold in (False, True):
+        path = str(font_path(bold=bold))
+        if path not in {f.fname for f in font_manager.fontManager.ttflist}:
+            font_manager.fontManager.addfont(path)
+    with matplotlib.rc_context({
+        "font.family": ["NanumGothic", "DejaVu Sans"],
+        "font.size": 7.5,
+        "axes.unicode_minus": False,
+        "svg.hashsalt": "medeval",
+        "svg.fonttype": "path",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }):
+        yield
+
+
+def _t(key: str, lang: str) -> str:
+    return " / ".join(texts(Msg(key), lang))
+
+
+def _draw(figure: Figure, lang: str) -> MplFigure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    mpl = MplFigure(figsize=_SIZE_IN, layout="constrained")
+    FigureCanvasAgg(mpl)
+    axes = mpl.add_subplot()
+    drawer = {"roc": _roc, "confusion": _confusion, "dice": _dice, "froc": _froc,
+              "bland_altman": _bland_altman}[figure.kind]
+    drawer(axes, figure.data, lang)
+    return mpl
+
+
+def _roc_curve(labels: Sequence[bool], scores: Sequence[float]) -> tuple[Any, Any]:
+    y = np.asarray(labels, dtype=bool)
+    s = np.asarray(scores, dtype=float)
+    order = np.argsort(-s, kind="mergesort")
+    y, s = y[order], s[order]
+    distinct = np.r_[np.flatnonzero(np.diff(s)), y.size - 1]
+    tps = np.cumsum(y)[distinct]
+    fps = (distinct + 1) - tps
+    n_pos, n_neg = max(int(y.sum()), 1), max(int((~y).sum()), 1)
+    return np.r_[0.0, fps / n_neg], np.r_[0.0, tps / n_pos]
+
+
+def _roc(axes: Axes, data: Any, lang: str) -> None:
+    fpr, tpr = _roc_curve(data["labels"], data["scores"])
+    axes.plot([0, 1], [0, 1], color=_GREY, lw=0.8, ls="--", label=_t("figure.chance", lang))
+    axes.plot(fpr, tpr, color=_BLUE, lw=1.4, drawstyle="steps-post",
+              label=f"AUC {data['auc'].split(' (')[0]}")
+    x, y = data["point"]
+    xl, xh = data["point_x_ci"]
+    yl, yh = data["point_y_ci"]
+    if all(np.isfinite([x, y, xl, xh, yl, yh])):
+        axes.errorbar([x], [y], xerr=[[x - xl], [xh - x]], yerr=[[y - yl], [yh - y]],
+                      fmt="o", color=_RED, ms=4, capsize=2, lw=1,
+                      label=_t("figure.operating_point", lang))
+    axes.set(xlim=(-0.01, 1.01), ylim=(-0.01, 1.01), aspect="equal",
+             xlabel=_t("figure.roc_x", lang), ylabel=_t("figure.roc_y", lang))
+    axes.legend(loc="lower right", frameon=False, fontsize=6.5)
+
+
+def _confusion(axes: Axes, data: Any, lang: str) -> None:
+    matrix = np.array([[data["tp"], data["fp"]], [data["fn"], data["tn"]]])
+    axes.imshow(matrix, cmap="Blues", vmin=0, vmax=max(int(matrix.max()), 1) * 1.3)
+    names = ["TP", "FP", "FN", "TN"]
+    for index, value in enumerate(matrix.ravel()):
+        row, col = divmod(index, 2)
+        axes.text(col, row, f"{names[index]}\n{value}", ha="center", va="center", fontsize=9)
+    pos, neg = _t("figure.positive", lang), _t("figure.negative", lang)
+    axes.set_xticks([0, 1], [pos, neg])
+    axes.set_yticks([0, 1], [pos, neg])
+    axes.set_xlabel(_t("figure.reference", lang))
+    axes.set_ylabel(_t("figure.predicted", lang))
+    for side in ("left", "bottom"):
+        axes.spines[side].set_visible(False)
+
+
+def _dice(axes: Axes, data: Any, lang: str) -> None:
+    values = np.asarray(data["dice"], dtype=float)
+    failed = np.asarray(data["failed"], dtype=bool)
+    shown = np.where(np.isfinite(values), values, 0.0)
+    rank = np.argsort(shown, kind="mergesort")
+    positions = np.arange(1, shown.size + 1)
+    ok = ~failed[rank]
+    axes.vlines(positions, 0, shown[rank], color=_BLUE, lw=0.8, alpha=0.5)
+    axes.plot(positions[ok], shown[rank][ok], "o", color=_BLUE, ms=3.5)
+    if failed.any():
+        axes.plot(positions[~ok], shown[rank][~ok], "x", color=_RED, ms=5, mew=1.4,
+                  label=_t("figure.failed", lang))
+    mean = float(data.get("mean", np.nan))
+    if np.isfinite(mean):
+        axes.axhline(mean, color=_GREY, lw=1, ls="--",
+                     label=f"{_t('figure.mean', lang)} {mean:.3f}")
+    axes.set(ylim=(-0.03, 1.03), xlim=(0.3, shown.size + 0.7), xlabel="#",
+             ylabel=_t("figure.dice_axis", lang))
+    axes.legend(loc="upper left", frameon=False, fontsize=6.5)
+
+
+def _froc(axes: Axes, data: Any, lang: str) -> None:
+    axes.plot(data["fp_rates"], data["sensitivity"], marker="o", ms=3, color=_BLUE)
+    axes.set_xscale("log", base=2)
+    axes.set(ylim=(0, 1.02), xlabel=_t("figure.froc_x", lang), ylabel=_t("figure.froc_y", lang))
+
+
+def _bland_altman(axes: Axes, data: Any, lang: str) -> None:
+    mean = np.asarray(data["mean"], dtype=float)
+    difference = np.asarray(data["difference"], dtype=float)
+    axes.scatter(mean, difference, s=6, color=_BLUE)
+    bias = float(data.get("bias", np.mean(difference)))
+    spread = 1.96 * float(np.std(difference, ddof=1)) if difference.size > 1 else 0.0
+    low, high = data.get("loa", (bias - spread, bias + spread))
+    axes.axhline(bias, color=_RED, lw=1, label=f"{_t('figure.bias', lang)} {bias:.3g}")
+    for bound in (low, high):
+        axes.axhline(float(bound), color=_GREY, lw=0.8, ls="--")
+    axes.set(xlabel=_t("figure.ba_x", lang), ylabel=_t("figure.ba_y", lang))
+    axes.legend(loc="upper right", frameon=False, fontsize=6.5)

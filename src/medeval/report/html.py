@@ -1,0 +1,118 @@
+"""The certificate as one self-contained HTML page, for reading on screen.
+
+The same content as the PDF (:func:`~medeval.report.content.build_certificate`),
+rendered through the jinja2 template ``report_templates/certificate.html.j2``, with the
+figures inline as SVG: no external file, script or font is referenced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..result import read_result
+from .catalogue import Msg, languages, texts
+from .content import (
+    Block,
+    Cell,
+    Certificate,
+    Fields,
+    Figure,
+    Para,
+    QRCode,
+    Signatures,
+    Table,
+    build_certificate,
+)
+from .info import ReportInfo, load_report_info
+
+__all__ = ["html_text", "render_html"]
+
+
+def render_html(
+    result: str | Path | Mapping[str, Any],
+    out_html: str | Path,
+    *,
+    lang: str = "ko+en",
+    report_info: str | Path | Mapping[str, Any] | ReportInfo | None = None,
+) -> Path:
+    """Write the certificate's content as a self-contained HTML page.
+
+    Parameters are those of :func:`medeval.report.render_certificate`.
+
+    Returns
+    -------
+    Path
+        The HTML file's path.
+    """
+    data = read_result(result) if isinstance(result, (str, Path)) else result
+    certificate = build_certificate(data, load_report_info(report_info))
+    target = Path(out_html)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html_text(certificate, lang=lang), encoding="utf-8")
+    return target
+
+
+def html_text(certificate: Certificate, *, lang: str = "ko+en") -> str:
+    """The HTML page of a certificate, as text."""
+    import jinja2
+
+    languages(lang)
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("medeval", "report_templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.get_template("certificate.html.j2")
+    return template.render(**_view(certificate, lang))
+
+
+def _view(certificate: Certificate, lang: str) -> dict[str, Any]:
+    def t(cell: Cell) -> list[str]:
+        return list(texts(cell, lang))
+
+    sections = []
+    for section in certificate.sections:
+        sections.append({"number": section.number, "title": t(section.title),
+                         "blocks": [_block(b, lang, t) for b in section.blocks]})
+    return {
+        "lang": languages(lang)[0],
+        "title": t(certificate.title),
+        "report_number_label": t(Msg("doc.report_number")),
+        "report_number": certificate.report_number,
+        "laboratory": certificate.laboratory,
+        "fingerprint": certificate.fingerprint,
+        "precheck": certificate.precheck,
+        "precheck_mark": t(Msg("doc.precheck_mark")),
+        "sections": sections,
+        "end": t(Msg("doc.end")),
+    }
+
+
+def _block(block: Block, lang: str, t: Any) -> dict[str, Any]:
+    if isinstance(block, Fields):
+        return {"type": "fields", "rows": [(t(label), t(value)) for label, value in block.rows]}
+    if isinstance(block, Table):
+        return {"type": "table", "header": [t(h) for h in block.header],
+                "rows": [[t(c) for c in row] for row in block.rows],
+                "numeric": list(block.numeric)}
+    if isinstance(block, Para):
+        return {"type": "para", "text": t(block.text), "style": block.style}
+    if isinstance(block, Figure):
+        from .figures import figure_svg
+
+        return {"type": "figure", "svg": figure_svg(block, lang), "caption": t(block.caption)}
+    if isinstance(block, Signatures):
+        people = []
+        for key, person in (("field.tested_by", block.tested_by),
+                            ("field.approved_by", block.approved_by)):
+            people.append((t(Msg(key)), person.name if person else t(Msg("text.not_given"))[0],
+                           person.title if person and person.title else ""))
+        return {"type": "signatures", "people": people, "date": block.date,
+                "date_label": t(Msg("field.issue_date"))}
+    if isinstance(block, QRCode):
+        return {"type": "qr", "payload": block.payload, "label": t(Msg("field.qr"))}
+    raise TypeError(f"no HTML for block {type(block).__name__}")  # pragma: no cover

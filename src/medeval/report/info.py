@@ -1,0 +1,131 @@
+"""Report info: what a certificate prints that the result JSON does not (yet) hold.
+
+The certificate is rendered from the result alone wherever the result has the field. A
+few items of ISO/IEC 17025 7.8 are not measurements and are not in the result today:
+who tested and who approved, the laboratory's accreditation, the place of testing when
+not the laboratory, the date of issue, deviations, the report an amended report
+replaces. They come from an optional small TOML or JSON file, every key optional::
+
+    report_number = "KTL-2026-0001"        # default: the protocol's test id
+    issue_date = "2026-11-27"              # default: the day the run finished
+    received = "2026-11-02"                # default: the protocol's dataset.received
+    place = "KTL Seoul, room 301"          # default: the laboratory's premises
+    accreditation = "KOLAS KT-000"
+    replaces = "KTL-2026-0001"             # an amended report names the one it replaces
+    external_providers = "none"
+    deviations = ["case c12 re-run after a power cut"]
+    opinions = []
+    customer_supplied = ["item_name", "item_version", "item_manufacturer"]
+
+    [tested_by]
+    name = "홍길동 (Hong Gildong)"
+    title = "Tester"
+
+    [approved_by]
+    name = "김철수 (Kim Cheolsu)"
+    title = "Technical manager"
+
+The file's canonical SHA-256 is recorded in the PDF's metadata, so that
+:func:`medeval.report.verify_certificate` can tell a changed report info from a changed
+result.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .._hashing import sha256_bytes
+from ..result import canonical_json
+from ._errors import ReportError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["Person", "ReportInfo", "load_report_info"]
+
+#: Fields of the item that are marked as supplied by the customer unless told otherwise.
+_DEFAULT_SUPPLIED = ("item_name", "item_version", "item_manufacturer")
+
+
+class Person(BaseModel):
+    """A signatory: name and role."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    title: str | None = None
+
+
+class ReportInfo(BaseModel):
+    """The certificate's fields that are not in the result (see the module docs)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    report_number: str | None = None
+    issue_date: str | None = None
+    received: str | None = None
+    place: str | None = None
+    accreditation: str | None = None
+    replaces: str | None = None
+    external_providers: str | None = None
+    deviations: list[str] = Field(default_factory=list)
+    opinions: list[str] = Field(default_factory=list)
+    customer_supplied: list[str] = Field(default_factory=lambda: list(_DEFAULT_SUPPLIED))
+    tested_by: Person | None = None
+    approved_by: Person | None = None
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON of these fields (recorded in the PDF)."""
+        return sha256_bytes(canonical_json(self.model_dump()))
+
+
+def load_report_info(source: str | Path | Mapping[str, Any] | ReportInfo | None) -> ReportInfo:
+    """Read report info from a TOML or JSON file, a mapping, or nothing (all defaults).
+
+    Raises
+    ------
+    ReportError
+        The file is missing, not TOML/JSON, or has unknown keys or wrong types (all
+        listed with their key).
+
+    Examples
+    --------
+    >>> load_report_info({"tested_by": {"name": "Hong"}}).tested_by.name
+    'Hong'
+    """
+    if source is None:
+        return ReportInfo()
+    if isinstance(source, ReportInfo):
+        return source
+    name = "<report info>"
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ReportError(f"report info {path}: cannot be read: {exc.strerror}") from None
+        try:
+            data: Any = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+        except ValueError as exc:
+            raise ReportError(f"report info {path}: not valid TOML/JSON: {exc}") from None
+    else:
+        data = dict(source)
+    try:
+        return ReportInfo.model_validate(data)
+    except ValidationError as exc:
+        problems = "\n".join(
+            f"  - {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ReportError(
+            f"report info {name}: {exc.error_count()} problem(s); fix these keys "
+            f"(see medeval.report.info for the fields):\n{problems}"
+        ) from None

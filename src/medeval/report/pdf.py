@@ -1,0 +1,485 @@
+"""The certificate as a PDF: reportlab platypus, every glyph from an embedded font.
+
+:func:`render_certificate` reads a result JSON, builds its content
+(:func:`~medeval.report.content.build_certificate`) and lays it out on A4: a header with
+the laboratory and the report number, a footer with the result fingerprint and
+"쪽 x / y" / "Page x of y" on every page, an end marker after the last section, and on a
+pre-check a "PRE-CHECK — NOT A CERTIFICATE" mark across every page.
+
+Two ways reportlab would slip in an unembedded Helvetica are closed: the document's
+``initialFontName`` and every table's ``FONTNAME`` are NanumGothic, and the QR code's
+``Drawing`` gets ``initialFontName`` too. ``invariant=1`` and a creation date fixed to the
+date of issue make the same result give the same bytes.
+
+The PDF's Info dictionary carries what :mod:`medeval.report.verify` needs: the
+fingerprint, the language, the report info's SHA-256 and short digests of the result's
+parts (``Keywords``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .. import __version__
+from ..result import read_result
+from ._errors import ReportError
+from .catalogue import Msg, languages, texts
+from .content import (
+    Block,
+    Cell,
+    Certificate,
+    Fields,
+    Figure,
+    Para,
+    QRCode,
+    Signatures,
+    Table,
+    build_certificate,
+)
+from .fonts import FONT, FONT_BOLD, register_fonts
+from .info import ReportInfo, load_report_info
+
+__all__ = ["certificate_keywords", "pdf_bytes", "render_certificate"]
+
+_MM = 72 / 25.4
+_PAGE_W, _PAGE_H = 210 * _MM, 297 * _MM
+_LEFT = _RIGHT = 18 * _MM
+_TOP, _BOTTOM = 24 * _MM, 20 * _MM
+_FRAME_W = _PAGE_W - _LEFT - _RIGHT
+_INK, _MUTED, _RULE, _SHADE = "#111111", "#555555", "#9a9a9a", "#eef1f6"
+_MARK = "#c0392b"
+_OUTCOME = {"PASS": "#1e7b34", "FAIL": "#c0392b", "INCONCLUSIVE": "#a35d00"}
+
+
+def render_certificate(
+    result: str | Path | Mapping[str, Any],
+    out_pdf: str | Path,
+    *,
+    lang: str = "ko+en",
+    report_info: str | Path | Mapping[str, Any] | ReportInfo | None = None,
+    pdfa: bool = False,
+) -> Path:
+    """Render the certificate of a result as a PDF.
+
+    Parameters
+    ----------
+    result : path or mapping
+        The result JSON written by :func:`medeval.write_result`, or its data.
+    out_pdf : path
+        Where to write the PDF (folders are created).
+    lang : {"ko+en", "ko", "en"}
+        Korean and English side by side (default), or one language.
+    report_info : path, mapping or ReportInfo, optional
+        The fields the result lacks (see :mod:`medeval.report.info`).
+    pdfa : bool
+        Post-process to PDF/A-2b (needs pikepdf; see :mod:`medeval.report.pdfa`).
+
+    Returns
+    -------
+    Path
+        The PDF's path.
+
+    Raises
+    ------
+    ReportError
+        An unknown language, a result that is not an evaluation's, bad report info.
+    ResultError
+        The result file cannot be read.
+    """
+    data = read_result(result) if isinstance(result, (str, Path)) else result
+    info = load_report_info(report_info)
+    payload = pdf_bytes(build_certificate(data, info), lang=lang)
+    if pdfa:
+        from .pdfa import to_pdfa
+
+        payload = to_pdfa(payload, lang=lang)
+    target = Path(out_pdf)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(payload)
+    return target
+
+
+def certificate_keywords(certificate: Certificate, lang: str) -> str:
+    """The PDF ``Keywords`` entry: fingerprint, language, report info and part digests."""
+    digests = ",".join(f"{k}:{v}" for k, v in certificate.digests)
+    return (f"medeval-certificate; fingerprint=sha256:{certificate.fingerprint}; "
+            f"lang={lang}; report-info=sha256:{certificate.info_digest}; "
+            f"report-number={certificate.report_number}; digests={digests}")
+
+
+def pdf_bytes(certificate: Certificate, *, lang: str = "ko+en") -> bytes:
+    """Lay out a certificate; return the PDF's bytes (the same content, the same bytes)."""
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # type: ignore[import-untyped,unused-ignore]
+
+    languages(lang)
+    register_fonts()
+    layout = _Layout(certificate, lang)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=(_PAGE_W, _PAGE_H), leftMargin=_LEFT, rightMargin=_RIGHT,
+        topMargin=_TOP, bottomMargin=_BOTTOM, invariant=1, initialFontName=FONT,
+        initialFontSize=9, title=f"{' / '.join(texts(certificate.title, lang))} "
+        f"{certificate.report_number}",
+        author=certificate.laboratory, subject=f"{certificate.report_number}",
+        creator=f"medeval {__version__}", keywords=certificate_keywords(certificate, lang),
+        lang=languages(lang)[0],
+    )
+    frame = Frame(_LEFT, _BOTTOM, _FRAME_W, _PAGE_H - _TOP - _BOTTOM, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(layout.story(), canvasmaker=_canvas_class(certificate, lang))
+    return buffer.getvalue()
+
+
+def _canvas_class(certificate: Certificate, lang: str) -> Any:
+    """A canvas that knows the page count (two passes) and draws header and footer."""
+    from reportlab.lib.colors import HexColor  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped,unused-ignore]
+
+    header_right = " / ".join(texts(Msg("doc.report_number"), lang))
+    mark = " · ".join(texts(Msg("doc.precheck_mark"), lang))
+
+    class _NumberedCanvas(Canvas):  # type: ignore[misc,unused-ignore]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            _fix_date(self, certificate.issue_date)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._decorate(number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _decorate(self, number: int, total: int) -> None:
+            self.saveState()
+            self.setStrokeColor(HexColor(_RULE))
+            self.setLineWidth(0.5)
+            top = _PAGE_H - 14 * _MM
+            self.setFillColor(HexColor(_INK))
+            self.setFont(FONT_BOLD, 8.5)
+            self.drawString(_LEFT, top, certificate.laboratory)
+            self.setFont(FONT, 8.5)
+            self.drawRightString(_PAGE_W - _RIGHT, top,
+                                 f"{header_right}  {certificate.report_number}")
+            self.line(_LEFT, top - 2.5 * _MM, _PAGE_W - _RIGHT, top - 2.5 * _MM)
+            bottom = 12 * _MM
+            self.line(_LEFT, bottom + 4 * _MM, _PAGE_W - _RIGHT, bottom + 4 * _MM)
+            self.setFont(FONT, 6.5)
+            self.setFillColor(HexColor(_MUTED))
+            self.drawString(_LEFT, bottom,
+                            f"{certificate.report_number} · SHA-256 {certificate.fingerprint}")
+            page = " · ".join(texts(Msg("doc.page", (("x", str(number)), ("y", str(total)))),
+                                    lang))
+            self.setFont(FONT, 7.5)
+            self.setFillColor(HexColor(_INK))
+            self.drawRightString(_PAGE_W - _RIGHT, bottom, page)
+            if certificate.precheck:
+                self._precheck()
+            self.restoreState()
+
+        def _precheck(self) -> None:
+            self.setFillColor(HexColor(_MARK))
+            self.setFont(FONT_BOLD, 9)
+            self.drawCentredString(_PAGE_W / 2, _PAGE_H - 19.5 * _MM, mark)
+            self.saveState()
+            self.setFillColor(HexColor(_MARK), alpha=0.13)
+            self.translate(_PAGE_W / 2, _PAGE_H / 2)
+            self.rotate(50)
+            self.setFont(FONT_BOLD, 34)
+            self.drawCentredString(0, 14, texts(Msg("doc.precheck_mark"), "en")[0])
+            self.drawCentredString(0, -30, texts(Msg("doc.precheck_mark"), "ko")[0])
+            self.restoreState()
+
+    return _NumberedCanvas
+
+
+def _fix_date(canvas: Any, issue_date: str) -> None:
+    """Creation and modification dates = the date of issue (not the time of rendering)."""
+    stamp = canvas._doc._timeStamp
+    try:
+        parsed = time.strptime(issue_date[:10], "%Y-%m-%d")
+    except ValueError:
+        return
+    seconds = calendar.timegm(parsed)
+    stamp.t, stamp.lt = seconds, time.gmtime(seconds)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
+
+
+class _Layout:
+    """Turns the content's blocks into platypus flowables."""
+
+    def __init__(self, certificate: Certificate, lang: str) -> None:
+        from reportlab.lib.colors import HexColor  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.lib.enums import TA_CENTER, TA_RIGHT  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped,unused-ignore]
+
+        self.cert, self.lang = certificate, lang
+        self.bilingual = len(languages(lang)) == 2
+        base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=11.5,
+                              textColor=HexColor(_INK))
+        self.style = {
+            "title": ParagraphStyle("title", base, fontName=FONT_BOLD, fontSize=18,
+                                    leading=23, alignment=TA_CENTER, spaceAfter=0),
+            "subtitle": ParagraphStyle("subtitle", base, fontSize=10, leading=13,
+                                       alignment=TA_CENTER, spaceAfter=4),
+            "h": ParagraphStyle("h", base, fontName=FONT_BOLD, fontSize=10.5, leading=14,
+                                spaceBefore=9, spaceAfter=4, keepWithNext=1),
+            "body": ParagraphStyle("body", base, spaceAfter=3),
+            "note": ParagraphStyle("note", base, fontSize=7, leading=8.8,
+                                   textColor=HexColor("#333333"), spaceAfter=1.5),
+            "mark": ParagraphStyle("mark", base, fontName=FONT_BOLD, textColor=HexColor(_MARK),
+                                   spaceAfter=4),
+            "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9.5),
+            "num": ParagraphStyle("num", base, fontSize=7.5, leading=9.5, alignment=TA_RIGHT),
+            "head": ParagraphStyle("head", base, fontName=FONT_BOLD, fontSize=7.5, leading=9.5),
+            "label": ParagraphStyle("label", base, fontName=FONT_BOLD, fontSize=7.5,
+                                    leading=9.5),
+            "caption": ParagraphStyle("caption", base, fontSize=7, leading=9,
+                                      textColor=HexColor(_MUTED)),
+            "end": ParagraphStyle("end", base, fontSize=9, alignment=TA_CENTER,
+                                  spaceBefore=14),
+        }
+
+    # -- text ------------------------------------------------------------------------
+    def markup(self, cell: Cell, *, stacked: bool = False) -> str:
+        """One cell's text; two languages inline ("a / b") or stacked (b smaller, grey)."""
+        parts = [escape(p).replace("\n", "<br/>") for p in texts(cell, self.lang)]
+        if len(parts) == 1:
+            return parts[0]
+        if stacked:
+            return f'{parts[0]}<br/><font size="6.5" color="{_MUTED}">{parts[1]}</font>'
+        return " / ".join(parts)
+
+    def para(self, cell: Cell, style: str, *, stacked: bool = False) -> Any:
+        from reportlab.platypus import Paragraph  # type: ignore[import-untyped,unused-ignore]
+
+        return Paragraph(self.markup(cell, stacked=stacked), self.style[style])
+
+    def plain(self, text: str, style: str) -> Any:
+        """A paragraph of already-translated text."""
+        from reportlab.platypus import Paragraph  # type: ignore[import-untyped,unused-ignore]
+
+        return Paragraph(escape(text), self.style[style])
+
+    # -- story -----------------------------------------------------------------------
+    def story(self) -> list[Any]:
+        from reportlab.platypus import PageBreak, Paragraph, Spacer  # type: ignore[import-untyped,unused-ignore]
+
+        cert = self.cert
+        title = texts(cert.title, self.lang)
+        story: list[Any] = [Paragraph(escape(title[0]), self.style["title"])]
+        if len(title) > 1:
+            story.append(Paragraph(escape(title[1]), self.style["subtitle"]))
+        else:
+            story.append(Spacer(1, 8))
+        for section in cert.sections:
+            if section.new_page:
+                story.append(PageBreak())
+            heading = " / ".join(escape(t) for t in texts(section.title, self.lang))
+            story.append(Paragraph(f"{section.number}. {heading}", self.style["h"]))
+            story.extend(self.blocks(section.blocks))
+        for text in texts(Msg("doc.end"), self.lang):
+            story.append(Paragraph(escape(text), self.style["end"]))
+        return story
+
+    def blocks(self, blocks: Sequence[Block]) -> list[Any]:
+        out: list[Any] = []
+        figures: list[Figure] = []
+        pending: Signatures | None = None
+        for block in blocks:
+            if isinstance(block, Signatures):
+                pending = block
+                continue
+            if pending is not None:
+                if isinstance(block, QRCode):
+                    out.append(self.approval(pending, block))
+                    pending = None
+                    continue
+                out.append(self.signatures(pending))
+                pending = None
+            if isinstance(block, Figure):
+                figures.append(block)
+                continue
+            if figures:
+                out.append(self.figures(figures))
+                figures = []
+            out.extend(self.block(block))
+        if figures:
+            out.append(self.figures(figures))
+        if pending is not None:
+            out.append(self.signatures(pending))
+        return out
+
+    def approval(self, signatures: Signatures, qr: QRCode) -> Any:
+        """Signatures on the left, the QR code on the right, kept together."""
+        from reportlab.platypus import KeepTogether, TableStyle  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.platypus import Table as RLTable  # type: ignore[import-untyped,unused-ignore]
+
+        side = 30 * _MM
+        table = RLTable([[self.signatures(signatures, span=(_FRAME_W - side - 6) / _FRAME_W),
+                          self.qrcode(qr, compact=True)]],
+                        colWidths=[_FRAME_W - side, side], hAlign="LEFT")
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        return KeepTogether([table])
+
+    def block(self, block: Block) -> list[Any]:
+        from reportlab.platypus import Spacer  # type: ignore[import-untyped,unused-ignore]
+
+        if isinstance(block, Fields):
+            return [self.fields(block), Spacer(1, 5)]
+        if isinstance(block, Table):
+            return [self.table(block), Spacer(1, 5)]
+        if isinstance(block, Para):
+            if self.bilingual and not isinstance(block.text, str) and block.style != "mark":
+                return [self.plain(t, block.style) for t in texts(block.text, self.lang)]
+            return [self.para(block.text, block.style)]
+        if isinstance(block, Signatures):
+            return [self.signatures(block)]
+        if isinstance(block, QRCode):
+            return [self.qrcode(block)]
+        raise ReportError(f"no layout for block {type(block).__name__}")  # pragma: no cover
+
+    def _grid(self, rows: list[list[Any]], widths: Sequence[float], *, header: bool,
+              label_column: bool = False, heights: Sequence[float] | None = None,
+              span: float = 1.0) -> Any:
+        from reportlab.lib.colors import HexColor  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.platypus import Table as RLTable  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.platypus import TableStyle  # type: ignore[import-untyped,unused-ignore]
+
+        total = sum(widths)
+        col_widths = [span * _FRAME_W * w / total for w in widths]
+        table = RLTable(rows, colWidths=col_widths,
+                        minRowHeights=list(heights) if heights else None,
+                        repeatRows=1 if header else 0, hAlign="LEFT")
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+            ("GRID", (0, 0), (-1, -1), 0.4, HexColor(_RULE)),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.8),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
+        ]
+        if header:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), HexColor(_SHADE)))
+        if label_column:
+            commands.append(("BACKGROUND", (0, 0), (0, -1), HexColor(_SHADE)))
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def fields(self, block: Fields) -> Any:
+        from reportlab.lib.colors import HexColor  # type: ignore[import-untyped,unused-ignore]
+
+        cells = [[self.para(label, "label", stacked=True), self.value(value)]
+                 for label, value in block.rows]
+        if block.columns == 1:
+            return self._grid(cells, (1.25, 2.75), header=False, label_column=True)
+        if len(cells) % 2:
+            cells.append(["", ""])
+        rows = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
+        table = self._grid(rows, (1.0, 1.55, 1.0, 1.55), header=False, label_column=True)
+        table.setStyle([("BACKGROUND", (2, 0), (2, -1), HexColor(_SHADE))])
+        return table
+
+    def value(self, cell: Cell) -> Any:
+        """A value cell; a verdict in bold and colour."""
+        from reportlab.platypus import Paragraph  # type: ignore[import-untyped,unused-ignore]
+
+        if isinstance(cell, Msg) and cell.key.startswith("text.outcome_"):
+            colour = _OUTCOME.get(cell.key.removeprefix("text.outcome_"), _INK)
+            return Paragraph(f'<font name="{FONT_BOLD}" color="{colour}">'
+                             f"{self.markup(cell)}</font>", self.style["cell"])
+        return self.para(cell, "cell")
+
+    def table(self, block: Table) -> Any:
+        header = [self.para(h, "head", stacked=True) for h in block.header]
+        rows = [header]
+        for row in block.rows:
+            rows.append([self.para(cell, "num") if i in block.numeric else self.value(cell)
+                         for i, cell in enumerate(row)])
+        widths = block.widths or (1.0,) * len(block.header)
+        return self._grid(rows, widths, header=True, span=block.span)
+
+    def figures(self, figures: Sequence[Figure]) -> Any:
+        from reportlab.platypus import Image, TableStyle  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.platypus import Table as RLTable  # type: ignore[import-untyped,unused-ignore]
+
+        from .figures import figure_png
+
+        cells = []
+        width = _FRAME_W / 2 - 8
+        for figure in figures:
+            png = figure_png(figure, self.lang)
+            image = Image(io.BytesIO(png), width=width, height=width * 3.0 / 3.4)
+            cells.append([image, self.para(figure.caption, "caption", stacked=True)])
+        rows = []
+        for i in range(0, len(cells), 2):
+            pair = cells[i:i + 2]
+            if len(pair) == 1:
+                pair.append(["", ""])
+            rows.append([pair[0][0], pair[1][0]])
+            rows.append([pair[0][1], pair[1][1]])
+        table = RLTable(rows, colWidths=[_FRAME_W / 2] * 2, hAlign="LEFT")
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 6)]))
+        return table
+
+    def signatures(self, block: Signatures, *, span: float = 1.0) -> Any:
+
+        header = [self.para(Msg(k), "head", stacked=True) for k in
+                  ("column.item", "field.name", "field.signature", "field.issue_date")]
+        rows = [header]
+        for key, person in (("field.tested_by", block.tested_by),
+                            ("field.approved_by", block.approved_by)):
+            name = person.name + (f" ({person.title})" if person and person.title else "") \
+                if person else Msg("text.not_given")
+            rows.append([self.para(Msg(key), "label", stacked=True), self.para(name, "cell"),
+                         self.para("", "cell"), self.para(block.date, "cell")])
+        return self._grid(rows, (1.9, 2.1, 1.3, 1.0), header=True, heights=(0, 26, 26),
+                          span=span)
+
+    def qrcode(self, block: QRCode, *, compact: bool = False) -> Any:
+        from reportlab.graphics.barcode.qr import QrCodeWidget  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.graphics.shapes import Drawing  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.platypus import KeepTogether, TableStyle  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.platypus import Table as RLTable  # type: ignore[import-untyped,unused-ignore]
+
+        size = (25 if compact else 30) * _MM
+        widget = QrCodeWidget(block.payload, barLevel="M", barBorder=2)
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.initialFontName = FONT  # else Helvetica, unembedded, enters the PDF
+        drawing.initialFontSize = 8
+        drawing.add(widget)
+        if compact:
+            return drawing
+        label = self.para(Msg("field.qr"), "label", stacked=True)
+        text = self.para(block.payload.replace("|", " | "), "cell")
+        table = RLTable([[drawing, [label, text]]], colWidths=[size + 8, _FRAME_W - size - 8],
+                        hAlign="LEFT")
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        return KeepTogether([table])
+

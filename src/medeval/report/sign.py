@@ -1,0 +1,174 @@
+"""PAdES signatures on a certificate, through pyHanko.
+
+:func:`sign_pdf` adds a PAdES baseline signature (CAdES detached, ``ETSI.CAdES.detached``)
+as an incremental update, so the signed file begins with the unsigned certificate's exact
+bytes and a PDF/A document stays PDF/A. :func:`validate_pdf` checks every signature: the
+digest covers the bytes (intact), the signature verifies, and — when trust roots are
+given — the signer's certificate chains to one of them.
+
+Order (REFERENCE.md 5): render -> PDF/A fix-up -> sign -> hash.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._errors import ReportError
+
+__all__ = ["SignatureCheck", "sign_pdf", "validate_pdf"]
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The validation of one signature.
+
+    Attributes
+    ----------
+    field : str
+        The signature field's name.
+    signer : str
+        The signer certificate's subject.
+    intact : bool
+        The signed bytes hash to the signed digest.
+    valid : bool
+        The cryptographic signature verifies.
+    trusted : bool
+        The signer's certificate chains to a given trust root.
+    covers_whole_file : bool
+        Nothing was appended after the signature (or only what the signature allows).
+    signed_length : int
+        The length of the revision the signature covers (its byte range's end).
+    summary : str
+        pyHanko's one-line summary.
+    """
+
+    field: str
+    signer: str
+    intact: bool
+    valid: bool
+    trusted: bool
+    covers_whole_file: bool
+    signed_length: int
+    summary: str
+
+    @property
+    def ok(self) -> bool:
+        """Intact, valid and covering the whole file."""
+        return self.intact and self.valid and self.covers_whole_file
+
+
+def sign_pdf(
+    pdf: str | Path,
+    out_pdf: str | Path,
+    *,
+    key: str | Path,
+    cert: str | Path,
+    chain: tuple[str | Path, ...] = (),
+    passphrase: bytes | None = None,
+    reason: str = "Test report issued",
+    location: str | None = None,
+) -> Path:
+    """Sign a PDF with a PAdES signature (incremental update).
+
+    Parameters
+    ----------
+    pdf : path
+        The certificate to sign.
+    out_pdf : path
+        Where to write the signed PDF (may be ``pdf`` itself).
+    key, cert : path
+        The signer's private key and certificate (PEM or DER).
+    chain : tuple of path
+        Intermediate certificates to embed.
+    passphrase : bytes, optional
+        The key's passphrase.
+    reason, location : str
+        Recorded in the signature.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ReportError
+        The key or certificate cannot be read, or the PDF cannot be signed.
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    try:
+        signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call,unused-ignore]
+            str(key), str(cert), ca_chain_files=tuple(str(c) for c in chain) or None,
+            key_passphrase=passphrase)
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"signing key {key} / certificate {cert}: cannot be loaded: {exc}; "
+                          "give a PEM or DER key and its certificate") from None
+    if signer is None:
+        raise ReportError(f"signing key {key} / certificate {cert}: cannot be loaded; "
+                          "check the files and the passphrase")
+    source = Path(pdf).read_bytes()
+    metadata = signers.PdfSignatureMetadata(
+        field_name="MedevalSignature", subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256", reason=reason, location=location)
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(source))
+        output = signers.sign_pdf(writer, metadata, signer=signer)
+    except Exception as exc:  # pyHanko raises many kinds on a malformed PDF
+        raise ReportError(f"PDF {pdf}: cannot be signed: {exc}") from exc
+    target = Path(out_pdf)
+    target.write_bytes(output.getvalue())
+    return target
+
+
+def validate_pdf(
+    pdf: str | Path | bytes, *, trust_roots: tuple[str | Path, ...] = ()
+) -> tuple[SignatureCheck, ...]:
+    """Validate every signature of a PDF; an empty tuple when it has none.
+
+    Raises
+    ------
+    ReportError
+        The PDF cannot be parsed as a signed PDF.
+    """
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
+    name = "<bytes>" if isinstance(pdf, bytes) else str(pdf)
+    roots = [load_cert_from_pemder(str(r))  # type: ignore[no-untyped-call,unused-ignore]
+             for r in trust_roots]
+    # no OS trust store, no network: trust only what is given
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as exc:
+        raise ReportError(f"PDF {name}: cannot be read for its signatures: {exc}") from exc
+    checks = []
+    for signature in signatures:
+        try:
+            status = validate_pdf_signature(signature, context)
+        except Exception as exc:
+            checks.append(SignatureCheck(signature.field_name, "?", False, False, False, False,
+                                         0, f"validation failed: {exc}"))
+            continue
+        byte_range = signature.byte_range
+        checks.append(SignatureCheck(
+            field=signature.field_name,
+            signer=status.signing_cert.subject.human_friendly,
+            intact=bool(status.intact),
+            valid=bool(status.valid),
+            trusted=bool(status.trusted),
+            covers_whole_file=status.coverage is not None
+            and status.coverage.name in ("ENTIRE_FILE", "ENTIRE_REVISION")
+            and (status.modification_level is None
+                 or status.modification_level.name in ("NONE", "LTA_UPDATES")),
+            signed_length=int(byte_range[2] + byte_range[3]),
+            summary=status.summary(),
+        ))
+    return tuple(checks)

@@ -1,0 +1,46 @@
+"""Figures: drawn from the content's numbers, the same bytes every time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from medeval.report.content import Figure, build_certificate
+from medeval.report.figures import figure_png, figure_svg
+from medeval.result import read_result
+
+
+def figures(result: Path) -> list[Figure]:
+    certificate = build_certificate(read_result(result))
+    return [b for s in certificate.sections for b in s.blocks if isinstance(b, Figure)]
+
+
+def test_classification_figures(certified: Path) -> None:
+    kinds = [f.kind for f in figures(certified)]
+    assert kinds == ["roc", "confusion"]
+    roc = figures(certified)[0]
+    assert len(roc.data["labels"]) == 369  # failed cases drawn as the AUC counts them
+
+
+def test_segmentation_figures(segmentation: Path) -> None:
+    (dice,) = figures(segmentation)
+    assert dice.kind == "dice" and sum(dice.data["failed"]) == 1
+
+
+def test_deterministic_png_and_svg(certified: Path) -> None:
+    for figure in figures(certified):
+        assert figure_png(figure, "ko+en") == figure_png(figure, "ko+en")
+        svg = figure_svg(figure, "en")
+        assert svg == figure_svg(figure, "en") and svg.startswith("<svg")
+        assert figure_png(figure, "ko+en").startswith(b"\x89PNG")
+
+
+def test_froc_and_bland_altman_when_present() -> None:
+    from medeval.report.catalogue import Msg
+
+    froc = Figure("froc", Msg("text.figure_froc"),
+                  {"fp_rates": [0.125, 0.25, 0.5, 1, 2, 4, 8],
+                   "sensitivity": [0.2, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85]})
+    agreement = Figure("bland_altman", Msg("text.figure_bland_altman"),
+                       {"mean": [1.0, 2.0, 3.0, 4.0], "difference": [0.1, -0.2, 0.05, 0.0]})
+    for figure in (froc, agreement):
+        assert figure_png(figure, "ko").startswith(b"\x89PNG")

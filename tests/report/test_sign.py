@@ -1,0 +1,86 @@
+"""PAdES signing through pyHanko: a signed certificate validates; an altered one does not.
+The key and certificate are made here, thrown away with the test's folder."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyhanko")
+
+from medeval.report import sign_pdf, validate_pdf, verify_certificate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def signer(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    folder = tmp_path_factory.mktemp("signer")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "KR"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test laboratory"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, "Technical manager")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(True, True, False, False, False, True, True, False,
+                                     False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+                       critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_path, cert_path = folder / "key.pem", folder / "cert.pem"
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+def test_signed_certificate_validates(certified: Path, certificate: Path, info_file: Path,
+                                      signer: tuple[Path, Path], tmp_path: Path) -> None:
+    key, cert = signer
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
+                      location="Seoul")
+    assert signed.read_bytes().startswith(certificate.read_bytes())  # incremental update
+    checks = validate_pdf(signed, trust_roots=(cert,))
+    assert len(checks) == 1
+    assert checks[0].ok and checks[0].trusted, checks[0].summary
+    outcome = verify_certificate(certified, signed, report_info=info_file,
+                                 trust_roots=(cert,))
+    assert outcome.ok and outcome.signed, outcome.problems
+
+
+def test_altered_signed_certificate_does_not(certified: Path, certificate: Path,
+                                             info_file: Path, signer: tuple[Path, Path],
+                                             tmp_path: Path) -> None:
+    key, cert = signer
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert)
+    payload = bytearray(signed.read_bytes())
+    offset = len(certificate.read_bytes()) // 2  # inside the signed revision
+    payload[offset] ^= 0x01
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(bytes(payload))
+    checks = validate_pdf(altered, trust_roots=(cert,))
+    assert checks and not checks[0].intact and not checks[0].ok
+    outcome = verify_certificate(certified, altered, report_info=info_file)
+    assert not outcome.ok
+    assert any("signature" in p and "broken" in p for p in outcome.problems)
+
+
+def test_unusable_key_is_named(certificate: Path, tmp_path: Path) -> None:
+    from medeval.report import ReportError
+
+    bad = tmp_path / "key.pem"
+    bad.write_text("not a key")
+    with pytest.raises(ReportError, match="key.pem"):
+        sign_pdf(certificate, tmp_path / "x.pdf", key=bad, cert=bad)

@@ -1,0 +1,96 @@
+"""verify_certificate: passes on an untouched result and PDF; fails, naming what changed,
+when one digit of a metric in the JSON or one byte of the PDF is changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from medeval.errors import ResultError
+from medeval.report import verify_certificate
+
+
+def copy_result(result: Path, folder: Path) -> Path:
+    for file in result.parent.glob("result*"):
+        shutil.copy(file, folder / file.name)
+    return folder / result.name
+
+
+def test_untouched_result_and_pdf_pass(certified: Path, certificate: Path,
+                                       info_file: Path) -> None:
+    outcome = verify_certificate(certified, certificate, report_info=info_file)
+    assert outcome.ok, outcome.problems
+    assert outcome.printed == outcome.fingerprint
+    assert outcome.check() == outcome.fingerprint
+
+
+def test_one_digit_of_a_metric_in_the_json(certified: Path, certificate: Path,
+                                           info_file: Path, tmp_path: Path) -> None:
+    changed = copy_result(certified, tmp_path)
+    data = json.loads(changed.read_text(encoding="utf-8"))
+    value = data["metrics"]["sensitivity"]["value"]
+    text = changed.read_text(encoding="utf-8")
+    digits = repr(value)
+    wrong = digits[:4] + str((int(digits[4]) + 1) % 10) + digits[5:]  # the 3rd decimal
+    assert text.count(f'"value": {digits}') == 1
+    changed.write_text(text.replace(f'"value": {digits}', f'"value": {wrong}'),
+                       encoding="utf-8")
+    outcome = verify_certificate(changed, certificate, report_info=info_file)
+    assert not outcome.ok
+    report = "\n".join(outcome.problems)
+    assert "result.json" in report and "changed after it was written" in report
+    assert "was issued for result sha256:" in report
+    assert "metrics.sensitivity" in report
+    assert f"{value:.4f}" in report and f"{float(wrong):.4f}" in report
+    with pytest.raises(ResultError, match="metrics.sensitivity"):
+        outcome.check()
+
+
+def test_a_digit_below_the_printed_precision_is_still_named(
+        certified: Path, certificate: Path, info_file: Path, tmp_path: Path) -> None:
+    data = json.loads(certified.read_text(encoding="utf-8"))
+    data["metrics"]["specificity"]["high"] += 1e-12
+    outcome = verify_certificate(data, certificate, report_info=info_file)
+    assert not outcome.ok
+    assert any("metrics.specificity" in p for p in outcome.problems)
+
+
+def test_one_byte_of_the_pdf(certified: Path, certificate: Path, info_file: Path,
+                             tmp_path: Path) -> None:
+    payload = bytearray(certificate.read_bytes())
+    for offset in (len(payload) // 2, 600):
+        altered = bytearray(payload)
+        altered[offset] ^= 0x01
+        pdf = tmp_path / f"altered-{offset}.pdf"
+        pdf.write_bytes(bytes(altered))
+        outcome = verify_certificate(certified, pdf, report_info=info_file)
+        assert not outcome.ok, offset
+        report = "\n".join(outcome.problems)
+        assert str(pdf) in report
+        assert f"at byte {offset}" in report or "fingerprint" in report, report
+
+
+def test_other_report_info_is_named(certified: Path, certificate: Path) -> None:
+    outcome = verify_certificate(certified, certificate)
+    assert not outcome.ok
+    assert "report info" in outcome.problems[0]
+
+
+def test_result_alone(certified: Path) -> None:
+    outcome = verify_certificate(certified)
+    assert outcome.ok and outcome.printed is None
+
+
+def test_not_a_certificate(certified: Path, tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    other = tmp_path / "other.pdf"
+    canvas = Canvas(str(other), invariant=1)
+    canvas.drawString(100, 100, "hello")
+    canvas.save()
+    outcome = verify_certificate(certified, other)
+    assert not outcome.ok
+    assert "no result fingerprint found" in "\n".join(outcome.problems)

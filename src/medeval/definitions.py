@@ -55,6 +55,10 @@ _EMPTY_OVERLAP = "both masks empty 1; exactly one empty 0 (flagged)"
 _EMPTY_DISTANCE = "both masks empty 0; exactly one empty inf (flagged)"
 _EMPTY_NSD = "both masks empty 1; exactly one empty 0 (flagged)"
 _POSITIVE = (0.0, math.inf)
+_EC57 = (
+    "ANSI/AAMI EC57:2012; Moody GB, Mark RG: bxb, WFDB Software Package (PhysioNet); "
+    "cells as reference class then test class, o no test beat, O no reference beat"
+)
 _SZCORE = (
     "Dan J, Pale U, Amirshahi A, et al. SzCORE: seizure community open-source research "
     "evaluation framework. Epilepsia 2024; timescoring 0.0.7"
@@ -258,6 +262,43 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "predicted connected components matched to no reference lesion", False,
             "Maier-Hein L, Reinke A, et al. Nat Methods 2024;21:195-212",
             "all predicted lesions when there is no reference lesion", "per case", bounds=_POSITIVE,
+        ),
+        # --- ECG beats (medeval.metrics.ecg): ANSI/AAMI EC57 as PhysioNet's bxb ---
+        MetricDefinition(
+            "ec57_qrs_sensitivity", "QRS sensitivity (EC57)",
+            "QTP / (QTP + QFN); beats matched within 0.15 s (inclusive) after a 5-min "
+            "learning period", True, _EC57,
+            "NaN with UndefinedMetricWarning when the denominator is 0 (bxb prints -)",
+        ),
+        MetricDefinition(
+            "ec57_qrs_ppv", "QRS positive predictivity (EC57)",
+            "QTP / (QTP + QFP); QFP = test beats with no reference beat", True, _EC57,
+            "NaN with UndefinedMetricWarning when the denominator is 0 (bxb prints -)",
+        ),
+        MetricDefinition(
+            "ec57_veb_sensitivity", "VEB sensitivity (EC57)",
+            "Vv / (Vv + Vn + Vs + Vf + Vq + Vo)", True, _EC57,
+            "NaN with UndefinedMetricWarning when the denominator is 0 (bxb prints -)",
+        ),
+        MetricDefinition(
+            "ec57_veb_ppv", "VEB positive predictivity (EC57)",
+            "Vv / (Vv + Nv + Sv + Ov); F or Q labelled V are not false positives", True, _EC57,
+            "NaN with UndefinedMetricWarning when the denominator is 0 (bxb prints -)",
+        ),
+        MetricDefinition(
+            "ec57_sveb_sensitivity", "SVEB sensitivity (EC57)",
+            "Ss / (Ss + Sn + Sv + Sf + Sq + So)", True, _EC57,
+            "NaN with UndefinedMetricWarning when the denominator is 0 (bxb prints -)",
+        ),
+        MetricDefinition(
+            "ec57_sveb_ppv", "SVEB positive predictivity (EC57)",
+            "Ss / (Ss + Ns + Vs + Fs + Os) per record; pooled without Fs (sumstats)", True, _EC57,
+            "NaN with UndefinedMetricWarning when the denominator is 0 (bxb prints -)",
+        ),
+        MetricDefinition(
+            "ec57_veb_fpr", "VEB false-positive rate (EC57)",
+            "(Nv + Sv + Ov) / (Nv + Sv + Ov + rows N,S,F,Q,O x columns n,s,f,q)", False, _EC57,
+            "NaN with UndefinedMetricWarning when the denominator is 0 (bxb prints -)",
         ),
         # --- events (medeval.metrics.events): SzCORE ---
         MetricDefinition(

@@ -309,7 +309,9 @@ TASK_METRICS: dict[str, dict[str, str]] = {
            for r in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)},
         "case_auc": "roc_auc",
     },
-    "ecg-beats": {},
+    "ecg-beats": {name: f"ec57_{name}" for name in (
+        "qrs_sensitivity", "qrs_ppv", "veb_sensitivity", "veb_ppv", "sveb_sensitivity",
+        "sveb_ppv", "veb_fpr")},
     "eeg-events": {name: f"szcore_event_{name}"
                    for name in ("sensitivity", "precision", "f1", "fp_per_24h")},
     "measurement": {

@@ -15,6 +15,7 @@ scores: ``score >= threshold`` is positive.
 - :mod:`~medeval.metrics.surface`: surface distances, HD, HD95, ASSD, MASD, NSD.
 - :mod:`~medeval.metrics.lesions`: connected components matched one to one.
 - :mod:`~medeval.metrics.detection`: detections matched to lesions; FROC, CPM, AP.
+- :mod:`~medeval.metrics.ecg`: beat detection and classification per EC57 (as bxb).
 - :mod:`~medeval.metrics.events`: seizure (interval) events scored as SzCORE.
 - :mod:`~medeval.metrics.agreement`: Bland–Altman, MAE, RMSE, Lin's CCC, ICC.
 - :mod:`~medeval.metrics.segmentation_scores`: every segmentation metric of a case;
@@ -52,6 +53,18 @@ from .detection import (
     case_scores,
     froc,
     match_detections,
+)
+from .ecg import (
+    AAMI_CLASS,
+    EC57_CLASSES,
+    BeatMatch,
+    BeatRatio,
+    EC57Average,
+    EC57Result,
+    EC57Summary,
+    beat_match,
+    ec57,
+    ec57_summary,
 )
 from .events import (
     EventScores,
@@ -109,11 +122,15 @@ from .thresholds import (
 )
 
 __all__ = [
+    "AAMI_CLASS",
     "accuracy",
     "assd",
     "Average",
     "average_precision",
     "balanced_accuracy",
+    "beat_match",
+    "BeatMatch",
+    "BeatRatio",
     "BinStrategy",
     "bland_altman",
     "BlandAltman",
@@ -127,6 +144,12 @@ __all__ = [
     "ConfusionMatrix",
     "DetectionMatch",
     "dice",
+    "ec57",
+    "EC57_CLASSES",
+    "ec57_summary",
+    "EC57Average",
+    "EC57Result",
+    "EC57Summary",
     "event_scoring",
     "event_scoring_summary",
     "EventScores",

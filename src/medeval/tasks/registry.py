@@ -13,6 +13,7 @@ __all__ = ["TASK_TYPES", "make_task"]
 TASK_TYPES = {
     "binary-classification": "binary_classification:BinaryClassification",
     "detection": "detection:Detection",
+    "ecg-beats": "ecg_beats:EcgBeats",
     "eeg-events": "eeg_events:EegEvents",
     "measurement": "measurement:Measurement",
     "multiclass-classification": "multiclass_classification:MulticlassClassification",

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -13,26 +14,34 @@ from statsmodels.stats.proportion import proportion_confint
 
 from medeval.cli import main
 
+DEMO = resources.files("medeval") / "demo"
 
-def test_demo_writes_result_and_prints_summary(tmp_path, capsys):
-    out = tmp_path / "demo" / "result.json"
-    assert main(["demo", "--out", str(out)]) == 0
+
+def evaluate_shipped_tables(out):
+    """`medeval evaluate` on the shipped classification tables."""
+    with resources.as_file(DEMO / "references.csv") as ref, resources.as_file(
+            DEMO / "predictions.csv") as pred:
+        return main(["evaluate", "--reference", str(ref), "--predictions", str(pred),
+                     "--threshold", "0.5", "--out", str(out)])
+
+
+def test_evaluate_tables_writes_result_and_prints_summary(tmp_path, capsys):
+    out = tmp_path / "tables" / "result.json"
+    assert evaluate_shipped_tables(out) == 0
     printed = capsys.readouterr().out
     assert "TP 124" in printed and "FN 21" in printed
     # sensitivity 124/145 with statsmodels' Wilson interval, printed to 4 decimals.
     low, high = proportion_confint(124, 145, method="wilson")
     assert re.search(rf"sensitivity\s+0\.8552\s+{low:.4f} - {high:.4f}\s+124/145\s+wilson",
                      printed)
-    data = json.loads(out.read_text())
-    assert data["inputs"][0]["source"] == "medeval/demo/references.csv"
-    assert (tmp_path / "demo" / "result.cases.csv").is_file()
+    assert (tmp_path / "tables" / "result.cases.csv").is_file()
     assert main(["verify", str(out)]) == 0
     assert capsys.readouterr().out.startswith("OK")
 
 
-def test_demo_is_reproducible_to_the_byte(tmp_path):
-    main(["demo", "--out", str(tmp_path / "a.json")])
-    main(["demo", "--out", str(tmp_path / "b.json")])
+def test_evaluate_tables_is_reproducible_to_the_byte(tmp_path):
+    evaluate_shipped_tables(tmp_path / "a.json")
+    evaluate_shipped_tables(tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
 
@@ -70,7 +79,7 @@ def test_bad_input_exits_2_with_the_reason(tmp_path, capsys):
 
 def test_verify_detects_tampering(tmp_path, capsys):
     out = tmp_path / "result.json"
-    main(["demo", "--out", str(out)])
+    evaluate_shipped_tables(out)
     out.write_text(out.read_text().replace('"threshold": 0.5', '"threshold": 0.4'))
     assert main(["verify", str(out)]) == 1
     assert "verification failed" in capsys.readouterr().err
@@ -81,11 +90,17 @@ def test_no_command_prints_help(capsys):
     assert "usage: medeval" in capsys.readouterr().err
 
 
-def test_installed_console_script_and_module(tmp_path):
+def test_installed_console_script_runs_the_demo(tmp_path):
+    # The whole certified flow, as a user runs it: three sets through the sandboxed
+    # runner, results, certificates and HTML reports, each verifiable.
     done = subprocess.run([sys.executable, "-m", "medeval", "demo", "--out",
-                           str(tmp_path / "r.json")], capture_output=True, text=True)
+                           str(tmp_path / "demo"), "--quiet"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "fingerprint  sha256:" in done.stdout
+    for name in ("classification", "segmentation", "ecg"):
+        assert f"PASS         {name}:" in done.stdout
+        assert (tmp_path / "demo" / name / "certificate.pdf").is_file()
+    result = next((tmp_path / "demo" / "ecg").glob("result.json"))
+    assert main(["verify", str(result)]) == 0
 
 
 PROTOCOL_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "measurement"

@@ -207,7 +207,10 @@ def test_the_algorithm_runs_through_the_runner(study, tmp_path):
     assert reasons == {cid: "exception" for cid in FAILED}
     assert data["algorithm"]["predictions"] == "runner"
     assert data["algorithm"]["run"]["isolation"] in ("bubblewrap", "none")
-    assert len(data["algorithm"]["run"]["run_log_sha256"]) == 64
+    assert len(data["context"]["run_log_sha256"]) == 64  # the log holds times: context
+    assert len(data["algorithm"]["run"]["predictions_sha256"]) == 64
+    again = medeval.evaluate(path, run_dir=tmp_path / "run-again")
+    assert again.fingerprint == ran.fingerprint  # a second run measures the same
 
 
 def test_no_predictions_needs_a_run_dir_and_an_algorithm(study, tmp_path):

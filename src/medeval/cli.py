@@ -10,10 +10,8 @@ import argparse
 import math
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
-from importlib import resources
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from . import __version__
 from .errors import MedevalError, ResultError
@@ -99,10 +97,14 @@ def _parser() -> argparse.ArgumentParser:
     size.set_defaults(handler=_sample_size)
 
     demo = commands.add_parser(
-        "demo", help="evaluate the demo data set the package ships and print the summary"
+        "demo", help="run the whole certified flow on the data and example algorithms "
+        "medeval ships; write results, certificates (ko+en) and HTML reports",
     )
-    demo.add_argument("--out", type=Path, default=Path("medeval-demo") / "result.json",
-                      metavar="RESULT.json", help="default: %(default)s")
+    demo.add_argument("--out", type=Path, default=Path("medeval-demo"), metavar="DIR",
+                      help="default: %(default)s")
+    demo.add_argument("--pre-check", action="store_true",
+                      help="pre-check mode: runs without the bubblewrap sandbox")
+    demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_demo)
 
     verify = commands.add_parser(
@@ -332,22 +334,28 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    data = resources.files("medeval") / "demo"
-    with resources.as_file(data / "references.csv") as ref, resources.as_file(
-        data / "predictions.csv"
-    ) as pred:
-        result = evaluate_classification(ref, pred, threshold=0.5)
-    # Name the shipped files by their place in the package, not on this disk, so the
-    # demo's result is the same bytes wherever medeval is installed.
-    result = replace(result, inputs=tuple(
-        replace(item, source=f"medeval/demo/{Path(item.source).name}")
-        for item in result.inputs
-    ))
-    path = write_result(result, args.out)
-    out.write("medeval demo: 369 held-out breast-mass cases (Breast Cancer Wisconsin "
-              "Diagnostic, CC BY 4.0),\nscored by a logistic regression fitted on other "
-              "cases; threshold 0.5.\n\n")
-    out.write(summary(result, path))
+    from .demo import run_demo
+
+    mode: Literal["pre-check", "certificate"] = (
+        "pre-check" if args.pre_check else "certificate")
+    outcome = run_demo(args.out, progress=not args.quiet, mode=mode)
+    out.write(f"medeval demo: the {mode} flow on the data and example algorithms medeval "
+              f"ships, each algorithm run in the sandbox.\nEverything is in {outcome.out_dir}\n")
+    for item in outcome.sets:
+        cases = f"{item.n_cases} case{'s' if item.n_cases != 1 else ''}"
+        out.write(f"\n{item.verdict:<12} {item.name}: {item.title}\n")
+        out.write(f"             report {item.report_number}, {cases} ({item.n_failed} failed), "
+                  f"sha256:{item.fingerprint}\n")
+        for metric, verdict in item.criteria:
+            out.write(f"             {verdict:<12} {metric}\n")
+        for label, path in (("result", item.result_json), ("certificate", item.certificate_pdf),
+                            ("report", item.report_html)):
+            out.write(f"             {label:<12} {path}\n")
+    for name, reason in outcome.skipped:
+        out.write(f"\nskipped      {name}: {reason}\n")
+    out.write("\nCheck a certificate against its result:\n  medeval verify RESULT.json "
+              "CERTIFICATE.pdf --info report-info.toml  (beside each result)\n"
+              "Credits of the data: medeval/demo/README.md and medeval/demo/ecg/README.md\n")
     return 0
 
 

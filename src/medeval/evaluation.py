@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from ._hashing import sha256_file
+from ._canonical import canonical_json
+from ._hashing import sha256_bytes, sha256_file
 from .decision import Verdict, decide
 from .definitions import DEFINITIONS
 from .errors import ManifestError, UndefinedMetricWarning
@@ -123,7 +124,7 @@ def evaluate(
             rows = list(pool.map(score, ordered, chunksize=max(1, len(ordered) // (4 * pool_size))))
     else:
         rows = [score(case) for case in ordered]
-    run_environment = run_info.get("environment")
+    run_context = {k: v for k, v in run_info.items() if k in _CONTEXT_KEYS}
     result = _result(protocol, task, manifest, fingerprint, rows, source, run_info)
     context = {
         "started": started.isoformat(timespec="seconds"),
@@ -132,7 +133,7 @@ def evaluate(
         "host": platform.node(),
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
-        "run_environment": run_environment,
+        **run_context,
     }
     return _with_context(result, context)
 
@@ -178,11 +179,16 @@ def _predictions(path: Path) -> tuple[Path, dict[str, tuple[str, str]], str, dic
             "limits": data.get("limits"),
             "environment": data.get("environment"),
             "not_run": data.get("not_run", []),
+            # what was scored, stable across runs: case -> prediction file -> SHA-256
+            "predictions_sha256": sha256_bytes(canonical_json(data.get("predictions", {}))),
+            # the run's own records hold times: they belong to the context
             "run_log_sha256": sha256_file(log) if log.is_file() else None,
             "summary_sha256": sha256_file(summary),
         }
         return path / "predictions", failures, "runner", run_info
-    return path, {}, "supplied-predictions", {}
+    files = {p.name: sha256_file(p) for p in sorted(path.iterdir()) if p.is_file()}
+    return path, {}, "supplied-predictions", {
+        "predictions_sha256": sha256_bytes(canonical_json(files))}
 
 
 def _score(
@@ -211,6 +217,10 @@ def _portable(detail: str, root: Path, folder: Path) -> str:
         for form in {str(path), str(path.resolve())}:
             detail = detail.replace(form, name)
     return detail
+
+
+#: Parts of the runner's record that hold times or the host: the result's context.
+_CONTEXT_KEYS = ("environment", "run_log_sha256", "summary_sha256")
 
 
 def _clusters(protocol: Protocol, rows: Sequence[CaseRow]) -> list[str] | None:
@@ -311,7 +321,7 @@ def _result(
             "selection": protocol.dataset.selection, "received": protocol.dataset.received,
         },
         "algorithm": {**protocol.algorithm.model_dump(), "predictions": source,
-                      "run": {k: v for k, v in run_info.items() if k != "environment"}},
+                      "run": {k: v for k, v in run_info.items() if k not in _CONTEXT_KEYS}},
         "failures": {
             "policy": policy,
             "n_failed": len(failed),

@@ -26,13 +26,20 @@ def test_valid_predictions(value, expected):
     assert normalize_prediction(value) == expected
 
 
+def test_task_shaped_predictions_pass_through():
+    # The task, not the runner, knows the shape: beats, events, detections ...
+    beats = {"fs": 360, "samples": [10, 400], "symbols": ["N", "V"]}
+    assert normalize_prediction(beats) == beats
+
+
 @pytest.mark.parametrize("value, message", [
     (math.nan, "NaN"),
     ({"score": math.inf}, "NaN or infinite"),
     ({"score": True}, "must be a number"),
     ({"score": "0.5"}, "must be a number"),
     ({"score": []}, "must be a number"),
-    ({"certainty": 0.5}, "neither 'score' nor 'label'"),
+    ({}, "empty object"),
+    ({"samples": [1, 2], "fs": math.inf}, "NaN or infinity"),
     ({"label": 1, "extra": [1.0, math.nan]}, "NaN or infinity"),
     ([0.5], "expected a score"),
     ("0.5", "expected a score"),

@@ -42,9 +42,10 @@ class InvalidPrediction(Exception):
 def normalize_prediction(value: Any) -> dict[str, Any] | None:
     """Check a prediction and return it as a dict (``None``: no JSON prediction).
 
-    A number becomes ``{"score": number}``. In a dict, ``"score"`` must be a finite
-    number, or a list or dict of finite numbers (class probabilities); no value anywhere
-    may be NaN or infinite.
+    A number becomes ``{"score": number}``. A dict is kept as it is — the task checks its
+    shape (a score, a label, beats, events, detections ...) — but ``"score"``, when
+    present, must be a finite number or a list or dict of finite numbers (class
+    probabilities), and no value anywhere may be NaN or infinite.
 
     Raises
     ------
@@ -76,9 +77,8 @@ def normalize_prediction(value: Any) -> dict[str, Any] | None:
                                     f"score must be a number (or numbers), got {score!r}"[:300])
         if not all(math.isfinite(v) for v in numbers):
             raise InvalidPrediction("invalid-output", "score is NaN or infinite")
-    elif "label" not in value:
-        raise InvalidPrediction("invalid-output", "the prediction has neither 'score' nor "
-                                f"'label' (keys: {sorted(map(str, value))[:10]})")
+    if not value:
+        raise InvalidPrediction("invalid-output", "the prediction is an empty object")
     if not _finite(value):
         raise InvalidPrediction("invalid-output", "the prediction holds a NaN or infinity")
     return {str(k): v for k, v in value.items()}

@@ -200,6 +200,28 @@ def scrubbed_env(extra: Mapping[str, str] = ()) -> dict[str, str]:  # type: igno
     return env
 
 
+def _hide_shipped_answers() -> list[str]:
+    """Mounts that hide the reference data medeval itself ships (its demo sets).
+
+    The Python environment is visible to the algorithm, and medeval's package holds the
+    demo's references (``demo/*.csv``, the ECG record's ``.atr`` …). Each data file is
+    covered by ``/dev/null`` and each data folder by an empty tmpfs; the example
+    algorithms (``demo/algorithms``) stay visible.
+    """
+    demo = Path(__file__).resolve().parents[1] / "demo"
+    if not demo.is_dir():
+        return []
+    args: list[str] = []
+    for entry in sorted(demo.iterdir()):
+        if entry.name in ("algorithms", "__pycache__") or entry.suffix == ".py":
+            continue
+        if entry.is_dir():
+            args += ["--tmpfs", os.fspath(entry)]
+        elif entry.is_file():
+            args += ["--ro-bind", "/dev/null", os.fspath(entry)]
+    return args
+
+
 def sandbox_argv(
     argv: Sequence[str],
     *,
@@ -230,6 +252,7 @@ def sandbox_argv(
         args += ["--dev-bind", device, device]
     for path in _outermost(binds):
         args += ["--ro-bind", path, path]
+    args += _hide_shipped_answers()
     if input_dir is not None:
         args += ["--ro-bind", os.fspath(input_dir), INPUT_DIR]
     args += ["--size", str(output_bytes), "--tmpfs", OUTPUT_DIR]

@@ -1,0 +1,1 @@
+"""medeval demo: example algorithm."""

@@ -19,9 +19,7 @@ The data are built once into ``--data-dir`` (default: a temporary folder, about
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import tempfile
 import time
 from pathlib import Path
@@ -105,17 +103,27 @@ def main() -> None:
     build(folder, args.cases)
     print(f"{args.cases} cases of {SHAPE} in {folder} (built or found in "
           f"{time.perf_counter() - start:.0f} s)")
-    profile = cProfile.Profile()
+    # Import everything first: a one-time cost, not the pipeline's per-case cost.
+    import medeval.evaluation
+    import medeval.tasks.segmentation as segmentation_task
+
+    spent = [0.0]
+    metric = segmentation_task.segmentation_scores
+
+    def timed(*args: object, **kwargs: object) -> object:
+        begin = time.perf_counter()
+        try:
+            return metric(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            spent[0] += time.perf_counter() - begin
+
+    segmentation_task.segmentation_scores = timed  # type: ignore[assignment]
     start = time.perf_counter()
-    profile.enable()
-    medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=1)
-    profile.disable()
+    medeval.evaluation.evaluate(folder / "protocol.toml", folder / "pred", workers=1)
     serial = time.perf_counter() - start
-    stats = pstats.Stats(profile)
-    metric = sum(v[3] for k, v in stats.stats.items()  # type: ignore[attr-defined]
-                 if k[2] == "segmentation_scores")
-    print(f"one worker: {serial:.1f} s, of which segmentation_scores {metric:.1f} s; "
-          f"outside the metric function: {100 * (1 - metric / serial):.1f}% "
+    segmentation_task.segmentation_scores = metric  # type: ignore[assignment]
+    print(f"one worker: {serial:.1f} s, of which segmentation_scores {spent[0]:.1f} s; "
+          f"outside the metric function: {100 * (1 - spent[0] / serial):.1f}% "
           f"(goal under 10%)")
     start = time.perf_counter()
     medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=os.cpu_count())

@@ -25,8 +25,11 @@ from typing import Any, ClassVar, Literal, Protocol
 from ..errors import MedevalError
 from ..manifest import Case
 from ..result import MetricRecord
+from ..stats.estimate import Estimate
 
-__all__ = ["Aggregate", "CaseRow", "PredictionError", "TaskType", "prediction_file"]
+__all__ = [
+    "Aggregate", "CaseRow", "PredictionError", "TaskType", "metric_record", "prediction_file",
+]
 
 #: Why a case failed. The runner's reasons, plus those found when reading predictions.
 FailureReason = Literal[
@@ -95,6 +98,20 @@ class TaskType(Protocol):
     def aggregate(
         self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None
     ) -> Aggregate: ...
+
+
+def metric_record(
+    name: str, definition_id: str, estimate: Estimate, unit: str | None = None
+) -> MetricRecord:
+    """A metric of a task's result: its estimate and the definition that produced it.
+
+    The direction and (unless ``unit`` is given) the unit come from the definition.
+    """
+    from ..definitions import definition
+
+    spec = definition(definition_id)
+    return MetricRecord(name, definition_id, estimate, spec.higher_is_better,
+                        spec.unit if unit is None else unit)
 
 
 def prediction_file(predictions: Path, case_id: str, suffixes: Sequence[str]) -> Path:

@@ -20,7 +20,6 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .._validation import choice, confidence_level, finite_scores
-from ..definitions import definition
 from ..errors import InvalidInputError, TableError, UndefinedMetricWarning
 from ..loaders.tables import CaseTable, join_cases, read_table
 from ..manifest import Case
@@ -28,10 +27,9 @@ from ..metrics.classification import ConfusionMatrix, confusion_matrix
 from ..result import InputRecord, MetricRecord, Result
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.delong import auc_ci
-from ..stats.estimate import Estimate
 from ..stats.intervals import PROPORTION_METHODS, ProportionMethod, proportion_ci
 from ..stats.ratios import likelihood_ratio_ci
-from .base import Aggregate, CaseRow, PredictionError, prediction_file
+from .base import Aggregate, CaseRow, PredictionError, metric_record, prediction_file
 
 __all__ = ["BinaryClassification", "classification_metrics", "evaluate_classification"]
 
@@ -270,23 +268,23 @@ def classification_metrics(
             k, n = cm.counts(name)  # type: ignore[arg-type]
             method = cast(ProportionMethod, proportion_method)
             estimate = proportion_ci(k, n, method=method, confidence=confidence)
-            metrics.append(_record(name, name, estimate))
+            metrics.append(metric_record(name, name, estimate))
         for name in _BOOTSTRAPPED:
-            metrics.append(_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
+            metrics.append(metric_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
         which: Literal["positive", "negative"]
         for which in ("positive", "negative"):
-            metrics.append(_record(
+            metrics.append(metric_record(
                 f"lr_{which}", f"lr_{which}",
                 likelihood_ratio_ci(cm.tp, cm.fn, cm.fp, cm.tn, which=which,
                                     confidence=confidence),
             ))
-        metrics.append(_record("roc_auc", "roc_auc", auc_ci(truth, scores, **auc_options)))
-        metrics.append(_record("average_precision", "average_precision",
+        metrics.append(metric_record("roc_auc", "roc_auc", auc_ci(truth, scores, **auc_options)))
+        metrics.append(metric_record("average_precision", "average_precision",
                                bootstrap_ci("average_precision", truth, scores, **boot)))
         if bool(probabilities.min() >= 0.0 and probabilities.max() <= 1.0):
-            metrics.append(_record("brier_score", "brier_score",
+            metrics.append(metric_record("brier_score", "brier_score",
                                    bootstrap_ci("brier_score", truth, probabilities, **boot)))
-            metrics.append(_record("ece", "ece@uniform", bootstrap_ci(
+            metrics.append(metric_record("ece", "ece@uniform", bootstrap_ci(
                 _ece_statistic(calibration_bins), truth.astype(float), probabilities,
                 **boot)))
     messages = []
@@ -295,11 +293,6 @@ def classification_metrics(
             messages.append(str(item.message))
         warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
     return metrics, cm, messages
-
-
-def _record(name: str, definition_id: str, estimate: Estimate) -> MetricRecord:
-    spec = definition(definition_id)
-    return MetricRecord(name, definition_id, estimate, spec.higher_is_better)
 
 
 def _input(table: CaseTable, rows: int) -> InputRecord:

@@ -25,15 +25,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..definitions import definition
 from ..errors import InvalidInputError, MedevalError
 from ..manifest import Case
 from ..metrics.detection import DetectionMatch, case_scores, froc, match_detections
-from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.delong import auc_ci
 from ..stats.estimate import Estimate
-from .base import Aggregate, CaseRow, PredictionError, prediction_file
+from .base import Aggregate, CaseRow, PredictionError, metric_record, prediction_file
 
 __all__ = ["Detection"]
 
@@ -137,10 +135,10 @@ class Detection:
         for name in names:
             estimate = _bootstrap(weighted.statistic(name), len(rows), clusters, st)
             definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
-            metrics.append(_record(name, definition_id, estimate))
+            metrics.append(metric_record(name, definition_id, estimate))
         y, s = case_scores(matches, no_detection_score=0.0)
         if 0 < int(y.sum()) < y.size:
-            metrics.append(_record("case_auc", "roc_auc", auc_ci(
+            metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
                 y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
                 n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
         tables = {"froc": {"thresholds": curve.thresholds.tolist(),
@@ -156,12 +154,6 @@ def _values(match: DetectionMatch) -> dict[str, Any]:
             "true_positives": int(match.true_positive.sum()),
             "max_score": float(match.scores[0]) if match.scores.size else None,
             "_scores": match.scores.tolist(), "_hits": match.true_positive.tolist()}
-
-
-def _record(name: str, definition_id: str, estimate: Estimate) -> MetricRecord:
-    spec = definition(definition_id)
-    higher = True if spec.higher_is_better is None else spec.higher_is_better
-    return MetricRecord(name, definition_id, estimate, higher, spec.unit)
 
 
 class _WeightedFroc:

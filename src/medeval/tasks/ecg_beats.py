@@ -24,13 +24,11 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..definitions import definition
 from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
-from ..result import MetricRecord
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError
+from .base import Aggregate, CaseRow, PredictionError, metric_record
 
 __all__ = ["EcgBeats", "STATISTICS"]
 
@@ -121,9 +119,7 @@ class EcgBeats:
             estimate = proportion_ci(num, den,
                                      method=cast(ProportionMethod, st.proportion_method),
                                      confidence=st.confidence)
-            spec = definition(f"ec57_{name}")
-            metrics.append(MetricRecord(name, spec.id, estimate, spec.higher_is_better,
-                                        spec.unit))
+            metrics.append(metric_record(name, f"ec57_{name}", estimate))
             per_record = [int(r.values[f"{name}_num"]) / int(r.values[f"{name}_den"])
                           for r in rows if int(r.values[f"{name}_den"]) > 0]
             average[name] = {"value": float(np.mean(per_record)) if per_record else math.nan,

@@ -24,15 +24,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..definitions import definition
 from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..metrics.events import event_scoring
-from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.estimate import Estimate
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError
+from .base import Aggregate, CaseRow, PredictionError, metric_record
 
 __all__ = ["EegEvents"]
 
@@ -115,9 +113,7 @@ class EegEvents:
         metrics = []
         for name in ("sensitivity", "precision", "f1", "fp_per_24h"):
             estimate = _bootstrap(_pooled(name), table, clusters, st)
-            spec = definition(f"szcore_event_{name}")
-            metrics.append(MetricRecord(name, spec.id, estimate, spec.higher_is_better,
-                                        spec.unit))
+            metrics.append(metric_record(name, f"szcore_event_{name}", estimate))
         totals = table.sum(axis=0) if table.size else np.zeros(4)
         tables = {"events": {"tp": int(totals[0]), "fp": int(totals[1]),
                              "n_reference": int(totals[2]), "hours": totals[3] / 3600.0,

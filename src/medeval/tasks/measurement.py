@@ -20,14 +20,11 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..definitions import definition
 from ..manifest import Case
 from ..metrics.agreement import bland_altman, lins_ccc, mae, rmse
-from ..result import MetricRecord
-from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError
+from .base import Aggregate, CaseRow, PredictionError, metric_record
 
 __all__ = ["Measurement"]
 
@@ -81,24 +78,21 @@ class Measurement:
         completion = proportion_ci(len(measured), len(rows),
                                    method=cast(ProportionMethod, st.proportion_method),
                                    confidence=st.confidence)
-        metrics = [_record("completion_rate", "completion_rate", completion, "1")]
+        metrics = [metric_record("completion_rate", "completion_rate", completion, "1")]
         unit = self.spec.unit
         tables: dict[str, Any] = {"bland_altman": None}
         if len(measured) >= 2:
             ba = bland_altman(ref, meas, confidence=st.confidence)
             metrics += [
-                _record("bias", "bland_altman_bias", ba.bias, unit),
-                _record("lower_loa", "bland_altman_loa", ba.lower_loa, unit),
-                _record("upper_loa", "bland_altman_loa", ba.upper_loa, unit),
-                _record("mae", "mae", mae(ref, meas, confidence=st.confidence), unit),
-                _record("rmse", "rmse", rmse(ref, meas, confidence=st.confidence), unit),
-                _record("lins_ccc", "lins_ccc", lins_ccc(ref, meas, confidence=st.confidence),
+                metric_record("bias", "bland_altman_bias", ba.bias, unit),
+                metric_record("lower_loa", "bland_altman_loa", ba.lower_loa, unit),
+                metric_record("upper_loa", "bland_altman_loa", ba.upper_loa, unit),
+                metric_record("mae", "mae", mae(ref, meas, confidence=st.confidence), unit),
+                metric_record("rmse", "rmse", rmse(ref, meas, confidence=st.confidence), unit),
+                metric_record("lins_ccc", "lins_ccc", lins_ccc(ref, meas, confidence=st.confidence),
                         "1"),
             ]
             tables["bland_altman"] = {"sd": ba.sd, "n": ba.n, "unit": unit}
         return Aggregate(tuple(metrics), tables)
 
 
-def _record(name: str, definition_id: str, estimate: Estimate, unit: str) -> MetricRecord:
-    spec = definition(definition_id)
-    return MetricRecord(name, definition_id, estimate, spec.higher_is_better, unit)

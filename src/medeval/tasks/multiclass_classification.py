@@ -23,13 +23,11 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from ..definitions import definition
 from ..manifest import Case
-from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
-from .base import Aggregate, CaseRow, PredictionError, prediction_file
+from .base import Aggregate, CaseRow, PredictionError, metric_record, prediction_file
 
 __all__ = ["MulticlassClassification", "multiclass_statistics"]
 
@@ -136,7 +134,7 @@ class MulticlassClassification:
         pred = np.array([self.index.get(r.values["prediction"], k) if r.values["prediction"]
                          is not None else k for r in rows], dtype=np.intp)
         correct = int((truth == pred).sum())
-        metrics = [self._record("accuracy", "accuracy", proportion_ci(
+        metrics = [metric_record("accuracy", "accuracy", proportion_ci(
             correct, len(rows), method=cast(ProportionMethod, st.proportion_method),
             confidence=st.confidence))]
         cell = np.zeros((len(rows), k * (k + 1)))
@@ -154,17 +152,12 @@ class MulticlassClassification:
         for name in names:
             estimate = _bootstrap(statistic(name), cell, truth, clusters, st)
             definition_id = kappa_id if name == "cohen_kappa" else f"average@{name.split('@')[1]}"
-            metrics.append(self._record(name, definition_id, estimate))
+            metrics.append(metric_record(name, definition_id, estimate))
         matrix = cell.sum(axis=0).reshape(k, k + 1).astype(int)
         tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
                                        "counts": matrix.tolist()}}
         return Aggregate(tuple(metrics), tables)
 
-    @staticmethod
-    def _record(name: str, definition_id: str, estimate: Estimate) -> MetricRecord:
-        spec = definition(definition_id)
-        higher = True if spec.higher_is_better is None else spec.higher_is_better
-        return MetricRecord(name, definition_id, estimate, higher, spec.unit)
 
 
 def _bootstrap(

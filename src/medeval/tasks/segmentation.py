@@ -25,14 +25,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..compat import check_compatible
-from ..definitions import definition
 from ..errors import CompatibilityError, LoaderError
 from ..manifest import Case
 from ..metrics.segmentation_scores import segmentation_scores
 from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.estimate import Estimate
-from .base import Aggregate, CaseRow, PredictionError, prediction_file
+from .base import Aggregate, CaseRow, PredictionError, metric_record, prediction_file
 
 __all__ = ["Segmentation"]
 
@@ -132,9 +131,8 @@ class Segmentation:
                     substituted += int(infinite.sum())
                     values[infinite] = float(worst)
                 estimate = _mean_ci(values, clusters, st)
-                spec = definition(_definition_id(name))
-                metrics.append(MetricRecord(f"{prefix}{name}", spec.id, estimate,
-                                            spec.higher_is_better, spec.unit))
+                metrics.append(metric_record(f"{prefix}{name}", _definition_id(name),
+                                             estimate))
                 if math.isinf(estimate.value):
                     warnings_.append(
                         f"{prefix}{name}: mean is infinite (a mask empty on one side) and no "

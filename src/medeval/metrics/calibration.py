@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import choice, probabilities, warn_undefined
 from ..errors import InvalidInputError
-from .classification import _POS_LABEL_PARAMETER, _doc_sections
+from ._docs import _POS_LABEL_PARAMETER, _doc_sections
 from .ranking import _labels_and_scores
 
 __all__ = [

@@ -18,7 +18,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import _positions, as_1d, choice, same_length, warn_undefined
 from ..errors import InvalidInputError
-from .classification import _UNDEFINED, ConfusionMatrix, _doc_sections, _value
+from ._confusion import _UNDEFINED, ConfusionMatrix, _value
+from ._docs import _doc_sections
 
 __all__ = [
     "Average",

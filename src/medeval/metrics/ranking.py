@@ -22,7 +22,7 @@ from .._validation import (
     same_length,
     warn_undefined,
 )
-from .classification import _POS_LABEL_PARAMETER, _doc_sections
+from ._docs import _POS_LABEL_PARAMETER, _doc_sections
 
 __all__ = [
     "PrecisionRecallCurve",

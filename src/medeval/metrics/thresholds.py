@@ -18,7 +18,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import InvalidInputError
-from .classification import ConfusionMatrix, _count, _doc_sections
+from ._confusion import ConfusionMatrix, _count
+from ._docs import _doc_sections
 from .ranking import _SCORE_SECTIONS, _labels_and_scores, _one_class, _roc_counts
 
 __all__ = [

@@ -30,7 +30,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import datetime, timezone
 from functools import partial
@@ -116,14 +116,17 @@ def evaluate(
         predictions = _run(protocol, manifest, run_dir, progress)
     folder, runner_failures, source, run_info = _predictions(Path(predictions))
     ordered = sorted(manifest.cases, key=lambda c: c.case_id)
-    score = partial(_score, task, root=manifest.root, folder=folder,
+    score = partial(_score_all, task, root=manifest.root, folder=folder,
                     runner_failures=runner_failures)
     pool_size = min(workers or os.cpu_count() or 1, len(ordered))
     if getattr(task, "parallel", False) and pool_size > 1:
+        size = max(1, len(ordered) // (4 * pool_size))
+        chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)]
         with ProcessPoolExecutor(max_workers=pool_size) as pool:
-            rows = list(pool.map(score, ordered, chunksize=max(1, len(ordered) // (4 * pool_size))))
+            parts = pool.map(partial(score, pipelined=False), chunks)
+            rows = [row for part in parts for row in part]
     else:
-        rows = [score(case) for case in ordered]
+        rows = score(ordered)
     run_context = {k: v for k, v in run_info.items() if k in _CONTEXT_KEYS}
     result = _result(protocol, task, manifest, fingerprint, rows, source, run_info)
     context = {
@@ -191,9 +194,43 @@ def _predictions(path: Path) -> tuple[Path, dict[str, tuple[str, str]], str, dic
         "predictions_sha256": sha256_bytes(canonical_json(files))}
 
 
+def _score_all(
+    task: TaskType, cases: Sequence[Case], *, root: Path, folder: Path,
+    runner_failures: dict[str, tuple[str, str]], pipelined: bool = True,
+) -> list[CaseRow]:
+    """Score cases in order. A task that separates reading from measuring
+    (``load_case`` / ``score_loaded``) has, when ``pipelined``, the next case's files read
+    in a background thread while the current case is measured, so that reading costs no
+    extra time on one core. (With one process per core the processes already overlap
+    reading and measuring; a thread each would only compete for the cores.)"""
+    load = getattr(task, "load_case", None)
+    if load is None or not pipelined:
+        return [_score(task, case, root=root, folder=folder, runner_failures=runner_failures)
+                for case in cases]
+
+    def fetch(case: Case) -> Any:
+        if case.case_id in runner_failures:
+            return None
+        try:
+            return load(case, root, folder)
+        except PredictionError as exc:
+            return exc
+
+    rows = []
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(fetch, cases[0]) if cases else None
+        for k, case in enumerate(cases):
+            assert pending is not None
+            loaded = pending.result()
+            pending = reader.submit(fetch, cases[k + 1]) if k + 1 < len(cases) else None
+            rows.append(_score(task, case, root=root, folder=folder,
+                               runner_failures=runner_failures, loaded=loaded))
+    return rows
+
+
 def _score(
     task: TaskType, case: Case, *, root: Path, folder: Path,
-    runner_failures: dict[str, tuple[str, str]],
+    runner_failures: dict[str, tuple[str, str]], loaded: Any = None,
 ) -> CaseRow:
     metadata = dict(case.metadata)
     if case.case_id in runner_failures:
@@ -202,7 +239,12 @@ def _score(
                        _portable(detail, root, folder), task.failed_values(case, root),
                        metadata)
     try:
-        values = task.score_case(case, root, folder)
+        if isinstance(loaded, PredictionError):
+            raise loaded
+        if loaded is not None:
+            values = task.score_loaded(case, loaded)  # type: ignore[attr-defined]
+        else:
+            values = task.score_case(case, root, folder)
     except PredictionError as exc:
         return CaseRow(case.case_id, case.patient_id, "failed", exc.reason,
                        _portable(str(exc), root, folder), task.failed_values(case, root),

@@ -67,8 +67,9 @@ class Segmentation:
         """References are checked as images by the manifest; nothing more here."""
         return None
 
-    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
-        """Read both masks, check their geometry, score every protocol label."""
+    def load_case(self, case: Case, root: Path, predictions: Path) -> tuple[Any, Any]:
+        """Read both masks, check their geometry and split them by label (the evaluation
+        may do this ahead, while the previous case is measured)."""
         from ..loaders import read_image
 
         reference = read_image(root / case.reference)
@@ -81,11 +82,18 @@ class Segmentation:
             check_compatible(reference, prediction)
         except CompatibilityError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}", "incompatible") from None
+        masks = {label: (reference.array == label, prediction.array == label)
+                 for label in self.spec.labels}
+        return reference.spacing_mm, masks
+
+    def score_loaded(self, case: Case, loaded: tuple[Any, Any]) -> dict[str, Any]:
+        """Score every protocol label of masks already read (see :meth:`load_case`)."""
+        spacing, masks = loaded
         values: dict[str, Any] = {}
         for label in self.spec.labels:
             scores = segmentation_scores(
-                reference.array == label, prediction.array == label,
-                spacing_mm=reference.spacing_mm, tolerance_mm=self.spec.nsd_tolerance_mm,
+                *masks[label],
+                spacing_mm=spacing, tolerance_mm=self.spec.nsd_tolerance_mm,
                 percentile=self.spec.hd_percentile, nsd_variant=self.spec.nsd_variant,
                 connectivity=self.spec.connectivity,
             )
@@ -95,6 +103,10 @@ class Segmentation:
             values[prefix + "reference_empty"] = scores.reference_empty
             values[prefix + "prediction_empty"] = scores.prediction_empty
         return values
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Read both masks, check their geometry, score every protocol label."""
+        return self.score_loaded(case, self.load_case(case, root, predictions))
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """Dice 0, NSD 0, the declared worst distance (``inf`` if none), RVD -1."""

@@ -1,0 +1,87 @@
+"""The direct MIT-format annotation reader equals wfdb.rdann on every shared file."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from medeval.loaders import read_annotations
+from medeval.loaders._mit_annotations import CODE_SYMBOLS, read_mit_annotations
+
+FILES = ["ecg/mitdb/100.atr", "ecg/mitdb/100.qrs", "ecg/mimicdb/03700181.gqrsh",
+         "ecg/mimicdb/03700181.gqrsl", "ecg/mimicdb/03700181.sqrs",
+         "eeg/chb06_04.edf.seizures"]
+
+
+def rdann(path):
+    import wfdb
+
+    record, _, annotator = path.name.rpartition(".")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return wfdb.rdann(str(path.parent / record), annotator)
+
+
+def test_code_table_is_wfdbs():
+    import wfdb.io.annotation as annotation
+
+    table = annotation.ann_label_table
+    assert dict(zip(table.label_store, table.symbol)) == CODE_SYMBOLS
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_equal_to_wfdb(shared_data, name):
+    path = shared_data / name
+    ref = rdann(path)
+    read = read_mit_annotations(path)
+    assert read is not None, "the direct reader should handle every shared file"
+    samples, symbols, aux, fs = read
+    np.testing.assert_array_equal(samples, ref.sample)
+    assert list(symbols) == list(ref.symbol)
+    assert list(aux) == [(a or "").rstrip("\x00") for a in (ref.aux_note or [""] * len(symbols))]
+    if fs is not None:  # else the record's header states it (wfdb reads it from there)
+        assert fs == ref.fs
+    # and through the loader, which adds the header's rate where the file states none
+    loaded = read_annotations(path)
+    assert loaded.fs == ref.fs and list(loaded.symbols) == list(ref.symbol)
+
+
+def test_unknown_code_falls_back(tmp_path):
+    # Code 50 is not in WFDB's standard table: the direct reader declines.
+    (tmp_path / "x.atr").write_bytes(np.array([(50 << 10) | 5, 0], dtype="<u2").tobytes())
+    assert read_mit_annotations(tmp_path / "x.atr") is None
+
+
+def test_custom_definitions_fall_back(tmp_path):
+    # A note at time 0 with "## " but not a time resolution (custom labels): wfdb reads it.
+    text = b"## annotation type definitions"
+    words = [(22 << 10), (63 << 10) | len(text)]
+    payload = np.frombuffer(text + b"\0" * (len(text) % 2), dtype="<u2").tolist()
+    data = np.array(words + payload + [(1 << 10) | 7, 0], dtype="<u2").tobytes()
+    (tmp_path / "x.atr").write_bytes(data)
+    assert read_mit_annotations(tmp_path / "x.atr") is None
+
+
+def test_skip_and_aux_by_hand(tmp_path):
+    # N at 10; SKIP +70000; V at 70000 + 10 + 3 with aux "(VT"; end.
+    skip = 70000
+    text = b"(VT"
+    words = [(1 << 10) | 10, 59 << 10, skip >> 16, skip & 0xFFFF, (5 << 10) | 3,
+             (63 << 10) | len(text)]
+    payload = np.frombuffer(text + b"\0", dtype="<u2").tolist()
+    (tmp_path / "x.atr").write_bytes(np.array(words + payload + [0], dtype="<u2").tobytes())
+    samples, symbols, aux, fs = read_mit_annotations(tmp_path / "x.atr")
+    assert samples.tolist() == [10, 70013] and symbols == ("N", "V")
+    assert aux == ("", "(VT") and fs is None
+
+
+@pytest.mark.parametrize("header", ["ecg/mitdb/100.hea", "ecg/mimicdb/03700181.hea"])
+def test_header_rate_equals_wfdbs(shared_data, header):
+    import wfdb
+
+    from medeval.loaders._mit_annotations import header_sampling_frequency
+
+    path = shared_data / header
+    assert header_sampling_frequency(path) == wfdb.rdheader(str(path.with_suffix(""))).fs

@@ -85,3 +85,16 @@ def test_header_rate_equals_wfdbs(shared_data, header):
 
     path = shared_data / header
     assert header_sampling_frequency(path) == wfdb.rdheader(str(path.with_suffix(""))).fs
+
+
+def test_plain_beat_file_decoded_at_once_equals_wfdb(tmp_path):
+    # Beats only (N, V, A), no pseudo-code: the vectorised path; wfdb reads the same.
+    rng = np.random.default_rng(3)
+    steps = rng.integers(1, 1023, 500)
+    codes = rng.choice([1, 5, 8], 500)
+    words = np.concatenate([(codes << 10) | steps, [0]]).astype("<u2")
+    (tmp_path / "rec.atr").write_bytes(words.tobytes())
+    samples, symbols, aux, fs = read_mit_annotations(tmp_path / "rec.atr")
+    ref = rdann(tmp_path / "rec.atr")
+    np.testing.assert_array_equal(samples, ref.sample)
+    assert list(symbols) == list(ref.symbol) and fs is None and set(aux) == {""}

@@ -32,6 +32,8 @@ CODE_SYMBOLS = {
     40: ")", 41: "r",
 }
 _NOTE = 22
+_STANDARD = np.array(sorted(CODE_SYMBOLS), dtype=np.uint16)
+_SYMBOL_ARRAY = np.array([CODE_SYMBOLS.get(code, "") for code in range(64)])
 #: The definition note of a file's time resolution, as wfdb writes and reads it.
 _TIME_RESOLUTION = re.compile(r"## time resolution: (\d+\.?\d*)")
 
@@ -44,7 +46,11 @@ def read_mit_annotations(
     data = path.read_bytes()
     if len(data) < 2:
         return None
-    words = np.frombuffer(data[: len(data) // 2 * 2], dtype="<u2").tolist()
+    array = np.frombuffer(data[: len(data) // 2 * 2], dtype="<u2")
+    plain = _plain(array)
+    if plain is not None:
+        return plain
+    words = array.tolist()
     samples: list[int] = []
     codes: list[int] = []
     aux: list[str] = []
@@ -100,6 +106,27 @@ def read_mit_annotations(
         keep.append(index)
     return (np.asarray([samples[i] for i in keep], dtype=np.int64),
             tuple(CODE_SYMBOLS[codes[i]] for i in keep), tuple(aux[i] for i in keep), fs)
+
+
+def _plain(
+    words: NDArray[np.uint16],
+) -> tuple[NDArray[np.int64], tuple[str, ...], tuple[str, ...], float | None] | None:
+    """The common file of beats only — no pseudo-code, no note at 0 — decoded at once.
+
+    None when the file holds anything else (then the word-by-word reader decodes it).
+    """
+    ends = np.flatnonzero(words == 0)
+    body = words[: ends[0]] if ends.size else words
+    codes = body >> 10
+    if body.size == 0 or int(codes.max()) >= 59 or int(codes.min()) == 0:
+        return None
+    if not np.isin(codes, _STANDARD).all():
+        return None
+    samples = np.cumsum((body & 0x3FF).astype(np.int64))
+    if samples[0] == 0 and codes[0] == _NOTE:
+        return None
+    table = _SYMBOL_ARRAY[codes]
+    return samples, tuple(table.tolist()), ("",) * int(samples.size), None
 
 
 def header_sampling_frequency(header: Path) -> float | None:

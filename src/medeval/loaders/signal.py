@@ -160,6 +160,8 @@ class Annotations:
     def select(self, keep: NDArray[np.bool_]) -> Annotations:
         """The annotations where ``keep`` is True, in the same order."""
         index = np.flatnonzero(keep)
+        if index.size == len(self.symbols):
+            return self  # frozen: nothing to copy when everything is kept
         return Annotations(
             samples=None if self.samples is None else self.samples[index],
             symbols=tuple(self.symbols[i] for i in index),
@@ -172,6 +174,9 @@ class Annotations:
 
     def beats(self, symbols: frozenset[str] = BEAT_SYMBOLS) -> Annotations:
         """Only the beat annotations (rhythm labels, comments and noise removed)."""
+        distinct = set(self.symbols)
+        if distinct <= symbols:
+            return self  # the common case: a beat annotator's file holds only beats
         return self.select(np.array([s in symbols for s in self.symbols], dtype=bool))
 
 

@@ -42,6 +42,7 @@ class EcgBeats:
 
     type = "ecg-beats"
     reference_kind = "annotations"
+    parallel = True
     case_columns = tuple(f"{s}_{part}" for s in STATISTICS for part in ("num", "den")) + (
         "standard",)
 

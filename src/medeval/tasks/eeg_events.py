@@ -42,6 +42,7 @@ class EegEvents:
 
     type = "eeg-events"
     reference_kind = "file"
+    parallel = True
     case_columns = ("duration_s", "n_reference", "n_hypothesis", "tp", "fp")
 
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:

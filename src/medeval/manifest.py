@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import LoaderError, ManifestError
-from .loaders._files import sniff, within_root
+from .loaders._files import forget_resolved_folders, sniff, within_root
 
 __all__ = ["Case", "Manifest", "ReferenceKind"]
 
@@ -192,6 +192,7 @@ class Manifest:
         ManifestError
             Every problem, one per line, each with its case id; also in ``.problems``.
         """
+        forget_resolved_folders()  # folders may have changed since the last check
         problems: list[str] = []
         problems += self._identity_problems()
         for case in self.cases:

@@ -83,3 +83,24 @@ def test_symlink_escape(tmp_path):
     (root / "link").symlink_to(outside)
     with pytest.raises(LoaderError, match=r"link/ref\.dcm: resolves to .*outside/ref\.dcm"):
         within_root(root, "link/ref.dcm")
+
+
+def test_a_folder_turned_into_an_outside_link_is_caught_at_the_next_validation(tmp_path):
+    # Folders' real paths are cached within a validation; a new validation forgets them,
+    # so a folder replaced by a link leaving the root is refused the next time.
+    import shutil
+
+    from medeval.loaders._files import forget_resolved_folders, within_root
+
+    root = tmp_path / "root"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "a.txt").write_text("x")
+    assert within_root(root, "data/a.txt") == (root / "data" / "a.txt").resolve()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.txt").write_text("secret")
+    shutil.rmtree(root / "data")
+    (root / "data").symlink_to(outside, target_is_directory=True)
+    forget_resolved_folders()
+    with pytest.raises(LoaderError, match="outside the data root"):
+        within_root(root, "data/a.txt")

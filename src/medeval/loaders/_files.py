@@ -73,6 +73,11 @@ def _resolved_dir(path: str) -> Path:
     return Path(path).resolve()
 
 
+def forget_resolved_folders() -> None:
+    """Drop the cached real paths of folders (at the start of each validation)."""
+    _resolved_dir.cache_clear()
+
+
 def sniff(path: Path) -> Format:
     """Name the format of a regular file from its first bytes (or its suffix for WFDB)."""
     with open(path, "rb") as handle:

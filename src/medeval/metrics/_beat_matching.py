@@ -308,17 +308,19 @@ def match_beats(ref: Int, test: Int, *, w: int, start: int, end: int) -> Matchin
     pairs_local, missed, extra = _collect(
         ref_main, test_main, ref_leads, ref_partner, test_leads, test_partner, end
     )
-    pair_ref, pair_test = pairs_local[:, 0], pairs_local[:, 1]
+    pairs = pairs_local
     if sentinel:  # the type-0 sentinel and whatever it pairs with are never counted
-        keep = pair_ref != 0
-        pair_ref, pair_test = pair_ref[keep], pair_test[keep]
-        missed = missed[missed != 0]
-    pairs = pairs_local if not sentinel else np.column_stack([pair_ref, pair_test])
+        # pairs are sorted by reference beat and missed beats are increasing, so the
+        # sentinel (reference index 0) can only be their first row: a slice, no copy
+        if pairs.shape[0] and pairs[0, 0] == 0:
+            pairs = pairs[1:]
+        if missed.size and missed[0] == 0:
+            missed = missed[1:]
     pairs += np.array([offset_ref, j0], dtype=np.int64)
     if first is not None:
         pairs = np.vstack([np.array([first], dtype=np.int64), pairs])
     return Matching(
         pairs=pairs,
-        missed=(missed + offset_ref).astype(np.int64),
-        extra=(extra + j0).astype(np.int64),
+        missed=np.asarray(missed + offset_ref, dtype=np.int64),
+        extra=np.asarray(extra + j0, dtype=np.int64),
     )

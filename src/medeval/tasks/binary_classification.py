@@ -9,7 +9,6 @@ per-case rows and the SHA-256 of both inputs.
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Hashable, Sequence
 from pathlib import Path
@@ -29,7 +28,8 @@ from ..stats.bootstrap import bootstrap_ci
 from ..stats.delong import auc_ci
 from ..stats.intervals import PROPORTION_METHODS, ProportionMethod, proportion_ci
 from ..stats.ratios import likelihood_ratio_ci
-from .base import Aggregate, CaseRow, PredictionError, metric_record, prediction_file
+from ._scalar_json import read_json_prediction
+from .base import Aggregate, CaseRow, PredictionError, metric_record
 
 __all__ = ["BinaryClassification", "classification_metrics", "evaluate_classification"]
 
@@ -381,15 +381,11 @@ class BinaryClassification:
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Read the case's label and score; the decision at the protocol's threshold."""
-        path = prediction_file(predictions, case.case_id, (".json",))
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None
+        data = read_json_prediction(case, predictions)
         value = data.get("score") if isinstance(data, dict) else data
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise PredictionError(
-                f"case {case.case_id}: {path.name} must hold a number or {{\"score\": number}}, "
+                f"case {case.case_id}: the prediction must hold a number or {{\"score\": number}}, "
                 f"got {value!r}"
             )
         if not np.isfinite(value):

@@ -31,7 +31,8 @@ from ..metrics.detection import DetectionMatch, case_scores, froc, match_detecti
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.delong import auc_ci
 from ..stats.estimate import Estimate
-from .base import Aggregate, CaseRow, PredictionError, metric_record, prediction_file
+from ._scalar_json import read_json_prediction
+from .base import Aggregate, CaseRow, PredictionError, metric_record
 
 __all__ = ["Detection"]
 
@@ -96,17 +97,15 @@ class Detection:
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Read both lists and match them."""
         reference, spacing = self._reference(case, root)
-        path = prediction_file(predictions, case.case_id, (".json",))
+        data = read_json_prediction(case, predictions)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
             items = data["detections"]
             key = "box" if self.spec.criterion == "iou" else "point"
             detections = [item.get(key, item.get("box")) for item in items]
             scores = [float(item["score"]) for item in items]
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError,
-                AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise PredictionError(
-                f"case {case.case_id}: {path.name} must be {{\"detections\": [{{\"box\" or "
+                f"case {case.case_id}: the prediction must be {{\"detections\": [{{\"box\" or "
                 f"\"point\": [...], \"score\": number}}, ...]}}: {exc!r}"
             ) from None
         try:

@@ -14,7 +14,6 @@ is as far from the truth as the farthest class).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +26,8 @@ from ..manifest import Case
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
-from .base import Aggregate, CaseRow, PredictionError, metric_record, prediction_file
+from ._scalar_json import read_json_prediction
+from .base import Aggregate, CaseRow, PredictionError, metric_record
 
 __all__ = ["MulticlassClassification", "multiclass_statistics"]
 
@@ -109,11 +109,7 @@ class MulticlassClassification:
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Read the predicted label."""
-        path = prediction_file(predictions, case.case_id, (".json",))
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None
+        data = read_json_prediction(case, predictions)
         value = data.get("label") if isinstance(data, dict) else data
         if isinstance(value, bool) or value is None or str(value) not in self.index:
             raise PredictionError(

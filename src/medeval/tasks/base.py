@@ -17,18 +17,23 @@ touches one module:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
+import numpy as np
+
 from ..errors import MedevalError
 from ..manifest import Case
 from ..result import MetricRecord
+from ..stats.bootstrap import bootstrap_ci
 from ..stats.estimate import Estimate
 
 __all__ = [
-    "Aggregate", "CaseRow", "PredictionError", "TaskType", "metric_record", "prediction_file",
+    "Aggregate", "CaseRow", "PredictionError", "TaskType", "bootstrap_estimate", "metric_record",
+    "prediction_file",
 ]
 
 #: Why a case failed. The runner's reasons, plus those found when reading predictions.
@@ -112,6 +117,29 @@ def metric_record(
     spec = definition(definition_id)
     return MetricRecord(name, definition_id, estimate, spec.higher_is_better,
                         spec.unit if unit is None else unit)
+
+
+def bootstrap_estimate(
+    statistic: Any, data: Any, clusters: Sequence[str] | None, statistics: Any, *,
+    strata: Any = None,
+) -> Estimate:
+    """The bootstrap interval of ``statistic`` over the cases (rows of ``data``).
+
+    Resampled as the protocol's ``[statistics]`` section asks (``statistics``: its seed,
+    method, level and number of resamples), by cluster (patient) when ``clusters`` is
+    given, within ``strata`` when given. No cases: a NaN estimate with ``n == 0``, not an error,
+    so an empty subgroup is reported as undefined.
+    """
+    data = np.asarray(data)
+    if data.shape[0] == 0:
+        return Estimate(math.nan, math.nan, math.nan, f"bootstrap-{statistics.bootstrap_method}",
+                        statistics.confidence, 0)
+    return bootstrap_ci(
+        statistic, data, seed=statistics.seed, method=statistics.bootstrap_method,
+        confidence=statistics.confidence, n_resamples=statistics.n_resamples,
+        strata=strata,
+        clusters=None if clusters is None else np.asarray(clusters),
+    )
 
 
 def prediction_file(predictions: Path, case_id: str, suffixes: Sequence[str]) -> Path:

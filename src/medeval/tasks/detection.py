@@ -17,7 +17,6 @@ has no detection (its lesions are missed).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,11 +27,9 @@ from numpy.typing import NDArray
 from ..errors import InvalidInputError, MedevalError
 from ..manifest import Case
 from ..metrics.detection import DetectionMatch, case_scores, froc, match_detections
-from ..stats.bootstrap import bootstrap_ci
 from ..stats.delong import auc_ci
-from ..stats.estimate import Estimate
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, metric_record
+from .base import Aggregate, CaseRow, PredictionError, bootstrap_estimate, metric_record
 
 __all__ = ["Detection"]
 
@@ -131,8 +128,9 @@ class Detection:
         metrics = []
         names = ["froc_cpm", "detection_average_precision"] + [
             f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
+        case_index = np.arange(len(rows), dtype=float)
         for name in names:
-            estimate = _bootstrap(weighted.statistic(name), len(rows), clusters, st)
+            estimate = bootstrap_estimate(weighted.statistic(name), case_index, clusters, st)
             definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
             metrics.append(metric_record(name, definition_id, estimate))
         y, s = case_scores(matches, no_detection_score=0.0)
@@ -202,14 +200,3 @@ class _WeightedFroc:
         if self.interpolation == "step":
             return float(curve_se[np.searchsorted(curve_fp, rate, side="right") - 1])
         return float(np.interp(rate, curve_fp, curve_se))
-
-
-def _bootstrap(statistic: Any, n: int, clusters: Sequence[str] | None, st: Any) -> Estimate:
-    label = f"bootstrap-{st.bootstrap_method}"
-    if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, label, st.confidence, 0)
-    return bootstrap_ci(
-        statistic, np.arange(n, dtype=float), seed=st.seed, method=st.bootstrap_method,
-        confidence=st.confidence, n_resamples=st.n_resamples,
-        clusters=None if clusters is None else np.asarray(clusters),
-    )

@@ -15,7 +15,6 @@ no false alarm).
 from __future__ import annotations
 
 import json
-import math
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,10 +26,8 @@ from numpy.typing import NDArray
 from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..metrics.events import event_scoring
-from ..stats.bootstrap import bootstrap_ci
-from ..stats.estimate import Estimate
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, metric_record
+from .base import Aggregate, CaseRow, PredictionError, bootstrap_estimate, metric_record
 
 __all__ = ["EegEvents"]
 
@@ -113,7 +110,7 @@ class EegEvents:
                            r.values["duration_s"]] for r in rows], dtype=float).reshape(-1, 4)
         metrics = []
         for name in ("sensitivity", "precision", "f1", "fp_per_24h"):
-            estimate = _bootstrap(_pooled(name), table, clusters, st)
+            estimate = bootstrap_estimate(_pooled(name), table, clusters, st)
             metrics.append(metric_record(name, f"szcore_event_{name}", estimate))
         totals = table.sum(axis=0) if table.size else np.zeros(4)
         tables = {"events": {"tp": int(totals[0]), "fp": int(totals[1]),
@@ -146,14 +143,3 @@ def _pooled(name: str) -> Any:
                 return np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan)
             return fp / duration * _DAY_S
     return compute
-
-
-def _bootstrap(statistic: Any, table: NDArray[np.float64], clusters: Sequence[str] | None,
-               st: Any) -> Estimate:
-    label = f"bootstrap-{st.bootstrap_method}"
-    if table.shape[0] == 0:
-        return Estimate(math.nan, math.nan, math.nan, label, st.confidence, 0)
-    return bootstrap_ci(
-        statistic, table, seed=st.seed, method=st.bootstrap_method, confidence=st.confidence,
-        n_resamples=st.n_resamples, clusters=None if clusters is None else np.asarray(clusters),
-    )

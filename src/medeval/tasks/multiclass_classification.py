@@ -14,7 +14,6 @@ is as far from the truth as the farthest class).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -23,11 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..manifest import Case
-from ..stats.bootstrap import bootstrap_ci
-from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, metric_record
+from .base import Aggregate, CaseRow, PredictionError, bootstrap_estimate, metric_record
 
 __all__ = ["MulticlassClassification", "multiclass_statistics"]
 
@@ -146,26 +143,11 @@ class MulticlassClassification:
             f"cohen_kappa@{self.spec.kappa_weights}"
         names = [f"{r}@{a}" for r in _RATIOS for a in _AVERAGES] + ["cohen_kappa"]
         for name in names:
-            estimate = _bootstrap(statistic(name), cell, truth, clusters, st)
+            estimate = bootstrap_estimate(statistic(name), cell, clusters, st,
+                                          strata=truth if clusters is None else None)
             definition_id = kappa_id if name == "cohen_kappa" else f"average@{name.split('@')[1]}"
             metrics.append(metric_record(name, definition_id, estimate))
         matrix = cell.sum(axis=0).reshape(k, k + 1).astype(int)
         tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
                                        "counts": matrix.tolist()}}
         return Aggregate(tuple(metrics), tables)
-
-
-
-def _bootstrap(
-    statistic: Any, cells: NDArray[np.float64], truth: NDArray[np.intp],
-    clusters: Sequence[str] | None, st: Any,
-) -> Estimate:
-    label = f"bootstrap-{st.bootstrap_method}"
-    if cells.shape[0] == 0:
-        return Estimate(math.nan, math.nan, math.nan, label, st.confidence, 0)
-    return bootstrap_ci(
-        statistic, cells, seed=st.seed, method=st.bootstrap_method, confidence=st.confidence,
-        n_resamples=st.n_resamples,
-        strata=truth if clusters is None else None,
-        clusters=None if clusters is None else np.asarray(clusters),
-    )

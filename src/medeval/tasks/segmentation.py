@@ -29,9 +29,15 @@ from ..errors import CompatibilityError, LoaderError
 from ..manifest import Case
 from ..metrics.segmentation_scores import segmentation_scores
 from ..result import MetricRecord
-from ..stats.bootstrap import bootstrap_ci
 from ..stats.estimate import Estimate
-from .base import Aggregate, CaseRow, PredictionError, metric_record, prediction_file
+from .base import (
+    Aggregate,
+    CaseRow,
+    PredictionError,
+    bootstrap_estimate,
+    metric_record,
+    prediction_file,
+)
 
 __all__ = ["Segmentation"]
 
@@ -178,14 +184,7 @@ def _mean(x: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.fl
 
 
 def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: Any) -> Estimate:
-    label = f"bootstrap-{st.bootstrap_method}"
-    if values.size == 0:
-        return Estimate(math.nan, math.nan, math.nan, label, st.confidence, 0)
-    if not np.all(np.isfinite(values)):
-        return Estimate(float(values.mean()), math.nan, math.nan, label, st.confidence,
-                        int(values.size))
-    return bootstrap_ci(
-        _mean, values, seed=st.seed, method=st.bootstrap_method, confidence=st.confidence,
-        n_resamples=st.n_resamples,
-        clusters=None if clusters is None else np.asarray(clusters),
-    )
+    if values.size and not np.all(np.isfinite(values)):
+        return Estimate(float(values.mean()), math.nan, math.nan,
+                        f"bootstrap-{st.bootstrap_method}", st.confidence, int(values.size))
+    return bootstrap_estimate(_mean, values, clusters, st)

@@ -45,7 +45,7 @@ from .definitions import DEFINITIONS
 from .errors import ManifestError, UndefinedMetricWarning
 from .manifest import Case, Manifest
 from .protocol import TASK_METRICS, Protocol, ProtocolError, load_protocol
-from .result import InputRecord, MetricRecord, Result
+from .result import InputRecord, MetricRecord, Result, metrics_table
 from .tasks.base import Aggregate, CaseRow, PredictionError, TaskType
 from .tasks.registry import make_task
 
@@ -269,15 +269,6 @@ def _clusters(protocol: Protocol, rows: Sequence[CaseRow]) -> list[str] | None:
     if protocol.statistics.resampling_unit != "patient":
         return None
     return [row.patient_id for row in rows]
-
-
-def metrics_table(records: Sequence[MetricRecord]) -> dict[str, Any]:
-    """Metric records as the result JSON holds them: name -> definition and estimate."""
-    return {
-        m.name: {"definition": m.definition, "higher_is_better": m.higher_is_better,
-                 "unit": m.unit, **m.estimate.to_dict()}
-        for m in records
-    }
 
 
 class _Aggregator:

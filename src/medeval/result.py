@@ -26,7 +26,7 @@ import json
 import os
 import platform
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ __all__ = [
     "Result",
     "canonical_json",
     "content_fingerprint",
+    "metrics_table",
     "read_result",
     "software_versions",
     "verify_result",
@@ -72,6 +73,15 @@ class MetricRecord:
     estimate: Estimate
     higher_is_better: bool | None
     unit: str = "1"
+
+
+def metrics_table(records: Sequence[MetricRecord]) -> dict[str, Any]:
+    """Metric records as the result JSON holds them: name -> definition and estimate."""
+    return {
+        m.name: {"definition": m.definition, "higher_is_better": m.higher_is_better,
+                 "unit": m.unit, **m.estimate.to_dict()}
+        for m in records
+    }
 
 
 @dataclass(frozen=True)
@@ -139,15 +149,7 @@ class Result:
             "mode": self.mode,
             "inputs": [vars(i) for i in self.inputs],
             "parameters": dict(self.parameters),
-            "metrics": {
-                m.name: {
-                    "definition": m.definition,
-                    "higher_is_better": m.higher_is_better,
-                    "unit": m.unit,
-                    **m.estimate.to_dict(),
-                }
-                for m in self.metrics
-            },
+            "metrics": metrics_table(self.metrics),
             "tables": dict(self.tables),
             "case_columns": list(self.case_columns),
             "cases": [[row[c] for c in self.case_columns] for row in cases],

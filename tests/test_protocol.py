@@ -111,6 +111,30 @@ def test_three_problems_reported_at_once(tmp_path):
     assert "3 problem(s)" in str(info.value)
 
 
+def test_criterion_needs_a_direction(folder):
+    # Prevalence describes the held-out set: neither a higher nor a lower value is
+    # better, so "prevalence >= 0.3" cannot be an acceptance criterion (the goal 0.3 is
+    # inside its range [0, 1], so only the direction can refuse it).
+    text = VALID.replace('metric = "sensitivity"', 'metric = "prevalence"', 1)
+    text = text.replace("goal = 0.85", "goal = 0.3")
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    assert info.value.problems == (
+        "criteria.0.metric: 'prevalence' has no better direction (Prevalence describes, "
+        "it does not rank); a criterion needs a metric where higher or lower is better",
+    )
+
+
+def test_averaged_ratios_are_higher_is_better(folder):
+    # Macro F1 over classes: higher is better, like the F1 of each class it averages.
+    text = VALID.replace('type = "binary-classification"\nthreshold = 0.5',
+                         'type = "multiclass-classification"\nlabels = ["a", "b", "c"]')
+    text = text.replace('metric = "sensitivity"', 'metric = "f1@macro"', 1)
+    text = text.replace('metric = "specificity"', 'metric = "cohen_kappa"', 1)
+    protocol = load_protocol(write(folder, text))
+    assert [c.metric for c in protocol.criteria] == ["f1@macro", "cohen_kappa"]
+
+
 def test_task_specific_problems(folder):
     text = VALID.replace('type = "binary-classification"\nthreshold = 0.5',
                          'type = "segmentation"\nnsd_tolerance_mm = -1\nthreshold = 0.5')

@@ -164,18 +164,18 @@ DEFINITIONS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             "average@macro", "Macro average over classes",
-            "unweighted mean of the one-vs-rest values of every class", None,
+            "unweighted mean of the one-vs-rest values of every class", True,
             "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
             "NaN with UndefinedMetricWarning if any class is undefined (never dropped)",
         ),
         MetricDefinition(
             "average@micro", "Micro average over classes",
-            "the ratio of the one-vs-rest counts summed over classes", None,
+            "the ratio of the one-vs-rest counts summed over classes", True,
             "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37", _UNDEFINED,
         ),
         MetricDefinition(
             "average@weighted", "Support-weighted average over classes",
-            "mean of the one-vs-rest values weighted by reference support", None,
+            "mean of the one-vs-rest values weighted by reference support", True,
             "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
             "NaN with UndefinedMetricWarning if a class with support is undefined",
         ),

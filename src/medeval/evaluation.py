@@ -41,10 +41,9 @@ from . import __version__
 from ._canonical import canonical_json
 from ._hashing import sha256_bytes, sha256_file
 from .decision import Verdict, decide
-from .definitions import DEFINITIONS
 from .errors import ManifestError, UndefinedMetricWarning
 from .manifest import Case, Manifest
-from .protocol import TASK_METRICS, Protocol, ProtocolError, load_protocol
+from .protocol import Protocol, ProtocolError, load_protocol
 from .result import InputRecord, MetricRecord, Result, metrics_table
 from .tasks.base import Aggregate, CaseRow, PredictionError, TaskType
 from .tasks.registry import make_task
@@ -322,7 +321,7 @@ def _result(
             }
             for value, members in sorted(groups.items())
         }
-    verdicts = [_verdict(protocol, c.metric, c.goal, c.rule, main.metrics)
+    verdicts = [_verdict(c.metric, c.goal, c.rule, main.metrics)
                 for c in protocol.criteria]
     outcomes = {v.outcome for v in verdicts}
     overall = "FAIL" if "FAIL" in outcomes else (
@@ -383,16 +382,14 @@ def _result(
     )
 
 
-def _verdict(
-    protocol: Protocol, metric: str, goal: float, rule: str, metrics: Sequence[MetricRecord]
-) -> Verdict:
+def _verdict(metric: str, goal: float, rule: str, metrics: Sequence[MetricRecord]) -> Verdict:
     for record in metrics:
         if record.name == metric:
-            definition = DEFINITIONS.get(TASK_METRICS[protocol.task.type].get(metric, metric))
-            higher = True if definition is None or definition.higher_is_better is None \
-                else definition.higher_is_better
+            if record.higher_is_better is None:  # refused by the protocol's validation
+                return Verdict(metric, goal, rule, "INCONCLUSIVE",
+                               f"{metric} has no better direction")
             return decide(metric, record.estimate, goal, rule=rule,  # type: ignore[arg-type]
-                          higher_is_better=higher)
+                          higher_is_better=record.higher_is_better)
     return Verdict(metric, goal, rule, "INCONCLUSIVE",
                    f"the result has no metric {metric!r}")
 

@@ -472,6 +472,13 @@ def _criteria_problems(data: Mapping[str, Any]) -> list[str]:
             )
             continue
         definition = DEFINITIONS.get(reported[metric] if reported else metric)
+        if definition is not None and definition.higher_is_better is None:
+            problems.append(
+                f"{where}.metric: {metric!r} has no better direction ({definition.name} "
+                "describes, it does not rank); a criterion needs a metric where higher or "
+                "lower is better"
+            )
+            continue
         if definition is None or not isinstance(goal, (int, float)):
             continue
         low, high = definition.bounds

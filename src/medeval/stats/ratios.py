@@ -80,6 +80,9 @@ def likelihood_ratio_ci(
 
     Examples
     --------
+    Se 0.9, Sp 0.8: LR+ 4.5, and by hand 4.5 exp(±1.96 sqrt(1/90 - 1/100 + 1/20 - 1/100))
+    = [3.0243, 6.6958]:
+
     >>> e = likelihood_ratio_ci(90, 10, 20, 80, which="positive")
     >>> round(e.value, 4), round(e.low, 4), round(e.high, 4)
     (4.5, 3.0243, 6.6958)

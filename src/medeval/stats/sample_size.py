@@ -140,6 +140,9 @@ def sample_size(
 
     Examples
     --------
+    By hand (Buderer 1996): 1.96² × 0.9 × 0.1 / 0.05² = 138.3 positives, rounded up to
+    139; total 138.3 / 0.2 = 691.5, rounded up to 692.
+
     >>> s = sample_size(0.90, half_width=0.05, prevalence=0.2)
     >>> s.n_group, s.total
     (139, 692)

@@ -174,6 +174,9 @@ def mcnemar_test(
 
     Examples
     --------
+    Discordant pairs 6 and 16: mid-p = 2 P(X <= 6) - P(X = 6) for X ~ Bin(22, 1/2), which
+    scipy.stats.binom gives as 0.034690.
+
     >>> a = [1] * 6 + [0] * 16 + [1] * 59 + [0] * 80
     >>> b = [0] * 6 + [1] * 16 + [1] * 59 + [0] * 80
     >>> r = mcnemar_test(a, b, method="mid-p")
@@ -281,7 +284,9 @@ def proportion_goal_test(
 
     Examples
     --------
-    Sensitivity 92/100 against a goal of 0.85:
+    Sensitivity 92/100 against a goal of 0.85 (scipy.stats.binomtest(92, 100, 0.85,
+    alternative="greater") gives p 0.0275; scipy.stats.beta.ppf(0.05, 92, 9) the bound
+    0.8603):
 
     >>> r = proportion_goal_test(92, 100, 0.85)
     >>> round(r.p_value, 4), round(r.estimate.low, 4), r.rejected, r.conclusion

@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
@@ -412,6 +412,8 @@ pairs = st.integers(3, 40).flatmap(
 
 @settings(max_examples=60, deadline=None)
 @given(data=pairs, seed=st.integers(0, 2**16))
+# Found by Hypothesis: a subnormal variance overflowed u^4 in Lin's CCC variance.
+@example(data=([0.0, 0.0, 1.0], [0.0, 0.0, 3.3449409406238384e-161]), seed=0)
 def test_intervals_contain_estimates_and_ignore_order(data, seed):
     ref, meas = np.array(data[0]), np.array(data[1])
     order = np.random.default_rng(seed).permutation(len(ref))

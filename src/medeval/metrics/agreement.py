@@ -396,14 +396,15 @@ def lins_ccc(
     elif n < 3:
         reason = "n = 2 leaves no degree of freedom (n - 2 = 0)"
     else:
-        r = sxy / math.sqrt(sx2 * sy2)
+        # The formula above, with r C_b = rho_c and C_b u^2 = 2 w, w = shift^2 / denominator:
+        # no quotient by sqrt(s_x s_y), which overflows u^4 when a variance is subnormal.
         cb = 2.0 * math.sqrt(sx2 * sy2) / denominator
-        u2 = shift**2 / math.sqrt(sx2 * sy2)
+        w = shift**2 / denominator
         one = 1.0 - ccc**2
         variance = (
-            (1.0 - r**2) * cb**2 / one
-            + 2.0 * cb * ccc**2 * (1.0 - ccc) * u2 / one**2
-            - cb**2 * ccc**2 * u2**2 / (2.0 * one**2)
+            (cb**2 - ccc**2) / one
+            + 4.0 * ccc**2 * (1.0 - ccc) * w / one**2
+            - 2.0 * ccc**2 * w**2 / one**2
         ) / (n - 2)
         if variance > 0.0 and math.isfinite(variance):
             half = float(norm.ppf(1.0 - (1.0 - level) / 2.0)) * math.sqrt(variance)

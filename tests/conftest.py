@@ -1,10 +1,20 @@
-"""Shared fixtures: the paths of the small real data sets in ../shared/data."""
+"""Shared fixtures: the paths of the small real data sets in ../shared/data.
+
+Hypothesis runs derandomized, so that the suite checks the same examples on every run
+and a clean clone reproduces a failure; ``pytest --hypothesis-profile=explore`` searches
+fresh examples (add what it finds as an ``@example``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", derandomize=False, max_examples=500)
+settings.load_profile("default")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

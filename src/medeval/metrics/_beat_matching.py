@@ -19,14 +19,15 @@ Invariant: when bxb handles the earliest unconsumed beat ``E[p]``, no later beat
 been consumed, so the head of the other stream is the first beat of the other stream
 after ``p``. A pair is accepted only if that beat is ``E[p + 1]``: were a beat of the
 same stream between them, its time ``x`` would give ``|h - x| <= |h - E[p]|`` and both
-clauses of the criterion fail (shown in :func:`_pairing`). So a pair is always two
+clauses of the criterion fail (shown in :func:`main_loop`). So a pair is always two
 neighbours in E, the invariant is kept, and whether ``E[p]`` pairs with ``E[p + 1]``
-*if reached unconsumed* is a local test ``c[p]`` on four times (:func:`_heads`, block
-by block). ``E[p]`` is consumed exactly when ``E[p - 1]`` paired with it, so the pairs
-are taken at the positions of every run of true ``c`` that lie an even distance from
-the run's start (:func:`greedy_pairs`; runs longer than one beat are rare and their
-parity is found by pointer jumping, :func:`_run_parity`). The test suite checks all
-this against a line-by-line Python port of ``bxb.c`` on random inputs.
+*if reached unconsumed* is a local test ``c[p]`` on four times. ``E[p]`` is consumed
+exactly when ``E[p - 1]`` paired with it, so the pairs are taken at the positions of
+every run of true ``c`` that lie an even distance from the run's start (runs longer
+than one beat are rare, :func:`_block_leads`). :func:`main_loop` does all this block by
+block of E, carrying one bit (did the block's last beat pair onward?) to the next
+block; the loop is over blocks of 32,768 reference beats, never over beats. The test
+suite checks this against a line-by-line Python port of ``bxb.c`` on random inputs.
 
 The start (before the main loop) follows ``bxb.c`` literally, including its sentinel
 "annotation" of type 0 at time 0 (see :func:`sequential_start`).
@@ -35,7 +36,6 @@ The start (before the main loop) follows ``bxb.c`` literally, including its sent
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -64,188 +64,143 @@ class Matching:
     extra: Int
 
 
-def _pairing(
-    earlier: Int, head: Int, next_same: Int, next_other_at: Any, w: int
-) -> Bool:
-    """bxb's test for pairing the earliest beat with the head of the other stream.
+_CHUNK = 1 << 15
+"""Reference beats per block of :func:`main_loop`: a block's arrays stay in the CPU cache."""
 
-    With ``e = earlier``, ``h = head`` (``h >= e``, or ``HUGE`` at the end), ``e'`` =
-    ``next_same`` the next beat of e's stream and ``h'`` the next beat of h's stream
-    (``next_other_at(k)`` for the positions ``k`` that need it): rule (1) of ``bxb.c``
-    with (e, h) = (t, T), rule (3) with (e, h) = (T, t)::
 
-        h - e <= w  and  (h - e < |h - e'|  or  |h' - e'| < |h - e'|)
+def _block_leads(c: Bool, consumed_first: bool) -> Bool:
+    """Which positions of a block of E lead a pair: ``c`` where the beat is reached.
 
-    ``h`` must also be ``E[p + 1]``, i.e. come before ``e'`` in E. Where ``e' <= h``
-    both clauses fail (``|h - e'| <= h - e``, and ``h' >= h`` gives
-    ``|h' - e'| >= |h - e'|``; at ``e' == h`` both sides are 0), so the test reduces to
-    ``e' - h > 0`` plus the criterion. The second clause (the 2002 amendment) is
-    evaluated only where the first fails, which is rare.
+    ``E[p]`` is reached unconsumed unless ``E[p - 1]`` led a pair, so along a run of true
+    ``c`` the leads alternate from the run's first beat, which is reached -- except at
+    position 0 when the previous block's last beat led onto it (``consumed_first``).
+    Runs longer than one beat are rare: their parity is found from the run starts.
     """
-    gap = head - earlier
-    ok = gap <= w
-    to_next = next_same - head  # = |h - e'| where h < e'
-    ok &= to_next > 0
-    first = gap < to_next
-    need = np.flatnonzero(ok & ~first)
-    first[need] = np.abs(next_other_at(need) - next_same[need]) < to_next[need]
-    ok &= first
-    return ok
+    lead: Bool = c.copy()
+    cont = np.flatnonzero(c[1:] & c[:-1]) + 1  # positions continuing a run
+    if consumed_first:
+        lead[0] = False
+    if cont.size:
+        starts = np.flatnonzero(c[1:] & ~c[:-1]) + 1
+        if c[0]:
+            starts = np.concatenate([np.zeros(1, np.int64), starts])
+        s = starts[np.searchsorted(starts, cont, side="right") - 1]
+        even = ((cont - s) & 1) == 0
+        if consumed_first:  # the run from position 0 starts unreached: parity flips
+            even[s == 0] = ~even[s == 0]
+        lead[cont] = even
+    return lead
 
 
-def _at(times: Int, index: Int) -> Int:
-    """``times[index]``, with bxb's ``huge_time`` past the end of the stream."""
-    out = times.take(index, mode="clip") if times.size else np.zeros(index.size, np.int64)
-    out[index >= times.size] = HUGE
+def _stream_slice(times: Int, a: int, b: int, sentinel: bool) -> Int:
+    """``V[a:b]`` of the stream ``V`` = (a time-0 sentinel if ``sentinel``) + ``times``,
+    with bxb's ``huge_time`` past its end; a view of ``times`` where it can be."""
+    shift = int(sentinel)
+    if a >= shift and b - shift <= times.size:
+        return times[a - shift : b - shift]
+    out = np.full(b - a, HUGE, dtype=np.int64)
+    lo, hi = max(a, shift), min(b, times.size + shift)
+    if hi > lo:
+        out[lo - a : hi - a] = times[lo - shift : hi - shift]
+    if shift and a == 0 < b:
+        out[0] = 0
     return out
 
 
-def _run_parity(ids: Int, preds: Int) -> Bool:
-    """For nodes ``ids`` with predecessors ``preds`` in chains: is the distance to the
-    chain's first node even? Pointer jumping, O(len(ids) log(longest chain))."""
-    order = np.argsort(ids, kind="stable")
-    nodes, anc = ids[order], preds[order]
-    dist = np.ones(nodes.size, dtype=np.int64)
-    while True:
-        k = np.searchsorted(nodes, anc)
-        k[k == nodes.size] = 0
-        up = nodes[k] == anc  # the ancestor has an ancestor itself: jump over it
-        if not up.any():
-            break
-        where = np.flatnonzero(up)
-        dist[where] += dist[k[where]]
-        anc[where] = anc[k[where]]
-    even = np.empty(nodes.size, dtype=np.bool_)
-    even[order] = (dist & 1) == 0
-    return even
-
-
-_CHUNK = 1 << 16
-"""Reference beats per block in :func:`_heads`: a block's arrays stay in the CPU cache."""
-
-
-def _heads(ref: Int, test: Int, w: int) -> tuple[Int, Bool, Int, Bool]:
-    """Heads and pairing tests of every beat: ``(a, ref_c, b, test_c)``.
-
-    ``a[i]``: the first test beat at or after reference beat ``i`` (E puts a reference
-    beat before a test beat at the same time); ``b[j]``: the first reference beat
-    strictly after test beat ``j``; ``ref_c``, ``test_c``: :func:`_pairing` of each beat
-    with that head. Block by block (a loop over blocks of ``_CHUNK`` reference beats,
-    not over beats): a block and the test beats from its first time to the next block's
-    first time are merged by a stable sort (two sorted runs, so a linear merge), which
-    gives both ``a`` and ``b`` there.
-    """
-    n_ref, n_test = ref.size, test.size
-    a = np.empty(n_ref, dtype=np.int64)
-    b = np.empty(n_test, dtype=np.int64)
-    starts = np.arange(0, n_ref, _CHUNK)
-    bounds = np.append(np.searchsorted(test, ref[starts], side="left"), n_test)
-    b[: bounds[0]] = 0  # test beats before the first reference beat
-    for k, i0 in enumerate(starts.tolist()):
-        i1 = min(n_ref, i0 + _CHUNK)
-        lo, hi = int(bounds[k]), int(bounds[k + 1])
-        order = np.argsort(np.concatenate([ref[i0:i1], test[lo:hi]]), kind="stable")
-        is_ref = order < i1 - i0
-        a[i0:i1] = np.flatnonzero(is_ref) - np.arange(i1 - i0) + lo
-        b[lo:hi] = np.flatnonzero(~is_ref) - np.arange(hi - lo) + i0
-    ref_c = np.empty(n_ref, dtype=np.bool_)
-    test_c = np.empty(n_test, dtype=np.bool_)
-    for c, head, own, other in ((ref_c, a, ref, test), (test_c, b, test, ref)):
-        for i0 in range(0, own.size, _CHUNK):
-            i1 = min(own.size, i0 + _CHUNK)
-            h = head[i0:i1]
-            c[i0:i1] = _pairing(
-                own[i0:i1], _at(other, h), _at(own, np.arange(i0 + 1, i1 + 1)),
-                lambda m, h=h, other=other: _at(other, h[m] + 1), w,
-            )
-    return a, ref_c, b, test_c
-
-
-def greedy_pairs(ref: Int, test: Int, w: int) -> tuple[Bool, Int, Bool, Int]:
-    """bxb's main loop over whole streams, vectorised.
-
-    Returns ``(ref_leads, a, test_leads, b)``: ``ref_leads[i]`` is True when reference
-    beat ``i`` is the earlier member of a pair, whose test beat is ``a[i]``;
-    ``test_leads[j]`` when test beat ``j`` is, with reference beat ``b[j]``.
-    """
-    n_ref = ref.size
-    # c: E[p] pairs with E[p + 1] if reached unconsumed. For reference beat i the head
-    # is a[i], for test beat j it is b[j]; E[p + 1] is that head when it comes before
-    # the next beat of p's own stream (checked inside _pairing).
-    a, ref_c, b, test_c = _heads(ref, test, w)
-    # E[p] is consumed exactly when E[p - 1] paired with it, so within a run of
-    # consecutive true c the pairs start at even distances from the run's first beat.
-    # A run continues from reference i to test a[i] and from test j to reference b[j].
-    # (A true c implies the head exists: a[i] < n_test, b[j] < n_ref; "clip" is safe.)
-    ref_in = np.flatnonzero(ref_c & test_c.take(a, mode="clip")) if test_c.size else a[:0]
-    test_in = np.flatnonzero(test_c & ref_c.take(b, mode="clip")) if ref_c.size else b[:0]
-    ref_leads, test_leads = ref_c, test_c
-    if ref_in.size or test_in.size:
-        ids = np.concatenate([n_ref + a[ref_in], b[test_in]])  # ref i: i; test j: n_ref + j
-        even = _run_parity(ids, np.concatenate([ref_in, n_ref + test_in]))
-        test_leads[ids[: ref_in.size] - n_ref] = even[: ref_in.size]
-        ref_leads[ids[ref_in.size :]] = even[ref_in.size :]
-    return ref_leads, a, test_leads, b
-
-
-def _collect(
-    ref: Int, test: Int, ref_leads: Bool, a: Int, test_leads: Bool, b: Int, end: int
+def main_loop(
+    ref: Int, test: Int, w: int, end: int, *, sentinel: bool = False
 ) -> tuple[NDArray[np.int64], Int, Int]:
-    """Counted pairs (sorted by reference beat), missed and extra beats, block by block.
+    """bxb's main loop over whole streams: counted pairs, missed and extra beats.
 
-    Reference beat ``i`` is paired when it leads (with test ``a[i]``) or when the beat
-    just before it in E, test ``a[i] - 1``, leads onto it (``b[a[i] - 1] == i``); test
-    beat ``j`` likewise with reference ``b[j] - 1`` (``a[b[j] - 1] == j``). A pair counts
-    when its earlier beat is at or before ``end``, an unpaired beat when it is.
+    With ``sentinel`` the reference stream starts with bxb's type-0 annotation at time 0
+    (index 0; the beats of ``ref`` are then 1, 2, ...), without copying ``ref``.
+    Returns ``(pairs, missed, extra)`` as indices into the streams: pairs sorted
+    by reference beat, a pair counted when its earlier beat is at or before ``end``, an
+    unpaired beat when it is. The loop runs over blocks of ``_CHUNK`` reference beats,
+    not over beats: a block of E is reference beats ``i0:i1`` with the test beats from
+    ``ref[i0]`` (from the first, in the first block) to before ``ref[i1]``, merged by a
+    stable sort of two sorted runs (a linear merge); the next block starts with
+    reference beat ``i1``, which is what ``E[p + 1]`` is past the block's last beat.
+
+    ``c[p]`` (``E[p]`` pairs with ``E[p + 1]`` if reached unconsumed) is bxb's test with
+    ``e = E[p]``, ``h = E[p + 1]``, ``e'`` the next beat of e's stream and ``h'`` the
+    next beat of h's stream (``huge_time`` past an end): rule (1) of ``bxb.c`` with
+    (e, h) = (t, T), rule (3) with (e, h) = (T, t)::
+
+        h - e <= w  and  e' - h > 0  and  (h - e < e' - h  or  |h' - e'| < e' - h)
+
+    ``e' >= h`` always (E is in time order); ``e' - h > 0`` says ``h`` is of the other
+    stream (else ``e' = h``) and is the head bxb compares (were ``e' <= h``, both of
+    bxb's clauses fail: ``|h - e'| <= h - e``, and ``h' >= h`` gives
+    ``|h' - e'| >= |h - e'|``), so ``|h - e'| = e' - h``.
     """
-    n_ref, n_test = ref.size, test.size
-    trim = end < max(int(ref[-1]) if n_ref else 0, int(test[-1]) if n_test else 0)
-    pairs = np.empty((n_ref, 2), dtype=np.int64)
-    count = 0
+    n_ref, n_test = ref.size + int(sentinel), test.size
+    last = max(int(ref[-1]) if ref.size else 0, int(test[-1]) if n_test else 0)
+    trim = end < last
+
+    def refs(a: int, b: int) -> Int:
+        return _stream_slice(ref, a, b, sentinel)
+
+    def tests(a: int, b: int) -> Int:
+        return _stream_slice(test, a, b, False)
+
+    starts = list(range(0, n_ref, _CHUNK)) or [0]
+    bounds = [0, *(int(np.searchsorted(test, refs(i, i + 1)[0])) for i in starts[1:]), n_test]
+    pairs = np.empty((min(n_ref, n_test), 2), np.int64)
+    n_pairs = 0
     missed: list[Int] = []
-    for i0 in range(0, n_ref, _CHUNK):
-        i1 = min(n_ref, i0 + _CHUNK)
-        lead = ref_leads[i0:i1]
-        before = a[i0:i1] - 1
-        safe = np.maximum(before, 0)
-        if n_test:
-            paired = (before >= 0) & test_leads.take(safe, mode="clip")
-            paired &= b.take(safe, mode="clip") == np.arange(i0, i1)
-            paired |= lead
-        else:
-            paired = lead.copy()
-        index = np.flatnonzero(paired)
-        partner = before[index]
-        partner += lead[index]
-        index += i0
-        if trim:
-            keep = np.minimum(ref[index], test[partner]) <= end
-            index, partner = index[keep], partner[keep]
-        pairs[count : count + index.size, 0] = index
-        pairs[count : count + index.size, 1] = partner
-        count += index.size
-        unpaired = ~paired
-        if trim:
-            unpaired &= ref[i0:i1] <= end
-        missed.append(np.flatnonzero(unpaired) + i0)
     extra: list[Int] = []
-    for j0 in range(0, n_test, _CHUNK):
-        j1 = min(n_test, j0 + _CHUNK)
-        before = b[j0:j1] - 1
-        safe = np.maximum(before, 0)
-        if n_ref:
-            paired = (before >= 0) & ref_leads.take(safe, mode="clip")
-            paired &= a.take(safe, mode="clip") == np.arange(j0, j1)
-            paired |= test_leads[j0:j1]
-        else:
-            paired = test_leads[j0:j1].copy()
-        unpaired = ~paired
+    consumed = False  # the previous block's last beat led onto this block's first
+    for k, i0 in enumerate(starts):
+        i1 = min(n_ref, i0 + _CHUNK)
+        lo, hi = bounds[k], bounds[k + 1]
+        nb, m = i1 - i0, i1 - i0 + hi - lo
+        if m == 0:
+            continue
+        times = np.concatenate([refs(i0, i1), tests(lo, hi)])
+        order = np.argsort(times, kind="stable")
+        # E of the block, plus E[m]: reference beat i1 (or huge_time at the very end)
+        after = refs(i1, i1 + 2)
+        t_e = np.empty(m + 1, np.int64)
+        np.take(times, order, out=t_e[:m])
+        t_e[m] = after[0]
+        nxt = np.empty(m + 1, np.int64)  # e': the next beat of each beat's own stream
+        np.take(np.concatenate([refs(i0 + 1, i1 + 1), tests(lo + 1, hi + 1)]), order,
+                out=nxt[:m])
+        nxt[m] = after[1]
+        gap = t_e[1:] - t_e[:m]
+        to_next = nxt[:m] - t_e[1:]
+        c = (gap <= w) & (to_next > 0)
+        near = gap < to_next
+        need = np.flatnonzero(c & ~near)  # the 2002 amendment, rarely needed
+        near[need] = np.abs(nxt[need + 1] - nxt[need]) < to_next[need]
+        c &= near
+        lead = _block_leads(c, consumed)
+        paired = lead.copy()
+        paired[1:] |= lead[:-1]
+        paired[0] |= consumed
+        consumed = bool(lead[-1])
+        # A beat's index: order + i0 into ref where order < nb, order + lo - nb into
+        # test. A pair is one reference and one test beat, so its reference beat has the
+        # smaller order; E[m] (reference beat i1) is given the order nb.
+        p = np.flatnonzero(lead & (t_e[:m] <= end) if trim else lead)
+        order_x = np.empty(m + 1, order.dtype)
+        order_x[:m] = order
+        order_x[m] = nb
+        first, second = order_x[p], order_x[p + 1]
+        rows = pairs[n_pairs : n_pairs + p.size]
+        np.add(np.minimum(first, second), i0, out=rows[:, 0])
+        np.add(np.maximum(first, second), lo - nb, out=rows[:, 1])
+        n_pairs += p.size
+        alone = ~paired
         if trim:
-            unpaired &= test[j0:j1] <= end
-        extra.append(np.flatnonzero(unpaired) + j0)
-    empty = np.zeros(0, dtype=np.int64)
+            alone &= t_e[:m] <= end
+        q = order[np.flatnonzero(alone)]
+        missed.append(q[q < nb] + i0)
+        extra.append(q[q >= nb] + (lo - nb))
+    empty = np.zeros(0, np.int64)
     return (
-        pairs[:count],
+        pairs[:n_pairs],
         np.concatenate(missed) if missed else empty,
         np.concatenate(extra) if extra else empty,
     )
@@ -300,15 +255,8 @@ def match_beats(ref: Int, test: Int, *, w: int, start: int, end: int) -> Matchin
     """
     i0, j0, first = sequential_start(ref, test, start, w)
     sentinel = i0 < 0
-    ref_main = np.concatenate([np.zeros(1, np.int64), ref]) if sentinel else ref[i0:]
-    test_main = test[j0:]
     offset_ref = -1 if sentinel else i0
-    ref_leads, ref_partner, test_leads, test_partner = greedy_pairs(ref_main, test_main, w)
-
-    pairs_local, missed, extra = _collect(
-        ref_main, test_main, ref_leads, ref_partner, test_leads, test_partner, end
-    )
-    pairs = pairs_local
+    pairs, missed, extra = main_loop(ref[max(i0, 0):], test[j0:], w, end, sentinel=sentinel)
     if sentinel:  # the type-0 sentinel and whatever it pairs with are never counted
         # pairs are sorted by reference beat and missed beats are increasing, so the
         # sentinel (reference index 0) can only be their first row: a slice, no copy

@@ -31,7 +31,7 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -45,7 +45,7 @@ from .errors import ManifestError, UndefinedMetricWarning
 from .manifest import Case, Manifest
 from .protocol import Protocol, ProtocolError, load_protocol
 from .result import InputRecord, MetricRecord, Result, metrics_table
-from .tasks.base import Aggregate, CaseRow, PredictionError, TaskType
+from .tasks.base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType
 from .tasks.registry import make_task
 
 __all__ = ["evaluate", "metrics_table"]
@@ -97,20 +97,21 @@ def evaluate(
     task = make_task(protocol)
     manifest_path = protocol.manifest_path()
     manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
-    manifest.validate()
-    fingerprint = manifest.fingerprint(progress=progress)
+    fingerprint = manifest.fingerprint(progress=progress)  # validates the manifest first
     expected = (protocol.dataset.fingerprint or "").removeprefix("sha256:")
     if expected and expected != fingerprint:
         raise ProtocolError(
             f"held-out set {manifest_path}: fingerprint {fingerprint} differs from the "
             f"protocol's {expected}; this is not the registered set"
         )
-    problems = [p for case in manifest.cases
-                if (p := task.reference_problem(case, manifest.root)) is not None]
-    if problems:
-        raise ManifestError(
-            f"manifest {manifest_path}: {len(problems)} reference problem(s):\n"
-            + "\n".join(f"  - {p}" for p in problems), tuple(problems))
+    # Every reference is checked before the algorithm runs. Supplied predictions of a
+    # task that reads each reference while scoring it have theirs checked then instead,
+    # so that each file is read once; either way every problem is listed at once and
+    # nothing is written.
+    if predictions is None or not getattr(task, "reads_reference", False):
+        _stop_on_reference_problems(manifest_path, [
+            p for case in manifest.cases
+            if (p := task.reference_problem(case, manifest.root)) is not None])
     if predictions is None:
         predictions = _run(protocol, manifest, run_dir, progress)
     folder, runner_failures, source, run_info = _predictions(Path(predictions))
@@ -126,8 +127,11 @@ def evaluate(
             rows = [row for part in parts for row in part]
     else:
         rows = score(ordered)
+    _stop_on_reference_problems(
+        manifest_path, [row.message for row in rows if isinstance(row, _BadReference)])
+    scored = [row for row in rows if isinstance(row, CaseRow)]
     run_context = {k: v for k, v in run_info.items() if k in _CONTEXT_KEYS}
-    result = _result(protocol, task, manifest, fingerprint, rows, source, run_info)
+    result = _result(protocol, task, manifest, fingerprint, scored, source, run_info)
     context = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -138,6 +142,20 @@ def evaluate(
         **run_context,
     }
     return _with_context(result, context)
+
+
+def _stop_on_reference_problems(manifest_path: Path, problems: list[str]) -> None:
+    if problems:
+        raise ManifestError(
+            f"manifest {manifest_path}: {len(problems)} reference problem(s):\n"
+            + "\n".join(f"  - {p}" for p in problems), tuple(problems))
+
+
+@dataclass(frozen=True)
+class _BadReference:
+    """A case whose reference turned out unusable while it was scored."""
+
+    message: str
 
 
 def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
@@ -196,7 +214,7 @@ def _predictions(path: Path) -> tuple[Path, dict[str, tuple[str, str]], str, dic
 def _score_all(
     task: TaskType, cases: Sequence[Case], *, root: Path, folder: Path,
     runner_failures: dict[str, tuple[str, str]], pipelined: bool = True,
-) -> list[CaseRow]:
+) -> list[CaseRow | _BadReference]:
     """Score cases in order. A task that separates reading from measuring
     (``load_case`` / ``score_loaded``) has, when ``pipelined``, the next case's files read
     in a background thread while the current case is measured, so that reading costs no
@@ -212,7 +230,7 @@ def _score_all(
             return None
         try:
             return load(case, root, folder)
-        except PredictionError as exc:
+        except (PredictionError, ReferenceProblem) as exc:
             return exc
 
     rows = []
@@ -230,6 +248,17 @@ def _score_all(
 def _score(
     task: TaskType, case: Case, *, root: Path, folder: Path,
     runner_failures: dict[str, tuple[str, str]], loaded: Any = None,
+) -> CaseRow | _BadReference:
+    try:
+        return _score_row(task, case, root=root, folder=folder,
+                          runner_failures=runner_failures, loaded=loaded)
+    except ReferenceProblem as exc:
+        return _BadReference(str(exc))
+
+
+def _score_row(
+    task: TaskType, case: Case, *, root: Path, folder: Path,
+    runner_failures: dict[str, tuple[str, str]], loaded: Any,
 ) -> CaseRow:
     metadata = dict(case.metadata)
     if case.case_id in runner_failures:
@@ -238,7 +267,7 @@ def _score(
                        _portable(detail, root, folder), task.failed_values(case, root),
                        metadata)
     try:
-        if isinstance(loaded, PredictionError):
+        if isinstance(loaded, (PredictionError, ReferenceProblem)):
             raise loaded
         if loaded is not None:
             values = task.score_loaded(case, loaded)  # type: ignore[attr-defined]

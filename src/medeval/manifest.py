@@ -19,9 +19,11 @@ file identity so that a second run reads nothing.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import sqlite3
+import stat
 import sys
 import threading
 from collections import Counter, defaultdict
@@ -334,22 +336,31 @@ class Manifest:
         return problems
 
     def _file_problem(self, value: str) -> str | None:
+        return self._checked_file(value)[1]
+
+    def _checked_file(self, value: str) -> tuple[Path | None, str | None]:
+        """The file's absolute path and the problem with it, if any (one ``stat``)."""
         try:
             target = within_root(self.root, value)
         except LoaderError:
-            return f"leaves the data root {self.root.resolve()} (through '..' or a symlink)"
-        if not target.exists():
-            return f"no such file ({target})"
-        if target.is_dir():
-            return None if any(target.iterdir()) else "is an empty directory"
-        if not target.is_file():
-            return "is not a regular file (FIFO or device?)"
+            return None, (f"leaves the data root {self.root.resolve()} (through '..' or a "
+                          "symlink)")
         try:
-            with open(target, "rb") as handle:
-                empty = not handle.read(1)
+            status = os.stat(target)
+        except FileNotFoundError:
+            return None, f"no such file ({target})"
         except OSError as exc:
-            return f"cannot be opened ({exc.strerror})"
-        return "is empty (0 bytes)" if empty else None
+            return None, f"cannot be opened ({exc.strerror})"
+        if stat.S_ISDIR(status.st_mode):
+            with os.scandir(target) as entries:
+                return target, None if any(entries) else "is an empty directory"
+        if not stat.S_ISREG(status.st_mode):
+            return None, "is not a regular file (FIFO or device?)"
+        if status.st_size == 0:
+            return None, "is empty (0 bytes)"
+        if not os.access(target, os.R_OK):
+            return None, f"cannot be opened ({os.strerror(errno.EACCES)})"
+        return target, None
 
     def _reference_problem(self, value: str, read_files: bool) -> str | None:
         kind = self.reference_kind
@@ -363,10 +374,9 @@ class Manifest:
             return None
         if not value:
             return None
-        problem = self._file_problem(value)
-        if problem:
+        target, problem = self._checked_file(value)
+        if problem or target is None:
             return problem
-        target = within_root(self.root, value)
         found = "dicom-series" if target.is_dir() else sniff(target)
         if not _kind_matches(kind, found, target):
             return (f"is not a reference of kind {kind!r} as this task needs (format found: "
@@ -432,15 +442,9 @@ def _hash_files(
     cache: bool | str | os.PathLike[str],
 ) -> dict[Path, str]:
     store = _Cache.open(cache)
-    known: dict[Path, str] = {}
-    todo: list[tuple[Path, os.stat_result]] = []
-    for path in paths:
-        stat = path.stat()
-        digest = store.get(path, stat) if store else None
-        if digest:
-            known[path] = digest
-        else:
-            todo.append((path, stat))
+    statuses = [(path, path.stat()) for path in paths]
+    known = store.get_many(statuses) if store else {}
+    todo = [(path, status) for path, status in statuses if path not in known]
     total = sum(stat.st_size for _, stat in todo)
     with _progress(total, enabled=progress and bool(todo)) as advance:
         count = workers or os.cpu_count() or 1
@@ -532,14 +536,21 @@ class _Cache:
             return None  # a cache that cannot be written only costs time
         return cls(connection)
 
-    def get(self, path: Path, stat: os.stat_result) -> str | None:
-        row = self.connection.execute(
-            "SELECT size, mtime, ctime, inode, sha256 FROM digests WHERE path = ?",
-            (str(path),),
-        ).fetchone()
-        if row and tuple(row[:4]) == _identity(stat):
-            return str(row[4])
-        return None
+    def get_many(self, files: Sequence[tuple[Path, os.stat_result]]) -> dict[Path, str]:
+        """The stored digests of the files whose identity is unchanged (bulk queries)."""
+        found: dict[Path, str] = {}
+        batch = 500  # below SQLite's limit on the number of parameters
+        for start in range(0, len(files), batch):
+            part = {str(path): (path, status) for path, status in files[start:start + batch]}
+            rows = self.connection.execute(
+                "SELECT path, size, mtime, ctime, inode, sha256 FROM digests WHERE path IN "
+                f"({','.join('?' * len(part))})", tuple(part),
+            ).fetchall()
+            for name, *identity, digest in rows:
+                path, status = part[name]
+                if tuple(identity) == _identity(status):
+                    found[path] = str(digest)
+        return found
 
     def put(self, rows: Iterable[tuple[Path, os.stat_result, str]]) -> None:
         try:

@@ -53,24 +53,24 @@ def within_root(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> P
     medeval.errors.LoaderError: ../secret.csv: resolves to ... outside the data root ...
     """
     base = _resolved_dir(os.fspath(root))
-    joined = base / Path(path)
-    name = joined.name
+    joined = os.path.join(base, os.fspath(path))  # an absolute path replaces the base
+    folder, name = os.path.split(joined)
     if name in ("", ".", "..") or os.path.islink(joined):
-        target = joined.resolve()
+        target = os.path.realpath(joined)
     else:  # the folder resolved once (cached), then the file itself, which is no link
-        target = _resolved_dir(os.fspath(joined.parent)) / name
-    if target != base and base not in target.parents:
+        target = os.path.join(_resolved_dir(folder), name)
+    if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
         raise LoaderError(
             f"{path}: resolves to {target}, outside the data root {base} (through '..' or "
             "a symbolic link); keep every file of the set inside its root"
         )
-    return target
+    return Path(target)
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolved_dir(path: str) -> Path:
+def _resolved_dir(path: str) -> str:
     """A folder's real path (cached: a held-out set has many files in few folders)."""
-    return Path(path).resolve()
+    return os.path.realpath(path)
 
 
 def forget_resolved_folders() -> None:

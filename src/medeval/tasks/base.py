@@ -6,10 +6,15 @@ touches one module:
 - ``reference_kind``: what the manifest's ``reference`` column holds (a label, an image,
   a record...), for the manifest's validation;
 - ``reference_problem(case, root)``: a message when the case's reference cannot be
-  used (every case is checked before anything is scored);
+  used (every case is checked before the algorithm runs);
 - ``score_case(case, root, predictions)``: read the reference and the prediction of one
   case and return its per-case values; an unusable prediction raises
-  :class:`PredictionError` with a reason;
+  :class:`PredictionError` with a reason, an unusable reference
+  :class:`ReferenceProblem` (a fault of the held-out set: the evaluation stops, listing
+  every such case, before any result is written);
+- ``reads_reference`` (optional, default False): True when ``score_case`` reads the
+  reference file itself and raises :class:`ReferenceProblem`, so that evaluating
+  supplied predictions checks each reference while scoring it, reading it once;
 - ``failed_values(case, root)``: the per-case values the failure policy ``worst-case``
   assigns to a case whose algorithm failed (a wrong answer, Dice 0 ...);
 - ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows.
@@ -32,8 +37,8 @@ from ..stats.bootstrap import bootstrap_ci
 from ..stats.estimate import Estimate
 
 __all__ = [
-    "Aggregate", "CaseRow", "PredictionError", "TaskType", "bootstrap_estimate", "metric_record",
-    "prediction_file",
+    "Aggregate", "CaseRow", "PredictionError", "ReferenceProblem", "TaskType",
+    "bootstrap_estimate", "metric_record", "prediction_file",
 ]
 
 #: Why a case failed. The runner's reasons, plus those found when reading predictions.
@@ -49,6 +54,11 @@ class PredictionError(MedevalError, ValueError):
     def __init__(self, message: str, reason: FailureReason = "invalid-output") -> None:
         super().__init__(message)
         self.reason: FailureReason = reason
+
+
+class ReferenceProblem(MedevalError):
+    """A case's reference cannot be used: a fault of the held-out set, not of the
+    algorithm, so it stops the evaluation instead of counting as a failed case."""
 
 
 @dataclass(frozen=True)

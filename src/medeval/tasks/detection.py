@@ -24,12 +24,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InvalidInputError, MedevalError
+from ..errors import MedevalError
 from ..manifest import Case
 from ..metrics.detection import DetectionMatch, case_scores, froc, match_detections
 from ..stats.delong import auc_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, bootstrap_estimate, metric_record
+from .base import (
+    Aggregate,
+    CaseRow,
+    PredictionError,
+    ReferenceProblem,
+    bootstrap_estimate,
+    metric_record,
+)
 
 __all__ = ["Detection"]
 
@@ -38,6 +45,7 @@ class Detection:
     """The ``detection`` task type behind :func:`medeval.evaluate`."""
 
     type = "detection"
+    reads_reference = True
     case_columns = ("n_reference", "n_detections", "true_positives", "max_score")
 
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
@@ -51,7 +59,7 @@ class Detection:
             return None
         try:
             self._reference(case, root)
-        except MedevalError as exc:
+        except ReferenceProblem as exc:
             return str(exc)
         return None
 
@@ -59,18 +67,21 @@ class Detection:
         if self.spec.criterion == "inside":
             from ..loaders import read_image
 
-            image = read_image(root / case.reference)
+            try:
+                image = read_image(root / case.reference)
+            except MedevalError as exc:
+                raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
             return image.array.astype(np.int64), 1.0
         path = root / case.reference
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise InvalidInputError(f"case {case.case_id}: reference {path} is not JSON: {exc}") \
+            raise ReferenceProblem(f"case {case.case_id}: reference {path} is not JSON: {exc}") \
                 from None
         key = "boxes" if self.spec.criterion == "iou" else "points"
         rows = data.get(key, data.get("boxes")) if isinstance(data, dict) else None
         if not isinstance(rows, list):
-            raise InvalidInputError(
+            raise ReferenceProblem(
                 f"case {case.case_id}: reference {path} needs a list {key!r}"
             )
         spacing = data.get("spacing_mm", 1.0)

@@ -28,7 +28,7 @@ from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, metric_record
+from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, metric_record
 
 __all__ = ["EcgBeats", "STATISTICS"]
 
@@ -43,6 +43,7 @@ class EcgBeats:
     type = "ecg-beats"
     reference_kind = "annotations"
     parallel = True
+    reads_reference = True
     case_columns = tuple(f"{s}_{part}" for s in STATISTICS for part in ("num", "den")) + (
         "standard",)
 
@@ -53,14 +54,17 @@ class EcgBeats:
     def _reference(self, case: Case, root: Path) -> Any:
         from ..loaders import read_annotations
 
-        return read_annotations(root / case.reference).beats()
+        try:
+            return read_annotations(root / case.reference).beats()
+        except MedevalError as exc:
+            raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the reference annotations cannot be read."""
         try:
             self._reference(case, root)
-        except MedevalError as exc:
-            return f"case {case.case_id}: {exc}"
+        except ReferenceProblem as exc:
+            return str(exc)
         return None
 
     def _compare(self, reference: Any, samples: Any, symbols: Any, fs: float,

@@ -27,7 +27,14 @@ from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..metrics.events import event_scoring
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, bootstrap_estimate, metric_record
+from .base import (
+    Aggregate,
+    CaseRow,
+    PredictionError,
+    ReferenceProblem,
+    bootstrap_estimate,
+    metric_record,
+)
 
 __all__ = ["EegEvents"]
 
@@ -40,6 +47,7 @@ class EegEvents:
     type = "eeg-events"
     reference_kind = "file"
     parallel = True
+    reads_reference = True
     case_columns = ("duration_s", "n_reference", "n_hypothesis", "tp", "fp")
 
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
@@ -53,7 +61,7 @@ class EegEvents:
             duration = float(data["duration_s"])
             events = list(data["events"])
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-            raise MedevalError(
+            raise ReferenceProblem(
                 f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": number, "
                 f"\"events\": [[start_s, end_s], ...]}}: {exc!r}"
             ) from None
@@ -63,7 +71,7 @@ class EegEvents:
         """A message when the reference JSON cannot be read."""
         try:
             self._reference(case, root)
-        except MedevalError as exc:
+        except ReferenceProblem as exc:
             return str(exc)
         return None
 

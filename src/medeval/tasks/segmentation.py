@@ -34,6 +34,7 @@ from .base import (
     Aggregate,
     CaseRow,
     PredictionError,
+    ReferenceProblem,
     bootstrap_estimate,
     metric_record,
     prediction_file,
@@ -51,6 +52,7 @@ class Segmentation:
     type = "segmentation"
     reference_kind = "image"
     parallel = True
+    reads_reference = True
 
     def __init__(self, spec: Any, statistics: Any, failures: Any) -> None:
         self.spec = spec
@@ -78,7 +80,10 @@ class Segmentation:
         may do this ahead, while the previous case is measured)."""
         from ..loaders import read_image
 
-        reference = read_image(root / case.reference)
+        try:
+            reference = read_image(root / case.reference)
+        except LoaderError as exc:
+            raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
         path = prediction_file(predictions, case.case_id, SUFFIXES)
         try:
             prediction = read_image(path)

@@ -8,6 +8,8 @@ import math
 import subprocess
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from medeval.errors import ResultError
 from medeval.result import (
@@ -42,6 +44,25 @@ def make_result(**overrides):
     )
     fields.update(overrides)
     return Result(**fields)
+
+
+SCALARS = (st.none() | st.booleans() | st.integers()
+           | st.floats(allow_nan=False, allow_infinity=False) | st.text())
+
+
+@given(st.lists(SCALARS, min_size=1))
+def test_canonical_scalars_are_written_as_json_dumps_writes_them(values):
+    # The reference is the standard library: json.dumps of each scalar, text for text
+    # (float repr, big integers, escapes of control characters, non-ASCII kept).
+    expected = ", ".join(json.dumps(v, ensure_ascii=False, allow_nan=False) for v in values)
+    assert canonical_json(values).decode("utf-8") == f"[{expected}]\n"
+
+
+@given(st.recursive(SCALARS, lambda children: st.lists(children, max_size=4)
+                    | st.dictionaries(st.text(max_size=5), children, max_size=4),
+                    max_leaves=20))
+def test_canonical_json_reads_back_to_the_same_data(data):
+    assert json.loads(canonical_json(data)) == data
 
 
 def test_canonical_json_is_sorted_exact_and_names_non_finite():

@@ -58,8 +58,27 @@ def _encode(value: Any, depth: int) -> str:
     return _scalar(value)
 
 
+_STRING = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def _scalar(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    """``json.dumps(value, ensure_ascii=False, allow_nan=False)`` of a plain scalar (as
+    ``json`` writes them: ``float.__repr__``, ``int.__repr__``), without building an
+    encoder per value."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if not math.isfinite(value):
+            raise ValueError(f"canonical_json: non-finite float {value!r}")
+        return float.__repr__(value)
+    return _STRING.encode(value)
 
 
 def _plain(value: Any) -> Any:

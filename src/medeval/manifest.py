@@ -194,23 +194,34 @@ class Manifest:
         ManifestError
             Every problem, one per line, each with its case id; also in ``.problems``.
         """
+        self._checked_files(read_files)
+
+    def _checked_files(self, read_files: bool = False) -> dict[str, tuple[Path, bool]]:
+        """:meth:`validate`; returns each named path's absolute path and whether it is a
+        folder, as found by the check (so that hashing does not look them up again)."""
         forget_resolved_folders()  # folders may have changed since the last check
         problems: list[str] = []
         problems += self._identity_problems()
+        found: dict[str, tuple[Path, bool]] = {}
         for case in self.cases:
             for value in case.inputs:
-                problem = self._file_problem(value)
+                target, problem = self._checked_file(value)
                 if problem:
                     problems.append(f"case {case.case_id}: input {value!r}: {problem}")
-            problem = self._reference_problem(case.reference, read_files)
+                elif target is not None:
+                    found[value] = target
+            target, problem = self._checked_reference(case.reference, read_files)
             if problem:
                 problems.append(f"case {case.case_id}: reference {case.reference!r}: {problem}")
+            elif target is not None:
+                found[case.reference] = target
         if problems:
             raise ManifestError(
                 f"manifest {self.source}: {len(problems)} problem(s):\n  "
                 + "\n  ".join(problems),
                 tuple(problems),
             )
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical content: cases sorted by id, paths as written, no root."""
@@ -253,18 +264,18 @@ class Manifest:
         """
         from .result import canonical_json
 
-        self.validate()
+        checked = self._checked_files()
         members: dict[str, list[tuple[str, Path]]] = {}
         for name in self.files():
-            target = self.path(name)
-            if target.is_dir():
+            target, folder = checked[name]
+            if folder:
                 members[name] = [
                     (p.relative_to(target).as_posix(), p)
                     for p in sorted(target.rglob("*")) if p.is_file()
                 ]
             else:
                 members[name] = [("", target)]
-        paths = sorted({p for items in members.values() for _, p in items})
+        paths = sorted({p for items in members.values() for _, p in items}, key=os.fspath)
         digests = _hash_files(paths, workers=workers, progress=progress, cache=cache)
         result = {}
         for name, items in members.items():
@@ -335,11 +346,9 @@ class Manifest:
                 )
         return problems
 
-    def _file_problem(self, value: str) -> str | None:
-        return self._checked_file(value)[1]
-
-    def _checked_file(self, value: str) -> tuple[Path | None, str | None]:
-        """The file's absolute path and the problem with it, if any (one ``stat``)."""
+    def _checked_file(self, value: str) -> tuple[tuple[Path, bool] | None, str | None]:
+        """The file's absolute path and whether it is a folder, or the problem with it
+        (one ``stat``)."""
         try:
             target = within_root(self.root, value)
         except LoaderError:
@@ -353,40 +362,44 @@ class Manifest:
             return None, f"cannot be opened ({exc.strerror})"
         if stat.S_ISDIR(status.st_mode):
             with os.scandir(target) as entries:
-                return target, None if any(entries) else "is an empty directory"
+                return (target, True), None if any(entries) else "is an empty directory"
         if not stat.S_ISREG(status.st_mode):
             return None, "is not a regular file (FIFO or device?)"
         if status.st_size == 0:
             return None, "is empty (0 bytes)"
         if not os.access(target, os.R_OK):
             return None, f"cannot be opened ({os.strerror(errno.EACCES)})"
-        return target, None
+        return (target, False), None
 
-    def _reference_problem(self, value: str, read_files: bool) -> str | None:
+    def _checked_reference(
+        self, value: str, read_files: bool
+    ) -> tuple[tuple[Path, bool] | None, str | None]:
+        """As :meth:`_checked_file` for a file reference; ``(None, None)`` for a label."""
         kind = self.reference_kind
         if kind == "label":
             try:
                 candidate = within_root(self.root, value)
             except LoaderError:
-                return None
+                return None, None
             if value and candidate.is_file():
-                return "names a file, but this task's reference is a label"
-            return None
+                return None, "names a file, but this task's reference is a label"
+            return None, None
         if not value:
-            return None
-        target, problem = self._checked_file(value)
-        if problem or target is None:
-            return problem
-        found = "dicom-series" if target.is_dir() else sniff(target)
+            return None, None
+        checked, problem = self._checked_file(value)
+        if problem or checked is None:
+            return None, problem
+        target, folder = checked
+        found = "dicom-series" if folder else sniff(target)
         if not _kind_matches(kind, found, target):
-            return (f"is not a reference of kind {kind!r} as this task needs (format found: "
-                    f"{found})")
+            return None, (f"is not a reference of kind {kind!r} as this task needs (format "
+                          f"found: {found})")
         if read_files:
             try:
                 _READERS[kind](target)
             except LoaderError as exc:
-                return f"unreadable: {exc}"
-        return None
+                return None, f"unreadable: {exc}"
+        return checked, None
 
 
 def _kind_matches(kind: str, found: str, target: Path) -> bool:

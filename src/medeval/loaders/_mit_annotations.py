@@ -32,7 +32,8 @@ CODE_SYMBOLS = {
     40: ")", 41: "r",
 }
 _NOTE = 22
-_STANDARD = np.array(sorted(CODE_SYMBOLS), dtype=np.uint16)
+_STANDARD = np.zeros(64, dtype=bool)
+_STANDARD[sorted(CODE_SYMBOLS)] = True
 _SYMBOL_ARRAY = np.array([CODE_SYMBOLS.get(code, "") for code in range(64)])
 #: The definition note of a file's time resolution, as wfdb writes and reads it.
 _TIME_RESOLUTION = re.compile(r"## time resolution: (\d+\.?\d*)")
@@ -120,7 +121,7 @@ def _plain(
     codes = body >> 10
     if body.size == 0 or int(codes.max()) >= 59 or int(codes.min()) == 0:
         return None
-    if not np.isin(codes, _STANDARD).all():
+    if not _STANDARD[codes].all():
         return None
     samples = np.cumsum((body & 0x3FF).astype(np.int64))
     if samples[0] == 0 and codes[0] == _NOTE:

@@ -93,8 +93,9 @@ class EcgBeats:
         try:
             fs = float(data["fs"])
             samples = np.asarray(data["samples"], dtype=np.int64)
-            symbols = data.get("symbols") or ["N"] * int(samples.size)
-            if len(symbols) != samples.size or not math.isfinite(fs) or fs <= 0:
+            given = data.get("symbols")
+            symbols = np.asarray(given) if given else np.full(samples.size, "N")
+            if symbols.shape != samples.shape or not math.isfinite(fs) or fs <= 0:
                 raise ValueError("symbols and samples differ in length, or fs is not > 0")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise PredictionError(
@@ -102,7 +103,7 @@ class EcgBeats:
                 f"\"symbols\": [...]}}: {exc}"
             ) from None
         try:
-            return self._compare(reference, samples, np.asarray(symbols), fs, case.case_id)
+            return self._compare(reference, samples, symbols, fs, case.case_id)
         except MedevalError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
 

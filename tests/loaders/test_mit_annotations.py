@@ -98,3 +98,21 @@ def test_plain_beat_file_decoded_at_once_equals_wfdb(tmp_path):
     ref = rdann(tmp_path / "rec.atr")
     np.testing.assert_array_equal(samples, ref.sample)
     assert list(symbols) == list(ref.symbol) and fs is None and set(aux) == {""}
+
+
+@pytest.mark.parametrize("cut", [1, 2, 1000])
+def test_a_file_cut_short_is_refused(shared_data, tmp_path, cut):
+    # 100.atr ends with the zero word (00 00). Cut by 1 byte (odd length), by 2 (its
+    # last word is then an annotation) or by 1000 (beats lost): wfdb.rdann reads the
+    # shorter file without a word of warning; medeval refuses it, naming the file.
+    from medeval.errors import LoaderError
+
+    whole = (shared_data / "ecg/mitdb/100.atr").read_bytes()
+    assert whole[-2:] == b"\0\0"
+    (tmp_path / "100.hea").write_bytes((shared_data / "ecg/mitdb/100.hea").read_bytes())
+    (tmp_path / "100.atr").write_bytes(whole[:-cut])
+    if cut % 2 == 0:
+        assert len(rdann(tmp_path / "100.atr").sample) <= len(rdann(shared_data /
+                                                                   "ecg/mitdb/100.atr").sample)
+    with pytest.raises(LoaderError, match=r"100\.atr.*truncated"):
+        read_annotations(tmp_path / "100.atr")

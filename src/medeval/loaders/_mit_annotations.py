@@ -40,11 +40,13 @@ _TIME_RESOLUTION = re.compile(r"## time resolution: (\d+\.?\d*)")
 
 
 def read_mit_annotations(
-    path: Path,
+    path: Path, data: bytes | None = None
 ) -> tuple[NDArray[np.int64], tuple[str, ...], tuple[str, ...], float | None] | None:
     """Samples, symbols, auxiliary texts and stated time resolution (Hz, or None) of an
-    MIT-format annotation file; None when ``wfdb`` must read it."""
-    data = path.read_bytes()
+    MIT-format annotation file (its bytes ``data`` if already read); None when ``wfdb``
+    must read it."""
+    if data is None:
+        data = path.read_bytes()
     if len(data) < 2:
         return None
     array = np.frombuffer(data[: len(data) // 2 * 2], dtype="<u2")
@@ -128,6 +130,12 @@ def _plain(
         return None
     table = _SYMBOL_ARRAY[codes]
     return samples, tuple(table.tolist()), ("",) * int(samples.size), None
+
+
+def ends_properly(data: bytes) -> bool:
+    """Whether the bytes end as an MIT-format annotation file does: whole 16-bit words,
+    the last one zero (WFDB's end-of-file word). A file copied short lacks it."""
+    return len(data) >= 2 and len(data) % 2 == 0 and data[-2:] == b"\0\0"
 
 
 def header_sampling_frequency(header: Path) -> float | None:

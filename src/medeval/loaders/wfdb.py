@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import LoaderError
 from ._files import regular_file
-from ._mit_annotations import header_sampling_frequency, read_mit_annotations
+from ._mit_annotations import ends_properly, header_sampling_frequency, read_mit_annotations
 from .signal import Annotations, Signal
 
 __all__ = ["read_wfdb", "read_wfdb_annotations"]
@@ -127,10 +127,20 @@ def read_wfdb_annotations(path: str | Path) -> Annotations:
         raise LoaderError(
             f"WFDB annotations {file}: the name must be RECORD.ANNOTATOR (e.g. 100.atr)"
         )
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise LoaderError(f"WFDB annotations {file}: cannot be read ({exc.strerror})") from None
+    if not ends_properly(data):
+        raise LoaderError(
+            f"WFDB annotations {file}: {len(data)} bytes ending "
+            f"{data[-2:].hex() or 'nowhere'}, not with the zero word that closes an MIT-format "
+            "annotation file: the file is truncated (or not an annotation file)"
+        )
     fast = None
     try:
-        fast = read_mit_annotations(file)
-    except (OSError, ValueError, UnicodeDecodeError):
+        fast = read_mit_annotations(file, data)
+    except (ValueError, UnicodeDecodeError):
         fast = None
     if fast is not None:
         samples, symbols, aux, fs = fast

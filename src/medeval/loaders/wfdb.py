@@ -118,9 +118,6 @@ def read_wfdb_annotations(path: str | Path) -> Annotations:
     LoaderError
         The file is missing, truncated or not a WFDB annotation file; no sampling rate.
     """
-    with _quiet():
-        import wfdb
-
     file = regular_file(path, what="WFDB annotations")
     record, _, annotator = file.name.rpartition(".")
     if not record or not annotator:
@@ -147,6 +144,8 @@ def read_wfdb_annotations(path: str | Path) -> Annotations:
     else:
         try:
             with _quiet():
+                import wfdb
+
                 ann = wfdb.rdann(str(file.parent / record), annotator)
         except Exception as exc:
             raise LoaderError(
@@ -162,6 +161,8 @@ def read_wfdb_annotations(path: str | Path) -> Annotations:
         fs = header_sampling_frequency(header)
         if fs is None:
             with _quiet():
+                import wfdb
+
                 fs = wfdb.rdheader(str(file.parent / record)).fs
     if fs is None or not float(fs) > 0:
         raise LoaderError(

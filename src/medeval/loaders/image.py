@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import LoaderError
 from ._files import regular_file, sniff
+from ._nifti import check_complete
 
 __all__ = ["Image", "read_image"]
 
@@ -158,6 +159,7 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
         return image
     if kind in ("nifti", "gzip", "nrrd", "metaimage"):
         return read_itk_image(file)
+    check_complete(file)  # a NIfTI header cut short is not recognised: say it is truncated
     raise LoaderError(
         f"image {file}: not a DICOM, NIfTI, MetaImage or NRRD file (first bytes "
         f"{file.read_bytes()[:16]!r}); check that the path names an image"
@@ -169,10 +171,16 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
 
     A 2-D image becomes one slice (``nz == 1``, z spacing 1 mm); vector pixels (RGB)
     become a last axis.
+
+    SimpleITK reads a NIfTI file cut short, or a gzip stream cut short, as a full image
+    with made-up voxels; so the file is first checked to hold every byte its header calls
+    for, and a gzip stream to end with its end-of-stream marker (see
+    :mod:`medeval.loaders._nifti`). A truncated file raises LoaderError.
     """
     import SimpleITK as sitk
 
     file = regular_file(path, what="image")
+    check_complete(file)
     try:
         itk: Any = sitk.ReadImage(str(file))
     except RuntimeError as exc:

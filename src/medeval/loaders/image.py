@@ -160,9 +160,11 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     if kind in ("nifti", "gzip", "nrrd", "metaimage"):
         return read_itk_image(file)
     check_complete(file)  # a NIfTI header cut short is not recognised: say it is truncated
+    with open(file, "rb") as handle:
+        first = handle.read(16)
     raise LoaderError(
         f"image {file}: not a DICOM, NIfTI, MetaImage or NRRD file (first bytes "
-        f"{file.read_bytes()[:16]!r}); check that the path names an image"
+        f"{first!r}); check that the path names an image"
     )
 
 

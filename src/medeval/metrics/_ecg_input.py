@@ -85,20 +85,29 @@ def _samples(values: ArrayLike, name: str, func: str) -> NDArray[np.int64]:
     return out
 
 
-def _symbols(values: ArrayLike, n: int, name: str, func: str) -> NDArray[np.str_]:
+def _symbols(
+    values: ArrayLike, n: int, name: str, func: str
+) -> tuple[NDArray[np.str_], NDArray[np.int64]]:
+    """The symbols as text, and each one's AAMI class (row/column of the matrix, -1 for
+    an annotation that is not a beat), from one pass over the distinct symbols."""
     array = as_1d(values, name=name, func=func) if n or np.size(values) else np.zeros(0, "U1")
     if array.size != n:
         raise InvalidInputError(
             f"{func}: {name} has {array.size} symbols for {n} samples; give one per annotation"
         )
     text = array.astype(str)
-    unknown = sorted(set(np.unique(text).tolist()) - KNOWN_SYMBOLS)
+    distinct, inverse = np.unique(text, return_inverse=True)
+    found = distinct.tolist()
+    unknown = sorted(set(found) - KNOWN_SYMBOLS)
     if unknown:
         raise InvalidInputError(
             f"{func}: {name} holds symbols that are not WFDB annotation codes: {unknown[:10]}; "
             "map them to MIT-BIH symbols (N, A, V, F, Q, ...) first"
         )
-    return text
+    table = np.array([_CLASS_INDEX[AAMI_CLASS[u]] if u in AAMI_CLASS else -1 for u in found],
+                     dtype=np.int64)
+    classes: NDArray[np.int64] = table[inverse.ravel()]
+    return text, classes
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,8 @@ def vf_episodes(symbols: NDArray[np.str_]) -> tuple[NDArray[np.int64], NDArray[n
 
 def inside(n: int, starts: NDArray[np.int64], ends: NDArray[np.int64]) -> NDArray[np.bool_]:
     """True for the annotations strictly between each start and its end."""
+    if starts.size == 0:
+        return np.zeros(n, dtype=np.bool_)
     step = np.zeros(n + 1, dtype=np.int64)
     np.add.at(step, starts + 1, 1)
     np.add.at(step, ends, -1)
@@ -261,7 +272,7 @@ def _counts(m: NDArray[np.int64], sumstats: bool = False) -> dict[str, tuple[int
     """Numerator and denominator of each statistic from the matrix (bxb / sumstats)."""
 
     def total(rows: list[int], cols: list[int]) -> int:
-        return int(m[np.ix_(rows, cols)].sum())
+        return int(m[rows][:, cols].sum())
 
     qtp = total(_ROWS_BEAT, _ROWS_BEAT)
     qfn = total(_ROWS_BEAT, [_O])
@@ -283,13 +294,3 @@ def _counts(m: NDArray[np.int64], sumstats: bool = False) -> dict[str, tuple[int
         "sveb_ppv": (stp, stp + sfp),
         "veb_fpr": (vfp, vtn + vfp),
     }
-
-
-def _classes(symbols: NDArray[np.str_]) -> NDArray[np.int64]:
-    """Row/column index of each beat symbol's AAMI class (``AAMI_CLASS``)."""
-    if symbols.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    unique, inverse = np.unique(symbols, return_inverse=True)
-    table = np.array([_CLASS_INDEX[AAMI_CLASS[u]] for u in unique.tolist()], dtype=np.int64)
-    result: NDArray[np.int64] = table[inverse.ravel()]
-    return result

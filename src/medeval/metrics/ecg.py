@@ -34,7 +34,6 @@ from ._ecg_input import (
     EC57_LEARNING_PERIOD_S,
     EC57_WINDOW_S,
     STATISTICS,
-    _classes,
     _counts,
     _match,
     _samples,
@@ -442,8 +441,8 @@ def ec57(
     base = _time_base(fs, reference_fs, test_fs, func)
     ref_all = _samples(reference_samples, "reference_samples", func)
     test_all = _samples(test_samples, "test_samples", func)
-    ref_sym = _symbols(reference_symbols, ref_all.size, "reference_symbols", func)
-    test_sym = _symbols(test_symbols, test_all.size, "test_symbols", func)
+    ref_sym, ref_code = _symbols(reference_symbols, ref_all.size, "reference_symbols", func)
+    test_sym, test_code = _symbols(test_symbols, test_all.size, "test_symbols", func)
     window = _seconds(window_s, "window_s", func)
     learning = _seconds(learning_period_s, "learning_period_s", func)
     duration = None if duration_s is None else _seconds(duration_s, "duration_s", func)
@@ -452,13 +451,10 @@ def ec57(
     # between "[" and "]").
     ref_vf = vf_episodes(ref_sym)
     test_vf = vf_episodes(test_sym)
-    beat_codes = list(AAMI_CLASS)
-    ref_beat = np.flatnonzero(np.isin(ref_sym, beat_codes) & ~inside(ref_sym.size, *ref_vf))
-    test_beat = np.flatnonzero(
-        np.isin(test_sym, beat_codes) & ~inside(test_sym.size, *test_vf)
-    )
-    ref_class = _classes(ref_sym[ref_beat])
-    test_class = _classes(test_sym[test_beat])
+    ref_beat = np.flatnonzero((ref_code >= 0) & ~inside(ref_sym.size, *ref_vf))
+    test_beat = np.flatnonzero((test_code >= 0) & ~inside(test_sym.size, *test_vf))
+    ref_class = ref_code[ref_beat]
+    test_class = test_code[test_beat]
 
     matching, w, start, end = _match(
         ref_all[ref_beat], test_all[test_beat], base, window, learning, duration, func

@@ -108,13 +108,15 @@ def _stream_slice(times: Int, a: int, b: int, sentinel: bool) -> Int:
 
 
 def main_loop(
-    ref: Int, test: Int, w: int, end: int, *, sentinel: bool = False
+    ref: Int, test: Int, w: int, end: int, *, sentinel: bool = False,
+    offsets: tuple[int, int] = (0, 0),
 ) -> tuple[NDArray[np.int64], Int, Int]:
     """bxb's main loop over whole streams: counted pairs, missed and extra beats.
 
     With ``sentinel`` the reference stream starts with bxb's type-0 annotation at time 0
     (index 0; the beats of ``ref`` are then 1, 2, ...), without copying ``ref``.
-    Returns ``(pairs, missed, extra)`` as indices into the streams: pairs sorted
+    Returns ``(pairs, missed, extra)`` as indices into the streams plus ``offsets``
+    (reference, test), added as they are written: pairs sorted
     by reference beat, a pair counted when its earlier beat is at or before ``end``, an
     unpaired beat when it is. The loop runs over blocks of ``_CHUNK`` reference beats,
     not over beats: a block of E is reference beats ``i0:i1`` with the test beats from
@@ -146,7 +148,7 @@ def main_loop(
 
     starts = list(range(0, n_ref, _CHUNK)) or [0]
     bounds = [0, *(int(np.searchsorted(test, refs(i, i + 1)[0])) for i in starts[1:]), n_test]
-    pairs = np.empty((min(n_ref, n_test), 2), np.int64)
+    pairs = np.empty((2, min(n_ref, n_test)), np.int64).T  # columns contiguous
     n_pairs = 0
     missed: list[Int] = []
     extra: list[Int] = []
@@ -189,15 +191,15 @@ def main_loop(
         order_x[m] = nb
         first, second = order_x[p], order_x[p + 1]
         rows = pairs[n_pairs : n_pairs + p.size]
-        np.add(np.minimum(first, second), i0, out=rows[:, 0])
-        np.add(np.maximum(first, second), lo - nb, out=rows[:, 1])
+        np.add(np.minimum(first, second), i0 + offsets[0], out=rows[:, 0])
+        np.add(np.maximum(first, second), lo - nb + offsets[1], out=rows[:, 1])
         n_pairs += p.size
         alone = ~paired
         if trim:
             alone &= t_e[:m] <= end
         q = order[np.flatnonzero(alone)]
-        missed.append(q[q < nb] + i0)
-        extra.append(q[q >= nb] + (lo - nb))
+        missed.append(q[q < nb] + (i0 + offsets[0]))
+        extra.append(q[q >= nb] + (lo - nb + offsets[1]))
     empty = np.zeros(0, np.int64)
     return (
         pairs[:n_pairs],
@@ -255,20 +257,17 @@ def match_beats(ref: Int, test: Int, *, w: int, start: int, end: int) -> Matchin
     """
     i0, j0, first = sequential_start(ref, test, start, w)
     sentinel = i0 < 0
-    offset_ref = -1 if sentinel else i0
-    pairs, missed, extra = main_loop(ref[max(i0, 0):], test[j0:], w, end, sentinel=sentinel)
-    if sentinel:  # the type-0 sentinel and whatever it pairs with are never counted
+    pairs, missed, extra = main_loop(
+        ref[max(i0, 0):], test[j0:], w, end, sentinel=sentinel,
+        offsets=(-1 if sentinel else i0, j0),
+    )
+    if sentinel:  # the type-0 sentinel (index -1) and whatever it pairs with never count
         # pairs are sorted by reference beat and missed beats are increasing, so the
-        # sentinel (reference index 0) can only be their first row: a slice, no copy
-        if pairs.shape[0] and pairs[0, 0] == 0:
+        # sentinel can only be their first row: a slice, no copy
+        if pairs.shape[0] and pairs[0, 0] == -1:
             pairs = pairs[1:]
-        if missed.size and missed[0] == 0:
+        if missed.size and missed[0] == -1:
             missed = missed[1:]
-    pairs += np.array([offset_ref, j0], dtype=np.int64)
     if first is not None:
         pairs = np.vstack([np.array([first], dtype=np.int64), pairs])
-    return Matching(
-        pairs=pairs,
-        missed=np.asarray(missed + offset_ref, dtype=np.int64),
-        extra=np.asarray(extra + j0, dtype=np.int64),
-    )
+    return Matching(pairs=pairs, missed=missed, extra=extra)

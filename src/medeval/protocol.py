@@ -164,6 +164,11 @@ class EcgBeatsTask(_Section):
     type: Literal["ecg-beats"]
     window_s: float = Field(default=0.15, gt=0)
     learning_period_s: float = Field(default=300.0, ge=0)
+    prediction_annotator: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_]{1,16}$",
+        description="read each record's detected beats from the WFDB annotation file "
+        "<case_id>.<annotator> (MIT format, e.g. qrs) instead of <case_id>.json",
+    )
 
 
 class EegEventsTask(_Section):

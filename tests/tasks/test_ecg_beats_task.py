@@ -7,6 +7,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import medeval
@@ -62,3 +63,75 @@ def test_a_failed_record_misses_every_beat(study):
     assert pass_through.metric("qrs_sensitivity").estimate.numerator == 0
     assert json.loads(pass_through.to_json())["failures"]["cases"][0]["reason"] == \
         "missing-output"
+
+
+def annotator_protocol(folder: Path) -> Path:
+    path = folder / "protocol.toml"
+    path.write_text(path.read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nprediction_annotator = "qrs"'))
+    return path
+
+
+def test_a_wfdb_annotation_file_as_the_prediction(study, shared_data):
+    # The detector's own 100.qrs (MIT format, no time resolution stated, no header beside
+    # it: the record's 360 Hz) scores as the same beats given as JSON, and as ec57 on
+    # wfdb.rdann's reading of it.
+    import wfdb
+
+    folder, detections = study
+    as_json = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    (folder / "pred" / "100.json").unlink()
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.qrs", folder / "pred" / "100.qrs")
+    as_file = medeval.evaluate(annotator_protocol(folder), folder / "pred")
+    qrs = wfdb.rdann(str(shared_data / "ecg" / "mitdb" / "100"), "qrs")
+    atr = wfdb.rdann(str(shared_data / "ecg" / "mitdb" / "100"), "atr")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", medeval.UndefinedMetricWarning)
+        direct = ec57(atr.sample, atr.symbol, qrs.sample, qrs.symbol, fs=360)
+    for name in ("qrs_sensitivity", "qrs_ppv"):
+        estimate = as_file.metric(name).estimate
+        assert estimate == as_json.metric(name).estimate
+        ratio = getattr(direct, name)
+        assert (estimate.numerator, estimate.n) == (ratio.numerator, ratio.denominator)
+    assert json.loads(as_file.to_json())["failures"]["cases"] == []
+
+
+def test_a_cut_annotation_prediction_is_a_failed_case(study, shared_data):
+    folder, _ = study
+    (folder / "pred" / "100.json").unlink()
+    whole = (shared_data / "ecg" / "mitdb" / "100.qrs").read_bytes()
+    (folder / "pred" / "100.qrs").write_bytes(whole[:-2])  # its closing zero word cut off
+    result = medeval.evaluate(annotator_protocol(folder), folder / "pred")
+    failure = json.loads(result.to_json())["failures"]["cases"][0]
+    assert failure["reason"] == "invalid-output" and "truncated" in failure["detail"]
+    assert result.metric("qrs_sensitivity").estimate.numerator == 0  # no beat detected
+
+
+def test_a_plugin_returns_its_beats_as_an_annotation_file(study, tmp_path):
+    # Through the runner: the plugin writes prediction.qrs (MIT format by hand: a word
+    # per beat, code 1 = N in the top 6 bits, the interval in the low 10; a zero word
+    # ends it) with beats every 300 samples; the runner stores it as 100.qrs.
+    folder, _ = study
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "detector.py").write_text(
+        "from pathlib import Path\n"
+        "import numpy as np\n"
+        "class Detector:\n"
+        "    def predict(self, case):\n"
+        "        steps = np.full(2166, 300)\n"  # beats 300, 600, ..., 649800 < 650000
+        "        words = np.append((1 << 10) | steps, 0).astype('<u2')\n"
+        "        (Path(case.output_dir) / 'prediction.qrs').write_bytes(words.tobytes())\n"
+        "        return None\n")
+    path = annotator_protocol(folder)
+    path.write_text(path.read_text().replace(
+        'version = "1"', f'version = "1"\nplugin = "{plugin / "detector.py"}:Detector"', 1))
+    ran = medeval.evaluate(path, run_dir=tmp_path / "run")
+    assert (tmp_path / "run" / "predictions" / "100.qrs").is_file()
+    beats = np.arange(1, 2167) * 300
+    (folder / "pred" / "100.json").write_text(json.dumps({"fs": 360, "samples": beats.tolist()}))
+    as_json_protocol = folder / "json-protocol.toml"
+    as_json_protocol.write_text(path.read_text().replace('prediction_annotator = "qrs"\n', ""))
+    supplied = medeval.evaluate(as_json_protocol, folder / "pred")
+    for name in ("qrs_sensitivity", "qrs_ppv"):
+        assert ran.metric(name).estimate == supplied.metric(name).estimate

@@ -105,11 +105,13 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
     )
 
 
-def read_wfdb_annotations(path: str | Path) -> Annotations:
+def read_wfdb_annotations(path: str | Path, *, default_fs: float | None = None) -> Annotations:
     """Read a WFDB annotation file (``100.atr``: record ``100``, annotator ``atr``).
 
     The time resolution is the file's own (``wfdb``'s ``fs``), read from the record's
-    header where the file states none. MIT-format files are decoded directly
+    header where the file states none, or ``default_fs`` where no header is beside it
+    (a detector's annotations of a record whose header lies elsewhere). MIT-format
+    files are decoded directly
     (:mod:`medeval.loaders._mit_annotations`, ~15x faster, the same values as
     ``wfdb.rdann``); anything that reader does not handle goes through ``wfdb``.
 
@@ -157,6 +159,8 @@ def read_wfdb_annotations(path: str | Path) -> Annotations:
         symbols = tuple(str(sym) for sym in ann.symbol)
         aux = tuple((a or "").rstrip("\x00") for a in (ann.aux_note or [""] * samples.size))
     header = file.parent / f"{record}.hea"
+    if fs is None and default_fs is not None and not header.is_file():
+        fs = default_fs
     if fs is None and header.is_file():
         fs = header_sampling_frequency(header)
         if fs is None:

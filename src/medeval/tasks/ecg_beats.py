@@ -4,7 +4,11 @@ The manifest has, per record, the WFDB header and signal as inputs (columns
 ``input_header`` and ``input_signal``, so the runner copies both) and the reference
 annotation file (e.g. ``100.atr``) as ``reference``; rhythm labels and comments in it
 are not beats. The prediction is ``<case_id>.json``: ``{"fs": Hz, "samples": [int, ...],
-"symbols": ["N", "V", ...]}`` (all ``"N"`` without symbols). Each record is compared with
+"symbols": ["N", "V", ...]}`` (all ``"N"`` without symbols); or, with the task parameter
+``prediction_annotator`` (e.g. ``"qrs"``), the detector's own WFDB annotation file
+``<case_id>.qrs`` in MIT format (a runner plugin writes it as ``prediction.qrs`` in its
+``case.output_dir``), at its stated time resolution or else the record's. Each record
+is compared with
 :func:`medeval.metrics.ec57` (window and learning period from the protocol; other values
 than 0.15 s and 300 s make the result non-standard, flagged).
 
@@ -28,7 +32,14 @@ from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, metric_record
+from .base import (
+    Aggregate,
+    CaseRow,
+    PredictionError,
+    ReferenceProblem,
+    metric_record,
+    prediction_file,
+)
 
 __all__ = ["EcgBeats", "STATISTICS"]
 
@@ -89,6 +100,29 @@ class EcgBeats:
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Compare the detected beats with the reference beats of one record."""
         reference = self._reference(case, root)
+        if self.spec.prediction_annotator:
+            samples, symbols, fs = self._annotation_prediction(case, predictions, reference)
+        else:
+            samples, symbols, fs = self._json_prediction(case, predictions)
+        try:
+            return self._compare(reference, samples, symbols, fs, case.case_id)
+        except MedevalError as exc:
+            raise PredictionError(f"case {case.case_id}: {exc}") from None
+
+    def _annotation_prediction(self, case: Case, predictions: Path,
+                               reference: Any) -> tuple[Any, Any, float]:
+        """The beats of ``<case_id>.<annotator>``, at the file's own time resolution or,
+        where it states none, the reference record's (a detector annotates the record)."""
+        from ..loaders.wfdb import read_wfdb_annotations
+
+        path = prediction_file(predictions, case.case_id, (f".{self.spec.prediction_annotator}",))
+        try:
+            found = read_wfdb_annotations(path, default_fs=float(reference.fs))
+        except MedevalError as exc:
+            raise PredictionError(f"case {case.case_id}: {exc}") from None
+        return found.samples, np.asarray(found.symbols, dtype=str), float(cast(float, found.fs))
+
+    def _json_prediction(self, case: Case, predictions: Path) -> tuple[Any, Any, float]:
         data = read_json_prediction(case, predictions)
         try:
             fs = float(data["fs"])
@@ -102,10 +136,7 @@ class EcgBeats:
                 f"case {case.case_id}: the prediction must be {{\"fs\": Hz, \"samples\": [...], "
                 f"\"symbols\": [...]}}: {exc}"
             ) from None
-        try:
-            return self._compare(reference, samples, symbols, fs, case.case_id)
-        except MedevalError as exc:
-            raise PredictionError(f"case {case.case_id}: {exc}") from None
+        return samples, symbols, fs
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No beat detected."""

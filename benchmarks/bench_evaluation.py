@@ -128,11 +128,17 @@ source = "benchmark"
 
 
 def write_atr(path: Path, samples: np.ndarray) -> None:
-    """An MIT-format annotation file of normal beats (intervals < 1024 samples)."""
-    steps = np.diff(samples, prepend=0)
-    assert steps.min() >= 0 and steps.max() < 1024, "a SKIP word would be needed"
-    words = np.concatenate([(1 << 10) | steps, [0]]).astype("<u2")
-    path.write_bytes(words.tobytes())
+    """An MIT-format annotation file of normal beats: a word per beat, code 1 (N) over a
+    10-bit interval; an interval of 1024 samples or more goes in a SKIP (code 59, the
+    interval in the next two words, high half first) before a beat word of interval 0."""
+    steps = np.diff(samples, prepend=0).tolist()
+    words: list[int] = []
+    for step in steps:
+        if step < 1024:
+            words.append((1 << 10) | step)
+        else:
+            words += [59 << 10, step >> 16, step & 0xFFFF, 1 << 10]
+    path.write_bytes(np.array([*words, 0], dtype="<u2").tobytes())
 
 
 def build_ecg(folder: Path, cases: int, minutes: float = 10.0) -> None:

@@ -135,3 +135,15 @@ def test_a_plugin_returns_its_beats_as_an_annotation_file(study, tmp_path):
     supplied = medeval.evaluate(as_json_protocol, folder / "pred")
     for name in ("qrs_sensitivity", "qrs_ppv"):
         assert ran.metric(name).estimate == supplied.metric(name).estimate
+
+
+def test_a_fraction_of_a_sample_is_refused_not_truncated(study):
+    # 100.7 is no sample number: cast to int64 it would silently become beat 100.
+    folder, detections = study
+    samples = detections.sample.astype(float)
+    samples[5] += 0.7
+    (folder / "pred" / "100.json").write_text(json.dumps(
+        {"fs": 360, "samples": samples.tolist(), "symbols": detections.symbol}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    failure = json.loads(result.to_json())["failures"]["cases"][0]
+    assert failure["reason"] == "invalid-output" and "whole sample numbers" in failure["detail"]

@@ -126,7 +126,7 @@ class EcgBeats:
         data = read_json_prediction(case, predictions)
         try:
             fs = float(data["fs"])
-            samples = np.asarray(data["samples"], dtype=np.int64)
+            samples = np.asarray(data["samples"])  # ec57 refuses a fraction of a sample
             given = data.get("symbols")
             symbols = np.asarray(given) if given else np.full(samples.size, "N")
             if symbols.shape != samples.shape or not math.isfinite(fs) or fs <= 0:

@@ -46,6 +46,9 @@ def test_equal_to_wfdb(shared_data, name):
     # and through the loader, which adds the header's rate where the file states none
     loaded = read_annotations(path)
     assert loaded.fs == ref.fs and list(loaded.symbols) == list(ref.symbol)
+    assert loaded.symbol_array.tolist() == list(ref.symbol)
+    beats = loaded.beats()  # rhythm labels and notes dropped: the array follows
+    assert beats.symbol_array.tolist() == list(beats.symbols)
 
 
 def test_unknown_code_falls_back(tmp_path):
@@ -116,3 +119,16 @@ def test_a_file_cut_short_is_refused(shared_data, tmp_path, cut):
                                                                    "ecg/mitdb/100.atr").sample)
     with pytest.raises(LoaderError, match=r"100\.atr.*truncated"):
         read_annotations(tmp_path / "100.atr")
+
+
+def test_symbols_given_as_an_array_are_kept_as_the_array():
+    from medeval.loaders import Annotations
+
+    symbols = np.array(["N", "V", "+"])
+    a = Annotations(samples=np.array([1, 2, 3]), symbols=symbols, onsets_s=np.zeros(3),
+                    durations_s=np.full(3, np.nan), fs=360.0)
+    assert a.symbols == ("N", "V", "+") and isinstance(a.symbols[0], str)
+    assert a.symbol_array.tolist() == ["N", "V", "+"]
+    b = Annotations(samples=None, symbols=("x", "yy"), onsets_s=np.zeros(2),
+                    durations_s=np.zeros(2), fs=None)
+    assert b.symbol_array.tolist() == ["x", "yy"] and b.symbol_array.dtype.kind == "U"

@@ -41,10 +41,11 @@ _TIME_RESOLUTION = re.compile(r"## time resolution: (\d+\.?\d*)")
 
 def read_mit_annotations(
     path: Path, data: bytes | None = None
-) -> tuple[NDArray[np.int64], tuple[str, ...], tuple[str, ...], float | None] | None:
-    """Samples, symbols, auxiliary texts and stated time resolution (Hz, or None) of an
-    MIT-format annotation file (its bytes ``data`` if already read); None when ``wfdb``
-    must read it."""
+) -> tuple[NDArray[np.int64], tuple[str, ...] | NDArray[np.str_], tuple[str, ...],
+           float | None] | None:
+    """Samples, symbols (an array for a file of beats only), auxiliary texts and stated
+    time resolution (Hz, or None) of an MIT-format annotation file (its bytes ``data`` if
+    already read); None when ``wfdb`` must read it."""
     if data is None:
         data = path.read_bytes()
     if len(data) < 2:
@@ -113,7 +114,7 @@ def read_mit_annotations(
 
 def _plain(
     words: NDArray[np.uint16],
-) -> tuple[NDArray[np.int64], tuple[str, ...], tuple[str, ...], float | None] | None:
+) -> tuple[NDArray[np.int64], NDArray[np.str_], tuple[str, ...], float | None] | None:
     """The common file of beats only — no pseudo-code, no note at 0 — decoded at once.
 
     None when the file holds anything else (then the word-by-word reader decodes it).
@@ -128,8 +129,7 @@ def _plain(
     samples = np.cumsum((body & 0x3FF).astype(np.int64))
     if samples[0] == 0 and codes[0] == _NOTE:
         return None
-    table = _SYMBOL_ARRAY[codes]
-    return samples, tuple(table.tolist()), ("",) * int(samples.size), None
+    return samples, _SYMBOL_ARRAY[codes], ("",) * int(samples.size), None
 
 
 def ends_properly(data: bytes) -> bool:

@@ -10,6 +10,7 @@ and ``read_record("eeg/run.edf")`` all work.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 from collections.abc import Mapping
@@ -103,7 +104,8 @@ class Annotations:
         have no sampling rate (an EDF+ file without signals).
     symbols : tuple of str
         The label of each annotation: a WFDB code (``"N"``, ``"V"``, ``"+"``) or an
-        EDF+ text (``"Sleep stage W"``).
+        EDF+ text (``"Sleep stage W"``). Given as a numpy array, it is stored as a
+        tuple and the array kept as :attr:`symbol_array`.
     onsets_s : numpy.ndarray
         Onset of each annotation in seconds from the start of the record.
     durations_s : numpy.ndarray
@@ -135,6 +137,10 @@ class Annotations:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if isinstance(self.symbols, np.ndarray):  # kept as the array symbol_array gives
+            array = self.symbols.astype(str)
+            object.__setattr__(self, "symbols", tuple(array.tolist()))
+            self.__dict__["symbol_array"] = array
         n = len(self.symbols)
         aux = tuple(self.aux) if self.aux else ("",) * n
         onsets = np.asarray(self.onsets_s, dtype=np.float64)
@@ -156,6 +162,11 @@ class Annotations:
 
     def __len__(self) -> int:
         return len(self.symbols)
+
+    @functools.cached_property
+    def symbol_array(self) -> NDArray[np.str_]:
+        """``symbols`` as a numpy array of str (made once; the array a reader gave)."""
+        return np.asarray(self.symbols, dtype=str).reshape(len(self.symbols))
 
     def select(self, keep: NDArray[np.bool_]) -> Annotations:
         """The annotations where ``keep`` is True, in the same order."""

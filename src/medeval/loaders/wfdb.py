@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -177,7 +177,7 @@ def read_wfdb_annotations(path: str | Path, *, default_fs: float | None = None) 
         raise LoaderError(f"WFDB annotations {file}: symbols and samples differ in number")
     return Annotations(
         samples=samples,
-        symbols=symbols,
+        symbols=cast(tuple[str, ...], symbols),  # an array is kept as symbol_array
         onsets_s=samples / float(fs),
         durations_s=np.full(samples.size, np.nan),
         fs=float(fs),

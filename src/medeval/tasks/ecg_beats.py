@@ -85,7 +85,7 @@ class EcgBeats:
         with warnings.catch_warnings():  # a record's own undefined ratios do not matter
             warnings.simplefilter("ignore", UndefinedMetricWarning)
             result = ec57(
-                reference.samples, reference.symbols, samples, symbols,
+                reference.samples, reference.symbol_array, samples, symbols,
                 reference_fs=float(reference.fs), test_fs=fs, window_s=self.spec.window_s,
                 learning_period_s=self.spec.learning_period_s, record_id=case_id,
             )
@@ -120,7 +120,7 @@ class EcgBeats:
             found = read_wfdb_annotations(path, default_fs=float(reference.fs))
         except MedevalError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
-        return found.samples, np.asarray(found.symbols, dtype=str), float(cast(float, found.fs))
+        return found.samples, found.symbol_array, float(cast(float, found.fs))
 
     def _json_prediction(self, case: Case, predictions: Path) -> tuple[Any, Any, float]:
         data = read_json_prediction(case, predictions)

@@ -165,7 +165,7 @@ def test_ids_stay_text_and_several_inputs(tmp_path):
 
 
 def test_cache_makes_a_second_run_read_nothing(tmp_path, monkeypatch):
-    import medeval.manifest as module
+    import medeval._hashing as module
 
     for i in range(3):
         (tmp_path / f"x{i}.bin").write_bytes(os.urandom(10000))

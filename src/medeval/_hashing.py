@@ -1,9 +1,16 @@
-"""SHA-256 of files and bytes, read in chunks."""
+"""SHA-256 of files and bytes, read in chunks; many files at once, with a digest cache."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 CHUNK = 1 << 20
 
@@ -20,3 +27,143 @@ def sha256_file(path: str | Path) -> str:
 def sha256_bytes(data: bytes) -> str:
     """Hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
+
+
+def hash_files(
+    paths: Sequence[Path],
+    *,
+    workers: int | None,
+    progress: bool,
+    cache: bool | str | os.PathLike[str],
+) -> dict[Path, str]:
+    """SHA-256 of each file, on ``workers`` threads (hashlib releases the GIL), with a
+    progress bar on stderr if asked, reusing the digests of files unchanged since they
+    were last hashed (see :class:`_Cache`; ``cache``: True for the default folder, a
+    folder, or False)."""
+    store = _Cache.open(cache)
+    statuses = [(path, path.stat()) for path in paths]
+    known = store.get_many(statuses) if store else {}
+    todo = [(path, status) for path, status in statuses if path not in known]
+    total = sum(stat.st_size for _, stat in todo)
+    with _progress(total, enabled=progress and bool(todo)) as advance:
+        count = workers or os.cpu_count() or 1
+        if count == 1 or len(todo) <= 1:
+            fresh = [_sha256(p, advance) for p, _ in todo]
+        else:
+            with ThreadPoolExecutor(max_workers=count) as pool:
+                fresh = list(pool.map(lambda item: _sha256(item[0], advance), todo))
+    for (path, _stat), digest in zip(todo, fresh):
+        known[path] = digest
+    if store:
+        store.put([(p, s, d) for (p, s), d in zip(todo, fresh)])
+        store.close()
+    return known
+
+
+def _sha256(path: Path, advance: Callable[[int], None]) -> str:
+    digest = hashlib.sha256()
+    buffer = bytearray(CHUNK)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as handle:
+        while size := handle.readinto(buffer):
+            digest.update(view[:size])
+            advance(size)
+    return digest.hexdigest()
+
+
+class _progress:
+    """Context manager yielding ``advance(n_bytes)``; a rich bar on stderr if enabled."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total, self.enabled = total, enabled
+        self._bar: Any = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Callable[[int], None]:
+        if not self.enabled:
+            return lambda n: None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self._bar = Progress("hashing", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                             TimeRemainingColumn(), console=Console(file=sys.stderr),
+                             transient=False)
+        self._bar.start()
+        task = self._bar.add_task("hashing", total=self.total)
+
+        def advance(n: int) -> None:
+            self._bar.update(task, advance=n)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+class _Cache:
+    """SHA-256 digests keyed by path and file identity (size, mtime, ctime, inode).
+
+    ctime and inode are in the key besides size and mtime because mtime can be set back
+    by ``touch -d`` or a copy that preserves times; ctime cannot be set by a user, so an
+    edited file is hashed again even when its size and mtime were restored.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    @classmethod
+    def open(cls, cache: bool | str | os.PathLike[str]) -> _Cache | None:
+        if cache is False:
+            return None
+        folder = Path(cache) if not isinstance(cache, bool) else Path(
+            os.environ.get("MEDEVAL_CACHE_DIR") or Path.home() / ".cache" / "medeval")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(folder / "sha256.sqlite", timeout=30)
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, size INTEGER, "
+                "mtime INTEGER, ctime INTEGER, inode INTEGER, sha256 TEXT)"
+            )
+        except (OSError, sqlite3.Error):
+            return None  # a cache that cannot be written only costs time
+        return cls(connection)
+
+    def get_many(self, files: Sequence[tuple[Path, os.stat_result]]) -> dict[Path, str]:
+        """The stored digests of the files whose identity is unchanged (bulk queries)."""
+        found: dict[Path, str] = {}
+        batch = 500  # below SQLite's limit on the number of parameters
+        for start in range(0, len(files), batch):
+            part = {str(path): (path, status) for path, status in files[start:start + batch]}
+            rows = self.connection.execute(
+                "SELECT path, size, mtime, ctime, inode, sha256 FROM digests WHERE path IN "
+                f"({','.join('?' * len(part))})", tuple(part),
+            ).fetchall()
+            for name, *identity, digest in rows:
+                path, status = part[name]
+                if tuple(identity) == _identity(status):
+                    found[path] = str(digest)
+        return found
+
+    def put(self, rows: Iterable[tuple[Path, os.stat_result, str]]) -> None:
+        try:
+            with self.connection:
+                self.connection.executemany(
+                    "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)",
+                    [(str(p), *_identity(s), d) for p, s, d in rows],
+                )
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)

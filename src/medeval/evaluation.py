@@ -39,7 +39,7 @@ from typing import Any
 
 from . import __version__
 from ._canonical import canonical_json
-from ._hashing import sha256_bytes, sha256_file
+from ._hashing import hash_files, sha256_bytes, sha256_file
 from .decision import Verdict, decide
 from .errors import ManifestError, UndefinedMetricWarning
 from .manifest import Case, Manifest
@@ -206,7 +206,9 @@ def _predictions(path: Path) -> tuple[Path, dict[str, tuple[str, str]], str, dic
             "summary_sha256": sha256_file(summary),
         }
         return path / "predictions", failures, "runner", run_info
-    files = {p.name: sha256_file(p) for p in sorted(path.iterdir()) if p.is_file()}
+    paths = sorted(p for p in path.iterdir() if p.is_file())
+    digests = hash_files(paths, workers=None, progress=False, cache=True)
+    files = {p.name: digests[p] for p in paths}
     return path, {}, "supplied-predictions", {
         "predictions_sha256": sha256_bytes(canonical_json(files))}
 

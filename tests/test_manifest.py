@@ -175,7 +175,8 @@ def test_cache_makes_a_second_run_read_nothing(tmp_path, monkeypatch):
     first = manifest.fingerprint(progress=False, cache=cache)
     hashed = []
     original = module._sha256
-    monkeypatch.setattr(module, "_sha256", lambda p, a: hashed.append(p) or original(p, a))
+    monkeypatch.setattr(module, "_sha256",
+                        lambda p, *rest: hashed.append(p) or original(p, *rest))
     assert manifest.fingerprint(progress=False, cache=cache) == first
     assert hashed == []
     # Rewriting a file (even with the same size and mtime restored) is noticed: the

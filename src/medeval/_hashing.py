@@ -48,10 +48,11 @@ def hash_files(
     with _progress(total, enabled=progress and bool(todo)) as advance:
         count = workers or os.cpu_count() or 1
         if count == 1 or len(todo) <= 1:
-            fresh = [_sha256(p, advance) for p, _ in todo]
+            fresh = [_sha256(p, advance, s.st_size) for p, s in todo]
         else:
             with ThreadPoolExecutor(max_workers=count) as pool:
-                fresh = list(pool.map(lambda item: _sha256(item[0], advance), todo))
+                fresh = list(pool.map(lambda item: _sha256(item[0], advance, item[1].st_size),
+                                      todo))
     for (path, _stat), digest in zip(todo, fresh):
         known[path] = digest
     if store:
@@ -60,9 +61,11 @@ def hash_files(
     return known
 
 
-def _sha256(path: Path, advance: Callable[[int], None]) -> str:
+def _sha256(path: Path, advance: Callable[[int], None], expected: int = CHUNK) -> str:
+    """Hex SHA-256 of a file; the buffer is no larger than the file (``expected`` bytes,
+    from its stat) needs, so hashing many small files allocates little."""
     digest = hashlib.sha256()
-    buffer = bytearray(CHUNK)
+    buffer = bytearray(max(1, min(CHUNK, expected + 1)))
     view = memoryview(buffer)
     with open(path, "rb", buffering=0) as handle:
         while size := handle.readinto(buffer):

@@ -39,9 +39,11 @@ import numpy as np
 SHAPE = (64, 256, 256)
 SPACING = (2.5, 0.8, 0.8)
 
-PROTOCOL = """
+def protocol(test_id: str) -> str:
+    """The sections every benchmark protocol shares; the task and criteria follow."""
+    return f"""
 [test]
-id = "BENCH-SEG"
+id = "{test_id}"
 title = "Benchmark"
 mode = "pre-check"
 [laboratory]
@@ -54,7 +56,10 @@ version = "1"
 [dataset]
 manifest = "manifest.csv"
 selection = "synthetic"
-[task]
+"""
+
+
+PROTOCOL = protocol("BENCH-SEG") + """[task]
 type = "segmentation"
 nsd_tolerance_mm = 1.0
 [statistics]
@@ -101,22 +106,7 @@ def build(folder: Path, cases: int) -> None:
     (folder / "protocol.toml").write_text(PROTOCOL)
 
 
-ECG_PROTOCOL = """
-[test]
-id = "BENCH-ECG"
-title = "Benchmark"
-mode = "pre-check"
-[laboratory]
-name = "Lab"
-[customer]
-name = "Customer"
-[algorithm]
-name = "Synthetic"
-version = "1"
-[dataset]
-manifest = "manifest.csv"
-selection = "synthetic"
-[task]
+ECG_PROTOCOL = protocol("BENCH-ECG") + """[task]
 type = "ecg-beats"
 [statistics]
 seed = 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from pathlib import Path
 from typing import Literal
 
@@ -22,10 +23,14 @@ _SNIFF_BYTES = 512
 def regular_file(path: str | os.PathLike[str], *, what: str) -> Path:
     """Return ``path`` as a Path if it names an existing regular file, else raise."""
     file = Path(path)
-    if not file.exists():
-        raise LoaderError(f"{what} {file}: no such file; check the path")
-    if not file.is_file():
-        kind = "a directory" if file.is_dir() else "not a regular file (FIFO, device?)"
+    try:
+        mode = os.stat(file).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise LoaderError(f"{what} {file}: no such file; check the path") from None
+    except OSError as exc:  # a symlink loop, a folder that cannot be searched ...
+        raise LoaderError(f"{what} {file}: cannot be opened ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (FIFO, device?)"
         raise LoaderError(f"{what} {file}: is {kind}; give the path of a file")
     return file
 

@@ -18,6 +18,10 @@ from ..errors import LoaderError
 Format = Literal["dicom", "nifti", "metaimage", "nrrd", "gzip", "edf", "wfdb-header", "unknown"]
 
 _SNIFF_BYTES = 512
+# NIfTI-2 (nifti2.h): magic char[8] at byte 4 (one file n+2, a .hdr/.img pair ni2), and
+# sizeof_hdr int32 = 540 at byte 0, in the file's byte order (little or big endian).
+_NIFTI2_MAGIC = (b"n+2\x00\r\n\x1a\n", b"ni2\x00\r\n\x1a\n")
+_NIFTI2_SIZE = ((540).to_bytes(4, "little"), (540).to_bytes(4, "big"))
 
 
 def regular_file(path: str | os.PathLike[str], *, what: str) -> Path:
@@ -84,12 +88,18 @@ def forget_resolved_folders() -> None:
 
 
 def sniff(path: Path) -> Format:
-    """Name the format of a regular file from its first bytes (or its suffix for WFDB)."""
+    """Name the format of a regular file from its first bytes (or its suffix for WFDB).
+
+    NIfTI is recognised by its magic: NIfTI-1 at byte 344, NIfTI-2 at byte 4 together with
+    its header size (540) at byte 0 in either byte order. A gzipped file is ``"gzip"``.
+    """
     with open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if len(head) >= 132 and head[128:132] == b"DICM":
         return "dicom"
     if len(head) >= 348 and head[344:348] in (b"n+1\x00", b"ni1\x00"):
+        return "nifti"
+    if head[4:12] in _NIFTI2_MAGIC and head[:4] in _NIFTI2_SIZE:
         return "nifti"
     if head[:2] == b"\x1f\x8b":
         return "gzip"

@@ -138,10 +138,13 @@ class _Contents:
     compressed: int = 0  # for gzip: the file's size (all of it was read)
 
 
-def check_complete(path: Path) -> None:
+def check_complete(path: Path) -> int | None:
     """Raise LoaderError if a NIfTI file (or pair), or any gzip file, is cut short.
 
-    Files of other formats (MetaImage, NRRD) pass after one read of 540 bytes.
+    Returns the NIfTI version its header's size and magic name (1 or 2, also when other
+    fields are invalid), or None when it is not a NIfTI header (nor Analyze 7.5 named
+    ``.hdr``, counted as 1). Files of other formats (MetaImage, NRRD) pass after one read
+    of 540 bytes.
     """
     header_file, voxel_file = path, None
     if path.name.lower().endswith((".img", ".img.gz")):  # a pair's voxels: find its header
@@ -169,23 +172,34 @@ def check_complete(path: Path) -> None:
             f"image {path}: truncated: {_in(header_file, path)}{_found(contents)}"
             f"{_stream_note(contents)}; {_ADVICE}"
         )
-    if layout is None:  # not NIfTI: SimpleITK decides
-        return
+    version = _version(contents.head, is_hdr)
+    if layout is None:  # not NIfTI, or fields niftilib refuses: SimpleITK decides
+        return version
     if layout.one_file:
         voxel_file, voxels = header_file, contents
     else:
         voxel_file = voxel_file or _companion(header_file, (".img", ".img.gz"))
         if voxel_file is None:
-            return  # no data file: SimpleITK says so
+            return version  # no data file: SimpleITK says so
         voxels = _contents(voxel_file, head=False)
     if voxels.complete and voxels.size >= layout.expected_bytes:
-        return
+        return version
     raise LoaderError(
         f"image {path}: truncated: {_in(voxel_file, path)}{layout.expected_bytes} bytes "
         f"are expected (NIfTI-{layout.version} header: {layout.vox_offset} bytes before "
         f"the voxels + {layout.voxels} voxels x {layout.bitpix} bits), {_found(voxels)}"
         f"{_stream_note(voxels)}; {_ADVICE}"
     )
+
+
+def _version(head: bytes, is_hdr: bool) -> int | None:
+    """1 or 2 if ``head`` starts a NIfTI-1 / NIfTI-2 header (by size and magic)."""
+    sized = header_size(head)
+    if sized is None:
+        return None
+    if sized[0] == 540:
+        return 2 if head[4:8] in (b"n+2\x00", b"ni2\x00") else None
+    return 1 if head[344:348] in (b"n+1\x00", b"ni1\x00") or is_hdr else None
 
 
 _ADVICE = "the file is incomplete (an interrupted copy?); copy it again from its source"

@@ -127,7 +127,11 @@ def test_undefined_metrics_are_recorded_and_warned():
     with pytest.warns(UndefinedMetricWarning):
         result = evaluate_classification(ref, pred, threshold=0.5)
     assert math.isnan(result.metric("sensitivity").estimate.value)
-    assert any("sensitivity" in w or "n = 0" in w or "n=0" in w for w in result.warnings)
+    # each warning names its metric: 0/0 positives for sensitivity, one class for the AUC
+    assert any(w.startswith("sensitivity: proportion_ci: n = 0") for w in result.warnings)
+    assert any(w.startswith("roc_auc: auc_ci:") for w in result.warnings)
+    names = {m.name for m in result.metrics}
+    assert all(w.split(": ", 1)[0] in names for w in result.warnings), result.warnings
     assert result.metric("specificity").estimate.value == 0.75
 
 

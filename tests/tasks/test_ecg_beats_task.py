@@ -56,6 +56,30 @@ def test_matches_ec57_on_record_100(study, shared_data):
     assert data["tables"]["ec57"]["n_records"] == 1
 
 
+
+def test_each_undefined_statistic_is_named_in_its_warning(study, shared_data):
+    """An undefined figure's warning says which figure it is (without the name, VEB +P and
+    SVEB +P gave the same text twice)."""
+    import wfdb
+
+    folder, _ = study
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    atr = wfdb.rdann(str(shared_data / "ecg" / "mitdb" / "100"), "atr")
+    scored = np.array(atr.symbol)[atr.sample >= 300 * 360]  # after the learning period
+    # 100.qrs labels every beat N: no test beat is a VEB or an SVEB, so both +P are 0/0;
+    # a sensitivity is 0/0 only if the record has no such reference beat to detect.
+    expected = {"veb_ppv", "sveb_ppv"}
+    if not np.isin(scored, ["V", "E"]).any():
+        expected.add("veb_sensitivity")
+    if not np.isin(scored, ["A", "a", "J", "S"]).any():
+        expected.add("sveb_sensitivity")
+    scope = "all cases: "
+    assert all(w.startswith(scope) for w in result.warnings), result.warnings
+    named = [w.removeprefix(scope).split(": ", 1)[0] for w in result.warnings]
+    assert sorted(named) == sorted(expected), result.warnings
+    for name in expected:
+        assert np.isnan(result.metric(name).estimate.value)
+
 def test_a_failed_record_misses_every_beat(study):
     folder, _ = study
     (folder / "pred" / "100.json").unlink()

@@ -17,20 +17,24 @@ touches one module:
   supplied predictions checks each reference while scoring it, reading it once;
 - ``failed_values(case, root)``: the per-case values the failure policy ``worst-case``
   assigns to a case whose algorithm failed (a wrong answer, Dice 0 ...);
-- ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows.
+- ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows;
+  each metric computed inside :func:`metric_scope`, so that a warning that it is
+  undefined names it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
 
-from ..errors import MedevalError
+from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci
@@ -38,7 +42,7 @@ from ..stats.estimate import Estimate
 
 __all__ = [
     "Aggregate", "CaseRow", "PredictionError", "ReferenceProblem", "TaskType",
-    "bootstrap_estimate", "metric_record", "prediction_file",
+    "bootstrap_estimate", "metric_record", "metric_scope", "prediction_file",
 ]
 
 #: Why a case failed. The runner's reasons, plus those found when reading predictions.
@@ -127,6 +131,37 @@ def metric_record(
     spec = definition(definition_id)
     return MetricRecord(name, definition_id, estimate, spec.higher_is_better,
                         spec.unit if unit is None else unit)
+
+
+@contextlib.contextmanager
+def metric_scope(name: str) -> Iterator[None]:
+    """Put the metric's name in front of each undefined-metric warning raised inside.
+
+    The statistics functions do not know which figure they compute: without the name, a
+    result whose VEB sensitivity and SVEB +P are both undefined would hold the same
+    warning twice (``proportion_ci: n = 0 trials ...``) and a reader could not tell which
+    figures it concerns. Other warnings pass through unchanged.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from medeval.stats import proportion_ci
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     with metric_scope("veb_ppv"):
+    ...         _ = proportion_ci(0, 0, method="wilson")
+    >>> str(caught[0].message).split(":")[:2]
+    ['veb_ppv', ' proportion_ci']
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for item in caught:
+        message = item.message
+        if issubclass(item.category, UndefinedMetricWarning):
+            message = UndefinedMetricWarning(f"{name}: {message}")
+        warnings.warn_explicit(message, item.category, item.filename, item.lineno,
+                               source=item.source)
 
 
 def bootstrap_estimate(

@@ -36,6 +36,7 @@ from .base import (
     ReferenceProblem,
     bootstrap_estimate,
     metric_record,
+    metric_scope,
 )
 
 __all__ = ["Detection"]
@@ -141,14 +142,17 @@ class Detection:
             f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
         case_index = np.arange(len(rows), dtype=float)
         for name in names:
-            estimate = bootstrap_estimate(weighted.statistic(name), case_index, clusters, st)
+            with metric_scope(name):
+                estimate = bootstrap_estimate(weighted.statistic(name), case_index, clusters,
+                                              st)
             definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
             metrics.append(metric_record(name, definition_id, estimate))
         y, s = case_scores(matches, no_detection_score=0.0)
         if 0 < int(y.sum()) < y.size:
-            metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
-                y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
-                n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
+            with metric_scope("case_auc"):
+                metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
+                    y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
+                    n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
         tables = {"froc": {"thresholds": curve.thresholds.tolist(),
                            "sensitivity": curve.sensitivity.tolist(),
                            "fp_per_case": curve.fp_per_case.tolist(),

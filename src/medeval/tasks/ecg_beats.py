@@ -38,6 +38,7 @@ from .base import (
     PredictionError,
     ReferenceProblem,
     metric_record,
+    metric_scope,
     prediction_file,
 )
 
@@ -153,9 +154,10 @@ class EcgBeats:
             num = sum(int(r.values[f"{name}_num"]) for r in rows)
             den = sum(int(r.values[f"{name}_den"]) for r in rows)
             # An undefined statistic (no VEB in the set) warns; evaluate() records it.
-            estimate = proportion_ci(num, den,
-                                     method=cast(ProportionMethod, st.proportion_method),
-                                     confidence=st.confidence)
+            with metric_scope(name):
+                estimate = proportion_ci(num, den,
+                                         method=cast(ProportionMethod, st.proportion_method),
+                                         confidence=st.confidence)
             metrics.append(metric_record(name, f"ec57_{name}", estimate))
             per_record = [int(r.values[f"{name}_num"]) / int(r.values[f"{name}_den"])
                           for r in rows if int(r.values[f"{name}_den"]) > 0]

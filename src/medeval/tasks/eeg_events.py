@@ -34,6 +34,7 @@ from .base import (
     ReferenceProblem,
     bootstrap_estimate,
     metric_record,
+    metric_scope,
 )
 
 __all__ = ["EegEvents"]
@@ -118,7 +119,8 @@ class EegEvents:
                            r.values["duration_s"]] for r in rows], dtype=float).reshape(-1, 4)
         metrics = []
         for name in ("sensitivity", "precision", "f1", "fp_per_24h"):
-            estimate = bootstrap_estimate(_pooled(name), table, clusters, st)
+            with metric_scope(name):
+                estimate = bootstrap_estimate(_pooled(name), table, clusters, st)
             metrics.append(metric_record(name, f"szcore_event_{name}", estimate))
         totals = table.sum(axis=0) if table.size else np.zeros(4)
         tables = {"events": {"tp": int(totals[0]), "fp": int(totals[1]),

@@ -24,7 +24,7 @@ from ..manifest import Case
 from ..metrics.agreement import bland_altman, lins_ccc, mae, rmse
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, metric_record
+from .base import Aggregate, CaseRow, PredictionError, metric_record, metric_scope
 
 __all__ = ["Measurement"]
 
@@ -75,23 +75,26 @@ class Measurement:
         measured = [r for r in rows if r.values["measurement"] is not None]
         ref = np.array([r.values["reference"] for r in measured], dtype=float)
         meas = np.array([r.values["measurement"] for r in measured], dtype=float)
-        completion = proportion_ci(len(measured), len(rows),
-                                   method=cast(ProportionMethod, st.proportion_method),
-                                   confidence=st.confidence)
+        with metric_scope("completion_rate"):
+            completion = proportion_ci(len(measured), len(rows),
+                                       method=cast(ProportionMethod, st.proportion_method),
+                                       confidence=st.confidence)
         metrics = [metric_record("completion_rate", "completion_rate", completion, "1")]
         unit = self.spec.unit
         tables: dict[str, Any] = {"bland_altman": None}
         if len(measured) >= 2:
-            ba = bland_altman(ref, meas, confidence=st.confidence)
+            with metric_scope("bias, lower_loa, upper_loa"):
+                ba = bland_altman(ref, meas, confidence=st.confidence)
             metrics += [
                 metric_record("bias", "bland_altman_bias", ba.bias, unit),
                 metric_record("lower_loa", "bland_altman_loa", ba.lower_loa, unit),
                 metric_record("upper_loa", "bland_altman_loa", ba.upper_loa, unit),
-                metric_record("mae", "mae", mae(ref, meas, confidence=st.confidence), unit),
-                metric_record("rmse", "rmse", rmse(ref, meas, confidence=st.confidence), unit),
-                metric_record("lins_ccc", "lins_ccc", lins_ccc(ref, meas, confidence=st.confidence),
-                        "1"),
             ]
+            for name, function, metric_unit in (("mae", mae, unit), ("rmse", rmse, unit),
+                                                ("lins_ccc", lins_ccc, "1")):
+                with metric_scope(name):
+                    estimate = function(ref, meas, confidence=st.confidence)
+                metrics.append(metric_record(name, name, estimate, metric_unit))
             tables["bland_altman"] = {"sd": ba.sd, "n": ba.n, "unit": unit}
         return Aggregate(tuple(metrics), tables)
 

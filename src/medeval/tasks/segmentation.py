@@ -37,6 +37,7 @@ from .base import (
     ReferenceProblem,
     bootstrap_estimate,
     metric_record,
+    metric_scope,
     prediction_file,
 )
 
@@ -153,7 +154,8 @@ class Segmentation:
                     infinite = np.isinf(values)
                     substituted += int(infinite.sum())
                     values[infinite] = float(worst)
-                estimate = _mean_ci(values, clusters, st)
+                with metric_scope(f"{prefix}{name}"):
+                    estimate = _mean_ci(values, clusters, st)
                 metrics.append(metric_record(f"{prefix}{name}", _definition_id(name),
                                              estimate))
                 if math.isinf(estimate.value):

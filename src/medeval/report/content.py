@@ -125,9 +125,33 @@ def _n(metric: Mapping[str, Any]) -> str:
     return f"{numerator}/{metric.get('n')}" if numerator is not None else str(metric.get("n"))
 
 
+def _undefined(value: Any) -> bool:
+    """Whether a figure of the result has no value (NaN: a ratio of 0/0, one class only...)."""
+    return value == "NaN" or (isinstance(value, float) and math.isnan(value))
+
+
+def _estimate(metric: Mapping[str, Any]) -> Cell:
+    """A metric's estimate as printed; "undefined" in words where it has none."""
+    value = metric.get("value")
+    if _undefined(value):
+        return Msg("text.undefined")
+    return _number(value, str(metric.get("unit", "1")))
+
+
 def _ci(metric: Mapping[str, Any]) -> str:
+    """The interval as printed: a bound that is undefined is a dash, not "NaN"."""
     unit = str(metric.get("unit", "1"))
-    return f"{_number(metric.get('low'), unit)} – {_number(metric.get('high'), unit)}"
+    low, high = metric.get("low"), metric.get("high")
+    if _undefined(low) and _undefined(high):
+        return "—"
+    return " – ".join("—" if _undefined(b) else _number(b, unit) for b in (low, high))
+
+
+def _undefined_note(metrics: Any) -> list[Block]:
+    """The note that says what "undefined" means, where a table shows it."""
+    if any(_undefined(m.get("value")) for m in metrics):
+        return [Para(Msg("text.undefined_note"), "note")]
+    return []
 
 
 def _method(metric: Mapping[str, Any]) -> Cell:
@@ -292,7 +316,7 @@ def _summary(result: Mapping[str, Any], level: str) -> Section:
         unit = str(metric.get("unit", "1"))
         rules.add(verdict["rule"])
         rows.append((
-            _metric_name(name), _number(metric.get("value"), unit), _ci(metric), _n(metric),
+            _metric_name(name), _estimate(metric), _ci(metric), _n(metric),
             _number(verdict["goal"], unit), str(sources.get(name, "")),
             Msg(f"text.rule_{verdict['rule']}"), Msg(f"text.outcome_{verdict['outcome']}"),
         ))
@@ -303,6 +327,7 @@ def _summary(result: Mapping[str, Any], level: str) -> Section:
     )
     blocks: list[Block] = [Table(header, tuple(rows), (2.2, 1.1, 1.8, 1.3, 0.9, 2.0, 1.1, 1.2),
                                  numeric=(1, 2, 3, 4))]
+    blocks += _undefined_note(metrics.get(v["metric"], {}) for v in result["verdicts"])
     for rule in sorted(rules):
         blocks.append(Para(_m(f"text.decision_rule_{rule}", level=level), "note"))
     return Section(0, Msg("section.summary"), tuple(blocks))
@@ -400,8 +425,8 @@ def _metric_rows(metrics: Mapping[str, Any]) -> tuple[tuple[Cell, ...], ...]:
     rows = []
     for name, metric in _ordered(metrics):
         unit = str(metric.get("unit", "1"))
-        rows.append((_metric_name(name), _number(metric.get("value"), unit), _ci(metric),
-                     _method(metric), _n(metric), unit))
+        rows.append((_metric_name(name), _estimate(metric), _ci(metric), _method(metric),
+                     _n(metric), unit))
     return tuple(rows)
 
 
@@ -435,6 +460,7 @@ def _results(result: Mapping[str, Any], level: str) -> Section:
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks.append(Para(_m("text.uncertainty", level=_level(result)), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
+    blocks += _undefined_note((result.get("metrics") or {}).values())
     blocks.extend(_figures(result, level))
     return Section(0, Msg("section.results"), tuple(blocks))
 
@@ -526,13 +552,17 @@ def _subgroups(result: Mapping[str, Any], level: str) -> Section:
             row: list[Cell] = [str(value), str(group.get("n_cases"))]
             for name in names:
                 metric = group.get("metrics", {}).get(name, {})
-                unit = str(metric.get("unit", "1"))
-                row.append(f"{_number(metric.get('value'), unit)}\n({_ci(metric)})")
+                estimate = _estimate(metric)
+                row.append(estimate if isinstance(estimate, Msg) else
+                           f"{estimate}\n({_ci(metric)})")
             rows.append(tuple(row))
         widths = (1.6, 0.8) + (2.2,) * len(names)
         blocks.append(Table(tuple(header), tuple(rows), widths,
                             numeric=tuple(range(1, len(header)))))
     blocks.append(Para(_m("column.ci", level=level), "note"))
+    blocks += _undefined_note(group.get("metrics", {}).get(name, {})
+                              for groups in result["subgroups"].values()
+                              for group in groups.values() for name in names)
     return Section(0, Msg("section.subgroups"), tuple(blocks))
 
 
@@ -548,14 +578,15 @@ def _definitions(result: Mapping[str, Any]) -> Section:
     header = (Msg("column.definition_id"), Msg("column.name"), Msg("column.formula"),
               Msg("column.reference"))
     return Section(0, Msg("section.definitions"),
-                   (Table(header, tuple(rows), (1.5, 1.9, 3.0, 3.0)),))
+                   (Table(header, tuple(rows), (2.0, 1.6, 2.8, 2.9)),))
 
 
 def _method_section(result: Mapping[str, Any], level: str) -> Section:
     statistics = (result.get("parameters") or {}).get("statistics") or {}
     task = (result.get("parameters") or {}).get("task") or {}
     policy = ((result.get("failures") or {}).get("policy")) or "worst-case"
-    task_text = ", ".join(f"{k} = {v}" for k, v in sorted(task.items()) if k != "type")
+    task_text = ", ".join(f"{k} = {v}" for k, v in sorted(task.items())
+                          if k != "type" and v is not None)  # an option not set: not printed
     rules = sorted({str(v.get("rule")) for v in result["verdicts"]})
     rows: list[tuple[Msg, Cell]] = [
         (Msg("field.protocol"), f"{result['protocol'].get('id')} "
@@ -592,6 +623,10 @@ def _environment(result: Mapping[str, Any]) -> Section:
     return Section(0, Msg("section.environment"), (Fields(tuple(rows)),))
 
 
+#: How many of the result's warnings the certificate prints; the rest are counted.
+_WARNINGS_PRINTED = 30
+
+
 def _deviations(result: Mapping[str, Any], info: ReportInfo) -> Section:
     blocks: list[Block] = []
     if info.deviations:
@@ -605,6 +640,12 @@ def _deviations(result: Mapping[str, Any], info: ReportInfo) -> Section:
     rows.append((Msg("field.warnings"),
                  _m("text.warning_count", n=len(warnings)) if warnings else Msg("text.none")))
     blocks.append(Fields(tuple(rows)))
+    # Each warning as the result holds it (the reader of the certificate may not have the
+    # result file): which figure is undefined and why.
+    blocks += [Para(f"• {w}", "note") for w in warnings[:_WARNINGS_PRINTED]]
+    if len(warnings) > _WARNINGS_PRINTED:
+        blocks.append(Para(_m("text.warnings_more", n=len(warnings) - _WARNINGS_PRINTED),
+                           "note"))
     for opinion in info.opinions:
         blocks.append(Para(Msg("field.opinions"), "mark"))
         blocks.append(Para(opinion))

@@ -1,0 +1,78 @@
+"""A figure with no value on the test set: the certificate says "undefined" in words, prints
+no "NaN", and lists the warnings that say which figure and why (the reader of a
+certificate may not have the result file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pypdf import PdfReader
+
+import medeval
+from medeval.report import render_certificate
+from medeval.result import write_result
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ecg-beats" / "protocol.toml"
+FS = 360
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text as pypdf extracts it, page after page."""
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Two 10-minute records of normal beats only, written by wfdb; a detector that finds
+    each of them and labels it N. No ventricular or supraventricular beat on either side,
+    so VEB and SVEB sensitivity and +P are all 0/0 (EC57: Vv / (Vv + Vn + ...) with every
+    V cell 0), while the QRS figures and the VEB false-positive rate are defined."""
+    import wfdb
+
+    folder = tmp_path_factory.mktemp("undefined")
+    rows = ["case_id,patient_id,input_header,input_signal,reference"]
+    (folder / "pred").mkdir()
+    for k, record in enumerate(("r1", "r2")):
+        beats = np.arange(200 + 7 * k, 10 * 60 * FS, 288)
+        wfdb.wrsamp(record, fs=FS, units=["mV"], sig_name=["MLII"],
+                    p_signal=np.zeros((10 * 60 * FS, 1)), fmt=["212"], write_dir=str(folder))
+        wfdb.wrann(record, "atr", beats, ["N"] * beats.size, write_dir=str(folder))
+        (folder / "pred" / f"{record}.json").write_text(json.dumps(
+            {"fs": FS, "samples": (beats + 3).tolist()}))
+        rows.append(f"{record},p{k},{record}.hea,{record}.dat,{record}.atr")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (folder / "protocol.toml").write_text(EXAMPLE.read_text())
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    path = write_result(result, folder / "out" / "result.json")
+    pdf = render_certificate(path, folder / "out" / "certificate.pdf")
+    return pdf, json.loads(path.read_text())
+
+
+def test_an_undefined_figure_is_printed_in_words(certificate) -> None:
+    pdf, result = certificate
+    undefined = sorted(n for n, m in result["metrics"].items() if m["value"] == "NaN")
+    assert undefined == ["sveb_ppv", "sveb_sensitivity", "veb_ppv", "veb_sensitivity"]
+    text = pdf_text(pdf)
+    assert "NaN" not in text.replace("are NaN", "")  # only inside the quoted warnings
+    assert "정의되지 않음" in text and "undefined" in text
+    assert "Undefined: the metric has no value on this test set" in text
+
+
+def test_the_warnings_are_listed_with_their_metric(certificate) -> None:
+    pdf, result = certificate
+    text = " ".join(pdf_text(pdf).split())
+    assert len(result["warnings"]) == 4
+    for warning in result["warnings"]:
+        assert " ".join(warning.split()) in text
+    assert "4 warning(s), listed below." in text
+
+
+def test_an_option_left_unset_is_not_printed(certificate) -> None:
+    pdf, result = certificate
+    assert result["parameters"]["task"]["prediction_annotator"] is None
+    text = pdf_text(pdf)
+    assert "prediction_annotator" not in text and "= None" not in text
+    assert "window_s = 0.15" in text

@@ -14,6 +14,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 from medeval.cli import main
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
 DEMO = resources.files("medeval") / "demo"
 
 
@@ -139,6 +141,27 @@ def test_sample_size(capsys):
                  "--prevalence", "0.2"]) == 0
     out = capsys.readouterr().out
     assert "139 positives, 692 cases in all" in out
+
+
+def test_sample_size_to_pass_a_goal(capsys, tmp_path):
+    # By hand: Clopper-Pearson's 95% lower bound of n/n is 0.025^(1/n) >= 0.90 from
+    # n = ln 0.025 / ln 0.9 = 35.01, so a device that is never wrong needs 36 positives.
+    assert main(["sample-size", "--expected", "0.999999", "--goal", "0.9",
+                 "--method", "clopper-pearson", "--prevalence", "0.25"]) == 0
+    out = capsys.readouterr().out
+    assert "36 positives; at prevalence 0.25, 144 cases in all" in out
+    assert "PASS needs at least 36 of 36 correct" in out
+    # the goal, method and level from a protocol whose manifest does not exist yet
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text((EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+                        .replace("goal = 0.999", "goal = 0.9"))
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    assert "goal 0.75, guarded rule, wilson 95% interval" in capsys.readouterr().out
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol),
+                 "--measure", "specificity"]) == 0
+    assert "specificity expected 0.95, goal 0.9," in capsys.readouterr().out
+    assert main(["sample-size", "--expected", "0.95", "--half-width", "0.05"]) == 2
+    assert "--half-width needs --prevalence" in capsys.readouterr().err
 
 
 def test_evaluate_with_a_protocol(tmp_path, capsys):

@@ -343,7 +343,7 @@ def protocol_schema() -> dict[str, Any]:
     return schema
 
 
-def load_protocol(path: str | Path) -> Protocol:
+def load_protocol(path: str | Path, *, check_manifest: bool = True) -> Protocol:
     """Read and validate a protocol TOML file; every problem is reported at once.
 
     Parameters
@@ -351,6 +351,9 @@ def load_protocol(path: str | Path) -> Protocol:
     path : path
         The protocol file. Relative paths inside it (the manifest) are relative to the
         file's folder.
+    check_manifest : bool, default True
+        Check that the manifest it names exists; False to read a protocol for a set that
+        is still being planned (``medeval sample-size --protocol``).
 
     Returns
     -------
@@ -371,7 +374,8 @@ def load_protocol(path: str | Path) -> Protocol:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProtocolError(f"protocol {source}: not valid TOML: {exc}") from None
-    protocol = validate_protocol(data, base=source.parent, source=str(source))
+    protocol = validate_protocol(data, base=source.parent if check_manifest else None,
+                                 source=str(source))
     protocol._path = source.resolve()
     protocol._sha256 = hashlib.sha256(raw).hexdigest()
     return protocol

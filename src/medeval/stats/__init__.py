@@ -9,7 +9,8 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
 - :mod:`~medeval.stats.ratios`: likelihood ratios with the log-method interval.
 - :mod:`~medeval.stats.significance`: McNemar, a proportion against a performance goal,
   paired non-inferiority (Tango).
-- :mod:`~medeval.stats.sample_size`: cases needed for a target CI width (Buderer).
+- :mod:`~medeval.stats.sample_size`: cases needed for a target CI width (Buderer), or
+  for a fair chance of passing a goal under the guarded rule (exact binomial).
 """
 
 from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci
@@ -17,7 +18,7 @@ from .delong import DeLongTest, auc_ci, delong_test
 from .estimate import Estimate
 from .intervals import PROPORTION_METHODS, proportion_ci
 from .ratios import likelihood_ratio_ci
-from .sample_size import SampleSize, sample_size
+from .sample_size import PassPlan, SampleSize, cases_to_pass, sample_size
 from .significance import TestResult, mcnemar_test, noninferiority_test, proportion_goal_test
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "DeLongTest",
     "Estimate",
     "PROPORTION_METHODS",
+    "PassPlan",
     "SampleSize",
     "TestResult",
     "auc_ci",
@@ -35,5 +37,6 @@ __all__ = [
     "noninferiority_test",
     "proportion_ci",
     "proportion_goal_test",
+    "cases_to_pass",
     "sample_size",
 ]

@@ -7,10 +7,11 @@ edge conventions, so that an independent check reproduces them.
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Literal, cast
 
+import numpy as np
+from numpy.typing import NDArray
 from scipy.stats import beta, norm
 
 from .._validation import choice, confidence_level, undefined
@@ -188,34 +189,44 @@ def proportion_ci(
 def _two_sided(k: int, n: int, tail: float, method: str) -> tuple[float, float]:
     """Both bounds, each leaving probability ``tail`` outside it (statsmodels' order of
     operations, so results agree to the last bit or nearly)."""
-    q = k / n
+    low, high = bounds(np.array([k]), n, tail, method)
+    return float(low[0]), float(high[0])
+
+
+def bounds(
+    k: NDArray[np.int64], n: int, tail: float, method: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`proportion_ci`'s two bounds for each count in ``k`` out of ``n`` (n > 0),
+    each leaving probability ``tail`` outside it — the one computation behind every
+    interval, so that planning a test (:func:`medeval.stats.cases_to_pass`) judges a
+    count exactly as the evaluation will."""
+    q: NDArray[np.float64] = k / n
     if method == "clopper-pearson":
-        low = 0.0 if k == 0 else float(beta.ppf(tail, k, n - k + 1))
-        high = 1.0 if k == n else float(beta.isf(tail, k + 1, n - k))
+        with np.errstate(invalid="ignore"):
+            low = np.where(k == 0, 0.0, beta.ppf(tail, k, n - k + 1))
+            high = np.where(k == n, 1.0, beta.isf(tail, k + 1, n - k))
         return low, high
     if method == "jeffreys":
-        return (
-            float(beta.ppf(tail, k + 0.5, n - k + 0.5)),
-            float(beta.isf(tail, k + 0.5, n - k + 0.5)),
-        )
+        return beta.ppf(tail, k + 0.5, n - k + 0.5), beta.isf(tail, k + 0.5, n - k + 0.5)
     crit = float(norm.isf(tail))
+    center: NDArray[np.float64]
     if method == "wald":
         center = q
-        dist = crit * math.sqrt(q * (1 - q) / n)
+        dist = crit * np.sqrt(q * (1 - q) / n)
     elif method == "agresti-coull":
         n_c = n + crit**2
-        center = (k + crit**2 / 2.0) / n_c
-        dist = crit * math.sqrt(center * (1.0 - center) / n_c)
+        center = np.asarray((k + crit**2 / 2.0) / n_c, dtype=np.float64)
+        dist = crit * np.sqrt(center * (1.0 - center) / n_c)
     else:  # wilson
         crit2 = crit**2
         denom = 1 + crit2 / n
         center = (q + crit2 / (2 * n)) / denom
-        dist = crit * math.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n**2)) / denom
-        if k == 0:  # exactly 0 mathematically; rounding would leave about 1e-18
-            return 0.0, min(center + dist, 1.0)
-        if k == n:
-            return max(center - dist, 0.0), 1.0
-    return min(max(center - dist, 0.0), 1.0), min(max(center + dist, 0.0), 1.0)
+        dist = crit * np.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n**2)) / denom
+        # exactly 0 at k = 0 and 1 at k = n; rounding would leave about 1e-18
+        low = np.where(k == 0, 0.0, np.clip(center - dist, 0.0, 1.0))
+        high = np.where(k == n, 1.0, np.clip(center + dist, 0.0, 1.0))
+        return low, high
+    return np.clip(center - dist, 0.0, 1.0), np.clip(center + dist, 0.0, 1.0)
 
 
 def _count(value: object, *, name: str, func: str) -> int:

@@ -1,4 +1,7 @@
-"""How many cases a test set needs to estimate sensitivity or specificity to a precision."""
+"""How many cases a test set needs: to estimate sensitivity or specificity to a precision
+(:func:`sample_size`, Buderer), or to give a device as good as expected a fair chance of
+passing its goal under the guarded decision rule (:func:`cases_to_pass`, exact binomial).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,15 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, cast
 
+import numpy as np
+from scipy.special import bdtr, bdtrc
 from scipy.stats import norm
 
 from .._validation import choice, confidence_level
-from .intervals import _open_unit
+from ..errors import InvalidInputError
+from .intervals import PROPORTION_METHODS, ProportionMethod, _open_unit, bounds
 
-__all__ = ["SampleSize", "sample_size"]
+__all__ = ["PassPlan", "SampleSize", "cases_to_pass", "sample_size"]
 
 Measure = Literal["sensitivity", "specificity"]
 
@@ -175,3 +181,248 @@ def _ceil(value: float) -> int:
     """Round up, ignoring floating-point noise beyond 9 decimals."""
     return math.ceil(round(value, 9))
 
+
+
+@dataclass(frozen=True)
+class PassPlan:
+    """How many cases a proportion's test needs to PASS its goal with a given probability.
+
+    Parameters
+    ----------
+    n_group : int
+        Cases needed in the group the measure is computed on (positives for
+        sensitivity, negatives for specificity): the smallest :math:`n` from which the
+        probability of PASS stays at or above ``power`` up to :math:`2n` (see
+        :func:`cases_to_pass` on the saw-tooth).
+    total : int or None
+        Participants to enrol at the expected ``prevalence``; None when none was given.
+    least_successes : int
+        At ``n_group``: the fewest correct cases (true positives for sensitivity) whose
+        interval's lower bound meets the goal, i.e. the least count that passes.
+    pass_probability, fail_probability, inconclusive_probability : float
+        At ``n_group``, when the true value is ``expected``: the chance of each verdict
+        of the guarded rule (PASS: lower bound >= goal; FAIL: upper bound < goal).
+    first_n : int
+        The smallest :math:`n` whose probability of PASS reaches ``power``; it may dip
+        below again for some larger :math:`n` (the binomial saw-tooth).
+    group, measure, expected, goal, power, method, confidence, prevalence
+        The inputs.
+    rule : str
+        ``"guarded"``.
+    """
+
+    n_group: int
+    total: int | None
+    least_successes: int
+    pass_probability: float
+    fail_probability: float
+    inconclusive_probability: float
+    first_n: int
+    group: Literal["positives", "negatives"]
+    measure: Measure
+    expected: float
+    goal: float
+    power: float
+    method: str
+    confidence: float
+    prevalence: float | None
+    rule: str = "guarded"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (for JSON)."""
+        return asdict(self)
+
+
+def cases_to_pass(
+    expected: float,
+    goal: float,
+    *,
+    method: ProportionMethod,
+    power: float = 0.8,
+    confidence: float = 0.95,
+    prevalence: float | None = None,
+    measure: Measure = "sensitivity",
+    max_n: int = 100_000,
+) -> PassPlan:
+    r"""Cases a test needs so that a device as good as ``expected`` PASSes ``goal`` with
+    probability ``power``, judged as medeval judges it (guarded rule, exact binomial).
+
+    A criterion such as "sensitivity >= 0.90" is judged by guarded acceptance: PASS when
+    the lower bound :math:`L(k, n)` of the proportion's two-sided interval (``method``,
+    ``confidence``) meets the goal :math:`g`, FAIL when the upper bound :math:`U(k, n)`
+    is below it, INCONCLUSIVE otherwise. With :math:`k \sim \mathrm{Bin}(n, p)` correct
+    cases out of :math:`n` when the true value is :math:`p` (``expected``):
+
+    .. math::
+
+        P_	ext{pass}(n) = \sum_{k:\,L(k,n) \ge g} inom{n}{k} p^k (1-p)^{n-k},\qquad
+        P_	ext{fail}(n) = \sum_{k:\,U(k,n) < g} inom{n}{k} p^k (1-p)^{n-k}.
+
+    The bounds are those :func:`medeval.stats.proportion_ci` computes — the same code —
+    so a plan and the evaluation it plans can not disagree on which count passes.
+
+    Parameters
+    ----------
+    expected : float
+        The value the device is expected to have, strictly between 0 and 1; above
+        ``goal``, else it cannot be expected to pass.
+    goal : float
+        The criterion's goal, strictly between 0 and 1.
+    method : {"wilson", "clopper-pearson", "jeffreys", "agresti-coull"}
+        The protocol's ``statistics.proportion_method`` (medeval's default: wilson).
+        Wald is refused: its interval has zero width at :math:`k = n`, so a plan would
+        say that one or two cases suffice.
+    power : float, default 0.8
+        The probability of PASS wanted at the expected value, strictly between 0 and 1.
+    confidence : float, default 0.95
+        The protocol's confidence level.
+    prevalence : float, optional
+        The expected prevalence of the condition, to turn ``n_group`` into a number of
+        participants (``total``).
+    measure : {"sensitivity", "specificity"}, default "sensitivity"
+        Which group ``n_group`` counts (positives or negatives).
+    max_n : int, default 100000
+        The largest group searched.
+
+    Returns
+    -------
+    PassPlan
+
+    Raises
+    ------
+    InvalidInputError
+        A value out of range; ``expected`` not above ``goal``; the Wald method; no
+        group size up to ``max_n`` reaches ``power``.
+
+    Notes
+    -----
+    * **Saw-tooth.** :math:`P_	ext{pass}(n)` is not monotone: the least passing count
+      is an integer, so adding a case can lower the chance of passing. ``first_n`` is
+      the first :math:`n` that reaches ``power``; ``n_group`` is the first from which
+      it stays there up to :math:`2n` (Chernick & Liu 2002; Bailly et al. 2015), so
+      that a few cases more (or a few excluded) do not cost the planned power.
+    * The interval's lower bound is non-decreasing in :math:`k` for these methods,
+      so the passing counts are :math:`k \ge` ``least_successes``; each :math:`n` is
+      evaluated on a window of counts around :math:`n g` checked to contain both
+      verdict boundaries, and the bounds checked to be monotone in it.
+    * This is the one-sample design of Flahault et al. (2005), where "the lower
+      confidence limit above the acceptable level" is exactly the guarded PASS.
+
+    References
+    ----------
+    Flahault A, Cadilhac M, Thomas G. Sample size calculation should be performed for
+    design accuracy in diagnostic test studies. J Clin Epidemiol 2005;58:859-862.
+
+    Chernick MR, Liu CY. The saw-toothed behavior of power versus sample size and
+    software solutions: single binomial proportion using exact methods. Am Stat
+    2002;56:149-155.
+
+    Bailly S, Dupont C, Iwaz J, Bossard N, Rabilloud M. Improvement of sample size
+    calculations for binary diagnostic test assessment. J Investig Med
+    2015;62:687-692.
+
+    Examples
+    --------
+    By hand: a device that is (almost) never wrong scores :math:`k = n`, and the
+    Clopper–Pearson lower bound of :math:`n/n` at 95% is :math:`0.025^{1/n}`, which
+    reaches 0.90 once :math:`n \ge \ln 0.025 / \ln 0.9 = 35.01`, i.e. 36 positives:
+
+    >>> plan = cases_to_pass(0.999999, 0.90, method="clopper-pearson")
+    >>> plan.n_group, plan.least_successes
+    (36, 36)
+
+    Expected sensitivity 0.95 against a goal of 0.90, Wilson, 80% chance of PASS:
+
+    >>> plan = cases_to_pass(0.95, 0.90, method="wilson", prevalence=0.2)
+    >>> plan.n_group >= plan.first_n, plan.pass_probability >= 0.8
+    (True, True)
+    """
+    func = "cases_to_pass"
+    p = _open_unit(expected, name="expected", func=func, hint="e.g. 0.95")
+    g = _open_unit(goal, name="goal", func=func, hint="e.g. 0.90")
+    target = _open_unit(power, name="power", func=func, hint="e.g. 0.8")
+    share_of = None if prevalence is None else _open_unit(
+        prevalence, name="prevalence", func=func, hint="e.g. 0.2")
+    level = confidence_level(confidence, func=func)
+    method_id = choice(method, PROPORTION_METHODS, name="method", func=func)
+    kind = cast(Measure, choice(measure, ("sensitivity", "specificity"), name="measure", func=func))
+    if isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1:
+        raise InvalidInputError(f"{func}: max_n must be a positive integer, got {max_n!r}")
+    if method_id == "wald":
+        raise InvalidInputError(
+            f"{func}: the Wald interval has zero width when every case is correct "
+            "([1, 1] at k = n), so one or two cases would 'pass' any goal; plan with the "
+            "method the protocol should use instead (wilson or clopper-pearson)"
+        )
+    if p <= g:
+        raise InvalidInputError(
+            f"{func}: expected ({p:g}) must be above the goal ({g:g}): a device no better "
+            "than its goal passes the guarded rule with probability at most about "
+            f"{(1 - level) / 2:g}, whatever the number of cases"
+        )
+    tail = (1.0 - level) / 2.0
+    first = 0
+    start = 0  # the first n of the current run at or above the target
+    n = 0
+    verdicts: dict[int, tuple[int, float, float]] = {}
+    while True:
+        n += 1
+        if n > max_n:
+            raise InvalidInputError(
+                f"{func}: no group of up to {max_n} cases gives a {target:g} chance of "
+                f"PASS for {kind} {p:g} against the goal {g:g}; the expected value is too "
+                "close to the goal (or raise max_n)"
+            )
+        least, passing, failing = _verdicts(n, p, g, tail, method_id)
+        verdicts[n] = (least, passing, failing)
+        if passing >= target:
+            first = first or n
+            start = start or n
+            if n >= 2 * start:
+                break
+        else:
+            start = 0
+    least, passing, failing = verdicts[start]
+    share = None if share_of is None else (share_of if kind == "sensitivity" else 1 - share_of)
+    return PassPlan(
+        n_group=start,
+        total=None if share is None else _ceil(start / share),
+        least_successes=least,
+        pass_probability=passing,
+        fail_probability=failing,
+        inconclusive_probability=max(0.0, 1.0 - passing - failing),
+        first_n=first,
+        group="positives" if kind == "sensitivity" else "negatives",
+        measure=kind,
+        expected=p,
+        goal=g,
+        power=target,
+        method=method_id,
+        confidence=level,
+        prevalence=share_of,
+    )
+
+
+def _verdicts(n: int, p: float, goal: float, tail: float, method: str) -> tuple[int, float, float]:
+    """At ``n`` cases: the least count that passes (``n + 1`` if none does) and the
+    probabilities of PASS and FAIL when the true proportion is ``p``."""
+    width = int(6 * math.sqrt(n * goal * (1 - goal))) + 10
+    while True:
+        first = max(0, math.floor(n * goal) - width)
+        last = min(n, math.ceil(n * goal) + width)
+        k = np.arange(first, last + 1)
+        low, high = bounds(k, n, tail, method)
+        passes, fails = low >= goal, high < goal
+        # Both boundaries must lie inside the window (or at its ends at 0 and n).
+        if (first == 0 or fails[0] and not passes[0]) and \
+                (last == n or passes[-1] and not fails[-1]):
+            break
+        width *= 2
+    if np.any(np.diff(low) < 0) or np.any(np.diff(high) < 0):  # pragma: no cover
+        raise AssertionError(f"cases_to_pass: {method} bounds not monotone at n = {n}")
+    least = int(k[passes][0]) if passes.any() else n + 1
+    most_failing = int(k[fails][-1]) if fails.any() else -1
+    # scipy's binomial tails (bdtrc: P(X > k), bdtr: P(X <= k)), as binom.sf and .cdf
+    passing = float(bdtrc(least - 1, n, p)) if least <= n else 0.0
+    failing = float(bdtr(most_failing, n, p)) if most_failing >= 0 else 0.0
+    return least, passing, failing

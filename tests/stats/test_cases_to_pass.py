@@ -1,0 +1,103 @@
+"""Planning a test set for the guarded rule (cases_to_pass), against a brute force that
+medeval does not compute: statsmodels' proportion_confint for every count, scipy's
+binomial probabilities, and the hand-worked Clopper–Pearson case of a perfect device."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import binom
+from statsmodels.stats.proportion import proportion_confint
+
+from medeval.decision import decide
+from medeval.errors import InvalidInputError
+from medeval.stats import cases_to_pass, proportion_ci
+
+#: medeval's method ids and statsmodels' names for them.
+STATSMODELS = {"wilson": "wilson", "clopper-pearson": "beta", "jeffreys": "jeffreys",
+               "agresti-coull": "agresti_coull"}
+
+
+def brute_force(n: int, p: float, goal: float, method: str, confidence: float = 0.95):
+    """P(PASS) and P(FAIL) at n cases: every count k = 0..n, its interval from statsmodels,
+    PASS where the lower bound meets the goal, FAIL where the upper bound is below it."""
+    k = np.arange(n + 1)
+    low, high = proportion_confint(k, n, alpha=1 - confidence, method=STATSMODELS[method])
+    pmf = binom.pmf(k, n, p)
+    return float(pmf[low >= goal].sum()), float(pmf[high < goal].sum())
+
+
+@pytest.mark.parametrize("method", sorted(STATSMODELS))
+@pytest.mark.parametrize(("expected", "goal", "power"), [
+    (0.95, 0.90, 0.8), (0.90, 0.80, 0.9), (0.85, 0.70, 0.8), (0.98, 0.95, 0.8)])
+def test_the_plan_agrees_with_a_brute_force_over_every_count(method, expected, goal, power):
+    plan = cases_to_pass(expected, goal, method=method, power=power)
+    passing, failing = brute_force(plan.n_group, expected, goal, method)
+    assert plan.pass_probability == pytest.approx(passing, rel=1e-9)
+    assert plan.fail_probability == pytest.approx(failing, rel=1e-9, abs=1e-15)
+    # first_n is the first n to reach the target; every n before it falls short
+    assert brute_force(plan.first_n, expected, goal, method)[0] >= power
+    assert all(brute_force(n, expected, goal, method)[0] < power
+               for n in range(max(1, plan.first_n - 40), plan.first_n))
+    # n_group starts a run at or above the target that lasts to 2 n_group
+    if plan.n_group > 1:
+        assert brute_force(plan.n_group - 1, expected, goal, method)[0] < power
+    assert all(brute_force(n, expected, goal, method)[0] >= power
+               for n in range(plan.n_group, 2 * plan.n_group + 1, 7))
+
+
+@pytest.mark.parametrize("method", sorted(STATSMODELS))
+def test_the_least_passing_count_is_what_the_evaluation_passes(method):
+    """Every count at the planned size, judged as a result is judged (proportion_ci, then
+    the guarded rule): PASS exactly from least_successes on."""
+    plan = cases_to_pass(0.93, 0.85, method=method)
+    n = plan.n_group
+    outcomes = [decide("sensitivity", proportion_ci(k, n, method=method), 0.85).outcome
+                for k in range(n + 1)]
+    first_pass = outcomes.index("PASS")
+    assert first_pass == plan.least_successes
+    assert set(outcomes[first_pass:]) == {"PASS"}
+
+
+def test_a_perfect_device_by_hand():
+    # Clopper-Pearson's lower bound of n/n at 95% is 0.025^(1/n) (a Beta(n, 1) quantile);
+    # it reaches 0.90 when n >= ln 0.025 / ln 0.9 = 35.01, so 36 cases, all correct.
+    assert math.log(0.025) / math.log(0.9) == pytest.approx(35.01, abs=0.01)
+    plan = cases_to_pass(0.999999, 0.90, method="clopper-pearson")
+    assert (plan.first_n, plan.n_group, plan.least_successes) == (36, 36, 36)
+    assert plan.pass_probability == pytest.approx(0.999999**36)
+
+
+def test_the_normal_approximation_is_close():
+    # (z_.975 sqrt(g(1-g)) + z_.8 sqrt(p(1-p)))^2 / (p - g)^2 with p 0.95, g 0.90:
+    # (1.95996 * 0.3 + 0.84162 * 0.21794)^2 / 0.05^2 = 238.0 positives
+    plan = cases_to_pass(0.95, 0.90, method="wilson", prevalence=0.2)
+    assert 0.85 * 238 <= plan.first_n <= plan.n_group <= 1.15 * 238
+    assert plan.total == math.ceil(plan.n_group / 0.2)
+    specificity = cases_to_pass(0.95, 0.90, method="wilson", prevalence=0.2,
+                                measure="specificity")
+    assert specificity.group == "negatives"
+    assert specificity.total == math.ceil(specificity.n_group / 0.8)
+
+
+def test_the_verdict_probabilities_add_up():
+    plan = cases_to_pass(0.90, 0.85, method="wilson", power=0.9)
+    assert plan.pass_probability >= 0.9
+    total = plan.pass_probability + plan.fail_probability + plan.inconclusive_probability
+    assert total == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"expected": 0.9, "goal": 0.9}, "must be above the goal"),
+    ({"expected": 0.8, "goal": 0.9}, "must be above the goal"),
+    ({"expected": 0.95, "goal": 0.9, "method": "wald"}, "zero width"),
+    ({"expected": 0.95, "goal": 0.9, "power": 1.0}, "power"),
+    ({"expected": 1.0, "goal": 0.9}, "expected"),
+    ({"expected": 0.901, "goal": 0.9, "max_n": 500}, "no group of up to 500"),
+])
+def test_refusals(kwargs, match):
+    kwargs = {"method": "wilson", **kwargs}
+    with pytest.raises(InvalidInputError, match=match):
+        cases_to_pass(**kwargs)

@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import LoaderError
 from ._files import regular_file, sniff
+from ._metaimage import check_metaimage
 from ._nifti import check_complete
 
 __all__ = ["Image", "read_image"]
@@ -182,7 +183,10 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
     SimpleITK reads a NIfTI file cut short, or a gzip stream cut short, as a full image
     with made-up voxels; so the file is first checked to hold every byte its header calls
     for, and a gzip stream to end with its end-of-stream marker (see
-    :mod:`medeval.loaders._nifti`). A truncated file raises LoaderError.
+    :mod:`medeval.loaders._nifti`). A truncated file raises LoaderError. MetaImage files
+    are checked the same way against their own headers (SimpleITK reads a corrupt
+    compressed MetaImage as wrong voxels without an error), and a missing data file of a
+    ``.mhd`` is named (see :mod:`medeval.loaders._metaimage`).
 
     What ITK sends to its output window during the read (its warnings, such as "unexpected
     scales in sform" before it refuses a sheared NIfTI) is kept off the terminal: on a
@@ -195,6 +199,7 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
 
     file = regular_file(path, what="image")
     version = check_complete(file)
+    _check_data(file)
     failure: RuntimeError | None = None
     with _itk_messages() as messages:
         try:
@@ -242,6 +247,22 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
     )
 
 
+def _check_data(file: Path) -> None:
+    """Check a MetaImage file (and its data file) against its header.
+
+    MetaImage is recognised by its first key or by the name ``.mha`` / ``.mhd``
+    (MetaImageIO goes by the name); NRRD (magic ``NRRD``) is not checked yet.
+    """
+    with open(file, "rb") as handle:
+        head = handle.read(16)
+    if head.startswith(b"NRRD"):
+        return
+    if file.suffix.lower() in (".mha", ".mhd") or head.lstrip().startswith(
+        (b"ObjectType", b"NDims")
+    ):
+        check_metaimage(file)
+
+
 def _triple(values: Any, name: str) -> tuple[float, float, float]:
     items = tuple(float(v) for v in values)
     if len(items) != 3:
@@ -252,14 +273,19 @@ def _triple(values: Any, name: str) -> tuple[float, float, float]:
 def _first_line(exc: BaseException) -> str:
     """The line of a SimpleITK exception that says what failed (its last), made readable.
 
-    ITK's location and object address are dropped (``"ITK ERROR: NiftiImageIO(0x55d0): "``);
-    MetaIO's last line ``"Reason: ..."`` (the C library's last error, which may be stale) is
-    kept after the line it qualifies.
+    ITK's location and object address are dropped (``"ITK ERROR: NiftiImageIO(0x55d0): "``).
+    A last line ``"Reason: ..."`` (the C library's last error) is kept after the line it
+    qualifies, except after MetaImageIO's "File cannot be read": there it is a stale
+    ``errno`` ("No such file or directory" for a file that exists and is merely cut or
+    unparsable) while MetaIO prints the real reason on standard error, so it is dropped.
     """
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     if not lines:
         return type(exc).__name__
-    last = lines[-2:] if lines[-1].startswith("Reason:") and len(lines) > 1 else lines[-1:]
+    last = lines[-1:]
+    if len(lines) > 1 and lines[-1].startswith("Reason:"):
+        stale = "MetaImageIO" in lines[-2]
+        last = [lines[-2], "(MetaIO prints the reason on standard error)" if stale else lines[-1]]
     return " ".join(_ITK_OBJECT.sub("", line.removeprefix("ITK ERROR: ")) for line in last)
 
 

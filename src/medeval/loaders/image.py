@@ -33,6 +33,7 @@ from ..errors import LoaderError
 from ._files import regular_file, sniff
 from ._metaimage import check_metaimage
 from ._nifti import check_complete
+from ._nrrd import check_nrrd
 
 __all__ = ["Image", "read_image"]
 
@@ -183,10 +184,11 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
     SimpleITK reads a NIfTI file cut short, or a gzip stream cut short, as a full image
     with made-up voxels; so the file is first checked to hold every byte its header calls
     for, and a gzip stream to end with its end-of-stream marker (see
-    :mod:`medeval.loaders._nifti`). A truncated file raises LoaderError. MetaImage files
-    are checked the same way against their own headers (SimpleITK reads a corrupt
-    compressed MetaImage as wrong voxels without an error), and a missing data file of a
-    ``.mhd`` is named (see :mod:`medeval.loaders._metaimage`).
+    :mod:`medeval.loaders._nifti`). A truncated file raises LoaderError. MetaImage and
+    NRRD files are checked the same way against their own headers (SimpleITK reads a
+    corrupt compressed MetaImage as wrong voxels without an error), and a missing data
+    file of a ``.mhd`` / ``.nhdr`` is named (see :mod:`medeval.loaders._metaimage`,
+    :mod:`medeval.loaders._nrrd`).
 
     What ITK sends to its output window during the read (its warnings, such as "unexpected
     scales in sform" before it refuses a sheared NIfTI) is kept off the terminal: on a
@@ -248,16 +250,16 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
 
 
 def _check_data(file: Path) -> None:
-    """Check a MetaImage file (and its data file) against its header.
+    """Check a MetaImage or NRRD file (and its data file) against its header.
 
-    MetaImage is recognised by its first key or by the name ``.mha`` / ``.mhd``
-    (MetaImageIO goes by the name); NRRD (magic ``NRRD``) is not checked yet.
+    NRRD is recognised by its magic, as ITK's NrrdImageIO does; MetaImage by its first
+    key or by the name ``.mha`` / ``.mhd`` (MetaImageIO goes by the name).
     """
     with open(file, "rb") as handle:
         head = handle.read(16)
     if head.startswith(b"NRRD"):
-        return
-    if file.suffix.lower() in (".mha", ".mhd") or head.lstrip().startswith(
+        check_nrrd(file)
+    elif file.suffix.lower() in (".mha", ".mhd") or head.lstrip().startswith(
         (b"ObjectType", b"NDims")
     ):
         check_metaimage(file)

@@ -14,6 +14,11 @@ from statsmodels.stats.proportion import proportion_confint
 
 from medeval.cli import main
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 DEMO = resources.files("medeval") / "demo"
@@ -151,6 +156,11 @@ def test_sample_size_to_pass_a_goal(capsys, tmp_path):
     out = capsys.readouterr().out
     assert "36 positives; at prevalence 0.25, 144 cases in all" in out
     assert "PASS needs at least 36 of 36 correct" in out
+    # the plan as a line for the protocol's [dataset]: valid TOML, read back as printed
+    line = next(x.strip() for x in out.splitlines() if x.strip().startswith("sample_size ="))
+    rationale = tomllib.loads(line)["sample_size"]
+    assert rationale.startswith("36 positives (144 cases at an expected prevalence of 0.25): "
+                                "P(PASS) >= 0.8 for an expected sensitivity of 0.999999")
     # the goal, method and level from a protocol whose manifest does not exist yet
     protocol = tmp_path / "protocol.toml"
     protocol.write_text((EXAMPLES / "binary-classification" / "protocol.toml").read_text()

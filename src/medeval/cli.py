@@ -287,8 +287,20 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         f"{passing.inconclusive_probability:.3f}, P(FAIL) = {passing.fail_probability:.3g}\n"
         f"  the first size with P(PASS) >= {passing.power:g} is {passing.first_n}; from "
         f"{passing.n_group} on it stays there up to {2 * passing.n_group} (exact binomial; "
-        "the power of a proportion rises in a saw-tooth)\n")
+        "the power of a proportion rises in a saw-tooth)\n"
+        "for the protocol's [dataset] (printed on the certificate):\n"
+        f"  sample_size = \"{_rationale(passing)}\"\n")
     return 0
+
+
+def _rationale(plan: Any) -> str:
+    """The plan in one sentence, for the protocol's ``dataset.sample_size``."""
+    total = "" if plan.total is None else \
+        f" ({plan.total} cases at an expected prevalence of {plan.prevalence:g})"
+    return (f"{plan.n_group} {plan.group}{total}: P(PASS) >= {plan.power:g} "
+            f"for an expected {plan.measure} of {plan.expected:g} against the goal "
+            f"{plan.goal:g} (guarded rule, {plan.method} {plan.confidence * 100:g}% "
+            f"interval; exact binomial, medeval {__version__} cases_to_pass)")
 
 
 def _criterion_of(path: Path, measure: str) -> tuple[float, str, float]:

@@ -382,6 +382,7 @@ def _result(
             "n_cases": len(manifest.cases),
             "n_patients": len({c.patient_id for c in manifest.cases}),
             "selection": protocol.dataset.selection, "received": protocol.dataset.received,
+            "sample_size": protocol.dataset.sample_size,
         },
         "algorithm": {**protocol.algorithm.model_dump(), "predictions": source,
                       "run": {k: v for k, v in run_info.items() if k not in _CONTEXT_KEYS}},

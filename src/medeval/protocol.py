@@ -107,6 +107,10 @@ class DatasetSpec(_Section):
         description="expected Manifest.fingerprint(); the run refuses another set",
     )
     selection: str = Field(min_length=1, description="how the cases were selected (sampling plan)")
+    sample_size: str | None = Field(
+        default=None, min_length=1,
+        description="how the number of cases was determined (STARD 18), e.g. the plan "
+                    "'medeval sample-size' prints")
     received: str | None = Field(default=None, description="date the item/data were received")
 
 

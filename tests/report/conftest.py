@@ -45,6 +45,7 @@ plugin = "wdbc_model:Classifier"
 [dataset]
 manifest = "manifest.csv"
 selection = "all 369 cases of the demo set, consecutive, no exclusion"
+sample_size = "fixed by the demo set, all 369 cases (not planned)"
 received = "2026-11-02"
 
 [task]

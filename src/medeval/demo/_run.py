@@ -227,7 +227,9 @@ def _protocol_text(plan: SetPlan, protocol: Path, mode: str) -> str:
                        "address": "(a demonstration; not an accredited laboratory)"},
         "customer": {"name": "medeval demo customer"},
         "algorithm": dict(plan.algorithm),
-        "dataset": {"manifest": manifest.as_posix(), "selection": plan.selection},
+        "dataset": {"manifest": manifest.as_posix(), "selection": plan.selection,
+                    "sample_size": "fixed by the data the demo ships, not planned (a "
+                                   "laboratory sizes its set with medeval sample-size)"},
         "task": dict(plan.task),
         "statistics": dict(plan.statistics),
         "failures": dict(plan.failures),

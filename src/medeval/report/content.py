@@ -360,6 +360,7 @@ def _dataset(result: Mapping[str, Any]) -> Section:
         (Msg("field.n_cases"), str(dataset.get("n_cases"))),
         (Msg("field.n_patients"), str(dataset.get("n_patients"))),
         (Msg("field.selection"), _or_none(dataset.get("selection"))),
+        (Msg("field.sample_size"), _or_none(dataset.get("sample_size"))),
     ]
     blocks: list[Block] = [Fields(tuple(rows))]
     composition = _composition(result)

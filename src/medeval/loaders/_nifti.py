@@ -13,8 +13,8 @@ compares the number of bytes it calls for with the number the file holds:
   ``.img`` (or ``.img.gz``) niftilib would open must hold ``vox_offset + ceil(voxels *
   bitpix / 8)`` bytes.
 - gzip (``.nii.gz``, ``.hdr.gz`` / ``.img.gz``, and any other gzip file given to
-  SimpleITK): the whole stream is inflated in chunks of at most ``_OUT_CHUNK`` bytes,
-  never held whole. Each member must end with its end-of-stream marker and its trailer
+  SimpleITK): the whole stream is inflated in chunks (:func:`._payload.inflate`), never
+  held whole. Each member must end with its end-of-stream marker and its trailer
   (zlib then also checks the CRC-32 and the length stored there), and the inflated
   length is the number of bytes compared. Bytes after the last member are ignored, as
   zlib's ``gzread`` (which ITK uses) ignores them.
@@ -40,16 +40,13 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from ..errors import LoaderError
+from ._payload import GZIP_MAGIC, inflate
 
 __all__ = ["Layout", "check_complete", "parse_header"]
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _HEAD = 540  # the larger of the two header sizes: all that is parsed
-_IN_CHUNK = 1 << 16  # compressed bytes read at a time
-_OUT_CHUNK = 1 << 16  # most inflated bytes held at a time (cache-sized: fastest)
 
 
 @dataclass(frozen=True)
@@ -245,9 +242,12 @@ def _contents(file: Path, *, head: bool = True) -> _Contents:
     try:
         with open(file, "rb") as handle:
             first = handle.read(_HEAD)
-            if first[:2] == _GZIP_MAGIC:
-                return _inflate(handle, first, keep=_HEAD if head else 0)
-            return _Contents(head=first, size=os.fstat(handle.fileno()).st_size)
+            size = os.fstat(handle.fileno()).st_size
+            if first[:2] == GZIP_MAGIC:
+                stream = inflate(handle, start=0, limit=None, members=True, most=None,
+                                 keep=_HEAD if head else 0)
+                return _Contents(stream.head, stream.size, True, stream.complete, size)
+            return _Contents(head=first, size=size)
     except OSError as exc:
         raise LoaderError(f"image {file}: cannot be read ({exc.strerror})") from None
     except zlib.error as exc:
@@ -255,32 +255,3 @@ def _contents(file: Path, *, head: bool = True) -> _Contents:
             f"image {file}: its gzip stream is corrupt ({exc}); copy it again from its "
             "source"
         ) from None
-
-
-def _inflate(handle: BinaryIO, pending: bytes, *, keep: int) -> _Contents:
-    """Inflate every gzip member from ``pending`` on, keeping only the first bytes."""
-    compressed = os.fstat(handle.fileno()).st_size
-    head = bytearray()
-    size = 0
-    inflater = zlib.decompressobj(31)
-    while True:
-        chunk = pending or handle.read(_IN_CHUNK)  # b"" at the end: drain what is held
-        out = inflater.decompress(chunk, _OUT_CHUNK)
-        pending = inflater.unconsumed_tail
-        size += len(out)
-        if len(head) < keep:
-            head += out[: keep - len(head)]
-        if not inflater.eof:
-            if not chunk and not out:  # the input ended inside a member
-                return _Contents(bytes(head), size, True, False, compressed)
-            continue
-        rest = inflater.unused_data
-        while len(rest) < 2:  # enough to tell another member from trailing bytes
-            more = handle.read(_IN_CHUNK)
-            if not more:
-                break
-            rest += more
-        if rest[:2] != _GZIP_MAGIC:  # the end, or bytes after it that gzread ignores
-            return _Contents(bytes(head), size, True, True, compressed)
-        inflater = zlib.decompressobj(31)
-        pending = rest

@@ -1,8 +1,10 @@
-"""Shared by the MetaImage and NRRD checks: the size of a voxel payload, raw or compressed.
+"""Shared by the NIfTI, MetaImage and NRRD checks: the size of a voxel payload, raw or
+compressed.
 
 Private. :mod:`._metaimage` and :mod:`._nrrd` parse their header and then ask here how
 many bytes of voxels a file holds from a given offset: for raw data its size, for
-compressed data the length the stream inflates to. A compressed stream is inflated in
+compressed data the length the stream inflates to; :mod:`._nifti` inflates a ``.nii.gz``
+here too, keeping the header's bytes. A compressed stream is inflated in
 chunks of at most ``_OUT_CHUNK`` bytes and never held whole; inflating stops as soon as
 more bytes come out than the header calls for (a stream that long is refused whatever it
 holds after), so a decompression bomb costs no more than an honest file.
@@ -30,6 +32,7 @@ class Stream:
     size: int  # bytes inflated (up to one chunk past ``most``, where inflating stopped)
     complete: bool  # every member ended with its end-of-stream marker and checksum
     compressed: int  # compressed bytes read
+    head: bytes = b""  # the first ``keep`` bytes inflated
 
 
 def is_zlib_header(first: bytes) -> bool:
@@ -38,7 +41,8 @@ def is_zlib_header(first: bytes) -> bool:
 
 
 def inflate(
-    handle: BinaryIO, *, start: int, limit: int | None, members: bool, most: int
+    handle: BinaryIO, *, start: int, limit: int | None, members: bool, most: int | None,
+    keep: int = 0,
 ) -> Stream:
     """Inflate the stream(s) starting at byte ``start`` of ``handle``.
 
@@ -46,7 +50,8 @@ def inflate(
     file). A zlib or a gzip header is accepted (zlib's ``wbits`` 47, as MetaIO
     inflates). With ``members``, a gzip member followed by another (``1f 8b``) goes on
     into it, as zlib's ``gzread`` does; anything else after the end is ignored. Stops
-    once more than ``most`` bytes have come out. Raises ``zlib.error`` on corrupt data.
+    once more than ``most`` bytes have come out (None: never). The first ``keep`` bytes
+    inflated are returned as ``head``. Raises ``zlib.error`` on corrupt data.
     """
     handle.seek(start)
     left = limit
@@ -64,27 +69,30 @@ def inflate(
     inflater = zlib.decompressobj(47)
     pending = b""
     size = 0
+    head = bytearray()
     while True:
         data = pending or chunk()  # b"" at the end: drain what the inflater holds
         out = inflater.decompress(data, _OUT_CHUNK)
         pending = inflater.unconsumed_tail
         size += len(out)
-        if size > most:
-            return Stream(size, False, read)
+        if len(head) < keep:
+            head += out[: keep - len(head)]
+        if most is not None and size > most:
+            return Stream(size, False, read, bytes(head))
         if not inflater.eof:
             if not data and not out:  # the input ended inside a stream
-                return Stream(size, False, read)
+                return Stream(size, False, read, bytes(head))
             continue
         rest = inflater.unused_data
         if not members:
-            return Stream(size, True, read - len(rest))
+            return Stream(size, True, read - len(rest), bytes(head))
         while len(rest) < 2:  # enough to tell another member from trailing bytes
             more = chunk()
             if not more:
                 break
             rest += more
-        if rest[:2] != GZIP_MAGIC:
-            return Stream(size, True, read - len(rest))
+        if rest[:2] != GZIP_MAGIC:  # the end, or bytes after it that gzread ignores
+            return Stream(size, True, read - len(rest), bytes(head))
         inflater = zlib.decompressobj(31)
         pending = rest
 

@@ -26,8 +26,7 @@ import numpy as np
 import pytest
 import SimpleITK as sitk
 
-from medeval.errors import LoaderError
-from medeval.loaders import read_image
+from .conftest import refused, same_as_simpleitk
 
 MASK_BYTES = 65536  # uint8 (16, 64, 64), see above
 
@@ -51,25 +50,6 @@ def _split(path):
     return data[:end], data[end:]
 
 
-def _refused(path, *words):
-    with pytest.raises(LoaderError) as info:
-        read_image(path)
-    message = str(info.value)
-    assert str(path) in message, message
-    for word in words:
-        assert word in message, message
-    return message
-
-
-def _same_as_simpleitk(path, array):
-    itk = sitk.ReadImage(str(path))
-    expected = sitk.GetArrayFromImage(itk)
-    image = read_image(path)
-    assert np.array_equal(image.array, expected) and np.array_equal(expected, array)
-    assert image.spacing_mm == pytest.approx(itk.GetSpacing()[::-1])
-    return image
-
-
 # --- good files read as SimpleITK reads them -----------------------------------------
 
 
@@ -78,7 +58,7 @@ def _same_as_simpleitk(path, array):
 def test_intact_metaimages_read_as_simpleitk_reads_them(tmp_path, suffix, compress):
     array = _array()
     path = _write(tmp_path / f"mask{suffix}", array, compress=compress)
-    image = _same_as_simpleitk(path, array)
+    image = same_as_simpleitk(path, array)
     assert image.spacing_mm == pytest.approx((2.0, 0.7, 0.5))
     if suffix == ".mha" and not compress:
         assert len(_split(path)[1]) == MASK_BYTES  # the hand-worked size
@@ -89,9 +69,9 @@ def test_a_colour_metaimage_counts_its_channels(tmp_path):
     array = _array(np.uint8, (3, 4, 5, 3))
     path = _write(tmp_path / "rgb.mha", array, spacing=(1.0, 1.0, 1.0), vector=True)
     assert len(_split(path)[1]) == 180
-    _same_as_simpleitk(path, array)
+    same_as_simpleitk(path, array)
     path.write_bytes(path.read_bytes()[:-1])  # 179 < 180
-    _refused(path, "truncated", "180 bytes of voxels are expected", "179 bytes found",
+    refused(path, "truncated", "180 bytes of voxels are expected", "179 bytes found",
              "x 3 channels")
 
 
@@ -100,7 +80,7 @@ def test_trailing_bytes_after_raw_voxels_are_fine(tmp_path):
     array = _array()
     path = _write(tmp_path / "mask.mha", array)
     path.write_bytes(path.read_bytes() + b"\0" * 10)
-    _same_as_simpleitk(path, array)
+    same_as_simpleitk(path, array)
 
 
 def test_a_data_file_with_its_own_header_bytes(tmp_path):
@@ -115,9 +95,9 @@ def test_a_data_file_with_its_own_header_bytes(tmp_path):
         header.write_bytes(text.replace(b"ElementDataFile", b"HeaderSize = " + size +
                                         b"\nElementDataFile"))
         (tmp_path / "m.raw").write_bytes(data)
-        _same_as_simpleitk(header, array)
+        same_as_simpleitk(header, array)
         (tmp_path / "m.raw").write_bytes(data[:cut])  # 8 + 336 = 344 needed; 336 needed
-        _refused(header, "truncated", str(tmp_path / "m.raw"), "336 bytes of voxels")
+        refused(header, "truncated", str(tmp_path / "m.raw"), "336 bytes of voxels")
 
 
 # --- raw voxels cut short ------------------------------------------------------------
@@ -129,7 +109,7 @@ def test_a_cut_mha_is_refused_saying_so(tmp_path, cut):
     path = _write(tmp_path / "mask.mha", _array())
     header, voxels = _split(path)
     path.write_bytes(header + voxels[:-cut])
-    message = _refused(path, "truncated", f"{MASK_BYTES} bytes of voxels are expected "
+    message = refused(path, "truncated", f"{MASK_BYTES} bytes of voxels are expected "
                        f"from byte {len(header)}", f"{MASK_BYTES - cut} bytes found")
     assert "No such file" not in message
 
@@ -138,21 +118,21 @@ def test_a_cut_raw_file_is_named(tmp_path):
     path = _write(tmp_path / "mask.mhd", _array())
     raw = tmp_path / "mask.raw"
     raw.write_bytes(raw.read_bytes()[:-100])
-    _refused(path, "truncated", f"in {raw}", "65536 bytes of voxels", "65436 bytes found")
+    refused(path, "truncated", f"in {raw}", "65536 bytes of voxels", "65436 bytes found")
 
 
 def test_a_missing_data_file_is_named(tmp_path):
     path = _write(tmp_path / "mask.mhd", _array())
     (tmp_path / "mask.raw").unlink()
-    message = _refused(path, f"its data file {tmp_path / 'mask.raw'}", "does not exist")
+    message = refused(path, f"its data file {tmp_path / 'mask.raw'}", "does not exist")
     assert "No such file or directory" not in message
 
 
 @pytest.mark.parametrize("keep", [40, 200])
-def test_a_mha_cut_inside_its_header_is_refused(tmp_path, keep):
+def test_a_mha_cut_inside_its_header_isrefused(tmp_path, keep):
     path = _write(tmp_path / "mask.mha", _array())
     path.write_bytes(path.read_bytes()[:keep])  # ITK's header is longer than 200 bytes
-    _refused(path, "truncated", "header ends with the file", "ElementDataFile")
+    refused(path, "truncated", "header ends with the file", "ElementDataFile")
 
 
 # --- compressed voxels ---------------------------------------------------------------
@@ -170,28 +150,28 @@ def _with_size(header, size):
     return re.sub(rb"CompressedDataSize = \d+", b"CompressedDataSize = %d" % size, header)
 
 
-def test_a_corrupt_compressed_mha_is_refused(tmp_path):
+def test_a_corrupt_compressed_mha_isrefused(tmp_path):
     # One byte changed in the middle: SimpleITK returns an image with wrong voxels.
     path, header, stream = _compressed(tmp_path)
     altered = bytearray(stream)
     altered[len(stream) // 2] ^= 0x55
     path.write_bytes(header + bytes(altered))
-    _refused(path, "compressed voxels", "are corrupt", "zlib")
+    refused(path, "compressed voxels", "are corrupt", "zlib")
 
 
 @pytest.mark.parametrize("cut", [1, 4, 100])
-def test_a_cut_compressed_mha_is_refused(tmp_path, cut):
+def test_a_cut_compressed_mha_isrefused(tmp_path, cut):
     path, header, stream = _compressed(tmp_path)
     path.write_bytes(header + stream[:-cut])
-    _refused(path, "truncated", f"{len(stream)} bytes of compressed voxels are expected",
+    refused(path, "truncated", f"{len(stream)} bytes of compressed voxels are expected",
              f"{len(stream) - cut} bytes found")
 
 
-def test_a_compressed_data_size_shorter_than_the_stream_is_refused(tmp_path):
+def test_a_compressed_data_size_shorter_than_the_stream_isrefused(tmp_path):
     # SimpleITK inflates only the bytes CompressedDataSize names: wrong voxels, no error.
     path, header, stream = _compressed(tmp_path)
     path.write_bytes(_with_size(header, len(stream) - 10) + stream)
-    _refused(path, "truncated", "without their end-of-stream marker",
+    refused(path, "truncated", "without their end-of-stream marker",
              f"{MASK_BYTES} bytes are expected")
 
 
@@ -199,29 +179,29 @@ def test_a_compressed_data_size_shorter_than_the_stream_is_refused(tmp_path):
     (-200, ("truncated", "inflate to 65336 bytes, 65536 bytes are expected")),  # 65536-200
     (4, ("inflate to more than the 65536 bytes",)),
 ])
-def test_a_stream_of_the_wrong_length_is_refused(tmp_path, extra, words):
+def test_a_stream_of_the_wrong_length_isrefused(tmp_path, extra, words):
     path, header, _ = _compressed(tmp_path)
     raw = _array().tobytes()
     data = raw[:extra] if extra < 0 else raw + b"\0" * extra
     stream = zlib.compress(data)
     path.write_bytes(_with_size(header, len(stream)) + stream)
-    _refused(path, *words)
+    refused(path, *words)
 
 
-def test_compressed_data_that_is_not_compressed_is_refused(tmp_path):
+def test_compressed_data_that_is_not_compressed_isrefused(tmp_path):
     # CompressedData = True over the raw voxels: SimpleITK reads made-up voxels.
     path, header, _ = _compressed(tmp_path)
     raw = _array().tobytes()
     path.write_bytes(_with_size(header, len(raw)) + raw)
-    _refused(path, "is not a zlib or gzip stream")
+    refused(path, "is not a zlib or gzip stream")
 
 
-def test_a_compressed_mha_without_its_compressed_size_is_refused(tmp_path):
+def test_a_compressed_mha_without_its_compressed_size_isrefused(tmp_path):
     # Even the intact stream is read as wrong voxels by SimpleITK without this line.
     path, header, stream = _compressed(tmp_path)
     header = re.sub(rb"CompressedDataSize = \d+\n", b"", header)
     path.write_bytes(header + stream)
-    _refused(path, "no CompressedDataSize")
+    refused(path, "no CompressedDataSize")
 
 
 def test_a_gzip_stream_or_bytes_after_the_stream_are_fine(tmp_path):
@@ -233,16 +213,16 @@ def test_a_gzip_stream_or_bytes_after_the_stream_are_fine(tmp_path):
     path, header, stream = _compressed(tmp_path)
     packed = gzip.compress(array.tobytes())
     path.write_bytes(_with_size(header, len(packed)) + packed)
-    _same_as_simpleitk(path, array)
+    same_as_simpleitk(path, array)
     path.write_bytes(_with_size(header, len(stream) + 4) + stream + b"JUNK")
-    _same_as_simpleitk(path, array)
+    same_as_simpleitk(path, array)
 
 
 def test_a_cut_zraw_is_named(tmp_path):
     path = _write(tmp_path / "mask.mhd", _array(), compress=True)
     zraw = tmp_path / "mask.zraw"
     zraw.write_bytes(zraw.read_bytes()[:-30])
-    _refused(path, "truncated", f"in {zraw}", "compressed voxels are expected")
+    refused(path, "truncated", f"in {zraw}", "compressed voxels are expected")
 
 
 def test_a_zraw_without_compressed_size_is_checked_whole(tmp_path):
@@ -251,10 +231,10 @@ def test_a_zraw_without_compressed_size_is_checked_whole(tmp_path):
     array = _array()
     path = _write(tmp_path / "mask.mhd", array, compress=True)
     path.write_bytes(re.sub(rb"CompressedDataSize = \d+\n", b"", path.read_bytes()))
-    _same_as_simpleitk(path, array)
+    same_as_simpleitk(path, array)
     zraw = tmp_path / "mask.zraw"
     zraw.write_bytes(zraw.read_bytes()[:-30])
-    _refused(path, "truncated", f"in {zraw}", "end-of-stream marker")
+    refused(path, "truncated", f"in {zraw}", "end-of-stream marker")
 
 
 # --- what is left to SimpleITK -------------------------------------------------------
@@ -265,6 +245,6 @@ def test_a_header_simpleitk_refuses_gives_no_stale_reason(tmp_path):
     # and ITK adds "Reason: No such file or directory", which is not the reason.
     path = _write(tmp_path / "mask.mha", _array())
     path.write_bytes(path.read_bytes().replace(b"DimSize", b"dimsize"))
-    message = _refused(path, "SimpleITK cannot read it",
+    message = refused(path, "SimpleITK cannot read it",
                        "MetaIO prints the reason on standard error")
     assert "No such file or directory" not in message

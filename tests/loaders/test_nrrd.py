@@ -22,8 +22,7 @@ import numpy as np
 import pytest
 import SimpleITK as sitk
 
-from medeval.errors import LoaderError
-from medeval.loaders import read_image
+from .conftest import refused, same_as_simpleitk
 
 MASK_BYTES = 65536  # uint8 (16, 64, 64), see above
 
@@ -45,25 +44,6 @@ def _split(path):
     return header + b"\n\n", data
 
 
-def _refused(path, *words):
-    with pytest.raises(LoaderError) as info:
-        read_image(path)
-    message = str(info.value)
-    assert str(path) in message, message
-    for word in words:
-        assert word in message, message
-    return message
-
-
-def _same_as_simpleitk(path, array):
-    itk = sitk.ReadImage(str(path))
-    expected = sitk.GetArrayFromImage(itk)
-    image = read_image(path)
-    assert np.array_equal(image.array, expected) and np.array_equal(expected, array)
-    assert image.spacing_mm == pytest.approx(itk.GetSpacing()[::-1])
-    return image
-
-
 # --- good files read as SimpleITK reads them -----------------------------------------
 
 
@@ -72,7 +52,7 @@ def _same_as_simpleitk(path, array):
 def test_intact_nrrds_read_as_simpleitk_reads_them(tmp_path, suffix, compress):
     array = _array()
     path = _write(tmp_path / f"mask{suffix}", array, compress=compress)
-    image = _same_as_simpleitk(path, array)
+    image = same_as_simpleitk(path, array)
     assert image.spacing_mm == pytest.approx((2.0, 0.7, 0.5))
     if suffix == ".nrrd" and not compress:
         assert len(_split(path)[1]) == MASK_BYTES  # the hand-worked size
@@ -98,7 +78,7 @@ def test_skips_multiple_members_and_trailing_bytes_are_read(tmp_path):
     ]
     for data in variants:
         path.write_bytes(data)
-        _same_as_simpleitk(path, array)
+        same_as_simpleitk(path, array)
 
 
 def test_an_encoding_left_to_simpleitk_still_reads(tmp_path):
@@ -108,7 +88,7 @@ def test_an_encoding_left_to_simpleitk_still_reads(tmp_path):
     path = tmp_path / "ascii.nrrd"
     text = " ".join(str(value) for value in array.ravel()).encode()
     path.write_bytes(header.replace(b"encoding: raw", b"encoding: ascii") + text + b"\n")
-    _same_as_simpleitk(path, array)
+    same_as_simpleitk(path, array)
 
 
 # --- raw voxels cut short ------------------------------------------------------------
@@ -119,7 +99,7 @@ def test_a_cut_raw_nrrd_is_refused_saying_so(tmp_path, cut):
     path = _write(tmp_path / "mask.nrrd", _array())
     header, voxels = _split(path)
     path.write_bytes(header + voxels[:-cut])
-    _refused(path, "truncated", f"{MASK_BYTES} bytes of voxels are expected from byte "
+    refused(path, "truncated", f"{MASK_BYTES} bytes of voxels are expected from byte "
              f"{len(header)}", f"{MASK_BYTES - cut} bytes found")
 
 
@@ -127,7 +107,7 @@ def test_a_cut_data_file_is_named(tmp_path):
     path = _write(tmp_path / "mask.nhdr", _array())
     raw = tmp_path / "mask.raw"
     raw.write_bytes(raw.read_bytes()[:-100])
-    _refused(path, "truncated", f"in {raw}", "65536 bytes of voxels", "65436 bytes found")
+    refused(path, "truncated", f"in {raw}", "65536 bytes of voxels", "65436 bytes found")
 
 
 @pytest.mark.parametrize("compress", [False, True], ids=["raw", "gzip"])
@@ -135,55 +115,55 @@ def test_a_missing_data_file_is_named(tmp_path, compress):
     path = _write(tmp_path / "mask.nhdr", _array(), compress=compress)
     data = tmp_path / ("mask.raw.gz" if compress else "mask.raw")
     data.unlink()
-    _refused(path, f"its data file {data}", "does not exist")
+    refused(path, f"its data file {data}", "does not exist")
 
 
-def test_too_few_bytes_under_byte_skip_minus_one_are_refused(tmp_path):
+def test_too_few_bytes_under_byte_skip_minus_one_arerefused(tmp_path):
     # 334 bytes after the header, 336 needed: SimpleITK reads 2 header bytes as voxels.
     array = _array(np.int16, (4, 6, 7))
     header, raw = _split(_write(tmp_path / "m.nrrd", array))
     path = tmp_path / "tail.nrrd"
     path.write_bytes(header[:-1] + b"byte skip: -1\n\n" + raw[:-2])
-    _refused(path, "truncated", "336 bytes of voxels are expected", "334 bytes found")
+    refused(path, "truncated", "336 bytes of voxels are expected", "334 bytes found")
 
 
-def test_a_nrrd_cut_inside_its_header_is_refused(tmp_path):
+def test_a_nrrd_cut_inside_its_header_isrefused(tmp_path):
     path = _write(tmp_path / "mask.nrrd", _array())
     header, _ = _split(path)
     path.write_bytes(header[:-2])  # no blank line, no data file
-    _refused(path, "truncated", "without the blank line")
+    refused(path, "truncated", "without the blank line")
 
 
 # --- gzip ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("cut", [1, 4, 9, 5000])
-def test_a_cut_gzip_stream_is_refused(tmp_path, cut):
+def test_a_cut_gzip_stream_isrefused(tmp_path, cut):
     # Cut by 1 to 4 bytes (inside the trailer) or 9 (the trailer and one byte of deflate
     # data), SimpleITK still reads every voxel but never checks the CRC-32.
     path = _write(tmp_path / "mask.nrrd", _array(), compress=True)
     header, stream = _split(path)
     path.write_bytes(header + stream[:-cut])
-    message = _refused(path, "truncated")
+    message = refused(path, "truncated")
     assert "end-of-stream marker" in message or "inflate to" in message, message
 
 
-def test_a_gzip_stream_with_a_wrong_checksum_is_refused(tmp_path):
+def test_a_gzip_stream_with_a_wrong_checksum_isrefused(tmp_path):
     path = _write(tmp_path / "mask.nrrd", _array(), compress=True)
     header, stream = _split(path)
     altered = bytearray(stream)
     altered[-8] ^= 0xFF  # the first byte of the CRC-32
     path.write_bytes(header + bytes(altered))
-    _refused(path, "are corrupt", "incorrect data check")
+    refused(path, "are corrupt", "incorrect data check")
 
 
-def test_raw_bytes_under_a_gzip_header_are_refused(tmp_path):
+def test_raw_bytes_under_a_gzip_header_arerefused(tmp_path):
     # "encoding: gzip" over the raw voxels: SimpleITK reads them as raw without a word.
     array = _array()
     header, raw = _split(_write(tmp_path / "m.nrrd", array))
     path = tmp_path / "mislabelled.nrrd"
     path.write_bytes(header.replace(b"encoding: raw", b"encoding: gzip") + raw)
-    _refused(path, "is not a gzip stream", f"it starts {array.flat[0]:02x} "
+    refused(path, "is not a gzip stream", f"it starts {array.flat[0]:02x} "
              f"{array.flat[1]:02x}, not 1f 8b")
 
 
@@ -191,16 +171,16 @@ def test_raw_bytes_under_a_gzip_header_are_refused(tmp_path):
     (lambda raw: raw[:-200], ("truncated", "inflate to 65336 bytes, 65536 bytes are")),
     (lambda raw: raw + b"\0" * 4, ("inflate to more than the 65536 bytes",)),
 ])
-def test_a_complete_stream_of_the_wrong_length_is_refused(tmp_path, data, words):
+def test_a_complete_stream_of_the_wrong_length_isrefused(tmp_path, data, words):
     array = _array()
     header, _ = _split(_write(tmp_path / "m.nrrd", array, compress=True))
     path = tmp_path / "wrong.nrrd"
     path.write_bytes(header + gzip.compress(data(array.tobytes())))
-    _refused(path, *words)
+    refused(path, *words)
 
 
 def test_a_cut_detached_gzip_file_is_named(tmp_path):
     path = _write(tmp_path / "mask.nhdr", _array(), compress=True)
     data = tmp_path / "mask.raw.gz"
     data.write_bytes(data.read_bytes()[:-1])
-    _refused(path, "truncated", f"in {data}", "end-of-stream marker")
+    refused(path, "truncated", f"in {data}", "end-of-stream marker")

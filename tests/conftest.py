@@ -7,6 +7,8 @@ fresh examples (add what it finds as an ``@example``).
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,35 @@ def asah(shared_data: Path):  # type: ignore[no-untyped-def]
     table = pd.read_csv(shared_data / "tables" / "aSAH.csv")
     table["poor"] = (table["outcome"] == "Poor").astype(int)
     return table
+
+
+#: The demo cases whose prediction the binary study breaks, and how.
+BROKEN_PREDICTIONS = {"WDBC-0001": "missing", "WDBC-0011": "garbage", "WDBC-0020": "nan"}
+
+
+def binary_study(folder: Path, sites: tuple[str, str] = ("A", "B")):  # type: ignore[no-untyped-def]
+    """A held-out set built from the shipped demo tables (inputs, manifest with patients
+    and a ``site`` column, one prediction file per case) with three broken predictions
+    (``BROKEN_PREDICTIONS``); returns the reference and prediction tables."""
+    import pandas as pd
+
+    demo = resources.files("medeval") / "demo"
+    ref = pd.read_csv(demo / "references.csv", dtype={"case_id": str})
+    pred = pd.read_csv(demo / "predictions.csv", dtype={"case_id": str})
+    (folder / "inputs").mkdir(parents=True)
+    (folder / "predictions").mkdir()
+    rows = []
+    for i, (cid, label) in enumerate(zip(ref["case_id"], ref["label"])):
+        (folder / "inputs" / f"{cid}.txt").write_text(cid)
+        rows.append({"case_id": cid, "patient_id": f"P{i // 2:03d}",
+                     "input": f"inputs/{cid}.txt", "reference": str(label),
+                     "site": sites[0] if i % 3 else sites[1]})
+    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
+    for cid, score in zip(pred["case_id"], pred["score"]):
+        kind = BROKEN_PREDICTIONS.get(cid)
+        if kind == "missing":
+            continue
+        text = {"garbage": "{not json", "nan": '{"score": NaN}'}.get(
+            kind, json.dumps({"score": float(score)}))
+        (folder / "predictions" / f"{cid}.json").write_text(text)
+    return ref, pred

@@ -4,7 +4,6 @@ functions called directly, with failures counted and reported both ways."""
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -18,34 +17,18 @@ from medeval.protocol import ProtocolError
 from medeval.result import verify_result, write_result
 from medeval.stats import auc_ci
 
+from .conftest import BROKEN_PREDICTIONS, binary_study
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "binary-classification"
 PROTOCOL = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
 
-FAILED = {"WDBC-0001": "missing", "WDBC-0011": "garbage", "WDBC-0020": "nan"}
+FAILED = BROKEN_PREDICTIONS
 
 
 @pytest.fixture
 def study(tmp_path):
     """A held-out set built from the shipped demo tables, with three broken predictions."""
-    demo = resources.files("medeval") / "demo"
-    ref = pd.read_csv(demo / "references.csv", dtype={"case_id": str})
-    pred = pd.read_csv(demo / "predictions.csv", dtype={"case_id": str})
-    (tmp_path / "inputs").mkdir()
-    (tmp_path / "predictions").mkdir()
-    rows = []
-    for i, (cid, label) in enumerate(zip(ref["case_id"], ref["label"])):
-        (tmp_path / "inputs" / f"{cid}.txt").write_text(cid)
-        rows.append({"case_id": cid, "patient_id": f"P{i // 2:03d}",
-                     "input": f"inputs/{cid}.txt", "reference": str(label),
-                     "site": "A" if i % 3 else "B"})
-    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
-    for cid, score in zip(pred["case_id"], pred["score"]):
-        kind = FAILED.get(cid)
-        if kind == "missing":
-            continue
-        text = {"garbage": "{not json", "nan": '{"score": NaN}'}.get(
-            kind, json.dumps({"score": float(score)}))
-        (tmp_path / "predictions" / f"{cid}.json").write_text(text)
+    ref, pred = binary_study(tmp_path)
     return tmp_path, ref, pred
 
 

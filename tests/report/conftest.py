@@ -4,9 +4,7 @@ subgroups by site) and segmentation on small synthetic NIfTI volumes."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +13,8 @@ import pytest
 
 import medeval
 from medeval.result import write_result
+
+from ..conftest import binary_study
 
 LABORATORY = "Korea Testing Laboratory (KTL), Medical AI Testing Team"
 ADDRESS = "87 Digital-ro 26-gil, Guro-gu, Seoul 08389"
@@ -87,29 +87,10 @@ name = "김철수 (Kim Cheolsu)"
 title = "Technical manager"
 """
 
-FAILED = {"WDBC-0001": "missing", "WDBC-0011": "garbage", "WDBC-0020": "nan"}
 
 
 def _binary_study(folder: Path, mode: str) -> Path:
-    demo = resources.files("medeval") / "demo"
-    ref = pd.read_csv(demo / "references.csv", dtype={"case_id": str})
-    pred = pd.read_csv(demo / "predictions.csv", dtype={"case_id": str})
-    (folder / "inputs").mkdir(parents=True)
-    (folder / "predictions").mkdir()
-    rows = []
-    for i, (cid, label) in enumerate(zip(ref["case_id"], ref["label"])):
-        (folder / "inputs" / f"{cid}.txt").write_text(cid)
-        rows.append({"case_id": cid, "patient_id": f"P{i // 2:03d}",
-                     "input": f"inputs/{cid}.txt", "reference": str(label),
-                     "site": "Seoul" if i % 3 else "Busan"})
-    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
-    for cid, score in zip(pred["case_id"], pred["score"]):
-        kind = FAILED.get(cid)
-        if kind == "missing":
-            continue
-        text = {"garbage": "{not json", "nan": '{"score": NaN}'}.get(
-            kind, json.dumps({"score": float(score)}))
-        (folder / "predictions" / f"{cid}.json").write_text(text)
+    binary_study(folder, sites=("Seoul", "Busan"))
     protocol = folder / "protocol.toml"
     protocol.write_text(PROTOCOL.replace("{mode}", mode))
     return protocol

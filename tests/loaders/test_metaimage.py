@@ -248,3 +248,19 @@ def test_a_header_simpleitk_refuses_gives_no_stale_reason(tmp_path):
     message = refused(path, "SimpleITK cannot read it",
                        "MetaIO prints the reason on standard error")
     assert "No such file or directory" not in message
+
+
+def test_a_header_that_opens_with_a_comment_is_a_metaimage(tmp_path):
+    """MetaIO goes by the name and reads keys in any order: a .mha whose header opens
+    with ``Comment =`` is an image, for the manifest's check as for the reader."""
+    from medeval.manifest import Manifest
+
+    array = _array(shape=(2, 3, 4))
+    plain = _write(tmp_path / "plain.mha", array)
+    path = tmp_path / "commented.mha"
+    path.write_bytes(b"Comment = written by hand\n" + plain.read_bytes())
+    same_as_simpleitk(path, array)
+    (tmp_path / "input.txt").write_text("x")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,input.txt,commented.mha\n")
+    Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="segmentation").validate()

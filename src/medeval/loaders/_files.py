@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,9 @@ from ..errors import LoaderError
 Format = Literal["dicom", "nifti", "metaimage", "nrrd", "gzip", "edf", "wfdb-header", "unknown"]
 
 _SNIFF_BYTES = 512
+#: A MetaImage header line that only an image header has (MetaIO's key = value).
+_METAIMAGE_KEY = re.compile(rb"^[ \t]*(NDims|DimSize|ElementType|ElementDataFile)[ \t]*[=:]",
+                            re.MULTILINE)
 # NIfTI-2 (nifti2.h): magic char[8] at byte 4 (one file n+2, a .hdr/.img pair ni2), and
 # sizeof_hdr int32 = 540 at byte 0, in the file's byte order (little or big endian).
 _NIFTI2_MAGIC = (b"n+2\x00\r\n\x1a\n", b"ni2\x00\r\n\x1a\n")
@@ -105,8 +109,9 @@ def sniff(path: Path) -> Format:
         return "gzip"
     if head[:4] == b"NRRD":
         return "nrrd"
-    if head.lstrip().startswith((b"ObjectType", b"NDims")):
-        return "metaimage"
+    if head.lstrip().startswith((b"ObjectType", b"NDims")) or (
+            path.suffix.lower() in (".mha", ".mhd") and _METAIMAGE_KEY.search(head)):
+        return "metaimage"  # MetaIO goes by the name; keys may follow a Comment line
     if head[:8] == b"0       " and len(head) >= 256:
         return "edf"
     if path.suffix.lower() == ".hea":

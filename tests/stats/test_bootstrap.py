@@ -245,3 +245,39 @@ class TestRankingStatistics:
     def test_brier_needs_probabilities(self):
         with pytest.raises(InvalidInputError, match=r"probabilities in \[0, 1\]"):
             bootstrap_ci("brier_score", [0, 1], [0.2, 1.5], seed=0)
+
+
+class TestNothingToResample:
+    """One case, one cluster, or one unit per stratum: every resample is the data itself.
+    scipy.stats.bootstrap refuses such data; a zero-width interval would let a guarded
+    criterion PASS on no evidence of precision, so medeval makes the interval undefined."""
+
+    def test_one_observation_scipy_refuses_and_the_interval_is_undefined(self):
+        with pytest.raises(ValueError, match="two or more observations"):
+            scipy_bootstrap((np.array([0.8]),), np.mean, n_resamples=200, random_state=0)
+        with pytest.warns(UndefinedMetricWarning, match="every resample is the data itself"):
+            est = bootstrap_ci(weighted_mean, [0.8], seed=0)
+        assert est.value == 0.8 and math.isnan(est.low) and math.isnan(est.high)
+
+    def test_one_cluster(self):
+        # three records of one patient: resampled by patient, there is one unit
+        with pytest.warns(UndefinedMetricWarning, match="1 resampling unit"):
+            est = bootstrap_ci(weighted_mean, [0.7, 0.8, 0.9], seed=0,
+                               clusters=["p1", "p1", "p1"])
+        assert est.value == pytest.approx(0.8) and math.isnan(est.low)
+
+    def test_one_unit_in_each_stratum(self):
+        with pytest.warns(UndefinedMetricWarning, match="none to vary within any stratum"):
+            est = bootstrap_ci("sensitivity", [1, 0], [1, 1], seed=0, strata=[1, 0])
+        assert est.value == 1.0 and math.isnan(est.high)
+
+    def test_two_units_are_resampled(self):
+        est = bootstrap_ci(weighted_mean, [0.7, 0.9], seed=0)
+        assert est.low == pytest.approx(0.7) and est.high == pytest.approx(0.9)
+
+    def test_a_guarded_criterion_on_one_patient_is_inconclusive(self):
+        from medeval.decision import decide
+
+        with pytest.warns(UndefinedMetricWarning):
+            est = bootstrap_ci(weighted_mean, [0.95, 0.97], seed=0, clusters=["p", "p"])
+        assert decide("dice", est, 0.9).outcome == "INCONCLUSIVE"

@@ -132,9 +132,11 @@ def bootstrap_ci(
     Warns
     -----
     UndefinedMetricWarning
-        When the statistic is undefined on the data (NaN interval), when some resamples
-        give an undefined value (those resamples are left out and counted in the
-        warning), or when BCa's jackknife is undefined.
+        When the statistic is undefined on the data (NaN interval), when there is
+        nothing to resample (one case or one cluster, or one per stratum: NaN interval,
+        where scipy.stats.bootstrap raises), when some resamples give an undefined value
+        (those resamples are left out and counted in the warning), or when BCa's
+        jackknife is undefined.
 
     Notes
     -----
@@ -193,6 +195,16 @@ def run_bootstrap(
     if math.isnan(theta):
         undefined("bootstrap_ci: the statistic is undefined (NaN) on the data", 4)
         return Estimate(math.nan, math.nan, math.nan, label, confidence, units.n_obs)
+    if all(stratum.size < 2 for stratum in units.strata):
+        # Every resample would be the data itself: a zero-width "interval" that a guarded
+        # criterion would take for certainty. scipy.stats.bootstrap refuses such data.
+        undefined(
+            f"bootstrap_ci: {units.n_units} resampling unit(s) and none to vary within "
+            "any stratum (one case, or one cluster such as a single patient or record): "
+            "every resample is the data itself, so the interval is undefined (NaN)",
+            4,
+        )
+        return Estimate(theta, math.nan, math.nan, label, confidence, units.n_obs)
     fast = getattr(stat, "resampled_draws", None) if units.unit_of is None else None
     batches = []
     for draws in draw_batches(units, n_resamples, rng):

@@ -173,6 +173,13 @@ class EcgBeatsTask(_Section):
         description="read each record's detected beats from the WFDB annotation file "
         "<case_id>.<annotator> (MIT format, e.g. qrs) instead of <case_id>.json",
     )
+    interval: Literal["records", "beats"] = Field(
+        default="records",
+        description="records: the gross statistics' interval resamples records (or "
+        "patients, as statistics.resampling_unit says), since beats of one record are not "
+        "independent; beats: the proportion method on the pooled beat counts, as if every "
+        "beat were an independent trial",
+    )
 
 
 class EegEventsTask(_Section):

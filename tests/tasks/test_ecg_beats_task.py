@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from statsmodels.stats.proportion import proportion_confint
 
 import medeval
 from medeval.metrics import ec57
@@ -171,3 +172,99 @@ def test_a_fraction_of_a_sample_is_refused_not_truncated(study):
     result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
     failure = json.loads(result.to_json())["failures"]["cases"][0]
     assert failure["reason"] == "invalid-output" and "whole sample numbers" in failure["detail"]
+
+
+def _records_study(folder: Path, miss_rates, *, resampling_unit: str = "case",
+                   interval: str | None = None):
+    """Records of normal beats (one every 288 samples, 10 minutes at 360 Hz), written by
+    wfdb; the detector finds every beat exactly but misses every k-th one after the
+    5-minute learning period, k from ``miss_rates`` per record (0: misses none). Returns
+    each record's (detected, reference) beats after the learning period, by hand."""
+    import wfdb
+
+    rows = ["case_id,patient_id,input_header,input_signal,reference"]
+    (folder / "pred").mkdir()
+    counts = []
+    for i, every in enumerate(miss_rates):
+        record = f"r{i:02d}"
+        beats = np.arange(100, 10 * 60 * 360, 288)
+        scored = beats >= 300 * 360
+        missed = np.zeros(beats.size, bool)
+        if every:
+            missed[np.flatnonzero(scored)[::every]] = True
+        wfdb.wrsamp(record, fs=360, units=["mV"], sig_name=["MLII"],
+                    p_signal=np.zeros((10 * 60 * 360, 1)), fmt=["212"], write_dir=str(folder))
+        wfdb.wrann(record, "atr", beats, ["N"] * beats.size, write_dir=str(folder))
+        (folder / "pred" / f"{record}.json").write_text(json.dumps(
+            {"fs": 360, "samples": beats[~missed].tolist()}))
+        rows.append(f"{record},p{i // 2},{record}.hea,{record}.dat,{record}.atr")
+        counts.append((int((scored & ~missed).sum()), int(scored.sum())))
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    text = (EXAMPLE / "protocol.toml").read_text().replace('interval = "beats"\n', "")
+    text = text.replace("[statistics]\n",
+                        f'[statistics]\nresampling_unit = "{resampling_unit}"\n')
+    if interval:
+        text = text.replace('type = "ecg-beats"\n',
+                            f'type = "ecg-beats"\ninterval = "{interval}"\n')
+    (folder / "protocol.toml").write_text(text)
+    return np.array(counts, dtype=float)
+
+
+def test_gross_interval_resamples_records_as_scipy_does(tmp_path):
+    """By default the gross sensitivity's interval resamples whole records: the same
+    interval as scipy.stats.bootstrap of the pooled ratio over the records (unclustered
+    resamples are drawn as scipy draws them), not a binomial interval over beats."""
+    from scipy.stats import bootstrap
+
+    counts = _records_study(tmp_path, [0, 3, 0, 5, 0, 2, 0, 9, 4, 0, 0, 7])
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    estimate = result.metric("qrs_sensitivity").estimate
+    assert estimate.value == counts[:, 0].sum() / counts[:, 1].sum()  # pooled, by hand
+    gross = result.tables["ec57"]["gross"]["qrs_sensitivity"]
+    assert (gross["numerator"], gross["denominator"]) == tuple(counts.sum(axis=0).astype(int))
+
+    def pooled(detected, reference, axis=-1):
+        return detected.sum(axis=axis) / reference.sum(axis=axis)
+
+    seed = 4  # the example protocol's
+    ref = bootstrap((counts[:, 0], counts[:, 1]), pooled, paired=True, vectorized=True,
+                    method="percentile", n_resamples=2000,
+                    rng=np.random.default_rng(seed)).confidence_interval
+    assert estimate.method == "bootstrap-percentile" and estimate.n == 12
+    assert estimate.low == pytest.approx(ref.low, abs=1e-12)
+    assert estimate.high == pytest.approx(ref.high, abs=1e-12)
+    assert result.tables["ec57"]["gross_interval"] == "records"
+
+
+def test_beats_of_unequal_records_make_a_binomial_interval_too_narrow(tmp_path):
+    """The same set scored with interval = "beats": Wilson over the pooled beats, as if
+    each were independent; records that differ make it narrower than the records'."""
+    miss = [0, 3, 0, 5, 0, 2, 0, 9, 4, 0, 0, 7]
+    records = tmp_path / "records"
+    beats = tmp_path / "beats"
+    records.mkdir()
+    beats.mkdir()
+    counts = _records_study(records, miss)
+    _records_study(beats, miss, interval="beats")
+    by_records = medeval.evaluate(records / "protocol.toml", records / "pred")
+    by_beats = medeval.evaluate(beats / "protocol.toml", beats / "pred")
+    wide = by_records.metric("qrs_sensitivity").estimate
+    narrow = by_beats.metric("qrs_sensitivity").estimate
+    num, den = (int(c) for c in counts.sum(axis=0))
+    wilson = proportion_confint(num, den, alpha=0.05, method="wilson")  # statsmodels
+    assert (narrow.low, narrow.high) == pytest.approx(wilson, abs=1e-12)
+    assert narrow.method == "wilson" and (narrow.numerator, narrow.n) == (num, den)
+    assert narrow.value == wide.value
+    assert narrow.high - narrow.low < 0.5 * (wide.high - wide.low)
+
+
+def test_one_patient_leaves_nothing_to_resample(tmp_path):
+    """Two records of one patient, resampled by patient: the interval is undefined and a
+    guarded criterion INCONCLUSIVE, not a zero-width interval that would pass."""
+    _records_study(tmp_path, [0, 4], resampling_unit="patient")
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    estimate = result.metric("qrs_sensitivity").estimate
+    assert np.isnan(estimate.low) and np.isnan(estimate.high)
+    verdicts = {v["metric"]: v["outcome"] for v in json.loads(result.to_json())["verdicts"]}
+    assert verdicts["qrs_sensitivity"] == "INCONCLUSIVE"
+    assert any("qrs_sensitivity: bootstrap_ci:" in w for w in result.warnings)

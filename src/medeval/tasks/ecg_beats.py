@@ -12,10 +12,17 @@ is compared with
 :func:`medeval.metrics.ec57` (window and learning period from the protocol; other values
 than 0.15 s and 300 s make the result non-standard, flagged).
 
-Aggregation reports the *gross* statistics of EC57 (counts pooled over records) with
-the protocol's proportion interval. The interval treats beats as independent, which they
-are not within a record; the per-record (*average*) statistics are in the tables.
-Failure policy ``worst-case``: a failed record detected no beat.
+Aggregation reports the *gross* statistics of EC57 (counts pooled over records: the
+ratio of the summed numerators to the summed denominators). Their interval, by default
+(task parameter ``interval = "records"``), is a bootstrap that resamples whole records
+(or patients, as ``statistics.resampling_unit`` says) and recomputes the pooled ratio:
+the beats of one record are not independent trials (a detector misses beats in runs, in
+noisy stretches and unusual morphologies), so a binomial interval on the pooled beats
+is too narrow. With one record (or one patient) there is nothing to resample and the
+interval is undefined. ``interval = "beats"`` gives the protocol's proportion interval on
+the pooled beat counts instead, treating every beat as independent (EC57 itself states no
+interval). The per-record (*average*) statistics are in the tables. Failure policy
+``worst-case``: a failed record detected no beat.
 """
 
 from __future__ import annotations
@@ -23,13 +30,17 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
+from .._validation import undefined
 from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
+from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
 from .base import (
@@ -37,6 +48,7 @@ from .base import (
     CaseRow,
     PredictionError,
     ReferenceProblem,
+    bootstrap_estimate,
     metric_record,
     metric_scope,
     prediction_file,
@@ -146,28 +158,51 @@ class EcgBeats:
                              float(reference.fs), case.case_id)
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
-        """Gross EC57 statistics with proportion intervals; per-record averages in tables."""
-        st = self.statistics
+        """Gross EC57 statistics with their intervals (records resampled, or beats as
+        binomial trials: ``interval``); per-record averages in tables."""
         metrics = []
+        gross: dict[str, Any] = {}
         average: dict[str, Any] = {}
         for name in STATISTICS:
-            num = sum(int(r.values[f"{name}_num"]) for r in rows)
-            den = sum(int(r.values[f"{name}_den"]) for r in rows)
+            counts = np.array([[int(r.values[f"{name}_num"]), int(r.values[f"{name}_den"])]
+                               for r in rows], dtype=np.int64).reshape(-1, 2)
             # An undefined statistic (no VEB in the set) warns; evaluate() records it.
             with metric_scope(name):
-                estimate = proportion_ci(num, den,
-                                         method=cast(ProportionMethod, st.proportion_method),
-                                         confidence=st.confidence)
+                estimate = self._gross(counts, clusters)
             metrics.append(metric_record(name, f"ec57_{name}", estimate))
-            per_record = [int(r.values[f"{name}_num"]) / int(r.values[f"{name}_den"])
-                          for r in rows if int(r.values[f"{name}_den"]) > 0]
-            average[name] = {"value": float(np.mean(per_record)) if per_record else math.nan,
-                             "n_records": len(per_record)}
+            num, den = (int(total) for total in counts.sum(axis=0))
+            gross[name] = {"numerator": num, "denominator": den}
+            scored = counts[counts[:, 1] > 0]
+            average[name] = {
+                "value": float(np.mean(scored[:, 0] / scored[:, 1])) if scored.size else math.nan,
+                "n_records": int(scored.shape[0])}
         standard = all(bool(r.values["standard"]) for r in rows)
-        tables = {"ec57": {"gross": {m.name: {"numerator": m.estimate.numerator,
-                                              "denominator": m.estimate.n}
-                                     for m in metrics},
+        tables = {"ec57": {"gross": gross, "gross_interval": self.spec.interval,
                            "average": average, "n_records": len(rows), "standard": standard,
                            "window_s": self.spec.window_s,
                            "learning_period_s": self.spec.learning_period_s}}
         return Aggregate(tuple(metrics), tables)
+
+    def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None) -> Estimate:
+        """The pooled ratio sum(numerators) / sum(denominators) over records, with its
+        interval: records (or patients) resampled, or the pooled beats as binomial trials."""
+        st = self.statistics
+        num, den = (int(total) for total in counts.sum(axis=0))
+        if self.spec.interval == "beats":
+            return proportion_ci(num, den, method=cast(ProportionMethod, st.proportion_method),
+                                 confidence=st.confidence)
+        if den == 0:
+            nan = undefined(f"gross statistic: 0/0 over {counts.shape[0]} record(s), so it "
+                            "is undefined; the estimate and its interval are NaN")
+            return Estimate(nan, nan, nan, f"bootstrap-{st.bootstrap_method}", st.confidence,
+                            int(counts.shape[0]))
+        estimate = bootstrap_estimate(_pooled_ratio, counts.astype(np.float64), clusters, st)
+        return replace(estimate, value=num / den)  # the gross statistic exactly
+
+
+def _pooled_ratio(counts: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:
+    """The gross statistic of each resample: its records' summed numerators over their
+    summed denominators (NaN where a resample holds no denominator)."""
+    num, den = weights @ counts[:, 0], weights @ counts[:, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den, np.nan)

@@ -1,9 +1,17 @@
-"""Shared docstring sections of the metric modules (private)."""
+"""Shared docstring sections of the metric modules (private).
+
+A docstring names a shared section by a slot, ``%(name)s`` alone on its line, and a
+decorator built by :func:`_doc_sections` or :func:`_indented_doc_sections` fills the
+slots when the module is imported, so ``__doc__`` (what ``help()``, Sphinx and the
+doctests read) holds the full text. A slot without a section is an error at import.
+"""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import re
+import textwrap
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -12,17 +20,49 @@ _POS_LABEL_PARAMETER = """\
 pos_label : hashable, default 1
     The label of the positive class; every other label is negative."""
 
-def _doc_sections(**sections: str) -> Callable[[_F], _F]:
-    """A decorator that fills the ``%(name)s`` slots of a docstring with shared sections.
+_MASK_PAIR_PARAMETER = """\
+reference, prediction : array-like
+    2D or 3D masks of the same shape, boolean or 0/1."""
 
-    The docstring is dedented first, so the sections are written without indentation.
-    """
+_SLOT = re.compile(r"^([ \t]*)%\((\w+)\)s[ \t]*$", re.MULTILINE)
 
+
+def _fill(doc: str, sections: Mapping[str, str], where: str) -> str:
+    """Put each section in its slot, every line indented as the slot is."""
+
+    def put(slot: re.Match[str]) -> str:
+        indent, name = slot.group(1), slot.group(2)
+        if name not in sections:
+            raise KeyError(f"{where}: docstring slot %({name})s has no section")
+        return textwrap.indent(sections[name], indent)
+
+    return _SLOT.sub(put, doc)
+
+
+def _decorator(sections: Mapping[str, str], *, dedent: bool) -> Callable[[_F], _F]:
     def fill(func: _F) -> _F:
-        doc = inspect.cleandoc(func.__doc__ or "")
-        for slot, text in sections.items():
-            doc = doc.replace(f"%({slot})s", text)
-        func.__doc__ = doc
+        doc = func.__doc__ or ""
+        if dedent:
+            doc = inspect.cleandoc(doc)
+        func.__doc__ = _fill(doc, sections, func.__qualname__)
         return func
 
     return fill
+
+
+def _doc_sections(**sections: str) -> Callable[[_F], _F]:
+    """A decorator that fills the ``%(name)s`` slots of a docstring with shared sections.
+
+    The docstring is dedented first (:func:`inspect.cleandoc`), so the sections are
+    written without indentation.
+    """
+    return _decorator(sections, dedent=True)
+
+
+def _indented_doc_sections(**sections: str) -> Callable[[_F], _F]:
+    """As :func:`_doc_sections`, but the docstring keeps its indentation as written.
+
+    Each section, written without indentation, takes its slot's indentation, so the
+    filled docstring reads as if the section had been typed in place.
+    """
+    return _decorator(sections, dedent=False)

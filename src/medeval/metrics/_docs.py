@@ -24,6 +24,16 @@ _MASK_PAIR_PARAMETER = """\
 reference, prediction : array-like
     2D or 3D masks of the same shape, boolean or 0/1."""
 
+
+def _raises_as(func: str) -> str:
+    """A Raises section that refers to ``func``, whose checks a metric shares."""
+    return f"""\
+Raises
+------
+InvalidInputError
+    As :func:`{func}`."""
+
+
 _SLOT = re.compile(r"^([ \t]*)%\((\w+)\)s[ \t]*$", re.MULTILINE)
 
 

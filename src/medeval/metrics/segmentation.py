@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._validation import warn_undefined
+from ._docs import _MASK_PAIR_PARAMETER, _indented_doc_sections, _raises_as
 from ._masks import as_mask, bounding_box, mask_pair, spacing_of, union_box
 
 __all__ = [
@@ -36,6 +37,14 @@ __all__ = [
     "relative_volume_difference",
     "volume_ml",
 ]
+
+_overlap_doc = _indented_doc_sections(
+    mask_pair_parameters=f"""\
+Parameters
+----------
+{_MASK_PAIR_PARAMETER}""",
+    overlap_raises=_raises_as("mask_overlap"),
+)
 
 
 @dataclass(frozen=True)
@@ -91,15 +100,13 @@ class MaskOverlap:
         return self.tp / (self.tp + self.fp)
 
 
+@_overlap_doc
 def mask_overlap(reference: ArrayLike, prediction: ArrayLike) -> MaskOverlap:
     r"""Count the voxels of two binary masks: both, prediction only, reference only.
 
     .. math:: TP = |R \cap P|,\quad FP = |P \setminus R|,\quad FN = |R \setminus P|
 
-    Parameters
-    ----------
-    reference, prediction : array-like
-        2D or 3D masks of the same shape, boolean or 0/1.
+    %(mask_pair_parameters)s
 
     Returns
     -------
@@ -134,15 +141,13 @@ def mask_overlap(reference: ArrayLike, prediction: ArrayLike) -> MaskOverlap:
     return MaskOverlap(tp, int(np.count_nonzero(p)) - tp, int(np.count_nonzero(r)) - tp)
 
 
+@_overlap_doc
 def dice(reference: ArrayLike, prediction: ArrayLike) -> float:
     r"""Dice similarity coefficient of two masks.
 
     .. math:: \mathrm{DSC} = \frac{2|R \cap P|}{|R| + |P|}
 
-    Parameters
-    ----------
-    reference, prediction : array-like
-        2D or 3D masks of the same shape, boolean or 0/1.
+    %(mask_pair_parameters)s
 
     Returns
     -------
@@ -150,10 +155,7 @@ def dice(reference: ArrayLike, prediction: ArrayLike) -> float:
         In [0, 1]. Both masks empty: 1 (perfect agreement that nothing is there);
         exactly one empty: 0.
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`mask_overlap`.
+    %(overlap_raises)s
 
     Notes
     -----
@@ -172,25 +174,20 @@ def dice(reference: ArrayLike, prediction: ArrayLike) -> float:
     return mask_overlap(reference, prediction).dice()
 
 
+@_overlap_doc
 def jaccard(reference: ArrayLike, prediction: ArrayLike) -> float:
     r"""Jaccard index (intersection over union) of two masks.
 
     .. math:: J = \frac{|R \cap P|}{|R \cup P|} = \frac{\mathrm{DSC}}{2 - \mathrm{DSC}}
 
-    Parameters
-    ----------
-    reference, prediction : array-like
-        2D or 3D masks of the same shape, boolean or 0/1.
+    %(mask_pair_parameters)s
 
     Returns
     -------
     float
         In [0, 1]. Both masks empty: 1; exactly one empty: 0.
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`mask_overlap`.
+    %(overlap_raises)s
 
     Notes
     -----
@@ -209,25 +206,20 @@ def jaccard(reference: ArrayLike, prediction: ArrayLike) -> float:
     return mask_overlap(reference, prediction).jaccard()
 
 
+@_overlap_doc
 def mask_sensitivity(reference: ArrayLike, prediction: ArrayLike) -> float:
     r"""Voxel-wise sensitivity (recall): the share of the reference that is predicted.
 
     .. math:: \frac{|R \cap P|}{|R|}
 
-    Parameters
-    ----------
-    reference, prediction : array-like
-        2D or 3D masks of the same shape, boolean or 0/1.
+    %(mask_pair_parameters)s
 
     Returns
     -------
     float
         In [0, 1]; NaN when the reference is empty.
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`mask_overlap`.
+    %(overlap_raises)s
 
     Warns
     -----
@@ -250,25 +242,20 @@ def mask_sensitivity(reference: ArrayLike, prediction: ArrayLike) -> float:
     return mask_overlap(reference, prediction).sensitivity()
 
 
+@_overlap_doc
 def mask_precision(reference: ArrayLike, prediction: ArrayLike) -> float:
     r"""Voxel-wise precision: the share of the prediction inside the reference.
 
     .. math:: \frac{|R \cap P|}{|P|}
 
-    Parameters
-    ----------
-    reference, prediction : array-like
-        2D or 3D masks of the same shape, boolean or 0/1.
+    %(mask_pair_parameters)s
 
     Returns
     -------
     float
         In [0, 1]; NaN when the prediction is empty.
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`mask_overlap`.
+    %(overlap_raises)s
 
     Warns
     -----
@@ -336,6 +323,7 @@ def volume_ml(mask: ArrayLike, *, spacing_mm: float | tuple[float, ...] | None) 
     return int(np.count_nonzero(array)) * math.prod(spacing) / 1000.0
 
 
+@_overlap_doc
 def relative_volume_difference(reference: ArrayLike, prediction: ArrayLike) -> float:
     r"""Relative volume difference of the prediction against the reference.
 
@@ -352,10 +340,7 @@ def relative_volume_difference(reference: ArrayLike, prediction: ArrayLike) -> f
         Signed: positive when the prediction is larger. Both empty: 0; only the
         reference empty: ``inf``; only the prediction empty: -1.
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`mask_overlap`.
+    %(overlap_raises)s
 
     Notes
     -----

@@ -42,6 +42,7 @@ from scipy.spatial import cKDTree
 
 from .._validation import choice
 from ..errors import InvalidInputError
+from ._docs import _MASK_PAIR_PARAMETER, _indented_doc_sections, _raises_as
 from ._masks import (
     border,
     bounding_box,
@@ -71,6 +72,35 @@ HD95Variant = Literal["max-directed", "pooled"]
 #: Queries with at least this many points use every core.
 _THREADED_QUERY = 50_000
 NSDVariant = Literal["surfel", "count"]
+
+_RECORD_PARAMETERS = """\
+Parameters
+----------
+reference : array-like or SurfaceDistances
+    The reference mask, or a record from :func:`surface_distances` (then
+    ``prediction`` and ``spacing_mm`` are not passed).
+prediction : array-like, optional
+    The predicted mask."""
+_SPACING_PARAMETER = """\
+spacing_mm : float or sequence of float
+    Required with masks; see :func:`surface_distances`."""
+_CONNECTIVITY_PARAMETER = """\
+connectivity : int
+    Border definition; see :func:`surface_distances`."""
+
+_surface_doc = _indented_doc_sections(
+    mask_pair_parameter=_MASK_PAIR_PARAMETER,
+    record_parameters=_RECORD_PARAMETERS,
+    spacing_parameter=_SPACING_PARAMETER,
+    connectivity_parameter=_CONNECTIVITY_PARAMETER,
+    distance_parameters=f"{_RECORD_PARAMETERS}\n{_SPACING_PARAMETER}\n{_CONNECTIVITY_PARAMETER}",
+    distance_returns="""\
+Returns
+-------
+float
+    In mm. Both masks empty: 0; exactly one empty: ``inf``.""",
+    distance_raises=_raises_as("surface_distances"),
+)
 
 
 @dataclass(frozen=True)
@@ -225,6 +255,7 @@ def _directed(
     return distances, where
 
 
+@_surface_doc
 def surface_distances(
     reference: ArrayLike,
     prediction: ArrayLike,
@@ -246,8 +277,7 @@ def surface_distances(
 
     Parameters
     ----------
-    reference, prediction : array-like
-        2D or 3D masks of the same shape, boolean or 0/1.
+    %(mask_pair_parameter)s
     spacing_mm : float or sequence of float
         Voxel spacing in mm in the array's axis order (for a SimpleITK array, (z, y, x)).
         Required: pass ``spacing_mm=1`` explicitly for distances in voxels.
@@ -322,6 +352,7 @@ def _empty_answer(sd: SurfaceDistances, both: float, one: float) -> float | None
     return None
 
 
+@_surface_doc
 def hausdorff(
     reference: ArrayLike | SurfaceDistances,
     prediction: ArrayLike | None = None,
@@ -335,27 +366,11 @@ def hausdorff(
 
     over the border voxels (see :func:`surface_distances`).
 
-    Parameters
-    ----------
-    reference : array-like or SurfaceDistances
-        The reference mask, or a record from :func:`surface_distances` (then nothing
-        else is passed).
-    prediction : array-like, optional
-        The predicted mask.
-    spacing_mm : float or sequence of float
-        Required with masks; see :func:`surface_distances`.
-    connectivity : int
-        Border definition; see :func:`surface_distances`.
+    %(distance_parameters)s
 
-    Returns
-    -------
-    float
-        In mm. Both masks empty: 0; exactly one empty: ``inf``.
+    %(distance_returns)s
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`surface_distances`.
+    %(distance_raises)s
 
     Notes
     -----
@@ -380,6 +395,7 @@ def hausdorff(
     return float(max(sd.reference_to_prediction.max(), sd.prediction_to_reference.max()))
 
 
+@_surface_doc
 def hd95(
     reference: ArrayLike | SurfaceDistances,
     prediction: ArrayLike | None = None,
@@ -399,27 +415,17 @@ def hd95(
         \qquad
         \text{pooled:}\quad Q_q\left(d_{R\to P} \cup d_{P\to R}\right)
 
-    Parameters
-    ----------
-    reference : array-like or SurfaceDistances
-        The reference mask, or a record from :func:`surface_distances`.
-    prediction : array-like, optional
-        The predicted mask.
-    spacing_mm : float or sequence of float
-        Required with masks; see :func:`surface_distances`.
+    %(record_parameters)s
+    %(spacing_parameter)s
     percentile : float
         In [0, 100].
     variant : {"max-directed", "pooled"}
         ``"max-directed"`` (default; MONAI, MetricsReloaded) or ``"pooled"`` (MedPy,
         seg-metrics). Pooling hides a false-positive cluster smaller than
         ``100 - percentile`` % of the two surfaces together.
-    connectivity : int
-        Border definition; see :func:`surface_distances`.
+    %(connectivity_parameter)s
 
-    Returns
-    -------
-    float
-        In mm. Both masks empty: 0; exactly one empty: ``inf``.
+    %(distance_returns)s
 
     Raises
     ------
@@ -463,6 +469,7 @@ def hd95(
                      np.percentile(sd.prediction_to_reference, percentile)))
 
 
+@_surface_doc
 def assd(
     reference: ArrayLike | SurfaceDistances,
     prediction: ArrayLike | None = None,
@@ -476,26 +483,11 @@ def assd(
         \mathrm{ASSD} = \frac{\sum_r d_{R\to P}(r) + \sum_p d_{P\to R}(p)}
                              {|\partial R| + |\partial P|}
 
-    Parameters
-    ----------
-    reference : array-like or SurfaceDistances
-        The reference mask, or a record from :func:`surface_distances`.
-    prediction : array-like, optional
-        The predicted mask.
-    spacing_mm : float or sequence of float
-        Required with masks; see :func:`surface_distances`.
-    connectivity : int
-        Border definition; see :func:`surface_distances`.
+    %(distance_parameters)s
 
-    Returns
-    -------
-    float
-        In mm. Both masks empty: 0; exactly one empty: ``inf``.
+    %(distance_returns)s
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`surface_distances`.
+    %(distance_raises)s
 
     Notes
     -----
@@ -521,6 +513,7 @@ def assd(
     return float(np.concatenate([sd.reference_to_prediction, sd.prediction_to_reference]).mean())
 
 
+@_surface_doc
 def masd(
     reference: ArrayLike | SurfaceDistances,
     prediction: ArrayLike | None = None,
@@ -533,26 +526,11 @@ def masd(
     .. math::
         \mathrm{MASD} = \frac12\left(\overline{d_{R\to P}} + \overline{d_{P\to R}}\right)
 
-    Parameters
-    ----------
-    reference : array-like or SurfaceDistances
-        The reference mask, or a record from :func:`surface_distances`.
-    prediction : array-like, optional
-        The predicted mask.
-    spacing_mm : float or sequence of float
-        Required with masks; see :func:`surface_distances`.
-    connectivity : int
-        Border definition; see :func:`surface_distances`.
+    %(distance_parameters)s
 
-    Returns
-    -------
-    float
-        In mm. Both masks empty: 0; exactly one empty: ``inf``.
+    %(distance_returns)s
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`surface_distances`.
+    %(distance_raises)s
 
     Notes
     -----
@@ -576,6 +554,7 @@ def masd(
     return float((sd.reference_to_prediction.mean() + sd.prediction_to_reference.mean()) / 2)
 
 
+@_surface_doc
 def nsd(
     reference: ArrayLike | SurfaceDistances,
     prediction: ArrayLike | None = None,
@@ -599,16 +578,10 @@ def nsd(
     ``surfel`` sums over surface elements with their areas :math:`a` (Nikolov et al.
     2021); ``count`` over border voxels, each counted once.
 
-    Parameters
-    ----------
-    reference : array-like or SurfaceDistances
-        The reference mask, or a record from :func:`surface_distances`.
-    prediction : array-like, optional
-        The predicted mask.
+    %(record_parameters)s
     tolerance_mm : float
         :math:`\tau`, required (>= 0): the largest deviation still accepted.
-    spacing_mm : float or sequence of float
-        Required with masks; see :func:`surface_distances`.
+    %(spacing_parameter)s
     variant : {"surfel", "count"}
         ``"surfel"`` (default, the original definition; DeepMind's
         ``compute_surface_dice_at_tolerance``) or ``"count"`` (MONAI's

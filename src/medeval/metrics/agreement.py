@@ -22,6 +22,7 @@ from .._validation import _positions, choice, confidence_level, finite_scores, s
 from .._validation import warn_undefined as _warn_undefined
 from ..errors import InvalidInputError
 from ..stats.estimate import Estimate
+from ._docs import _indented_doc_sections, _raises_as
 
 __all__ = [
     "ICC_FORMS",
@@ -39,6 +40,21 @@ LoaMethod = Literal["exact", "approximate"]
 IccForm = Literal["ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"]
 #: The ICC forms :func:`icc` accepts (McGraw & Wong 1996 names).
 ICC_FORMS: tuple[str, ...] = get_args(IccForm)
+
+_CONFIDENCE_PARAMETER = """\
+confidence : float, default 0.95
+    Level of the interval."""
+
+_agreement_doc = _indented_doc_sections(
+    paired_parameters=f"""\
+Parameters
+----------
+reference, measurement : array-like of shape (n,)
+    Paired values, ``n >= 2``.
+{_CONFIDENCE_PARAMETER}""",
+    confidence_parameter=_CONFIDENCE_PARAMETER,
+    paired_raises=_raises_as("bland_altman"),
+)
 
 
 @dataclass(frozen=True)
@@ -195,6 +211,7 @@ def bland_altman(
     )
 
 
+@_agreement_doc
 def mae(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.95) -> Estimate:
     r"""Mean absolute error with a t-based confidence interval.
 
@@ -205,12 +222,7 @@ def mae(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.9
 
     with :math:`s_{|d|}` the standard deviation (divisor n − 1) of the absolute errors.
 
-    Parameters
-    ----------
-    reference, measurement : array-like of shape (n,)
-        Paired values, ``n >= 2``.
-    confidence : float, default 0.95
-        Level of the interval.
+    %(paired_parameters)s
 
     Returns
     -------
@@ -218,10 +230,7 @@ def mae(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.9
         Method ``"t"``: the t interval for the mean of the absolute errors, in the unit
         of the measurements. The lower bound is clipped at 0.
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`bland_altman`.
+    %(paired_raises)s
 
     Notes
     -----
@@ -248,6 +257,7 @@ def mae(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.9
     return Estimate(value, max(low, 0.0), high, "t", level, len(errors))
 
 
+@_agreement_doc
 def rmse(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.95) -> Estimate:
     r"""Root mean square error with a confidence interval from the mean squared error.
 
@@ -260,22 +270,14 @@ def rmse(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.
     with :math:`s_{d^2}` the standard deviation (divisor n − 1) of the squared errors
     and :math:`t = t_{n-1,\,1-\alpha/2}`.
 
-    Parameters
-    ----------
-    reference, measurement : array-like of shape (n,)
-        Paired values, ``n >= 2``.
-    confidence : float, default 0.95
-        Level of the interval.
+    %(paired_parameters)s
 
     Returns
     -------
     Estimate
         Method ``"t-mse-sqrt"``: the t interval of the mean squared error, square-rooted.
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`bland_altman`.
+    %(paired_raises)s
 
     Notes
     -----
@@ -302,6 +304,7 @@ def rmse(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.
     )
 
 
+@_agreement_doc
 def lins_ccc(
     reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.95
 ) -> Estimate:
@@ -328,22 +331,14 @@ def lins_ccc(
     :math:`C_b = \rho_c / r` so that it stays defined at :math:`r = 0`; it is the one of
     R's ``epiR::epi.ccc`` and ``DescTools::CCC`` (``ci = "z-transform"``).
 
-    Parameters
-    ----------
-    reference, measurement : array-like of shape (n,)
-        Paired values, ``n >= 2``.
-    confidence : float, default 0.95
-        Level of the interval.
+    %(paired_parameters)s
 
     Returns
     -------
     Estimate
         Method ``"lin-z"``.
 
-    Raises
-    ------
-    InvalidInputError
-        As :func:`bland_altman`.
+    %(paired_raises)s
 
     Warns
     -----
@@ -415,6 +410,7 @@ def lins_ccc(
     return Estimate(ccc, nan, nan, "lin-z", level, n)
 
 
+@_agreement_doc
 def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estimate:
     r"""Intraclass correlation of a subjects × raters table, with its F-based CI.
 
@@ -462,8 +458,7 @@ def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estim
         McGraw & Wong's names. Shrout & Fleiss (1979): ICC(1,1) = ICC1, ICC(A,1) =
         ICC(2,1) = ICC2, ICC(C,1) = ICC(3,1) = ICC3, and the k forms ICC1k, ICC2k,
         ICC3k. Required: the choice between agreement and consistency is the user's.
-    confidence : float, default 0.95
-        Level of the interval.
+    %(confidence_parameter)s
 
     Returns
     -------

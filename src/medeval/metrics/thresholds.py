@@ -30,12 +30,36 @@ __all__ = [
     "youden_threshold",
 ]
 
+
+def _warns_when(which: str) -> str:
+    return f"""\
+Warns
+-----
+UndefinedMetricWarning
+    When ``y_true`` holds {which}; the value is NaN."""
+
+
 _threshold_doc = _doc_sections(
     **_SCORE_SECTIONS,
     target_parameter="""\
 target : float
     The required value, in [0, 1]. Compared as ``count / total >= target`` in floating
     point, so ``target=0.9`` is met by 9 of 10 exactly.""",
+    target_raises=_SCORE_SECTIONS["score_raises"] + """
+    Also if ``target`` is not a number in [0, 1].""",
+    threshold_returns="""\
+Returns
+-------
+float
+    The threshold, an observed score or ``inf``; NaN when undefined.""",
+    no_positive_warns=_warns_when("no positive case"),
+    no_negative_warns=_warns_when("no negative case"),
+    one_class_warns=_warns_when("only one class (or no case)"),
+    operating_point_references="""\
+References
+----------
+.. [1] Zhou XH, Obuchowski NA, McClish DK. Statistical Methods in Diagnostic
+   Medicine. 2nd ed. Wiley; 2011. Chapter 4 (operating points of a ROC curve).""",
 )
 
 
@@ -77,13 +101,9 @@ def threshold_for_sensitivity(
         The threshold, an observed score (``inf`` only for ``target=0``); NaN when
         undefined.
 
-    %(score_raises)s
-        Also if ``target`` is not a number in [0, 1].
+    %(target_raises)s
 
-    Warns
-    -----
-    UndefinedMetricWarning
-        When ``y_true`` holds no positive case; the value is NaN.
+    %(no_positive_warns)s
 
     Notes
     -----
@@ -91,10 +111,7 @@ def threshold_for_sensitivity(
     point that still meets the target. The lowest score always reaches sensitivity 1,
     so a threshold always exists. ``target=0`` gives ``inf`` (nothing positive).
 
-    References
-    ----------
-    .. [1] Zhou XH, Obuchowski NA, McClish DK. Statistical Methods in Diagnostic
-       Medicine. 2nd ed. Wiley; 2011. Chapter 4 (operating points of a ROC curve).
+    %(operating_point_references)s
 
     Examples
     --------
@@ -126,18 +143,11 @@ def threshold_for_specificity(
     %(target_parameter)s
     %(pos_label_parameter)s
 
-    Returns
-    -------
-    float
-        The threshold, an observed score or ``inf``; NaN when undefined.
+    %(threshold_returns)s
 
-    %(score_raises)s
-        Also if ``target`` is not a number in [0, 1].
+    %(target_raises)s
 
-    Warns
-    -----
-    UndefinedMetricWarning
-        When ``y_true`` holds no negative case; the value is NaN.
+    %(no_negative_warns)s
 
     Notes
     -----
@@ -146,10 +156,7 @@ def threshold_for_specificity(
     when no observed score is high enough, e.g. ``target=1`` when a negative case holds
     the highest score.
 
-    References
-    ----------
-    .. [1] Zhou XH, Obuchowski NA, McClish DK. Statistical Methods in Diagnostic
-       Medicine. 2nd ed. Wiley; 2011. Chapter 4 (operating points of a ROC curve).
+    %(operating_point_references)s
 
     Examples
     --------
@@ -179,17 +186,11 @@ def youden_threshold(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashab
     %(score_parameters)s
     %(pos_label_parameter)s
 
-    Returns
-    -------
-    float
-        The threshold, an observed score or ``inf``; NaN when undefined.
+    %(threshold_returns)s
 
     %(score_raises)s
 
-    Warns
-    -----
-    UndefinedMetricWarning
-        When ``y_true`` holds only one class (or no case); the value is NaN.
+    %(one_class_warns)s
 
     Notes
     -----

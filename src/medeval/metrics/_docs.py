@@ -49,30 +49,37 @@ def _fill(doc: str, sections: Mapping[str, str], where: str) -> str:
     return _SLOT.sub(put, doc)
 
 
-def _decorator(sections: Mapping[str, str], *, dedent: bool) -> Callable[[_F], _F]:
-    def fill(func: _F) -> _F:
+class _Sections:
+    """A decorator that fills the ``%(name)s`` slots of a docstring from ``sections``.
+
+    Kept as an object so that tests can read which sections a module shares.
+    """
+
+    def __init__(self, sections: Mapping[str, str], *, dedent: bool) -> None:
+        self.sections = dict(sections)
+        self.dedent = dedent
+
+    def __call__(self, func: _F) -> _F:
         doc = func.__doc__ or ""
-        if dedent:
+        if self.dedent:
             doc = inspect.cleandoc(doc)
-        func.__doc__ = _fill(doc, sections, func.__qualname__)
+        func.__doc__ = _fill(doc, self.sections, func.__qualname__)
         return func
 
-    return fill
 
-
-def _doc_sections(**sections: str) -> Callable[[_F], _F]:
+def _doc_sections(**sections: str) -> _Sections:
     """A decorator that fills the ``%(name)s`` slots of a docstring with shared sections.
 
     The docstring is dedented first (:func:`inspect.cleandoc`), so the sections are
     written without indentation.
     """
-    return _decorator(sections, dedent=True)
+    return _Sections(sections, dedent=True)
 
 
-def _indented_doc_sections(**sections: str) -> Callable[[_F], _F]:
+def _indented_doc_sections(**sections: str) -> _Sections:
     """As :func:`_doc_sections`, but the docstring keeps its indentation as written.
 
     Each section, written without indentation, takes its slot's indentation, so the
     filled docstring reads as if the section had been typed in place.
     """
-    return _decorator(sections, dedent=False)
+    return _Sections(sections, dedent=False)

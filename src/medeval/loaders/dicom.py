@@ -306,10 +306,11 @@ def _dataset(file: Path) -> Any:
         raise LoaderError(
             f"DICOM file {file}: not a DICOM file (no 'DICM' marker); check the path"
         ) from exc
-    except (EOFError, OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except Exception as exc:  # a cut or corrupt file raises anything from EOFError to
+        # struct.error, zlib.error (a deflated dataset) or pydicom's BytesLengthException
         raise LoaderError(
-            f"DICOM file {file}: cannot be parsed, truncated or corrupt ({exc}); obtain a "
-            "fresh copy"
+            f"DICOM file {file}: cannot be parsed, truncated or corrupt "
+            f"({type(exc).__name__}: {exc}); obtain a fresh copy"
         ) from exc
     for warning in caught:
         if "End of file" in str(warning.message):  # pydicom reads on past a truncation
@@ -343,13 +344,19 @@ def _pixels(ds: Any, file: Path) -> NDArray[Any]:
         pixels: NDArray[Any] = ds.pixel_array
     except MedevalError:
         raise
-    except Exception as exc:  # decoders raise anything from ValueError to RuntimeError
+    except BaseException as exc:  # decoders raise anything from ValueError to RuntimeError
+        # pylibjpeg-rle (Rust) panics on an RLE frame larger than Rows x Columns; pyo3's
+        # PanicException derives from BaseException, so it would pass `except Exception`
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        text = str(exc)
+        missing = "missing dependencies" in text or "No plugin named" in text
         hint = ("install the pylibjpeg plugins (pylibjpeg-libjpeg, pylibjpeg-openjpeg, "
-                "pylibjpeg-rle)" if "plugin" in str(exc) or "decod" in str(exc)
+                "pylibjpeg-rle)" if missing
                 else "the file is truncated or corrupt; obtain a fresh copy")
         raise LoaderError(
             f"DICOM file {file}: pixel data cannot be decoded "
-            f"(transfer syntax {getattr(syntax, 'name', syntax)}): {exc}; {hint}"
+            f"(transfer syntax {getattr(syntax, 'name', syntax)}): {text}; {hint}"
         ) from exc
     return pixels
 

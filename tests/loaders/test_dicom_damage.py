@@ -144,6 +144,22 @@ def test_a_deflated_file_reads(shared_data, tmp_path):
 # --- cut files ---------------------------------------------------------------------------
 
 
+def test_a_file_cut_inside_its_header_says_truncated(shared_data, tmp_path):
+    # pydicom stops at the end of the file without a word; the dataset just has no Pixel
+    # Data, and the loader said "has no pixel data ... it is not an image".
+    raw = (shared_data / CT).read_bytes()
+    orientation = _dataset(shared_data / CT)["ImageOrientationPatient"]
+    # inside its 54-byte value (starts at byte 2398 of the file) ...
+    value_tell = 2398
+    assert orientation.file_tell == value_tell and len(raw) == 39206
+    path = tmp_path / "cut.dcm"
+    path.write_bytes(raw[: value_tell + 20])
+    _refused(path, "truncated", "(0020,0037) ImageOrientationPatient", "20 of its 54 bytes")
+    # ... and inside its 8-byte tag + VR + length, 4 of them kept (explicit VR "DS")
+    path.write_bytes(raw[: value_tell - 4])
+    _refused(path, "truncated", "4 byte(s) after element")
+
+
 @pytest.mark.parametrize("keep", [141, 152])
 def test_a_file_cut_in_its_file_meta_is_a_loader_error(shared_data, tmp_path, keep):
     # pydicom raised BytesLengthException (141) and struct.error (152), not LoaderErrors.
@@ -159,6 +175,16 @@ def test_a_cut_deflated_file_is_a_loader_error(shared_data, tmp_path):
     path = _save(ds, tmp_path / "deflated.dcm")
     path.write_bytes(path.read_bytes()[:-100])
     _refused(path, "cannot be parsed", "truncated stream")
+
+
+def test_a_series_with_a_file_cut_in_its_header_names_that_file(shared_data, tmp_path):
+    # 2693.dcm cut at byte 600, before its SeriesInstanceUID (value at 1780): the loader
+    # said the folder "holds 2 series", one of them without a SeriesInstanceUID.
+    for source in (shared_data / "dicom/series/ct5n").iterdir():
+        shutil.copyfile(source, tmp_path / source.name)
+    cut = tmp_path / "2693.dcm"
+    cut.write_bytes(cut.read_bytes()[:600])
+    _refused(tmp_path, str(cut), "truncated")
 
 
 def test_an_rle_frame_cut_short_does_not_advise_installing_plugins(shared_data, tmp_path):

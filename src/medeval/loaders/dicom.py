@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import LoaderError, MedevalError
-from . import _slices
+from . import _dicom_pixels, _slices
 from ._files import regular_file, sniff
 from .image import Image
 
@@ -319,6 +319,7 @@ def _dataset(file: Path) -> Any:
             )
         warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                warning.lineno)
+    _dicom_pixels.check_complete(dataset, file, file.stat().st_size)
     return dataset
 
 

@@ -187,6 +187,89 @@ def test_a_series_with_a_file_cut_in_its_header_names_that_file(shared_data, tmp
     _refused(tmp_path, str(cut), "truncated")
 
 
+# --- native pixel data longer than the header says ---------------------------------------
+
+
+def test_native_pixel_data_longer_than_its_header_is_refused(shared_data, tmp_path):
+    # 32768 bytes called for, 32768 + 256 = 33024 held: pydicom warned "excess padding"
+    # and dropped the 256; with Columns one too small, the same happens to a sheared image.
+    path = _copy(shared_data, tmp_path, CT)
+    ds = _dataset(path)
+    ds.PixelData = ds.PixelData + bytes(256)
+    _refused(_save(ds, path), "33024 bytes", "256 more", "= 32768 bytes")
+
+
+def test_a_single_frame_file_holding_two_frames_is_refused(shared_data, tmp_path):
+    # 2 * 32768 = 65536 bytes, no NumberOfFrames: pydicom returned both frames and the
+    # loader an array of shape (1, 2, 128, 128).
+    path = _copy(shared_data, tmp_path, CT)
+    ds = _dataset(path)
+    ds.PixelData = ds.PixelData * 2
+    _refused(_save(ds, path), "65536 bytes", "2 whole frames where NumberOfFrames says 1")
+
+
+def test_native_multiframe_declaring_fewer_frames_than_it_holds_is_refused(
+    shared_data, tmp_path
+):
+    # NumberOfFrames 9: 9 * 8192 = 73728 called for, 81920 held; pydicom returned 10.
+    path = _copy(shared_data, tmp_path, EMRI)
+    ds = _dataset(path)
+    ds.NumberOfFrames = 9
+    _refused(_save(ds, path), "81920 bytes", "= 73728 bytes",
+             "10 whole frames where NumberOfFrames says 9")
+
+
+def test_native_multiframe_declaring_more_frames_names_the_first_missing(
+    shared_data, tmp_path
+):
+    # NumberOfFrames 11: 11 * 8192 = 90112 called for, 81920 held = 10 whole frames.
+    # pydicom raised "less than expected (81920 vs 90112 bytes)" without naming a frame.
+    path = _copy(shared_data, tmp_path, EMRI)
+    ds = _dataset(path)
+    ds.NumberOfFrames = 11
+    _refused(_save(ds, path), "81920 bytes", "= 90112 bytes", "frame 11 of 11")
+
+
+# --- encapsulated pixel data cut, or missing a fragment ----------------------------------
+
+
+@pytest.mark.parametrize("name", [JPEG_LL, JPEG_EXT])
+@pytest.mark.parametrize("cut", ["eoi", "half"])
+def test_a_jpeg_frame_cut_short_is_refused(shared_data, tmp_path, name, cut):
+    # The codestreams end "... FF D9 FF" (EOI, one 0xFF pad byte). libjpeg decodes a
+    # stream cut by those 2 bytes or by half its last fragment without an error, making up
+    # the rest (half: different pixels; EOI only: the same pixels, but a cut stream).
+    path = _copy(shared_data, tmp_path, name)
+    ds = _dataset(path)
+    fragments = _fragments(ds)
+    assert fragments[-1].endswith(b"\xff\xd9\xff")
+    last = fragments[-1][:-2] if cut == "eoi" else fragments[-1][: len(fragments[-1]) // 2]
+    ds.PixelData = _encapsulated(ds, [*fragments[:-1], last])
+    _refused(_save(ds, path), "cut short", "EOI")
+
+
+def test_a_jpeg_frame_missing_its_last_fragment_is_refused(shared_data, tmp_path):
+    # JPEG-LL's frame is 2 fragments (65536 + 50516 bytes); with the second one gone
+    # libjpeg decoded the first alone and made up the lower part of the image.
+    path = _copy(shared_data, tmp_path, JPEG_LL)
+    ds = _dataset(path)
+    fragments = _fragments(ds)
+    assert [len(f) for f in fragments] == [65536, 50516]
+    ds.PixelData = _encapsulated(ds, fragments[:1])
+    _refused(_save(ds, path), "cut short", "EOI")
+
+
+def test_a_jpeg2000_frame_cut_short_says_so(shared_data, tmp_path):
+    # OpenJPEG refuses it too, but the loader then advised to "install the pylibjpeg
+    # plugins" (its hint looked for "decod" in the decoder's message).
+    path = _copy(shared_data, tmp_path, J2K)
+    ds = _dataset(path)
+    (fragment,) = _fragments(ds)
+    ds.PixelData = _encapsulated(ds, [fragment[: len(fragment) // 2]])
+    message = _refused(_save(ds, path), "cut short", "EOC")
+    assert "install" not in message
+
+
 def test_an_rle_frame_cut_short_does_not_advise_installing_plugins(shared_data, tmp_path):
     # pylibjpeg-rle raises "The end of the data was reached before the segment was
     # completely decoded": the hint said to install the plugins (they are installed).
@@ -196,6 +279,89 @@ def test_an_rle_frame_cut_short_does_not_advise_installing_plugins(shared_data, 
     ds.PixelData = _encapsulated(ds, [fragment[:-100]])
     message = _refused(_save(ds, path), "cannot be decoded", "truncated or corrupt")
     assert "install" not in message
+
+
+# --- multi-frame: NumberOfFrames against the frames held ---------------------------------
+
+
+def _emri_j2k(shared_data, tmp_path, table, frames=None):
+    path = _copy(shared_data, tmp_path, EMRI_J2K)
+    ds = _dataset(path)
+    held = _frames(ds)[:frames]
+    if table == "none":
+        ds.PixelData = encapsulate(held, has_bot=False)
+    elif table == "basic":
+        ds.PixelData = encapsulate(held, has_bot=True)
+    else:
+        ds.PixelData, ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths = (
+            encapsulate_extended(held))
+    return path, ds
+
+
+@pytest.mark.parametrize("table", ["none", "basic", "extended"])
+def test_encapsulated_multiframe_declaring_fewer_frames_than_it_holds_is_refused(
+    shared_data, tmp_path, table
+):
+    # 10 frames held, NumberOfFrames 9: pydicom warned and returned all 10.
+    path, ds = _emri_j2k(shared_data, tmp_path, table)
+    ds.NumberOfFrames = 9
+    _refused(_save(ds, path), "hold 10 frame(s) but its header declares 9")
+
+
+@pytest.mark.parametrize("table", ["none", "basic", "extended"])
+def test_encapsulated_multiframe_declaring_more_frames_than_it_holds_is_refused(
+    shared_data, tmp_path, table
+):
+    # 10 frames held, NumberOfFrames 11: pydicom raised ValueError (no table) or a bare
+    # StopIteration, read as "pixel data cannot be decoded (...): ;".
+    path, ds = _emri_j2k(shared_data, tmp_path, table)
+    ds.NumberOfFrames = 11
+    _refused(_save(ds, path), "NumberOfFrames", "frames are missing")
+
+
+@pytest.mark.parametrize("table", ["basic", "extended"])
+def test_an_offset_table_pointing_past_a_missing_frame_is_refused(shared_data, tmp_path, table):
+    # The table of all 10 frames over the fragments of the first 9: frame 10 starts at
+    # 9 items of 8 bytes + the 9 frames' bytes, where nothing is left. pydicom raised a
+    # bare StopIteration (basic) or OpenJPEG "No matching JPEG 2000 format" (extended).
+    path, ds = _emri_j2k(shared_data, tmp_path, table)
+    frames = _frames(ds)
+    tenth = 9 * 8 + sum(len(f) for f in frames[:9])
+    nine = encapsulate(frames[:9], has_bot=False)[8:]
+    if table == "basic":
+        ds.PixelData = ds.PixelData[: 8 + 4 * 10] + nine  # BOT item: 8 + 10 offsets of 4
+        _refused(_save(ds, path), f"Basic Offset Table puts frame 10 at byte {tenth}")
+    else:
+        ds.PixelData = b"\xfe\xff\x00\xe0\x00\x00\x00\x00" + nine
+        _refused(_save(ds, path), f"Extended Offset Table puts frame 10 at byte {tenth}")
+
+
+# --- the codestream's own size against the header ----------------------------------------
+
+
+@pytest.mark.parametrize(("name", "rows", "columns", "words"), [
+    (JPEG_LL, 512, 512, ("JPEG SOF", "1024 rows where the header says Rows 512")),
+    (JPEG_EXT, 256, 1024, ("JPEG SOF", "256 columns where the header says Columns 1024")),
+    (J2K, 32, 128, ("JPEG 2000 SIZ", "64 rows where the header says Rows 32")),
+    (EMRI_J2K, 128, 32, ("frame 1 of 10", "64 columns where the header says Columns 32")),
+])
+def test_a_codestream_of_another_size_than_its_header_is_refused(
+    shared_data, tmp_path, name, rows, columns, words
+):
+    # Same pixel count as the stream's own size: pydicom reshaped the decoded pixels to
+    # the header's rows x columns without an error.
+    path = _copy(shared_data, tmp_path, name)
+    ds = _dataset(path)
+    ds.Rows, ds.Columns = rows, columns
+    _refused(_save(ds, path), "disagrees with the DICOM header", *words)
+
+
+def test_a_16_bit_jpeg2000_stream_in_an_8_bit_header_is_refused(shared_data, tmp_path):
+    # OpenJPEG decoded 16-bit samples and pydicom cut them to the header's 8 bits.
+    path = _copy(shared_data, tmp_path, J2K)
+    ds = _dataset(path)
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 8, 8, 7
+    _refused(_save(ds, path), "16-bit samples where the header says BitsAllocated 8")
 
 
 def test_an_rle_frame_larger_than_its_header_is_a_loader_error(shared_data, tmp_path):

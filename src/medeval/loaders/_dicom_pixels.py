@@ -1,19 +1,51 @@
 """A DICOM file checked against its own header before its pixels are decoded.
 
-Private to :mod:`.dicom`. pydicom 3.0 reads a file cut inside an element header, or
-inside a value other than an encapsulated Pixel Data, as a dataset that just ends there
-(found on the files of ``../shared/data``; the cases are the tests in
-``tests/loaders/test_dicom_damage.py``). ``check_complete`` refuses it.
+Private to :mod:`.dicom`. pydicom 3.0 and its pylibjpeg decoders, given a damaged file,
+often hand back pixels without an error (found on the files of ``../shared/data``; the
+cases are the tests in ``tests/loaders/test_dicom_damage.py``):
+
+* a file cut inside an element header, or inside a value other than Pixel Data, reads as
+  a dataset that just ends there (``check_complete`` refuses it);
+* native Pixel Data longer than Rows x Columns x SamplesPerPixel x BitsAllocated/8 x
+  NumberOfFrames is trimmed with a warning ("excess padding"), or, when the excess holds
+  whole frames, returned with the extra frames (a single-frame CT came back as two
+  frames);
+* a JPEG or JPEG 2000 frame cut short, or missing a fragment, decodes to an image whose
+  missing part is made up by the decoder, with no error;
+* a multi-frame object holding more frames than NumberOfFrames says returns them all;
+* a codestream whose own size (JPEG SOF, JPEG 2000 SIZ) is, say, 512 x 512 in a DICOM
+  header saying 256 x 1024 decodes and is reshaped to the header's size; a 16-bit JPEG
+  2000 stream in an 8-bit header is cut to 8 bits.
+
+``check_pixel_data`` refuses each of these, naming the file and the frame. It reads only
+the headers of the data (pydicom's own fragment and frame iterators, the SOF/SIZ marker
+segments and the last bytes of each frame), never decodes.
+
+What no check here can see: a byte changed inside entropy-coded JPEG data, JPEG 2000
+code-blocks, an RLE literal run, or a deflated dataset. None of these formats carries a
+checksum over the pixels, and the decoders return different pixels without an error.
+Only the SHA-256 the manifest records for every file can catch such a change. Likewise
+RLE has no dimensions of its own: Rows and Columns swapped (same product) decode
+silently to a wrong image.
 """
 
 from __future__ import annotations
 
+import warnings
+from io import BytesIO
 from pathlib import Path
+from struct import unpack
 from typing import Any
 
 from ..errors import LoaderError
 
 ADVICE = "copy it again from its source, or have it exported again"
+
+_EOI = b"\xff\xd9"  # JPEG EOI (ISO/IEC 10918-1 B.1.1.3); JPEG 2000 EOC is the same two bytes
+# SOFn markers of ISO/IEC 10918-1 (C0-CF but DHT C4, JPG C8, DAC CC) and JPEG-LS SOF55 (F7)
+_SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE,
+                  0xCF, 0xF7})
+_JP2_SIGNATURE = b"\x00\x00\x00\x0c\x6a\x50\x20\x20"
 
 
 def check_complete(ds: Any, file: Path, size: int) -> None:
@@ -49,6 +81,217 @@ def check_complete(ds: Any, file: Path, size: int) -> None:
             "not a whole data element (the file ends inside an element's tag and length); "
             f"{ADVICE}"
         )
+
+
+def check_pixel_data(ds: Any, file: Path) -> None:
+    """Refuse pixel data whose size or frames disagree with the file's own header.
+
+    Native data: the byte count must be Rows x Columns x SamplesPerPixel x
+    BitsAllocated/8 x NumberOfFrames (1-bit data packed 8 to a byte), plus at most the
+    one padding byte that makes an odd length even (PS3.5 8.1.1). Encapsulated data: the
+    offset tables must point at fragments, there must be as many frames as
+    NumberOfFrames, and each JPEG / JPEG-LS / JPEG 2000 frame must end with its EOI/EOC
+    marker and declare the header's rows, columns and samples per pixel.
+    Missing header elements are left to pydicom, which names them.
+    """
+    from pydicom.pixels.utils import get_expected_length, get_nr_frames
+
+    try:
+        rows, columns = int(ds.Rows), int(ds.Columns)
+        samples, bits = int(ds.get("SamplesPerPixel", 1)), int(ds.BitsAllocated)
+        frames = get_nr_frames(ds, warn=False)
+        expected = get_expected_length(ds, "bytes")
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return
+    where = f"DICOM file {file}"
+    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    if syntax is not None and syntax.is_encapsulated and "PixelData" in ds:
+        _check_encapsulated(ds, where, frames, (rows, columns, samples, bits), syntax)
+        return
+    keyword = next(k for k in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+                   if k in ds)
+    actual = len(ds[keyword].value or b"")
+    if actual in (expected, expected + expected % 2):
+        return
+    frame_bytes = expected // frames if frames else expected
+    size = (f"Rows {rows} x Columns {columns} x SamplesPerPixel {samples} x "
+            f"BitsAllocated {bits}{' (packed 8 to a byte)' if bits == 1 else '/8'} x "
+            f"NumberOfFrames {frames} = {expected} bytes")
+    if actual < expected:
+        first = actual // frame_bytes + 1 if frame_bytes else 1
+        cut = f"; frame {first} of {frames} is the first incomplete one" if frames > 1 else ""
+        raise LoaderError(
+            f"{where}: holds {actual} bytes of pixel data, fewer than its header calls for "
+            f"({size}){cut}. The pixel data was cut short or the header is wrong; {ADVICE}"
+        )
+    whole = actual // frame_bytes if frame_bytes else 0
+    more = (f"; they hold {whole} whole frames where NumberOfFrames says {frames}"
+            if whole > frames else "")
+    raise LoaderError(
+        f"{where}: holds {actual} bytes of pixel data, {actual - expected} more than its "
+        f"header calls for ({size}){more}. pydicom would drop or append the surplus, but "
+        "the header then may not describe these pixels (Rows, Columns, BitsAllocated or "
+        f"NumberOfFrames wrong); {ADVICE}"
+    )
+
+
+def _check_encapsulated(
+    ds: Any, where: str, frames: int, shape: tuple[int, int, int, int], syntax: Any
+) -> None:
+    from pydicom import uid
+    from pydicom.encaps import generate_fragmented_frames, generate_fragments, parse_basic_offsets
+
+    buffer = ds.PixelData
+    stream = BytesIO(buffer)
+    try:
+        basic = parse_basic_offsets(stream)
+        starts, lengths, position = [], [], 0
+        for fragment in generate_fragments(stream):
+            starts.append(position)
+            lengths.append(len(fragment))
+            position += 8 + len(fragment)  # item tag and length, then the fragment
+    except ValueError as exc:
+        raise LoaderError(f"{where}: its encapsulated pixel data are corrupt ({exc}); "
+                          f"{ADVICE}") from exc
+    at = {start: i for i, start in enumerate(starts)}
+    for k, offset in enumerate(basic):
+        if offset not in at:
+            raise LoaderError(
+                f"{where}: the Basic Offset Table puts frame {k + 1} at byte {offset} of the "
+                "fragments, where no fragment starts: a fragment is missing or was added; "
+                f"{ADVICE}"
+            )
+    extended = None
+    if "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds:
+        table, sizes = ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths
+        offsets = list(unpack(f"<{len(table) // 8}Q", table))
+        counts = list(unpack(f"<{len(sizes) // 8}Q", sizes))
+        for k, (offset, count) in enumerate(zip(offsets, counts)):
+            if offset not in at or lengths[at[offset]] != count:
+                raise LoaderError(
+                    f"{where}: the Extended Offset Table puts frame {k + 1} at byte {offset} "
+                    f"({count} bytes), where no fragment of that length starts: a fragment "
+                    f"is missing or was changed; {ADVICE}"
+                )
+        extended = (offsets, counts)
+    try:
+        with warnings.catch_warnings():
+            # pydicom warns of a frame without EOI/EOC; the check below says it plainly
+            warnings.simplefilter("ignore")
+            split = list(generate_fragmented_frames(
+                buffer, number_of_frames=frames, extended_offsets=extended))
+    except ValueError as exc:  # fewer fragments than frames
+        raise LoaderError(
+            f"{where}: its pixel data hold {len(starts)} fragment(s) for the {frames} frames "
+            f"its header declares (NumberOfFrames): frames are missing; {ADVICE}"
+        ) from exc
+    found = len(split)
+    if found != frames:
+        raise LoaderError(
+            f"{where}: its pixel data hold {found} frame(s) but its header declares "
+            f"{frames} (NumberOfFrames): "
+            f"{'frames are missing' if found < frames else 'it or the data are wrong'}; "
+            f"{ADVICE}"
+        )
+    jpeg = syntax in uid.JPEGTransferSyntaxes or syntax in uid.JPEGLSTransferSyntaxes
+    j2k = syntax in uid.JPEG2000TransferSyntaxes
+    if not (jpeg or j2k):
+        return
+    for k, fragments in enumerate(split):
+        frame = fragments[0] if len(fragments) == 1 else b"".join(fragments)
+        label = f"frame {k + 1} of {frames}" if frames > 1 else "its frame"
+        start, end = (0, len(frame)) if jpeg else _j2k_codestream(frame)
+        if not frame[start:end].rstrip(b"\x00\xff").endswith(_EOI):
+            raise LoaderError(
+                f"{where}: {label} is cut short: its {'JPEG' if jpeg else 'JPEG 2000'} "
+                f"codestream does not end with the {'EOI' if jpeg else 'EOC'} marker "
+                "(FF D9), so the decoder would make up the missing pixels; "
+                f"{ADVICE}"
+            )
+        own = _jpeg_size(frame) if jpeg else _j2k_size(frame, start)
+        if own is not None:
+            _compare(own, shape, where, label, "JPEG SOF" if jpeg else "JPEG 2000 SIZ")
+
+
+def _compare(
+    own: tuple[int, int, int, int], shape: tuple[int, int, int, int], where: str, label: str,
+    segment: str,
+) -> None:
+    rows, columns, samples, bits = shape
+    height, width, components, precision = own
+    problems = []
+    if height and height != rows:  # a JPEG height of 0 is given later, by a DNL segment
+        problems.append(f"{height} rows where the header says Rows {rows}")
+    if width != columns:
+        problems.append(f"{width} columns where the header says Columns {columns}")
+    if components != samples:
+        problems.append(f"{components} component(s) where the header says "
+                        f"SamplesPerPixel {samples}")
+    if precision > bits:
+        problems.append(f"{precision}-bit samples where the header says BitsAllocated {bits}")
+    if problems:
+        raise LoaderError(
+            f"{where}: {label} disagrees with the DICOM header: its {segment} marker "
+            f"segment declares {'; '.join(problems)}. The decoded pixels would be reshaped "
+            f"or cut to the header's size; {ADVICE}"
+        )
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int, int, int] | None:
+    """(height, width, components, precision) from the SOFn segment (ISO/IEC 10918-1
+    B.2.2; JPEG-LS SOF55 has the same layout), or None where the stream cannot be
+    walked (the decoder then says what is wrong)."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    offset = 2
+    while offset + 4 <= len(data):
+        if data[offset] != 0xFF:
+            return None
+        marker = data[offset + 1]
+        if marker == 0xFF:  # fill byte
+            offset += 1
+            continue
+        if marker in _SOF:
+            if offset + 10 > len(data):
+                return None
+            precision = data[offset + 4]
+            height, width = unpack(">HH", data[offset + 5: offset + 9])
+            return height, width, data[offset + 9], precision
+        if marker == 0xDA:  # start of scan before any SOF
+            return None
+        (length,) = unpack(">H", data[offset + 2: offset + 4])
+        offset += 2 + length
+    return None
+
+
+def _j2k_codestream(data: bytes) -> tuple[int, int]:
+    """Where the JPEG 2000 codestream starts and ends: the whole frame, or the
+    contents of the ``jp2c`` box of a JP2 file (ISO/IEC 15444-1 I.5.4). A box length of
+    0 runs to the end of the data."""
+    if not data.startswith(_JP2_SIGNATURE):
+        return 0, len(data)
+    offset = 12
+    while offset + 8 <= len(data):
+        (length,) = unpack(">I", data[offset: offset + 4])
+        end = len(data) if length == 0 else offset + length
+        if data[offset + 4: offset + 8] == b"jp2c":
+            return offset + 8, end
+        if length < 8:  # 0 before jp2c, or a 64-bit length (1): not walked here
+            break
+        offset = end
+    return 0, len(data)
+
+
+def _j2k_size(data: bytes, start: int) -> tuple[int, int, int, int] | None:
+    """(height, width, components, precision of the first component) from the SIZ
+    segment (ISO/IEC 15444-1 A.5.1) of the codestream at ``start``; None where there
+    is no SOC + SIZ (the decoder then says what is wrong)."""
+    if data[start: start + 4] != b"\xff\x4f\xff\x51" or start + 43 > len(data):
+        return None
+    xsiz, ysiz, xosiz, yosiz = unpack(">IIII", data[start + 8: start + 24])
+    (components,) = unpack(">H", data[start + 40: start + 42])
+    precision = (data[start + 42] & 0x7F) + 1
+    return ysiz - yosiz, xsiz - xosiz, components, precision
 
 
 def _keyword(tag: Any) -> str:

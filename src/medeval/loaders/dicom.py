@@ -337,6 +337,10 @@ def _pixels(ds: Any, file: Path) -> NDArray[Any]:
             f"{getattr(ds.get('SOPClassUID'), 'name', '?')}); it is not an image"
         )
     syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    # Sizes, frames and codestream headers against the header first: pydicom and the
+    # decoders return made-up or reshaped pixels for several kinds of damage (see
+    # _dicom_pixels). A byte changed inside compressed data is not detectable there.
+    _dicom_pixels.check_pixel_data(ds, file)
     try:
         if syntax is not None and syntax.is_compressed:
             # One decoder for every compressed syntax, whatever else is installed (Pillow

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from ..errors import LoaderError
 from ._payload import ADVICE, check_payload, open_data
+from ._payload import integer as _integer
 
 __all__ = ["check_metaimage"]
 
@@ -177,13 +178,6 @@ def _layout(fields: dict[str, str]) -> tuple[int, str] | None:
         f"{channels} channel{'s' if channels != 1 else ''} x {width} bytes ({element})"
     )
     return voxels * channels * width, describe
-
-
-def _integer(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
-        return None
 
 
 def _flag(text: str) -> bool | None:

@@ -44,6 +44,7 @@ from typing import BinaryIO
 
 from ..errors import LoaderError
 from ._payload import ADVICE, check_payload, open_data
+from ._payload import integer as _integer
 
 __all__ = ["check_nrrd"]
 
@@ -181,10 +182,3 @@ def _skip_lines(path: Path, data_file: Path, handle: BinaryIO, start: int, lines
                 f"before the voxels, the file ends after {count}; {ADVICE}"
             )
     return handle.tell()
-
-
-def _integer(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
-        return None

@@ -97,6 +97,15 @@ def inflate(
         pending = rest
 
 
+def integer(text: str) -> int | None:
+    """A header's integer field, or None when it is not one (then the file is left to
+    SimpleITK to judge)."""
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def file_size(handle: BinaryIO) -> int:
     """The size of the open file, in bytes."""
     return handle.seek(0, 2)

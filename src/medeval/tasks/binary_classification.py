@@ -26,7 +26,6 @@ from ..metrics.classification import ConfusionMatrix, confusion_matrix
 from ..result import InputRecord, MetricRecord, Result
 from ..stats.bootstrap import bootstrap_ci
 from ..stats.delong import auc_ci
-from ..stats.estimate import Estimate
 from ..stats.intervals import PROPORTION_METHODS, ProportionMethod, proportion_ci
 from ..stats.ratios import likelihood_ratio_ci
 from ._scalar_json import read_json_prediction
@@ -266,35 +265,36 @@ def classification_metrics(
         cm = confusion_matrix(truth, decided)
         metrics: list[MetricRecord] = []
 
-        def record(name: str, definition_id: str, estimate: Estimate) -> None:
-            metrics.append(metric_record(name, definition_id, estimate))
-
         method = cast(ProportionMethod, proportion_method)
         for name in _PROPORTIONS:
             k, n = cm.counts(name)  # type: ignore[arg-type]
             with metric_scope(name):
-                record(name, name, proportion_ci(k, n, method=method, confidence=confidence))
+                metrics.append(metric_record(
+                    name, name, proportion_ci(k, n, method=method, confidence=confidence)))
         for name in _BOOTSTRAPPED:
             with metric_scope(name):
-                record(name, name, bootstrap_ci(name, truth, decided, **boot))
+                metrics.append(metric_record(
+                    name, name, bootstrap_ci(name, truth, decided, **boot)))
         which: Literal["positive", "negative"]
         for which in ("positive", "negative"):
             with metric_scope(f"lr_{which}"):
-                record(f"lr_{which}", f"lr_{which}", likelihood_ratio_ci(
-                    cm.tp, cm.fn, cm.fp, cm.tn, which=which, confidence=confidence))
+                metrics.append(metric_record(f"lr_{which}", f"lr_{which}", likelihood_ratio_ci(
+                    cm.tp, cm.fn, cm.fp, cm.tn, which=which, confidence=confidence)))
         with metric_scope("roc_auc"):
-            record("roc_auc", "roc_auc", auc_ci(truth, scores, **auc_options))
+            metrics.append(metric_record(
+                "roc_auc", "roc_auc", auc_ci(truth, scores, **auc_options)))
         with metric_scope("average_precision"):
-            record("average_precision", "average_precision",
-                   bootstrap_ci("average_precision", truth, scores, **boot))
+            metrics.append(metric_record("average_precision", "average_precision",
+                                         bootstrap_ci("average_precision", truth, scores,
+                                                      **boot)))
         if bool(probabilities.min() >= 0.0 and probabilities.max() <= 1.0):
             with metric_scope("brier_score"):
-                record("brier_score", "brier_score",
-                       bootstrap_ci("brier_score", truth, probabilities, **boot))
+                metrics.append(metric_record("brier_score", "brier_score", bootstrap_ci(
+                    "brier_score", truth, probabilities, **boot)))
             with metric_scope("ece"):
-                record("ece", "ece@uniform", bootstrap_ci(
+                metrics.append(metric_record("ece", "ece@uniform", bootstrap_ci(
                     _ece_statistic(calibration_bins), truth.astype(float), probabilities,
-                    **boot))
+                    **boot)))
     messages = []
     for item in caught:
         if issubclass(item.category, UndefinedMetricWarning):

@@ -268,3 +268,125 @@ def test_one_patient_leaves_nothing_to_resample(tmp_path):
     verdicts = {v["metric"]: v["outcome"] for v in json.loads(result.to_json())["verdicts"]}
     assert verdicts["qrs_sensitivity"] == "INCONCLUSIVE"
     assert any("qrs_sensitivity: bootstrap_ci:" in w for w in result.warnings)
+
+
+# Four records with F reference beats that the detector calls S (the "Fs" cell). Scored
+# beats after the 5-minute learning period, as (reference, detected) MIT-BIH symbols; None
+# is no beat (a missed reference beat, or an extra detection). A is an S beat, Q a Q beat.
+FS_RECORDS = {
+    "r0": [("N", "N")] * 20 + [("A", "A")] * 3 + [("F", "A")] * 2,
+    "r1": [("N", "N")] * 20 + [("A", "A")] + [("N", "A")] + [("F", "A")] * 4
+          + [("V", "V")] * 2 + [("F", "V")],
+    "r2": [("N", "N")] * 20 + [("A", "A")] * 2 + [("V", "A"), ("Q", "A"), (None, "A"),
+                                                 ("A", "N"), ("F", "A")],
+    "r3": [("N", "N")] * 20 + [("F", "A")] * 3 + [("F", "F")] * 2 + [("N", "A"), ("N", None)],
+}
+# sumstats' pooling, worked by hand (rows reference, columns detected; O/o: no beat):
+#   Ss = 3 + 1 + 2 + 0 = 6; Ns = 1 (r1) + 1 (r3) = 2; Vs = 1 (r2); Os = 1 (r2);
+#   Fs = 2 + 4 + 1 + 3 = 10 and Qs = 1 are not SVEB false positives in sumstats:
+#   gross SVEB +P = Ss / (Ss + Ns + Vs + Os) = 6 / 10 (pooling bxb's per-record
+#   denominators, which hold Fs, gave 6 / 20). Per record: r0 3/3, r1 1/2, r2 2/4, r3 0/1,
+#   so the average is (1 + 1/2 + 1/2 + 0) / 4 = 1/2.
+#   SVEB Se = Ss / S row = (3 + 1 + 2) / (3 + 1 + 3) = 6/7 (r3 has no S beat: left out of
+#   the average, which is (1 + 1 + 2/3) / 3).
+#   VEB Se = Vv / V row = 2 / (2 + 1); VEB +P = Vv / (Vv + Nv + Sv + Ov) = 2/2 (Fv is not a
+#   false positive); VEB FPR = (Nv + Sv + Ov) / (that + rows N,S,F,Q,O x columns n,s,f,q)
+#   = 0 / (25 + 26 + 26 + 26) = 0/103 (r1 and r2 each hold 3 beats in column v or row V).
+#   QRS: 107 reference beats, 107 detections, 106 pairs: Se 106/107, +P 106/107.
+FS_GROSS = {"qrs_sensitivity": (106, 107), "qrs_ppv": (106, 107),
+            "veb_sensitivity": (2, 3), "veb_ppv": (2, 2), "sveb_sensitivity": (6, 7),
+            "sveb_ppv": (6, 10), "veb_fpr": (0, 103)}
+FS_SVEB_PPV_BY_RECORD = [(3, 3), (1, 2), (2, 4), (0, 1)]
+
+
+def _classified_study(folder: Path, *, interval: str | None = None) -> None:
+    """FS_RECORDS written by wfdb: N beats matched exactly through the learning period, then
+    the scored beats one every 288 samples (0.8 s at 360 Hz; the window is 54 samples)."""
+    import wfdb
+
+    rows = ["case_id,patient_id,input_header,input_signal,reference"]
+    (folder / "pred").mkdir()
+    for i, (record, scored) in enumerate(FS_RECORDS.items()):
+        learning = np.arange(100, 300 * 360, 288)
+        times = 300 * 360 + 200 + 288 * np.arange(len(scored))
+        ref = [(int(t), r) for t, (r, _) in zip(times, scored) if r]
+        test = [(int(t), d) for t, (_, d) in zip(times, scored) if d]
+        ref = [(int(t), "N") for t in learning] + ref
+        test = [(int(t), "N") for t in learning] + test
+        wfdb.wrsamp(record, fs=360, units=["mV"], sig_name=["MLII"],
+                    p_signal=np.zeros((10 * 60 * 360, 1)), fmt=["212"], write_dir=str(folder))
+        wfdb.wrann(record, "atr", np.array([t for t, _ in ref]), [s for _, s in ref],
+                   write_dir=str(folder))
+        (folder / "pred" / f"{record}.json").write_text(json.dumps(
+            {"fs": 360, "samples": [t for t, _ in test], "symbols": [s for _, s in test]}))
+        rows.append(f"{record},p{i},{record}.hea,{record}.dat,{record}.atr")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    text = (EXAMPLE / "protocol.toml").read_text().replace('interval = "beats"\n', "")
+    if interval:
+        text = text.replace('type = "ecg-beats"\n',
+                            f'type = "ecg-beats"\ninterval = "{interval}"\n')
+    (folder / "protocol.toml").write_text(text)
+
+
+def _direct_ec57(folder: Path) -> list:
+    """ec57 of each record on wfdb.rdann's reading of the files written."""
+    import wfdb
+
+    results = []
+    for record in FS_RECORDS:
+        atr = wfdb.rdann(str(folder / record), "atr")
+        pred = json.loads((folder / "pred" / f"{record}.json").read_text())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", medeval.UndefinedMetricWarning)
+            results.append(ec57(atr.sample, atr.symbol, pred["samples"], pred["symbols"],
+                                fs=360, duration_s=600, record_id=record))
+    return results
+
+
+def test_pooled_sveb_ppv_leaves_out_f_beats_labelled_s_as_sumstats(tmp_path):
+    """Gross and average figures over records with Fs cells equal sumstats' (worked by
+    hand above) and ec57_summary's; the bootstrap over records resamples the same per-record
+    counts (scipy.stats.bootstrap of the pooled ratio on the hand counts)."""
+    from scipy.stats import bootstrap
+
+    from medeval.metrics import ec57_summary
+
+    _classified_study(tmp_path)
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", medeval.UndefinedMetricWarning)
+        summary = ec57_summary(_direct_ec57(tmp_path))
+    table = result.tables["ec57"]
+    for name, (num, den) in FS_GROSS.items():
+        estimate = result.metric(name).estimate  # a bootstrap over the 4 records
+        assert estimate.value == num / den and estimate.n == 4, name
+        gross = summary.gross[name]
+        assert (gross.numerator, gross.denominator) == (num, den), name
+        assert table["gross"][name] == {"numerator": num, "denominator": den}, name
+        assert table["average"][name]["value"] == pytest.approx(summary.average[name].value)
+        assert table["average"][name]["n_records"] == summary.average[name].n_records
+    assert table["average"]["sveb_ppv"]["value"] == pytest.approx(1 / 2)
+    assert table["average"]["sveb_sensitivity"]["value"] == pytest.approx((1 + 1 + 2 / 3) / 3)
+    assert table["average"]["sveb_sensitivity"]["n_records"] == 3
+
+    counts = np.array(FS_SVEB_PPV_BY_RECORD, dtype=float)
+
+    def pooled(detected, reference, axis=-1):
+        return detected.sum(axis=axis) / reference.sum(axis=axis)
+
+    ref = bootstrap((counts[:, 0], counts[:, 1]), pooled, paired=True, vectorized=True,
+                    method="percentile", n_resamples=2000,
+                    rng=np.random.default_rng(4)).confidence_interval
+    estimate = result.metric("sveb_ppv").estimate
+    assert estimate.method == "bootstrap-percentile"
+    assert (estimate.low, estimate.high) == pytest.approx((ref.low, ref.high), abs=1e-12)
+
+
+def test_pooled_sveb_ppv_interval_over_beats_leaves_out_fs_too(tmp_path):
+    """interval = "beats": Wilson (statsmodels) on the pooled 6 of 10, not 6 of 20."""
+    _classified_study(tmp_path, interval="beats")
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    estimate = result.metric("sveb_ppv").estimate
+    assert estimate.method == "wilson" and (estimate.numerator, estimate.n) == (6, 10)
+    wilson = proportion_confint(6, 10, alpha=0.05, method="wilson")
+    assert (estimate.low, estimate.high) == pytest.approx(wilson, abs=1e-12)

@@ -13,7 +13,13 @@ is compared with
 than 0.15 s and 300 s make the result non-standard, flagged).
 
 Aggregation reports the *gross* statistics of EC57 (counts pooled over records: the
-ratio of the summed numerators to the summed denominators). Their interval, by default
+ratio of the summed numerators to the summed denominators), as PhysioNet's ``sumstats``
+and :func:`medeval.metrics.ec57_summary` pool them. Each record's numerator and
+denominator (the case columns ``<statistic>_num`` and ``_den``) are therefore
+``sumstats``' counts of that record: the same as ``bxb``'s per-record counts except SVEB
++P, whose denominator leaves out F beats labelled S (``Ss / (Ss + Ns + Vs + Os)``; bxb's
+per-record figure also counts Fs; the record's matrix in the tables has that cell).
+Their interval, by default
 (task parameter ``interval = "records"``), is a bootstrap that resamples whole records
 (or patients, as ``statistics.resampling_unit`` says) and recomputes the pooled ratio:
 the beats of one record are not independent trials (a detector misses beats in runs, in
@@ -93,7 +99,7 @@ class EcgBeats:
 
     def _compare(self, reference: Any, samples: Any, symbols: Any, fs: float,
                  case_id: str) -> dict[str, Any]:
-        from ..metrics.ecg import ec57
+        from ..metrics.ecg import ec57, ec57_summary
 
         with warnings.catch_warnings():  # a record's own undefined ratios do not matter
             warnings.simplefilter("ignore", UndefinedMetricWarning)
@@ -102,12 +108,17 @@ class EcgBeats:
                 reference_fs=float(reference.fs), test_fs=fs, window_s=self.spec.window_s,
                 learning_period_s=self.spec.learning_period_s, record_id=case_id,
             )
+            # The record's counts as sumstats pools them (ec57_summary of the one record):
+            # bxb's own per-record SVEB +P counts F beats labelled S (Fs) as false
+            # positives, sumstats' gross and average figures do not.
+            pooled = ec57_summary([result]).gross
         values: dict[str, Any] = {}
         for name in STATISTICS:
-            ratio = getattr(result, name)
+            ratio = pooled[name]
             values[f"{name}_num"] = int(ratio.numerator)
             values[f"{name}_den"] = int(ratio.denominator)
         values["standard"] = bool(result.standard)
+        values["matrix"] = cast("list[list[int]]", result.matrix.tolist())
         return values
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:

@@ -215,3 +215,115 @@ def test_an_input_shared_by_two_cases_is_flagged(held_out):
                                      "c2,p2,ct/c2.dcm,seg/c2.dcm,A,test"])
     with pytest.raises(ManifestError, match=r"case\(s\) c1, c2: input 'ct/c2.dcm' is shared"):
         Manifest.from_csv(path).validate()
+
+
+# A WFDB record is two files: the header names the signal file the samples are in. The
+# runner copies only the files the input columns list, so a header listed without its
+# signal is a record the algorithm cannot read.
+
+@pytest.fixture
+def wfdb_set(tmp_path):
+    """MIT-BIH record 100 (the demo's 10-minute excerpt: a real header naming 100.dat)
+    under records/, its reference beats under references/."""
+    from importlib import resources
+
+    demo = resources.files("medeval") / "demo" / "ecg"
+    root = tmp_path / "set"
+    (root / "records").mkdir(parents=True)
+    (root / "references").mkdir()
+    for name in ("100.hea", "100.dat"):
+        (root / "records" / name).write_bytes((demo / name).read_bytes())
+    (root / "references" / "100.atr").write_bytes((demo / "100.atr").read_bytes())
+    return root
+
+
+def test_a_wfdb_header_without_its_signal_column_is_refused(wfdb_set):
+    header = (wfdb_set / "records" / "100.hea").read_text(encoding="latin-1")
+    assert header.splitlines()[1].split()[0] == "100.dat"  # what the header names
+    path = write_manifest(wfdb_set, ["r100,p100,records/100.hea,references/100.atr"],
+                          header="case_id,patient_id,input,reference")
+    manifest = Manifest.from_csv(path, reference_kind="annotations")
+    with pytest.raises(ManifestError) as info:
+        manifest.validate()
+    (problem,) = info.value.problems
+    assert problem.startswith("case r100: input 'records/100.hea' is a WFDB header")
+    assert "'100.dat'" in problem and "no input column lists 'records/100.dat'" in problem
+    assert "input_signal" in problem and "it is beside the header" in problem
+    # The fingerprint validates first: nothing is hashed for such a set.
+    with pytest.raises(ManifestError, match="input_signal"):
+        manifest.fingerprint(progress=False, cache=False)
+
+
+def test_the_missing_signal_is_reported_with_the_other_problems(wfdb_set):
+    (wfdb_set / "records" / "100.dat").rename(wfdb_set / "records" / "elsewhere.dat")
+    path = write_manifest(wfdb_set, ["r100,p100,records/100.hea,references/100.atr",
+                                     "r100,p101,records/elsewhere.dat,references/100.atr"],
+                          header="case_id,patient_id,input,reference")
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="annotations").validate()
+    problems = info.value.problems
+    assert len(problems) == 2
+    assert "case r100: duplicate case_id on lines 2, 3" in problems
+    assert any("'records/100.hea' is a WFDB header" in p and "there is no such file" in p
+               for p in problems)
+
+
+def test_a_wfdb_record_with_its_signal_column_or_folder_is_accepted(wfdb_set):
+    path = write_manifest(
+        wfdb_set, ["r100,p100,records/100.hea,records/100.dat,references/100.atr"],
+        header="case_id,patient_id,input_header,input_signal,reference")
+    manifest = Manifest.from_csv(path, reference_kind="annotations")
+    manifest.validate(read_files=True)
+    assert manifest.cases[0].inputs == ("records/100.hea", "records/100.dat")
+    # The record's folder as the input holds both files.
+    path = write_manifest(wfdb_set, ["r100,p100,records,references/100.atr"],
+                          header="case_id,patient_id,input,reference")
+    Manifest.from_csv(path, reference_kind="annotations").validate()
+    # A header in a subfolder names its signal relative to itself.
+    (wfdb_set / "records" / "a").mkdir()
+    for name in ("100.hea", "100.dat"):
+        (wfdb_set / "records" / name).rename(wfdb_set / "records" / "a" / name)
+    path = write_manifest(
+        wfdb_set, ["r100,p100,records/a/100.hea,records/./a/100.dat,references/100.atr"],
+        header="case_id,patient_id,input_header,input_signal,reference")
+    Manifest.from_csv(path, reference_kind="annotations").validate()
+
+
+def test_a_multi_signal_file_header_needs_each_file(shared_data, tmp_path):
+    # MIMIC DB 03700181 keeps its three signals in one file; a header naming two files
+    # (written here from it) needs both listed.
+    source = shared_data / "ecg" / "mimicdb" / "03700181.hea"
+    lines = source.read_text(encoding="latin-1").splitlines()
+    assert [line.split()[0] for line in lines[1:4]] == ["03700181.dat"] * 3
+    (tmp_path / "r.hea").write_text(source.read_text(encoding="latin-1"), encoding="latin-1")
+    (tmp_path / "03700181.dat").write_bytes(b"\0" * 10)
+    path = write_manifest(tmp_path, ["c,p,r.hea,03700181.dat,0"],
+                          header="case_id,patient_id,input_header,input_signal,reference")
+    Manifest.from_csv(path, reference_kind="label").validate()
+    lines[3] = lines[3].replace("03700181.dat", "resp.dat", 1)
+    (tmp_path / "r.hea").write_text("\n".join(lines) + "\n", encoding="latin-1")
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="label").validate()
+    (problem,) = info.value.problems
+    assert "signals are in 'resp.dat'" in problem and "no such file" in problem
+
+
+def test_evaluate_refuses_a_header_without_its_signal_before_running(wfdb_set, tmp_path):
+    import medeval
+
+    write_manifest(wfdb_set, ["r100,p100,records/100.hea,references/100.atr"],
+                   header="case_id,patient_id,input,reference")
+    protocol = wfdb_set / "protocol.toml"
+    protocol.write_text(
+        '[test]\nid = "T-1"\ntitle = "ECG"\nmode = "pre-check"\n'
+        '[laboratory]\nname = "Lab"\n[customer]\nname = "Customer"\n'
+        '[algorithm]\nname = "XQRS"\nversion = "1"\n'
+        'plugin = "medeval.demo.algorithms.ecg.qrs_detector:QrsDetector"\n'
+        '[dataset]\nmanifest = "manifest.csv"\nselection = "record 100"\n'
+        '[task]\ntype = "ecg-beats"\n[statistics]\nseed = 1\n'
+        '[[criteria]]\nmetric = "qrs_sensitivity"\ngoal = 0.9\nsource = "test"\n',
+        encoding="utf-8")
+    run_dir = tmp_path / "run"
+    with pytest.raises(ManifestError, match=r"case r100: input 'records/100.hea' is a WFDB"):
+        medeval.evaluate(protocol, run_dir=run_dir)
+    assert not run_dir.exists()  # refused before the algorithm ran

@@ -7,10 +7,14 @@ A manifest is a CSV with one row per case::
 
 ``input`` (or several ``input_*`` columns) and ``reference`` are paths relative to the
 data root (the CSV's directory unless given), or for a classification task the reference
-is a label. Every other column is metadata for subgroups.
+is a label. Every other column is metadata for subgroups. The runner gives the algorithm
+the files the input columns list and nothing else, so a record made of several files
+lists each of them: a WFDB record its header and its signal file, e.g.
+``input_header,input_signal`` = ``records/100.hea,records/100.dat``.
 
 :meth:`Manifest.validate` collects every problem (duplicate ids, missing or unreadable
-files, paths leaving the root, references of the wrong kind, a patient in two splits)
+files, paths leaving the root, references of the wrong kind, a patient in two splits, a
+WFDB header whose signal file no input column lists)
 and raises one :class:`~medeval.errors.ManifestError` listing them all with their case
 ids. :meth:`Manifest.fingerprint` is a SHA-256 over the manifest's canonical JSON and the
 SHA-256 of every file it names, hashed in parallel with progress on stderr and cached by
@@ -22,6 +26,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import posixpath
 import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -181,9 +186,12 @@ class Manifest:
         Checks: empty or duplicate case ids; empty patient ids; a patient in more than
         one split (column ``split``, ``fold`` or ``partition``); each input and file
         reference exists inside the root (``..`` and symbolic links resolved), is a
-        regular file or directory and is not empty; a file reference is of the
-        manifest's ``reference_kind`` (told by its first bytes); a label reference is not
-        a path. With ``read_files=True`` every reference is also read with its loader.
+        regular file or directory and is not empty; an input that is a WFDB header
+        (``.hea``) has every signal file it names listed among the case's inputs too (the
+        algorithm sees only listed files, so it could not read the record otherwise); a
+        file reference is of the manifest's ``reference_kind`` (told by its first bytes);
+        a label reference is not a path. With ``read_files=True`` every reference is also
+        read with its loader.
 
         Raises
         ------
@@ -206,6 +214,7 @@ class Manifest:
                     problems.append(f"case {case.case_id}: input {value!r}: {problem}")
                 elif target is not None:
                     found[value] = target
+            problems += self._unlisted_signal_files(case, found)
             target, problem = self._checked_reference(case.reference, read_files)
             if problem:
                 problems.append(f"case {case.case_id}: reference {case.reference!r}: {problem}")
@@ -342,6 +351,38 @@ class Manifest:
                 )
         return problems
 
+    def _unlisted_signal_files(
+        self, case: Case, found: Mapping[str, tuple[Path, bool]]
+    ) -> list[str]:
+        """The signal files that the case's WFDB headers name and its inputs do not list.
+
+        The runner copies a case's listed inputs, and nothing else, into the algorithm's
+        sandbox: a header without its signal file is a record nobody can read, and every
+        case would fail alike. Found here, before anything runs, it is a fault of the set.
+        """
+        listed = {posixpath.normpath(v) for v in case.inputs}
+        folders = [posixpath.normpath(v) for v in case.inputs if found.get(v, (None, False))[1]]
+        problems = []
+        for value in case.inputs:
+            if not value.lower().endswith(".hea") or value not in found or found[value][1]:
+                continue
+            for name in _wfdb_files(found[value][0]):
+                needed = posixpath.normpath(posixpath.join(posixpath.dirname(value), name))
+                if needed in listed or any(needed.startswith(f"{d}/") for d in folders):
+                    continue
+                try:
+                    present = within_root(self.root, needed).is_file()
+                except LoaderError:
+                    present = False
+                where = "it is beside the header" if present else "and there is no such file"
+                problems.append(
+                    f"case {case.case_id}: input {value!r} is a WFDB header whose signals are "
+                    f"in {name!r}, but no input column lists {needed!r} ({where}); the "
+                    "algorithm is given only the listed files and could not read the record: "
+                    f"add a column input_signal (any input_* name will do) holding {needed!r}"
+                )
+        return problems
+
     def _checked_file(self, value: str) -> tuple[tuple[Path, bool] | None, str | None]:
         """The file's absolute path and whether it is a folder, or the problem with it
         (one ``stat``)."""
@@ -396,6 +437,35 @@ class Manifest:
             except LoaderError as exc:
                 return None, f"unreadable: {exc}"
         return checked, None
+
+
+def _wfdb_files(header: Path) -> list[str]:
+    """The files a WFDB header says its record is stored in: the signal files (the first
+    field of each signal line; ``~`` is none), or for a multi-segment record its segments'
+    headers. Empty when the file cannot be read as a header (nothing to check then).
+
+    Record line: ``name[/segments] n_signals ...``; comment lines start with ``#``.
+    """
+    try:
+        with open(header, "rb") as handle:
+            text = handle.read(1 << 20).decode("latin-1")
+    except OSError:
+        return []
+    lines = [line.split() for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines or len(lines[0]) < 2:
+        return []
+    segments = lines[0][0].partition("/")[2]
+    try:
+        count = int(segments) if segments else int(lines[0][1])
+    except ValueError:
+        return []
+    files = []
+    for fields in lines[1:1 + count]:
+        entry = fields[0] if not segments else f"{fields[0]}.hea"
+        if fields[0] != "~" and entry not in files:
+            files.append(entry)
+    return files
 
 
 def _kind_matches(kind: str, found: str, target: Path) -> bool:

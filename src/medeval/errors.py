@@ -1,33 +1,61 @@
 """The exceptions and warnings medeval raises.
 
 Every error medeval raises on purpose belongs to one family, so a caller can catch
-``MedevalError`` alone. Each subclass also inherits the built-in exception a Python user
-would expect, so ``except ValueError`` keeps working::
+``MedevalError`` alone. Each subclass but one also inherits the built-in exception a
+Python user would expect, so ``except ValueError`` keeps working. The whole family, with
+the module that defines each class (most live here; a few belong to the one module that
+raises them) and when it is raised::
 
-    MedevalError (Exception)
-    ├── InvalidInputError (ValueError)   arrays or arguments a function cannot accept
-    ├── TableError (ValueError)          a reference or prediction table that is malformed:
-    │                                    missing columns, duplicate or missing case ids
-    ├── LoaderError (ValueError)         a file that cannot be read as what it should be:
-    │                                    missing, truncated, not DICOM/WFDB/EDF, an
-    │                                    inconsistent series, a path escaping its data root
-    ├── ManifestError (ValueError)       a held-out set whose manifest is inconsistent; the
-    │                                    message lists every problem with its case id
-    ├── CompatibilityError (ValueError)  a prediction that does not match its reference
-    │                                    (geometry, labels, sampling rate, duration); the
-    │                                    message shows both sides
-    ├── ResultError (ValueError)         a result file that cannot be read or whose
-    │                                    fingerprint does not match its content
-    └── RunnerError (RuntimeError)       an algorithm run that cannot start or go on: an
-                                         algorithm that cannot be found or loaded, an
-                                         isolation a certified run requires but this
-                                         machine lacks, a run directory of another run
+    MedevalError (Exception)                 medeval.errors
+    │       the base: catch it to catch every error below (the CLI prints any of them
+    │       and exits with status 2); raised bare only by a few checks of medeval.cli
+    ├── InvalidInputError (ValueError)       medeval.errors
+    │       arrays or arguments a function cannot accept
+    ├── TableError (ValueError)              medeval.errors
+    │       a reference or prediction table that is malformed: missing columns,
+    │       duplicate or missing case ids
+    ├── LoaderError (ValueError)             medeval.errors
+    │       a file that cannot be read as what it should be: missing, truncated, not
+    │       DICOM/WFDB/EDF, an inconsistent series, a path escaping its data root
+    ├── ManifestError (ValueError)           medeval.errors
+    │       a held-out set whose manifest is inconsistent, or whose references cannot
+    │       be used; the message lists every problem with its case id
+    ├── CompatibilityError (ValueError)      medeval.errors
+    │       a prediction that does not match its reference (geometry, labels, sampling
+    │       rate, duration); the message shows both sides
+    ├── ResultError (ValueError)             medeval.errors
+    │       a result file that cannot be read or whose fingerprint does not match its
+    │       content
+    ├── RunnerError (RuntimeError)           medeval.errors
+    │       an algorithm run that cannot start or go on: an algorithm that cannot be
+    │       found or loaded, an isolation a certified run requires but this machine
+    │       lacks, a run directory of another run
+    ├── ProtocolError (ValueError)           medeval.protocol
+    │       a protocol (TOML) that cannot be used; the message lists every problem with
+    │       its key path
+    ├── PredictionError (ValueError)         medeval.tasks.base
+    │       a prediction that cannot be used for its case (missing, malformed,
+    │       incompatible); evaluate() records the case as failed with its ``reason``
+    │       and goes on, so it reaches a caller only from a task used directly
+    ├── ReferenceProblem                     medeval.tasks.base
+    │       a case's reference cannot be used (a fault of the held-out set, not of the
+    │       algorithm); evaluate() collects every such case and raises ManifestError.
+    │       Only Exception besides MedevalError: no built-in kind fits
+    ├── ReportError (ValueError)             medeval.report._errors (medeval.report)
+    │       a certificate that cannot be rendered, verified or signed
+    ├── UsageError (ValueError)              medeval.cli
+    │       a command line that cannot be carried out as given (the CLI prints it and
+    │       exits with status 2)
+    └── DemoError (RuntimeError)             medeval.demo._sets (medeval.demo)
+            the demo cannot run: its output folder is in use or its shipped files are
+            missing
 
-    UndefinedMetricWarning (UserWarning) a metric is undefined on valid input (no positive
-                                         case for sensitivity, one class only for AUC);
-                                         the value returned is NaN, never a silent 0
-    IsolationWarning (UserWarning)       an algorithm runs without a sandbox (pre-check
-                                         only; a certified run refuses instead)
+    UndefinedMetricWarning (UserWarning)     medeval.errors
+            a metric is undefined on valid input (no positive case for sensitivity,
+            one class only for AUC); the value returned is NaN, never a silent 0
+    IsolationWarning (UserWarning)           medeval.errors
+            an algorithm runs without a sandbox (pre-check only; a certified run
+            refuses instead)
 
 Messages name the function, file or case, say what was received and what to do.
 """

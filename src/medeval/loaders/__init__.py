@@ -8,6 +8,15 @@
 ``read_table``         CSV / Parquet case table -> ``CaseTable``
 =====================  =============================================================
 
+The records ``Image``, ``Signal`` and ``Annotations`` live in the leaf module
+``_records``, which the format readers import: ``dicom`` (pydicom), ``itk`` (NIfTI,
+MetaImage, NRRD through SimpleITK), ``seg`` (DICOM SEG), ``wfdb``, ``edf`` (pyedflib) and
+``waveform`` (DICOM waveforms). The dispatchers ``image`` (``read_image``) and ``signal``
+(``read_record``, ``read_annotations``) recognise a file's format and import the readers;
+no reader imports a dispatcher. ``tables`` reads case tables. Private helpers check files
+against their headers before a library reads them (``_files``, ``_nifti``, ``_metaimage``,
+``_nrrd``, ``_payload``, ``_dicom_pixels``, ``_slices``, ``_mit_annotations``).
+
 The heavy readers (pydicom, SimpleITK, wfdb, pyedflib) are imported on first use, so
 ``import medeval.loaders`` stays fast.
 """
@@ -21,16 +30,16 @@ from .tables import CaseTable, join_cases, read_table
 
 # name -> module defining it, imported on first access (PEP 562).
 _LAZY = {
-    "Image": "image",
+    "Image": "_records",
     "read_image": "image",
     "read_dicom_file": "dicom",
     "read_dicom_series": "dicom",
     "Segment": "seg",
     "Segmentation": "seg",
     "read_segmentation": "seg",
-    "BEAT_SYMBOLS": "signal",
-    "Annotations": "signal",
-    "Signal": "signal",
+    "BEAT_SYMBOLS": "_records",
+    "Annotations": "_records",
+    "Signal": "_records",
     "read_annotations": "signal",
     "read_record": "signal",
     "read_dicom_waveform": "waveform",
@@ -56,10 +65,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._records import BEAT_SYMBOLS, Annotations, Image, Signal
     from .dicom import read_dicom_file, read_dicom_series
-    from .image import Image, read_image
+    from .image import read_image
     from .seg import Segment, Segmentation, read_segmentation
-    from .signal import BEAT_SYMBOLS, Annotations, Signal, read_annotations, read_record
+    from .signal import read_annotations, read_record
     from .waveform import read_dicom_waveform
 
 

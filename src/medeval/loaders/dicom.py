@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from ..errors import LoaderError, MedevalError
 from . import _dicom_pixels, _slices
 from ._files import regular_file, sniff
-from .image import Image
+from ._records import Image
 
 __all__ = ["read_dicom_file", "read_dicom_series"]
 

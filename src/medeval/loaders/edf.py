@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import LoaderError
 from ._files import regular_file
-from .signal import Annotations, Signal
+from ._records import Annotations, Signal
 
 __all__ = ["read_edf", "read_edf_annotations"]
 

@@ -19,8 +19,8 @@ import numpy as np
 from ..errors import LoaderError
 from . import _slices
 from ._files import regular_file
+from ._records import Image
 from .dicom import _dataset, _metadata, _per_frame_items, _pixels, frame_planes
-from .image import Image
 
 __all__ = ["Segment", "Segmentation", "read_segmentation"]
 

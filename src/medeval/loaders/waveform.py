@@ -16,7 +16,8 @@ import numpy as np
 
 from ..errors import LoaderError
 from ._files import regular_file
-from .signal import Signal
+from ._records import Signal
+from .dicom import _dataset
 
 __all__ = ["read_dicom_waveform"]
 
@@ -31,8 +32,6 @@ def read_dicom_waveform(
     LoaderError
         Not DICOM, no WaveformSequence, no such group, unknown channel names.
     """
-    from .dicom import _dataset
-
     file = regular_file(path, what="DICOM waveform")
     ds = _dataset(file)
     groups = ds.get("WaveformSequence")

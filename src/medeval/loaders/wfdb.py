@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import LoaderError
 from ._files import regular_file
 from ._mit_annotations import ends_properly, header_sampling_frequency, read_mit_annotations
-from .signal import Annotations, Signal
+from ._records import Annotations, Signal
 
 __all__ = ["read_wfdb", "read_wfdb_annotations"]
 

@@ -390,3 +390,74 @@ def test_pooled_sveb_ppv_interval_over_beats_leaves_out_fs_too(tmp_path):
     assert estimate.method == "wilson" and (estimate.numerator, estimate.n) == (6, 10)
     wilson = proportion_confint(6, 10, alpha=0.05, method="wilson")
     assert (estimate.low, estimate.high) == pytest.approx(wilson, abs=1e-12)
+
+
+# The matrices of FS_RECORDS by hand (rows N S V F Q O reference, columns n s v f q o
+# detected). r2: 20 Nn; S beats: 2 Ss, 1 Sn; Vs, Qs, Fs one each; one extra detection
+# labelled S (Os). Pooled: r0 20 Nn, 3 Ss, 2 Fs; r1 20 Nn, Ss, Ns, 4 Fs, 2 Vv, Fv;
+# r3 20 Nn, 3 Fs, 2 Ff, Ns, No; plus r2.
+R2_MATRIX = [[20, 0, 0, 0, 0, 0],
+             [1, 2, 0, 0, 0, 0],
+             [0, 1, 0, 0, 0, 0],
+             [0, 1, 0, 0, 0, 0],
+             [0, 1, 0, 0, 0, 0],
+             [0, 1, 0, 0, 0, 0]]
+POOLED_MATRIX = [[80, 2, 0, 0, 0, 1],
+                 [1, 6, 0, 0, 0, 0],
+                 [0, 1, 2, 0, 0, 0],
+                 [0, 10, 1, 2, 0, 0],
+                 [0, 1, 0, 0, 0, 0],
+                 [0, 1, 0, 0, 0, 0]]
+
+
+def test_the_result_holds_the_ec57_matrices_pooled_and_per_record(tmp_path):
+    """The pooled matrix is the sum of the records' and equals ec57_summary's (and the hand
+    count above); each record's equals ec57's on wfdb.rdann's reading; plain sorted JSON."""
+    from medeval.metrics import ec57_summary
+
+    _classified_study(tmp_path)
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    matrix = json.loads(result.to_json())["tables"]["ec57"]["matrix"]
+    assert matrix["rows"] == ["N", "S", "V", "F", "Q", "O"]
+    assert matrix["columns"] == ["n", "s", "v", "f", "q", "o"]
+    assert list(matrix["records"]) == ["r0", "r1", "r2", "r3"]
+    assert matrix["records"]["r2"] == R2_MATRIX
+    assert matrix["pooled"] == POOLED_MATRIX
+    assert (np.sum([m for m in matrix["records"].values()], axis=0) == POOLED_MATRIX).all()
+    direct = _direct_ec57(tmp_path)
+    for one in direct:
+        assert matrix["records"][one.record_id] == one.matrix.tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", medeval.UndefinedMetricWarning)
+        assert ec57_summary(direct).matrix.tolist() == POOLED_MATRIX
+    assert all(type(c) is int for m in matrix["records"].values() for row in m for c in row)
+    assert result.tables["ec57"]["matrix"] == matrix  # the JSON holds the table as it is
+    # Every gross count is a sum of cells: e.g. SVEB +P's denominator Ss + Ns + Vs + Os.
+    column_s = [row[1] for row in POOLED_MATRIX]
+    gross = result.tables["ec57"]["gross"]["sveb_ppv"]
+    assert gross["denominator"] == column_s[0] + column_s[1] + column_s[2] + column_s[5]
+
+
+def test_record_100_matrix_and_a_failed_record(study, shared_data):
+    """MIT-BIH 100 scored against its .qrs: the matrix is ec57's; with the prediction
+    missing (worst case), every scored reference beat is in column o."""
+    import wfdb
+
+    folder, detections = study
+    atr = wfdb.rdann(str(shared_data / "ecg" / "mitdb" / "100"), "atr")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", medeval.UndefinedMetricWarning)
+        direct = ec57(atr.sample, atr.symbol, detections.sample, detections.symbol, fs=360)
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    table = result.tables["ec57"]["matrix"]
+    assert table["records"] == {"100": direct.matrix.tolist()}
+    assert table["pooled"] == direct.matrix.tolist()
+    (folder / "pred" / "100.json").unlink()
+    failed = medeval.evaluate(folder / "protocol.toml", folder / "pred").tables["ec57"]
+    # 100.atr after the 5-minute learning period, by the README's class counts' symbols:
+    scored = np.array(atr.symbol)[(atr.sample >= 300 * 360) & (np.array(atr.symbol) != "+")]
+    column_o = [row[5] for row in failed["matrix"]["records"]["100"]]
+    by_class = {"N": "N", "A": "S", "V": "V"}
+    expected = [int(sum(by_class[s] == c for s in scored)) for c in "NSVFQ"] + [0]
+    assert column_o == expected and sum(expected) == scored.size
+    assert np.array(failed["matrix"]["pooled"])[:, :5].sum() == 0

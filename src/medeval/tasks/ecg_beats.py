@@ -27,8 +27,24 @@ noisy stretches and unusual morphologies), so a binomial interval on the pooled 
 is too narrow. With one record (or one patient) there is nothing to resample and the
 interval is undefined. ``interval = "beats"`` gives the protocol's proportion interval on
 the pooled beat counts instead, treating every beat as independent (EC57 itself states no
-interval). The per-record (*average*) statistics are in the tables. Failure policy
-``worst-case``: a failed record detected no beat.
+interval). Failure policy ``worst-case``: a failed record detected no beat.
+
+The table ``ec57`` holds the gross counts, the per-record (*average*) statistics, and
+the beat-label matrices of ``bxb -S`` (reference class against detected class), pooled
+and per record, as plain integers::
+
+    "matrix": {
+      "rows":    ["N", "S", "V", "F", "Q", "O"],   # reference class; O: no reference beat
+      "columns": ["n", "s", "v", "f", "q", "o"],   # detected class;  o: no detected beat
+      "pooled":  [[Nn, Ns, Nv, Nf, Nq, No], ..., [On, Os, Ov, Of, Oq, 0]],
+      "records": {"<case_id>": [[...6 ints] x 6], ...}   # sorted by case id
+    }
+
+``pooled[i][j]`` counts reference beats of class ``rows[i]`` labelled ``columns[j]``;
+row O holds extra detections, column o missed reference beats; cell (O, o) is always 0
+(bxb has no such cell). ``pooled`` is the sum of ``records`` (every record, failed ones
+with their failure policy's matrix), and every gross count above is a sum of its cells.
+No shutdown row or column X (see :func:`medeval.metrics.ec57`).
 """
 
 from __future__ import annotations
@@ -54,6 +70,7 @@ from .base import (
     CaseRow,
     PredictionError,
     ReferenceProblem,
+    TaskType,
     bootstrap_estimate,
     metric_record,
     metric_scope,
@@ -67,7 +84,7 @@ STATISTICS = ("qrs_sensitivity", "qrs_ppv", "veb_sensitivity", "veb_ppv",
               "sveb_sensitivity", "sveb_ppv", "veb_fpr")
 
 
-class EcgBeats:
+class EcgBeats(TaskType):
     """The ``ecg-beats`` task type behind :func:`medeval.evaluate`."""
 
     type = "ecg-beats"
@@ -191,7 +208,8 @@ class EcgBeats:
         tables = {"ec57": {"gross": gross, "gross_interval": self.spec.interval,
                            "average": average, "n_records": len(rows), "standard": standard,
                            "window_s": self.spec.window_s,
-                           "learning_period_s": self.spec.learning_period_s}}
+                           "learning_period_s": self.spec.learning_period_s,
+                           "matrix": _matrices(rows)}}
         return Aggregate(tuple(metrics), tables)
 
     def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None) -> Estimate:
@@ -209,6 +227,20 @@ class EcgBeats:
                             int(counts.shape[0]))
         estimate = bootstrap_estimate(_pooled_ratio, counts.astype(np.float64), clusters, st)
         return replace(estimate, value=num / den)  # the gross statistic exactly
+
+
+def _matrices(rows: Sequence[CaseRow]) -> dict[str, Any]:
+    """The N/S/V/F/Q matrices as plain JSON: labels, the pooled sum, and each record's
+    (sorted by case id; a failed record's is its failure policy's, as in the pooling)."""
+    from ..metrics.ecg import EC57_CLASSES
+
+    records = {r.case_id: [[int(c) for c in row] for row in r.values["matrix"]]
+               for r in sorted(rows, key=lambda r: r.case_id)}
+    pooled = np.zeros((len(EC57_CLASSES), len(EC57_CLASSES)), dtype=np.int64)
+    for matrix in records.values():
+        pooled += np.asarray(matrix, dtype=np.int64)
+    return {"rows": list(EC57_CLASSES), "columns": [c.lower() for c in EC57_CLASSES],
+            "pooled": pooled.tolist(), "records": records}
 
 
 def _pooled_ratio(counts: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:

@@ -5,7 +5,8 @@ the resample drew it. Weights rather than index arrays let a clustered resample 
 patients, each with several cases) keep a rectangular shape, and let statistics such as
 the AUC be computed from per-rank-group sums in one vectorised pass.
 
-Private: :func:`medeval.stats.bootstrap_ci` and :func:`medeval.stats.auc_ci` use it.
+Private: the bootstrap engine (:mod:`medeval.stats._bootstrap_engine`) draws with it for
+:func:`medeval.stats.bootstrap_ci` and :func:`medeval.stats.auc_ci`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ shape (b, n), and its leave-one-unit-out (jackknife) values, which BCa needs. Th
 built-in ones have closed-form jackknives, so BCa stays O(n log n) on large sets; a
 user-supplied callable falls back to evaluating leave-one-out weights in batches.
 
-Private: used by :mod:`medeval.stats.bootstrap` and :mod:`medeval.stats.delong`.
+Private: used by :mod:`medeval.stats.bootstrap` and :mod:`medeval.stats.delong`, and
+evaluated by the bootstrap engine, :mod:`medeval.stats._bootstrap_engine`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import InvalidInputError
+from ._auc_components import structural_components
 from ._resampling import Units, leave_one_out_batches, unit_sums
 
 
@@ -167,8 +170,6 @@ class AucStatistic:
 
     def components(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """DeLong's structural components (V10 per positive, V01 per negative)."""
-        from .delong import structural_components
-
         return structural_components(self.score[self.positive], self.score[~self.positive])
 
     def jackknife(self, units: Units) -> NDArray[np.float64]:
@@ -255,8 +256,6 @@ class CallableStatistic:
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         values = np.asarray(self.func(*self.arrays, weights=weights), dtype=np.float64)
         if values.shape != (weights.shape[0],):
-            from ..errors import InvalidInputError
-
             raise InvalidInputError(
                 f"bootstrap_ci: the statistic returned shape {values.shape} for weights of "
                 f"shape {weights.shape}; it must return one value per row of weights"

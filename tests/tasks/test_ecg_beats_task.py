@@ -1,4 +1,5 @@
-"""The ECG beats task end to end on MIT-BIH record 100, against ec57() called directly."""
+"""The ECG beats task end to end: MIT-BIH record 100 against ec57() called directly, and
+records written with wfdb against EC57/sumstats pooling worked by hand."""
 
 from __future__ import annotations
 
@@ -369,6 +370,13 @@ def test_pooled_sveb_ppv_leaves_out_f_beats_labelled_s_as_sumstats(tmp_path):
     assert table["average"]["sveb_sensitivity"]["value"] == pytest.approx((1 + 1 + 2 / 3) / 3)
     assert table["average"]["sveb_sensitivity"]["n_records"] == 3
 
+    # The case table holds each record's counts as sumstats reads them (r1: 1/2, where
+    # bxb's own per-record line says 1/6), so its columns sum to the gross figures.
+    data = json.loads(result.to_json())
+    columns = data["case_columns"]
+    by_record = [(row[columns.index("sveb_ppv_num")], row[columns.index("sveb_ppv_den")])
+                 for row in data["cases"]]
+    assert by_record == FS_SVEB_PPV_BY_RECORD
     counts = np.array(FS_SVEB_PPV_BY_RECORD, dtype=float)
 
     def pooled(detected, reference, axis=-1):

@@ -19,9 +19,10 @@ denominator (the case columns ``<statistic>_num`` and ``_den``) are therefore
 ``sumstats``' counts of that record: the same as ``bxb``'s per-record counts except SVEB
 +P, whose denominator leaves out F beats labelled S (``Ss / (Ss + Ns + Vs + Os)``; bxb's
 per-record figure also counts Fs; the record's matrix in the tables has that cell).
-Their interval, by default
-(task parameter ``interval = "records"``), is a bootstrap that resamples whole records
-(or patients, as ``statistics.resampling_unit`` says) and recomputes the pooled ratio:
+
+The interval of a gross statistic, by default (task parameter ``interval =
+"records"``), is a bootstrap that resamples whole records (or patients, as
+``statistics.resampling_unit`` says) and recomputes the pooled ratio from those counts:
 the beats of one record are not independent trials (a detector misses beats in runs, in
 noisy stretches and unusual morphologies), so a binomial interval on the pooled beats
 is too narrow. With one record (or one patient) there is nothing to resample and the

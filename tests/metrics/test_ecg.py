@@ -4,7 +4,8 @@ Expected values come from: hand arithmetic on a few beats (in the comments); ``B
 below, a line-by-line Python transcription of ``bxb.c``'s ``main``, ``getref``,
 ``gettest``, ``rpann`` and ``pair`` (last revised 27 April 2020; shutdown, which
 medeval does not interpret, left out); wfdb-python's ``processing.compare_annotations``
-on MIT-BIH record 100; and the counts of ``../shared/data/README.md``.
+on MIT-BIH record 100; the counts of ``../shared/data/README.md``; and ``sumstats.c``'s
+pooling of ``bxb -L``/``-l`` line counts, transcribed (``sumstats_ratios``).
 """
 
 from __future__ import annotations
@@ -314,6 +315,101 @@ def test_summary_gross_and_average():
     assert s.average["veb_sensitivity"].value == 1.0
     assert s.record_ids == ("a", "b") and s.n_records == 2 and s.standard is False
     assert s.matrix.sum() == a.matrix.sum() + b.matrix.sum()
+
+
+# --------------------------------------------------------------------------- sumstats
+
+
+def bxb_lines(m):
+    """A record's ``bxb -L`` and ``bxb -l`` line counts from its 6 x 6 matrix (no X), as
+    ``print_results`` writes them (cases 5 and 2; rows reference, columns test)."""
+    c = {f"{r}{t.lower()}": int(m[i, j]) for i, r in enumerate("NSVFQO")
+         for j, t in enumerate("NSVFQO")}
+    big_l = {  # -L: "Nn' Sn' Vn' Fn' On'  Ns  Ss  Vs  Fs' Os' Nv  Sv   Vv  Fv' Ov' No'..."
+        "nn": c["Nn"] + c["Nf"] + c["Nq"], "sn": c["Sn"] + c["Sf"] + c["Sq"],
+        "vn": c["Vn"] + c["Vf"] + c["Vq"],
+        "fn": c["Fn"] + c["Ff"] + c["Fq"] + c["Qn"] + c["Qf"] + c["Qq"],
+        "on": c["On"] + c["Of"] + c["Oq"],
+        "ns": c["Ns"], "ss": c["Ss"], "vs": c["Vs"], "fs": c["Fs"] + c["Qs"], "os": c["Os"],
+        "nv": c["Nv"], "sv": c["Sv"], "vv": c["Vv"], "fv": c["Fv"] + c["Qv"], "ov": c["Ov"],
+        "no": c["No"], "so": c["So"], "vo": c["Vo"], "fo": c["Fo"] + c["Qo"],
+    }
+    small_l = {  # -l: "Nn' Vn' Fn' On'  Nv   Vv  Fv' Ov' No' Vo' Fo'"
+        "nn": sum(c[f"{r}{t}"] for r in "NS" for t in "nsfq"),
+        "vn": sum(c[f"V{t}"] for t in "nsfq"),
+        "fn": sum(c[f"{r}{t}"] for r in "FQ" for t in "nsfq"),
+        "on": sum(c[f"O{t}"] for t in "nsfq"), "nv": c["Nv"] + c["Sv"], "ov": c["Ov"],
+    }
+    return big_l, small_l
+
+
+def sumstats_ratios(line, small):
+    """(numerator, denominator) of each statistic as ``sumstats.c`` reads one line or the
+    summed lines: case 4 (``bxb -L``) for all but VEB FPR, case 1 (``bxb -l``) for it."""
+    x = line
+    qtp = (x["nn"] + x["ns"] + x["nv"] + x["sn"] + x["ss"] + x["sv"] + x["vn"] + x["vs"]
+           + x["vv"] + x["fn"] + x["fs"] + x["fv"])
+    qfn = x["no"] + x["so"] + x["vo"] + x["fo"]
+    qfp = x["on"] + x["os"] + x["ov"]
+    return {
+        "qrs_sensitivity": (qtp, qtp + qfn), "qrs_ppv": (qtp, qtp + qfp),
+        "veb_sensitivity": (x["vv"], x["vn"] + x["vs"] + x["vv"] + x["vo"]),
+        "veb_ppv": (x["vv"], x["nv"] + x["sv"] + x["vv"] + x["ov"]),
+        "sveb_sensitivity": (x["ss"], x["sn"] + x["ss"] + x["sv"] + x["so"]),
+        "sveb_ppv": (x["ss"], x["ns"] + x["ss"] + x["vs"] + x["os"]),
+        "veb_fpr": (small["nv"] + small["ov"],
+                    small["nn"] + small["fn"] + small["on"] + small["nv"] + small["ov"]),
+    }
+
+
+@st.composite
+def classified_records(draw):
+    """1 to 5 records of beats 1000 samples apart: (reference class, test class), either
+    side possibly no beat."""
+    side = st.sampled_from([None, *"NSVFQ"])
+    pair = st.tuples(side, side).filter(lambda p: p != (None, None))
+    return draw(st.lists(st.lists(pair, min_size=1, max_size=30), min_size=1, max_size=5))
+
+
+@settings(max_examples=200, deadline=None)
+@given(classified_records())
+def test_summary_equals_sumstats_on_bxb_lines(records):
+    """ec57_summary's gross and average figures are sumstats' on the bxb -L / -l lines of
+    the records (transcribed above from bxb.c and sumstats.c): F beats labelled S are no
+    SVEB false positives there, though bxb's own per-record SVEB +P counts them."""
+    results = []
+    lines = []
+    for k, pairs in enumerate(records):
+        rs, rsym, ts, tsym = [], [], [], []
+        for i, (r, t) in enumerate(pairs):
+            if r:
+                rs.append(1000 * (i + 1)); rsym.append(CLASS_SYMBOL[r])
+            if t:
+                ts.append(1000 * (i + 1) + 3); tsym.append(CLASS_SYMBOL[t])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            one = ec57(rs, rsym, ts, tsym, fs=360, learning_period_s=0, record_id=str(k))
+        results.append(one)
+        lines.append(bxb_lines(one.matrix))
+        fs = one.cell("F", "s")  # bxb per record: SFP = Ns + Vs + Fs + Os
+        ss_num, ss_den = sumstats_ratios(*lines[-1])["sveb_ppv"]
+        assert (one.sveb_ppv.numerator, one.sveb_ppv.denominator) == (ss_num, ss_den + fs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        summary = ec57_summary(results)
+    summed = [{key: sum(line[i][key] for line in lines) for key in lines[0][i]}
+              for i in (0, 1)]
+    per_record = [sumstats_ratios(*line) for line in lines]
+    for name, (num, den) in sumstats_ratios(*summed).items():
+        gross = summary.gross[name]
+        assert (gross.numerator, gross.denominator) == (num, den), name
+        values = [n / d for n, d in (r[name] for r in per_record) if d]  # sumstats: C.., N..
+        average = summary.average[name]
+        assert average.n_records == len(values), name
+        if values:
+            assert average.value == pytest.approx(sum(values) / len(values)), name
+        else:
+            assert math.isnan(average.value), name
 
 
 def test_non_beats_are_left_out():

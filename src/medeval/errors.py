@@ -43,7 +43,7 @@ raises them) and when it is raised::
     │       Only Exception besides MedevalError: no built-in kind fits
     ├── ReportError (ValueError)             medeval.report._errors (medeval.report)
     │       a certificate that cannot be rendered, verified or signed
-    ├── UsageError (ValueError)              medeval.cli
+    ├── UsageError (ValueError)              medeval.cli._usage (medeval.cli)
     │       a command line that cannot be carried out as given (the CLI prints it and
     │       exits with status 2)
     └── DemoError (RuntimeError)             medeval.demo._sets (medeval.demo)

@@ -1,0 +1,425 @@
+"""Every example runs as its README and its protocol say, from a copy of its folder.
+
+For each ``examples/<task>/``, the folder is copied to a temporary directory (nothing is
+written into the repository), the command of the protocol's ``# Run:`` line is run there
+by the shell, exactly as written, and it must end with exit status 0 and a
+``result/result.json``. A few numbers of each result are then checked against values the
+test computes itself from the example's files, with other tools: scikit-learn and
+statsmodels for classification, numpy for agreement, SimpleITK, numpy and MedPy for the
+masks, IoU and a FROC worked out here for detection, ``timescoring`` (SzCORE's reference
+library) for the EEG events, and wfdb's ``compare_annotations`` for the ECG beats. The
+runner example's README commands are run the same way (they need bubblewrap).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+TASKS = ("binary-classification", "multiclass-classification", "segmentation", "detection",
+         "ecg-beats", "eeg-events", "measurement")
+#: "A few seconds" per example, with room for a slow machine.
+SECONDS = 30.0
+
+
+def run_command(command: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run a documented command with the shell, as a user would type it."""
+    env = dict(os.environ, MEDEVAL_CACHE_DIR=str(tmp_path / "cache"))
+    # `medeval` and `python3` are this interpreter's (the one with medeval installed).
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    started = time.perf_counter()
+    done = subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+    elapsed = time.perf_counter() - started
+    assert done.returncode == 0, f"{command!r} in {cwd}: exit {done.returncode}\n" \
+                                 f"{done.stdout}\n{done.stderr}"
+    assert elapsed < SECONDS, f"{command!r} took {elapsed:.1f} s"
+    return done
+
+
+def run_example(name: str, tmp_path: Path) -> tuple[dict, Path, str]:
+    """Copy the example, run its protocol's ``# Run:`` command; the result JSON, the copy
+    and what the command printed."""
+    folder = shutil.copytree(EXAMPLES / name, tmp_path / name,
+                             ignore=shutil.ignore_patterns("result", "__pycache__"))
+    protocol = (folder / "protocol.toml").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^# Run: (.+)$", protocol, flags=re.MULTILINE)
+    assert command == "medeval evaluate protocol.toml --predictions predictions/ --out result/"
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert command in readme, f"{name}/README.md does not show the command"
+    done = run_command(command, folder, tmp_path)
+    result = folder / "result" / "result.json"
+    assert result.is_file()
+    return json.loads(result.read_text(encoding="utf-8")), folder, done.stdout
+
+
+def manifest_rows(folder: Path) -> list[dict[str, str]]:
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def json_prediction(folder: Path, case_id: str) -> object:
+    """The case's prediction file parsed, or None when there is none."""
+    path = folder / "predictions" / f"{case_id}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def metric(result: dict, name: str) -> dict:
+    return result["metrics"][name]
+
+
+def failures(result: dict) -> dict[str, str]:
+    return {item["case_id"]: item["reason"] for item in result["failures"]["cases"]}
+
+
+def verdicts(result: dict) -> dict[str, str]:
+    return {item["metric"]: item["outcome"] for item in result["verdicts"]}
+
+
+def guarded(low: float, high: float, goal: float, higher_is_better: bool = True) -> str:
+    """ILAC-G8 guarded acceptance, worked here: PASS when the unfavourable bound meets the
+    goal, FAIL when the favourable bound misses it."""
+    if not higher_is_better:
+        low, high, goal = -high, -low, -goal
+    return "PASS" if low >= goal else "FAIL" if high < goal else "INCONCLUSIVE"
+
+
+def check_flow(result: dict, n_cases: int, failed: dict[str, str]) -> None:
+    assert failures(result) == failed
+    assert result["flow"]["registered"] == n_cases
+    assert result["flow"]["failed"] == len(failed)
+    assert result["failures"]["policy"] == "worst-case"
+
+
+def test_every_task_has_a_runnable_example():
+    for name in TASKS:
+        folder = EXAMPLES / name
+        for needed in ("protocol.toml", "manifest.csv", "README.md", "predictions"):
+            assert (folder / needed).exists(), f"examples/{name}/{needed}"
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        assert size < 500_000, f"examples/{name} holds {size} bytes"
+        patients = {row["patient_id"] for row in manifest_rows(folder)}
+        assert len(patients) >= 2, name
+
+
+def test_binary_classification(tmp_path):
+    from sklearn.metrics import confusion_matrix, roc_auc_score
+
+    result, folder, printed = run_example("binary-classification", tmp_path)
+    rows = manifest_rows(folder)
+    truth = np.array([int(row["reference"]) for row in rows])
+    scores, failed = [], {}
+    for row in rows:
+        data = json_prediction(folder, row["case_id"])
+        value = data.get("score") if isinstance(data, dict) else None
+        if data is None:
+            failed[row["case_id"]] = "missing-output"
+        elif not isinstance(value, (int, float)):
+            failed[row["case_id"]] = "invalid-output"
+        scores.append(float(value) if isinstance(value, (int, float)) else math.nan)
+    scores = np.array(scores)
+    check_flow(result, len(rows), failed)
+    assert failed == {"WDBC-0002": "missing-output", "WDBC-0053": "invalid-output"}
+    # worst-case: a failed case is a wrong answer (a positive called negative, and so on)
+    bad = np.isnan(scores)
+    decided = np.where(bad, 1 - truth, (scores >= 0.5).astype(int))
+    tn, fp, fn, tp = confusion_matrix(truth, decided, labels=[0, 1]).ravel()
+    assert result["tables"]["confusion_matrix"] == {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    for name, num, den in (("sensitivity", tp, tp + fn), ("specificity", tn, tn + fp)):
+        m = metric(result, name)
+        assert (m["numerator"], m["n"]) == (num, den)
+        low, high = proportion_confint(num, den, alpha=0.05, method="wilson")
+        assert (m["value"], m["low"], m["high"]) == pytest.approx((num / den, low, high))
+    goals = {c["metric"]: c["goal"] for c in result["protocol"]["criteria"]}
+    assert verdicts(result) == {
+        name: guarded(metric(result, name)["low"], metric(result, name)["high"], goal)
+        for name, goal in goals.items()}
+    # and for the AUC a failed case ranks below every positive, above every negative
+    ranked = np.where(bad, np.where(truth == 1, scores[~bad].min() - 1,
+                                    scores[~bad].max() + 1), scores)
+    assert metric(result, "roc_auc")["value"] == pytest.approx(roc_auc_score(truth, ranked))
+    # the site subgroup, as the protocol asks
+    sites = np.array([row["site"] for row in rows])
+    for site in ("A", "B"):
+        pick = sites == site
+        expected = np.mean(decided[pick & (truth == 1)] == 1)
+        got = result["subgroups"]["site"][site]["metrics"]["sensitivity"]["value"]
+        assert got == pytest.approx(expected)
+    assert "overall: FAIL" in printed
+
+
+def test_multiclass_classification(tmp_path):
+    from sklearn.metrics import accuracy_score, cohen_kappa_score, precision_score, recall_score
+
+    result, folder, printed = run_example("multiclass-classification", tmp_path)
+    rows = manifest_rows(folder)
+    labels = ["G1", "G2", "G3"]
+    truth, answers, failed = [], [], {}
+    for row in rows:
+        data = json_prediction(folder, row["case_id"])
+        label = data.get("label") if isinstance(data, dict) else None
+        if data is None:
+            failed[row["case_id"]] = "missing-output"
+        elif label not in labels:
+            failed[row["case_id"]] = "invalid-output"
+        truth.append(row["reference"])
+        answers.append(label if label in labels else "none")  # worst-case: no answer
+    check_flow(result, len(rows), failed)
+    assert sorted(failed.values()) == ["invalid-output", "missing-output"]
+    correct = sum(t == a for t, a in zip(truth, answers))
+    assert (metric(result, "accuracy")["numerator"], metric(result, "accuracy")["n"]) == \
+        (correct, len(rows))
+    assert metric(result, "accuracy")["value"] == pytest.approx(accuracy_score(truth, answers))
+    assert metric(result, "sensitivity@macro")["value"] == pytest.approx(
+        recall_score(truth, answers, labels=labels, average="macro"))
+    assert metric(result, "ppv@macro")["value"] == pytest.approx(
+        precision_score(truth, answers, labels=labels, average="macro"))
+    assert metric(result, "cohen_kappa")["value"] == pytest.approx(
+        cohen_kappa_score(truth, answers))
+    m = metric(result, "sensitivity@macro")
+    assert verdicts(result) == {"sensitivity@macro": guarded(m["low"], m["high"], 0.5)}
+    assert "overall:" in printed
+
+
+def test_measurement(tmp_path):
+    result, folder, _ = run_example("measurement", tmp_path)
+    rows = manifest_rows(folder)
+    reference, measured, failed = [], [], {}
+    for row in rows:
+        data = json_prediction(folder, row["case_id"])
+        value = data.get("value") if isinstance(data, dict) else None
+        if data is None:
+            failed[row["case_id"]] = "missing-output"
+        elif not isinstance(value, (int, float)):
+            failed[row["case_id"]] = "invalid-output"
+        else:
+            reference.append(float(row["reference"]))
+            measured.append(float(value))
+    check_flow(result, len(rows), failed)
+    x, y = np.array(reference), np.array(measured)
+    d = y - x
+    # Lin (1989): 2 s_xy / (s_x^2 + s_y^2 + (mean_x - mean_y)^2), moments over n
+    ccc = 2 * np.mean((x - x.mean()) * (y - y.mean())) / (
+        x.var() + y.var() + (x.mean() - y.mean()) ** 2)
+    expected = {"bias": d.mean(), "mae": np.abs(d).mean(), "rmse": np.sqrt(np.mean(d ** 2)),
+                "lins_ccc": ccc, "completion_rate": len(d) / len(rows)}
+    for name, value in expected.items():
+        assert metric(result, name)["value"] == pytest.approx(value), name
+    low, high = proportion_confint(len(d), len(rows), method="wilson")
+    rate = metric(result, "completion_rate")
+    assert (rate["low"], rate["high"]) == pytest.approx((low, high))
+    assert metric(result, "lins_ccc")["n"] == len(d) == len(rows) - 2
+
+
+def test_segmentation(tmp_path):
+    import SimpleITK as sitk
+    from medpy.metric.binary import hd95
+
+    result, folder, _ = run_example("segmentation", tmp_path)
+    rows = manifest_rows(folder)
+    dice, failed, pooled_hd95 = [], {}, {}
+    for row in rows:
+        case = row["case_id"]
+        reference = sitk.ReadImage(str(folder / row["reference"]))
+        path = folder / "predictions" / f"{case}.nii.gz"
+        if not path.is_file():
+            failed[case] = "missing-output"
+            dice.append(0.0)
+            continue
+        prediction = sitk.ReadImage(str(path))
+        if prediction.GetSize() != reference.GetSize() or not np.allclose(
+                prediction.GetSpacing(), reference.GetSpacing()):
+            failed[case] = "incompatible"
+            dice.append(0.0)
+            continue
+        ref = sitk.GetArrayFromImage(reference) > 0
+        pred = sitk.GetArrayFromImage(prediction) > 0
+        dice.append(2 * (ref & pred).sum() / (ref.sum() + pred.sum()))
+        if pred.any():  # MedPy's hd95 pools both directed distances
+            pooled_hd95[case] = hd95(pred, ref, voxelspacing=reference.GetSpacing()[::-1])
+    check_flow(result, len(rows), failed)
+    assert failed == {"S-05": "missing-output", "S-08": "incompatible"}
+    # worst-case: a failed case scores Dice 0; the mean over all cases
+    assert metric(result, "dice")["value"] == pytest.approx(np.mean(dice))
+    assert metric(result, "dice")["n"] == len(rows)
+    columns = result["case_columns"]
+    cases = {row[0]: dict(zip(columns, row)) for row in result["cases"]}
+    for case, value in pooled_hd95.items():
+        assert cases[case]["hd95@pooled"] == pytest.approx(value, rel=1e-6), case
+    # S-06's prediction is empty: Dice 0 and no finite distance, not a failure
+    assert cases["S-06"]["status"] == "ok" and cases["S-06"]["dice"] == 0.0
+    assert cases["S-06"]["prediction_empty"] is True
+    assert len(pooled_hd95) == len(rows) - 3
+
+
+def iou(a: list[float], b: list[float]) -> float:
+    """Boxes (row0, col0, row1, col1), continuous coordinates."""
+    rows = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    cols = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = rows * cols
+    area = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / area
+
+
+def test_detection(tmp_path):
+    result, folder, _ = run_example("detection", tmp_path)
+    rows = manifest_rows(folder)
+    failed, hits, pooled, n_lesions = {}, {}, [], 0
+    for row in rows:
+        case = row["case_id"]
+        boxes = json.loads((folder / row["reference"]).read_text())["boxes"]
+        n_lesions += len(boxes)
+        data = json_prediction(folder, case)
+        if data is None:
+            failed[case] = "missing-output"
+            continue
+        detections = data["detections"]
+        if any(len(d["box"]) != 4 for d in detections):
+            failed[case] = "invalid-output"
+            continue
+        # one to one, in decreasing score, IoU >= 0.3 (the protocol's criterion)
+        free = list(range(len(boxes)))
+        hits[case] = 0
+        for d in sorted(detections, key=lambda d: -d["score"]):
+            match = next((j for j in free if iou(boxes[j], d["box"]) >= 0.3), None)
+            if match is not None:
+                free.remove(match)
+            hits[case] += match is not None
+            pooled.append((d["score"], match is not None))
+    check_flow(result, len(rows), failed)
+    assert sorted(failed.values()) == ["invalid-output", "missing-output"]
+    columns = result["case_columns"]
+    cases = {row[0]: dict(zip(columns, row)) for row in result["cases"]}
+    for case, count in hits.items():
+        assert cases[case]["true_positives"] == count, case
+    # FROC, worked here: lowering the threshold score by score, the sensitivity at the
+    # operating point with the most false positives per case not above each rate
+    pooled.sort(key=lambda item: -item[0])
+    scores = np.array([s for s, _ in pooled])
+    tp = np.cumsum([h for _, h in pooled])
+    fp = np.cumsum([not h for _, h in pooled])
+    last = np.r_[scores[1:] != scores[:-1], True]  # one point per distinct score
+    sensitivity = np.r_[0.0, tp[last] / n_lesions]
+    fp_per_case = np.r_[0.0, fp[last] / len(rows)]
+    at = [sensitivity[np.flatnonzero(fp_per_case <= rate)[-1]] for rate in (0.5, 1.0, 2.0)]
+    for rate, value in zip(("0.5", "1", "2"), at):
+        assert metric(result, f"froc_sensitivity@{rate}")["value"] == pytest.approx(value)
+    assert metric(result, "froc_cpm")["value"] == pytest.approx(np.mean(at))
+    assert result["tables"]["froc"]["n_lesions"] == n_lesions == 9
+
+
+def test_eeg_events(tmp_path):
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    result, folder, _ = run_example("eeg-events", tmp_path)
+    rows = manifest_rows(folder)
+    failed = {}
+    tp = fp = n_reference = 0
+    seconds = 0.0
+    for row in rows:
+        case = row["case_id"]
+        reference = json.loads((folder / row["reference"]).read_text())
+        duration = reference["duration_s"]
+        data = json_prediction(folder, case)
+        events = data.get("events") if isinstance(data, dict) else None
+        if data is None:
+            failed[case] = "missing-output"
+        elif not isinstance(events, list):
+            failed[case] = "invalid-output"
+        n = round(duration * 10)  # timescoring works on a 10 Hz grid here
+        scored = scoring.EventScoring(
+            Annotation([tuple(e) for e in reference["events"]], 10, n),
+            Annotation([tuple(e) for e in events] if case not in failed else [], 10, n),
+            scoring.EventScoring.Parameters())
+        tp, fp, n_reference = tp + scored.tp, fp + scored.fp, n_reference + scored.refTrue
+        seconds += duration
+    check_flow(result, len(rows), failed)
+    assert sorted(failed.values()) == ["invalid-output", "missing-output"]
+    assert result["tables"]["events"]["tp"] == tp
+    assert result["tables"]["events"]["fp"] == fp
+    assert metric(result, "sensitivity")["value"] == pytest.approx(tp / n_reference)
+    assert metric(result, "precision")["value"] == pytest.approx(tp / (tp + fp))
+    assert metric(result, "fp_per_24h")["value"] == pytest.approx(fp / seconds * 86400)
+    assert (tp, fp, n_reference) == (2, 1, 4)
+
+
+def test_ecg_beats_shows_the_wfdb_columns(tmp_path):
+    import wfdb
+    from wfdb import processing
+
+    result, folder, _ = run_example("ecg-beats", tmp_path)
+    rows = manifest_rows(folder)
+    assert list(rows[0])[:5] == ["case_id", "patient_id", "input_header", "input_signal",
+                                 "reference"]
+    beat_symbols = set("NLRBAaJSVrFejnE/fQ?")
+    failed, matched, total, v_found, v_total = {}, 0, 0, 0, 0
+    for row in rows:
+        case = row["case_id"]
+        header = wfdb.rdheader(str(folder / row["input_header"]).removesuffix(".hea"))
+        assert header.file_name == [Path(row["input_signal"]).name]
+        fs = header.fs
+        atr = wfdb.rdann(str(folder / row["reference"]).removesuffix(".atr"), "atr")
+        keep = np.isin(atr.symbol, list(beat_symbols)) & (atr.sample >= 300 * fs)
+        ref_samples, ref_symbols = atr.sample[keep], np.array(atr.symbol)[keep]
+        total += ref_samples.size
+        v_total += int((ref_symbols == "V").sum())
+        data = json_prediction(folder, case)
+        if data is None:
+            failed[case] = "missing-output"
+            continue  # worst-case: no beat detected
+        assert data["fs"] == fs
+        test = np.asarray(data["samples"])
+        test_symbols = np.asarray(data["symbols"])
+        after = test >= 300 * fs  # EC57's 5-minute learning period
+        comparison = processing.compare_annotations(ref_samples, test[after],
+                                                    int(0.15 * fs))
+        matched += comparison.tp
+        v_found += int(((ref_symbols[comparison.matched_ref_inds] == "V")
+                        & (test_symbols[after][comparison.matched_test_inds] == "V")).sum())
+    check_flow(result, len(rows), failed)
+    assert failed == {"syn03": "missing-output"}
+    qrs = metric(result, "qrs_sensitivity")
+    assert (qrs["numerator"], qrs["n"]) == (matched, total)
+    veb = metric(result, "veb_sensitivity")
+    assert (veb["numerator"], veb["n"]) == (v_found, v_total)
+    low, high = proportion_confint(matched, total, method="wilson")  # interval = "beats"
+    assert (qrs["low"], qrs["high"]) == pytest.approx((low, high))
+    assert result["tables"]["ec57"]["standard"] is True
+
+
+def test_the_runner_readme_commands(tmp_path):
+    if shutil.which("bwrap") is None:
+        pytest.skip("the runner's sandbox needs bubblewrap (Debian package bubblewrap)")
+    root = tmp_path / "clone"
+    shutil.copytree(EXAMPLES / "runner", root / "examples" / "runner",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    readme = (root / "examples" / "runner" / "README.md").read_text(encoding="utf-8")
+    commands = [c.replace("\\\n", " ") for c in
+                re.findall(r"^ {4}(medeval (?:.*\\\n)*.*)$", readme, flags=re.MULTILINE)]
+    assert len(commands) == 2
+    for command in commands:  # "from the repository root"
+        run_command(command, root, tmp_path)
+    cases = root / "examples" / "runner" / "data" / "cases"
+    for run in ("mass-plugin", "mass-command"):
+        summary = json.loads((root / "runs" / run / "summary.json").read_text())
+        assert (summary["cases"], summary["done"]) == (8, 8)
+        for case in sorted(cases.glob("*.json")):
+            features = json.loads(case.read_text())
+            # the plugin's logistic model, worked here
+            z = -9.0 + 0.45 * features["radius_mm"] + 0.12 * features["texture"]
+            written = json.loads((root / "runs" / run / "predictions" / case.name).read_text())
+            assert written["score"] == pytest.approx(1 / (1 + math.exp(-z)), rel=1e-12)

@@ -35,14 +35,19 @@ TASKS = ("binary-classification", "multiclass-classification", "segmentation", "
 SECONDS = 30.0
 
 
-def run_command(command: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Run a documented command with the shell, as a user would type it."""
+def shell(command: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run a command with the shell, as a user would type it; the digest cache in tmp."""
     env = dict(os.environ, MEDEVAL_CACHE_DIR=str(tmp_path / "cache"))
     # `medeval` and `python3` are this interpreter's (the one with medeval installed).
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    started = time.perf_counter()
-    done = subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True,
+    return subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=300)
+
+
+def run_command(command: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run a documented command: it must succeed, in a few seconds."""
+    started = time.perf_counter()
+    done = shell(command, cwd, tmp_path)
     elapsed = time.perf_counter() - started
     assert done.returncode == 0, f"{command!r} in {cwd}: exit {done.returncode}\n" \
                                  f"{done.stdout}\n{done.stderr}"
@@ -423,3 +428,26 @@ def test_the_runner_readme_commands(tmp_path):
             z = -9.0 + 0.45 * features["radius_mm"] + 0.12 * features["texture"]
             written = json.loads((root / "runs" / run / "predictions" / case.name).read_text())
             assert written["score"] == pytest.approx(1 / (1 + math.exp(-z)), rel=1e-12)
+
+
+def test_the_ecg_example_without_its_signal_column_is_refused(tmp_path):
+    # The same command on the example's set, its input_signal column dropped: every
+    # record would be a header without samples. The manifest check refuses the set before
+    # anything is scored, naming each case, the file and the column; nothing is written.
+    folder = shutil.copytree(EXAMPLES / "ecg-beats", tmp_path / "ecg-beats",
+                             ignore=shutil.ignore_patterns("result", "__pycache__"))
+    rows = manifest_rows(folder)
+    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["case_id", "patient_id", "input", "reference"])
+        writer.writerows([r["case_id"], r["patient_id"], r["input_header"], r["reference"]]
+                         for r in rows)
+    done = shell("medeval evaluate protocol.toml --predictions predictions/ --out result/",
+                 folder, tmp_path)
+    assert done.returncode != 0
+    for row in rows:
+        assert f"case {row['case_id']}: input '{row['input_header']}' is a WFDB header" \
+            in done.stderr
+        assert f"no input column lists '{row['input_signal']}'" in done.stderr
+    assert "input_signal" in done.stderr and "Traceback" not in done.stderr
+    assert not (folder / "result").exists()

@@ -13,6 +13,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from medeval.cli import main
+from medeval.result import read_result, verify_result
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,7 +50,12 @@ def test_evaluate_tables_writes_result_and_prints_summary(tmp_path, capsys):
 def test_evaluate_tables_is_reproducible_to_the_byte(tmp_path):
     evaluate_shipped_tables(tmp_path / "a.json")
     evaluate_shipped_tables(tmp_path / "b.json")
-    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    a, b = (json.loads((tmp_path / name).read_bytes()) for name in ("a.json", "b.json"))
+    # Only the context (when, where) differs; the content and its fingerprint do not.
+    assert {k: v for k, v in a.items() if k != "context"} == \
+        {k: v for k, v in b.items() if k != "context"}
+    assert (tmp_path / "a.cases.csv").read_bytes() == (tmp_path / "b.cases.csv").read_bytes()
+    assert verify_result(tmp_path / "a.json") == verify_result(tmp_path / "b.json")
 
 
 def test_evaluate_with_options(tmp_path, capsys):
@@ -67,7 +73,9 @@ def test_evaluate_with_options(tmp_path, capsys):
     assert "90% CI" in printed and "clopper-pearson" in printed
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["tables"]["confusion_matrix"] == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}
-    assert data["parameters"]["pos_label"] == "pos"
+    assert data["parameters"]["task"]["positive_label"] == "pos"
+    assert data["parameters"]["tables"] == {"id": "id", "label": "truth", "score": "p",
+                                            "patient": None}
 
 
 def test_bad_input_exits_2_with_the_reason(tmp_path, capsys):
@@ -202,12 +210,18 @@ def test_run_the_certified_flow(tmp_path, capsys):
         "        return {'score': 7.5}\n")
     path.write_text(path.read_text().replace(
         'version = "1"', f'version = "1"\nplugin = "{plugin / "algo.py"}:Measure"'))
-    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
-    out = capsys.readouterr().out
     # The runner stores {"score": 7.5}; the measurement task wants {"value": ...}: every
-    # case fails as invalid output, and the completion rate shows it.
-    assert "invalid-output 12" in out
+    # case fails as invalid output. The result is written, the completion rate shows it,
+    # and the command says so on stderr and exits 3.
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 3
+    captured = capsys.readouterr()
+    assert "invalid-output 12" in captured.out
+    assert "EVERY CASE FAILED (12 of 12, all with the same reason: invalid-output (12))" \
+        in captured.err
+    assert 'case s0: the measurement must be a finite number or {"value": number}, got None' \
+        in captured.err
     assert (tmp_path / "out" / "run" / "summary.json").is_file()
+    assert read_result(tmp_path / "out" / "result.json").flow.scored == 0
 
 
 def test_report_and_verify_the_certificate(tmp_path, capsys):
@@ -228,3 +242,34 @@ def test_report_and_verify_the_certificate(tmp_path, capsys):
     assert main(["verify", str(result), str(pdf)]) == 1
     assert "verification failed" in capsys.readouterr().err
     assert main(["report", str(result), "--out", str(pdf), "--sign", "k.pem"]) == 2
+
+
+def test_report_of_a_missing_result_says_no_such_file(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "missing.json"), "--out",
+                 str(tmp_path / "c.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "verification failed" not in err
+
+
+def test_both_entry_points_print_one_summary_and_render_one_certificate(tmp_path, capsys):
+    """Two tables and a protocol give results of one shape: the same summary lines and a
+    certificate for either (the table one says no criterion was set)."""
+    from medeval.report import render_certificate
+    from medeval.report.verify import pdf_text
+
+    out = tmp_path / "tables" / "result.json"
+    assert evaluate_shipped_tables(out) == 0
+    tables = capsys.readouterr().out
+    path = measurement_study(tmp_path)
+    assert main(["evaluate", str(path), "--predictions", str(tmp_path / "pred"),
+                 "--out", str(tmp_path / "out")]) == 0
+    protocol = capsys.readouterr().out
+    for printed in (tables, protocol):
+        assert re.search(r"cases: \d+ registered, \d+ scored, \d+ failed, \d+ analysed",
+                         printed)
+        assert "fingerprint  sha256:" in printed and "95% CI" in printed
+    pdf = render_certificate(out, tmp_path / "tables" / "certificate.pdf", lang="en")
+    text = "\n".join(pdf_text(pdf.read_bytes()))
+    assert "No acceptance criterion was set" in text and "pre-check" in text.lower()
+    # 124/145 as the table's own confusion matrix says (TP 124, FN 21)
+    assert "124/145" in text

@@ -85,8 +85,8 @@ def test_classification_equals_the_shipped_tables(demo):
     ran = medeval.read_result(demo["classification"].result_json)
     for name in ("sensitivity", "specificity", "roc_auc"):
         expected = table.metric(name).estimate
-        got = ran["metrics"][name]
-        assert (got["value"], got["low"], got["high"]) == (
+        got = ran.metric(name).estimate
+        assert (got.value, got.low, got.high) == (
             expected.value, expected.low, expected.high), name
     predictions = demo.out_dir / "classification" / "run" / "predictions"
     produced = {p.stem: json.loads(p.read_text())["score"] for p in predictions.glob("*.json")}
@@ -136,9 +136,9 @@ def test_the_ecg_excerpt_and_its_credit_are_shipped(demo):
 @pytest.mark.skipif(not ecg_available(), reason="this medeval has no ecg-beats task")
 def test_the_qrs_detector_finds_the_beats(demo):
     data = medeval.read_result(demo["ecg"].result_json)
-    assert data["metrics"]["qrs_sensitivity"]["n"] == 389  # beats after the learning period
-    assert data["metrics"]["qrs_sensitivity"]["value"] > 0.99
-    assert data["metrics"]["qrs_ppv"]["value"] > 0.99
+    assert data.metric("qrs_sensitivity").estimate.n == 389  # beats after the learning period
+    assert data.metric("qrs_sensitivity").estimate.value > 0.99
+    assert data.metric("qrs_ppv").estimate.value > 0.99
 
 
 def test_the_held_out_sets_are_the_same_bytes_every_run(runs):

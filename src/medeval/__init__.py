@@ -42,7 +42,7 @@ _LAZY = {
     "read_result": "medeval.result",
     "verify_result": "medeval.result",
     "write_result": "medeval.result",
-    "evaluate_classification": "medeval.tasks.binary_classification",
+    "evaluate_classification": "medeval.classification_tables",
     "evaluate": "medeval.evaluation:evaluate",
     "Protocol": "medeval.protocol",
     "runner": "medeval.runner",
@@ -103,6 +103,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import loaders, metrics, stats
+    from .classification_tables import evaluate_classification
     from .compat import check_compatible
     from .evaluation import evaluate
     from .manifest import Case, Manifest
@@ -110,4 +111,3 @@ if TYPE_CHECKING:  # pragma: no cover
     from .result import Result, read_result, verify_result, write_result
     from .runner import resolve_algorithm, run_algorithm
     from .stats.estimate import Estimate
-    from .tasks.binary_classification import evaluate_classification

@@ -11,18 +11,25 @@ rule               PASS                        FAIL                        other
 =================  ==========================  ==========================  =============
 
 An undefined estimate or bound (NaN) gives INCONCLUSIVE with the reason stated.
+:func:`judge` applies a protocol's criteria to an evaluation's metrics, and
+:func:`overall` gives the whole test's outcome: FAIL if any criterion fails, PASS if every
+one passes, INCONCLUSIVE otherwise.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ._validation import choice
 from .stats.estimate import Estimate
 
-__all__ = ["Verdict", "decide"]
+if TYPE_CHECKING:
+    from .result import MetricRecord
+
+__all__ = ["Verdict", "decide", "judge", "overall"]
 
 Outcome = Literal["PASS", "FAIL", "INCONCLUSIVE"]
 
@@ -137,3 +144,67 @@ def decide(
     return Verdict(metric, goal, rule, "INCONCLUSIVE",
                    f"goal {goal:g} lies inside the {level} CI [{estimate.low:.4g}, "
                    f"{estimate.high:.4g}]")
+
+
+class _Criterion(Protocol):
+    """What :func:`judge` reads of a criterion (the protocol's or the result's)."""
+
+    @property
+    def metric(self) -> str: ...
+
+    @property
+    def goal(self) -> float: ...
+
+    @property
+    def rule(self) -> str: ...
+
+
+def judge(criteria: Sequence[_Criterion], metrics: Sequence[MetricRecord]) -> tuple[Verdict, ...]:
+    """Each criterion judged (:func:`decide`) on the metric it names, in order.
+
+    A metric the result lacks, or one with no better direction, gives INCONCLUSIVE with
+    the reason (the protocol's validation refuses both beforehand).
+
+    Examples
+    --------
+    >>> from medeval.result import Criterion, MetricRecord
+    >>> auc = MetricRecord("roc_auc", "roc_auc", Estimate(0.9, 0.85, 0.95, "delong", 0.95, 80),
+    ...                    True)
+    >>> [v.outcome for v in judge([Criterion("roc_auc", 0.8, "guarded", "x"),
+    ...                            Criterion("f1", 0.8, "guarded", "x")], [auc])]
+    ['PASS', 'INCONCLUSIVE']
+    """
+    by_name = {record.name: record for record in metrics}
+    verdicts = []
+    for criterion in criteria:
+        metric, goal, rule = criterion.metric, criterion.goal, criterion.rule
+        record = by_name.get(metric)
+        if record is None:
+            verdicts.append(Verdict(metric, goal, rule, "INCONCLUSIVE",
+                                    f"the result has no metric {metric!r}"))
+        elif record.higher_is_better is None:
+            verdicts.append(Verdict(metric, goal, rule, "INCONCLUSIVE",
+                                    f"{metric} has no better direction"))
+        else:
+            verdicts.append(decide(metric, record.estimate, goal, rule=rule,  # type: ignore[arg-type]
+                                   higher_is_better=record.higher_is_better))
+    return tuple(verdicts)
+
+
+def overall(verdicts: Sequence[Verdict]) -> Outcome | None:
+    """The whole test's outcome: FAIL if any criterion fails, PASS if all pass, else
+    INCONCLUSIVE; None when there is no criterion (nothing was judged).
+
+    Examples
+    --------
+    >>> v = [Verdict("a", 0.8, "guarded", "PASS", ""),
+    ...      Verdict("b", 0.8, "guarded", "INCONCLUSIVE", "")]
+    >>> overall(v), overall(v[:1]), overall([])
+    ('INCONCLUSIVE', 'PASS', None)
+    """
+    if not verdicts:
+        return None
+    outcomes = {v.outcome for v in verdicts}
+    if "FAIL" in outcomes:
+        return "FAIL"
+    return "PASS" if outcomes == {"PASS"} else "INCONCLUSIVE"

@@ -8,14 +8,18 @@
 2. check every reference the task can check (all problems at once);
 3. obtain predictions: run the algorithm through the runner, or read a predictions
    directory (a company's own outputs — the result then says so);
-4. score each case; a missing or unusable prediction, or a case the runner records as
-   failed, is a *failed case* with its reason, never dropped;
+4. score each case (:mod:`medeval.scoring`); a missing or unusable prediction, or a case
+   the runner records as failed, is a *failed case* with its reason, never dropped;
 5. aggregate with the protocol's failure policy, and also the other way (failed cases
    as worst case and excluded), as the FDA's statistical guidance asks for
    indeterminate results; subgroups with their own intervals;
-6. judge each acceptance criterion (:mod:`medeval.decision`) and the whole;
+6. judge each acceptance criterion and the whole (:mod:`medeval.decision`);
 7. return a :class:`~medeval.result.Result` whose content fingerprint covers what was
    measured, with dates and host in its context block.
+
+:func:`evaluate_cases` is the engine behind steps 4–7, for a manifest and predictions
+already in hand: :func:`medeval.evaluate_classification` runs two tables through it with
+a protocol built in code, so both entry points write the same result.
 
 (The module is ``evaluation``, not ``evaluate`` as DESIGN.md sketched: a submodule named
 like the function ``medeval.evaluate`` would replace it on the package once imported.)
@@ -23,32 +27,46 @@ like the function ``medeval.evaluate`` would replace it on the package once impo
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import time
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from . import __version__
-from ._canonical import canonical_json
-from ._hashing import hash_files, sha256_bytes, sha256_file
-from .decision import Verdict, decide
+from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
-from .manifest import Case, Manifest
+from .manifest import Manifest
 from .protocol import Protocol, ProtocolError, load_protocol
-from .result import InputRecord, MetricRecord, Result, metrics_table
-from .tasks.base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType
+from .result import (
+    AlgorithmSection,
+    Alternative,
+    Context,
+    Criterion,
+    DatasetSection,
+    FailedCase,
+    Failures,
+    Flow,
+    InputRecord,
+    Parameters,
+    Party,
+    ProtocolSection,
+    Result,
+    StatisticsSection,
+    Subgroup,
+    metrics_table,
+)
+from .scoring import BadReference, Predictions, read_predictions, score_cases
+from .tasks.base import Aggregate, CaseRow, TaskType
 from .tasks.registry import make_task
 
-__all__ = ["evaluate", "metrics_table"]
+__all__ = ["evaluate", "evaluate_cases", "metrics_table"]
 
 
 def evaluate(
@@ -90,8 +108,7 @@ def evaluate(
     ManifestError
         An inconsistent manifest or references the task cannot use (all listed).
     """
-    started = datetime.now(timezone.utc)
-    clock = time.perf_counter()
+    started = _Clock()
     if not isinstance(protocol, Protocol):
         protocol = load_protocol(protocol)
     task = make_task(protocol)
@@ -108,54 +125,49 @@ def evaluate(
     # task that reads each reference while scoring it have theirs checked then instead,
     # so that each file is read once; either way every problem is listed at once and
     # nothing is written.
-    if predictions is None or not getattr(task, "reads_reference", False):
-        _stop_on_reference_problems(manifest_path, [
-            p for case in manifest.cases
-            if (p := task.reference_problem(case, manifest.root)) is not None])
+    if predictions is None or not task.reads_reference:
+        check_references(task, manifest)
     if predictions is None:
         predictions = _run(protocol, manifest, run_dir, progress)
-    folder, runner_failures, source, run_info = _predictions(Path(predictions))
-    ordered = sorted(manifest.cases, key=lambda c: c.case_id)
-    score = partial(_score_all, task, root=manifest.root, folder=folder,
-                    runner_failures=runner_failures)
-    pool_size = min(workers or os.cpu_count() or 1, len(ordered))
-    if getattr(task, "parallel", False) and pool_size > 1:
-        size = max(1, len(ordered) // (4 * pool_size))
-        chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)]
-        with ProcessPoolExecutor(max_workers=pool_size) as pool:
-            parts = pool.map(partial(score, pipelined=False), chunks)
-            rows = [row for part in parts for row in part]
-    else:
-        rows = score(ordered)
-    _stop_on_reference_problems(
-        manifest_path, [row.message for row in rows if isinstance(row, _BadReference)])
-    scored = [row for row in rows if isinstance(row, CaseRow)]
-    run_context = {k: v for k, v in run_info.items() if k in _CONTEXT_KEYS}
-    result = _result(protocol, task, manifest, fingerprint, scored, source, run_info)
-    context = {
-        "started": started.isoformat(timespec="seconds"),
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "duration_s": round(time.perf_counter() - clock, 3),
-        "host": platform.node(),
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        **run_context,
-    }
-    return _with_context(result, context)
+    inputs = (
+        InputRecord("protocol", protocol.path.name if protocol.path else "<protocol>",
+                    protocol.sha256, 0),
+        InputRecord("manifest", manifest_path.name, None, len(manifest.cases)),
+    )
+    return evaluate_cases(protocol, task, manifest, read_predictions(Path(predictions)),
+                          fingerprint=fingerprint, inputs=inputs, workers=workers,
+                          started=started)
 
 
-def _stop_on_reference_problems(manifest_path: Path, problems: list[str]) -> None:
+def check_references(task: TaskType, manifest: Manifest) -> None:
+    """Raise one ManifestError listing every case whose reference the task cannot use."""
+    _stop_on_reference_problems(manifest, [
+        p for case in manifest.cases
+        if (p := task.reference_problem(case, manifest.root)) is not None])
+
+
+def _stop_on_reference_problems(manifest: Manifest, problems: list[str]) -> None:
     if problems:
         raise ManifestError(
-            f"manifest {manifest_path}: {len(problems)} reference problem(s):\n"
+            f"manifest {manifest.source}: {len(problems)} reference problem(s):\n"
             + "\n".join(f"  - {p}" for p in problems), tuple(problems))
 
 
-@dataclass(frozen=True)
-class _BadReference:
-    """A case whose reference turned out unusable while it was scored."""
+class _Clock:
+    """When the evaluation started, for its context."""
 
-    message: str
+    def __init__(self) -> None:
+        self.started = datetime.now(timezone.utc)
+        self.counter = time.perf_counter()
+
+    def context(self, run: dict[str, object]) -> Context:
+        return Context(
+            started=self.started.isoformat(timespec="seconds"),
+            finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            duration_s=round(time.perf_counter() - self.counter, 3),
+            host=platform.node(), platform=platform.platform(), cpu_count=os.cpu_count(),
+            **run,  # type: ignore[arg-type]
+        )
 
 
 def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
@@ -180,138 +192,114 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
     return Path(run_dir)
 
 
-def _predictions(path: Path) -> tuple[Path, dict[str, tuple[str, str]], str, dict[str, Any]]:
-    """The prediction files' folder, the runner's failures, the source, the run's record."""
-    if not path.is_dir():
-        raise ProtocolError(f"predictions {path}: no such directory")
-    summary = path / "summary.json"
-    if (path / "predictions").is_dir() and summary.is_file():
-        data = json.loads(summary.read_text(encoding="utf-8"))
-        recorded = data.get("failures", {})
-        failures = {
-            str(case_id): (str(item.get("reason") or "exception"), str(item.get("detail") or ""))
-            for case_id, item in (recorded.items() if isinstance(recorded, dict) else [])
-        }
-        log = path / "run.jsonl"
-        run_info = {
-            "isolation": data.get("isolation"),
-            "algorithm": data.get("algorithm"),
-            "limits": data.get("limits"),
-            "environment": data.get("environment"),
-            "not_run": data.get("not_run", []),
-            # what was scored, stable across runs: case -> prediction file -> SHA-256
-            "predictions_sha256": sha256_bytes(canonical_json(data.get("predictions", {}))),
-            # the run's own records hold times: they belong to the context
-            "run_log_sha256": sha256_file(log) if log.is_file() else None,
-            "summary_sha256": sha256_file(summary),
-        }
-        return path / "predictions", failures, "runner", run_info
-    paths = sorted(p for p in path.iterdir() if p.is_file())
-    digests = hash_files(paths, workers=None, progress=False, cache=True)
-    files = {p.name: digests[p] for p in paths}
-    return path, {}, "supplied-predictions", {
-        "predictions_sha256": sha256_bytes(canonical_json(files))}
+def evaluate_cases(
+    protocol: Protocol, task: TaskType, manifest: Manifest, predictions: Predictions, *,
+    fingerprint: str, inputs: tuple[InputRecord, ...], workers: int | None = None,
+    tables: dict[str, object] | None = None, started: _Clock | None = None,
+) -> Result:
+    """Score every case of ``manifest`` and build the result (steps 4–7 of the module).
+
+    ``fingerprint`` is the held-out set's, ``inputs`` the files read, ``tables`` the
+    column names of a reference and a predictions table (recorded in the parameters).
+
+    Raises
+    ------
+    ManifestError
+        Cases whose reference turned out unusable while scored (all listed).
+    """
+    clock = started or _Clock()
+    rows = _scored(task, manifest, predictions, workers)
+    _stop_on_reference_problems(
+        manifest, [row.message for row in rows if isinstance(row, BadReference)])
+    scored = [row for row in rows if isinstance(row, CaseRow)]
+    figures = _Figures(protocol, task, scored)
+    failures, subgroups = figures.failures(), figures.subgroups()
+    verdicts = judge(protocol.criteria, figures.main.metrics)
+    return Result(
+        task=protocol.task.type, mode=protocol.test.mode, inputs=inputs,
+        parameters=Parameters(
+            task=protocol.task.model_dump(),
+            statistics=StatisticsSection(**protocol.statistics.model_dump()),
+            failures=protocol.failures.model_dump(), medeval=__version__, tables=tables),
+        protocol=_protocol_section(protocol),
+        dataset=_dataset_section(protocol, manifest, fingerprint),
+        algorithm=AlgorithmSection(
+            **protocol.algorithm.model_dump(), predictions=predictions.source,
+            run=predictions.recorded_run),
+        flow=Flow(registered=len(manifest.cases), scored=len(figures.ok),
+                  failed=len(figures.failed), analysed=len(figures.primary)),
+        failures=failures, metrics=figures.main.metrics, tables=dict(figures.main.tables),
+        subgroups=subgroups, verdicts=verdicts, overall=overall(verdicts),
+        case_columns=("case_id", "patient_id", "status", "reason") + tuple(task.case_columns),
+        cases=tuple(_case_row(row, task.case_columns) for row in scored),
+        warnings=tuple(figures.warnings), context=clock.context(predictions.context),
+    )
 
 
-def _score_all(
-    task: TaskType, cases: Sequence[Case], *, root: Path, folder: Path,
-    runner_failures: dict[str, tuple[str, str]], pipelined: bool = True,
-) -> list[CaseRow | _BadReference]:
-    """Score cases in order. A task that separates reading from measuring
-    (``load_case`` / ``score_loaded``) has, when ``pipelined``, the next case's files read
-    in a background thread while the current case is measured, so that reading costs no
-    extra time on one core. (With one process per core the processes already overlap
-    reading and measuring; a thread each would only compete for the cores.)"""
-    load = getattr(task, "load_case", None)
-    if load is None or not pipelined:
-        return [_score(task, case, root=root, folder=folder, runner_failures=runner_failures)
-                for case in cases]
-
-    def fetch(case: Case) -> Any:
-        if case.case_id in runner_failures:
-            return None
-        try:
-            return load(case, root, folder)
-        except (PredictionError, ReferenceProblem) as exc:
-            return exc
-
-    rows = []
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        pending = reader.submit(fetch, cases[0]) if cases else None
-        for k, case in enumerate(cases):
-            assert pending is not None
-            loaded = pending.result()
-            pending = reader.submit(fetch, cases[k + 1]) if k + 1 < len(cases) else None
-            rows.append(_score(task, case, root=root, folder=folder,
-                               runner_failures=runner_failures, loaded=loaded))
-    return rows
+def _scored(task: TaskType, manifest: Manifest, predictions: Predictions,
+            workers: int | None) -> list[CaseRow | BadReference]:
+    """Every case's row, in case-id order; in a process pool where the task is heavy."""
+    ordered = sorted(manifest.cases, key=lambda c: c.case_id)
+    score = partial(score_cases, task, root=manifest.root, predictions=predictions)
+    pool_size = min(workers or os.cpu_count() or 1, len(ordered))
+    if not (task.parallel and pool_size > 1):
+        return score(ordered)
+    size = max(1, len(ordered) // (4 * pool_size))
+    chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)]
+    with ProcessPoolExecutor(max_workers=pool_size) as pool:
+        parts = pool.map(partial(score, pipelined=False), chunks)
+        return [row for part in parts for row in part]
 
 
-def _score(
-    task: TaskType, case: Case, *, root: Path, folder: Path,
-    runner_failures: dict[str, tuple[str, str]], loaded: Any = None,
-) -> CaseRow | _BadReference:
-    try:
-        return _score_row(task, case, root=root, folder=folder,
-                          runner_failures=runner_failures, loaded=loaded)
-    except ReferenceProblem as exc:
-        return _BadReference(str(exc))
+def _case_row(row: CaseRow, columns: Sequence[str]) -> dict[str, object]:
+    return {"case_id": row.case_id, "patient_id": row.patient_id, "status": row.status,
+            "reason": row.reason, **{c: row.values.get(c) for c in columns}}
 
 
-def _score_row(
-    task: TaskType, case: Case, *, root: Path, folder: Path,
-    runner_failures: dict[str, tuple[str, str]], loaded: Any,
-) -> CaseRow:
-    metadata = dict(case.metadata)
-    if case.case_id in runner_failures:
-        reason, detail = runner_failures[case.case_id]
-        return CaseRow(case.case_id, case.patient_id, "failed", reason,
-                       _portable(detail, root, folder), task.failed_values(case, root),
-                       metadata)
-    try:
-        if isinstance(loaded, (PredictionError, ReferenceProblem)):
-            raise loaded
-        if loaded is not None:
-            values = task.score_loaded(case, loaded)  # type: ignore[attr-defined]
-        else:
-            values = task.score_case(case, root, folder)
-    except PredictionError as exc:
-        return CaseRow(case.case_id, case.patient_id, "failed", exc.reason,
-                       _portable(str(exc), root, folder), task.failed_values(case, root),
-                       metadata)
-    return CaseRow(case.case_id, case.patient_id, "ok", None, None, values, metadata)
+def _protocol_section(protocol: Protocol) -> ProtocolSection:
+    test = protocol.test
+    return ProtocolSection(
+        id=test.id, title=test.title, version=test.version, sha256=protocol.sha256,
+        laboratory=Party(**protocol.laboratory.model_dump()),
+        customer=Party(**protocol.customer.model_dump()),
+        criteria=tuple(Criterion(**c.model_dump()) for c in protocol.criteria),
+    )
 
 
-def _portable(detail: str, root: Path, folder: Path) -> str:
-    """A failure's message without this machine's paths, so the fingerprint stays the same
-    wherever the data and predictions lie."""
-    for path, name in ((folder, "<predictions>"), (root, "<data>")):
-        for form in {str(path), str(path.resolve())}:
-            detail = detail.replace(form, name)
-    return detail
+def _dataset_section(protocol: Protocol, manifest: Manifest, fingerprint: str) -> DatasetSection:
+    spec = protocol.dataset
+    return DatasetSection(
+        manifest=spec.manifest, fingerprint=fingerprint, n_cases=len(manifest.cases),
+        n_patients=len({c.patient_id for c in manifest.cases}), selection=spec.selection,
+        received=spec.received, sample_size=spec.sample_size,
+    )
 
 
-#: Parts of the runner's record that hold times or the host: the result's context.
-_CONTEXT_KEYS = ("environment", "run_log_sha256", "summary_sha256")
+@dataclass
+class _Figures:
+    """The aggregates of one evaluation: the protocol's failure policy, the other policy,
+    the subgroups — and each undefined figure's warning, naming its scope."""
 
+    protocol: Protocol
+    task: TaskType
+    rows: list[CaseRow]
 
-def _clusters(protocol: Protocol, rows: Sequence[CaseRow]) -> list[str] | None:
-    if protocol.statistics.resampling_unit != "patient":
-        return None
-    return [row.patient_id for row in rows]
-
-
-class _Aggregator:
-    """Runs the task's aggregation, recording undefined-metric warnings with their scope."""
-
-    def __init__(self, protocol: Protocol, task: TaskType) -> None:
-        self.protocol, self.task = protocol, task
+    def __post_init__(self) -> None:
         self.warnings: list[str] = []
+        self.failed = [r for r in self.rows if r.status == "failed"]
+        self.ok = [r for r in self.rows if r.status == "ok"]
+        self.worst_case = self.protocol.failures.policy == "worst-case"
+        self.primary = self.rows if self.worst_case else self.ok
+        self.main = self.aggregate(self.primary, "all cases")
 
-    def __call__(self, rows: Sequence[CaseRow], scope: str) -> Aggregate:
+    def aggregate(self, rows: Sequence[CaseRow], scope: str) -> Aggregate:
+        """The task's aggregate of ``rows``; its undefined-metric warnings recorded with
+        ``scope`` (they are the result's, not the caller's)."""
+        clusters = ([row.patient_id for row in rows]
+                    if self.protocol.statistics.resampling_unit == "patient" else None)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UndefinedMetricWarning)
-            result = self.task.aggregate(rows, clusters=_clusters(self.protocol, rows))
+            result = self.task.aggregate(rows, clusters=clusters)
         for item in caught:
             if issubclass(item.category, UndefinedMetricWarning):
                 self.warnings.append(f"{scope}: {item.message}")
@@ -319,114 +307,28 @@ class _Aggregator:
                 warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
         return result
 
+    def failures(self) -> Failures:
+        alternative = None
+        if self.failed:
+            other_rows = self.ok if self.worst_case else self.rows
+            other = self.aggregate(other_rows, "failures " + (
+                "excluded" if self.worst_case else "as worst case"))
+            alternative = Alternative("exclude" if self.worst_case else "worst-case",
+                                      len(other_rows), other.metrics)
+        return Failures(
+            policy=self.protocol.failures.policy, n_failed=len(self.failed),
+            by_reason=dict(sorted(Counter(str(r.reason) for r in self.failed).items())),
+            cases=tuple(FailedCase(r.case_id, str(r.reason), r.detail) for r in self.failed),
+            alternative=alternative,
+        )
 
-def _result(
-    protocol: Protocol, task: TaskType, manifest: Manifest, fingerprint: str,
-    rows: list[CaseRow], source: str, run_info: dict[str, Any],
-) -> Result:
-    failed = [r for r in rows if r.status == "failed"]
-    ok = [r for r in rows if r.status == "ok"]
-    policy = protocol.failures.policy
-    primary = rows if policy == "worst-case" else ok
-    aggregate = _Aggregator(protocol, task)
-    main = aggregate(primary, "all cases")
-    alternative = None
-    if failed:
-        other_rows = ok if policy == "worst-case" else rows
-        other = aggregate(other_rows, "failures " + (
-            "excluded" if policy == "worst-case" else "as worst case"))
-        alternative = {
-            "policy": "exclude" if policy == "worst-case" else "worst-case",
-            "n_cases": len(other_rows),
-            "metrics": metrics_table(other.metrics),
-        }
-    subgroups: dict[str, Any] = {}
-    for column in protocol.subgroups.columns:
-        groups: dict[str, list[CaseRow]] = {}
-        for row in primary:
-            groups.setdefault(row.metadata.get(column, ""), []).append(row)
-        subgroups[column] = {
-            value: {
-                "n_cases": len(members),
-                "metrics": metrics_table(aggregate(members, f"{column}={value}").metrics),
-            }
-            for value, members in sorted(groups.items())
-        }
-    verdicts = [_verdict(c.metric, c.goal, c.rule, main.metrics)
-                for c in protocol.criteria]
-    outcomes = {v.outcome for v in verdicts}
-    overall = "FAIL" if "FAIL" in outcomes else (
-        "PASS" if outcomes == {"PASS"} else "INCONCLUSIVE")
-    columns = ("case_id", "patient_id", "status", "reason") + tuple(task.case_columns)
-    cases = tuple(
-        {"case_id": r.case_id, "patient_id": r.patient_id, "status": r.status,
-         "reason": r.reason, **{c: r.values.get(c) for c in task.case_columns}}
-        for r in rows
-    )
-    manifest_file = protocol.manifest_path()
-    inputs = (
-        InputRecord("protocol", protocol.path.name if protocol.path else "<protocol>",
-                    protocol.sha256, 0),
-        InputRecord("manifest", manifest_file.name, None, len(manifest.cases)),
-    )
-    sections = {
-        "protocol": {
-            "id": protocol.test.id, "title": protocol.test.title,
-            "version": protocol.test.version, "sha256": protocol.sha256,
-            "laboratory": protocol.laboratory.model_dump(),
-            "customer": protocol.customer.model_dump(),
-            "criteria": [c.model_dump() for c in protocol.criteria],
-        },
-        "dataset": {
-            "manifest": protocol.dataset.manifest, "fingerprint": fingerprint,
-            "n_cases": len(manifest.cases),
-            "n_patients": len({c.patient_id for c in manifest.cases}),
-            "selection": protocol.dataset.selection, "received": protocol.dataset.received,
-            "sample_size": protocol.dataset.sample_size,
-        },
-        "algorithm": {**protocol.algorithm.model_dump(), "predictions": source,
-                      "run": {k: v for k, v in run_info.items() if k not in _CONTEXT_KEYS}},
-        "failures": {
-            "policy": policy,
-            "n_failed": len(failed),
-            "by_reason": dict(sorted(Counter(str(r.reason) for r in failed).items())),
-            "cases": [{"case_id": r.case_id, "reason": r.reason, "detail": r.detail}
-                      for r in failed],
-            "alternative": alternative,
-        },
-        "subgroups": subgroups,
-        "verdicts": [asdict(v) for v in verdicts],
-        "overall": overall,
-        "flow": {"registered": len(manifest.cases), "scored": len(ok),
-                 "failed": len(failed), "analysed": len(primary)},
-    }
-    parameters = {
-        "task": protocol.task.model_dump(),
-        "statistics": protocol.statistics.model_dump(),
-        "failures": protocol.failures.model_dump(),
-        "medeval": __version__,
-    }
-    return Result(
-        task=protocol.task.type, mode=protocol.test.mode, inputs=inputs,
-        parameters=parameters, metrics=main.metrics, tables=dict(main.tables),
-        case_columns=columns, cases=cases, warnings=tuple(aggregate.warnings),
-        sections=sections,
-    )
-
-
-def _verdict(metric: str, goal: float, rule: str, metrics: Sequence[MetricRecord]) -> Verdict:
-    for record in metrics:
-        if record.name == metric:
-            if record.higher_is_better is None:  # refused by the protocol's validation
-                return Verdict(metric, goal, rule, "INCONCLUSIVE",
-                               f"{metric} has no better direction")
-            return decide(metric, record.estimate, goal, rule=rule,  # type: ignore[arg-type]
-                          higher_is_better=record.higher_is_better)
-    return Verdict(metric, goal, rule, "INCONCLUSIVE",
-                   f"the result has no metric {metric!r}")
-
-
-def _with_context(result: Result, context: dict[str, Any]) -> Result:
-    from dataclasses import replace
-
-    return replace(result, context=context)
+    def subgroups(self) -> tuple[Subgroup, ...]:
+        out = []
+        for column in sorted(self.protocol.subgroups.columns):
+            groups: dict[str, list[CaseRow]] = {}
+            for row in self.primary:
+                groups.setdefault(row.metadata.get(column, ""), []).append(row)
+            out += [Subgroup(column, value, len(members),
+                             self.aggregate(members, f"{column}={value}").metrics)
+                    for value, members in sorted(groups.items())]
+        return tuple(out)

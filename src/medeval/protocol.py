@@ -276,7 +276,9 @@ class Protocol(_Section):
     subgroups: Subgroups = Field(default_factory=Subgroups)
     failures: Failures = Field(default_factory=Failures)
     runner: RunnerSettings = Field(default_factory=RunnerSettings)
-    criteria: list[Criterion] = Field(min_length=1)
+    #: At least one in a protocol file (:func:`validate_protocol`); a protocol built in
+    #: code to evaluate two tables (:func:`medeval.evaluate_classification`) has none.
+    criteria: list[Criterion] = Field(default_factory=list)
 
     _path: Path | None = PrivateAttr(default=None)
     _sha256: str | None = PrivateAttr(default=None)
@@ -351,6 +353,9 @@ def protocol_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://medeval.invalid/schemas/protocol.schema.json"
     schema["title"] = "medeval test protocol"
+    # a protocol file needs criteria (validate_protocol); only one built in code has none
+    schema["required"] = [*schema.get("required", ()), "criteria"]
+    schema["properties"]["criteria"]["minItems"] = 1
     return schema
 
 
@@ -433,6 +438,11 @@ def validate_protocol(
         protocol = Protocol.model_validate(dict(data))
     except ValidationError as exc:
         problems.extend(_describe(error) for error in exc.errors())
+    if isinstance(data.get("criteria"), list) and not data["criteria"]:
+        problems.append("criteria: at least one [[criteria]] is needed (a test is judged "
+                        "against criteria fixed in advance)")
+    elif "criteria" not in data:
+        problems.append("criteria: required key is missing")
     problems.extend(_criteria_problems(data))
     dataset = data.get("dataset")
     named = dataset.get("manifest") if isinstance(dataset, Mapping) else None

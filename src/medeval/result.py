@@ -11,6 +11,14 @@ covers, so it must be the same bytes for the same inputs:
   ``"Infinity"`` and ``"-Infinity"``;
 - times and host names only in the ``context`` block.
 
+:func:`read_result` gives a :class:`Result` of typed, frozen section records
+(:class:`ProtocolSection`, :class:`DatasetSection`, :class:`AlgorithmSection`,
+:class:`Flow`, :class:`Failures`, :class:`MetricRecord`, :class:`Subgroup`,
+:class:`~medeval.decision.Verdict`, :class:`Context`); NaN and infinities are floats there
+and strings only in the JSON — decoded here and nowhere else. ``Result.from_json(b).to_json()
+== b`` for every result this medeval writes; results of medeval 0.1 (layout
+``medeval.result/1``) are read and converted.
+
 The content fingerprint is the SHA-256 of the canonical JSON without ``context``: the same
 measurement gives the same fingerprint. The file's own SHA-256 covers everything.
 :func:`write_result` stores it beside the
@@ -27,20 +35,35 @@ import os
 import platform
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._canonical import _plain, canonical_json
 from ._hashing import sha256_bytes
+from .decision import Verdict
 from .errors import ResultError
-from .stats.estimate import Estimate
+from .stats.estimate import Estimate, number
 
 __all__ = [
+    "AlgorithmSection",
+    "Alternative",
+    "Context",
+    "Criterion",
+    "DatasetSection",
+    "FailedCase",
+    "Failures",
+    "Flow",
     "InputRecord",
     "MetricRecord",
+    "NOT_STATED",
+    "Parameters",
+    "Party",
+    "ProtocolSection",
     "RESULT_SCHEMA",
     "Result",
+    "StatisticsSection",
+    "Subgroup",
     "canonical_json",
     "content_fingerprint",
     "metrics_table",
@@ -51,7 +74,33 @@ __all__ = [
 ]
 
 #: Identifier of the result layout; changes when a field changes meaning.
-RESULT_SCHEMA = "medeval.result/1"
+RESULT_SCHEMA = "medeval.result/2"
+#: Layouts :func:`read_result` still reads (written by medeval 0.1).
+LEGACY_SCHEMAS = ("medeval.result/1",)
+#: What a result says of a field its evaluation was not told (a protocol built in code
+#: from two tables has no laboratory, customer or algorithm version).
+NOT_STATED = "not stated"
+
+#: Per-case columns that are identity and status, never numbers.
+_ID_COLUMNS = frozenset({"case_id", "patient_id", "status", "reason"})
+
+
+def _decoded(value: Any) -> Any:
+    """A value of the JSON with the non-finite numbers' strings made floats again."""
+    if isinstance(value, str):
+        try:
+            return number(value)
+        except ValueError:
+            return value
+    if isinstance(value, Mapping):
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -62,6 +111,11 @@ class InputRecord:
     source: str
     sha256: str | None
     rows: int
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> InputRecord:
+        return cls(str(data["role"]), str(data["source"]), _optional_str(data.get("sha256")),
+                   int(data["rows"]))
 
 
 @dataclass(frozen=True)
@@ -74,19 +128,283 @@ class MetricRecord:
     higher_is_better: bool | None
     unit: str = "1"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The metric as the result JSON holds it (without its name, the key)."""
+        return {"definition": self.definition, "higher_is_better": self.higher_is_better,
+                "unit": self.unit, **self.estimate.to_dict()}
+
+    @classmethod
+    def from_dict(cls, name: str, data: Mapping[str, Any]) -> MetricRecord:
+        return cls(name, str(data["definition"]), Estimate.from_dict(data),
+                   data.get("higher_is_better"), str(data.get("unit", "1")))
+
 
 def metrics_table(records: Sequence[MetricRecord]) -> dict[str, Any]:
     """Metric records as the result JSON holds them: name -> definition and estimate."""
-    return {
-        m.name: {"definition": m.definition, "higher_is_better": m.higher_is_better,
-                 "unit": m.unit, **m.estimate.to_dict()}
-        for m in records
-    }
+    return {m.name: m.to_dict() for m in records}
+
+
+def _metric_records(table: Mapping[str, Any]) -> tuple[MetricRecord, ...]:
+    return tuple(MetricRecord.from_dict(name, data) for name, data in table.items())
+
+
+@dataclass(frozen=True)
+class Party:
+    """The laboratory or the customer."""
+
+    name: str
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """An acceptance criterion as the protocol fixed it."""
+
+    metric: str
+    goal: float
+    rule: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ProtocolSection:
+    """The protocol the evaluation followed: identity, parties, criteria, its SHA-256
+    (None for a protocol built in code, e.g. by :func:`medeval.evaluate_classification`)."""
+
+    id: str
+    title: str
+    version: str
+    sha256: str | None
+    laboratory: Party
+    customer: Party
+    criteria: tuple[Criterion, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "version": self.version,
+                "sha256": self.sha256, "laboratory": asdict(self.laboratory),
+                "customer": asdict(self.customer),
+                "criteria": [asdict(c) for c in self.criteria]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProtocolSection:
+        return cls(
+            str(data["id"]), str(data["title"]), str(data["version"]),
+            _optional_str(data.get("sha256")), Party(**data["laboratory"]),
+            Party(**data["customer"]),
+            tuple(Criterion(str(c["metric"]), float(c["goal"]), str(c["rule"]),
+                            str(c["source"])) for c in data.get("criteria", ())),
+        )
+
+
+@dataclass(frozen=True)
+class DatasetSection:
+    """The held-out set: its manifest, fingerprint, size and how it was selected."""
+
+    manifest: str
+    fingerprint: str
+    n_cases: int
+    n_patients: int
+    selection: str
+    received: str | None = None
+    sample_size: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DatasetSection:
+        return cls(str(data["manifest"]), str(data["fingerprint"]), int(data["n_cases"]),
+                   int(data["n_patients"]), str(data["selection"]),
+                   _optional_str(data.get("received")), _optional_str(data.get("sample_size")))
+
+
+@dataclass(frozen=True)
+class AlgorithmSection:
+    """The item tested, and where its outputs came from.
+
+    ``predictions`` is ``"runner"`` (run by medeval's runner), ``"supplied-predictions"``
+    (a folder of prediction files) or ``"supplied-table"`` (a predictions table); ``run``
+    the runner's record (isolation, limits, hashes of the predictions).
+    """
+
+    name: str
+    version: str
+    manufacturer: str | None
+    plugin: str | None
+    command: str | None
+    predictions: str
+    run: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version,
+                "manufacturer": self.manufacturer, "plugin": self.plugin,
+                "command": self.command, "predictions": self.predictions,
+                "run": dict(self.run)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AlgorithmSection:
+        return cls(str(data["name"]), str(data["version"]),
+                   _optional_str(data.get("manufacturer")), _optional_str(data.get("plugin")),
+                   _optional_str(data.get("command")), str(data["predictions"]),
+                   dict(data.get("run") or {}))
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Cases through the evaluation (STARD's flow): registered, scored, failed, analysed."""
+
+    registered: int
+    scored: int
+    failed: int
+    analysed: int
+
+
+@dataclass(frozen=True)
+class FailedCase:
+    """A case whose algorithm failed, and why."""
+
+    case_id: str
+    reason: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """The metrics under the other failure policy than the protocol's (failed cases
+    excluded, or counted as worst case), reported beside the certified figures."""
+
+    policy: str
+    n_cases: int
+    metrics: tuple[MetricRecord, ...]
+
+
+@dataclass(frozen=True)
+class Failures:
+    """The failure policy, the failed cases by reason, and the alternative aggregate."""
+
+    policy: str
+    n_failed: int
+    by_reason: Mapping[str, int]
+    cases: tuple[FailedCase, ...]
+    alternative: Alternative | None
+
+    def to_dict(self) -> dict[str, Any]:
+        alternative = None if self.alternative is None else {
+            "policy": self.alternative.policy, "n_cases": self.alternative.n_cases,
+            "metrics": metrics_table(self.alternative.metrics)}
+        return {"policy": self.policy, "n_failed": self.n_failed,
+                "by_reason": dict(self.by_reason),
+                "cases": [asdict(c) for c in self.cases], "alternative": alternative}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Failures:
+        other = data.get("alternative")
+        alternative = None if other is None else Alternative(
+            str(other["policy"]), int(other["n_cases"]), _metric_records(other["metrics"]))
+        return cls(str(data["policy"]), int(data["n_failed"]),
+                   {str(k): int(v) for k, v in data.get("by_reason", {}).items()},
+                   tuple(FailedCase(str(c["case_id"]), str(c["reason"]),
+                                    _optional_str(c.get("detail")))
+                         for c in data.get("cases", ())),
+                   alternative)
+
+
+@dataclass(frozen=True)
+class Subgroup:
+    """The metrics of the cases sharing one value of a metadata column."""
+
+    column: str
+    value: str
+    n_cases: int
+    metrics: tuple[MetricRecord, ...]
+
+
+def _subgroups_dict(subgroups: Sequence[Subgroup]) -> dict[str, Any]:
+    out: dict[str, dict[str, Any]] = {}
+    for group in subgroups:
+        out.setdefault(group.column, {})[group.value] = {
+            "n_cases": group.n_cases, "metrics": metrics_table(group.metrics)}
+    return out
+
+
+def _subgroups_from(data: Mapping[str, Any]) -> tuple[Subgroup, ...]:
+    return tuple(
+        Subgroup(str(column), str(value), int(group["n_cases"]),
+                 _metric_records(group["metrics"]))
+        for column, groups in data.items() for value, group in groups.items()
+    )
+
+
+@dataclass(frozen=True)
+class StatisticsSection:
+    """How uncertainty was computed (the protocol's ``[statistics]``)."""
+
+    confidence: float
+    proportion_method: str
+    auc_method: str
+    bootstrap_method: str
+    n_resamples: int
+    resampling_unit: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Every choice that affects a number.
+
+    ``task`` holds the protocol's ``[task]`` (type, threshold, labels, tolerances ...),
+    ``failures`` its ``[failures]``; ``tables`` the column names read from a reference and
+    a predictions table (:func:`medeval.evaluate_classification`), else None.
+    """
+
+    task: Mapping[str, Any]
+    statistics: StatisticsSection
+    failures: Mapping[str, Any]
+    medeval: str
+    tables: Mapping[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"task": dict(self.task), "statistics": asdict(self.statistics),
+               "failures": dict(self.failures), "medeval": self.medeval}
+        if self.tables is not None:
+            out["tables"] = dict(self.tables)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Parameters:
+        return cls(dict(data["task"]), StatisticsSection(**data["statistics"]),
+                   dict(data.get("failures") or {}), str(data["medeval"]),
+                   None if data.get("tables") is None else dict(data["tables"]))
+
+
+@dataclass(frozen=True)
+class Context:
+    """When and where the evaluation ran: covered by the file's hash, not by the content
+    fingerprint. Fields not known are None and left out of the JSON."""
+
+    started: str | None = None
+    finished: str | None = None
+    duration_s: float | None = None
+    host: str | None = None
+    platform: str | None = None
+    cpu_count: int | None = None
+    environment: Mapping[str, Any] | None = None
+    run_log_sha256: str | None = None
+    summary_sha256: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Context:
+        return cls(**data)
 
 
 @dataclass(frozen=True)
 class Result:
-    """Everything an evaluation produced, in a form that serialises canonically.
+    """Everything an evaluation produced, as typed records that serialise canonically.
+
+    :meth:`to_json` writes the canonical JSON (:mod:`medeval.result`) and
+    :meth:`from_json` reads it back: ``Result.from_json(b).to_json() == b`` for every
+    result this medeval writes. Non-finite numbers are floats here and strings only in
+    the JSON.
 
     Attributes
     ----------
@@ -96,42 +414,61 @@ class Result:
         ``"pre-check"`` or ``"certificate"``.
     inputs : tuple of InputRecord
         The files (or tables) read, with SHA-256.
-    parameters : mapping
-        Every choice that affects a number: threshold, confidence, CI methods, seed...
+    parameters : Parameters
+        Every choice that affects a number: the task's options, the statistics.
+    protocol, dataset, algorithm : ProtocolSection, DatasetSection, AlgorithmSection
+        The protocol followed, the held-out set, the item tested.
+    flow : Flow
+        Cases registered, scored, failed and analysed.
+    failures : Failures
+        The failure policy, the failed cases and the alternative aggregate.
     metrics : tuple of MetricRecord
         The aggregate metrics, each with its interval and definition id.
     tables : mapping
-        Aggregate tables such as the confusion matrix.
+        Aggregate tables such as the confusion matrix (plain data; task-specific).
+    subgroups : tuple of Subgroup
+        The metrics per value of each subgroup column.
+    verdicts : tuple of Verdict
+        One per acceptance criterion, in the protocol's order.
+    overall : {"PASS", "FAIL", "INCONCLUSIVE"} or None
+        The whole test's outcome (:func:`medeval.decision.overall`); None without
+        criteria.
     case_columns : tuple of str
         The columns of each per-case row, in order.
     cases : tuple of mapping
         One row per case, sorted by ``case_id``.
     warnings : tuple of str
-        Every warning raised while computing (undefined metrics and the like).
+        Each undefined figure with its scope and reason, and the like.
     software : mapping
         Versions of medeval, Python and the numerical libraries.
-    sections : mapping
-        Further content of an evaluation: the protocol and its SHA-256, the held-out
-        set and its fingerprint, the algorithm's identity, failures, subgroups,
-        verdicts. Covered by the content fingerprint.
-    context : mapping
-        When and where it ran (dates, host, durations): covered by the file's hash but
-        not by the content fingerprint, so that the same measurement made twice has the
-        same fingerprint while a changed date is still detected.
+    context : Context
+        When and where it ran: covered by the file's hash but not by the content
+        fingerprint, so that the same measurement made twice has the same fingerprint
+        while a changed date is still detected.
     """
 
     task: str
     mode: str
     inputs: tuple[InputRecord, ...]
-    parameters: Mapping[str, Any]
+    parameters: Parameters
+    protocol: ProtocolSection
+    dataset: DatasetSection
+    algorithm: AlgorithmSection
+    flow: Flow
+    failures: Failures
     metrics: tuple[MetricRecord, ...]
     tables: Mapping[str, Any]
+    subgroups: tuple[Subgroup, ...]
+    verdicts: tuple[Verdict, ...]
+    overall: str | None
     case_columns: tuple[str, ...]
     cases: tuple[Mapping[str, Any], ...]
     warnings: tuple[str, ...] = ()
     software: Mapping[str, str] = field(default_factory=lambda: software_versions())
-    sections: Mapping[str, Any] = field(default_factory=dict)
-    context: Mapping[str, Any] = field(default_factory=dict)
+    context: Context = field(default_factory=Context)
+    #: For a result read from an older layout: the content fingerprint of the file read,
+    #: which its certificate carries (the converted result would hash differently).
+    legacy_fingerprint: str | None = field(default=None, compare=False, repr=False)
 
     def metric(self, name: str) -> MetricRecord:
         """The metric called ``name``; KeyError naming the ones present otherwise."""
@@ -140,6 +477,16 @@ class Result:
                 return record
         raise KeyError(f"no metric {name!r}; the result has {[m.name for m in self.metrics]}")
 
+    @property
+    def confidence(self) -> float:
+        """The confidence level of every interval."""
+        return self.parameters.statistics.confidence
+
+    @property
+    def precheck(self) -> bool:
+        """A pre-check: declared so, or outputs not produced by the laboratory's runner."""
+        return self.mode != "certificate" or self.algorithm.predictions != "runner"
+
     def to_dict(self) -> dict[str, Any]:
         """The result as plain data (what the JSON holds)."""
         cases = sorted(self.cases, key=lambda row: str(row["case_id"]))
@@ -147,25 +494,62 @@ class Result:
             "schema": RESULT_SCHEMA,
             "task": self.task,
             "mode": self.mode,
-            "inputs": [vars(i) for i in self.inputs],
-            "parameters": dict(self.parameters),
+            "inputs": [asdict(i) for i in self.inputs],
+            "parameters": self.parameters.to_dict(),
+            "protocol": self.protocol.to_dict(),
+            "dataset": asdict(self.dataset),
+            "algorithm": self.algorithm.to_dict(),
+            "flow": asdict(self.flow),
+            "failures": self.failures.to_dict(),
             "metrics": metrics_table(self.metrics),
             "tables": dict(self.tables),
+            "subgroups": _subgroups_dict(self.subgroups),
+            "verdicts": [asdict(v) for v in self.verdicts],
+            "overall": self.overall,
             "case_columns": list(self.case_columns),
             "cases": [[row[c] for c in self.case_columns] for row in cases],
             "warnings": list(self.warnings),
             "software": dict(self.software),
-            **dict(self.sections),
-            "context": dict(self.context),
+            "context": self.context.to_dict(),
         }
 
     def to_json(self) -> bytes:
         """The canonical JSON bytes (the whole file)."""
         return canonical_json(self.to_dict())
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        """The result of :meth:`to_dict`'s plain data (as ``json.loads`` gives it).
+
+        Raises
+        ------
+        ResultError
+            Not a result of this layout (:func:`read_result` also reads older ones), or a
+            section that lacks a field.
+        """
+        schema = data.get("schema") if isinstance(data, Mapping) else None
+        if schema != RESULT_SCHEMA:
+            raise ResultError(f"not a {RESULT_SCHEMA} result (schema {schema!r})")
+        try:
+            return _result_from(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ResultError(f"a {RESULT_SCHEMA} result with a malformed section: "
+                              f"{type(exc).__name__}: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, payload: bytes) -> Result:
+        """The result of :meth:`to_json`'s bytes."""
+        try:
+            data = json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ResultError(f"not valid JSON: {exc}") from exc
+        return cls.from_dict(data)
+
     @property
     def fingerprint(self) -> str:
         """The content fingerprint: SHA-256 of the canonical JSON without ``context``."""
+        if self.legacy_fingerprint is not None:
+            return self.legacy_fingerprint
         return content_fingerprint(self.to_dict())
 
     def cases_csv(self) -> bytes:
@@ -176,6 +560,33 @@ class Result:
         for row in sorted(self.cases, key=lambda r: str(r["case_id"])):
             writer.writerow([_csv_cell(row[c]) for c in self.case_columns])
         return buffer.getvalue().encode("utf-8")
+
+
+def _result_from(data: Mapping[str, Any]) -> Result:
+    columns = tuple(str(c) for c in data["case_columns"])
+    cases = tuple(
+        {c: (v if c in _ID_COLUMNS else _decoded(v)) for c, v in zip(columns, row)}
+        for row in data["cases"]
+    )
+    return Result(
+        task=str(data["task"]), mode=str(data["mode"]),
+        inputs=tuple(InputRecord.from_dict(i) for i in data["inputs"]),
+        parameters=Parameters.from_dict(data["parameters"]),
+        protocol=ProtocolSection.from_dict(data["protocol"]),
+        dataset=DatasetSection.from_dict(data["dataset"]),
+        algorithm=AlgorithmSection.from_dict(data["algorithm"]),
+        flow=Flow(**data["flow"]),
+        failures=Failures.from_dict(data["failures"]),
+        metrics=_metric_records(data["metrics"]),
+        tables=_decoded(dict(data["tables"])),
+        subgroups=_subgroups_from(data.get("subgroups") or {}),
+        verdicts=tuple(Verdict(**v) for v in data["verdicts"]),
+        overall=_optional_str(data.get("overall")),
+        case_columns=columns, cases=cases,
+        warnings=tuple(str(w) for w in data.get("warnings", ())),
+        software={str(k): str(v) for k, v in data["software"].items()},
+        context=Context.from_dict(data.get("context") or {}),
+    )
 
 
 def content_fingerprint(data: Mapping[str, Any]) -> str:
@@ -232,32 +643,54 @@ def write_result(result: Result, path: str | Path) -> Path:
     return target
 
 
-def read_result(path: str | Path) -> dict[str, Any]:
-    """Read a result JSON back as plain data.
+def read_result(path: str | Path) -> Result:
+    """Read a result JSON back as a :class:`Result`.
+
+    Results written by medeval 0.1 (layout ``medeval.result/1``, both the protocol-driven
+    kind and the two-table kind of ``evaluate_classification``) are read too and
+    converted to this layout; their :attr:`Result.fingerprint` stays the one of the file
+    read, which their certificates carry.
 
     Raises
     ------
     ResultError
-        The file is missing or is not a medeval result.
+        The file is missing, is not JSON, or is not a medeval result.
     """
     source = Path(path)
+    data = _load(source)
+    try:
+        if data.get("schema") in LEGACY_SCHEMAS:
+            return _from_v1(data)
+        return Result.from_dict(data)
+    except ResultError as exc:
+        raise ResultError(f"result {source}: {exc}") from exc
+
+
+def _load(source: Path) -> dict[str, Any]:
+    """The JSON of a result file as plain data, its layout checked to be a result's."""
     try:
         data = json.loads(source.read_bytes())
     except FileNotFoundError:
         raise ResultError(f"result {source}: no such file") from None
+    except IsADirectoryError:
+        raise ResultError(f"result {source}: is a folder, not a result file") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ResultError(f"result {source}: not valid JSON: {exc}") from exc
-    if not isinstance(data, dict) or data.get("schema") != RESULT_SCHEMA:
-        raise ResultError(f"result {source}: not a {RESULT_SCHEMA} file")
+    known = (RESULT_SCHEMA, *LEGACY_SCHEMAS)
+    if not isinstance(data, dict) or data.get("schema") not in known:
+        raise ResultError(f"result {source}: not a medeval result (schema "
+                          f"{data.get('schema') if isinstance(data, dict) else None!r}; "
+                          f"this medeval reads {', '.join(known)})")
     return data
 
 
 def verify_result(path: str | Path) -> str:
     """Check a written result against its ``.sha256`` file; return the content fingerprint.
 
-    Checks that the JSON is canonical (re-serialising it gives the same bytes) and that
-    the JSON's and the per-case CSV's SHA-256 equal the recorded ones; then recomputes the
-    content fingerprint (the hash without the ``context`` block).
+    Checks that the JSON is canonical (re-serialising it gives the same bytes), that it
+    holds exactly what the result model reads (reading and writing it again gives the same
+    bytes), and that the JSON's and the per-case CSV's SHA-256 equal the recorded ones;
+    then recomputes the content fingerprint (the hash without the ``context`` block).
 
     Raises
     ------
@@ -265,10 +698,18 @@ def verify_result(path: str | Path) -> str:
         Naming the file that is missing or differs.
     """
     source = Path(path)
-    data = read_result(source)
+    data = _load(source)
     payload = source.read_bytes()
     if canonical_json(data) != payload:
         raise ResultError(f"result {source}: not in canonical form (edited by hand?)")
+    if data["schema"] == RESULT_SCHEMA:
+        try:
+            again = Result.from_dict(data).to_json()
+        except ResultError as exc:
+            raise ResultError(f"result {source}: {exc}") from exc
+        if again != payload:
+            raise ResultError(f"result {source}: holds fields the result model does not "
+                              "know, or lacks some (edited by hand?)")
     digest_file = _digest_path(source)
     if not digest_file.is_file():
         raise ResultError(f"result {source}: fingerprint file {digest_file} is missing")
@@ -288,6 +729,72 @@ def verify_result(path: str | Path) -> str:
                 "the file was changed after it was written"
             )
     return content_fingerprint(data)
+
+
+# ---------------------------------------------------------------- results of medeval 0.1
+
+
+def _from_v1(data: Mapping[str, Any]) -> Result:
+    """A ``medeval.result/1`` result in this layout (see :func:`read_result`)."""
+    try:
+        converted = (_v1_protocol_result(data) if "protocol" in data
+                     else _v1_table_result(data))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ResultError(f"a medeval.result/1 result with a malformed section: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    return Result(**{**vars(converted), "legacy_fingerprint": content_fingerprint(data)})
+
+
+def _v1_protocol_result(data: Mapping[str, Any]) -> Result:
+    """0.1's protocol-driven result: the sections are those of layout 2 already."""
+    return _result_from({**data, "schema": RESULT_SCHEMA})
+
+
+def _v1_table_result(data: Mapping[str, Any]) -> Result:
+    """0.1's ``evaluate_classification`` result: two tables, no protocol."""
+    p = data["parameters"]
+    boot = p["bootstrap"]
+    inputs = tuple(InputRecord.from_dict(i) for i in data["inputs"])
+    reference = next(i for i in inputs if i.role == "reference")
+    predictions = next(i for i in inputs if i.role == "predictions")
+    columns = tuple(data["case_columns"])
+    rows = [dict(zip(columns, row)) for row in data["cases"]]
+    cases = tuple(
+        {"case_id": r["case_id"], "patient_id": r.get("patient_id", r["case_id"]),
+         "status": "ok", "reason": None, "reference": r["reference"],
+         "score": _decoded(r["score"]), "prediction": r["prediction"], "outcome": r["outcome"]}
+        for r in rows)
+    calibration = p.get("calibration") or {}
+    n = len(cases)
+    return Result(
+        task="binary-classification", mode="pre-check", inputs=inputs,
+        parameters=Parameters(
+            task={"type": "binary-classification", "threshold": p["threshold"],
+                  "positive_label": p["pos_label"], "negative_label": None,
+                  "calibration_bins": calibration.get("bins", 10)},
+            statistics=StatisticsSection(
+                p["confidence"], p["proportion_method"], p["auc_method"], boot["method"],
+                boot["n_resamples"], boot["unit"], boot["seed"]),
+            failures={"policy": "worst-case", "worst_distance_mm": None},
+            medeval=str(data["software"].get("medeval", "0.1")), tables=p["columns"]),
+        protocol=ProtocolSection(
+            "pre-check", f"binary classification of {predictions.source}", "1", None,
+            Party(NOT_STATED), Party(NOT_STATED), ()),
+        dataset=DatasetSection(
+            reference.source, reference.sha256 or "", n,
+            len({c["patient_id"] for c in cases}), f"the cases of {reference.source}"),
+        algorithm=AlgorithmSection(predictions.source, NOT_STATED, None, None, None,
+                                   "supplied-table", {}),
+        flow=Flow(n, n, 0, n),
+        failures=Failures("worst-case", 0, {}, (), None),
+        metrics=_metric_records(data["metrics"]),
+        tables={"confusion_matrix": dict(data["tables"]["confusion_matrix"])},
+        subgroups=(), verdicts=(), overall=None,
+        case_columns=("case_id", "patient_id", "status", "reason", "reference", "score",
+                      "prediction", "outcome"),
+        cases=cases, warnings=tuple(data.get("warnings", ())),
+        software=dict(data["software"]), context=Context(),
+    )
 
 
 def _cases_path(json_path: Path) -> Path:
@@ -312,5 +819,3 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-

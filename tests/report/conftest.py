@@ -98,9 +98,7 @@ def _binary_study(folder: Path, mode: str) -> Path:
 
 def _as_runner(result: medeval.Result) -> medeval.Result:
     """The run as the laboratory's runner would record it (the runner is built elsewhere)."""
-    sections = dict(result.sections)
-    sections["algorithm"] = {**sections["algorithm"], "predictions": "runner"}
-    return replace(result, sections=sections)
+    return replace(result, algorithm=replace(result.algorithm, predictions="runner"))
 
 
 @pytest.fixture(scope="session")

@@ -32,12 +32,12 @@ def test_certificate_content(certified: Path) -> None:
     certificate = build_certificate(result)
     assert not certificate.precheck
     assert certificate.report_number == "KTL-2026-0001"
-    assert certificate.issue_date == result["context"]["finished"][:10]
+    assert certificate.issue_date == result.context.finished[:10]
     blocks = [b for s in certificate.sections for b in s.blocks]
     assert any(isinstance(b, Signatures) for b in blocks)
     summary = next(s for s in certificate.sections if s.title.key == "section.summary")
     table = summary.blocks[0]
-    assert isinstance(table, Table) and len(table.rows) == len(result["verdicts"])
+    assert isinstance(table, Table) and len(table.rows) == len(result.verdicts)
     cover = certificate.sections[0].blocks[-1]
     assert isinstance(cover, Fields)
     assert ("WDBC logistic regression †") in [v for _, v in cover.rows]
@@ -62,8 +62,9 @@ def test_report_info_overrides_and_errors(certified: Path, tmp_path: Path) -> No
 
 
 def test_a_bare_result_is_refused() -> None:
-    with pytest.raises(ReportError, match="protocol"):
-        build_certificate({"schema": "medeval.result/1", "task": "binary-classification"})
+    # plain data is not read here: read_result (or Result.from_dict) decodes it first
+    with pytest.raises(ReportError, match="expected a medeval Result"):
+        build_certificate({"schema": "medeval.result/2", "task": "binary-classification"})
 
 
 def test_import_medeval_stays_light() -> None:

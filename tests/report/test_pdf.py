@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from medeval.report import render_certificate
 from medeval.report.fonts import font_path
-from medeval.result import read_result
+from medeval.result import Result, read_result
 
 from .conftest import ADDRESS, ALGORITHM, CUSTOMER, LABORATORY
 
@@ -97,15 +97,15 @@ def test_every_checklist_item_in_both_languages(certificate: Path, certified: Pa
         LABORATORY, ADDRESS, CUSTOMER, ALGORITHM, "1.0.3", "wdbc_model:Classifier",
         "KTL-2026-0001", "2026-11-02", "2026-11-27", "KOLAS KT-000", "KTL Seoul, AI test room 3",
         "홍길동 (Hong Gildong)", "김철수 (Kim Cheolsu)", "re-submitted after a transfer error",
-        result["dataset"]["fingerprint"], result["protocol"]["sha256"],
-        f"medeval {result['software']['medeval']}", "Wilson", "DeLong",
+        result.dataset.fingerprint, result.protocol.sha256,
+        f"medeval {result.software['medeval']}", "Wilson", "DeLong",
         "Hanley JA, McNeil BJ", "TP / (TP + FN)", "invalid-output", "missing-output",
         "Seoul", "Busan", "MEDEVAL-CERT | KTL-2026-0001 | sha256:",
         "fixed by the demo set, all 369 cases (not planned)",
     ]
     assert [v for v in values if v not in text] == []
-    matrix = result["tables"]["confusion_matrix"]
-    sens = result["metrics"]["sensitivity"]
+    matrix = result.tables["confusion_matrix"]
+    sens = json.loads(certified.read_bytes())["metrics"]["sensitivity"]  # as the file says
     assert f"{sens['numerator']}/{sens['n']}" in text
     assert f"{sens['value']:.4f}" in text and f"{sens['low']:.4f}" in text
     assert str(matrix["tp"]) in text and str(matrix["tn"]) in text
@@ -121,7 +121,9 @@ def test_every_checklist_item_in_both_languages(certificate: Path, certified: Pa
 def content_fingerprint(result: Path) -> str:
     from medeval.result import content_fingerprint as fingerprint
 
-    return fingerprint(read_result(result))
+    data = json.loads(result.read_bytes())
+    assert fingerprint(data) == read_result(result).fingerprint
+    return fingerprint(data)
 
 
 def pdf_fonts(pdf: Path) -> dict[str, bool]:
@@ -186,7 +188,7 @@ def test_same_result_same_bytes(certified: Path, info_file: Path, certificate: P
                                 tmp_path: Path) -> None:
     again = render_certificate(certified, tmp_path / "again.pdf", report_info=info_file)
     assert again.read_bytes() == certificate.read_bytes()
-    data = json.loads(certified.read_bytes())
+    data = Result.from_json(certified.read_bytes())
     from_dict = render_certificate(data, tmp_path / "dict.pdf", report_info=info_file)
     assert from_dict.read_bytes() == certificate.read_bytes()
 

@@ -11,6 +11,7 @@ import pytest
 
 from medeval.errors import ResultError
 from medeval.report import verify_certificate
+from medeval.result import Result
 
 
 def copy_result(result: Path, folder: Path) -> Path:
@@ -53,7 +54,7 @@ def test_a_digit_below_the_printed_precision_is_still_named(
         certified: Path, certificate: Path, info_file: Path, tmp_path: Path) -> None:
     data = json.loads(certified.read_text(encoding="utf-8"))
     data["metrics"]["specificity"]["high"] += 1e-12
-    outcome = verify_certificate(data, certificate, report_info=info_file)
+    outcome = verify_certificate(Result.from_dict(data), certificate, report_info=info_file)
     assert not outcome.ok
     assert any("metrics.specificity" in p for p in outcome.problems)
 

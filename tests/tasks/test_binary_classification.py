@@ -4,6 +4,7 @@ statsmodels and scipy on the aSAH and demo data."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from importlib import resources
 
 import numpy as np
@@ -14,6 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from medeval import evaluate_classification
 from medeval.errors import InvalidInputError, TableError, UndefinedMetricWarning
+from medeval.result import Context
 from medeval.metrics import expected_calibration_error
 
 DEMO = resources.files("medeval") / "demo"
@@ -82,8 +84,8 @@ def test_ece_by_hand():
     # weight 2/5. ECE = 0.1 + 0.08 = 0.18.
     ref = pd.DataFrame({"case_id": list("abcde"), "label": [0, 0, 1, 1, 1]})
     pred = pd.DataFrame({"case_id": list("abcde"), "score": [0.1, 0.2, 0.2, 0.7, 0.9]})
-    with pytest.warns(UndefinedMetricWarning, match=r"LR\+ is undefined"):  # FP = 0
-        result = evaluate_classification(ref, pred, threshold=0.5, calibration_bins=2)
+    result = evaluate_classification(ref, pred, threshold=0.5, calibration_bins=2)
+    assert any(r"LR+ is undefined" in w for w in result.warnings)  # FP = 0
     assert result.metric("ece").estimate.value == pytest.approx(0.18, abs=1e-15)
 
 
@@ -105,33 +107,41 @@ def test_asah_auc_through_the_whole_path(asah, tmp_path):
 
 def test_same_inputs_same_bytes(demo_tables):
     ref, pred = demo_tables
-    a = evaluate_classification(ref, pred, threshold=0.5, seed=3).to_json()
+    a = evaluate_classification(ref, pred, threshold=0.5, seed=3)
     b = evaluate_classification(ref.sample(frac=1, random_state=1),
-                                pred.sample(frac=1, random_state=2), threshold=0.5,
-                                seed=3).to_json()
-    assert a == b
+                                pred.sample(frac=1, random_state=2), threshold=0.5, seed=3)
+    # the same bytes but for the context (when and where it ran)
+    assert replace(a, context=Context()).to_json() == replace(b, context=Context()).to_json()
+    assert a.fingerprint == b.fingerprint and a.context.started is not None
 
 
 def test_patient_clusters_change_the_bootstrap_unit(demo_tables):
     ref, pred = demo_tables
     ref = ref.assign(patient=[f"pt{i // 2}" for i in range(len(ref))])
     result = evaluate_classification(ref, pred, threshold=0.5, patient_column="patient")
-    assert result.parameters["bootstrap"]["unit"] == "patient"
-    assert result.tables["n_patients"] == math.ceil(len(ref) / 2)
-    assert result.case_columns[-1] == "patient_id"
+    assert result.parameters.statistics.resampling_unit == "patient"
+    assert result.dataset.n_patients == math.ceil(len(ref) / 2)
+    patients = dict(zip(ref["case_id"].astype(str), ref["patient"]))
+    assert all(case["patient_id"] == patients[case["case_id"]] for case in result.cases)
+    # without the column each case is its own unit, and the bootstrap is stratified
+    alone = evaluate_classification(ref, pred, threshold=0.5)
+    assert alone.parameters.statistics.resampling_unit == "case"
+    assert alone.dataset.n_patients == len(ref)
+    assert alone.metric("f1").estimate != result.metric("f1").estimate
 
 
 def test_undefined_metrics_are_recorded_and_warned():
     ref = pd.DataFrame({"case_id": list("abcd"), "label": [0, 0, 0, 0]})
     pred = pd.DataFrame({"case_id": list("abcd"), "score": [0.1, 0.2, 0.7, 0.3]})
-    with pytest.warns(UndefinedMetricWarning):
-        result = evaluate_classification(ref, pred, threshold=0.5)
+    result = evaluate_classification(ref, pred, threshold=0.5)  # nothing escapes as a warning
     assert math.isnan(result.metric("sensitivity").estimate.value)
-    # each warning names its metric: 0/0 positives for sensitivity, one class for the AUC
-    assert any(w.startswith("sensitivity: proportion_ci: n = 0") for w in result.warnings)
-    assert any(w.startswith("roc_auc: auc_ci:") for w in result.warnings)
+    # each warning names its scope and metric: 0/0 positives for sensitivity, one class
+    # for the AUC
+    assert any(w.startswith("all cases: sensitivity: proportion_ci: n = 0")
+               for w in result.warnings)
+    assert any(w.startswith("all cases: roc_auc: auc_ci:") for w in result.warnings)
     names = {m.name for m in result.metrics}
-    assert all(w.split(": ", 1)[0] in names for w in result.warnings), result.warnings
+    assert all(w.split(": ", 2)[1] in names for w in result.warnings), result.warnings
     assert result.metric("specificity").estimate.value == 0.75
 
 

@@ -183,14 +183,11 @@ def run_demo(
                                  report_info=info)
         html = render_html(result_json, folder / "report.html", lang="ko+en",
                            report_info=info)
-        sections = result.sections
         done.append(DemoSet(
             name=name, title=plan.title, report_number=plan.report_number,
-            verdict=str(sections["overall"]),
-            criteria=tuple((str(v["metric"]), str(v["outcome"]))
-                           for v in sections["verdicts"]),
-            n_cases=int(sections["dataset"]["n_cases"]),
-            n_failed=int(sections["failures"]["n_failed"]),
+            verdict=str(result.overall),
+            criteria=tuple((v.metric, v.outcome) for v in result.verdicts),
+            n_cases=result.dataset.n_cases, n_failed=result.failures.n_failed,
             fingerprint=result.fingerprint, protocol=protocol, result_json=result_json,
             certificate_pdf=pdf, report_html=html,
         ))

@@ -1,6 +1,7 @@
 """The certificate's content, built from the result JSON alone: pure data, no layout.
 
-:func:`build_certificate` turns a result (as :func:`medeval.read_result` gives it) and
+:func:`build_certificate` turns a :class:`~medeval.result.Result` (as
+:func:`medeval.read_result` gives it) and
 optional :class:`~medeval.report.info.ReportInfo` into a
 :class:`~medeval.report.blocks.Certificate`: numbered sections of blocks (fields, tables,
 paragraphs, figures, signatures, a QR code). Words are catalogue keys
@@ -15,12 +16,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .._hashing import sha256_bytes
 from ..definitions import DEFINITIONS
-from ..result import RESULT_SCHEMA, canonical_json, content_fingerprint
+from ..result import MetricRecord, Result, canonical_json
 from ._errors import ReportError
 from .blocks import (
     Block,
@@ -54,24 +55,18 @@ __all__ = [
     "section_digests",
 ]
 
-def is_precheck(result: Mapping[str, Any]) -> bool:
+def is_precheck(result: Result) -> bool:
     """A pre-check: declared so, or outputs not produced by the laboratory's runner."""
-    algorithm = result.get("algorithm") or {}
-    return result.get("mode") != "certificate" or algorithm.get("predictions") != "runner"
+    return result.precheck
 
 
-def section_digests(result: Mapping[str, Any]) -> dict[str, str]:
-    """Short SHA-256 (16 hex) of each top-level part of a result and of each metric.
+def section_digests(result: Result) -> dict[str, str]:
+    """Short SHA-256 (16 hex) of each top-level part of a result's JSON and of each metric.
 
     The ``context`` block is left out, as it is from the content fingerprint.
-
-    Examples
-    --------
-    >>> sorted(section_digests({"task": "x", "metrics": {"dice": {"value": 0.5}}, "context": {}}))
-    ['metrics', 'metrics.dice', 'task']
     """
     out: dict[str, str] = {}
-    for key, value in result.items():
+    for key, value in result.to_dict().items():
         if key == "context":
             continue
         out[key] = sha256_bytes(canonical_json(value))[:16]
@@ -104,59 +99,54 @@ def _number(value: Any, unit: str = "1") -> str:
     """A number as printed: 4 decimals for ratios, 2 for quantities with a unit."""
     if value is None:
         return "—"
-    if value == "NaN" or (isinstance(value, float) and math.isnan(value)):
-        return "NaN"
-    if value in ("Infinity", "-Infinity"):
-        return "∞" if value == "Infinity" else "-∞"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, int):
         return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
     return f"{value:.4f}" if unit == "1" else f"{value:.2f}"
 
 
-def _level(result: Mapping[str, Any]) -> str:
-    confidence = (result.get("parameters", {}).get("statistics") or {}).get("confidence", 0.95)
-    return f"{float(confidence) * 100:g}%"
+def _level(result: Result) -> str:
+    return f"{result.confidence * 100:g}%"
 
 
-def _n(metric: Mapping[str, Any]) -> str:
-    numerator = metric.get("numerator")
-    return f"{numerator}/{metric.get('n')}" if numerator is not None else str(metric.get("n"))
+def _n(metric: MetricRecord | None) -> str:
+    if metric is None:
+        return ""
+    est = metric.estimate
+    return f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
 
 
-def _undefined(value: Any) -> bool:
-    """Whether a figure of the result has no value (NaN: a ratio of 0/0, one class only...)."""
-    return value == "NaN" or (isinstance(value, float) and math.isnan(value))
-
-
-def _estimate(metric: Mapping[str, Any]) -> Cell:
+def _estimate(metric: MetricRecord | None) -> Cell:
     """A metric's estimate as printed; "undefined" in words where it has none."""
-    value = metric.get("value")
-    if _undefined(value):
+    if metric is None or math.isnan(metric.estimate.value):
         return Msg("text.undefined")
-    return _number(value, str(metric.get("unit", "1")))
+    return _number(metric.estimate.value, metric.unit)
 
 
-def _ci(metric: Mapping[str, Any]) -> str:
+def _ci(metric: MetricRecord | None) -> str:
     """The interval as printed: a bound that is undefined is a dash, not "NaN"."""
-    unit = str(metric.get("unit", "1"))
-    low, high = metric.get("low"), metric.get("high")
-    if _undefined(low) and _undefined(high):
+    if metric is None:
         return "—"
-    return " – ".join("—" if _undefined(b) else _number(b, unit) for b in (low, high))
+    low, high = metric.estimate.low, metric.estimate.high
+    if math.isnan(low) and math.isnan(high):
+        return "—"
+    return " – ".join("—" if math.isnan(b) else _number(b, metric.unit) for b in (low, high))
 
 
-def _undefined_note(metrics: Any) -> list[Block]:
+def _undefined_note(metrics: Iterable[MetricRecord | None]) -> list[Block]:
     """The note that says what "undefined" means, where a table shows it."""
-    if any(_undefined(m.get("value")) for m in metrics):
+    if any(m is None or math.isnan(m.estimate.value) for m in metrics):
         return [Para(Msg("text.undefined_note"), "note")]
     return []
 
 
-def _method(metric: Mapping[str, Any]) -> Cell:
-    method = str(metric.get("method", ""))
-    return _known(f"method.{method}", method)
+def _method(metric: MetricRecord) -> Cell:
+    return _known(f"method.{metric.estimate.method}", metric.estimate.method)
 
 
 def _or_none(value: Any) -> Cell:
@@ -167,33 +157,25 @@ def _date(iso: Any) -> str:
     return str(iso)[:10] if iso else ""
 
 
-def _cases(result: Mapping[str, Any]) -> list[dict[str, Any]]:
-    columns = list(result.get("case_columns", []))
-    return [dict(zip(columns, row)) for row in result.get("cases", [])]
+def _by_name(metrics: Sequence[MetricRecord]) -> dict[str, MetricRecord]:
+    return {m.name: m for m in metrics}
 
 
-def _float(value: Any) -> float:
-    if value in (None, "NaN"):
-        return math.nan
-    if value == "Infinity":
-        return math.inf
-    if value == "-Infinity":
-        return -math.inf
-    return float(value)
+def _value(metric: MetricRecord | None, field: str = "value") -> float:
+    return math.nan if metric is None else float(getattr(metric.estimate, field))
 
 
 # ---------------------------------------------------------------------------- build
 
 
-def build_certificate(
-    result: Mapping[str, Any], info: ReportInfo | None = None
-) -> Certificate:
-    """Build the certificate's content from a result JSON (as plain data).
+def build_certificate(result: Result, info: ReportInfo | None = None) -> Certificate:
+    """Build the certificate's content from a result.
 
     Parameters
     ----------
-    result : mapping
-        The result, as :func:`medeval.read_result` returns it.
+    result : Result
+        The result, as :func:`medeval.read_result` returns it — of
+        :func:`medeval.evaluate` or of :func:`medeval.evaluate_classification` alike.
     info : ReportInfo, optional
         The fields the result lacks (signatories, accreditation, issue date...).
 
@@ -204,38 +186,28 @@ def build_certificate(
     Raises
     ------
     ReportError
-        The mapping is not a medeval result, or lacks the sections of an evaluation
-        (``protocol``, ``dataset``, ``algorithm``, ``verdicts``): render results of
-        :func:`medeval.evaluate`, not of the bare ``medeval evaluate`` command.
+        ``result`` is not a :class:`~medeval.result.Result`.
     """
-    if result.get("schema") != RESULT_SCHEMA:
-        raise ReportError(f"not a {RESULT_SCHEMA} result: cannot render a certificate")
-    missing = [k for k in ("protocol", "dataset", "algorithm", "verdicts", "flow")
-               if k not in result]
-    if missing:
-        raise ReportError(
-            f"the result lacks {', '.join(missing)}: a certificate needs a result of "
-            "medeval.evaluate(protocol, ...) (a protocol-driven run)"
-        )
+    if not isinstance(result, Result):
+        raise ReportError(f"build_certificate: expected a medeval Result (read_result gives "
+                          f"one), got {type(result).__name__}")
     info = info or ReportInfo()
-    fingerprint = content_fingerprint(result)
-    protocol = result["protocol"]
-    context = result.get("context") or {}
-    report_number = info.report_number or str(protocol.get("id"))
-    issue_date = info.issue_date or _date(context.get("finished")) or "—"
-    precheck = is_precheck(result)
+    fingerprint = result.fingerprint
+    report_number = info.report_number or result.protocol.id
+    issue_date = info.issue_date or _date(result.context.finished) or "—"
+    precheck = result.precheck
     level = _level(result)
     sections = [
-        _cover(result, info, report_number, issue_date, precheck, level),
+        _cover(result, info, report_number, issue_date, precheck),
         _summary(result, level),
-        _closing(result, info, report_number, fingerprint, issue_date, precheck),
+        _closing(info, report_number, fingerprint, issue_date, precheck),
         _dataset(result),
         _flow(result),
         _results(result, level),
     ]
-    if result.get("failures", {}).get("alternative"):
+    if result.failures.alternative is not None:
         sections.append(_alternative(result, level))
-    if result.get("subgroups"):
+    if result.subgroups:
         sections.append(_subgroups(result, level))
     sections += [_method_section(result, level), _definitions(result), _environment(result),
                  _deviations(result, info),
@@ -248,7 +220,7 @@ def build_certificate(
         fingerprint=fingerprint,
         precheck=precheck,
         title=Msg("doc.title_precheck" if precheck else "doc.title"),
-        laboratory=str(protocol.get("laboratory", {}).get("name", "")),
+        laboratory=result.protocol.laboratory.name,
         sections=numbered,
         issue_date=issue_date,
         info_digest=info.digest(),
@@ -262,40 +234,37 @@ def _supplied(info: ReportInfo, key: str, value: Cell) -> Cell:
     return value
 
 
-def _cover(result: Mapping[str, Any], info: ReportInfo, number: str, issue: str,
-           precheck: bool, level: str) -> Section:
-    protocol, algorithm = result["protocol"], result["algorithm"]
-    lab, customer = protocol.get("laboratory") or {}, protocol.get("customer") or {}
-    context = result.get("context") or {}
-    started, finished = _date(context.get("started")), _date(context.get("finished"))
+def _cover(result: Result, info: ReportInfo, number: str, issue: str,
+           precheck: bool) -> Section:
+    protocol, algorithm = result.protocol, result.algorithm
+    lab, customer = protocol.laboratory, protocol.customer
+    started, finished = _date(result.context.started), _date(result.context.finished)
     period = started if started == finished else f"{started} – {finished}"
-    ident = algorithm.get("plugin") or algorithm.get("command")
-    received = result["dataset"].get("received") or info.received
+    ident = algorithm.plugin or algorithm.command
+    received = result.dataset.received or info.received
+    outcome = result.overall or "none"
     # read row by row on the cover: pairs that belong together side by side
     rows: list[tuple[Msg, Cell]] = [
         (Msg("doc.report_number"), number),
         (Msg("field.issue_date"), issue),
-        (Msg("field.laboratory"), _or_none(lab.get("name"))),
+        (Msg("field.laboratory"), _or_none(lab.name)),
         (Msg("field.accreditation"), _or_none(info.accreditation)),
-        (Msg("field.address"), _or_none(lab.get("address"))),
+        (Msg("field.address"), _or_none(lab.address)),
         (Msg("field.place"), info.place or Msg("text.lab_premises")),
-        (Msg("field.customer"), _or_none(customer.get("name"))),
-        (Msg("field.customer_address"), _or_none(customer.get("address"))),
-        (Msg("field.item_name"), _supplied(info, "item_name", str(algorithm.get("name")))),
-        (Msg("field.item_version"),
-         _supplied(info, "item_version", str(algorithm.get("version")))),
+        (Msg("field.customer"), _or_none(customer.name)),
+        (Msg("field.customer_address"), _or_none(customer.address)),
+        (Msg("field.item_name"), _supplied(info, "item_name", algorithm.name)),
+        (Msg("field.item_version"), _supplied(info, "item_version", algorithm.version)),
         (Msg("field.item_manufacturer"),
-         _supplied(info, "item_manufacturer", _or_none(algorithm.get("manufacturer")))),
+         _supplied(info, "item_manufacturer", _or_none(algorithm.manufacturer))),
         (Msg("field.item_identification"), _or_none(ident)),
         (Msg("field.received"), _or_none(received)),
         (Msg("field.test_period"), period or Msg("text.not_given")),
         (Msg("field.predictions_source"),
-         _known(f"text.source_{algorithm.get('predictions')}",
-                str(algorithm.get("predictions")))),
-        (Msg("field.protocol"),
-         f"{protocol.get('id')} v{protocol.get('version')} — {protocol.get('title')}"),
-        (Msg("field.software"), f"medeval {result.get('software', {}).get('medeval', '?')}"),
-        (Msg("field.overall"), Msg(f"text.outcome_{result.get('overall', 'INCONCLUSIVE')}")),
+         _known(f"text.source_{algorithm.predictions}", algorithm.predictions)),
+        (Msg("field.protocol"), f"{protocol.id} v{protocol.version} — {protocol.title}"),
+        (Msg("field.software"), f"medeval {result.software.get('medeval', '?')}"),
+        (Msg("field.overall"), Msg(f"text.outcome_{outcome}")),
     ]
     if info.replaces:
         rows.append((Msg("field.replaces"), info.replaces))
@@ -305,36 +274,35 @@ def _cover(result: Mapping[str, Any], info: ReportInfo, number: str, issue: str,
     return Section(0, Msg("section.cover"), tuple(blocks))
 
 
-def _summary(result: Mapping[str, Any], level: str) -> Section:
-    metrics = result.get("metrics", {})
-    sources = {c.get("metric"): c.get("source") for c in result["protocol"].get("criteria", [])}
+def _summary(result: Result, level: str) -> Section:
+    metrics = _by_name(result.metrics)
+    sources = {c.metric: c.source for c in result.protocol.criteria}
     rows = []
-    rules = set()
-    for verdict in result["verdicts"]:
-        name = verdict["metric"]
-        metric = metrics.get(name, {})
-        unit = str(metric.get("unit", "1"))
-        rules.add(verdict["rule"])
+    for verdict in result.verdicts:
+        metric = metrics.get(verdict.metric)
+        unit = metric.unit if metric is not None else "1"
         rows.append((
-            _metric_name(name), _estimate(metric), _ci(metric), _n(metric),
-            _number(verdict["goal"], unit), str(sources.get(name, "")),
-            Msg(f"text.rule_{verdict['rule']}"), Msg(f"text.outcome_{verdict['outcome']}"),
+            _metric_name(verdict.metric), _estimate(metric), _ci(metric), _n(metric),
+            _number(verdict.goal, unit), sources.get(verdict.metric, ""),
+            Msg(f"text.rule_{verdict.rule}"), Msg(f"text.outcome_{verdict.outcome}"),
         ))
     header: tuple[Cell, ...] = (
         Msg("column.metric"), Msg("column.estimate"), _m("column.ci", level=level),
         Msg("column.n"), Msg("column.goal"), Msg("column.goal_source"), Msg("column.rule"),
         Msg("column.verdict"),
     )
+    if not rows:  # no acceptance criteria (two tables evaluated): nothing was judged
+        return Section(0, Msg("section.summary"), (Para(Msg("text.no_criteria"), "note"),))
     blocks: list[Block] = [Table(header, tuple(rows), (2.2, 1.1, 1.8, 1.3, 0.9, 2.0, 1.1, 1.2),
                                  numeric=(1, 2, 3, 4))]
-    blocks += _undefined_note(metrics.get(v["metric"], {}) for v in result["verdicts"])
-    for rule in sorted(rules):
+    blocks += _undefined_note(metrics.get(v.metric) for v in result.verdicts)
+    for rule in sorted({v.rule for v in result.verdicts}):
         blocks.append(Para(_m(f"text.decision_rule_{rule}", level=level), "note"))
     return Section(0, Msg("section.summary"), tuple(blocks))
 
 
-def _closing(result: Mapping[str, Any], info: ReportInfo, number: str, fingerprint: str,
-             issue: str, precheck: bool) -> Section:
+def _closing(info: ReportInfo, number: str, fingerprint: str, issue: str,
+             precheck: bool) -> Section:
     blocks: list[Block] = [
         Para(Msg("text.only_item"), "note"),
         Para(Msg("text.no_reproduction"), "note"),
@@ -352,61 +320,61 @@ def qr_payload(report_number: str, fingerprint: str) -> str:
     return f"MEDEVAL-CERT|{report_number}|sha256:{fingerprint}"
 
 
-def _dataset(result: Mapping[str, Any]) -> Section:
-    dataset = result["dataset"]
+def _dataset(result: Result) -> Section:
+    dataset = result.dataset
     rows: list[tuple[Msg, Cell]] = [
-        (Msg("field.manifest"), str(dataset.get("manifest"))),
-        (Msg("field.manifest_fingerprint"), str(dataset.get("fingerprint"))),
-        (Msg("field.n_cases"), str(dataset.get("n_cases"))),
-        (Msg("field.n_patients"), str(dataset.get("n_patients"))),
-        (Msg("field.selection"), _or_none(dataset.get("selection"))),
-        (Msg("field.sample_size"), _or_none(dataset.get("sample_size"))),
+        (Msg("field.manifest"), dataset.manifest),
+        (Msg("field.manifest_fingerprint"), dataset.fingerprint),
+        (Msg("field.n_cases"), str(dataset.n_cases)),
+        (Msg("field.n_patients"), str(dataset.n_patients)),
+        (Msg("field.selection"), _or_none(dataset.selection)),
+        (Msg("field.sample_size"), _or_none(dataset.sample_size)),
     ]
     blocks: list[Block] = [Fields(tuple(rows))]
     composition = _composition(result)
     if composition:
         blocks.append(Table((Msg("field.composition"), Msg("column.count")), composition,
                             (3, 1), numeric=(1,), span=0.5))
-    for column, groups in (result.get("subgroups") or {}).items():
+    for column in dict.fromkeys(g.column for g in result.subgroups):
         blocks.append(Table(
             (_m("text.subgroup_column", column=column), Msg("column.count")),
-            tuple((str(value), str(g.get("n_cases"))) for value, g in groups.items()),
+            tuple((g.value, str(g.n_cases)) for g in result.subgroups if g.column == column),
             (3, 1), numeric=(1,), span=0.5))
     return Section(0, Msg("section.dataset"), tuple(blocks), new_page=True)
 
 
-def _composition(result: Mapping[str, Any]) -> tuple[tuple[Cell, ...], ...]:
-    cases = _cases(result)
-    if not cases or "reference" not in cases[0]:
+def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
+    if not result.cases or "reference" not in result.case_columns:
         return ()
-    task = (result.get("parameters") or {}).get("task") or {}
-    positive = str(task.get("positive_label", ""))
-    counts = Counter(str(case["reference"]) for case in cases)
+    positive = str(result.parameters.task.get("positive_label", ""))
+    if result.task == "binary-classification":  # per-case references are 1/0 there
+        names = {"1": positive, "0": str(result.parameters.task.get("negative_label", "0"))}
+    else:
+        names = {}
+    counts = Counter(str(case["reference"]) for case in result.cases)
     rows: list[tuple[Cell, ...]] = []
     for label, count in sorted(counts.items()):
-        text = f"{label} (+)" if label == positive else label
-        rows.append((text, str(count)))
+        text = names.get(label, label)
+        rows.append((f"{text} (+)" if text == positive else text, str(count)))
     rows.append((Msg("column.total"), str(sum(counts.values()))))
     return tuple(rows)
 
 
-def _flow(result: Mapping[str, Any]) -> Section:
-    flow, failures = result["flow"], result.get("failures") or {}
-    reasons = ", ".join(f"{k}: {v}" for k, v in (failures.get("by_reason") or {}).items())
+def _flow(result: Result) -> Section:
+    flow, failures = result.flow, result.failures
+    reasons = ", ".join(f"{k}: {v}" for k, v in failures.by_reason.items())
     rows: tuple[tuple[Cell, ...], ...] = (
-        (Msg("flow.registered"), str(flow.get("registered")), ""),
-        (Msg("flow.scored"), str(flow.get("scored")), ""),
-        (Msg("flow.failed"), str(flow.get("failed")), reasons),
-        (Msg("flow.analysed"), str(flow.get("analysed")),
-         Msg(f"text.policy_{failures.get('policy', 'worst-case')}")),
+        (Msg("flow.registered"), str(flow.registered), ""),
+        (Msg("flow.scored"), str(flow.scored), ""),
+        (Msg("flow.failed"), str(flow.failed), reasons),
+        (Msg("flow.analysed"), str(flow.analysed), Msg(f"text.policy_{failures.policy}")),
     )
     blocks: list[Block] = [Table((Msg("column.step"), Msg("column.count"),
                                   Msg("column.failure_reason")), rows, (3, 1, 3), numeric=(1,))]
-    listed = failures.get("cases") or []
+    listed = failures.cases
     if listed:
         shown = listed[:40]
-        table_rows: list[tuple[Cell, ...]] = [
-            (str(c.get("case_id")), str(c.get("reason"))) for c in shown]
+        table_rows: list[tuple[Cell, ...]] = [(c.case_id, c.reason) for c in shown]
         if len(listed) > len(shown):
             table_rows.append(("…", f"+{len(listed) - len(shown)}"))
         blocks.append(Table((Msg("column.case_id"), Msg("column.failure_reason")),
@@ -414,21 +382,15 @@ def _flow(result: Mapping[str, Any]) -> Section:
     return Section(0, Msg("section.flow"), tuple(blocks))
 
 
-def _ordered(metrics: Mapping[str, Any]) -> list[tuple[str, Any]]:
+def _ordered(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:
     """Metrics in the order of the definitions (prevalence, sensitivity, ...), not a-z."""
     order = {key: i for i, key in enumerate(DEFINITIONS)}
-    return sorted(metrics.items(),
-                  key=lambda item: (order.get(str(item[1].get("definition")), len(order)),
-                                    item[0]))
+    return sorted(metrics, key=lambda m: (order.get(m.definition, len(order)), m.name))
 
 
-def _metric_rows(metrics: Mapping[str, Any]) -> tuple[tuple[Cell, ...], ...]:
-    rows = []
-    for name, metric in _ordered(metrics):
-        unit = str(metric.get("unit", "1"))
-        rows.append((_metric_name(name), _estimate(metric), _ci(metric), _method(metric),
-                     _n(metric), unit))
-    return tuple(rows)
+def _metric_rows(metrics: Sequence[MetricRecord]) -> tuple[tuple[Cell, ...], ...]:
+    return tuple((_metric_name(m.name), _estimate(m), _ci(m), _method(m), _n(m), m.unit)
+                 for m in _ordered(metrics))
 
 
 def _metric_header(level: str) -> tuple[Cell, ...]:
@@ -439,12 +401,19 @@ def _metric_header(level: str) -> tuple[Cell, ...]:
 _METRIC_WIDTHS = (3.0, 1.1, 1.9, 2.0, 1.2, 0.6)
 
 
-def _results(result: Mapping[str, Any], level: str) -> Section:
-    blocks: list[Block] = []
-    tables = result.get("tables") or {}
+def _confusion(tables: Mapping[str, Any]) -> tuple[int, int, int, int] | None:
     matrix = tables.get("confusion_matrix")
     if isinstance(matrix, Mapping) and {"tp", "fp", "fn", "tn"} <= set(matrix):
         tp, fp, fn, tn = (int(matrix[k]) for k in ("tp", "fp", "fn", "tn"))
+        return tp, fp, fn, tn
+    return None
+
+
+def _results(result: Result, level: str) -> Section:
+    blocks: list[Block] = []
+    counts = _confusion(result.tables)
+    if counts is not None:
+        tp, fp, fn, tn = counts
         blocks.append(Table(
             ("", Msg("column.reference_positive"), Msg("column.reference_negative"),
              Msg("column.total")),
@@ -452,107 +421,107 @@ def _results(result: Mapping[str, Any], level: str) -> Section:
              (Msg("column.predicted_negative"), str(fn), str(tn), str(fn + tn)),
              (Msg("column.total"), str(tp + fn), str(fp + tn), str(tp + fp + fn + tn))),
             (2.4, 1.6, 1.6, 1.2), numeric=(1, 2, 3), span=0.75))
-    empty = tables.get("empty_masks")
+    empty = result.tables.get("empty_masks")
     if isinstance(empty, Mapping):
         blocks.append(Table((Msg("text.empty_masks"), Msg("column.count")),
                             tuple((str(k).replace("_", " "), str(v)) for k, v in empty.items()),
                             (3, 1), numeric=(1,), span=0.5))
-    blocks.append(Table(_metric_header(level), _metric_rows(result.get("metrics", {})),
+    blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
-    blocks.append(Para(_m("text.uncertainty", level=_level(result)), "note"))
+    blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
-    blocks += _undefined_note((result.get("metrics") or {}).values())
+    blocks += _undefined_note(result.metrics)
     blocks.extend(_figures(result, level))
     return Section(0, Msg("section.results"), tuple(blocks))
 
 
-def _figures(result: Mapping[str, Any], level: str) -> list[Figure]:
+def _figures(result: Result, level: str) -> list[Figure]:
     figures: list[Figure] = []
-    cases = _cases(result)
-    metrics = result.get("metrics", {})
-    tables = result.get("tables") or {}
-    task = (result.get("parameters") or {}).get("task") or {}
-    policy = ((result.get("failures") or {}).get("policy")) or "worst-case"
-    if cases and "score" in cases[0] and "reference" in cases[0] and "roc_auc" in metrics:
-        figures.append(_roc(cases, metrics, task, policy, level))
-    matrix = tables.get("confusion_matrix")
-    if isinstance(matrix, Mapping) and {"tp", "fp", "fn", "tn"} <= set(matrix):
+    cases, columns = result.cases, result.case_columns
+    metrics = _by_name(result.metrics)
+    task = result.parameters.task
+    if cases and {"score", "reference"} <= set(columns) and "roc_auc" in metrics:
+        figures.append(_roc(result, level))
+    counts = _confusion(result.tables)
+    if counts is not None:
         figures.append(Figure(
             "confusion", _m("text.figure_confusion", threshold=_number(task.get("threshold")),
-                            n=sum(int(v) for v in matrix.values())),
-            {k: int(matrix[k]) for k in ("tp", "fp", "fn", "tn")}))
-    if cases and "dice" in cases[0]:
-        values = [_float(c["dice"]) for c in cases]
-        failed = [c.get("status") == "failed" for c in cases]
+                            n=sum(counts)),
+            dict(zip(("tp", "fp", "fn", "tn"), counts))))
+    if cases and "dice" in columns:
+        values = [math.nan if c["dice"] is None else float(c["dice"]) for c in cases]
+        failed = [c["status"] == "failed" for c in cases]
         figures.append(Figure("dice", _m("text.figure_dice", n=len(values)),
                               {"dice": values, "failed": failed,
-                               "mean": _float(metrics.get("dice", {}).get("value"))}))
-    froc = tables.get("froc")
+                               "mean": _value(metrics.get("dice"))}))
+    froc = result.tables.get("froc")
     if isinstance(froc, Mapping) and {"fp_rates", "sensitivity"} <= set(froc):
         figures.append(Figure("froc", Msg("text.figure_froc"), dict(froc)))
-    agreement = tables.get("bland_altman")
+    agreement = result.tables.get("bland_altman")
     if isinstance(agreement, Mapping) and {"mean", "difference"} <= set(agreement):
         figures.append(Figure("bland_altman", Msg("text.figure_bland_altman"), dict(agreement)))
     return figures
 
 
-def _roc(cases: Sequence[Mapping[str, Any]], metrics: Mapping[str, Any],
-         task: Mapping[str, Any], policy: str, level: str) -> Figure:
-    positive = str(task.get("positive_label", 1))
+def _roc(result: Result, level: str) -> Figure:
+    cases, task, metrics = result.cases, result.parameters.task, _by_name(result.metrics)
     labels, scores = [], []
-    ok = [_float(c["score"]) for c in cases
-          if c.get("status") == "ok" and c.get("score") is not None]
+    ok = [float(c["score"]) for c in cases if c["status"] == "ok" and c["score"] is not None]
     low, high = (min(ok), max(ok)) if ok else (0.0, 1.0)
     for case in cases:
-        label = str(case["reference"]) == positive
-        if case.get("status") == "ok" and case.get("score") is not None:
-            score = _float(case["score"])
-        elif policy == "worst-case":  # as the AUC counts it: below/above every score
+        label = bool(case["reference"])  # the per-case reference is 1 (positive) or 0
+        if case["status"] == "ok" and case["score"] is not None:
+            score = float(case["score"])
+        elif result.failures.policy == "worst-case":  # as the AUC counts it
             score = low - 1.0 if label else high + 1.0
         else:
             continue
         labels.append(label)
         scores.append(score)
     auc = metrics["roc_auc"]
-    sens, spec = metrics.get("sensitivity", {}), metrics.get("specificity", {})
+    sens, spec = metrics.get("sensitivity"), metrics.get("specificity")
     data = {
         "labels": labels, "scores": scores,
-        "point": [1 - _float(spec.get("value")), _float(sens.get("value"))],
-        "point_x_ci": [1 - _float(spec.get("high")), 1 - _float(spec.get("low"))],
-        "point_y_ci": [_float(sens.get("low")), _float(sens.get("high"))],
-        "auc": f"{_number(auc.get('value'))} ({level} CI {_ci(auc)})",
+        "point": [1 - _value(spec), _value(sens)],
+        "point_x_ci": [1 - _value(spec, "high"), 1 - _value(spec, "low")],
+        "point_y_ci": [_value(sens, "low"), _value(sens, "high")],
+        "auc": f"{_number(auc.estimate.value)} ({level} CI {_ci(auc)})",
     }
     caption = _m("text.figure_roc", n=len(labels), threshold=_number(task.get("threshold")),
                  level=level, auc=data["auc"])
     return Figure("roc", caption, data)
 
 
-def _alternative(result: Mapping[str, Any], level: str) -> Section:
-    failures = result["failures"]
-    alternative = failures["alternative"]
-    note = "text.failures_worst" if failures.get("policy") == "worst-case" \
+def _alternative(result: Result, level: str) -> Section:
+    failures = result.failures
+    alternative = failures.alternative
+    assert alternative is not None
+    note = "text.failures_worst" if failures.policy == "worst-case" \
         else "text.failures_exclude"
-    title = ("text.alternative_policy_exclude" if alternative.get("policy") == "exclude"
+    title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"
              else "text.alternative_policy_worst")
     return Section(0, Msg("section.alternative"), (
         Para(Msg(note), "note"),
         Para(Msg(title), "mark"),
-        Table(_metric_header(level), _metric_rows(alternative.get("metrics", {})),
+        Table(_metric_header(level), _metric_rows(alternative.metrics),
               _METRIC_WIDTHS, numeric=(1, 2, 4)),
     ))
 
 
-def _subgroups(result: Mapping[str, Any], level: str) -> Section:
-    names = [v["metric"] for v in result["verdicts"]] or list(result.get("metrics", {}))[:3]
+def _subgroups(result: Result, level: str) -> Section:
+    names = [v.metric for v in result.verdicts] or [m.name for m in result.metrics][:3]
     blocks: list[Block] = []
-    for column, groups in result["subgroups"].items():
+    shown: list[MetricRecord | None] = []
+    for column in dict.fromkeys(g.column for g in result.subgroups):
         header: list[Cell] = [_m("text.subgroup_column", column=column), Msg("column.count")]
         header += [_metric_name(n) for n in names]
         rows = []
-        for value, group in groups.items():
-            row: list[Cell] = [str(value), str(group.get("n_cases"))]
+        for group in (g for g in result.subgroups if g.column == column):
+            row: list[Cell] = [group.value, str(group.n_cases)]
+            metrics = _by_name(group.metrics)
             for name in names:
-                metric = group.get("metrics", {}).get(name, {})
+                metric = metrics.get(name)
+                shown.append(metric)
                 estimate = _estimate(metric)
                 row.append(estimate if isinstance(estimate, Msg) else
                            f"{estimate}\n({_ci(metric)})")
@@ -561,20 +530,18 @@ def _subgroups(result: Mapping[str, Any], level: str) -> Section:
         blocks.append(Table(tuple(header), tuple(rows), widths,
                             numeric=tuple(range(1, len(header)))))
     blocks.append(Para(_m("column.ci", level=level), "note"))
-    blocks += _undefined_note(group.get("metrics", {}).get(name, {})
-                              for groups in result["subgroups"].values()
-                              for group in groups.values() for name in names)
+    blocks += _undefined_note(shown)
     return Section(0, Msg("section.subgroups"), tuple(blocks))
 
 
-def _definitions(result: Mapping[str, Any]) -> Section:
+def _definitions(result: Result) -> Section:
     rows = []
-    for name, metric in _ordered(result.get("metrics", {})):
-        definition = DEFINITIONS.get(str(metric.get("definition")))
+    for metric in _ordered(result.metrics):
+        definition = DEFINITIONS.get(metric.definition)
         if definition is None:
-            rows.append((str(metric.get("definition")), _metric_name(name), "—", "—"))
+            rows.append((metric.definition, _metric_name(metric.name), "—", "—"))
             continue
-        rows.append((definition.id, _metric_name(name), definition.formula,
+        rows.append((definition.id, _metric_name(metric.name), definition.formula,
                      definition.reference))
     header = (Msg("column.definition_id"), Msg("column.name"), Msg("column.formula"),
               Msg("column.reference"))
@@ -582,44 +549,41 @@ def _definitions(result: Mapping[str, Any]) -> Section:
                    (Table(header, tuple(rows), (2.0, 1.6, 2.8, 2.9)),))
 
 
-def _method_section(result: Mapping[str, Any], level: str) -> Section:
-    statistics = (result.get("parameters") or {}).get("statistics") or {}
-    task = (result.get("parameters") or {}).get("task") or {}
-    policy = ((result.get("failures") or {}).get("policy")) or "worst-case"
+def _method_section(result: Result, level: str) -> Section:
+    statistics = result.parameters.statistics
+    task = result.parameters.task
     task_text = ", ".join(f"{k} = {v}" for k, v in sorted(task.items())
                           if k != "type" and v is not None)  # an option not set: not printed
-    rules = sorted({str(v.get("rule")) for v in result["verdicts"]})
+    protocol = result.protocol
     rows: list[tuple[Msg, Cell]] = [
-        (Msg("field.protocol"), f"{result['protocol'].get('id')} "
-                                f"v{result['protocol'].get('version')}"),
-        (Msg("field.protocol_sha256"), str(result["protocol"].get("sha256"))),
-        (Msg("field.software"), f"medeval {result.get('software', {}).get('medeval', '?')}"),
-        (Msg("field.task"), str(result.get("task"))),
+        (Msg("field.protocol"), f"{protocol.id} v{protocol.version}"),
+        (Msg("field.protocol_sha256"), str(protocol.sha256)),
+        (Msg("field.software"), f"medeval {result.software.get('medeval', '?')}"),
+        (Msg("field.task"), result.task),
         (Msg("field.task_parameters"), task_text or "—"),
         (Msg("field.confidence"), level),
         (Msg("field.ci_methods"),
-         f"proportions: {statistics.get('proportion_method')}; AUC: "
-         f"{statistics.get('auc_method')}; bootstrap: {statistics.get('bootstrap_method')}"),
+         f"proportions: {statistics.proportion_method}; AUC: {statistics.auc_method}; "
+         f"bootstrap: {statistics.bootstrap_method}"),
         (Msg("field.resampling"),
-         f"{statistics.get('n_resamples')} × {statistics.get('resampling_unit')}, "
-         f"seed {statistics.get('seed')}"),
-        (Msg("field.failure_policy"), Msg(f"text.policy_{policy}")),
+         f"{statistics.n_resamples} × {statistics.resampling_unit}, seed {statistics.seed}"),
+        (Msg("field.failure_policy"), Msg(f"text.policy_{result.failures.policy}")),
     ]
     rows += [(Msg("field.decision_rule"), _m(f"text.decision_rule_{rule}", level=level))
-             for rule in rules]
+             for rule in sorted({v.rule for v in result.verdicts})]
     return Section(0, Msg("section.method"), (Fields(tuple(rows)),))
 
 
-def _environment(result: Mapping[str, Any]) -> Section:
-    context, software = result.get("context") or {}, result.get("software") or {}
+def _environment(result: Result) -> Section:
+    context = result.context
     rows: list[tuple[Msg, Cell]] = [
-        (Msg("field.platform"), _or_none(context.get("platform"))),
-        (Msg("field.cpu"), _or_none(context.get("cpu_count"))),
-        (Msg("field.host"), _or_none(context.get("host"))),
-        (Msg("field.started"), _or_none(context.get("started"))),
-        (Msg("field.finished"), _or_none(context.get("finished"))),
+        (Msg("field.platform"), _or_none(context.platform)),
+        (Msg("field.cpu"), _or_none(context.cpu_count)),
+        (Msg("field.host"), _or_none(context.host)),
+        (Msg("field.started"), _or_none(context.started)),
+        (Msg("field.finished"), _or_none(context.finished)),
         (Msg("field.library_versions"),
-         ", ".join(f"{k} {v}" for k, v in sorted(software.items()))),
+         ", ".join(f"{k} {v}" for k, v in sorted(result.software.items()))),
     ]
     return Section(0, Msg("section.environment"), (Fields(tuple(rows)),))
 
@@ -628,7 +592,7 @@ def _environment(result: Mapping[str, Any]) -> Section:
 _WARNINGS_PRINTED = 30
 
 
-def _deviations(result: Mapping[str, Any], info: ReportInfo) -> Section:
+def _deviations(result: Result, info: ReportInfo) -> Section:
     blocks: list[Block] = []
     if info.deviations:
         blocks += [Para("• " + d) for d in info.deviations]
@@ -637,7 +601,7 @@ def _deviations(result: Mapping[str, Any], info: ReportInfo) -> Section:
     rows: list[tuple[Msg, Cell]] = [
         (Msg("field.external"), info.external_providers or Msg("text.none")),
     ]
-    warnings = result.get("warnings") or []
+    warnings = result.warnings
     rows.append((Msg("field.warnings"),
                  _m("text.warning_count", n=len(warnings)) if warnings else Msg("text.none")))
     blocks.append(Fields(tuple(rows)))
@@ -653,12 +617,12 @@ def _deviations(result: Mapping[str, Any], info: ReportInfo) -> Section:
     return Section(0, Msg("section.deviations"), tuple(blocks))
 
 
-def _integrity(result: Mapping[str, Any], number: str, fingerprint: str) -> Section:
+def _integrity(result: Result, number: str, fingerprint: str) -> Section:
     return Section(0, Msg("section.integrity"), (
         Fields(((Msg("doc.report_number"), number),
                 (Msg("field.result_fingerprint"), fingerprint),
-                (Msg("field.manifest_fingerprint"), str(result["dataset"].get("fingerprint"))),
-                (Msg("field.protocol_sha256"), str(result["protocol"].get("sha256"))),
+                (Msg("field.manifest_fingerprint"), result.dataset.fingerprint),
+                (Msg("field.protocol_sha256"), str(result.protocol.sha256)),
                 (Msg("field.verify"), Msg("text.verify_how")))),
         QRCode(qr_payload(number, fingerprint)),
     ))

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..result import read_result
+from ..result import Result, read_result
 from .catalogue import Msg, languages, texts
 from .content import (
     Block,
@@ -31,7 +31,7 @@ __all__ = ["html_text", "render_html"]
 
 
 def render_html(
-    result: str | Path | Mapping[str, Any],
+    result: str | Path | Result,
     out_html: str | Path,
     *,
     lang: str = "ko+en",

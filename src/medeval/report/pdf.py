@@ -27,7 +27,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .. import __version__
-from ..result import read_result
+from ..result import Result, read_result
 from ._errors import ReportError
 from .catalogue import Msg, languages, texts
 from .content import (
@@ -58,7 +58,7 @@ _OUTCOME = {"PASS": "#1e7b34", "FAIL": "#c0392b", "INCONCLUSIVE": "#a35d00"}
 
 
 def render_certificate(
-    result: str | Path | Mapping[str, Any],
+    result: str | Path | Result,
     out_pdf: str | Path,
     *,
     lang: str = "ko+en",
@@ -69,8 +69,8 @@ def render_certificate(
 
     Parameters
     ----------
-    result : path or mapping
-        The result JSON written by :func:`medeval.write_result`, or its data.
+    result : path or Result
+        The result JSON written by :func:`medeval.write_result`, or the result.
     out_pdf : path
         Where to write the PDF (folders are created).
     lang : {"ko+en", "ko", "en"}

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ResultError
-from ..result import content_fingerprint, read_result, verify_result
+from ..result import Result, read_result, verify_result
 from ._errors import ReportError
 from .content import build_certificate, section_digests
 from .info import ReportInfo, load_report_info
@@ -70,7 +70,7 @@ class Verification:
 
 
 def verify_certificate(
-    result: str | Path | Mapping[str, Any],
+    result: str | Path | Result,
     pdf: str | Path | None = None,
     *,
     report_info: str | Path | Mapping[str, Any] | ReportInfo | None = None,
@@ -80,8 +80,8 @@ def verify_certificate(
 
     Parameters
     ----------
-    result : path or mapping
-        The result JSON (its ``.sha256`` file is checked too when present).
+    result : path or Result
+        The result JSON (its ``.sha256`` file is checked too when present), or the result.
     pdf : path, optional
         The certificate. Without it only the result is checked.
     report_info : path, mapping or ReportInfo, optional
@@ -110,8 +110,8 @@ def verify_certificate(
             except ResultError as exc:
                 problems.append(str(exc))
     else:
-        data = dict(result)
-    fingerprint = content_fingerprint(data)
+        data = result
+    fingerprint = data.fingerprint
     if pdf is None:
         return Verification(not problems, fingerprint, None, False, tuple(problems))
     pdf_path = Path(pdf)
@@ -141,7 +141,7 @@ def verify_certificate(
     return Verification(not problems, fingerprint, printed, signed, tuple(problems))
 
 
-def _name(result: str | Path | Mapping[str, Any]) -> str:
+def _name(result: str | Path | Result) -> str:
     return f"result {result}" if isinstance(result, (str, Path)) else "the result"
 
 
@@ -224,7 +224,7 @@ def read_pdf_record(payload: bytes) -> dict[str, Any]:
     return record
 
 
-def _changed_parts(data: Mapping[str, Any], record: Mapping[str, Any], pdf: Path) -> list[str]:
+def _changed_parts(data: Result, record: Mapping[str, Any], pdf: Path) -> list[str]:
     recorded: dict[str, str] = record.get("digests") or {}
     if not recorded:
         return []
@@ -237,7 +237,7 @@ def _changed_parts(data: Mapping[str, Any], record: Mapping[str, Any], pdf: Path
             f"for: {', '.join(leaves)}"]
 
 
-def _render(data: Mapping[str, Any], info: ReportInfo, lang: str, pdfa: bool) -> bytes:
+def _render(data: Result, info: ReportInfo, lang: str, pdfa: bool) -> bytes:
     from .pdf import pdf_bytes
 
     payload = pdf_bytes(build_certificate(data, info), lang=lang)
@@ -248,7 +248,7 @@ def _render(data: Mapping[str, Any], info: ReportInfo, lang: str, pdfa: bool) ->
     return payload
 
 
-def _changed_lines(data: Mapping[str, Any], info: ReportInfo, record: Mapping[str, Any],
+def _changed_lines(data: Result, info: ReportInfo, record: Mapping[str, Any],
                    payload: bytes, pdf: Path) -> list[str]:
     """Printed lines of the certificate that a fresh rendering of the result prints otherwise."""
     lang = str(record.get("lang") or "ko+en")
@@ -276,7 +276,7 @@ def _changed_lines(data: Mapping[str, Any], info: ReportInfo, record: Mapping[st
     return out
 
 
-def _check_bytes(data: Mapping[str, Any], info: ReportInfo, record: Mapping[str, Any],
+def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any],
                  payload: bytes, pdf: Path,
                  trust_roots: tuple[str | Path, ...]) -> tuple[bool, list[str]]:
     problems: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from typing import Any, Literal
 
 __all__ = ["Estimate"]
@@ -34,6 +35,12 @@ class Estimate:
         For a proportion, the count of successes (so ``value == numerator / n``).
     sided : {"two", "lower", "upper"}
         Which interval: two-sided, or a one-sided lower or upper confidence bound.
+    note : str or None
+        Why the value or a bound is undefined (NaN), or what else a reader of the figure
+        must know (resamples left out ...), in the words of the function that computed
+        it; None when there is nothing to say. The same text is warned once
+        (:class:`~medeval.errors.UndefinedMetricWarning`) when the figure is computed, and
+        an evaluation copies it into the result's warnings, naming the figure.
 
     Examples
     --------
@@ -52,6 +59,7 @@ class Estimate:
     n: int
     numerator: int | None = None
     sided: Sided = "two"
+    note: str | None = None
 
     @property
     def width(self) -> float:
@@ -70,3 +78,42 @@ class Estimate:
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Estimate:
+        """The estimate of :meth:`to_dict`'s plain data, its numbers as floats (the JSON's
+        ``"NaN"``, ``"Infinity"`` and ``"-Infinity"`` strings decoded).
+
+        Examples
+        --------
+        >>> e = Estimate(math.nan, 0.1, math.inf, "x", 0.95, 0, note="n = 0")
+        >>> back = Estimate.from_dict({**e.to_dict(), "value": "NaN", "high": "Infinity"})
+        >>> back.value, back.high, back.note
+        (nan, inf, 'n = 0')
+        """
+        return cls(
+            value=number(data["value"]), low=number(data["low"]), high=number(data["high"]),
+            method=str(data["method"]), confidence=float(data["confidence"]),
+            n=int(data["n"]),
+            numerator=None if data.get("numerator") is None else int(data["numerator"]),
+            sided=data.get("sided", "two"), note=data.get("note"),
+        )
+
+
+def number(value: Any) -> float:
+    """A number of the result JSON as a float: ``"NaN"``, ``"Infinity"`` and
+    ``"-Infinity"`` (how canonical JSON writes the values JSON lacks) decoded.
+
+    Examples
+    --------
+    >>> number("NaN"), number("-Infinity"), number(2)
+    (nan, -inf, 2.0)
+    """
+    if isinstance(value, str):
+        if value in _NON_FINITE:
+            return _NON_FINITE[value]
+        raise ValueError(f"not a number: {value!r}")
+    return float(value)
+
+
+_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}

@@ -1,5 +1,7 @@
-"""Task types: each reads references and predictions, scores cases, aggregates with CIs."""
+"""Task types: each reads references and predictions, scores cases, aggregates with CIs.
 
-from .binary_classification import evaluate_classification
+One module per task type, each a class implementing :class:`medeval.tasks.base.TaskType`;
+:mod:`medeval.tasks.registry` names which module implements which type.
+"""
 
-__all__ = ["evaluate_classification"]
+__all__: list[str] = []

@@ -12,9 +12,13 @@ touches one module:
   :class:`PredictionError` with a reason, an unusable reference
   :class:`ReferenceProblem` (a fault of the held-out set: the evaluation stops, listing
   every such case, before any result is written);
-- ``reads_reference`` (optional, default False): True when ``score_case`` reads the
-  reference file itself and raises :class:`ReferenceProblem`, so that evaluating
-  supplied predictions checks each reference while scoring it, reading it once;
+- optional capabilities, declared on :class:`TaskType` with their defaults:
+  ``reads_reference`` (``score_case`` reads the reference file itself and raises
+  :class:`ReferenceProblem`, so that evaluating supplied predictions checks each
+  reference while scoring it, reading it once), ``parallel`` (score cases in a process
+  pool), ``loads_ahead`` (``load_case`` / ``score_loaded``: read the next case while one
+  is measured) and ``scores_values`` (``score_value``: a prediction held in memory, as a
+  table gives it);
 - ``failed_values(case, root)``: the per-case values the failure policy ``worst-case``
   assigns to a case whose algorithm failed (a wrong answer, Dice 0 ...);
 - ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows;
@@ -102,11 +106,27 @@ class Aggregate:
 
 
 class TaskType(Protocol):
-    """The interface of a task type (see the module documentation)."""
+    """The interface of a task type (see the module documentation).
+
+    Task classes subclass it, so that the optional capabilities have their defaults:
+    ``reads_reference``, ``parallel``, ``loads_ahead`` (with :meth:`load_case` and
+    :meth:`score_loaded`) and ``scores_values`` (with :meth:`score_value`).
+    """
 
     type: ClassVar[str]
     reference_kind: ClassVar[str]
     case_columns: tuple[str, ...]
+    #: ``score_case`` reads the reference file itself and raises ReferenceProblem, so
+    #: evaluating supplied predictions checks each reference while scoring it.
+    reads_reference: ClassVar[bool] = False
+    #: Per-case work heavy enough to score cases in a process pool.
+    parallel: ClassVar[bool] = False
+    #: Reading a case (:meth:`load_case`) is separate from measuring it
+    #: (:meth:`score_loaded`), so the next case can be read while one is measured.
+    loads_ahead: ClassVar[bool] = False
+    #: A prediction can be a bare value (a score, a label) held in memory
+    #: (:meth:`score_value`), as a predictions table gives them.
+    scores_values: ClassVar[bool] = False
 
     def reference_problem(self, case: Case, root: Path) -> str | None: ...
 
@@ -117,6 +137,25 @@ class TaskType(Protocol):
     def aggregate(
         self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None
     ) -> Aggregate: ...
+
+    def load_case(self, case: Case, root: Path, predictions: Path) -> Any:
+        """Read a case's reference and prediction (only where ``loads_ahead``)."""
+        return _not_ahead(self.type)
+
+    def score_loaded(self, case: Case, loaded: Any) -> dict[str, Any]:
+        """Score a case :meth:`load_case` read (only where ``loads_ahead``)."""
+        values: dict[str, Any] = _not_ahead(self.type)
+        return values
+
+    def score_value(self, case: Case, value: Any) -> dict[str, Any]:
+        """Score a prediction given as a value (only where ``scores_values``)."""
+        raise PredictionError(
+            f"case {case.case_id}: task {self.type!r} reads prediction files, not values",
+            "incompatible")
+
+
+def _not_ahead(task: str) -> Any:
+    raise NotImplementedError(f"task {task!r} does not read cases ahead (loads_ahead is False)")
 
 
 def metric_record(

@@ -34,6 +34,7 @@ from .base import (
     CaseRow,
     PredictionError,
     ReferenceProblem,
+    TaskType,
     bootstrap_estimate,
     metric_record,
     metric_scope,
@@ -42,7 +43,7 @@ from .base import (
 __all__ = ["Detection"]
 
 
-class Detection:
+class Detection(TaskType):
     """The ``detection`` task type behind :func:`medeval.evaluate`."""
 
     type = "detection"

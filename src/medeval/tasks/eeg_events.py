@@ -32,6 +32,7 @@ from .base import (
     CaseRow,
     PredictionError,
     ReferenceProblem,
+    TaskType,
     bootstrap_estimate,
     metric_record,
     metric_scope,
@@ -42,7 +43,7 @@ __all__ = ["EegEvents"]
 _DAY_S = 86400.0
 
 
-class EegEvents:
+class EegEvents(TaskType):
     """The ``eeg-events`` task type behind :func:`medeval.evaluate`."""
 
     type = "eeg-events"

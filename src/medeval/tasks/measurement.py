@@ -24,16 +24,24 @@ from ..manifest import Case
 from ..metrics.agreement import bland_altman, lins_ccc, mae, rmse
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, metric_record, metric_scope
+from .base import (
+    Aggregate,
+    CaseRow,
+    PredictionError,
+    TaskType,
+    metric_record,
+    metric_scope,
+)
 
 __all__ = ["Measurement"]
 
 
-class Measurement:
+class Measurement(TaskType):
     """The ``measurement`` task type behind :func:`medeval.evaluate`."""
 
     type = "measurement"
     reference_kind = "label"
+    scores_values = True
     case_columns = ("reference", "measurement", "difference")
 
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
@@ -53,8 +61,12 @@ class Measurement:
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Read the measured value."""
-        data = read_json_prediction(case, predictions)
-        value = data.get("value") if isinstance(data, dict) else data
+        return self.score_value(case, read_json_prediction(case, predictions))
+
+    def score_value(self, case: Case, value: Any) -> dict[str, Any]:
+        """The measured value (or ``{"value": number}``) against the reference."""
+        if isinstance(value, dict):
+            value = value.get("value")
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value):
             raise PredictionError(

@@ -28,6 +28,7 @@ from .base import (
     Aggregate,
     CaseRow,
     PredictionError,
+    TaskType,
     bootstrap_estimate,
     metric_record,
     metric_scope,
@@ -91,11 +92,12 @@ def multiclass_statistics(counts: NDArray[np.float64], kappa_weights: str) -> di
     return out
 
 
-class MulticlassClassification:
+class MulticlassClassification(TaskType):
     """The ``multiclass-classification`` task type behind :func:`medeval.evaluate`."""
 
     type = "multiclass-classification"
     reference_kind = "label"
+    scores_values = True
     case_columns = ("reference", "prediction", "correct")
 
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
@@ -113,8 +115,12 @@ class MulticlassClassification:
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Read the predicted label."""
-        data = read_json_prediction(case, predictions)
-        value = data.get("label") if isinstance(data, dict) else data
+        return self.score_value(case, read_json_prediction(case, predictions))
+
+    def score_value(self, case: Case, value: Any) -> dict[str, Any]:
+        """The predicted label (or ``{"label": label}``) against the reference."""
+        if isinstance(value, dict):
+            value = value.get("label")
         if isinstance(value, bool) or value is None or str(value) not in self.index:
             raise PredictionError(
                 f"case {case.case_id}: predicted label {value!r} is not one of {self.labels}"

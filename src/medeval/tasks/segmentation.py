@@ -35,6 +35,7 @@ from .base import (
     CaseRow,
     PredictionError,
     ReferenceProblem,
+    TaskType,
     bootstrap_estimate,
     metric_record,
     metric_scope,
@@ -47,12 +48,13 @@ SUFFIXES = (".nii.gz", ".nii", ".mha", ".nrrd")
 _DISTANCES = ("hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd")
 
 
-class Segmentation:
+class Segmentation(TaskType):
     """The ``segmentation`` task type behind :func:`medeval.evaluate`."""
 
     type = "segmentation"
     reference_kind = "image"
     parallel = True
+    loads_ahead = True
     reads_reference = True
 
     def __init__(self, spec: Any, statistics: Any, failures: Any) -> None:

@@ -1,0 +1,261 @@
+"""Binary classification from two tables, through the one evaluation engine.
+
+A reference table (``case_id, label``) and a predictions table (``case_id, score``) are
+joined on the case id; :func:`evaluate_classification` turns them into what
+:func:`medeval.evaluate` works on — a protocol built in code (mode ``pre-check``, no
+acceptance criteria, the statistics asked for), a manifest of the reference's cases and
+the scores as in-memory predictions — and runs them through
+:func:`medeval.evaluation.evaluate_cases`. So both entry points write the same result:
+the same sections, metrics, per-case rows and certificate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from ._canonical import canonical_json
+from ._validation import choice, confidence_level, finite_scores
+from .errors import InvalidInputError, TableError
+from .evaluation import evaluate_cases
+from .loaders.tables import CaseTable, join_cases, read_table
+from .manifest import Case, Manifest
+from .protocol import Protocol
+from .result import NOT_STATED, InputRecord, Result
+from .scoring import Predictions
+from .stats.intervals import PROPORTION_METHODS
+from .tasks.binary_classification import BinaryClassification
+
+__all__ = ["evaluate_classification"]
+
+_FUNC = "evaluate_classification"
+
+
+def evaluate_classification(
+    references: str | Path | pd.DataFrame,
+    predictions: str | Path | pd.DataFrame,
+    *,
+    threshold: float,
+    id_column: str = "case_id",
+    label_column: str = "label",
+    score_column: str = "score",
+    pos_label: Hashable = 1,
+    confidence: float = 0.95,
+    proportion_method: str = "wilson",
+    auc_method: Literal["delong", "bootstrap"] = "delong",
+    bootstrap_method: Literal["percentile", "bca"] = "percentile",
+    n_resamples: int = 2000,
+    seed: int = 0,
+    patient_column: str | None = None,
+    calibration_bins: int = 10,
+) -> Result:
+    r"""Evaluate binary classification scores against reference labels.
+
+    Cases are joined on ``id_column``; a case is called positive when
+    :math:`\text{score} \ge \text{threshold}`. Reported, each with its interval:
+
+    - prevalence, sensitivity, specificity, PPV, NPV, accuracy — proportions with the
+      ``proportion_method`` interval (numerator/denominator recorded);
+    - balanced accuracy, Youden's J, F1 — bootstrap (``bootstrap_method``) stratified
+      by class, or clustered by patient with ``patient_column``;
+    - LR+ and LR− — log method (Simel et al. 1991);
+    - ROC AUC — DeLong (default) or bootstrap; average precision — bootstrap;
+    - Brier score and expected calibration error (``calibration_bins`` equal-width bins)
+      — bootstrap, only when every score lies in [0, 1] (i.e. is a probability).
+
+    The result is that of :func:`medeval.evaluate` for a protocol with these settings and
+    no acceptance criterion (``overall`` is None), mode ``pre-check``; its protocol
+    section says what was not stated (laboratory, customer, the algorithm's version).
+
+    Parameters
+    ----------
+    references, predictions : path or DataFrame
+        CSV or Parquet files, or DataFrames. References hold ``id_column`` and
+        ``label_column``; predictions ``id_column`` and ``score_column``.
+    threshold : float
+        The operating threshold, fixed before the evaluation.
+    id_column, label_column, score_column : str
+        Column names.
+    pos_label : hashable
+        The positive label in the reference column (e.g. ``1`` or ``"malignant"``).
+    confidence : float
+        Confidence level of every interval.
+    proportion_method : str
+        ``"wilson"`` (default), ``"clopper-pearson"``, ``"jeffreys"``,
+        ``"agresti-coull"`` or ``"wald"``.
+    auc_method : {"delong", "bootstrap"}
+        Interval of the AUC.
+    bootstrap_method : {"percentile", "bca"}
+        Interval of the bootstrapped metrics.
+    n_resamples : int
+        Bootstrap resamples (at least 100, as in a protocol).
+    seed : int
+        Seed of every bootstrap (recorded in the result).
+    patient_column : str, optional
+        A reference column with patient ids: the bootstrap then resamples patients
+        (all of a patient's cases together) instead of cases.
+    calibration_bins : int
+        Number of equal-width bins of the expected calibration error.
+
+    Returns
+    -------
+    Result
+        ``task`` ``"binary-classification"``, ``mode`` ``"pre-check"``; each undefined
+        figure (e.g. specificity with no negative case) is NaN and named, with the reason,
+        in ``Result.warnings``.
+
+    Raises
+    ------
+    TableError
+        A file is missing or unreadable, a column is missing, ids are empty or
+        duplicated, or ids are in one table and not the other (all listed).
+    InvalidInputError
+        Labels that are not binary, scores that are not finite numbers (cases named),
+        a confidence outside (0, 1), an unknown method, fewer than 100 resamples.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ref = pd.DataFrame({"case_id": list("abcdef"), "label": [1, 1, 1, 0, 0, 0]})
+    >>> pred = pd.DataFrame({"case_id": list("abcdef"),
+    ...                      "score": [0.9, 0.8, 0.3, 0.6, 0.2, 0.1]})
+    >>> result = evaluate_classification(ref, pred, threshold=0.5)
+    >>> est = result.metric("sensitivity").estimate
+    >>> est.numerator, est.n, round(est.value, 4), est.method
+    (2, 3, 0.6667, 'wilson')
+    >>> result.tables["confusion_matrix"]
+    {'tp': 2, 'fp': 1, 'fn': 1, 'tn': 2}
+    """
+    level = confidence_level(confidence, func=_FUNC)
+    proportion_method = choice(proportion_method, PROPORTION_METHODS, name="proportion_method",
+                               func=_FUNC)
+    choice(auc_method, ("delong", "bootstrap"), name="auc_method", func=_FUNC)
+    choice(bootstrap_method, ("percentile", "bca"), name="bootstrap_method", func=_FUNC)
+    threshold = _threshold(threshold)
+    for name, value, least in (("n_resamples", n_resamples, 100),
+                               ("calibration_bins", calibration_bins, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise InvalidInputError(
+                f"{_FUNC}: {name} must be an integer >= {least}, got {value!r}")
+    ref = read_table(references, columns=[label_column] + ([patient_column] if patient_column
+                                                            else []),
+                     id_column=id_column, role="reference")
+    pred = read_table(predictions, columns=[score_column], id_column=id_column,
+                      role="predictions")
+    joined = join_cases(ref, pred)
+    case_ids = joined.index.to_numpy(dtype=str)
+    labels = _labels(joined[label_column], pos_label, ref)
+    score_name = score_column if score_column != label_column else f"{score_column}_prediction"
+    scores = _scores(joined[score_name], case_ids, pred)
+    patients = _patients(joined, patient_column, case_ids, ref)
+    negatives = sorted(set(labels.tolist()) - {str(_label_text(pos_label))})
+    protocol = Protocol.model_validate({
+        "test": {"id": "pre-check", "title": f"binary classification of {pred.source}",
+                 "mode": "pre-check"},
+        "laboratory": {"name": NOT_STATED}, "customer": {"name": NOT_STATED},
+        "algorithm": {"name": pred.source, "version": NOT_STATED},
+        "dataset": {"manifest": ref.source, "selection": f"the cases of {ref.source}"},
+        "task": {"type": "binary-classification", "threshold": threshold,
+                 "positive_label": _label_text(pos_label),
+                 "negative_label": negatives[0] if negatives else
+                 ("1" if str(pos_label) == "0" else "0"),
+                 "calibration_bins": int(calibration_bins)},
+        "statistics": {"confidence": level, "proportion_method": proportion_method,
+                       "auc_method": auc_method, "bootstrap_method": bootstrap_method,
+                       "n_resamples": int(n_resamples), "seed": seed,
+                       "resampling_unit": "patient" if patient_column else "case"},
+    })
+    manifest = Manifest(
+        [Case(cid, patient, (), str(label), line=k + 2)
+         for k, (cid, patient, label) in enumerate(zip(case_ids, patients, labels))],
+        root=Path.cwd(), reference_kind="label", source=ref.source)
+    task = BinaryClassification(protocol.task, protocol.statistics, protocol.failures)
+    return evaluate_cases(
+        protocol, task, manifest,
+        Predictions("supplied-table", values=dict(zip(case_ids.tolist(), scores.tolist())),
+                    run={"predictions_sha256": pred.sha256}),
+        fingerprint=_fingerprint(manifest), inputs=(_input(ref), _input(pred)),
+        tables={"id": id_column, "label": label_column, "score": score_column,
+                "patient": patient_column},
+    )
+
+
+def _threshold(threshold: Any) -> float:
+    try:
+        value = float(threshold)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{_FUNC}: threshold must be a number, got {threshold!r}") \
+            from None
+    if not np.isfinite(value):
+        raise InvalidInputError(f"{_FUNC}: threshold must be finite, got {threshold!r}")
+    return value
+
+
+def _label_text(label: Hashable) -> str | int:
+    """A label as the protocol holds it (an integer, or its text)."""
+    if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
+        return int(label)
+    return str(label)
+
+
+def _fingerprint(manifest: Manifest) -> str:
+    """:meth:`Manifest.fingerprint` of a manifest that names no file (the tables' cases
+    have no input files here): the SHA-256 of its canonical JSON."""
+    payload = canonical_json({"manifest": manifest.to_dict(), "files": {}})
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _input(table: CaseTable) -> InputRecord:
+    return InputRecord(table.role, table.source, table.sha256, len(table.frame))
+
+
+def _labels(column: pd.Series, pos_label: Hashable, table: CaseTable) -> NDArray[Any]:
+    """The reference labels, checked to be binary with ``pos_label`` among them."""
+    values = column.to_numpy()
+    empty = column.isna().to_numpy()
+    if empty.any():
+        raise InvalidInputError(
+            f"reference table {table.source}: empty label for case(s) "
+            f"{', '.join(column.index[empty])}"
+        )
+    labels = sorted(set(values.tolist()), key=str)
+    if len(labels) > 2 or (len(labels) == 2 and pos_label not in labels):
+        raise InvalidInputError(
+            f"reference table {table.source}: labels must be binary with pos_label="
+            f"{pos_label!r} among them, got {labels}"
+        )
+    # the manifest holds labels as text: the positive one exactly as the protocol does
+    return np.array([str(_label_text(pos_label)) if v == pos_label else str(v)
+                     for v in values.tolist()], dtype=object)
+
+
+def _scores(column: pd.Series, case_ids: NDArray[Any], table: CaseTable) -> NDArray[np.float64]:
+    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(numbers)
+    if bad.any():
+        raise InvalidInputError(
+            f"predictions table {table.source}: scores must be finite numbers; not so "
+            f"for case(s) {', '.join(case_ids[bad])}"
+        )
+    return finite_scores(numbers, name="score", func=_FUNC)
+
+
+def _patients(joined: pd.DataFrame, column: str | None, case_ids: NDArray[Any],
+              table: CaseTable) -> list[str]:
+    """Each case's patient: the patient column, or the case itself without one."""
+    if not column:
+        return [str(c) for c in case_ids]
+    patients = joined[column]
+    if patients.isna().any():
+        missing = case_ids[patients.isna().to_numpy()].tolist()
+        raise TableError(
+            f"reference table {table.source}: empty {column!r} for case(s) "
+            f"{', '.join(missing)}"
+        )
+    return [str(p) for p in patients]

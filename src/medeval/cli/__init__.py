@@ -1,0 +1,58 @@
+"""The ``medeval`` command line: a thin layer over the public API.
+
+One module per group of subcommands, each adding its parsers with ``add(commands)``:
+:mod:`~medeval.cli.evaluate` (``evaluate``, ``run``), :mod:`~medeval.cli.predict`
+(``predict``), :mod:`~medeval.cli.protocol` (``protocol check|schema``,
+``sample-size``), :mod:`~medeval.cli.report` (``report``, ``verify``) and
+:mod:`~medeval.cli.demo` (``demo``); :mod:`~medeval.cli.summary` prints a result.
+
+Only this package turns exceptions into exit codes: 0 success, 1 verification failed
+(``verify``), 2 bad input or usage (a result file that cannot be read included) (a ``MedevalError``, message on stderr), 3 an evaluation in which
+every case failed (the result is still written, and the reasons are printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import MedevalError, ResultError
+from . import demo, evaluate, predict, protocol, report
+from ._usage import UsageError
+
+__all__ = ["UsageError", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None) or not hasattr(args, "handler"):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        result: int = args.handler(args, sys.stdout)
+        return result
+    except ResultError as exc:
+        if args.command == "verify":
+            print(f"medeval: verification failed: {exc}", file=sys.stderr)
+            return 1
+        print(f"medeval: error: {exc}", file=sys.stderr)
+        return 2
+    except MedevalError as exc:
+        print(f"medeval: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medeval",
+        description="Evaluate medical AI software to a testing laboratory's standard.",
+    )
+    parser.add_argument("--version", action="version", version=f"medeval {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in (evaluate, protocol, demo, report, predict):
+        group.add(commands)
+    return parser

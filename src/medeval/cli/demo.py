@@ -1,0 +1,49 @@
+"""``medeval demo``: the whole certified flow on the data medeval ships."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+__all__ = ["add"]
+
+
+def add(commands: Any) -> None:
+    """The ``demo`` subcommand."""
+    demo = commands.add_parser(
+        "demo", help="run the whole certified flow on the data and example algorithms "
+        "medeval ships; write results, certificates (ko+en) and HTML reports",
+    )
+    demo.add_argument("--out", type=Path, default=Path("medeval-demo"), metavar="DIR",
+                      help="default: %(default)s")
+    demo.add_argument("--pre-check", action="store_true",
+                      help="pre-check mode: runs without the bubblewrap sandbox")
+    demo.add_argument("--quiet", action="store_true", help="no progress bars")
+    demo.set_defaults(handler=_demo)
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from ..demo import run_demo
+
+    mode: Literal["pre-check", "certificate"] = (
+        "pre-check" if args.pre_check else "certificate")
+    outcome = run_demo(args.out, progress=not args.quiet, mode=mode)
+    out.write(f"medeval demo: the {mode} flow on the data and example algorithms medeval "
+              f"ships, each algorithm run in the sandbox.\nEverything is in {outcome.out_dir}\n")
+    for item in outcome.sets:
+        cases = f"{item.n_cases} case{'s' if item.n_cases != 1 else ''}"
+        out.write(f"\n{item.verdict:<12} {item.name}: {item.title}\n")
+        out.write(f"             report {item.report_number}, {cases} ({item.n_failed} failed), "
+                  f"sha256:{item.fingerprint}\n")
+        for metric, verdict in item.criteria:
+            out.write(f"             {verdict:<12} {metric}\n")
+        for label, path in (("result", item.result_json), ("certificate", item.certificate_pdf),
+                            ("report", item.report_html)):
+            out.write(f"             {label:<12} {path}\n")
+    for name, reason in outcome.skipped:
+        out.write(f"\nskipped      {name}: {reason}\n")
+    out.write("\nCheck a certificate against its result:\n  medeval verify RESULT.json "
+              "CERTIFICATE.pdf --info report-info.toml  (beside each result)\n"
+              "Credits of the data: medeval/demo/README.md and medeval/demo/ecg/README.md\n")
+    return 0

@@ -1,0 +1,128 @@
+"""``medeval evaluate`` and ``medeval run``: evaluate, write the result, print its summary.
+
+Both entry points — a protocol with its predictions (or its algorithm, run in the
+sandbox), and two tables — go through the one evaluation engine and print the one
+summary (:mod:`medeval.cli.summary`). When every case failed, nothing of the algorithm was
+measured: the result is still written, the reasons are printed on stderr and the exit
+status is 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..result import Result, write_result
+from ..stats.intervals import PROPORTION_METHODS
+from ._usage import UsageError
+from .summary import all_failed, summary
+
+__all__ = ["add"]
+
+#: Exit status of an evaluation in which every case failed.
+ALL_FAILED = 3
+
+
+def add(commands: Any) -> None:
+    """The ``evaluate`` and ``run`` subcommands."""
+    evaluate = commands.add_parser(
+        "evaluate", help="evaluate predictions: as a protocol says, or two tables",
+        description="With PROTOCOL.toml: evaluate a predictions directory (a pre-check on "
+        "existing outputs) as the protocol prescribes, writing OUT/result.json. Without it: "
+        "join --reference and --predictions tables on the case id, call 'score >= "
+        "threshold' positive, and write the result JSON (with its per-case CSV and "
+        "fingerprint).",
+    )
+    evaluate.add_argument("protocol", nargs="?", type=Path, metavar="PROTOCOL.toml")
+    evaluate.add_argument("--reference", type=Path, metavar="REF.csv")
+    evaluate.add_argument("--predictions", type=Path, metavar="PRED.csv|DIR")
+    evaluate.add_argument("--threshold", type=float)
+    evaluate.add_argument("--out", required=True, type=Path, metavar="RESULT.json|DIR")
+    evaluate.add_argument("--workers", type=int, default=None)
+    _add_options(evaluate)
+    evaluate.set_defaults(handler=_evaluate)
+
+    run = commands.add_parser(
+        "run", help="the certified flow: run the protocol's algorithm, evaluate, write",
+        description="Run the algorithm the protocol names on its held-out set in the "
+        "sandbox (OUT/run, resumable), evaluate as the protocol prescribes, and write "
+        "OUT/result.json with its per-case CSV and fingerprint.",
+    )
+    run.add_argument("protocol", type=Path, metavar="PROTOCOL.toml")
+    run.add_argument("--out", required=True, type=Path, metavar="DIR")
+    run.add_argument("--workers", type=int, default=None, help="cores scoring cases")
+    run.set_defaults(handler=_run)
+
+
+def _add_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--id-column", default="case_id")
+    parser.add_argument("--label-column", default="label")
+    parser.add_argument("--score-column", default="score")
+    parser.add_argument("--patient-column", default=None,
+                        help="resample patients, not cases, in the bootstrap")
+    parser.add_argument("--pos-label", default="1", help="positive label (default: 1)")
+    parser.add_argument("--confidence", type=float, default=0.95)
+    parser.add_argument("--proportion-method", choices=PROPORTION_METHODS, default="wilson")
+    parser.add_argument("--auc-method", choices=("delong", "bootstrap"), default="delong")
+    parser.add_argument("--bootstrap-method", choices=("percentile", "bca"),
+                        default="percentile")
+    parser.add_argument("--n-resamples", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    if args.protocol is not None:
+        if args.predictions is None:
+            raise UsageError("evaluate PROTOCOL.toml needs --predictions DIR")
+        from ..evaluation import evaluate
+
+        result = evaluate(args.protocol, args.predictions, workers=args.workers,
+                          progress=True)
+        return _written(result, args.out / "result.json", out)
+    missing = [flag for flag, value in (("--reference", args.reference),
+                                        ("--predictions", args.predictions),
+                                        ("--threshold", args.threshold)) if value is None]
+    if missing:
+        raise UsageError(f"evaluate without a protocol needs {', '.join(missing)}")
+    from ..classification_tables import evaluate_classification
+
+    result = evaluate_classification(
+        args.reference, args.predictions, threshold=args.threshold,
+        id_column=args.id_column, label_column=args.label_column,
+        score_column=args.score_column, patient_column=args.patient_column,
+        pos_label=_label(args.pos_label), confidence=args.confidence,
+        proportion_method=args.proportion_method, auc_method=args.auc_method,
+        bootstrap_method=args.bootstrap_method, n_resamples=args.n_resamples,
+        seed=args.seed,
+    )
+    return _written(result, args.out, out)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    from ..evaluation import evaluate
+
+    result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
+                      progress=True)
+    return _written(result, args.out / "result.json", out)
+
+
+def _written(result: Result, target: Path, out: TextIO) -> int:
+    """Write the result, print its summary; the exit status (3 when every case failed)."""
+    path = write_result(result, target)
+    out.write(summary(result, path))
+    message = all_failed(result)
+    if message is None:
+        return 0
+    print(message, file=sys.stderr)
+    return ALL_FAILED
+
+
+def _label(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text

@@ -1,0 +1,76 @@
+"""``medeval predict``: run an algorithm on a held-out set in the sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+__all__ = ["add"]
+
+
+def add(commands: Any) -> None:
+    """The ``predict`` subcommand."""
+    predict = commands.add_parser(
+        "predict", help="run an algorithm on a held-out set in a sandbox, writing predictions",
+        description="Run a submitted algorithm (a Python plugin or a command) on every case "
+        "of MANIFEST, each case in a sandbox that sees only its inputs, and write "
+        "RUN_DIR/predictions/, run.jsonl and summary.json. Running again into the same "
+        "RUN_DIR resumes. Exit code 0 when the run completed, failed cases included.",
+    )
+    which = predict.add_mutually_exclusive_group(required=True)
+    which.add_argument("--algorithm", metavar="SPEC",
+                       help="package.module:Class, path/to/file.py:Class, or an entry point "
+                       "of group medeval.algorithms")
+    which.add_argument("--command", metavar="CMD", dest="command_line",
+                       help="a command run once per case: reads /input, writes /output")
+    predict.add_argument("--manifest", required=True, type=Path, metavar="MANIFEST.csv")
+    predict.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
+    predict.add_argument("--workers", type=int, default=1)
+    predict.add_argument("--timeout-s", type=float, default=60.0, help="per case")
+    predict.add_argument("--memory-mb", type=int, default=4096,
+                         help="address-space limit of each worker (default: %(default)s)")
+    predict.add_argument("--output-limit-mb", type=float, default=64.0)
+    predict.add_argument("--setup-timeout-s", type=float, default=120.0)
+    predict.add_argument("--mode", choices=("pre-check", "certificate"), default="pre-check",
+                         help="certificate refuses to run without the sandbox")
+    predict.add_argument("--isolation", choices=("auto", "bubblewrap", "none"),
+                         default="auto")
+    predict.add_argument("--executor", choices=("local", "dask"), default="local")
+    predict.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="Dask scheduler address (default: a LocalCluster)")
+    predict.add_argument("--no-progress", action="store_true", help="no progress bar")
+    predict.set_defaults(handler=_predict)
+
+
+def _predict(args: argparse.Namespace, out: TextIO) -> int:
+    import warnings
+
+    from ..runner import resolve_algorithm, run_algorithm
+
+    spec = resolve_algorithm(args.algorithm, command=args.command_line)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        summary = run_algorithm(
+            args.manifest, spec, args.out, workers=args.workers, timeout_s=args.timeout_s,
+            memory_mb=args.memory_mb, output_limit_mb=args.output_limit_mb,
+            setup_timeout_s=args.setup_timeout_s, mode=args.mode, isolation=args.isolation,
+            executor=args.executor, scheduler_address=args.scheduler,
+            progress=not args.no_progress,
+        )
+    for warning in caught:
+        print(f"medeval: warning: {warning.message}", file=sys.stderr)
+    lines = [f"medeval predict - {spec.name} ({args.mode}, isolation: {summary.isolation})",
+             f"  cases {summary.cases}: done {summary.done}, failed {summary.failed}"
+             + (f" ({summary.resumed} from the interrupted run)" if summary.resumed else "")]
+    for reason, count in summary.reasons.items():
+        lines.append(f"    {reason:<17} {count}")
+    for case_id, failure in summary.failures.items():
+        lines.append(f"  failed {case_id}: {failure['reason']}: {failure['detail']}")
+    latency = summary.latency_s
+    lines.append(f"  latency per case p50 {latency['p50']:.4f} s, p95 {latency['p95']:.4f} s, "
+                 f"max {latency['max']:.4f} s; {summary.throughput_per_s:.1f} cases/s")
+    lines.append(f"  run directory {summary.out_dir}")
+    out.write("\n".join(lines) + "\n")
+    return 0

@@ -1,0 +1,137 @@
+"""``medeval protocol check|schema`` and ``medeval sample-size``: write and plan a test."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from .. import __version__
+from ..errors import MedevalError
+from ..stats.intervals import PROPORTION_METHODS
+
+__all__ = ["add"]
+
+
+def add(commands: Any) -> None:
+    """The ``protocol`` and ``sample-size`` subcommands."""
+    protocol = commands.add_parser("protocol", help="check a protocol; print its JSON Schema")
+    protocol_commands = protocol.add_subparsers(dest="protocol_command", metavar="ACTION")
+    check = protocol_commands.add_parser("check", help="validate a protocol, listing every "
+                                         "problem with its key path")
+    check.add_argument("protocol", type=Path, metavar="PROTOCOL.toml")
+    check.set_defaults(handler=_protocol_check)
+    schema = protocol_commands.add_parser("schema", help="print the protocol's JSON Schema")
+    schema.set_defaults(handler=_protocol_schema)
+
+    size = commands.add_parser(
+        "sample-size", help="cases needed: for a fair chance of passing a goal under the "
+        "guarded rule (--goal, exact binomial), or for a CI half-width (--half-width, "
+        "Buderer 1996)",
+        description="Plan a test set. With --goal (or --protocol): the cases a device as "
+        "good as --expected needs to PASS the goal with probability --power under the "
+        "guarded rule, exactly as medeval will judge it. With --half-width: Buderer's "
+        "cases to estimate the measure within +/- the half-width.")
+    size.add_argument("--expected", required=True, type=float,
+                      help="expected sensitivity or specificity, e.g. 0.95")
+    target = size.add_mutually_exclusive_group(required=True)
+    target.add_argument("--goal", type=float, help="the criterion's goal, e.g. 0.90")
+    target.add_argument("--protocol", type=Path, metavar="PROTOCOL.toml",
+                        help="take the goal, CI method and confidence from the protocol's "
+                        "criterion on --measure")
+    target.add_argument("--half-width", type=float, help="e.g. 0.05 (Buderer)")
+    size.add_argument("--power", type=float, default=0.8,
+                      help="wanted probability of PASS at the expected value (default 0.8)")
+    size.add_argument("--method", choices=PROPORTION_METHODS, default="wilson",
+                      help="the protocol's proportion interval (default wilson)")
+    size.add_argument("--prevalence", type=float,
+                      help="expected prevalence, e.g. 0.2 (required with --half-width)")
+    size.add_argument("--confidence", type=float, default=0.95)
+    size.add_argument("--measure", choices=("sensitivity", "specificity"),
+                      default="sensitivity")
+    size.set_defaults(handler=_sample_size)
+
+
+def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
+    from ..protocol import load_protocol
+
+    protocol = load_protocol(args.protocol)
+    out.write(f"OK  {args.protocol}  {protocol.test.id} ({protocol.task.type}, "
+              f"{len(protocol.criteria)} criteria)  sha256:{protocol.sha256}\n")
+    return 0
+
+
+def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from ..protocol import protocol_schema
+
+    out.write(json.dumps(protocol_schema(), indent=2, sort_keys=True, ensure_ascii=False))
+    out.write("\n")
+    return 0
+
+
+def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
+    from ..stats import cases_to_pass, sample_size
+
+    if args.half_width is not None:
+        if args.prevalence is None:
+            raise MedevalError("sample-size: --half-width needs --prevalence (e.g. 0.2)")
+        plan = sample_size(args.expected, half_width=args.half_width,
+                           prevalence=args.prevalence, confidence=args.confidence,
+                           measure=args.measure)
+        out.write(f"{plan.measure} {plan.expected:g} +/- {plan.half_width:g} at "
+                  f"{plan.confidence * 100:g}% confidence, prevalence {plan.prevalence:g}: "
+                  f"{plan.n_group} {plan.group}, {plan.total} cases in all "
+                  f"({plan.method})\n")
+        return 0
+    goal, method, confidence = args.goal, args.method, args.confidence
+    if args.protocol is not None:
+        goal, method, confidence = _criterion_of(args.protocol, args.measure)
+    passing = cases_to_pass(args.expected, goal, method=method, power=args.power,
+                            confidence=confidence, prevalence=args.prevalence,
+                            measure=args.measure)
+    total = "" if passing.total is None else \
+        f"; at prevalence {passing.prevalence:g}, {passing.total} cases in all"
+    out.write(
+        f"{passing.measure} expected {passing.expected:g}, goal {passing.goal:g}, guarded "
+        f"rule, {passing.method} {passing.confidence * 100:g}% interval:\n"
+        f"  {passing.n_group} {passing.group}{total}\n"
+        f"  PASS needs at least {passing.least_successes} of {passing.n_group} correct; at "
+        f"the expected value P(PASS) = {passing.pass_probability:.3f}, P(INCONCLUSIVE) = "
+        f"{passing.inconclusive_probability:.3f}, P(FAIL) = {passing.fail_probability:.3g}\n"
+        f"  the first size with P(PASS) >= {passing.power:g} is {passing.first_n}; from "
+        f"{passing.n_group} on it stays there up to {2 * passing.n_group} (exact binomial; "
+        "the power of a proportion rises in a saw-tooth)\n"
+        "for the protocol's [dataset] (printed on the certificate):\n"
+        f"  sample_size = \"{_rationale(passing)}\"\n")
+    return 0
+
+
+def _rationale(plan: Any) -> str:
+    """The plan in one sentence, for the protocol's ``dataset.sample_size``."""
+    total = "" if plan.total is None else \
+        f" ({plan.total} cases at an expected prevalence of {plan.prevalence:g})"
+    return (f"{plan.n_group} {plan.group}{total}: P(PASS) >= {plan.power:g} "
+            f"for an expected {plan.measure} of {plan.expected:g} against the goal "
+            f"{plan.goal:g} (guarded rule, {plan.method} {plan.confidence * 100:g}% "
+            f"interval; exact binomial, medeval {__version__} cases_to_pass)")
+
+
+def _criterion_of(path: Path, measure: str) -> tuple[float, str, float]:
+    """The goal of the protocol's criterion on ``measure``, its CI method and level (the
+    protocol is validated, but its manifest need not exist yet: the set is being planned)."""
+    from ..protocol import load_protocol
+
+    protocol = load_protocol(path, check_manifest=False)
+    for criterion in protocol.criteria:
+        if criterion.metric == measure:
+            if criterion.rule != "guarded":
+                raise MedevalError(
+                    f"protocol {path}: the criterion on {measure} uses the {criterion.rule} "
+                    "rule; sample-size --protocol plans for the guarded rule only")
+            return (criterion.goal, protocol.statistics.proportion_method,
+                    protocol.statistics.confidence)
+    named = ", ".join(c.metric for c in protocol.criteria)
+    raise MedevalError(f"protocol {path}: no criterion on {measure} (criteria: {named}); "
+                       "choose it with --measure")

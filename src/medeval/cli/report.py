@@ -1,0 +1,79 @@
+"""``medeval report`` and ``medeval verify``: the certificate, and checking it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..result import verify_result
+from ._usage import UsageError
+
+__all__ = ["add"]
+
+
+def add(commands: Any) -> None:
+    """The ``report`` and ``verify`` subcommands."""
+    report = commands.add_parser(
+        "report", help="render the certificate PDF (and HTML) from a result JSON",
+        description="Render the test certificate from the result JSON alone: Korean, English "
+        "or both, every font embedded, the same bytes for the same result; optionally "
+        "PDF/A-2b and a PAdES signature (the 'archival' extra).",
+    )
+    report.add_argument("result", type=Path, metavar="RESULT.json")
+    report.add_argument("--out", required=True, type=Path, metavar="CERT.pdf")
+    report.add_argument("--lang", choices=("ko+en", "ko", "en"), default="ko+en")
+    report.add_argument("--info", type=Path, metavar="INFO.toml",
+                        help="report number, signatories, accreditation ... (see docs)")
+    report.add_argument("--html", type=Path, metavar="OUT.html")
+    report.add_argument("--pdfa", action="store_true", help="PDF/A-2b (needs pikepdf)")
+    report.add_argument("--sign", type=Path, metavar="KEY.pem", help="sign with this key")
+    report.add_argument("--cert", type=Path, metavar="CERT.pem", help="the signer's certificate")
+    report.add_argument("--chain", type=Path, action="append", default=[], metavar="CA.pem")
+    report.set_defaults(handler=_report)
+    verify = commands.add_parser(
+        "verify", help="check a result (and its certificate PDF) against the fingerprints",
+        description="Recompute the result's fingerprint and file hashes; with CERT.pdf, check "
+        "that the certificate prints this result and that its bytes and signature are "
+        "intact. Exit 1 naming every difference.",
+    )
+    verify.add_argument("result", type=Path, metavar="RESULT.json")
+    verify.add_argument("pdf", nargs="?", type=Path, metavar="CERT.pdf")
+    verify.add_argument("--info", type=Path, metavar="INFO.toml",
+                        help="the report info the certificate was rendered with")
+    verify.add_argument("--trust", type=Path, action="append", default=[],
+                        metavar="CA.pem", help="a certificate to trust for signatures")
+    verify.set_defaults(handler=_verify)
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from ..report import render_certificate, render_html, sign_pdf
+
+    if (args.sign is None) != (args.cert is None):
+        raise UsageError("report: --sign KEY and --cert CERT go together")
+    pdf = render_certificate(args.result, args.out, lang=args.lang, report_info=args.info,
+                             pdfa=args.pdfa)
+    out.write(f"certificate  {pdf}\n")
+    if args.html is not None:
+        html = render_html(args.result, args.html, lang=args.lang, report_info=args.info)
+        out.write(f"html         {html}\n")
+    if args.sign is not None:
+        sign_pdf(pdf, pdf, key=args.sign, cert=args.cert, chain=tuple(args.chain))
+        out.write(f"signed       {pdf}\n")
+    return 0
+
+
+def _verify(args: argparse.Namespace, out: TextIO) -> int:
+    if args.pdf is None and args.info is None and not args.trust:
+        fingerprint = verify_result(args.result)
+        out.write(f"OK  {args.result}  sha256:{fingerprint}\n")
+        return 0
+    from ..report import verify_certificate
+
+    checked = verify_certificate(args.result, args.pdf, report_info=args.info,
+                                 trust_roots=tuple(args.trust))
+    fingerprint = checked.check()
+    shown = f"  {args.pdf}" if args.pdf is not None else ""
+    signed = " (signature valid)" if checked.signed else ""
+    out.write(f"OK  {args.result}{shown}  sha256:{fingerprint}{signed}\n")
+    return 0

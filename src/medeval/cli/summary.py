@@ -1,0 +1,103 @@
+"""A result in a terminal: one summary for every result, whichever way it was made."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..result import MetricRecord, Result
+
+__all__ = ["all_failed", "summary"]
+
+#: How many of a result's warnings the summary prints; the rest are counted.
+_WARNINGS_SHOWN = 30
+
+
+def summary(result: Result, path: Path | None = None) -> str:
+    """A readable summary of a result: the test, inputs, case flow, the 2×2 table where
+    there is one, every metric with its interval, the verdicts, the warnings and the
+    fingerprint."""
+    protocol, flow, failures = result.protocol, result.flow, result.failures
+    lines = [f"medeval {result.software.get('medeval', '')} - {protocol.id} {protocol.title} "
+             f"({result.task}, {result.mode})"]
+    for item in result.inputs:
+        digest = f", sha256 {item.sha256[:16]}..." if item.sha256 else ""
+        rows = f"{item.rows} rows" if item.role != "protocol" else "protocol"
+        lines.append(f"  {item.role:<12} {item.source}  ({rows}{digest})")
+    lines.append(f"  cases: {flow.registered} registered, {flow.scored} scored, "
+                 f"{flow.failed} failed, {flow.analysed} analysed")
+    if failures.n_failed:
+        reasons = ", ".join(f"{k} {v}" for k, v in failures.by_reason.items())
+        lines.append(f"  failed cases by reason: {reasons} (policy {failures.policy})")
+    task = result.parameters.task
+    if "threshold" in task:
+        lines.append(f"  threshold {task['threshold']:g} (score >= threshold is positive)")
+    lines += _confusion(result)
+    level = f"{result.confidence * 100:g}%"
+    lines += ["", *_metric_lines(result.metrics, level)]
+    if result.verdicts:
+        lines += ["", "  acceptance criteria:"]
+        lines += [f"    {v.outcome:<12} {v.metric} goal {v.goal:g} ({v.rule}): {v.reason}"
+                  for v in result.verdicts]
+        lines.append(f"  overall: {result.overall}")
+    if result.warnings:
+        lines += ["", "  warnings:"] + [f"    {w}" for w in result.warnings[:_WARNINGS_SHOWN]]
+        if len(result.warnings) > _WARNINGS_SHOWN:
+            lines.append(f"    ... and {len(result.warnings) - _WARNINGS_SHOWN} more (in the "
+                         "result file)")
+    lines.append("")
+    if path is not None:
+        lines.append(f"  result       {path}")
+    lines.append(f"  fingerprint  sha256:{result.fingerprint}")
+    return "\n".join(lines) + "\n"
+
+
+def all_failed(result: Result) -> str | None:
+    """The message to print when every case failed (None otherwise): nothing of the
+    algorithm was measured, whatever the figures under the failure policy say."""
+    flow, failures = result.flow, result.failures
+    if flow.registered == 0 or flow.scored > 0:
+        return None
+    reasons = ", ".join(f"{reason} ({count})" for reason, count in failures.by_reason.items())
+    same = len(failures.by_reason) == 1
+    first = failures.cases[0] if failures.cases else None
+    detail = ""
+    if first is not None and first.detail:
+        detail = f"\n  case {first.case_id}: {first.detail.removeprefix(f'case {first.case_id}: ')}"
+    return (f"medeval: EVERY CASE FAILED ({flow.failed} of {flow.registered}"
+            f"{', all with the same reason' if same else ''}: {reasons}).{detail}\n"
+            "  Nothing of the algorithm was measured; the result is written but shows only "
+            "the failure policy. Check the manifest's input columns (a WFDB record needs "
+            "input_header and input_signal), the predictions folder and the algorithm.")
+
+
+def _confusion(result: Result) -> list[str]:
+    cm = result.tables.get("confusion_matrix")
+    if not (isinstance(cm, dict) and {"tp", "fp", "fn", "tn"} <= set(cm)):
+        return []
+    width = max(len(str(v)) for v in cm.values()) + 12
+    return [
+        "",
+        f"  {'':<20}{'predicted +':>{width}}{'predicted -':>{width}}",
+        f"  {'reference +':<20}{'TP ' + str(cm['tp']):>{width}}{'FN ' + str(cm['fn']):>{width}}",
+        f"  {'reference -':<20}{'FP ' + str(cm['fp']):>{width}}{'TN ' + str(cm['tn']):>{width}}",
+    ]
+
+
+def _metric_lines(metrics: Sequence[MetricRecord], level: str) -> list[str]:
+    lines = [f"  {'metric':<27} {'value':>9}  {level + ' CI':<21} {'n':>11}  method"]
+    for record in metrics:
+        est = record.estimate
+        n = f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
+        ci = f"{_num(est.low)} - {_num(est.high)}"
+        lines.append(f"  {record.name:<27} {_num(est.value):>9}  {ci:<21} {n:>11}  {est.method}")
+    return lines
+
+
+def _num(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.4f}"

@@ -1,0 +1,203 @@
+"""Per-case scoring: where predictions come from, and one row per case, failures included.
+
+The evaluation (:mod:`medeval.evaluation`) scores every case of the manifest through the
+task's interface (:class:`~medeval.tasks.base.TaskType`). Predictions come from one of
+three sources (:class:`Predictions`):
+
+- ``"runner"``: the run directory of medeval's runner (``predictions/`` and
+  ``summary.json``, whose failures — a crash, a timeout — are the case's failure);
+- ``"supplied-predictions"``: a folder of prediction files a company made itself;
+- ``"supplied-table"``: predictions held in memory, one value per case (the scores
+  column of a predictions table), for the tasks that can score a bare value.
+
+A missing or unusable prediction is a failed case with its reason, never dropped; an
+unusable reference is a fault of the held-out set and is returned as
+:class:`BadReference`, so that the evaluation can list every such case before it stops.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._canonical import canonical_json
+from ._hashing import hash_files, sha256_bytes, sha256_file
+from .manifest import Case
+from .protocol import ProtocolError
+from .tasks.base import CaseRow, PredictionError, ReferenceProblem, TaskType
+
+__all__ = ["BadReference", "Predictions", "read_predictions", "score_cases"]
+
+#: Parts of the runner's record that hold times or the host: the result's context.
+CONTEXT_KEYS = ("environment", "run_log_sha256", "summary_sha256")
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """Where the predictions of an evaluation come from.
+
+    Attributes
+    ----------
+    source : {"runner", "supplied-predictions", "supplied-table"}
+    folder : Path or None
+        The folder of prediction files (``<case_id>.json`` ...); None for a table.
+    values : mapping or None
+        For ``"supplied-table"``: case id -> the prediction (e.g. a score).
+    failures : mapping
+        Case id -> (reason, detail) of the cases the runner records as failed.
+    run : mapping
+        The runner's record (isolation, limits, the predictions' SHA-256 ...).
+    """
+
+    source: str
+    folder: Path | None = None
+    values: Mapping[str, Any] | None = None
+    failures: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    run: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def recorded_run(self) -> dict[str, Any]:
+        """The run's record without its times and host (those go to the context)."""
+        return {k: v for k, v in self.run.items() if k not in CONTEXT_KEYS}
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The parts of the run's record that belong to the result's context."""
+        return {k: v for k, v in self.run.items() if k in CONTEXT_KEYS}
+
+
+def read_predictions(path: Path) -> Predictions:
+    """The predictions in ``path``: a runner's run directory or a folder of files.
+
+    Raises
+    ------
+    ProtocolError
+        ``path`` is not a folder.
+    """
+    if not path.is_dir():
+        raise ProtocolError(f"predictions {path}: no such directory")
+    summary = path / "summary.json"
+    if (path / "predictions").is_dir() and summary.is_file():
+        data = json.loads(summary.read_text(encoding="utf-8"))
+        recorded = data.get("failures", {})
+        failures = {
+            str(case_id): (str(item.get("reason") or "exception"), str(item.get("detail") or ""))
+            for case_id, item in (recorded.items() if isinstance(recorded, dict) else [])
+        }
+        log = path / "run.jsonl"
+        run = {
+            "isolation": data.get("isolation"),
+            "algorithm": data.get("algorithm"),
+            "limits": data.get("limits"),
+            "environment": data.get("environment"),
+            "not_run": data.get("not_run", []),
+            # what was scored, stable across runs: case -> prediction file -> SHA-256
+            "predictions_sha256": sha256_bytes(canonical_json(data.get("predictions", {}))),
+            # the run's own records hold times: they belong to the context
+            "run_log_sha256": sha256_file(log) if log.is_file() else None,
+            "summary_sha256": sha256_file(summary),
+        }
+        return Predictions("runner", path / "predictions", failures=failures, run=run)
+    paths = sorted(p for p in path.iterdir() if p.is_file())
+    digests = hash_files(paths, workers=None, progress=False, cache=True)
+    files = {p.name: digests[p] for p in paths}
+    return Predictions("supplied-predictions", path,
+                       run={"predictions_sha256": sha256_bytes(canonical_json(files))})
+
+
+@dataclass(frozen=True)
+class BadReference:
+    """A case whose reference turned out unusable while it was scored."""
+
+    message: str
+
+
+def score_cases(
+    task: TaskType, cases: Sequence[Case], *, root: Path, predictions: Predictions,
+    pipelined: bool = True,
+) -> list[CaseRow | BadReference]:
+    """Score cases in order.
+
+    A task that reads ahead (``loads_ahead``: ``load_case`` / ``score_loaded``) has, when
+    ``pipelined``, the next case's files read in a background thread while the current
+    case is measured, so that reading costs no extra time on one core. (With one process
+    per core the processes already overlap reading and measuring; a thread each would
+    only compete for the cores.)
+    """
+    scorer = _Scorer(task, root, predictions)
+    if not (task.loads_ahead and pipelined and predictions.folder is not None):
+        return [scorer.row(case) for case in cases]
+    rows: list[CaseRow | BadReference] = []
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(scorer.load, cases[0]) if cases else None
+        for k, case in enumerate(cases):
+            assert pending is not None
+            loaded = pending.result()
+            pending = reader.submit(scorer.load, cases[k + 1]) if k + 1 < len(cases) else None
+            rows.append(scorer.row(case, loaded))
+    return rows
+
+
+class _Scorer:
+    """One case's row: its values, or its failure with the reason and a portable detail."""
+
+    def __init__(self, task: TaskType, root: Path, predictions: Predictions) -> None:
+        self.task, self.root, self.predictions = task, root, predictions
+
+    def load(self, case: Case) -> Any:
+        """The case's files read ahead (or the error reading them raised)."""
+        if case.case_id in self.predictions.failures:
+            return None
+        assert self.predictions.folder is not None
+        try:
+            return self.task.load_case(case, self.root, self.predictions.folder)
+        except (PredictionError, ReferenceProblem) as exc:
+            return exc
+
+    def row(self, case: Case, loaded: Any = None) -> CaseRow | BadReference:
+        try:
+            values = self._values(case, loaded)
+        except ReferenceProblem as exc:
+            return BadReference(str(exc))
+        except PredictionError as exc:
+            return self._failed(case, exc.reason, str(exc))
+        if values is None:
+            reason, detail = self.predictions.failures[case.case_id]
+            return self._failed(case, reason, detail)
+        return CaseRow(case.case_id, case.patient_id, "ok", None, None, values,
+                       dict(case.metadata))
+
+    def _values(self, case: Case, loaded: Any) -> dict[str, Any] | None:
+        """The case's values; None when the runner records the case as failed."""
+        if case.case_id in self.predictions.failures:
+            return None
+        if isinstance(loaded, (PredictionError, ReferenceProblem)):
+            raise loaded
+        if loaded is not None:
+            return self.task.score_loaded(case, loaded)
+        if self.predictions.values is not None:
+            if case.case_id not in self.predictions.values:
+                raise PredictionError(f"case {case.case_id}: no prediction in the table",
+                                      "missing-output")
+            return self.task.score_value(case, self.predictions.values[case.case_id])
+        assert self.predictions.folder is not None
+        return self.task.score_case(case, self.root, self.predictions.folder)
+
+    def _failed(self, case: Case, reason: str, detail: str) -> CaseRow:
+        return CaseRow(case.case_id, case.patient_id, "failed", reason, self._portable(detail),
+                       self.task.failed_values(case, self.root), dict(case.metadata))
+
+    def _portable(self, detail: str) -> str:
+        """A failure's message without this machine's paths, so the fingerprint stays the
+        same wherever the data and predictions lie."""
+        places = [(self.root, "<data>")]
+        if self.predictions.folder is not None:
+            places.insert(0, (self.predictions.folder, "<predictions>"))
+        for path, name in places:
+            for form in {str(path), str(path.resolve())}:
+                detail = detail.replace(form, name)
+        return detail

@@ -8,9 +8,9 @@ layer brings pandas.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .errors import (
     CompatibilityError,
     InvalidInputError,
@@ -23,11 +23,6 @@ from .errors import (
     TableError,
     UndefinedMetricWarning,
 )
-
-try:
-    __version__ = version("medeval")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
 
 # name -> module that defines it, imported on first access (PEP 562).
 _LAZY = {

@@ -21,13 +21,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 from ._validation import choice
 from .stats.estimate import Estimate
-
-if TYPE_CHECKING:
-    from .result import MetricRecord
 
 __all__ = ["Verdict", "decide", "judge", "overall"]
 
@@ -146,6 +143,19 @@ def decide(
                    f"{estimate.high:.4g}]")
 
 
+class _Figure(Protocol):
+    """What :func:`judge` reads of a metric (a :class:`~medeval.result.MetricRecord`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def estimate(self) -> Estimate: ...
+
+    @property
+    def higher_is_better(self) -> bool | None: ...
+
+
 class _Criterion(Protocol):
     """What :func:`judge` reads of a criterion (the protocol's or the result's)."""
 
@@ -159,7 +169,7 @@ class _Criterion(Protocol):
     def rule(self) -> str: ...
 
 
-def judge(criteria: Sequence[_Criterion], metrics: Sequence[MetricRecord]) -> tuple[Verdict, ...]:
+def judge(criteria: Sequence[_Criterion], metrics: Sequence[_Figure]) -> tuple[Verdict, ...]:
     """Each criterion judged (:func:`decide`) on the metric it names, in order.
 
     A metric the result lacks, or one with no better direction, gives INCONCLUSIVE with

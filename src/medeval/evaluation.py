@@ -39,7 +39,7 @@ from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
 from .manifest import Manifest

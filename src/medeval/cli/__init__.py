@@ -17,7 +17,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
+from .._version import __version__
 from ..errors import MedevalError, ResultError
 from . import demo, evaluate, predict, protocol, report
 from ._usage import UsageError

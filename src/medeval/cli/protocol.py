@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from .. import __version__
+from .._version import __version__
 from ..errors import MedevalError
 from ..stats.intervals import PROPORTION_METHODS
 

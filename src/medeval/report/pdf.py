@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .. import __version__
+from .._version import __version__
 from ..result import Result, read_result
 from ._errors import ReportError
 from .catalogue import Msg, languages, texts

@@ -171,3 +171,18 @@ def test_a_folder_of_other_files_is_refused(tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
     with pytest.raises(DemoError, match="unknown set"):
         run_demo(tmp_path / "new", progress=False, sets=["mri"])
+
+
+@pytest.mark.skipif(not ecg_available(), reason="this medeval has no ecg-beats task")
+def test_the_ecg_certificate_prints_the_beat_label_matrix(demo):
+    # The pooled N/S/V/F/Q matrix as the result file holds it (read as plain JSON), row by
+    # row on the certificate: "N <Nn> <Ns> ...".
+    from pypdf import PdfReader
+
+    item = demo["ecg"]
+    matrix = json.loads(item.result_json.read_bytes())["tables"]["ec57"]["matrix"]
+    text = "\n".join(page.extract_text() for page in PdfReader(item.certificate_pdf).pages)
+    flat = " ".join(text.split())
+    for label, row in zip(matrix["rows"], matrix["pooled"]):
+        assert " ".join([label, *map(str, row)]) in flat, label
+    assert matrix["pooled"][0][0] > 300  # MIT-BIH 100: normal beats matched as normal

@@ -28,6 +28,8 @@ import numpy as np
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from medeval.result import Result, read_result, verify_result
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TASKS = ("binary-classification", "multiclass-classification", "segmentation", "detection",
          "ecg-beats", "eeg-events", "measurement")
@@ -68,7 +70,12 @@ def run_example(name: str, tmp_path: Path) -> tuple[dict, Path, str]:
     done = run_command(command, folder, tmp_path)
     result = folder / "result" / "result.json"
     assert result.is_file()
-    return json.loads(result.read_text(encoding="utf-8")), folder, done.stdout
+    # The typed result reads the file back to the same bytes, and it verifies.
+    payload = result.read_bytes()
+    assert read_result(result).to_json() == payload
+    assert Result.from_json(payload).to_json() == payload
+    verify_result(result)
+    return json.loads(payload), folder, done.stdout
 
 
 def manifest_rows(folder: Path) -> list[dict[str, str]]:

@@ -75,3 +75,50 @@ def test_import_medeval_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={"PYTHONPATH": src, "PATH": ""}).stdout
     assert out.strip() == "[]"
+
+
+def _ec57_table(records: dict) -> dict:
+    """An ec57 table as the ecg-beats task writes it (tasks/ecg_beats.py, `_matrices`)."""
+    pooled = [[sum(m[i][j] for m in records.values()) for j in range(6)] for i in range(6)]
+    return {"ec57": {"matrix": {"rows": ["N", "S", "V", "F", "Q", "O"],
+                                "columns": ["n", "s", "v", "f", "q", "o"],
+                                "pooled": pooled, "records": records}}}
+
+
+def _tables(certificate) -> list[Table]:
+    return [b for s in certificate.sections for b in s.blocks if isinstance(b, Table)]
+
+
+def test_the_ec57_matrices_are_printed_pooled_and_per_record(certified: Path) -> None:
+    from dataclasses import replace
+
+    # two records; record 101 has an F beat labelled S (row F, column s)
+    a = [[50, 1, 0, 0, 0, 2], [0, 7, 0, 0, 0, 1], [1, 0, 9, 0, 0, 0],
+         [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0], [3, 0, 1, 0, 0, 0]]
+    b = [[40, 0, 0, 0, 0, 0], [0, 2, 0, 0, 0, 0], [0, 0, 4, 0, 0, 0],
+         [0, 1, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]]
+    result = replace(read_result(certified), tables=_ec57_table({"100": a, "101": b}))
+    tables = _tables(build_certificate(result))
+    matrices = [t for t in tables if t.header[1:] == ("n", "s", "v", "f", "q", "o")]
+    assert len(matrices) == 3  # pooled, then each record
+    pooled, first, second = matrices
+    assert pooled.rows[0] == ("N", "90", "1", "0", "0", "0", "2")  # 50 + 40 ...
+    assert pooled.rows[3] == ("F", "0", "1", "0", "2", "0", "0")
+    assert first.header[0].params == (("case_id", "100"),)
+    assert second.rows[3][2] == "1" and [r[0] for r in second.rows] == list("NSVFQO")
+
+
+def test_many_records_print_the_pooled_matrix_and_say_where_the_rest_are(
+        certified: Path) -> None:
+    from dataclasses import replace
+
+    one = [[1 if i == j else 0 for j in range(6)] for i in range(6)]
+    one[5][5] = 0
+    records = {f"r{k:02d}": one for k in range(13)}
+    result = replace(read_result(certified), tables=_ec57_table(records))
+    certificate = build_certificate(result)
+    matrices = [t for t in _tables(certificate) if t.header[1:2] == ("n",)]
+    assert len(matrices) == 1 and matrices[0].rows[0][1] == "13"
+    notes = [b.text for s in certificate.sections for b in s.blocks
+             if hasattr(b, "text") and getattr(b.text, "key", "") == "text.ec57_matrix_more"]
+    assert notes and dict(notes[0].params)["n"] == "13"

@@ -428,11 +428,44 @@ def _results(result: Result, level: str) -> Section:
                             (3, 1), numeric=(1,), span=0.5))
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
+    blocks += _ec57_matrices(result.tables)
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
     blocks += _undefined_note(result.metrics)
     blocks.extend(_figures(result, level))
     return Section(0, Msg("section.results"), tuple(blocks))
+
+
+#: Up to how many records the certificate prints each record's EC57 matrix.
+_EC57_RECORDS_PRINTED = 12
+
+
+def _ec57_matrices(tables: Mapping[str, Any]) -> list[Block]:
+    """The ECG beat-label matrices (reference rows, detected columns): pooled, and each
+    record's for a set of a few records."""
+    ec57 = tables.get("ec57")
+    matrix = ec57.get("matrix") if isinstance(ec57, Mapping) else None
+    if not isinstance(matrix, Mapping) or not {"rows", "columns", "pooled"} <= set(matrix):
+        return []
+    records = matrix.get("records") or {}
+
+    def table(title: Cell, counts: Sequence[Sequence[int]]) -> Table:
+        header: tuple[Cell, ...] = (title, *(str(c) for c in matrix["columns"]))
+        rows = tuple((str(label), *(str(int(n)) for n in row))
+                     for label, row in zip(matrix["rows"], counts))
+        return Table(header, rows, (2.4,) + (1.0,) * len(matrix["columns"]),
+                     numeric=tuple(range(1, len(header))), span=0.7)
+
+    blocks: list[Block] = [Para(Msg("text.ec57_matrix"), "note"),
+                           table(_m("text.ec57_matrix_pooled", n=len(records)),
+                                 matrix["pooled"])]
+    if len(records) > 1 and len(records) <= _EC57_RECORDS_PRINTED:
+        blocks += [table(_m("text.ec57_matrix_record", case_id=case_id), counts)
+                   for case_id, counts in records.items()]
+    elif len(records) > _EC57_RECORDS_PRINTED:
+        blocks.append(Para(_m("text.ec57_matrix_more", n=len(records),
+                              limit=_EC57_RECORDS_PRINTED), "note"))
+    return blocks
 
 
 def _figures(result: Result, level: str) -> list[Figure]:

@@ -28,6 +28,7 @@ def check_compatible(
     tolerance_direction: float = 1e-4,
     labels: Collection[int] | None = None,
     tolerance_s: float = 0.0,
+    compare_channels: bool = True,
 ) -> None:
     """Raise unless ``prediction`` conforms to ``reference``; return None when it does.
 
@@ -35,7 +36,9 @@ def check_compatible(
     within ``tolerance_mm`` (spacing along an axis of length 1 is not compared: a single
     slice has no slice spacing); direction cosines equal within
     ``tolerance_direction``; label values in ``labels`` when given, and integer-valued
-    when the reference is integer or boolean.
+    when the reference is integer or boolean. Two images without physical spacing (2-D
+    raster files: PNG, JPEG, BMP, TIFF) are compared by shape only, as they have no
+    geometry; one with spacing and one without is refused: nothing is taken as 1 mm.
 
     Signals (:class:`~medeval.loaders.Signal`) and annotations
     (:class:`~medeval.loaders.Annotations`): the same sampling rate; two signals of the
@@ -54,6 +57,9 @@ def check_compatible(
         The label values allowed in both images (e.g. ``{0, 1}`` for a binary mask).
     tolerance_s : float
         Largest difference of duration, in seconds, between two signals.
+    compare_channels : bool
+        Compare the images' colour axis too (default). False compares the grid
+        ``(z, y, x)`` only: a mask against the colour frame it was drawn on.
 
     Raises
     ------
@@ -71,12 +77,25 @@ def check_compatible(
     Traceback (most recent call last):
     ...
     medeval.errors.CompatibilityError: ... spacing_mm: reference (2.5, 0.5, 0.5), prediction ...
+
+    A PNG frame and its mask have no spacing: their shapes are compared, nothing else.
+
+    >>> frame = Image(np.zeros((1, 4, 6, 3), dtype=np.uint8), spacing_mm=None)
+    >>> check_compatible(frame, Image(np.zeros((1, 4, 6), np.uint8), spacing_mm=None),
+    ...                  compare_channels=False)
+    >>> check_compatible(Image(np.zeros((1, 4, 6), np.uint8), spacing_mm=(1.0, 0.1, 0.1)),
+    ...                  Image(np.zeros((1, 4, 6), np.uint8), spacing_mm=None))
+    ...                  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    medeval.errors.CompatibilityError: ... reference (1.0, 0.1, 0.1), prediction none ...
     """
     from .loaders.image import Image
     from .loaders.signal import Annotations, Signal
 
     if isinstance(reference, Image) and isinstance(prediction, Image):
-        problems = _images(reference, prediction, tolerance_mm, tolerance_direction, labels)
+        problems = _images(reference, prediction, tolerance_mm, tolerance_direction, labels,
+                           compare_channels)
     elif isinstance(reference, Signal) and isinstance(prediction, Signal):
         problems = _signals(reference, prediction, tolerance_s)
     elif isinstance(reference, (Signal, Annotations)) and isinstance(prediction, Annotations):
@@ -95,21 +114,16 @@ def check_compatible(
 
 
 def _images(
-    ref: Any, pred: Any, tol_mm: float, tol_dir: float, labels: Collection[int] | None
+    ref: Any, pred: Any, tol_mm: float, tol_dir: float, labels: Collection[int] | None,
+    channels: bool,
 ) -> list[str]:
     problems = []
-    if ref.shape != pred.shape:
+    if channels and ref.shape != pred.shape:
         problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}")
-    compared = [i for i in range(3) if ref.shape[i] > 1 or pred.shape[i] > 1]
-    if any(abs(ref.spacing_mm[i] - pred.spacing_mm[i]) > tol_mm for i in compared):
-        problems.append(f"spacing_mm: reference {ref.spacing_mm}, prediction {pred.spacing_mm}")
-    if np.max(np.abs(np.subtract(ref.origin_mm, pred.origin_mm))) > tol_mm:
-        problems.append(f"origin_mm: reference {ref.origin_mm}, prediction {pred.origin_mm}")
-    if np.max(np.abs(ref.direction - pred.direction)) > tol_dir:
-        problems.append(
-            f"direction: reference {ref.direction.round(6).tolist()}, prediction "
-            f"{pred.direction.round(6).tolist()}"
-        )
+    elif ref.shape[:3] != pred.shape[:3]:
+        problems.append(f"grid (z, y, x): reference {ref.shape[:3]}, prediction "
+                        f"{pred.shape[:3]}")
+    problems += _geometry(ref, pred, tol_mm, tol_dir)
     if labels is not None:
         allowed = set(labels)
         for role, image in (("reference", ref), ("prediction", pred)):
@@ -123,6 +137,32 @@ def _images(
                 f"values: reference holds labels ({ref.array.dtype}), prediction holds "
                 f"non-integer values ({pred.array.dtype}); threshold scores into labels first"
             )
+    return problems
+
+
+def _geometry(ref: Any, pred: Any, tol_mm: float, tol_dir: float) -> list[str]:
+    """Spacing, origin and direction: none compared for two images without spacing (2-D
+    raster frames have no geometry but their shape), a mix of the two refused."""
+    if ref.spacing_mm is None and pred.spacing_mm is None:
+        return []
+    if ref.spacing_mm is None or pred.spacing_mm is None:
+        shown = ["none (a file without physical spacing)" if image.spacing_mm is None
+                 else str(image.spacing_mm) for image in (ref, pred)]
+        return [f"spacing_mm: reference {shown[0]}, prediction {shown[1]}; an image with "
+                "geometry and one without cannot be compared, and none is taken as 1 mm: "
+                "give both as raster files (distances in pixels) or both with spacing "
+                "(DICOM, NIfTI)"]
+    problems = []
+    compared = [i for i in range(3) if ref.shape[i] > 1 or pred.shape[i] > 1]
+    if any(abs(ref.spacing_mm[i] - pred.spacing_mm[i]) > tol_mm for i in compared):
+        problems.append(f"spacing_mm: reference {ref.spacing_mm}, prediction {pred.spacing_mm}")
+    if np.max(np.abs(np.subtract(ref.origin_mm, pred.origin_mm))) > tol_mm:
+        problems.append(f"origin_mm: reference {ref.origin_mm}, prediction {pred.origin_mm}")
+    if np.max(np.abs(ref.direction - pred.direction)) > tol_dir:
+        problems.append(
+            f"direction: reference {ref.direction.round(6).tolist()}, prediction "
+            f"{pred.direction.round(6).tolist()}"
+        )
     return problems
 
 

@@ -42,7 +42,7 @@ __all__ = ["Case", "Manifest", "ReferenceKind"]
 
 ReferenceKind = Literal["file", "label", "image", "segmentation", "record", "annotations"]
 _KINDS: tuple[str, ...] = ("file", "label", "image", "segmentation", "record", "annotations")
-_IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage"}
+_IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
 _SPLIT_COLUMNS = ("split", "fold", "partition")
 
 
@@ -487,6 +487,12 @@ def _read_image(path: Path) -> object:
 
 
 def _read_segmentation(path: Path) -> object:
+    """A DICOM SEG as a SEG; anything else (a NIfTI label map, a mask image) as an image.
+
+    A mask image is decoded in full (truncation, EXIF orientation and the other refusals
+    of :mod:`medeval.loaders.raster`) but not turned into labels: that needs the label map
+    and JPEG threshold the protocol declares, which the task applies when it reads it.
+    """
     from .loaders import read_image, read_segmentation
 
     return read_segmentation(path) if sniff(path) == "dicom" else read_image(path)

@@ -1,8 +1,11 @@
 """Readers of the held-out set's files, one module per format.
 
 =====================  =============================================================
-``read_image``         DICOM file or series directory, NIfTI, MetaImage, NRRD -> ``Image``
-``read_segmentation``  DICOM SEG -> ``Segmentation`` (one mask per segment)
+``read_image``         DICOM file or series directory, NIfTI, MetaImage, NRRD, PNG, JPEG,
+                       BMP, TIFF -> ``Image``
+``read_mask``          mask image (PNG, BMP, TIFF; JPEG with a threshold) -> ``Image`` of
+                       integer labels
+``read_segmentation``  DICOM SEG or mask image -> ``Segmentation`` (one mask per segment)
 ``read_record``        WFDB record, EDF/EDF+ file, DICOM waveform -> ``Signal``
 ``read_annotations``   WFDB annotation file or EDF+ annotations -> ``Annotations``
 ``read_table``         CSV / Parquet case table -> ``CaseTable``
@@ -10,14 +13,16 @@
 
 The records ``Image``, ``Signal`` and ``Annotations`` live in the leaf module
 ``_records``, which the format readers import: ``dicom`` (pydicom), ``itk`` (NIfTI,
-MetaImage, NRRD through SimpleITK), ``seg`` (DICOM SEG), ``wfdb``, ``edf`` (pyedflib) and
-``waveform`` (DICOM waveforms). The dispatchers ``image`` (``read_image``) and ``signal``
-(``read_record``, ``read_annotations``) recognise a file's format and import the readers;
-no reader imports a dispatcher. ``tables`` reads case tables. Private helpers check files
-against their headers before a library reads them (``_files``, ``_nifti``, ``_metaimage``,
-``_nrrd``, ``_payload``, ``_dicom_pixels``, ``_slices``, ``_mit_annotations``).
+MetaImage, NRRD through SimpleITK), ``raster`` (PNG, JPEG, BMP, TIFF through Pillow),
+``masks`` (mask images as labels), ``seg`` (DICOM SEG, and mask images as segments),
+``wfdb``, ``edf`` (pyedflib) and ``waveform`` (DICOM waveforms). The dispatchers ``image``
+(``read_image``) and ``signal`` (``read_record``, ``read_annotations``) recognise a file's
+format and import the readers; no reader imports a dispatcher. ``tables`` reads case
+tables. Private helpers check files against their headers before a library reads them
+(``_files``, ``_nifti``, ``_metaimage``, ``_nrrd``, ``_payload``, ``_dicom_pixels``,
+``_slices``, ``_mit_annotations``).
 
-The heavy readers (pydicom, SimpleITK, wfdb, pyedflib) are imported on first use, so
+The heavy readers (pydicom, SimpleITK, Pillow, wfdb, pyedflib) are imported on first use, so
 ``import medeval.loaders`` stays fast.
 """
 
@@ -32,6 +37,7 @@ from .tables import CaseTable, join_cases, read_table
 _LAZY = {
     "Image": "_records",
     "read_image": "image",
+    "read_mask": "masks",
     "read_dicom_file": "dicom",
     "read_dicom_series": "dicom",
     "Segment": "seg",
@@ -59,6 +65,7 @@ __all__ = [
     "read_dicom_series",
     "read_dicom_waveform",
     "read_image",
+    "read_mask",
     "read_record",
     "read_segmentation",
     "read_table",
@@ -68,6 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._records import BEAT_SYMBOLS, Annotations, Image, Signal
     from .dicom import read_dicom_file, read_dicom_series
     from .image import read_image
+    from .masks import read_mask
     from .seg import Segment, Segmentation, read_segmentation
     from .signal import read_annotations, read_record
     from .waveform import read_dicom_waveform

@@ -16,7 +16,11 @@ from typing import Literal
 
 from ..errors import LoaderError
 
-Format = Literal["dicom", "nifti", "metaimage", "nrrd", "gzip", "edf", "wfdb-header", "unknown"]
+Format = Literal["dicom", "nifti", "metaimage", "nrrd", "gzip", "edf", "wfdb-header", "png",
+                 "jpeg", "bmp", "tiff", "unknown"]
+
+#: The 2-D raster formats, read with Pillow by :mod:`medeval.loaders.raster`.
+RASTER_FORMATS: frozenset[str] = frozenset({"png", "jpeg", "bmp", "tiff"})
 
 _SNIFF_BYTES = 512
 #: A MetaImage header line that only an image header has (MetaIO's key = value).
@@ -26,6 +30,10 @@ _METAIMAGE_KEY = re.compile(rb"^[ \t]*(NDims|DimSize|ElementType|ElementDataFile
 # sizeof_hdr int32 = 540 at byte 0, in the file's byte order (little or big endian).
 _NIFTI2_MAGIC = (b"n+2\x00\r\n\x1a\n", b"ni2\x00\r\n\x1a\n")
 _NIFTI2_SIZE = ((540).to_bytes(4, "little"), (540).to_bytes(4, "big"))
+# TIFF (classic and BigTIFF) in either byte order; a BMP's DIB header sizes (BITMAPCOREHEADER,
+# INFOHEADER, the V2/V3 variants, OS/2 2.x, V4 and V5), read at byte 14.
+_TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+_BMP_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
 
 
 def regular_file(path: str | os.PathLike[str], *, what: str) -> Path:
@@ -96,6 +104,10 @@ def sniff(path: Path) -> Format:
 
     NIfTI is recognised by its magic: NIfTI-1 at byte 344, NIfTI-2 at byte 4 together with
     its header size (540) at byte 0 in either byte order. A gzipped file is ``"gzip"``.
+    The raster formats by their signatures: PNG's eight bytes, JPEG's SOI marker followed
+    by a marker (``FF D8 FF``), TIFF's byte-order mark with 42 (43 for BigTIFF), and
+    BMP's ``BM`` with a known DIB header size at byte 14. A DICOM file with a TIFF
+    preamble (a dual DICOM-TIFF file) is ``"dicom"``: its ``DICM`` is looked at first.
     """
     with open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
@@ -109,6 +121,9 @@ def sniff(path: Path) -> Format:
         return "gzip"
     if head[:4] == b"NRRD":
         return "nrrd"
+    raster = _raster(head)
+    if raster is not None:
+        return raster
     if head.lstrip().startswith((b"ObjectType", b"NDims")) or (
             path.suffix.lower() in (".mha", ".mhd") and _METAIMAGE_KEY.search(head)):
         return "metaimage"  # MetaIO goes by the name; keys may follow a Comment line
@@ -119,6 +134,20 @@ def sniff(path: Path) -> Format:
     if _implicit_dicom(head):
         return "dicom"
     return "unknown"
+
+
+def _raster(head: bytes) -> Format | None:
+    """PNG, JPEG, TIFF or BMP from the file's first bytes, or None."""
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if head[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    if head[:4] in _TIFF_MAGIC:
+        return "tiff"
+    if head[:2] == b"BM" and len(head) >= 18 and \
+            int.from_bytes(head[14:18], "little") in _BMP_HEADER_SIZES:
+        return "bmp"
+    return None
 
 
 def _implicit_dicom(head: bytes) -> bool:

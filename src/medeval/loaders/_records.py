@@ -11,7 +11,9 @@ the readers. The public paths are ``medeval.loaders.Image`` (also
 
 An :class:`Image` is in the array's axis order. An image of ``nz`` slices of ``ny`` rows
 and ``nx`` columns has ``array.shape == (nz, ny, nx)`` (a colour image adds a last axis of
-3), ``spacing_mm == (dz, dy, dx)``, ``origin_mm`` the centre of voxel ``[0, 0, 0]`` as
+3, channels last in R, G, B order: a PNG frame is ``(1, ny, nx, 3)``),
+``spacing_mm == (dz, dy, dx)`` (None for a file that states no physical spacing, such as
+a PNG or JPEG frame: absent, never a silent 1.0), ``origin_mm`` the centre of voxel ``[0, 0, 0]`` as
 ``(z, y, x)`` patient coordinates (DICOM LPS, reversed), and ``direction`` the 3 × 3
 matrix whose column ``j`` is the unit vector of array axis ``j`` in those same reversed
 coordinates. So, for an index ``i = (k, j, i)``::
@@ -49,10 +51,16 @@ class Image:
     Attributes
     ----------
     array : numpy.ndarray
-        Shape ``(nz, ny, nx)``, or ``(nz, ny, nx, 3)`` for colour. A single 2-D slice
-        has ``nz == 1``. DICOM values have the modality rescale applied (CT in HU).
-    spacing_mm : tuple of float
+        Shape ``(nz, ny, nx)``, or ``(nz, ny, nx, 3)`` for colour: channels last, in
+        R, G, B order (a 2-D RGB frame is ``(1, ny, nx, 3)``). A single 2-D slice has
+        ``nz == 1``; a multi-page TIFF is a stack of ``nz`` frames. DICOM values have the
+        modality rescale applied (CT in HU).
+    spacing_mm : tuple of float, or None
         ``(dz, dy, dx)``: distance between slice centres, between rows, between columns.
+        None when the file states no physical spacing (PNG, JPEG, BMP and TIFF frames,
+        see :mod:`medeval.loaders.raster`): the spacing is then absent, never taken as
+        1 mm; distances on such an image are in pixels, or in mm only with a pixel
+        spacing the caller (the protocol) declares. :meth:`physical_point` refuses it.
     origin_mm : tuple of float
         Centre of voxel ``[0, 0, 0]`` in patient coordinates, ``(z, y, x)``.
     direction : numpy.ndarray
@@ -74,10 +82,13 @@ class Image:
     ((2, 3, 4), (2.5, 0.5, 0.5), (0.0, 0.0, 0.0))
     >>> image.physical_point((1, 2, 3)).tolist()   # 1*2.5, 2*0.5, 3*0.5
     [2.5, 1.0, 1.5]
+    >>> frame = Image(np.zeros((1, 3, 4, 3), dtype=np.uint8), spacing_mm=None)
+    >>> frame.shape, frame.spacing_mm
+    ((1, 3, 4, 3), None)
     """
 
     array: NDArray[Any]
-    spacing_mm: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    spacing_mm: tuple[float, float, float] | None = (1.0, 1.0, 1.0)
     origin_mm: tuple[float, float, float] = (0.0, 0.0, 0.0)
     direction: NDArray[np.float64] = field(default_factory=lambda: np.eye(3))
     metadata: Mapping[str, Any] = field(default_factory=dict)
@@ -92,7 +103,8 @@ class Image:
         direction = np.array(self.direction, dtype=np.float64).reshape(3, 3)
         direction.setflags(write=False)
         object.__setattr__(self, "array", array)
-        object.__setattr__(self, "spacing_mm", _triple(self.spacing_mm, "spacing_mm"))
+        if self.spacing_mm is not None:
+            object.__setattr__(self, "spacing_mm", _triple(self.spacing_mm, "spacing_mm"))
         object.__setattr__(self, "origin_mm", _triple(self.origin_mm, "origin_mm"))
         object.__setattr__(self, "direction", direction)
         object.__setattr__(self, "metadata", dict(self.metadata))
@@ -103,7 +115,17 @@ class Image:
         return tuple(self.array.shape)
 
     def physical_point(self, index: ArrayLike) -> NDArray[np.float64]:
-        """Patient coordinates ``(z, y, x)`` in mm of the voxel centre at ``index``."""
+        """Patient coordinates ``(z, y, x)`` in mm of the voxel centre at ``index``.
+
+        Raises LoaderError for an image without spacing (a 2-D raster frame): it has no
+        patient coordinates.
+        """
+        if self.spacing_mm is None:
+            raise LoaderError(
+                f"Image {self.metadata.get('source') or '<in memory>'}: has no physical "
+                "spacing (a PNG, JPEG, BMP or TIFF frame), so no point in mm; work in "
+                "pixels or use the pixel spacing the protocol declares"
+            )
         offset = np.asarray(self.spacing_mm) * np.asarray(index, dtype=np.float64)
         point: NDArray[np.float64] = np.asarray(self.origin_mm) + self.direction @ offset
         return point

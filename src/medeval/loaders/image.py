@@ -1,7 +1,8 @@
-"""``read_image``: a DICOM file or series, NIfTI, MetaImage or NRRD as an ``Image``.
+"""``read_image``: a DICOM file or series, NIfTI, MetaImage, NRRD, PNG, JPEG, BMP or TIFF.
 
 A dispatcher: it recognises the format and hands the path to its reader,
-:mod:`~medeval.loaders.dicom` (pydicom) or :mod:`~medeval.loaders.itk` (SimpleITK). The
+:mod:`~medeval.loaders.dicom` (pydicom), :mod:`~medeval.loaders.itk` (SimpleITK) or
+:mod:`~medeval.loaders.raster` (Pillow, 2-D frames without physical spacing). The
 :class:`~medeval.loaders.Image` record, with its (z, y, x) axis conventions, is defined in
 :mod:`medeval.loaders._records` and importable from here as before
 (``from medeval.loaders.image import Image``).
@@ -13,21 +14,27 @@ import os
 from pathlib import Path
 
 from ..errors import LoaderError
-from ._files import regular_file, sniff
+from ._files import RASTER_FORMATS, regular_file, sniff
 from ._nifti import check_complete
 from ._records import Image
 from .dicom import read_dicom_file, read_dicom_series
 from .itk import read_itk_image
+from .raster import SUFFIXES, read_raster
 
 __all__ = ["Image", "read_image"]
 
 
 def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -> Image:
-    """Read a DICOM file, a DICOM series directory, or a NIfTI / MetaImage / NRRD file.
+    """Read a DICOM file or series directory, a NIfTI / MetaImage / NRRD file, or a PNG /
+    JPEG / BMP / TIFF frame.
 
-    The format is recognised from the file's first bytes, not its name. A directory is
-    read as one DICOM series, assembled by geometry (see
-    :func:`medeval.loaders.dicom.read_dicom_series`).
+    The format is recognised from the file's first bytes, not its name; a file whose
+    name has a raster suffix (``.png``, ``.jpg``, ``.bmp``, ``.tif`` ...) must hold that
+    format. A directory is read as one DICOM series, assembled by geometry (see
+    :func:`medeval.loaders.dicom.read_dicom_series`). A raster file is read by
+    :func:`medeval.loaders.raster.read_raster`: RGB stays RGB, channels last
+    (``(1, ny, nx, 3)``), and ``spacing_mm`` is None, since such a file states no
+    physical spacing.
 
     Parameters
     ----------
@@ -40,14 +47,16 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     Returns
     -------
     Image
-        Array, spacing, origin and direction in (z, y, x) order.
+        Array, spacing (None for a raster file), origin and direction in (z, y, x) order.
 
     Raises
     ------
     LoaderError
-        The path is missing, not a regular file or directory, of no known image format,
-        truncated or otherwise unreadable; a series is inconsistent (see
-        ``read_dicom_series``). The message names the file.
+        The path is missing, not a regular file or directory, empty, of no known image
+        format, named with a raster suffix its bytes contradict, truncated or otherwise
+        unreadable; a series is inconsistent (see ``read_dicom_series``); a raster file
+        refused for its pixel type, transparency or EXIF orientation (see
+        :mod:`medeval.loaders.raster`). The message names the file.
 
     Examples
     --------
@@ -57,13 +66,15 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     >>> read_image(bad)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    medeval.errors.LoaderError: image .../notes.txt: not a DICOM, NIfTI, MetaImage or NRRD file ...
+    medeval.errors.LoaderError: image .../notes.txt: not a DICOM, NIfTI, MetaImage or NRRD file, ...
     """
     where = Path(path)
     if where.is_dir():
         return read_dicom_series(where, series_uid=series_uid)
     file = regular_file(where, what="image")
     kind = sniff(file)
+    if kind in RASTER_FORMATS or file.suffix.lower() in SUFFIXES:
+        return read_raster(file)  # refused there: empty, or name and bytes disagree
     if kind == "dicom":
         image = read_dicom_file(file)
         found = image.metadata.get("series_uid")
@@ -78,7 +89,7 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     with open(file, "rb") as handle:
         first = handle.read(16)
     raise LoaderError(
-        f"image {file}: not a DICOM, NIfTI, MetaImage or NRRD file (first bytes "
-        f"{first!r}); check that the path names an image"
+        f"image {file}: not a DICOM, NIfTI, MetaImage or NRRD file, nor a PNG, JPEG, BMP or "
+        f"TIFF (first bytes {first!r}); check that the path names an image"
     )
 

@@ -1,10 +1,14 @@
-"""DICOM SEG: one binary mask per segment, placed on the referenced image's grid if given.
+"""DICOM SEG (or a mask image): one binary mask per segment, on the reference's grid if given.
 
 Each frame of a SEG object belongs to one segment (Segment Identification) and sits at a
 position (Plane Position). Frames are placed by geometry: without a reference image on
 a grid spanning the SEG's own frames (slice spacing from SpacingBetweenSlices, so empty
 frames a writer omitted come back as empty slices); with a reference image on that
 image's grid, each frame on the slice whose position it has.
+
+A mask image (PNG, BMP, TIFF, or a thresholded JPEG) is read by
+:func:`medeval.loaders.read_mask` and split into one segment per label id; with a
+reference image (the frame it was drawn on) its grid must be the frame's.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import numpy as np
 
 from ..errors import LoaderError
 from . import _slices
-from ._files import regular_file
+from ._files import RASTER_FORMATS, regular_file, sniff
 from ._records import Image
 from .dicom import _dataset, _metadata, _per_frame_items, _pixels, frame_planes
 
@@ -83,33 +87,53 @@ def read_segmentation(
     *,
     reference: Image | None = None,
     tolerance_mm: float = 0.01,
+    label_map: Mapping[int, int] | None = None,
+    jpeg_threshold: float | None = None,
 ) -> Segmentation:
-    """Read a DICOM SEG file into one boolean mask per segment.
+    """Read a DICOM SEG file, or a mask image, into one boolean mask per segment.
 
     Parameters
     ----------
     path : path
-        A DICOM Segmentation Storage file (BINARY or FRACTIONAL).
+        A DICOM Segmentation Storage file (BINARY or FRACTIONAL), or a mask image (PNG,
+        BMP, TIFF; JPEG with ``jpeg_threshold``), told apart by their first bytes.
     reference : Image, optional
-        The image the SEG was drawn on (e.g. from :func:`read_image`). Masks are then
-        placed on its grid: same shape, spacing, origin and direction.
+        The image the SEG or mask was drawn on (e.g. from :func:`read_image`). Masks are
+        then placed on its grid: same shape, spacing, origin and direction. A mask image
+        must have the reference's rows and columns (its colour axis is not compared) and,
+        like it, no physical spacing.
     tolerance_mm : float
         How far a frame position may lie from a grid position and still be placed on it.
+    label_map, jpeg_threshold
+        For a mask image only, as :func:`medeval.loaders.read_mask` takes them (pixel
+        value -> label id; the binarisation threshold of a JPEG mask).
 
     Returns
     -------
     Segmentation
         ``segments`` in SegmentNumber order, each with a mask of the grid's shape.
-        FRACTIONAL segments are thresholded at half the MaximumFractionalValue.
+        FRACTIONAL segments are thresholded at half the MaximumFractionalValue. A mask
+        image gives one segment per label id other than 0 (the background): those of
+        the label map, or 1 for a binary mask; each ``label`` is the id as text.
 
     Raises
     ------
     LoaderError
-        Not a SEG; frames without positions; a frame whose position, orientation, pixel
-        spacing or size does not fit the reference grid (each listed); a reference of a
-        different FrameOfReferenceUID.
+        Not a SEG or mask image; frames without positions; a frame whose position,
+        orientation, pixel spacing or size does not fit the reference grid (each listed);
+        a reference of a different FrameOfReferenceUID; a mask image refused by
+        ``read_mask``; ``label_map`` or ``jpeg_threshold`` given for a DICOM SEG.
+    CompatibilityError
+        A mask image whose grid differs from the reference's.
     """
     file = regular_file(path, what="SEG file")
+    if sniff(file) in RASTER_FORMATS:
+        return _mask_segmentation(file, reference, label_map, jpeg_threshold)
+    if label_map is not None or jpeg_threshold is not None:
+        raise LoaderError(
+            f"SEG file {file}: label_map and jpeg_threshold are for mask images; a DICOM "
+            "SEG names its own segments"
+        )
     ds = _dataset(file)
     if str(ds.get("SOPClassUID", "")) != SEGMENTATION_STORAGE and ds.get("Modality") != "SEG":
         raise LoaderError(
@@ -159,6 +183,25 @@ def read_segmentation(
         ))
     metadata["segmentation_type"] = str(ds.get("SegmentationType", "BINARY"))
     return Segmentation(tuple(sorted(segments, key=lambda s: s.number)), metadata)
+
+
+def _mask_segmentation(file: os.PathLike[str], reference: Image | None,
+                       label_map: Mapping[int, int] | None,
+                       jpeg_threshold: float | None) -> Segmentation:
+    from ..compat import check_compatible
+    from .masks import read_mask
+
+    labels = read_mask(file, label_map=label_map, jpeg_threshold=jpeg_threshold)
+    if reference is not None:
+        check_compatible(reference, labels, compare_channels=False)
+    ids = sorted(set(labels.metadata["label_map"].values()) - {0}) if label_map else [1]
+    segments = tuple(
+        Segment(number=k, label=str(k), mask=Image(
+            labels.array == k, spacing_mm=None,
+            metadata={**labels.metadata, "segment_number": k}))
+        for k in ids
+    )
+    return Segmentation(segments, dict(labels.metadata))
 
 
 def _segment_numbers(ds: Any, count: int, file: os.PathLike[str]) -> list[int]:
@@ -227,6 +270,10 @@ def _place(
     where: str,
 ) -> list[int]:
     """The grid slice index of every frame; every misfit is collected, then raised."""
+    if grid.spacing_mm is None:
+        raise LoaderError(f"{where}: the reference image has no physical spacing (a 2-D "
+                          "raster frame); a DICOM SEG is placed only on an image with "
+                          "geometry (DICOM, NIfTI)")
     problems = []
     if tuple(plane_shape[:2]) != tuple(grid.array.shape[1:3]):
         problems.append(f"frames are {plane_shape[0]}x{plane_shape[1]}, the reference "

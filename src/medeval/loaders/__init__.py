@@ -11,6 +11,11 @@
 ``read_table``         CSV / Parquet case table -> ``CaseTable``
 =====================  =============================================================
 
+``annotations_2d`` reads COCO and LabelMe JSON into an ``AnnotatedImage`` per image
+(``read_annotation_file``), finds a case's image from its manifest reference
+(``read_case_annotations``, ``annotation_problems``) and makes a COCO ground-truth dict
+(``coco_ground_truth``, ``to_coco_dataset``).
+
 The records ``Image``, ``Signal`` and ``Annotations`` live in the leaf module
 ``_records``, which the format readers import: ``dicom`` (pydicom), ``itk`` (NIfTI,
 MetaImage, NRRD through SimpleITK), ``raster`` (PNG, JPEG, BMP, TIFF through Pillow),
@@ -49,18 +54,31 @@ _LAZY = {
     "read_annotations": "signal",
     "read_record": "signal",
     "read_dicom_waveform": "waveform",
+    "AnnotatedImage": "annotations_2d",
+    "AnnotatedObject": "annotations_2d",
+    "annotation_problems": "annotations_2d",
+    "coco_ground_truth": "annotations_2d",
+    "read_annotation_file": "annotations_2d",
+    "read_case_annotations": "annotations_2d",
+    "to_coco_dataset": "annotations_2d",
 }
 
 __all__ = [
     "BEAT_SYMBOLS",
+    "AnnotatedImage",
+    "AnnotatedObject",
     "Annotations",
     "CaseTable",
     "Image",
     "Segment",
     "Segmentation",
     "Signal",
+    "annotation_problems",
+    "coco_ground_truth",
     "join_cases",
+    "read_annotation_file",
     "read_annotations",
+    "read_case_annotations",
     "read_dicom_file",
     "read_dicom_series",
     "read_dicom_waveform",
@@ -69,10 +87,20 @@ __all__ = [
     "read_record",
     "read_segmentation",
     "read_table",
+    "to_coco_dataset",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._records import BEAT_SYMBOLS, Annotations, Image, Signal
+    from .annotations_2d import (
+        AnnotatedImage,
+        AnnotatedObject,
+        annotation_problems,
+        coco_ground_truth,
+        read_annotation_file,
+        read_case_annotations,
+        to_coco_dataset,
+    )
     from .dicom import read_dicom_file, read_dicom_series
     from .image import read_image
     from .masks import read_mask

@@ -1,0 +1,458 @@
+"""Parsing and checking of COCO and LabelMe JSON files into annotation records.
+
+Private: :mod:`~medeval.loaders.annotations_2d` is the public face. A file is checked
+whole and every problem collected (entry by entry: image index, COCO annotation id,
+LabelMe shape index) before one :class:`~medeval.errors.LoaderError` lists them all, so
+nothing of a faulty file is ever used. Masks, areas and boxes computed here come from
+``pycocotools.mask``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import LoaderError
+from ._annotated import AnnotatedImage, AnnotatedObject, ObjectShape, mask_api
+
+__all__ = ["listing", "load_json", "parse_annotation_json"]
+
+_MAX_LISTED = 50  # problems listed in one message; the count of the rest follows
+_LABELME_TYPES = ("polygon", "rectangle")
+#: A checked segmentation: its polygons, or the counts of its RLE.
+_Shape = tuple[tuple[tuple[float, ...], ...], str | tuple[int, ...] | None]
+
+
+def listing(head: str, problems: Sequence[str]) -> str:
+    """``head:`` then one problem a line, the first ``_MAX_LISTED`` of them."""
+    shown = "\n".join(f"  - {p}" for p in problems[:_MAX_LISTED])
+    rest = len(problems) - _MAX_LISTED
+    more = f"\n  ... and {rest} more" if rest > 0 else ""
+    return f"{head}:\n{shown}{more}"
+
+
+class _Problems:
+    """The problems found in one file, raised together."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.items: list[str] = []
+
+    def add(self, entry: str, text: str) -> None:
+        self.items.append(f"{entry}: {text}")
+
+    def raise_if_any(self, kind: str) -> None:
+        if self.items:
+            raise LoaderError(listing(
+                f"{self.file}: {len(self.items)} problem(s) in this {kind} file; fix them in "
+                "the file (nothing of it was used)", self.items))
+
+
+def load_json(file: Path) -> Any:
+    """The file's JSON; a LoaderError with line and column when it is not JSON."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise LoaderError(f"{file}: cannot be read ({exc.strerror})") from None
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise LoaderError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8 "
+                          "JSON") from None
+    except json.JSONDecodeError as exc:
+        raise LoaderError(f"{file}: not valid JSON: {exc.msg} at line {exc.lineno}, column "
+                          f"{exc.colno}; fix the file there") from None
+    except RecursionError:
+        raise LoaderError(f"{file}: JSON nested too deeply to be an annotation file") from None
+
+
+def parse_annotation_json(file: Path, categories: Mapping[str, int] | None,
+                          tolerance_px: float) -> tuple[AnnotatedImage, ...]:
+    """Read and check a COCO or LabelMe file; every problem raises at once."""
+    data = load_json(file)
+    if isinstance(data, dict) and "shapes" in data:
+        return (_labelme(file, data, categories, tolerance_px),)
+    if isinstance(data, dict) and ("images" in data or "annotations" in data):
+        return _coco(file, data, categories, tolerance_px)
+    if isinstance(data, list):
+        got = "a JSON list (a COCO results file of detections?)"
+    elif isinstance(data, dict):
+        got = f"an object with keys {sorted(data)[:12]}"
+    else:
+        got = f"a JSON {type(data).__name__}"
+    raise LoaderError(
+        f"{file}: neither a COCO dataset (keys 'images', 'annotations', 'categories') nor a "
+        f"LabelMe file (keys 'shapes', 'imageHeight', 'imageWidth', 'imagePath'); it is "
+        f"{got}; give the annotation file in one of these formats")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _outside(xs: Sequence[float], ys: Sequence[float], height: int, width: int,
+             tolerance_px: float) -> int | None:
+    """Index of the first point outside ``[0, width] × [0, height]`` (± tolerance)."""
+    for index, (x, y) in enumerate(zip(xs, ys)):
+        if not (-tolerance_px <= x <= width + tolerance_px
+                and -tolerance_px <= y <= height + tolerance_px):
+            return index
+    return None
+
+
+def _where(height: int, width: int, tolerance_px: float) -> str:
+    return (f"outside the image (0 <= x <= {width}, 0 <= y <= {height}, tolerance "
+            f"{tolerance_px:g} px)")
+
+
+def _rectangle(x: float, y: float, w: float, h: float) -> tuple[float, ...]:
+    """A box's 4 corners, clockwise from the top left, as one polygon."""
+    return (x, y, x + w, y, x + w, y + h, x, y + h)
+
+
+# ---- COCO ------------------------------------------------------------------------------
+
+
+def _coco(file: Path, data: dict[str, Any], categories: Mapping[str, int] | None,
+          tolerance_px: float) -> tuple[AnnotatedImage, ...]:
+    problems = _Problems(file)
+    for key in ("images", "annotations", "categories"):
+        if not isinstance(data.get(key), list):
+            problems.add("file", f"'{key}' is missing or not a list")
+    problems.raise_if_any("COCO")
+    images = _coco_images(data["images"], problems)
+    names = _coco_categories(data["categories"], categories, problems)
+    objects: dict[int, list[AnnotatedObject]] = {image_id: [] for image_id in images}
+    seen: dict[int, int] = {}
+    for index, annotation in enumerate(data["annotations"]):
+        found = _coco_object(index, annotation, images, names, seen, tolerance_px, problems)
+        if found is not None:
+            objects[found[0]].append(found[1])
+    problems.raise_if_any("COCO")
+    table = tuple(sorted(names.items()))
+    return tuple(AnnotatedImage(name, height, width, tuple(objects[image_id]), image_id,
+                                str(file), "coco", table)
+                 for image_id, (name, height, width) in images.items())
+
+
+def _coco_images(entries: list[Any], problems: _Problems) -> dict[int, tuple[str, int, int]]:
+    images: dict[int, tuple[str, int, int]] = {}
+    index_of_id: dict[int, int] = {}
+    index_of_name: dict[str, int] = {}
+    for index, image in enumerate(entries):
+        entry = f"images[{index}]"
+        if not isinstance(image, dict):
+            problems.add(entry, "is not an object")
+            continue
+        image_id: Any = image.get("id")
+        name: Any = image.get("file_name")
+        height: Any = image.get("height")
+        width: Any = image.get("width")
+        bad = [key for key, ok in (("id", _is_int(image_id)),
+                                   ("file_name", isinstance(name, str) and name != ""),
+                                   ("height", _is_int(height) and height > 0),
+                                   ("width", _is_int(width) and width > 0)) if not ok]
+        if bad:
+            problems.add(entry, f"{', '.join(bad)} missing or invalid ({image!r:.120}); an "
+                         "image needs an integer id, a file_name and positive height, width")
+            continue
+        if image_id in index_of_id:
+            problems.add(entry, f"duplicate image id {image_id} (also images"
+                         f"[{index_of_id[image_id]}])")
+        elif name in index_of_name:
+            problems.add(entry, f"duplicate file_name {name!r} (also images"
+                         f"[{index_of_name[name]}])")
+        else:
+            images[image_id] = (name, height, width)
+        index_of_id.setdefault(image_id, index)
+        index_of_name.setdefault(name, index)
+    return images
+
+
+def _coco_categories(entries: list[Any], given: Mapping[str, int] | None,
+                     problems: _Problems) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for index, category in enumerate(entries):
+        entry = f"categories[{index}]"
+        number: Any = category.get("id") if isinstance(category, dict) else None
+        name: Any = category.get("name") if isinstance(category, dict) else None
+        if not _is_int(number) or not isinstance(name, str) or not name:
+            problems.add(entry, f"needs an integer id and a name, got {category!r:.120}")
+        elif number in names:
+            problems.add(entry, f"duplicate category id {number}")
+        elif name in names.values():
+            problems.add(entry, f"duplicate category name {name!r}")
+        elif given is not None and given.get(name) != number:
+            wanted = (f"the set's categories give {name!r} id {given[name]}" if name in given
+                      else f"{name!r} is not among the set's categories {sorted(given)}")
+            problems.add(entry, f"category id {number} {name!r}: {wanted}")
+        else:
+            names[number] = name
+    return names
+
+
+def _coco_object(index: int, annotation: Any, images: Mapping[int, tuple[str, int, int]],
+                 names: Mapping[int, str], seen: dict[int, int], tolerance_px: float,
+                 problems: _Problems) -> tuple[int, AnnotatedObject] | None:
+    """One annotation checked and made an object (with its image id), or None."""
+    if not isinstance(annotation, dict):
+        problems.add(f"annotations[{index}]", "is not an object")
+        return None
+    ann_id: Any = annotation.get("id")
+    entry = f"annotation id {ann_id} (annotations[{index}])"
+    if not _is_int(ann_id):
+        problems.add(f"annotations[{index}]", f"id {ann_id!r} is missing or not an integer")
+        return None
+    if ann_id in seen:
+        problems.add(entry, f"duplicate annotation id (also annotations[{seen[ann_id]}])")
+        return None
+    seen[ann_id] = index
+    image_id: Any = annotation.get("image_id")
+    category_id: Any = annotation.get("category_id")
+    known = True
+    if not _is_int(image_id) or image_id not in images:
+        problems.add(entry, f"names unknown image id {image_id!r}; no entry of 'images' has it")
+        known = False
+    if not _is_int(category_id) or category_id not in names:
+        problems.add(entry, f"names unknown category id {category_id!r}; 'categories' has "
+                     f"{sorted(names)}")
+        known = False
+    iscrowd = annotation.get("iscrowd", 0)
+    if iscrowd not in (0, 1):
+        problems.add(entry, f"iscrowd must be 0 or 1, got {iscrowd!r}")
+        known = False
+    if not known:
+        return None
+    _, height, width = images[image_id]
+    before = len(problems.items)
+    shape = _coco_shape(entry, annotation, height, width, tolerance_px, problems)
+    box = _coco_box(entry, annotation.get("bbox"), height, width, tolerance_px, problems)
+    area = annotation.get("area")
+    if area is not None and not (_is_number(area) and area >= 0):
+        problems.add(entry, f"area must be a number >= 0, got {area!r}")
+    if shape is None and box is None and "bbox" not in annotation:
+        problems.add(entry, "has neither a bbox nor a segmentation")
+    if len(problems.items) > before:
+        return None
+    return image_id, _coco_made(annotation, shape, box, names[category_id], (height, width))
+
+
+def _coco_made(annotation: dict[str, Any], shape: _Shape | None,
+               box: tuple[float, float, float, float] | None, name: str,
+               size: tuple[int, int]) -> AnnotatedObject:
+    """The object of a checked annotation; a missing box or area from its mask."""
+    kind: ObjectShape
+    polygons: tuple[tuple[float, ...], ...]
+    if shape is None:  # box only: checked to be there
+        assert box is not None
+        polygons, counts, kind = (_rectangle(*box),), None, "box"
+    else:
+        polygons, counts = shape
+        kind = "rle" if counts is not None else "polygon"
+    area = annotation.get("area")
+    if area is None and kind == "box" and box is not None:
+        area = box[2] * box[3]
+    obj = AnnotatedObject(
+        category_id=annotation["category_id"], category=name,
+        box=box or (0.0, 0.0, 0.0, 0.0), iscrowd=bool(annotation.get("iscrowd", 0)),
+        area=float(area or 0.0), shape=kind, image_size=size, polygons=polygons,
+        rle_counts=counts, annotation_id=annotation["id"])
+    if box is not None and area is not None:
+        return obj
+    rle, api = obj.coco_rle(), mask_api()
+    return dataclasses.replace(obj, box=box or _box4(api.toBbox(rle)),
+                               area=float(area) if area is not None else float(api.area(rle)))
+
+
+def _box4(values: Any) -> tuple[float, float, float, float]:
+    x, y, w, h = (float(v) for v in values)
+    return (x, y, w, h)
+
+
+def _coco_shape(entry: str, annotation: dict[str, Any], height: int, width: int,
+                tolerance_px: float, problems: _Problems) -> _Shape | None:
+    """The checked segmentation as (polygons, RLE counts), or None when there is none."""
+    segmentation = annotation.get("segmentation")
+    if segmentation is None or segmentation == []:
+        return None
+    if isinstance(segmentation, dict):
+        counts = _rle_counts(entry, segmentation, height, width, problems)
+        return ((), counts) if counts is not None else None
+    if not isinstance(segmentation, list) or not all(isinstance(p, list) for p in segmentation):
+        problems.add(entry, "segmentation must be a list of polygons [[x0, y0, x1, y1, ...], "
+                     f"...] or an RLE {{'size', 'counts'}}, got {segmentation!r:.80}")
+        return None
+    polygons = [_polygon(f"{entry}: polygon {i}", p, height, width, tolerance_px, problems)
+                for i, p in enumerate(segmentation)]
+    if any(p is None for p in polygons):
+        return None
+    return tuple(p for p in polygons if p is not None), None
+
+
+def _polygon(entry: str, values: list[Any], height: int, width: int, tolerance_px: float,
+             problems: _Problems) -> tuple[float, ...] | None:
+    if not all(_is_number(v) for v in values) or len(values) % 2:
+        problems.add(entry, "must be an even number of finite coordinates x0, y0, x1, y1, ...")
+        return None
+    if len(values) < 6:
+        problems.add(entry, f"has {len(values) // 2} point(s); a polygon needs at least 3")
+        return None
+    outside = _outside(values[0::2], values[1::2], height, width, tolerance_px)
+    if outside is not None:
+        problems.add(entry, f"vertex {outside} (x={values[2 * outside]}, y="
+                     f"{values[2 * outside + 1]}) lies {_where(height, width, tolerance_px)}")
+        return None
+    return tuple(float(v) for v in values)
+
+
+def _rle_counts(entry: str, rle: dict[str, Any], height: int, width: int,
+                problems: _Problems) -> str | tuple[int, ...] | None:
+    size, counts = rle.get("size"), rle.get("counts")
+    if size != [height, width]:
+        problems.add(entry, f"RLE size {size!r} is not its image's [height, width] = "
+                     f"[{height}, {width}]")
+        return None
+    if isinstance(counts, str) and counts:
+        return counts
+    if isinstance(counts, list) and all(_is_int(c) and c >= 0 for c in counts):
+        if sum(counts) != height * width:
+            problems.add(entry, f"uncompressed RLE counts sum to {sum(counts)}, not the "
+                         f"image's {height} x {width} = {height * width} pixels")
+            return None
+        return tuple(counts)
+    problems.add(entry, "RLE counts must be a compressed string or a list of run lengths")
+    return None
+
+
+def _coco_box(entry: str, bbox: Any, height: int, width: int, tolerance_px: float,
+              problems: _Problems) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    if not (isinstance(bbox, list) and len(bbox) == 4 and all(_is_number(v) for v in bbox)):
+        problems.add(entry, f"bbox must be [x, y, width, height] (4 numbers), got {bbox!r:.80}")
+        return None
+    return _checked_box(entry, *(float(v) for v in bbox), height=height, width=width,
+                        tolerance_px=tolerance_px, problems=problems)
+
+
+def _checked_box(entry: str, x: float, y: float, w: float, h: float, *, height: int,
+                 width: int, tolerance_px: float,
+                 problems: _Problems) -> tuple[float, float, float, float] | None:
+    if w <= 0 or h <= 0:
+        sign = "negative" if min(w, h) < 0 else "zero"
+        problems.add(entry, f"box [x={x:g}, y={y:g}, w={w:g}, h={h:g}] has {sign} size; a box "
+                     "needs a positive width and height")
+        return None
+    if _outside((x, x + w), (y, y + h), height, width, tolerance_px) is not None:
+        problems.add(entry, f"box [x={x:g}, y={y:g}, w={w:g}, h={h:g}] lies "
+                     f"{_where(height, width, tolerance_px)}")
+        return None
+    return (x, y, w, h)
+
+
+# ---- LabelMe ---------------------------------------------------------------------------
+
+
+def _labelme(file: Path, data: dict[str, Any], categories: Mapping[str, int] | None,
+             tolerance_px: float) -> AnnotatedImage:
+    problems = _Problems(file)
+    height: Any = data.get("imageHeight")
+    width: Any = data.get("imageWidth")
+    for key, value in (("imageHeight", height), ("imageWidth", width)):
+        if value is None:
+            problems.add("file", f"'{key}' is missing; LabelMe writes the image size there "
+                         "(open and save the file in LabelMe, or add it)")
+        elif not (_is_int(value) and value > 0):
+            problems.add("file", f"'{key}' must be a positive integer, got {value!r}")
+    path: Any = data.get("imagePath")
+    shapes: Any = data.get("shapes")
+    if not isinstance(path, str) or not path:
+        problems.add("file", f"'imagePath' must name the image, got {path!r}")
+    if not isinstance(shapes, list):
+        problems.add("file", "'shapes' must be a list")
+    problems.raise_if_any("LabelMe")
+    groups: dict[tuple[str, Any], list[tuple[int, tuple[float, ...], bool]]] = {}
+    for index, shape in enumerate(shapes):
+        checked = _labelme_shape(index, shape, height, width, categories, tolerance_px,
+                                 problems)
+        if checked is not None:
+            label, group, polygon, is_box = checked
+            group_key = (label, group if group is not None else f"shape {index}")
+            groups.setdefault(group_key, []).append((index, polygon, is_box))
+    problems.raise_if_any("LabelMe")
+    table = tuple(sorted((n, name) for name, n in categories.items())) if categories else ()
+    objects = tuple(_labelme_object(label, members, (height, width), categories)
+                    for (label, _), members in groups.items())
+    return AnnotatedImage(path, height, width, objects, None, str(file), "labelme", table)
+
+
+def _labelme_shape(index: int, shape: Any, height: int, width: int,
+                   categories: Mapping[str, int] | None, tolerance_px: float,
+                   problems: _Problems) -> tuple[str, Any, tuple[float, ...], bool] | None:
+    """A checked shape as (label, group_id, polygon, is a rectangle), or None."""
+    entry = f"shape {index}"
+    if not isinstance(shape, dict):
+        problems.add(entry, "is not an object")
+        return None
+    label: Any = shape.get("label")
+    kind: Any = shape.get("shape_type") or "polygon"
+    group: Any = shape.get("group_id")
+    points: Any = shape.get("points")
+    entry = f"shape {index} ({label!r}, {kind})"
+    before = len(problems.items)
+    if not isinstance(label, str) or not label:
+        problems.add(entry, "has no label")
+    elif categories is not None and label not in categories:
+        problems.add(entry, f"label {label!r} is not among the set's categories "
+                     f"{sorted(categories)}")
+    if kind not in _LABELME_TYPES:
+        problems.add(entry, f"shape_type {kind!r} is not supported; draw objects as "
+                     f"{' or '.join(_LABELME_TYPES)}")
+    if group is not None and not _is_int(group):
+        problems.add(entry, f"group_id must be an integer or null, got {group!r}")
+    if not (isinstance(points, list) and all(
+            isinstance(p, list) and len(p) == 2 and all(_is_number(v) for v in p)
+            for p in points)):
+        problems.add(entry, "points must be a list of [x, y] pairs of finite numbers")
+        return None
+    if len(problems.items) > before:
+        return None
+    xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
+    if kind == "rectangle":
+        if len(points) != 2:
+            problems.add(entry, f"a rectangle needs its 2 corners, got {len(points)} point(s)")
+            return None
+        box = _checked_box(entry, min(xs), min(ys), abs(xs[1] - xs[0]), abs(ys[1] - ys[0]),
+                           height=height, width=width, tolerance_px=tolerance_px,
+                           problems=problems)
+        return None if box is None else (label, group, _rectangle(*box), True)
+    polygon = _polygon(entry, [v for point in points for v in point], height, width,
+                       tolerance_px, problems)
+    return None if polygon is None else (label, group, polygon, False)
+
+
+def _labelme_object(label: str, members: list[tuple[int, tuple[float, ...], bool]],
+                    size: tuple[int, int], categories: Mapping[str, int] | None
+                    ) -> AnnotatedObject:
+    """One object from the shapes of a (label, group_id); box and area from pycocotools."""
+    polygons = tuple(polygon for _, polygon, _ in members)
+    indices = tuple(index for index, _, _ in members)
+    number = categories[label] if categories is not None else None
+    if len(members) == 1 and members[0][2]:
+        x, y = polygons[0][0], polygons[0][1]
+        w, h = polygons[0][2] - x, polygons[0][5] - y
+        return AnnotatedObject(number, label, (x, y, w, h), False, w * h, "box", size,
+                               polygons, None, None, indices)
+    obj = AnnotatedObject(number, label, (0.0, 0.0, 0.0, 0.0), False, 0.0, "polygon", size,
+                          polygons, None, None, indices)
+    rle, api = obj.coco_rle(), mask_api()
+    return dataclasses.replace(obj, box=_box4(api.toBbox(rle)), area=float(api.area(rle)))

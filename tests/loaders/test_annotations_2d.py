@@ -1,0 +1,513 @@
+"""COCO and LabelMe annotation files (medeval.loaders.annotations_2d).
+
+Expected values come from outside medeval: pycocotools' own ``COCO`` API (``getAnnIds``,
+``loadAnns``, ``annToMask``) reading the same files, masks drawn by hand with the pixel
+counts worked out in comments, and LabelMe files written by hand in LabelMe's schema (as in
+wkentaro/labelme's ``examples/bbox_detection/data_annotated/*.json``: version, flags,
+shapes of label / points / group_id / shape_type / flags, imagePath, imageData,
+imageHeight, imageWidth).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pycocotools.mask as mask_utils
+import pytest
+from pycocotools.coco import COCO
+
+from medeval.errors import LoaderError
+from medeval.loaders import (
+    AnnotatedImage,
+    AnnotatedObject,
+    annotation_problems,
+    annotations_2d,
+    coco_ground_truth,
+    read_annotation_file,
+    read_case_annotations,
+    to_coco_dataset,
+)
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
+
+
+def write(folder, name, data):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return path
+
+
+def hand_mask(height, width, rows, cols):
+    out = np.zeros((height, width), dtype=bool)
+    out[rows, cols] = True
+    return out
+
+
+# A 10 x 12 frame (height 10, width 12) with one of each kind of COCO segmentation.
+# The compressed RLE is pycocotools.mask.encode of a hand-drawn block (rows 6-8, cols 1-3).
+BLOCK = hand_mask(10, 12, slice(6, 9), slice(1, 4))
+BLOCK_RLE = mask_utils.encode(np.asfortranarray(BLOCK.astype(np.uint8)))
+# Uncompressed RLE, column-major runs: column 0 is empty (10 zeros), column 1 has rows
+# 0-1 set (2 ones), then zeros to the end: 10 + 2 + (120 - 12) = 120 pixels.
+UNCOMPRESSED = {"size": [10, 12], "counts": [10, 2, 108]}
+
+
+def coco_set():
+    """A fresh copy each time (tests change it)."""
+    return json.loads(json.dumps({
+        "info": {"description": "hand-made"},
+        "images": [
+            {"id": 4, "file_name": "frames/a.png", "height": 10, "width": 12},
+            {"id": 9, "file_name": "frames/b.png", "height": 10, "width": 12},
+            {"id": 2, "file_name": "frames/empty.png", "height": 10, "width": 12},
+        ],
+        "categories": [{"id": 1, "name": "polyp", "supercategory": "lesion"},
+                       {"id": 5, "name": "ulcer", "supercategory": "lesion"}],
+        "annotations": [
+            # triangle (0,0), (6,0), (0,3): see test_triangle_pixels_by_hand; and a square
+            # part of the same object (2 polygons, one object)
+            {"id": 11, "image_id": 4, "category_id": 1, "iscrowd": 0, "area": 9.0,
+             "bbox": [0, 0, 6, 3], "segmentation": [[0, 0, 6, 0, 0, 3],
+                                                    [8, 6, 12, 6, 12, 10, 8, 10]]},
+            {"id": 12, "image_id": 4, "category_id": 5, "iscrowd": 1, "area": 9,
+             "bbox": [1, 6, 3, 3],
+             "segmentation": {"size": [10, 12],
+                              "counts": BLOCK_RLE["counts"].decode("ascii")}},
+            {"id": 13, "image_id": 9, "category_id": 5, "iscrowd": 0,
+             "bbox": [1, 0, 1, 2], "segmentation": UNCOMPRESSED},
+            {"id": 14, "image_id": 9, "category_id": 1, "bbox": [2.5, 3.5, 4, 2]},
+        ],
+    }))
+
+
+def test_triangle_pixels_by_hand(tmp_path):
+    # Pixel (row i, column j) is the square [j, j+1) x [i, i+1), centre (j + .5, i + .5);
+    # pycocotools keeps the pixels whose centre is inside. The hypotenuse of (0,0), (6,0),
+    # (0,3) is x + 2y = 6: centre inside when (j + .5) + 2 (i + .5) < 6, i.e. j + 2i <= 4
+    # (no centre lies on it: j + 2i = 4.5 has no integer solution).
+    # Row 0: j <= 4 -> 5 pixels; row 1: j <= 2 -> 3; row 2: j <= 0 -> 1; total 9.
+    expected = np.zeros((10, 12), dtype=bool)
+    expected[0, 0:5] = expected[1, 0:3] = expected[2, 0:1] = True
+    assert expected.sum() == 9
+    data = coco_set()
+    data["annotations"] = [{"id": 1, "image_id": 4, "category_id": 1, "bbox": [0, 0, 6, 3],
+                            "segmentation": [[0, 0, 6, 0, 0, 3]]}]
+    (image, *_) = read_annotation_file(write(tmp_path, "t.json", data))
+    (obj,) = image.objects
+    assert obj.shape == "polygon"
+    assert np.array_equal(obj.mask(), expected)
+    assert obj.area == 9.0  # no area in the file: pycocotools.mask.area of the mask
+
+
+def test_coco_objects_match_pycocotools(tmp_path):
+    path = write(tmp_path, "set.json", coco_set())
+    images = read_annotation_file(path)
+    coco = COCO(str(path))
+    assert [i.image_id for i in images] == [4, 9, 2]  # the file's order
+    for image in images:
+        info = coco.loadImgs(image.image_id)[0]
+        assert (image.file_name, image.height, image.width) == (
+            info["file_name"], info["height"], info["width"])
+        anns = coco.loadAnns(coco.getAnnIds(imgIds=image.image_id))
+        assert [o.annotation_id for o in image.objects] == [a["id"] for a in anns]
+        for obj, ann in zip(image.objects, anns):
+            assert obj.category_id == ann["category_id"]
+            assert obj.category == coco.loadCats(ann["category_id"])[0]["name"]
+            assert obj.box == tuple(ann["bbox"])
+            assert obj.iscrowd == bool(ann.get("iscrowd", 0))
+            if "segmentation" in ann:
+                truth = coco.annToMask(ann).astype(bool)
+                assert np.array_equal(obj.mask(), truth), ann["id"]
+        assert image.masks().shape == (len(image.objects), 10, 12)
+    assert images[2].objects == ()
+    a, b = images[0].objects, images[1].objects
+    assert [o.shape for o in (*a, *b)] == ["polygon", "rle", "rle", "box"]
+    assert a[0].area == 9.0 and a[1].area == 9.0  # as the file says
+    assert np.array_equal(a[1].mask(), BLOCK)  # the hand-drawn block back
+    assert a[1].iscrowd and not a[0].iscrowd
+    # 2 polygons, one object: the triangle's 9 pixels and the 4 x 4 square's 16
+    assert a[0].mask().sum() == 9 + 16
+    # the uncompressed RLE: column 1, rows 0 and 1; its area from pycocotools: 2
+    assert np.array_equal(b[0].mask(), hand_mask(10, 12, slice(0, 2), 1)) and b[0].area == 2
+    # box only: area w * h; its mask the box (rows 3.5-5.5, cols 2.5-6.5 -> centres in
+    # rows 4, 5 and columns 3, 4, 5, 6: 8 pixels)
+    assert b[1].area == 8.0 and b[1].polygons == ((2.5, 3.5, 6.5, 3.5, 6.5, 5.5, 2.5, 5.5),)
+    assert np.array_equal(b[1].mask(), hand_mask(10, 12, slice(4, 6), slice(3, 7)))
+    assert images[0].categories == ((1, "polyp"), (5, "ulcer"))
+
+
+def labelme(shapes, *, path="frame.png", height=10, width=12, **extra):
+    """A LabelMe file as LabelMe 5 writes it (imageData null: the image is beside it)."""
+    data = {"version": "5.4.1", "flags": {}, "shapes": shapes, "imagePath": path,
+            "imageData": None, "imageHeight": height, "imageWidth": width}
+    data.update(extra)
+    return data
+
+
+def shape(label, points, shape_type="polygon", group_id=None):
+    return {"label": label, "points": points, "group_id": group_id, "description": "",
+            "shape_type": shape_type, "flags": {}, "mask": None}
+
+
+def test_labelme_polygon_rectangle_and_group(tmp_path):
+    path = write(tmp_path, "frame.json", labelme([
+        shape("polyp", [[0, 0], [6, 0], [0, 3]]),                 # the 9-pixel triangle
+        shape("polyp", [[7, 5], [4, 2]], "rectangle"),             # corners in any order
+        shape("ulcer", [[8, 6], [12, 6], [12, 10], [8, 10]], group_id=3),
+        shape("ulcer", [[0, 8], [2, 8], [2, 10]], group_id=3),     # same group: one object
+        shape("ulcer", [[0, 5], [2, 5], [2, 7]], group_id=4),
+    ]))
+    (image,) = read_annotation_file(path, categories={"polyp": 1, "ulcer": 2})
+    assert (image.file_name, image.height, image.width, image.format) == (
+        "frame.png", 10, 12, "labelme")
+    assert image.image_id is None and image.categories == ((1, "polyp"), (2, "ulcer"))
+    tri, rect, grouped, single = image.objects
+    assert [o.shape_indices for o in image.objects] == [(0,), (1,), (2, 3), (4,)]
+    assert [o.category_id for o in image.objects] == [1, 1, 2, 2]
+    assert tri.mask().sum() == 9 and tri.box == (0.0, 0.0, 5.0, 3.0)  # toBbox: pixels
+    # the rectangle x 4-7, y 2-5: rows 2, 3, 4 and columns 4, 5, 6
+    assert rect.shape == "box" and rect.box == (4.0, 2.0, 3.0, 3.0) and rect.area == 9.0
+    assert np.array_equal(rect.mask(), hand_mask(10, 12, slice(2, 5), slice(4, 7)))
+    assert len(grouped.polygons) == 2 and grouped.area == grouped.mask().sum()
+    assert not any(o.iscrowd for o in image.objects)
+    # LabelMe polygons rasterise as the same polygons in a COCO file do in pycocotools
+    coco_file = write(tmp_path, "same.json", {
+        "images": [{"id": 1, "file_name": "frame.png", "height": 10, "width": 12}],
+        "categories": [{"id": 1, "name": "ulcer"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0,
+                         "bbox": list(grouped.box), "area": grouped.area,
+                         "segmentation": [[8, 6, 12, 6, 12, 10, 8, 10], [0, 8, 2, 8, 2, 10]]},
+                        {"id": 2, "image_id": 1, "category_id": 1, "iscrowd": 0,
+                         "bbox": [0, 5, 2, 2], "segmentation": [[0, 5, 2, 5, 2, 7]]}]})
+    coco = COCO(str(coco_file))
+    for obj, ann in zip((grouped, single), coco.loadAnns(coco.getAnnIds(imgIds=1))):
+        assert np.array_equal(obj.mask(), coco.annToMask(ann).astype(bool))
+        assert obj.box == tuple(mask_utils.toBbox(coco.annToRLE(ann)))
+
+
+def test_labelme_without_categories_and_old_files(tmp_path):
+    # LabelMe 3 files have no shape_type: their shapes are polygons
+    old = {"flags": {}, "shapes": [{"label": "polyp", "points": [[1, 1], [4, 1], [1, 4]],
+                                    "line_color": None, "fill_color": None}],
+           "imagePath": "old.jpg", "imageData": None, "imageHeight": 5, "imageWidth": 5}
+    (image,) = read_annotation_file(write(tmp_path, "old.json", old))
+    assert image.objects[0].category_id is None and image.objects[0].shape == "polygon"
+    assert image.categories == ()
+
+
+# ---- the manifest convention ----------------------------------------------------------
+
+
+@pytest.fixture
+def root(tmp_path):
+    write(tmp_path, "labels/set.json", coco_set())
+    write(tmp_path, "labels/c9.json", labelme([shape("polyp", [[1, 1], [3, 3]], "rectangle")],
+                                              path="c9.png"))
+    one = coco_set()
+    one["images"] = one["images"][2:]
+    one["annotations"] = []
+    write(tmp_path, "labels/one.json", one)
+    return tmp_path
+
+
+def test_read_case_by_file_name_id_or_own_file(root):
+    assert read_case_annotations("labels/set.json#frames/b.png", root=root).image_id == 9
+    assert read_case_annotations("labels/set.json#4", root=root).file_name == "frames/a.png"
+    assert read_case_annotations("labels/one.json", root=root).file_name == "frames/empty.png"
+    case = read_case_annotations("labels/c9.json", root=root, categories=["polyp"])
+    assert case.objects[0].box == (1.0, 1.0, 2.0, 2.0) and case.objects[0].category_id == 1
+
+
+@pytest.mark.parametrize("reference, words", [
+    ("labels/set.json", ["holds 3 images", "name the case's image after '#'"]),
+    ("labels/set.json#frames/zzz.png", ["no image has file_name 'frames/zzz.png'"]),
+    ("labels/set.json#77", ["no image has file_name or id '77'"]),
+    ("labels/set.json#", ["nothing after '#'"]),
+    ("labels/c9.json#c9.png", ["a LabelMe file holds one image", "drop '#c9.png'"]),
+    ("labels/none.json#1", ["no such file"]),
+    ("../outside.json", ["outside the data root"]),
+])
+def test_read_case_refusals(root, reference, words):
+    with pytest.raises(LoaderError) as info:
+        read_case_annotations(reference, root=root)
+    for word in words:
+        assert word in str(info.value), str(info.value)
+
+
+def test_selector_that_is_a_name_and_another_id_is_ambiguous(tmp_path):
+    data = coco_set()
+    data["images"][1]["file_name"] = "4"  # image 9 is named "4"; image 4 has id 4
+    write(tmp_path, "set.json", data)
+    with pytest.raises(LoaderError, match="one image's file_name and another's id"):
+        read_case_annotations("set.json#4", root=tmp_path)
+
+
+def test_set_wide_file_is_parsed_once(root):
+    annotations_2d._parse_cached.cache_clear()
+    for _ in range(2000):
+        read_case_annotations("labels/set.json#frames/a.png", root=root)
+    info = annotations_2d._parse_cached.cache_info()
+    assert (info.misses, info.hits) == (1, 1999)
+    # an edited file is parsed anew
+    data = coco_set()
+    data["annotations"] = []
+    path = write(root, "labels/set.json", data)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert read_case_annotations("labels/set.json#frames/a.png", root=root).objects == ()
+
+
+def test_annotation_problems_lists_every_case(root):
+    write(root, "labels/broken.json", {"images": []})
+    problems = annotation_problems({
+        "c1": "labels/set.json#frames/a.png",
+        "c2": "labels/set.json#frames/missing.png",
+        "c3": "labels/absent.json",
+        "c4": "labels/set.json#frames/a.png",      # the same image as c1
+        "c5": "labels/broken.json#x", "c6": "labels/broken.json#y",
+        "c7": "labels/c9.json", "c8": "labels/set.json",
+        "c0": "../../etc/passwd",
+    }, root=root)
+    assert list(problems) == ["c0", "c2", "c3", "c4", "c5", "c6", "c8"]
+    assert "no image has file_name 'frames/missing.png'" in problems["c2"]
+    assert "no such file" in problems["c3"]
+    assert "also case c1's" in problems["c4"]
+    assert problems["c5"] == problems["c6"] and "'annotations' is missing" in problems["c5"]
+    assert "outside the data root" in problems["c0"]
+    assert annotation_problems({"c1": "labels/set.json#4"}, root=root) == {}
+
+
+# ---- COCO ground truth for COCO AP -------------------------------------------------------
+
+
+def as_coco(dataset):
+    """The dict loaded by pycocotools itself, as COCO(annotation_file) would."""
+    coco = COCO()
+    coco.dataset = json.loads(json.dumps(dataset))  # through JSON, as from a file
+    coco.createIndex()
+    return coco
+
+
+def test_coco_ground_truth_from_a_set_wide_file(root):
+    cases = {"k2": "labels/set.json#frames/b.png", "k1": "labels/set.json#4",
+             "k3": "labels/set.json#frames/empty.png"}
+    dataset = coco_ground_truth(cases, root=root)
+    coco = as_coco(dataset)
+    # images numbered in file_name order: a (k1), b (k2), empty (k3)
+    assert [(i["id"], i["case_id"], i["file_name"]) for i in dataset["images"]] == [
+        (1, "k1", "frames/a.png"), (2, "k2", "frames/b.png"), (3, "k3", "frames/empty.png")]
+    assert coco.getCatIds() == [1, 5]
+    source = COCO(str(root / "labels/set.json"))
+    for new_id, old_id in ((1, 4), (2, 9), (3, 2)):
+        new = coco.loadAnns(coco.getAnnIds(imgIds=new_id))
+        old = source.loadAnns(source.getAnnIds(imgIds=old_id))
+        assert len(new) == len(old)
+        for a, b in zip(new, old):
+            assert a["bbox"] == b["bbox"] and a["category_id"] == b["category_id"]
+            assert a["iscrowd"] == b.get("iscrowd", 0)
+            assert np.array_equal(coco.annToMask(a), source.annToMask(b) if "segmentation"
+                                  in b else coco.annToMask(a))
+    # the box-only annotation became its box as a polygon; its mask is the box's pixels
+    box_only = coco.loadAnns(coco.getAnnIds(imgIds=2))[1]
+    assert box_only["segmentation"] == [[2.5, 3.5, 6.5, 3.5, 6.5, 5.5, 2.5, 5.5]]
+    assert coco.annToMask(box_only).sum() == 8
+
+
+def test_labelme_set_to_coco_scored_by_cocoeval(tmp_path):
+    from pycocotools.cocoeval import COCOeval
+
+    write(tmp_path, "b.json", labelme([shape("polyp", [[1, 1], [5, 4]], "rectangle")],
+                                      path="b.png"))
+    write(tmp_path, "a.json", labelme([shape("ulcer", [[0, 0], [6, 0], [0, 3]]),
+                                       shape("polyp", [[6, 6], [9, 9]], "rectangle")],
+                                      path="a.png"))
+    dataset = coco_ground_truth({"cb": "b.json", "ca": "a.json"}, root=tmp_path)
+    # ids by file name (a.png first), categories numbered in sorted label order
+    assert [(i["id"], i["case_id"]) for i in dataset["images"]] == [(1, "ca"), (2, "cb")]
+    assert dataset["categories"] == [{"id": 1, "name": "polyp", "supercategory": ""},
+                                     {"id": 2, "name": "ulcer", "supercategory": ""}]
+    assert [(a["id"], a["image_id"], a["category_id"]) for a in dataset["annotations"]] == [
+        (1, 1, 2), (2, 1, 1), (3, 2, 1)]
+    gt = as_coco(dataset)
+    # the ground truth's own boxes as detections: COCO AP 1 (pycocotools computes it)
+    detections = [{"image_id": a["image_id"], "category_id": a["category_id"],
+                   "bbox": a["bbox"], "score": 0.9} for a in dataset["annotations"]]
+    evaluation = COCOeval(gt, gt.loadRes(detections), "bbox")
+    evaluation.evaluate(); evaluation.accumulate(); evaluation.summarize()
+    assert evaluation.stats[0] == pytest.approx(1.0)  # AP @ IoU .50:.95, all areas
+    assert evaluation.stats[8] == pytest.approx(1.0)  # AR, 100 detections
+
+
+def test_to_coco_dataset_is_independent_of_order():
+    def image(name, label):
+        obj = AnnotatedObject(None, label, (0.0, 0.0, 1.0, 1.0), False, 1.0, "box", (2, 2),
+                              ((0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0),))
+        return AnnotatedImage(name, 2, 2, (obj,), None, f"{name}.json", "labelme")
+
+    first = to_coco_dataset([image("x.png", "b"), image("w.png", "a")])
+    second = to_coco_dataset([image("w.png", "a"), image("x.png", "b")])
+    assert first == second and first["images"][0]["file_name"] == "w.png"
+    with pytest.raises(LoaderError, match="1 images but 2 case ids"):
+        to_coco_dataset([image("w.png", "a")], case_ids=["c1", "c2"])
+
+
+def test_to_coco_dataset_refuses_conflicting_category_tables(tmp_path):
+    one = coco_set()
+    two = coco_set()
+    two["categories"][0]["name"] = "adenoma"  # id 1 is polyp in one, adenoma in two
+    write(tmp_path, "one.json", one)
+    write(tmp_path, "two.json", two)
+    with pytest.raises(LoaderError, match="conflict"):
+        coco_ground_truth({"a": "one.json#4", "b": "two.json#9"}, root=tmp_path)
+    write(tmp_path, "lm.json", labelme([shape("polyp", [[1, 1], [3, 3]], "rectangle")]))
+    with pytest.raises(LoaderError, match="no category id"):
+        coco_ground_truth({"a": "one.json#4", "b": "lm.json"}, root=tmp_path)
+    mixed = coco_ground_truth({"a": "one.json#4", "b": "lm.json"}, root=tmp_path,
+                              categories={"polyp": 1, "ulcer": 5})
+    # frame.png (the LabelMe image) sorts before frames/a.png
+    assert [a["category_id"] for a in mixed["annotations"]] == [1, 1, 5]
+
+
+def test_coco_ground_truth_lists_every_unreadable_case(root):
+    with pytest.raises(LoaderError) as info:
+        coco_ground_truth({"a": "labels/set.json#nope", "b": "gone.json",
+                           "c": "labels/set.json#4"}, root=root)
+    message = str(info.value)
+    assert "2 of 3 case(s) cannot be read" in message
+    assert "case a:" in message and "case b:" in message and "case c:" not in message
+
+
+# ---- refusals: each names the file, the entry and the problem ----------------------------
+
+
+def refused(path, *words, **options):
+    with pytest.raises(LoaderError) as info:
+        read_annotation_file(path, **options)
+    message = str(info.value)
+    assert str(path) in message, message
+    for word in words:
+        assert word in message, message
+    return message
+
+
+def coco_with(tmp_path, change):
+    data = coco_set()
+    change(data)
+    return write(tmp_path, "bad.json", data)
+
+
+def test_invalid_json_gives_line_and_column(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{\n  "images": [],\n  "annotations": [,]\n}', encoding="utf-8")
+    refused(path, "not valid JSON", "line 3, column 19")
+
+
+def test_neither_coco_nor_labelme(tmp_path):
+    refused(write(tmp_path, "x.json", {"boxes": [[1, 2, 3, 4]]}),
+            "neither a COCO dataset", "nor a LabelMe file", "keys ['boxes']")
+    refused(write(tmp_path, "r.json", [{"image_id": 1, "bbox": [0, 0, 1, 1], "score": 1}]),
+            "COCO results file")
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["annotations"][0].update(image_id=99),
+     ["annotation id 11 (annotations[0])", "unknown image id 99"]),
+    (lambda d: d["annotations"][2].update(category_id=3),
+     ["annotation id 13 (annotations[2])", "unknown category id 3", "[1, 5]"]),
+    (lambda d: d["annotations"][0].update(segmentation=[[0, 0, 12.5, 0, 0, 3]]),
+     ["annotation id 11", "polygon 0", "vertex 1 (x=12.5, y=0)", "outside the image",
+      "0 <= x <= 12", "tolerance 0 px"]),
+    (lambda d: d["annotations"][0].update(segmentation=[[0, 0, 6, 0, 0, 3], [1, 1, 2, 2]]),
+     ["annotation id 11", "polygon 1: has 2 point(s); a polygon needs at least 3"]),
+    (lambda d: d["annotations"][3].update(bbox=[2, 3, -4, 2]),
+     ["annotation id 14", "box [x=2, y=3, w=-4, h=2] has negative size"]),
+    (lambda d: d["annotations"][1]["segmentation"].update(size=[12, 10]),
+     ["annotation id 12", "RLE size [12, 10] is not its image's [height, width] = [10, 12]"]),
+    (lambda d: d["annotations"][2]["segmentation"].update(counts=[10, 2, 100]),
+     ["annotation id 13", "counts sum to 112, not the image's 10 x 12 = 120"]),
+    (lambda d: d["images"].append({"id": 9, "file_name": "c.png", "height": 1, "width": 1}),
+     ["images[3]", "duplicate image id 9 (also images[1])"]),
+    (lambda d: d["images"].append({"id": 5, "file_name": "frames/a.png", "height": 1,
+                                   "width": 1}),
+     ["images[3]", "duplicate file_name 'frames/a.png' (also images[0])"]),
+    (lambda d: d["annotations"].append(dict(d["annotations"][3])),
+     ["annotation id 14 (annotations[4])", "duplicate annotation id (also annotations[3])"]),
+    (lambda d: d["categories"].append({"id": 1, "name": "other"}),
+     ["categories[2]", "duplicate category id 1"]),
+    (lambda d: d.pop("categories"), ["'categories' is missing or not a list"]),
+    (lambda d: d["annotations"][3].pop("bbox"), ["annotation id 14", "neither a bbox nor"]),
+    (lambda d: d["images"][0].pop("height"), ["images[0]", "height missing or invalid"]),
+])
+def test_coco_refusals(tmp_path, change, words):
+    refused(coco_with(tmp_path, change), *words)
+
+
+def test_vertex_on_the_edge_is_inside_and_tolerance_is_a_parameter(tmp_path):
+    def edge(d):  # the whole image: vertices at x == width and y == height
+        d["annotations"][0]["segmentation"] = [[0, 0, 12, 0, 12, 10, 0, 10]]
+
+    (image, *_) = read_annotation_file(coco_with(tmp_path, edge))
+    assert image.objects[0].mask().all()
+
+    def beyond(d):
+        d["annotations"][0]["segmentation"] = [[-0.4, 0, 12.4, 0, 12, 10.4]]
+
+    path = coco_with(tmp_path, beyond)
+    refused(path, "vertex 0 (x=-0.4, y=0)")
+    (image, *_) = read_annotation_file(path, tolerance_px=0.5)
+    assert image.objects[0].mask().shape == (10, 12)  # pycocotools cut it at the edge
+    with pytest.raises(LoaderError, match="tolerance_px must be"):
+        read_annotation_file(path, tolerance_px=-1)
+
+
+def test_every_problem_of_a_file_is_listed_at_once(tmp_path):
+    def many(d):
+        d["annotations"][0]["image_id"] = 99
+        d["annotations"][1]["category_id"] = 42
+        d["annotations"][3]["bbox"] = [0, 0, 0, 1]
+
+    message = refused(coco_with(tmp_path, many), "3 problem(s) in this COCO file",
+                      "unknown image id 99", "unknown category id 42", "has zero size")
+    assert message.count("\n  - ") == 3
+
+
+def test_categories_given_must_agree_with_a_coco_file(tmp_path):
+    path = write(tmp_path, "set.json", coco_set())
+    assert read_annotation_file(path, categories={"polyp": 1, "ulcer": 5})
+    refused(path, "categories[1]", "category id 5 'ulcer'", "'ulcer' id 2",
+            categories=["polyp", "ulcer"])
+
+
+@pytest.mark.parametrize("data, words", [
+    (labelme([], height=None), ["'imageHeight' is missing"]),
+    ({k: v for k, v in labelme([]).items() if k != "imageWidth"}, ["'imageWidth' is missing"]),
+    (labelme([shape("polyp", [[0, 0], [13, 0], [0, 3]])]),
+     ["shape 0 ('polyp', polygon)", "vertex 1 (x=13, y=0)", "outside the image"]),
+    (labelme([shape("polyp", [[0, 0], [1, 1]]), shape("polyp", [[0, 0], [1, 1]])]),
+     ["shape 0 ('polyp', polygon)", "shape 1", "has 2 point(s)"]),
+    (labelme([shape("polyp", [[5, 5], [5, 8]], "rectangle")]),
+     ["shape 0 ('polyp', rectangle)", "box [x=5, y=5, w=0, h=3] has zero size"]),
+    (labelme([shape("polyp", [[5, 5], [13, 8]], "rectangle")]),
+     ["shape 0 ('polyp', rectangle)", "lies outside the image"]),
+    (labelme([shape("polyp", [[5, 5], [6, 6]], "circle")]),
+     ["shape 0 ('polyp', circle)", "shape_type 'circle' is not supported",
+      "polygon or rectangle"]),
+    (labelme([shape("adenoma", [[1, 1], [2, 2]], "rectangle")]),
+     ["shape 0 ('adenoma', rectangle)", "label 'adenoma' is not among", "['polyp', 'ulcer']"]),
+])
+def test_labelme_refusals(tmp_path, data, words):
+    if data.get("imageHeight", 0) is None:
+        data.pop("imageHeight")
+    refused(write(tmp_path, "lm.json", data), *words, categories=["polyp", "ulcer"])
+
+
+def test_not_utf8_and_not_a_file(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"shapes": [], "imagePath": "é"}'.encode("latin-1"))
+    refused(path, "not UTF-8")
+    with pytest.raises(LoaderError, match="is a directory"):
+        read_annotation_file(tmp_path)

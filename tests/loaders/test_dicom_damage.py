@@ -364,3 +364,69 @@ def test_an_rle_frame_larger_than_its_header_is_a_loader_error(shared_data, tmp_
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         refused(_save(ds, path), "cannot be decoded", "index out of bounds")
+
+
+# --- mammography and ultrasound: the same checks on their SOP classes --------------------
+
+
+def test_a_mammogram_with_more_bits_stored_than_allocated_is_refused(tmp_path):
+    # pydicom refuses it too, but its ValueError reached the user as "pixel data cannot
+    # be decoded ... the file is truncated or corrupt": the header is what is wrong.
+    from .dicom_2d_files import mammogram, save
+
+    ds = mammogram(np.zeros((64, 48), dtype=np.uint16), bits_stored=12)
+    ds.BitsStored, ds.HighBit = 18, 17
+    path = save(ds, tmp_path / "mg_bits.dcm")
+    with pytest.raises(ValueError, match="Bits Stored"):
+        _ = pydicom.dcmread(path).pixel_array
+    message = refused(path, "BitsStored 18 with BitsAllocated 16", "PS3.5 8.1.1")
+    assert "truncated" not in message
+
+
+@pytest.mark.parametrize("declared", [29, 31])
+def test_an_ultrasound_cine_whose_number_of_frames_disagrees_is_refused(tmp_path, declared):
+    # pydicom's examples_ybr_color.dcm: a real SonoSite cine, 30 JPEG baseline frames.
+    # Told 29, pydicom returns all 30 with a warning; told 31, it raises with no message.
+    from pydicom.data import get_testdata_file
+
+    ds = pydicom.dcmread(get_testdata_file("examples_ybr_color.dcm"))
+    ds.NumberOfFrames = declared
+    path = _save(ds, tmp_path / "cine.dcm")
+    refused(path, "30 frame(s)", f"declares {declared} (NumberOfFrames)")
+
+
+def test_a_native_ultrasound_cine_whose_number_of_frames_disagrees_is_refused(tmp_path):
+    from .dicom_2d_files import cine, save, ultrasound
+
+    ds = ultrasound(cine(4, 8, 10))  # 4 frames of 8 x 10 x 3 bytes = 240 bytes each
+    ds.NumberOfFrames = 5
+    refused(save(ds, tmp_path / "cine.dcm"), "960 bytes", "NumberOfFrames 5 = 1200 bytes",
+            "frame 5 of 5")
+
+
+def test_uncompressed_ybr_full_422_with_an_odd_column_count_is_refused(tmp_path):
+    # pydicom's SC_ybr_full_422_uncompressed.dcm (100 x 100) as an ultrasound image of 99
+    # columns, its data cut to 99 x 100 x 2 bytes: pydicom reads it without a word, each
+    # row's last pixel paired with the next row's first.
+    from pydicom.data import get_testdata_file
+
+    from .dicom_2d_files import US_IMAGE
+
+    ds = pydicom.dcmread(get_testdata_file("SC_ybr_full_422_uncompressed.dcm"))
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = US_IMAGE
+    ds.Modality, ds.Columns = "US", 99
+    ds.PixelData = ds.PixelData[: 100 * 99 * 2]
+    path = _save(ds, tmp_path / "odd.dcm")
+    assert pydicom.dcmread(path).pixel_array.shape == (100, 99, 3)
+    refused(path, "YBR_FULL_422", "odd Columns (99)")
+
+
+def test_an_ultrasound_cine_with_a_jpeg_frame_cut_short_names_the_frame(tmp_path):
+    from pydicom.data import get_testdata_file
+
+    ds = pydicom.dcmread(get_testdata_file("examples_ybr_color.dcm"))
+    frames = _frames(ds)
+    frames[16] = frames[16][: len(frames[16]) // 2]
+    ds.PixelData = encapsulate(frames, has_bot=True)
+    path = _save(ds, tmp_path / "cine.dcm")
+    refused(path, "frame 17 of 30", "cut short", "EOI")

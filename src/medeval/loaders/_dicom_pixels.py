@@ -15,7 +15,11 @@ cases are the tests in ``tests/loaders/test_dicom_damage.py``):
 * a multi-frame object holding more frames than NumberOfFrames says returns them all;
 * a codestream whose own size (JPEG SOF, JPEG 2000 SIZ) is, say, 512 x 512 in a DICOM
   header saying 256 x 1024 decodes and is reshaped to the header's size; a 16-bit JPEG
-  2000 stream in an 8-bit header is cut to 8 bits.
+  2000 stream in an 8-bit header is cut to 8 bits;
+* uncompressed YBR_FULL_422 with an odd Columns (an ultrasound export) reads with each
+  row's last pixel paired with the next row's first;
+* BitsStored above BitsAllocated (a mammogram's header) is refused by pydicom with a
+  message that reads like a decoder failure.
 
 ``check_pixel_data`` refuses each of these, naming the file and the frame. It reads only
 the headers of the data (pydicom's own fragment and frame iterators, the SOF/SIZ marker
@@ -96,6 +100,8 @@ def check_pixel_data(ds: Any, file: Path) -> None:
     """
     from pydicom.pixels.utils import get_expected_length, get_nr_frames
 
+    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    _check_sample_layout(ds, f"DICOM file {file}", syntax)
     try:
         rows, columns = int(ds.Rows), int(ds.Columns)
         samples, bits = int(ds.get("SamplesPerPixel", 1)), int(ds.BitsAllocated)
@@ -104,7 +110,6 @@ def check_pixel_data(ds: Any, file: Path) -> None:
     except (AttributeError, KeyError, TypeError, ValueError):
         return
     where = f"DICOM file {file}"
-    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
     if syntax is not None and syntax.is_encapsulated and "PixelData" in ds:
         _check_encapsulated(ds, where, frames, (rows, columns, samples, bits), syntax)
         return
@@ -133,6 +138,37 @@ def check_pixel_data(ds: Any, file: Path) -> None:
         "the header then may not describe these pixels (Rows, Columns, BitsAllocated or "
         f"NumberOfFrames wrong); {ADVICE}"
     )
+
+
+def _check_sample_layout(ds: Any, where: str, syntax: Any) -> None:
+    """Refuse a header whose samples cannot be laid out as it says.
+
+    BitsStored above BitsAllocated (PS3.5 8.1.1: the stored bits sit inside the allocated
+    ones); pydicom refuses it too, with a message that reads like a decoder failure.
+    Native YBR_FULL_422 with an odd Columns: 4:2:2 stores one CB and one CR value for
+    each two Y values of a row (PS3.3 C.7.6.3.1.2), so a row of odd length has a last
+    pixel without its pair; pydicom pairs it with the first pixel of the next row and
+    returns shifted colours without a word. (JPEG pads its own rows: an odd width is
+    fine there.)
+    """
+    stored, allocated = ds.get("BitsStored"), ds.get("BitsAllocated")
+    if isinstance(stored, int) and isinstance(allocated, int) and not 0 < stored <= allocated:
+        raise LoaderError(
+            f"{where}: BitsStored {stored} with BitsAllocated {allocated}: the stored bits "
+            "of a sample must be at least 1 and no more than the bits allocated to it "
+            f"(PS3.5 8.1.1), so the header cannot describe its pixel data; {ADVICE}"
+        )
+    columns = ds.get("Columns")
+    encapsulated = syntax is not None and syntax.is_encapsulated
+    if (str(ds.get("PhotometricInterpretation", "")) == "YBR_FULL_422" and not encapsulated
+            and isinstance(columns, int) and columns % 2):
+        raise LoaderError(
+            f"{where}: uncompressed YBR_FULL_422 pixel data with an odd Columns ({columns}): "
+            "4:2:2 stores one CB and one CR value for each pair of pixels in a row "
+            "(PS3.3 C.7.6.3.1.2), so the last pixel of every row has no pair and the "
+            "colours of the next row would be shifted. The header is wrong (Columns, or "
+            f"PhotometricInterpretation RGB or YBR_FULL); {ADVICE}"
+        )
 
 
 def _check_encapsulated(

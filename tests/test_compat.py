@@ -95,3 +95,38 @@ def test_mismatched_kinds():
     with pytest.raises(CompatibilityError, match="cannot compare a reference Image with a "
                                                  "prediction Signal"):
         check_compatible(mask(), Signal(np.zeros((3, 1)), 1.0, ("a",), ("mV",)))
+
+
+# -- images without physical spacing (PNG, JPEG, BMP, TIFF frames) ------------------------
+
+def test_two_images_without_spacing_are_compared_by_shape_only():
+    check_compatible(mask((1, 16, 16), spacing_mm=None),
+                     mask((1, 16, 16), spacing_mm=None, origin_mm=(0.0, 9.0, 9.0)))
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(mask((1, 16, 16), spacing_mm=None), mask((1, 16, 12), spacing_mm=None))
+    message = str(info.value)
+    assert "shape: reference (1, 16, 16), prediction (1, 16, 12)" in message
+    assert "spacing_mm" not in message and "origin_mm" not in message
+
+
+@pytest.mark.parametrize("ref_spacing, pred_spacing, shown", [
+    ((1.0, 0.1, 0.1), None, "reference (1.0, 0.1, 0.1), prediction none"),
+    (None, (1.0, 1.0, 1.0), "reference none (a file without physical spacing), prediction "
+                            "(1.0, 1.0, 1.0)"),
+])
+def test_an_image_with_spacing_and_one_without_are_refused(ref_spacing, pred_spacing, shown):
+    # Not even unit spacing passes: an absent spacing is never taken as 1 mm.
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(mask((1, 16, 16), spacing_mm=ref_spacing),
+                         mask((1, 16, 16), spacing_mm=pred_spacing))
+    assert shown in str(info.value) and "cannot be compared" in str(info.value)
+
+
+def test_a_mask_against_its_colour_frame_compares_the_grid_only():
+    frame = Image(np.zeros((1, 16, 16, 3), dtype=np.uint8), spacing_mm=None)
+    with pytest.raises(CompatibilityError, match=r"shape: reference \(1, 16, 16, 3\)"):
+        check_compatible(frame, mask((1, 16, 16), spacing_mm=None))
+    check_compatible(frame, mask((1, 16, 16), spacing_mm=None), compare_channels=False)
+    with pytest.raises(CompatibilityError, match=r"grid \(z, y, x\): reference \(1, 16, 16\), "
+                                                 r"prediction \(1, 8, 16\)"):
+        check_compatible(frame, mask((1, 8, 16), spacing_mm=None), compare_channels=False)

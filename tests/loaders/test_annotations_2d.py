@@ -16,6 +16,8 @@ import os
 import numpy as np
 import pycocotools.mask as mask_utils
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pycocotools.coco import COCO
 
 from medeval.errors import LoaderError
@@ -511,3 +513,41 @@ def test_not_utf8_and_not_a_file(tmp_path):
     refused(path, "not UTF-8")
     with pytest.raises(LoaderError, match="is a directory"):
         read_annotation_file(tmp_path)
+
+
+# ---- property: both formats give pycocotools' pixels --------------------------------------
+
+coordinate = st.floats(min_value=0, max_value=20, allow_nan=False).map(lambda v: round(v, 2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(points=st.lists(st.tuples(coordinate, coordinate), min_size=3, max_size=8),
+       corners=st.tuples(coordinate, coordinate, coordinate, coordinate).filter(
+           lambda c: c[0] != c[2] and c[1] != c[3]))
+def test_labelme_and_coco_give_pycocotools_pixels(tmp_path_factory, points, corners):
+    folder = tmp_path_factory.mktemp("same")
+    x0, y0, x1, y1 = corners
+    write(folder, "lm.json", labelme([shape("p", [list(p) for p in points]),
+                                      shape("p", [[x0, y0], [x1, y1]], "rectangle")],
+                                     height=20, width=20))
+    flat = [v for p in points for v in p]
+    box = [min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)]
+    coco_file = write(folder, "coco.json", {
+        "images": [{"id": 1, "file_name": "frame.png", "height": 20, "width": 20}],
+        "categories": [{"id": 1, "name": "p"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 1,
+                         "bbox": [0, 0, 1, 1], "segmentation": [flat]},
+                        {"id": 2, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 1,
+                         "bbox": box, "segmentation": [[box[0], box[1], box[0] + box[2], box[1],
+                                                        box[0] + box[2], box[1] + box[3],
+                                                        box[0], box[1] + box[3]]]}]})
+    (image,) = read_annotation_file(folder / "lm.json")
+    (from_coco,) = read_annotation_file(coco_file)
+    coco = COCO(str(coco_file))
+    for ours, theirs, ann in zip(image.objects, from_coco.objects, coco.loadAnns([1, 2])):
+        truth = coco.annToMask(ann).astype(bool)
+        assert np.array_equal(ours.mask(), truth) and np.array_equal(theirs.mask(), truth)
+        rle = coco.annToRLE(ann)
+        assert ours.area == (float(mask_utils.area(rle)) if ours.shape == "polygon"
+                             else box[2] * box[3])
+    assert image.objects[1].box == pytest.approx(tuple(box))

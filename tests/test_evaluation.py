@@ -213,3 +213,41 @@ def test_monotone_in_failures(study):
     fewer = medeval.evaluate(protocol_file(folder), folder / "predictions")
     assert fewer.metric("sensitivity").estimate.value < base.metric("sensitivity").estimate.value
     assert np.isfinite(fewer.metric("roc_auc").estimate.value)
+
+
+def test_the_result_warnings_come_from_the_notes_and_the_task(study):
+    """``_Figures.aggregate``: one warning per metric with a note, in the metrics' order,
+    then the task's own texts, each with its scope; the statistics' undefined-metric
+    warnings do not escape, other warnings pass through untouched."""
+    import warnings
+
+    from medeval.errors import UndefinedMetricWarning
+    from medeval.evaluation import _Figures
+    from medeval.protocol import load_protocol
+    from medeval.stats import Estimate
+    from medeval.tasks.base import Aggregate, CaseRow, metric_record
+
+    class Task:
+        def aggregate(self, rows, *, clusters):
+            warnings.warn("proportion_ci: n = 0 ...", UndefinedMetricWarning, stacklevel=1)
+            warnings.warn("something else", RuntimeWarning, stacklevel=1)
+            nan = float("nan")
+            return Aggregate(
+                (metric_record("sensitivity", "sensitivity",
+                               Estimate(nan, nan, nan, "wilson", 0.95, 0, note="why Se")),
+                 metric_record("specificity", "specificity",
+                               Estimate(0.9, 0.8, 0.95, "wilson", 0.95, 10)),
+                 metric_record("accuracy", "accuracy",
+                               Estimate(0.5, 0.4, 0.6, "wilson", 0.95, 10, note="why acc"))),
+                {}, ("a text of the task",))
+
+    folder, _, _ = study
+    protocol = load_protocol(protocol_file(folder))
+    row = CaseRow("c1", "p1", "ok", None, None, {})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures = _Figures(protocol, Task(), [row])  # type: ignore[arg-type]
+    assert [w.category for w in caught] == [RuntimeWarning]
+    assert str(caught[0].message) == "something else"
+    assert figures.warnings == ["all cases: sensitivity: why Se", "all cases: accuracy: why acc",
+                                "all cases: a text of the task"]

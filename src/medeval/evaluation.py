@@ -293,18 +293,22 @@ class _Figures:
         self.main = self.aggregate(self.primary, "all cases")
 
     def aggregate(self, rows: Sequence[CaseRow], scope: str) -> Aggregate:
-        """The task's aggregate of ``rows``; its undefined-metric warnings recorded with
-        ``scope`` (they are the result's, not the caller's)."""
+        """The task's aggregate of ``rows``, and the result's warnings about it.
+
+        Each metric whose estimate has a note is recorded as ``"<scope>: <metric>:
+        <note>"``, in the order of the metrics, then each of the task's own texts as
+        ``"<scope>: <text>"``. The undefined-metric warnings the statistics raise while
+        aggregating say the same as the notes and are the result's, not the caller's:
+        they are ignored here; other warnings pass through.
+        """
         clusters = ([row.patient_id for row in rows]
                     if self.protocol.statistics.resampling_unit == "patient" else None)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UndefinedMetricWarning)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
             result = self.task.aggregate(rows, clusters=clusters)
-        for item in caught:
-            if issubclass(item.category, UndefinedMetricWarning):
-                self.warnings.append(f"{scope}: {item.message}")
-            else:
-                warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+        self.warnings += [f"{scope}: {record.name}: {record.estimate.note}"
+                          for record in result.metrics if record.estimate.note is not None]
+        self.warnings += [f"{scope}: {text}" for text in result.warnings]
         return result
 
     def failures(self) -> Failures:

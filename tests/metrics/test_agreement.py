@@ -366,6 +366,29 @@ def test_ccc_undefined():
     assert e.value == pytest.approx(2 / 3) and math.isnan(e.low)
 
 
+@pytest.mark.parametrize("compute", [
+    lambda: lins_ccc([2, 2, 2], [2, 2, 2]),
+    lambda: lins_ccc([1, 2, 3], [2, 2, 2]),
+    lambda: lins_ccc([1, 2], [1, 3]),
+    lambda: icc(np.full((4, 3), 7.0), form="ICC(A,1)"),
+    lambda: icc([[1, 3], [3, 1]], form="ICC(1,k)"),
+])
+def test_an_undefined_figure_carries_the_warned_text_as_its_note(compute):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        e = compute()
+    assert [str(w.message) for w in caught] == [e.note]
+    assert e.note.startswith(("lins_ccc: ", "icc: "))
+
+
+def test_defined_agreement_figures_have_no_note():
+    ba = bland_altman([10, 12, 14, 16, 18], [11, 12, 15, 18, 18])
+    x, y = [1, 2, 3, 4, 5], [1.1, 2.3, 2.9, 4.2, 5.4]
+    for e in (ba.bias, ba.lower_loa, ba.upper_loa, mae(x, y), rmse(x, y), lins_ccc(x, y),
+              icc([[9, 2, 5], [6, 1, 3], [8, 4, 6], [7, 1, 2]], form="ICC(C,1)")):
+        assert e.note is None
+
+
 # --- errors of the paired functions ---------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ statsmodels and scipy on the aSAH and demo data."""
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
 from importlib import resources
 
@@ -15,8 +16,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 from medeval import evaluate_classification
 from medeval.errors import InvalidInputError, TableError, UndefinedMetricWarning
-from medeval.result import Context
 from medeval.metrics import expected_calibration_error
+from medeval.result import Context
 
 DEMO = resources.files("medeval") / "demo"
 
@@ -133,16 +134,24 @@ def test_patient_clusters_change_the_bootstrap_unit(demo_tables):
 def test_undefined_metrics_are_recorded_and_warned():
     ref = pd.DataFrame({"case_id": list("abcd"), "label": [0, 0, 0, 0]})
     pred = pd.DataFrame({"case_id": list("abcd"), "score": [0.1, 0.2, 0.7, 0.3]})
-    result = evaluate_classification(ref, pred, threshold=0.5)  # nothing escapes as a warning
+    with warnings.catch_warnings():  # nothing escapes as a warning
+        warnings.simplefilter("error", UndefinedMetricWarning)
+        result = evaluate_classification(ref, pred, threshold=0.5)
     assert math.isnan(result.metric("sensitivity").estimate.value)
-    # each warning names its scope and metric: 0/0 positives for sensitivity, one class
-    # for the AUC
-    assert any(w.startswith("all cases: sensitivity: proportion_ci: n = 0")
-               for w in result.warnings)
-    assert any(w.startswith("all cases: roc_auc: auc_ci:") for w in result.warnings)
-    names = {m.name for m in result.metrics}
-    assert all(w.split(": ", 2)[1] in names for w in result.warnings), result.warnings
+    # each warning names its scope and metric and says why: 0/0 positives for
+    # sensitivity, one class for the AUC
+    assert ("all cases: sensitivity: proportion_ci: n = 0 trials, so the proportion is "
+            "undefined; the estimate and its interval are NaN") in result.warnings
+    assert ("all cases: roc_auc: auc_ci: the AUC is undefined with one class only "
+            "(0 positives of 4)") in result.warnings
+    # one warning a metric with a note, in the order of the metrics, its note's words
+    assert list(result.warnings) == [f"all cases: {m.name}: {m.estimate.note}"
+                                     for m in result.metrics if m.estimate.note is not None]
+    assert {"sensitivity", "balanced_accuracy", "youden_j", "lr_positive",
+            "lr_negative", "roc_auc", "average_precision"} <= {
+        w.split(": ", 2)[1] for w in result.warnings}
     assert result.metric("specificity").estimate.value == 0.75
+    assert result.metric("specificity").estimate.note is None
 
 
 class TestBadInput:

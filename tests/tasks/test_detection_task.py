@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +81,23 @@ def test_bad_prediction_is_a_failed_case(folder):
     data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
     reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
     assert reasons == {"c1": "invalid-output", "c3": "missing-output"}
+
+
+def test_a_set_without_lesions_says_why_each_figure_is_undefined(folder):
+    for cid in REFERENCE:
+        (folder / "ref" / f"{cid}.json").write_text(json.dumps({"boxes": []}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", medeval.UndefinedMetricWarning)
+        result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    note = "no reference lesion in any of the 5 case(s), so the lesion sensitivity is " \
+        "undefined (NaN)"
+    names = ["froc_cpm", "detection_average_precision",
+             *(f"froc_sensitivity@{r:g}" for r in (0.5, 1.0, 2.0))]
+    for name in names:
+        estimate = result.metric(name).estimate
+        assert math.isnan(estimate.value) and estimate.note == note
+    # failures as worst case (c3: no detection) and excluded (4 cases): each scope
+    for scope, n in (("all cases", 5), ("failures excluded", 4)):
+        assert [w for w in result.warnings if w.startswith(f"{scope}: ")] == [
+            f"{scope}: {name}: {note.replace('5 case', f'{n} case')}" for name in names]
+    assert "case_auc" not in {m.name for m in result.metrics}  # one class: not reported

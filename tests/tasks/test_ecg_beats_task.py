@@ -271,6 +271,22 @@ def test_one_patient_leaves_nothing_to_resample(tmp_path):
     assert any("qrs_sensitivity: bootstrap_ci:" in w for w in result.warnings)
 
 
+def test_no_veb_beat_in_the_set_says_why_each_veb_figure_is_undefined(tmp_path):
+    """Records of normal beats only, intervals over records: the VEB and SVEB figures are
+    0/0, and the result's warnings name the scope, the figure and why."""
+    _records_study(tmp_path, [0, 3, 0, 5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", medeval.UndefinedMetricWarning)
+        result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    why = ("gross statistic: 0/0 over 4 record(s), so it is undefined; the estimate and its "
+           "interval are NaN")
+    undefined = ["veb_sensitivity", "veb_ppv", "sveb_sensitivity", "sveb_ppv"]
+    assert list(result.warnings) == [f"all cases: {name}: {why}" for name in undefined]
+    for name in undefined:
+        assert result.metric(name).estimate.note == why
+    assert result.metric("qrs_sensitivity").estimate.note is None
+
+
 # Four records with F reference beats that the detector calls S (the "Fs" cell). Scored
 # beats after the 5-minute learning period, as (reference, detected) MIT-BIH symbols; None
 # is no beat (a missed reference beat, or an extra detection). A is an S beat, Q a Q beat.

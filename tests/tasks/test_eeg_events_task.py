@@ -64,3 +64,19 @@ def test_malformed_detections_fail_the_case(folder):
     data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
     reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
     assert reasons == {"r1": "invalid-output", "r3": "missing-output"}
+
+
+def test_a_set_without_seizures_says_why_the_sensitivity_is_undefined(folder):
+    for rid, (_, _, duration) in RECORDINGS.items():
+        (folder / "ref" / f"{rid}.json").write_text(
+            json.dumps({"duration_s": duration, "events": []}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UndefinedMetricWarning)
+        result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    why = ("no reference event (TP + FN = 0) in any of the 5 recording(s), so the pooled "
+           "sensitivity is undefined (NaN)")
+    assert result.metric("sensitivity").estimate.note == why
+    assert f"all cases: sensitivity: {why}" in result.warnings
+    # false alarms were made, so precision (0) and F1 (0) are defined
+    assert result.metric("precision").estimate.value == 0.0
+    assert not any(w.startswith("all cases: precision:") for w in result.warnings)

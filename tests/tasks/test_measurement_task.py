@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -61,3 +62,31 @@ def test_non_numeric_reference_listed(study):
     manifest.to_csv(folder / "manifest.csv", index=False)
     with pytest.raises(medeval.ManifestError, match="'n/a' is not a finite number"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_undefined_agreement_figures_say_why_in_the_warnings(tmp_path):
+    # Every reference 5.0 and every measurement 5.5: Lin's CCC has a constant series (its
+    # interval undefined); one of three cases failed, and a subgroup holds a single
+    # measured case (no agreement figure at all).
+    (tmp_path / "in").mkdir()
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for i in range(4):
+        (tmp_path / "in" / f"s{i}.txt").write_text("x")
+        rows.append({"case_id": f"s{i}", "patient_id": f"p{i}", "input": f"in/s{i}.txt",
+                     "reference": "5.0", "site": "A" if i == 0 else "B"})
+        if i != 3:
+            (tmp_path / "pred" / f"s{i}.json").write_text(json.dumps({"value": 5.5}))
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    protocol = (EXAMPLE / "protocol.toml").read_text() + '[subgroups]\ncolumns = ["site"]\n'
+    (tmp_path / "protocol.toml").write_text(protocol)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", medeval.UndefinedMetricWarning)
+        result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    ccc = result.metric("lins_ccc").estimate
+    assert ccc.value == 0.0 and np.isnan(ccc.low)
+    assert ccc.note == ("lins_ccc: the confidence interval is undefined: a series is "
+                        "constant, so r and u are undefined; NaN")
+    assert f"all cases: lins_ccc: {ccc.note}" in result.warnings
+    assert ("site=A: 1 measured case(s) of 1: agreement needs at least 2, so bias, limits of "
+            "agreement, MAE, RMSE and Lin's CCC are not reported") in result.warnings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -81,3 +82,20 @@ def test_failures_lower_the_scores(study):
         before.metric("accuracy").estimate.numerator
     assert data["tables"]["confusion_matrix"]["counts"][
         ["G1", "G2", "G3"].index(truth[0])][3] == 1
+
+
+def test_a_class_absent_from_the_reference_says_why_in_the_warnings(study):
+    folder, truth, _ = study
+    text = PROTOCOL.replace('"G3"]', '"G3", "G4"]')  # G4 declared, never the reference
+    assert text != PROTOCOL
+    (folder / "protocol.toml").write_text(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", medeval.UndefinedMetricWarning)
+        result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    macro = result.metric("sensitivity@macro").estimate
+    assert np.isnan(macro.value)
+    assert macro.note == "bootstrap_ci: the statistic is undefined (NaN) on the data"
+    assert f"all cases: sensitivity@macro: {macro.note}" in result.warnings
+    assert result.metric("accuracy").estimate.note is None
+    assert [w.split(": ", 2)[1] for w in result.warnings] == [
+        m.name for m in result.metrics if m.estimate.note is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -101,3 +102,31 @@ def test_incompatible_prediction_is_a_failed_case(study):
     reasons = {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}
     assert reasons["c0"] == "incompatible"
     assert "shape" in data["failures"]["cases"][0]["detail"]
+
+
+def test_an_undefined_interval_says_why_in_the_warnings(study):
+    """A subgroup of one case has nothing to resample; without a declared worst distance,
+    a mask empty on one side makes a distance's mean infinite. Each says why, naming the
+    scope and the figure."""
+    folder, _ = study
+    manifest = pd.read_csv(folder / "manifest.csv")
+    manifest["site"] = ["A"] + ["B"] * (len(manifest) - 1)
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    text = PROTOCOL.replace("[failures]\nworst_distance_mm = 50.0\n", "")
+    (folder / "protocol.toml").write_text(text + '[subgroups]\ncolumns = ["site"]\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", medeval.UndefinedMetricWarning)
+        result = medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=1)
+    site_a = [g for g in result.subgroups if g.value == "A"][0]
+    dice_a = [m for m in site_a.metrics if m.name == "dice"][0].estimate
+    assert math.isnan(dice_a.low) and dice_a.note.startswith(
+        "bootstrap_ci: 1 resampling unit(s) and none to vary")
+    assert f"site=A: dice: {dice_a.note}" in result.warnings
+    # c4's empty prediction and c5's failure (worst case: infinite distances)
+    hd = result.metric("hd95@max-directed").estimate
+    assert math.isinf(hd.value) and math.isnan(hd.low)
+    assert ("all cases: hd95@max-directed: 2 of 6 case(s) have an infinite value (a mask "
+            "empty on one side), so the mean is infinite and its interval undefined (NaN); "
+            "no failures.worst_distance_mm is declared to replace them") in result.warnings
+    assert result.metric("dice").estimate.note is None
+    assert not any(w.startswith("all cases: dice:") for w in result.warnings)

@@ -345,7 +345,7 @@ def lins_ccc(
     UndefinedMetricWarning
         Both series constant and equal (value and CI NaN); a constant series,
         :math:`|\rho_c| = 1`, ``n = 2``, or a non-positive variance estimate (CI NaN, the
-        value kept).
+        value kept). The warning's text is also the estimate's ``note``.
 
     Notes
     -----
@@ -378,10 +378,9 @@ def lins_ccc(
     shift = float(x.mean() - y.mean())
     denominator = sx2 + sy2 + shift**2
     if denominator == 0.0:
-        nan = _warn_undefined(
-            f"{func}: both series are constant and equal, so the concordance is 0/0; NaN"
-        )
-        return Estimate(nan, nan, nan, "lin-z", level, n)
+        note = f"{func}: both series are constant and equal, so the concordance is 0/0; NaN"
+        nan = _warn_undefined(note)
+        return Estimate(nan, nan, nan, "lin-z", level, n, note=note)
     ccc = 2.0 * sxy / denominator
     reason = ""
     if sx2 == 0.0 or sy2 == 0.0:
@@ -406,8 +405,9 @@ def lins_ccc(
             z = math.atanh(ccc)
             return Estimate(ccc, math.tanh(z - half), math.tanh(z + half), "lin-z", level, n)
         reason = f"the variance estimate is {variance!r}, not positive"
-    nan = _warn_undefined(f"{func}: the confidence interval is undefined: {reason}; NaN")
-    return Estimate(ccc, nan, nan, "lin-z", level, n)
+    note = f"{func}: the confidence interval is undefined: {reason}; NaN"
+    nan = _warn_undefined(note)
+    return Estimate(ccc, nan, nan, "lin-z", level, n, note=note)
 
 
 @_agreement_doc
@@ -476,7 +476,7 @@ def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estim
     -----
     UndefinedMetricWarning
         The ICC's denominator is 0 (e.g. all ratings equal: value and CI NaN), or the
-        CI is not finite (CI NaN).
+        CI is not finite (CI NaN). The warning's text is also the estimate's ``note``.
 
     Notes
     -----
@@ -531,11 +531,10 @@ def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estim
     else:
         den = msr + (k - 1) * error if measures == "1" else msr
     if den == 0.0:
-        nan = _warn_undefined(
-            f"{func}: {kind} is 0/0 on these ratings (no variance between subjects or "
-            "in total); NaN"
-        )
-        return Estimate(nan, nan, nan, method, level, n)
+        zero = (f"{func}: {kind} is 0/0 on these ratings (no variance between subjects or "
+                "in total); NaN")
+        nan = _warn_undefined(zero)
+        return Estimate(nan, nan, nan, method, level, n, note=zero)
     value = (msr - error) / den
     alpha = 1.0 - level
     if error == 0.0 and (model != "A" or msc == 0.0):
@@ -565,11 +564,11 @@ def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estim
             else:
                 low, high = 1 - np.divide(1.0, fl), 1 - np.divide(1.0, fu)
     low, high = float(low), float(high)
+    note: str | None = None
     if not (math.isfinite(low) and math.isfinite(high)):
-        low = high = _warn_undefined(
-            f"{func}: the confidence interval of {kind} is not finite on these ratings; NaN"
-        )
-    return Estimate(float(value), low, high, method, level, n)
+        note = f"{func}: the confidence interval of {kind} is not finite on these ratings; NaN"
+        low = high = _warn_undefined(note)
+    return Estimate(float(value), low, high, method, level, n, note=note)
 
 
 # --- private helpers ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from :mod:`medeval.stats._statistics`. The formulas are in ``bootstrap_ci``'s do
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,21 +33,48 @@ def run_bootstrap(
     n_resamples: int,
     confidence: float,
 ) -> Estimate:
-    """Resample, then form the interval. Shared by ``bootstrap_ci`` and ``auc_ci``."""
+    """Resample, then form the interval. Shared by ``bootstrap_ci`` and ``auc_ci``.
+
+    What a reader of the figure must know (an undefined value or interval, resamples
+    left out) is the estimate's ``note``, its parts joined by ``"; "``, and is warned
+    once as an ``UndefinedMetricWarning`` with the same text.
+    """
+    notes: list[str] = []
+    estimate = _resampled(stat, units, seed=seed, method=method, alpha=alpha,
+                          n_resamples=n_resamples, confidence=confidence, notes=notes)
+    if not notes:
+        return estimate
+    note = "; ".join(notes)
+    undefined(note, 4)
+    return replace(estimate, note=note)
+
+
+def _resampled(
+    stat: WeightedStatistic,
+    units: Units,
+    *,
+    seed: int | np.random.Generator,
+    method: str,
+    alpha: float,
+    n_resamples: int,
+    confidence: float,
+    notes: list[str],
+) -> Estimate:
+    """:func:`run_bootstrap`'s work; each reason for a NaN or a left-out resample is
+    appended to ``notes``."""
     rng = np.random.default_rng(seed)
     theta = stat.value()
     label = f"bootstrap-{method}"
     if math.isnan(theta):
-        undefined("bootstrap_ci: the statistic is undefined (NaN) on the data", 4)
+        notes.append("bootstrap_ci: the statistic is undefined (NaN) on the data")
         return Estimate(math.nan, math.nan, math.nan, label, confidence, units.n_obs)
     if all(stratum.size < 2 for stratum in units.strata):
         # Every resample would be the data itself: a zero-width "interval" that a guarded
         # criterion would take for certainty. scipy.stats.bootstrap refuses such data.
-        undefined(
+        notes.append(
             f"bootstrap_ci: {units.n_units} resampling unit(s) and none to vary within "
             "any stratum (one case, or one cluster such as a single patient or record): "
-            "every resample is the data itself, so the interval is undefined (NaN)",
-            4,
+            "every resample is the data itself, so the interval is undefined (NaN)"
         )
         return Estimate(theta, math.nan, math.nan, label, confidence, units.n_obs)
     fast = getattr(stat, "resampled_draws", None) if units.unit_of is None else None
@@ -59,10 +87,9 @@ def run_bootstrap(
     thetas = np.concatenate(batches)
     bad = np.isnan(thetas)
     if bad.any():
-        undefined(
+        notes.append(
             f"bootstrap_ci: {int(bad.sum())} of {n_resamples} resamples gave an undefined "
-            "value and were left out; stratify (e.g. by class) to avoid this",
-            4,
+            "value and were left out; stratify (e.g. by class) to avoid this"
         )
         thetas = thetas[~bad]
         if thetas.size == 0:
@@ -70,7 +97,7 @@ def run_bootstrap(
     if method == "percentile":
         probs = (alpha / 2, 1 - alpha / 2)
     else:
-        probs = _bca_levels(theta, thetas, stat.jackknife(units), alpha)
+        probs = _bca_levels(theta, thetas, stat.jackknife(units), alpha, notes)
         if any(math.isnan(p) for p in probs):
             return Estimate(theta, math.nan, math.nan, label, confidence, units.n_obs)
     low, high = np.quantile(thetas, probs, method="linear")
@@ -78,22 +105,21 @@ def run_bootstrap(
 
 
 def _bca_levels(
-    theta: float, thetas: NDArray[np.float64], jack: NDArray[np.float64], alpha: float
+    theta: float, thetas: NDArray[np.float64], jack: NDArray[np.float64], alpha: float,
+    notes: list[str],
 ) -> tuple[float, float]:
     share = ((thetas < theta).sum() + 0.5 * (thetas == theta).sum()) / thetas.size
     z0 = float(ndtri(share))
     if not math.isfinite(z0):
-        undefined(
+        notes.append(
             "bootstrap_ci: BCa is undefined: every resample lies on one side of the "
-            "estimate (bias correction infinite); use method='percentile'",
-            5,
+            "estimate (bias correction infinite); use method='percentile'"
         )
         return (math.nan, math.nan)
     if np.isnan(jack).any():
-        undefined(
+        notes.append(
             "bootstrap_ci: BCa is undefined: leaving one unit out makes the statistic "
-            "undefined (e.g. the only positive case); use method='percentile'",
-            5,
+            "undefined (e.g. the only positive case); use method='percentile'"
         )
         return (math.nan, math.nan)
     dev = jack.mean() - jack

@@ -119,7 +119,8 @@ def bootstrap_ci(
     -------
     Estimate
         ``value`` is the statistic on the data; ``method`` is ``"bootstrap-percentile"``
-        or ``"bootstrap-bca"``; ``n`` is the number of cases.
+        or ``"bootstrap-bca"``; ``n`` is the number of cases; ``note`` says why the
+        value or a bound is undefined, or how many resamples were left out (else None).
 
     Raises
     ------
@@ -134,7 +135,8 @@ def bootstrap_ci(
         nothing to resample (one case or one cluster, or one per stratum: NaN interval,
         where scipy.stats.bootstrap raises), when some resamples give an undefined value
         (those resamples are left out and counted in the warning), or when BCa's
-        jackknife is undefined.
+        jackknife is undefined. Warned once: several reasons are joined by ``"; "``,
+        and the same text is the returned estimate's ``note``.
 
     Notes
     -----

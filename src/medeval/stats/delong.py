@@ -97,7 +97,9 @@ def auc_ci(
     UndefinedMetricWarning
         With only one class the AUC and its interval are NaN. With a single positive or
         a single negative, DeLong's variance (a sample variance of one value) is
-        undefined: the AUC is returned with a NaN interval.
+        undefined: the AUC is returned with a NaN interval. The warning's text is also
+        the returned estimate's ``note`` (the bootstrap's own notes with
+        ``method="bootstrap"``, see :func:`~medeval.stats.bootstrap_ci`).
 
     Notes
     -----
@@ -134,8 +136,9 @@ def auc_ci(
     m = int(truth.sum())
     label = "delong" if method == "delong" else f"bootstrap-{bootstrap_method}"
     if m == 0 or m == n_cases:
-        undefined(f"{func}: the AUC is undefined with one class only ({m} positives of {n_cases})")
-        return Estimate(math.nan, math.nan, math.nan, label, level, n_cases)
+        note = f"{func}: the AUC is undefined with one class only ({m} positives of {n_cases})"
+        undefined(note)
+        return Estimate(math.nan, math.nan, math.nan, label, level, n_cases, note=note)
     if method == "bootstrap":
         bootstrap_method = choice(  # type: ignore[assignment]
             bootstrap_method, ("percentile", "bca"), name="bootstrap_method", func=func
@@ -155,11 +158,10 @@ def auc_ci(
     auc = float(v10.mean())
     var = _delong_variance(v10, v01)
     if math.isnan(var):
-        undefined(
-            f"{func}: DeLong's variance is undefined with a single positive or negative "
-            f"case ({m} positives, {n_cases - m} negatives); the interval is NaN"
-        )
-        return Estimate(auc, math.nan, math.nan, label, level, n_cases)
+        note = (f"{func}: DeLong's variance is undefined with a single positive or negative "
+                f"case ({m} positives, {n_cases - m} negatives); the interval is NaN")
+        undefined(note)
+        return Estimate(auc, math.nan, math.nan, label, level, n_cases, note=note)
     half = float(ndtri(1 - (1 - level) / 2)) * math.sqrt(var)
     return Estimate(auc, max(0.0, auc - half), min(1.0, auc + half), label, level, n_cases)
 
@@ -233,7 +235,8 @@ def delong_test(
     -----
     UndefinedMetricWarning
         One class only, a single positive or negative, or identical scores (variance of
-        the difference 0): z, p and the interval are NaN.
+        the difference 0): z, p and the interval are NaN; the warning's text is also
+        the ``note`` of ``difference``.
 
     Notes
     -----
@@ -262,17 +265,15 @@ def delong_test(
     b = finite_scores(y_score_b, name="y_score_b", func=func)
     n_cases = same_length(func, y_true=truth, y_score_a=a, y_score_b=b)
     m = int(truth.sum())
-    nan_result = DeLongTest(
-        math.nan, math.nan,
-        Estimate(math.nan, math.nan, math.nan, "delong-paired", level, n_cases),
-        math.nan, math.nan,
-    )
     if m < 2 or n_cases - m < 2:
-        undefined(
-            f"{func}: needs at least two positive and two negative cases, got {m} and "
-            f"{n_cases - m}"
+        note = (f"{func}: needs at least two positive and two negative cases, got {m} and "
+                f"{n_cases - m}")
+        undefined(note)
+        return DeLongTest(
+            math.nan, math.nan,
+            Estimate(math.nan, math.nan, math.nan, "delong-paired", level, n_cases, note=note),
+            math.nan, math.nan,
         )
-        return nan_result
     a10, a01 = structural_components(a[truth], a[~truth])
     b10, b01 = structural_components(b[truth], b[~truth])
     s10 = np.cov(np.vstack([a10, b10]), ddof=1)
@@ -282,10 +283,11 @@ def delong_test(
     diff = auc_a - auc_b
     var = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
     if not var > 0:
-        undefined(f"{func}: the variance of the AUC difference is 0 (identical rankings?)")
+        note = f"{func}: the variance of the AUC difference is 0 (identical rankings?)"
+        undefined(note)
         return DeLongTest(
             auc_a, auc_b,
-            Estimate(diff, math.nan, math.nan, "delong-paired", level, n_cases),
+            Estimate(diff, math.nan, math.nan, "delong-paired", level, n_cases, note=note),
             math.nan, math.nan,
         )
     sd = math.sqrt(var)

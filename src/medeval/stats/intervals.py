@@ -105,7 +105,8 @@ def proportion_ci(
     Warns
     -----
     UndefinedMetricWarning
-        ``n = 0``: the proportion and both bounds are NaN.
+        ``n = 0``: the proportion and both bounds are NaN; the same text is the returned
+        estimate's ``note``.
 
     Notes
     -----
@@ -113,7 +114,8 @@ def proportion_ci(
     methods ``"wilson"``, ``"beta"``, ``"jeffreys"``, ``"agresti_coull"``,
     ``"normal"``):
 
-    * ``n = 0``: value, low and high are NaN, with an ``UndefinedMetricWarning``.
+    * ``n = 0``: value, low and high are NaN, with an ``UndefinedMetricWarning`` whose
+      text is also the estimate's ``note``.
     * Wald and Agresti–Coull bounds are clipped to [0, 1]; so is Wilson (which lies in
       [0, 1] mathematically; the clip only removes rounding error). Wilson's lower
       bound at ``k = 0`` is exactly 0 and its upper bound at ``k = n`` exactly 1 (the
@@ -172,11 +174,10 @@ def proportion_ci(
     method_id = choice(method, PROPORTION_METHODS, name="method", func=func)
     side = choice(sided, _SIDES, name="sided", func=func)
     if trials == 0:
-        nan = undefined(
-            f"{func}: n = 0 trials, so the proportion is undefined; the estimate and "
-            "its interval are NaN"
-        )
-        return Estimate(nan, nan, nan, method_id, level, 0, k, cast(Sided, side))
+        note = (f"{func}: n = 0 trials, so the proportion is undefined; the estimate and "
+                "its interval are NaN")
+        nan = undefined(note)
+        return Estimate(nan, nan, nan, method_id, level, 0, k, cast(Sided, side), note)
     tail = (1.0 - level) / 2.0 if side == "two" else 1.0 - level
     low, high = _two_sided(k, trials, tail, method_id)
     if side == "lower":

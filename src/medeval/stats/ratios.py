@@ -63,8 +63,8 @@ def likelihood_ratio_ci(
     UndefinedMetricWarning
         When a count in the formula is 0 (no positive or no negative case; LR+ with
         FP = 0 or TP = 0; LR− with TN = 0 or FN = 0) the ratio is 0 or infinite and
-        the log interval is undefined: value and bounds are NaN. No continuity
-        correction is applied.
+        the log interval is undefined: value and bounds are NaN, and the estimate's
+        ``note`` holds the warning's text. No continuity correction is applied.
 
     Notes
     -----
@@ -99,11 +99,10 @@ def likelihood_ratio_ci(
     a, b = (tp, fp) if which == "positive" else (fn, tn)
     label = "LR+" if which == "positive" else "LR-"
     if 0 in (a, b):
-        undefined(
-            f"{func}: {label} is undefined (0 or infinite) with TP={tp}, FN={fn}, FP={fp}, "
-            f"TN={tn}; no continuity correction is applied"
-        )
-        return Estimate(math.nan, math.nan, math.nan, "log", level, n)
+        note = (f"{func}: {label} is undefined (0 or infinite) with TP={tp}, FN={fn}, "
+                f"FP={fp}, TN={tn}; no continuity correction is applied")
+        undefined(note)
+        return Estimate(math.nan, math.nan, math.nan, "log", level, n, note=note)
     ratio = (a / (tp + fn)) / (b / (fp + tn))
     se = math.sqrt(1 / a - 1 / (tp + fn) + 1 / b - 1 / (fp + tn))
     half = float(ndtri(1 - (1 - level) / 2)) * se

@@ -265,7 +265,8 @@ def proportion_goal_test(
     Warns
     -----
     UndefinedMetricWarning
-        ``n = 0``: p-value, estimate and bound are NaN and nothing is decided.
+        ``n = 0``: p-value, estimate and bound are NaN and nothing is decided; the
+        warning's text is also the estimate's ``note``.
 
     Notes
     -----
@@ -301,10 +302,9 @@ def proportion_goal_test(
     sided: Sided = "lower" if side == "greater" else "upper"
     side_alt = cast(Alternative, side)
     if trials == 0:
-        nan = undefined(
-            f"{func}: n = 0 trials, so the test is undefined; p-value and bound are NaN"
-        )
-        bound = Estimate(nan, nan, nan, "clopper-pearson", level, 0, k, sided)
+        note = f"{func}: n = 0 trials, so the test is undefined; p-value and bound are NaN"
+        nan = undefined(note)
+        bound = Estimate(nan, nan, nan, "clopper-pearson", level, 0, k, sided, note)
         return TestResult(
             nan, nan, "binomial-exact", 0, side_alt, "successes", goal_value,
             estimate=bound, alpha=alpha,
@@ -382,7 +382,8 @@ def noninferiority_test(
     Warns
     -----
     UndefinedMetricWarning
-        No cases: statistic, p-value and interval are NaN and nothing is decided.
+        No cases: statistic, p-value and interval are NaN and nothing is decided; the
+        warning's text is also the estimate's ``note``.
 
     Notes
     -----
@@ -435,10 +436,11 @@ def noninferiority_test(
     (_, b), (c, _) = table
     n = sum(table[0]) + sum(table[1])
     if n == 0:
-        nan = undefined(f"{func}: no cases, so the test is undefined; all values are NaN")
+        note = f"{func}: no cases, so the test is undefined; all values are NaN"
+        nan = undefined(note)
         return TestResult(
             nan, nan, "tango-score", 0, "greater", "z", -delta,
-            estimate=Estimate(nan, nan, nan, "tango", level, 0),
+            estimate=Estimate(nan, nan, nan, "tango", level, 0, note=note),
             alpha=alpha, margin=delta, table=table,
         )
     z_crit = float(norm.isf(alpha))

@@ -21,24 +21,24 @@ touches one module:
   table gives it);
 - ``failed_values(case, root)``: the per-case values the failure policy ``worst-case``
   assigns to a case whose algorithm failed (a wrong answer, Dice 0 ...);
-- ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows;
-  each metric computed inside :func:`metric_scope`, so that a warning that it is
-  undefined names it.
+- ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows.
+  Why a figure is undefined (or what else its reader must know) travels on its
+  estimate's ``note``, and the evaluation names the figure when it records the note in
+  the result's warnings; a reason tied to no one figure is a text of
+  :attr:`Aggregate.warnings`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
 
-from ..errors import MedevalError, UndefinedMetricWarning
+from ..errors import MedevalError
 from ..manifest import Case
 from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci
@@ -46,7 +46,7 @@ from ..stats.estimate import Estimate
 
 __all__ = [
     "Aggregate", "CaseRow", "PredictionError", "ReferenceProblem", "TaskType",
-    "bootstrap_estimate", "metric_record", "metric_scope", "prediction_file",
+    "bootstrap_estimate", "metric_record", "prediction_file",
 ]
 
 #: Why a case failed. The runner's reasons, plus those found when reading predictions.
@@ -98,7 +98,13 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class Aggregate:
-    """What a task's aggregation yields: metrics, tables, warnings."""
+    """What a task's aggregation yields: metrics, tables, warnings.
+
+    ``warnings`` holds what a reader of the result must know that is tied to no one
+    metric (e.g. "no reference lesion in any case"); an undefined metric's reason is its
+    estimate's ``note`` instead. The evaluation records both in the result's warnings,
+    each with the scope (all cases, a subgroup ...) it concerns.
+    """
 
     metrics: tuple[MetricRecord, ...]
     tables: Mapping[str, Any]
@@ -172,37 +178,6 @@ def metric_record(
                         spec.unit if unit is None else unit)
 
 
-@contextlib.contextmanager
-def metric_scope(name: str) -> Iterator[None]:
-    """Put the metric's name in front of each undefined-metric warning raised inside.
-
-    The statistics functions do not know which figure they compute: without the name, a
-    result whose VEB sensitivity and SVEB +P are both undefined would hold the same
-    warning twice (``proportion_ci: n = 0 trials ...``) and a reader could not tell which
-    figures it concerns. Other warnings pass through unchanged.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> from medeval.stats import proportion_ci
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     with metric_scope("veb_ppv"):
-    ...         _ = proportion_ci(0, 0, method="wilson")
-    >>> str(caught[0].message).split(":")[:2]
-    ['veb_ppv', ' proportion_ci']
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    for item in caught:
-        message = item.message
-        if issubclass(item.category, UndefinedMetricWarning):
-            message = UndefinedMetricWarning(f"{name}: {message}")
-        warnings.warn_explicit(message, item.category, item.filename, item.lineno,
-                               source=item.source)
-
-
 def bootstrap_estimate(
     statistic: Any, data: Any, clusters: Sequence[str] | None, statistics: Any, *,
     strata: Any = None,
@@ -211,13 +186,13 @@ def bootstrap_estimate(
 
     Resampled as the protocol's ``[statistics]`` section asks (``statistics``: its seed,
     method, level and number of resamples), by cluster (patient) when ``clusters`` is
-    given, within ``strata`` when given. No cases: a NaN estimate with ``n == 0``, not an error,
-    so an empty subgroup is reported as undefined.
+    given, within ``strata`` when given. No cases: a NaN estimate with ``n == 0`` and the
+    note ``"no cases"``, not an error, so an empty subgroup is reported as undefined.
     """
     data = np.asarray(data)
     if data.shape[0] == 0:
         return Estimate(math.nan, math.nan, math.nan, f"bootstrap-{statistics.bootstrap_method}",
-                        statistics.confidence, 0)
+                        statistics.confidence, 0, note="no cases")
     return bootstrap_ci(
         statistic, data, seed=statistics.seed, method=statistics.bootstrap_method,
         confidence=statistics.confidence, n_resamples=statistics.n_resamples,

@@ -25,7 +25,7 @@ from ..stats.delong import auc_ci
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ..stats.ratios import likelihood_ratio_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, TaskType, metric_record, metric_scope
+from .base import Aggregate, CaseRow, PredictionError, TaskType, metric_record
 
 __all__ = ["BinaryClassification", "classification_metrics"]
 
@@ -52,7 +52,8 @@ def classification_metrics(
 
     ``decided`` overrides ``scores >= threshold`` (a failed case counted as a wrong
     answer), and ``probabilities`` the scores used for calibration; by default both
-    follow from ``scores``. An undefined figure warns once, naming the metric.
+    follow from ``scores``. Why a figure is undefined is its estimate's ``note`` (and was
+    warned once by the function that computed it).
     """
     if decided is None:
         decided = scores >= threshold
@@ -68,30 +69,22 @@ def classification_metrics(
     method = cast(ProportionMethod, proportion_method)
     for name in _PROPORTIONS:
         k, n = cm.counts(name)  # type: ignore[arg-type]
-        with metric_scope(name):
-            metrics.append(metric_record(
-                name, name, proportion_ci(k, n, method=method, confidence=confidence)))
+        metrics.append(metric_record(
+            name, name, proportion_ci(k, n, method=method, confidence=confidence)))
     for name in _BOOTSTRAPPED:
-        with metric_scope(name):
-            metrics.append(metric_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
+        metrics.append(metric_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
     which: Literal["positive", "negative"]
     for which in ("positive", "negative"):
-        with metric_scope(f"lr_{which}"):
-            metrics.append(metric_record(f"lr_{which}", f"lr_{which}", likelihood_ratio_ci(
-                cm.tp, cm.fn, cm.fp, cm.tn, which=which, confidence=confidence)))
-    with metric_scope("roc_auc"):
-        metrics.append(metric_record("roc_auc", "roc_auc", auc_ci(truth, scores, **auc_options)))
-    with metric_scope("average_precision"):
-        metrics.append(metric_record("average_precision", "average_precision",
-                                     bootstrap_ci("average_precision", truth, scores, **boot)))
+        metrics.append(metric_record(f"lr_{which}", f"lr_{which}", likelihood_ratio_ci(
+            cm.tp, cm.fn, cm.fp, cm.tn, which=which, confidence=confidence)))
+    metrics.append(metric_record("roc_auc", "roc_auc", auc_ci(truth, scores, **auc_options)))
+    metrics.append(metric_record("average_precision", "average_precision",
+                                 bootstrap_ci("average_precision", truth, scores, **boot)))
     if bool(probabilities.min() >= 0.0 and probabilities.max() <= 1.0):
-        with metric_scope("brier_score"):
-            metrics.append(metric_record("brier_score", "brier_score", bootstrap_ci(
-                "brier_score", truth, probabilities, **boot)))
-        with metric_scope("ece"):
-            metrics.append(metric_record("ece", "ece@uniform", bootstrap_ci(
-                _ece_statistic(calibration_bins), truth.astype(float), probabilities,
-                **boot)))
+        metrics.append(metric_record("brier_score", "brier_score", bootstrap_ci(
+            "brier_score", truth, probabilities, **boot)))
+        metrics.append(metric_record("ece", "ece@uniform", bootstrap_ci(
+            _ece_statistic(calibration_bins), truth.astype(float), probabilities, **boot)))
     return metrics, cm
 
 

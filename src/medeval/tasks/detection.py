@@ -17,6 +17,7 @@ has no detection (its lesions are missed).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from ..errors import MedevalError
 from ..manifest import Case
 from ..metrics.detection import DetectionMatch, case_scores, froc, match_detections
 from ..stats.delong import auc_ci
+from ..stats.estimate import Estimate
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -37,7 +39,6 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
-    metric_scope,
 )
 
 __all__ = ["Detection"]
@@ -143,17 +144,22 @@ class Detection(TaskType):
             f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
         case_index = np.arange(len(rows), dtype=float)
         for name in names:
-            with metric_scope(name):
+            if curve.n_lesions == 0:  # every resample's value NaN too: say why, once
+                estimate = Estimate(
+                    math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
+                    st.confidence, len(rows),
+                    note=f"no reference lesion in any of the {len(rows)} case(s), so the "
+                         "lesion sensitivity is undefined (NaN)")
+            else:
                 estimate = bootstrap_estimate(weighted.statistic(name), case_index, clusters,
                                               st)
             definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
             metrics.append(metric_record(name, definition_id, estimate))
         y, s = case_scores(matches, no_detection_score=0.0)
         if 0 < int(y.sum()) < y.size:
-            with metric_scope("case_auc"):
-                metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
-                    y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
-                    n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
+            metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
+                y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
+                n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
         tables = {"froc": {"thresholds": curve.thresholds.tolist(),
                            "sensitivity": curve.sensitivity.tolist(),
                            "fp_per_case": curve.fp_per_case.tolist(),

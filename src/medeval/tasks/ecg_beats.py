@@ -74,7 +74,6 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
-    metric_scope,
     prediction_file,
 )
 
@@ -195,9 +194,8 @@ class EcgBeats(TaskType):
         for name in STATISTICS:
             counts = np.array([[int(r.values[f"{name}_num"]), int(r.values[f"{name}_den"])]
                                for r in rows], dtype=np.int64).reshape(-1, 2)
-            # An undefined statistic (no VEB in the set) warns; evaluate() records it.
-            with metric_scope(name):
-                estimate = self._gross(counts, clusters)
+            # An undefined statistic (no VEB in the set) says why in its note.
+            estimate = self._gross(counts, clusters)
             metrics.append(metric_record(name, f"ec57_{name}", estimate))
             num, den = (int(total) for total in counts.sum(axis=0))
             gross[name] = {"numerator": num, "denominator": den}
@@ -222,10 +220,11 @@ class EcgBeats(TaskType):
             return proportion_ci(num, den, method=cast(ProportionMethod, st.proportion_method),
                                  confidence=st.confidence)
         if den == 0:
-            nan = undefined(f"gross statistic: 0/0 over {counts.shape[0]} record(s), so it "
-                            "is undefined; the estimate and its interval are NaN")
+            note = (f"gross statistic: 0/0 over {counts.shape[0]} record(s), so it is "
+                    "undefined; the estimate and its interval are NaN")
+            nan = undefined(note)
             return Estimate(nan, nan, nan, f"bootstrap-{st.bootstrap_method}", st.confidence,
-                            int(counts.shape[0]))
+                            int(counts.shape[0]), note=note)
         estimate = bootstrap_estimate(_pooled_ratio, counts.astype(np.float64), clusters, st)
         return replace(estimate, value=num / den)  # the gross statistic exactly
 

@@ -15,6 +15,7 @@ no false alarm).
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from numpy.typing import NDArray
 from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..metrics.events import event_scoring
+from ..stats.estimate import Estimate
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -35,12 +37,18 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
-    metric_scope,
 )
 
 __all__ = ["EegEvents"]
 
 _DAY_S = 86400.0
+
+#: Why a pooled ratio is undefined (its denominator 0).
+_UNDEFINED = {
+    "sensitivity": "no reference event (TP + FN = 0)",
+    "precision": "no detected event (TP + FP = 0)",
+    "f1": "no reference and no detected event (2 TP + FP + FN = 0)",
+}
 
 
 class EegEvents(TaskType):
@@ -120,7 +128,15 @@ class EegEvents(TaskType):
                            r.values["duration_s"]] for r in rows], dtype=float).reshape(-1, 4)
         metrics = []
         for name in ("sensitivity", "precision", "f1", "fp_per_24h"):
-            with metric_scope(name):
+            pooled = _pooled(name)(table, np.ones((1, table.shape[0])))
+            if table.shape[0] and np.isnan(pooled[0]) and name in _UNDEFINED:
+                # NaN on every resample too: say why, in the words of the definition
+                estimate = Estimate(
+                    math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
+                    st.confidence, table.shape[0],
+                    note=f"{_UNDEFINED[name]} in any of the {table.shape[0]} recording(s), "
+                         f"so the pooled {name} is undefined (NaN)")
+            else:
                 estimate = bootstrap_estimate(_pooled(name), table, clusters, st)
             metrics.append(metric_record(name, f"szcore_event_{name}", estimate))
         totals = table.sum(axis=0) if table.size else np.zeros(4)

@@ -30,7 +30,6 @@ from .base import (
     PredictionError,
     TaskType,
     metric_record,
-    metric_scope,
 )
 
 __all__ = ["Measurement"]
@@ -87,16 +86,14 @@ class Measurement(TaskType):
         measured = [r for r in rows if r.values["measurement"] is not None]
         ref = np.array([r.values["reference"] for r in measured], dtype=float)
         meas = np.array([r.values["measurement"] for r in measured], dtype=float)
-        with metric_scope("completion_rate"):
-            completion = proportion_ci(len(measured), len(rows),
-                                       method=cast(ProportionMethod, st.proportion_method),
-                                       confidence=st.confidence)
+        completion = proportion_ci(len(measured), len(rows),
+                                   method=cast(ProportionMethod, st.proportion_method),
+                                   confidence=st.confidence)
         metrics = [metric_record("completion_rate", "completion_rate", completion, "1")]
         unit = self.spec.unit
         tables: dict[str, Any] = {"bland_altman": None}
         if len(measured) >= 2:
-            with metric_scope("bias, lower_loa, upper_loa"):
-                ba = bland_altman(ref, meas, confidence=st.confidence)
+            ba = bland_altman(ref, meas, confidence=st.confidence)
             metrics += [
                 metric_record("bias", "bland_altman_bias", ba.bias, unit),
                 metric_record("lower_loa", "bland_altman_loa", ba.lower_loa, unit),
@@ -104,10 +101,12 @@ class Measurement(TaskType):
             ]
             for name, function, metric_unit in (("mae", mae, unit), ("rmse", rmse, unit),
                                                 ("lins_ccc", lins_ccc, "1")):
-                with metric_scope(name):
-                    estimate = function(ref, meas, confidence=st.confidence)
+                estimate = function(ref, meas, confidence=st.confidence)
                 metrics.append(metric_record(name, name, estimate, metric_unit))
             tables["bland_altman"] = {"sd": ba.sd, "n": ba.n, "unit": unit}
-        return Aggregate(tuple(metrics), tables)
+            return Aggregate(tuple(metrics), tables)
+        return Aggregate(tuple(metrics), tables, (
+            f"{len(measured)} measured case(s) of {len(rows)}: agreement needs at least 2, "
+            "so bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",))
 
 

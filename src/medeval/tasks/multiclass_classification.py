@@ -31,7 +31,6 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
-    metric_scope,
 )
 
 __all__ = ["MulticlassClassification", "multiclass_statistics"]
@@ -140,10 +139,9 @@ class MulticlassClassification(TaskType):
         pred = np.array([self.index.get(r.values["prediction"], k) if r.values["prediction"]
                          is not None else k for r in rows], dtype=np.intp)
         correct = int((truth == pred).sum())
-        with metric_scope("accuracy"):
-            metrics = [metric_record("accuracy", "accuracy", proportion_ci(
-                correct, len(rows), method=cast(ProportionMethod, st.proportion_method),
-                confidence=st.confidence))]
+        metrics = [metric_record("accuracy", "accuracy", proportion_ci(
+            correct, len(rows), method=cast(ProportionMethod, st.proportion_method),
+            confidence=st.confidence))]
         cell = np.zeros((len(rows), k * (k + 1)))
         cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
 
@@ -157,9 +155,8 @@ class MulticlassClassification(TaskType):
             f"cohen_kappa@{self.spec.kappa_weights}"
         names = [f"{r}@{a}" for r in _RATIOS for a in _AVERAGES] + ["cohen_kappa"]
         for name in names:
-            with metric_scope(name):
-                estimate = bootstrap_estimate(statistic(name), cell, clusters, st,
-                                              strata=truth if clusters is None else None)
+            estimate = bootstrap_estimate(statistic(name), cell, clusters, st,
+                                          strata=truth if clusters is None else None)
             definition_id = kappa_id if name == "cohen_kappa" else f"average@{name.split('@')[1]}"
             metrics.append(metric_record(name, definition_id, estimate))
         matrix = cell.sum(axis=0).reshape(k, k + 1).astype(int)

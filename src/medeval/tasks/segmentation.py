@@ -38,7 +38,6 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
-    metric_scope,
     prediction_file,
 )
 
@@ -146,7 +145,6 @@ class Segmentation(TaskType):
         worst = self.failures.worst_distance_mm
         metrics: list[MetricRecord] = []
         tables: dict[str, Any] = {}
-        warnings_: list[str] = []
         for label in self.spec.labels:
             prefix = self._prefix(label)
             substituted = 0
@@ -156,15 +154,10 @@ class Segmentation(TaskType):
                     infinite = np.isinf(values)
                     substituted += int(infinite.sum())
                     values[infinite] = float(worst)
-                with metric_scope(f"{prefix}{name}"):
-                    estimate = _mean_ci(values, clusters, st)
+                unreplaced = _base(name) in _DISTANCES and worst is None
+                estimate = _mean_ci(values, clusters, st, unreplaced=unreplaced)
                 metrics.append(metric_record(f"{prefix}{name}", _definition_id(name),
                                              estimate))
-                if math.isinf(estimate.value):
-                    warnings_.append(
-                        f"{prefix}{name}: mean is infinite (a mask empty on one side) and no "
-                        "failures.worst_distance_mm is declared"
-                    )
             flags = [(r.values.get(prefix + "reference_empty"),
                       r.values.get(prefix + "prediction_empty")) for r in rows]
             tables[f"{prefix}empty_masks"] = {
@@ -173,7 +166,7 @@ class Segmentation(TaskType):
                 "both_empty": sum(1 for a, b in flags if a is True and b is True),
                 "distances_replaced_by_worst": substituted,
             }
-        return Aggregate(tuple(metrics), tables, tuple(warnings_))
+        return Aggregate(tuple(metrics), tables)
 
 
 def _base(name: str) -> str:
@@ -192,8 +185,18 @@ def _mean(x: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.fl
     return result
 
 
-def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: Any) -> Estimate:
-    if values.size and not np.all(np.isfinite(values)):
+def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: Any, *,
+             unreplaced: bool = False) -> Estimate:
+    """The mean over the cases with its bootstrap interval; an infinite value (a mask
+    empty on one side) makes the mean infinite and the interval undefined, with a note
+    (``unreplaced``: a distance that a declared worst distance would have replaced)."""
+    infinite = int((~np.isfinite(values)).sum())
+    if infinite:
+        note = (f"{infinite} of {values.size} case(s) have an infinite value (a mask empty "
+                "on one side), so the mean is infinite and its interval undefined (NaN)")
+        if unreplaced:
+            note += "; no failures.worst_distance_mm is declared to replace them"
         return Estimate(float(values.mean()), math.nan, math.nan,
-                        f"bootstrap-{st.bootstrap_method}", st.confidence, int(values.size))
+                        f"bootstrap-{st.bootstrap_method}", st.confidence, int(values.size),
+                        note=note)
     return bootstrap_estimate(_mean, values, clusters, st)

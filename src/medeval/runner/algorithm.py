@@ -24,8 +24,10 @@ import importlib.util
 import inspect
 import json
 import os
+import re
 import shlex
 import shutil
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -257,37 +259,167 @@ def _entry_point(name: str) -> AlgorithmSpec:
 
 
 def _command(command: str) -> AlgorithmSpec:
+    """A command algorithm: its program resolved to a real executable, its files hashed.
+
+    What identifies a command algorithm (its ``files`` and so its SHA-256): the command
+    line as written, and every file of the folder of each file or folder the command
+    names (an argument that is an existing path, ``--opt=path`` included, relative ones
+    taken from the current directory). The program is hashed with its folder only when
+    that folder is the algorithm's own (not a system folder, not a Python installation);
+    a system program (``/bin/sh``, the runner's Python) is hashed as that one file only
+    when the command names no file of its own, and an interpreter's installation is
+    never hashed: ``python3 predict.py`` is identified by ``predict.py``'s folder.
+    """
     argv = list(shlex.split(command))
     if not argv:
         raise RunnerError("command algorithm: the command line is empty")
-    program = argv[0]
-    located = shutil.which(program) if "/" not in program else program
-    if located is None or not Path(located).exists():
-        raise RunnerError(f"command algorithm: {program!r} not found (PATH or path); give "
-                          "the executable's path")
-    binds: list[str] = []
+    program, extra_binds = _resolve_program(argv[0])
+    argv[0] = str(program)
+    binds: list[str] = list(extra_binds)
     files: dict[str, str] = {}
-    for index, token in enumerate(argv):
-        candidate = located if index == 0 else token
-        if "{" in candidate or "/" not in candidate:
-            continue  # a placeholder, an option or a bare word
-        path = Path(os.path.abspath(candidate))  # symbolic links kept: a venv's python
-        if not path.exists():
+    if not extra_binds and not _system(program):
+        root = program.parent
+        binds.append(str(root))
+        files.update({f"{root.name}/{k}": v for k, v in _digests(root).items()})
+    named = False
+    for index in range(1, len(argv)):
+        found = _named_path(argv[index])
+        if found is None:
             continue
-        argv[index] = str(path)  # the sandbox starts in /tmp: make paths absolute
-        if _system(path):
+        argv[index], path = found  # the sandbox starts in /tmp: paths made absolute
+        if _system(path) or _python_prefix(path) is not None:
             continue
+        named = True
         root = path if path.is_dir() else path.parent
         binds.append(str(root))
         files.update({f"{root.name}/{k}": v for k, v in _digests(root).items()})
-    if _system(Path(os.path.abspath(located))) or not binds:
-        files[Path(located).name] = sha256_file(located)
+    if not files and not named:
+        files[program.name] = sha256_file(program)
     return AlgorithmSpec(kind="command", name=command, target=command, argv=tuple(argv),
                          binds=tuple(dict.fromkeys(binds)), files=files)
 
 
+def _named_path(token: str) -> tuple[str, Path] | None:
+    """An argument that names an existing file or folder: (the argument with the path
+    made absolute, the path with links resolved); None for a placeholder, an option or a
+    bare word. ``--weights=w.bin`` names ``w.bin``."""
+    prefix, value = "", token
+    if token.startswith("-"):
+        if "=" not in token:
+            return None
+        prefix, _, value = token.partition("=")
+        prefix += "="
+    if not value or "{" in value:
+        return None
+    path = Path(os.path.abspath(value))
+    if not path.exists():
+        return None
+    return prefix + str(path), path.resolve()
+
+
+def _resolve_program(name: str) -> tuple[Path, tuple[str, ...]]:
+    """The command's program as an executable that runs inside the sandbox.
+
+    Looked up on the host's PATH (or taken as a path). A version manager's shim (a
+    script in a ``shims`` folder: pyenv) cannot run in the sandbox (it needs the
+    manager's own files): it is resolved with ``pyenv which``, or, without pyenv, to
+    the running interpreter when the name is that of this Python (``python``,
+    ``python3``, ``python3.N``). A symbolic link is followed to its target unless both
+    are in system folders (``/bin/sh`` stays ``/bin/sh``) or it is a virtual
+    environment's interpreter (which finds its environment through the link). Returns
+    the program and, for a Python installation other than the runner's, the folders to
+    show read-only (its prefix) so it can run.
+    """
+    located = shutil.which(name) if "/" not in name else os.path.abspath(name)
+    if located is None or not Path(located).is_file():
+        raise RunnerError(f"command algorithm: program {name!r} not found (on PATH, or as "
+                          "a path); give the executable's path")
+    path = Path(os.path.abspath(located))
+    shim = _shim_target(path, name)
+    if shim is not None:
+        path = shim
+    real = path.resolve()
+    venv = _python_prefix(path)
+    if venv is not None and (venv / "pyvenv.cfg").is_file():
+        keep = path  # a venv's python finds its environment by the link's own path
+    elif _system(path) and _system(real):
+        keep = path
+    else:
+        keep = real
+    if not os.access(keep, os.X_OK):
+        raise RunnerError(f"command algorithm: {keep} (the program of {name!r}) is not "
+                          "executable; chmod +x it, or name its interpreter first "
+                          "(python3 script.py)")
+    prefixes = {_python_prefix(p) for p in (keep, real) if not _system(p)}
+    extra = tuple(sorted(str(p) for p in prefixes if p is not None and not _system(p)))
+    return keep, extra
+
+
+def _shim_target(path: Path, name: str) -> Path | None:
+    """What a version manager's shim stands for, or None when ``path`` is no shim."""
+    if path.parent.name != "shims" or not _is_script(path):
+        return None
+    manager = _pyenv_of(path)
+    if manager is not None:
+        try:
+            done = subprocess.run([manager, "which", path.name], capture_output=True,
+                                  text=True, timeout=60, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            done = None
+        if done is not None and done.returncode == 0 and done.stdout.strip():
+            return Path(done.stdout.strip().splitlines()[-1])
+    if _names_this_python(path.name):
+        return Path(sys.executable)
+    raise RunnerError(
+        f"command algorithm: {name!r} is {path}, a version manager's shim (a script that "
+        "cannot run inside the sandbox), and it could not be resolved to an interpreter; "
+        f"give the interpreter's path instead (this Python: {sys.executable})")
+
+
+def _is_script(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == b"#!"
+    except OSError:
+        return False
+
+
+def _pyenv_of(shim: Path) -> str | None:
+    """The pyenv program that wrote ``shim``: named in it (``exec ".../pyenv" exec``),
+    beside its shims folder, or on PATH."""
+    try:
+        text = shim.read_text(errors="replace")[:4096]
+    except OSError:
+        return None
+    if "pyenv" not in text:
+        return None
+    named = re.search(r'exec\s+"?([^"\s]+/pyenv)"?\s+exec', text)
+    for candidate in (named.group(1) if named else None,
+                      str(shim.parent.parent / "bin" / "pyenv"), shutil.which("pyenv")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _names_this_python(name: str) -> bool:
+    major, minor = sys.version_info[:2]
+    return name in ("python", f"python{major}", f"python{major}.{minor}")
+
+
+def _python_prefix(path: Path) -> Path | None:
+    """The Python installation ``path`` lies in (a folder holding ``pyvenv.cfg`` or
+    ``lib/pythonX.Y/os.py``, with ``path`` in its ``bin``), or None."""
+    for parent in list(path.parents)[:2]:
+        if parent.name == "bin":
+            prefix = parent.parent
+            if (prefix / "pyvenv.cfg").is_file() or any(
+                    prefix.glob("lib/python3*/os.py")):
+                return prefix
+    return None
+
+
 def _system(path: Path) -> bool:
-    roots = ("/usr", "/bin", "/sbin", "/lib", sys.prefix, sys.base_prefix)
+    roots = ("/usr", "/bin", "/sbin", "/lib", sys.prefix, sys.base_prefix, sys.exec_prefix)
     text = str(path)
     return any(text == r or text.startswith(r.rstrip("/") + "/") for r in roots)
 

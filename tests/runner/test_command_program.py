@@ -1,0 +1,121 @@
+"""A command's program is resolved to an executable that runs in the sandbox, and a
+command algorithm is identified by its own files, never by an interpreter's folder.
+
+The documented form ``--command "python3 predict.py"``: behind a version manager's shim
+(pyenv here: ``which python3`` is a shell script in ``~/.pyenv/shims``) it used to fail
+with exit code 127 in the sandbox and hash the whole shim folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from medeval.runner import resolve_algorithm, run_algorithm
+
+from .conftest import needs_bwrap, write_set
+
+PREDICT = """
+import json, sys
+case = json.load(open("/input/case.json"))
+value = int(open(case["inputs"][0]["path"]).read())
+json.dump({"score": value / 4, "python": sys.version_info[:2]},
+          open(case["prediction_file"], "w"))
+"""
+
+#: pyenv's shims folder (``pyenv exec`` puts the real interpreter first on PATH in the
+#: processes it starts, so the shim is looked for where pyenv keeps it).
+SHIMS = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "shims"
+
+
+def _is_shim(path: str | None) -> bool:
+    return bool(path) and Path(str(path)).parent.name == "shims"
+
+
+def test_python3_and_a_relative_script_resolve_to_a_real_interpreter_and_the_script(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    (tmp_path / "predict.py").write_text(PREDICT)
+    (tmp_path / "weights.bin").write_bytes(b"\x01\x02")
+    monkeypatch.chdir(tmp_path)
+    spec = resolve_algorithm(command="python3 predict.py")
+    program = Path(spec.argv[0])
+    assert program.is_absolute() and program.parent.name != "shims"
+    assert os.access(program, os.X_OK) and not _is_shim(str(program))
+    assert spec.argv[1] == str(tmp_path / "predict.py")  # the sandbox starts in /tmp
+    assert set(spec.files) == {f"{tmp_path.name}/predict.py", f"{tmp_path.name}/weights.bin"}
+    assert spec.binds == (str(tmp_path),)
+    assert not any("shims" in b or b.startswith(sys.prefix) for b in spec.binds)
+    before = spec.sha256
+    (tmp_path / "predict.py").write_text(PREDICT + "\n# changed\n")
+    assert resolve_algorithm(command="python3 predict.py").sha256 != before
+
+
+@pytest.mark.skipif(not (SHIMS / "python3").is_file() or shutil.which("pyenv") is None,
+                    reason="no pyenv here")
+def test_a_pyenv_shim_is_resolved_with_pyenv_which(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch):
+    import subprocess
+
+    expected = subprocess.run(["pyenv", "which", "python3"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    monkeypatch.setenv("PATH", f"{SHIMS}:{os.environ['PATH']}")
+    assert _is_shim(shutil.which("python3"))
+    (tmp_path / "predict.py").write_text(PREDICT)
+    spec = resolve_algorithm(command=f"python3 {tmp_path / 'predict.py'}")
+    assert spec.argv[0] == expected and not _is_shim(spec.argv[0])
+    assert set(spec.files) == {f"{tmp_path.name}/predict.py"}  # no shim, no interpreter
+
+
+def test_a_shim_without_pyenv_falls_back_to_this_python(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    for name in ("python3", "node"):
+        (shims / name).write_text("#!/usr/bin/env bash\nexec some-manager exec \"$@\"\n")
+        (shims / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shims}:/usr/bin:/bin")
+    spec = resolve_algorithm(command="python3 -c pass")
+    assert spec.argv[0] == sys.executable and spec.binds == ()
+    from medeval.errors import RunnerError
+
+    with pytest.raises(RunnerError, match="shim.*give the interpreter's path"):
+        resolve_algorithm(command="node x.js")
+
+
+def test_a_symlinked_program_is_followed_to_its_folder(tmp_path: Path):
+    real = tmp_path / "acme" / "bin"
+    real.mkdir(parents=True)
+    (real / "polyp").write_text("#!/bin/sh\necho 0.5 > /output/prediction.json\n")
+    (real / "polyp").chmod(0o755)
+    (real / "model.bin").write_bytes(b"w")
+    links = tmp_path / "links"
+    links.mkdir()
+    (links / "polyp").symlink_to(real / "polyp")
+    spec = resolve_algorithm(command=f"{links / 'polyp'} --in {{input}}")
+    assert spec.argv[0] == str(real / "polyp") and spec.binds == (str(real),)
+    assert set(spec.files) == {"bin/polyp", "bin/model.bin"}
+
+
+@needs_bwrap
+def test_documented_command_form_runs_in_the_sandbox(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    manifest = write_set(tmp_path, ["c1", "c2"])
+    algo = tmp_path / "algo"
+    algo.mkdir()
+    (algo / "predict.py").write_text(PREDICT)
+    monkeypatch.chdir(algo)
+    if (SHIMS / "python3").is_file():  # as a login shell has it: the shim first
+        monkeypatch.setenv("PATH", f"{SHIMS}:{os.environ['PATH']}")
+    summary = run_algorithm(manifest, resolve_algorithm(command="python3 predict.py"),
+                            tmp_path / "run", progress=False, mode="certificate",
+                            timeout_s=30)
+    assert summary.done == 2, summary.failures
+    data = json.loads((tmp_path / "run" / "predictions" / "c2.json").read_text())
+    assert data["score"] == 0.25 and data["python"] == list(sys.version_info[:2])
+    record = json.loads((tmp_path / "run" / "summary.json").read_text())["algorithm"]
+    assert set(record["files"]) == {"algo/predict.py"}

@@ -18,6 +18,8 @@ from medeval.loaders import read_image
 from medeval.loaders._files import sniff
 from medeval.manifest import Case, Manifest
 
+from .conftest import refused
+
 RNG = np.random.default_rng(20261203)
 RGB = RNG.integers(0, 256, (48, 64, 3), dtype=np.uint8)
 GREY16 = RNG.integers(0, 65536, (48, 64), dtype=np.uint16)
@@ -27,17 +29,6 @@ def pillow(path):
     """Pillow's own reading of the file, decoded in full."""
     with PILImage.open(path) as image:
         return np.asarray(image)
-
-
-def refused(path, *words):
-    """read_image raises a LoaderError naming ``path`` and saying each of ``words``."""
-    with pytest.raises(LoaderError) as info:
-        read_image(path)
-    message = str(info.value)
-    assert str(path) in message, message
-    for word in words:
-        assert word in message, message
-    return message
 
 
 def save(array, path, **options):

@@ -1,8 +1,12 @@
-"""A DICOM file checked against its own header before its pixels are decoded.
+"""A DICOM file's pixels: checked against its own header, then decoded by pydicom.
 
-Private to :mod:`.dicom`. pydicom 3.0 and its pylibjpeg decoders, given a damaged file,
-often hand back pixels without an error (found on the files of ``../shared/data``; the
-cases are the tests in ``tests/loaders/test_dicom_damage.py``):
+Private to :mod:`.dicom` (and :mod:`.seg`). ``decode`` runs pydicom's decoder for the
+transfer syntax (the pylibjpeg plugins, pinned, for every compressed one) and says which
+photometric interpretation the array came back in (YBR as RGB).
+
+pydicom 3.0 and its pylibjpeg decoders, given a damaged file, often hand back pixels
+without an error (found on the files of ``../shared/data``; the cases are the tests in
+``tests/loaders/test_dicom_damage.py``):
 
 * a file cut inside an element header, or inside a value other than Pixel Data, reads as
   a dataset that just ends there (``check_complete`` refuses it);
@@ -41,7 +45,14 @@ from pathlib import Path
 from struct import unpack
 from typing import Any
 
-from ..errors import LoaderError
+from numpy.typing import NDArray
+
+from ..errors import LoaderError, MedevalError
+
+DECODER = "pylibjpeg"
+"""pydicom's decoding plugin for every compressed transfer syntax (pylibjpeg-libjpeg,
+-openjpeg and -rle). Pinned so that the same bytes decode to the same values on every
+machine: lossy JPEG decoders may differ by one unit (ISO/IEC 10918-2)."""
 
 ADVICE = "copy it again from its source, or have it exported again"
 
@@ -85,6 +96,57 @@ def check_complete(ds: Any, file: Path, size: int) -> None:
             "not a whole data element (the file ends inside an element's tag and length); "
             f"{ADVICE}"
         )
+
+
+def decode(ds: Any, file: Path) -> tuple[NDArray[Any], str]:
+    """The decoded pixels and the photometric interpretation they are in.
+
+    pydicom's decoders with their default options, as ``ds.pixel_array`` uses them:
+    YBR_FULL and YBR_FULL_422 come back as RGB (``convert_color_space``), YBR_ICT and
+    YBR_RCT as RGB (the JPEG 2000 decoder's own transform), anything else as stored.
+    The interpretation returned is the one pydicom reports for its output.
+    """
+    if not any(k in ds for k in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
+        raise LoaderError(
+            f"DICOM file {file}: has no pixel data (SOP class "
+            f"{getattr(ds.get('SOPClassUID'), 'name', '?')}); it is not an image"
+        )
+    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    # Sizes, frames and codestream headers against the header first: pydicom and the
+    # decoders return made-up or reshaped pixels for several kinds of damage (see
+    # _dicom_pixels). A byte changed inside compressed data is not detectable there.
+    check_pixel_data(ds, file)
+    if syntax is None:
+        raise LoaderError(f"DICOM file {file}: states no TransferSyntaxUID (0002,0010), so "
+                          "its pixel data cannot be decoded; have it exported again")
+    try:
+        from pydicom.pixels.decoders.base import get_decoder
+        from pydicom.pixels.utils import as_pixel_options
+
+        # One decoder for every compressed syntax, whatever else is installed (Pillow
+        # comes first in pydicom's order): lossy data decode to the same values.
+        plugin = DECODER if syntax.is_compressed else ""
+        pixels, changes = get_decoder(syntax).as_array(
+            ds, decoding_plugin=plugin, **as_pixel_options(ds))
+    except MedevalError:
+        raise
+    except BaseException as exc:  # decoders raise anything from ValueError to RuntimeError
+        # pylibjpeg-rle (Rust) panics on an RLE frame larger than Rows x Columns; pyo3's
+        # PanicException derives from BaseException, so it would pass `except Exception`
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        text = str(exc)
+        missing = "missing dependencies" in text or "No plugin named" in text
+        hint = ("install the pylibjpeg plugins (pylibjpeg-libjpeg, pylibjpeg-openjpeg, "
+                "pylibjpeg-rle)" if missing
+                else "the file is truncated or corrupt; obtain a fresh copy")
+        raise LoaderError(
+            f"DICOM file {file}: pixel data cannot be decoded "
+            f"(transfer syntax {getattr(syntax, 'name', syntax)}): {text}; {hint}"
+        ) from exc
+    photometric = changes.get("photometric_interpretation",
+                              ds.get("PhotometricInterpretation", ""))
+    return pixels, str(photometric)
 
 
 def check_pixel_data(ds: Any, file: Path) -> None:

@@ -1,14 +1,18 @@
-"""Ordering planes (slices or frames) by geometry: along the normal, uniform, unsheared.
+"""The geometry of planes: their order along the normal, and their in-plane spacing.
 
 Private; used by the DICOM series reader, the enhanced multi-frame reader and DICOM SEG.
 A plane is a position (ImagePositionPatient, LPS x, y, z) and an orientation
 (ImageOrientationPatient: row cosine then column cosine), plus a label for messages.
+:func:`plane_spacing` reads a DICOM dataset's spacing between rows and columns, from
+PixelSpacing, ImagerPixelSpacing (with the magnification factor) or the ultrasound
+regions; the order of those rules and why is in :mod:`medeval.loaders.dicom`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -121,3 +125,82 @@ def _distinct_rows(rows: NDArray[np.float64]) -> list[int]:
 
 def _fmt(values: NDArray[np.float64]) -> str:
     return "[" + ", ".join(f"{v:.4g}" for v in values) + "]"
+
+
+def plane_spacing(ds: Any, metadata: dict[str, Any]) -> tuple[float, float]:
+    """(between rows, between columns) in mm, its source written to ``metadata``.
+
+    PixelSpacing, else ImagerPixelSpacing divided by EstimatedRadiographicMagnificationFactor
+    (or undivided without one), else the ultrasound regions, else (1, 1) ("absent").
+    """
+    def pair(keyword: str) -> tuple[float, float] | None:
+        value = ds.get(keyword)
+        if value is None or len(value) != 2 or not all(float(v) > 0 for v in value):
+            return None
+        return (float(value[0]), float(value[1]))
+
+    pixel, imager = pair("PixelSpacing"), pair("ImagerPixelSpacing")
+    factor = ds.get("EstimatedRadiographicMagnificationFactor")
+    factor = float(factor) if factor not in (None, "") and float(factor) > 0 else None
+    metadata.update(pixel_spacing_mm=pixel, imager_pixel_spacing_mm=imager,
+                    estimated_radiographic_magnification_factor=factor)
+    regions = ultrasound_regions(ds)
+    if regions:
+        metadata["ultrasound_regions"] = regions
+    if pixel is not None:
+        metadata["spacing_source"] = "PixelSpacing"
+        return pixel
+    if imager is not None and factor is not None:
+        metadata["spacing_source"] = "ImagerPixelSpacing/EstimatedRadiographicMagnificationFactor"
+        return (imager[0] / factor, imager[1] / factor)
+    if imager is not None:
+        metadata["spacing_source"] = "ImagerPixelSpacing"
+        return imager
+    spacing, note = _region_spacing(regions, int(ds.get("Rows", 0)), int(ds.get("Columns", 0)))
+    metadata["spacing_source"] = "SequenceOfUltrasoundRegions" if spacing else "absent"
+    if note:
+        metadata["spacing_note"] = note
+    return spacing or (1.0, 1.0)
+
+
+def ultrasound_regions(ds: Any) -> tuple[dict[str, Any], ...]:
+    """Each item of SequenceOfUltrasoundRegions: its pixel box, data type and, where
+    both its axes are in cm (PhysicalUnits 3), its spacing in mm (rows, columns)."""
+    regions = []
+    for item in ds.get("SequenceOfUltrasoundRegions") or ():
+        box = tuple(int(item.get(k, -1)) for k in (
+            "RegionLocationMinX0", "RegionLocationMinY0", "RegionLocationMaxX1",
+            "RegionLocationMaxY1"))
+        units = (item.get("PhysicalUnitsXDirection"), item.get("PhysicalUnitsYDirection"))
+        deltas = (item.get("PhysicalDeltaY"), item.get("PhysicalDeltaX"))
+        spatial = units == (3, 3) and all(d not in (None, 0) for d in deltas)
+        regions.append({
+            "box_x0_y0_x1_y1": box,
+            "spatial_format": item.get("RegionSpatialFormat"),
+            "data_type": item.get("RegionDataType"),
+            "spacing_mm": (abs(float(deltas[0])) * 10.0, abs(float(deltas[1])) * 10.0)
+            if spatial else None,
+        })
+    return tuple(regions)
+
+
+def _region_spacing(
+    regions: Sequence[dict[str, Any]], rows: int, columns: int
+) -> tuple[tuple[float, float] | None, str | None]:
+    """One spacing for the whole image from its ultrasound regions, or None and why."""
+    spatial = [r for r in regions if r["spacing_mm"] is not None]
+    if not spatial:
+        return None, ("no ultrasound region measured in cm on both axes" if regions
+                      else None)
+    inside = [r for r in spatial if 0 <= r["box_x0_y0_x1_y1"][0] <= r["box_x0_y0_x1_y1"][2]
+              < columns and 0 <= r["box_x0_y0_x1_y1"][1] <= r["box_x0_y0_x1_y1"][3] < rows]
+    if not inside:
+        return None, (f"the ultrasound region(s) lie outside the {columns} x {rows} image "
+                      "(resized after acquisition?): their deltas do not describe its pixels")
+    distinct = {r["spacing_mm"] for r in inside}
+    first = next(iter(distinct))
+    if all(np.allclose(d, first, rtol=1e-6, atol=0.0) for d in distinct):
+        return first, None
+    shown = "; ".join(f"{r['spacing_mm']} mm in {r['box_x0_y0_x1_y1']}" for r in inside)
+    return None, (f"the ultrasound regions differ in spacing ({shown}): no one spacing "
+                  "holds for the image; use metadata['ultrasound_regions']")

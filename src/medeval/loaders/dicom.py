@@ -10,6 +10,57 @@ ImagePositionPatient is projected on the normal of its ImageOrientationPatient a
 slices are sorted along it. Duplicate positions, missing slices (non-uniform gaps), mixed
 orientations, differing in-plane geometry and several series in one directory are errors
 that name the files involved.
+
+**Values.** The array is the stored values through the modality LUT only: Rescale
+Slope/Intercept, or a Modality LUT Sequence as pydicom's ``apply_modality_lut`` applies
+it (CT in HU; a mammogram, For Presentation or For Processing, in its 12- to 16-bit
+stored values, uint16, not copied). The VOI LUT and window are display transforms and
+are not applied (``metadata["voi_applied"]`` is False; ``"window"`` holds the
+(center, width) pairs, ``"voi_lut_function"`` the function). MONOCHROME1 (lowest value
+white, as many mammograms are stored) is not inverted either: a model may need the
+stored values, and an inversion needs a range the file does not fix.
+``metadata["photometric_interpretation"]`` is the file's, and
+``"array_photometric_interpretation"`` what the array holds: MONOCHROME1 stays
+MONOCHROME1, so a caller wanting MONOCHROME2 computes ``top - array`` with the top of
+its choice (``2**bits_stored - 1``, or the window's).
+
+**Colour.** YBR_FULL and YBR_FULL_422 (ultrasound machines write JPEG baseline 4:2:2)
+come back RGB, channels last, ``(frames, rows, columns, 3)``, converted by pydicom's
+``convert_color_space`` (PS3.3 C.7.6.3.1.2; ITU-T T.871, rounded to nearest); YBR_ICT and
+YBR_RCT (JPEG 2000) RGB from the decoder; planar configuration 1 is interleaved.
+PALETTE COLOR arrays hold the indices (the palette is not applied).
+
+**Spacing of an image without patient positions** (mammography and other projection
+radiographs, ultrasound, secondary capture), ``metadata["spacing_source"]`` naming the
+rule used:
+
+1. ``PixelSpacing``: the file's spacing in the patient (PS3.3 10.7.1.1), e.g. calibrated.
+2. ``ImagerPixelSpacing/EstimatedRadiographicMagnificationFactor``: ImagerPixelSpacing is
+   measured at the detector's front plane (DX Detector Module, PS3.3 C.8.11.4), where
+   the breast is magnified by SID/SOD (about 1.08 in contact mammography, 1.5-2 in a
+   magnification view); divided by the factor (DX Positioning C.8.11.5) it is the
+   spacing in the breast, the calibration IHE Mammography Image displays measure with.
+3. ``ImagerPixelSpacing`` alone: the detector plane (lengths some 8 % too long).
+4. ``SequenceOfUltrasoundRegions``: the regions whose X and Y are both in cm (Physical
+   Units 3: B-mode, colour flow; not M-mode or Doppler strips) and that lie inside the
+   image; mm = |PhysicalDeltaY|, |PhysicalDeltaX| x 10, when they all agree. Regions of
+   different spacing (two depths side by side, a zoom box), or none inside the image (a
+   file resized after acquisition), give no spacing: ``"absent"`` with a
+   ``"spacing_note"``; every region's box and spacing stay in
+   ``metadata["ultrasound_regions"]`` for a task that measures inside one region.
+5. ``"absent"``: (1, 1), as for any DICOM file without spacing.
+
+The raw ``pixel_spacing_mm``, ``imager_pixel_spacing_mm`` and
+``estimated_radiographic_magnification_factor`` are kept in the metadata, so a protocol
+that measures at the detector plane can.
+
+**Cine and subgroups.** The frames of a multi-frame object without positions stay in file
+order; where FrameIncrementPointer names FrameTime or FrameTimeVector, ``"frame_axis"``
+is ``"time"`` and ``"frame_time_ms"`` (``"frame_time_vector_ms"``) the time between frames
+(the first spacing, 1.0, then means nothing). For mammography subgroups: ``"laterality"``
+(ImageLaterality, else Laterality), ``"view"`` (CC, MLO, ML, LM, XCCL ...: from
+ViewCodeSequence, CID 4014, by SNOMED CT code or the older codes' meaning; else
+ViewPosition) and ``"presentation_intent_type"``.
 """
 
 from __future__ import annotations
@@ -23,19 +74,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import LoaderError, MedevalError
+from ..errors import LoaderError
 from . import _dicom_pixels, _slices
+from ._dicom_pixels import DECODER
 from ._files import regular_file, sniff
 from ._records import Image
 
 __all__ = ["read_dicom_file", "read_dicom_series"]
 
 _SKIPPED_NAMES = ("DICOMDIR",)
-
-DECODER = "pylibjpeg"
-"""pydicom's decoding plugin for every compressed transfer syntax (pylibjpeg-libjpeg,
--openjpeg and -rle). Pinned so that the same bytes decode to the same values on every
-machine: lossy JPEG decoders may differ by one unit (ISO/IEC 10918-2)."""
 
 
 def read_dicom_file(path: str | os.PathLike[str]) -> Image:
@@ -56,10 +103,12 @@ def read_dicom_file(path: str | os.PathLike[str]) -> Image:
     """
     file = regular_file(path, what="DICOM file")
     dataset = _dataset(file)
-    frames = _pixels(dataset, file)
+    frames, photometric = _dicom_pixels.decode(dataset, file)
+    metadata = _metadata(dataset, file)
+    metadata["array_photometric_interpretation"] = photometric
     if "PerFrameFunctionalGroupsSequence" in dataset or int(dataset.get("NumberOfFrames", 1)) > 1:
-        return _multiframe(dataset, frames, file)
-    return _single(dataset, frames, file)
+        return _multiframe(dataset, frames, file, metadata)
+    return _single(dataset, frames, file, metadata)
 
 
 def read_dicom_series(
@@ -163,47 +212,49 @@ def _assemble(members: list[tuple[Path, Any]], folder: Path) -> Image:
     ordered = [members[i] for i in stacked.order]
     scales = [_rescale_of(ds) for _, ds in ordered]
     planes = [_pixels(ds, file) for file, ds in ordered]
-    array = _apply_rescale(planes, scales)
+    if len({p.shape for p in planes}) > 1:
+        raise LoaderError(f"{where}: slices differ in shape: {sorted({p.shape for p in planes})}")
+    array = _apply_rescale(np.stack(planes), scales)
     metadata = _metadata(first, folder)
     metadata["sop_instance_uids"] = tuple(str(ds.get("SOPInstanceUID", "")) for _, ds in ordered)
     metadata["files"] = tuple(file.name for file, _ in ordered)
-    return _image(array, stacked, _pixel_spacing(first), metadata)
+    return _image(array, stacked, _slices.plane_spacing(first, metadata), metadata)
 
 
-def _single(ds: Any, pixels: NDArray[Any], file: Path) -> Image:
-    metadata = _metadata(ds, file)
+def _single(ds: Any, pixels: NDArray[Any], file: Path, metadata: dict[str, Any]) -> Image:
     metadata["sop_instance_uids"] = (str(ds.get("SOPInstanceUID", "")),)
-    array = _apply_rescale([pixels], [_rescale_of(ds)])
+    array = _modality_values(ds, pixels[np.newaxis], [_rescale_of(ds)], metadata)
     if "ImagePositionPatient" in ds and "ImageOrientationPatient" in ds:
         thickness = ds.get("SpacingBetweenSlices") or ds.get("SliceThickness") or 1.0
         stacked = _slices.stack([ds.ImagePositionPatient], [ds.ImageOrientationPatient],
                                 [file.name], where=f"DICOM file {file}",
                                 default_spacing_mm=float(thickness))
-        return _image(array, stacked, _pixel_spacing(ds), metadata)
+        return _image(array, stacked, _slices.plane_spacing(ds, metadata), metadata)
     return _without_geometry(array, ds, metadata)
 
 
-def _multiframe(ds: Any, frames: NDArray[Any], file: Path) -> Image:
+def _multiframe(ds: Any, frames: NDArray[Any], file: Path, metadata: dict[str, Any]) -> Image:
     count = int(ds.get("NumberOfFrames", 1))
     if count == 1:
         frames = frames[np.newaxis]
-    metadata = _metadata(ds, file)
     metadata["sop_instance_uids"] = (str(ds.get("SOPInstanceUID", "")),)
     planes = frame_planes(ds)
     scales = frame_rescales(ds, count)
-    if planes is None:
-        array = _apply_rescale(list(frames), scales)
+    if planes is None:  # frames in file order: a cine (see frame_time_ms) or unplaced
+        array = _modality_values(ds, frames, scales, metadata)
         return _without_geometry(array, ds, metadata)
     positions, orientations, spacing = planes
     stacked = _slices.stack(positions, orientations, [f"frame {i + 1}" for i in range(count)],
                             where=f"DICOM file {file}",
                             default_spacing_mm=float(ds.get("SpacingBetweenSlices") or 1.0))
-    ordered = [frames[i] for i in stacked.order]
+    in_order = bool(np.all(stacked.order == np.arange(count)))
+    ordered = frames if in_order else frames[stacked.order]
     array = _apply_rescale(ordered, [scales[i] for i in stacked.order])
     if "DoseGridScaling" in ds:
         array = array * float(ds.DoseGridScaling)
         metadata["dose_grid_scaling"] = float(ds.DoseGridScaling)
     metadata["frame_order"] = tuple(int(i) + 1 for i in stacked.order)
+    metadata["spacing_source"] = "PixelSpacing"
     return _image(array, stacked, spacing, metadata)
 
 
@@ -331,39 +382,7 @@ def _has_no_preamble(file: Path) -> bool:
 
 def _pixels(ds: Any, file: Path) -> NDArray[Any]:
     """Decode the pixel data, naming the file and the transfer syntax on failure."""
-    if not any(k in ds for k in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
-        raise LoaderError(
-            f"DICOM file {file}: has no pixel data (SOP class "
-            f"{getattr(ds.get('SOPClassUID'), 'name', '?')}); it is not an image"
-        )
-    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
-    # Sizes, frames and codestream headers against the header first: pydicom and the
-    # decoders return made-up or reshaped pixels for several kinds of damage (see
-    # _dicom_pixels). A byte changed inside compressed data is not detectable there.
-    _dicom_pixels.check_pixel_data(ds, file)
-    try:
-        if syntax is not None and syntax.is_compressed:
-            # One decoder for every compressed syntax, whatever else is installed (Pillow
-            # comes first in pydicom's order): lossy data decode to the same values.
-            ds.pixel_array_options(decoding_plugin=DECODER)
-        pixels: NDArray[Any] = ds.pixel_array
-    except MedevalError:
-        raise
-    except BaseException as exc:  # decoders raise anything from ValueError to RuntimeError
-        # pylibjpeg-rle (Rust) panics on an RLE frame larger than Rows x Columns; pyo3's
-        # PanicException derives from BaseException, so it would pass `except Exception`
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise
-        text = str(exc)
-        missing = "missing dependencies" in text or "No plugin named" in text
-        hint = ("install the pylibjpeg plugins (pylibjpeg-libjpeg, pylibjpeg-openjpeg, "
-                "pylibjpeg-rle)" if missing
-                else "the file is truncated or corrupt; obtain a fresh copy")
-        raise LoaderError(
-            f"DICOM file {file}: pixel data cannot be decoded "
-            f"(transfer syntax {getattr(syntax, 'name', syntax)}): {text}; {hint}"
-        ) from exc
-    return pixels
+    return _dicom_pixels.decode(ds, file)[0]
 
 
 def _rescale_of(ds: Any) -> tuple[float, float]:
@@ -371,27 +390,43 @@ def _rescale_of(ds: Any) -> tuple[float, float]:
             float(ds.get("RescaleIntercept", 0.0) or 0.0))
 
 
-def _apply_rescale(
-    planes: Sequence[NDArray[Any]], scales: Sequence[tuple[float, float]]
-) -> NDArray[Any]:
-    """Stack planes applying slope/intercept: stored dtype, int32, or float64 as needed."""
-    stored = planes[0].dtype
+def _apply_rescale(stack: NDArray[Any], scales: Sequence[tuple[float, float]]) -> NDArray[Any]:
+    """Apply each plane's slope/intercept: stored dtype, int32, or float64 as needed.
+
+    ``stack`` is ``(planes, rows, columns[, samples])`` and is handed back as it is when
+    every slope is 1 and every intercept 0 (a 3328 x 4096 mammogram is not copied);
+    otherwise it is converted once to the wider type and rescaled in place.
+    """
     if all(s == 1.0 and i == 0.0 for s, i in scales):
-        dtype = stored
-    elif all(float(s).is_integer() and float(i).is_integer() for s, i in scales):
-        dtype = np.dtype(np.int32) if stored.itemsize <= 2 else np.dtype(np.int64)
-    else:
-        dtype = np.dtype(np.float64)
-    out = np.empty((len(planes), *planes[0].shape), dtype=dtype)
-    for k, (plane, (slope, intercept)) in enumerate(zip(planes, scales)):
-        if plane.shape != out.shape[1:]:
-            raise LoaderError(f"frames differ in shape: {plane.shape} and {out.shape[1:]}")
-        out[k] = plane
+        return stack
+    dtype: np.dtype[Any] = np.dtype(np.float64)
+    if all(float(s).is_integer() and float(i).is_integer() for s, i in scales):
+        dtype = np.dtype(np.int32) if stack.dtype.itemsize <= 2 else np.dtype(np.int64)
+    out = stack.astype(dtype, copy=False)
+    if not out.flags.writeable:
+        out = out.copy()
+    for k, (slope, intercept) in enumerate(scales):
         if slope != 1.0:
             out[k] *= dtype.type(slope)
         if intercept != 0.0:
             out[k] += dtype.type(intercept)
     return out
+
+
+def _modality_values(
+    ds: Any, stack: NDArray[Any], scales: Sequence[tuple[float, float]],
+    metadata: dict[str, Any],
+) -> NDArray[Any]:
+    """The modality LUT: a Modality LUT Sequence (as pydicom's ``apply_modality_lut``
+    applies it; projection radiographs may carry one) or else slope/intercept."""
+    if ds.get("ModalityLUTSequence"):  # pydicom's order: the LUT before slope/intercept
+        from pydicom.pixels.processing import apply_modality_lut
+
+        metadata["modality_lut"] = "ModalityLUTSequence"
+        values: NDArray[Any] = apply_modality_lut(stack, ds)
+        return values
+    metadata["modality_lut"] = "rescale"
+    return _apply_rescale(stack, scales)
 
 
 def _pixel_spacing(ds: Any) -> tuple[float, float]:
@@ -421,7 +456,7 @@ def _image(
 
 def _without_geometry(array: NDArray[Any], ds: Any, metadata: dict[str, Any]) -> Image:
     metadata["geometry"] = "absent"
-    row, col = _pixel_spacing(ds)
+    row, col = _slices.plane_spacing(ds, metadata)
     depth = float(ds.get("SpacingBetweenSlices") or 1.0)
     return Image(array=array, spacing_mm=(depth, row, col), metadata=metadata)
 
@@ -448,7 +483,63 @@ def _metadata(ds: Any, source: Path) -> dict[str, Any]:
         "photometric_interpretation": text("PhotometricInterpretation"),
         "decoder": DECODER if syntax is not None and syntax.is_compressed else "pydicom",
         "lossy": _lossy(syntax) or str(ds.get("LossyImageCompression", "00")) == "01",
+        "bits_stored": ds.get("BitsStored"),
+        "presentation_intent_type": text("PresentationIntentType"),
+        "laterality": text("ImageLaterality") or text("Laterality"),
+        **_view(ds),
+        "voi_applied": False,
+        "window": tuple(zip(_floats(ds.get("WindowCenter")), _floats(ds.get("WindowWidth")))),
+        "voi_lut_function": text("VOILUTFunction"),
+        "frame_time_ms": float(ds.FrameTime) if ds.get("FrameTime") not in (None, "") else None,
+        "frame_time_vector_ms": tuple(_floats(ds.get("FrameTimeVector"))) or None,
+        "frame_axis": "time" if _is_cine(ds) else None,
     }
+
+
+_VIEWS = {  # CID 4014 "View for Mammography" (pydicom.sr) -> the ACR labelling code
+    "399162004": "CC", "399368009": "MLO", "399260004": "ML", "399352003": "LM",
+    "399099002": "LMO", "399192008": "XCCL", "399101009": "XCCM", "399196006": "FB",
+    "399188001": "SIO", "441555000": "ISO", "127457009": "SPECIMEN",
+}
+_VIEW_MEANINGS = {"cranio-caudal": "CC", "medio-lateral oblique": "MLO",
+                  "medio-lateral": "ML", "medial-lateral": "ML", "latero-medial": "LM",
+                  "latero-medial oblique": "LMO",
+                  "cranio-caudal exaggerated laterally": "XCCL",
+                  "cranio-caudal exaggerated medially": "XCCM", "caudo-cranial": "FB"}
+
+
+def _view(ds: Any) -> dict[str, Any]:
+    """``view`` (CC, MLO, ...) from ViewCodeSequence (SNOMED CT code or, for the older
+    SNOMED-RT codes, its meaning), else ViewPosition; the two raw values beside it."""
+    position = str(ds.get("ViewPosition") or "").strip().upper() or None
+    item = _first(ds.get("ViewCodeSequence"))
+    code = None if item is None else (str(item.get("CodeValue", "")),
+                                      str(item.get("CodingSchemeDesignator", "")),
+                                      str(item.get("CodeMeaning", "")))
+    view = None
+    if code is not None:
+        view = _VIEWS.get(code[0]) or _VIEW_MEANINGS.get(code[2].strip().lower())
+    return {"view": view or position, "view_position": position, "view_code": code}
+
+
+def _values(value: Any) -> list[Any]:
+    """A DICOM value, single or multi-valued, as a list ([] when absent)."""
+    from pydicom.multival import MultiValue
+
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, (MultiValue, list, tuple)) else [value]
+
+
+def _floats(value: Any) -> list[float]:
+    return [float(v) for v in _values(value)]
+
+
+def _is_cine(ds: Any) -> bool:
+    """The frames are instants in time: FrameIncrementPointer names FrameTime (0018,1063)
+    or FrameTimeVector (0018,1065) (PS3.3 C.7.6.6 Multi-frame, C.7.6.5 Cine)."""
+    return any(int(t) in (0x00181063, 0x00181065)
+               for t in _values(ds.get("FrameIncrementPointer")))
 
 
 def _lossy(syntax: Any) -> bool:

@@ -29,6 +29,7 @@ from medeval.loaders import (
     coco_ground_truth,
     read_annotation_file,
     read_case_annotations,
+    split_reference,
     to_coco_dataset,
 )
 
@@ -238,6 +239,13 @@ def test_read_case_refusals(root, reference, words):
         read_case_annotations(reference, root=root)
     for word in words:
         assert word in str(info.value), str(info.value)
+
+
+def test_split_reference():
+    assert split_reference("a/set.json#frames/x#1.png") == ("a/set.json", "frames/x#1.png")
+    assert split_reference("a/c1.json") == ("a/c1.json", None)
+    with pytest.raises(LoaderError, match="no file path before '#'"):
+        split_reference("#frames/x.png")
 
 
 def test_selector_that_is_a_name_and_another_id_is_ambiguous(tmp_path):

@@ -92,7 +92,7 @@ def test_resume_refuses_another_algorithm(tmp_path: Path):
     with pytest.warns(IsolationWarning):
         run_algorithm(manifest, f"{one}:A", tmp_path / "run", isolation="none", progress=False)
     one.write_text("class A:\n    def predict(self, case):\n        return 0.0\n")
-    with pytest.raises(RunnerError, match="another algorithm"):
+    with pytest.raises(RunnerError, match="algorithm SHA-256"):
         with pytest.warns(IsolationWarning):
             run_algorithm(manifest, f"{one}:A", tmp_path / "run", isolation="none",
                           progress=False)

@@ -17,7 +17,9 @@ def add(commands: Any) -> None:
         description="Run a submitted algorithm (a Python plugin or a command) on every case "
         "of MANIFEST, each case in a sandbox that sees only its inputs, and write "
         "RUN_DIR/predictions/, run.jsonl and summary.json. Running again into the same "
-        "RUN_DIR resumes. Exit code 0 when the run completed, failed cases included.",
+        "RUN_DIR resumes the same run (algorithm, limits, set and medeval version alike; "
+        "otherwise it is refused, and --fresh starts over). Exit code 0 when the run "
+        "completed, failed cases included.",
     )
     which = predict.add_mutually_exclusive_group(required=True)
     which.add_argument("--algorithm", metavar="SPEC",
@@ -41,6 +43,9 @@ def add(commands: Any) -> None:
     predict.add_argument("--scheduler", default=None, metavar="ADDRESS",
                          help="Dask scheduler address (default: a LocalCluster)")
     predict.add_argument("--no-progress", action="store_true", help="no progress bar")
+    predict.add_argument("--fresh", action="store_true",
+                         help="start over: remove the earlier run's predictions, run.jsonl "
+                         "and summary.json in RUN_DIR instead of resuming it")
     predict.set_defaults(handler=_predict)
 
 
@@ -57,13 +62,13 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
             memory_mb=args.memory_mb, output_limit_mb=args.output_limit_mb,
             setup_timeout_s=args.setup_timeout_s, mode=args.mode, isolation=args.isolation,
             executor=args.executor, scheduler_address=args.scheduler,
-            progress=not args.no_progress,
+            progress=not args.no_progress, fresh=args.fresh,
         )
     for warning in caught:
         print(f"medeval: warning: {warning.message}", file=sys.stderr)
     lines = [f"medeval predict - {spec.name} ({args.mode}, isolation: {summary.isolation})",
-             f"  cases {summary.cases}: done {summary.done}, failed {summary.failed}"
-             + (f" ({summary.resumed} from the interrupted run)" if summary.resumed else "")]
+             f"  cases {summary.cases}: done {summary.done}, failed {summary.failed}",
+             _resumed_line(summary, args.fresh)]
     for reason, count in summary.reasons.items():
         lines.append(f"    {reason:<17} {count}")
     for case_id, failure in summary.failures.items():
@@ -74,3 +79,13 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     lines.append(f"  run directory {summary.out_dir}")
     out.write("\n".join(lines) + "\n")
     return 0
+
+
+def _resumed_line(summary: Any, fresh: bool) -> str:
+    ran = summary.cases - summary.resumed - len(summary.data.get("not_run", []))
+    if fresh:
+        return f"  started over (--fresh): ran {ran} case(s)"
+    if summary.resumed:
+        return (f"  resumed {summary.resumed} case(s) finished by the earlier run in this "
+                f"run directory (same algorithm, limits, set, medeval); ran {ran} now")
+    return f"  ran {ran} case(s); nothing to resume"

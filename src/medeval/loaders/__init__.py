@@ -13,8 +13,8 @@
 
 ``annotations_2d`` reads COCO and LabelMe JSON into an ``AnnotatedImage`` per image
 (``read_annotation_file``), finds a case's image from its manifest reference
-(``read_case_annotations``, ``annotation_problems``) and makes a COCO ground-truth dict
-(``coco_ground_truth``, ``to_coco_dataset``).
+(``read_case_annotations``, ``annotation_problems``, ``split_reference``) and makes a
+COCO ground-truth dict (``coco_ground_truth``, ``to_coco_dataset``).
 
 The records ``Image``, ``Signal`` and ``Annotations`` live in the leaf module
 ``_records``, which the format readers import: ``dicom`` (pydicom), ``itk`` (NIfTI,
@@ -60,6 +60,7 @@ _LAZY = {
     "coco_ground_truth": "annotations_2d",
     "read_annotation_file": "annotations_2d",
     "read_case_annotations": "annotations_2d",
+    "split_reference": "annotations_2d",
     "to_coco_dataset": "annotations_2d",
 }
 
@@ -87,6 +88,7 @@ __all__ = [
     "read_record",
     "read_segmentation",
     "read_table",
+    "split_reference",
     "to_coco_dataset",
 ]
 
@@ -99,6 +101,7 @@ if TYPE_CHECKING:  # pragma: no cover
         coco_ground_truth,
         read_annotation_file,
         read_case_annotations,
+        split_reference,
         to_coco_dataset,
     )
     from .dicom import read_dicom_file, read_dicom_series

@@ -13,6 +13,7 @@ so a shape gives the same pixels whichever file it came from.
 ``read_annotation_file``       every image of a COCO or LabelMe file
 ``read_case_annotations``      one case's image, from its manifest reference
 ``annotation_problems``        every case whose reference cannot be used, all at once
+``split_reference``            a reference's file path and selector
 ``coco_ground_truth``          a case list as a COCO dataset dict (``pycocotools.COCO``)
 ``to_coco_dataset``            records as a COCO dataset dict
 =============================  ========================================================
@@ -83,6 +84,7 @@ __all__ = [
     "coco_ground_truth",
     "read_annotation_file",
     "read_case_annotations",
+    "split_reference",
     "to_coco_dataset",
 ]
 
@@ -197,7 +199,7 @@ def read_case_annotations(
     ...
     medeval.errors.LoaderError: .../set.json: holds 2 images; name the case's image ...
     """
-    path, selector = _split_reference(reference)
+    path, selector = split_reference(reference)
     file = regular_file(within_root(root, path), what="annotation file")
     parsed = _parsed(file, _category_key(categories), float(tolerance_px))
     return parsed.select(selector)
@@ -247,7 +249,7 @@ def annotation_problems(
     problems: dict[str, str] = {}
     for case_id, reference in references.items():
         try:
-            path, selector = _split_reference(reference)
+            path, selector = split_reference(reference)
             file = regular_file(within_root(root, path), what="annotation file")
         except LoaderError as exc:
             problems[case_id] = str(exc)
@@ -273,6 +275,43 @@ def annotation_problems(
             else:
                 seen[name, index] = case_id
     return dict(sorted(problems.items()))
+
+
+def split_reference(reference: str) -> tuple[str, str | None]:
+    """Split a case's reference into its file path and its selector (``None`` if none).
+
+    The path is everything before the first ``#``; what follows names the case's image in
+    a set-wide COCO file. Manifest checks and hashing use the path part: a set-wide file
+    is one file, however many cases point into it.
+
+    Parameters
+    ----------
+    reference : str
+        ``path`` or ``path#selector``, as in the manifest's ``reference`` column.
+
+    Returns
+    -------
+    tuple of (str, str or None)
+
+    Raises
+    ------
+    LoaderError
+        No path before the ``#``, or nothing after it.
+
+    Examples
+    --------
+    >>> split_reference("labels/set.json#frames/c002.png")
+    ('labels/set.json', 'frames/c002.png')
+    >>> split_reference("labels/c001.json")
+    ('labels/c001.json', None)
+    """
+    path, sep, selector = reference.partition("#")
+    if not path.strip():
+        raise LoaderError(f"reference {reference!r}: no file path before '#'")
+    if sep and not selector:
+        raise LoaderError(f"reference {reference!r}: nothing after '#'; give the image's "
+                          "file_name or id, or drop the '#'")
+    return path, (selector if sep else None)
 
 
 def coco_ground_truth(
@@ -423,16 +462,6 @@ def _category_table(images: Sequence[AnnotatedImage]) -> dict[str, int]:
             f"to_coco_dataset: labels {sorted(unnumbered)} have no category id while others "
             "have; read the LabelMe files with categories=... (the COCO files' table)")
     return table or {name: i for i, name in enumerate(sorted(unnumbered), start=1)}
-
-
-def _split_reference(reference: str) -> tuple[str, str | None]:
-    path, sep, selector = reference.partition("#")
-    if not path.strip():
-        raise LoaderError(f"reference {reference!r}: no file path before '#'")
-    if sep and not selector:
-        raise LoaderError(f"reference {reference!r}: nothing after '#'; give the image's "
-                          "file_name or id, or drop the '#'")
-    return path, (selector if sep else None)
 
 
 def _category_key(categories: Categories | None) -> tuple[tuple[str, int], ...] | None:

@@ -20,18 +20,21 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._canonical import canonical_json
 from ..errors import MedevalError, RunnerError
 from ..manifest import Manifest
+from ._preflight import check_before_run
+from ._resume import prepare_run_dir, run_record
 from .algorithm import AlgorithmSpec, resolve_algorithm
 from .environment import capture_environment
 from .limits import Limits
 from .predictions import atomic_write, sync_filesystem
 from .runlog import RunLog, RunSummary, finished_cases, last_ends, summarize
-from .sandbox import check_exposure, choose_isolation, python_binds
+from .sandbox import choose_isolation, python_binds
 from .worker import CaseOutcome, Job, Worker, WorkerPlan, WorkerStartError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,6 +64,7 @@ def run_algorithm(
     scratch_dir: str | os.PathLike[str] | None = None,
     progress: bool = True,
     console: Console | None = None,
+    fresh: bool = False,
 ) -> RunSummary:
     """Run an untrusted algorithm on every case of a held-out set, in a sandbox.
 
@@ -69,7 +73,11 @@ def run_algorithm(
     atomically with its SHA-256; every failure (exception, non-zero exit, timeout,
     memory, invalid or oversized output) is recorded with its reason and the run goes
     on. Running again into the same ``out_dir`` resumes: finished cases are skipped,
-    a case whose file no longer has its recorded SHA-256 is run again.
+    a case whose file no longer has its recorded SHA-256 is run again; a run directory
+    of another run (algorithm, limits, held-out set, medeval version or isolation
+    differ) is refused unless ``fresh``. Before anything runs, a case whose input is,
+    holds or lies in a reference, the manifest or the run directory is refused, and so
+    is a reference, the manifest or the run directory that the sandbox would show.
 
     Parameters
     ----------
@@ -101,6 +109,10 @@ def run_algorithm(
         Show a progress bar on stderr.
     console : rich.console.Console, optional
         Where the progress bar goes (tests pass their own).
+    fresh : bool
+        Start over: remove what an earlier run wrote in ``out_dir`` (its predictions,
+        ``run.jsonl`` and ``summary.json``, after saying so on stderr) instead of
+        resuming it.
 
     Returns
     -------
@@ -110,10 +122,12 @@ def run_algorithm(
     Raises
     ------
     ManifestError
-        The manifest is inconsistent (every problem listed).
+        The manifest is inconsistent, or inputs would show the algorithm a reference,
+        the manifest or the run directory (every problem listed, with its case).
     RunnerError
         The algorithm cannot be found or loaded; the sandbox is required but missing;
-        the sandbox would expose a reference; ``out_dir`` holds another algorithm's run.
+        the sandbox would expose a reference (every case listed); ``out_dir`` holds
+        another run (each thing that differs named, old and new).
 
     Warns
     -----
@@ -140,26 +154,18 @@ def run_algorithm(
     limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb,
                     output_limit_mb=output_limit_mb, setup_timeout_s=setup_timeout_s)
     run_dir = Path(out_dir).resolve()
+    check_before_run(manifest, run_dir=run_dir, sandboxed=chosen == "bubblewrap",
+                     python=python_binds(), algorithm=spec.binds)
+    record = {**run_record(manifest, progress=progress), "fresh": fresh}
+    prepare_run_dir(run_dir, {"algorithm": spec.to_dict(), "isolation": chosen, "mode": mode,
+                              "limits": asdict(limits), **record},
+                    fresh=fresh, say=_say(console))
     predictions = run_dir / "predictions"
     predictions.mkdir(parents=True, exist_ok=True)
-    if chosen == "bubblewrap":
-        protected: list[str | os.PathLike[str]] = [manifest.root, run_dir]
-        if Path(manifest.source).is_file():
-            protected.append(manifest.source)
-        if manifest.reference_kind != "label":
-            protected += [manifest.path(c.reference) for c in manifest.cases]
-        check_exposure([*python_binds(), *spec.binds], protected)
 
     log = RunLog(run_dir / "run.jsonl")
     scratch: Path | None = None
     try:
-        previous = log.algorithm_sha256()
-        if previous is not None and previous != spec.sha256:
-            raise RunnerError(
-                f"{run_dir} holds a run of another algorithm (SHA-256 {previous[:16]}..., "
-                f"now {spec.sha256[:16]}...); resume only the same algorithm, or give a "
-                "new run directory"
-            )
         finished = finished_cases(log.events, predictions, case_ids)
         _clean(predictions, keep=finished, log_events=log.events)
         jobs = [Job(c.case_id, tuple(str(manifest.path(p)) for p in c.inputs))
@@ -169,7 +175,7 @@ def run_algorithm(
             "limits": {"timeout_s": timeout_s, "memory_mb": memory_mb,
                        "output_limit_mb": output_limit_mb, "setup_timeout_s": setup_timeout_s},
             "executor": executor, "workers": workers,
-            "environment": capture_environment(),
+            "environment": capture_environment(), **record,
         }
         log.append({"event": "run-start", **header, "cases": len(case_ids),
                     "resumed": len(finished), "to_run": len(jobs)})
@@ -204,6 +210,19 @@ def run_algorithm(
     sync_filesystem(predictions)
     atomic_write(run_dir / "summary.json", canonical_json(summary.data))
     return summary
+
+
+def _say(console: Console | None) -> Callable[[str], None]:
+    """Where the runner tells what it does to a run directory: the console, or stderr."""
+    import sys
+
+    def say(text: str) -> None:
+        if console is not None:
+            console.print(text, markup=False, highlight=False)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    return say
 
 
 def read_manifest(path: str | os.PathLike[str]) -> Manifest:

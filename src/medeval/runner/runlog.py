@@ -31,7 +31,7 @@ from typing import Any
 from .._hashing import sha256_file
 from ..errors import RunnerError
 
-__all__ = ["RunLog", "RunSummary", "finished_cases", "summarize"]
+__all__ = ["RunLog", "RunSummary", "finished_cases", "read_events", "summarize"]
 
 #: Identifier of the summary layout.
 SUMMARY_FORMAT = "medeval.run/1"
@@ -50,23 +50,8 @@ class RunLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.events: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = read_events(path, cut_torn_line=True)
         self.written: list[dict[str, Any]] = []
-        if path.exists():
-            data = path.read_bytes()
-            end = data.rfind(b"\n") + 1
-            if end < len(data):
-                with open(path, "r+b") as handle:
-                    handle.truncate(end)
-            for number, line in enumerate(data[:end].splitlines(), start=1):
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    raise RunnerError(f"{path}: line {number} is not JSON; the run log was "
-                                      "edited or damaged; start the run in a new "
-                                      "directory") from None
-                if isinstance(event, dict):
-                    self.events.append(event)
         self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
     def append(self, event: Mapping[str, Any]) -> None:
@@ -81,12 +66,34 @@ class RunLog:
         os.fsync(self._file.fileno())
         self._file.close()
 
-    def algorithm_sha256(self) -> str | None:
-        """The SHA-256 of the algorithm of the first run recorded, if any."""
-        for event in self.events:
-            if event.get("event") == "run-start":
-                return str(event.get("algorithm", {}).get("sha256"))
-        return None
+
+def read_events(path: Path, *, cut_torn_line: bool = False) -> list[dict[str, Any]]:
+    """The events of a run log (none if there is no file), without a torn last line
+    (cut off the file too with ``cut_torn_line``).
+
+    Raises
+    ------
+    RunnerError
+        A line other than the last is not JSON: the log was edited or damaged.
+    """
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end < len(data) and cut_torn_line:
+        with open(path, "r+b") as handle:
+            handle.truncate(end)
+    events = []
+    for number, line in enumerate(data[:end].splitlines(), start=1):
+        try:
+            event = json.loads(line)
+        except ValueError:
+            raise RunnerError(f"{path}: line {number} is not JSON; the run log was edited "
+                              "or damaged; start over with --fresh (fresh=True) or in a "
+                              "new directory") from None
+        if isinstance(event, dict):
+            events.append(event)
+    return events
 
 
 def last_ends(events: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:

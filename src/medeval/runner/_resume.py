@@ -1,0 +1,149 @@
+"""Whether a run directory may be resumed, and starting it over.
+
+Private; :func:`~medeval.runner.run_algorithm` calls it. Predictions of two different
+runs must never be mixed in one folder: a run directory is resumed only when its first
+``run-start`` record names the same algorithm (SHA-256), the same limits (timeout,
+memory, output limit), the same held-out set (manifest fingerprint), the same medeval
+version and the same isolation (predictions made without the sandbox never join a
+sandboxed run) as the run about to start; the mode may differ (a pre-check's sandboxed
+predictions are made as a certificate run's are, and each ``run-start`` records its
+own). Otherwise the run is refused, naming each thing that differs with its old and new
+value; ``fresh=True`` starts over instead, after saying what it removes. Only what the
+runner writes is removed
+(``summary.json``, ``run.jsonl``, ``predictions/``), in an order that leaves, at every
+step, a folder the next run reads correctly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..errors import RunnerError
+from ..manifest import Manifest, ReferenceKind
+from .runlog import read_events
+
+__all__ = ["IDENTITY", "check_resume", "prepare_run_dir", "previous_start", "run_record",
+           "start_over"]
+
+#: What must be equal for a run to resume another: label -> how to read it from a
+#: ``run-start`` record (a record written before the field existed gives None).
+IDENTITY: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "algorithm SHA-256": lambda e: (e.get("algorithm") or {}).get("sha256"),
+    "timeout_s": lambda e: (e.get("limits") or {}).get("timeout_s"),
+    "memory_mb": lambda e: (e.get("limits") or {}).get("memory_mb"),
+    "output_limit_mb": lambda e: (e.get("limits") or {}).get("output_limit_mb"),
+    "address_space_mb": lambda e: (e.get("limits") or {}).get("address_space_mb"),
+    "manifest fingerprint": lambda e: (e.get("manifest") or {}).get("fingerprint"),
+    "medeval version": lambda e: e.get("medeval"),
+    "isolation": lambda e: e.get("isolation"),
+}
+
+
+def previous_start(events: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The first ``run-start`` record of a run log, or None (a new run directory)."""
+    return next((e for e in events if e.get("event") == "run-start"), None)
+
+
+def differences(previous: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
+    """``label: old -> new`` for every identity field that differs."""
+    found = []
+    for label, read in IDENTITY.items():
+        old, new = read(previous), read(current)
+        if old != new:
+            found.append(f"{label}: {'not recorded' if old is None else old} -> {new}")
+    return found
+
+
+def unrecorded_files(predictions: Path) -> list[str]:
+    """Prediction files in a folder no run log speaks for."""
+    if not predictions.is_dir():
+        return []
+    return sorted(entry.name for entry in os.scandir(predictions))
+
+
+def check_resume(run_dir: Path, events: Sequence[Mapping[str, Any]],
+                 current: Mapping[str, Any]) -> None:
+    """Refuse to resume a run directory whose run differs from ``current``.
+
+    Raises
+    ------
+    RunnerError
+        Naming each thing that differs (old -> new), or the prediction files that no run
+        log records; the advice is ``--fresh`` (``fresh=True``) or another directory.
+    """
+    previous = previous_start(events)
+    advice = ("give --fresh (fresh=True) to remove them and start over, or a new run "
+              "directory")
+    if previous is None:
+        stray = unrecorded_files(run_dir / "predictions")
+        if stray:
+            raise RunnerError(
+                f"{run_dir}: predictions/ holds {len(stray)} file(s) that no run log "
+                f"records ({', '.join(stray[:5])}{', ...' if len(stray) > 5 else ''}); "
+                f"{advice}")
+        return
+    changed = differences(previous, current)
+    if changed:
+        raise RunnerError(
+            f"{run_dir} holds predictions of another run, which cannot be mixed with "
+            f"this one; what differs (before -> now):\n  " + "\n  ".join(changed)
+            + f"\nResume only the same run; {advice}")
+
+
+def start_over(run_dir: Path, events: Sequence[Mapping[str, Any]],
+               current: Mapping[str, Any], say: Callable[[str], None]) -> None:
+    """Remove what an earlier run wrote in ``run_dir``, after saying what and why."""
+    predictions = run_dir / "predictions"
+    if predictions.is_symlink():
+        raise RunnerError(f"{predictions} is a symbolic link; the runner removes only "
+                          "a folder of its own: remove it yourself")
+    files = unrecorded_files(predictions)
+    written = [name for name in ("summary.json", "run.jsonl") if (run_dir / name).exists()]
+    if not files and not written:
+        return
+    previous = previous_start(events)
+    changed = differences(previous, current) if previous is not None else []
+    why = ("; it differs in " + "; ".join(changed)) if changed else ""
+    say(f"medeval: starting over in {run_dir} (fresh): removing the earlier run's "
+        f"{len(files)} prediction file(s)"
+        + (f" and its {' and '.join(written)}" if written else "") + why)
+    for name in written:  # the summary first, then the log: no state is ever misread
+        (run_dir / name).unlink()
+    if predictions.is_dir():
+        shutil.rmtree(predictions)
+
+
+def run_record(manifest: Manifest, *, progress: bool) -> dict[str, Any]:
+    """What a ``run-start`` record adds to identify the run: the held-out set (its
+    fingerprint) and medeval's version.
+
+    The fingerprint is :meth:`Manifest.fingerprint` with the references taken as plain
+    files (``reference_kind="file"``; ``"label"`` for labels), so that ``medeval predict``
+    and ``medeval run`` (whose task may name a narrower kind, e.g. ``image``) record the
+    same set alike: ``medeval manifest fingerprint --reference-kind file`` prints it.
+    """
+    kind: ReferenceKind = "label" if manifest.reference_kind == "label" else "file"
+    plain = Manifest(manifest.cases, root=manifest.root, reference_kind=kind,
+                     source=manifest.source)
+    fingerprint = plain.fingerprint(progress=progress)
+    return {"manifest": {"source": manifest.source, "cases": len(manifest.cases),
+                         "reference_kind": kind, "fingerprint": f"sha256:{fingerprint}"},
+            "medeval": __version__}
+
+
+def prepare_run_dir(run_dir: Path, current: Mapping[str, Any], *, fresh: bool,
+                    say: Callable[[str], None]) -> None:
+    """Before the run log is opened: refuse to mix two runs, or start over (``fresh``)."""
+    if not fresh:
+        check_resume(run_dir, read_events(run_dir / "run.jsonl"), current)
+        return
+    try:
+        events = read_events(run_dir / "run.jsonl")
+    except RunnerError:
+        events = []  # a damaged log: nothing of it is kept either
+    start_over(run_dir, events, current, say)

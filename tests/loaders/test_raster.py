@@ -70,6 +70,16 @@ def test_16_bit_greyscale(tmp_path, suffix):
     assert np.array_equal(image.array[0], pillow(path))
 
 
+@pytest.mark.parametrize("options", [{"big_tiff": True}, {"compression": "tiff_lzw"},
+                                     {"compression": "tiff_adobe_deflate"},
+                                     {"compression": "packbits"}])
+def test_bigtiff_and_compressed_tiff(tmp_path, options):
+    path = save(GREY16 if "big_tiff" in options else RGB, tmp_path / "x.tif", **options)
+    image = read_image(path)
+    assert np.array_equal(image.array[0], pillow(path))
+    assert np.array_equal(image.array[0], GREY16 if "big_tiff" in options else RGB)
+
+
 def test_8_bit_greyscale_1_bit_and_float(tmp_path):
     grey = RGB[..., 0]
     assert np.array_equal(read_image(save(grey, tmp_path / "g.png")).array[0], grey)

@@ -65,6 +65,62 @@ _SZCORE = (
 )
 _SIGNED = (-1.0, 1.0)
 
+_COCO = (
+    "Lin T-Y, Maire M, Belongie S, et al. Microsoft COCO: common objects in context. "
+    "ECCV 2014, LNCS 8693:740-55; COCO detection evaluation (cocodataset.org/#detection-eval), "
+    "pycocotools COCOeval"
+)
+_COCO_MATCH = (
+    "per image and category, detections by decreasing score (stable; at most 100) each take "
+    "the free reference object of highest IoU >= t (box IoU, or mask IoU with iou_type "
+    "'segm'), counted objects before ignored ones (crowd regions: IoU = intersection / "
+    "detection area, matched but ignored; objects outside the area range ignored)"
+)
+_COCO_AP = (
+    "mean over IoU t in {iou} and over categories with objects of (1/101) sum over recall "
+    "r in 0:0.01:1 of max precision at recall >= r (0 if none); detections pooled over "
+    "images by decreasing score, {area}, at most 100 per image; "
+)
+_COCO_AR = (
+    "mean over IoU t in 0.50:0.05:0.95 and over categories with objects of the recall "
+    "TP / objects after the last detection; {area}, at most {limit} per image; "
+)
+_COCO_AREAS = {
+    "": "all areas", "_small": "objects of area <= 32^2 px", "_medium":
+    "objects of area 32^2 to 96^2 px (both ends included)", "_large":
+    "objects of area >= 96^2 px (a reference object's area field; a detection's w x h)",
+}
+
+
+def _coco_definitions() -> list[MetricDefinition]:
+    """The twelve figures of COCOeval.stats (medeval.metrics.coco_detection)."""
+    edge = ("NaN with UndefinedMetricWarning when no category has a (non-crowd) object "
+            "in the area range (pycocotools prints -1)")
+    found = []
+    for suffix, what in (("", "0.50:0.05:0.95"), ("50", "0.50"), ("75", "0.75")):
+        found.append(MetricDefinition(
+            f"coco_ap{suffix}", f"COCO average precision, IoU {what}",
+            _COCO_AP.format(iou=what, area="all areas") + _COCO_MATCH, True, _COCO, edge,
+        ))
+    for suffix, area in list(_COCO_AREAS.items())[1:]:
+        found.append(MetricDefinition(
+            f"coco_ap{suffix}", f"COCO average precision, {suffix[1:]} objects",
+            _COCO_AP.format(iou="0.50:0.05:0.95", area=area) + _COCO_MATCH, True, _COCO,
+            edge,
+        ))
+    for limit in (1, 10, 100):
+        found.append(MetricDefinition(
+            f"coco_ar{limit}", f"COCO average recall, {limit} detection(s) per image",
+            _COCO_AR.format(area="all areas", limit=limit) + _COCO_MATCH, True, _COCO, edge,
+        ))
+    for suffix, area in list(_COCO_AREAS.items())[1:]:
+        found.append(MetricDefinition(
+            f"coco_ar{suffix}", f"COCO average recall, {suffix[1:]} objects",
+            _COCO_AR.format(area=area, limit=100) + _COCO_MATCH, True, _COCO, edge,
+        ))
+    return found
+
+
 DEFINITIONS: dict[str, MetricDefinition] = {
     d.id: d
     for d in [
@@ -447,6 +503,8 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             True, "Everingham M et al. Int J Comput Vis 2010;88:303-38",
             "NaN with UndefinedMetricWarning when no case holds a lesion",
         ),
+        # --- COCO detection (medeval.metrics.coco): pycocotools' COCOeval.stats ---
+        *_coco_definitions(),
     ]
 }
 

@@ -84,6 +84,9 @@ CONFORMANCE = {
     "froc_cpm": "metrics/test_detection.py::test_curve_by_hand",
     "detection_average_precision": "metrics/test_detection.py::test_curve_by_hand",
     "false_positive_lesions": "metrics/test_lesions.py::test_iou_criterion",
+    **{f"coco_{name}": "metrics/test_coco.py::test_random_sets_match_pycocotools"
+       for name in ("ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large", "ar1", "ar10",
+                    "ar100", "ar_small", "ar_medium", "ar_large")},
 }
 
 
@@ -111,6 +114,10 @@ FUNCTIONS = {
     "surface_distances": (), "segmentation_scores": (), "per_label": (),
     "froc": ("froc_sensitivity", "froc_cpm", "detection_average_precision"),
     "match_detections": (), "case_scores": (),
+    "coco_detection": tuple(f"coco_{name}" for name in (
+        "ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large", "ar1", "ar10", "ar100",
+        "ar_small", "ar_medium", "ar_large")),
+    "coco_ap_resampled": (), "coco_ap_ci": (),
     "beat_match": ("ec57_qrs_sensitivity", "ec57_qrs_ppv"),
     "ec57": tuple(f"ec57_{s}" for s in ("qrs_sensitivity", "qrs_ppv", "veb_sensitivity",
                                           "veb_ppv", "sveb_sensitivity", "sveb_ppv",

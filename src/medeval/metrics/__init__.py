@@ -15,6 +15,7 @@ scores: ``score >= threshold`` is positive.
 - :mod:`~medeval.metrics.surface`: surface distances, HD, HD95, ASSD, MASD, NSD.
 - :mod:`~medeval.metrics.lesions`: connected components matched one to one.
 - :mod:`~medeval.metrics.detection`: detections matched to lesions; FROC, CPM, AP.
+- :mod:`~medeval.metrics.coco`: COCO AP and AR as pycocotools' COCOeval; its bootstrap.
 - :mod:`~medeval.metrics.ecg`: beat detection and classification per EC57 (as bxb).
 - :mod:`~medeval.metrics.events`: seizure (interval) events scored as SzCORE.
 - :mod:`~medeval.metrics.agreement`: Bland–Altman, MAE, RMSE, Lin's CCC, ICC.
@@ -45,6 +46,14 @@ from .classification import (
     sensitivity,
     specificity,
     youden_j,
+)
+from .coco import (
+    COCO_SUMMARIES,
+    CocoDetection,
+    CocoMatches,
+    coco_ap_ci,
+    coco_ap_resampled,
+    coco_detection,
 )
 from .detection import (
     FROC_RATES,
@@ -138,6 +147,12 @@ __all__ = [
     "calibration_curve",
     "CalibrationCurve",
     "case_scores",
+    "COCO_SUMMARIES",
+    "coco_ap_ci",
+    "coco_ap_resampled",
+    "coco_detection",
+    "CocoDetection",
+    "CocoMatches",
     "ClassMetric",
     "cohen_kappa",
     "confusion_matrix",

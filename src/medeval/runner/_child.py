@@ -21,6 +21,7 @@ import traceback
 from typing import Any
 
 from ._protocol import ChannelClosed, receive, send, send_bytes
+from .memory import is_memory_failure  # imported before the limits: failures need it
 
 _TAIL = 4000
 
@@ -33,16 +34,35 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
 
 
-def _failure(exc: BaseException) -> dict[str, Any]:
+def _failure(exc: BaseException, output_dir: str | None = None) -> dict[str, Any]:
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-_TAIL:]
+    detail = f"{type(exc).__name__}: {exc}"[:_TAIL]
     if isinstance(exc, MemoryError):
-        return {"ok": False, "reason": "memory", "detail": "MemoryError", "traceback": text}
-    if isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.ENOSPC):
-        return {"ok": False, "reason": "output-too-large",
-                "detail": "a file grew past the output limit, or /output or /tmp is full",
+        return {"ok": False, "reason": "memory", "detail": detail.rstrip(": "),
                 "traceback": text}
-    return {"ok": False, "reason": "exception",
-            "detail": f"{type(exc).__name__}: {exc}"[:_TAIL], "traceback": text}
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        return {"ok": False, "reason": "output-too-large",
+                "detail": "a file grew past the output limit", "traceback": text}
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        if output_dir is None or _full(output_dir):
+            return {"ok": False, "reason": "output-too-large",
+                    "detail": "the output directory is full (the output limit)",
+                    "traceback": text}
+        return {"ok": False, "reason": "memory",
+                "detail": "/tmp or /dev/shm is full: they are in memory and count against "
+                          "the memory limit", "traceback": text}
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOMEM) or is_memory_failure(detail):
+        return {"ok": False, "reason": "memory", "detail": detail, "traceback": text}
+    return {"ok": False, "reason": "exception", "detail": detail, "traceback": text}
+
+
+def _full(folder: str) -> bool:
+    """Whether the file system of ``folder`` has (next to) no room left."""
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return True
+    return stat.f_bavail * stat.f_frsize < max(64 << 10, stat.f_blocks * stat.f_frsize // 100)
 
 
 def _encode_result(value: Any) -> dict[str, Any]:
@@ -69,7 +89,7 @@ def main() -> int:
         return 0
     from .limits import apply_rlimits
 
-    apply_rlimits(config["memory_mb"], config["output_limit_bytes"])
+    apply_rlimits(config.get("address_space_mb"), config["output_limit_bytes"])
     algorithm: Any = None
     if config["kind"] == "python":
         try:
@@ -81,7 +101,8 @@ def main() -> int:
                 setup()
         except BaseException as exc:  # noqa: BLE001 - every failure is reported
             report = _failure(exc)
-            report["reason"] = "setup"
+            if report["reason"] != "memory":
+                report["reason"] = "setup"
             sys.stderr.write(report.pop("traceback"))
             send(outbox, report)
             return 1
@@ -122,7 +143,7 @@ def _predict(algorithm: Any, message: dict[str, Any]) -> dict[str, Any]:
     try:
         value = algorithm.predict(case)
     except BaseException as exc:  # noqa: BLE001 - every failure is a result
-        failure = _failure(exc)
+        failure = _failure(exc, message["output_dir"])
         sys.stderr.write(failure.pop("traceback"))
         return failure
     return _encode_result(value)
@@ -166,10 +187,21 @@ def _command(argv: list[str], message: dict[str, Any]) -> dict[str, Any]:
         code = subprocess.call(args, stdin=subprocess.DEVNULL, stdout=2, stderr=2, env=env)
     except OSError as exc:
         return _failure(exc)
+    if code < 0:
+        return {"ok": False, "reason": "exit-code", "signal": -code,
+                "detail": f"the command was killed by {_signal_name(-code)}"}
     if code != 0:
-        detail = f"exit code {code}" if code > 0 else f"killed by signal {-code}"
-        return {"ok": False, "reason": "exit-code", "detail": detail}
+        return {"ok": False, "reason": "exit-code", "detail": f"exit code {code}"}
     return {"ok": True, "prediction": None}
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _substitute(arg: str, mapping: dict[str, str]) -> str:

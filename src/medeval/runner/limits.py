@@ -1,9 +1,12 @@
 """Per-case limits on the algorithm: time, memory, output size; killing a process group.
 
 The time limit is kept by the runner, which kills the worker's whole process group (and
-with it the sandbox's PID namespace) when a case overruns. Memory and file size are
-kernel resource limits (``RLIMIT_AS``, ``RLIMIT_FSIZE``) set in the worker before the
-algorithm is imported, so they hold for the algorithm and every process it starts.
+with it the sandbox's PID namespace) when a case overruns. The memory limit holds the
+memory the worker's whole process tree really uses (a cgroup per worker, or the runner's
+watch: :mod:`medeval.runner.memory`). File size is a kernel resource limit
+(``RLIMIT_FSIZE``) set in the worker before the algorithm is imported, so it holds for the
+algorithm and every process it starts; so is an address-space limit (``RLIMIT_AS``), but
+only when one is asked for (``address_space_mb``).
 """
 
 from __future__ import annotations
@@ -27,13 +30,19 @@ class Limits:
     timeout_s : float
         Wall-clock seconds for one case (``predict`` or one run of the command).
     memory_mb : int or None
-        Address space of the worker and its children, in MiB (``RLIMIT_AS``). Virtual,
-        not resident memory: leave room for the interpreter and its libraries.
+        Memory the worker's whole process tree uses, in MiB: resident memory plus what it
+        writes to the sandbox's in-memory ``/tmp``, ``/dev/shm`` and ``/output``, not
+        address space (see :mod:`medeval.runner.memory`). None: no memory limit.
     output_limit_mb : float
         Largest prediction (message or files) of one case, and largest file the
         algorithm may write, in MiB (``RLIMIT_FSIZE``).
     setup_timeout_s : float
         Seconds for a worker to import the algorithm and run its ``setup()``.
+    address_space_mb : int or None
+        An address-space limit (``RLIMIT_AS``) of each process of the worker, in MiB;
+        None (the default) sets none. Virtual memory: torch maps about 1 GB of libraries,
+        CUDA reserves tens of GB, each thread reserves its stack, so this fails models
+        that use little memory; it is there for a laboratory that asks for it.
 
     Examples
     --------
@@ -45,6 +54,7 @@ class Limits:
     memory_mb: int | None = 4096
     output_limit_mb: float = 64.0
     setup_timeout_s: float = 120.0
+    address_space_mb: int | None = None
 
     def __post_init__(self) -> None:
         if not self.timeout_s > 0 or not self.setup_timeout_s > 0:
@@ -53,6 +63,9 @@ class Limits:
         if self.memory_mb is not None and self.memory_mb < 32:
             raise InvalidInputError(f"Limits: memory_mb must be at least 32 (the "
                                     f"interpreter alone needs that), got {self.memory_mb}")
+        if self.address_space_mb is not None and self.address_space_mb < 32:
+            raise InvalidInputError(f"Limits: address_space_mb must be at least 32, got "
+                                    f"{self.address_space_mb}")
         if not self.output_limit_mb > 0:
             raise InvalidInputError(f"Limits: output_limit_mb must be > 0, got "
                                     f"{self.output_limit_mb}")
@@ -63,12 +76,12 @@ class Limits:
         return int(self.output_limit_mb * (1 << 20))
 
 
-def apply_rlimits(memory_mb: int | None, output_limit_bytes: int) -> None:
+def apply_rlimits(address_space_mb: int | None, output_limit_bytes: int) -> None:
     """Set this process's resource limits (inherited by its children); no core dumps."""
     import resource
 
-    if memory_mb is not None:
-        size = memory_mb << 20
+    if address_space_mb is not None:
+        size = address_space_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
     resource.setrlimit(resource.RLIMIT_FSIZE, (output_limit_bytes, output_limit_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

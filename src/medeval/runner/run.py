@@ -32,6 +32,7 @@ from ._resume import prepare_run_dir, run_record
 from .algorithm import AlgorithmSpec, resolve_algorithm
 from .environment import capture_environment
 from .limits import Limits
+from .memory import choose_memory_guard
 from .predictions import atomic_write, sync_filesystem
 from .runlog import RunLog, RunSummary, finished_cases, last_ends, summarize
 from .sandbox import choose_isolation, python_binds
@@ -57,6 +58,9 @@ def run_algorithm(
     memory_mb: int | None = 4096,
     output_limit_mb: float = 64.0,
     setup_timeout_s: float = 120.0,
+    address_space_mb: int | None = None,
+    memory_guard: Literal["auto", "cgroup", "watch"] = "auto",
+    retries: int = 1,
     mode: Literal["pre-check", "certificate"] = "pre-check",
     isolation: Literal["auto", "bubblewrap", "none"] = "auto",
     executor: Literal["local", "dask"] = "local",
@@ -89,8 +93,19 @@ def run_algorithm(
         The run directory; created if needed.
     workers : int
         Worker processes (each loads the algorithm once).
-    timeout_s, memory_mb, output_limit_mb, setup_timeout_s
-        Per-case limits; see :class:`~medeval.runner.Limits`.
+    timeout_s, memory_mb, output_limit_mb, setup_timeout_s, address_space_mb
+        Per-case limits; see :class:`~medeval.runner.Limits`. ``memory_mb`` holds the
+        memory a worker's process tree really uses (None: no limit);
+        ``address_space_mb`` adds an ``RLIMIT_AS`` only when given.
+    memory_guard : {"auto", "cgroup", "watch"}
+        How ``memory_mb`` is held (:mod:`medeval.runner.memory`): ``"auto"`` a cgroup
+        per worker where this host lets medeval make one, else the runner's watch of the
+        process tree. The mechanism used is recorded as ``memory`` in the run log and
+        the summary.
+    retries : int
+        How many times a case is run again after an ``infrastructure`` failure (its
+        worker killed by a signal that neither the algorithm nor a limit sent); the
+        earlier attempts are recorded in the case's ``retried``.
     mode : {"pre-check", "certificate"}
         A certificate run refuses to start without the sandbox.
     isolation : {"auto", "bubblewrap", "none"}
@@ -146,13 +161,17 @@ def run_algorithm(
                           "and '-' (not first)")
     if workers < 1:
         raise RunnerError(f"run_algorithm: workers must be at least 1, got {workers}")
+    if retries < 0:
+        raise RunnerError(f"run_algorithm: retries must be 0 or more, got {retries}")
     if executor not in ("local", "dask"):
         raise RunnerError(f"run_algorithm: executor must be 'local' or 'dask', got "
                           f"{executor!r}")
     spec = algorithm if isinstance(algorithm, AlgorithmSpec) else resolve_algorithm(algorithm)
     chosen = choose_isolation(isolation, mode)
     limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb,
-                    output_limit_mb=output_limit_mb, setup_timeout_s=setup_timeout_s)
+                    output_limit_mb=output_limit_mb, setup_timeout_s=setup_timeout_s,
+                    address_space_mb=address_space_mb)
+    memory = choose_memory_guard(memory_mb, memory_guard)
     run_dir = Path(out_dir).resolve()
     check_before_run(manifest, run_dir=run_dir, sandboxed=chosen == "bubblewrap",
                      python=python_binds(), algorithm=spec.binds)
@@ -173,13 +192,15 @@ def run_algorithm(
         header = {
             "algorithm": spec.to_dict(), "isolation": chosen, "mode": mode,
             "limits": {"timeout_s": timeout_s, "memory_mb": memory_mb,
-                       "output_limit_mb": output_limit_mb, "setup_timeout_s": setup_timeout_s},
+                       "output_limit_mb": output_limit_mb, "setup_timeout_s": setup_timeout_s,
+                       "address_space_mb": address_space_mb, "retries": retries},
+            "memory": memory.record(),
             "executor": executor, "workers": workers,
             "environment": capture_environment(), **record,
         }
         log.append({"event": "run-start", **header, "cases": len(case_ids),
                     "resumed": len(finished), "to_run": len(jobs)})
-        plan = WorkerPlan(spec, chosen, limits, str(predictions))
+        plan = WorkerPlan(spec, chosen, limits, str(predictions), memory, retries)
         scratch = (run_dir / ".scratch" if scratch_dir is None else
                    Path(scratch_dir).resolve() / f"medeval-{os.getpid()}-{time.time_ns()}")
         shutil.rmtree(scratch, ignore_errors=True)
@@ -271,8 +292,10 @@ def _probe(plan: WorkerPlan, scratch: Path) -> Worker:
     except WorkerStartError as exc:
         worker.close()
         tail = f"; its stderr ends with:\n{exc.stderr_tail}" if exc.stderr_tail else ""
+        why = (" (it ran out of memory: raise memory_mb, or address_space_mb if one is set)"
+               if exc.reason == "memory" else "")
         raise RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
-                          f"sandbox: {exc.detail}{tail}") from None
+                          f"sandbox{why}: {exc.detail}{tail}") from None
     return worker
 
 

@@ -7,14 +7,16 @@
 - ``{"event": "start", "case_id": ..., "worker": ..., "time": ...}``;
 - ``{"event": "end", "case_id": ..., "outcome": "done" | "failed", "duration_s": ...,
   "files": {name: sha256}}`` or, when failed, ``"reason"``, ``"detail"`` and
-  ``"stderr_tail"``;
+  ``"stderr_tail"``; and ``"retried"``, the earlier attempts of a case run again after
+  an ``infrastructure`` failure;
 - ``{"event": "run-end", ...}``: the counts.
 
 A run killed mid-write leaves at most one torn last line; :meth:`RunLog.open` cuts it
 off. A resumed run skips a case whose last ``end`` says ``done`` *and* whose files
-still have the recorded SHA-256, and a case recorded as failed (a failure is a result);
-every other case is run again. A log written by another algorithm (another SHA-256) is
-refused.
+still have the recorded SHA-256, and a case recorded as failed (a failure is a result)
+unless its reason is ``infrastructure`` (its worker was killed from outside: not a
+result of the algorithm); every other case is run again. A log written by another
+algorithm (another SHA-256) is refused.
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ def last_ends(events: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any
 
 def finished_cases(events: Iterable[Mapping[str, Any]], predictions_dir: Path,
                    case_ids: Iterable[str]) -> set[str]:
-    """Cases a resumed run skips: failed, or done with every file intact (same SHA-256)."""
+    """Cases a resumed run skips: failed (not for ``infrastructure``), or done with every
+    file intact (same SHA-256)."""
     ends = last_ends(events)
     finished = set()
     for case_id in case_ids:
@@ -115,7 +118,8 @@ def finished_cases(events: Iterable[Mapping[str, Any]], predictions_dir: Path,
         if end is None:
             continue
         if end.get("outcome") == "failed":
-            finished.add(case_id)
+            if end.get("reason") != "infrastructure":
+                finished.add(case_id)
             continue
         files = end.get("files") or {}
         if files and all(_intact(predictions_dir / name, digest)
@@ -186,11 +190,14 @@ def summarize(events: Iterable[Mapping[str, Any]], case_ids: Sequence[str], *,
     ends = last_ends(events)
     failures: dict[str, dict[str, Any]] = {}
     predictions: dict[str, dict[str, str]] = {}
+    retried: dict[str, int] = {}
     durations = []
     for case_id in sorted(case_ids):
         end = ends.get(case_id)
         if end is None:
             continue
+        if end.get("retried"):
+            retried[case_id] = len(end["retried"])
         durations.append(float(end.get("duration_s", math.nan)))
         if end.get("outcome") == "done":
             predictions[case_id] = dict(end.get("files") or {})
@@ -212,6 +219,7 @@ def summarize(events: Iterable[Mapping[str, Any]], case_ids: Sequence[str], *,
         "resumed": resumed,
         "failures": failures,
         "reasons": reasons,
+        "retried": retried,
         "predictions": predictions,
         "latency_s": latency,
         "throughput_per_s": throughput,

@@ -9,9 +9,10 @@ capabilities. Its filesystem is built from nothing and holds only:
   ``sys.path`` of ``python -I``: no current or script directory, no ``PYTHONPATH``), the
   algorithm's own files;
 - ``/input`` (read-only): the current case's inputs, and nothing of any other case;
-- ``/output`` and ``/tmp``: private in-memory file systems of bounded size (``/output``
-  emptied before each case; the worker sends its files to the runner over the pipe), so
-  no directory of the host is writable and nothing can fill the host's disks;
+- ``/output``, ``/tmp`` and ``/dev/shm``: private in-memory file systems of bounded size
+  (``/output`` emptied before each case; the worker sends its files to the runner over
+  the pipe), so no directory of the host is writable and nothing can fill the host's
+  disks; what is written there counts against the memory limit;
 - a private ``/proc`` and a minimal ``/dev``.
 
 The references, the manifest and the run directory are never bound in;
@@ -229,13 +230,15 @@ def sandbox_argv(
     binds: Sequence[str],
     env: Mapping[str, str] | None = None,
     output_bytes: int = 64 << 20,
-    tmp_bytes: int = 1 << 30,
+    tmp_bytes: int | None = 1 << 30,
 ) -> list[str]:
     """The bubblewrap command line that runs ``argv`` in the sandbox described above.
 
-    ``/output`` and ``/tmp`` are in-memory file systems of at most ``output_bytes`` and
-    ``tmp_bytes``: nothing the algorithm writes reaches the host's disks.
+    ``/output`` is an in-memory file system of at most ``output_bytes``; ``/tmp`` and
+    ``/dev/shm`` are two of at most ``tmp_bytes`` each (None: the kernel's default, half
+    the machine's memory): nothing the algorithm writes reaches the host's disks.
     """
+    tmp_size = [] if tmp_bytes is None else ["--size", str(tmp_bytes)]
     args = ["bwrap", "--unshare-all", "--uid", _NOBODY, "--gid", _NOBODY,
             "--die-with-parent", "--cap-drop", "ALL", "--hostname", "sandbox",
             "--ro-bind", "/usr", "/usr"]
@@ -247,7 +250,8 @@ def sandbox_argv(
     for item in _ETC:
         if os.path.exists(item):
             args += ["--ro-bind", item, item]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev", *tmp_size, "--tmpfs", "/tmp",
+             *tmp_size, "--tmpfs", "/dev/shm"]
     for device in sorted(glob.glob("/dev/nvidia*")):
         args += ["--dev-bind", device, device]
     for path in _outermost(binds):

@@ -7,7 +7,11 @@ input directory, which the sandbox sees read-only as ``/input`` and which holds 
 of any other case, and empties ``/output``. A worker that overruns the time limit, dies,
 or announces an oversized answer is killed with its whole process group and started
 again for the next case; the case is recorded as failed with its reason and the tail of
-its stderr.
+its stderr. The worker's memory is held by a :class:`~medeval.runner.memory.MemoryGuard`
+(its own cgroup, or the runner's watch). A worker killed by a signal that neither the
+algorithm nor a limit of the run sent (``SIGKILL`` from outside, the host's OOM killer)
+is an ``infrastructure`` failure, and its case is run again, up to ``WorkerPlan.retries``
+times.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any, Literal
 from . import _protocol as channel
 from .algorithm import AlgorithmSpec
 from .limits import Limits, kill_process_group
+from .memory import MemoryGuard, MemoryPlan, is_memory_failure, open_guard
 from .predictions import InvalidPrediction, store_outputs
 from .sandbox import INPUT_DIR, OUTPUT_DIR, Isolation, python_binds, sandbox_argv, scrubbed_env
 
@@ -34,9 +39,10 @@ __all__ = ["CaseOutcome", "FAILURE_REASONS", "Job", "Worker", "WorkerPlan", "Wor
 
 #: Every reason a case can fail for.
 FAILURE_REASONS = ("exception", "exit-code", "timeout", "memory", "invalid-output",
-                   "output-too-large", "setup")
+                   "output-too-large", "setup", "infrastructure")
 _TAIL_BYTES = 2000
-_MEMORY_HINTS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
+#: Signals that end a worker from outside: not a crash of the algorithm, not a limit.
+_EXTERNAL_SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,10 @@ class WorkerPlan:
     isolation: Isolation
     limits: Limits
     predictions_dir: str
+    #: How the memory limit is held (None: no guard beyond the limits' own).
+    memory: MemoryPlan | None = None
+    #: How many times a case is run again after an ``infrastructure`` failure.
+    retries: int = 1
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,8 @@ class CaseOutcome:
     reason: str | None = None
     detail: str | None = None
     stderr_tail: str | None = None
+    #: The earlier attempts of a case run again after an infrastructure failure.
+    retried: list[dict[str, Any]] = field(default_factory=list)
 
     def end_event(self) -> dict[str, Any]:
         """The ``end`` record of ``run.jsonl``."""
@@ -81,6 +93,8 @@ class CaseOutcome:
             event["files"] = self.files
         else:
             event.update(reason=self.reason, detail=self.detail, stderr_tail=self.stderr_tail)
+        if self.retried:
+            event["retried"] = self.retried
         return event
 
 
@@ -122,7 +136,15 @@ class Worker:
                                os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
         self._stderr_path = scratch / "stderr.log"
         self._process: subprocess.Popen[bytes] | None = None
+        self._guard: MemoryGuard | None = None
         self.restarts = 0
+
+    @property
+    def guard(self) -> MemoryGuard:
+        """This worker's memory guard (its cgroup is made on first use)."""
+        if self._guard is None:
+            self._guard = open_guard(self.plan.memory, self.name)
+        return self._guard
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -142,21 +164,23 @@ class Worker:
         env = scrubbed_env()
         if self._sandboxed:
             binds = [*python_binds(), *spec.binds]
-            tmp_mb = limits.memory_mb if limits.memory_mb is not None else 4096
+            tmp = limits.memory_mb << 20 if limits.memory_mb is not None else None
             argv = sandbox_argv(argv, input_dir=self.input_dir, binds=binds, env=env,
-                                output_bytes=limits.output_limit_bytes,
-                                tmp_bytes=tmp_mb << 20)
+                                output_bytes=limits.output_limit_bytes, tmp_bytes=tmp)
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         os.ftruncate(self._stderr, 0)
+        guard = self.guard
         process = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+            guard.wrap(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             start_new_session=True, env=env, close_fds=True, bufsize=0,
             cwd=None if self._sandboxed else self.output_dir,
         )
         assert process.stdin is not None and process.stdout is not None
         self._process = process
+        guard.started(process)
+        guard.case_begins()
         config = {"kind": spec.kind, "target": spec.target, "python_path": spec.python_path,
-                  "argv": list(spec.argv), "memory_mb": limits.memory_mb,
+                  "argv": list(spec.argv), "address_space_mb": limits.address_space_mb,
                   "output_limit_bytes": limits.output_limit_bytes}
         deadline = time.monotonic() + limits.setup_timeout_s
         try:
@@ -168,14 +192,18 @@ class Worker:
                                    f"more than {limits.setup_timeout_s:g} s",
                                    self.stderr_tail()) from None
         except (channel.ChannelClosed, channel.MessageTooLarge, BrokenPipeError, ValueError):
-            detail = self._exit_detail()
+            detail, number = self._exit_detail()
+            tail = self.stderr_tail()
+            reason, why = self._crash_reason(number, tail, "setup")
             self.kill()
-            raise WorkerStartError("setup", f"the worker ended while loading the algorithm "
-                                   f"({detail})", self.stderr_tail()) from None
+            raise WorkerStartError(reason, f"the worker ended while loading the algorithm "
+                                   f"({detail}){why}", tail) from None
         if not isinstance(reply, dict) or not reply.get("ok"):
             self.kill()
             detail = str(reply.get("detail") if isinstance(reply, dict) else reply)
-            raise WorkerStartError("setup", detail, self.stderr_tail())
+            reason = "memory" if isinstance(reply, dict) and reply.get("reason") == "memory" \
+                else "setup"
+            raise WorkerStartError(reason, detail, self.stderr_tail())
 
     def close(self) -> None:
         """Ask the worker to stop (running ``teardown()``), kill it if it lingers."""
@@ -188,6 +216,8 @@ class Worker:
             except (OSError, subprocess.TimeoutExpired):
                 pass
             self.kill()
+        if self._guard is not None:
+            self._guard.close()
         os.close(self._stderr)
 
     def kill(self) -> None:
@@ -196,6 +226,8 @@ class Worker:
         if process is None:
             return
         kill_process_group(process)
+        if self._guard is not None:
+            self._guard.stopped()
         for stream in (process.stdin, process.stdout):
             if stream is not None:
                 stream.close()
@@ -203,7 +235,36 @@ class Worker:
 
     # -- one case ---------------------------------------------------------------------
     def run(self, job: Job) -> CaseOutcome:
-        """Predict one case; every failure of the algorithm is returned, never raised."""
+        """Predict one case; every failure of the algorithm is returned, never raised.
+
+        A case that ends as ``infrastructure`` is run again (in a new worker process), up
+        to ``plan.retries`` times; the outcome lists the earlier attempts in ``retried``.
+        """
+        earlier: list[dict[str, Any]] = []
+        while True:
+            outcome = self._attempt(job)
+            if outcome.reason != "infrastructure" or len(earlier) >= self.plan.retries:
+                outcome.retried = earlier
+                return outcome
+            earlier.append({"reason": outcome.reason, "detail": outcome.detail,
+                            "duration_s": round(outcome.duration_s, 6),
+                            "started": outcome.started})
+
+    def _crash_reason(self, number: int | None, tail: str, otherwise: str) -> tuple[str, str]:
+        """Why the worker process died: the memory limit, an outside signal, or not."""
+        verdict = self.guard.verdict()
+        if verdict is not None:
+            return "memory", f": {verdict}"
+        if number == signal.SIGXFSZ:
+            return "output-too-large", ""
+        if is_memory_failure(tail):
+            return "memory", ""
+        if number in _EXTERNAL_SIGNALS:
+            return "infrastructure", (": a signal from outside the algorithm, not a limit of "
+                                      "the run (an operator, the host's OOM killer)")
+        return otherwise, ""
+
+    def _attempt(self, job: Job) -> CaseOutcome:
         started = _now()
         clock = time.perf_counter()
         try:
@@ -215,6 +276,7 @@ class Worker:
         staged = self._stage(job)
         os.ftruncate(self._stderr, 0)
         limits = self.plan.limits
+        self.guard.case_begins()
         message = {"op": "case", "case_id": job.case_id, "inputs": staged,
                    "input_dir": self._view(INPUT_DIR, self.input_dir),
                    "output_dir": self._view(OUTPUT_DIR, self.output_dir)}
@@ -235,12 +297,13 @@ class Worker:
                                 f"a {exc.size}-byte answer, limit "
                                 f"{limits.output_limit_bytes}", self.stderr_tail())
         except (channel.ChannelClosed, BrokenPipeError, ValueError):
-            detail = self._exit_detail()
+            detail, number = self._exit_detail()
+            tail = self.stderr_tail()
+            reason, why = self._crash_reason(number, tail, "exit-code")
             self.kill()
-            reason = "output-too-large" if "SIGXFSZ" in detail else "exit-code"
             return self._failed(job, started, clock, reason,
-                                f"the worker process ended during the case ({detail})",
-                                self.stderr_tail())
+                                f"the worker process ended during the case ({detail}){why}",
+                                tail)
         duration = time.perf_counter() - clock
         files: dict[str, bytes] = {}
         if isinstance(reply, dict) and reply.get("ok"):
@@ -262,12 +325,20 @@ class Worker:
             reply = reply if isinstance(reply, dict) else {"reason": "exception",
                                                            "detail": repr(reply)}
             reason = str(reply.get("reason"))
+            detail = str(reply.get("detail"))
             tail = self.stderr_tail()
             if reason not in FAILURE_REASONS:
                 reason = "exception"
-            if reason == "exit-code" and any(h in tail for h in _MEMORY_HINTS):
-                reason = "memory"
-            return self._failed(job, started, clock, reason, str(reply.get("detail")), tail,
+            if reason in ("exception", "exit-code"):
+                number = reply.get("signal")
+                reason, why = self._crash_reason(number if isinstance(number, int) else None,
+                                                 tail if reason == "exit-code" else "", reason)
+                detail += why
+            return self._failed(job, started, clock, reason, detail, tail, duration)
+        verdict = self.guard.case_ends()
+        if verdict is not None:
+            self.kill()
+            return self._failed(job, started, clock, "memory", verdict, self.stderr_tail(),
                                 duration)
         try:
             stored = store_outputs(job.case_id, reply.get("prediction"), files,
@@ -327,21 +398,22 @@ class Worker:
             (self.input_dir / "case.json").write_text(json.dumps(case, indent=2))
         return [item["path"] for item in described]
 
-    def _exit_detail(self) -> str:
+    def _exit_detail(self) -> tuple[str, int | None]:
+        """How the worker process ended, and the signal that ended it, if one did."""
         process = self._process
         if process is None:
-            return "not running"
+            return "not running", None
         try:
             code = process.wait(timeout=2)
         except subprocess.TimeoutExpired:
-            return "stopped answering"
+            return "stopped answering", None
         if code < 0 or (self._sandboxed and 128 < code < 128 + 65):
             number = -code if code < 0 else code - 128
             try:
-                return f"killed by {signal.Signals(number).name}"
+                return f"killed by {signal.Signals(number).name}", number
             except ValueError:  # pragma: no cover
-                return f"killed by signal {number}"
-        return f"exit code {code}"
+                return f"killed by signal {number}", number
+        return f"exit code {code}", None
 
     def stderr_tail(self) -> str:
         """The last 2000 bytes the worker wrote to stderr during the current case."""

@@ -1,0 +1,595 @@
+"""The memory limit: what a worker's whole process tree really uses, not its address space.
+
+A worker's memory is the resident memory of every process it starts (the algorithm, its
+threads, its subprocesses) plus what they write to the sandbox's in-memory file systems
+(``/tmp``, ``/dev/shm``, ``/output``). Reserving address space costs nothing: CUDA's tens
+of GB of reservations, a 64-thread process's stacks, torch's libraries mapped but not
+read all run under the limit. It is held by one of three mechanisms, chosen once per run
+by :func:`choose_memory_guard` and recorded in the run's summary and run log:
+
+``cgroup-v2`` / ``cgroup-v1``
+    Each worker runs in a memory cgroup of its own, created by medeval below the cgroup
+    the runner is in (where the host lets it: root, or a delegated subtree), with
+    ``memory.max`` (v2) or ``memory.limit_in_bytes`` (v1) at the limit and no swap. The
+    kernel counts anonymous memory, page cache and tmpfs pages of the whole tree and, at
+    the limit, reclaims what it can and kills a process of the tree (the OOM killer). A
+    case during which the cgroup's ``oom_kill`` counter rose fails as ``memory``, with
+    the peak the kernel recorded.
+``watch``
+    Where no cgroup can be made, a thread of the runner samples the tree: the anonymous
+    and shared-memory resident pages of each process (``RssAnon + RssShmem`` from
+    ``/proc/PID/status``; where that sum comes near the limit, the proportional
+    ``Pss_Anon + Pss_Shmem`` of ``/proc/PID/smaps_rollup``, so pages shared after a
+    ``fork`` count once) plus the used size of the sandbox's ``/tmp``, ``/dev/shm`` and
+    ``/output``, and kills the worker's process group when it passes the limit. A file of
+    ``/dev/shm`` that is also mapped counts twice. The interval between samples is at
+    least 100 times the time a sample took (and at least 20 ms), so the watch costs at
+    most 1 % of one core; memory allocated faster than that can overshoot by what is
+    allocated in one interval.
+``none``
+    ``memory_mb=None``: no memory limit (pre-checks).
+
+An address-space limit (``RLIMIT_AS``) is set only when asked for
+(``Limits.address_space_mb``), on top of the mechanism above.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..errors import RunnerError
+
+__all__ = [
+    "MemoryGuard",
+    "MemoryPlan",
+    "choose_memory_guard",
+    "is_memory_failure",
+    "open_guard",
+]
+
+Mechanism = Literal["cgroup-v2", "cgroup-v1", "watch", "none"]
+Requested = Literal["auto", "cgroup", "watch"]
+
+#: Texts that say a process ran out of memory (or of threads, which need memory).
+MEMORY_PATTERNS = (
+    r"\bMemoryError\b",
+    r"failed to map segment",
+    r"Cannot allocate memory",
+    r"can't allocate memory",
+    r"\bENOMEM\b",
+    r"std::bad_alloc",
+    r"CUDA out of memory",
+    r"\bout of memory\b",
+    r"Thread creation failed",
+    r"can't start new thread",
+    r"pthread_create[^\n]*(EAGAIN|Resource temporarily unavailable|error code 11\b)",
+    r"unable to create (new )?native thread",
+)
+_MEMORY_TEXT = re.compile("|".join(MEMORY_PATTERNS), re.IGNORECASE)
+
+_CGROUP_ROOT = "/sys/fs/cgroup"
+_WATCH_MIN_INTERVAL_S = 0.02
+
+
+def is_memory_failure(text: str) -> bool:
+    """Whether an error message or stderr says the process ran out of memory or threads.
+
+    Examples
+    --------
+    >>> is_memory_failure("ImportError: libtorch_cpu.so: failed to map segment from "
+    ...                   "shared object")
+    True
+    >>> is_memory_failure("RuntimeError: can't start new thread")
+    True
+    >>> is_memory_failure("ValueError: cannot read case c1")
+    False
+    """
+    return bool(_MEMORY_TEXT.search(text))
+
+
+@dataclass(frozen=True)
+class MemoryPlan:
+    """How a run holds its memory limit; plain data, so it travels to a Dask worker.
+
+    Attributes
+    ----------
+    mechanism : {"cgroup-v2", "cgroup-v1", "watch", "none"}
+    limit_bytes : int or None
+        The limit on the worker tree's memory; None with mechanism ``"none"``.
+    parent : str or None
+        The cgroup directory below which each worker's cgroup is made (cgroups only).
+    """
+
+    mechanism: Mechanism
+    limit_bytes: int | None
+    parent: str | None = None
+
+    def record(self) -> dict[str, object]:
+        """What the run log and the summary say about it."""
+        counts = {
+            "cgroup-v2": "resident memory, page cache and tmpfs pages of the worker's "
+                         "process tree (kernel cgroup v2, no swap)",
+            "cgroup-v1": "resident memory, page cache and tmpfs pages of the worker's "
+                         "process tree (kernel cgroup v1 memory controller, no swap)",
+            "watch": "anonymous and shared resident memory of the worker's process tree "
+                     "plus its in-memory file systems, sampled by the runner",
+            "none": "nothing: no memory limit",
+        }[self.mechanism]
+        limit_mb = None if self.limit_bytes is None else self.limit_bytes >> 20
+        return {"mechanism": self.mechanism, "limit_mb": limit_mb, "counts": counts}
+
+
+# -- finding a cgroup this process may make children in -------------------------------
+def _mounts() -> list[tuple[str, str, str, set[str]]]:
+    """(root, mount point, fs type, super options) of each cgroup mount."""
+    found = []
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split()
+                if "-" not in parts:
+                    continue
+                dash = parts.index("-")
+                fstype = parts[dash + 1]
+                if fstype in ("cgroup", "cgroup2"):
+                    options = set(parts[dash + 3].split(",")) if len(parts) > dash + 3 else set()
+                    found.append((parts[3], parts[4], fstype, options))
+    except OSError:
+        pass
+    return found
+
+
+def _own_cgroups() -> dict[str, str]:
+    """Controller (``""`` for v2) -> this process's cgroup path, from /proc/self/cgroup."""
+    paths: dict[str, str] = {}
+    try:
+        with open("/proc/self/cgroup", encoding="utf-8") as handle:
+            for line in handle:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                for name in controllers.split(",") if controllers else [""]:
+                    paths[name] = path
+    except (OSError, ValueError):
+        pass
+    return paths
+
+
+def _join(root: str, mount: str, path: str) -> Path:
+    if root != "/" and (path == root or path.startswith(root.rstrip("/") + "/")):
+        path = path[len(root.rstrip("/")):]
+    elif root != "/":
+        path = "/"  # a cgroup namespace: the mount's root is our own cgroup
+    return Path(mount + path.rstrip("/")) if path != "/" else Path(mount)
+
+
+def cgroup_candidates() -> list[tuple[Mechanism, Path]]:
+    """The cgroup directories (v2 first) in which medeval could make worker cgroups."""
+    own = _own_cgroups()
+    found: list[tuple[Mechanism, Path]] = []
+    for root, mount, fstype, options in _mounts():
+        if fstype == "cgroup2" and "" in own:
+            parent = _join(root, mount, own[""])
+            try:
+                controllers = (parent / "cgroup.controllers").read_text().split()
+            except OSError:
+                continue
+            if "memory" in controllers:
+                found.insert(0, ("cgroup-v2", parent))
+        elif fstype == "cgroup" and "memory" in options and "memory" in own:
+            found.append(("cgroup-v1", _join(root, mount, own["memory"])))
+    return found
+
+
+def _probe_cgroup(mechanism: Mechanism, parent: Path, limit: int) -> str | None:
+    """Make a worker cgroup, move a process into it, remove it; why not, or None."""
+    try:
+        group = _CGroup(mechanism, parent, limit, "probe")
+    except OSError as exc:
+        return f"cannot create a cgroup in {parent}: {exc}"
+    try:
+        done = subprocess.run(group.wrap(["/bin/true"]), capture_output=True, timeout=30,
+                              check=False)
+        if done.returncode != 0:
+            return (f"cannot move a process into {group.path}: "
+                    f"{done.stderr.decode(errors='replace').strip()}")
+    except (OSError, subprocess.TimeoutExpired) as exc:  # pragma: no cover
+        return f"cannot move a process into {group.path}: {exc}"
+    finally:
+        group.close()
+    return None
+
+
+def _remove_stale(parent: Path) -> None:
+    """Remove empty worker cgroups left by runners that were killed."""
+    with contextlib.suppress(OSError):
+        for entry in parent.iterdir():
+            match = re.fullmatch(r"medeval-(\d+)-.*", entry.name)
+            if match and entry.is_dir() and not _alive(int(match.group(1))):
+                with contextlib.suppress(OSError):
+                    entry.rmdir()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover
+        return True
+    return True
+
+
+def choose_memory_guard(memory_mb: int | None, requested: Requested = "auto") -> MemoryPlan:
+    """The mechanism that will hold ``memory_mb`` for every worker of a run.
+
+    ``"auto"``: a cgroup (v2, else v1) where this process can make one and move a process
+    into it, else the watch. ``"cgroup"``: a cgroup or an error. ``"watch"``: the watch.
+
+    Raises
+    ------
+    RunnerError
+        ``requested="cgroup"`` where no cgroup can be made (the message says why), or an
+        unknown ``requested``.
+    """
+    if requested not in ("auto", "cgroup", "watch"):
+        raise RunnerError(f"memory_guard must be 'auto', 'cgroup' or 'watch', got "
+                          f"{requested!r}")
+    if memory_mb is None:
+        return MemoryPlan("none", None)
+    limit = memory_mb << 20
+    problems = []
+    if requested != "watch":
+        for mechanism, parent in cgroup_candidates():
+            _remove_stale(parent)
+            problem = _probe_cgroup(mechanism, parent, limit)
+            if problem is None:
+                return MemoryPlan(mechanism, limit, str(parent))
+            problems.append(f"{mechanism}: {problem}")
+        if requested == "cgroup":
+            why = "; ".join(problems) or "no cgroup memory controller is mounted"
+            raise RunnerError(f"memory_guard='cgroup', but medeval cannot make a memory "
+                              f"cgroup here ({why}); run as root or in a delegated cgroup, "
+                              "or use memory_guard='watch'")
+    return MemoryPlan("watch", limit)
+
+
+# -- one worker's guard ---------------------------------------------------------------
+class MemoryGuard:
+    """A worker's side of the memory limit; this base holds none (``memory_mb=None``)."""
+
+    mechanism: Mechanism = "none"
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        """The command line that starts ``argv`` under the guard."""
+        return argv
+
+    def started(self, process: subprocess.Popen[bytes]) -> None:
+        """The worker process has started."""
+
+    def case_begins(self) -> None:
+        """A case is about to be handed to the worker."""
+
+    def case_ends(self) -> str | None:
+        """After a case that succeeded: why the memory limit fails it, or None."""
+        return None
+
+    def verdict(self) -> str | None:
+        """After a failed case: why the memory limit ended it, or None if it did not."""
+        return None
+
+    def stopped(self) -> None:
+        """The worker's process group was killed: end whatever of its tree is left."""
+
+    def close(self) -> None:
+        """The worker is done for good."""
+
+
+def open_guard(plan: MemoryPlan | None, name: str) -> MemoryGuard:
+    """The guard of one worker, following ``plan`` (None: no guard)."""
+    if plan is None or plan.limit_bytes is None or plan.mechanism == "none":
+        return MemoryGuard()
+    if plan.mechanism in ("cgroup-v1", "cgroup-v2") and plan.parent is not None:
+        try:
+            return _CGroup(plan.mechanism, Path(plan.parent), plan.limit_bytes, name)
+        except OSError as exc:
+            raise RunnerError(f"the memory cgroup of worker {name} cannot be made in "
+                              f"{plan.parent}: {exc}") from None
+    return _Watch(plan.limit_bytes)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):.0f}"
+
+
+class _CGroup(MemoryGuard):
+    """A memory cgroup of one worker (v1 or v2)."""
+
+    def __init__(self, mechanism: Mechanism, parent: Path, limit: int, name: str) -> None:
+        self.mechanism = mechanism
+        self.limit = limit
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+        self.path = parent / f"medeval-{os.getpid()}-{secrets.token_hex(4)}-{safe}"
+        self.path.mkdir()
+        self._v2 = mechanism == "cgroup-v2"
+        try:
+            if self._v2:
+                self._write("memory.max", str(limit))
+                for item, value in (("memory.swap.max", "0"), ("memory.oom.group", "1")):
+                    with contextlib.suppress(OSError):
+                        self._write(item, value)
+            else:
+                self._write("memory.limit_in_bytes", str(limit))
+                for item, value in (("memory.memsw.limit_in_bytes", str(limit)),
+                                    ("memory.swappiness", "0")):
+                    with contextlib.suppress(OSError):
+                        self._write(item, value)
+        except OSError:
+            self.close()
+            raise
+        self._kills = self._oom_kills()
+
+    def _write(self, item: str, value: str) -> None:
+        with open(self.path / item, "w", encoding="ascii") as handle:
+            handle.write(value)
+
+    def _read(self, item: str) -> str:
+        with open(self.path / item, encoding="ascii") as handle:
+            return handle.read()
+
+    def _oom_kills(self) -> int:
+        try:
+            text = self._read("memory.events" if self._v2 else "memory.oom_control")
+        except OSError:
+            return 0
+        match = re.search(r"^oom_kill (\d+)", text, re.MULTILINE)
+        return int(match.group(1)) if match else 0
+
+    def _peak(self) -> int | None:
+        for item in (("memory.peak",) if self._v2 else ("memory.max_usage_in_bytes",)):
+            with contextlib.suppress(OSError, ValueError):
+                return int(self._read(item).split()[0])
+        return None
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        # The shell moves itself into the cgroup, then becomes the worker: everything
+        # the worker starts is born inside (no race with a child started before the move).
+        return ["/bin/sh", "-c", 'echo 0 > "$0" && exec "$@"',
+                str(self.path / "cgroup.procs"), *argv]
+
+    def case_begins(self) -> None:
+        self._kills = self._oom_kills()
+
+    def verdict(self) -> str | None:
+        kills = self._oom_kills()
+        if kills <= self._kills:
+            return None
+        many, self._kills = kills - self._kills > 1, kills
+        peak = self._peak()
+        if not self._v2:  # the peak restarts with the next case
+            with contextlib.suppress(OSError):
+                self._write("memory.max_usage_in_bytes", "0")
+        shown = f"peak {_mb(peak)} MB, " if peak is not None else ""
+        return (f"the worker's processes reached the memory limit of {_mb(self.limit)} MB "
+                f"({shown}{self.mechanism}); the kernel ended "
+                f"{'processes' if many else 'a process'} of the tree")
+
+    def _pids(self) -> list[int]:
+        try:
+            return [int(p) for p in self._read("cgroup.procs").split()]
+        except (OSError, ValueError):
+            return []
+
+    def stopped(self) -> None:
+        if self._v2:
+            with contextlib.suppress(OSError):
+                self._write("cgroup.kill", "1")
+                return
+        for pid in self._pids():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        for attempt in range(50):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                self.stopped()
+                time.sleep(0.01 * min(attempt + 1, 10))
+
+
+class _Watch(MemoryGuard):
+    """Samples the worker tree's memory in a thread; kills the group past the limit."""
+
+    mechanism: Mechanism = "watch"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.peak = 0
+        self._tripped: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._tree: _Tree | None = None
+        #: Seconds spent sampling and samples taken (the benchmark reports them).
+        self.cost_s = 0.0
+        self.samples = 0
+
+    def started(self, process: subprocess.Popen[bytes]) -> None:
+        self._stop_thread()
+        self._stop = threading.Event()
+        self._tree = _Tree(process.pid)
+        self._thread = threading.Thread(target=self._run, args=(process, self._tree,
+                                                                self._stop),
+                                        daemon=True, name=f"medeval-watch-{process.pid}")
+        self._thread.start()
+
+    def _run(self, process: subprocess.Popen[bytes], tree: _Tree,
+             stop: threading.Event) -> None:
+        while not stop.is_set() and process.poll() is None:
+            clock = time.perf_counter()
+            used = tree.sample(self.limit)
+            self.cost_s += time.perf_counter() - clock
+            self.samples += 1
+            if self._over(used, process, "the runner ended them"):
+                return
+            stop.wait(max(_WATCH_MIN_INTERVAL_S, 100 * self.cost_s / self.samples))
+
+    def _over(self, used: int, process: subprocess.Popen[bytes] | None, how: str) -> bool:
+        self.peak = max(self.peak, used)
+        if used <= self.limit:
+            return False
+        self._tripped = (f"the worker's processes reached the memory limit of "
+                         f"{_mb(self.limit)} MB (peak {_mb(used)} MB, watch); {how}")
+        if process is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+        return True
+
+    def case_ends(self) -> str | None:
+        """After a case that succeeded: what it left in ``/tmp`` and ``/dev/shm`` counts
+        now (cheap: the last sample of the processes plus the file systems' size)."""
+        tree = self._tree
+        if tree is None or self._tripped is not None:
+            return self.verdict()
+        if self._over(tree.rss + tree.tmpfs(), None, "what the case left in the in-memory "
+                      "file systems is counted when it ends"):
+            return self.verdict()
+        return None
+
+    def verdict(self) -> str | None:
+        tripped, self._tripped = self._tripped, None
+        return tripped
+
+    def _stop_thread(self) -> None:
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
+
+    def stopped(self) -> None:
+        self._stop_thread()
+        self._tree = None
+
+    def close(self) -> None:
+        self.stopped()
+
+
+# -- reading a process tree's memory ----------------------------------------------------
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it (from each process's parent in /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _status_kb(pid: int, keys: tuple[bytes, ...], name: str) -> int | None:
+    """The sum of the ``keys`` lines of ``/proc/PID/name`` in kB; None: no such process."""
+    try:
+        with open(f"/proc/{pid}/{name}", "rb") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    total = 0
+    for line in text.splitlines():
+        if line.startswith(keys):
+            total += int(line.split()[1])
+    return total
+
+
+def _private_tmpfs(pid: int) -> list[str]:
+    """``/tmp``, ``/dev/shm``, ``/output`` of ``pid`` that are not the host's own mounts."""
+    found = []
+    for folder in ("tmp", "dev/shm", "output"):
+        path = f"/proc/{pid}/root/{folder}"
+        try:
+            inside = os.stat(path).st_dev
+        except OSError:
+            continue
+        try:
+            if inside == os.stat(f"/{folder}").st_dev:
+                continue
+        except OSError:
+            pass
+        found.append(path)
+    return found
+
+
+def _used(path: str) -> int:
+    try:
+        stat = os.statvfs(path)
+    except OSError:
+        return 0
+    return (stat.f_blocks - stat.f_bfree) * stat.f_frsize
+
+
+_RSS = (b"RssAnon:", b"RssShmem:")
+_PSS = (b"Pss_Anon:", b"Pss_Shmem:")
+_RESCAN_EVERY = 10
+
+
+class _Tree:
+    """A worker's process tree, listed anew every few samples (listing reads all /proc)."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.pids: list[int] = []
+        self.folders: list[str] = []
+        self.rss = 0
+        self._count = 0
+
+    def tmpfs(self) -> int:
+        return sum(_used(path) for path in self.folders)
+
+    def sample(self, limit: int | None) -> int:
+        if self._count % _RESCAN_EVERY == 0 or not self.pids:
+            self.pids = _descendants(self.root)
+            if len(self.pids) > 1 and not self.folders:
+                self.folders = _private_tmpfs(self.pids[-1])
+        self._count += 1
+        sizes = [_status_kb(pid, _RSS, "status") for pid in self.pids]
+        if None in sizes:  # a process ended: list the tree again next time
+            self._count = 0
+        kb = [size or 0 for size in sizes]
+        self.rss = sum(kb) << 10
+        used = self.rss + self.tmpfs()
+        if limit is not None and used > limit * 0.9 and sum(k > 16 << 10 for k in kb) > 1:
+            # several processes hold memory (a fork shares pages): count shared pages once
+            pss = sum(_status_kb(pid, _PSS, "smaps_rollup") or 0 for pid in self.pids) << 10
+            used = pss + used - self.rss
+        return used
+
+
+def tree_memory(root: int, limit: int | None = None) -> int:
+    """Bytes of memory the process tree under ``root`` uses (see the module's docstring).
+
+    The resident anonymous and shared pages of each process, plus the used size of the
+    private in-memory file systems of its sandbox; where that comes within 10 % of
+    ``limit`` and several processes hold memory, their proportional set size instead, so
+    pages shared between processes count once.
+    """
+    return _Tree(root).sample(limit)

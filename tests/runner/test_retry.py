@@ -1,0 +1,133 @@
+"""A worker killed from outside (SIGKILL, not a limit of the run) is an infrastructure
+failure: its case is run again, the attempt is recorded, and a resumed run retries it.
+
+The test kills the real sandboxed worker process while the algorithm waits in
+``predict``; a worker started after that sees ``OMP_NUM_THREADS=5`` (a variable the sandbox
+passes through), and the case goes through.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from medeval.runner import FAILURE_REASONS, run_algorithm
+
+from .conftest import needs_bwrap, write_algorithm, write_set
+
+WAITING = '''
+import os, signal, sys, time
+
+class Waiting:
+    def predict(self, case):
+        kind = case.case_id.split("-")[0]
+        if kind == "segv":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if kind == "victim":
+            print("victim waiting", file=sys.stderr, flush=True)
+            for _ in range(2400):
+                if os.environ.get("OMP_NUM_THREADS") == "5":
+                    return 1.0
+                time.sleep(0.05)
+        return 0.5
+'''
+
+
+def _kill_worker_when_waiting(out: Path, runner: threading.Thread,
+                              monkeypatch: pytest.MonkeyPatch) -> int:
+    """SIGKILL the sandboxed worker process once the victim case waits; its host pid.
+
+    Workers started from then on let the victim through."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and runner.is_alive():
+        logs = list((out / ".scratch").glob("*/stderr.log"))
+        if any("victim waiting" in log.read_text(errors="replace") for log in logs):
+            for child in psutil.Process().children(recursive=True):
+                try:
+                    if child.name() != "bwrap" and "medeval.runner._child" in " ".join(
+                            child.cmdline()):
+                        monkeypatch.setenv("OMP_NUM_THREADS", "5")
+                        os.kill(child.pid, signal.SIGKILL)
+                        return child.pid
+                except psutil.NoSuchProcess:
+                    continue
+        time.sleep(0.05)
+    raise AssertionError("the victim case never started waiting")
+
+
+def _run_and_kill(manifest: Path, plugin: Path, out: Path, monkeypatch: pytest.MonkeyPatch,
+                  **options: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["summary"] = run_algorithm(manifest, f"{plugin}:Waiting", out,
+                                              timeout_s=120, progress=False, **options)
+        except BaseException as exc:  # noqa: BLE001 - raised in the test's thread
+            result["error"] = exc
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    try:
+        _kill_worker_when_waiting(out, runner, monkeypatch)
+    finally:
+        monkeypatch.setenv("OMP_NUM_THREADS", "5")
+        runner.join(timeout=300)
+    if "error" in result:
+        raise result["error"]
+    return result
+
+
+@needs_bwrap
+def test_a_worker_killed_from_outside_is_retried_and_recorded(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    manifest = write_set(tmp_path, ["ok-1", "victim-1", "segv-1", "ok-2"])
+    plugin = write_algorithm(tmp_path, WAITING)
+    out = tmp_path / "run"
+    summary = _run_and_kill(manifest, plugin, out, monkeypatch)["summary"]
+    assert summary.done == 3 and summary.reasons == {"exit-code": 1}  # segv: the algorithm's
+    data = json.loads((out / "summary.json").read_text())
+    assert data["retried"] == {"victim-1": 1}
+    assert data["limits"]["retries"] == 1
+    events = [json.loads(line) for line in (out / "run.jsonl").read_text().splitlines()]
+    end = [e for e in events if e["event"] == "end" and e["case_id"] == "victim-1"][-1]
+    assert end["outcome"] == "done"
+    [attempt] = end["retried"]
+    assert attempt["reason"] == "infrastructure" and "SIGKILL" in attempt["detail"]
+    segv = [e for e in events if e["event"] == "end" and e["case_id"] == "segv-1"][-1]
+    assert "SIGSEGV" in segv["detail"] and "retried" not in segv
+
+
+@needs_bwrap
+def test_without_retries_the_case_fails_as_infrastructure_and_resume_runs_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    manifest = write_set(tmp_path, ["ok-1", "victim-1"])
+    plugin = write_algorithm(tmp_path, WAITING)
+    out = tmp_path / "run"
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    summary = _run_and_kill(manifest, plugin, out, monkeypatch, retries=0)["summary"]
+    assert summary.reasons == {"infrastructure": 1} and summary.done == 1
+    assert "from outside" in summary.failures["victim-1"]["detail"]
+    again = run_algorithm(manifest, f"{plugin}:Waiting", out, timeout_s=120, progress=False,
+                          retries=0)
+    assert again.done == 2 and again.failed == 0 and again.resumed == 1
+
+
+def test_infrastructure_is_a_reason_and_retries_are_checked(tmp_path: Path):
+    from medeval.errors import RunnerError
+
+    assert "infrastructure" in FAILURE_REASONS
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, WAITING)
+    with pytest.raises(RunnerError, match="retries"):
+        run_algorithm(manifest, f"{plugin}:Waiting", tmp_path / "run", retries=-1,
+                      progress=False)

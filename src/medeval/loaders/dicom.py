@@ -91,15 +91,27 @@ def read_dicom_file(path: str | os.PathLike[str]) -> Image:
     Frame geometry of an enhanced (multi-frame) object comes from its functional groups
     (Plane Position, Plane Orientation, Pixel Measures, Pixel Value Transformation); an
     RT Dose grid from GridFrameOffsetVector. Frames are sorted along the slice normal
-    like the slices of a series. Without any position the frames are kept in file
-    order, unit spacing is assumed where PixelSpacing is absent, and
-    ``metadata["geometry"]`` is ``"absent"``.
+    like the slices of a series. Without any position (a mammogram, an ultrasound cine)
+    the frames are kept in file order, ``metadata["geometry"]`` is ``"absent"``, and the
+    in-plane spacing follows the rules of the module docstring (``spacing_source``).
 
     Raises
     ------
     LoaderError
         Not DICOM, truncated, no pixel data, a transfer syntax no installed decoder
-        handles, inconsistent frame geometry.
+        handles, a header its pixel data contradict, inconsistent frame geometry.
+
+    Examples
+    --------
+    A SonoSite cine from pydicom's test files (YBR_FULL_422, JPEG baseline), as RGB:
+
+    >>> from pydicom.data import get_testdata_file
+    >>> cine = read_dicom_file(get_testdata_file("examples_ybr_color.dcm"))
+    >>> cine.shape, cine.array.dtype.name
+    ((30, 240, 320, 3), 'uint8')
+    >>> [cine.metadata[k] for k in ("photometric_interpretation",
+    ...                             "array_photometric_interpretation", "frame_time_ms")]
+    ['YBR_FULL_422', 'RGB', 33.333]
     """
     file = regular_file(path, what="DICOM file")
     dataset = _dataset(file)

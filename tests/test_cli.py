@@ -273,3 +273,61 @@ def test_both_entry_points_print_one_summary_and_render_one_certificate(tmp_path
     assert "No acceptance criterion was set" in text and "pre-check" in text.lower()
     # 124/145 as the table's own confusion matrix says (TP 124, FN 21)
     assert "124/145" in text
+
+
+def test_manifest_fingerprint_prints_the_line_evaluate_checks(tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "segmentation"
+    shutil.copytree(EXAMPLES / "segmentation", folder)
+    protocol = folder / "protocol.toml"
+    assert main(["manifest", "fingerprint", str(folder / "manifest.csv"), "--protocol",
+                 str(protocol), "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    line = captured.out.strip()
+    assert re.fullmatch(r'dataset\.fingerprint = "sha256:[0-9a-f]{64}"', line), line
+    assert "read as 'image'" in captured.err
+    value = line.split(" = ")[1]
+    assert main(["manifest", "fingerprint", str(folder / "manifest.csv"), "--reference-kind",
+                 "image", "--no-progress"]) == 0
+    assert capsys.readouterr().out.strip() == line  # the same kind, the same fingerprint
+    text = protocol.read_text()
+    protocol.write_text(text.replace("[dataset]\n", f"[dataset]\nfingerprint = {value}\n"))
+    assert tomllib.loads(protocol.read_text())["dataset"]["fingerprint"] == value.strip('"')
+    assert main(["evaluate", str(protocol), "--predictions", str(folder / "predictions"),
+                 "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    (folder / "images" / sorted(p.name for p in (folder / "images").iterdir())[0]).write_bytes(
+        b"changed")
+    assert main(["evaluate", str(protocol), "--predictions", str(folder / "predictions"),
+                 "--out", str(tmp_path / "out2")]) == 2
+
+
+def test_manifest_check_lists_every_problem_and_exits_2(tmp_path, capsys):
+    (tmp_path / "data").mkdir()
+    for name in ("a.txt", "b.txt", "100.dat", "100.atr"):
+        (tmp_path / "data" / name).write_text(name)
+    (tmp_path / "data" / "100.hea").write_text("100 1 360 650000\n"
+                                              "100.dat 212 200 11 1024 995 0 MLII\n")
+    (tmp_path / "records").mkdir()
+    for name in ("100.hea", "100.dat", "100.atr"):
+        (tmp_path / "records" / name).write_text(name)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "c1,p1,data/a.txt,data/b.txt\n"
+                        "c1,p2,data/b.txt,data/a.txt\n"
+                        "c3,p3,data/missing.txt,data/a.txt\n"
+                        "r100,p4,records,records/100.atr\n")
+    assert main(["manifest", "check", str(manifest)]) == 2
+    err = capsys.readouterr().err
+    assert "duplicate case_id" in err and "case c3: input 'data/missing.txt'" in err
+    assert "case r100: input 'records'" in err and "contains the reference" in err
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "c1,p1,data/a.txt,data/b.txt\nc2,p2,data/100.hea,data/100.atr\n")
+    assert main(["manifest", "check", str(manifest)]) == 2  # 100.dat is not listed
+    assert "input_signal" in capsys.readouterr().err
+    manifest.write_text("case_id,patient_id,input,reference\nc1,p1,data/a.txt,data/b.txt\n"
+                        "c2,p2,data/100.dat,data/100.atr\n")
+    assert main(["manifest", "check", str(manifest)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK  ") and out.count("\n") == 1 and "2 cases, 2 patients" in out

@@ -4,10 +4,12 @@ One module per group of subcommands, each adding its parsers with ``add(commands
 :mod:`~medeval.cli.evaluate` (``evaluate``, ``run``), :mod:`~medeval.cli.predict`
 (``predict``), :mod:`~medeval.cli.protocol` (``protocol check|schema``,
 ``sample-size``), :mod:`~medeval.cli.report` (``report``, ``verify``) and
-:mod:`~medeval.cli.demo` (``demo``); :mod:`~medeval.cli.summary` prints a result.
+:mod:`~medeval.cli.demo` (``demo``), :mod:`~medeval.cli.manifest` (``manifest
+fingerprint|check``); :mod:`~medeval.cli.summary` prints a result.
 
 Only this package turns exceptions into exit codes: 0 success, 1 verification failed
-(``verify``), 2 bad input or usage (a result file that cannot be read included) (a ``MedevalError``, message on stderr), 3 an evaluation in which
+(``verify``), 2 bad input or usage (a result file that cannot be read included) (a
+``MedevalError``, message on stderr), 3 an evaluation in which
 every case failed (the result is still written, and the reasons are printed).
 """
 
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import MedevalError, ResultError
-from . import demo, evaluate, predict, protocol, report
+from . import demo, evaluate, manifest, predict, protocol, report
 from ._usage import UsageError
 
 __all__ = ["UsageError", "main"]
@@ -53,6 +55,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"medeval {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (evaluate, protocol, demo, report, predict):
+    for group in (evaluate, protocol, demo, report, predict, manifest):
         group.add(commands)
     return parser

@@ -1,0 +1,92 @@
+"""``medeval manifest fingerprint|check``: the held-out set's fingerprint and its problems."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, get_args
+
+from ..errors import ManifestError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..manifest import Manifest
+
+__all__ = ["add"]
+
+
+def add(commands: Any) -> None:
+    """The ``manifest`` subcommands."""
+    from ..manifest import ReferenceKind
+
+    manifest = commands.add_parser(
+        "manifest", help="a held-out set's fingerprint (for the protocol) and its problems")
+    actions = manifest.add_subparsers(dest="manifest_command", metavar="ACTION")
+    kinds = get_args(ReferenceKind)
+    for name, handler, text in (
+        ("fingerprint", _fingerprint, "print the set's fingerprint as the protocol's "
+         "dataset.fingerprint line (SHA-256 over the manifest and every file it names)"),
+        ("check", _check, "list every problem of the set (missing, empty or unreadable "
+         "files, duplicate ids, a patient in two splits, inputs that would show the "
+         "algorithm a reference); exit 2 on any, 0 with one OK line"),
+    ):
+        action = actions.add_parser(name, help=text, description=text)
+        action.add_argument("manifest", type=Path, metavar="MANIFEST.csv")
+        which = action.add_mutually_exclusive_group()
+        which.add_argument("--reference-kind", choices=kinds, default=None,
+                           help="what the reference column holds, as the protocol's task "
+                           "reads it (default: label if no reference is a file, else file)")
+        which.add_argument("--protocol", type=Path, metavar="PROTOCOL.toml",
+                           help="take the reference kind from the protocol's task")
+        if name == "fingerprint":
+            action.add_argument("--no-progress", action="store_true",
+                                help="no progress bar while hashing")
+        else:
+            action.add_argument("--read-files", action="store_true",
+                                help="also read every reference with its loader")
+        action.set_defaults(handler=handler)
+
+
+def _read(args: argparse.Namespace) -> Manifest:
+    from ..manifest import Manifest
+    from ..runner.run import read_manifest
+
+    if args.protocol is not None:
+        from ..protocol import load_protocol
+        from ..tasks.registry import make_task
+
+        kind = make_task(load_protocol(args.protocol)).reference_kind
+        return Manifest.from_csv(args.manifest, reference_kind=kind)  # type: ignore[arg-type]
+    if args.reference_kind is not None:
+        return Manifest.from_csv(args.manifest, reference_kind=args.reference_kind)
+    return read_manifest(args.manifest)
+
+
+def _fingerprint(args: argparse.Namespace, out: TextIO) -> int:
+    manifest = _read(args)
+    fingerprint = manifest.fingerprint(progress=not args.no_progress)
+    print(f"medeval: {len(manifest.cases)} cases, references read as "
+          f"{manifest.reference_kind!r} (a task reading them as another kind gives another "
+          "fingerprint: --reference-kind or --protocol); in the protocol's [dataset] "
+          f'table the line is: fingerprint = "sha256:{fingerprint}"', file=sys.stderr)
+    out.write(f'dataset.fingerprint = "sha256:{fingerprint}"\n')
+    return 0
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from ..runner._preflight import input_leaks
+
+    manifest = _read(args)
+    problems: list[str] = []
+    try:
+        manifest.validate(read_files=args.read_files)
+    except ManifestError as exc:
+        problems += list(exc.problems) or [str(exc)]
+    problems += input_leaks(manifest)
+    if problems:
+        raise ManifestError(f"manifest {args.manifest}: {len(problems)} problem(s):\n  "
+                            + "\n  ".join(problems), tuple(problems))
+    patients = len({case.patient_id for case in manifest.cases})
+    out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
+              f"references: {manifest.reference_kind}\n")
+    return 0

@@ -9,7 +9,7 @@ import pytest
 from scipy.stats import bootstrap as scipy_bootstrap
 
 from medeval.errors import InvalidInputError, UndefinedMetricWarning
-from medeval.stats import bootstrap_ci
+from medeval.stats import BOOTSTRAP_STATISTICS, bootstrap_ci, ece_statistic
 from medeval.stats._resampling import make_units
 from medeval.stats._statistics import AucStatistic, CallableStatistic, RatioStatistic
 
@@ -281,3 +281,92 @@ class TestNothingToResample:
         with pytest.warns(UndefinedMetricWarning):
             est = bootstrap_ci(weighted_mean, [0.95, 0.97], seed=0, clusters=["p", "p"])
         assert decide("dice", est, 0.9).outcome == "INCONCLUSIVE"
+
+
+# The metric behind each named statistic: the bootstrap's value on the data is the
+# metric's, to the last bit (each formula is written once, in medeval.metrics).
+METRIC_OF = {
+    "auc": "roc_auc",
+    "sensitivity": "sensitivity",
+    "specificity": "specificity",
+    "ppv": "ppv",
+    "npv": "npv",
+    "accuracy": "accuracy",
+    "balanced_accuracy": "balanced_accuracy",
+    "youden_j": "youden_j",
+    "f1": "f1_score",
+    "average_precision": "average_precision",
+    "brier_score": "brier_score",
+}
+
+
+class TestOneFormulaPerMetric:
+    def test_every_named_statistic_has_its_metric(self):
+        assert set(METRIC_OF) == set(BOOTSTRAP_STATISTICS)
+
+    @pytest.mark.parametrize("seed", range(8))
+    @pytest.mark.parametrize("name", sorted(BOOTSTRAP_STATISTICS))
+    def test_the_value_is_the_metric_exactly(self, name, seed):
+        import medeval.metrics
+
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(5, 400))
+        y_true = rng.random(n) < rng.uniform(0.1, 0.9)
+        y_true[:2] = [True, False]  # both classes: every metric defined
+        y_pred = np.where(y_true, rng.random(n) < 0.8, rng.random(n) < 0.25)
+        y_pred[:2] = [True, False]
+        y_prob = np.clip(np.where(y_true, rng.normal(0.65, 0.25, n),
+                                  rng.normal(0.35, 0.25, n)), 0, 1).round(int(seed % 3) + 1)
+        second = y_pred if BOOTSTRAP_STATISTICS[name].endswith("y_pred") else y_prob
+        metric = getattr(medeval.metrics, METRIC_OF[name])(y_true, second)
+        estimate = bootstrap_ci(name, y_true, second, seed=seed, n_resamples=100,
+                                strata=y_true)
+        if name == "average_precision":
+            # Its weighted statistic sums recall steps times precision; the metric sums
+            # TP steps times precision and divides by P once: the same definition, which
+            # may round apart in the last bit.
+            assert estimate.value == pytest.approx(metric, rel=4e-16, abs=0)
+        else:
+            assert estimate.value == metric, (estimate.value, metric)
+
+    def test_youden_j_is_written_as_the_metric_writes_it(self):
+        # Se 5/6, Sp 1: Se + Sp - 1 = 0.8333333333333335, while -1 + Se + Sp (the
+        # bootstrap's own formula before) gave 0.8333333333333334.
+        from medeval.metrics import youden_j
+
+        y_true = [1, 1, 1, 1, 1, 1, 0, 0]
+        y_pred = [1, 1, 1, 1, 1, 0, 0, 0]
+        value = bootstrap_ci("youden_j", y_true, y_pred, seed=0, n_resamples=100,
+                             strata=y_true).value
+        assert value == youden_j(y_true, y_pred) == 5 / 6 + 1 - 1
+
+
+class TestEceStatistic:
+    def test_the_bins_of_expected_calibration_error(self):
+        from medeval.metrics import expected_calibration_error
+
+        # probabilities on the inner edges (0.3 is the literal 0.3) fall into the bin below
+        y = np.array([0, 1, 0, 1, 1, 0, 1, 0, 1, 1], dtype=float)
+        p = np.array([0.0, 0.1, 0.2, 0.3, 0.3, 0.5, 0.7, 0.7000001, 0.9, 1.0])
+        for n_bins in (1, 2, 3, 10):
+            ours = ece_statistic(n_bins)(y, p, weights=np.ones((1, p.size)))[0]
+            assert ours == pytest.approx(expected_calibration_error(y, p, n_bins=n_bins),
+                                         abs=1e-15)
+
+    def test_weights_are_repeated_cases(self):
+        from medeval.metrics import expected_calibration_error
+
+        rng = np.random.default_rng(3)
+        y = (rng.random(40) < 0.5).astype(float)
+        p = rng.random(40).round(1)
+        weights = rng.integers(0, 3, (5, 40)).astype(float)
+        values = ece_statistic(4)(y, p, weights=weights)
+        for row, value in zip(weights, values):
+            repeat = row.astype(int)
+            assert value == pytest.approx(expected_calibration_error(
+                np.repeat(y, repeat), np.repeat(p, repeat), n_bins=4), abs=1e-12)
+
+    @pytest.mark.parametrize("n_bins", [0, -1, 2.5, True])
+    def test_bad_bins(self, n_bins):
+        with pytest.raises(InvalidInputError, match="ece_statistic: n_bins"):
+            ece_statistic(n_bins)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, get_args
+from typing import Literal, NamedTuple, TypeVar, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,6 +17,11 @@ Proportion = Literal["sensitivity", "specificity", "ppv", "npv", "accuracy", "pr
 """The metrics that are a count over a count, as :meth:`ConfusionMatrix.counts` names them."""
 
 _PROPORTIONS: tuple[str, ...] = get_args(Proportion)
+
+#: A count, or per-case indicators of an outcome (the bootstrap's weighted counts).
+Count = TypeVar("Count", int, "NDArray[np.float64]")
+#: A rate, or one rate per resample.
+Rate = TypeVar("Rate", float, "NDArray[np.float64]")
 
 # Why each ratio can be undefined: the message of its UndefinedMetricWarning.
 _UNDEFINED = {
@@ -119,16 +124,7 @@ class ConfusionMatrix:
         ``"prevalence"``: (tp + fn, n). Any other name raises ``InvalidInputError``.
         """
         name = choice(metric, _PROPORTIONS, name="metric", func="ConfusionMatrix.counts")
-        tp, fp, fn, tn = self.tp, self.fp, self.fn, self.tn
-        table = {
-            "sensitivity": (tp, tp + fn),
-            "specificity": (tn, tn + fp),
-            "ppv": (tp, tp + fp),
-            "npv": (tn, tn + fn),
-            "accuracy": (tp + tn, self.n),
-            "prevalence": (tp + fn, self.n),
-        }
-        return table[name]
+        return ratio_terms(name, self.tp, self.fp, self.fn, self.tn)
 
     def sensitivity(self) -> float:
         """``tp / (tp + fn)``; NaN and a warning with no positive case. See :func:`sensitivity`."""
@@ -161,12 +157,12 @@ class ConfusionMatrix:
     def balanced_accuracy(self) -> float:
         """``(Se + Sp) / 2``; NaN and a warning unless both classes occur in y_true."""
         rates = _rates(self, "balanced_accuracy")
-        return math.nan if rates is None else (rates[0] + rates[1]) / 2
+        return math.nan if rates is None else balanced_accuracy_of(*rates)
 
     def youden_j(self) -> float:
         """``Se + Sp - 1``; NaN and a warning unless both classes occur in y_true."""
         rates = _rates(self, "youden_j")
-        return math.nan if rates is None else rates[0] + rates[1] - 1
+        return math.nan if rates is None else youden_j_of(*rates)
 
     def likelihood_ratios(self) -> LikelihoodRatios:
         """``LR+`` and ``LR-``; see :func:`likelihood_ratios` for the undefined cases."""
@@ -190,12 +186,39 @@ class ConfusionMatrix:
         return LikelihoodRatios(positive, negative)
 
 
+def ratio_terms(metric: str, tp: Count, fp: Count, fn: Count, tn: Count) -> tuple[Count, Count]:
+    """The numerator and denominator of a ratio metric, from the four counts: the one
+    definition behind :meth:`ConfusionMatrix.counts`, the ratio methods and the
+    bootstrap's ratio statistics (which pass per-case 0/1 indicators of each outcome,
+    so that their weighted sums are a resample's counts).
+
+    ``metric`` is one of ``Proportion`` or ``"f1_score"`` (``2 tp / (2 tp + fp + fn)``).
+    """
+    table = {
+        "sensitivity": (tp, tp + fn),
+        "specificity": (tn, tn + fp),
+        "ppv": (tp, tp + fp),
+        "npv": (tn, tn + fn),
+        "accuracy": (tp + tn, tp + fp + fn + tn),
+        "prevalence": (tp + fn, tp + fp + fn + tn),
+        "f1_score": (2 * tp, 2 * tp + fp + fn),
+    }
+    return table[metric]
+
+
+def balanced_accuracy_of(sensitivity: Rate, specificity: Rate) -> Rate:
+    """``(Se + Sp) / 2``: balanced accuracy from its two rates (floats or arrays)."""
+    return (sensitivity + specificity) / 2
+
+
+def youden_j_of(sensitivity: Rate, specificity: Rate) -> Rate:
+    """``Se + Sp - 1``: Youden's J from its two rates (floats or arrays)."""
+    return sensitivity + specificity - 1
+
+
 def _value(cm: ConfusionMatrix, metric: str) -> float:
     """A ratio of ``cm`` without warning: NaN where undefined (for the callers that collect)."""
-    if metric == "f1_score":
-        numerator, denominator = 2 * cm.tp, 2 * cm.tp + cm.fp + cm.fn
-    else:
-        numerator, denominator = cm.counts(metric)  # type: ignore[arg-type]
+    numerator, denominator = ratio_terms(metric, cm.tp, cm.fp, cm.fn, cm.tn)
     return numerator / denominator if denominator else math.nan
 
 

@@ -99,25 +99,55 @@ def _inputs(
     )
 
 
-def _binned(
-    truth: NDArray[np.bool_], prob: NDArray[np.float64], n_bins: int, strategy: str, func: str
-) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
-    """Edges, and per bin (empty ones included) the count, sum of y_prob, sum of y_true."""
+def bin_edges(
+    prob: NDArray[np.float64], n_bins: int, strategy: str, func: str
+) -> NDArray[np.float64]:
+    """The ``n_bins + 1`` edges of the module documentation, for the probabilities
+    ``prob`` (only ``"quantile"`` looks at them). Raises naming ``func`` when ``n_bins``
+    is not an integer >= 1 or ``strategy`` not one of the two.
+
+    Private to medeval (the calibration metrics and the bootstrap's ECE statistic,
+    :func:`medeval.stats.ece_statistic`, bin with it and :func:`bin_index`).
+    """
     if isinstance(n_bins, bool) or not isinstance(n_bins, Integral) or n_bins < 1:
         raise InvalidInputError(f"{func}: n_bins must be an integer >= 1, got {n_bins!r}")
     strategy = choice(strategy, ("uniform", "quantile"), name="strategy", func=func)
     n_bins = int(n_bins)
     if strategy == "uniform":
-        edges = np.arange(n_bins + 1) / n_bins
+        edges: NDArray[np.float64] = np.arange(n_bins + 1) / n_bins
     elif prob.size:
         edges = np.percentile(prob, np.linspace(0.0, 1.0, n_bins + 1) * 100)
         edges = np.maximum.accumulate(edges)  # guard searchsorted against rounding
     else:
         edges = np.full(n_bins + 1, np.nan)
-    which = np.searchsorted(edges[1:-1], prob, side="left")  # e_{k-1} < p <= e_k
-    count = np.bincount(which, minlength=n_bins)
-    prob_sum = np.bincount(which, weights=prob, minlength=n_bins)
-    true_sum = np.bincount(which, weights=truth.astype(np.float64), minlength=n_bins)
+    return edges
+
+
+def bin_index(prob: NDArray[np.float64], edges: NDArray[np.float64]) -> NDArray[np.intp]:
+    r"""The 0-based bin of each probability: bin k holds :math:`e_{k-1} < p \le e_k` (the
+    first bin also :math:`e_0`), only the inner edges deciding (module documentation)."""
+    which: NDArray[np.intp] = np.searchsorted(edges[1:-1], prob, side="left")
+    return which
+
+
+def brier_losses(truth: NDArray[np.bool_], prob: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each case's squared error :math:`(p_i - y_i)^2`: the Brier score is their mean
+    (:func:`brier_score`; the bootstrap's ``"brier_score"`` statistic weights them)."""
+    losses: NDArray[np.float64] = (prob - truth) ** 2
+    return losses
+
+
+def _binned(
+    truth: NDArray[np.bool_], prob: NDArray[np.float64], n_bins: int, strategy: str, func: str
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """Edges, and per bin (empty ones included) the count, sum of y_prob, sum of y_true."""
+    edges = bin_edges(prob, n_bins, strategy, func)
+    size = edges.size - 1
+    which = bin_index(prob, edges)
+    count = np.bincount(which, minlength=size)
+    prob_sum = np.asarray(np.bincount(which, weights=prob, minlength=size), dtype=np.float64)
+    true_sum = np.asarray(np.bincount(which, weights=truth.astype(np.float64), minlength=size),
+                          dtype=np.float64)
     return edges, count, prob_sum, true_sum
 
 
@@ -302,4 +332,4 @@ def brier_score(y_true: ArrayLike, y_prob: ArrayLike, *, pos_label: Hashable = 1
         return warn_undefined(
             f"{func}: the Brier score is undefined: there is no case; returning NaN"
         )
-    return float(np.mean((prob - truth) ** 2))
+    return float(np.mean(brier_losses(truth, prob)))

@@ -5,7 +5,8 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
 - :mod:`~medeval.stats.intervals`: a proportion's interval (Wilson, Clopper–Pearson,
   Jeffreys, Agresti–Coull, Wald), two- or one-sided.
 - :mod:`~medeval.stats.delong`: the AUC with DeLong's interval; the paired DeLong test.
-- :mod:`~medeval.stats.bootstrap`: percentile and BCa intervals, stratified, clustered.
+- :mod:`~medeval.stats.bootstrap`: percentile and BCa intervals, stratified, clustered;
+  the named statistics are built from the metrics' own definitions.
 - :mod:`~medeval.stats.ratios`: likelihood ratios with the log-method interval.
 - :mod:`~medeval.stats.significance`: McNemar, a proportion against a performance goal,
   paired non-inferiority (Tango).
@@ -13,7 +14,7 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
   for a fair chance of passing a goal under the guarded rule (exact binomial).
 """
 
-from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci
+from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci, ece_statistic
 from .delong import DeLongTest, auc_ci, delong_test
 from .estimate import Estimate
 from .intervals import PROPORTION_METHODS, proportion_ci
@@ -32,6 +33,7 @@ __all__ = [
     "auc_ci",
     "bootstrap_ci",
     "delong_test",
+    "ece_statistic",
     "likelihood_ratio_ci",
     "mcnemar_test",
     "noninferiority_test",

@@ -34,10 +34,12 @@ class WeightedStatistic(Protocol):
 
 
 class RatioStatistic:
-    """``sum(w * numerator) / sum(w * denominator)``: every proportion metric.
+    """``sum(w * numerator) / sum(w * denominator)``: every proportion metric, and any mean
+    (numerator a per-case value, denominator 1).
 
     Sensitivity, for instance, has numerator ``y_true & y_pred`` and denominator
-    ``y_true``. A resample whose denominator is 0 gives NaN.
+    ``y_true``: per-case terms whose sums are the metric's numerator and denominator. A
+    resample whose denominator is 0 gives NaN.
     """
 
     def __init__(self, numerator: NDArray[Any], denominator: NDArray[Any]) -> None:
@@ -68,42 +70,36 @@ class RatioStatistic:
         return _ratio(num.sum() - num, den.sum() - den)
 
 
-class LinearStatistic:
-    """``offset + sum(coefficient * ratio)``: balanced accuracy, Youden's J.
+class CombinedStatistic:
+    """A function of ratio statistics: balanced accuracy and Youden's J of Se and Sp.
 
-    Balanced accuracy is ``0.5 * Se + 0.5 * Sp``; Youden's J is ``Se + Sp - 1``.
-    Resamples and jackknife values combine those of the ratios term by term.
+    ``combine`` is the metric's own formula (:mod:`medeval.metrics._confusion`), applied
+    to the ratios' values, their resamples and their jackknife values alike.
     """
 
     def __init__(
-        self, terms: list[tuple[float, RatioStatistic]], offset: float = 0.0
+        self, combine: Callable[..., Any], parts: list[RatioStatistic]
     ) -> None:
-        self.terms = terms
-        self.offset = offset
-
-    def _combine(self, parts: list[Any]) -> Any:
-        total: Any = self.offset
-        for (coefficient, _), part in zip(self.terms, parts):
-            total = total + coefficient * part
-        return total
+        self.combine = combine
+        self.parts = parts
 
     def value(self) -> float:
-        return float(self._combine([r.value() for _, r in self.terms]))
+        return float(self.combine(*(r.value() for r in self.parts)))
 
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
-        result: NDArray[np.float64] = self._combine([r.resampled(weights) for _, r in self.terms])
+        result: NDArray[np.float64] = self.combine(*(r.resampled(weights) for r in self.parts))
         return result
 
     def resampled_draws(
         self, units: Units, draws: list[NDArray[np.int64]]
     ) -> NDArray[np.float64]:
-        result: NDArray[np.float64] = self._combine(
-            [r.resampled_draws(units, draws) for _, r in self.terms]
+        result: NDArray[np.float64] = self.combine(
+            *(r.resampled_draws(units, draws) for r in self.parts)
         )
         return result
 
     def jackknife(self, units: Units) -> NDArray[np.float64]:
-        result: NDArray[np.float64] = self._combine([r.jackknife(units) for _, r in self.terms])
+        result: NDArray[np.float64] = self.combine(*(r.jackknife(units) for r in self.parts))
         return result
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from .._validation import (
     binary_labels,
@@ -16,19 +16,21 @@ from .._validation import (
     same_length,
 )
 from ..errors import InvalidInputError
+from ..metrics._confusion import balanced_accuracy_of, ratio_terms, youden_j_of
+from ..metrics.calibration import bin_edges, bin_index, brier_losses
 from ._bootstrap_engine import run_bootstrap
 from ._resampling import make_units
 from ._statistics import (
     AucStatistic,
     AveragePrecisionStatistic,
     CallableStatistic,
-    LinearStatistic,
+    CombinedStatistic,
     RatioStatistic,
     WeightedStatistic,
 )
 from .estimate import Estimate
 
-__all__ = ["BOOTSTRAP_STATISTICS", "bootstrap_ci"]
+__all__ = ["BOOTSTRAP_STATISTICS", "bootstrap_ci", "ece_statistic"]
 
 BootstrapMethod = Literal["percentile", "bca"]
 
@@ -93,7 +95,11 @@ def bootstrap_ci(
         ``"balanced_accuracy"``, ``"youden_j"``, ``"f1"`` on ``(y_true, y_pred)``,
         ``"average_precision"`` on ``(y_true, y_score)``, ``"brier_score"`` on
         ``(y_true, y_prob)`` — or a vectorised function ``f(*arrays, weights=W)`` that
-        takes frequency weights ``W`` of shape ``(b, n)`` and returns ``b`` values.
+        takes frequency weights ``W`` of shape ``(b, n)`` and returns ``b`` values
+        (e.g. :func:`ece_statistic`). Each named statistic is built from its metric's
+        own definition in :mod:`medeval.metrics` (the confusion-matrix ratio terms,
+        balanced accuracy's and Youden's J's formula, the Brier score's per-case loss),
+        so its value on the data is the metric's.
         The built-ins other than ``"average_precision"`` compute BCa's jackknife in
         closed form; the others evaluate n leave-one-out weight rows (O(n²)).
     *arrays : array-like
@@ -178,6 +184,70 @@ def bootstrap_ci(
     )
 
 
+def ece_statistic(n_bins: int = 10) -> Callable[..., NDArray[np.float64]]:
+    r"""The expected calibration error as a statistic for :func:`bootstrap_ci`.
+
+    With the equal-width bins :math:`B_k` of
+    :func:`~medeval.metrics.expected_calibration_error` (``strategy="uniform"``; the same
+    binning, from :mod:`medeval.metrics.calibration`) and frequency weights :math:`w_i`
+    of a resample:
+
+    .. math::
+        \mathrm{ECE}_w = rac{1}{\sum_i w_i} \sum_{k=1}^{B}
+                         \Big| \sum_{i \in B_k} w_i (y_i - p_i) \Big|
+
+    which with all weights 1 is the ECE of the data.
+
+    Parameters
+    ----------
+    n_bins : int, default 10
+        The number of equal-width bins B, at least 1.
+
+    Returns
+    -------
+    callable
+        ``f(y_true, y_prob, weights=W)``: ``y_true`` 0/1 as floats, ``y_prob`` in
+        [0, 1], ``W`` of shape (b, n); returns the b values. Pass it to
+        :func:`bootstrap_ci` with the two arrays.
+
+    Raises
+    ------
+    InvalidInputError
+        ``n_bins`` not an integer >= 1.
+
+    Notes
+    -----
+    Bins are fixed by ``n_bins`` (not by the data), so every resample is binned alike: a
+    probability on an inner edge belongs to the bin below it. The value on the data
+    equals :func:`~medeval.metrics.expected_calibration_error` up to rounding (it sums
+    :math:`y_i - p_i` per bin, where the metric subtracts the bins' two sums). The
+    jackknife for BCa evaluates n leave-one-out rows (O(n²)).
+
+    References
+    ----------
+    Naeini MP, Cooper GF, Hauskrecht M. Obtaining well calibrated probabilities using
+    Bayesian binning. Proc. AAAI. 2015;29(1):2901-7.
+
+    Examples
+    --------
+    >>> est = bootstrap_ci(ece_statistic(2), [0.0, 0.0, 1.0, 1.0, 1.0],
+    ...                    [0.1, 0.2, 0.2, 0.7, 0.9], seed=0, n_resamples=200)
+    >>> round(est.value, 4)  # |1/3 - 0.5/3| * 3/5 + |1 - 0.8| * 2/5
+    0.18
+    """
+    edges = bin_edges(np.zeros(0), n_bins, "uniform", "ece_statistic")
+    size = edges.size - 1
+
+    def ece(y: NDArray[np.float64], p: NDArray[np.float64],
+            weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        onehot = np.eye(size)[bin_index(p, edges)]
+        gap = np.einsum("bn,nk->bk", weights, onehot * (y - p)[:, None])
+        result: NDArray[np.float64] = np.abs(gap).sum(axis=1) / weights.sum(axis=1)
+        return result
+
+    return ece
+
+
 def _build_statistic(
     statistic: str | Callable[..., Any],
     arrays: tuple[ArrayLike, ...],
@@ -211,23 +281,25 @@ def _build_statistic(
                 f"{func}: the Brier score needs probabilities in [0, 1], got values from "
                 f"{score.min()!r} to {score.max()!r}"
             )
-        return RatioStatistic((score - truth) ** 2, np.ones(n)), n
+        # the mean of brier_score's per-case losses
+        return RatioStatistic(brier_losses(truth, score), np.ones(n)), n
     pred = binary_labels(arrays[1], name="y_pred", func=func, pos_label=pos_label)
     n = same_length(func, y_true=truth, y_pred=pred)
-    tp, fp, fn, tn = truth & pred, ~truth & pred, truth & ~pred, ~truth & ~pred
-    sens, spec = RatioStatistic(tp, truth), RatioStatistic(tn, ~truth)
-    if name == "balanced_accuracy":
-        return LinearStatistic([(0.5, sens), (0.5, spec)]), n
-    if name == "youden_j":
-        return LinearStatistic([(1.0, sens), (1.0, spec)], offset=-1.0), n
-    num, den = {
-        "sensitivity": (tp, truth),
-        "specificity": (tn, ~truth),
-        "ppv": (tp, pred),
-        "npv": (tn, ~pred),
-        "accuracy": (truth == pred, np.ones(n, dtype=bool)),
-        "f1": (2 * tp, 2 * tp + fp + fn),
-    }[name]
-    return RatioStatistic(num, den), n
+    # Each case's outcome as 0/1 indicators: their weighted sums are a resample's counts,
+    # from which each ratio takes the terms the metric takes from the confusion matrix.
+    outcomes = tuple(cell.astype(np.float64) for cell in (
+        truth & pred, ~truth & pred, truth & ~pred, ~truth & ~pred))  # tp, fp, fn, tn
+    if name in _OF_RATES:
+        rates = [RatioStatistic(*ratio_terms(rate, *outcomes))
+                 for rate in ("sensitivity", "specificity")]
+        return CombinedStatistic(_OF_RATES[name], rates), n
+    return RatioStatistic(*ratio_terms(_RATIO_METRIC.get(name, name), *outcomes)), n
 
 
+#: The named statistics that combine sensitivity and specificity, with the metric's formula.
+_OF_RATES: dict[str, Callable[..., Any]] = {
+    "balanced_accuracy": balanced_accuracy_of,
+    "youden_j": youden_j_of,
+}
+#: A named ratio statistic whose metric has another name in medeval.metrics.
+_RATIO_METRIC = {"f1": "f1_score"}

@@ -16,11 +16,10 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InvalidInputError
 from ..manifest import Case
 from ..metrics.classification import ConfusionMatrix, confusion_matrix
 from ..result import MetricRecord
-from ..stats.bootstrap import bootstrap_ci
+from ..stats.bootstrap import bootstrap_ci, ece_statistic
 from ..stats.delong import auc_ci
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ..stats.ratios import likelihood_ratio_ci
@@ -84,26 +83,8 @@ def classification_metrics(
         metrics.append(metric_record("brier_score", "brier_score", bootstrap_ci(
             "brier_score", truth, probabilities, **boot)))
         metrics.append(metric_record("ece", "ece@uniform", bootstrap_ci(
-            _ece_statistic(calibration_bins), truth.astype(float), probabilities, **boot)))
+            ece_statistic(calibration_bins), truth.astype(float), probabilities, **boot)))
     return metrics, cm
-
-
-def _ece_statistic(n_bins: int) -> Any:
-    """ECE on equal-width bins, right-closed, as ``metrics.expected_calibration_error``."""
-    if int(n_bins) != n_bins or n_bins < 1:
-        raise InvalidInputError(
-            f"binary-classification: calibration_bins must be an integer >= 1, got {n_bins!r}"
-        )
-    inner = np.array([k / n_bins for k in range(1, int(n_bins))])
-
-    def ece(y: NDArray[np.float64], p: NDArray[np.float64],
-            weights: NDArray[np.float64]) -> NDArray[np.float64]:
-        onehot = np.eye(int(n_bins))[np.searchsorted(inner, p, side="left")]
-        gap = np.einsum("bn,nk->bk", weights, onehot * (y - p)[:, None])
-        result: NDArray[np.float64] = np.abs(gap).sum(axis=1) / weights.sum(axis=1)
-        return result
-
-    return ece
 
 
 class BinaryClassification(TaskType):

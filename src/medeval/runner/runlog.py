@@ -3,7 +3,9 @@
 ``run.jsonl`` holds one JSON object per line, appended as things happen:
 
 - ``{"event": "run-start", ...}``: the algorithm's identity (with its SHA-256), the
-  isolation, the limits, the mode, the environment, how many cases are left;
+  isolation, the limits, the mode, the held-out set (``manifest``: its fingerprint),
+  medeval's version, whether it started over (``fresh``), the environment, how many
+  cases are left;
 - ``{"event": "start", "case_id": ..., "worker": ..., "time": ...}``;
 - ``{"event": "end", "case_id": ..., "outcome": "done" | "failed", "duration_s": ...,
   "files": {name: sha256}}`` or, when failed, ``"reason"``, ``"detail"`` and
@@ -11,12 +13,13 @@
   an ``infrastructure`` failure;
 - ``{"event": "run-end", ...}``: the counts.
 
-A run killed mid-write leaves at most one torn last line; :meth:`RunLog.open` cuts it
-off. A resumed run skips a case whose last ``end`` says ``done`` *and* whose files
+A run killed mid-write leaves at most one torn last line; opening a :class:`RunLog`
+cuts it off. A resumed run skips a case whose last ``end`` says ``done`` *and* whose files
 still have the recorded SHA-256, and a case recorded as failed (a failure is a result)
 unless its reason is ``infrastructure`` (its worker was killed from outside: not a
-result of the algorithm); every other case is run again. A log written by another
-algorithm (another SHA-256) is refused.
+result of the algorithm); every other case is run again. A log of another run (another
+algorithm, limits, set, medeval version or isolation) is refused before it is opened
+(``medeval.runner._resume``).
 """
 
 from __future__ import annotations

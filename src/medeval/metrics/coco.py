@@ -26,7 +26,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import choice, warn_undefined
 from ..errors import InvalidInputError
-from ..stats.bootstrap import bootstrap_ci
 from ..stats.estimate import Estimate
 from ._coco_accumulate import curves, mean_defined, threshold_index
 from ._coco_input import read_coco
@@ -520,6 +519,10 @@ def coco_ap_ci(
         groups = np.array([str(clusters[i]) for i in ids.tolist()])
     elif clusters is not None:
         groups = np.asarray(clusters)
+
+    # imported here: medeval.stats.bootstrap imports metrics modules (the named
+    # statistics' definitions), so the metrics package cannot import it while it loads
+    from ..stats.bootstrap import bootstrap_ci
 
     def statistic(_images: NDArray[Any], weights: NDArray[np.float64]) -> NDArray[np.float64]:
         return coco_ap_resampled(result, weights, summary=summary)

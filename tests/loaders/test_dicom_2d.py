@@ -283,6 +283,7 @@ def test_the_real_cines_region_does_not_fit_its_image():
     # pixels. medeval reports no spacing rather than a wrong one.
     image = read_image(get_testdata_file(US_CINE))
     assert image.metadata["spacing_source"] == "absent"
+    assert "(84, 31, 595, 414)" in image.metadata["spacing_note"]
     assert "outside the 320 x 240 image" in image.metadata["spacing_note"]
     (region,) = image.metadata["ultrasound_regions"]
     assert region["box_x0_y0_x1_y1"] == (84, 31, 595, 414)
@@ -363,6 +364,11 @@ def test_a_single_frame_ultrasound_image(tmp_path):
      (1.0, 1.0), "absent"),
     # only a Doppler strip
     ([((0, 0, 63, 47), 0.01, 2.5, 4, 7)], (1.0, 1.0), "absent"),
+    # a box whose end is given exclusive (x1 = Columns) still fits
+    ([((0, 0, 64, 48), 0.01, 0.01, 3, 3)], (0.1, 0.1), "SequenceOfUltrasoundRegions"),
+    # one region past the image (a resized export): none is trusted
+    ([((0, 0, 31, 47), 0.01, 0.01, 3, 3), ((32, 0, 127, 47), 0.01, 0.01, 3, 3)],
+     (1.0, 1.0), "absent"),
 ])
 def test_ultrasound_regions_give_one_spacing_or_none(tmp_path, items, expected, source):
     ds = ultrasound(cine(2, 48, 64), us_regions=regions(*items))
@@ -372,7 +378,7 @@ def test_ultrasound_regions_give_one_spacing_or_none(tmp_path, items, expected, 
     assert len(image.metadata["ultrasound_regions"]) == len(items)
     if source == "absent":
         assert image.metadata["spacing_note"]
-    if len(items) == 2 and items[1][3] == 3 and expected == (1.0, 1.0):
+    if len(items) == 2 and items[1][3] == 3 and items[1][1] != items[0][1]:
         assert "differ in spacing" in image.metadata["spacing_note"]
         assert [r["spacing_mm"] for r in image.metadata["ultrasound_regions"]] == [
             pytest.approx((0.1, 0.1)), pytest.approx((0.2, 0.2))]

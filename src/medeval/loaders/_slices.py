@@ -192,11 +192,17 @@ def _region_spacing(
     if not spatial:
         return None, ("no ultrasound region measured in cm on both axes" if regions
                       else None)
-    inside = [r for r in spatial if 0 <= r["box_x0_y0_x1_y1"][0] <= r["box_x0_y0_x1_y1"][2]
-              < columns and 0 <= r["box_x0_y0_x1_y1"][1] <= r["box_x0_y0_x1_y1"][3] < rows]
-    if not inside:
-        return None, (f"the ultrasound region(s) lie outside the {columns} x {rows} image "
-                      "(resized after acquisition?): their deltas do not describe its pixels")
+    # A region reaching past the image means the pixels are not those the regions were
+    # written for (an export resized them): none of its deltas is trusted then. One pixel
+    # of slack for writers that give the box's end as exclusive.
+    outside = [r["box_x0_y0_x1_y1"] for r in spatial if not (
+        0 <= r["box_x0_y0_x1_y1"][0] <= r["box_x0_y0_x1_y1"][2] <= columns
+        and 0 <= r["box_x0_y0_x1_y1"][1] <= r["box_x0_y0_x1_y1"][3] <= rows)]
+    if outside:
+        return None, (f"ultrasound region(s) {outside} (x0, y0, x1, y1) lie outside the "
+                      f"{columns} x {rows} image (resized after acquisition?): the regions' "
+                      "deltas do not describe its pixels")
+    inside = spatial
     distinct = {r["spacing_mm"] for r in inside}
     first = next(iter(distinct))
     if all(np.allclose(d, first, rtol=1e-6, atol=0.0) for d in distinct):

@@ -42,11 +42,11 @@ rule used:
    spacing in the breast, the calibration IHE Mammography Image displays measure with.
 3. ``ImagerPixelSpacing`` alone: the detector plane (lengths some 8 % too long).
 4. ``SequenceOfUltrasoundRegions``: the regions whose X and Y are both in cm (Physical
-   Units 3: B-mode, colour flow; not M-mode or Doppler strips) and that lie inside the
-   image; mm = |PhysicalDeltaY|, |PhysicalDeltaX| x 10, when they all agree. Regions of
-   different spacing (two depths side by side, a zoom box), or none inside the image (a
-   file resized after acquisition), give no spacing: ``"absent"`` with a
-   ``"spacing_note"``; every region's box and spacing stay in
+   Units 3: B-mode, colour flow; not M-mode or Doppler strips); mm = |PhysicalDeltaY|,
+   |PhysicalDeltaX| x 10, when they all agree. Regions of different spacing (two depths
+   side by side, a zoom box), or one reaching past the image (a file resized after
+   acquisition: its regions describe other pixels), give no spacing: ``"absent"`` with
+   a ``"spacing_note"``; every region's box and spacing stay in
    ``metadata["ultrasound_regions"]`` for a task that measures inside one region.
 5. ``"absent"``: (1, 1), as for any DICOM file without spacing.
 

@@ -430,3 +430,19 @@ def test_an_ultrasound_cine_with_a_jpeg_frame_cut_short_names_the_frame(tmp_path
     ds.PixelData = encapsulate(frames, has_bot=True)
     path = _save(ds, tmp_path / "cine.dcm")
     refused(path, "frame 17 of 30", "cut short", "EOI")
+
+
+def test_a_mammogram_with_an_unreadable_number_names_the_file(tmp_path):
+    # EstimatedRadiographicMagnificationFactor (DS) "1.08" made "x.08" in the bytes:
+    # pydicom reads the file and raises a bare ValueError when the value is first used.
+    from .dicom_2d_files import mammogram, save
+
+    ds = mammogram(np.zeros((8, 6), dtype=np.uint16))
+    ds.EstimatedRadiographicMagnificationFactor = "1.08"
+    path = save(ds, tmp_path / "mg.dcm")
+    raw = path.read_bytes()
+    assert raw.count(b"1.08") == 1
+    path.write_bytes(raw.replace(b"1.08", b"x.08"))
+    with pytest.raises(ValueError, match="x.08"):
+        float(pydicom.dcmread(path).EstimatedRadiographicMagnificationFactor)
+    refused(path, "a header value cannot be read", "'x.08'")

@@ -67,14 +67,15 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import LoaderError
+from ..errors import LoaderError, MedevalError
 from . import _dicom_pixels, _slices
 from ._dicom_pixels import DECODER
 from ._files import regular_file, sniff
@@ -116,11 +117,28 @@ def read_dicom_file(path: str | os.PathLike[str]) -> Image:
     file = regular_file(path, what="DICOM file")
     dataset = _dataset(file)
     frames, photometric = _dicom_pixels.decode(dataset, file)
-    metadata = _metadata(dataset, file)
-    metadata["array_photometric_interpretation"] = photometric
-    if "PerFrameFunctionalGroupsSequence" in dataset or int(dataset.get("NumberOfFrames", 1)) > 1:
-        return _multiframe(dataset, frames, file, metadata)
-    return _single(dataset, frames, file, metadata)
+    with _header_values(f"DICOM file {file}"):
+        metadata = _metadata(dataset, file)
+        metadata["array_photometric_interpretation"] = photometric
+        if ("PerFrameFunctionalGroupsSequence" in dataset
+                or int(dataset.get("NumberOfFrames", 1)) > 1):
+            return _multiframe(dataset, frames, file, metadata)
+        return _single(dataset, frames, file, metadata)
+
+
+@contextmanager
+def _header_values(where: str) -> Iterator[None]:
+    """A header value pydicom cannot convert (a DS of 'x.08', an IS of '') raises a
+    plain ValueError when it is first read: say which file, as a LoaderError."""
+    try:
+        yield
+    except MedevalError:
+        raise
+    except (ValueError, TypeError) as exc:
+        raise LoaderError(
+            f"{where}: a header value cannot be read ({type(exc).__name__}: {exc}); the "
+            "file breaks the DICOM value rules: have it exported again"
+        ) from exc
 
 
 def read_dicom_series(
@@ -191,7 +209,8 @@ def read_dicom_series(
         )
     else:
         chosen = next(iter(series.values()))
-    return _assemble(chosen, folder)
+    with _header_values(f"DICOM series {folder}"):
+        return _assemble(chosen, folder)
 
 
 def _assemble(members: list[tuple[Path, Any]], folder: Path) -> Image:

@@ -112,6 +112,24 @@ def test_monochrome1_keeps_its_stored_values_and_says_so(tmp_path):
     assert image.metadata["sop_class_uid"] == "1.2.840.10008.5.1.4.1.1.1.2.1"
 
 
+def test_simpleitk_inverts_monochrome1_and_measures_at_the_detector(tmp_path):
+    # The peers disagree on the same file: SimpleITK (GDCM) returns 2**BitsStored - 1 -
+    # stored for MONOCHROME1 and ImagerPixelSpacing without the magnification factor;
+    # pydicom and medeval return the stored values, and medeval the breast-plane spacing.
+    import SimpleITK as sitk
+
+    stored = _stored(64, 52, 14)
+    ds = mammogram(stored, bits_stored=14, photometric="MONOCHROME1", for_processing=True,
+                   imager_spacing=(0.065, 0.07))
+    ds.EstimatedRadiographicMagnificationFactor = 1.1
+    path = save(ds, tmp_path / "mg.dcm")
+    image, itk = read_image(path), sitk.ReadImage(str(path))
+    np.testing.assert_array_equal(sitk.GetArrayFromImage(itk)[0], (2**14 - 1) - stored)
+    np.testing.assert_array_equal(image.array[0], stored)
+    assert itk.GetSpacing()[:2] == pytest.approx((0.07, 0.065))  # (x, y): detector plane
+    assert image.spacing_mm[1:] == pytest.approx((0.065 / 1.1, 0.07 / 1.1))
+
+
 def test_the_window_and_voi_lut_are_recorded_not_applied(tmp_path):
     stored = _stored(40, 32, 12)
     ds = mammogram(stored)

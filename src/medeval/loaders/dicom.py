@@ -22,7 +22,9 @@ stored values, and an inversion needs a range the file does not fix.
 ``metadata["photometric_interpretation"]`` is the file's, and
 ``"array_photometric_interpretation"`` what the array holds: MONOCHROME1 stays
 MONOCHROME1, so a caller wanting MONOCHROME2 computes ``top - array`` with the top of
-its choice (``2**bits_stored - 1``, or the window's).
+its choice (``2**bits_stored - 1``, or the window's). SimpleITK (GDCM) does invert, to
+``2**BitsStored - 1 - stored``, and measures at the detector plane (spacing rule 3 below,
+even with a magnification factor): the same mammogram read by it gives other numbers.
 
 **Colour.** YBR_FULL and YBR_FULL_422 (ultrasound machines write JPEG baseline 4:2:2)
 come back RGB, channels last, ``(frames, rows, columns, 3)``, converted by pydicom's

@@ -13,6 +13,8 @@ import copy
 import io
 import json
 import math
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -611,3 +613,14 @@ def test_bootstrap_clusters_as_an_array_and_errors():
     assert by_array.value == result.ap50
     with pytest.raises(InvalidInputError, match="no patient"):
         coco_ap_ci(result, seed=3, clusters={result.matches.image_ids[0]: "a"})
+    bca = coco_ap_ci(result, seed=3, method="bca", n_resamples=200)
+    assert bca.method == "bootstrap-bca" and bca.value == result.ap
+    assert bca.low <= bca.high
+
+
+@pytest.mark.parametrize("first", ["medeval.stats", "medeval.metrics", "medeval.stats.bootstrap"])
+def test_imports_in_any_order(first):
+    # stats.bootstrap imports metrics modules: metrics.coco must not import it at load
+    code = f"import {first}; import medeval.metrics.coco, medeval.stats; print('ok')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -94,7 +94,7 @@ def _series(
     b, n_s = npig.shape
     q = np.full((b, n_s, RECALL_THRESHOLDS.size), np.nan)
     rec = np.full((b, n_s), np.nan)
-    per_chunk = max(1, _MAX_CELLS // max(1, n_s * 2 * max(1, image.size)))
+    per_chunk = max(1, _MAX_CELLS // (4 * max(1, image.size)))
     for lo in range(0, b, per_chunk):
         hi = min(b, lo + per_chunk)
         det, col_w = _columns(image, score, weights[lo:hi])
@@ -135,29 +135,54 @@ def _chunk(
     col_w: NDArray[np.float64],
     npig: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Interpolated precision and recall of S series on b weightings of the columns.
+
+    Only the points right after a true positive are needed: any other point has the
+    true-positive count of the last such point before it (or 0) and no fewer false
+    positives, so its precision is no higher at the same recall. So per series the
+    cumulative sums run over its true positives only, and the false positives before
+    each come from the running total of all weights minus the ignored and the true.
+    """
     b, n_s = npig.shape
     n_r = RECALL_THRESHOLDS.size
-    n = tp.shape[1]
     defined = npig > 0
-    if n == 0:
-        zeros = np.where(defined, 0.0, np.nan)
-        return np.repeat(zeros[:, :, None], n_r, axis=2), zeros
-    tp_sum = np.cumsum(col_w[:, None, :] * tp[None], axis=2)
-    fp_sum = np.cumsum(col_w[:, None, :] * fp[None], axis=2)
+    q = np.zeros((b, n_s, n_r))
+    rec = np.zeros((b, n_s))
+    if tp.shape[1]:
+        total = np.cumsum(col_w, axis=1)
+        level = _levels(np.where(defined, npig, 1.0))
+        for s in range(n_s):
+            hits = np.flatnonzero(tp[s])
+            if hits.size == 0:
+                continue
+            tp_sum = np.cumsum(col_w[:, hits], axis=1)
+            fp_sum = total[:, hits] - tp_sum
+            ignored = np.flatnonzero(~tp[s] & ~fp[s])
+            if ignored.size:
+                before = np.searchsorted(ignored, hits, side="right") - 1
+                ig_sum = np.cumsum(col_w[:, ignored], axis=1)
+                fp_sum -= np.where(before >= 0, ig_sum[:, np.maximum(before, 0)], 0.0)
+            q[:, s], rec[:, s] = _interpolate(tp_sum, fp_sum, level[:, s], npig[:, s])
+    q = np.where(defined[:, :, None], q, np.nan)
+    rec = np.where(defined, rec, np.nan)
+    return q, rec
+
+
+def _interpolate(
+    tp_sum: NDArray[np.float64], fp_sum: NDArray[np.float64], level: NDArray[np.float64],
+    npig: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """q at each recall threshold, and the final recall, of b rows of points."""
+    b, n = tp_sum.shape
     pr = tp_sum / (fp_sum + tp_sum + _EPS)
-    envelope = np.maximum.accumulate(pr[:, :, ::-1], axis=2)[:, :, ::-1]
-    rows = b * n_s
-    level = _levels(np.where(defined, npig, 1.0)).reshape(rows, n_r)
-    flat = tp_sum.reshape(rows, n)
-    big = float(flat[:, -1].max()) + 1.0
-    offset = np.arange(rows, dtype=np.float64)[:, None] * big
-    found = np.searchsorted((flat + offset).ravel(), (level + offset).ravel(), side="left")
-    pos = found.reshape(rows, n_r) - np.arange(rows)[:, None] * n
-    inside = pos < n
-    q = np.where(inside, np.take_along_axis(envelope.reshape(rows, n),
-                                            np.minimum(pos, n - 1), axis=1), 0.0)
-    q = np.where(defined[:, :, None], q.reshape(b, n_s, n_r), np.nan)
-    rec = np.where(defined, tp_sum[:, :, -1] / np.where(defined, npig, 1.0), np.nan)
+    envelope = np.maximum.accumulate(pr[:, ::-1], axis=1)[:, ::-1]
+    big = float(tp_sum[:, -1].max()) + 1.0
+    offset = np.arange(b, dtype=np.float64)[:, None] * big
+    found = np.searchsorted((tp_sum + offset).ravel(), (level + offset).ravel(), side="left")
+    pos = found.reshape(level.shape) - np.arange(b)[:, None] * n
+    q = np.where(pos < n, np.take_along_axis(envelope, np.minimum(pos, n - 1), axis=1), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rec = tp_sum[:, -1] / npig
     return q, rec
 
 

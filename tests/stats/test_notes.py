@@ -119,3 +119,21 @@ def test_notes_survive_the_estimate_json_round_trip():
     data = estimate.to_dict()
     data = {k: ("NaN" if isinstance(v, float) and np.isnan(v) else v) for k, v in data.items()}
     assert Estimate.from_dict(data).note == estimate.note
+
+
+@pytest.mark.parametrize(("name", "metric"), [
+    ("sensitivity", "sensitivity"), ("specificity", "specificity"), ("ppv", "ppv"),
+    ("npv", "npv"), ("f1", "f1_score"), ("balanced_accuracy", "balanced_accuracy"),
+    ("youden_j", "youden_j"),
+])
+def test_a_named_statistic_says_why_in_its_metrics_words(name, metric):
+    import medeval.metrics
+
+    y_true, y_pred = [0, 0, 0, 0], [0, 0, 0, 0]  # no positive case, none predicted
+    if name in ("specificity", "npv"):
+        y_true, y_pred = [1, 1, 1, 1], [1, 1, 1, 1]
+    texts, estimate = warned_and_note(lambda: bootstrap_ci(name, y_true, y_pred, seed=0))
+    warned, _ = warned_and_note(lambda: getattr(medeval.metrics, metric)(y_true, y_pred))
+    reason = warned[0].split(" is undefined: ", 1)[1].removesuffix("; returning NaN")
+    assert texts == [estimate.note]
+    assert estimate.note == f"bootstrap_ci: the statistic is undefined (NaN) on the data: {reason}"

@@ -206,6 +206,12 @@ def ratio_terms(metric: str, tp: Count, fp: Count, fn: Count, tn: Count) -> tupl
     return table[metric]
 
 
+def undefined_reason(metric: str) -> str:
+    """Why a ratio metric is undefined (its denominator 0), in the words of its warning:
+    e.g. ``"there is no positive case in y_true (tp + fn = 0)"`` for sensitivity."""
+    return _UNDEFINED[metric]
+
+
 def balanced_accuracy_of(sensitivity: Rate, specificity: Rate) -> Rate:
     """``(Se + Sp) / 2``: balanced accuracy from its two rates (floats or arrays)."""
     return (sensitivity + specificity) / 2

@@ -66,7 +66,9 @@ def _resampled(
     theta = stat.value()
     label = f"bootstrap-{method}"
     if math.isnan(theta):
-        notes.append("bootstrap_ci: the statistic is undefined (NaN) on the data")
+        why = getattr(stat, "why_undefined", lambda: None)()
+        notes.append("bootstrap_ci: the statistic is undefined (NaN) on the data"
+                     + (f": {why}" if why else ""))
         return Estimate(math.nan, math.nan, math.nan, label, confidence, units.n_obs)
     if all(stratum.size < 2 for stratum in units.strata):
         # Every resample would be the data itself: a zero-width "interval" that a guarded

@@ -12,6 +12,7 @@ evaluated by the bootstrap engine, :mod:`medeval.stats._bootstrap_engine`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -42,9 +43,16 @@ class RatioStatistic:
     resample whose denominator is 0 gives NaN.
     """
 
-    def __init__(self, numerator: NDArray[Any], denominator: NDArray[Any]) -> None:
+    def __init__(
+        self, numerator: NDArray[Any], denominator: NDArray[Any], undefined: str | None = None
+    ) -> None:
         self.numerator = np.asarray(numerator, dtype=np.float64)
         self.denominator = np.asarray(denominator, dtype=np.float64)
+        self.undefined = undefined
+
+    def why_undefined(self) -> str | None:
+        """Why the value on the data is NaN (its denominator 0), when the metric says."""
+        return self.undefined
 
     def value(self) -> float:
         return float(_ratio(self.numerator.sum(), self.denominator.sum()))
@@ -85,6 +93,12 @@ class CombinedStatistic:
 
     def value(self) -> float:
         return float(self.combine(*(r.value() for r in self.parts)))
+
+    def why_undefined(self) -> str | None:
+        """The reasons of the parts that are NaN on the data, joined by " and "."""
+        reasons = [r.why_undefined() for r in self.parts if math.isnan(r.value())]
+        known = [reason for reason in reasons if reason]
+        return " and ".join(known) if known and len(known) == len(reasons) else None
 
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         result: NDArray[np.float64] = self.combine(*(r.resampled(weights) for r in self.parts))

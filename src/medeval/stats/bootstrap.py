@@ -16,7 +16,12 @@ from .._validation import (
     same_length,
 )
 from ..errors import InvalidInputError
-from ..metrics._confusion import balanced_accuracy_of, ratio_terms, youden_j_of
+from ..metrics._confusion import (
+    balanced_accuracy_of,
+    ratio_terms,
+    undefined_reason,
+    youden_j_of,
+)
 from ..metrics.calibration import bin_edges, bin_index, brier_losses
 from ._bootstrap_engine import run_bootstrap
 from ._resampling import make_units
@@ -137,7 +142,8 @@ def bootstrap_ci(
     Warns
     -----
     UndefinedMetricWarning
-        When the statistic is undefined on the data (NaN interval), when there is
+        When the statistic is undefined on the data (NaN interval; a named statistic
+        says why, in its metric's words), when there is
         nothing to resample (one case or one cluster, or one per stratum: NaN interval,
         where scipy.stats.bootstrap raises), when some resamples give an undefined value
         (those resamples are left out and counted in the warning), or when BCa's
@@ -282,7 +288,7 @@ def _build_statistic(
                 f"{score.min()!r} to {score.max()!r}"
             )
         # the mean of brier_score's per-case losses
-        return RatioStatistic(brier_losses(truth, score), np.ones(n)), n
+        return RatioStatistic(brier_losses(truth, score), np.ones(n), "there is no case"), n
     pred = binary_labels(arrays[1], name="y_pred", func=func, pos_label=pos_label)
     n = same_length(func, y_true=truth, y_pred=pred)
     # Each case's outcome as 0/1 indicators: their weighted sums are a resample's counts,
@@ -290,10 +296,11 @@ def _build_statistic(
     outcomes = tuple(cell.astype(np.float64) for cell in (
         truth & pred, ~truth & pred, truth & ~pred, ~truth & ~pred))  # tp, fp, fn, tn
     if name in _OF_RATES:
-        rates = [RatioStatistic(*ratio_terms(rate, *outcomes))
+        rates = [RatioStatistic(*ratio_terms(rate, *outcomes), undefined_reason(rate))
                  for rate in ("sensitivity", "specificity")]
         return CombinedStatistic(_OF_RATES[name], rates), n
-    return RatioStatistic(*ratio_terms(_RATIO_METRIC.get(name, name), *outcomes)), n
+    metric = _RATIO_METRIC.get(name, name)
+    return RatioStatistic(*ratio_terms(metric, *outcomes), undefined_reason(metric)), n
 
 
 #: The named statistics that combine sensitivity and specificity, with the metric's formula.

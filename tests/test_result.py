@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medeval.errors import ResultError
 from medeval.decision import Verdict
+from medeval.errors import ResultError
 from medeval.result import (
     AlgorithmSection,
     Alternative,

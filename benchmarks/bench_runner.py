@@ -13,12 +13,19 @@ A trivial Python algorithm (read a few bytes, return a score) on ``--cases`` sma
 3. the same with the workers' scratch directories on tmpfs (``/dev/shm``): inputs
    copied instead of linked, but no disk operation to stage a case;
 4. the same with ``executor="dask"`` on a ``LocalCluster`` (two workers), if
-   ``dask.distributed`` is installed.
+   ``dask.distributed`` is installed;
+5. the local run again with the memory limit held by the runner's watch of the process
+   tree (``memory_guard="watch"``) and with no memory limit (``memory_mb=None``), beside
+   the default (a cgroup per worker where the host lets medeval make one);
+6. the memory guard's own cost on a model that computes for 20 ms per case (``--busy-ms``):
+   one sandboxed worker, ``--busy-cases`` cases; for the watch, the seconds its thread
+   spent sampling (and how often), and the check at the end of each case; for a cgroup,
+   the read of its OOM counter before each case. Goal: at most 1 % of a 20 ms case.
 
 Overhead per case = (runner wall time - plain loop wall time) / cases. Goal: under
 2 ms per case. The numbers are of this machine (its core count is printed).
 
-Run: ``python benchmarks/bench_runner.py [--cases 10000] [--workers 2]``.
+Run: ``python benchmarks/bench_runner.py [--cases 10000] [--workers 2] [--busy-cases 200]``.
 """
 
 from __future__ import annotations
@@ -32,10 +39,26 @@ import time
 from pathlib import Path
 
 ALGORITHM = '''
+import time
+
+
 class Trivial:
     def predict(self, case):
         with open(case.input_path, "rb") as handle:
             return {"score": len(handle.read()) / 100.0}
+
+
+class Busy:
+    """Computes for BUSY_S seconds per case, as a small model would."""
+
+    BUSY_S = 0.02
+
+    def predict(self, case):
+        end = time.perf_counter() + self.BUSY_S
+        total = 0
+        while time.perf_counter() < end:
+            total += 1
+        return {"score": 0.5}
 '''
 
 
@@ -57,6 +80,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--busy-cases", type=int, default=200)
+    parser.add_argument("--busy-ms", type=float, default=20.0)
     args = parser.parse_args()
 
     from medeval.runner import CaseInput, bubblewrap_available, run_algorithm
@@ -84,34 +109,91 @@ def main() -> None:
               f"isolation {isolation}")
         print(f"  plain loop over predict      {plain:8.2f} s  "
               f"{plain / args.cases * 1e3:7.3f} ms/case")
-        runs = [("local", "local", None)]
+        auto: dict[str, object] = {}
+        runs = [("local", "local", None, auto)]
         if os.path.isdir("/dev/shm"):
-            runs.append(("local, scratch on tmpfs", "local", "/dev/shm"))
+            runs.append(("local, scratch on tmpfs", "local", "/dev/shm", auto))
         try:
             import dask.distributed  # noqa: F401
 
-            runs.append(("dask LocalCluster", "dask", None))
+            runs.append(("dask LocalCluster", "dask", None, auto))
         except ImportError:
             print("  dask: not installed (pip install 'dask[distributed]'), skipped")
-        for number, (label, executor, scratch) in enumerate(runs):
+        runs.append(("local, memory watch", "local", None, {"memory_guard": "watch"}))
+        runs.append(("local, no memory limit", "local", None, {"memory_mb": None}))
+        for number, (label, executor, scratch, memory) in enumerate(runs):
             out = root / f"run-{number}"
             start = time.perf_counter()
             summary = run_algorithm(manifest_path, f"{plugin}:Trivial", out,
                                     workers=args.workers, timeout_s=30, progress=False,
                                     isolation=isolation,  # type: ignore[arg-type]
                                     executor=executor,  # type: ignore[arg-type]
-                                    scratch_dir=scratch)
+                                    scratch_dir=scratch, **memory)  # type: ignore[arg-type]
             wall = time.perf_counter() - start
             assert summary.done == args.cases, summary
             overhead = (wall - plain) / args.cases * 1e3
             lat = summary.latency_s
-            print(f"  runner, {label:<24} {wall:8.2f} s  {wall / args.cases * 1e3:7.3f} "
+            label = f"{label} ({summary.data['memory']['mechanism']})"
+            print(f"  runner, {label:<36} {wall:8.2f} s  {wall / args.cases * 1e3:7.3f} "
                   f"ms/case  overhead {overhead:6.3f} ms/case "
                   f"({'meets' if overhead < 2 else 'MISSES'} the 2 ms goal); "
                   f"latency p50 {lat['p50'] * 1e3:.3f} ms, p95 {lat['p95'] * 1e3:.3f} ms, "
                   f"max {lat['max'] * 1e3:.1f} ms; {summary.throughput_per_s:.0f} cases/s")
+        bench_memory_guard(root, manifest_path, plugin, isolation, args.busy_cases,
+                           args.busy_ms / 1e3)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def bench_memory_guard(root: Path, manifest_path: Path, plugin: Path, isolation: str,
+                       cases: int, busy_s: float) -> None:
+    """The memory guard's cost per case of a model computing ``busy_s`` seconds."""
+    from medeval.runner import Limits, resolve_algorithm
+    from medeval.runner.memory import choose_memory_guard
+    from medeval.runner.run import read_manifest
+    from medeval.runner.worker import Job, Worker, WorkerPlan
+
+    source = plugin.read_text().replace("BUSY_S = 0.02", f"BUSY_S = {busy_s!r}")
+    busy = plugin.with_name("busy.py")
+    busy.write_text(source)
+    spec = resolve_algorithm(f"{busy}:Busy")
+    manifest = read_manifest(manifest_path)
+    jobs = [Job(c.case_id, (str(manifest.path(c.inputs[0])),))
+            for c in manifest.cases[:cases]]
+    print(f"  memory guard on a {busy_s * 1e3:g} ms case, {len(jobs)} cases, one worker:")
+    for requested in ("auto", "watch"):
+        plan = WorkerPlan(spec, isolation, Limits(timeout_s=30),  # type: ignore[arg-type]
+                          str(root / f"busy-{requested}"), choose_memory_guard(4096, requested))
+        Path(plan.predictions_dir).mkdir()
+        worker = Worker(plan, root / f"scratch-busy-{requested}", "busy")
+        try:
+            worker.start()
+            start = time.perf_counter()
+            for job in jobs:
+                assert worker.run(job).outcome == "done"
+            wall = time.perf_counter() - start
+            guard = worker.guard
+            calls = 2000
+            clock = time.perf_counter()
+            for _ in range(calls):
+                guard.case_begins()
+                guard.case_ends()
+            hooks = (time.perf_counter() - clock) / calls
+            cost = getattr(guard, "cost_s", 0.0)
+            samples = getattr(guard, "samples", 0)
+            per_case = cost / len(jobs) + hooks
+            line = (f"    {guard.mechanism:<10} {wall / len(jobs) * 1e3:7.3f} ms/case; "
+                    f"per case: hooks {hooks * 1e6:6.1f} us")
+            if samples:
+                line += (f", watch thread {cost / len(jobs) * 1e6:6.1f} us ({samples} samples"
+                         f", {cost / samples * 1e6:.0f} us each, {cost / wall * 100:.2f} % "
+                         "of one core)")
+            share = per_case / busy_s * 100
+            line += (f"; total {per_case * 1e6:6.1f} us = {share:.2f} % of the case "
+                     f"({'meets' if share <= 1 else 'MISSES'} the 1 % goal)")
+            print(line)
+        finally:
+            worker.close()
 
 
 if __name__ == "__main__":

@@ -486,19 +486,32 @@ class _Watch(MemoryGuard):
 
 
 # -- reading a process tree's memory ----------------------------------------------------
-def _descendants(root: int) -> list[int]:
-    """``root`` and every process below it (from each process's parent in /proc)."""
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    return int(stat[stat.rfind(b")") + 2:].split()[1])
+
+
+def _descendants(root: int, parents: dict[int, int] | None = None) -> list[int]:
+    """``root`` and every process below it (from each process's parent in /proc).
+
+    ``parents`` (pid -> parent pid) is kept between calls: only new processes are read.
+    """
+    parents = {} if parents is None else parents
+    alive = {int(name) for name in os.listdir("/proc") if name.isdigit()}
+    for pid in list(parents):
+        if pid not in alive:
+            del parents[pid]
+    for pid in alive - parents.keys():
+        parent = _parent(pid)
+        if parent is not None:
+            parents[pid] = parent
     children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2:].split()
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
     found, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -515,9 +528,10 @@ def _status_kb(pid: int, keys: tuple[bytes, ...], name: str) -> int | None:
     except OSError:
         return None
     total = 0
-    for line in text.splitlines():
-        if line.startswith(keys):
-            total += int(line.split()[1])
+    for key in keys:
+        start = text.find(key)
+        if start >= 0:
+            total += int(text[start + len(key):text.find(b"kB", start)])
     return total
 
 
@@ -549,7 +563,7 @@ def _used(path: str) -> int:
 
 _RSS = (b"RssAnon:", b"RssShmem:")
 _PSS = (b"Pss_Anon:", b"Pss_Shmem:")
-_RESCAN_EVERY = 10
+_RESCAN_EVERY = 5
 
 
 class _Tree:
@@ -561,13 +575,14 @@ class _Tree:
         self.folders: list[str] = []
         self.rss = 0
         self._count = 0
+        self._parents: dict[int, int] = {}
 
     def tmpfs(self) -> int:
         return sum(_used(path) for path in self.folders)
 
     def sample(self, limit: int | None) -> int:
         if self._count % _RESCAN_EVERY == 0 or not self.pids:
-            self.pids = _descendants(self.root)
+            self.pids = _descendants(self.root, self._parents)
             if len(self.pids) > 1 and not self.folders:
                 self.folders = _private_tmpfs(self.pids[-1])
         self._count += 1

@@ -446,3 +446,19 @@ def test_a_mammogram_with_an_unreadable_number_names_the_file(tmp_path):
     with pytest.raises(ValueError, match="x.08"):
         float(pydicom.dcmread(path).EstimatedRadiographicMagnificationFactor)
     refused(path, "a header value cannot be read", "'x.08'")
+
+
+def test_an_ultrasound_cine_stored_as_video_says_there_is_no_decoder(tmp_path):
+    # Some US machines export a cine as H.264 (PS3.5 8.2.7): one stream for all frames.
+    # pydicom has no decoder for it; the frame count check used to speak first and call
+    # the one stream "1 frame(s) ... frames are missing".
+    from pydicom.uid import MPEG4HP41
+
+    from .dicom_2d_files import cine, save, ultrasound
+
+    ds = ultrasound(cine(2, 6, 8), jpeg=True)
+    ds.file_meta.TransferSyntaxUID = MPEG4HP41
+    ds.PixelData = encapsulate([b"\x00\x00\x00\x01\x67" + bytes(64)])  # an H.264 NAL start
+    message = refused(save(ds, tmp_path / "cine.dcm"), "no decoder", "H.264 High Profile",
+                      "video stream")
+    assert "frames are missing" not in message and "corrupt" not in message

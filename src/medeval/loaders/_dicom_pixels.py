@@ -111,23 +111,33 @@ def decode(ds: Any, file: Path) -> tuple[NDArray[Any], str]:
             f"DICOM file {file}: has no pixel data (SOP class "
             f"{getattr(ds.get('SOPClassUID'), 'name', '?')}); it is not an image"
         )
+    from pydicom.pixels.decoders.base import get_decoder
+    from pydicom.pixels.utils import as_pixel_options
+    from pydicom.uid import MPEGTransferSyntaxes
+
     syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
-    # Sizes, frames and codestream headers against the header first: pydicom and the
-    # decoders return made-up or reshaped pixels for several kinds of damage (see
-    # _dicom_pixels). A byte changed inside compressed data is not detectable there.
-    check_pixel_data(ds, file)
     if syntax is None:
         raise LoaderError(f"DICOM file {file}: states no TransferSyntaxUID (0002,0010), so "
                           "its pixel data cannot be decoded; have it exported again")
     try:
-        from pydicom.pixels.decoders.base import get_decoder
-        from pydicom.pixels.utils import as_pixel_options
-
+        decoder = get_decoder(syntax)
+    except NotImplementedError as exc:  # an ultrasound cine stored as H.264, say
+        video = (" (a video stream: MPEG-2, H.264 or HEVC)" if syntax in MPEGTransferSyntaxes
+                 else "")
+        raise LoaderError(
+            f"DICOM file {file}: pydicom has no decoder for its transfer syntax "
+            f"{getattr(syntax, 'name', syntax)}{video}; have it exported with uncompressed, "
+            "JPEG or JPEG 2000 frames"
+        ) from exc
+    # Sizes, frames and codestream headers against the header first: pydicom and the
+    # decoders return made-up or reshaped pixels for several kinds of damage (see
+    # _dicom_pixels). A byte changed inside compressed data is not detectable there.
+    check_pixel_data(ds, file)
+    try:
         # One decoder for every compressed syntax, whatever else is installed (Pillow
         # comes first in pydicom's order): lossy data decode to the same values.
         plugin = DECODER if syntax.is_compressed else ""
-        pixels, changes = get_decoder(syntax).as_array(
-            ds, decoding_plugin=plugin, **as_pixel_options(ds))
+        pixels, changes = decoder.as_array(ds, decoding_plugin=plugin, **as_pixel_options(ds))
     except MedevalError:
         raise
     except BaseException as exc:  # decoders raise anything from ValueError to RuntimeError

@@ -313,6 +313,15 @@ def test_sandbox_caps_dev_shm_and_tmp():
 
 
 @needs_bwrap
+def test_reserving_64_gb_runs_at_the_default_limits(tmp_path: Path):
+    manifest = write_set(tmp_path, ["reserve-1", "ok-1"])
+    plugin = write_algorithm(tmp_path, HUNGRY)
+    summary = run_algorithm(manifest, f"{plugin}:Hungry", tmp_path / "run", progress=False)
+    assert summary.done == 2, summary.failures
+    assert summary.data["limits"]["memory_mb"] == Limits().memory_mb == 4096
+
+
+@needs_bwrap
 def test_no_memory_limit(tmp_path: Path):
     manifest = write_set(tmp_path, ["reserve-1", "ok-1"])
     plugin = write_algorithm(tmp_path, HUNGRY)

@@ -584,7 +584,8 @@ class _Tree:
         if self._count % _RESCAN_EVERY == 0 or not self.pids:
             self.pids = _descendants(self.root, self._parents)
             if len(self.pids) > 1 and not self.folders:
-                self.folders = _private_tmpfs(self.pids[-1])
+                # the root's child: the sandbox's first process, alive as long as it is
+                self.folders = _private_tmpfs(self.pids[1])
         self._count += 1
         sizes = [_status_kb(pid, _RSS, "status") for pid in self.pids]
         if None in sizes:  # a process ended: list the tree again next time

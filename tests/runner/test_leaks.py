@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,8 @@ def test_input_folder_holding_a_reference_is_refused_naming_every_case(tmp_path:
     folder = tmp_path.parent / f"{tmp_path.name}-algo"
     folder.mkdir()
     plugin = write_algorithm(folder, CONSTANT)
-    with pytest.raises(ManifestError) as info:
+    with pytest.raises(ManifestError) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # IsolationWarning: no sandbox asked for (pre-check)
         run_algorithm(manifest, f"{plugin}:A", tmp_path / "run", mode=mode, progress=False,
                       isolation="auto" if mode == "certificate" else "none")
     message = str(info.value)

@@ -135,6 +135,10 @@ def test_the_window_and_voi_lut_are_recorded_not_applied(tmp_path):
     ds = mammogram(stored)
     ds.WindowCenter, ds.WindowWidth = [2047.0, 1800.0], [4096.0, 2500.0]
     ds.VOILUTFunction = "SIGMOID"
+    lut = Dataset()
+    lut.LUTDescriptor = [4096, 0, 16]
+    lut.add_new(0x00283006, "US", [v // 16 for v in range(4096)])
+    ds.VOILUTSequence = [lut]
     path = save(ds, tmp_path / "mg.dcm")
     image = read_image(path)
     np.testing.assert_array_equal(image.array[0], stored)
@@ -143,6 +147,7 @@ def test_the_window_and_voi_lut_are_recorded_not_applied(tmp_path):
     assert image.metadata["voi_applied"] is False
     assert image.metadata["window"] == ((2047.0, 4096.0), (1800.0, 2500.0))
     assert image.metadata["voi_lut_function"] == "SIGMOID"
+    assert image.metadata["voi_lut_count"] == 1
 
 
 def test_a_modality_lut_sequence_is_applied_as_pydicom_applies_it(tmp_path):

@@ -16,7 +16,8 @@ Slope/Intercept, or a Modality LUT Sequence as pydicom's ``apply_modality_lut`` 
 it (CT in HU; a mammogram, For Presentation or For Processing, in its 12- to 16-bit
 stored values, uint16, not copied). The VOI LUT and window are display transforms and
 are not applied (``metadata["voi_applied"]`` is False; ``"window"`` holds the
-(center, width) pairs, ``"voi_lut_function"`` the function). MONOCHROME1 (lowest value
+(center, width) pairs, ``"voi_lut_function"`` the function, ``"voi_lut_count"`` the
+items of a VOI LUT Sequence). MONOCHROME1 (lowest value
 white, as many mammograms are stored) is not inverted either: a model may need the
 stored values, and an inversion needs a range the file does not fix.
 ``metadata["photometric_interpretation"]`` is the file's, and
@@ -523,6 +524,7 @@ def _metadata(ds: Any, source: Path) -> dict[str, Any]:
         "voi_applied": False,
         "window": tuple(zip(_floats(ds.get("WindowCenter")), _floats(ds.get("WindowWidth")))),
         "voi_lut_function": text("VOILUTFunction"),
+        "voi_lut_count": len(ds.get("VOILUTSequence") or ()),
         "frame_time_ms": float(ds.FrameTime) if ds.get("FrameTime") not in (None, "") else None,
         "frame_time_vector_ms": tuple(_floats(ds.get("FrameTimeVector"))) or None,
         "frame_axis": "time" if _is_cine(ds) else None,

@@ -275,9 +275,6 @@ class MemoryGuard:
     def started(self, process: subprocess.Popen[bytes]) -> None:
         """The worker process has started."""
 
-    def case_begins(self) -> None:
-        """A case is about to be handed to the worker."""
-
     def case_ends(self) -> str | None:
         """After a case that succeeded: why the memory limit fails it, or None."""
         return None
@@ -365,8 +362,15 @@ class _CGroup(MemoryGuard):
         return ["/bin/sh", "-c", 'echo 0 > "$0" && exec "$@"',
                 str(self.path / "cgroup.procs"), *argv]
 
-    def case_begins(self) -> None:
+    def started(self, process: subprocess.Popen[bytes]) -> None:
         self._kills = self._oom_kills()
+
+    def case_ends(self) -> str | None:
+        # A process of the tree the kernel ended during a case that still succeeded (a
+        # subprocess the algorithm could do without) fails no case; one ended between
+        # two cases fails the next.
+        self._kills = self._oom_kills()
+        return None
 
     def verdict(self) -> str | None:
         kills = self._oom_kills()
@@ -389,13 +393,16 @@ class _CGroup(MemoryGuard):
             return []
 
     def stopped(self) -> None:
+        killed = False
         if self._v2:
             with contextlib.suppress(OSError):
                 self._write("cgroup.kill", "1")
-                return
-        for pid in self._pids():
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+                killed = True
+        if not killed:
+            for pid in self._pids():
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        self._kills = self._oom_kills()
 
     def close(self) -> None:
         for attempt in range(50):

@@ -178,7 +178,6 @@ class Worker:
         assert process.stdin is not None and process.stdout is not None
         self._process = process
         guard.started(process)
-        guard.case_begins()
         config = {"kind": spec.kind, "target": spec.target, "python_path": spec.python_path,
                   "argv": list(spec.argv), "address_space_mb": limits.address_space_mb,
                   "output_limit_bytes": limits.output_limit_bytes}
@@ -276,7 +275,6 @@ class Worker:
         staged = self._stage(job)
         os.ftruncate(self._stderr, 0)
         limits = self.plan.limits
-        self.guard.case_begins()
         message = {"op": "case", "case_id": job.case_id, "inputs": staged,
                    "input_dir": self._view(INPUT_DIR, self.input_dir),
                    "output_dir": self._view(OUTPUT_DIR, self.output_dir)}

@@ -186,3 +186,23 @@ def test_schema_validates_independently():
     data["test"]["owner"] = "me"
     with pytest.raises(jsonschema.ValidationError, match="owner"):
         jsonschema.validate(data, schema)
+
+
+def test_a_certified_run_needs_the_registered_sets_fingerprint(tmp_path, capsys):
+    # Without dataset.fingerprint any set the manifest names would do: refused before
+    # anything runs, by evaluate() and by `protocol check`, naming the command that prints it.
+    import medeval
+    from medeval.cli import main
+
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text("case_id,patient_id,input,reference\n")
+    path = write(folder, VALID)
+    assert 'mode = "certificate"' in VALID and "fingerprint" not in VALID
+    with pytest.raises(ProtocolError, match="dataset.fingerprint: required in certificate"):
+        medeval.evaluate(path, folder)
+    assert main(["protocol", "check", str(path)]) == 2
+    assert "medeval manifest fingerprint" in capsys.readouterr().err
+    # a pre-check may run on any set
+    precheck = write(folder, VALID.replace('mode = "certificate"', 'mode = "pre-check"'))
+    assert main(["protocol", "check", str(precheck)]) == 0

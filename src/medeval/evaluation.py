@@ -43,7 +43,7 @@ from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
 from .manifest import Manifest
-from .protocol import Protocol, ProtocolError, load_protocol
+from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
 from .result import (
     AlgorithmSection,
     Alternative,
@@ -103,14 +103,17 @@ def evaluate(
     Raises
     ------
     ProtocolError
-        An invalid protocol; a held-out set whose fingerprint differs from the
-        protocol's.
+        An invalid protocol; a protocol in certificate mode without the registered set's
+        ``dataset.fingerprint``; a held-out set whose fingerprint differs from it.
     ManifestError
         An inconsistent manifest or references the task cannot use (all listed).
     """
     started = _Clock()
     if not isinstance(protocol, Protocol):
         protocol = load_protocol(protocol)
+    if problems := certificate_problems(protocol):
+        raise ProtocolError(f"protocol {protocol.path or '<in memory>'}: " + "; ".join(problems),
+                            tuple(problems))
     task = make_task(protocol)
     manifest_path = protocol.manifest_path()
     manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]

@@ -42,6 +42,7 @@ __all__ = [
     "Protocol",
     "ProtocolError",
     "TASK_METRICS",
+    "certificate_problems",
     "load_protocol",
     "protocol_schema",
     "validate_protocol",
@@ -519,6 +520,30 @@ def _criteria_problems(data: Mapping[str, Any]) -> list[str]:
                 f"({definition.unit if definition.unit != '1' else 'a ratio'})"
             )
     return problems
+
+
+def certificate_problems(protocol: Protocol) -> list[str]:
+    """What a protocol in certificate mode lacks to be run: the fingerprint of the
+    registered held-out set (without it any set the manifest names would do).
+
+    Examples
+    --------
+    >>> from medeval.protocol import Protocol
+    >>> p = Protocol.model_validate({
+    ...     "test": {"id": "T", "title": "t", "mode": "certificate"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
+    ...     "algorithm": {"name": "a", "version": "1"},
+    ...     "dataset": {"manifest": "m.csv", "selection": "all"},
+    ...     "task": {"type": "binary-classification", "threshold": 0.5},
+    ...     "statistics": {"seed": 1}})
+    >>> certificate_problems(p)[0].split(":")[0]
+    'dataset.fingerprint'
+    """
+    if protocol.test.mode == "certificate" and not protocol.dataset.fingerprint:
+        return ["dataset.fingerprint: required in certificate mode, so that the run is on "
+                "the registered set and no other; `medeval manifest fingerprint MANIFEST.csv "
+                "--protocol PROTOCOL.toml` prints it"]
+    return []
 
 
 def write_schema(path: str | Path) -> None:

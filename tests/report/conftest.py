@@ -89,10 +89,20 @@ title = "Technical manager"
 
 
 
+def _registered(text: str, folder: Path, kind: str) -> str:
+    """The protocol text with the set's fingerprint (a certified run needs it)."""
+    from medeval.manifest import Manifest
+
+    digest = Manifest.from_csv(folder / "manifest.csv", reference_kind=kind).fingerprint(
+        progress=False)
+    return text.replace('manifest = "manifest.csv"\n',
+                        f'manifest = "manifest.csv"\nfingerprint = "sha256:{digest}"\n', 1)
+
+
 def _binary_study(folder: Path, mode: str) -> Path:
     binary_study(folder, sites=("Seoul", "Busan"))
     protocol = folder / "protocol.toml"
-    protocol.write_text(PROTOCOL.replace("{mode}", mode))
+    protocol.write_text(_registered(PROTOCOL.replace("{mode}", mode), folder, "label"))
     return protocol
 
 
@@ -195,6 +205,6 @@ metric = "dice"
 goal = 0.7
 source = "test"
 """
-    (folder / "protocol.toml").write_text(protocol)
+    (folder / "protocol.toml").write_text(_registered(protocol, folder, "image"))
     result = _as_runner(medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=1))
     return write_result(result, folder / "out" / "result.json")

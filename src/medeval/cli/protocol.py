@@ -53,9 +53,12 @@ def add(commands: Any) -> None:
 
 
 def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
-    from ..protocol import load_protocol
+    from ..protocol import ProtocolError, certificate_problems, load_protocol
 
     protocol = load_protocol(args.protocol)
+    if problems := certificate_problems(protocol):
+        raise ProtocolError(f"protocol {args.protocol}: " + "; ".join(problems),
+                            tuple(problems))
     out.write(f"OK  {args.protocol}  {protocol.test.id} ({protocol.task.type}, "
               f"{len(protocol.criteria)} criteria)  sha256:{protocol.sha256}\n")
     return 0

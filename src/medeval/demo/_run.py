@@ -225,6 +225,8 @@ def _protocol_text(plan: SetPlan, protocol: Path, mode: str) -> str:
         "customer": {"name": "medeval demo customer"},
         "algorithm": dict(plan.algorithm),
         "dataset": {"manifest": manifest.as_posix(), "selection": plan.selection,
+                    # the registered set: a certified run refuses any other
+                    "fingerprint": f"sha256:{_fingerprint(plan)}",
                     "sample_size": "fixed by the data the demo ships, not planned (a "
                                    "laboratory sizes its set with medeval sample-size)"},
         "task": dict(plan.task),
@@ -238,6 +240,15 @@ def _protocol_text(plan: SetPlan, protocol: Path, mode: str) -> str:
     return _toml.dumps(document, comment=(
         f"medeval demo: {plan.title}\nWritten by medeval.demo.run_demo; "
         "`medeval evaluate protocol.toml --run-dir ...` reruns it."))
+
+
+def _fingerprint(plan: SetPlan) -> str:
+    """The fingerprint of the set's manifest, read as its task reads the references."""
+    from ..manifest import Manifest
+    from ..tasks.registry import task_class
+
+    kind = task_class(str(plan.task["type"])).reference_kind
+    return Manifest.from_csv(plan.manifest, reference_kind=kind).fingerprint(progress=False)
 
 
 def _report_info_text(plan: SetPlan, mode: str) -> str:

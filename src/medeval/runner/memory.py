@@ -22,10 +22,11 @@ by :func:`choose_memory_guard` and recorded in the run's summary and run log:
     ``Pss_Anon + Pss_Shmem`` of ``/proc/PID/smaps_rollup``, so pages shared after a
     ``fork`` count once) plus the used size of the sandbox's ``/tmp``, ``/dev/shm`` and
     ``/output``, and kills the worker's process group when it passes the limit. A file of
-    ``/dev/shm`` that is also mapped counts twice. The interval between samples is at
-    least 100 times the time a sample took (and at least 20 ms), so the watch costs at
-    most 1 % of one core; memory allocated faster than that can overshoot by what is
-    allocated in one interval.
+    ``/dev/shm`` that is also mapped counts twice. The interval between samples is 100
+    times the recent cost of a sample, within 20 ms and 200 ms, so the watch costs at
+    most 1 % of one core while a sample takes under 2 ms; memory allocated faster than
+    that can overshoot by what is allocated in one interval. What a case leaves in the
+    in-memory file systems is also checked when the case ends.
 ``none``
     ``memory_mb=None``: no memory limit (pre-checks).
 
@@ -79,6 +80,7 @@ _MEMORY_TEXT = re.compile("|".join(MEMORY_PATTERNS), re.IGNORECASE)
 
 _CGROUP_ROOT = "/sys/fs/cgroup"
 _WATCH_MIN_INTERVAL_S = 0.02
+_WATCH_MAX_INTERVAL_S = 0.2
 
 
 def is_memory_failure(text: str) -> bool:
@@ -171,18 +173,36 @@ def _join(root: str, mount: str, path: str) -> Path:
     return Path(mount + path.rstrip("/")) if path != "/" else Path(mount)
 
 
-def cgroup_candidates() -> list[tuple[Mechanism, Path]]:
-    """The cgroup directories (v2 first) in which medeval could make worker cgroups."""
-    own = _own_cgroups()
+def _v2_parent(own: Path, mount: Path) -> Path | None:
+    """The nearest cgroup, from ``own`` up to ``mount``, whose children get the memory
+    controller (v2 lets a cgroup with processes in it, as the runner's own usually is,
+    enable no controller for its children: an ancestor such as systemd's user slice does).
+    """
+    folder = own
+    while True:
+        try:
+            if "memory" in (folder / "cgroup.subtree_control").read_text().split():
+                return folder
+        except OSError:
+            pass
+        if folder == mount or mount not in folder.parents:
+            return None
+        folder = folder.parent
+
+
+def cgroup_candidates(mounts: list[tuple[str, str, str, set[str]]] | None = None,
+                      own: dict[str, str] | None = None) -> list[tuple[Mechanism, Path]]:
+    """The cgroup directories (v2 first) in which medeval could make worker cgroups.
+
+    ``mounts`` and ``own`` (from ``/proc/self/mountinfo`` and ``/proc/self/cgroup`` by
+    default) are for tests.
+    """
+    own = _own_cgroups() if own is None else own
     found: list[tuple[Mechanism, Path]] = []
-    for root, mount, fstype, options in _mounts():
+    for root, mount, fstype, options in _mounts() if mounts is None else mounts:
         if fstype == "cgroup2" and "" in own:
-            parent = _join(root, mount, own[""])
-            try:
-                controllers = (parent / "cgroup.controllers").read_text().split()
-            except OSError:
-                continue
-            if "memory" in controllers:
+            parent = _v2_parent(_join(root, mount, own[""]), Path(mount))
+            if parent is not None:
                 found.insert(0, ("cgroup-v2", parent))
         elif fstype == "cgroup" and "memory" in options and "memory" in own:
             found.append(("cgroup-v1", _join(root, mount, own["memory"])))
@@ -443,14 +463,17 @@ class _Watch(MemoryGuard):
 
     def _run(self, process: subprocess.Popen[bytes], tree: _Tree,
              stop: threading.Event) -> None:
+        recent = 0.0  # the recent cost of a sample (a moving average)
         while not stop.is_set() and process.poll() is None:
             clock = time.perf_counter()
             used = tree.sample(self.limit)
-            self.cost_s += time.perf_counter() - clock
+            spent = time.perf_counter() - clock
+            self.cost_s += spent
             self.samples += 1
             if self._over(used, process, "the runner ended them"):
                 return
-            stop.wait(max(_WATCH_MIN_INTERVAL_S, 100 * self.cost_s / self.samples))
+            recent = spent if recent == 0.0 else 0.8 * recent + 0.2 * spent
+            stop.wait(min(_WATCH_MAX_INTERVAL_S, max(_WATCH_MIN_INTERVAL_S, 100 * recent)))
 
     def _over(self, used: int, process: subprocess.Popen[bytes] | None, how: str) -> bool:
         self.peak = max(self.peak, used)
@@ -469,6 +492,8 @@ class _Watch(MemoryGuard):
         tree = self._tree
         if tree is None or self._tripped is not None:
             return self.verdict()
+        if not tree.folders and tree.lookups < 3:  # a new worker: look for them now
+            tree.sample(self.limit)
         if self._over(tree.rss + tree.tmpfs(), None, "what the case left in the in-memory "
                       "file systems is counted when it ends"):
             return self.verdict()
@@ -581,18 +606,25 @@ class _Tree:
         self.pids: list[int] = []
         self.folders: list[str] = []
         self.rss = 0
+        self.lookups = 0
         self._count = 0
         self._parents: dict[int, int] = {}
+        self._lock = threading.Lock()
 
     def tmpfs(self) -> int:
         return sum(_used(path) for path in self.folders)
 
     def sample(self, limit: int | None) -> int:
+        with self._lock:  # the watch's thread and the end of a case
+            return self._sample(limit)
+
+    def _sample(self, limit: int | None) -> int:
         if self._count % _RESCAN_EVERY == 0 or not self.pids:
             self.pids = _descendants(self.root, self._parents)
             if len(self.pids) > 1 and not self.folders:
                 # the root's child: the sandbox's first process, alive as long as it is
                 self.folders = _private_tmpfs(self.pids[1])
+                self.lookups += 1
         self._count += 1
         sizes = [_status_kb(pid, _RSS, "status") for pid in self.pids]
         if None in sizes:  # a process ended: list the tree again next time

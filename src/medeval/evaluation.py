@@ -76,6 +76,7 @@ def evaluate(
     run_dir: str | Path | None = None,
     workers: int | None = None,
     progress: bool = False,
+    fresh: bool = False,
 ) -> Result:
     """Evaluate an algorithm as a protocol prescribes; return the result.
 
@@ -95,6 +96,9 @@ def evaluate(
         (segmentation); default: one per core.
     progress : bool
         Show progress (hashing, running) on stderr.
+    fresh : bool
+        Start the run in ``run_dir`` over instead of resuming it (a run of another
+        algorithm, limits or set is refused otherwise).
 
     Returns
     -------
@@ -131,7 +135,7 @@ def evaluate(
     if predictions is None or not task.reads_reference:
         check_references(task, manifest)
     if predictions is None:
-        predictions = _run(protocol, manifest, run_dir, progress)
+        predictions = _run(protocol, manifest, run_dir, progress, fresh)
     inputs = (
         InputRecord("protocol", protocol.path.name if protocol.path else "<protocol>",
                     protocol.sha256, 0),
@@ -174,7 +178,7 @@ class _Clock:
 
 
 def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
-         progress: bool) -> Path:
+         progress: bool, fresh: bool) -> Path:
     """Run the protocol's algorithm through the runner; return the run directory."""
     from .runner import resolve_algorithm, run_algorithm
 
@@ -191,6 +195,7 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         manifest, algorithm, run_dir, workers=settings.workers, timeout_s=settings.timeout_s,
         memory_mb=settings.memory_mb, output_limit_mb=settings.output_limit_mb,
         mode=protocol.test.mode, isolation=settings.isolation, progress=progress,
+        fresh=fresh,
     )
     return Path(run_dir)
 

@@ -53,6 +53,9 @@ def add(commands: Any) -> None:
     run.add_argument("protocol", type=Path, metavar="PROTOCOL.toml")
     run.add_argument("--out", required=True, type=Path, metavar="DIR")
     run.add_argument("--workers", type=int, default=None, help="cores scoring cases")
+    run.add_argument("--fresh", action="store_true",
+                     help="start OUT/run over instead of resuming it (a run of another "
+                     "algorithm, limits or set is refused otherwise)")
     run.set_defaults(handler=_run)
 
 
@@ -104,7 +107,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     from ..evaluation import evaluate
 
     result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
-                      progress=True)
+                      progress=True, fresh=args.fresh)
     return _written(result, args.out / "result.json", out)
 
 

@@ -236,8 +236,9 @@ class Worker:
     def run(self, job: Job) -> CaseOutcome:
         """Predict one case; every failure of the algorithm is returned, never raised.
 
-        A case that ends as ``infrastructure`` is run again (in a new worker process), up
-        to ``plan.retries`` times; the outcome lists the earlier attempts in ``retried``.
+        A case that ends as ``infrastructure`` is run again (in a new worker process if the
+        old one died), up to ``plan.retries`` times; the outcome lists the earlier attempts
+        in ``retried``.
         """
         earlier: list[dict[str, Any]] = []
         while True:
@@ -332,6 +333,8 @@ class Worker:
                 reason, why = self._crash_reason(number if isinstance(number, int) else None,
                                                  tail if reason == "exit-code" else "", reason)
                 detail += why
+            else:
+                self.guard.verdict()  # this reason stands; an OOM kill now fails no later case
             return self._failed(job, started, clock, reason, detail, tail, duration)
         verdict = self.guard.case_ends()
         if verdict is not None:

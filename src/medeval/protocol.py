@@ -28,7 +28,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_serializer,
+    model_validator,
+)
 
 from .definitions import DEFINITIONS
 from .errors import MedevalError
@@ -43,6 +51,7 @@ __all__ = [
     "ProtocolError",
     "TASK_METRICS",
     "certificate_problems",
+    "distance_unit_problems",
     "load_protocol",
     "protocol_schema",
     "validate_protocol",
@@ -134,14 +143,86 @@ class MulticlassClassificationTask(_Section):
 
 
 class SegmentationTask(_Section):
-    """``[task]`` for ``segmentation``."""
+    """``[task]`` for ``segmentation``.
+
+    Distances (Hausdorff, HD95, ASSD, MASD and the NSD tolerance) are in the unit
+    ``distance_unit`` declares:
+
+    - ``"mm"`` (default): from the images' own spacing (NIfTI, DICOM ...), or, for frames
+      that state none (PNG, JPEG, BMP, TIFF), from ``pixel_spacing_mm`` (both in-plane
+      axes). The tolerance is ``nsd_tolerance_mm`` and a failed case's distance
+      ``failures.worst_distance_mm``. A frame without spacing and no ``pixel_spacing_mm``
+      is a reference problem: nothing is taken as 1 mm.
+    - ``"px"``: in pixels (voxel steps) of the grid, whatever the files state; the
+      tolerance is ``nsd_tolerance_px``, a failed case's distance
+      ``failures.worst_distance_px``, and every distance the result reports has unit px.
+
+    ``label_map`` and ``jpeg_threshold`` say how mask images are read (references and
+    predictions alike, :func:`medeval.loaders.read_mask`).
+    """
 
     type: Literal["segmentation"]
     labels: list[int] = Field(default=[1], min_length=1)
-    nsd_tolerance_mm: float = Field(ge=0)
+    distance_unit: Literal["mm", "px"] = Field(
+        default="mm",
+        description="mm: distances in millimetres (the images' spacing, or pixel_spacing_mm "
+        "for 2-D frames); px: in pixels of the grid, reported with unit px",
+    )
+    pixel_spacing_mm: float | None = Field(
+        default=None, gt=0,
+        description="pixel size in mm (both in-plane axes) of 2-D frames that state none "
+        "(PNG, JPEG, BMP, TIFF); only with distance_unit = 'mm'",
+    )
+    nsd_tolerance_mm: float | None = Field(
+        default=None, ge=0, description="NSD tolerance, with distance_unit = 'mm' (required)")
+    nsd_tolerance_px: float | None = Field(
+        default=None, ge=0, description="NSD tolerance, with distance_unit = 'px' (required)")
     nsd_variant: Literal["surfel", "count"] = "surfel"
     hd_percentile: float = Field(default=95.0, ge=0, le=100)
     connectivity: int = Field(default=1, ge=1, le=3)
+    label_map: dict[int, int] | None = Field(
+        default=None,
+        description="mask images: pixel value (grey level, palette index, 16-bit value) -> "
+        "label id, every value in a file listed; TOML keys are strings (\"255\" = 1). "
+        "Without it a mask image must be binary (0/1 or 0/255)",
+    )
+    jpeg_threshold: float | None = Field(
+        default=None, gt=0, le=255,
+        description="JPEG masks are read only with it: grey level >= threshold is label 1",
+    )
+
+    @model_validator(mode="after")
+    def _distance_unit(self) -> SegmentationTask:
+        if self.distance_unit == "mm":
+            if self.nsd_tolerance_mm is None:
+                raise ValueError("nsd_tolerance_mm is required (distance_unit 'mm'); for "
+                                 "distances in pixels set distance_unit = 'px' and "
+                                 "nsd_tolerance_px")
+            if self.nsd_tolerance_px is not None:
+                raise ValueError("nsd_tolerance_px needs distance_unit = 'px'; with 'mm' give "
+                                 "nsd_tolerance_mm only")
+        else:
+            if self.nsd_tolerance_px is None:
+                raise ValueError("nsd_tolerance_px is required with distance_unit = 'px'")
+            if self.nsd_tolerance_mm is not None:
+                raise ValueError("nsd_tolerance_mm contradicts distance_unit = 'px'; give "
+                                 "nsd_tolerance_px")
+            if self.pixel_spacing_mm is not None:
+                raise ValueError("pixel_spacing_mm contradicts distance_unit = 'px' (with a "
+                                 "pixel size distances are in mm): drop one of them")
+        if self.label_map is not None:
+            if any(k < 0 or v < 0 for k, v in self.label_map.items()):
+                raise ValueError("label_map: pixel values and label ids are whole numbers >= 0")
+            missing = [label for label in self.labels if label not in self.label_map.values()]
+            if missing:
+                raise ValueError(f"label_map maps no pixel value to label(s) {missing} of "
+                                 "labels; every label scored must be in the map")
+        return self
+
+    @field_serializer("label_map")
+    def _label_map_keys(self, value: dict[int, int] | None) -> dict[str, int] | None:
+        """Keys as strings, as TOML and JSON write them (the result's canonical form)."""
+        return None if value is None else {str(k): v for k, v in sorted(value.items())}
 
 
 class DetectionTask(_Section):
@@ -240,6 +321,10 @@ class Failures(_Section):
     )
     worst_distance_mm: float | None = Field(
         default=None, gt=0, description="distance counted for a failed segmentation case"
+    )
+    worst_distance_px: float | None = Field(
+        default=None, gt=0, description="the same in pixels, for a segmentation task whose "
+        "distance_unit is 'px'"
     )
 
 
@@ -445,6 +530,8 @@ def validate_protocol(
     elif "criteria" not in data:
         problems.append("criteria: required key is missing")
     problems.extend(_criteria_problems(data))
+    if protocol is not None:
+        problems.extend(distance_unit_problems(protocol))
     dataset = data.get("dataset")
     named = dataset.get("manifest") if isinstance(dataset, Mapping) else None
     if base is not None and isinstance(named, str):
@@ -520,6 +607,36 @@ def _criteria_problems(data: Mapping[str, Any]) -> list[str]:
                 f"({definition.unit if definition.unit != '1' else 'a ratio'})"
             )
     return problems
+
+
+def distance_unit_problems(protocol: Protocol) -> list[str]:
+    """A failed segmentation case's worst distance declared in the other unit than the
+    task's distances (``failures.worst_distance_mm`` with ``distance_unit = "px"`` ...).
+
+    Examples
+    --------
+    >>> p = Protocol.model_validate({
+    ...     "test": {"id": "T", "title": "t", "mode": "pre-check"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
+    ...     "algorithm": {"name": "a", "version": "1"},
+    ...     "dataset": {"manifest": "m.csv", "selection": "all"},
+    ...     "task": {"type": "segmentation", "distance_unit": "px", "nsd_tolerance_px": 2},
+    ...     "failures": {"worst_distance_mm": 50}, "statistics": {"seed": 1}})
+    >>> distance_unit_problems(p)[0].split(":")[0]
+    'failures.worst_distance_mm'
+    """
+    task, failures = protocol.task, protocol.failures
+    if not isinstance(task, SegmentationTask):
+        if failures.worst_distance_px is not None:
+            return ["failures.worst_distance_px: only a segmentation task with "
+                    "distance_unit = 'px' uses it"]
+        return []
+    other = "px" if task.distance_unit == "mm" else "mm"
+    if getattr(failures, f"worst_distance_{other}") is not None:
+        return [f"failures.worst_distance_{other}: the task's distances are in "
+                f"{task.distance_unit} (task.distance_unit); declare "
+                f"failures.worst_distance_{task.distance_unit} instead"]
+    return []
 
 
 def certificate_problems(protocol: Protocol) -> list[str]:

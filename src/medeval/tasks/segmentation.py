@@ -1,17 +1,41 @@
 """Segmentation: reference masks against predicted masks, mean metrics with intervals.
 
-The manifest's ``reference`` is a mask or label map (NIfTI, MHA, NRRD, DICOM); the
-prediction is ``<case_id>.nii.gz`` (or ``.nii``, ``.mha``, ``.nrrd``) on the same grid —
-checked with :func:`medeval.compat.check_compatible` before anything is measured.
-Each protocol label is scored with :func:`medeval.metrics.segmentation_scores` (spacing
-from the reference image, in (z, y, x)).
+The manifest's ``reference`` is a mask or label map: a volume (NIfTI, MHA, NRRD, DICOM)
+or a 2-D mask image (PNG, BMP, TIFF; JPEG with ``jpeg_threshold``), read with
+:func:`medeval.loaders.read_mask` as the protocol's ``label_map`` and ``jpeg_threshold``
+say. The prediction is ``<case_id>`` with one of :data:`SUFFIXES` (a volume, or a mask
+image read the same way as the references), on the reference's grid — checked with
+:func:`medeval.compat.check_compatible` before anything is measured (two mask images by
+their shape: they state no geometry). Each protocol label is scored with
+:func:`medeval.metrics.segmentation_scores`.
+
+Distances, in the protocol's ``distance_unit``:
+
+- ``"mm"``: with the reference image's spacing in (z, y, x); a mask image states none, so
+  the protocol's ``pixel_spacing_mm`` ``s`` gives ``(1, s, s)``. A mask image without it
+  is a reference problem (listed for every case before anything is scored when the
+  algorithm is run; in the scoring pass, found from the file's first bytes, for supplied
+  predictions): nothing is taken as 1 mm. A volume with a spacing of its own under a
+  protocol that declares ``pixel_spacing_mm`` is refused as well (which would hold?).
+- ``"px"``: spacing ``(1, 1, 1)``, distances and the NSD tolerance in pixels (voxel
+  steps); every distance record of the result carries unit ``px``, and so does the
+  table ``distances`` that says what the per-case distance columns hold.
+
+A grid of one slice (every 2-D frame, and a volume of one slice) is measured in 2-D: the
+border of a mask is its contour in the plane. (Measured as a volume one voxel thick,
+every pixel of a mask would be a border voxel, its top and bottom faces included.)
+
+The reference mask of a 2-D frame must have the frame's rows and columns (the frame's
+colour channels are not part of a mask): each raster input of the case is compared by
+its header, and a mask that does not fit its frame is a reference problem.
 
 Aggregation: the mean over cases of each metric, with a bootstrap interval (resampling
 patients or cases as the protocol says). An infinite distance — one mask empty, the
 declared answer of the empty-mask table — is replaced by the protocol's
-``failures.worst_distance_mm`` when one is declared, and counted; without it the mean is
-infinite and its interval undefined, which the result shows. A failed case scores
-Dice 0, NSD 0 and the declared worst distance.
+``failures.worst_distance_mm`` (``worst_distance_px`` for distances in pixels) when one
+is declared, and counted; without it the mean is infinite and its interval undefined,
+which the result shows. A failed case scores Dice 0, NSD 0 and the declared worst
+distance.
 """
 
 from __future__ import annotations
@@ -43,7 +67,9 @@ from .base import (
 
 __all__ = ["Segmentation"]
 
-SUFFIXES = (".nii.gz", ".nii", ".mha", ".nrrd")
+#: Prediction files: volumes, then mask images (a JPEG needs the protocol's jpeg_threshold).
+SUFFIXES = (".nii.gz", ".nii", ".mha", ".nrrd", ".png", ".bmp", ".tif", ".tiff", ".jpg",
+            ".jpeg")
 _DISTANCES = ("hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd")
 
 
@@ -69,35 +95,131 @@ class Segmentation(TaskType):
             f"{self._prefix(label)}{name}" for label in spec.labels
             for name in (*self.metric_names, "reference_empty", "prediction_empty")
         )
+        self.unit: str = spec.distance_unit
+        self.tolerance = (spec.nsd_tolerance_px if self.unit == "px"
+                          else spec.nsd_tolerance_mm)
+        self.worst = getattr(failures, f"worst_distance_{self.unit}", None)
+        self.worst_key = f"failures.worst_distance_{self.unit}"
 
     def _prefix(self, label: int) -> str:
         return "" if len(self.spec.labels) == 1 else f"label{label}:"
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
-        """References are checked as images by the manifest; nothing more here."""
+        """A reference the protocol's distance unit cannot measure (a mask image without
+        spacing under mm, or a volume with its own spacing under ``pixel_spacing_mm``),
+        or a mask that does not fit its frame; found from the files' first bytes and
+        headers, without decoding them."""
+        path = root / case.reference
+        try:
+            problem = self._spacing_problem(case, path, _sniff(path))
+            if problem is None and _sniff(path) in _RASTER:
+                problem = self._frame_problem(case, root, _raster_size(path))
+        except OSError as exc:
+            return f"case {case.case_id}: reference {case.reference}: cannot be read ({exc})"
+        return problem
+
+    def _spacing_problem(self, case: Case, path: Path, fmt: str) -> str | None:
+        spec = self.spec
+        if self.unit == "px":
+            return None
+        if fmt in _RASTER and spec.pixel_spacing_mm is None:
+            return (f"case {case.case_id}: reference {case.reference} is a {fmt.upper()} "
+                    "image, which states no pixel size, and the protocol measures distances "
+                    "in mm: declare [task] pixel_spacing_mm (the pixel size in mm) or "
+                    "distance_unit = \"px\" (distances in pixels); nothing is taken as 1 mm")
+        if fmt not in _RASTER and spec.pixel_spacing_mm is not None:
+            return (f"case {case.case_id}: reference {case.reference} is a {fmt} file with "
+                    "a spacing of its own, and the protocol declares pixel_spacing_mm (for "
+                    "2-D frames that state none): remove pixel_spacing_mm, or use mask "
+                    "images")
+        return None
+
+    def _frame_problem(self, case: Case, root: Path, mask_size: tuple[int, int]) -> str | None:
+        """The reference mask against each raster input's rows and columns (headers)."""
+        for name in case.inputs:
+            frame = root / name
+            try:
+                if not frame.is_file() or _sniff(frame) not in _RASTER:
+                    continue
+                size = _raster_size(frame)
+            except OSError:
+                continue  # the manifest's own checks name an unreadable input
+            if size != mask_size:
+                return (f"case {case.case_id}: reference {case.reference} is "
+                        f"{mask_size[0]} x {mask_size[1]} pixels (rows x columns) but its "
+                        f"frame {name} is {size[0]} x {size[1]}: the mask was not drawn on "
+                        "this frame, or one of them was resized; correct the set")
         return None
 
     def load_case(self, case: Case, root: Path, predictions: Path) -> tuple[Any, Any]:
         """Read both masks, check their geometry and split them by label (the evaluation
         may do this ahead, while the previous case is measured)."""
-        from ..loaders import read_image
-
+        reference_path = root / case.reference
         try:
-            reference = read_image(root / case.reference)
+            fmt = _sniff(reference_path)
+        except OSError as exc:
+            raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: "
+                                   f"cannot be read ({exc})") from None
+        problem = self._spacing_problem(case, reference_path, fmt)
+        if problem is not None:
+            raise ReferenceProblem(problem)
+        try:
+            reference = self._read(reference_path, fmt)
         except LoaderError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
-        path = prediction_file(predictions, case.case_id, SUFFIXES)
+        if fmt in _RASTER:
+            problem = self._frame_problem(case, root, reference.array.shape[1:3])
+            if problem is not None:
+                raise ReferenceProblem(problem)
+        spacing = self._spacing(case, reference)
+        path = _prediction_file(predictions, case.case_id)
         try:
-            prediction = read_image(path)
-        except LoaderError as exc:
+            prediction = self._read(path, _sniff(path))
+        except (LoaderError, OSError) as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
         try:
             check_compatible(reference, prediction)
         except CompatibilityError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}", "incompatible") from None
-        masks = {label: (reference.array == label, prediction.array == label)
-                 for label in self.spec.labels}
-        return reference.spacing_mm, masks
+        ref, pred = reference.array, prediction.array
+        if ref.shape[0] == 1:  # one slice: a 2-D grid, measured in the plane
+            ref, pred, spacing = ref[0], pred[0], spacing[1:]
+        masks = {label: (ref == label, pred == label) for label in self.spec.labels}
+        return spacing, masks
+
+    def _read(self, path: Path, fmt: str) -> Any:
+        from ..loaders import read_image, read_mask
+
+        if fmt in _RASTER:
+            return read_mask(path, label_map=self.spec.label_map,
+                             jpeg_threshold=self.spec.jpeg_threshold)
+        return read_image(path)
+
+    def _spacing(self, case: Case, reference: Any) -> tuple[float, ...]:
+        """The spacing distances are measured with, in the protocol's unit."""
+        ndim = 3
+        if self.unit == "px":
+            return (1.0,) * ndim
+        if reference.spacing_mm is not None:
+            if self.spec.pixel_spacing_mm is not None:
+                raise ReferenceProblem(
+                    f"case {case.case_id}: reference {case.reference} has a spacing of its "
+                    f"own {tuple(reference.spacing_mm)} mm, and the protocol declares "
+                    "pixel_spacing_mm: remove one of them")
+            return tuple(float(v) for v in reference.spacing_mm)
+        s = self.spec.pixel_spacing_mm
+        if s is None:
+            raise ReferenceProblem(
+                f"case {case.case_id}: reference {case.reference} states no spacing and the "
+                "protocol measures distances in mm: declare [task] pixel_spacing_mm or "
+                "distance_unit = \"px\"; nothing is taken as 1 mm")
+        if reference.array.shape[0] > 1:
+            raise ReferenceProblem(
+                f"case {case.case_id}: reference {case.reference} is a stack of "
+                f"{reference.array.shape[0]} frames without a slice spacing; "
+                "pixel_spacing_mm gives the in-plane pixel size only: use distance_unit = "
+                "\"px\" or volumes with their spacing")
+        return (1.0, float(s), float(s))
 
     def score_loaded(self, case: Case, loaded: tuple[Any, Any]) -> dict[str, Any]:
         """Score every protocol label of masks already read (see :meth:`load_case`)."""
@@ -106,7 +228,7 @@ class Segmentation(TaskType):
         for label in self.spec.labels:
             scores = segmentation_scores(
                 *masks[label],
-                spacing_mm=spacing, tolerance_mm=self.spec.nsd_tolerance_mm,
+                spacing_mm=spacing, tolerance_mm=self.tolerance,
                 percentile=self.spec.hd_percentile, nsd_variant=self.spec.nsd_variant,
                 connectivity=self.spec.connectivity,
             )
@@ -123,7 +245,7 @@ class Segmentation(TaskType):
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """Dice 0, NSD 0, the declared worst distance (``inf`` if none), RVD -1."""
-        worst = self.failures.worst_distance_mm
+        worst = self.worst
         distance = math.inf if worst is None else float(worst)
         values: dict[str, Any] = {}
         for label in self.spec.labels:
@@ -142,7 +264,7 @@ class Segmentation(TaskType):
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """The mean of each metric over the cases, with a bootstrap interval."""
         st = self.statistics
-        worst = self.failures.worst_distance_mm
+        worst = self.worst
         metrics: list[MetricRecord] = []
         tables: dict[str, Any] = {}
         for label in self.spec.labels:
@@ -155,9 +277,11 @@ class Segmentation(TaskType):
                     substituted += int(infinite.sum())
                     values[infinite] = float(worst)
                 unreplaced = _base(name) in _DISTANCES and worst is None
-                estimate = _mean_ci(values, clusters, st, unreplaced=unreplaced)
+                estimate = _mean_ci(values, clusters, st,
+                                    unreplaced=self.worst_key if unreplaced else None)
+                unit = self.unit if _base(name) in _DISTANCES else None
                 metrics.append(metric_record(f"{prefix}{name}", _definition_id(name),
-                                             estimate))
+                                             estimate, unit))
             flags = [(r.values.get(prefix + "reference_empty"),
                       r.values.get(prefix + "prediction_empty")) for r in rows]
             tables[f"{prefix}empty_masks"] = {
@@ -166,6 +290,13 @@ class Segmentation(TaskType):
                 "both_empty": sum(1 for a, b in flags if a is True and b is True),
                 "distances_replaced_by_worst": substituted,
             }
+        tables["distances"] = {
+            "unit": self.unit,
+            "pixel_spacing_mm": self.spec.pixel_spacing_mm,
+            "nsd_tolerance": self.tolerance,
+            "case_columns": [f"{self._prefix(label)}{name}" for label in self.spec.labels
+                             for name in self.metric_names if _base(name) in _DISTANCES],
+        }
         return Aggregate(tuple(metrics), tables)
 
 
@@ -186,17 +317,54 @@ def _mean(x: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.fl
 
 
 def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: Any, *,
-             unreplaced: bool = False) -> Estimate:
+             unreplaced: str | None = None) -> Estimate:
     """The mean over the cases with its bootstrap interval; an infinite value (a mask
     empty on one side) makes the mean infinite and the interval undefined, with a note
-    (``unreplaced``: a distance that a declared worst distance would have replaced)."""
+    (``unreplaced``: the key of the declared worst distance that would have replaced
+    it)."""
     infinite = int((~np.isfinite(values)).sum())
     if infinite:
         note = (f"{infinite} of {values.size} case(s) have an infinite value (a mask empty "
                 "on one side), so the mean is infinite and its interval undefined (NaN)")
         if unreplaced:
-            note += "; no failures.worst_distance_mm is declared to replace them"
+            note += f"; no {unreplaced} is declared to replace them"
         return Estimate(float(values.mean()), math.nan, math.nan,
                         f"bootstrap-{st.bootstrap_method}", st.confidence, int(values.size),
                         note=note)
     return bootstrap_estimate(_mean, values, clusters, st)
+
+
+_RASTER = frozenset({"png", "jpeg", "bmp", "tiff"})
+
+
+def _sniff(path: Path) -> str:
+    from ..loaders._files import sniff
+
+    return str(sniff(path))
+
+
+def _raster_size(path: Path) -> tuple[int, int]:
+    """Rows and columns of a raster file from its header (nothing decoded)."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(path) as image:
+            width, height = image.size
+    except OSError:
+        raise
+    except Exception as exc:  # Pillow's parsers raise many kinds on a damaged header
+        raise OSError(f"Pillow cannot read its header: {exc}") from None
+    return int(height), int(width)
+
+
+def _prediction_file(predictions: Path, case_id: str) -> Path:
+    """The case's one prediction file; two (``c1.png`` and ``c1.nii.gz``) are refused."""
+    found = [predictions / f"{case_id}{suffix}" for suffix in SUFFIXES
+             if (predictions / f"{case_id}{suffix}").is_file()]
+    if len(found) > 1:
+        raise PredictionError(
+            f"case {case_id}: {len(found)} prediction files "
+            f"({', '.join(p.name for p in found)}); keep one per case")
+    if not found:
+        return prediction_file(predictions, case_id, SUFFIXES)  # raises missing-output
+    return found[0]

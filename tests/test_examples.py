@@ -458,3 +458,76 @@ def test_the_ecg_example_without_its_signal_column_is_refused(tmp_path):
         assert f"no input column lists '{row['input_signal']}'" in done.stderr
     assert "input_signal" in done.stderr and "Traceback" not in done.stderr
     assert not (folder / "result").exists()
+
+
+def test_breast_ultrasound_certified_run(tmp_path):
+    # The one example that runs its algorithm: `medeval run` in certificate mode, the
+    # plugin in the bubblewrap sandbox reading each frame with medeval.loaders.read_image.
+    if shutil.which("bwrap") is None:
+        pytest.skip("the runner's sandbox needs bubblewrap (Debian package bubblewrap)")
+    from sklearn.metrics import confusion_matrix, roc_auc_score
+
+    folder = shutil.copytree(EXAMPLES / "breast-ultrasound", tmp_path / "breast-ultrasound",
+                             ignore=shutil.ignore_patterns("out", "__pycache__"))
+    protocol = (folder / "protocol.toml").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^# Run: (.+)$", protocol, flags=re.MULTILINE)
+    assert command == "medeval run protocol.toml --out out/"
+    assert command in (folder / "README.md").read_text(encoding="utf-8")
+    done = run_command(command, folder, tmp_path)
+    path = folder / "out" / "result.json"
+    payload = path.read_bytes()
+    assert read_result(path).to_json() == payload
+    verify_result(path)
+    result = json.loads(payload)
+    # certified, on the registered set (the protocol's fingerprint), run in the sandbox
+    assert result["mode"] == "certificate"
+    (fingerprint,) = re.findall(r'^fingerprint = "sha256:([0-9a-f]{64})"$', protocol,
+                                flags=re.MULTILINE)
+    assert result["dataset"]["fingerprint"] == fingerprint
+    assert result["algorithm"]["predictions"] == "runner"
+    assert result["algorithm"]["run"]["isolation"] == "bubblewrap"
+    assert set(result["algorithm"]["run"]["algorithm"]["files"]) == {"classifier.py"}
+    # the scores the run wrote, against the manifest's labels
+    rows = manifest_rows(folder)
+    assert len({row["patient_id"] for row in rows}) >= 3
+    assert {row["reference"] for row in rows} == {"benign", "malignant"}
+    written = sorted((folder / "out" / "run" / "predictions").glob("*.json"))
+    assert [p.stem for p in written] == sorted(row["case_id"] for row in rows)
+    scores = {p.stem: json.loads(p.read_text(encoding="utf-8"))["score"] for p in written}
+    truth = np.array([int(row["reference"] == "malignant") for row in rows])
+    score = np.array([scores[row["case_id"]] for row in rows])
+    check_flow(result, len(rows), {})
+    decided = (score >= 0.5).astype(int)
+    tn, fp, fn, tp = confusion_matrix(truth, decided, labels=[0, 1]).ravel()
+    assert result["tables"]["confusion_matrix"] == {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    for name, num, den in (("sensitivity", tp, tp + fn), ("specificity", tn, tn + fp)):
+        m = metric(result, name)
+        assert (m["numerator"], m["n"]) == (num, den)
+        low, high = proportion_confint(num, den, alpha=0.05, method="wilson")
+        assert (m["value"], m["low"], m["high"]) == pytest.approx((num / den, low, high))
+    assert metric(result, "roc_auc")["value"] == pytest.approx(roc_auc_score(truth, score))
+    goals = {c["metric"]: c["goal"] for c in result["protocol"]["criteria"]}
+    assert set(goals) == {"sensitivity", "specificity"}
+    assert verdicts(result) == {
+        name: guarded(metric(result, name)["low"], metric(result, name)["high"], goal)
+        for name, goal in goals.items()}
+    assert verdicts(result) == {"sensitivity": "INCONCLUSIVE", "specificity": "PASS"}
+    assert "overall: INCONCLUSIVE" in done.stdout
+    # the vendor subgroup (A: greyscale PNG, B: RGB JPEG)
+    vendors = np.array([row["vendor"] for row in rows])
+    for vendor in ("A", "B"):
+        pick = vendors == vendor
+        got = result["subgroups"]["vendor"][vendor]["metrics"]["specificity"]["value"]
+        assert got == pytest.approx(np.mean(decided[pick & (truth == 0)] == 0))
+    # the sandboxed plugin gave what the same code gives here, on the same frames
+    sys.path.insert(0, str(folder / "algorithm"))
+    try:
+        import classifier
+    finally:
+        sys.path.remove(str(folder / "algorithm"))
+        sys.modules.pop("classifier", None)
+    plugin = classifier.Classifier()
+    plugin.setup()
+    for row in rows:
+        case = type("Case", (), {"input_path": folder / row["input"]})()
+        assert plugin.predict(case)["score"] == scores[row["case_id"]]

@@ -431,6 +431,8 @@ def _results(result: Result, level: str) -> Section:
     blocks += _ec57_matrices(result.tables)
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
+    if any(m.unit == "px" for m in result.metrics):
+        blocks.append(Para(Msg("text.unit_px_note"), "note"))
     blocks += _undefined_note(result.metrics)
     blocks.extend(_figures(result, level))
     return Section(0, Msg("section.results"), tuple(blocks))

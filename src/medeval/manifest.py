@@ -7,7 +7,14 @@ A manifest is a CSV with one row per case::
 
 ``input`` (or several ``input_*`` columns) and ``reference`` are paths relative to the
 data root (the CSV's directory unless given), or for a classification task the reference
-is a label. Every other column is metadata for subgroups. The runner gives the algorithm
+is a label. Every other column is metadata for subgroups.
+
+For 2-D annotation files (reference kind ``"annotations-2d"``: COCO or LabelMe JSON, read
+by :mod:`medeval.loaders.annotations_2d`) a reference is ``path`` or ``path#selector``,
+the selector naming the case's image in a COCO file for the whole set (its ``file_name``
+or id). The file is the path before ``#``: it is checked and hashed once, however many
+cases point into it, and every case's image is looked up in it
+(:func:`~medeval.loaders.annotation_problems`, all cases at once). The runner gives the algorithm
 the files the input columns list and nothing else, so a record made of several files
 lists each of them: a WFDB record its header and its signal file, e.g.
 ``input_header,input_signal`` = ``records/100.hea,records/100.dat``.
@@ -40,8 +47,14 @@ from .loaders._files import forget_resolved_folders, sniff, within_root
 
 __all__ = ["Case", "Manifest", "ReferenceKind"]
 
-ReferenceKind = Literal["file", "label", "image", "segmentation", "record", "annotations"]
-_KINDS: tuple[str, ...] = ("file", "label", "image", "segmentation", "record", "annotations")
+ReferenceKind = Literal["file", "label", "image", "segmentation", "record", "annotations",
+                        "annotations-2d"]
+_KINDS: tuple[str, ...] = ("file", "label", "image", "segmentation", "record", "annotations",
+                           "annotations-2d")
+#: How far outside its image an object may lie when the manifest checks 2-D annotation
+#: files: any distance. The manifest checks their structure and each case's image; where
+#: objects may lie is the protocol's ``tolerance_px``, which the task checks.
+_ANY_TOLERANCE_PX = 1e12
 _IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
 _SPLIT_COLUMNS = ("split", "fold", "partition")
 
@@ -79,8 +92,10 @@ class Manifest:
     cases : sequence of Case
     root : path
         The directory every path is relative to; no path may leave it.
-    reference_kind : {"file", "label", "image", "segmentation", "record", "annotations"}
-        What a reference must be: a label, or a file of that kind ("file": any file).
+    reference_kind : {"file", "label", "image", "segmentation", "record", "annotations", \
+"annotations-2d"}
+        What a reference must be: a label, or a file of that kind ("file": any file;
+        "annotations-2d": a COCO or LabelMe file, ``path`` or ``path#selector``).
     source : str, optional
         Where the manifest was read from, for messages.
 
@@ -190,7 +205,10 @@ class Manifest:
         (``.hea``) has every signal file it names listed among the case's inputs too (the
         algorithm sees only listed files, so it could not read the record otherwise); a
         file reference is of the manifest's ``reference_kind`` (told by its first bytes);
-        a label reference is not a path. With ``read_files=True`` every reference is also
+        a label reference is not a path; a 2-D annotation reference (``path#selector``)
+        names a readable COCO or LabelMe file and an image in it that no other case
+        selects (each file read once; its objects' positions are the task's to check,
+        with the protocol's tolerance). With ``read_files=True`` every reference is also
         read with its loader.
 
         Raises
@@ -207,6 +225,7 @@ class Manifest:
         problems: list[str] = []
         problems += self._identity_problems()
         found: dict[str, tuple[Path, bool]] = {}
+        annotations: dict[str, str] = {}  # case id -> 2-D annotation reference to look up
         for case in self.cases:
             for value in case.inputs:
                 target, problem = self._checked_file(value)
@@ -215,11 +234,21 @@ class Manifest:
                 elif target is not None:
                     found[value] = target
             problems += self._unlisted_signal_files(case, found)
+            if self.reference_kind == "annotations-2d":
+                problem = self._checked_annotation_file(case.reference, found)
+                if problem:
+                    problems.append(
+                        f"case {case.case_id}: reference {case.reference!r}: {problem}")
+                elif case.reference:
+                    annotations[case.case_id] = case.reference
+                continue
             target, problem = self._checked_reference(case.reference, read_files)
             if problem:
                 problems.append(f"case {case.case_id}: reference {case.reference!r}: {problem}")
             elif target is not None:
                 found[case.reference] = target
+        if annotations:
+            problems += self._annotation_problems(annotations)
         if problems:
             raise ManifestError(
                 f"manifest {self.source}: {len(problems)} problem(s):\n  "
@@ -243,7 +272,9 @@ class Manifest:
     def files(self) -> list[str]:
         """Every path the manifest names (inputs, and file references), sorted, unique."""
         names = {p for c in self.cases for p in c.inputs}
-        if self.reference_kind != "label":
+        if self.reference_kind == "annotations-2d":
+            names |= {c.reference.partition("#")[0] for c in self.cases if c.reference}
+        elif self.reference_kind != "label":
             names |= {c.reference for c in self.cases if c.reference}
         return sorted(names)
 
@@ -408,6 +439,39 @@ class Manifest:
             return None, f"cannot be opened ({os.strerror(errno.EACCES)})"
         return (target, False), None
 
+    def _checked_annotation_file(
+        self, reference: str, found: dict[str, tuple[Path, bool]]
+    ) -> str | None:
+        """The problem with a 2-D annotation reference's file (each file checked once;
+        ``found`` gets it under its path)."""
+        if not reference:
+            return None
+        from .loaders.annotations_2d import split_reference
+
+        try:
+            path, _ = split_reference(reference)
+        except LoaderError as exc:
+            return str(exc).removeprefix(f"reference {reference!r}: ")
+        if path in found:
+            return None
+        checked, problem = self._checked_file(path)
+        if problem or checked is None:
+            return problem
+        if checked[1]:
+            return "is a directory; a 2-D annotation reference is a COCO or LabelMe JSON file"
+        found[path] = checked
+        return None
+
+    def _annotation_problems(self, references: Mapping[str, str]) -> list[str]:
+        """Each case whose image its annotation file does not have (or that cannot be
+        read), by :func:`~medeval.loaders.annotation_problems`: all cases at once."""
+        from .loaders.annotations_2d import annotation_problems
+
+        found = annotation_problems(references, root=self.root,
+                                    tolerance_px=_ANY_TOLERANCE_PX)
+        return [f"case {case_id}: reference {references[case_id]!r}: {problem}"
+                for case_id, problem in found.items()]
+
     def _checked_reference(
         self, value: str, read_files: bool
     ) -> tuple[tuple[Path, bool] | None, str | None]:
@@ -516,4 +580,5 @@ _READERS: dict[str, Callable[[Path], object]] = {
     "segmentation": _read_segmentation,
     "record": _read_record,
     "annotations": _read_annotations,
+    "annotations-2d": lambda path: None,  # read by annotation_problems in every check
 }

@@ -244,6 +244,48 @@ class DetectionTask(_Section):
         return self
 
 
+class CocoDetectionTask(_Section):
+    """``[task]`` for ``coco-detection``: objects in 2-D frames, COCO AP and the FROC.
+
+    References are COCO or LabelMe annotation files (``path`` or ``path#image`` into a
+    set-wide COCO file); predictions are ``<case_id>.json``, a COCO results list for the
+    case's image.
+    """
+
+    type: Literal["coco-detection"]
+    iou_type: Literal["bbox", "segm"] = Field(
+        default="bbox", description="COCO AP on box IoU (bbox) or mask IoU (segm)")
+    categories: list[str] | dict[str, int] | None = Field(
+        default=None,
+        description="the set's categories: names (ids 1, 2, ... in that order) or names -> "
+        "ids; required for LabelMe references unless class_agnostic; default: the COCO "
+        "reference files' own table")
+    class_agnostic: bool = Field(
+        default=False,
+        description="every object and detection is of one category: category_id is not "
+        "read from the predictions, and COCO AP is that of the one category")
+    tolerance_px: float = Field(
+        default=0.0, ge=0,
+        description="how far outside its image a reference vertex or box corner may lie")
+    iou_threshold: float = Field(
+        default=0.5, gt=0, le=1,
+        description="box IoU at which a detection hits a lesion in the FROC")
+    fp_rates: list[float] = Field(default=[0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], min_length=1)
+    interpolation: Literal["step", "linear"] = "step"
+
+    @model_validator(mode="after")
+    def _unique_categories(self) -> CocoDetectionTask:
+        if isinstance(self.categories, list) and len(set(self.categories)) != len(
+                self.categories):
+            raise ValueError("categories: each name once")
+        if isinstance(self.categories, dict) and len(set(self.categories.values())) != len(
+                self.categories):
+            raise ValueError("categories: each id once")
+        if self.categories is not None and not self.categories:
+            raise ValueError("categories: name at least one category, or leave it out")
+        return self
+
+
 class EcgBeatsTask(_Section):
     """``[task]`` for ``ecg-beats`` (ANSI/AAMI EC57 as PhysioNet's bxb)."""
 
@@ -284,7 +326,7 @@ class MeasurementTask(_Section):
 
 Task = Annotated[
     BinaryClassificationTask | MulticlassClassificationTask | SegmentationTask
-    | DetectionTask | EcgBeatsTask | EegEventsTask | MeasurementTask,
+    | DetectionTask | CocoDetectionTask | EcgBeatsTask | EegEventsTask | MeasurementTask,
     Field(discriminator="type"),
 ]
 
@@ -412,6 +454,14 @@ TASK_METRICS: dict[str, dict[str, str]] = {
         **{f"froc_sensitivity@{r:g}": "froc_sensitivity"
            for r in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)},
         "case_auc": "roc_auc",
+    },
+    "coco-detection": {
+        **{f"coco_{name}": f"coco_{name}" for name in (
+            "ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large",
+            "ar1", "ar10", "ar100", "ar_small", "ar_medium", "ar_large")},
+        "froc_cpm": "froc_cpm",
+        **{f"froc_sensitivity@{r:g}": "froc_sensitivity"
+           for r in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)},
     },
     "ecg-beats": {name: f"ec57_{name}" for name in (
         "qrs_sensitivity", "qrs_ppv", "veb_sensitivity", "veb_ppv", "sveb_sensitivity",

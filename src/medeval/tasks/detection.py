@@ -27,7 +27,8 @@ from numpy.typing import NDArray
 
 from ..errors import MedevalError
 from ..manifest import Case
-from ..metrics.detection import DetectionMatch, case_scores, froc, match_detections
+from ..metrics.detection import DetectionMatch, Froc, case_scores, froc, match_detections
+from ..result import MetricRecord
 from ..stats.delong import auc_ci
 from ..stats.estimate import Estimate
 from ._scalar_json import read_json_prediction
@@ -41,7 +42,7 @@ from .base import (
     metric_record,
 )
 
-__all__ = ["Detection"]
+__all__ = ["Detection", "froc_records", "froc_table"]
 
 
 class Detection(TaskType):
@@ -138,34 +139,49 @@ class Detection(TaskType):
                                   int(r.values["n_reference"]), np.zeros((0, 2), np.intp),
                                   spec.criterion) for r in rows]
         curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation)
-        weighted = _WeightedFroc(matches, spec.fp_rates, spec.interpolation)
-        metrics = []
         names = ["froc_cpm", "detection_average_precision"] + [
             f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
-        case_index = np.arange(len(rows), dtype=float)
-        for name in names:
-            if curve.n_lesions == 0:  # every resample's value NaN too: say why, once
-                estimate = Estimate(
-                    math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
-                    st.confidence, len(rows),
-                    note=f"no reference lesion in any of the {len(rows)} case(s), so the "
-                         "lesion sensitivity is undefined (NaN)")
-            else:
-                estimate = bootstrap_estimate(weighted.statistic(name), case_index, clusters,
-                                              st)
-            definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
-            metrics.append(metric_record(name, definition_id, estimate))
+        metrics = froc_records(matches, names, clusters, st, fp_rates=spec.fp_rates,
+                               interpolation=spec.interpolation)
         y, s = case_scores(matches, no_detection_score=0.0)
         if 0 < int(y.sum()) < y.size:
             metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
                 y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
                 n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
-        tables = {"froc": {"thresholds": curve.thresholds.tolist(),
-                           "sensitivity": curve.sensitivity.tolist(),
-                           "fp_per_case": curve.fp_per_case.tolist(),
-                           "n_cases": curve.n_cases, "n_lesions": curve.n_lesions,
-                           "n_lesion_free_cases": curve.n_lesion_free_cases}}
-        return Aggregate(tuple(metrics), tables)
+        return Aggregate(tuple(metrics), {"froc": froc_table(curve)})
+
+
+def froc_records(matches: Sequence[DetectionMatch], names: Sequence[str],
+                 clusters: Sequence[str] | None, statistics: Any, *,
+                 fp_rates: Sequence[float], interpolation: str) -> list[MetricRecord]:
+    """The FROC figures ``names`` (``froc_cpm``, ``detection_average_precision``,
+    ``froc_sensitivity@<rate>``) of the cases' matches, each with its bootstrap interval
+    over the cases (or the patients ``clusters`` gives), the cases' lesions and
+    detections re-weighted together."""
+    st = statistics
+    weighted = _WeightedFroc(matches, fp_rates, interpolation)
+    n_lesions = sum(m.n_reference for m in matches)
+    case_index = np.arange(len(matches), dtype=float)
+    metrics = []
+    for name in names:
+        if n_lesions == 0:  # every resample's value NaN too: say why, once
+            estimate = Estimate(
+                math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
+                st.confidence, len(matches),
+                note=f"no reference lesion in any of the {len(matches)} case(s), so the "
+                     "lesion sensitivity is undefined (NaN)")
+        else:
+            estimate = bootstrap_estimate(weighted.statistic(name), case_index, clusters, st)
+        definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
+        metrics.append(metric_record(name, definition_id, estimate))
+    return metrics
+
+
+def froc_table(curve: Froc) -> dict[str, Any]:
+    """The FROC curve as the result's ``tables.froc``."""
+    return {"thresholds": curve.thresholds.tolist(), "sensitivity": curve.sensitivity.tolist(),
+            "fp_per_case": curve.fp_per_case.tolist(), "n_cases": curve.n_cases,
+            "n_lesions": curve.n_lesions, "n_lesion_free_cases": curve.n_lesion_free_cases}
 
 
 def _values(match: DetectionMatch) -> dict[str, Any]:

@@ -12,6 +12,7 @@ __all__ = ["TASK_TYPES", "make_task", "task_class"]
 #: task type -> "module:Class" under medeval.tasks (imported on use).
 TASK_TYPES = {
     "binary-classification": "binary_classification:BinaryClassification",
+    "coco-detection": "coco_detection:CocoDetectionTask",
     "detection": "detection:Detection",
     "ecg-beats": "ecg_beats:EcgBeats",
     "eeg-events": "eeg_events:EegEvents",

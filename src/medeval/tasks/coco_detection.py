@@ -1,0 +1,398 @@
+"""Objects in 2-D frames (polyps, lesions): COCO AP as pycocotools computes it, and the FROC.
+
+The task type ``coco-detection``, beside ``detection`` (JSON boxes or points in
+millimetres, FROC only): the references are 2-D annotation files and the predictions COCO
+results, and the figures are COCO's twelve (``COCOeval.stats``) next to the clinical view,
+the per-lesion sensitivity at false-positive rates per image.
+
+Reference
+    The manifest's ``reference`` is read by :mod:`medeval.loaders.annotations_2d`: a
+    case's own LabelMe file or one-image COCO file (``labels/c001.json``), or a set-wide
+    COCO file with the case's image after ``#`` (``labels/set.json#frames/c001.jpg``, by
+    ``file_name``, or ``labels/set.json#17``, by image id). The manifest's reference kind
+    is ``"annotations-2d"``.
+Prediction
+    ``<case_id>.json``: a COCO results list for the case's image, ``[{"category_id": 1,
+    "bbox": [x, y, w, h], "score": 0.93}, ...]`` (pixels; top-left corner and size), with
+    ``"segmentation"`` (polygons, or an RLE of the image's ``[height, width]``) in place of
+    the box for ``iou_type = "segm"``. ``[]``: nothing detected. The evaluation gives the
+    case's image its ``image_id``; an ``image_id`` in the file is not read (the file's
+    name says which image it is). With ``class_agnostic`` ``category_id`` is not read
+    either. A result that is not an object, a score that is not a finite number, a
+    category the set does not have, a box not of 4 finite numbers with ``w, h >= 0``, a
+    segmentation pycocotools cannot read or of another size: the case's prediction is
+    invalid (``invalid-output``), every problem named.
+
+COCO AP
+    :func:`medeval.metrics.coco_detection` on the analysed cases, one image each: images
+    numbered 1, 2, ... in the order of their ``file_name`` (then case id), annotations in
+    that order; equal to pycocotools' ``COCOeval`` (``evaluate``, ``accumulate``,
+    ``summarize``) on the same ground truth and results. Intervals:
+    :func:`medeval.metrics.coco_ap_ci` over the images, or over patients (a patient's
+    frames resampled together) as ``statistics.resampling_unit`` says, with the
+    statistics section's seed, method, confidence and number of resamples. ``segm``: a
+    result's ``bbox`` beside its segmentation is not used (the size class of a detection
+    is its mask's area; pycocotools' ``loadRes`` would take the box's ``w x h`` when the
+    first result has a box).
+FROC
+    Per image, the detections are matched one to one to the objects of their category
+    (crowd regions are not lesions) by box IoU ``>= iou_threshold``
+    (:func:`medeval.metrics.match_detections`; a ``segm`` result's box is its mask's),
+    every detection taken, not only COCO's 100 best; the FROC pools the images, lesion-free
+    ones counting in the false positives per image (:func:`medeval.metrics.froc`), with
+    the same bootstrap as the ``detection`` task.
+Failures
+    ``worst-case``: a failed case's image stays in, with its objects and no detection (its
+    objects are missed); ``exclude``: the image is left out of both the reference and the
+    detections.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidInputError, MedevalError, UndefinedMetricWarning
+from ..manifest import Case
+from ..metrics.coco import COCO_SUMMARIES, CocoDetection, coco_ap_ci, coco_detection
+from ..metrics.detection import DetectionMatch, froc, match_detections
+from ..result import MetricRecord
+from ..stats.estimate import Estimate
+from ._scalar_json import read_json_prediction
+from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType, metric_record
+from .detection import froc_records, froc_table
+
+__all__ = ["CocoDetectionTask", "coco_input"]
+
+#: The one category of a class-agnostic evaluation.
+AGNOSTIC = (1, "object")
+#: The size classes' words, for the note of a figure with no object of its size.
+_SIZES = {"small": " of area < 32² px", "medium": " of area 32² to 96² px",
+          "large": " of area >= 96² px", "all": ""}
+_SHOWN = 5
+
+
+class CocoDetectionTask(TaskType):
+    """The ``coco-detection`` task type behind :func:`medeval.evaluate`."""
+
+    type = "coco-detection"
+    reference_kind = "annotations-2d"
+    reads_reference = True
+    case_columns = ("n_reference", "n_detections", "true_positives", "max_score")
+
+    def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
+        self.spec = spec
+        self.statistics = statistics
+        named = spec.categories
+        self.categories: list[str] | dict[str, int] | None = (
+            None if named is None else dict(named) if isinstance(named, Mapping)
+            else list(named))
+
+    # --- reading ---------------------------------------------------------------------
+
+    def reference_problem(self, case: Case, root: Path) -> str | None:
+        """A message when the case's annotation file or image cannot be used."""
+        try:
+            self._reference(case, root)
+        except ReferenceProblem as exc:
+            return str(exc)
+        return None
+
+    def _reference(self, case: Case, root: Path) -> dict[str, Any]:
+        """The case's image as plain data: size, category table, objects."""
+        from ..loaders.annotations_2d import read_case_annotations
+
+        try:
+            image = read_case_annotations(case.reference, root=root,
+                                          categories=self.categories,
+                                          tolerance_px=self.spec.tolerance_px)
+        except MedevalError as exc:
+            raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
+        agnostic = self.spec.class_agnostic
+        if image.format == "labelme" and self.categories is None and not agnostic:
+            raise ReferenceProblem(
+                f"case {case.case_id}: {image.source} is a LabelMe file; its labels have "
+                "no category ids for the predictions' category_id to name: give the "
+                "protocol's task.categories (names, or names -> ids), or class_agnostic = "
+                "true")
+        if agnostic:
+            table = [AGNOSTIC]
+        elif isinstance(self.categories, dict):
+            table = sorted((number, name) for name, number in self.categories.items())
+        elif self.categories is not None:
+            table = list(enumerate(self.categories, start=1))
+        else:
+            table = sorted(image.categories)
+        objects = [{"category_id": AGNOSTIC[0] if agnostic else obj.category_id,
+                    "bbox": list(obj.box), "area": obj.area, "iscrowd": int(obj.iscrowd),
+                    "segmentation": obj.coco_segmentation()} for obj in image.objects]
+        return {"file_name": image.file_name, "height": image.height, "width": image.width,
+                "categories": table, "objects": objects}
+
+    def _detections(self, case: Case, data: Any, image: Mapping[str, Any]
+                    ) -> list[dict[str, Any]]:
+        """The case's results, checked; every problem named in one PredictionError."""
+        if not isinstance(data, list):
+            raise PredictionError(
+                f"case {case.case_id}: the prediction must be a COCO results list for the "
+                "case's image, [{\"category_id\": 1, \"bbox\": [x, y, w, h], \"score\": "
+                f"0.9}}, ...] ([] when nothing is detected); got a {type(data).__name__}")
+        known = {number for number, _ in image["categories"]}
+        segm = self.spec.iou_type == "segm"
+        found, problems = [], []
+        for i, item in enumerate(data):
+            where = f"result {i}"
+            if not isinstance(item, dict):
+                problems.append(f"{where}: not an object")
+                continue
+            score: Any = item.get("score")
+            bad_score = not _number(score) or not math.isfinite(score)
+            if bad_score:
+                problems.append(f"{where}: score {score!r} is not a finite number")
+            category = AGNOSTIC[0] if self.spec.class_agnostic else item.get("category_id")
+            if not (isinstance(category, int) and not isinstance(category, bool)):
+                problems.append(f"{where}: category_id {category!r} is not an integer")
+            elif category not in known:
+                problems.append(f"{where}: category_id {category} is not one of the set's "
+                                f"categories {sorted(known)}")
+            shape: Any
+            if segm:
+                shape, problem = _rle(item.get("segmentation"), image["height"],
+                                      image["width"])
+            else:
+                shape, problem = _box(item.get("bbox"))
+            if problem:
+                problems.append(f"{where}: {problem}")
+            if not bad_score and shape is not None:
+                found.append({"category_id": category, "score": float(score),
+                              "segmentation" if segm else "bbox": shape})
+        if problems:
+            shown = "; ".join(problems[:_SHOWN])
+            more = f"; ... ({len(problems)} problems in all)" if len(problems) > _SHOWN else ""
+            raise PredictionError(f"case {case.case_id}: {shown}{more}")
+        return found
+
+    # --- one case ----------------------------------------------------------------------
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Read the case's objects and results, and match them for the FROC."""
+        image = self._reference(case, root)
+        detections = self._detections(case, read_json_prediction(case, predictions), image)
+        return self._values(case, image, detections)
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
+        """No detection: every object of the case is missed."""
+        return self._values(case, self._reference(case, root), [])
+
+    def _values(self, case: Case, image: dict[str, Any], detections: list[dict[str, Any]]
+                ) -> dict[str, Any]:
+        match = self._froc_match(case, image, detections)
+        return {"n_reference": match.n_reference, "n_detections": len(detections),
+                "true_positives": int(match.true_positive.sum()),
+                "max_score": float(match.scores[0]) if match.scores.size else None,
+                "_image": image, "_detections": detections,
+                "_scores": match.scores.tolist(), "_hits": match.true_positive.tolist()}
+
+    def _froc_match(self, case: Case, image: Mapping[str, Any],
+                    detections: Sequence[Mapping[str, Any]]) -> DetectionMatch:
+        """One to one within each category by box IoU; a box of no area hits nothing."""
+        boxes = [_corners(_detection_box(d)) for d in detections]
+        scores, hits, n_lesions = [], [], 0
+        categories = {d["category_id"] for d in detections} | {
+            o["category_id"] for o in image["objects"]}
+        for category in sorted(categories):
+            lesions = [_corners(o["bbox"]) for o in image["objects"]
+                       if o["category_id"] == category and not o["iscrowd"]]
+            n_lesions += len(lesions)
+            mine = [i for i, d in enumerate(detections) if d["category_id"] == category]
+            usable = [i for i in mine if boxes[i][2] > boxes[i][0] and boxes[i][3] > boxes[i][1]]
+            try:
+                match = match_detections(
+                    np.asarray(lesions, dtype=float).reshape(-1, 4),
+                    np.asarray([boxes[i] for i in usable], dtype=float).reshape(-1, 4),
+                    [detections[i]["score"] for i in usable], criterion="iou",
+                    iou_threshold=self.spec.iou_threshold)
+            except InvalidInputError as exc:  # detection boxes are checked: the reference
+                raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
+            scores += match.scores.tolist()
+            hits += match.true_positive.tolist()
+            degenerate = [detections[i]["score"] for i in mine if i not in set(usable)]
+            scores += degenerate
+            hits += [False] * len(degenerate)
+        order = np.argsort(-np.asarray(scores, dtype=float), kind="stable")
+        return DetectionMatch(np.asarray(scores, dtype=float)[order],
+                              np.asarray(hits, dtype=bool)[order], n_lesions,
+                              np.zeros((0, 2), np.intp), "iou")
+
+    # --- the set -----------------------------------------------------------------------
+
+    def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
+        """COCO's twelve figures with their intervals, then the FROC figures."""
+        st, spec = self.statistics, self.spec
+        texts: list[str] = []
+        tables: dict[str, Any] = {}
+        metrics: list[MetricRecord] = []
+        if rows:
+            reference, detections = coco_input(rows)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UndefinedMetricWarning)
+                coco = coco_detection(reference, detections, iou_type=spec.iou_type)
+            patients = None if clusters is None else {
+                image["id"]: clusters[index]
+                for index, image in zip(_order(rows), reference["images"])}
+            texts += _category_texts(coco, reference["categories"])
+            tables["coco"] = _coco_table(coco, reference, spec.class_agnostic)
+        for name, (_, _, area, _) in COCO_SUMMARIES.items():
+            if not rows:
+                estimate = Estimate(math.nan, math.nan, math.nan,
+                                    f"bootstrap-{st.bootstrap_method}", st.confidence, 0,
+                                    note="no cases")
+            elif math.isnan(getattr(coco, name)):
+                estimate = Estimate(
+                    math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
+                    st.confidence, len(rows),
+                    note=f"no reference object (not crowd){_SIZES[area]} in any of the "
+                         f"{len(rows)} image(s), so it is undefined (NaN; pycocotools "
+                         "prints -1)")
+            else:
+                estimate = coco_ap_ci(coco, seed=st.seed, summary=name, clusters=patients,
+                                      method=st.bootstrap_method, confidence=st.confidence,
+                                      n_resamples=st.n_resamples)
+            metrics.append(metric_record(f"coco_{name}", f"coco_{name}", estimate))
+        matches = [DetectionMatch(np.asarray(r.values["_scores"], dtype=float),
+                                  np.asarray(r.values["_hits"], dtype=bool),
+                                  int(r.values["n_reference"]), np.zeros((0, 2), np.intp),
+                                  "iou") for r in rows]
+        names = ["froc_cpm"] + [f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
+        metrics += froc_records(matches, names, clusters, st, fp_rates=spec.fp_rates,
+                                interpolation=spec.interpolation)
+        tables["froc"] = froc_table(froc(matches, fp_rates=spec.fp_rates,
+                                         interpolation=spec.interpolation))
+        return Aggregate(tuple(metrics), tables, tuple(texts))
+
+
+def coco_input(rows: Sequence[CaseRow]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The cases' images as one COCO ground truth and their results as one results list.
+
+    Images are numbered 1, 2, ... in the order of their ``file_name`` (then case id), as
+    :func:`medeval.loaders.coco_ground_truth` numbers them, each carrying its
+    ``case_id``; annotations 1, 2, ... in that order; results in that image order, each
+    case's in its file's order. The categories are the union of the cases' tables.
+
+    Raises
+    ------
+    MedevalError
+        Two cases' files give one category id two names (COCO files of their own with
+        different tables: give the protocol's ``task.categories``).
+    """
+    table: dict[int, str] = {}
+    for row in rows:
+        for number, name in row.values["_image"]["categories"]:
+            if table.setdefault(number, name) != name:
+                raise MedevalError(
+                    f"coco-detection: category id {number} is {table[number]!r} in one "
+                    f"case's annotation file and {name!r} in case {row.case_id}'s; give "
+                    "the set one table (the protocol's task.categories)")
+    reference: dict[str, Any] = {
+        "images": [], "annotations": [],
+        "categories": [{"id": number, "name": name, "supercategory": ""}
+                       for number, name in sorted(table.items())]}
+    detections: list[dict[str, Any]] = []
+    for image_id, index in enumerate(_order(rows), start=1):
+        row = rows[index]
+        image = row.values["_image"]
+        reference["images"].append({"id": image_id, "file_name": image["file_name"],
+                                    "height": image["height"], "width": image["width"],
+                                    "case_id": row.case_id})
+        for obj in image["objects"]:
+            reference["annotations"].append(
+                {"id": len(reference["annotations"]) + 1, "image_id": image_id, **obj})
+        detections += [{"image_id": image_id, **d} for d in row.values["_detections"]]
+    return reference, detections
+
+
+def _order(rows: Sequence[CaseRow]) -> list[int]:
+    return sorted(range(len(rows)), key=lambda i: (
+        rows[i].values["_image"]["file_name"], rows[i].case_id))
+
+
+def _category_texts(coco: CocoDetection, categories: Sequence[Mapping[str, Any]]) -> list[str]:
+    empty = [c for c in categories if math.isnan(coco.ap_per_category[c["id"]])]
+    if not empty or len(empty) == len(categories):
+        return []
+    listed = ", ".join(f"{c['id']} ({c['name']})" for c in empty)
+    return [f"categories {listed} have no reference object: their COCO AP is undefined and "
+            "left out of the means over categories (as pycocotools)"]
+
+
+def _coco_table(coco: CocoDetection, reference: Mapping[str, Any], agnostic: bool
+                ) -> dict[str, Any]:
+    return {
+        "iou_type": coco.iou_type, "class_agnostic": agnostic,
+        "categories": [{"id": c["id"], "name": c["name"]} for c in reference["categories"]],
+        "ap_per_category": {str(k): (None if math.isnan(v) else v)
+                            for k, v in sorted(coco.ap_per_category.items())},
+        "n_images": coco.n_images, "n_reference": coco.n_reference,
+        "n_crowd": sum(1 for a in reference["annotations"] if a["iscrowd"]),
+        "n_detections": coco.n_detections,
+    }
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _box(value: Any) -> tuple[list[float] | None, str | None]:
+    if not (isinstance(value, list) and len(value) == 4 and all(map(_number, value))):
+        return None, f"bbox {value!r} is not [x, y, width, height] (4 numbers)"
+    box = [float(v) for v in value]
+    if not all(map(math.isfinite, box)) or box[2] < 0 or box[3] < 0:
+        return None, f"bbox {value!r} is not finite or has a negative width or height"
+    return box, None
+
+
+def _rle(value: Any, height: int, width: int) -> tuple[dict[str, Any] | None, str | None]:
+    """A result's segmentation as one compressed RLE of the image's size."""
+    from ..loaders._annotated import mask_api
+
+    api = mask_api()
+    try:
+        if isinstance(value, list) and value and all(isinstance(p, list) for p in value):
+            if any(len(p) < 6 or len(p) % 2 or not all(map(_number, p)) for p in value):
+                raise ValueError("a polygon is a flat list of at least 3 x, y pairs")
+            rle = api.merge(api.frPyObjects(value, height, width))
+        elif isinstance(value, dict) and "counts" in value and "size" in value:
+            if list(value["size"]) != [height, width]:
+                raise ValueError(f"RLE size {value['size']!r} is not the image's [height, "
+                                 f"width] = [{height}, {width}]")
+            counts = value["counts"]
+            if isinstance(counts, list):
+                rle = api.frPyObjects(value, height, width)
+            else:
+                rle = {"size": [height, width],
+                       "counts": counts.encode("ascii") if isinstance(counts, str) else counts}
+            api.area(rle)  # decodes the counts: a broken string raises here
+        else:
+            raise ValueError("not polygons or an RLE {\"size\": [h, w], \"counts\": ...}")
+        rle = dict(rle)
+    except Exception as exc:  # pycocotools raises several kinds on a bad shape
+        return None, f"segmentation cannot be read ({exc})"
+    return rle, None
+
+
+def _detection_box(detection: Mapping[str, Any]) -> list[float]:
+    if "bbox" in detection:
+        return list(detection["bbox"])
+    from ..loaders._annotated import mask_api
+
+    return [float(v) for v in mask_api().toBbox(detection["segmentation"])]
+
+
+def _corners(box: Sequence[float]) -> list[float]:
+    x, y, w, h = (float(v) for v in box)
+    return [x, y, x + w, y + h]

@@ -1,0 +1,355 @@
+"""The coco-detection task end to end, against pycocotools' COCOeval run directly.
+
+Each test writes a small set — frames, a set-wide COCO file or per-case LabelMe files, a
+manifest, a protocol and per-case COCO results — runs it through ``medeval.evaluate``,
+and runs pycocotools' ``COCOeval`` (``evaluate``, ``accumulate``, ``summarize``) itself on
+the same ground truth and detections, the failed case as the policy says: under
+``worst-case`` its image stays with no detection, under ``exclude`` it is taken out of the
+ground truth too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pycocotools import mask as mask_utils
+from pycocotools.coco import COCO
+from pycocotools.cocoeval import COCOeval
+
+import medeval
+from medeval.manifest import Manifest
+from medeval.metrics import coco_ap_ci, coco_detection, froc, match_detections
+from medeval.protocol import ProtocolError
+
+NAMES = ("ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large",
+         "ar1", "ar10", "ar100", "ar_small", "ar_medium", "ar_large")
+
+#: case -> (patient, image id in the set's COCO file, objects [(category, x, y, w, h)])
+CASES = {
+    "c1": ("p1", 11, [(1, 10, 10, 20, 20), (2, 60, 40, 40, 30)]),
+    "c2": ("p1", 12, [(1, 5, 5, 50, 50)]),
+    "c3": ("p2", 13, []),  # a lesion-free frame
+    "c4": ("p2", 14, [(1, 30, 30, 10, 12)]),
+    "c5": ("p3", 15, [(1, 0, 0, 100, 90), (1, 40, 10, 8, 8)]),
+    "c6": ("p3", 16, [(2, 20, 20, 30, 30)]),
+}
+#: case -> its results (None: no prediction file, a failed case)
+RESULTS = {
+    "c1": [(1, [11, 9, 20, 21], 0.91), (2, [58, 42, 40, 30], 0.62), (1, [70, 5, 10, 10], 0.33)],
+    "c2": [(1, [8, 2, 50, 52], 0.87), (2, [5, 5, 50, 50], 0.41)],
+    "c3": [(1, [10, 10, 15, 15], 0.58)],
+    "c4": None,
+    "c5": [(1, [2, 1, 95, 90], 0.95), (1, [41, 12, 8, 7], 0.29), (1, [40, 10, 30, 30], 0.18)],
+    "c6": [(2, [25, 22, 30, 26], 0.77), (1, [20, 20, 30, 30], 0.12)],
+}
+CATEGORIES = [{"id": 1, "name": "adenoma"}, {"id": 2, "name": "hyperplastic"}]
+HEIGHT, WIDTH = 100, 120
+
+PROTOCOL = """
+[test]
+id = "T-COCO"
+title = "polyps"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "C"
+[algorithm]
+name = "det"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "all"
+[task]
+type = "coco-detection"
+fp_rates = [0.5, 1.0, 2.0]
+{task}
+[statistics]
+seed = 3
+n_resamples = 200
+resampling_unit = "patient"
+[failures]
+policy = "{policy}"
+[[criteria]]
+metric = "coco_ap"
+goal = 0.3
+source = "test"
+"""
+
+
+def coco_set() -> dict:
+    images, annotations = [], []
+    for case, (_, image_id, objects) in CASES.items():
+        images.append({"id": image_id, "file_name": f"frames/{case}.jpg", "height": HEIGHT,
+                       "width": WIDTH})
+        for category, x, y, w, h in objects:
+            annotations.append({"id": 100 + len(annotations), "image_id": image_id,
+                                "category_id": category, "bbox": [x, y, w, h],
+                                "area": w * h, "iscrowd": 0,
+                                "segmentation": [[x, y, x + w, y, x + w, y + h, x, y + h]]})
+    return {"images": images, "annotations": annotations, "categories": CATEGORIES}
+
+
+def write_set(root: Path, *, task: str = "", policy: str = "worst-case",
+              labelme: bool = False, results: dict | None = None) -> Path:
+    """The set in ``root``; returns the predictions folder."""
+    results = RESULTS if results is None else results
+    for folder in ("frames", "labels", "pred"):
+        (root / folder).mkdir(exist_ok=True)
+    rows = []
+    for case, (patient, _, objects) in CASES.items():
+        (root / "frames" / f"{case}.jpg").write_bytes(b"\xff\xd8\xff frame " + case.encode())
+        if labelme:
+            shapes = [{"label": CATEGORIES[c - 1]["name"], "points": [[x, y], [x + w, y + h]],
+                       "group_id": None, "shape_type": "rectangle", "flags": {}}
+                      for c, x, y, w, h in objects]
+            (root / "labels" / f"{case}.json").write_text(json.dumps({
+                "version": "5.4.1", "flags": {}, "shapes": shapes, "imagePath": f"{case}.jpg",
+                "imageData": None, "imageHeight": HEIGHT, "imageWidth": WIDTH}))
+            reference = f"labels/{case}.json"
+        else:
+            reference = f"labels/set.json#frames/{case}.jpg"
+        rows.append({"case_id": case, "patient_id": patient, "input": f"frames/{case}.jpg",
+                     "reference": reference})
+        if results[case] is not None:
+            (root / "pred" / f"{case}.json").write_text(json.dumps(
+                [{"image_id": 999, "category_id": c, "bbox": b, "score": s}
+                 for c, b, s in results[case]]))
+    if not labelme:
+        (root / "labels" / "set.json").write_text(json.dumps(coco_set()))
+    pd.DataFrame(rows).to_csv(root / "manifest.csv", index=False)
+    (root / "protocol.toml").write_text(PROTOCOL.format(task=task, policy=policy))
+    return root / "pred"
+
+
+def pycocotools_stats(gt: dict, detections: list, iou_type: str = "bbox") -> np.ndarray:
+    """COCOeval's twelve figures, -1 as NaN; no detection at all: loadRes cannot load an
+    empty list, so COCOeval runs on an empty result set."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco_gt = COCO()
+        coco_gt.dataset = copy.deepcopy(gt)
+        coco_gt.createIndex()
+        coco_dt = coco_gt.loadRes(copy.deepcopy(detections)) if detections else COCO()
+        if not detections:
+            coco_dt.dataset = {"images": gt["images"], "annotations": [],
+                               "categories": gt["categories"]}
+            coco_dt.createIndex()
+        evaluator = COCOeval(coco_gt, coco_dt, iou_type)
+        evaluator.evaluate()
+        evaluator.accumulate()
+        evaluator.summarize()
+    return np.where(evaluator.stats == -1, np.nan, evaluator.stats)
+
+
+def expected(gt: dict, failed: set[str], policy: str, results: dict | None = None,
+             agnostic: bool = False) -> np.ndarray:
+    results = RESULTS if results is None else results
+    gt = copy.deepcopy(gt)
+    ids = {case: image_id for case, (_, image_id, _) in CASES.items()}
+    if policy == "exclude":
+        gone = {ids[c] for c in failed}
+        gt["images"] = [i for i in gt["images"] if i["id"] not in gone]
+        gt["annotations"] = [a for a in gt["annotations"] if a["image_id"] not in gone]
+    detections = [{"image_id": ids[case], "category_id": 1 if agnostic else c, "bbox": b,
+                   "score": s}
+                  for case, items in results.items() if case not in failed
+                  for c, b, s in (items or [])]
+    if agnostic:
+        gt["categories"] = [{"id": 1, "name": "object"}]
+        for a in gt["annotations"]:
+            a["category_id"] = 1
+    return pycocotools_stats(gt, detections)
+
+
+def figures(result) -> np.ndarray:
+    return np.array([result.metric(f"coco_{n}").estimate.value for n in NAMES])
+
+
+@pytest.mark.parametrize("policy", ["worst-case", "exclude"])
+def test_equals_pycocotools_with_a_failed_case(tmp_path, policy):
+    predictions = write_set(tmp_path, policy=policy)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, policy),
+                               rtol=0, atol=1e-12)
+    data = json.loads(result.to_json())
+    assert data["failures"]["cases"][0]["case_id"] == "c4"
+    assert data["failures"]["cases"][0]["reason"] == "missing-output"
+    assert result.metric("coco_ap").definition == "coco_ap"
+    # the other policy, as the result's alternative
+    other = "exclude" if policy == "worst-case" else "worst-case"
+    alternative = {m.name: m.estimate.value for m in result.failures.alternative.metrics}
+    np.testing.assert_allclose([alternative[f"coco_{n}"] for n in NAMES],
+                               expected(coco_set(), {"c4"}, other), rtol=0, atol=1e-12)
+    assert data["tables"]["coco"]["n_images"] == (6 if policy == "worst-case" else 5)
+
+
+def test_intervals_resample_patients_with_the_statistics_section(tmp_path):
+    predictions = write_set(tmp_path)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    # The same ground truth numbered as the task numbers it (file_name order; here the
+    # set's own order), the failed case's image without detections, patients as clusters
+    gt = coco_set()
+    renumber = {image["id"]: k for k, image in enumerate(gt["images"], start=1)}
+    for image in gt["images"]:
+        image["id"] = renumber[image["id"]]
+    for number, annotation in enumerate(gt["annotations"], start=1):
+        annotation["id"], annotation["image_id"] = number, renumber[annotation["image_id"]]
+    dets = [{"image_id": k, "category_id": c, "bbox": b, "score": s}
+            for k, case in enumerate(CASES, start=1) for c, b, s in (RESULTS[case] or [])]
+    with pytest.warns(medeval.UndefinedMetricWarning, match="ap_large"):
+        direct = coco_detection(gt, dets)  # no large polyp: AP large undefined
+    patients = {k: CASES[case][0] for k, case in enumerate(CASES, start=1)}
+    for name in ("ap", "ap50", "ar100"):
+        estimate = result.metric(f"coco_{name}").estimate
+        assert estimate == coco_ap_ci(direct, seed=3, summary=name, clusters=patients,
+                                      n_resamples=200)
+        assert estimate.method == "bootstrap-percentile" and estimate.n == 6
+        assert estimate.low <= estimate.value <= estimate.high
+
+
+def test_froc_figures_match_boxes_by_iou_within_a_category(tmp_path):
+    predictions = write_set(tmp_path, task="iou_threshold = 0.5")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    matches = []
+    for case, (_, _, objects) in CASES.items():
+        items = RESULTS[case] or []  # c4 failed: no detection
+        scores, hits = [], []
+        for category in (1, 2):
+            ref = [[x, y, x + w, y + h] for c, x, y, w, h in objects if c == category]
+            mine = [(b, s) for c, b, s in items if c == category]
+            m = match_detections(np.asarray(ref, float).reshape(-1, 4),
+                                 np.asarray([[b[0], b[1], b[0] + b[2], b[1] + b[3]]
+                                             for b, _ in mine], float).reshape(-1, 4),
+                                 [s for _, s in mine], criterion="iou", iou_threshold=0.5)
+            scores += m.scores.tolist()
+            hits += m.true_positive.tolist()
+        order = np.argsort(-np.asarray(scores), kind="stable")
+        matches.append(type(m)(np.asarray(scores)[order], np.asarray(hits, bool)[order],
+                               len(objects), np.zeros((0, 2), np.intp), "iou"))
+    curve = froc(matches, fp_rates=[0.5, 1.0, 2.0])
+    assert result.metric("froc_cpm").estimate.value == pytest.approx(curve.cpm)
+    for rate in (0.5, 1.0, 2.0):
+        assert result.metric(f"froc_sensitivity@{rate:g}").estimate.value == pytest.approx(
+            curve.sensitivity_at[rate])
+    # 6 of the 7 polyps found (c4's is in a failed frame); c6's category-1 box on its
+    # category-2 polyp, and c2's category-2 box on its adenoma, hit nothing
+    assert curve.sensitivity[-1] == 6 / 7
+    cases = {row["case_id"]: row for row in result.cases}
+    assert cases["c6"]["true_positives"] == 1 and cases["c3"]["n_reference"] == 0
+    assert result.tables["froc"]["n_lesion_free_cases"] == 1
+
+
+def test_class_agnostic(tmp_path):
+    predictions = write_set(tmp_path, task="class_agnostic = true")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    np.testing.assert_allclose(figures(result),
+                               expected(coco_set(), {"c4"}, "worst-case", agnostic=True),
+                               rtol=0, atol=1e-12)
+    assert result.tables["coco"]["categories"] == [{"id": 1, "name": "object"}]
+
+
+def test_labelme_references(tmp_path):
+    predictions = write_set(tmp_path, labelme=True,
+                            task='categories = ["adenoma", "hyperplastic"]')
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
+                               rtol=0, atol=1e-12)
+
+
+def test_labelme_references_need_categories(tmp_path):
+    predictions = write_set(tmp_path, labelme=True)
+    with pytest.raises(medeval.ManifestError, match="task.categories") as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    assert len(caught.value.problems) == 6  # every case, at once
+
+
+def test_segm_equals_pycocotools(tmp_path):
+    predictions = write_set(tmp_path, task='iou_type = "segm"')
+    for case, items in RESULTS.items():  # each box as a mask, as an RLE
+        if items is None:
+            continue
+        rles = []
+        for c, (x, y, w, h), s in items:
+            mask = np.zeros((HEIGHT, WIDTH), np.uint8, order="F")
+            mask[round(y):round(y + h), round(x):round(x + w)] = 1
+            rle = mask_utils.encode(mask)
+            rles.append({"category_id": c, "score": s,
+                         "segmentation": {"size": rle["size"],
+                                          "counts": rle["counts"].decode("ascii")}})
+        (predictions / f"{case}.json").write_text(json.dumps(rles))
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    ids = {case: image_id for case, (_, image_id, _) in CASES.items()}
+    detections = [dict(item, image_id=ids[case]) for case in CASES if RESULTS[case]
+                  for item in json.loads((predictions / f"{case}.json").read_text())]
+    np.testing.assert_allclose(figures(result), pycocotools_stats(coco_set(), detections,
+                                                                  "segm"), rtol=0, atol=1e-12)
+
+
+def test_malformed_results_fail_their_case_with_every_problem(tmp_path):
+    predictions = write_set(tmp_path)
+    (predictions / "c2.json").write_text(json.dumps([
+        {"category_id": 7, "bbox": [1, 2, 3, 4], "score": 0.5},
+        {"category_id": 1, "bbox": [1, 2, 3], "score": 0.5},
+        {"category_id": 1, "bbox": [1, 2, 3, 4], "score": "high"}]))
+    (predictions / "c6.json").write_text(json.dumps({"boxes": []}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    failed = {f.case_id: f for f in result.failures.cases}
+    assert {c: f.reason for c, f in failed.items()} == {
+        "c2": "invalid-output", "c4": "missing-output", "c6": "invalid-output"}
+    detail = failed["c2"].detail
+    assert "result 0: category_id 7 is not one of the set's categories [1, 2]" in detail
+    assert "result 1: bbox [1, 2, 3] is not [x, y, width, height]" in detail
+    assert "result 2: score 'high' is not a finite number" in detail
+    assert "COCO results list" in failed["c6"].detail
+    np.testing.assert_allclose(figures(result),
+                               expected(coco_set(), {"c2", "c4", "c6"}, "worst-case"),
+                               rtol=0, atol=1e-12)
+
+
+def test_no_object_of_a_size_is_undefined_with_its_reason(tmp_path):
+    predictions = write_set(tmp_path)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    # no polyp is of area >= 96² (the largest is 100 x 90): COCOeval prints -1 for both
+    # large figures
+    stats = expected(coco_set(), {"c4"}, "worst-case")
+    empty = [n for n, value in zip(NAMES, stats) if math.isnan(value)]
+    assert empty == ["ap_large", "ar_large"]
+    for name in empty:
+        estimate = result.metric(f"coco_{name}").estimate
+        assert math.isnan(estimate.value) and "pycocotools prints -1" in estimate.note
+
+
+def test_no_detection_anywhere(tmp_path):
+    predictions = write_set(tmp_path, results={c: [] for c in CASES})
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    np.testing.assert_allclose(figures(result),
+                               expected(coco_set(), set(), "worst-case",
+                                        results={c: [] for c in CASES}), rtol=0, atol=1e-12)
+    assert result.metric("coco_ap").estimate.value == 0.0
+
+
+def test_coco_ap_is_an_acceptance_criterion(tmp_path):
+    predictions = write_set(tmp_path)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    (verdict,) = result.verdicts
+    assert verdict.metric == "coco_ap"
+    text = (tmp_path / "protocol.toml").read_text().replace('"coco_ap"', '"coco_ap90"')
+    (tmp_path / "protocol.toml").write_text(text)
+    with pytest.raises(ProtocolError, match="coco_ap90.*not reported"):
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+
+
+def test_manifest_kind(tmp_path):
+    write_set(tmp_path)
+    manifest = Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="annotations-2d")
+    assert manifest.files() == sorted(
+        [f"frames/{c}.jpg" for c in CASES] + ["labels/set.json"])
+    manifest.validate()

@@ -327,3 +327,115 @@ def test_evaluate_refuses_a_header_without_its_signal_before_running(wfdb_set, t
     with pytest.raises(ManifestError, match=r"case r100: input 'records/100.hea' is a WFDB"):
         medeval.evaluate(protocol, run_dir=run_dir)
     assert not run_dir.exists()  # refused before the algorithm ran
+
+
+# --- 2-D annotation files (reference kind "annotations-2d") ---------------------------
+
+
+@pytest.fixture
+def annotated_set(tmp_path):
+    """Frames of 4 cases: three in one set-wide COCO file (by file_name and by id), one in
+    a LabelMe file of its own."""
+    root = tmp_path / "set"
+    (root / "frames").mkdir(parents=True)
+    (root / "labels").mkdir()
+    for case in ("c1", "c2", "c3", "c4"):
+        (root / "frames" / f"{case}.jpg").write_bytes(b"\xff\xd8\xff" + case.encode())
+    images = [{"id": 7 + k, "file_name": f"frames/c{k}.jpg", "height": 10, "width": 12}
+              for k in (1, 2, 3)]
+    (root / "labels" / "set.json").write_text(json.dumps({
+        "images": images, "categories": [{"id": 1, "name": "polyp"}],
+        "annotations": [{"id": 1, "image_id": 8, "category_id": 1, "bbox": [1, 1, 4, 4],
+                         "area": 16, "iscrowd": 0}]}))
+    (root / "labels" / "c4.json").write_text(json.dumps({
+        "version": "5.4.1", "flags": {}, "imagePath": "c4.jpg", "imageData": None,
+        "imageHeight": 10, "imageWidth": 12, "shapes": [
+            {"label": "polyp", "points": [[2, 2], [6, 5]], "group_id": None,
+             "shape_type": "rectangle", "flags": {}}]}))
+    rows = ["c1,p1,frames/c1.jpg,labels/set.json#frames/c1.jpg",
+            "c2,p1,frames/c2.jpg,labels/set.json#frames/c2.jpg",
+            "c3,p2,frames/c3.jpg,labels/set.json#10",
+            "c4,p2,frames/c4.jpg,labels/c4.json"]
+    write_manifest(root, rows, header="case_id,patient_id,input,reference")
+    return root
+
+
+def test_a_set_wide_annotation_file_is_one_file_checked_and_hashed_once(
+        annotated_set, monkeypatch):
+    import medeval.loaders.annotations_2d as annotations_2d
+
+    manifest = Manifest.from_csv(annotated_set / "manifest.csv",
+                                 reference_kind="annotations-2d")
+    calls = []
+    real = annotations_2d.annotation_problems
+    monkeypatch.setattr(annotations_2d, "annotation_problems",
+                        lambda refs, **kw: calls.append(dict(refs)) or real(refs, **kw))
+    manifest.validate()
+    assert calls == [{c.case_id: c.reference for c in manifest.cases}]  # once, every case
+    assert manifest.files() == ["frames/c1.jpg", "frames/c2.jpg", "frames/c3.jpg",
+                                "frames/c4.jpg", "labels/c4.json", "labels/set.json"]
+    digests = manifest.file_digests(progress=False, cache=False)
+    assert digests["labels/set.json"] == hashlib.sha256(
+        (annotated_set / "labels" / "set.json").read_bytes()).hexdigest()
+    # the canonical manifest keeps each case's selector
+    assert [c["reference"] for c in manifest.to_dict()["cases"]][:3] == [
+        "labels/set.json#frames/c1.jpg", "labels/set.json#frames/c2.jpg",
+        "labels/set.json#10"]
+
+
+def test_the_fingerprint_covers_the_annotation_file_and_the_selectors(annotated_set):
+    path = annotated_set / "manifest.csv"
+
+    def fingerprint():
+        return Manifest.from_csv(path, reference_kind="annotations-2d").fingerprint(
+            progress=False, cache=False)
+
+    before = fingerprint()
+    assert fingerprint() == before
+    labels = annotated_set / "labels" / "set.json"
+    data = json.loads(labels.read_text())
+    data["annotations"][0]["bbox"] = [1, 1, 5, 4]
+    labels.write_text(json.dumps(data))
+    edited = fingerprint()
+    assert edited != before
+    # the same image selected by id instead of file_name: another manifest
+    path.write_text(path.read_text().replace("labels/set.json#10", "labels/set.json#frames/c3.jpg"))
+    assert fingerprint() != edited
+
+
+def test_every_missing_annotation_entry_is_listed_at_once(annotated_set):
+    path = annotated_set / "manifest.csv"
+    text = path.read_text()
+    text = text.replace("#frames/c1.jpg", "#frames/zz.jpg").replace("#10", "#99")
+    text = text.replace("labels/c4.json", "labels/none.json")
+    text += "c5,p3,frames/c5.jpg,labels/set.json#frames/c2.jpg\n"
+    text += "c6,p3,frames/c6.jpg,labels/set.json#\n"
+    for case in ("c5", "c6"):
+        (annotated_set / "frames" / f"{case}.jpg").write_bytes(b"x")
+    path.write_text(text)
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="annotations-2d").validate()
+    problems = sorted(info.value.problems)
+    assert len(problems) == 5
+    assert problems[0].startswith("case c1: reference 'labels/set.json#frames/zz.jpg': ")
+    assert "no image has file_name 'frames/zz.jpg'" in problems[0]
+    assert "no image has file_name or id '99'" in problems[1]
+    assert problems[2].startswith("case c4: reference 'labels/none.json': no such file")
+    assert "is also case c2's" in problems[3]
+    assert "nothing after '#'" in problems[4]
+
+
+def test_where_objects_may_lie_is_the_protocols_to_check(annotated_set):
+    # a box 0.5 px beyond its frame: the manifest takes it (the protocol's tolerance_px
+    # decides; the task checks it), a file that is not COCO or LabelMe it refuses
+    labels = annotated_set / "labels" / "set.json"
+    data = json.loads(labels.read_text())
+    data["annotations"][0]["bbox"] = [8, 1, 4.5, 4]
+    labels.write_text(json.dumps(data))
+    Manifest.from_csv(annotated_set / "manifest.csv", reference_kind="annotations-2d").validate()
+    labels.write_text(json.dumps({"boxes": []}))
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(annotated_set / "manifest.csv",
+                          reference_kind="annotations-2d").validate()
+    assert len(info.value.problems) == 3
+    assert all("neither a COCO dataset" in p for p in info.value.problems)

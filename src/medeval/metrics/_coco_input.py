@@ -248,7 +248,7 @@ def _image_sizes(images: list[Any], image_ids: NDArray[np.int64], func: str
 def _rles(records: Sequence[Any], image: NDArray[np.intp], heights: list[Any],
           widths: list[Any], what: str, func: str) -> list[Any]:
     """Each record's segmentation as one RLE, as pycocotools' ``COCO.annToRLE``."""
-    from pycocotools import mask as mask_utils  # type: ignore[import-untyped]
+    from pycocotools import mask as mask_utils
 
     segmentations = _field(records, "segmentation", what, func)
     out: list[Any] = []

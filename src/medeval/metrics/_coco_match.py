@@ -107,7 +107,7 @@ def _mask_iou(data: CocoInput, dets: NDArray[np.intp], d_group: NDArray[np.int64
     The detections of one image and category are consecutive in ``dets`` and each is
     paired with the same reference rows, so their pairs form one (D, G) block, row-major.
     """
-    from pycocotools import mask as mask_utils  # type: ignore[import-untyped]
+    from pycocotools import mask as mask_utils
 
     assert data.dt_rle is not None and data.gt_rle is not None
     iou = np.zeros(int(counts.sum()))

@@ -277,6 +277,58 @@ def test_segmentation(tmp_path):
     assert len(pooled_hd95) == len(rows) - 3
 
 
+
+def test_polyp_segmentation(tmp_path):
+    """2-D frames: PNG masks read with Pillow here, Dice counted with numpy, distances
+    in pixels checked with MedPy on the 2-D arrays, unit px in the result."""
+    from medpy.metric.binary import hd95
+    from PIL import Image
+
+    result, folder, printed = run_example("polyp-segmentation", tmp_path)
+    rows = manifest_rows(folder)
+    assert sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()
+               and "result" not in p.parts) < 500_000
+    assert len({row["patient_id"] for row in rows}) >= 3
+    dice, failed, pooled_hd95 = [], {}, {}
+    for row in rows:
+        case = row["case_id"]
+        frame = Image.open(folder / row["input"])
+        assert (frame.format, frame.mode) == ("JPEG", "RGB")
+        reference = np.asarray(Image.open(folder / row["reference"]))
+        assert set(np.unique(reference)) <= {0, 255}
+        assert reference.shape == (frame.height, frame.width)
+        path = folder / "predictions" / f"{case}.png"
+        if not path.is_file():
+            failed[case] = "missing-output"
+            dice.append(0.0)
+            continue
+        prediction = np.asarray(Image.open(path))
+        if prediction.shape != reference.shape:
+            failed[case] = "incompatible"
+            dice.append(0.0)
+            continue
+        ref, pred = reference == 255, prediction == 255
+        total = ref.sum() + pred.sum()
+        dice.append(2 * (ref & pred).sum() / total if total else 1.0)  # both empty: 1
+        if ref.any() and pred.any():  # MedPy's hd95 pools both directions; in pixels
+            pooled_hd95[case] = hd95(pred, ref)
+    check_flow(result, len(rows), failed)
+    assert failed == {"P-05": "missing-output", "P-11": "incompatible"}
+    # worst-case: a failed frame scores Dice 0; the mean over all frames
+    assert metric(result, "dice")["value"] == pytest.approx(np.mean(dice))
+    assert metric(result, "dice")["n"] == len(rows)
+    columns = result["case_columns"]
+    cases = {row[0]: dict(zip(columns, row)) for row in result["cases"]}
+    for case, value in pooled_hd95.items():
+        assert cases[case]["hd95@pooled"] == pytest.approx(value, rel=1e-9), case
+    assert len(pooled_hd95) == len(rows) - 4  # two failed, two frames without a polyp
+    assert cases["P-04"]["dice"] == 1.0 and cases["P-04"]["reference_empty"] is True
+    assert cases["P-05"]["hausdorff"] == 205.0  # worst_distance_px
+    for name in ("hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd"):
+        assert metric(result, name)["unit"] == "px", name
+    assert result["tables"]["distances"]["unit"] == "px"
+    assert "overall: INCONCLUSIVE" in printed
+
 def iou(a: list[float], b: list[float]) -> float:
     """Boxes (row0, col0, row1, col1), continuous coordinates."""
     rows = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))

@@ -469,8 +469,19 @@ class Manifest:
 
         found = annotation_problems(references, root=self.root,
                                     tolerance_px=_ANY_TOLERANCE_PX)
-        return [f"case {case_id}: reference {references[case_id]!r}: {problem}"
-                for case_id, problem in found.items()]
+        cases: dict[str, list[str]] = defaultdict(list)  # a file's problems: every case's
+        for case_id, problem in found.items():
+            cases[problem].append(case_id)
+        problems = []
+        for problem, ids in cases.items():
+            if len(ids) == 1:
+                problems.append(f"case {ids[0]}: reference {references[ids[0]]!r}: {problem}")
+            else:
+                shown = ", ".join(ids[:5]) + (f", ... ({len(ids)} cases)" if len(ids) > 5
+                                              else "")
+                problems.append(f"cases {shown}: references into "
+                                f"{references[ids[0]].partition('#')[0]!r}: {problem}")
+        return problems
 
     def _checked_reference(
         self, value: str, read_files: bool

@@ -353,3 +353,21 @@ def test_manifest_kind(tmp_path):
     assert manifest.files() == sorted(
         [f"frames/{c}.jpg" for c in CASES] + ["labels/set.json"])
     manifest.validate()
+
+
+def test_a_broken_set_wide_file_is_described_once(tmp_path):
+    predictions = write_set(tmp_path)
+    gt = coco_set()
+    gt["annotations"][0]["bbox"] = [110, 10, 20, 20]  # beyond the frame's 120 px
+    (tmp_path / "labels" / "set.json").write_text(json.dumps(gt))
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    first, *others = caught.value.problems
+    assert first.startswith("case c1: ") and "lies outside the image" in first
+    assert others == [f"case {c}: 'labels/set.json' cannot be used (see case c1)"
+                      for c in ("c2", "c3", "c4", "c5", "c6")]
+    # the protocol's tolerance decides
+    text = (tmp_path / "protocol.toml").read_text()
+    (tmp_path / "protocol.toml").write_text(text.replace(
+        "fp_rates = [", "tolerance_px = 10\nfp_rates = ["))
+    assert medeval.evaluate(tmp_path / "protocol.toml", predictions).flow.scored == 5

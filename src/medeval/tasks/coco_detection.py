@@ -92,6 +92,7 @@ class CocoDetectionTask(TaskType):
         self.categories: list[str] | dict[str, int] | None = (
             None if named is None else dict(named) if isinstance(named, Mapping)
             else list(named))
+        self._unusable: dict[str, str] = {}  # annotation file -> the first case naming it
 
     # --- reading ---------------------------------------------------------------------
 
@@ -104,13 +105,32 @@ class CocoDetectionTask(TaskType):
         return None
 
     def _reference(self, case: Case, root: Path) -> dict[str, Any]:
-        """The case's image as plain data: size, category table, objects."""
-        from ..loaders.annotations_2d import read_case_annotations
+        """The case's image as plain data: size, category table, objects.
 
+        A file that cannot be used is named in full for the first case pointing into it
+        and referred to for the others (a set-wide file is not parsed again for each)."""
+        from ..loaders._files import within_root
+        from ..loaders.annotations_2d import (
+            read_annotation_file,
+            read_case_annotations,
+            split_reference,
+        )
+
+        categories, tolerance = self.categories, self.spec.tolerance_px
+        path = case.reference.partition("#")[0]
+        if path in self._unusable:
+            raise ReferenceProblem(f"case {case.case_id}: {path!r} cannot be used (see case "
+                                   f"{self._unusable[path]})")
         try:
-            image = read_case_annotations(case.reference, root=root,
-                                          categories=self.categories,
-                                          tolerance_px=self.spec.tolerance_px)
+            split_reference(case.reference)
+            try:
+                read_annotation_file(within_root(root, path), categories=categories,
+                                     tolerance_px=tolerance)
+            except MedevalError:
+                self._unusable[path] = case.case_id
+                raise
+            image = read_case_annotations(case.reference, root=root, categories=categories,
+                                          tolerance_px=tolerance)
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
         agnostic = self.spec.class_agnostic

@@ -193,7 +193,9 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
     settings = protocol.runner
     run_algorithm(
         manifest, algorithm, run_dir, workers=settings.workers, timeout_s=settings.timeout_s,
-        memory_mb=settings.memory_mb, output_limit_mb=settings.output_limit_mb,
+        memory_mb=None if settings.memory_mb == "none" else settings.memory_mb,
+        memory_guard=settings.memory_guard, address_space_mb=settings.address_space_mb,
+        retries=settings.retries, output_limit_mb=settings.output_limit_mb,
         mode=protocol.test.mode, isolation=settings.isolation, progress=progress,
         fresh=fresh,
     )

@@ -375,7 +375,18 @@ class RunnerSettings(_Section):
 
     workers: int = Field(default=1, ge=1)
     timeout_s: float = Field(default=60.0, gt=0, description="per case")
-    memory_mb: int = Field(default=4096, ge=64)
+    memory_mb: Annotated[int, Field(ge=64)] | Literal["none"] = Field(
+        default=4096, description="memory of each worker's whole process tree, in-memory "
+        "folders included, in MB (at least 64); \"none\": no limit (pre-checks)")
+    memory_guard: Literal["auto", "cgroup", "watch"] = Field(
+        default="auto", description="how the memory limit is held: a cgroup per worker "
+        "where the host allows one, else watching the process tree")
+    address_space_mb: int | None = Field(
+        default=None, ge=64, description="also an address-space limit (RLIMIT_AS); off by "
+        "default, since CUDA and torch reserve far more address space than they use")
+    retries: int = Field(
+        default=1, ge=0, description="runs again of a case whose worker was killed from "
+        "outside (reason infrastructure); recorded as retried")
     output_limit_mb: float = Field(default=64.0, gt=0)
     isolation: Literal["auto", "bubblewrap", "none"] = Field(
         default="auto", description="certificate mode refuses to run without a sandbox"

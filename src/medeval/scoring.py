@@ -93,6 +93,10 @@ def read_predictions(path: Path) -> Predictions:
             "isolation": data.get("isolation"),
             "algorithm": data.get("algorithm"),
             "limits": data.get("limits"),
+            # how the memory limit was held (a cgroup per worker, or the runner's watch)
+            "memory": data.get("memory"),
+            # cases run again after their worker was killed from outside
+            "retried": data.get("retried", {}),
             "environment": data.get("environment"),
             "not_run": data.get("not_run", []),
             # what was scored, stable across runs: case -> prediction file -> SHA-256

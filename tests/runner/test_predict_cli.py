@@ -65,3 +65,32 @@ def test_predict_worked_example_with_relative_paths(tmp_path: Path, capsys, monk
                  "--manifest", "data/manifest.csv", "--out", str(tmp_path / "run"),
                  "--no-progress", "--mode", "certificate"])
     assert code == 0 and "cases 8: done 8, failed 0" in capsys.readouterr().out
+
+
+@needs_bwrap
+def test_predict_memory_options(tmp_path: Path, capsys):
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    base = ["predict", "--algorithm", f"{plugin}:Flaky", "--manifest", str(manifest),
+            "--no-progress"]
+    # no memory limit at all (a pre-check): the run records that nothing held one
+    assert main([*base, "--out", str(tmp_path / "none"), "--memory-mb", "none"]) == 0
+    summary = json.loads((tmp_path / "none" / "summary.json").read_text())
+    assert summary["memory"]["mechanism"] == "none" and summary["memory"]["limit_mb"] is None
+    # the watch, asked for by name, with the address-space limit and retries recorded
+    assert main([*base, "--out", str(tmp_path / "watch"), "--memory-mb", "512",
+                 "--memory-guard", "watch", "--address-space-mb", "8192",
+                 "--retries", "2"]) == 0
+    summary = json.loads((tmp_path / "watch" / "summary.json").read_text())
+    assert (summary["memory"]["mechanism"], summary["memory"]["limit_mb"]) == ("watch", 512)
+    assert summary["limits"]["address_space_mb"] == 8192 and summary["limits"]["retries"] == 2
+    capsys.readouterr()
+    for bad in ("10", "lots"):
+        try:
+            main([*base, "--out", str(tmp_path / "bad"), "--memory-mb", bad])
+        except SystemExit as exc:  # argparse: usage error, exit 2
+            assert exc.code == 2
+        else:
+            raise AssertionError(f"--memory-mb {bad} was accepted")
+    err = capsys.readouterr().err
+    assert "at least 64 MB, not 10" in err and "a number of MB or 'none', not 'lots'" in err

@@ -31,8 +31,18 @@ def add(commands: Any) -> None:
     predict.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
     predict.add_argument("--workers", type=int, default=1)
     predict.add_argument("--timeout-s", type=float, default=60.0, help="per case")
-    predict.add_argument("--memory-mb", type=int, default=4096,
-                         help="address-space limit of each worker (default: %(default)s)")
+    predict.add_argument("--memory-mb", type=_memory, default=4096, metavar="MB|none",
+                         help="memory of each worker's whole process tree, in-memory "
+                         "folders included (default: %(default)s); none: no limit")
+    predict.add_argument("--memory-guard", choices=("auto", "cgroup", "watch"),
+                         default="auto", help="how the memory limit is held: a cgroup per "
+                         "worker where the host allows one, else watching the tree (auto)")
+    predict.add_argument("--address-space-mb", type=int, default=None, metavar="MB",
+                         help="also an address-space limit (RLIMIT_AS); off by default, as "
+                         "CUDA and torch reserve far more than they use")
+    predict.add_argument("--retries", type=int, default=1,
+                         help="runs again of a case whose worker was killed from outside "
+                         "(infrastructure), default %(default)s")
     predict.add_argument("--output-limit-mb", type=float, default=64.0)
     predict.add_argument("--setup-timeout-s", type=float, default=120.0)
     predict.add_argument("--mode", choices=("pre-check", "certificate"), default="pre-check",
@@ -60,6 +70,8 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
         summary = run_algorithm(
             args.manifest, spec, args.out, workers=args.workers, timeout_s=args.timeout_s,
             memory_mb=args.memory_mb, output_limit_mb=args.output_limit_mb,
+            memory_guard=args.memory_guard, address_space_mb=args.address_space_mb,
+            retries=args.retries,
             setup_timeout_s=args.setup_timeout_s, mode=args.mode, isolation=args.isolation,
             executor=args.executor, scheduler_address=args.scheduler,
             progress=not args.no_progress, fresh=args.fresh,
@@ -89,3 +101,16 @@ def _resumed_line(summary: Any, fresh: bool) -> str:
         return (f"  resumed {summary.resumed} case(s) finished by the earlier run in this "
                 f"run directory (same algorithm, limits, set, medeval); ran {ran} now")
     return f"  ran {ran} case(s); nothing to resume"
+
+
+def _memory(text: str) -> int | None:
+    """``--memory-mb``: a number of MB, or ``none`` for no limit."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number of MB or 'none', not {text!r}") from None
+    if value < 64:
+        raise argparse.ArgumentTypeError(f"at least 64 MB, not {value}")
+    return value

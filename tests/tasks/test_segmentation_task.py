@@ -130,3 +130,45 @@ def test_an_undefined_interval_says_why_in_the_warnings(study):
             "no failures.worst_distance_mm is declared to replace them") in result.warnings
     assert result.metric("dice").estimate.note is None
     assert not any(w.startswith("all cases: dice:") for w in result.warnings)
+
+
+def test_a_3d_protocol_keeps_its_distances_in_mm(study):
+    """The 2-D keys left out, a 3-D protocol reads and scores as before: every distance
+    in mm from the volumes' spacing, and the result's distances table says so."""
+    folder, _ = study
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=1)
+    units = {m.name: m.unit for m in result.metrics}
+    assert units["hausdorff"] == units["hd95@max-directed"] == units["assd"] == "mm"
+    assert units["dice"] == units["nsd@surfel"] == "1"
+    assert result.tables["distances"]["unit"] == "mm"
+    assert result.tables["distances"]["pixel_spacing_mm"] is None
+    assert result.parameters.task["distance_unit"] == "mm"
+
+
+def test_a_volume_of_one_slice_is_measured_in_the_plane(tmp_path):
+    """A one-slice volume's masks are 2-D: their border is the contour in the plane, as
+    MedPy measures the 2-D arrays (as a slab one voxel thick every voxel would be on the
+    border: ASSD 0.47 instead of 2.56 mm on these discs)."""
+    from medpy.metric.binary import assd, hd
+
+    yy, xx = np.mgrid[:64, :64]
+    ref = (yy - 30) ** 2 + (xx - 30) ** 2 <= 15 ** 2
+    pred = (yy - 33) ** 2 + (xx - 28) ** 2 <= 13 ** 2
+    for name in ("images", "masks", "pred"):
+        (tmp_path / name).mkdir()
+    for array, path in ((ref, "masks/c0.nii.gz"), (pred, "pred/c0.nii.gz"),
+                        (ref, "masks/c1.nii.gz"), (pred, "pred/c1.nii.gz"),
+                        (np.zeros((64, 64)), "images/c0.nii.gz"),
+                        (np.ones((64, 64)), "images/c1.nii.gz")):
+        image = sitk.GetImageFromArray(array.astype(np.uint8)[None])  # (1, 64, 64)
+        image.SetSpacing((0.5, 0.5, 3.0))
+        sitk.WriteImage(image, str(tmp_path / path))
+    pd.DataFrame([{"case_id": c, "patient_id": c, "input": f"images/{c}.nii.gz",
+                   "reference": f"masks/{c}.nii.gz"} for c in ("c0", "c1")]).to_csv(
+        tmp_path / "manifest.csv", index=False)
+    (tmp_path / "protocol.toml").write_text(PROTOCOL)
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    case = result.cases[0]
+    assert case["assd"] == pytest.approx(assd(pred, ref, voxelspacing=0.5))
+    assert case["hausdorff"] == pytest.approx(hd(pred, ref, voxelspacing=0.5))
+    assert case["assd"] == pytest.approx(0.5 * 2.5608842970642476)

@@ -385,6 +385,76 @@ def test_detection(tmp_path):
     assert result["tables"]["froc"]["n_lesions"] == n_lesions == 9
 
 
+def test_polyp_detection(tmp_path):
+    """COCO AP of the example against pycocotools' COCOeval run here on the example's COCO
+    file and prediction files: the failed frames stay with no detection (worst-case), or
+    are taken out of the ground truth (the result's alternative, exclude)."""
+    import contextlib
+    import copy
+    import io
+
+    from PIL import Image
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    result, folder, printed = run_example("polyp-detection", tmp_path)
+    rows = manifest_rows(folder)
+    assert len({row["patient_id"] for row in rows}) >= 3
+    gt = json.loads((folder / "annotations" / "instances.json").read_text())
+    image_id = {image["file_name"]: image["id"] for image in gt["images"]}
+    detections, failed = [], {}
+    for row in rows:
+        case = row["case_id"]
+        frame = Image.open(folder / row["input"])
+        assert (frame.format, frame.mode) == ("JPEG", "RGB")
+        path, _, name = row["reference"].partition("#")
+        assert path == "annotations/instances.json" and name == row["input"]
+        data = json_prediction(folder, case)
+        if data is None:
+            failed[case] = "missing-output"
+        elif any(len(d["bbox"]) != 4 for d in data):
+            failed[case] = "invalid-output"
+        else:
+            detections += [dict(d, image_id=image_id[name]) for d in data]
+    check_flow(result, len(rows), failed)
+    assert failed == {"D-06": "missing-output", "D-13": "invalid-output"}
+
+    def cocoeval(ground_truth: dict) -> list[float]:
+        with contextlib.redirect_stdout(io.StringIO()):
+            coco_gt = COCO()
+            coco_gt.dataset = copy.deepcopy(ground_truth)
+            coco_gt.createIndex()
+            evaluator = COCOeval(coco_gt, coco_gt.loadRes(copy.deepcopy(detections)), "bbox")
+            evaluator.evaluate()
+            evaluator.accumulate()
+            evaluator.summarize()
+        return [math.nan if v == -1 else float(v) for v in evaluator.stats]
+
+    names = ["ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large",
+             "ar1", "ar10", "ar100", "ar_small", "ar_medium", "ar_large"]
+    stats = cocoeval(gt)
+    for name, value in zip(names, stats):
+        assert metric(result, f"coco_{name}")["value"] == pytest.approx(value, abs=1e-12), name
+    # failures excluded: the failed frames out of the ground truth too
+    gone = {image_id[row["input"]] for row in rows if row["case_id"] in failed}
+    kept = dict(gt, images=[i for i in gt["images"] if i["id"] not in gone],
+                annotations=[a for a in gt["annotations"] if a["image_id"] not in gone])
+    alternative = result["failures"]["alternative"]
+    assert alternative["policy"] == "exclude" and alternative["n_cases"] == len(rows) - 2
+    for name, value in zip(names, cocoeval(kept)):
+        assert alternative["metrics"][f"coco_{name}"]["value"] == pytest.approx(
+            value, abs=1e-12), name
+    for criterion in result["protocol"]["criteria"]:
+        found = metric(result, criterion["metric"])
+        assert verdicts(result)[criterion["metric"]] == guarded(
+            found["low"], found["high"], criterion["goal"])
+    assert {c["metric"] for c in result["protocol"]["criteria"]} == {"coco_ap", "coco_ap50"}
+    assert metric(result, "coco_ap")["method"] == "bootstrap-percentile"
+    assert result["tables"]["coco"]["n_reference"] == len(gt["annotations"]) == 18
+    assert result["tables"]["froc"]["n_lesion_free_cases"] == 3
+    assert "overall: PASS" in printed
+
+
 def test_eeg_events(tmp_path):
     from timescoring import scoring
     from timescoring.annotations import Annotation

@@ -158,7 +158,9 @@ class Worker:
             return
         spec, limits = self.plan.algorithm, self.plan.limits
         root = str(Path(__file__).resolve().parents[2])
-        argv = [sys.executable, "-I", "-c",
+        # -B: -I ignores PYTHONDONTWRITEBYTECODE, and a plugin's bytecode written beside
+        # it could later stand in for a changed source whose hash the run records
+        argv = [sys.executable, "-I", "-B", "-c",
                 f"import sys; sys.path.insert(0, {root!r}); "
                 "from medeval.runner._child import main; sys.exit(main())"]
         env = scrubbed_env()

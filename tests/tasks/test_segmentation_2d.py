@@ -337,3 +337,25 @@ def test_a_3d_protocol_reads_as_before():
                                             "nsd_tolerance_px": 2},
                                 failures={"worst_distance_px": 40}))
     assert px.failures.worst_distance_px == 40
+
+
+def test_a_palette_mask_is_read_by_index_through_the_label_map(tmp_path):
+    """Colour-coded labels saved as a palette PNG: the label map goes from the palette
+    index (not its colour) to the label id, for references and predictions alike."""
+    make_set(tmp_path)
+    palette = [0, 0, 0, 255, 0, 0, 0, 255, 0] + [0] * (256 * 3 - 9)  # black, red, green
+    data = pairs()
+    for cid, (ref, pred) in data.items():
+        for mask, where in ((ref, "masks"), (pred, "pred")):
+            index = np.where(mask, 2, 0).astype(np.uint8)  # index 2: green, the polyp
+            image = PILImage.fromarray(index)  # L; a palette makes it P
+            image.putpalette(palette)
+            assert image.mode == "P"
+            image.save(tmp_path / where / f"{cid}.png")
+    task = PX + '\n[task.label_map]\n"0" = 0\n"2" = 1'
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task=task, failures=""))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    cases = per_case(result)
+    for cid, (ref, pred) in data.items():
+        total = ref.sum() + pred.sum()
+        assert cases[cid]["dice"] == pytest.approx(2 * (ref & pred).sum() / total)

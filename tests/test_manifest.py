@@ -440,3 +440,16 @@ def test_where_objects_may_lie_is_the_protocols_to_check(annotated_set):
     (problem,) = info.value.problems  # the file's problem once, naming its cases
     assert problem.startswith("cases c1, c2, c3: references into 'labels/set.json': ")
     assert "neither a COCO dataset" in problem
+
+
+def test_an_input_that_is_the_set_wide_annotation_file_is_refused(annotated_set):
+    # the runner's check compares inputs with references as written; 'path#selector' is
+    # no file, so the manifest refuses an input naming the annotation file itself
+    path = annotated_set / "manifest.csv"
+    path.write_text(path.read_text().replace("c2,p1,frames/c2.jpg,", "c2,p1,labels/set.json,"))
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="annotations-2d").validate()
+    (problem,) = info.value.problems
+    assert problem == ("case c2: input 'labels/set.json' is the annotation file "
+                       "'labels/set.json' that references point into; the algorithm would "
+                       "be given the answers")

@@ -249,6 +249,7 @@ class Manifest:
                 found[case.reference] = target
         if annotations:
             problems += self._annotation_problems(annotations)
+            problems += self._inputs_showing_annotations(found)
         if problems:
             raise ManifestError(
                 f"manifest {self.source}: {len(problems)} problem(s):\n  "
@@ -461,6 +462,18 @@ class Manifest:
             return "is a directory; a 2-D annotation reference is a COCO or LabelMe JSON file"
         found[path] = checked
         return None
+
+    def _inputs_showing_annotations(self, found: Mapping[str, tuple[Path, bool]]) -> list[str]:
+        """Inputs that are a 2-D annotation file the references point into (a reference
+        written ``path#selector`` is no path the runner's own check would recognise)."""
+        files = {found[path][0].resolve(): path for path in
+                 {c.reference.partition("#")[0] for c in self.cases if c.reference}
+                 if path in found}
+        return [f"case {case.case_id}: input {value!r} is the annotation file "
+                f"{files[found[value][0].resolve()]!r} that references point into; the "
+                "algorithm would be given the answers"
+                for case in self.cases for value in case.inputs
+                if value in found and found[value][0].resolve() in files]
 
     def _annotation_problems(self, references: Mapping[str, str]) -> list[str]:
         """Each case whose image its annotation file does not have (or that cannot be

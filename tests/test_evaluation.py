@@ -251,3 +251,27 @@ def test_the_result_warnings_come_from_the_notes_and_the_task(study):
     assert str(caught[0].message) == "something else"
     assert figures.warnings == ["all cases: sensitivity: why Se", "all cases: accuracy: why acc",
                                 "all cases: a text of the task"]
+
+
+def test_a_certified_run_is_the_same_measurement_wherever_it_is_checked_out(tmp_path):
+    """The breast-ultrasound example run from two folders and from outside its folder: the
+    plugin is found beside the protocol, and the content fingerprints are equal (no path of
+    this machine in what the fingerprint covers)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed (Debian package bubblewrap)")
+    example = Path(__file__).resolve().parents[1] / "examples" / "breast-ultrasound"
+    fingerprints = []
+    for where in ("one", "two/deeper"):
+        copy = shutil.copytree(example, tmp_path / where / "bus",
+                               ignore=shutil.ignore_patterns("out", "__pycache__"))
+        done = subprocess.run(["medeval", "run", str(copy / "protocol.toml"), "--out",
+                               str(tmp_path / where / "out")], cwd=tmp_path,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        fingerprints.append(medeval.verify_result(tmp_path / where / "out" / "result.json"))
+    assert fingerprints[0] == fingerprints[1]
+    result = medeval.read_result(tmp_path / "one" / "out" / "result.json")
+    assert str(tmp_path) not in json.dumps(result.to_dict()["algorithm"])

@@ -189,7 +189,7 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         raise ProtocolError(
             "algorithm: name a plugin or a command to run, or evaluate existing predictions"
         )
-    algorithm = resolve_algorithm(spec.plugin, command=spec.command)
+    algorithm = resolve_algorithm(_plugin_path(protocol), command=spec.command)
     settings = protocol.runner
     run_algorithm(
         manifest, algorithm, run_dir, workers=settings.workers, timeout_s=settings.timeout_s,
@@ -200,6 +200,18 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         fresh=fresh,
     )
     return Path(run_dir)
+
+
+def _plugin_path(protocol: Protocol) -> str | None:
+    """The protocol's plugin, a relative ``file.py:Class`` taken from the protocol's folder
+    (as the manifest is), not from wherever the command was started."""
+    plugin = protocol.algorithm.plugin
+    if plugin is None or protocol.path is None:
+        return plugin
+    file, _, attribute = plugin.rpartition(":")
+    if file.endswith(".py") and not Path(file).is_absolute():
+        return f"{protocol.path.parent / file}:{attribute}"
+    return plugin
 
 
 def evaluate_cases(

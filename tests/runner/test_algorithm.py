@@ -118,3 +118,22 @@ def test_entry_point_plugin_runs_in_the_sandbox_and_is_recorded(site: Path, tmp_
     assert json.loads((tmp_path / "run" / "predictions" / "c2.json").read_text()) == {
         "case": "c2", "case_id": "c2", "score": 0.25}
     assert "acme_algo" not in sys.modules  # imported in the sandbox only
+
+
+def test_a_file_plugin_is_the_same_algorithm_wherever_it_lies(tmp_path):
+    # The same file in two folders: one SHA-256, and no absolute path in the record (the
+    # result's fingerprint covers the record); a changed byte is another algorithm.
+    source = "class Model:\n    def predict(self, case):\n        return 0.5\n"
+    specs = []
+    for where in ("a", "b/c"):
+        folder = tmp_path / where
+        folder.mkdir(parents=True)
+        (folder / "model.py").write_text(source)
+        specs.append(resolve_algorithm(f"{folder / 'model.py'}:Model"))
+    first, second = specs
+    assert first.target != second.target  # each loads its own file
+    assert first.sha256 == second.sha256 and first.to_dict() != {}
+    assert first.to_dict()["target"] == second.to_dict()["target"] == "model.py:Model"
+    assert str(tmp_path) not in json.dumps(first.to_dict())
+    (tmp_path / "b" / "c" / "model.py").write_text(source.replace("0.5", "0.6"))
+    assert resolve_algorithm(f"{tmp_path / 'b/c/model.py'}:Model").sha256 != first.sha256

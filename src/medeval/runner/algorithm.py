@@ -132,16 +132,31 @@ class AlgorithmSpec:
     files: Mapping[str, str] = field(default_factory=dict)
 
     @property
+    def identity(self) -> str:
+        """The target without where it lies on this machine: a file plugin as
+        ``file.py:attribute`` (its folder's files are hashed), so that the same plugin
+        checked out in two places has the same SHA-256 and the same result fingerprint."""
+        if self.kind == "python" and ".py:" in self.target:
+            file, _, attribute = self.target.rpartition(":")
+            return f"{Path(file).name}:{attribute}"
+        return self.target
+
+    @property
     def sha256(self) -> str:
-        """One SHA-256 over the kind, target and the digests of every file."""
-        payload = json.dumps({"kind": self.kind, "target": self.target,
+        """One SHA-256 over the kind, the target's identity and every file's digest."""
+        payload = json.dumps({"kind": self.kind, "target": self.identity,
                               "files": dict(sorted(self.files.items()))}, sort_keys=True)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
-        """The identity recorded in ``run.jsonl`` and ``summary.json``."""
+        """The identity recorded in ``run.jsonl`` and ``summary.json`` (no absolute path
+        of a file plugin: see :attr:`identity`)."""
+        name = self.name
+        if self.kind == "python" and ".py:" in name \
+                and Path(name.rpartition(":")[0]).is_absolute():
+            name = self.identity  # an absolute path names this machine's folder only
         return {
-            "kind": self.kind, "name": self.name, "target": self.target,
+            "kind": self.kind, "name": name, "target": self.identity,
             "distribution": self.distribution, "version": self.version,
             "files": dict(sorted(self.files.items())), "sha256": self.sha256,
         }

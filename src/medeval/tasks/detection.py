@@ -12,6 +12,9 @@ Matching per case is :func:`medeval.metrics.match_detections`; the FROC pools al
 in which each resample re-weights every case's lesions and detections — the FROC is
 recomputed on each resample, vectorised. Failure policy ``worst-case``: a failed case
 has no detection (its lesions are missed).
+
+2-D frames annotated in COCO or LabelMe files, with COCO results as predictions and COCO
+AP beside the FROC, are the ``coco-detection`` task type (:mod:`.coco_detection`).
 """
 
 from __future__ import annotations

@@ -180,6 +180,11 @@ class SegmentationTask(_Section):
     nsd_variant: Literal["surfel", "count"] = "surfel"
     hd_percentile: float = Field(default=95.0, ge=0, le=100)
     connectivity: int = Field(default=1, ge=1, le=3)
+    distances: bool = Field(
+        default=True,
+        description="false: Dice, IoU (jaccard) and the relative volume difference only, "
+        "no surface distances (Hausdorff, HD95, ASSD, MASD, NSD) and no NSD tolerance",
+    )
     label_map: dict[int, int] | None = Field(
         default=None,
         description="mask images: pixel value (grey level, palette index, 16-bit value) -> "
@@ -193,7 +198,7 @@ class SegmentationTask(_Section):
 
     @model_validator(mode="after")
     def _distance_unit(self) -> SegmentationTask:
-        if self.distance_unit == "mm":
+        if self.distances and self.distance_unit == "mm":  # without distances: no tolerance
             if self.nsd_tolerance_mm is None:
                 raise ValueError("nsd_tolerance_mm is required (distance_unit 'mm'); for "
                                  "distances in pixels set distance_unit = 'px' and "
@@ -201,9 +206,9 @@ class SegmentationTask(_Section):
             if self.nsd_tolerance_px is not None:
                 raise ValueError("nsd_tolerance_px needs distance_unit = 'px'; with 'mm' give "
                                  "nsd_tolerance_mm only")
-        else:
-            if self.nsd_tolerance_px is None:
-                raise ValueError("nsd_tolerance_px is required with distance_unit = 'px'")
+        elif self.distances and self.nsd_tolerance_px is None:
+            raise ValueError("nsd_tolerance_px is required with distance_unit = 'px'")
+        if self.distance_unit == "px":
             if self.nsd_tolerance_mm is not None:
                 raise ValueError("nsd_tolerance_mm contradicts distance_unit = 'px'; give "
                                  "nsd_tolerance_px")
@@ -687,6 +692,11 @@ def distance_unit_problems(protocol: Protocol) -> list[str]:
     'failures.worst_distance_mm'
     """
     task, failures = protocol.task, protocol.failures
+    if isinstance(task, SegmentationTask) and not task.distances:
+        surface = ("hausdorff", "hd95@", "assd", "masd", "nsd@")
+        return [f"criteria.{i}.metric: {c.metric!r} is a surface distance, which the task "
+                "does not compute (task.distances = false)"
+                for i, c in enumerate(protocol.criteria) if c.metric.startswith(surface)]
     if not isinstance(task, SegmentationTask):
         if failures.worst_distance_px is not None:
             return ["failures.worst_distance_px: only a segmentation task with "

@@ -359,3 +359,32 @@ def test_a_palette_mask_is_read_by_index_through_the_label_map(tmp_path):
     for cid, (ref, pred) in data.items():
         total = ref.sum() + pred.sum()
         assert cases[cid]["dice"] == pytest.approx(2 * (ref & pred).sum() / total)
+
+
+def test_without_distances_only_the_overlaps_are_computed(tmp_path):
+    """distances = false: Dice, IoU and RVD equal to the full computation's, no distance
+    column, and no unit, pixel size or tolerance needed (frames without spacing pass)."""
+    data = make_set(tmp_path / "full")
+    make_set(tmp_path / "fast", task="distances = false")
+    full = medeval.evaluate(tmp_path / "full" / "protocol.toml", tmp_path / "full" / "pred",
+                            workers=1)
+    fast = medeval.evaluate(tmp_path / "fast" / "protocol.toml", tmp_path / "fast" / "pred",
+                            workers=1)
+    assert [m.name for m in fast.metrics] == ["dice", "jaccard", "relative_volume_difference"]
+    assert "distances" not in fast.tables
+    assert fast.case_columns[4:] == ("dice", "jaccard", "relative_volume_difference",
+                                     "reference_empty", "prediction_empty")
+    slow, quick = per_case(full), per_case(fast)
+    for cid in data:
+        for name in fast.case_columns[4:]:
+            assert quick[cid][name] == slow[cid][name], (cid, name)
+    for name in ("dice", "jaccard"):
+        assert fast.metric(name).estimate == full.metric(name).estimate
+
+
+def test_without_distances_a_distance_criterion_is_refused():
+    data = dict(BASE, task={"type": "segmentation", "distances": False},
+                criteria=[{"metric": "hd95@max-directed", "goal": 5, "source": "s"}])
+    with pytest.raises(ProtocolError, match="task.distances = false"):
+        validate_protocol(data)
+    assert validate_protocol(dict(BASE, task={"type": "segmentation", "distances": False}))

@@ -21,6 +21,10 @@ Distances, in the protocol's ``distance_unit``:
   steps); every distance record of the result carries unit ``px``, and so does the
   table ``distances`` that says what the per-case distance columns hold.
 
+With ``distances = false`` only Dice, IoU (``jaccard``) and the relative volume
+difference are computed, from the voxel counts alone: no unit, spacing or tolerance is
+needed, and a criterion on a distance is refused.
+
 A grid of one slice (every 2-D frame, and a volume of one slice) is measured in 2-D: the
 border of a mask is its contour in the plane. (Measured as a volume one voxel thick,
 every pixel of a mask would be a border voxel, its top and bottom faces included.)
@@ -51,6 +55,7 @@ from numpy.typing import NDArray
 from ..compat import check_compatible
 from ..errors import CompatibilityError, LoaderError
 from ..manifest import Case
+from ..metrics.segmentation import mask_overlap
 from ..metrics.segmentation_scores import segmentation_scores
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
@@ -87,10 +92,10 @@ class Segmentation(TaskType):
         self.statistics = statistics
         self.failures = failures
         q = f"{spec.hd_percentile:g}"
-        self.metric_names = (
+        self.metric_names: tuple[str, ...] = (
             "dice", "jaccard", "hausdorff", f"hd{q}@max-directed", f"hd{q}@pooled", "assd",
             "masd", f"nsd@{spec.nsd_variant}", "relative_volume_difference",
-        )
+        ) if spec.distances else ("dice", "jaccard", "relative_volume_difference")
         self.case_columns = tuple(
             f"{self._prefix(label)}{name}" for label in spec.labels
             for name in (*self.metric_names, "reference_empty", "prediction_empty")
@@ -120,7 +125,7 @@ class Segmentation(TaskType):
 
     def _spacing_problem(self, case: Case, path: Path, fmt: str) -> str | None:
         spec = self.spec
-        if self.unit == "px":
+        if self.unit == "px" or not spec.distances:  # nothing measured in mm
             return None
         if fmt in _RASTER and spec.pixel_spacing_mm is None:
             return (f"case {case.case_id}: reference {case.reference} is a {fmt.upper()} "
@@ -197,9 +202,8 @@ class Segmentation(TaskType):
 
     def _spacing(self, case: Case, reference: Any) -> tuple[float, ...]:
         """The spacing distances are measured with, in the protocol's unit."""
-        ndim = 3
-        if self.unit == "px":
-            return (1.0,) * ndim
+        if self.unit == "px" or not self.spec.distances:
+            return (1.0, 1.0, 1.0)
         if reference.spacing_mm is not None:
             if self.spec.pixel_spacing_mm is not None:
                 raise ReferenceProblem(
@@ -225,6 +229,8 @@ class Segmentation(TaskType):
         """Score every protocol label of masks already read (see :meth:`load_case`)."""
         spacing, masks = loaded
         values: dict[str, Any] = {}
+        if not self.spec.distances:
+            return self._overlaps(masks)
         for label in self.spec.labels:
             scores = segmentation_scores(
                 *masks[label],
@@ -237,6 +243,25 @@ class Segmentation(TaskType):
                 values[prefix + name] = scores.values[name]
             values[prefix + "reference_empty"] = scores.reference_empty
             values[prefix + "prediction_empty"] = scores.prediction_empty
+        return values
+
+    def _overlaps(self, masks: dict[int, Any]) -> dict[str, Any]:
+        """Dice, IoU and RVD only (``distances = false``): the voxel counts that
+        :func:`~medeval.metrics.segmentation_scores` starts from, and its edge cases."""
+        values: dict[str, Any] = {}
+        for label in self.spec.labels:
+            counts = mask_overlap(*masks[label])
+            ref_volume, pred_volume = counts.tp + counts.fn, counts.tp + counts.fp
+            if ref_volume:
+                rvd = (pred_volume - ref_volume) / ref_volume
+            else:
+                rvd = 0.0 if pred_volume == 0 else math.inf
+            prefix = self._prefix(label)
+            values[prefix + "dice"] = counts.dice()
+            values[prefix + "jaccard"] = counts.jaccard()
+            values[prefix + "relative_volume_difference"] = rvd
+            values[prefix + "reference_empty"] = counts.reference_empty
+            values[prefix + "prediction_empty"] = counts.prediction_empty
         return values
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
@@ -290,14 +315,19 @@ class Segmentation(TaskType):
                 "both_empty": sum(1 for a, b in flags if a is True and b is True),
                 "distances_replaced_by_worst": substituted,
             }
-        tables["distances"] = {
+        if self.spec.distances:
+            tables["distances"] = self._distance_table()
+        return Aggregate(tuple(metrics), tables)
+
+    def _distance_table(self) -> dict[str, Any]:
+        """What the distance columns hold: their unit, the pixel size, the tolerance."""
+        return {
             "unit": self.unit,
             "pixel_spacing_mm": self.spec.pixel_spacing_mm,
             "nsd_tolerance": self.tolerance,
             "case_columns": [f"{self._prefix(label)}{name}" for label in self.spec.labels
                              for name in self.metric_names if _base(name) in _DISTANCES],
         }
-        return Aggregate(tuple(metrics), tables)
 
 
 def _base(name: str) -> str:

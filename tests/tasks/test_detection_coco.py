@@ -256,9 +256,10 @@ def test_class_agnostic(tmp_path):
     assert result.tables["coco"]["categories"] == [{"id": 1, "name": "object"}]
 
 
-def test_labelme_references(tmp_path):
-    predictions = write_set(tmp_path, labelme=True,
-                            task='categories = ["adenoma", "hyperplastic"]')
+@pytest.mark.parametrize("categories", ['["adenoma", "hyperplastic"]',
+                                        "{ hyperplastic = 2, adenoma = 1 }"])
+def test_labelme_references(tmp_path, categories):
+    predictions = write_set(tmp_path, labelme=True, task=f"categories = {categories}")
     result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
     np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
                                rtol=0, atol=1e-12)
@@ -371,3 +372,15 @@ def test_a_broken_set_wide_file_is_described_once(tmp_path):
     (tmp_path / "protocol.toml").write_text(text.replace(
         "fp_rates = [", "tolerance_px = 10\nfp_rates = ["))
     assert medeval.evaluate(tmp_path / "protocol.toml", predictions).flow.scored == 5
+
+
+@pytest.mark.parametrize(("task", "problem"), [
+    ('categories = ["polyp", "polyp"]', "each name once"),
+    ("categories = { a = 1, b = 1 }", "each id once"),
+    ('iou_type = "keypoints"', "task.iou_type"),
+    ("iou_threshold = 0", "task.iou_threshold"),
+])
+def test_protocol_options_are_checked(tmp_path, task, problem):
+    write_set(tmp_path, task=task)
+    with pytest.raises(ProtocolError, match=problem):
+        medeval.load_protocol(tmp_path / "protocol.toml")

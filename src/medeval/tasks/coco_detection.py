@@ -72,7 +72,7 @@ __all__ = ["CocoDetectionTask", "coco_input"]
 #: The one category of a class-agnostic evaluation.
 AGNOSTIC = (1, "object")
 #: The size classes' words, for the note of a figure with no object of its size.
-_SIZES = {"small": " of area < 32² px", "medium": " of area 32² to 96² px",
+_SIZES = {"small": " of area <= 32² px", "medium": " of area 32² to 96² px",
           "large": " of area >= 96² px", "all": ""}
 _SHOWN = 5
 

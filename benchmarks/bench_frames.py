@@ -14,11 +14,13 @@ distance, as the segmentation task computes them). Then, in the same run:
 2. ``medeval evaluate protocol.toml --predictions predictions/ --out result/ --workers 1``
    (a subprocess, as a user runs it): the first run also hashes every file for the
    set's fingerprint (the digest cache, in ``--data-dir``, is then warm), so it runs
-   twice; then with ``--workers 2``;
+   twice; then with ``--workers 2``; then both again with ``overlaps.toml``, the same
+   protocol with ``distances = false`` (Dice, IoU and RVD only);
 3. per image: wall time / frames, and that minus the bare decode (the goal: <= 2 ms
    per image above the decode on one core), the speed-up of two workers;
 4. with ``--profile``: one case's work in the process (read both masks, check, score)
-   under cProfile, the top functions — where the time above the decode goes.
+   under cProfile, the top functions — where the time above the decode goes — for
+   each protocol.
 
     python benchmarks/bench_frames.py --frames 2000 --data-dir /tmp/frames [--profile]
 
@@ -71,6 +73,9 @@ metric = "dice"
 goal = 0.8
 source = "benchmark"
 """
+
+#: The same test, Dice, IoU and the relative volume difference only.
+OVERLAPS = PROTOCOL.replace("nsd_tolerance_px = 3.0", "distances = false")
 
 
 def _ellipse(rows: np.ndarray, cols: np.ndarray, centre: tuple[float, float],
@@ -129,6 +134,7 @@ def build(folder: Path, frames: int, workers: int) -> None:
             writer.writerow([case, f"P{k // PER_PATIENT:05d}", f"frames/{case}.jpg",
                              f"masks/{case}.png"])
     (folder / "protocol.toml").write_text(PROTOCOL)
+    (folder / "overlaps.toml").write_text(OVERLAPS)
     print(f"data: {frames} frames written to {folder} in {time.perf_counter() - started:.1f} s")
 
 
@@ -156,9 +162,9 @@ def bare_decode(folder: Path, frames: int) -> tuple[float, float]:
     return frame_mask, masks
 
 
-def evaluate(folder: Path, workers: int, out: str) -> float:
+def evaluate(folder: Path, protocol: str, workers: int, out: str) -> float:
     env = dict(os.environ, MEDEVAL_CACHE_DIR=str(folder / "cache"))
-    command = [sys.executable, "-m", "medeval", "evaluate", "protocol.toml", "--predictions",
+    command = [sys.executable, "-m", "medeval", "evaluate", protocol, "--predictions",
                "predictions/", "--out", out, "--workers", str(workers)]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
@@ -168,7 +174,7 @@ def evaluate(folder: Path, workers: int, out: str) -> float:
     return elapsed
 
 
-def profile(folder: Path) -> None:
+def profile(folder: Path, protocol: str) -> None:
     """One worker's per-case work on 200 cases, under cProfile."""
     import cProfile
     import pstats
@@ -177,7 +183,7 @@ def profile(folder: Path) -> None:
     from medeval.protocol import load_protocol
     from medeval.tasks.registry import make_task
 
-    task = make_task(load_protocol(folder / "protocol.toml"))
+    task = make_task(load_protocol(folder / protocol))
     manifest = Manifest.from_csv(folder / "manifest.csv", reference_kind="image")
     cases = [c for c in manifest.cases[:220]
              if (folder / "predictions" / f"{c.case_id}.png").is_file()][:200]
@@ -195,8 +201,8 @@ def profile(folder: Path) -> None:
     profiler.enable()
     run()
     profiler.disable()
-    print(f"\nprofile: read + check + score {per_case * 1e3:.2f} ms per case (no profiler), "
-          "top functions by own time:")
+    print(f"\nprofile, {protocol}: read + check + score {per_case * 1e3:.2f} ms per case "
+          "(no profiler), top functions by own time:")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(14)
 
 
@@ -213,18 +219,25 @@ def main() -> None:
     frame_mask, masks = bare_decode(folder, n)
     print(f"bare decode (Pillow open + load), per image: frame + reference mask "
           f"{frame_mask * 1e3:.2f} ms; reference + predicted mask {masks * 1e3:.2f} ms")
-    runs = {}
-    for label, workers, out in (("1 worker, cold digest cache", 1, "result-cold"),
-                                ("1 worker", 1, "result-1"), ("2 workers", 2, "result-2")):
-        runs[label] = evaluate(folder, workers, out)
-        per = runs[label] / n
-        print(f"medeval evaluate, {label}: {runs[label]:.1f} s = {per * 1e3:.2f} ms per "
-              f"image; above the decode of frame + mask {(per - frame_mask) * 1e3:.2f} ms, "
-              f"of the two masks {(per - masks) * 1e3:.2f} ms")
-    print(f"speed-up of 2 workers over 1: {runs['1 worker'] / runs['2 workers']:.2f}x "
-          f"({os.cpu_count()} cores)")
+    (folder / "overlaps.toml").write_text(OVERLAPS)  # also into a set built before
+    for protocol, title in (("protocol.toml", "Dice, IoU and every distance in px"),
+                            ("overlaps.toml", "Dice, IoU, RVD only (distances = false)")):
+        print(f"\n{protocol}: {title}")
+        runs = {}
+        for label, workers, out in (("1 worker, cold digest cache", 1, "result-cold"),
+                                    ("1 worker", 1, "result-1"), ("2 workers", 2, "result-2")):
+            if label.endswith("cache") and protocol != "protocol.toml":
+                continue  # the digest cache is warm after the first protocol
+            runs[label] = evaluate(folder, protocol, workers, f"{out}-{protocol[:-5]}")
+            per = runs[label] / n
+            print(f"  medeval evaluate, {label}: {runs[label]:.1f} s = {per * 1e3:.2f} ms per "
+                  f"image; above the decode of frame + mask {(per - frame_mask) * 1e3:.2f} "
+                  f"ms, of the two masks {(per - masks) * 1e3:.2f} ms")
+        print(f"  speed-up of 2 workers over 1: {runs['1 worker'] / runs['2 workers']:.2f}x "
+              f"({os.cpu_count()} cores)")
     if args.profile:
-        profile(folder)
+        profile(folder, "protocol.toml")
+        profile(folder, "overlaps.toml")
 
 
 if __name__ == "__main__":

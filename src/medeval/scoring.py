@@ -163,15 +163,18 @@ class _Scorer:
             return exc
 
     def row(self, case: Case, loaded: Any = None) -> CaseRow | BadReference:
+        # A failed case's worst-case values read its reference too: a reference that
+        # cannot be used is the set's fault either way, listed with the others.
         try:
-            values = self._values(case, loaded)
+            try:
+                values = self._values(case, loaded)
+            except PredictionError as exc:
+                return self._failed(case, exc.reason, str(exc))
+            if values is None:
+                reason, detail = self.predictions.failures[case.case_id]
+                return self._failed(case, reason, detail)
         except ReferenceProblem as exc:
             return BadReference(str(exc))
-        except PredictionError as exc:
-            return self._failed(case, exc.reason, str(exc))
-        if values is None:
-            reason, detail = self.predictions.failures[case.case_id]
-            return self._failed(case, reason, detail)
         return CaseRow(case.case_id, case.patient_id, "ok", None, None, values,
                        dict(case.metadata))
 

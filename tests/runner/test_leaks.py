@@ -199,3 +199,20 @@ def test_a_reference_beside_an_input_is_not_visible_in_the_sandbox(tmp_path: Pat
     assert not any(SECRET in text for text in found["walked"])
     assert found["listing"] == ["100.dat", "100.hea"]
     assert SECRET not in text
+
+
+def test_a_set_wide_annotation_file_is_protected_behind_its_selector(tmp_path: Path):
+    # A 2-D set names its references "coco.json#frame.jpg": the file before the '#' is
+    # the answer of every case, and an input folder holding it is refused.
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "frames" / "a.jpg").write_bytes(b"x")
+    (tmp_path / "frames" / "coco.json").write_text("{}")
+    (tmp_path / "c.jpg").write_bytes(b"y")
+    cases = [Case("a", "p1", ("frames",), "frames/coco.json#a.jpg"),
+             Case("b", "p2", ("frames/coco.json",), "frames/coco.json#b.jpg"),
+             Case("c", "p3", ("c.jpg",), "frames/coco.json#c.jpg")]
+    manifest = Manifest(cases, root=tmp_path, reference_kind="annotations-2d")
+    problems = input_leaks(manifest)
+    # a: its folder holds the file; b: its input is the file itself; c is sound
+    assert {p.split(":")[0] for p in problems} == {"case a", "case b"}, problems
+    assert all("coco.json" in p for p in problems)

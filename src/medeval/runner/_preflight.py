@@ -60,10 +60,14 @@ def _parents(path: str) -> Iterable[str]:
 
 
 def _reference_paths(manifest: Manifest) -> list[tuple[str, str, str]]:
-    """(case id, reference as written, resolved path) of every file reference."""
+    """(case id, reference as written, resolved path) of every file reference. A 2-D
+    annotation reference ``file.json#image`` protects its file (the whole set's file)."""
     if manifest.reference_kind == "label":
         return []
-    return [(case.case_id, case.reference, _real(os.path.join(manifest.root, case.reference)))
+    selector = manifest.reference_kind == "annotations-2d"
+    return [(case.case_id, case.reference,
+             _real(os.path.join(manifest.root, case.reference.partition("#")[0] if selector
+                                else case.reference)))
             for case in manifest.cases if case.reference]
 
 

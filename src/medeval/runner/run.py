@@ -215,9 +215,11 @@ def run_algorithm(
             elif jobs:
                 from ._dask import run_dask
 
-                _probe(plan, scratch).close()
-                run_dask(plan, jobs, workers=workers, scratch=scratch,
-                         address=scheduler_address, emit=emit, log=log)
+                try:  # each Dask worker keeps its sandbox for the run; one is tried first
+                    run_dask(plan, jobs, workers=workers, scratch=scratch,
+                             address=scheduler_address, emit=emit, log=log)
+                except WorkerStartError as exc:
+                    raise _cannot_load(plan, exc) from None
         wall = time.perf_counter() - started
         events = [*log.events, *log.written]
         summary = summarize(events, case_ids, out_dir=run_dir, header=header,
@@ -291,12 +293,16 @@ def _probe(plan: WorkerPlan, scratch: Path) -> Worker:
         worker.start()
     except WorkerStartError as exc:
         worker.close()
-        tail = f"; its stderr ends with:\n{exc.stderr_tail}" if exc.stderr_tail else ""
-        why = (" (it ran out of memory: raise memory_mb, or address_space_mb if one is set)"
-               if exc.reason == "memory" else "")
-        raise RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
-                          f"sandbox{why}: {exc.detail}{tail}") from None
+        raise _cannot_load(plan, exc) from None
     return worker
+
+
+def _cannot_load(plan: WorkerPlan, exc: WorkerStartError) -> RunnerError:
+    tail = f"; its stderr ends with:\n{exc.stderr_tail}" if exc.stderr_tail else ""
+    why = (" (it ran out of memory: raise memory_mb, or address_space_mb if one is set)"
+           if exc.reason == "memory" else "")
+    return RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
+                       f"sandbox{why}: {exc.detail}{tail}")
 
 
 def _run_local(plan: WorkerPlan, jobs: Sequence[Job], workers: int, scratch: Path,

@@ -30,6 +30,11 @@ def add(commands: Any) -> None:
     predict.add_argument("--manifest", required=True, type=Path, metavar="MANIFEST.csv")
     predict.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
     predict.add_argument("--workers", type=int, default=1)
+    predict.add_argument("--gpus", type=_gpus, default="all", metavar="all|none|0,1,...",
+                         help="NVIDIA GPUs to use, numbered as nvidia-smi numbers them: "
+                         "each worker is given one (round robin; more workers than GPUs "
+                         "share them) and its sandbox shows only that one; all (default): "
+                         "every GPU of the host, none on a host without")
     predict.add_argument("--timeout-s", type=float, default=60.0, help="per case")
     predict.add_argument("--memory-mb", type=_memory, default=4096, metavar="MB|none",
                          help="memory of each worker's whole process tree, in-memory "
@@ -74,7 +79,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
             retries=args.retries,
             setup_timeout_s=args.setup_timeout_s, mode=args.mode, isolation=args.isolation,
             executor=args.executor, scheduler_address=args.scheduler,
-            progress=not args.no_progress, fresh=args.fresh,
+            progress=not args.no_progress, fresh=args.fresh, gpus=args.gpus,
         )
     for warning in caught:
         print(f"medeval: warning: {warning.message}", file=sys.stderr)
@@ -88,6 +93,10 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     latency = summary.latency_s
     lines.append(f"  latency per case p50 {latency['p50']:.4f} s, p95 {latency['p95']:.4f} s, "
                  f"max {latency['max']:.4f} s; {summary.throughput_per_s:.1f} cases/s")
+    devices = (summary.data.get("gpus") or {}).get("workers") or {}
+    if any(devices.values()):
+        lines += [f"  {worker}: GPU {', '.join(map(str, indices)) or 'none'}"
+                  for worker, indices in devices.items()]
     lines.append(f"  run directory {summary.out_dir}")
     out.write("\n".join(lines) + "\n")
     return 0
@@ -101,6 +110,17 @@ def _resumed_line(summary: Any, fresh: bool) -> str:
         return (f"  resumed {summary.resumed} case(s) finished by the earlier run in this "
                 f"run directory (same algorithm, limits, set, medeval); ran {ran} now")
     return f"  ran {ran} case(s); nothing to resume"
+
+
+def _gpus(text: str) -> str | tuple[int, ...]:
+    """``--gpus``: all, none, or GPU numbers separated by commas."""
+    from ..errors import RunnerError
+    from ..runner.gpus import parse_gpus
+
+    try:
+        return parse_gpus(text)
+    except RunnerError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _memory(text: str) -> int | None:

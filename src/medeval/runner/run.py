@@ -31,6 +31,7 @@ from ._preflight import check_before_run
 from ._resume import prepare_run_dir, run_record
 from .algorithm import AlgorithmSpec, resolve_algorithm
 from .environment import capture_environment
+from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, select_gpus
 from .limits import Limits
 from .memory import choose_memory_guard
 from .predictions import atomic_write, sync_filesystem
@@ -69,6 +70,7 @@ def run_algorithm(
     progress: bool = True,
     console: Console | None = None,
     fresh: bool = False,
+    gpus: GpuRequest = "all",
 ) -> RunSummary:
     """Run an untrusted algorithm on every case of a held-out set, in a sandbox.
 
@@ -128,6 +130,14 @@ def run_algorithm(
         Start over: remove what an earlier run wrote in ``out_dir`` (its predictions,
         ``run.jsonl`` and ``summary.json``, after saying so on stderr) instead of
         resuming it.
+    gpus : "all", "none" or sequence of int
+        The NVIDIA GPUs the run uses (numbered as ``nvidia-smi`` numbers them; a string
+        ``"0,1"`` is accepted): each local worker is given one, round robin (workers
+        share them when there are more workers than GPUs), and its sandbox shows that
+        one only (:mod:`medeval.runner.gpus`). ``"all"``: every GPU of the host (none
+        on a host without); ``"none"``: no GPU. Recorded as ``gpus`` in the run log and
+        the summary (the devices' model, driver and memory, each worker's GPU).
+
 
     Returns
     -------
@@ -142,7 +152,8 @@ def run_algorithm(
     RunnerError
         The algorithm cannot be found or loaded; the sandbox is required but missing;
         the sandbox would expose a reference (every case listed); ``out_dir`` holds
-        another run (each thing that differs named, old and new).
+        another run (each thing that differs named, old and new); a GPU asked for is not
+        on this host (named, with those it has).
 
     Warns
     -----
@@ -168,6 +179,7 @@ def run_algorithm(
                           f"{executor!r}")
     spec = algorithm if isinstance(algorithm, AlgorithmSpec) else resolve_algorithm(algorithm)
     chosen = choose_isolation(isolation, mode)
+    selected = select_gpus(gpus, discover_gpus())
     limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb,
                     output_limit_mb=output_limit_mb, setup_timeout_s=setup_timeout_s,
                     address_space_mb=address_space_mb)
@@ -196,6 +208,8 @@ def run_algorithm(
                        "address_space_mb": address_space_mb, "retries": retries},
             "memory": memory.record(),
             "executor": executor, "workers": workers,
+            "gpus": gpu_record(gpus, selected, _gpu_workers(selected, workers, len(jobs),
+                                                            executor)),
             "environment": capture_environment(), **record,
         }
         log.append({"event": "run-start", **header, "cases": len(case_ids),
@@ -211,7 +225,7 @@ def run_algorithm(
                 bar.advance(outcome)
 
             if jobs and executor == "local":
-                _run_local(plan, jobs, workers, scratch, emit, log)
+                _run_local(plan, jobs, workers, scratch, emit, log, selected)
             elif jobs:
                 from ._dask import run_dask
 
@@ -287,8 +301,17 @@ def _clean(predictions: Path, *, keep: set[str], log_events: Sequence[dict[str, 
                     os.unlink(entry.path)
 
 
-def _probe(plan: WorkerPlan, scratch: Path) -> Worker:
-    worker = Worker(plan, scratch / "w0", "w0")
+def _gpu_workers(selected: Sequence[Gpu], workers: int, jobs: int,
+                 executor: str) -> dict[str, tuple[Gpu, ...]]:
+    """The GPUs of each local worker (``w0`` ...) of the run; none known for Dask."""
+    if executor != "local" or not jobs:
+        return {}
+    count = min(workers, jobs)
+    return {f"w{i}": assigned for i, assigned in enumerate(assign_gpus(selected, count))}
+
+
+def _probe(plan: WorkerPlan, scratch: Path, gpus: Sequence[Gpu] = ()) -> Worker:
+    worker = Worker(plan, scratch / "w0", "w0", gpus)
     try:
         worker.start()
     except WorkerStartError as exc:
@@ -306,9 +329,11 @@ def _cannot_load(plan: WorkerPlan, exc: WorkerStartError) -> RunnerError:
 
 
 def _run_local(plan: WorkerPlan, jobs: Sequence[Job], workers: int, scratch: Path,
-               emit: Emit, log: RunLog) -> None:
-    pool = [_probe(plan, scratch)]
-    pool += [Worker(plan, scratch / f"w{i}", f"w{i}") for i in range(1, min(workers, len(jobs)))]
+               emit: Emit, log: RunLog, gpus: Sequence[Gpu] = ()) -> None:
+    assigned = assign_gpus(gpus, min(workers, len(jobs)))
+    pool = [_probe(plan, scratch, assigned[0])]
+    pool += [Worker(plan, scratch / f"w{i}", f"w{i}", assigned[i])
+             for i in range(1, min(workers, len(jobs)))]
     todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
     for job in jobs:
         todo.put(job)

@@ -13,7 +13,10 @@ capabilities. Its filesystem is built from nothing and holds only:
   (``/output`` emptied before each case; the worker sends its files to the runner over
   the pipe), so no directory of the host is writable and nothing can fill the host's
   disks; what is written there counts against the memory limit;
-- a private ``/proc`` and a minimal ``/dev``.
+- a private ``/proc`` and a minimal ``/dev``;
+- the worker's own GPUs only, where it is given any (``devices``: the arguments of
+  :func:`medeval.runner.gpus.gpu_binds`: its ``/dev/nvidiaN``, the driver's control
+  devices, and read-only the entries of ``/proc/driver/nvidia`` and ``/sys`` of that GPU).
 
 The references, the manifest and the run directory are never bound in;
 :func:`check_exposure` refuses a run in which any directory bound into the sandbox
@@ -25,7 +28,6 @@ and rebuilt from an allow-list.
 from __future__ import annotations
 
 import functools
-import glob
 import json
 import os
 import shutil
@@ -52,8 +54,10 @@ __all__ = [
 Isolation = Literal["bubblewrap", "none"]
 
 #: Variables passed through from the runner's environment when set; all others are dropped.
+#: ``CUDA_VISIBLE_DEVICES`` is not among them: the runner sets it for each worker
+#: (:func:`medeval.runner.gpus.gpu_env`), for the GPUs that worker is given.
 ENV_ALLOW_LIST = ("LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                  "OPENBLAS_NUM_THREADS", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES")
+                  "OPENBLAS_NUM_THREADS")
 #: Where the sandbox sees the case's inputs and its output directory.
 INPUT_DIR, OUTPUT_DIR = "/input", "/output"
 _ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
@@ -231,8 +235,13 @@ def sandbox_argv(
     env: Mapping[str, str] | None = None,
     output_bytes: int = 64 << 20,
     tmp_bytes: int | None = 1 << 30,
+    devices: Sequence[str] = (),
 ) -> list[str]:
     """The bubblewrap command line that runs ``argv`` in the sandbox described above.
+
+    ``devices`` are bubblewrap arguments placed after ``/proc`` and ``/dev`` are made:
+    the worker's GPUs (:func:`medeval.runner.gpus.gpu_binds`); none by default, so no
+    device of the host is shown unless a worker is given one.
 
     ``/output`` is an in-memory file system of at most ``output_bytes``; ``/tmp`` and
     ``/dev/shm`` are two of at most ``tmp_bytes`` each (None: the kernel's default, half
@@ -252,8 +261,7 @@ def sandbox_argv(
             args += ["--ro-bind", item, item]
     args += ["--proc", "/proc", "--dev", "/dev", *tmp_size, "--tmpfs", "/tmp",
              *tmp_size, "--tmpfs", "/dev/shm"]
-    for device in sorted(glob.glob("/dev/nvidia*")):
-        args += ["--dev-bind", device, device]
+    args += list(devices)
     for path in _outermost(binds):
         args += ["--ro-bind", path, path]
     args += _hide_shipped_answers()

@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Any, Literal
 
 from . import _protocol as channel
 from .algorithm import AlgorithmSpec
+from .gpus import Gpu, discover_gpus, gpu_binds, gpu_env, resolve_gpus
 from .limits import Limits, kill_process_group
 from .memory import MemoryGuard, MemoryPlan, is_memory_failure, open_guard
 from .predictions import InvalidPrediction, store_outputs
@@ -121,10 +123,24 @@ class Worker:
         holds ``input/``, ``output/`` and ``stderr.log``.
     name : str
         For the run log.
+    gpus : sequence of Gpu or str
+        The GPUs this worker is given (:mod:`medeval.runner.gpus`): records, or their
+        indices or UUIDs on this host (as a Dask worker knows them). Only these are bound
+        into its sandbox and named by its ``CUDA_VISIBLE_DEVICES``; none by default.
+
+    Raises
+    ------
+    RunnerError
+        A GPU named that this host does not have.
     """
 
-    def __init__(self, plan: WorkerPlan, scratch: Path, name: str) -> None:
+    def __init__(self, plan: WorkerPlan, scratch: Path, name: str,
+                 gpus: Sequence[Gpu | str] = ()) -> None:
         self.plan, self.name = plan, name
+        named = [g for g in gpus if not isinstance(g, Gpu)]
+        found = resolve_gpus(named, discover_gpus()) if named else ()
+        self.gpus: tuple[Gpu, ...] = tuple(
+            g if isinstance(g, Gpu) else found[named.index(g)] for g in gpus)
         self.input_dir = scratch / "input"
         self.output_dir = scratch / "output"
         scratch.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -163,12 +179,13 @@ class Worker:
         argv = [sys.executable, "-I", "-B", "-c",
                 f"import sys; sys.path.insert(0, {root!r}); "
                 "from medeval.runner._child import main; sys.exit(main())"]
-        env = scrubbed_env()
+        env = scrubbed_env(gpu_env(self.gpus, sandboxed=self._sandboxed))
         if self._sandboxed:
             binds = [*python_binds(), *spec.binds]
             tmp = limits.memory_mb << 20 if limits.memory_mb is not None else None
             argv = sandbox_argv(argv, input_dir=self.input_dir, binds=binds, env=env,
-                                output_bytes=limits.output_limit_bytes, tmp_bytes=tmp)
+                                output_bytes=limits.output_limit_bytes, tmp_bytes=tmp,
+                                devices=gpu_binds(self.gpus))
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         os.ftruncate(self._stderr, 0)
         guard = self.guard

@@ -17,7 +17,12 @@ A trivial Python algorithm (read a few bytes, return a score) on ``--cases`` sma
 5. the local run again with the memory limit held by the runner's watch of the process
    tree (``memory_guard="watch"``) and with no memory limit (``memory_mb=None``), beside
    the default (a cgroup per worker where the host lets medeval make one);
-6. the memory guard's own cost on a model that computes for 20 ms per case (``--busy-ms``):
+6. executor="dask" against the local executor on an algorithm whose ``setup()`` takes
+   ``--setup-s`` seconds (1 s), ``--setup-cases`` cases (20), the same number of workers
+   (a ``LocalCluster`` of ``--workers`` Dask workers): how many times ``setup()`` ran
+   (each prediction carries its setup's token) and the Dask run's wall time over the
+   local one's. Goal: within 1.5 times. ``--setup-only`` runs this part alone;
+7. the memory guard's own cost on a model that computes for 20 ms per case (``--busy-ms``):
    one sandboxed worker, ``--busy-cases`` cases; for the watch, the seconds its thread
    spent sampling (and how often), and the check at the end of each case; for a cgroup,
    the read of its OOM counter after each case. Goal: at most 1 % of a 20 ms case.
@@ -25,7 +30,8 @@ A trivial Python algorithm (read a few bytes, return a score) on ``--cases`` sma
 Overhead per case = (runner wall time - plain loop wall time) / cases. Goal: under
 2 ms per case. The numbers are of this machine (its core count is printed).
 
-Run: ``python benchmarks/bench_runner.py [--cases 10000] [--workers 2] [--busy-cases 200]``.
+Run: ``python benchmarks/bench_runner.py [--cases 10000] [--workers 2] [--busy-cases 200]
+[--setup-cases 20] [--setup-s 1] [--setup-only]``.
 """
 
 from __future__ import annotations
@@ -40,12 +46,27 @@ from pathlib import Path
 
 ALGORITHM = '''
 import time
+import uuid
 
 
 class Trivial:
     def predict(self, case):
         with open(case.input_path, "rb") as handle:
             return {"score": len(handle.read()) / 100.0}
+
+
+class Loaded:
+    """A model whose setup() takes SETUP_S seconds (loading weights), then answers at once."""
+
+    SETUP_S = 1.0
+
+    def setup(self):
+        time.sleep(self.SETUP_S)
+        self.token = uuid.uuid4().hex
+
+    def predict(self, case):
+        with open(case.input_path, "rb") as handle:
+            return {"score": len(handle.read()) / 100.0, "setup": self.token}
 
 
 class Busy:
@@ -82,7 +103,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--busy-cases", type=int, default=200)
     parser.add_argument("--busy-ms", type=float, default=20.0)
+    parser.add_argument("--setup-cases", type=int, default=20)
+    parser.add_argument("--setup-s", type=float, default=1.0)
+    parser.add_argument("--setup-only", action="store_true",
+                        help="only the Dask-against-local comparison with a slow setup()")
     args = parser.parse_args()
+    if args.setup_only:
+        bench_setup(args.workers, args.setup_cases, args.setup_s)
+        return
 
     from medeval.runner import CaseInput, bubblewrap_available, run_algorithm
     from medeval.runner.algorithm import instantiate
@@ -141,6 +169,52 @@ def main() -> None:
                   f"max {lat['max'] * 1e3:.1f} ms; {summary.throughput_per_s:.0f} cases/s")
         bench_memory_guard(root, manifest_path, plugin, isolation, args.busy_cases,
                            args.busy_ms / 1e3)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    bench_setup(args.workers, args.setup_cases, args.setup_s)
+
+
+def bench_setup(workers: int, cases: int, setup_s: float) -> None:
+    """executor="dask" against "local" on ``cases`` cases of a ``setup_s``-second setup()."""
+    import json
+
+    from medeval.runner import bubblewrap_available, run_algorithm
+
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        print("  dask: not installed (pip install 'dask[distributed]'), setup comparison "
+              "skipped")
+        return
+    root = Path(tempfile.mkdtemp(prefix="medeval-bench-setup-"))
+    try:
+        manifest_path = write_set(root, cases)
+        (root / "algo").mkdir()
+        plugin = root / "algo" / "loaded.py"
+        plugin.write_text(ALGORITHM.replace("SETUP_S = 1.0", f"SETUP_S = {setup_s!r}"))
+        isolation = "bubblewrap" if bubblewrap_available() is None else "none"
+        print(f"  setup() of {setup_s:g} s, {cases} cases, {workers} workers, "
+              f"isolation {isolation}:")
+        walls: dict[str, list[float]] = {"local": [], "dask": []}
+        # alternated, three runs each (the first run of a process pays its imports)
+        for number, executor in enumerate(["local", "dask", "dask", "local", "local", "dask"]):
+            out = root / f"run-{number}"
+            start = time.perf_counter()
+            summary = run_algorithm(manifest_path, f"{plugin}:Loaded", out, workers=workers,
+                                    timeout_s=30, progress=False,
+                                    isolation=isolation,  # type: ignore[arg-type]
+                                    executor=executor)  # type: ignore[arg-type]
+            wall = time.perf_counter() - start
+            walls[executor].append(wall)
+            assert summary.done == cases, summary
+            setups = {json.loads(path.read_text())["setup"]
+                      for path in (out / "predictions").glob("*.json")}
+            label = "dask LocalCluster" if executor == "dask" else "local"
+            print(f"    {label:<18} {wall:6.2f} s  setup() ran {len(setups)} time(s)")
+        local, dask = (sorted(walls[k])[1] for k in ("local", "dask"))
+        ratio = dask / local
+        print(f"    median: local {local:.2f} s, dask {dask:.2f} s; dask / local = {ratio:.2f} "
+              f"({'meets' if ratio <= 1.5 else 'MISSES'} the 1.5 goal)")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -111,10 +111,12 @@ class TestEdgeCases:
             est = auc_ci([0, 0, 1], [0.2, 0.4, 0.9])
         assert est.value == 1.0 and math.isnan(est.low) and math.isnan(est.high)
 
-    def test_perfect_separation_interval_is_clipped(self):
+    def test_perfect_separation_falls_back_to_newcombe(self):
+        # Components are all 1, DeLong's variance 0: its interval would collapse on 1,
+        # so the interval is Newcombe's method 5 (tests/stats/test_boundary.py), noted.
         est = auc_ci([0, 0, 0, 1, 1, 1], [0.1, 0.2, 0.3, 0.7, 0.8, 0.9])
-        # Components are all 1, their variance 0: the interval collapses on 1.
-        assert (est.value, est.low, est.high) == (1.0, 1.0, 1.0)
+        assert est.value == 1.0 and est.low < 1.0 and est.high == 1.0
+        assert est.method == "newcombe-5" and "zero width" in est.note
 
     def test_direction_is_never_flipped(self):
         est = auc_ci([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1])

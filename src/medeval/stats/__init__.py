@@ -4,7 +4,10 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
 
 - :mod:`~medeval.stats.intervals`: a proportion's interval (Wilson, Clopper–Pearson,
   Jeffreys, Agresti–Coull, Wald), two- or one-sided.
-- :mod:`~medeval.stats.delong`: the AUC with DeLong's interval; the paired DeLong test.
+- :mod:`~medeval.stats.delong`: the AUC with DeLong's, Obuchowski's (clustered) or
+  Newcombe's interval; the paired DeLong (or Obuchowski) test.
+- :mod:`~medeval.stats.clustered`: a proportion's interval over several cases per
+  patient (design effect, effective sample size); Obuchowski's clustered AUC variance.
 - :mod:`~medeval.stats.bootstrap`: percentile and BCa intervals, stratified, clustered;
   the named statistics are built from the metrics' own definitions.
 - :mod:`~medeval.stats.ratios`: likelihood ratios with the log-method interval.
@@ -15,6 +18,7 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
 """
 
 from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci, ece_statistic
+from .clustered import proportion_ci_clustered
 from .delong import DeLongTest, auc_ci, delong_test
 from .estimate import Estimate
 from .intervals import PROPORTION_METHODS, proportion_ci
@@ -38,6 +42,7 @@ __all__ = [
     "mcnemar_test",
     "noninferiority_test",
     "proportion_ci",
+    "proportion_ci_clustered",
     "proportion_goal_test",
     "cases_to_pass",
     "sample_size",

@@ -24,6 +24,7 @@ from ._auc_components import structural_components
 from ._bootstrap_engine import run_bootstrap
 from ._resampling import make_units
 from ._statistics import AucStatistic
+from .clustered import newcombe_auc_bounds, obuchowski_covariance
 from .estimate import Estimate
 
 __all__ = ["DeLongTest", "auc_ci", "delong_test", "structural_components"]
@@ -39,7 +40,7 @@ def auc_ci(
     y_true: ArrayLike,
     y_score: ArrayLike,
     *,
-    method: Literal["delong", "bootstrap"] = "delong",
+    method: Literal["delong", "obuchowski", "newcombe", "bootstrap"] = "delong",
     confidence: float = 0.95,
     pos_label: Any = 1,
     n_resamples: int = 2000,
@@ -48,7 +49,8 @@ def auc_ci(
     stratified: bool = True,
     clusters: ArrayLike | None = None,
 ) -> Estimate:
-    r"""Area under the ROC curve with a DeLong or bootstrap confidence interval.
+    r"""Area under the ROC curve with a DeLong, Obuchowski (clustered), Newcombe or
+    bootstrap confidence interval.
 
     The AUC is the Mann–Whitney statistic, ties counting one half, with higher scores
     meaning positive (the direction is fixed, never flipped):
@@ -58,6 +60,11 @@ def auc_ci(
     DeLong's interval is :math:`\mathrm{AUC} \pm z_{1-\alpha/2}\sqrt{S_{10}/m +
     S_{01}/n}`, :math:`S_{10}` and :math:`S_{01}` the sample variances (ddof 1) of the
     structural components (see :func:`structural_components`), clipped to [0, 1].
+    Obuchowski's interval (several cases per patient, ``clusters`` required) is
+    :math:`\mathrm{AUC} \pm z\sqrt{\operatorname{Var}}` with Obuchowski's (1997)
+    clustered variance (see :func:`medeval.stats.clustered.obuchowski_covariance`),
+    clipped to [0, 1]. Newcombe's is his (2006) method 5 score interval
+    (:func:`medeval.stats.clustered.newcombe_auc_bounds`).
 
     Parameters
     ----------
@@ -65,8 +72,8 @@ def auc_ci(
         Reference labels, binary.
     y_score : array-like
         Scores, higher meaning more likely positive; finite.
-    method : {"delong", "bootstrap"}
-        The interval.
+    method : {"delong", "obuchowski", "newcombe", "bootstrap"}
+        The interval. ``"obuchowski"`` needs ``clusters``.
     confidence : float
         Confidence level in (0, 1).
     pos_label : object
@@ -78,13 +85,18 @@ def auc_ci(
         Bootstrap: resample positives and negatives separately (default), keeping their
         numbers fixed.
     clusters : array-like, optional
-        Bootstrap: resample whole clusters (e.g. patient ids) instead of cases; then
-        resamples are not stratified.
+        One cluster (patient) id per case. Obuchowski: the clusters of the variance
+        (required). Bootstrap: resample whole clusters instead of cases; then resamples
+        are not stratified. Ignored by ``"delong"`` and ``"newcombe"``, which take the
+        cases as independent.
 
     Returns
     -------
     Estimate
-        ``method`` is ``"delong"``, ``"bootstrap-percentile"`` or ``"bootstrap-bca"``.
+        ``method`` is ``"delong"``, ``"obuchowski"``, ``"newcombe-5"``,
+        ``"bootstrap-percentile"`` or ``"bootstrap-bca"`` — the method the interval
+        was computed with: ``"newcombe-5"`` (or ``"newcombe-5-clustered"``) where
+        DeLong's (Obuchowski's) interval would have zero width (see Notes).
 
     Raises
     ------
@@ -97,9 +109,14 @@ def auc_ci(
     UndefinedMetricWarning
         With only one class the AUC and its interval are NaN. With a single positive or
         a single negative, DeLong's variance (a sample variance of one value) is
-        undefined: the AUC is returned with a NaN interval. The warning's text is also
-        the returned estimate's ``note`` (the bootstrap's own notes with
-        ``method="bootstrap"``, see :func:`~medeval.stats.bootstrap_ci`).
+        undefined: the AUC is returned with a NaN interval (Obuchowski: fewer than two
+        clusters holding a positive or a negative). The warning's text is also the
+        returned estimate's ``note`` (the bootstrap's own notes with
+        ``method="bootstrap"``, see :func:`~medeval.stats.bootstrap_ci`). Where DeLong's
+        or Obuchowski's variance is 0 — AUC 0 or 1 (perfect separation), or every
+        structural component equal — the figure is defined and nothing is warned: the
+        interval falls back to Newcombe's method 5, the estimate's ``method`` names it
+        and its ``note`` says why (an evaluation copies the note into its warnings).
 
     Notes
     -----
@@ -107,12 +124,35 @@ def auc_ci(
     ``aSAH`` data (s100b, outcome Poor positive) it gives AUC 0.7314, 95% CI
     0.6301-0.8326, as pROC's ``ci.auc`` prints.
 
+    **No zero-width interval.** At an AUC of 1 (or 0) every structural component is 1
+    (or 0), DeLong's variance is 0 and its interval [1, 1] would pass any goal under the
+    guarded rule. The default method stays ``"delong"`` (it is the reference away from
+    the boundary and matches pROC), but wherever its variance is 0 the interval is
+    Newcombe's (2006) method 5 score interval on the same counts, whose bound at the
+    estimate's side stays short of it (30 positives and 30 negatives perfectly
+    separated: [0.9330, 1]); the estimate's ``method`` says ``"newcombe-5"`` and its
+    note why. With ``"obuchowski"`` the fallback is Newcombe's interval with each
+    patient counted once (:math:`I_{10}` clusters holding a positive, :math:`I_{01}`
+    holding a negative), ``"newcombe-5-clustered"``.
+
+    **Obuchowski with one case per cluster** equals DeLong exactly: then
+    :math:`I_{10} = m`, :math:`I_{01} = n`, so :math:`S_{10}` and :math:`S_{01}` are
+    the sample variances (ddof 1) of the components and :math:`S_{11} = 0` (no cluster
+    holds both a positive and a negative); the small-sample factor
+    :math:`I_{10}/(I_{10}-1)` of Obuchowski's :math:`S_{10}` is DeLong's
+    :math:`m/(m-1)`, so the ratio of the two variances is exactly 1.
+
     References
     ----------
     Hanley JA, McNeil BJ. The meaning and use of the area under a receiver operating
     characteristic (ROC) curve. Radiology 1982;143:29-36.
     DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845.
     Sun X, Xu W. IEEE Signal Process Lett 2014;21:1389-1393.
+    Obuchowski NA. Nonparametric analysis of clustered ROC curve data. Biometrics
+    1997;53:567-578.
+    Newcombe RG. Confidence intervals for an effect size measure based on the
+    Mann-Whitney statistic. Part 2: asymptotic methods and evaluation. Stat Med
+    2006;25:559-573 (method 5).
     Robin X et al. pROC: an open-source package for R and S+ to analyze and compare ROC
     curves. BMC Bioinformatics 2011;12:77.
 
@@ -128,13 +168,20 @@ def auc_ci(
     (0.5809, 1.0)
     """
     func = "auc_ci"
-    method = choice(method, ("delong", "bootstrap"), name="method", func=func)  # type: ignore[assignment]
+    method = choice(  # type: ignore[assignment]
+        method, ("delong", "obuchowski", "newcombe", "bootstrap"), name="method", func=func)
     level = confidence_level(confidence, func=func)
     truth = binary_labels(y_true, name="y_true", func=func, pos_label=pos_label)
     score = finite_scores(y_score, name="y_score", func=func)
     n_cases = same_length(func, y_true=truth, y_score=score)
     m = int(truth.sum())
-    label = "delong" if method == "delong" else f"bootstrap-{bootstrap_method}"
+    label = {"delong": "delong", "obuchowski": "obuchowski", "newcombe": "newcombe-5"}.get(
+        method, f"bootstrap-{bootstrap_method}")
+    if method == "obuchowski" and clusters is None:
+        raise InvalidInputError(
+            f"{func}: method='obuchowski' needs clusters= (one patient id per case); "
+            "without clusters use method='delong'"
+        )
     if m == 0 or m == n_cases:
         note = f"{func}: the AUC is undefined with one class only ({m} positives of {n_cases})"
         undefined(note)
@@ -154,16 +201,50 @@ def auc_ci(
             AucStatistic(truth, score), units, seed=seed, method=bootstrap_method,
             alpha=1 - level, n_resamples=int(n_resamples), confidence=level,
         )
-    v10, v01 = structural_components(score[truth], score[~truth])
-    auc = float(v10.mean())
-    var = _delong_variance(v10, v01)
+    z = float(ndtri(1 - (1 - level) / 2))
+    if method == "newcombe":
+        auc = float(structural_components(score[truth], score[~truth])[0].mean())
+        low, high = newcombe_auc_bounds(auc, m, n_cases - m, z)
+        return Estimate(auc, low, high, label, level, n_cases)
+    if method == "obuchowski":
+        assert clusters is not None  # checked above
+        aucs, cov, i10, i01 = obuchowski_covariance(truth, [score], clusters, func=func)
+        auc, var, m_units, n_units = float(aucs[0]), float(cov[0, 0]), i10, i01
+        few = (f"Obuchowski's variance is undefined with fewer than two clusters holding a "
+               f"positive or a negative ({i10} and {i01})")
+    else:
+        v10, v01 = structural_components(score[truth], score[~truth])
+        auc, var, m_units, n_units = float(v10.mean()), _delong_variance(v10, v01), m, n_cases - m
+        few = (f"DeLong's variance is undefined with a single positive or negative case "
+               f"({m} positives, {n_cases - m} negatives)")
     if math.isnan(var):
-        note = (f"{func}: DeLong's variance is undefined with a single positive or negative "
-                f"case ({m} positives, {n_cases - m} negatives); the interval is NaN")
+        note = f"{func}: {few}; the interval is NaN"
         undefined(note)
         return Estimate(auc, math.nan, math.nan, label, level, n_cases, note=note)
-    half = float(ndtri(1 - (1 - level) / 2)) * math.sqrt(var)
+    if not var > _ZERO_VARIANCE:
+        return _zero_variance_fallback(auc, m_units, n_units, z, level, n_cases, label)
+    half = z * math.sqrt(var)
     return Estimate(auc, max(0.0, auc - half), min(1.0, auc + half), label, level, n_cases)
+
+
+#: A variance at or below this (a standard error under 1e-10, rounding of an exact 0) gives
+#: a zero-width interval: Newcombe's interval is used instead.
+_ZERO_VARIANCE = 1e-20
+
+
+def _zero_variance_fallback(
+    auc: float, m: int, n: int, z: float, level: float, n_cases: int, label: str
+) -> Estimate:
+    """Newcombe's method 5 where DeLong's (Obuchowski's) variance is 0, with a note."""
+    low, high = newcombe_auc_bounds(auc, m, n, z)
+    name = "DeLong's" if label == "delong" else "Obuchowski's"
+    units = "cases" if label == "delong" else "clusters"
+    where = "perfect separation" if auc in (0.0, 1.0) else "all structural components equal"
+    note = (f"auc_ci: {name} variance is 0 at AUC = {auc:.4g} ({where}), so its "
+            f"interval would have zero width; the interval is Newcombe's (2006) method 5 "
+            f"score interval on {m} positive and {n} negative {units} instead")
+    method = "newcombe-5" if label == "delong" else "newcombe-5-clustered"
+    return Estimate(auc, low, high, method, level, n_cases, note=note)
 
 
 @dataclass(frozen=True)
@@ -175,13 +256,14 @@ class DeLongTest:
     auc_a, auc_b : float
         The two AUCs.
     difference : Estimate
-        ``auc_a - auc_b`` with its DeLong confidence interval (not clipped).
+        ``auc_a - auc_b`` with its DeLong (or Obuchowski) confidence interval (not
+        clipped).
     statistic : float
         :math:`z`.
     p_value : float
         Two-sided.
     method : str
-        ``"delong-paired"``.
+        ``"delong-paired"``, or ``"obuchowski-paired"`` with clusters.
     """
 
     auc_a: float
@@ -199,6 +281,7 @@ def delong_test(
     *,
     confidence: float = 0.95,
     pos_label: Any = 1,
+    clusters: ArrayLike | None = None,
 ) -> DeLongTest:
     r"""DeLong's test for two correlated AUCs: two algorithms scored on the same cases.
 
@@ -209,7 +292,11 @@ def delong_test(
 
     the (co)variances being :math:`S_{10}/m + S_{01}/n` with :math:`S_{10}`,
     :math:`S_{01}` the 2×2 sample covariance matrices (ddof 1) of the two algorithms'
-    structural components. The p-value is two-sided, :math:`2\Phi(-|z|)`.
+    structural components. The p-value is two-sided, :math:`2\Phi(-|z|)`. With
+    ``clusters`` (several cases per patient) the variances and the covariance are
+    Obuchowski's (1997) clustered ones, the covariance taking both cross products
+    :math:`S_{11}^{ab}` and :math:`S_{11}^{ba}` (see
+    :func:`medeval.stats.clustered.obuchowski_covariance`).
 
     Parameters
     ----------
@@ -221,6 +308,9 @@ def delong_test(
         Level of the interval of the difference.
     pos_label : object
         The positive label in ``y_true``.
+    clusters : array-like, optional
+        One cluster (patient) id per case: Obuchowski's clustered covariance. With one
+        case per cluster it equals DeLong's exactly.
 
     Returns
     -------
@@ -234,7 +324,8 @@ def delong_test(
     Warns
     -----
     UndefinedMetricWarning
-        One class only, a single positive or negative, or identical scores (variance of
+        One class only, a single positive or negative (with clusters: fewer than two
+        clusters holding a positive or a negative), or identical scores (variance of
         the difference 0): z, p and the interval are NaN; the warning's text is also
         the ``note`` of ``difference``.
 
@@ -247,6 +338,8 @@ def delong_test(
     ----------
     DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845.
     Sun X, Xu W. IEEE Signal Process Lett 2014;21:1389-1393.
+    Obuchowski NA. Nonparametric analysis of clustered ROC curve data. Biometrics
+    1997;53:567-578.
 
     Examples
     --------
@@ -265,38 +358,47 @@ def delong_test(
     b = finite_scores(y_score_b, name="y_score_b", func=func)
     n_cases = same_length(func, y_true=truth, y_score_a=a, y_score_b=b)
     m = int(truth.sum())
-    if m < 2 or n_cases - m < 2:
-        note = (f"{func}: needs at least two positive and two negative cases, got {m} and "
-                f"{n_cases - m}")
-        undefined(note)
+    label = "delong-paired" if clusters is None else "obuchowski-paired"
+
+    def undefined_test(auc_a: float, auc_b: float, note: str) -> DeLongTest:
+        undefined(note, stacklevel=4)
         return DeLongTest(
-            math.nan, math.nan,
-            Estimate(math.nan, math.nan, math.nan, "delong-paired", level, n_cases, note=note),
-            math.nan, math.nan,
+            auc_a, auc_b,
+            Estimate(auc_a - auc_b, math.nan, math.nan, label, level, n_cases, note=note),
+            math.nan, math.nan, label,
         )
-    a10, a01 = structural_components(a[truth], a[~truth])
-    b10, b01 = structural_components(b[truth], b[~truth])
-    s10 = np.cov(np.vstack([a10, b10]), ddof=1)
-    s01 = np.cov(np.vstack([a01, b01]), ddof=1)
-    cov = s10 / m + s01 / (n_cases - m)
-    auc_a, auc_b = float(a10.mean()), float(b10.mean())
+
+    if m < 2 or n_cases - m < 2:
+        return undefined_test(math.nan, math.nan, (
+            f"{func}: needs at least two positive and two negative cases, got {m} and "
+            f"{n_cases - m}"))
+    if clusters is not None:
+        aucs, cov, i10, i01 = obuchowski_covariance(truth, [a, b], clusters, func=func)
+        if i10 < 2 or i01 < 2:
+            return undefined_test(float(aucs[0]), float(aucs[1]), (
+                f"{func}: Obuchowski's covariance needs at least two clusters holding a "
+                f"positive and two holding a negative, got {i10} and {i01}"))
+        auc_a, auc_b = float(aucs[0]), float(aucs[1])
+    else:
+        a10, a01 = structural_components(a[truth], a[~truth])
+        b10, b01 = structural_components(b[truth], b[~truth])
+        s10 = np.cov(np.vstack([a10, b10]), ddof=1)
+        s01 = np.cov(np.vstack([a01, b01]), ddof=1)
+        cov = s10 / m + s01 / (n_cases - m)
+        auc_a, auc_b = float(a10.mean()), float(b10.mean())
     diff = auc_a - auc_b
     var = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
     if not var > 0:
-        note = f"{func}: the variance of the AUC difference is 0 (identical rankings?)"
-        undefined(note)
-        return DeLongTest(
-            auc_a, auc_b,
-            Estimate(diff, math.nan, math.nan, "delong-paired", level, n_cases, note=note),
-            math.nan, math.nan,
-        )
+        return undefined_test(auc_a, auc_b, (
+            f"{func}: the variance of the AUC difference is 0 (identical rankings?)"))
     sd = math.sqrt(var)
     z = diff / sd
     half = float(ndtri(1 - (1 - level) / 2)) * sd
     return DeLongTest(
         auc_a=auc_a,
         auc_b=auc_b,
-        difference=Estimate(diff, diff - half, diff + half, "delong-paired", level, n_cases),
+        difference=Estimate(diff, diff - half, diff + half, label, level, n_cases),
         statistic=z,
         p_value=float(2 * norm.sf(abs(z))),
+        method=label,
     )

@@ -122,7 +122,8 @@ def proportion_ci(
       formula is exact there; floating point would leave about 1e-18, which statsmodels
       reports as is).
     * Wald at ``k = 0`` or ``k = n`` has zero width: [0, 0] or [1, 1]. It is reported
-      as computed; prefer another method there.
+      as computed (statsmodels' numbers), and the estimate's ``note`` says that it has
+      zero width (not warned: the figure is defined); prefer another method there.
     * Clopper–Pearson's lower bound is exactly 0 at ``k = 0`` and its upper bound
       exactly 1 at ``k = n``. These bounds keep the tail :math:`\alpha'` of the other
       side (coverage :math:`1 - \alpha'` there, as statsmodels documents).
@@ -184,7 +185,17 @@ def proportion_ci(
         high = 1.0
     elif side == "upper":
         low = 0.0
-    return Estimate(k / trials, low, high, method_id, level, trials, k, cast(Sided, side))
+    remark = wald_boundary_note(func, k, trials) if method_id == "wald" else None
+    return Estimate(k / trials, low, high, method_id, level, trials, k, cast(Sided, side),
+                    remark)
+
+
+def wald_boundary_note(func: str, k: float, n: float) -> str | None:
+    """The note of a Wald interval at k = 0 or k = n (zero width), else None."""
+    if k not in (0, n):
+        return None
+    return (f"{func}: the Wald interval has zero width at {k:g}/{n:g} (a standard error of "
+            "0), so it is certain of a value it cannot be; use wilson or clopper-pearson")
 
 
 def _two_sided(k: int, n: int, tail: float, method: str) -> tuple[float, float]:
@@ -195,12 +206,15 @@ def _two_sided(k: int, n: int, tail: float, method: str) -> tuple[float, float]:
 
 
 def bounds(
-    k: NDArray[np.int64], n: int, tail: float, method: str
+    k: NDArray[np.int64] | NDArray[np.float64], n: float, tail: float, method: str
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """:func:`proportion_ci`'s two bounds for each count in ``k`` out of ``n`` (n > 0),
     each leaving probability ``tail`` outside it — the one computation behind every
     interval, so that planning a test (:func:`medeval.stats.cases_to_pass`) judges a
-    count exactly as the evaluation will."""
+    count exactly as the evaluation will. ``k`` and ``n`` may be non-integer (an
+    effective sample size :math:`n^*` and :math:`\\hat p n^*`, as
+    :func:`medeval.stats.proportion_ci_clustered` passes them); the formulas are the
+    same."""
     q: NDArray[np.float64] = k / n
     if method == "clopper-pearson":
         with np.errstate(invalid="ignore"):

@@ -1,0 +1,415 @@
+"""Intervals that respect the patient: several cases (frames, views) per cluster.
+
+Cases of one patient are correlated, so an interval that takes them as independent is
+too narrow. Two intervals here take the patient (cluster) as the unit of sampling:
+
+- :func:`proportion_ci_clustered`: a proportion's score (or exact, ...) interval on the
+  effective sample size :math:`n / \\text{deff}` (Rao & Scott 1992; Korn & Graubard
+  1998), the design effect from the ratio-estimator variance over clusters;
+- :func:`obuchowski_covariance`: Obuchowski's (1997) nonparametric variance (and the
+  covariance of two scores) of the ROC AUC over clusters, used by
+  :func:`medeval.stats.auc_ci` with ``method="obuchowski"`` and by
+  :func:`medeval.stats.delong_test` with ``clusters=``;
+- :func:`newcombe_auc_bounds`: Newcombe's (2006) method 5 score interval for the AUC,
+  which keeps a real width at AUC = 0 or 1 where DeLong's and Obuchowski's variances
+  are 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import brentq
+
+from .._validation import as_1d, choice, confidence_level, same_length, undefined
+from ..errors import InvalidInputError
+from ._auc_components import structural_components
+from .estimate import Estimate
+from .intervals import PROPORTION_METHODS, ProportionMethod, bounds, wald_boundary_note
+
+__all__ = [
+    "ClusterDesign",
+    "cluster_design",
+    "design_effect_from_icc",
+    "newcombe_auc_bounds",
+    "obuchowski_covariance",
+    "proportion_ci_clustered",
+]
+
+
+@dataclass(frozen=True)
+class ClusterDesign:
+    """A clustered proportion's design effect and effective sample size.
+
+    Attributes
+    ----------
+    n : int
+        Cases.
+    successes : int
+        Cases with outcome 1.
+    clusters : int
+        Distinct clusters (patients).
+    variance : float
+        The ratio-estimator (with-replacement, "ultimate cluster") variance of
+        :math:`\\hat p`; NaN with one cluster only.
+    design_effect : float
+        The design effect used, at least 1 (see :func:`proportion_ci_clustered`).
+    effective_n : float
+        ``n / design_effect``.
+    rule : str
+        Which rule gave ``design_effect``: ``"one case per cluster"`` (exactly 1),
+        ``"ratio estimator"``, ``"floored at 1"``, ``"boundary: not estimable, 1"`` or
+        ``"boundary: each cluster once"`` (:math:`\\hat p` = 0 or 1, or one cluster).
+    """
+
+    n: int
+    successes: int
+    clusters: int
+    variance: float
+    design_effect: float
+    effective_n: float
+    rule: str
+
+
+def cluster_design(
+    successes: ArrayLike, clusters: ArrayLike, *, func: str, boundary: str = "cases"
+) -> ClusterDesign:
+    r"""The design effect of a clustered proportion (see :func:`proportion_ci_clustered`).
+
+    Examples
+    --------
+    Two patients of 4 frames, one all correct, one half: :math:`\hat p = 0.75`;
+    :math:`y = (4, 2)`, :math:`m = (4, 4)`, residuals :math:`(1, -1)`, so
+    :math:`v = \frac{2}{1}\cdot\frac{2}{64} = 1/16` against the binomial
+    :math:`0.75 \cdot 0.25 / 7 = 3/112`: design effect 7/3.
+
+    >>> d = cluster_design([1, 1, 1, 1, 1, 0, 1, 0], [1, 1, 1, 1, 2, 2, 2, 2], func="x")
+    >>> round(d.design_effect, 6), round(d.effective_n, 6), d.rule
+    (2.333333, 3.428571, 'ratio estimator')
+    """
+    outcome = as_1d(successes, name="successes", func=func)
+    ids = as_1d(clusters, name="clusters", func=func)
+    n = same_length(func, successes=outcome, clusters=ids)
+    if outcome.dtype == np.bool_:
+        values = outcome.astype(np.int64)
+    else:
+        if outcome.dtype.kind not in "iuf" or not np.all(np.isin(outcome, (0, 1))):
+            raise InvalidInputError(
+                f"{func}: successes must hold one 0/1 (or boolean) outcome per case, got "
+                f"values {np.unique(outcome)[:10].tolist()}"
+            )
+        values = outcome.astype(np.int64)
+    if n == 0:
+        return ClusterDesign(0, 0, 0, math.nan, math.nan, 0.0, "no cases")
+    _, inverse = np.unique(ids, return_inverse=True)
+    per_cluster = np.bincount(inverse, weights=values).astype(np.float64)
+    sizes = np.bincount(inverse).astype(np.float64)
+    k_clusters, k = int(sizes.size), int(values.sum())
+    p = k / n
+    if k_clusters > 1:
+        resid = per_cluster - p * sizes
+        variance = k_clusters / (k_clusters - 1) * float(resid @ resid) / n**2
+    else:
+        variance = math.nan
+    if k_clusters == n:
+        return ClusterDesign(n, k, k_clusters, variance, 1.0, float(n), "one case per cluster")
+    if k in (0, n) or k_clusters == 1:
+        if boundary == "clusters":
+            return ClusterDesign(n, k, k_clusters, variance, n / k_clusters,
+                                 float(k_clusters), "boundary: each cluster once")
+        return ClusterDesign(n, k, k_clusters, variance, 1.0, float(n),
+                             "boundary: not estimable, 1")
+    deff = variance / (p * (1.0 - p) / (n - 1))
+    if deff < 1.0:
+        return ClusterDesign(n, k, k_clusters, variance, 1.0, float(n), "floored at 1")
+    return ClusterDesign(n, k, k_clusters, variance, deff, n / deff, "ratio estimator")
+
+
+def proportion_ci_clustered(
+    successes: ArrayLike,
+    clusters: ArrayLike,
+    *,
+    method: ProportionMethod = "wilson",
+    confidence: float = 0.95,
+    boundary: Literal["cases", "clusters"] = "cases",
+) -> Estimate:
+    r"""A proportion's confidence interval over clustered cases (several per patient).
+
+    With :math:`n` cases in :math:`K` clusters, cluster :math:`i` holding :math:`m_i`
+    cases of which :math:`y_i` successes, :math:`\hat p = \sum y_i / n`. The variance of
+    the ratio estimator :math:`\hat p` with clusters as the sampling units
+    (with-replacement, Taylor linearisation; Rao & Scott 1992, eq. 2.2) and the design
+    effect against simple random sampling of :math:`n` cases (the denominator with
+    :math:`n - 1`, as SAS PROC SURVEYFREQ's ``DEFF``) are
+
+    .. math::
+
+        v = \frac{K}{K - 1}\,\frac{\sum_{i=1}^{K}(y_i - \hat p\, m_i)^2}{n^2},\qquad
+        d = \frac{v}{\hat p(1 - \hat p)/(n - 1)},
+
+    and the interval is ``method``'s interval (:func:`~medeval.stats.proportion_ci`'s
+    formulas) for :math:`\hat p` on the effective sample size
+    :math:`n^* = n / \max(d, 1)`, i.e. with :math:`n^*` trials and :math:`\hat p\, n^*`
+    successes (Korn & Graubard 1998's modified interval; the score interval on
+    :math:`n^*` is the "modified Wilson" of SAS and of Kott & Carr 1997).
+
+    Parameters
+    ----------
+    successes : array-like of 0/1 or bool
+        One outcome per case (1 = correct, e.g. a true positive among positives).
+    clusters : array-like
+        One cluster (patient) id per case.
+    method : {"wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"}
+        The interval applied on the effective sample size; default ``"wilson"``.
+    confidence : float, default 0.95
+        The confidence level.
+    boundary : {"cases", "clusters"}, default "cases"
+        At :math:`\hat p` = 0 or 1 (or with one cluster), where the design effect cannot
+        be estimated: ``"cases"`` takes it as 1 (Korn & Graubard 1998), ``"clusters"``
+        counts each cluster once (:math:`n^* = K`); see Notes.
+
+    Returns
+    -------
+    Estimate
+        ``value`` :math:`\hat p`, ``method`` ``"<method>-clustered"`` (e.g.
+        ``"wilson-clustered"``), ``n`` the number of cases, ``numerator`` the
+        successes, ``note`` the design effect, the effective sample size, the number
+        of clusters and the rule that gave them.
+
+    Raises
+    ------
+    InvalidInputError
+        Outcomes not 0/1, lengths that differ, an unknown method, a confidence outside
+        (0, 1).
+
+    Warns
+    -----
+    UndefinedMetricWarning
+        No cases: the proportion and its interval are NaN (the warned text is the
+        note). A defined proportion is not warned: its note records the design effect
+        and, at :math:`\hat p` = 0 or 1 or with one cluster, the rule applied.
+
+    Notes
+    -----
+    * **One case per cluster**: :math:`d = 1` exactly (then :math:`v = \hat p(1 - \hat
+      p)/(n-1)` mathematically, and the rule skips the rounding), and the interval is
+      :func:`~medeval.stats.proportion_ci`'s, bit for bit; only ``method`` differs.
+    * **d < 1** (cases of one patient less alike than chance, or sampling noise): the
+      design effect is floored at 1, so clustering never narrows the interval below
+      the independent-cases interval (Korn & Graubard 1998 truncate :math:`n^*` at
+      :math:`n`).
+    * **p̂ = 0 or 1, or a single cluster**: :math:`v = 0` (or undefined) says nothing
+      about the within-patient correlation. By default (``boundary="cases"``) the
+      design effect is then 1 and :math:`n^* = n`, as Korn & Graubard (1998) define
+      it at :math:`\hat p = 0`: the interval keeps a real width (Wilson's or the exact
+      bound is below 1 at :math:`k = n`), and a perfect result is never judged on a
+      wider interval than one with a single error. When the frames of one patient are
+      much alike, that interval is too narrow (see ``docs/intervals.md``), and the
+      estimate's note says so. ``boundary="clusters"`` counts each
+      patient once instead, :math:`n^* = K` and :math:`d = n / K` (the design effect of
+      perfectly correlated clusters of equal size): conservative at the boundary, but
+      then 100/100 correct can get a lower bound below that of 99/100 (whose design
+      effect is estimated, often near 1). With one case per cluster both give the
+      ordinary interval.
+    * :math:`n^*` need not be an integer; the formulas take it as it is.
+    * No degrees-of-freedom correction (Korn & Graubard's :math:`t_{K-1}` factor) is
+      applied; with few clusters prefer ``method="clopper-pearson"``.
+
+    References
+    ----------
+    Rao JNK, Scott AJ. A simple method for the analysis of clustered binary data.
+    Biometrics 1992;48:577-585.
+
+    Korn EL, Graubard BI. Confidence intervals for proportions with small expected number
+    of positive counts estimated from survey data. Survey Methodology 1998;24:193-201.
+
+    Kott PS, Carr DA. Developing an estimation strategy for a pesticide data program.
+    J Off Stat 1997;13:367-383.
+
+    SAS Institute. SAS/STAT User's Guide, The SURVEYFREQ procedure: Design effect;
+    Modified confidence limits.
+
+    Examples
+    --------
+    Ten patients of ten frames, 90 frames correct; all ten misses in one patient:
+
+    >>> y = [1] * 90 + [0] * 10
+    >>> patient = [i // 10 for i in range(100)]
+    >>> e = proportion_ci_clustered(y, patient)
+    >>> e.method, e.n, e.numerator, round(e.low, 3), round(e.high, 3)
+    ('wilson-clustered', 100, 90, 0.579, 0.983)
+    >>> e.note[len("proportion_ci_clustered: "):]
+    'design effect 11 (ratio estimator), effective n 9.091 of 100 cases in 10 clusters'
+
+    By hand: :math:`y_i - 0.9 m_i` is 1 in nine patients and -9 in one, so
+    :math:`v = \\frac{10}{9}\\cdot\\frac{9 + 81}{100^2} = 0.01` against
+    :math:`0.9 \\cdot 0.1 / 99`: :math:`d = 11`, :math:`n^* = 100/11`.
+    """
+    func = "proportion_ci_clustered"
+    level = confidence_level(confidence, func=func)
+    method_id = choice(method, PROPORTION_METHODS, name="method", func=func)
+    label = f"{method_id}-clustered"
+    rule = choice(boundary, ("cases", "clusters"), name="boundary", func=func)
+    design = cluster_design(successes, clusters, func=func, boundary=rule)
+    if design.n == 0:
+        note = (f"{func}: n = 0 cases, so the proportion is undefined; the estimate and its "
+                "interval are NaN")
+        nan = undefined(note)
+        return Estimate(nan, nan, nan, label, level, 0, 0, note=note)
+    tail = (1.0 - level) / 2.0
+    n, k = design.n, design.successes
+    if design.design_effect == 1.0:
+        low, high = bounds(np.array([k]), n, tail, method_id)
+    else:
+        n_eff = design.effective_n
+        low, high = bounds(np.array([k / n * n_eff]), n_eff, tail, method_id)
+    note = (f"{func}: design effect {design.design_effect:.4g} ({design.rule}), effective n "
+            f"{design.effective_n:.4g} of {n} cases in {design.clusters} clusters")
+    wald = wald_boundary_note(func, k, n) if method_id == "wald" else None
+    if wald is not None:
+        note += "; " + wald.removeprefix(f"{func}: ")
+    if design.rule.startswith("boundary"):
+        why = ("a single cluster" if design.clusters == 1
+               else f"p = {k}/{n} (no within-cluster variation to estimate it from)")
+        if rule == "clusters":
+            note += (f"; the design effect cannot be estimated with {why}, so each "
+                     "cluster counts once (effective n = number of clusters)")
+        else:
+            note += (f"; the design effect cannot be estimated with {why}, so it is taken "
+                     "as 1: the interval is too narrow if cases of one cluster are alike "
+                     "(boundary='clusters' counts each cluster once)")
+    return Estimate(k / n, float(low[0]), float(high[0]), label, level, n, k, note=note)
+
+
+def design_effect_from_icc(icc: float, cases_per_cluster: float, *, func: str) -> float:
+    r"""Kish's design effect :math:`1 + (m - 1)\rho` of clusters of :math:`m` cases with
+    intra-cluster correlation :math:`\rho`.
+
+    >>> design_effect_from_icc(0.2, 5, func="x")
+    1.8
+    """
+    if isinstance(icc, bool) or not isinstance(icc, (int, float)) or not 0.0 <= icc <= 1.0:
+        raise InvalidInputError(f"{func}: icc must be a number in [0, 1], got {icc!r}")
+    if (isinstance(cases_per_cluster, bool) or not isinstance(cases_per_cluster, (int, float))
+            or not cases_per_cluster >= 1.0 or not math.isfinite(cases_per_cluster)):
+        raise InvalidInputError(
+            f"{func}: cases_per_patient (cases per cluster) must be a number >= 1, got "
+            f"{cases_per_cluster!r}")
+    return 1.0 + (float(cases_per_cluster) - 1.0) * float(icc)
+
+
+def obuchowski_covariance(
+    truth: NDArray[np.bool_], scores: list[NDArray[np.float64]], clusters: ArrayLike,
+    *, func: str,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, int]:
+    r"""Obuchowski's (1997) clustered AUCs and their covariance matrix.
+
+    Cluster :math:`i` holds :math:`m_i` positive and :math:`n_i` negative cases
+    (:math:`M = \sum m_i`, :math:`N = \sum n_i`); :math:`V_{10}(X_{ij})` and
+    :math:`V_{01}(Y_{ik})` are DeLong's structural components over all cases, and
+    :math:`V_{10}(X_{i\cdot}) = \sum_j V_{10}(X_{ij})`, :math:`V_{01}(Y_{i\cdot}) =
+    \sum_k V_{01}(Y_{ik})` their sums within the cluster. With :math:`I` clusters, of
+    which :math:`I_{10}` hold a positive and :math:`I_{01}` a negative:
+
+    .. math::
+
+        S_{10} &= \frac{I_{10}}{(I_{10} - 1)M}\sum_i \bigl(V_{10}(X_{i\cdot})
+                  - m_i\hat\theta\bigr)^2,\quad
+        S_{01} = \frac{I_{01}}{(I_{01} - 1)N}\sum_i \bigl(V_{01}(Y_{i\cdot})
+                  - n_i\hat\theta\bigr)^2,\\
+        S_{11} &= \frac{I}{I - 1}\sum_i \bigl(V_{10}(X_{i\cdot}) - m_i\hat\theta\bigr)
+                  \bigl(V_{01}(Y_{i\cdot}) - n_i\hat\theta\bigr),\\
+        \operatorname{Var}(\hat\theta) &= \frac{S_{10}}{M} + \frac{S_{01}}{N}
+                  + \frac{2 S_{11}}{MN},
+
+    and for two scores :math:`a, b` the covariance takes the cross products
+    (:math:`S_{10}^{ab}/M + S_{01}^{ab}/N + (S_{11}^{ab} + S_{11}^{ba})/(MN)`).
+
+    Returns the AUCs, the covariance matrix (NaN when :math:`I_{10} < 2` or
+    :math:`I_{01} < 2`), :math:`I_{10}` and :math:`I_{01}`.
+    """
+    ids = as_1d(clusters, name="clusters", func=func)
+    same_length(func, y_true=truth, clusters=ids)
+    _, inverse = np.unique(ids, return_inverse=True)
+    n_clusters = int(inverse.max()) + 1 if inverse.size else 0
+    pos, neg = inverse[truth], inverse[~truth]
+    m_i = np.bincount(pos, minlength=n_clusters).astype(np.float64)
+    n_i = np.bincount(neg, minlength=n_clusters).astype(np.float64)
+    big_m, big_n = float(m_i.sum()), float(n_i.sum())
+    i10, i01 = int((m_i > 0).sum()), int((n_i > 0).sum())
+    aucs = np.empty(len(scores))
+    d10 = np.empty((len(scores), n_clusters))
+    d01 = np.empty((len(scores), n_clusters))
+    for r, score in enumerate(scores):
+        v10, v01 = structural_components(score[truth], score[~truth])
+        theta = float(v10.mean())
+        aucs[r] = theta
+        d10[r] = np.bincount(pos, weights=v10, minlength=n_clusters) - m_i * theta
+        d01[r] = np.bincount(neg, weights=v01, minlength=n_clusters) - n_i * theta
+    if i10 < 2 or i01 < 2:
+        return aucs, np.full((len(scores), len(scores)), math.nan), i10, i01
+    s10 = i10 / ((i10 - 1) * big_m) * (d10 @ d10.T)
+    s01 = i01 / ((i01 - 1) * big_n) * (d01 @ d01.T)
+    s11 = n_clusters / (n_clusters - 1) * (d10 @ d01.T)
+    cov = s10 / big_m + s01 / big_n + (s11 + s11.T) / (big_m * big_n)
+    return aucs, cov, i10, i01
+
+
+def _newcombe_variance(theta: float, m: float, n: float) -> float:
+    """Hanley & McNeil's variance at ``theta`` with m - 1 and n - 1 both replaced by
+    N* = (m + n)/2 - 1 (Newcombe 2006)."""
+    n_star = (m + n) / 2.0 - 1.0
+    return theta * (1.0 - theta) * (
+        1.0 + n_star * (1.0 - theta) / (2.0 - theta) + n_star * theta / (1.0 + theta)
+    ) / (m * n)
+
+
+def newcombe_auc_bounds(auc: float, m: float, n: float, z: float) -> tuple[float, float]:
+    r"""Newcombe's (2006) method 5 score interval for an AUC :math:`\hat\theta` from
+    :math:`m` positives and :math:`n` negatives.
+
+    The bounds are the two solutions :math:`\theta` of :math:`(\hat\theta - \theta)^2 =
+    z^2 V(\theta)`, one each side of :math:`\hat\theta`, with Hanley & McNeil's (1982)
+    variance at :math:`\theta` in which both :math:`m - 1` and :math:`n - 1` are replaced
+    by :math:`N^* = (m + n)/2 - 1`:
+
+    .. math::
+
+        V(\theta) = \frac{\theta(1 - \theta)}{mn}\left[1 + N^*\frac{1 - \theta}{2 - \theta}
+                    + N^*\frac{\theta}{1 + \theta}\right].
+
+    As :math:`V(0) = V(1) = 0`, the bound at 1 is 1 when :math:`\hat\theta = 1` while
+    the other bound stays below it: the interval never has zero width.
+
+    Examples
+    --------
+    30 positives and 30 negatives perfectly separated: the lower bound solves
+    :math:`(1 - \theta)^2 = 1.96^2\,V(\theta)` with :math:`N^* = 29`.
+
+    >>> low, high = newcombe_auc_bounds(1.0, 30, 30, 1.959963984540054)
+    >>> round(low, 4), high
+    (0.933, 1.0)
+    """
+    def gap(theta: float) -> float:
+        return (auc - theta) ** 2 - z**2 * _newcombe_variance(theta, m, n)
+
+    def inside(edge: float) -> float:
+        # a point strictly between the estimate and ``edge`` where gap < 0 (at an AUC of
+        # 0 or 1, V vanishes at the estimate itself; step away until V dominates)
+        if 0.0 < auc < 1.0:
+            return auc
+        step = 1e-6
+        while step > 1e-300:
+            point = auc + (step if edge > auc else -step)
+            if gap(point) < 0:
+                return point
+            step /= 16
+        raise AssertionError("newcombe_auc_bounds: no interior point")  # pragma: no cover
+
+    low = 0.0 if auc <= 0.0 else float(brentq(gap, 0.0, inside(0.0), xtol=1e-15, rtol=1e-15))
+    high = 1.0 if auc >= 1.0 else float(brentq(gap, inside(1.0), 1.0, xtol=1e-15, rtol=1e-15))
+    return low, high

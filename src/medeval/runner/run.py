@@ -138,7 +138,6 @@ def run_algorithm(
         on a host without); ``"none"``: no GPU. Recorded as ``gpus`` in the run log and
         the summary (the devices' model, driver and memory, each worker's GPU).
 
-
     Returns
     -------
     RunSummary

@@ -15,6 +15,7 @@ from scipy.stats import norm
 
 from .._validation import choice, confidence_level
 from ..errors import InvalidInputError
+from .clustered import design_effect_from_icc
 from .intervals import PROPORTION_METHODS, ProportionMethod, _open_unit, bounds
 
 __all__ = ["PassPlan", "SampleSize", "cases_to_pass", "sample_size"]
@@ -51,6 +52,12 @@ class SampleSize:
         The normal quantile used, :math:`\\Phi^{-1}(1 - (1 - \\text{confidence})/2)`.
     method : str
         ``"buderer-1996"``.
+    design_effect : float
+        The design effect the sizes were multiplied by (1 without clustering).
+    cases_per_patient : float or None
+        The cases per patient given with ``icc`` (None otherwise).
+    patients : int or None
+        ``ceil(total / cases_per_patient)`` when ``cases_per_patient`` was given.
     """
 
     total: int
@@ -63,6 +70,9 @@ class SampleSize:
     confidence: float
     z: float
     method: str = "buderer-1996"
+    design_effect: float = 1.0
+    cases_per_patient: float | None = None
+    patients: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
@@ -76,6 +86,9 @@ def sample_size(
     prevalence: float,
     confidence: float = 0.95,
     measure: Measure = "sensitivity",
+    design_effect: float | None = None,
+    icc: float | None = None,
+    cases_per_patient: float | None = None,
 ) -> SampleSize:
     r"""Cases needed to estimate sensitivity or specificity within :math:`\pm W` (Buderer).
 
@@ -108,6 +121,14 @@ def sample_size(
         Sensitivity needs cases with the condition (``n_group`` positives, divided by
         the prevalence); specificity needs cases without it (negatives, divided by
         1 − prevalence).
+    design_effect : float, optional
+        Several cases per patient: the design effect :math:`d \ge 1` the clustered
+        interval (:func:`~medeval.stats.proportion_ci_clustered`) is expected to have;
+        both sizes are multiplied by it before rounding (Kish 1965). Or give
+    icc, cases_per_patient : float, optional
+        the intra-patient correlation :math:`\rho` of the outcome and the mean number
+        :math:`m` of cases per patient, and :math:`d = 1 + (m - 1)\rho`; then
+        ``patients`` is the number of patients to enrol.
 
     Returns
     -------
@@ -134,6 +155,9 @@ def sample_size(
     * :math:`z` is the exact normal quantile (1.959964 at 95%), not 1.96; the two
       can differ by one case near an integer.
     * To size a study for both measures, call twice and take the larger ``total``.
+    * With a design effect :math:`d`: :math:`n_\text{group} = \lceil d\, z^2 p(1-p)/W^2
+      \rceil` cases, :math:`N = \lceil d\, z^2 p(1-p)/(W^2 P)\rceil`; e.g. four views
+      per exam with :math:`\rho = 0.2` give :math:`d = 1.6`.
     * The formula is the normal approximation (Wald); for an expected value near 0 or
       1 and a small :math:`n_\text{group}` it can undershoot the width that an exact
       or Wilson interval will then have.
@@ -154,6 +178,14 @@ def sample_size(
     (139, 692)
     >>> sample_size(0.85, half_width=0.10, prevalence=0.2, measure="specificity").total
     62
+
+    Ten frames per patient with an intra-patient correlation of 0.2: :math:`d = 2.8`,
+    :math:`2.8 \times 138.29 = 387.2`, so 388 positive frames; :math:`387.2 / 0.2 =
+    1936.1`, so 1937 frames in all, of 194 patients:
+
+    >>> s = sample_size(0.90, half_width=0.05, prevalence=0.2, icc=0.2, cases_per_patient=10)
+    >>> s.design_effect, s.n_group, s.total, s.patients
+    (2.8, 388, 1937, 194)
     """
     func = "sample_size"
     p = _open_unit(expected, name="expected", func=func, hint="e.g. 0.90")
@@ -161,11 +193,13 @@ def sample_size(
     prev = _open_unit(prevalence, name="prevalence", func=func, hint="e.g. 0.2")
     level = confidence_level(confidence, func=func)
     kind = cast(Measure, choice(measure, ("sensitivity", "specificity"), name="measure", func=func))
+    deff, per_patient = _design_effect(design_effect, icc, cases_per_patient, func=func)
     z = float(norm.isf((1.0 - level) / 2.0))
-    group_size = z**2 * p * (1.0 - p) / width**2
+    group_size = deff * z**2 * p * (1.0 - p) / width**2
     share = prev if kind == "sensitivity" else 1.0 - prev
+    total = _ceil(group_size / share)
     return SampleSize(
-        total=_ceil(group_size / share),
+        total=total,
         n_group=_ceil(group_size),
         group="positives" if kind == "sensitivity" else "negatives",
         measure=kind,
@@ -174,7 +208,34 @@ def sample_size(
         prevalence=prev,
         confidence=level,
         z=z,
+        design_effect=deff,
+        cases_per_patient=per_patient,
+        patients=None if per_patient is None else _ceil(total / per_patient),
     )
+
+
+def _design_effect(
+    design_effect: float | None, icc: float | None, cases_per_patient: float | None, *,
+    func: str,
+) -> tuple[float, float | None]:
+    """The design effect given directly, or from the ICC and the cases per patient."""
+    if design_effect is not None:
+        if icc is not None or cases_per_patient is not None:
+            raise InvalidInputError(
+                f"{func}: give design_effect, or icc with cases_per_patient, not both")
+        if (isinstance(design_effect, bool) or not isinstance(design_effect, (int, float))
+                or not 1.0 <= design_effect < math.inf):
+            raise InvalidInputError(
+                f"{func}: design_effect must be a number >= 1 (1 = one case per patient), "
+                f"got {design_effect!r}")
+        return float(design_effect), None
+    if (icc is None) != (cases_per_patient is None):
+        raise InvalidInputError(
+            f"{func}: icc and cases_per_patient go together (design effect "
+            "1 + (cases_per_patient - 1) * icc); give both or neither")
+    if icc is None or cases_per_patient is None:
+        return 1.0, None
+    return design_effect_from_icc(icc, cases_per_patient, func=func), float(cases_per_patient)
 
 
 def _ceil(value: float) -> int:
@@ -209,6 +270,14 @@ class PassPlan:
         The inputs.
     rule : str
         ``"guarded"``.
+    design_effect : float
+        The design effect planned for (1 without clustering); with :math:`d > 1` the
+        verdict probabilities are those at ``effective_n`` (see :func:`cases_to_pass`).
+    effective_n : int
+        The effective group size :math:`n^*` the probabilities were computed at
+        (``n_group`` when :math:`d = 1`).
+    patients : int or None
+        Patients to enrol for ``n_group`` when ``cases_per_patient`` was given.
     """
 
     n_group: int
@@ -227,6 +296,9 @@ class PassPlan:
     confidence: float
     prevalence: float | None
     rule: str = "guarded"
+    design_effect: float = 1.0
+    effective_n: int = 0
+    patients: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
@@ -243,6 +315,9 @@ def cases_to_pass(
     prevalence: float | None = None,
     measure: Measure = "sensitivity",
     max_n: int = 100_000,
+    design_effect: float | None = None,
+    icc: float | None = None,
+    cases_per_patient: float | None = None,
 ) -> PassPlan:
     r"""Cases a test needs so that a device as good as ``expected`` PASSes ``goal`` with
     probability ``power``, judged as medeval judges it (guarded rule, exact binomial).
@@ -283,6 +358,13 @@ def cases_to_pass(
         Which group ``n_group`` counts (positives or negatives).
     max_n : int, default 100000
         The largest group searched.
+    design_effect : float, optional
+        Several cases per patient, judged by the clustered interval
+        (:func:`~medeval.stats.proportion_ci_clustered`, the same ``method`` on
+        :math:`n^* = n / d`): the design effect :math:`d \ge 1` expected. Or give
+    icc, cases_per_patient : float, optional
+        the intra-patient correlation :math:`\rho` and the mean cases per patient
+        :math:`m`, :math:`d = 1 + (m - 1)\rho`.
 
     Returns
     -------
@@ -307,6 +389,14 @@ def cases_to_pass(
       verdict boundaries, and the bounds checked to be monotone in it.
     * This is the one-sample design of Flahault et al. (2005), where "the lower
       confidence limit above the acceptable level" is exactly the guarded PASS.
+    * **Design effect.** The clustered interval is the method's interval on
+      :math:`n^* = n/d` cases with :math:`\hat p n^*` successes; the plan finds the
+      effective size :math:`n^*` as above (exact binomial on :math:`n^*` effective
+      trials — the approximation the design effect stands for) and asks for
+      :math:`n_\text{group} = \lceil d\, n^* \rceil` cases; ``least_successes`` is
+      then :math:`\lceil n_\text{group}\, k^*/n^* \rceil`, :math:`k^*` the least
+      passing effective count. The design effect actually estimated on the test set may
+      differ: plan with a realistic, not an optimistic, :math:`\rho`.
 
     References
     ----------
@@ -336,6 +426,15 @@ def cases_to_pass(
     >>> plan = cases_to_pass(0.95, 0.90, method="wilson", prevalence=0.2)
     >>> plan.n_group >= plan.first_n, plan.pass_probability >= 0.8
     (True, True)
+
+    Four views per exam with :math:`\rho = 0.5`: :math:`d = 2.5`, two and a half times
+    the effective size:
+
+    >>> clustered = cases_to_pass(0.95, 0.90, method="wilson", icc=0.5, cases_per_patient=4)
+    >>> clustered.design_effect, clustered.effective_n == plan.n_group
+    (2.5, True)
+    >>> clustered.n_group == math.ceil(2.5 * plan.n_group), clustered.patients
+    (True, 159)
     """
     func = "cases_to_pass"
     p = _open_unit(expected, name="expected", func=func, hint="e.g. 0.95")
@@ -348,6 +447,7 @@ def cases_to_pass(
     kind = cast(Measure, choice(measure, ("sensitivity", "specificity"), name="measure", func=func))
     if isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1:
         raise InvalidInputError(f"{func}: max_n must be a positive integer, got {max_n!r}")
+    deff, per_patient = _design_effect(design_effect, icc, cases_per_patient, func=func)
     if method_id == "wald":
         raise InvalidInputError(
             f"{func}: the Wald interval has zero width when every case is correct "
@@ -383,15 +483,18 @@ def cases_to_pass(
         else:
             start = 0
     least, passing, failing = verdicts[start]
+    cases = start if deff == 1.0 else _ceil(deff * start)
+    if deff != 1.0:
+        least = min(cases + 1, _ceil(cases * least / start))
     share = None if share_of is None else (share_of if kind == "sensitivity" else 1 - share_of)
     return PassPlan(
-        n_group=start,
-        total=None if share is None else _ceil(start / share),
+        n_group=cases,
+        total=None if share is None else _ceil(cases / share),
         least_successes=least,
         pass_probability=passing,
         fail_probability=failing,
         inconclusive_probability=max(0.0, 1.0 - passing - failing),
-        first_n=first,
+        first_n=first if deff == 1.0 else _ceil(deff * first),
         group="positives" if kind == "sensitivity" else "negatives",
         measure=kind,
         expected=p,
@@ -400,6 +503,9 @@ def cases_to_pass(
         method=method_id,
         confidence=level,
         prevalence=share_of,
+        design_effect=deff,
+        effective_n=start,
+        patients=None if per_patient is None else _ceil(cases / per_patient),
     )
 
 

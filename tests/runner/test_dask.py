@@ -265,3 +265,47 @@ def test_gpus_are_taken_from_the_dask_worker_one_group_per_sandbox(
     monkeypatch.undo()
     with pytest.raises(RunnerError, match="cannot bind GPUs yet"):
         _dask_pool.open_worker(None, tmp_path, "x", ("0",))  # type: ignore[arg-type]
+
+
+@needs_bwrap
+def test_a_dask_worker_that_dies_mid_run_loses_no_case(tmp_path: Path):
+    """Its sandbox dies with it; Dask runs its chunk again on a worker that loads the
+    algorithm anew; every case ends once, as in a local run."""
+    import threading
+
+    from dask.distributed import Client, LocalCluster
+
+    cases = [f"c{n}" for n in range(16)]
+    manifest = write_set(tmp_path, cases)
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    run_dir = tmp_path / "run"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        victim = next(iter(client.run(os.getpid).values()))
+        killed = threading.Event()
+
+        def kill_one_dask_worker() -> None:
+            log = run_dir / "run.jsonl"
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if log.exists() and log.read_text().count('"event": "end"') >= 3:
+                    if _sandboxes(str(run_dir)):
+                        os.kill(victim, signal.SIGKILL)
+                        killed.set()
+                    return
+                time.sleep(0.05)
+
+        killer = threading.Thread(target=kill_one_dask_worker, daemon=True)
+        killer.start()
+        summary = run_algorithm(manifest, f"{plugin}:Slow", run_dir, workers=2, timeout_s=20,
+                                progress=False, executor="dask",
+                                scheduler_address=cluster.scheduler_address)
+        killer.join(timeout=10)
+        assert killed.is_set()
+        assert (summary.done, summary.failed) == (15, 1)
+        ends = [e["case_id"] for e in _events(run_dir) if e["event"] == "end"]
+        assert sorted(ends) == sorted(cases)
+        assert _sandboxes(str(run_dir)) == []
+    local = run_algorithm(manifest, f"{plugin}:Half", tmp_path / "local", workers=2,
+                          timeout_s=20, progress=False)
+    assert summary.data["predictions"] == local.data["predictions"]

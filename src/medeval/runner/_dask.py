@@ -108,7 +108,7 @@ def run_dask(plan: WorkerPlan, jobs: Sequence[Job], *, workers: int, scratch: Pa
     client = distributed.Client(address or cluster)
     name = plugin_name(plan)
     registered = False
-    futures: list[Any] = []
+    pending: dict[Any, list[Job]] = {}
     try:
         client.register_plugin(SandboxPool(plan, str(scratch), gpus_per_task, assigned),
                                name=name)
@@ -120,13 +120,15 @@ def run_dask(plan: WorkerPlan, jobs: Sequence[Job], *, workers: int, scratch: Pa
         if gpus_per_task:
             options["resources"] = {"GPU": gpus_per_task}
         probe = client.submit(start_sandbox, name, **options)
-        futures = [client.submit(run_chunk, name, chunk, **options) for chunk in chunks]
+        pending = {client.submit(run_chunk, name, chunk, **options): chunk
+                   for chunk in chunks}
         failure = probe.result()
+        del probe
         if failure is not None:
             raise WorkerStartError(*failure)
-        by_future = dict(zip(futures, chunks))
-        for future in distributed.as_completed(futures):
-            chunk = by_future[future]
+        # a chunk's future is dropped once logged, so that Dask never runs it again
+        for future in distributed.as_completed(list(pending)):
+            chunk = pending.pop(future)
             try:
                 outcomes: list[CaseOutcome] = future.result()
             except Exception as exc:  # noqa: BLE001 - the chunk's Dask worker was lost
@@ -136,7 +138,7 @@ def run_dask(plan: WorkerPlan, jobs: Sequence[Job], *, workers: int, scratch: Pa
                             "worker": outcome.worker, "time": outcome.started})
                 emit(outcome)
     finally:
-        for future in futures:
+        for future in pending:
             future.cancel()
         if registered:
             try:

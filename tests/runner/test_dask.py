@@ -17,6 +17,7 @@ import pytest
 
 from medeval.errors import RunnerError
 from medeval.runner import run_algorithm
+from medeval.runner.runlog import read_events
 
 from .conftest import needs_bwrap, write_algorithm, write_set
 
@@ -81,7 +82,7 @@ def _children() -> list[str]:
 
 
 def _events(run_dir: Path) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in (run_dir / "run.jsonl").read_text().splitlines()]
+    return read_events(run_dir / "run.jsonl")  # without a line torn by a killed runner
 
 
 @needs_bwrap
@@ -147,6 +148,7 @@ def test_an_algorithm_that_cannot_load_is_refused_before_any_case(tmp_path: Path
 _INTERRUPTED = """
 import sys
 from medeval.runner import run_algorithm
+from medeval.runner.runlog import read_events
 run_algorithm(sys.argv[1], sys.argv[2], sys.argv[3], workers=2, timeout_s=20,
               progress=False, executor="dask")
 """

@@ -121,6 +121,40 @@ def test_index_follows_bus_order_not_the_minor(tmp_path: Path):
     assert "/dev/nvidia0" not in binds
 
 
+def _fake_nvidia_smi(folder: Path, body: str) -> Path:
+    folder.mkdir()
+    program = folder / "nvidia-smi"
+    program.write_text(f"#!/bin/sh\n{body}\n")
+    program.chmod(0o755)
+    return program
+
+
+def test_nvidia_smi_is_asked_and_recorded_in_the_environment(tmp_path: Path, monkeypatch):
+    from medeval.runner.environment import capture_environment
+
+    (tmp_path / "smi.txt").write_text(SMI)
+    folder = tmp_path / "bin"
+    _fake_nvidia_smi(folder, f'echo "$@" > {tmp_path}/args; cat {tmp_path}/smi.txt')
+    monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+    assert gpumod.query_nvidia_smi() == parse_nvidia_smi(SMI)
+    assert "--query-gpu=index,uuid,pci.bus_id,name,driver_version,memory.total" in (
+        tmp_path / "args").read_text()
+    gpus = capture_environment(packages=False)["gpus"]
+    assert gpus == [{"index": "0", "uuid": UUID[0], "bus_id": BUS[0],
+                     "name": "Tesla V100-PCIE-32GB", "driver": "535.104.05",
+                     "memory": "32768 MiB"},
+                    {"index": "1", "uuid": UUID[1], "bus_id": BUS[1],
+                     "name": "Tesla V100-PCIE-32GB", "driver": "535.104.05",
+                     "memory": "32768 MiB"}]
+
+
+def test_a_failing_nvidia_smi_reports_no_gpu(tmp_path: Path):
+    program = _fake_nvidia_smi(tmp_path / "bin", "echo 'NVIDIA-SMI has failed because it "
+                               "couldn'\\''t communicate with the NVIDIA driver'; exit 9")
+    assert gpumod.query_nvidia_smi(str(program)) == []
+    assert parse_nvidia_smi("No devices were found\n") == []
+
+
 def test_no_gpu_no_device(tmp_path: Path):
     (tmp_path / "dev").mkdir()
     (tmp_path / "dev" / "null").write_text("")

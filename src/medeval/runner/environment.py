@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import platform
-import shutil
-import subprocess
 import sys
 from typing import Any
+
+from .gpus import query_nvidia_smi
 
 __all__ = ["capture_environment"]
 
@@ -86,18 +86,8 @@ def _memory_mb() -> int | None:
 
 
 def _gpus() -> list[dict[str, str]]:
-    program = shutil.which("nvidia-smi")
-    if program is None:
-        return []
-    try:
-        done = subprocess.run(
-            [program, "--query-gpu=name,driver_version,memory.total",
-             "--format=csv,noheader"], capture_output=True, text=True, timeout=20, check=False)
-    except (OSError, subprocess.TimeoutExpired):  # pragma: no cover
-        return []
-    gpus = []
-    for line in done.stdout.splitlines():
-        parts = [p.strip() for p in line.split(",")]
-        if len(parts) == 3:
-            gpus.append({"name": parts[0], "driver": parts[1], "memory": parts[2]})
-    return gpus
+    """Every GPU ``nvidia-smi`` reports: its index, UUID, PCI bus id, name, driver and
+    memory (the run's ``gpus`` record names which of them each worker was given)."""
+    return [{"index": row["index"], "uuid": row["uuid"], "bus_id": row["bus_id"],
+             "name": row["name"], "driver": row["driver"], "memory": row["memory"]}
+            for row in query_nvidia_smi()]

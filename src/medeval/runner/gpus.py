@@ -63,6 +63,8 @@ __all__ = [
     "gpu_env",
     "gpu_record",
     "parse_gpus",
+    "parse_nvidia_smi",
+    "query_nvidia_smi",
     "resolve_gpus",
     "select_gpus",
 ]

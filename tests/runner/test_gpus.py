@@ -226,6 +226,21 @@ def test_binds_without_proc_information_or_control_devices(tmp_path: Path):
         "--ro-bind", f"{root}/sys/module/nvidia", "/sys/module/nvidia"]
 
 
+def test_params_copy_stops_cuda_making_device_nodes(tmp_path: Path):
+    root = fake_host(tmp_path / "host")
+    (root / "proc/driver/nvidia/params").write_text(
+        "ResmanDebugLevel: 4294967295\nModifyDeviceFiles: 1\nDeviceFileUID: 0\n")
+    copy = gpumod.write_params(tmp_path / "params", root)
+    assert copy == str(tmp_path / "params")
+    assert (tmp_path / "params").read_text() == (
+        "ModifyDeviceFiles: 0\nResmanDebugLevel: 4294967295\nDeviceFileUID: 0\n")
+    assert gpumod.write_params(tmp_path / "none", tmp_path / "nowhere") is None
+    found = discover_gpus(root, smi=[])
+    binds = gpu_binds(found[:1], root, params=copy)
+    at = binds.index("/proc/driver/nvidia/params")
+    assert binds[at - 2:at + 1] == ["--ro-bind", copy, "/proc/driver/nvidia/params"]
+
+
 def test_environment_of_a_worker():
     with_uuid = Gpu(1, 1, uuid=UUID[1])
     assert gpu_env([with_uuid], sandboxed=True) == {"CUDA_VISIBLE_DEVICES": UUID[1],
@@ -301,13 +316,15 @@ def test_each_worker_gets_its_gpu_only(tmp_path: Path, monkeypatch):
             ("--dev-bind", f"{r}/dev/nvidia{number}", f"/dev/nvidia{number}"),
             ("--tmpfs", "", "/proc/driver/nvidia"),
             ("--ro-bind", f"{r}/proc/driver/nvidia/version", "/proc/driver/nvidia/version"),
-            ("--ro-bind", f"{r}/proc/driver/nvidia/params", "/proc/driver/nvidia/params"),
+            ("--ro-bind", f"{tmp_path}/w{number}/nvidia-params", "/proc/driver/nvidia/params"),
             ("--ro-bind", f"{r}/proc/driver/nvidia/gpus/{bus}",
              f"/proc/driver/nvidia/gpus/{bus}"),
             ("--ro-bind", f"{r}/sys/module/nvidia", "/sys/module/nvidia"),
             ("--ro-bind", f"{r}/sys/devices/pci0000:00/{bus}", f"/sys/bus/pci/devices/{bus}"),
         ]
         assert env["CUDA_VISIBLE_DEVICES"] == UUID[number]
+        params = (tmp_path / f"w{number}" / "nvidia-params").read_text()
+        assert params.splitlines()[0] == "ModifyDeviceFiles: 0"
         worker.close()
     # a Dask worker names its devices by index or UUID, resolved on its own host
     named = Worker(plan, tmp_path / "d0", "d0", [UUID[1]])

@@ -16,7 +16,11 @@ and read-only:
 - ``/proc/driver/nvidia``, masked as the container toolkit masks it: an empty in-memory
   folder with only ``version``, ``params`` and ``gpus/<bus id>`` of the worker's own GPUs
   (the sandbox's ``/proc`` is the kernel's, whose ``/proc/driver/nvidia/gpus`` lists
-  every GPU of the host; NVML reads it);
+  every GPU of the host; NVML reads it). ``params`` is a copy that says
+  ``ModifyDeviceFiles: 0`` (:func:`write_params`), as the toolkit's does: CUDA then does
+  not try (through ``nvidia-modprobe``) to create the nodes of the GPUs it finds missing;
+  it could not anyway (no capability, and a file system mounted in the sandbox's user
+  namespace does not honour device nodes), so the sandbox cannot reach another GPU;
 - ``/sys/module/nvidia`` (the driver's version and parameters) and, for each of its GPUs,
   the PCI device's folder at ``/sys/bus/pci/devices/<bus id>`` (NUMA node, link width
   and speed that CUDA and NVML read). Nothing else of ``/sys`` is shown.
@@ -67,6 +71,7 @@ __all__ = [
     "query_nvidia_smi",
     "resolve_gpus",
     "select_gpus",
+    "write_params",
 ]
 
 #: Where the host's /dev, /proc and /sys are found (tests point it at a folder of files).
@@ -330,11 +335,30 @@ def assign_gpus(gpus: Sequence[Gpu], workers: int) -> list[tuple[Gpu, ...]]:
     return [(gpus[i % len(gpus)],) for i in range(workers)]
 
 
-def gpu_binds(gpus: Sequence[Gpu], root: str | os.PathLike[str] | None = None) -> list[str]:
+def write_params(target: str | os.PathLike[str],
+                 root: str | os.PathLike[str] | None = None) -> str | None:
+    """Copy the driver's ``params`` to ``target`` with ``ModifyDeviceFiles: 0``.
+
+    Returns the copy's path, or None where the host has no ``/proc/driver/nvidia/params``.
+    """
+    source = Path(HOST_ROOT if root is None else root) / _PROC / "params"
+    try:
+        text = source.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    lines = [line for line in text.splitlines() if not line.startswith("ModifyDeviceFiles:")]
+    Path(target).write_text("\n".join(["ModifyDeviceFiles: 0", *lines]) + "\n",
+                            encoding="utf-8")
+    return os.fspath(target)
+
+
+def gpu_binds(gpus: Sequence[Gpu], root: str | os.PathLike[str] | None = None, *,
+              params: str | os.PathLike[str] | None = None) -> list[str]:
     """The bubblewrap arguments that show a worker ``gpus`` and nothing of the others.
 
     To come after ``--proc /proc`` and ``--dev /dev``. Sources are below ``root``,
-    destinations the paths inside the sandbox. Nothing for no GPU.
+    destinations the paths inside the sandbox. Nothing for no GPU. ``params``: the copy
+    of the driver's parameters (:func:`write_params`) shown instead of the host's.
     """
     if not gpus:
         return []
@@ -349,9 +373,10 @@ def gpu_binds(gpus: Sequence[Gpu], root: str | os.PathLike[str] | None = None) -
     proc = base / _PROC
     if proc.is_dir():
         args += ["--tmpfs", f"/{_PROC}"]
-        for name in ("version", "params"):
-            if (proc / name).is_file():
-                args += ["--ro-bind", os.fspath(proc / name), f"/{_PROC}/{name}"]
+        if (proc / "version").is_file():
+            args += ["--ro-bind", os.fspath(proc / "version"), f"/{_PROC}/version"]
+        if params is not None or (proc / "params").is_file():
+            args += ["--ro-bind", os.fspath(params or proc / "params"), f"/{_PROC}/params"]
         for gpu in gpus:
             if gpu.bus_id and (proc / "gpus" / gpu.bus_id).is_dir():
                 args += ["--ro-bind", os.fspath(proc / "gpus" / gpu.bus_id),

@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from . import _protocol as channel
 from .algorithm import AlgorithmSpec
-from .gpus import Gpu, discover_gpus, gpu_binds, gpu_env, resolve_gpus
+from .gpus import Gpu, discover_gpus, gpu_binds, gpu_env, resolve_gpus, write_params
 from .limits import Limits, kill_process_group
 from .memory import MemoryGuard, MemoryPlan, is_memory_failure, open_guard
 from .predictions import InvalidPrediction, store_outputs
@@ -151,6 +151,9 @@ class Worker:
         self._stderr = os.open(scratch / "stderr.log",
                                os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
         self._stderr_path = scratch / "stderr.log"
+        # the driver's parameters as the sandbox reads them: ModifyDeviceFiles 0
+        self._params = write_params(scratch / "nvidia-params") if (
+            self.gpus and self._sandboxed) else None
         self._process: subprocess.Popen[bytes] | None = None
         self._guard: MemoryGuard | None = None
         self.restarts = 0
@@ -185,7 +188,7 @@ class Worker:
             tmp = limits.memory_mb << 20 if limits.memory_mb is not None else None
             argv = sandbox_argv(argv, input_dir=self.input_dir, binds=binds, env=env,
                                 output_bytes=limits.output_limit_bytes, tmp_bytes=tmp,
-                                devices=gpu_binds(self.gpus))
+                                devices=gpu_binds(self.gpus, params=self._params))
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         os.ftruncate(self._stderr, 0)
         guard = self.guard

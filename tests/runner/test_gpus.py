@@ -386,6 +386,13 @@ class Sees:
                         and os.path.exists("/dev/" + n)
                         and __import__("stat").S_ISCHR(os.stat("/dev/" + n).st_mode)],
         }
+        seen["mknod"] = []
+        for where in ("/dev/nvidia9", "/tmp/nvidia9"):  # a node for another GPU?
+            try:
+                os.mknod(where, 0o666 | __import__("stat").S_IFCHR, os.makedev(195, 0))
+                seen["mknod"].append("made")
+            except OSError as exc:
+                seen["mknod"].append(type(exc).__name__)
         return {"score": 0.0, "seen": seen}
 """
 
@@ -423,6 +430,7 @@ def test_sandboxed_workers_see_their_own_gpu(tmp_path: Path, monkeypatch):
                                       f"nvidia{number}"]), (case_id, worker, seen)
         assert seen["cuda"] == "0"  # no UUID known on this host: the index inside
         assert seen["proc"] is None and seen["pci"] is None and seen["module"] is True
+        assert seen["mknod"] == ["PermissionError", "PermissionError"]
         if stat.S_ISCHR(character):
             assert sorted(seen["chardev"]) == seen["dev"]
 

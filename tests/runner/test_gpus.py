@@ -462,3 +462,16 @@ def test_more_workers_than_gpus_share(tmp_path: Path, monkeypatch):
     for case_id in ("c1", "c2", "c3"):
         seen = json.loads((tmp_path / "run" / "predictions" / f"{case_id}.json").read_text())
         assert "nvidia1" in seen["seen"]["dev"] and "nvidia0" not in seen["seen"]["dev"]
+
+
+@needs_bwrap
+def test_predict_prints_each_workers_gpu(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr(gpumod, "HOST_ROOT", str(fake_host(tmp_path / "host", proc=False)))
+    manifest = write_set(tmp_path, ["c1", "c2"])
+    plugin = write_algorithm(tmp_path, SEES)
+    code = main(["predict", "--algorithm", f"{plugin}:Sees", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run"), "--gpus", "1,0", "--workers", "2",
+                 "--memory-mb", "none", "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 0 and "done 2" in out
+    assert "  w0: GPU 1\n  w1: GPU 0\n" in out

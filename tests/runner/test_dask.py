@@ -263,10 +263,46 @@ def test_gpus_are_taken_from_the_dask_worker_one_group_per_sandbox(
     assigned.setup(dask_worker)
     assigned.acquire()
     assert opened[-1] == ("5",)
-    # until the sandbox can bind a GPU, a GPU run is refused with the reason
-    monkeypatch.undo()
-    with pytest.raises(RunnerError, match="cannot bind GPUs yet"):
-        _dask_pool.open_worker(None, tmp_path, "x", ("0",))  # type: ignore[arg-type]
+
+
+def _dask_run(tmp_path: Path, gpus: list[str], address: str | None) -> None:
+    from medeval.runner._dask import run_dask
+    from medeval.runner.algorithm import resolve_algorithm
+    from medeval.runner.limits import Limits
+    from medeval.runner.runlog import RunLog
+    from medeval.runner.worker import Job, WorkerPlan
+
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    (tmp_path / "predictions").mkdir()
+    plan = WorkerPlan(resolve_algorithm(f"{plugin}:Half"), "none", Limits(),
+                      str(tmp_path / "predictions"))
+    log = RunLog(tmp_path / "run.jsonl")
+    try:
+        run_dask(plan, [Job("c1", (str(manifest.parent / "inputs" / "c1.txt"),))], workers=1,
+                 scratch=tmp_path / "scratch", address=address, emit=lambda o: None, log=log,
+                 gpus=gpus)
+    finally:
+        log.close()
+
+
+def test_gpu_tasks_reach_the_sandbox_through_dask_worker_resources(tmp_path: Path):
+    """A LocalCluster started with GPU resources runs the GPU task; its sandbox is given
+    the device, which the worker looks up on the host (this one has none: refused)."""
+    if (Path("/dev") / "nvidia0").exists():
+        pytest.skip("this host has a GPU")
+    with pytest.raises(RunnerError, match="'0' is not a GPU of this host"):
+        _dask_run(tmp_path, ["0"], None)
+    assert _children() == []
+
+
+def test_gpus_on_a_cluster_whose_workers_declare_none_are_refused(tmp_path: Path):
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        with pytest.raises(RunnerError, match="declares a GPU resource"):
+            _dask_run(tmp_path, ["0"], cluster.scheduler_address)
 
 
 @needs_bwrap

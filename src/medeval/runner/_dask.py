@@ -76,32 +76,34 @@ def start_sandbox(name: str) -> tuple[str, str, str] | None:
 
 def run_dask(plan: WorkerPlan, jobs: Sequence[Job], *, workers: int, scratch: Path,
              address: str | None, emit: Callable[[CaseOutcome], None], log: RunLog,
-             gpus_per_task: int = 0) -> None:
+             gpus: Sequence[str] = ()) -> None:
     """Submit the cases in chunks (about four per Dask worker) and log them as they end.
 
     A sandbox is started first on one Dask worker (it stays there for the run's cases);
     an algorithm that cannot be loaded raises :class:`WorkerStartError` before any case
-    is logged. ``gpus_per_task`` > 0 submits every task with ``resources={"GPU": n}``.
+    is logged. With ``gpus`` (the devices the run chose on this host), every task asks
+    for ``resources={"GPU": 1}`` and each sandbox is given one GPU: on a ``LocalCluster``
+    started here, worker *i* gets ``gpus[i % len(gpus)]`` (shared when fewer, as the
+    local executor shares them); on a cluster, each Dask worker gives its sandboxes its
+    own devices (:func:`~medeval.runner._dask_pool.worker_devices`), and a cluster whose
+    workers declare no ``GPU`` resource is refused (its tasks would wait forever).
     """
     try:
         distributed: Any = importlib.import_module("dask.distributed")
     except ImportError:
         raise RunnerError("executor='dask' needs dask.distributed: pip install "
                           "'medeval[dask]'") from None
-    from ._dask_pool import SandboxPool, worker_devices
+    from ._dask_pool import SandboxPool
 
     cluster: Any = None
     assigned: dict[str, list[str]] | None = None
+    gpus_per_task = 1 if gpus else 0
     if address is None:
         # Threads are enough: a Dask worker only dispatches; the algorithm runs in the
         # sandboxed process its pool keeps.
         extra: dict[str, Any] = {}
-        if gpus_per_task:
-            import os
-
-            devices = worker_devices({"GPU": workers * gpus_per_task}, os.environ)
-            assigned = {str(n): list(devices[n * gpus_per_task:(n + 1) * gpus_per_task])
-                        for n in range(workers)}
+        if gpus:
+            assigned = {str(n): [gpus[n % len(gpus)]] for n in range(workers)}
             extra["resources"] = {"GPU": gpus_per_task}
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
                                            processes=False, dashboard_address=None, **extra)
@@ -110,10 +112,16 @@ def run_dask(plan: WorkerPlan, jobs: Sequence[Job], *, workers: int, scratch: Pa
     registered = False
     pending: dict[Any, list[Job]] = {}
     try:
+        known = client.scheduler_info().get("workers", {})
+        if gpus and not any(w.get("resources", {}).get("GPU") for w in known.values()):
+            raise RunnerError(f"the run uses GPUs ({', '.join(gpus)}), but no worker of the "
+                              f"Dask cluster at {address} declares a GPU resource: start "
+                              "each with its devices and '--resources GPU=N', or run with "
+                              "gpus='none'")
         client.register_plugin(SandboxPool(plan, str(scratch), gpus_per_task, assigned),
                                name=name)
         registered = True
-        count = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        count = max(1, len(known) or workers)
         size = max(1, min(1000, math.ceil(len(jobs) / (count * 4))))
         chunks = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
         options: dict[str, Any] = {"pure": False}

@@ -13,8 +13,8 @@ run after an interrupted one: the plugin is named after the run directory).
 GPUs: a run that asks for GPUs submits its tasks with ``resources={"GPU": n}``, so a
 Dask worker runs at most as many of them at once as it declares GPUs
 (``dask worker --resources GPU=2``). The pool gives its *k*-th sandbox the *k*-th group
-of ``n`` devices of the Dask worker (:func:`worker_devices`); :func:`open_worker` is where
-they reach the sandbox.
+of ``n`` devices of the Dask worker (:func:`worker_devices`), which
+:func:`open_worker` hands to its sandbox.
 """
 
 from __future__ import annotations
@@ -70,16 +70,11 @@ def worker_devices(resources: Mapping[str, float], environ: Mapping[str, str],
 
 def open_worker(plan: WorkerPlan, scratch: Path, name: str,
                 devices: tuple[str, ...]) -> Worker:
-    """A sandboxed worker bound to ``devices`` (GPU indices; none: no GPU).
-
-    The seam for GPU assignment: the sandbox's device binding belongs to
-    :mod:`medeval.runner.worker` and :mod:`medeval.runner.sandbox`; once ``Worker``
-    takes its devices, they are passed here.
-    """
-    if devices:
-        raise RunnerError(f"Dask worker {name}: GPUs {', '.join(devices)} were assigned, "
-                          "but the sandbox cannot bind GPUs yet")
-    return Worker(plan, scratch, name)
+    """A sandboxed worker given ``devices`` (GPU indices or UUIDs of this host; none: no
+    GPU): :class:`~medeval.runner.worker.Worker` finds them on the Dask worker's host
+    (:func:`~medeval.runner.gpus.resolve_gpus`, a :class:`~medeval.errors.RunnerError`
+    naming a device it does not have) and binds only them into the sandbox."""
+    return Worker(plan, scratch, name, devices)
 
 
 class SandboxPool(WorkerPlugin):

@@ -230,7 +230,8 @@ def run_algorithm(
 
                 try:  # each Dask worker keeps its sandbox for the run; one is tried first
                     run_dask(plan, jobs, workers=workers, scratch=scratch,
-                             address=scheduler_address, emit=emit, log=log)
+                             address=scheduler_address, emit=emit, log=log,
+                             gpus=[g.uuid or str(g.index) for g in selected])
                 except WorkerStartError as exc:
                     raise _cannot_load(plan, exc) from None
         wall = time.perf_counter() - started

@@ -17,7 +17,9 @@ distance, as the segmentation task computes them). Then, in the same run:
    twice; then with ``--workers 2``; then both again with ``overlaps.toml``, the same
    protocol with ``distances = false`` (Dice, IoU and RVD only);
 3. per image: wall time / frames, and that minus the bare decode (the goal: <= 2 ms
-   per image above the decode on one core), the speed-up of two workers;
+   per image above the decode on one core), the speed-up of two workers; and the CPU
+   time (user + system of every process of the run) per image, which a machine busy
+   with other work does not inflate as it does the wall time;
 4. with ``--profile``: one case's work in the process (read both masks, check, score)
    under cProfile, the top functions — where the time above the decode goes — for
    each protocol.
@@ -138,19 +140,20 @@ def build(folder: Path, frames: int, workers: int) -> None:
     print(f"data: {frames} frames written to {folder} in {time.perf_counter() - started:.1f} s")
 
 
-def bare_decode(folder: Path, frames: int) -> tuple[float, float]:
-    """Seconds per image: frame + reference mask, and reference + predicted mask."""
+def bare_decode(folder: Path, frames: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Per image, (wall, CPU) seconds: frame + reference mask, reference + predicted mask."""
     from PIL import Image
 
     cases = [f"F{k:06d}" for k in range(frames)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for case in cases:
         with Image.open(folder / "frames" / f"{case}.jpg") as image:
             image.load()
         with Image.open(folder / "masks" / f"{case}.png") as image:
             image.load()
-    frame_mask = (time.perf_counter() - started) / frames
-    started = time.perf_counter()
+    frame_mask = ((time.perf_counter() - started) / frames,
+                  (time.process_time() - cpu) / frames)
+    started, cpu = time.perf_counter(), time.process_time()
     for case in cases:
         with Image.open(folder / "masks" / f"{case}.png") as image:
             image.load()
@@ -158,20 +161,29 @@ def bare_decode(folder: Path, frames: int) -> tuple[float, float]:
         if prediction.is_file():
             with Image.open(prediction) as image:
                 image.load()
-    masks = (time.perf_counter() - started) / frames
+    masks = ((time.perf_counter() - started) / frames, (time.process_time() - cpu) / frames)
     return frame_mask, masks
 
 
-def evaluate(folder: Path, protocol: str, workers: int, out: str) -> float:
+def evaluate(folder: Path, protocol: str, workers: int, out: str) -> tuple[float, float]:
+    """Wall and CPU (user + system, every process of the run) seconds of one evaluation.
+
+    CPU time is what the run costs however busy the machine is; wall time on a machine
+    shared with other work is longer."""
+    import resource
+
     env = dict(os.environ, MEDEVAL_CACHE_DIR=str(folder / "cache"))
     command = [sys.executable, "-m", "medeval", "evaluate", protocol, "--predictions",
                "predictions/", "--out", out, "--workers", str(workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 3):
         raise SystemExit(f"medeval evaluate failed ({done.returncode}):\n{done.stderr}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def profile(folder: Path, protocol: str) -> None:
@@ -217,8 +229,10 @@ def main() -> None:
     build(folder, args.frames, os.cpu_count() or 1)
     n = args.frames
     frame_mask, masks = bare_decode(folder, n)
-    print(f"bare decode (Pillow open + load), per image: frame + reference mask "
-          f"{frame_mask * 1e3:.2f} ms; reference + predicted mask {masks * 1e3:.2f} ms")
+    print(f"bare decode (Pillow open + load), per image, wall / CPU: frame + reference mask "
+          f"{frame_mask[0] * 1e3:.2f} / {frame_mask[1] * 1e3:.2f} ms; reference + predicted "
+          f"mask {masks[0] * 1e3:.2f} / {masks[1] * 1e3:.2f} ms; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     (folder / "overlaps.toml").write_text(OVERLAPS)  # also into a set built before
     for protocol, title in (("protocol.toml", "Dice, IoU and every distance in px"),
                             ("overlaps.toml", "Dice, IoU, RVD only (distances = false)")):
@@ -228,13 +242,15 @@ def main() -> None:
                                     ("1 worker", 1, "result-1"), ("2 workers", 2, "result-2")):
             if label.endswith("cache") and protocol != "protocol.toml":
                 continue  # the digest cache is warm after the first protocol
-            runs[label] = evaluate(folder, protocol, workers, f"{out}-{protocol[:-5]}")
-            per = runs[label] / n
-            print(f"  medeval evaluate, {label}: {runs[label]:.1f} s = {per * 1e3:.2f} ms per "
-                  f"image; above the decode of frame + mask {(per - frame_mask) * 1e3:.2f} "
-                  f"ms, of the two masks {(per - masks) * 1e3:.2f} ms")
+            wall, cpu = evaluate(folder, protocol, workers, f"{out}-{protocol[:-5]}")
+            runs[label] = wall
+            print(f"  medeval evaluate, {label}: {wall:.1f} s = {wall / n * 1e3:.2f} ms per "
+                  f"image, {(wall / n - frame_mask[0]) * 1e3:.2f} ms above the decode of "
+                  f"frame + mask, {(wall / n - masks[0]) * 1e3:.2f} above that of the two "
+                  f"masks; CPU {cpu / n * 1e3:.2f} ms per image, "
+                  f"{(cpu / n - masks[1]) * 1e3:.2f} above the two masks' decode")
         print(f"  speed-up of 2 workers over 1: {runs['1 worker'] / runs['2 workers']:.2f}x "
-              f"({os.cpu_count()} cores)")
+              f"({os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f})")
     if args.profile:
         profile(folder, "protocol.toml")
         profile(folder, "overlaps.toml")

@@ -351,3 +351,20 @@ def test_run_refuses_to_resume_another_algorithm_unless_fresh(tmp_path, capsys):
     assert main(["run", str(path), "--out", str(out), "--fresh"]) == 0
     cases = read_result(out / "result.json").cases
     assert {case["measurement"] for case in cases} == {8.0}
+
+
+def test_run_refuses_a_gpu_the_host_lacks(tmp_path, capsys):
+    from medeval.runner.gpus import discover_gpus
+
+    path = measurement_study(tmp_path)
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "algo.py").write_text(
+        "class Measure:\n    def predict(self, case):\n        return {'value': 7.5}\n")
+    missing = max((g.index for g in discover_gpus()), default=-1) + 1
+    path.write_text(path.read_text().replace(
+        'version = "1"', f'version = "1"\nplugin = "{plugin / "algo.py"}:Measure"')
+        + f"\n[runner]\ngpus = [{missing}]\n")
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert f"GPU {missing}" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "result.json").exists()

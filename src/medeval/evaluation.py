@@ -196,6 +196,7 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         memory_mb=None if settings.memory_mb == "none" else settings.memory_mb,
         memory_guard=settings.memory_guard, address_space_mb=settings.address_space_mb,
         retries=settings.retries, output_limit_mb=settings.output_limit_mb,
+        gpus=settings.gpus if isinstance(settings.gpus, str) else tuple(settings.gpus),
         mode=protocol.test.mode, isolation=settings.isolation, progress=progress,
         fresh=fresh,
     )

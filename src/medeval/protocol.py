@@ -392,6 +392,10 @@ class RunnerSettings(_Section):
     retries: int = Field(
         default=1, ge=0, description="runs again of a case whose worker was killed from "
         "outside (reason infrastructure); recorded as retried")
+    gpus: Literal["all", "none"] | list[Annotated[int, Field(ge=0)]] = Field(
+        default="all", description="the GPUs the run may use (nvidia-smi's indices); each "
+        "worker gets one of them, and its sandbox sees only that one; \"all\" on a host "
+        "without GPU is none")
     output_limit_mb: float = Field(default=64.0, gt=0)
     isolation: Literal["auto", "bubblewrap", "none"] = Field(
         default="auto", description="certificate mode refuses to run without a sandbox"

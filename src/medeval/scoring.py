@@ -97,6 +97,8 @@ def read_predictions(path: Path) -> Predictions:
             "memory": data.get("memory"),
             # cases run again after their worker was killed from outside
             "retried": data.get("retried", {}),
+            # the GPUs used: model, driver, memory, and which worker had which
+            "gpus": data.get("gpus"),
             "environment": data.get("environment"),
             "not_run": data.get("not_run", []),
             # what was scored, stable across runs: case -> prediction file -> SHA-256

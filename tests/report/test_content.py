@@ -122,3 +122,21 @@ def test_many_records_print_the_pooled_matrix_and_say_where_the_rest_are(
     notes = [b.text for s in certificate.sections for b in s.blocks
              if hasattr(b, "text") and getattr(b.text, "key", "") == "text.ec57_matrix_more"]
     assert notes and dict(notes[0].params)["n"] == "13"
+
+
+def test_the_gpus_the_run_used_are_on_the_certificate(certified: Path) -> None:
+    from dataclasses import replace
+
+    result = read_result(certified)
+    gpus = {"requested": "all", "shared": False, "workers": {"w0": [0]},
+            "devices": [{"index": 0, "minor": 0, "bus_id": "0000:3b:00.0", "uuid": "GPU-1",
+                         "name": "Tesla V100-SXM2-32GB", "driver": "535.104.05",
+                         "memory": "32768 MiB"}]}
+    with_gpu = replace(result, algorithm=replace(result.algorithm,
+                                                 run={**result.algorithm.run, "gpus": gpus}))
+    rows = [row for s in build_certificate(with_gpu).sections for b in s.blocks
+            if isinstance(b, Fields) for row in b.rows if row[0].key == "field.gpus"]
+    assert rows == [(rows[0][0], "0: Tesla V100-SXM2-32GB (driver 535.104.05, 32768 MiB)")]
+    cpu_only = [row for s in build_certificate(result).sections for b in s.blocks
+                if isinstance(b, Fields) for row in b.rows if row[0].key == "field.gpus"]
+    assert cpu_only[0][1].key == "text.none"

@@ -614,6 +614,7 @@ def _environment(result: Result) -> Section:
     rows: list[tuple[Msg, Cell]] = [
         (Msg("field.platform"), _or_none(context.platform)),
         (Msg("field.cpu"), _or_none(context.cpu_count)),
+        (Msg("field.gpus"), _gpus(result.algorithm.run.get("gpus"))),
         (Msg("field.host"), _or_none(context.host)),
         (Msg("field.started"), _or_none(context.started)),
         (Msg("field.finished"), _or_none(context.finished)),
@@ -621,6 +622,17 @@ def _environment(result: Result) -> Section:
          ", ".join(f"{k} {v}" for k, v in sorted(result.software.items()))),
     ]
     return Section(0, Msg("section.environment"), (Fields(tuple(rows)),))
+
+
+def _gpus(record: Any) -> Cell:
+    """The GPUs the run used, as the runner recorded them: model, driver, memory."""
+    devices = record.get("devices") if isinstance(record, Mapping) else None
+    if not devices:
+        return Msg("text.none")
+    return "; ".join(
+        f"{d.get('index')}: {d.get('name') or '?'} (driver {d.get('driver') or '?'}, "
+        f"{d.get('memory') or '?'})" for d in devices
+    ) + (" — shared by workers" if record.get("shared") else "")
 
 
 #: How many of the result's warnings the certificate prints; the rest are counted.

@@ -338,14 +338,16 @@ def test_run_refuses_to_resume_another_algorithm_unless_fresh(tmp_path, capsys):
     plugin = tmp_path / "plugin"
     plugin.mkdir()
     source = plugin / "algo.py"
-    source.write_text("class Measure:\n    def predict(self, case):\n        return {'value': 7.5}\n")
+    source.write_text(
+        "class Measure:\n    def predict(self, case):\n        return {'value': 7.5}\n")
     path.write_text(path.read_text().replace(
         'version = "1"', f'version = "1"\nplugin = "{source}:Measure"'))
     out = tmp_path / "out"
     assert main(["run", str(path), "--out", str(out)]) == 0
     capsys.readouterr()
     # the algorithm changes between two runs into the same folder: not mixed
-    source.write_text("class Measure:\n    def predict(self, case):\n        return {'value': 8.0}\n")
+    source.write_text(
+        "class Measure:\n    def predict(self, case):\n        return {'value': 8.0}\n")
     assert main(["run", str(path), "--out", str(out)]) == 2
     assert "algorithm" in capsys.readouterr().err
     assert main(["run", str(path), "--out", str(out), "--fresh"]) == 0

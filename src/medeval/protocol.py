@@ -343,7 +343,10 @@ class Statistics(_Section):
     proportion_method: Literal[
         "wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"
     ] = "wilson"
-    auc_method: Literal["delong", "bootstrap"] = "delong"
+    auc_method: Literal["delong", "obuchowski", "newcombe", "bootstrap"] = Field(
+        default="delong", description="the AUC's interval; delong is Obuchowski's "
+        "clustered form when the unit is the patient and some patient holds several cases; "
+        "at an AUC of 0 or 1 (a variance of 0) both fall back to Newcombe's method 5")
     bootstrap_method: Literal["percentile", "bca"] = "percentile"
     n_resamples: int = Field(default=2000, ge=100)
     resampling_unit: Literal["case", "patient"] = "patient"

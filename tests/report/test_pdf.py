@@ -98,7 +98,7 @@ def test_every_checklist_item_in_both_languages(certificate: Path, certified: Pa
         "KTL-2026-0001", "2026-11-02", "2026-11-27", "KOLAS KT-000", "KTL Seoul, AI test room 3",
         "홍길동 (Hong Gildong)", "김철수 (Kim Cheolsu)", "re-submitted after a transfer error",
         result.dataset.fingerprint, result.protocol.sha256,
-        f"medeval {result.software['medeval']}", "Wilson", "DeLong",
+        f"medeval {result.software['medeval']}", "Wilson", "Obuchowski",
         "Hanley JA, McNeil BJ", "TP / (TP + FN)", "invalid-output", "missing-output",
         "Seoul", "Busan", "MEDEVAL-CERT | KTL-2026-0001 | sha256:",
         "fixed by the demo set, all 369 cases (not planned)",

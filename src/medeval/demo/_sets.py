@@ -138,8 +138,11 @@ def segmentation(data_dir: Path) -> SetPlan:
                   "elliptic body, a bone column, calcified specks and one ellipsoidal "
                   "stone of 280-650 HU; all cases",
         task={"type": "segmentation", "nsd_tolerance_mm": 1.5},
+        # ASSD, not HD95: the stones' HD95 is one in-plane voxel (0.75 mm) on every case,
+        # so its bootstrap interval has zero width, which the guarded rule does not take
+        # for certainty (INCONCLUSIVE, see medeval.decision)
         criteria=[{"metric": "dice", "goal": 0.85},
-                  {"metric": "hd95@max-directed", "goal": 2.0}],
+                  {"metric": "assd", "goal": 1.0}],
         statistics={"seed": 7, "n_resamples": 2000, "resampling_unit": "case"},
         failures={"policy": "worst-case", "worst_distance_mm": 100.0},
     )

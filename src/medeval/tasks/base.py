@@ -42,11 +42,14 @@ from ..errors import MedevalError
 from ..manifest import Case
 from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci
+from ..stats.clustered import proportion_ci_clustered
 from ..stats.estimate import Estimate
+from ..stats.intervals import proportion_ci
 
 __all__ = [
     "Aggregate", "CaseRow", "PredictionError", "ReferenceProblem", "TaskType",
-    "bootstrap_estimate", "metric_record", "prediction_file",
+    "bootstrap_estimate", "metric_record", "prediction_file", "proportion_estimate",
+    "several_per_patient",
 ]
 
 #: Why a case failed. The runner's reasons, plus those found when reading predictions.
@@ -176,6 +179,27 @@ def metric_record(
     spec = definition(definition_id)
     return MetricRecord(name, definition_id, estimate, spec.higher_is_better,
                         spec.unit if unit is None else unit)
+
+
+def several_per_patient(clusters: Sequence[str] | None) -> bool:
+    """Whether the cases are clustered: resampled by patient, some patient holding more
+    than one case (then an interval that takes cases as independent is too narrow)."""
+    return clusters is not None and len(set(clusters)) < len(clusters)
+
+
+def proportion_estimate(successes: Any, clusters: Sequence[str] | None,
+                        statistics: Any) -> Estimate:
+    """A proportion over cases with the protocol's interval method: on the effective
+    sample size of the clustered cases (:func:`medeval.stats.proportion_ci_clustered`,
+    method ``<method>-clustered``, the design effect in its note) when the unit is the
+    patient and some patient holds several cases, else over the cases as trials
+    (:func:`medeval.stats.proportion_ci`, which it equals with one case per patient)."""
+    hits = np.asarray(successes, dtype=bool)
+    if several_per_patient(clusters):
+        return proportion_ci_clustered(hits, np.asarray(clusters), confidence=statistics.confidence,
+                                       method=statistics.proportion_method)
+    return proportion_ci(int(hits.sum()), int(hits.size), method=statistics.proportion_method,
+                         confidence=statistics.confidence)
 
 
 def bootstrap_estimate(

@@ -17,14 +17,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..manifest import Case
+from ..metrics._confusion import ratio_terms
 from ..metrics.classification import ConfusionMatrix, confusion_matrix
 from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci, ece_statistic
+from ..stats.clustered import proportion_ci_clustered
 from ..stats.delong import auc_ci
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ..stats.ratios import likelihood_ratio_ci
 from ._scalar_json import read_json_prediction
-from .base import Aggregate, CaseRow, PredictionError, TaskType, metric_record
+from .base import (
+    Aggregate,
+    CaseRow,
+    PredictionError,
+    TaskType,
+    metric_record,
+    several_per_patient,
+)
 
 __all__ = ["BinaryClassification", "classification_metrics"]
 
@@ -58,6 +67,10 @@ def classification_metrics(
         decided = scores >= threshold
     if probabilities is None:
         probabilities = scores
+    clusters = boot["clusters"]
+    clustered = several_per_patient(None if clusters is None else list(clusters))
+    if clustered and auc_method == "delong":
+        auc_method = "obuchowski"  # DeLong's variance over clusters: Obuchowski 1997
     auc_options = dict(
         method=auc_method, confidence=confidence, seed=boot["seed"],
         n_resamples=boot["n_resamples"], bootstrap_method=boot["method"],
@@ -66,10 +79,20 @@ def classification_metrics(
     cm = confusion_matrix(truth, decided)
     metrics: list[MetricRecord] = []
     method = cast(ProportionMethod, proportion_method)
+    # per case, 0/1: the four cells, so that each proportion's numerator and denominator
+    # are the metric's own (ratio_terms) case by case, for the clustered interval
+    cells = (truth & decided, ~truth & decided, truth & ~decided, ~truth & ~decided)
     for name in _PROPORTIONS:
-        k, n = cm.counts(name)  # type: ignore[arg-type]
-        metrics.append(metric_record(
-            name, name, proportion_ci(k, n, method=method, confidence=confidence)))
+        if clustered:
+            hits, trials = ratio_terms(name, *(c.astype(np.float64) for c in cells))
+            among = trials.astype(bool)
+            estimate = proportion_ci_clustered(hits[among].astype(bool),
+                                               np.asarray(clusters)[among], method=method,
+                                               confidence=confidence)
+        else:
+            k, n = cm.counts(name)  # type: ignore[arg-type]
+            estimate = proportion_ci(k, n, method=method, confidence=confidence)
+        metrics.append(metric_record(name, name, estimate))
     for name in _BOOTSTRAPPED:
         metrics.append(metric_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
     which: Literal["positive", "negative"]

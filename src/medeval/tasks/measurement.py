@@ -16,13 +16,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
 from ..manifest import Case
 from ..metrics.agreement import bland_altman, lins_ccc, mae, rmse
-from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -30,6 +29,7 @@ from .base import (
     PredictionError,
     TaskType,
     metric_record,
+    proportion_estimate,
 )
 
 __all__ = ["Measurement"]
@@ -86,9 +86,8 @@ class Measurement(TaskType):
         measured = [r for r in rows if r.values["measurement"] is not None]
         ref = np.array([r.values["reference"] for r in measured], dtype=float)
         meas = np.array([r.values["measurement"] for r in measured], dtype=float)
-        completion = proportion_ci(len(measured), len(rows),
-                                   method=cast(ProportionMethod, st.proportion_method),
-                                   confidence=st.confidence)
+        completion = proportion_estimate(
+            [r.values["measurement"] is not None for r in rows], clusters, st)
         metrics = [metric_record("completion_rate", "completion_rate", completion, "1")]
         unit = self.spec.unit
         tables: dict[str, Any] = {"bland_altman": None}

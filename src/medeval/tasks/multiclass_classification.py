@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..manifest import Case
-from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -31,6 +30,7 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
+    proportion_estimate,
 )
 
 __all__ = ["MulticlassClassification", "multiclass_statistics"]
@@ -138,10 +138,8 @@ class MulticlassClassification(TaskType):
         truth = np.array([self.index[r.values["reference"]] for r in rows], dtype=np.intp)
         pred = np.array([self.index.get(r.values["prediction"], k) if r.values["prediction"]
                          is not None else k for r in rows], dtype=np.intp)
-        correct = int((truth == pred).sum())
-        metrics = [metric_record("accuracy", "accuracy", proportion_ci(
-            correct, len(rows), method=cast(ProportionMethod, st.proportion_method),
-            confidence=st.confidence))]
+        metrics = [metric_record("accuracy", "accuracy",
+                                 proportion_estimate(truth == pred, clusters, st))]
         cell = np.zeros((len(rows), k * (k + 1)))
         cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
 

@@ -160,4 +160,5 @@ def test_an_onnxruntime_command_at_the_default_limits_equals_numpy(tmp_path: Pat
                             mode="certificate", progress=False)
     check_default_limits(summary)
     assert summary.data["algorithm"]["kind"] == "command"
+    assert "algo/model.onnx" in summary.data["algorithm"]["files"]  # the model is hashed
     check_scores(tmp_path / "run", features)

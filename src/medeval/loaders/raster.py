@@ -25,8 +25,8 @@ Pixels, as :class:`~medeval.loaders.Image` ``(nz, ny, nx)`` or ``(nz, ny, nx, 3)
 
 No spacing. ``spacing_mm`` is None: PNG's pHYs, JPEG's JFIF density and TIFF's resolution
 tags are print resolutions (dots per inch) chosen by the writing software, not the size of
-the anatomy, so they are not read as spacing. Distances on these images are in pixels
-unless the protocol declares a ``pixel_spacing_mm``.
+the anatomy, so they are not read as spacing. A protocol measuring distances on these
+images declares ``pixel_spacing_mm`` or ``distance_unit = "px"`` (docs/images.md).
 
 EXIF orientation. An image whose EXIF (or TIFF) Orientation is other than 1 is refused.
 Viewers and some libraries (OpenCV's ``imread``) show such a file turned, Pillow and

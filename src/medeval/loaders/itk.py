@@ -184,6 +184,12 @@ def _route(method: str, text: str) -> None:
         sys.stderr.write(text)
 
 
+def _global_logger() -> Any:
+    import SimpleITK as sitk
+
+    return sitk.LoggerBase.GetGlobalITKLogger()
+
+
 def _capturing_logger() -> Any:
     import SimpleITK as sitk
 
@@ -230,6 +236,9 @@ def _itk_messages() -> Iterator[list[str]]:
         if _ItkRoute.depth == 0:
             if _ItkRoute.logger is None:
                 _ItkRoute.logger = _capturing_logger()
+            # known before the swap, so that another thread's text sent through the
+            # capturing logger while the swap returns already finds where to go
+            _ItkRoute.previous = _global_logger()
             _ItkRoute.previous = _ItkRoute.logger.SetAsGlobalITKLogger()
         _ItkRoute.depth += 1
         _ItkRoute.readers[ident] = collected
@@ -243,5 +252,7 @@ def _itk_messages() -> Iterator[list[str]]:
                 _ItkRoute.readers[ident] = outer
             _ItkRoute.depth -= 1
             if _ItkRoute.depth == 0:
-                previous, _ItkRoute.previous = _ItkRoute.previous, None
-                previous.SetAsGlobalITKLogger()
+                # put it back first, then forget it: a text another thread sends through
+                # the capturing logger meanwhile still finds where to go
+                _ItkRoute.previous.SetAsGlobalITKLogger()
+                _ItkRoute.previous = None

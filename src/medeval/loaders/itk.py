@@ -187,7 +187,7 @@ def _route(method: str, text: str) -> None:
 def _global_logger() -> Any:
     import SimpleITK as sitk
 
-    return sitk.LoggerBase.GetGlobalITKLogger()
+    return sitk.LoggerBase.GetGlobalITKLogger()  # type: ignore[no-untyped-call]
 
 
 def _capturing_logger() -> Any:

@@ -11,7 +11,6 @@ the same sections, metrics, per-case rows and certificate.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +19,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ._canonical import canonical_json
 from ._validation import choice, confidence_level, finite_scores
 from .errors import InvalidInputError, TableError
 from .evaluation import evaluate_cases
@@ -180,7 +178,7 @@ def evaluate_classification(
         protocol, task, manifest,
         Predictions("supplied-table", values=dict(zip(case_ids.tolist(), scores.tolist())),
                     run={"predictions_sha256": pred.sha256}),
-        fingerprint=_fingerprint(manifest), inputs=(_input(ref), _input(pred)),
+        fingerprint=manifest.digest({}), inputs=(_input(ref), _input(pred)),
         tables={"id": id_column, "label": label_column, "score": score_column,
                 "patient": patient_column},
     )
@@ -202,13 +200,6 @@ def _label_text(label: Hashable) -> str | int:
     if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
         return int(label)
     return str(label)
-
-
-def _fingerprint(manifest: Manifest) -> str:
-    """:meth:`Manifest.fingerprint` of a manifest that names no file (the tables' cases
-    have no input files here): the SHA-256 of its canonical JSON."""
-    payload = canonical_json({"manifest": manifest.to_dict(), "files": {}})
-    return hashlib.sha256(payload).hexdigest()
 
 
 def _input(table: CaseTable) -> InputRecord:

@@ -335,10 +335,16 @@ class Manifest:
         The same cases and the same bytes give the same fingerprint on any machine and
         under any data root. Options as for :meth:`file_digests`.
         """
+        return self.digest(self.file_digests(workers=workers, progress=progress, cache=cache))
+
+    def digest(self, files: Mapping[str, str]) -> str:
+        """The fingerprint's formula: SHA-256 of the canonical JSON of the manifest and of
+        ``files`` (path -> SHA-256). :meth:`fingerprint` gives it every named file's
+        digest; a manifest built in code whose cases name no file (two tables' cases)
+        passes ``{}``."""
         from .result import canonical_json
 
-        files = self.file_digests(workers=workers, progress=progress, cache=cache)
-        payload = canonical_json({"manifest": self.to_dict(), "files": files})
+        payload = canonical_json({"manifest": self.to_dict(), "files": dict(files)})
         return hashlib.sha256(payload).hexdigest()
 
     def _identity_problems(self) -> list[str]:

@@ -187,19 +187,18 @@ def several_per_patient(clusters: Sequence[str] | None) -> bool:
     return clusters is not None and len(set(clusters)) < len(clusters)
 
 
-def proportion_estimate(successes: Any, clusters: Sequence[str] | None,
-                        statistics: Any) -> Estimate:
+def proportion_estimate(successes: Any, clusters: Sequence[str] | None, *, method: Any,
+                        confidence: float) -> Estimate:
     """A proportion over cases with the protocol's interval method: on the effective
     sample size of the clustered cases (:func:`medeval.stats.proportion_ci_clustered`,
     method ``<method>-clustered``, the design effect in its note) when the unit is the
     patient and some patient holds several cases, else over the cases as trials
     (:func:`medeval.stats.proportion_ci`, which it equals with one case per patient)."""
     hits = np.asarray(successes, dtype=bool)
-    if several_per_patient(clusters):
-        return proportion_ci_clustered(hits, np.asarray(clusters), confidence=statistics.confidence,
-                                       method=statistics.proportion_method)
-    return proportion_ci(int(hits.sum()), int(hits.size), method=statistics.proportion_method,
-                         confidence=statistics.confidence)
+    if clusters is not None and several_per_patient(list(clusters)):
+        return proportion_ci_clustered(hits, np.asarray(clusters), method=method,
+                                       confidence=confidence)
+    return proportion_ci(int(hits.sum()), int(hits.size), method=method, confidence=confidence)
 
 
 def bootstrap_estimate(

@@ -21,9 +21,8 @@ from ..metrics._confusion import ratio_terms
 from ..metrics.classification import ConfusionMatrix, confusion_matrix
 from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci, ece_statistic
-from ..stats.clustered import proportion_ci_clustered
 from ..stats.delong import auc_ci
-from ..stats.intervals import ProportionMethod, proportion_ci
+from ..stats.intervals import ProportionMethod
 from ..stats.ratios import likelihood_ratio_ci
 from ._scalar_json import read_json_prediction
 from .base import (
@@ -32,6 +31,7 @@ from .base import (
     PredictionError,
     TaskType,
     metric_record,
+    proportion_estimate,
     several_per_patient,
 )
 
@@ -83,16 +83,11 @@ def classification_metrics(
     # are the metric's own (ratio_terms) case by case, for the clustered interval
     cells = (truth & decided, ~truth & decided, truth & ~decided, ~truth & ~decided)
     for name in _PROPORTIONS:
-        if clustered:
-            hits, trials = ratio_terms(name, *(c.astype(np.float64) for c in cells))
-            among = trials.astype(bool)
-            estimate = proportion_ci_clustered(hits[among].astype(bool),
-                                               np.asarray(clusters)[among], method=method,
-                                               confidence=confidence)
-        else:
-            k, n = cm.counts(name)  # type: ignore[arg-type]
-            estimate = proportion_ci(k, n, method=method, confidence=confidence)
-        metrics.append(metric_record(name, name, estimate))
+        hits, trials = ratio_terms(name, *(c.astype(np.float64) for c in cells))
+        among = trials.astype(bool)
+        metrics.append(metric_record(name, name, proportion_estimate(
+            hits[among], np.asarray(clusters)[among] if clustered else None, method=method,
+            confidence=confidence)))
     for name in _BOOTSTRAPPED:
         metrics.append(metric_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
     which: Literal["positive", "negative"]

@@ -87,7 +87,8 @@ class Measurement(TaskType):
         ref = np.array([r.values["reference"] for r in measured], dtype=float)
         meas = np.array([r.values["measurement"] for r in measured], dtype=float)
         completion = proportion_estimate(
-            [r.values["measurement"] is not None for r in rows], clusters, st)
+            [r.values["measurement"] is not None for r in rows], clusters,
+            method=st.proportion_method, confidence=st.confidence)
         metrics = [metric_record("completion_rate", "completion_rate", completion, "1")]
         unit = self.spec.unit
         tables: dict[str, Any] = {"bland_altman": None}

@@ -139,7 +139,8 @@ class MulticlassClassification(TaskType):
         pred = np.array([self.index.get(r.values["prediction"], k) if r.values["prediction"]
                          is not None else k for r in rows], dtype=np.intp)
         metrics = [metric_record("accuracy", "accuracy",
-                                 proportion_estimate(truth == pred, clusters, st))]
+                                 proportion_estimate(
+            truth == pred, clusters, method=st.proportion_method, confidence=st.confidence))]
         cell = np.zeros((len(rows), k * (k + 1)))
         cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
 

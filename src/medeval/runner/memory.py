@@ -25,8 +25,12 @@ by :func:`choose_memory_guard` and recorded in the run's summary and run log:
     ``/dev/shm`` that is also mapped counts twice. The interval between samples is 100
     times the recent cost of a sample, within 20 ms and 200 ms, so the watch costs at
     most 1 % of one core while a sample takes under 2 ms; memory allocated faster than
-    that can overshoot by what is allocated in one interval. What a case leaves in the
-    in-memory file systems is also checked when the case ends.
+    that can overshoot by what is allocated in one interval. The tree is listed at each
+    sample, so a child process that lives less than one interval can go unseen (the
+    cgroups have no such gap). What a case leaves in the in-memory file systems is also
+    checked when the case ends, with the sandbox's file systems looked up then if the
+    samples came before the sandbox had made them, so it counts against that case and
+    not the next.
 ``none``
     ``memory_mb=None``: no memory limit (pre-checks).
 
@@ -488,13 +492,15 @@ class _Watch(MemoryGuard):
 
     def case_ends(self) -> str | None:
         """After a case that succeeded: what it left in ``/tmp`` and ``/dev/shm`` counts
-        now (cheap: the last sample of the processes plus the file systems' size)."""
+        now (cheap: one sample of the processes plus the file systems' size)."""
         tree = self._tree
         if tree is None or self._tripped is not None:
             return self.verdict()
-        if not tree.folders and tree.lookups < 3:  # a new worker: look for them now
-            tree.sample(self.limit)
-        if self._over(tree.rss + tree.tmpfs(), None, "what the case left in the in-memory "
+        # the worker has answered, so its sandbox is set up: its file systems are found
+        # now if the samples during the case came too early to see them
+        tree.find_folders()
+        used = tree.sample(self.limit)
+        if self._over(used, None, "what the case left in the in-memory "
                       "file systems is counted when it ends"):
             return self.verdict()
         return None
@@ -595,40 +601,55 @@ def _used(path: str) -> int:
 
 _RSS = (b"RssAnon:", b"RssShmem:")
 _PSS = (b"Pss_Anon:", b"Pss_Shmem:")
-_RESCAN_EVERY = 5
 
 
 class _Tree:
-    """A worker's process tree, listed anew every few samples (listing reads all /proc)."""
+    """A worker's process tree, listed anew at each sample.
+
+    Listing reads ``/proc``'s folder names and the parent of each process not seen
+    before: about 0.13 ms with 130 processes, three times one sample of the sizes, which
+    the watch's interval (100 times a sample's cost) pays for. Listed at each sample, a
+    child that touches gigabytes for a second is seen (listed every fifth sample, such a
+    child could live and end between two listings on a loaded machine).
+    """
 
     def __init__(self, root: int) -> None:
         self.root = root
         self.pids: list[int] = []
         self.folders: list[str] = []
         self.rss = 0
-        self.lookups = 0
-        self._count = 0
+        self._settled = False
         self._parents: dict[int, int] = {}
         self._lock = threading.Lock()
 
     def tmpfs(self) -> int:
         return sum(_used(path) for path in self.folders)
 
+    def find_folders(self) -> None:
+        """Look for the sandbox's private file systems now, with the tree listed anew.
+
+        Called once the worker has answered, when its sandbox is surely set up: what is
+        not found then does not exist (a worker without a sandbox), and is not looked
+        for again.
+        """
+        with self._lock:
+            if not self.folders and not self._settled:
+                self._list()
+                self._settled = True
+
+    def _list(self) -> None:
+        self.pids = _descendants(self.root, self._parents)
+        if len(self.pids) > 1 and not self.folders:
+            # the root's child: the sandbox's first process, alive as long as it is
+            self.folders = _private_tmpfs(self.pids[1])
+
     def sample(self, limit: int | None) -> int:
         with self._lock:  # the watch's thread and the end of a case
             return self._sample(limit)
 
     def _sample(self, limit: int | None) -> int:
-        if self._count % _RESCAN_EVERY == 0 or not self.pids:
-            self.pids = _descendants(self.root, self._parents)
-            if len(self.pids) > 1 and not self.folders:
-                # the root's child: the sandbox's first process, alive as long as it is
-                self.folders = _private_tmpfs(self.pids[1])
-                self.lookups += 1
-        self._count += 1
+        self._list()
         sizes = [_status_kb(pid, _RSS, "status") for pid in self.pids]
-        if None in sizes:  # a process ended: list the tree again next time
-            self._count = 0
         kb = [size or 0 for size in sizes]
         self.rss = sum(kb) << 10
         used = self.rss + self.tmpfs()

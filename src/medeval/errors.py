@@ -30,6 +30,10 @@ raises them) and when it is raised::
     │       an algorithm run that cannot start or go on: an algorithm that cannot be
     │       found or loaded, an isolation a certified run requires but this machine
     │       lacks, a run directory of another run
+    ├── RegistryError (ValueError)           medeval.errors
+    │       the registry of issued reports refuses: a file or database that is not a
+    │       registry, a report number malformed, unknown or in the wrong state, a
+    │       database that went away mid-transaction (nothing was stored)
     ├── ProtocolError (ValueError)           medeval.protocol
     │       a protocol (TOML) that cannot be used; the message lists every problem with
     │       its key path
@@ -69,6 +73,7 @@ __all__ = [
     "LoaderError",
     "ManifestError",
     "MedevalError",
+    "RegistryError",
     "ResultError",
     "RunnerError",
     "TableError",
@@ -140,6 +145,10 @@ class RunnerError(MedevalError, RuntimeError):
     directory that would expose the references, a run directory holding another
     algorithm's run. The message names the algorithm, case or path and what to do.
     """
+
+
+class RegistryError(MedevalError, ValueError):
+    """The registry of issued reports (:mod:`medeval.registry`) refuses; the message says why."""
 
 
 class IsolationWarning(UserWarning):

@@ -1,0 +1,177 @@
+"""Where a registry lives: its URL, its engine, and its schema (Alembic, run in code).
+
+A registry is a SQLite file (a plain path, or ``sqlite:///path``) or a PostgreSQL
+database (``postgresql+psycopg://user@host/db``; ``postgresql://`` means the same).
+:func:`create_schema` migrates an empty database and writes the settings in one
+transaction; :func:`check_schema` tells a registry from anything else and brings an
+older registry's schema up to date (``alembic upgrade head``, with a Config built here:
+users need no ``alembic.ini``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from ..errors import RegistryError
+from .models import APPLICATION, VERSION_TABLE, SettingsRow
+
+__all__ = [
+    "check_schema", "create_schema", "describe_failure", "make_engine", "registry_url", "shown",
+]
+
+#: Where the migrations lie, as Alembic's "package:folder".
+SCRIPT_LOCATION = "medeval.registry:migrations"
+#: How long a writer waits for another's lock on a SQLite file before giving up (s).
+SQLITE_BUSY_TIMEOUT_S = 60.0
+#: How long a PostgreSQL connection attempt may take (s).
+POSTGRES_CONNECT_TIMEOUT_S = 10
+
+
+def registry_url(target: str | Path | URL) -> URL:
+    """The SQLAlchemy URL of a registry given as a path or a URL.
+
+    Raises
+    ------
+    RegistryError
+        A URL that cannot be read, or of a database other than SQLite or PostgreSQL.
+
+    Examples
+    --------
+    >>> registry_url("postgresql://lab@db/registry").drivername
+    'postgresql+psycopg'
+    """
+    if isinstance(target, URL):
+        url = target
+    elif isinstance(target, Path) or "://" not in target:
+        return URL.create("sqlite+pysqlite", database=str(Path(target).resolve()))
+    else:
+        try:
+            url = make_url(target)
+        except ArgumentError:
+            raise RegistryError(f"registry {target!r}: not a database URL (give a file "
+                                "path, or postgresql+psycopg://user@host/db)") from None
+    backend = url.get_backend_name()
+    if backend == "postgresql" and url.drivername != "postgresql+psycopg":
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+pysqlite")
+    if backend != "postgresql":
+        raise RegistryError(f"registry {shown(url)}: {backend} is not supported (a SQLite "
+                            "file or a PostgreSQL database)")
+    return url
+
+
+def shown(url: URL) -> str:
+    """The URL for a message: a SQLite file as its path, any password hidden."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine whose write transactions lock what issuing a number needs.
+
+    On SQLite, the driver's own transaction handling is switched off and every
+    transaction opened for writing starts with ``BEGIN IMMEDIATE`` (the write lock is
+    taken before the counter is read, so two writers never read the same counter),
+    foreign keys are enforced, and a busy writer is waited for. On PostgreSQL the counter
+    row is locked with ``SELECT ... FOR UPDATE`` by the caller.
+    """
+    if url.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S})
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get("medeval_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    config.attributes["connection"] = connection
+    return config
+
+
+def create_schema(connection: Connection, url: URL, *, pattern: str) -> None:
+    """Migrate an empty database to the newest schema and write the settings.
+
+    Runs inside the caller's transaction: either the whole registry is there or nothing.
+
+    Raises
+    ------
+    RegistryError
+        The database already holds tables (a registry or another application's).
+    """
+    tables = sorted(inspect(connection).get_table_names())
+    if tables:
+        what = ("a registry already" if "medeval_registry" in tables
+                else f"tables of another application ({_names(tables)})")
+        raise RegistryError(f"registry {shown(url)}: holds {what}; a new registry needs an "
+                            "empty database or a new file")
+    command.upgrade(_config(connection), "head")
+    connection.execute(insert(SettingsRow).values(
+        id=1, application=APPLICATION, pattern=pattern, created_at=datetime.now(timezone.utc)))
+
+
+def check_schema(connection: Connection, url: URL) -> str:
+    """Check that the database is a medeval registry, upgrade its schema, return its pattern.
+
+    Raises
+    ------
+    RegistryError
+        An empty database, another application's database, a registry made by a newer
+        medeval (its schema revision unknown here), or a file that is not SQLite.
+    """
+    where = f"registry {shown(url)}"
+    tables = sorted(inspect(connection).get_table_names())
+    if "medeval_registry" not in tables or VERSION_TABLE not in tables:
+        if not tables:
+            raise RegistryError(f"{where}: empty, not a registry yet (create one with "
+                                "`medeval registry init`)")
+        raise RegistryError(f"{where}: not a medeval registry; it holds tables of another "
+                            f"application ({_names(tables)})")
+    row = connection.execute(select(SettingsRow.application, SettingsRow.pattern)).first()
+    if row is None or row.application != APPLICATION:
+        raise RegistryError(f"{where}: its medeval_registry table does not mark a medeval "
+                            "registry (another application's table of that name?)")
+    current = MigrationContext.configure(
+        connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+    config = _config(connection)
+    scripts = ScriptDirectory.from_config(config)
+    if current is None or current not in {rev.revision for rev in scripts.walk_revisions()}:
+        raise RegistryError(f"{where}: schema revision {current!r} is unknown to this "
+                            "medeval (made by a newer one?): upgrade medeval")
+    if current != scripts.get_current_head():
+        command.upgrade(config, "head")
+    return str(row.pattern)
+
+
+def describe_failure(error: DBAPIError) -> str:
+    """The first line of the driver's message (no SQL, no parameters, no traceback)."""
+    text = str(error.orig) if error.orig is not None else str(error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
+def _names(tables: list[str]) -> str:
+    return ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")

@@ -1,0 +1,82 @@
+"""What the registry hands back: a report's record and its status (no database here)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+__all__ = ["CSV_COLUMNS", "ReportRecord", "Status"]
+
+
+class Status(str, enum.Enum):
+    """Where an issued report stands.
+
+    ``issued`` it stands; ``amended`` another report replaces it (``replaced_by``);
+    ``withdrawn`` the laboratory withdrew it (``reason``), and nothing replaces it.
+    """
+
+    ISSUED = "issued"
+    AMENDED = "amended"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    """One issued report as the registry keeps it.
+
+    Attributes
+    ----------
+    number
+        The report number, e.g. ``LAB-AI-2026-0001``.
+    fingerprint
+        The result's content fingerprint (64 hex digits, the SHA-256 that
+        ``medeval verify`` prints after ``sha256:``).
+    pdf_sha256
+        SHA-256 of the certificate PDF as issued (64 hex digits).
+    test_id, customer, tester, approver
+        The test protocol's id, the customer, who tested, who approved (as printed).
+    issue_date
+        The date of issue printed on the certificate.
+    status, reason
+        Where it stands (:class:`Status`) and, once amended or withdrawn, why; on an
+        amendment, ``reason`` also says why it was issued.
+    amendment
+        0 for an original report; ``n`` for the n-th amendment of a chain.
+    replaces, replaced_by
+        The report this one amends, and the report that amends this one.
+    issued_at, status_changed_at
+        When the registry recorded the issue and the last change of status (UTC).
+    """
+
+    number: str
+    fingerprint: str
+    pdf_sha256: str
+    test_id: str
+    customer: str
+    issue_date: date
+    tester: str
+    approver: str
+    status: Status
+    reason: str | None
+    amendment: int
+    replaces: str | None
+    replaced_by: str | None
+    issued_at: datetime
+    status_changed_at: datetime | None
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        """Plain values for JSON or CSV: dates and times in ISO 8601, status as its name."""
+        out: dict[str, str | int | None] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, Status):
+                value = value.value
+            elif isinstance(value, (date, datetime)):
+                value = value.isoformat()
+            out[field.name] = value
+        return out
+
+
+#: The columns of :meth:`medeval.registry.Registry.export_csv`, in order.
+CSV_COLUMNS = tuple(field.name for field in fields(ReportRecord))

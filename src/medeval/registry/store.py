@@ -1,0 +1,458 @@
+"""The registry of issued reports: issue, amend, withdraw, look up.
+
+Every write runs in one transaction that takes the counter's lock first (``BEGIN
+IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on PostgreSQL): two testers issuing at
+once get consecutive numbers, one after the other, and a failure anywhere before the
+commit leaves nothing behind, not even a number drawn.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import RegistryError
+from .checks import check_date, check_hash, check_text
+from .database import (
+    check_schema,
+    create_schema,
+    describe_failure,
+    make_engine,
+    registry_url,
+    shown,
+)
+from .export import write_csv
+from .models import CUSTOMER_LENGTH, NAME_LENGTH, CounterRow, ReportRow
+from .numbering import DEFAULT_PATTERN, ReportNumbering, check_report_number
+from .records import ReportRecord, Status
+
+__all__ = ["PendingReport", "Registry"]
+
+#: The longest reason for an amendment or a withdrawal (characters).
+REASON_LENGTH = 2000
+
+
+@dataclass
+class PendingReport:
+    """A report being issued inside :meth:`Registry.issuing`: its number is drawn, not
+    yet committed. Set :attr:`pdf_sha256` before the ``with`` block ends.
+
+    Attributes
+    ----------
+    number
+        The report number to print.
+    issue_date
+        The date of issue to print.
+    amendment, replaces
+        For an amendment: its rank in the chain (1 for the first) and the number it
+        replaces, to print as "Amendment 1 to report ...; replaces it". 0 and None else.
+    pdf_sha256
+        SHA-256 of the certificate PDF, set by the caller once rendered.
+    """
+
+    number: str
+    issue_date: date
+    amendment: int
+    replaces: str | None
+    pdf_sha256: str | None = None
+
+
+class Registry:
+    """A registry of issued reports in a SQLite file or a PostgreSQL database.
+
+    Open one with :meth:`open` (or make a new one with :meth:`create`); close it with
+    :meth:`close` or use it in a ``with`` block. Safe to use from several threads and
+    processes at once.
+    """
+
+    def __init__(self, url: URL) -> None:  # use open() or create()
+        self._url = url
+        self._engine = make_engine(url)
+        #: The laboratory's report-number pattern (read from the registry on opening).
+        self.numbering = ReportNumbering(DEFAULT_PATTERN)
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def create(cls, target: str | Path | URL, *, pattern: str = DEFAULT_PATTERN) -> Registry:
+        """Make a new registry in a new SQLite file or an empty database, and open it.
+
+        Raises
+        ------
+        RegistryError
+            The file exists and is not empty, the database holds tables, the pattern is
+            malformed, or the database cannot be reached.
+        """
+        url = registry_url(target)
+        numbering = ReportNumbering(pattern)
+        if url.get_backend_name() == "sqlite" and url.database:
+            path = Path(url.database)
+            if path.exists() and (not path.is_file() or path.stat().st_size > 0):
+                raise RegistryError(f"registry {path}: exists already; a new registry needs "
+                                    "a new file (open this one, or choose another path)")
+            if not path.parent.is_dir():
+                raise RegistryError(f"registry {path}: folder {path.parent} does not exist")
+        registry = cls(url)
+        try:
+            with registry._transaction("creating the registry", write=True) as session:
+                create_schema(session.connection(), url, pattern=numbering.pattern)
+        except RegistryError:
+            registry.close()
+            raise
+        registry.numbering = numbering
+        return registry
+
+    @classmethod
+    def open(cls, target: str | Path | URL) -> Registry:
+        """Open a registry (a SQLite file path, or a database URL); upgrade its schema.
+
+        Raises
+        ------
+        RegistryError
+            No such file, a file or database that is not a medeval registry (named with
+            the tables it holds), a registry of a newer medeval, or no connection.
+        """
+        url = registry_url(target)
+        if url.get_backend_name() == "sqlite" and url.database:
+            path = Path(url.database)
+            if not path.is_file():
+                raise RegistryError(f"registry {path}: no such file (create one with "
+                                    "`medeval registry init`)")
+        registry = cls(url)
+        try:
+            with registry._transaction("opening the registry", write=True) as session:
+                pattern = check_schema(session.connection(), url)
+        except RegistryError:
+            registry.close()
+            raise
+        registry.numbering = ReportNumbering(pattern)
+        return registry
+
+    def close(self) -> None:
+        """Close the registry's connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Registry({shown(self._url)!r})"
+
+    @property
+    def location(self) -> str:
+        """The file path or URL (password hidden)."""
+        return shown(self._url)
+
+    # ------------------------------------------------------------------ issuing
+
+    def issue(self, *, fingerprint: str, pdf_sha256: str, test_id: str, customer: str,
+              tester: str, approver: str, issue_date: date | str | None = None,
+              number: str | None = None) -> ReportRecord:
+        """Issue a report: draw the next number (or register ``number``) and record it.
+
+        Parameters
+        ----------
+        fingerprint, pdf_sha256
+            The result's content fingerprint and the certificate PDF's SHA-256.
+        test_id, customer, tester, approver
+            As printed on the certificate.
+        issue_date
+            Default: today. Its year is the ``{year}`` of the number.
+        number
+            A number already printed (following the pattern, not yet in the registry);
+            default: the next one drawn.
+
+        Raises
+        ------
+        RegistryError
+            A malformed field, a result already issued as a standing report (amend that
+            one instead), a number in use, or the database gone before the commit.
+        """
+        with self.issuing(fingerprint=fingerprint, test_id=test_id, customer=customer,
+                          tester=tester, approver=approver, issue_date=issue_date,
+                          number=number) as pending:
+            pending.pdf_sha256 = pdf_sha256
+        return self._get_known(pending.number)
+
+    def amend(self, number: str, reason: str, *, fingerprint: str, pdf_sha256: str,
+              test_id: str | None = None, customer: str | None = None,
+              tester: str | None = None, approver: str | None = None,
+              issue_date: date | str | None = None) -> ReportRecord:
+        """Issue a new report that replaces ``number``; return the new report's record.
+
+        The old report's status becomes ``amended``, its ``replaced_by`` the new number
+        and its ``reason`` this reason; the new report names the old one (``replaces``)
+        and counts its rank (``amendment``). Fields not given are the old report's.
+
+        Raises
+        ------
+        RegistryError
+            ``number`` unknown, already amended (naming the report that replaced it) or
+            withdrawn; an empty reason; or as :meth:`issue`.
+        """
+        with self.issuing(fingerprint=fingerprint, test_id=test_id, customer=customer,
+                          tester=tester, approver=approver, issue_date=issue_date,
+                          amends=number, reason=reason) as pending:
+            pending.pdf_sha256 = pdf_sha256
+        return self._get_known(pending.number)
+
+    @contextmanager
+    def issuing(self, *, fingerprint: str, test_id: str | None, customer: str | None,
+                tester: str | None, approver: str | None,
+                issue_date: date | str | None = None, number: str | None = None,
+                amends: str | None = None, reason: str | None = None,
+                ) -> Iterator[PendingReport]:
+        """Issue a report whose PDF is rendered with its number, all in one transaction.
+
+        Yields a :class:`PendingReport` whose number is drawn and locked; render the
+        certificate with it, set ``pdf_sha256``, and leave the block: the record is
+        committed. An exception in the block (or no ``pdf_sha256``) leaves nothing
+        behind and the number is drawn again next time. Other writers wait meanwhile.
+        ``amends`` and ``reason`` make it an amendment (see :meth:`amend`); the other
+        fields may then be None to take the old report's.
+
+        Raises
+        ------
+        RegistryError
+            As :meth:`issue` and :meth:`amend`.
+        """
+        checked_fingerprint = check_hash(fingerprint, what="fingerprint")
+        day = date.today() if issue_date is None else check_date(issue_date, what="issue date")
+        with self._transaction("issuing a report", write=True) as session:
+            old = self._amended(session, amends, reason) if amends is not None else None
+            fields = self._fields(old, test_id=test_id, customer=customer, tester=tester,
+                                  approver=approver)
+            scope, seq, drawn = self._draw(session, day, number)
+            self._refuse_issued_twice(session, checked_fingerprint, amends)
+            pending = PendingReport(number=drawn, issue_date=day,
+                                    amendment=old.amendment + 1 if old else 0,
+                                    replaces=old.number if old else None)
+            yield pending
+            if pending.pdf_sha256 is None:
+                raise RegistryError(f"report {drawn}: no pdf_sha256 set while issuing; "
+                                    "nothing was stored")
+            now = datetime.now(timezone.utc)
+            session.add(ReportRow(
+                number=drawn, scope=scope, seq=seq, fingerprint=checked_fingerprint,
+                pdf_sha256=check_hash(pending.pdf_sha256, what="PDF SHA-256"),
+                issue_date=day, status=Status.ISSUED, reason=old.reason if old else None,
+                amendment=pending.amendment, replaces=pending.replaces, replaced_by=None,
+                issued_at=now, status_changed_at=None, **fields))
+            session.flush()
+            if old is not None:
+                old.status, old.replaced_by, old.status_changed_at = (
+                    Status.AMENDED, drawn, now)
+
+    def withdraw(self, number: str, reason: str) -> ReportRecord:
+        """Withdraw a standing report (status ``withdrawn``, with its reason and time).
+
+        Raises
+        ------
+        RegistryError
+            ``number`` malformed or unknown, not standing (already amended or withdrawn),
+            or an empty reason.
+        """
+        checked = check_report_number(number)
+        why = check_text(reason, what="reason", max_length=REASON_LENGTH)
+        with self._transaction("withdrawing a report", write=True) as session:
+            row = self._standing(session, checked, doing="withdraw")
+            row.status, row.reason = Status.WITHDRAWN, why
+            row.status_changed_at = datetime.now(timezone.utc)
+        return self._get_known(checked)
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, number: str) -> ReportRecord | None:
+        """The record of report ``number``, or None when the registry has no such report.
+
+        Raises
+        ------
+        RegistryError
+            The number is malformed (see :func:`~medeval.registry.check_report_number`).
+        """
+        checked = check_report_number(number)
+        with self._transaction("reading a report", write=False) as session:
+            row = session.scalars(select(ReportRow).where(ReportRow.number == checked)).first()
+            return _record(row) if row is not None else None
+
+    def find_by_fingerprint(self, fingerprint: str) -> tuple[ReportRecord, ...]:
+        """Every report issued for the result with this content fingerprint, oldest first."""
+        return self.list(fingerprint=fingerprint)
+
+    def list(self, *, status: Status | str | None = None, customer: str | None = None,
+             fingerprint: str | None = None, year: int | None = None,
+             limit: int | None = None) -> tuple[ReportRecord, ...]:
+        """Reports in the order issued, filtered by status, customer (exact), fingerprint
+        and year of issue; at most ``limit`` (the newest ones when limited)."""
+        where = self._filters(status=status, customer=customer, fingerprint=fingerprint,
+                              year=year)
+        query = select(ReportRow).where(*where).order_by(ReportRow.id)
+        if limit is not None:
+            if limit < 1:
+                raise RegistryError(f"limit {limit}: give a positive number")
+            query = query.order_by(None).order_by(ReportRow.id.desc()).limit(limit)
+        with self._transaction("listing reports", write=False) as session:
+            rows = session.scalars(query).all()
+        records = [_record(row) for row in rows]
+        return tuple(records[::-1] if limit is not None else records)
+
+    def export_csv(self, destination: str | Path | IO[str], **filters: Any) -> int:
+        """Write the reports (filtered as :meth:`list`) as CSV; return how many.
+
+        A path is written UTF-8 with a byte-order mark (so that a spreadsheet shows
+        Korean), header row :data:`~medeval.registry.CSV_COLUMNS`.
+        """
+        return write_csv(self.list(**filters), destination)
+
+    # ------------------------------------------------------------------ inside
+
+    @contextmanager
+    def _transaction(self, what: str, *, write: bool) -> Iterator[Session]:
+        committing = False
+        try:
+            with self._engine.connect() as connection:
+                if write:
+                    connection.execution_options(medeval_write=True)
+                with Session(bind=connection, expire_on_commit=False) as session:
+                    with session.begin():
+                        yield session
+                        session.flush()
+                        committing = True
+        except IntegrityError as exc:
+            raise RegistryError(f"registry {self.location}: {what} refused by the database "
+                                f"({describe_failure(exc)}); nothing was stored") from None
+        except DBAPIError as exc:
+            if committing:
+                raise RegistryError(
+                    f"registry {self.location}: the database failed while committing "
+                    f"{what} ({describe_failure(exc)}): it may or may not be stored; "
+                    "look the report up by its fingerprint before trying again") from None
+            stored = "; nothing was stored" if write else ""
+            raise RegistryError(f"registry {self.location}: {what} failed "
+                                f"({describe_failure(exc)}){stored}") from None
+
+    def _draw(self, session: Session, day: date, number: str | None) -> tuple[str, int, str]:
+        """Lock the counter of ``day``'s scope and draw the next number (or take
+        ``number``, moving the counter past it). Returns (scope, seq, number)."""
+        year, seq = (day.year, 0) if number is None else self.numbering.parse(number)
+        if year is not None and year != day.year:
+            raise RegistryError(f"report number {number}: of {year}, but the date of issue "
+                                f"is {day.isoformat()}; give the date it was issued")
+        scope = self.numbering.scope(day.year)
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        insert = postgresql_insert if postgresql else sqlite_insert
+        session.execute(insert(CounterRow).values(scope=scope, last_seq=0)
+                        .on_conflict_do_nothing(index_elements=["scope"]))
+        counter = session.scalars(select(CounterRow).where(CounterRow.scope == scope)
+                                  .with_for_update()).one()
+        if number is None:
+            seq = counter.last_seq + 1
+        elif self._exists(session, self.numbering.format(year=day.year, seq=seq)):
+            raise RegistryError(f"report number {number}: already in the registry")
+        counter.last_seq = max(counter.last_seq, seq)
+        return scope, seq, self.numbering.format(year=day.year, seq=seq)
+
+    def _amended(self, session: Session, number: str, reason: str | None) -> ReportRow:
+        checked = check_report_number(number)
+        why = check_text(reason, what="reason", max_length=REASON_LENGTH)
+        row = self._standing(session, checked, doing="amend")
+        row.reason = why
+        return row
+
+    def _standing(self, session: Session, number: str, *, doing: str) -> ReportRow:
+        row = session.scalars(select(ReportRow).where(ReportRow.number == number)
+                              .with_for_update()).first()
+        if row is None:
+            raise RegistryError(f"report {number}: not in the registry {self.location}")
+        if row.status is Status.AMENDED:
+            raise RegistryError(f"report {number}: already amended by {row.replaced_by}; "
+                                f"{doing} that one")
+        if row.status is Status.WITHDRAWN:
+            raise RegistryError(f"report {number}: withdrawn ({row.reason}); cannot {doing} "
+                                "it")
+        return row
+
+    @staticmethod
+    def _fields(old: ReportRow | None, **given: str | None) -> dict[str, str]:
+        limits = {"test_id": NAME_LENGTH, "customer": CUSTOMER_LENGTH,
+                  "tester": NAME_LENGTH, "approver": NAME_LENGTH}
+        out = {}
+        for name, value in given.items():
+            if value is None and old is not None:
+                value = getattr(old, name)
+            out[name] = check_text(value, what=name.replace("_", " "),
+                                   max_length=limits[name])
+        return out
+
+    def _refuse_issued_twice(self, session: Session, fingerprint: str,
+                             amends: str | None) -> None:
+        standing = session.scalars(select(ReportRow.number).where(
+            ReportRow.fingerprint == fingerprint, ReportRow.status == Status.ISSUED)).all()
+        others = [n for n in standing if n != amends]
+        if others:
+            raise RegistryError(f"result sha256:{fingerprint}: already issued as "
+                                f"{', '.join(others)}; amend that report instead")
+
+    @staticmethod
+    def _exists(session: Session, number: str) -> bool:
+        return session.scalars(select(ReportRow.id).where(ReportRow.number == number)
+                               ).first() is not None
+
+    @staticmethod
+    def _filters(*, status: Status | str | None, customer: str | None,
+                 fingerprint: str | None, year: int | None) -> tuple[ColumnElement[bool], ...]:
+        where: builtins.list[ColumnElement[bool]] = []
+        if status is not None:
+            try:
+                where.append(ReportRow.status == Status(status))
+            except ValueError:
+                raise RegistryError(f"status {status!r}: one of "
+                                    f"{', '.join(s.value for s in Status)}") from None
+        if customer is not None:
+            where.append(ReportRow.customer == customer)
+        if fingerprint is not None:
+            where.append(ReportRow.fingerprint == check_hash(fingerprint, what="fingerprint"))
+        if year is not None:
+            where.append(ReportRow.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
+        return tuple(where)
+
+    def _get_known(self, number: str) -> ReportRecord:
+        record = self.get(number)
+        if record is None:  # pragma: no cover - just committed
+            raise RegistryError(f"report {number}: committed but not found")
+        return record
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A stored time as UTC (SQLite hands back naive times)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def _record(row: ReportRow) -> ReportRecord:
+    issued_at = _aware(row.issued_at)
+    assert issued_at is not None
+    return ReportRecord(
+        number=row.number, fingerprint=row.fingerprint, pdf_sha256=row.pdf_sha256,
+        test_id=row.test_id, customer=row.customer, issue_date=row.issue_date,
+        tester=row.tester, approver=row.approver, status=Status(row.status),
+        reason=row.reason, amendment=row.amendment, replaces=row.replaces,
+        replaced_by=row.replaced_by, issued_at=issued_at,
+        status_changed_at=_aware(row.status_changed_at))
+

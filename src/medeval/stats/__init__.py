@@ -13,6 +13,8 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
 - :mod:`~medeval.stats.ratios`: likelihood ratios with the log-method interval.
 - :mod:`~medeval.stats.significance`: McNemar, a proportion against a performance goal,
   paired non-inferiority (Tango).
+- :mod:`~medeval.stats.mrmc`: multi-reader multi-case ROC analysis (Obuchowski–Rockette
+  with Hillis's df, Dorfman–Berbaum–Metz) of a reader study.
 - :mod:`~medeval.stats.sample_size`: cases needed for a target CI width (Buderer), or
   for a fair chance of passing a goal under the guarded rule (exact binomial).
 """
@@ -22,6 +24,7 @@ from .clustered import proportion_ci_clustered
 from .delong import DeLongTest, auc_ci, delong_test
 from .estimate import Estimate
 from .intervals import PROPORTION_METHODS, proportion_ci
+from .mrmc import MRMCComparison, MRMCResult, MRMCTest, MRMCTreatmentInterval, mrmc
 from .ratios import likelihood_ratio_ci
 from .sample_size import PassPlan, SampleSize, cases_to_pass, sample_size
 from .significance import TestResult, mcnemar_test, noninferiority_test, proportion_goal_test
@@ -30,6 +33,10 @@ __all__ = [
     "BOOTSTRAP_STATISTICS",
     "DeLongTest",
     "Estimate",
+    "MRMCComparison",
+    "MRMCResult",
+    "MRMCTest",
+    "MRMCTreatmentInterval",
     "PROPORTION_METHODS",
     "PassPlan",
     "SampleSize",
@@ -40,6 +47,7 @@ __all__ = [
     "ece_statistic",
     "likelihood_ratio_ci",
     "mcnemar_test",
+    "mrmc",
     "noninferiority_test",
     "proportion_ci",
     "proportion_ci_clustered",

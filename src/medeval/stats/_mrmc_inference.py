@@ -1,0 +1,101 @@
+"""The intervals and tests the OR and DBM analyses share: a difference or a treatment AUC
+with a t (finite df) or normal (infinite df) interval, and the degrees of freedom of a
+ratio of mean squares."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from itertools import combinations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import f as f_dist
+from scipy.stats import norm
+from scipy.stats import t as student_t
+
+from ._mrmc_records import MRMCComparison, MRMCTreatmentInterval
+from .estimate import Estimate
+
+__all__ = ["comparison", "f_p_value", "hillis_ddf", "intervals", "pairwise", "safe_ratio",
+           "treatment_interval"]
+
+
+def safe_ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``; ``inf`` (or NaN for 0/0) when the denominator is 0."""
+    if math.isnan(numerator) or math.isnan(denominator):
+        return math.nan
+    if denominator == 0:
+        return math.nan if numerator == 0 else math.copysign(math.inf, numerator)
+    return numerator / denominator
+
+
+def hillis_ddf(error_term: float, ms: float, df_ms: int) -> float:
+    """Satterthwaite's df of ``error_term`` when only ``ms`` (on ``df_ms`` df) is random:
+    ``error_term² / (ms² / df_ms)`` (Hillis 2007's ddf_H); ``inf`` when ``ms`` is 0."""
+    if ms == 0:
+        return math.inf
+    return error_term**2 / (ms**2 / df_ms)
+
+
+def _quantile(confidence: float, df: float) -> float:
+    upper = 1 - (1 - confidence) / 2
+    return float(norm.ppf(upper) if math.isinf(df) else student_t.ppf(upper, df))
+
+
+def _two_sided_p(statistic: float, df: float) -> float:
+    if math.isnan(statistic):
+        return math.nan
+    tail = norm.sf(abs(statistic)) if math.isinf(df) else student_t.sf(abs(statistic), df)
+    return float(2 * tail)
+
+
+def comparison(first: Hashable, second: Hashable, difference: float, std_err: float,
+               df: float, *, confidence: float, method: str, n: int,
+               reader: Hashable | None = None) -> MRMCComparison:
+    """A difference with its t (finite ``df``) or z interval and two-sided test."""
+    half = _quantile(confidence, df) * std_err
+    statistic = safe_ratio(difference, std_err)
+    estimate = Estimate(float(difference), float(difference - half),
+                        float(difference + half), method=method, confidence=confidence, n=n)
+    return MRMCComparison(first, second, estimate, float(std_err), float(statistic),
+                          float(df), _two_sided_p(statistic, df), reader)
+
+
+def pairwise(treatments: tuple[Hashable, ...], means: NDArray[np.float64], std_err: float,
+             df: float, *, confidence: float, method: str, n: int,
+             reader: Hashable | None = None) -> tuple[MRMCComparison, ...]:
+    """Every difference ``means[a] − means[b]`` for ``a < b``, one standard error."""
+    return tuple(
+        comparison(treatments[a], treatments[b], float(means[a] - means[b]), std_err, df,
+                   confidence=confidence, method=method, n=n, reader=reader)
+        for a, b in combinations(range(len(treatments)), 2)
+    )
+
+
+def treatment_interval(treatment: Hashable, auc: float, std_err: float, df: float, *,
+                       confidence: float, method: str, n: int) -> MRMCTreatmentInterval:
+    """A treatment's reader-averaged AUC with its t or z interval (not clipped to [0, 1],
+    as the Iowa program prints it)."""
+    half = _quantile(confidence, df) * std_err
+    estimate = Estimate(float(auc), float(auc - half), float(auc + half), method=method,
+                        confidence=confidence, n=n)
+    return MRMCTreatmentInterval(treatment, estimate, float(std_err), float(df))
+
+
+def intervals(treatments: tuple[Hashable, ...], aucs: NDArray[np.float64],
+              std_errs: list[float], dfs: list[float], *, confidence: float, method: str,
+              n: int) -> Mapping[Hashable, MRMCTreatmentInterval]:
+    """:func:`treatment_interval` for every treatment, keyed by label."""
+    return {
+        label: treatment_interval(label, float(aucs[i]), std_errs[i], dfs[i],
+                                  confidence=confidence, method=method, n=n)
+        for i, label in enumerate(treatments)
+    }
+
+
+def f_p_value(statistic: float, df_num: float, df_den: float) -> float:
+    """``P(F(df_num, df_den) > statistic)``; NaN for a NaN statistic."""
+    if math.isnan(statistic):
+        return math.nan
+    return float(f_dist.sf(statistic, df_num, df_den))

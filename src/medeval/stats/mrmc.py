@@ -1,0 +1,214 @@
+"""Multi-reader multi-case (MRMC) ROC analysis: do readers do better in one treatment
+(e.g. with the AI) than in another, generalising to both the readers and the cases?
+
+:func:`mrmc` runs the Obuchowski–Rockette analysis with Hillis's denominator degrees of
+freedom (``method="OR"``) or the equivalent Dorfman–Berbaum–Metz analysis of jackknife
+pseudovalues (``method="DBM"``), the way the Iowa OR-DBM MRMC program does, and returns
+a frozen :class:`MRMCResult`. The definitions, formulas and references are in
+``docs/mrmc.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .._validation import choice, confidence_level
+from ..errors import InvalidInputError
+from ._mrmc_auc import (
+    delong_covariance,
+    jackknife_aucs,
+    jackknife_covariance,
+    placements,
+    unbiased_covariance,
+)
+from ._mrmc_dbm import dbm_analysis
+from ._mrmc_or import ORInput, or_analysis
+from ._mrmc_records import (
+    AnovaRow,
+    DBMComponents,
+    MRMCComparison,
+    MRMCResult,
+    MRMCTest,
+    MRMCTreatmentInterval,
+    ORComponents,
+)
+from ._mrmc_table import read_design
+
+__all__ = [
+    "AnovaRow",
+    "DBMComponents",
+    "MRMCComparison",
+    "MRMCResult",
+    "MRMCTest",
+    "MRMCTreatmentInterval",
+    "ORComponents",
+    "mrmc",
+]
+
+METHODS = ("OR", "DBM")
+COVARIANCES = ("jackknife", "delong", "unbiased")
+FOMS = ("wilcoxon",)
+VAR_TR_RULES = ("iowa", "rjafroc")
+
+
+def mrmc(
+    table: pd.DataFrame | str | os.PathLike[str],
+    *,
+    method: Literal["OR", "DBM"] = "OR",
+    covariance: Literal["jackknife", "delong", "unbiased"] = "jackknife",
+    fom: Literal["wilcoxon"] = "wilcoxon",
+    confidence: float = 0.95,
+    var_tr: Literal["iowa", "rjafroc"] = "iowa",
+) -> MRMCResult:
+    """Multi-reader multi-case ROC analysis of a factorial reader study.
+
+    Each reader's AUC in each treatment is the Wilcoxon (empirical) AUC
+
+    .. math:: \\hat\\theta_{ij} = \\frac{1}{n_1 n_0}\\sum_{a=1}^{n_1}\\sum_{b=1}^{n_0}
+              \\psi(x_{ija}, y_{ijb}),\\quad \\psi = 1, \\tfrac12, 0
+              \\text{ as } x > y,\\ x = y,\\ x < y .
+
+    With ``method="OR"`` the Obuchowski–Rockette model
+    :math:`\\hat\\theta_{ij} = \\mu + \\tau_i + R_j + (\\tau R)_{ij} + \\epsilon_{ij}` is
+    fitted: the error (co)variances ``Var``, ``Cov1`` (same reader, other treatment),
+    ``Cov2`` (same treatment, other reader) and ``Cov3`` (both other) come from the
+    jackknife, DeLong or unbiased covariance of the AUCs; the test of equal treatments
+    for random readers and cases is
+
+    .. math:: F = \\frac{MS(T)}{MS(T{*}R) + r \\max(\\mathrm{Cov2} - \\mathrm{Cov3}, 0)}
+
+    on :math:`t - 1` and Hillis's (2007) :math:`ddf_H` degrees of freedom; fixed readers
+    give a chi-square test, fixed cases an F test against :math:`MS(T{*}R)`. With
+    ``method="DBM"`` the same questions are answered by the treatment × reader × case
+    ANOVA of normalized jackknife pseudovalues (equal to OR's RRRC with the jackknife).
+
+    Parameters
+    ----------
+    table : DataFrame or path of a CSV file
+        One row per reading with columns ``reader, treatment, case, truth, rating``;
+        ``truth`` is 1 (condition present) or 0 (absent), the same for a case in every
+        row; ``rating`` a number, higher meaning more suspicious. Every reader reads every
+        case in every treatment. Treatments and readers are analysed in sorted order.
+    method : {"OR", "DBM"}
+        Obuchowski–Rockette (Hillis 2007 df) or Dorfman–Berbaum–Metz (Hillis, Berbaum &
+        Metz 2008 df). DBM uses jackknife pseudovalues only.
+    covariance : {"jackknife", "delong", "unbiased"}
+        How OR estimates the error covariances of the AUCs: the case jackknife (the Iowa
+        program's default), DeLong's structural components, or the unbiased estimator of
+        Gallas et al. (2007) that MRMCaov offers.
+    fom : {"wilcoxon"}
+        The figure of merit: the empirical (trapezoidal) AUC.
+    confidence : float
+        The level of every interval, e.g. 0.95.
+    var_tr : {"iowa", "rjafroc"}
+        The OR estimate of Var(T*R) (and with it Var(R)): ``"iowa"`` (default, the
+        Iowa program and MRMCaov) is the ANOVA estimate
+        ``MS(T*R) − Var + Cov1 + Cov2 − Cov3``; ``"rjafroc"`` is RJafroc's
+        ``MS(T*R) − Var + Cov1 + max(Cov2 − Cov3, 0)`` (Hillis, Obuchowski & Berbaum
+        2011, eq. 9). They differ only when Cov2 < Cov3; no test depends on it.
+
+    Returns
+    -------
+    MRMCResult
+        ``treatment_auc[t]``, ``reader_auc[(t, reader)]``, ``variance_components``
+        (:class:`ORComponents` or :class:`DBMComponents`), ``anova`` and
+        ``tests["RRRC" | "FRRC" | "RRFC"]``, each an :class:`MRMCTest` with
+        ``statistic``, ``df_num``, ``df_den``, ``p_value``, ``difference`` (treatment 1 −
+        treatment 2 as an :class:`~medeval.stats.Estimate`), every pairwise comparison
+        and each treatment's interval. One reader: ``"FRRC"`` only.
+
+    Raises
+    ------
+    InvalidInputError
+        A table that is not a factorial reader study (the missing readings named), a case
+        with two truths, ratings that are not numbers, one treatment only, every case of
+        one class, fewer than two cases of a class for the jackknife, or an unknown
+        option.
+
+    Notes
+    -----
+    Intervals of a treatment's AUC are not clipped to [0, 1], as the Iowa program prints
+    them. A zero error term gives an infinite statistic and a p-value of 0.
+
+    References
+    ----------
+    Obuchowski NA, Rockette HE (1995). Hypothesis testing of diagnostic accuracy for
+    multiple readers and multiple tests: an ANOVA approach with dependent observations.
+    Commun Stat Simul Comput 24:285–308.
+    Hillis SL (2007). A comparison of denominator degrees of freedom methods for multiple
+    observer ROC analysis. Stat Med 26:596–619.
+    Dorfman DD, Berbaum KS, Metz CE (1992). Receiver operating characteristic rating
+    analysis: generalization to the population of readers and patients with the
+    jackknife method. Invest Radiol 27:723–731.
+    Hillis SL, Berbaum KS, Metz CE (2008). Recent developments in the Dorfman-Berbaum-Metz
+    procedure for multireader ROC study analysis. Acad Radiol 15:647–661.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = [(r, t, c, int(c > 2), s) for r in (1, 2) for t in ("A", "B")
+    ...         for c, s in zip(range(1, 6), ([1, 2, 3, 4, 5] if t == "A" else [2, 1, 3, 5, 4]))]
+    >>> table = pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
+    >>> result = mrmc(table)
+    >>> result.treatment_auc
+    {'A': 1.0, 'B': 1.0}
+    >>> result.tests["RRRC"].difference.value
+    0.0
+    """
+    func = "mrmc"
+    choice(method, METHODS, name="method", func=func)
+    choice(covariance, COVARIANCES, name="covariance", func=func)
+    choice(fom, FOMS, name="fom", func=func)
+    choice(var_tr, VAR_TR_RULES, name="var_tr", func=func)
+    level = confidence_level(confidence, func=func)
+    if method == "DBM" and covariance != "jackknife":
+        raise InvalidInputError(
+            f"{func}: method='DBM' analyses jackknife pseudovalues; covariance="
+            f"{covariance!r} applies to method='OR' only"
+        )
+    design = read_design(table, func=func)
+    t, r, c = design.ratings.shape
+    n1 = int(design.positive.sum())
+    n0 = c - n1
+    if (covariance in ("jackknife", "unbiased") or method == "DBM") and min(n1, n0) < 2:
+        raise InvalidInputError(
+            f"{func}: {covariance} covariance needs at least two cases of each class, got "
+            f"{n1} with and {n0} without the condition"
+        )
+    columns = design.ratings.reshape(t * r, c)
+    parts = placements(columns, design.positive)
+    theta = parts.auc.reshape(t, r)
+    treatment_auc: dict[Hashable, float] = {
+        label: float(theta[i].mean()) for i, label in enumerate(design.treatments)}
+    reader_auc: dict[tuple[Hashable, Hashable], float] = {
+        (tl, rl): float(theta[i, j]) for i, tl in enumerate(design.treatments)
+        for j, rl in enumerate(design.readers)}
+    components: ORComponents | DBMComponents
+    if method == "DBM":
+        jack = jackknife_aucs(parts, design.positive).reshape(t, r, c)
+        components, anova, tests = dbm_analysis(
+            theta, jack, treatments=design.treatments, readers=design.readers,
+            confidence=level)
+    else:
+        if covariance == "jackknife":
+            cov = jackknife_covariance(jackknife_aucs(parts, design.positive))
+        elif covariance == "delong":
+            cov = delong_covariance(parts)
+        else:
+            cov = unbiased_covariance(columns, design.positive, parts)
+        components, anova, tests = or_analysis(ORInput(
+            theta=theta, cov=np.asarray(cov, dtype=np.float64), treatments=design.treatments,
+            readers=design.readers, n_cases=c, confidence=level, covariance=covariance,
+            var_tr_rule=var_tr))
+    return MRMCResult(
+        method=method, covariance=covariance, fom=fom, confidence=level,
+        var_tr_rule=var_tr if method == "OR" else "",
+        treatments=design.treatments, readers=design.readers, n_cases=c,
+        n_positive=n1, n_negative=n0, treatment_auc=treatment_auc, reader_auc=reader_auc,
+        variance_components=components, anova=anova, tests=tests,
+    )

@@ -76,6 +76,70 @@ class TestAgainstDeepMind:
             theirs["surfel_areas_pred"].sum(), rel=1e-12)
 
 
+class TestAgainstScipyEDT:
+    """Directed distances bit for bit against ``scipy.ndimage.distance_transform_edt``.
+
+    The exact Euclidean distance transform of the other border (what MedPy reads) at each
+    border voxel, and of the other surface at each surfel, must be the same float: both
+    compute sqrt(sum over axes of (offset * spacing)^2) and take the nearest voxel.
+    """
+
+    @staticmethod
+    def _edt_at(source, target, spacing):
+        from scipy import ndimage
+
+        return ndimage.distance_transform_edt(~target, sampling=spacing)[source]
+
+    @staticmethod
+    def _borders(ref, pred):
+        from scipy import ndimage
+
+        box = tuple(slice(a.min(), a.max() + 1) for a in np.nonzero(ref | pred))
+        r, p = ref[box], pred[box]
+        return r ^ ndimage.binary_erosion(r), p ^ ndimage.binary_erosion(p)
+
+    @pytest.mark.parametrize("spacing", [None, (2.5, 0.7, 0.7), (1.0, 1.0, 1.0)])
+    def test_border_distances(self, anisotropic_case, make_ball, spacing):
+        ref, pred, own_spacing = anisotropic_case
+        if spacing is not None:  # in-plane isotropic grids: many equal-length offsets
+            ref = make_ball((30, 60, 60), (15, 30, 30), (8, 20, 18))
+            pred = make_ball((30, 60, 60), (16, 33, 28), (7, 21, 19))
+            pred[2, 5:7, 5:7] = True
+        else:
+            spacing = own_spacing
+        sd = surface_distances(ref, pred, spacing_mm=spacing)
+        rb, pb = self._borders(ref, pred)
+        np.testing.assert_array_equal(sd.reference_to_prediction,
+                                      self._edt_at(rb, pb, spacing))
+        np.testing.assert_array_equal(sd.prediction_to_reference,
+                                      self._edt_at(pb, rb, spacing))
+
+    def test_surfel_distances(self, anisotropic_case):
+        from medeval.metrics._masks import neighbour_codes
+
+        ref, pred, spacing = anisotropic_case
+        surfels = surface_distances(ref, pred, spacing_mm=spacing).surfels
+        box = tuple(slice(a.min(), a.max() + 1) for a in np.nonzero(ref | pred))
+        full = 2 ** (2**ref.ndim) - 1
+        on = [(c != 0) & (c != full) for c in (neighbour_codes(ref[box]),
+                                                neighbour_codes(pred[box]))]
+        np.testing.assert_array_equal(surfels.reference_to_prediction,
+                                      self._edt_at(on[0], on[1], spacing))
+        np.testing.assert_array_equal(surfels.prediction_to_reference,
+                                      self._edt_at(on[1], on[0], spacing))
+
+    def test_equal_lengths_that_round_apart_give_the_smaller(self):
+        # Offsets (0, 5) and (3, 4) at 0.7 mm are both 3.5 mm long, but in float64
+        # 5 * 0.7 = 3.5 while sqrt((3 * 0.7)^2 + (4 * 0.7)^2) = sqrt(12.249999999999996)
+        # = 3.4999999999999996: the distance is the smaller, whichever voxel is found.
+        ref = np.zeros((12, 12), bool); ref[2, 2] = True
+        pred = np.zeros((12, 12), bool); pred[2, 7] = True
+        assert hausdorff(ref, pred, spacing_mm=0.7) == 3.5
+        pred[5, 6] = True
+        assert surface_distances(ref, pred, spacing_mm=0.7).reference_to_prediction[0] == \
+            3.4999999999999996
+
+
 class TestWorkedCases:
     def test_two_single_voxels(self):
         # Voxels (2, 3, 4) and (5, 3, 0) with spacing (2, 1, 0.5) mm:

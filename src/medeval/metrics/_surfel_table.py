@@ -28,6 +28,7 @@ weight ``2 ** (7 - (4a + 2b + c))``; in 2D, offset (a, b) has ``2 ** (3 - (2a + 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -294,8 +295,11 @@ NEIGHBOUR_CODE_TO_NORMALS: list[list[list[float]]] = [
 # fmt: on
 
 
+@functools.lru_cache(maxsize=32)
 def surface_area_table(spacing_mm: tuple[float, float, float]) -> NDArray[np.float64]:
-    """Area in mm² of the surface inside each of the 256 neighbourhood codes (3D)."""
+    """Area in mm² of the surface inside each of the 256 neighbourhood codes (3D).
+
+    Cached per spacing (read-only): a case's metrics should not pay for the table."""
     s0, s1, s2 = spacing_mm
     table = np.zeros(256)
     for code, normals in enumerate(NEIGHBOUR_CODE_TO_NORMALS):
@@ -303,9 +307,11 @@ def surface_area_table(spacing_mm: tuple[float, float, float]) -> NDArray[np.flo
         for nx, ny, nz in normals:  # one triangle at a time, in the original's order
             area += float(np.linalg.norm([nx * s1 * s2, ny * s0 * s2, nz * s0 * s1]))
         table[code] = area
+    table.flags.writeable = False
     return table
 
 
+@functools.lru_cache(maxsize=32)
 def contour_length_table(spacing_mm: tuple[float, float]) -> NDArray[np.float64]:
     """Length in mm of the contour inside each of the 16 neighbourhood codes (2D).
 
@@ -321,4 +327,5 @@ def contour_length_table(spacing_mm: tuple[float, float]) -> NDArray[np.float64]
     table[0b0011] = table[0b1100] = horizontal
     table[0b0101] = table[0b1010] = vertical
     table[0b0110] = table[0b1001] = 2 * diag
+    table.flags.writeable = False
     return table

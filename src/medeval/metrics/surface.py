@@ -25,9 +25,12 @@ both empty                  0           0                           1
 exactly one empty           ``inf``     ``inf``                     0
 ==========================  ==========  ==========================  =====
 
-Distances are computed exactly (nearest neighbours in a k-d tree over the border
-elements' physical coordinates, after cropping both masks to the box that holds them),
-so they equal a Euclidean distance transform's to rounding.
+Distances are computed exactly, after cropping both masks to the box that holds them:
+for each border element, the integer offsets to the other border are tried shortest
+first (the 2,500 shortest; a k-d tree takes the few elements farther away), and
+the length is ``sqrt(sum over axes of (offset * spacing)^2)`` in axis order — the same
+float as ``scipy.ndimage.distance_transform_edt`` at that element. Where two offsets of
+equal length round one unit in the last place apart, the smaller is the distance.
 """
 
 from __future__ import annotations
@@ -38,13 +41,12 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.spatial import cKDTree
 
 from .._validation import choice
 from ..errors import InvalidInputError
 from ._docs import _MASK_PAIR_PARAMETER, _indented_doc_sections, _raises_as
+from ._grid_distances import Shells, framed, framed_border, nearest, scan_radius, shells
 from ._masks import (
-    border,
     bounding_box,
     mask_pair,
     neighbour_codes,
@@ -69,8 +71,6 @@ __all__ = [
 
 HD95Variant = Literal["max-directed", "pooled"]
 
-#: Queries with at least this many points use every core.
-_THREADED_QUERY = 50_000
 NSDVariant = Literal["surfel", "count"]
 
 _RECORD_PARAMETERS = """\
@@ -161,10 +161,14 @@ class SurfaceDistances:
             self._ref = self._pred = np.zeros((1,) * reference.ndim, dtype=bool)
         else:
             self._ref, self._pred = reference[box], prediction[box]
-        ref_border = border(self._ref, offsets)
-        pred_border = border(self._pred, offsets)
-        self.reference_to_prediction = _directed(ref_border, pred_border, spacing_mm)[0]
-        self.prediction_to_reference = _directed(pred_border, ref_border, spacing_mm)[0]
+        table = shells(spacing_mm, scan_radius(spacing_mm))
+        margin = tuple(max(m, 1) for m in table.margin)
+        ref_border = framed_border(self._ref, offsets, margin)
+        pred_border = framed_border(self._pred, offsets, margin)
+        self.reference_to_prediction = _directed(ref_border, pred_border, table, spacing_mm,
+                                                 margin, bounded=False)[0]
+        self.prediction_to_reference = _directed(pred_border, ref_border, table, spacing_mm,
+                                                 margin, bounded=False)[0]
         self._surfels: Surfels | None = None
         self._bounded: dict[float, Surfels] = {}
 
@@ -191,14 +195,25 @@ class SurfaceDistances:
         codes_ref, codes_pred = neighbour_codes(self._ref), neighbour_codes(self._pred)
         full = 2 ** (2**self._ref.ndim) - 1
         if self._ref.ndim == 3:
-            table = surface_area_table(self.spacing_mm)  # type: ignore[arg-type]
+            area = surface_area_table(self.spacing_mm)
         else:
-            table = contour_length_table(self.spacing_mm)  # type: ignore[arg-type]
-        on_ref = (codes_ref != 0) & (codes_ref != full)
-        on_pred = (codes_pred != 0) & (codes_pred != full)
-        d_rp, where_rp = _directed(on_ref, on_pred, self.spacing_mm, bound)
-        d_pr, where_pr = _directed(on_pred, on_ref, self.spacing_mm, bound)
-        return Surfels(d_rp, d_pr, table[codes_ref[where_rp]], table[codes_pred[where_pr]])
+            area = contour_length_table(self.spacing_mm)
+        if bound is None:
+            table = shells(self.spacing_mm, scan_radius(self.spacing_mm))
+        else:
+            # A margin keeps every point at exactly ``bound`` inside the search, whatever
+            # the rounding of the comparison; the metric compares exactly afterwards.
+            table = shells(self.spacing_mm, bound * (1 + 1e-9) + 1e-9)
+        margin = tuple(max(m, 1) for m in table.margin)
+        on_ref = framed((codes_ref != 0) & (codes_ref != full), margin)
+        on_pred = framed((codes_pred != 0) & (codes_pred != full), margin)
+        inner = tuple(slice(m, m + n) for m, n in zip(margin, codes_ref.shape))
+        d_rp, where_rp = _directed(on_ref, on_pred, table, self.spacing_mm, margin,
+                                   bounded=bound is not None)
+        d_pr, where_pr = _directed(on_pred, on_ref, table, self.spacing_mm, margin,
+                                   bounded=bound is not None)
+        return Surfels(d_rp, d_pr, area[_at(codes_ref, where_rp, on_ref.shape, inner)],
+                       area[_at(codes_pred, where_pr, on_pred.shape, inner)])
 
     def __repr__(self) -> str:
         return (
@@ -212,47 +227,37 @@ class SurfaceDistances:
 def _directed(
     source: NDArray[np.bool_],
     target: NDArray[np.bool_],
+    table: Shells,
     spacing: tuple[float, ...],
-    bound: float | None = None,
-) -> tuple[NDArray[np.float64], tuple[NDArray[np.intp], ...]]:
+    origin: tuple[int, ...],
+    *,
+    bounded: bool,
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """Distance from each True voxel of ``source`` to the nearest True voxel of ``target``.
 
-    Returns the distances in the order of ``np.nonzero(source)`` and those indices.
-    Voxels in both are at distance 0 without a query. With ``bound``, only distances up
-    to ``bound`` are exact; larger ones are returned as ``inf`` (a faster search).
+    Both are framed by at least ``table.margin`` False voxels (``origin`` on each side).
+    Returns the distances in C order of the source voxels and their flat indices. With
+    ``bounded``, only distances up to ``table.complete_mm`` are exact; larger ones are
+    ``inf`` (a faster search).
     """
-    where = np.nonzero(source)
-    distances = np.zeros(where[0].size)
-    if where[0].size == 0:
-        return distances, where
+    where = np.flatnonzero(source)
+    if where.size == 0:
+        return np.zeros(0), where
     if not target.any():
-        distances[:] = math.inf
-        return distances, where
-    pending = ~target[where]
-    if pending.any():
-        scale = np.asarray(spacing)
-        target_index = np.stack(np.nonzero(target), axis=1)
-        tree = cKDTree(target_index * scale, balanced_tree=False, compact_nodes=False)
-        source_index = np.stack([w[pending] for w in where], axis=1)
-        # A margin keeps every point at exactly ``bound`` inside the search, whatever the
-        # rounding of the tree's own distance; the exact comparison is made below.
-        limit = math.inf if bound is None else bound * (1 + 1e-9) + 1e-9
-        # Threads pay off on large queries only; small ones lose more to thread start-up.
-        threads = -1 if source_index.shape[0] >= _THREADED_QUERY else 1
-        found, nearest = tree.query(source_index * scale, k=1, workers=threads,
-                                    distance_upper_bound=limit)
-        hit = np.isfinite(found)
-        # The distance again from integer offsets, as a Euclidean distance transform
-        # computes it (sqrt of the sum over axes, in axis order, of (offset * spacing)^2),
-        # so that a distance of exactly one spacing compares equal to a tolerance.
-        offset = target_index[nearest[hit]] - source_index[hit]
-        squared = np.zeros(offset.shape[0])
-        for axis, step in enumerate(spacing):
-            squared += (offset[:, axis] * step) ** 2
-        exact = np.full(source_index.shape[0], math.inf)
-        exact[hit] = np.sqrt(squared)
-        distances[pending] = exact
-    return distances, where
+        return np.full(where.size, math.inf), where
+    return nearest(where, target, table, spacing=spacing, bounded=bounded, origin=origin), where
+
+
+def _at(
+    codes: NDArray[np.uint8],
+    where: NDArray[np.intp],
+    frame_shape: tuple[int, ...],
+    inner: tuple[slice, ...],
+) -> NDArray[np.uint8]:
+    """The codes at flat indices of the frame around ``codes`` (placed at ``inner``)."""
+    index = np.unravel_index(where, frame_shape)
+    result: NDArray[np.uint8] = codes[tuple(i - s.start for i, s in zip(index, inner))]
+    return result
 
 
 @_surface_doc

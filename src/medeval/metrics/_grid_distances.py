@@ -1,0 +1,218 @@
+"""Exact distances from grid points to the nearest marked grid point, nearest shells first.
+
+Private engine of :mod:`medeval.metrics.surface`. Both point sets lie on one voxel grid,
+so the offset from a point to any other is a vector of integers ``k`` and its length is
+
+.. math:: d(k) = \\sqrt{(k_0 s_0)^2 + (k_1 s_1)^2 + \\ldots}
+
+summed in axis order in float64, as a Euclidean distance transform computes it
+(``scipy.ndimage.distance_transform_edt``). The offsets within a radius are listed once,
+sorted by that value; a point's distance is the first offset (in that order) that lands on
+a marked voxel, read from the marked array by index — no tree and no distance field.
+Points near the other surface (nearly all of them in a segmentation) are settled in a
+few offsets. Points beyond the radius are handed to a k-d tree over the marked points,
+whose neighbour's distance is recomputed from the integer offset by the same formula.
+
+The distance returned is the smallest value of the formula over the marked points: two
+offsets of equal length can round one unit in the last place apart (``5 * 0.7`` and
+``hypot(3 * 0.7, 4 * 0.7)``), and the smaller is taken, by the scan as by the tree.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+#: Offsets scanned before the k-d tree takes the points still unsettled.
+_SCAN_OFFSETS = 2500
+#: Index entries gathered per step (points x offsets): bounds the scan's memory (8 MB).
+_GATHER_BUDGET = 1 << 20
+#: Queries with at least this many points use every core.
+_THREADED_QUERY = 50_000
+
+
+@dataclass(frozen=True)
+class Shells:
+    """Integer offsets sorted by length, their squared lengths, and the grid margin.
+
+    Attributes
+    ----------
+    offsets : ndarray of int64, shape (n, ndim)
+        Sorted by ``squared`` (ties in lexicographic order of the offset).
+    squared : ndarray of float64
+        ``sum over axes (k_i * s_i)**2``, accumulated in axis order.
+    margin : tuple of int
+        The largest ``|k_i|`` per axis: the padding a grid needs for every offset.
+    complete_mm : float
+        Every offset no longer than this is listed (``inf`` never; 0 for an empty list).
+    """
+
+    offsets: NDArray[np.int64]
+    squared: NDArray[np.float64]
+    margin: tuple[int, ...]
+    complete_mm: float
+
+
+def squared_length(offsets: NDArray[np.int64], spacing: tuple[float, ...]) -> NDArray[np.float64]:
+    """``sum_i (k_i * s_i)**2`` in axis order, float64 (a distance transform's sum)."""
+    squared = np.zeros(offsets.shape[0])
+    for axis, step in enumerate(spacing):
+        squared += (offsets[:, axis] * step) ** 2
+    return squared
+
+
+@functools.lru_cache(maxsize=32)
+def shells(spacing: tuple[float, ...], radius_mm: float) -> Shells:
+    """Every integer offset of length at most ``radius_mm``, shortest first (cached,
+    read-only)."""
+    reach = [int(math.floor(radius_mm / s)) for s in spacing]
+    axes = [np.arange(-r, r + 1, dtype=np.int64) for r in reach]
+    grid = np.stack([a.ravel() for a in np.meshgrid(*axes, indexing="ij")], axis=1)
+    squared = squared_length(grid, spacing)
+    keep = np.sqrt(squared) <= radius_mm
+    grid, squared = grid[keep], squared[keep]
+    order = np.lexsort(tuple(grid[:, a] for a in reversed(range(grid.shape[1]))) + (squared,))
+    grid, squared = grid[order], squared[order]
+    margin = tuple(int(np.abs(grid[:, a]).max()) for a in range(grid.shape[1]))
+    grid.flags.writeable = squared.flags.writeable = False
+    return Shells(grid, squared, margin, radius_mm)
+
+
+def scan_radius(spacing: tuple[float, ...], offsets: int = _SCAN_OFFSETS) -> float:
+    """The radius in mm whose ball holds about ``offsets`` grid offsets."""
+    cell = math.prod(spacing)
+    if len(spacing) == 3:
+        return float((offsets * cell * 3 / (4 * math.pi)) ** (1 / 3))
+    return float(math.sqrt(offsets * cell / math.pi))
+
+
+def nearest(
+    points: NDArray[np.intp],
+    marked: NDArray[np.bool_],
+    table: Shells,
+    *,
+    spacing: tuple[float, ...],
+    bounded: bool,
+    origin: tuple[int, ...],
+) -> NDArray[np.float64]:
+    """Distance in mm from each point to the nearest True voxel of ``marked``.
+
+    Parameters
+    ----------
+    points : ndarray of intp
+        Flat (C-order) indices into ``marked``; every point lies at least
+        ``table.margin`` voxels inside each face of ``marked``, so every offset of the
+        table stays inside the array.
+    marked : ndarray of bool
+        The target voxels, not empty.
+    table : Shells
+        The offsets to scan.
+    spacing : tuple of float
+        Voxel spacing in mm, in the array's axis order.
+    bounded : bool
+        True: points with no marked voxel within ``table.complete_mm`` get ``inf``.
+        False: those are found by a k-d tree over the marked voxels.
+    origin : tuple of int
+        Where the box the points came from starts in ``marked`` (its frame's margin):
+        the k-d tree is given coordinates relative to it.
+
+    Returns
+    -------
+    ndarray of float64
+        Aligned with ``points``.
+    """
+    flat = marked.reshape(-1)
+    strides = np.array([math.prod(marked.shape[a + 1:]) for a in range(marked.ndim)],
+                       dtype=np.int64)
+    steps = table.offsets @ strides
+    first = np.full(points.size, -1, dtype=np.int64)
+    pending = np.arange(points.size)
+    where = points.astype(np.int64, copy=False)
+    done, width = 0, 1
+    while done < steps.size and pending.size:
+        # Most points settle in the first offsets: the block of offsets tried at once
+        # doubles each step, within the memory budget.
+        width = max(1, min(steps.size - done, 2 * width, _GATHER_BUDGET // pending.size))
+        if width == 1:
+            hit = flat[where + steps[done]]
+            found = np.flatnonzero(hit)
+            first[pending[found]] = done
+            keep = ~hit
+        else:
+            hits = flat[where[:, None] + steps[None, done:done + width]]
+            any_hit = hits.any(axis=1)
+            found = np.flatnonzero(any_hit)
+            first[pending[found]] = done + hits[found].argmax(axis=1)
+            keep = ~any_hit
+        if found.size:
+            pending, where = pending[keep], where[keep]
+        done += width
+    distances = np.full(points.size, math.inf)
+    settled = first >= 0
+    distances[settled] = np.sqrt(table.squared[first[settled]])
+    if pending.size and not bounded:
+        distances[pending] = _tree_distances(where, marked, spacing, origin)
+    return distances
+
+
+def _tree_distances(
+    where: NDArray[np.int64],
+    marked: NDArray[np.bool_],
+    spacing: tuple[float, ...],
+    origin: tuple[int, ...],
+) -> NDArray[np.float64]:
+    """Exact nearest-neighbour distances by a k-d tree, recomputed from integer offsets.
+
+    Coordinates are taken relative to ``origin`` (the corner of the box the points and
+    marked voxels came from), as the tree was given them before the scan existed.
+    """
+    shift = np.asarray(origin, dtype=np.int64)
+    scale = np.asarray(spacing)
+    target = np.stack(np.unravel_index(np.flatnonzero(marked), marked.shape), axis=1) - shift
+    source = np.stack(np.unravel_index(where, marked.shape), axis=1) - shift
+    tree = cKDTree(target * scale, balanced_tree=False, compact_nodes=False)
+    threads = -1 if source.shape[0] >= _THREADED_QUERY else 1
+    points = source * scale
+    found, index = tree.query(points, k=1, workers=threads)
+    result: NDArray[np.float64] = squared_length(target[index] - source, spacing)
+    # Offsets of equal length can round apart by a unit in the last place, and the tree
+    # may pick either: every marked point the tree puts as near (with a margin for its own
+    # rounding) is measured by the formula, and the smallest value kept.
+    near = tree.query_ball_point(points, r=found * (1 + 1e-9) + 1e-9, workers=threads,
+                                 return_sorted=False)
+    counts = np.fromiter(map(len, near), dtype=np.intp, count=len(near))
+    candidates = np.fromiter(itertools.chain.from_iterable(near), dtype=np.intp,
+                             count=int(counts.sum()))
+    owner = np.repeat(np.arange(len(near)), counts)
+    np.minimum.at(result, owner, squared_length(target[candidates] - source[owner], spacing))
+    np.sqrt(result, out=result)
+    return result
+
+
+def framed(mask: NDArray[np.bool_], margin: tuple[int, ...]) -> NDArray[np.bool_]:
+    """``mask`` inside a False frame of ``margin`` voxels on each side of each axis."""
+    shape = tuple(n + 2 * m for n, m in zip(mask.shape, margin))
+    frame = np.zeros(shape, dtype=bool)
+    frame[tuple(slice(m, m + n) for m, n in zip(margin, mask.shape))] = mask
+    return frame
+
+
+def framed_border(
+    mask: NDArray[np.bool_], offsets: list[tuple[int, ...]], margin: tuple[int, ...]
+) -> NDArray[np.bool_]:
+    """The border voxels of ``mask`` (``mask ^ erosion(mask)``, outside = background),
+    inside a False frame of ``margin`` voxels (each at least one) on each side."""
+    frame = framed(mask, margin)
+    inner = tuple(slice(m, m + n) for m, n in zip(margin, mask.shape))
+    interior = frame[inner].copy()
+    for offset in offsets:
+        interior &= frame[tuple(slice(m + o, m + o + n)
+                                for m, o, n in zip(margin, offset, mask.shape))]
+    frame[inner] &= ~interior
+    return frame

@@ -14,7 +14,8 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
 - :mod:`~medeval.stats.significance`: McNemar, a proportion against a performance goal,
   paired non-inferiority (Tango).
 - :mod:`~medeval.stats.mrmc`: multi-reader multi-case ROC analysis (Obuchowski–Rockette
-  with Hillis's df, Dorfman–Berbaum–Metz) of a reader study.
+  with Hillis's df, Dorfman–Berbaum–Metz) of a reader study;
+  :mod:`~medeval.stats.mrmc_sample_size`: readers and cases for a planned one.
 - :mod:`~medeval.stats.sample_size`: cases needed for a target CI width (Buderer), or
   for a fair chance of passing a goal under the guarded rule (exact binomial).
 """
@@ -25,6 +26,13 @@ from .delong import DeLongTest, auc_ci, delong_test
 from .estimate import Estimate
 from .intervals import PROPORTION_METHODS, proportion_ci
 from .mrmc import MRMCComparison, MRMCResult, MRMCTest, MRMCTreatmentInterval, mrmc
+from .mrmc_sample_size import (
+    MRMCPower,
+    MRMCSampleSize,
+    PilotComponents,
+    mrmc_power,
+    mrmc_sample_size,
+)
 from .ratios import likelihood_ratio_ci
 from .sample_size import PassPlan, SampleSize, cases_to_pass, sample_size
 from .significance import TestResult, mcnemar_test, noninferiority_test, proportion_goal_test
@@ -34,11 +42,14 @@ __all__ = [
     "DeLongTest",
     "Estimate",
     "MRMCComparison",
+    "MRMCPower",
     "MRMCResult",
+    "MRMCSampleSize",
     "MRMCTest",
     "MRMCTreatmentInterval",
     "PROPORTION_METHODS",
     "PassPlan",
+    "PilotComponents",
     "SampleSize",
     "TestResult",
     "auc_ci",
@@ -48,6 +59,8 @@ __all__ = [
     "likelihood_ratio_ci",
     "mcnemar_test",
     "mrmc",
+    "mrmc_power",
+    "mrmc_sample_size",
     "noninferiority_test",
     "proportion_ci",
     "proportion_ci_clustered",

@@ -1,0 +1,294 @@
+"""Power and sample size of a planned two-treatment reader study from the variance
+components of a pilot (Hillis, Obuchowski & Berbaum 2011): :func:`mrmc_power` for given
+numbers of readers and cases, :func:`mrmc_sample_size` for the cases that give a power.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from scipy.stats import chi2, ncf, ncx2
+from scipy.stats import f as f_dist
+
+from .._validation import choice
+from ..errors import InvalidInputError
+from ._mrmc_records import MRMCResult, ORComponents
+
+__all__ = ["MRMCPower", "MRMCSampleSize", "PilotComponents", "mrmc_power",
+           "mrmc_sample_size"]
+
+Scope = Literal["RRRC", "FRRC", "RRFC"]
+SCOPES = ("RRRC", "FRRC", "RRFC")
+
+
+@dataclass(frozen=True)
+class PilotComponents:
+    """The Obuchowski–Rockette components a power computation starts from.
+
+    ``var_tr`` is Hillis, Obuchowski & Berbaum (2011)'s eq. 9 estimate
+    ``MS(T*R) − Var + Cov1 + max(Cov2 − Cov3, 0)`` (set to 0 when negative, see
+    :func:`mrmc_power`); ``var_error``, ``cov1``, ``cov2``, ``cov3`` are the error
+    (co)variances of a reader's AUC on ``pilot_cases`` cases.
+    """
+
+    var_tr: float
+    var_error: float
+    cov1: float
+    cov2: float
+    cov3: float
+    pilot_cases: int
+
+    @classmethod
+    def from_result(cls, pilot: MRMCResult) -> PilotComponents:
+        """The components of an OR analysis of a pilot study (:func:`~medeval.stats.mrmc`),
+        ``var_tr`` recomputed by eq. 9 from its MS(T*R)."""
+        if pilot.method != "OR" or not isinstance(pilot.variance_components, ORComponents):
+            raise InvalidInputError(
+                "mrmc_power: the pilot must be an Obuchowski-Rockette analysis; run "
+                "mrmc(table, method='OR') on the pilot readings"
+            )
+        if len(pilot.readers) < 2:
+            raise InvalidInputError(
+                "mrmc_power: the pilot has one reader; Var(T*R) and Cov2, Cov3 need two "
+                "or more"
+            )
+        vc = pilot.variance_components
+        ms_tr = next(row.ms for row in pilot.anova if row.source == "T*R")
+        var_tr = ms_tr - vc.var_error + vc.cov1 + max(vc.cov2 - vc.cov3, 0.0)
+        return cls(var_tr, vc.var_error, vc.cov1, vc.cov2, vc.cov3, pilot.n_cases)
+
+
+@dataclass(frozen=True)
+class MRMCPower:
+    """The power of a planned two-treatment reader study.
+
+    ``df_den`` is the denominator df of the F test (``inf`` for the fixed-reader
+    chi-square test); ``critical_value`` the F (or chi-square) value the test must exceed
+    at ``alpha``; ``noncentrality`` the noncentrality parameter under the effect size.
+    """
+
+    power: float
+    readers: int
+    cases: int
+    effect_size: float
+    alpha: float
+    scope: str
+    noncentrality: float
+    df_den: float
+    critical_value: float
+    method: str = "hillis-obuchowski-berbaum-2011"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (for JSON)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MRMCSampleSize:
+    """The fewest cases that give ``target_power`` with ``readers`` readers, and the power
+    they give (``power``); ``cases`` is None when even ``max_cases`` fall short."""
+
+    cases: int | None
+    readers: int
+    power: float
+    target_power: float
+    effect_size: float
+    alpha: float
+    scope: str
+    method: str = "hillis-obuchowski-berbaum-2011"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (for JSON)."""
+        return asdict(self)
+
+
+def _pilot(pilot: MRMCResult | PilotComponents) -> PilotComponents:
+    if isinstance(pilot, MRMCResult):
+        return PilotComponents.from_result(pilot)
+    if isinstance(pilot, PilotComponents):
+        return pilot
+    raise InvalidInputError(
+        f"mrmc_power: pilot must be an MRMCResult or PilotComponents, got "
+        f"{type(pilot).__name__}"
+    )
+
+
+def _positive_int(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidInputError(
+            f"mrmc_power: {name} must be an integer of at least {minimum}, got {value!r}"
+        )
+    return value
+
+
+def mrmc_power(
+    pilot: MRMCResult | PilotComponents,
+    *,
+    readers: int,
+    cases: int,
+    effect_size: float,
+    alpha: float = 0.05,
+    scope: Scope = "RRRC",
+) -> MRMCPower:
+    """Power of a planned two-treatment reader study analysed by Obuchowski–Rockette.
+
+    With ``J`` readers, ``K`` cases, pilot components on ``K*`` cases and effect size
+    ``d`` (the difference of the reader-averaged AUCs), Hillis, Obuchowski & Berbaum
+    (2011, eqs. 9–10) give for random readers and cases
+
+    .. math::
+
+        D = \\sigma^2_{TR} + \\tfrac{K^*}{K}\\big(\\sigma^2_\\epsilon - \\mathrm{Cov_1}
+            + (J-1)\\max(\\mathrm{Cov_2}-\\mathrm{Cov_3}, 0)\\big),\\quad
+        \\lambda = \\frac{J d^2}{2D},\\quad
+        ddf = \\frac{D^2 (J-1)}{\\big(\\sigma^2_{TR} + \\tfrac{K^*}{K}(\\sigma^2_\\epsilon
+            - \\mathrm{Cov_1} - \\max(\\mathrm{Cov_2}-\\mathrm{Cov_3}, 0))\\big)^2}
+
+    and power :math:`P(F_{1, ddf, \\lambda} > F_{1-\\alpha; 1, ddf})`. Fixed readers
+    (``"FRRC"``) drop :math:`\\sigma^2_{TR}` and use a chi-square test on 1 df; fixed cases
+    (``"RRFC"``) use :math:`D = \\sigma^2_{TR} + \\tfrac{K^*}{K}(\\sigma^2_\\epsilon -
+    \\mathrm{Cov_1} - \\max(\\mathrm{Cov_2}-\\mathrm{Cov_3}, 0))` on :math:`J - 1` df.
+
+    Parameters
+    ----------
+    pilot : MRMCResult or PilotComponents
+        An OR analysis of the pilot study (``mrmc(pilot_table)``), or its components.
+    readers, cases : int
+        The planned numbers of readers (at least 2) and cases (at least 2).
+    effect_size : float
+        The difference of reader-averaged AUCs the study should detect (its sign does
+        not matter).
+    alpha : float
+        The two-sided significance level of the test.
+    scope : {"RRRC", "FRRC", "RRFC"}
+        Random readers and cases; fixed readers; fixed cases.
+
+    Returns
+    -------
+    MRMCPower
+
+    Notes
+    -----
+    A negative ``var_tr`` (an ANOVA estimate) is set to 0 before use, as RJafroc's
+    ``SsPowerGivenJKOrVarCom`` does; the pilot's normal-to-abnormal ratio is assumed for
+    the planned study.
+
+    References
+    ----------
+    Hillis SL, Obuchowski NA, Berbaum KS (2011). Power estimation for multireader ROC
+    methods: an updated and unified approach. Acad Radiol 18:129–142.
+
+    Examples
+    --------
+    >>> pilot = PilotComponents(var_tr=0.0002004, var_error=0.00080229, cov1=0.00034661,
+    ...                         cov2=0.00034407, cov3=0.00023903, pilot_cases=114)
+    >>> round(mrmc_power(pilot, readers=10, cases=165, effect_size=0.0438).power, 2)
+    0.81
+    """
+    comps = _pilot(pilot)
+    choice(scope, SCOPES, name="scope", func="mrmc_power")
+    readers = _positive_int(readers, "readers", 2)
+    cases = _positive_int(cases, "cases", 2)
+    if not 0.0 < float(alpha) < 1.0:
+        raise InvalidInputError(f"mrmc_power: alpha must be in (0, 1), got {alpha!r}")
+    if not math.isfinite(float(effect_size)):
+        raise InvalidInputError(f"mrmc_power: effect_size must be a number, got {effect_size!r}")
+    var_tr = max(comps.var_tr, 0.0)
+    ratio = comps.pilot_cases / cases
+    spread = max(comps.cov2 - comps.cov3, 0.0)
+    within = comps.var_error - comps.cov1
+    d2 = float(effect_size) ** 2
+    if scope == "FRRC":
+        den = ratio * (within + (readers - 1) * spread)
+        lam = d2 * readers / 2 / den
+        crit = float(chi2.ppf(1 - alpha, 1))
+        return MRMCPower(float(ncx2.sf(crit, 1, lam)), readers, cases, float(effect_size),
+                         float(alpha), scope, lam, math.inf, crit)
+    fixed_cases = var_tr + ratio * (within - spread)
+    if scope == "RRRC":
+        den = var_tr + ratio * (within + (readers - 1) * spread)
+        ddf = den**2 * (readers - 1) / fixed_cases**2
+    else:
+        den = fixed_cases
+        ddf = float(readers - 1)
+    lam = d2 * readers / 2 / den
+    crit = float(f_dist.ppf(1 - alpha, 1, ddf))
+    return MRMCPower(float(ncf.sf(crit, 1, ddf, lam)), readers, cases, float(effect_size),
+                     float(alpha), scope, lam, ddf, crit)
+
+
+def mrmc_sample_size(
+    pilot: MRMCResult | PilotComponents,
+    *,
+    readers: int,
+    effect_size: float,
+    power: float = 0.8,
+    alpha: float = 0.05,
+    scope: Scope = "RRRC",
+    max_cases: int = 2000,
+) -> MRMCSampleSize:
+    """The fewest cases that give a planned reader study ``power`` with ``readers``
+    readers (Hillis, Obuchowski & Berbaum 2011).
+
+    The power of :func:`mrmc_power` rises with the cases ``K``; the answer is the smallest
+    ``K ≥ 2`` with
+
+    .. math:: \\mathrm{power}(J, K) \\geq \\mathrm{power},
+
+    searched one case at a time up to ``max_cases``. For random readers the power is
+    bounded below 1 however many cases are read (the reader variance remains), so a
+    readers' count too small for the target gives ``cases=None``.
+
+    Parameters
+    ----------
+    pilot : MRMCResult or PilotComponents
+        An OR analysis of the pilot study, or its components.
+    readers : int
+        The planned number of readers.
+    effect_size : float
+        The difference of reader-averaged AUCs to detect.
+    power : float
+        The power wanted, e.g. 0.8.
+    alpha : float
+        The significance level.
+    scope : {"RRRC", "FRRC", "RRFC"}
+        Random readers and cases; fixed readers; fixed cases.
+    max_cases : int
+        Where the search stops.
+
+    Returns
+    -------
+    MRMCSampleSize
+
+    Notes
+    -----
+    As :func:`mrmc_power`: a negative ``var_tr`` counts as 0, the pilot's case mix is
+    assumed.
+
+    References
+    ----------
+    Hillis SL, Obuchowski NA, Berbaum KS (2011). Power estimation for multireader ROC
+    methods: an updated and unified approach. Acad Radiol 18:129–142.
+
+    Examples
+    --------
+    >>> pilot = PilotComponents(var_tr=0.0002004, var_error=0.00080229, cov1=0.00034661,
+    ...                         cov2=0.00034407, cov3=0.00023903, pilot_cases=114)
+    >>> mrmc_sample_size(pilot, readers=10, effect_size=0.05).cases
+    119
+    """
+    if not 0.0 < float(power) < 1.0:
+        raise InvalidInputError(f"mrmc_sample_size: power must be in (0, 1), got {power!r}")
+    max_cases = _positive_int(max_cases, "max_cases", 2)
+    best = None
+    for cases in range(2, max_cases + 1):
+        best = mrmc_power(pilot, readers=readers, cases=cases, effect_size=effect_size,
+                          alpha=alpha, scope=scope)
+        if best.power >= power:
+            return MRMCSampleSize(cases, readers, best.power, float(power),
+                                  float(effect_size), float(alpha), scope)
+    assert best is not None
+    return MRMCSampleSize(None, readers, best.power, float(power), float(effect_size),
+                          float(alpha), scope)

@@ -1,0 +1,122 @@
+"""Power and sample size of a planned reader study against RJafroc's documented outputs.
+
+The expected values are those RJafroc's own tests assert for its implementation of Hillis,
+Obuchowski & Berbaum (2011): github:dpc10ster/RJafroc (commit 44b0e39e, 2025-04-18),
+``tests/testthat/test-SsSampleSizeRoc.R``, on ``dataset02`` (Van Dyke) and ``dataset03``
+(Franken), which are ../shared/data/tables/vandyke.csv and franken.csv (read in place).
+RJafroc's pilot components are its ``St(dataset, FOM = "Wilcoxon", method = "OR")``
+jackknife estimates, which ``mrmc`` reproduces (tests/stats/test_mrmc.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from medeval.errors import InvalidInputError
+from medeval.stats import PilotComponents, mrmc, mrmc_power, mrmc_sample_size
+
+
+@pytest.fixture(scope="module")
+def vandyke(shared_data):
+    return mrmc(shared_data / "tables" / "vandyke.csv")
+
+
+@pytest.fixture(scope="module")
+def franken(shared_data):
+    return mrmc(shared_data / "tables" / "franken.csv")
+
+
+class TestRJafrocVanDyke:
+    # SsPowerGivenJK(dataset02, FOM = "Wilcoxon", method = "OR", effectSize = -0.043800322,
+    #   J = 10, K = 165)$powerRRRC: 0.80541995 (tolerance 1e-8);
+    # ... K = 131, analysisOption = "FRRC": 0.80091813; K = 53, "RRFC": 0.80496663.
+    @pytest.mark.parametrize("scope, cases, expected", [
+        ("RRRC", 165, 0.80541995), ("FRRC", 131, 0.80091813), ("RRFC", 53, 0.80496663)])
+    def test_power_given_readers_and_cases(self, vandyke, scope, cases, expected):
+        result = mrmc_power(vandyke, readers=10, cases=cases, effect_size=-0.043800322,
+                            scope=scope)
+        assert result.power == pytest.approx(expected, abs=1e-8)
+        assert (result.readers, result.cases, result.scope) == (10, cases, scope)
+
+    # SsPowerGivenJK(dataset02, FOM = "Wilcoxon", J = 6, K = 111, method = "OR")$powerRRRC
+    # with the observed effect size: 0.5526116 (tolerance 5e-8).
+    def test_power_at_the_observed_effect(self, vandyke):
+        observed = vandyke.tests["RRRC"].difference.value
+        result = mrmc_power(vandyke, readers=6, cases=111, effect_size=observed)
+        assert result.power == pytest.approx(0.5526116, abs=5e-8)
+
+    # SsSampleSizeKGivenJ(dataset02, J = 6, FOM = "Wilcoxon", method = "OR")$KRRRC: 251;
+    # SsPowerTable(dataset02, FOM = "Wilcoxon")$powerTableRRRC row for 6 readers:
+    # numCases 251, power 0.801 (signif(power, 3)).
+    def test_cases_for_six_readers(self, vandyke):
+        observed = vandyke.tests["RRRC"].difference.value
+        result = mrmc_sample_size(vandyke, readers=6, effect_size=observed)
+        assert result.cases == 251
+        assert round(result.power, 3) == 0.801
+        below = mrmc_power(vandyke, readers=6, cases=250, effect_size=observed)
+        assert below.power < 0.8 <= result.power
+
+
+class TestRJafrocFranken:
+    # SsSampleSizeKGivenJ(dataset03, FOM = "Wilcoxon", effectSize = 0.05, J = 6,
+    #   method = "OR")$powerRRRC: 0.8004469 (tolerance 1e-8). Franken's Var(T*R) is
+    # negative (-0.00068389 by eq. 9), so this is the power with Var(T*R) set to 0.
+    def test_power_reached_with_negative_var_tr(self, franken):
+        pilot = PilotComponents.from_result(franken)
+        assert pilot.var_tr == pytest.approx(-0.00068389146, abs=5e-12)
+        result = mrmc_sample_size(franken, readers=6, effect_size=0.05)
+        assert result.power == pytest.approx(0.8004469, abs=1e-7)
+        # RJafroc's next check runs SsPowerGivenJK on dataset03 with K = 121
+        assert result.cases == 121
+
+
+class TestFormula:
+    def test_fixed_reader_power_by_hand(self):
+        # FRRC: D = (K*/K)(Var - Cov1 + (J-1) max(Cov2 - Cov3, 0)), lambda = J d^2 / (2D),
+        # power = P(noncentral chi2(1, lambda) > 3.841459). With K* = K = 100, Var = 0.001,
+        # Cov1 = 0.0005, Cov2 = 0.0004, Cov3 = 0.0003, J = 5: D = 0.0005 + 4(0.0001) =
+        # 0.0009; d = 0.03: lambda = 5 * 0.0009 / 0.0018 = 2.5; P(chi2'(1, 2.5) > 3.8415)
+        # = P(|Z + sqrt(2.5)| > 1.95996) = Phi(1.58114 - 1.95996) + Phi(-1.58114 - 1.95996)
+        # = Phi(-0.37882) + Phi(-3.54110) = 0.35241 + 0.00020 = 0.35261.
+        pilot = PilotComponents(0.0, 0.001, 0.0005, 0.0004, 0.0003, 100)
+        result = mrmc_power(pilot, readers=5, cases=100, effect_size=0.03, scope="FRRC")
+        assert result.noncentrality == pytest.approx(2.5)
+        assert result.power == pytest.approx(0.35261, abs=2e-5)
+
+    def test_power_rises_with_cases_and_readers(self, vandyke):
+        powers = [mrmc_power(vandyke, readers=5, cases=k, effect_size=0.05).power
+                  for k in (50, 100, 200, 400)]
+        assert powers == sorted(powers)
+        more = mrmc_power(vandyke, readers=8, cases=100, effect_size=0.05).power
+        assert more > powers[1]
+
+    def test_unreachable_power_says_so(self):
+        # Var(T*R) large: random readers cap the power below 0.8 with two readers
+        pilot = PilotComponents(0.01, 0.001, 0.0005, 0.0004, 0.0003, 100)
+        result = mrmc_sample_size(pilot, readers=2, effect_size=0.05, max_cases=300)
+        assert result.cases is None and result.power < 0.8
+
+    def test_negative_var_tr_counts_as_zero(self, franken):
+        pilot = PilotComponents.from_result(franken)
+        zero = dataclasses.replace(pilot, var_tr=0.0)
+        assert (mrmc_power(pilot, readers=6, cases=121, effect_size=0.05)
+                == mrmc_power(zero, readers=6, cases=121, effect_size=0.05))
+
+
+class TestBadInput:
+    def test_dbm_or_single_reader_pilot(self, shared_data):
+        dbm = mrmc(shared_data / "tables" / "vandyke.csv", method="DBM")
+        with pytest.raises(InvalidInputError, match="Obuchowski-Rockette"):
+            mrmc_power(dbm, readers=5, cases=100, effect_size=0.05)
+
+    def test_arguments(self, vandyke):
+        with pytest.raises(InvalidInputError, match="readers"):
+            mrmc_power(vandyke, readers=1, cases=100, effect_size=0.05)
+        with pytest.raises(InvalidInputError, match="scope"):
+            mrmc_power(vandyke, readers=5, cases=100, effect_size=0.05, scope="ALL")  # type: ignore[arg-type]
+        with pytest.raises(InvalidInputError, match="power"):
+            mrmc_sample_size(vandyke, readers=5, effect_size=0.05, power=80)
+        with pytest.raises(InvalidInputError, match="pilot"):
+            mrmc_power({"var_tr": 0.0}, readers=5, cases=100, effect_size=0.05)  # type: ignore[arg-type]

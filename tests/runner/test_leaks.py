@@ -216,3 +216,84 @@ def test_a_set_wide_annotation_file_is_protected_behind_its_selector(tmp_path: P
     # a: its folder holds the file; b: its input is the file itself; c is sound
     assert {p.split(":")[0] for p in problems} == {"case a", "case b"}, problems
     assert all("coco.json" in p for p in problems)
+
+
+def _coco(images: list[str]) -> str:
+    """A minimal COCO file with one box on each image (the answer an input must not see)."""
+    return json.dumps({
+        "images": [{"id": n, "file_name": name, "width": 8, "height": 8}
+                   for n, name in enumerate(images, 1)],
+        "annotations": [{"id": n, "image_id": n, "category_id": 1, "bbox": [1, 1, 3, 3],
+                         "area": 9, "iscrowd": 0} for n in range(1, len(images) + 1)],
+        "categories": [{"id": 1, "name": "polyp"}]})
+
+
+def test_predict_cli_protects_a_2d_sets_annotation_file_behind_its_selector(
+        tmp_path: Path, capsys):
+    # `medeval predict MANIFEST.csv` tells the kind from the references: "file.json#image"
+    # names no file of its own, and was read as a label, so an input folder holding the
+    # annotation file was let through. Case a's input folder holds it; case b is sound.
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "frames" / "a.jpg").write_bytes(b"x")
+    (tmp_path / "b.jpg").write_bytes(b"y")
+    (tmp_path / "frames" / "coco.json").write_text(_coco(["frames/a.jpg", "b.jpg"]))
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "a,p1,frames,frames/coco.json#frames/a.jpg\n"
+                        "b,p2,b.jpg,frames/coco.json#b.jpg\n")
+    code = main(["predict", "--command", "/bin/true", "--manifest", str(manifest), "--out",
+                 str(tmp_path / "run"), "--isolation", "none", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "case a: input 'frames'" in err and "coco.json" in err, err
+    assert "case b:" not in err
+    assert not (tmp_path / "run").exists()
+
+
+def test_predict_cli_protects_folder_references(tmp_path: Path, capsys):
+    # A reference may be a folder (a DICOM series, a folder of masks): it is a file
+    # reference, not a label, and an input holding it is refused.
+    for case in ("c1", "c2"):
+        (tmp_path / "scans" / case).mkdir(parents=True)
+        (tmp_path / "scans" / case / "image.txt").write_text("scan")
+        (tmp_path / "scans" / case / "truth").mkdir()
+        (tmp_path / "scans" / case / "truth" / "mask.txt").write_text(SECRET)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "c1,p1,scans/c1,scans/c1/truth\n"
+                        "c2,p2,scans/c2/image.txt,scans/c2/truth\n")
+    code = main(["predict", "--command", "/bin/true", "--manifest", str(manifest), "--out",
+                 str(tmp_path / "run"), "--isolation", "none", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "case c1: input 'scans/c1'" in err and "scans/c1/truth" in err, err
+    assert "case c2:" not in err
+
+
+def test_a_2d_sets_run_records_the_fingerprint_the_manifest_command_prints(
+        tmp_path: Path, capsys):
+    # The run-start record of a 2-D set (references "coco.json#image") hashed
+    # "coco.json#image" as a file and failed: `medeval run` on a coco-detection
+    # protocol could not start. It now records what `medeval manifest fingerprint`
+    # prints for the set, and `medeval predict` finds the same kind by itself.
+    data = tmp_path / "set"
+    (data / "frames").mkdir(parents=True)
+    for name in ("a.jpg", "b.jpg"):
+        (data / "frames" / name).write_bytes(name.encode())
+    (data / "coco.json").write_text(_coco(["frames/a.jpg", "frames/b.jpg"]))
+    manifest = data / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "a,p1,frames/a.jpg,coco.json#frames/a.jpg\n"
+                        "b,p2,frames/b.jpg,coco.json#frames/b.jpg\n")
+    folder = tmp_path / "algo"
+    folder.mkdir()
+    plugin = write_algorithm(folder, CONSTANT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # IsolationWarning: no sandbox asked for (pre-check)
+        run_algorithm(Manifest.from_csv(manifest, reference_kind="annotations-2d"),
+                      f"{plugin}:A", tmp_path / "run", isolation="none", progress=False)
+        assert main(["manifest", "fingerprint", str(manifest), "--no-progress"]) == 0
+    printed = capsys.readouterr()
+    start = json.loads((tmp_path / "run" / "run.jsonl").read_text().splitlines()[0])
+    assert start["manifest"]["reference_kind"] == "annotations-2d"
+    assert "'annotations-2d'" in printed.err
+    assert printed.out == f'dataset.fingerprint = "{start["manifest"]["fingerprint"]}"\n'
+

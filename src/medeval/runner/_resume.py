@@ -123,11 +123,15 @@ def run_record(manifest: Manifest, *, progress: bool) -> dict[str, Any]:
     fingerprint) and medeval's version.
 
     The fingerprint is :meth:`Manifest.fingerprint` with the references taken as plain
-    files (``reference_kind="file"``; ``"label"`` for labels), so that ``medeval predict``
-    and ``medeval run`` (whose task may name a narrower kind, e.g. ``image``) record the
-    same set alike: ``medeval manifest fingerprint --reference-kind file`` prints it.
+    files (``reference_kind="file"``; ``"label"`` for labels and ``"annotations-2d"`` for
+    2-D annotation references ``file.json#image``, which name no file of their own), so
+    that ``medeval predict`` and ``medeval run`` (whose task may name a narrower kind, e.g.
+    ``image``) record the same set alike: ``medeval manifest fingerprint
+    --reference-kind file`` prints it.
     """
-    kind: ReferenceKind = "label" if manifest.reference_kind == "label" else "file"
+    kind: ReferenceKind = (manifest.reference_kind
+                           if manifest.reference_kind in ("label", "annotations-2d")
+                           else "file")
     plain = Manifest(manifest.cases, root=manifest.root, reference_kind=kind,
                      source=manifest.source)
     fingerprint = plain.fingerprint(progress=progress)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._canonical import canonical_json
 from ..errors import MedevalError, RunnerError
-from ..manifest import Manifest
+from ..manifest import Manifest, ReferenceKind
 from ._preflight import check_before_run
 from ._resume import prepare_run_dir, run_record
 from .algorithm import AlgorithmSpec, resolve_algorithm
@@ -263,7 +263,13 @@ def _say(console: Console | None) -> Callable[[str], None]:
 
 
 def read_manifest(path: str | os.PathLike[str]) -> Manifest:
-    r"""Read a manifest CSV for a run: references are files, or labels if none is a file.
+    r"""Read a manifest CSV for a run, telling what its references are: files (or
+    folders), 2-D annotation references ``file.json#image`` into a set-wide annotation
+    file, or labels if none names a file or folder.
+
+    What is told decides what the runner protects: every file or folder reference, and
+    the annotation file of a 2-D set, is refused as or inside an input and hidden from
+    the sandbox.
 
     Examples
     --------
@@ -273,19 +279,38 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
     >>> _ = (root / "m.csv").write_text("case_id,patient_id,input,reference\nc1,p1,x.txt,1\n")
     >>> read_manifest(root / "m.csv").reference_kind
     'label'
+    >>> _ = (root / "n.csv").write_text("case_id,patient_id,input,reference\n"
+    ...                                 "c1,p1,x.txt,labels.json#x.txt\n")
+    >>> _ = (root / "labels.json").write_text("{}")
+    >>> read_manifest(root / "n.csv").reference_kind
+    'annotations-2d'
     """
     manifest = Manifest.from_csv(path)
-    if manifest.cases and not any(_is_file(manifest, c.reference) for c in manifest.cases):
-        manifest = Manifest(manifest.cases, root=manifest.root, reference_kind="label",
+    kind = _reference_kind(manifest)
+    if kind != manifest.reference_kind:
+        manifest = Manifest(manifest.cases, root=manifest.root, reference_kind=kind,
                             source=manifest.source)
     return manifest
 
 
-def _is_file(manifest: Manifest, reference: str) -> bool:
+def _reference_kind(manifest: Manifest) -> ReferenceKind:
+    """``file`` if a reference names a file or folder, ``annotations-2d`` if one names a
+    file before a ``#``, else ``label``."""
+    selectors = False
+    for case in manifest.cases:
+        if _exists(manifest, case.reference):
+            return "file"
+        file, hash_sign, _ = case.reference.partition("#")
+        selectors = selectors or (bool(hash_sign) and _exists(manifest, file, folder=False))
+    return "annotations-2d" if selectors else "label"
+
+
+def _exists(manifest: Manifest, reference: str, *, folder: bool = True) -> bool:
     try:
-        return bool(reference) and manifest.path(reference).is_file()
+        target = manifest.path(reference) if reference else None
     except MedevalError:
         return False
+    return target is not None and (target.is_file() or (folder and target.is_dir()))
 
 
 def _clean(predictions: Path, *, keep: set[str], log_events: Sequence[dict[str, Any]]) -> None:

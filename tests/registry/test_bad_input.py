@@ -1,0 +1,176 @@
+"""Bad input: report numbers with SQL in them or 10,000 characters, files and databases
+that are not registries, malformed patterns, hashes, names and dates. Each is a clear
+RegistryError naming the problem; nothing reaches the database unchecked."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from medeval.errors import MedevalError, RegistryError
+from medeval.registry import Registry, ReportNumbering, check_report_number
+
+from .conftest import PEOPLE, sha
+
+SQL_NUMBERS = [
+    "LAB-AI-2026-0001'; DROP TABLE medeval_reports; --",
+    "' OR '1'='1",
+    'LAB"--',
+    "LAB-AI-2026-0001 OR 1=1",
+    "LAB%",
+    "LAB_AI\\x00",
+    "../../etc/passwd",
+]
+
+
+@pytest.mark.parametrize("number", SQL_NUMBERS)
+def test_a_number_with_sql_in_it_is_refused_and_the_table_stays(registry_url, number):
+    with Registry.create(registry_url) as registry:
+        kept = registry.issue(fingerprint=sha("r"), pdf_sha256=sha("p"), **PEOPLE)
+        for call in (lambda: registry.get(number), lambda: registry.withdraw(number, "x"),
+                     lambda: registry.amend(number, "x", fingerprint=sha("r"),
+                                            pdf_sha256=sha("q")),
+                     lambda: registry.issue(fingerprint=sha("s"), pdf_sha256=sha("p"),
+                                            number=number, **PEOPLE)):
+            with pytest.raises(RegistryError, match="only letters, digits|longer than"):
+                call()
+        assert registry.list() == (registry.get(kept.number),)
+        assert registry.get(kept.number).status.value == "issued"  # type: ignore[union-attr]
+
+
+def test_a_ten_thousand_character_number_is_refused_briefly(registry_url):
+    number = "LAB-" + "9" * 9996
+    with Registry.create(registry_url) as registry:
+        with pytest.raises(RegistryError) as caught:
+            registry.get(number)
+    message = str(caught.value)
+    assert "longer than 64 characters" in message and "(10000 characters)" in message
+    assert len(message) < 200
+    with pytest.raises(RegistryError, match="not a string"):
+        check_report_number(12)
+    with pytest.raises(RegistryError, match="empty"):
+        check_report_number("   ")
+    assert isinstance(caught.value, (MedevalError, ValueError))
+
+
+def test_a_pdf_is_not_a_registry(tmp_path):
+    fake = tmp_path / "certificate.pdf"
+    fake.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    with pytest.raises(RegistryError, match=r"certificate.pdf: opening the registry failed "
+                                            r"\(file is not a database\)"):
+        Registry.open(fake)
+    with pytest.raises(RegistryError, match="exists already"):
+        Registry.create(fake)
+
+
+def test_another_applications_sqlite_file_is_named_as_such(tmp_path):
+    other = tmp_path / "lims.sqlite"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE patients (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.execute("CREATE TABLE alembic_version (version_num TEXT)")
+    with pytest.raises(RegistryError, match=r"not a medeval registry; it holds tables of "
+                                            r"another application \(alembic_version, patients"):
+        Registry.open(other)
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    with pytest.raises(RegistryError, match="empty, not a registry yet .*registry init"):
+        Registry.open(empty)
+    with pytest.raises(RegistryError, match="no such file .*registry init"):
+        Registry.open(tmp_path / "missing.sqlite")
+    with pytest.raises(RegistryError, match="folder .* does not exist"):
+        Registry.create(tmp_path / "nowhere" / "registry.sqlite")
+    assert not (tmp_path / "missing.sqlite").exists()  # opening created nothing
+
+
+def test_another_applications_postgresql_database(postgres):
+    url = postgres.database()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE alembic_version (version_num varchar(32))"))
+        connection.execute(text("CREATE TABLE invoices (id serial PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(RegistryError, match=r"another application \(alembic_version, "
+                                            r"invoices\)"):
+        Registry.open(url)
+    with pytest.raises(RegistryError, match="holds tables of another application"):
+        Registry.create(url)
+
+
+def test_a_registry_of_a_newer_medeval_is_not_touched(registry_url):
+    Registry.create(registry_url).close()
+    engine = create_engine(registry_url if "://" in registry_url
+                           else f"sqlite:///{registry_url}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE medeval_alembic_version SET version_num = 'r9999'"))
+    with pytest.raises(RegistryError, match="revision 'r9999' is unknown to this medeval"):
+        Registry.open(registry_url)
+    with pytest.raises(RegistryError, match="holds a registry already|exists already"):
+        Registry.create(registry_url)
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("url", "match"), [
+    ("mysql+pymysql://lab@db/registry", "mysql is not supported"),
+    ("://nothing", "not a database URL"),
+])
+def test_unsupported_urls(url, match):
+    with pytest.raises(RegistryError, match=match):
+        Registry.open(url)
+
+
+def test_an_unreachable_postgresql_is_a_clear_error(tmp_path):
+    url = f"postgresql+psycopg://postgres@/nothing?host={tmp_path}"  # no server there
+    with pytest.raises(RegistryError, match="opening the registry failed .*connection"):
+        Registry.open(url)
+
+
+@pytest.mark.parametrize(("pattern", "match"), [
+    ("LAB-{year}", "has no {seq}"),
+    ("{seq}-{seq}", "not {seq}"),
+    ("LAB-{id}-{seq}", "not {id}"),
+    ("LAB {seq}", "literal text"),
+    ("LAB-{year:02d}-{seq}", "{year} takes no format"),
+    ("LAB-{seq:x}", "takes a format like 04d"),
+    ("LAB-{seq!r}", "not {seq}"),
+    ("LAB-{seq", "report-number pattern"),
+])
+def test_malformed_patterns(pattern, match, tmp_path):
+    with pytest.raises(RegistryError, match=match):
+        ReportNumbering(pattern)
+    with pytest.raises(RegistryError, match=match):
+        Registry.create(tmp_path / "r.sqlite", pattern=pattern)
+    assert not (tmp_path / "r.sqlite").exists()
+
+
+def test_patterns_parse_what_they_format():
+    numbering = ReportNumbering("KTL/AI.{year}_{seq:03d}")
+    assert numbering.format(year=2026, seq=12) == "KTL/AI.2026_012"
+    assert numbering.parse("KTL/AI.2026_012") == (2026, 12)
+    assert numbering.format(year=2026, seq=1234) == "KTL/AI.2026_1234"  # wider, not cut
+    assert ReportNumbering("R{seq}").parse("R7") == (None, 7)
+    assert ReportNumbering("R{seq}").scope(2026) == "all"
+
+
+@pytest.mark.parametrize(("field", "value", "match"), [
+    ("fingerprint", "abc", "fingerprint 'abc': not a SHA-256"),
+    ("fingerprint", "g" * 64, "not a SHA-256"),
+    ("pdf_sha256", "", "PDF SHA-256 '': not a SHA-256"),
+    ("customer", "=HYPERLINK(\"http://x\")", "may not start with '='"),
+    ("customer", "@SUM(A1)", "may not start with '@'"),
+    ("tester", "Hong\nGildong", "control character"),
+    ("approver", "", "approver: empty"),
+    ("customer", "x" * 501, "501 characters, more than the 500"),
+    ("test_id", None, "test id: not given"),
+    ("issue_date", "2026-13-01", "not a date"),
+    ("issue_date", 20261201, "not a date"),
+])
+def test_malformed_fields(tmp_path, field, value, match):
+    fields = {"fingerprint": sha("r"), "pdf_sha256": sha("p"), **PEOPLE, field: value}
+    with Registry.create(tmp_path / "r.sqlite") as registry:
+        with pytest.raises(RegistryError, match=match):
+            registry.issue(**fields)
+        assert registry.list() == ()
+        with pytest.raises(RegistryError, match="limit 0: give a positive number"):
+            registry.list(limit=0)

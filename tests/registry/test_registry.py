@@ -1,0 +1,215 @@
+"""Issuing, amending, withdrawing and looking up reports, on SQLite and on PostgreSQL.
+
+What is stored is also read back without medeval (sqlite3, psycopg, the csv module).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from datetime import date, datetime, timezone
+
+import pytest
+
+from medeval.errors import RegistryError
+from medeval.registry import CSV_COLUMNS, Registry, Status
+
+from .conftest import PEOPLE, sha
+
+
+def _raw_rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    """Rows straight from the database (not through medeval)."""
+    if "://" not in url:
+        with sqlite3.connect(url) as connection:
+            return connection.execute(sql).fetchall()
+    import psycopg
+
+    host = url.split("host=")[1]
+    database = url.split("/")[3].split("?")[0]
+    with psycopg.connect(f"host={host} dbname={database} user=postgres") as connection:
+        return connection.execute(sql).fetchall()  # type: ignore[arg-type]
+
+
+def test_issue_draws_numbers_by_the_pattern(registry_url):
+    with Registry.create(registry_url) as registry:
+        first = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                               issue_date="2026-12-30", **PEOPLE)
+        second = registry.issue(fingerprint=sha("r2"), pdf_sha256=sha("p2"),
+                                issue_date=date(2026, 12, 31), **PEOPLE)
+        # the running number starts again with the year of the date of issue
+        third = registry.issue(fingerprint=sha("r3"), pdf_sha256=sha("p3"),
+                               issue_date="2027-01-02", **PEOPLE)
+    assert [first.number, second.number, third.number] == [
+        "LAB-AI-2026-0001", "LAB-AI-2026-0002", "LAB-AI-2027-0001"]
+    assert first.status is Status.ISSUED and first.amendment == 0
+    assert first.replaces is None and first.replaced_by is None
+    assert first.issue_date == date(2026, 12, 30) and first.tester == PEOPLE["tester"]
+    assert first.issued_at.tzinfo is not None
+    assert abs((datetime.now(timezone.utc) - first.issued_at).total_seconds()) < 3600
+    rows = _raw_rows(registry_url, "SELECT number, fingerprint, pdf_sha256, status, customer "
+                                   "FROM medeval_reports ORDER BY id")
+    assert rows[0] == ("LAB-AI-2026-0001", sha("r1"), sha("p1"), "issued", PEOPLE["customer"])
+    assert len(rows) == 3
+    counters = dict(_raw_rows(registry_url, "SELECT scope, last_seq FROM medeval_counters"))
+    assert counters == {"2026": 2, "2027": 1}
+
+
+def test_the_registry_is_opened_again_with_its_pattern(registry_url):
+    Registry.create(registry_url, pattern="KTL/{seq:05d}").close()
+    with Registry.open(registry_url) as registry:
+        assert registry.numbering.pattern == "KTL/{seq:05d}"
+        made = [registry.issue(fingerprint=sha(f"r{k}"), pdf_sha256=sha("p"),
+                               issue_date=f"{2026 + k}-01-01", **PEOPLE).number
+                for k in range(2)]
+    assert made == ["KTL/00001", "KTL/00002"]  # no {year}: the numbers never restart
+
+
+def test_amend_names_the_old_report_and_the_old_names_the_new(registry_url):
+    with Registry.create(registry_url) as registry:
+        old = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                             issue_date="2026-11-27", **PEOPLE)
+        new = registry.amend(old.number, "customer's address misspelt",
+                             fingerprint=sha("r1"), pdf_sha256=sha("p1-amended"),
+                             issue_date="2026-12-01")
+        again = registry.amend(new.number, "approver changed", fingerprint=sha("r1b"),
+                               pdf_sha256=sha("p1-amended-2"), approver="Lee")
+        old_now = registry.get(old.number)
+        new_now = registry.get(new.number)
+        with pytest.raises(RegistryError, match=f"already amended by {new.number}"):
+            registry.amend(old.number, "again", fingerprint=sha("r1"), pdf_sha256=sha("x"))
+        chain = registry.find_by_fingerprint(sha("r1"))
+    assert new.number == "LAB-AI-2026-0002" and again.number == "LAB-AI-2026-0003"
+    assert (new.replaces, new.amendment, new.status) == (old.number, 1, Status.ISSUED)
+    assert (again.replaces, again.amendment, again.approver) == (new.number, 2, "Lee")
+    # fields not given are the old report's
+    assert (new.customer, new.tester, new.test_id) == (
+        PEOPLE["customer"], PEOPLE["tester"], PEOPLE["test_id"])
+    assert old_now is not None and new_now is not None
+    assert (old_now.status, old_now.replaced_by) == (Status.AMENDED, new.number)
+    assert old_now.reason == "customer's address misspelt" and old_now.status_changed_at
+    assert new_now.replaced_by == again.number and new_now.status is Status.AMENDED
+    assert [r.number for r in chain] == [old.number, new.number]
+
+
+def test_withdraw_and_what_can_no_longer_be_done(registry_url):
+    with Registry.create(registry_url) as registry:
+        report = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"), **PEOPLE)
+        withdrawn = registry.withdraw(report.number, "reference standard found wrong")
+        assert withdrawn.status is Status.WITHDRAWN
+        assert withdrawn.reason == "reference standard found wrong"
+        assert withdrawn.status_changed_at is not None
+        with pytest.raises(RegistryError, match="withdrawn .reference standard"):
+            registry.withdraw(report.number, "twice")
+        with pytest.raises(RegistryError, match="cannot amend"):
+            registry.amend(report.number, "late", fingerprint=sha("r1"), pdf_sha256=sha("q"))
+        with pytest.raises(RegistryError, match="reason: empty"):
+            registry.withdraw(report.number, "  ")
+        with pytest.raises(RegistryError, match="LAB-AI-2026-9999: not in the registry"):
+            registry.withdraw("LAB-AI-2026-9999", "unknown")
+        # a withdrawn result may be issued again (a new number)
+        reissued = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p2"), **PEOPLE)
+        assert reissued.number != report.number
+        assert registry.list(status="withdrawn") == (registry.get(report.number),)
+        assert registry.get("LAB-AI-2026-9999") is None
+
+
+def test_one_result_is_not_issued_twice(registry_url):
+    with Registry.create(registry_url) as registry:
+        first = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"), **PEOPLE)
+        with pytest.raises(RegistryError, match=f"already issued as {first.number}; amend"):
+            registry.issue(fingerprint="sha256:" + sha("r1").upper(), pdf_sha256=sha("p2"),
+                           **PEOPLE)
+        assert len(registry.list()) == 1
+
+
+def test_a_printed_number_is_registered_and_the_counter_moves_past_it(registry_url):
+    with Registry.create(registry_url) as registry:
+        printed = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                                 number="LAB-AI-2026-0010", issue_date="2026-05-01", **PEOPLE)
+        drawn = registry.issue(fingerprint=sha("r2"), pdf_sha256=sha("p2"),
+                               issue_date="2026-05-02", **PEOPLE)
+        gap = registry.issue(fingerprint=sha("r3"), pdf_sha256=sha("p3"),
+                             number="LAB-AI-2026-0003", issue_date="2026-05-03", **PEOPLE)
+        for number, match in (("LAB-AI-2026-0010", "already in the registry"),
+                              ("LAB-AI-2025-0020", "of 2025, but the date of issue"),
+                              ("LAB-AI-2026-10", "not written the way the pattern"),
+                              ("KTL-2026-0001", "does not follow the registry's pattern")):
+            with pytest.raises(RegistryError, match=match):
+                registry.issue(fingerprint=sha("r4"), pdf_sha256=sha("p4"), number=number,
+                               issue_date="2026-05-04", **PEOPLE)
+        assert len(registry.list()) == 3
+    assert (printed.number, drawn.number, gap.number) == (
+        "LAB-AI-2026-0010", "LAB-AI-2026-0011", "LAB-AI-2026-0003")
+
+
+def test_issuing_renders_inside_the_transaction(registry_url):
+    with Registry.create(registry_url) as registry:
+        with pytest.raises(OSError, match="disk full"):
+            with registry.issuing(fingerprint=sha("r1"), issue_date="2026-03-01",
+                                  **PEOPLE) as pending:
+                assert pending.number == "LAB-AI-2026-0001"
+                raise OSError("disk full")  # the rendering fails: nothing stored, no number used
+        with pytest.raises(RegistryError, match="no pdf_sha256 set"):
+            with registry.issuing(fingerprint=sha("r1"), issue_date="2026-03-01", **PEOPLE):
+                pass
+        with registry.issuing(fingerprint=sha("r1"), issue_date="2026-03-01",
+                              **PEOPLE) as pending:
+            pending.pdf_sha256 = sha("rendered with " + pending.number)
+        with registry.issuing(fingerprint=sha("r2"), amends=pending.number,
+                              reason="typo", test_id=None, customer=None, tester=None,
+                              approver=None) as amendment:
+            assert (amendment.amendment, amendment.replaces) == (1, pending.number)
+            amendment.pdf_sha256 = sha("amendment")
+        record = registry.get("LAB-AI-2026-0001")
+    assert pending.number == "LAB-AI-2026-0001"  # drawn again after the failures
+    assert record is not None and record.pdf_sha256 == sha("rendered with LAB-AI-2026-0001")
+    assert _raw_rows(registry_url, "SELECT count(*) FROM medeval_reports") == [(2,)]
+
+
+def test_list_filters_and_limit(registry_url):
+    with Registry.create(registry_url) as registry:
+        for k in range(5):
+            registry.issue(fingerprint=sha(f"r{k}"), pdf_sha256=sha(f"p{k}"),
+                           issue_date=f"{2025 + k % 2}-06-01",
+                           **{**PEOPLE, "customer": f"Customer {k % 2}"})
+        registry.withdraw("LAB-AI-2025-0001", "test")
+        assert [r.number for r in registry.list(year=2026)] == [
+            "LAB-AI-2026-0001", "LAB-AI-2026-0002"]
+        assert [r.number for r in registry.list(customer="Customer 0", status="issued")] \
+            == ["LAB-AI-2025-0002", "LAB-AI-2025-0003"]
+        assert [r.number for r in registry.list(limit=2)] == [
+            "LAB-AI-2026-0002", "LAB-AI-2025-0003"]  # the newest two, in order issued
+        assert [r.number for r in registry.find_by_fingerprint("sha256:" + sha("r3"))] == [
+            "LAB-AI-2026-0002"]
+        with pytest.raises(RegistryError, match="status 'lost': one of issued, amended"):
+            registry.list(status="lost")
+
+
+def test_export_csv_reads_back_with_the_csv_module(registry_url, tmp_path):
+    awkward = 'Kim, "Lee" & 박; DROP TABLE medeval_reports; --'
+    with Registry.create(registry_url) as registry:
+        first = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                               issue_date="2026-02-03", **{**PEOPLE, "customer": awkward})
+        registry.amend(first.number, "address misspelt, \"twice\"",
+                       fingerprint=sha("r1"), pdf_sha256=sha("p2"))
+        records = registry.list()
+        count = registry.export_csv(tmp_path / "registry.csv")
+        stream = io.StringIO()
+        assert registry.export_csv(stream, status="issued") == 1
+    assert count == 2
+    raw = (tmp_path / "registry.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for spreadsheets
+    with open(tmp_path / "registry.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert rows[0]["customer"] == awkward and rows[1]["customer"] == awkward
+    assert rows[0]["status"] == "amended" and rows[0]["replaced_by"] == rows[1]["number"]
+    assert rows[1]["replaces"] == first.number and rows[1]["amendment"] == "1"
+    assert rows[1]["replaced_by"] == "" and rows[0]["issue_date"] == "2026-02-03"
+    assert rows[0]["pdf_sha256"] == sha("p1") and rows[1]["pdf_sha256"] == sha("p2")
+    assert datetime.fromisoformat(rows[0]["issued_at"]) == records[0].issued_at
+    filtered = list(csv.DictReader(io.StringIO(stream.getvalue())))
+    assert [r["number"] for r in filtered] == [records[1].number]
+    # the table is still there, and the awkward text was stored as it is
+    assert _raw_rows(registry_url, "SELECT customer FROM medeval_reports") == [(awkward,)] * 2

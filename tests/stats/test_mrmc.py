@@ -45,6 +45,29 @@ def significant(actual: float, text: str) -> None:
     assert abs(actual - float(text)) <= 0.5 * unit + 1e-15, (actual, text)
 
 
+def treatment_rows(intervals, rows) -> None:
+    """Each printed row ``(treatment, std_err, [df,] low, high)`` of a treatment-interval
+    table against ``intervals``."""
+    for treatment, se, *rest in rows:
+        ti = intervals[treatment]
+        printed(ti.std_err, se)
+        if len(rest) == 3:
+            printed(ti.df, rest.pop(0))
+        printed(ti.auc.low, rest[0])
+        printed(ti.auc.high, rest[1])
+
+
+def reader_rows(comparisons, expected) -> None:
+    """Each reader's printed ``(difference, std_err, z, p, low, high)``."""
+    assert sorted(c.reader for c in comparisons) == sorted(expected)
+    for comp in comparisons:
+        diff, se, z, p, low, high = expected[comp.reader]
+        for got, text in ((comp.difference.value, diff), (comp.std_err, se),
+                          (comp.statistic, z), (comp.p_value, p),
+                          (comp.difference.low, low), (comp.difference.high, high)):
+            printed(got, text)
+
+
 @pytest.fixture(scope="module")
 def vandyke_path(shared_data):
     return shared_data / "tables" / "vandyke.csv"
@@ -135,14 +158,9 @@ class TestIowaVanDyke:
         printed(comp.p_value, "0.0517")
         printed(comp.difference.low, "-0.08796")
         printed(comp.difference.high, "0.00036")
-        for treatment, se, df, low, high in (
+        treatment_rows(test.treatment_intervals, (
                 (1, "0.03317360", "12.74", "0.82522360", "0.96885048"),
-                (2, "0.02156637", "12.71", "0.89413783", "0.98753689")):
-            ti = test.treatment_intervals[treatment]
-            printed(ti.std_err, se)
-            printed(ti.df, df)
-            printed(ti.auc.low, low)
-            printed(ti.auc.high, high)
+                (2, "0.02156637", "12.71", "0.89413783", "0.98753689")))
 
     def test_frrc(self, vandyke):
         test = vandyke.tests["FRRC"]
@@ -155,12 +173,9 @@ class TestIowaVanDyke:
         printed(comp.statistic, "-2.34")
         printed(comp.difference.low, "-0.08049")
         printed(comp.difference.high, "-0.00711")
-        for treatment, se, low, high in ((1, "0.02428971", "0.84943008", "0.94464399"),
-                                         (2, "0.01677632", "0.90795637", "0.97371835")):
-            ti = test.treatment_intervals[treatment]
-            printed(ti.std_err, se)
-            printed(ti.auc.low, low)
-            printed(ti.auc.high, high)
+        treatment_rows(test.treatment_intervals, (
+                (1, "0.02428971", "0.84943008", "0.94464399"),
+                (2, "0.01677632", "0.90795637", "0.97371835")))
         # d) single-reader differences: difference, StdErr, z, p, 95% CI
         expected = {1: ("-0.02818", "0.02551", "-1.10", "0.2693", "-0.07818", "0.02182"),
                     2: ("-0.04654", "0.02630", "-1.77", "0.0768", "-0.09809", "0.00501"),
@@ -168,14 +183,7 @@ class TestIowaVanDyke:
                     4: ("-0.02625", "0.01729", "-1.52", "0.1290", "-0.06014", "0.00764"),
                     5: ("-0.10016", "0.04406", "-2.27", "0.0230", "-0.18651", "-0.01381")}
         assert [c.reader for c in test.reader_comparisons] == [1, 2, 3, 4, 5]
-        for comp in test.reader_comparisons:
-            diff, se, z, p, low, high = expected[comp.reader]
-            printed(comp.difference.value, diff)
-            printed(comp.std_err, se)
-            printed(comp.statistic, z)
-            printed(comp.p_value, p)
-            printed(comp.difference.low, low)
-            printed(comp.difference.high, high)
+        reader_rows(test.reader_comparisons, expected)
 
     def test_rrfc(self, vandyke):
         test = vandyke.tests["RRFC"]
@@ -188,13 +196,9 @@ class TestIowaVanDyke:
         printed(comp.statistic, "-2.95")
         printed(comp.difference.low, "-0.08502")
         printed(comp.difference.high, "-0.00258")
-        for treatment, se, low, high in ((1, "0.02482994", "0.82809808", "0.96597599"),
-                                         (2, "0.01615303", "0.89598936", "0.98568536")):
-            ti = test.treatment_intervals[treatment]
-            printed(ti.std_err, se)
-            assert ti.df == 4
-            printed(ti.auc.low, low)
-            printed(ti.auc.high, high)
+        treatment_rows(test.treatment_intervals, (
+                (1, "0.02482994", "4", "0.82809808", "0.96597599"),
+                (2, "0.01615303", "4", "0.89598936", "0.98568536")))
 
     def test_dbm_tests_equal_or_with_the_jackknife(self, vandyke, vandyke_path):
         # Hillis et al. (2005): with jackknife covariances DBM's RRRC test is OR's.
@@ -222,12 +226,9 @@ class TestIowaVanDykeOneReader:
         printed(comp.std_err, "0.02551")
         printed(comp.difference.low, "-0.07818")
         printed(comp.difference.high, "0.02182")
-        for treatment, se, low, high in ((1, "0.03012552", "0.86060081", "0.97869066"),
-                                         (2, "0.02214169", "0.90442917", "0.99122300")):
-            ti = result.treatment_intervals[treatment]
-            printed(ti.std_err, se)
-            printed(ti.auc.low, low)
-            printed(ti.auc.high, high)
+        treatment_rows(result.treatment_intervals, (
+                (1, "0.03012552", "0.86060081", "0.97869066"),
+                (2, "0.02214169", "0.90442917", "0.99122300")))
         vc = result.variance_components
         printed(vc.var_error, "0.00069890")  # "Reader Var(Error)" of part (d)
         printed(vc.cov1, "0.00037347")
@@ -290,14 +291,9 @@ class TestIowaFranken:
         printed(comp.statistic, "2.17")
         printed(comp.difference.low, "-0.00509")
         printed(comp.difference.high, "0.02680")
-        for treatment, se, df, low, high in (
+        treatment_rows(test.treatment_intervals, (
                 (1, "0.02440215", "70.12", "0.79908282", "0.89641696"),
-                (2, "0.02356642", "253.64", "0.79048429", "0.88330585")):
-            ti = test.treatment_intervals[treatment]
-            printed(ti.std_err, se)
-            printed(ti.df, df)
-            printed(ti.auc.low, low)
-            printed(ti.auc.high, high)
+                (2, "0.02356642", "253.64", "0.79048429", "0.88330585")))
 
     def test_frrc(self, franken):
         test = franken.tests["FRRC"]
@@ -308,24 +304,14 @@ class TestIowaFranken:
         printed(comp.statistic, "0.57")
         printed(comp.difference.low, "-0.02670")
         printed(comp.difference.high, "0.04840")
-        for treatment, se, low, high in ((1, "0.02710939", "0.79461647", "0.90088331"),
-                                         (2, "0.02744860", "0.78309680", "0.89069334")):
-            ti = test.treatment_intervals[treatment]
-            printed(ti.std_err, se)
-            printed(ti.auc.low, low)
-            printed(ti.auc.high, high)
+        treatment_rows(test.treatment_intervals, (
+                (1, "0.02710939", "0.79461647", "0.90088331"),
+                (2, "0.02744860", "0.78309680", "0.89069334")))
         expected = {1: ("0.00384", "0.04279", "0.09", "0.9284", "-0.08003", "0.08772"),
                     2: ("0.02148", "0.04007", "0.54", "0.5919", "-0.05705", "0.10002"),
                     3: ("0.01719", "0.03499", "0.49", "0.6233", "-0.05140", "0.08577"),
                     4: ("0.00090", "0.03481", "0.03", "0.9793", "-0.06731", "0.06912")}
-        for comp in test.reader_comparisons:
-            diff, se, z, p, low, high = expected[comp.reader]
-            printed(comp.difference.value, diff)
-            printed(comp.std_err, se)
-            printed(comp.statistic, z)
-            printed(comp.p_value, p)
-            printed(comp.difference.low, low)
-            printed(comp.difference.high, high)
+        reader_rows(test.reader_comparisons, expected)
 
     def test_rrfc(self, franken):
         test = franken.tests["RRFC"]
@@ -333,12 +319,9 @@ class TestIowaFranken:
         assert test.df_den == 3
         printed(test.p_value, "0.1188")
         printed(test.comparisons[0].std_err, "0.00501")
-        for treatment, se, low, high in ((1, "0.01109801", "0.81243106", "0.88306871"),
-                                         (2, "0.00777173", "0.81216196", "0.86162818")):
-            ti = test.treatment_intervals[treatment]
-            printed(ti.std_err, se)
-            printed(ti.auc.low, low)
-            printed(ti.auc.high, high)
+        treatment_rows(test.treatment_intervals, (
+                (1, "0.01109801", "0.81243106", "0.88306871"),
+                (2, "0.00777173", "0.81216196", "0.86162818")))
 
 
 class TestJafrocVanDyke:

@@ -23,6 +23,7 @@ from ._mrmc_inference import (
     intervals,
     pairwise,
     safe_ratio,
+    two_way_anova,
 )
 from ._mrmc_records import AnovaRow, DBMComponents, MRMCComparison, MRMCTest
 
@@ -47,12 +48,8 @@ def _ms(ss: float, df: int) -> float:
 
 def _two_way_ms(y: FloatArray) -> tuple[float, float, float]:
     """Mean squares (rows, columns, interaction) of a two-way table without replication."""
-    a, b = y.shape
-    grand = y.mean()
-    ss_a = b * float(((y.mean(axis=1) - grand) ** 2).sum())
-    ss_b = a * float(((y.mean(axis=0) - grand) ** 2).sum())
-    resid = y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + grand
-    return _ms(ss_a, a - 1), _ms(ss_b, b - 1), _ms(float((resid**2).sum()), (a - 1) * (b - 1))
+    rows = two_way_anova(y)
+    return rows[0].ms, rows[1].ms, rows[2].ms
 
 
 def _anova(y: FloatArray) -> tuple[AnovaRow, ...]:

@@ -14,11 +14,11 @@ from scipy.stats import f as f_dist
 from scipy.stats import norm
 from scipy.stats import t as student_t
 
-from ._mrmc_records import MRMCComparison, MRMCTreatmentInterval
+from ._mrmc_records import AnovaRow, MRMCComparison, MRMCTreatmentInterval
 from .estimate import Estimate
 
 __all__ = ["comparison", "f_p_value", "hillis_ddf", "intervals", "pairwise", "safe_ratio",
-           "treatment_interval"]
+           "treatment_interval", "two_way_anova"]
 
 
 def safe_ratio(numerator: float, denominator: float) -> float:
@@ -99,3 +99,18 @@ def f_p_value(statistic: float, df_num: float, df_den: float) -> float:
     if math.isnan(statistic):
         return math.nan
     return float(f_dist.sf(statistic, df_num, df_den))
+
+
+def two_way_anova(y: NDArray[np.float64]) -> tuple[AnovaRow, AnovaRow, AnovaRow]:
+    """Rows, columns and interaction of a two-way table without replication, as ANOVA rows
+    named ``"rows"``, ``"columns"``, ``"interaction"`` (mean square NaN on 0 df)."""
+    a, b = y.shape
+    grand = y.mean()
+    ss_a = b * float(((y.mean(axis=1) - grand) ** 2).sum())
+    ss_b = a * float(((y.mean(axis=0) - grand) ** 2).sum())
+    resid = y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + grand
+    ss_ab = float((resid**2).sum())
+    rows = [AnovaRow(name, ss, df, ss / df if df else math.nan)
+            for name, ss, df in (("rows", ss_a, a - 1), ("columns", ss_b, b - 1),
+                                 ("interaction", ss_ab, (a - 1) * (b - 1)))]
+    return rows[0], rows[1], rows[2]

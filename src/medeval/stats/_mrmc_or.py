@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -25,6 +25,7 @@ from ._mrmc_inference import (
     intervals,
     pairwise,
     safe_ratio,
+    two_way_anova,
 )
 from ._mrmc_records import AnovaRow, MRMCComparison, MRMCTest, ORComponents
 
@@ -53,17 +54,8 @@ def _mean(values: FloatArray) -> float:
 
 
 def _anova(theta: FloatArray) -> tuple[AnovaRow, AnovaRow, AnovaRow]:
-    t, r = theta.shape
-    grand = theta.mean()
-    ss_t = r * float(((theta.mean(axis=1) - grand) ** 2).sum())
-    ss_r = t * float(((theta.mean(axis=0) - grand) ** 2).sum())
-    resid = theta - theta.mean(axis=1, keepdims=True) - theta.mean(axis=0, keepdims=True) + grand
-    ss_tr = float((resid**2).sum())
-    rows = []
-    for source, ss, df in (("T", ss_t, t - 1), ("R", ss_r, r - 1),
-                           ("T*R", ss_tr, (t - 1) * (r - 1))):
-        rows.append(AnovaRow(source, ss, df, ss / df if df else math.nan))
-    return rows[0], rows[1], rows[2]
+    row_t, row_r, row_tr = two_way_anova(theta)
+    return replace(row_t, source="T"), replace(row_r, source="R"), replace(row_tr, source="T*R")
 
 
 def or_analysis(data: ORInput) -> tuple[ORComponents, tuple[AnovaRow, ...], dict[str, MRMCTest]]:

@@ -74,10 +74,17 @@ def test_one_byte_of_the_pdf(certified: Path, certificate: Path, info_file: Path
         assert f"at byte {offset}" in report or "fingerprint" in report, report
 
 
-def test_other_report_info_is_named(certified: Path, certificate: Path) -> None:
-    outcome = verify_certificate(certified, certificate)
+def test_no_info_needed_and_other_report_info_is_named(certified: Path, certificate: Path,
+                                                       tmp_path: Path) -> None:
+    # the certificate carries the report info it was rendered with: none need be given
+    assert verify_certificate(certified, certificate).ok
+    other = tmp_path / "other.toml"
+    other.write_text('report_number = "KTL-2026-0002"\n', encoding="utf-8")
+    outcome = verify_certificate(certified, certificate, report_info=other)
     assert not outcome.ok
     assert "report info" in outcome.problems[0]
+    # the flag the message names is the one the command line has
+    assert "--info" in outcome.problems[0] and "--report-info" not in outcome.problems[0]
 
 
 def test_result_alone(certified: Path) -> None:

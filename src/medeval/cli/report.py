@@ -17,8 +17,10 @@ def add(commands: Any) -> None:
     report = commands.add_parser(
         "report", help="render the certificate PDF (and HTML) from a result JSON",
         description="Render the test certificate from the result JSON alone: Korean, English "
-        "or both, every font embedded, the same bytes for the same result; optionally "
-        "PDF/A-2b and a PAdES signature (the 'archival' extra).",
+        "or both, every font embedded, the same bytes for the same result, carrying the "
+        "result, its per-case CSV and the report info as attached files (so the PDF alone "
+        "can be verified); optionally PDF/A-3b and a PAdES signature (the 'archival' "
+        "extra).",
     )
     report.add_argument("result", type=Path, metavar="RESULT.json")
     report.add_argument("--out", required=True, type=Path, metavar="CERT.pdf")
@@ -26,21 +28,26 @@ def add(commands: Any) -> None:
     report.add_argument("--info", type=Path, metavar="INFO.toml",
                         help="report number, signatories, accreditation ... (see docs)")
     report.add_argument("--html", type=Path, metavar="OUT.html")
-    report.add_argument("--pdfa", action="store_true", help="PDF/A-2b (needs pikepdf)")
+    report.add_argument("--pdfa", action="store_true", help="PDF/A-3b (needs pikepdf)")
     report.add_argument("--sign", type=Path, metavar="KEY.pem", help="sign with this key")
     report.add_argument("--cert", type=Path, metavar="CERT.pem", help="the signer's certificate")
     report.add_argument("--chain", type=Path, action="append", default=[], metavar="CA.pem")
     report.set_defaults(handler=_report)
     verify = commands.add_parser(
-        "verify", help="check a result (and its certificate PDF) against the fingerprints",
-        description="Recompute the result's fingerprint and file hashes; with CERT.pdf, check "
-        "that the certificate prints this result and that its bytes and signature are "
-        "intact. Exit 1 naming every difference.",
+        "verify", help="check a certificate PDF (alone, from the files it carries) or a "
+        "result (and its certificate) against the fingerprints",
+        description="CERT.pdf alone: extract the result, per-case CSV and report info the "
+        "certificate carries, recompute the fingerprints, render it again and compare, and "
+        "check its signature. RESULT.json [CERT.pdf]: recompute the result's fingerprint "
+        "and file hashes; with CERT.pdf, check that the certificate prints this result and "
+        "that its bytes, attachments and signature are intact. Exit 1 naming every "
+        "difference.",
     )
-    verify.add_argument("result", type=Path, metavar="RESULT.json")
+    verify.add_argument("result", type=Path, metavar="RESULT.json|CERT.pdf")
     verify.add_argument("pdf", nargs="?", type=Path, metavar="CERT.pdf")
     verify.add_argument("--info", type=Path, metavar="INFO.toml",
-                        help="the report info the certificate was rendered with")
+                        help="the report info the certificate was rendered with (default: "
+                        "the one the certificate carries)")
     verify.add_argument("--trust", type=Path, action="append", default=[],
                         metavar="CA.pem", help="a certificate to trust for signatures")
     verify.set_defaults(handler=_verify)
@@ -64,7 +71,10 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
-    if args.pdf is None and args.info is None and not args.trust:
+    from ..report.pdfread import names_a_pdf
+
+    alone = args.pdf is None and names_a_pdf(args.result)
+    if args.pdf is None and not alone and args.info is None and not args.trust:
         fingerprint = verify_result(args.result)
         out.write(f"OK  {args.result}  sha256:{fingerprint}\n")
         return 0
@@ -73,7 +83,12 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     checked = verify_certificate(args.result, args.pdf, report_info=args.info,
                                  trust_roots=tuple(args.trust))
     fingerprint = checked.check()
-    shown = f"  {args.pdf}" if args.pdf is not None else ""
     signed = " (signature valid)" if checked.signed else ""
+    if alone:
+        out.write(f"OK  {args.result}  report {checked.report_number}  sha256:{fingerprint}"
+                  f"{signed}\n    genuine: its attached {', '.join(checked.attachments)} "
+                  "give these fingerprints and, rendered again, these bytes\n")
+        return 0
+    shown = f"  {args.pdf}" if args.pdf is not None else ""
     out.write(f"OK  {args.result}{shown}  sha256:{fingerprint}{signed}\n")
     return 0

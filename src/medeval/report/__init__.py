@@ -1,10 +1,12 @@
 """The test certificate: PDF (Korean, English or both), HTML, verification, signing.
 
 Rendered from the result JSON alone, so a certificate can be rebuilt and checked later
-without the data::
+without the data; the PDF carries that result, its per-case CSV and the report info as
+attached files, so it can be checked alone::
 
     from medeval.report import render_certificate, verify_certificate
     render_certificate("result.json", "certificate.pdf", lang="ko+en")
+    verify_certificate("certificate.pdf").status          # 'genuine' or 'altered'
     verify_certificate("result.json", "certificate.pdf").check()
 
 reportlab, matplotlib, jinja2, pypdf, pikepdf and pyHanko load on first use, never at
@@ -17,6 +19,7 @@ from importlib import import_module
 from typing import Any
 
 __all__ = [
+    "Attachment",
     "Certificate",
     "ReportError",
     "ReportInfo",
@@ -24,6 +27,7 @@ __all__ = [
     "Verification",
     "build_certificate",
     "load_report_info",
+    "read_attachments",
     "render_certificate",
     "render_html",
     "sign_pdf",
@@ -33,6 +37,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Attachment": "attachments",
+    "read_attachments": "attachments",
     "Certificate": "content",
     "build_certificate": "content",
     "ReportError": "_errors",

@@ -82,9 +82,13 @@ class ReportInfo(BaseModel):
     tested_by: Person | None = None
     approved_by: Person | None = None
 
+    def to_json(self) -> bytes:
+        """The canonical JSON of these fields (attached to the PDF as ``report-info.json``)."""
+        return canonical_json(self.model_dump())
+
     def digest(self) -> str:
-        """SHA-256 of the canonical JSON of these fields (recorded in the PDF)."""
-        return sha256_bytes(canonical_json(self.model_dump()))
+        """SHA-256 of :meth:`to_json` (recorded in the PDF)."""
+        return sha256_bytes(self.to_json())
 
 
 def load_report_info(source: str | Path | Mapping[str, Any] | ReportInfo | None) -> ReportInfo:

@@ -12,8 +12,12 @@ Two ways reportlab would slip in an unembedded Helvetica are closed: the documen
 date of issue make the same result give the same bytes.
 
 The PDF's Info dictionary carries what :mod:`medeval.report.verify` needs: the
-fingerprint, the language, the report info's SHA-256 and short digests of the result's
-parts (``Keywords``).
+fingerprint, the language, the report info's SHA-256, short digests of the result's
+parts and the names of the attached files (``Keywords``). :func:`certificate_pdf`
+attaches the result JSON, its per-case CSV and the report info as PDF/A-3 associated
+files (:mod:`medeval.report.attachments`), so the PDF alone can be verified.
+
+Order (REFERENCE.md 5): render -> attach -> PDF/A fix-up -> sign -> hash.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from .content import (
 from .fonts import FONT, FONT_BOLD, register_fonts
 from .info import ReportInfo, load_report_info
 
-__all__ = ["certificate_keywords", "pdf_bytes", "render_certificate"]
+__all__ = ["certificate_keywords", "certificate_pdf", "pdf_bytes", "render_certificate"]
 
 _MM = 72 / 25.4
 _PAGE_W, _PAGE_H = 210 * _MM, 297 * _MM
@@ -78,7 +82,7 @@ def render_certificate(
     report_info : path, mapping or ReportInfo, optional
         The fields the result lacks (see :mod:`medeval.report.info`).
     pdfa : bool
-        Post-process to PDF/A-2b (needs pikepdf; see :mod:`medeval.report.pdfa`).
+        Post-process to PDF/A-3b (needs pikepdf; see :mod:`medeval.report.pdfa`).
 
     Returns
     -------
@@ -92,25 +96,66 @@ def render_certificate(
     ResultError
         The result file cannot be read.
     """
-    data = read_result(result) if isinstance(result, (str, Path)) else result
+    result_json = None
+    if isinstance(result, (str, Path)):
+        data = read_result(result)
+        result_json = Path(result).read_bytes()  # attached as it is (fingerprint included)
+    else:
+        data = result
     info = load_report_info(report_info)
-    payload = pdf_bytes(build_certificate(data, info), lang=lang)
-    if pdfa:
-        from .pdfa import to_pdfa
-
-        payload = to_pdfa(payload, lang=lang)
+    payload = certificate_pdf(data, info, lang=lang, pdfa=pdfa, result_json=result_json)
     target = Path(out_pdf)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(payload)
     return target
 
 
+def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
+                    pdfa: bool = False, result_json: bytes | None = None) -> bytes:
+    """The certificate's PDF bytes with its attachments: render, attach, PDF/A fix-up.
+
+    Parameters
+    ----------
+    data : Result
+        The result.
+    info : ReportInfo
+        The report info.
+    lang : {"ko+en", "ko", "en"}
+    pdfa : bool
+        Post-process to PDF/A-3b (pikepdf, the ``archival`` extra).
+    result_json : bytes, optional
+        The result file's bytes, attached as they are; by default the result's canonical
+        JSON (the same bytes for a result medeval wrote).
+
+    Returns
+    -------
+    bytes
+        The same inputs give the same bytes.
+    """
+    from .attachments import attach, sources
+
+    certificate = build_certificate(data, info)
+    payload = pdf_bytes(certificate, lang=lang)
+    files = sources(data.to_json() if result_json is None else result_json,
+                    data.cases_csv(), info.to_json())
+    payload = attach(payload, files, issue_date=certificate.issue_date)
+    if pdfa:
+        from .pdfa import to_pdfa
+
+        payload = to_pdfa(payload, lang=lang)
+    return payload
+
+
 def certificate_keywords(certificate: Certificate, lang: str) -> str:
-    """The PDF ``Keywords`` entry: fingerprint, language, report info and part digests."""
+    """The PDF ``Keywords`` entry: fingerprint, language, report info, part digests and
+    the attached files' names."""
+    from .attachments import ATTACHMENT_NAMES
+
     digests = ",".join(f"{k}:{v}" for k, v in certificate.digests)
     return (f"medeval-certificate; fingerprint=sha256:{certificate.fingerprint}; "
             f"lang={lang}; report-info=sha256:{certificate.info_digest}; "
-            f"report-number={certificate.report_number}; digests={digests}")
+            f"report-number={certificate.report_number}; digests={digests}; "
+            f"attachments={','.join(ATTACHMENT_NAMES)}")
 
 
 def pdf_bytes(certificate: Certificate, *, lang: str = "ko+en") -> bytes:

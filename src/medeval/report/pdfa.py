@@ -1,12 +1,14 @@
-"""Optional PDF/A-2b fix-up of a rendered certificate, with pikepdf.
+"""Optional PDF/A-3b fix-up of a rendered certificate, with pikepdf.
 
-reportlab has no PDF/A switch. :func:`to_pdfa` adds what PDF/A-2b asks for beyond what
+reportlab has no PDF/A switch. :func:`to_pdfa` adds what PDF/A-3b asks for beyond what
 the renderer already ensures (every font embedded, no transparency groups are needed
-for the watermark's constant alpha in PDF/A-2): an sRGB output intent (an ICC profile
-made by littlecms through Pillow, its date zeroed), XMP metadata with the PDF/A
-identification (``pdfaid:part=2``, ``conformance=B``) mirroring the Info dictionary,
-the document language, and a deterministic file ID. This is a self-declaration;
-veraPDF is the real validator (Java, not run here).
+for the watermark's constant alpha since PDF/A-2): an sRGB output intent (an ICC
+profile made by littlecms through Pillow, its date zeroed), XMP metadata with the PDF/A
+identification (``pdfaid:part=3``, ``conformance=B``) mirroring the Info dictionary,
+the document language, and a deterministic file ID. Part 3, not 2: the certificate
+carries its result JSON, CSV and report info as associated files
+(:mod:`medeval.report.attachments`), which PDF/A-3 allows and PDF/A-2 does not. This is
+a self-declaration; veraPDF is the real validator (Java, not run here).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def srgb_profile() -> bytes:
 
 
 def to_pdfa(payload: bytes, *, lang: str = "ko+en") -> bytes:
-    """Return the PDF bytes made PDF/A-2b (self-declared), deterministically."""
+    """Return the PDF bytes made PDF/A-3b (self-declared), deterministically."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(payload)) as pdf:
@@ -41,7 +43,7 @@ def to_pdfa(payload: bytes, *, lang: str = "ko+en") -> bytes:
             with warnings.catch_warnings():  # /Trapped has no XMP equivalent: dropped
                 warnings.filterwarnings("ignore", message=".*has no XMP equivalent")
                 meta.load_from_docinfo(pdf.docinfo)
-            meta["pdfaid:part"] = "2"
+            meta["pdfaid:part"] = "3"
             meta["pdfaid:conformance"] = "B"
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)

@@ -1,230 +1,458 @@
-"""Verify a certificate against its result: is this the document of these numbers?
+"""Verify a certificate: is this the document of these numbers, unaltered?
 
-:func:`verify_certificate` checks, and names what changed:
+:func:`verify_certificate` takes the PDF alone (its attached result, per-case CSV and
+report info, :mod:`medeval.report.attachments`) or a result and the PDF, and names
+every difference:
 
-1. the result file against its ``.sha256`` file, when there is one
-   (:func:`medeval.verify_result`);
-2. the result's content fingerprint, recomputed, against the one the PDF carries (printed
+1. the result file against its ``.sha256`` file, when a result file is given and has
+   one (:func:`medeval.verify_result`);
+2. the attachments: each one the certificate lists present, readable, matching its
+   recorded size and MD5 checksum, listed in the catalog's ``/AF`` with its
+   relationship; the attached result's fingerprint equal to the one the PDF prints, the
+   attached report info's digest equal to the one it records, the attached CSV equal to
+   the result's per-case rows;
+3. the result's content fingerprint, recomputed, against the one the PDF carries (printed
    on every page, in the QR code's text and in the PDF's metadata); when they differ,
    the parts of the result whose digests differ from those recorded in the PDF
    (``metrics.sensitivity``...) and the printed lines that differ from a fresh rendering;
-3. the PDF's bytes: a signed PDF's signatures (pyHanko), and the unsigned revision
-   against a fresh rendering of the result — the renderer is deterministic, so one
-   changed byte is found and its offset and PDF object named.
+4. the PDF's bytes: a signed PDF's signatures (pyHanko: intact, valid, covering the whole
+   file), and the (signed) revision against a fresh rendering from the result, the
+   report info and the attachments — the renderer is deterministic, so one changed byte
+   is found and its offset and PDF object named.
+
+Everything happens in memory and in a temporary folder of its own: a web page can pass
+uploaded bytes.
 """
 
 from __future__ import annotations
 
 import difflib
 import io
-import logging
+import json
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from ..errors import ResultError
+from ..errors import MedevalError, ResultError
 from ..result import Result, read_result, verify_result
 from ._errors import ReportError
-from .content import build_certificate, section_digests
+from .attachments import (
+    CASES_NAME,
+    INFO_NAME,
+    RESULT_NAME,
+    Attachment,
+    read_attachments,
+    sources,
+)
+from .content import section_digests
 from .info import ReportInfo, load_report_info
+from .pdfread import (
+    is_medeval_pdf,
+    names_a_pdf,
+    pdf_text,
+    quiet_pypdf,
+    read_pdf_record,
+    short_error,
+    sniff_pdf,
+)
 
 __all__ = ["Verification", "pdf_text", "read_pdf_record", "verify_certificate"]
 
-_HEX = re.compile(r"SHA-256\s*:?\s*([0-9a-f]{64})|sha256:([0-9a-f]{64})")
 _FINGERPRINT_ONLY = re.compile(r"[0-9a-f]{64}")
+Source = str | Path | Result | bytes
 
 
 @dataclass(frozen=True)
 class Verification:
-    """The outcome of :func:`verify_certificate`.
+    """The verdict of :func:`verify_certificate`.
 
     Attributes
     ----------
-    ok : bool
-        No problem found.
-    fingerprint : str
-        The result's content fingerprint, recomputed.
+    status : {"genuine", "altered"}
+        ``"genuine"``: no difference found; ``"altered"``: see ``differences``.
+    report_number : str or None
+        The report number the certificate carries (None without a PDF).
+    fingerprint : str or None
+        The result's content fingerprint, recomputed from the result given or, without
+        one, from the result attached to the PDF (None when that cannot be read).
     printed : str or None
         The fingerprint the PDF carries (None without a PDF, or when none is found).
     signed : bool
         The PDF has at least one signature.
-    problems : tuple of str
-        Each problem found, naming the file and what changed.
+    differences : tuple of str
+        Each difference found, in words, naming the file and what changed.
+    attachments : tuple of str
+        The names of the files embedded in the PDF.
     """
 
-    ok: bool
-    fingerprint: str
+    status: Literal["genuine", "altered"]
+    report_number: str | None
+    fingerprint: str | None
     printed: str | None
     signed: bool
-    problems: tuple[str, ...]
+    differences: tuple[str, ...]
+    attachments: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """No difference found."""
+        return self.status == "genuine"
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """The differences (the name of earlier medeval versions)."""
+        return self.differences
 
     def check(self) -> str:
         """Return the fingerprint, or raise :class:`~medeval.errors.ResultError` listing
-        every problem (what the command line turns into exit code 1)."""
-        if not self.ok:
-            raise ResultError("\n".join(self.problems))
+        every difference (what the command line turns into exit code 1)."""
+        if not self.ok or self.fingerprint is None:
+            raise ResultError("\n".join(self.differences) or "no fingerprint recomputed")
         return self.fingerprint
 
 
 def verify_certificate(
-    result: str | Path | Result,
-    pdf: str | Path | None = None,
+    source: Source,
+    pdf: str | Path | bytes | None = None,
     *,
     report_info: str | Path | Mapping[str, Any] | ReportInfo | None = None,
     trust_roots: tuple[str | Path, ...] = (),
 ) -> Verification:
-    """Check a result, and a certificate PDF against it; name every difference.
+    """Verify a certificate PDF (alone, or against a result); name every difference.
 
     Parameters
     ----------
-    result : path or Result
-        The result JSON (its ``.sha256`` file is checked too when present), or the result.
-    pdf : path, optional
-        The certificate. Without it only the result is checked.
+    source : path, bytes or Result
+        The certificate PDF (a path or its bytes) to verify it alone, from the files it
+        carries; or the result JSON (its ``.sha256`` file is checked too when present)
+        or the result, to verify ``pdf`` against it (or, without ``pdf``, the result
+        alone).
+    pdf : path or bytes, optional
+        The certificate, when ``source`` is a result.
     report_info : path, mapping or ReportInfo, optional
-        The report info the certificate was rendered with (needed to compare the PDF's
-        bytes with a fresh rendering; its digest is recorded in the PDF).
+        The report info the certificate was rendered with; by default the one attached
+        to the certificate.
     trust_roots : tuple of path
         Certificates to trust when validating signatures.
 
     Returns
     -------
     Verification
-        Call ``.check()`` to raise on any problem.
+        ``status`` ``"genuine"`` or ``"altered"`` with the differences; ``.check()``
+        raises on any.
 
     Raises
     ------
+    ReportError
+        The PDF given alone is not a PDF, cannot be read (truncated beyond recovery), or
+        is not a medeval certificate; or it was rendered before certificates carried
+        their sources (verify it against its result). The message names the file.
     ResultError
         The result file cannot be read at all.
+
+    Examples
+    --------
+    >>> verdict = verify_certificate(Path("certificate.pdf"))  # doctest: +SKIP
+    >>> verdict.status, verdict.report_number, verdict.differences  # doctest: +SKIP
+    ('genuine', 'KTL-2026-0001', ())
     """
+    if pdf is None and isinstance(source, (bytes, bytearray, memoryview)):
+        return _guarded(bytes(source), "the uploaded file", None, None, report_info,
+                        trust_roots)
+    if pdf is None and isinstance(source, (str, Path)) and names_a_pdf(Path(source)):
+        return _guarded(_read_pdf(source), f"certificate {source}", None, None, report_info,
+                        trust_roots)
     problems: list[str] = []
-    if isinstance(result, (str, Path)):
-        source = Path(result)
-        data = read_result(source)
-        if source.with_name(source.name + ".sha256").is_file():
+    result_json: bytes | None = None
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        data = read_result(path)
+        result_json = path.read_bytes()
+        if path.with_name(path.name + ".sha256").is_file():
             try:
-                verify_result(source)
+                verify_result(path)
             except ResultError as exc:
                 problems.append(str(exc))
+        label = f"result {source}"
+    elif isinstance(source, Result):
+        data, label = source, "the result"
     else:
-        data = result
-    fingerprint = data.fingerprint
+        raise ReportError("verify_certificate: give the certificate PDF alone (a path or its "
+                          "bytes), or a result and the PDF")
     if pdf is None:
-        return Verification(not problems, fingerprint, None, False, tuple(problems))
-    pdf_path = Path(pdf)
+        return Verification("genuine" if not problems else "altered", None, data.fingerprint,
+                            None, False, tuple(problems))
+    if isinstance(pdf, (bytes, bytearray)):
+        payload, name = bytes(pdf), "the certificate"
+    else:
+        payload, name = _read_pdf(pdf), f"certificate {pdf}"
+    return _guarded(payload, name, (data, result_json, label), problems, report_info,
+                    trust_roots)
+
+
+def _read_pdf(path: str | Path) -> bytes:
     try:
-        payload = pdf_path.read_bytes()
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ReportError(f"certificate {path}: no such file") from None
     except OSError as exc:
-        raise ReportError(f"certificate {pdf_path}: cannot be read: {exc.strerror}") from None
-    info = load_report_info(report_info)
+        raise ReportError(f"certificate {path}: cannot be read: {exc.strerror}") from None
+
+
+def _guarded(payload: bytes, name: str, given: tuple[Result, bytes | None, str] | None,
+             problems: list[str] | None, report_info: Any,
+             trust_roots: tuple[str | Path, ...]) -> Verification:
+    """:func:`_verify`, with any unforeseen failure on hostile bytes a ReportError."""
+    try:
+        return _verify(payload, name, given, problems or [], report_info, trust_roots)
+    except MedevalError:
+        raise
+    except Exception as exc:  # a PDF crafted to break a parser must not escape as a crash
+        raise ReportError(f"{name}: cannot be verified: {type(exc).__name__}: "
+                          f"{short_error(exc)}") from exc
+
+
+def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] | None,
+            problems: list[str], report_info: Any,
+            trust_roots: tuple[str | Path, ...]) -> Verification:
+    info_given = load_report_info(report_info) if report_info is not None else None
+    if given is None:
+        sniff_pdf(payload, name)
     record = read_pdf_record(payload)
+    found, attachment_problems = read_attachments(payload)
+    if given is None:
+        _refuse_unverifiable(payload, name, record, found)
+    problems += [f"{name}: {p}" for p in record["problems"]]
+    problems += [f"{name}: {p}" for p in attachment_problems]
     printed = record.get("fingerprint")
-    problems += [f"certificate {pdf_path}: {p}" for p in record.get("problems", [])]
-    signed = False
+
+    signed, checks_problems, signed_length = _signatures(payload, name, trust_roots)
+    problems += checks_problems
+    if signed and signed_length:
+        # what the signature covers is what is checked; a later change is named
+        signed_found, _ = read_attachments(payload[:signed_length])
+        problems += _changed_after_signing(signed_found, found, name)
+        found = signed_found
+    attached = {a.name: a for a in found}
+    problems += _attachment_problems(attached, record, name)
+
+    attached_result = _attached_result(attached.get(RESULT_NAME), name, problems)
+    if attached_result is not None and printed and attached_result.fingerprint != printed:
+        problems.append(
+            f"{name}: its attached {RESULT_NAME} has fingerprint "
+            f"sha256:{attached_result.fingerprint}, but the certificate prints "
+            f"sha256:{printed}: the attachment was replaced (it is another result)")
+    if given is not None:
+        data, result_json, label = given
+    elif attached_result is not None:
+        data, label = attached_result, f"the result attached to {name}"
+        result_json = attached[RESULT_NAME].data
+    else:
+        return _verdict(problems, record, None, printed, signed, found)
+
+    info = _report_info(attached.get(INFO_NAME), info_given, record, name, problems)
+    cases = attached.get(CASES_NAME)
+    if cases is not None and cases.data is not None:
+        problems += _csv_difference(cases.data, data.cases_csv(), name, label)
+    fingerprint = data.fingerprint
     if printed is None:
-        problems.append(f"certificate {pdf_path}: no result fingerprint found in its text "
-                        "or metadata; it is not a medeval certificate or was altered")
+        problems.append(f"{name}: no result fingerprint found in its text or metadata; it "
+                        "is not a medeval certificate or was altered")
     elif printed != fingerprint:
         problems.append(
-            f"certificate {pdf_path} was issued for result sha256:{printed}, but "
-            f"{_name(result)} has sha256:{fingerprint}: the result or the certificate was "
-            "changed")
-        problems += _changed_parts(data, record, pdf_path)
-        problems += _changed_lines(data, info, record, payload, pdf_path)
-    else:
-        signed, byte_problems = _check_bytes(data, info, record, payload, pdf_path,
-                                             trust_roots)
-        problems += byte_problems
-    return Verification(not problems, fingerprint, printed, signed, tuple(problems))
+            f"{name} was issued for result sha256:{printed}, but {label} has "
+            f"sha256:{fingerprint}: the result or the certificate was changed")
+        problems += _changed_parts(data, record, name)
+        problems += _changed_lines(data, info, record, payload, name, result_json)
+    elif info is not None:
+        problems += _check_bytes(data, info, record, payload, name, result_json,
+                                 signed_length if signed else None)
+    return _verdict(problems, record, fingerprint, printed, signed, found,
+                    _report_number(data, info))
 
 
-def _name(result: str | Path | Result) -> str:
-    return f"result {result}" if isinstance(result, (str, Path)) else "the result"
+def _verdict(problems: list[str], record: Mapping[str, Any], fingerprint: str | None,
+             printed: str | None, signed: bool, found: tuple[Attachment, ...],
+             number: str | None = None) -> Verification:
+    return Verification("altered" if problems else "genuine",
+                        record.get("report-number") or number, fingerprint, printed, signed,
+                        tuple(problems), tuple(a.name for a in found))
 
 
-@contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs what it repairs in a damaged PDF; verify reports problems itself."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
+def _report_number(data: Result, info: ReportInfo | None) -> str:
+    return (info.report_number if info is not None and info.report_number else None) \
+        or data.protocol.id
+
+
+def _refuse_unverifiable(payload: bytes, name: str, record: Mapping[str, Any],
+                         found: tuple[Attachment, ...]) -> None:
+    """A PDF given alone that cannot be verified alone: say why, as an error."""
+    ends = payload.rstrip().endswith(b"%%EOF")
+    if record.get("unreadable"):
+        what = "a truncated PDF (it does not end with %%EOF)" if not ends else "a damaged PDF"
+        reason = str(record["problems"][0]).removeprefix("cannot be read as a PDF: ")
+        raise ReportError(f"{name}: {what} that cannot be read ({reason})")
+    if not is_medeval_pdf(record) and not any(a.name == RESULT_NAME for a in found):
+        if not ends:
+            raise ReportError(f"{name}: a truncated or damaged PDF (it does not end with "
+                              "%%EOF), and what can be read of it is not a medeval "
+                              "certificate")
+        raise ReportError(f"{name}: not a medeval certificate (it carries no medeval "
+                          "fingerprint and no attached result)")
+    if record.get("attachments") is None and not found:
+        raise ReportError(f"{name}: rendered by a medeval that did not attach the result "
+                          "to the certificate, so it cannot be verified alone; verify it "
+                          "against its result: medeval verify RESULT.json CERT.pdf "
+                          "[--info INFO.toml]")
+
+
+def _signatures(payload: bytes, name: str, trust_roots: tuple[str | Path, ...]
+                ) -> tuple[bool, list[str], int | None]:
+    """Signed?, the signatures' problems, and the length of the revision they cover."""
+    if b"/ByteRange" not in payload:
+        return False, [], None
+    from .sign import validate_pdf
+
     try:
-        yield
-    finally:
-        logger.setLevel(level)
+        checks = validate_pdf(payload, trust_roots=trust_roots)
+    except ReportError as exc:
+        return True, [str(exc)], None
+    problems = []
+    if not checks:
+        problems.append(f"{name}: looks signed but no signature could be read")
+    for check in checks:
+        if not check.intact:
+            problems.append(f"{name}: signature {check.field} is broken: the signed bytes "
+                            "were changed after signing")
+        elif not check.valid:
+            problems.append(f"{name}: signature {check.field} does not verify")
+        elif not check.covers_whole_file:
+            problems.append(f"{name}: bytes were added after signature {check.field} (at "
+                            f"offset {check.signed_length}): the signature does not cover "
+                            "the whole file")
+        if trust_roots and not check.trusted:
+            problems.append(f"{name}: signer {check.signer} is not trusted")
+    lengths = [c.signed_length for c in checks if c.intact and c.signed_length > 0]
+    return True, problems, min(lengths) if lengths else None
 
 
-def pdf_text(payload: bytes) -> list[str]:
-    """The text of each page (pypdf); a page that cannot be read gives ``""``."""
-    from pypdf import PdfReader
-
-    with _quiet_pypdf():
-        reader = PdfReader(io.BytesIO(payload), strict=False)
-        pages = []
-        for page in reader.pages:
-            try:
-                pages.append(page.extract_text() or "")
-            except Exception:  # a damaged content stream
-                pages.append("")
-    return pages
-
-
-def read_pdf_record(payload: bytes) -> dict[str, Any]:
-    """What a certificate says about itself: fingerprint, language, digests, page texts.
-
-    The fingerprint comes from the metadata (``Keywords``) and from every page's text;
-    they must agree. Problems reading the PDF are listed under ``"problems"``.
-    """
-    record: dict[str, Any] = {"problems": [], "digests": {}, "pages": []}
-    try:
-        from pypdf import PdfReader
-
-        with _quiet_pypdf():
-            reader = PdfReader(io.BytesIO(payload), strict=False)
-            keywords = str(reader.metadata.get("/Keywords", "")) if reader.metadata else ""
-    except Exception as exc:
-        record["problems"].append(f"cannot be read as a PDF: {exc}")
-        return record
-    for part in keywords.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == "fingerprint":
-            record["meta_fingerprint"] = value.removeprefix("sha256:")
-        elif key in ("lang", "report-number"):
-            record[key] = value
-        elif key == "report-info":
-            record["report_info"] = value.removeprefix("sha256:")
-        elif key == "digests":
-            record["digests"] = dict(item.split(":", 1) for item in value.split(",") if item)
-    try:
-        record["pages"] = pdf_text(payload)
-    except Exception as exc:
-        record["problems"].append(f"its text cannot be extracted: {exc}")
-    found = set()
-    for number, text in enumerate(record["pages"], start=1):
-        on_page = {a or b for a, b in _HEX.findall(text.replace("\n", " "))}
-        if not on_page and text:
-            record["problems"].append(f"page {number} carries no result fingerprint")
-        found |= on_page
-    meta = record.get("meta_fingerprint")
-    if meta:
-        found.add(meta)
-    # the manifest fingerprint and protocol hash are printed too; keep the result's
-    candidates = {meta} if meta else found
-    if len(candidates) == 1:
-        record["fingerprint"] = next(iter(candidates))
-    if meta and record["pages"]:
-        footers = [p for p in record["pages"] if meta not in p.replace("\n", " ")]
-        if footers:
-            record["problems"].append(
-                f"{len(footers)} page(s) do not print the fingerprint sha256:{meta} of "
-                "the metadata")
-    return record
+def _changed_after_signing(signed: tuple[Attachment, ...], latest: tuple[Attachment, ...],
+                           name: str) -> list[str]:
+    before = {a.name: a.data for a in signed}
+    after = {a.name: a.data for a in latest}
+    out = []
+    for key in sorted(set(before) | set(after)):
+        if key not in after:
+            out.append(f"{name}: the attachment {key} was removed after signing")
+        elif key not in before:
+            out.append(f"{name}: the attachment {key} was added after signing")
+        elif before[key] != after[key]:
+            out.append(f"{name}: the attachment {key} was replaced after signing")
+    return out
 
 
-def _changed_parts(data: Result, record: Mapping[str, Any], pdf: Path) -> list[str]:
+def _attachment_problems(attached: Mapping[str, Attachment], record: Mapping[str, Any],
+                         name: str) -> list[str]:
+    """Each listed attachment present, readable, recorded as written."""
+    listed: tuple[str, ...] = record.get("attachments") or ()
+    if not listed and not attached:
+        return []  # rendered before certificates carried their sources
+    expected = {s.name: s for s in sources(b"", b"", b"")}
+    out = []
+    for key in sorted(set(listed) | set(attached)):
+        attachment = attached.get(key)
+        if attachment is None:
+            out.append(f"{name}: the attached file {key} is missing (removed)")
+            continue
+        if key not in expected or key not in listed:
+            out.append(f"{name}: carries an attachment {key!r} that medeval did not attach")
+            continue
+        if attachment.problem:
+            out.append(f"{name}: the attached file {key} {attachment.problem}")
+        out += [f"{name}: the attached file {key}: {m}" for m in attachment.mismatches()]
+        want = expected[key]
+        if not attachment.associated:
+            out.append(f"{name}: the attached file {key} is not listed as an associated file "
+                       "(/AF) of the document")
+        if attachment.relationship != want.relationship:
+            out.append(f"{name}: the attached file {key} has /AFRelationship "
+                       f"{attachment.relationship}, not {want.relationship}")
+        if attachment.mime != want.mime:
+            out.append(f"{name}: the attached file {key} has MIME type {attachment.mime}, "
+                       f"not {want.mime}")
+    return out
+
+
+def _attached_result(attachment: Attachment | None, name: str,
+                     problems: list[str]) -> Result | None:
+    """The attached result, read as :func:`medeval.read_result` reads a file."""
+    if attachment is None or attachment.data is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="medeval-verify-") as folder:
+        path = Path(folder) / RESULT_NAME
+        path.write_bytes(attachment.data)
+        try:
+            return read_result(path)
+        except ResultError as exc:
+            reason = str(exc).removeprefix(f"result {path}: ")
+            problems.append(f"{name}: its attached {RESULT_NAME} is not a readable medeval "
+                            f"result: {reason}")
+            return None
+
+
+def _report_info(attachment: Attachment | None, given: ReportInfo | None,
+                 record: Mapping[str, Any], name: str,
+                 problems: list[str]) -> ReportInfo | None:
+    """The report info to render with: the one given, else the attached one; None when
+    neither is the one the certificate records (the problem is named)."""
+    recorded = record.get("report_info")
+    attached = None
+    if attachment is not None and attachment.data is not None:
+        try:
+            attached = load_report_info(json.loads(attachment.data))
+        except (ValueError, TypeError, ReportError) as exc:
+            problems.append(f"{name}: its attached {INFO_NAME} is not readable report info: "
+                            f"{short_error(exc)}")
+        else:
+            if recorded and attached.digest() != recorded:
+                problems.append(
+                    f"{name}: its attached {INFO_NAME} (sha256:{attached.digest()}) is not "
+                    f"the report info it was rendered with (sha256:{recorded}): the "
+                    "attachment was replaced")
+    if given is not None:
+        if recorded and given.digest() != recorded:
+            hint = ("leave --info out to use the report info the certificate carries"
+                    if attached is not None else
+                    "pass the report info it was rendered with: --info INFO.toml")
+            problems.append(f"{name} was rendered with report info sha256:{recorded}, not "
+                            f"the one given (sha256:{given.digest()}): {hint}")
+            return None
+        return given
+    if attached is not None:
+        return attached if not recorded or attached.digest() == recorded else None
+    default = ReportInfo()
+    if recorded and default.digest() != recorded:
+        problems.append(f"{name} was rendered with report info sha256:{recorded} and "
+                        "carries none attached (an older medeval): pass the report info "
+                        "it was rendered with, --info INFO.toml, to compare its bytes")
+        return None
+    return default
+
+
+def _csv_difference(attached: bytes, derived: bytes, name: str, label: str) -> list[str]:
+    if attached == derived:
+        return []
+    old, new = attached.splitlines(), derived.splitlines()
+    line = next((i for i, (a, b) in enumerate(zip(old, new), 1) if a != b),
+                min(len(old), len(new)) + 1)
+    return [f"{name}: its attached {CASES_NAME} differs from the per-case rows of {label} "
+            f"(first at line {line})"]
+
+
+def _changed_parts(data: Result, record: Mapping[str, Any], name: str) -> list[str]:
     recorded: dict[str, str] = record.get("digests") or {}
     if not recorded:
         return []
@@ -233,27 +461,30 @@ def _changed_parts(data: Result, record: Mapping[str, Any], pdf: Path) -> list[s
     leaves = [k for k in changed if not any(o.startswith(k + ".") for o in changed)]
     if not leaves:
         return []
-    return [f"parts of the result that differ from those the certificate {pdf} was issued "
-            f"for: {', '.join(leaves)}"]
+    return [f"parts of the result that differ from those {name} was issued for: "
+            f"{', '.join(leaves)}"]
 
 
-def _render(data: Result, info: ReportInfo, lang: str, pdfa: bool) -> bytes:
-    from .pdf import pdf_bytes
+def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: bytes,
+            result_json: bytes | None) -> bytes:
+    from .pdf import certificate_pdf
 
-    payload = pdf_bytes(build_certificate(data, info), lang=lang)
-    if pdfa:
-        from .pdfa import to_pdfa
-
-        payload = to_pdfa(payload, lang=lang)
-    return payload
+    return certificate_pdf(data, info, lang=_lang(record),
+                           pdfa=b"/OutputIntents" in payload, result_json=result_json)
 
 
-def _changed_lines(data: Result, info: ReportInfo, record: Mapping[str, Any],
-                   payload: bytes, pdf: Path) -> list[str]:
-    """Printed lines of the certificate that a fresh rendering of the result prints otherwise."""
+def _lang(record: Mapping[str, Any]) -> str:
     lang = str(record.get("lang") or "ko+en")
+    return lang if lang in ("ko+en", "ko", "en") else "ko+en"
+
+
+def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, Any],
+                   payload: bytes, name: str, result_json: bytes | None,
+                   rendered: bytes | None = None) -> list[str]:
+    """Printed lines of the certificate that a fresh rendering of the result prints otherwise."""
     try:
-        fresh = pdf_text(_render(data, info, lang, b"/OutputIntents" in payload))
+        fresh = pdf_text(rendered if rendered is not None else
+                         _render(data, info or ReportInfo(), record, payload, result_json))
     except ReportError:
         return []
     old = [line for page in record.get("pages", []) for line in page.splitlines()]
@@ -267,59 +498,42 @@ def _changed_lines(data: Result, info: ReportInfo, record: Mapping[str, Any],
         after = " | ".join(new[j1:j2]).strip()
         if _FINGERPRINT_ONLY.search(before) and _FINGERPRINT_ONLY.search(after):
             continue  # the fingerprint lines themselves: already reported
-        where = f" (after {old[i1 - 1].strip()!r})" if i1 > 0 else ""
-        out.append(f"certificate {pdf} prints {before!r}{where} where the result gives "
-                   f"{after!r}")
+        where = f" (after {_clip(old[i1 - 1].strip())!r})" if i1 > 0 else ""
+        out.append(f"{name} prints {_clip(before)!r}{where} where the result gives "
+                   f"{_clip(after)!r}")
         if len(out) == 10:
             out.append("(further differences not listed)")
             break
     return out
 
 
-def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any],
-                 payload: bytes, pdf: Path,
-                 trust_roots: tuple[str | Path, ...]) -> tuple[bool, list[str]]:
-    problems: list[str] = []
-    signed = b"/ByteRange" in payload
-    if signed:
-        from .sign import validate_pdf
+def _clip(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[:limit] + " ..."
 
-        try:
-            checks = validate_pdf(payload, trust_roots=trust_roots)
-        except ReportError as exc:
-            return True, [str(exc)]
-        if not checks:
-            problems.append(f"certificate {pdf}: looks signed but no signature could be read")
-        for check in checks:
-            if not check.intact:
-                problems.append(f"certificate {pdf}: signature {check.field} is broken: the "
-                                "signed bytes were changed after signing")
-            elif not check.valid:
-                problems.append(f"certificate {pdf}: signature {check.field} does not verify")
-            elif not check.covers_whole_file:
-                problems.append(f"certificate {pdf}: bytes were added after signature "
-                                f"{check.field} (at offset {check.signed_length})")
-            if trust_roots and not check.trusted:
-                problems.append(f"certificate {pdf}: signer {check.signer} is not trusted")
-    if record.get("report_info") and record["report_info"] != info.digest():
-        problems.append(
-            f"certificate {pdf} was rendered with report info sha256:{record['report_info']}, "
-            f"not the one given (sha256:{info.digest()}): pass the same --report-info to "
-            "compare its bytes")
-        return signed, problems
-    fresh = _render(data, info, str(record.get("lang") or "ko+en"),
-                    b"/OutputIntents" in payload)
-    original = payload[:len(fresh)] if signed else payload
-    if original != fresh:
-        offset = next((i for i, (a, b) in enumerate(zip(original, fresh)) if a != b),
-                      min(len(original), len(fresh)))
-        problems.append(
-            f"certificate {pdf}: its bytes differ from the certificate rendered from the "
-            f"result at byte {offset}{_object_at(payload, fresh, offset)} (sizes {len(original)} "
-            f"and {len(fresh)}): the PDF was altered, or rendered by another version of "
-            "medeval/reportlab")
-        problems += _changed_lines(data, info, record, payload, pdf)
-    return signed, problems
+
+def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: bytes,
+                 name: str, result_json: bytes | None,
+                 signed_length: int | None) -> list[str]:
+    try:
+        fresh = _render(data, info, record, payload, result_json)
+    except ReportError as exc:
+        return [f"{name}: cannot be rendered again from its result: {exc}"]
+    # a signed file is the rendering followed by the signature's incremental update
+    original = payload[:len(fresh)] if signed_length else payload
+    if original == fresh:
+        return []
+    if len(original) < len(fresh) and fresh.startswith(original):
+        return [f"{name}: the file ends at byte {len(original)}, {len(fresh) - len(original)} "
+                "bytes before the end of the certificate rendered from the result: it was "
+                "truncated"]
+    offset = next((i for i, (a, b) in enumerate(zip(original, fresh)) if a != b),
+                  min(len(original), len(fresh)))
+    problems = [
+        f"{name}: its bytes differ from the certificate rendered from the result at byte "
+        f"{offset}{_object_at(payload, fresh, offset)} (sizes {len(original)} and "
+        f"{len(fresh)}): the PDF was altered, or rendered by another version of "
+        "medeval/reportlab/pypdf"]
+    return problems + _changed_lines(data, info, record, payload, name, result_json, fresh)
 
 
 def _object_at(payload: bytes, fresh: bytes, offset: int) -> str:
@@ -327,19 +541,41 @@ def _object_at(payload: bytes, fresh: bytes, offset: int) -> str:
     starts = list(re.finditer(rb"(\d+) (\d+) obj", payload[:offset + 1]))
     if not starts:
         return ""
+    if re.search(rb"\bendobj\b", payload[starts[-1].end():offset]):
+        tail = payload[starts[-1].end():offset + 1]
+        if b"trailer" in tail or b"xref" in tail:
+            return " (in the cross-reference table or trailer)"
+        return " (between PDF objects)"
     number, generation = int(starts[-1].group(1)), int(starts[-1].group(2))
     kind = ""
     try:
         from pypdf import PdfReader
 
-        with _quiet_pypdf():
+        with quiet_pypdf():
             obj: Any = PdfReader(io.BytesIO(fresh), strict=False).get_object(number)
             if isinstance(obj, Mapping):
                 kind = str(obj.get("/Type") or obj.get("/Subtype") or "")
-                if not kind and "/Length1" in obj:
+                if kind == "/EmbeddedFile":
+                    kind = f"embedded file stream{_embedded_name(fresh, number)}"
+                elif kind == "/Filespec":
+                    kind = f"file specification of {obj.get('/UF') or obj.get('/F')}"
+                elif not kind and "/Length1" in obj:
                     kind = "embedded font program"
                 elif not kind and "/Length" in obj:
                     kind = "content stream"
     except Exception:  # naming the object is a courtesy; the offset is the finding
         kind = ""
     return f" (in PDF object {number} {generation}{', ' + kind if kind else ''})"
+
+
+def _embedded_name(fresh: bytes, number: int) -> str:
+    """`` of result.json`` when object ``number`` is that attachment's stream."""
+    from pypdf import PdfReader
+
+    with quiet_pypdf():
+        root: Any = PdfReader(io.BytesIO(fresh), strict=False).trailer["/Root"]
+        for spec in root.get("/AF", []):
+            stream = spec.get_object()["/EF"]["/F"]
+            if getattr(stream, "idnum", None) == number:
+                return f" of {spec.get_object()['/F']}"
+    return ""

@@ -1,0 +1,156 @@
+"""Reading what a certificate PDF says about itself (pypdf), without trusting it.
+
+:func:`read_pdf_record` gives the fingerprint (from the metadata and from every page's
+text, which must agree), the language, the report info's digest, the report number,
+the part digests and the attachment names the ``Keywords`` list, and the page texts.
+:func:`sniff_pdf` refuses, with a clear message, bytes that are not a PDF at all.
+Nothing here raises on a damaged or hostile PDF: problems are listed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ._errors import ReportError
+
+__all__ = ["is_medeval_pdf", "names_a_pdf", "pdf_text", "quiet_pypdf", "read_pdf_record",
+           "short_error", "sniff_pdf"]
+
+_HEX = re.compile(r"SHA-256\s*:?\s*([0-9a-f]{64})|sha256:([0-9a-f]{64})")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+#: Pages read for their text at most (a certificate has a dozen; a hostile PDF thousands).
+_MAX_PAGES = 200
+
+
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs in a damaged PDF; verify reports problems itself."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def sniff_pdf(payload: bytes, name: str) -> None:
+    """Raise :class:`ReportError` unless ``payload`` begins like a PDF (``%PDF-`` within
+    its first 1024 bytes, as PDF 32000-1 7.5.2 allows)."""
+    if not payload:
+        raise ReportError(f"{name}: the file is empty, not a PDF")
+    if b"%PDF-" not in payload[:1024]:
+        start = payload[:16]
+        raise ReportError(f"{name}: not a PDF (it begins with {start!r}, not %PDF-); give "
+                          "the certificate's PDF file")
+
+
+def names_a_pdf(path: Path) -> bool:
+    """Is a path given alone a certificate: does it end in .pdf or begin like a PDF?"""
+    if path.suffix.lower() == ".pdf":
+        return True
+    try:
+        with path.open("rb") as handle:
+            return b"%PDF-" in handle.read(1024)
+    except OSError:
+        return False
+
+
+def pdf_text(payload: bytes) -> list[str]:
+    """The text of each page (pypdf); a page that cannot be read gives ``""``."""
+    from pypdf import PdfReader
+
+    with quiet_pypdf():
+        reader = PdfReader(io.BytesIO(payload), strict=False)
+        pages = []
+        for page in list(reader.pages)[:_MAX_PAGES]:
+            try:
+                pages.append(page.extract_text() or "")
+            except Exception:  # a damaged content stream
+                pages.append("")
+    return pages
+
+
+def is_medeval_pdf(record: Mapping[str, Any]) -> bool:
+    """Does the record read from a PDF say it is a medeval certificate?"""
+    return bool(record.get("medeval") or record.get("fingerprint"))
+
+
+def read_pdf_record(payload: bytes) -> dict[str, Any]:
+    """What a certificate says about itself: fingerprint, language, digests, page texts.
+
+    The fingerprint comes from the metadata (``Keywords``) and from every page's text;
+    they must agree. Problems reading the PDF are listed under ``"problems"``; a PDF
+    that cannot be opened at all has ``"unreadable"`` set.
+    """
+    record: dict[str, Any] = {"problems": [], "digests": {}, "pages": [], "attachments": None}
+    try:
+        from pypdf import PdfReader
+
+        with quiet_pypdf():
+            reader = PdfReader(io.BytesIO(payload), strict=False)
+            metadata = reader.metadata
+            keywords = str(metadata.get("/Keywords", "")) if metadata else ""
+    except Exception as exc:
+        record["problems"].append(f"cannot be read as a PDF: {short_error(exc)}")
+        record["unreadable"] = True
+        return record
+    _parse_keywords(keywords, record)
+    try:
+        record["pages"] = pdf_text(payload)
+    except Exception as exc:
+        record["problems"].append(f"its text cannot be extracted: {short_error(exc)}")
+    found = set()
+    for number, text in enumerate(record["pages"], start=1):
+        on_page = {a or b for a, b in _HEX.findall(text.replace("\n", " "))}
+        if not on_page and text:
+            record["problems"].append(f"page {number} carries no result fingerprint")
+        found |= on_page
+    meta = record.get("meta_fingerprint")
+    if meta:
+        found.add(meta)
+    # the manifest fingerprint and protocol hash are printed too; keep the result's
+    candidates = {meta} if meta else found
+    if len(candidates) == 1:
+        record["fingerprint"] = next(iter(candidates))
+    if meta and record["pages"]:
+        footers = [p for p in record["pages"] if meta not in p.replace("\n", " ")]
+        if footers:
+            record["problems"].append(
+                f"{len(footers)} page(s) do not print the fingerprint sha256:{meta} of "
+                "the metadata")
+    return record
+
+
+def _parse_keywords(keywords: str, record: dict[str, Any]) -> None:
+    """Read the ``Keywords`` entry :func:`~medeval.report.pdf.certificate_keywords` writes;
+    anything malformed is left out (the byte comparison names it)."""
+    parts = [p.strip() for p in keywords.split(";")]
+    record["medeval"] = "medeval-certificate" in parts
+    for part in parts:
+        key, _, value = part.partition("=")
+        if key == "fingerprint":
+            digest = value.removeprefix("sha256:")
+            if _DIGEST.fullmatch(digest):
+                record["meta_fingerprint"] = digest
+        elif key in ("lang", "report-number"):
+            record[key] = value[:200]
+        elif key == "report-info":
+            record["report_info"] = value.removeprefix("sha256:")[:64]
+        elif key == "digests":
+            record["digests"] = dict(item.split(":", 1) for item in value.split(",")
+                                     if ":" in item)
+        elif key == "attachments":
+            record["attachments"] = tuple(n for n in value.split(",") if n)
+
+
+def short_error(exc: BaseException) -> str:
+    """An exception's message, at most 200 characters (a hostile PDF's can be long)."""
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "..."

@@ -24,6 +24,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from medeval.errors import InvalidInputError
@@ -616,3 +618,59 @@ class TestBadInput:
             mrmc(tmp_path / "absent.csv")
         with pytest.raises(InvalidInputError, match="DataFrame or the path"):
             mrmc([1, 2, 3])  # type: ignore[arg-type]
+
+
+@st.composite
+def factorial_studies(draw):  # type: ignore[no-untyped-def]
+    """A small factorial study: 2-3 treatments, 2-4 readers, 2-5 cases of each class,
+    ratings 1-5 (many ties)."""
+    t = draw(st.integers(2, 3))
+    r = draw(st.integers(2, 4))
+    n1, n0 = draw(st.integers(2, 5)), draw(st.integers(2, 5))
+    truth = [1] * n1 + [0] * n0
+    ratings = draw(st.lists(st.integers(1, 5), min_size=t * r * (n1 + n0),
+                            max_size=t * r * (n1 + n0)))
+    rows, it = [], iter(ratings)
+    for i in range(t):
+        for j in range(r):
+            for k, y in enumerate(truth):
+                rows.append((j, i, k, y, next(it)))
+    return pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
+
+
+class TestAgainstDefinitions:
+    @settings(max_examples=40, deadline=None)
+    @given(factorial_studies())
+    def test_or_jackknife_and_dbm_agree(self, table):
+        # Hillis et al. (2005): OR with jackknife covariances and DBM on normalized
+        # pseudovalues give the same RRRC F and ddf (two different computations here).
+        ors = mrmc(table).tests["RRRC"]
+        dbm = mrmc(table, method="DBM").tests["RRRC"]
+        if math.isnan(ors.statistic):
+            assert math.isnan(dbm.statistic)
+            return
+        assert dbm.statistic == pytest.approx(ors.statistic, rel=1e-9, abs=1e-12)
+        assert dbm.df_den == pytest.approx(ors.df_den, rel=1e-9)
+
+    @settings(max_examples=25, deadline=None)
+    @given(factorial_studies())
+    def test_jackknife_components_equal_refitting(self, table):
+        # Var, Cov1, Cov2, Cov3 from the definition: refit every AUC without case k with
+        # scikit-learn, then (c-1)/c times the sum of products of deviations, averaged.
+        result = mrmc(table)
+        table = table.sort_values(["treatment", "reader", "case"])
+        t, r = len(result.treatments), len(result.readers)
+        c = result.n_cases
+        ratings = table["rating"].to_numpy(float).reshape(t * r, c)
+        truth = table["truth"].to_numpy()[:c]
+        jack = np.array([[roc_auc_score(np.delete(truth, k), np.delete(ratings[g], k))
+                          for k in range(c)] for g in range(t * r)])
+        dev = jack - jack.mean(axis=1, keepdims=True)
+        cov = (c - 1) / c * dev @ dev.T
+        same_t = np.repeat(np.arange(t), r)[:, None] == np.repeat(np.arange(t), r)[None, :]
+        same_r = np.tile(np.arange(r), t)[:, None] == np.tile(np.arange(r), t)[None, :]
+        vc = result.variance_components
+        assert vc.var_error == pytest.approx(np.diag(cov).mean(), abs=1e-14)
+        assert vc.cov1 == pytest.approx(cov[~same_t & same_r].mean(), abs=1e-14)
+        assert vc.cov2 == pytest.approx(cov[same_t & ~same_r].mean(), abs=1e-14)
+        assert vc.cov3 == pytest.approx(cov[~same_t & ~same_r].mean(), abs=1e-14)

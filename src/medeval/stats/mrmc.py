@@ -133,7 +133,8 @@ def mrmc(
     Notes
     -----
     Intervals of a treatment's AUC are not clipped to [0, 1], as the Iowa program prints
-    them. A zero error term gives an infinite statistic and a p-value of 0.
+    them. A zero error term gives an infinite statistic and a p-value of 0, or NaN when
+    the treatment means are also equal (identical readings in every treatment).
 
     References
     ----------

@@ -1,4 +1,5 @@
-"""The HTML report: the same content, self-contained (figures inline, nothing fetched)."""
+"""The HTML report: the same content, self-contained (figures inline, NanumGothic embedded
+as a subset covering every character drawn, nothing fetched)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,63 @@ def test_same_result_same_html(certified: Path, tmp_path: Path) -> None:
 def test_precheck_html_is_marked(precheck: Path, tmp_path: Path) -> None:
     html = render_html(precheck, tmp_path / "p.html").read_text(encoding="utf-8")
     assert "PRE-CHECK — NOT A CERTIFICATE" in html and "Tested by" not in html
+
+
+def _drawn_text(html: str) -> str:
+    """The page's text as a browser draws it, found without medeval's parser: styles and
+    scripts removed, then every tag, then character references decoded."""
+    import html as html_module
+
+    body = re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S | re.I)
+    return html_module.unescape(re.sub(r"<[^>]*>", "", body))
+
+
+def test_nanumgothic_is_embedded_as_a_subset(certified: Path, info_file: Path,
+                                             tmp_path: Path) -> None:
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from medeval.report.fonts import font_path
+
+    html = render_html(certified, tmp_path / "report.html",
+                       report_info=info_file).read_text(encoding="utf-8")
+    faces = re.findall(r"@font-face \{[^}]*\}", html)
+    assert len(faces) == 2  # regular and bold
+    text = _drawn_text(html)
+    drawn = {c for c in text if not c.isspace()}
+    assert {"시", "험", "성", "적", "서", "홍", "길", "동"} <= drawn
+    full = TTFont(font_path())
+    for face, weight in zip(faces, ("normal", "bold")):
+        assert 'font-family: "NanumGothic"' in face and f"font-weight: {weight}" in face
+        (data,) = re.findall(r'url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\)', face)
+        payload = base64.b64decode(data)
+        assert payload[:4] == b"wOFF"
+        assert len(payload) < font_path().stat().st_size / 10  # a subset, not the font
+        font = TTFont(io.BytesIO(payload))
+        cmap = font.getBestCmap()
+        missing = sorted(c for c in drawn if ord(c) not in cmap)
+        assert not missing, missing
+        assert ord("뷁") not in cmap and ord("뷁") in full.getBestCmap()  # not on the page
+        glyphs = font["glyf"]
+        for char in "시험성적서":  # real outlines, not empty glyphs
+            assert glyphs[cmap[ord(char)]].numberOfContours > 0
+    # Korean is set in it wherever it appears
+    assert re.search(r'body \{ font-family: "NanumGothic"', html)
+
+
+def test_no_external_resource_is_referenced(certified: Path, info_file: Path,
+                                            tmp_path: Path) -> None:
+    html = render_html(certified, tmp_path / "report.html",
+                       report_info=info_file).read_text(encoding="utf-8")
+    for url in re.findall(r"url\(\s*['\"]?([^'\")]*)", html):
+        assert url.startswith(("data:", "#")), url[:60]  # embedded, or in the page
+    for attribute, value in re.findall(
+            r"""\b((?:xlink:)?href|src|srcset|action|rdf:resource|data)\s*=\s*["']([^"']*)""",
+            html):
+        assert value.startswith("#") or value.startswith("data:"), (attribute, value)
+    assert "@import" not in html and "<link" not in html and "<iframe" not in html
+    # the only http(s) strings left are SVG namespace names, which are not fetched
+    assert set(re.findall(r"https?://[^\s\"'<>)]+", html)) <= {
+        "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}

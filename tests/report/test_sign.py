@@ -84,3 +84,52 @@ def test_unusable_key_is_named(certificate: Path, tmp_path: Path) -> None:
     bad.write_text("not a key")
     with pytest.raises(ReportError, match="key.pem"):
         sign_pdf(certificate, tmp_path / "x.pdf", key=bad, cert=bad)
+
+
+def test_signed_certificate_verifies_alone_and_the_signature_covers_the_attachments(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:
+    import pikepdf
+
+    key, cert = signer
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert)
+    # the attachments are in the unsigned rendering, which the signed revision begins with
+    with pikepdf.open(certificate) as pdf:
+        assert sorted(pdf.attachments) == ["report-info.json", "result.cases.csv",
+                                           "result.json"]
+    (check,) = validate_pdf(signed)
+    assert check.intact and check.valid and check.covers_whole_file
+    assert check.signed_length == len(signed.read_bytes())
+    verdict = verify_certificate(signed)
+    assert verdict.status == "genuine" and verdict.signed, verdict.differences
+    assert verdict.attachments == ("report-info.json", "result.cases.csv", "result.json")
+
+
+def test_an_attachment_replaced_after_signing_is_named(
+        certificate: Path, segmentation: Path, signer: tuple[Path, Path],
+        tmp_path: Path) -> None:
+    """An incremental update (pypdf's incremental writer) puts another result in after
+    the signature: the signature still verifies its revision, but not the whole file."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    key, cert = signer
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert).read_bytes()
+    writer = PdfWriter(PdfReader(io.BytesIO(signed)), incremental=True)
+    (spec,) = [s.get_object() for s in writer.root_object["/AF"]
+               if s.get_object()["/F"] == "result.json"]
+    forged = DecodedStreamObject()
+    forged.set_data(segmentation.read_bytes())
+    forged[NameObject("/Type")] = NameObject("/EmbeddedFile")
+    spec["/EF"][NameObject("/F")] = writer._add_object(forged)
+    spec["/EF"][NameObject("/UF")] = spec["/EF"]["/F"]
+    out = io.BytesIO()
+    writer.write(out)
+    updated = out.getvalue()
+    assert updated.startswith(signed) and len(updated) > len(signed)
+    verdict = verify_certificate(updated)
+    assert verdict.status == "altered" and verdict.signed
+    report = "\n".join(verdict.differences)
+    assert "the attachment result.json was replaced after signing" in report
+    assert "does not cover the whole file" in report

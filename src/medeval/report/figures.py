@@ -42,11 +42,13 @@ def figure_png(figure: Figure, lang: str, *, dpi: int = 200) -> bytes:
 
 
 def figure_svg(figure: Figure, lang: str) -> str:
-    """The figure as SVG text (text as paths, fixed ids, no date)."""
+    """The figure as SVG text (text as paths, fixed ids, no date, no RDF metadata block,
+    whose Dublin Core URIs would be the page's only ``http`` references)."""
     with _style():
         mpl = _draw(figure, lang)
         buffer = io.StringIO()
-        mpl.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        mpl.savefig(buffer, format="svg",
+                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = buffer.getvalue()
     return text[text.index("<svg"):]
 

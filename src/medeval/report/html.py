@@ -2,12 +2,16 @@
 
 The same content as the PDF (:func:`~medeval.report.content.build_certificate`),
 rendered through the jinja2 template ``report_templates/certificate.html.j2``, with the
-figures inline as SVG: no external file, script or font is referenced.
+figures inline as SVG and NanumGothic (regular and bold) embedded as ``@font-face``
+``data:`` URIs, subset to the characters of the page (:func:`page_text`,
+:func:`~medeval.report.fonts.font_face_css`): no external file, script or font is
+referenced, and Korean renders on a machine without Korean fonts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +31,7 @@ from .content import (
 )
 from .info import ReportInfo, load_report_info
 
-__all__ = ["html_text", "render_html"]
+__all__ = ["html_text", "page_text", "render_html"]
 
 
 def render_html(
@@ -66,8 +70,45 @@ def html_text(certificate: Certificate, *, lang: str = "ko+en") -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from .fonts import font_face_css
+
     template = environment.get_template("certificate.html.j2")
-    return template.render(**_view(certificate, lang))
+    view = _view(certificate, lang)
+    draft = template.render(**view, font_faces="")
+    return template.render(**view, font_faces=font_face_css(page_text(draft)))
+
+
+class _Text(HTMLParser):
+    """Collects the text a browser draws: character data outside ``<style>`` and
+    ``<script>`` (the ``<title>``'s included)."""
+
+    _HIDDEN = frozenset(("style", "script"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def page_text(html: str) -> str:
+    """The text of an HTML page as a browser draws it (markup, styles and scripts left
+    out, character references decoded)."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _view(certificate: Certificate, lang: str) -> dict[str, Any]:

@@ -155,9 +155,12 @@ def verify_certificate(
 
     Examples
     --------
-    >>> verdict = verify_certificate(Path("certificate.pdf"))  # doctest: +SKIP
-    >>> verdict.status, verdict.report_number, verdict.differences  # doctest: +SKIP
-    ('genuine', 'KTL-2026-0001', ())
+    A web page handing over uploaded bytes (nothing is read or written but a temporary
+    folder of its own)::
+
+        verdict = verify_certificate(uploaded_bytes)
+        verdict.status, verdict.report_number, verdict.differences
+        # ('genuine', 'KTL-2026-0001', ())
     """
     if pdf is None and isinstance(source, (bytes, bytearray, memoryview)):
         return _guarded(bytes(source), "the uploaded file", None, None, report_info,

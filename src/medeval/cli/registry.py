@@ -1,0 +1,273 @@
+"""``medeval registry init|issue|amend|withdraw|list|show|export``: the issued reports.
+
+Every action takes ``--registry`` (a SQLite file path or a PostgreSQL URL; default the
+environment variable ``MEDEVAL_REGISTRY``, else ``medeval-registry.sqlite`` in the
+current folder). ``issue`` and ``amend`` either render the certificate themselves with
+the number they draw (``--render CERT.pdf``, in the same transaction: if rendering fails
+nothing is issued) or register a certificate already rendered with its number
+(``CERT.pdf`` and ``--number`` or the report info's ``report_number``; the PDF must print
+it). Needs the ``registry`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .._hashing import sha256_bytes
+from ..errors import RegistryError
+from ._usage import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..registry import Registry, ReportRecord
+    from ..report.info import ReportInfo
+
+__all__ = ["DEFAULT_REGISTRY", "add"]
+
+#: The registry used when neither --registry nor MEDEVAL_REGISTRY names one.
+DEFAULT_REGISTRY = "medeval-registry.sqlite"
+_ENV = "MEDEVAL_REGISTRY"
+
+
+def add(commands: Any) -> None:
+    """The ``registry`` subcommands."""
+    registry = commands.add_parser(
+        "registry", help="the registry of issued reports: numbers, amendments, withdrawals",
+        description="The laboratory's record of every report it issued (SQLite file or "
+        "PostgreSQL). See docs/registry.md.")
+    actions = registry.add_subparsers(dest="registry_command", metavar="ACTION")
+    init = _action(actions, "init", _init, "make a new, empty registry")
+    init.add_argument("--pattern", default=None, metavar="PATTERN",
+                      help="report numbers, e.g. 'LAB-AI-{year}-{seq:04d}' (the default)")
+    issue = _action(actions, "issue", _issue, "issue a report: draw its number and record "
+                    "the result's fingerprint and the certificate's SHA-256")
+    _certificate_options(issue)
+    amend = _action(actions, "amend", _amend, "issue a new report that replaces NUMBER "
+                    "(NUMBER's status becomes amended)")
+    amend.add_argument("old", metavar="NUMBER")
+    _certificate_options(amend)
+    amend.add_argument("--reason", required=True, help="why the report is amended")
+    withdraw = _action(actions, "withdraw", _withdraw, "withdraw a report (with a reason)")
+    withdraw.add_argument("number", metavar="NUMBER")
+    withdraw.add_argument("--reason", required=True, help="why it is withdrawn")
+    listing = _action(actions, "list", _list, "list the reports, oldest first")
+    _filters(listing)
+    listing.add_argument("--limit", type=int, default=None, help="the newest N only")
+    show = _action(actions, "show", _show, "everything the registry holds on one report")
+    show.add_argument("number", metavar="NUMBER")
+    export = _action(actions, "export", _export, "write the reports as CSV (UTF-8 with BOM)")
+    export.add_argument("out", metavar="OUT.csv", help="a file, or - for standard output")
+    _filters(export)
+
+
+def _action(actions: Any, name: str, handler: Any, text: str) -> Any:
+    action = actions.add_parser(name, help=text, description=text)
+    action.add_argument("--registry", default=None, metavar="URL",
+                        help=f"a SQLite file or postgresql+psycopg://user@host/db (default: "
+                        f"${_ENV}, else {DEFAULT_REGISTRY})")
+    action.set_defaults(handler=handler)
+    return action
+
+
+def _certificate_options(action: Any) -> None:
+    action.add_argument("result", type=Path, metavar="RESULT.json")
+    action.add_argument("pdf", type=Path, nargs="?", metavar="CERT.pdf",
+                        help="a certificate already rendered with its number (--number)")
+    action.add_argument("--render", type=Path, metavar="CERT.pdf",
+                        help="render the certificate here with the number drawn")
+    action.add_argument("--info", type=Path, metavar="INFO.toml",
+                        help="report info: signatories, date of issue, number ...")
+    action.add_argument("--lang", choices=("ko+en", "ko", "en"), default="ko+en",
+                        help="with --render")
+    action.add_argument("--number", default=None, help="the number CERT.pdf prints")
+    for option, text in (("--tester", "who tested (default: the info's tested_by)"),
+                         ("--approver", "who approved (default: the info's approved_by)"),
+                         ("--customer", "default: the result's protocol customer"),
+                         ("--test-id", "default: the result's protocol id"),
+                         ("--issue-date", "YYYY-MM-DD (default: the info's, else today)")):
+        action.add_argument(option, default=None, help=text)
+
+
+def _filters(action: Any) -> None:
+    action.add_argument("--status", choices=("issued", "amended", "withdrawn"))
+    action.add_argument("--customer", default=None)
+    action.add_argument("--fingerprint", default=None, metavar="SHA256")
+    action.add_argument("--year", type=int, default=None, help="year of issue")
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Registry:
+    try:
+        from ..registry import Registry
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"registry: {exc}") from None
+    target = args.registry or os.environ.get(_ENV) or DEFAULT_REGISTRY
+    if create:
+        from ..registry import DEFAULT_PATTERN
+
+        return Registry.create(target, pattern=args.pattern or DEFAULT_PATTERN)
+    return Registry.open(target)
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args, create=True) as registry:
+        out.write(f"registry {registry.location}: created, numbers like "
+                  f"{registry.numbering.format(year=date.today().year, seq=1)}\n")
+    return 0
+
+
+def _issue(args: argparse.Namespace, out: TextIO) -> int:
+    return _issue_or_amend(args, out, amends=None)
+
+
+def _amend(args: argparse.Namespace, out: TextIO) -> int:
+    return _issue_or_amend(args, out, amends=args.old)
+
+
+def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None) -> int:
+    from ..result import read_result, verify_result
+
+    if (args.pdf is None) == (args.render is None):
+        raise UsageError("registry: give CERT.pdf (rendered with its number) or --render "
+                         "CERT.pdf (rendered here with the number drawn), one of the two")
+    fingerprint = verify_result(args.result)
+    result = read_result(args.result)
+    if result.mode != "certificate":
+        raise RegistryError(f"result {args.result}: a {result.mode}, not a certified run; "
+                            "only a certificate is issued a report number")
+    info = _info(args.info)
+    number = args.number or info.report_number
+    fields: dict[str, Any] = {
+        "tester": args.tester or (info.tested_by.name if info.tested_by else None),
+        "approver": args.approver or (info.approved_by.name if info.approved_by else None),
+        "customer": args.customer, "test_id": args.test_id,
+        "issue_date": args.issue_date or info.issue_date}
+    if amends is None:
+        fields["customer"] = fields["customer"] or result.protocol.customer.name
+        fields["test_id"] = fields["test_id"] or result.protocol.id
+    with _open(args) as registry:
+        if args.render is not None:
+            record = _issue_rendered(registry, args, info, fingerprint, fields, amends)
+        else:
+            if number is None:
+                raise UsageError(f"registry: which number does {args.pdf} print? Give "
+                                 "--number (or report_number in --info), or let the "
+                                 "registry draw one and render: --render CERT.pdf")
+            pdf_sha256 = _printed(args.pdf, number, amends)
+            with registry.issuing(fingerprint=fingerprint, number=number, amends=amends,
+                                  reason=getattr(args, "reason", None),
+                                  **fields) as pending:
+                pending.pdf_sha256 = pdf_sha256
+            record = _known(registry, pending.number)
+    verb = f"amended  {amends} ->" if amends else "issued"
+    out.write(f"{verb} {record.number}  sha256:{record.fingerprint}  "
+              f"pdf sha256:{record.pdf_sha256}\n")
+    return 0
+
+
+def _issue_rendered(registry: Registry, args: argparse.Namespace, info: ReportInfo,
+                    fingerprint: str, fields: dict[str, Any],
+                    amends: str | None) -> ReportRecord:
+    """Draw the number, render the certificate with it, record it: one transaction. The
+    PDF is written beside its place and moved there once the record is committed."""
+    from ..report import render_certificate
+
+    out_pdf: Path = args.render
+    partial = out_pdf.with_name(f".{out_pdf.name}.issuing")
+    try:
+        with registry.issuing(fingerprint=fingerprint, number=args.number, amends=amends,
+                              reason=getattr(args, "reason", None), **fields) as pending:
+            printed = info.model_copy(update={
+                "report_number": pending.number, "replaces": pending.replaces,
+                "issue_date": pending.issue_date.isoformat()})
+            render_certificate(args.result, partial, lang=args.lang, report_info=printed)
+            pending.pdf_sha256 = sha256_bytes(partial.read_bytes())
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise RegistryError(f"certificate {out_pdf}: cannot be written ({exc.strerror}); "
+                                "no report was issued") from None
+        raise
+    try:
+        os.replace(partial, out_pdf)
+    except OSError as exc:
+        raise RegistryError(f"report {pending.number} is issued, but its certificate could "
+                            f"not be moved to {out_pdf} ({exc.strerror}): it is {partial}"
+                            ) from None
+    print(f"medeval: certificate {out_pdf} printed with report number {pending.number}",
+          file=sys.stderr)
+    return _known(registry, pending.number)
+
+
+def _info(path: Path | None) -> ReportInfo:
+    from ..report.info import load_report_info
+
+    return load_report_info(path)
+
+
+def _printed(pdf: Path, number: str, amends: str | None) -> str:
+    """The PDF's SHA-256, once it is seen to print ``number`` (and the report it amends)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        payload = pdf.read_bytes()
+        text = PdfReader(pdf).pages[0].extract_text()
+    except (OSError, PdfReadError, IndexError, ValueError) as exc:
+        raise RegistryError(f"certificate {pdf}: cannot be read as a PDF ({exc})") from None
+    for needed, what in ((number, "its report number"), (amends, "the report it amends")):
+        if needed is not None and needed not in text:
+            raise RegistryError(f"certificate {pdf}: its first page does not print {what} "
+                                f"{needed}; render it with that number (or use --render)")
+    return sha256_bytes(payload)
+
+
+def _known(registry: Registry, number: str) -> ReportRecord:
+    record = registry.get(number)
+    if record is None:
+        raise RegistryError(f"report {number}: not in the registry {registry.location}")
+    return record
+
+
+def _withdraw(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as registry:
+        record = registry.withdraw(args.number, args.reason)
+    out.write(f"withdrawn {record.number}: {record.reason}\n")
+    return 0
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as registry:
+        records = registry.list(status=args.status, customer=args.customer,
+                                fingerprint=args.fingerprint, year=args.year,
+                                limit=args.limit)
+    width = max((len(r.number) for r in records), default=6)
+    for r in records:
+        note = (f"  -> {r.replaced_by}" if r.replaced_by else "") + (
+            f"  (replaces {r.replaces})" if r.replaces else "")
+        out.write(f"{r.number:<{width}}  {r.status.value:<9}  {r.issue_date.isoformat()}  "
+                  f"{r.test_id}  {r.customer}{note}\n")
+    print(f"medeval: {len(records)} report(s) in {registry.location}", file=sys.stderr)
+    return 0
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as registry:
+        record = _known(registry, args.number)
+    for key, value in record.to_dict().items():
+        out.write(f"{key:<18} {'' if value is None else value}\n")
+    return 0
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    filters = {"status": args.status, "customer": args.customer,
+               "fingerprint": args.fingerprint, "year": args.year}
+    with _open(args) as registry:
+        count = registry.export_csv(out if args.out == "-" else Path(args.out), **filters)
+    print(f"medeval: {count} report(s) written to {args.out}", file=sys.stderr)
+    return 0

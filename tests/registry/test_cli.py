@@ -1,0 +1,157 @@
+"""``medeval registry ...`` as a tester uses it: on a real certified result, rendering
+real certificates; what the PDF prints is read with pypdf, its hash with hashlib."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import medeval
+from medeval.cli import main
+from medeval.registry import Registry, Status
+from medeval.report import render_certificate
+from medeval.result import write_result
+
+from ..report.conftest import INFO, _as_runner, _binary_study
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A certified result, a pre-check result and the report info (tests/report's)."""
+    folder = tmp_path_factory.mktemp("registry-cli")
+    certified = _as_runner(medeval.evaluate(_binary_study(folder / "c", "certificate"),
+                                            folder / "c" / "predictions"))
+    precheck = medeval.evaluate(_binary_study(folder / "p", "pre-check"),
+                                folder / "p" / "predictions")
+    info = folder / "info.toml"
+    info.write_text(INFO, encoding="utf-8")
+    return {"result": write_result(certified, folder / "out" / "result.json"),
+            "precheck": write_result(precheck, folder / "pre" / "result.json"),
+            "info": info}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["registry", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _first_page(pdf: Path) -> str:
+    return PdfReader(pdf).pages[0].extract_text()
+
+
+def test_issue_amend_withdraw_through_the_command_line(study, tmp_path, capsys):
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    cert = tmp_path / "cert.pdf"
+    code, out, err = _run(capsys, "issue", str(study["result"]), "--render", str(cert),
+                          "--info", str(study["info"]), "--registry", reg)
+    assert code == 0, err
+    # the info's date of issue (2026-11-27) gives the year; the PDF prints the number
+    assert out.startswith("issued LAB-AI-2026-0001  sha256:")
+    assert "LAB-AI-2026-0001" in _first_page(cert)
+    digest = hashlib.sha256(cert.read_bytes()).hexdigest()
+    assert f"pdf sha256:{digest}" in out
+    fingerprint = medeval.verify_result(study["result"])
+    assert f"sha256:{fingerprint}" in out
+
+    amended = tmp_path / "cert-amended.pdf"
+    code, out, err = _run(capsys, "amend", "LAB-AI-2026-0001", str(study["result"]),
+                          "--render", str(amended), "--info", str(study["info"]),
+                          "--reason", "customer's address corrected", "--registry", reg)
+    assert code == 0, err
+    assert out.startswith("amended  LAB-AI-2026-0001 -> LAB-AI-2026-0002")
+    page = _first_page(amended)
+    assert "LAB-AI-2026-0002" in page and "LAB-AI-2026-0001" in page  # names the old one
+
+    code, out, _ = _run(capsys, "show", "LAB-AI-2026-0001", "--registry", reg)
+    shown = dict(line.split(None, 1) for line in out.splitlines() if len(line.split()) > 1)
+    assert shown["status"] == "amended" and shown["replaced_by"] == "LAB-AI-2026-0002"
+    assert shown["tester"] == "홍길동 (Hong Gildong)"
+    assert shown["customer"] == "Example Medical AI Co., Ltd."
+    assert shown["test_id"] == "KTL-2026-0001" and shown["issue_date"] == "2026-11-27"
+
+    code, out, _ = _run(capsys, "withdraw", "LAB-AI-2026-0002", "--reason",
+                        "reference standard found wrong", "--registry", reg)
+    assert code == 0 and out == "withdrawn LAB-AI-2026-0002: reference standard found wrong\n"
+    code, out, err = _run(capsys, "list", "--registry", reg)
+    assert [line.split()[:2] for line in out.splitlines()] == [
+        ["LAB-AI-2026-0001", "amended"], ["LAB-AI-2026-0002", "withdrawn"]]
+    assert "2 report(s)" in err
+    code, out, _ = _run(capsys, "export", "-", "--status", "withdrawn", "--registry", reg)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["number"], r["reason"], r["replaces"]) for r in rows] == [
+        ("LAB-AI-2026-0002", "reference standard found wrong", "LAB-AI-2026-0001")]
+    assert rows[0]["pdf_sha256"] == hashlib.sha256(amended.read_bytes()).hexdigest()
+
+
+def test_a_certificate_rendered_beforehand_is_registered_by_its_number(
+        study, tmp_path, capsys, monkeypatch):
+    reg = tmp_path / "lab.sqlite"
+    monkeypatch.setenv("MEDEVAL_REGISTRY", str(reg))  # no --registry: the variable
+    assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq:03d}")[0] == 0
+    printed = tmp_path / "printed.pdf"
+    render_certificate(study["result"], printed, report_info={
+        "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
+        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(printed))
+    assert code == 2 and "which number does" in err
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(printed),
+                        "--number", "KTL-2026-008", "--tester", "Hong", "--approver", "Kim")
+    assert code == 2 and "does not print its report number KTL-2026-008" in err
+    code, out, err = _run(capsys, "issue", str(study["result"]), str(printed), "--number",
+                          "KTL-2026-007", "--tester", "Hong", "--approver", "Kim",
+                          "--issue-date", "2026-11-27")
+    assert code == 0, err
+    with Registry.open(reg) as registry:
+        record = registry.get("KTL-2026-007")
+        assert record is not None and record.status is Status.ISSUED
+        assert record.pdf_sha256 == hashlib.sha256(printed.read_bytes()).hexdigest()
+        drawn = registry.issue(fingerprint=hashlib.sha256(b"next").hexdigest(),
+                               pdf_sha256=hashlib.sha256(b"pdf").hexdigest(), test_id="T",
+                               customer="C", tester="Hong", approver="Kim",
+                               issue_date="2026-12-01")
+    assert drawn.number == "KTL-2026-008"  # the counter moved past the printed number
+
+
+def test_what_the_command_line_refuses(study, tmp_path, capsys):
+    reg = str(tmp_path / "lab.sqlite")
+    code, _, err = _run(capsys, "list", "--registry", reg)
+    assert code == 2 and "no such file" in err and "registry init" in err
+    not_registry = tmp_path / "notes.sqlite"
+    not_registry.write_bytes(b"these are notes, not a database" * 50)
+    code, _, err = _run(capsys, "list", "--registry", str(not_registry))
+    assert code == 2 and "file is not a database" in err and "Traceback" not in err
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    code, _, err = _run(capsys, "init", "--registry", reg)
+    assert code == 2 and "exists already" in err
+    code, _, err = _run(capsys, "issue", str(study["precheck"]), "--render",
+                        str(tmp_path / "x.pdf"), "--registry", reg, "--tester", "a",
+                        "--approver", "b")
+    assert code == 2 and "a pre-check, not a certified run" in err
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--registry", reg)
+    assert code == 2 and "one of the two" in err
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render",
+                        str(tmp_path / "x.pdf"), "--registry", reg)
+    assert code == 2 and "tester: not given" in err
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render",
+                        str(blocked / "cert.pdf"), "--info", str(study["info"]),
+                        "--registry", reg)
+    assert code == 2 and "cannot be written" in err and "no report was issued" in err
+    code, _, err = _run(capsys, "show", "LAB'; DROP TABLE medeval_reports;--",
+                        "--registry", reg)
+    assert code == 2 and "only letters, digits" in err
+    code, _, err = _run(capsys, "show", "X" * 10_000, "--registry", reg)
+    assert code == 2 and "longer than 64" in err and len(err) < 300
+    code, _, err = _run(capsys, "withdraw", "LAB-AI-2026-0001", "--reason", "x",
+                        "--registry", reg)
+    assert code == 2 and "not in the registry" in err
+    with Registry.open(reg) as registry:
+        assert registry.list() == ()  # nothing issued by any of the above

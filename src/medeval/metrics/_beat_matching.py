@@ -19,15 +19,28 @@ Invariant: when bxb handles the earliest unconsumed beat ``E[p]``, no later beat
 been consumed, so the head of the other stream is the first beat of the other stream
 after ``p``. A pair is accepted only if that beat is ``E[p + 1]``: were a beat of the
 same stream between them, its time ``x`` would give ``|h - x| <= |h - E[p]|`` and both
-clauses of the criterion fail (shown in :func:`main_loop`). So a pair is always two
-neighbours in E, the invariant is kept, and whether ``E[p]`` pairs with ``E[p + 1]``
-*if reached unconsumed* is a local test ``c[p]`` on four times. ``E[p]`` is consumed
-exactly when ``E[p - 1]`` paired with it, so the pairs are taken at the positions of
-every run of true ``c`` that lie an even distance from the run's start (runs longer
-than one beat are rare, :func:`_block_leads`). :func:`main_loop` does all this block by
-block of E, carrying one bit (did the block's last beat pair onward?) to the next
-block; the loop is over blocks of 32,768 reference beats, never over beats. The test
-suite checks this against a line-by-line Python port of ``bxb.c`` on random inputs.
+clauses of the criterion fail. So a pair is always two neighbours in E of different
+streams, the invariant is kept, and a pair is one of the two *links* of a reference
+beat ``T_i``, with ``k`` the number of test beats before it (``t_k >= T_i``):
+
+- ``B_i = (t_{k-1}, T_i)``, the test beat just before it (neighbours in E when
+  ``t_{k-1} >= T_{i-1}``), and
+- ``A_i = (T_i, t_k)``, the test beat just after it (neighbours when ``t_k < T_{i+1}``).
+
+Whether a link pairs *if its earlier beat is reached unconsumed* is bxb's test on four
+times (rule 3 for ``A_i``, rule 1 for ``B_i``; the neighbour conditions are part of it,
+see :func:`_links`). In E the links come in the order ``B_0 A_0 B_1 A_1 ...``; two
+consecutive links share a beat (``B_i`` and ``A_i`` share ``T_i``; ``A_i`` and
+``B_{i+1}`` share ``t_k`` when ``t_k`` is the only test beat between ``T_i`` and
+``T_{i+1}``), and an earlier beat is consumed exactly when the link before it, sharing
+it, paired. So along a run of passing links that share beats the pairs are every other
+link from the run's first (runs longer than one link are rare, :func:`_run_leads`).
+:func:`main_loop` does all this block by block of reference beats: ``k`` for a block
+comes from one merge of its reference beats with its test beats (a stable sort of the
+two sorted runs), the tests are elementwise, and one bit (did the block's last link
+pair onto the next block's first?) is carried; the loop is over blocks of 32,768
+reference beats, never over beats. The test suite checks this against a line-by-line
+Python port of ``bxb.c`` on random inputs.
 
 The start (before the main loop) follows ``bxb.c`` literally, including its sentinel
 "annotation" of type 0 at time 0 (see :func:`sequential_start`).
@@ -68,43 +81,97 @@ _CHUNK = 1 << 15
 """Reference beats per block of :func:`main_loop`: a block's arrays stay in the CPU cache."""
 
 
-def _block_leads(c: Bool, consumed_first: bool) -> Bool:
-    """Which positions of a block of E lead a pair: ``c`` where the beat is reached.
+def _window(values: Int, a: int, b: int, sentinel: bool) -> Int:
+    """``V[a - 1 : b + 1]`` of the stream ``V`` = (a time-0 sentinel if ``sentinel``) +
+    ``values``: ``-huge_time`` before its start, ``huge_time`` past its end; a view of
+    ``values`` where it can be."""
+    shift = int(sentinel)
+    lo, hi = a - 1 - shift, b + 1 - shift  # into values
+    if lo >= 0 and hi <= values.size:
+        return values[lo:hi]
+    out = np.empty(b - a + 2, np.int64)
+    out[: max(0, -lo)] = -HUGE
+    out[max(0, values.size - lo) :] = HUGE
+    first, last = max(lo, 0), min(hi, values.size)
+    if last > first:
+        out[first - lo : last - lo] = values[first:last]
+    if shift and a - 1 <= 0 < b + 1:
+        out[1 - a] = 0
+    return out
 
-    ``E[p]`` is reached unconsumed unless ``E[p - 1]`` led a pair, so along a run of true
-    ``c`` the leads alternate from the run's first beat, which is reached -- except at
-    position 0 when the previous block's last beat led onto it (``consumed_first``).
-    Runs longer than one beat are rare: their parity is found from the run starts.
+
+def _links(
+    window: Int, tests: Int, k: Int, w: int
+) -> tuple[Bool, Bool, Int]:
+    """Which links of a block's reference beats pass bxb's test (``B``, ``A``), and
+    ``t_{k-1}`` (the earlier beat of ``B``).
+
+    ``window`` is ``T_{i-1} .. T_{i+1}`` over the block, ``tests`` is ``t_{k-1} ..
+    t_{k+1}`` over its test beats, ``k`` each reference beat's count of test beats
+    before it (into ``tests``, less one). With ``a = t_k - T_i``, ``b = T_i - t_{k-1}``
+    and ``n = T_{i+1} - t_k``, bxb's test (``e`` the earlier beat, ``h`` the later,
+    ``e'`` and ``h'`` the next beats of their streams)::
+
+        h - e <= w  and  (h - e < e' - h  or  |h' - e'| < e' - h)
+
+    is, for ``A_i`` (``e' = T_{i+1}``, ``h' = t_{k+1}``), ``a <= w and (a < n or
+    |t_{k+1} - T_{i+1}| < n)``, and for ``B_i`` (``e' = t_k``, ``h' = T_{i+1}``),
+    ``b <= w and (b < a or |n| < a)``. ``A_i``'s neighbour condition ``n > 0`` is in its
+    test (with ``n <= 0`` both clauses fail as ``a >= 0``), as is ``t_k > T_i`` in
+    ``B_i``'s (``|T' - t'| < |T - t'|`` of rule 1 with ``t' = T``); ``B_i``'s own,
+    ``t_{k-1} >= T_{i-1}``, is tested apart. The second clauses (the 2002 amendment)
+    are rarely needed and computed only where they decide.
     """
-    lead: Bool = c.copy()
-    cont = np.flatnonzero(c[1:] & c[:-1]) + 1  # positions continuing a run
-    if consumed_first:
-        lead[0] = False
-    if cont.size:
-        starts = np.flatnonzero(c[1:] & ~c[:-1]) + 1
-        if c[0]:
-            starts = np.concatenate([np.zeros(1, np.int64), starts])
-        s = starts[np.searchsorted(starts, cont, side="right") - 1]
-        even = ((cont - s) & 1) == 0
-        if consumed_first:  # the run from position 0 starts unreached: parity flips
-            even[s == 0] = ~even[s == 0]
-        lead[cont] = even
+    ref = window[1:-1]
+    t_before = tests[:-2].take(k)
+    t_after = tests[1:-1].take(k)
+    after = t_after - ref
+    gap = window[2:] - t_after
+    before = ref - t_before
+    a_pass = after <= w
+    near = after < gap
+    need = np.flatnonzero(a_pass & ~near)
+    if need.size:
+        near[need] = np.abs(tests[2:][k[need]] - window[2:][need]) < gap[need]
+    a_pass &= near
+    b_pass = before <= w
+    np.less(before, after, out=near)
+    need = np.flatnonzero(b_pass & ~near)
+    if need.size:
+        near[need] = np.abs(gap[need]) < after[need]
+    b_pass &= near
+    b_pass &= t_before >= window[:-2]
+    return b_pass, a_pass, t_before
+
+
+def _run_leads(cont: Int) -> Bool:
+    """Whether each run-continuing link pairs: ``cont`` are the positions (sorted) in the
+    block's link sequence ``B_0 A_0 B_1 A_1 ...`` (``B_i`` at ``2 i``, ``A_i`` at
+    ``2 i + 1``) of passing links that share a beat with the passing link before them.
+    A run starts one before its first continuing link; its links pair alternately."""
+    new = np.ones(cont.size, np.bool_)
+    new[1:] = cont[1:] != cont[:-1] + 1
+    first = np.maximum.accumulate(np.where(new, np.arange(cont.size), 0))
+    lead: Bool = ((cont - cont[first]) & 1) == 1
     return lead
 
 
-def _stream_slice(times: Int, a: int, b: int, sentinel: bool) -> Int:
-    """``V[a:b]`` of the stream ``V`` = (a time-0 sentinel if ``sentinel``) + ``times``,
-    with bxb's ``huge_time`` past its end; a view of ``times`` where it can be."""
-    shift = int(sentinel)
-    if a >= shift and b - shift <= times.size:
-        return times[a - shift : b - shift]
-    out = np.full(b - a, HUGE, dtype=np.int64)
-    lo, hi = max(a, shift), min(b, times.size + shift)
-    if hi > lo:
-        out[lo - a : hi - a] = times[lo - shift : hi - shift]
-    if shift and a == 0 < b:
-        out[0] = 0
-    return out
+def _take_runs(b_pass: Bool, a_pass: Bool, k: Int) -> None:
+    """Keep, in ``b_pass`` and ``a_pass``, the links that pair (in place): of two passing
+    links that share a beat, the second pairs only if the first did not."""
+    # A_i then B_{i+1}: they share a test beat when it is the only one between
+    across = np.flatnonzero(a_pass[:-1] & b_pass[1:])
+    if across.size:
+        across = across[k[across + 1] == k[across] + 1]
+    both = np.flatnonzero(b_pass & a_pass)  # B_i then A_i share T_i
+    if across.size:
+        cont = np.sort(np.concatenate([2 * both + 1, 2 * across + 2]))
+        lead = _run_leads(cont)
+        odd = (cont & 1) == 1
+        a_pass[cont[odd] >> 1] = lead[odd]
+        b_pass[cont[~odd] >> 1] = lead[~odd]
+    elif both.size:  # runs of two links: B_i pairs, A_i does not
+        a_pass[both] = False
 
 
 def main_loop(
@@ -116,95 +183,77 @@ def main_loop(
     With ``sentinel`` the reference stream starts with bxb's type-0 annotation at time 0
     (index 0; the beats of ``ref`` are then 1, 2, ...), without copying ``ref``.
     Returns ``(pairs, missed, extra)`` as indices into the streams plus ``offsets``
-    (reference, test), added as they are written: pairs sorted
-    by reference beat, a pair counted when its earlier beat is at or before ``end``, an
-    unpaired beat when it is. The loop runs over blocks of ``_CHUNK`` reference beats,
-    not over beats: a block of E is reference beats ``i0:i1`` with the test beats from
-    ``ref[i0]`` (from the first, in the first block) to before ``ref[i1]``, merged by a
-    stable sort of two sorted runs (a linear merge); the next block starts with
-    reference beat ``i1``, which is what ``E[p + 1]`` is past the block's last beat.
-
-    ``c[p]`` (``E[p]`` pairs with ``E[p + 1]`` if reached unconsumed) is bxb's test with
-    ``e = E[p]``, ``h = E[p + 1]``, ``e'`` the next beat of e's stream and ``h'`` the
-    next beat of h's stream (``huge_time`` past an end): rule (1) of ``bxb.c`` with
-    (e, h) = (t, T), rule (3) with (e, h) = (T, t)::
-
-        h - e <= w  and  e' - h > 0  and  (h - e < e' - h  or  |h' - e'| < e' - h)
-
-    ``e' >= h`` always (E is in time order); ``e' - h > 0`` says ``h`` is of the other
-    stream (else ``e' = h``) and is the head bxb compares (were ``e' <= h``, both of
-    bxb's clauses fail: ``|h - e'| <= h - e``, and ``h' >= h`` gives
-    ``|h' - e'| >= |h - e'|``), so ``|h - e'| = e' - h``.
+    (reference, test), added as they are written: pairs sorted by reference beat, a
+    pair counted when its earlier beat is at or before ``end``, an unpaired beat when it
+    is. The loop runs over blocks of ``_CHUNK`` reference beats, not over beats. A
+    block's ``k`` (test beats before each reference beat) comes from merging its
+    reference beats ``i0:i1`` with the test beats from ``k_{i0}`` to before ``T_{i1}``:
+    a stable sort of the keys ``2 T`` and ``2 t + 1`` (two sorted runs: a linear merge;
+    reference first at equal times); ``k`` of a reference beat is its place in the merge
+    less the reference beats before it. The block's first link ``B_{i0}`` shares its
+    test beat with the previous block's last link ``A_{i0-1}`` when ``k_{i0} = k_{i0-1}
+    + 1``; if that one paired, ``B_{i0}`` cannot.
     """
     n_ref, n_test = ref.size + int(sentinel), test.size
-    last = max(int(ref[-1]) if ref.size else 0, int(test[-1]) if n_test else 0)
-    trim = end < last
-
-    def refs(a: int, b: int) -> Int:
-        return _stream_slice(ref, a, b, sentinel)
-
-    def tests(a: int, b: int) -> Int:
-        return _stream_slice(test, a, b, False)
-
-    starts = list(range(0, n_ref, _CHUNK)) or [0]
-    bounds = [0, *(int(np.searchsorted(test, refs(i, i + 1)[0])) for i in starts[1:]), n_test]
+    starts = list(range(0, n_ref, _CHUNK))
+    firsts = [int(_window(ref, i, i + 1, sentinel)[1]) for i in starts]
+    bounds = [*(int(x) for x in np.searchsorted(test, firsts)), n_test]
+    size = max((min(_CHUNK, n_ref - i0) + bounds[b + 1] - bounds[b]
+                for b, i0 in enumerate(starts)), default=0)
+    keys = np.empty(size, np.int64)
+    count = np.arange(min(_CHUNK, n_ref))
     pairs = np.empty((2, min(n_ref, n_test)), np.int64).T  # columns contiguous
     n_pairs = 0
+    paired_test = np.zeros(n_test, np.bool_)
     missed: list[Int] = []
-    extra: list[Int] = []
-    consumed = False  # the previous block's last beat led onto this block's first
-    for k, i0 in enumerate(starts):
+    a_last = False  # the previous block's last link A paired
+    k_last = -1  # and the k of its reference beat
+    for b, i0 in enumerate(starts):
         i1 = min(n_ref, i0 + _CHUNK)
-        lo, hi = bounds[k], bounds[k + 1]
-        nb, m = i1 - i0, i1 - i0 + hi - lo
-        if m == 0:
-            continue
-        times = np.concatenate([refs(i0, i1), tests(lo, hi)])
-        order = np.argsort(times, kind="stable")
-        # E of the block, plus E[m]: reference beat i1 (or huge_time at the very end)
-        after = refs(i1, i1 + 2)
-        t_e = np.empty(m + 1, np.int64)
-        np.take(times, order, out=t_e[:m])
-        t_e[m] = after[0]
-        nxt = np.empty(m + 1, np.int64)  # e': the next beat of each beat's own stream
-        np.take(np.concatenate([refs(i0 + 1, i1 + 1), tests(lo + 1, hi + 1)]), order,
-                out=nxt[:m])
-        nxt[m] = after[1]
-        gap = t_e[1:] - t_e[:m]
-        to_next = nxt[:m] - t_e[1:]
-        c = (gap <= w) & (to_next > 0)
-        near = gap < to_next
-        need = np.flatnonzero(c & ~near)  # the 2002 amendment, rarely needed
-        near[need] = np.abs(nxt[need + 1] - nxt[need]) < to_next[need]
-        c &= near
-        lead = _block_leads(c, consumed)
-        paired = lead.copy()
-        paired[1:] |= lead[:-1]
-        paired[0] |= consumed
-        consumed = bool(lead[-1])
-        # A beat's index: order + i0 into ref where order < nb, order + lo - nb into
-        # test. A pair is one reference and one test beat, so its reference beat has the
-        # smaller order; E[m] (reference beat i1) is given the order nb.
-        p = np.flatnonzero(lead & (t_e[:m] <= end) if trim else lead)
-        order_x = np.empty(m + 1, order.dtype)
-        order_x[:m] = order
-        order_x[m] = nb
-        first, second = order_x[p], order_x[p + 1]
-        rows = pairs[n_pairs : n_pairs + p.size]
-        np.add(np.minimum(first, second), i0 + offsets[0], out=rows[:, 0])
-        np.add(np.maximum(first, second), lo - nb + offsets[1], out=rows[:, 1])
-        n_pairs += p.size
-        alone = ~paired
-        if trim:
-            alone &= t_e[:m] <= end
-        q = order[np.flatnonzero(alone)]
-        missed.append(q[q < nb] + (i0 + offsets[0]))
-        extra.append(q[q >= nb] + (lo - nb + offsets[1]))
-    empty = np.zeros(0, np.int64)
+        nb = i1 - i0
+        lo, hi = bounds[b], bounds[b + 1]
+        window = _window(ref, i0, i1, sentinel)
+        ref_b = window[1:-1]
+        merged = keys[: nb + hi - lo]
+        np.left_shift(ref_b, 1, out=merged[:nb])
+        np.left_shift(test[lo:hi], 1, out=merged[nb:])
+        merged[nb:] |= 1
+        merged.sort(kind="stable")
+        merged &= 1
+        k = np.flatnonzero(merged == 0)
+        k -= count[:nb]  # test beats of the block before each reference beat
+        b_pass, a_pass, t_before = _links(window, _window(test, lo, hi + 1, False), k, w)
+        if a_last and int(k[0]) + lo == k_last + 1:
+            b_pass[0] = False  # its test beat went to the previous block's last link
+        _take_runs(b_pass, a_pass, k)
+        a_last, k_last = bool(a_pass[-1]), int(k[-1]) + lo
+        paired = b_pass | a_pass
+        i = np.flatnonzero(paired)
+        alone = np.logical_not(paired, out=paired)
+        np.add(k, a_pass, out=k)  # k - 1 + 1 for A: the paired test beat, less lo - 1
+        if ref_b[-1] > end:  # a pair counts if its earlier beat is at or before the end
+            i = i[np.where(a_pass[i], ref_b[i], t_before[i]) <= end]
+            alone &= ref_b <= end
+        rows = pairs[n_pairs : n_pairs + i.size]
+        column = rows[:, 1]
+        np.take(k, i, out=column)
+        column += lo - 1
+        paired_test[column] = True
+        if offsets[1]:
+            column += offsets[1]
+        np.add(i, i0 + offsets[0], out=rows[:, 0])
+        n_pairs += i.size
+        lost = np.flatnonzero(alone)
+        lost += i0 + offsets[0]
+        missed.append(lost)
+    n_end = int(np.searchsorted(test, end, side="right"))
+    extra = np.flatnonzero(~paired_test[:n_end])
+    if offsets[1]:
+        extra += offsets[1]
     return (
         pairs[:n_pairs],
-        np.concatenate(missed) if missed else empty,
-        np.concatenate(extra) if extra else empty,
+        np.concatenate(missed) if missed else np.zeros(0, np.int64),
+        extra,
     )
 
 

@@ -271,7 +271,7 @@ def beat_match(
     matching order. On beats further apart than two windows the counts agree with
     ``window_s=(width - 1) / fs, learning_period_s=0``.
 
-    Cost: O(n log n) numpy work, with loops only over blocks of 65,536 beats.
+    Cost: O(n log n) numpy work, with loops only over blocks of 32,768 reference beats.
 
     Different rates: both sides are put on the least common multiple of the rates
     (360 Hz and 720 Hz: 720 Hz), exactly, and the window and start are rounded there.

@@ -448,6 +448,25 @@ class TestMRMCaovCovariances:
             significant(ti.auc.high, high)
 
 
+class TestMRMCaovSingleReaders:
+    """MRMCaov docs/jss/MRMCaov.tex, summary(mrmc(..., fixed(reader), case, data =
+    VanDyke)), "Single reader 95% CIs" (jackknife; upper bounds clipped at 1)."""
+
+    def test_vandyke(self, vandyke):
+        rows = [(1, 1, "0.8606008", "0.9786907"), (1, 2, "0.7874818", "0.9300705"),
+                (1, 3, "0.8484773", "0.9592522"), (1, 4, "0.9391244", "1.0000000"),
+                (1, 5, "0.7480206", "0.9115607"), (2, 1, "0.9044292", "0.9912230"),
+                (2, 2, "0.8468775", "0.9637506"), (2, 3, "0.8633963", "0.9800820"),
+                (2, 4, "0.9979421", "1.0000000"), (2, 5, "0.8785961", "0.9813073")]
+        assert len(vandyke.reader_intervals) == len(rows)
+        for treatment, reader, low, high in rows:
+            interval = vandyke.reader_intervals[(treatment, reader)]
+            assert interval.value == vandyke.reader_auc[(treatment, reader)]
+            assert interval.method == "jackknife" and interval.n == 114
+            printed(interval.low, low)
+            printed(interval.high, high)
+
+
 class TestReaderAUCs:
     def test_against_scikit_learn_and_roc_auc(self, vandyke_path, franken_path):
         for path in (vandyke_path, franken_path):

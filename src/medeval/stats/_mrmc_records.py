@@ -252,6 +252,10 @@ class MRMCResult:
         The reader-averaged AUC of each treatment.
     reader_auc : mapping of (treatment, reader) to float
         Each reader's AUC in each treatment.
+    reader_intervals : mapping of (treatment, reader) to Estimate
+        Each reader's AUC with a normal interval from its own error variance (the
+        covariance method's; the jackknife for DBM), clipped to [0, 1] as MRMCaov prints
+        its "Single reader" intervals.
     variance_components : ORComponents or DBMComponents
         The method's variance components.
     anova : tuple of AnovaRow
@@ -273,6 +277,7 @@ class MRMCResult:
     n_negative: int
     treatment_auc: Mapping[Hashable, float]
     reader_auc: Mapping[tuple[Hashable, Hashable], float]
+    reader_intervals: Mapping[tuple[Hashable, Hashable], Estimate]
     variance_components: ORComponents | DBMComponents
     anova: tuple[AnovaRow, ...]
     tests: Mapping[str, MRMCTest] = field(default_factory=dict)
@@ -297,6 +302,9 @@ class MRMCResult:
                               for t, v in self.treatment_auc.items()],
             "reader_auc": [{"treatment": _plain(t), "reader": _plain(r), "auc": v}
                            for (t, r), v in self.reader_auc.items()],
+            "reader_intervals": [{"treatment": _plain(t), "reader": _plain(r),
+                                  "auc": e.to_dict()}
+                                 for (t, r), e in self.reader_intervals.items()],
             "variance_components": self.variance_components.to_dict(),
             "anova": [row.to_dict() for row in self.anova],
             "tests": {scope: test.to_dict() for scope, test in self.tests.items()},

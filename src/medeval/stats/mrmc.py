@@ -10,12 +10,14 @@ a frozen :class:`MRMCResult`. The definitions, formulas and references are in
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Hashable
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from .._validation import choice, confidence_level
 from ..errors import InvalidInputError
@@ -38,6 +40,7 @@ from ._mrmc_records import (
     ORComponents,
 )
 from ._mrmc_table import read_design
+from .estimate import Estimate
 
 __all__ = [
     "AnovaRow",
@@ -115,7 +118,8 @@ def mrmc(
     Returns
     -------
     MRMCResult
-        ``treatment_auc[t]``, ``reader_auc[(t, reader)]``, ``variance_components``
+        ``treatment_auc[t]``, ``reader_auc[(t, reader)]`` (with ``reader_intervals``),
+        ``variance_components``
         (:class:`ORComponents` or :class:`DBMComponents`), ``anova`` and
         ``tests["RRRC" | "FRRC" | "RRFC"]``, each an :class:`MRMCTest` with
         ``statistic``, ``df_num``, ``df_den``, ``p_value``, ``difference`` (treatment 1 −
@@ -190,18 +194,21 @@ def mrmc(
         (tl, rl): float(theta[i, j]) for i, tl in enumerate(design.treatments)
         for j, rl in enumerate(design.readers)}
     components: ORComponents | DBMComponents
-    if method == "DBM":
-        jack = jackknife_aucs(parts, design.positive).reshape(t, r, c)
-        components, anova, tests = dbm_analysis(
-            theta, jack, treatments=design.treatments, readers=design.readers,
-            confidence=level)
+    if covariance == "jackknife":
+        jack = jackknife_aucs(parts, design.positive)
+        cov = jackknife_covariance(jack)
+    elif covariance == "delong":
+        cov = delong_covariance(parts)
     else:
-        if covariance == "jackknife":
-            cov = jackknife_covariance(jackknife_aucs(parts, design.positive))
-        elif covariance == "delong":
-            cov = delong_covariance(parts)
-        else:
-            cov = unbiased_covariance(columns, design.positive, parts)
+        cov = unbiased_covariance(columns, design.positive, parts)
+    reader_intervals = _reader_intervals(theta, np.diag(cov).reshape(t, r), design.treatments,
+                                         design.readers, confidence=level,
+                                         method=covariance, n=c)
+    if method == "DBM":
+        components, anova, tests = dbm_analysis(
+            theta, jack.reshape(t, r, c), treatments=design.treatments,
+            readers=design.readers, confidence=level)
+    else:
         components, anova, tests = or_analysis(ORInput(
             theta=theta, cov=np.asarray(cov, dtype=np.float64), treatments=design.treatments,
             readers=design.readers, n_cases=c, confidence=level, covariance=covariance,
@@ -211,5 +218,21 @@ def mrmc(
         var_tr_rule=var_tr if method == "OR" else "",
         treatments=design.treatments, readers=design.readers, n_cases=c,
         n_positive=n1, n_negative=n0, treatment_auc=treatment_auc, reader_auc=reader_auc,
-        variance_components=components, anova=anova, tests=tests,
+        reader_intervals=reader_intervals, variance_components=components, anova=anova, tests=tests,
     )
+
+
+def _reader_intervals(theta: np.ndarray, variances: np.ndarray,
+                      treatments: tuple[Hashable, ...], readers: tuple[Hashable, ...], *,
+                      confidence: float, method: str, n: int,
+                      ) -> dict[tuple[Hashable, Hashable], Estimate]:
+    """Each reader's AUC ± z · sqrt(its error variance), clipped to [0, 1]."""
+    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    out: dict[tuple[Hashable, Hashable], Estimate] = {}
+    for i, tl in enumerate(treatments):
+        for j, rl in enumerate(readers):
+            value = float(theta[i, j])
+            half = z * math.sqrt(max(float(variances[i, j]), 0.0))
+            out[(tl, rl)] = Estimate(value, max(value - half, 0.0), min(value + half, 1.0),
+                                     method=method, confidence=confidence, n=n)
+    return out

@@ -82,7 +82,10 @@ class PostgresServer:
 
 def start_server() -> PostgresServer:
     """A fresh cluster, started (the caller stops it with :func:`remove_server`)."""
-    folder = Path(tempfile.mkdtemp(prefix="medeval-pg-"))
+    # /tmp, not $TMPDIR: the postgres user must reach it, and a unix socket's path is
+    # limited to about 100 bytes
+    folder = Path(tempfile.mkdtemp(prefix="medeval-pg-", dir="/tmp" if Path("/tmp").is_dir()
+                                   else None))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     server = PostgresServer(folder, Path(PG_BINS[-1]).parent)

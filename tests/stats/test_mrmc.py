@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.stats import norm
 from sklearn.metrics import roc_auc_score
 
 from medeval.errors import InvalidInputError
@@ -537,6 +538,28 @@ class TestProperties:
         dbm = mrmc(three, method="DBM").tests["RRRC"]
         assert dbm.statistic == pytest.approx(result.tests["RRRC"].statistic, rel=1e-10)
         assert dbm.df_den == pytest.approx(result.tests["RRRC"].df_den, rel=1e-10)
+
+    def test_zero_ms_tr_gives_infinite_ddf(self):
+        # Both readers have the same AUCs (5/6 in A, 1 in B): MS(T*R) = 0, so Hillis's ddf
+        # is infinite and the F(1, inf) p-value is the normal one of the difference's z.
+        ratings = {("A", 1): [1, 2, 4, 3, 5, 4], ("A", 2): [2, 1, 3, 2, 4, 5],
+                   ("B", 1): [1, 3, 2, 4, 5, 5], ("B", 2): [1, 2, 2, 5, 4, 3]}
+        rows = [(r, t, c, int(c > 3), s) for (t, r), v in ratings.items()
+                for c, s in enumerate(v, start=1)]
+        table = pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
+        test = mrmc(table).tests["RRRC"]
+        assert math.isinf(test.df_den)
+        z = test.comparisons[0].statistic
+        assert test.p_value == pytest.approx(2 * norm.sf(abs(z)), rel=1e-12)
+        assert test.statistic == pytest.approx(z**2, rel=1e-12)
+
+    def test_identical_treatments_give_nan_not_a_p_value(self, vandyke_path):
+        table = pd.read_csv(vandyke_path)
+        table = table[table["treatment"] == 1]
+        copy = table.assign(treatment=2)
+        test = mrmc(pd.concat([table, copy])).tests["RRRC"]
+        assert test.difference.value == 0
+        assert math.isnan(test.statistic) and math.isnan(test.p_value)
 
     def test_estimates_and_json(self, vandyke):
         diff = vandyke.tests["RRRC"].difference

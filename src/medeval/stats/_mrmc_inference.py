@@ -10,8 +10,8 @@ from itertools import combinations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.stats import chi2, norm
 from scipy.stats import f as f_dist
-from scipy.stats import norm
 from scipy.stats import t as student_t
 
 from ._mrmc_records import AnovaRow, MRMCComparison, MRMCTreatmentInterval
@@ -95,9 +95,12 @@ def intervals(treatments: tuple[Hashable, ...], aucs: NDArray[np.float64],
 
 
 def f_p_value(statistic: float, df_num: float, df_den: float) -> float:
-    """``P(F(df_num, df_den) > statistic)``; NaN for a NaN statistic."""
+    """``P(F(df_num, df_den) > statistic)``; NaN for a NaN statistic. An infinite
+    ``df_den`` (a zero MS(T*R) in Hillis's ddf) is the limit ``chi2(df_num) / df_num``."""
     if math.isnan(statistic):
         return math.nan
+    if math.isinf(df_den):
+        return float(chi2.sf(statistic * df_num, df_num))
     return float(f_dist.sf(statistic, df_num, df_den))
 
 

@@ -156,14 +156,17 @@ def mrmc(
     Examples
     --------
     >>> import pandas as pd
-    >>> rows = [(r, t, c, int(c > 2), s) for r in (1, 2) for t in ("A", "B")
-    ...         for c, s in zip(range(1, 6), ([1, 2, 3, 4, 5] if t == "A" else [2, 1, 3, 5, 4]))]
+    >>> ratings = {("A", 1): [1, 2, 4, 3, 5, 4], ("A", 2): [2, 1, 3, 2, 4, 5],
+    ...            ("B", 1): [1, 3, 2, 4, 5, 5], ("B", 2): [1, 2, 2, 5, 4, 3]}
+    >>> rows = [(r, t, c, int(c > 3), s) for (t, r), v in ratings.items()
+    ...         for c, s in enumerate(v, start=1)]
     >>> table = pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
     >>> result = mrmc(table)
     >>> result.treatment_auc
-    {'A': 1.0, 'B': 1.0}
-    >>> result.tests["RRRC"].difference.value
-    0.0
+    {'A': 0.8333333333333334, 'B': 1.0}
+    >>> rrrc = result.tests["RRRC"]
+    >>> round(rrrc.difference.value, 4), round(rrrc.p_value, 4)
+    (-0.1667, 0.3711)
     """
     func = "mrmc"
     choice(method, METHODS, name="method", func=func)

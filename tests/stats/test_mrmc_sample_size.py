@@ -111,6 +111,21 @@ class TestBadInput:
         with pytest.raises(InvalidInputError, match="Obuchowski-Rockette"):
             mrmc_power(dbm, readers=5, cases=100, effect_size=0.05)
 
+    def test_degenerate_components(self):
+        # Var = Cov1 and Cov2 = Cov3: no case variance left; with Var(T*R) = 0 too the
+        # error variance is 0 and the power undefined
+        flat = PilotComponents(0.0, 0.0005, 0.0005, 0.0003, 0.0003, 100)
+        with pytest.raises(InvalidInputError, match="error variance of 0.0"):
+            mrmc_power(flat, readers=5, cases=100, effect_size=0.05)
+        # Var(T*R) = 0 and Var - Cov1 = Cov2 - Cov3 = 0.0001: the fixed-case part of the
+        # error is 0, so ddf is infinite (chi-square limit); D = 0.0001 + 4(0.0001) =
+        # 0.0005, lambda = 5 * 0.05^2 / (2 * 0.0005) = 12.5, power = P(|Z + 3.53553| >
+        # 1.95996) = Phi(1.57557) + Phi(-5.49549) = 0.94244 + 0.00000
+        edge = PilotComponents(0.0, 0.0006, 0.0005, 0.0004, 0.0003, 100)
+        result = mrmc_power(edge, readers=5, cases=100, effect_size=0.05)
+        assert result.df_den == float("inf") and result.noncentrality == pytest.approx(12.5)
+        assert result.power == pytest.approx(0.94244, abs=1e-5)
+
     def test_arguments(self, vandyke):
         with pytest.raises(InvalidInputError, match="readers"):
             mrmc_power(vandyke, readers=1, cases=100, effect_size=0.05)

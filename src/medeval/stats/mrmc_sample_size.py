@@ -202,6 +202,7 @@ def mrmc_power(
     d2 = float(effect_size) ** 2
     if scope == "FRRC":
         den = ratio * (within + (readers - 1) * spread)
+        _check_positive(den, scope)
         lam = d2 * readers / 2 / den
         crit = float(chi2.ppf(1 - alpha, 1))
         return MRMCPower(float(ncx2.sf(crit, 1, lam)), readers, cases, float(effect_size),
@@ -209,14 +210,27 @@ def mrmc_power(
     fixed_cases = var_tr + ratio * (within - spread)
     if scope == "RRRC":
         den = var_tr + ratio * (within + (readers - 1) * spread)
-        ddf = den**2 * (readers - 1) / fixed_cases**2
+        ddf = den**2 * (readers - 1) / fixed_cases**2 if fixed_cases > 0 else math.inf
     else:
         den = fixed_cases
         ddf = float(readers - 1)
+    _check_positive(den, scope)
     lam = d2 * readers / 2 / den
+    if math.isinf(ddf):  # F(1, inf, lambda) is the noncentral chi-square on 1 df
+        crit = float(chi2.ppf(1 - alpha, 1))
+        return MRMCPower(float(ncx2.sf(crit, 1, lam)), readers, cases, float(effect_size),
+                         float(alpha), scope, lam, ddf, crit)
     crit = float(f_dist.ppf(1 - alpha, 1, ddf))
     return MRMCPower(float(ncf.sf(crit, 1, ddf, lam)), readers, cases, float(effect_size),
                      float(alpha), scope, lam, ddf, crit)
+
+
+def _check_positive(den: float, scope: str) -> None:
+    if not den > 0:
+        raise InvalidInputError(
+            f"mrmc_power: the pilot's components give a {scope} error variance of {den!r} "
+            "(not positive); the power is undefined - check var_error > cov1 and the pilot"
+        )
 
 
 def mrmc_sample_size(

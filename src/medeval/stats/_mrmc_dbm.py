@@ -22,6 +22,7 @@ from ._mrmc_inference import (
     hillis_ddf,
     intervals,
     pairwise,
+    root,
     safe_ratio,
     two_way_anova,
 )
@@ -105,18 +106,18 @@ def dbm_analysis(theta: FloatArray, jack: FloatArray, *, treatments: tuple[Hasha
         dens = [p[0] + max(p[1] - p[2], 0.0) for p in per_t]
         tests["RRRC"] = MRMCTest(
             "RRRC", stat, "F", t - 1, ddf, f_p_value(stat, t - 1, ddf), den,
-            pairwise(treatments, means, math.sqrt(2 * den / (r * c)), ddf,
+            pairwise(treatments, means, root(2 * den / (r * c)), ddf,
                      method=method["RRRC"], confidence=level, n=n_cases),
-            intervals(treatments, means, [math.sqrt(d / (r * c)) for d in dens],
+            intervals(treatments, means, [root(d / (r * c)) for d in dens],
                       [hillis_ddf(dens[i], per_t[i][0], r - 1) for i in range(t)],
                       method=method["RRRC"], confidence=level, n=n_cases))
     df_tc = (t - 1) * (c - 1)
     stat = safe_ratio(ms["T"], ms["TC"])
     tests["FRRC"] = MRMCTest(
         "FRRC", stat, "F", t - 1, df_tc, f_p_value(stat, t - 1, df_tc), ms["TC"],
-        pairwise(treatments, means, math.sqrt(2 * ms["TC"] / (r * c)), df_tc,
+        pairwise(treatments, means, root(2 * ms["TC"] / (r * c)), df_tc,
                  method=method["FRRC"], confidence=level, n=n_cases),
-        intervals(treatments, means, [math.sqrt(p[1] / (r * c)) for p in per_t],
+        intervals(treatments, means, [root(p[1] / (r * c)) for p in per_t],
                   [float(c - 1)] * t, method=method["FRRC"], confidence=level, n=n_cases),
         _reader_comparisons(theta, y, treatments, readers, confidence, method["FRRC"]))
     if r > 1:
@@ -124,9 +125,9 @@ def dbm_analysis(theta: FloatArray, jack: FloatArray, *, treatments: tuple[Hasha
         stat = safe_ratio(ms["T"], ms["TR"])
         tests["RRFC"] = MRMCTest(
             "RRFC", stat, "F", t - 1, df_tr, f_p_value(stat, t - 1, df_tr), ms["TR"],
-            pairwise(treatments, means, math.sqrt(2 * ms["TR"] / (r * c)), df_tr,
+            pairwise(treatments, means, root(2 * ms["TR"] / (r * c)), df_tr,
                      method=method["RRFC"], confidence=level, n=n_cases),
-            intervals(treatments, means, [math.sqrt(p[0] / (r * c)) for p in per_t],
+            intervals(treatments, means, [root(p[0] / (r * c)) for p in per_t],
                       [float(r - 1)] * t, method=method["RRFC"], confidence=level, n=n_cases))
     return components, rows, tests
 
@@ -140,7 +141,7 @@ def _reader_comparisons(theta: FloatArray, y: FloatArray, treatments: tuple[Hash
     out = []
     for j, reader in enumerate(readers):
         ms_tc = _two_way_ms(y[:, j, :])[2]
-        se = math.sqrt(2 * ms_tc / c)
+        se = root(2 * ms_tc / c)
         for a, b in combinations(range(t), 2):
             out.append(comparison(treatments[a], treatments[b],
                                   float(theta[a, j] - theta[b, j]), se, float((t - 1) * (c - 1)),

@@ -17,8 +17,8 @@ from scipy.stats import t as student_t
 from ._mrmc_records import AnovaRow, MRMCComparison, MRMCTreatmentInterval
 from .estimate import Estimate
 
-__all__ = ["comparison", "f_p_value", "hillis_ddf", "intervals", "pairwise", "safe_ratio",
-           "treatment_interval", "two_way_anova"]
+__all__ = ["comparison", "f_p_value", "hillis_ddf", "intervals", "pairwise", "root",
+           "safe_ratio", "treatment_interval", "two_way_anova"]
 
 
 def safe_ratio(numerator: float, denominator: float) -> float:
@@ -28,6 +28,12 @@ def safe_ratio(numerator: float, denominator: float) -> float:
     if denominator == 0:
         return math.nan if numerator == 0 else math.copysign(math.inf, numerator)
     return numerator / denominator
+
+
+def root(value: float) -> float:
+    """``sqrt(value)``; NaN for a negative value (a variance estimate below zero, which
+    the unbiased covariance can give) or NaN."""
+    return math.sqrt(value) if value >= 0 else math.nan
 
 
 def hillis_ddf(error_term: float, ms: float, df_ms: int) -> float:

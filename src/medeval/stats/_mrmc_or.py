@@ -24,6 +24,7 @@ from ._mrmc_inference import (
     hillis_ddf,
     intervals,
     pairwise,
+    root,
     safe_ratio,
     two_way_anova,
 )
@@ -104,20 +105,20 @@ def or_analysis(data: ORInput) -> tuple[ORComponents, tuple[AnovaRow, ...], dict
         dens = [ms_r_i[i] + r * max(cov2_i[i], 0.0) for i in range(t)]
         tests["RRRC"] = MRMCTest(
             "RRRC", stat, "F", t - 1, ddf, f_p_value(stat, t - 1, ddf), den,
-            pairwise(labels, means, math.sqrt(2 * den / r), ddf, method=method("RRRC"),
+            pairwise(labels, means, root(2 * den / r), ddf, method=method("RRRC"),
                      confidence=level, n=n_cases),
-            intervals(labels, means, [math.sqrt(d / r) for d in dens],
+            intervals(labels, means, [root(d / r) for d in dens],
                       [hillis_ddf(dens[i], ms_r_i[i], r - 1) for i in range(t)],
                       method=method("RRRC"), confidence=level, n=n_cases))
     spread = (r - 1) * max(cov2 - cov3, 0.0) if r > 1 else 0.0
     den = var - cov1 + spread
-    stat = safe_ratio((t - 1) * ms_t, den)
+    stat = safe_ratio((t - 1) * ms_t, den) if den >= 0 else math.nan
     p_chi = float(chi2.sf(stat, t - 1)) if not math.isnan(stat) else math.nan
-    single = [math.sqrt((var_i[i] + ((r - 1) * max(cov2_i[i], 0.0) if r > 1 else 0.0)) / r)
+    single = [root((var_i[i] + ((r - 1) * max(cov2_i[i], 0.0) if r > 1 else 0.0)) / r)
               for i in range(t)]
     tests["FRRC"] = MRMCTest(
         "FRRC", stat, "chi-square", t - 1, math.inf, p_chi, den,
-        pairwise(labels, means, math.sqrt(2 * den / r), math.inf, method=method("FRRC"),
+        pairwise(labels, means, root(2 * den / r), math.inf, method=method("FRRC"),
                  confidence=level, n=n_cases),
         intervals(labels, means, single, [math.inf] * t, method=method("FRRC"),
                   confidence=level, n=n_cases),
@@ -127,9 +128,9 @@ def or_analysis(data: ORInput) -> tuple[ORComponents, tuple[AnovaRow, ...], dict
         df_den = (t - 1) * (r - 1)
         tests["RRFC"] = MRMCTest(
             "RRFC", stat, "F", t - 1, df_den, f_p_value(stat, t - 1, df_den), ms_tr,
-            pairwise(labels, means, math.sqrt(2 * ms_tr / r), df_den, method=method("RRFC"),
+            pairwise(labels, means, root(2 * ms_tr / r), df_den, method=method("RRFC"),
                      confidence=level, n=n_cases),
-            intervals(labels, means, [math.sqrt(ms_r_i[i] / r) for i in range(t)],
+            intervals(labels, means, [root(ms_r_i[i] / r) for i in range(t)],
                       [float(r - 1)] * t, method=method("RRFC"), confidence=level, n=n_cases))
     return components, (row_t, row_r, row_tr), tests
 
@@ -141,7 +142,7 @@ def _reader_comparisons(data: ORInput, var_j: FloatArray, cov1_j: list[float],
     t, r = data.theta.shape
     out = []
     for j, reader in enumerate(data.readers):
-        se = math.sqrt(max(2 * (var_j[j] - cov1_j[j]), 0.0))
+        se = root(2 * (var_j[j] - cov1_j[j]))
         for a, b in combinations(range(t), 2):
             out.append(comparison(data.treatments[a], data.treatments[b],
                                   float(data.theta[a, j] - data.theta[b, j]), se, math.inf,

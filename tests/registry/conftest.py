@@ -53,7 +53,8 @@ class PostgresServer:
 
     def init(self) -> None:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
-                  "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")
+                  "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync",
+                  "--no-instructions")
 
     def start(self) -> None:
         options = (f"-c listen_addresses='' -c unix_socket_directories='{self.folder}' "

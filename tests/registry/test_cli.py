@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,29 @@ def test_what_the_command_line_refuses(study, tmp_path, capsys):
     assert code == 2 and "not in the registry" in err
     with Registry.open(reg) as registry:
         assert registry.list() == ()  # nothing issued by any of the above
+
+
+#: Runs the command line with the registry extra's packages hidden (as after a plain
+#: ``pip install medeval``).
+WITHOUT_EXTRA = """
+import importlib.abc, sys
+
+class Refuse(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("sqlalchemy", "alembic", "psycopg"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Refuse())
+from medeval.cli import main
+code = main(["registry", "list", "--registry", sys.argv[1]])
+sys.exit(code)
+"""
+
+
+def test_without_the_extra_the_command_line_says_what_to_install(tmp_path):
+    done = subprocess.run([sys.executable, "-c", WITHOUT_EXTRA, str(tmp_path / "r.sqlite")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "needs the 'registry' extra: pip install 'medeval[registry]'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -213,3 +213,17 @@ def test_export_csv_reads_back_with_the_csv_module(registry_url, tmp_path):
     assert [r["number"] for r in filtered] == [records[1].number]
     # the table is still there, and the awkward text was stored as it is
     assert _raw_rows(registry_url, "SELECT customer FROM medeval_reports") == [(awkward,)] * 2
+
+
+def test_a_read_only_registry_reads_and_refuses_to_write(registry_url):
+    with Registry.create(registry_url) as registry:
+        issued = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"), **PEOPLE)
+    with Registry.open(registry_url, read_only=True) as public:
+        assert public.get(issued.number) == issued
+        assert public.find_by_fingerprint(sha("r1")) == (issued,)
+        with pytest.raises(RegistryError, match="read-only|readonly"):
+            public.issue(fingerprint=sha("r2"), pdf_sha256=sha("p2"), **PEOPLE)
+        with pytest.raises(RegistryError, match="read-only|readonly"):
+            public.withdraw(issued.number, "attempt from the public page")
+    assert _raw_rows(registry_url, "SELECT number, status FROM medeval_reports") == [
+        (issued.number, "issued")]

@@ -79,7 +79,7 @@ def shown(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def make_engine(url: URL) -> Engine:
+def make_engine(url: URL, *, read_only: bool = False) -> Engine:
     """An engine whose write transactions lock what issuing a number needs.
 
     On SQLite, the driver's own transaction handling is switched off and every
@@ -87,10 +87,17 @@ def make_engine(url: URL) -> Engine:
     taken before the counter is read, so two writers never read the same counter),
     foreign keys are enforced, and a busy writer is waited for. On PostgreSQL the counter
     row is locked with ``SELECT ... FOR UPDATE`` by the caller.
+
+    ``read_only`` opens a SQLite file with ``mode=ro`` and makes every PostgreSQL
+    transaction read-only: the database itself refuses any write.
     """
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True,
-                             connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S})
+        options: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
+        if read_only:
+            options["options"] = "-c default_transaction_read_only=on"
+        return create_engine(url, pool_pre_ping=True, connect_args=options)
+    if read_only and url.database:
+        url = url.set(database=f"file:{url.database}", query={"mode": "ro", "uri": "true"})
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
@@ -134,8 +141,10 @@ def create_schema(connection: Connection, url: URL, *, pattern: str) -> None:
         id=1, application=APPLICATION, pattern=pattern, created_at=datetime.now(timezone.utc)))
 
 
-def check_schema(connection: Connection, url: URL) -> str:
-    """Check that the database is a medeval registry, upgrade its schema, return its pattern.
+def check_schema(connection: Connection, url: URL, *, upgrade: bool) -> str | None:
+    """Check that the database is a medeval registry; return its pattern, or None when its
+    schema is older than this medeval's and ``upgrade`` is False (with ``upgrade`` True,
+    bring it up to date: ``alembic upgrade head``).
 
     Raises
     ------
@@ -163,6 +172,8 @@ def check_schema(connection: Connection, url: URL) -> str:
         raise RegistryError(f"{where}: schema revision {current!r} is unknown to this "
                             "medeval (made by a newer one?): upgrade medeval")
     if current != scripts.get_current_head():
+        if not upgrade:
+            return None
         command.upgrade(config, "head")
     return str(row.pattern)
 

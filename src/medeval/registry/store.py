@@ -77,9 +77,9 @@ class Registry:
     processes at once.
     """
 
-    def __init__(self, url: URL) -> None:  # use open() or create()
+    def __init__(self, url: URL, *, read_only: bool = False) -> None:  # open() or create()
         self._url = url
-        self._engine = make_engine(url)
+        self._engine = make_engine(url, read_only=read_only)
         #: The laboratory's report-number pattern (read from the registry on opening).
         self.numbering = ReportNumbering(DEFAULT_PATTERN)
 
@@ -115,14 +115,19 @@ class Registry:
         return registry
 
     @classmethod
-    def open(cls, target: str | Path | URL) -> Registry:
-        """Open a registry (a SQLite file path, or a database URL); upgrade its schema.
+    def open(cls, target: str | Path | URL, *, read_only: bool = False) -> Registry:
+        """Open a registry (a SQLite file path, or a database URL).
+
+        An older registry's schema is brought up to date (under the write lock).
+        ``read_only=True`` (for a public look-up page) has the database refuse every
+        write: issuing, amending and withdrawing then raise :class:`RegistryError`.
 
         Raises
         ------
         RegistryError
             No such file, a file or database that is not a medeval registry (named with
-            the tables it holds), a registry of a newer medeval, or no connection.
+            the tables it holds), a registry of a newer medeval, an older one opened
+            read-only, or no connection.
         """
         url = registry_url(target)
         if url.get_backend_name() == "sqlite" and url.database:
@@ -130,14 +135,20 @@ class Registry:
             if not path.is_file():
                 raise RegistryError(f"registry {path}: no such file (create one with "
                                     "`medeval registry init`)")
-        registry = cls(url)
+        registry = cls(url, read_only=read_only)
         try:
-            with registry._transaction("opening the registry", write=True) as session:
-                pattern = check_schema(session.connection(), url)
+            with registry._transaction("opening the registry", write=False) as session:
+                pattern = check_schema(session.connection(), url, upgrade=False)
+            if pattern is None and read_only:
+                raise RegistryError(f"registry {shown(url)}: its schema is older than this "
+                                    "medeval's; open it once for writing to upgrade it")
+            if pattern is None:
+                with registry._transaction("upgrading the registry", write=True) as session:
+                    pattern = check_schema(session.connection(), url, upgrade=True)
         except RegistryError:
             registry.close()
             raise
-        registry.numbering = ReportNumbering(pattern)
+        registry.numbering = ReportNumbering(pattern or DEFAULT_PATTERN)
         return registry
 
     def close(self) -> None:

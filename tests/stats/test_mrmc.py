@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 from sklearn.metrics import roc_auc_score
 
-from medeval.errors import InvalidInputError
+from medeval.errors import InvalidInputError, UndefinedMetricWarning
 from medeval.metrics.ranking import roc_auc
 from medeval.stats import Estimate, MRMCResult, mrmc
 
@@ -560,6 +560,19 @@ class TestProperties:
         test = mrmc(pd.concat([table, copy])).tests["RRRC"]
         assert test.difference.value == 0
         assert math.isnan(test.statistic) and math.isnan(test.p_value)
+
+    def test_negative_variance_gives_nan_with_a_note(self):
+        # One reader, 2 + 2 cases: the unbiased covariance puts Cov1 above Var, so
+        # Var - Cov1 < 0 and the fixed-reader SE is undefined.
+        ratings = [1, 3, 1, 2, 1, 3, 2, 3]
+        rows = [(1, t, c, int(c < 2), ratings[4 * t + c]) for t in range(2) for c in range(4)]
+        table = pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
+        with pytest.warns(UndefinedMetricWarning, match="interval undefined"):
+            result = mrmc(table, covariance="unbiased")
+        assert result.variance_components.cov1 > result.variance_components.var_error
+        test = result.tests["FRRC"]
+        assert math.isnan(test.statistic) and math.isnan(test.difference.low)
+        assert "negative" in test.difference.note
 
     def test_estimates_and_json(self, vandyke):
         diff = vandyke.tests["RRRC"].difference

@@ -14,6 +14,7 @@ from scipy.stats import chi2, norm
 from scipy.stats import f as f_dist
 from scipy.stats import t as student_t
 
+from .._validation import warn_undefined
 from ._mrmc_records import AnovaRow, MRMCComparison, MRMCTreatmentInterval
 from .estimate import Estimate
 
@@ -56,6 +57,16 @@ def _two_sided_p(statistic: float, df: float) -> float:
     return float(2 * tail)
 
 
+def _undefined_note(half_width: float, method: str) -> str | None:
+    """None for a defined interval; else the reason, warned once."""
+    if not math.isnan(half_width):
+        return None
+    note = (f"mrmc ({method}): interval undefined: the variance estimate behind its "
+            "standard error is negative or undefined")
+    warn_undefined(note)
+    return note
+
+
 def comparison(first: Hashable, second: Hashable, difference: float, std_err: float,
                df: float, *, confidence: float, method: str, n: int,
                reader: Hashable | None = None) -> MRMCComparison:
@@ -63,7 +74,8 @@ def comparison(first: Hashable, second: Hashable, difference: float, std_err: fl
     half = _quantile(confidence, df) * std_err
     statistic = safe_ratio(difference, std_err)
     estimate = Estimate(float(difference), float(difference - half),
-                        float(difference + half), method=method, confidence=confidence, n=n)
+                        float(difference + half), method=method, confidence=confidence, n=n,
+                        note=_undefined_note(half, method))
     return MRMCComparison(first, second, estimate, float(std_err), float(statistic),
                           float(df), _two_sided_p(statistic, df), reader)
 
@@ -85,7 +97,7 @@ def treatment_interval(treatment: Hashable, auc: float, std_err: float, df: floa
     as the Iowa program prints it)."""
     half = _quantile(confidence, df) * std_err
     estimate = Estimate(float(auc), float(auc - half), float(auc + half), method=method,
-                        confidence=confidence, n=n)
+                        confidence=confidence, n=n, note=_undefined_note(half, method))
     return MRMCTreatmentInterval(treatment, estimate, float(std_err), float(df))
 
 

@@ -89,7 +89,9 @@ def _certificate_options(action: Any) -> None:
                          ("--approver", "who approved (default: the info's approved_by)"),
                          ("--customer", "default: the result's protocol customer"),
                          ("--test-id", "default: the result's protocol id"),
-                         ("--issue-date", "YYYY-MM-DD (default: the info's, else today)")):
+                         ("--issue-date", "YYYY-MM-DD (default: the info's; else with "
+                          "--render today, with CERT.pdf the day the run finished, as "
+                          "the certificate prints it)")):
         action.add_argument(option, default=None, help=text)
 
 
@@ -145,7 +147,9 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
         "tester": args.tester or (info.tested_by.name if info.tested_by else None),
         "approver": args.approver or (info.approved_by.name if info.approved_by else None),
         "customer": args.customer, "test_id": args.test_id,
-        "issue_date": args.issue_date or info.issue_date}
+        # a certificate rendered beforehand without one prints the day the run finished
+        "issue_date": args.issue_date or info.issue_date or (
+            None if args.render else (result.context.finished or "")[:10] or None)}
     if amends is None:
         fields["customer"] = fields["customer"] or result.protocol.customer.name
         fields["test_id"] = fields["test_id"] or result.protocol.id

@@ -5,7 +5,7 @@ Obuchowski & Berbaum (2011): github:dpc10ster/RJafroc (commit 44b0e39e, 2025-04-
 ``tests/testthat/test-SsSampleSizeRoc.R``, on ``dataset02`` (Van Dyke) and ``dataset03``
 (Franken), which are ../shared/data/tables/vandyke.csv and franken.csv (read in place).
 RJafroc's pilot components are its ``St(dataset, FOM = "Wilcoxon", method = "OR")``
-jackknife estimates, which ``mrmc`` reproduces (tests/stats/test_mrmc.py).
+jackknife estimates, which ``mrmc`` reproduces (tests/stats/test_mrmc_peers.py).
 """
 
 from __future__ import annotations

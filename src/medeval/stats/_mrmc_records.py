@@ -242,8 +242,9 @@ class MRMCResult:
         The figure of merit: ``"wilcoxon"`` (the empirical, trapezoidal AUC).
     confidence : float
         The confidence level of every interval.
-    var_tr_rule : {"iowa", "rjafroc"}
-        Which formula gave ``variance_components.var_tr`` (OR only; see :func:`mrmc`).
+    var_tr_rule : {"iowa", "rjafroc", ""}
+        Which formula gave ``variance_components.var_tr`` (see :func:`mrmc`); empty for
+        DBM, whose Var(T*R) is ``(MS(TR) − MS(TRC)) / c``.
     treatments, readers : tuple of labels
         In the order of the analysis (sorted).
     n_cases, n_positive, n_negative : int

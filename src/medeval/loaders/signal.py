@@ -21,9 +21,10 @@ from ._files import sniff
 from ._records import BEAT_SYMBOLS, Annotations, Signal
 from .edf import read_edf, read_edf_annotations
 from .waveform import read_dicom_waveform
-from .wfdb import read_wfdb, read_wfdb_annotations
+from .wfdb import Beats, read_wfdb, read_wfdb_annotations, read_wfdb_beats
 
-__all__ = ["BEAT_SYMBOLS", "Annotations", "Signal", "read_annotations", "read_record"]
+__all__ = ["BEAT_SYMBOLS", "Annotations", "Signal", "read_annotations", "read_beats",
+           "read_record"]
 
 
 def read_record(
@@ -100,6 +101,28 @@ def read_annotations(
     if extension is None and sniff(file) == "edf":
         return read_edf_annotations(file)
     return read_wfdb_annotations(file)
+
+
+def read_beats(path: str | os.PathLike[str]) -> Beats:
+    """``read_annotations(path).beats()`` as the arrays a beat comparison takes: the
+    beats' samples, symbols and rate.
+
+    A WFDB file's beats are taken from its decoded words without building the
+    :class:`Annotations` (:func:`~medeval.loaders.wfdb.read_wfdb_beats`); an EDF+ file's
+    through :func:`read_annotations`.
+
+    Raises
+    ------
+    LoaderError
+        As :func:`read_annotations`.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise LoaderError(f"annotations {file}: no such file; check the path and extension")
+    if sniff(file) == "edf":
+        found = read_edf_annotations(file).beats()
+        return Beats(found.samples, found.symbol_array, found.fs)
+    return read_wfdb_beats(file)
 
 
 def _kind(path: Path) -> tuple[str, Path]:

@@ -13,17 +13,19 @@ import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import LoaderError
 from ._files import regular_file
 from ._mit_annotations import ends_properly, header_sampling_frequency, read_mit_annotations
-from ._records import Annotations, Signal
+from ._records import BEAT_SYMBOLS, Annotations, Signal
 
-__all__ = ["read_wfdb", "read_wfdb_annotations"]
+__all__ = ["Beats", "read_wfdb", "read_wfdb_annotations", "read_wfdb_beats"]
 
 # Bytes per sample of the WFDB storage formats (signal(5) of the WFDB manual).
 _BYTES_PER_SAMPLE = {
@@ -105,6 +107,16 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
     )
 
 
+@dataclass(frozen=True)
+class Beats:
+    """The beat annotations of a file: sample of each, its symbol, the rate they count
+    at (what :func:`~medeval.metrics.ec57` takes)."""
+
+    samples: NDArray[np.int64] | None
+    symbol_array: NDArray[np.str_]
+    fs: float | None
+
+
 def read_wfdb_annotations(path: str | Path, *, default_fs: float | None = None) -> Annotations:
     """Read a WFDB annotation file (``100.atr``: record ``100``, annotator ``atr``).
 
@@ -120,6 +132,51 @@ def read_wfdb_annotations(path: str | Path, *, default_fs: float | None = None) 
     LoaderError
         The file is missing, truncated or not a WFDB annotation file; no sampling rate.
     """
+    file, annotator, samples, symbols, aux, fs = _annotation_file(path, default_fs)
+    return Annotations(
+        samples=samples,
+        symbols=cast(tuple[str, ...], symbols),  # an array is kept as symbol_array
+        onsets_s=samples / fs,
+        durations_s=np.full(samples.size, np.nan),
+        fs=fs,
+        aux=aux,
+        metadata={"format": "wfdb", "source": str(file), "annotator": annotator},
+    )
+
+
+_BEAT_CODE_POINTS = np.zeros(128, dtype=bool)
+_BEAT_CODE_POINTS[[ord(symbol) for symbol in BEAT_SYMBOLS]] = True
+
+
+def read_wfdb_beats(path: str | Path, *, default_fs: float | None = None) -> Beats:
+    """The beats of a WFDB annotation file: ``read_wfdb_annotations(path,
+    default_fs=default_fs).beats()``'s samples, symbols and rate, without building the
+    :class:`Annotations` (its tuples of symbols and texts, its onsets): the ECG task reads
+    one such file per record, and a set holds 100,000 records.
+
+    Raises
+    ------
+    LoaderError
+        As :func:`read_wfdb_annotations`.
+    """
+    _, _, samples, symbols, _, fs = _annotation_file(path, default_fs)
+    if isinstance(symbols, np.ndarray) and symbols.dtype == np.dtype("<U1"):
+        # one code point per symbol; the MIT reader's symbols are ASCII
+        points = symbols.view(np.uint32)
+        keep = _BEAT_CODE_POINTS[np.minimum(points, 127)] & (points < 128)
+        if not keep.all():
+            samples, symbols = samples[keep], symbols[keep]
+        return Beats(samples, symbols, fs)
+    index = [i for i, symbol in enumerate(symbols) if symbol in BEAT_SYMBOLS]
+    return Beats(samples[index], np.asarray([symbols[i] for i in index], dtype=str)
+                 .reshape(len(index)), fs)
+
+
+def _annotation_file(
+    path: str | Path, default_fs: float | None
+) -> tuple[Path, str, NDArray[np.int64], tuple[str, ...] | NDArray[np.str_], tuple[str, ...],
+           float]:
+    """The file, its annotator, and its annotations' samples, symbols, texts and rate."""
     file = regular_file(path, what="WFDB annotations")
     record, _, annotator = file.name.rpartition(".")
     if not record or not annotator:
@@ -175,15 +232,7 @@ def read_wfdb_annotations(path: str | Path, *, default_fs: float | None = None) 
         )
     if len(symbols) != samples.size:
         raise LoaderError(f"WFDB annotations {file}: symbols and samples differ in number")
-    return Annotations(
-        samples=samples,
-        symbols=cast(tuple[str, ...], symbols),  # an array is kept as symbol_array
-        onsets_s=samples / float(fs),
-        durations_s=np.full(samples.size, np.nan),
-        fs=float(fs),
-        aux=aux,
-        metadata={"format": "wfdb", "source": str(file), "annotator": annotator},
-    )
+    return file, annotator, samples, symbols, aux, float(fs)
 
 
 def _check_signal_files(head: Any, header: Path) -> None:

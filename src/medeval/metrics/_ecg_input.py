@@ -268,29 +268,48 @@ STATISTICS: tuple[str, ...] = tuple(_WHY)
 """The statistic names of :class:`EC57Result` and of :class:`EC57Summary`."""
 
 
+def _cells(rows: list[int], cols: list[int]) -> NDArray[np.int64]:
+    mask = np.zeros((6, 6), dtype=np.int64)
+    mask[np.ix_(rows, cols)] = 1
+    return mask.ravel()
+
+
+def _weights(sumstats: bool) -> NDArray[np.int64]:
+    """Each statistic's numerator and denominator as a sum of matrix cells (bxb's
+    ``print_results``; with ``sumstats``, as sumstats pools ``-L`` lines): rows of 36
+    zeros and ones, two per statistic, in the order of :data:`STATISTICS`."""
+    qtp = _cells(_ROWS_BEAT, _ROWS_BEAT)
+    qfn = _cells(_ROWS_BEAT, [_O])
+    qfp = _cells([_O], _ROWS_BEAT)
+    vtp = _cells([_V], [_V])
+    vfn = _cells([_V], [_N, _S, _F, _Q, _O])
+    vfp = _cells([_N, _S, _O], [_V])  # Nv + Sv + Ov (+ Xv): an F or Q beat called V is not
+    vtn = _cells([_N, _S, _F, _Q, _O], [_N, _S, _F, _Q])
+    stp = _cells([_S], [_S])
+    sfn = _cells([_S], [_N, _V, _F, _Q, _O])
+    # bxb: SFP = Ns + Vs + Fs + Os + Xs; sumstats (-L) leaves out the F+Q row: Ns+Vs+Os.
+    sfp = _cells([_N, _V, _O] if sumstats else [_N, _V, _F, _O], [_S])
+    return np.array([
+        qtp, qtp + qfn,  # qrs_sensitivity
+        qtp, qtp + qfp,  # qrs_ppv
+        vtp, vtp + vfn,  # veb_sensitivity
+        vtp, vtp + vfp,  # veb_ppv
+        stp, stp + sfn,  # sveb_sensitivity
+        stp, stp + sfp,  # sveb_ppv
+        vfp, vtn + vfp,  # veb_fpr
+    ])
+
+
+_WEIGHTS = {False: _weights(False), True: _weights(True)}
+
+
 def _counts(m: NDArray[np.int64], sumstats: bool = False) -> dict[str, tuple[int, int]]:
     """Numerator and denominator of each statistic from the matrix (bxb / sumstats)."""
+    values = (_WEIGHTS[sumstats] @ np.asarray(m, dtype=np.int64).ravel()).tolist()
+    return {name: (values[2 * k], values[2 * k + 1]) for k, name in enumerate(STATISTICS)}
 
-    def total(rows: list[int], cols: list[int]) -> int:
-        return int(m[rows][:, cols].sum())
 
-    qtp = total(_ROWS_BEAT, _ROWS_BEAT)
-    qfn = total(_ROWS_BEAT, [_O])
-    qfp = total([_O], _ROWS_BEAT)
-    vtp = int(m[_V, _V])
-    vfn = total([_V], [_N, _S, _F, _Q, _O])
-    vfp = total([_N, _S, _O], [_V])  # Nv + Sv + Ov (+ Xv): an F or Q beat called V is not
-    vtn = total([_N, _S, _F, _Q, _O], [_N, _S, _F, _Q])
-    stp = int(m[_S, _S])
-    sfn = total([_S], [_N, _V, _F, _Q, _O])
-    # bxb: SFP = Ns + Vs + Fs + Os + Xs; sumstats (-L) leaves out the F+Q row: Ns+Vs+Os.
-    sfp = total([_N, _V, _O] if sumstats else [_N, _V, _F, _O], [_S])
-    return {
-        "qrs_sensitivity": (qtp, qtp + qfn),
-        "qrs_ppv": (qtp, qtp + qfp),
-        "veb_sensitivity": (vtp, vtp + vfn),
-        "veb_ppv": (vtp, vtp + vfp),
-        "sveb_sensitivity": (stp, stp + sfn),
-        "sveb_ppv": (stp, stp + sfp),
-        "veb_fpr": (vfp, vtn + vfp),
-    }
+def sumstats_counts(m: NDArray[np.int64]) -> dict[str, tuple[int, int]]:
+    """One record's numerator and denominator of each statistic as ``sumstats`` pools
+    them: the gross counts of :func:`~medeval.metrics.ec57_summary` on that record."""
+    return _counts(m, sumstats=True)

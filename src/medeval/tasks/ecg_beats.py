@@ -99,10 +99,10 @@ class EcgBeats(TaskType):
         self.statistics = statistics
 
     def _reference(self, case: Case, root: Path) -> Any:
-        from ..loaders import read_annotations
+        from ..loaders.signal import read_beats
 
         try:
-            return read_annotations(root / case.reference).beats()
+            return read_beats(root / case.reference)
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
 
@@ -116,7 +116,8 @@ class EcgBeats(TaskType):
 
     def _compare(self, reference: Any, samples: Any, symbols: Any, fs: float,
                  case_id: str) -> dict[str, Any]:
-        from ..metrics.ecg import ec57, ec57_summary
+        from ..metrics._ecg_input import sumstats_counts
+        from ..metrics.ecg import ec57
 
         with warnings.catch_warnings():  # a record's own undefined ratios do not matter
             warnings.simplefilter("ignore", UndefinedMetricWarning)
@@ -125,15 +126,13 @@ class EcgBeats(TaskType):
                 reference_fs=float(reference.fs), test_fs=fs, window_s=self.spec.window_s,
                 learning_period_s=self.spec.learning_period_s, record_id=case_id,
             )
-            # The record's counts as sumstats pools them (ec57_summary of the one record):
-            # bxb's own per-record SVEB +P counts F beats labelled S (Fs) as false
-            # positives, sumstats' gross and average figures do not.
-            pooled = ec57_summary([result]).gross
+        # The record's counts as sumstats pools them (ec57_summary's gross counts of the
+        # one record): bxb's own per-record SVEB +P counts F beats labelled S (Fs) as
+        # false positives, sumstats' gross and average figures do not.
+        pooled = sumstats_counts(result.matrix)
         values: dict[str, Any] = {}
         for name in STATISTICS:
-            ratio = pooled[name]
-            values[f"{name}_num"] = int(ratio.numerator)
-            values[f"{name}_den"] = int(ratio.denominator)
+            values[f"{name}_num"], values[f"{name}_den"] = pooled[name]
         values["standard"] = bool(result.standard)
         values["matrix"] = cast("list[list[int]]", result.matrix.tolist())
         return values

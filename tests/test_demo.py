@@ -70,6 +70,12 @@ def test_results_verify_and_certificates_print_them(demo):
         assert "medeval demo laboratory" in text
         verify_certificate(item.result_json, item.certificate_pdf,
                            report_info=item.protocol.with_name("report-info.toml")).check()
+        # alone, and against the result without the report info: the PDF carries both
+        alone = verify_certificate(item.certificate_pdf)
+        assert alone.status == "genuine", alone.differences
+        assert (alone.report_number, alone.fingerprint) == (item.report_number,
+                                                            item.fingerprint)
+        verify_certificate(item.result_json, item.certificate_pdf).check()
         html = item.report_html.read_text(encoding="utf-8")
         assert item.report_number in html and item.fingerprint in html
 

@@ -223,3 +223,14 @@ def test_damaged_files_give_a_verdict_or_a_report_error(certificate: Path) -> No
             assert str(exc).startswith("the uploaded file:"), exc
         else:
             assert verdict.status == "altered" and verdict.differences
+
+
+def test_a_name_tree_that_loops_is_refused_not_followed(certificate: Path) -> None:
+    def loop(pdf):  # type: ignore[no-untyped-def]
+        tree = pdf.Root.Names.EmbeddedFiles
+        tree.Kids = pikepdf.Array([tree])  # the tree is its own child
+
+    verdict = verify_certificate(_edited(certificate, loop))
+    assert verdict.status == "altered"
+    assert any("embedded files cannot be read" in d and "too deep or too large" in d
+               for d in verdict.differences), verdict.differences

@@ -43,7 +43,8 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"             {label:<12} {path}\n")
     for name, reason in outcome.skipped:
         out.write(f"\nskipped      {name}: {reason}\n")
-    out.write("\nCheck a certificate against its result:\n  medeval verify RESULT.json "
-              "CERTIFICATE.pdf --info report-info.toml  (beside each result)\n"
+    out.write("\nCheck a certificate (it carries its result and report info):\n"
+              "  medeval verify CERTIFICATE.pdf    or    medeval verify RESULT.json "
+              "CERTIFICATE.pdf\n"
               "Credits of the data: medeval/demo/README.md and medeval/demo/ecg/README.md\n")
     return 0

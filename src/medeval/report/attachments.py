@@ -224,7 +224,7 @@ def read_attachments(payload: bytes) -> tuple[tuple[Attachment, ...], tuple[str,
             af_ids = {_idnum(ref) for ref in (af.get_object() if af is not None else [])}
             names = root.get("/Names")
             tree = names.get_object().get("/EmbeddedFiles") if names is not None else None
-            entries = list(_name_tree(tree.get_object(), 0)) if tree is not None else []
+            entries = list(_name_tree(tree.get_object(), 0, [0])) if tree is not None else []
     except Exception as exc:  # pypdf raises many kinds on a damaged file
         return (), (f"its embedded files cannot be read: {short_error(exc)}",)
     for name, ref in entries[:_MAX_ENTRIES]:
@@ -265,10 +265,12 @@ def _attachment(name: str, ref: Any, af_ids: set[int | None]) -> Attachment:
                        else checksum).hex() if checksum is not None else None)
 
 
-def _name_tree(node: Any, depth: int) -> Iterator[tuple[str, Any]]:
-    """The (key, value reference) pairs of a name tree, leaves in order."""
-    if depth > _MAX_DEPTH:
-        raise ValueError("its /EmbeddedFiles name tree is nested too deep")
+def _name_tree(node: Any, depth: int, visited: list[int]) -> Iterator[tuple[str, Any]]:
+    """The (key, value reference) pairs of a name tree, leaves in order (a tree nested too
+    deep or with too many nodes, as a loop of /Kids makes it, is refused)."""
+    visited[0] += 1
+    if depth > _MAX_DEPTH or visited[0] > _MAX_ENTRIES:
+        raise ValueError("its /EmbeddedFiles name tree is nested too deep or too large")
     pairs = node.get("/Names")
     if pairs is not None:
         pairs = pairs.get_object()
@@ -276,7 +278,7 @@ def _name_tree(node: Any, depth: int) -> Iterator[tuple[str, Any]]:
             yield str(pairs[i]), pairs[i + 1]
     kids = node.get("/Kids")
     for kid in (kids.get_object() if kids is not None else []):
-        yield from _name_tree(kid.get_object(), depth + 1)
+        yield from _name_tree(kid.get_object(), depth + 1, visited)
 
 
 def _idnum(ref: Any) -> int | None:

@@ -481,6 +481,25 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "NaN with UndefinedMetricWarning when 0/0; no error variance gives 1",
             bounds=(-math.inf, 1.0),
         ),
+        # --- reader studies (medeval.stats.mrmc, task reader-study) ---
+        MetricDefinition(
+            "mrmc_reader_averaged_auc", "Reader-averaged AUC of a treatment",
+            "mean over readers of each reader's Wilcoxon AUC (mean over positive-negative "
+            "case pairs of [x+ > x-] + 1/2 [x+ = x-]) in the treatment; interval from that "
+            "treatment's Obuchowski-Rockette (or DBM) analysis of the scope judged",
+            True, "Obuchowski NA, Rockette HE. Commun Stat Simul Comput 1995;24:285-308; "
+            "Hillis SL. Stat Med 2007;26:596-619",
+            "a subgroup with one class only: NaN (no AUC)",
+        ),
+        MetricDefinition(
+            "mrmc_auc_difference", "Difference of reader-averaged AUCs (test - reference)",
+            "reader-averaged AUC with the test treatment minus without it; interval "
+            "difference +/- t(ddf_H) SE for random readers and cases (Obuchowski-Rockette, "
+            "Hillis 2007 ddf), z for fixed readers, t(df of MS(T*R)) for fixed cases",
+            True, "Obuchowski NA, Rockette HE. Commun Stat Simul Comput 1995;24:285-308; "
+            "Hillis SL. Stat Med 2007;26:596-619",
+            "a subgroup with one class only: NaN (no AUC)", bounds=_SIGNED,
+        ),
         # --- detection (medeval.metrics.detection) ---
         MetricDefinition(
             "froc_sensitivity", "Lesion sensitivity at a false-positive rate",

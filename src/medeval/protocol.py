@@ -54,6 +54,7 @@ __all__ = [
     "distance_unit_problems",
     "load_protocol",
     "protocol_schema",
+    "reader_study_problems",
     "validate_protocol",
 ]
 
@@ -329,9 +330,65 @@ class MeasurementTask(_Section):
     unit: str = Field(min_length=1, description="unit of the measured quantity, e.g. mm")
 
 
+class ReaderStudyTask(_Section):
+    """``[task]`` for ``reader-study``: a multi-reader multi-case ROC study comparing two
+    treatments (reading with the AI and without it), analysed by Obuchowski–Rockette with
+    Hillis's degrees of freedom or by DBM (:func:`medeval.stats.mrmc`).
+
+    The manifest names the cases and their truth (``reference``: ``positive_label`` or
+    ``negative_label``); ``readings`` is a CSV ``reader, treatment, case, rating`` with one
+    rating per reader, treatment and case. The figure judged is ``auc_difference``:
+    ``test_treatment`` − ``reference_treatment`` in the reader-averaged AUC, with its
+    interval for the scope ``scope``.
+    """
+
+    type: Literal["reader-study"]
+    readings: str = Field(min_length=1, description="the readings CSV (reader, treatment, "
+                          "case, rating), relative to the protocol")
+    readings_sha256: str | None = Field(
+        default=None, pattern=r"^(sha256:)?[0-9a-f]{64}$",
+        description="expected SHA-256 of the readings file; required in certificate mode")
+    test_treatment: str = Field(min_length=1, description="e.g. 'with AI'")
+    reference_treatment: str = Field(min_length=1, description="e.g. 'without AI'")
+    comparison: Literal["superiority", "non-inferiority"] = Field(
+        description="superiority: the difference's goal is 0; non-inferiority: -margin")
+    margin: float | None = Field(
+        default=None, gt=0, lt=1,
+        description="the non-inferiority margin in AUC (e.g. 0.05); only for non-inferiority")
+    positive_label: str | int = 1
+    negative_label: str | int = 0
+    method: Literal["OR", "DBM"] = Field(
+        default="OR", description="Obuchowski-Rockette (Hillis 2007 ddf) or DBM")
+    covariance: Literal["jackknife", "delong", "unbiased"] = Field(
+        default="jackknife", description="OR's covariance of the reader AUCs (DBM: jackknife)")
+    scope: Literal["RRRC", "FRRC", "RRFC"] = Field(
+        default="RRRC", description="whose interval is judged: random readers and cases "
+        "(RRRC), fixed readers (FRRC) or fixed cases (RRFC)")
+
+    @model_validator(mode="after")
+    def _comparison(self) -> ReaderStudyTask:
+        if self.comparison == "non-inferiority" and self.margin is None:
+            raise ValueError("comparison 'non-inferiority' needs margin (e.g. 0.05)")
+        if self.comparison == "superiority" and self.margin is not None:
+            raise ValueError("margin is for comparison 'non-inferiority'; a superiority "
+                             "study has none")
+        if self.test_treatment == self.reference_treatment:
+            raise ValueError("test_treatment and reference_treatment must differ")
+        if self.method == "DBM" and self.covariance != "jackknife":
+            raise ValueError("method 'DBM' analyses jackknife pseudovalues: covariance "
+                             "must be 'jackknife'")
+        return self
+
+    @property
+    def goal(self) -> float:
+        """The goal of ``auc_difference``: 0, or −margin for non-inferiority."""
+        return -self.margin if self.margin is not None else 0.0
+
+
 Task = Annotated[
     BinaryClassificationTask | MulticlassClassificationTask | SegmentationTask
-    | DetectionTask | CocoDetectionTask | EcgBeatsTask | EegEventsTask | MeasurementTask,
+    | DetectionTask | CocoDetectionTask | EcgBeatsTask | EegEventsTask | MeasurementTask
+    | ReaderStudyTask,
     Field(discriminator="type"),
 ]
 
@@ -496,6 +553,9 @@ TASK_METRICS: dict[str, dict[str, str]] = {
         "lower_loa": "bland_altman_loa", "upper_loa": "bland_altman_loa", "mae": "mae",
         "rmse": "rmse", "lins_ccc": "lins_ccc",
     },
+    "reader-study": {"auc_difference": "mrmc_auc_difference",
+                     "test_auc": "mrmc_reader_averaged_auc",
+                     "reference_auc": "mrmc_reader_averaged_auc"},
 }
 
 
@@ -605,6 +665,7 @@ def validate_protocol(
     problems.extend(_criteria_problems(data))
     if protocol is not None:
         problems.extend(distance_unit_problems(protocol))
+        problems.extend(reader_study_problems(protocol, base))
     dataset = data.get("dataset")
     named = dataset.get("manifest") if isinstance(dataset, Mapping) else None
     if base is not None and isinstance(named, str):
@@ -717,6 +778,53 @@ def distance_unit_problems(protocol: Protocol) -> list[str]:
     return []
 
 
+def reader_study_problems(protocol: Protocol, base: Path | None = None) -> list[str]:
+    """A reader study's criteria on ``auc_difference`` that do not test its declared
+    comparison (the goal must be 0 for superiority, −margin for non-inferiority, judged by
+    the guarded rule), none at all, and, with ``base``, a readings file that is missing.
+
+    Examples
+    --------
+    >>> p = Protocol.model_validate({
+    ...     "test": {"id": "T", "title": "t", "mode": "pre-check"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
+    ...     "algorithm": {"name": "a", "version": "1"},
+    ...     "dataset": {"manifest": "m.csv", "selection": "all"},
+    ...     "task": {"type": "reader-study", "readings": "r.csv", "test_treatment": "AI",
+    ...              "reference_treatment": "unaided", "comparison": "non-inferiority",
+    ...              "margin": 0.05},
+    ...     "statistics": {"seed": 1},
+    ...     "criteria": [{"metric": "auc_difference", "goal": 0, "source": "plan"}]})
+    >>> reader_study_problems(p)[0].split(":")[0]
+    'criteria.0.goal'
+    """
+    task = protocol.task
+    if not isinstance(task, ReaderStudyTask):
+        return []
+    problems = []
+    judged = False
+    for index, criterion in enumerate(protocol.criteria):
+        if criterion.metric != "auc_difference":
+            continue
+        judged = True
+        if not math.isclose(criterion.goal, task.goal, abs_tol=1e-12):
+            problems.append(
+                f"criteria.{index}.goal: {criterion.goal:g} does not test the declared "
+                f"{task.comparison} (task.comparison): its goal on auc_difference is "
+                f"{task.goal:g}" + (" (-task.margin)" if task.margin is not None else ""))
+        if criterion.rule != "guarded":
+            problems.append(
+                f"criteria.{index}.rule: a reader study's comparison is judged on the "
+                "difference's interval (rule 'guarded'), not on its point estimate")
+    if protocol.criteria and not judged:
+        problems.append("criteria: a reader study needs a criterion on 'auc_difference' "
+                        f"(goal {task.goal:g}), the comparison it declares")
+    if base is not None and not (base / task.readings).is_file():
+        problems.append(f"task.readings: no such file {base / task.readings} (paths are "
+                        "relative to the protocol's folder)")
+    return problems
+
+
 def certificate_problems(protocol: Protocol) -> list[str]:
     """What a protocol in certificate mode lacks to be run: the fingerprint of the
     registered held-out set (without it any set the manifest names would do).
@@ -734,11 +842,19 @@ def certificate_problems(protocol: Protocol) -> list[str]:
     >>> certificate_problems(p)[0].split(":")[0]
     'dataset.fingerprint'
     """
+    problems = []
     if protocol.test.mode == "certificate" and not protocol.dataset.fingerprint:
-        return ["dataset.fingerprint: required in certificate mode, so that the run is on "
-                "the registered set and no other; `medeval manifest fingerprint MANIFEST.csv "
-                "--protocol PROTOCOL.toml` prints it"]
-    return []
+        problems.append(
+            "dataset.fingerprint: required in certificate mode, so that the run is on "
+            "the registered set and no other; `medeval manifest fingerprint MANIFEST.csv "
+            "--protocol PROTOCOL.toml` prints it")
+    task = protocol.task
+    if (protocol.test.mode == "certificate" and isinstance(task, ReaderStudyTask)
+            and not task.readings_sha256):
+        problems.append(
+            "task.readings_sha256: required in certificate mode, so that the readings "
+            "judged are the study's and no others; `sha256sum READINGS.csv` prints it")
+    return problems
 
 
 def write_schema(path: str | Path) -> None:

@@ -220,7 +220,8 @@ class AlgorithmSection:
     """The item tested, and where its outputs came from.
 
     ``predictions`` is ``"runner"`` (run by medeval's runner), ``"supplied-predictions"``
-    (a folder of prediction files) or ``"supplied-table"`` (a predictions table); ``run``
+    (a folder of prediction files), ``"supplied-table"`` (a predictions table) or
+    ``"reader-study"`` (a reader study's readings file, named by the protocol); ``run``
     the runner's record (isolation, limits, hashes of the predictions).
     """
 
@@ -485,7 +486,10 @@ class Result:
     @property
     def precheck(self) -> bool:
         """A pre-check: declared so, or outputs not produced by the laboratory's runner."""
-        return self.mode != "certificate" or self.algorithm.predictions != "runner"
+        # a reader study's readings (pinned by the protocol's readings_sha256) are the
+        # study's own record, as a runner's outputs are the laboratory's
+        return self.mode != "certificate" or self.algorithm.predictions not in (
+            "runner", "reader-study")
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain data (what the JSON holds)."""

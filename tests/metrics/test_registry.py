@@ -68,6 +68,9 @@ CONFORMANCE = {
     "ec57_sveb_sensitivity": "metrics/test_ecg.py::test_class_confusions_and_cells",
     "ec57_sveb_ppv": "metrics/test_ecg.py::test_class_confusions_and_cells",
     "ec57_veb_fpr": "metrics/test_ecg.py::test_class_confusions_and_cells",
+    "mrmc_reader_averaged_auc":
+        "tasks/test_reader_study.py::test_reader_aucs_match_sklearn",
+    "mrmc_auc_difference": "tasks/test_reader_study.py::test_van_dyke_matches_the_iowa_program",
     "completion_rate": "tasks/test_measurement_task.py::test_matches_the_agreement_functions",
     "bland_altman_bias": "metrics/test_agreement.py::test_bland_altman_1986_pefr",
     "bland_altman_loa": "metrics/test_agreement.py::test_exact_limits_have_their_stated_coverage",

@@ -77,11 +77,16 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     if args.protocol is not None:
-        if args.predictions is None:
-            raise UsageError("evaluate PROTOCOL.toml needs --predictions DIR")
         from ..evaluation import evaluate
+        from ..protocol import load_protocol
+        from ..tasks.registry import task_class
 
-        result = evaluate(args.protocol, args.predictions, workers=args.workers,
+        protocol = load_protocol(args.protocol)
+        # a reader study's protocol names its readings: it needs no predictions
+        if args.predictions is None and not task_class(
+                protocol.task.type).predictions_in_protocol:
+            raise UsageError("evaluate PROTOCOL.toml needs --predictions DIR")
+        result = evaluate(protocol, args.predictions, workers=args.workers,
                           progress=True)
         return _written(result, args.out / "result.json", out)
     missing = [flag for flag, value in (("--reference", args.reference),

@@ -37,6 +37,7 @@ from .blocks import (
 )
 from .catalogue import Msg, catalogue
 from .info import ReportInfo
+from .reader_study import reader_study_blocks, reader_study_method
 
 __all__ = [
     "Block",
@@ -347,7 +348,7 @@ def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
     if not result.cases or "reference" not in result.case_columns:
         return ()
     positive = str(result.parameters.task.get("positive_label", ""))
-    if result.task == "binary-classification":  # per-case references are 1/0 there
+    if result.task in ("binary-classification", "reader-study"):  # references are 1/0
         names = {"1": positive, "0": str(result.parameters.task.get("negative_label", "0"))}
     else:
         names = {}
@@ -429,6 +430,7 @@ def _results(result: Result, level: str) -> Section:
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks += _ec57_matrices(result.tables)
+    blocks += reader_study_blocks(result.tables, level)
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
     if any(m.unit == "px" for m in result.metrics):
@@ -604,6 +606,7 @@ def _method_section(result: Result, level: str) -> Section:
          f"{statistics.n_resamples} × {statistics.resampling_unit}, seed {statistics.seed}"),
         (Msg("field.failure_policy"), Msg(f"text.policy_{result.failures.policy}")),
     ]
+    rows += reader_study_method(result.tables)
     rows += [(Msg("field.decision_rule"), _m(f"text.decision_rule_{rule}", level=level))
              for rule in sorted({v.rule for v in result.verdicts})]
     return Section(0, Msg("section.method"), (Fields(tuple(rows)),))

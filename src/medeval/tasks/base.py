@@ -17,8 +17,10 @@ touches one module:
   :class:`ReferenceProblem`, so that evaluating supplied predictions checks each
   reference while scoring it, reading it once), ``parallel`` (score cases in a process
   pool), ``loads_ahead`` (``load_case`` / ``score_loaded``: read the next case while one
-  is measured) and ``scores_values`` (``score_value``: a prediction held in memory, as a
-  table gives it);
+  is measured), ``scores_values`` (``score_value``: a prediction held in memory, as a
+  table gives it) and ``predictions_in_protocol`` (``protocol_predictions``: the values
+  scored are a file the protocol names, a reader study's readings, not an algorithm's
+  output);
 - ``failed_values(case, root)``: the per-case values the failure policy ``worst-case``
   assigns to a case whose algorithm failed (a wrong answer, Dice 0 ...);
 - ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows.
@@ -136,6 +138,9 @@ class TaskType(Protocol):
     #: A prediction can be a bare value (a score, a label) held in memory
     #: (:meth:`score_value`), as a predictions table gives them.
     scores_values: ClassVar[bool] = False
+    #: The values scored come with the protocol (a reader study's readings file), not
+    #: from an algorithm: :meth:`protocol_predictions` reads them.
+    predictions_in_protocol: ClassVar[bool] = False
 
     def reference_problem(self, case: Case, root: Path) -> str | None: ...
 
@@ -155,6 +160,13 @@ class TaskType(Protocol):
         """Score a case :meth:`load_case` read (only where ``loads_ahead``)."""
         values: dict[str, Any] = _not_ahead(self.type)
         return values
+
+    def protocol_predictions(self, base: Path, manifest: Any) -> Any:
+        """The values the protocol names, checked against ``manifest``, as
+        ``(Predictions, InputRecord)`` (only where ``predictions_in_protocol``); ``base``
+        is the protocol's folder."""
+        raise NotImplementedError(f"task {self.type!r} scores an algorithm's predictions; "
+                                  "its protocol names none (predictions_in_protocol is False)")
 
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
         """Score a prediction given as a value (only where ``scores_values``)."""

@@ -1,0 +1,135 @@
+"""The certificate's blocks for a reader study (task ``reader-study``).
+
+From the result's :class:`~medeval.reader_study_table.ReaderStudyTable`: the design and
+the method named (Obuchowski & Rockette 1995 with Hillis 2007's degrees of freedom, or
+DBM), the reader × treatment AUC table, the analysis of variance with the variance
+components, and the test of each scope (RRRC, FRRC, RRFC: statistic, df, p, the
+difference test − reference with its interval). :mod:`medeval.report.content` places
+them in the results section.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ..reader_study_table import ReaderStudyTable
+from .blocks import Block, Cell, Para, Table
+from .catalogue import Msg
+
+__all__ = ["reader_study_blocks", "reader_study_method"]
+
+_COMPONENT_NAMES = {"var_r": "Var(R)", "var_tr": "Var(T*R)", "cov1": "Cov1",
+                    "cov2": "Cov2", "cov3": "Cov3", "var_error": "Var(Error)",
+                    "var_c": "Var(C)", "var_tc": "Var(T*C)", "var_rc": "Var(R*C)"}
+
+
+def _m(key: str, **params: Any) -> Msg:
+    return Msg(key, tuple((k, str(v)) for k, v in params.items()))
+
+
+def _fixed(value: float, decimals: int = 4) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return f"{value:.{decimals}f}"
+
+
+def _p(value: float) -> str:
+    """A p-value as printed: 4 decimals, "< 0.0001" below."""
+    if not math.isnan(value) and value < 0.0001:
+        return "< 0.0001"
+    return _fixed(value)
+
+
+def reader_study_method(tables: Mapping[str, Any]) -> list[tuple[Msg, Cell]]:
+    """The method section's row naming the analysis; none for another task."""
+    study = ReaderStudyTable.from_tables(tables)
+    if study is None:
+        return []
+    return [(Msg("field.reader_study_method"), _method_text(study))]
+
+
+def _method_text(study: ReaderStudyTable) -> Msg:
+    key = "reader_study.method_or" if study.is_or else "reader_study.method_dbm"
+    return _m(key, covariance=study.covariance, reference=study.reference)
+
+
+def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
+    """The reader study's blocks (see the module); none for another task."""
+    study = ReaderStudyTable.from_tables(tables)
+    if study is None:
+        return []
+    test, reference = study.test_treatment, study.reference_treatment
+    comparison = (_m("reader_study.noninferiority", margin=_fixed(study.margin or 0.0, 3))
+                  if study.comparison == "non-inferiority" else Msg("reader_study.superiority"))
+    blocks: list[Block] = [
+        Para(_m("reader_study.design", readers=len(study.readers), cases=study.n_cases,
+                positive=study.n_positive, negative=study.n_negative, test=test,
+                reference=reference), "body"),
+        Para(comparison, "body"),
+        Para(_method_text(study), "note"),
+    ]
+    # the reader x treatment AUC table
+    rows: list[tuple[Cell, ...]] = [
+        (r.reader, _fixed(r.test), _fixed(r.reference), _fixed(r.difference))
+        for r in study.readers]
+    rows.append((Msg("reader_study.average"), _fixed(study.test_auc),
+                 _fixed(study.reference_auc), _fixed(study.test_auc - study.reference_auc)))
+    blocks += [
+        Para(Msg("reader_study.auc_table"), "mark"),
+        Table((Msg("reader_study.reader"), test, reference,
+               _m("reader_study.difference", test=test, reference=reference)),
+              tuple(rows), (1.6, 1.4, 1.4, 2.0), numeric=(1, 2, 3), span=0.8),
+    ]
+    # the analysis of variance: the ANOVA of the AUCs (OR) or pseudovalues (DBM), and
+    # the variance components
+    blocks += [
+        Para(Msg("reader_study.anova_or" if study.is_or else "reader_study.anova_dbm"),
+             "mark"),
+        Table((Msg("reader_study.source"), Msg("reader_study.df"),
+               Msg("reader_study.ss"), Msg("reader_study.ms")),
+              tuple((a.source, str(a.df), _fixed(a.ss, 8), _fixed(a.ms, 8))
+                    for a in study.anova),
+              (1.6, 0.8, 1.6, 1.6), numeric=(1, 2, 3), span=0.7),
+    ]
+    correlations = dict(zip(("cov1", "cov2", "cov3"), study.correlations()))
+    component_rows: list[tuple[Cell, ...]] = []
+    for name, value in study.components:
+        row: tuple[Cell, ...] = (_COMPONENT_NAMES.get(name, name), _fixed(value, 8))
+        if study.is_or:
+            row += (_fixed(correlations[name], 4) if name in correlations else "",)
+        component_rows.append(row)
+    header: tuple[Cell, ...] = (Msg("reader_study.component"), Msg("reader_study.estimate"))
+    if study.is_or:
+        header += (Msg("reader_study.correlation"),)
+    blocks += [
+        Table(header, tuple(component_rows), (1.6, 1.6, 1.4)[:len(header)],
+              numeric=tuple(range(1, len(header))), span=0.6),
+        Para(Msg("reader_study.components_note_or" if study.is_or
+                 else "reader_study.components_note_dbm"), "note"),
+    ]
+    # the test of each scope
+    test_rows: list[tuple[Cell, ...]] = []
+    for found in study.tests:
+        statistic = ("χ² " if found.distribution == "chi-square" else "F ") + \
+            _fixed(found.statistic, 4)
+        df = (_fixed(found.df_num, 0) if math.isinf(found.df_den)
+              else f"{_fixed(found.df_num, 0)}, {_fixed(found.df_den, 2)}")
+        d = found.difference
+        test_rows.append((Msg(f"reader_study.scope_{found.scope}"), statistic, df,
+                          _p(found.p_value), _fixed(d.value),
+                          f"{_fixed(d.low)} – {_fixed(d.high)}"))
+    blocks += [
+        Para(Msg("reader_study.tests"), "mark"),
+        Table((Msg("reader_study.scope"), Msg("reader_study.statistic"),
+               Msg("reader_study.df"), Msg("reader_study.p"),
+               _m("reader_study.difference", test=test, reference=reference),
+               _m("column.ci", level=level)),
+              tuple(test_rows), (2.6, 1.3, 1.1, 0.9, 1.5, 1.9), numeric=(1, 2, 3, 4, 5)),
+        Para(_m("reader_study.judged", scope=study.scope,
+                goal=_fixed(study.goal, 3)), "note"),
+    ]
+    return blocks

@@ -1,0 +1,283 @@
+"""Reader studies: do readers with the AI do better than without it?
+
+The ``reader-study`` task type (:class:`ReaderStudy`). The manifest names the cases and
+their truth (``reference``: the protocol's ``positive_label`` or ``negative_label``);
+the protocol's ``task.readings`` is a CSV with one row per reading::
+
+    reader,treatment,case,rating
+    R1,with AI,RS-001,4
+    R1,without AI,RS-001,3
+
+Every reader reads every case in both treatments (a factorial, fully crossed study). The
+evaluation runs :func:`medeval.stats.mrmc` (Obuchowski–Rockette with Hillis's
+denominator degrees of freedom, or DBM) on all cases and on each subgroup, and reports
+
+- ``auc_difference``: the reader-averaged AUC of ``test_treatment`` minus that of
+  ``reference_treatment`` with its interval for the protocol's ``scope`` (RRRC by
+  default), judged against 0 (superiority) or −margin (non-inferiority);
+- ``test_auc`` and ``reference_auc``: each treatment's reader-averaged AUC with its
+  interval;
+
+and the table ``reader_study``: the comparison, the reader × treatment AUCs, the variance
+components, the ANOVA of the AUCs and, for each scope, the test (statistic, df, p) and
+the difference test − reference with its interval (read back by
+:class:`ReaderStudyTable`).
+
+Bad input — a reader missing a case, a case read twice, a rating that is not a number,
+one treatment only, a treatment the protocol does not name, every case of one class — is
+an :class:`~medeval.errors.InvalidInputError` naming the readings file and the problem.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._hashing import sha256_file
+from ..errors import InvalidInputError
+from ..manifest import Case
+from ..reader_study_table import ReaderStudyTable, oriented
+from ..result import InputRecord
+from ..stats.estimate import Estimate
+from ..stats.mrmc import MRMCResult, mrmc
+from .base import Aggregate, CaseRow, PredictionError, TaskType, metric_record
+
+__all__ = ["READINGS_COLUMNS", "ReaderStudy", "read_readings", "readings_table"]
+
+#: The readings file's columns (``truth`` may be added: it must agree with the manifest).
+READINGS_COLUMNS = ("reader", "treatment", "case", "rating")
+_SCOPES = ("RRRC", "FRRC", "RRFC")
+_SHOW = 10
+
+
+def _listing(items: Sequence[str]) -> str:
+    more = len(items) - _SHOW
+    return ", ".join(items[:_SHOW]) + (f" ... and {more} more" if more > 0 else "")
+
+
+def read_readings(path: Path) -> pd.DataFrame:
+    """The readings CSV as text columns ``reader, treatment, case, rating`` (and
+    ``truth`` when given); labels kept as written.
+
+    Raises
+    ------
+    InvalidInputError
+        The file is missing, not CSV, or lacks a column.
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise InvalidInputError(f"readings {path}: no such file") from None
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InvalidInputError(f"readings {path}: cannot be read as CSV: {exc}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in READINGS_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InvalidInputError(
+            f"readings {path}: lacks column(s) {', '.join(map(repr, missing))}; it needs "
+            f"{', '.join(READINGS_COLUMNS)} (one row per reader, treatment and case)")
+    for column in ("reader", "treatment", "case"):
+        frame[column] = frame[column].str.strip()
+        empty = frame.index[frame[column] == ""].tolist()
+        if empty:
+            raise InvalidInputError(
+                f"readings {path}: column {column!r} is empty on line(s) "
+                f"{_listing([str(i + 2) for i in empty])}")
+    return frame
+
+
+def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
+                   treatments: tuple[str, str]) -> pd.DataFrame:
+    """The readings joined to the manifest's truth, as :func:`medeval.stats.mrmc` reads
+    them (``reader, treatment, case, truth, rating``), checked against the manifest and
+    the protocol's treatments.
+
+    Raises
+    ------
+    InvalidInputError
+        A case the manifest lacks, a manifest case nobody read, a treatment the protocol
+        does not name (or one it names without readings), a ``truth`` column that
+        contradicts the manifest, and what :func:`medeval.stats.mrmc` refuses — every
+        message names ``path``.
+    """
+    unknown = sorted(set(frame["case"]) - set(truth))
+    if unknown:
+        raise InvalidInputError(
+            f"readings {path}: {len(unknown)} case(s) are not in the manifest: "
+            f"{_listing(unknown)}")
+    unread = sorted(set(truth) - set(frame["case"]))
+    if unread:
+        raise InvalidInputError(
+            f"readings {path}: {len(unread)} case(s) of the manifest have no reading: "
+            f"{_listing(unread)}; every reader reads every case in every treatment")
+    found = sorted(set(frame["treatment"]))
+    other = [t for t in found if t not in treatments]
+    absent = [t for t in treatments if t not in found]
+    if other or absent:
+        raise InvalidInputError(
+            f"readings {path}: the protocol compares treatments {treatments[0]!r} "
+            f"(task.test_treatment) and {treatments[1]!r} (task.reference_treatment); the "
+            f"file holds {', '.join(map(repr, found))}"
+            + (f" ({', '.join(map(repr, absent))} missing)" if absent else ""))
+    known = frame["case"].map(truth)
+    if "truth" in frame.columns:
+        given = frame["truth"].str.strip()
+        wrong = frame.loc[given != known.astype(str), "case"]
+        if not wrong.empty:
+            raise InvalidInputError(
+                f"readings {path}: column 'truth' contradicts the manifest (a case has one "
+                f"truth: its reference) for case(s) {_listing(sorted(set(wrong)))}")
+    ratings = pd.to_numeric(frame["rating"].str.strip(), errors="coerce")
+    table = pd.DataFrame({"reader": frame["reader"], "treatment": frame["treatment"],
+                          "case": frame["case"], "truth": known, "rating": ratings})
+    bad = ratings.isna() | ratings.isin([math.inf, -math.inf])
+    if bad.any():
+        where = [f"line {i + 2} (reader {r!r}, treatment {t!r}, case {c!r}): {v!r}"
+                 for i, (r, t, c, v) in zip(frame.index[bad], frame.loc[
+                     bad, ["reader", "treatment", "case", "rating"]].itertuples(
+                     index=False, name=None))]
+        raise InvalidInputError(
+            f"readings {path}: {int(bad.sum())} rating(s) are not finite numbers: "
+            f"{_listing(where)}")
+    return table
+
+
+class ReaderStudy(TaskType):
+    """The ``reader-study`` task type behind :func:`medeval.evaluate` (see the module).
+
+    Each case's values are its truth (``reference``, 1 or 0) and its ratings, one column
+    ``<treatment>:<reader>`` per reading. The readings come with the protocol, so no
+    case can fail; an incomplete table is refused instead.
+    """
+
+    type = "reader-study"
+    reference_kind = "label"
+    scores_values = True
+    predictions_in_protocol = True
+
+    def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
+        self.spec = spec
+        self.statistics = statistics
+        self.failures = failures
+        self.treatments: tuple[str, str] = (spec.test_treatment, spec.reference_treatment)
+        self.case_columns: tuple[str, ...] = ("reference",)
+        #: per-case column -> (treatment, reader), set when the readings are read
+        self.cells: dict[str, tuple[str, str]] = {}
+
+    def reference_problem(self, case: Case, root: Path) -> str | None:
+        """A message when the case's truth is neither the positive nor the negative label."""
+        labels = {str(self.spec.positive_label), str(self.spec.negative_label)}
+        if case.reference.strip() not in labels:
+            return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
+                    f"not a declared label {sorted(labels)}")
+        return None
+
+    def _truth(self, case: Case) -> int:
+        return int(case.reference.strip() == str(self.spec.positive_label))
+
+    def protocol_predictions(self, base: Path, manifest: Any) -> Any:
+        """The readings file, checked against the manifest and analysed once on all
+        cases (so that every problem is found before anything is written); the
+        per-case ratings as a supplied table, and the file's input record.
+
+        Raises
+        ------
+        InvalidInputError
+            A bad readings table (see :func:`readings_table`), or a file whose SHA-256
+            is not the protocol's ``task.readings_sha256``.
+        """
+        from ..scoring import Predictions
+
+        path = base / self.spec.readings
+        frame = read_readings(path)
+        digest = sha256_file(path)
+        expected = (self.spec.readings_sha256 or "").removeprefix("sha256:")
+        if expected and expected != digest:
+            raise InvalidInputError(
+                f"readings {path}: SHA-256 {digest} differs from the protocol's "
+                f"task.readings_sha256 {expected}; these are not the study's readings")
+        truth = {case.case_id: self._truth(case) for case in manifest.cases}
+        table = readings_table(frame, truth, path=path, treatments=self.treatments)
+        self._analyse(table, path=path)  # refuses a bad design, naming the file
+        columns = sorted({(t, r) for t, r in zip(table["treatment"], table["reader"])},
+                         key=lambda tr: (self.treatments.index(tr[0]), tr[1]))
+        self.cells = {f"{t}:{r}": (t, r) for t, r in columns}
+        self.case_columns = ("reference", *self.cells)
+        values: dict[str, dict[str, float]] = {}
+        for reader, treatment, case, rating in table[
+                ["reader", "treatment", "case", "rating"]].itertuples(index=False, name=None):
+            values.setdefault(case, {})[f"{treatment}:{reader}"] = float(rating)
+        record = InputRecord("readings", Path(self.spec.readings).name, digest, len(frame))
+        return (Predictions("reader-study", values=values,
+                            run={"readings_sha256": digest}), record)
+
+    def _analyse(self, table: pd.DataFrame, *, path: Path | None = None) -> MRMCResult:
+        try:
+            return mrmc(table, method=self.spec.method, covariance=self.spec.covariance,
+                        confidence=self.statistics.confidence)
+        except InvalidInputError as exc:
+            where = f"readings {path}" if path is not None else "reader study"
+            raise InvalidInputError(f"{where}: {str(exc).removeprefix('mrmc: ')}") from None
+
+    def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
+        """Not used: a reader study's ratings come from its readings file."""
+        raise PredictionError(
+            f"case {case.case_id}: task 'reader-study' reads its protocol's readings file, "
+            "not prediction files", "incompatible")
+
+    def score_value(self, case: Case, value: Any) -> dict[str, Any]:
+        """The case's truth and its ratings (``<treatment>:<reader>`` -> rating)."""
+        return {"reference": self._truth(case), **dict(value)}
+
+    def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
+        """Never needed (no case can fail): the truth, no ratings."""
+        return {"reference": self._truth(case)}
+
+    def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
+        """The MRMC analysis of ``rows``: the difference and the two treatments' AUCs
+        with their intervals, and the ``reader_study`` table. A subgroup without both
+        classes (or, for the jackknife, two cases of each) has NaN figures with the
+        reason as their note."""
+        records = [(self.cells[key][1], self.cells[key][0], row.case_id,
+                    int(row.values["reference"]), float(rating))
+                   for row in rows for key, rating in row.values.items()
+                   if key in self.cells and rating is not None]
+        table = pd.DataFrame(records, columns=["reader", "treatment", "case", "truth",
+                                               "rating"])
+        try:
+            analysis = self._analyse(table)
+        except InvalidInputError as exc:
+            return self._undefined(str(exc).removeprefix("reader study: "), len(rows))
+        test, reference = self.treatments
+        scope = self.spec.scope if self.spec.scope in analysis.tests else "FRRC"
+        chosen = analysis.tests[scope]
+        difference = oriented(chosen.comparisons, test, reference).difference
+        intervals = chosen.treatment_intervals
+        metrics = (
+            metric_record("auc_difference", "mrmc_auc_difference", difference),
+            metric_record("test_auc", "mrmc_reader_averaged_auc", intervals[test].auc),
+            metric_record("reference_auc", "mrmc_reader_averaged_auc",
+                          intervals[reference].auc),
+        )
+        warnings = () if scope == self.spec.scope else (
+            f"one reader only: the {self.spec.scope} analysis needs several; the figures "
+            "are those of fixed readers (FRRC)",)
+        return Aggregate(metrics, {"reader_study": self._table(analysis, scope)}, warnings)
+
+    def _undefined(self, reason: str, n_cases: int) -> Aggregate:
+        method = f"{self.spec.method.lower()}-{self.spec.scope.lower()}-{self.spec.covariance}"
+        nan = Estimate(math.nan, math.nan, math.nan, method, self.statistics.confidence,
+                       n_cases, note=reason)
+        return Aggregate(tuple(metric_record(name, definition, nan) for name, definition in (
+            ("auc_difference", "mrmc_auc_difference"),
+            ("test_auc", "mrmc_reader_averaged_auc"),
+            ("reference_auc", "mrmc_reader_averaged_auc"))), {})
+
+    def _table(self, analysis: MRMCResult, scope: str) -> dict[str, Any]:
+        """The ``reader_study`` table (plain data; :class:`ReaderStudyTable` reads it)."""
+        return ReaderStudyTable.from_analysis(analysis, self.spec, scope=scope).to_dict()
+

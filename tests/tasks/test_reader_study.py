@@ -1,0 +1,459 @@
+"""The reader-study task: protocol -> readings -> MRMC analysis -> result -> certificate.
+
+Checked against things the task did not compute:
+
+- Van Dyke et al. (1995) read in place from ../shared/data/tables (GPL-3, not copied):
+  the treatment difference, its RRRC interval, F, ddf and p that the Iowa OR-DBM MRMC
+  program 2.51 prints in ``inst/Iowa/VanDyke.txt`` (as kept in github:dpc10ster/RJafroc,
+  commit 44b0e39e; the citation of tests/stats/test_mrmc.py): trt1 - trt2 = -0.04380032,
+  95% CI (-0.08796, 0.00036), F = 4.46 on 1 and 15.26 df, p = 0.0517; FRRC chi-square
+  5.47595, p = 0.0193; RRFC F = 8.70 on 1 and 4 df, p = 0.0420;
+- each reader's AUC against scikit-learn's ``roc_auc_score``;
+- the guarded decision rule worked here from the interval's bounds;
+
+and every figure of the evaluation equals :func:`medeval.stats.mrmc` called directly on
+the same table (all cases and each subgroup).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from medeval import evaluate
+from medeval.errors import InvalidInputError
+from medeval.protocol import ProtocolError
+from medeval.reader_study_table import ReaderStudyTable
+from medeval.result import Result, read_result, write_result
+from medeval.stats import mrmc
+
+
+def printed(actual: float, text: str) -> None:
+    """``actual`` equals the printed ``text`` to the printed number of decimals."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    assert abs(actual - float(text)) <= 0.5 * 10.0**-decimals + 1e-12, (actual, text)
+
+
+def simulate(seed: int, *, readers: int = 4, cases: int = 60) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A binormal reader study with reader and case effects (Roe & Metz 1997 in spirit):
+    ``x = d (mu + delta_t + r_j) + c_k + e``, rounded to a 0-100 scale (ties happen).
+    Returns the manifest rows and the readings."""
+    rng = np.random.default_rng(seed)
+    truth = np.zeros(cases, dtype=int)
+    truth[rng.permutation(cases)[: cases * 2 // 5]] = 1
+    case_effect = rng.normal(0, 0.6, cases)
+    reader_effect = rng.normal(0, 0.3, readers)
+    rows = []
+    for t, shift in (("without AI", 0.0), ("with AI", 0.35)):
+        for j in range(readers):
+            x = truth * (1.2 + shift + reader_effect[j]) + case_effect + rng.normal(0, 1, cases)
+            rating = np.clip(np.round(50 + 15 * x), 0, 100).astype(int)
+            rows += [(f"R{j + 1}", t, f"RS-{k + 1:03d}", int(rating[k])) for k in range(cases)]
+    readings = pd.DataFrame(rows, columns=["reader", "treatment", "case", "rating"])
+    manifest = pd.DataFrame({
+        "case_id": [f"RS-{k + 1:03d}" for k in range(cases)],
+        "patient_id": [f"P{k + 1:03d}" for k in range(cases)],
+        "input": [f"images/RS-{k + 1:03d}.txt" for k in range(cases)],
+        "reference": np.where(truth == 1, "malignant", "benign"),
+        "density": np.where(np.arange(cases) % 3 == 0, "dense", "fatty"),
+    })
+    return manifest, readings
+
+
+PROTOCOL = """\
+[test]
+id = "RS-TEST"
+title = "Reader study"
+mode = "{mode}"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "CADx"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "simulated"
+[task]
+type = "reader-study"
+readings = "readings.csv"
+test_treatment = "{test}"
+reference_treatment = "{reference}"
+positive_label = "{positive}"
+negative_label = "{negative}"
+{task_extra}
+[statistics]
+seed = 1
+[subgroups]
+columns = [{subgroups}]
+[[criteria]]
+metric = "auc_difference"
+goal = {goal}
+source = "study plan"
+"""
+
+
+def write_study(folder: Path, manifest: pd.DataFrame, readings: pd.DataFrame, *,
+                test: str = "with AI", reference: str = "without AI",
+                comparison: str = "non-inferiority", margin: float | None = 0.05,
+                goal: float | None = None, subgroups: str = '"density"',
+                positive: str = "malignant", negative: str = "benign",
+                mode: str = "pre-check", extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in manifest["input"]:
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(path, encoding="utf-8")
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    readings.to_csv(folder / "readings.csv", index=False)
+    task_extra = f'comparison = "{comparison}"\n'
+    if margin is not None:
+        task_extra += f"margin = {margin}\n"
+    task_extra += extra
+    if goal is None:
+        goal = -margin if margin is not None else 0.0
+    text = PROTOCOL.format(mode=mode, test=test, reference=reference, positive=positive,
+                           negative=negative, task_extra=task_extra, goal=goal,
+                           subgroups=subgroups)
+    (folder / "protocol.toml").write_text(text, encoding="utf-8")
+    return folder / "protocol.toml"
+
+
+def mrmc_table(manifest: pd.DataFrame, readings: pd.DataFrame,
+               positive: str = "malignant") -> pd.DataFrame:
+    truth = dict(zip(manifest["case_id"], (manifest["reference"] == positive).astype(int)))
+    return readings.assign(truth=readings["case"].map(truth))
+
+
+@pytest.fixture(scope="module")
+def study():
+    return simulate(7)
+
+
+@pytest.fixture(scope="module")
+def evaluated(study, tmp_path_factory) -> Result:
+    manifest, readings = study
+    protocol = write_study(tmp_path_factory.mktemp("study"), manifest, readings)
+    return evaluate(protocol)
+
+
+@pytest.fixture(scope="module")
+def vandyke_study(shared_data, tmp_path_factory):
+    """Van Dyke's table as a manifest and a readings file (treatments "1", "2")."""
+    table = pd.read_csv(shared_data / "tables" / "vandyke.csv")
+    cases = table.drop_duplicates("case").sort_values("case")
+    manifest = pd.DataFrame({
+        "case_id": [f"C{c:03d}" for c in cases["case"]],
+        "patient_id": [f"P{c:03d}" for c in cases["case"]],
+        "input": [f"images/C{c:03d}.txt" for c in cases["case"]],
+        "reference": cases["truth"].to_numpy(),
+        "half": np.where(cases["case"].to_numpy() % 2 == 0, "even", "odd"),
+    })
+    readings = pd.DataFrame({"reader": table["reader"].astype(str),
+                             "treatment": table["treatment"].astype(str),
+                             "case": [f"C{c:03d}" for c in table["case"]],
+                             "rating": table["rating"]})
+    return manifest, readings, tmp_path_factory.mktemp("vandyke")
+
+
+# ---------------------------------------------------------------- against the peers
+
+
+def test_van_dyke_matches_the_iowa_program(vandyke_study):
+    manifest, readings, folder = vandyke_study
+    protocol = write_study(folder / "a", manifest, readings, test="1", reference="2",
+                           comparison="superiority", margin=None, positive="1",
+                           negative="0", subgroups="")
+    result = evaluate(protocol)
+    difference = result.metric("auc_difference").estimate
+    printed(difference.value, "-0.04380032")
+    printed(difference.low, "-0.08796")
+    printed(difference.high, "0.00036")
+    assert difference.method == "or-rrrc-jackknife"
+    printed(result.metric("test_auc").estimate.value, "0.89703704")
+    printed(result.metric("reference_auc").estimate.value, "0.94083736")
+    study = ReaderStudyTable.from_tables(result.tables)
+    assert study is not None
+    rrrc, frrc, rrfc = (study.test(s) for s in ("RRRC", "FRRC", "RRFC"))
+    printed(rrrc.statistic, "4.46")
+    printed(rrrc.df_den, "15.26")
+    printed(rrrc.p_value, "0.0517")
+    printed(frrc.statistic, "5.47595")
+    printed(frrc.p_value, "0.0193")
+    printed(rrfc.statistic, "8.70")
+    printed(rrfc.p_value, "0.0420")
+    printed(dict(study.components)["var_r"], "0.00153500")
+    printed(dict(study.components)["var_tr"], "0.00020040")
+    # superiority of "1" over "2" is not shown (upper bound 0.00036 >= 0 > lower bound)
+    assert [v.outcome for v in result.verdicts] == ["INCONCLUSIVE"]
+
+
+def test_van_dyke_the_other_way_round(vandyke_study):
+    # treatment 2 as the test: the difference and its interval mirrored, same p
+    manifest, readings, folder = vandyke_study
+    protocol = write_study(folder / "b", manifest, readings, test="2", reference="1",
+                           comparison="superiority", margin=None, positive="1",
+                           negative="0", subgroups="")
+    result = evaluate(protocol)
+    difference = result.metric("auc_difference").estimate
+    printed(difference.value, "0.04380032")
+    printed(difference.low, "-0.00036")
+    printed(difference.high, "0.08796")
+    study = ReaderStudyTable.from_tables(result.tables)
+    assert study is not None
+    printed(study.test("RRRC").p_value, "0.0517")
+    printed(study.test("FRRC").difference.low, "0.00711")
+    printed(study.test("FRRC").difference.high, "0.08049")
+    # FRRC's interval excludes 0, RRRC's does not: the verdict follows the RRRC scope
+    assert result.verdicts[0].outcome == "INCONCLUSIVE"
+
+
+def test_reader_aucs_match_sklearn(evaluated, study):
+    manifest, readings = study
+    table = mrmc_table(manifest, readings)
+    study_table = ReaderStudyTable.from_tables(evaluated.tables)
+    assert study_table is not None
+    assert [r.reader for r in study_table.readers] == ["R1", "R2", "R3", "R4"]
+    for row in study_table.readers:
+        for treatment, got in (("with AI", row.test), ("without AI", row.reference)):
+            one = table[(table["reader"] == row.reader) & (table["treatment"] == treatment)]
+            assert got == pytest.approx(roc_auc_score(one["truth"], one["rating"]), abs=1e-15)
+    means = {t: np.mean([roc_auc_score(g["truth"], g["rating"])
+                         for _, g in table[table["treatment"] == t].groupby("reader")])
+             for t in ("with AI", "without AI")}
+    assert evaluated.metric("test_auc").estimate.value == pytest.approx(means["with AI"])
+    assert evaluated.metric("reference_auc").estimate.value == pytest.approx(
+        means["without AI"])
+
+
+# ------------------------------------------------- the same numbers as mrmc directly
+
+
+def test_figures_equal_mrmc_called_directly(evaluated, study):
+    manifest, readings = study
+    direct = mrmc(mrmc_table(manifest, readings))
+    assert direct.treatments == ("with AI", "without AI")
+    comparison = direct.tests["RRRC"].comparisons[0]
+    assert (comparison.first, comparison.second) == ("with AI", "without AI")
+    assert evaluated.metric("auc_difference").estimate == comparison.difference
+    intervals = direct.tests["RRRC"].treatment_intervals
+    assert evaluated.metric("test_auc").estimate == intervals["with AI"].auc
+    assert evaluated.metric("reference_auc").estimate == intervals["without AI"].auc
+    table = ReaderStudyTable.from_tables(evaluated.tables)
+    assert table is not None
+    assert dict(table.components) == direct.variance_components.to_dict()
+    assert [(a.source, a.ss, a.df, a.ms) for a in table.anova] == [
+        (a.source, a.ss, a.df, a.ms) for a in direct.anova]
+    for scope, found in direct.tests.items():
+        mine = table.test(scope)
+        assert (mine.statistic, mine.df_num, mine.df_den, mine.p_value, mine.distribution) \
+            == (found.statistic, found.df_num, found.df_den, found.p_value,
+                found.distribution)
+        assert mine.difference == found.comparisons[0].difference
+    # each subgroup is its own analysis of its cases
+    for value in ("dense", "fatty"):
+        cases = set(manifest.loc[manifest["density"] == value, "case_id"])
+        sub = manifest[manifest["case_id"].isin(cases)]
+        expected = mrmc(mrmc_table(sub, readings[readings["case"].isin(cases)]))
+        (group,) = [g for g in evaluated.subgroups if g.value == value]
+        assert group.n_cases == len(cases)
+        got = {m.name: m.estimate for m in group.metrics}
+        assert got["auc_difference"] == expected.tests["RRRC"].comparisons[0].difference
+
+
+def test_dbm_and_delong_options_reach_the_analysis(study, tmp_path):
+    manifest, readings = study
+    table = mrmc_table(manifest, readings)
+    for method, covariance in (("DBM", "jackknife"), ("OR", "delong"), ("OR", "unbiased")):
+        protocol = write_study(tmp_path / f"{method}-{covariance}", manifest, readings,
+                               subgroups="", extra=f'method = "{method}"\n'
+                               f'covariance = "{covariance}"\n')
+        result = evaluate(protocol)
+        direct = mrmc(table, method=method, covariance=covariance)
+        assert result.metric("auc_difference").estimate == \
+            direct.tests["RRRC"].comparisons[0].difference
+        study_table = ReaderStudyTable.from_tables(result.tables)
+        assert study_table is not None and study_table.method == method
+        assert dict(study_table.components) == direct.variance_components.to_dict()
+
+
+def test_fixed_reader_scope_is_judged_when_asked(study, tmp_path):
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings, subgroups="",
+                           extra='scope = "FRRC"\n')
+    result = evaluate(protocol)
+    direct = mrmc(mrmc_table(manifest, readings))
+    assert result.metric("auc_difference").estimate == \
+        direct.tests["FRRC"].comparisons[0].difference
+
+
+# ------------------------------------------------------------------ the decision
+
+
+def guarded(low: float, high: float, goal: float) -> str:
+    """ILAC-G8 guarded acceptance worked here (higher is better)."""
+    return "PASS" if low >= goal else "FAIL" if high < goal else "INCONCLUSIVE"
+
+
+@pytest.mark.parametrize(("comparison", "margin"), [("superiority", None),
+                                                    ("non-inferiority", 0.05),
+                                                    ("non-inferiority", 0.2)])
+def test_the_comparison_is_judged_on_the_interval(study, tmp_path, comparison, margin):
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings, comparison=comparison,
+                           margin=margin, subgroups="")
+    result = evaluate(protocol)
+    d = result.metric("auc_difference").estimate
+    goal = -margin if margin else 0.0
+    (verdict,) = result.verdicts
+    assert verdict.goal == goal
+    assert verdict.outcome == guarded(d.low, d.high, goal)
+
+
+def test_the_result_round_trips_and_names_the_readings(evaluated, tmp_path):
+    path = write_result(evaluated, tmp_path / "result.json")
+    payload = path.read_bytes()
+    assert Result.from_json(payload).to_json() == payload
+    again = read_result(path)
+    assert ReaderStudyTable.from_tables(again.tables) == ReaderStudyTable.from_tables(
+        evaluated.tables)
+    roles = {i.role: i for i in evaluated.inputs}
+    assert roles["readings"].source == "readings.csv" and roles["readings"].rows == 480
+    assert evaluated.algorithm.predictions == "reader-study"
+    assert evaluated.flow.registered == evaluated.flow.analysed == 60
+    # the per-case table holds every rating: R1..R4 in both treatments
+    assert evaluated.case_columns[4:] == (
+        "reference", *(f"{t}:R{j}" for t in ("with AI", "without AI") for j in range(1, 5)))
+
+
+def test_the_certificate_shows_the_tables(evaluated):
+    from medeval.report.catalogue import texts
+    from medeval.report.content import Para, Table, build_certificate
+
+    certificate = build_certificate(evaluated)
+    cells = []
+    for section in certificate.sections:
+        for block in section.blocks:
+            if isinstance(block, Table):
+                cells += [t for row in (block.header, *block.rows) for c in row
+                          for t in texts(c, "en")]
+            elif isinstance(block, Para):
+                cells += list(texts(block.text, "en"))
+    text = "\n".join(cells)
+    table = ReaderStudyTable.from_tables(evaluated.tables)
+    assert table is not None
+    for reader in table.readers:
+        assert reader.reader in cells and f"{reader.test:.4f}" in cells
+    assert "Random readers, random cases (RRRC)" in cells
+    assert f"{table.test('RRRC').p_value:.4f}" in cells
+    assert "Obuchowski–Rockette (1995)" in text and "Hillis" in text
+    assert "Var(T*R)" in cells and "Cov1" in cells
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def refused(folder: Path, manifest, readings, match: str, **options) -> None:
+    protocol = write_study(folder, manifest, readings, **options)
+    with pytest.raises(InvalidInputError, match=match) as caught:
+        evaluate(protocol)
+    assert "readings.csv" in str(caught.value)
+
+
+def test_a_reader_missing_a_case_is_named(study, tmp_path):
+    manifest, readings = study
+    drop = (readings["reader"] == "R2") & (readings["treatment"] == "with AI") & (
+        readings["case"] == "RS-007")
+    refused(tmp_path, manifest, readings[~drop],
+            r"not factorial.*reader 'R2' treatment 'with AI' case 'RS-007'")
+
+
+def test_a_case_nobody_read_is_named(study, tmp_path):
+    manifest, readings = study
+    refused(tmp_path, manifest, readings[readings["case"] != "RS-009"],
+            r"have no reading: RS-009")
+
+
+def test_a_case_the_manifest_lacks_is_named(study, tmp_path):
+    manifest, readings = study
+    refused(tmp_path, manifest[manifest["case_id"] != "RS-010"], readings,
+            r"not in the manifest: RS-010")
+
+
+def test_a_case_with_two_truths_is_named(study, tmp_path):
+    manifest, readings = study
+    truth = mrmc_table(manifest, readings)["truth"].astype(str)
+    truth[(readings["case"] == "RS-004") & (readings["reader"] == "R3")] = "2"
+    refused(tmp_path, manifest, readings.assign(truth=truth),
+            r"contradicts the manifest .* RS-004")
+
+
+def test_ratings_that_are_not_numbers_are_named(study, tmp_path):
+    manifest, readings = study
+    bad = readings.astype({"rating": object})
+    bad.loc[5, "rating"] = "high"
+    refused(tmp_path, manifest, bad, r"not finite numbers: line 7 .*'high'")
+
+
+def test_one_treatment_only_is_refused(study, tmp_path):
+    manifest, readings = study
+    refused(tmp_path, manifest, readings[readings["treatment"] == "with AI"],
+            r"holds 'with AI' \('without AI' missing\)")
+
+
+def test_a_treatment_the_protocol_does_not_name_is_refused(study, tmp_path):
+    manifest, readings = study
+    renamed = readings.replace({"treatment": {"with AI": "AI"}})
+    refused(tmp_path, manifest, renamed, r"compares treatments 'with AI'")
+
+
+def test_every_case_of_one_class_is_refused(study, tmp_path):
+    manifest, readings = study
+    refused(tmp_path, manifest.assign(reference="benign"), readings,
+            r"every case has truth 0")
+
+
+def test_a_subgroup_of_one_class_is_undefined_with_the_reason(study, tmp_path):
+    manifest, readings = study
+    one_class = manifest.assign(density=np.where(manifest["reference"] == "malignant",
+                                                 "dense", "fatty"))
+    result = evaluate(write_study(tmp_path, one_class, readings))
+    dense = {m.name: m.estimate for g in result.subgroups if g.value == "dense"
+             for m in g.metrics}
+    assert math.isnan(dense["auc_difference"].value)
+    assert "every case has truth 1" in dense["auc_difference"].note
+    assert any(w.startswith("density=dense: auc_difference:") for w in result.warnings)
+
+
+def test_the_protocol_states_a_consistent_comparison(study, tmp_path):
+    manifest, readings = study
+    with pytest.raises(ProtocolError, match=r"criteria.0.goal: -0.1 does not test"):
+        evaluate(write_study(tmp_path / "a", manifest, readings, goal=-0.1))
+    with pytest.raises(ProtocolError, match=r"needs margin"):
+        evaluate(write_study(tmp_path / "b", manifest, readings, margin=None, goal=0.0))
+    with pytest.raises(ProtocolError, match=r"task.readings_sha256: required"):
+        evaluate(write_study(tmp_path / "c", manifest, readings, mode="certificate"))
+
+
+def test_readings_other_than_the_pinned_ones_are_refused(study, tmp_path):
+    manifest, readings = study
+    extra = 'readings_sha256 = "' + "0" * 64 + '"\n'
+    refused(tmp_path, manifest, readings, r"differs from the protocol's", extra=extra)
+
+
+def test_the_command_line_needs_no_predictions(study, tmp_path):
+    from medeval.cli import main
+
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings, subgroups="")
+    assert main(["evaluate", str(protocol), "--out", str(tmp_path / "out")]) == 0
+    written = json.loads((tmp_path / "out" / "result.json").read_bytes())
+    assert written["task"] == "reader-study"
+    with pytest.raises(ProtocolError, match="give no predictions"):
+        evaluate(protocol, tmp_path)

@@ -183,3 +183,30 @@ def test_without_the_extra_the_command_line_says_what_to_install(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "needs the 'registry' extra: pip install 'medeval[registry]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_report_issue_draws_prints_records_and_verifies(study, tmp_path, capsys):
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    cert, html = tmp_path / "cert.pdf", tmp_path / "cert.html"
+    code = main(["report", str(study["result"]), "--out", str(cert), "--info",
+                 str(study["info"]), "--html", str(html), "--issue", "--registry", reg])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("issued LAB-AI-2026-0001  sha256:")
+    assert "LAB-AI-2026-0001" in _first_page(cert)
+    assert "LAB-AI-2026-0001" in html.read_text(encoding="utf-8")
+    with Registry.open(reg) as registry:
+        record = registry.get("LAB-AI-2026-0001")
+    assert record is not None
+    assert record.pdf_sha256 == hashlib.sha256(cert.read_bytes()).hexdigest()
+    assert record.tester == "홍길동 (Hong Gildong)" and record.issue_date.isoformat() == \
+        "2026-11-27"
+    # the issued certificate verifies alone (it carries the report info it printed)
+    assert main(["verify", str(cert)]) == 0, capsys.readouterr().err
+    assert "LAB-AI-2026-0001" in capsys.readouterr().out
+    code = main(["report", str(study["result"]), "--out", str(cert), "--registry", reg])
+    assert code == 2 and "--registry goes with --issue" in capsys.readouterr().err
+    code = main(["report", str(study["result"]), "--out", str(tmp_path / "again.pdf"),
+                 "--info", str(study["info"]), "--issue", "--registry", reg])
+    assert code == 2 and "already issued as LAB-AI-2026-0001" in capsys.readouterr().err
+    assert not (tmp_path / "again.pdf").exists()

@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..registry import Registry, ReportRecord
     from ..report.info import ReportInfo
 
-__all__ = ["DEFAULT_REGISTRY", "add"]
+__all__ = ["DEFAULT_REGISTRY", "add", "issue_report"]
 
 #: The registry used when neither --registry nor MEDEVAL_REGISTRY names one.
 DEFAULT_REGISTRY = "medeval-registry.sqlite"
@@ -131,32 +132,21 @@ def _amend(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None) -> int:
-    from ..result import read_result, verify_result
-
     if (args.pdf is None) == (args.render is None):
         raise UsageError("registry: give CERT.pdf (rendered with its number) or --render "
                          "CERT.pdf (rendered here with the number drawn), one of the two")
-    fingerprint = verify_result(args.result)
-    result = read_result(args.result)
-    if result.mode != "certificate":
-        raise RegistryError(f"result {args.result}: a {result.mode}, not a certified run; "
-                            "only a certificate is issued a report number")
-    info = _info(args.info)
-    number = args.number or info.report_number
-    fields: dict[str, Any] = {
-        "tester": args.tester or (info.tested_by.name if info.tested_by else None),
-        "approver": args.approver or (info.approved_by.name if info.approved_by else None),
-        "customer": args.customer, "test_id": args.test_id,
-        # a certificate rendered beforehand without one prints the day the run finished
-        "issue_date": args.issue_date or info.issue_date or (
-            None if args.render else (result.context.finished or "")[:10] or None)}
-    if amends is None:
-        fields["customer"] = fields["customer"] or result.protocol.customer.name
-        fields["test_id"] = fields["test_id"] or result.protocol.id
+    fingerprint, info, fields = _prepare(args, amends=amends, rendering=args.render is not None)
     with _open(args) as registry:
         if args.render is not None:
-            record = _issue_rendered(registry, args, info, fingerprint, fields, amends)
+            def make(path: Path, printed: ReportInfo) -> None:
+                from ..report import render_certificate
+
+                render_certificate(args.result, path, lang=args.lang, report_info=printed)
+
+            record, _ = _issue_made(registry, args, fingerprint, info, fields, amends,
+                                    args.render, make)
         else:
+            number = args.number or info.report_number
             if number is None:
                 raise UsageError(f"registry: which number does {args.pdf} print? Give "
                                  "--number (or report_number in --info), or let the "
@@ -167,28 +157,75 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                                   **fields) as pending:
                 pending.pdf_sha256 = pdf_sha256
             record = _known(registry, pending.number)
-    verb = f"amended  {amends} ->" if amends else "issued"
-    out.write(f"{verb} {record.number}  sha256:{record.fingerprint}  "
-              f"pdf sha256:{record.pdf_sha256}\n")
+    _say(out, record)
     return 0
 
 
-def _issue_rendered(registry: Registry, args: argparse.Namespace, info: ReportInfo,
-                    fingerprint: str, fields: dict[str, Any],
-                    amends: str | None) -> ReportRecord:
-    """Draw the number, render the certificate with it, record it: one transaction. The
-    PDF is written beside its place and moved there once the record is committed."""
-    from ..report import render_certificate
+def issue_report(args: argparse.Namespace, out: TextIO,
+                 make: Callable[[Path, ReportInfo], object]) -> ReportInfo:
+    """``medeval report --issue``: draw the next number from the registry, make the
+    certificate at ``args.out`` with it (``make(path, report_info)``: render, sign ...) and
+    record it, in one transaction; return the report info the certificate prints.
 
-    out_pdf: Path = args.render
+    ``args`` holds ``result``, ``out``, ``info`` and ``registry`` as ``medeval report``
+    parses them.
+    """
+    fingerprint, info, fields = _prepare(args, amends=None, rendering=True)
+    with _open(args) as registry:
+        record, printed = _issue_made(registry, args, fingerprint, info, fields, None,
+                                      args.out, make)
+    _say(out, record)
+    return printed
+
+
+def _prepare(args: argparse.Namespace, *, amends: str | None,
+             rendering: bool) -> tuple[str, ReportInfo, dict[str, Any]]:
+    """The result's fingerprint (checked), the report info, and the record's fields from
+    the options, else the info, else the result."""
+    from ..result import read_result, verify_result
+
+    fingerprint = verify_result(args.result)
+    result = read_result(args.result)
+    if result.mode != "certificate":
+        raise RegistryError(f"result {args.result}: a {result.mode}, not a certified run; "
+                            "only a certificate is issued a report number")
+    info = _info(args.info)
+    given = {k: getattr(args, k, None)
+             for k in ("tester", "approver", "customer", "test_id", "issue_date")}
+    fields: dict[str, Any] = {
+        "tester": given["tester"] or (info.tested_by.name if info.tested_by else None),
+        "approver": given["approver"] or (info.approved_by.name if info.approved_by
+                                          else None),
+        "customer": given["customer"], "test_id": given["test_id"],
+        # a certificate rendered beforehand without one prints the day the run finished
+        "issue_date": given["issue_date"] or info.issue_date or (
+            None if rendering else (result.context.finished or "")[:10] or None)}
+    if amends is None:
+        fields["customer"] = fields["customer"] or result.protocol.customer.name
+        fields["test_id"] = fields["test_id"] or result.protocol.id
+    return fingerprint, info, fields
+
+
+def _say(out: TextIO, record: ReportRecord) -> None:
+    verb = f"amended  {record.replaces} ->" if record.replaces else "issued"
+    out.write(f"{verb} {record.number}  sha256:{record.fingerprint}  "
+              f"pdf sha256:{record.pdf_sha256}\n")
+
+
+def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
+                info: ReportInfo, fields: dict[str, Any], amends: str | None, out_pdf: Path,
+                make: Callable[[Path, ReportInfo], object]) -> tuple[ReportRecord, ReportInfo]:
+    """Draw the number, make the certificate with it, record it: one transaction. The
+    PDF is made beside its place and moved there once the record is committed."""
     partial = out_pdf.with_name(f".{out_pdf.name}.issuing")
     try:
-        with registry.issuing(fingerprint=fingerprint, number=args.number, amends=amends,
-                              reason=getattr(args, "reason", None), **fields) as pending:
+        with registry.issuing(fingerprint=fingerprint, number=getattr(args, "number", None),
+                              amends=amends, reason=getattr(args, "reason", None),
+                              **fields) as pending:
             printed = info.model_copy(update={
                 "report_number": pending.number, "replaces": pending.replaces,
                 "issue_date": pending.issue_date.isoformat()})
-            render_certificate(args.result, partial, lang=args.lang, report_info=printed)
+            make(partial, printed)
             pending.pdf_sha256 = sha256_bytes(partial.read_bytes())
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -205,7 +242,7 @@ def _issue_rendered(registry: Registry, args: argparse.Namespace, info: ReportIn
                             ) from None
     print(f"medeval: certificate {out_pdf} printed with report number {pending.number}",
           file=sys.stderr)
-    return _known(registry, pending.number)
+    return _known(registry, pending.number), printed
 
 
 def _info(path: Path | None) -> ReportInfo:

@@ -32,6 +32,12 @@ def add(commands: Any) -> None:
     report.add_argument("--sign", type=Path, metavar="KEY.pem", help="sign with this key")
     report.add_argument("--cert", type=Path, metavar="CERT.pem", help="the signer's certificate")
     report.add_argument("--chain", type=Path, action="append", default=[], metavar="CA.pem")
+    report.add_argument("--issue", action="store_true", help="draw the next report number "
+                        "from the registry, print it and record the certificate (the "
+                        "'registry' extra; see medeval registry)")
+    report.add_argument("--registry", metavar="URL", help="with --issue: a SQLite file or "
+                        "postgresql+psycopg://... (default: $MEDEVAL_REGISTRY, else "
+                        "medeval-registry.sqlite)")
     report.set_defaults(handler=_report)
     verify = commands.add_parser(
         "verify", help="check a certificate PDF (alone, from the files it carries) or a "
@@ -58,14 +64,28 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 
     if (args.sign is None) != (args.cert is None):
         raise UsageError("report: --sign KEY and --cert CERT go together")
-    pdf = render_certificate(args.result, args.out, lang=args.lang, report_info=args.info,
-                             pdfa=args.pdfa)
+    if args.registry is not None and not args.issue:
+        raise UsageError("report: --registry goes with --issue")
+
+    def make(path: Path, info: Any) -> Path:
+        pdf: Path = render_certificate(args.result, path, lang=args.lang, report_info=info,
+                                       pdfa=args.pdfa)
+        if args.sign is not None:  # before the registry records the PDF's hash
+            sign_pdf(pdf, pdf, key=args.sign, cert=args.cert, chain=tuple(args.chain))
+        return pdf
+
+    info: Any = args.info
+    if args.issue:
+        from .registry import issue_report
+
+        info, pdf = issue_report(args, out, make), args.out
+    else:
+        pdf = make(args.out, info)
     out.write(f"certificate  {pdf}\n")
     if args.html is not None:
-        html = render_html(args.result, args.html, lang=args.lang, report_info=args.info)
+        html = render_html(args.result, args.html, lang=args.lang, report_info=info)
         out.write(f"html         {html}\n")
     if args.sign is not None:
-        sign_pdf(pdf, pdf, key=args.sign, cert=args.cert, chain=tuple(args.chain))
         out.write(f"signed       {pdf}\n")
     return 0
 

@@ -675,3 +675,89 @@ def test_breast_ultrasound_certified_run(tmp_path):
     for row in rows:
         case = type("Case", (), {"input_path": folder / row["input"]})()
         assert plugin.predict(case)["score"] == scores[row["case_id"]]
+
+
+def test_reader_study(tmp_path):
+    # The readings are named by the protocol: the command has no --predictions. Checked
+    # against scikit-learn (each reader's AUC), the guarded rule worked here, and the
+    # certificate's text as pypdf extracts it from the PDF.
+    import pandas as pd
+    from pypdf import PdfReader
+    from sklearn.metrics import roc_auc_score
+
+    from medeval.stats import mrmc
+
+    folder = shutil.copytree(EXAMPLES / "reader-study", tmp_path / "reader-study",
+                             ignore=shutil.ignore_patterns("result", "__pycache__"))
+    protocol = (folder / "protocol.toml").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^# Run: (.+)$", protocol, flags=re.MULTILINE)
+    assert command == "medeval evaluate protocol.toml --out result/"
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    report = ("medeval report result/result.json --out result/report.pdf "
+              "--html result/report.html")
+    assert command in readme and report in readme
+    done = run_command(command, folder, tmp_path)
+    run_command(report, folder, tmp_path)
+    path = folder / "result" / "result.json"
+    payload = path.read_bytes()
+    assert read_result(path).to_json() == payload
+    verify_result(path)
+    result = json.loads(payload)
+    rows = manifest_rows(folder)
+    truth = {row["case_id"]: int(row["reference"] == "cancer") for row in rows}
+    with (folder / "readings.csv").open(encoding="utf-8", newline="") as handle:
+        readings = list(csv.DictReader(handle))
+    assert len(readings) == 6 * 2 * len(rows) and len(rows) == 80
+    aucs: dict[tuple[str, str], float] = {}
+    for reader in sorted({r["reader"] for r in readings}):
+        for treatment in ("with CADx", "without CADx"):
+            mine = [r for r in readings if r["reader"] == reader and r["treatment"] == treatment]
+            aucs[(reader, treatment)] = roc_auc_score([truth[r["case"]] for r in mine],
+                                                      [float(r["rating"]) for r in mine])
+    table = result["tables"]["reader_study"]
+    for row in table["reader_auc"]:
+        assert row["test"] == pytest.approx(aucs[(row["reader"], "with CADx")], abs=1e-15)
+        assert row["reference"] == pytest.approx(aucs[(row["reader"], "without CADx")],
+                                                 abs=1e-15)
+    mean = {t: np.mean([v for (r, tt), v in aucs.items() if tt == t])
+            for t in ("with CADx", "without CADx")}
+    difference = metric(result, "auc_difference")
+    assert difference["value"] == pytest.approx(mean["with CADx"] - mean["without CADx"])
+    assert difference["method"] == "or-rrrc-jackknife"
+    assert verdicts(result) == {"auc_difference": guarded(difference["low"],
+                                                          difference["high"], 0.0)}
+    assert verdicts(result)["auc_difference"] == "PASS" and "overall: PASS" in done.stdout
+    # the same figures as medeval.stats.mrmc on the same table
+    direct = mrmc(pd.DataFrame([{**r, "truth": truth[r["case"]]} for r in readings]))
+    rrrc = direct.tests["RRRC"]
+    assert (difference["low"], difference["high"]) == pytest.approx(
+        (rrrc.difference.low, rrrc.difference.high))
+    # each density subgroup has its own analysis, on its own cases
+    for value in ("dense", "non-dense"):
+        cases = {row["case_id"] for row in rows if row["density"] == value}
+        sub = mrmc(pd.DataFrame([{**r, "truth": truth[r["case"]]} for r in readings
+                                 if r["case"] in cases]))
+        got = result["subgroups"]["density"][value]["metrics"]["auc_difference"]
+        assert (got["value"], got["low"], got["high"]) == pytest.approx(
+            (sub.tests["RRRC"].difference.value, sub.tests["RRRC"].difference.low,
+             sub.tests["RRRC"].difference.high))
+    # the certificate (PDF) shows the reader x treatment AUC table and the test rows
+    text = "\n".join(page.extract_text() for page in
+                     PdfReader(folder / "result" / "report.pdf").pages)
+    flat = " ".join(text.split())
+    assert "AUC of each reader in each treatment" in flat
+    for (reader, treatment), value in aucs.items():
+        assert f"{value:.4f}" in flat, (reader, treatment)
+    for reader in ("R1", "R6"):
+        assert re.search(rf"{reader} {aucs[(reader, 'with CADx')]:.4f} "
+                         rf"{aucs[(reader, 'without CADx')]:.4f}", flat), reader
+    assert "Obuchowski–Rockette (1995)" in flat and "Hillis" in flat
+    for name in ("Var(R)", "Var(T*R)", "Cov1", "Cov2", "Cov3", "Var(Error)"):
+        assert name in flat
+    for scope in ("RRRC", "FRRC", "RRFC"):
+        test = direct.tests[scope]
+        statistic = ("χ²" if test.distribution == "chi-square" else "F")
+        row = (rf"\({scope}\).*?{statistic} {test.statistic:.4f} .*?{test.p_value:.4f} "
+               rf"{test.difference.value:.4f} {test.difference.low:.4f} – "
+               rf"{test.difference.high:.4f}")
+        assert re.search(row, flat), scope

@@ -47,6 +47,9 @@ raises them) and when it is raised::
     │       Only Exception besides MedevalError: no built-in kind fits
     ├── ReportError (ValueError)             medeval.report._errors (medeval.report)
     │       a certificate that cannot be rendered, verified or signed
+    ├── RequestRefused (ValueError)          medeval.web.checking (medeval.web)
+    │       a request the verification page refuses, with its HTTP status (400, 404,
+    │       413, 415, 422, 503); the page shows its message, the API sends it as JSON
     ├── UsageError (ValueError)              medeval.cli._usage (medeval.cli)
     │       a command line that cannot be carried out as given (the CLI prints it and
     │       exits with status 2)

@@ -1,0 +1,67 @@
+"""``medeval serve``: the public verification page of issued reports (uvicorn)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from ._usage import UsageError
+
+__all__ = ["add"]
+
+
+def add(commands: Any) -> None:
+    """Add the ``serve`` subcommand."""
+    serve = commands.add_parser(
+        "serve", help="serve the verification page of issued reports (read only)",
+        description="Serve the page where anyone enters a report number, optionally "
+        "uploads the certificate PDF, and reads whether it is genuine, altered, withdrawn, "
+        "amended or unknown; and its JSON API (GET /api/reports/NUMBER, POST /api/verify). "
+        "It only reads the registry. Needs the 'serve' extra. See docs/verification-page.md.",
+    )
+    serve.add_argument("--registry", required=True, metavar="URL",
+                       help="the registry: a SQLite file or a database URL")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1; behind a reverse "
+                       "proxy keep it so)")
+    serve.add_argument("--port", type=int, default=8000, help="default 8000")
+    serve.add_argument("--workers", type=int, default=2, metavar="N",
+                       help="processes verifying uploaded PDFs at once (default 2)")
+    serve.add_argument("--max-upload-mb", type=int, default=20, metavar="MB",
+                       help="largest upload taken (default 20)")
+    serve.add_argument("--requests-per-minute", type=float, default=60.0, metavar="N",
+                       help="each client address's sustained rate (default 60)")
+    serve.add_argument("--burst", type=int, default=20, metavar="N",
+                       help="requests one client address may make at once (default 20)")
+    serve.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        import uvicorn
+
+        from ..registry import Registry
+        from ..web import Verifier, create_app
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"medeval serve needs the 'serve' extra ({exc.name} is missing): "
+                         "pip install 'medeval[serve]'") from None
+    for name, value in (("--port", args.port), ("--workers", args.workers),
+                        ("--max-upload-mb", args.max_upload_mb), ("--burst", args.burst),
+                        ("--requests-per-minute", args.requests_per_minute)):
+        if value <= 0 or (name == "--port" and value > 65535):
+            raise UsageError(f"{name} {value}: give a positive number"
+                             + (" up to 65535" if name == "--port" else ""))
+    registry = Registry.open(args.registry)
+    try:
+        app = create_app(registry, verifier=Verifier(workers=args.workers),
+                         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
+                         requests_per_minute=args.requests_per_minute, burst=args.burst,
+                         warm_up=True)
+        out.write(f"medeval serve: registry {registry.location}, "
+                  f"http://{args.host}:{args.port}/\n")
+        out.flush()
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
+                    server_header=False)
+    finally:
+        registry.close()
+    return 0

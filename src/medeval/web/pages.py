@@ -1,0 +1,126 @@
+"""The page: a form (report number, optional PDF) and the verdict, Korean and English.
+
+``GET /`` the form; ``POST /check`` the verdict on the uploaded PDF (or, with a number
+alone, a redirect to the number's page); ``GET /reports/{number}?fingerprint=...`` the
+verdict on a number, the address the certificate's QR code carries. ``?lang=ko``,
+``en`` or ``ko+en`` (the default: both). Plain HTML forms, no script: it works in any
+browser, and the style sheet and font are served by the app itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .._version import __version__
+from .checking import RequestRefused, judge_number, judge_pdf, read_upload
+from .verdicts import Verdict
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["LANGS", "render_page", "routes", "strings"]
+
+LANGS = ("ko+en", "ko", "en")
+
+
+@lru_cache(maxsize=1)
+def strings() -> dict[str, dict[str, str]]:
+    """The page's words by language (``templates/strings.toml``); both tables must hold
+    the same keys."""
+    text = (resources.files(__package__) / "templates" / "strings.toml").read_text("utf-8")
+    table: dict[str, dict[str, str]] = tomllib.loads(text)
+    if set(table["ko"]) != set(table["en"]):
+        odd = sorted(set(table["ko"]) ^ set(table["en"]))
+        raise RuntimeError(f"medeval.web strings.toml: keys in one language only: {odd}")
+    return table
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("medeval.web", "templates"),
+                       autoescape=select_autoescape(["j2", "html"]), auto_reload=False)
+
+
+def _lang(value: str | None) -> str:
+    return value if value in LANGS else "ko+en"
+
+
+def render_page(lang: str | None, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The page in ``lang`` with a verdict or an error (or neither: the form alone)."""
+    chosen = _lang(lang)
+
+    def t(key: str) -> str:
+        return _words(chosen, key)
+
+    context.setdefault("verdict", None)
+    context.setdefault("error", None)
+    html = _environment().get_template("page.html.j2").render(
+        t=t, lang=chosen, version=__version__, status_code=status_code, **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+async def form(request: Request) -> Response:
+    """``GET /``: the form."""
+    return render_page(request.query_params.get("lang"))
+
+
+async def number_page(request: Request) -> Response:
+    """``GET /reports/{number}``: the verdict on a number (and a QR code's fingerprint)."""
+    lang = request.query_params.get("lang")
+    number = request.path_params["number"]
+    try:
+        verdict = await judge_number(request, number,
+                                     request.query_params.get("fingerprint"))
+    except RequestRefused as exc:
+        return render_page(lang, status_code=exc.status_code, error=exc.message,
+                           number=number[:64])
+    return _verdict_page(lang, verdict)
+
+
+async def check(request: Request) -> Response:
+    """``POST /check``: the form sent; a PDF is verified, a number alone redirected."""
+    lang = request.query_params.get("lang")
+    typed = None
+    try:
+        payload, typed, form_lang = await read_upload(request)
+        lang = form_lang or lang
+        if payload is None:
+            if typed is None:
+                raise RequestRefused(400, _words(lang, "no_input"))
+            return RedirectResponse(f"/reports/{quote(typed, safe='')}?lang="
+                                    f"{quote(_lang(lang), safe='')}", status_code=303)
+        verdict = await judge_pdf(request, payload, typed)
+    except RequestRefused as exc:
+        return render_page(lang, status_code=exc.status_code, error=exc.message,
+                           number=(typed or "")[:64])
+    return _verdict_page(lang, verdict)
+
+
+def _verdict_page(lang: str | None, verdict: Verdict) -> Response:
+    return render_page(lang, verdict=verdict, number=verdict.report_number)
+
+
+def _words(lang: str | None, key: str) -> str:
+    """The words of ``key`` in ``lang`` (both, Korean first, for ``ko+en``)."""
+    chosen, table = _lang(lang), strings()
+    if chosen == "ko+en":
+        return f"{table['ko'][key]} / {table['en'][key]}"
+    return table[chosen][key]
+
+
+routes = [
+    Route("/", form, methods=["GET"]),
+    Route("/check", check, methods=["POST"]),
+    Route("/reports/{number:path}", number_page, methods=["GET"]),
+]

@@ -1,0 +1,235 @@
+"""The JSON API against a registry of real issued certificates (Starlette's TestClient).
+
+Expected statuses come from what the fixture did to the registry (withdrew 0001, amended
+0002 by 0003), not from medeval's answer; the fingerprint is the result's, read from
+the result file the certificates were rendered from.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from medeval.registry import Registry
+from medeval.web import Verifier, create_app
+
+from .conftest import AMENDED_REASON, WITHDRAWN_REASON, Issued
+
+
+@pytest.fixture(scope="module")
+def client(issued: Issued) -> Iterator[TestClient]:
+    registry = Registry.open(issued.registry)
+    app = create_app(registry, verifier=Verifier(workers=1), requests_per_minute=6000,
+                     burst=1000)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+    registry.close()
+
+
+def _upload(client: TestClient, payload: bytes, **fields: str) -> object:
+    return client.post("/api/verify", files={"file": ("certificate.pdf", payload,
+                                                      "application/pdf")}, data=fields)
+
+
+# ---------------------------------------------------------------- GET /api/reports
+
+
+def test_report_standing_amended_withdrawn(client: TestClient, issued: Issued) -> None:
+    standing = client.get(f"/api/reports/{issued.standing}")
+    assert standing.status_code == 200
+    body = standing.json()
+    assert {k: body[k] for k in ("report_number", "status", "fingerprint", "issued",
+                                 "replaced_by")} == {
+        "report_number": "LAB-AI-2026-0003", "status": "issued",
+        "fingerprint": issued.fingerprint, "issued": "2026-11-27", "replaced_by": None}
+    assert body["replaces"] == "LAB-AI-2026-0002"
+
+    amended = client.get(f"/api/reports/{issued.amended}").json()
+    assert (amended["status"], amended["replaced_by"], amended["reason"]) == (
+        "amended", "LAB-AI-2026-0003", AMENDED_REASON)
+
+    withdrawn = client.get(f"/api/reports/{issued.withdrawn}").json()
+    assert (withdrawn["status"], withdrawn["reason"]) == ("withdrawn", WITHDRAWN_REASON)
+    assert withdrawn["status_changed"] is not None
+    assert standing.headers["x-request-id"]
+
+
+def test_unknown_number_is_404(client: TestClient) -> None:
+    answer = client.get("/api/reports/LAB-AI-2026-0999")
+    assert answer.status_code == 404
+    assert answer.json() == {"error": "report LAB-AI-2026-0999 is not in this laboratory's "
+                                      "registry"}
+
+
+@pytest.mark.parametrize("number", [
+    "LAB-AI-2026-0001' OR '1'='1",
+    "'; DROP TABLE reports; --",
+    'LAB" UNION SELECT * FROM reports --',
+    "LAB-AI-2026-0001;",
+    "%",
+])
+def test_sql_meta_characters_are_refused_and_change_nothing(
+        client: TestClient, issued: Issued, number: str) -> None:
+    answer = client.get("/api/reports/" + number.replace("%", "%25"))
+    assert answer.status_code == 400
+    assert "only letters, digits and '. _ / -' are allowed" in answer.json()["error"]
+    # the registry is untouched: the reports are all still there
+    assert client.get(f"/api/reports/{issued.withdrawn}").json()["status"] == "withdrawn"
+    assert client.get(f"/api/reports/{issued.standing}").status_code == 200
+
+
+def test_a_10000_character_number_is_refused_briefly(client: TestClient) -> None:
+    answer = client.get("/api/reports/" + "A" * 10_000)
+    assert answer.status_code == 400
+    message = answer.json()["error"]
+    assert "longer than 64 characters" in message and "(10000 characters)" in message
+    assert len(message) < 200  # the number is cut, not echoed whole
+
+
+def test_a_well_formed_but_odd_number_is_just_unknown(client: TestClient) -> None:
+    # '-' and '/' are allowed in numbers; "--" here is text, not an SQL comment
+    assert client.get("/api/reports/LAB-AI-2026-0001--").status_code == 404
+    assert client.get("/api/reports/LAB/AI/1").status_code == 404
+
+
+# ---------------------------------------------------------------- POST /api/verify
+
+
+@pytest.mark.parametrize("name, status, number", [
+    ("standing", "genuine", "LAB-AI-2026-0003"),
+    ("amended", "amended", "LAB-AI-2026-0002"),
+    ("withdrawn", "withdrawn", "LAB-AI-2026-0001"),
+])
+def test_issued_pdfs(client: TestClient, issued: Issued, name: str, status: str,
+                     number: str) -> None:
+    body = _upload(client, issued.pdfs[name]).json()  # type: ignore[attr-defined]
+    assert (body["status"], body["report_number"], body["fingerprint"],
+            body["differences"]) == (status, number, issued.fingerprint, [])
+    assert body["checked"] == "issued-bytes"
+    if status == "amended":
+        assert body["replaced_by"] == "LAB-AI-2026-0003"
+    if status == "withdrawn":
+        assert body["reason"] == WITHDRAWN_REASON
+
+
+def test_altered_pdf_names_the_difference(client: TestClient, issued: Issued) -> None:
+    answer = _upload(client, issued.pdfs["altered"])
+    assert answer.status_code == 200  # type: ignore[attr-defined]
+    body = answer.json()  # type: ignore[attr-defined]
+    assert body["status"] == "altered" and body["checked"] == "verified"
+    assert body["report_number"] == "LAB-AI-2026-0003"
+    offset = len(issued.pdfs["standing"]) // 2
+    assert any(f"at byte {offset}" in d for d in body["differences"]), body["differences"]
+
+
+def test_number_typed_is_checked_against_the_pdf(client: TestClient, issued: Issued) -> None:
+    # the withdrawn report's PDF sent as if it were 0003: its bytes are not 0003's, so it
+    # is verified in full and the other number it carries is named
+    body = _upload(client, issued.pdfs["withdrawn"], number="LAB-AI-2026-0003").json()  # type: ignore[attr-defined]
+    assert body["status"] == "altered"
+    assert any("carries report number LAB-AI-2026-0001, not the LAB-AI-2026-0003 typed" in d
+               for d in body["differences"])
+
+
+def test_a_certificate_this_registry_never_issued_is_unknown(issued: Issued,
+                                                             tmp_path: Path) -> None:
+    with Registry.create(tmp_path / "other.sqlite") as empty, TestClient(
+            create_app(empty, verifier=Verifier(workers=1))) as other:
+        body = _upload(other, issued.pdfs["standing"]).json()  # type: ignore[attr-defined]
+    assert (body["status"], body["report_number"], body["fingerprint"]) == (
+        "unknown", "LAB-AI-2026-0003", issued.fingerprint)
+    assert body["differences"] == ["report LAB-AI-2026-0003 is not in this laboratory's "
+                                   "registry"]
+
+
+def test_bare_pdf_body(client: TestClient, issued: Issued) -> None:
+    answer = client.post("/api/verify", content=issued.pdfs["standing"],
+                         headers={"content-type": "application/pdf"})
+    assert answer.json()["status"] == "genuine"
+
+
+@pytest.mark.parametrize("name, payload, status, words", [
+    ("not-a-pdf", b"GIF89a not a certificate at all", 415, "not a PDF"),
+    ("empty", b"", 400, "empty"),
+    ("truncated", None, 422, "truncated"),
+    ("blank", None, 422, "not a medeval certificate"),
+])
+def test_bad_uploads(client: TestClient, issued: Issued, name: str, payload: bytes | None,
+                     status: int, words: str) -> None:
+    data = issued.pdfs[name] if payload is None else payload
+    answer = _upload(client, data)
+    assert answer.status_code == status, answer.text  # type: ignore[attr-defined]
+    message = answer.json()["error"]  # type: ignore[attr-defined]
+    assert words in message
+    assert "Traceback" not in message and "/tmp" not in message
+
+
+def test_no_file_and_wrong_content_type(client: TestClient) -> None:
+    assert client.post("/api/verify", data={"number": "X"}).status_code == 400
+    answer = client.post("/api/verify", content=b"{}",
+                         headers={"content-type": "application/json"})
+    assert answer.status_code == 415 and "multipart/form-data" in answer.json()["error"]
+
+
+def test_oversize_upload_is_413(client: TestClient) -> None:
+    big = b"%PDF-1.7\n" + b"0" * (20 * 1024 * 1024)
+    answer = _upload(client, big)
+    assert answer.status_code == 413  # type: ignore[attr-defined]
+    assert "larger than 20 MB" in answer.json()["error"]  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- limits and failures
+
+
+def test_rate_limit_per_client(issued: Issued) -> None:
+    # 60 a minute is one a second; a burst of 3: three answered, the fourth refused and
+    # told to retry in ceil((1 - tokens left) / 1 per s) = 1 s (a few ms have refilled)
+    with Registry.open(issued.registry) as registry, TestClient(
+            create_app(registry, requests_per_minute=60, burst=3)) as limited:
+        codes = [limited.get(f"/api/reports/{issued.standing}").status_code
+                 for _ in range(4)]
+        refused = limited.get(f"/api/reports/{issued.standing}")
+        assert limited.get("/static/style.css").status_code == 200  # not counted
+    assert codes == [200, 200, 200, 429]
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
+    assert "too many requests" in refused.json()["error"]
+
+
+def test_registry_gone_is_503_without_details(issued: Issued, tmp_path: Path) -> None:
+    copy = tmp_path / "registry.sqlite"
+    shutil.copy(issued.registry, copy)
+    with Registry.open(copy) as registry, TestClient(create_app(registry)) as broken:
+        copy.write_bytes(b"this is no longer a database " * 100)
+        answer = broken.get(f"/api/reports/{issued.standing}")
+    assert answer.status_code == 503
+    body = answer.json()
+    assert body["request_id"] == answer.headers["x-request-id"]
+    assert str(tmp_path) not in answer.text and "sqlite" not in answer.text.lower()
+
+
+class _FailingRegistry(Registry):
+    """A registry whose look-up hits a bug (what an unforeseen failure looks like)."""
+
+    def get(self, number: str) -> None:  # type: ignore[override]
+        raise ZeroDivisionError("a bug deep inside, at /srv/secret/path.py line 3")
+
+
+def test_unforeseen_failure_is_500_with_request_id_only(
+        issued: Issued, caplog: pytest.LogCaptureFixture) -> None:
+    registry = _FailingRegistry.open(issued.registry)
+    with TestClient(create_app(registry), raise_server_exceptions=False) as failing:
+        api = failing.get("/api/reports/LAB-AI-2026-0003")
+        page = failing.get("/reports/LAB-AI-2026-0003")
+    registry.close()
+    for answer in (api, page):
+        assert answer.status_code == 500
+        assert "/srv/secret" not in answer.text and "ZeroDivisionError" not in answer.text
+        assert "Traceback" not in answer.text
+        assert answer.headers["x-request-id"] in answer.text
+    # the details are in the server's log, under the request id
+    logged = "\n".join(r.getMessage() + str(r.exc_info) for r in caplog.records)
+    assert api.headers["x-request-id"] in logged and "ZeroDivisionError" in logged

@@ -457,3 +457,25 @@ def test_the_command_line_needs_no_predictions(study, tmp_path):
     assert written["task"] == "reader-study"
     with pytest.raises(ProtocolError, match="give no predictions"):
         evaluate(protocol, tmp_path)
+
+
+def test_a_certified_study_pins_the_set_and_the_readings(study, tmp_path):
+    import hashlib
+
+    from medeval.manifest import Manifest
+
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings, subgroups="", mode="certificate")
+    digest = hashlib.sha256((tmp_path / "readings.csv").read_bytes()).hexdigest()
+    fingerprint = Manifest.from_csv(tmp_path / "manifest.csv",
+                                    reference_kind="label").fingerprint()
+    text = protocol.read_text(encoding="utf-8").replace(
+        'selection = "simulated"', f'selection = "simulated"\nfingerprint = "{fingerprint}"'
+    ).replace("[statistics]", f'readings_sha256 = "sha256:{digest}"\n[statistics]')
+    protocol.write_text(text, encoding="utf-8")
+    result = evaluate(protocol)
+    assert result.mode == "certificate" and not result.precheck
+    assert {i.role: i.sha256 for i in result.inputs}["readings"] == digest
+    # a pre-check stays a pre-check
+    assert evaluate(write_study(tmp_path / "pre", manifest, readings,
+                                subgroups="")).precheck

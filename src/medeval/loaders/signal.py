@@ -23,6 +23,8 @@ from .edf import read_edf, read_edf_annotations
 from .waveform import read_dicom_waveform
 from .wfdb import Beats, read_wfdb, read_wfdb_annotations, read_wfdb_beats
 
+_EDF_START = b"0       "  # the version field of an EDF header
+
 __all__ = ["BEAT_SYMBOLS", "Annotations", "Signal", "read_annotations", "read_beats",
            "read_record"]
 
@@ -119,10 +121,15 @@ def read_beats(path: str | os.PathLike[str]) -> Beats:
     file = Path(path)
     if not file.is_file():
         raise LoaderError(f"annotations {file}: no such file; check the path and extension")
-    if sniff(file) == "edf":
+    try:
+        data = file.read_bytes()
+    except OSError:
+        data = None  # the reader says why
+    # sniff finds EDF only in a file that starts so: the bytes read spare it otherwise
+    if (data is None or data.startswith(_EDF_START)) and sniff(file) == "edf":
         found = read_edf_annotations(file).beats()
         return Beats(found.samples, found.symbol_array, found.fs)
-    return read_wfdb_beats(file)
+    return read_wfdb_beats(file, data=data)
 
 
 def _kind(path: Path) -> tuple[str, Path]:

@@ -148,18 +148,22 @@ _BEAT_CODE_POINTS = np.zeros(128, dtype=bool)
 _BEAT_CODE_POINTS[[ord(symbol) for symbol in BEAT_SYMBOLS]] = True
 
 
-def read_wfdb_beats(path: str | Path, *, default_fs: float | None = None) -> Beats:
+def read_wfdb_beats(
+    path: str | Path, *, default_fs: float | None = None, data: bytes | None = None
+) -> Beats:
     """The beats of a WFDB annotation file: ``read_wfdb_annotations(path,
     default_fs=default_fs).beats()``'s samples, symbols and rate, without building the
     :class:`Annotations` (its tuples of symbols and texts, its onsets): the ECG task reads
     one such file per record, and a set holds 100,000 records.
+
+    ``data``: the file's bytes, when the caller has read them.
 
     Raises
     ------
     LoaderError
         As :func:`read_wfdb_annotations`.
     """
-    _, _, samples, symbols, _, fs = _annotation_file(path, default_fs)
+    _, _, samples, symbols, _, fs = _annotation_file(path, default_fs, data)
     if isinstance(symbols, np.ndarray) and symbols.dtype == np.dtype("<U1"):
         # one code point per symbol; the MIT reader's symbols are ASCII
         points = symbols.view(np.uint32)
@@ -173,7 +177,7 @@ def read_wfdb_beats(path: str | Path, *, default_fs: float | None = None) -> Bea
 
 
 def _annotation_file(
-    path: str | Path, default_fs: float | None
+    path: str | Path, default_fs: float | None, data: bytes | None = None
 ) -> tuple[Path, str, NDArray[np.int64], tuple[str, ...] | NDArray[np.str_], tuple[str, ...],
            float]:
     """The file, its annotator, and its annotations' samples, symbols, texts and rate."""
@@ -184,7 +188,7 @@ def _annotation_file(
             f"WFDB annotations {file}: the name must be RECORD.ANNOTATOR (e.g. 100.atr)"
         )
     try:
-        data = file.read_bytes()
+        data = file.read_bytes() if data is None else data
     except OSError as exc:
         raise LoaderError(f"WFDB annotations {file}: cannot be read ({exc.strerror})") from None
     if not ends_properly(data):

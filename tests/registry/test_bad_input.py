@@ -121,9 +121,10 @@ def test_unsupported_urls(url, match):
 
 
 def test_an_unreachable_postgresql_is_a_clear_error(tmp_path):
-    url = f"postgresql+psycopg://postgres@/nothing?host={tmp_path}"  # no server there
-    with pytest.raises(RegistryError, match="opening the registry failed .*connection"):
+    url = f"postgresql+psycopg://lab:s3cret@/nothing?host={tmp_path}"  # no server there
+    with pytest.raises(RegistryError, match="opening the registry failed .*connection") as e:
         Registry.open(url)
+    assert "s3cret" not in str(e.value) and "lab:***@" in str(e.value)
 
 
 @pytest.mark.parametrize(("pattern", "match"), [

@@ -5,14 +5,15 @@ it issued: the number drawn by its pattern (``LAB-AI-{year}-{seq:04d}``), the re
 content fingerprint, the certificate PDF's SHA-256, the test, the customer, the date of
 issue, who tested and who approved, and the status (issued, amended, withdrawn) with its
 reason. Two testers issuing at the same moment never get one number. Needs the
-``registry`` extra (``pip install 'medeval[registry]'``).
+``registry`` extra (``pip install 'medeval[registry]'``)::
 
->>> from medeval.registry import Registry                       # doctest: +SKIP
->>> with Registry.open("registry.sqlite") as registry:           # doctest: +SKIP
-...     record = registry.issue(fingerprint=fp, pdf_sha256=pdf, test_id="KTL-AI-01",
-...                             customer="ACME", tester="Hong", approver="Kim")
-...     registry.amend(record.number, "customer name misspelt", fingerprint=fp,
-...                    pdf_sha256=pdf2)
+    from medeval.registry import Registry
+
+    with Registry.open("registry.sqlite") as registry:
+        record = registry.issue(fingerprint=fp, pdf_sha256=pdf, test_id="KTL-AI-01",
+                                customer="ACME", tester="Hong", approver="Kim")
+        registry.amend(record.number, "customer name misspelt", fingerprint=fp,
+                       pdf_sha256=pdf2)
 
 See docs/registry.md.
 """

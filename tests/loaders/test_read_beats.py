@@ -77,3 +77,17 @@ def test_edf_plus_goes_through_read_annotations(shared_data):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(LoaderError, match=r"nothere\.atr: no such file"):
         read_beats(tmp_path / "nothere.atr")
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_arrays_equal_read_wfdb_annotations(shared_data, name):
+    # Every annotation (rhythm labels and VF markers kept: ec57 needs them), as
+    # read_wfdb_annotations gives them and as wfdb.rdann reads them.
+    from medeval.loaders.wfdb import read_wfdb_annotations, read_wfdb_arrays
+
+    path = shared_data / name
+    found = read_wfdb_arrays(path)
+    same(found, read_wfdb_annotations(path))
+    ref = rdann(path)
+    np.testing.assert_array_equal(found.samples, ref.sample)
+    assert found.symbol_array.tolist() == list(ref.symbol)

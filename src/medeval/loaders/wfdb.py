@@ -25,7 +25,8 @@ from ._files import regular_file
 from ._mit_annotations import ends_properly, header_sampling_frequency, read_mit_annotations
 from ._records import BEAT_SYMBOLS, Annotations, Signal
 
-__all__ = ["Beats", "read_wfdb", "read_wfdb_annotations", "read_wfdb_beats"]
+__all__ = ["Beats", "read_wfdb", "read_wfdb_annotations", "read_wfdb_arrays",
+           "read_wfdb_beats"]
 
 # Bytes per sample of the WFDB storage formats (signal(5) of the WFDB manual).
 _BYTES_PER_SAMPLE = {
@@ -109,8 +110,9 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
 
 @dataclass(frozen=True)
 class Beats:
-    """The beat annotations of a file: sample of each, its symbol, the rate they count
-    at (what :func:`~medeval.metrics.ec57` takes)."""
+    """Annotations as the arrays :func:`~medeval.metrics.ec57` takes: the sample of
+    each, its symbol, the rate they count at (the beats of a file, or all its
+    annotations: :func:`read_wfdb_beats`, :func:`read_wfdb_arrays`)."""
 
     samples: NDArray[np.int64] | None
     symbol_array: NDArray[np.str_]
@@ -174,6 +176,22 @@ def read_wfdb_beats(
     index = [i for i, symbol in enumerate(symbols) if symbol in BEAT_SYMBOLS]
     return Beats(samples[index], np.asarray([symbols[i] for i in index], dtype=str)
                  .reshape(len(index)), fs)
+
+
+def read_wfdb_arrays(path: str | Path, *, default_fs: float | None = None) -> Beats:
+    """Every annotation of a WFDB annotation file as arrays: ``read_wfdb_annotations(path,
+    default_fs=default_fs)``'s ``samples``, ``symbol_array`` and ``fs``, without building
+    the :class:`Annotations` (a detector's ``.qrs`` file per record in the ECG task).
+
+    Raises
+    ------
+    LoaderError
+        As :func:`read_wfdb_annotations`.
+    """
+    _, _, samples, symbols, _, fs = _annotation_file(path, default_fs)
+    if isinstance(symbols, np.ndarray):
+        return Beats(samples, symbols.astype(str), fs)
+    return Beats(samples, np.asarray(symbols, dtype=str).reshape(len(symbols)), fs)
 
 
 def _annotation_file(

@@ -153,11 +153,11 @@ class EcgBeats(TaskType):
                                reference: Any) -> tuple[Any, Any, float]:
         """The beats of ``<case_id>.<annotator>``, at the file's own time resolution or,
         where it states none, the reference record's (a detector annotates the record)."""
-        from ..loaders.wfdb import read_wfdb_annotations
+        from ..loaders.wfdb import read_wfdb_arrays
 
         path = prediction_file(predictions, case.case_id, (f".{self.spec.prediction_annotator}",))
         try:
-            found = read_wfdb_annotations(path, default_fs=float(reference.fs))
+            found = read_wfdb_arrays(path, default_fs=float(reference.fs))
         except MedevalError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
         return found.samples, found.symbol_array, float(cast(float, found.fs))

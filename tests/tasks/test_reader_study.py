@@ -334,7 +334,7 @@ def test_the_result_round_trips_and_names_the_readings(evaluated, tmp_path):
 
 def test_the_certificate_shows_the_tables(evaluated):
     from medeval.report.catalogue import texts
-    from medeval.report.content import Para, Table, build_certificate
+    from medeval.report.content import Fields, Para, Table, build_certificate
 
     certificate = build_certificate(evaluated)
     cells = []
@@ -345,6 +345,8 @@ def test_the_certificate_shows_the_tables(evaluated):
                           for t in texts(c, "en")]
             elif isinstance(block, Para):
                 cells += list(texts(block.text, "en"))
+            elif isinstance(block, Fields):
+                cells += [t for row in block.rows for c in row for t in texts(c, "en")]
     text = "\n".join(cells)
     table = ReaderStudyTable.from_tables(evaluated.tables)
     assert table is not None
@@ -354,6 +356,9 @@ def test_the_certificate_shows_the_tables(evaluated):
     assert f"{table.test('RRRC').p_value:.4f}" in cells
     assert "Obuchowski–Rockette (1995)" in text and "Hillis" in text
     assert "Var(T*R)" in cells and "Cov1" in cells
+    # the method section names the MRMC analysis, not the unused AUC/bootstrap settings
+    assert "Reader-study analysis" in cells
+    assert not any(c.startswith("proportions: ") for c in cells)
 
 
 # ------------------------------------------------------------------ bad input

@@ -606,7 +606,10 @@ def _method_section(result: Result, level: str) -> Section:
          f"{statistics.n_resamples} × {statistics.resampling_unit}, seed {statistics.seed}"),
         (Msg("field.failure_policy"), Msg(f"text.policy_{result.failures.policy}")),
     ]
-    rows += reader_study_method(result.tables)
+    if study := reader_study_method(result.tables):
+        # a reader study's intervals are its MRMC analysis's: nothing is resampled and
+        # no case can fail, so the analysis replaces those three rows
+        rows = rows[:6] + study
     rows += [(Msg("field.decision_rule"), _m(f"text.decision_rule_{rule}", level=level))
              for rule in sorted({v.rule for v in result.verdicts})]
     return Section(0, Msg("section.method"), (Fields(tuple(rows)),))

@@ -484,3 +484,17 @@ def test_a_certified_study_pins_the_set_and_the_readings(study, tmp_path):
     # a pre-check stays a pre-check
     assert evaluate(write_study(tmp_path / "pre", manifest, readings,
                                 subgroups="")).precheck
+
+
+def test_one_reader_gives_the_fixed_reader_analysis(study, tmp_path):
+    manifest, readings = study
+    one = readings[readings["reader"] == "R3"]
+    result = evaluate(write_study(tmp_path, manifest, one, subgroups=""))
+    direct = mrmc(mrmc_table(manifest, one))
+    assert set(direct.tests) == {"FRRC"}
+    assert result.metric("auc_difference").estimate == \
+        direct.tests["FRRC"].comparisons[0].difference
+    assert any("one reader only" in w for w in result.warnings)
+    table = ReaderStudyTable.from_tables(result.tables)
+    assert table is not None and table.scope == "FRRC"
+    assert [t.scope for t in table.tests] == ["FRRC"]

@@ -77,6 +77,7 @@ class Issued:
     """The registry file and the certificates issued into it."""
 
     registry: Path
+    result: Path
     fingerprint: str
     withdrawn: str
     amended: str
@@ -155,7 +156,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Issued:
         paths[name] = folder / "uploads" / f"{name}.pdf"
         paths[name].parent.mkdir(exist_ok=True)
         paths[name].write_bytes(payload)
-    return Issued(path, medeval.read_result(result).fingerprint, withdrawn, amended,
+    return Issued(path, result, medeval.read_result(result).fingerprint, withdrawn, amended,
                   standing, pdfs, paths)
 
 

@@ -165,14 +165,18 @@ class TaskType(Protocol):
         """The values the protocol names, checked against ``manifest``, as
         ``(Predictions, InputRecord)`` (only where ``predictions_in_protocol``); ``base``
         is the protocol's folder."""
-        raise NotImplementedError(f"task {self.type!r} scores an algorithm's predictions; "
-                                  "its protocol names none (predictions_in_protocol is False)")
+        return _no_protocol_predictions(self.type)
 
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
         """Score a prediction given as a value (only where ``scores_values``)."""
         raise PredictionError(
             f"case {case.case_id}: task {self.type!r} reads prediction files, not values",
             "incompatible")
+
+
+def _no_protocol_predictions(task: str) -> Any:
+    raise NotImplementedError(f"task {task!r} scores an algorithm's predictions; its protocol "
+                              "names none (predictions_in_protocol is False)")
 
 
 def _not_ahead(task: str) -> Any:

@@ -45,6 +45,7 @@ from ..result import InputRecord
 from ..stats.estimate import Estimate
 from ..stats.mrmc import MRMCResult, mrmc
 from .base import Aggregate, CaseRow, PredictionError, TaskType, metric_record
+from .binary_classification import BinaryClassification
 
 __all__ = ["READINGS_COLUMNS", "ReaderStudy", "read_readings", "readings_table"]
 
@@ -165,19 +166,17 @@ class ReaderStudy(TaskType):
         self.failures = failures
         self.treatments: tuple[str, str] = (spec.test_treatment, spec.reference_treatment)
         self.case_columns: tuple[str, ...] = ("reference",)
+        self._labels = BinaryClassification(spec, statistics)
         #: per-case column -> (treatment, reader), set when the readings are read
         self.cells: dict[str, tuple[str, str]] = {}
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
-        """A message when the case's truth is neither the positive nor the negative label."""
-        labels = {str(self.spec.positive_label), str(self.spec.negative_label)}
-        if case.reference.strip() not in labels:
-            return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
-                    f"not a declared label {sorted(labels)}")
-        return None
+        """A message when the case's truth is neither the positive nor the negative label
+        (the truth is a label, checked as binary classification checks it)."""
+        return self._labels.reference_problem(case, root)
 
     def _truth(self, case: Case) -> int:
-        return int(case.reference.strip() == str(self.spec.positive_label))
+        return self._labels._truth(case)
 
     def protocol_predictions(self, base: Path, manifest: Any) -> Any:
         """The readings file, checked against the manifest and analysed once on all

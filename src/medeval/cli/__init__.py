@@ -4,7 +4,8 @@ One module per group of subcommands, each adding its parsers with ``add(commands
 :mod:`~medeval.cli.evaluate` (``evaluate``, ``run``), :mod:`~medeval.cli.predict`
 (``predict``), :mod:`~medeval.cli.protocol` (``protocol check|schema``,
 ``sample-size``), :mod:`~medeval.cli.report` (``report``, ``verify``),
-:mod:`~medeval.cli.registry` (``registry init|issue|amend|withdraw|list|show|export``) and
+:mod:`~medeval.cli.registry` (``registry init|issue|amend|withdraw|list|show|export``),
+:mod:`~medeval.cli.serve` (``serve``, the verification page) and
 :mod:`~medeval.cli.demo` (``demo``), :mod:`~medeval.cli.manifest` (``manifest
 fingerprint|check``); :mod:`~medeval.cli.summary` prints a result.
 
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import MedevalError, ResultError
-from . import demo, evaluate, manifest, predict, protocol, registry, report
+from . import demo, evaluate, manifest, predict, protocol, registry, report, serve
 from ._usage import UsageError
 
 __all__ = ["UsageError", "main"]
@@ -56,6 +57,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"medeval {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (evaluate, protocol, demo, report, predict, manifest, registry):
+    for group in (evaluate, protocol, demo, report, predict, manifest, registry, serve):
         group.add(commands)
     return parser

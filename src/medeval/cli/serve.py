@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any, TextIO
 
 from ._usage import UsageError
@@ -19,8 +20,9 @@ def add(commands: Any) -> None:
         "amended or unknown; and its JSON API (GET /api/reports/NUMBER, POST /api/verify). "
         "It only reads the registry. Needs the 'serve' extra. See docs/verification-page.md.",
     )
-    serve.add_argument("--registry", required=True, metavar="URL",
-                       help="the registry: a SQLite file or a database URL")
+    serve.add_argument("--registry", default=None, metavar="URL",
+                       help="the registry: a SQLite file or a database URL (default: "
+                       "$MEDEVAL_REGISTRY)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1; behind a reverse "
                        "proxy keep it so)")
@@ -51,7 +53,11 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         if value <= 0 or (name == "--port" and value > 65535):
             raise UsageError(f"{name} {value}: give a positive number"
                              + (" up to 65535" if name == "--port" else ""))
-    registry = Registry.open(args.registry)
+    target = args.registry or os.environ.get("MEDEVAL_REGISTRY")
+    if not target:
+        raise UsageError("medeval serve: give the registry to serve: --registry FILE|URL "
+                         "(or set MEDEVAL_REGISTRY)")
+    registry = Registry.open(target)
     try:
         app = create_app(registry, verifier=Verifier(workers=args.workers),
                          max_upload_bytes=args.max_upload_mb * 1024 * 1024,

@@ -1,0 +1,68 @@
+"""``medeval serve`` as a command: a real server answering, and its refusals."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from medeval.cli import main
+
+from .conftest import Issued, free_port
+
+
+def test_serve_answers_and_stops(issued: Issued) -> None:
+    port = free_port()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "medeval", "serve", "--registry", str(issued.registry),
+         "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                answer = httpx2.get(f"http://127.0.0.1:{port}/api/reports/{issued.amended}")
+                break
+            except httpx2.TransportError:
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert answer.status_code == 200
+        assert answer.json()["replaced_by"] == issued.standing
+        page = httpx2.get(f"http://127.0.0.1:{port}/?lang=ko")
+        assert "성적서 진위확인" in page.text and "server" not in page.headers
+    finally:
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=60)
+    assert child.returncode == 0, out.decode()
+    assert f"http://127.0.0.1:{port}/" in out.decode()
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["serve", "--registry", "/nonexistent/registry.sqlite"], "no such file"),
+    (["serve", "--registry", "x.sqlite", "--port", "0"], "--port 0: give a positive number"),
+    (["serve", "--registry", "x.sqlite", "--workers", "0"], "--workers 0"),
+])
+def test_serve_refusals(argv: list[str], words: str,
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_serve_needs_a_registry(monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("MEDEVAL_REGISTRY", raising=False)
+    assert main(["serve"]) == 2
+    assert "--registry" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_a_registry(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "notes.sqlite"
+    other.write_bytes(b"not a database at all" * 50)
+    assert main(["serve", "--registry", str(other)]) == 2
+    assert str(other) in capsys.readouterr().err

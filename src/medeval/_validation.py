@@ -48,7 +48,7 @@ def binary_labels(
         raise InvalidInputError(
             f"{func}: {name} contains NaN at position(s) {_positions(np.isnan(array))}"
         )
-    labels = np.unique(array)
+    labels = _distinct(array)
     if labels.size > 2:
         raise InvalidInputError(
             f"{func}: {name} must be binary, got {labels.size} distinct labels "
@@ -61,6 +61,17 @@ def binary_labels(
         )
     result: NDArray[np.bool_] = array == pos_label
     return result
+
+
+def _distinct(array: NDArray[Any]) -> NDArray[Any]:
+    """``np.unique(array)``; for numbers with at most two values without the sort (the
+    two extremes, and every value one of them)."""
+    if array.dtype.kind in "iuf" and array.size:
+        low, high = array.min(), array.max()
+        if low == high or (np.count_nonzero(array == low) + np.count_nonzero(array == high)
+                           == array.size):
+            return np.unique(np.array([low, high], dtype=array.dtype))
+    return np.unique(array)
 
 
 def finite_scores(values: ArrayLike, *, name: str, func: str) -> NDArray[np.float64]:

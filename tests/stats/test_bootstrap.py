@@ -110,6 +110,34 @@ class TestAgainstScipy:
         assert ours.high == pytest.approx(ref.high, abs=1e-12)
 
 
+class TestAucResamples:
+    # auc_ci's and bootstrap_ci's AUC resamples go through one bincount of codes per
+    # resample (ResampledAucs); from the same draws, each resample's AUC must be
+    # scikit-learn's roc_auc_score on the resampled cases (the indices drawn).
+    @pytest.mark.parametrize("strata", ["class", "none", "other"])
+    @pytest.mark.parametrize("decimals", [1, 6])
+    def test_each_resample_is_sklearns_auc(self, strata, decimals):
+        from sklearn.metrics import roc_auc_score
+
+        from medeval.stats._resampling import draw_batches
+
+        rng = np.random.default_rng(decimals)
+        y = rng.random(160) < 0.3
+        s = np.round(rng.normal(y * 0.8, 1.0), decimals)
+        groups = {"class": y, "none": None, "other": rng.integers(0, 3, 160)}[strata]
+        units = make_units(160, strata=groups, clusters=None, func="test")
+        stat = AucStatistic(y, s)
+        for draws in draw_batches(units, 40, np.random.default_rng(7)):
+            ours = stat.resampled_draws(units, draws)
+            for row, value in enumerate(ours):
+                cases = np.concatenate([m[d[row]] for m, d in zip(units.strata, draws)])
+                if y[cases].all() or not y[cases].any():
+                    assert math.isnan(value)
+                else:
+                    assert value == pytest.approx(roc_auc_score(y[cases], s[cases]),
+                                                  abs=1e-12)
+
+
 class TestResamplingSchemes:
     def test_stratified_keeps_class_sizes(self):
         y = np.array([1] * 7 + [0] * 13)

@@ -100,6 +100,61 @@ class TestAgainstBruteForce:
         assert t.p_value == pytest.approx(2 * norm.sf(abs(z)), rel=1e-10)
 
 
+class TestOneOrdering:
+    # The AUC and DeLong's variance come from one sort of integer keys (the score's
+    # order-preserving code, the class as lowest bit), the paired test's components from
+    # one ordering per score. Each of those paths — scores of one sign or both, the two
+    # zeros, codes spanning nearly all binades (the fallback), ties within and across
+    # the classes, either class the smaller, several blocks — is checked against the
+    # O(mn) definition of the components (brute_components).
+    SCORES = {
+        "probabilities, ties": lambda rng, y: np.round(rng.beta(2 + 2 * y, 3), 2),
+        "both signs, ties": lambda rng, y: np.round(rng.normal(y * 0.8, 1.0), 1),
+        "both signs, no ties": lambda rng, y: rng.normal(y * 0.8, 3.0),
+        "the two zeros": lambda rng, y: rng.choice([-0.0, 0.0, -1.5, 2.5, -1e-300], y.size),
+        "all negative": lambda rng, y: -np.round(rng.exponential(1 + y), 1),
+        "nearly all binades": lambda rng, y: rng.normal(y, 1.0) * 10.0 ** rng.integers(
+            -300, 300, y.size),
+    }
+
+    def brute(self, y, s):
+        b10, b01 = brute_components(s[y], s[~y])
+        return b10, b01, b10.mean(), b10.var(ddof=1) / b10.size + b01.var(ddof=1) / b01.size
+
+    @pytest.mark.parametrize("kind", list(SCORES))
+    @pytest.mark.parametrize("share", [0.25, 0.7])
+    @pytest.mark.parametrize("block", [5, 1 << 17])
+    def test_auc_and_variance(self, kind, share, block, monkeypatch):
+        from medeval.stats import _auc_components
+
+        monkeypatch.setattr(_auc_components, "_BLOCK", block)
+        rng = np.random.default_rng(len(kind) + int(share * 10))
+        y = rng.random(400) < share
+        s = self.SCORES[kind](rng, y)
+        b10, b01, auc, var = self.brute(y, s)
+        ours, ours_var = _auc_components.auc_and_delong_variance(y, s)
+        assert ours == pytest.approx(auc, abs=1e-12)
+        assert ours_var == pytest.approx(var, rel=1e-12)
+        v10, v01 = structural_components(s[y], s[~y])
+        np.testing.assert_allclose(v10, b10, atol=1e-12)
+        np.testing.assert_allclose(v01, b01, atol=1e-12)
+
+    @pytest.mark.parametrize("kind", list(SCORES))
+    def test_paired_covariance(self, kind):
+        rng = np.random.default_rng(len(kind))
+        y = rng.random(300) < 0.4
+        a = self.SCORES[kind](rng, y)
+        b = np.where(rng.random(300) < 0.5, a, self.SCORES[kind](rng, y))
+        a10, a01, auc_a, _ = self.brute(y, a)
+        b10, b01, auc_b, _ = self.brute(y, b)
+        cov = np.cov(a10, b10) / a10.size + np.cov(a01, b01) / a01.size
+        var = cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]
+        t = delong_test(y, a, b)
+        assert t.auc_a == pytest.approx(auc_a, abs=1e-12)
+        assert t.auc_b == pytest.approx(auc_b, abs=1e-12)
+        assert t.statistic == pytest.approx((auc_a - auc_b) / math.sqrt(var), rel=1e-10)
+
+
 class TestEdgeCases:
     def test_one_class_is_nan_with_warning(self):
         with pytest.warns(UndefinedMetricWarning, match="one class"):

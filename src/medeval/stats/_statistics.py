@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InvalidInputError
-from ._auc_components import structural_components
+from ._auc_components import ResampledAucs, structural_components
 from ._resampling import Units, leave_one_out_batches, unit_sums
 
 
@@ -130,18 +130,14 @@ class AucStatistic:
     def __init__(self, positive: NDArray[np.bool_], score: NDArray[np.float64]) -> None:
         self.positive = positive
         self.score = score
-        self.order = np.argsort(score, kind="stable")
+        self.order = np.argsort(score)  # ties are summed group by group: any order
         sorted_score = score[self.order]
         new_group = np.empty(score.size, dtype=bool)
         new_group[:1] = True
         new_group[1:] = sorted_score[1:] != sorted_score[:-1]
         self.starts = np.flatnonzero(new_group)
         self.sorted_positive = positive[self.order].astype(np.float64)
-        group = np.empty(score.size, dtype=np.intp)
-        group[self.order] = np.cumsum(new_group) - 1
-        self.n_groups = int(self.starts.size)
-        # Key per observation: its tie group, plus G if negative: one bincount a resample.
-        self.key = group + self.n_groups * (~positive)
+        self._drawn: ResampledAucs | None = None
 
     def value(self) -> float:
         return float(self.resampled(np.ones((1, self.score.size)))[0])
@@ -158,25 +154,12 @@ class AucStatistic:
     def resampled_draws(
         self, units: Units, draws: list[NDArray[np.int64]]
     ) -> NDArray[np.float64]:
-        """The AUC of each resample, from per-stratum draws of observations.
-
-        Counts per tie group come from one ``bincount`` of a key (group, plus ``G`` for
-        a negative) per resample; twice the number of wins is then an exact integer.
-        """
-        g = self.n_groups
-        keys = [self.key[members] for members in units.strata]
-        out = np.empty(draws[0].shape[0])
-        for row in range(out.size):
-            counts = np.zeros(2 * g, dtype=np.int64)
-            for k, d in zip(keys, draws):
-                counts += np.bincount(k[d[row]], minlength=2 * g)
-            pos, neg = counts[:g], counts[g:]
-            below = np.cumsum(neg)
-            below -= neg
-            pairs = int(pos.sum()) * int(neg.sum())
-            twice_wins = int((pos * (2 * below + neg)).sum())
-            out[row] = twice_wins / (2 * pairs) if pairs else np.nan
-        return out
+        """The AUC of each resample, from per-stratum draws of observations: one
+        ``bincount`` and one pass over the distinct scores a resample
+        (:class:`~medeval.stats._auc_components.ResampledAucs`, built once per units)."""
+        if self._drawn is None or self._drawn.units is not units:
+            self._drawn = ResampledAucs(self.positive, self.score, units)
+        return self._drawn(draws)
 
     def components(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """DeLong's structural components (V10 per positive, V01 per negative)."""

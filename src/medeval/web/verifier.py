@@ -5,7 +5,8 @@ CPU) and parses bytes a stranger sent. :class:`Verifier` runs it in a small pool
 worker processes: the server's event loop stays free, verifications use every core, at
 most ``workers`` run at once (the rest wait their turn), and a PDF that crashes a
 parser takes down a worker, not the server (the pool is rebuilt). The verdict on the
-same bytes is the same, so the last verdicts are kept by the upload's SHA-256.
+same bytes is the same, so the last verdicts are kept by the upload's SHA-256, and the
+same bytes uploaded while they are being verified wait for that verification.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Verifier:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, Verification | ReportError] = OrderedDict()
+        self._running: dict[str, asyncio.Future[Verification | ReportError]] = {}
         #: How many uploads were verified in full (not answered from the cache).
         self.verified = 0
 
@@ -89,25 +91,34 @@ class Verifier:
         """
         key = hashlib.sha256(payload).hexdigest()
         found = self._cache.get(key)
-        if found is None:
-            pool = self._executor()
-            try:
-                found = await asyncio.wait_for(
-                    asyncio.wrap_future(pool.submit(_verify, payload)), self.timeout_s)
-            except BrokenProcessPool:
-                with self._lock:
-                    if self._pool is pool:
-                        self._pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise VerifierCrashed("a verification worker died") from None
-            self.verified += 1
-            self._cache[key] = found
-            while len(self._cache) > _CACHED:
-                self._cache.popitem(last=False)
-        else:
+        if found is not None:
             self._cache.move_to_end(key)
+        else:
+            running = self._running.get(key)
+            if running is None:  # the same bytes uploaded meanwhile wait for this one
+                running = asyncio.ensure_future(self._compute(key, payload))
+                self._running[key] = running
+                running.add_done_callback(lambda _: self._running.pop(key, None))
+            found = await asyncio.shield(running)
         if isinstance(found, ReportError):
             raise ReportError(str(found))
+        return found
+
+    async def _compute(self, key: str, payload: bytes) -> Verification | ReportError:
+        pool = self._executor()
+        try:
+            found = await asyncio.wait_for(
+                asyncio.wrap_future(pool.submit(_verify, payload)), self.timeout_s)
+        except BrokenProcessPool:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise VerifierCrashed("a verification worker died") from None
+        self.verified += 1
+        self._cache[key] = found
+        while len(self._cache) > _CACHED:
+            self._cache.popitem(last=False)
         return found
 
     def warm_up(self) -> None:

@@ -98,12 +98,14 @@ class TestAgainstScipyEDT:
         r, p = ref[box], pred[box]
         return r ^ ndimage.binary_erosion(r), p ^ ndimage.binary_erosion(p)
 
-    @pytest.mark.parametrize("spacing", [None, (2.5, 0.7, 0.7), (1.0, 1.0, 1.0)])
-    def test_border_distances(self, anisotropic_case, make_ball, spacing):
+    @pytest.mark.parametrize(("spacing", "shift"), [
+        (None, 0), ((2.5, 0.7, 0.7), 0), ((1.0, 1.0, 1.0), 0), ((1.0, 1.0, 1.0), 30)])
+    def test_border_distances(self, anisotropic_case, make_ball, spacing, shift):
         ref, pred, own_spacing = anisotropic_case
         if spacing is not None:  # in-plane isotropic grids: many equal-length offsets
-            ref = make_ball((30, 60, 60), (15, 30, 30), (8, 20, 18))
-            pred = make_ball((30, 60, 60), (16, 33, 28), (7, 21, 19))
+            ref = make_ball((30, 60, 90), (15, 30, 30), (8, 20, 18))
+            # shift 30: every border voxel far from the other border (the k-d tree's)
+            pred = make_ball((30, 60, 90), (16, 33, 28 + shift), (7, 21, 19))
             pred[2, 5:7, 5:7] = True
         else:
             spacing = own_spacing

@@ -68,8 +68,13 @@ def test_issue_amend_withdraw_through_the_command_line(study, tmp_path, capsys):
                           "--reason", "customer's address corrected", "--registry", reg)
     assert code == 0, err
     assert out.startswith("amended  LAB-AI-2026-0001 -> LAB-AI-2026-0002")
-    page = _first_page(amended)
+    page = " ".join(_first_page(amended).split())
     assert "LAB-AI-2026-0002" in page and "LAB-AI-2026-0001" in page  # names the old one
+    # ISO/IEC 17025 7.8.8.2: the amendment says so on its first page, in both languages
+    assert "Amendment 1 to report LAB-AI-2026-0001; it replaces that report." in page
+    assert "이 성적서는 성적서 LAB-AI-2026-0001의 수정본 1이며" in page
+    assert "Amendment" not in _first_page(cert)
+    assert main(["verify", str(amended)]) == 0  # the amendment's number is in its info
 
     code, out, _ = _run(capsys, "show", "LAB-AI-2026-0001", "--registry", reg)
     shown = dict(line.split(None, 1) for line in out.splitlines() if len(line.split()) > 1)

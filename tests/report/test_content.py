@@ -140,3 +140,33 @@ def test_the_gpus_the_run_used_are_on_the_certificate(certified: Path) -> None:
     cpu_only = [row for s in build_certificate(result).sections for b in s.blocks
                 if isinstance(b, Fields) for row in b.rows if row[0].key == "field.gpus"]
     assert cpu_only[0][1].key == "text.none"
+
+
+def test_an_amendment_says_so_first_and_old_report_info_keeps_its_digest(
+        certified: Path) -> None:
+    # ISO/IEC 17025 7.8.8.2: an amended report is identified as one and names the report
+    # it replaces. Report info without 'amendment' is written as before the key existed
+    # (the canonical JSON of the other fields), so its digest, recorded in certificates
+    # issued before, is unchanged and they still verify.
+    import hashlib
+    import json
+
+    from medeval._canonical import canonical_json
+
+    old = load_report_info({"report_number": "LAB-1", "replaces": "LAB-0"})
+    fields = old.model_dump()
+    del fields["amendment"]
+    assert old.to_json() == canonical_json(fields)
+    assert old.digest() == hashlib.sha256(canonical_json(fields)).hexdigest()
+    assert json.loads(load_report_info({"amendment": 3}).to_json())["amendment"] == 3
+    result = read_result(certified)
+    cover = build_certificate(result, load_report_info(
+        {"replaces": "LAB-0", "amendment": 2})).sections[0]
+    first = texts(cover.blocks[0].text, "ko+en")  # type: ignore[attr-defined]
+    assert first == ("이 성적서는 성적서 LAB-0의 수정본 2이며, 그 성적서를 대체합니다.",
+                     "Amendment 2 to report LAB-0; it replaces that report.")
+    plain = build_certificate(result, old).sections[0]
+    assert texts(plain.blocks[0].text, "en") == (  # type: ignore[attr-defined]
+        "This report amends and replaces report LAB-0.",)
+    with pytest.raises(ReportError, match="amendment"):
+        load_report_info({"replaces": "LAB-0", "amendment": 0})

@@ -224,6 +224,7 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
                               **fields) as pending:
             printed = info.model_copy(update={
                 "report_number": pending.number, "replaces": pending.replaces,
+                "amendment": pending.amendment or None,
                 "issue_date": pending.issue_date.isoformat()})
             make(partial, printed)
             pending.pdf_sha256 = sha256_bytes(partial.read_bytes())

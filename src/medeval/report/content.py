@@ -270,6 +270,11 @@ def _cover(result: Result, info: ReportInfo, number: str, issue: str,
     if info.replaces:
         rows.append((Msg("field.replaces"), info.replaces))
     blocks: list[Block] = [Fields(tuple(rows), columns=2)]
+    if info.replaces:  # ISO/IEC 17025 7.8.8.2: an amendment says so and names the report
+        blocks.insert(0, Para(
+            _m("text.amendment_statement", number=info.amendment, replaces=info.replaces)
+            if info.amendment else _m("text.replacement_statement", replaces=info.replaces),
+            "mark"))
     if precheck:
         blocks.insert(0, Para(Msg("text.precheck_statement"), "mark"))
     return Section(0, Msg("section.cover"), tuple(blocks))

@@ -12,6 +12,7 @@ replaces. They come from an optional small TOML or JSON file, every key optional
     place = "KTL Seoul, room 301"          # default: the laboratory's premises
     accreditation = "KOLAS KT-000"
     replaces = "KTL-2026-0001"             # an amended report names the one it replaces
+    amendment = 1                          # and which amendment of it this is
     external_providers = "none"
     deviations = ["case c12 re-run after a power cut"]
     opinions = []
@@ -75,6 +76,8 @@ class ReportInfo(BaseModel):
     place: str | None = None
     accreditation: str | None = None
     replaces: str | None = None
+    #: Which amendment this report is (1 for the first) of the report it ``replaces``.
+    amendment: int | None = Field(default=None, ge=1)
     external_providers: str | None = None
     deviations: list[str] = Field(default_factory=list)
     opinions: list[str] = Field(default_factory=list)
@@ -83,8 +86,15 @@ class ReportInfo(BaseModel):
     approved_by: Person | None = None
 
     def to_json(self) -> bytes:
-        """The canonical JSON of these fields (attached to the PDF as ``report-info.json``)."""
-        return canonical_json(self.model_dump())
+        """The canonical JSON of these fields (attached to the PDF as ``report-info.json``).
+
+        ``amendment`` is left out when not given, so that report info written before it
+        existed keeps its digest (the certificates that record it still verify).
+        """
+        fields = self.model_dump()
+        if fields["amendment"] is None:
+            del fields["amendment"]
+        return canonical_json(fields)
 
     def digest(self) -> str:
         """SHA-256 of :meth:`to_json` (recorded in the PDF)."""

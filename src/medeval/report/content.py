@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from .._hashing import sha256_bytes
 from ..definitions import DEFINITIONS
@@ -212,7 +213,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None) -> Certifi
         sections.append(_subgroups(result, level))
     sections += [_method_section(result, level), _definitions(result), _environment(result),
                  _deviations(result, info),
-                 _integrity(result, report_number, fingerprint)]
+                 _integrity(result, report_number, fingerprint, info.verification_url)]
     numbered = tuple(
         Section(i, s.title, s.blocks, s.new_page) for i, s in enumerate(sections, start=1)
     )
@@ -316,13 +317,19 @@ def _closing(info: ReportInfo, number: str, fingerprint: str, issue: str,
     ]
     if not precheck:
         blocks.append(Signatures(info.tested_by, info.approved_by, issue))
-    blocks.append(QRCode(qr_payload(number, fingerprint)))
+    blocks.append(QRCode(qr_payload(number, fingerprint, base_url=info.verification_url)))
     title = "section.statements" if precheck else "section.approval"
     return Section(0, Msg(title), tuple(blocks))
 
 
-def qr_payload(report_number: str, fingerprint: str) -> str:
-    """The QR code's text: ``MEDEVAL-CERT|<report number>|sha256:<fingerprint>``."""
+def qr_payload(report_number: str, fingerprint: str, *, base_url: str | None = None) -> str:
+    """The QR code's text: the verification page's address of the report,
+    ``<base_url>/reports/<report number>?fingerprint=<fingerprint>``, when the laboratory
+    gives one (report info ``verification_url``); else
+    ``MEDEVAL-CERT|<report number>|sha256:<fingerprint>``."""
+    if base_url:
+        return (f"{base_url.rstrip('/')}/reports/{quote(report_number, safe='')}"
+                f"?fingerprint={fingerprint}")
     return f"MEDEVAL-CERT|{report_number}|sha256:{fingerprint}"
 
 
@@ -675,12 +682,13 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     return Section(0, Msg("section.deviations"), tuple(blocks))
 
 
-def _integrity(result: Result, number: str, fingerprint: str) -> Section:
+def _integrity(result: Result, number: str, fingerprint: str,
+               base_url: str | None) -> Section:
     return Section(0, Msg("section.integrity"), (
         Fields(((Msg("doc.report_number"), number),
                 (Msg("field.result_fingerprint"), fingerprint),
                 (Msg("field.manifest_fingerprint"), result.dataset.fingerprint),
                 (Msg("field.protocol_sha256"), str(result.protocol.sha256)),
                 (Msg("field.verify"), Msg("text.verify_how")))),
-        QRCode(qr_payload(number, fingerprint)),
+        QRCode(qr_payload(number, fingerprint, base_url=base_url)),
     ))

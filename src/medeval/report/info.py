@@ -13,6 +13,7 @@ replaces. They come from an optional small TOML or JSON file, every key optional
     accreditation = "KOLAS KT-000"
     replaces = "KTL-2026-0001"             # an amended report names the one it replaces
     amendment = 1                          # and which amendment of it this is
+    verification_url = "https://verify.lab.example"  # the QR code opens this page's verdict
     external_providers = "none"
     deviations = ["case c12 re-run after a power cut"]
     opinions = []
@@ -84,16 +85,22 @@ class ReportInfo(BaseModel):
     customer_supplied: list[str] = Field(default_factory=lambda: list(_DEFAULT_SUPPLIED))
     tested_by: Person | None = None
     approved_by: Person | None = None
+    #: The laboratory's verification page (``medeval serve``): the QR code carries
+    #: ``{verification_url}/reports/{number}?fingerprint={fingerprint}``.
+    verification_url: str | None = Field(
+        default=None, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$")
 
     def to_json(self) -> bytes:
         """The canonical JSON of these fields (attached to the PDF as ``report-info.json``).
 
-        ``amendment`` is left out when not given, so that report info written before it
-        existed keeps its digest (the certificates that record it still verify).
+        ``amendment`` and ``verification_url`` are left out when not given, so that report
+        info written before they existed keeps its digest (the certificates that record it
+        still verify).
         """
         fields = self.model_dump()
-        if fields["amendment"] is None:
-            del fields["amendment"]
+        for name in ("amendment", "verification_url"):
+            if fields[name] is None:
+                del fields[name]
         return canonical_json(fields)
 
     def digest(self) -> str:

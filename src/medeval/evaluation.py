@@ -282,8 +282,10 @@ def _scored(task: TaskType, manifest: Manifest, predictions: Predictions,
     # core idled for half a chunk on average at the end (about 6% of a 2,000-case set).
     size = max(1, min(_CHUNK_CASES, len(ordered) // (4 * pool_size)))
     chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)]
+    # Each worker reads ahead too: a set larger than the page cache comes from the disk,
+    # and a worker waiting for its next case's files would idle its core.
     with ProcessPoolExecutor(max_workers=pool_size) as pool:
-        parts = pool.map(partial(score, pipelined=False), chunks)
+        parts = pool.map(score, chunks)
         return [row for part in parts for row in part]
 
 

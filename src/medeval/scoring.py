@@ -130,9 +130,9 @@ def score_cases(
 
     A task that reads ahead (``loads_ahead``: ``load_case`` / ``score_loaded``) has, when
     ``pipelined``, the next case's files read in a background thread while the current
-    case is measured, so that reading costs no extra time on one core. (With one process
-    per core the processes already overlap reading and measuring; a thread each would
-    only compete for the cores.)
+    case is measured, so that reading costs no extra time on one core. (The evaluation's
+    worker processes read ahead too: files that come from the disk would otherwise idle
+    the core while they are read.)
     """
     scorer = _Scorer(task, root, predictions)
     if not (task.loads_ahead and pipelined and predictions.folder is not None):

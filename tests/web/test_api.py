@@ -56,6 +56,8 @@ def test_report_standing_amended_withdrawn(client: TestClient, issued: Issued) -
     assert (withdrawn["status"], withdrawn["reason"]) == ("withdrawn", WITHDRAWN_REASON)
     assert withdrawn["status_changed"] is not None
     assert standing.headers["x-request-id"]
+    assert "script-src 'none'" in standing.headers["content-security-policy"]
+    assert standing.headers["x-content-type-options"] == "nosniff"
 
 
 def test_unknown_number_is_404(client: TestClient) -> None:

@@ -44,9 +44,20 @@ __all__ = ["create_app"]
 logger = logging.getLogger("medeval.web")
 
 
+#: Sent with every answer: the page runs no script, loads nothing from elsewhere, is
+#: never framed, and its links send no referrer.
+SECURITY_HEADERS = (
+    (b"content-security-policy", b"default-src 'self'; script-src 'none'; "
+     b"object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)
+
+
 class RequestId:
     """Give each request an id (``scope["state"]["request_id"]``, the ``X-Request-ID``
-    response header) to find it in the server's log."""
+    response header) to find it in the server's log; add :data:`SECURITY_HEADERS`."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -63,7 +74,7 @@ class RequestId:
                 headers = list(message.get("headers") or [])
                 if not any(key.lower() == b"x-request-id" for key, _ in headers):
                     headers.append((b"x-request-id", request_id.encode()))
-                message["headers"] = headers
+                message["headers"] = [*headers, *SECURITY_HEADERS]
             await send(message)
 
         await self.app(scope, receive, tagged)

@@ -17,7 +17,7 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from medeval.errors import InvalidInputError, UndefinedMetricWarning
@@ -492,6 +492,39 @@ def test_vectorised_equals_sequential_port(case, explicit_end, extra_end, chunk)
 @given(streams(codes="NNSVFQ+[]"), st.booleans(), st.integers(0, 100),
        st.sampled_from([1, 1 << 16]))
 def test_vectorised_equals_port_with_vf_and_non_beats(case, explicit_end, extra_end, chunk):
+    check_against_port(case, explicit_end, extra_end, chunk)
+
+
+# Times far apart (gaps about 2^30 and 2^31 samples) and windows near 2^29-2^30: a block
+# of the vectorised code computes in 32 bits relative to its first reference beat, with
+# far times clipped, or in 64 bits where its span or the window is too large for that.
+@st.composite
+def far_streams(draw):
+    # windows about a third of 2^30 (the largest a 32-bit block takes), gaps of one and
+    # two windows, and gaps of 2^30 and more
+    third = (2**30 - 1) // 3
+    w = draw(st.one_of(st.integers(0, 15), st.sampled_from(
+        [2**28, third - 40, third - 20, third, 2**29, 2**30 + 1])))
+    gap = st.one_of(st.integers(0, 25), st.sampled_from([max(0, g) for g in (
+        w - 1, w, w + 1, 2 * w - 1, 2 * w, 2 * w + 1, 2**30 - 3, 2**30 + 7, 2**31)]))
+
+    def annotations(n_max):
+        gaps = draw(st.lists(gap, max_size=n_max))
+        times = (np.cumsum(gaps, dtype=np.int64) + draw(st.integers(0, 40))).tolist()
+        return [(t, draw(st.sampled_from("NSV"))) for t in times]
+
+    return annotations(12), annotations(12), w, draw(st.integers(0, 40))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(far_streams(), st.booleans(), st.integers(0, 100), st.sampled_from([1, 2, 5, 1 << 16]))
+# A case that a 32-bit block taking windows up to (2^30 - span) / 2 instead of / 3 gets
+# wrong (found by comparing both on random streams).
+@example(case=([(t, "N") for t in (0, 11, 18, 23, 26, 30, 33, 41, 44, 44, 107, 107, 111, 715827915,
+                                   715827916, 1073741940, 2147483763)],
+               [(77, "N"), (1073741748, "N")], 357913899, 0),
+         explicit_end=False, extra_end=0, chunk=5)
+def test_vectorised_equals_port_far_apart(case, explicit_end, extra_end, chunk):
     check_against_port(case, explicit_end, extra_end, chunk)
 
 

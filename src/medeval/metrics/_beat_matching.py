@@ -100,9 +100,43 @@ def _window(values: Int, a: int, b: int, sentinel: bool) -> Int:
     return out
 
 
+_PAD32 = 2**30 - 1
+"""Times of a block in 32 bits: relative to its first reference beat, clipped to this."""
+
+
+def _narrow(
+    window: Int, tests: Int, w: int
+) -> tuple[NDArray[np.int64] | NDArray[np.int32], NDArray[np.int64] | NDArray[np.int32], int]:
+    """A block's times in 32 bits where they fit (half the memory traffic), and the time
+    they are relative to (0: left in 64 bits).
+
+    Relative to the block's first reference beat ``T_0``, clipped to ``+-_PAD32``, when
+    its reference beats span less than ``_PAD32 - 3 w - 4`` samples. The tests of
+    :func:`_links` come out the same: the times a passing link's clauses compare are
+    within ``2 w`` of a reference beat of the block, so a clipped time is more than ``w``
+    from each of them (``_PAD32 - span - 2 w > w``), by its true time as by its clipped
+    one, and every comparison it enters is decided as by its true time (a link whose own
+    gap involves it fails either way; a clause comparing its distance with a gap of at
+    most ``w`` fails, or holds, either way). Test beats of the merge lie at or after
+    ``T_0``: clipped ones stay after every reference beat, so ``k`` is unchanged. No sum
+    or difference leaves 32 bits (all are within ``2 _PAD32``).
+    """
+    ref = window[1:-1]
+    base = int(ref[0])
+    if int(ref[-1]) - base + 3 * w + 4 >= _PAD32:
+        return window, tests, 0
+    out = []
+    for values in (window, tests):
+        shifted = values - base
+        np.clip(shifted, -_PAD32, _PAD32, out=shifted)
+        out.append(shifted.astype(np.int32))
+    return out[0], out[1], base
+
+
 def _links(
-    window: Int, tests: Int, k: Int, w: int
-) -> tuple[Bool, Bool, Int]:
+    window: NDArray[np.int64] | NDArray[np.int32], tests: NDArray[np.int64] | NDArray[np.int32],
+    k: Int, w: int,
+) -> tuple[Bool, Bool, NDArray[np.int64] | NDArray[np.int32]]:
     """Which links of a block's reference beats pass bxb's test (``B``, ``A``), and
     ``t_{k-1}`` (the earlier beat of ``B``).
 
@@ -200,7 +234,7 @@ def main_loop(
     bounds = [*(int(x) for x in np.searchsorted(test, firsts)), n_test]
     size = max((min(_CHUNK, n_ref - i0) + bounds[b + 1] - bounds[b]
                 for b, i0 in enumerate(starts)), default=0)
-    keys = np.empty(size, np.int64)
+    buffers: dict[type, NDArray[np.int64] | NDArray[np.int32]] = {}
     count = np.arange(min(_CHUNK, n_ref))
     pairs = np.empty((2, min(n_ref, n_test)), np.int64).T  # columns contiguous
     n_pairs = 0
@@ -212,17 +246,20 @@ def main_loop(
         i1 = min(n_ref, i0 + _CHUNK)
         nb = i1 - i0
         lo, hi = bounds[b], bounds[b + 1]
-        window = _window(ref, i0, i1, sentinel)
+        window, tests, base = _narrow(_window(ref, i0, i1, sentinel),
+                                      _window(test, lo, hi + 1, False), w)
         ref_b = window[1:-1]
-        merged = keys[: nb + hi - lo]
+        if window.dtype.type not in buffers:
+            buffers[window.dtype.type] = np.empty(size, window.dtype)
+        merged = buffers[window.dtype.type][: nb + hi - lo]
         np.left_shift(ref_b, 1, out=merged[:nb])
-        np.left_shift(test[lo:hi], 1, out=merged[nb:])
+        np.left_shift(tests[1:-2], 1, out=merged[nb:])
         merged[nb:] |= 1
         merged.sort(kind="stable")
         merged &= 1
         k = np.flatnonzero(merged == 0)
         k -= count[:nb]  # test beats of the block before each reference beat
-        b_pass, a_pass, t_before = _links(window, _window(test, lo, hi + 1, False), k, w)
+        b_pass, a_pass, t_before = _links(window, tests, k, w)
         if a_last and int(k[0]) + lo == k_last + 1:
             b_pass[0] = False  # its test beat went to the previous block's last link
         _take_runs(b_pass, a_pass, k)
@@ -231,9 +268,10 @@ def main_loop(
         i = np.flatnonzero(paired)
         alone = np.logical_not(paired, out=paired)
         np.add(k, a_pass, out=k)  # k - 1 + 1 for A: the paired test beat, less lo - 1
-        if ref_b[-1] > end:  # a pair counts if its earlier beat is at or before the end
-            i = i[np.where(a_pass[i], ref_b[i], t_before[i]) <= end]
-            alone &= ref_b <= end
+        if int(ref_b[-1]) + base > end:  # a pair counts if its earlier beat is by the end
+            earlier = np.where(a_pass[i], ref_b[i], t_before[i]).astype(np.int64)
+            i = i[earlier <= end - base]
+            alone &= ref_b.astype(np.int64) <= end - base
         rows = pairs[n_pairs : n_pairs + i.size]
         column = rows[:, 1]
         np.take(k, i, out=column)

@@ -145,7 +145,8 @@ def test_what_the_command_line_refuses(study, tmp_path, capsys):
     assert code == 2 and "one of the two" in err
     code, _, err = _run(capsys, "issue", str(study["result"]), "--render",
                         str(tmp_path / "x.pdf"), "--registry", reg)
-    assert code == 2 and "tester: not given" in err
+    assert code == 2 and "the tester of the report is not given: pass --tester" in err
+    assert "[tested_by] name" in err
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     code, _, err = _run(capsys, "issue", str(study["result"]), "--render",

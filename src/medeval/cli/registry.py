@@ -200,6 +200,10 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
         # a certificate rendered beforehand without one prints the day the run finished
         "issue_date": given["issue_date"] or info.issue_date or (
             None if rendering else (result.context.finished or "")[:10] or None)}
+    for name, source in (("tester", "tested_by"), ("approver", "approved_by")):
+        if amends is None and not fields[name]:
+            raise RegistryError(f"the {name} of the report is not given: pass --{name} "
+                                f"NAME, or give [{source}] name = ... in --info INFO.toml")
     if amends is None:
         fields["customer"] = fields["customer"] or result.protocol.customer.name
         fields["test_id"] = fields["test_id"] or result.protocol.id

@@ -1,17 +1,29 @@
-"""AUC confidence intervals: medeval against the common practice, side by side.
+"""AUC confidence intervals: medeval against its peers and against the floor, side by side.
 
-For n = 10^4, 10^5, 10^6 cases (about 40% positive, scores rounded to 3 decimals so
-there are ties), in one run on the same data:
+For n = 10^5 and 10^6 cases (about 40% positive, scores rounded to 3 decimals so there
+are ties), in one run on the same data, each timed as the best of several repeats:
 
-- medeval DeLong (``auc_ci(method="delong")``, O(n log n));
-- medeval's vectorised stratified bootstrap (``auc_ci(method="bootstrap")``, 2000
-  resamples, percentile);
-- the common practice: a Python loop of 2000 stratified resamples, each scored with
-  scikit-learn's ``roc_auc_score``. Where 2000 resamples would take too long the loop is
-  timed on fewer and scaled to 2000 (stated in the output).
+- the floor: one ``np.sort`` of the scores (nothing that orders the scores can be
+  cheaper); for the bootstrap also the draws alone (``rng.integers`` for 2000 stratified
+  resamples, exactly the draws medeval makes: the same resamples cannot cost less);
+- DeLong's interval: medeval ``auc_ci`` against the fast DeLong (Sun & Xu) of the
+  ``confidenceinterval`` package (yandexdataschool/roc_comparison's code), and
+  scikit-learn's ``roc_auc_score`` (the AUC alone, no interval) for scale;
+- the paired DeLong test: medeval ``delong_test`` against ``confidenceinterval``'s
+  ``fastDeLong`` on the two scores (its sort by label included);
+- the stratified bootstrap (2000 resamples), percentile and BCa: medeval
+  ``auc_ci(method="bootstrap")`` against the common practice, a Python loop of
+  stratified resamples each scored with scikit-learn's ``roc_auc_score``. The loop is
+  timed on as many resamples as fit in ``--loop-budget-s`` and scaled to 2000 (stated in
+  the output); its BCa would add a jackknife of n more ``roc_auc_score`` calls, which is
+  not counted (in the peer's favour).
 
-Run: ``python benchmarks/bench_auc_ci.py`` (needs the ``bench`` extra: scikit-learn).
-Prints the timings and the ratio loop / medeval. The numbers are of this machine only.
+Other work may share the machine: each figure is the best of ``--repeats`` runs, in CPU
+seconds of this process (``time.process_time``; wall seconds beside), and the load
+average is printed before and after. Ratios are of CPU seconds.
+
+Run: ``python benchmarks/bench_auc_ci.py`` (needs the ``bench`` extra: scikit-learn,
+confidenceinterval). The numbers are of this machine only.
 """
 
 from __future__ import annotations
@@ -20,20 +32,30 @@ import argparse
 import os
 import platform
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from medeval.stats import auc_ci
+from medeval.stats import auc_ci, delong_test
+from medeval.stats._resampling import draw_batches, make_units
+
+try:
+    from confidenceinterval import roc_auc_score as ci_roc_auc_score
+    from confidenceinterval.delong import compute_ground_truth_statistics, fastDeLong
+except ImportError:  # the peer is optional: its rows are left out
+    ci_roc_auc_score = None
 
 RESAMPLES = 2000
 
 
-def data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     y = (rng.random(n) < 0.4).astype(int)
     score = np.round(rng.normal(y * 1.0, 1.0), 3)
-    return y, score
+    other = np.round(score + rng.normal(0.0, 0.5, n), 3)
+    return y, score, other
 
 
 def loop_bootstrap(y: np.ndarray, score: np.ndarray, resamples: int) -> float:
@@ -47,36 +69,111 @@ def loop_bootstrap(y: np.ndarray, score: np.ndarray, resamples: int) -> float:
     return float(np.percentile(values, 2.5))
 
 
-def timed(func, *args, **kwargs):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    value = func(*args, **kwargs)
-    return time.perf_counter() - start, value
+def draws_alone(y: np.ndarray) -> None:
+    """The random draws of medeval's stratified bootstrap, and nothing else."""
+    units = make_units(y.size, strata=y, clusters=None, func="bench")
+    for _ in draw_batches(units, RESAMPLES, np.random.default_rng(1)):
+        pass
+
+
+def peer_paired(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """confidenceinterval's fast DeLong on two scores: the z of their difference."""
+    order, label_1_count, _ = compute_ground_truth_statistics(y, None)
+    aucs, cov = fastDeLong(np.vstack([a, b])[:, order], label_1_count, None)
+    return float((aucs[0] - aucs[1]) / np.sqrt(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]))
+
+
+def best(func: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
+    """Best CPU and best wall seconds over ``repeats`` runs, and the last value."""
+    cpu, wall, value = [], [], None
+    for _ in range(repeats):
+        c, w = time.process_time(), time.perf_counter()
+        value = func()
+        cpu.append(time.process_time() - c)
+        wall.append(time.perf_counter() - w)
+    return min(cpu), min(wall), value
+
+
+def row(name: str, cpu: float, wall: float, vs: dict[str, float], note: str = "") -> None:
+    ratios = "  ".join(f"{k} {v:>8.1f}x" for k, v in vs.items())
+    print(f"  {name:<34} {cpu:>9.5f} {wall:>9.5f}  {ratios}  {note}".rstrip())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10**5, 10**6])
+    parser.add_argument("--repeats", type=int, default=7,
+                        help="runs of each fast figure (sort, DeLong, paired test)")
+    parser.add_argument("--boot-repeats", type=int, default=2,
+                        help="runs of each medeval bootstrap")
     parser.add_argument("--loop-budget-s", type=float, default=60.0,
                         help="largest time to spend on one loop baseline before scaling")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, numpy {np.__version__}")
-    print(f"{'n':>9} {'DeLong s':>9} {'boot s':>8} {'loop s':>9} {'loop/boot':>10} "
-          f"{'loop/DeLong':>12}  note")
+    print("load average (1, 5, 15 min) before: "
+          + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"  {'':<34} {'CPU s':>9} {'wall s':>9}  ratios (CPU)")
     for n in args.sizes:
-        y, score = data(n)
-        t_delong, est = timed(auc_ci, y, score)
-        t_boot, boot = timed(auc_ci, y, score, method="bootstrap", seed=1,
-                             n_resamples=RESAMPLES)
-        t_one, _ = timed(loop_bootstrap, y, score, 5)
-        planned = max(5, min(RESAMPLES, int(args.loop_budget_s / max(t_one / 5, 1e-9))))
-        t_loop, _ = timed(loop_bootstrap, y, score, planned)
-        t_loop *= RESAMPLES / planned
-        note = "" if planned == RESAMPLES else f"loop timed on {planned}, scaled to {RESAMPLES}"
-        print(f"{n:>9} {t_delong:>9.3f} {t_boot:>8.2f} {t_loop:>9.1f} "
-              f"{t_loop / t_boot:>10.1f} {t_loop / t_delong:>12.0f}  {note}")
-        print(f"{'':>9} AUC {est.value:.4f}  DeLong {est.low:.4f}-{est.high:.4f}  "
-              f"bootstrap {boot.low:.4f}-{boot.high:.4f}")
+        one_size(n, args)
+    print("load average (1, 5, 15 min) after: "
+          + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def one_size(n: int, args: argparse.Namespace) -> None:
+    """Time every row at ``n`` cases and print it."""
+    y, score, other = data(n)
+    print(f"n = {n}")
+    sort_cpu, sort_wall, _ = best(lambda: np.sort(score), args.repeats)
+    row("floor: np.sort of the scores", sort_cpu, sort_wall, {})
+
+    d_cpu, d_wall, est = best(lambda: auc_ci(y, score), args.repeats)
+    row("medeval auc_ci (DeLong)", d_cpu, d_wall, {"/ sort": d_cpu / sort_cpu})
+    if ci_roc_auc_score is not None:
+        p_cpu, p_wall, peer = best(lambda: ci_roc_auc_score(y, score, method="delong"),
+                                   max(1, args.repeats // 3))
+        row("confidenceinterval (fast DeLong)", p_cpu, p_wall,
+            {"/ medeval": p_cpu / d_cpu})
+    s_cpu, s_wall, _ = best(lambda: roc_auc_score(y, score), max(1, args.repeats // 3))
+    row("sklearn roc_auc_score (AUC only)", s_cpu, s_wall, {"/ medeval": s_cpu / d_cpu})
+
+    t_cpu, t_wall, test = best(lambda: delong_test(y, score, other), args.repeats)
+    row("medeval delong_test (paired)", t_cpu, t_wall, {"/ sort": t_cpu / sort_cpu})
+    if ci_roc_auc_score is not None:
+        q_cpu, q_wall, peer_z = best(lambda: peer_paired(y, score, other),
+                                     max(1, args.repeats // 3))
+        row("confidenceinterval fastDeLong x2", q_cpu, q_wall,
+            {"/ medeval": q_cpu / t_cpu})
+
+    g_cpu, g_wall, _ = best(lambda: draws_alone(y), args.boot_repeats)
+    row("floor: the bootstrap's draws alone", g_cpu, g_wall, {})
+    boots = {}
+    for method in ("percentile", "bca"):
+        b_cpu, b_wall, boots[method] = best(
+            lambda m=method: auc_ci(y, score, method="bootstrap", seed=1,
+                                    bootstrap_method=m, n_resamples=RESAMPLES),
+            args.boot_repeats)
+        boots[f"{method} cpu"] = b_cpu
+        row(f"medeval bootstrap {method}", b_cpu, b_wall,
+            {"/ draws": b_cpu / g_cpu, "/ sort": b_cpu / sort_cpu})
+    one_cpu, _, _ = best(lambda: loop_bootstrap(y, score, 3), 1)
+    planned = max(3, min(RESAMPLES, int(args.loop_budget_s / max(one_cpu / 3, 1e-9))))
+    l_cpu, l_wall, _ = best(lambda: loop_bootstrap(y, score, planned), 1)
+    scale = RESAMPLES / planned
+    note = "" if planned == RESAMPLES else f"(timed on {planned}, scaled)"
+    row("sklearn loop, 2000 resamples", l_cpu * scale, l_wall * scale,
+        {"/ percentile": l_cpu * scale / boots["percentile cpu"],
+         "/ bca": l_cpu * scale / boots["bca cpu"]}, note)
+
+    print(f"  values: AUC {est.value:.6f}, DeLong {est.low:.6f}-{est.high:.6f}"
+          + (f" (confidenceinterval {peer[1][0]:.6f}-{peer[1][1]:.6f})"
+             if ci_roc_auc_score is not None else "")
+          + f"; paired z {test.statistic:.4f}"
+          + (f" (confidenceinterval {peer_z:.4f})" if ci_roc_auc_score is not None
+             else "")
+          + f"; bootstrap percentile {boots['percentile'].low:.6f}-"
+          f"{boots['percentile'].high:.6f}, BCa {boots['bca'].low:.6f}-"
+          f"{boots['bca'].high:.6f}")
 
 
 if __name__ == "__main__":

@@ -135,7 +135,7 @@ def placement_numerators(
     num_neg = at_neg - np.arange(n)  # positives below or tied
     np.subtract(m, num_neg, out=num_neg)
     num_neg *= 2
-    mixed, below, p_tied, e_tied = _order_sums(key, False)[3:]
+    mixed, below, p_tied, e_tied = _order_sums(key, False, sums=False)[3:]
     if mixed.size:
         # the tied positives are the ranks [r - P, r) with r = mixed + 1 - below, the
         # tied negatives the ranks [below, below + E)
@@ -337,14 +337,14 @@ def _class_keys(
     return unsigned
 
 
-def _order_sums(key: NDArray[np.uint64], of_negatives: bool) -> tuple[
+def _order_sums(key: NDArray[np.uint64], of_negatives: bool, sums: bool = True) -> tuple[
     int, int, int, NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]
 ]:
     """Along sorted class keys, with q the positions of one class (the negatives if
     ``of_negatives``) and i = 0..a-1 their ranks: sum q, sum q^2 and sum i q. And where
     a positive and a negative share a score: the last positive's position, the number
     of negatives before it, and the numbers of positives and negatives of that score.
-    Block by block."""
+    Block by block; without ``sums`` the three sums are 0."""
     size = key.size
     low_byte = key.view(np.uint8)[0 if np.little_endian else 7::8]
     index = np.arange(_BLOCK, dtype=np.intp)
@@ -357,10 +357,11 @@ def _order_sums(key: NDArray[np.uint64], of_negatives: bool) -> tuple[
         is_neg = np.bitwise_and(low_byte[a:b + 1], 1).view(np.bool_)
         at = np.flatnonzero(is_neg[:b - a] if of_negatives else ~is_neg[:b - a])
         count = at.size
-        s, s2, si = int(at.sum()), int(np.dot(at, at)), int(np.dot(index[:count], at))
-        q1 += s + a * count
-        q2 += s2 + 2 * a * s + a * a * count
-        iq += done * (s + a * count) + si + a * (count * (count - 1) // 2)
+        if sums:
+            s, s2, si = int(at.sum()), int(np.dot(at, at)), int(np.dot(index[:count], at))
+            q1 += s + a * count
+            q2 += s2 + 2 * a * s + a * a * count
+            iq += done * (s + a * count) + si + a * (count * (count - 1) // 2)
         step = np.flatnonzero(is_neg[1:] > is_neg[:-1])  # a positive, then a negative
         if step.size:
             block = key[a:b + 1]
@@ -403,7 +404,7 @@ class ResampledAucs:
     negative, the index of its score among the negatives' distinct scores (ascending);
     a positive, :math:`G + 2\ell + t`, where :math:`G` is the number of those distinct
     scores, :math:`\ell` how many of them lie below the positive's score, and :math:`t`
-    is 1 if one equals it. A resample's counts of codes (one ``bincount`` of its draws)
+    is 1 if one equals it. A resample's counts of codes (one pass over its draws)
     give the negatives per distinct score; their cumulative sums :math:`C` give, for
     each positive code, twice the negatives below plus those tied:
     :math:`2C_\ell` or :math:`C_\ell + C_{\ell+1}`. Twice the Mann–Whitney count is the
@@ -438,19 +439,20 @@ class ResampledAucs:
 
     def __call__(self, draws: list[NDArray[np.int64]]) -> NDArray[np.float64]:
         """One AUC per row of the draws (positions within each stratum)."""
-        g = self.n_groups
-        out = np.empty(draws[0].shape[0])
-        cum = np.zeros(g + 1, dtype=np.int64)
-        table = np.empty(2 * g + 1, dtype=np.int64)
-        for row in range(out.size):
-            counts = np.bincount(self.codes[0].take(draws[0][row]), minlength=self.n_codes)
-            for codes, drawn in zip(self.codes[1:], draws[1:]):
-                counts += np.bincount(codes.take(drawn[row]), minlength=self.n_codes)
-            neg, pos = counts[:g], counts[g:]
-            np.cumsum(neg, out=cum[1:])
-            np.multiply(cum, 2, out=table[0::2])
-            np.add(cum[:-1], cum[1:], out=table[1::2])
-            pairs = int(pos.sum()) * int(cum[-1])
-            twice_wins = int(np.dot(pos, table))
-            out[row] = twice_wins / (2 * pairs) if pairs else np.nan
+        rows, g = draws[0].shape[0], self.n_groups
+        counts = np.zeros((rows, self.n_codes), dtype=np.int64)
+        for codes, drawn in zip(self.codes, draws):
+            for row in range(rows):
+                # unbuffered increments by the drawn cases' (small-typed) codes
+                np.add.at(counts[row], codes.take(drawn[row]), 1)
+        neg, pos = counts[:, :g], counts[:, g:]
+        cum = np.zeros((rows, g + 1), dtype=np.int64)
+        np.cumsum(neg, axis=1, out=cum[:, 1:])
+        table = np.empty((rows, 2 * g + 1), dtype=np.int64)
+        np.multiply(cum, 2, out=table[:, 0::2])
+        np.add(cum[:, :-1], cum[:, 1:], out=table[:, 1::2])
+        twice_wins = np.einsum("ij,ij->i", pos, table)
+        pairs = pos.sum(axis=1) * cum[:, -1]
+        out = np.full(rows, np.nan)
+        np.divide(twice_wins, 2 * pairs, out=out, where=pairs > 0)
         return out

@@ -154,8 +154,8 @@ class AucStatistic:
     def resampled_draws(
         self, units: Units, draws: list[NDArray[np.int64]]
     ) -> NDArray[np.float64]:
-        """The AUC of each resample, from per-stratum draws of observations: one
-        ``bincount`` and one pass over the distinct scores a resample
+        """The AUC of each resample, from per-stratum draws of observations: one count
+        of the drawn cases' codes and one pass over the distinct scores a resample
         (:class:`~medeval.stats._auc_components.ResampledAucs`, built once per units)."""
         if self._drawn is None or self._drawn.units is not units:
             self._drawn = ResampledAucs(self.positive, self.score, units)

@@ -138,6 +138,30 @@ class TestAucResamples:
                                                   abs=1e-12)
 
 
+    # The bootstrap engine draws the AUC's resamples block by block as it counts them
+    # (ResampledAucs.stream): the draws must be draw_batches' to the last value, across
+    # batches, strata (of odd sizes, of one case) and blocks.
+    @pytest.mark.parametrize("block", [7, 1 << 16])
+    @pytest.mark.parametrize("strata", ["class", "none", "other"])
+    def test_streamed_draws_are_draw_batches(self, block, strata, monkeypatch):
+        from medeval.stats import _auc_components, _resampling
+        from medeval.stats._resampling import draw_batches
+
+        monkeypatch.setattr(_auc_components, "_DRAWS", block)
+        monkeypatch.setattr(_resampling, "MAX_BATCH_CELLS", 1000)  # several batches
+        rng = np.random.default_rng(3)
+        y = rng.random(151) < 0.35
+        s = np.round(rng.normal(y * 0.8, 1.0), 1)
+        groups = {"class": y, "none": None,
+                  "other": np.r_[rng.integers(0, 3, 150), 9]}[strata]  # 9: one case
+        units = make_units(151, strata=groups, clusters=None, func="test")
+        stat = AucStatistic(y, s)
+        batched = np.concatenate([stat.resampled_draws(units, d) for d in
+                                  draw_batches(units, 45, np.random.default_rng(11))])
+        streamed = stat.resampled_stream(units, 45, np.random.default_rng(11))
+        np.testing.assert_array_equal(streamed, batched)
+
+
 class TestResamplingSchemes:
     def test_stratified_keeps_class_sizes(self):
         y = np.array([1] * 7 + [0] * 13)

@@ -18,7 +18,7 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import NDArray
 
-from ._resampling import Units
+from ._resampling import Units, batch_sizes
 
 __all__ = [
     "ResampledAucs",
@@ -439,13 +439,35 @@ class ResampledAucs:
 
     def __call__(self, draws: list[NDArray[np.int64]]) -> NDArray[np.float64]:
         """One AUC per row of the draws (positions within each stratum)."""
-        rows, g = draws[0].shape[0], self.n_groups
-        counts = np.zeros((rows, self.n_codes), dtype=np.int64)
+        counts = np.zeros((draws[0].shape[0], self.n_codes), dtype=np.int64)
         for codes, drawn in zip(self.codes, draws):
-            for row in range(rows):
+            for row in range(counts.shape[0]):
                 # unbuffered increments by the drawn cases' (small-typed) codes
                 np.add.at(counts[row], codes.take(drawn[row]), 1)
+        return self._aucs(counts)
+
+    def stream(self, n_resamples: int, rng: np.random.Generator) -> NDArray[np.float64]:
+        """The AUCs of ``n_resamples`` resamples drawn from ``rng`` as
+        :func:`~medeval.stats._resampling.draw_batches` draws them — the same values,
+        drawn a block of ``_DRAWS`` at a time in the same order and counted while the
+        block is in cache (see :func:`~medeval.stats._resampling.batch_sizes`)."""
+        out = []
+        for rows in batch_sizes(self.units, n_resamples):
+            counts = np.zeros((rows, self.n_codes), dtype=np.int64)
+            for codes, members in zip(self.codes, self.units.strata):
+                size = members.size
+                for row in range(rows):
+                    for a in range(0, size, _DRAWS):
+                        drawn = rng.integers(0, size, min(_DRAWS, size - a))
+                        np.add.at(counts[row], codes.take(drawn), 1)
+            out.append(self._aucs(counts))
+        return np.concatenate(out)
+
+    def _aucs(self, counts: NDArray[np.int64]) -> NDArray[np.float64]:
+        """One AUC per row of code counts (rows, codes)."""
+        g = self.n_groups
         neg, pos = counts[:, :g], counts[:, g:]
+        rows = counts.shape[0]
         cum = np.zeros((rows, g + 1), dtype=np.int64)
         np.cumsum(neg, axis=1, out=cum[:, 1:])
         table = np.empty((rows, 2 * g + 1), dtype=np.int64)
@@ -456,3 +478,8 @@ class ResampledAucs:
         out = np.full(rows, np.nan)
         np.divide(twice_wins, 2 * pairs, out=out, where=pairs > 0)
         return out
+
+
+#: Draws per block when a resample is drawn and counted block by block (a block's draws
+#: and codes stay in L2).
+_DRAWS = 1 << 16

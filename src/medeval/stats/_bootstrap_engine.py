@@ -79,14 +79,20 @@ def _resampled(
             "every resample is the data itself, so the interval is undefined (NaN)"
         )
         return Estimate(theta, math.nan, math.nan, label, confidence, units.n_obs)
+    # Without clusters a statistic may take the draws themselves (the same draws):
+    # as a stream it draws and counts them block by block, else batch by batch.
+    stream = getattr(stat, "resampled_stream", None) if units.unit_of is None else None
     fast = getattr(stat, "resampled_draws", None) if units.unit_of is None else None
-    batches = []
-    for draws in draw_batches(units, n_resamples, rng):
-        if fast is not None:
-            batches.append(fast(units, draws))
-        else:
-            batches.append(stat.resampled(draws_to_weights(units, draws)))
-    thetas = np.concatenate(batches)
+    if stream is not None:
+        thetas = stream(units, n_resamples, rng)
+    else:
+        batches = []
+        for draws in draw_batches(units, n_resamples, rng):
+            if fast is not None:
+                batches.append(fast(units, draws))
+            else:
+                batches.append(stat.resampled(draws_to_weights(units, draws)))
+        thetas = np.concatenate(batches)
     bad = np.isnan(thetas)
     if bad.any():
         notes.append(

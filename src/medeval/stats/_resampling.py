@@ -96,11 +96,23 @@ def draw_batches(
     :func:`scipy.stats.bootstrap` draws with the same generator. The arrays hold
     positions within the stratum: unit ``units.strata[s][draws[s]]``.
     """
+    for b in batch_sizes(units, n_resamples):
+        yield [rng.integers(0, members.size, (b, members.size)) for members in units.strata]
+
+
+def batch_sizes(units: Units, n_resamples: int) -> Iterator[int]:
+    """The number of resamples in each of :func:`draw_batches`' batches.
+
+    Within a batch the draws are made stratum after stratum, ``b`` rows each. Drawn in
+    several calls instead of one (row by row, a block of a row at a time, in the same
+    order), ``rng.integers`` gives the same values: with bounds below 2**32 numpy draws
+    32-bit values one after the other from the generator's state.
+    """
     per_batch = max(1, min(n_resamples, MAX_BATCH_CELLS // max(units.n_obs, 1)))
     done = 0
     while done < n_resamples:
         b = min(per_batch, n_resamples - done)
-        yield [rng.integers(0, members.size, (b, members.size)) for members in units.strata]
+        yield b
         done += b
 
 

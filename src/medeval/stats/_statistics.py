@@ -161,6 +161,15 @@ class AucStatistic:
             self._drawn = ResampledAucs(self.positive, self.score, units)
         return self._drawn(draws)
 
+    def resampled_stream(
+        self, units: Units, n_resamples: int, rng: np.random.Generator
+    ) -> NDArray[np.float64]:
+        """The AUCs of all the resamples, drawn from ``rng`` exactly as
+        ``draw_batches`` draws them, and counted block by block as they are drawn."""
+        if self._drawn is None or self._drawn.units is not units:
+            self._drawn = ResampledAucs(self.positive, self.score, units)
+        return self._drawn.stream(n_resamples, rng)
+
     def components(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """DeLong's structural components (V10 per positive, V01 per negative)."""
         return structural_components(self.score[self.positive], self.score[~self.positive])

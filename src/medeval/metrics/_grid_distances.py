@@ -145,6 +145,8 @@ def nearest(
     pending = np.arange(points.size)
     where = points.astype(np.int64, copy=False)
     done, width, count = 0, 1, 0
+    index_buffer = np.empty(_GATHER_BUDGET, dtype=np.int64)
+    hit_buffer = np.empty(_GATHER_BUDGET, dtype=bool)
     while done < steps.size and pending.size:
         if not bounded and done > _QUERY_GATHERS:
             # The points still pending have cost ``done`` gathers each: once that is what
@@ -156,14 +158,22 @@ def nearest(
         # Most points settle in the first offsets: the block of offsets tried at once
         # doubles each step, within the memory budget.
         width = max(1, min(steps.size - done, 2 * width, _GATHER_BUDGET // pending.size))
+        if width > 8:  # whole words of 8 flags: a row is tested as integers
+            width -= width % 8
         if width == 1:
             hit = flat[where + steps[done]]
             found = np.flatnonzero(hit)
             first[pending[found]] = done
             keep = ~hit
         else:
-            hits = flat[where[:, None] + steps[None, done:done + width]]
-            any_hit = hits.any(axis=1)
+            # Into buffers allocated once (every index is inside: 'clip' never clips,
+            # and spares numpy's buffered copy).
+            size = pending.size * width
+            index = index_buffer[:size].reshape(pending.size, width)
+            np.add(where[:, None], steps[None, done:done + width], out=index)
+            hits = hit_buffer[:size].reshape(pending.size, width)
+            np.take(flat, index, out=hits, mode="clip")
+            any_hit = _row_any(hits)
             found = np.flatnonzero(any_hit)
             first[pending[found]] = done + hits[found].argmax(axis=1)
             keep = ~any_hit
@@ -176,6 +186,22 @@ def nearest(
     if pending.size and not bounded:
         distances[pending] = _tree_distances(where, marked, spacing, origin)
     return distances
+
+
+def _row_any(hits: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Whether each row of a C-contiguous flag array holds a True: rows of 2, 4 or a
+    multiple of 8 flags read as unsigned integers (numpy's ``any`` along a short axis
+    pays per row)."""
+    width = hits.shape[1]
+    words = {2: np.uint16, 4: np.uint32}.get(width, np.uint64 if width % 8 == 0 else None)
+    result: NDArray[np.bool_]
+    if words is None:
+        result = np.any(hits, axis=1)
+    elif width <= 8:
+        result = np.not_equal(hits.view(words)[:, 0], 0)
+    else:
+        result = np.any(hits.view(words), axis=1)
+    return result
 
 
 def _tree_distances(
@@ -237,4 +263,33 @@ def framed_border(
         interior &= frame[tuple(slice(m + o, m + o + n)
                                 for m, o, n in zip(margin, offset, mask.shape))]
     frame[inner] &= ~interior
+    return frame
+
+
+def framed_codes(mask: NDArray[np.bool_], margin: tuple[int, ...]) -> NDArray[np.uint8]:
+    """The 2^d-bit neighbourhood code of every cube of 2x…x2 voxels, on the grid shifted by
+    half a voxel (shape ``mask.shape + 1``: every cube touching the mask, outside it
+    counting as background), inside a zero frame of ``margin`` on each side.
+
+    The bit of the voxel at offset ``d`` (0 or 1 per axis) is
+    ``2 ** (2^ndim - 1 - int(d as binary))``, as DeepMind's surface-distance (and
+    :func:`medeval.metrics._masks.neighbour_codes`): built one axis at a time, last axis
+    first, each step shifting the codes so far left by their width and adding the next
+    voxel's — three shifts and ORs for eight voxels.
+    """
+    ndim = mask.ndim
+    codes = np.zeros(tuple(n + 2 for n in mask.shape), dtype=np.uint8)
+    codes[(slice(1, -1),) * ndim] = mask
+    shape = tuple(n + 1 + 2 * m for n, m in zip(mask.shape, margin))
+    frame = np.zeros(shape, dtype=np.uint8)
+    for step, axis in enumerate(reversed(range(ndim))):
+        low = tuple(slice(None, -1) if a == axis else slice(None) for a in range(ndim))
+        high = tuple(slice(1, None) if a == axis else slice(None) for a in range(ndim))
+        if step == ndim - 1:
+            out = frame[tuple(slice(m, m + n + 1) for m, n in zip(margin, mask.shape))]
+        else:
+            out = np.empty(codes[low].shape, dtype=np.uint8)
+        np.left_shift(codes[low], 1 << step, out=out)
+        out |= codes[high]
+        codes = out
     return frame

@@ -45,11 +45,17 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import choice
 from ..errors import InvalidInputError
 from ._docs import _MASK_PAIR_PARAMETER, _indented_doc_sections, _raises_as
-from ._grid_distances import Shells, framed, framed_border, nearest, scan_radius, shells
+from ._grid_distances import (
+    Shells,
+    framed_border,
+    framed_codes,
+    nearest,
+    scan_radius,
+    shells,
+)
 from ._masks import (
     bounding_box,
     mask_pair,
-    neighbour_codes,
     neighbour_offsets,
     spacing_of,
     union_box,
@@ -192,7 +198,6 @@ class SurfaceDistances:
         return self._bounded[tolerance_mm]
 
     def _surfel_distances(self, bound: float | None) -> Surfels:
-        codes_ref, codes_pred = neighbour_codes(self._ref), neighbour_codes(self._pred)
         full = 2 ** (2**self._ref.ndim) - 1
         if self._ref.ndim == 3:
             area = surface_area_table(self.spacing_mm)
@@ -205,15 +210,17 @@ class SurfaceDistances:
             # the rounding of the comparison; the metric compares exactly afterwards.
             table = shells(self.spacing_mm, bound * (1 + 1e-9) + 1e-9)
         margin = tuple(max(m, 1) for m in table.margin)
-        on_ref = framed((codes_ref != 0) & (codes_ref != full), margin)
-        on_pred = framed((codes_pred != 0) & (codes_pred != full), margin)
-        inner = tuple(slice(m, m + n) for m, n in zip(margin, codes_ref.shape))
+        codes_ref = framed_codes(self._ref, margin)
+        codes_pred = framed_codes(self._pred, margin)
+        # On the surface: a cube with voxels both in and out (code neither 0 nor full).
+        on_ref = (codes_ref - np.uint8(1)) < np.uint8(full - 1)
+        on_pred = (codes_pred - np.uint8(1)) < np.uint8(full - 1)
         d_rp, where_rp = _directed(on_ref, on_pred, table, self.spacing_mm, margin,
                                    bounded=bound is not None)
         d_pr, where_pr = _directed(on_pred, on_ref, table, self.spacing_mm, margin,
                                    bounded=bound is not None)
-        return Surfels(d_rp, d_pr, area[_at(codes_ref, where_rp, on_ref.shape, inner)],
-                       area[_at(codes_pred, where_pr, on_pred.shape, inner)])
+        return Surfels(d_rp, d_pr, area[codes_ref.reshape(-1)[where_rp]],
+                       area[codes_pred.reshape(-1)[where_pr]])
 
     def __repr__(self) -> str:
         return (
@@ -246,18 +253,6 @@ def _directed(
     if not target.any():
         return np.full(where.size, math.inf), where
     return nearest(where, target, table, spacing=spacing, bounded=bounded, origin=origin), where
-
-
-def _at(
-    codes: NDArray[np.uint8],
-    where: NDArray[np.intp],
-    frame_shape: tuple[int, ...],
-    inner: tuple[slice, ...],
-) -> NDArray[np.uint8]:
-    """The codes at flat indices of the frame around ``codes`` (placed at ``inner``)."""
-    index = np.unravel_index(where, frame_shape)
-    result: NDArray[np.uint8] = codes[tuple(i - s.start for i, s in zip(index, inner))]
-    return result
 
 
 @_surface_doc

@@ -262,7 +262,8 @@ def framed_border(
     for offset in offsets:
         interior &= frame[tuple(slice(m + o, m + o + n)
                                 for m, o, n in zip(margin, offset, mask.shape))]
-    frame[inner] &= ~interior
+    np.logical_not(interior, out=interior)
+    frame[inner] &= interior
     return frame
 
 
@@ -280,12 +281,13 @@ def framed_codes(mask: NDArray[np.bool_], margin: tuple[int, ...]) -> NDArray[np
     ndim = mask.ndim
     codes = np.zeros(tuple(n + 2 for n in mask.shape), dtype=np.uint8)
     codes[(slice(1, -1),) * ndim] = mask
-    shape = tuple(n + 1 + 2 * m for n, m in zip(mask.shape, margin))
-    frame = np.zeros(shape, dtype=np.uint8)
+    frame = codes  # (for mypy; replaced before the last step)
     for step, axis in enumerate(reversed(range(ndim))):
         low = tuple(slice(None, -1) if a == axis else slice(None) for a in range(ndim))
         high = tuple(slice(1, None) if a == axis else slice(None) for a in range(ndim))
-        if step == ndim - 1:
+        if step == ndim - 1:  # allocated last: at most two arrays of codes at a time
+            frame = np.zeros(tuple(n + 1 + 2 * m for n, m in zip(mask.shape, margin)),
+                             dtype=np.uint8)
             out = frame[tuple(slice(m, m + n + 1) for m, n in zip(margin, mask.shape))]
         else:
             out = np.empty(codes[low].shape, dtype=np.uint8)

@@ -171,10 +171,10 @@ class SurfaceDistances:
         margin = tuple(max(m, 1) for m in table.margin)
         ref_border = framed_border(self._ref, offsets, margin)
         pred_border = framed_border(self._pred, offsets, margin)
-        self.reference_to_prediction = _directed(ref_border, pred_border, table, spacing_mm,
-                                                 margin, bounded=False)[0]
-        self.prediction_to_reference = _directed(pred_border, ref_border, table, spacing_mm,
-                                                 margin, bounded=False)[0]
+        self.reference_to_prediction = _directed(np.flatnonzero(ref_border), pred_border,
+                                                 table, spacing_mm, margin, bounded=False)
+        self.prediction_to_reference = _directed(np.flatnonzero(pred_border), ref_border,
+                                                 table, spacing_mm, margin, bounded=False)
         self._surfels: Surfels | None = None
         self._bounded: dict[float, Surfels] = {}
 
@@ -198,7 +198,6 @@ class SurfaceDistances:
         return self._bounded[tolerance_mm]
 
     def _surfel_distances(self, bound: float | None) -> Surfels:
-        full = 2 ** (2**self._ref.ndim) - 1
         if self._ref.ndim == 3:
             area = surface_area_table(self.spacing_mm)
         else:
@@ -210,17 +209,13 @@ class SurfaceDistances:
             # the rounding of the comparison; the metric compares exactly afterwards.
             table = shells(self.spacing_mm, bound * (1 + 1e-9) + 1e-9)
         margin = tuple(max(m, 1) for m in table.margin)
-        codes_ref = framed_codes(self._ref, margin)
-        codes_pred = framed_codes(self._pred, margin)
-        # On the surface: a cube with voxels both in and out (code neither 0 nor full).
-        on_ref = (codes_ref - np.uint8(1)) < np.uint8(full - 1)
-        on_pred = (codes_pred - np.uint8(1)) < np.uint8(full - 1)
-        d_rp, where_rp = _directed(on_ref, on_pred, table, self.spacing_mm, margin,
-                                   bounded=bound is not None)
-        d_pr, where_pr = _directed(on_pred, on_ref, table, self.spacing_mm, margin,
-                                   bounded=bound is not None)
-        return Surfels(d_rp, d_pr, area[codes_ref.reshape(-1)[where_rp]],
-                       area[codes_pred.reshape(-1)[where_pr]])
+        on_ref, where_ref, areas_ref = _surfels_of(self._ref, margin, area)
+        on_pred, where_pred, areas_pred = _surfels_of(self._pred, margin, area)
+        d_rp = _directed(where_ref, on_pred, table, self.spacing_mm, margin,
+                         bounded=bound is not None)
+        d_pr = _directed(where_pred, on_ref, table, self.spacing_mm, margin,
+                         bounded=bound is not None)
+        return Surfels(d_rp, d_pr, areas_ref, areas_pred)
 
     def __repr__(self) -> str:
         return (
@@ -232,27 +227,40 @@ class SurfaceDistances:
 
 
 def _directed(
-    source: NDArray[np.bool_],
+    where: NDArray[np.intp],
     target: NDArray[np.bool_],
     table: Shells,
     spacing: tuple[float, ...],
     origin: tuple[int, ...],
     *,
     bounded: bool,
-) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
-    """Distance from each True voxel of ``source`` to the nearest True voxel of ``target``.
+) -> NDArray[np.float64]:
+    """Distance from each voxel at the flat indices ``where`` (C order) to the nearest True
+    voxel of ``target``.
 
     Both are framed by at least ``table.margin`` False voxels (``origin`` on each side).
-    Returns the distances in C order of the source voxels and their flat indices. With
-    ``bounded``, only distances up to ``table.complete_mm`` are exact; larger ones are
-    ``inf`` (a faster search).
+    With ``bounded``, only distances up to ``table.complete_mm`` are exact; larger ones
+    are ``inf`` (a faster search).
     """
-    where = np.flatnonzero(source)
     if where.size == 0:
-        return np.zeros(0), where
+        return np.zeros(0)
     if not target.any():
-        return np.full(where.size, math.inf), where
-    return nearest(where, target, table, spacing=spacing, bounded=bounded, origin=origin), where
+        return np.full(where.size, math.inf)
+    return nearest(where, target, table, spacing=spacing, bounded=bounded, origin=origin)
+
+
+def _surfels_of(
+    mask: NDArray[np.bool_], margin: tuple[int, ...], area: NDArray[np.float64]
+) -> tuple[NDArray[np.bool_], NDArray[np.intp], NDArray[np.float64]]:
+    """The surfels of a mask: which cubes of the frame hold one, their flat indices (C
+    order) and their areas. A cube holds a surfel when its voxels are both in and out
+    (code neither 0 nor full); the codes are dropped once read."""
+    codes = framed_codes(mask, margin)
+    codes -= np.uint8(1)  # in place: 0 and full become the two largest values
+    on: NDArray[np.bool_] = codes < np.uint8(area.size - 2)
+    where = np.flatnonzero(on)
+    areas: NDArray[np.float64] = area[codes.reshape(-1)[where] + np.uint8(1)]
+    return on, where, areas
 
 
 @_surface_doc

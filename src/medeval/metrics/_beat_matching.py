@@ -126,10 +126,12 @@ def _narrow(
     if int(ref[-1]) - base + 3 * w + 4 >= _PAD32:
         return window, tests, 0
     out = []
-    for values in (window, tests):
-        shifted = values - base
-        np.clip(shifted, -_PAD32, _PAD32, out=shifted)
-        out.append(shifted.astype(np.int32))
+    for values in (window, tests):  # sorted: the times to clip are a head and a tail
+        shifted = np.empty(values.size, np.int32)
+        np.subtract(values, base, out=shifted, casting="unsafe")
+        shifted[: int(np.searchsorted(values, base - _PAD32))] = -_PAD32
+        shifted[int(np.searchsorted(values, base + _PAD32, side="right")) :] = _PAD32
+        out.append(shifted)
     return out[0], out[1], base
 
 

@@ -452,14 +452,15 @@ class ResampledAucs:
         drawn a block of ``_DRAWS`` at a time in the same order and counted while the
         block is in cache (see :func:`~medeval.stats._resampling.batch_sizes`)."""
         out = []
+        integers, add_at = rng.integers, np.add.at
         for rows in batch_sizes(self.units, n_resamples):
             counts = np.zeros((rows, self.n_codes), dtype=np.int64)
             for codes, members in zip(self.codes, self.units.strata):
                 size = members.size
-                for row in range(rows):
-                    for a in range(0, size, _DRAWS):
-                        drawn = rng.integers(0, size, min(_DRAWS, size - a))
-                        np.add.at(counts[row], codes.take(drawn), 1)
+                blocks = [min(_DRAWS, size - a) for a in range(0, size, _DRAWS)]
+                for row in counts:
+                    for block in blocks:
+                        add_at(row, codes.take(integers(0, size, block)), 1)
             out.append(self._aucs(counts))
         return np.concatenate(out)
 

@@ -65,11 +65,12 @@ def binary_labels(
 
 def _distinct(array: NDArray[Any]) -> NDArray[Any]:
     """``np.unique(array)``; for numbers with at most two values without the sort (the
-    two extremes, and every value one of them)."""
+    two extremes, and every value one of them: for integers one apart, always)."""
     if array.dtype.kind in "iuf" and array.size:
         low, high = array.min(), array.max()
-        if low == high or (np.count_nonzero(array == low) + np.count_nonzero(array == high)
-                           == array.size):
+        if low == high or (array.dtype.kind in "iu" and int(high) - int(low) == 1) or (
+                np.count_nonzero(array == low) + np.count_nonzero(array == high)
+                == array.size):
             return np.unique(np.array([low, high], dtype=array.dtype))
     return np.unique(array)
 

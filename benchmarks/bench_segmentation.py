@@ -98,20 +98,16 @@ def run_peer(peer: str, ref, pred):  # type: ignore[no-untyped-def]
     """The full set with one peer; returns the values it gives."""
     sp = SPACING
     if peer == "floor":
-        from medeval.metrics._masks import (
-            border,
-            bounding_box,
-            neighbour_codes,
-            neighbour_offsets,
-            union_box,
-        )
+        from medeval.metrics._grid_distances import framed_border, framed_codes
+        from medeval.metrics._masks import bounding_box, neighbour_offsets, union_box
 
         box = union_box(bounding_box(ref), bounding_box(pred))
         offsets = neighbour_offsets(3, 1, func="floor")
         found = 0
-        if box is not None:
+        if box is not None:  # medeval's own, fastest ways (the least frames they take)
             for mask in (ref[box], pred[box]):
-                found += int(border(mask, offsets).any()) + int(neighbour_codes(mask).any())
+                found += int(framed_border(mask, offsets, (1, 1, 1)).any())
+                found += int(framed_codes(mask, (0, 0, 0)).any())
         return {"surfaces found": float(found)}
     if peer == "medeval":
         from medeval.metrics import segmentation_scores

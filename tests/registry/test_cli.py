@@ -216,3 +216,10 @@ def test_report_issue_draws_prints_records_and_verifies(study, tmp_path, capsys)
                  "--info", str(study["info"]), "--issue", "--registry", reg])
     assert code == 2 and "already issued as LAB-AI-2026-0001" in capsys.readouterr().err
     assert not (tmp_path / "again.pdf").exists()
+    # without signatories: refused before a number is drawn, naming the info's keys
+    # (medeval report has no --tester flag to suggest)
+    code = main(["report", str(study["result"]), "--out", str(tmp_path / "none.pdf"),
+                 "--issue", "--registry", str(tmp_path / "other.sqlite")])
+    err = capsys.readouterr().err
+    assert code == 2 and "the tester of the report is not given: give [tested_by]" in err
+    assert not (tmp_path / "none.pdf").exists() and not (tmp_path / "other.sqlite").exists()

@@ -143,6 +143,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
 
                 render_certificate(args.result, path, lang=args.lang, report_info=printed)
 
+            _require_people(args, fields, amends)
             record, _ = _issue_made(registry, args, fingerprint, info, fields, amends,
                                     args.render, make)
         else:
@@ -151,6 +152,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                 raise UsageError(f"registry: which number does {args.pdf} print? Give "
                                  "--number (or report_number in --info), or let the "
                                  "registry draw one and render: --render CERT.pdf")
+            _require_people(args, fields, amends)
             pdf_sha256 = _printed(args.pdf, number, amends)
             with registry.issuing(fingerprint=fingerprint, number=number, amends=amends,
                                   reason=getattr(args, "reason", None),
@@ -171,6 +173,7 @@ def issue_report(args: argparse.Namespace, out: TextIO,
     parses them.
     """
     fingerprint, info, fields = _prepare(args, amends=None, rendering=True)
+    _require_people(args, fields, None)
     with _open(args) as registry:
         record, printed = _issue_made(registry, args, fingerprint, info, fields, None,
                                       args.out, make)
@@ -200,14 +203,21 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
         # a certificate rendered beforehand without one prints the day the run finished
         "issue_date": given["issue_date"] or info.issue_date or (
             None if rendering else (result.context.finished or "")[:10] or None)}
-    for name, source in (("tester", "tested_by"), ("approver", "approved_by")):
-        if amends is None and not fields[name]:
-            raise RegistryError(f"the {name} of the report is not given: pass --{name} "
-                                f"NAME, or give [{source}] name = ... in --info INFO.toml")
     if amends is None:
         fields["customer"] = fields["customer"] or result.protocol.customer.name
         fields["test_id"] = fields["test_id"] or result.protocol.id
     return fingerprint, info, fields
+
+
+def _require_people(args: argparse.Namespace, fields: dict[str, Any],
+                    amends: str | None) -> None:
+    """A new report names its tester and approver (an amendment may keep the old ones):
+    refused before a number is drawn, saying how to give them."""
+    for name, source in (("tester", "tested_by"), ("approver", "approved_by")):
+        if amends is None and not fields[name]:
+            flag = f"pass --{name} NAME, or " if hasattr(args, name) else ""
+            raise RegistryError(f"the {name} of the report is not given: {flag}give "
+                                f"[{source}] name = ... in --info INFO.toml")
 
 
 def _say(out: TextIO, record: ReportRecord) -> None:

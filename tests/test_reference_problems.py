@@ -70,13 +70,16 @@ def test_supplied_predictions_read_each_reference_once(ecg_set, monkeypatch):
                 "samples"])
         expected += int((beats >= 108000).sum())
     reads: list[str] = []
-    real = medeval.loaders.read_annotations
+    # the ECG task reads a reference's beats as arrays (read_beats), not as Annotations
+    import medeval.loaders.signal as signal
+
+    real = signal.read_beats
 
     def counted(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         reads.append(Path(path).name)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(medeval.loaders, "read_annotations", counted)
+    monkeypatch.setattr(signal, "read_beats", counted)
     result = medeval.evaluate(ecg_set / "protocol.toml", ecg_set / "pred", workers=1)
     assert sorted(reads) == ["r0.atr", "r1.atr", "r2.atr", "r3.atr"]
     sensitivity = result.metric("qrs_sensitivity").estimate

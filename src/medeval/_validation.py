@@ -75,14 +75,21 @@ def _distinct(array: NDArray[Any]) -> NDArray[Any]:
     return np.unique(array)
 
 
-def finite_scores(values: ArrayLike, *, name: str, func: str) -> NDArray[np.float64]:
-    """Return ``values`` as float64 or raise, naming the positions of NaN or inf."""
+def finite_scores(
+    values: ArrayLike, *, name: str, func: str, copy: bool = True
+) -> NDArray[np.float64]:
+    """Return ``values`` as float64 or raise, naming the positions of NaN or inf.
+
+    With ``copy=False`` a float64 input is returned as is (for callers that never write
+    into it)."""
     array = as_1d(values, name=name, func=func)
     if array.dtype.kind not in "biuf":
         raise InvalidInputError(
             f"{func}: {name} must be numeric, got dtype {array.dtype}"
         )
-    array = array.astype(np.float64)
+    array = array.astype(np.float64, copy=copy)
+    if np.isfinite(np.add.reduce(array)):  # one pass: a NaN or an inf would propagate
+        return array
     bad = ~np.isfinite(array)
     if bad.any():
         raise InvalidInputError(
@@ -145,8 +152,14 @@ def warn_undefined(message: str) -> float:
     """Warn with ``UndefinedMetricWarning`` at the first caller outside medeval; return NaN.
 
     Like :func:`undefined`, but the warning points at the user's line however deep inside
-    medeval the undefined value was found.
+    medeval the undefined value was found. When the filter in force for the warning is
+    ``ignore`` for its category with no message, module or line condition (what
+    ``warnings.simplefilter("ignore", UndefinedMetricWarning)`` puts first, as a task
+    does around each case), ``warnings.warn`` would return at once without recording
+    anything; the walk up the stack is skipped then, and only then.
     """
+    if _ignored_outright():
+        return math.nan
     frame = sys._getframe(1)
     level = 2
     while frame.f_back is not None and _inside_medeval(frame):
@@ -154,6 +167,18 @@ def warn_undefined(message: str) -> float:
         level += 1
     warnings.warn(message, UndefinedMetricWarning, stacklevel=level)
     return math.nan
+
+
+def _ignored_outright() -> bool:
+    """True when the first warnings filter ignores ``UndefinedMetricWarning`` whatever
+    its message, module and line: ``warnings.warn`` then returns without a trace, as it
+    does for an ``ignore`` action (no registry entry, nothing shown or recorded)."""
+    filters = warnings.filters
+    if not filters:
+        return False
+    action, message, category, module, lineno = filters[0]
+    return (action == "ignore" and message is None and module is None and lineno == 0
+            and issubclass(UndefinedMetricWarning, category))
 
 
 def pos_label_kind(values: NDArray[Any], pos_label: Any, *, name: str, func: str) -> None:

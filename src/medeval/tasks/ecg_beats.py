@@ -244,7 +244,13 @@ def _matrices(rows: Sequence[CaseRow]) -> dict[str, Any]:
 
 def _pooled_ratio(counts: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:
     """The gross statistic of each resample: its records' summed numerators over their
-    summed denominators (NaN where a resample holds no denominator)."""
-    num, den = weights @ counts[:, 0], weights @ counts[:, 1]
+    summed denominators (NaN where a resample holds no denominator).
+
+    Both sums in one product, the weights read once. The weights are whole numbers
+    (draw counts, or the jackknife's zeros and ones) and so are the counts, so every
+    partial sum is an exact integer in float64 (far below 2**53) and the sums are the
+    same to the last bit in any order of summation."""
+    sums = weights @ counts
+    num, den = sums[:, 0], sums[:, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / den, np.nan)

@@ -88,7 +88,9 @@ def finite_scores(
             f"{func}: {name} must be numeric, got dtype {array.dtype}"
         )
     array = array.astype(np.float64, copy=copy)
-    if np.isfinite(np.add.reduce(array)):  # one pass: a NaN or an inf would propagate
+    with np.errstate(over="ignore", invalid="ignore"):  # finite values may sum to inf
+        total = np.add.reduce(array)
+    if np.isfinite(total):  # one pass: a NaN or an inf would propagate
         return array
     bad = ~np.isfinite(array)
     if bad.any():
@@ -172,7 +174,11 @@ def warn_undefined(message: str) -> float:
 def _ignored_outright() -> bool:
     """True when the first warnings filter ignores ``UndefinedMetricWarning`` whatever
     its message, module and line: ``warnings.warn`` then returns without a trace, as it
-    does for an ``ignore`` action (no registry entry, nothing shown or recorded)."""
+    does for an ``ignore`` action (no registry entry, nothing shown or recorded). Never
+    True where filters are per context (Python 3.14's ``context_aware_warnings``), as
+    ``warnings.filters`` need not be the ones in force there."""
+    if getattr(sys.flags, "context_aware_warnings", False):
+        return False
     filters = warnings.filters
     if not filters:
         return False

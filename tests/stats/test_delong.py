@@ -205,6 +205,28 @@ class TestEdgeCases:
             auc_ci(**kwargs)
 
 
+    @pytest.mark.parametrize("bad", [[np.inf, -np.inf], [-np.inf, 0.5], [np.nan, np.inf]])
+    def test_infinite_float64_scores_named(self, bad):
+        # float64 input is checked without a copy (by one sum): an inf, -inf or NaN still
+        # fails, at its position
+        score = np.array([0.1, *bad, 0.3])
+        with pytest.raises(InvalidInputError, match="position"):
+            auc_ci([0, 1, 0, 1], score)
+        with pytest.raises(InvalidInputError, match="position"):
+            delong_test([0, 1, 0, 1], np.array([0.1, 0.2, 0.3, 0.4]), score)
+
+    def test_huge_finite_scores_whose_sum_overflows(self):
+        # 1e308 + 1e308 overflows to inf, yet every score is finite. Worked by hand: the
+        # positive 1.5e308 beats both negatives (2 pairs), the positive 1e308 ties the
+        # negative 1e308 (1/2) and beats -1e308 (1): 3.5 of 4 pairs. The scores span
+        # nearly all binades on both sides of zero (the order keys' widest case).
+        score = np.array([1e308, 1.5e308, -1e308, 1e308])
+        before = score.copy()
+        est = auc_ci([0, 1, 0, 1], score)
+        assert est.value == 0.875
+        assert np.array_equal(score, before)  # the caller's array, not written to
+
+
 class TestBootstrapAuc:
     def test_same_seed_same_interval(self, asah):
         a = auc_ci(asah["poor"], asah["s100b"], method="bootstrap", seed=5)

@@ -324,16 +324,20 @@ def _class_keys(
     lowest = min(low) + (delta if has_neg else 0)
     if max(high) - lowest >= _TWO_63:
         return None
+    # 2 * (code - lowest) + 1 - positive, as 2 * code + (1 - 2 * lowest) - positive mod 2**64
+    offset, one = np.uint64((1 - 2 * lowest) % (1 << 64)), np.uint64(1)
+    # the move may exceed 2**63 - 1; added mod 2**64 it gives codes within [lowest, 2**63)
+    move = np.uint64(delta % (1 << 64)).view(np.int64)
     for a in range(0, size, _BLOCK):
         k = key[a:a + _BLOCK]
         if delta:
             sign = np.right_shift(k, 63)
-            np.bitwise_and(sign, delta, out=sign)
+            np.bitwise_and(sign, move, out=sign)
             np.add(k, sign, out=k)
-        np.subtract(k, lowest, out=k)
         u = unsigned[a:a + _BLOCK]
-        np.left_shift(u, np.uint64(1), out=u)
-        np.bitwise_or(u, ~positive[a:a + _BLOCK], out=u)
+        np.left_shift(u, one, out=u)
+        np.add(u, offset, out=u)
+        np.subtract(u, positive[a:a + _BLOCK], out=u, casting="unsafe")
     return unsigned
 
 

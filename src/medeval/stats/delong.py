@@ -190,9 +190,9 @@ def auc_ci(
         method, ("delong", "obuchowski", "newcombe", "bootstrap"), name="method", func=func)
     level = confidence_level(confidence, func=func)
     truth = binary_labels(y_true, name="y_true", func=func, pos_label=pos_label)
-    score = finite_scores(y_score, name="y_score", func=func)
+    score = finite_scores(y_score, name="y_score", func=func, copy=False)
     n_cases = same_length(func, y_true=truth, y_score=score)
-    m = int(truth.sum())
+    m = int(np.count_nonzero(truth))
     label = {"delong": "delong", "obuchowski": "obuchowski", "newcombe": "newcombe-5"}.get(
         method, f"bootstrap-{bootstrap_method}")
     if method == "obuchowski" and clusters is None:
@@ -372,10 +372,10 @@ def delong_test(
     func = "delong_test"
     level = confidence_level(confidence, func=func)
     truth = binary_labels(y_true, name="y_true", func=func, pos_label=pos_label)
-    a = finite_scores(y_score_a, name="y_score_a", func=func)
-    b = finite_scores(y_score_b, name="y_score_b", func=func)
+    a = finite_scores(y_score_a, name="y_score_a", func=func, copy=False)
+    b = finite_scores(y_score_b, name="y_score_b", func=func, copy=False)
     n_cases = same_length(func, y_true=truth, y_score_a=a, y_score_b=b)
-    m = int(truth.sum())
+    m = int(np.count_nonzero(truth))
     label = "delong-paired" if clusters is None else "obuchowski-paired"
 
     def undefined_test(auc_a: float, auc_b: float, note: str) -> DeLongTest:

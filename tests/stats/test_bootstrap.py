@@ -114,13 +114,17 @@ class TestAucResamples:
     # auc_ci's and bootstrap_ci's AUC resamples go through one bincount of codes per
     # resample (ResampledAucs); from the same draws, each resample's AUC must be
     # scikit-learn's roc_auc_score on the resampled cases (the indices drawn).
+    # (cached: the largest stratum whose codes are kept as intp; 0: all small-typed)
+    @pytest.mark.parametrize("cached", [0, 1 << 17])
     @pytest.mark.parametrize("strata", ["class", "none", "other"])
     @pytest.mark.parametrize("decimals", [1, 6])
-    def test_each_resample_is_sklearns_auc(self, strata, decimals):
+    def test_each_resample_is_sklearns_auc(self, strata, decimals, cached, monkeypatch):
         from sklearn.metrics import roc_auc_score
 
+        from medeval.stats import _auc_components
         from medeval.stats._resampling import draw_batches
 
+        monkeypatch.setattr(_auc_components, "_CACHED_CODES", cached)
         rng = np.random.default_rng(decimals)
         y = rng.random(160) < 0.3
         s = np.round(rng.normal(y * 0.8, 1.0), decimals)

@@ -436,9 +436,11 @@ class ResampledAucs:
         code[positive] = g + 2 * low + (high > low)
         self.n_groups = g
         self.n_codes = 3 * g + 1
-        # the smallest type that holds the codes: fewer bytes to gather per draw
+        # a stratum's codes as intp where they stay in cache (no conversion in np.add.at);
+        # else the smallest type that holds them: fewer bytes to gather per draw
         small = np.uint16 if self.n_codes <= 1 << 16 else np.uint32
-        self.codes = [code[members].astype(small) for members in units.strata]
+        self.codes = [code[members].astype(np.intp if members.size <= _CACHED_CODES else small)
+                      for members in units.strata]
         self.units = units
 
     def __call__(self, draws: list[NDArray[np.int64]]) -> NDArray[np.float64]:
@@ -484,6 +486,9 @@ class ResampledAucs:
         np.divide(twice_wins, 2 * pairs, out=out, where=pairs > 0)
         return out
 
+
+#: Largest stratum whose codes are kept as intp (1 MiB: they stay in L2 while drawn).
+_CACHED_CODES = 1 << 17
 
 #: Draws per block when a resample is drawn and counted block by block (a block's draws
 #: and codes stay in L2).

@@ -297,3 +297,29 @@ def test_a_2d_sets_run_records_the_fingerprint_the_manifest_command_prints(
     assert "'annotations-2d'" in printed.err
     assert printed.out == f'dataset.fingerprint = "{start["manifest"]["fingerprint"]}"\n'
 
+
+
+def test_class_folders_named_as_labels_run_with_reference_kind_label(tmp_path: Path,
+                                                                     capsys):
+    # An image set laid out by class ("0/", "1/") whose labels are the folder names: told
+    # from the references, "0" and "1" name folders and are taken as folder references,
+    # so every input inside them is refused (safe: nothing leaks). --reference-kind label
+    # says they are labels, and the run goes ahead.
+    for label, case in (("0", "a"), ("1", "b")):
+        (tmp_path / label).mkdir()
+        (tmp_path / label / f"{case}.txt").write_text(case)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\na,p1,0/a.txt,0\nb,p2,1/b.txt,1\n")
+    folder = tmp_path.parent / f"{tmp_path.name}-algo"
+    folder.mkdir()
+    plugin = write_algorithm(folder, CONSTANT)
+    argv = ["predict", "--algorithm", f"{plugin}:A", "--manifest", str(manifest),
+            "--isolation", "none", "--no-progress"]
+    code = main([*argv, "--out", str(tmp_path.parent / f"{tmp_path.name}-run1")])
+    err = capsys.readouterr().err
+    assert code == 2 and "case a: input '0/a.txt'" in err and "reference '0'" in err, err
+    code = main([*argv, "--out", str(tmp_path.parent / f"{tmp_path.name}-run2"),
+                 "--reference-kind", "label"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "done 2, failed 0" in captured.out

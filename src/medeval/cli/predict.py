@@ -28,6 +28,12 @@ def add(commands: Any) -> None:
     which.add_argument("--command", metavar="CMD", dest="command_line",
                        help="a command run once per case: reads /input, writes /output")
     predict.add_argument("--manifest", required=True, type=Path, metavar="MANIFEST.csv")
+    predict.add_argument("--reference-kind", choices=("file", "annotations-2d", "label"),
+                         default=None,
+                         help="what the reference column holds (default: told from the "
+                         "references: file if one names a file or folder, annotations-2d "
+                         "if one names a file before '#', else label); label for class "
+                         "names that are also folder names")
     predict.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
     predict.add_argument("--workers", type=int, default=1)
     predict.add_argument("--gpus", type=_gpus, default="all", metavar="all|none|0,1,...",
@@ -70,10 +76,15 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     from ..runner import resolve_algorithm, run_algorithm
 
     spec = resolve_algorithm(args.algorithm, command=args.command_line)
+    manifest: Any = args.manifest
+    if args.reference_kind is not None:
+        from ..manifest import Manifest
+
+        manifest = Manifest.from_csv(args.manifest, reference_kind=args.reference_kind)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         summary = run_algorithm(
-            args.manifest, spec, args.out, workers=args.workers, timeout_s=args.timeout_s,
+            manifest, spec, args.out, workers=args.workers, timeout_s=args.timeout_s,
             memory_mb=args.memory_mb, output_limit_mb=args.output_limit_mb,
             memory_guard=args.memory_guard, address_space_mb=args.address_space_mb,
             retries=args.retries,

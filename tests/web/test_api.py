@@ -7,6 +7,7 @@ the result file the certificates were rendered from.
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,3 +236,22 @@ def test_unforeseen_failure_is_500_with_request_id_only(
     # the details are in the server's log, under the request id
     logged = "\n".join(r.getMessage() + str(r.exc_info) for r in caplog.records)
     assert api.headers["x-request-id"] in logged and "ZeroDivisionError" in logged
+
+
+def test_warm_up_makes_the_page_font_before_the_first_visitor(issued: Issued,
+                                                              monkeypatch) -> None:
+    # made on first use, the subset took about a second, and the first visitor's
+    # browser drew the Korean in its own fonts meanwhile (boxes without Korean fonts)
+    from fontTools.ttLib import TTFont
+
+    from medeval.web import assets
+
+    monkeypatch.setattr(assets, "_FONT", [])
+    registry = Registry.open(issued.registry)
+    try:
+        with TestClient(create_app(registry, verifier=Verifier(workers=1), warm_up=True)):
+            assert len(assets._FONT) == 1  # made at start-up, before any request
+            cmap = TTFont(io.BytesIO(assets._FONT[0])).getBestCmap()
+            assert all(ord(c) in cmap for c in "성적서 진위확인 Report")
+    finally:
+        registry.close()

@@ -142,7 +142,10 @@ def create_app(registry: Registry, *, verifier: Verifier | None = None,
     requests_per_minute, burst
         Each client address's token bucket (429 with ``Retry-After`` when empty).
     warm_up
-        Start the verifier's workers when the app starts (else on the first upload).
+        Start the verifier's workers and make the page's font when the app starts (else
+        on the first upload and the first page: the font's subset takes about a second,
+        during which the first visitor's browser shows its own fonts, with no Korean on a
+        machine without Korean fonts).
     """
     checker = verifier if verifier is not None else Verifier()
 
@@ -152,6 +155,7 @@ def create_app(registry: Registry, *, verifier: Verifier | None = None,
             from starlette.concurrency import run_in_threadpool
 
             await run_in_threadpool(checker.warm_up)
+            await run_in_threadpool(assets.page_font)
         try:
             yield
         finally:

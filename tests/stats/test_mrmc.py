@@ -20,27 +20,8 @@ from sklearn.metrics import roc_auc_score
 
 from medeval.errors import InvalidInputError, UndefinedMetricWarning
 from medeval.metrics.ranking import roc_auc
-from medeval.stats import Estimate, MRMCResult, mrmc
+from medeval.stats import Estimate, mrmc
 
-
-@pytest.fixture(scope="module")
-def vandyke_path(shared_data):
-    return shared_data / "tables" / "vandyke.csv"
-
-
-@pytest.fixture(scope="module")
-def franken_path(shared_data):
-    return shared_data / "tables" / "franken.csv"
-
-
-@pytest.fixture(scope="module")
-def vandyke(vandyke_path) -> MRMCResult:
-    return mrmc(vandyke_path)
-
-
-@pytest.fixture(scope="module")
-def franken(franken_path) -> MRMCResult:
-    return mrmc(franken_path)
 
 class TestReaderAUCs:
     def test_against_scikit_learn_and_roc_auc(self, vandyke_path, franken_path):

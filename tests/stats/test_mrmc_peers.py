@@ -61,25 +61,6 @@ def reader_rows(comparisons, expected) -> None:
                           (comp.difference.low, low), (comp.difference.high, high)):
             printed(got, text)
 
-@pytest.fixture(scope="module")
-def vandyke_path(shared_data):
-    return shared_data / "tables" / "vandyke.csv"
-
-
-@pytest.fixture(scope="module")
-def franken_path(shared_data):
-    return shared_data / "tables" / "franken.csv"
-
-
-@pytest.fixture(scope="module")
-def vandyke(vandyke_path) -> MRMCResult:
-    return mrmc(vandyke_path)
-
-
-@pytest.fixture(scope="module")
-def franken(franken_path) -> MRMCResult:
-    return mrmc(franken_path)
-
 class TestIowaVanDyke:
     """inst/Iowa/VanDyke.txt: 2 treatments, 5 readers, 114 cases (69 normal, 45 abnormal),
     trapezoidal/Wilcoxon AUC, jackknife covariance."""

@@ -10,7 +10,9 @@ are ties), in one run on the same data, each timed as the best of several repeat
   ``confidenceinterval`` package (yandexdataschool/roc_comparison's code), and
   scikit-learn's ``roc_auc_score`` (the AUC alone, no interval) for scale;
 - the paired DeLong test: medeval ``delong_test`` against ``confidenceinterval``'s
-  ``fastDeLong`` on the two scores (its sort by label included);
+  ``fastDeLong`` on the two scores (its sort by label included), and against its own
+  floor: one ``np.sort`` of each of the two scores (the test needs both orders, and
+  each case found in both);
 - the stratified bootstrap (2000 resamples), percentile and BCa: medeval
   ``auc_ci(method="bootstrap")`` against the common practice, a Python loop of
   stratified resamples each scored with scikit-learn's ``roc_auc_score``. The loop is
@@ -137,8 +139,11 @@ def one_size(n: int, args: argparse.Namespace) -> None:
     s_cpu, s_wall, _ = best(lambda: roc_auc_score(y, score), max(1, args.repeats // 3))
     row("sklearn roc_auc_score (AUC only)", s_cpu, s_wall, {"/ medeval": s_cpu / d_cpu})
 
+    both_cpu, both_wall, _ = best(lambda: (np.sort(score), np.sort(other)), args.repeats)
+    row("floor: np.sort of both scores", both_cpu, both_wall, {"/ sort": both_cpu / sort_cpu})
     t_cpu, t_wall, test = best(lambda: delong_test(y, score, other), args.repeats)
-    row("medeval delong_test (paired)", t_cpu, t_wall, {"/ sort": t_cpu / sort_cpu})
+    row("medeval delong_test (paired)", t_cpu, t_wall,
+        {"/ sort": t_cpu / sort_cpu, "/ both sorts": t_cpu / both_cpu})
     if ci_roc_auc_score is not None:
         q_cpu, q_wall, peer_z = best(lambda: peer_paired(y, score, other),
                                      max(1, args.repeats // 3))

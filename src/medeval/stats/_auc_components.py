@@ -23,6 +23,7 @@ from ._resampling import Units, batch_sizes
 __all__ = [
     "ResampledAucs",
     "auc_and_delong_variance",
+    "covariance_from_sums",
     "delong_covariance",
     "placement_numerators",
     "placements",
@@ -266,20 +267,42 @@ def delong_covariance(
     and the negatives', each in the same case order for every score).
 
     Exact: the sums of the integer numerators and of their products give each entry
-    as a rational, rounded once. NaN entries with fewer than two cases of a class.
+    as a rational, rounded once (:func:`covariance_from_sums`).
     """
-    m, n = num_pos[0].size, num_neg[0].size
-    sum_pos = [int(x.sum()) for x in num_pos]
-    sum_neg = [int(x.sum()) for x in num_neg]
-    aucs = [float(Fraction(q, 2 * m * n)) for q in sum_pos]
     k = len(num_pos)
+    dot_pos = [[0] * k for _ in range(k)]
+    dot_neg = [[0] * k for _ in range(k)]
+    for i in range(k):
+        for j in range(i, k):
+            dot_pos[i][j] = dot_pos[j][i] = _exact_dot(num_pos[i], num_pos[j])
+            dot_neg[i][j] = dot_neg[j][i] = _exact_dot(num_neg[i], num_neg[j])
+    return covariance_from_sums(num_pos[0].size, num_neg[0].size,
+                                [int(x.sum()) for x in num_pos],
+                                [int(x.sum()) for x in num_neg], dot_pos, dot_neg)
+
+
+def covariance_from_sums(
+    m: int, n: int, sum_pos: list[int], sum_neg: list[int],
+    dot_pos: list[list[int]], dot_neg: list[list[int]],
+) -> tuple[list[float], list[list[float]]]:
+    r"""AUCs and DeLong's covariance matrix of several scores from the exact sums of
+    their placement numerators over the ``m`` positives and the ``n`` negatives
+    (``sum_*[i]``) and of the products of two scores' numerators case by case
+    (``dot_*[i][j]``).
+
+    Each entry is the rational :math:`(m\sum xy - \sum x \sum y) / (m (m - 1) 4 n^2)`
+    over the positives plus its counterpart over the negatives, rounded once. NaN
+    entries with fewer than two cases of a class.
+    """
+    aucs = [float(Fraction(q, 2 * m * n)) for q in sum_pos]
+    k = len(sum_pos)
     cov = [[float("nan")] * k for _ in range(k)]
     if m >= 2 and n >= 2:
         for i in range(k):
             for j in range(i, k):
-                c10 = Fraction(m * _exact_dot(num_pos[i], num_pos[j]) - sum_pos[i] * sum_pos[j],
+                c10 = Fraction(m * dot_pos[i][j] - sum_pos[i] * sum_pos[j],
                                m * (m - 1) * 4 * n * n)
-                c01 = Fraction(n * _exact_dot(num_neg[i], num_neg[j]) - sum_neg[i] * sum_neg[j],
+                c01 = Fraction(n * dot_neg[i][j] - sum_neg[i] * sum_neg[j],
                                n * (n - 1) * 4 * m * m)
                 cov[i][j] = cov[j][i] = float(c10 / m + c01 / n)
     return aucs, cov
@@ -389,12 +412,14 @@ def _order_sums(key: NDArray[np.uint64], of_negatives: bool, sums: bool = True) 
             np.concatenate(p_tied), np.concatenate(e_tied))
 
 
-def _exact_dot(a: NDArray[np.int64], b: NDArray[np.int64]) -> int:
+def _exact_dot(a: NDArray[np.int64], b: NDArray[np.int64], *, bound: int | None = None) -> int:
     """``sum(a * b)`` of non-negative integers as an exact Python int (chunked so that
-    no int64 partial sum overflows)."""
+    no int64 partial sum overflows); ``bound``, if given, is at least every ``a * b``."""
     if a.size == 0:
         return 0
-    bound = max(1, int(a.max()) * int(b.max()))
+    if bound is None:
+        bound = int(a.max()) * int(b.max())
+    bound = max(1, bound)
     step = max(1, (_TWO_63 - 1) // bound)
     if step >= a.size:
         return int(np.dot(a, b))

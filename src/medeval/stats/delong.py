@@ -20,13 +20,9 @@ from .._validation import (
     undefined,
 )
 from ..errors import InvalidInputError
-from ._auc_components import (
-    auc_and_delong_variance,
-    delong_covariance,
-    placement_numerators,
-    structural_components,
-)
+from ._auc_components import auc_and_delong_variance, structural_components
 from ._bootstrap_engine import run_bootstrap
+from ._paired_auc import paired_delong
 from ._resampling import make_units
 from ._statistics import AucStatistic
 from .clustered import newcombe_auc_bounds, obuchowski_covariance
@@ -42,12 +38,9 @@ def _delong_covariance(
 
     ``S10 / m + S01 / n``, the 2x2 sample covariances (ddof 1) of the two scores'
     structural components over the positives and over the negatives, each case's two
-    components side by side (one ordering per score, see ``placement_numerators``).
+    components side by side (one sort per score, see ``_paired_auc``).
     """
-    pos, neg = np.flatnonzero(truth), np.flatnonzero(~truth)
-    num_a, num_b = placement_numerators(truth, a), placement_numerators(truth, b)
-    aucs, cov = delong_covariance((num_a.take(pos), num_b.take(pos)),
-                                  (num_a.take(neg), num_b.take(neg)))
+    aucs, cov = paired_delong(truth, a, b)
     return np.array(cov), aucs[0], aucs[1]
 
 

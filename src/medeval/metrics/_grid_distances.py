@@ -273,8 +273,8 @@ def framed_codes(mask: NDArray[np.bool_], margin: tuple[int, ...]) -> NDArray[np
     counting as background), inside a zero frame of ``margin`` on each side.
 
     The bit of the voxel at offset ``d`` (0 or 1 per axis) is
-    ``2 ** (2^ndim - 1 - int(d as binary))``, as DeepMind's surface-distance (and
-    :func:`medeval.metrics._masks.neighbour_codes`): built one axis at a time, last axis
+    ``2 ** (2^ndim - 1 - int(d as binary))``, as DeepMind's surface-distance: built
+    one axis at a time, last axis
     first, each step shifting the codes so far left by their width and adding the next
     voxel's — three shifts and ORs for eight voxels.
     """

@@ -126,38 +126,3 @@ def neighbour_offsets(ndim: int, connectivity: int, *, func: str) -> list[tuple[
     centre = (1,) * ndim
     return [tuple(int(i) - 1 for i in idx) for idx in zip(*np.nonzero(structure))
             if tuple(int(i) for i in idx) != centre]
-
-
-def border(mask: NDArray[np.bool_], offsets: list[tuple[int, ...]]) -> NDArray[np.bool_]:
-    """Voxels of the mask with a neighbour outside it: ``mask ^ erosion(mask)``.
-
-    Outside the array counts as background, as ``scipy.ndimage.binary_erosion`` with its
-    default ``border_value=0`` (MedPy's and MONAI's border).
-    """
-    padded = np.pad(mask, 1)
-    interior = mask.copy()
-    shape = mask.shape
-    for offset in offsets:
-        window = tuple(slice(1 + o, 1 + o + n) for o, n in zip(offset, shape))
-        interior &= padded[window]
-    result: NDArray[np.bool_] = mask & ~interior
-    return result
-
-
-def neighbour_codes(mask: NDArray[np.bool_]) -> NDArray[np.uint8]:
-    """The 2^d-bit code of every 2x…x2 neighbourhood, on the grid shifted by half a voxel.
-
-    For a mask of shape ``S`` the result has shape ``S + 1``: every cube that touches the
-    mask, including those half outside it. The bit of the voxel at offset ``d`` (0 or 1
-    per axis) is ``2 ** (2^ndim - 1 - int(d as binary))``, as DeepMind's surface-distance.
-    """
-    padded = np.pad(mask, 1).astype(np.uint8)
-    ndim = mask.ndim
-    shape = tuple(n + 1 for n in mask.shape)
-    codes = np.zeros(shape, dtype=np.uint8)
-    for index in range(2**ndim):
-        offset = [(index >> (ndim - 1 - axis)) & 1 for axis in range(ndim)]
-        weight = 1 << (2**ndim - 1 - index)
-        window = tuple(slice(o, o + n) for o, n in zip(offset, shape))
-        codes += padded[window] * np.uint8(weight)
-    return codes

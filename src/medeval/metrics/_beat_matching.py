@@ -138,9 +138,10 @@ def _narrow(
 def _links(
     window: NDArray[np.int64] | NDArray[np.int32], tests: NDArray[np.int64] | NDArray[np.int32],
     k: Int, w: int,
-) -> tuple[Bool, Bool, NDArray[np.int64] | NDArray[np.int32]]:
-    """Which links of a block's reference beats pass bxb's test (``B``, ``A``), and
-    ``t_{k-1}`` (the earlier beat of ``B``).
+) -> tuple[Bool, Bool, NDArray[np.int64] | NDArray[np.int32],
+           NDArray[np.int64] | NDArray[np.int32]]:
+    """Which links of a block's reference beats pass bxb's test (``B``, ``A``),
+    ``t_{k-1}`` (the earlier beat of ``B``) and ``n`` (below).
 
     ``window`` is ``T_{i-1} .. T_{i+1}`` over the block, ``tests`` is ``t_{k-1} ..
     t_{k+1}`` over its test beats, ``k`` each reference beat's count of test beats
@@ -177,7 +178,7 @@ def _links(
         near[need] = np.abs(gap[need]) < after[need]
     b_pass &= near
     b_pass &= t_before >= window[:-2]
-    return b_pass, a_pass, t_before
+    return b_pass, a_pass, t_before, gap
 
 
 def _run_leads(cont: Int) -> Bool:
@@ -192,11 +193,18 @@ def _run_leads(cont: Int) -> Bool:
     return lead
 
 
-def _take_runs(b_pass: Bool, a_pass: Bool, k: Int) -> None:
+def _take_runs(
+    b_pass: Bool, a_pass: Bool, k: Int, gap: NDArray[np.int64] | NDArray[np.int32], w: int
+) -> None:
     """Keep, in ``b_pass`` and ``a_pass``, the links that pair (in place): of two passing
-    links that share a beat, the second pairs only if the first did not."""
-    # A_i then B_{i+1}: they share a test beat when it is the only one between
-    across = np.flatnonzero(a_pass[:-1] & b_pass[1:])
+    links that share a beat, the second pairs only if the first did not. ``gap`` is
+    ``T_{i+1} - t_k`` (from :func:`_links`)."""
+    # A_i then B_{i+1}: they share a test beat when it is the only one between; B_{i+1}
+    # is then (t_k, T_{i+1}) and passes only if gap_i <= w, which leaves few candidates
+    # (A_i passing too puts T_i and T_{i+1} within 2 w) to check k on
+    candidates = a_pass[:-1] & b_pass[1:]
+    candidates &= gap[:-1] <= w
+    across = np.flatnonzero(candidates)
     if across.size:
         across = across[k[across + 1] == k[across] + 1]
     both = np.flatnonzero(b_pass & a_pass)  # B_i then A_i share T_i
@@ -261,10 +269,10 @@ def main_loop(
         merged &= 1
         k = np.flatnonzero(merged == 0)
         k -= count[:nb]  # test beats of the block before each reference beat
-        b_pass, a_pass, t_before = _links(window, tests, k, w)
+        b_pass, a_pass, t_before, gap = _links(window, tests, k, w)
         if a_last and int(k[0]) + lo == k_last + 1:
             b_pass[0] = False  # its test beat went to the previous block's last link
-        _take_runs(b_pass, a_pass, k)
+        _take_runs(b_pass, a_pass, k, gap, w)
         a_last, k_last = bool(a_pass[-1]), int(k[-1]) + lo
         paired = b_pass | a_pass
         i = np.flatnonzero(paired)

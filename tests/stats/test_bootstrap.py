@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -426,3 +427,177 @@ class TestEceStatistic:
     def test_bad_bins(self, n_bins):
         with pytest.raises(InvalidInputError, match="ece_statistic: n_bins"):
             ece_statistic(n_bins)
+
+
+def _pooled(counts, weights):
+    """The pooled ratio of the two columns of ``counts`` under frequency weights: a user's
+    callable statistic, as bootstrap_ci evaluates it (the ECG task's path before
+    pooled_ratio_cis)."""
+    num, den = weights @ counts[:, 0], weights @ counts[:, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _as_tuple(estimate):
+    return (estimate.value, estimate.low, estimate.high, estimate.method, estimate.n,
+            estimate.confidence, estimate.note)
+
+
+@pytest.fixture
+def record_counts():
+    """300 records' counts of four statistics: a common one, one with many records
+    without a denominator, one whose denominator only 3 records hold (some resamples
+    undefined), and one whose pooled denominator is 0."""
+    rng = np.random.default_rng(17)
+    den = np.column_stack([rng.integers(200, 900, 300), rng.integers(0, 30, 300),
+                           np.zeros(300, int), np.zeros(300, int)])
+    den[::3, 1] = 0
+    den[[5, 120, 250], 2] = [40, 2, 17]
+    num = rng.binomial(den, [0.97, 0.8, 0.6, 0.5])
+    return num, den
+
+
+class TestSeveralStatisticsOnOneSetOfResamples:
+    """pooled_ratio_cis draws each resample once and evaluates every ratio on it: each
+    interval must be, to the last bit, bootstrap_ci's of that ratio alone (a callable
+    on its own draws from the same seed), note and warning included, and scipy's."""
+
+    @pytest.mark.parametrize("method", ["percentile", "bca"])
+    @pytest.mark.parametrize("design", ["plain", "clusters", "strata", "both"])
+    def test_each_interval_is_the_single_runs(self, record_counts, method, design):
+        from medeval.stats import pooled_ratio_cis
+
+        num, den = record_counts
+        patients = np.repeat(np.arange(100), 3)
+        site = (patients % 4 == 0).astype(int)  # whole patients in each stratum
+        kwargs = dict(seed=23, method=method, n_resamples=1000, confidence=0.9,
+                      clusters=patients if design in ("clusters", "both") else None,
+                      strata=site if design in ("strata", "both") else None)
+        with pytest.warns(UndefinedMetricWarning) as together:
+            several = pooled_ratio_cis(num, den, **kwargs)
+        single, alone = [], []
+        for j in range(num.shape[1]):
+            counts = np.column_stack([num[:, j], den[:, j]]).astype(float)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                single.append(bootstrap_ci(_pooled, counts, **kwargs))
+            alone += [str(w.message) for w in caught]
+        for j, (ours, ref) in enumerate(zip(several, single)):
+            if j == 3:  # 0/0 on the data: NaN, and its reason
+                assert math.isnan(ours.value) and math.isnan(ours.low)
+                assert ours.note == ("bootstrap_ci: the statistic is undefined (NaN) on the "
+                                     "data: the pooled denominator is 0")
+                continue
+            np.testing.assert_array_equal(_as_tuple(ours)[:3], _as_tuple(ref)[:3])
+            assert _as_tuple(ours)[3:] == _as_tuple(ref)[3:], j
+        assert "resamples gave an undefined value" in several[2].note
+        messages = [str(w.message) for w in together]
+        # the same warnings, in the order of the columns; column 3's says why it is 0/0
+        assert messages[:-1] == alone[:-1] and messages[-1] == several[3].note
+
+    @pytest.mark.parametrize("method", ["percentile", "bca"])
+    def test_the_intervals_of_scipy(self, record_counts, method):
+        from medeval.stats import pooled_ratio_cis
+
+        num, den = record_counts
+
+        def pooled(a, d, axis=-1):
+            return a.sum(axis=axis) / d.sum(axis=axis)
+
+        ours = pooled_ratio_cis(num[:, :2], den[:, :2], seed=5, method=method,
+                                n_resamples=1500)
+        for j in range(2):
+            ref = scipy_bootstrap(
+                (num[:, j].astype(float), den[:, j].astype(float)), pooled, paired=True,
+                vectorized=True, method="BCa" if method == "bca" else "percentile",
+                n_resamples=1500, rng=np.random.default_rng(5)).confidence_interval
+            assert ours[j].value == num[:, j].sum() / den[:, j].sum()
+            assert ours[j].low == pytest.approx(ref.low, abs=1e-12)
+            assert ours[j].high == pytest.approx(ref.high, abs=1e-12)
+
+    @pytest.mark.parametrize("clustered", [False, True])
+    def test_statistics_of_every_kind_together(self, clustered):
+        # An AUC (alone it streams its draws), a ratio, a callable and average precision,
+        # each on the shared draws: bit for bit their single runs.
+        from medeval.stats._bootstrap_engine import run_bootstrap, run_bootstraps
+        from medeval.stats._statistics import AveragePrecisionStatistic
+
+        rng = np.random.default_rng(2)
+        y = rng.random(120) < 0.4
+        s = np.round(rng.normal(y * 0.9, 1.0), 1)
+        x = rng.poisson(3.0, 120).astype(float)
+
+        def build():
+            return [AucStatistic(y, s), RatioStatistic(y & (s > 0.5), y),
+                    CallableStatistic(weighted_mean, (x,), 120),
+                    AveragePrecisionStatistic(y, s)]
+
+        for method in ("percentile", "bca"):
+            units = make_units(120, strata=None, func="test",
+                               clusters=rng.integers(0, 40, 120) if clustered else None)
+            options = dict(seed=8, method=method, alpha=0.05, n_resamples=300,
+                           confidence=0.95)
+            together = run_bootstraps(build(), units, **options)
+            alone = [run_bootstrap(stat, units, **options) for stat in build()]
+            assert together == tuple(alone)
+
+    def test_nothing_to_resample_is_said_of_each(self):
+        from medeval.stats import pooled_ratio_cis
+
+        with pytest.warns(UndefinedMetricWarning, match="1 resampling unit") as caught:
+            est = pooled_ratio_cis([[9, 1], [8, 2]], [[10, 2], [10, 2]], seed=0,
+                                   clusters=["p", "p"])
+        assert len(caught) == 2 and all(math.isnan(e.low) for e in est)
+        assert [e.value for e in est] == [17 / 20, 3 / 4]
+
+    @pytest.mark.parametrize(
+        ("num", "den", "match"),
+        [([[1.5], [2]], [[2], [3]], "whole numbers"),
+         ([[1], [2]], [[2], [3], [4]], "one shape"),
+         ([1, 2], [2, 3], "one shape"),
+         ([[1], [np.nan]], [[2], [3]], "finite"),
+         ([[2**52], [1]], [[2**52], [1]], "too large")],
+    )
+    def test_bad_counts(self, num, den, match):
+        from medeval.stats import pooled_ratio_cis
+
+        with pytest.raises(InvalidInputError, match=f"pooled_ratio_cis: .*{match}"):
+            pooled_ratio_cis(num, den, seed=0)
+
+
+class TestDraws:
+    @pytest.mark.parametrize("sizes", [(1, 2), (7,), (3, 1 << 16 | 1, 5)])
+    def test_the_draws_are_rng_integers(self, sizes, monkeypatch):
+        # Drawn as uint32 (faster), the values must be those of rng.integers(0, size,
+        # (b, size)) in its default int64, stratum after stratum, batch after batch,
+        # and the generator left where that leaves it.
+        from medeval.stats import _resampling
+        from medeval.stats._resampling import draw_batches
+
+        monkeypatch.setattr(_resampling, "MAX_BATCH_CELLS", 70_000)  # several batches
+        strata = np.repeat(np.arange(len(sizes)), sizes)
+        units = make_units(strata.size, strata=strata, clusters=None, func="test")
+        ours, ref = np.random.default_rng(9), np.random.default_rng(9)
+        batches = list(draw_batches(units, 23, ours))
+        assert len(batches) > 1 or strata.size < 3000
+        for draws in batches:
+            for size, drawn in zip(sizes, draws):
+                np.testing.assert_array_equal(
+                    drawn, ref.integers(0, size, (drawn.shape[0], size)))
+        assert ours.integers(0, 1 << 40) == ref.integers(0, 1 << 40)
+
+    @pytest.mark.parametrize("clustered", [False, True])
+    def test_weights_count_the_draws(self, clustered):
+        from medeval.stats._resampling import draw_batches, draws_to_weights
+
+        rng = np.random.default_rng(1)
+        units = make_units(90, strata=rng.integers(0, 3, 90) if not clustered else None,
+                           clusters=rng.integers(0, 25, 90) if clustered else None,
+                           func="test")
+        for draws in draw_batches(units, 50, np.random.default_rng(4)):
+            weights = draws_to_weights(units, draws)
+            for row in range(draws[0].shape[0]):  # each resample's units, counted alone
+                drawn = np.concatenate([m[d[row]] for m, d in zip(units.strata, draws)])
+                count = np.bincount(drawn, minlength=units.n_units).astype(float)
+                expected = count if units.unit_of is None else count[units.unit_of]
+                np.testing.assert_array_equal(weights[row], expected)

@@ -4,6 +4,7 @@ records written with wfdb against EC57/sumstats pooling worked by hand."""
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import warnings
 from pathlib import Path
@@ -488,34 +489,79 @@ def test_record_100_matrix_and_a_failed_record(study, shared_data):
 
 
 def _pooled_ratio_per_column(counts, weights):
-    """The gross statistic as computed before the one-product change: numerators and
-    denominators summed in two separate matrix-vector products (the reference here)."""
+    """The gross statistic as the task's bootstrap computed it before the statistics
+    shared their resamples (a callable for bootstrap_ci, one run per statistic):
+    numerators and denominators summed in two matrix-vector products (the reference)."""
     num, den = weights @ counts[:, 0], weights @ counts[:, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / den, np.nan)
 
 
+def _random_rows(n_records: int, seed: int):
+    """Records with random per-statistic counts (some without a denominator; no VEB at
+    all in the set) and matrices, two or three records per patient."""
+    from medeval.tasks.base import CaseRow
+    from medeval.tasks.ecg_beats import STATISTICS
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_records):
+        values = {}
+        for name in STATISTICS:
+            den = 0 if name.startswith("veb_s") else int(rng.integers(0, 900))
+            if name.startswith("sveb") and rng.random() < 0.5:
+                den = 0
+            values[f"{name}_num"], values[f"{name}_den"] = int(rng.binomial(den, 0.95)), den
+        values["standard"] = True
+        values["matrix"] = rng.integers(0, 50, (6, 6)).tolist()
+        rows.append(CaseRow(f"r{n_records - i:04d}", f"p{i * 2 // 5}", "ok", None, None,
+                            values))
+    return rows
+
+
 @pytest.mark.parametrize("method", ["percentile", "bca"])
 @pytest.mark.parametrize("clustered", [False, True])
-def test_pooled_ratio_in_one_product_gives_the_same_resamples_and_interval(method, clustered):
-    from medeval.stats import bootstrap_ci
-    from medeval.stats._resampling import leave_one_out_batches, make_units, weight_batches
-    from medeval.tasks.ecg_beats import _pooled_ratio
+def test_the_statistics_share_resamples_and_each_interval_is_its_own_bootstraps(
+        method, clustered):
+    """The gross statistics are bootstrapped on one set of resamples: each interval must
+    be, to the last bit, that of the statistic's own bootstrap of its per-record counts
+    (bootstrap_ci of the pooled ratio, the same seed), note included; the tables' counts,
+    averages and matrices are the records' sums and means, by hand."""
+    from types import SimpleNamespace
 
-    rng = np.random.default_rng(7)
-    den = rng.integers(0, 4000, size=300)  # some records without a denominator
-    den[::17] = 0
-    counts = np.column_stack([rng.binomial(den, 0.97), den]).astype(np.float64)
-    clusters = np.repeat(np.arange(100), 3).astype(str) if clustered else None
-    kwargs = dict(seed=11, method=method, confidence=0.95, n_resamples=2000,
-                  clusters=clusters)
-    new = bootstrap_ci(_pooled_ratio, counts, **kwargs)
-    old = bootstrap_ci(_pooled_ratio_per_column, counts, **kwargs)
-    assert (new.value, new.low, new.high) == (old.value, old.low, old.high)
-    # The resamples' and the jackknife's weights as the engine makes them, bit for bit.
-    units = make_units(counts.shape[0], strata=None, clusters=clusters, func="test")
-    batches = [next(weight_batches(units, 500, np.random.default_rng(3))),
-               next(leave_one_out_batches(units))]
-    for weights in batches:
-        np.testing.assert_array_equal(_pooled_ratio(counts, weights),
-                                      _pooled_ratio_per_column(counts, weights))
+    from medeval.stats import bootstrap_ci
+    from medeval.tasks.ecg_beats import STATISTICS, EcgBeats
+
+    rows = _random_rows(60, seed=3)
+    clusters = [r.patient_id for r in rows] if clustered else None
+    settings = SimpleNamespace(seed=11, bootstrap_method=method, confidence=0.9,
+                               n_resamples=500, proportion_method="wilson")
+    spec = SimpleNamespace(interval="records", window_s=0.15, learning_period_s=300.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = EcgBeats(spec, settings).aggregate(rows, clusters=clusters)
+    tables = result.tables["ec57"]
+    for record, name in zip(result.metrics, STATISTICS):
+        counts = np.array([[r.values[f"{name}_num"], r.values[f"{name}_den"]] for r in rows],
+                          dtype=float)
+        num, den = counts.sum(axis=0)
+        assert tables["gross"][name] == {"numerator": num, "denominator": den}
+        scored = counts[counts[:, 1] > 0]
+        assert tables["average"][name]["n_records"] == len(scored)
+        estimate = record.estimate
+        if den == 0:
+            assert math.isnan(estimate.value) and "0/0 over 60 record(s)" in estimate.note
+            continue
+        assert tables["average"][name]["value"] == np.mean(scored[:, 0] / scored[:, 1])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            alone = bootstrap_ci(_pooled_ratio_per_column, counts, seed=11, method=method,
+                                 confidence=0.9, n_resamples=500, clusters=clusters)
+        assert estimate.value == num / den
+        assert (estimate.low, estimate.high, estimate.note, estimate.method, estimate.n) == (
+            alone.low, alone.high, alone.note, alone.method, alone.n), name
+    assert [r.name for r in result.metrics] == list(STATISTICS)
+    matrices = tables["matrix"]
+    assert list(matrices["records"]) == sorted(r.case_id for r in rows)
+    assert matrices["records"]["r0060"] == rows[0].values["matrix"]
+    assert matrices["pooled"] == np.sum([r.values["matrix"] for r in rows], axis=0).tolist()

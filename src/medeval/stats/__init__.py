@@ -20,7 +20,7 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
   for a fair chance of passing a goal under the guarded rule (exact binomial).
 """
 
-from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci, ece_statistic
+from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci, ece_statistic, pooled_ratio_cis
 from .clustered import proportion_ci_clustered
 from .delong import DeLongTest, auc_ci, delong_test
 from .estimate import Estimate
@@ -62,6 +62,7 @@ __all__ = [
     "mrmc_power",
     "mrmc_sample_size",
     "noninferiority_test",
+    "pooled_ratio_cis",
     "proportion_ci",
     "proportion_ci_clustered",
     "proportion_goal_test",

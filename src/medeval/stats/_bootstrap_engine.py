@@ -1,26 +1,34 @@
-"""The bootstrap engine: resample a statistic, then form its percentile or BCa interval.
+"""The bootstrap engine: resample statistics, then form their percentile or BCa intervals.
 
-Private, shared by :func:`medeval.stats.bootstrap_ci` and :func:`medeval.stats.auc_ci`
-(``method="bootstrap"``); it imports neither of their modules. Resamples come from
-:mod:`medeval.stats._resampling`; the statistics, evaluated on many resamples at once,
-from :mod:`medeval.stats._statistics`. The formulas are in ``bootstrap_ci``'s docstring.
+Private, shared by :func:`medeval.stats.bootstrap_ci`, :func:`medeval.stats.auc_ci`
+(``method="bootstrap"``) and :func:`medeval.stats.pooled_ratio_cis`; it imports none of
+their modules. Resamples come from :mod:`medeval.stats._resampling`; the statistics,
+evaluated on many resamples at once, from :mod:`medeval.stats._statistics`. The formulas
+are in ``bootstrap_ci``'s docstring.
+
+Several statistics of one data set can be evaluated on one set of resamples
+(:func:`run_bootstraps`): each resample is drawn once and each statistic evaluated on it.
+A seeded run of one statistic draws the same resamples alone, so each interval is the one
+:func:`run_bootstrap` gives that statistic with the same seed, to the last bit.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
 from .._validation import undefined
-from ._resampling import Units, draw_batches, draws_to_weights
+from ._resampling import Units, draw_batches, draws_to_unit_weights
 from ._statistics import WeightedStatistic
 from .estimate import Estimate
 
-__all__ = ["run_bootstrap"]
+__all__ = ["run_bootstrap", "run_bootstraps"]
 
 
 def run_bootstrap(
@@ -39,18 +47,17 @@ def run_bootstrap(
     left out) is the estimate's ``note``, its parts joined by ``"; "``, and is warned
     once as an ``UndefinedMetricWarning`` with the same text.
     """
-    notes: list[str] = []
-    estimate = _resampled(stat, units, seed=seed, method=method, alpha=alpha,
-                          n_resamples=n_resamples, confidence=confidence, notes=notes)
-    if not notes:
-        return estimate
-    note = "; ".join(notes)
+    (run,) = _resampled([stat], units, seed=seed, method=method, alpha=alpha,
+                        n_resamples=n_resamples, confidence=confidence)
+    if not run.notes:
+        return run.estimate
+    note = "; ".join(run.notes)
     undefined(note, 4)
-    return replace(estimate, note=note)
+    return replace(run.estimate, note=note)
 
 
-def _resampled(
-    stat: WeightedStatistic,
+def run_bootstraps(
+    stats: Sequence[WeightedStatistic],
     units: Units,
     *,
     seed: int | np.random.Generator,
@@ -58,58 +65,129 @@ def _resampled(
     alpha: float,
     n_resamples: int,
     confidence: float,
-    notes: list[str],
-) -> Estimate:
-    """:func:`run_bootstrap`'s work; each reason for a NaN or a left-out resample is
-    appended to ``notes``."""
+) -> tuple[Estimate, ...]:
+    """Several statistics of the same units on one set of resamples: one estimate each.
+
+    With an integer seed, each estimate is :func:`run_bootstrap`'s of that statistic
+    alone (the same draws, evaluated the same way), note and warning included; the
+    warnings come in the order of ``stats``. A generator as the seed is drawn from once,
+    for all the statistics.
+    """
+    runs = _resampled(stats, units, seed=seed, method=method, alpha=alpha,
+                      n_resamples=n_resamples, confidence=confidence)
+    out = []
+    for run in runs:
+        if not run.notes:
+            out.append(run.estimate)
+            continue
+        note = "; ".join(run.notes)
+        undefined(note, 4)
+        out.append(replace(run.estimate, note=note))
+    return tuple(out)
+
+
+@dataclass
+class _Run:
+    """One statistic's bootstrap: its estimate so far, its notes, its resampled values."""
+
+    stat: WeightedStatistic
+    estimate: Estimate
+    notes: list[str] = field(default_factory=list)
+    batches: list[NDArray[np.float64]] = field(default_factory=list)
+
+
+def _resampled(
+    stats: Sequence[WeightedStatistic],
+    units: Units,
+    *,
+    seed: int | np.random.Generator,
+    method: str,
+    alpha: float,
+    n_resamples: int,
+    confidence: float,
+) -> list[_Run]:
+    """The work of :func:`run_bootstrap` and :func:`run_bootstraps`; each reason for a
+    NaN or a left-out resample is appended to the run's ``notes``."""
     rng = np.random.default_rng(seed)
-    theta = stat.value()
     label = f"bootstrap-{method}"
-    if math.isnan(theta):
-        why = getattr(stat, "why_undefined", lambda: None)()
-        notes.append("bootstrap_ci: the statistic is undefined (NaN) on the data"
-                     + (f": {why}" if why else ""))
-        return Estimate(math.nan, math.nan, math.nan, label, confidence, units.n_obs)
-    if all(stratum.size < 2 for stratum in units.strata):
-        # Every resample would be the data itself: a zero-width "interval" that a guarded
-        # criterion would take for certainty. scipy.stats.bootstrap refuses such data.
-        notes.append(
-            f"bootstrap_ci: {units.n_units} resampling unit(s) and none to vary within "
-            "any stratum (one case, or one cluster such as a single patient or record): "
-            "every resample is the data itself, so the interval is undefined (NaN)"
-        )
-        return Estimate(theta, math.nan, math.nan, label, confidence, units.n_obs)
-    # Without clusters a statistic may take the draws themselves (the same draws):
-    # as a stream it draws and counts them block by block, else batch by batch.
-    stream = getattr(stat, "resampled_stream", None) if units.unit_of is None else None
-    fast = getattr(stat, "resampled_draws", None) if units.unit_of is None else None
+    runs, resampled = [], []
+    for stat in stats:
+        theta = stat.value()
+        run = _Run(stat, Estimate(theta, math.nan, math.nan, label, confidence, units.n_obs))
+        runs.append(run)
+        if math.isnan(theta):
+            why = getattr(stat, "why_undefined", lambda: None)()
+            run.notes.append("bootstrap_ci: the statistic is undefined (NaN) on the data"
+                             + (f": {why}" if why else ""))
+            run.estimate = replace(run.estimate, value=math.nan)
+        elif all(stratum.size < 2 for stratum in units.strata):
+            # Every resample would be the data itself: a zero-width "interval" that a
+            # guarded criterion would take for certainty. scipy.stats.bootstrap refuses
+            # such data.
+            run.notes.append(
+                f"bootstrap_ci: {units.n_units} resampling unit(s) and none to vary within "
+                "any stratum (one case, or one cluster such as a single patient or record): "
+                "every resample is the data itself, so the interval is undefined (NaN)"
+            )
+        else:
+            resampled.append(run)
+    # Without clusters a statistic may take the draws themselves (the same draws): alone
+    # and as a stream it draws and counts them block by block, else batch by batch.
+    stream = (getattr(resampled[0].stat, "resampled_stream", None)
+              if len(resampled) == 1 and units.unit_of is None else None)
     if stream is not None:
-        thetas = stream(units, n_resamples, rng)
-    else:
-        batches = []
+        resampled[0].batches.append(stream(units, n_resamples, rng))
+    elif resampled:
         for draws in draw_batches(units, n_resamples, rng):
-            if fast is not None:
-                batches.append(fast(units, draws))
-            else:
-                batches.append(stat.resampled(draws_to_weights(units, draws)))
-        thetas = np.concatenate(batches)
+            _evaluate(resampled, units, draws)
+    for run in resampled:
+        _interval(run, np.concatenate(run.batches), units, method=method, alpha=alpha,
+                  n_resamples=n_resamples)
+    return runs
+
+
+def _evaluate(runs: list[_Run], units: Units, draws: list[NDArray[np.integer[Any]]]) -> None:
+    """Each statistic on one batch of resamples: from the units' weights where it takes
+    them, from the draws (no clusters) where it takes those, else from the observations'
+    weights. Each kind of weights is made once for the batch."""
+    unit_weights: NDArray[np.float64] | None = None
+    for run in runs:
+        by_unit = getattr(run.stat, "resampled_units", None)
+        fast = getattr(run.stat, "resampled_draws", None) if units.unit_of is None else None
+        if by_unit is None and fast is not None:
+            run.batches.append(fast(units, draws))
+            continue
+        if unit_weights is None:
+            unit_weights = draws_to_unit_weights(units, draws)
+        if by_unit is not None:
+            run.batches.append(by_unit(units, unit_weights))
+        elif units.unit_of is None:
+            run.batches.append(run.stat.resampled(unit_weights))
+        else:
+            run.batches.append(run.stat.resampled(unit_weights[:, units.unit_of]))
+
+
+def _interval(run: _Run, thetas: NDArray[np.float64], units: Units, *, method: str,
+              alpha: float, n_resamples: int) -> None:
+    """The percentile or BCa interval from one statistic's resampled values."""
+    theta = run.estimate.value
     bad = np.isnan(thetas)
     if bad.any():
-        notes.append(
+        run.notes.append(
             f"bootstrap_ci: {int(bad.sum())} of {n_resamples} resamples gave an undefined "
             "value and were left out; stratify (e.g. by class) to avoid this"
         )
         thetas = thetas[~bad]
         if thetas.size == 0:
-            return Estimate(theta, math.nan, math.nan, label, confidence, units.n_obs)
+            return
     if method == "percentile":
         probs = (alpha / 2, 1 - alpha / 2)
     else:
-        probs = _bca_levels(theta, thetas, stat.jackknife(units), alpha, notes)
+        probs = _bca_levels(theta, thetas, run.stat.jackknife(units), alpha, run.notes)
         if any(math.isnan(p) for p in probs):
-            return Estimate(theta, math.nan, math.nan, label, confidence, units.n_obs)
+            return
     low, high = np.quantile(thetas, probs, method="linear")
-    return Estimate(float(theta), float(low), float(high), label, confidence, units.n_obs)
+    run.estimate = replace(run.estimate, value=float(theta), low=float(low), high=float(high))
 
 
 def _bca_levels(

@@ -78,6 +78,45 @@ class RatioStatistic:
         return _ratio(num.sum() - num, den.sum() - den)
 
 
+class CountRatioStatistic(RatioStatistic):
+    """A :class:`RatioStatistic` of whole-number counts (beats, events, cases).
+
+    Every weighted sum it forms, of a resample or of the jackknife, is then an exact
+    integer in float64 (the counts are checked to keep every such sum below 2**53), the
+    same to the last bit in any order and grouping of the terms. So it sums each unit's
+    counts once and evaluates a resample from the units' weights (``resampled_units``),
+    a (b, n_units) product instead of (b, n_obs), with the values of ``resampled``.
+    """
+
+    def __init__(
+        self, numerator: NDArray[Any], denominator: NDArray[Any], undefined: str | None = None
+    ) -> None:
+        super().__init__(numerator, denominator, undefined)
+        for name, counts in (("numerator", self.numerator), ("denominator", self.denominator)):
+            if not np.array_equal(counts, np.round(counts)):
+                raise InvalidInputError(
+                    f"CountRatioStatistic: the {name} must hold whole numbers (counts)")
+            # A resample draws no observation more than n times: its sums (and every
+            # partial sum) are at most n * sum(|counts|); the jackknife's are smaller.
+            if float(np.abs(counts).sum()) * counts.size >= 2.0**53:
+                raise InvalidInputError(
+                    f"CountRatioStatistic: the {name}'s counts are too large for exact sums")
+        self._units: Units | None = None
+        self._by_unit: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+
+    def resampled_units(
+        self, units: Units, unit_weights: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """The ratio for each resample, from its weights of units, shape (b, n_units)."""
+        if self._by_unit is None or self._units is not units:
+            self._units = units
+            self._by_unit = (unit_sums(units, self.numerator),
+                             unit_sums(units, self.denominator))
+        num, den = self._by_unit
+        return _ratio(np.einsum("bn,n->b", unit_weights, num),
+                      np.einsum("bn,n->b", unit_weights, den))
+
+
 class CombinedStatistic:
     """A function of ratio statistics: balanced accuracy and Youden's J of Se and Sp.
 

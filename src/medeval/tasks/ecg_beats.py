@@ -54,6 +54,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -63,6 +64,7 @@ from numpy.typing import NDArray
 from .._validation import undefined
 from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
+from ..stats.bootstrap import pooled_ratio_cis
 from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
 from ._scalar_json import read_json_prediction
@@ -72,7 +74,6 @@ from .base import (
     PredictionError,
     ReferenceProblem,
     TaskType,
-    bootstrap_estimate,
     metric_record,
     prediction_file,
 )
@@ -187,18 +188,17 @@ class EcgBeats(TaskType):
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Gross EC57 statistics with their intervals (records resampled, or beats as
         binomial trials: ``interval``); per-record averages in tables."""
-        metrics = []
+        counts = _counts(rows)  # (record, statistic, numerator/denominator)
+        # An undefined statistic (no VEB in the set) says why in its note.
+        estimates = self._gross(counts, clusters)
+        metrics = [metric_record(name, f"ec57_{name}", estimate)
+                   for name, estimate in zip(STATISTICS, estimates)]
         gross: dict[str, Any] = {}
         average: dict[str, Any] = {}
-        for name in STATISTICS:
-            counts = np.array([[int(r.values[f"{name}_num"]), int(r.values[f"{name}_den"])]
-                               for r in rows], dtype=np.int64).reshape(-1, 2)
-            # An undefined statistic (no VEB in the set) says why in its note.
-            estimate = self._gross(counts, clusters)
-            metrics.append(metric_record(name, f"ec57_{name}", estimate))
-            num, den = (int(total) for total in counts.sum(axis=0))
+        for j, name in enumerate(STATISTICS):
+            num, den = (int(total) for total in counts[:, j].sum(axis=0))
             gross[name] = {"numerator": num, "denominator": den}
-            scored = counts[counts[:, 1] > 0]
+            scored = counts[counts[:, j, 1] > 0, j]
             average[name] = {
                 "value": float(np.mean(scored[:, 0] / scored[:, 1])) if scored.size else math.nan,
                 "n_records": int(scored.shape[0])}
@@ -210,22 +210,46 @@ class EcgBeats(TaskType):
                            "matrix": _matrices(rows)}}
         return Aggregate(tuple(metrics), tables)
 
-    def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None) -> Estimate:
-        """The pooled ratio sum(numerators) / sum(denominators) over records, with its
-        interval: records (or patients) resampled, or the pooled beats as binomial trials."""
+    def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None
+               ) -> list[Estimate]:
+        """Each pooled ratio sum(numerators) / sum(denominators) over records, with its
+        interval: records (or patients) resampled, or the pooled beats as binomial trials.
+        The statistics resampled share one set of resamples (:func:`pooled_ratio_cis`:
+        each interval the one a bootstrap of that statistic alone gives, to the bit)."""
         st = self.statistics
-        num, den = (int(total) for total in counts.sum(axis=0))
+        totals = [(int(num), int(den)) for num, den in counts.sum(axis=0)]
         if self.spec.interval == "beats":
-            return proportion_ci(num, den, method=cast(ProportionMethod, st.proportion_method),
-                                 confidence=st.confidence)
-        if den == 0:
+            return [proportion_ci(num, den, method=cast(ProportionMethod, st.proportion_method),
+                                  confidence=st.confidence) for num, den in totals]
+        estimates: list[Estimate | None] = []
+        for _, den in totals:
+            if den:
+                estimates.append(None)
+                continue
             note = (f"gross statistic: 0/0 over {counts.shape[0]} record(s), so it is "
                     "undefined; the estimate and its interval are NaN")
             nan = undefined(note)
-            return Estimate(nan, nan, nan, f"bootstrap-{st.bootstrap_method}", st.confidence,
-                            int(counts.shape[0]), note=note)
-        estimate = bootstrap_estimate(_pooled_ratio, counts.astype(np.float64), clusters, st)
-        return replace(estimate, value=num / den)  # the gross statistic exactly
+            estimates.append(Estimate(nan, nan, nan, f"bootstrap-{st.bootstrap_method}",
+                                      st.confidence, int(counts.shape[0]), note=note))
+        defined = [j for j, estimate in enumerate(estimates) if estimate is None]
+        if defined:
+            resampled = pooled_ratio_cis(
+                counts[:, defined, 0], counts[:, defined, 1], seed=st.seed,
+                method=st.bootstrap_method, confidence=st.confidence,
+                n_resamples=st.n_resamples,
+                clusters=None if clusters is None else np.asarray(clusters))
+            for j, estimate in zip(defined, resampled):
+                num, den = totals[j]
+                estimates[j] = replace(estimate, value=num / den)  # the gross statistic exactly
+        return [estimate for estimate in estimates if estimate is not None]
+
+
+def _counts(rows: Sequence[CaseRow]) -> NDArray[np.int64]:
+    """The records' counts, shape (records, statistics, 2): numerator and denominator of
+    each statistic, in the order of ``STATISTICS``."""
+    read = itemgetter(*(f"{name}_{part}" for name in STATISTICS for part in ("num", "den")))
+    values = np.array([read(r.values) for r in rows], dtype=np.int64)
+    return values.reshape(len(rows), len(STATISTICS), 2)
 
 
 def _matrices(rows: Sequence[CaseRow]) -> dict[str, Any]:
@@ -233,24 +257,10 @@ def _matrices(rows: Sequence[CaseRow]) -> dict[str, Any]:
     (sorted by case id; a failed record's is its failure policy's, as in the pooling)."""
     from ..metrics.ecg import EC57_CLASSES
 
-    records = {r.case_id: [[int(c) for c in row] for row in r.values["matrix"]]
-               for r in sorted(rows, key=lambda r: r.case_id)}
-    pooled = np.zeros((len(EC57_CLASSES), len(EC57_CLASSES)), dtype=np.int64)
-    for matrix in records.values():
-        pooled += np.asarray(matrix, dtype=np.int64)
+    size = len(EC57_CLASSES)
+    ordered = sorted(rows, key=lambda r: r.case_id)
+    matrices = np.array([r.values["matrix"] for r in ordered], dtype=np.int64)
+    matrices = matrices.reshape(len(ordered), size, size)
+    records = dict(zip((r.case_id for r in ordered), matrices.tolist()))
     return {"rows": list(EC57_CLASSES), "columns": [c.lower() for c in EC57_CLASSES],
-            "pooled": pooled.tolist(), "records": records}
-
-
-def _pooled_ratio(counts: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:
-    """The gross statistic of each resample: its records' summed numerators over their
-    summed denominators (NaN where a resample holds no denominator).
-
-    Both sums in one product, the weights read once. The weights are whole numbers
-    (draw counts, or the jackknife's zeros and ones) and so are the counts, so every
-    partial sum is an exact integer in float64 (far below 2**53) and the sums are the
-    same to the last bit in any order of summation."""
-    sums = weights @ counts
-    num, den = sums[:, 0], sums[:, 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / den, np.nan)
+            "pooled": matrices.sum(axis=0).tolist(), "records": records}

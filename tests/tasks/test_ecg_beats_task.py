@@ -565,3 +565,23 @@ def test_the_statistics_share_resamples_and_each_interval_is_its_own_bootstraps(
     assert list(matrices["records"]) == sorted(r.case_id for r in rows)
     assert matrices["records"]["r0060"] == rows[0].values["matrix"]
     assert matrices["pooled"] == np.sum([r.values["matrix"] for r in rows], axis=0).tolist()
+
+
+def test_the_matrices_table_is_plain_ints_whatever_numbers_a_record_holds():
+    """The records' own lists of ints are taken as they are; matrices held as numpy
+    arrays or as whole floats give the same canonical JSON (ints)."""
+    from dataclasses import replace
+
+    from medeval._canonical import canonical_json
+    from medeval.tasks.ecg_beats import _matrices
+
+    rows = _random_rows(5, seed=1)
+    as_lists = canonical_json(_matrices(rows))
+    for convert in (np.asarray, lambda m: np.asarray(m, dtype=float).tolist()):
+        other = [replace(r, values={**r.values, "matrix": convert(r.values["matrix"])})
+                 for r in rows]
+        assert canonical_json(_matrices(other)) == as_lists
+    pooled = json.loads(as_lists)["pooled"]
+    assert pooled == np.sum([r.values["matrix"] for r in rows], axis=0).tolist()
+    assert canonical_json(_matrices([]))  # no record: an all-zero pooled matrix
+    assert _matrices([])["pooled"] == [[0] * 6] * 6

@@ -254,13 +254,19 @@ def _counts(rows: Sequence[CaseRow]) -> NDArray[np.int64]:
 
 def _matrices(rows: Sequence[CaseRow]) -> dict[str, Any]:
     """The N/S/V/F/Q matrices as plain JSON: labels, the pooled sum, and each record's
-    (sorted by case id; a failed record's is its failure policy's, as in the pooling)."""
+    (sorted by case id; a failed record's is its failure policy's, as in the pooling).
+
+    A record's matrix is its own list of lists of ints, as the comparison of the record
+    made it (not copied: 36 ints a record); other numbers are made whole ints."""
     from ..metrics.ecg import EC57_CLASSES
 
     size = len(EC57_CLASSES)
     ordered = sorted(rows, key=lambda r: r.case_id)
-    matrices = np.array([r.values["matrix"] for r in ordered], dtype=np.int64)
-    matrices = matrices.reshape(len(ordered), size, size)
-    records = dict(zip((r.case_id for r in ordered), matrices.tolist()))
+    matrices = np.array([r.values["matrix"] for r in ordered]).reshape(len(ordered), size, size)
+    if matrices.dtype.kind == "i":
+        records = {r.case_id: r.values["matrix"] for r in ordered}
+    else:
+        matrices = matrices.astype(np.int64)
+        records = dict(zip((r.case_id for r in ordered), matrices.tolist()))
     return {"rows": list(EC57_CLASSES), "columns": [c.lower() for c in EC57_CLASSES],
             "pooled": matrices.sum(axis=0).tolist(), "records": records}

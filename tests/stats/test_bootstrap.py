@@ -517,10 +517,10 @@ class TestSeveralStatisticsOnOneSetOfResamples:
 
     @pytest.mark.parametrize("clustered", [False, True])
     def test_statistics_of_every_kind_together(self, clustered):
-        # An AUC (alone it streams its draws), a ratio, a callable and average precision,
-        # each on the shared draws: bit for bit their single runs.
+        # An AUC (alone it streams its draws), a ratio, a callable, average precision and
+        # a ratio of counts, each on the shared draws: bit for bit their single runs.
         from medeval.stats._bootstrap_engine import run_bootstrap, run_bootstraps
-        from medeval.stats._statistics import AveragePrecisionStatistic
+        from medeval.stats._statistics import AveragePrecisionStatistic, CountRatioStatistic
 
         rng = np.random.default_rng(2)
         y = rng.random(120) < 0.4
@@ -530,7 +530,7 @@ class TestSeveralStatisticsOnOneSetOfResamples:
         def build():
             return [AucStatistic(y, s), RatioStatistic(y & (s > 0.5), y),
                     CallableStatistic(weighted_mean, (x,), 120),
-                    AveragePrecisionStatistic(y, s)]
+                    AveragePrecisionStatistic(y, s), CountRatioStatistic(x, x + y)]
 
         for method in ("percentile", "bca"):
             units = make_units(120, strata=None, func="test",

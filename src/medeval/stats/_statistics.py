@@ -86,10 +86,13 @@ class CountRatioStatistic(RatioStatistic):
     same to the last bit in any order and grouping of the terms. So it sums each unit's
     counts once and evaluates a resample from the units' weights (``resampled_units``),
     a (b, n_units) product instead of (b, n_obs), with the values of ``resampled``.
+    Ratios made together by :func:`count_ratio_statistics` share that product: one
+    matrix product a batch for all of them.
     """
 
     def __init__(
-        self, numerator: NDArray[Any], denominator: NDArray[Any], undefined: str | None = None
+        self, numerator: NDArray[Any], denominator: NDArray[Any], undefined: str | None = None,
+        *, _table: _CountTable | None = None, _columns: tuple[int, int] = (0, 1),
     ) -> None:
         super().__init__(numerator, denominator, undefined)
         for name, counts in (("numerator", self.numerator), ("denominator", self.denominator)):
@@ -101,20 +104,51 @@ class CountRatioStatistic(RatioStatistic):
             if float(np.abs(counts).sum()) * counts.size >= 2.0**53:
                 raise InvalidInputError(
                     f"CountRatioStatistic: the {name}'s counts are too large for exact sums")
-        self._units: Units | None = None
-        self._by_unit: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+        self._table = (_CountTable(np.column_stack([self.numerator, self.denominator]))
+                       if _table is None else _table)
+        self._columns = _columns
 
     def resampled_units(
         self, units: Units, unit_weights: NDArray[np.float64]
     ) -> NDArray[np.float64]:
         """The ratio for each resample, from its weights of units, shape (b, n_units)."""
-        if self._by_unit is None or self._units is not units:
-            self._units = units
-            self._by_unit = (unit_sums(units, self.numerator),
-                             unit_sums(units, self.denominator))
-        num, den = self._by_unit
-        return _ratio(np.einsum("bn,n->b", unit_weights, num),
-                      np.einsum("bn,n->b", unit_weights, den))
+        sums = self._table.sums(units, unit_weights)
+        return _ratio(sums[:, self._columns[0]], sums[:, self._columns[1]])
+
+
+def count_ratio_statistics(
+    numerators: NDArray[np.float64], denominators: NDArray[np.float64],
+    undefined: str | None = None,
+) -> list[CountRatioStatistic]:
+    """One :class:`CountRatioStatistic` per column of ``numerators`` and ``denominators``
+    (shape (n, k)), evaluated together: a batch's sums of all of them in one product."""
+    k = numerators.shape[1]
+    table = _CountTable(np.hstack([numerators, denominators]))
+    return [CountRatioStatistic(numerators[:, j], denominators[:, j], undefined,
+                                _table=table, _columns=(j, k + j)) for j in range(k)]
+
+
+class _CountTable:
+    """Whole-number counts (observations x columns), summed per unit once per units,
+    and the product of the last batch's unit weights with them: ``sums`` of the same
+    weights array (the engine's one array a batch) is formed once for every column."""
+
+    def __init__(self, counts: NDArray[np.float64]) -> None:
+        self.counts = counts
+        self._units: Units | None = None
+        self._by_unit = counts
+        self._weights: NDArray[np.float64] | None = None
+        self._sums = counts[:0]
+
+    def sums(self, units: Units, unit_weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        if self._units is not units:
+            self._units, self._weights = units, None
+            self._by_unit = np.column_stack(
+                [unit_sums(units, column) for column in self.counts.T])
+        if unit_weights is not self._weights:  # the array is held: no other is it
+            self._weights = unit_weights
+            self._sums = unit_weights @ self._by_unit
+        return self._sums
 
 
 class CombinedStatistic:

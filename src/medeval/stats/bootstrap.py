@@ -30,9 +30,9 @@ from ._statistics import (
     AveragePrecisionStatistic,
     CallableStatistic,
     CombinedStatistic,
-    CountRatioStatistic,
     RatioStatistic,
     WeightedStatistic,
+    count_ratio_statistics,
 )
 from .estimate import Estimate
 
@@ -250,8 +250,7 @@ def pooled_ratio_cis(
     if not (np.isfinite(num).all() and np.isfinite(den).all()):
         raise InvalidInputError(f"{func}: the counts must be finite whole numbers")
     try:
-        stats = [CountRatioStatistic(num[:, j], den[:, j], "the pooled denominator is 0")
-                 for j in range(num.shape[1])]
+        stats = count_ratio_statistics(num, den, "the pooled denominator is 0")
     except InvalidInputError as exc:
         raise InvalidInputError(f"{func}: {exc}") from None
     units = make_units(num.shape[0], strata=strata, clusters=clusters, func=func)

@@ -54,7 +54,8 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
-from operator import itemgetter
+from itertools import chain
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -202,7 +203,7 @@ class EcgBeats(TaskType):
             average[name] = {
                 "value": float(np.mean(scored[:, 0] / scored[:, 1])) if scored.size else math.nan,
                 "n_records": int(scored.shape[0])}
-        standard = all(bool(r.values["standard"]) for r in rows)
+        standard = all(r.values["standard"] for r in rows)
         tables = {"ec57": {"gross": gross, "gross_interval": self.spec.interval,
                            "average": average, "n_records": len(rows), "standard": standard,
                            "window_s": self.spec.window_s,
@@ -248,7 +249,8 @@ def _counts(rows: Sequence[CaseRow]) -> NDArray[np.int64]:
     """The records' counts, shape (records, statistics, 2): numerator and denominator of
     each statistic, in the order of ``STATISTICS``."""
     read = itemgetter(*(f"{name}_{part}" for name in STATISTICS for part in ("num", "den")))
-    values = np.array([read(r.values) for r in rows], dtype=np.int64)
+    values = np.fromiter(chain.from_iterable(read(r.values) for r in rows), dtype=np.int64,
+                         count=len(rows) * len(STATISTICS) * 2)
     return values.reshape(len(rows), len(STATISTICS), 2)
 
 
@@ -261,7 +263,7 @@ def _matrices(rows: Sequence[CaseRow]) -> dict[str, Any]:
     from ..metrics.ecg import EC57_CLASSES
 
     size = len(EC57_CLASSES)
-    ordered = sorted(rows, key=lambda r: r.case_id)
+    ordered = sorted(rows, key=attrgetter("case_id"))
     matrices = np.array([r.values["matrix"] for r in ordered]).reshape(len(ordered), size, size)
     if matrices.dtype.kind == "i":
         records = {r.case_id: r.values["matrix"] for r in ordered}

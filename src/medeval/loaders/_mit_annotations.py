@@ -34,7 +34,11 @@ CODE_SYMBOLS = {
 _NOTE = 22
 _STANDARD = np.zeros(64, dtype=bool)
 _STANDARD[sorted(CODE_SYMBOLS)] = True
-_SYMBOL_ARRAY = np.array([CODE_SYMBOLS.get(code, "") for code in range(64)])
+#: The codes of a plain file: the standard ones except NOTQRS (0), which the word-by-word
+#: reader drops while its interval still counts.
+_PLAIN_CODES = _STANDARD.copy()
+_PLAIN_CODES[0] = False
+SYMBOL_ARRAY = np.array([CODE_SYMBOLS.get(code, "") for code in range(64)])
 #: The definition note of a file's time resolution, as wfdb writes and reads it.
 _TIME_RESOLUTION = re.compile(r"## time resolution: (\d+\.?\d*)")
 
@@ -50,10 +54,10 @@ def read_mit_annotations(
         data = path.read_bytes()
     if len(data) < 2:
         return None
-    array = np.frombuffer(data[: len(data) // 2 * 2], dtype="<u2")
-    plain = _plain(array)
+    array = np.frombuffer(data if len(data) % 2 == 0 else data[:-1], dtype="<u2")
+    plain = plain_codes(array)
     if plain is not None:
-        return plain
+        return plain[0], SYMBOL_ARRAY[plain[1]], ("",) * int(plain[0].size), None
     words = array.tolist()
     samples: list[int] = []
     codes: list[int] = []
@@ -112,24 +116,26 @@ def read_mit_annotations(
             tuple(CODE_SYMBOLS[codes[i]] for i in keep), tuple(aux[i] for i in keep), fs)
 
 
-def _plain(
+def plain_codes(
     words: NDArray[np.uint16],
-) -> tuple[NDArray[np.int64], NDArray[np.str_], tuple[str, ...], float | None] | None:
-    """The common file of beats only — no pseudo-code, no note at 0 — decoded at once.
+) -> tuple[NDArray[np.int64], NDArray[np.uint16]] | None:
+    """The common file of beats only — no pseudo-code, no note at 0 — decoded at once:
+    each annotation's sample and code (``CODE_SYMBOLS`` names it).
 
-    None when the file holds anything else (then the word-by-word reader decodes it).
+    None when the file holds anything else (then the word-by-word reader decodes it):
+    no annotation before the first zero word, a code that is not standard, NOTQRS (0) or
+    a pseudo-code (59-63), or a note (22) at time 0.
     """
-    ends = np.flatnonzero(words == 0)
-    body = words[: ends[0]] if ends.size else words
+    first = int(words.argmin())  # the first zero word, where there is one
+    body = words[:first] if words[first] == 0 else words
+    if body.size == 0:
+        return None
     codes = body >> 10
-    if body.size == 0 or int(codes.max()) >= 59 or int(codes.min()) == 0:
+    if not _PLAIN_CODES[codes].all():
         return None
-    if not _STANDARD[codes].all():
+    if codes[0] == _NOTE and (body[0] & 0x3FF) == 0:
         return None
-    samples = np.cumsum((body & 0x3FF).astype(np.int64))
-    if samples[0] == 0 and codes[0] == _NOTE:
-        return None
-    return samples, _SYMBOL_ARRAY[codes], ("",) * int(samples.size), None
+    return np.cumsum(body & 0x3FF, dtype=np.int64), codes.astype(np.uint16, copy=False)
 
 
 def ends_properly(data: bytes) -> bool:
@@ -138,7 +144,7 @@ def ends_properly(data: bytes) -> bool:
     return len(data) >= 2 and len(data) % 2 == 0 and data[-2:] == b"\0\0"
 
 
-def header_sampling_frequency(header: Path) -> float | None:
+def header_sampling_frequency(header: str | Path) -> float | None:
     """The sampling frequency on a WFDB header's record line, or None if it states none.
 
     Record line: ``name[/segments] n_signals [fs[/counter_fs[(base)]] [n_samples ...]]``;
@@ -146,7 +152,9 @@ def header_sampling_frequency(header: Path) -> float | None:
     None is returned then, so that the caller asks ``wfdb``.
     """
     try:
-        lines = header.read_text(encoding="latin-1").splitlines()
+        with open(header, "rb") as handle:
+            # the lines of read_text: splitlines breaks at "\r\n", "\r" and "\n" alike
+            lines = handle.read().decode("latin-1").splitlines()
     except OSError:
         return None
     for line in lines:

@@ -21,7 +21,7 @@ from ._files import sniff
 from ._records import BEAT_SYMBOLS, Annotations, Signal
 from .edf import read_edf, read_edf_annotations
 from .waveform import read_dicom_waveform
-from .wfdb import Beats, read_wfdb, read_wfdb_annotations, read_wfdb_beats
+from .wfdb import Beats, read_wfdb, read_wfdb_annotations, regular_file_beats
 
 _EDF_START = b"0       "  # the version field of an EDF header
 
@@ -122,14 +122,15 @@ def read_beats(path: str | os.PathLike[str]) -> Beats:
     if not file.is_file():
         raise LoaderError(f"annotations {file}: no such file; check the path and extension")
     try:
-        data = file.read_bytes()
+        with open(file, "rb", buffering=0) as handle:
+            data: bytes | None = handle.read()
     except OSError:
         data = None  # the reader says why
     # sniff finds EDF only in a file that starts so: the bytes read spare it otherwise
     if (data is None or data.startswith(_EDF_START)) and sniff(file) == "edf":
         found = read_edf_annotations(file).beats()
         return Beats(found.samples, found.symbol_array, found.fs)
-    return read_wfdb_beats(file, data=data)
+    return regular_file_beats(file, None, data)  # a regular file: is_file said so
 
 
 def _kind(path: Path) -> tuple[str, Path]:

@@ -9,7 +9,10 @@ number of samples the header states. A truncated or missing ``.dat`` is then a
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import math
+import os
+import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +25,14 @@ from numpy.typing import NDArray
 
 from ..errors import LoaderError
 from ._files import regular_file
-from ._mit_annotations import ends_properly, header_sampling_frequency, read_mit_annotations
+from ._mit_annotations import (
+    CODE_SYMBOLS,
+    SYMBOL_ARRAY,
+    ends_properly,
+    header_sampling_frequency,
+    plain_codes,
+    read_mit_annotations,
+)
 from ._records import BEAT_SYMBOLS, Annotations, Signal
 
 __all__ = ["Beats", "read_wfdb", "read_wfdb_annotations", "read_wfdb_arrays",
@@ -148,6 +158,8 @@ def read_wfdb_annotations(path: str | Path, *, default_fs: float | None = None) 
 
 _BEAT_CODE_POINTS = np.zeros(128, dtype=bool)
 _BEAT_CODE_POINTS[[ord(symbol) for symbol in BEAT_SYMBOLS]] = True
+#: The MIT codes whose symbol is a beat symbol.
+_BEAT_CODES = np.array([CODE_SYMBOLS.get(code, "") in BEAT_SYMBOLS for code in range(64)])
 
 
 def read_wfdb_beats(
@@ -165,7 +177,22 @@ def read_wfdb_beats(
     LoaderError
         As :func:`read_wfdb_annotations`.
     """
-    _, _, samples, symbols, _, fs = _annotation_file(path, default_fs, data)
+    return regular_file_beats(regular_file(path, what="WFDB annotations"), default_fs, data)
+
+
+def regular_file_beats(file: Path, default_fs: float | None = None,
+                       data: bytes | None = None) -> Beats:
+    """:func:`read_wfdb_beats` of a path already found to be a regular file (the caller
+    checked it; private to the loaders)."""
+    record, annotator, data = _annotation_bytes(file, data)
+    plain = plain_codes(np.frombuffer(data, dtype="<u2"))  # whole words: ends_properly
+    if plain is not None:  # a file of beats and plain labels, its codes filtered at once
+        samples, codes = plain
+        keep = _BEAT_CODES[codes]
+        if not keep.all():
+            samples, codes = samples[keep], codes[keep]
+        return Beats(samples, SYMBOL_ARRAY[codes], _rate(file, record, None, default_fs))
+    samples, symbols, _, fs = _decoded(file, record, annotator, data, default_fs)
     if isinstance(symbols, np.ndarray) and symbols.dtype == np.dtype("<U1"):
         # one code point per symbol; the MIT reader's symbols are ASCII
         points = symbols.view(np.uint32)
@@ -200,6 +227,14 @@ def _annotation_file(
            float]:
     """The file, its annotator, and its annotations' samples, symbols, texts and rate."""
     file = regular_file(path, what="WFDB annotations")
+    record, annotator, data = _annotation_bytes(file, data)
+    samples, symbols, aux, fs = _decoded(file, record, annotator, data, default_fs)
+    return file, annotator, samples, symbols, aux, fs
+
+
+def _annotation_bytes(file: Path, data: bytes | None) -> tuple[str, str, bytes]:
+    """The record and annotator a file's name states, and its bytes (``data`` if read),
+    which end as an MIT-format file does."""
     record, _, annotator = file.name.rpartition(".")
     if not record or not annotator:
         raise LoaderError(
@@ -215,6 +250,14 @@ def _annotation_file(
             f"{data[-2:].hex() or 'nowhere'}, not with the zero word that closes an MIT-format "
             "annotation file: the file is truncated (or not an annotation file)"
         )
+    return record, annotator, data
+
+
+def _decoded(
+    file: Path, record: str, annotator: str, data: bytes, default_fs: float | None
+) -> tuple[NDArray[np.int64], tuple[str, ...] | NDArray[np.str_], tuple[str, ...], float]:
+    """The annotations' samples, symbols, texts and rate (MIT format read directly,
+    anything else by ``wfdb``)."""
     fast = None
     try:
         fast = read_mit_annotations(file, data)
@@ -237,24 +280,45 @@ def _annotation_file(
         samples = np.asarray(ann.sample, dtype=np.int64)
         symbols = tuple(str(sym) for sym in ann.symbol)
         aux = tuple((a or "").rstrip("\x00") for a in (ann.aux_note or [""] * samples.size))
-    header = file.parent / f"{record}.hea"
-    if fs is None and default_fs is not None and not header.is_file():
-        fs = default_fs
-    if fs is None and header.is_file():
-        fs = header_sampling_frequency(header)
-        if fs is None:
-            with _quiet():
-                import wfdb
+    rate = _rate(file, record, fs, default_fs)
+    if len(symbols) != samples.size:
+        raise LoaderError(f"WFDB annotations {file}: symbols and samples differ in number")
+    return samples, symbols, aux, rate
 
-                fs = wfdb.rdheader(str(file.parent / record)).fs
+
+def _rate(file: Path, record: str, fs: float | None, default_fs: float | None) -> float:
+    """The annotations' time resolution: the file's own (``fs``), else the header's
+    beside it, else ``default_fs`` where no header is there."""
+    if fs is None:
+        header = os.path.join(os.path.dirname(file), f"{record}.hea")
+        present = _is_file(header)
+        if default_fs is not None and not present:
+            fs = default_fs
+        elif present:
+            fs = header_sampling_frequency(header)
+            if fs is None:
+                with _quiet():
+                    import wfdb
+
+                    fs = wfdb.rdheader(str(file.parent / record)).fs
     if fs is None or not float(fs) > 0:
         raise LoaderError(
             f"WFDB annotations {file}: states no sampling frequency and no header "
             f"{record}.hea is beside it; put the record's header next to it"
         )
-    if len(symbols) != samples.size:
-        raise LoaderError(f"WFDB annotations {file}: symbols and samples differ in number")
-    return file, annotator, samples, symbols, aux, float(fs)
+    return float(fs)
+
+
+def _is_file(path: str) -> bool:
+    """``Path(path).is_file()`` without building the Path (the same errors ignored)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        return False
+    except ValueError:
+        return False
 
 
 def _check_signal_files(head: Any, header: Path) -> None:

@@ -14,6 +14,10 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
     """The parsed ``<case_id>.json``, or a PredictionError naming the case."""
     path = prediction_file(predictions, case.case_id, (".json",))
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb", buffering=0) as handle:
+            text = handle.read().decode("utf-8")
+        if "\r" in text:  # as read_text(encoding="utf-8") gives it: newlines translated
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -35,15 +35,18 @@ def hash_files(
     workers: int | None,
     progress: bool,
     cache: bool | str | os.PathLike[str],
+    statuses: Mapping[Path, os.stat_result] | None = None,
 ) -> dict[Path, str]:
     """SHA-256 of each file, on ``workers`` threads (hashlib releases the GIL), with a
     progress bar on stderr if asked, reusing the digests of files unchanged since they
     were last hashed (see :class:`_Cache`; ``cache``: True for the default folder, a
-    folder, or False)."""
+    folder, or False). ``statuses``: the ``stat`` of those files the caller has just
+    taken (a check of the files), used instead of taking it again."""
     store = _Cache.open(cache)
-    statuses = [(path, path.stat()) for path in paths]
-    known = store.get_many(statuses) if store else {}
-    todo = [(path, status) for path, status in statuses if path not in known]
+    given = statuses or {}
+    found = [(path, given.get(path) or path.stat()) for path in paths]
+    known = store.get_many(found) if store else {}
+    todo = [(path, status) for path, status in found if path not in known]
     total = sum(stat.st_size for _, stat in todo)
     with _progress(total, enabled=progress and bool(todo)) as advance:
         count = workers or os.cpu_count() or 1

@@ -43,7 +43,7 @@ from typing import Any, Literal
 
 from ._hashing import hash_files
 from .errors import LoaderError, ManifestError
-from .loaders._files import forget_resolved_folders, sniff, within_root
+from .loaders._files import forget_resolved_folders, located_within_root, sniff, within_root
 
 __all__ = ["Case", "Manifest", "ReferenceKind"]
 
@@ -218,9 +218,12 @@ class Manifest:
         """
         self._checked_files(read_files)
 
-    def _checked_files(self, read_files: bool = False) -> dict[str, tuple[Path, bool]]:
+    def _checked_files(
+        self, read_files: bool = False, statuses: dict[Path, os.stat_result] | None = None
+    ) -> dict[str, tuple[Path, bool]]:
         """:meth:`validate`; returns each named path's absolute path and whether it is a
-        folder, as found by the check (so that hashing does not look them up again)."""
+        folder, as found by the check (so that hashing does not look them up again), and
+        puts each regular file's status as the check found it in ``statuses``."""
         forget_resolved_folders()  # folders may have changed since the last check
         problems: list[str] = []
         problems += self._identity_problems()
@@ -228,21 +231,21 @@ class Manifest:
         annotations: dict[str, str] = {}  # case id -> 2-D annotation reference to look up
         for case in self.cases:
             for value in case.inputs:
-                target, problem = self._checked_file(value)
+                target, problem = self._checked_file(value, statuses)
                 if problem:
                     problems.append(f"case {case.case_id}: input {value!r}: {problem}")
                 elif target is not None:
                     found[value] = target
             problems += self._unlisted_signal_files(case, found)
             if self.reference_kind == "annotations-2d":
-                problem = self._checked_annotation_file(case.reference, found)
+                problem = self._checked_annotation_file(case.reference, found, statuses)
                 if problem:
                     problems.append(
                         f"case {case.case_id}: reference {case.reference!r}: {problem}")
                 elif case.reference:
                     annotations[case.case_id] = case.reference
                 continue
-            target, problem = self._checked_reference(case.reference, read_files)
+            target, problem = self._checked_reference(case.reference, read_files, statuses)
             if problem:
                 problems.append(f"case {case.case_id}: reference {case.reference!r}: {problem}")
             elif target is not None:
@@ -301,7 +304,8 @@ class Manifest:
         """
         from .result import canonical_json
 
-        checked = self._checked_files()
+        statuses: dict[Path, os.stat_result] = {}
+        checked = self._checked_files(statuses=statuses)
         members: dict[str, list[tuple[str, Path]]] = {}
         for name in self.files():
             target, folder = checked[name]
@@ -313,7 +317,8 @@ class Manifest:
             else:
                 members[name] = [("", target)]
         paths = sorted({p for items in members.values() for _, p in items}, key=os.fspath)
-        digests = hash_files(paths, workers=workers, progress=progress, cache=cache)
+        digests = hash_files(paths, workers=workers, progress=progress, cache=cache,
+                             statuses=statuses)
         result = {}
         for name, items in members.items():
             if len(items) == 1 and items[0][0] == "":
@@ -421,16 +426,21 @@ class Manifest:
                 )
         return problems
 
-    def _checked_file(self, value: str) -> tuple[tuple[Path, bool] | None, str | None]:
+    def _checked_file(
+        self, value: str, statuses: dict[Path, os.stat_result] | None = None
+    ) -> tuple[tuple[Path, bool] | None, str | None]:
         """The file's absolute path and whether it is a folder, or the problem with it
-        (one ``stat``)."""
+        (one ``stat``: the ``lstat`` that found it is no symbolic link, where it is none).
+        A regular file's status goes in ``statuses``."""
         try:
-            target = within_root(self.root, value)
+            located, status = located_within_root(self.root, value)
         except LoaderError:
             return None, (f"leaves the data root {self.root.resolve()} (through '..' or a "
                           "symlink)")
+        target = Path(located)
         try:
-            status = os.stat(target)
+            if status is None:
+                status = os.stat(target)
         except FileNotFoundError:
             return None, f"no such file ({target})"
         except OSError as exc:
@@ -444,10 +454,13 @@ class Manifest:
             return None, "is empty (0 bytes)"
         if not os.access(target, os.R_OK):
             return None, f"cannot be opened ({os.strerror(errno.EACCES)})"
+        if statuses is not None:
+            statuses[target] = status
         return (target, False), None
 
     def _checked_annotation_file(
-        self, reference: str, found: dict[str, tuple[Path, bool]]
+        self, reference: str, found: dict[str, tuple[Path, bool]],
+        statuses: dict[Path, os.stat_result] | None = None,
     ) -> str | None:
         """The problem with a 2-D annotation reference's file (each file checked once;
         ``found`` gets it under its path)."""
@@ -461,7 +474,7 @@ class Manifest:
             return str(exc).removeprefix(f"reference {reference!r}: ")
         if path in found:
             return None
-        checked, problem = self._checked_file(path)
+        checked, problem = self._checked_file(path, statuses)
         if problem or checked is None:
             return problem
         if checked[1]:
@@ -503,7 +516,7 @@ class Manifest:
         return problems
 
     def _checked_reference(
-        self, value: str, read_files: bool
+        self, value: str, read_files: bool, statuses: dict[Path, os.stat_result] | None = None
     ) -> tuple[tuple[Path, bool] | None, str | None]:
         """As :meth:`_checked_file` for a file reference; ``(None, None)`` for a label."""
         kind = self.reference_kind
@@ -517,7 +530,7 @@ class Manifest:
             return None, None
         if not value:
             return None, None
-        checked, problem = self._checked_file(value)
+        checked, problem = self._checked_file(value, statuses)
         if problem or checked is None:
             return None, problem
         target, folder = checked

@@ -73,11 +73,33 @@ def within_root(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> P
     ...
     medeval.errors.LoaderError: ../secret.csv: resolves to ... outside the data root ...
     """
+    return Path(located_within_root(root, path)[0])
+
+
+def located_within_root(
+    root: str | os.PathLike[str], path: str | os.PathLike[str]
+) -> tuple[str, os.stat_result | None]:
+    """:func:`within_root`'s path as text, and the file's status where resolving it read
+    it: the ``lstat`` of a path that is no symbolic link, which is its ``stat`` (None
+    where it is a link, a folder's name or not found), so that a caller checking the file
+    need not look it up again.
+
+    Raises
+    ------
+    LoaderError
+        As :func:`within_root`.
+    """
     base = _resolved_dir(os.fspath(root))
     joined = os.path.join(base, os.fspath(path))  # an absolute path replaces the base
     folder, name = os.path.split(joined)
-    if name in ("", ".", "..") or os.path.islink(joined):
-        target = os.path.realpath(joined)
+    status = None
+    if name not in ("", ".", ".."):
+        try:  # os.path.islink's lstat, kept
+            status = os.lstat(joined)
+        except (OSError, ValueError):
+            status = None
+    if name in ("", ".", "..") or (status is not None and stat.S_ISLNK(status.st_mode)):
+        target, status = os.path.realpath(joined), None
     else:  # the folder resolved once (cached), then the file itself, which is no link
         target = os.path.join(_resolved_dir(folder), name)
     if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
@@ -85,7 +107,7 @@ def within_root(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> P
             f"{path}: resolves to {target}, outside the data root {base} (through '..' or "
             "a symbolic link); keep every file of the set inside its root"
         )
-    return Path(target)
+    return target, status
 
 
 @functools.lru_cache(maxsize=4096)

@@ -37,7 +37,72 @@ def canonical_json(data: Any) -> bytes:
     }
     <BLANKLINE>
     """
-    return (_encode(_plain(data), 0) + "\n").encode("utf-8")
+    try:
+        text = _direct(data, 0)
+    except _NotPlain:  # numpy values, paths, other mappings ...: made plain first
+        text = _encode(_plain(data), 0)
+    return (text + "\n").encode("utf-8")
+
+
+class _NotPlain(Exception):
+    """A value :func:`_direct` leaves to ``_encode(_plain(...))``."""
+
+
+_encode_string = json.encoder.encode_basestring  # json's own (C) encoder of a str
+_CONTAINERS = (dict, list, tuple)
+
+
+def _direct(value: Any, depth: int) -> str:
+    """``_encode(_plain(value), depth)`` of data that is plain already — dicts with str
+    keys, lists, tuples, str, int, float, bool, None, of exactly those types — in one
+    pass; anything else raises _NotPlain."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        try:
+            keys = sorted(value)
+        except TypeError:
+            raise _NotPlain from None
+        inner = "  " * (depth + 1)
+        items = []
+        for key in keys:
+            if type(key) is not str:
+                raise _NotPlain
+            items.append(f"{inner}{_encode_string(key)}: {_direct(value[key], depth + 1)}")
+        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        if any(type(v) in _CONTAINERS for v in value):
+            inner = "  " * (depth + 1)
+            return ("[\n" + ",\n".join([inner + _direct(v, depth + 1) for v in value]) + "\n"
+                    + "  " * depth + "]")
+        return "[" + ", ".join([_direct_scalar(v) for v in value]) + "]"
+    return _direct_scalar(value)
+
+
+def _direct_scalar(value: Any) -> str:
+    """:func:`_scalar` of ``_plain(value)`` for a str, int, float, bool or None of exactly
+    that type; anything else raises _NotPlain."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if math.isfinite(value):
+            return float.__repr__(value)
+        return '"NaN"' if math.isnan(value) else '"Infinity"' if value > 0 else '"-Infinity"'
+    raise _NotPlain
 
 
 def _encode(value: Any, depth: int) -> str:

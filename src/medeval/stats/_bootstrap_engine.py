@@ -119,7 +119,6 @@ def _resampled(
             why = getattr(stat, "why_undefined", lambda: None)()
             run.notes.append("bootstrap_ci: the statistic is undefined (NaN) on the data"
                              + (f": {why}" if why else ""))
-            run.estimate = replace(run.estimate, value=math.nan)
         elif all(stratum.size < 2 for stratum in units.strata):
             # Every resample would be the data itself: a zero-width "interval" that a
             # guarded criterion would take for certainty. scipy.stats.bootstrap refuses

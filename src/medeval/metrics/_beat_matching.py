@@ -129,8 +129,8 @@ def _narrow(
     for values in (window, tests):  # sorted: the times to clip are a head and a tail
         shifted = np.empty(values.size, np.int32)
         np.subtract(values, base, out=shifted, casting="unsafe")
-        shifted[: int(np.searchsorted(values, base - _PAD32))] = -_PAD32
-        shifted[int(np.searchsorted(values, base + _PAD32, side="right")) :] = _PAD32
+        shifted[: int(values.searchsorted(base - _PAD32))] = -_PAD32
+        shifted[int(values.searchsorted(base + _PAD32, side="right")) :] = _PAD32
         out.append(shifted)
     return out[0], out[1], base
 
@@ -161,19 +161,20 @@ def _links(
     """
     ref = window[1:-1]
     t_before = tests[:-2].take(k)
-    t_after = tests[1:-1].take(k)
-    after = t_after - ref
-    gap = window[2:] - t_after
+    after = tests[1:-1].take(k)  # t_k, then a
+    gap = window[2:] - after
+    after -= ref
     before = ref - t_before
     a_pass = after <= w
     near = after < gap
-    need = np.flatnonzero(a_pass & ~near)
+    # (bool arrays' own nonzero: np.flatnonzero's Python layers cost as much here)
+    need = np.greater(a_pass, near).nonzero()[0]  # a <= w but not a < n
     if need.size:
         near[need] = np.abs(tests[2:][k[need]] - window[2:][need]) < gap[need]
     a_pass &= near
     b_pass = before <= w
     np.less(before, after, out=near)
-    need = np.flatnonzero(b_pass & ~near)
+    need = np.greater(b_pass, near).nonzero()[0]
     if need.size:
         near[need] = np.abs(gap[need]) < after[need]
     b_pass &= near
@@ -204,10 +205,10 @@ def _take_runs(
     # (A_i passing too puts T_i and T_{i+1} within 2 w) to check k on
     candidates = a_pass[:-1] & b_pass[1:]
     candidates &= gap[:-1] <= w
-    across = np.flatnonzero(candidates)
+    across = candidates.nonzero()[0]
     if across.size:
         across = across[k[across + 1] == k[across] + 1]
-    both = np.flatnonzero(b_pass & a_pass)  # B_i then A_i share T_i
+    both = (b_pass & a_pass).nonzero()[0]  # B_i then A_i share T_i
     if across.size:
         cont = np.sort(np.concatenate([2 * both + 1, 2 * across + 2]))
         lead = _run_leads(cont)
@@ -267,7 +268,7 @@ def main_loop(
         merged[nb:] |= 1
         merged.sort(kind="stable")
         merged &= 1
-        k = np.flatnonzero(merged == 0)
+        k = np.equal(merged, 0).nonzero()[0]
         k -= count[:nb]  # test beats of the block before each reference beat
         b_pass, a_pass, t_before, gap = _links(window, tests, k, w)
         if a_last and int(k[0]) + lo == k_last + 1:
@@ -275,7 +276,7 @@ def main_loop(
         _take_runs(b_pass, a_pass, k, gap, w)
         a_last, k_last = bool(a_pass[-1]), int(k[-1]) + lo
         paired = b_pass | a_pass
-        i = np.flatnonzero(paired)
+        i = paired.nonzero()[0]
         alone = np.logical_not(paired, out=paired)
         np.add(k, a_pass, out=k)  # k - 1 + 1 for A: the paired test beat, less lo - 1
         if int(ref_b[-1]) + base > end:  # a pair counts if its earlier beat is by the end
@@ -284,14 +285,14 @@ def main_loop(
             alone &= ref_b.astype(np.int64) <= end - base
         rows = pairs[n_pairs : n_pairs + i.size]
         column = rows[:, 1]
-        np.take(k, i, out=column)
+        k.take(i, out=column)
         column += lo - 1
         paired_test[column] = True
         if offsets[1]:
             column += offsets[1]
         np.add(i, i0 + offsets[0], out=rows[:, 0])
         n_pairs += i.size
-        lost = np.flatnonzero(alone)
+        lost = alone.nonzero()[0]
         lost += i0 + offsets[0]
         missed.append(lost)
     n_end = int(np.searchsorted(test, end, side="right"))

@@ -556,7 +556,8 @@ class TestSeveralStatisticsOnOneSetOfResamples:
          ([[1], [2]], [[2], [3], [4]], "one shape"),
          ([1, 2], [2, 3], "one shape"),
          ([[1], [np.nan]], [[2], [3]], "finite"),
-         ([[2**52], [1]], [[2**52], [1]], "too large")],
+         ([[2**53], [0]], [[1], [1]], "too large"),  # the value's sum
+         ([[2**52], [1]], [[2**52], [1]], "too large")],  # 2 units x 2**52 in a resample
     )
     def test_bad_counts(self, num, den, match):
         from medeval.stats import pooled_ratio_cis

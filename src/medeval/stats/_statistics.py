@@ -82,8 +82,9 @@ class CountRatioStatistic(RatioStatistic):
     """A :class:`RatioStatistic` of whole-number counts (beats, events, cases).
 
     Every weighted sum it forms, of a resample or of the jackknife, is then an exact
-    integer in float64 (the counts are checked to keep every such sum below 2**53), the
-    same to the last bit in any order and grouping of the terms. So it sums each unit's
+    integer in float64 (checked: the sum of all counts, and the number of units times
+    the largest unit's, below 2**53), the same to the last bit in any order and grouping
+    of the terms. So it sums each unit's
     counts once and evaluates a resample from the units' weights (``resampled_units``),
     a (b, n_units) product instead of (b, n_obs), with the values of ``resampled``.
     Ratios made together by :func:`count_ratio_statistics` share that product: one
@@ -99,9 +100,7 @@ class CountRatioStatistic(RatioStatistic):
             if not np.array_equal(counts, np.round(counts)):
                 raise InvalidInputError(
                     f"CountRatioStatistic: the {name} must hold whole numbers (counts)")
-            # A resample draws no observation more than n times: its sums (and every
-            # partial sum) are at most n * sum(|counts|); the jackknife's are smaller.
-            if float(np.abs(counts).sum()) * counts.size >= 2.0**53:
+            if float(np.abs(counts).sum()) >= 2.0**53:  # the value's and jackknife's sums
                 raise InvalidInputError(
                     f"CountRatioStatistic: the {name}'s counts are too large for exact sums")
         self._table = (_CountTable(np.column_stack([self.numerator, self.denominator]))
@@ -145,6 +144,14 @@ class _CountTable:
             self._units, self._weights = units, None
             self._by_unit = np.column_stack(
                 [unit_sums(units, column) for column in self.counts.T])
+            # A resample draws n_units units: its sums (and every partial sum) are at
+            # most n_units times the largest unit's sum of |counts|.
+            largest = np.column_stack([unit_sums(units, np.abs(column))
+                                       for column in self.counts.T]).max(initial=0.0)
+            if units.n_units * float(largest) >= 2.0**53:
+                raise InvalidInputError(
+                    f"CountRatioStatistic: counts too large for exact sums: {units.n_units} "
+                    f"units, one of them summing to {largest:.0f}")
         if unit_weights is not self._weights:  # the array is held: no other is it
             self._weights = unit_weights
             self._sums = unit_weights @ self._by_unit

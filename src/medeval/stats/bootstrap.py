@@ -254,10 +254,13 @@ def pooled_ratio_cis(
     except InvalidInputError as exc:
         raise InvalidInputError(f"{func}: {exc}") from None
     units = make_units(num.shape[0], strata=strata, clusters=clusters, func=func)
-    return run_bootstraps(
-        stats, units, seed=seed, method=method, alpha=alpha, n_resamples=int(n_resamples),
-        confidence=1.0 - alpha,
-    )
+    try:
+        return run_bootstraps(
+            stats, units, seed=seed, method=method, alpha=alpha, n_resamples=int(n_resamples),
+            confidence=1.0 - alpha,
+        )
+    except InvalidInputError as exc:  # counts too large for exact sums of these units
+        raise InvalidInputError(f"{func}: {exc}") from None
 
 
 def _options(

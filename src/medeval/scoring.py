@@ -18,6 +18,7 @@ unusable reference is a fault of the held-out set and is returned as
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -108,11 +109,29 @@ def read_predictions(path: Path) -> Predictions:
             "summary_sha256": sha256_file(summary),
         }
         return Predictions("runner", path / "predictions", failures=failures, run=run)
-    paths = sorted(p for p in path.iterdir() if p.is_file())
-    digests = hash_files(paths, workers=None, progress=False, cache=True)
+    paths, statuses = _folder_files(path)
+    digests = hash_files(paths, workers=None, progress=False, cache=True, statuses=statuses)
     files = {p.name: digests[p] for p in paths}
     return Predictions("supplied-predictions", path,
                        run={"predictions_sha256": sha256_bytes(canonical_json(files))})
+
+
+def _folder_files(path: Path) -> tuple[list[Path], dict[Path, os.stat_result]]:
+    """``sorted(p for p in path.iterdir() if p.is_file())``, and the status of each that
+    is no symbolic link: a plain file is told by its directory entry and stat once (for
+    the digest cache); a link, or an entry of unknown type, by ``Path.is_file``."""
+    names: list[str] = []
+    statuses: dict[str, os.stat_result] = {}
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                names.append(entry.name)
+                statuses[entry.name] = entry.stat(follow_symlinks=False)
+            elif not entry.is_dir(follow_symlinks=False) and (path / entry.name).is_file():
+                names.append(entry.name)
+    names.sort()  # the order of the paths: they differ in their names only
+    paths = [path / name for name in names]
+    return paths, {p: statuses[p.name] for p in paths if p.name in statuses}
 
 
 @dataclass(frozen=True)

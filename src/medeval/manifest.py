@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ._hashing import hash_files
+from ._read_ahead import read_ahead
 from .errors import LoaderError, ManifestError
 from .loaders._files import forget_resolved_folders, located_within_root, sniff, within_root
 
@@ -57,6 +58,10 @@ _KINDS: tuple[str, ...] = ("file", "label", "image", "segmentation", "record", "
 _ANY_TOLERANCE_PX = 1e12
 _IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
 _SPLIT_COLUMNS = ("split", "fold", "partition")
+#: How many cases ahead of the one checked the kernel is asked to read the files the
+#: check reads, asked for that many at a time; and how much of a reference it reads.
+_AHEAD_CASES = 16
+_SNIFF_BYTES = 512
 
 
 @dataclass(frozen=True)
@@ -229,7 +234,11 @@ class Manifest:
         problems += self._identity_problems()
         found: dict[str, tuple[Path, bool]] = {}
         annotations: dict[str, str] = {}  # case id -> 2-D annotation reference to look up
-        for case in self.cases:
+        cases = self.cases
+        for index, case in enumerate(cases):
+            if index % _AHEAD_CASES == 0:  # the files read by the checks of the next cases
+                read_ahead(self._files_read_by_check(
+                    cases[index + (_AHEAD_CASES if index else 0):index + 2 * _AHEAD_CASES]))
             for value in case.inputs:
                 target, problem = self._checked_file(value, statuses)
                 if problem:
@@ -260,6 +269,18 @@ class Manifest:
                 tuple(problems),
             )
         return found
+
+    def _files_read_by_check(self, cases: Sequence[Case]) -> list[tuple[str, int]]:
+        """The files the check of ``cases`` reads, as ``read_ahead`` takes them: each WFDB
+        header input whole, the first bytes of each file reference (its format)."""
+        files = []
+        sniffs = self.reference_kind not in ("label", "annotations-2d")
+        for case in cases:
+            files += [(os.path.join(self.root, value), 0) for value in case.inputs
+                      if value.lower().endswith(".hea")]
+            if sniffs and case.reference:
+                files.append((os.path.join(self.root, case.reference), _SNIFF_BYTES))
+        return files
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical content: cases sorted by id, paths as written, no root."""

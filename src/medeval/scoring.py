@@ -27,12 +27,16 @@ from typing import Any
 
 from ._canonical import canonical_json
 from ._hashing import hash_files, sha256_bytes, sha256_file
+from ._read_ahead import read_ahead
 from .manifest import Case
 from .protocol import ProtocolError
 from .tasks.base import CaseRow, PredictionError, ReferenceProblem, TaskType
 
 __all__ = ["BadReference", "Predictions", "read_predictions", "score_cases"]
 
+#: How many cases ahead of the one scored the kernel is asked to read their files (a
+#: task that names them: ``case_files``), asked for that many at a time.
+_AHEAD_CASES = 16
 #: Parts of the runner's record that hold times or the host: the result's context.
 CONTEXT_KEYS = ("environment", "run_log_sha256", "summary_sha256")
 
@@ -155,8 +159,18 @@ def score_cases(
     """
     scorer = _Scorer(task, root, predictions)
     if not (task.loads_ahead and pipelined and predictions.folder is not None):
-        return [scorer.row(case) for case in cases]
-    rows: list[CaseRow | BadReference] = []
+        folder = predictions.folder
+        if folder is None or type(task).case_files is TaskType.case_files:
+            return [scorer.row(case) for case in cases]
+        rows: list[CaseRow | BadReference] = []
+        for k, case in enumerate(cases):
+            if k % _AHEAD_CASES == 0:  # the files of the cases after the next few
+                read_ahead(file for later in cases[k + (_AHEAD_CASES if k else 0):
+                                                   k + 2 * _AHEAD_CASES]
+                           for file in task.case_files(later, root, folder))
+            rows.append(scorer.row(case))
+        return rows
+    rows = []
     with ThreadPoolExecutor(max_workers=1) as reader:
         pending = reader.submit(scorer.load, cases[0]) if cases else None
         for k, case in enumerate(cases):

@@ -18,9 +18,10 @@ touches one module:
   reference while scoring it, reading it once), ``parallel`` (score cases in a process
   pool), ``loads_ahead`` (``load_case`` / ``score_loaded``: read the next case while one
   is measured), ``scores_values`` (``score_value``: a prediction held in memory, as a
-  table gives it) and ``predictions_in_protocol`` (``protocol_predictions``: the values
+  table gives it), ``predictions_in_protocol`` (``protocol_predictions``: the values
   scored are a file the protocol names, a reader study's readings, not an algorithm's
-  output);
+  output) and ``case_files`` (the files ``score_case`` reads, for the evaluation to have
+  them read ahead);
 - ``failed_values(case, root)``: the per-case values the failure policy ``worst-case``
   assigns to a case whose algorithm failed (a wrong answer, Dice 0 ...);
 - ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows.
@@ -166,6 +167,12 @@ class TaskType(Protocol):
         ``(Predictions, InputRecord)`` (only where ``predictions_in_protocol``); ``base``
         is the protocol's folder."""
         return _no_protocol_predictions(self.type)
+
+    def case_files(self, case: Case, root: Path, predictions: Path) -> tuple[tuple[str, int], ...]:
+        """The files :meth:`score_case` will read for ``case``, as ``(path, n_bytes)`` (0:
+        the whole file), for the evaluation to have the kernel read them ahead; a hint
+        only, so a path that does not exist is harmless. None by default."""
+        return ()
 
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
         """Score a prediction given as a value (only where ``scores_values``)."""

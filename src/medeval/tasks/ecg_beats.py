@@ -51,6 +51,7 @@ No shutdown row or column X (see :func:`medeval.metrics.ec57`).
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
@@ -138,6 +139,15 @@ class EcgBeats(TaskType):
         values["standard"] = bool(result.standard)
         values["matrix"] = cast("list[list[int]]", result.matrix.tolist())
         return values
+
+    def case_files(self, case: Case, root: Path, predictions: Path) -> tuple[tuple[str, int], ...]:
+        """The reference annotations, the header beside them (its rate) and the
+        prediction, which :meth:`score_case` reads."""
+        reference = os.path.join(root, case.reference)
+        suffix = (f".{self.spec.prediction_annotator}" if self.spec.prediction_annotator
+                  else ".json")
+        return ((reference, 0), (f"{reference.rpartition('.')[0]}.hea", 0),
+                (os.path.join(predictions, f"{case.case_id}{suffix}"), 0))
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Compare the detected beats with the reference beats of one record."""

@@ -10,9 +10,11 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 CHUNK = 1 << 20
+#: A file's path, as a Path or as text.
+_File = TypeVar("_File", str, Path)
 
 
 def sha256_file(path: str | Path) -> str:
@@ -30,21 +32,22 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def hash_files(
-    paths: Sequence[Path],
+    paths: Sequence[_File],
     *,
     workers: int | None,
     progress: bool,
     cache: bool | str | os.PathLike[str],
-    statuses: Mapping[Path, os.stat_result] | None = None,
-) -> dict[Path, str]:
+    statuses: Mapping[_File, os.stat_result] | None = None,
+) -> dict[_File, str]:
     """SHA-256 of each file, on ``workers`` threads (hashlib releases the GIL), with a
     progress bar on stderr if asked, reusing the digests of files unchanged since they
     were last hashed (see :class:`_Cache`; ``cache``: True for the default folder, a
     folder, or False). ``statuses``: the ``stat`` of those files the caller has just
-    taken (a check of the files), used instead of taking it again."""
+    taken (a check of the files), used instead of taking it again. Paths as Path or as
+    text (the cache's key is the text); the result is keyed by them as given."""
     store = _Cache.open(cache)
     given = statuses or {}
-    found = [(path, given.get(path) or path.stat()) for path in paths]
+    found = [(path, given.get(path) or os.stat(path)) for path in paths]
     known = store.get_many(found) if store else {}
     todo = [(path, status) for path, status in found if path not in known]
     total = sum(stat.st_size for _, stat in todo)
@@ -64,7 +67,7 @@ def hash_files(
     return known
 
 
-def _sha256(path: Path, advance: Callable[[int], None], expected: int = CHUNK) -> str:
+def _sha256(path: str | Path, advance: Callable[[int], None], expected: int = CHUNK) -> str:
     """Hex SHA-256 of a file; the buffer is no larger than the file (``expected`` bytes,
     from its stat) needs, so hashing many small files allocates little."""
     digest = hashlib.sha256()
@@ -141,9 +144,9 @@ class _Cache:
             return None  # a cache that cannot be written only costs time
         return cls(connection)
 
-    def get_many(self, files: Sequence[tuple[Path, os.stat_result]]) -> dict[Path, str]:
+    def get_many(self, files: Sequence[tuple[_File, os.stat_result]]) -> dict[_File, str]:
         """The stored digests of the files whose identity is unchanged (bulk queries)."""
-        found: dict[Path, str] = {}
+        found: dict[_File, str] = {}
         batch = 500  # below SQLite's limit on the number of parameters
         for start in range(0, len(files), batch):
             part = {str(path): (path, status) for path, status in files[start:start + batch]}
@@ -157,7 +160,7 @@ class _Cache:
                     found[path] = str(digest)
         return found
 
-    def put(self, rows: Iterable[tuple[Path, os.stat_result, str]]) -> None:
+    def put(self, rows: Iterable[tuple[str | Path, os.stat_result, str]]) -> None:
         try:
             with self.connection:
                 self.connection.executemany(

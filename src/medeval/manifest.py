@@ -224,15 +224,16 @@ class Manifest:
         self._checked_files(read_files)
 
     def _checked_files(
-        self, read_files: bool = False, statuses: dict[Path, os.stat_result] | None = None
-    ) -> dict[str, tuple[Path, bool]]:
-        """:meth:`validate`; returns each named path's absolute path and whether it is a
-        folder, as found by the check (so that hashing does not look them up again), and
-        puts each regular file's status as the check found it in ``statuses``."""
+        self, read_files: bool = False, statuses: dict[str, os.stat_result] | None = None
+    ) -> dict[str, tuple[str, bool]]:
+        """:meth:`validate`; returns each named path's absolute path (as text) and whether
+        it is a folder, as found by the check (so that hashing does not look them up
+        again), and puts each regular file's status as the check found it in
+        ``statuses``."""
         forget_resolved_folders()  # folders may have changed since the last check
         problems: list[str] = []
         problems += self._identity_problems()
-        found: dict[str, tuple[Path, bool]] = {}
+        found: dict[str, tuple[str, bool]] = {}
         annotations: dict[str, str] = {}  # case id -> 2-D annotation reference to look up
         cases = self.cases
         for index, case in enumerate(cases):
@@ -325,15 +326,16 @@ class Manifest:
         """
         from .result import canonical_json
 
-        statuses: dict[Path, os.stat_result] = {}
+        statuses: dict[str, os.stat_result] = {}
         checked = self._checked_files(statuses=statuses)
-        members: dict[str, list[tuple[str, Path]]] = {}
+        members: dict[str, list[tuple[str, str]]] = {}
         for name in self.files():
             target, folder = checked[name]
             if folder:
+                top = Path(target)
                 members[name] = [
-                    (p.relative_to(target).as_posix(), p)
-                    for p in sorted(target.rglob("*")) if p.is_file()
+                    (p.relative_to(top).as_posix(), os.fspath(p))
+                    for p in sorted(top.rglob("*")) if p.is_file()
                 ]
             else:
                 members[name] = [("", target)]
@@ -416,7 +418,7 @@ class Manifest:
         return problems
 
     def _unlisted_signal_files(
-        self, case: Case, found: Mapping[str, tuple[Path, bool]]
+        self, case: Case, found: Mapping[str, tuple[str, bool]]
     ) -> list[str]:
         """The signal files that the case's WFDB headers name and its inputs do not list.
 
@@ -448,8 +450,8 @@ class Manifest:
         return problems
 
     def _checked_file(
-        self, value: str, statuses: dict[Path, os.stat_result] | None = None
-    ) -> tuple[tuple[Path, bool] | None, str | None]:
+        self, value: str, statuses: dict[str, os.stat_result] | None = None
+    ) -> tuple[tuple[str, bool] | None, str | None]:
         """The file's absolute path and whether it is a folder, or the problem with it
         (one ``stat``: the ``lstat`` that found it is no symbolic link, where it is none).
         A regular file's status goes in ``statuses``."""
@@ -458,7 +460,7 @@ class Manifest:
         except LoaderError:
             return None, (f"leaves the data root {self.root.resolve()} (through '..' or a "
                           "symlink)")
-        target = Path(located)
+        target = located
         try:
             if status is None:
                 status = os.stat(target)
@@ -480,8 +482,8 @@ class Manifest:
         return (target, False), None
 
     def _checked_annotation_file(
-        self, reference: str, found: dict[str, tuple[Path, bool]],
-        statuses: dict[Path, os.stat_result] | None = None,
+        self, reference: str, found: dict[str, tuple[str, bool]],
+        statuses: dict[str, os.stat_result] | None = None,
     ) -> str | None:
         """The problem with a 2-D annotation reference's file (each file checked once;
         ``found`` gets it under its path)."""
@@ -503,17 +505,17 @@ class Manifest:
         found[path] = checked
         return None
 
-    def _inputs_showing_annotations(self, found: Mapping[str, tuple[Path, bool]]) -> list[str]:
+    def _inputs_showing_annotations(self, found: Mapping[str, tuple[str, bool]]) -> list[str]:
         """Inputs that are a 2-D annotation file the references point into (a reference
         written ``path#selector`` is no path the runner's own check would recognise)."""
-        files = {found[path][0].resolve(): path for path in
+        files = {Path(found[path][0]).resolve(): path for path in
                  {c.reference.partition("#")[0] for c in self.cases if c.reference}
                  if path in found}
         return [f"case {case.case_id}: input {value!r} is the annotation file "
-                f"{files[found[value][0].resolve()]!r} that references point into; the "
+                f"{files[Path(found[value][0]).resolve()]!r} that references point into; the "
                 "algorithm would be given the answers"
                 for case in self.cases for value in case.inputs
-                if value in found and found[value][0].resolve() in files]
+                if value in found and Path(found[value][0]).resolve() in files]
 
     def _annotation_problems(self, references: Mapping[str, str]) -> list[str]:
         """Each case whose image its annotation file does not have (or that cannot be
@@ -537,8 +539,8 @@ class Manifest:
         return problems
 
     def _checked_reference(
-        self, value: str, read_files: bool, statuses: dict[Path, os.stat_result] | None = None
-    ) -> tuple[tuple[Path, bool] | None, str | None]:
+        self, value: str, read_files: bool, statuses: dict[str, os.stat_result] | None = None
+    ) -> tuple[tuple[str, bool] | None, str | None]:
         """As :meth:`_checked_file` for a file reference; ``(None, None)`` for a label."""
         kind = self.reference_kind
         if kind == "label":
@@ -561,13 +563,13 @@ class Manifest:
                           f"found: {found})")
         if read_files:
             try:
-                _READERS[kind](target)
+                _READERS[kind](Path(target))
             except LoaderError as exc:
                 return None, f"unreadable: {exc}"
         return checked, None
 
 
-def _wfdb_files(header: Path) -> list[str]:
+def _wfdb_files(header: str | Path) -> list[str]:
     """The files a WFDB header says its record is stored in: the signal files (the first
     field of each signal line; ``~`` is none), or for a multi-segment record its segments'
     headers. Empty when the file cannot be read as a header (nothing to check then).
@@ -596,15 +598,15 @@ def _wfdb_files(header: Path) -> list[str]:
     return files
 
 
-def _kind_matches(kind: str, found: str, target: Path) -> bool:
+def _kind_matches(kind: str, found: str, target: str) -> bool:
     if kind == "file":
         return True
     if kind in ("image", "segmentation"):
         return found in _IMAGE_FORMATS or found == "dicom-series"
     if kind == "record":
-        return found in ("edf", "wfdb-header") or target.with_suffix(".hea").is_file()
-    if kind == "annotations":
-        return found == "edf" or (found == "unknown" and "." in target.name)
+        return found in ("edf", "wfdb-header") or Path(target).with_suffix(".hea").is_file()
+    if kind == "annotations":  # the name (Path.name) has a dot
+        return found == "edf" or (found == "unknown" and "." in os.path.basename(target))
     return False
 
 

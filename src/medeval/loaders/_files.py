@@ -121,7 +121,7 @@ def forget_resolved_folders() -> None:
     _resolved_dir.cache_clear()
 
 
-def sniff(path: Path) -> Format:
+def sniff(path: str | os.PathLike[str]) -> Format:
     """Name the format of a regular file from its first bytes (or its suffix for WFDB).
 
     NIfTI is recognised by its magic: NIfTI-1 at byte 344, NIfTI-2 at byte 4 together with
@@ -146,16 +146,24 @@ def sniff(path: Path) -> Format:
     raster = _raster(head)
     if raster is not None:
         return raster
+    suffix = _suffix(path).lower()
     if head.lstrip().startswith((b"ObjectType", b"NDims")) or (
-            path.suffix.lower() in (".mha", ".mhd") and _METAIMAGE_KEY.search(head)):
+            suffix in (".mha", ".mhd") and _METAIMAGE_KEY.search(head)):
         return "metaimage"  # MetaIO goes by the name; keys may follow a Comment line
     if head[:8] == b"0       " and len(head) >= 256:
         return "edf"
-    if path.suffix.lower() == ".hea":
+    if suffix == ".hea":
         return "wfdb-header"
     if _implicit_dicom(head):
         return "dicom"
     return "unknown"
+
+
+def _suffix(path: str | os.PathLike[str]) -> str:
+    """``Path(path).suffix`` of a file's path, without building the Path."""
+    name = os.path.basename(os.fspath(path))
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _raster(head: bytes) -> Format | None:

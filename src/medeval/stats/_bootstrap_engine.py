@@ -49,11 +49,7 @@ def run_bootstrap(
     """
     (run,) = _resampled([stat], units, seed=seed, method=method, alpha=alpha,
                         n_resamples=n_resamples, confidence=confidence)
-    if not run.notes:
-        return run.estimate
-    note = "; ".join(run.notes)
-    undefined(note, 4)
-    return replace(run.estimate, note=note)
+    return _noted(run)
 
 
 def run_bootstraps(
@@ -76,14 +72,19 @@ def run_bootstraps(
     runs = _resampled(stats, units, seed=seed, method=method, alpha=alpha,
                       n_resamples=n_resamples, confidence=confidence)
     out = []
-    for run in runs:
-        if not run.notes:
-            out.append(run.estimate)
-            continue
-        note = "; ".join(run.notes)
-        undefined(note, 4)
-        out.append(replace(run.estimate, note=note))
+    for run in runs:  # a loop, not a comprehension: the warning's stack level
+        out.append(_noted(run))
     return tuple(out)
+
+
+def _noted(run: _Run) -> Estimate:
+    """The run's estimate with its notes joined by ``"; "`` as its ``note``, warned once
+    (at the caller of ``bootstrap_ci`` or ``auc_ci``)."""
+    if not run.notes:
+        return run.estimate
+    note = "; ".join(run.notes)
+    undefined(note, 5)
+    return replace(run.estimate, note=note)
 
 
 @dataclass

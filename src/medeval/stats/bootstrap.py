@@ -200,10 +200,14 @@ def pooled_ratio_cis(
     r"""Bootstrap intervals of several pooled ratios of counts, from one set of resamples.
 
     Column :math:`j` of ``numerators`` and ``denominators`` holds each case's counts
-    (e.g. a record's detected and reference beats) of statistic :math:`j`, the pooled
-    ratio :math:`\sum_i w_i a_{ij} / \sum_i w_i d_{ij}` (weights :math:`w_i` 1 on the
-    data, the draw counts of a resample). Each resample is drawn once and every ratio
-    evaluated on it; the intervals are :func:`bootstrap_ci`'s.
+    (e.g. a record's detected and reference beats) of statistic :math:`j`, whose value
+    is the pooled ratio
+
+    .. math:: R_j(w) = \frac{\sum_i w_i a_{ij}}{\sum_i w_i d_{ij}},
+
+    with weights :math:`w_i` 1 on the data and the draw counts of a resample (with
+    ``clusters``, each case takes its cluster's count). Each resample is drawn once and
+    every ratio evaluated on it; the intervals are :func:`bootstrap_ci`'s.
 
     Parameters
     ----------
@@ -230,6 +234,21 @@ def pooled_ratio_cis(
     -----
     UndefinedMetricWarning
         As :func:`bootstrap_ci`, for each statistic in turn.
+
+    Notes
+    -----
+    EC57's gross statistics (ANSI/AAMI EC57) are such ratios pooled over
+    the records: QRS sensitivity is the beats detected over the reference beats of all
+    records together. Resampling whole records (or patients) keeps each record's beats
+    together, as their correlation requires. BCa's acceleration comes from the
+    closed-form jackknife of each ratio (one case or cluster left out).
+
+    References
+    ----------
+    Efron B, Tibshirani RJ. An Introduction to the Bootstrap. Chapman & Hall 1993,
+    ch. 13-14 (percentile, BCa) and 16 (clustered data).
+    ANSI/AAMI EC57:2012. Testing and reporting performance results of cardiac rhythm
+    and ST segment measurement algorithms.
 
     Examples
     --------

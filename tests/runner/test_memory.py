@@ -329,3 +329,34 @@ def test_no_memory_limit(tmp_path: Path):
                             memory_mb=None, progress=False)
     assert summary.done == 2
     assert summary.data["memory"]["mechanism"] == "none"
+
+
+def test_a_trip_of_the_last_worker_does_not_fail_the_next_workers_case():
+    # The race behind a rare failure of the hungry run: shm-1 leaves 1 GB in /dev/shm,
+    # the end of its case finds it over the limit and takes the verdict, and the watch's
+    # thread, sampling the same leftovers a moment later, trips again before the worker
+    # is killed. That second trip must not be the verdict of the next worker's case
+    # (reserve-1, which touches nothing). Two real processes; the late trip is made by
+    # calling the watch's own trip, as its thread does.
+    import subprocess
+    import sys
+
+    from medeval.runner.memory import open_guard
+
+    guard = open_guard(MemoryPlan("watch", 1 << 40), "w0")  # 1 TiB: no real trip
+    first = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                             start_new_session=True)
+    second = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                              start_new_session=True)
+    try:
+        guard.started(first)
+        assert guard._over(2 << 40, None, "a late trip")  # the thread's trip, after the case
+        guard.stopped()
+        guard.started(second)  # the next worker: a few MB, far under the limit
+        assert guard.case_ends() is None
+        assert second.poll() is None  # and it was not killed
+    finally:
+        guard.close()
+        for process in (first, second):
+            process.kill()
+            process.wait()

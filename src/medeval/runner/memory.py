@@ -458,6 +458,10 @@ class _Watch(MemoryGuard):
 
     def started(self, process: subprocess.Popen[bytes]) -> None:
         self._stop_thread()
+        # A trip belongs to the process it was watching: the watch's thread can still
+        # trip after the end of a case has taken the verdict (both sample the ended
+        # case's leftovers), and the next worker's case must not inherit it.
+        self._tripped = None
         self._stop = threading.Event()
         self._tree = _Tree(process.pid)
         self._thread = threading.Thread(target=self._run, args=(process, self._tree,

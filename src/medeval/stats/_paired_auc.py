@@ -40,8 +40,6 @@ _MAGNITUDE = np.int64(0x7FFF_FFFF_FFFF_FFFF)
 #: Elements per block of the passes that build the keys (a few blocks fit in L2).
 _BLOCK = 1 << 17
 
-_TWO_63 = 1 << 63
-
 
 def paired_delong(
     positive: NDArray[np.bool_], a: NDArray[np.float64], b: NDArray[np.float64]

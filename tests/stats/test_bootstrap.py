@@ -565,6 +565,14 @@ class TestSeveralStatisticsOnOneSetOfResamples:
         with pytest.raises(InvalidInputError, match=f"pooled_ratio_cis: .*{match}"):
             pooled_ratio_cis(num, den, seed=0)
 
+    def test_a_fractional_count_is_named_by_its_place(self):
+        from medeval.stats import pooled_ratio_cis
+
+        # the second record's denominator of the first statistic is 3.25
+        with pytest.raises(InvalidInputError, match=r"the denominators must be whole "
+                           r"numbers \(counts\); row 1, column 0 holds 3.25"):
+            pooled_ratio_cis([[1, 0], [2, 1]], [[2, 1], [3.25, 1]], seed=0)
+
 
 class TestDraws:
     @pytest.mark.parametrize("sizes", [(1, 2), (7,), (3, 1 << 16 | 1, 5)])

@@ -268,6 +268,12 @@ def pooled_ratio_cis(
         )
     if not (np.isfinite(num).all() and np.isfinite(den).all()):
         raise InvalidInputError(f"{func}: the counts must be finite whole numbers")
+    for name, counts in (("numerators", num), ("denominators", den)):
+        rows, columns = np.nonzero(counts != np.round(counts))
+        if rows.size:
+            raise InvalidInputError(
+                f"{func}: the {name} must be whole numbers (counts); row {rows[0]}, "
+                f"column {columns[0]} holds {float(counts[rows[0], columns[0]])!r}")
     try:
         stats = count_ratio_statistics(num, den, "the pooled denominator is 0")
     except InvalidInputError as exc:

@@ -697,6 +697,28 @@ def test_ec57_symbol_errors(ref_symbols, test_symbols, match):
         ec57([1, 2], ref_symbols, [1, 2], test_symbols, fs=360)
 
 
+# bxb's amap with -S (WFDB app/bxb.c), written out by hand: symbol -> AAMI row.
+_BXB_CLASS = {**dict.fromkeys("NLRB", "N"), **dict.fromkeys("AaJSjen", "S"),
+              **dict.fromkeys("VrE", "V"), "F": "F", **dict.fromkeys("Q/f?", "Q")}
+
+
+@pytest.mark.parametrize("dtype", ["<U1", object])  # a table of code points; np.unique
+def test_each_symbol_class_by_either_route(dtype):
+    # One reference annotation per WFDB code, 1000 samples apart, each met by a test N
+    # beat: a beat code lands in its class's row, column n; a non-beat adds no row but
+    # leaves its test N beat extra (row O).
+    codes = sorted(_BXB_CLASS) + list('~|sT*D"=p^t+u!@x()')
+    times = [1000 * (k + 1) for k in range(len(codes))]
+    with pytest.warns(UndefinedMetricWarning):  # no test V or S beat: their +P is 0/0
+        r = ec57(times, np.array(codes, dtype=dtype), times,
+                 np.array(["N"] * len(codes), dtype), fs=360, learning_period_s=0)
+    for row in "NSVFQ":
+        assert r.cell(row, "n") == sum(c == row for c in _BXB_CLASS.values()), row
+    assert r.cell("O", "n") == len(codes) - len(_BXB_CLASS)
+    with pytest.raises(InvalidInputError, match=r"not WFDB annotation codes: \['', 'é'\]"):
+        ec57([1, 2, 3], np.array(["N", "é", ""], dtype=dtype), [1], ["N"], fs=360)
+
+
 def test_summary_errors():
     with pytest.raises(InvalidInputError, match="non-empty"):
         ec57_summary([])

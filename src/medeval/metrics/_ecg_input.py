@@ -89,12 +89,20 @@ def _symbols(
     values: ArrayLike, n: int, name: str, func: str
 ) -> tuple[NDArray[np.str_], NDArray[np.int64]]:
     """The symbols as text, and each one's AAMI class (row/column of the matrix, -1 for
-    an annotation that is not a beat), from one pass over the distinct symbols."""
+    an annotation that is not a beat): one-character symbols by a table of code points,
+    others (and any unknown symbol, for the message) from one pass over the distinct
+    symbols."""
     array = as_1d(values, name=name, func=func) if n or np.size(values) else np.zeros(0, "U1")
     if array.size != n:
         raise InvalidInputError(
             f"{func}: {name} has {array.size} symbols for {n} samples; give one per annotation"
         )
+    if array.dtype == _ONE_CHARACTER and array.flags.c_contiguous:
+        # One code point per symbol (what the loaders and a JSON list of letters give):
+        # each code point's class from a table, without sorting the symbols.
+        classes: NDArray[np.int64] = _POINT_CLASS.take(array.view(np.uint32), mode="clip")
+        if not classes.size or classes.min() > _UNKNOWN:
+            return array, classes
     text = array.astype(str)
     distinct, inverse = np.unique(text, return_inverse=True)
     found = distinct.tolist()
@@ -106,8 +114,15 @@ def _symbols(
         )
     table = np.array([_CLASS_INDEX[AAMI_CLASS[u]] if u in AAMI_CLASS else -1 for u in found],
                      dtype=np.int64)
-    classes: NDArray[np.int64] = table[inverse.ravel()]
-    return text, classes
+    return text, table[inverse.ravel()]
+
+
+_ONE_CHARACTER = np.dtype("=U1")
+_UNKNOWN = -2
+_POINT_CLASS = np.full(129, _UNKNOWN, dtype=np.int64)
+"""A one-character symbol's AAMI class by its code point (:func:`_symbols`): the class
+index of a beat, -1 for a known non-beat, ``_UNKNOWN`` for the rest (the last entry
+stands for every code point beyond ASCII)."""
 
 
 @dataclass(frozen=True)
@@ -251,6 +266,8 @@ EC57_CLASSES: tuple[str, ...] = ("N", "S", "V", "F", "Q", "O")
 
 _N, _S, _V, _F, _Q, _O = range(6)
 _CLASS_INDEX = {name: k for k, name in enumerate(EC57_CLASSES)}
+for _symbol in KNOWN_SYMBOLS:
+    _POINT_CLASS[ord(_symbol)] = _CLASS_INDEX[AAMI_CLASS[_symbol]] if _symbol in AAMI_CLASS else -1
 
 
 # bxb's print_results, cell by cell (rows reference, columns test; X omitted, see ec57).

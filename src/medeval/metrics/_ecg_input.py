@@ -7,6 +7,7 @@ Everything here is described in the public docstrings of ``beat_match`` and ``ec
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -141,8 +142,23 @@ def _time_base(
         raise InvalidInputError(
             f"{func}: give fs= (both sides) or reference_fs= and test_fs= (annotations/s)"
         )
-    r = _rate(ref_rate, "reference_fs" if reference_fs is not None else "fs", func)
-    t = _rate(test_rate, "test_fs" if test_fs is not None else "fs", func)
+    ref_name = "reference_fs" if reference_fs is not None else "fs"
+    test_name = "test_fs" if test_fs is not None else "fs"
+    if type(ref_rate) in _PLAIN_NUMBERS and type(test_rate) in _PLAIN_NUMBERS:
+        return _time_base_of(ref_rate, test_rate, ref_name, test_name, func)
+    return _time_base_of.__wrapped__(ref_rate, test_rate, ref_name, test_name, func)
+
+
+_PLAIN_NUMBERS = (float, int)
+
+
+@functools.lru_cache(maxsize=64)
+def _time_base_of(ref_rate: Any, test_rate: Any, ref_name: str, test_name: str,
+                  func: str) -> _TimeBase:
+    """The common time base of two rates (cached for plain floats and ints: a set's
+    records share one or two rates, and equal numbers give the same base)."""
+    r = _rate(ref_rate, ref_name, func)
+    t = _rate(test_rate, test_name, func)
     # The least common multiple of two rationals p/q and u/v: lcm(p v, u q) / (q v).
     common = Fraction(
         math.lcm(r.numerator * t.denominator, t.numerator * r.denominator),
@@ -198,6 +214,8 @@ def vf_episodes(symbols: NDArray[np.str_]) -> tuple[NDArray[np.int64], NDArray[n
     ``[``. A loop over VF markers only (a few per record), not over beats.
     """
     on = np.flatnonzero(symbols == "[")
+    if not on.size:  # no episode (most records): no "]" to look for
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     off = np.flatnonzero(symbols == "]")
     starts: list[int] = []
     ends: list[int] = []

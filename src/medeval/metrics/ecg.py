@@ -451,8 +451,8 @@ def ec57(
     # between "[" and "]").
     ref_vf = vf_episodes(ref_sym)
     test_vf = vf_episodes(test_sym)
-    ref_beat = np.flatnonzero((ref_code >= 0) & ~inside(ref_sym.size, *ref_vf))
-    test_beat = np.flatnonzero((test_code >= 0) & ~inside(test_sym.size, *test_vf))
+    ref_beat = np.flatnonzero(_outside(ref_code >= 0, ref_vf))
+    test_beat = np.flatnonzero(_outside(test_code >= 0, test_vf))
     ref_class = ref_code[ref_beat]
     test_class = test_code[test_beat]
 
@@ -490,6 +490,15 @@ def ec57(
         matrix=matrix, beats=beats, standard=_standard(window, learning),
         record_id=record_id, **stats,
     )
+
+
+def _outside(
+    beat: NDArray[np.bool_], episodes: tuple[NDArray[np.int64], NDArray[np.int64]]
+) -> NDArray[np.bool_]:
+    """``beat`` where the annotation lies in no VF episode (of :func:`vf_episodes`)."""
+    if not episodes[0].size:
+        return beat
+    return beat & ~inside(beat.size, *episodes)
 
 
 def ec57_summary(results: Sequence[EC57Result]) -> EC57Summary:

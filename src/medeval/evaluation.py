@@ -39,6 +39,7 @@ from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
+from ._gc_thresholds import fewer_collections
 from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
@@ -126,8 +127,9 @@ def evaluate(
         raise ProtocolError(f"task {protocol.task.type!r} reads what it scores from the "
                             "file its protocol names; give no predictions")
     manifest_path = protocol.manifest_path()
-    manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
-    fingerprint = manifest.fingerprint(progress=progress)  # validates the manifest first
+    with fewer_collections():  # a few lasting objects per case: see _gc_thresholds
+        manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
+        fingerprint = manifest.fingerprint(progress=progress)  # validates the manifest first
     expected = (protocol.dataset.fingerprint or "").removeprefix("sha256:")
     if expected and expected != fingerprint:
         raise ProtocolError(
@@ -139,7 +141,8 @@ def evaluate(
     # so that each file is read once; either way every problem is listed at once and
     # nothing is written.
     if predictions is None or not task.reads_reference:
-        check_references(task, manifest)
+        with fewer_collections():
+            check_references(task, manifest)
     inputs = (
         InputRecord("protocol", protocol.path.name if protocol.path else "<protocol>",
                     protocol.sha256, 0),
@@ -150,9 +153,11 @@ def evaluate(
         supplied, record = task.protocol_predictions(base, manifest)
         return evaluate_cases(protocol, task, manifest, supplied, fingerprint=fingerprint,
                               inputs=(*inputs, record), workers=workers, started=started)
-    if predictions is None:
+    if predictions is None:  # the runner (and the algorithm) at the usual thresholds
         predictions = _run(protocol, manifest, run_dir, progress, fresh)
-    return evaluate_cases(protocol, task, manifest, read_predictions(Path(predictions)),
+    with fewer_collections():
+        supplied = read_predictions(Path(predictions))
+    return evaluate_cases(protocol, task, manifest, supplied,
                           fingerprint=fingerprint, inputs=inputs, workers=workers,
                           started=started)
 
@@ -226,6 +231,7 @@ def _plugin_path(protocol: Protocol) -> str | None:
     return plugin
 
 
+@fewer_collections()
 def evaluate_cases(
     protocol: Protocol, task: TaskType, manifest: Manifest, predictions: Predictions, *,
     fingerprint: str, inputs: tuple[InputRecord, ...], workers: int | None = None,

@@ -188,10 +188,10 @@ def regular_file_beats(file: Path, default_fs: float | None = None,
     plain = plain_codes(np.frombuffer(data, dtype="<u2"))  # whole words: ends_properly
     if plain is not None:  # a file of beats and plain labels, its codes filtered at once
         samples, codes = plain
-        keep = _BEAT_CODES[codes]
+        keep = _BEAT_CODES.take(codes)  # take: [] without its overhead
         if not keep.all():
             samples, codes = samples[keep], codes[keep]
-        return Beats(samples, SYMBOL_ARRAY[codes], _rate(file, record, None, default_fs))
+        return Beats(samples, SYMBOL_ARRAY.take(codes), _rate(file, record, None, default_fs))
     samples, symbols, _, fs = _decoded(file, record, annotator, data, default_fs)
     if isinstance(symbols, np.ndarray) and symbols.dtype == np.dtype("<U1"):
         # one code point per symbol; the MIT reader's symbols are ASCII

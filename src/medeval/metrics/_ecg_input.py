@@ -344,6 +344,13 @@ def _counts(m: NDArray[np.int64], sumstats: bool = False) -> dict[str, tuple[int
     return {name: (values[2 * k], values[2 * k + 1]) for k, name in enumerate(STATISTICS)}
 
 
+def sumstats_values(m: NDArray[np.int64]) -> list[int]:
+    """:func:`sumstats_counts` flat: each statistic's numerator then denominator, in the
+    order of :data:`STATISTICS` (the columns of a record's row in the ECG task)."""
+    values: list[int] = (_WEIGHTS[True] @ np.asarray(m, dtype=np.int64).ravel()).tolist()
+    return values
+
+
 def sumstats_counts(m: NDArray[np.int64]) -> dict[str, tuple[int, int]]:
     """One record's numerator and denominator of each statistic as ``sumstats`` pools
     them: the gross counts of :func:`~medeval.metrics.ec57_summary` on that record."""

@@ -87,6 +87,11 @@ STATISTICS = ("qrs_sensitivity", "qrs_ppv", "veb_sensitivity", "veb_ppv",
               "sveb_sensitivity", "sveb_ppv", "veb_fpr")
 
 
+#: A record's count columns: each statistic's numerator and denominator (the order in
+#: which :func:`~medeval.metrics._ecg_input.sumstats_values` gives them).
+_COUNT_COLUMNS = tuple(f"{s}_{part}" for s in STATISTICS for part in ("num", "den"))
+
+
 class EcgBeats(TaskType):
     """The ``ecg-beats`` task type behind :func:`medeval.evaluate`."""
 
@@ -94,8 +99,7 @@ class EcgBeats(TaskType):
     reference_kind = "annotations"
     parallel = True
     reads_reference = True
-    case_columns = tuple(f"{s}_{part}" for s in STATISTICS for part in ("num", "den")) + (
-        "standard",)
+    case_columns = (*_COUNT_COLUMNS, "standard")
 
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
         self.spec = spec
@@ -119,7 +123,7 @@ class EcgBeats(TaskType):
 
     def _compare(self, reference: Any, samples: Any, symbols: Any, fs: float,
                  case_id: str) -> dict[str, Any]:
-        from ..metrics._ecg_input import sumstats_counts
+        from ..metrics._ecg_input import sumstats_values
         from ..metrics.ecg import ec57
 
         with warnings.catch_warnings():  # a record's own undefined ratios do not matter
@@ -132,10 +136,7 @@ class EcgBeats(TaskType):
         # The record's counts as sumstats pools them (ec57_summary's gross counts of the
         # one record): bxb's own per-record SVEB +P counts F beats labelled S (Fs) as
         # false positives, sumstats' gross and average figures do not.
-        pooled = sumstats_counts(result.matrix)
-        values: dict[str, Any] = {}
-        for name in STATISTICS:
-            values[f"{name}_num"], values[f"{name}_den"] = pooled[name]
+        values: dict[str, Any] = dict(zip(_COUNT_COLUMNS, sumstats_values(result.matrix)))
         values["standard"] = bool(result.standard)
         values["matrix"] = cast("list[list[int]]", result.matrix.tolist())
         return values

@@ -48,3 +48,29 @@ def test_every_case_gets_a_row_and_failures_keep_their_reason(tmp_path):
     assert failed.get("F-06") == "missing-output"
     assert set(failed.values()) <= {"missing-output", "invalid-output"} and len(failed) == 2
     assert [row.case_id for row in rows] == [case.case_id for case in cases]
+
+
+def test_supplied_predictions_fingerprint_is_the_files_own_digests(tmp_path, monkeypatch):
+    # {file name: SHA-256 of its bytes} over the folder's files (a link to a file counts,
+    # a subfolder does not), canonical JSON hashed: worked out here with hashlib and json,
+    # wherever the folder is named from (absolute, relative, ".")
+    import hashlib
+    import json
+
+    folder = tmp_path / "pred"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "b.json").write_bytes(b'{"fs": 360, "samples": [1]}')
+    (folder / "a.json").write_bytes(b"{}")
+    (tmp_path / "elsewhere.json").write_bytes(b"[1, 2]")
+    (folder / "c.json").symlink_to(tmp_path / "elsewhere.json")
+    digests = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
+               for name in ("a.json", "b.json", "c.json")}
+    text = json.dumps(digests, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    expected = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(tmp_path / "cache"))
+    found = [read_predictions(folder).run["predictions_sha256"]]
+    monkeypatch.chdir(tmp_path)
+    found.append(read_predictions(Path("pred")).run["predictions_sha256"])
+    monkeypatch.chdir(folder)
+    found.append(read_predictions(Path(".")).run["predictions_sha256"])
+    assert found == [expected] * 3

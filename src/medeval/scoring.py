@@ -113,17 +113,19 @@ def read_predictions(path: Path) -> Predictions:
             "summary_sha256": sha256_file(summary),
         }
         return Predictions("runner", path / "predictions", failures=failures, run=run)
-    paths, statuses = _folder_files(path)
+    names, paths, statuses = _folder_files(path)
     digests = hash_files(paths, workers=None, progress=False, cache=True, statuses=statuses)
-    files = {p.name: digests[p] for p in paths}
+    files = {name: digests[full] for name, full in zip(names, paths)}
     return Predictions("supplied-predictions", path,
                        run={"predictions_sha256": sha256_bytes(canonical_json(files))})
 
 
-def _folder_files(path: Path) -> tuple[list[Path], dict[Path, os.stat_result]]:
-    """``sorted(p for p in path.iterdir() if p.is_file())``, and the status of each that
-    is no symbolic link: a plain file is told by its directory entry and stat once (for
-    the digest cache); a link, or an entry of unknown type, by ``Path.is_file``."""
+def _folder_files(path: Path) -> tuple[list[str], list[str], dict[str, os.stat_result]]:
+    """The names of ``sorted(p for p in path.iterdir() if p.is_file())``, their paths as
+    text (``str(path / name)``: the digest cache's keys, without a Path per file), and
+    the status of each that is no symbolic link: a plain file is told by its directory
+    entry and stat once (for the digest cache); a link, or an entry of unknown type, by
+    ``Path.is_file``."""
     names: list[str] = []
     statuses: dict[str, os.stat_result] = {}
     with os.scandir(path) as entries:
@@ -134,8 +136,10 @@ def _folder_files(path: Path) -> tuple[list[Path], dict[Path, os.stat_result]]:
             elif not entry.is_dir(follow_symlinks=False) and (path / entry.name).is_file():
                 names.append(entry.name)
     names.sort()  # the order of the paths: they differ in their names only
-    paths = [path / name for name in names]
-    return paths, {p: statuses[p.name] for p in paths if p.name in statuses}
+    folder = str(path)  # str(path / name) is the name alone where path is "."
+    paths = names.copy() if folder == "." else [os.path.join(folder, n) for n in names]
+    return names, paths, {full: statuses[name] for name, full in zip(names, paths)
+                          if name in statuses}
 
 
 @dataclass(frozen=True)

@@ -453,3 +453,23 @@ def test_an_input_that_is_the_set_wide_annotation_file_is_refused(annotated_set)
     assert problem == ("case c2: input 'labels/set.json' is the annotation file "
                        "'labels/set.json' that references point into; the algorithm would "
                        "be given the answers")
+
+
+@pytest.mark.parametrize(("padding", "found"), [(0, True), ((1 << 20) - 40, True),
+                                                ((1 << 20) + 10, False)])
+def test_a_wfdb_header_is_read_up_to_its_first_mebibyte(tmp_path, padding, found):
+    # The record line, comments, then the signal line: it counts only when it ends
+    # within the first 1 MiB the check reads (a header is a few lines; nothing reads on).
+    record = b"r 1 360 100\n"
+    comment = b"#" + b"x" * (padding - 2) + b"\n" if padding else b""
+    (tmp_path / "r.hea").write_bytes(record + comment + b"s.dat 16 200\n")
+    (tmp_path / "s.dat").write_bytes(b"\0" * 200)
+    (tmp_path / "r.atr").write_bytes(b"\0" * 4)
+    path = write_manifest(tmp_path, ["c,p,r.hea,r.atr"],
+                          header="case_id,patient_id,input,reference")
+    manifest = Manifest.from_csv(path, reference_kind="annotations")
+    if found:
+        with pytest.raises(ManifestError, match="signals are in 's.dat'"):
+            manifest.validate()
+    else:
+        manifest.validate()

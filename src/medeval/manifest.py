@@ -577,8 +577,13 @@ def _wfdb_files(header: str | Path) -> list[str]:
     Record line: ``name[/segments] n_signals ...``; comment lines start with ``#``.
     """
     try:
-        with open(header, "rb") as handle:
-            text = handle.read(1 << 20).decode("latin-1")
+        with open(header, "rb", buffering=0) as handle:
+            # at most 1 MiB, but no 1 MiB buffer for a header of a few lines: the
+            # allocator may map and unmap one per record
+            size = os.fstat(handle.fileno()).st_size
+            text = handle.read(min(size + 1, 1 << 20)).decode("latin-1")
+            if size + 1 < 1 << 20 and len(text) == size + 1:  # it grew meanwhile
+                text += handle.read((1 << 20) - len(text)).decode("latin-1")
     except OSError:
         return []
     lines = [line.split() for line in text.splitlines()

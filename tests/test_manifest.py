@@ -190,6 +190,41 @@ def test_cache_makes_a_second_run_read_nothing(tmp_path, monkeypatch):
     assert [os.fspath(p) for p in hashed] == [os.fspath(target)]  # hashed again
 
 
+def test_cache_forgets_its_oldest_digests_past_its_bound(tmp_path, monkeypatch):
+    import sqlite3
+
+    import medeval._hashing as module
+
+    # Bound 5, keep 3, files f0..f7 hashed one call each: their rows get rowids 1..8.
+    # Row 6 makes the span 6 - 1 = 5: rows up to 6 - 3 = 3 (f0, f1, f2) are forgotten,
+    # leaving 4..8 (span 4). Hashing all eight again reads f0, f1, f2 only (rows 9..11,
+    # span 11 - 4 = 7: rows up to 8 forgotten), leaving the three just written.
+    monkeypatch.setattr(module, "MAX_ROWS", 5)
+    monkeypatch.setattr(module, "KEPT_ROWS", 3)
+    files = []
+    for i in range(8):
+        (tmp_path / f"f{i}.bin").write_bytes(os.urandom(100))
+        files.append(str(tmp_path / f"f{i}.bin"))
+    cache = tmp_path / "cache"
+    for name in files:
+        module.hash_files([name], workers=1, progress=False, cache=cache)
+
+    def stored():
+        with sqlite3.connect(cache / "sha256.sqlite") as connection:
+            return sorted(p for (p,) in connection.execute("SELECT path FROM digests"))
+
+    assert stored() == files[3:]
+    hashed = []
+    original = module._sha256
+    monkeypatch.setattr(module, "_sha256",
+                        lambda p, *rest: hashed.append(p) or original(p, *rest))
+    digests = module.hash_files(files, workers=1, progress=False, cache=cache)
+    assert sorted(hashed) == files[:3]
+    assert stored() == files[:3]
+    assert digests == {str(tmp_path / f"f{i}.bin"): hashlib.sha256(
+        (tmp_path / f"f{i}.bin").read_bytes()).hexdigest() for i in range(8)}
+
+
 def test_progress_goes_to_stderr_and_can_be_disabled(tmp_path, capsys):
     (tmp_path / "x.bin").write_bytes(os.urandom(3 << 20))
     manifest = Manifest([Case("c", "p", ("x.bin",), "0")], root=tmp_path,

@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 CHUNK = 1 << 20
+#: The digest cache forgets its oldest rows once it spans this many (about 250 bytes a
+#: row: an SQLite file of about 500 MB) ...
+MAX_ROWS = 2_000_000
+#: ... keeping the digests of the files written last (the laboratory's largest sets:
+#: 2,000 CT series of a few hundred slices, 100,000 ECG records of three files).
+KEPT_ROWS = 1_500_000
 #: A file's path, as a Path or as text.
 _File = TypeVar("_File", str, Path)
 
@@ -161,14 +167,33 @@ class _Cache:
         return found
 
     def put(self, rows: Iterable[tuple[str | Path, os.stat_result, str]]) -> None:
+        """Store digests, then forget the oldest if the cache has grown past its bound."""
         try:
             with self.connection:
                 self.connection.executemany(
                     "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)",
                     [(str(p), *_identity(s), d) for p, s, d in rows],
                 )
+                self._bound()
         except sqlite3.Error:
             pass
+
+    def _bound(self) -> None:
+        """Keep the digests of the last :data:`KEPT_ROWS` files written once the cache
+        spans more than :data:`MAX_ROWS` of them.
+
+        A row written (or rewritten: a file hashed again) takes the next rowid, so the
+        span of the rowids bounds the number of rows, and finding it takes two index
+        lookups rather than a count; forgetting is one range delete. The digest of a file
+        still in use but written long ago is forgotten too, and costs one more reading of
+        it. Freed pages are reused by later rows: the file stops growing.
+        """
+        low, high = self.connection.execute(  # one aggregate per SELECT: an index lookup
+            "SELECT (SELECT min(rowid) FROM digests), (SELECT max(rowid) FROM digests)"
+        ).fetchone()
+        if low is not None and high - low >= MAX_ROWS:
+            self.connection.execute("DELETE FROM digests WHERE rowid <= ?",
+                                    (high - KEPT_ROWS,))
 
     def close(self) -> None:
         self.connection.close()

@@ -323,6 +323,8 @@ class Manifest:
             Reuse digests of files unchanged since they were last hashed (same size,
             mtime, ctime and inode), stored in an SQLite file in this directory, in
             ``$MEDEVAL_CACHE_DIR``, or in ``~/.cache/medeval``. False to hash everything.
+            The cache keeps the digests of the last 1,500,000 files written to it once
+            it holds 2,000,000 (a file whose digest was forgotten is read again).
         """
         from .result import canonical_json
 

@@ -361,6 +361,19 @@ def test_the_certificate_shows_the_tables(evaluated):
     assert not any(c.startswith("proportions: ") for c in cells)
 
 
+def test_the_certificate_lists_readers_by_their_numbers(tmp_path):
+    # Eleven readers R1..R11: the AUC table reads R1, R2, ..., R9, R10, R11, then the
+    # average (text order would put R10 and R11 after R1).
+    from medeval.report.content import Table, build_certificate
+
+    manifest, readings = simulate(3, readers=11, cases=40)
+    result = evaluate(write_study(tmp_path, manifest, readings))
+    tables = [block for section in build_certificate(result).sections
+              for block in section.blocks if isinstance(block, Table)]
+    first_cells = [[row[0] for row in table.rows] for table in tables]
+    assert [f"R{j}" for j in range(1, 12)] in [cells[:11] for cells in first_cells]
+
+
 # ------------------------------------------------------------------ bad input
 
 

@@ -11,6 +11,7 @@ them in the results section.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,6 +58,13 @@ def _method_text(study: ReaderStudyTable) -> Msg:
     return _m(key, covariance=study.covariance, reference=study.reference)
 
 
+def _reading_order(name: str) -> tuple[tuple[str | int, ...], str]:
+    """A reader's place in the tables: numbers within names by value (R2 before R10),
+    the name itself last (R01 and R1 keep one order)."""
+    parts = re.split(r"(\d+)", name)  # text, digits, text, ...: digits at odd places
+    return tuple(int(part) if k % 2 else part for k, part in enumerate(parts)), name
+
+
 def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
     """The reader study's blocks (see the module); none for another task."""
     study = ReaderStudyTable.from_tables(tables)
@@ -75,7 +83,7 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
     # the reader x treatment AUC table
     rows: list[tuple[Cell, ...]] = [
         (r.reader, _fixed(r.test), _fixed(r.reference), _fixed(r.difference))
-        for r in study.readers]
+        for r in sorted(study.readers, key=lambda r: _reading_order(r.reader))]
     rows.append((Msg("reader_study.average"), _fixed(study.test_auc),
                  _fixed(study.reference_auc), _fixed(study.test_auc - study.reference_auc)))
     blocks += [

@@ -202,6 +202,26 @@ def test_rate_limit_per_client(issued: Issued) -> None:
     assert "too many requests" in refused.json()["error"]
 
 
+def test_the_page_refuses_in_its_own_form(client: TestClient, issued: Issued) -> None:
+    # Outside /api/ a refusal is the page itself, its error section holding the reason,
+    # in the language the address asks for (strings.toml: "The request cannot be
+    # carried out"); the status and Retry-After stay those of the refusal.
+    big = b"%PDF-1.7\n" + b"0" * (20 * 1024 * 1024)
+    answer = client.post("/check?lang=en", files={"file": ("c.pdf", big, "application/pdf")})
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert "The request cannot be carried out (413)" in answer.text
+    assert "larger than 20 MB" in answer.text and "<form" in answer.text
+    with Registry.open(issued.registry) as registry, TestClient(
+            create_app(registry, requests_per_minute=60, burst=1)) as limited:
+        limited.get("/?lang=ko")
+        refused = limited.get("/?lang=ko")
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
+    assert refused.headers["content-type"] == "text/html; charset=utf-8"
+    assert "요청을 처리할 수 없습니다 (429)" in refused.text
+    assert "too many requests" in refused.text
+
+
 def test_registry_gone_is_503_without_details(issued: Issued, tmp_path: Path) -> None:
     copy = tmp_path / "registry.sqlite"
     shutil.copy(issued.registry, copy)

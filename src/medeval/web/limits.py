@@ -12,7 +12,8 @@ almost nothing:
   bucket empty gets 429 with ``Retry-After`` (seconds, rounded up). Static files (the
   style sheet, the font) are not counted.
 
-Both answer in the form the path asks for: JSON under ``/api/``, a short page elsewhere.
+Both answer in the form the path asks for: JSON under ``/api/``, the page with the
+refusal as its error elsewhere.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 __all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "RateLimit", "TokenBuckets", "UploadLimit",
            "refusal"]
@@ -43,13 +45,18 @@ _MAX_CLIENTS = 10_000
 
 async def refusal(scope: Scope, send: Send, status: int, message: str,
                   headers: tuple[tuple[str, str], ...] = ()) -> None:
-    """Answer ``status`` with ``message``: JSON under ``/api/``, plain text elsewhere."""
+    """Answer ``status`` with ``message``: JSON under ``/api/``, elsewhere the page with
+    the message as its error (in the language the address asks for, ``?lang=``)."""
     if str(scope.get("path", "")).startswith("/api/"):
         body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
         kind = "application/json"
     else:
-        body = message.encode("utf-8")
-        kind = "text/plain; charset=utf-8"
+        from .pages import render_page  # the page's templates, only once refused
+
+        query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
+        body = bytes(render_page(query.get("lang", [None])[0], status_code=status,
+                                 error=message).body)
+        kind = "text/html; charset=utf-8"
     raw = [(b"content-type", kind.encode()), (b"content-length", str(len(body)).encode()),
            (b"connection", b"close")]
     raw += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]

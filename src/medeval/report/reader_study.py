@@ -58,11 +58,13 @@ def _method_text(study: ReaderStudyTable) -> Msg:
     return _m(key, covariance=study.covariance, reference=study.reference)
 
 
-def _reading_order(name: str) -> tuple[tuple[str | int, ...], str]:
+def _reading_order(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
     """A reader's place in the tables: numbers within names by value (R2 before R10),
-    the name itself last (R01 and R1 keep one order)."""
+    the name itself last (R01 and R1 keep one order). A number is compared by its
+    length without leading zeros, then its digits: no ``int()`` and its size limit."""
     parts = re.split(r"(\d+)", name)  # text, digits, text, ...: digits at odd places
-    return tuple(int(part) if k % 2 else part for k, part in enumerate(parts)), name
+    return tuple((len(part.lstrip("0")), part.lstrip("0")) if k % 2 else part
+                 for k, part in enumerate(parts)), name
 
 
 def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:

@@ -30,15 +30,42 @@ def as_1d(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
     return array
 
 
+def positive_label(pos_label: Any, *arrays: NDArray[Any], func: str) -> Any:
+    """The positive label: ``pos_label`` when given, else 1 where every label of
+    ``arrays`` is 0 or 1, or -1 or 1 (booleans count as 0 and 1), as scikit-learn's
+    ranking metrics decide. Any other labels (``1``/``2``, text) leave it open which one
+    is positive; rather than guess, this raises and names them. NaN is left for the
+    caller's own message."""
+    if pos_label is not None:
+        return pos_label
+    labels: set[Any] = set()
+    for array in arrays:
+        if array.size and array.dtype.kind in "biuf":
+            labels.update(x for x in _distinct(array).tolist() if x == x)  # not NaN
+        elif array.size:
+            labels.update(np.unique(array).tolist())
+    if labels <= {0, 1} or labels <= {-1, 1} or len(labels) > 2:
+        return 1  # (more than two: the caller's "must be binary" says what is wrong)
+    shown = sorted(labels, key=repr)
+    raise InvalidInputError(
+        f"{func}: the labels {_short(np.asarray(shown, dtype=object))} are not 0/1, -1/1 "
+        "or booleans, so which one is positive is not evident; pass pos_label= the "
+        "positive label"
+    )
+
+
 def binary_labels(
-    values: ArrayLike, *, name: str, func: str, pos_label: Any = 1
+    values: ArrayLike, *, name: str, func: str, pos_label: Any = None
 ) -> NDArray[np.bool_]:
     """Return a boolean array, True where ``values == pos_label``.
 
     Accepts booleans, 0/1 or any two labels. More than two distinct labels, or two labels
-    of which neither is ``pos_label``, is an error that names them.
+    of which neither is ``pos_label``, is an error that names them. Without ``pos_label``
+    the positive label is :func:`positive_label`'s.
     """
     array = as_1d(values, name=name, func=func)
+    if pos_label is None and array.dtype.kind not in "iuf":  # booleans: True
+        pos_label = positive_label(None, array, func=func)
     if array.dtype == np.bool_:
         if pos_label in (1, True):
             return np.array(array, dtype=np.bool_)
@@ -49,6 +76,8 @@ def binary_labels(
             f"{func}: {name} contains NaN at position(s) {_positions(np.isnan(array))}"
         )
     labels = _distinct(array)
+    if pos_label is None:
+        pos_label = positive_label(None, labels, func=func)
     if labels.size > 2:
         raise InvalidInputError(
             f"{func}: {name} must be binary, got {labels.size} distinct labels "

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ._validation import choice, confidence_level, finite_scores
+from ._validation import choice, confidence_level, finite_scores, positive_label
 from .errors import InvalidInputError, TableError
 from .evaluation import evaluate_cases
 from .loaders.tables import CaseTable, join_cases, read_table
@@ -43,7 +43,7 @@ def evaluate_classification(
     id_column: str = "case_id",
     label_column: str = "label",
     score_column: str = "score",
-    pos_label: Hashable = 1,
+    pos_label: Hashable | None = None,
     confidence: float = 0.95,
     proportion_method: str = "wilson",
     auc_method: Literal["delong", "bootstrap"] = "delong",
@@ -80,8 +80,9 @@ def evaluate_classification(
         The operating threshold, fixed before the evaluation.
     id_column, label_column, score_column : str
         Column names.
-    pos_label : hashable
-        The positive label in the reference column (e.g. ``1`` or ``"malignant"``).
+    pos_label : hashable, optional
+        The positive label in the reference column (e.g. ``1`` or ``"malignant"``);
+        by default 1, where the labels are 0/1 or -1/1 (any other labels must name it).
     confidence : float
         Confidence level of every interval.
     proportion_method : str
@@ -148,6 +149,7 @@ def evaluate_classification(
                       role="predictions")
     joined = join_cases(ref, pred)
     case_ids = joined.index.to_numpy(dtype=str)
+    pos_label = _positive(joined[label_column], pos_label, ref)
     labels = _labels(joined[label_column], pos_label, ref)
     score_name = score_column if score_column != label_column else f"{score_column}_prediction"
     scores = _scores(joined[score_name], case_ids, pred)
@@ -204,6 +206,21 @@ def _label_text(label: Hashable) -> str | int:
 
 def _input(table: CaseTable) -> InputRecord:
     return InputRecord(table.role, table.source, table.sha256, len(table.frame))
+
+
+def _positive(column: pd.Series, pos_label: Hashable | None, table: CaseTable) -> Hashable:
+    """``pos_label``, or without it 1 where the labels are 0/1 or -1/1 (see
+    :func:`~medeval._validation.positive_label`)."""
+    values = column.dropna().to_numpy()
+    try:
+        positive: Hashable = positive_label(pos_label, values, func=_FUNC)
+        return positive
+    except InvalidInputError:
+        labels = sorted(set(values.tolist()), key=str)[:10]
+        raise InvalidInputError(
+            f"reference table {table.source}: the labels {labels} are not 0/1 or -1/1, so "
+            "which one is positive is not evident; name it (pos_label=, --pos-label)"
+        ) from None
 
 
 def _labels(column: pd.Series, pos_label: Hashable, table: CaseTable) -> NDArray[Any]:

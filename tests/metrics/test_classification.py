@@ -313,6 +313,9 @@ class TestErrors:
             sensitivity([0, 1, 1], [1, 2, 1])
         # Each array alone has one label; together two, neither of them pos_label.
         with pytest.raises(InvalidInputError, match=r"labels \[0, 2\].*pos_label=1"):
+            specificity([0, 0], [2, 2], pos_label=1)
+        # Without pos_label, 0 and 2 leave the positive one open.
+        with pytest.raises(InvalidInputError, match=r"labels \[0, 2\] are not 0/1"):
             specificity([0, 0], [2, 2])
 
     def test_nan_label(self):
@@ -321,17 +324,19 @@ class TestErrors:
 
     def test_pos_label_absent(self):
         with pytest.raises(InvalidInputError, match="pos_label=1 is not one of"):
-            sensitivity(["a", "b"], ["a", "b"])
+            sensitivity(["a", "b"], ["a", "b"], pos_label=1)
 
     def test_pos_label_wrong_kind(self):
         # One text label and pos_label=1: not "no positive case", a mistake.
         with pytest.raises(InvalidInputError, match="not of the same kind"):
-            sensitivity(["pos", "pos"], ["pos", "pos"])
+            sensitivity(["pos", "pos"], ["pos", "pos"], pos_label=1)
         with pytest.raises(InvalidInputError, match="not of the same kind"):
             ppv([0, 0], [0, 0], pos_label="yes")
 
     def test_pos_label_kind_in_prevalence(self):
         with pytest.raises(InvalidInputError, match="prevalence: pos_label"):
+            prevalence(["neg", "neg"], pos_label=1)
+        with pytest.raises(InvalidInputError, match=r"prevalence: the labels \['neg'\]"):
             prevalence(["neg", "neg"])
 
     def test_not_one_dimensional(self):

@@ -231,7 +231,7 @@ class TestErrors:
 
     def test_pos_label_kind(self):
         with pytest.raises(InvalidInputError, match="not of the same kind"):
-            roc_auc(["pos", "pos"], [0.1, 0.2])
+            roc_auc(["pos", "pos"], [0.1, 0.2], pos_label=1)
 
     def test_two_dimensional(self):
         with pytest.raises(InvalidInputError, match="one-dimensional"):

@@ -65,7 +65,8 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--score-column", default="score")
     parser.add_argument("--patient-column", default=None,
                         help="resample patients, not cases, in the bootstrap")
-    parser.add_argument("--pos-label", default="1", help="positive label (default: 1)")
+    parser.add_argument("--pos-label", default=None,
+                        help="positive label (default: 1, where the labels are 0/1 or -1/1)")
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--proportion-method", choices=PROPORTION_METHODS, default="wilson")
     parser.add_argument("--auc-method", choices=("delong", "bootstrap"), default="delong")
@@ -100,7 +101,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         args.reference, args.predictions, threshold=args.threshold,
         id_column=args.id_column, label_column=args.label_column,
         score_column=args.score_column, patient_column=args.patient_column,
-        pos_label=_label(args.pos_label), confidence=args.confidence,
+        pos_label=None if args.pos_label is None else _label(args.pos_label),
+        confidence=args.confidence,
         proportion_method=args.proportion_method, auc_method=args.auc_method,
         bootstrap_method=args.bootstrap_method, n_resamples=args.n_resamples,
         seed=args.seed,

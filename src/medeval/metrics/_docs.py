@@ -17,8 +17,10 @@ from typing import Any, TypeVar
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 _POS_LABEL_PARAMETER = """\
-pos_label : hashable, default 1
-    The label of the positive class; every other label is negative."""
+pos_label : hashable, optional
+    The label of the positive class; every other label is negative. By default 1,
+    where every label is 0 or 1, or -1 or 1, or a boolean (True); with any other
+    labels (1 and 2, text) it must be given: which one is positive is not guessed."""
 
 _MASK_PAIR_PARAMETER = """\
 reference, prediction : array-like

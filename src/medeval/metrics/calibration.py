@@ -158,7 +158,7 @@ def calibration_curve(
     *,
     n_bins: int = 10,
     strategy: BinStrategy = "uniform",
-    pos_label: Hashable = 1,
+    pos_label: Hashable | None = None,
 ) -> CalibrationCurve:
     r"""The reliability curve: observed fraction of positives against mean prediction.
 
@@ -229,7 +229,7 @@ def expected_calibration_error(
     *,
     n_bins: int = 10,
     strategy: BinStrategy = "uniform",
-    pos_label: Hashable = 1,
+    pos_label: Hashable | None = None,
 ) -> float:
     r"""Expected calibration error: the bin-size-weighted mean |observed - predicted|.
 
@@ -289,7 +289,9 @@ def expected_calibration_error(
 
 
 @_calibration_doc
-def brier_score(y_true: ArrayLike, y_prob: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def brier_score(
+    y_true: ArrayLike, y_prob: ArrayLike, *, pos_label: Hashable | None = None
+) -> float:
     r"""Brier score: the mean squared difference between probability and outcome.
 
     .. math:: \mathrm{BS} = \frac{1}{n} \sum_{i=1}^{n} (p_i - y_i)^2,

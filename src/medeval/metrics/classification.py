@@ -20,6 +20,7 @@ from .._validation import (
     as_1d,
     binary_labels,
     pos_label_kind,
+    positive_label,
     same_length,
 )
 from ..errors import InvalidInputError
@@ -84,6 +85,7 @@ def _matrix(
     """Validate a pair of binary label arrays and count them."""
     raw_true = as_1d(y_true, name="y_true", func=func)
     raw_pred = as_1d(y_pred, name="y_pred", func=func)
+    pos_label = positive_label(pos_label, raw_true, raw_pred, func=func)
     truth = binary_labels(raw_true, name="y_true", func=func, pos_label=pos_label)
     pred = binary_labels(raw_pred, name="y_pred", func=func, pos_label=pos_label)
     same_length(func, y_true=truth, y_pred=pred)
@@ -101,7 +103,7 @@ def _matrix(
 
 @_shared_doc
 def confusion_matrix(
-    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1
+    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None
 ) -> ConfusionMatrix:
     r"""Count true and false positives and negatives.
 
@@ -141,7 +143,9 @@ def confusion_matrix(
 
 
 @_shared_doc
-def sensitivity(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def sensitivity(
+    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None
+) -> float:
     r"""Sensitivity (recall, true-positive rate): the share of positive cases found.
 
     .. math:: \mathrm{Se} = \frac{TP}{TP + FN}
@@ -179,7 +183,9 @@ def sensitivity(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1
 
 
 @_shared_doc
-def specificity(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def specificity(
+    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None
+) -> float:
     r"""Specificity (true-negative rate): the share of negative cases called negative.
 
     .. math:: \mathrm{Sp} = \frac{TN}{TN + FP}
@@ -216,7 +222,7 @@ def specificity(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1
 
 
 @_shared_doc
-def ppv(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def ppv(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None) -> float:
     r"""Positive predictive value (precision): the share of positive calls that are right.
 
     .. math:: \mathrm{PPV} = \frac{TP}{TP + FP}
@@ -252,7 +258,7 @@ def ppv(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> flo
 
 
 @_shared_doc
-def npv(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def npv(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None) -> float:
     r"""Negative predictive value: the share of negative calls that are right.
 
     .. math:: \mathrm{NPV} = \frac{TN}{TN + FN}
@@ -287,7 +293,7 @@ def npv(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> flo
 
 
 @_shared_doc
-def accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None) -> float:
     r"""Accuracy: the share of cases classified correctly.
 
     .. math:: \mathrm{Acc} = \frac{TP + TN}{TP + FP + FN + TN}
@@ -322,7 +328,9 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -
 
 
 @_shared_doc
-def balanced_accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def balanced_accuracy(
+    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None
+) -> float:
     r"""Balanced accuracy: the mean of sensitivity and specificity.
 
     .. math:: \mathrm{BA} = \frac{1}{2}\left(\frac{TP}{TP + FN} + \frac{TN}{TN + FP}\right)
@@ -357,7 +365,7 @@ def balanced_accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashab
 
 
 @_shared_doc
-def f1_score(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def f1_score(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None) -> float:
     r"""F1 score: the harmonic mean of PPV and sensitivity.
 
     .. math:: F_1 = \frac{2\,TP}{2\,TP + FP + FN}
@@ -394,7 +402,7 @@ def f1_score(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -
 
 
 @_shared_doc
-def youden_j(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def youden_j(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None) -> float:
     r"""Youden's index J: sensitivity plus specificity minus one.
 
     .. math:: J = \frac{TP}{TP + FN} + \frac{TN}{TN + FP} - 1
@@ -432,7 +440,7 @@ def youden_j(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1) -
 
 @_shared_doc
 def likelihood_ratios(
-    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable = 1
+    y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None = None
 ) -> LikelihoodRatios:
     r"""Positive and negative likelihood ratios.
 
@@ -478,7 +486,7 @@ def likelihood_ratios(
 
 
 @_shared_doc
-def prevalence(y_true: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def prevalence(y_true: ArrayLike, *, pos_label: Hashable | None = None) -> float:
     r"""Prevalence: the share of positive cases in the reference.
 
     .. math:: \pi = \frac{TP + FN}{n}
@@ -487,8 +495,9 @@ def prevalence(y_true: ArrayLike, *, pos_label: Hashable = 1) -> float:
     ----------
     y_true : array-like of shape (n_cases,)
         Reference labels: at most two distinct values.
-    pos_label : hashable, default 1
-        The label of the positive class.
+    pos_label : hashable, optional
+        The label of the positive class; by default 1 where the labels are 0/1, -1/1 or
+        booleans (any other labels must name it).
 
     %(ratio_returns)s
 

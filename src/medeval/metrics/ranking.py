@@ -19,6 +19,7 @@ from .._validation import (
     binary_labels,
     finite_scores,
     pos_label_kind,
+    positive_label,
     same_length,
     warn_undefined,
 )
@@ -102,6 +103,7 @@ def _labels_and_scores(
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Validate binary reference labels and their scores (``check`` validates the scores)."""
     raw = as_1d(y_true, name="y_true", func=func)
+    pos_label = positive_label(pos_label, raw, func=func)
     truth = binary_labels(raw, name="y_true", func=func, pos_label=pos_label)
     pos_label_kind(raw, pos_label, name="y_true", func=func)
     score = check(y_score, name=score_name, func=func)
@@ -149,7 +151,9 @@ def _one_class(func: str, what: str, positives: int, negatives: int) -> float:
 
 
 @_ranking_doc
-def roc_curve(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable = 1) -> RocCurve:
+def roc_curve(
+    y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable | None = None
+) -> RocCurve:
     r"""The empirical receiver operating characteristic (ROC) curve.
 
     .. math::
@@ -210,7 +214,7 @@ def roc_curve(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable = 1)
 
 
 @_ranking_doc
-def roc_auc(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def roc_auc(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable | None = None) -> float:
     r"""Area under the ROC curve, as the Mann-Whitney statistic with mid-ranks.
 
     .. math::
@@ -280,7 +284,7 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable = 1) -
 
 @_ranking_doc
 def precision_recall_curve(
-    y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable = 1
+    y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable | None = None
 ) -> PrecisionRecallCurve:
     r"""The empirical precision-recall curve: PPV against sensitivity by threshold.
 
@@ -345,7 +349,9 @@ def precision_recall_curve(
 
 
 @_ranking_doc
-def average_precision(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def average_precision(
+    y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable | None = None
+) -> float:
     r"""Average precision: precision summed step-wise over the gains in recall.
 
     .. math:: \mathrm{AP} = \sum_{k} (R_k - R_{k-1})\, P_k, \qquad R_0 = 0

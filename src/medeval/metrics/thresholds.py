@@ -83,7 +83,7 @@ def _target(target: float, func: str) -> float:
 
 @_threshold_doc
 def threshold_for_sensitivity(
-    y_true: ArrayLike, y_score: ArrayLike, target: float, *, pos_label: Hashable = 1
+    y_true: ArrayLike, y_score: ArrayLike, target: float, *, pos_label: Hashable | None = None
 ) -> float:
     r"""The highest threshold whose sensitivity is at least ``target``.
 
@@ -131,7 +131,7 @@ def threshold_for_sensitivity(
 
 @_threshold_doc
 def threshold_for_specificity(
-    y_true: ArrayLike, y_score: ArrayLike, target: float, *, pos_label: Hashable = 1
+    y_true: ArrayLike, y_score: ArrayLike, target: float, *, pos_label: Hashable | None = None
 ) -> float:
     r"""The lowest threshold whose specificity is at least ``target``.
 
@@ -177,7 +177,9 @@ def threshold_for_specificity(
 
 
 @_threshold_doc
-def youden_threshold(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable = 1) -> float:
+def youden_threshold(
+    y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable | None = None
+) -> float:
     r"""The threshold that maximises Youden's index J = Se + Sp - 1.
 
     .. math:: t^{*} = \operatorname*{arg\,max}_{t \in \{+\infty\} \cup \{s_i\}}
@@ -224,7 +226,7 @@ def youden_threshold(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashab
 
 @_threshold_doc
 def metrics_at_threshold(
-    y_true: ArrayLike, y_score: ArrayLike, threshold: float, *, pos_label: Hashable = 1
+    y_true: ArrayLike, y_score: ArrayLike, threshold: float, *, pos_label: Hashable | None = None
 ) -> OperatingPoint:
     r"""The confusion matrix of the rule ``score >= threshold``.
 

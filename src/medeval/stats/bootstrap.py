@@ -65,7 +65,7 @@ def bootstrap_ci(
     n_resamples: int = 2000,
     strata: ArrayLike | None = None,
     clusters: ArrayLike | None = None,
-    pos_label: Any = 1,
+    pos_label: Any = None,
 ) -> Estimate:
     r"""Bootstrap confidence interval of a statistic: percentile or BCa.
 
@@ -124,8 +124,9 @@ def bootstrap_ci(
     clusters : array-like, optional
         Resample whole clusters (e.g. patient ids) with all their cases. With strata,
         each cluster must lie inside one stratum.
-    pos_label : object
-        The positive label, for the named statistics.
+    pos_label : object, optional
+        The positive label, for the named statistics; by default 1 where the labels are
+        0/1, -1/1 or booleans (any other labels must name it).
 
     Returns
     -------

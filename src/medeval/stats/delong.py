@@ -50,7 +50,7 @@ def auc_ci(
     *,
     method: Literal["delong", "obuchowski", "newcombe", "bootstrap"] = "delong",
     confidence: float = 0.95,
-    pos_label: Any = 1,
+    pos_label: Any = None,
     n_resamples: int = 2000,
     bootstrap_method: Literal["percentile", "bca"] = "percentile",
     seed: int | np.random.Generator | None = None,
@@ -84,8 +84,9 @@ def auc_ci(
         The interval. ``"obuchowski"`` needs ``clusters``.
     confidence : float
         Confidence level in (0, 1).
-    pos_label : object
-        The positive label in ``y_true``.
+    pos_label : object, optional
+        The positive label in ``y_true``; by default 1 where the labels are 0/1, -1/1 or
+        booleans (any other labels must name it).
     n_resamples, bootstrap_method, seed
         For ``method="bootstrap"``: the number of resamples, ``"percentile"`` or
         ``"bca"``, and the seed (required for the bootstrap).
@@ -291,7 +292,7 @@ def delong_test(
     y_score_b: ArrayLike,
     *,
     confidence: float = 0.95,
-    pos_label: Any = 1,
+    pos_label: Any = None,
     clusters: ArrayLike | None = None,
 ) -> DeLongTest:
     r"""DeLong's test for two correlated AUCs: two algorithms scored on the same cases.
@@ -317,8 +318,9 @@ def delong_test(
         The two algorithms' scores on the same cases, higher meaning positive.
     confidence : float
         Level of the interval of the difference.
-    pos_label : object
-        The positive label in ``y_true``.
+    pos_label : object, optional
+        The positive label in ``y_true``; by default 1 where the labels are 0/1, -1/1 or
+        booleans (any other labels must name it).
     clusters : array-like, optional
         One cluster (patient) id per case: Obuchowski's clustered covariance. With one
         case per cluster it equals DeLong's exactly.

@@ -265,6 +265,9 @@ class TestEdgeCases:
             (("sensitivity", [1, 0], [1, 0, 1]), {}, "differ in length"),
             ((weighted_mean, [1.0, 2.0], [1.0]), {}, "differ in length"),
             ((lambda x, weights: x, [1.0, 2.0]), {}, "returned shape"),
+            # np.mean has no weights=: said before numpy's own TypeError would be
+            ((np.mean, [1.0, 2.0]), {}, r"mean takes no weights= keyword.*shape \(b, n\)"),
+            ((lambda x, w: w @ x, [1.0, 2.0]), {}, "takes no weights= keyword"),
             (("sensitivity", [1, 0], [1, 0]), {"strata": [1]}, "strata"),
             (("sensitivity", [1, 0], [1, 0]), {"clusters": [1, 2, 3]}, "clusters"),
         ],
@@ -272,6 +275,18 @@ class TestEdgeCases:
     def test_bad_input(self, args, kwargs, match):
         with pytest.raises(InvalidInputError, match=match):
             bootstrap_ci(*args, seed=0, **kwargs)
+
+    def test_the_weighted_mean_the_message_gives_is_scipys_mean(self):
+        # The example in the message for a callable without weights= is the mean: its
+        # interval is scipy.stats.bootstrap's of np.mean (same draws, same seed).
+        x = np.random.default_rng(3).random(40)
+        ours = bootstrap_ci(lambda x, weights: weights @ x / weights.sum(axis=1), x, seed=7)
+        theirs = scipy_bootstrap((x,), np.mean, method="percentile", n_resamples=2000,
+                                 random_state=np.random.default_rng(7)).confidence_interval
+        assert (ours.low, ours.high) == pytest.approx((theirs.low, theirs.high), abs=1e-12)
+        # a statistic taking **kwargs is let through
+        assert bootstrap_ci(lambda x, **kw: kw["weights"] @ x / kw["weights"].sum(axis=1),
+                            x, seed=7).low == ours.low
 
 
 class TestRankingStatistics:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -366,6 +367,25 @@ def ece_statistic(n_bins: int = 10) -> Callable[..., NDArray[np.float64]]:
     return ece
 
 
+def _takes_weights(statistic: Callable[..., Any], func: str) -> None:
+    """Raise, naming the contract, when a callable statistic has no ``weights`` keyword
+    (``np.mean`` is the usual slip: it would fail deep inside with numpy's TypeError).
+    Callables whose signature Python cannot read are let through."""
+    try:
+        parameters = inspect.signature(statistic).parameters.values()
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is p.VAR_KEYWORD or (p.name == "weights" and p.kind is not p.POSITIONAL_ONLY)
+           for p in parameters):
+        return
+    name = getattr(statistic, "__qualname__", repr(statistic))
+    raise InvalidInputError(
+        f"{func}: the statistic {name} takes no weights= keyword; a callable statistic is "
+        "vectorised over resamples: f(*arrays, weights=W) with W of shape (b, n) returns "
+        "b values, e.g. lambda x, weights: weights @ x / weights.sum(axis=1) for the mean"
+    )
+
+
 def _build_statistic(
     statistic: str | Callable[..., Any],
     arrays: tuple[ArrayLike, ...],
@@ -376,6 +396,7 @@ def _build_statistic(
     if callable(statistic):
         if not arrays:
             raise InvalidInputError(f"{func}: pass the data arrays after the statistic")
+        _takes_weights(statistic, func)
         data = tuple(np.asarray(a) for a in arrays)
         lengths = {f"array {i}": len(a) for i, a in enumerate(data)}
         n = same_length(func, **{k: np.empty(v) for k, v in lengths.items()})

@@ -384,3 +384,32 @@ def test_protocol_options_are_checked(tmp_path, task, problem):
     write_set(tmp_path, task=task)
     with pytest.raises(ProtocolError, match=problem):
         medeval.load_protocol(tmp_path / "protocol.toml")
+
+
+def test_annotations_of_another_size_than_their_frame_are_refused(tmp_path):
+    """COCO's height/width (LabelMe's imageHeight/imageWidth) must be the frame's: boxes
+    drawn on a resized or turned copy are not where the frame shows them. Frames written
+    with Pillow; the sizes in the messages are those we wrote."""
+    from PIL import Image as PILImage
+
+    predictions = write_set(tmp_path)
+    sizes = {case: (HEIGHT, WIDTH) for case in CASES}
+    sizes["c2"] = (WIDTH, HEIGHT)  # turned (an EXIF rotation applied by a viewer)
+    sizes["c5"] = (HEIGHT // 2, WIDTH // 2)  # a thumbnail
+    for case, (rows, columns) in sizes.items():
+        PILImage.new("RGB", (columns, rows), (120, 60, 50)).save(
+            tmp_path / "frames" / f"{case}.jpg", format="JPEG")
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    problems = caught.value.problems
+    assert [p.split(":")[0] for p in problems] == ["case c2", "case c5"]
+    assert "100 x 120 pixels (height x width) but the frame frames/c2.jpg is 120 x 100" in (
+        problems[0])
+    assert "frame frames/c5.jpg is 50 x 60" in problems[1]
+    # frames of the annotated size: scored, as pycocotools scores them
+    for case in ("c2", "c5"):
+        PILImage.new("RGB", (WIDTH, HEIGHT)).save(tmp_path / "frames" / f"{case}.jpg",
+                                                  format="JPEG")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
+                               rtol=0, atol=1e-12)

@@ -151,6 +151,9 @@ class CocoDetectionTask(TaskType):
         objects = [{"category_id": AGNOSTIC[0] if agnostic else obj.category_id,
                     "bbox": list(obj.box), "area": obj.area, "iscrowd": int(obj.iscrowd),
                     "segmentation": obj.coco_segmentation()} for obj in image.objects]
+        problem = _frame_problem(case, root, image.height, image.width)
+        if problem is not None:
+            raise ReferenceProblem(problem)
         return {"file_name": image.file_name, "height": image.height, "width": image.width,
                 "categories": table, "objects": objects}
 
@@ -416,3 +419,32 @@ def _detection_box(detection: Mapping[str, Any]) -> list[float]:
 def _corners(box: Sequence[float]) -> list[float]:
     x, y, w, h = (float(v) for v in box)
     return [x, y, x + w, y + h]
+
+
+def _frame_problem(case: Case, root: Path, height: int, width: int) -> str | None:
+    """The annotation's image size against each raster input's header (nothing decoded).
+
+    Coordinates, areas (COCO's size classes) and a result's RLE size are those of the
+    annotation's ``height`` x ``width``: annotations drawn on a resized or turned copy of
+    the frame would be scored against boxes that are not where the frame shows them."""
+    from ..loaders._files import sniff
+    from .segmentation import _raster_size as raster_size
+
+    size = (height, width)
+    for name in case.inputs:
+        frame = root / name
+        try:
+            if not frame.is_file() or str(sniff(frame)) not in _RASTER:
+                continue
+            found = raster_size(frame)
+        except OSError:
+            continue  # the manifest's own checks name an unreadable input
+        if found != size:
+            return (f"case {case.case_id}: reference {case.reference} gives its image "
+                    f"{size[0]} x {size[1]} pixels (height x width) but the frame {name} is "
+                    f"{found[0]} x {found[1]}: the annotations were not drawn on this frame, "
+                    "or one of them was resized or turned; correct the set")
+    return None
+
+
+_RASTER = frozenset({"png", "jpeg", "bmp", "tiff"})

@@ -13,16 +13,23 @@ OFL allows embedding a subset in a document.
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["FONT", "FONT_BOLD", "font_face_css", "font_path", "register_fonts",
-           "subset_font"]
+from ._errors import ReportError
+
+__all__ = ["FALLBACK", "FALLBACK_BOLD", "FONT", "FONT_BOLD", "font_face_css", "font_path",
+           "font_runs", "register_fonts", "subset_font"]
 
 #: reportlab names of the regular and bold faces.
 FONT = "NanumGothic"
 FONT_BOLD = "NanumGothic-Bold"
+#: reportlab names of DejaVu Sans (matplotlib's copy), for what NanumGothic lacks.
+FALLBACK = "DejaVuSans"
+FALLBACK_BOLD = "DejaVuSans-Bold"
 
 
 def font_path(*, bold: bool = False) -> Path:
@@ -31,8 +38,71 @@ def font_path(*, bold: bool = False) -> Path:
     return Path(str(resources.files("medeval") / "fonts" / name))
 
 
+def _fallback_path(*, bold: bool = False) -> Path:
+    """matplotlib's DejaVu Sans (regular or bold)."""
+    import matplotlib
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+
+
+@functools.cache
+def _code_points(name: str) -> frozenset[int]:
+    """The characters a face maps (its best cmap)."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped,unused-ignore]
+
+    paths = {FONT: font_path(), FONT_BOLD: font_path(bold=True),
+             FALLBACK: _fallback_path(), FALLBACK_BOLD: _fallback_path(bold=True)}
+    with TTFont(str(paths[name]), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
+    """``text`` as runs of ``(face, text)`` that the embedded faces can print.
+
+    The text is composed (Unicode NFC) first; a character NanumGothic has stays in the
+    run of the paragraph's own face (``FONT``, or ``FONT_BOLD`` when ``bold``), one it
+    lacks goes to DejaVu Sans. Invisible format and control characters (zero-width
+    space, variation selectors, ...) are dropped; a newline is kept.
+
+    Raises
+    ------
+    ReportError
+        A character neither face has, or one outside the Basic Multilingual Plane that
+        NanumGothic lacks (emoji: reportlab's ToUnicode map would make its text
+        unreadable), named with its code point.
+
+    Examples
+    --------
+    >>> font_runs("Cafe\u0301 \u00c5sa")
+    [('NanumGothic', 'Café '), ('DejaVuSans', 'Å'), ('NanumGothic', 'sa')]
+    """
+    primary, fallback = (FONT_BOLD, FALLBACK_BOLD) if bold else (FONT, FALLBACK)
+    have, spare = _code_points(primary), _code_points(fallback)
+    runs: list[tuple[str, str]] = []
+    for char in unicodedata.normalize("NFC", text):
+        point = ord(char)
+        if char == "\n" or point in have:
+            face = primary
+        elif unicodedata.category(char) in ("Cc", "Cf") or 0xFE00 <= point <= 0xFE0F:
+            continue
+        elif point in spare and point <= 0xFFFF:  # reportlab's ToUnicode maps the BMP only
+            face = fallback
+        else:
+            raise ReportError(
+                f"the certificate cannot print {char!r} (U+{point:04X} "
+                f"{unicodedata.name(char, 'unnamed')}) in {text!r}: no embedded font "
+                "(NanumGothic, DejaVu Sans) has it; write it another way in the protocol "
+                "or the report info")
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + char)
+        else:
+            runs.append((face, char))
+    return runs
+
+
 def register_fonts() -> None:
-    """Register both faces and their family with reportlab (idempotent)."""
+    """Register NanumGothic's faces and family, and DejaVu Sans (idempotent)."""
     from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped,unused-ignore]
     from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped,unused-ignore]
     from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped,unused-ignore]
@@ -42,6 +112,9 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
     if FONT_BOLD not in registered:
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True))))
+    for name, heavy in ((FALLBACK, False), (FALLBACK_BOLD, True)):
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(_fallback_path(bold=heavy))))
     for bold, italic, face in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
         addMapping(FONT, bold, italic, face)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import calendar
 import io
 import time
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ from .content import (
     Table,
     build_certificate,
 )
-from .fonts import FONT, FONT_BOLD, register_fonts
+from .fonts import FONT, FONT_BOLD, font_runs, register_fonts
 from .info import ReportInfo, load_report_info
 
 __all__ = ["certificate_keywords", "certificate_pdf", "pdf_bytes", "render_certificate"]
@@ -214,18 +215,18 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
             self.setLineWidth(0.5)
             top = _PAGE_H - 14 * _MM
             self.setFillColor(HexColor(_INK))
-            self.setFont(FONT_BOLD, 8.5)
-            self.drawString(_LEFT, top, certificate.laboratory)
-            self.setFont(FONT, 8.5)
-            self.drawRightString(_PAGE_W - _RIGHT, top,
-                                 f"{header_right}  {certificate.report_number}")
+            right = f"{header_right}  {certificate.report_number}"
+            room = _FRAME_W - _runs_width(right, 8.5) - 5 * _MM
+            size, laboratory = _fitted(certificate.laboratory, room, bold=True)
+            _draw_runs(self, _LEFT, top, laboratory, size, bold=True)
+            _draw_runs(self, _PAGE_W - _RIGHT, top, right, 8.5, right_aligned=True)
             self.line(_LEFT, top - 2.5 * _MM, _PAGE_W - _RIGHT, top - 2.5 * _MM)
             bottom = 12 * _MM
             self.line(_LEFT, bottom + 4 * _MM, _PAGE_W - _RIGHT, bottom + 4 * _MM)
             self.setFont(FONT, 6.5)
             self.setFillColor(HexColor(_MUTED))
-            self.drawString(_LEFT, bottom,
-                            f"{certificate.report_number} · SHA-256 {certificate.fingerprint}")
+            _draw_runs(self, _LEFT, bottom,
+                       f"{certificate.report_number} · SHA-256 {certificate.fingerprint}", 6.5)
             page = " · ".join(texts(Msg("doc.page", (("x", str(number)), ("y", str(total)))),
                                     lang))
             self.setFont(FONT, 7.5)
@@ -249,6 +250,40 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
             self.restoreState()
 
     return _NumberedCanvas
+
+
+def _runs_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of ``text`` set as :func:`font_runs` sets it, in points."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped,unused-ignore]
+
+    return float(sum(stringWidth(run, face, size) for face, run in font_runs(text, bold=bold)))
+
+
+def _fitted(text: str, room: float, *, bold: bool = False) -> tuple[float, str]:
+    """A one-line header text that fits ``room`` points: 8.5 pt, smaller down to 6 pt,
+    then cut with "…" (the full text is in section 1)."""
+    size = 8.5
+    while size > 6 and _runs_width(text, size, bold=bold) > room:
+        size -= 0.25
+    if _runs_width(text, size, bold=bold) <= room:
+        return size, text
+    cut = unicodedata.normalize("NFC", text)
+    while cut and _runs_width(cut + "…", size, bold=bold) > room:
+        cut = cut[:-1]
+    return size, cut.rstrip() + "…"
+
+
+def _draw_runs(canvas: Any, x: float, y: float, text: str, size: float, *,
+               bold: bool = False, right_aligned: bool = False) -> None:
+    """Draw one line in the embedded faces (a character NanumGothic lacks in DejaVu Sans)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped,unused-ignore]
+
+    if right_aligned:
+        x -= _runs_width(text, size, bold=bold)
+    for face, run in font_runs(text, bold=bold):
+        canvas.setFont(face, size)
+        canvas.drawString(x, y, run)
+        x += stringWidth(run, face, size)
 
 
 def _fix_date(canvas: Any, issue_date: str) -> None:
@@ -301,9 +336,20 @@ class _Layout:
         }
 
     # -- text ------------------------------------------------------------------------
-    def markup(self, cell: Cell, *, stacked: bool = False) -> str:
+    @staticmethod
+    def runs(text: str, *, bold: bool = False) -> str:
+        """Paragraph markup of ``text``: escaped, newlines as breaks, and a run that
+        NanumGothic lacks set in DejaVu Sans (:func:`~medeval.report.fonts.font_runs`)."""
+        out = []
+        for face, run in font_runs(text, bold=bold):
+            piece = escape(run).replace("\n", "<br/>")
+            primary = face in (FONT, FONT_BOLD)
+            out.append(piece if primary else f'<font name="{face}">{piece}</font>')
+        return "".join(out)
+
+    def markup(self, cell: Cell, *, stacked: bool = False, bold: bool = False) -> str:
         """One cell's text; two languages inline ("a / b") or stacked (b smaller, grey)."""
-        parts = [escape(p).replace("\n", "<br/>") for p in texts(cell, self.lang)]
+        parts = [self.runs(p, bold=bold) for p in texts(cell, self.lang)]
         if len(parts) == 1:
             return parts[0]
         if stacked:
@@ -313,13 +359,15 @@ class _Layout:
     def para(self, cell: Cell, style: str, *, stacked: bool = False) -> Any:
         from reportlab.platypus import Paragraph  # type: ignore[import-untyped,unused-ignore]
 
-        return Paragraph(self.markup(cell, stacked=stacked), self.style[style])
+        bold = self.style[style].fontName == FONT_BOLD
+        return Paragraph(self.markup(cell, stacked=stacked, bold=bold), self.style[style])
 
     def plain(self, text: str, style: str) -> Any:
         """A paragraph of already-translated text."""
         from reportlab.platypus import Paragraph  # type: ignore[import-untyped,unused-ignore]
 
-        return Paragraph(escape(text), self.style[style])
+        bold = self.style[style].fontName == FONT_BOLD
+        return Paragraph(self.runs(text, bold=bold), self.style[style])
 
     # -- story -----------------------------------------------------------------------
     def story(self) -> list[Any]:
@@ -327,19 +375,19 @@ class _Layout:
 
         cert = self.cert
         title = texts(cert.title, self.lang)
-        story: list[Any] = [Paragraph(escape(title[0]), self.style["title"])]
+        story: list[Any] = [self.plain(title[0], "title")]
         if len(title) > 1:
-            story.append(Paragraph(escape(title[1]), self.style["subtitle"]))
+            story.append(self.plain(title[1], "subtitle"))
         else:
             story.append(Spacer(1, 8))
         for section in cert.sections:
             if section.new_page:
                 story.append(PageBreak())
-            heading = " / ".join(escape(t) for t in texts(section.title, self.lang))
+            heading = " / ".join(self.runs(t, bold=True) for t in texts(section.title, self.lang))
             story.append(Paragraph(f"{section.number}. {heading}", self.style["h"]))
             story.extend(self.blocks(section.blocks))
         for text in texts(Msg("doc.end"), self.lang):
-            story.append(Paragraph(escape(text), self.style["end"]))
+            story.append(self.plain(text, "end"))
         return story
 
     def blocks(self, blocks: Sequence[Block]) -> list[Any]:
@@ -452,7 +500,7 @@ class _Layout:
         if isinstance(cell, Msg) and cell.key.startswith("text.outcome_"):
             colour = _OUTCOME.get(cell.key.removeprefix("text.outcome_"), _INK)
             return Paragraph(f'<font name="{FONT_BOLD}" color="{colour}">'
-                             f"{self.markup(cell)}</font>", self.style["cell"])
+                             f"{self.markup(cell, bold=True)}</font>", self.style["cell"])
         return self.para(cell, "cell")
 
     def table(self, block: Table) -> Any:

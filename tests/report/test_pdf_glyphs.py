@@ -1,0 +1,97 @@
+"""What the certificate prints is what it was given: characters NanumGothic lacks, a
+laboratory name too long for the page header, a verdict word too long for its column.
+Checked on poppler's extraction (pdftotext, pdffonts), not on medeval's own reading."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+import medeval
+from medeval.report import ReportError, render_certificate
+from medeval.result import write_result
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                   reason="pdftotext (poppler-utils) not installed")
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def words(pdf: Path, page: int = 1) -> list[tuple[float, float, float, float, str]]:
+    """poppler's words of one page with their boxes (xMin, yMin, xMax, yMax, word)."""
+    import html
+    import re
+
+    out = pdftotext(pdf, "-bbox", "-f", str(page), "-l", str(page))
+    return [(float(a), float(b), float(c), float(d), html.unescape(w)) for a, b, c, d, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                       r'yMax="([\d.]+)">([^<]*)</word>', out)]
+
+
+@needs_poppler
+def test_characters_nanumgothic_lacks_are_printed(certified: Path, tmp_path: Path) -> None:
+    # NanumGothic has no Å (U+00C5), µ (U+00B5), ✓ (U+2713) nor the combining acute
+    # (U+0301): before, each was dropped from the page without a word.
+    decomposed = unicodedata.normalize("NFD", "José Núñez")
+    info = {"place": "Ångström lab, 5 µm grid", "opinions": ["checked ✓"],
+            "tested_by": {"name": decomposed}, "approved_by": {"name": "南宮珉洙 Zoë"}}
+    pdf = render_certificate(certified, tmp_path / "c.pdf", report_info=info)
+    text = " ".join(pdftotext(pdf).split())
+    for printed in ("Ångström lab, 5 µm grid", "checked ✓", "José Núñez", "南宮珉洙 Zoë"):
+        assert printed in text
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    assert all(line.split()[-5] == "yes" for line in listing), listing  # all embedded
+    assert any("DejaVuSans" in line for line in listing)
+    again = render_certificate(certified, tmp_path / "again.pdf", report_info=info)
+    assert again.read_bytes() == pdf.read_bytes()
+
+
+def test_a_character_no_font_has_is_refused(certified: Path, tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="U\\+1F600 GRINNING FACE"):
+        render_certificate(certified, tmp_path / "c.pdf",
+                           report_info={"place": "room 3 \U0001F600"})
+    assert not (tmp_path / "c.pdf").exists()
+
+
+@needs_poppler
+def test_a_long_laboratory_name_does_not_run_into_the_report_number(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "binary-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    protocol = folder / "protocol.toml"
+    long_name = ("한국산업기술시험원 (韓國産業技術試驗院) 의료기기AI시험센터 "
+                 "Korea Testing Laboratory — Medical AI Centre")
+    protocol.write_text(protocol.read_text().replace('name = "Test laboratory"',
+                                                     f'name = "{long_name}"'))
+    result = write_result(medeval.evaluate(protocol, folder / "predictions"),
+                          tmp_path / "out" / "result.json")
+    pdf = render_certificate(result, tmp_path / "c.pdf")
+    header = sorted(w for w in words(pdf) if w[3] < 45)  # the band above the rule (pt)
+    assert any(w[4] == "KTL-TEST-0001" for w in header)
+    for left, right in zip(header, header[1:]):
+        assert left[2] <= right[0] + 0.5, f"{left[4]!r} overlaps {right[4]!r}"
+
+
+@needs_poppler
+def test_inconclusive_is_one_word_in_the_verdict_column(tmp_path: Path) -> None:
+    # examples/binary-classification: sensitivity 6/10, Wilson 95% 0.3127-0.8318 holds
+    # the goal 0.75, so that criterion is INCONCLUSIVE (판정 불가); before, the column cut
+    # it into "I" / "NCONCLUSI" / "VE".
+    folder = EXAMPLES / "binary-classification"
+    result = write_result(medeval.evaluate(folder / "protocol.toml", folder / "predictions"),
+                          tmp_path / "out" / "result.json")
+    for lang in ("ko+en", "en"):
+        pdf = render_certificate(result, tmp_path / f"{lang}.pdf", lang=lang)
+        page = [w[4] for w in words(pdf)]
+        assert "INCONCLUSIVE" in page and "NCONCLUSI" not in page

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
+import pandas as pd
 import pytest
 
+from medeval.evaluation import evaluate
 from medeval.protocol import (
     Protocol,
     ProtocolError,
@@ -21,6 +25,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 VALID = """
 [test]
@@ -71,7 +77,7 @@ source = "customer's claim"
 
 @pytest.fixture
 def folder(tmp_path):
-    (tmp_path / "manifest.csv").write_text("case_id,patient_id,input,reference\n")
+    (tmp_path / "manifest.csv").write_text("case_id,patient_id,input,reference,site\n")
     return tmp_path
 
 
@@ -196,7 +202,7 @@ def test_a_certified_run_needs_the_registered_sets_fingerprint(tmp_path, capsys)
 
     folder = tmp_path / "study"
     folder.mkdir()
-    (folder / "manifest.csv").write_text("case_id,patient_id,input,reference\n")
+    (folder / "manifest.csv").write_text("case_id,patient_id,input,reference,site\n")
     path = write(folder, VALID)
     assert 'mode = "certificate"' in VALID and "fingerprint" not in VALID
     with pytest.raises(ProtocolError, match="dataset.fingerprint: required in certificate"):
@@ -206,3 +212,44 @@ def test_a_certified_run_needs_the_registered_sets_fingerprint(tmp_path, capsys)
     # a pre-check may run on any set
     precheck = write(folder, VALID.replace('mode = "certificate"', 'mode = "pre-check"'))
     assert main(["protocol", "check", str(precheck)]) == 0
+
+
+class TestSubgroupColumns:
+    """A subgroup column the manifest lacks would make one subgroup of every case with an
+    empty value: the declared analysis silently not done. It is a protocol problem."""
+
+    @pytest.fixture()
+    def example(self, tmp_path):
+        folder = tmp_path / "binary"
+        shutil.copytree(EXAMPLES / "binary-classification", folder)
+        return folder
+
+    def _with_columns(self, folder, columns):
+        text = (folder / "protocol.toml").read_text(encoding="utf-8")
+        path = folder / "p.toml"
+        path.write_text(text.replace('columns = ["site"]', f"columns = {json.dumps(columns)}"),
+                        encoding="utf-8")
+        return path
+
+    @pytest.mark.parametrize("column", ["sites", "patient_id", "reference", "input"])
+    def test_a_column_that_is_not_metadata_is_refused(self, example, column):
+        path = self._with_columns(example, ["site", column])
+        with pytest.raises(ProtocolError) as raised:
+            load_protocol(path)
+        assert raised.value.problems == (
+            f"subgroups.columns: {column!r} is not a metadata column of the manifest "
+            "manifest.csv (its metadata columns: site)",)
+        with pytest.raises(ProtocolError, match="not a metadata column"):
+            evaluate(path, predictions=example / "predictions")
+
+    def test_the_declared_column_gives_its_groups(self, example):
+        result = evaluate(self._with_columns(example, ["site"]),
+                          predictions=example / "predictions")
+        # the groups and their sizes are the manifest's, as pandas counts them
+        counts = pd.read_csv(example / "manifest.csv", dtype=str)["site"].value_counts()
+        assert {g.value: g.n_cases for g in result.subgroups} == counts.to_dict()
+
+    def test_a_planned_set_without_manifest_is_not_checked(self, example):
+        path = self._with_columns(example, ["sites"])
+        (example / "manifest.csv").unlink()
+        assert load_protocol(path, check_manifest=False).subgroups.columns == ["sites"]

@@ -675,6 +675,8 @@ def validate_protocol(
                 f"dataset.manifest: no such file {manifest} (paths are relative to the "
                 "protocol's folder)"
             )
+        elif protocol is not None:
+            problems.extend(subgroup_problems(protocol, manifest))
     if problems:
         listing = "\n".join(f"  - {p}" for p in problems)
         raise ProtocolError(
@@ -682,6 +684,32 @@ def validate_protocol(
         )
     assert protocol is not None
     return protocol
+
+
+def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
+    """Subgroup columns that the manifest does not have as metadata columns.
+
+    Without this check each such column would make one subgroup of every case (value
+    empty), and the analysis the protocol declared would silently not happen. Only the
+    manifest's header is read; a header that cannot be read is left to the manifest's
+    own checks.
+    """
+    if not protocol.subgroups.columns:
+        return []
+    import pandas as pd  # as Manifest.from_csv reads it; here only when there are subgroups
+
+    try:
+        columns = [str(c) for c in pd.read_csv(manifest, dtype=str, nrows=0).columns]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return []
+    structural = ("case_id", "patient_id", "reference")
+    metadata = [c for c in columns
+                if c not in structural and c != "input" and not c.startswith("input_")]
+    return [
+        f"subgroups.columns: {column!r} is not a metadata column of the manifest "
+        f"{manifest.name} (its metadata columns: {', '.join(metadata) or 'none'})"
+        for column in protocol.subgroups.columns if column not in metadata
+    ]
 
 
 def _describe(error: Mapping[str, Any]) -> str:

@@ -456,6 +456,40 @@ def test_coco_refusals(tmp_path, change, words):
     refused(coco_with(tmp_path, change), *words)
 
 
+def _counts(data, text):
+    data["annotations"][1]["segmentation"]["counts"] = text
+
+
+@pytest.mark.parametrize("text, words", [
+    # pycocotools decodes "0" to a 10 x 12 mask of 0 then uninitialised bytes; "garbage!!"
+    # and a cut string raise only when decoded (after the file has been accepted)
+    ("0", ["annotation id 12", "runs sum to 0, not the image's 10 x 12 = 120"]),
+    ("garbage!!", ["annotation id 12", "is not a COCO compressed RLE string"]),
+    (BLOCK_RLE["counts"].decode("ascii")[:-1] + "k",  # a last run left unended
+     ["annotation id 12", "is not a COCO compressed RLE string"]),
+    # one run more: "2" is 2 plus the run two before it (3, the block's height): 5 pixels
+    (BLOCK_RLE["counts"].decode("ascii") + "2",
+     ["annotation id 12", "runs sum to 125, not the image's 10 x 12 = 120"]),
+])
+def test_damaged_compressed_rle_is_refused(tmp_path, text, words):
+    refused(coco_with(tmp_path, lambda d: _counts(d, text)), *words)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**31 - 1))
+def test_every_pycocotools_rle_string_is_accepted(tmp_path_factory, height, width, seed):
+    """Strings pycocotools encodes (any mask, any size) read back to the same pixels."""
+    mask = np.random.default_rng(seed).random((height, width)) < 0.4
+    rle = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
+    data = {"images": [{"id": 1, "file_name": "a.png", "height": height, "width": width}],
+            "categories": [{"id": 1, "name": "polyp"}],
+            "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "segmentation": {
+                "size": [height, width], "counts": rle["counts"].decode("ascii")}}]}
+    path = write(tmp_path_factory.mktemp("rle"), "rle.json", data)
+    (image,) = read_annotation_file(path)
+    np.testing.assert_array_equal(image.objects[0].mask(), mask)
+
+
 def test_vertex_on_the_edge_is_inside_and_tolerance_is_a_parameter(tmp_path):
     def edge(d):  # the whole image: vertices at x == width and y == height
         d["annotations"][0]["segmentation"] = [[0, 0, 12, 0, 12, 10, 0, 10]]

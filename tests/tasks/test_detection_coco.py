@@ -294,6 +294,41 @@ def test_segm_equals_pycocotools(tmp_path):
                                                                   "segm"), rtol=0, atol=1e-12)
 
 
+def test_damaged_rle_results_fail_their_case(tmp_path):
+    """pycocotools reads these without a word: "0" as a mask of 0 and then uninitialised
+    bytes, a short run list as a mask of unset pixels. Each fails its case; the others
+    are scored as COCOeval scores them."""
+    predictions = write_set(tmp_path, task='iou_type = "segm"')
+    ids = {case: image_id for case, (_, image_id, _) in CASES.items()}
+    detections = []
+    for case, items in RESULTS.items():  # each box as a mask, as an RLE
+        if items is None:
+            continue
+        rles = []
+        for c, (x, y, w, h), s in items:
+            mask = np.zeros((HEIGHT, WIDTH), np.uint8, order="F")
+            mask[round(y):round(y + h), round(x):round(x + w)] = 1
+            counts = mask_utils.encode(mask)["counts"].decode("ascii")
+            rles.append({"category_id": c, "score": s,
+                         "segmentation": {"size": [HEIGHT, WIDTH], "counts": counts}})
+        if case == "c2":
+            rles[0]["segmentation"]["counts"] = "0"
+        elif case == "c6":
+            rles[1]["segmentation"]["counts"] = [5, 10]
+        else:
+            detections += [dict(r, image_id=ids[case]) for r in rles]
+        (predictions / f"{case}.json").write_text(json.dumps(rles))
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    failed = {f.case_id: f for f in result.failures.cases}
+    assert {c: f.reason for c, f in failed.items()} == {
+        "c2": "invalid-output", "c4": "missing-output", "c6": "invalid-output"}
+    assert "result 0: segmentation cannot be read (RLE runs sum to 0, not the image's " \
+        "100 x 120 = 12000 pixels)" in failed["c2"].detail
+    assert "result 1: segmentation cannot be read (RLE runs sum to 15" in failed["c6"].detail
+    np.testing.assert_allclose(figures(result), pycocotools_stats(coco_set(), detections,
+                                                                  "segm"), rtol=0, atol=1e-12)
+
+
 def test_malformed_results_fail_their_case_with_every_problem(tmp_path):
     predictions = write_set(tmp_path)
     (predictions / "c2.json").write_text(json.dumps([

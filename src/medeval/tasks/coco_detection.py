@@ -20,8 +20,9 @@ Prediction
     name says which image it is). With ``class_agnostic`` ``category_id`` is not read
     either. A result that is not an object, a score that is not a finite number, a
     category the set does not have, a box not of 4 finite numbers with ``w, h >= 0``, a
-    segmentation pycocotools cannot read or of another size: the case's prediction is
-    invalid (``invalid-output``), every problem named.
+    segmentation pycocotools cannot read, of another size, or whose RLE runs do not cover
+    the image exactly: the case's prediction is invalid (``invalid-output``), every
+    problem named.
 
 COCO AP
     :func:`medeval.metrics.coco_detection` on the analysed cases, one image each: images
@@ -382,6 +383,7 @@ def _box(value: Any) -> tuple[list[float] | None, str | None]:
 def _rle(value: Any, height: int, width: int) -> tuple[dict[str, Any] | None, str | None]:
     """A result's segmentation as one compressed RLE of the image's size."""
     from ..loaders._annotated import mask_api
+    from ..loaders._annotation_json import compressed_runs
 
     api = mask_api()
     try:
@@ -394,12 +396,24 @@ def _rle(value: Any, height: int, width: int) -> tuple[dict[str, Any] | None, st
                 raise ValueError(f"RLE size {value['size']!r} is not the image's [height, "
                                  f"width] = [{height}, {width}]")
             counts = value["counts"]
-            if isinstance(counts, list):
-                rle = api.frPyObjects(value, height, width)
+            # pycocotools reads damaged counts without a word (past the string's end, or
+            # leaving pixels unset): the runs must be whole and cover the image
+            if isinstance(counts, list) and counts and all(
+                    isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in counts):
+                runs: Any = counts
+            elif isinstance(counts, str):
+                runs = compressed_runs(counts)
+                if runs is None or runs.min() < 0:
+                    raise ValueError(f"counts {counts!r:.40} is not a COCO compressed RLE "
+                                     "string")
             else:
-                rle = {"size": [height, width],
-                       "counts": counts.encode("ascii") if isinstance(counts, str) else counts}
-            api.area(rle)  # decodes the counts: a broken string raises here
+                raise ValueError("RLE counts must be a compressed string or a list of run "
+                                 "lengths")
+            if int(sum(runs)) != height * width:
+                raise ValueError(f"RLE runs sum to {int(sum(runs))}, not the image's "
+                                 f"{height} x {width} = {height * width} pixels")
+            rle = (api.frPyObjects(value, height, width) if isinstance(counts, list)
+                   else {"size": [height, width], "counts": counts.encode("ascii")})
         else:
             raise ValueError("not polygons or an RLE {\"size\": [h, w], \"counts\": ...}")
         rle = dict(rle)

@@ -734,6 +734,11 @@ def _criteria_problems(data: Mapping[str, Any]) -> list[str]:
     task = data.get("task")
     task_type = task.get("type") if isinstance(task, Mapping) else None
     reported = TASK_METRICS.get(task_type) if isinstance(task_type, str) else None
+    labels = task.get("labels") if isinstance(task, Mapping) else None
+    if reported is not None and task_type == "segmentation" and isinstance(
+            labels, list) and len(labels) > 1:  # the task names each label's figures
+        reported = {f"label{label}:{name}": definition for label in labels
+                    for name, definition in reported.items()}
     criteria = data.get("criteria")
     if not isinstance(criteria, list):
         return []

@@ -278,8 +278,17 @@ def test_a_grey_label_map_scores_each_label(tmp_path):
             grey[mask & (np.arange(SHAPE[1]) < 30)] = 255
             PILImage.fromarray(grey).save(tmp_path / where / f"{cid}.png")
     task = PX + '\nlabels = [1, 2]\n[task.label_map]\n"0" = 0\n"128" = 1\n"255" = 2'
-    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task=task, failures=""))
+    text = PROTOCOL.format(task=task, failures="")
+    # the figures are each label's: a criterion on "dice" would name no figure (and so
+    # could never be met); it is refused, naming the labels' figures
+    (tmp_path / "protocol.toml").write_text(text)
+    with pytest.raises(ProtocolError, match="'dice' is not reported .* label1:dice, "):
+        medeval.load_protocol(tmp_path / "protocol.toml")
+    (tmp_path / "protocol.toml").write_text(text.replace('metric = "dice"',
+                                                         'metric = "label2:dice"'))
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (verdict,) = result.verdicts
+    assert verdict.metric == "label2:dice" and "has no metric" not in verdict.reason
     cases = per_case(result)
     for cid, (ref, pred) in data.items():
         left = np.arange(SHAPE[1]) < 30

@@ -69,11 +69,13 @@ def _encode_result(value: Any) -> dict[str, Any]:
     import json
 
     try:
-        json.dumps(value, default=_plain)
+        return {"ok": True, "prediction": json.loads(json.dumps(value, default=_plain))}
     except (TypeError, ValueError) as exc:
         return {"ok": False, "reason": "invalid-output",
-                "detail": f"predict returned a value that is not JSON data: {exc}"}
-    return {"ok": True, "prediction": json.loads(json.dumps(value, default=_plain))}
+                "detail": f"predict returned a value that is not JSON data: {exc}"[:_TAIL]}
+    except RecursionError:
+        return {"ok": False, "reason": "invalid-output",
+                "detail": "predict returned a value nested too deeply to be JSON data"}
 
 
 def main() -> int:

@@ -79,7 +79,11 @@ def receive(fd: int, *, deadline: float | None = None, limit: int | None = None)
     ------
     ChannelClosed, ChannelTimeout, MessageTooLarge
     """
-    return json.loads(receive_bytes(fd, deadline=deadline, limit=limit))
+    body = receive_bytes(fd, deadline=deadline, limit=limit)
+    try:
+        return json.loads(body)
+    except RecursionError:  # the sandboxed side is not trusted to send sane JSON
+        raise ValueError("a message nested too deeply to be read") from None
 
 
 def receive_bytes(fd: int, *, deadline: float | None = None, limit: int | None = None) -> bytes:

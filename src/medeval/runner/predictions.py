@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -59,7 +60,7 @@ def normalize_prediction(value: Any) -> dict[str, Any] | None:
     >>> normalize_prediction({"score": float("nan")})
     Traceback (most recent call last):
     ...
-    medeval.runner.predictions.InvalidPrediction: score is NaN or infinite
+    medeval.runner.predictions.InvalidPrediction: score is NaN or infinite (or too large)
     """
     if value is None:
         return None
@@ -75,13 +76,20 @@ def normalize_prediction(value: Any) -> dict[str, Any] | None:
         if not numbers or not all(_is_number(v) for v in numbers):
             raise InvalidPrediction("invalid-output",
                                     f"score must be a number (or numbers), got {score!r}"[:300])
-        if not all(math.isfinite(v) for v in numbers):
-            raise InvalidPrediction("invalid-output", "score is NaN or infinite")
+        if not all(_within_float(v) for v in numbers):
+            raise InvalidPrediction("invalid-output", "score is NaN or infinite (or too large)")
     if not value:
         raise InvalidPrediction("invalid-output", "the prediction is an empty object")
     if not _finite(value):
         raise InvalidPrediction("invalid-output", "the prediction holds a NaN or infinity")
     return {str(k): v for k, v in value.items()}
+
+
+def _within_float(value: int | float) -> bool:
+    """A finite float, or an integer a float can hold (``math.isfinite(10**400)`` raises)."""
+    if isinstance(value, int):
+        return -sys.float_info.max <= value <= sys.float_info.max
+    return math.isfinite(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -104,11 +112,22 @@ def parse_json(data: bytes) -> Any:
     def refuse(constant: str) -> Any:
         raise InvalidPrediction("invalid-output", f"prediction.json holds {constant}")
 
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        names = [name for name, _ in pairs]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:  # JSON readers differ on which value of a repeated name they keep
+            raise InvalidPrediction("invalid-output", "prediction.json names "
+                                    f"{', '.join(map(repr, twice))} more than once")
+        return dict(pairs)
+
     try:
-        return json.loads(data, parse_constant=refuse)
+        return json.loads(data, parse_constant=refuse, object_pairs_hook=unique)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidPrediction("invalid-output",
                                 f"prediction.json is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidPrediction("invalid-output", "prediction.json is nested too deeply "
+                                "to be read") from None
 
 
 def store_outputs(
@@ -159,13 +178,25 @@ def store_outputs(
         value = parse_json(by_ext.pop("json"))
     elif value_from_file:
         value = None
-    prediction = normalize_prediction(value)
+    try:
+        prediction = normalize_prediction(value)
+    except RecursionError:
+        raise InvalidPrediction("invalid-output", "the prediction is nested too deeply to "
+                                "be checked") from None
+    named = prediction.get("case_id", case_id) if prediction is not None else case_id
+    if named != case_id:
+        raise InvalidPrediction("invalid-output", f"the prediction of case {case_id!r} "
+                                f"names case {named!r}"[:300])
     if prediction is None and not by_ext:
         raise InvalidPrediction("invalid-output", "no prediction: nothing returned and no "
                                 "prediction.<ext> written")
     stored: dict[str, str] = {}
     if prediction is not None:
-        data = canonical_json({**prediction, "case_id": case_id})
+        try:
+            data = canonical_json({**prediction, "case_id": case_id})
+        except RecursionError:
+            raise InvalidPrediction("invalid-output", "the prediction is nested too "
+                                    "deeply to be written") from None
         if len(data) > limit_bytes:
             raise InvalidPrediction("output-too-large", f"{len(data)} bytes of JSON, limit "
                                     f"{limit_bytes}")

@@ -214,7 +214,8 @@ class Manifest:
         names a readable COCO or LabelMe file and an image in it that no other case
         selects (each file read once; its objects' positions are the task's to check,
         with the protocol's tolerance). With ``read_files=True`` every reference is also
-        read with its loader.
+        read with its loader, and every input frame (PNG, JPEG, BMP, TIFF) with
+        ``read_image``.
 
         Raises
         ------
@@ -242,6 +243,8 @@ class Manifest:
                     cases[index + (_AHEAD_CASES if index else 0):index + 2 * _AHEAD_CASES]))
             for value in case.inputs:
                 target, problem = self._checked_file(value, statuses)
+                if problem is None and target is not None and read_files:
+                    problem = _unreadable_frame(target)
                 if problem:
                     problems.append(f"case {case.case_id}: input {value!r}: {problem}")
                 elif target is not None:
@@ -615,6 +618,22 @@ def _kind_matches(kind: str, found: str, target: str) -> bool:
     if kind == "annotations":  # the name (Path.name) has a dot
         return found == "edf" or (found == "unknown" and "." in os.path.basename(target))
     return False
+
+
+def _unreadable_frame(target: tuple[str, bool]) -> str | None:
+    """A raster input (PNG, JPEG, BMP, TIFF) that ``read_image`` refuses, as a problem.
+
+    The algorithm reads its inputs, but a frame medeval's own reader refuses (truncated,
+    EXIF-turned, CMYK, transparent) is a fault of the set, not of the algorithm: found
+    here, it is not counted as the algorithm's failure."""
+    path, folder = target
+    if folder or sniff(path) not in {"png", "jpeg", "bmp", "tiff"}:
+        return None
+    try:
+        _read_image(Path(path))
+    except LoaderError as exc:
+        return f"unreadable: {exc}"
+    return None
 
 
 def _read_image(path: Path) -> object:

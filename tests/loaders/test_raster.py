@@ -259,3 +259,27 @@ def test_the_manifest_takes_raster_images_and_masks(tmp_path):
         cut.validate()  # its first bytes are PNG
         with pytest.raises(ManifestError, match=r"case c2: reference 'c2_cut.png': unreadable"):
             cut.validate(read_files=True)
+
+
+def test_read_files_decodes_the_input_frames_too(tmp_path):
+    """A damaged frame of the set is found by the check, not blamed on the algorithm that
+    could not read it. The truncated file is one Pillow itself cannot load."""
+    save(RGB, tmp_path / "c1.png")
+    whole = save(RGB, tmp_path / "c2.png").read_bytes()
+    (tmp_path / "c2.png").write_bytes(whole[:len(whole) // 2])
+    with pytest.raises(OSError), PILImage.open(tmp_path / "c2.png") as image:
+        image.load()  # the independent view: Pillow cannot read it either
+    turned = PILImage.fromarray(RGB)
+    exif = turned.getexif()
+    exif[0x0112] = 3
+    turned.save(tmp_path / "c3.jpg", exif=exif)
+    cases = [Case(c, "p1", (name,), "benign") for c, name in
+             (("c1", "c1.png"), ("c2", "c2.png"), ("c3", "c3.jpg"))]
+    manifest = Manifest(cases, root=tmp_path, reference_kind="label")
+    manifest.validate()  # without reading: every frame's first bytes are right
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate(read_files=True)
+    problems = caught.value.problems
+    assert [p.split(":")[0] for p in problems] == ["case c2", "case c3"]
+    assert problems[0].startswith("case c2: input 'c2.png': unreadable: ")
+    assert "EXIF orientation is 3" in problems[1]

@@ -43,7 +43,8 @@ def add(commands: Any) -> None:
                                 help="no progress bar while hashing")
         else:
             action.add_argument("--read-files", action="store_true",
-                                help="also read every reference with its loader")
+                                help="also read every reference with its loader, and every "
+                                "input frame (PNG, JPEG, BMP, TIFF) with read_image")
         action.set_defaults(handler=handler)
 
 

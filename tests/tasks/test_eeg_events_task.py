@@ -80,3 +80,39 @@ def test_a_set_without_seizures_says_why_the_sensitivity_is_undefined(folder):
     # false alarms were made, so precision (0) and F1 (0) are defined
     assert result.metric("precision").estimate.value == 0.0
     assert not any(w.startswith("all cases: precision:") for w in result.warnings)
+
+
+@pytest.mark.parametrize(("events", "why"), [
+    ([{"start": 310, "end": 320}], 'event 0 is {"start": 310, "end": 320}, not [start_s'),
+    ([[310, 320, 400, 410]], "event 0 is [310, 320, 400, 410], not [start_s, end_s]"),
+    ([[[310, 320]]], "event 0 is [[310, 320]], not [start_s, end_s]"),
+    ([["310", "320"]], 'event 0 is ["310", "320"], not [start_s, end_s] (two numbers)'),
+    ([[True, 320]], "event 0 is [true, 320], not [start_s, end_s]"),
+    ([[310, 320], None], "event 1 is null, not [start_s, end_s]"),
+])
+def test_each_detection_is_a_pair_of_numbers(folder, events, why):
+    # Before: a dict crashed the whole evaluation (TypeError); [[a, b, c, d]] was
+    # flattened into two events; "310" and true were read as times.
+    (folder / "pred" / "r1.json").write_text(json.dumps({"events": events}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["r1"]["reason"] == "invalid-output"
+    assert why in failed["r1"]["detail"]
+    # worst case for r1: its one reference event missed, no false alarm, as r3
+    r1 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r1")))
+    assert (r1["tp"], r1["fp"], r1["n_reference"]) == (0, 0, 1)
+
+
+@pytest.mark.parametrize(("reference", "why"), [
+    ({"duration_s": 3600, "events": [[100, 150, 160, 170]]}, "event 0 is [100, 150, 160"),
+    ({"duration_s": "3600", "events": []}, 'duration_s is "3600", not a number'),
+    ({"duration_s": 3600, "events": [[150, 100]]}, "reference"),   # ends before it starts
+    ({"duration_s": 120, "events": [[100, 150]]}, "duration_s"),   # ends after the recording
+])
+def test_a_reference_fault_is_the_sets_not_the_algorithms(folder, reference, why):
+    # A reference event ending before it starts used to fail the algorithm's case
+    # (invalid-output); it is a fault of the set, listed before anything is scored.
+    (folder / "ref" / "r1.json").write_text(json.dumps(reference))
+    with pytest.raises(medeval.MedevalError) as raised:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert "r1" in str(raised.value) and why in str(raised.value)

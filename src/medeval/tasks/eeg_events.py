@@ -64,44 +64,50 @@ class EegEvents(TaskType):
         self.spec = spec
         self.statistics = statistics
 
-    def _reference(self, case: Case, root: Path) -> tuple[float, list[Any]]:
+    def _reference(self, case: Case, root: Path) -> tuple[float, NDArray[np.float64]]:
         path = root / case.reference
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            duration = float(data["duration_s"])
-            events = list(data["events"])
+            duration = data["duration_s"]
+            if not _is_number(duration):
+                raise ValueError(f"duration_s is {json.dumps(duration)[:60]}, not a number")
+            events = _event_pairs(data["events"])
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise ReferenceProblem(
                 f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": number, "
                 f"\"events\": [[start_s, end_s], ...]}}: {exc!r}"
             ) from None
-        return duration, events
+        return float(duration), events
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
-        """A message when the reference JSON cannot be read."""
+        """A message when the reference JSON cannot be read or scored (its events must lie
+        within its duration, each ending after it starts)."""
         try:
-            self._reference(case, root)
+            self._scored_alone(case, *self._reference(case, root))
         except ReferenceProblem as exc:
             return str(exc)
         return None
 
-    def _score(self, reference: list[Any], hypothesis: list[Any], duration: float) -> Any:
+    def _score(self, reference: NDArray[np.float64], hypothesis: NDArray[np.float64],
+               duration: float) -> Any:
         """Per-recording counts; a recording's own undefined ratios do not matter here."""
         s = self.spec
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UndefinedMetricWarning)
-            return self._event_scoring(reference, hypothesis, duration, s)
+            return event_scoring(
+                reference, hypothesis, duration_s=duration,
+                tolerance_start_s=s.tolerance_start_s, tolerance_end_s=s.tolerance_end_s,
+                min_overlap=s.min_overlap, max_event_duration_s=s.max_event_duration_s,
+                min_gap_s=s.min_gap_s,
+            )
 
-    @staticmethod
-    def _event_scoring(reference: list[Any], hypothesis: list[Any], duration: float,
-                       s: Any) -> Any:
-        return event_scoring(
-            np.asarray(reference, dtype=float).reshape(-1, 2),
-            np.asarray(hypothesis, dtype=float).reshape(-1, 2), duration_s=duration,
-            tolerance_start_s=s.tolerance_start_s, tolerance_end_s=s.tolerance_end_s,
-            min_overlap=s.min_overlap, max_event_duration_s=s.max_event_duration_s,
-            min_gap_s=s.min_gap_s,
-        )
+    def _scored_alone(self, case: Case, duration: float, reference: NDArray[np.float64]) -> Any:
+        """The reference scored against no detection; its faults are the set's."""
+        try:
+            return self._score(reference, np.zeros((0, 2)), duration)
+        except MedevalError as exc:
+            raise ReferenceProblem(
+                f"case {case.case_id}: reference {case.reference}: {exc}") from None
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Score one recording."""
@@ -111,15 +117,20 @@ class EegEvents(TaskType):
         if not isinstance(events, list):
             raise PredictionError(f"case {case.case_id}: the prediction needs \"events\": [...]")
         try:
-            scores = self._score(reference, events, duration)
-        except (MedevalError, ValueError) as exc:
+            hypothesis = _event_pairs(events)
+        except ValueError as exc:
+            raise PredictionError(f"case {case.case_id}: {exc}") from None
+        try:
+            scores = self._score(reference, hypothesis, duration)
+        except MedevalError as exc:
+            self._scored_alone(case, duration, reference)  # the reference's fault first
             raise PredictionError(f"case {case.case_id}: {exc}") from None
         return _values(scores, duration)
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """Nothing detected."""
         duration, reference = self._reference(case, root)
-        return _values(self._score(reference, [], duration), duration)
+        return _values(self._scored_alone(case, duration, reference), duration)
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Pooled SzCORE figures with bootstrap intervals over recordings."""
@@ -149,6 +160,24 @@ class EegEvents(TaskType):
         s = self.spec
         return (s.tolerance_start_s, s.tolerance_end_s, s.min_overlap, s.max_event_duration_s,
                 s.min_gap_s) == (30.0, 60.0, 0.0, 300.0, 90.0)
+
+
+def _is_number(value: Any) -> bool:
+    """A JSON number (not true/false, which Python counts as integers)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _event_pairs(events: Any) -> NDArray[np.float64]:
+    """``[[start_s, end_s], ...]`` as an ``(n, 2)`` array, or ``ValueError`` naming the first
+    entry that is not a pair of numbers (no flattening: ``[[1, 2, 3, 4]]`` is not two
+    events, and ``"35"`` or ``true`` is not a time)."""
+    if not isinstance(events, list):
+        raise ValueError(f"events is {json.dumps(events)[:60]}, not a list of [start_s, end_s]")
+    for k, event in enumerate(events):
+        if not (isinstance(event, list) and len(event) == 2 and all(map(_is_number, event))):
+            raise ValueError(
+                f"event {k} is {json.dumps(event)[:60]}, not [start_s, end_s] (two numbers)")
+    return np.array(events, dtype=np.float64).reshape(-1, 2)
 
 
 def _values(scores: Any, duration: float) -> dict[str, Any]:

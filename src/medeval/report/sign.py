@@ -12,6 +12,9 @@ Order (REFERENCE.md 5): render -> PDF/A fix-up -> sign -> hash.
 from __future__ import annotations
 
 import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +126,21 @@ def sign_pdf(
     return target
 
 
+@contextmanager
+def _quiet_pyhanko() -> Iterator[None]:
+    """pyHanko logs a self-signed or untrusted signer with its traceback (about 20 lines
+    on standard error from ``medeval verify``); what it found is in the returned status."""
+    loggers = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
 def validate_pdf(
     pdf: str | Path | bytes, *, trust_roots: tuple[str | Path, ...] = ()
 ) -> tuple[SignatureCheck, ...]:
@@ -152,7 +170,8 @@ def validate_pdf(
     checks = []
     for signature in signatures:
         try:
-            status = validate_pdf_signature(signature, context)
+            with _quiet_pyhanko():  # an untrusted signer is reported in the check, not logged
+                status = validate_pdf_signature(signature, context)
         except Exception as exc:
             checks.append(SignatureCheck(signature.field_name, "?", False, False, False, False,
                                          0, f"validation failed: {exc}"))

@@ -1,0 +1,75 @@
+"""verify as a tester meets it: a result file written otherwise (same numbers), and a
+certificate signed with the laboratory's own self-signed key, checked from the command
+line (standard error read as the tester reads it)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from medeval.report import verify_certificate
+
+
+def test_a_re_indented_result_verifies_its_certificate(certified: Path, certificate: Path,
+                                                       tmp_path: Path) -> None:
+    flat = tmp_path / "result.json"
+    flat.write_text(json.dumps(json.loads(certified.read_bytes())))  # one line, no indent
+    assert flat.read_bytes() != certified.read_bytes()
+    assert json.loads(flat.read_bytes()) == json.loads(certified.read_bytes())
+    verdict = verify_certificate(flat, certificate)
+    # before: "its bytes differ ... in PDF object .., embedded file stream of result.json:
+    # the PDF was altered" although neither the PDF nor a number had changed
+    assert verdict.status == "genuine", verdict.problems
+
+
+def test_a_changed_number_is_still_named(certified: Path, certificate: Path,
+                                         tmp_path: Path) -> None:
+    data = json.loads(certified.read_bytes())
+    data["metrics"]["sensitivity"]["low"] += 0.1  # printed with 4 decimals: 0.1 more
+    changed = tmp_path / "result.json"
+    changed.write_text(json.dumps(data))
+    verdict = verify_certificate(changed, certificate)
+    assert verdict.status == "altered"
+    assert any("metrics.sensitivity" in p for p in verdict.problems), verdict.problems
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Technical manager")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .sign(key, hashes.SHA256()))
+    key_path, cert_path = folder / "key.pem", folder / "cert.pem"
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+def test_verify_of_a_self_signed_certificate_prints_no_traceback(
+        certificate: Path, tmp_path: Path) -> None:
+    pytest.importorskip("pyhanko")
+    from medeval.report import sign_pdf
+
+    key, cert = _self_signed(tmp_path)
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert)
+    run = subprocess.run([sys.executable, "-m", "medeval", "verify", str(signed)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "signature valid" in run.stdout
+    # before: pyHanko's log of the self-signed signer, 20 lines with two tracebacks
+    assert run.stderr == ""

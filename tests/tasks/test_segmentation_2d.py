@@ -397,3 +397,17 @@ def test_without_distances_a_distance_criterion_is_refused():
     with pytest.raises(ProtocolError, match="task.distances = false"):
         validate_protocol(data)
     assert validate_protocol(dict(BASE, task={"type": "segmentation", "distances": False}))
+
+
+def test_a_prediction_with_its_suffix_in_capitals_is_found(tmp_path):
+    """c1.PNG (as Windows tools write it) is the case's mask, not a missing output; Dice
+    counted here from the mask written."""
+    data = make_set(tmp_path)
+    (tmp_path / "pred" / "c1.png").rename(tmp_path / "pred" / "c1.PNG")
+    PILImage.open(tmp_path / "pred" / "c2.png").save(tmp_path / "pred" / "c2.BMP", "BMP")
+    (tmp_path / "pred" / "c2.png").unlink()
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert not result.failures.cases
+    ref, pred = data["c1"]
+    assert per_case(result)["c1"]["dice"] == pytest.approx(
+        2 * (ref & pred).sum() / (ref.sum() + pred.sum()))

@@ -388,9 +388,15 @@ def _raster_size(path: Path) -> tuple[int, int]:
 
 
 def _prediction_file(predictions: Path, case_id: str) -> Path:
-    """The case's one prediction file; two (``c1.png`` and ``c1.nii.gz``) are refused."""
+    """The case's one prediction file; two (``c1.png`` and ``c1.nii.gz``) are refused.
+
+    A suffix in capitals (``c1.PNG``, as Windows tools write it) is looked for when no
+    lower-case one is there."""
     found = [predictions / f"{case_id}{suffix}" for suffix in SUFFIXES
              if (predictions / f"{case_id}{suffix}").is_file()]
+    if not found:
+        found = [predictions / f"{case_id}{suffix.upper()}" for suffix in SUFFIXES
+                 if (predictions / f"{case_id}{suffix.upper()}").is_file()]
     if len(found) > 1:
         raise PredictionError(
             f"case {case_id}: {len(found)} prediction files "

@@ -12,7 +12,8 @@ fingerprint|check``); :mod:`~medeval.cli.summary` prints a result.
 Only this package turns exceptions into exit codes: 0 success, 1 verification failed
 (``verify``), 2 bad input or usage (a result file that cannot be read included) (a
 ``MedevalError``, message on stderr), 3 an evaluation in which
-every case failed (the result is still written, and the reasons are printed).
+every case failed (the result is still written, and the reasons are printed), 130
+interrupted (Ctrl-C, no traceback).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MedevalError as exc:
         print(f"medeval: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: what was interrupted has said what it kept
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:

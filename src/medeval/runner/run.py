@@ -217,36 +217,56 @@ def run_algorithm(
         scratch = (run_dir / ".scratch" if scratch_dir is None else
                    Path(scratch_dir).resolve() / f"medeval-{os.getpid()}-{time.time_ns()}")
         shutil.rmtree(scratch, ignore_errors=True)
-        with _Progress(len(case_ids), len(finished), progress, console) as bar:
-
-            def emit(outcome: CaseOutcome) -> None:
-                log.append(outcome.end_event())
-                bar.advance(outcome)
-
-            if jobs and executor == "local":
-                _run_local(plan, jobs, workers, scratch, emit, log, selected)
-            elif jobs:
-                from ._dask import run_dask
-
-                try:  # each Dask worker keeps its sandbox for the run; one is tried first
-                    run_dask(plan, jobs, workers=workers, scratch=scratch,
-                             address=scheduler_address, emit=emit, log=log,
-                             gpus=[g.uuid or str(g.index) for g in selected])
-                except WorkerStartError as exc:
-                    raise _cannot_load(plan, exc) from None
+        interrupted: KeyboardInterrupt | None = None
+        try:
+            _execute(plan, jobs, executor=executor, workers=workers, scratch=scratch,
+                     log=log, selected=selected, scheduler_address=scheduler_address,
+                     bar=_Progress(len(case_ids), len(finished), progress, console))
+        except KeyboardInterrupt as exc:  # Ctrl-C: what ended is kept, and recorded
+            interrupted = exc
         wall = time.perf_counter() - started
         events = [*log.events, *log.written]
         summary = summarize(events, case_ids, out_dir=run_dir, header=header,
                             resumed=len(finished), ended_now=len(jobs), wall_s=wall)
         log.append({"event": "run-end", "done": summary.done, "failed": summary.failed,
-                    "wall_s": round(wall, 3)})
+                    "wall_s": round(wall, 3),
+                    **({"interrupted": True} if interrupted is not None else {})})
     finally:
         log.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     sync_filesystem(predictions)
     atomic_write(run_dir / "summary.json", canonical_json(summary.data))
+    if interrupted is not None:
+        not_run = len(summary.data["not_run"])
+        _say(console)(f"medeval: interrupted: {summary.done + summary.failed} of "
+                      f"{summary.cases} cases ended and are kept in {run_dir} ({not_run} not "
+                      "run); run the same command again to resume")
+        raise interrupted
     return summary
+
+
+def _execute(plan: WorkerPlan, jobs: Sequence[Job], *, executor: str, workers: int,
+             scratch: Path, log: RunLog, selected: Sequence[Gpu],
+             scheduler_address: str | None, bar: _Progress) -> None:
+    """Run ``jobs`` with the local or the Dask executor, logging each end."""
+    with bar:
+
+        def emit(outcome: CaseOutcome) -> None:
+            log.append(outcome.end_event())
+            bar.advance(outcome)
+
+        if jobs and executor == "local":
+            _run_local(plan, jobs, workers, scratch, emit, log, selected)
+        elif jobs:
+            from ._dask import run_dask
+
+            try:  # each Dask worker keeps its sandbox for the run; one is tried first
+                run_dask(plan, jobs, workers=workers, scratch=scratch,
+                         address=scheduler_address, emit=emit, log=log,
+                         gpus=[g.uuid or str(g.index) for g in selected])
+            except WorkerStartError as exc:
+                raise _cannot_load(plan, exc) from None
 
 
 def _say(console: Console | None) -> Callable[[str], None]:

@@ -11,7 +11,7 @@
   "files": {name: sha256}}`` or, when failed, ``"reason"``, ``"detail"`` and
   ``"stderr_tail"``; and ``"retried"``, the earlier attempts of a case run again after
   an ``infrastructure`` failure;
-- ``{"event": "run-end", ...}``: the counts.
+- ``{"event": "run-end", ...}``: the counts; ``"interrupted": true`` after Ctrl-C.
 
 A run killed mid-write leaves at most one torn last line; opening a :class:`RunLog`
 cuts it off. A resumed run skips a case whose last ``end`` says ``done`` *and* whose files

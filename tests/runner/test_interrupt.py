@@ -1,0 +1,81 @@
+"""Ctrl-C on ``medeval predict``: the run stops cleanly and resumes.
+
+Before, SIGINT ended the command with a Python traceback (``KeyboardInterrupt`` from the
+results queue), no ``run-end`` record, no ``summary.json`` and no word on resuming. Now
+it says how many cases ended and are kept, writes the summary (``not_run`` lists the
+rest), records ``run-end`` with ``interrupted``, and exits 130; running the same command
+again runs the rest and keeps the earlier predictions byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .conftest import needs_bwrap, write_algorithm, write_set
+
+PLUGIN = """
+import time
+from pathlib import Path
+
+
+class Slow:
+    def predict(self, case):
+        if case.case_id == "c4":
+            time.sleep(5)  # the first run is interrupted here
+        return int(Path(case.input_path).read_text()) / 10
+"""
+
+
+def _started(log: Path, case_id: str) -> bool:
+    if not log.exists():
+        return False
+    lines = log.read_text().splitlines()
+    return any(json.loads(line).get("case_id") == case_id and
+               json.loads(line).get("event") == "start" for line in lines if line.strip())
+
+
+@needs_bwrap
+def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path: Path):
+    cases = [f"c{i}" for i in range(1, 8)]
+    manifest = write_set(tmp_path, cases)
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    run = tmp_path / "run"
+    argv = [sys.executable, "-m", "medeval", "predict", "--algorithm", f"{plugin}:Slow",
+            "--manifest", str(manifest), "--out", str(run), "--no-progress",
+            "--timeout-s", "300"]
+    # its own process group, signalled as a terminal's Ctrl-C signals the foreground group
+    first = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not _started(run / "run.jsonl", "c4"):
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.1)
+    os.killpg(first.pid, signal.SIGINT)
+    _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert f"interrupted: 3 of 7 cases ended and are kept in {run} (4 not run)" in stderr
+    summary = json.loads((run / "summary.json").read_text())
+    assert (summary["done"], summary["failed"]) == (3, 0)
+    assert summary["not_run"] == ["c4", "c5", "c6", "c7"]
+    events = [json.loads(line) for line in (run / "run.jsonl").read_text().splitlines()]
+    assert events[-1]["event"] == "run-end" and events[-1]["interrupted"] is True
+    kept = {p.name: p.read_bytes() for p in (run / "predictions").iterdir()}
+    assert sorted(kept) == ["c1.json", "c2.json", "c3.json"]
+
+    second = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "resumed 3 case(s)" in second.stdout and "ran 4 now" in second.stdout
+    for name, data in kept.items():
+        assert (run / "predictions" / name).read_bytes() == data
+    summary = json.loads((run / "summary.json").read_text())
+    assert (summary["done"], summary["not_run"]) == (7, [])
+    for number, case_id in enumerate(cases):  # write_set's input of case i is "i"
+        prediction = json.loads((run / "predictions" / f"{case_id}.json").read_text())
+        assert prediction == {"case_id": case_id, "score": number / 10}

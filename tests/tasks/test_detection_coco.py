@@ -448,3 +448,30 @@ def test_annotations_of_another_size_than_their_frame_are_refused(tmp_path):
     result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
     np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
                                rtol=0, atol=1e-12)
+
+
+def test_tied_scores_across_images_are_reported(tmp_path):
+    """Every detection scored 1.0 (a detector without confidences): COCOeval's AP then
+    depends on how the images are numbered. The set's file numbers c1..c6 as 11..16; the
+    same set numbered in reverse gives pycocotools another AP, and medeval says so."""
+    tied = {c: None if r is None else [(k, b, 1.0) for k, b, _ in r]
+            for c, r in RESULTS.items()}
+    predictions = write_set(tmp_path, results=tied)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    gt = coco_set()
+    forward = expected(gt, {"c4"}, "worst-case", results=tied)
+    np.testing.assert_allclose(figures(result), forward, rtol=0, atol=1e-12)
+    flipped = copy.deepcopy(gt)  # image ids in reverse: 11 <-> 16, ...
+    for item in flipped["images"] + flipped["annotations"]:
+        key = "id" if "file_name" in item else "image_id"
+        item[key] = 27 - item[key]
+    ids = {case: 27 - image_id for case, (_, image_id, _) in CASES.items()}
+    backward = pycocotools_stats(flipped, [
+        {"image_id": ids[c], "category_id": k, "bbox": b, "score": s}
+        for c, r in tied.items() if r for k, b, s in r])
+    assert abs(forward[0] - backward[0]) > 1e-3  # the order matters here
+    notes = [w for w in result.warnings if "tied detections keep the order" in w]
+    assert notes and "1 (category 1)" in notes[0]
+    # scores without ties: no note
+    untied = medeval.evaluate(tmp_path / "protocol.toml", write_set(tmp_path))
+    assert not [w for w in untied.warnings if "tied detections" in w]

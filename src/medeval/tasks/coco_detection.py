@@ -270,6 +270,7 @@ class CocoDetectionTask(TaskType):
                 image["id"]: clusters[index]
                 for index, image in zip(_order(rows), reference["images"])}
             texts += _category_texts(coco, reference["categories"])
+            texts += _tie_texts(detections)
             tables["coco"] = _coco_table(coco, reference, spec.class_agnostic)
         for name, (_, _, area, _) in COCO_SUMMARIES.items():
             if not rows:
@@ -343,6 +344,28 @@ def coco_input(rows: Sequence[CaseRow]) -> tuple[dict[str, Any], list[dict[str, 
 def _order(rows: Sequence[CaseRow]) -> list[int]:
     return sorted(range(len(rows)), key=lambda i: (
         rows[i].values["_image"]["file_name"], rows[i].case_id))
+
+
+def _tie_texts(detections: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A note when detections of different images share a score in one category.
+
+    COCO AP ranks all detections of a category by score; equal scores keep the order of
+    the images (pycocotools' stable sort), so the figure then depends on how the images
+    are numbered: here by ``file_name``; pycocotools on a COCO file numbering them
+    otherwise can give another figure."""
+    images: dict[tuple[int, float], set[int]] = {}
+    for d in detections:
+        images.setdefault((d["category_id"], d["score"]), set()).add(d["image_id"])
+    shared = sorted(key for key, found in images.items() if len(found) > 1)
+    if not shared:
+        return []
+    shown = ", ".join(f"{score:g} (category {category})" for category, score in shared[:3])
+    more = f" and {len(shared) - 3} more" if len(shared) > 3 else ""
+    return [f"COCO AP: {len(shared)} score(s) are given to detections of more than one "
+            f"image ({shown}{more}); ranked by score, tied detections keep the order of "
+            "the images, which medeval numbers by file_name, so pycocotools on a COCO file "
+            "that numbers the images otherwise can give other figures (scores without "
+            "ties avoid this)"]
 
 
 def _category_texts(coco: CocoDetection, categories: Sequence[Mapping[str, Any]]) -> list[str]:

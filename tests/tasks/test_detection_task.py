@@ -101,3 +101,40 @@ def test_a_set_without_lesions_says_why_each_figure_is_undefined(folder):
         assert [w for w in result.warnings if w.startswith(f"{scope}: ")] == [
             f"{scope}: {name}: {note.replace('5 case', f'{n} case')}" for name in names]
     assert "case_auc" not in {m.name for m in result.metrics}  # one class: not reported
+
+
+@pytest.mark.parametrize(("detections", "why"), [
+    ([{"box": "abc", "score": 0.5}], 'box 0 is "abc", not a list of coordinates'),
+    ([{"box": [0, 0, 10, 10], "score": "0.9"}], "detection 0's score is \"0.9\", not a number"),
+    ([{"box": [0, 0, 10, 10], "score": True}], "detection 0's score is true, not a number"),
+    ([{"box": [0, 0, 10, 10], "score": 0.9}, {"box": [0, 0, 10], "score": 0.5}],
+     "box 1 is [0, 0, 10], not a list of coordinates (4 numbers)"),
+    ([{"box": [[0, 0], [10, 10]], "score": 0.9}], "box 0 is [[0, 0], [10, 10]]"),
+    ([[0, 0, 10, 10]], "detection 0 is [0, 0, 10, 10], not an object"),
+    ({"box": [0, 0, 10, 10]}, 'there is no list "detections"'),
+])
+def test_each_detection_is_a_box_of_numbers_and_a_score(folder, detections, why):
+    # Before: a box "abc" crashed the whole evaluation (ValueError); a score "0.9" or true
+    # was read as a number; a nested box was flattened.
+    (folder / "pred" / "c1.json").write_text(json.dumps({"detections": detections}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["c1"]["reason"] == "invalid-output"
+    assert why in failed["c1"]["detail"]
+    c1 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "c1")))
+    # worst case: c1's one lesion missed, nothing detected
+    assert (c1["n_reference"], c1["n_detections"], c1["true_positives"]) == (1, 0, 0)
+
+
+@pytest.mark.parametrize(("reference", "why"), [
+    ({"boxes": [[5, 5, 15]]}, "reference boxes need 4 (2D) or 6 (3D) columns"),
+    ({"boxes": [[5, 5, 15, 15], [5, 5]]}, "box 1 is [5, 5], not a list of coordinates"),
+    ({"boxes": [["5", 5, 15, 15]]}, 'box 0 is ["5", 5, 15, 15]'),
+    ({"boxes": [[5, 5, 15, 15]], "spacing_mm": "1"}, 'spacing_mm is "1", not a number'),
+    ({"boxes": [[15, 15, 5, 5]]}, "reference ref/c1.json"),  # upper corner below lower
+])
+def test_a_reference_fault_is_the_sets_not_the_algorithms(folder, reference, why):
+    (folder / "ref" / "c1.json").write_text(json.dumps(reference))
+    with pytest.raises(medeval.MedevalError) as raised:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert "c1" in str(raised.value) and why in str(raised.value)

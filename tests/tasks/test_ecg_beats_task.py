@@ -176,6 +176,19 @@ def test_a_fraction_of_a_sample_is_refused_not_truncated(study):
     assert failure["reason"] == "invalid-output" and "whole sample numbers" in failure["detail"]
 
 
+@pytest.mark.parametrize("fs", ["360", True, None])
+def test_the_rate_is_a_number(study, fs):
+    # "360" was read as 360 Hz (float() takes text) and true as 1 Hz; the prediction's
+    # rate is a JSON number or the case fails.
+    folder, detections = study
+    (folder / "pred" / "100.json").write_text(json.dumps(
+        {"fs": fs, "samples": detections.sample.tolist(), "symbols": detections.symbol}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    failure = json.loads(result.to_json())["failures"]["cases"][0]
+    assert failure["reason"] == "invalid-output"
+    assert f"fs is {json.dumps(fs)}, not a number" in failure["detail"]
+
+
 def _records_study(folder: Path, miss_rates, *, resampling_unit: str = "case",
                    interval: str | None = None):
     """Records of normal beats (one every 288 samples, 10 minutes at 360 Hz), written by

@@ -86,7 +86,7 @@ def test_a_set_without_seizures_says_why_the_sensitivity_is_undefined(folder):
     ([{"start": 310, "end": 320}], 'event 0 is {"start": 310, "end": 320}, not [start_s'),
     ([[310, 320, 400, 410]], "event 0 is [310, 320, 400, 410], not [start_s, end_s]"),
     ([[[310, 320]]], "event 0 is [[310, 320]], not [start_s, end_s]"),
-    ([["310", "320"]], 'event 0 is ["310", "320"], not [start_s, end_s] (two numbers)'),
+    ([["310", "320"]], 'event 0 is ["310", "320"], not [start_s, end_s] (2 numbers)'),
     ([[True, 320]], "event 0 is [true, 320], not [start_s, end_s]"),
     ([[310, 320], None], "event 1 is null, not [start_s, end_s]"),
 ])
@@ -105,6 +105,7 @@ def test_each_detection_is_a_pair_of_numbers(folder, events, why):
 
 @pytest.mark.parametrize(("reference", "why"), [
     ({"duration_s": 3600, "events": [[100, 150, 160, 170]]}, "event 0 is [100, 150, 160"),
+    ({"duration_s": 3600, "events": {"a": 1}}, 'events is {"a": 1}, not a list'),
     ({"duration_s": "3600", "events": []}, 'duration_s is "3600", not a number'),
     ({"duration_s": 3600, "events": [[150, 100]]}, "reference"),   # ends before it starts
     ({"duration_s": 120, "events": [[100, 150]]}, "duration_s"),   # ends after the recording

@@ -34,6 +34,7 @@ from ..metrics.detection import DetectionMatch, Froc, case_scores, froc, match_d
 from ..result import MetricRecord
 from ..stats.delong import auc_ci
 from ..stats.estimate import Estimate
+from ._json_numbers import number, number_rows
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -61,11 +62,10 @@ class Detection(TaskType):
         self.reference_kind = "image" if spec.criterion == "inside" else "file"
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
-        """A message when a JSON reference cannot be read."""
-        if self.spec.criterion == "inside":
-            return None
+        """A message when the reference cannot be read or matched (a box whose upper
+        corner is below its lower one, a point of the wrong dimension ...)."""
         try:
-            self._reference(case, root)
+            self._matched_alone(case, *self._reference(case, root))
         except ReferenceProblem as exc:
             return str(exc)
         return None
@@ -91,48 +91,71 @@ class Detection(TaskType):
             raise ReferenceProblem(
                 f"case {case.case_id}: reference {path} needs a list {key!r}"
             )
-        spacing = data.get("spacing_mm", 1.0)
-        return rows, tuple(spacing) if isinstance(spacing, list) else float(spacing)
+        try:
+            reference = number_rows(rows, name=key.removesuffix("es").removesuffix("s"),
+                                    shape="a list of coordinates")
+            spacing = data.get("spacing_mm", 1.0)
+            if isinstance(spacing, list):
+                return reference, tuple(number(v, name="spacing_mm") for v in spacing)
+            return reference, number(spacing, name="spacing_mm")
+        except ValueError as exc:
+            raise ReferenceProblem(f"case {case.case_id}: reference {path}: {exc}") from None
 
-    def _match(self, reference: Any, spacing: Any, detections: list[Any],
-               scores: list[float]) -> DetectionMatch:
-        width = np.asarray(reference).shape[1] if np.asarray(reference).ndim == 2 else (
-            2 * np.asarray(reference).ndim if self.spec.criterion == "iou" else 3)
-        det = np.asarray(detections, dtype=float).reshape(len(detections), -1) if detections \
-            else np.zeros((0, width if self.spec.criterion != "inside" else reference.ndim))
-        ref = reference if self.spec.criterion == "inside" else \
-            np.asarray(reference, dtype=float).reshape(len(reference), -1) if reference \
-            else np.zeros((0, det.shape[1]))
+    def _match(self, reference: Any, spacing: Any, detections: NDArray[np.float64],
+               scores: NDArray[np.float64]) -> DetectionMatch:
+        if self.spec.criterion == "inside":
+            ref, width = reference, reference.ndim
+        else:
+            ref, width = reference, reference.shape[1]
+            if not len(ref):
+                width = detections.shape[1] if len(detections) else 0
+                ref = np.zeros((0, width))
+        det = detections if len(detections) else np.zeros((0, width))
         return match_detections(
             ref, det, scores, criterion=self.spec.criterion,
             iou_threshold=self.spec.iou_threshold, max_distance_mm=self.spec.max_distance_mm,
             spacing_mm=spacing if self.spec.criterion == "distance" else None,
         )
 
+    def _matched_alone(self, case: Case, reference: Any, spacing: Any) -> DetectionMatch:
+        """The reference matched against no detection; its faults are the set's."""
+        try:
+            return self._match(reference, spacing, np.zeros((0, 0)), np.zeros(0))
+        except MedevalError as exc:
+            raise ReferenceProblem(
+                f"case {case.case_id}: reference {case.reference}: {exc}") from None
+
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Read both lists and match them."""
         reference, spacing = self._reference(case, root)
         data = read_json_prediction(case, predictions)
+        key = "box" if self.spec.criterion == "iou" else "point"
         try:
-            items = data["detections"]
-            key = "box" if self.spec.criterion == "iou" else "point"
-            detections = [item.get(key, item.get("box")) for item in items]
-            scores = [float(item["score"]) for item in items]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            items = data.get("detections") if isinstance(data, dict) else None
+            if not isinstance(items, list):
+                raise ValueError("there is no list \"detections\"")
+            for k, item in enumerate(items):
+                if not isinstance(item, dict):
+                    raise ValueError(f"detection {k} is {json.dumps(item)[:60]}, not an object")
+            detections = number_rows([item.get(key, item.get("box")) for item in items],
+                                     name=key, shape="a list of coordinates")
+            scores = np.array([number(item.get("score"), name=f"detection {k}'s score")
+                               for k, item in enumerate(items)], dtype=np.float64)
+        except ValueError as exc:
             raise PredictionError(
                 f"case {case.case_id}: the prediction must be {{\"detections\": [{{\"box\" or "
-                f"\"point\": [...], \"score\": number}}, ...]}}: {exc!r}"
+                f"\"point\": [...], \"score\": number}}, ...]}}: {exc}"
             ) from None
         try:
             match = self._match(reference, spacing, detections, scores)
         except MedevalError as exc:
+            self._matched_alone(case, reference, spacing)  # the reference's fault first
             raise PredictionError(f"case {case.case_id}: {exc}") from None
         return _values(match)
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No detection: every lesion of the case is missed."""
-        reference, spacing = self._reference(case, root)
-        return _values(self._match(reference, spacing, [], []))
+        return _values(self._matched_alone(case, *self._reference(case, root)))
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """FROC, sensitivity at the FP rates, CPM, AP and the case-level AUC."""

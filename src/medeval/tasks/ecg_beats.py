@@ -69,6 +69,7 @@ from ..manifest import Case
 from ..stats.bootstrap import pooled_ratio_cis
 from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
+from ._json_numbers import number
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -178,7 +179,7 @@ class EcgBeats(TaskType):
     def _json_prediction(self, case: Case, predictions: Path) -> tuple[Any, Any, float]:
         data = read_json_prediction(case, predictions)
         try:
-            fs = float(data["fs"])
+            fs = number(data["fs"], name="fs")  # not "360", not true
             samples = np.asarray(data["samples"])  # ec57 refuses a fraction of a sample
             given = data.get("symbols")
             symbols = np.asarray(given) if given else np.full(samples.size, "N")

@@ -28,6 +28,7 @@ from ..errors import MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..metrics.events import event_scoring
 from ..stats.estimate import Estimate
+from ._json_numbers import number, number_rows
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -68,16 +69,14 @@ class EegEvents(TaskType):
         path = root / case.reference
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            duration = data["duration_s"]
-            if not _is_number(duration):
-                raise ValueError(f"duration_s is {json.dumps(duration)[:60]}, not a number")
+            duration = number(data["duration_s"], name="duration_s")
             events = _event_pairs(data["events"])
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise ReferenceProblem(
                 f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": number, "
                 f"\"events\": [[start_s, end_s], ...]}}: {exc!r}"
             ) from None
-        return float(duration), events
+        return duration, events
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the reference JSON cannot be read or scored (its events must lie
@@ -162,22 +161,10 @@ class EegEvents(TaskType):
                 s.min_gap_s) == (30.0, 60.0, 0.0, 300.0, 90.0)
 
 
-def _is_number(value: Any) -> bool:
-    """A JSON number (not true/false, which Python counts as integers)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _event_pairs(events: Any) -> NDArray[np.float64]:
     """``[[start_s, end_s], ...]`` as an ``(n, 2)`` array, or ``ValueError`` naming the first
-    entry that is not a pair of numbers (no flattening: ``[[1, 2, 3, 4]]`` is not two
-    events, and ``"35"`` or ``true`` is not a time)."""
-    if not isinstance(events, list):
-        raise ValueError(f"events is {json.dumps(events)[:60]}, not a list of [start_s, end_s]")
-    for k, event in enumerate(events):
-        if not (isinstance(event, list) and len(event) == 2 and all(map(_is_number, event))):
-            raise ValueError(
-                f"event {k} is {json.dumps(event)[:60]}, not [start_s, end_s] (two numbers)")
-    return np.array(events, dtype=np.float64).reshape(-1, 2)
+    entry that is not a pair of numbers."""
+    return number_rows(events, name="event", shape="[start_s, end_s]", width=2)
 
 
 def _values(scores: Any, duration: float) -> dict[str, Any]:

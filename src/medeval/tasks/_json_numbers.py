@@ -1,0 +1,56 @@
+"""Numbers and rows of numbers in the JSON files of predictions and references (private).
+
+Strict on purpose: a JSON string ``"35"`` or ``true`` is not a time, a score or a
+coordinate, and a nested or longer list is not silently flattened into more rows. Each
+function raises ``ValueError`` naming the first entry that does not fit; the task turns
+it into a failed case (a prediction) or a fault of the set (a reference).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["is_number", "number", "number_rows"]
+
+
+def is_number(value: Any) -> bool:
+    """A JSON number: ``int`` or ``float``, not ``bool`` (which Python counts as ``int``)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value)[:60]
+
+
+def number(value: Any, *, name: str) -> float:
+    """``value`` as a float, or ``ValueError`` when it is not a JSON number."""
+    if not is_number(value):
+        raise ValueError(f"{name} is {_shown(value)}, not a number")
+    return float(value)
+
+
+def number_rows(
+    rows: Any, *, name: str, shape: str, width: int | None = None
+) -> NDArray[np.float64]:
+    """``[[x, y, ...], ...]`` as an ``(n, width)`` array of float64.
+
+    Every row is a list of numbers of one length (``width`` when given, else the first
+    row's); ``shape`` describes a row in the message (e.g. ``"[start_s, end_s]"``). An
+    empty list gives shape ``(0, width or 0)``.
+    """
+    if not isinstance(rows, list):
+        raise ValueError(f"{name}s is {_shown(rows)}, not a list of {shape}")
+    for k, row in enumerate(rows):
+        wanted = width if width is not None else (len(rows[0]) if isinstance(rows[0], list)
+                                                  else None)
+        if not (isinstance(row, list) and row and all(map(is_number, row))
+                and (wanted is None or len(row) == wanted)):
+            count = f" ({wanted} numbers)" if wanted else " (numbers)"
+            raise ValueError(f"{name} {k} is {_shown(row)}, not {shape}{count}")
+    if not rows:
+        return np.zeros((0, width or 0))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), -1)

@@ -34,13 +34,14 @@ result.
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .._hashing import sha256_bytes
 from ..result import canonical_json
@@ -89,6 +90,21 @@ class ReportInfo(BaseModel):
     #: ``{verification_url}/reports/{number}?fingerprint={fingerprint}``.
     verification_url: str | None = Field(
         default=None, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$")
+
+    @field_validator("issue_date", "received")
+    @classmethod
+    def _a_calendar_date(cls, value: str | None) -> str | None:
+        """A date of issue or of receipt is a day of the calendar, written YYYY-MM-DD
+        (a certificate printed "2026-13-45" as its date of issue)."""
+        if value is None or value == "":
+            return value
+        try:
+            parsed = datetime.date.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.isoformat() != value:
+            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD (e.g. 2026-11-27)")
+        return value
 
     def to_json(self) -> bytes:
         """The canonical JSON of these fields (attached to the PDF as ``report-info.json``).

@@ -16,7 +16,7 @@ import os
 import numpy as np
 import pycocotools.mask as mask_utils
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pycocotools.coco import COCO
 
@@ -475,11 +475,29 @@ def test_damaged_compressed_rle_is_refused(tmp_path, text, words):
     refused(coco_with(tmp_path, lambda d: _counts(d, text)), *words)
 
 
+def test_a_polygon_covering_no_pixel_is_refused(tmp_path):
+    """Three points on one spot (a double click in LabelMe), and a sliver holding no pixel
+    centre: pycocotools gives both an empty mask, so no box, and the object could never
+    be matched; a box-only object of zero size is refused the same way."""
+    dot, sliver = [[5, 5], [5, 5], [5, 5]], [[2.1, 2.1], [2.4, 2.1], [2.4, 2.4]]
+    for points in (dot, sliver):
+        flat = [v for p in points for v in p]
+        assert mask_utils.area(mask_utils.merge(mask_utils.frPyObjects([flat], 10, 12))) == 0
+    path = write(tmp_path, "lm.json", labelme([shape("polyp", [[1, 1], [6, 1], [1, 6]]),
+                                               shape("polyp", dot), shape("polyp", sliver)]))
+    refused(path, "shape 1 ('polyp', polygon): covers no pixel",
+            "shape 2 ('polyp', polygon): covers no pixel")
+    refused(coco_with(tmp_path, lambda d: d["annotations"][0].update(
+        segmentation=[[v for p in sliver for v in p]], bbox=None)),
+        "annotation id 11 (annotations[0]): covers no pixel")
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**31 - 1))
 def test_every_pycocotools_rle_string_is_accepted(tmp_path_factory, height, width, seed):
     """Strings pycocotools encodes (any mask, any size) read back to the same pixels."""
     mask = np.random.default_rng(seed).random((height, width)) < 0.4
+    mask[height // 2, width // 2] = True  # an object covers a pixel (else it is refused)
     rle = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
     data = {"images": [{"id": 1, "file_name": "a.png", "height": height, "width": width}],
             "categories": [{"id": 1, "name": "polyp"}],
@@ -569,10 +587,12 @@ coordinate = st.floats(min_value=0, max_value=20, allow_nan=False).map(lambda v:
 def test_labelme_and_coco_give_pycocotools_pixels(tmp_path_factory, points, corners):
     folder = tmp_path_factory.mktemp("same")
     x0, y0, x1, y1 = corners
+    flat = [v for p in points for v in p]
+    # a polygon covering no pixel is refused (test_a_polygon_covering_no_pixel_is_refused)
+    assume(mask_utils.area(mask_utils.merge(mask_utils.frPyObjects([flat], 20, 20))) > 0)
     write(folder, "lm.json", labelme([shape("p", [list(p) for p in points]),
                                       shape("p", [[x0, y0], [x1, y1]], "rectangle")],
                                      height=20, width=20))
-    flat = [v for p in points for v in p]
     box = [min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)]
     coco_file = write(folder, "coco.json", {
         "images": [{"id": 1, "file_name": "frame.png", "height": 20, "width": 20}],

@@ -246,7 +246,11 @@ def _coco_object(index: int, annotation: Any, images: Mapping[int, tuple[str, in
         problems.add(entry, "has neither a bbox nor a segmentation")
     if len(problems.items) > before:
         return None
-    return image_id, _coco_made(annotation, shape, box, names[category_id], (height, width))
+    made = _coco_made(annotation, shape, box, names[category_id], (height, width))
+    if box is None and not (made.box[2] > 0 and made.box[3] > 0):
+        problems.add(entry, _NO_PIXEL)
+        return None
+    return image_id, made
 
 
 def _coco_made(annotation: dict[str, Any], shape: _Shape | None,
@@ -437,7 +441,18 @@ def _labelme(file: Path, data: dict[str, Any], categories: Mapping[str, int] | N
     table = tuple(sorted((n, name) for name, n in categories.items())) if categories else ()
     objects = tuple(_labelme_object(label, members, (height, width), categories)
                     for (label, _), members in groups.items())
+    for obj in objects:
+        if not (obj.box[2] > 0 and obj.box[3] > 0):
+            problems.add(", ".join(f"shape {i}" for i in obj.shape_indices) +
+                         f" ({obj.category!r}, polygon)", _NO_PIXEL)
+    problems.raise_if_any("LabelMe")
     return AnnotatedImage(path, height, width, objects, None, str(file), "labelme", table)
+
+
+#: A polygon (or RLE) whose mask is empty: its box, from the mask, would have no size.
+_NO_PIXEL = ("covers no pixel (its mask, as pycocotools makes it, is empty: a polygon holds "
+             "no pixel centre), so it has no box and could never be matched; redraw it or "
+             "remove it")
 
 
 def _labelme_shape(index: int, shape: Any, height: int, width: int,

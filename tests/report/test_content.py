@@ -163,8 +163,9 @@ def test_an_amendment_says_so_first_and_old_report_info_keeps_its_digest(
     cover = build_certificate(result, load_report_info(
         {"replaces": "LAB-0", "amendment": 2})).sections[0]
     first = texts(cover.blocks[0].text, "ko+en")  # type: ignore[attr-defined]
-    assert first == ("이 성적서는 성적서 LAB-0의 수정본 2이며, 그 성적서를 대체합니다.",
-                     "Amendment 2 to report LAB-0; it replaces that report.")
+    # amendment 2 replaces amendment 1 (LAB-0 here), not the report first issued
+    assert first == ("이 성적서는 수정본 2이며, 수정본 1인 성적서 LAB-0를 대체합니다.",
+                     "Amendment 2: it replaces report LAB-0, amendment 1.")
     plain = build_certificate(result, old).sections[0]
     assert texts(plain.blocks[0].text, "en") == (  # type: ignore[attr-defined]
         "This report amends and replaces report LAB-0.",)

@@ -95,3 +95,20 @@ def test_inconclusive_is_one_word_in_the_verdict_column(tmp_path: Path) -> None:
         pdf = render_certificate(result, tmp_path / f"{lang}.pdf", lang=lang)
         page = [w[4] for w in words(pdf)]
         assert "INCONCLUSIVE" in page and "NCONCLUSI" not in page
+
+
+def test_a_second_amendment_names_what_it_replaces(certified: Path, tmp_path: Path) -> None:
+    # registry: LAB-1 issued, LAB-2 = amendment 1 (replaces LAB-1), LAB-3 = amendment 2
+    # (replaces LAB-2). Before, LAB-3 read "Amendment 2 to report LAB-2", as if LAB-2 had
+    # been amended twice.
+    info = {"report_number": "LAB-AI-2026-0003", "replaces": "LAB-AI-2026-0002",
+            "amendment": 2}
+    pdf = render_certificate(certified, tmp_path / "a2.pdf", report_info=info)
+    text = " ".join(pdftotext(pdf).split())
+    assert "Amendment 2: it replaces report LAB-AI-2026-0002, amendment 1." in text
+    assert "수정본 2이며, 수정본 1인 성적서 LAB-AI-2026-0002를 대체합니다." in text
+    assert "Amendment 2 to report" not in text
+    first = render_certificate(certified, tmp_path / "a1.pdf", report_info={
+        "replaces": "LAB-AI-2026-0001", "amendment": 1})
+    assert ("Amendment 1 to report LAB-AI-2026-0001; it replaces that report."
+            in " ".join(pdftotext(first).split()))

@@ -272,13 +272,21 @@ def _cover(result: Result, info: ReportInfo, number: str, issue: str,
         rows.append((Msg("field.replaces"), info.replaces))
     blocks: list[Block] = [Fields(tuple(rows), columns=2)]
     if info.replaces:  # ISO/IEC 17025 7.8.8.2: an amendment says so and names the report
-        blocks.insert(0, Para(
-            _m("text.amendment_statement", number=info.amendment, replaces=info.replaces)
-            if info.amendment else _m("text.replacement_statement", replaces=info.replaces),
-            "mark"))
+        blocks.insert(0, Para(_amendment_statement(info), "mark"))
     if precheck:
         blocks.insert(0, Para(Msg("text.precheck_statement"), "mark"))
     return Section(0, Msg("section.cover"), tuple(blocks))
+
+
+def _amendment_statement(info: ReportInfo) -> Msg:
+    """What an amended report says first: amendment 1 replaces the report first issued,
+    amendment n >= 2 replaces amendment n - 1 (the report it names)."""
+    if not info.amendment:
+        return _m("text.replacement_statement", replaces=info.replaces)
+    if info.amendment == 1:
+        return _m("text.amendment_statement", number=1, replaces=info.replaces)
+    return _m("text.amendment_statement_later", number=info.amendment,
+              replaces=info.replaces, previous=info.amendment - 1)
 
 
 def _summary(result: Result, level: str) -> Section:

@@ -496,8 +496,9 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
     except ReportError:
         return []
     except Exception as exc:  # an altered result may hold what no evaluation writes
-        return [f"{name}: the result given cannot be rendered to compare the printed lines "
-                f"({type(exc).__name__}: {short_error(exc)}): it is not as medeval wrote it"]
+        return [f"{name}: the result it is compared with cannot be rendered to compare the "
+                f"printed lines ({type(exc).__name__}: {short_error(exc)}): it is not as "
+                "medeval wrote it"]
     old = [line for page in record.get("pages", []) for line in page.splitlines()]
     new = [line for page in fresh for line in page.splitlines()]
     out = []

@@ -104,6 +104,40 @@ def test_incompatible_prediction_is_a_failed_case(study):
     assert "shape" in data["failures"]["cases"][0]["detail"]
 
 
+@pytest.mark.parametrize(("scale", "dtype", "shown"), [
+    (255, np.uint8, "255"), (2, np.uint8, "2"), (-1, np.int16, "-1")])
+def test_a_prediction_coded_otherwise_than_its_reference_is_incompatible(
+        study, scale, dtype, shown):
+    # A correct mask saved as 0/255 (or with its lesion as 2, or as -1) was measured as
+    # an empty mask: Dice 0 without a word. The reference is coded 0/1 here.
+    folder, pairs = study
+    save((pairs["c0"][1].astype(np.int16) * scale).astype(dtype), folder / "pred" / "c0.nii.gz")
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred",
+                                       workers=1).to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["c0"]["reason"] == "incompatible"
+    assert f"holds the value(s) {shown}, which its reference (coded 0, 1" in \
+        failed["c0"]["detail"]
+
+
+def test_a_label_map_reference_sets_no_bound(study):
+    # Scoring label 2 of references that also hold 1 (an organ around the lesion): a
+    # prediction holding 1 and 3 is measured, each label as the metric functions do.
+    folder, pairs = study
+    ref, pred = pairs["c0"]
+    organ = ref + np.roll(ref, 3, axis=2)  # 0, 1 or 2
+    guess = np.where(pred > 0, 2, 0) + (np.roll(pred, -3, axis=1) > 0) * 1  # 0..3
+    save(organ.astype(np.uint8), folder / "masks" / "c0.nii.gz")
+    save(guess.astype(np.uint8), folder / "pred" / "c0.nii.gz")
+    protocol = (folder / "protocol.toml").read_text()
+    (folder / "labels.toml").write_text(
+        protocol.replace('type = "segmentation"\n', 'type = "segmentation"\nlabels = [2]\n'))
+    result = medeval.evaluate(folder / "labels.toml", folder / "pred", workers=1)
+    c0 = next(c for c in result.cases if c["case_id"] == "c0")
+    assert c0["status"] == "ok"
+    assert c0["dice"] == pytest.approx(dice(organ == 2, guess == 2), abs=1e-15)
+
+
 def test_an_undefined_interval_says_why_in_the_warnings(study):
     """A subgroup of one case has nothing to resample; without a declared worst distance,
     a mask empty on one side makes a distance's mean infinite. Each says why, naming the

@@ -78,6 +78,36 @@ SUFFIXES = (".nii.gz", ".nii", ".mha", ".nrrd", ".png", ".bmp", ".tif", ".tiff",
 _DISTANCES = ("hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd")
 
 
+
+def _within(values: NDArray[Any], allowed: Sequence[int]) -> bool:
+    """Whether every value of ``values`` is one of ``allowed`` (by the extremes when the
+    allowed values are a run of integers, as the usual 0, 1, ..., K are)."""
+    if values.dtype == np.bool_ or not values.size:
+        return True
+    low, high = min(allowed), max(allowed)
+    if len(allowed) == high - low + 1 and values.dtype.kind in "iu":
+        return bool(values.min() >= low and values.max() <= high)
+    return bool(np.isin(values, allowed).all())
+
+
+def _coding_problem(ref: NDArray[Any], pred: NDArray[Any], labels: Sequence[int]) -> str | None:
+    """Why the prediction is not coded as its reference is, or None.
+
+    Where the reference holds only background (0) and the scored labels, the prediction
+    must too: a volume saved as 0/255, or with its lesion as 2 where the reference says
+    1, would otherwise be measured as an empty mask (Dice 0) without a word. References
+    holding other labels as well (a label map of which some labels are scored) set no
+    such bound, and are left alone."""
+    allowed = sorted({0, *labels})
+    if not _within(ref, allowed) or _within(pred, allowed):
+        return None
+    outside = sorted(set(np.unique(pred).tolist()) - set(allowed))
+    shown = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in outside[:10])
+    return (f"holds the value(s) {shown}, which its reference (coded "
+            f"{', '.join(map(str, allowed))}: background and the scored labels) does not "
+            "use; save the mask with the reference's coding (e.g. 0/1, not 0/255)")
+
+
 class Segmentation(TaskType):
     """The ``segmentation`` task type behind :func:`medeval.evaluate`."""
 
@@ -187,6 +217,10 @@ class Segmentation(TaskType):
         except CompatibilityError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}", "incompatible") from None
         ref, pred = reference.array, prediction.array
+        problem = _coding_problem(ref, pred, self.spec.labels)
+        if problem is not None:
+            raise PredictionError(f"case {case.case_id}: prediction {path.name}: {problem}",
+                                  "incompatible")
         if ref.shape[0] == 1:  # one slice: a 2-D grid, measured in the plane
             ref, pred, spacing = ref[0], pred[0], spacing[1:]
         masks = {label: (ref == label, pred == label) for label in self.spec.labels}

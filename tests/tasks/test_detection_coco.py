@@ -475,3 +475,21 @@ def test_tied_scores_across_images_are_reported(tmp_path):
     # scores without ties: no note
     untied = medeval.evaluate(tmp_path / "protocol.toml", write_set(tmp_path))
     assert not [w for w in untied.warnings if "tied detections" in w]
+
+
+@pytest.mark.parametrize("policy", ["worst-case", "exclude"])
+def test_an_algorithm_that_fails_every_case_gets_a_result(tmp_path, policy):
+    """No prediction file at all: worst-case scores every frame with no detection (as
+    COCOeval does: AP 0), exclude leaves no case (NaN, 'no cases'); before, both stopped
+    with 'froc: needs at least one case'."""
+    predictions = write_set(tmp_path, policy=policy, results={c: None for c in CASES})
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    assert result.failures.n_failed == len(CASES)
+    if policy == "worst-case":
+        np.testing.assert_allclose(
+            figures(result), expected(coco_set(), set(CASES), policy,
+                                      results={c: [] for c in CASES}), rtol=0, atol=1e-12)
+        assert result.metric("froc_cpm").estimate.value == 0.0
+    else:
+        assert all(math.isnan(v) for v in figures(result))
+        assert result.metric("froc_cpm").estimate.note == "no cases"

@@ -138,3 +138,16 @@ def test_a_reference_fault_is_the_sets_not_the_algorithms(folder, reference, why
     with pytest.raises(medeval.MedevalError) as raised:
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
     assert "c1" in str(raised.value) and why in str(raised.value)
+
+
+def test_an_algorithm_that_fails_every_case_gets_a_result(folder):
+    """No prediction at all: under worst-case every lesion is missed (sensitivity 0 at
+    every rate: 4 lesions, no hit), and the failures-excluded analysis has no case (NaN,
+    'no cases') instead of stopping the evaluation."""
+    for path in (folder / "pred").iterdir():
+        path.unlink()
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert result.flow.scored == 0 and result.failures.n_failed == len(REFERENCE)
+    assert result.metric("froc_sensitivity@1").estimate.value == 0.0
+    (excluded,) = [m for m in result.failures.alternative.metrics if m.name == "froc_cpm"]
+    assert math.isnan(excluded.estimate.value) and excluded.estimate.note == "no cases"

@@ -296,8 +296,9 @@ class CocoDetectionTask(TaskType):
         names = ["froc_cpm"] + [f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
         metrics += froc_records(matches, names, clusters, st, fp_rates=spec.fp_rates,
                                 interpolation=spec.interpolation)
-        tables["froc"] = froc_table(froc(matches, fp_rates=spec.fp_rates,
-                                         interpolation=spec.interpolation))
+        if matches:  # none when every case failed and is left out
+            tables["froc"] = froc_table(froc(matches, fp_rates=spec.fp_rates,
+                                             interpolation=spec.interpolation))
         return Aggregate(tuple(metrics), tables, tuple(texts))
 
 

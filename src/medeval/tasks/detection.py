@@ -164,11 +164,13 @@ class Detection(TaskType):
                                   np.asarray(r.values["_hits"], dtype=bool),
                                   int(r.values["n_reference"]), np.zeros((0, 2), np.intp),
                                   spec.criterion) for r in rows]
-        curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation)
         names = ["froc_cpm", "detection_average_precision"] + [
             f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
         metrics = froc_records(matches, names, clusters, st, fp_rates=spec.fp_rates,
                                interpolation=spec.interpolation)
+        if not matches:  # every case failed and left out
+            return Aggregate(tuple(metrics), {})
+        curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation)
         y, s = case_scores(matches, no_detection_score=0.0)
         if 0 < int(y.sum()) < y.size:
             metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
@@ -185,6 +187,11 @@ def froc_records(matches: Sequence[DetectionMatch], names: Sequence[str],
     over the cases (or the patients ``clusters`` gives), the cases' lesions and
     detections re-weighted together."""
     st = statistics
+    if not matches:  # every case failed and left out: nothing to count
+        return [metric_record(name, "froc_sensitivity" if name.startswith(
+            "froc_sensitivity@") else name, Estimate(
+                math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
+                st.confidence, 0, note="no cases")) for name in names]
     weighted = _WeightedFroc(matches, fp_rates, interpolation)
     n_lesions = sum(m.n_reference for m in matches)
     case_index = np.arange(len(matches), dtype=float)

@@ -153,6 +153,34 @@ def test_missing_columns_and_files(tmp_path):
         Manifest([], root=tmp_path, reference_kind="mask")  # type: ignore[arg-type]
 
 
+def test_a_semicolon_separated_manifest_is_named_so(tmp_path):
+    path = write_manifest(tmp_path, ["a;p;x.png;1"], header="case_id;patient_id;input;reference")
+    with pytest.raises(ManifestError, match="separated by semicolons: a manifest is a CSV "
+                                            "with commas"):
+        Manifest.from_csv(path)
+
+
+@pytest.mark.parametrize("case_id", ["a/b", "..", ".", "a\\b", "a\tb"])
+def test_a_case_id_must_be_able_to_name_its_prediction_file(tmp_path, case_id):
+    # "a/b" looked for <predictions>/a/b.json, ".." for "...json": a case that could
+    # never be found, reported as missing-output; now a problem of the manifest.
+    (tmp_path / "x.png").write_bytes(b"\x89PNG")
+    path = write_manifest(tmp_path, [f'"{case_id}",p,x.png,1'],
+                          header="case_id,patient_id,input,reference")
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="label").validate()
+    assert info.value.problems == (
+        f"line 2: case_id {case_id!r} cannot name a file (the prediction <case_id>.json "
+        "...): no '/', '\\' or control characters, not '.' or '..'",)
+
+
+def test_a_case_id_in_korean_is_a_file_name(tmp_path):
+    (tmp_path / "x.png").write_bytes(b"\x89PNG")
+    path = write_manifest(tmp_path, ["환자-0001,p,x.png,1"],
+                          header="case_id,patient_id,input,reference")
+    Manifest.from_csv(path, reference_kind="label").validate()
+
+
 def test_ids_stay_text_and_several_inputs(tmp_path):
     (tmp_path / "a.png").write_bytes(b"\x89PNG")
     (tmp_path / "b.png").write_bytes(b"\x89PNG2")

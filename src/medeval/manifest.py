@@ -34,6 +34,7 @@ import errno
 import hashlib
 import os
 import posixpath
+import re
 import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -62,6 +63,8 @@ _SPLIT_COLUMNS = ("split", "fold", "partition")
 #: check reads, asked for that many at a time; and how much of a reference it reads.
 _AHEAD_CASES = 16
 _SNIFF_BYTES = 512
+#: Characters a case id cannot hold: it names the case's prediction file.
+_UNFIT_ID = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,13 @@ class Manifest:
         if not inputs:
             missing.append("input (or input_*)")
         if missing:
+            separated = next((name for mark, name in ((";", "semicolons"), ("\t", "tabs"))
+                              if len(columns) == 1 and mark in columns[0]), None)
             raise ManifestError(
                 f"manifest {file}: missing column(s) {', '.join(missing)}; it has "
-                f"{', '.join(columns)}"
+                f"{', '.join(columns)}" + (
+                    f" (its fields are separated by {separated}: a manifest is a CSV with "
+                    "commas)" if separated else "")
             )
         other = [c for c in columns if c not in ("case_id", "patient_id", "reference", *inputs)]
         cases = [
@@ -388,6 +395,11 @@ class Manifest:
                 problems.append(f"line {case.line}: empty case_id")
             else:
                 lines[case.case_id].append(case.line)
+                if _UNFIT_ID.search(case.case_id) or case.case_id in (".", ".."):
+                    problems.append(
+                        f"line {case.line}: case_id {case.case_id!r} cannot name a file (the "
+                        "prediction <case_id>.json ...): no '/', '\\' or control characters, not "
+                        "'.' or '..'")
             if not case.patient_id:
                 problems.append(f"case {case.case_id or '?'}: empty patient_id")
             if not case.inputs:

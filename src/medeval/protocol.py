@@ -703,6 +703,8 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
     except (OSError, ValueError, UnicodeDecodeError):
         return []
     structural = ("case_id", "patient_id", "reference")
+    if not set(structural) <= set(columns):
+        return []  # not a manifest's header: the manifest's own check says what it lacks
     metadata = [c for c in columns
                 if c not in structural and c != "input" and not c.startswith("input_")]
     return [

@@ -566,27 +566,39 @@ def _alternative(result: Result, level: str) -> Section:
     ))
 
 
+_SUBGROUP_METRICS = 5
+
+
+def _subgroup_table(result: Result, column: str, names: Sequence[str],
+                    shown: list[MetricRecord | None]) -> Table:
+    """One subgroup column's table of ``names`` (estimate and interval per group)."""
+    header: list[Cell] = [_m("text.subgroup_column", column=column), Msg("column.count")]
+    header += [_metric_name(n) for n in names]
+    rows = []
+    for group in (g for g in result.subgroups if g.column == column):
+        row: list[Cell] = [group.value, str(group.n_cases)]
+        metrics = _by_name(group.metrics)
+        for name in names:
+            metric = metrics.get(name)
+            shown.append(metric)
+            estimate = _estimate(metric)
+            row.append(estimate if isinstance(estimate, Msg) else
+                       f"{estimate}\n({_ci(metric)})")
+        rows.append(tuple(row))
+    widths = (1.6, 0.8) + (2.2,) * len(names)
+    return Table(tuple(header), tuple(rows), widths, numeric=tuple(range(1, len(header))))
+
+
 def _subgroups(result: Result, level: str) -> Section:
     names = [v.metric for v in result.verdicts] or [m.name for m in result.metrics][:3]
     blocks: list[Block] = []
     shown: list[MetricRecord | None] = []
+    # at most _SUBGROUP_METRICS metrics a table, so that a column keeps "(0.0945 – 0.9055)"
+    # on one line and the subgroup's name is not cut letter by letter (12 criteria did)
+    chunks = [names[i:i + _SUBGROUP_METRICS] for i in range(0, len(names), _SUBGROUP_METRICS)]
     for column in dict.fromkeys(g.column for g in result.subgroups):
-        header: list[Cell] = [_m("text.subgroup_column", column=column), Msg("column.count")]
-        header += [_metric_name(n) for n in names]
-        rows = []
-        for group in (g for g in result.subgroups if g.column == column):
-            row: list[Cell] = [group.value, str(group.n_cases)]
-            metrics = _by_name(group.metrics)
-            for name in names:
-                metric = metrics.get(name)
-                shown.append(metric)
-                estimate = _estimate(metric)
-                row.append(estimate if isinstance(estimate, Msg) else
-                           f"{estimate}\n({_ci(metric)})")
-            rows.append(tuple(row))
-        widths = (1.6, 0.8) + (2.2,) * len(names)
-        blocks.append(Table(tuple(header), tuple(rows), widths,
-                            numeric=tuple(range(1, len(header)))))
+        for chunk in chunks:
+            blocks.append(_subgroup_table(result, column, chunk, shown))
     blocks.append(Para(_m("column.ci", level=level), "note"))
     blocks += _undefined_note(shown)
     return Section(0, Msg("section.subgroups"), tuple(blocks))

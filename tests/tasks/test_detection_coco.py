@@ -493,3 +493,16 @@ def test_an_algorithm_that_fails_every_case_gets_a_result(tmp_path, policy):
     else:
         assert all(math.isnan(v) for v in figures(result))
         assert result.metric("froc_cpm").estimate.note == "no cases"
+
+
+def test_a_prediction_with_a_byte_order_mark_is_read(tmp_path):
+    """UTF-8 with a BOM, as Windows PowerShell 5 writes it (RFC 8259: a parser may ignore
+    it): the same figures as pycocotools on the same results."""
+    predictions = write_set(tmp_path)
+    for case in ("c1", "c5"):
+        path = predictions / f"{case}.json"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    assert [f.case_id for f in result.failures.cases] == ["c4"]
+    np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
+                               rtol=0, atol=1e-12)

@@ -11,11 +11,14 @@ from .base import PredictionError, prediction_file
 
 
 def read_json_prediction(case: Case, predictions: Path) -> Any:
-    """The parsed ``<case_id>.json``, or a PredictionError naming the case."""
+    """The parsed ``<case_id>.json``, or a PredictionError naming the case.
+
+    UTF-8, with or without a byte order mark (RFC 8259 lets a parser ignore one; Windows
+    PowerShell 5 and Notepad write it)."""
     path = prediction_file(predictions, case.case_id, (".json",))
     try:
         with open(path, "rb", buffering=0) as handle:
-            text = handle.read().decode("utf-8")
+            text = handle.read().decode("utf-8-sig")  # a BOM (Windows tools write one)
         if "\r" in text:  # as read_text(encoding="utf-8") gives it: newlines translated
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         return json.loads(text)

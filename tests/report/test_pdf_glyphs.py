@@ -142,3 +142,31 @@ def test_many_criteria_keep_each_subgroup_interval_on_one_line(tmp_path: Path) -
     assert len(intervals) > 12
     # before: 14 columns on one table, "(0.0945" / "–" / "0.9055)" on three lines
     assert [i for i in intervals if i not in lines] == []
+
+
+@needs_poppler
+def test_a_goal_is_printed_as_the_protocol_fixed_it(tmp_path: Path) -> None:
+    # a goal of 0.99995 was printed "1.0000" (4 decimals), a goal the estimate 1.0000
+    # printed beside it seems to meet; a non-inferiority margin of 0.0525 as "0.052"
+    folder = tmp_path / "binary"
+    shutil.copytree(EXAMPLES / "binary-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace("goal = 0.999\n", "goal = 0.99995\n"))
+    result = write_result(medeval.evaluate(protocol, folder / "predictions"),
+                          tmp_path / "out" / "result.json")
+    text = " ".join(pdftotext(render_certificate(result, tmp_path / "b.pdf", lang="en")).split())
+    assert "0.99995" in text and "0.7500" in text  # 0.75 keeps its 4 decimals
+
+    study = tmp_path / "reader-study"
+    shutil.copytree(EXAMPLES / "reader-study", study, ignore=shutil.ignore_patterns("result"))
+    protocol = study / "protocol.toml"
+    protocol.write_text(protocol.read_text()
+                        .replace('comparison = "superiority"',
+                                 'comparison = "non-inferiority"\nmargin = 0.0525')
+                        .replace("goal = 0\n", "goal = -0.0525\n"))
+    result = write_result(medeval.evaluate(protocol), tmp_path / "rs" / "result.json")
+    text = " ".join(pdftotext(render_certificate(result, tmp_path / "r.pdf", lang="en")).split())
+    # before: "margin 0.052", "against the goal -0.052." (0.0525 rounded half to even)
+    assert "with margin 0.0525;" in text and "at least -0.0525." in text
+    assert "against the goal -0.0525." in text

@@ -112,6 +112,15 @@ def _number(value: Any, unit: str = "1") -> str:
     return f"{value:.4f}" if unit == "1" else f"{value:.2f}"
 
 
+def _goal(value: Any, unit: str = "1") -> str:
+    """A criterion's goal as the protocol fixed it: like a number, with more decimals
+    where those would round it (a goal of 0.99995 is not printed as 1.0000)."""
+    printed = _number(value, unit)
+    if isinstance(value, float) and math.isfinite(value) and float(printed) != value:
+        return repr(value)
+    return printed
+
+
 def _level(result: Result) -> str:
     return f"{result.confidence * 100:g}%"
 
@@ -298,7 +307,7 @@ def _summary(result: Result, level: str) -> Section:
         unit = metric.unit if metric is not None else "1"
         rows.append((
             _metric_name(verdict.metric), _estimate(metric), _ci(metric), _n(metric),
-            _number(verdict.goal, unit), sources.get(verdict.metric, ""),
+            _goal(verdict.goal, unit), sources.get(verdict.metric, ""),
             Msg(f"text.rule_{verdict.rule}"), Msg(f"text.outcome_{verdict.outcome}"),
         ))
     header: tuple[Cell, ...] = (

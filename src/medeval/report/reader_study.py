@@ -38,6 +38,13 @@ def _fixed(value: float, decimals: int = 4) -> str:
     return f"{value:.{decimals}f}"
 
 
+def _as_fixed(value: float, decimals: int) -> str:
+    """A margin or goal the protocol fixed: ``decimals`` places, more where those would
+    round it (a margin of 0.0525 is not printed as 0.053)."""
+    printed = _fixed(value, decimals)
+    return repr(value) if math.isfinite(value) and float(printed) != value else printed
+
+
 def _p(value: float) -> str:
     """A p-value as printed: 4 decimals, "< 0.0001" below."""
     if not math.isnan(value) and value < 0.0001:
@@ -73,7 +80,7 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
     if study is None:
         return []
     test, reference = study.test_treatment, study.reference_treatment
-    comparison = (_m("reader_study.noninferiority", margin=_fixed(study.margin or 0.0, 3))
+    comparison = (_m("reader_study.noninferiority", margin=_as_fixed(study.margin or 0.0, 3))
                   if study.comparison == "non-inferiority" else Msg("reader_study.superiority"))
     blocks: list[Block] = [
         Para(_m("reader_study.design", readers=len(study.readers), cases=study.n_cases,
@@ -140,6 +147,6 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
                _m("column.ci", level=level)),
               tuple(test_rows), (2.6, 1.3, 1.1, 0.9, 1.5, 1.9), numeric=(1, 2, 3, 4, 5)),
         Para(_m("reader_study.judged", scope=study.scope,
-                goal=_fixed(study.goal, 3)), "note"),
+                goal=_as_fixed(study.goal, 3)), "note"),
     ]
     return blocks

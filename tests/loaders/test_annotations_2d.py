@@ -613,3 +613,29 @@ def test_labelme_and_coco_give_pycocotools_pixels(tmp_path_factory, points, corn
         assert ours.area == (float(mask_utils.area(rle)) if ours.shape == "polygon"
                              else box[2] * box[3])
     assert image.objects[1].box == pytest.approx(tuple(box))
+
+
+
+def test_a_selector_in_another_unicode_form_finds_its_image(tmp_path):
+    """A COCO file written on macOS (Hangul file names decomposed, NFD) and a manifest
+    typed on Windows (composed, NFC): the same name to a reader, other code points."""
+    import unicodedata
+
+    composed = "frames/대장 01.png"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed and len(decomposed) > len(composed)
+    data = coco_set()
+    data["images"][1]["file_name"] = decomposed
+    write(tmp_path, "set.json", data)
+    for selector in (composed, decomposed):
+        image = read_case_annotations(f"set.json#{selector}", root=tmp_path)
+        assert image.image_id == 9 and image.file_name == decomposed  # as in the file
+    # both forms in one file: an exact selector is its image; no other form is guessed
+    data["images"][0]["file_name"] = composed
+    write(tmp_path, "both.json", data)
+    assert read_case_annotations(f"both.json#{composed}", root=tmp_path).image_id == 4
+    assert read_case_annotations(f"both.json#{decomposed}", root=tmp_path).image_id == 9
+    half = decomposed[:9] + composed[8:]  # 대 decomposed (2 jamo), 장 not
+    assert half not in (composed, decomposed) and unicodedata.normalize("NFC", half) == composed
+    with pytest.raises(LoaderError, match="file_name of 2 images written in different"):
+        read_case_annotations(f"both.json#{half}", root=tmp_path)

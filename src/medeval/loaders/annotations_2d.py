@@ -68,6 +68,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -487,6 +488,10 @@ class _Parsed:
         self.file = file
         self.images = images
         self.by_name = {image.file_name: i for i, image in enumerate(images)}
+        # the same name in another Unicode form (macOS writes Hangul decomposed, NFD)
+        self.by_nfc: dict[str, list[int]] = {}
+        for i, image in enumerate(images):
+            self.by_nfc.setdefault(unicodedata.normalize("NFC", image.file_name), []).append(i)
         self.by_id = {image.image_id: i for i, image in enumerate(images)
                       if image.image_id is not None}
 
@@ -501,6 +506,13 @@ class _Parsed:
             raise LoaderError(f"{self.file}: a LabelMe file holds one image; drop "
                               f"'#{selector}' from the reference")
         by_name = self.by_name.get(selector)
+        if by_name is None:
+            same = self.by_nfc.get(unicodedata.normalize("NFC", selector), [])
+            if len(same) > 1:
+                raise LoaderError(
+                    f"{self.file}: {selector!r} is the file_name of {len(same)} images "
+                    "written in different Unicode forms (NFC, NFD); rename them apart")
+            by_name = same[0] if same else None
         by_id = self.by_id.get(int(selector)) if selector.strip().lstrip("-").isdigit() \
             else None
         if by_name is not None and by_id is not None and by_name != by_id:

@@ -31,11 +31,13 @@ file identity so that a second run reads nothing.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import os
 import posixpath
 import re
 import stat
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -482,7 +484,7 @@ class Manifest:
             if status is None:
                 status = os.stat(target)
         except FileNotFoundError:
-            return None, f"no such file ({target})"
+            return None, f"no such file ({target}){_other_unicode_form(target)}"
         except OSError as exc:
             return None, f"cannot be opened ({exc.strerror})"
         if stat.S_ISDIR(status.st_mode):
@@ -630,6 +632,29 @@ def _kind_matches(kind: str, found: str, target: str) -> bool:
     if kind == "annotations":  # the name (Path.name) has a dot
         return found == "edf" or (found == "unknown" and "." in os.path.basename(target))
     return False
+
+
+def _other_unicode_form(target: str) -> str:
+    """A hint when the folder holds the name in another Unicode form (NFC or NFD: macOS
+    writes Hangul decomposed), which prints the same; empty otherwise."""
+    folder, name = os.path.split(target)
+    try:
+        names = _nfc_names(folder, os.stat(folder).st_mtime_ns)
+    except OSError:
+        return ""
+    found = names.get(unicodedata.normalize("NFC", name))
+    if found is None or found == name:
+        return ""
+    form = "NFD" if unicodedata.is_normalized("NFD", found) else "another"
+    return (f"; the folder holds {found!r}, the same name in {form} Unicode form (as macOS "
+            "writes Hangul): rename the file, or write the name in the manifest as it is "
+            "on disk")
+
+
+@functools.lru_cache(maxsize=4)
+def _nfc_names(folder: str, mtime_ns: int) -> dict[str, str]:
+    """The folder's names by their NFC form (cached while the folder is unchanged)."""
+    return {unicodedata.normalize("NFC", n): n for n in os.listdir(folder)}
 
 
 def _unreadable_frame(target: tuple[str, bool]) -> str | None:

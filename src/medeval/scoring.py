@@ -83,6 +83,11 @@ def read_predictions(path: Path) -> Predictions:
     ProtocolError
         ``path`` is not a folder.
     """
+    if path.is_file():
+        raise ProtocolError(
+            f"predictions {path}: is a file; give the folder of one prediction file per case "
+            "(<case_id>.json, a mask <case_id>.png, ...) or a runner's run folder (a COCO "
+            "results file of the whole set: write each case's results to <case_id>.json)")
     if not path.is_dir():
         raise ProtocolError(f"predictions {path}: no such directory")
     summary = path / "summary.json"

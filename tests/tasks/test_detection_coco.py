@@ -506,3 +506,14 @@ def test_a_prediction_with_a_byte_order_mark_is_read(tmp_path):
     assert [f.case_id for f in result.failures.cases] == ["c4"]
     np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
                                rtol=0, atol=1e-12)
+
+
+def test_a_results_file_of_the_whole_set_is_not_a_predictions_folder(tmp_path):
+    """detectron2 and mmdetection write one COCO results list for the set; the message
+    says what the evaluation takes instead of 'no such directory'."""
+    write_set(tmp_path)
+    whole = tmp_path / "bbox.json"
+    whole.write_text(json.dumps([{"image_id": 11, "category_id": 1, "bbox": [1, 2, 3, 4],
+                                  "score": 0.5}]))
+    with pytest.raises(ProtocolError, match=r"bbox.json: is a file; .* <case_id>.json"):
+        medeval.evaluate(tmp_path / "protocol.toml", whole)

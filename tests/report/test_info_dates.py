@@ -29,3 +29,30 @@ def test_a_day_is_printed_and_dates_the_pdf(certified: Path, tmp_path: Path) -> 
     assert "2028-02-29" in text
     assert reader.metadata["/CreationDate"].startswith("D:20280229")
     assert load_report_info({"issue_date": ""}).issue_date == ""  # empty: the default
+
+
+@pytest.mark.parametrize("number", [
+    "KTL-1; fingerprint=sha256:" + "0" * 64,  # rewrote the PDF's Keywords record
+    "KTL|2026|0001",                           # the QR code's field separator
+    "KTL-2026-0001\nsecond line", "KTL 2026 0001", "-KTL-1", "K" * 65, "성적서-1",
+])
+def test_a_report_number_the_registry_would_refuse_is_refused(number: str) -> None:
+    for key in ("report_number", "replaces"):
+        with pytest.raises(ReportError, match=f"{key}: .*is not a report number"):
+            load_report_info({key: number})
+
+
+def test_a_certificate_with_a_semicolon_number_verified_as_altered(certified: Path,
+                                                                   tmp_path: Path) -> None:
+    # what the check prevents: rendered from a number with "; fingerprint=...", a
+    # certificate nobody changed reads as altered (its metadata names another result)
+    from medeval.report import verify_certificate
+    from medeval.report.info import ReportInfo
+
+    number = "KTL-1; fingerprint=sha256:" + "0" * 64
+    info = ReportInfo.model_construct(**{**ReportInfo().model_dump(), "report_number": number})
+    pdf = render_certificate(certified, tmp_path / "c.pdf", report_info=info)
+    assert verify_certificate(pdf).status == "altered"
+    good = render_certificate(certified, tmp_path / "g.pdf",
+                              report_info={"report_number": "KTL/AI/2026-0001.a_1"})
+    assert verify_certificate(good).status == "genuine"

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -53,6 +54,10 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = ["Person", "ReportInfo", "load_report_info"]
+
+#: A report number (or empty: the default); the registry's rule, kept here so that
+#: rendering does not need the registry extra.
+_NUMBER = re.compile(r"([A-Za-z0-9][A-Za-z0-9._/-]{0,63})?")
 
 #: Fields of the item that are marked as supplied by the customer unless told otherwise.
 _DEFAULT_SUPPLIED = ("item_name", "item_version", "item_manufacturer")
@@ -72,6 +77,10 @@ class ReportInfo(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    #: A report number as the registry and the verification page take it (medeval.registry
+    #: check_report_number: 1-64 letters, digits and ``. _ / -``, a letter or digit first);
+    #: a ``;`` broke the PDF's Keywords record, so that the certificate failed its own
+    #: verification, and ``|`` the QR code's fields.
     report_number: str | None = None
     issue_date: str | None = None
     received: str | None = None
@@ -90,6 +99,16 @@ class ReportInfo(BaseModel):
     #: ``{verification_url}/reports/{number}?fingerprint={fingerprint}``.
     verification_url: str | None = Field(
         default=None, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$")
+
+    @field_validator("report_number", "replaces")
+    @classmethod
+    def _a_report_number(cls, value: str | None) -> str | None:
+        if value is not None and not _NUMBER.fullmatch(value):
+            shown = (repr(value) if len(value) <= 40
+                     else f"{value[:40]!r}... ({len(value)} characters)")
+            raise ValueError(f"{shown} is not a report number: 1 to 64 letters, digits and "
+                             "'. _ / -', a letter or digit first (as the registry draws them)")
+        return value
 
     @field_validator("issue_date", "received")
     @classmethod

@@ -639,3 +639,16 @@ def test_a_selector_in_another_unicode_form_finds_its_image(tmp_path):
     assert half not in (composed, decomposed) and unicodedata.normalize("NFC", half) == composed
     with pytest.raises(LoaderError, match="file_name of 2 images written in different"):
         read_case_annotations(f"both.json#{half}", root=tmp_path)
+
+
+def test_a_selector_without_the_files_folder_names_the_image_it_may_mean(root):
+    """The COCO file writes 'frames/b.png'; a manifest typed 'b.png' (or with a Windows
+    separator) is refused, pointing at the image of that file name."""
+    for selector in ("b.png", "frames\\b.png", "other/b.png"):
+        with pytest.raises(LoaderError) as caught:
+            read_case_annotations(f"labels/set.json#{selector}", root=root)
+        assert f"no image has file_name {selector!r}" in str(caught.value)
+        assert "the same file name in another folder: 'frames/b.png'" in str(caught.value)
+    with pytest.raises(LoaderError) as caught:
+        read_case_annotations("labels/set.json#zzz.png", root=root)
+    assert "another folder" not in str(caught.value)

@@ -494,6 +494,7 @@ class _Parsed:
             self.by_nfc.setdefault(unicodedata.normalize("NFC", image.file_name), []).append(i)
         self.by_id = {image.image_id: i for i, image in enumerate(images)
                       if image.image_id is not None}
+        self.by_base: dict[str, list[str]] | None = None
 
     def index(self, selector: str | None) -> int:
         if selector is None:
@@ -523,8 +524,22 @@ class _Parsed:
         if found is None:
             kind = "file_name or id" if by_id is None and selector.isdigit() else "file_name"
             raise LoaderError(f"{self.file}: no image has {kind} {selector!r}; check the "
-                              "reference against the file's images")
+                              f"reference against the file's images{self._alike(selector)}")
         return found
+
+    def _alike(self, selector: str) -> str:
+        """A hint: the images whose name ends in the selector's last part (the file
+        names a folder the manifest does not, or the other way round)."""
+        if self.by_base is None:  # built on the first miss only
+            self.by_base = {}
+            for image in self.images:
+                self.by_base.setdefault(_base(image.file_name), []).append(image.file_name)
+        alike = self.by_base.get(_base(selector), [])
+        if not alike:
+            return ""
+        shown = ", ".join(repr(name) for name in alike[:3])
+        return (f" (the same file name in another folder: {shown}; the selector is the "
+                "file_name exactly as the file writes it)")
 
     def select(self, selector: str | None) -> AnnotatedImage:
         return self.images[self.index(selector)]
@@ -547,3 +562,8 @@ def _parse_cached(file: str, size: int, mtime_ns: int,
     images = parse_annotation_json(Path(file), dict(categories) if categories else None,
                                    tolerance_px)
     return _Parsed(Path(file), images)
+
+
+def _base(name: str) -> str:
+    """A file name's last part (after '/' or '\\'), in NFC."""
+    return unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])

@@ -170,3 +170,22 @@ def test_a_goal_is_printed_as_the_protocol_fixed_it(tmp_path: Path) -> None:
     # before: "margin 0.052", "against the goal -0.052." (0.0525 rounded half to even)
     assert "with margin 0.0525;" in text and "at least -0.0525." in text
     assert "against the goal -0.0525." in text
+
+
+def test_an_interval_without_its_estimate_still_renders(certified: Path,
+                                                        tmp_path: Path) -> None:
+    # a result edited by hand (or forged) with sensitivity's lower bound above its value
+    # stopped `medeval report` with matplotlib's "yerr must not contain negative values"
+    import json
+
+    from medeval.result import Result
+
+    data = json.loads(certified.read_bytes())
+    sens = data["metrics"]["sensitivity"]
+    sens["low"] = min(sens["value"] + 0.05, 1.0)
+    result = Result.from_json(json.dumps(data).encode())
+    pdf = render_certificate(result, tmp_path / "c.pdf", lang="en")
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert f"{sens['low']:.4f} – {sens['high']:.4f}" in text

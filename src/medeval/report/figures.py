@@ -112,7 +112,10 @@ def _roc(axes: Axes, data: Any, lang: str) -> None:
     xl, xh = data["point_x_ci"]
     yl, yh = data["point_y_ci"]
     if all(np.isfinite([x, y, xl, xh, yl, yh])):
-        axes.errorbar([x], [y], xerr=[[x - xl], [xh - x]], yerr=[[y - yl], [yh - y]],
+        # an interval that leaves out its estimate (only a hand-edited result has one)
+        # draws no bar on that side instead of stopping matplotlib
+        axes.errorbar([x], [y], xerr=[[max(x - xl, 0.0)], [max(xh - x, 0.0)]],
+                      yerr=[[max(y - yl, 0.0)], [max(yh - y, 0.0)]],
                       fmt="o", color=_RED, ms=4, capsize=2, lw=1,
                       label=_t("figure.operating_point", lang))
     axes.set(xlim=(-0.01, 1.01), ylim=(-0.01, 1.01), aspect="equal",

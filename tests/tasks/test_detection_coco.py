@@ -517,3 +517,28 @@ def test_a_results_file_of_the_whole_set_is_not_a_predictions_folder(tmp_path):
                                   "score": 0.5}]))
     with pytest.raises(ProtocolError, match=r"bbox.json: is a file; .* <case_id>.json"):
         medeval.evaluate(tmp_path / "protocol.toml", whole)
+
+
+def test_crossed_manifest_rows_are_refused(tmp_path):
+    """c1's row selects c2's image and c2's c1's (a slip in the spreadsheet): each frame
+    is named in the set's COCO file as the other image, so the detections made on one
+    frame would be scored against the other's polyps."""
+    predictions = write_set(tmp_path)
+    manifest = pd.read_csv(tmp_path / "manifest.csv")
+    manifest.loc[[0, 1], "reference"] = manifest.loc[[1, 0], "reference"].to_numpy()
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    assert caught.value.problems == (
+        "case c1: its frame 'frames/c1.jpg' has the file name of image 'frames/c1.jpg' of "
+        "labels/set.json, but the reference selects image 'frames/c2.jpg': the manifest's "
+        "rows are crossed, or a frame is misnamed; correct the set",
+        "case c2: its frame 'frames/c2.jpg' has the file name of image 'frames/c2.jpg' of "
+        "labels/set.json, but the reference selects image 'frames/c1.jpg': the manifest's "
+        "rows are crossed, or a frame is misnamed; correct the set")
+    # frames named otherwise than the file's images (a renamed export): no conclusion
+    manifest["input"] = [f"frames/x{i}.jpg" for i in range(len(manifest))]
+    for i in range(len(manifest)):
+        (tmp_path / "frames" / f"x{i}.jpg").write_bytes(b"\xff\xd8\xff frame")
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    assert medeval.evaluate(tmp_path / "protocol.toml", predictions).flow.scored == 5

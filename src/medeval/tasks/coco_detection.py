@@ -51,6 +51,7 @@ Failures
 from __future__ import annotations
 
 import math
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -94,6 +95,7 @@ class CocoDetectionTask(TaskType):
             None if named is None else dict(named) if isinstance(named, Mapping)
             else list(named))
         self._unusable: dict[str, str] = {}  # annotation file -> the first case naming it
+        self._names: dict[str, dict[str, str | None]] = {}  # file -> its images' names
 
     # --- reading ---------------------------------------------------------------------
 
@@ -125,8 +127,8 @@ class CocoDetectionTask(TaskType):
         try:
             split_reference(case.reference)
             try:
-                read_annotation_file(within_root(root, path), categories=categories,
-                                     tolerance_px=tolerance)
+                images = read_annotation_file(within_root(root, path), categories=categories,
+                                              tolerance_px=tolerance)
             except MedevalError:
                 self._unusable[path] = case.case_id
                 raise
@@ -152,11 +154,34 @@ class CocoDetectionTask(TaskType):
         objects = [{"category_id": AGNOSTIC[0] if agnostic else obj.category_id,
                     "bbox": list(obj.box), "area": obj.area, "iscrowd": int(obj.iscrowd),
                     "segmentation": obj.coco_segmentation()} for obj in image.objects]
-        problem = _frame_problem(case, root, image.height, image.width)
+        problem = (self._crossed(case, path, images, image.file_name)
+                   or _frame_problem(case, root, image.height, image.width))
         if problem is not None:
             raise ReferenceProblem(problem)
         return {"file_name": image.file_name, "height": image.height, "width": image.width,
                 "categories": table, "objects": objects}
+
+    def _crossed(self, case: Case, path: str, images: Sequence[Any], selected: str
+                 ) -> str | None:
+        """A case whose frame has the file name of another image of the set's file than
+        the one its reference selects (crossed manifest rows): a problem, else None."""
+        if len(images) < 2:
+            return None
+        if path not in self._names:  # each file's names once, not per case
+            names: dict[str, str | None] = {}
+            for other in images:
+                base = _base(other.file_name)
+                names[base] = None if base in names else other.file_name  # None: twice
+            self._names[path] = names
+        names = self._names[path]
+        for name in case.inputs:
+            other = names.get(_base(name))
+            if other is not None and _base(other) != _base(selected):
+                return (f"case {case.case_id}: its frame {name!r} has the file name of "
+                        f"image {other!r} of {path}, but the reference selects image "
+                        f"{selected!r}: the manifest's rows are crossed, or a frame is "
+                        "misnamed; correct the set")
+        return None
 
     def _detections(self, case: Case, data: Any, image: Mapping[str, Any]
                     ) -> list[dict[str, Any]]:
@@ -486,3 +511,8 @@ def _frame_problem(case: Case, root: Path, height: int, width: int) -> str | Non
 
 
 _RASTER = frozenset({"png", "jpeg", "bmp", "tiff"})
+
+
+def _base(name: str) -> str:
+    """A file name's last part (after '/' or '\\'), in NFC, as selectors are matched."""
+    return unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])

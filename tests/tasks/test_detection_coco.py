@@ -542,3 +542,24 @@ def test_crossed_manifest_rows_are_refused(tmp_path):
         (tmp_path / "frames" / f"x{i}.jpg").write_bytes(b"\xff\xd8\xff frame")
     manifest.to_csv(tmp_path / "manifest.csv", index=False)
     assert medeval.evaluate(tmp_path / "protocol.toml", predictions).flow.scored == 5
+
+
+def test_a_frame_with_an_exif_orientation_is_refused(tmp_path):
+    """A frame stored upside down with EXIF orientation 3 has its annotated size either
+    way; whether the boxes were drawn on the stored or the turned picture nothing says
+    (docs/images.md, EXIF orientation), so the case is refused, not scored."""
+    from PIL import Image as PILImage
+
+    predictions = write_set(tmp_path)
+    for case in CASES:
+        frame = PILImage.new("RGB", (WIDTH, HEIGHT), (120, 60, 50))
+        exif = frame.getexif()
+        if case == "c2":
+            exif[0x0112] = 3
+        frame.save(tmp_path / "frames" / f"{case}.jpg", exif=exif)
+    with PILImage.open(tmp_path / "frames" / "c2.jpg") as image:
+        assert image.getexif()[0x0112] == 3 and image.size == (WIDTH, HEIGHT)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    (problem,) = caught.value.problems
+    assert problem.startswith("case c2: frame ") and "EXIF orientation is 3" in problem

@@ -411,3 +411,21 @@ def test_a_prediction_with_its_suffix_in_capitals_is_found(tmp_path):
     ref, pred = data["c1"]
     assert per_case(result)["c1"]["dice"] == pytest.approx(
         2 * (ref & pred).sum() / (ref.sum() + pred.sum()))
+
+
+def test_a_frame_with_an_exif_orientation_is_refused(tmp_path):
+    """A frame with EXIF orientation 3 (180°) has its mask's size either way, and the
+    mask may have been drawn on the stored or the turned picture: refused, not scored."""
+    make_set(tmp_path)
+    path = tmp_path / "frames" / "c2.jpg"
+    with PILImage.open(path) as image:
+        frame = image.copy()
+    exif = frame.getexif()
+    exif[0x0112] = 3
+    frame.save(path, exif=exif)
+    with PILImage.open(path) as image:
+        assert image.getexif()[0x0112] == 3
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (problem,) = caught.value.problems
+    assert problem.startswith("case c2: frame ") and "EXIF orientation is 3" in problem

@@ -194,7 +194,7 @@ def _frames(image: Any, file: Path, fmt: str, what: str,
     arrays = []
     for index in range(count):
         image.seek(index)
-        _check_orientation(image, file, fmt, what, index)
+        check_orientation(image, file, fmt, what, index)
         _check_bit_depth(image, file, fmt, what)
         image.load()
         arrays.append(convert(image, file, what))
@@ -210,7 +210,7 @@ def _frames(image: Any, file: Path, fmt: str, what: str,
     return np.stack(arrays), mode
 
 
-def _check_orientation(image: Any, file: Path, fmt: str, what: str, index: int) -> None:
+def check_orientation(image: Any, file: Path, fmt: str, what: str, index: int) -> None:
     if fmt == "tiff":
         value = image.tag_v2.get(_ORIENTATION, 1)
     else:

@@ -502,6 +502,8 @@ def _frame_problem(case: Case, root: Path, height: int, width: int) -> str | Non
             found = raster_size(frame)
         except OSError:
             continue  # the manifest's own checks name an unreadable input
+        except MedevalError as exc:  # an EXIF orientation: which way were boxes drawn?
+            return f"case {case.case_id}: {exc}"
         if found != size:
             return (f"case {case.case_id}: reference {case.reference} gives its image "
                     f"{size[0]} x {size[1]} pixels (height x width) but the frame {name} is "

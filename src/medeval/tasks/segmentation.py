@@ -151,6 +151,8 @@ class Segmentation(TaskType):
                 problem = self._frame_problem(case, root, _raster_size(path))
         except OSError as exc:
             return f"case {case.case_id}: reference {case.reference}: cannot be read ({exc})"
+        except LoaderError as exc:  # an EXIF orientation on the mask
+            return f"case {case.case_id}: {exc}"
         return problem
 
     def _spacing_problem(self, case: Case, path: Path, fmt: str) -> str | None:
@@ -179,6 +181,8 @@ class Segmentation(TaskType):
                 size = _raster_size(frame)
             except OSError:
                 continue  # the manifest's own checks name an unreadable input
+            except LoaderError as exc:
+                return f"case {case.case_id}: {exc}"
             if size != mask_size:
                 return (f"case {case.case_id}: reference {case.reference} is "
                         f"{mask_size[0]} x {mask_size[1]} pixels (rows x columns) but its "
@@ -408,13 +412,26 @@ def _sniff(path: Path) -> str:
 
 
 def _raster_size(path: Path) -> tuple[int, int]:
-    """Rows and columns of a raster file from its header (nothing decoded)."""
+    """Rows and columns of a raster file from its header (nothing decoded).
+
+    Raises
+    ------
+    OSError
+        The header cannot be read.
+    LoaderError
+        The file states an EXIF (or TIFF) orientation other than 1: its rows and columns
+        are not the ones a viewer, an annotation tool or the algorithm may use.
+    """
     from PIL import Image as PILImage
+
+    from ..loaders.raster import check_orientation
 
     try:
         with PILImage.open(path) as image:
             width, height = image.size
-    except OSError:
+            check_orientation(image, path, "tiff" if image.format == "TIFF" else "",
+                              "frame", 0)
+    except (OSError, LoaderError):
         raise
     except Exception as exc:  # Pillow's parsers raise many kinds on a damaged header
         raise OSError(f"Pillow cannot read its header: {exc}") from None

@@ -272,20 +272,23 @@ def test_labelme_references_need_categories(tmp_path):
     assert len(caught.value.problems) == 6  # every case, at once
 
 
+def rle_results(items) -> list[dict]:
+    """A case's results with each box as a mask, as a compressed RLE."""
+    rles = []
+    for c, (x, y, w, h), s in items:
+        mask = np.zeros((HEIGHT, WIDTH), np.uint8, order="F")
+        mask[round(y):round(y + h), round(x):round(x + w)] = 1
+        counts = mask_utils.encode(mask)["counts"].decode("ascii")
+        rles.append({"category_id": c, "score": s,
+                     "segmentation": {"size": [HEIGHT, WIDTH], "counts": counts}})
+    return rles
+
+
 def test_segm_equals_pycocotools(tmp_path):
     predictions = write_set(tmp_path, task='iou_type = "segm"')
-    for case, items in RESULTS.items():  # each box as a mask, as an RLE
-        if items is None:
-            continue
-        rles = []
-        for c, (x, y, w, h), s in items:
-            mask = np.zeros((HEIGHT, WIDTH), np.uint8, order="F")
-            mask[round(y):round(y + h), round(x):round(x + w)] = 1
-            rle = mask_utils.encode(mask)
-            rles.append({"category_id": c, "score": s,
-                         "segmentation": {"size": rle["size"],
-                                          "counts": rle["counts"].decode("ascii")}})
-        (predictions / f"{case}.json").write_text(json.dumps(rles))
+    for case, items in RESULTS.items():
+        if items is not None:
+            (predictions / f"{case}.json").write_text(json.dumps(rle_results(items)))
     result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
     ids = {case: image_id for case, (_, image_id, _) in CASES.items()}
     detections = [dict(item, image_id=ids[case]) for case in CASES if RESULTS[case]
@@ -301,16 +304,10 @@ def test_damaged_rle_results_fail_their_case(tmp_path):
     predictions = write_set(tmp_path, task='iou_type = "segm"')
     ids = {case: image_id for case, (_, image_id, _) in CASES.items()}
     detections = []
-    for case, items in RESULTS.items():  # each box as a mask, as an RLE
+    for case, items in RESULTS.items():
         if items is None:
             continue
-        rles = []
-        for c, (x, y, w, h), s in items:
-            mask = np.zeros((HEIGHT, WIDTH), np.uint8, order="F")
-            mask[round(y):round(y + h), round(x):round(x + w)] = 1
-            counts = mask_utils.encode(mask)["counts"].decode("ascii")
-            rles.append({"category_id": c, "score": s,
-                         "segmentation": {"size": [HEIGHT, WIDTH], "counts": counts}})
+        rles = rle_results(items)
         if case == "c2":
             rles[0]["segmentation"]["counts"] = "0"
         elif case == "c6":

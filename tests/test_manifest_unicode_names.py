@@ -30,3 +30,23 @@ def test_a_missing_file_names_its_other_unicode_form(tmp_path):
     # written as on disk, the name is found
     Manifest([Case("c1", "p1", (decomposed,), "benign")], root=tmp_path,
              reference_kind="label").validate()
+
+
+def test_a_cp949_manifest_says_where_and_how_to_save_it(tmp_path):
+    """Excel's plain 'CSV' on Korean Windows: CP949. The header is ASCII, 35 bytes with
+    its newline; line 2 starts at byte 35 with 'c1,', so Hangul starts at byte 38: '환' is
+    C8 AF in CP949, which happens to be valid UTF-8 too; '자', C0 DA at byte 40, is not
+    (C0 never starts a UTF-8 sequence)."""
+    text = "case_id,patient_id,input,reference\nc1,환자1,f.png,benign\n"
+    path = tmp_path / "manifest.csv"
+    path.write_bytes(text.encode("cp949"))
+    assert len("case_id,patient_id,input,reference\n") == 35
+    assert "환자".encode("cp949") == bytes.fromhex("C8AF C0DA")
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(path)
+    message = str(caught.value)
+    assert "not UTF-8 text (line 2, byte 40)" in message
+    assert "save it as 'CSV UTF-8'" in message
+    # the same rows as UTF-8 with Excel's byte order mark: read
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert Manifest.from_csv(path).cases[0].patient_id == "환자1"

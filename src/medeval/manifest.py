@@ -164,7 +164,12 @@ class Manifest:
             raise ManifestError(f"manifest {file}: no such file")
         try:
             frame = pd.read_csv(file, dtype=str, keep_default_na=False)
-        except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        except UnicodeDecodeError as exc:
+            raise ManifestError(
+                f"manifest {file}: not UTF-8 text ({_first_non_utf8(file)}); Excel's plain "
+                "'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' (a "
+                "byte order mark is fine)") from exc
+        except (ValueError, OSError, pd.errors.ParserError) as exc:
             raise ManifestError(f"manifest {file}: cannot be read as CSV: {exc}") from exc
         columns = [str(c) for c in frame.columns]
         inputs = [c for c in columns if c == "input" or c.startswith("input_")]
@@ -632,6 +637,17 @@ def _kind_matches(kind: str, found: str, target: str) -> bool:
     if kind == "annotations":  # the name (Path.name) has a dot
         return found == "edf" or (found == "unknown" and "." in os.path.basename(target))
     return False
+
+
+def _first_non_utf8(file: Path) -> str:
+    """Where a file stops being UTF-8: 'line L, byte B' (1-based line, file offset)."""
+    raw = file.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return f"line {line}, byte {exc.start}"
+    return "a byte that is not"
 
 
 def _other_unicode_form(target: str) -> str:

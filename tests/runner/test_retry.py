@@ -32,7 +32,7 @@ class Waiting:
         if kind == "segv":
             os.kill(os.getpid(), signal.SIGSEGV)
         if kind == "victim":
-            print("victim waiting", file=sys.stderr, flush=True)
+            waiting = open("/tmp/victim-waiting", "w")  # the test sees it in /proc
             for _ in range(2400):
                 if os.environ.get("OMP_NUM_THREADS") == "5":
                     return 1.0
@@ -48,19 +48,26 @@ def _kill_worker_when_waiting(out: Path, runner: threading.Thread,
     Workers started from then on let the victim through."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and runner.is_alive():
-        logs = list((out / ".scratch").glob("*/stderr.log"))
-        if any("victim waiting" in log.read_text(errors="replace") for log in logs):
-            for child in psutil.Process().children(recursive=True):
-                try:
-                    if child.name() != "bwrap" and "medeval.runner._child" in " ".join(
-                            child.cmdline()):
-                        monkeypatch.setenv("OMP_NUM_THREADS", "5")
-                        os.kill(child.pid, signal.SIGKILL)
-                        return child.pid
-                except psutil.NoSuchProcess:
-                    continue
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if child.name() != "bwrap" and "medeval.runner._child" in " ".join(
+                        child.cmdline()) and "/tmp/victim-waiting" in _open_files(child.pid):
+                    monkeypatch.setenv("OMP_NUM_THREADS", "5")
+                    os.kill(child.pid, signal.SIGKILL)
+                    return child.pid
+            except psutil.NoSuchProcess:
+                continue
         time.sleep(0.05)
     raise AssertionError("the victim case never started waiting")
+
+
+def _open_files(pid: int) -> set[str]:
+    """The paths a process has open, as its own mount namespace names them (psutil's
+    ``open_files`` leaves out those the host has no file at)."""
+    try:
+        return {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    except OSError:  # it ended, or a descriptor closed meanwhile
+        return set()
 
 
 def _run_and_kill(manifest: Path, plugin: Path, out: Path, monkeypatch: pytest.MonkeyPatch,

@@ -36,6 +36,7 @@ from .limits import Limits, kill_process_group
 from .memory import MemoryGuard, MemoryPlan, is_memory_failure, open_guard
 from .predictions import InvalidPrediction, store_outputs
 from .sandbox import INPUT_DIR, OUTPUT_DIR, Isolation, python_binds, sandbox_argv, scrubbed_env
+from .stderr_tail import StderrTail
 
 __all__ = ["CaseOutcome", "FAILURE_REASONS", "Job", "Worker", "WorkerPlan", "WorkerStartError"]
 
@@ -120,7 +121,7 @@ class Worker:
     plan : WorkerPlan
     scratch : Path
         A directory of the runner's own (not visible to other workers' sandboxes);
-        holds ``input/``, ``output/`` and ``stderr.log``.
+        holds ``input/`` and ``output/``.
     name : str
         For the run log.
     gpus : sequence of Gpu or str
@@ -148,9 +149,7 @@ class Worker:
         self.input_dir.mkdir(mode=0o700, exist_ok=True)
         if not self._sandboxed:  # in the sandbox /output is a tmpfs of its own
             self.output_dir.mkdir(mode=0o700, exist_ok=True)
-        self._stderr = os.open(scratch / "stderr.log",
-                               os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
-        self._stderr_path = scratch / "stderr.log"
+        self._stderr: StderrTail | None = None
         # the driver's parameters as the sandbox reads them: ModifyDeviceFiles 0
         self._params = write_params(scratch / "nvidia-params") if (
             self.gpus and self._sandboxed) else None
@@ -190,13 +189,18 @@ class Worker:
                                 output_bytes=limits.output_limit_bytes, tmp_bytes=tmp,
                                 devices=gpu_binds(self.gpus, params=self._params))
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        os.ftruncate(self._stderr, 0)
+        if self._stderr is not None:
+            self._stderr.close()
+        self._stderr = stderr = StderrTail(keep_bytes=_TAIL_BYTES)
         guard = self.guard
-        process = subprocess.Popen(
-            guard.wrap(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-            start_new_session=True, env=env, close_fds=True, bufsize=0,
-            cwd=None if self._sandboxed else self.output_dir,
-        )
+        try:
+            process = subprocess.Popen(
+                guard.wrap(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=stderr.write_fd, start_new_session=True, env=env, close_fds=True,
+                bufsize=0, cwd=None if self._sandboxed else self.output_dir,
+            )
+        finally:
+            stderr.close_write_end()
         assert process.stdin is not None and process.stdout is not None
         self._process = process
         guard.started(process)
@@ -239,7 +243,8 @@ class Worker:
             self.kill()
         if self._guard is not None:
             self._guard.close()
-        os.close(self._stderr)
+        if self._stderr is not None:
+            self._stderr.close()
 
     def kill(self) -> None:
         """Kill the worker's process group (and the sandbox with it)."""
@@ -296,7 +301,8 @@ class Worker:
         process = self._process
         assert process is not None and process.stdin is not None and process.stdout is not None
         staged = self._stage(job)
-        os.ftruncate(self._stderr, 0)
+        if self._stderr is not None:
+            self._stderr.clear()
         limits = self.plan.limits
         message = {"op": "case", "case_id": job.case_id, "inputs": staged,
                    "input_dir": self._view(INPUT_DIR, self.input_dir),
@@ -440,13 +446,7 @@ class Worker:
 
     def stderr_tail(self) -> str:
         """The last 2000 bytes the worker wrote to stderr during the current case."""
-        try:
-            with open(self._stderr_path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                handle.seek(max(0, size - _TAIL_BYTES))
-                return handle.read().decode("utf-8", errors="replace")
-        except OSError:  # pragma: no cover
-            return ""
+        return self._stderr.text() if self._stderr is not None else ""
 
 
 def _link_or_copy(source: str, target: str) -> str:

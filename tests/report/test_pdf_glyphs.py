@@ -189,3 +189,12 @@ def test_an_interval_without_its_estimate_still_renders(certified: Path,
 
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert f"{sens['low']:.4f} – {sens['high']:.4f}" in text
+
+
+def test_a_text_too_long_for_a_page_is_a_report_error(certified: Path, tmp_path: Path) -> None:
+    # 120 x 31 characters of place: its table row is about 1,700 pt tall, the page's frame
+    # 717 pt (297 mm - 44 mm margins); reportlab's LayoutError escaped as a traceback
+    place = "서울특별시 구로구 디지털로26길 87 한국산업기술시험원 " * 120
+    with pytest.raises(ReportError, match="taller than a page .* a page holds 717"):
+        render_certificate(certified, tmp_path / "c.pdf", report_info={"place": place})
+    assert not (tmp_path / "c.pdf").exists()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import re
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -162,6 +163,7 @@ def certificate_keywords(certificate: Certificate, lang: str) -> str:
 def pdf_bytes(certificate: Certificate, *, lang: str = "ko+en") -> bytes:
     """Lay out a certificate; return the PDF's bytes (the same content, the same bytes)."""
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.platypus.doctemplate import LayoutError  # type: ignore[import-untyped,unused-ignore]
 
     languages(lang)
     register_fonts()
@@ -179,7 +181,17 @@ def pdf_bytes(certificate: Certificate, *, lang: str = "ko+en") -> bytes:
     frame = Frame(_LEFT, _BOTTOM, _FRAME_W, _PAGE_H - _TOP - _BOTTOM, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(layout.story(), canvasmaker=_canvas_class(certificate, lang))
+    try:
+        doc.build(layout.story(), canvasmaker=_canvas_class(certificate, lang))
+    except LayoutError as exc:  # one table row taller than a page: a text far too long
+        tallest = re.search(r"tallest cell ([0-9.]+) points", str(exc))
+        room = _PAGE_H - _TOP - _BOTTOM
+        height = (f" ({float(tallest.group(1)):.0f} pt; a page holds {room:.0f})"
+                  if tallest else "")
+        raise ReportError(
+            f"certificate {certificate.report_number}: a table row is taller than a page"
+            f"{height}; shorten the longest text given in the protocol or the report info "
+            "(a place, an address, a name)") from None
     return buffer.getvalue()
 
 

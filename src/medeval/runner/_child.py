@@ -120,7 +120,7 @@ def main() -> int:
         if algorithm is not None:
             reply = _predict(algorithm, message)
         else:
-            reply = _command(config["argv"], message)
+            reply = _command(config["argv"], message, bool(config.get("sandboxed")))
         files: list[tuple[str, bytes]] = []
         if reply["ok"]:
             reply, files = _collect(reply, message["output_dir"],
@@ -179,22 +179,57 @@ def _collect(reply: dict[str, Any], folder: str,
     return reply, files
 
 
-def _command(argv: list[str], message: dict[str, Any]) -> dict[str, Any]:
+def _command(argv: list[str], message: dict[str, Any], sandboxed: bool) -> dict[str, Any]:
+    """Run the command on one case; the processes it leaves behind are ended with it."""
     mapping = {"{input}": message["input_dir"], "{output}": message["output_dir"],
                "{case_id}": message["case_id"]}
     args = [_substitute(a, mapping) for a in argv]
     env = dict(os.environ, MEDEVAL_CASE_ID=message["case_id"],
                MEDEVAL_INPUT_DIR=message["input_dir"], MEDEVAL_OUTPUT_DIR=message["output_dir"])
     try:
-        code = subprocess.call(args, stdin=subprocess.DEVNULL, stdout=2, stderr=2, env=env)
+        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=2, stderr=2,
+                                   env=env, start_new_session=True)
     except OSError as exc:
         return _failure(exc)
+    try:
+        code = process.wait()
+    finally:  # what it left running would write into the next case's /output
+        _end_leftovers(process.pid, sandboxed)
     if code < 0:
         return {"ok": False, "reason": "exit-code", "signal": -code,
                 "detail": f"the command was killed by {_signal_name(-code)}"}
     if code != 0:
         return {"ok": False, "reason": "exit-code", "detail": f"exit code {code}"}
     return {"ok": True, "prediction": None}
+
+
+def _end_leftovers(group: int, sandboxed: bool) -> None:
+    """SIGKILL what a command left running: in the sandbox (a PID namespace of its own,
+    whose init is 1 and whose worker is this process) every other process; outside it,
+    the command's process group."""
+    import signal
+
+    if not sandboxed:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except OSError:
+            pass
+        return
+    keep = {1, os.getpid()}
+    pid = os.getpid()
+    while pid > 1:  # this worker's ancestors in the namespace (a wrapper, bubblewrap's init)
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                pid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+        keep.add(pid)
+    for name in os.listdir("/proc"):
+        if name.isdigit() and int(name) not in keep:
+            try:
+                os.kill(int(name), signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def _signal_name(number: int) -> str:

@@ -206,7 +206,8 @@ class Worker:
         guard.started(process)
         config = {"kind": spec.kind, "target": spec.target, "python_path": spec.python_path,
                   "argv": list(spec.argv), "address_space_mb": limits.address_space_mb,
-                  "output_limit_bytes": limits.output_limit_bytes}
+                  "output_limit_bytes": limits.output_limit_bytes,
+                  "sandboxed": self._sandboxed}
         deadline = time.monotonic() + limits.setup_timeout_s
         try:
             channel.send(process.stdin.fileno(), config)

@@ -93,6 +93,13 @@ def _known(key: str, fallback: str) -> Cell:
 
 
 def _metric_name(name: str) -> Cell:
+    """A metric's name in the catalogues; ``base@param`` from a ``metric_param`` template
+    (``froc_sensitivity@0.5``); else the definition's English name, else the name."""
+    base, at, param = name.partition("@")
+    key = f"metric_param.{base}"
+    if f"metric.{name}" not in catalogue("en") and at and key in catalogue("en") \
+            and key in catalogue("ko"):
+        return _m(key, param=param)
     definition = DEFINITIONS.get(name)
     return _known(f"metric.{name}", definition.name if definition else name)
 

@@ -20,6 +20,9 @@ import threading
 __all__ = ["StderrTail"]
 
 _CHUNK = 1 << 16
+#: More than a pipe holds (64 KiB by default, 1 MiB at most unprivileged): all that was
+#: written before an answer is read by one call
+_PIPE_MAX = (1 << 20) + _CHUNK
 
 
 class StderrTail:
@@ -94,9 +97,13 @@ class StderrTail:
                 self._read_available()
 
     def _read_available(self) -> None:
-        """Read what the pipe holds now (the lock held); at end of file, close it."""
+        """Read what the pipe holds now (the lock held), at most a full pipe's worth, so
+        that a writer faster than the reader cannot hold the lock; at end of file, close
+        the pipe."""
         fd = self._read_fd
-        while fd is not None:
+        budget = _PIPE_MAX
+        while fd is not None and budget > 0:
+            budget -= _CHUNK
             try:
                 chunk = os.read(fd, _CHUNK)
             except BlockingIOError:

@@ -198,3 +198,33 @@ def test_a_text_too_long_for_a_page_is_a_report_error(certified: Path, tmp_path:
     with pytest.raises(ReportError, match="taller than a page .* a page holds 717"):
         render_certificate(certified, tmp_path / "c.pdf", report_info={"place": place})
     assert not (tmp_path / "c.pdf").exists()
+
+
+@needs_poppler
+def test_a_reader_study_test_with_no_value_prints_no_nan(tmp_path: Path) -> None:
+    # both treatments read alike: the AUC difference and its variance are 0, F = 0/0;
+    # the tests table printed "F NaN" and p "NaN" three times
+    import csv
+
+    study = tmp_path / "reader-study"
+    shutil.copytree(EXAMPLES / "reader-study", study, ignore=shutil.ignore_patterns("result"))
+    with (study / "readings.csv").open(newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    reference = {(r["reader"], r["case"]): r["rating"] for r in rows
+                 if r["treatment"] == "without CADx"}
+    for row in rows:
+        row["rating"] = reference[(row["reader"], row["case"])]
+    with (study / "readings.csv").open("w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    from medeval.errors import UndefinedMetricWarning
+
+    with pytest.warns(UndefinedMetricWarning, match="interval undefined"):
+        evaluated = medeval.evaluate(study / "protocol.toml")
+    result = write_result(evaluated, tmp_path / "r.json")
+    text = pdftotext(render_certificate(result, tmp_path / "c.pdf"))
+    assert "NaN" not in text
+    flat = " ".join(text.split())
+    assert "F 정의되지 않음" not in flat and flat.count("정의되지 않음 / undefined") >= 3
+    assert "the difference of AUCs between the treatments and its variance are both 0" in flat

@@ -32,7 +32,7 @@ def _m(key: str, **params: Any) -> Msg:
 
 def _fixed(value: float, decimals: int = 4) -> str:
     if math.isnan(value):
-        return "NaN"
+        return "—"  # the certificate never prints "NaN" (docs/certificate.md)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     return f"{value:.{decimals}f}"
@@ -130,14 +130,18 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
     ]
     # the test of each scope
     test_rows: list[tuple[Cell, ...]] = []
+    undefined = False
     for found in study.tests:
-        statistic = ("χ² " if found.distribution == "chi-square" else "F ") + \
+        statistic: Cell = ("χ² " if found.distribution == "chi-square" else "F ") + \
             _fixed(found.statistic, 4)
+        p_value: Cell = _p(found.p_value)
+        if math.isnan(found.statistic) or math.isnan(found.p_value):
+            statistic, p_value, undefined = Msg("text.undefined"), Msg("text.undefined"), True
         df = (_fixed(found.df_num, 0) if math.isinf(found.df_den)
               else f"{_fixed(found.df_num, 0)}, {_fixed(found.df_den, 2)}")
         d = found.difference
         test_rows.append((Msg(f"reader_study.scope_{found.scope}"), statistic, df,
-                          _p(found.p_value), _fixed(d.value),
+                          p_value, _fixed(d.value),
                           f"{_fixed(d.low)} – {_fixed(d.high)}"))
     blocks += [
         Para(Msg("reader_study.tests"), "mark"),
@@ -149,4 +153,6 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
         Para(_m("reader_study.judged", scope=study.scope,
                 goal=_as_fixed(study.goal, 3)), "note"),
     ]
+    if undefined:
+        blocks.insert(-1, Para(Msg("reader_study.undefined_test"), "note"))
     return blocks

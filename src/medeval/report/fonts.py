@@ -48,13 +48,16 @@ def _fallback_path(*, bold: bool = False) -> Path:
 
 @functools.cache
 def _code_points(name: str) -> frozenset[int]:
-    """The characters a face maps (its best cmap)."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped,unused-ignore]
+    """The characters a face maps, from reportlab's reading of it (registered here: the
+    DejaVu faces only when a text first needs them)."""
+    from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped,unused-ignore]
 
-    paths = {FONT: font_path(), FONT_BOLD: font_path(bold=True),
-             FALLBACK: _fallback_path(), FALLBACK_BOLD: _fallback_path(bold=True)}
-    with TTFont(str(paths[name]), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    if name in (FONT, FONT_BOLD):
+        register_fonts()
+    elif name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(_fallback_path(bold=name == FALLBACK_BOLD))))
+    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
 def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
@@ -78,7 +81,7 @@ def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
     [('NanumGothic', 'Café '), ('DejaVuSans', 'Å'), ('NanumGothic', 'sa')]
     """
     primary, fallback = (FONT_BOLD, FALLBACK_BOLD) if bold else (FONT, FALLBACK)
-    have, spare = _code_points(primary), _code_points(fallback)
+    have = _code_points(primary)
     runs: list[tuple[str, str]] = []
     for char in unicodedata.normalize("NFC", text):
         point = ord(char)
@@ -86,7 +89,7 @@ def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
             face = primary
         elif unicodedata.category(char) in ("Cc", "Cf") or 0xFE00 <= point <= 0xFE0F:
             continue
-        elif point in spare and point <= 0xFFFF:  # reportlab's ToUnicode maps the BMP only
+        elif point <= 0xFFFF and point in _code_points(fallback):  # ToUnicode: the BMP only
             face = fallback
         else:
             raise ReportError(
@@ -102,7 +105,8 @@ def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
 
 
 def register_fonts() -> None:
-    """Register NanumGothic's faces and family, and DejaVu Sans (idempotent)."""
+    """Register NanumGothic's faces and family (idempotent; DejaVu Sans is registered by
+    :func:`font_runs` when a text needs it)."""
     from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped,unused-ignore]
     from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped,unused-ignore]
     from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped,unused-ignore]
@@ -112,9 +116,6 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
     if FONT_BOLD not in registered:
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True))))
-    for name, heavy in ((FALLBACK, False), (FALLBACK_BOLD, True)):
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(_fallback_path(bold=heavy))))
     for bold, italic, face in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
         addMapping(FONT, bold, italic, face)
 

@@ -56,3 +56,17 @@ def test_a_certificate_with_a_semicolon_number_verified_as_altered(certified: Pa
     good = render_certificate(certified, tmp_path / "g.pdf",
                               report_info={"report_number": "KTL/AI/2026-0001.a_1"})
     assert verify_certificate(good).status == "genuine"
+
+
+def test_a_misspelt_customer_supplied_field_is_refused() -> None:
+    # "item_nam" left the item name without its † (ISO/IEC 17025 7.8.2.2), silently
+    with pytest.raises(ReportError, match="customer_supplied.0: .*item_name"):
+        load_report_info({"customer_supplied": ["item_nam"]})
+    assert load_report_info({"customer_supplied": []}).customer_supplied == []
+
+
+def test_the_customer_supplied_fields_are_marked(certified: Path, tmp_path: Path) -> None:
+    pdf = render_certificate(certified, tmp_path / "c.pdf", lang="en",
+                             report_info={"customer_supplied": ["item_version"]})
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "1.0.3 †" in text and "WDBC logistic regression †" not in text

@@ -40,7 +40,7 @@ import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -60,7 +60,8 @@ __all__ = ["Person", "ReportInfo", "load_report_info"]
 _NUMBER = re.compile(r"([A-Za-z0-9][A-Za-z0-9._/-]{0,63})?")
 
 #: Fields of the item that are marked as supplied by the customer unless told otherwise.
-_DEFAULT_SUPPLIED = ("item_name", "item_version", "item_manufacturer")
+_Supplied = Literal["item_name", "item_version", "item_manufacturer"]
+_DEFAULT_SUPPLIED: tuple[_Supplied, ...] = ("item_name", "item_version", "item_manufacturer")
 
 
 class Person(BaseModel):
@@ -92,7 +93,9 @@ class ReportInfo(BaseModel):
     external_providers: str | None = None
     deviations: list[str] = Field(default_factory=list)
     opinions: list[str] = Field(default_factory=list)
-    customer_supplied: list[str] = Field(default_factory=lambda: list(_DEFAULT_SUPPLIED))
+    #: Which of the item's fields the customer supplied (marked †, ISO/IEC 17025 7.8.2.2);
+    #: a misspelt name dropped its mark without a word.
+    customer_supplied: list[_Supplied] = Field(default_factory=lambda: list(_DEFAULT_SUPPLIED))
     tested_by: Person | None = None
     approved_by: Person | None = None
     #: The laboratory's verification page (``medeval serve``): the QR code carries

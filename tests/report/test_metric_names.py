@@ -58,3 +58,15 @@ def test_the_agreement_interval_methods_have_names() -> None:
         table = catalogue(lang)
         for method in ("t", "t-mse-sqrt", "carkeet-exact", "bland-altman-1986", "lin-z"):
             assert f"method.{method}" in table, (lang, method)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_the_false_alarm_rate_unit_is_korean_on_a_korean_certificate(tmp_path: Path) -> None:
+    # eeg-events' fp_per_24h has the unit "per 24 h", printed in English before
+    folder = EXAMPLES / "eeg-events"
+    result = write_result(medeval.evaluate(folder / "protocol.toml", folder / "predictions"),
+                          tmp_path / "result.json")
+    text = subprocess.run(["pdftotext", str(render_certificate(result, tmp_path / "c.pdf",
+                                                               lang="ko")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "24시간당" in text and "per 24 h" not in text

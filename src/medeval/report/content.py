@@ -427,7 +427,8 @@ def _ordered(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:
 
 
 def _metric_rows(metrics: Sequence[MetricRecord]) -> tuple[tuple[Cell, ...], ...]:
-    return tuple((_metric_name(m.name), _estimate(m), _ci(m), _method(m), _n(m), m.unit)
+    return tuple((_metric_name(m.name), _estimate(m), _ci(m), _method(m), _n(m),
+                  _known(f"unit.{m.unit}", m.unit))
                  for m in _ordered(metrics))
 
 

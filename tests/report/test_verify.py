@@ -102,3 +102,30 @@ def test_not_a_certificate(certified: Path, tmp_path: Path) -> None:
     outcome = verify_certificate(certified, other)
     assert not outcome.ok
     assert "no result fingerprint found" in "\n".join(outcome.problems)
+
+
+def test_a_certificate_of_another_version_is_said_so(certified: Path, info_file: Path,
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # A certificate is rendered again byte for byte only by the medeval that made it; one
+    # from another version used to read "the PDF was altered, or rendered by another
+    # version of medeval/reportlab/pypdf", without saying which. Rendered here as
+    # medeval 0.0.1 would (its /Creator), it names both versions, and the printed text,
+    # the same here, adds no difference.
+    import medeval.report.pdf as pdf_module
+    from medeval._version import __version__
+    from medeval.report import render_certificate
+
+    monkeypatch.setattr(pdf_module, "__version__", "0.0.1")
+    old = render_certificate(certified, tmp_path / "old.pdf", report_info=info_file)
+    monkeypatch.undo()
+    from pypdf import PdfReader
+    assert PdfReader(old).metadata["/Creator"] == "medeval 0.0.1"
+    outcome = verify_certificate(certified, old, report_info=info_file)
+    assert not outcome.ok
+    assert outcome.problems == (
+        f"certificate {old}: rendered by medeval 0.0.1; this is medeval {__version__}, which "
+        "lays a "
+        "certificate out otherwise, so its bytes cannot be compared: verify it with the "
+        "version that made it (pip install 'medeval==0.0.1'). Its printed text was compared "
+        "with the result instead",)

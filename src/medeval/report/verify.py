@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._version import __version__
 from ..errors import MedevalError, ResultError
 from ..result import Result, read_result, verify_result
 from ._errors import ReportError
@@ -540,12 +541,32 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
                 "truncated"]
     offset = next((i for i, (a, b) in enumerate(zip(original, fresh)) if a != b),
                   min(len(original), len(fresh)))
+    made_by, this = _creator(payload), f"medeval {__version__}"
+    if made_by is not None and made_by.startswith("medeval ") and made_by != this:
+        other = made_by.removeprefix("medeval ")
+        return [f"{name}: rendered by {made_by}; this is {this}, which lays a certificate "
+                "out otherwise, so its bytes cannot be compared: verify it with the version "
+                f"that made it (pip install 'medeval=={other}'). Its printed text was "
+                "compared with the result instead"] + _changed_lines(
+                    data, info, record, payload, name, result_json, fresh)
     problems = [
         f"{name}: its bytes differ from the certificate rendered from the result at byte "
         f"{offset}{_object_at(payload, fresh, offset)} (sizes {len(original)} and "
         f"{len(fresh)}): the PDF was altered, or rendered by another version of "
         "medeval/reportlab/pypdf"]
     return problems + _changed_lines(data, info, record, payload, name, result_json, fresh)
+
+
+def _creator(payload: bytes) -> str | None:
+    """The PDF's ``/Creator`` (``medeval X.Y.Z`` for a certificate), or None."""
+    from pypdf import PdfReader
+
+    try:
+        metadata: Any = PdfReader(io.BytesIO(payload), strict=False).metadata
+        creator = metadata.get("/Creator") if metadata is not None else None
+    except Exception:  # noqa: BLE001 - hostile bytes: no creator, the byte check stands
+        return None
+    return str(creator) if creator is not None else None
 
 
 def _object_at(payload: bytes, fresh: bytes, offset: int) -> str:

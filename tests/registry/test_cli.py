@@ -223,3 +223,49 @@ def test_report_issue_draws_prints_records_and_verifies(study, tmp_path, capsys)
     err = capsys.readouterr().err
     assert code == 2 and "the tester of the report is not given: give [tested_by]" in err
     assert not (tmp_path / "none.pdf").exists() and not (tmp_path / "other.sqlite").exists()
+
+
+@pytest.mark.parametrize("line, field, says", [
+    ('report_number = "LAB-AI-2026-0042"', "report_number", "LAB-AI-2026-0042"),
+    ('replaces = "LAB-AI-2025-0009"', "replaces", "LAB-AI-2025-0009"),
+    ("amendment = 2", "amendment", "2"),
+])
+def test_an_info_file_numbering_otherwise_than_the_registry_is_refused(
+        study, tmp_path, capsys, line, field, says):
+    """The registry numbers the report: an info file that sets report_number, replaces
+    or amendment to something else is refused, nothing issued, no PDF left behind."""
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    info = tmp_path / "info.toml"
+    # the keys go at the top, before the [tested_by] table (TOML)
+    info.write_text(line + "\n" + study["info"].read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    cert = tmp_path / "cert.pdf"
+    code, out, err = _run(capsys, "issue", str(study["result"]), "--render", str(cert),
+                          "--info", str(info), "--registry", reg)
+    assert code == 2 and out == ""
+    # the registry would have drawn LAB-AI-2026-0001, an original (no replaces, amendment 0)
+    assert f"{field} {says}" in err and "LAB-AI-2026-0001" in err, err
+    assert not cert.exists() and list(tmp_path.glob(".cert.pdf*")) == []
+    with Registry.open(reg) as registry:
+        assert registry.list() == ()
+    # the same through medeval report --issue
+    code = main(["report", str(study["result"]), "--out", str(cert), "--info", str(info),
+                 "--issue", "--registry", reg])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{field} {says}" in err, err
+    with Registry.open(reg) as registry:
+        assert registry.list() == ()
+
+
+def test_an_info_file_agreeing_with_the_registry_is_accepted(study, tmp_path, capsys):
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    info = tmp_path / "info.toml"
+    info.write_text('report_number = "LAB-AI-2026-0001"\n'
+                    + study["info"].read_text(encoding="utf-8"), encoding="utf-8")
+    cert = tmp_path / "cert.pdf"
+    code, out, err = _run(capsys, "issue", str(study["result"]), "--render", str(cert),
+                          "--info", str(info), "--registry", reg)
+    assert code == 0, err
+    assert out.startswith("issued LAB-AI-2026-0001  ")

@@ -25,7 +25,7 @@ from ..errors import RegistryError
 from ._usage import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..registry import Registry, ReportRecord
+    from ..registry import PendingReport, Registry, ReportRecord
     from ..report.info import ReportInfo
 
 __all__ = ["DEFAULT_REGISTRY", "add", "issue_report"]
@@ -236,6 +236,7 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
         with registry.issuing(fingerprint=fingerprint, number=getattr(args, "number", None),
                               amends=amends, reason=getattr(args, "reason", None),
                               **fields) as pending:
+            _numbered_alike(info, pending, args)
             printed = info.model_copy(update={
                 "report_number": pending.number, "replaces": pending.replaces,
                 "amendment": pending.amendment or None,
@@ -258,6 +259,27 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
     print(f"medeval: certificate {out_pdf} printed with report number {pending.number}",
           file=sys.stderr)
     return _known(registry, pending.number), printed
+
+
+def _numbered_alike(info: ReportInfo, pending: PendingReport,
+                    args: argparse.Namespace) -> None:
+    """Refuse (inside the issuing transaction, so that nothing is stored) report info
+    whose ``report_number``, ``replaces`` or ``amendment`` differs from what the
+    registry assigns: the registry numbers the report, and an info file saying otherwise
+    is a mistake, not something to override silently."""
+    assigned: dict[str, object] = {"report_number": pending.number,
+                                   "replaces": pending.replaces,
+                                   "amendment": pending.amendment or None}
+    for name, value in assigned.items():
+        given = getattr(info, name)
+        if given is not None and given != value:
+            source = f"--info {args.info}" if getattr(args, "info", None) else "the info"
+            raise RegistryError(
+                f"{source} sets {name} {given}, but the registry assigns "
+                f"{'none' if value is None else value} (report {pending.number}"
+                f"{f', replacing {pending.replaces}' if pending.replaces else ''}): "
+                f"remove {name} from the info file (the registry numbers the report); "
+                "nothing was issued")
 
 
 def _info(path: Path | None) -> ReportInfo:

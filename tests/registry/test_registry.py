@@ -227,3 +227,19 @@ def test_a_read_only_registry_reads_and_refuses_to_write(registry_url):
             public.withdraw(issued.number, "attempt from the public page")
     assert _raw_rows(registry_url, "SELECT number, status FROM medeval_reports") == [
         (issued.number, "issued")]
+
+
+def test_a_number_in_another_letter_case_finds_the_report(tmp_path):
+    # a pattern written in lower case: its numbers are ktl/2026-007 ...; typed in upper
+    # case they name the same report (the letters come from the pattern only)
+    with Registry.create(tmp_path / "r.sqlite", pattern="ktl/{year}-{seq:03d}") as registry:
+        made = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                              issue_date="2026-11-27", **PEOPLE)
+        assert made.number == "ktl/2026-001"
+        found = registry.get("KTL/2026-001")
+        assert found is not None and found.number == "ktl/2026-001"
+        assert registry.get("Ktl/2026-001") == found
+        assert registry.get("KTL/2026-01") is None  # another padding: not the pattern's
+        assert registry.get("KTL/2026-002") is None
+    assert _raw_rows(str(tmp_path / "r.sqlite"),
+                     "SELECT number FROM medeval_reports") == [("ktl/2026-001",)]

@@ -275,3 +275,36 @@ def test_warm_up_makes_the_page_font_before_the_first_visitor(issued: Issued,
             assert all(ord(c) in cmap for c in "성적서 진위확인 Report")
     finally:
         registry.close()
+
+
+# ---------------------------------------------------------------- letter case
+
+
+def test_a_number_typed_in_lower_case_is_found(client: TestClient, issued: Issued) -> None:
+    """The registry's pattern (LAB-AI-{year}-{seq:04d}) writes its letters in upper case
+    and a number's letters come from the pattern only, so 'lab-ai-2026-0003' can only
+    mean LAB-AI-2026-0003: found, and answered with the registry's spelling."""
+    assert issued.standing == "LAB-AI-2026-0003"
+    answer = client.get("/api/reports/lab-ai-2026-0003")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["report_number"] == "LAB-AI-2026-0003"
+    assert answer.json()["fingerprint"] == issued.fingerprint
+    # the page a visitor opens: the withdrawal (the fixture withdrew 0001) and its reason
+    page = client.get("/reports/Lab-Ai-2026-0001?lang=en")
+    assert page.status_code == 200
+    assert WITHDRAWN_REASON in page.text and "LAB-AI-2026-0001" in page.text
+    # typed in lower case beside the PDF that carries it: the same report, not "altered"
+    body = _upload(client, issued.pdfs["withdrawn"], number="lab-ai-2026-0001").json()  # type: ignore[attr-defined]
+    assert (body["status"], body["report_number"], body["differences"]) == (
+        "withdrawn", "LAB-AI-2026-0001", [])
+    # not the pattern's way of writing it in other respects: still unknown
+    assert client.get("/api/reports/lab-ai-2026-3").status_code == 404
+
+
+def test_a_lower_case_number_typed_beside_an_altered_pdf_is_not_another_number(
+        client: TestClient, issued: Issued) -> None:
+    # the altered copy of 0003 (verified in full): altered for its changed byte only,
+    # the number typed in lower case is the one it carries
+    body = _upload(client, issued.pdfs["altered"], number="lab-ai-2026-0003").json()  # type: ignore[attr-defined]
+    assert (body["status"], body["report_number"]) == ("altered", "LAB-AI-2026-0003")
+    assert body["differences"] and not any("typed" in d for d in body["differences"])

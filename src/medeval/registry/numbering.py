@@ -119,6 +119,27 @@ class ReportNumbering:
                                 f"pattern {self.pattern!r} writes it")
         return (year, seq)
 
+    def spelled(self, number: str) -> str:
+        """``number`` written as this pattern writes it, when it differs from a number of
+        the pattern in letter case only; else ``number`` checked, unchanged.
+
+        A number's letters all come from the pattern's literal text, so a number typed
+        in another case (``lab-ai-2026-0007``) names one report only. Anything else
+        (another zero padding, another literal) is left as typed.
+
+        >>> ReportNumbering("LAB-AI-{year}-{seq:04d}").spelled("lab-ai-2026-0007")
+        'LAB-AI-2026-0007'
+        >>> ReportNumbering("LAB-AI-{year}-{seq:04d}").spelled("lab-ai-2026-7")
+        'lab-ai-2026-7'
+        """
+        text = check_report_number(number)
+        match = re.compile(self._regex().pattern, re.IGNORECASE).fullmatch(text)
+        if match is None:
+            return text
+        year = int(match.group("year")) if self.yearly else 0
+        written = self.format(year=year, seq=int(match.group("seq")))
+        return written if written.casefold() == text.casefold() else text
+
     def _fields(self) -> list[str]:
         return [name for _, name, _, _ in string.Formatter().parse(self.pattern)
                 if name is not None]

@@ -291,15 +291,23 @@ class Registry:
     def get(self, number: str) -> ReportRecord | None:
         """The record of report ``number``, or None when the registry has no such report.
 
+        A number that differs from the registry's pattern in letter case only
+        (``lab-ai-2026-0001``) finds the report the pattern writes that way.
+
         Raises
         ------
         RegistryError
             The number is malformed (see :func:`~medeval.registry.check_report_number`).
         """
         checked = check_report_number(number)
+        spelled = self.numbering.spelled(checked)  # lab-ai-2026-0001: LAB-AI-2026-0001
         with self._transaction("reading a report", write=False) as session:
-            row = session.scalars(select(ReportRow).where(ReportRow.number == checked)).first()
-            return _record(row) if row is not None else None
+            for candidate in dict.fromkeys((checked, spelled)):
+                row = session.scalars(select(ReportRow).where(
+                    ReportRow.number == candidate)).first()
+                if row is not None:
+                    return _record(row)
+            return None
 
     def find_by_fingerprint(self, fingerprint: str) -> tuple[ReportRecord, ...]:
         """Every report issued for the result with this content fingerprint, oldest first."""

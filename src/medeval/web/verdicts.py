@@ -106,6 +106,7 @@ def look_up(registry: Registry, number: str, *, fingerprint: str | None = None) 
     if record is None:
         return Verdict("unknown", checked, given, None,
                        (f"report {checked} is not in this laboratory's registry",))
+    checked = record.number  # as the registry writes it (typed in lower case, say)
     if given is not None and given != record.fingerprint:
         return Verdict("altered", checked, given, record, (
             f"the fingerprint given (sha256:{given}) is not the one report {checked} was "
@@ -141,6 +142,8 @@ def judge_upload(registry: Registry, verification: Verification, *,
     ``typed`` is the report number the visitor typed (already checked), if any.
     """
     carried = verification.report_number
+    if typed:  # typed in another letter case than the registry writes it: the same number
+        typed = registry.numbering.spelled(typed)
     number = typed or carried
     differences = list(verification.differences)
     if typed and carried and carried != typed:

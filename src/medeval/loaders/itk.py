@@ -26,6 +26,7 @@ from ..errors import LoaderError
 from ._files import regular_file
 from ._metaimage import check_metaimage
 from ._nifti import check_complete
+from ._nifti_forms import check_forms
 from ._nrrd import check_nrrd
 from ._records import Image
 
@@ -53,11 +54,17 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
     ``UserWarning`` naming the file. See :func:`_itk_messages` for how the user's own
     ITK logger is left as it was. MetaIO and niftilib write some failures straight to the
     process's standard error, past ITK's output window; those cannot be caught here.
+
+    A NIfTI-1 file whose qform and sform both are set but place the voxels at different
+    points (nibabel reads the sform, SimpleITK the qform) raises LoaderError naming both
+    (see :mod:`medeval.loaders._nifti_forms`).
     """
     import SimpleITK as sitk
 
     file = regular_file(path, what="image")
     version = check_complete(file)
+    if version == 1:
+        check_forms(file)
     _check_data(file)
     failure: RuntimeError | None = None
     with _itk_messages() as messages:

@@ -405,7 +405,7 @@ def _flow(result: Result) -> Section:
         (Msg("flow.registered"), str(flow.registered), ""),
         (Msg("flow.scored"), str(flow.scored), ""),
         (Msg("flow.failed"), str(flow.failed), reasons),
-        (Msg("flow.analysed"), str(flow.analysed), Msg(f"text.policy_{failures.policy}")),
+        (Msg("flow.analysed"), str(flow.analysed), _policy(result)),
     )
     blocks: list[Block] = [Table((Msg("column.step"), Msg("column.count"),
                                   Msg("column.failure_reason")), rows, (3, 1, 3), numeric=(1,))]
@@ -418,6 +418,24 @@ def _flow(result: Result) -> Section:
         blocks.append(Table((Msg("column.case_id"), Msg("column.failure_reason")),
                             tuple(table_rows), (2, 3), span=0.6))
     return Section(0, Msg("section.flow"), tuple(blocks))
+
+
+def _worst_distance(result: Result) -> str | None:
+    """The distance the protocol declared for failed cases and empty masks, as printed
+    (``50.00 mm``), when the result's distances use one; else None."""
+    unit = result.parameters.task.get("distance_unit")
+    if result.task != "segmentation" or unit not in ("mm", "px"):
+        return None
+    value = result.parameters.failures.get(f"worst_distance_{unit}")
+    return None if value is None else f"{_goal(value, unit)} {unit}"
+
+
+def _policy(result: Result) -> Cell:
+    """How failed cases were counted, with the declared worst distance when one is."""
+    distance = _worst_distance(result)
+    if result.failures.policy == "worst-case" and distance is not None:
+        return _m("text.policy_worst-case_distance", distance=distance)
+    return Msg(f"text.policy_{result.failures.policy}")
 
 
 def _ordered(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:
@@ -438,6 +456,12 @@ def _metric_header(level: str) -> tuple[Cell, ...]:
 
 
 _METRIC_WIDTHS = (3.0, 1.1, 1.9, 2.0, 1.2, 0.6)
+
+
+def _empty_row(key: str, worst: str | None) -> Cell:
+    if key == "distances_replaced_by_worst" and worst is not None:
+        return _m("text.distances_replaced_by", distance=worst)
+    return key.replace("_", " ")
 
 
 def _confusion(tables: Mapping[str, Any]) -> tuple[int, int, int, int] | None:
@@ -462,8 +486,10 @@ def _results(result: Result, level: str) -> Section:
             (2.4, 1.6, 1.6, 1.2), numeric=(1, 2, 3), span=0.75))
     empty = result.tables.get("empty_masks")
     if isinstance(empty, Mapping):
+        worst = _worst_distance(result)
         blocks.append(Table((Msg("text.empty_masks"), Msg("column.count")),
-                            tuple((str(k).replace("_", " "), str(v)) for k, v in empty.items()),
+                            tuple((_empty_row(str(k), worst), str(v))
+                                  for k, v in empty.items()),
                             (3, 1), numeric=(1,), span=0.5))
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
@@ -571,12 +597,14 @@ def _alternative(result: Result, level: str) -> Section:
     failures = result.failures
     alternative = failures.alternative
     assert alternative is not None
-    note = "text.failures_worst" if failures.policy == "worst-case" \
-        else "text.failures_exclude"
+    note: Cell = Msg("text.failures_worst" if failures.policy == "worst-case"
+                     else "text.failures_exclude")
+    if failures.policy == "worst-case" and (distance := _worst_distance(result)):
+        note = _m("text.failures_worst_distance", distance=distance)
     title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"
              else "text.alternative_policy_worst")
     return Section(0, Msg("section.alternative"), (
-        Para(Msg(note), "note"),
+        Para(note, "note"),
         Para(Msg(title), "mark"),
         Table(_metric_header(level), _metric_rows(alternative.metrics),
               _METRIC_WIDTHS, numeric=(1, 2, 4)),
@@ -654,7 +682,7 @@ def _method_section(result: Result, level: str) -> Section:
          f"bootstrap: {statistics.bootstrap_method}"),
         (Msg("field.resampling"),
          f"{statistics.n_resamples} × {statistics.resampling_unit}, seed {statistics.seed}"),
-        (Msg("field.failure_policy"), Msg(f"text.policy_{result.failures.policy}")),
+        (Msg("field.failure_policy"), _policy(result)),
     ]
     if study := reader_study_method(result.tables):
         # a reader study's intervals are its MRMC analysis's: nothing is resampled and

@@ -90,8 +90,7 @@ def check_compatible(
     ...
     medeval.errors.CompatibilityError: ... reference (1.0, 0.1, 0.1), prediction none ...
     """
-    from .loaders.image import Image
-    from .loaders.signal import Annotations, Signal
+    from .loaders._records import Annotations, Image, Signal  # the leaf: no reader imported
 
     if isinstance(reference, Image) and isinstance(prediction, Image):
         problems = _images(reference, prediction, tolerance_mm, tolerance_direction, labels,

@@ -20,6 +20,7 @@ from ._records import Image
 from .dicom import read_dicom_file, read_dicom_series
 from .itk import read_itk_image
 from .raster import SUFFIXES, read_raster
+from .seg import is_dicom_segmentation, read_segmentation
 
 __all__ = ["Image", "read_image"]
 
@@ -34,7 +35,10 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     :func:`medeval.loaders.dicom.read_dicom_series`). A raster file is read by
     :func:`medeval.loaders.raster.read_raster`: RGB stays RGB, channels last
     (``(1, ny, nx, 3)``), and ``spacing_mm`` is None, since such a file states no
-    physical spacing.
+    physical spacing. A DICOM SEG file is read as a label map on the grid of its own
+    frames (:meth:`medeval.loaders.seg.Segmentation.label_map`: each voxel holds its
+    segment's SegmentNumber; FRACTIONAL segments thresholded at half their maximum),
+    not as a stack of its frames, whose segments would share slice positions.
 
     Parameters
     ----------
@@ -76,7 +80,10 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     if kind in RASTER_FORMATS or file.suffix.lower() in SUFFIXES:
         return read_raster(file)  # refused there: empty, or name and bytes disagree
     if kind == "dicom":
-        image = read_dicom_file(file)
+        if is_dicom_segmentation(file):
+            image = read_segmentation(file).label_map()
+        else:
+            image = read_dicom_file(file)
         found = image.metadata.get("series_uid")
         if series_uid is not None and found != series_uid:
             raise LoaderError(
@@ -92,4 +99,5 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
         f"image {file}: not a DICOM, NIfTI, MetaImage or NRRD file, nor a PNG, JPEG, BMP or "
         f"TIFF (first bytes {first!r}); check that the path names an image"
     )
+
 

@@ -26,7 +26,7 @@ from ._files import RASTER_FORMATS, regular_file, sniff
 from ._records import Image
 from .dicom import _dataset, _metadata, _per_frame_items, _pixels, frame_planes
 
-__all__ = ["Segment", "Segmentation", "read_segmentation"]
+__all__ = ["Segment", "Segmentation", "is_dicom_segmentation", "read_segmentation"]
 
 SEGMENTATION_STORAGE = "1.2.840.10008.5.1.4.1.1.66.4"
 
@@ -70,6 +70,40 @@ class Segmentation:
     def labels(self) -> dict[int, str]:
         """SegmentNumber -> SegmentLabel."""
         return {s.number: s.label for s in self.segments}
+
+    def label_map(self) -> Image:
+        """The segments as one label map on their grid: each voxel holds the
+        SegmentNumber of the segment that covers it, 0 where none does.
+
+        This is how a DICOM SEG is read as an image (:func:`medeval.loaders.read_image`)
+        and scored as a segmentation reference: label ``n`` of a protocol is segment
+        number ``n``.
+
+        Raises
+        ------
+        LoaderError
+            No segment, or two segments that share voxels (a label map holds one label
+            per voxel; score such segments one by one with :func:`read_segmentation`).
+        """
+        source = self.metadata.get("source")
+        if not self.segments:
+            raise LoaderError(f"SEG file {source}: has no segment")
+        grid = self.segments[0].mask
+        labels = np.zeros(grid.array.shape, dtype=np.uint16)
+        for item in self.segments:
+            shared = labels[item.mask.array] != 0
+            if shared.any():
+                others = sorted(set(labels[item.mask.array][shared].tolist()))
+                raise LoaderError(
+                    f"SEG file {source}: segment {item.number} ({item.label!r}) overlaps "
+                    f"segment(s) {others} in {int(shared.sum())} voxel(s); a label map holds "
+                    "one segment per voxel: give non-overlapping segments, or score them "
+                    "one by one (read_segmentation)"
+                )
+            labels[item.mask.array] = item.number
+        metadata = {k: v for k, v in self.metadata.items()}
+        metadata["segment_labels"] = self.labels
+        return Image(labels, grid.spacing_mm, grid.origin_mm, grid.direction, metadata)
 
     def segment(self, label: str) -> Segment:
         """The segment called ``label``; raises naming the labels there are."""
@@ -121,7 +155,8 @@ def read_segmentation(
     LoaderError
         Not a SEG or mask image; frames without positions; a frame whose position,
         orientation, pixel spacing or size does not fit the reference grid (each listed);
-        a reference of a different FrameOfReferenceUID; a mask image refused by
+        a reference of a different FrameOfReferenceUID, or of a series the SEG's
+        ReferencedSeriesSequence does not name; a mask image refused by
         ``read_mask``; ``label_map`` or ``jpeg_threshold`` given for a DICOM SEG.
     CompatibilityError
         A mask image whose grid differs from the reference's.
@@ -160,6 +195,7 @@ def read_segmentation(
     metadata = _metadata(ds, file)
     if reference is not None:
         _same_frame_of_reference(metadata, reference, file)
+        _same_series(ds, reference, file)
         grid = reference
     else:
         grid = _own_grid(ds, binary.shape[1:], positions, orientations, pixel_spacing, file)
@@ -183,6 +219,21 @@ def read_segmentation(
         ))
     metadata["segmentation_type"] = str(ds.get("SegmentationType", "BINARY"))
     return Segmentation(tuple(sorted(segments, key=lambda s: s.number)), metadata)
+
+
+def is_dicom_segmentation(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a DICOM Segmentation Storage object (by SOP class or modality,
+    as :func:`read_segmentation` tells one), from its header alone; False for a file
+    pydicom cannot parse (its reader then says why)."""
+    import pydicom
+
+    try:
+        head = pydicom.dcmread(path, stop_before_pixels=True,
+                               specific_tags=["SOPClassUID", "Modality"], force=True)
+    except Exception:  # pydicom raises many kinds on a damaged header
+        return False
+    return (str(head.get("SOPClassUID", "")) == SEGMENTATION_STORAGE
+            or head.get("Modality") == "SEG")
 
 
 def _mask_segmentation(file: os.PathLike[str], reference: Image | None,
@@ -302,6 +353,23 @@ def _place(
     if problems:
         raise LoaderError(f"{where}: does not fit the reference image: " + "; ".join(problems))
     return slots
+
+
+def _same_series(ds: Any, reference: Image, file: Any) -> None:
+    """The SEG's ReferencedSeriesSequence must name the reference image's series, when
+    both state one: a SEG drawn on another series of the same frame of reference (a
+    second reconstruction, another phase) would otherwise be placed on a grid it was not
+    drawn on."""
+    theirs = reference.metadata.get("series_uid")
+    named = [str(item.get("SeriesInstanceUID", ""))
+             for item in ds.get("ReferencedSeriesSequence", None) or []]
+    named = [uid for uid in named if uid]
+    if theirs and named and theirs not in named:
+        raise LoaderError(
+            f"SEG file {file}: was drawn on series {', '.join(named)} "
+            f"(ReferencedSeriesSequence), not on the series {theirs} of the image "
+            f"({reference.metadata.get('source')}); give the image it was drawn on"
+        )
 
 
 def _same_frame_of_reference(metadata: dict[str, Any], reference: Image, file: Any) -> None:

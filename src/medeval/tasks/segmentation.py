@@ -1,7 +1,8 @@
 """Segmentation: reference masks against predicted masks, mean metrics with intervals.
 
-The manifest's ``reference`` is a mask or label map: a volume (NIfTI, MHA, NRRD, DICOM)
-or a 2-D mask image (PNG, BMP, TIFF; JPEG with ``jpeg_threshold``), read with
+The manifest's ``reference`` is a mask or label map: a volume (NIfTI, MHA, NRRD, DICOM;
+a DICOM SEG as the label map of its segment numbers, placed on the grid of the case's
+DICOM input, the series it was drawn on) or a 2-D mask image (PNG, BMP, TIFF; JPEG with ``jpeg_threshold``), read with
 :func:`medeval.loaders.read_mask` as the protocol's ``label_map`` and ``jpeg_threshold``
 say. The prediction is ``<case_id>`` with one of :data:`SUFFIXES` (a volume, or a mask
 image read the same way as the references), on the reference's grid — checked with
@@ -203,7 +204,7 @@ class Segmentation(TaskType):
         if problem is not None:
             raise ReferenceProblem(problem)
         try:
-            reference = self._read(reference_path, fmt)
+            reference = self._read_reference(case, root, reference_path, fmt)
         except LoaderError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
         if fmt in _RASTER:
@@ -229,6 +230,19 @@ class Segmentation(TaskType):
             ref, pred, spacing = ref[0], pred[0], spacing[1:]
         masks = {label: (ref == label, pred == label) for label in self.spec.labels}
         return spacing, masks
+
+    def _read_reference(self, case: Case, root: Path, path: Path, fmt: str) -> Any:
+        """A DICOM SEG reference is placed on the grid of the case's one DICOM input, the
+        image it was drawn on (its frame of reference and series checked): a SEG holds
+        only the frames its writer kept, so its own grid may be part of the image's."""
+        from ..loaders import read_image, read_segmentation
+        from ..loaders.seg import is_dicom_segmentation
+
+        if fmt == "dicom" and len(case.inputs) == 1 and is_dicom_segmentation(path):
+            image = root / case.inputs[0]
+            if image.is_dir() or (image.is_file() and _sniff(image) == "dicom"):
+                return read_segmentation(path, reference=read_image(image)).label_map()
+        return self._read(path, fmt)
 
     def _read(self, path: Path, fmt: str) -> Any:
         from ..loaders import read_image, read_mask

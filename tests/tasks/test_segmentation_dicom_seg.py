@@ -1,0 +1,57 @@
+"""A DICOM SEG reference scored against NIfTI predictions on its CT series' grid: the SEG
+is placed on the case's input series, so a SEG that omits empty frames (as dcmqi writes
+them) is not a grid of its own that a correct prediction fails to match. Numbers checked
+against MedPy on arrays placed by hand."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import SimpleITK as sitk
+
+import medeval
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "loaders"))
+from seg_files import CT5N, write_seg  # noqa: E402
+
+medpy_binary = pytest.importorskip("medpy.metric.binary")
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "segmentation"
+
+
+def test_sparse_seg_reference_with_nifti_prediction(tmp_path: Path) -> None:
+    ref = np.zeros((5, 16, 16), bool)  # file order (z descending)
+    ref[1:4, 4:11, 5:12] = True
+    pred = np.zeros((5, 16, 16), np.uint8)
+    pred[1:4, 5:12, 5:12] = 1  # one row further: 126 of 147 voxels shared
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(CT5N)))
+    ct = reader.Execute()  # SimpleITK's grid of the series: z ascending
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for case, slices in (("full", None), ("sparse", [1, 2, 3])):
+        shutil.copytree(CT5N, tmp_path / "img" / case)
+        (tmp_path / "refs").mkdir(exist_ok=True)
+        write_seg(tmp_path / "refs" / f"{case}.dcm", {1: ref}, slices=slices)
+        image = sitk.GetImageFromArray(pred[::-1].copy())
+        image.CopyInformation(ct)
+        sitk.WriteImage(image, str(tmp_path / "pred" / f"{case}.nii.gz"))
+        rows.append({"case_id": case, "patient_id": case, "input": f"img/{case}",
+                     "reference": f"refs/{case}.dcm"})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    spacing = (2.5, 0.488281, 0.488281)
+    expected_dice = medpy_binary.dc(pred, ref)  # 2 * 126 / 294 = 0.857142...
+    expected_hd95 = medpy_binary.hd95(pred, ref, voxelspacing=spacing)  # one row: 0.488 mm
+    assert expected_dice == pytest.approx(2 * 126 / 294)
+    assert [row["case_id"] for row in result.cases] == ["full", "sparse"]
+    for row in result.cases:
+        assert row["status"] == "ok", row
+        assert row["dice"] == pytest.approx(expected_dice, abs=1e-12)
+        assert row["hd95@max-directed"] == pytest.approx(expected_hd95, abs=1e-9)

@@ -34,6 +34,8 @@ touches one module:
 from __future__ import annotations
 
 import math
+import stat
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,15 +252,39 @@ def bootstrap_estimate(
 def prediction_file(predictions: Path, case_id: str, suffixes: Sequence[str]) -> Path:
     """The prediction file of a case: ``<case_id><suffix>`` for the first suffix present.
 
+    Also found: the suffix in capitals (``c1.JSON``, as Windows tools write it), and the
+    case id in the other Unicode normalisation form (macOS writes Hangul file names
+    decomposed, NFD; a manifest holds them composed, NFC). Two such files that are not
+    the same file on disk (``c1.json`` and ``c1.JSON`` on a case-sensitive file system)
+    are refused: which one is the output cannot be told.
+
     Raises
     ------
     PredictionError
-        With reason ``"missing-output"`` when none exists.
+        With reason ``"missing-output"`` when none exists; ``"invalid-output"`` for two.
     """
+    forms = dict.fromkeys((case_id, unicodedata.normalize("NFC", case_id),
+                           unicodedata.normalize("NFD", case_id)))
     for suffix in suffixes:
-        candidate = predictions / f"{case_id}{suffix}"
-        if candidate.is_file():
-            return candidate
+        exact = predictions / f"{case_id}{suffix}"
+        names = dict.fromkeys(f"{form}{ending}" for ending in (suffix, suffix.upper())
+                              for form in forms)
+        found: dict[tuple[int, int], Path] = {}
+        for name in names:
+            candidate = exact if name == exact.name else predictions / name
+            try:
+                status = candidate.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(status.st_mode):  # one file seen under two names counts once
+                found.setdefault((status.st_dev, status.st_ino), candidate)
+        if len(found) > 1:
+            raise PredictionError(
+                f"case {case_id}: {len(found)} prediction files in {predictions} whose "
+                f"names differ only in letter case or Unicode form "
+                f"({', '.join(ascii(p.name) for p in found.values())}); keep one")
+        if found:
+            return next(iter(found.values()))
     raise PredictionError(
         f"case {case_id}: no prediction file {case_id}{{{','.join(suffixes)}}} in "
         f"{predictions}", "missing-output",

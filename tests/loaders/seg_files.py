@@ -12,7 +12,7 @@ import pydicom
 from pydicom.pixels import pack_bits
 from pydicom.uid import generate_uid
 
-DATA = Path("/work/shared/data/dicom")
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "dicom"  # as conftest
 CT5N = DATA / "series" / "ct5n"
 LIVER = DATA / "seg" / "liver.dcm"
 

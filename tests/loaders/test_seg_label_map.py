@@ -15,6 +15,8 @@ from medeval.loaders import read_image, read_segmentation
 
 from .seg_files import CT5N, LIVER, write_seg
 
+pytestmark = pytest.mark.skipif(not CT5N.is_dir(), reason=f"shared test data not found at {CT5N}")
+
 # ct5n sorted along its normal (z ascending) is file order reversed: array index k is
 # file 4 - k. Masks below are given in file order.
 LIVER_BOX = np.zeros((5, 16, 16), bool)

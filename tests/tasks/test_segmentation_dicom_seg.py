@@ -19,6 +19,8 @@ import medeval
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "loaders"))
 from seg_files import CT5N, write_seg  # noqa: E402
 
+pytestmark = pytest.mark.skipif(not CT5N.is_dir(), reason=f"shared test data not found at {CT5N}")
+
 medpy_binary = pytest.importorskip("medpy.metric.binary")
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "segmentation"

@@ -9,6 +9,7 @@ The ``binary-classification`` task type (:class:`BinaryClassification`) and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -146,7 +147,13 @@ class BinaryClassification(TaskType):
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
         """The score (or ``{"score": number}``) and its decision at the threshold."""
         if isinstance(value, dict):
-            value = value.get("score")
+            if "score" not in value:  # {"label": 1}, {"Score": 0.8}: say so, not "got None"
+                keys = ", ".join(json.dumps(str(k), ensure_ascii=False)
+                                 for k in list(value)[:10]) or "none"
+                raise PredictionError(
+                    f"case {case.case_id}: the prediction has no \"score\" (its keys: "
+                    f"{keys}); it must hold a number or {{\"score\": number}}")
+            value = value["score"]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise PredictionError(
                 f"case {case.case_id}: the prediction must hold a number or {{\"score\": number}}, "

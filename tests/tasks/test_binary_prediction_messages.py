@@ -1,0 +1,28 @@
+"""What a failed binary-classification prediction says: a JSON object without "score"
+is named as such (before: "got None"). Real files in a copy of
+examples/binary-classification, evaluated as a tester runs it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import medeval
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "binary-classification"
+
+
+def test_a_prediction_without_score_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("result"))
+    (folder / "predictions" / "WDBC-0001.json").write_text('{"label": 1}')
+    (folder / "predictions" / "WDBC-0003.json").write_text('{"Score": 0.8, "점수": 0.8}')
+    (folder / "predictions" / "WDBC-0020.json").write_text('{"score": null}')
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    detail = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
+    assert detail["WDBC-0001"] == ("invalid-output", (
+        'case WDBC-0001: the prediction has no "score" (its keys: "label"); it must hold '
+        'a number or {"score": number}'))
+    assert 'has no "score" (its keys: "Score", "점수")' in str(detail["WDBC-0003"][1])
+    # a "score" that is there but null is still shown as what it holds
+    assert str(detail["WDBC-0020"][1]).endswith("got None")

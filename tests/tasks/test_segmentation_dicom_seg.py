@@ -57,3 +57,37 @@ def test_sparse_seg_reference_with_nifti_prediction(tmp_path: Path) -> None:
         assert row["status"] == "ok", row
         assert row["dice"] == pytest.approx(expected_dice, abs=1e-12)
         assert row["hd95@max-directed"] == pytest.approx(expected_hd95, abs=1e-9)
+
+
+def test_dicom_series_folder_reference_with_nifti_prediction(tmp_path: Path) -> None:
+    """The reference a DICOM series folder of mask slices (ct5n with its pixels replaced
+    by a 0/1 mask), the prediction a NIfTI on SimpleITK's grid of that series."""
+    import pydicom
+
+    ref = np.zeros((5, 16, 16), np.int16)  # file order (z descending)
+    ref[1:4, 4:11, 5:12] = 1
+    pred = np.zeros((5, 16, 16), np.uint8)
+    pred[1:4, 5:12, 5:12] = 1
+    shutil.copytree(CT5N, tmp_path / "img" / "m1")
+    (tmp_path / "refs" / "m1").mkdir(parents=True)
+    for k, file in enumerate(sorted(CT5N.glob("*.dcm"))):
+        ds = pydicom.dcmread(file)
+        ds.PixelData = ref[k].tobytes()
+        ds.RescaleSlope, ds.RescaleIntercept = 1, 0
+        ds.save_as(tmp_path / "refs" / "m1" / file.name)
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(tmp_path / "refs" / "m1")))
+    grid = reader.Execute()
+    image = sitk.GetImageFromArray(pred[::-1].copy())
+    image.CopyInformation(grid)
+    (tmp_path / "pred").mkdir()
+    sitk.WriteImage(image, str(tmp_path / "pred" / "m1.nii.gz"))
+    pd.DataFrame([{"case_id": "m1", "patient_id": "p1", "input": "img/m1",
+                   "reference": "refs/m1"}]).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    (row,) = result.cases
+    assert row["status"] == "ok", row
+    assert row["dice"] == pytest.approx(medpy_binary.dc(pred, ref), abs=1e-12)
+    assert row["hd95@max-directed"] == pytest.approx(
+        medpy_binary.hd95(pred, ref, voxelspacing=(2.5, 0.488281, 0.488281)), abs=1e-9)

@@ -1,8 +1,9 @@
 """Segmentation: reference masks against predicted masks, mean metrics with intervals.
 
-The manifest's ``reference`` is a mask or label map: a volume (NIfTI, MHA, NRRD, DICOM;
-a DICOM SEG as the label map of its segment numbers, placed on the grid of the case's
-DICOM input, the series it was drawn on) or a 2-D mask image (PNG, BMP, TIFF; JPEG with ``jpeg_threshold``), read with
+The manifest's ``reference`` is a mask or label map: a volume (NIfTI, MHA, NRRD, a DICOM
+file or series folder; a DICOM SEG as the label map of its segment numbers, placed on the
+grid of the case's DICOM input, the series it was drawn on) or a 2-D mask image (PNG,
+BMP, TIFF; JPEG with ``jpeg_threshold``), read with
 :func:`medeval.loaders.read_mask` as the protocol's ``label_map`` and ``jpeg_threshold``
 say. The prediction is ``<case_id>`` with one of :data:`SUFFIXES` (a volume, or a mask
 image read the same way as the references), on the reference's grid — checked with
@@ -420,8 +421,12 @@ _RASTER = frozenset({"png", "jpeg", "bmp", "tiff"})
 
 
 def _sniff(path: Path) -> str:
+    """The file's format from its first bytes; a directory is a DICOM series (read by
+    :func:`medeval.loaders.read_image`, which refuses anything else in it)."""
     from ..loaders._files import sniff
 
+    if path.is_dir():
+        return "dicom"
     return str(sniff(path))
 
 

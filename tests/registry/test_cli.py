@@ -269,3 +269,22 @@ def test_an_info_file_agreeing_with_the_registry_is_accepted(study, tmp_path, ca
                           "--info", str(info), "--registry", reg)
     assert code == 0, err
     assert out.startswith("issued LAB-AI-2026-0001  ")
+
+
+def test_a_printed_certificate_with_an_info_naming_another_number_is_refused(
+        study, tmp_path, capsys):
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg, "--pattern", "KTL-{year}-{seq:03d}")[0] == 0
+    printed = tmp_path / "printed.pdf"
+    render_certificate(study["result"], printed, report_info={
+        "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
+        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    info = tmp_path / "info.toml"
+    info.write_text('report_number = "KTL-2026-008"\n'
+                    + study["info"].read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(printed), "--number",
+                        "KTL-2026-007", "--info", str(info), "--registry", reg)
+    assert code == 2 and "sets report_number KTL-2026-008" in err, err
+    assert "KTL-2026-007" in err
+    with Registry.open(reg) as registry:
+        assert registry.list() == ()

@@ -157,6 +157,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
             with registry.issuing(fingerprint=fingerprint, number=number, amends=amends,
                                   reason=getattr(args, "reason", None),
                                   **fields) as pending:
+                _numbered_alike(info, pending, args)
                 pending.pdf_sha256 = pdf_sha256
             record = _known(registry, pending.number)
     _say(out, record)

@@ -91,3 +91,41 @@ def test_dicom_series_folder_reference_with_nifti_prediction(tmp_path: Path) -> 
     assert row["dice"] == pytest.approx(medpy_binary.dc(pred, ref), abs=1e-12)
     assert row["hd95@max-directed"] == pytest.approx(
         medpy_binary.hd95(pred, ref, voxelspacing=(2.5, 0.488281, 0.488281)), abs=1e-9)
+
+
+def test_dicom_reference_without_pixel_spacing_is_not_measured_in_mm(tmp_path: Path) -> None:
+    """ct5n without PixelSpacing: the loader reads the plane as 1 x 1 mm
+    (spacing_source "absent"); distances in mm on it would be in pixels, so the case is
+    a reference problem naming the file, and under distance_unit = "px" it is scored."""
+    import pydicom
+
+    from medeval.errors import MedevalError
+
+    ref = np.zeros((5, 16, 16), np.int16)
+    ref[1:4, 4:11, 5:12] = 1
+    shutil.copytree(CT5N, tmp_path / "img" / "m1")
+    (tmp_path / "refs" / "m1").mkdir(parents=True)
+    for k, file in enumerate(sorted(CT5N.glob("*.dcm"))):
+        ds = pydicom.dcmread(file)
+        del ds.PixelSpacing
+        ds.PixelData = ref[k].tobytes()
+        ds.RescaleSlope, ds.RescaleIntercept = 1, 0
+        ds.save_as(tmp_path / "refs" / "m1" / file.name)
+    image = sitk.GetImageFromArray(ref[::-1].astype(np.uint8).copy())
+    image.SetSpacing((1.0, 1.0, 2.5))
+    image.SetOrigin((-72.199997, -143.0, -1.2375))
+    (tmp_path / "pred").mkdir()
+    sitk.WriteImage(image, str(tmp_path / "pred" / "m1.nii.gz"))
+    pd.DataFrame([{"case_id": "m1", "patient_id": "p1", "input": "img/m1",
+                   "reference": "refs/m1"}]).to_csv(tmp_path / "manifest.csv", index=False)
+    protocol = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
+    (tmp_path / "protocol.toml").write_text(protocol)
+    with pytest.raises(MedevalError, match=r"refs/m1 is DICOM without a pixel spacing"):
+        medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    in_px = protocol.replace('[task]\n', '[task]\ndistance_unit = "px"\n')
+    in_px = in_px.replace("nsd_tolerance_mm = 1.0", "nsd_tolerance_px = 1.0")
+    in_px = in_px.replace("worst_distance_mm = 50.0", "worst_distance_px = 50.0")
+    (tmp_path / "protocol.toml").write_text(in_px)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    (row,) = result.cases
+    assert row["status"] == "ok" and row["dice"] == 1.0

@@ -34,6 +34,7 @@ touches one module:
 from __future__ import annotations
 
 import math
+import os
 import stat
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -263,28 +264,26 @@ def prediction_file(predictions: Path, case_id: str, suffixes: Sequence[str]) ->
     PredictionError
         With reason ``"missing-output"`` when none exists; ``"invalid-output"`` for two.
     """
-    forms = dict.fromkeys((case_id, unicodedata.normalize("NFC", case_id),
-                           unicodedata.normalize("NFD", case_id)))
+    forms = (case_id,) if case_id.isascii() else tuple(dict.fromkeys(
+        (case_id, unicodedata.normalize("NFC", case_id), unicodedata.normalize("NFD", case_id))))
+    folder = os.fspath(predictions)  # text paths: this runs once per case of a large set
     for suffix in suffixes:
-        exact = predictions / f"{case_id}{suffix}"
-        names = dict.fromkeys(f"{form}{ending}" for ending in (suffix, suffix.upper())
-                              for form in forms)
-        found: dict[tuple[int, int], Path] = {}
-        for name in names:
-            candidate = exact if name == exact.name else predictions / name
+        found: dict[tuple[int, int], str] = {}
+        for name in dict.fromkeys(f"{form}{ending}" for ending in (suffix, suffix.upper())
+                                  for form in forms):
             try:
-                status = candidate.stat()
+                status = os.stat(f"{folder}/{name}")
             except OSError:
                 continue
             if stat.S_ISREG(status.st_mode):  # one file seen under two names counts once
-                found.setdefault((status.st_dev, status.st_ino), candidate)
+                found.setdefault((status.st_dev, status.st_ino), name)
         if len(found) > 1:
             raise PredictionError(
                 f"case {case_id}: {len(found)} prediction files in {predictions} whose "
                 f"names differ only in letter case or Unicode form "
-                f"({', '.join(ascii(p.name) for p in found.values())}); keep one")
+                f"({', '.join(ascii(name) for name in found.values())}); keep one")
         if found:
-            return next(iter(found.values()))
+            return predictions / next(iter(found.values()))
     raise PredictionError(
         f"case {case_id}: no prediction file {case_id}{{{','.join(suffixes)}}} in "
         f"{predictions}", "missing-output",

@@ -129,3 +129,34 @@ def test_dicom_reference_without_pixel_spacing_is_not_measured_in_mm(tmp_path: P
     result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
     (row,) = result.cases
     assert row["status"] == "ok" and row["dice"] == 1.0
+
+
+def test_nifti_reference_with_dicom_seg_prediction(tmp_path: Path) -> None:
+    """The reverse: the reference a NIfTI on SimpleITK's grid of ct5n, the prediction a
+    DICOM SEG of that series holding only its non-empty frames; the SEG is placed on the
+    reference's grid. Numbers against MedPy."""
+    ref = np.zeros((5, 16, 16), np.uint8)  # file order (z descending)
+    ref[1:4, 4:11, 5:12] = 1
+    pred = np.zeros((5, 16, 16), bool)
+    pred[1:4, 5:12, 5:12] = True
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(CT5N)))
+    ct = reader.Execute()
+    shutil.copytree(CT5N, tmp_path / "img" / "r1")
+    (tmp_path / "refs").mkdir()
+    image = sitk.GetImageFromArray(ref[::-1].copy())
+    image.CopyInformation(ct)
+    sitk.WriteImage(image, str(tmp_path / "refs" / "r1.nii.gz"))
+    (tmp_path / "pred").mkdir()
+    write_seg(tmp_path / "pred" / "r1.dcm", {1: pred}, slices=[1, 2, 3])
+    pd.DataFrame([{"case_id": "r1", "patient_id": "p1", "input": "img/r1",
+                   "reference": "refs/r1.nii.gz"}]).to_csv(tmp_path / "manifest.csv",
+                                                          index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    (row,) = result.cases
+    assert row["status"] == "ok", row
+    assert row["dice"] == pytest.approx(medpy_binary.dc(pred, ref), abs=1e-12)
+    spacing = sitk.ReadImage(str(tmp_path / "refs" / "r1.nii.gz")).GetSpacing()[::-1]
+    assert row["hd95@max-directed"] == pytest.approx(  # the NIfTI's float32 0.48828101
+        medpy_binary.hd95(pred, ref, voxelspacing=spacing), abs=1e-9)

@@ -5,8 +5,9 @@ file or series folder; a DICOM SEG as the label map of its segment numbers, plac
 grid of the case's DICOM input, the series it was drawn on) or a 2-D mask image (PNG,
 BMP, TIFF; JPEG with ``jpeg_threshold``), read with
 :func:`medeval.loaders.read_mask` as the protocol's ``label_map`` and ``jpeg_threshold``
-say. The prediction is ``<case_id>`` with one of :data:`SUFFIXES` (a volume, or a mask
-image read the same way as the references), on the reference's grid — checked with
+say. The prediction is ``<case_id>`` with one of :data:`SUFFIXES` (a volume, a DICOM SEG
+placed on the reference's grid, or a mask image read the same way as the references), on
+the reference's grid — checked with
 :func:`medeval.compat.check_compatible` before anything is measured (two mask images by
 their shape: they state no geometry). Each protocol label is scored with
 :func:`medeval.metrics.segmentation_scores`.
@@ -75,8 +76,8 @@ from .base import (
 __all__ = ["Segmentation"]
 
 #: Prediction files: volumes, then mask images (a JPEG needs the protocol's jpeg_threshold).
-SUFFIXES = (".nii.gz", ".nii", ".mha", ".nrrd", ".png", ".bmp", ".tif", ".tiff", ".jpg",
-            ".jpeg")
+SUFFIXES = (".nii.gz", ".nii", ".mha", ".nrrd", ".dcm", ".png", ".bmp", ".tif", ".tiff",
+            ".jpg", ".jpeg")
 _DISTANCES = ("hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd")
 
 
@@ -215,7 +216,7 @@ class Segmentation(TaskType):
         spacing = self._spacing(case, reference)
         path = _prediction_file(predictions, case.case_id)
         try:
-            prediction = self._read(path, _sniff(path))
+            prediction = self._read_prediction(path, reference)
         except (LoaderError, OSError) as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
         try:
@@ -243,6 +244,17 @@ class Segmentation(TaskType):
             image = root / case.inputs[0]
             if image.is_dir() or (image.is_file() and _sniff(image) == "dicom"):
                 return read_segmentation(path, reference=read_image(image)).label_map()
+        return self._read(path, fmt)
+
+    def _read_prediction(self, path: Path, reference: Any) -> Any:
+        """A DICOM SEG prediction is placed on the reference's grid (its frames must lie
+        on the reference's slices); any other prediction is read as it is."""
+        from ..loaders import read_segmentation
+        from ..loaders.seg import is_dicom_segmentation
+
+        fmt = _sniff(path)
+        if fmt == "dicom" and reference.spacing_mm is not None and is_dicom_segmentation(path):
+            return read_segmentation(path, reference=reference).label_map()
         return self._read(path, fmt)
 
     def _read(self, path: Path, fmt: str) -> Any:

@@ -218,8 +218,9 @@ def test_run_the_certified_flow(tmp_path, capsys):
     assert "invalid-output 12" in captured.out
     assert "EVERY CASE FAILED (12 of 12, all with the same reason: invalid-output (12))" \
         in captured.err
-    assert 'case s0: the measurement must be a finite number or {"value": number}, got None' \
-        in captured.err
+    # the runner's {"score": 7.5} is named by its keys (before: "got None")
+    assert ('case s0: the prediction has no "value" (its keys: "case_id", "score"); the '
+            'measurement must be a finite number or {"value": number}') in captured.err
     assert (tmp_path / "out" / "run" / "summary.json").is_file()
     assert read_result(tmp_path / "out" / "result.json").flow.scored == 0
 

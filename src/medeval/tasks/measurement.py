@@ -13,6 +13,7 @@ completion rate (which a criterion can require) and listed in the failures.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,7 +66,14 @@ class Measurement(TaskType):
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
         """The measured value (or ``{"value": number}``) against the reference."""
         if isinstance(value, dict):
-            value = value.get("value")
+            if "value" not in value:  # {"score": 7.5}: say so, not "got None"
+                keys = ", ".join(json.dumps(str(k), ensure_ascii=False)
+                                 for k in list(value)[:10]) or "none"
+                raise PredictionError(
+                    f"case {case.case_id}: the prediction has no \"value\" (its keys: "
+                    f"{keys}); the measurement must be a finite number or "
+                    "{\"value\": number}")
+            value = value["value"]
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value):
             raise PredictionError(

@@ -51,6 +51,27 @@ def test_single_slice_spacing_is_not_compared():
     check_compatible(mask((1, 4, 4), spacing_mm=(5.0, 1, 1)), mask((1, 4, 4)))
 
 
+def test_a_single_slice_apart_only_in_its_position_says_why(shared_data):
+    # CT_small is one slice at z = -75.7 mm (pydicom's ImagePositionPatient); a 2-D
+    # prediction file, which has no z, comes back with its slice at 0.
+    import pydicom
+
+    ct = read_image(shared_data / "dicom/ct/CT_small.dcm")
+    z = float(pydicom.dcmread(shared_data / "dicom/ct/CT_small.dcm").ImagePositionPatient[2])
+    assert ct.origin_mm[0] == pytest.approx(z, abs=1e-4) and abs(z) > 1
+    prediction = Image(np.zeros(ct.shape, np.uint8), spacing_mm=ct.spacing_mm,
+                       origin_mm=(0.0, *ct.origin_mm[1:]), direction=ct.direction)
+    with pytest.raises(CompatibilityError, match="only the slice position differs: a 2-D "
+                                                 "file states none"):
+        check_compatible(ct, prediction)
+    # off in-plane too: the plain difference, no such hint
+    elsewhere = Image(prediction.array, spacing_mm=ct.spacing_mm,
+                      origin_mm=(0.0, 0.0, 0.0), direction=ct.direction)
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(ct, elsewhere)
+    assert "origin_mm" in str(info.value) and "slice position" not in str(info.value)
+
+
 def test_labels_outside_the_allowed_set():
     ref = mask()
     pred = Image(np.full((5, 16, 16), 3, dtype=np.uint8))

@@ -54,8 +54,8 @@ from ..stats.intervals import proportion_ci
 
 __all__ = [
     "Aggregate", "CaseRow", "PredictionError", "ReferenceProblem", "TaskType",
-    "bootstrap_estimate", "metric_record", "prediction_file", "proportion_estimate",
-    "several_per_patient",
+    "bootstrap_estimate", "metric_record", "prediction_file", "prediction_named",
+    "proportion_estimate", "several_per_patient",
 ]
 
 #: Why a case failed. The runner's reasons, plus those found when reading predictions.
@@ -251,7 +251,27 @@ def bootstrap_estimate(
 
 
 def prediction_file(predictions: Path, case_id: str, suffixes: Sequence[str]) -> Path:
-    """The prediction file of a case: ``<case_id><suffix>`` for the first suffix present.
+    """The prediction file of a case: ``<case_id><suffix>`` for the first suffix present
+    (each suffix as :func:`prediction_named` finds it).
+
+    Raises
+    ------
+    PredictionError
+        With reason ``"missing-output"`` when none exists; ``"invalid-output"`` for two
+        names of one suffix (see :func:`prediction_named`).
+    """
+    for suffix in suffixes:
+        found = prediction_named(predictions, case_id, suffix)
+        if found is not None:
+            return found
+    raise PredictionError(
+        f"case {case_id}: no prediction file {case_id}{{{','.join(suffixes)}}} in "
+        f"{predictions}", "missing-output",
+    )
+
+
+def prediction_named(predictions: Path, case_id: str, suffix: str) -> Path | None:
+    """``<case_id><suffix>`` in ``predictions``, or None when there is none.
 
     Also found: the suffix in capitals (``c1.JSON``, as Windows tools write it), and the
     case id in the other Unicode normalisation form (macOS writes Hangul file names
@@ -262,29 +282,23 @@ def prediction_file(predictions: Path, case_id: str, suffixes: Sequence[str]) ->
     Raises
     ------
     PredictionError
-        With reason ``"missing-output"`` when none exists; ``"invalid-output"`` for two.
+        With reason ``"invalid-output"`` for two such files.
     """
     forms = (case_id,) if case_id.isascii() else tuple(dict.fromkeys(
         (case_id, unicodedata.normalize("NFC", case_id), unicodedata.normalize("NFD", case_id))))
     folder = os.fspath(predictions)  # text paths: this runs once per case of a large set
-    for suffix in suffixes:
-        found: dict[tuple[int, int], str] = {}
-        for name in dict.fromkeys(f"{form}{ending}" for ending in (suffix, suffix.upper())
-                                  for form in forms):
-            try:
-                status = os.stat(f"{folder}/{name}")
-            except OSError:
-                continue
-            if stat.S_ISREG(status.st_mode):  # one file seen under two names counts once
-                found.setdefault((status.st_dev, status.st_ino), name)
-        if len(found) > 1:
-            raise PredictionError(
-                f"case {case_id}: {len(found)} prediction files in {predictions} whose "
-                f"names differ only in letter case or Unicode form "
-                f"({', '.join(ascii(name) for name in found.values())}); keep one")
-        if found:
-            return predictions / next(iter(found.values()))
-    raise PredictionError(
-        f"case {case_id}: no prediction file {case_id}{{{','.join(suffixes)}}} in "
-        f"{predictions}", "missing-output",
-    )
+    found: dict[tuple[int, int], str] = {}
+    for name in dict.fromkeys(f"{form}{ending}" for ending in (suffix, suffix.upper())
+                              for form in forms):
+        try:
+            status = os.stat(f"{folder}/{name}")
+        except OSError:
+            continue
+        if stat.S_ISREG(status.st_mode):  # one file seen under two names counts once
+            found.setdefault((status.st_dev, status.st_ino), name)
+    if len(found) > 1:
+        raise PredictionError(
+            f"case {case_id}: {len(found)} prediction files in {predictions} whose "
+            f"names differ only in letter case or Unicode form "
+            f"({', '.join(ascii(name) for name in found.values())}); keep one")
+    return predictions / next(iter(found.values())) if found else None

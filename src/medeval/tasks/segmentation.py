@@ -71,6 +71,7 @@ from .base import (
     bootstrap_estimate,
     metric_record,
     prediction_file,
+    prediction_named,
 )
 
 __all__ = ["Segmentation"]
@@ -79,7 +80,6 @@ __all__ = ["Segmentation"]
 SUFFIXES = (".nii.gz", ".nii", ".mha", ".nrrd", ".dcm", ".png", ".bmp", ".tif", ".tiff",
             ".jpg", ".jpeg")
 _DISTANCES = ("hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd")
-
 
 
 def _within(values: NDArray[Any], allowed: Sequence[int]) -> bool:
@@ -478,13 +478,10 @@ def _raster_size(path: Path) -> tuple[int, int]:
 def _prediction_file(predictions: Path, case_id: str) -> Path:
     """The case's one prediction file; two (``c1.png`` and ``c1.nii.gz``) are refused.
 
-    A suffix in capitals (``c1.PNG``, as Windows tools write it) is looked for when no
-    lower-case one is there."""
-    found = [predictions / f"{case_id}{suffix}" for suffix in SUFFIXES
-             if (predictions / f"{case_id}{suffix}").is_file()]
-    if not found:
-        found = [predictions / f"{case_id}{suffix.upper()}" for suffix in SUFFIXES
-                 if (predictions / f"{case_id}{suffix.upper()}").is_file()]
+    Each suffix is looked for as :func:`~.base.prediction_named` does (in capitals too,
+    ``c1.PNG`` as Windows tools write it, and the case id in either Unicode form)."""
+    found = [path for suffix in SUFFIXES
+             if (path := prediction_named(predictions, case_id, suffix)) is not None]
     if len(found) > 1:
         raise PredictionError(
             f"case {case_id}: {len(found)} prediction files "

@@ -65,6 +65,7 @@ from ..metrics.coco import COCO_SUMMARIES, CocoDetection, coco_ap_ci, coco_detec
 from ..metrics.detection import DetectionMatch, froc, match_detections
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
+from ._frames import mismatched_frame
 from ._scalar_json import read_json_prediction
 from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType, metric_record
 from .detection import froc_records, froc_table
@@ -490,29 +491,17 @@ def _frame_problem(case: Case, root: Path, height: int, width: int) -> str | Non
     Coordinates, areas (COCO's size classes) and a result's RLE size are those of the
     annotation's ``height`` x ``width``: annotations drawn on a resized or turned copy of
     the frame would be scored against boxes that are not where the frame shows them."""
-    from ..loaders._files import sniff
-    from .segmentation import _raster_size as raster_size
-
-    size = (height, width)
-    for name in case.inputs:
-        frame = root / name
-        try:
-            if not frame.is_file() or str(sniff(frame)) not in _RASTER:
-                continue
-            found = raster_size(frame)
-        except OSError:
-            continue  # the manifest's own checks name an unreadable input
-        except MedevalError as exc:  # an EXIF orientation: which way were boxes drawn?
-            return f"case {case.case_id}: {exc}"
-        if found != size:
-            return (f"case {case.case_id}: reference {case.reference} gives its image "
-                    f"{size[0]} x {size[1]} pixels (height x width) but the frame {name} is "
-                    f"{found[0]} x {found[1]}: the annotations were not drawn on this frame, "
-                    "or one of them was resized or turned; correct the set")
-    return None
-
-
-_RASTER = frozenset({"png", "jpeg", "bmp", "tiff"})
+    try:
+        found = mismatched_frame(root, case.inputs, (height, width))
+    except MedevalError as exc:  # an EXIF orientation: which way were boxes drawn?
+        return f"case {case.case_id}: {exc}"
+    if found is None:
+        return None
+    name, size = found
+    return (f"case {case.case_id}: reference {case.reference} gives its image "
+            f"{height} x {width} pixels (height x width) but the frame {name} is "
+            f"{size[0]} x {size[1]}: the annotations were not drawn on this frame, "
+            "or one of them was resized or turned; correct the set")
 
 
 def _base(name: str) -> str:

@@ -62,6 +62,7 @@ from ..metrics.segmentation import mask_overlap
 from ..metrics.segmentation_scores import segmentation_scores
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
+from ._frames import RASTER, mismatched_frame, raster_size
 from .base import (
     Aggregate,
     CaseRow,
@@ -150,8 +151,8 @@ class Segmentation(TaskType):
         path = root / case.reference
         try:
             problem = self._spacing_problem(case, path, _sniff(path))
-            if problem is None and _sniff(path) in _RASTER:
-                problem = self._frame_problem(case, root, _raster_size(path))
+            if problem is None and _sniff(path) in RASTER:
+                problem = self._frame_problem(case, root, raster_size(path))
         except OSError as exc:
             return f"case {case.case_id}: reference {case.reference}: cannot be read ({exc})"
         except LoaderError as exc:  # an EXIF orientation on the mask
@@ -162,12 +163,12 @@ class Segmentation(TaskType):
         spec = self.spec
         if self.unit == "px" or not spec.distances:  # nothing measured in mm
             return None
-        if fmt in _RASTER and spec.pixel_spacing_mm is None:
+        if fmt in RASTER and spec.pixel_spacing_mm is None:
             return (f"case {case.case_id}: reference {case.reference} is a {fmt.upper()} "
                     "image, which states no pixel size, and the protocol measures distances "
                     "in mm: declare [task] pixel_spacing_mm (the pixel size in mm) or "
                     "distance_unit = \"px\" (distances in pixels); nothing is taken as 1 mm")
-        if fmt not in _RASTER and spec.pixel_spacing_mm is not None:
+        if fmt not in RASTER and spec.pixel_spacing_mm is not None:
             return (f"case {case.case_id}: reference {case.reference} is a {fmt} file with "
                     "a spacing of its own, and the protocol declares pixel_spacing_mm (for "
                     "2-D frames that state none): remove pixel_spacing_mm, or use mask "
@@ -176,22 +177,17 @@ class Segmentation(TaskType):
 
     def _frame_problem(self, case: Case, root: Path, mask_size: tuple[int, int]) -> str | None:
         """The reference mask against each raster input's rows and columns (headers)."""
-        for name in case.inputs:
-            frame = root / name
-            try:
-                if not frame.is_file() or _sniff(frame) not in _RASTER:
-                    continue
-                size = _raster_size(frame)
-            except OSError:
-                continue  # the manifest's own checks name an unreadable input
-            except LoaderError as exc:
-                return f"case {case.case_id}: {exc}"
-            if size != mask_size:
-                return (f"case {case.case_id}: reference {case.reference} is "
-                        f"{mask_size[0]} x {mask_size[1]} pixels (rows x columns) but its "
-                        f"frame {name} is {size[0]} x {size[1]}: the mask was not drawn on "
-                        "this frame, or one of them was resized; correct the set")
-        return None
+        try:
+            found = mismatched_frame(root, case.inputs, mask_size)
+        except LoaderError as exc:
+            return f"case {case.case_id}: {exc}"
+        if found is None:
+            return None
+        name, size = found
+        return (f"case {case.case_id}: reference {case.reference} is "
+                f"{mask_size[0]} x {mask_size[1]} pixels (rows x columns) but its "
+                f"frame {name} is {size[0]} x {size[1]}: the mask was not drawn on "
+                "this frame, or one of them was resized; correct the set")
 
     def load_case(self, case: Case, root: Path, predictions: Path) -> tuple[Any, Any]:
         """Read both masks, check their geometry and split them by label (the evaluation
@@ -209,7 +205,7 @@ class Segmentation(TaskType):
             reference = self._read_reference(case, root, reference_path, fmt)
         except LoaderError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
-        if fmt in _RASTER:
+        if fmt in RASTER:
             problem = self._frame_problem(case, root, reference.array.shape[1:3])
             if problem is not None:
                 raise ReferenceProblem(problem)
@@ -260,7 +256,7 @@ class Segmentation(TaskType):
     def _read(self, path: Path, fmt: str) -> Any:
         from ..loaders import read_image, read_mask
 
-        if fmt in _RASTER:
+        if fmt in RASTER:
             return read_mask(path, label_map=self.spec.label_map,
                              jpeg_threshold=self.spec.jpeg_threshold)
         return read_image(path)
@@ -435,7 +431,6 @@ def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: An
     return bootstrap_estimate(_mean, values, clusters, st)
 
 
-_RASTER = frozenset({"png", "jpeg", "bmp", "tiff"})
 
 
 def _sniff(path: Path) -> str:
@@ -446,33 +441,6 @@ def _sniff(path: Path) -> str:
     if path.is_dir():
         return "dicom"
     return str(sniff(path))
-
-
-def _raster_size(path: Path) -> tuple[int, int]:
-    """Rows and columns of a raster file from its header (nothing decoded).
-
-    Raises
-    ------
-    OSError
-        The header cannot be read.
-    LoaderError
-        The file states an EXIF (or TIFF) orientation other than 1: its rows and columns
-        are not the ones a viewer, an annotation tool or the algorithm may use.
-    """
-    from PIL import Image as PILImage
-
-    from ..loaders.raster import check_orientation
-
-    try:
-        with PILImage.open(path) as image:
-            width, height = image.size
-            check_orientation(image, path, "tiff" if image.format == "TIFF" else "",
-                              "frame", 0)
-    except (OSError, LoaderError):
-        raise
-    except Exception as exc:  # Pillow's parsers raise many kinds on a damaged header
-        raise OSError(f"Pillow cannot read its header: {exc}") from None
-    return int(height), int(width)
 
 
 def _prediction_file(predictions: Path, case_id: str) -> Path:

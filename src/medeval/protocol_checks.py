@@ -1,0 +1,236 @@
+"""The checks of a test protocol beyond its schema: criteria against the metrics the task
+reports and their ranges, subgroup columns against the manifest, the units of a worst
+distance, a reader study's comparison, and what certificate mode needs.
+
+Each returns its problems as ``key.path: message`` texts; :func:`medeval.protocol.
+validate_protocol` gathers them with the schema's into one
+:class:`~medeval.protocol.ProtocolError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .definitions import DEFINITIONS
+from .protocol_sections import TASK_METRICS, Protocol, ReaderStudyTask, SegmentationTask
+
+__all__ = [
+    "certificate_problems",
+    "criteria_problems",
+    "describe_schema_error",
+    "distance_unit_problems",
+    "reader_study_problems",
+    "subgroup_problems",
+]
+
+
+def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
+    """Subgroup columns that the manifest does not have as metadata columns.
+
+    Without this check each such column would make one subgroup of every case (value
+    empty), and the analysis the protocol declared would silently not happen. Only the
+    manifest's header is read; a header that cannot be read is left to the manifest's
+    own checks.
+    """
+    if not protocol.subgroups.columns:
+        return []
+    import pandas as pd  # as Manifest.from_csv reads it; here only when there are subgroups
+
+    try:
+        columns = [str(c) for c in pd.read_csv(manifest, dtype=str, nrows=0).columns]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return []
+    structural = ("case_id", "patient_id", "reference")
+    if not set(structural) <= set(columns):
+        return []  # not a manifest's header: the manifest's own check says what it lacks
+    metadata = [c for c in columns
+                if c not in structural and c != "input" and not c.startswith("input_")]
+    return [
+        f"subgroups.columns: {column!r} is not a metadata column of the manifest "
+        f"{manifest.name} (its metadata columns: {', '.join(metadata) or 'none'})"
+        for column in protocol.subgroups.columns if column not in metadata
+    ]
+
+
+def describe_schema_error(error: Mapping[str, Any]) -> str:
+    location = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{location}: unknown key (check its spelling; see `medeval protocol schema`)"
+    if kind == "missing":
+        return f"{location}: required key is missing"
+    message = error["msg"]
+    if "input" in error and not isinstance(error["input"], (dict, list)):
+        message += f" (got {error['input']!r})"
+    return f"{location}: {message}"
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Pydantic puts the discriminated union's tag (a task type) in the error location."""
+    return isinstance(part, str) and part in TASK_METRICS
+
+
+def criteria_problems(data: Mapping[str, Any]) -> list[str]:
+    task = data.get("task")
+    task_type = task.get("type") if isinstance(task, Mapping) else None
+    reported = TASK_METRICS.get(task_type) if isinstance(task_type, str) else None
+    labels = task.get("labels") if isinstance(task, Mapping) else None
+    if reported is not None and task_type == "segmentation" and isinstance(
+            labels, list) and len(labels) > 1:  # the task names each label's figures
+        reported = {f"label{label}:{name}": definition for label in labels
+                    for name, definition in reported.items()}
+    criteria = data.get("criteria")
+    if not isinstance(criteria, list):
+        return []
+    problems = []
+    for index, criterion in enumerate(criteria):
+        if not isinstance(criterion, Mapping):
+            continue
+        metric, goal = criterion.get("metric"), criterion.get("goal")
+        where = f"criteria.{index}"
+        if not isinstance(metric, str):
+            continue
+        if reported is not None and metric not in reported:
+            problems.append(
+                f"{where}.metric: {metric!r} is not reported by task {task_type!r}; choose "
+                f"one of {', '.join(reported) or '(none yet)'}"
+            )
+            continue
+        definition = DEFINITIONS.get(reported[metric] if reported else metric)
+        if definition is not None and definition.higher_is_better is None:
+            problems.append(
+                f"{where}.metric: {metric!r} has no better direction ({definition.name} "
+                "describes, it does not rank); a criterion needs a metric where higher or "
+                "lower is better"
+            )
+            continue
+        if definition is None or not isinstance(goal, (int, float)):
+            continue
+        low, high = definition.bounds
+        if not (low <= goal <= high) or math.isnan(goal):
+            shown = f"[{low:g}, {high:g}]".replace("inf", "∞")
+            problems.append(
+                f"{where}.goal: {goal!r} is outside the range of {metric} {shown} "
+                f"({definition.unit if definition.unit != '1' else 'a ratio'})"
+            )
+    return problems
+
+
+def distance_unit_problems(protocol: Protocol) -> list[str]:
+    """A failed segmentation case's worst distance declared in the other unit than the
+    task's distances (``failures.worst_distance_mm`` with ``distance_unit = "px"`` ...).
+
+    Examples
+    --------
+    >>> from medeval.protocol import Protocol
+    >>> p = Protocol.model_validate({
+    ...     "test": {"id": "T", "title": "t", "mode": "pre-check"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
+    ...     "algorithm": {"name": "a", "version": "1"},
+    ...     "dataset": {"manifest": "m.csv", "selection": "all"},
+    ...     "task": {"type": "segmentation", "distance_unit": "px", "nsd_tolerance_px": 2},
+    ...     "failures": {"worst_distance_mm": 50}, "statistics": {"seed": 1}})
+    >>> distance_unit_problems(p)[0].split(":")[0]
+    'failures.worst_distance_mm'
+    """
+    task, failures = protocol.task, protocol.failures
+    if isinstance(task, SegmentationTask) and not task.distances:
+        surface = ("hausdorff", "hd95@", "assd", "masd", "nsd@")
+        return [f"criteria.{i}.metric: {c.metric!r} is a surface distance, which the task "
+                "does not compute (task.distances = false)"
+                for i, c in enumerate(protocol.criteria) if c.metric.startswith(surface)]
+    if not isinstance(task, SegmentationTask):
+        if failures.worst_distance_px is not None:
+            return ["failures.worst_distance_px: only a segmentation task with "
+                    "distance_unit = 'px' uses it"]
+        return []
+    other = "px" if task.distance_unit == "mm" else "mm"
+    if getattr(failures, f"worst_distance_{other}") is not None:
+        return [f"failures.worst_distance_{other}: the task's distances are in "
+                f"{task.distance_unit} (task.distance_unit); declare "
+                f"failures.worst_distance_{task.distance_unit} instead"]
+    return []
+
+
+def reader_study_problems(protocol: Protocol, base: Path | None = None) -> list[str]:
+    """A reader study's criteria on ``auc_difference`` that do not test its declared
+    comparison (the goal must be 0 for superiority, −margin for non-inferiority, judged by
+    the guarded rule), none at all, and, with ``base``, a readings file that is missing.
+
+    Examples
+    --------
+    >>> from medeval.protocol import Protocol
+    >>> p = Protocol.model_validate({
+    ...     "test": {"id": "T", "title": "t", "mode": "pre-check"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
+    ...     "algorithm": {"name": "a", "version": "1"},
+    ...     "dataset": {"manifest": "m.csv", "selection": "all"},
+    ...     "task": {"type": "reader-study", "readings": "r.csv", "test_treatment": "AI",
+    ...              "reference_treatment": "unaided", "comparison": "non-inferiority",
+    ...              "margin": 0.05},
+    ...     "statistics": {"seed": 1},
+    ...     "criteria": [{"metric": "auc_difference", "goal": 0, "source": "plan"}]})
+    >>> reader_study_problems(p)[0].split(":")[0]
+    'criteria.0.goal'
+    """
+    task = protocol.task
+    if not isinstance(task, ReaderStudyTask):
+        return []
+    problems = []
+    judged = False
+    for index, criterion in enumerate(protocol.criteria):
+        if criterion.metric != "auc_difference":
+            continue
+        judged = True
+        if not math.isclose(criterion.goal, task.goal, abs_tol=1e-12):
+            problems.append(
+                f"criteria.{index}.goal: {criterion.goal:g} does not test the declared "
+                f"{task.comparison} (task.comparison): its goal on auc_difference is "
+                f"{task.goal:g}" + (" (-task.margin)" if task.margin is not None else ""))
+        if criterion.rule != "guarded":
+            problems.append(
+                f"criteria.{index}.rule: a reader study's comparison is judged on the "
+                "difference's interval (rule 'guarded'), not on its point estimate")
+    if protocol.criteria and not judged:
+        problems.append("criteria: a reader study needs a criterion on 'auc_difference' "
+                        f"(goal {task.goal:g}), the comparison it declares")
+    if base is not None and not (base / task.readings).is_file():
+        problems.append(f"task.readings: no such file {base / task.readings} (paths are "
+                        "relative to the protocol's folder)")
+    return problems
+
+
+def certificate_problems(protocol: Protocol) -> list[str]:
+    """What a protocol in certificate mode lacks to be run: the fingerprint of the
+    registered held-out set (without it any set the manifest names would do).
+
+    Examples
+    --------
+    >>> from medeval.protocol import Protocol
+    >>> p = Protocol.model_validate({
+    ...     "test": {"id": "T", "title": "t", "mode": "certificate"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
+    ...     "algorithm": {"name": "a", "version": "1"},
+    ...     "dataset": {"manifest": "m.csv", "selection": "all"},
+    ...     "task": {"type": "binary-classification", "threshold": 0.5},
+    ...     "statistics": {"seed": 1}})
+    >>> certificate_problems(p)[0].split(":")[0]
+    'dataset.fingerprint'
+    """
+    problems = []
+    if protocol.test.mode == "certificate" and not protocol.dataset.fingerprint:
+        problems.append(
+            "dataset.fingerprint: required in certificate mode, so that the run is on "
+            "the registered set and no other; `medeval manifest fingerprint MANIFEST.csv "
+            "--protocol PROTOCOL.toml` prints it")
+    task = protocol.task
+    if (protocol.test.mode == "certificate" and isinstance(task, ReaderStudyTask)
+            and not task.readings_sha256):
+        problems.append(
+            "task.readings_sha256: required in certificate mode, so that the readings "
+            "judged are the study's and no others; `sha256sum READINGS.csv` prints it")
+    return problems
+

@@ -1,0 +1,533 @@
+"""What a test protocol holds: its sections (``[test]``, ``[task]`` — one kind per task
+type, ``[statistics]``, ``[[criteria]]`` ...) as frozen models, and the metrics each task
+reports (the names acceptance criteria use).
+
+:mod:`medeval.protocol` reads and checks a protocol file into a :class:`Protocol` and
+re-exports these; a protocol names its task with ``type = "..."``, by which the ``[task]``
+section is picked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer, model_validator
+
+__all__ = [
+    "TASK_METRICS",
+    "AlgorithmSpec",
+    "Criterion",
+    "DatasetSpec",
+    "Failures",
+    "Identity",
+    "Party",
+    "Protocol",
+    "RunnerSettings",
+    "Statistics",
+    "Subgroups",
+    "BinaryClassificationTask",
+    "CocoDetectionTask",
+    "DetectionTask",
+    "EcgBeatsTask",
+    "EegEventsTask",
+    "MeasurementTask",
+    "MulticlassClassificationTask",
+    "ReaderStudyTask",
+    "Section",
+    "SegmentationTask",
+    "Task",
+]
+
+
+class Section(BaseModel):
+    """A protocol section: unknown keys are refused, and it cannot change once read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Identity(Section):
+    """``[test]``: the test's identity."""
+
+    id: str = Field(min_length=1, description="Report number / test id, e.g. KTL-2026-0001")
+    title: str = Field(min_length=1)
+    version: str = Field(default="1", description="Version of this protocol")
+    mode: Literal["certificate", "pre-check"] = Field(
+        description="certificate: a laboratory's certified run (isolation required); "
+        "pre-check: a company's own run, never called a certificate"
+    )
+
+
+class Party(Section):
+    """``[laboratory]`` or ``[customer]``."""
+
+    name: str = Field(min_length=1)
+    address: str | None = None
+
+
+class AlgorithmSpec(Section):
+    """``[algorithm]``: the item tested."""
+
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    manufacturer: str | None = None
+    plugin: str | None = Field(default=None, description="package.module:Class or file.py:Class")
+    command: str | None = Field(default=None, description="an executable and its arguments")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AlgorithmSpec:
+        if self.plugin and self.command:
+            raise ValueError("give either plugin or command, not both")
+        return self
+
+
+class DatasetSpec(Section):
+    """``[dataset]``: the held-out set."""
+
+    manifest: str = Field(min_length=1, description="manifest CSV, relative to the protocol")
+    fingerprint: str | None = Field(
+        default=None, pattern=r"^(sha256:)?[0-9a-f]{64}$",
+        description="expected Manifest.fingerprint(); the run refuses another set",
+    )
+    selection: str = Field(min_length=1, description="how the cases were selected (sampling plan)")
+    sample_size: str | None = Field(
+        default=None, min_length=1,
+        description="how the number of cases was determined (STARD 18), e.g. the plan "
+                    "'medeval sample-size' prints")
+    received: str | None = Field(default=None, description="date the item/data were received")
+
+
+
+class BinaryClassificationTask(Section):
+    """``[task]`` for ``binary-classification``."""
+
+    type: Literal["binary-classification"]
+    threshold: float = Field(description="score >= threshold is positive; fixed in advance")
+    positive_label: str | int = 1
+    negative_label: str | int = 0
+    calibration_bins: int = Field(default=10, ge=1)
+
+
+class MulticlassClassificationTask(Section):
+    """``[task]`` for ``multiclass-classification``."""
+
+    type: Literal["multiclass-classification"]
+    labels: list[str | int] = Field(min_length=2)
+    kappa_weights: Literal["none", "linear", "quadratic"] = "none"
+
+
+class SegmentationTask(Section):
+    """``[task]`` for ``segmentation``.
+
+    Distances (Hausdorff, HD95, ASSD, MASD and the NSD tolerance) are in the unit
+    ``distance_unit`` declares:
+
+    - ``"mm"`` (default): from the images' own spacing (NIfTI, DICOM ...), or, for frames
+      that state none (PNG, JPEG, BMP, TIFF), from ``pixel_spacing_mm`` (both in-plane
+      axes). The tolerance is ``nsd_tolerance_mm`` and a failed case's distance
+      ``failures.worst_distance_mm``. A frame without spacing and no ``pixel_spacing_mm``
+      is a reference problem: nothing is taken as 1 mm.
+    - ``"px"``: in pixels (voxel steps) of the grid, whatever the files state; the
+      tolerance is ``nsd_tolerance_px``, a failed case's distance
+      ``failures.worst_distance_px``, and every distance the result reports has unit px.
+
+    ``label_map`` and ``jpeg_threshold`` say how mask images are read (references and
+    predictions alike, :func:`medeval.loaders.read_mask`).
+    """
+
+    type: Literal["segmentation"]
+    labels: list[int] = Field(default=[1], min_length=1)
+    distance_unit: Literal["mm", "px"] = Field(
+        default="mm",
+        description="mm: distances in millimetres (the images' spacing, or pixel_spacing_mm "
+        "for 2-D frames); px: in pixels of the grid, reported with unit px",
+    )
+    pixel_spacing_mm: float | None = Field(
+        default=None, gt=0,
+        description="pixel size in mm (both in-plane axes) of 2-D frames that state none "
+        "(PNG, JPEG, BMP, TIFF); only with distance_unit = 'mm'",
+    )
+    nsd_tolerance_mm: float | None = Field(
+        default=None, ge=0, description="NSD tolerance, with distance_unit = 'mm' (required)")
+    nsd_tolerance_px: float | None = Field(
+        default=None, ge=0, description="NSD tolerance, with distance_unit = 'px' (required)")
+    nsd_variant: Literal["surfel", "count"] = "surfel"
+    hd_percentile: float = Field(default=95.0, ge=0, le=100)
+    connectivity: int = Field(default=1, ge=1, le=3)
+    distances: bool = Field(
+        default=True,
+        description="false: Dice, IoU (jaccard) and the relative volume difference only, "
+        "no surface distances (Hausdorff, HD95, ASSD, MASD, NSD) and no NSD tolerance",
+    )
+    label_map: dict[int, int] | None = Field(
+        default=None,
+        description="mask images: pixel value (grey level, palette index, 16-bit value) -> "
+        "label id, every value in a file listed; TOML keys are strings (\"255\" = 1). "
+        "Without it a mask image must be binary (0/1 or 0/255)",
+    )
+    jpeg_threshold: float | None = Field(
+        default=None, gt=0, le=255,
+        description="JPEG masks are read only with it: grey level >= threshold is label 1",
+    )
+
+    @model_validator(mode="after")
+    def _distance_unit(self) -> SegmentationTask:
+        if self.distances and self.distance_unit == "mm":  # without distances: no tolerance
+            if self.nsd_tolerance_mm is None:
+                raise ValueError("nsd_tolerance_mm is required (distance_unit 'mm'); for "
+                                 "distances in pixels set distance_unit = 'px' and "
+                                 "nsd_tolerance_px")
+            if self.nsd_tolerance_px is not None:
+                raise ValueError("nsd_tolerance_px needs distance_unit = 'px'; with 'mm' give "
+                                 "nsd_tolerance_mm only")
+        elif self.distances and self.nsd_tolerance_px is None:
+            raise ValueError("nsd_tolerance_px is required with distance_unit = 'px'")
+        if self.distance_unit == "px":
+            if self.nsd_tolerance_mm is not None:
+                raise ValueError("nsd_tolerance_mm contradicts distance_unit = 'px'; give "
+                                 "nsd_tolerance_px")
+            if self.pixel_spacing_mm is not None:
+                raise ValueError("pixel_spacing_mm contradicts distance_unit = 'px' (with a "
+                                 "pixel size distances are in mm): drop one of them")
+        if self.label_map is not None:
+            if any(k < 0 or v < 0 for k, v in self.label_map.items()):
+                raise ValueError("label_map: pixel values and label ids are whole numbers >= 0")
+            missing = [label for label in self.labels if label not in self.label_map.values()]
+            if missing:
+                raise ValueError(f"label_map maps no pixel value to label(s) {missing} of "
+                                 "labels; every label scored must be in the map")
+        return self
+
+    @field_serializer("label_map")
+    def _label_map_keys(self, value: dict[int, int] | None) -> dict[str, int] | None:
+        """Keys as strings, as TOML and JSON write them (the result's canonical form)."""
+        return None if value is None else {str(k): v for k, v in sorted(value.items())}
+
+
+class DetectionTask(Section):
+    """``[task]`` for ``detection``."""
+
+    type: Literal["detection"]
+    criterion: Literal["iou", "distance", "inside"]
+    iou_threshold: float | None = Field(default=None, gt=0, le=1)
+    max_distance_mm: float | None = Field(default=None, ge=0)
+    fp_rates: list[float] = Field(default=[0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], min_length=1)
+    interpolation: Literal["step", "linear"] = "step"
+
+    @model_validator(mode="after")
+    def _criterion_parameter(self) -> DetectionTask:
+        if self.criterion == "iou" and self.iou_threshold is None:
+            raise ValueError("criterion 'iou' needs iou_threshold")
+        if self.criterion == "distance" and self.max_distance_mm is None:
+            raise ValueError("criterion 'distance' needs max_distance_mm")
+        return self
+
+
+class CocoDetectionTask(Section):
+    """``[task]`` for ``coco-detection``: objects in 2-D frames, COCO AP and the FROC.
+
+    References are COCO or LabelMe annotation files (``path`` or ``path#image`` into a
+    set-wide COCO file); predictions are ``<case_id>.json``, a COCO results list for the
+    case's image.
+    """
+
+    type: Literal["coco-detection"]
+    iou_type: Literal["bbox", "segm"] = Field(
+        default="bbox", description="COCO AP on box IoU (bbox) or mask IoU (segm)")
+    categories: list[str] | dict[str, int] | None = Field(
+        default=None,
+        description="the set's categories: names (ids 1, 2, ... in that order) or names -> "
+        "ids; required for LabelMe references unless class_agnostic; default: the COCO "
+        "reference files' own table")
+    class_agnostic: bool = Field(
+        default=False,
+        description="every object and detection is of one category: category_id is not "
+        "read from the predictions, and COCO AP is that of the one category")
+    tolerance_px: float = Field(
+        default=0.0, ge=0,
+        description="how far outside its image a reference vertex or box corner may lie")
+    iou_threshold: float = Field(
+        default=0.5, gt=0, le=1,
+        description="box IoU at which a detection hits a lesion in the FROC")
+    fp_rates: list[float] = Field(default=[0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], min_length=1)
+    interpolation: Literal["step", "linear"] = "step"
+
+    @model_validator(mode="after")
+    def _unique_categories(self) -> CocoDetectionTask:
+        if isinstance(self.categories, list) and len(set(self.categories)) != len(
+                self.categories):
+            raise ValueError("categories: each name once")
+        if isinstance(self.categories, dict) and len(set(self.categories.values())) != len(
+                self.categories):
+            raise ValueError("categories: each id once")
+        if self.categories is not None and not self.categories:
+            raise ValueError("categories: name at least one category, or leave it out")
+        return self
+
+
+class EcgBeatsTask(Section):
+    """``[task]`` for ``ecg-beats`` (ANSI/AAMI EC57 as PhysioNet's bxb)."""
+
+    type: Literal["ecg-beats"]
+    window_s: float = Field(default=0.15, gt=0)
+    learning_period_s: float = Field(default=300.0, ge=0)
+    prediction_annotator: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_]{1,16}$",
+        description="read each record's detected beats from the WFDB annotation file "
+        "<case_id>.<annotator> (MIT format, e.g. qrs) instead of <case_id>.json",
+    )
+    interval: Literal["records", "beats"] = Field(
+        default="records",
+        description="records: the gross statistics' interval resamples records (or "
+        "patients, as statistics.resampling_unit says), since beats of one record are not "
+        "independent; beats: the proportion method on the pooled beat counts, as if every "
+        "beat were an independent trial",
+    )
+
+
+class EegEventsTask(Section):
+    """``[task]`` for ``eeg-events`` (SzCORE event scoring)."""
+
+    type: Literal["eeg-events"]
+    tolerance_start_s: float = Field(default=30.0, ge=0)
+    tolerance_end_s: float = Field(default=60.0, ge=0)
+    min_overlap: float = Field(default=0.0, ge=0, le=1)
+    max_event_duration_s: float = Field(default=300.0, gt=0)
+    min_gap_s: float = Field(default=90.0, ge=0)
+
+
+class MeasurementTask(Section):
+    """``[task]`` for ``measurement`` (agreement with a reference value)."""
+
+    type: Literal["measurement"]
+    unit: str = Field(min_length=1, description="unit of the measured quantity, e.g. mm")
+
+
+class ReaderStudyTask(Section):
+    """``[task]`` for ``reader-study``: a multi-reader multi-case ROC study comparing two
+    treatments (reading with the AI and without it), analysed by Obuchowski–Rockette with
+    Hillis's degrees of freedom or by DBM (:func:`medeval.stats.mrmc`).
+
+    The manifest names the cases and their truth (``reference``: ``positive_label`` or
+    ``negative_label``); ``readings`` is a CSV ``reader, treatment, case, rating`` with one
+    rating per reader, treatment and case. The figure judged is ``auc_difference``:
+    ``test_treatment`` − ``reference_treatment`` in the reader-averaged AUC, with its
+    interval for the scope ``scope``.
+    """
+
+    type: Literal["reader-study"]
+    readings: str = Field(min_length=1, description="the readings CSV (reader, treatment, "
+                          "case, rating), relative to the protocol")
+    readings_sha256: str | None = Field(
+        default=None, pattern=r"^(sha256:)?[0-9a-f]{64}$",
+        description="expected SHA-256 of the readings file; required in certificate mode")
+    test_treatment: str = Field(min_length=1, description="e.g. 'with AI'")
+    reference_treatment: str = Field(min_length=1, description="e.g. 'without AI'")
+    comparison: Literal["superiority", "non-inferiority"] = Field(
+        description="superiority: the difference's goal is 0; non-inferiority: -margin")
+    margin: float | None = Field(
+        default=None, gt=0, lt=1,
+        description="the non-inferiority margin in AUC (e.g. 0.05); only for non-inferiority")
+    positive_label: str | int = 1
+    negative_label: str | int = 0
+    method: Literal["OR", "DBM"] = Field(
+        default="OR", description="Obuchowski-Rockette (Hillis 2007 ddf) or DBM")
+    covariance: Literal["jackknife", "delong", "unbiased"] = Field(
+        default="jackknife", description="OR's covariance of the reader AUCs (DBM: jackknife)")
+    scope: Literal["RRRC", "FRRC", "RRFC"] = Field(
+        default="RRRC", description="whose interval is judged: random readers and cases "
+        "(RRRC), fixed readers (FRRC) or fixed cases (RRFC)")
+
+    @model_validator(mode="after")
+    def _comparison(self) -> ReaderStudyTask:
+        if self.comparison == "non-inferiority" and self.margin is None:
+            raise ValueError("comparison 'non-inferiority' needs margin (e.g. 0.05)")
+        if self.comparison == "superiority" and self.margin is not None:
+            raise ValueError("margin is for comparison 'non-inferiority'; a superiority "
+                             "study has none")
+        if self.test_treatment == self.reference_treatment:
+            raise ValueError("test_treatment and reference_treatment must differ")
+        if self.method == "DBM" and self.covariance != "jackknife":
+            raise ValueError("method 'DBM' analyses jackknife pseudovalues: covariance "
+                             "must be 'jackknife'")
+        return self
+
+    @property
+    def goal(self) -> float:
+        """The goal of ``auc_difference``: 0, or −margin for non-inferiority."""
+        return -self.margin if self.margin is not None else 0.0
+
+
+Task = Annotated[
+    BinaryClassificationTask | MulticlassClassificationTask | SegmentationTask
+    | DetectionTask | CocoDetectionTask | EcgBeatsTask | EegEventsTask | MeasurementTask
+    | ReaderStudyTask,
+    Field(discriminator="type"),
+]
+
+
+class Statistics(Section):
+    """``[statistics]``: how uncertainty is computed."""
+
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    proportion_method: Literal[
+        "wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"
+    ] = "wilson"
+    auc_method: Literal["delong", "obuchowski", "newcombe", "bootstrap"] = Field(
+        default="delong", description="the AUC's interval; delong is Obuchowski's "
+        "clustered form when the unit is the patient and some patient holds several cases; "
+        "at an AUC of 0 or 1 (a variance of 0) both fall back to Newcombe's method 5")
+    bootstrap_method: Literal["percentile", "bca"] = "percentile"
+    n_resamples: int = Field(default=2000, ge=100)
+    resampling_unit: Literal["case", "patient"] = "patient"
+    seed: int = Field(ge=0, description="seed of every resampling; required")
+
+
+class Subgroups(Section):
+    """``[subgroups]``: manifest metadata columns to report separately."""
+
+    columns: list[str] = Field(default_factory=list)
+
+
+class Failures(Section):
+    """``[failures]``: what a failed case (crash, timeout, invalid output) counts as."""
+
+    policy: Literal["worst-case", "exclude"] = Field(
+        default="worst-case",
+        description="worst-case: a wrong answer (classification), Dice 0 and "
+        "worst_distance_mm (segmentation), every beat or event missed (ECG, EEG), no "
+        "detection (detection); exclude: left out (reported, never the certified figure "
+        "alone)",
+    )
+    worst_distance_mm: float | None = Field(
+        default=None, gt=0, description="distance counted for a failed segmentation case"
+    )
+    worst_distance_px: float | None = Field(
+        default=None, gt=0, description="the same in pixels, for a segmentation task whose "
+        "distance_unit is 'px'"
+    )
+
+
+class RunnerSettings(Section):
+    """``[runner]``: how the algorithm is run (when the laboratory runs it)."""
+
+    workers: int = Field(default=1, ge=1)
+    timeout_s: float = Field(default=60.0, gt=0, description="per case")
+    memory_mb: Annotated[int, Field(ge=64)] | Literal["none"] = Field(
+        default=4096, description="memory of each worker's whole process tree, in-memory "
+        "folders included, in MB (at least 64); \"none\": no limit (pre-checks)")
+    memory_guard: Literal["auto", "cgroup", "watch"] = Field(
+        default="auto", description="how the memory limit is held: a cgroup per worker "
+        "where the host allows one, else watching the process tree")
+    address_space_mb: int | None = Field(
+        default=None, ge=64, description="also an address-space limit (RLIMIT_AS); off by "
+        "default, since CUDA and torch reserve far more address space than they use")
+    retries: int = Field(
+        default=1, ge=0, description="runs again of a case whose worker was killed from "
+        "outside (reason infrastructure); recorded as retried")
+    gpus: Literal["all", "none"] | list[Annotated[int, Field(ge=0)]] = Field(
+        default="all", description="the GPUs the run may use (nvidia-smi's indices); each "
+        "worker gets one of them, and its sandbox sees only that one; \"all\" on a host "
+        "without GPU is none")
+    output_limit_mb: float = Field(default=64.0, gt=0)
+    isolation: Literal["auto", "bubblewrap", "none"] = Field(
+        default="auto", description="certificate mode refuses to run without a sandbox"
+    )
+
+
+class Criterion(Section):
+    """``[[criteria]]``: one acceptance criterion."""
+
+    metric: str = Field(min_length=1, description="a metric the task reports")
+    goal: float
+    rule: Literal["guarded", "point"] = "guarded"
+    source: str = Field(min_length=1, description="where the goal comes from")
+
+
+class Protocol(Section):
+    """A validated test protocol (see the module documentation)."""
+
+    test: Identity
+    laboratory: Party
+    customer: Party
+    algorithm: AlgorithmSpec
+    dataset: DatasetSpec
+    task: Task
+    statistics: Statistics
+    subgroups: Subgroups = Field(default_factory=Subgroups)
+    failures: Failures = Field(default_factory=Failures)
+    runner: RunnerSettings = Field(default_factory=RunnerSettings)
+    #: At least one in a protocol file (:func:`validate_protocol`); a protocol built in
+    #: code to evaluate two tables (:func:`medeval.evaluate_classification`) has none.
+    criteria: list[Criterion] = Field(default_factory=list)
+
+    _path: Path | None = PrivateAttr(default=None)
+    _sha256: str | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path | None:
+        """The file the protocol was read from (None when built in code)."""
+        return self._path
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the protocol file's bytes (None when built in code)."""
+        return self._sha256
+
+    def manifest_path(self) -> Path:
+        """The manifest's path, resolved against the protocol's folder."""
+        base = self._path.parent if self._path is not None else Path.cwd()
+        return base / self.dataset.manifest
+
+
+def _same(*names: str) -> dict[str, str]:
+    return {name: name for name in names}
+
+
+#: The metrics each task reports: the name criteria use -> its definition id.
+TASK_METRICS: dict[str, dict[str, str]] = {
+    "binary-classification": {
+        **_same("prevalence", "sensitivity", "specificity", "ppv", "npv", "accuracy",
+                "balanced_accuracy", "youden_j", "f1", "lr_positive", "lr_negative",
+                "roc_auc", "average_precision", "brier_score"),
+        "ece": "ece@uniform",
+    },
+    "multiclass-classification": {
+        "accuracy": "accuracy",
+        **{f"{ratio}@{avg}": f"average@{avg}" for ratio in ("sensitivity", "ppv", "f1")
+           for avg in ("macro", "micro", "weighted")},
+        "cohen_kappa": "cohen_kappa",
+    },
+    "segmentation": _same(
+        "dice", "jaccard", "hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd",
+        "nsd@surfel", "nsd@count", "relative_volume_difference",
+    ),
+    "detection": {
+        **_same("froc_cpm", "detection_average_precision"),
+        **{f"froc_sensitivity@{r:g}": "froc_sensitivity"
+           for r in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)},
+        "case_auc": "roc_auc",
+    },
+    "coco-detection": {
+        **{f"coco_{name}": f"coco_{name}" for name in (
+            "ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large",
+            "ar1", "ar10", "ar100", "ar_small", "ar_medium", "ar_large")},
+        "froc_cpm": "froc_cpm",
+        **{f"froc_sensitivity@{r:g}": "froc_sensitivity"
+           for r in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)},
+    },
+    "ecg-beats": {name: f"ec57_{name}" for name in (
+        "qrs_sensitivity", "qrs_ppv", "veb_sensitivity", "veb_ppv", "sveb_sensitivity",
+        "sveb_ppv", "veb_fpr")},
+    "eeg-events": {name: f"szcore_event_{name}"
+                   for name in ("sensitivity", "precision", "f1", "fp_per_24h")},
+    "measurement": {
+        "completion_rate": "completion_rate", "bias": "bland_altman_bias",
+        "lower_loa": "bland_altman_loa", "upper_loa": "bland_altman_loa", "mae": "mae",
+        "rmse": "rmse", "lins_ccc": "lins_ccc",
+    },
+    "reader-study": {"auc_difference": "mrmc_auc_difference",
+                     "test_auc": "mrmc_reader_averaged_auc",
+                     "reference_auc": "mrmc_reader_averaged_auc"},
+}
+

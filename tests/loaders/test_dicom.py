@@ -253,3 +253,30 @@ def test_series_with_a_stray_file_names_it(shared_data, tmp_path):
     (tmp_path / "notes.txt").write_text("scanner log")
     with pytest.raises(MedevalError, match="not DICOM: notes.txt"):
         read_image(tmp_path)
+
+
+def test_a_study_folder_names_the_series_folders_inside_it(shared_data, tmp_path):
+    # A DICOMDIR-style export: the case names the study folder, whose series lie one and
+    # two levels down. The reader takes one series' files, so it says where they are.
+    for series, depth in (("ct5n", "SE000"), ("ct2_gap", "SE001/IMAGES")):
+        target = tmp_path / depth
+        target.mkdir(parents=True)
+        for source in (shared_data / "dicom/series" / series).iterdir():
+            shutil.copy(source, target / source.name)
+    (tmp_path / ".thumbs").mkdir()
+    (tmp_path / ".thumbs" / "a.png").write_bytes(b"x")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(LoaderError) as info:
+        read_image(tmp_path)
+    message = str(info.value)
+    assert "only folder(s) holding files: 'SE000', 'SE001'; name the folder of one series" \
+        in message
+    assert "empty" not in message.split("holds no file")[1]
+    assert ".thumbs" not in message
+    # the series folder itself reads: 5 slices of 16 x 16 (pydicom: Rows, Columns; 5 files)
+    assert read_image(tmp_path / "SE000").shape == (5, 16, 16)
+
+
+def test_an_empty_folder_is_no_series(tmp_path):
+    with pytest.raises(LoaderError, match="holds no file; check the path"):
+        read_dicom_series(tmp_path)

@@ -181,7 +181,7 @@ def read_dicom_series(
         if not p.name.startswith(".") and p.name not in _SKIPPED_NAMES and p.is_file()
     )
     if not files:
-        raise LoaderError(f"DICOM series {folder}: holds no file; check the path")
+        raise LoaderError(f"DICOM series {folder}: holds no file{_subfolders(folder)}")
     datasets, rejected = [], []
     for file in files:
         try:
@@ -214,6 +214,22 @@ def read_dicom_series(
         chosen = next(iter(series.values()))
     with _header_values(f"DICOM series {folder}"):
         return _assemble(chosen, folder)
+
+
+def _subfolders(folder: Path) -> str:
+    """Why a folder without files is no series: the folders inside it that hold files (a
+    study or patient folder, e.g. a DICOMDIR export's ``SE000``), or nothing at all."""
+    held = sorted(
+        p.name for p in folder.iterdir()
+        if not p.name.startswith(".") and p.is_dir()
+        and any(f.is_file() and not f.name.startswith(".") for f in p.rglob("*"))
+    )
+    if not held:
+        return "; check the path"
+    shown = ", ".join(repr(name) for name in held[:5]) + (
+        f", ... ({len(held)} folders)" if len(held) > 5 else "")
+    return (f", only folder(s) holding files: {shown}; name the folder of one series "
+            "(its slice files side by side), not the study or patient folder above it")
 
 
 def _assemble(members: list[tuple[Path, Any]], folder: Path) -> Image:

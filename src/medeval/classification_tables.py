@@ -163,8 +163,7 @@ def evaluate_classification(
         "dataset": {"manifest": ref.source, "selection": f"the cases of {ref.source}"},
         "task": {"type": "binary-classification", "threshold": threshold,
                  "positive_label": _label_text(pos_label),
-                 "negative_label": negatives[0] if negatives else
-                 ("1" if str(pos_label) == "0" else "0"),
+                 "negative_label": negatives[0] if negatives else _absent_negative(pos_label),
                  "calibration_bins": int(calibration_bins)},
         "statistics": {"confidence": level, "proportion_method": proportion_method,
                        "auc_method": auc_method, "bootstrap_method": bootstrap_method,
@@ -202,6 +201,13 @@ def _label_text(label: Hashable) -> str | int:
     if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
         return int(label)
     return str(label)
+
+
+def _absent_negative(pos_label: Hashable) -> str:
+    """The negative label of a table whose every case is positive: the other code of a
+    0/1 coding, else no label the table could hold (none is made up from its labels)."""
+    text = str(_label_text(pos_label))
+    return {"1": "0", "0": "1"}.get(text, f"(no negative case; positive is {text})")
 
 
 def _input(table: CaseTable) -> InputRecord:

@@ -202,3 +202,22 @@ class TestBadInput:
         options = {"threshold": 0.5, **kwargs}
         with pytest.raises(InvalidInputError, match=match):
             evaluate_classification(ref, pred, **options)
+
+
+@pytest.mark.parametrize(("labels", "pos_label", "negative"), [
+    (["malignant"] * 3, "malignant", "(no negative case; positive is malignant)"),
+    ([1, 1, 1], None, "0"),
+    ([0, 0, 0], 0, "1"),
+])
+def test_a_table_of_positives_only_names_no_made_up_negative(labels, pos_label, negative):
+    # Every case positive: the table shows no negative label. A 0/1 coding's other code is
+    # its negative; a text label's negative is none, and said so (it used to be "0").
+    ref = pd.DataFrame({"case_id": list("abc"), "label": labels})
+    pred = pd.DataFrame({"case_id": list("abc"), "score": [0.9, 0.2, 0.7]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        result = evaluate_classification(ref, pred, threshold=0.5, pos_label=pos_label)
+    assert result.parameters.task["negative_label"] == negative
+    # sensitivity 2/3 (0.9 and 0.7 reach 0.5), as scikit-learn's recall gives it
+    assert result.metric("sensitivity").estimate.value == pytest.approx(
+        skm.recall_score([1, 1, 1], [1, 0, 1]))

@@ -175,10 +175,25 @@ class TestProportionEdges:
         assert (est.low, est.high) == pytest.approx((plain.low, plain.high), abs=1e-15)
         assert 0.0 < est.width < 1.0
 
-    def test_single_cluster(self):
-        est = proportion_ci_clustered([1, 0, 1], ["p", "p", "p"])
-        assert "a single cluster" in est.note
-        plain = proportion_ci(2, 3, method="wilson")
+    @pytest.mark.parametrize("boundary", ["cases", "clusters"])
+    @pytest.mark.parametrize("outcomes", [[1, 0, 1, 1], [1, 1, 1, 1]])
+    def test_single_cluster_is_undefined(self, outcomes, boundary):
+        # One patient's frames say nothing about how patients vary: statsmodels'
+        # cluster-robust variance of the mean (G/(G-1) correction) divides by zero with
+        # one group. Before, the interval was Wilson's on the frames as independent
+        # trials (3/4: 0.30-0.95), which a guarded criterion could pass.
+        y = np.array(outcomes, dtype=float)
+        with pytest.raises(ZeroDivisionError):
+            sm.OLS(y, np.ones_like(y)).fit(cov_type="cluster",
+                                           cov_kwds={"groups": np.zeros(y.size, int)})
+        with pytest.warns(UndefinedMetricWarning, match="all 4 cases are of one cluster"):
+            est = proportion_ci_clustered(y, ["p"] * 4, boundary=boundary)
+        assert est.value == y.mean() and (est.n, est.numerator) == (4, int(y.sum()))
+        assert math.isnan(est.low) and math.isnan(est.high)
+
+    def test_single_case_is_one_case_per_cluster(self):
+        est = proportion_ci_clustered([1], ["p"])
+        plain = proportion_ci(1, 1, method="wilson")
         assert (est.low, est.high) == (plain.low, plain.high)
 
     def test_no_cases(self):

@@ -63,7 +63,9 @@ class ClusterDesign:
     rule : str
         Which rule gave ``design_effect``: ``"one case per cluster"`` (exactly 1),
         ``"ratio estimator"``, ``"floored at 1"``, ``"boundary: not estimable, 1"`` or
-        ``"boundary: each cluster once"`` (:math:`\\hat p` = 0 or 1, or one cluster).
+        ``"boundary: each cluster once"`` (:math:`\\hat p` = 0 or 1), ``"one cluster: not
+        estimable"`` (several cases, all of one cluster: design effect and effective n
+        NaN).
     """
 
     n: int
@@ -117,7 +119,9 @@ def cluster_design(
         variance = math.nan
     if k_clusters == n:
         return ClusterDesign(n, k, k_clusters, variance, 1.0, float(n), "one case per cluster")
-    if k in (0, n) or k_clusters == 1:
+    if k_clusters == 1:
+        return ClusterDesign(n, k, 1, variance, math.nan, math.nan, "one cluster: not estimable")
+    if k in (0, n):
         if boundary == "clusters":
             return ClusterDesign(n, k, k_clusters, variance, n / k_clusters,
                                  float(k_clusters), "boundary: each cluster once")
@@ -168,9 +172,9 @@ def proportion_ci_clustered(
     confidence : float, default 0.95
         The confidence level.
     boundary : {"cases", "clusters"}, default "cases"
-        At :math:`\hat p` = 0 or 1 (or with one cluster), where the design effect cannot
-        be estimated: ``"cases"`` takes it as 1 (Korn & Graubard 1998), ``"clusters"``
-        counts each cluster once (:math:`n^* = K`); see Notes.
+        At :math:`\hat p` = 0 or 1, where the design effect cannot be estimated:
+        ``"cases"`` takes it as 1 (Korn & Graubard 1998), ``"clusters"`` counts each
+        cluster once (:math:`n^* = K`); see Notes.
 
     Returns
     -------
@@ -189,9 +193,10 @@ def proportion_ci_clustered(
     Warns
     -----
     UndefinedMetricWarning
-        No cases: the proportion and its interval are NaN (the warned text is the
-        note). A defined proportion is not warned: its note records the design effect
-        and, at :math:`\hat p` = 0 or 1 or with one cluster, the rule applied.
+        No cases: the proportion and its interval are NaN; several cases all of one
+        cluster: the interval is NaN (the warned text is the note). Otherwise nothing is
+        warned: the note records the design effect and, at :math:`\hat p` = 0 or 1, the
+        rule applied.
 
     Notes
     -----
@@ -202,7 +207,12 @@ def proportion_ci_clustered(
       design effect is floored at 1, so clustering never narrows the interval below
       the independent-cases interval (Korn & Graubard 1998 truncate :math:`n^*` at
       :math:`n`).
-    * **p̂ = 0 or 1, or a single cluster**: :math:`v = 0` (or undefined) says nothing
+    * **A single cluster** holding several cases: :math:`v` is 0/0 (statsmodels'
+      cluster-robust variance divides by zero too) and the cases say nothing about
+      how patients vary, so the interval is NaN, as the cluster bootstrap's and
+      Obuchowski's AUC interval are: a guarded criterion is then inconclusive, never
+      passed on one patient's frames taken as independent trials.
+    * **p̂ = 0 or 1**: :math:`v = 0` says nothing
       about the within-patient correlation. By default (``boundary="cases"``) the
       design effect is then 1 and :math:`n^* = n`, as Korn & Graubard (1998) define
       it at :math:`\hat p = 0`: the interval keeps a real width (Wilson's or the exact
@@ -262,6 +272,12 @@ def proportion_ci_clustered(
         return Estimate(nan, nan, nan, label, level, 0, 0, note=note)
     tail = (1.0 - level) / 2.0
     n, k = design.n, design.successes
+    if design.rule == "one cluster: not estimable":
+        note = (f"{func}: all {n} cases are of one cluster (patient), so the variation "
+                "between clusters cannot be estimated: the interval is undefined (NaN), as "
+                "a bootstrap over clusters is")
+        nan = undefined(note)
+        return Estimate(k / n, nan, nan, label, level, n, k, note=note)
     if design.design_effect == 1.0:
         low, high = bounds(np.array([k]), n, tail, method_id)
     else:
@@ -273,8 +289,7 @@ def proportion_ci_clustered(
     if wald is not None:
         note += "; " + wald.removeprefix(f"{func}: ")
     if design.rule.startswith("boundary"):
-        why = ("a single cluster" if design.clusters == 1
-               else f"p = {k}/{n} (no within-cluster variation to estimate it from)")
+        why = f"p = {k}/{n} (no within-cluster variation to estimate it from)"
         if rule == "clusters":
             note += (f"; the design effect cannot be estimated with {why}, so each "
                      "cluster counts once (effective n = number of clusters)")

@@ -7,7 +7,8 @@ One module per group of subcommands, each adding its parsers with ``add(commands
 :mod:`~medeval.cli.registry` (``registry init|issue|amend|withdraw|list|show|export``),
 :mod:`~medeval.cli.serve` (``serve``, the verification page) and
 :mod:`~medeval.cli.demo` (``demo``), :mod:`~medeval.cli.manifest` (``manifest
-fingerprint|check``); :mod:`~medeval.cli.summary` prints a result.
+fingerprint|check``), :mod:`~medeval.cli.predictions` (``predictions split-coco``);
+:mod:`~medeval.cli.summary` prints a result.
 
 Only this package turns exceptions into exit codes: 0 success, 1 verification failed
 (``verify``), 2 bad input or usage (a result file that cannot be read included) (a
@@ -24,7 +25,17 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import MedevalError, ResultError
-from . import demo, evaluate, manifest, predict, protocol, registry, report, serve
+from . import (
+    demo,
+    evaluate,
+    manifest,
+    predict,
+    predictions,
+    protocol,
+    registry,
+    report,
+    serve,
+)
 from ._usage import UsageError
 
 __all__ = ["UsageError", "main"]
@@ -60,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"medeval {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (evaluate, protocol, demo, report, predict, manifest, registry, serve):
+    for group in (evaluate, protocol, demo, report, predict, predictions, manifest, registry,
+                  serve):
         group.add(commands)
     return parser

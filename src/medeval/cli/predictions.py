@@ -1,0 +1,99 @@
+"""``medeval predictions split-coco``: a detector's set-wide COCO results as per-case files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from ._usage import UsageError
+
+__all__ = ["add"]
+
+#: Case ids listed by name in the summary line; the rest are counted.
+_NAMED = 10
+
+
+def add(commands: Any) -> None:
+    """The ``predictions`` subcommands."""
+    predictions = commands.add_parser(
+        "predictions", help="turn an algorithm's own output into medeval's per-case "
+        "prediction files")
+    actions = predictions.add_subparsers(dest="predictions_command", metavar="ACTION")
+    text = ("write one coco-detection prediction file <case_id>.json per case of MANIFEST "
+            "from a detector's set-wide COCO results file (mmdetection, detectron2, "
+            "YOLO's COCO export)")
+    split = actions.add_parser(
+        "split-coco", help=text,
+        description=text[0].upper() + text[1:] + ". An image_id is placed on its case "
+        "through the images of the COCO file the detector ran on (--images), or of the "
+        "set-wide COCO file the manifest's references point into: the image a reference "
+        "selects, else the image whose file_name is the case's input frame. A case whose "
+        "image has no result gets [] (nothing detected). Refused, with every problem "
+        "named: a result without image_id, category_id, score or bbox/segmentation, a "
+        "number that is not finite, an image_id no case has, a case with no image or "
+        "two. Nothing is written then, and no file is overwritten without --force.")
+    split.add_argument("results", type=Path, metavar="RESULTS.json",
+                       help="the detector's results: [{\"image_id\", \"category_id\", "
+                       "\"bbox\", \"score\"}, ...]")
+    split.add_argument("--manifest", required=True, type=Path, metavar="MANIFEST.csv")
+    split.add_argument("--out", required=True, type=Path, metavar="DIR",
+                       help="the predictions folder to write (medeval evaluate "
+                       "--predictions DIR)")
+    split.add_argument("--images", type=Path, metavar="COCO.json",
+                       help="the COCO file the detector ran on (only its images' id and "
+                       "file_name are read); default: the file the references point into")
+    split.add_argument("--force", action="store_true",
+                       help="overwrite prediction files already in DIR")
+    split.set_defaults(handler=_split_coco)
+
+
+def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
+    from ..loaders.coco_results import split_coco_results
+    from ..manifest import Manifest
+    from ..runner.predictions import atomic_write
+
+    manifest = Manifest.from_csv(args.manifest, reference_kind="annotations-2d")
+    _check_ids([case.case_id for case in manifest.cases], args.manifest)
+    split = split_coco_results(args.results, manifest.cases, root=manifest.root,
+                               images=args.images)
+    files = {case: args.out / f"{case}.json" for case in split.results}
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: not a folder")
+    there = [path.name for path in files.values() if path.exists()]
+    if there and not args.force:
+        shown = ", ".join(there[:5]) + (f" and {len(there) - 5} more" if len(there) > 5
+                                         else "")
+        raise UsageError(f"--out {args.out} already holds {len(there)} of the prediction "
+                         f"files ({shown}); nothing was written: choose another folder, or "
+                         "give --force to overwrite them")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for case, found in split.results.items():
+        lines = ",\n".join(json.dumps(item, ensure_ascii=False, allow_nan=False)
+                           for item in found)
+        data = f"[\n{lines}\n]\n" if found else "[]\n"
+        atomic_write(files[case], data.encode("utf-8"), durable=False)
+    empty = split.empty_cases
+    named = ", ".join(empty[:_NAMED]) + (f" and {len(empty) - _NAMED} more"
+                                         if len(empty) > _NAMED else "")
+    out.write(f"wrote {len(files)} prediction files to {args.out}: {split.n_results} "
+              f"results of {args.results} on {len(files) - len(empty)} cases (image ids "
+              f"from {split.images_source})\n")
+    out.write(f"{len(empty)} case(s) got none, an empty list (nothing detected)"
+              + (f": {named}\n" if empty else "\n"))
+    return 0
+
+
+def _check_ids(case_ids: list[str], manifest: Path) -> None:
+    """Case ids that cannot name a file, or name two cases' files: refused up front."""
+    import re
+
+    unfit = [c for c in case_ids if not c or c in (".", "..") or re.search(
+        r"[/\\\x00-\x1f\x7f]", c)]
+    seen: set[str] = set()
+    twice = sorted({c for c in case_ids if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
+    if unfit or twice:
+        problems = [f"case id {c!r} cannot name a file" for c in unfit] + [
+            f"case id {c!r} is given twice" for c in twice]
+        raise UsageError(f"manifest {manifest}: " + "; ".join(problems[:10]))

@@ -1,0 +1,391 @@
+"""A detector's set-wide COCO results file, placed on a held-out set's cases.
+
+Detectors (mmdetection, detectron2, YOLO's COCO export) write one results file for the
+whole set they ran on: ``[{"image_id": 101, "category_id": 1, "bbox": [x, y, w, h],
+"score": 0.93}, ...]``, each ``image_id`` an image of the COCO file they read. The
+``coco-detection`` task reads one prediction file per case, ``<case_id>.json``, holding
+that case's results alone. :func:`split_coco_results` places every result on its case
+(``medeval predictions split-coco`` writes the files).
+
+Which image is which case
+    The images' ids and file names come from ``images`` (the COCO file the detector ran
+    on; only its ``images`` list is read), or, without it, from the one set-wide COCO
+    file the manifest's references point into (``labels/set.json#frames/c001.jpg``).
+    A case whose reference selects an image of that same file is that image, selected as
+    the evaluation selects it (``file_name``, else ``id``). Any other case is matched by
+    the name of its input frame(s): an image whose ``file_name`` is the input's path as
+    the manifest writes it, else the one image whose ``file_name`` ends in the input's
+    file name (the detector may have seen the frames in another folder). Names are
+    compared in NFC (macOS writes Hangul decomposed) with ``\\`` read as ``/``.
+
+Refused, every problem listed at once (a :class:`~medeval.errors.LoaderError`): a result
+that is not an object, lacks ``image_id``, ``category_id``, ``score`` or both ``bbox`` and
+``segmentation``, whose ``image_id`` or ``category_id`` is not an integer, whose score or
+box holds a number that is not finite (``NaN``, ``Infinity``, as Python's ``json`` writes
+them) or whose box is not 4 numbers; an ``image_id`` that no image has, or whose image is
+no case's (the detector ran on frames outside the set); a case with no image, with two
+images, or sharing its image with another case; two images with one id. A case whose
+image has no result gets an empty list: nothing detected.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import LoaderError
+from ._annotation_json import load_json
+from ._files import regular_file, within_root
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..manifest import Case
+
+__all__ = ["CocoResultsSplit", "read_coco_results", "split_coco_results"]
+
+#: Problems shown in full in one message; the rest are counted.
+_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class CocoResultsSplit:
+    """A set-wide COCO results file placed on the cases of a held-out set.
+
+    Attributes
+    ----------
+    results : mapping of str to tuple of dict
+        Case id to its results, in the file's order, each as the file has it (its
+        ``image_id`` kept); an empty tuple for a case whose image has none. Cases in the
+        manifest's order.
+    image_ids : mapping of str to int
+        Case id to the ``image_id`` of its image.
+    source : str
+        The results file.
+    images_source : str
+        The COCO file whose images gave the ids and file names.
+    """
+
+    results: Mapping[str, tuple[dict[str, Any], ...]]
+    image_ids: Mapping[str, int]
+    source: str
+    images_source: str
+
+    @property
+    def n_results(self) -> int:
+        """How many results were placed (every result of the file)."""
+        return sum(len(found) for found in self.results.values())
+
+    @property
+    def empty_cases(self) -> tuple[str, ...]:
+        """The cases whose image has no result, in the manifest's order."""
+        return tuple(case for case, found in self.results.items() if not found)
+
+
+def read_coco_results(path: str | os.PathLike[str]) -> tuple[dict[str, Any], ...]:
+    """Read a COCO results file, every result checked.
+
+    Parameters
+    ----------
+    path : path
+        A JSON list of results, ``{"image_id", "category_id", "bbox" or "segmentation",
+        "score"}`` each (other keys are kept).
+
+    Returns
+    -------
+    tuple of dict
+        The results in the file's order.
+
+    Raises
+    ------
+    LoaderError
+        The file is missing or not JSON, is not a list, or has results that cannot be
+        used (every one named by its index and image id).
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "results.json"
+    >>> _ = file.write_text(json.dumps([
+    ...     {"image_id": 7, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.9}]))
+    >>> read_coco_results(file)[0]["bbox"]
+    [1, 2, 3, 4]
+    >>> _ = file.write_text('[{"image_id": 7, "bbox": [1, 2, 3, 4], "score": NaN}]')
+    >>> read_coco_results(file)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    medeval.errors.LoaderError: ...: results[0] (image_id 7): no 'category_id'; score nan ...
+    """
+    file = regular_file(path, what="COCO results file")
+    data = load_json(file)
+    if not isinstance(data, list):
+        keys = f" with keys {sorted(data)[:6]}" if isinstance(data, dict) else ""
+        hint = (" (a COCO dataset of images and annotations: that is the ground truth, "
+                "not a detector's results)" if isinstance(data, dict) and "images" in data
+                else "")
+        raise LoaderError(f"{file}: a COCO results file is a JSON list of results "
+                          f"[{{\"image_id\", \"category_id\", \"bbox\", \"score\"}}, ...]; "
+                          f"it is a {type(data).__name__}{keys}{hint}")
+    problems = [f"results[{index}]{_of(item)}: {'; '.join(found)}"
+                for index, item in enumerate(data) if (found := _result_problems(item))]
+    if problems:
+        raise LoaderError(_listing(f"{file}: {len(problems)} result(s) cannot be used",
+                                   problems))
+    return tuple(data)
+
+
+def split_coco_results(
+    results: str | os.PathLike[str],
+    cases: Sequence[Case],
+    *,
+    root: str | os.PathLike[str],
+    images: str | os.PathLike[str] | None = None,
+) -> CocoResultsSplit:
+    """Place every result of a set-wide COCO results file on its case.
+
+    Parameters
+    ----------
+    results : path
+        The detector's results file (:func:`read_coco_results`).
+    cases : sequence of Case
+        The held-out set's cases (``Manifest.cases``).
+    root : path
+        The data root the cases' paths are relative to (``Manifest.root``).
+    images : path, optional
+        The COCO file the detector ran on (only its ``images`` are read). Without it,
+        the one COCO file the cases' references point into.
+
+    Returns
+    -------
+    CocoResultsSplit
+
+    Raises
+    ------
+    LoaderError
+        A result that cannot be used; an image id no image has, or whose image is no
+        case's; a case with no image or two, two cases with one image (every problem
+        listed); no ``images`` and no set-wide reference file to take them from.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> from medeval.manifest import Case
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "set.json").write_text(json.dumps({
+    ...     "images": [{"id": 7, "file_name": "a.png", "height": 9, "width": 9},
+    ...                {"id": 8, "file_name": "b.png", "height": 9, "width": 9}],
+    ...     "annotations": [], "categories": [{"id": 1, "name": "polyp"}]}))
+    >>> _ = (root / "results.json").write_text(json.dumps([
+    ...     {"image_id": 8, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.9}]))
+    >>> cases = [Case("c1", "p1", ("a.png",), "set.json#a.png"),
+    ...          Case("c2", "p1", ("b.png",), "set.json#b.png")]
+    >>> split = split_coco_results(root / "results.json", cases, root=root)
+    >>> split.image_ids, [len(split.results[c]) for c in ("c1", "c2")], split.empty_cases
+    ({'c1': 7, 'c2': 8}, [0, 1], ('c1',))
+    """
+    found = read_coco_results(results)
+    table_file, table = _image_table(cases, Path(root), images)
+    image_of, problems = _cases_images(cases, Path(root), table_file, table)
+    case_of: dict[int, str] = {}
+    for case_id, image_id in image_of.items():
+        if image_id in case_of:
+            problems.append(f"case {case_id}: its image {image_id} ({table[image_id]!r}) is "
+                            f"also case {case_of[image_id]}'s; give each case its own image")
+        else:
+            case_of[image_id] = case_id
+    problems += _unplaced(found, table, case_of, table_file)
+    if problems:
+        raise LoaderError(_listing(
+            f"cannot place the results of {results} on the cases ({len(problems)} "
+            "problem(s))", problems))
+    placed: dict[str, list[dict[str, Any]]] = {case.case_id: [] for case in cases}
+    for item in found:
+        placed[case_of[item["image_id"]]].append(item)
+    return CocoResultsSplit({case: tuple(items) for case, items in placed.items()},
+                            dict(image_of), str(results), str(table_file))
+
+
+# --- the results ----------------------------------------------------------------------
+
+def _result_problems(item: Any) -> list[str]:
+    if not isinstance(item, dict):
+        return [f"not an object (a {type(item).__name__})"]
+    problems = [f"no {key!r}" for key in ("image_id", "category_id", "score")
+                if key not in item]
+    if "bbox" not in item and "segmentation" not in item:
+        problems.append("neither a 'bbox' nor a 'segmentation'")
+    for key in ("image_id", "category_id"):
+        if key in item and not _is_int(item[key]):
+            problems.append(f"{key} {item[key]!r} is not an integer")
+    if "score" in item and not (_is_number(item["score"]) and math.isfinite(item["score"])):
+        problems.append(f"score {item['score']!r} is not a finite number")
+    if "bbox" in item:
+        box = item["bbox"]
+        if not (isinstance(box, list) and len(box) == 4 and all(map(_is_number, box))):
+            problems.append(f"bbox {box!r:.80} is not [x, y, width, height] (4 numbers)")
+        elif not all(map(math.isfinite, box)):
+            problems.append(f"bbox {box!r} holds a number that is not finite")
+    segmentation = item.get("segmentation")
+    if isinstance(segmentation, list) and not all(
+            math.isfinite(v) for part in segmentation if isinstance(part, list)
+            for v in part if _is_number(v)):
+        problems.append("segmentation holds a number that is not finite")
+    return problems
+
+
+def _of(item: Any) -> str:
+    if isinstance(item, dict) and _is_int(item.get("image_id")):
+        return f" (image_id {item['image_id']})"
+    return ""
+
+
+def _unplaced(found: Sequence[Mapping[str, Any]], table: Mapping[int, str],
+              case_of: Mapping[int, str], table_file: Path) -> list[str]:
+    """An image id no image has, or whose image is no case's: one line per id."""
+    first: dict[int, int] = {}
+    count: dict[int, int] = {}
+    for index, item in enumerate(found):
+        image_id = item["image_id"]
+        if image_id not in case_of:
+            first.setdefault(image_id, index)
+            count[image_id] = count.get(image_id, 0) + 1
+    lines = []
+    for image_id, index in first.items():
+        where = f"image_id {image_id} (results[{index}], {count[image_id]} result(s))"
+        if image_id in table:
+            lines.append(f"{where}: its image {table[image_id]!r} is no case's: the "
+                         "detector ran on frames outside the held-out set; give the "
+                         "manifest of every frame it ran on, or leave those results out")
+        else:
+            lines.append(f"{where}: no image of {table_file} has this id; give the COCO "
+                         "file the detector ran on (--images)")
+    return lines
+
+
+# --- images and cases -------------------------------------------------------------------
+
+def _image_table(cases: Sequence[Case], root: Path, images: str | os.PathLike[str] | None
+                 ) -> tuple[Path, dict[int, str]]:
+    """The COCO file whose images the results' ids name, and its id -> file_name."""
+    if images is not None:
+        file = regular_file(images, what="COCO images file")
+    else:
+        from .annotations_2d import split_reference
+
+        files = sorted({split_reference(case.reference)[0] for case in cases
+                        if "#" in case.reference})
+        if len(files) != 1:
+            which = (f"they point into {len(files)} files ({', '.join(files[:3])})" if files
+                     else "no reference points into a set-wide COCO file (path#image)")
+            raise LoaderError(f"which COCO file did the detector run on? {which}; give it "
+                              "(--images COCO.json): its images' ids are the results' "
+                              "image_id")
+        file = regular_file(within_root(root, files[0]), what="annotation file")
+    data = load_json(file)
+    entries = data.get("images") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise LoaderError(f"{file}: not a COCO file with an 'images' list (of {{\"id\", "
+                          "\"file_name\", ...}), so it cannot say which image an image_id "
+                          "is")
+    table: dict[int, str] = {}
+    problems = []
+    for index, image in enumerate(entries):
+        image_id: Any = image.get("id") if isinstance(image, dict) else None
+        name: Any = image.get("file_name") if isinstance(image, dict) else None
+        if not (_is_int(image_id) and isinstance(name, str) and name):
+            problems.append(f"images[{index}]: needs an integer 'id' and a 'file_name' "
+                            f"({image!r:.80})")
+        elif image_id in table:
+            problems.append(f"images[{index}]: duplicate image id {image_id}")
+        else:
+            table[image_id] = name
+    if problems:
+        raise LoaderError(_listing(f"{file}: {len(problems)} problem(s) in its images",
+                                   problems))
+    return file, table
+
+
+def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
+                  table: Mapping[int, str]) -> tuple[dict[str, int], list[str]]:
+    """Each case's image id; and every case that has none, or two."""
+    from .annotations_2d import read_case_annotations, split_reference
+
+    by_path: dict[str, list[int]] = {}
+    by_base: dict[str, list[int]] = {}
+    for image_id, name in table.items():
+        key = _key(name)
+        by_path.setdefault(key, []).append(image_id)
+        by_base.setdefault(key.rsplit("/", 1)[-1], []).append(image_id)
+    image_of: dict[str, int] = {}
+    problems: list[str] = []
+    for case in cases:
+        path, selector = split_reference(case.reference) if "#" in case.reference \
+            else (case.reference, None)
+        if selector is not None and _same_file(root, path, table_file):
+            try:
+                selected = read_case_annotations(case.reference, root=root).image_id
+            except LoaderError as exc:
+                problems.append(f"case {case.case_id}: {exc}")
+                continue
+            if selected is not None:
+                image_of[case.case_id] = selected
+                continue
+        matched: dict[int, str] = {}
+        ambiguous = False
+        for name in case.inputs:
+            key = _key(name)
+            same = by_path.get(key) or by_base.get(key.rsplit("/", 1)[-1], [])
+            if len(same) > 1:
+                listed = ", ".join(repr(table[i]) for i in same[:3])
+                problems.append(f"case {case.case_id}: its frame {name!r} has the file name "
+                                f"of {len(same)} images of {table_file} ({listed}); write "
+                                "the input as one of these file_names, whole, to tell "
+                                "them apart")
+                ambiguous = True
+            elif same:
+                matched.setdefault(same[0], name)
+        if len(matched) > 1:
+            listed = ", ".join(f"{name!r} is image {i} ({table[i]!r})"
+                               for i, name in matched.items())
+            problems.append(f"case {case.case_id} has {len(matched)} images of "
+                            f"{table_file}: {listed}; a coco-detection case is one image")
+        elif matched:
+            image_of[case.case_id] = next(iter(matched))
+        elif not ambiguous:
+            frames = ", ".join(map(repr, case.inputs)) or "none"
+            problems.append(f"case {case.case_id}: no image of {table_file} has the file "
+                            f"name of its frame(s) ({frames}), so its results cannot be "
+                            "told; check the manifest's input against the images' "
+                            "file_name")
+    return image_of, problems
+
+
+def _same_file(root: Path, path: str, file: Path) -> bool:
+    try:
+        return within_root(root, path).resolve() == file.resolve()
+    except (LoaderError, OSError):
+        return False
+
+
+def _key(name: str) -> str:
+    """A file name as names are compared: NFC, '/' for '\\', no leading './'."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/"))
+    while name.startswith("./"):
+        name = name[2:]
+    return name
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _listing(head: str, problems: Sequence[str]) -> str:
+    more = (f"\n  ... and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else "")
+    return f"{head}:\n  " + "\n  ".join(problems[:_SHOWN]) + more

@@ -1,0 +1,262 @@
+"""A detector's set-wide COCO results file split into per-case files
+(``medeval.loaders.coco_results``, ``medeval predictions split-coco``).
+
+The independent check: the files written from one set-wide results file, evaluated by
+``medeval evaluate``, give the COCO figures pycocotools' ``COCOeval`` gives on that
+set-wide file and the example's COCO ground truth (``examples/polyp-detection``)."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import csv
+import io
+import json
+import math
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from medeval.cli import main
+from medeval.errors import LoaderError, MedevalError
+from medeval.loaders.coco_results import read_coco_results, split_coco_results
+from medeval.manifest import Case
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "polyp-detection"
+NAMES = ["ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large",
+         "ar1", "ar10", "ar100", "ar_small", "ar_medium", "ar_large"]
+
+
+def cocoeval(ground_truth: dict, results: list[dict]) -> list[float]:
+    """pycocotools' twelve figures (-1, no object of the size, as NaN)."""
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco_gt = COCO()
+        coco_gt.dataset = copy.deepcopy(ground_truth)
+        coco_gt.createIndex()
+        evaluator = COCOeval(coco_gt, coco_gt.loadRes(copy.deepcopy(results)), "bbox")
+        evaluator.evaluate()
+        evaluator.accumulate()
+        evaluator.summarize()
+    return [math.nan if v == -1 else float(v) for v in evaluator.stats]
+
+
+def example(tmp_path: Path) -> tuple[Path, dict, list[dict]]:
+    """A copy of the example without its predictions; its ground truth; a set-wide results
+    file made from its per-case files as a detector writes it (COCO image ids, one list,
+    shuffled), D-13's 3-number box left out and D-06 (no file) with no result."""
+    folder = shutil.copytree(EXAMPLE, tmp_path / "polyp-detection",
+                             ignore=shutil.ignore_patterns("result", "predictions"))
+    gt = json.loads((folder / "annotations" / "instances.json").read_text(encoding="utf-8"))
+    image_id = {image["file_name"]: image["id"] for image in gt["images"]}
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    results = []
+    for row in rows:
+        file = EXAMPLE / "predictions" / f"{row['case_id']}.json"
+        if file.is_file():
+            results += [{"image_id": image_id[row["input"]], **d}
+                        for d in json.loads(file.read_text(encoding="utf-8"))
+                        if len(d["bbox"]) == 4]
+    random.Random(3).shuffle(results)
+    return folder, gt, results
+
+
+def evaluated(folder: Path, predictions: Path, tmp_path: Path, monkeypatch) -> dict:
+    monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "result"
+    assert main(["evaluate", str(folder / "protocol.toml"), "--predictions",
+                 str(predictions), "--out", str(out)]) == 0
+    return json.loads((out / "result.json").read_text(encoding="utf-8"))
+
+
+def figures(result: dict) -> list[float]:
+    values = [result["metrics"][f"coco_{name}"]["value"] for name in NAMES]
+    return [math.nan if value is None else value for value in values]
+
+
+def test_split_files_evaluate_to_cocoeval_of_the_set_wide_file(tmp_path, monkeypatch,
+                                                               capsys):
+    folder, gt, results = example(tmp_path)
+    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    out = tmp_path / "split"
+    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    # D-03, D-09, D-14 show no polyp and the detector boxed nothing on D-09 and D-14;
+    # D-06 had no file and D-13's only box was left out: 4 cases with no result
+    assert f"{len(results)} results of" in printed
+    assert "4 case(s) got none, an empty list (nothing detected): D-06, D-09, D-13, D-14" \
+        in printed
+    assert sorted(p.name for p in out.iterdir()) == [f"D-{i:02d}.json" for i in range(1, 19)]
+    assert json.loads((out / "D-06.json").read_text(encoding="utf-8")) == []
+    result = evaluated(folder, out, tmp_path, monkeypatch)
+    assert result["flow"]["failed"] == 0 and result["flow"]["registered"] == 18
+    expected = cocoeval(gt, results)
+    assert len([v for v in expected if not math.isnan(v)]) == 12
+    assert figures(result) == pytest.approx(expected, abs=1e-12, nan_ok=True)
+
+
+def test_images_of_another_numbering_by_frame_name(tmp_path, monkeypatch, capsys):
+    """The detector ran on its own images file: other ids (reversed), the frames without
+    their folder. Cases are matched by frame name; COCOeval on the detector's numbering of
+    the same ground truth gives the same figures (no score is shared by two images, so the
+    image order cannot move AP)."""
+    folder, gt, results = example(tmp_path)
+    scores = [r["score"] for r in results]
+    assert len(set(scores)) == len(scores)
+    renumber = {image["id"]: 1000 - image["id"] for image in gt["images"]}
+    images = [{"id": renumber[i["id"]], "file_name": i["file_name"].split("/")[-1],
+               "height": i["height"], "width": i["width"]} for i in gt["images"]]
+    (tmp_path / "images.json").write_text(json.dumps({"images": images}), encoding="utf-8")
+    theirs = [dict(r, image_id=renumber[r["image_id"]]) for r in results]
+    (tmp_path / "results.json").write_text(json.dumps(theirs), encoding="utf-8")
+    out = tmp_path / "split"
+    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(out), "--images",
+                 str(tmp_path / "images.json")]) == 0
+    assert "images.json" in capsys.readouterr().out
+    their_gt = dict(gt, images=[dict(i, id=renumber[i["id"]]) for i in gt["images"]],
+                    annotations=[dict(a, image_id=renumber[a["image_id"]])
+                                 for a in gt["annotations"]])
+    result = evaluated(folder, out, tmp_path, monkeypatch)
+    assert figures(result) == pytest.approx(cocoeval(their_gt, theirs), abs=1e-12,
+                                            nan_ok=True)
+
+
+def test_existing_files_are_kept_without_force(tmp_path, capsys):
+    folder, _, results = example(tmp_path)
+    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    out = tmp_path / "split"
+    out.mkdir()
+    (out / "D-05.json").write_text("mine", encoding="utf-8")
+    command = ["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+               str(folder / "manifest.csv"), "--out", str(out)]
+    assert main(command) == 2
+    assert "already holds 1 of the prediction files (D-05.json)" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["D-05.json"]  # nothing else written
+    assert (out / "D-05.json").read_text(encoding="utf-8") == "mine"
+    assert main([*command, "--force"]) == 0
+    assert len(list(out.iterdir())) == 18
+    mine = [r for r in results if r["image_id"] == 105]
+    assert json.loads((out / "D-05.json").read_text(encoding="utf-8")) == mine
+
+
+# --- refusals, on a small set built here ---------------------------------------------------
+
+def small_set(root: Path) -> list[Case]:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "set.json").write_text(json.dumps({
+        "images": [{"id": 7, "file_name": "f/a.png", "height": 9, "width": 9},
+                   {"id": 8, "file_name": "f/b.png", "height": 9, "width": 9},
+                   {"id": 9, "file_name": "f/c.png", "height": 9, "width": 9}],
+        "annotations": [], "categories": [{"id": 1, "name": "polyp"}]}), encoding="utf-8")
+    return [Case("c1", "p1", ("f/a.png",), "set.json#f/a.png"),
+            Case("c2", "p1", ("f/b.png",), "set.json#8")]
+
+
+def results_file(root: Path, text: str) -> Path:
+    (root / "results.json").write_text(text, encoding="utf-8")
+    return root / "results.json"
+
+
+def refusal(results: Path, cases, root: Path, **options) -> str:
+    with pytest.raises(LoaderError) as info:
+        split_coco_results(results, cases, root=root, **options)
+    return str(info.value)
+
+
+def test_results_missing_keys_and_non_finite_numbers_are_all_named(tmp_path):
+    file = results_file(tmp_path, '[{"image_id": 7, "category_id": 1, "bbox": [1, 2, 3, 4],'
+                        ' "score": 0.5}, {"image_id": 7, "bbox": [1, 2, 3, 4]},'
+                        ' {"image_id": 8, "category_id": 1, "score": NaN, "bbox": [1, 2, 3, 4]},'
+                        ' {"image_id": 8, "category_id": 1, "score": 0.2,'
+                        ' "bbox": [1, 2, Infinity, 4]}, {"image_id": "a", "category_id": 1,'
+                        ' "score": 0.1, "segmentation": [[1, 1, 5, 1, NaN, 5]]}, 3]')
+    with pytest.raises(LoaderError) as info:
+        read_coco_results(file)
+    message = str(info.value)
+    assert message.startswith(f"{file}: 5 result(s) cannot be used:")
+    for line in ("results[1] (image_id 7): no 'category_id'; no 'score'",
+                 "results[2] (image_id 8): score nan is not a finite number",
+                 "results[3] (image_id 8): bbox [1, 2, inf, 4] holds a number that is not "
+                 "finite",
+                 "results[4]: image_id 'a' is not an integer; segmentation holds a number "
+                 "that is not finite",
+                 "results[5]: not an object (a int)"):
+        assert line in message, message
+    assert "results[0]" not in message
+    nothing = results_file(tmp_path, '[{"image_id": 7, "category_id": 1, "score": 0.5}]')
+    assert "neither a 'bbox' nor a 'segmentation'" in refusal(nothing, [], tmp_path,
+                                                              images=tmp_path / "x")
+
+
+def test_a_dataset_in_place_of_results_says_so(tmp_path):
+    small_set(tmp_path)
+    with pytest.raises(LoaderError, match="that is the ground truth, not a detector's"):
+        read_coco_results(tmp_path / "set.json")
+
+
+def test_image_ids_that_cannot_be_placed(tmp_path):
+    cases = small_set(tmp_path)
+    file = results_file(tmp_path, json.dumps([
+        {"image_id": 9, "category_id": 1, "bbox": [1, 1, 2, 2], "score": 0.9},
+        {"image_id": 99, "category_id": 1, "bbox": [1, 1, 2, 2], "score": 0.8},
+        {"image_id": 99, "category_id": 1, "bbox": [1, 1, 2, 2], "score": 0.7}]))
+    message = refusal(file, cases, tmp_path)
+    assert "(2 problem(s))" in message
+    assert ("image_id 9 (results[0], 1 result(s)): its image 'f/c.png' is no case's" in
+            message)
+    assert (f"image_id 99 (results[1], 2 result(s)): no image of {tmp_path / 'set.json'} "
+            "has this id") in message
+
+
+def test_a_case_with_two_images_or_none_or_another_cases(tmp_path):
+    cases = small_set(tmp_path)
+    (tmp_path / "images.json").write_text(json.dumps({"images": [
+        {"id": 1, "file_name": "a.png"}, {"id": 2, "file_name": "b.png"},
+        {"id": 3, "file_name": "x/c.png"}, {"id": 4, "file_name": "y/c.png"}]}))
+    file = results_file(tmp_path, "[]")
+    two = Case("c3", "p2", ("f/a.png", "f/b.png"), "labels/c3.json")
+    none = Case("c4", "p2", ("f/d.png",), "labels/c4.json")
+    twin = Case("c5", "p3", ("g/a.png",), "labels/c5.json")
+    folders = Case("c6", "p3", ("f/c.png",), "labels/c6.json")
+    message = refusal(file, [cases[0], two, none, twin, folders], tmp_path,
+                      images=tmp_path / "images.json")
+    assert ("case c3 has 2 images of " in message and "'f/a.png' is image 1 ('a.png'), "
+            "'f/b.png' is image 2 ('b.png'); a coco-detection case is one image" in message)
+    assert "case c4: no image of " in message and "('f/d.png')" in message
+    assert "case c5: its image 1 ('a.png') is also case c1's" in message
+    assert ("case c6: its frame 'f/c.png' has the file name of 2 images" in message
+            and "('x/c.png', 'y/c.png')" in message)
+    # a whole path tells the two apart
+    ok = split_coco_results(file, [Case("c6", "p3", ("y/c.png",), "labels/c6.json")],
+                            root=tmp_path, images=tmp_path / "images.json")
+    assert ok.image_ids == {"c6": 4} and ok.empty_cases == ("c6",)
+
+
+def test_without_images_the_references_must_name_one_file(tmp_path):
+    file = results_file(tmp_path, "[]")
+    with pytest.raises(LoaderError, match=r"no reference points into a set-wide COCO file.*"
+                       r"--images COCO.json"):
+        split_coco_results(file, [Case("c1", "p1", ("a.png",), "c1.json")], root=tmp_path)
+
+
+def test_cli_refusal_exits_2_and_writes_nothing(tmp_path, capsys):
+    cases = small_set(tmp_path)
+    with (tmp_path / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case_id", "patient_id", "input", "reference"])
+        writer.writerows([c.case_id, c.patient_id, c.inputs[0], c.reference] for c in cases)
+    file = results_file(tmp_path, '[{"image_id": 7, "category_id": 1, "score": Infinity, '
+                        '"bbox": [0, 0, 1, 1]}]')
+    code = main(["predictions", "split-coco", str(file), "--manifest",
+                 str(tmp_path / "manifest.csv"), "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert "score inf is not a finite number" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert issubclass(LoaderError, MedevalError)

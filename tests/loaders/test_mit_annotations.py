@@ -90,6 +90,29 @@ def test_header_rate_equals_wfdbs(shared_data, header):
     assert header_sampling_frequency(path) == wfdb.rdheader(str(path.with_suffix(""))).fs
 
 
+@pytest.mark.parametrize("header", ["ecg/mitdb/100.hea", "ecg/mimicdb/03700181.hea"])
+def test_header_rate_and_length_equal_wfdbs(shared_data, header):
+    # The record's length bxb ends at: frames / frame rate (100: 650000 at 360 Hz;
+    # 03700181: 75000 frames at 125 Hz, its ECG 4 samples a frame).
+    import wfdb
+
+    from medeval.loaders._mit_annotations import header_timing
+
+    path = shared_data / header
+    head = wfdb.rdheader(str(path.with_suffix("")))
+    assert header_timing(path) == (head.fs, head.sig_len)
+
+
+def test_header_without_length_or_rate(tmp_path):
+    from medeval.loaders._mit_annotations import header_timing
+
+    (tmp_path / "a.hea").write_text("# comment\na 1 360\n")
+    (tmp_path / "b.hea").write_text("b 1\n")
+    assert header_timing(tmp_path / "a.hea") == (360.0, None)
+    assert header_timing(tmp_path / "b.hea") == (None, None)  # wfdb's default 250: ask it
+    assert header_timing(tmp_path / "missing.hea") == (None, None)
+
+
 def test_plain_beat_file_decoded_at_once_equals_wfdb(tmp_path):
     # Beats only (N, V, A), no pseudo-code: the vectorised path; wfdb reads the same.
     rng = np.random.default_rng(3)

@@ -123,6 +123,69 @@ def test_a_wfdb_annotation_file_as_the_prediction(study, shared_data):
     assert json.loads(as_file.to_json())["failures"]["cases"] == []
 
 
+def _counted_as_bxb(shared_data: Path, test_samples) -> tuple[int, int, int]:
+    """TP, FP, FN of record 100 as bxb counts them, from wfdb alone: reference beats
+    (``+`` left out) and test beats from the 5-minute start to the record's end (the
+    header's length: bxb stops there), paired by ``compare_annotations``. Its strict
+    window of 55 samples is bxb's inclusive 54 at 360 Hz; the beats here are further
+    apart than two windows, where the two pairings agree."""
+    import wfdb
+    from wfdb import processing
+
+    record = str(shared_data / "ecg" / "mitdb" / "100")
+    header = wfdb.rdheader(record)
+    atr = wfdb.rdann(record, "atr")
+    start, end = round(300 * header.fs), header.sig_len  # 108000, 650000
+    ref = np.array([t for t, c in zip(atr.sample, atr.symbol) if c != "+"])
+    test = np.asarray(test_samples)
+    found = processing.compare_annotations(
+        ref[ref >= start], test[(test >= start) & (test <= end)], 55)
+    return found.tp, found.fp, found.fn
+
+
+def test_beats_after_the_records_end_are_not_false_positives(study, shared_data):
+    # A detector's .qrs (written by wfdb.wrann) with three beats past the end of record
+    # 100 (650000 samples by its header): bxb ends the comparison at the record's length,
+    # so they count nowhere. Before, the comparison ran to the last beat of either side
+    # and qrs_ppv was 1902/1905.
+    import wfdb
+
+    folder, detections = study
+    (folder / "pred" / "100.json").unlink()
+    samples = np.concatenate([detections.sample, [655000, 700000, 800000]])
+    wfdb.wrann("100", "qrs", samples, symbol=["N"] * samples.size, fs=360,
+               write_dir=str(folder / "pred"))
+    result = medeval.evaluate(annotator_protocol(folder), folder / "pred")
+    tp, fp, fn = _counted_as_bxb(shared_data, samples)
+    assert (tp, fp, fn) == (1902, 0, 0)
+    ppv = result.metric("qrs_ppv").estimate
+    se = result.metric("qrs_sensitivity").estimate
+    assert (ppv.numerator, ppv.n) == (tp, tp + fp)
+    assert (se.numerator, se.n) == (tp, tp + fn)
+
+
+def test_the_reference_rate_comes_from_the_manifests_header(study, shared_data):
+    # The PhysioNet 100.atr states no time resolution; with the record under records/ and
+    # the annotations under references/ (as the example lays them out) no header is
+    # beside it, and the manifest's input_header gives the rate. Before, the set was
+    # refused ("states no sampling frequency and no header 100.hea is beside it").
+    folder, detections = study
+    (folder / "records").mkdir()
+    (folder / "references").mkdir()
+    for ext in ("hea", "dat"):
+        (folder / f"100.{ext}").rename(folder / "records" / f"100.{ext}")
+    (folder / "100.atr").rename(folder / "references" / "100.atr")
+    (folder / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\n"
+        "100,p100,records/100.hea,records/100.dat,references/100.atr\n")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    tp, fp, fn = _counted_as_bxb(shared_data, detections.sample)
+    se = result.metric("qrs_sensitivity").estimate
+    ppv = result.metric("qrs_ppv").estimate
+    assert (se.numerator, se.n, ppv.numerator, ppv.n) == (tp, tp + fn, tp, tp + fp)
+    assert tp + fn == 1902  # the README's 2273 beats, less the 371 before 5 minutes
+
+
 def test_a_cut_annotation_prediction_is_a_failed_case(study, shared_data):
     folder, _ = study
     (folder / "pred" / "100.json").unlink()

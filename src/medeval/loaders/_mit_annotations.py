@@ -17,6 +17,7 @@ text follow, padded to an even count); a zero word ends the file.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -153,22 +154,35 @@ def header_sampling_frequency(header: str | Path) -> float | None:
     comment lines start with ``#``. WFDB's default when the field is absent is 250 Hz;
     None is returned then, so that the caller asks ``wfdb``.
     """
+    return header_timing(header)[0]
+
+
+def header_timing(header: str | Path) -> tuple[float | None, int | None]:
+    """The frame rate and the number of frames on a WFDB header's record line (fields 3
+    and 4), each None where the line states none (or the file cannot be read).
+
+    ``n_samples / fs`` is the record's length in seconds, where ``bxb`` ends its
+    comparison.
+    """
     try:
         with open(header, "rb", buffering=0) as handle:
             # the lines of read_text: splitlines breaks at "\r\n", "\r" and "\n" alike
             lines = handle.read().decode("latin-1").splitlines()
     except OSError:
-        return None
+        return None, None
     for line in lines:
         fields = line.split("#", 1)[0].split()
         if not fields:
             continue
         if len(fields) < 3:
-            return None
+            return None, None
         value = fields[2].split("/", 1)[0].split("(", 1)[0]
         try:
             fs = float(value)
         except ValueError:
-            return None
-        return fs if fs > 0 else None
-    return None
+            return None, None
+        if not fs > 0 or not math.isfinite(fs):
+            return None, None
+        frames = fields[3] if len(fields) > 3 else ""
+        return fs, int(frames) if frames.isdigit() else None
+    return None, None

@@ -105,9 +105,13 @@ def read_annotations(
     return read_wfdb_annotations(file)
 
 
-def read_beats(path: str | os.PathLike[str]) -> Beats:
+def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None) -> Beats:
     """``read_annotations(path).beats()`` as the arrays a beat comparison takes: the
     beats' samples, symbols and rate.
+
+    ``default_fs``: the time resolution of a WFDB annotation file that states none and
+    has no header beside it (the rate of the record it annotates, whose header lies
+    elsewhere), as in :func:`~medeval.loaders.wfdb.read_wfdb_annotations`.
 
     A WFDB file's beats are taken from its decoded words without building the
     :class:`Annotations` (:func:`~medeval.loaders.wfdb.read_wfdb_beats`); an EDF+ file's
@@ -130,7 +134,7 @@ def read_beats(path: str | os.PathLike[str]) -> Beats:
     if (data is None or data.startswith(_EDF_START)) and sniff(file) == "edf":
         found = read_edf_annotations(file).beats()
         return Beats(found.samples, found.symbol_array, found.fs)
-    return regular_file_beats(file, None, data)  # a regular file: is_file said so
+    return regular_file_beats(file, default_fs, data)  # a regular file: is_file said so
 
 
 def _kind(path: Path) -> tuple[str, Path]:

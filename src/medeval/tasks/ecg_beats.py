@@ -10,7 +10,12 @@ are not beats. The prediction is ``<case_id>.json``: ``{"fs": Hz, "samples": [in
 ``case.output_dir``), at its stated time resolution or else the record's. Each record
 is compared with
 :func:`medeval.metrics.ec57` (window and learning period from the protocol; other values
-than 0.15 s and 300 s make the result non-standard, flagged).
+than 0.15 s and 300 s make the result non-standard, flagged), up to the record's end as
+``bxb`` reads it from the record's header (frames / frame rate: the manifest's input
+ending in ``.hea``, else the header beside the reference): a beat after the end counts
+only as the later member of a pair, so a detector's beats past the end of the signal are
+not false positives. The header's rate is also the reference's time resolution when the
+annotation file states none and has no header beside it.
 
 Aggregation reports the *gross* statistics of EC57 (counts pooled over records: the
 ratio of the summed numerators to the summed denominators), as PhysioNet's ``sumstats``
@@ -106,13 +111,21 @@ class EcgBeats(TaskType):
         self.spec = spec
         self.statistics = statistics
 
-    def _reference(self, case: Case, root: Path) -> Any:
+    def _reference(self, case: Case, root: Path) -> tuple[Any, float | None]:
+        """The reference beats and the record's length in seconds (None: the header
+        states none, or no longer than the learning period)."""
+        from ..loaders._mit_annotations import header_timing
         from ..loaders.signal import read_beats
 
+        fs, frames = header_timing(_header(case, root))
         try:
-            return read_beats(root / case.reference)
+            beats = read_beats(root / case.reference, default_fs=fs)
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
+        length = None if fs is None or frames is None else frames / fs
+        # bxb cannot start after the end; such a record is scored as without a length
+        return beats, length if length is not None and length > self.spec.learning_period_s \
+            else None
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the reference annotations cannot be read."""
@@ -123,7 +136,7 @@ class EcgBeats(TaskType):
         return None
 
     def _compare(self, reference: Any, samples: Any, symbols: Any, fs: float,
-                 case_id: str) -> dict[str, Any]:
+                 case_id: str, length_s: float | None) -> dict[str, Any]:
         from ..metrics._ecg_input import sumstats_values
         from ..metrics.ecg import ec57
 
@@ -132,7 +145,8 @@ class EcgBeats(TaskType):
             result = ec57(
                 reference.samples, reference.symbol_array, samples, symbols,
                 reference_fs=float(reference.fs), test_fs=fs, window_s=self.spec.window_s,
-                learning_period_s=self.spec.learning_period_s, record_id=case_id,
+                learning_period_s=self.spec.learning_period_s, duration_s=length_s,
+                record_id=case_id,
             )
         # The record's counts as sumstats pools them (ec57_summary's gross counts of the
         # one record): bxb's own per-record SVEB +P counts F beats labelled S (Fs) as
@@ -143,23 +157,23 @@ class EcgBeats(TaskType):
         return values
 
     def case_files(self, case: Case, root: Path, predictions: Path) -> tuple[tuple[str, int], ...]:
-        """The reference annotations, the header beside them (its rate) and the
+        """The reference annotations, the record's header (its rate and length) and the
         prediction, which :meth:`score_case` reads."""
         reference = os.path.join(root, case.reference)
         suffix = (f".{self.spec.prediction_annotator}" if self.spec.prediction_annotator
                   else ".json")
-        return ((reference, 0), (f"{reference.rpartition('.')[0]}.hea", 0),
+        return ((reference, 0), (_header(case, root), 0),
                 (os.path.join(predictions, f"{case.case_id}{suffix}"), 0))
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Compare the detected beats with the reference beats of one record."""
-        reference = self._reference(case, root)
+        reference, length_s = self._reference(case, root)
         if self.spec.prediction_annotator:
             samples, symbols, fs = self._annotation_prediction(case, predictions, reference)
         else:
             samples, symbols, fs = self._json_prediction(case, predictions)
         try:
-            return self._compare(reference, samples, symbols, fs, case.case_id)
+            return self._compare(reference, samples, symbols, fs, case.case_id, length_s)
         except MedevalError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
 
@@ -194,9 +208,9 @@ class EcgBeats(TaskType):
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No beat detected."""
-        reference = self._reference(case, root)
+        reference, length_s = self._reference(case, root)
         return self._compare(reference, np.zeros(0, np.int64), np.zeros(0, dtype="<U1"),
-                             float(reference.fs), case.case_id)
+                             float(reference.fs), case.case_id, length_s)
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Gross EC57 statistics with their intervals (records resampled, or beats as
@@ -255,6 +269,15 @@ class EcgBeats(TaskType):
                 num, den = totals[j]
                 estimates[j] = replace(estimate, value=num / den)  # the gross statistic exactly
         return [estimate for estimate in estimates if estimate is not None]
+
+
+def _header(case: Case, root: Path) -> str:
+    """The record's WFDB header: the manifest's input ending in ``.hea``, else the header
+    beside the reference (``100.atr``: ``100.hea``)."""
+    for name in case.inputs:
+        if name.lower().endswith(".hea"):
+            return os.path.join(root, name)
+    return f"{os.path.join(root, case.reference).rpartition('.')[0]}.hea"
 
 
 def _counts(rows: Sequence[CaseRow]) -> NDArray[np.int64]:

@@ -31,20 +31,26 @@ file identity so that a second run reads nothing.
 from __future__ import annotations
 
 import errno
-import functools
 import hashlib
 import os
 import posixpath
 import re
 import stat
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from ._hashing import hash_files
+from ._manifest_files import (
+    READERS,
+    first_non_utf8,
+    kind_matches,
+    other_unicode_form,
+    unreadable_frame,
+    wfdb_files,
+)
 from ._read_ahead import read_ahead
 from .errors import LoaderError, ManifestError
 from .loaders._files import forget_resolved_folders, located_within_root, sniff, within_root
@@ -59,7 +65,6 @@ _KINDS: tuple[str, ...] = ("file", "label", "image", "segmentation", "record", "
 #: files: any distance. The manifest checks their structure and each case's image; where
 #: objects may lie is the protocol's ``tolerance_px``, which the task checks.
 _ANY_TOLERANCE_PX = 1e12
-_IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
 _SPLIT_COLUMNS = ("split", "fold", "partition")
 #: How many cases ahead of the one checked the kernel is asked to read the files the
 #: check reads, asked for that many at a time; and how much of a reference it reads.
@@ -166,7 +171,7 @@ class Manifest:
             frame = pd.read_csv(file, dtype=str, keep_default_na=False)
         except UnicodeDecodeError as exc:
             raise ManifestError(
-                f"manifest {file}: not UTF-8 text ({_first_non_utf8(file)}); Excel's plain "
+                f"manifest {file}: not UTF-8 text ({first_non_utf8(file)}); Excel's plain "
                 "'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' (a "
                 "byte order mark is fine)") from exc
         except (ValueError, OSError, pd.errors.ParserError) as exc:
@@ -258,7 +263,7 @@ class Manifest:
             for value in case.inputs:
                 target, problem = self._checked_file(value, statuses)
                 if problem is None and target is not None and read_files:
-                    problem = _unreadable_frame(target)
+                    problem = unreadable_frame(target)
                 if problem:
                     problems.append(f"case {case.case_id}: input {value!r}: {problem}")
                 elif target is not None:
@@ -456,7 +461,7 @@ class Manifest:
         for value in case.inputs:
             if not value.lower().endswith(".hea") or value not in found or found[value][1]:
                 continue
-            for name in _wfdb_files(found[value][0]):
+            for name in wfdb_files(found[value][0]):
                 needed = posixpath.normpath(posixpath.join(posixpath.dirname(value), name))
                 if needed in listed or any(needed.startswith(f"{d}/") for d in folders):
                     continue
@@ -489,7 +494,7 @@ class Manifest:
             if status is None:
                 status = os.stat(target)
         except FileNotFoundError:
-            return None, f"no such file ({target}){_other_unicode_form(target)}"
+            return None, f"no such file ({target}){other_unicode_form(target)}"
         except OSError as exc:
             return None, f"cannot be opened ({exc.strerror})"
         if stat.S_ISDIR(status.st_mode):
@@ -582,148 +587,12 @@ class Manifest:
             return None, problem
         target, folder = checked
         found = "dicom-series" if folder else sniff(target)
-        if not _kind_matches(kind, found, target):
+        if not kind_matches(kind, found, target):
             return None, (f"is not a reference of kind {kind!r} as this task needs (format "
                           f"found: {found})")
         if read_files:
             try:
-                _READERS[kind](Path(target))
+                READERS[kind](Path(target))
             except LoaderError as exc:
                 return None, f"unreadable: {exc}"
         return checked, None
-
-
-def _wfdb_files(header: str | Path) -> list[str]:
-    """The files a WFDB header says its record is stored in: the signal files (the first
-    field of each signal line; ``~`` is none), or for a multi-segment record its segments'
-    headers. Empty when the file cannot be read as a header (nothing to check then).
-
-    Record line: ``name[/segments] n_signals ...``; comment lines start with ``#``.
-    """
-    try:
-        with open(header, "rb", buffering=0) as handle:
-            # at most 1 MiB, but no 1 MiB buffer for a header of a few lines: the
-            # allocator may map and unmap one per record
-            size = os.fstat(handle.fileno()).st_size
-            text = handle.read(min(size + 1, 1 << 20)).decode("latin-1")
-            if size + 1 < 1 << 20 and len(text) == size + 1:  # it grew meanwhile
-                text += handle.read((1 << 20) - len(text)).decode("latin-1")
-    except OSError:
-        return []
-    lines = [line.split() for line in text.splitlines()
-             if line.strip() and not line.lstrip().startswith("#")]
-    if not lines or len(lines[0]) < 2:
-        return []
-    segments = lines[0][0].partition("/")[2]
-    try:
-        count = int(segments) if segments else int(lines[0][1])
-    except ValueError:
-        return []
-    files = []
-    for fields in lines[1:1 + count]:
-        entry = fields[0] if not segments else f"{fields[0]}.hea"
-        if fields[0] != "~" and entry not in files:
-            files.append(entry)
-    return files
-
-
-def _kind_matches(kind: str, found: str, target: str) -> bool:
-    if kind == "file":
-        return True
-    if kind in ("image", "segmentation"):
-        return found in _IMAGE_FORMATS or found == "dicom-series"
-    if kind == "record":
-        return found in ("edf", "wfdb-header") or Path(target).with_suffix(".hea").is_file()
-    if kind == "annotations":  # the name (Path.name) has a dot
-        return found == "edf" or (found == "unknown" and "." in os.path.basename(target))
-    return False
-
-
-def _first_non_utf8(file: Path) -> str:
-    """Where a file stops being UTF-8: 'line L, byte B' (1-based line, file offset)."""
-    raw = file.read_bytes()
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return f"line {line}, byte {exc.start}"
-    return "a byte that is not"
-
-
-def _other_unicode_form(target: str) -> str:
-    """A hint when the folder holds the name in another Unicode form (NFC or NFD: macOS
-    writes Hangul decomposed), which prints the same; empty otherwise."""
-    folder, name = os.path.split(target)
-    try:
-        names = _nfc_names(folder, os.stat(folder).st_mtime_ns)
-    except OSError:
-        return ""
-    found = names.get(unicodedata.normalize("NFC", name))
-    if found is None or found == name:
-        return ""
-    form = "NFD" if unicodedata.is_normalized("NFD", found) else "another"
-    return (f"; the folder holds {found!r}, the same name in {form} Unicode form (as macOS "
-            "writes Hangul): rename the file, or write the name in the manifest as it is "
-            "on disk")
-
-
-@functools.lru_cache(maxsize=4)
-def _nfc_names(folder: str, mtime_ns: int) -> dict[str, str]:
-    """The folder's names by their NFC form (cached while the folder is unchanged)."""
-    return {unicodedata.normalize("NFC", n): n for n in os.listdir(folder)}
-
-
-def _unreadable_frame(target: tuple[str, bool]) -> str | None:
-    """A raster input (PNG, JPEG, BMP, TIFF) that ``read_image`` refuses, as a problem.
-
-    The algorithm reads its inputs, but a frame medeval's own reader refuses (truncated,
-    EXIF-turned, CMYK, transparent) is a fault of the set, not of the algorithm: found
-    here, it is not counted as the algorithm's failure."""
-    path, folder = target
-    if folder or sniff(path) not in {"png", "jpeg", "bmp", "tiff"}:
-        return None
-    try:
-        _read_image(Path(path))
-    except LoaderError as exc:
-        return f"unreadable: {exc}"
-    return None
-
-
-def _read_image(path: Path) -> object:
-    from .loaders import read_image
-
-    return read_image(path)
-
-
-def _read_segmentation(path: Path) -> object:
-    """A DICOM SEG as a SEG; anything else (a NIfTI label map, a mask image) as an image.
-
-    A mask image is decoded in full (truncation, EXIF orientation and the other refusals
-    of :mod:`medeval.loaders.raster`) but not turned into labels: that needs the label map
-    and JPEG threshold the protocol declares, which the task applies when it reads it.
-    """
-    from .loaders import read_image, read_segmentation
-
-    return read_segmentation(path) if sniff(path) == "dicom" else read_image(path)
-
-
-def _read_record(path: Path) -> object:
-    from .loaders import read_record
-
-    return read_record(path)
-
-
-def _read_annotations(path: Path) -> object:
-    from .loaders import read_annotations
-
-    return read_annotations(path)
-
-
-_READERS: dict[str, Callable[[Path], object]] = {
-    "file": lambda path: None,
-    "image": _read_image,
-    "segmentation": _read_segmentation,
-    "record": _read_record,
-    "annotations": _read_annotations,
-    "annotations-2d": lambda path: None,  # read by annotation_problems in every check
-}

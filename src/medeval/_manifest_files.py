@@ -1,0 +1,159 @@
+"""The checks a manifest makes of the files it names: does a file's format fit the
+reference kind, can its reader read it, which signal files a WFDB header needs, where a
+CSV stops being UTF-8, and whether a missing name is on disk in another Unicode form.
+
+Private to :mod:`medeval.manifest`, whose checks call them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import LoaderError
+from .loaders._files import sniff
+
+__all__ = ["READERS", "first_non_utf8", "kind_matches", "other_unicode_form",
+           "unreadable_frame", "wfdb_files"]
+
+#: The formats an image or segmentation reference may have (as ``sniff`` names them).
+IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
+
+
+def wfdb_files(header: str | Path) -> list[str]:
+    """The files a WFDB header says its record is stored in: the signal files (the first
+    field of each signal line; ``~`` is none), or for a multi-segment record its segments'
+    headers. Empty when the file cannot be read as a header (nothing to check then).
+
+    Record line: ``name[/segments] n_signals ...``; comment lines start with ``#``.
+    """
+    try:
+        with open(header, "rb", buffering=0) as handle:
+            # at most 1 MiB, but no 1 MiB buffer for a header of a few lines: the
+            # allocator may map and unmap one per record
+            size = os.fstat(handle.fileno()).st_size
+            text = handle.read(min(size + 1, 1 << 20)).decode("latin-1")
+            if size + 1 < 1 << 20 and len(text) == size + 1:  # it grew meanwhile
+                text += handle.read((1 << 20) - len(text)).decode("latin-1")
+    except OSError:
+        return []
+    lines = [line.split() for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines or len(lines[0]) < 2:
+        return []
+    segments = lines[0][0].partition("/")[2]
+    try:
+        count = int(segments) if segments else int(lines[0][1])
+    except ValueError:
+        return []
+    files = []
+    for fields in lines[1:1 + count]:
+        entry = fields[0] if not segments else f"{fields[0]}.hea"
+        if fields[0] != "~" and entry not in files:
+            files.append(entry)
+    return files
+
+
+def kind_matches(kind: str, found: str, target: str) -> bool:
+    if kind == "file":
+        return True
+    if kind in ("image", "segmentation"):
+        return found in IMAGE_FORMATS or found == "dicom-series"
+    if kind == "record":
+        return found in ("edf", "wfdb-header") or Path(target).with_suffix(".hea").is_file()
+    if kind == "annotations":  # the name (Path.name) has a dot
+        return found == "edf" or (found == "unknown" and "." in os.path.basename(target))
+    return False
+
+
+def first_non_utf8(file: Path) -> str:
+    """Where a file stops being UTF-8: 'line L, byte B' (1-based line, file offset)."""
+    raw = file.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return f"line {line}, byte {exc.start}"
+    return "a byte that is not"
+
+
+def other_unicode_form(target: str) -> str:
+    """A hint when the folder holds the name in another Unicode form (NFC or NFD: macOS
+    writes Hangul decomposed), which prints the same; empty otherwise."""
+    folder, name = os.path.split(target)
+    try:
+        names = nfc_names(folder, os.stat(folder).st_mtime_ns)
+    except OSError:
+        return ""
+    found = names.get(unicodedata.normalize("NFC", name))
+    if found is None or found == name:
+        return ""
+    form = "NFD" if unicodedata.is_normalized("NFD", found) else "another"
+    return (f"; the folder holds {found!r}, the same name in {form} Unicode form (as macOS "
+            "writes Hangul): rename the file, or write the name in the manifest as it is "
+            "on disk")
+
+
+@functools.lru_cache(maxsize=4)
+def nfc_names(folder: str, mtime_ns: int) -> dict[str, str]:
+    """The folder's names by their NFC form (cached while the folder is unchanged)."""
+    return {unicodedata.normalize("NFC", n): n for n in os.listdir(folder)}
+
+
+def unreadable_frame(target: tuple[str, bool]) -> str | None:
+    """A raster input (PNG, JPEG, BMP, TIFF) that ``read_image`` refuses, as a problem.
+
+    The algorithm reads its inputs, but a frame medeval's own reader refuses (truncated,
+    EXIF-turned, CMYK, transparent) is a fault of the set, not of the algorithm: found
+    here, it is not counted as the algorithm's failure."""
+    path, folder = target
+    if folder or sniff(path) not in {"png", "jpeg", "bmp", "tiff"}:
+        return None
+    try:
+        read_image(Path(path))
+    except LoaderError as exc:
+        return f"unreadable: {exc}"
+    return None
+
+
+def read_image(path: Path) -> object:
+    from .loaders import read_image
+
+    return read_image(path)
+
+
+def read_segmentation(path: Path) -> object:
+    """A DICOM SEG as a SEG; anything else (a NIfTI label map, a mask image) as an image.
+
+    A mask image is decoded in full (truncation, EXIF orientation and the other refusals
+    of :mod:`medeval.loaders.raster`) but not turned into labels: that needs the label map
+    and JPEG threshold the protocol declares, which the task applies when it reads it.
+    """
+    from .loaders import read_image, read_segmentation
+
+    return read_segmentation(path) if sniff(path) == "dicom" else read_image(path)
+
+
+def read_record(path: Path) -> object:
+    from .loaders import read_record
+
+    return read_record(path)
+
+
+def read_annotations(path: Path) -> object:
+    from .loaders import read_annotations
+
+    return read_annotations(path)
+
+
+READERS: dict[str, Callable[[Path], object]] = {
+    "file": lambda path: None,
+    "image": read_image,
+    "segmentation": read_segmentation,
+    "record": read_record,
+    "annotations": read_annotations,
+    "annotations-2d": lambda path: None,  # read by annotation_problems in every check
+}

@@ -128,6 +128,52 @@ def test_images_of_another_numbering_by_frame_name(tmp_path, monkeypatch, capsys
                                             nan_ok=True)
 
 
+def test_yolo_file_stems_as_image_ids(tmp_path, monkeypatch, capsys):
+    """YOLO's export: image_id "D-01" (the stem), no COCO id. Split by stem, the files
+    evaluate to COCOeval of the same results given the ground truth's ids."""
+    folder, gt, results = example(tmp_path)
+    name_of = {image["id"]: image["file_name"] for image in gt["images"]}
+    yolo = [dict(r, image_id=Path(name_of[r["image_id"]]).stem) for r in results]
+    (tmp_path / "results.json").write_text(json.dumps(yolo), encoding="utf-8")
+    out = tmp_path / "split"
+    command = ["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+               str(folder / "manifest.csv"), "--out", str(out)]
+    assert main(command) == 2
+    assert "--image-ids stem" in capsys.readouterr().err
+    assert main([*command, "--image-ids", "stem"]) == 0
+    assert "image ids from the frames' file stems" in capsys.readouterr().out
+    assert json.loads((out / "D-01.json").read_text(encoding="utf-8")) == [
+        r for r in yolo if r["image_id"] == "D-01"]
+    result = evaluated(folder, out, tmp_path, monkeypatch)
+    assert figures(result) == pytest.approx(cocoeval(gt, results), abs=1e-12, nan_ok=True)
+
+
+def test_numeric_stems_read_as_coco_ids_are_warned_of(tmp_path, capsys):
+    """Frames 0001.png and 0002.png are COCO images 2 and 1. YOLO writes 0001.png's box
+    with image_id 1 (its stem): read as a COCO id it lands on 0002.png, and the split
+    says so; --image-ids stem places it on 0001.png's case."""
+    (tmp_path / "set.json").write_text(json.dumps({
+        "images": [{"id": 2, "file_name": "0001.png", "height": 9, "width": 9},
+                   {"id": 1, "file_name": "0002.png", "height": 9, "width": 9}],
+        "annotations": [], "categories": [{"id": 1, "name": "polyp"}]}), encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\n"
+        "a,p1,0001.png,set.json#0001.png\nb,p1,0002.png,set.json#0002.png\n",
+        encoding="utf-8")
+    file = results_file(tmp_path, json.dumps(
+        [{"image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "score": 0.9}]))
+    command = ["predictions", "split-coco", str(file), "--manifest",
+               str(tmp_path / "manifest.csv"), "--out", str(tmp_path / "out")]
+    assert main(command) == 0
+    err = capsys.readouterr().err
+    assert "warning: 1 image id(s) (1) placed on one case are the file stem of another" in err
+    assert json.loads((tmp_path / "out" / "b.json").read_text(encoding="utf-8")) != []
+    assert main([*command, "--image-ids", "stem", "--force"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert json.loads((tmp_path / "out" / "b.json").read_text(encoding="utf-8")) == []
+    assert len(json.loads((tmp_path / "out" / "a.json").read_text(encoding="utf-8"))) == 1
+
+
 def test_existing_files_are_kept_without_force(tmp_path, capsys):
     folder, _, results = example(tmp_path)
     (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
@@ -185,8 +231,9 @@ def test_results_missing_keys_and_non_finite_numbers_are_all_named(tmp_path):
                  "results[2] (image_id 8): score nan is not a finite number",
                  "results[3] (image_id 8): bbox [1, 2, inf, 4] holds a number that is not "
                  "finite",
-                 "results[4]: image_id 'a' is not an integer; segmentation holds a number "
-                 "that is not finite",
+                 "results[4] (image_id 'a'): image_id 'a' is not an integer (a file stem, as "
+                 "YOLO's COCO export writes it? give image ids as stems: --image-ids stem); "
+                 "segmentation holds a number that is not finite",
                  "results[5]: not an object (a int)"):
         assert line in message, message
     assert "results[0]" not in message

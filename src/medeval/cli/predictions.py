@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -29,7 +30,9 @@ def add(commands: Any) -> None:
         description=text[0].upper() + text[1:] + ". An image_id is placed on its case "
         "through the images of the COCO file the detector ran on (--images), or of the "
         "set-wide COCO file the manifest's references point into: the image a reference "
-        "selects, else the image whose file_name is the case's input frame. A case whose "
+        "selects, else the image whose file_name is the case's input frame (--image-ids "
+        "stem: the image_id is the frame's file stem, as YOLO's COCO export writes it). "
+        "A case whose "
         "image has no result gets [] (nothing detected). Refused, with every problem "
         "named: a result without image_id, category_id, score or bbox/segmentation, a "
         "number that is not finite, an image_id no case has, a case with no image or "
@@ -44,6 +47,10 @@ def add(commands: Any) -> None:
     split.add_argument("--images", type=Path, metavar="COCO.json",
                        help="the COCO file the detector ran on (only its images' id and "
                        "file_name are read); default: the file the references point into")
+    split.add_argument("--image-ids", choices=("coco", "stem"), default="coco",
+                       help="what a result's image_id is: an id of the COCO images "
+                       "(default), or the case's frame's file stem, a number when all "
+                       "digits (YOLO's COCO export: ultralytics val save_json)")
     split.add_argument("--force", action="store_true",
                        help="overwrite prediction files already in DIR")
     split.set_defaults(handler=_split_coco)
@@ -57,7 +64,7 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
     manifest = Manifest.from_csv(args.manifest, reference_kind="annotations-2d")
     _check_ids([case.case_id for case in manifest.cases], args.manifest)
     split = split_coco_results(args.results, manifest.cases, root=manifest.root,
-                               images=args.images)
+                               images=args.images, image_ids=args.image_ids)
     files = {case: args.out / f"{case}.json" for case in split.results}
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: not a folder")
@@ -82,6 +89,12 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
               f"from {split.images_source})\n")
     out.write(f"{len(empty)} case(s) got none, an empty list (nothing detected)"
               + (f": {named}\n" if empty else "\n"))
+    if split.stem_clashes:
+        shown = ", ".join(map(str, split.stem_clashes[:5]))
+        print(f"medeval: warning: {len(split.stem_clashes)} image id(s) ({shown}) placed on "
+              "one case are the file stem of another case's frame: if the detector wrote "
+              "file stems as image ids (YOLO's COCO export), its results are on the wrong "
+              "cases; split again with --image-ids stem --force", file=sys.stderr)
     return 0
 
 

@@ -18,14 +18,22 @@ Which image is which case
     file name (the detector may have seen the frames in another folder). Names are
     compared in NFC (macOS writes Hangul decomposed) with ``\\`` read as ``/``.
 
+File stems (``image_ids="stem"``)
+    YOLO's COCO export (ultralytics ``val`` with ``save_json``) writes no COCO image id:
+    its ``image_id`` is the frame's file stem, a number when the stem is all digits
+    (``0042.jpg`` -> ``42``), else the stem itself (``"D-01"``). With ``image_ids="stem"``
+    each case is the image whose stem its frame has; no COCO file is read. In the default
+    mode, an id that is another case's frame stem as a number is counted in
+    :attr:`CocoResultsSplit.stem_clashes`: the sign of stems read as COCO ids.
+
 Refused, every problem listed at once (a :class:`~medeval.errors.LoaderError`): a result
 that is not an object, lacks ``image_id``, ``category_id``, ``score`` or both ``bbox`` and
-``segmentation``, whose ``image_id`` or ``category_id`` is not an integer, whose score or
-box holds a number that is not finite (``NaN``, ``Infinity``, as Python's ``json`` writes
-them) or whose box is not 4 numbers; an ``image_id`` that no image has, or whose image is
-no case's (the detector ran on frames outside the set); a case with no image, with two
-images, or sharing its image with another case; two images with one id. A case whose
-image has no result gets an empty list: nothing detected.
+``segmentation``, whose ``image_id`` (unless a stem) or ``category_id`` is not an integer,
+whose score or box holds a number that is not finite (``NaN``, ``Infinity``, as Python's
+``json`` writes them) or whose box is not 4 numbers; an ``image_id`` that no image has,
+or whose image is no case's (the detector ran on frames outside the set); a case with no
+image, with two images, or sharing its image with another case; two images with one id.
+A case whose image has no result gets an empty list: nothing detected.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import LoaderError
 from ._annotation_json import load_json
@@ -50,6 +58,11 @@ __all__ = ["CocoResultsSplit", "read_coco_results", "split_coco_results"]
 #: Problems shown in full in one message; the rest are counted.
 _SHOWN = 20
 
+#: What a result's ``image_id`` is: a COCO image id, or the frame's file stem (YOLO).
+ImageIds = Literal["coco", "stem"]
+#: An image's key: its COCO id, or its stem (a number when all digits).
+_Key = int | str
+
 
 @dataclass(frozen=True)
 class CocoResultsSplit:
@@ -61,18 +74,25 @@ class CocoResultsSplit:
         Case id to its results, in the file's order, each as the file has it (its
         ``image_id`` kept); an empty tuple for a case whose image has none. Cases in the
         manifest's order.
-    image_ids : mapping of str to int
-        Case id to the ``image_id`` of its image.
+    image_ids : mapping of str to int or str
+        Case id to the ``image_id`` of its image (its stem with ``image_ids="stem"``).
     source : str
         The results file.
     images_source : str
-        The COCO file whose images gave the ids and file names.
+        Where the ids come from: the COCO file whose images gave them, or the frames'
+        file stems.
+    stem_clashes : tuple of int
+        Image ids of the results, placed by a COCO file on one case, that are, as
+        numbers, the file stem of another case's frame: if the detector wrote stems
+        (YOLO), the results are on the wrong cases (``image_ids="stem"``). Empty with
+        ``image_ids="stem"``.
     """
 
     results: Mapping[str, tuple[dict[str, Any], ...]]
-    image_ids: Mapping[str, int]
+    image_ids: Mapping[str, _Key]
     source: str
     images_source: str
+    stem_clashes: tuple[int, ...] = ()
 
     @property
     def n_results(self) -> int:
@@ -85,7 +105,8 @@ class CocoResultsSplit:
         return tuple(case for case, found in self.results.items() if not found)
 
 
-def read_coco_results(path: str | os.PathLike[str]) -> tuple[dict[str, Any], ...]:
+def read_coco_results(path: str | os.PathLike[str], *, image_ids: ImageIds = "coco"
+                      ) -> tuple[dict[str, Any], ...]:
     """Read a COCO results file, every result checked.
 
     Parameters
@@ -93,6 +114,8 @@ def read_coco_results(path: str | os.PathLike[str]) -> tuple[dict[str, Any], ...
     path : path
         A JSON list of results, ``{"image_id", "category_id", "bbox" or "segmentation",
         "score"}`` each (other keys are kept).
+    image_ids : {"coco", "stem"}, default "coco"
+        ``"stem"``: an ``image_id`` may be a string (a file stem, as YOLO writes it).
 
     Returns
     -------
@@ -129,8 +152,11 @@ def read_coco_results(path: str | os.PathLike[str]) -> tuple[dict[str, Any], ...
         raise LoaderError(f"{file}: a COCO results file is a JSON list of results "
                           f"[{{\"image_id\", \"category_id\", \"bbox\", \"score\"}}, ...]; "
                           f"it is a {type(data).__name__}{keys}{hint}")
+    if image_ids not in ("coco", "stem"):
+        raise LoaderError(f"image_ids must be 'coco' or 'stem', got {image_ids!r}")
     problems = [f"results[{index}]{_of(item)}: {'; '.join(found)}"
-                for index, item in enumerate(data) if (found := _result_problems(item))]
+                for index, item in enumerate(data)
+                if (found := _result_problems(item, stems=image_ids == "stem"))]
     if problems:
         raise LoaderError(_listing(f"{file}: {len(problems)} result(s) cannot be used",
                                    problems))
@@ -143,6 +169,7 @@ def split_coco_results(
     *,
     root: str | os.PathLike[str],
     images: str | os.PathLike[str] | None = None,
+    image_ids: ImageIds = "coco",
 ) -> CocoResultsSplit:
     """Place every result of a set-wide COCO results file on its case.
 
@@ -157,6 +184,9 @@ def split_coco_results(
     images : path, optional
         The COCO file the detector ran on (only its ``images`` are read). Without it,
         the one COCO file the cases' references point into.
+    image_ids : {"coco", "stem"}, default "coco"
+        What a result's ``image_id`` is: an id of those images, or (``"stem"``, YOLO's
+        export) the case's frame's file stem; then ``images`` is not given.
 
     Returns
     -------
@@ -186,40 +216,60 @@ def split_coco_results(
     >>> split.image_ids, [len(split.results[c]) for c in ("c1", "c2")], split.empty_cases
     ({'c1': 7, 'c2': 8}, [0, 1], ('c1',))
     """
-    found = read_coco_results(results)
-    table_file, table = _image_table(cases, Path(root), images)
-    image_of, problems = _cases_images(cases, Path(root), table_file, table)
-    case_of: dict[int, str] = {}
+    found = read_coco_results(results, image_ids=image_ids)
+    table: Mapping[_Key, str]
+    if image_ids == "stem":
+        if images is not None:
+            raise LoaderError("image ids as file stems are told from the frames' names; a "
+                              "COCO images file is not read with them (drop it)")
+        source = "the frames' file stems"
+        image_of, table, problems = _cases_stems(cases)
+        keys = [_stem_key(item["image_id"]) for item in found]
+    else:
+        table_file, coco = _image_table(cases, Path(root), images)
+        source, table = str(table_file), coco
+        image_of, problems = _cases_images(cases, Path(root), table_file, coco)
+        keys = [item["image_id"] for item in found]
+    case_of: dict[_Key, str] = {}
     for case_id, image_id in image_of.items():
         if image_id in case_of:
-            problems.append(f"case {case_id}: its image {image_id} ({table[image_id]!r}) is "
-                            f"also case {case_of[image_id]}'s; give each case its own image")
+            problems.append(f"case {case_id}: its image {image_id!r} ({table[image_id]!r}) "
+                            f"is also case {case_of[image_id]}'s; give each case its own "
+                            "image")
         else:
             case_of[image_id] = case_id
-    problems += _unplaced(found, table, case_of, table_file)
+    problems += _unplaced(keys, table, case_of, source)
     if problems:
         raise LoaderError(_listing(
             f"cannot place the results of {results} on the cases ({len(problems)} "
             "problem(s))", problems))
     placed: dict[str, list[dict[str, Any]]] = {case.case_id: [] for case in cases}
-    for item in found:
-        placed[case_of[item["image_id"]]].append(item)
+    for item, key in zip(found, keys):
+        placed[case_of[key]].append(item)
+    clashes = () if image_ids == "stem" else _stem_clashes(cases, case_of, set(keys))
     return CocoResultsSplit({case: tuple(items) for case, items in placed.items()},
-                            dict(image_of), str(results), str(table_file))
+                            dict(image_of), str(results), source, clashes)
 
 
 # --- the results ----------------------------------------------------------------------
 
-def _result_problems(item: Any) -> list[str]:
+def _result_problems(item: Any, *, stems: bool) -> list[str]:
     if not isinstance(item, dict):
         return [f"not an object (a {type(item).__name__})"]
     problems = [f"no {key!r}" for key in ("image_id", "category_id", "score")
                 if key not in item]
     if "bbox" not in item and "segmentation" not in item:
         problems.append("neither a 'bbox' nor a 'segmentation'")
-    for key in ("image_id", "category_id"):
-        if key in item and not _is_int(item[key]):
-            problems.append(f"{key} {item[key]!r} is not an integer")
+    image_id = item.get("image_id")
+    if stems and "image_id" in item and not (
+            _is_int(image_id) or (isinstance(image_id, str) and image_id)):
+        problems.append(f"image_id {image_id!r} is not a file stem (a string or an integer)")
+    elif not stems and "image_id" in item and not _is_int(image_id):
+        problems.append(f"image_id {image_id!r} is not an integer" + (
+            " (a file stem, as YOLO's COCO export writes it? give image ids as stems: "
+            "--image-ids stem)" if isinstance(image_id, str) else ""))
+    if "category_id" in item and not _is_int(item["category_id"]):
+        problems.append(f"category_id {item['category_id']!r} is not an integer")
     if "score" in item and not (_is_number(item["score"]) and math.isfinite(item["score"])):
         problems.append(f"score {item['score']!r} is not a finite number")
     if "bbox" in item:
@@ -237,30 +287,33 @@ def _result_problems(item: Any) -> list[str]:
 
 
 def _of(item: Any) -> str:
-    if isinstance(item, dict) and _is_int(item.get("image_id")):
-        return f" (image_id {item['image_id']})"
+    if isinstance(item, dict) and (_is_int(item.get("image_id"))
+                                   or isinstance(item.get("image_id"), str)):
+        return f" (image_id {item['image_id']!r})"
     return ""
 
 
-def _unplaced(found: Sequence[Mapping[str, Any]], table: Mapping[int, str],
-              case_of: Mapping[int, str], table_file: Path) -> list[str]:
+def _unplaced(keys: Sequence[_Key], table: Mapping[_Key, str],
+              case_of: Mapping[_Key, str], source: str) -> list[str]:
     """An image id no image has, or whose image is no case's: one line per id."""
-    first: dict[int, int] = {}
-    count: dict[int, int] = {}
-    for index, item in enumerate(found):
-        image_id = item["image_id"]
+    first: dict[_Key, int] = {}
+    count: dict[_Key, int] = {}
+    for index, image_id in enumerate(keys):
         if image_id not in case_of:
             first.setdefault(image_id, index)
             count[image_id] = count.get(image_id, 0) + 1
     lines = []
     for image_id, index in first.items():
-        where = f"image_id {image_id} (results[{index}], {count[image_id]} result(s))"
-        if image_id in table:
+        where = f"image_id {image_id!r} (results[{index}], {count[image_id]} result(s))"
+        if source == "the frames' file stems":
+            lines.append(f"{where}: no case's frame has this file stem; the detector ran on "
+                         "frames outside the held-out set, or renamed them")
+        elif image_id in table:
             lines.append(f"{where}: its image {table[image_id]!r} is no case's: the "
                          "detector ran on frames outside the held-out set; give the "
                          "manifest of every frame it ran on, or leave those results out")
         else:
-            lines.append(f"{where}: no image of {table_file} has this id; give the COCO "
+            lines.append(f"{where}: no image of {source} has this id; give the COCO "
                          "file the detector ran on (--images)")
     return lines
 
@@ -268,7 +321,7 @@ def _unplaced(found: Sequence[Mapping[str, Any]], table: Mapping[int, str],
 # --- images and cases -------------------------------------------------------------------
 
 def _image_table(cases: Sequence[Case], root: Path, images: str | os.PathLike[str] | None
-                 ) -> tuple[Path, dict[int, str]]:
+                 ) -> tuple[Path, dict[_Key, str]]:
     """The COCO file whose images the results' ids name, and its id -> file_name."""
     if images is not None:
         file = regular_file(images, what="COCO images file")
@@ -290,7 +343,7 @@ def _image_table(cases: Sequence[Case], root: Path, images: str | os.PathLike[st
         raise LoaderError(f"{file}: not a COCO file with an 'images' list (of {{\"id\", "
                           "\"file_name\", ...}), so it cannot say which image an image_id "
                           "is")
-    table: dict[int, str] = {}
+    table: dict[_Key, str] = {}
     problems = []
     for index, image in enumerate(entries):
         image_id: Any = image.get("id") if isinstance(image, dict) else None
@@ -309,17 +362,17 @@ def _image_table(cases: Sequence[Case], root: Path, images: str | os.PathLike[st
 
 
 def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
-                  table: Mapping[int, str]) -> tuple[dict[str, int], list[str]]:
+                  table: Mapping[_Key, str]) -> tuple[dict[str, _Key], list[str]]:
     """Each case's image id; and every case that has none, or two."""
     from .annotations_2d import read_case_annotations, split_reference
 
-    by_path: dict[str, list[int]] = {}
-    by_base: dict[str, list[int]] = {}
+    by_path: dict[str, list[_Key]] = {}
+    by_base: dict[str, list[_Key]] = {}
     for image_id, name in table.items():
         key = _key(name)
         by_path.setdefault(key, []).append(image_id)
         by_base.setdefault(key.rsplit("/", 1)[-1], []).append(image_id)
-    image_of: dict[str, int] = {}
+    image_of: dict[str, _Key] = {}
     problems: list[str] = []
     for case in cases:
         path, selector = split_reference(case.reference) if "#" in case.reference \
@@ -333,7 +386,7 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
             if selected is not None:
                 image_of[case.case_id] = selected
                 continue
-        matched: dict[int, str] = {}
+        matched: dict[_Key, str] = {}
         ambiguous = False
         for name in case.inputs:
             key = _key(name)
@@ -361,6 +414,53 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
                             "told; check the manifest's input against the images' "
                             "file_name")
     return image_of, problems
+
+
+def _cases_stems(cases: Sequence[Case]
+                 ) -> tuple[dict[str, _Key], dict[_Key, str], list[str]]:
+    """Each case's image as its frame's file stem; the frames by stem; the problems."""
+    image_of: dict[str, _Key] = {}
+    names: dict[_Key, str] = {}
+    problems: list[str] = []
+    for case in cases:
+        stems = {_stem_key(_key(name).rsplit("/", 1)[-1].rsplit(".", 1)[0]): name
+                 for name in case.inputs}
+        if len(stems) == 1:
+            ((stem, name),) = stems.items()
+            image_of[case.case_id] = stem
+            names.setdefault(stem, name)
+        elif stems:
+            listed = ", ".join(f"{name!r} (stem {stem!r})" for stem, name in stems.items())
+            problems.append(f"case {case.case_id} has {len(stems)} frames: {listed}; a "
+                            "coco-detection case is one image")
+        else:
+            problems.append(f"case {case.case_id}: no input frame, so no file stem")
+    return image_of, names, problems
+
+
+def _stem_key(value: int | str) -> _Key:
+    """A stem as YOLO writes it for an image id: a number when it is all (ASCII)
+    digits, else the stem in NFC."""
+    if isinstance(value, int):
+        return value
+    if value.isascii() and value.isdigit():
+        return int(value)
+    return unicodedata.normalize("NFC", value)
+
+
+def _stem_clashes(cases: Sequence[Case], case_of: Mapping[_Key, str], used: set[_Key]
+                  ) -> tuple[int, ...]:
+    """Image ids of the results placed on one case that are the numeric file stem of
+    another case's frame."""
+    by_stem: dict[int, str] = {}
+    for case in cases:
+        for name in case.inputs:
+            stem = _stem_key(_key(name).rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            if isinstance(stem, int):
+                by_stem.setdefault(stem, case.case_id)
+    return tuple(sorted(image_id for image_id, case_id in case_of.items()
+                        if isinstance(image_id, int) and image_id in used
+                        and by_stem.get(image_id, case_id) != case_id))
 
 
 def _same_file(root: Path, path: str, file: Path) -> bool:

@@ -71,3 +71,33 @@ def test_truncated_edf(shared_data, tmp_path):
     (tmp_path / "tiny.edf").write_bytes(data[:100])
     with pytest.raises(LoaderError, match=r"tiny\.edf: neither an EDF file nor a WFDB"):
         read_record(tmp_path / "tiny.edf")
+
+
+@pytest.mark.parametrize("name", ["test_edf_overlapping_annotations.edf", "chtypes_edf.edf",
+                                  "SC4001EC-Hypnogram.edf"])
+def test_duration_from_the_header_equals_pyedflibs(shared_data, name):
+    from medeval.loaders.edf import edf_duration_s
+
+    path = shared_data / "eeg" / name
+    reader = pyedflib.EdfReader(str(path))
+    expected = (reader.getFileDuration(), reader.datarecords_in_file,
+                reader.datarecord_duration)
+    reader.close()
+    assert edf_duration_s(path) == expected  # (124, 124, 1), (5, 5, 1), (0, 1, 0)
+
+
+def test_duration_of_what_is_not_edf_or_is_damaged(shared_data, tmp_path):
+    from medeval.loaders.edf import edf_duration_s
+
+    assert edf_duration_s(shared_data / "ecg" / "mitdb" / "100.hea") is None
+    head = bytearray((shared_data / "eeg" / "chtypes_edf.edf").read_bytes()[:256])
+    head[236:244] = b"-1      "  # still being recorded: no length yet
+    (tmp_path / "open.edf").write_bytes(bytes(head))
+    assert edf_duration_s(tmp_path / "open.edf") is None
+    head[236:244] = b"five    "
+    (tmp_path / "bad.edf").write_bytes(bytes(head))
+    with pytest.raises(LoaderError, match="bad.edf: number of data records"):
+        edf_duration_s(tmp_path / "bad.edf")
+    (tmp_path / "short.edf").write_bytes(bytes(head[:100]))
+    with pytest.raises(LoaderError, match="shorter than the 256-byte EDF header"):
+        edf_duration_s(tmp_path / "short.edf")

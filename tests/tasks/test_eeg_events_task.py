@@ -117,3 +117,66 @@ def test_a_reference_fault_is_the_sets_not_the_algorithms(folder, reference, why
     with pytest.raises(medeval.MedevalError) as raised:
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
     assert "r1" in str(raised.value) and why in str(raised.value)
+
+
+def _edf(path: Path, *, seconds: int, record_s: float, channels: int = 2, fs: int = 8) -> None:
+    """An EDF+ file written by pyedflib: ``channels`` channels at ``fs`` Hz, ``seconds``
+    long, in data records of ``record_s`` seconds."""
+    import numpy as np
+    import pyedflib
+
+    writer = pyedflib.EdfWriter(str(path), channels, file_type=pyedflib.FILETYPE_EDFPLUS)
+    try:
+        with warnings.catch_warnings():  # pyedflib: "might alter ... sample_frequencies"
+            warnings.simplefilter("ignore", UserWarning)
+            writer.setDatarecordDuration(record_s)
+        writer.setSignalHeaders([{"label": f"EEG {k}", "dimension": "uV", "sample_frequency": fs,
+                                  "physical_max": 100, "physical_min": -100,
+                                  "digital_max": 32767, "digital_min": -32768}
+                                 for k in range(channels)])
+        writer.writeSamples([np.zeros(seconds * fs) for _ in range(channels)])
+    finally:
+        writer.close()
+
+
+def test_the_references_duration_must_be_its_recordings(folder, shared_data):
+    # The real 64-channel EDF+ (124 data records of 1 s, by pyedflib's reading) as r1's
+    # recording, whose reference says 2 hours: FP/24 h would be counted over 7200 s
+    # instead of 124 s. Before, nothing compared the two.
+    import shutil
+
+    import pyedflib
+
+    edf = shared_data / "eeg" / "test_edf_overlapping_annotations.edf"
+    reader = pyedflib.EdfReader(str(edf))
+    length = reader.getFileDuration()
+    reader.close()
+    assert length == 124
+    shutil.copy(edf, folder / "in" / "r1.edf")
+    with pytest.raises(medeval.MedevalError) as raised:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert ("case r1: reference ref/r1.json: duration_s = 7200 s, but its recording "
+            "in/r1.edf lasts 124 s (124 data records of 1 s)") in str(raised.value)
+    (folder / "ref" / "r1.json").write_text(
+        json.dumps({"duration_s": 124, "events": [[100, 120]]}))
+    (folder / "pred" / "r1.json").write_text(json.dumps({"events": [[30, 40]]}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    r1 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r1")))
+    # 30-40 s is outside the widened reference [70, 124]: one false alarm in 124 s
+    assert (r1["duration_s"], r1["tp"], r1["fp"]) == (124, 0, 1)
+
+
+@pytest.mark.parametrize(("duration", "accepted"), [
+    (3600, True), (3590.5, True), (3590, True), (3589.9, False), (3600.1, False)])
+def test_the_duration_may_end_within_the_last_data_record(folder, tmp_path, duration,
+                                                           accepted):
+    # 360 data records of 10 s, 3 channels (pyedflib's writer): the signal may end
+    # anywhere in the last record, so 3590 s to 3600 s fit and nothing else does.
+    _edf(folder / "in" / "r3.edf", seconds=3600, record_s=10, channels=3)
+    (folder / "ref" / "r3.json").write_text(
+        json.dumps({"duration_s": duration, "events": [[700, 800]]}))
+    if accepted:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+        return
+    with pytest.raises(medeval.MedevalError, match="360 data records of 10 s"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")

@@ -7,6 +7,7 @@ fails is a ``LoaderError`` naming it and the field at fault.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from ..errors import LoaderError
 from ._files import regular_file
 from ._records import Annotations, Signal
 
-__all__ = ["read_edf", "read_edf_annotations"]
+__all__ = ["edf_duration_s", "read_edf", "read_edf_annotations"]
 
 
 def read_edf(path: str | Path, *, channels: list[str] | None = None) -> Signal:
@@ -106,6 +107,43 @@ def read_edf_annotations(path: str | Path) -> Annotations:
         fs=fs,
         metadata={"format": "edf", "source": str(file), "file_type": kind},
     )
+
+
+def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
+    """The length of an EDF/EDF+/BDF recording from its fixed header, without reading
+    its data: (number of data records x duration of a data record, the number, the
+    duration), or None when the file does not start as EDF or BDF does or states the
+    number of its data records as -1 (unknown: a recording still being written).
+
+    Raises
+    ------
+    LoaderError
+        A header shorter than 256 bytes; a number of data records or a record duration
+        that is not a number, or negative.
+    """
+    file = Path(path)
+    with open(file, "rb") as handle:
+        head = handle.read(256)
+    if head[:8] not in (b"0       ", b"\xffBIOSEMI"):
+        return None
+    if len(head) < 256:
+        raise LoaderError(
+            f"EDF file {file}: {len(head)} bytes, shorter than the 256-byte EDF header; "
+            "truncated")
+    try:
+        records = int(head[236:244].decode("ascii").strip())
+        seconds = float(head[244:252].decode("ascii").strip())
+    except ValueError:
+        raise LoaderError(
+            f"EDF file {file}: number of data records or record duration is not a number "
+            f"({head[236:244]!r}, {head[244:252]!r})") from None
+    if records == -1:
+        return None
+    if records < 0 or not seconds >= 0 or math.isinf(seconds):
+        raise LoaderError(
+            f"EDF file {file}: {records} data records of {seconds:g} s; the header is "
+            "corrupt")
+    return records * seconds, records, seconds
 
 
 def _open(file: Path) -> Any:

@@ -5,6 +5,10 @@ end_s], ...]}`` (an empty list for a recording without seizure); the prediction 
 ``<case_id>.json`` holding ``{"events": [[start_s, end_s], ...]}``. Each recording is
 scored with :func:`medeval.metrics.event_scoring` and the protocol's SzCORE parameters.
 
+The reference's ``duration_s`` is checked against each input that is an EDF/EDF+/BDF
+file (its header's data records x record duration): it must end within that file's last
+data record, else the set is refused (the false alarms per 24 h are counted over it).
+
 Aggregation pools the recordings (TP, FP, reference events and durations summed):
 sensitivity, precision, F1 and false alarms per 24 h, with bootstrap intervals that
 resample whole recordings (or patients) — events of one recording are not independent.
@@ -76,6 +80,9 @@ class EegEvents(TaskType):
                 f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": number, "
                 f"\"events\": [[start_s, end_s], ...]}}: {exc!r}"
             ) from None
+        problem = _recording_problem(case, root, duration)
+        if problem:
+            raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: {problem}")
         return duration, events
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
@@ -159,6 +166,28 @@ class EegEvents(TaskType):
         s = self.spec
         return (s.tolerance_start_s, s.tolerance_end_s, s.min_overlap, s.max_event_duration_s,
                 s.min_gap_s) == (30.0, 60.0, 0.0, 300.0, 90.0)
+
+
+def _recording_problem(case: Case, root: Path, duration: float) -> str | None:
+    """Why ``duration`` does not fit the case's EDF/BDF input(s), if it does not."""
+    from ..loaders.edf import edf_duration_s
+
+    for name in case.inputs:
+        try:
+            found = edf_duration_s(root / name)
+        except OSError:
+            continue  # a missing or unreadable input is the manifest check's to name
+        except MedevalError as exc:
+            return f"its recording {name} cannot be checked: {exc}"
+        if found is None or found[0] <= 0:  # not EDF, length unknown, annotations only
+            continue
+        length, records, seconds = found
+        slack = 1e-6 * max(length, 1.0)
+        if not length - seconds - slack <= duration <= length + slack:
+            return (f"duration_s = {duration:g} s, but its recording {name} lasts {length:g} s "
+                    f"({records} data records of {seconds:g} s); the false alarms per 24 h "
+                    "are counted over duration_s: give the recording's length")
+    return None
 
 
 def _event_pairs(events: Any) -> NDArray[np.float64]:

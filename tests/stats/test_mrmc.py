@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from itertools import combinations
 
 import numpy as np
@@ -165,6 +166,37 @@ class TestBadInput:
         message = str(info.value)
         assert "reader 'R2' treatment 'B' case 2" in message
         assert "reader 'R2' treatment 'B' case 5" in message and "2 reading(s)" in message
+
+    def test_split_plot_is_named(self, vandyke_path):
+        # Van Dyke's readers 1-2 keep cases 1-57 and readers 3-5 cases 58-114 (in both
+        # treatments): the split-plot design of Obuchowski (2012), not a factorial one.
+        table = pd.read_csv(vandyke_path)
+        split = table[(table["reader"] <= 2) == (table["case"] <= 57)]
+        with pytest.raises(InvalidInputError, match="not factorial") as info:
+            mrmc(split)
+        assert ("groups that each read their own cases, the same ones in every treatment "
+                "(1, 2 read 57 cases, 3, 4, 5 read 57 cases): a split-plot design"
+                in str(info.value))
+        # readers missing cases that others read too is no split-plot
+        with pytest.raises(InvalidInputError, match="not factorial") as info:
+            mrmc(table[~((table["reader"] == 2) & table["case"].isin([5, 7]))])
+        assert "split-plot" not in str(info.value)
+
+    def test_treatments_with_different_cases_are_named(self, vandyke_path):
+        table = pd.read_csv(vandyke_path)
+        with pytest.raises(InvalidInputError, match=(
+                r"the treatments hold different cases \(case 5 read in 1 only, case 7 read "
+                r"in 1 only\)")):
+            mrmc(table[~((table["treatment"] == 2) & table["case"].isin([5, 7]))])
+
+    def test_labels_differing_in_case_or_unicode_form(self):
+        import unicodedata
+        table = _small().assign(reader=lambda t: t["reader"].str.replace("R", "김"))
+        nfd = unicodedata.normalize("NFD", "김1")
+        one = (table["reader"] == "김1") & (table["treatment"] == "B")
+        expected = f"readers {nfd!r} (NFD) and '김1' differ only in letter case or Unicode form"
+        with pytest.raises(InvalidInputError, match=re.escape(expected)):
+            mrmc(table.assign(reader=table["reader"].where(~one, nfd)))
 
     def test_case_with_two_truths(self):
         table = _small()

@@ -511,3 +511,57 @@ def test_one_reader_gives_the_fixed_reader_analysis(study, tmp_path):
     table = ReaderStudyTable.from_tables(result.tables)
     assert table is not None and table.scope == "FRRC"
     assert [t.scope for t in table.tests] == ["FRRC"]
+
+
+# ------------------------------------------------ labels in two Unicode forms (macOS)
+
+
+def test_labels_in_another_unicode_form_are_the_same_labels(study, tmp_path):
+    # A Hangul reader name typed on macOS (NFD) in one session and on Windows (NFC) in
+    # the other, case ids and a treatment written in NFD against the manifest's and
+    # protocol's NFC: the same study. Before, the reader counted as two readers (160
+    # readings 'missing' under a name that printed alike) and the NFD case ids as
+    # cases the manifest lacks. Checked against scikit-learn on the NFC table.
+    import unicodedata
+
+    manifest, readings = study
+    nfd = lambda text: unicodedata.normalize("NFD", text)  # noqa: E731
+    manifest = manifest.assign(case_id="검사-" + manifest["case_id"])
+    readings = readings.assign(case="검사-" + readings["case"],
+                               treatment=readings["treatment"].str.replace("AI", "인공지능"),
+                               reader=readings["reader"].str.replace("R", "판독의"))
+    nfc_table = mrmc_table(manifest.assign(case_id=manifest["case_id"]), readings)
+    one = (readings["reader"] == "판독의1") & (readings["treatment"] == "with 인공지능")
+    written = readings.assign(reader=readings["reader"].where(~one, nfd("판독의1")),
+                              case=readings["case"].map(nfd),
+                              treatment=readings["treatment"].map(nfd))
+    assert written["reader"].nunique() == 5 and written["case"][0] != readings["case"][0]
+    protocol = write_study(tmp_path, manifest, written, test="with 인공지능",
+                           reference="without 인공지능")
+    result = evaluate(protocol)
+    table = ReaderStudyTable.from_tables(result.tables)
+    assert table is not None
+    assert [r.reader for r in table.readers] == [f"판독의{j}" for j in range(1, 5)]
+    for row in table.readers:
+        for treatment, got in (("with 인공지능", row.test), ("without 인공지능", row.reference)):
+            cells = nfc_table[(nfc_table["reader"] == row.reader)
+                              & (nfc_table["treatment"] == treatment)]
+            assert got == pytest.approx(roc_auc_score(cells["truth"], cells["rating"]),
+                                        abs=1e-15)
+
+
+def test_a_split_plot_design_is_refused_as_such(study, tmp_path):
+    # Readers R1, R2 read the first 30 cases, R3, R4 the last 30, in both treatments.
+    manifest, readings = study
+    first = readings["case"].str[3:].astype(int) <= 30
+    split = readings[readings["reader"].isin(["R1", "R2"]) == first]
+    refused(tmp_path, manifest, split,
+            r"'R1', 'R2' read 30 cases.*'R3', 'R4' read 30 cases\): a split-plot design, "
+            r"which this analysis does not support")
+
+
+def test_readers_differing_in_letter_case_are_pointed_out(study, tmp_path):
+    manifest, readings = study
+    one = (readings["reader"] == "R1") & (readings["treatment"] == "with AI")
+    refused(tmp_path, manifest, readings.assign(reader=readings["reader"].where(~one, "r1")),
+            r"readers 'R1' and 'r1' differ only in letter case or Unicode form")

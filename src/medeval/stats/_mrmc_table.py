@@ -8,6 +8,7 @@ refused with every problem named.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,13 +188,67 @@ def read_design(table: Any, *, func: str = "mrmc") -> Design:
     absent = np.flatnonzero(counts == 0)
     if absent.size:
         cells = [_cell(int(i), shape, treatments, readers, cases) for i in absent]
+        hints = _design_hints(counts.reshape(shape) > 0, treatments, readers, cases)
         raise InvalidInputError(
-            f"{func}: the design is not factorial: {absent.size} reading(s) missing "
-            f"(every reader must read every case in every treatment): {_listing(cells)}"
+            f"{func}: the design is not factorial: "
+            + "".join(f"{hint}; " for hint in hints)
+            + f"{absent.size} reading(s) missing (every reader must read every case in "
+            f"every treatment): {_listing(cells)}"
         )
     grid = np.empty(int(np.prod(shape)), dtype=np.float64)
     grid[flat] = ratings.to_numpy(dtype=np.float64)
     return Design(treatments, readers, cases, grid.reshape(shape), positive)
+
+
+def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
+                  readers: tuple[Hashable, ...], cases: tuple[Hashable, ...]) -> list[str]:
+    """Why a design is not factorial, where the pattern of the readings shows it:
+    labels that differ only in letter case or Unicode form, a split-plot design (each
+    reader reads some of the cases, the same ones in every treatment), or treatments
+    that hold different cases (every reader misses the same cases in a treatment)."""
+    hints = []
+    for kind, labels in (("readers", readers), ("treatments", treatments),
+                         ("cases", cases)):
+        alike: dict[str, list[str]] = {}
+        for label in labels:
+            if isinstance(label, str):
+                alike.setdefault(unicodedata.normalize("NFC", label).casefold(),
+                                 []).append(label)
+        twins = [" and ".join(_spelled(label) for label in group)
+                 for group in alike.values() if len(group) > 1]
+        if twins:
+            hints.append(
+                f"{kind} {_listing(twins)} differ only in letter case or Unicode form "
+                "(NFC/NFD); if they are one, write them one way")
+    same_in_treatments = (present == present[:1]).all()
+    blocks = np.unique(present[0], axis=0)  # the distinct sets of cases the readers read
+    overlap = blocks.astype(np.int64) @ blocks.T.astype(np.int64)
+    if same_in_treatments and len(blocks) > 1 and not (overlap - np.diag(
+            np.diag(overlap))).any():
+        groups = _listing([
+            ", ".join(repr(readers[r]) for r in np.flatnonzero((present[0] == row).all(axis=1)))
+            + f" read {int(row.sum())} cases" for row in blocks][::-1])
+        hints.append(
+            "the readers fall into groups that each read their own cases, the same ones in "
+            f"every treatment ({groups}): a split-plot design, which this analysis does not "
+            "support (Obuchowski & Rockette's factorial design only); analyse each group "
+            "of readers with its own cases separately")
+    elif (present == present[:, :1]).all():  # every reader misses the same cases
+        only = [f"case {cases[c]!r} read in "
+                f"{' and '.join(repr(treatments[t]) for t in np.flatnonzero(col))} only"
+                for c, col in enumerate(present[:, 0, :].T) if not col.all()]
+        hints.append(
+            f"the treatments hold different cases ({_listing(only)}); a reader study "
+            "compares the treatments on the same cases (leave out the cases not read in "
+            "every treatment, and say so)")
+    return hints
+
+
+def _spelled(label: str) -> str:
+    """A label as repr, with its Unicode form when it is not NFC (two spellings of one
+    Hangul name print alike)."""
+    return repr(label) + ("" if unicodedata.is_normalized("NFC", label) else " (NFD)"
+                          if unicodedata.is_normalized("NFD", label) else " (not NFC)")
 
 
 def _cell(index: int, shape: tuple[int, int, int], treatments: tuple[Hashable, ...],

@@ -31,7 +31,8 @@ an :class:`~medeval.errors.InvalidInputError` naming the readings file and the p
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,18 @@ def read_readings(path: Path) -> pd.DataFrame:
             raise InvalidInputError(
                 f"readings {path}: column {column!r} is empty on line(s) "
                 f"{_listing([str(i + 2) for i in empty])}")
+    # one reader's name typed on macOS (NFD) and on Windows (NFC) is one reader
+    frame["reader"] = frame["reader"].map(lambda v: unicodedata.normalize("NFC", v))
     return frame
+
+
+def _spelled_as(values: pd.Series, names: Iterable[str]) -> pd.Series:
+    """``values`` written as ``names`` writes them where a value is one of them in another
+    Unicode form (NFD from macOS against NFC); other values unchanged."""
+    known = set(names)
+    by_nfc = {unicodedata.normalize("NFC", name): name for name in known}
+    return values.map(lambda v: v if v in known
+                      else by_nfc.get(unicodedata.normalize("NFC", v), v))
 
 
 def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
@@ -105,6 +117,8 @@ def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
         contradicts the manifest, and what :func:`medeval.stats.mrmc` refuses — every
         message names ``path``.
     """
+    frame = frame.assign(case=_spelled_as(frame["case"], truth),
+                         treatment=_spelled_as(frame["treatment"], treatments))
     unknown = sorted(set(frame["case"]) - set(truth))
     if unknown:
         raise InvalidInputError(

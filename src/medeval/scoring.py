@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -248,7 +249,7 @@ class _Scorer:
         places = [(self.root, "<data>")]
         if self.predictions.folder is not None:
             places.insert(0, (self.predictions.folder, "<predictions>"))
-        for path, name in places:
-            for form in {str(path), str(path.resolve())}:
-                detail = detail.replace(form, name)
+        for path, name in places:  # whole paths only: "pred" is not replaced in "prediction"
+            for form in sorted({str(path), str(path.resolve())}, key=len, reverse=True):
+                detail = re.sub(rf"(?<![\w.~-]){re.escape(form)}(?![\w~-]|\.\w)", name, detail)
         return detail

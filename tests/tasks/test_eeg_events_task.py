@@ -180,3 +180,17 @@ def test_the_duration_may_end_within_the_last_data_record(folder, tmp_path, dura
         return
     with pytest.raises(medeval.MedevalError, match="360 data records of 10 s"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_a_short_relative_predictions_folder_leaves_the_messages_whole(folder, monkeypatch):
+    # `medeval evaluate protocol.toml --predictions pred` with a case named "repred"
+    # without its file: the folder's name was replaced everywhere in the failure's text
+    # ("case re<predictions>: no <predictions>iction file ..."); only the folder is.
+    (folder / "ref" / "r1.json").rename(folder / "ref" / "repred.json")
+    manifest = (folder / "manifest.csv").read_text()
+    (folder / "manifest.csv").write_text(manifest.replace("r1,", "repred,").replace(
+        "ref/r1.json", "ref/repred.json"))
+    monkeypatch.chdir(folder)
+    data = json.loads(medeval.evaluate(Path("protocol.toml"), Path("pred")).to_json())
+    details = {f["case_id"]: f["detail"] for f in data["failures"]["cases"]}
+    assert details["repred"] == "case repred: no prediction file repred{.json} in <predictions>"

@@ -17,6 +17,11 @@ at least 30 pixels a box, scored by how pale it is. It finds most polyps with a 
 little off and also takes the bright folds (false positives). ``D-06`` has no file
 (missing-output) and ``D-13``'s last box has 3 numbers (invalid-output).
 
+``detections.json`` is the same detector's output as detectors write it for a whole set
+(mmdetection, detectron2): one COCO results file, every frame's boxes with its
+``image_id``, D-06 and D-13 whole; ``medeval predictions split-coco`` turns it into
+per-case files.
+
     python3 make_data.py
 """
 
@@ -117,7 +122,7 @@ def main() -> None:
         (HERE / folder).mkdir(exist_ok=True)
         for old in (HERE / folder).iterdir():
             old.unlink()
-    images, annotations, manifest = [], [], []
+    images, annotations, manifest, set_wide = [], [], [], []
     for k, (patient, n) in enumerate(zip(PATIENTS, POLYPS)):
         case = f"D-{k + 1:02d}"
         name = f"frames/{case}.jpg"
@@ -134,7 +139,9 @@ def main() -> None:
                          round(max(ys) - min(ys), 1)], "iscrowd": 0})
         # the detector reads the frame as the algorithm would: the decoded JPEG
         results = detect(np.asarray(Image.open(HERE / name)))
+        set_wide += [{"image_id": 101 + k, **result} for result in results]
         if k == MALFORMED:
+            results = [dict(r) for r in results]
             results[-1]["bbox"] = results[-1]["bbox"][:3]  # a box of 3 numbers
         if k != MISSING:
             (HERE / "predictions" / f"{case}.json").write_text(
@@ -146,6 +153,7 @@ def main() -> None:
             "categories": [{"id": 1, "name": "polyp", "supercategory": "lesion"}]}
     (HERE / "annotations" / "instances.json").write_text(json.dumps(coco, indent=1) + "\n",
                                                          encoding="utf-8")
+    (HERE / "detections.json").write_text(json.dumps(set_wide) + "\n", encoding="utf-8")
     with (HERE / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["case_id", "patient_id", "input", "reference", "site"])

@@ -101,6 +101,33 @@ def test_split_files_evaluate_to_cocoeval_of_the_set_wide_file(tmp_path, monkeyp
     assert figures(result) == pytest.approx(expected, abs=1e-12, nan_ok=True)
 
 
+def test_the_examples_detections_file_as_its_readme_says(tmp_path, monkeypatch, capsys):
+    """examples/polyp-detection/detections.json, split as the README runs it, evaluates to
+    COCOeval's figures on that file as pycocotools loads it; the lines the README quotes."""
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    folder = shutil.copytree(EXAMPLE, tmp_path / "polyp-detection",
+                             ignore=shutil.ignore_patterns("result", "predictions"))
+    monkeypatch.chdir(folder)
+    assert main(["predictions", "split-coco", "detections.json", "--manifest",
+                 "manifest.csv", "--out", "split/"]) == 0
+    printed = capsys.readouterr().out
+    readme = (EXAMPLE / "README.md").read_text(encoding="utf-8")
+    for line in printed.splitlines():
+        assert line.split(" (image ids from")[0] in readme, line
+    result = evaluated(folder, folder / "split", tmp_path, monkeypatch)
+    with contextlib.redirect_stdout(io.StringIO()):
+        gt = COCO(str(folder / "annotations" / "instances.json"))
+        evaluator = COCOeval(gt, gt.loadRes(str(folder / "detections.json")), "bbox")
+        evaluator.evaluate()
+        evaluator.accumulate()
+        evaluator.summarize()
+    assert figures(result) == pytest.approx([float(v) for v in evaluator.stats], abs=1e-12)
+    for name, word in (("coco_ap", "AP"), ("coco_ap50", "AP50")):
+        assert f"{word} {result['metrics'][name]['value']:.4f}" in readme, name
+
+
 def test_images_of_another_numbering_by_frame_name(tmp_path, monkeypatch, capsys):
     """The detector ran on its own images file: other ids (reversed), the frames without
     their folder. Cases are matched by frame name; COCOeval on the detector's numbering of

@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -345,7 +346,10 @@ class _Figures:
         aggregating say the same as the notes and are the result's, not the caller's:
         they are ignored here; other warnings pass through.
         """
-        clusters = ([row.patient_id for row in rows]
+        # one patient id in two Unicode forms (NFC from Windows, NFD from macOS) is one
+        # patient: as two, the patient's cases would count as independent
+        clusters = ([p if p.isascii() else unicodedata.normalize("NFC", p)
+                     for p in (row.patient_id for row in rows)]
                     if self.protocol.statistics.resampling_unit == "patient" else None)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UndefinedMetricWarning)

@@ -1,0 +1,170 @@
+"""Several images per patient through ``medeval.evaluate`` (``resampling_unit =
+"patient"``): the intervals of the result against computations written here, not by
+medeval —
+
+- the sensitivity's clustered Wilson interval: statsmodels' cluster-robust variance of
+  the mean (OLS on a constant, groups = patients; without its small-sample factor, then
+  the Rao-Scott K/(K-1)), the design effect against p(1-p)/(n-1) floored at 1, and
+  statsmodels' Wilson interval on the effective sample size (Korn & Graubard 1998);
+- the ROC AUC's interval: Obuchowski's (1997) clustered variance in plain loops over the
+  patients (the paper's S10, S01, S11);
+- balanced accuracy's percentile interval: a bootstrap over patients in numpy, with the
+  seed semantics medeval documents (``numpy.random.default_rng(seed)``; each resample
+  draws ``rng.integers(0, K, K)`` from the K patients in sorted order, no strata; a
+  resample without both classes left out; ``numpy.quantile`` linear);
+
+on a set with one patient of 50 images, fifteen of one image, and patient ids of which
+some are written in NFD (macOS) and others in NFC: one patient however written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy.stats import norm
+from statsmodels.stats.proportion import proportion_confint
+
+from medeval import evaluate
+
+PROTOCOL = """\
+[test]
+id = "T-PATIENTS"
+title = "several images per patient"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "A"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "simulated"
+[task]
+type = "binary-classification"
+threshold = 0.5
+[statistics]
+seed = {seed}
+resampling_unit = "patient"
+n_resamples = 1000
+[[criteria]]
+metric = "sensitivity"
+goal = 0.5
+source = "test"
+"""
+
+
+def write_set(folder: Path, seed: int) -> pd.DataFrame:
+    """Patients of 50, 1 (fifteen of them) and 2-7 images; a patient effect on the truth
+    and the score. Hangul patient ids, every other image's id written in NFD."""
+    rng = np.random.default_rng(seed)
+    sizes = [50] + [1] * 15 + rng.integers(2, 8, 25).tolist()
+    rows = []
+    for p, m in enumerate(sizes):
+        effect, sick = rng.normal(), rng.random() < 0.45
+        for _ in range(m):
+            k = len(rows) + 1
+            truth = int(sick if rng.random() < 0.8 else not sick)
+            score = 1 / (1 + math.exp(-(1.2 * truth - 0.6 + 0.8 * effect + rng.normal() * 0.7)))
+            patient = f"환자-{p:03d}"
+            written = unicodedata.normalize("NFD" if k % 2 else "NFC", patient)
+            rows.append({"case_id": f"C{k:04d}", "patient_id": written,
+                         "input": f"inputs/C{k:04d}.json", "reference": truth,
+                         "score": round(score, 4), "patient": patient})
+    table = pd.DataFrame(rows)
+    (folder / "inputs").mkdir(parents=True)
+    (folder / "predictions").mkdir()
+    for case, score in zip(table["case_id"], table["score"]):
+        (folder / "inputs" / f"{case}.json").write_text("{}", encoding="utf-8")
+        (folder / "predictions" / f"{case}.json").write_text(
+            json.dumps({"score": float(score)}), encoding="utf-8")
+    table[["case_id", "patient_id", "input", "reference"]].to_csv(
+        folder / "manifest.csv", index=False, encoding="utf-8")
+    (folder / "protocol.toml").write_text(PROTOCOL.format(seed=seed), encoding="utf-8")
+    return table
+
+
+def clustered_wilson(hits: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
+    codes = np.unique(groups, return_inverse=True)[1]
+    fit = sm.OLS(hits, np.ones_like(hits)).fit(
+        cov_type="cluster", cov_kwds={"groups": codes, "use_correction": False})
+    k_clusters, n, p = codes.max() + 1, hits.size, hits.mean()
+    variance = float(fit.bse[0]) ** 2 * k_clusters / (k_clusters - 1)
+    n_eff = n / max(variance / (p * (1 - p) / (n - 1)), 1.0)
+    low, high = proportion_confint(p * n_eff, n_eff, alpha=0.05, method="wilson")
+    return float(low), float(high)
+
+
+def obuchowski(truth: np.ndarray, score: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
+    pos, neg = np.flatnonzero(truth == 1), np.flatnonzero(truth == 0)
+
+    def psi(a: float, b: float) -> float:
+        return 1.0 if a > b else 0.5 if a == b else 0.0
+
+    v10 = {i: sum(psi(score[i], score[j]) for j in neg) / len(neg) for i in pos}
+    v01 = {j: sum(psi(score[i], score[j]) for i in pos) / len(pos) for j in neg}
+    theta = sum(v10.values()) / len(pos)
+    big_m, big_n = len(pos), len(neg)
+    s10 = s01 = s11 = 0.0
+    patients = sorted(set(groups))
+    i10 = sum(1 for g in patients if any(groups[i] == g for i in pos))
+    i01 = sum(1 for g in patients if any(groups[j] == g for j in neg))
+    for g in patients:
+        x = sum(v10[i] for i in pos if groups[i] == g) - theta * sum(groups[pos] == g)
+        y = sum(v01[j] for j in neg if groups[j] == g) - theta * sum(groups[neg] == g)
+        s10, s01, s11 = s10 + x * x, s01 + y * y, s11 + x * y
+    s10 *= i10 / ((i10 - 1) * big_m)
+    s01 *= i01 / ((i01 - 1) * big_n)
+    s11 *= len(patients) / (len(patients) - 1)
+    se = math.sqrt(s10 / big_m + s01 / big_n + 2 * s11 / (big_m * big_n))
+    z = float(norm.ppf(0.975))
+    return theta - z * se, theta + z * se
+
+
+def patient_bootstrap(truth, decided, groups, seed: int, n_resamples: int) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    patients = np.unique(groups)
+    members = [np.flatnonzero(groups == g) for g in patients]
+    values = []
+    for _ in range(n_resamples):
+        index = np.concatenate([members[u] for u in rng.integers(0, len(patients), len(patients))])
+        t, d = truth[index] == 1, decided[index]
+        if t.all() or not t.any():
+            continue
+        values.append(((d & t).sum() / t.sum() + (~d & ~t).sum() / (~t).sum()) / 2)
+    low, high = np.quantile(values, [0.025, 0.975])
+    return float(low), float(high)
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_intervals_by_patient_against_independent_computations(tmp_path, seed):
+    table = write_set(tmp_path, seed)
+    assert table["patient_id"].nunique() > table["patient"].nunique()  # two spellings
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    truth = table["reference"].to_numpy()
+    score = table["score"].to_numpy()
+    groups = table["patient"].to_numpy()  # NFC: one patient however written
+    decided = score >= 0.5
+
+    sensitivity = result.metric("sensitivity").estimate
+    positive = truth == 1
+    expected = clustered_wilson(decided[positive].astype(float), groups[positive])
+    assert sensitivity.method == "wilson-clustered"
+    assert (sensitivity.low, sensitivity.high) == pytest.approx(expected, abs=1e-12)
+    assert f"in {len(set(groups[positive]))} clusters" in sensitivity.note
+
+    auc = result.metric("roc_auc").estimate
+    assert auc.method == "obuchowski"
+    assert (auc.low, auc.high) == pytest.approx(obuchowski(truth, score, groups), abs=1e-12)
+
+    balanced = result.metric("balanced_accuracy").estimate
+    assert (balanced.low, balanced.high) == pytest.approx(
+        patient_bootstrap(truth, decided, groups, seed, 1000), abs=1e-12)

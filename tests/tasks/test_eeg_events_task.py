@@ -89,6 +89,8 @@ def test_a_set_without_seizures_says_why_the_sensitivity_is_undefined(folder):
     ([["310", "320"]], 'event 0 is ["310", "320"], not [start_s, end_s] (2 numbers)'),
     ([[True, 320]], "event 0 is [true, 320], not [start_s, end_s]"),
     ([[310, 320], None], "event 1 is null, not [start_s, end_s]"),
+    # a label where the start belongs, in Korean: shown as written, not as \ubc1c\uc791
+    ([["발작", 320]], 'event 0 is ["발작", 320], not [start_s, end_s]'),
 ])
 def test_each_detection_is_a_pair_of_numbers(folder, events, why):
     # Before: a dict crashed the whole evaluation (TypeError); [[a, b, c, d]] was

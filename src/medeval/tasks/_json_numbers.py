@@ -23,7 +23,7 @@ def is_number(value: Any) -> bool:
 
 
 def _shown(value: Any) -> str:
-    return json.dumps(value)[:60]
+    return json.dumps(value, ensure_ascii=False)[:60]  # a Korean label as written
 
 
 def number(value: Any, *, name: str) -> float:

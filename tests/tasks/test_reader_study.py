@@ -565,3 +565,22 @@ def test_readers_differing_in_letter_case_are_pointed_out(study, tmp_path):
     one = (readings["reader"] == "R1") & (readings["treatment"] == "with AI")
     refused(tmp_path, manifest, readings.assign(reader=readings["reader"].where(~one, "r1")),
             r"readers 'R1' and 'r1' differ only in letter case or Unicode form")
+
+
+def test_readings_saved_as_cp949_say_so(study, tmp_path):
+    # Excel's plain 'CSV' on Korean Windows: Hangul reader names in CP949. Before, the
+    # message was pandas' "'utf-8' codec can't decode byte 0xb1 in position 0".
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest,
+                           readings.assign(reader=readings["reader"].str.replace("R", "판독의")))
+    text = (tmp_path / "readings.csv").read_text(encoding="utf-8")
+    raw = text.encode("cp949")
+    (tmp_path / "readings.csv").write_bytes(raw)
+    first = len(text[:text.index("판")].encode("cp949"))  # the first non-ASCII byte
+    line = raw.count(b"\n", 0, first) + 1
+    with pytest.raises(InvalidInputError) as caught:
+        evaluate(protocol)
+    assert str(caught.value) == (
+        f"readings {tmp_path / 'readings.csv'}: not UTF-8 text (line {line}, byte {first}); "
+        "Excel's plain 'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' "
+        "(a byte order mark is fine)")

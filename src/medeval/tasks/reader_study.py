@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from .._hashing import sha256_file
+from .._manifest_files import first_non_utf8
 from ..errors import InvalidInputError
 from ..manifest import Case
 from ..reader_study_table import ReaderStudyTable, oriented
@@ -74,7 +75,12 @@ def read_readings(path: Path) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise InvalidInputError(f"readings {path}: no such file") from None
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except UnicodeDecodeError:
+        raise InvalidInputError(
+            f"readings {path}: not UTF-8 text ({first_non_utf8(path)}); Excel's plain 'CSV' "
+            "on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' (a byte order "
+            "mark is fine)") from None
+    except (ValueError, pd.errors.ParserError) as exc:
         raise InvalidInputError(f"readings {path}: cannot be read as CSV: {exc}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in READINGS_COLUMNS if c not in frame.columns]

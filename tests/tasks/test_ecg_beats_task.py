@@ -252,6 +252,34 @@ def test_the_rate_is_a_number(study, fs):
     assert f"fs is {json.dumps(fs)}, not a number" in failure["detail"]
 
 
+def _prediction_failure(folder: Path, prediction: dict) -> str:
+    (folder / "pred" / "100.json").write_text(json.dumps(prediction, ensure_ascii=False))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    failure = json.loads(result.to_json())["failures"]["cases"][0]
+    assert failure["reason"] == "invalid-output"
+    return str(failure["detail"])
+
+
+def test_each_malformed_prediction_says_what_is_wrong(study):
+    # Before, a nested list of samples and one symbol too few both read "symbols and
+    # samples differ in length, or fs is not > 0"; times in seconds only "must be whole
+    # sample numbers". Record 100's .qrs beats: 2273 of them, the first at sample 64.
+    folder, detections = study
+    samples = detections.sample.tolist()
+    assert (len(samples), samples[0]) == (2273, 64)
+    detail = _prediction_failure(folder, {"fs": 360, "samples": [[t] for t in samples]})
+    assert detail.endswith("samples entry 0 is [64], not a sample number")
+    detail = _prediction_failure(folder, {"fs": 360, "samples": samples, "symbols": ["N"]})
+    assert detail.endswith("1 symbols for 2273 samples")
+    detail = _prediction_failure(folder, {"fs": 360, "samples": {"0": 76}})
+    assert detail.endswith("samples is dict, not a list of sample numbers")
+    detail = _prediction_failure(folder, {"fs": 0, "samples": samples})
+    assert detail.endswith("fs is 0.0, not > 0")
+    # seconds where samples belong: 64 / 360 = 0.17777... s
+    detail = _prediction_failure(folder, {"fs": 360, "samples": [t / 360 for t in samples]})
+    assert "the first at position 0: 0.17777777777777778 (times in seconds?" in detail
+
+
 def _records_study(folder: Path, miss_rates, *, resampling_unit: str = "case",
                    interval: str | None = None):
     """Records of normal beats (one every 288 samples, 10 minutes at 360 Hz), written by

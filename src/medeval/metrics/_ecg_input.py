@@ -70,7 +70,11 @@ def _samples(values: ArrayLike, name: str, func: str) -> NDArray[np.int64]:
         return np.zeros(0, dtype=np.int64)
     if array.dtype.kind == "f":
         if not np.isfinite(array).all() or (array != np.round(array)).any():
-            raise InvalidInputError(f"{func}: {name} must be whole sample numbers")
+            bad = np.flatnonzero(~np.isfinite(array) | (array != np.round(array)))
+            raise InvalidInputError(
+                f"{func}: {name} must be whole sample numbers; {bad.size} are not, the "
+                f"first at position {bad[0]}: {float(array[bad[0]])!r} (times in seconds? give "
+                "sample numbers at the stated rate)")
     elif array.dtype.kind not in "iu":
         raise InvalidInputError(f"{func}: {name} must be sample numbers, got {array.dtype}")
     out = array.astype(np.int64, copy=False)

@@ -74,7 +74,7 @@ from ..manifest import Case
 from ..stats.bootstrap import pooled_ratio_cis
 from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
-from ._json_numbers import number
+from ._json_numbers import _shown, is_number, number
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -194,11 +194,14 @@ class EcgBeats(TaskType):
         data = read_json_prediction(case, predictions)
         try:
             fs = number(data["fs"], name="fs")  # not "360", not true
-            samples = np.asarray(data["samples"])  # ec57 refuses a fraction of a sample
+            if not math.isfinite(fs) or fs <= 0:
+                raise ValueError(f"fs is {fs!r}, not > 0")
+            samples = _flat_numbers(data["samples"])  # ec57 refuses a fraction of a sample
             given = data.get("symbols")
             symbols = np.asarray(given) if given else np.full(samples.size, "N")
-            if symbols.shape != samples.shape or not math.isfinite(fs) or fs <= 0:
-                raise ValueError("symbols and samples differ in length, or fs is not > 0")
+            if symbols.shape != samples.shape:
+                raise ValueError(f"{len(given)} symbols for {samples.size} samples" if
+                                 isinstance(given, list) else "symbols is not a list")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise PredictionError(
                 f"case {case.case_id}: the prediction must be {{\"fs\": Hz, \"samples\": [...], "
@@ -269,6 +272,18 @@ class EcgBeats(TaskType):
                 num, den = totals[j]
                 estimates[j] = replace(estimate, value=num / den)  # the gross statistic exactly
         return [estimate for estimate in estimates if estimate is not None]
+
+
+def _flat_numbers(values: Any) -> NDArray[Any]:
+    """A JSON list of numbers as a 1-D array, or ``ValueError`` naming the first entry
+    that is not a number (a nested list, a string, true)."""
+    if not isinstance(values, list):
+        raise ValueError(f"samples is {type(values).__name__}, not a list of sample numbers")
+    array = np.asarray(values) if values else np.zeros(0, np.int64)
+    if array.ndim == 1 and array.dtype.kind in "iuf":
+        return array
+    k = next((k for k, v in enumerate(values) if not is_number(v)), 0)
+    raise ValueError(f"samples entry {k} is {_shown(values[k])}, not a sample number")
 
 
 def _header(case: Case, root: Path) -> str:

@@ -56,7 +56,8 @@ def test_an_undefined_figure_is_printed_in_words(certificate) -> None:
     undefined = sorted(n for n, m in result["metrics"].items() if m["value"] == "NaN")
     assert undefined == ["sveb_ppv", "sveb_sensitivity", "veb_ppv", "veb_sensitivity"]
     text = pdf_text(pdf)
-    assert "NaN" not in text.replace("are NaN", "")  # only inside the quoted warnings
+    # only inside the quoted warnings (in Korean, "... NaN입니다")
+    assert "NaN" not in text.replace("are NaN", "").replace("NaN입니다", "")
     assert "정의되지 않음" in text and "undefined" in text
     assert "Undefined: the metric has no value on this test set" in text
 

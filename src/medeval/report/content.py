@@ -38,6 +38,7 @@ from .blocks import (
 )
 from .catalogue import Msg, catalogue
 from .info import ReportInfo
+from .notes_ko import warning_ko
 from .reader_study import reader_study_blocks, reader_study_method
 
 __all__ = [
@@ -736,9 +737,10 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     rows.append((Msg("field.warnings"),
                  _m("text.warning_count", n=len(warnings)) if warnings else Msg("text.none")))
     blocks.append(Fields(tuple(rows)))
-    # Each warning as the result holds it (the reader of the certificate may not have the
-    # result file): which figure is undefined and why.
-    blocks += [Para(f"• {w}", "note") for w in warnings[:_WARNINGS_PRINTED]]
+    # Each warning (the reader of the certificate may not have the result file): which
+    # figure is undefined and why; in English as the result holds it, in Korean from the
+    # catalogue of notes (the English, marked as the original, where it has none).
+    blocks += [Para(_warning(w), "note") for w in warnings[:_WARNINGS_PRINTED]]
     if len(warnings) > _WARNINGS_PRINTED:
         blocks.append(Para(_m("text.warnings_more", n=len(warnings) - _WARNINGS_PRINTED),
                            "note"))
@@ -746,6 +748,14 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
         blocks.append(Para(Msg("field.opinions"), "mark"))
         blocks.append(Para(opinion))
     return Section(0, Msg("section.deviations"), tuple(blocks))
+
+
+def _warning(text: str) -> Msg:
+    """One of the result's warnings: the English as it is, and its Korean."""
+    korean = warning_ko(text)
+    if korean is None:
+        return _m("text.warning_untranslated", en=text)
+    return _m("text.warning_item", en=text, ko=korean)
 
 
 def _integrity(result: Result, number: str, fingerprint: str,

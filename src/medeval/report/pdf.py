@@ -383,7 +383,12 @@ class _Layout:
 
     # -- story -----------------------------------------------------------------------
     def story(self) -> list[Any]:
-        from reportlab.platypus import PageBreak, Paragraph, Spacer  # type: ignore[import-untyped,unused-ignore]
+        from reportlab.platypus import (  # type: ignore[import-untyped,unused-ignore]
+            KeepTogether,
+            PageBreak,
+            Paragraph,
+            Spacer,
+        )
 
         cert = self.cert
         title = texts(cert.title, self.lang)
@@ -398,8 +403,10 @@ class _Layout:
             heading = " / ".join(self.runs(t, bold=True) for t in texts(section.title, self.lang))
             story.append(Paragraph(f"{section.number}. {heading}", self.style["h"]))
             story.extend(self.blocks(section.blocks))
-        for text in texts(Msg("doc.end"), self.lang):
-            story.append(self.plain(text, "end"))
+        end = [self.plain(text, "end") for text in texts(Msg("doc.end"), self.lang)]
+        # the two languages' end marks on one page: a page break between them left
+        # "End of report" alone on a page after "— 이하 여백 —"
+        story.extend(end if len(end) == 1 else [KeepTogether(end)])
         return story
 
     def blocks(self, blocks: Sequence[Block]) -> list[Any]:

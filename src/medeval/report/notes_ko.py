@@ -1,0 +1,373 @@
+"""The result's warnings in Korean: a catalogue of the notes medeval writes, each with its
+Korean wording.
+
+A result's warnings are English and stay so (the result file is the record; a
+certificate of it must verify). A Korean certificate prints each warning in Korean,
+rendered here from its parts:
+
+``"<scope>: <metric>: <note>"`` (an estimate's note) or ``"<scope>: <text>"`` (a task's
+own text), where the scope is ``all cases``, ``failures excluded``, ``failures as worst
+case`` or ``<column>=<value>`` (a subgroup), the metric is its name, and the note is one
+or more texts joined by ``"; "`` (the bootstrap joins its reasons so). Each text is
+matched against :data:`NOTES`, a regular expression per sentence medeval can write, whose
+groups (numbers, names) are carried into the Korean template unchanged. A warning with a
+part no pattern matches has no Korean wording: :func:`warning_ko` gives None, and the
+certificate prints the English, marked as the original.
+
+Examples
+--------
+>>> warning_ko("sex=F: auc: auc_ci: the AUC is undefined with one class only "
+...            "(0 positives of 12)")
+'sex=F: auc: auc_ci: 한 부류만 있어 AUC가 정의되지 않습니다 (12개 중 양성 0개)'
+>>> warning_ko("all cases: dice: something medeval never writes") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["NOTES", "Note", "note_ko", "warning_ko"]
+
+Words = Callable[[str], "str | None"]
+
+
+def _one_of(table: Mapping[str, str]) -> Words:
+    """A group's value translated by ``table`` (None when not in it)."""
+    return table.get
+
+
+def _joined(table: Mapping[str, str], sep: str, sep_ko: str) -> Words:
+    """A group holding phrases of ``table`` joined by ``sep``, joined by ``sep_ko``."""
+
+    def words(text: str) -> str | None:
+        parts = [table.get(p) for p in text.split(sep)]
+        return None if None in parts else sep_ko.join(p for p in parts if p is not None)
+
+    return words
+
+
+@dataclass(frozen=True)
+class Note:
+    """One sentence medeval writes: its regular expression (matched in full) and its
+    Korean template (``str.format`` fields named as the expression's groups).
+
+    ``words`` translates a group that holds English words (a reason, a rule) rather than
+    a number or a name; a value it does not know leaves the note untranslated.
+    """
+
+    pattern: str
+    korean: str
+    words: Mapping[str, Words] = field(default_factory=dict)
+
+    def render(self, text: str) -> str | None:
+        """The Korean of ``text`` if this note's expression matches all of it, else None."""
+        match = re.fullmatch(self.pattern, text, flags=re.DOTALL)
+        if match is None:
+            return None
+        values = {k: v or "" for k, v in match.groupdict().items()}
+        for name, translate in self.words.items():
+            word = translate(values[name])
+            if word is None:
+                return None
+            values[name] = word
+        return self.korean.format(**values)
+
+
+_F = r"(?P<func>[A-Za-z_][\w.]*)"  # the function that wrote the note: a name, kept
+_N = r"[-+]?(?:\d[\d.,]*(?:e[-+]?\d+)?|nan|inf)"  # a number as Python prints it
+
+#: Why a ratio is undefined (``medeval.metrics._confusion``, the bootstrap's ratios).
+_RATIO_REASONS = {
+    "there is no positive case in y_true (tp + fn = 0)":
+        "y_true에 양성 증례가 없음 (tp + fn = 0)",
+    "there is no negative case in y_true (tn + fp = 0)":
+        "y_true에 음성 증례가 없음 (tn + fp = 0)",
+    "no case is predicted positive (tp + fp = 0)": "양성으로 예측된 증례가 없음 (tp + fp = 0)",
+    "no case is predicted negative (tn + fn = 0)": "음성으로 예측된 증례가 없음 (tn + fn = 0)",
+    "there is no case (n = 0)": "증례가 없음 (n = 0)",
+    "there is no positive case in y_true or y_pred (2 tp + fp + fn = 0)":
+        "y_true와 y_pred 어디에도 양성 증례가 없음 (2 tp + fp + fn = 0)",
+    "there is no case": "증례가 없음",
+    "the pooled denominator is 0": "합산한 분모가 0",
+}
+#: Why a pooled event figure is undefined (``medeval.tasks.eeg_events``).
+_EVENT_REASONS = {
+    "no reference event (TP + FN = 0)": "기준 사건이 없음 (TP + FN = 0)",
+    "no detected event (TP + FP = 0)": "검출된 사건이 없음 (TP + FP = 0)",
+    "no reference and no detected event (2 TP + FP + FN = 0)":
+        "기준 사건도 검출된 사건도 없음 (2 TP + FP + FN = 0)",
+}
+#: How a clustered proportion's design effect was found (``stats.clustered``).
+_DESIGN_RULES = {
+    "one case per cluster": "군집당 증례 하나",
+    "ratio estimator": "비율 추정량",
+    "floored at 1": "하한 1 적용",
+    "boundary: not estimable, 1": "경계: 추정 불가, 1",
+    "boundary: each cluster once": "경계: 군집마다 한 번",
+    "one cluster: not estimable": "군집 하나: 추정 불가",
+}
+#: Why Lin's CCC has no interval (``metrics.agreement.lins_ccc``).
+_CCC_REASONS = {
+    "a series is constant, so r and u are undefined":
+        "한 계열이 상수여서 r과 u가 정의되지 않음",
+    "|concordance| = 1, so its z-transform is infinite": "|일치도| = 1이어서 z 변환이 무한대",
+    "n = 2 leaves no degree of freedom (n - 2 = 0)": "n = 2이면 자유도가 없음 (n - 2 = 0)",
+}
+_COCO_AREAS = {"": "", " of area <= 32² px": " (면적 32² px 이하)",
+               " of area 32² to 96² px": " (면적 32²–96² px)",
+               " of area >= 96² px": " (면적 96² px 이상)"}
+
+
+def _ccc_reason(text: str) -> str | None:
+    known = _CCC_REASONS.get(text)
+    if known is not None:
+        return known
+    match = re.fullmatch(r"the variance estimate is (\S+), not positive", text)
+    return f"분산 추정값이 {match.group(1)}로 양수가 아님" if match else None
+
+
+#: Every sentence medeval writes into an estimate's note or a task's warning texts.
+NOTES: tuple[Note, ...] = (
+    # -- stats.intervals, stats.clustered ------------------------------------------------
+    Note(_F + r": n = 0 trials, so the proportion is undefined; the estimate and its "
+         r"interval are NaN",
+         "{func}: 시행 수 n = 0이므로 비율이 정의되지 않습니다. 추정값과 신뢰구간은 NaN입니다"),
+    Note(_F + r": n = 0 cases, so the proportion is undefined; the estimate and its "
+         r"interval are NaN",
+         "{func}: 증례 수 n = 0이므로 비율이 정의되지 않습니다. 추정값과 신뢰구간은 NaN입니다"),
+    Note(r"(?:" + _F + r": )?the Wald interval has zero width at (?P<k>\S+)/(?P<n>\S+) \(a "
+         r"standard error of 0\), so it is certain of a value it cannot be; use wilson or "
+         r"clopper-pearson",
+         "{func}Wald 신뢰구간은 {k}/{n}에서 폭이 0입니다 (표준오차 0). 확신할 수 없는 값을 "
+         "확신하는 셈이므로 wilson 또는 clopper-pearson을 쓰십시오",
+         {"func": lambda f: f"{f}: " if f else ""}),
+    Note(_F + r": design effect (?P<deff>\S+) \((?P<rule>[^()]+)\), effective n (?P<neff>\S+) "
+         r"of (?P<n>\d+) cases in (?P<clusters>\d+) clusters",
+         "{func}: 설계효과 {deff} ({rule}), 유효 표본 수 {neff} (군집 {clusters}개의 증례 "
+         "{n}개 중)", {"rule": _one_of(_DESIGN_RULES)}),
+    Note(r"the design effect cannot be estimated with (?P<why>.+?), so each cluster counts "
+         r"once \(effective n = number of clusters\)",
+         "{why}에서는 설계효과를 추정할 수 없어 군집마다 한 번씩 셉니다 (유효 표본 수 = 군집 수)",
+         {"why": lambda w: _design_why(w)}),
+    Note(r"the design effect cannot be estimated with (?P<why>.+?), so it is taken as 1: "
+         r"the interval is too narrow if cases of one cluster are alike "
+         r"\(boundary='clusters' counts each cluster once\)",
+         "{why}에서는 설계효과를 추정할 수 없어 1로 둡니다. 한 군집의 증례들이 서로 비슷하면 "
+         "신뢰구간이 너무 좁습니다 (boundary='clusters'는 군집마다 한 번씩 셉니다)",
+         {"why": lambda w: _design_why(w)}),
+    Note(_F + r": all (?P<n>\d+) cases are of one cluster \(patient\), so the variation "
+         r"between clusters cannot be estimated: the interval is undefined \(NaN\), as a "
+         r"bootstrap over clusters is",
+         "{func}: 증례 {n}개가 모두 한 군집(환자)에 속해 군집 간 변동을 추정할 수 없으므로, "
+         "군집 단위 부트스트랩과 마찬가지로 신뢰구간이 정의되지 않습니다 (NaN)"),
+    # -- stats.delong --------------------------------------------------------------------
+    Note(_F + r": the AUC is undefined with one class only \((?P<m>\d+) positives of "
+         r"(?P<n>\d+)\)",
+         "{func}: 한 부류만 있어 AUC가 정의되지 않습니다 ({n}개 중 양성 {m}개)"),
+    Note(_F + r": DeLong's variance is undefined with a single positive or negative case "
+         r"\((?P<m>\d+) positives, (?P<n>\d+) negatives\); the interval is NaN",
+         "{func}: 양성 또는 음성 증례가 하나뿐이어서 DeLong 분산이 정의되지 않습니다 "
+         "(양성 {m}개, 음성 {n}개). 신뢰구간은 NaN입니다"),
+    Note(_F + r": Obuchowski's variance is undefined with fewer than two clusters holding a "
+         r"positive or a negative \((?P<a>\d+) and (?P<b>\d+)\); the interval is NaN",
+         "{func}: 양성 또는 음성을 가진 군집이 둘보다 적어 Obuchowski 분산이 정의되지 "
+         "않습니다 ({a}개와 {b}개). 신뢰구간은 NaN입니다"),
+    Note(_F + r": (?P<who>DeLong's|Obuchowski's) variance is 0 at AUC = (?P<auc>\S+) "
+         r"\((?P<where>perfect separation|all structural components equal)\), so its "
+         r"interval would have zero width; the interval is Newcombe's \(2006\) method 5 "
+         r"score interval on (?P<m>\d+) positive and (?P<n>\d+) negative "
+         r"(?P<units>cases|clusters) instead",
+         "{func}: AUC = {auc}에서 {who} 분산이 0이어서 ({where}) 신뢰구간의 폭이 0이 되므로, "
+         "대신 양성 {m}개와 음성 {n}개 {units}에 대한 Newcombe (2006) 방법 5 점수 신뢰구간을 "
+         "썼습니다",
+         {"who": _one_of({"DeLong's": "DeLong", "Obuchowski's": "Obuchowski"}),
+          "where": _one_of({"perfect separation": "완전 분리",
+                            "all structural components equal": "구조 성분이 모두 같음"}),
+          "units": _one_of({"cases": "증례", "clusters": "군집"})}),
+    Note(_F + r": needs at least two positive and two negative cases, got (?P<m>\d+) and "
+         r"(?P<n>\d+)",
+         "{func}: 양성과 음성 증례가 각각 둘 이상 필요하지만 {m}개와 {n}개입니다"),
+    Note(_F + r": Obuchowski's covariance needs at least two clusters holding a positive and "
+         r"two holding a negative, got (?P<a>\d+) and (?P<b>\d+)",
+         "{func}: Obuchowski 공분산에는 양성을 가진 군집과 음성을 가진 군집이 각각 둘 이상 "
+         "필요하지만 {a}개와 {b}개입니다"),
+    Note(_F + r": the variance of the AUC difference is 0 \(identical rankings\?\)",
+         "{func}: AUC 차이의 분산이 0입니다 (순위가 같은가?)"),
+    # -- stats.ratios, stats.significance, stats.mrmc ------------------------------------
+    Note(_F + r": (?P<label>LR[+-]) is undefined \(0 or infinite\) with TP=(?P<tp>\d+), "
+         r"FN=(?P<fn>\d+), FP=(?P<fp>\d+), TN=(?P<tn>\d+); no continuity correction is "
+         r"applied",
+         "{func}: TP={tp}, FN={fn}, FP={fp}, TN={tn}에서 {label}는 정의되지 않습니다 (0 또는 "
+         "무한대). 연속성 보정은 하지 않습니다"),
+    Note(_F + r": no cases, so the test is undefined; statistic and p are NaN",
+         "{func}: 증례가 없어 검정이 정의되지 않습니다. 검정통계량과 p는 NaN입니다"),
+    Note(_F + r": n = 0 trials, so the test is undefined; p-value and bound are NaN",
+         "{func}: 시행 수 n = 0이므로 검정이 정의되지 않습니다. p값과 신뢰한계는 NaN입니다"),
+    Note(_F + r": no cases, so the test is undefined; all values are NaN",
+         "{func}: 증례가 없어 검정이 정의되지 않습니다. 모든 값이 NaN입니다"),
+    Note(r"mrmc \((?P<method>[^()]+)\): interval undefined: the variance estimate behind its "
+         r"standard error is negative or undefined",
+         "mrmc ({method}): 신뢰구간이 정의되지 않습니다. 표준오차의 바탕이 되는 분산 추정값이 "
+         "음수이거나 정의되지 않습니다"),
+    # -- the bootstrap (stats._bootstrap_engine) -----------------------------------------
+    Note(r"bootstrap_ci: the statistic is undefined \(NaN\) on the data(?:: (?P<why>.+))?",
+         "bootstrap_ci: 이 데이터에서 통계량이 정의되지 않습니다 (NaN){why}",
+         {"why": lambda w: _ratio_why(w)}),
+    Note(r"bootstrap_ci: (?P<n>\d+) resampling unit\(s\) and none to vary within any stratum "
+         r"\(one case, or one cluster such as a single patient or record\): every resample "
+         r"is the data itself, so the interval is undefined \(NaN\)",
+         "bootstrap_ci: 재표본추출 단위가 {n}개이고 어느 층에서도 달라질 단위가 없습니다 "
+         "(증례 하나, 또는 환자나 기록 하나 같은 군집 하나). 모든 재표본이 데이터 자체이므로 "
+         "신뢰구간이 정의되지 않습니다 (NaN)"),
+    Note(r"bootstrap_ci: (?P<k>\d+) of (?P<n>\d+) resamples gave an undefined value and were "
+         r"left out; stratify \(e\.g\. by class\) to avoid this",
+         "bootstrap_ci: 재표본 {n}개 중 {k}개에서 값이 정의되지 않아 제외했습니다. 이를 피하려면 "
+         "층화하십시오 (예: 부류별)"),
+    Note(r"bootstrap_ci: BCa is undefined: every resample lies on one side of the estimate "
+         r"\(bias correction infinite\); use method='percentile'",
+         "bootstrap_ci: BCa가 정의되지 않습니다. 모든 재표본이 추정값의 한쪽에 있습니다 (편향 "
+         "보정이 무한대). method='percentile'을 쓰십시오"),
+    Note(r"bootstrap_ci: BCa is undefined: leaving one unit out makes the statistic "
+         r"undefined \(e\.g\. the only positive case\); use method='percentile'",
+         "bootstrap_ci: BCa가 정의되지 않습니다. 단위 하나를 빼면 통계량이 정의되지 않습니다 "
+         "(예: 유일한 양성 증례). method='percentile'을 쓰십시오"),
+    # -- metrics.agreement ---------------------------------------------------------------
+    Note(_F + r": both series are constant and equal, so the concordance is 0/0; NaN",
+         "{func}: 두 계열이 모두 같은 상수여서 일치도가 0/0입니다. NaN"),
+    Note(_F + r": the confidence interval is undefined: (?P<reason>.+); NaN",
+         "{func}: 신뢰구간이 정의되지 않습니다: {reason}. NaN", {"reason": _ccc_reason}),
+    Note(_F + r": (?P<kind>ICC\S*) is 0/0 on these ratings \(no variance between subjects or "
+         r"in total\); NaN",
+         "{func}: 이 평가값들에서 {kind}가 0/0입니다 (대상 간 분산 또는 전체 분산이 없음). NaN"),
+    Note(_F + r": the confidence interval of (?P<kind>ICC\S*) is not finite on these "
+         r"ratings; NaN",
+         "{func}: 이 평가값들에서 {kind}의 신뢰구간이 유한하지 않습니다. NaN"),
+    # -- tasks ---------------------------------------------------------------------------
+    Note(r"no cases", "증례 없음"),
+    Note(r"no reference lesion in any of the (?P<n>\d+) case\(s\), so the lesion sensitivity "
+         r"is undefined \(NaN\)",
+         "증례 {n}개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 않습니다 (NaN)"),
+    Note(r"no reference object \(not crowd\)(?P<area>.*?) in any of the (?P<n>\d+) "
+         r"image\(s\), so it is undefined \(NaN; pycocotools prints -1\)",
+         "영상 {n}개 어디에도 기준 객체(crowd 제외){area}가 없어 정의되지 않습니다 (NaN. "
+         "pycocotools는 -1을 출력)", {"area": _one_of(_COCO_AREAS)}),
+    Note(r"(?P<why>.+?) in any of the (?P<n>\d+) recording\(s\), so the pooled (?P<name>\w+) "
+         r"is undefined \(NaN\)",
+         "기록 {n}개 어디에도 {why}. 따라서 합산 {name}이 정의되지 않습니다 (NaN)",
+         {"why": _one_of(_EVENT_REASONS)}),
+    Note(r"(?P<k>\d+) of (?P<n>\d+) case\(s\) have an infinite value \(a mask empty on one "
+         r"side\), so the mean is infinite and its interval undefined \(NaN\)",
+         "증례 {n}개 중 {k}개의 값이 무한대여서 (한쪽 마스크가 비어 있음) 평균이 무한대이고 "
+         "신뢰구간은 정의되지 않습니다 (NaN)"),
+    Note(r"no (?P<key>\S+) is declared to replace them",
+         "이를 대체할 {key}가 선언되지 않았습니다"),
+    Note(r"gross statistic: 0/0 over (?P<n>\d+) record\(s\), so it is undefined; the "
+         r"estimate and its interval are NaN",
+         "총계 통계량: 기록 {n}개에 걸쳐 0/0이므로 정의되지 않습니다. 추정값과 신뢰구간은 "
+         "NaN입니다"),
+    Note(r"one reader only: the (?P<scope>\S+) analysis needs several; the figures are those "
+         r"of fixed readers \(FRRC\)",
+         "판독자가 한 명뿐입니다: {scope} 분석에는 여러 명이 필요하므로, 수치는 고정 판독자 "
+         "분석(FRRC)의 것입니다"),
+    Note(r"the table has no rows", "판독 표에 행이 없습니다"),
+    Note(r"every case has truth (?P<kind>.+?); the AUC needs cases of both classes",
+         "모든 증례의 참값이 {kind}입니다. AUC에는 두 부류의 증례가 모두 필요합니다",
+         {"kind": _one_of({"1 (condition present)": "1 (질환 있음)",
+                           "0 (condition absent)": "0 (질환 없음)"})}),
+    Note(r"(?P<k>\d+) measured case\(s\) of (?P<n>\d+): agreement needs at least 2, so "
+         r"bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",
+         "측정된 증례가 {n}개 중 {k}개입니다. 일치도 분석에는 2개 이상이 필요하므로 편향, "
+         "일치 한계, MAE, RMSE, Lin의 CCC는 보고하지 않습니다"),
+    Note(r"(?P<cov>\w+) covariance needs at least two cases of each class, got (?P<n1>\d+) "
+         r"with and (?P<n0>\d+) without the condition",
+         "{cov} 공분산에는 부류마다 증례가 둘 이상 필요하지만, 질환이 있는 증례 {n1}개와 "
+         "없는 증례 {n0}개입니다"),
+    Note(r"categories (?P<listed>.+) have no reference object: their COCO AP is undefined "
+         r"and left out of the means over categories \(as pycocotools\)",
+         "범주 {listed}에는 기준 객체가 없습니다: 그 COCO AP는 정의되지 않으며 범주 평균에서 "
+         "제외했습니다 (pycocotools와 같음)"),
+    Note(r"COCO AP: (?P<n>\d+) score\(s\) are given to detections of more than one image "
+         r"\((?P<shown>.+)\); ranked by score, tied detections keep the order of the images, "
+         r"which medeval numbers by file_name, so pycocotools on a COCO file that numbers the "
+         r"images otherwise can give other figures \(scores without ties avoid this\)",
+         "COCO AP: 점수 {n}개가 둘 이상의 영상의 검출에 주어졌습니다 ({shown}). 점수로 순위를 "
+         "매길 때 동점인 검출은 영상의 순서를 따르고 medeval은 영상을 file_name 순으로 "
+         "번호 매기므로, 영상 번호를 달리 매긴 COCO 파일에서는 pycocotools가 다른 수치를 줄 수 "
+         "있습니다 (동점이 없는 점수라면 이런 일이 없습니다)",
+         {"shown": lambda s: s.replace(" (category ", " (범주 ").replace(
+             " more", "개 더").replace(" and ", " 외 ")}),
+)
+
+
+def _ratio_why(text: str) -> str | None:
+    """The bootstrap's optional reason: its ratios' reasons, joined by " and "."""
+    if not text:
+        return ""
+    korean = _joined(_RATIO_REASONS, " and ", ", ")(text)
+    return None if korean is None else f": {korean}"
+
+
+def _design_why(text: str) -> str | None:
+    match = re.fullmatch(r"p = (\S+) \(no within-cluster variation to estimate it from\)",
+                         text)
+    return f"p = {match.group(1)}인 경우 (추정할 군집 내 변동이 없음)" if match else None
+
+
+def _sentence_ko(text: str) -> str | None:
+    """The Korean of one sentence of :data:`NOTES`, else None."""
+    for note in NOTES:
+        korean = note.render(text)
+        if korean is not None:
+            return korean
+    return None
+
+
+def note_ko(note: str) -> str | None:
+    """The Korean of an estimate's note (or a task's warning text), else None.
+
+    A note is one sentence of :data:`NOTES` or several joined by ``"; "`` (a sentence may
+    hold ``"; "`` itself): the longest run of parts that is a sentence is taken first.
+    """
+    parts = note.split("; ")
+    out: list[str] = []
+    start = 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            korean = _sentence_ko("; ".join(parts[start:end]))
+            if korean is not None:
+                out.append(korean)
+                start = end
+                break
+        else:
+            return None
+    return ". ".join(out)
+
+
+_SCOPES = {"all cases": "전체 증례", "failures excluded": "실패 증례 제외",
+           "failures as worst case": "실패 증례를 최악의 결과로 계산"}
+_METRIC = re.compile(r"[\w@.+-]+")
+
+
+def warning_ko(warning: str) -> str | None:
+    """The Korean of one of a result's warnings, else None (see the module's docstring).
+
+    The scope is ``all cases`` and the like, or a subgroup's ``<column>=<value>`` (kept as
+    the data write it); the metric's name is kept.
+    """
+    start = 0
+    while (colon := warning.find(": ", start)) != -1:
+        scope, rest = warning[:colon], warning[colon + 2:]
+        start = colon + 1
+        scope_ko = _SCOPES.get(scope) or (scope if "=" in scope else None)
+        if scope_ko is None:
+            continue
+        text = note_ko(rest)
+        if text is not None:
+            return f"{scope_ko}: {text}"
+        metric, sep, note = rest.partition(": ")
+        if sep and _METRIC.fullmatch(metric) and (text := note_ko(note)) is not None:
+            return f"{scope_ko}: {metric}: {text}"
+    return None

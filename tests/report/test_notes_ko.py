@@ -1,0 +1,346 @@
+"""The result's warnings in Korean (report/notes_ko.py): every note medeval writes has a
+Korean wording, and a Korean certificate prints it instead of the English.
+
+The notes are not copied here: each is produced by calling the function that writes it
+on the input that makes its figure undefined (no trials, one class, all scores tied, a
+constant series, no reference lesion, no cases ...). A note the code writes that the
+catalogue does not know fails ``test_every_note_has_a_korean_wording``; a pattern of the
+catalogue that no input here produces fails ``test_every_pattern_is_produced_here``.
+The Korean expected below is written out by hand.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import warnings
+from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from medeval import metrics, stats
+from medeval.errors import UndefinedMetricWarning
+from medeval.metrics.detection import DetectionMatch
+from medeval.protocol import load_protocol
+from medeval.report import render_certificate
+from medeval.report.notes_ko import NOTES, note_ko, warning_ko
+from medeval.result import read_result, write_result
+from medeval.tasks.base import CaseRow
+from medeval.tasks.detection import froc_records
+from medeval.tasks.registry import make_task
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _task(example: str) -> Any:
+    return make_task(load_protocol(EXAMPLES / example / "protocol.toml", check_manifest=False))
+
+
+def _row(i: int, values: dict[str, Any]) -> CaseRow:
+    return CaseRow(f"c{i}", f"p{i}", "ok", None, None, values)
+
+
+def _texts(aggregate: Any) -> list[str]:
+    """An aggregate's notes and texts: what the evaluation records as warnings."""
+    return [r.estimate.note for r in aggregate.metrics if r.estimate.note] + list(
+        aggregate.warnings)
+
+
+def _units_drawn(x: Any, weights: Any) -> Any:
+    """How many distinct cases a resample holds: n on the data, fewer on (nearly) every
+    resample, so BCa's bias correction is infinite."""
+    return (np.atleast_2d(weights) > 0).sum(axis=1).astype(float)
+
+
+def _stats_notes() -> dict[str, str | None]:
+    s = stats
+    clusters = [i // 10 for i in range(100)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s.mcnemar_test([], [])  # warned, no estimate to carry it
+    return {
+        "no trials": s.proportion_ci(0, 0, method="wilson").note,
+        "wald at 0": s.proportion_ci(0, 5, method="wald").note,
+        "clustered, no cases": s.proportion_ci_clustered([], []).note,
+        "clustered": s.proportion_ci_clustered([1] * 90 + [0] * 10, clusters).note,
+        "clustered, all successes, wald": s.proportion_ci_clustered(
+            [1] * 6, [1, 1, 2, 2, 3, 3], method="wald").note,
+        "clustered, all successes, by cluster": s.proportion_ci_clustered(
+            [1] * 6, [1, 1, 2, 2, 3, 3], boundary="clusters").note,
+        "clustered, one patient": s.proportion_ci_clustered([1, 0, 1], [1, 1, 1]).note,
+        "auc, one class": s.auc_ci([1, 1, 1], [0.1, 0.2, 0.3]).note,
+        "auc, one positive": s.auc_ci([1, 0, 0, 0], [0.9, 0.1, 0.2, 0.3]).note,
+        "auc, one cluster": s.auc_ci([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.3],
+                                     method="obuchowski", clusters=[1, 1, 1, 1]).note,
+        "auc, separated": s.auc_ci([1, 1, 0, 0], [0.9, 0.8, 0.1, 0.2]).note,
+        "auc, all tied": s.auc_ci([1, 1, 0, 0], [0.5] * 4).note,
+        "auc, separated clusters": s.auc_ci(
+            [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.1, 0.2, 0.7, 0.3], method="obuchowski",
+            clusters=[1, 2, 3, 4, 5, 6]).note,
+        "delong test, few": s.delong_test(
+            [1, 0, 0], [0.1, 0.2, 0.3], [0.3, 0.2, 0.1]).difference.note,
+        "delong test, clusters": s.delong_test(
+            [1, 1, 0, 0], [0.9, 0.8, 0.1, 0.2], [0.3, 0.8, 0.1, 0.2],
+            clusters=[1, 1, 2, 2]).difference.note,
+        "delong test, same": s.delong_test(
+            [1, 1, 0, 0], [0.9, 0.8, 0.1, 0.2], [0.9, 0.8, 0.1, 0.2]).difference.note,
+        "LR+, TP 0": s.likelihood_ratio_ci(0, 5, 3, 7, which="positive").note,
+        "mcnemar, no cases": str(next(w.message for w in caught
+                                      if issubclass(w.category, UndefinedMetricWarning))),
+        "goal test, no trials": s.proportion_goal_test(0, 0, 0.8).estimate.note,
+        "noninferiority, no cases": s.noninferiority_test([], [], margin=0.05).estimate.note,
+        "bootstrap, no positive": s.bootstrap_ci(
+            "sensitivity", [0, 0, 0, 0], [1, 0, 1, 0], seed=1, n_resamples=200).note,
+        "bootstrap, one case": s.bootstrap_ci("sensitivity", [1], [1], seed=1,
+                                              n_resamples=200).note,
+        "bootstrap, one positive, bca": s.bootstrap_ci(
+            "sensitivity", [1] + [0] * 9, [1] + [0] * 9, seed=1, n_resamples=200,
+            method="bca").note,
+        "bootstrap, bca one-sided": s.bootstrap_ci(
+            _units_drawn, np.arange(12.0), seed=1, n_resamples=200, method="bca").note,
+        "pooled ratio 0/0": s.pooled_ratio_cis([[0], [0]], [[0], [0]], seed=1,
+                                               n_resamples=200)[0].note,
+    }
+
+
+def _mrmc_note() -> str | None:
+    from medeval.stats._mrmc_inference import treatment_interval
+
+    # a variance estimate that is negative gives a NaN standard error
+    return treatment_interval("A", 0.8, math.nan, 10.0, confidence=0.95,
+                              method="or-rrrc-jackknife", n=20).auc.note
+
+
+def _agreement_notes() -> dict[str, str | None]:
+    m = metrics
+    return {
+        "ccc, both constant": m.lins_ccc([1, 1, 1], [1, 1, 1]).note,
+        "ccc, one constant": m.lins_ccc([1, 1, 1], [1, 2, 3]).note,
+        "ccc, identical": m.lins_ccc([1, 2, 3], [1, 2, 3]).note,
+        "ccc, two pairs": m.lins_ccc([1, 2], [1, 3]).note,
+        "icc, no variance": m.icc([[1, 1], [1, 1], [1, 1]], form="ICC(A,1)").note,
+        # two subjects: the raters' F approximation leaves the bounds without a value
+        "icc, interval not finite": m.icc([[1, 3], [2, 2]], form="ICC(A,1)").note,
+    }
+
+
+def _task_notes() -> list[str]:
+    out: list[str] = []
+    for example in ("detection", "eeg-events", "segmentation", "polyp-detection",
+                    "measurement", "multiclass-classification", "ecg-beats",
+                    "reader-study"):
+        out += _texts(_task(example).aggregate([], clusters=None))
+    # EEG: no event on either side in two recordings
+    out += _texts(_task("eeg-events").aggregate(
+        [_row(i, {"tp": 0, "fp": 0, "n_reference": 0, "duration_s": 3600.0})
+         for i in range(2)], clusters=None))
+    # ECG, intervals over records: no VEB in three records
+    spec = SimpleNamespace(interval="records", window_s=0.15, learning_period_s=300.0)
+    ecg = _task("ecg-beats")
+    ecg.spec = spec
+    names = ("qrs_sensitivity", "qrs_ppv", "veb_sensitivity", "veb_ppv",
+             "sveb_sensitivity", "sveb_ppv", "veb_fpr")
+    out += _texts(ecg.aggregate([_row(i, {
+        **{f"{n}_{p}": (0 if n.startswith(("veb_s", "veb_p")) else 5)
+           for n in names for p in ("num", "den")},
+        "standard": True, "matrix": np.zeros((6, 6), int).tolist()}) for i in range(3)],
+        clusters=None))
+    # detection: no reference lesion in two cases
+    detection = _task("detection")
+    st = detection.statistics
+    lesionless = [DetectionMatch(np.array([0.9]), np.array([False]), 0,
+                                 np.zeros((0, 2), np.intp), "iou") for _ in range(2)]
+    out += [str(r.estimate.note) for r in froc_records(
+        lesionless, ["froc_cpm"], None, st, fp_rates=[1.0], interpolation="linear")]
+    # segmentation: a distance infinite (a mask empty on one side), no worst declared
+    from medeval.tasks.segmentation import _mean_ci
+
+    out.append(str(_mean_ci(np.array([1.0, math.inf, 2.0]), None, st,
+                            unreplaced="worst_distance_mm").note))
+    out += _coco_notes()
+    out += _reader_study_notes()
+    return out
+
+
+def _coco_notes() -> list[str]:
+    """Two polyp-free images with one detection each, of the same score; then a polyp in
+    one, and a second category that no image holds."""
+    coco = _task("polyp-detection")
+
+    def rows(objects: list[dict[str, Any]], categories: list[list[Any]]) -> list[CaseRow]:
+        return [_row(i, {
+            "_image": {"file_name": f"f{i}.png", "height": 64, "width": 64,
+                       "objects": objects if i == 0 else [], "categories": categories},
+            "_detections": [{"category_id": 1, "bbox": [1.0, 1.0, 9.0, 9.0],
+                             "score": 0.7}],
+            "_scores": [0.7], "_hits": [False], "n_reference": len(objects) if i == 0 else 0,
+        }) for i in range(2)]
+
+    polyp = {"category_id": 1, "bbox": [30.0, 30.0, 10.0, 10.0], "area": 100.0,
+             "iscrowd": 0}
+    return (_texts(coco.aggregate(rows([], [[1, "polyp"]]), clusters=None))
+            + _texts(coco.aggregate(rows([polyp], [[1, "polyp"], [2, "adenoma"]]),
+                                    clusters=None)))
+
+
+def _reader_study_notes() -> list[str]:
+    study = _task("reader-study")
+    test, reference = study.treatments
+
+    def rows(readers: list[str], truths: list[int]) -> list[CaseRow]:
+        study.cells = {f"{t}:{r}": (t, r) for t in (test, reference) for r in readers}
+        return [_row(i, {"reference": y, **{
+            f"{t}:{r}": float((i * 7 + j * 3 + (t == test)) % 5)
+            for t in (test, reference) for j, r in enumerate(readers)}})
+            for i, y in enumerate(truths)]
+
+    out = []
+    for readers, truths in ((["r1", "r2"], [1, 1, 1, 1]), (["r1"], [1, 0, 1, 0, 1, 0, 0, 1]),
+                            (["r1", "r2"], [1, 0, 1, 1, 1])):
+        out += _texts(study.aggregate(rows(readers, truths), clusters=None))
+    return out
+
+
+@pytest.fixture(scope="module")
+def produced() -> list[str]:
+    """Every note the code above makes medeval write."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        notes = [*_stats_notes().values(), _mrmc_note(), *_agreement_notes().values(),
+                 *_task_notes()]
+    assert None not in notes  # each input above does make its figure undefined
+    return [str(n) for n in notes]
+
+
+#: English words that must not be left in a Korean note (names of functions, options and
+#: methods are kept: proportion_ci, method='percentile', wilson ...).
+_ENGLISH = re.compile(r"(?<![\w-])(the|is|are|of|and|or|no|so|with|in|to|be|undefined|"
+                      r"cases?|interval|variance|needs|use)(?![\w-])")
+
+
+def test_every_note_has_a_korean_wording(produced: list[str]) -> None:
+    missing = [n for n in produced if note_ko(n) is None]
+    assert missing == []
+    left = {n: k for n in produced if (k := str(note_ko(n))) and _ENGLISH.search(k)}
+    assert left == {}
+
+
+def test_every_pattern_is_produced_here(produced: list[str]) -> None:
+    sentences = [part for note in produced for part in _sentences(note)]
+    unused = [note.pattern[:60] for note in NOTES
+              if not any(note.render(s) is not None for s in sentences)]
+    assert unused == []
+
+
+def _sentences(note: str) -> list[str]:
+    """The sentences a note is made of, as :func:`note_ko` finds them."""
+    parts, out, start = note.split("; "), [], 0
+    while start < len(parts):
+        end = next(e for e in range(len(parts), start, -1)
+                   if any(n.render("; ".join(parts[start:e])) for n in NOTES))
+        out.append("; ".join(parts[start:end]))
+        start = end
+    return out
+
+
+def test_korean_wordings_by_hand() -> None:
+    """Numbers and names carried over; a note of several sentences in order."""
+    assert warning_ko("all cases: veb_ppv: proportion_ci: n = 0 trials, so the proportion "
+                      "is undefined; the estimate and its interval are NaN") == (
+        "전체 증례: veb_ppv: proportion_ci: 시행 수 n = 0이므로 비율이 정의되지 않습니다. "
+        "추정값과 신뢰구간은 NaN입니다")
+    assert warning_ko("site=Busan: sensitivity: bootstrap_ci: 75 of 200 resamples gave an "
+                      "undefined value and were left out; stratify (e.g. by class) to "
+                      "avoid this; bootstrap_ci: BCa is undefined: leaving one unit out "
+                      "makes the statistic undefined (e.g. the only positive case); use "
+                      "method='percentile'") == (
+        "site=Busan: sensitivity: bootstrap_ci: 재표본 200개 중 75개에서 값이 정의되지 않아 "
+        "제외했습니다. 이를 피하려면 층화하십시오 (예: 부류별). bootstrap_ci: BCa가 정의되지 "
+        "않습니다. 단위 하나를 빼면 통계량이 정의되지 않습니다 (예: 유일한 양성 증례). "
+        "method='percentile'을 쓰십시오")
+    assert warning_ko("failures excluded: froc_cpm: no reference lesion in any of the 4 "
+                      "case(s), so the lesion sensitivity is undefined (NaN)") == (
+        "실패 증례 제외: froc_cpm: 증례 4개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 "
+        "않습니다 (NaN)")
+    assert warning_ko("failures as worst case: one reader only: the RRRC analysis needs "
+                      "several; the figures are those of fixed readers (FRRC)") == (
+        "실패 증례를 최악의 결과로 계산: 판독자가 한 명뿐입니다: RRRC 분석에는 여러 명이 "
+        "필요하므로, 수치는 고정 판독자 분석(FRRC)의 것입니다")
+    # a subgroup's value may hold ": " itself
+    assert warning_ko("site=A: B: auc: auc_ci: the AUC is undefined with one class only "
+                      "(0 positives of 7)") == (
+        "site=A: B: auc: auc_ci: 한 부류만 있어 AUC가 정의되지 않습니다 (7개 중 양성 0개)")
+
+
+def test_a_warning_no_pattern_knows_has_no_korean() -> None:
+    assert warning_ko("all cases: dice: a sentence medeval never writes") is None
+    assert warning_ko("all cases: qrs_ppv: proportion_ci: n = 0 trials, so the proportion "
+                      "is undefined; and something else") is None  # every part must match
+    assert warning_ko("some scope: qrs_ppv: no cases") is None  # not a scope medeval writes
+    assert warning_ko("no colon at all") is None
+
+
+# -- a real Korean certificate ----------------------------------------------------------
+
+def _pdftotext(pdf: Path) -> str:
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True)
+    return " ".join(done.stdout.split())
+
+
+@pytest.fixture(scope="module")
+def ecg_result(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ECG example's result: its detector marks no ventricular beat (VEB +P is
+    0/0), as the demo's record 100 gives."""
+    import medeval
+
+    folder = EXAMPLES / "ecg-beats"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    return write_result(result, tmp_path_factory.mktemp("ecg") / "result.json")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_a_korean_certificate_prints_the_warnings_in_korean(ecg_result: Path,
+                                                            tmp_path: Path) -> None:
+    warnings_en = read_result(ecg_result).warnings
+    assert warnings_en, "the example must give a warning for this test to mean anything"
+    ko = _pdftotext(render_certificate(ecg_result, tmp_path / "ko.pdf", lang="ko"))
+    en = _pdftotext(render_certificate(ecg_result, tmp_path / "en.pdf", lang="en"))
+    both = _pdftotext(render_certificate(ecg_result, tmp_path / "ko+en.pdf", lang="ko+en"))
+    for warning in warnings_en:
+        english = " ".join(f"• {warning}".split())
+        korean = " ".join(f"• {warning_ko(warning)}".split())
+        assert english not in ko and korean in ko
+        assert english in en and korean not in en
+        assert english in both and korean in both
+    assert "(영문 원문)" not in ko
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_the_veb_warning_reads_so_in_korean(tmp_path: Path) -> None:
+    """Hand-written: the demo ECG's warning (record 100 has no VEB marked by its
+    detector), on a certificate of the example result with that warning only."""
+    import medeval
+
+    folder = EXAMPLES / "ecg-beats"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    veb = ("all cases: veb_ppv: proportion_ci: n = 0 trials, so the proportion is undefined; "
+           "the estimate and its interval are NaN")
+    unknown = "all cases: qrs_ppv: a note written after this catalogue"
+    path = write_result(replace(result, warnings=(veb, unknown)), tmp_path / "result.json")
+    ko = _pdftotext(render_certificate(path, tmp_path / "ko.pdf", lang="ko"))
+    assert ("• 전체 증례: veb_ppv: proportion_ci: 시행 수 n = 0이므로 비율이 정의되지 "
+            "않습니다. 추정값과 신뢰구간은 NaN입니다") in ko
+    assert "n = 0 trials" not in ko
+    # what the catalogue does not know is printed, in English, marked as the original
+    assert "• (영문 원문) all cases: qrs_ppv: a note written after this catalogue" in ko

@@ -196,3 +196,20 @@ def test_a_short_relative_predictions_folder_leaves_the_messages_whole(folder, m
     data = json.loads(medeval.evaluate(Path("protocol.toml"), Path("pred")).to_json())
     details = {f["case_id"]: f["detail"] for f in data["failures"]["cases"]}
     assert details["repred"] == "case repred: no prediction file repred{.json} in <predictions>"
+
+
+def test_events_in_samples_fail_the_case_and_say_times_are_seconds(folder, shared_data):
+    # CHB-MIT's chb06_04 seizure as wfdb reads it: samples 83712-88832 at 256 Hz
+    # (327-347 s). Written as the detection in samples, it ends after r1's 7200 s.
+    import wfdb
+
+    seizures = wfdb.rdann(str(shared_data / "eeg" / "chb06_04.edf"), "seizures")
+    start, end = (int(t) for t in seizures.sample[:2])
+    assert (start / seizures.fs, end / seizures.fs) == (327, 347)
+    (folder / "pred" / "r1.json").write_text(json.dumps({"events": [[start, end]]}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["r1"]["reason"] == "invalid-output"
+    assert failed["r1"]["detail"].endswith(
+        "ending after duration_s = 7200.0 at position(s) 0; the first such ends at 88832 s: "
+        "times are seconds from the start of the recording")

@@ -564,10 +564,14 @@ def _events(events: ArrayLike, *, name: str, func: str, duration: float) -> NDAr
         (array[:, 1] < array[:, 0], "ending before they start"),
         (array[:, 1] > duration, f"ending after duration_s = {duration!r}"),
     ]
+    late = np.flatnonzero(array[:, 1] > duration)
     for bad, what in checks:
         if bad.any():
             problems.append(f"{what} at position(s) {_positions(bad)}")
     if problems:
+        if late.size:  # a time in samples or milliseconds, not seconds, ends so
+            problems.append(f"the first such ends at {array[late[0], 1]:g} s: times are "
+                            "seconds from the start of the recording")
         raise InvalidInputError(f"{func}: {name} has events " + "; ".join(problems))
     return array
 

@@ -406,10 +406,37 @@ def test_a_case_the_manifest_lacks_is_named(study, tmp_path):
 
 def test_a_case_with_two_truths_is_named(study, tmp_path):
     manifest, readings = study
+    truth = mrmc_table(manifest, readings)["truth"]
+    flip = (readings["case"] == "RS-004") & (readings["reader"] == "R3")
+    line = int(np.flatnonzero(flip.to_numpy())[0]) + 2  # header on line 1
+    label = manifest.set_index("case_id").loc["RS-004", "reference"]
+    refused(tmp_path, manifest, readings.assign(truth=truth.where(~flip, 1 - truth)),
+            rf"contradicts the manifest .* RS-004; e.g. line {line}: truth "
+            rf"'{1 - int(label == 'malignant')}', the manifest's reference '{label}'")
+
+
+@pytest.mark.parametrize("form", ["1.0/0.0", "labels"])
+def test_a_truth_column_agreeing_in_another_form_is_accepted(study, tmp_path, form):
+    # 1.0/0.0 (a spreadsheet's numbers) or the protocol's own labels agree with the
+    # manifest; before, every case was 'contradicting the manifest'.
+    manifest, readings = study
+    truth = mrmc_table(manifest, readings)["truth"]
+    written = (truth.map({1: "1.0", 0: "0.0"}) if form == "1.0/0.0"
+               else truth.map({1: "malignant", 0: "benign"}))
+    result = evaluate(write_study(tmp_path, manifest, readings.assign(truth=written)))
+    table = mrmc_table(manifest, readings)
+    with_ai = np.mean([roc_auc_score(g["truth"], g["rating"])
+                       for _, g in table[table["treatment"] == "with AI"].groupby("reader")])
+    assert result.metric("test_auc").estimate.value == pytest.approx(with_ai, abs=1e-15)
+
+
+def test_a_truth_that_is_no_truth_is_named(study, tmp_path):
+    manifest, readings = study
     truth = mrmc_table(manifest, readings)["truth"].astype(str)
     truth[(readings["case"] == "RS-004") & (readings["reader"] == "R3")] = "2"
     refused(tmp_path, manifest, readings.assign(truth=truth),
-            r"contradicts the manifest .* RS-004")
+            r"column 'truth' must hold 1 \(condition present\) or 0, or the protocol's "
+            r"labels 'malignant' and 'benign'; 2 value\(s\) do not: line \d+ \('2'\)")
 
 
 def test_ratings_that_are_not_numbers_are_named(study, tmp_path):

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._hashing import sha256_file
@@ -109,19 +110,53 @@ def _spelled_as(values: pd.Series, names: Iterable[str]) -> pd.Series:
                       else by_nfc.get(unicodedata.normalize("NFC", v), v))
 
 
+def _check_truth(frame: pd.DataFrame, known: pd.Series, *, path: Path,
+                 labels: tuple[str, str] | None) -> None:
+    """The readings' ``truth`` column against the manifest's: 1/0 in any number form
+    (``1``, ``1.0``) or the protocol's labels."""
+    given = frame["truth"].str.strip()
+    words = {"1": 1, "0": 0}
+    if labels is not None:
+        words.update({labels[0]: 1, labels[1]: 0})
+    numbers = pd.to_numeric(given, errors="coerce")
+    read = given.map(words).where(given.isin(list(words)), numbers.where(numbers.isin([0, 1])))
+    odd = read.isna()
+    if odd.any():
+        where = [f"line {i + 2} ({v!r})" for i, v in zip(frame.index[odd], given[odd])]
+        named = (f", or the protocol's labels {labels[0]!r} and {labels[1]!r}"
+                 if labels is not None else "")
+        raise InvalidInputError(
+            f"readings {path}: column 'truth' must hold 1 (condition present) or 0{named}; "
+            f"{int(odd.sum())} value(s) do not: {_listing(where)}")
+    wrong = read.astype(int) != known
+    if wrong.any():
+        cases = sorted(set(frame.loc[wrong, "case"]))
+        first = int(np.flatnonzero(wrong.to_numpy())[0])
+        value = int(known.iloc[first])
+        reference = f"{labels[1 - value]!r} ({value})" if labels is not None else str(value)
+        raise InvalidInputError(
+            f"readings {path}: column 'truth' contradicts the manifest (a case has one "
+            f"truth: its reference) for case(s) {_listing(cases)}; e.g. line {first + 2}: "
+            f"truth {given.iloc[first]!r}, the manifest's reference {reference}")
+
+
 def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
-                   treatments: tuple[str, str]) -> pd.DataFrame:
+                   treatments: tuple[str, str],
+                   labels: tuple[str, str] | None = None) -> pd.DataFrame:
     """The readings joined to the manifest's truth, as :func:`medeval.stats.mrmc` reads
     them (``reader, treatment, case, truth, rating``), checked against the manifest and
     the protocol's treatments.
+
+    An optional ``truth`` column holds 1/0 (``1.0`` is 1) or the protocol's ``labels``
+    (positive, negative).
 
     Raises
     ------
     InvalidInputError
         A case the manifest lacks, a manifest case nobody read, a treatment the protocol
-        does not name (or one it names without readings), a ``truth`` column that
-        contradicts the manifest, and what :func:`medeval.stats.mrmc` refuses — every
-        message names ``path``.
+        does not name (or one it names without readings), a ``truth`` that is none of
+        1, 0 and the labels or that contradicts the manifest, and what
+        :func:`medeval.stats.mrmc` refuses — every message names ``path``.
     """
     frame = frame.assign(case=_spelled_as(frame["case"], truth),
                          treatment=_spelled_as(frame["treatment"], treatments))
@@ -146,12 +181,7 @@ def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
             + (f" ({', '.join(map(repr, absent))} missing)" if absent else ""))
     known = frame["case"].map(truth)
     if "truth" in frame.columns:
-        given = frame["truth"].str.strip()
-        wrong = frame.loc[given != known.astype(str), "case"]
-        if not wrong.empty:
-            raise InvalidInputError(
-                f"readings {path}: column 'truth' contradicts the manifest (a case has one "
-                f"truth: its reference) for case(s) {_listing(sorted(set(wrong)))}")
+        _check_truth(frame, known, path=path, labels=labels)
     ratings = pd.to_numeric(frame["rating"].str.strip(), errors="coerce")
     table = pd.DataFrame({"reader": frame["reader"], "treatment": frame["treatment"],
                           "case": frame["case"], "truth": known, "rating": ratings})
@@ -220,7 +250,9 @@ class ReaderStudy(TaskType):
                 f"readings {path}: SHA-256 {digest} differs from the protocol's "
                 f"task.readings_sha256 {expected}; these are not the study's readings")
         truth = {case.case_id: self._truth(case) for case in manifest.cases}
-        table = readings_table(frame, truth, path=path, treatments=self.treatments)
+        table = readings_table(frame, truth, path=path, treatments=self.treatments,
+                               labels=(str(self.spec.positive_label),
+                                       str(self.spec.negative_label)))
         self._analyse(table, path=path)  # refuses a bad design, naming the file
         columns = sorted({(t, r) for t, r in zip(table["treatment"], table["reader"])},
                          key=lambda tr: (self.treatments.index(tr[0]), tr[1]))

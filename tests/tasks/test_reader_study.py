@@ -611,3 +611,20 @@ def test_readings_saved_as_cp949_say_so(study, tmp_path):
         f"readings {tmp_path / 'readings.csv'}: not UTF-8 text (line {line}, byte {first}); "
         "Excel's plain 'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' "
         "(a byte order mark is fine)")
+
+
+def test_cases_sharing_a_patient_are_warned(study, tmp_path):
+    # Two views per patient read as two cases: the OR analysis takes the cases as
+    # independent (too narrow an interval if they are alike); before, nothing said so.
+    manifest, readings = study
+    paired = manifest.assign(patient_id=[f"P{k // 2:03d}" for k in range(len(manifest))])
+    n_cases, n_patients = len(paired), paired["patient_id"].nunique()
+    result = evaluate(write_study(tmp_path / "a", paired, readings, subgroups=""))
+    assert [w for w in result.warnings if "share a patient" in w] == [
+        f"all cases: {n_cases} cases of {n_patients} patients ({n_cases - n_patients} case(s) "
+        "share a patient): the MRMC analysis takes cases as independent, so its intervals "
+        "are too narrow if a patient's cases are alike (a clustered analysis is not "
+        "implemented; one case per patient avoids it)"]
+    alone = evaluate(write_study(tmp_path / "b", manifest, readings, subgroups=""))
+    assert not [w for w in alone.warnings if "share a patient" in w]
+    assert result.metric("auc_difference").estimate == alone.metric("auc_difference").estimate

@@ -47,7 +47,14 @@ from ..reader_study_table import ReaderStudyTable, oriented
 from ..result import InputRecord
 from ..stats.estimate import Estimate
 from ..stats.mrmc import MRMCResult, mrmc
-from .base import Aggregate, CaseRow, PredictionError, TaskType, metric_record
+from .base import (
+    Aggregate,
+    CaseRow,
+    PredictionError,
+    TaskType,
+    metric_record,
+    several_per_patient,
+)
 from .binary_classification import BinaryClassification
 
 __all__ = ["READINGS_COLUMNS", "ReaderStudy", "read_readings", "readings_table"]
@@ -314,9 +321,16 @@ class ReaderStudy(TaskType):
             metric_record("reference_auc", "mrmc_reader_averaged_auc",
                           intervals[reference].auc),
         )
-        warnings = () if scope == self.spec.scope else (
+        warnings: tuple[str, ...] = () if scope == self.spec.scope else (
             f"one reader only: the {self.spec.scope} analysis needs several; the figures "
             "are those of fixed readers (FRRC)",)
+        if clusters is not None and several_per_patient(list(clusters)):
+            shared = len(clusters) - len(set(clusters))
+            warnings += (
+                f"{len(clusters)} cases of {len(set(clusters))} patients ({shared} case(s) "
+                "share a patient): the MRMC analysis takes cases as independent, so its "
+                "intervals are too narrow if a patient's cases are alike (a clustered "
+                "analysis is not implemented; one case per patient avoids it)",)
         return Aggregate(metrics, {"reader_study": self._table(analysis, scope)}, warnings)
 
     def _undefined(self, reason: str, n_cases: int) -> Aggregate:

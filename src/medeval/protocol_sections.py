@@ -291,7 +291,7 @@ class EegEventsTask(Section):
     type: Literal["eeg-events"]
     tolerance_start_s: float = Field(default=30.0, ge=0)
     tolerance_end_s: float = Field(default=60.0, ge=0)
-    min_overlap: float = Field(default=0.0, ge=0, le=1)
+    min_overlap: float = Field(default=0.0, ge=0, lt=1)
     max_event_duration_s: float = Field(default=300.0, gt=0)
     min_gap_s: float = Field(default=90.0, ge=0)
 

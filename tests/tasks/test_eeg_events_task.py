@@ -213,3 +213,17 @@ def test_events_in_samples_fail_the_case_and_say_times_are_seconds(folder, share
     assert failed["r1"]["detail"].endswith(
         "ending after duration_s = 7200.0 at position(s) 0; the first such ends at 88832 s: "
         "times are seconds from the start of the recording")
+
+
+def test_a_minimum_overlap_of_one_is_refused_by_the_protocol(folder):
+    # timescoring's rule is relativeOverlap > minOverlap + 1e-6: with 1 nothing can be
+    # detected, and event_scoring refuses it. The protocol took it and every reference
+    # was then blamed ("case r0: reference ref/r0.json: event_scoring: min_overlap ...").
+    from medeval.protocol import load_protocol
+
+    text = (folder / "protocol.toml").read_text()
+    (folder / "protocol.toml").write_text(
+        text.replace('type = "eeg-events"', 'type = "eeg-events"\nmin_overlap = 1'))
+    with pytest.raises(medeval.MedevalError, match="min_overlap") as raised:
+        load_protocol(folder / "protocol.toml")
+    assert "reference" not in str(raised.value)

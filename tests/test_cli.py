@@ -371,3 +371,22 @@ def test_run_refuses_a_gpu_the_host_lacks(tmp_path, capsys):
     assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
     assert f"GPU {missing}" in capsys.readouterr().err
     assert not (tmp_path / "out" / "result.json").exists()
+
+
+def test_a_closed_pipe_ends_the_command_without_a_traceback():
+    """`medeval protocol schema | head -1`: the reader goes away; the command stops with
+    status 141 (as one killed by SIGPIPE) and prints no traceback. The pipe's read end is
+    closed before the command starts, so its first write fails, every time."""
+    import os
+    import subprocess
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "medeval", "protocol", "schema"],
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert done.returncode == 141, done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+    assert done.stderr == ""

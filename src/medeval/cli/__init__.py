@@ -14,7 +14,8 @@ Only this package turns exceptions into exit codes: 0 success, 1 verification fa
 (``verify``), 2 bad input or usage (a result file that cannot be read included) (a
 ``MedevalError``, message on stderr), 3 an evaluation in which
 every case failed (the result is still written, and the reasons are printed), 130
-interrupted (Ctrl-C, no traceback).
+interrupted (Ctrl-C, no traceback), 141 the reader of the output closed it
+(``medeval protocol schema | head``: no traceback, as for a command killed by SIGPIPE).
 """
 
 from __future__ import annotations
@@ -62,6 +63,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:  # Ctrl-C: what was interrupted has said what it kept
         return 130
+    except BrokenPipeError:  # `| head` stopped reading: nothing more to say to it
+        _stdout_to_devnull()
+        return 141
+
+
+def _stdout_to_devnull() -> None:
+    """Point the standard output at /dev/null, so that flushing what is left in its
+    buffer at exit does not fail again (Python would print 'Exception ignored')."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (captured in tests): nothing to flush
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:

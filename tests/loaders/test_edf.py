@@ -101,3 +101,32 @@ def test_duration_of_what_is_not_edf_or_is_damaged(shared_data, tmp_path):
     (tmp_path / "short.edf").write_bytes(bytes(head[:100]))
     with pytest.raises(LoaderError, match="shorter than the 256-byte EDF header"):
         edf_duration_s(tmp_path / "short.edf")
+
+
+def _discontinuous(shared_data, tmp_path):
+    """The real EDF+C file made EDF+D: its third data record's time-keeping annotation
+    "+2" made "+9" (a 7-s gap), and the reserved field says EDF+D."""
+    data = bytearray((shared_data / "eeg" / "test_edf_overlapping_annotations.edf").read_bytes())
+    assert data[192:197] == b"EDF+C"
+    data[192:197] = b"EDF+D"
+    third = data.index(b"+2\x14\x14\x00")
+    data[third:third + 2] = b"+9"
+    path = tmp_path / "gaps.edf"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_discontinuous_edf_is_refused_saying_so(shared_data, tmp_path):
+    # pyedflib (EDFlib) refuses EDF+D itself ("The file is discontinuous and cannot be
+    # read"); medeval said so inside "check it is a valid EDF/EDF+/BDF file and not
+    # truncated". Now it names EDF+D and what to do; the duration check skips such a file.
+    from medeval.loaders.edf import edf_duration_s
+
+    path = _discontinuous(shared_data, tmp_path)
+    with pytest.raises(OSError, match="discontinuous"):
+        pyedflib.EdfReader(str(path))
+    for read in (read_record, read_annotations):
+        with pytest.raises(LoaderError, match=r"gaps\.edf: EDF\+D \(discontinuous") as raised:
+            read(path)
+        assert "truncated" not in str(raised.value)
+    assert edf_duration_s(path) is None

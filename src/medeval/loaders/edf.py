@@ -113,7 +113,8 @@ def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
     """The length of an EDF/EDF+/BDF recording from its fixed header, without reading
     its data: (number of data records x duration of a data record, the number, the
     duration), or None when the file does not start as EDF or BDF does or states the
-    number of its data records as -1 (unknown: a recording still being written).
+    number of its data records as -1 (unknown: a recording still being written) or is
+    discontinuous (EDF+D, BDF+D: gaps between data records).
 
     Raises
     ------
@@ -137,8 +138,8 @@ def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
         raise LoaderError(
             f"EDF file {file}: number of data records or record duration is not a number "
             f"({head[236:244]!r}, {head[244:252]!r})") from None
-    if records == -1:
-        return None
+    if records == -1 or head[192:197] in (b"EDF+D", b"BDF+D"):
+        return None  # unknown yet, or records with gaps between them
     if records < 0 or not seconds >= 0 or math.isinf(seconds):
         raise LoaderError(
             f"EDF file {file}: {records} data records of {seconds:g} s; the header is "
@@ -169,6 +170,11 @@ def _check_header(file: Path) -> None:
         )
     if head[:8] not in (b"0       ", b"\xffBIOSEMI"):
         raise LoaderError(f"EDF file {file}: version field {head[:8]!r} is not EDF or BDF")
+    if head[192:197] in (b"EDF+D", b"BDF+D"):
+        raise LoaderError(
+            f"EDF file {file}: {head[192:197].decode()} (discontinuous: its data records "
+            "have gaps between them); only continuous recordings are read (EDF, EDF+C, BDF, "
+            "BDF+C): export the recording as one continuous file")
     try:
         header_bytes = int(head[184:192].decode("ascii").strip())
         signals = int(head[252:256].decode("ascii").strip())

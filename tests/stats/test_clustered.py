@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy.stats import norm
@@ -359,3 +360,38 @@ class TestObuchowski:
             t = delong_test([1, 1, 0, 0], [0.9, 0.4, 0.1, 0.5], [0.3, 0.6, 0.2, 0.1],
                             clusters=["a", "a", "b", "c"])
         assert math.isnan(t.p_value)
+
+
+class TestMissingPatientIds:
+    """A patient column with gaps (pandas reads an empty cell as NaN): before, numpy's
+    sort raised a bare TypeError ('<' not supported between 'float' and 'str'), or
+    with numbers every missing id became one patient 'nan'."""
+
+    Y = [1, 0, 1, 1, 0, 1, 1, 0]
+    S = [0.9, 0.2, 0.7, 0.6, 0.4, 0.8, 0.3, 0.1]
+
+    @pytest.mark.parametrize("ids", [
+        ["a", "a", None, "b", "b", "c", float("nan"), "c"],
+        [1.0, 1.0, float("nan"), 2.0, 2.0, 3.0, float("nan"), 3.0],
+    ])
+    @pytest.mark.parametrize("call", ["proportion", "obuchowski", "bootstrap", "delong"])
+    def test_named_with_their_positions(self, ids, call):
+        from medeval.stats import bootstrap_ci
+
+        column = pd.Series(ids, dtype=object if isinstance(ids[0], str) else float)
+        where = ", ".join(map(str, np.flatnonzero(column.isna().to_numpy())))
+        run = {
+            "proportion": lambda: proportion_ci_clustered(self.Y, column),
+            "obuchowski": lambda: auc_ci(self.Y, self.S, method="obuchowski", clusters=column),
+            "bootstrap": lambda: bootstrap_ci("auc", self.Y, self.S, seed=1, clusters=column),
+            "delong": lambda: delong_test(self.Y, self.S, self.S[::-1], clusters=column),
+        }[call]
+        with pytest.raises(InvalidInputError, match=(
+                rf"2 case\(s\) have no cluster \(patient\) id \(None or NaN\), at "
+                rf"position\(s\) {where}; give every case its patient")):
+            run()
+
+    def test_ids_of_two_kinds(self):
+        column = pd.Series([1, 1, "a", "a", 2, 2, "b", "b"], dtype=object)
+        with pytest.raises(InvalidInputError, match=r"mix kinds .* \(int, str\)"):
+            proportion_ci_clustered(self.Y, column)

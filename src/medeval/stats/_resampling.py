@@ -55,8 +55,7 @@ def make_units(
                 f"{func}: clusters must give one id per case ({n_obs}), got shape "
                 f"{cluster_ids.shape}"
             )
-        _, unit_of = np.unique(cluster_ids, return_inverse=True)
-        unit_of = unit_of.astype(np.intp)
+        unit_of = cluster_codes(cluster_ids, func=func)
         n_units = int(unit_of.max()) + 1 if n_obs else 0
     if strata is None:
         groups: tuple[NDArray[np.intp], ...] = (np.arange(n_units, dtype=np.intp),)
@@ -83,6 +82,41 @@ def make_units(
             for s in range(int(stratum_of.max()) + 1)
         )
     return Units(n_obs=n_obs, unit_of=unit_of, n_units=n_units, strata=groups)
+
+
+def cluster_codes(ids: NDArray[Any], *, func: str) -> NDArray[np.intp]:
+    """Each case's cluster as its position among the sorted distinct ids
+    (``numpy.unique``'s inverse).
+
+    Raises
+    ------
+    InvalidInputError
+        An id that is missing (None or NaN: a case without its patient, which would
+        otherwise be a patient of its own or join the other missing ones), or ids of
+        kinds that cannot be ordered together (numbers and text in one object array).
+    """
+    if ids.dtype.kind == "f":
+        missing = np.isnan(ids)
+    elif ids.dtype.kind == "O":
+        import pandas as pd  # its isna knows None, NaN, NaT and pd.NA
+
+        missing = np.asarray(pd.isna(ids), dtype=bool)
+    else:
+        missing = np.zeros(ids.shape, dtype=bool)
+    if missing.any():
+        where = np.flatnonzero(missing)
+        shown = ", ".join(map(str, where[:10])) + (" ..." if where.size > 10 else "")
+        raise InvalidInputError(
+            f"{func}: {where.size} case(s) have no cluster (patient) id (None or NaN), at "
+            f"position(s) {shown}; give every case its patient")
+    try:
+        _, inverse = np.unique(ids, return_inverse=True)
+    except TypeError:
+        kinds = sorted({type(v).__name__ for v in ids.tolist()})
+        raise InvalidInputError(
+            f"{func}: the cluster (patient) ids mix kinds that cannot be ordered together "
+            f"({', '.join(kinds)}); give them all as text or all as numbers") from None
+    return np.asarray(inverse, dtype=np.intp).reshape(-1)
 
 
 def draw_batches(

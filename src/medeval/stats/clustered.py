@@ -28,6 +28,7 @@ from scipy.optimize import brentq
 from .._validation import as_1d, choice, confidence_level, same_length, undefined
 from ..errors import InvalidInputError
 from ._auc_components import structural_components
+from ._resampling import cluster_codes
 from .estimate import Estimate
 from .intervals import PROPORTION_METHODS, ProportionMethod, bounds, wald_boundary_note
 
@@ -107,7 +108,7 @@ def cluster_design(
         values = outcome.astype(np.int64)
     if n == 0:
         return ClusterDesign(0, 0, 0, math.nan, math.nan, 0.0, "no cases")
-    _, inverse = np.unique(ids, return_inverse=True)
+    inverse = cluster_codes(ids, func=func)
     per_cluster = np.bincount(inverse, weights=values).astype(np.float64)
     sizes = np.bincount(inverse).astype(np.float64)
     k_clusters, k = int(sizes.size), int(values.sum())
@@ -349,7 +350,7 @@ def obuchowski_covariance(
     """
     ids = as_1d(clusters, name="clusters", func=func)
     same_length(func, y_true=truth, clusters=ids)
-    _, inverse = np.unique(ids, return_inverse=True)
+    inverse = cluster_codes(ids, func=func)
     n_clusters = int(inverse.max()) + 1 if inverse.size else 0
     pos, neg = inverse[truth], inverse[~truth]
     m_i = np.bincount(pos, minlength=n_clusters).astype(np.float64)

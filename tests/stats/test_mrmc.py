@@ -198,6 +198,15 @@ class TestBadInput:
         with pytest.raises(InvalidInputError, match=re.escape(expected)):
             mrmc(table.assign(reader=table["reader"].where(~one, nfd)))
 
+    def test_a_cp949_file_says_so(self, vandyke_path, tmp_path):
+        text = pd.read_csv(vandyke_path).assign(
+            reader=lambda t: "판독의" + t["reader"].astype(str)).to_csv(index=False)
+        (tmp_path / "vd.csv").write_bytes(text.encode("cp949"))
+        offset = len(text[:text.index("판")].encode("cp949"))  # header and "1," are ASCII
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"not UTF-8 text (line 2, byte {offset}); Excel's plain 'CSV'")):
+            mrmc(tmp_path / "vd.csv")
+
     def test_case_with_two_truths(self):
         table = _small()
         table.loc[(table["case"] == 4) & (table["reader"] == "R2"), "truth"] = 0

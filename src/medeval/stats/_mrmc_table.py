@@ -97,7 +97,14 @@ def _frame(table: Any, func: str) -> pd.DataFrame:
             raise InvalidInputError(f"{func}: no such table file: {path}")
         try:
             return pd.read_csv(path)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
+            from .._manifest_files import first_non_utf8
+
+            raise InvalidInputError(
+                f"{func}: {path} is not UTF-8 text ({first_non_utf8(path)}); Excel's plain "
+                "'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8'"
+            ) from None
+        except ValueError as exc:
             raise InvalidInputError(f"{func}: cannot read {path} as CSV: {exc}") from None
     if isinstance(table, pd.DataFrame):
         return table

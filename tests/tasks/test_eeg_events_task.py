@@ -227,3 +227,21 @@ def test_a_minimum_overlap_of_one_is_refused_by_the_protocol(folder):
     with pytest.raises(medeval.MedevalError, match="min_overlap") as raised:
         load_protocol(folder / "protocol.toml")
     assert "reference" not in str(raised.value)
+
+
+def test_without_duration_the_reference_takes_the_recordings(folder):
+    # r1's reference without duration_s, its input an EDF+ of 720 data records of 10 s
+    # (pyedflib's writer): scored over 7200 s, as with duration_s = 7200 (FP/24 h of the
+    # one false alarm at 400-410 s: 1 / 7200 s x 86400 s = 12 for this recording).
+    _edf(folder / "in" / "r1.edf", seconds=7200, record_s=10)
+    with_duration = json.loads(
+        medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    (folder / "ref" / "r1.json").write_text(json.dumps({"events": [[100, 150]]}))
+    without = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    r1 = dict(zip(without["case_columns"], next(c for c in without["cases"] if c[0] == "r1")))
+    assert (r1["duration_s"], r1["fp"]) == (7200, 1)
+    assert without["metrics"] == with_duration["metrics"]
+    # an input that is no EDF states no length: the reference must then give it
+    (folder / "in" / "r1.edf").write_text("x")
+    with pytest.raises(medeval.MedevalError, match='r1.json has no "duration_s" and no input'):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")

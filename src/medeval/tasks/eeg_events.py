@@ -1,13 +1,15 @@
 """EEG events (seizures): detected intervals against reference intervals, SzCORE rules.
 
 The manifest's ``reference`` is a JSON file ``{"duration_s": D, "events": [[start_s,
-end_s], ...]}`` (an empty list for a recording without seizure); the prediction is
-``<case_id>.json`` holding ``{"events": [[start_s, end_s], ...]}``. Each recording is
-scored with :func:`medeval.metrics.event_scoring` and the protocol's SzCORE parameters.
+end_s], ...]}`` (an empty list for a recording without seizure; ``duration_s`` may be
+left out where the input is an EDF file); the prediction is ``<case_id>.json`` holding
+``{"events": [[start_s, end_s], ...]}``. Each recording is scored with
+:func:`medeval.metrics.event_scoring` and the protocol's SzCORE parameters.
 
-The reference's ``duration_s`` is checked against each input that is an EDF/EDF+/BDF
-file (its header's data records x record duration): it must end within that file's last
-data record, else the set is refused (the false alarms per 24 h are counted over it).
+The reference's ``duration_s`` is checked against the case's first input that is an
+EDF/EDF+/BDF file stating its length (its header's data records x record duration): it
+must end within that file's last data record, else the set is refused (the false alarms
+per 24 h are counted over it). Without ``duration_s`` the reference takes that length.
 
 Aggregation pools the recordings (TP, FP, reference events and durations summed):
 sensitivity, precision, F1 and false alarms per 24 h, with bootstrap intervals that
@@ -73,14 +75,24 @@ class EegEvents(TaskType):
         path = root / case.reference
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            duration = number(data["duration_s"], name="duration_s")
+            given = data["duration_s"] if "duration_s" in data else None
+            duration = None if given is None else number(given, name="duration_s")
             events = _event_pairs(data["events"])
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise ReferenceProblem(
                 f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": number, "
                 f"\"events\": [[start_s, end_s], ...]}}: {exc!r}"
             ) from None
-        problem = _recording_problem(case, root, duration)
+        recording = _recording(case, root)
+        if isinstance(recording, str):
+            raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: {recording}")
+        if duration is None:
+            if recording is None:
+                raise ReferenceProblem(
+                    f"case {case.case_id}: reference {path} has no \"duration_s\" and no input "
+                    "of the case is an EDF/BDF file stating its length: give duration_s")
+            return recording[0], events
+        problem = None if recording is None else _length_problem(duration, *recording)
         if problem:
             raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: {problem}")
         return duration, events
@@ -168,8 +180,10 @@ class EegEvents(TaskType):
                 s.min_gap_s) == (30.0, 60.0, 0.0, 300.0, 90.0)
 
 
-def _recording_problem(case: Case, root: Path, duration: float) -> str | None:
-    """Why ``duration`` does not fit the case's EDF/BDF input(s), if it does not."""
+def _recording(case: Case, root: Path) -> tuple[float, int, float, str] | str | None:
+    """The length of the case's first EDF/BDF input that states one (seconds, data
+    records, record duration, the input's name); a message if one cannot be read; None
+    if no input states a length."""
     from ..loaders.edf import edf_duration_s
 
     for name in case.inputs:
@@ -179,15 +193,20 @@ def _recording_problem(case: Case, root: Path, duration: float) -> str | None:
             continue  # a missing or unreadable input is the manifest check's to name
         except MedevalError as exc:
             return f"its recording {name} cannot be checked: {exc}"
-        if found is None or found[0] <= 0:  # not EDF, length unknown, annotations only
-            continue
-        length, records, seconds = found
-        slack = 1e-6 * max(length, 1.0)
-        if not length - seconds - slack <= duration <= length + slack:
-            return (f"duration_s = {duration:g} s, but its recording {name} lasts {length:g} s "
-                    f"({records} data records of {seconds:g} s); the false alarms per 24 h "
-                    "are counted over duration_s: give the recording's length")
+        if found is not None and found[0] > 0:  # not EDF, length unknown, annotations only
+            return (*found, name)
     return None
+
+
+def _length_problem(duration: float, length: float, records: int, seconds: float,
+                    name: str) -> str | None:
+    """Why ``duration`` does not end within the recording's last data record, if not."""
+    slack = 1e-6 * max(length, 1.0)
+    if length - seconds - slack <= duration <= length + slack:
+        return None
+    return (f"duration_s = {duration:g} s, but its recording {name} lasts {length:g} s "
+            f"({records} data records of {seconds:g} s); the false alarms per 24 h are "
+            "counted over duration_s: give the recording's length")
 
 
 def _event_pairs(events: Any) -> NDArray[np.float64]:

@@ -156,6 +156,38 @@ def _small() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
 
 
+class TestIdenticalReaders:
+    """Five copies of Van Dyke's reader 1: the reader-to-reader variation is exactly 0.
+
+    RRRC then reduces to the single-reader analysis, which the Iowa OR-DBM MRMC 2.51
+    prints for reader 1 alone (RJafroc ``inst/Iowa/VanDyke1R.txt``, fixed readers):
+    X2 = 1.22011 on 1 df, p = 0.2693, 1 - 2 = -0.02818, 95% CI (-0.07818, 0.02182).
+    RRFC's error term MS(T*R) is 0: an infinite F and a zero-width interval (which the
+    guarded rule does not pass). Before, rounding left MS(T*R) ~1e-34: F = 1.6e28,
+    p = 2e-56 and an interval 1e-15 wide that a criterion could pass.
+    """
+
+    @pytest.mark.parametrize("method", ["OR", "DBM"])
+    def test_copies_of_one_reader(self, vandyke_path, method):
+        table = pd.read_csv(vandyke_path)
+        one = table[table["reader"] == 1]
+        copies = pd.concat([one.assign(reader=k) for k in range(1, 6)])
+        result = mrmc(copies, method=method)
+        rrrc = result.tests["RRRC"]
+        assert math.isinf(rrrc.df_den)
+        if method == "OR":  # DBM's random-reader F is the same; its df is inf as well
+            printed_values = (rrrc.statistic, 1.22011), (rrrc.p_value, 0.2693)
+            for actual, value in printed_values:
+                assert actual == pytest.approx(value, abs=0.5 * 10.0 ** -(
+                    len(str(value).split(".")[1])))
+        diff = rrrc.difference
+        assert diff.value == pytest.approx(-0.02818, abs=5e-6)
+        assert (diff.low, diff.high) == pytest.approx((-0.07818, 0.02182), abs=5e-6)
+        rrfc = result.tests["RRFC"]
+        assert math.isinf(rrfc.statistic) and rrfc.p_value == 0.0
+        assert rrfc.difference.low == rrfc.difference.high == rrfc.difference.value
+
+
 class TestBadInput:
     def test_reader_missing_a_case_names_the_cells(self):
         table = _small()

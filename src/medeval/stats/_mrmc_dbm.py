@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from ._mrmc_inference import (
     comparison,
+    exact,
     f_p_value,
     hillis_ddf,
     intervals,
@@ -58,16 +59,18 @@ def _anova(y: FloatArray) -> tuple[AnovaRow, ...]:
     m = y.mean()
     m_t, m_r, m_c = y.mean(axis=(1, 2)), y.mean(axis=(0, 2)), y.mean(axis=(0, 1))
     m_tr, m_tc, m_rc = y.mean(axis=2), y.mean(axis=1), y.mean(axis=0)
+    def ss_of(deviations: FloatArray) -> float:
+        return float((exact(deviations, y) ** 2).sum())
+
     ss = {
-        "T": r * c * float(((m_t - m) ** 2).sum()),
-        "R": t * c * float(((m_r - m) ** 2).sum()),
-        "C": t * r * float(((m_c - m) ** 2).sum()),
-        "TR": c * float(((m_tr - m_t[:, None] - m_r[None, :] + m) ** 2).sum()),
-        "TC": r * float(((m_tc - m_t[:, None] - m_c[None, :] + m) ** 2).sum()),
-        "RC": t * float(((m_rc - m_r[:, None] - m_c[None, :] + m) ** 2).sum()),
-        "TRC": float(((y - m_tr[:, :, None] - m_tc[:, None, :] - m_rc[None, :, :]
-                       + m_t[:, None, None] + m_r[None, :, None] + m_c[None, None, :] - m)
-                      ** 2).sum()),
+        "T": r * c * ss_of(m_t - m),
+        "R": t * c * ss_of(m_r - m),
+        "C": t * r * ss_of(m_c - m),
+        "TR": c * ss_of(m_tr - m_t[:, None] - m_r[None, :] + m),
+        "TC": r * ss_of(m_tc - m_t[:, None] - m_c[None, :] + m),
+        "RC": t * ss_of(m_rc - m_r[:, None] - m_c[None, :] + m),
+        "TRC": ss_of(y - m_tr[:, :, None] - m_tc[:, None, :] - m_rc[None, :, :]
+                     + m_t[:, None, None] + m_r[None, :, None] + m_c[None, None, :] - m),
     }
     df = {"T": t - 1, "R": r - 1, "C": c - 1, "TR": (t - 1) * (r - 1),
           "TC": (t - 1) * (c - 1), "RC": (r - 1) * (c - 1),

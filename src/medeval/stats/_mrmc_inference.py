@@ -122,14 +122,27 @@ def f_p_value(statistic: float, df_num: float, df_den: float) -> float:
     return float(f_dist.sf(statistic, df_num, df_den))
 
 
+def exact(deviations: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Deviations from means with those at rounding level (within 64 ulps of the data's
+    largest magnitude) set to 0.
+
+    Equal values (two readers who gave the same ratings) leave deviations of ~1e-17
+    instead of 0; squared, they are a mean square of ~1e-34 that an F statistic divides
+    by: p = 1e-56 and an interval of width 1e-15 where the error term is 0.
+    """
+    scale = float(np.abs(y).max()) if y.size else 0.0
+    return np.where(np.abs(deviations) <= 64 * np.finfo(np.float64).eps * scale, 0.0,
+                    deviations)
+
+
 def two_way_anova(y: NDArray[np.float64]) -> tuple[AnovaRow, AnovaRow, AnovaRow]:
     """Rows, columns and interaction of a two-way table without replication, as ANOVA rows
     named ``"rows"``, ``"columns"``, ``"interaction"`` (mean square NaN on 0 df)."""
     a, b = y.shape
     grand = y.mean()
-    ss_a = b * float(((y.mean(axis=1) - grand) ** 2).sum())
-    ss_b = a * float(((y.mean(axis=0) - grand) ** 2).sum())
-    resid = y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + grand
+    ss_a = b * float((exact(y.mean(axis=1) - grand, y) ** 2).sum())
+    ss_b = a * float((exact(y.mean(axis=0) - grand, y) ** 2).sum())
+    resid = exact(y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + grand, y)
     ss_ab = float((resid**2).sum())
     rows = [AnovaRow(name, ss, df, ss / df if df else math.nan)
             for name, ss, df in (("rows", ss_a, a - 1), ("columns", ss_b, b - 1),

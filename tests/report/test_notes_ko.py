@@ -263,7 +263,7 @@ def test_korean_wordings_by_hand() -> None:
         "site=Busan: sensitivity: bootstrap_ci: 재표본 200개 중 75개에서 값이 정의되지 않아 "
         "제외했습니다. 이를 피하려면 층화하십시오 (예: 부류별). bootstrap_ci: BCa가 정의되지 "
         "않습니다. 단위 하나를 빼면 통계량이 정의되지 않습니다 (예: 유일한 양성 증례). "
-        "method='percentile'을 쓰십시오")
+        "method='percentile'를 쓰십시오")
     assert warning_ko("failures excluded: froc_cpm: no reference lesion in any of the 4 "
                       "case(s), so the lesion sensitivity is undefined (NaN)") == (
         "실패 증례 제외: froc_cpm: 증례 4개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 "

@@ -229,11 +229,11 @@ NOTES: tuple[Note, ...] = (
     Note(r"bootstrap_ci: BCa is undefined: every resample lies on one side of the estimate "
          r"\(bias correction infinite\); use method='percentile'",
          "bootstrap_ci: BCa가 정의되지 않습니다. 모든 재표본이 추정값의 한쪽에 있습니다 (편향 "
-         "보정이 무한대). method='percentile'을 쓰십시오"),
+         "보정이 무한대). method='percentile'를 쓰십시오"),
     Note(r"bootstrap_ci: BCa is undefined: leaving one unit out makes the statistic "
          r"undefined \(e\.g\. the only positive case\); use method='percentile'",
          "bootstrap_ci: BCa가 정의되지 않습니다. 단위 하나를 빼면 통계량이 정의되지 않습니다 "
-         "(예: 유일한 양성 증례). method='percentile'을 쓰십시오"),
+         "(예: 유일한 양성 증례). method='percentile'를 쓰십시오"),
     # -- metrics.agreement ---------------------------------------------------------------
     Note(_F + r": both series are constant and equal, so the concordance is 0/0; NaN",
          "{func}: 두 계열이 모두 같은 상수여서 일치도가 0/0입니다. NaN"),
@@ -241,7 +241,8 @@ NOTES: tuple[Note, ...] = (
          "{func}: 신뢰구간이 정의되지 않습니다: {reason}. NaN", {"reason": _ccc_reason}),
     Note(_F + r": (?P<kind>ICC\S*) is 0/0 on these ratings \(no variance between subjects or "
          r"in total\); NaN",
-         "{func}: 이 평가값들에서 {kind}가 0/0입니다 (대상 간 분산 또는 전체 분산이 없음). NaN"),
+         "{func}: 이 평가값들에서 {kind}의 값이 0/0입니다 (대상 간 분산 또는 전체 분산이 "
+         "없음). NaN"),
     Note(_F + r": the confidence interval of (?P<kind>ICC\S*) is not finite on these "
          r"ratings; NaN",
          "{func}: 이 평가값들에서 {kind}의 신뢰구간이 유한하지 않습니다. NaN"),
@@ -256,14 +257,14 @@ NOTES: tuple[Note, ...] = (
          "pycocotools는 -1을 출력)", {"area": _one_of(_COCO_AREAS)}),
     Note(r"(?P<why>.+?) in any of the (?P<n>\d+) recording\(s\), so the pooled (?P<name>\w+) "
          r"is undefined \(NaN\)",
-         "기록 {n}개 어디에도 {why}. 따라서 합산 {name}이 정의되지 않습니다 (NaN)",
+         "기록 {n}개 어디에도 {why}. 따라서 합산 {name}의 값이 정의되지 않습니다 (NaN)",
          {"why": _one_of(_EVENT_REASONS)}),
     Note(r"(?P<k>\d+) of (?P<n>\d+) case\(s\) have an infinite value \(a mask empty on one "
          r"side\), so the mean is infinite and its interval undefined \(NaN\)",
          "증례 {n}개 중 {k}개의 값이 무한대여서 (한쪽 마스크가 비어 있음) 평균이 무한대이고 "
          "신뢰구간은 정의되지 않습니다 (NaN)"),
     Note(r"no (?P<key>\S+) is declared to replace them",
-         "이를 대체할 {key}가 선언되지 않았습니다"),
+         "이를 대체할 값({key})이 선언되지 않았습니다"),
     Note(r"gross statistic: 0/0 over (?P<n>\d+) record\(s\), so it is undefined; the "
          r"estimate and its interval are NaN",
          "총계 통계량: 기록 {n}개에 걸쳐 0/0이므로 정의되지 않습니다. 추정값과 신뢰구간은 "

@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from .._version import __version__
 from .checking import RequestRefused, judge_number, judge_pdf, read_upload
+from .differences_ko import difference_lines
 from .verdicts import Verdict
 
 if sys.version_info >= (3, 11):
@@ -63,10 +64,15 @@ def render_page(lang: str | None, *, status_code: int = 200, **context: Any) -> 
     def t(key: str) -> str:
         return _words(chosen, key)
 
+    def said(difference: str) -> tuple[str, ...]:
+        """A difference (English in the verdict) as the page prints it in ``chosen``."""
+        return difference_lines(difference, chosen, untranslated=strings()["ko"]["untranslated"])
+
     context.setdefault("verdict", None)
     context.setdefault("error", None)
     html = _environment().get_template("page.html.j2").render(
-        t=t, lang=chosen, version=__version__, status_code=status_code, **context)
+        t=t, said=said, lang=chosen, version=__version__, status_code=status_code,
+        **context)
     return HTMLResponse(html, status_code=status_code)
 
 

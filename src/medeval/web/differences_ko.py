@@ -1,0 +1,205 @@
+"""The verification page's differences in Korean: a catalogue of the sentences that
+:func:`medeval.report.verify_certificate` and :mod:`medeval.web.verdicts` write about an
+altered upload, each with its Korean wording.
+
+The verdict keeps its English differences (the API answers with them); the page, shown
+in Korean, prints each in Korean when a pattern of :data:`DIFFERENCES` matches all of it
+(report numbers, fingerprints, offsets and quoted certificate lines carried unchanged),
+else the English, marked as the original (:func:`difference_lines`).
+
+Examples
+--------
+>>> difference_ko("report LAB-AI-2026-0009 is not in this laboratory's registry")
+'이 시험기관의 등록부에 없는 성적서입니다: LAB-AI-2026-0009'
+"""
+
+from __future__ import annotations
+
+from ..report.notes_ko import Note
+
+__all__ = ["DIFFERENCES", "difference_ko", "difference_lines"]
+
+#: Who the sentence is about: the upload (the page), or a certificate named otherwise.
+_WHO = r"(?P<who>the uploaded file|the certificate|certificate .+?)"
+_HEX = r"(?P<{}>[0-9a-f]{{64}})"
+_QUOTED = r"(?P<{}>'.*'|\".*\")"  # a certificate line as Python's repr quotes it
+
+
+def _who(text: str) -> str:
+    return {"the uploaded file": "올린 파일", "the certificate": "성적서"}.get(
+        text, text.replace("certificate ", "성적서 ", 1))
+
+
+def _label(text: str) -> str | None:
+    """What the certificate is compared with."""
+    if text.startswith("the result attached to "):
+        return _who(text.removeprefix("the result attached to ")) + "에 첨부된 결과"
+    if text == "the result":
+        return "결과"
+    return "결과 " + text.removeprefix("result ") if text.startswith("result ") else None
+
+
+def _where(text: str) -> str | None:
+    """The PDF object a changed byte is in (``verify._object_at``), in Korean."""
+    if not text:
+        return ""
+    fixed = {" (in the cross-reference table or trailer)": " (상호 참조 표 또는 트레일러)",
+             " (between PDF objects)": " (PDF 객체 사이)"}
+    if text in fixed:
+        return fixed[text]
+    head, _, kind = text.removeprefix(" (in PDF object ").removesuffix(")").partition(", ")
+    if not text.startswith(" (in PDF object "):
+        return None
+    kinds = {"": "", "embedded font program": ", 포함된 글꼴 프로그램",
+             "content stream": ", 내용 스트림"}
+    words: str | None
+    if kind.startswith("embedded file stream"):
+        of = kind.removeprefix("embedded file stream").removeprefix(" of ")
+        words = f", 첨부 파일 스트림{f' ({of})' if of else ''}"
+    elif kind.startswith("file specification of "):
+        words = f", 첨부 파일 명세 ({kind.removeprefix('file specification of ')})"
+    else:
+        known = kinds.get(kind)
+        words = known if known is not None else f", {kind}" if kind.startswith("/") else None
+    return None if words is None else f" (PDF 객체 {head}{words})"
+
+
+_W = {"who": _who}
+
+#: Every sentence the verification writes about a difference.
+DIFFERENCES: tuple[Note, ...] = (
+    # -- medeval.web.verdicts ------------------------------------------------------------
+    Note(r"the certificate carries report number (?P<carried>\S+), not the (?P<typed>\S+) "
+         r"typed",
+         "성적서에 적힌 번호({carried})가 입력한 번호({typed})와 다릅니다"),
+    Note(r"report (?P<number>\S+) is not in this laboratory's registry",
+         "이 시험기관의 등록부에 없는 성적서입니다: {number}"),
+    Note(r"a report without a number is not in this laboratory's registry",
+         "번호가 없는 성적서는 이 시험기관의 등록부에 없습니다"),
+    Note(r"report (?P<number>\S+) was issued for result sha256:" + _HEX.format("issued")
+         + r"; this certificate carries result sha256:" + _HEX.format("carried"),
+         "성적서 {number}의 발급 결과는 sha256:{issued}이나, 이 성적서에 담긴 결과는 "
+         "sha256:{carried}입니다"),
+    Note(r"the fingerprint given \(sha256:" + _HEX.format("given") + r"\) is not the one "
+         r"report (?P<number>\S+) was issued with \(sha256:" + _HEX.format("issued")
+         + r"\): the QR code or the link was changed, or belongs to another document",
+         "주어진 지문(sha256:{given})은 성적서 {number}의 발급 지문(sha256:{issued})이 "
+         "아닙니다: QR 코드나 링크가 바뀌었거나 다른 문서의 것입니다"),
+    # -- medeval.report.verify: fingerprints, printed lines, bytes -----------------------
+    Note(_WHO + r": its attached result\.json has fingerprint sha256:" + _HEX.format("a")
+         + r", but the certificate prints sha256:" + _HEX.format("b") + r": the attachment "
+         r"was replaced \(it is another result\)",
+         "{who}: 첨부된 result.json의 지문은 sha256:{a}, 성적서에 인쇄된 지문은 "
+         "sha256:{b}입니다: 첨부 파일이 바뀌었습니다 (다른 결과입니다)", _W),
+    Note(_WHO + r": no result fingerprint found in its text or metadata; it is not a medeval "
+         r"certificate or was altered",
+         "{who}: 본문과 메타데이터에 결과 지문이 없습니다. medeval 성적서가 아니거나 "
+         "변조되었습니다", _W),
+    Note(_WHO + r" was issued for result sha256:" + _HEX.format("printed") + r", but "
+         r"(?P<label>.+) has sha256:" + _HEX.format("now") + r": the result or the "
+         r"certificate was changed",
+         "{who}: 결과 sha256:{printed}에 대해 발급된 성적서이나 {label}의 지문은 "
+         "sha256:{now}입니다: 결과나 성적서가 바뀌었습니다", {**_W, "label": _label}),
+    Note(r"parts of the result that differ from those " + _WHO + r" was issued for: "
+         r"(?P<parts>.+)",
+         "결과 중 {who}의 발급 당시와 달라진 부분: {parts}", _W),
+    Note(_WHO + r" prints " + _QUOTED.format("before") + r"(?: \(after "
+         + _QUOTED.format("line") + r"\))? where the result gives " + _QUOTED.format("after"),
+         "{who}의 인쇄 내용: {before}{line}, 결과로 만든 내용: {after}",
+         {**_W, "line": lambda q: f" ({q} 다음 줄)" if q else ""}),
+    Note(r"\(further differences not listed\)", "(이 밖의 차이는 싣지 않았습니다)"),
+    Note(_WHO + r": the file ends at byte (?P<end>\d+), (?P<missing>\d+) bytes before the "
+         r"end of the certificate rendered from the result: it was truncated",
+         "{who}: 파일이 {end}번째 바이트에서 끝나, 결과로 다시 만든 성적서보다 {missing}바이트 "
+         "짧습니다: 잘린 파일입니다", _W),
+    Note(_WHO + r": rendered by medeval (?P<made>\S+); this is medeval (?P<this>\S+), which "
+         r"lays a certificate out otherwise, so its bytes cannot be compared: verify it with "
+         r"the version that made it \(pip install 'medeval==(?P<other>\S+)'\)\. Its printed "
+         r"text was compared with the result instead",
+         "{who}: medeval {made}에서 만든 성적서이고 이것은 medeval {this}입니다. 성적서를 달리 "
+         "배치하므로 바이트를 비교할 수 없습니다: 만든 버전으로 확인하십시오 (pip install "
+         "'medeval=={other}'). 대신 인쇄된 내용을 결과와 비교했습니다", _W),
+    Note(_WHO + r": its bytes differ from the certificate rendered from the result at byte "
+         r"(?P<offset>\d+)(?P<where>.*?) \(sizes (?P<a>\d+) and (?P<b>\d+)\): the PDF was "
+         r"altered, or rendered by another version of medeval/reportlab/pypdf",
+         "{who}: 결과로 다시 만든 성적서와 {offset}번째 바이트{where}부터 다릅니다 (크기 "
+         "{a}바이트, {b}바이트): PDF가 변조되었거나 다른 버전의 medeval/reportlab/pypdf로 "
+         "만들어졌습니다",
+         {**_W, "where": _where}),
+    # -- signatures ----------------------------------------------------------------------
+    Note(_WHO + r": looks signed but no signature could be read",
+         "{who}: 서명된 것으로 보이나 서명을 읽을 수 없습니다", _W),
+    Note(_WHO + r": signature (?P<field>.+) is broken: the signed bytes were changed after "
+         r"signing",
+         "{who}: 서명({field})이 깨졌습니다: 서명된 바이트가 서명 후 바뀌었습니다", _W),
+    Note(_WHO + r": signature (?P<field>.+) does not verify",
+         "{who}: 서명({field})이 검증되지 않습니다", _W),
+    Note(_WHO + r": bytes were added after signature (?P<field>.+) \(at offset (?P<at>\d+)\): "
+         r"the signature does not cover the whole file",
+         "{who}: 서명({field}) 뒤에 바이트가 추가되었습니다 ({at}번째 바이트부터): 서명이 파일 "
+         "전체를 덮지 않습니다", _W),
+    Note(_WHO + r": signer (?P<signer>.+) is not trusted",
+         "{who}: 서명자({signer})는 신뢰할 수 없습니다", _W),
+    # -- attachments ---------------------------------------------------------------------
+    Note(_WHO + r": the attachment (?P<key>\S+) was (?P<what>removed|added|replaced) after "
+         r"signing",
+         "{who}: 첨부 파일({key})이 서명 후 {what}", {**_W, "what": {
+             "removed": "제거되었습니다", "added": "추가되었습니다",
+             "replaced": "바뀌었습니다"}.get}),
+    Note(_WHO + r": the attached file (?P<key>\S+) is missing \(removed\)",
+         "{who}: 첨부 파일({key})이 없습니다 (제거됨)", _W),
+    Note(_WHO + r": carries an attachment (?P<key>.+) that medeval did not attach",
+         "{who}: medeval이 첨부하지 않은 첨부 파일이 있습니다: {key}", _W),
+    Note(_WHO + r": the attached file (?P<key>\S+): its recorded size is (?P<size>\d+) bytes, "
+         r"its content (?P<actual>\d+) bytes",
+         "{who}: 첨부 파일({key}): 기록된 크기는 {size}바이트, 내용은 {actual}바이트입니다", _W),
+    Note(_WHO + r": the attached file (?P<key>\S+): its content does not match its recorded "
+         r"MD5 checksum",
+         "{who}: 첨부 파일({key}): 내용이 기록된 MD5 체크섬과 맞지 않습니다", _W),
+    Note(_WHO + r": the attached file (?P<key>\S+) is not listed as an associated file "
+         r"\(/AF\) of the document",
+         "{who}: 첨부 파일({key})이 문서의 연관 파일(/AF) 목록에 없습니다", _W),
+    Note(_WHO + r": the attached file (?P<key>\S+) has /AFRelationship (?P<got>\S+), not "
+         r"(?P<want>\S+)",
+         "{who}: 첨부 파일({key})의 /AFRelationship: {got} ({want}이어야 함)", _W),
+    Note(_WHO + r": the attached file (?P<key>\S+) has MIME type (?P<got>\S+), not "
+         r"(?P<want>\S+)",
+         "{who}: 첨부 파일({key})의 MIME 형식: {got} ({want}이어야 함)", _W),
+    Note(_WHO + r": its attached report-info\.json \(sha256:" + _HEX.format("a") + r"\) is "
+         r"not the report info it was rendered with \(sha256:" + _HEX.format("b") + r"\): "
+         r"the attachment was replaced",
+         "{who}: 첨부된 성적서 정보(report-info.json, sha256:{a})는 성적서를 만들 때의 "
+         "성적서 정보(sha256:{b})가 아닙니다: 첨부 파일이 바뀌었습니다", _W),
+    Note(_WHO + r": its attached result\.cases\.csv differs from the per-case rows of "
+         r"(?P<label>.+) \(first at line (?P<line>\d+)\)",
+         "{who}: 첨부된 증례별 표(result.cases.csv)가 {label}의 증례별 행과 다릅니다 "
+         "({line}번째 줄부터)",
+         {**_W, "label": _label}),
+    # -- medeval.report.pdfread ----------------------------------------------------------
+    Note(_WHO + r": page (?P<page>\d+) carries no result fingerprint",
+         "{who}: {page}쪽에 결과 지문이 없습니다", _W),
+    Note(_WHO + r": (?P<n>\d+) page\(s\) do not print the fingerprint sha256:"
+         + _HEX.format("meta") + r" of the metadata",
+         "{who}: 메타데이터의 지문(sha256:{meta})이 {n}개 쪽에 인쇄되어 있지 않습니다", _W),
+)
+
+
+def difference_ko(text: str) -> str | None:
+    """The Korean of one difference, else None."""
+    for difference in DIFFERENCES:
+        korean = difference.render(text)
+        if korean is not None:
+            return korean
+    return None
+
+
+def difference_lines(text: str, lang: str, *, untranslated: str) -> tuple[str, ...]:
+    """What the page prints for one difference in ``lang`` (``ko``, ``en`` or ``ko+en``):
+    the Korean, the English, or both (Korean first). A difference with no Korean wording
+    is printed in English, after ``untranslated`` (the page's mark for the original)."""
+    if lang == "en":
+        return (text,)
+    korean = difference_ko(text)
+    if korean is None:
+        return (f"{untranslated} {text}",) if lang == "ko" else (text,)
+    return (korean,) if lang == "ko" else (korean, text)

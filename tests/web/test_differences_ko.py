@@ -1,0 +1,175 @@
+"""The verification page shown in Korean words the differences of an altered upload in
+Korean (web/differences_ko.py); the API keeps the English.
+
+The differences are not copied here: each comes from verifying a real certificate
+altered as a forger would (a byte flipped, an attachment removed, replaced or given the
+wrong checksum, the end cut off) or from the verdicts (another number typed, a QR code's
+fingerprint changed, a registry that never issued it). Korean expected strings are
+written out by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+
+import pikepdf
+import pytest
+from starlette.testclient import TestClient
+
+from medeval.registry import Registry
+from medeval.report import verify_certificate
+from medeval.web import Verifier, create_app
+from medeval.web.differences_ko import DIFFERENCES, difference_ko, difference_lines
+from medeval.web.verdicts import look_up
+
+from .conftest import Issued
+
+
+@pytest.fixture(scope="module")
+def client(issued: Issued) -> Iterator[TestClient]:
+    registry = Registry.open(issued.registry)
+    app = create_app(registry, verifier=Verifier(workers=1), requests_per_minute=6000,
+                     burst=1000)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+    registry.close()
+
+
+def _edited(payload: bytes, edit) -> bytes:  # type: ignore[no-untyped-def]
+    with pikepdf.open(io.BytesIO(payload)) as pdf:
+        edit(pdf)
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def _remove(name: str):  # type: ignore[no-untyped-def]
+    def edit(pdf):  # type: ignore[no-untyped-def]
+        del pdf.attachments[name]
+    return edit
+
+
+def _rewrite(name: str, data: bytes, *, mend: bool):  # type: ignore[no-untyped-def]
+    """Attachment ``name`` given ``data``; ``mend``: its recorded size and MD5 too."""
+    def edit(pdf):  # type: ignore[no-untyped-def]
+        stream = pdf.attachments[name].obj.EF.F
+        stream.write(data)
+        if mend:
+            stream.Params.Size = len(data)
+            stream.Params.CheckSum = pikepdf.String(hashlib.md5(data).digest())
+    return edit
+
+
+@pytest.fixture(scope="module")
+def produced(issued: Issued, client: TestClient, tmp_path_factory: pytest.TempPathFactory
+             ) -> list[str]:
+    """Every difference the alterations below make medeval name."""
+    standing = issued.pdfs["standing"]
+    with pikepdf.open(io.BytesIO(standing)) as pdf:
+        csv = pdf.attachments["result.cases.csv"].get_file().read_bytes()
+        result = pdf.attachments["result.json"].get_file().read_bytes()
+    # another result: the laboratory's name changed in the result the PDF carries
+    other_result = result.replace(b"Medical AI Testing Team", b"Medical AI Testing Dept.")
+    assert other_result != result
+    lines = csv.splitlines(keepends=True)
+    altered_csv = b"".join(lines[:3] + [lines[3].replace(b",ok,", b",failed,")] + lines[4:])
+    uploads = [
+        issued.pdfs["altered"],  # one byte flipped in the middle
+        standing[:-5],  # the end cut off
+        standing[:600] + bytes([standing[600] ^ 1]) + standing[601:],  # on the first page
+        _edited(standing, _remove("result.cases.csv")),
+        _edited(standing, _rewrite("report-info.json", b'{"report_number": "X-1"}',
+                                   mend=True)),
+        _edited(standing, _rewrite("result.cases.csv", altered_csv, mend=False)),
+        _edited(standing, _rewrite("result.cases.csv", altered_csv, mend=True)),
+        _edited(standing, _rewrite("result.json", other_result, mend=True)),
+    ]
+    out = [d for payload in uploads for d in verify_certificate(payload).differences]
+    # the verdicts: another number typed; a QR code's fingerprint changed; an unknown report
+    answer = client.post("/api/verify", files={"file": ("c.pdf", issued.pdfs["withdrawn"],
+                                                        "application/pdf")},
+                         data={"number": issued.standing}).json()
+    out += answer["differences"]
+    with Registry.open(issued.registry) as registry:
+        out += look_up(registry, issued.standing, fingerprint="0" * 64).differences
+    folder = tmp_path_factory.mktemp("other-registry")
+    with Registry.create(folder / "other.sqlite") as empty, TestClient(
+            create_app(empty, verifier=Verifier(workers=1))) as other:
+        out += other.post("/api/verify", files={"file": ("c.pdf", standing,
+                                                         "application/pdf")}
+                          ).json()["differences"]
+    return out
+
+
+#: English words that must not be left in a Korean difference outside the quoted lines
+#: of the certificate (file names, hashes and version numbers are kept).
+_ENGLISH = re.compile(r"(?<![\w-])(the|is|are|of|and|or|not|was|were|in|to|at|by|"
+                      r"certificate|result|file|bytes?)(?![\w.-])")
+
+
+def test_every_difference_has_a_korean_wording(produced: list[str]) -> None:
+    assert len(produced) >= 12
+    missing = [d for d in produced if difference_ko(d) is None]
+    assert missing == []
+    unquoted = {d: re.sub(r"'[^']*'|\"[^\"]*\"", "", str(difference_ko(d)))
+                for d in produced}
+    left = {d: k for d, k in unquoted.items() if _ENGLISH.search(k)}
+    assert left == {}
+
+
+def test_korean_wordings_by_hand(issued: Issued) -> None:
+    fingerprint = issued.fingerprint
+    assert difference_ko(
+        "the uploaded file: its bytes differ from the certificate rendered from the result "
+        "at byte 5120 (in PDF object 12 0, content stream) (sizes 90000 and 90000): the PDF "
+        "was altered, or rendered by another version of medeval/reportlab/pypdf") == (
+        "올린 파일: 결과로 다시 만든 성적서와 5120번째 바이트 (PDF 객체 12 0, 내용 스트림)부터 "
+        "다릅니다 (크기 90000바이트, 90000바이트): PDF가 변조되었거나 다른 버전의 "
+        "medeval/reportlab/pypdf로 만들어졌습니다")
+    assert difference_ko(
+        "the certificate carries report number LAB-AI-2026-0001, not the "
+        "LAB-AI-2026-0003 typed") == (
+        "성적서에 적힌 번호(LAB-AI-2026-0001)가 입력한 번호(LAB-AI-2026-0003)와 다릅니다")
+    assert difference_ko(
+        f"report LAB-AI-2026-0003 was issued for result sha256:{fingerprint}; this "
+        f"certificate carries result sha256:{'1' * 64}") == (
+        f"성적서 LAB-AI-2026-0003의 발급 결과는 sha256:{fingerprint}이나, 이 성적서에 담긴 "
+        f"결과는 sha256:{'1' * 64}입니다")
+    assert difference_ko("the uploaded file prints 'Site | Busan' (after 'Subgroups') "
+                         "where the result gives 'Site | Seoul'") == (
+        "올린 파일의 인쇄 내용: 'Site | Busan' ('Subgroups' 다음 줄), 결과로 만든 내용: "
+        "'Site | Seoul'")
+
+
+def test_a_difference_no_pattern_knows_is_marked() -> None:
+    text = "the uploaded file: something a later medeval says"
+    assert difference_ko(text) is None
+    assert difference_lines(text, "ko", untranslated="(영문 원문)") == (
+        "(영문 원문) the uploaded file: something a later medeval says",)
+    assert difference_lines(text, "en", untranslated="(영문 원문)") == (text,)
+    assert len(DIFFERENCES) == len({d.pattern for d in DIFFERENCES})
+
+
+@pytest.mark.parametrize("lang", ["ko", "en", "ko+en"])
+def test_the_page_words_the_differences_in_its_language(client: TestClient, issued: Issued,
+                                                        lang: str) -> None:
+    page = client.post("/check", files={"file": ("c.pdf", issued.pdfs["altered"],
+                                                 "application/pdf")},
+                       data={"lang": lang}).text
+    offset = len(issued.pdfs["standing"]) // 2
+    korean = f"올린 파일: 결과로 다시 만든 성적서와 {offset}번째 바이트"
+    english = (f"the uploaded file: its bytes differ from the certificate rendered from the "
+               f"result at byte {offset}")
+    assert 'data-status="altered"' in page
+    assert (korean in page, english in page) == {
+        "ko": (True, False), "en": (False, True), "ko+en": (True, True)}[lang]
+    # the API keeps the English
+    body = client.post("/api/verify", files={"file": ("c.pdf", issued.pdfs["altered"],
+                                                      "application/pdf")}).json()
+    assert any(d.startswith(english) for d in body["differences"])
+
+
+

@@ -168,3 +168,28 @@ def test_intervals_by_patient_against_independent_computations(tmp_path, seed):
     balanced = result.metric("balanced_accuracy").estimate
     assert (balanced.low, balanced.high) == pytest.approx(
         patient_bootstrap(truth, decided, groups, seed, 1000), abs=1e-12)
+
+
+def test_the_set_counts_each_patient_once(tmp_path):
+    table = write_set(tmp_path, 5)
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    assert result.dataset.n_patients == table["patient"].nunique()  # 41: NFC, one each
+    assert table["patient_id"].nunique() > result.dataset.n_patients
+
+
+def test_ids_differing_in_letter_case_are_warned(tmp_path):
+    # 'P-007' and 'p-007' may be two patients (case-sensitive codes) or one typed twice:
+    # counted as two, and said.
+    table = write_set(tmp_path, 5)
+    manifest = table[["case_id", "patient_id", "input", "reference"]].assign(
+        patient_id=[f"P-{k // 3:03d}" for k in range(len(table))])
+    manifest.loc[manifest.index[1], "patient_id"] = "p-000"
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    assert ("all cases: patient ids that differ only in letter case are counted as different "
+            "patients: 'P-000' and 'p-000'; if they are one patient, write the id one way in "
+            "the manifest") in result.warnings
+    assert result.dataset.n_patients == manifest["patient_id"].nunique()
+    sensitivity = result.metric("sensitivity").estimate
+    positives = manifest["patient_id"][table["reference"] == 1]
+    assert f"in {positives.nunique()} clusters" in sensitivity.note

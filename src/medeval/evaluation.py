@@ -315,9 +315,26 @@ def _dataset_section(protocol: Protocol, manifest: Manifest, fingerprint: str) -
     spec = protocol.dataset
     return DatasetSection(
         manifest=spec.manifest, fingerprint=fingerprint, n_cases=len(manifest.cases),
-        n_patients=len({c.patient_id for c in manifest.cases}), selection=spec.selection,
+        n_patients=len({unicodedata.normalize("NFC", c.patient_id) for c in manifest.cases}),
+        selection=spec.selection,
         received=spec.received, sample_size=spec.sample_size,
     )
+
+
+def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:
+    """A warning naming patient ids that differ only in letter case ('P001', 'p001'):
+    counted as two patients (ids may be case-sensitive codes), which narrows every
+    interval over patients if they are one."""
+    spellings: dict[str, set[str]] = {}
+    for row in rows:
+        spellings.setdefault(unicodedata.normalize("NFC", row.patient_id).casefold(),
+                             set()).add(unicodedata.normalize("NFC", row.patient_id))
+    alike = sorted(" and ".join(map(repr, sorted(v))) for v in spellings.values() if len(v) > 1)
+    if not alike:
+        return []
+    shown = "; ".join(alike[:5]) + (f"; ... and {len(alike) - 5} more" if len(alike) > 5 else "")
+    return [f"all cases: patient ids that differ only in letter case are counted as different "
+            f"patients: {shown}; if they are one patient, write the id one way in the manifest"]
 
 
 @dataclass
@@ -331,6 +348,8 @@ class _Figures:
 
     def __post_init__(self) -> None:
         self.warnings: list[str] = []
+        if self.protocol.statistics.resampling_unit == "patient":
+            self.warnings += _patients_alike(self.rows)
         self.failed = [r for r in self.rows if r.status == "failed"]
         self.ok = [r for r in self.rows if r.status == "ok"]
         self.worst_case = self.protocol.failures.policy == "worst-case"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import warnings
 from pathlib import Path
@@ -121,14 +122,18 @@ def test_a_reference_fault_is_the_sets_not_the_algorithms(folder, reference, why
     assert "r1" in str(raised.value) and why in str(raised.value)
 
 
+START = datetime.datetime(2024, 5, 6, 7, 8, 9)
+
+
 def _edf(path: Path, *, seconds: int, record_s: float, channels: int = 2, fs: int = 8) -> None:
     """An EDF+ file written by pyedflib: ``channels`` channels at ``fs`` Hz, ``seconds``
-    long, in data records of ``record_s`` seconds."""
+    long, in data records of ``record_s`` seconds, starting at ``START``."""
     import numpy as np
     import pyedflib
 
     writer = pyedflib.EdfWriter(str(path), channels, file_type=pyedflib.FILETYPE_EDFPLUS)
     try:
+        writer.setStartdatetime(START)
         with warnings.catch_warnings():  # pyedflib: "might alter ... sample_frequencies"
             warnings.simplefilter("ignore", UserWarning)
             writer.setDatarecordDuration(record_s)
@@ -195,7 +200,8 @@ def test_a_short_relative_predictions_folder_leaves_the_messages_whole(folder, m
     monkeypatch.chdir(folder)
     data = json.loads(medeval.evaluate(Path("protocol.toml"), Path("pred")).to_json())
     details = {f["case_id"]: f["detail"] for f in data["failures"]["cases"]}
-    assert details["repred"] == "case repred: no prediction file repred{.json} in <predictions>"
+    assert details["repred"] == (
+        "case repred: no prediction file repred{.json,.edf} in <predictions>")
 
 
 def test_events_in_samples_fail_the_case_and_say_times_are_seconds(folder, shared_data):
@@ -245,3 +251,69 @@ def test_without_duration_the_reference_takes_the_recordings(folder):
     (folder / "in" / "r1.edf").write_text("x")
     with pytest.raises(medeval.MedevalError, match='r1.json has no "duration_s" and no input'):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def _annotations_edf(path: Path, annotations, *, start: datetime.datetime = START,
+                     plain: bool = False) -> None:
+    """An annotation-only EDF+ file written by pyedflib (a detector's output); ``plain``:
+    an EDF file (no annotation channel) with one signal instead."""
+    import numpy as np
+    import pyedflib
+
+    kind = pyedflib.FILETYPE_EDF if plain else pyedflib.FILETYPE_EDFPLUS
+    writer = pyedflib.EdfWriter(str(path), 1 if plain else 0, file_type=kind)
+    try:
+        writer.setStartdatetime(start)
+        if plain:
+            writer.setSignalHeaders([{"label": "EEG", "dimension": "uV", "sample_frequency": 1,
+                                      "physical_max": 1, "physical_min": -1,
+                                      "digital_max": 32767, "digital_min": -32768}])
+            writer.writeSamples([np.zeros(10)])
+        for onset, duration, text in annotations:
+            writer.writeAnnotation(onset, duration, text)
+    finally:
+        writer.close()
+
+
+def test_an_edf_plus_prediction_scores_its_annotations_as_timescoring_does(folder):
+    # r0's detector writes its events as EDF+ annotations (TALs, UTF-8 texts) instead of
+    # JSON: 310-320 s inside the seizure at 300-360 s, 9000-9030 s and 12000.5-12000.75 s
+    # far from any. timescoring 0.0.7 on the same events (10 Hz grid, exact here) counts
+    # the reference events, TP and FP.
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    reference, _, duration = RECORDINGS["r0"]
+    _edf(folder / "in" / "r0.edf", seconds=duration, record_s=10)
+    detected = [(310.0, 10.0, "발작"), (9000.0, 30.0, "seizure"), (12000.5, 0.25, "Anfall ü")]
+    (folder / "pred" / "r0.json").unlink()
+    _annotations_edf(folder / "pred" / "r0.edf", detected)
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
+    peer = scoring.EventScoring(
+        Annotation([tuple(e) for e in reference], 10, duration * 10),
+        Annotation([(o, o + d) for o, d, _ in detected], 10, duration * 10))
+    assert (r0["n_reference"], r0["tp"], r0["fp"]) == (peer.refTrue, peer.tp, peer.fp)
+    assert (peer.refTrue, peer.tp, peer.fp) == (2, 1, 2)
+    assert r0["status"] == "ok" and r0["n_hypothesis"] == 3
+
+
+@pytest.mark.parametrize(("write", "why"), [
+    (lambda p: _annotations_edf(p, [(310.0, -1, "seizure onset")]),
+     "r0.edf: 1 annotation(s) state no duration, the first 'seizure onset' at 310 s"),
+    (lambda p: _annotations_edf(p, [(310.0, 10.0, "x")],
+                                start=START + datetime.timedelta(hours=1)),
+     "r0.edf starts at '06.05.2408.08.09' (dd.mm.yyhh.mm.ss), its recording in/r0.edf at "
+     "'06.05.2407.08.09'"),
+    (lambda p: _annotations_edf(p, [], plain=True), "r0.edf is plain EDF, which holds no "
+     "annotations"),
+    (lambda p: p.write_bytes(b"0       " + b" " * 300), "EDF file"),
+])
+def test_an_edf_prediction_that_cannot_be_scored_fails_its_case(folder, write, why):
+    _edf(folder / "in" / "r0.edf", seconds=RECORDINGS["r0"][2], record_s=10)
+    (folder / "pred" / "r0.json").unlink()
+    write(folder / "pred" / "r0.edf")
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["r0"]["reason"] == "invalid-output"
+    assert why in failed["r0"]["detail"]

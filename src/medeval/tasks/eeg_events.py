@@ -3,8 +3,12 @@
 The manifest's ``reference`` is a JSON file ``{"duration_s": D, "events": [[start_s,
 end_s], ...]}`` (an empty list for a recording without seizure; ``duration_s`` may be
 left out where the input is an EDF file); the prediction is ``<case_id>.json`` holding
-``{"events": [[start_s, end_s], ...]}``. Each recording is scored with
-:func:`medeval.metrics.event_scoring` and the protocol's SzCORE parameters.
+``{"events": [[start_s, end_s], ...]}``, or ``<case_id>.edf``, an EDF+ file whose
+annotations are the detected events (onset and duration in its TALs, counted from the
+recording's start: the two headers' start date and time must agree; an annotation
+without a duration fails the case; a ``.json`` beside it is read instead). Each
+recording is scored with :func:`medeval.metrics.event_scoring` and the protocol's SzCORE
+parameters.
 
 The reference's ``duration_s`` is checked against the case's first input that is an
 EDF/EDF+/BDF file stating its length (its header's data records x record duration): it
@@ -44,6 +48,7 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
+    prediction_file,
 )
 
 __all__ = ["EegEvents"]
@@ -130,14 +135,19 @@ class EegEvents(TaskType):
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Score one recording."""
         duration, reference = self._reference(case, root)
-        data = read_json_prediction(case, predictions)
-        events = data.get("events") if isinstance(data, dict) else None
-        if not isinstance(events, list):
-            raise PredictionError(f"case {case.case_id}: the prediction needs \"events\": [...]")
-        try:
-            hypothesis = _event_pairs(events)
-        except ValueError as exc:
-            raise PredictionError(f"case {case.case_id}: {exc}") from None
+        found = prediction_file(predictions, case.case_id, (".json", ".edf"))
+        if found.suffix.lower() == ".edf":
+            hypothesis = _edf_events(case, root, found)
+        else:
+            data = read_json_prediction(case, predictions)
+            events = data.get("events") if isinstance(data, dict) else None
+            if not isinstance(events, list):
+                raise PredictionError(
+                    f"case {case.case_id}: the prediction needs \"events\": [...]")
+            try:
+                hypothesis = _event_pairs(events)
+            except ValueError as exc:
+                raise PredictionError(f"case {case.case_id}: {exc}") from None
         try:
             scores = self._score(reference, hypothesis, duration)
         except MedevalError as exc:
@@ -178,6 +188,55 @@ class EegEvents(TaskType):
         s = self.spec
         return (s.tolerance_start_s, s.tolerance_end_s, s.min_overlap, s.max_event_duration_s,
                 s.min_gap_s) == (30.0, 60.0, 0.0, 300.0, 90.0)
+
+
+def _edf_events(case: Case, root: Path, path: Path) -> NDArray[np.float64]:
+    """The detected events of an EDF+ prediction: each annotation ``[onset, onset +
+    duration]`` in seconds from the file's start, which must be the recording's (the
+    start date and time of the two headers); an annotation without a duration fails the
+    case (an event needs both ends)."""
+    from ..loaders.edf import read_edf_annotations
+
+    try:
+        found = read_edf_annotations(path)
+    except MedevalError as exc:
+        raise PredictionError(f"case {case.case_id}: {exc}") from None
+    if found.metadata.get("file_type") in ("EDF", "BDF"):
+        raise PredictionError(
+            f"case {case.case_id}: {path.name} is plain {found.metadata['file_type']}, which "
+            "holds no annotations: write the detected events as EDF+ annotations (or JSON)")
+    late = _start_mismatch(case, root, path)
+    if late:
+        raise PredictionError(f"case {case.case_id}: {late}")
+    onsets, durations = found.onsets_s, found.durations_s
+    none = np.flatnonzero(~np.isfinite(durations))
+    if none.size:
+        k = int(none[0])
+        raise PredictionError(
+            f"case {case.case_id}: {path.name}: {none.size} annotation(s) state no duration, "
+            f"the first {found.symbols[k]!r} at {onsets[k]:g} s; a detected event needs its "
+            "onset and its duration")
+    return np.column_stack([onsets, onsets + durations]).reshape(-1, 2)
+
+
+def _start_mismatch(case: Case, root: Path, path: Path) -> str | None:
+    """Why the EDF+ prediction's start (date and time in its header) is not that of the
+    case's EDF input, if it is not; None where no input is EDF."""
+    with open(path, "rb") as handle:
+        start = handle.read(184)[168:184]
+    for name in case.inputs:
+        try:
+            with open(root / name, "rb") as handle:
+                head = handle.read(184)
+        except OSError:
+            continue
+        if head[:8] in (b"0       ", b"\xffBIOSEMI") and len(head) == 184:
+            if head[168:184] != start:
+                return (f"{path.name} starts at {start.decode('latin-1')!r} (dd.mm.yyhh.mm.ss), "
+                        f"its recording {name} at {head[168:184].decode('latin-1')!r}: "
+                        "onsets must count from the recording's start")
+            return None
+    return None
 
 
 def _recording(case: Case, root: Path) -> tuple[float, int, float, str] | str | None:

@@ -628,3 +628,15 @@ def test_cases_sharing_a_patient_are_warned(study, tmp_path):
     alone = evaluate(write_study(tmp_path / "b", manifest, readings, subgroups=""))
     assert not [w for w in alone.warnings if "share a patient" in w]
     assert result.metric("auc_difference").estimate == alone.metric("auc_difference").estimate
+
+
+@pytest.mark.parametrize(("sep", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_readings_separated_otherwise_say_so(study, tmp_path, sep, name):
+    # A European Excel writes ';' (a 'CSV' with decimal commas); before, only "lacks
+    # column(s) 'reader', 'treatment', 'case', 'rating'" for a file that has them all.
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings)
+    readings.to_csv(tmp_path / "readings.csv", index=False, sep=sep)
+    with pytest.raises(InvalidInputError, match=f"its fields are separated by {name}: the "
+                       "readings are a CSV with commas"):
+        evaluate(protocol)

@@ -93,9 +93,14 @@ def read_readings(path: Path) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in READINGS_COLUMNS if c not in frame.columns]
     if missing:
+        columns = list(frame.columns)
+        separated = next((name for mark, name in ((";", "semicolons"), ("\t", "tabs"))
+                          if len(columns) == 1 and mark in columns[0]), None)
         raise InvalidInputError(
             f"readings {path}: lacks column(s) {', '.join(map(repr, missing))}; it needs "
-            f"{', '.join(READINGS_COLUMNS)} (one row per reader, treatment and case)")
+            f"{', '.join(READINGS_COLUMNS)} (one row per reader, treatment and case)"
+            + (f"; its fields are separated by {separated}: the readings are a CSV with "
+               "commas" if separated else f"; it has {', '.join(map(repr, columns))}"))
     for column in ("reader", "treatment", "case"):
         frame[column] = frame[column].str.strip()
         empty = frame.index[frame[column] == ""].tolist()

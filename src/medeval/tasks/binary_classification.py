@@ -173,8 +173,11 @@ class BinaryClassification(TaskType):
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Every binary metric with its interval (see :func:`classification_metrics`)."""
-        truth = np.array([bool(r.values["reference"]) for r in rows])
-        decided = np.array([bool(r.values["prediction"]) for r in rows])
+        if not rows:  # every case failed and is left out: nothing to count
+            return Aggregate(self._no_cases(), {"confusion_matrix": {
+                "tp": 0, "fp": 0, "fn": 0, "tn": 0}})
+        truth = np.array([bool(r.values["reference"]) for r in rows], dtype=bool)
+        decided = np.array([bool(r.values["prediction"]) for r in rows], dtype=bool)
         given = [r.values["score"] for r in rows]
         known = np.array([s for s in given if s is not None], dtype=float)
         low = float(known.min()) - 1.0 if known.size else 0.0
@@ -198,6 +201,24 @@ class BinaryClassification(TaskType):
         )
         tables = {"confusion_matrix": {"tp": cm.tp, "fp": cm.fp, "fn": cm.fn, "tn": cm.tn}}
         return Aggregate(tuple(metrics), tables)
+
+    def _no_cases(self) -> tuple[MetricRecord, ...]:
+        """Each figure undefined (NaN, n 0, note "no cases"), with the method it would have."""
+        import math
+
+        from ..stats.estimate import Estimate
+
+        st = self.statistics
+        boot = f"bootstrap-{st.bootstrap_method}"
+        named = [*((name, name, st.proportion_method) for name in _PROPORTIONS),
+                 *((name, name, boot) for name in _BOOTSTRAPPED),
+                 ("lr_positive", "lr_positive", "log"), ("lr_negative", "lr_negative", "log"),
+                 ("roc_auc", "roc_auc", st.auc_method),
+                 ("average_precision", "average_precision", boot),
+                 ("brier_score", "brier_score", boot), ("ece", "ece@uniform", boot)]
+        return tuple(metric_record(name, definition, Estimate(
+            math.nan, math.nan, math.nan, method, st.confidence, 0, note="no cases"))
+            for name, definition, method in named)
 
 
 def _outcome(truth: int, decided: int) -> str:

@@ -55,6 +55,8 @@ threshold = 0.5
 seed = {seed}
 resampling_unit = "patient"
 n_resamples = 1000
+[subgroups]
+columns = ["site"]
 [[criteria]]
 metric = "sensitivity"
 goal = 0.5
@@ -78,6 +80,7 @@ def write_set(folder: Path, seed: int) -> pd.DataFrame:
             written = unicodedata.normalize("NFD" if k % 2 else "NFC", patient)
             rows.append({"case_id": f"C{k:04d}", "patient_id": written,
                          "input": f"inputs/C{k:04d}.json", "reference": truth,
+                         "site": "A" if p % 3 else "B",
                          "score": round(score, 4), "patient": patient})
     table = pd.DataFrame(rows)
     (folder / "inputs").mkdir(parents=True)
@@ -86,7 +89,7 @@ def write_set(folder: Path, seed: int) -> pd.DataFrame:
         (folder / "inputs" / f"{case}.json").write_text("{}", encoding="utf-8")
         (folder / "predictions" / f"{case}.json").write_text(
             json.dumps({"score": float(score)}), encoding="utf-8")
-    table[["case_id", "patient_id", "input", "reference"]].to_csv(
+    table[["case_id", "patient_id", "input", "reference", "site"]].to_csv(
         folder / "manifest.csv", index=False, encoding="utf-8")
     (folder / "protocol.toml").write_text(PROTOCOL.format(seed=seed), encoding="utf-8")
     return table
@@ -169,6 +172,18 @@ def test_intervals_by_patient_against_independent_computations(tmp_path, seed):
     assert (balanced.low, balanced.high) == pytest.approx(
         patient_bootstrap(truth, decided, groups, seed, 1000), abs=1e-12)
 
+    # each site analysed on its own cases, by patient (a site holds whole patients)
+    for group in result.subgroups:
+        inside = (table["site"] == group.value).to_numpy()
+        est = next(m.estimate for m in group.metrics if m.name == "sensitivity")
+        among = inside & positive
+        assert (est.low, est.high) == pytest.approx(
+            clustered_wilson(decided[among].astype(float), groups[among]), abs=1e-12)
+        auc_site = next(m.estimate for m in group.metrics if m.name == "roc_auc")
+        assert (auc_site.low, auc_site.high) == pytest.approx(
+            obuchowski(truth[inside], score[inside], groups[inside]), abs=1e-12)
+    assert sorted(g.value for g in result.subgroups) == ["A", "B"]
+
 
 def test_the_set_counts_each_patient_once(tmp_path):
     table = write_set(tmp_path, 5)
@@ -181,7 +196,7 @@ def test_ids_differing_in_letter_case_are_warned(tmp_path):
     # 'P-007' and 'p-007' may be two patients (case-sensitive codes) or one typed twice:
     # counted as two, and said.
     table = write_set(tmp_path, 5)
-    manifest = table[["case_id", "patient_id", "input", "reference"]].assign(
+    manifest = table[["case_id", "patient_id", "input", "reference", "site"]].assign(
         patient_id=[f"P-{k // 3:03d}" for k in range(len(table))])
     manifest.loc[manifest.index[1], "patient_id"] = "p-000"
     manifest.to_csv(tmp_path / "manifest.csv", index=False)

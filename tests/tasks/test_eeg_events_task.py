@@ -317,3 +317,20 @@ def test_an_edf_prediction_that_cannot_be_scored_fails_its_case(folder, write, w
     failed = {f["case_id"]: f for f in data["failures"]["cases"]}
     assert failed["r0"]["reason"] == "invalid-output"
     assert why in failed["r0"]["detail"]
+
+
+def test_a_reference_written_on_windows_is_read_and_faults_are_in_words(folder):
+    # A UTF-8 byte order mark (Notepad, PowerShell 5) was refused: "Unexpected UTF-8 BOM"
+    # in a JSONDecodeError's repr; a missing key read KeyError('events').
+    reference, _, duration = RECORDINGS["r1"]
+    (folder / "ref" / "r1.json").write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"duration_s": duration, "events": reference}).encode())
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    assert [f["case_id"] for f in data["failures"]["cases"]] == ["r3"]  # r1 scored
+    (folder / "ref" / "r1.json").write_text(json.dumps({"duration_s": duration}))
+    with pytest.raises(medeval.MedevalError) as raised:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert str(raised.value).rstrip().endswith('[[start_s, end_s], ...]}: no "events"')
+    (folder / "ref" / "r1.json").write_bytes(b"\xff\xfe{}")  # UTF-16
+    with pytest.raises(medeval.MedevalError, match=r"not UTF-8 text \(byte 0: b'\\xff'\)"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")

@@ -79,14 +79,14 @@ class EegEvents(TaskType):
     def _reference(self, case: Case, root: Path) -> tuple[float, NDArray[np.float64]]:
         path = root / case.reference
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM: Windows
             given = data["duration_s"] if "duration_s" in data else None
             duration = None if given is None else number(given, name="duration_s")
             events = _event_pairs(data["events"])
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise ReferenceProblem(
                 f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": number, "
-                f"\"events\": [[start_s, end_s], ...]}}: {exc!r}"
+                f"\"events\": [[start_s, end_s], ...]}}: {_why(exc)}"
             ) from None
         recording = _recording(case, root)
         if isinstance(recording, str):
@@ -266,6 +266,17 @@ def _length_problem(duration: float, length: float, records: int, seconds: float
     return (f"duration_s = {duration:g} s, but its recording {name} lasts {length:g} s "
             f"({records} data records of {seconds:g} s); the false alarms per 24 h are "
             "counted over duration_s: give the recording's length")
+
+
+def _why(exc: Exception) -> str:
+    """A reference's fault in words: 'no "events"', 'not UTF-8 text ...', the parser's."""
+    if isinstance(exc, KeyError):
+        return f"no {json.dumps(exc.args[0])}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r})"
+    if isinstance(exc, TypeError):
+        return "not an object with those keys"
+    return str(exc)
 
 
 def _event_pairs(events: Any) -> NDArray[np.float64]:

@@ -11,14 +11,20 @@ __all__ = ["add"]
 
 def add(commands: Any) -> None:
     """The ``demo`` subcommand."""
+    text = ("run the whole certified flow on the data and example algorithms medeval "
+            "ships; write results, certificates (ko+en) and HTML reports")
     demo = commands.add_parser(
-        "demo", help="run the whole certified flow on the data and example algorithms "
-        "medeval ships; write results, certificates (ko+en) and HTML reports",
+        "demo", help=text, description=text[0].upper() + text[1:] + ": a breast-mass "
+        "classifier, a CT stone segmentation and an ECG beat detector, each run in the "
+        "bubblewrap sandbox (certificate mode needs it; --pre-check also runs where it is "
+        "missing, unsandboxed), "
+        "into DIR/<set>/ (result.json, certificate.pdf, report.html).",
     )
     demo.add_argument("--out", type=Path, default=Path("medeval-demo"), metavar="DIR",
                       help="default: %(default)s")
     demo.add_argument("--pre-check", action="store_true",
-                      help="pre-check mode: runs without the bubblewrap sandbox")
+                      help="pre-check mode: the documents say pre-check, and a machine without "
+                      "the bubblewrap sandbox runs the algorithms unsandboxed")
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_demo)
 

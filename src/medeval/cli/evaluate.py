@@ -64,7 +64,10 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label-column", default="label")
     parser.add_argument("--score-column", default="score")
     parser.add_argument("--patient-column", default=None,
-                        help="resample patients, not cases, in the bootstrap")
+                        help="the patient of each case: bootstrap intervals resample "
+                             "patients, and where a patient holds several cases the "
+                             "proportions' intervals are clustered and the AUC's is "
+                             "Obuchowski's")
     parser.add_argument("--pos-label", default=None,
                         help="positive label (default: 1, where the labels are 0/1 or -1/1)")
     parser.add_argument("--confidence", type=float, default=0.95)

@@ -50,3 +50,37 @@ def test_a_cp949_manifest_says_where_and_how_to_save_it(tmp_path):
     # the same rows as UTF-8 with Excel's byte order mark: read
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert Manifest.from_csv(path).cases[0].patient_id == "환자1"
+
+
+def test_a_case_id_in_two_unicode_forms_is_a_duplicate(tmp_path):
+    # "환자01" typed on Windows (NFC, 2 Hangul syllables) and on macOS (NFD, 5 jamo): the
+    # two print the same and name one prediction file, so they are one case id twice.
+    composed = "환자01"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert (len(composed), len(decomposed)) == (4, 7)
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(b"\x89PNG\r\n\x1a\n frame")
+    manifest = Manifest([Case(composed, "p1", ("a.png",), "benign", line=2),
+                         Case(decomposed, "p2", ("b.png",), "benign", line=3)],
+                        root=tmp_path, reference_kind="label")
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate()
+    assert caught.value.problems == (
+        f"case {composed}: duplicate case_id on lines 2, 3 (written in two Unicode forms, "
+        "NFC and NFD, which print the same and name one prediction file)",)
+
+
+def test_a_patient_in_two_splits_is_found_in_either_unicode_form(tmp_path):
+    composed = "김환자"
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(b"\x89PNG\r\n\x1a\n frame")
+    manifest = Manifest(
+        [Case("c1", composed, ("a.png",), "benign", {"split": "train"}, line=2),
+         Case("c2", unicodedata.normalize("NFD", composed), ("b.png",), "benign",
+              {"split": "test"}, line=3)],
+        root=tmp_path, reference_kind="label")
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate()
+    assert caught.value.problems == (
+        f"case(s) c1, c2: patient {composed} is in more than one split (test, train); a "
+        "patient belongs to one",)

@@ -36,6 +36,7 @@ import os
 import posixpath
 import re
 import stat
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -401,12 +402,15 @@ class Manifest:
 
     def _identity_problems(self) -> list[str]:
         problems = []
-        lines: dict[str, list[int]] = defaultdict(list)
+        lines: dict[str, list[int]] = defaultdict(list)  # by the id's NFC form
+        written: dict[str, set[str]] = defaultdict(set)
         for case in self.cases:
             if not case.case_id:
                 problems.append(f"line {case.line}: empty case_id")
             else:
-                lines[case.case_id].append(case.line)
+                key = _nfc(case.case_id)
+                lines[key].append(case.line)
+                written[key].add(case.case_id)
                 if _UNFIT_ID.search(case.case_id) or case.case_id in (".", ".."):
                     problems.append(
                         f"line {case.line}: case_id {case.case_id!r} cannot name a file (the "
@@ -420,17 +424,20 @@ class Manifest:
                 problems.append(f"case {case.case_id or '?'}: empty reference")
         for case_id, where in lines.items():
             if len(where) > 1:
+                forms = ("" if len(written[case_id]) == 1 else
+                         " (written in two Unicode forms, NFC and NFD, which print the same and "
+                         "name one prediction file)")
                 problems.append(
                     f"case {case_id}: duplicate case_id on lines {', '.join(map(str, where))}"
-                )
+                    f"{forms}")
         column = next((c for c in _SPLIT_COLUMNS
                        if self.cases and c in self.cases[0].metadata), None)
         if column:
             splits: dict[str, set[str]] = defaultdict(set)
             ids: dict[str, list[str]] = defaultdict(list)
-            for case in self.cases:
-                splits[case.patient_id].add(case.metadata.get(column, ""))
-                ids[case.patient_id].append(case.case_id)
+            for case in self.cases:  # a patient id in NFC and NFD is one patient
+                splits[_nfc(case.patient_id)].add(case.metadata.get(column, ""))
+                ids[_nfc(case.patient_id)].append(case.case_id)
             for patient, found in sorted(splits.items()):
                 if len(found) > 1 and patient:
                     problems.append(
@@ -596,3 +603,8 @@ class Manifest:
             except LoaderError as exc:
                 return None, f"unreadable: {exc}"
         return checked, None
+
+
+def _nfc(text: str) -> str:
+    """An id's NFC form, by which ids that print the same are one (ASCII as it is)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)

@@ -186,6 +186,41 @@ def test_the_reference_rate_comes_from_the_manifests_header(study, shared_data):
     assert tp + fn == 1902  # the README's 2273 beats, less the 371 before 5 minutes
 
 
+def test_an_annotation_file_without_resolution_counts_at_the_records_frame_rate(
+        shared_data, tmp_path):
+    # MIMIC record 03700181: frame rate 125 Hz (its ECG 4 samples a frame). The reference
+    # gqrsh states 500 Hz; the detector's gqrsl states no resolution, and wfdb.rdann reads
+    # it at the header's 125 Hz. medeval read it at the reference's 500 Hz: times four
+    # times too early, 290 of 1150 beats matched. Expected: wfdb's reading paired by
+    # compare_annotations at 500 Hz, whose strict width 76 is bxb's inclusive 75 samples
+    # (0.15 s), no learning period, all beats within the record's 600 s.
+    import wfdb
+    from wfdb import processing
+
+    source = shared_data / "ecg" / "mimicdb" / "03700181"
+    for ext in ("hea", "dat", "gqrsh"):
+        shutil.copy(f"{source}.{ext}", tmp_path / f"03700181.{ext}")
+    (tmp_path / "pred").mkdir()
+    shutil.copy(f"{source}.gqrsl", tmp_path / "pred" / "m1.gqrsl")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\n"
+        "m1,p1,03700181.hea,03700181.dat,03700181.gqrsh\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"',
+        'type = "ecg-beats"\nprediction_annotator = "gqrsl"\nlearning_period_s = 0'))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    reference = wfdb.rdann(str(source), "gqrsh")
+    detected = wfdb.rdann(str(source), "gqrsl")
+    assert (reference.fs, detected.fs) == (500, 125)
+    found = processing.compare_annotations(
+        np.asarray(reference.sample), np.asarray(detected.sample) * 4, 76)
+    assert (found.tp, found.fp, found.fn) == (1075, 42, 75)
+    se = result.metric("qrs_sensitivity").estimate
+    ppv = result.metric("qrs_ppv").estimate
+    assert (se.numerator, se.n, ppv.numerator, ppv.n) == (
+        found.tp, found.tp + found.fn, found.tp, found.tp + found.fp)
+
+
 def test_a_cut_annotation_prediction_is_a_failed_case(study, shared_data):
     folder, _ = study
     (folder / "pred" / "100.json").unlink()

@@ -111,9 +111,10 @@ class EcgBeats(TaskType):
         self.spec = spec
         self.statistics = statistics
 
-    def _reference(self, case: Case, root: Path) -> tuple[Any, float | None]:
-        """The reference beats and the record's length in seconds (None: the header
-        states none, or no longer than the learning period)."""
+    def _reference(self, case: Case, root: Path) -> tuple[Any, float | None, float | None]:
+        """The reference beats, the record's length in seconds (None: the header states
+        none, or no longer than the learning period) and its frame rate (None: no
+        header states one)."""
         from ..loaders._mit_annotations import header_timing
         from ..loaders.signal import read_beats
 
@@ -124,8 +125,9 @@ class EcgBeats(TaskType):
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
         length = None if fs is None or frames is None else frames / fs
         # bxb cannot start after the end; such a record is scored as without a length
-        return beats, length if length is not None and length > self.spec.learning_period_s \
-            else None
+        if length is not None and length <= self.spec.learning_period_s:
+            length = None
+        return beats, length, fs
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the reference annotations cannot be read."""
@@ -167,9 +169,10 @@ class EcgBeats(TaskType):
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Compare the detected beats with the reference beats of one record."""
-        reference, length_s = self._reference(case, root)
+        reference, length_s, frame_fs = self._reference(case, root)
         if self.spec.prediction_annotator:
-            samples, symbols, fs = self._annotation_prediction(case, predictions, reference)
+            samples, symbols, fs = self._annotation_prediction(
+                case, predictions, frame_fs or float(reference.fs))
         else:
             samples, symbols, fs = self._json_prediction(case, predictions)
         try:
@@ -178,14 +181,15 @@ class EcgBeats(TaskType):
             raise PredictionError(f"case {case.case_id}: {exc}") from None
 
     def _annotation_prediction(self, case: Case, predictions: Path,
-                               reference: Any) -> tuple[Any, Any, float]:
+                               record_fs: float) -> tuple[Any, Any, float]:
         """The beats of ``<case_id>.<annotator>``, at the file's own time resolution or,
-        where it states none, the reference record's (a detector annotates the record)."""
+        where it states none, the record's frame rate (as ``wfdb.rdann`` reads it from
+        the header: a detector annotates the record; else the reference's resolution)."""
         from ..loaders.wfdb import read_wfdb_arrays
 
         path = prediction_file(predictions, case.case_id, (f".{self.spec.prediction_annotator}",))
         try:
-            found = read_wfdb_arrays(path, default_fs=float(reference.fs))
+            found = read_wfdb_arrays(path, default_fs=record_fs)
         except MedevalError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
         return found.samples, found.symbol_array, float(cast(float, found.fs))
@@ -211,7 +215,7 @@ class EcgBeats(TaskType):
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No beat detected."""
-        reference, length_s = self._reference(case, root)
+        reference, length_s, _ = self._reference(case, root)
         return self._compare(reference, np.zeros(0, np.int64), np.zeros(0, dtype="<U1"),
                              float(reference.fs), case.case_id, length_s)
 

@@ -242,7 +242,7 @@ def _coco_object(index: int, annotation: Any, images: Mapping[int, tuple[str, in
     area = annotation.get("area")
     if area is not None and not (_is_number(area) and area >= 0):
         problems.add(entry, f"area must be a number >= 0, got {area!r}")
-    if shape is None and box is None and "bbox" not in annotation:
+    if annotation.get("segmentation") in (None, []) and "bbox" not in annotation:
         problems.add(entry, "has neither a bbox nor a segmentation")
     if len(problems.items) > before:
         return None

@@ -724,3 +724,37 @@ def test_the_matrices_table_is_plain_ints_whatever_numbers_a_record_holds():
     assert pooled == np.sum([r.values["matrix"] for r in rows], axis=0).tolist()
     assert canonical_json(_matrices([]))  # no record: an all-zero pooled matrix
     assert _matrices([])["pooled"] == [[0] * 6] * 6
+
+
+def test_an_edf_plus_records_length_ends_the_comparison(tmp_path):
+    # A record in EDF+ (pyedflib's writer: 60 data records of 1 s, 256 Hz) whose beats
+    # are its annotations "N" at 0.5, 1.5, ... 59.5 s; the detector finds them all and
+    # three more at 61-63 s, after the record's end. Counted as compare_annotations
+    # counts the beats up to 60 s: 60 matched, no false positive (before: qrs_ppv 60/63).
+    import pyedflib
+    from wfdb import processing
+
+    writer = pyedflib.EdfWriter(str(tmp_path / "rec.edf"), 1,
+                                file_type=pyedflib.FILETYPE_EDFPLUS)
+    writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": 256,
+                              "physical_max": 5, "physical_min": -5,
+                              "digital_max": 32767, "digital_min": -32768}])
+    onsets = np.arange(60) + 0.5
+    for onset in onsets:
+        writer.writeAnnotation(float(onset), -1, "N")
+    writer.writeSamples([np.zeros(60 * 256)])
+    writer.close()
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,rec.edf,rec.edf\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
+    reference = (onsets * 256).astype(int)
+    detected = np.concatenate([reference, [61 * 256, 62 * 256, 63 * 256]])
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "c1.json").write_text(json.dumps(
+        {"fs": 256, "samples": detected.tolist()}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    found = processing.compare_annotations(reference, detected[detected <= 60 * 256], 39)
+    assert (found.tp, found.fp, found.fn) == (60, 0, 0)
+    ppv = result.metric("qrs_ppv").estimate
+    assert (ppv.numerator, ppv.n) == (found.tp, found.tp + found.fp)

@@ -12,7 +12,8 @@ is compared with
 :func:`medeval.metrics.ec57` (window and learning period from the protocol; other values
 than 0.15 s and 300 s make the result non-standard, flagged), up to the record's end as
 ``bxb`` reads it from the record's header (frames / frame rate: the manifest's input
-ending in ``.hea``, else the header beside the reference): a beat after the end counts
+ending in ``.hea``, else the header beside the reference; with no header, the length of
+an EDF/EDF+ input or reference: data records x record duration): a beat after the end counts
 only as the later member of a pair, so a detector's beats past the end of the signal are
 not false positives. The header's rate is also the reference's time resolution when the
 annotation file states none and has no header beside it.
@@ -124,6 +125,8 @@ class EcgBeats(TaskType):
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
         length = None if fs is None or frames is None else frames / fs
+        if length is None:  # an EDF/EDF+ record (or reference) states its length
+            length = _edf_length(case, root)
         # bxb cannot start after the end; such a record is scored as without a length
         if length is not None and length <= self.spec.learning_period_s:
             length = None
@@ -297,6 +300,21 @@ def _header(case: Case, root: Path) -> str:
         if name.lower().endswith(".hea"):
             return os.path.join(root, name)
     return f"{os.path.join(root, case.reference).rpartition('.')[0]}.hea"
+
+
+def _edf_length(case: Case, root: Path) -> float | None:
+    """The length in seconds of the case's first input (or else its reference) that is
+    an EDF/BDF file stating one (data records x record duration), else None."""
+    from ..loaders.edf import edf_duration_s
+
+    for name in (*case.inputs, case.reference):
+        try:
+            found = edf_duration_s(root / name)
+        except (OSError, MedevalError):
+            continue  # unreadable: the input's or the reference's own check says why
+        if found is not None and found[0] > 0:
+            return found[0]
+    return None
 
 
 def _counts(rows: Sequence[CaseRow]) -> NDArray[np.int64]:

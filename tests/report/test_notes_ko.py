@@ -165,6 +165,12 @@ def _task_notes() -> list[str]:
                             unreplaced="worst_distance_mm").note))
     out += _coco_notes()
     out += _reader_study_notes()
+    # the evaluation's own: six patients each written in two letter cases (five shown)
+    from medeval.evaluation import _patients_alike
+
+    out += [w.removeprefix("all cases: ") for w in _patients_alike(
+        [replace(_row(i, {}), patient_id=p) for i, p in enumerate(
+            [f"{c}-1" for c in "ABCDEF"] + [f"{c}-1" for c in "abcdef"])])]
     return out
 
 
@@ -272,6 +278,11 @@ def test_korean_wordings_by_hand() -> None:
                       "several; the figures are those of fixed readers (FRRC)") == (
         "실패 증례를 최악의 결과로 계산: 판독자가 한 명뿐입니다: RRRC 분석에는 여러 명이 "
         "필요하므로, 수치는 고정 판독자 분석(FRRC)의 것입니다")
+    assert warning_ko("all cases: patient ids that differ only in letter case are counted "
+                      "as different patients: 'P-1' and 'p-1'; if they are one patient, "
+                      "write the id one way in the manifest") == (
+        "전체 증례: 대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: 'P-1', 'p-1'. 같은 "
+        "환자라면 매니페스트에 ID를 한 가지로 적으십시오")
     # a subgroup's value may hold ": " itself
     assert warning_ko("site=A: B: auc: auc_ci: the AUC is undefined with one class only "
                       "(0 positives of 7)") == (

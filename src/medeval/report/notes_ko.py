@@ -286,6 +286,11 @@ NOTES: tuple[Note, ...] = (
          r"with and (?P<n0>\d+) without the condition",
          "{cov} 공분산에는 부류마다 증례가 둘 이상 필요하지만, 질환이 있는 증례 {n1}개와 "
          "없는 증례 {n0}개입니다"),
+    # -- evaluation ----------------------------------------------------------------------
+    Note(r"patient ids that differ only in letter case are counted as different patients: "
+         r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
+         "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "
+         "매니페스트에 ID를 한 가지로 적으십시오", {"shown": lambda t: _spellings(t)}),
     Note(r"categories (?P<listed>.+) have no reference object: their COCO AP is undefined "
          r"and left out of the means over categories \(as pycocotools\)",
          "범주 {listed}에는 기준 객체가 없습니다: 그 COCO AP는 정의되지 않으며 범주 평균에서 "
@@ -309,6 +314,23 @@ def _ratio_why(text: str) -> str | None:
         return ""
     korean = _joined(_RATIO_REASONS, " and ", ", ")(text)
     return None if korean is None else f": {korean}"
+
+
+_ID = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"  # an id as repr() quotes it
+
+
+def _spellings(text: str) -> str | None:
+    """The spellings of each patient id (``'P1' and 'p1'; ...; ... and 3 more``)."""
+    tail = ""
+    more = re.fullmatch(r"(?P<shown>.*); \.\.\. and (?P<n>\d+) more", text, flags=re.DOTALL)
+    if more is not None:
+        text, tail = more["shown"], f"; ... 외 {more['n']}건"
+    out = []
+    for group in text.split("; "):
+        if not re.fullmatch(rf"{_ID}(?: and {_ID})+", group, flags=re.DOTALL):
+            return None
+        out.append(", ".join(re.findall(_ID, group)))
+    return "; ".join(out) + tail
 
 
 def _design_why(text: str) -> str | None:

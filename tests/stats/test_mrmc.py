@@ -357,3 +357,24 @@ class TestAgainstDefinitions:
         assert vc.cov1 == pytest.approx(cov[~same_t & same_r].mean(), abs=1e-14)
         assert vc.cov2 == pytest.approx(cov[same_t & ~same_r].mean(), abs=1e-14)
         assert vc.cov3 == pytest.approx(cov[~same_t & ~same_r].mean(), abs=1e-14)
+
+
+def test_ids_in_a_csv_file_are_read_as_written(vandyke_path, tmp_path):
+    """Van Dyke with reader 1 renamed '01' and reader 2 renamed '1' in the file: two
+    readers, not one (pandas' guess read both as the number 1, and the study then had
+    reader 1 reading every case twice); cases zero-padded keep their zeros. The reader
+    AUCs are scikit-learn's on each reader's own rows."""
+    table = pd.read_csv(vandyke_path)
+    renamed = table.assign(
+        reader=table["reader"].map({1: "01", 2: "1", 3: "3", 4: "4", 5: "5"}),
+        case=table["case"].map(lambda c: f"{c:03d}"))
+    path = tmp_path / "padded.csv"
+    renamed.to_csv(path, index=False)
+    result = mrmc(path)
+    assert sorted({reader for _, reader in result.reader_auc}) == ["01", "1", "3", "4", "5"]
+    for name, original in (("01", 1), ("1", 2)):
+        rows = table[(table["reader"] == original) & (table["treatment"] == 1)]
+        assert result.reader_auc[(1, name)] == pytest.approx(
+            roc_auc_score(rows["truth"], rows["rating"]), abs=1e-12)
+    # the plain numbers of the shared file stay numbers (treatments 1 and 2)
+    assert sorted(mrmc(vandyke_path).treatment_auc) == [1, 2]

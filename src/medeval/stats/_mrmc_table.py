@@ -8,6 +8,7 @@ refused with every problem named.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -90,13 +91,33 @@ def _is_number(value: Any) -> bool:
     return not isinstance(value, str)
 
 
+#: The columns that name a reading's reader, treatment and case.
+_IDS = ("reader", "treatment", "case")
+_WHOLE_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)")
+
+
+def _ids_as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """Ids read from a CSV file as their text says: a column of plain whole numbers (1,
+    2, ... 10) as integers, any other as text, so that reader ``01`` stays apart from
+    reader ``1`` and case ``007`` keeps its zeros (pandas' own guess reads both as
+    numbers: 01 and 1 become one reader)."""
+    for column in _IDS:
+        if column in frame.columns:
+            values = frame[column]
+            present = values.dropna()
+            if len(present) and all(_WHOLE_NUMBER.fullmatch(v) for v in present):
+                frame[column] = values.astype("Int64") if values.isna().any() \
+                    else values.astype(np.int64)
+    return frame
+
+
 def _frame(table: Any, func: str) -> pd.DataFrame:
     if isinstance(table, (str, os.PathLike)):
         path = Path(table)
         if not path.is_file():
             raise InvalidInputError(f"{func}: no such table file: {path}")
         try:
-            return pd.read_csv(path)
+            frame = pd.read_csv(path, dtype={c: str for c in _IDS})
         except UnicodeDecodeError:
             from .._manifest_files import first_non_utf8
 
@@ -106,6 +127,7 @@ def _frame(table: Any, func: str) -> pd.DataFrame:
             ) from None
         except ValueError as exc:
             raise InvalidInputError(f"{func}: cannot read {path} as CSV: {exc}") from None
+        return _ids_as_written(frame)
     if isinstance(table, pd.DataFrame):
         return table
     raise InvalidInputError(

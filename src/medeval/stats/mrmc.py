@@ -97,6 +97,9 @@ def mrmc(
         ``truth`` is 1 (condition present) or 0 (absent), the same for a case in every
         row; ``rating`` a number, higher meaning more suspicious. Every reader reads every
         case in every treatment. Treatments and readers are analysed in sorted order.
+        From a CSV file, a reader, treatment or case column of plain whole numbers is
+        read as integers and any other as text, as written (``01`` and ``1`` are two
+        readers, and case ``007`` keeps its zeros).
     method : {"OR", "DBM"}
         Obuchowski–Rockette (Hillis 2007 df) or Dorfman–Berbaum–Metz (Hillis, Berbaum &
         Metz 2008 df). DBM uses jackknife pseudovalues only.

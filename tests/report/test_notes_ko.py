@@ -210,6 +210,10 @@ def _reader_study_notes() -> list[str]:
     for readers, truths in ((["r1", "r2"], [1, 1, 1, 1]), (["r1"], [1, 0, 1, 0, 1, 0, 0, 1]),
                             (["r1", "r2"], [1, 0, 1, 1, 1])):
         out += _texts(study.aggregate(rows(readers, truths), clusters=None))
+    # cases sharing a patient (8 cases of 4 patients)
+    truths = [1, 0, 1, 0, 1, 0, 0, 1]
+    out += _texts(study.aggregate(rows(["r1", "r2"], truths),
+                                  clusters=[f"p{i // 2}" for i in range(len(truths))]))
     return out
 
 

@@ -273,6 +273,14 @@ NOTES: tuple[Note, ...] = (
          r"of fixed readers \(FRRC\)",
          "판독자가 한 명뿐입니다: {scope} 분석에는 여러 명이 필요하므로, 수치는 고정 판독자 "
          "분석(FRRC)의 것입니다"),
+    Note(r"(?P<n>\d+) cases of (?P<p>\d+) patients \((?P<s>\d+) case\(s\) share a patient\): "
+         r"the MRMC analysis takes cases as independent, so its intervals are too narrow if a "
+         r"patient's cases are alike \(a clustered analysis is not implemented; one case per "
+         r"patient avoids it\)",
+         "증례 {n}개가 환자 {p}명의 것입니다 (증례 {s}개는 다른 증례와 환자가 같습니다): MRMC "
+         "분석은 증례를 서로 독립으로 다루므로, 한 환자의 증례들이 서로 비슷하면 신뢰구간이 "
+         "지나치게 좁습니다 (군집 분석은 구현되지 않았습니다. 환자당 증례를 하나만 두면 이 "
+         "문제가 없습니다)"),
     Note(r"the table has no rows", "판독 표에 행이 없습니다"),
     Note(r"every case has truth (?P<kind>.+?); the AUC needs cases of both classes",
          "모든 증례의 참값이 {kind}입니다. AUC에는 두 부류의 증례가 모두 필요합니다",

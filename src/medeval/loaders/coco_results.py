@@ -154,9 +154,10 @@ def read_coco_results(path: str | os.PathLike[str], *, image_ids: ImageIds = "co
                           f"it is a {type(data).__name__}{keys}{hint}")
     if image_ids not in ("coco", "stem"):
         raise LoaderError(f"image_ids must be 'coco' or 'stem', got {image_ids!r}")
+    stems = image_ids == "stem"
     problems = [f"results[{index}]{_of(item)}: {'; '.join(found)}"
-                for index, item in enumerate(data)
-                if (found := _result_problems(item, stems=image_ids == "stem"))]
+                for index, item in enumerate(data) if not _plainly_fine(item)
+                and (found := _result_problems(item, stems=stems))]
     if problems:
         raise LoaderError(_listing(f"{file}: {len(problems)} result(s) cannot be used",
                                    problems))
@@ -252,6 +253,21 @@ def split_coco_results(
 
 
 # --- the results ----------------------------------------------------------------------
+
+def _plainly_fine(item: Any) -> bool:
+    """The common result, told fine quickly (integer ids, a float score, a box of 4
+    numbers whose sum is finite); anything else is looked at by :func:`_result_problems`,
+    which alone says what is wrong."""
+    try:
+        box, score = item["bbox"], item["score"]
+        return (type(item["image_id"]) is int and type(item["category_id"]) is int
+                and type(score) is float and math.isfinite(score)
+                and type(box) is list and len(box) == 4
+                and all(type(v) is float or type(v) is int for v in box)
+                and math.isfinite(sum(box)))
+    except (TypeError, KeyError):
+        return False
+
 
 def _result_problems(item: Any, *, stems: bool) -> list[str]:
     if not isinstance(item, dict):
@@ -364,7 +380,7 @@ def _image_table(cases: Sequence[Case], root: Path, images: str | os.PathLike[st
 def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
                   table: Mapping[_Key, str]) -> tuple[dict[str, _Key], list[str]]:
     """Each case's image id; and every case that has none, or two."""
-    from .annotations_2d import read_case_annotations, split_reference
+    from .annotations_2d import _parsed, split_reference
 
     by_path: dict[str, list[_Key]] = {}
     by_base: dict[str, list[_Key]] = {}
@@ -374,13 +390,22 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
         by_base.setdefault(key.rsplit("/", 1)[-1], []).append(image_id)
     image_of: dict[str, _Key] = {}
     problems: list[str] = []
+    is_table: dict[str, bool] = {}  # a reference's path -> whether it is the images' file
+    parsed: Any = None  # that file as the evaluation reads it, parsed once
     for case in cases:
         path, selector = split_reference(case.reference) if "#" in case.reference \
             else (case.reference, None)
-        if selector is not None and _same_file(root, path, table_file):
+        if selector is not None and path not in is_table:
+            is_table[path] = _same_file(root, path, table_file)
+        if selector is not None and is_table[path]:
             try:
-                selected = read_case_annotations(case.reference, root=root).image_id
+                if parsed is None:  # its images selected as the evaluation selects them
+                    parsed = _parsed(table_file, None, 0.0)
+                if isinstance(parsed, LoaderError):
+                    raise parsed
+                selected = parsed.images[parsed.index(selector)].image_id
             except LoaderError as exc:
+                parsed = exc if parsed is None else parsed  # a broken file: said per case
                 problems.append(f"case {case.case_id}: {exc}")
                 continue
             if selected is not None:

@@ -334,3 +334,27 @@ def test_cli_refusal_exits_2_and_writes_nothing(tmp_path, capsys):
     assert "score inf is not a finite number" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
     assert issubclass(LoaderError, MedevalError)
+
+
+def test_an_images_file_that_cannot_say_which_image_an_id_is(tmp_path):
+    cases = small_set(tmp_path)
+    file = results_file(tmp_path, "[]")
+    (tmp_path / "results-only.json").write_text("[]", encoding="utf-8")
+    message = refusal(file, cases, tmp_path, images=tmp_path / "results-only.json")
+    assert "not a COCO file with an 'images' list" in message
+    (tmp_path / "twice.json").write_text(json.dumps({"images": [
+        {"id": 4, "file_name": "a.png"}, {"id": 4, "file_name": "b.png"},
+        {"id": "5", "file_name": "c.png"}]}), encoding="utf-8")
+    message = refusal(file, cases, tmp_path, images=tmp_path / "twice.json")
+    assert "images[1]: duplicate image id 4" in message
+    assert "images[2]: needs an integer 'id' and a 'file_name'" in message
+
+
+def test_a_broken_reference_file_is_named_for_its_cases(tmp_path):
+    cases = small_set(tmp_path)
+    data = json.loads((tmp_path / "set.json").read_text(encoding="utf-8"))
+    data["annotations"] = [{"id": 1, "image_id": 7, "category_id": 9, "bbox": [0, 0, 1, 1]}]
+    (tmp_path / "set.json").write_text(json.dumps(data), encoding="utf-8")
+    message = refusal(results_file(tmp_path, "[]"), cases, tmp_path)
+    assert "case c1: " in message and "case c2: " in message
+    assert "names unknown category id 9" in message

@@ -7,6 +7,7 @@ import json
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -333,4 +334,46 @@ def test_a_reference_written_on_windows_is_read_and_faults_are_in_words(folder):
     assert str(raised.value).rstrip().endswith('[[start_s, end_s], ...]}: no "events"')
     (folder / "ref" / "r1.json").write_bytes(b"\xff\xfe{}")  # UTF-16
     with pytest.raises(medeval.MedevalError, match=r"not UTF-8 text \(byte 0: b'\\xff'\)"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_a_chb_mit_seizures_file_is_a_reference(folder, shared_data):
+    # CHB-MIT's own chb06_04.edf.seizures (WFDB annotations, "[" and "]" at 256 Hz) as
+    # r0's reference, its recording a 4-hour EDF (the real one is not in the data):
+    # events as wfdb reads them, scored as timescoring 0.0.7 scores them.
+    import shutil
+
+    import wfdb
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    source = shared_data / "eeg" / "chb06_04.edf.seizures"
+    shutil.copy(source, folder / "ref" / "chb06_04.edf.seizures")
+    _edf(folder / "in" / "r0.edf", seconds=14400, record_s=1)
+    manifest = (folder / "manifest.csv").read_text()
+    (folder / "manifest.csv").write_text(manifest.replace("ref/r0.json",
+                                                          "ref/chb06_04.edf.seizures"))
+    detected = [[330, 350], [9000, 9020]]
+    (folder / "pred" / "r0.json").write_text(json.dumps({"events": detected}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
+    marks = wfdb.rdann(str(source.with_suffix("")), "seizures")
+    seconds = (marks.sample / marks.fs).tolist()
+    reference = list(zip(seconds[0::2], seconds[1::2]))
+    assert reference == [(327, 347), (6211, 6231)]
+    peer = scoring.EventScoring(Annotation(reference, 10, 144000),
+                                Annotation([tuple(e) for e in detected], 10, 144000))
+    assert (r0["duration_s"], r0["n_reference"], r0["tp"], r0["fp"]) == (
+        14400, peer.refTrue, peer.tp, peer.fp)
+    assert (peer.tp, peer.fp) == (1, 1)
+    # unpaired marks, or no EDF to give the length, are the set's fault
+    wfdb.wrann("bad", "seizures", np.array([100, 200, 300]), symbol=["[", "]", "["],
+               fs=256, write_dir=str(folder / "ref"))
+    (folder / "manifest.csv").write_text(manifest.replace("ref/r0.json", "ref/bad.seizures"))
+    with pytest.raises(medeval.MedevalError, match=r"do not alternate in pairs \(\[\]\["):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    (folder / "manifest.csv").write_text(manifest.replace("ref/r0.json",
+                                                          "ref/chb06_04.edf.seizures"))
+    (folder / "in" / "r0.edf").write_text("x")
+    with pytest.raises(medeval.MedevalError, match="seizures states no length and no input"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")

@@ -2,7 +2,9 @@
 
 The manifest's ``reference`` is a JSON file ``{"duration_s": D, "events": [[start_s,
 end_s], ...]}`` (an empty list for a recording without seizure; ``duration_s`` may be
-left out where the input is an EDF file); the prediction is ``<case_id>.json`` holding
+left out where the input is an EDF file), or a WFDB annotation file whose ``[`` and
+``]`` annotations open and close each event (CHB-MIT's ``<record>.edf.seizures``; its
+length from the EDF input); the prediction is ``<case_id>.json`` holding
 ``{"events": [[start_s, end_s], ...]}``, or ``<case_id>.edf``, an EDF+ file whose
 annotations are the detected events (onset and duration in its TALs, counted from the
 recording's start: the two headers' start date and time must agree; an annotation
@@ -78,24 +80,30 @@ class EegEvents(TaskType):
 
     def _reference(self, case: Case, root: Path) -> tuple[float, NDArray[np.float64]]:
         path = root / case.reference
-        try:
-            data = json.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM: Windows
-            given = data["duration_s"] if "duration_s" in data else None
-            duration = None if given is None else number(given, name="duration_s")
-            events = _event_pairs(data["events"])
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-            raise ReferenceProblem(
-                f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": number, "
-                f"\"events\": [[start_s, end_s], ...]}}: {_why(exc)}"
-            ) from None
+        duration: float | None = None
+        if path.suffix.lower() == ".json":
+            try:
+                data = json.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM: Windows
+                given = data["duration_s"] if "duration_s" in data else None
+                duration = None if given is None else number(given, name="duration_s")
+                events = _event_pairs(data["events"])
+            except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+                raise ReferenceProblem(
+                    f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": "
+                    f"number, \"events\": [[start_s, end_s], ...]}}: {_why(exc)}"
+                ) from None
+        else:
+            events = _wfdb_events(case, path)
         recording = _recording(case, root)
         if isinstance(recording, str):
             raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: {recording}")
         if duration is None:
             if recording is None:
+                missing = ("has no \"duration_s\"" if path.suffix.lower() == ".json"
+                           else "states no length")
                 raise ReferenceProblem(
-                    f"case {case.case_id}: reference {path} has no \"duration_s\" and no input "
-                    "of the case is an EDF/BDF file stating its length: give duration_s")
+                    f"case {case.case_id}: reference {path} {missing} and no input of the "
+                    "case is an EDF/BDF file stating its length: give duration_s")
             return recording[0], events
         problem = None if recording is None else _length_problem(duration, *recording)
         if problem:
@@ -188,6 +196,29 @@ class EegEvents(TaskType):
         s = self.spec
         return (s.tolerance_start_s, s.tolerance_end_s, s.min_overlap, s.max_event_duration_s,
                 s.min_gap_s) == (30.0, 60.0, 0.0, 300.0, 90.0)
+
+
+def _wfdb_events(case: Case, path: Path) -> NDArray[np.float64]:
+    """The events of a WFDB annotation file, as CHB-MIT's ``<record>.edf.seizures``
+    holds them: each ``[`` (onset) paired with the next ``]`` (end), in seconds at the
+    file's time resolution; other annotations are left out."""
+    from ..loaders.wfdb import read_wfdb_annotations
+
+    try:
+        found = read_wfdb_annotations(path)
+    except MedevalError as exc:
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {path}: neither JSON (by its name) nor a WFDB "
+            f"annotation file: {exc}") from None
+    marks = [(t, s) for t, s in zip(found.onsets_s.tolist(), found.symbols) if s in "[]"]
+    starts = [t for t, s in marks[0::2] if s == "["]
+    ends = [t for t, s in marks[1::2] if s == "]"]
+    if len(starts) != len(ends) or len(marks) != 2 * len(starts):
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {path}: its '[' (seizure onset) and ']' (end) "
+            f"annotations do not alternate in pairs ({''.join(s for _, s in marks)[:40]})")
+    pairs: NDArray[np.float64] = np.array([starts, ends], dtype=np.float64).T.reshape(-1, 2)
+    return pairs
 
 
 def _edf_events(case: Case, root: Path, path: Path) -> NDArray[np.float64]:

@@ -358,3 +358,26 @@ def test_a_broken_reference_file_is_named_for_its_cases(tmp_path):
     message = refusal(results_file(tmp_path, "[]"), cases, tmp_path)
     assert "case c1: " in message and "case c2: " in message
     assert "names unknown category id 9" in message
+
+
+def test_force_never_writes_over_a_file_of_the_set(tmp_path, capsys):
+    """Per-case annotation files named <case_id>.json, and --out their folder: --force
+    does not let the split write over the references."""
+    (tmp_path / "labels").mkdir()
+    for case, name in (("c1", "a.png"), ("c2", "b.png")):
+        (tmp_path / "labels" / f"{case}.json").write_text(json.dumps({
+            "images": [{"id": 1, "file_name": name, "height": 9, "width": 9}],
+            "annotations": [], "categories": [{"id": 1, "name": "polyp"}]}),
+            encoding="utf-8")
+    (tmp_path / "images.json").write_text(json.dumps({"images": [
+        {"id": 7, "file_name": "a.png"}, {"id": 8, "file_name": "b.png"}]}), encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,a.png,labels/c1.json\n"
+        "c2,p1,b.png,labels/c2.json\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "labels").iterdir()}
+    file = results_file(tmp_path, "[]")
+    assert main(["predictions", "split-coco", str(file), "--manifest",
+                 str(tmp_path / "manifest.csv"), "--images", str(tmp_path / "images.json"),
+                 "--out", str(tmp_path / "labels"), "--force"]) == 2
+    assert "c1.json, c2.json would be written over, and the set" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in (tmp_path / "labels").iterdir()} == before

@@ -69,6 +69,7 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: not a folder")
     there = [path.name for path in files.values() if path.exists()]
+    _spare_the_set(manifest, [args.out / name for name in there], args)
     if there and not args.force:
         shown = ", ".join(there[:5]) + (f" and {len(there) - 5} more" if len(there) > 5
                                          else "")
@@ -96,6 +97,27 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
               "file stems as image ids (YOLO's COCO export), its results are on the wrong "
               "cases; split again with --image-ids stem --force", file=sys.stderr)
     return 0
+
+
+def _spare_the_set(manifest: Any, targets: list[Path], args: argparse.Namespace) -> None:
+    """Refuse, even with --force, to write over a file the manifest names (a case's
+    annotation file ``labels/c001.json`` with ``--out labels``), or over the results,
+    images or manifest file."""
+    from ..loaders.annotations_2d import split_reference
+
+    if not targets:
+        return
+    named = {args.results, args.manifest, *([args.images] if args.images else [])}
+    for case in manifest.cases:
+        named.update(manifest.root / name for name in case.inputs)
+        named.add(manifest.root / (split_reference(case.reference)[0]
+                                   if "#" in case.reference else case.reference))
+    resolved = {path.resolve() for path in named}
+    clash = [path.name for path in targets if path.resolve() in resolved]
+    if clash:
+        raise UsageError(f"--out {args.out}: {', '.join(clash[:5])} would be written over, "
+                         "and the set (or the command line) names it; nothing was written: "
+                         "write the predictions to a folder of their own")
 
 
 def _check_ids(case_ids: list[str], manifest: Path) -> None:

@@ -377,3 +377,18 @@ def test_a_chb_mit_seizures_file_is_a_reference(folder, shared_data):
     (folder / "in" / "r0.edf").write_text("x")
     with pytest.raises(medeval.MedevalError, match="seizures states no length and no input"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_an_edf_reference_is_refused_saying_why(folder, shared_data):
+    # The real EDF+ (38 annotations T0/T1/T2) named as r1's reference: which annotations
+    # are seizures cannot be told. Before: read as WFDB annotations, "states no sampling
+    # frequency and no header ... is beside it".
+    import shutil
+
+    shutil.copy(shared_data / "eeg" / "test_edf_overlapping_annotations.edf",
+                folder / "ref" / "r1.edf")
+    manifest = (folder / "manifest.csv").read_text()
+    (folder / "manifest.csv").write_text(manifest.replace("ref/r1.json", "ref/r1.edf"))
+    with pytest.raises(medeval.MedevalError, match=r"r1\.edf is an EDF file; which of its "
+                       "annotations are the events cannot be told"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")

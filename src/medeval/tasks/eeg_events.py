@@ -204,6 +204,11 @@ def _wfdb_events(case: Case, path: Path) -> NDArray[np.float64]:
     file's time resolution; other annotations are left out."""
     from ..loaders.wfdb import read_wfdb_annotations
 
+    if _edf_start(path):
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {path} is an EDF file; which of its annotations "
+            "are the events cannot be told: give them as JSON {\"events\": [[start_s, "
+            "end_s], ...]} (or a WFDB file of '[' and ']' marks)")
     try:
         found = read_wfdb_annotations(path)
     except MedevalError as exc:
@@ -219,6 +224,15 @@ def _wfdb_events(case: Case, path: Path) -> NDArray[np.float64]:
             f"annotations do not alternate in pairs ({''.join(s for _, s in marks)[:40]})")
     pairs: NDArray[np.float64] = np.array([starts, ends], dtype=np.float64).T.reshape(-1, 2)
     return pairs
+
+
+def _edf_start(path: Path) -> bool:
+    """Whether the file starts as an EDF or BDF file does."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(8) in (b"0       ", b"\xffBIOSEMI")
+    except OSError:
+        return False
 
 
 def _edf_events(case: Case, root: Path, path: Path) -> NDArray[np.float64]:

@@ -131,13 +131,9 @@ def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
         raise LoaderError(
             f"EDF file {file}: {len(head)} bytes, shorter than the 256-byte EDF header; "
             "truncated")
-    try:
-        records = int(head[236:244].decode("ascii").strip())
-        seconds = float(head[244:252].decode("ascii").strip())
-    except ValueError:
-        raise LoaderError(
-            f"EDF file {file}: number of data records or record duration is not a number "
-            f"({head[236:244]!r}, {head[244:252]!r})") from None
+    count, seconds = _numbers(file, head, ((236, 244, int), (244, 252, float)),
+                              "number of data records or record duration")
+    records = int(count)
     if records == -1 or head[192:197] in (b"EDF+D", b"BDF+D"):
         return None  # unknown yet, or records with gaps between them
     if records < 0 or not seconds >= 0 or math.isinf(seconds):
@@ -175,14 +171,8 @@ def _check_header(file: Path) -> None:
             f"EDF file {file}: {head[192:197].decode()} (discontinuous: its data records "
             "have gaps between them); only continuous recordings are read (EDF, EDF+C, BDF, "
             "BDF+C): export the recording as one continuous file")
-    try:
-        header_bytes = int(head[184:192].decode("ascii").strip())
-        signals = int(head[252:256].decode("ascii").strip())
-    except ValueError:
-        raise LoaderError(
-            f"EDF file {file}: header length or number of signals is not a number "
-            f"({head[184:192]!r}, {head[252:256]!r})"
-        ) from None
+    header_bytes, signals = (int(n) for n in _numbers(
+        file, head, ((184, 192, int), (252, 256, int)), "header length or number of signals"))
     if header_bytes != 256 * (signals + 1):
         raise LoaderError(
             f"EDF file {file}: header length field says {header_bytes} bytes, but "
@@ -194,6 +184,17 @@ def _check_header(file: Path) -> None:
             f"EDF file {file}: {size} bytes, shorter than its {header_bytes}-byte header; "
             "truncated"
         )
+
+
+def _numbers(file: Path, head: bytes, fields: tuple[tuple[int, int, type], ...],
+             what: str) -> list[float]:
+    """The header's ASCII number fields ``head[start:end]`` read by ``kind`` (int or
+    float), or a LoaderError naming the file, ``what`` they are and their bytes."""
+    try:
+        return [kind(head[start:end].decode("ascii").strip()) for start, end, kind in fields]
+    except ValueError:
+        shown = ", ".join(repr(head[start:end]) for start, end, _ in fields)
+        raise LoaderError(f"EDF file {file}: {what} is not a number ({shown})") from None
 
 
 def _file_type(reader: Any) -> str:

@@ -758,3 +758,21 @@ def test_an_edf_plus_records_length_ends_the_comparison(tmp_path):
     assert (found.tp, found.fp, found.fn) == (60, 0, 0)
     ppv = result.metric("qrs_ppv").estimate
     assert (ppv.numerator, ppv.n) == (found.tp, found.tp + found.fp)
+
+
+def test_a_record_no_longer_than_the_learning_period_is_the_sets_fault(study, shared_data):
+    # Record 100 lasts 650000 / 360 = 1805.6 s by its header (wfdb.rdheader); with a
+    # 1900-s learning period nothing of it would be scored. Before: every figure 0/0,
+    # NaN, and no word of why.
+    import wfdb
+
+    folder, _ = study
+    header = wfdb.rdheader(str(shared_data / "ecg" / "mitdb" / "100"))
+    assert round(header.sig_len / header.fs, 1) == 1805.6
+    text = (folder / "protocol.toml").read_text()
+    (folder / "protocol.toml").write_text(
+        text.replace('type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 1900'))
+    with pytest.raises(medeval.MedevalError, match=(
+            r"case 100: the record lasts 1805\.56 s, no longer than the learning period of "
+            r"1900 s: none of its beats would be scored")):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")

@@ -113,9 +113,9 @@ class EcgBeats(TaskType):
         self.statistics = statistics
 
     def _reference(self, case: Case, root: Path) -> tuple[Any, float | None, float | None]:
-        """The reference beats, the record's length in seconds (None: the header states
-        none, or no longer than the learning period) and its frame rate (None: no
-        header states one)."""
+        """The reference beats, the record's length in seconds (None: nothing states
+        it) and its frame rate (None: no header states one). A record no longer than the
+        learning period is the set's fault: nothing of it would be scored."""
         from ..loaders._mit_annotations import header_timing
         from ..loaders.signal import read_beats
 
@@ -127,9 +127,11 @@ class EcgBeats(TaskType):
         length = None if fs is None or frames is None else frames / fs
         if length is None:  # an EDF/EDF+ record (or reference) states its length
             length = _edf_length(case, root)
-        # bxb cannot start after the end; such a record is scored as without a length
         if length is not None and length <= self.spec.learning_period_s:
-            length = None
+            raise ReferenceProblem(
+                f"case {case.case_id}: the record lasts {length:g} s, no longer than the "
+                f"learning period of {self.spec.learning_period_s:g} s: none of its beats "
+                "would be scored; leave it out of the set or shorten learning_period_s")
         return beats, length, fs
 
     def reference_problem(self, case: Case, root: Path) -> str | None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
@@ -111,11 +112,28 @@ def test_installed_console_script_runs_the_demo(tmp_path):
     done = subprocess.run([sys.executable, "-m", "medeval", "demo", "--out",
                            str(tmp_path / "demo"), "--quiet"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    # certificate mode runs only in the sandbox, and the summary says which one
+    assert "each algorithm run in the bubblewrap sandbox" in done.stdout
     for name in ("classification", "segmentation", "ecg"):
         assert f"PASS         {name}:" in done.stdout
         assert (tmp_path / "demo" / name / "certificate.pdf").is_file()
     result = next((tmp_path / "demo" / "ecg").glob("result.json"))
     assert main(["verify", str(result)]) == 0
+
+
+def test_the_demo_summary_says_when_the_algorithms_ran_unsandboxed(tmp_path):
+    # A pre-check on a machine without bubblewrap runs the algorithms unsandboxed, and
+    # their results record isolation "none": the summary must not say "in the sandbox".
+    from medeval.cli.demo import _isolation
+
+    def demo_set(isolation):
+        path = tmp_path / f"{isolation}.json"
+        path.write_text(json.dumps({"algorithm": {"run": {"isolation": isolation}}}))
+        return SimpleNamespace(result_json=path)
+
+    assert _isolation([demo_set("none")] * 2) == (
+        "each algorithm run WITHOUT a sandbox (bubblewrap is not installed here)")
+    assert _isolation([demo_set("bubblewrap")]) == "each algorithm run in the bubblewrap sandbox"
 
 
 PROTOCOL_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "measurement"

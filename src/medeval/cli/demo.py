@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+if TYPE_CHECKING:
+    from ..demo import DemoSet
 
 __all__ = ["add"]
 
@@ -36,7 +40,7 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
         "pre-check" if args.pre_check else "certificate")
     outcome = run_demo(args.out, progress=not args.quiet, mode=mode)
     out.write(f"medeval demo: the {mode} flow on the data and example algorithms medeval "
-              f"ships, each algorithm run in the sandbox.\nEverything is in {outcome.out_dir}\n")
+              f"ships, {_isolation(outcome.sets)}.\nEverything is in {outcome.out_dir}\n")
     for item in outcome.sets:
         cases = f"{item.n_cases} case{'s' if item.n_cases != 1 else ''}"
         out.write(f"\n{item.verdict:<12} {item.name}: {item.title}\n")
@@ -54,3 +58,16 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
               "CERTIFICATE.pdf\n"
               "Credits of the data: medeval/demo/README.md and medeval/demo/ecg/README.md\n")
     return 0
+
+
+def _isolation(sets: Sequence[DemoSet]) -> str:
+    """How the algorithms ran, as their results record it (the runner's isolation)."""
+    import json
+
+    found = {json.loads(item.result_json.read_bytes())["algorithm"]["run"].get("isolation")
+             for item in sets}
+    if found == {"bubblewrap"}:
+        return "each algorithm run in the bubblewrap sandbox"
+    if found == {"none"}:
+        return "each algorithm run WITHOUT a sandbox (bubblewrap is not installed here)"
+    return "the algorithms run with isolation " + ", ".join(sorted(map(str, found)))

@@ -306,6 +306,9 @@ def test_each_malformed_prediction_says_what_is_wrong(study):
     assert detail.endswith("samples entry 0 is [64], not a sample number")
     detail = _prediction_failure(folder, {"fs": 360, "samples": samples, "symbols": ["N"]})
     assert detail.endswith("1 symbols for 2273 samples")
+    # an empty list was taken as "no symbols given": every beat N
+    detail = _prediction_failure(folder, {"fs": 360, "samples": samples, "symbols": []})
+    assert detail.endswith("0 symbols for 2273 samples")
     detail = _prediction_failure(folder, {"fs": 360, "samples": {"0": 76}})
     assert detail.endswith("samples is dict, not a list of sample numbers")
     detail = _prediction_failure(folder, {"fs": 0, "samples": samples})

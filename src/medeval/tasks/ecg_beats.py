@@ -207,7 +207,8 @@ class EcgBeats(TaskType):
                 raise ValueError(f"fs is {fs!r}, not > 0")
             samples = _flat_numbers(data["samples"])  # ec57 refuses a fraction of a sample
             given = data.get("symbols")
-            symbols = np.asarray(given) if given else np.full(samples.size, "N")
+            # no symbols: every beat N; an empty list is 0 symbols, not "none given"
+            symbols = np.full(samples.size, "N") if given is None else np.asarray(given)
             if symbols.shape != samples.shape:
                 raise ValueError(f"{len(given)} symbols for {samples.size} samples" if
                                  isinstance(given, list) else "symbols is not a list")

@@ -31,6 +31,14 @@ def test_predict_prints_done_failed_and_why(tmp_path: Path, capsys):
     assert "failed c2: exception: RuntimeError: no luck" in out
     data = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert data["failures"]["c2"]["reason"] == "exception"
+    assert "cases/s" in out  # three cases ran: a pace
+    # the same command again resumes all three and runs none: no pace of 0.0 cases/s
+    assert main(["predict", "--algorithm", f"{plugin}:Flaky", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run"), "--workers", "2", "--timeout-s", "10",
+                 "--memory-mb", "1024", "--mode", "certificate", "--no-progress"]) == 0
+    again = capsys.readouterr().out
+    assert "resumed 3 case(s)" in again and "ran 0 now" in again
+    assert "no case run now, so no pace" in again and "cases/s" not in again
 
 
 def test_predict_without_sandbox_in_certificate_mode_exits_2(tmp_path: Path, capsys):

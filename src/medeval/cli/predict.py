@@ -102,8 +102,11 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     for case_id, failure in summary.failures.items():
         lines.append(f"  failed {case_id}: {failure['reason']}: {failure['detail']}")
     latency = summary.latency_s
+    ran = summary.cases - summary.resumed - len(summary.data.get("not_run", []))
+    pace = (f"{summary.throughput_per_s:.1f} cases/s" if ran else
+            "no case run now, so no pace")  # a run resumed in full ran nothing
     lines.append(f"  latency per case p50 {latency['p50']:.4f} s, p95 {latency['p95']:.4f} s, "
-                 f"max {latency['max']:.4f} s; {summary.throughput_per_s:.1f} cases/s")
+                 f"max {latency['max']:.4f} s; {pace}")
     devices = (summary.data.get("gpus") or {}).get("workers") or {}
     if any(devices.values()):
         lines += [f"  {worker}: GPU {', '.join(map(str, indices)) or 'none'}"

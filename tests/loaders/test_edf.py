@@ -130,3 +130,30 @@ def test_a_discontinuous_edf_is_refused_saying_so(shared_data, tmp_path):
             read(path)
         assert "truncated" not in str(raised.value)
     assert edf_duration_s(path) is None
+
+
+def test_a_bdf_file_is_read_as_its_docstring_says(tmp_path):
+    # 24-bit BDF+ (pyedflib's writer): read_record refused it ("neither an EDF file nor a
+    # WFDB header"), since the dispatcher knew only EDF's version field. Values against
+    # pyedflib's own reading of the same file.
+    from medeval.loaders.edf import edf_duration_s
+
+    path = tmp_path / "run.bdf"
+    writer = pyedflib.EdfWriter(str(path), 2, file_type=pyedflib.FILETYPE_BDFPLUS)
+    writer.setSignalHeaders([{"label": f"C{k}", "dimension": "uV", "sample_frequency": 512,
+                              "physical_max": 1000, "physical_min": -1000,
+                              "digital_max": 8388607, "digital_min": -8388608}
+                             for k in range(2)])
+    t = np.arange(512 * 20)
+    writer.writeAnnotation(3.0, 2.0, "Anfall ü")
+    writer.writeSamples([np.sin(t / 50) * 500, np.cos(t / 30) * 200])
+    writer.close()
+    reader = pyedflib.EdfReader(str(path))
+    expected = np.column_stack([reader.readSignal(0), reader.readSignal(1)])
+    reader.close()
+    record = read_record(path)
+    assert record.fs == 512 and record.metadata["file_type"] == "BDF+"
+    np.testing.assert_array_equal(record.samples, expected)
+    annotations = read_annotations(path)
+    assert annotations.symbols == ("Anfall ü",) and annotations.durations_s.tolist() == [2.0]
+    assert edf_duration_s(path) == (20.0, 20, 1.0)

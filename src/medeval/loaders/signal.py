@@ -24,6 +24,7 @@ from .waveform import read_dicom_waveform
 from .wfdb import Beats, read_wfdb, read_wfdb_annotations, regular_file_beats
 
 _EDF_START = b"0       "  # the version field of an EDF header
+_BDF_START = b"\xffBIOSEMI"  # and of a BDF (24-bit) header
 
 __all__ = ["BEAT_SYMBOLS", "Annotations", "Signal", "read_annotations", "read_beats",
            "read_record"]
@@ -100,7 +101,7 @@ def read_annotations(
     file = base.with_name(f"{base.name}.{extension}") if extension else base
     if not file.is_file():
         raise LoaderError(f"annotations {file}: no such file; check the path and extension")
-    if extension is None and sniff(file) == "edf":
+    if extension is None and _edf(file):
         return read_edf_annotations(file)
     return read_wfdb_annotations(file)
 
@@ -131,7 +132,7 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
     except OSError:
         data = None  # the reader says why
     # sniff finds EDF only in a file that starts so: the bytes read spare it otherwise
-    if (data is None or data.startswith(_EDF_START)) and sniff(file) == "edf":
+    if (data is None or data.startswith((_EDF_START, _BDF_START))) and _edf(file):
         found = read_edf_annotations(file).beats()
         return Beats(found.samples, found.symbol_array, found.fs)
     return regular_file_beats(file, default_fs, data)  # a regular file: is_file said so
@@ -139,7 +140,7 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
 
 def _kind(path: Path) -> tuple[str, Path]:
     if path.is_file():
-        found = sniff(path)
+        found = "edf" if _edf(path) else sniff(path)
         if found in ("edf", "dicom"):
             return found, path
         if path.suffix.lower() == ".hea":
@@ -156,3 +157,15 @@ def _kind(path: Path) -> tuple[str, Path]:
     raise LoaderError(
         f"record {path}: no EDF file and no WFDB header {header.name} there; check the path"
     )
+
+
+def _edf(path: Path) -> bool:
+    """Whether a regular file is EDF/EDF+ (``sniff``'s rule) or BDF/BDF+ (``0xFF`` and
+    ``BIOSEMI``, which ``sniff`` does not know)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(8) == _BDF_START:
+                return True
+    except OSError:
+        return False
+    return sniff(path) == "edf"

@@ -8,6 +8,7 @@ import pytest
 
 from medeval.errors import LoaderError
 from medeval.loaders import read_annotations, read_record
+from medeval.loaders._files import sniff
 
 
 def test_overlapping_annotations_file(shared_data):
@@ -157,3 +158,6 @@ def test_a_bdf_file_is_read_as_its_docstring_says(tmp_path):
     annotations = read_annotations(path)
     assert annotations.symbols == ("Anfall ü",) and annotations.durations_s.tolist() == [2.0]
     assert edf_duration_s(path) == (20.0, 20, 1.0)
+    # and the manifest's format check knows it as the EDF family (its first 8 bytes are
+    # 0xFF "BIOSEMI", BioSemi's version field, where EDF has "0" and 7 spaces)
+    assert path.read_bytes()[:8] == b"\xffBIOSEMI" and sniff(path) == "edf"

@@ -130,6 +130,7 @@ def sniff(path: str | os.PathLike[str]) -> Format:
     by a marker (``FF D8 FF``), TIFF's byte-order mark with 42 (43 for BigTIFF), and
     BMP's ``BM`` with a known DIB header size at byte 14. A DICOM file with a TIFF
     preamble (a dual DICOM-TIFF file) is ``"dicom"``: its ``DICM`` is looked at first.
+    EDF, EDF+, BDF and BDF+ are all ``"edf"`` (version ``0`` or BioSemi's ``\xffBIOSEMI``).
     """
     with open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
@@ -150,8 +151,8 @@ def sniff(path: str | os.PathLike[str]) -> Format:
     if head.lstrip().startswith((b"ObjectType", b"NDims")) or (
             suffix in (".mha", ".mhd") and _METAIMAGE_KEY.search(head)):
         return "metaimage"  # MetaIO goes by the name; keys may follow a Comment line
-    if head[:8] == b"0       " and len(head) >= 256:
-        return "edf"
+    if head[:8] in (b"0       ", b"\xffBIOSEMI") and len(head) >= 256:
+        return "edf"  # EDF/EDF+, or 24-bit BDF/BDF+ (the same layout; BioSemi's version)
     if suffix == ".hea":
         return "wfdb-header"
     if _implicit_dicom(head):

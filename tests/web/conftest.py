@@ -19,10 +19,12 @@ import hashlib
 import io
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 import medeval
 from medeval.result import write_result
@@ -176,23 +178,17 @@ class Served:
     port: int
 
 
-@pytest.fixture(scope="module")
-def served(issued: Issued) -> Iterator[Served]:
-    """``create_app`` on the issued registry, served by uvicorn in a thread on a free
-    loopback port; stopped at teardown."""
+@contextmanager
+def serving(app: object) -> Iterator[Served]:
+    """``app`` served by a real uvicorn in a thread on a free loopback port; stopped on
+    leaving."""
     import threading
     import time
 
     import uvicorn
 
-    from medeval.registry import Registry
-    from medeval.web import Verifier, create_app
-
-    registry = Registry.open(issued.registry)
-    app = create_app(registry, verifier=Verifier(workers=1), requests_per_minute=600,
-                     burst=100)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,  # type: ignore[arg-type]
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -206,7 +202,37 @@ def served(issued: Issued) -> Iterator[Served]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served(issued: Issued) -> Iterator[Served]:
+    """``create_app`` on the issued registry, served by uvicorn in a thread on a free
+    loopback port; stopped at teardown."""
+    from medeval.registry import Registry
+    from medeval.web import Verifier, create_app
+
+    registry = Registry.open(issued.registry)
+    app = create_app(registry, verifier=Verifier(workers=1), requests_per_minute=600,
+                     burst=100)
+    try:
+        with serving(app) as found:
+            yield found
+    finally:
         registry.close()
+
+
+@pytest.fixture(scope="module")
+def client(issued: Issued) -> Iterator[TestClient]:
+    """``create_app`` on the issued registry in Starlette's TestClient (in process)."""
+    from medeval.registry import Registry
+    from medeval.web import Verifier, create_app
+
+    registry = Registry.open(issued.registry)
+    app = create_app(registry, verifier=Verifier(workers=1), requests_per_minute=6000,
+                     burst=1000)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+    registry.close()
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterator
 
 import pikepdf
 import pytest
@@ -26,16 +25,6 @@ from medeval.web.differences_ko import DIFFERENCES, difference_ko, difference_li
 from medeval.web.verdicts import look_up
 
 from .conftest import Issued
-
-
-@pytest.fixture(scope="module")
-def client(issued: Issued) -> Iterator[TestClient]:
-    registry = Registry.open(issued.registry)
-    app = create_app(registry, verifier=Verifier(workers=1), requests_per_minute=6000,
-                     burst=1000)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
-    registry.close()
 
 
 def _edited(payload: bytes, edit) -> bytes:  # type: ignore[no-untyped-def]

@@ -15,9 +15,11 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..report.notes_ko import Note
 
-__all__ = ["DIFFERENCES", "difference_ko", "difference_lines"]
+__all__ = ["DIFFERENCES", "difference_ko", "difference_lines", "first_korean", "said_lines"]
 
 #: Who the sentence is about: the upload (the page), or a certificate named otherwise.
 _WHO = r"(?P<who>the uploaded file|the certificate|certificate .+?)"
@@ -186,8 +188,14 @@ DIFFERENCES: tuple[Note, ...] = (
 
 def difference_ko(text: str) -> str | None:
     """The Korean of one difference, else None."""
-    for difference in DIFFERENCES:
-        korean = difference.render(text)
+    return first_korean(DIFFERENCES, text)
+
+
+def first_korean(notes: tuple[Note, ...], text: str) -> str | None:
+    """The Korean of ``text`` by the first of ``notes`` whose pattern matches all of it,
+    else None."""
+    for note in notes:
+        korean = note.render(text)
         if korean is not None:
             return korean
     return None
@@ -197,9 +205,17 @@ def difference_lines(text: str, lang: str, *, untranslated: str) -> tuple[str, .
     """What the page prints for one difference in ``lang`` (``ko``, ``en`` or ``ko+en``):
     the Korean, the English, or both (Korean first). A difference with no Korean wording
     is printed in English, after ``untranslated`` (the page's mark for the original)."""
+    return said_lines(text, difference_ko, lang, untranslated=untranslated)
+
+
+def said_lines(text: str, korean_of: Callable[[str], str | None], lang: str, *,
+               untranslated: str) -> tuple[str, ...]:
+    """``text`` (English) as the page prints it in ``lang``: ``korean_of(text)``, the
+    English, or both (Korean first); English that ``korean_of`` has no wording for is
+    printed, on a Korean-only page, after ``untranslated``, never left out."""
     if lang == "en":
         return (text,)
-    korean = difference_ko(text)
+    korean = korean_of(text)
     if korean is None:
         return (f"{untranslated} {text}",) if lang == "ko" else (text,)
     return (korean,) if lang == "ko" else (korean, text)

@@ -22,7 +22,8 @@ from starlette.routing import Route
 
 from .._version import __version__
 from .checking import RequestRefused, judge_number, judge_pdf, read_upload
-from .differences_ko import difference_lines
+from .differences_ko import difference_lines, said_lines
+from .refusals_ko import NO_INPUT, refusal_ko
 from .verdicts import Verdict
 
 if sys.version_info >= (3, 11):
@@ -68,10 +69,15 @@ def render_page(lang: str | None, *, status_code: int = 200, **context: Any) -> 
         """A difference (English in the verdict) as the page prints it in ``chosen``."""
         return difference_lines(difference, chosen, untranslated=strings()["ko"]["untranslated"])
 
+    def refused(message: str) -> tuple[str, ...]:
+        """A refusal (English, as the API sends it) as the page prints it in ``chosen``."""
+        return said_lines(message, refusal_ko, chosen,
+                          untranslated=strings()["ko"]["untranslated"])
+
     context.setdefault("verdict", None)
     context.setdefault("error", None)
     html = _environment().get_template("page.html.j2").render(
-        t=t, said=said, lang=chosen, version=__version__, status_code=status_code,
+        t=t, said=said, refused=refused, lang=chosen, version=__version__, status_code=status_code,
         **context)
     return HTMLResponse(html, status_code=status_code)
 
@@ -103,7 +109,7 @@ async def check(request: Request) -> Response:
         lang = form_lang or lang
         if payload is None:
             if typed is None:
-                raise RequestRefused(400, _words(lang, "no_input"))
+                raise RequestRefused(400, NO_INPUT)
             return RedirectResponse(f"/reports/{quote(typed, safe='')}?lang="
                                     f"{quote(_lang(lang), safe='')}", status_code=303)
         verdict = await judge_pdf(request, payload, typed)

@@ -287,3 +287,31 @@ def test_a_certified_run_is_the_same_measurement_wherever_it_is_checked_out(tmp_
     assert fingerprints[0] == fingerprints[1]
     result = medeval.read_result(tmp_path / "one" / "out" / "result.json")
     assert str(tmp_path) not in json.dumps(result.to_dict()["algorithm"])
+
+
+def test_prediction_files_that_name_no_case_are_named(study):
+    """A file of the predictions folder that is no <case_id>.<suffix> is read by nothing:
+    a misspelt case id leaves its case without prediction (missing-output). The result
+    names such files; hidden files and the cases' own files are not named."""
+    import shutil
+    import unicodedata
+
+    folder, _, _ = study
+    missing = next(cid for cid, kind in BROKEN_PREDICTIONS.items() if kind == "missing")
+    clean = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    assert not any("name no case" in w for w in clean.warnings)
+    present = sorted((folder / "predictions").glob("*.json"))[0]
+    shutil.copy(present, folder / "predictions" / f"{missing}_v2.json")  # missing, misspelt
+    (folder / "predictions" / "notes.txt").write_text("run on 2026-12-01")
+    (folder / "predictions" / ".DS_Store").write_bytes(b"\0")
+    hangul = unicodedata.normalize("NFD", "판독.json")  # names no case in either form
+    (folder / "predictions" / hangul).write_text("{}")
+    result = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    named = [w for w in result.warnings if "name no case" in w]
+    assert named == [
+        "all cases: the predictions folder holds 3 file(s) that name no case of the manifest: "
+        f"{missing}_v2.json, notes.txt, {hangul}; a prediction is read only as <case_id> "
+        "with its suffix"]
+    # the figures are those of the clean run: the extra files are read by nothing
+    assert [m.estimate for m in result.metrics] == [m.estimate for m in clean.metrics]
+

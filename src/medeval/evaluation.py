@@ -254,6 +254,9 @@ def evaluate_cases(
         manifest, [row.message for row in rows if isinstance(row, BadReference)])
     scored = [row for row in rows if isinstance(row, CaseRow)]
     figures = _Figures(protocol, task, scored)
+    if predictions.source == "supplied-predictions" and predictions.folder is not None:
+        figures.warnings += _unmatched_predictions(
+            predictions.folder, [case.case_id for case in manifest.cases])
     failures, subgroups = figures.failures(), figures.subgroups()
     verdicts = judge(protocol.criteria, figures.main.metrics)
     return Result(
@@ -319,6 +322,35 @@ def _dataset_section(protocol: Protocol, manifest: Manifest, fingerprint: str) -
         selection=spec.selection,
         received=spec.received, sample_size=spec.sample_size,
     )
+
+
+def _unmatched_predictions(folder: Path, case_ids: Sequence[str]) -> list[str]:
+    """A warning naming the files of a supplied predictions folder that name no case of
+    the manifest (``<case_id>`` or ``<case_id>.<suffix>``, either Unicode form): a case id
+    misspelt in a file name leaves that case without prediction, and the file unread.
+    Hidden files are not named."""
+    ids = {_nfc(case_id) for case_id in case_ids}
+    unmatched = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            parts = _nfc(entry.name).split(".")
+            if not any(".".join(parts[:k]) in ids for k in range(1, len(parts) + 1)):
+                unmatched.append(entry.name)
+    if not unmatched:
+        return []
+    unmatched.sort()
+    shown = ", ".join(unmatched[:10]) + (f", ... ({len(unmatched)} in all)"
+                                         if len(unmatched) > 10 else "")
+    return [f"all cases: the predictions folder holds {len(unmatched)} file(s) that name no "
+            f"case of the manifest: {shown}; a prediction is read only as <case_id> with its "
+            "suffix"]
+
+
+def _nfc(text: str) -> str:
+    """An id or file name's NFC form (ASCII as it is)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:

@@ -171,6 +171,16 @@ def _task_notes() -> list[str]:
     out += [w.removeprefix("all cases: ") for w in _patients_alike(
         [replace(_row(i, {}), patient_id=p) for i, p in enumerate(
             [f"{c}-1" for c in "ABCDEF"] + [f"{c}-1" for c in "abcdef"])])]
+    # ... and twelve prediction files naming no case (ten shown, then the count)
+    import tempfile
+
+    from medeval.evaluation import _unmatched_predictions
+
+    with tempfile.TemporaryDirectory() as folder:
+        for k in range(12):
+            Path(folder, f"x{k:02d}.json").write_text("{}")
+        out += [w.removeprefix("all cases: ")
+                for w in _unmatched_predictions(Path(folder), ["c1"])]
     return out
 
 
@@ -291,6 +301,16 @@ def test_korean_wordings_by_hand() -> None:
     assert warning_ko("site=A: B: auc: auc_ci: the AUC is undefined with one class only "
                       "(0 positives of 7)") == (
         "site=A: B: auc: auc_ci: 한 부류만 있어 AUC가 정의되지 않습니다 (7개 중 양성 0개)")
+
+
+def test_prediction_files_naming_no_case_in_korean() -> None:
+    assert warning_ko(
+        "all cases: the predictions folder holds 12 file(s) that name no case of the "
+        "manifest: x00.json, x01.json, ... (12 in all); a prediction is read only as "
+        "<case_id> with its suffix") == (
+        "전체 증례: 예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 12개 있습니다: "
+        "x00.json, x01.json, ... (모두 12개). 예측은 <case_id>에 확장자를 붙인 이름으로만 "
+        "읽습니다")
 
 
 def test_a_warning_no_pattern_knows_has_no_korean() -> None:

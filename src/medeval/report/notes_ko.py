@@ -295,6 +295,11 @@ NOTES: tuple[Note, ...] = (
          "{cov} 공분산에는 부류마다 증례가 둘 이상 필요하지만, 질환이 있는 증례 {n1}개와 "
          "없는 증례 {n0}개입니다"),
     # -- evaluation ----------------------------------------------------------------------
+    Note(r"the predictions folder holds (?P<n>\d+) file\(s\) that name no case of the "
+         r"manifest: (?P<shown>.+); a prediction is read only as <case_id> with its suffix",
+         "예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 {n}개 있습니다: {shown}. "
+         "예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다",
+         {"shown": lambda t: re.sub(r", \.\.\. \((\d+) in all\)$", r", ... (모두 \1개)", t)}),
     Note(r"patient ids that differ only in letter case are counted as different patients: "
          r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
          "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "

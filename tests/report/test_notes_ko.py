@@ -379,3 +379,14 @@ def test_the_veb_warning_reads_so_in_korean(tmp_path: Path) -> None:
     assert "n = 0 trials" not in ko
     # what the catalogue does not know is printed, in English, marked as the original
     assert "• (영문 원문) all cases: qrs_ppv: a note written after this catalogue" in ko
+    # on a ko+en certificate once, so marked (the English line under it only repeated
+    # it); the warning with Korean wording keeps its two lines; English alone unmarked
+    both = _pdftotext(render_certificate(path, tmp_path / "ko+en.pdf", lang="ko+en"))
+    assert both.count(unknown) == 1
+    assert "• (영문 원문) all cases: qrs_ppv: a note written after this catalogue" in both
+    assert ("• 전체 증례: veb_ppv: proportion_ci: 시행 수 n = 0이므로 비율이 정의되지 "
+            "않습니다. 추정값과 신뢰구간은 NaN입니다 • all cases: veb_ppv: proportion_ci: "
+            "n = 0 trials, so the proportion is undefined; the estimate and its interval "
+            "are NaN") in both
+    en = _pdftotext(render_certificate(path, tmp_path / "en.pdf", lang="en"))
+    assert f"• {unknown}" in en and "영문" not in en

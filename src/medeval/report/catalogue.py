@@ -33,6 +33,12 @@ Lang = Literal["ko", "en", "ko+en"]
 LANGUAGES: tuple[str, ...] = ("ko", "en", "ko+en")
 
 
+#: Phrases a ``ko+en`` document prints once, in Korean: their Korean holds the English
+#: already (a result's warning without Korean wording, printed as the original and
+#: marked so), which the English line below would only repeat.
+ONCE_IN_KOREAN = frozenset({"text.warning_untranslated"})
+
+
 @dataclass(frozen=True)
 class Msg:
     """A phrase of the catalogue: its key and the values of its fields."""
@@ -85,6 +91,8 @@ def texts(cell: Msg | str, lang: str) -> tuple[str, ...]:
     langs = languages(lang)
     if isinstance(cell, str):
         return (cell,)
+    if len(langs) == 2 and cell.key in ONCE_IN_KOREAN:
+        langs = langs[:1]
     out = []
     for one in langs:
         table = catalogue(one)

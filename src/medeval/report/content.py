@@ -751,7 +751,9 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
 
 
 def _warning(text: str) -> Msg:
-    """One of the result's warnings: the English as it is, and its Korean."""
+    """One of the result's warnings: the English as it is, and its Korean; without a
+    Korean wording, the English marked as the original, printed once in a ``ko+en``
+    certificate (:data:`~medeval.report.catalogue.ONCE_IN_KOREAN`)."""
     korean = warning_ko(text)
     if korean is None:
         return _m("text.warning_untranslated", en=text)

@@ -17,6 +17,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx2
 import pytest
@@ -282,3 +283,20 @@ def test_a_refusal_no_pattern_knows_is_marked_not_dropped() -> None:
     assert said_lines(text, refusal_ko, "ko+en", untranslated="(영문 원문)") == (text,)
     assert said_lines(text, refusal_ko, "en", untranslated="(영문 원문)") == (text,)
     assert len(REFUSALS) == len({r.pattern for r in REFUSALS})
+
+
+def test_a_verdict_pages_language_links(served: Served, issued: Issued) -> None:
+    # a verdict (or refusal) of an upload is the answer to POST /check?lang=...; its
+    # links to the other languages are relative (?lang=en), so they lead to GET /check,
+    # which answered 405 "method not allowed" in English: now the form in that language
+    answer = _form(served, "ko", issued.pdfs["blank"])
+    assert answer.status_code == 422
+    links = dict((html.unescape(text), html.unescape(href)) for href, text in re.findall(
+        r'<a href="(\?lang=[^"]+)">([^<]+)</a>', answer.text))
+    assert set(links) == {"한국어", "English", "한국어 + English"}
+    for name, lang, title in (("English", "en", "Report authenticity check"),
+                              ("한국어", "ko", "성적서 진위확인")):
+        followed = httpx2.get(urljoin(str(answer.url), links[name]), follow_redirects=True)
+        assert followed.status_code == 200
+        assert str(followed.url) == f"{served.url}/?lang={lang}"
+        assert f"<h1>{title}</h1>" in followed.text

@@ -1,7 +1,8 @@
 """The page: a form (report number, optional PDF) and the verdict, Korean and English.
 
 ``GET /`` the form; ``POST /check`` the verdict on the uploaded PDF (or, with a number
-alone, a redirect to the number's page); ``GET /reports/{number}?fingerprint=...`` the
+alone, a redirect to the number's page), ``GET /check`` (a verdict page's language
+link) a redirect to the form; ``GET /reports/{number}?fingerprint=...`` the
 verdict on a number, the address the certificate's QR code carries. ``?lang=ko``,
 ``en`` or ``ko+en`` (the default: both). Plain HTML forms, no script: it works in any
 browser, and the style sheet and font are served by the app itself.
@@ -119,6 +120,13 @@ async def check(request: Request) -> Response:
     return _verdict_page(lang, verdict)
 
 
+async def check_address(request: Request) -> Response:
+    """``GET /check``: where a verdict's page sends its language links (``?lang=en``
+    beside ``/check``); the form, in that language, at its own address."""
+    return RedirectResponse(f"/?lang={quote(_lang(request.query_params.get('lang')), safe='')}",
+                            status_code=303)
+
+
 def _verdict_page(lang: str | None, verdict: Verdict) -> Response:
     return render_page(lang, verdict=verdict, number=verdict.report_number)
 
@@ -134,5 +142,6 @@ def _words(lang: str | None, key: str) -> str:
 routes = [
     Route("/", form, methods=["GET"]),
     Route("/check", check, methods=["POST"]),
+    Route("/check", check_address, methods=["GET"]),
     Route("/reports/{number:path}", number_page, methods=["GET"]),
 ]

@@ -75,6 +75,9 @@ def produced(issued: Issued, client: TestClient, tmp_path_factory: pytest.TempPa
         _edited(standing, _rewrite("result.cases.csv", altered_csv, mend=False)),
         _edited(standing, _rewrite("result.cases.csv", altered_csv, mend=True)),
         _edited(standing, _rewrite("result.json", other_result, mend=True)),
+        # attachments that cannot be read at all
+        _edited(standing, _rewrite("result.json", b"{not json", mend=True)),
+        _edited(standing, _rewrite("report-info.json", b"{not json", mend=True)),
     ]
     out = [d for payload in uploads for d in verify_certificate(payload).differences]
     # the verdicts: another number typed; a QR code's fingerprint changed; an unknown report
@@ -103,7 +106,8 @@ def test_every_difference_has_a_korean_wording(produced: list[str]) -> None:
     assert len(produced) >= 12
     missing = [d for d in produced if difference_ko(d) is None]
     assert missing == []
-    unquoted = {d: re.sub(r"'[^']*'|\"[^\"]*\"", "", str(difference_ko(d)))
+    # a reader's own reason is carried as the original, marked (영문 원문: ...)
+    unquoted = {d: re.sub(r"'[^']*'|\"[^\"]*\"|\(영문 원문: .*\)$", "", str(difference_ko(d)))
                 for d in produced}
     left = {d: k for d, k in unquoted.items() if _ENGLISH.search(k)}
     assert left == {}
@@ -127,6 +131,20 @@ def test_korean_wordings_by_hand(issued: Issued) -> None:
         f"certificate carries result sha256:{'1' * 64}") == (
         f"성적서 LAB-AI-2026-0003의 발급 결과는 sha256:{fingerprint}이나, 이 성적서에 담긴 "
         f"결과는 sha256:{'1' * 64}입니다")
+    assert difference_ko(
+        "the uploaded file: its attached result.json is not a readable medeval result: not "
+        "valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 "
+        "(char 1)") == (
+        "올린 파일: 첨부된 result.json은 읽을 수 있는 medeval 결과가 아닙니다 (영문 원문: not "
+        "valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 "
+        "(char 1))")
+    assert difference_ko(
+        f"the uploaded file was rendered with report info sha256:{'a' * 64} and carries none "
+        "attached (an older medeval): pass the report info it was rendered with, --info "
+        "INFO.toml, to compare its bytes") == (
+        f"올린 파일: 성적서 정보 sha256:{'a' * 64}로 만들었으나 첨부된 성적서 정보가 없습니다 "
+        "(이전 medeval): 바이트를 비교하려면 만들 때의 성적서 정보를 --info INFO.toml로 "
+        "주십시오")
     assert difference_ko("the uploaded file prints 'Site | Busan' (after 'Subgroups') "
                          "where the result gives 'Site | Seoul'") == (
         "올린 파일의 인쇄 내용: 'Site | Busan' ('Subgroups' 다음 줄), 결과로 만든 내용: "

@@ -4,8 +4,9 @@ altered upload, each with its Korean wording.
 
 The verdict keeps its English differences (the API answers with them); the page, shown
 in Korean, prints each in Korean when a pattern of :data:`DIFFERENCES` matches all of it
-(report numbers, fingerprints, offsets and quoted certificate lines carried unchanged),
-else the English, marked as the original (:func:`difference_lines`).
+(report numbers, fingerprints, offsets and quoted certificate lines carried unchanged; a
+reader's own reason, such as a JSON parser's, carried as the original, marked
+``(영문 원문: ...)``), else the English, marked as the original (:func:`difference_lines`).
 
 Examples
 --------
@@ -172,6 +173,20 @@ DIFFERENCES: tuple[Note, ...] = (
          r"the attachment was replaced",
          "{who}: 첨부된 성적서 정보(report-info.json, sha256:{a})는 성적서를 만들 때의 "
          "성적서 정보(sha256:{b})가 아닙니다: 첨부 파일이 바뀌었습니다", _W),
+    Note(_WHO + r": its attached result\.json is not a readable medeval result: "
+         r"(?P<reason>.+)",
+         "{who}: 첨부된 result.json은 읽을 수 있는 medeval 결과가 아닙니다 (영문 원문: "
+         "{reason})", _W),
+    Note(_WHO + r": its attached report-info\.json is not readable report info: "
+         r"(?P<reason>.+)",
+         "{who}: 첨부된 성적서 정보(report-info.json)를 읽을 수 없습니다 (영문 원문: "
+         "{reason})", _W),
+    Note(_WHO + r" was rendered with report info sha256:" + _HEX.format("info") + r" and "
+         r"carries none attached \(an older medeval\): pass the report info it was rendered "
+         r"with, --info INFO\.toml, to compare its bytes",
+         "{who}: 성적서 정보 sha256:{info}로 만들었으나 첨부된 성적서 정보가 없습니다 (이전 "
+         "medeval): 바이트를 비교하려면 만들 때의 성적서 정보를 --info INFO.toml로 "
+         "주십시오", _W),
     Note(_WHO + r": its attached result\.cases\.csv differs from the per-case rows of "
          r"(?P<label>.+) \(first at line (?P<line>\d+)\)",
          "{who}: 첨부된 증례별 표(result.cases.csv)가 {label}의 증례별 행과 다릅니다 "

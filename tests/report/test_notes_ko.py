@@ -390,3 +390,41 @@ def test_the_veb_warning_reads_so_in_korean(tmp_path: Path) -> None:
             "are NaN") in both
     en = _pdftotext(render_certificate(path, tmp_path / "en.pdf", lang="en"))
     assert f"• {unknown}" in en and "영문" not in en
+
+
+def test_korean_wordings_read_as_a_laboratory_writes() -> None:
+    """Sentences a Korean certificate reads as one: a reason carried into the clause that
+    follows (not 'p = 10/10인 경우 (...)에서는', not a bare '... 없음. 따라서'), and a
+    count of what is left out as '외 N개' (not '외 N개 더'). The Korean is by hand."""
+    clustered = ("failures excluded: completion_rate: proportion_ci_clustered: design "
+                 "effect 1 (boundary: not estimable, 1), effective n 10 of 10 cases in 8 "
+                 "clusters; the design effect cannot be estimated with p = 10/10 (no "
+                 "within-cluster variation to estimate it from), so it is taken as 1: the "
+                 "interval is too narrow if cases of one cluster are alike "
+                 "(boundary='clusters' counts each cluster once)")
+    assert warning_ko(clustered) == (
+        "실패 증례 제외: completion_rate: proportion_ci_clustered: 설계효과 1 (경계: 추정 "
+        "불가, 1), 유효 표본 수 10 (군집 8개에 속한 증례 10개 중). p = 10/10에서는 추정의 "
+        "근거가 될 군집 내 변동이 없어 설계효과를 추정할 수 없으므로 1로 둡니다. 한 군집의 "
+        "증례들이 서로 비슷하면 신뢰구간이 지나치게 좁습니다 (boundary='clusters'는 "
+        "군집마다 한 번씩 셉니다)")
+    assert note_ko("the design effect cannot be estimated with p = 0/6 (no within-cluster "
+                   "variation to estimate it from), so each cluster counts once (effective "
+                   "n = number of clusters)") == (
+        "p = 0/6에서는 추정의 근거가 될 군집 내 변동이 없어 설계효과를 추정할 수 없으므로 "
+        "군집마다 한 번씩 셉니다 (유효 표본 수 = 군집 수)")
+    assert warning_ko("all cases: sensitivity: no reference event (TP + FN = 0) in any of "
+                      "the 6 recording(s), so the pooled sensitivity is undefined (NaN)") == (
+        "전체 증례: sensitivity: 기록 6개 어디에도 기준 사건이 없어 (TP + FN = 0) 합산 "
+        "sensitivity의 값이 정의되지 않습니다 (NaN)")
+    assert note_ko(
+        "COCO AP: 5 score(s) are given to detections of more than one image (0.9 (category "
+        "1), 0.8 (category 1), 0.7 (category 2) and 2 more); ranked by score, tied "
+        "detections keep the order of the images, which medeval numbers by file_name, so "
+        "pycocotools on a COCO file that numbers the images otherwise can give other "
+        "figures (scores without ties avoid this)") == (
+        "COCO AP: 점수 5개가 둘 이상의 영상의 검출에 주어졌습니다 (0.9 (범주 1), 0.8 (범주 "
+        "1), 0.7 (범주 2) 외 2개). 점수로 순위를 매길 때 동점인 검출은 영상의 순서를 따르고 "
+        "medeval은 영상을 file_name 순으로 번호 매기므로, 영상 번호를 달리 매긴 COCO "
+        "파일에서는 pycocotools가 다른 수치를 줄 수 있습니다 (동점이 없는 점수라면 이런 "
+        "일이 없습니다)")

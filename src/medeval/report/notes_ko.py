@@ -95,10 +95,10 @@ _RATIO_REASONS = {
 }
 #: Why a pooled event figure is undefined (``medeval.tasks.eeg_events``).
 _EVENT_REASONS = {
-    "no reference event (TP + FN = 0)": "기준 사건이 없음 (TP + FN = 0)",
-    "no detected event (TP + FP = 0)": "검출된 사건이 없음 (TP + FP = 0)",
+    "no reference event (TP + FN = 0)": "기준 사건이 없어 (TP + FN = 0)",
+    "no detected event (TP + FP = 0)": "검출된 사건이 없어 (TP + FP = 0)",
     "no reference and no detected event (2 TP + FP + FN = 0)":
-        "기준 사건도 검출된 사건도 없음 (2 TP + FP + FN = 0)",
+        "기준 사건도 검출된 사건도 없어 (2 TP + FP + FN = 0)",
 }
 #: How a clustered proportion's design effect was found (``stats.clustered``).
 _DESIGN_RULES = {
@@ -146,17 +146,17 @@ NOTES: tuple[Note, ...] = (
          {"func": lambda f: f"{f}: " if f else ""}),
     Note(_F + r": design effect (?P<deff>\S+) \((?P<rule>[^()]+)\), effective n (?P<neff>\S+) "
          r"of (?P<n>\d+) cases in (?P<clusters>\d+) clusters",
-         "{func}: 설계효과 {deff} ({rule}), 유효 표본 수 {neff} (군집 {clusters}개의 증례 "
-         "{n}개 중)", {"rule": _one_of(_DESIGN_RULES)}),
+         "{func}: 설계효과 {deff} ({rule}), 유효 표본 수 {neff} (군집 {clusters}개에 속한 "
+         "증례 {n}개 중)", {"rule": _one_of(_DESIGN_RULES)}),
     Note(r"the design effect cannot be estimated with (?P<why>.+?), so each cluster counts "
          r"once \(effective n = number of clusters\)",
-         "{why}에서는 설계효과를 추정할 수 없어 군집마다 한 번씩 셉니다 (유효 표본 수 = 군집 수)",
+         "{why} 설계효과를 추정할 수 없으므로 군집마다 한 번씩 셉니다 (유효 표본 수 = 군집 수)",
          {"why": lambda w: _design_why(w)}),
     Note(r"the design effect cannot be estimated with (?P<why>.+?), so it is taken as 1: "
          r"the interval is too narrow if cases of one cluster are alike "
          r"\(boundary='clusters' counts each cluster once\)",
-         "{why}에서는 설계효과를 추정할 수 없어 1로 둡니다. 한 군집의 증례들이 서로 비슷하면 "
-         "신뢰구간이 너무 좁습니다 (boundary='clusters'는 군집마다 한 번씩 셉니다)",
+         "{why} 설계효과를 추정할 수 없으므로 1로 둡니다. 한 군집의 증례들이 서로 비슷하면 "
+         "신뢰구간이 지나치게 좁습니다 (boundary='clusters'는 군집마다 한 번씩 셉니다)",
          {"why": lambda w: _design_why(w)}),
     Note(_F + r": all (?P<n>\d+) cases are of one cluster \(patient\), so the variation "
          r"between clusters cannot be estimated: the interval is undefined \(NaN\), as a "
@@ -257,7 +257,7 @@ NOTES: tuple[Note, ...] = (
          "pycocotools는 -1을 출력)", {"area": _one_of(_COCO_AREAS)}),
     Note(r"(?P<why>.+?) in any of the (?P<n>\d+) recording\(s\), so the pooled (?P<name>\w+) "
          r"is undefined \(NaN\)",
-         "기록 {n}개 어디에도 {why}. 따라서 합산 {name}의 값이 정의되지 않습니다 (NaN)",
+         "기록 {n}개 어디에도 {why} 합산 {name}의 값이 정의되지 않습니다 (NaN)",
          {"why": _one_of(_EVENT_REASONS)}),
     Note(r"(?P<k>\d+) of (?P<n>\d+) case\(s\) have an infinite value \(a mask empty on one "
          r"side\), so the mean is infinite and its interval undefined \(NaN\)",
@@ -317,7 +317,7 @@ NOTES: tuple[Note, ...] = (
          "번호 매기므로, 영상 번호를 달리 매긴 COCO 파일에서는 pycocotools가 다른 수치를 줄 수 "
          "있습니다 (동점이 없는 점수라면 이런 일이 없습니다)",
          {"shown": lambda s: s.replace(" (category ", " (범주 ").replace(
-             " more", "개 더").replace(" and ", " 외 ")}),
+             " more", "개").replace(" and ", " 외 ")}),
 )
 
 
@@ -349,7 +349,7 @@ def _spellings(text: str) -> str | None:
 def _design_why(text: str) -> str | None:
     match = re.fullmatch(r"p = (\S+) \(no within-cluster variation to estimate it from\)",
                          text)
-    return f"p = {match.group(1)}인 경우 (추정할 군집 내 변동이 없음)" if match else None
+    return f"p = {match.group(1)}에서는 추정의 근거가 될 군집 내 변동이 없어" if match else None
 
 
 def _sentence_ko(text: str) -> str | None:

@@ -378,3 +378,18 @@ def test_ids_in_a_csv_file_are_read_as_written(vandyke_path, tmp_path):
             roc_auc_score(rows["truth"], rows["rating"]), abs=1e-12)
     # the plain numbers of the shared file stay numbers (treatments 1 and 2)
     assert sorted(mrmc(vandyke_path).treatment_auc) == [1, 2]
+
+
+def test_case_ids_beyond_64_bits_are_read_as_text(vandyke_path, tmp_path):
+    """Cases numbered by 20-digit accession numbers (beyond int64): read as text, not
+    refused with a bare OverflowError ('Python int too large to convert to C long').
+    The reader AUCs are scikit-learn's on each reader's own rows."""
+    table = pd.read_csv(vandyke_path)
+    path = tmp_path / "accession.csv"
+    table.assign(case=table["case"].map(lambda c: str(12345678901234567000 + c))).to_csv(
+        path, index=False)
+    result = mrmc(path)
+    for (treatment, reader), auc in result.reader_auc.items():
+        rows = table[(table["reader"] == reader) & (table["treatment"] == treatment)]
+        assert auc == pytest.approx(roc_auc_score(rows["truth"], rows["rating"]), abs=1e-12)
+    assert len(result.reader_auc) == 10

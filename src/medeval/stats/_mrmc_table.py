@@ -94,18 +94,21 @@ def _is_number(value: Any) -> bool:
 #: The columns that name a reading's reader, treatment and case.
 _IDS = ("reader", "treatment", "case")
 _WHOLE_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)")
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 def _ids_as_written(frame: pd.DataFrame) -> pd.DataFrame:
     """Ids read from a CSV file as their text says: a column of plain whole numbers (1,
     2, ... 10) as integers, any other as text, so that reader ``01`` stays apart from
     reader ``1`` and case ``007`` keeps its zeros (pandas' own guess reads both as
-    numbers: 01 and 1 become one reader)."""
+    numbers: 01 and 1 become one reader). Numbers beyond 64 bits (a 20-digit accession
+    number) stay text."""
     for column in _IDS:
         if column in frame.columns:
             values = frame[column]
             present = values.dropna()
-            if len(present) and all(_WHOLE_NUMBER.fullmatch(v) for v in present):
+            if len(present) and all(_WHOLE_NUMBER.fullmatch(v) and _INT64[0] <= int(v)
+                                    <= _INT64[1] for v in present):
                 frame[column] = values.astype("Int64") if values.isna().any() \
                     else values.astype(np.int64)
     return frame

@@ -621,13 +621,28 @@ def test_cases_sharing_a_patient_are_warned(study, tmp_path):
     n_cases, n_patients = len(paired), paired["patient_id"].nunique()
     result = evaluate(write_study(tmp_path / "a", paired, readings, subgroups=""))
     assert [w for w in result.warnings if "share a patient" in w] == [
-        f"all cases: {n_cases} cases of {n_patients} patients ({n_cases - n_patients} case(s) "
+        f"all cases: {n_cases} cases of {n_patients} patients ({n_cases} case(s) "
         "share a patient): the MRMC analysis takes cases as independent, so its intervals "
         "are too narrow if a patient's cases are alike (a clustered analysis is not "
         "implemented; one case per patient avoids it)"]
     alone = evaluate(write_study(tmp_path / "b", manifest, readings, subgroups=""))
     assert not [w for w in alone.warnings if "share a patient" in w]
     assert result.metric("auc_difference").estimate == alone.metric("auc_difference").estimate
+
+
+def test_the_cases_sharing_a_patient_are_counted_in_full(study, tmp_path):
+    # Patient A has three cases, B two, every other patient one: five cases share a
+    # patient (counted by hand), not 3 (cases less patients), and n - 3 patients.
+    manifest, readings = study
+    n = len(manifest)
+    ids = ["A", "A", "A", "B", "B"] + [f"P{k:03d}" for k in range(5, n)]
+    result = evaluate(write_study(tmp_path, manifest.assign(patient_id=ids), readings,
+                                  subgroups=""))
+    assert [w for w in result.warnings if "share a patient" in w] == [
+        f"all cases: {n} cases of {n - 3} patients (5 case(s) share a patient): the MRMC "
+        "analysis takes cases as independent, so its intervals are too narrow if a "
+        "patient's cases are alike (a clustered analysis is not implemented; one case per "
+        "patient avoids it)"]
 
 
 @pytest.mark.parametrize(("sep", "name"), [(";", "semicolons"), ("\t", "tabs")])

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -330,9 +331,10 @@ class ReaderStudy(TaskType):
             f"one reader only: the {self.spec.scope} analysis needs several; the figures "
             "are those of fixed readers (FRRC)",)
         if clusters is not None and several_per_patient(list(clusters)):
-            shared = len(clusters) - len(set(clusters))
+            counts = Counter(clusters)
+            shared = sum(n for n in counts.values() if n > 1)  # cases not alone
             warnings += (
-                f"{len(clusters)} cases of {len(set(clusters))} patients ({shared} case(s) "
+                f"{len(clusters)} cases of {len(counts)} patients ({shared} case(s) "
                 "share a patient): the MRMC analysis takes cases as independent, so its "
                 "intervals are too narrow if a patient's cases are alike (a clustered "
                 "analysis is not implemented; one case per patient avoids it)",)

@@ -123,10 +123,12 @@ def test_a_wfdb_annotation_file_as_the_prediction(study, shared_data):
     assert json.loads(as_file.to_json())["failures"]["cases"] == []
 
 
-def _counted_as_bxb(shared_data: Path, test_samples) -> tuple[int, int, int]:
+def _counted_as_bxb(shared_data: Path, test_samples, *,
+                    end: str | None = "header") -> tuple[int, int, int]:
     """TP, FP, FN of record 100 as bxb counts them, from wfdb alone: reference beats
     (``+`` left out) and test beats from the 5-minute start to the record's end (the
-    header's length: bxb stops there), paired by ``compare_annotations``. Its strict
+    header's length: bxb stops there; ``end=None``: no end), paired by
+    ``compare_annotations``. Its strict
     window of 55 samples is bxb's inclusive 54 at 360 Hz; the beats here are further
     apart than two windows, where the two pairings agree."""
     import wfdb
@@ -135,11 +137,12 @@ def _counted_as_bxb(shared_data: Path, test_samples) -> tuple[int, int, int]:
     record = str(shared_data / "ecg" / "mitdb" / "100")
     header = wfdb.rdheader(record)
     atr = wfdb.rdann(record, "atr")
-    start, end = round(300 * header.fs), header.sig_len  # 108000, 650000
+    start = round(300 * header.fs)  # 108000
+    last = header.sig_len if end == "header" else np.inf  # 650000; None: no end known
     ref = np.array([t for t, c in zip(atr.sample, atr.symbol) if c != "+"])
     test = np.asarray(test_samples)
     found = processing.compare_annotations(
-        ref[ref >= start], test[(test >= start) & (test <= end)], 55)
+        ref[ref >= start], test[(test >= start) & (test <= last)], 55)
     return found.tp, found.fp, found.fn
 
 
@@ -162,6 +165,31 @@ def test_beats_after_the_records_end_are_not_false_positives(study, shared_data)
     se = result.metric("qrs_sensitivity").estimate
     assert (ppv.numerator, ppv.n) == (tp, tp + fp)
     assert (se.numerator, se.n) == (tp, tp + fn)
+
+
+def test_a_header_stating_zero_frames_states_no_length(study, shared_data):
+    # WFDB's header format: a number of samples of zero, like none, is unspecified (wfdb
+    # reads sig_len 0; bxb then compares to the last annotation). Before, the record was
+    # taken as 0 s long and the set refused ("the record lasts 0 s"). The header written
+    # with CRLF line ends (a Windows copy); the detector adds three beats past sample
+    # 650000, which count as false positives here: no end is known.
+    import wfdb
+
+    folder, detections = study
+    lines = (folder / "100.hea").read_text().splitlines()
+    record_line = next(k for k, line in enumerate(lines) if not line.startswith("#"))
+    lines[record_line] = "100 2 360 0"
+    (folder / "100.hea").write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    assert wfdb.rdheader(str(folder / "100")).sig_len == 0
+    samples = np.concatenate([detections.sample, [655000, 700000, 800000]])
+    (folder / "pred" / "100.json").write_text(json.dumps(
+        {"fs": 360, "samples": samples.tolist()}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    tp, fp, fn = _counted_as_bxb(shared_data, samples, end=None)
+    assert (tp, fp, fn) == (1902, 3, 0)
+    ppv = result.metric("qrs_ppv").estimate
+    se = result.metric("qrs_sensitivity").estimate
+    assert (ppv.numerator, ppv.n, se.numerator, se.n) == (tp, tp + fp, tp, tp + fn)
 
 
 def test_the_reference_rate_comes_from_the_manifests_header(study, shared_data):

@@ -159,7 +159,8 @@ def header_sampling_frequency(header: str | Path) -> float | None:
 
 def header_timing(header: str | Path) -> tuple[float | None, int | None]:
     """The frame rate and the number of frames on a WFDB header's record line (fields 3
-    and 4), each None where the line states none (or the file cannot be read).
+    and 4), each None where the line states none (a number of frames of 0 states none,
+    as in WFDB) or the file cannot be read.
 
     ``n_samples / fs`` is the record's length in seconds, where ``bxb`` ends its
     comparison.
@@ -184,5 +185,6 @@ def header_timing(header: str | Path) -> tuple[float | None, int | None]:
         if not fs > 0 or not math.isfinite(fs):
             return None, None
         frames = fields[3] if len(fields) > 3 else ""
-        return fs, int(frames) if frames.isdigit() else None
+        # WFDB: a number of samples of zero, like none, is unspecified (not a 0-s record)
+        return fs, int(frames) if frames.isdigit() and int(frames) > 0 else None
     return None, None

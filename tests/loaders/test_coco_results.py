@@ -15,6 +15,8 @@ import json
 import math
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -381,3 +383,47 @@ def test_force_never_writes_over_a_file_of_the_set(tmp_path, capsys):
                  "--out", str(tmp_path / "labels"), "--force"]) == 2
     assert "c1.json, c2.json would be written over, and the set" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in (tmp_path / "labels").iterdir()} == before
+
+
+def test_a_non_finite_number_beside_a_good_box_is_named(tmp_path):
+    """A result whose box and score are fine but whose polygon, RLE or other key holds
+    NaN/Infinity: named, as the box's would be. Before, the quick check passed it on the
+    box alone and `medeval predictions split-coco` wrote some files, then ended in a
+    ValueError traceback ('Out of range float values are not JSON compliant')."""
+    file = results_file(tmp_path, '['
+                        '{"image_id": 7, "category_id": 1, "bbox": [1.0, 2.0, 3.0, 4.0], '
+                        '"score": 0.5, "segmentation": [[1, 1, 5, 1, NaN, 5]]}, '
+                        '{"image_id": 7, "category_id": 1, "bbox": [1.0, 2.0, 3.0, 4.0], '
+                        '"score": 0.4, "segmentation": {"size": [9, 9], "counts": [3, NaN]}}, '
+                        '{"image_id": 8, "category_id": 1, "bbox": [1.0, 2.0, 3.0, 4.0], '
+                        '"score": 0.3, "area": Infinity}, '
+                        '{"image_id": 8, "category_id": 1, "bbox": [1.0, 2.0, 3.0, 4.0], '
+                        '"score": 0.2, "segmentation": {"size": [9, 9], "counts": "3b1"}}]')
+    with pytest.raises(LoaderError) as info:
+        read_coco_results(file)
+    message = str(info.value)
+    assert message.startswith(f"{file}: 3 result(s) cannot be used:")
+    for line in ("results[0] (image_id 7): segmentation holds a number that is not finite",
+                 "results[1] (image_id 7): segmentation holds a number that is not finite",
+                 "results[2] (image_id 8): area holds a number that is not finite"):
+        assert line in message, message
+    assert "results[3]" not in message  # an RLE with text counts is fine
+
+
+def test_split_coco_writes_nothing_for_a_non_finite_polygon(tmp_path):
+    small_set(tmp_path)
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,f/a.png,set.json#f/a.png\n"
+        "c2,p1,f/b.png,set.json#8\n", encoding="utf-8")
+    for name in ("a", "b"):
+        (tmp_path / "f").mkdir(exist_ok=True)
+        (tmp_path / "f" / f"{name}.png").write_bytes(b"")
+    file = results_file(tmp_path, '[{"image_id": 8, "category_id": 1, "bbox": [1.0, 2.0, '
+                        '3.0, 4.0], "score": 0.5, "segmentation": [[1, 1, 5, 1, NaN, 5]]}]')
+    done = subprocess.run([sys.executable, "-m", "medeval", "predictions", "split-coco",
+                           str(file), "--manifest", str(tmp_path / "manifest.csv"), "--out",
+                           str(tmp_path / "split")], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert "segmentation holds a number that is not finite" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "split").exists()

@@ -29,10 +29,11 @@ File stems (``image_ids="stem"``)
 Refused, every problem listed at once (a :class:`~medeval.errors.LoaderError`): a result
 that is not an object, lacks ``image_id``, ``category_id``, ``score`` or both ``bbox`` and
 ``segmentation``, whose ``image_id`` (unless a stem) or ``category_id`` is not an integer,
-whose score or box holds a number that is not finite (``NaN``, ``Infinity``, as Python's
-``json`` writes them) or whose box is not 4 numbers; an ``image_id`` that no image has,
-or whose image is no case's (the detector ran on frames outside the set); a case with no
-image, with two images, or sharing its image with another case; two images with one id.
+whose score, box, segmentation (polygons or RLE) or other key holds a number that is not
+finite (``NaN``, ``Infinity``, as Python's ``json`` writes them) or whose box is not 4
+numbers; an ``image_id`` that no image has, or whose image is no case's (the detector ran
+on frames outside the set); a case with no image, with two images, or sharing its image
+with another case; two images with one id.
 A case whose image has no result gets an empty list: nothing detected.
 """
 
@@ -254,19 +255,45 @@ def split_coco_results(
 
 # --- the results ----------------------------------------------------------------------
 
+#: A result's keys checked one by one; any other key's value is checked for a number
+#: that is not finite (the per-case files are strict JSON).
+_CHECKED = frozenset({"image_id", "category_id", "score", "bbox"})
+
+
 def _plainly_fine(item: Any) -> bool:
     """The common result, told fine quickly (integer ids, a float score, a box of 4
-    numbers whose sum is finite); anything else is looked at by :func:`_result_problems`,
-    which alone says what is wrong."""
+    numbers whose sum is finite; any other key text, an integer or an RLE whose counts
+    are text, as detectron2 and mmdetection write masks); anything else is looked at by
+    :func:`_result_problems`, which alone says what is wrong."""
     try:
         box, score = item["bbox"], item["score"]
         return (type(item["image_id"]) is int and type(item["category_id"]) is int
                 and type(score) is float and math.isfinite(score)
                 and type(box) is list and len(box) == 4
                 and all(type(v) is float or type(v) is int for v in box)
-                and math.isfinite(sum(box)))
+                and math.isfinite(sum(box))
+                and all(type(v) is str or type(v) is int or _text_rle(v)
+                        for k, v in item.items() if k not in _CHECKED))
     except (TypeError, KeyError):
         return False
+
+
+def _text_rle(value: Any) -> bool:
+    """A compressed RLE (``{"size": [h, w], "counts": "..."}``), told fine quickly."""
+    return (type(value) is dict and type(value.get("counts")) is str
+            and type(value.get("size")) is list
+            and all(type(v) is int for v in value["size"]))
+
+
+def _not_finite(value: Any) -> bool:
+    """Whether ``value`` holds, at any depth, a number that is not finite."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(map(_not_finite, value.values()))
+    if isinstance(value, list):
+        return any(map(_not_finite, value))
+    return False
 
 
 def _result_problems(item: Any, *, stems: bool) -> list[str]:
@@ -294,11 +321,8 @@ def _result_problems(item: Any, *, stems: bool) -> list[str]:
             problems.append(f"bbox {box!r:.80} is not [x, y, width, height] (4 numbers)")
         elif not all(map(math.isfinite, box)):
             problems.append(f"bbox {box!r} holds a number that is not finite")
-    segmentation = item.get("segmentation")
-    if isinstance(segmentation, list) and not all(
-            math.isfinite(v) for part in segmentation if isinstance(part, list)
-            for v in part if _is_number(v)):
-        problems.append("segmentation holds a number that is not finite")
+    problems += [f"{key} holds a number that is not finite" for key, value in item.items()
+                 if key not in _CHECKED and _not_finite(value)]
     return problems
 
 

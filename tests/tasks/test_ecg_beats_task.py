@@ -344,6 +344,16 @@ def test_each_malformed_prediction_says_what_is_wrong(study):
     # seconds where samples belong: 64 / 360 = 0.17777... s
     detail = _prediction_failure(folder, {"fs": 360, "samples": [t / 360 for t in samples]})
     assert "the first at position 0: 0.17777777777777778 (times in seconds?" in detail
+    # true among numbers was read as sample 1 by numpy (a beat in the learning period:
+    # the case scored); a number past 64 bits named entry 0 (64); 1e20 wrapped round in
+    # int64 and read "must be sorted"
+    detail = _prediction_failure(folder, {"fs": 360, "samples": [True, *samples]})
+    assert detail.endswith("samples entry 0 is true, not a sample number")
+    detail = _prediction_failure(folder, {"fs": 360, "samples": [*samples, 10**20]})
+    assert detail.endswith("samples entry 2273 is 100000000000000000000, not a sample number")
+    detail = _prediction_failure(folder, {"fs": 360, "samples": [*samples, 1e20]})
+    assert "must be sample numbers under 2**63 in size; 1 are not, the first at position " \
+        "2273: 1e+20" in detail
 
 
 def _records_study(folder: Path, miss_rates, *, resampling_unit: str = "case",

@@ -77,6 +77,13 @@ def _samples(values: ArrayLike, name: str, func: str) -> NDArray[np.int64]:
                 "sample numbers at the stated rate)")
     elif array.dtype.kind not in "iu":
         raise InvalidInputError(f"{func}: {name} must be sample numbers, got {array.dtype}")
+    if array.dtype.kind in "fu":  # else a cast to int64 wraps them round (1e20, 2**64 - 1)
+        big = np.flatnonzero(array >= 2**63 if array.dtype.kind == "u"
+                             else np.abs(array) >= 2.0**63)
+        if big.size:
+            raise InvalidInputError(
+                f"{func}: {name} must be sample numbers under 2**63 in size; {big.size} are "
+                f"not, the first at position {big[0]}: {array[big[0]].item()!r}")
     out = array.astype(np.int64, copy=False)
     if (out[1:] < out[:-1]).any():
         falls = np.flatnonzero(out[1:] < out[:-1])

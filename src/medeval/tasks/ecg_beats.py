@@ -290,9 +290,11 @@ def _flat_numbers(values: Any) -> NDArray[Any]:
     if not isinstance(values, list):
         raise ValueError(f"samples is {type(values).__name__}, not a list of sample numbers")
     array = np.asarray(values) if values else np.zeros(0, np.int64)
-    if array.ndim == 1 and array.dtype.kind in "iuf":
+    # numpy reads true as 1 among numbers: a type check of the list (C speed) finds it
+    if array.ndim == 1 and array.dtype.kind in "iuf" and bool not in set(map(type, values)):
         return array
-    k = next((k for k, v in enumerate(values) if not is_number(v)), 0)
+    # an int beyond 64 bits makes the array one of objects
+    k = next((k for k, v in enumerate(values) if not is_number(v) or abs(v) >= 2**63), 0)
     raise ValueError(f"samples entry {k} is {_shown(values[k])}, not a sample number")
 
 

@@ -129,8 +129,14 @@ def test_korean_wordings_by_hand(issued: Issued) -> None:
     assert difference_ko(
         f"report LAB-AI-2026-0003 was issued for result sha256:{fingerprint}; this "
         f"certificate carries result sha256:{'1' * 64}") == (
-        f"성적서 LAB-AI-2026-0003의 발급 결과는 sha256:{fingerprint}이나, 이 성적서에 담긴 "
-        f"결과는 sha256:{'1' * 64}입니다")
+        f"성적서 LAB-AI-2026-0003의 발급 대상 결과는 sha256:{fingerprint}이나, 이 성적서에 "
+        f"담긴 결과는 sha256:{'1' * 64}입니다")
+    # 'page(s)' as pages, not '1개 쪽' ('the 1st page' reads '1쪽')
+    assert difference_ko(
+        f"the uploaded file: 1 page(s) do not print the fingerprint sha256:{'c' * 64} of "
+        "the metadata") == (
+        f"올린 파일: 메타데이터의 지문(sha256:{'c' * 64})이 인쇄되지 않은 페이지가 1개 "
+        "있습니다")
     assert difference_ko(
         "the uploaded file: its attached result.json is not a readable medeval result: not "
         "valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 "

@@ -81,7 +81,7 @@ DIFFERENCES: tuple[Note, ...] = (
          "번호가 없는 성적서는 이 시험기관의 등록부에 없습니다"),
     Note(r"report (?P<number>\S+) was issued for result sha256:" + _HEX.format("issued")
          + r"; this certificate carries result sha256:" + _HEX.format("carried"),
-         "성적서 {number}의 발급 결과는 sha256:{issued}이나, 이 성적서에 담긴 결과는 "
+         "성적서 {number}의 발급 대상 결과는 sha256:{issued}이나, 이 성적서에 담긴 결과는 "
          "sha256:{carried}입니다"),
     Note(r"the fingerprint given \(sha256:" + _HEX.format("given") + r"\) is not the one "
          r"report (?P<number>\S+) was issued with \(sha256:" + _HEX.format("issued")
@@ -197,7 +197,8 @@ DIFFERENCES: tuple[Note, ...] = (
          "{who}: {page}쪽에 결과 지문이 없습니다", _W),
     Note(_WHO + r": (?P<n>\d+) page\(s\) do not print the fingerprint sha256:"
          + _HEX.format("meta") + r" of the metadata",
-         "{who}: 메타데이터의 지문(sha256:{meta})이 {n}개 쪽에 인쇄되어 있지 않습니다", _W),
+         "{who}: 메타데이터의 지문(sha256:{meta})이 인쇄되지 않은 페이지가 {n}개 있습니다",
+         _W),
 )
 
 

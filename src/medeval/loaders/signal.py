@@ -101,7 +101,7 @@ def read_annotations(
     file = base.with_name(f"{base.name}.{extension}") if extension else base
     if not file.is_file():
         raise LoaderError(f"annotations {file}: no such file; check the path and extension")
-    if extension is None and _edf(file):
+    if extension is None and sniff(file) == "edf":
         return read_edf_annotations(file)
     return read_wfdb_annotations(file)
 
@@ -132,7 +132,7 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
     except OSError:
         data = None  # the reader says why
     # sniff finds EDF only in a file that starts so: the bytes read spare it otherwise
-    if (data is None or data.startswith((_EDF_START, _BDF_START))) and _edf(file):
+    if (data is None or data.startswith((_EDF_START, _BDF_START))) and sniff(file) == "edf":
         found = read_edf_annotations(file).beats()
         return Beats(found.samples, found.symbol_array, found.fs)
     return regular_file_beats(file, default_fs, data)  # a regular file: is_file said so
@@ -140,7 +140,7 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
 
 def _kind(path: Path) -> tuple[str, Path]:
     if path.is_file():
-        found = "edf" if _edf(path) else sniff(path)
+        found = sniff(path)
         if found in ("edf", "dicom"):
             return found, path
         if path.suffix.lower() == ".hea":
@@ -158,14 +158,3 @@ def _kind(path: Path) -> tuple[str, Path]:
         f"record {path}: no EDF file and no WFDB header {header.name} there; check the path"
     )
 
-
-def _edf(path: Path) -> bool:
-    """Whether a regular file is EDF/EDF+ (``sniff``'s rule) or BDF/BDF+ (``0xFF`` and
-    ``BIOSEMI``, which ``sniff`` does not know)."""
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(8) == _BDF_START:
-                return True
-    except OSError:
-        return False
-    return sniff(path) == "edf"

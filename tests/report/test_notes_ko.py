@@ -428,3 +428,13 @@ def test_korean_wordings_read_as_a_laboratory_writes() -> None:
         "medeval은 영상을 file_name 순으로 번호 매기므로, 영상 번호를 달리 매긴 COCO "
         "파일에서는 pycocotools가 다른 수치를 줄 수 있습니다 (동점이 없는 점수라면 이런 "
         "일이 없습니다)")
+
+
+def test_patient_ids_holding_a_semicolon_keep_their_korean() -> None:
+    """An id that holds '; ' itself (quoted by repr) is not cut there: before, the
+    warning fell back to the English."""
+    assert warning_ko("all cases: patient ids that differ only in letter case are counted "
+                      "as different patients: 'a; b' and 'A; B'; 'P-1' and 'p-1'; if they "
+                      "are one patient, write the id one way in the manifest") == (
+        "전체 증례: 대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: 'a; b', 'A; B'; "
+        "'P-1', 'p-1'. 같은 환자라면 매니페스트에 ID를 한 가지로 적으십시오")

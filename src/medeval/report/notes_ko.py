@@ -338,11 +338,11 @@ def _spellings(text: str) -> str | None:
     more = re.fullmatch(r"(?P<shown>.*); \.\.\. and (?P<n>\d+) more", text, flags=re.DOTALL)
     if more is not None:
         text, tail = more["shown"], f"; ... 외 {more['n']}건"
-    out = []
-    for group in text.split("; "):
-        if not re.fullmatch(rf"{_ID}(?: and {_ID})+", group, flags=re.DOTALL):
-            return None
-        out.append(", ".join(re.findall(_ID, group)))
+    group = rf"{_ID}(?: and {_ID})+"  # one id's spellings; an id may hold "; " itself
+    if not re.fullmatch(rf"{group}(?:; {group})*", text, flags=re.DOTALL):
+        return None
+    out = [", ".join(re.findall(_ID, found.group(0)))
+           for found in re.finditer(group, text, flags=re.DOTALL)]
     return "; ".join(out) + tail
 
 

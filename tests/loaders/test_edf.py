@@ -104,6 +104,24 @@ def test_duration_of_what_is_not_edf_or_is_damaged(shared_data, tmp_path):
         edf_duration_s(tmp_path / "short.edf")
 
 
+def test_a_truncated_edf_states_no_length(shared_data, tmp_path):
+    # The real EDF+ (124 data records of 66 signals x 128 samples, 16-bit, after a
+    # 256 x 67-byte header: 16896 + 124 x 16512 = 2064384 bytes) cut to half: pyedflib
+    # refuses it ("Filesize"); edf_duration_s gave the header's 124 s, so the EEG task
+    # counted false alarms per 24 h over twice the recording the detector saw.
+    from medeval.loaders.edf import edf_duration_s
+
+    data = (shared_data / "eeg" / "test_edf_overlapping_annotations.edf").read_bytes()
+    assert len(data) == 16896 + 124 * 16512
+    path = tmp_path / "cut.edf"
+    path.write_bytes(data[:len(data) // 2])
+    with pytest.raises(OSError, match="Filesize"):
+        pyedflib.EdfReader(str(path))
+    with pytest.raises(LoaderError, match=r"cut\.edf: 1032192 bytes, but its header's 124 "
+                       r"data records of 8256 samples need 2064384; truncated"):
+        edf_duration_s(path)
+
+
 def _discontinuous(shared_data, tmp_path):
     """The real EDF+C file made EDF+D: its third data record's time-keeping annotation
     "+2" made "+9" (a 7-s gap), and the reserved field says EDF+D."""

@@ -8,6 +8,7 @@ fails is a ``LoaderError`` naming it and the field at fault.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -120,17 +121,21 @@ def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
     ------
     LoaderError
         A header shorter than 256 bytes; a number of data records or a record duration
-        that is not a number, or negative.
+        that is not a number, or negative; a file shorter than its header's data records
+        need (truncated: the header overstates its length; pyedflib refuses it).
     """
     file = Path(path)
     with open(file, "rb") as handle:
         head = handle.read(256)
-    if head[:8] not in (b"0       ", b"\xffBIOSEMI"):
-        return None
-    if len(head) < 256:
-        raise LoaderError(
-            f"EDF file {file}: {len(head)} bytes, shorter than the 256-byte EDF header; "
-            "truncated")
+        size = os.fstat(handle.fileno()).st_size
+        if head[:8] not in (b"0       ", b"\xffBIOSEMI"):
+            return None
+        if len(head) < 256:
+            raise LoaderError(
+                f"EDF file {file}: {len(head)} bytes, shorter than the 256-byte EDF header; "
+                "truncated")
+        signals = int(_numbers(file, head, ((252, 256, int),), "number of signals")[0])
+        block = handle.read(256 * max(signals, 0))
     count, seconds = _numbers(file, head, ((236, 244, int), (244, 252, float)),
                               "number of data records or record duration")
     records = int(count)
@@ -140,6 +145,15 @@ def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
         raise LoaderError(
             f"EDF file {file}: {records} data records of {seconds:g} s; the header is "
             "corrupt")
+    # each signal's samples per data record, after its 216 bytes of other fields
+    per_record = sum(_numbers(file, block, tuple(
+        (216 * signals + 8 * k, 216 * signals + 8 * k + 8, int) for k in range(signals)),
+        "samples per data record"))
+    need = 256 * (signals + 1) + records * int(per_record) * (3 if head[:1] == b"\xff" else 2)
+    if size < need:
+        raise LoaderError(
+            f"EDF file {file}: {size} bytes, but its header's {records} data records of "
+            f"{int(per_record)} samples need {need}; truncated (its length cannot be told)")
     return records * seconds, records, seconds
 
 

@@ -120,6 +120,12 @@ CASES: list[tuple[str, Ask, int, str, str]] = [
                 ("file", ("b.pdf", i.pdfs["blank"], "application/pdf"))]), 400,
      "the form cannot be read: Too many files. Maximum number of files is 1.",
      "양식을 읽을 수 없습니다: 파일이 너무 많습니다 (최대 1개)"),
+    ("a multipart body that breaks off (the form parser's own reason)",
+     lambda s, i, lang: httpx2.post(
+         f"{s.url}/check?{_q(lang)}", content=b"--XYZ\r\n\x00\x01 not a part",
+         headers={"content-type": "multipart/form-data; boundary=XYZ"}), 400,
+     "the form cannot be read: Invalid multipart data.",
+     "양식을 읽을 수 없습니다: multipart 데이터가 올바르지 않습니다"),
     ("JSON sent to the form's address",
      lambda s, i, lang: httpx2.post(f"{s.url}/check?{_q(lang)}", content=b"{}",
                                     headers={"content-type": "application/json"}), 415,

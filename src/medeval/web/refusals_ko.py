@@ -47,6 +47,7 @@ _FORM = (
     (r"Too many fields\. Maximum number of fields is (\d+)\.", "항목이 너무 많습니다 (최대 {}개)"),
     (r"(?:Part|Field) exceeded maximum size of (\d+)KB\.", "항목 하나가 {}KB를 넘습니다"),
     (r"Missing boundary in multipart\.", "multipart 경계(boundary)가 없습니다"),
+    (r"Invalid multipart data\.", "multipart 데이터가 올바르지 않습니다"),
     (r"The Content-Disposition header field \"name\" must be provided\.",
      "Content-Disposition 머리글에 \"name\"이 없습니다"),
 )

@@ -205,9 +205,10 @@ def _label_text(label: Hashable) -> str | int:
 
 def _absent_negative(pos_label: Hashable) -> str:
     """The negative label of a table whose every case is positive: the other code of a
-    0/1 coding, else no label the table could hold (none is made up from its labels)."""
+    0/1 coding, else "—" (no label is made up from the table's; the dash reads the same
+    on a Korean and an English certificate)."""
     text = str(_label_text(pos_label))
-    return {"1": "0", "0": "1"}.get(text, f"(no negative case; positive is {text})")
+    return {"1": "0", "0": "1"}.get(text, "—")
 
 
 def _input(table: CaseTable) -> InputRecord:

@@ -205,13 +205,13 @@ class TestBadInput:
 
 
 @pytest.mark.parametrize(("labels", "pos_label", "negative"), [
-    (["malignant"] * 3, "malignant", "(no negative case; positive is malignant)"),
+    (["malignant"] * 3, "malignant", "—"),
     ([1, 1, 1], None, "0"),
     ([0, 0, 0], 0, "1"),
 ])
 def test_a_table_of_positives_only_names_no_made_up_negative(labels, pos_label, negative):
     # Every case positive: the table shows no negative label. A 0/1 coding's other code is
-    # its negative; a text label's negative is none, and said so (it used to be "0").
+    # its negative; a text label's negative is none, a dash (it used to be a made-up "0").
     ref = pd.DataFrame({"case_id": list("abc"), "label": labels})
     pred = pd.DataFrame({"case_id": list("abc"), "score": [0.9, 0.2, 0.7]})
     with warnings.catch_warnings():

@@ -306,12 +306,17 @@ def test_prediction_files_that_name_no_case_are_named(study):
     (folder / "predictions" / ".DS_Store").write_bytes(b"\0")
     hangul = unicodedata.normalize("NFD", "판독.json")  # names no case in either form
     (folder / "predictions" / hangul).write_text("{}")
+    # the missing case's file saved with a suffix Windows hides: read by nothing either
+    # (before, its name starting '<case_id>.' kept it out of the warning)
+    shutil.copy(present, folder / "predictions" / f"{missing}.json.txt")
     result = medeval.evaluate(protocol_file(folder), folder / "predictions")
+    assert next(f for f in result.failures.cases if f.case_id == missing).reason == \
+        "missing-output"
     named = [w for w in result.warnings if "name no case" in w]
     assert named == [
-        "all cases: the predictions folder holds 3 file(s) that name no case of the manifest: "
-        f"{missing}_v2.json, notes.txt, {hangul}; a prediction is read only as <case_id> "
-        "with its suffix"]
+        "all cases: the predictions folder holds 4 file(s) that name no case of the manifest: "
+        f"{missing}.json.txt, {missing}_v2.json, notes.txt, {hangul}; a prediction is read "
+        "only as <case_id> with its suffix"]
     # the figures are those of the clean run: the extra files are read by nothing
     assert [m.estimate for m in result.metrics] == [m.estimate for m in clean.metrics]
 

@@ -256,7 +256,8 @@ def evaluate_cases(
     figures = _Figures(protocol, task, scored)
     if predictions.source == "supplied-predictions" and predictions.folder is not None:
         figures.warnings += _unmatched_predictions(
-            predictions.folder, [case.case_id for case in manifest.cases])
+            predictions.folder, [case.case_id for case in manifest.cases],
+            unread=[row.case_id for row in scored if row.reason == "missing-output"])
     failures, subgroups = figures.failures(), figures.subgroups()
     verdicts = judge(protocol.criteria, figures.main.metrics)
     return Result(
@@ -324,19 +325,23 @@ def _dataset_section(protocol: Protocol, manifest: Manifest, fingerprint: str) -
     )
 
 
-def _unmatched_predictions(folder: Path, case_ids: Sequence[str]) -> list[str]:
+def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
+                           unread: Sequence[str] = ()) -> list[str]:
     """A warning naming the files of a supplied predictions folder that name no case of
-    the manifest (``<case_id>`` or ``<case_id>.<suffix>``, either Unicode form): a case id
-    misspelt in a file name leaves that case without prediction, and the file unread.
-    Hidden files are not named."""
+    the manifest (``<case_id>`` or ``<case_id>.<suffix>``, either Unicode form) or only
+    cases in ``unread`` (found without prediction: ``c1.json.txt``, a suffix Windows
+    hid, beside a missing ``c1.json``): a case id misspelt in a file name leaves that case
+    without prediction, and the file unread. Hidden files are not named."""
     ids = {_nfc(case_id) for case_id in case_ids}
+    missing = {_nfc(case_id) for case_id in unread}
     unmatched = []
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             parts = _nfc(entry.name).split(".")
-            if not any(".".join(parts[:k]) in ids for k in range(1, len(parts) + 1)):
+            named = {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & ids
+            if named <= missing:  # no case, or only cases that read no prediction
                 unmatched.append(entry.name)
     if not unmatched:
         return []

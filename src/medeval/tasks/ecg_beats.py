@@ -135,7 +135,8 @@ class EcgBeats(TaskType):
         return beats, length, fs
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
-        """A message when the reference annotations cannot be read."""
+        """A message when the reference annotations cannot be read, or the record is no
+        longer than the learning period."""
         try:
             self._reference(case, root)
         except ReferenceProblem as exc:

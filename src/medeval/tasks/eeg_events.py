@@ -111,8 +111,9 @@ class EegEvents(TaskType):
         return duration, events
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
-        """A message when the reference JSON cannot be read or scored (its events must lie
-        within its duration, each ending after it starts)."""
+        """A message when the reference (JSON or WFDB marks) cannot be read or scored (its
+        events must lie within its duration, each ending after it starts), or its
+        duration_s is not its EDF input's length, or no length is stated at all."""
         try:
             self._scored_alone(case, *self._reference(case, root))
         except ReferenceProblem as exc:

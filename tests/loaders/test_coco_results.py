@@ -271,6 +271,23 @@ def test_results_missing_keys_and_non_finite_numbers_are_all_named(tmp_path):
                                                               images=tmp_path / "x")
 
 
+def test_an_integer_past_any_float_is_named_not_a_crash(tmp_path):
+    # JSON integers have no bound: a 400-digit one parses to a Python int that float()
+    # cannot hold (OverflowError), which escaped the checks as a bare OverflowError.
+    huge = "1" + "0" * 400
+    with pytest.raises(OverflowError):
+        float(int(huge))
+    file = results_file(tmp_path, f'[{{"image_id": 7, "category_id": 1, "score": 0.5, '
+                        f'"bbox": [{huge}, 2, 3, 4.5]}}, {{"image_id": 8, "category_id": 1, '
+                        f'"score": {huge}, "bbox": [1, 2, 3, 4]}}]')
+    with pytest.raises(LoaderError) as info:
+        read_coco_results(file)
+    message = str(info.value)
+    assert "results[0] (image_id 7): bbox [1000" in message
+    assert "holds a number that is not finite" in message
+    assert f"results[1] (image_id 8): score {huge} is not a finite number" in message
+
+
 def test_a_dataset_in_place_of_results_says_so(tmp_path):
     small_set(tmp_path)
     with pytest.raises(LoaderError, match="that is the ground truth, not a detector's"):

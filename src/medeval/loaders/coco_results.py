@@ -274,7 +274,7 @@ def _plainly_fine(item: Any) -> bool:
                 and math.isfinite(sum(box))
                 and all(type(v) is str or type(v) is int or _text_rle(v)
                         for k, v in item.items() if k not in _CHECKED))
-    except (TypeError, KeyError):
+    except (TypeError, KeyError, OverflowError):  # an int past any float: told below
         return False
 
 
@@ -313,13 +313,13 @@ def _result_problems(item: Any, *, stems: bool) -> list[str]:
             "--image-ids stem)" if isinstance(image_id, str) else ""))
     if "category_id" in item and not _is_int(item["category_id"]):
         problems.append(f"category_id {item['category_id']!r} is not an integer")
-    if "score" in item and not (_is_number(item["score"]) and math.isfinite(item["score"])):
+    if "score" in item and not (_is_number(item["score"]) and _finite(item["score"])):
         problems.append(f"score {item['score']!r} is not a finite number")
     if "bbox" in item:
         box = item["bbox"]
         if not (isinstance(box, list) and len(box) == 4 and all(map(_is_number, box))):
             problems.append(f"bbox {box!r:.80} is not [x, y, width, height] (4 numbers)")
-        elif not all(map(math.isfinite, box)):
+        elif not all(map(_finite, box)):
             problems.append(f"bbox {box!r} holds a number that is not finite")
     problems += [f"{key} holds a number that is not finite" for key, value in item.items()
                  if key not in _CHECKED and _not_finite(value)]
@@ -533,6 +533,15 @@ def _is_int(value: Any) -> bool:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _finite(value: float) -> bool:
+    """A number that is finite as a float: not NaN or infinite, nor a JSON integer too
+    large for any float (``float()`` overflows)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _listing(head: str, problems: Sequence[str]) -> str:

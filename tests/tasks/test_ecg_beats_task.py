@@ -315,6 +315,21 @@ def test_the_rate_is_a_number(study, fs):
     assert f"fs is {json.dumps(fs)}, not a number" in failure["detail"]
 
 
+def test_a_rate_past_any_float_fails_the_case(study):
+    # JSON integers have no bound: a 400-digit rate is a Python int float() cannot hold
+    # (OverflowError), which stopped the whole evaluation instead of failing the case.
+    folder, detections = study
+    huge = 10**400
+    with pytest.raises(OverflowError):
+        float(huge)
+    (folder / "pred" / "100.json").write_text(json.dumps(
+        {"fs": huge, "samples": detections.sample.tolist()}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    failure = json.loads(result.to_json())["failures"]["cases"][0]
+    assert failure["reason"] == "invalid-output"
+    assert f"fs is {str(huge)[:60]}, not a number a float can hold" in failure["detail"]
+
+
 def _prediction_failure(folder: Path, prediction: dict) -> str:
     (folder / "pred" / "100.json").write_text(json.dumps(prediction, ensure_ascii=False))
     result = medeval.evaluate(folder / "protocol.toml", folder / "pred")

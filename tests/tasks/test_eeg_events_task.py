@@ -320,6 +320,24 @@ def test_an_edf_prediction_that_cannot_be_scored_fails_its_case(folder, write, w
     assert why in failed["r0"]["detail"]
 
 
+def test_a_time_past_any_float_fails_the_case_or_the_reference(folder):
+    # JSON integers have no bound: float() of a 400-digit one overflows, and that
+    # OverflowError stopped the whole evaluation. A detection so is r0's failure; a
+    # reference duration so is the set's fault, said in words.
+    huge = 10**400
+    with pytest.raises(OverflowError):
+        float(huge)
+    (folder / "pred" / "r0.json").write_text(json.dumps({"events": [[huge, 1]]}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["r0"]["reason"] == "invalid-output"
+    assert f"event 0 is [{str(huge)[:59]}" in failed["r0"]["detail"]
+    (folder / "ref" / "r1.json").write_text(json.dumps({"duration_s": huge, "events": []}))
+    with pytest.raises(medeval.MedevalError, match="duration_s is 1000.*, not a number a "
+                       "float can hold"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
 def test_a_reference_written_on_windows_is_read_and_faults_are_in_words(folder):
     # A UTF-8 byte order mark (Notepad, PowerShell 5) was refused: "Unexpected UTF-8 BOM"
     # in a JSONDecodeError's repr; a missing key read KeyError('events').

@@ -9,6 +9,7 @@ it into a failed case (a prediction) or a fault of the set (a reference).
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import numpy as np
@@ -22,14 +23,21 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _float_number(value: Any) -> bool:
+    """A JSON number that a float can hold: JSON integers have no bound, and ``float()``
+    of one past ``sys.float_info.max`` raises OverflowError."""
+    return is_number(value) and (isinstance(value, float) or abs(value) <= sys.float_info.max)
+
+
 def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)[:60]  # a Korean label as written
 
 
 def number(value: Any, *, name: str) -> float:
     """``value`` as a float, or ``ValueError`` when it is not a JSON number."""
-    if not is_number(value):
-        raise ValueError(f"{name} is {_shown(value)}, not a number")
+    if not _float_number(value):
+        raise ValueError(f"{name} is {_shown(value)}, not a number" + (
+            " a float can hold" if is_number(value) else ""))
     return float(value)
 
 
@@ -47,7 +55,7 @@ def number_rows(
     for k, row in enumerate(rows):
         wanted = width if width is not None else (len(rows[0]) if isinstance(rows[0], list)
                                                   else None)
-        if not (isinstance(row, list) and row and all(map(is_number, row))
+        if not (isinstance(row, list) and row and all(map(_float_number, row))
                 and (wanted is None or len(row) == wanted)):
             count = f" ({wanted} numbers)" if wanted else " (numbers)"
             raise ValueError(f"{name} {k} is {_shown(row)}, not {shape}{count}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -36,7 +36,24 @@ from .blocks import (
     Signatures,
     Table,
 )
-from .catalogue import Msg, catalogue
+from .catalogue import Msg
+
+# the cells' printing, under the short names this module's tables are written with
+from .cells import by_name as _by_name
+from .cells import ci_text as _ci
+from .cells import date_text as _date
+from .cells import estimate_cell as _estimate
+from .cells import goal_text as _goal
+from .cells import known as _known
+from .cells import level_text as _level
+from .cells import message as _m
+from .cells import method_cell as _method
+from .cells import metric_name as _metric_name
+from .cells import n_text as _n
+from .cells import number_text as _number
+from .cells import or_none as _or_none
+from .cells import undefined_note as _undefined_note
+from .cells import value_of as _value
 from .info import ReportInfo
 from .notes_ko import warning_ko
 from .reader_study import reader_study_blocks, reader_study_method
@@ -80,108 +97,6 @@ def section_digests(result: Result) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _m(key: str, **params: Any) -> Msg:
-    return Msg(key, tuple((k, str(v)) for k, v in params.items()))
-
-
-def _known(key: str, fallback: str) -> Cell:
-    """The catalogue phrase if both catalogues have it, else the fallback text."""
-    if key in catalogue("en") and key in catalogue("ko"):
-        return Msg(key)
-    return fallback
-
-
-def _metric_name(name: str) -> Cell:
-    """A metric's name in the catalogues; ``base@param`` from a ``metric_param`` template
-    (``froc_sensitivity@0.5``); else the definition's English name, else the name."""
-    base, at, param = name.partition("@")
-    key = f"metric_param.{base}"
-    if f"metric.{name}" not in catalogue("en") and at and key in catalogue("en") \
-            and key in catalogue("ko"):
-        return _m(key, param=param)
-    definition = DEFINITIONS.get(name)
-    return _known(f"metric.{name}", definition.name if definition else name)
-
-
-def _number(value: Any, unit: str = "1") -> str:
-    """A number as printed: 4 decimals for ratios, 2 for quantities with a unit."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    return f"{value:.4f}" if unit == "1" else f"{value:.2f}"
-
-
-def _goal(value: Any, unit: str = "1") -> str:
-    """A criterion's goal as the protocol fixed it: like a number, with more decimals
-    where those would round it (a goal of 0.99995 is not printed as 1.0000)."""
-    printed = _number(value, unit)
-    if isinstance(value, float) and math.isfinite(value) and float(printed) != value:
-        return repr(value)
-    return printed
-
-
-def _level(result: Result) -> str:
-    return f"{result.confidence * 100:g}%"
-
-
-def _n(metric: MetricRecord | None) -> str:
-    if metric is None:
-        return ""
-    est = metric.estimate
-    return f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
-
-
-def _estimate(metric: MetricRecord | None) -> Cell:
-    """A metric's estimate as printed; "undefined" in words where it has none."""
-    if metric is None or math.isnan(metric.estimate.value):
-        return Msg("text.undefined")
-    return _number(metric.estimate.value, metric.unit)
-
-
-def _ci(metric: MetricRecord | None) -> str:
-    """The interval as printed: a bound that is undefined is a dash, not "NaN"."""
-    if metric is None:
-        return "—"
-    low, high = metric.estimate.low, metric.estimate.high
-    if math.isnan(low) and math.isnan(high):
-        return "—"
-    return " – ".join("—" if math.isnan(b) else _number(b, metric.unit) for b in (low, high))
-
-
-def _undefined_note(metrics: Iterable[MetricRecord | None]) -> list[Block]:
-    """The note that says what "undefined" means, where a table shows it."""
-    if any(m is None or math.isnan(m.estimate.value) for m in metrics):
-        return [Para(Msg("text.undefined_note"), "note")]
-    return []
-
-
-def _method(metric: MetricRecord) -> Cell:
-    return _known(f"method.{metric.estimate.method}", metric.estimate.method)
-
-
-def _or_none(value: Any) -> Cell:
-    return str(value) if value not in (None, "") else Msg("text.not_given")
-
-
-def _date(iso: Any) -> str:
-    return str(iso)[:10] if iso else ""
-
-
-def _by_name(metrics: Sequence[MetricRecord]) -> dict[str, MetricRecord]:
-    return {m.name: m for m in metrics}
-
-
-def _value(metric: MetricRecord | None, field: str = "value") -> float:
-    return math.nan if metric is None else float(getattr(metric.estimate, field))
 
 
 # ---------------------------------------------------------------------------- build

@@ -1,0 +1,130 @@
+"""How the certificate prints what it takes from the result: a metric's name, a number,
+an estimate, an interval, a method, a goal, a date — one cell each, as catalogue keys
+(:class:`~medeval.report.catalogue.Msg`) or formatted text. Used by
+:mod:`medeval.report.content`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..definitions import DEFINITIONS
+from ..result import MetricRecord, Result
+from .blocks import Block, Cell, Para
+from .catalogue import Msg, catalogue
+
+__all__ = ["by_name", "ci_text", "date_text", "estimate_cell", "goal_text", "known",
+           "level_text", "message", "method_cell", "metric_name", "n_text", "number_text",
+           "or_none", "undefined_note", "value_of"]
+
+
+def message(key: str, **params: Any) -> Msg:
+    """A catalogue phrase with its parameters (each as text)."""
+    return Msg(key, tuple((k, str(v)) for k, v in params.items()))
+
+
+def known(key: str, fallback: str) -> Cell:
+    """The catalogue phrase if both catalogues have it, else the fallback text."""
+    if key in catalogue("en") and key in catalogue("ko"):
+        return Msg(key)
+    return fallback
+
+
+def metric_name(name: str) -> Cell:
+    """A metric's name in the catalogues; ``base@param`` from a ``metric_param`` template
+    (``froc_sensitivity@0.5``); else the definition's English name, else the name."""
+    base, at, param = name.partition("@")
+    key = f"metric_param.{base}"
+    if f"metric.{name}" not in catalogue("en") and at and key in catalogue("en") \
+            and key in catalogue("ko"):
+        return message(key, param=param)
+    definition = DEFINITIONS.get(name)
+    return known(f"metric.{name}", definition.name if definition else name)
+
+
+def number_text(value: Any, unit: str = "1") -> str:
+    """A number as printed: 4 decimals for ratios, 2 for quantities with a unit."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return f"{value:.4f}" if unit == "1" else f"{value:.2f}"
+
+
+def goal_text(value: Any, unit: str = "1") -> str:
+    """A criterion's goal as the protocol fixed it: like a number, with more decimals
+    where those would round it (a goal of 0.99995 is not printed as 1.0000)."""
+    printed = number_text(value, unit)
+    if isinstance(value, float) and math.isfinite(value) and float(printed) != value:
+        return repr(value)
+    return printed
+
+
+def level_text(result: Result) -> str:
+    """The result's confidence level as printed (95%)."""
+    return f"{result.confidence * 100:g}%"
+
+
+def n_text(metric: MetricRecord | None) -> str:
+    """A metric's n as printed: numerator/denominator for a proportion."""
+    if metric is None:
+        return ""
+    est = metric.estimate
+    return f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
+
+
+def estimate_cell(metric: MetricRecord | None) -> Cell:
+    """A metric's estimate as printed; "undefined" in words where it has none."""
+    if metric is None or math.isnan(metric.estimate.value):
+        return Msg("text.undefined")
+    return number_text(metric.estimate.value, metric.unit)
+
+
+def ci_text(metric: MetricRecord | None) -> str:
+    """The interval as printed: a bound that is undefined is a dash, not "NaN"."""
+    if metric is None:
+        return "—"
+    low, high = metric.estimate.low, metric.estimate.high
+    if math.isnan(low) and math.isnan(high):
+        return "—"
+    return " – ".join("—" if math.isnan(b) else number_text(b, metric.unit) for b in (low, high))
+
+
+def undefined_note(metrics: Iterable[MetricRecord | None]) -> list[Block]:
+    """The note that says what "undefined" means, where a table shows it."""
+    if any(m is None or math.isnan(m.estimate.value) for m in metrics):
+        return [Para(Msg("text.undefined_note"), "note")]
+    return []
+
+
+def method_cell(metric: MetricRecord) -> Cell:
+    """The name of a metric's interval method, in the catalogues or as recorded."""
+    return known(f"method.{metric.estimate.method}", metric.estimate.method)
+
+
+def or_none(value: Any) -> Cell:
+    """A value as text, or "not given" in words."""
+    return str(value) if value not in (None, "") else Msg("text.not_given")
+
+
+def date_text(iso: Any) -> str:
+    """The date of an ISO timestamp."""
+    return str(iso)[:10] if iso else ""
+
+
+def by_name(metrics: Sequence[MetricRecord]) -> dict[str, MetricRecord]:
+    """Metrics by their names."""
+    return {m.name: m for m in metrics}
+
+
+def value_of(metric: MetricRecord | None, field: str = "value") -> float:
+    """A field of a metric's estimate (NaN without the metric)."""
+    return math.nan if metric is None else float(getattr(metric.estimate, field))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,20 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
             text = handle.read().decode("utf-8-sig")  # a BOM (Windows tools write one)
         if "\r" in text:  # as read_text(encoding="utf-8") gives it: newlines translated
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return json.loads(text)
+        # a run of 309 digits may be an integer past any float (float() overflows, numpy
+        # refuses it: the whole evaluation stopped); only then are integers parsed one by one
+        return json.loads(text, parse_int=_float_sized) if _LONG.search(text) else json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None
+
+
+_LONG = re.compile(r"\d{309}")
+
+
+def _float_sized(digits: str) -> int:
+    """A JSON integer that a float can hold, else ValueError saying so."""
+    value = int(digits)
+    if abs(value) > sys.float_info.max:
+        raise ValueError(f"the integer {digits[:20]}... ({len(digits)} digits) is too large for "
+                         "any number a float can hold")
+    return value

@@ -1,0 +1,38 @@
+"""A JSON prediction holding an integer past any float, through the tasks that read
+``<case_id>.json`` (binary classification here, the example's set)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import medeval
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "binary-classification"
+
+
+def test_an_integer_past_any_float_fails_its_case_only(tmp_path):
+    # JSON integers have no bound: float() of a 400-digit one overflows, and numpy's
+    # isfinite refused it with a TypeError that stopped the whole evaluation. The same
+    # digits inside a string are text, read as before.
+    huge = "1" + "0" * 400
+    with pytest.raises(OverflowError):
+        float(int(huge))
+    folder = shutil.copytree(EXAMPLE, tmp_path / "bc",
+                             ignore=shutil.ignore_patterns("out", "__pycache__"))
+    clean = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    first, second = sorted((folder / "predictions").glob("*.json"))[:2]
+    first.write_text(f'{{"score": {huge}}}')
+    kept = json.loads(second.read_text())
+    second.write_text(json.dumps({**kept, "note": huge}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    failed = {f.case_id: f for f in result.failures.cases}
+    before = {f.case_id for f in clean.failures.cases}
+    assert set(failed) - before == {first.stem}
+    assert failed[first.stem].reason == "invalid-output"
+    assert "(401 digits) is too large for any number a float can hold" in \
+        failed[first.stem].detail
+    assert second.stem not in failed

@@ -331,7 +331,8 @@ def test_a_time_past_any_float_fails_the_case_or_the_reference(folder):
     data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
     failed = {f["case_id"]: f for f in data["failures"]["cases"]}
     assert failed["r0"]["reason"] == "invalid-output"
-    assert f"event 0 is [{str(huge)[:59]}" in failed["r0"]["detail"]
+    assert "(401 digits) is too large for any number a float can hold" in \
+        failed["r0"]["detail"]
     (folder / "ref" / "r1.json").write_text(json.dumps({"duration_s": huge, "events": []}))
     with pytest.raises(medeval.MedevalError, match="duration_s is 1000.*, not a number a "
                        "float can hold"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,13 +23,17 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
         if "\r" in text:  # as read_text(encoding="utf-8") gives it: newlines translated
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         # a run of 309 digits may be an integer past any float (float() overflows, numpy
-        # refuses it: the whole evaluation stopped); only then are integers parsed one by one
-        return json.loads(text, parse_int=_float_sized) if _LONG.search(text) else json.loads(text)
+        # refuses it: the whole evaluation stopped); only then are integers parsed one by
+        # one. Digits made NUL (which JSON text cannot hold raw): a scan at C speed.
+        if _LONG_RUN in text.translate(_DIGITS_AS_NUL):
+            return json.loads(text, parse_int=_float_sized)
+        return json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None
 
 
-_LONG = re.compile(r"\d{309}")
+_DIGITS_AS_NUL = str.maketrans(dict.fromkeys("0123456789", "\0"))
+_LONG_RUN = "\0" * 309
 
 
 def _float_sized(digits: str) -> int:

@@ -394,8 +394,9 @@ def test_a_chb_mit_seizures_file_is_a_reference(folder, shared_data):
     (folder / "manifest.csv").write_text(manifest.replace("ref/r0.json",
                                                           "ref/chb06_04.edf.seizures"))
     (folder / "in" / "r0.edf").write_text("x")
-    with pytest.raises(medeval.MedevalError, match="seizures states no length and no input"):
-        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    with pytest.raises(medeval.MedevalError, match="seizures states no length and no input"
+                       r".*: give the reference as JSON \{\"duration_s\""):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")  # not "give duration_s"
 
 
 def test_an_edf_reference_is_refused_saying_why(folder, shared_data):

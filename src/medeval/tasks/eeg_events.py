@@ -99,11 +99,14 @@ class EegEvents(TaskType):
             raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: {recording}")
         if duration is None:
             if recording is None:
-                missing = ("has no \"duration_s\"" if path.suffix.lower() == ".json"
-                           else "states no length")
+                missing, remedy = (
+                    ("has no \"duration_s\"", "give duration_s")
+                    if path.suffix.lower() == ".json" else
+                    ("states no length", "give the reference as JSON {\"duration_s\": ..., "
+                     "\"events\": [[start_s, end_s], ...]} (a WFDB file cannot hold one)"))
                 raise ReferenceProblem(
                     f"case {case.case_id}: reference {path} {missing} and no input of the "
-                    "case is an EDF/BDF file stating its length: give duration_s")
+                    f"case is an EDF/BDF file stating its length: {remedy}")
             return recording[0], events
         problem = None if recording is None else _length_problem(duration, *recording)
         if problem:

@@ -192,6 +192,45 @@ def test_a_header_stating_zero_frames_states_no_length(study, shared_data):
     assert (ppv.numerator, ppv.n, se.numerator, se.n) == (tp, tp + fp, tp, tp + fn)
 
 
+@pytest.mark.parametrize("reference", ["100.atr", "ann/beats.atr"])
+def test_a_multi_segment_records_length_is_its_own_header_s(study, shared_data, reference):
+    # Record 100 as a two-segment record (100/2, 650000 frames; 100_1 and 100_2 of
+    # 325000 each, written by hand, CRLF) with the segments' headers listed before the
+    # record's: the first .hea input, 100_1.hea, gave the length (902.8 s) and every beat
+    # of the second segment went uncounted, silently (774/774 instead of 1902/1902). The
+    # reference named as its record, or otherwise (the record's header is found as the
+    # multi-segment one). Expected: wfdb's reading of the record's header, beats up to
+    # its sig_len paired by compare_annotations; the detector adds 3 beats past the end.
+    import wfdb
+
+    folder, detections = study
+    signals = [line for line in (folder / "100.hea").read_text().splitlines()
+               if line.startswith("100.dat")]
+    data = (folder / "100.dat").read_bytes()  # format 212: 3 bytes a frame of 2 signals
+    for k in (1, 2):
+        (folder / f"100_{k}.hea").write_text("\r\n".join(
+            [f"100_{k} 2 360 325000"] + [line.replace("100.dat", f"100_{k}.dat")
+                                           for line in signals]) + "\r\n")
+        (folder / f"100_{k}.dat").write_bytes(data[(k - 1) * 975000:k * 975000])
+    (folder / "100.hea").write_text("100/2 2 360 650000\r\n100_1 325000\r\n100_2 325000\r\n")
+    assert wfdb.rdheader(str(folder / "100")).sig_len == 650000
+    if reference != "100.atr":
+        (folder / "ann").mkdir()
+        (folder / "100.atr").rename(folder / reference)
+    (folder / "manifest.csv").write_text(
+        "case_id,patient_id,input_s1,input_s2,input_header,input_d1,input_d2,reference\n"
+        f"100,p100,100_1.hea,100_2.hea,100.hea,100_1.dat,100_2.dat,{reference}\n")
+    samples = np.concatenate([detections.sample, [655000, 700000, 800000]])
+    (folder / "pred" / "100.json").write_text(json.dumps(
+        {"fs": 360, "samples": samples.tolist()}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    tp, fp, fn = _counted_as_bxb(shared_data, samples)
+    assert (tp, fp, fn) == (1902, 0, 0)
+    se = result.metric("qrs_sensitivity").estimate
+    ppv = result.metric("qrs_ppv").estimate
+    assert (se.numerator, se.n, ppv.numerator, ppv.n) == (tp, tp + fn, tp, tp + fp)
+
+
 def test_the_reference_rate_comes_from_the_manifests_header(study, shared_data):
     # The PhysioNet 100.atr states no time resolution; with the record under records/ and
     # the annotations under references/ (as the example lays them out) no header is

@@ -300,12 +300,33 @@ def _flat_numbers(values: Any) -> NDArray[Any]:
 
 
 def _header(case: Case, root: Path) -> str:
-    """The record's WFDB header: the manifest's input ending in ``.hea``, else the header
-    beside the reference (``100.atr``: ``100.hea``)."""
-    for name in case.inputs:
-        if name.lower().endswith(".hea"):
+    """The record's WFDB header: of the manifest's inputs ending in ``.hea``, the one of
+    the reference's record (``100.atr``: ``100.hea``), else a multi-segment record's own
+    (``100/2 ...`` on its record line: its segments' headers are inputs too, and may come
+    first), else the first; with no such input, the header beside the reference."""
+    beside = f"{os.path.join(root, case.reference).rpartition('.')[0]}.hea"
+    headers = [name for name in case.inputs if name.lower().endswith(".hea")]
+    record = os.path.basename(beside)[:-4]
+    for name in headers:
+        if os.path.basename(name)[:-4] == record:
             return os.path.join(root, name)
-    return f"{os.path.join(root, case.reference).rpartition('.')[0]}.hea"
+    segmented = [name for name in (headers if len(headers) > 1 else ())
+                 if _segmented(os.path.join(root, name))]
+    if len(segmented) == 1:
+        return os.path.join(root, segmented[0])
+    return os.path.join(root, headers[0]) if headers else beside
+
+
+def _segmented(header: str) -> bool:
+    """Whether a WFDB header's record line names segments (``name/n``), as a
+    multi-segment record's does; False where it cannot be read."""
+    try:
+        with open(header, "rb") as handle:
+            lines = handle.read(1 << 16).decode("latin-1").splitlines()
+    except OSError:
+        return False
+    fields = next((f for line in lines if (f := line.split("#", 1)[0].split())), [])
+    return bool(fields) and "/" in fields[0]
 
 
 def _edf_length(case: Case, root: Path) -> float | None:

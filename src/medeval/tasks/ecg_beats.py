@@ -11,9 +11,10 @@ are not beats. The prediction is ``<case_id>.json``: ``{"fs": Hz, "samples": [in
 is compared with
 :func:`medeval.metrics.ec57` (window and learning period from the protocol; other values
 than 0.15 s and 300 s make the result non-standard, flagged), up to the record's end as
-``bxb`` reads it from the record's header (frames / frame rate: the manifest's input
-ending in ``.hea``, else the header beside the reference; with no header, the length of
-an EDF/EDF+ input or reference: data records x record duration): a beat after the end counts
+``bxb`` reads it from the record's header (frames / frame rate: the manifest's ``.hea``
+input of the reference's record, else of a multi-segment record, else the first, else the
+header beside the reference; 0 frames or none: no end; with no header, the length of an
+EDF/EDF+ input or reference: data records x record duration): a beat after the end counts
 only as the later member of a pair, so a detector's beats past the end of the signal are
 not false positives. The header's rate is also the reference's time resolution when the
 annotation file states none and has no header beside it.

@@ -335,14 +335,17 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
     ids = {_nfc(case_id) for case_id in case_ids}
     missing = {_nfc(case_id) for case_id in unread}
     unmatched = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            parts = _nfc(entry.name).split(".")
-            named = {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & ids
-            if named <= missing:  # no case, or only cases that read no prediction
-                unmatched.append(entry.name)
+    try:
+        listed = list(os.scandir(folder))
+    except OSError:  # a folder that can be entered, not listed: each case's file was
+        return []    # looked up by its name, and the others cannot be seen
+    for entry in listed:
+        if entry.name.startswith("."):
+            continue
+        parts = _nfc(entry.name).split(".")
+        named = {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & ids
+        if named <= missing:  # no case, or only cases that read no prediction
+            unmatched.append(entry.name)
     if not unmatched:
         return []
     unmatched.sort()

@@ -219,7 +219,7 @@ def _wfdb_events(case: Case, path: Path) -> NDArray[np.float64]:
         raise ReferenceProblem(
             f"case {case.case_id}: reference {path}: neither JSON (by its name) nor a WFDB "
             f"annotation file: {exc}") from None
-    marks = [(t, s) for t, s in zip(found.onsets_s.tolist(), found.symbols) if s in "[]"]
+    marks = [(t, s) for t, s in zip(found.onsets_s.tolist(), found.symbols) if s in ("[", "]")]
     starts = [t for t, s in marks[0::2] if s == "["]
     ends = [t for t, s in marks[1::2] if s == "]"]
     if len(starts) != len(ends) or len(marks) != 2 * len(starts):

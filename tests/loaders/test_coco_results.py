@@ -444,3 +444,38 @@ def test_split_coco_writes_nothing_for_a_non_finite_polygon(tmp_path):
     assert "segmentation holds a number that is not finite" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "split").exists()
+
+
+def write_manifest(root: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    with (root / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case_id", "patient_id", "input", "reference"])
+        writer.writerows(rows)
+    return root / "manifest.csv"
+
+
+def test_case_ids_one_file_on_macos_and_windows_are_refused_before_writing(tmp_path,
+                                                                          capsys):
+    # 'c1' and 'C1' (case), and 'é' composed (U+00E9) and decomposed (e + U+0301), name
+    # one file on APFS and NTFS: the second file written replaced the first, silently.
+    small_set(tmp_path)
+    composed, decomposed = "caf\u00e9", "cafe\u0301"
+    assert composed != decomposed
+    manifest = write_manifest(tmp_path, [
+        ("c1", "p1", "f/a.png", "set.json#f/a.png"), ("C1", "p1", "f/b.png", "set.json#8"),
+        (composed, "p2", "f/c.png", "set.json#9")])
+    file = results_file(tmp_path, '[{"image_id": 7, "category_id": 1, "score": 0.5, '
+                        '"bbox": [0, 0, 1, 1]}]')
+    code = main(["predictions", "split-coco", str(file), "--manifest", str(manifest),
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "case ids 'c1' and 'C1' differ only in letter case or Unicode form" in err
+    assert not (tmp_path / "out").exists()
+    write_manifest(tmp_path, [("c1", "p1", "f/a.png", "set.json#f/a.png"),
+                              (composed, "p1", "f/b.png", "set.json#8"),
+                              (decomposed, "p2", "f/c.png", "set.json#9")])
+    assert main(["predictions", "split-coco", str(file), "--manifest", str(manifest),
+                 "--out", str(tmp_path / "out")]) == 2
+    assert f"case ids {composed!r} and {decomposed!r} differ" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

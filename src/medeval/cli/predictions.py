@@ -123,12 +123,22 @@ def _spare_the_set(manifest: Any, targets: list[Path], args: argparse.Namespace)
 def _check_ids(case_ids: list[str], manifest: Path) -> None:
     """Case ids that cannot name a file, or name two cases' files: refused up front."""
     import re
+    import unicodedata
 
     unfit = [c for c in case_ids if not c or c in (".", "..") or re.search(
         r"[/\\\x00-\x1f\x7f]", c)]
     seen: set[str] = set()
     twice = sorted({c for c in case_ids if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
-    if unfit or twice:
+    folded: dict[str, list[str]] = {}
+    for c in dict.fromkeys(case_ids):
+        folded.setdefault(unicodedata.normalize("NFC", c.casefold()), []).append(c)
+    one_file = [names for names in folded.values() if len(names) > 1]
+    if unfit or twice or one_file:
         problems = [f"case id {c!r} cannot name a file" for c in unfit] + [
-            f"case id {c!r} is given twice" for c in twice]
-        raise UsageError(f"manifest {manifest}: " + "; ".join(problems[:10]))
+            f"case id {c!r} is given twice" for c in twice] + [
+            f"case ids {' and '.join(map(repr, names))} differ only in letter case or "
+            "Unicode form: on macOS and Windows their files are one file, and one "
+            "case's predictions would overwrite the other's" for names in one_file]
+        raise UsageError(f"manifest {manifest}: " + "; ".join(problems[:10])
+                         + (f"; ... ({len(problems)} in all)" if len(problems) > 10
+                            else "") + "; nothing was written")

@@ -479,3 +479,94 @@ def test_case_ids_one_file_on_macos_and_windows_are_refused_before_writing(tmp_p
                  "--out", str(tmp_path / "out")]) == 2
     assert f"case ids {composed!r} and {decomposed!r} differ" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def cocoeval_file(gt_file: Path, results_file: Path, iou_type: str) -> list[float]:
+    """pycocotools' twelve figures on the set-wide files as it loads them."""
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        gt = COCO(str(gt_file))
+        evaluator = COCOeval(gt, gt.loadRes(str(results_file)), iou_type)
+        evaluator.evaluate()
+        evaluator.accumulate()
+        evaluator.summarize()
+    return [math.nan if v == -1 else float(v) for v in evaluator.stats]
+
+
+def test_segmentation_only_results_and_the_protocols_iou_type(tmp_path, monkeypatch,
+                                                              capsys):
+    """Masks without boxes (RLEs, as a segm results file holds them): against a bbox
+    protocol, --protocol refuses before writing (without it, a warning: every case with a
+    result then fails as invalid output, 16 of the example's 18); against a segm protocol
+    the files evaluate to COCOeval's segm figures on the set-wide file."""
+    folder = shutil.copytree(EXAMPLE, tmp_path / "polyp-detection",
+                             ignore=shutil.ignore_patterns("result", "predictions"))
+    from pycocotools import mask as mask_utils
+
+    gt = json.loads((folder / "annotations" / "instances.json").read_text(encoding="utf-8"))
+    size = {image["id"]: (image["height"], image["width"]) for image in gt["images"]}
+    masks = []
+    for r in json.loads((folder / "detections.json").read_text(encoding="utf-8")):
+        x, y, w, h = r.pop("bbox")
+        # the box as a compressed RLE, its counts text: as detectron2 and mmdetection
+        # write a mask (pycocotools' loadRes reads no polygon result)
+        rle = mask_utils.merge(mask_utils.frPyObjects(
+            [[x, y, x + w, y, x + w, y + h, x, y + h]], *size[r["image_id"]]))
+        masks.append(dict(r, segmentation={"size": rle["size"],
+                                           "counts": rle["counts"].decode("ascii")}))
+    file = tmp_path / "masks.segm.json"
+    file.write_text(json.dumps(masks), encoding="utf-8")
+    bbox_protocol = folder / "protocol.toml"
+    code = main(["predictions", "split-coco", str(file), "--protocol", str(bbox_protocol),
+                 "--out", str(tmp_path / "refused")])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "refused").exists()
+    assert (f"{len(masks)} of {len(masks)} result(s) have no 'bbox'" in err
+            and 'iou_type = "bbox"' in err), err
+    out = tmp_path / "warned"
+    assert main(["predictions", "split-coco", str(file), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(out)]) == 0
+    assert f"warning: {len(masks)} of {len(masks)} results have no 'bbox'" in \
+        capsys.readouterr().err
+    monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["evaluate", str(bbox_protocol), "--predictions", str(out), "--out",
+                 str(tmp_path / "r-bbox")]) == 0
+    failed = json.loads((tmp_path / "r-bbox" / "result.json").read_text(encoding="utf-8"))
+    assert failed["flow"]["failed"] == 16  # the README's 16 cases with a result
+    segm_protocol = folder / "protocol-segm.toml"
+    segm_protocol.write_text(bbox_protocol.read_text(encoding="utf-8").replace(
+        'iou_type = "bbox"', 'iou_type = "segm"'), encoding="utf-8")
+    out = tmp_path / "segm"
+    assert main(["predictions", "split-coco", str(file), "--protocol", str(segm_protocol),
+                 "--out", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(["evaluate", str(segm_protocol), "--predictions", str(out), "--out",
+                 str(tmp_path / "r-segm")]) == 0
+    result = json.loads((tmp_path / "r-segm" / "result.json").read_text(encoding="utf-8"))
+    assert result["flow"]["failed"] == 0
+    expected = cocoeval_file(folder / "annotations" / "instances.json", file, "segm")
+    assert figures(result) == pytest.approx(expected, abs=1e-12, nan_ok=True)
+    # boxes only against the segm protocol: refused too
+    assert main(["predictions", "split-coco", str(folder / "detections.json"), "--protocol",
+                 str(segm_protocol), "--out", str(tmp_path / "refused")]) == 2
+    assert "have no 'segmentation'" in capsys.readouterr().err
+
+
+def test_category_ids_the_coco_file_does_not_list_are_warned_of(tmp_path, capsys):
+    # small_set's file lists category 1 only; results of categories 0 and 3 (a detector
+    # numbering from 0, or of another label map): 2 and 1 of them, counted by hand.
+    small_set(tmp_path)
+    manifest = write_manifest(tmp_path, [("c1", "p1", "f/a.png", "set.json#f/a.png"),
+                                         ("c2", "p1", "f/b.png", "set.json#8")])
+    file = results_file(tmp_path, json.dumps([
+        {"image_id": 7, "category_id": 0, "bbox": [0, 0, 1, 1], "score": 0.5},
+        {"image_id": 8, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.4},
+        {"image_id": 8, "category_id": 0, "bbox": [0, 0, 1, 1], "score": 0.3},
+        {"image_id": 8, "category_id": 3, "bbox": [0, 0, 1, 1], "score": 0.2}]))
+    assert main(["predictions", "split-coco", str(file), "--manifest", str(manifest),
+                 "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "category ids not among the categories of" in err
+    assert "0 (2 results), 3 (1 results)" in err

@@ -40,7 +40,12 @@ def add(commands: Any) -> None:
     split.add_argument("results", type=Path, metavar="RESULTS.json",
                        help="the detector's results: [{\"image_id\", \"category_id\", "
                        "\"bbox\", \"score\"}, ...]")
-    split.add_argument("--manifest", required=True, type=Path, metavar="MANIFEST.csv")
+    split.add_argument("--manifest", type=Path, metavar="MANIFEST.csv",
+                       help="the held-out set (default: the manifest --protocol names)")
+    split.add_argument("--protocol", type=Path, metavar="PROTOCOL.toml",
+                       help="the coco-detection protocol the files are for: every result "
+                       "must carry what its iou_type scores (a bbox, or a segmentation), "
+                       "else nothing is written")
     split.add_argument("--out", required=True, type=Path, metavar="DIR",
                        help="the predictions folder to write (medeval evaluate "
                        "--predictions DIR)")
@@ -61,10 +66,26 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
     from ..manifest import Manifest
     from ..runner.predictions import atomic_write
 
+    iou_type = None
+    if args.protocol is not None:
+        from ..protocol import load_protocol
+
+        protocol = load_protocol(args.protocol)
+        if protocol.task.type != "coco-detection":
+            raise UsageError(f"--protocol {args.protocol}: its task is "
+                             f"{protocol.task.type!r}; split-coco writes coco-detection "
+                             "predictions")
+        iou_type = protocol.task.iou_type
+        if args.manifest is None:
+            args.manifest = protocol.manifest_path()
+    if args.manifest is None:
+        raise UsageError("split-coco needs --manifest MANIFEST.csv (or --protocol "
+                         "PROTOCOL.toml, whose manifest is then read)")
     manifest = Manifest.from_csv(args.manifest, reference_kind="annotations-2d")
     _check_ids([case.case_id for case in manifest.cases], args.manifest)
     split = split_coco_results(args.results, manifest.cases, root=manifest.root,
-                               images=args.images, image_ids=args.image_ids)
+                               images=args.images, image_ids=args.image_ids,
+                               iou_type=iou_type)
     files = {case: args.out / f"{case}.json" for case in split.results}
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: not a folder")
@@ -96,6 +117,23 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
               "one case are the file stem of another case's frame: if the detector wrote "
               "file stems as image ids (YOLO's COCO export), its results are on the wrong "
               "cases; split again with --image-ids stem --force", file=sys.stderr)
+    if iou_type is None:
+        no_box = sum("bbox" not in item for found in split.results.values()
+                     for item in found)
+        if no_box:
+            print(f"medeval: warning: {no_box} of {split.n_results} results have no "
+                  "'bbox' (a segmentation only): a protocol with iou_type = \"bbox\" (the "
+                  "default) fails their cases as invalid output; evaluate them with "
+                  "iou_type = \"segm\" (give --protocol to have this checked before "
+                  "writing)", file=sys.stderr)
+    if split.unknown_categories:
+        listed = ", ".join(f"{number} ({count} results)" for number, count
+                           in list(split.unknown_categories.items())[:5])
+        print(f"medeval: warning: category ids not among the categories of "
+              f"{split.images_source}: {listed}; the evaluation fails every case holding "
+              "one as invalid output (pycocotools' COCOeval leaves such results out): "
+              "renumber the detector's categories as that file numbers them",
+              file=sys.stderr)
     return 0
 
 

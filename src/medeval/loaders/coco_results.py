@@ -43,7 +43,7 @@ import math
 import os
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -87,6 +87,11 @@ class CocoResultsSplit:
         numbers, the file stem of another case's frame: if the detector wrote stems
         (YOLO), the results are on the wrong cases (``image_ids="stem"``). Empty with
         ``image_ids="stem"``.
+    unknown_categories : mapping of int to int
+        Category ids of the results that the COCO file's ``categories`` do not list, each
+        with its number of results (the evaluation fails every case holding one, as
+        invalid output). Empty when that file lists no categories, or with
+        ``image_ids="stem"`` (no COCO file is read).
     """
 
     results: Mapping[str, tuple[dict[str, Any], ...]]
@@ -94,6 +99,7 @@ class CocoResultsSplit:
     source: str
     images_source: str
     stem_clashes: tuple[int, ...] = ()
+    unknown_categories: Mapping[int, int] = field(default_factory=dict)
 
     @property
     def n_results(self) -> int:
@@ -172,6 +178,7 @@ def split_coco_results(
     root: str | os.PathLike[str],
     images: str | os.PathLike[str] | None = None,
     image_ids: ImageIds = "coco",
+    iou_type: Literal["bbox", "segm"] | None = None,
 ) -> CocoResultsSplit:
     """Place every result of a set-wide COCO results file on its case.
 
@@ -189,6 +196,10 @@ def split_coco_results(
     image_ids : {"coco", "stem"}, default "coco"
         What a result's ``image_id`` is: an id of those images, or (``"stem"``, YOLO's
         export) the case's frame's file stem; then ``images`` is not given.
+    iou_type : {"bbox", "segm"}, optional
+        The protocol's ``iou_type``: every result must then carry what it scores, a
+        ``bbox`` or a ``segmentation`` (a result without it fails its case in the
+        evaluation). None: either will do.
 
     Returns
     -------
@@ -199,7 +210,8 @@ def split_coco_results(
     LoaderError
         A result that cannot be used; an image id no image has, or whose image is no
         case's; a case with no image or two, two cases with one image (every problem
-        listed); no ``images`` and no set-wide reference file to take them from.
+        listed); no ``images`` and no set-wide reference file to take them from; with
+        ``iou_type``, a result without the ``bbox`` or ``segmentation`` it needs.
 
     Examples
     --------
@@ -219,7 +231,10 @@ def split_coco_results(
     ({'c1': 7, 'c2': 8}, [0, 1], ('c1',))
     """
     found = read_coco_results(results, image_ids=image_ids)
+    if iou_type is not None:
+        _check_iou_type(found, iou_type, results)
     table: Mapping[_Key, str]
+    categories: frozenset[int] | None = None
     if image_ids == "stem":
         if images is not None:
             raise LoaderError("image ids as file stems are told from the frames' names; a "
@@ -228,7 +243,7 @@ def split_coco_results(
         image_of, table, problems = _cases_stems(cases)
         keys = [_stem_key(item["image_id"]) for item in found]
     else:
-        table_file, coco = _image_table(cases, Path(root), images)
+        table_file, coco, categories = _image_table(cases, Path(root), images)
         source, table = str(table_file), coco
         image_of, problems = _cases_images(cases, Path(root), table_file, coco)
         keys = [item["image_id"] for item in found]
@@ -249,8 +264,32 @@ def split_coco_results(
     for item, key in zip(found, keys):
         placed[case_of[key]].append(item)
     clashes = () if image_ids == "stem" else _stem_clashes(cases, case_of, set(keys))
+    unknown: dict[int, int] = {}
+    if categories:
+        for item in found:
+            if item["category_id"] not in categories:
+                unknown[item["category_id"]] = unknown.get(item["category_id"], 0) + 1
     return CocoResultsSplit({case: tuple(items) for case, items in placed.items()},
-                            dict(image_of), str(results), source, clashes)
+                            dict(image_of), str(results), source, clashes,
+                            dict(sorted(unknown.items())))
+
+
+def _check_iou_type(found: Sequence[dict[str, Any]], iou_type: str,
+                    results: str | os.PathLike[str]) -> None:
+    """Refuse results without what ``iou_type`` scores (its key), every one counted."""
+    key = "bbox" if iou_type == "bbox" else "segmentation"
+    lacking = [index for index, item in enumerate(found) if key not in item]
+    if lacking:
+        other = "segm" if iou_type == "bbox" else "bbox"
+        shown = ", ".join(f"results[{i}]" for i in lacking[:5]) + (
+            f" and {len(lacking) - 5} more" if len(lacking) > 5 else "")
+        raise LoaderError(
+            f"{results}: {len(lacking)} of {len(found)} result(s) have no {key!r} "
+            f"({shown}), and the protocol's iou_type = \"{iou_type}\" scores the "
+            f"{key}: the evaluation would fail their cases as invalid output; write "
+            f"the detector's {'boxes' if key == 'bbox' else 'masks'} too, or evaluate "
+            f"with iou_type = \"{other}\" if every result has its "
+            f"{'segmentation' if other == 'segm' else 'bbox'}")
 
 
 # --- the results ----------------------------------------------------------------------
@@ -361,8 +400,9 @@ def _unplaced(keys: Sequence[_Key], table: Mapping[_Key, str],
 # --- images and cases -------------------------------------------------------------------
 
 def _image_table(cases: Sequence[Case], root: Path, images: str | os.PathLike[str] | None
-                 ) -> tuple[Path, dict[_Key, str]]:
-    """The COCO file whose images the results' ids name, and its id -> file_name."""
+                 ) -> tuple[Path, dict[_Key, str], frozenset[int] | None]:
+    """The COCO file whose images the results' ids name, its id -> file_name, and its
+    category ids (None when it lists none)."""
     if images is not None:
         file = regular_file(images, what="COCO images file")
     else:
@@ -398,7 +438,10 @@ def _image_table(cases: Sequence[Case], root: Path, images: str | os.PathLike[st
     if problems:
         raise LoaderError(_listing(f"{file}: {len(problems)} problem(s) in its images",
                                    problems))
-    return file, table
+    listed = data.get("categories")
+    categories = frozenset(c["id"] for c in listed if isinstance(c, dict)
+                           and _is_int(c.get("id"))) if isinstance(listed, list) else None
+    return file, table, categories
 
 
 def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,

@@ -570,3 +570,40 @@ def test_category_ids_the_coco_file_does_not_list_are_warned_of(tmp_path, capsys
     err = capsys.readouterr().err
     assert "category ids not among the categories of" in err
     assert "0 (2 results), 3 (1 results)" in err
+
+
+def test_mmdetections_two_files_at_once_are_refused(tmp_path, capsys):
+    # mmdetection's results2json writes each detection to .bbox.json and again (box and
+    # mask) to .segm.json: given both, every detection would be counted twice
+    small_set(tmp_path)
+    manifest = write_manifest(tmp_path, [("c1", "p1", "f/a.png", "set.json#f/a.png")])
+    one = {"image_id": 7, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.5}
+    (tmp_path / "r.bbox.json").write_text(json.dumps([one]), encoding="utf-8")
+    (tmp_path / "r.segm.json").write_text(json.dumps([dict(one, segmentation={
+        "size": [9, 9], "counts": "01"})]), encoding="utf-8")
+    assert main(["predictions", "split-coco", str(tmp_path / "r.bbox.json"),
+                 str(tmp_path / "r.segm.json"), "--manifest", str(manifest), "--out",
+                 str(tmp_path / "out")]) == 2
+    assert "give one results file, not 2" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_other_files_in_out_or_the_sets_own_folder_are_named(tmp_path, capsys):
+    # the set's folder holds set.json, results.json, manifest.csv and f/: 4 entries, by hand
+    small_set(tmp_path)
+    manifest = write_manifest(tmp_path, [("c1", "p1", "f/a.png", "set.json#f/a.png")])
+    (tmp_path / "f").mkdir()
+    file = results_file(tmp_path, "[]")
+    assert main(["predictions", "split-coco", str(file), "--manifest", str(manifest),
+                 "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "is the held-out set's folder: it holds 4 other file(s) or folder(s) " \
+        "(f, manifest.csv, results.json, set.json)" in err, err
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "X-99.json").write_text("[]", encoding="utf-8")
+    assert main(["predictions", "split-coco", str(file), "--manifest", str(manifest),
+                 "--out", str(out)]) == 0
+    assert "already held 1 other file(s) or folder(s) (X-99.json)" in \
+        capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["X-99.json", "c1.json"]

@@ -37,9 +37,9 @@ def add(commands: Any) -> None:
         "named: a result without image_id, category_id, score or bbox/segmentation, a "
         "number that is not finite, an image_id no case has, a case with no image or "
         "two. Nothing is written then, and no file is overwritten without --force.")
-    split.add_argument("results", type=Path, metavar="RESULTS.json",
+    split.add_argument("results", type=Path, nargs="+", metavar="RESULTS.json",
                        help="the detector's results: [{\"image_id\", \"category_id\", "
-                       "\"bbox\", \"score\"}, ...]")
+                       "\"bbox\", \"score\"}, ...]; one file")
     split.add_argument("--manifest", type=Path, metavar="MANIFEST.csv",
                        help="the held-out set (default: the manifest --protocol names)")
     split.add_argument("--protocol", type=Path, metavar="PROTOCOL.toml",
@@ -66,7 +66,15 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
     from ..manifest import Manifest
     from ..runner.predictions import atomic_write
 
+    if len(args.results) > 1:
+        raise UsageError(
+            f"give one results file, not {len(args.results)}: mmdetection writes the same "
+            "detections twice, as boxes in its .bbox.json (for iou_type = \"bbox\") and "
+            "as masks in its .segm.json (for iou_type = \"segm\", scored by the mask), so "
+            "both at once would count every detection twice; nothing was written")
+    args.results = args.results[0]
     iou_type = None
+    agnostic = False
     if args.protocol is not None:
         from ..protocol import load_protocol
 
@@ -76,6 +84,7 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
                              f"{protocol.task.type!r}; split-coco writes coco-detection "
                              "predictions")
         iou_type = protocol.task.iou_type
+        agnostic = protocol.task.class_agnostic
         if args.manifest is None:
             args.manifest = protocol.manifest_path()
     if args.manifest is None:
@@ -97,6 +106,9 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"--out {args.out} already holds {len(there)} of the prediction "
                          f"files ({shown}); nothing was written: choose another folder, or "
                          "give --force to overwrite them")
+    written = {path.name for path in files.values()}
+    others = sorted(p.name for p in args.out.iterdir()
+                    if p.name not in written) if args.out.is_dir() else []
     args.out.mkdir(parents=True, exist_ok=True)
     for case, found in split.results.items():
         lines = ",\n".join(json.dumps(item, ensure_ascii=False, allow_nan=False)
@@ -126,7 +138,16 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
                   "default) fails their cases as invalid output; evaluate them with "
                   "iou_type = \"segm\" (give --protocol to have this checked before "
                   "writing)", file=sys.stderr)
-    if split.unknown_categories:
+    if others:
+        where = ("is the held-out set's folder: it holds" if args.out.resolve()
+                 == Path(manifest.root).resolve() else "already held")
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
+                                         if len(others) > 5 else "")
+        print(f"medeval: warning: --out {args.out} {where} {len(others)} other file(s) or "
+              f"folder(s) ({shown}) that name no case; medeval evaluate --predictions "
+              f"{args.out} names them too: keep each run's predictions in a folder of "
+              "their own", file=sys.stderr)
+    if split.unknown_categories and not agnostic:
         listed = ", ".join(f"{number} ({count} results)" for number, count
                            in list(split.unknown_categories.items())[:5])
         print(f"medeval: warning: category ids not among the categories of "

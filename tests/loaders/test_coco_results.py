@@ -607,3 +607,22 @@ def test_other_files_in_out_or_the_sets_own_folder_are_named(tmp_path, capsys):
     assert "already held 1 other file(s) or folder(s) (X-99.json)" in \
         capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == ["X-99.json", "c1.json"]
+
+
+def test_scores_outside_0_1_and_extra_keys_evaluate_to_cocoeval(tmp_path, monkeypatch):
+    """Scores are only ranked (logits, or scores shifted below 0 and past 1, as some
+    detectors write them) and keys such as "area" and "iscrowd" are kept and not read:
+    the split files still give COCOeval's figures on the set-wide file."""
+    folder, gt, results = example(tmp_path)
+    odd = [dict(r, score=r["score"] * 4 - 2, area=r["bbox"][2] * r["bbox"][3], iscrowd=0)
+           for r in results]
+    assert min(r["score"] for r in odd) < 0 < 1 < max(r["score"] for r in odd)
+    (tmp_path / "results.json").write_text(json.dumps(odd), encoding="utf-8")
+    out = tmp_path / "split"
+    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(out)]) == 0
+    kept = json.loads((out / "D-01.json").read_text(encoding="utf-8"))
+    assert kept and all({"area", "iscrowd"} <= set(r) for r in kept)
+    result = evaluated(folder, out, tmp_path, monkeypatch)
+    assert result["flow"]["failed"] == 0
+    assert figures(result) == pytest.approx(cocoeval(gt, odd), abs=1e-12, nan_ok=True)

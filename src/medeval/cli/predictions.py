@@ -110,9 +110,9 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
     others = sorted(p.name for p in args.out.iterdir()
                     if p.name not in written) if args.out.is_dir() else []
     args.out.mkdir(parents=True, exist_ok=True)
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode  # one, reused
     for case, found in split.results.items():
-        lines = ",\n".join(json.dumps(item, ensure_ascii=False, allow_nan=False)
-                           for item in found)
+        lines = ",\n".join(map(encode, found))
         data = f"[\n{lines}\n]\n" if found else "[]\n"
         atomic_write(files[case], data.encode("utf-8"), durable=False)
     empty = split.empty_cases

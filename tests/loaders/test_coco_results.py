@@ -626,3 +626,21 @@ def test_scores_outside_0_1_and_extra_keys_evaluate_to_cocoeval(tmp_path, monkey
     result = evaluated(folder, out, tmp_path, monkeypatch)
     assert result["flow"]["failed"] == 0
     assert figures(result) == pytest.approx(cocoeval(gt, odd), abs=1e-12, nan_ok=True)
+
+
+def test_yolo_stems_with_0_based_categories_are_warned_of(tmp_path, capsys):
+    # ultralytics numbers a custom set's classes from 0 when its class_map is range(n)
+    # (and writes "file_name" beside the stem in later versions): the example's one
+    # category is 1 in instances.json, so all the results, counted here, are of category 0
+    folder, gt, results = example(tmp_path)
+    name_of = {image["id"]: image["file_name"] for image in gt["images"]}
+    yolo = [dict(r, image_id=Path(name_of[r["image_id"]]).stem, category_id=0,
+                 file_name=Path(name_of[r["image_id"]]).name) for r in results]
+    (tmp_path / "results.json").write_text(json.dumps(yolo), encoding="utf-8")
+    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(tmp_path / "split"),
+                 "--image-ids", "stem"]) == 0
+    err = capsys.readouterr().err
+    instances = folder / "annotations" / "instances.json"
+    assert f"category ids not among the categories of {instances}: 0 ({len(yolo)} " \
+        "results)" in err, err

@@ -151,7 +151,7 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
         listed = ", ".join(f"{number} ({count} results)" for number, count
                            in list(split.unknown_categories.items())[:5])
         print(f"medeval: warning: category ids not among the categories of "
-              f"{split.images_source}: {listed}; the evaluation fails every case holding "
+              f"{split.categories_source}: {listed}; the evaluation fails every case holding "
               "one as invalid output (pycocotools' COCOeval leaves such results out): "
               "renumber the detector's categories as that file numbers them",
               file=sys.stderr)

@@ -90,8 +90,11 @@ class CocoResultsSplit:
     unknown_categories : mapping of int to int
         Category ids of the results that the COCO file's ``categories`` do not list, each
         with its number of results (the evaluation fails every case holding one, as
-        invalid output). Empty when that file lists no categories, or with
-        ``image_ids="stem"`` (no COCO file is read).
+        invalid output). With ``image_ids="stem"``, the file is the one set-wide COCO
+        file the references point into, if they do. Empty when there is no such file or
+        it lists no categories.
+    categories_source : str
+        The COCO file whose ``categories`` were compared ("" when none).
     """
 
     results: Mapping[str, tuple[dict[str, Any], ...]]
@@ -100,6 +103,7 @@ class CocoResultsSplit:
     images_source: str
     stem_clashes: tuple[int, ...] = ()
     unknown_categories: Mapping[int, int] = field(default_factory=dict)
+    categories_source: str = ""
 
     @property
     def n_results(self) -> int:
@@ -234,7 +238,8 @@ def split_coco_results(
     if iou_type is not None:
         _check_iou_type(found, iou_type, results)
     table: Mapping[_Key, str]
-    categories: frozenset[int] | None = None
+    categories_file: Path | None
+    categories: frozenset[int] | None
     if image_ids == "stem":
         if images is not None:
             raise LoaderError("image ids as file stems are told from the frames' names; a "
@@ -242,8 +247,10 @@ def split_coco_results(
         source = "the frames' file stems"
         image_of, table, problems = _cases_stems(cases)
         keys = [_stem_key(item["image_id"]) for item in found]
+        categories_file, categories = _reference_categories(cases, Path(root))
     else:
         table_file, coco, categories = _image_table(cases, Path(root), images)
+        categories_file = table_file
         source, table = str(table_file), coco
         image_of, problems = _cases_images(cases, Path(root), table_file, coco)
         keys = [item["image_id"] for item in found]
@@ -271,7 +278,8 @@ def split_coco_results(
                 unknown[item["category_id"]] = unknown.get(item["category_id"], 0) + 1
     return CocoResultsSplit({case: tuple(items) for case, items in placed.items()},
                             dict(image_of), str(results), source, clashes,
-                            dict(sorted(unknown.items())))
+                            dict(sorted(unknown.items())),
+                            str(categories_file) if categories else "")
 
 
 def _check_iou_type(found: Sequence[dict[str, Any]], iou_type: str,
@@ -442,6 +450,18 @@ def _image_table(cases: Sequence[Case], root: Path, images: str | os.PathLike[st
     categories = frozenset(c["id"] for c in listed if isinstance(c, dict)
                            and _is_int(c.get("id"))) if isinstance(listed, list) else None
     return file, table, categories
+
+
+def _reference_categories(cases: Sequence[Case], root: Path
+                          ) -> tuple[Path | None, frozenset[int] | None]:
+    """The one set-wide COCO file the references point into (YOLO's stems name no COCO
+    file) and its category ids; None when there is none, or it cannot be read (the
+    evaluation says why)."""
+    try:
+        file, _, categories = _image_table(cases, root, None)
+    except LoaderError:
+        return None, None
+    return file, categories
 
 
 def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,

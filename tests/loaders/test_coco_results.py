@@ -644,3 +644,18 @@ def test_yolo_stems_with_0_based_categories_are_warned_of(tmp_path, capsys):
     instances = folder / "annotations" / "instances.json"
     assert f"category ids not among the categories of {instances}: 0 ({len(yolo)} " \
         "results)" in err, err
+
+
+def test_a_protocol_of_another_task_or_no_manifest_is_refused(tmp_path, capsys):
+    examples = EXAMPLE.parent
+    file = results_file(tmp_path, "[]")
+    assert main(["predictions", "split-coco", str(file), "--protocol",
+                 str(examples / "detection" / "protocol.toml"), "--out",
+                 str(tmp_path / "out")]) == 2
+    assert "its task is 'detection'; split-coco writes coco-detection" in \
+        capsys.readouterr().err
+    assert main(["predictions", "split-coco", str(file), "--out",
+                 str(tmp_path / "out")]) == 2
+    assert "split-coco needs --manifest MANIFEST.csv (or --protocol" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

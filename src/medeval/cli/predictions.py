@@ -37,9 +37,11 @@ def add(commands: Any) -> None:
         "named: a result without image_id, category_id, score or bbox/segmentation, a "
         "number that is not finite, an image_id no case has, a case with no image or "
         "two. Nothing is written then, and no file is overwritten without --force.")
-    split.add_argument("results", type=Path, nargs="+", metavar="RESULTS.json",
+    split.add_argument("results", type=Path, metavar="RESULTS.json",
                        help="the detector's results: [{\"image_id\", \"category_id\", "
                        "\"bbox\", \"score\"}, ...]; one file")
+    # a second file (mmdetection's .bbox.json and .segm.json) is refused with a reason
+    split.add_argument("more_results", type=Path, nargs="*", help=argparse.SUPPRESS)
     split.add_argument("--manifest", type=Path, metavar="MANIFEST.csv",
                        help="the held-out set (default: the manifest --protocol names)")
     split.add_argument("--protocol", type=Path, metavar="PROTOCOL.toml",
@@ -66,13 +68,12 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
     from ..manifest import Manifest
     from ..runner.predictions import atomic_write
 
-    if len(args.results) > 1:
+    if args.more_results:
         raise UsageError(
-            f"give one results file, not {len(args.results)}: mmdetection writes the same "
+            f"give one results file, not {1 + len(args.more_results)}: mmdetection writes the same "
             "detections twice, as boxes in its .bbox.json (for iou_type = \"bbox\") and "
             "as masks in its .segm.json (for iou_type = \"segm\", scored by the mask), so "
             "both at once would count every detection twice; nothing was written")
-    args.results = args.results[0]
     iou_type = None
     agnostic = False
     if args.protocol is not None:

@@ -33,8 +33,11 @@ whose score, box, segmentation (polygons or RLE) or other key holds a number tha
 finite (``NaN``, ``Infinity``, as Python's ``json`` writes them) or whose box is not 4
 numbers; an ``image_id`` that no image has, or whose image is no case's (the detector ran
 on frames outside the set); a case with no image, with two images, or sharing its image
-with another case; two images with one id.
-A case whose image has no result gets an empty list: nothing detected.
+with another case; two images with one id; with ``iou_type`` (the protocol's), a result
+without the ``bbox`` or ``segmentation`` it scores.
+A case whose image has no result gets an empty list: nothing detected. Category ids the
+COCO file's ``categories`` do not list are counted (:attr:`CocoResultsSplit.unknown_categories`),
+not refused: the evaluation fails their cases.
 """
 
 from __future__ import annotations

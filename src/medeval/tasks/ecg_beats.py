@@ -292,8 +292,10 @@ def _flat_numbers(values: Any) -> NDArray[Any]:
     if not isinstance(values, list):
         raise ValueError(f"samples is {type(values).__name__}, not a list of sample numbers")
     array = np.asarray(values) if values else np.zeros(0, np.int64)
-    # numpy reads true as 1 among numbers: a type check of the list (C speed) finds it
-    if array.ndim == 1 and array.dtype.kind in "iuf" and bool not in set(map(type, values)):
+    # numpy reads true as 1 (false as 0) among numbers: a type check of the list finds
+    # it, needed only where the array holds a 0 or 1 (10 us per 750 beats saved otherwise)
+    if array.ndim == 1 and array.dtype.kind in "iuf" and not (
+            (array <= 1).any() and bool in set(map(type, values))):
         return array
     # an int beyond 64 bits makes the array one of objects
     k = next((k for k, v in enumerate(values) if not is_number(v) or abs(v) >= 2**63), 0)

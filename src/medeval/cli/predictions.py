@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from ._usage import UsageError
 
@@ -74,20 +74,7 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
             "detections twice, as boxes in its .bbox.json (for iou_type = \"bbox\") and "
             "as masks in its .segm.json (for iou_type = \"segm\", scored by the mask), so "
             "both at once would count every detection twice; nothing was written")
-    iou_type = None
-    agnostic = False
-    if args.protocol is not None:
-        from ..protocol import load_protocol
-
-        protocol = load_protocol(args.protocol)
-        if protocol.task.type != "coco-detection":
-            raise UsageError(f"--protocol {args.protocol}: its task is "
-                             f"{protocol.task.type!r}; split-coco writes coco-detection "
-                             "predictions")
-        iou_type = protocol.task.iou_type
-        agnostic = protocol.task.class_agnostic
-        if args.manifest is None:
-            args.manifest = protocol.manifest_path()
+    iou_type, agnostic = _protocol_settings(args)
     if args.manifest is None:
         raise UsageError("split-coco needs --manifest MANIFEST.csv (or --protocol "
                          "PROTOCOL.toml, whose manifest is then read)")
@@ -124,6 +111,32 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
               f"from {split.images_source})\n")
     out.write(f"{len(empty)} case(s) got none, an empty list (nothing detected)"
               + (f": {named}\n" if empty else "\n"))
+    _warn(split, args, manifest, others, iou_type=iou_type, agnostic=agnostic)
+    return 0
+
+
+def _protocol_settings(
+    args: argparse.Namespace,
+) -> tuple[Literal["bbox", "segm"] | None, bool]:
+    """The ``iou_type`` and ``class_agnostic`` of ``--protocol`` (None, False without
+    one); its manifest becomes ``--manifest`` where that is not given."""
+    if args.protocol is None:
+        return None, False
+    from ..protocol import load_protocol
+
+    protocol = load_protocol(args.protocol)
+    if protocol.task.type != "coco-detection":
+        raise UsageError(f"--protocol {args.protocol}: its task is "
+                         f"{protocol.task.type!r}; split-coco writes coco-detection "
+                         "predictions")
+    if args.manifest is None:
+        args.manifest = protocol.manifest_path()
+    return protocol.task.iou_type, protocol.task.class_agnostic
+
+
+def _warn(split: Any, args: argparse.Namespace, manifest: Any, others: list[str], *,
+          iou_type: str | None, agnostic: bool) -> None:
+    """What the split wrote but the evaluation may not score as meant, on stderr."""
     if split.stem_clashes:
         shown = ", ".join(map(str, split.stem_clashes[:5]))
         print(f"medeval: warning: {len(split.stem_clashes)} image id(s) ({shown}) placed on "
@@ -156,7 +169,6 @@ def _split_coco(args: argparse.Namespace, out: TextIO) -> int:
               "one as invalid output (pycocotools' COCOeval leaves such results out): "
               "renumber the detector's categories as that file numbers them",
               file=sys.stderr)
-    return 0
 
 
 def _spare_the_set(manifest: Any, targets: list[Path], args: argparse.Namespace) -> None:

@@ -32,6 +32,9 @@ _NIFTI2_MAGIC = (b"n+2\x00\r\n\x1a\n", b"ni2\x00\r\n\x1a\n")
 _NIFTI2_SIZE = ((540).to_bytes(4, "little"), (540).to_bytes(4, "big"))
 # TIFF (classic and BigTIFF) in either byte order; a BMP's DIB header sizes (BITMAPCOREHEADER,
 # INFOHEADER, the V2/V3 variants, OS/2 2.x, V4 and V5), read at byte 14.
+#: The version field that opens an EDF/EDF+ header ("0" and 7 spaces) and a 24-bit
+#: BDF/BDF+ header (0xFF "BIOSEMI"): the EDF family, as ``sniff`` names it.
+EDF_VERSIONS = (b"0       ", b"\xffBIOSEMI")
 _TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 _BMP_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
 
@@ -151,7 +154,7 @@ def sniff(path: str | os.PathLike[str]) -> Format:
     if head.lstrip().startswith((b"ObjectType", b"NDims")) or (
             suffix in (".mha", ".mhd") and _METAIMAGE_KEY.search(head)):
         return "metaimage"  # MetaIO goes by the name; keys may follow a Comment line
-    if head[:8] in (b"0       ", b"\xffBIOSEMI") and len(head) >= 256:
+    if head[:8] in EDF_VERSIONS and len(head) >= 256:
         return "edf"  # EDF/EDF+, or 24-bit BDF/BDF+ (the same layout; BioSemi's version)
     if suffix == ".hea":
         return "wfdb-header"

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import LoaderError
-from ._files import regular_file
+from ._files import EDF_VERSIONS, regular_file
 from ._records import Annotations, Signal
 
 __all__ = ["edf_duration_s", "read_edf", "read_edf_annotations"]
@@ -128,7 +128,7 @@ def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
     with open(file, "rb") as handle:
         head = handle.read(256)
         size = os.fstat(handle.fileno()).st_size
-        if head[:8] not in (b"0       ", b"\xffBIOSEMI"):
+        if head[:8] not in EDF_VERSIONS:
             return None
         if len(head) < 256:
             raise LoaderError(
@@ -178,7 +178,7 @@ def _check_header(file: Path) -> None:
         raise LoaderError(
             f"EDF file {file}: {size} bytes, shorter than the 256-byte EDF header; truncated"
         )
-    if head[:8] not in (b"0       ", b"\xffBIOSEMI"):
+    if head[:8] not in EDF_VERSIONS:
         raise LoaderError(f"EDF file {file}: version field {head[:8]!r} is not EDF or BDF")
     if head[192:197] in (b"EDF+D", b"BDF+D"):
         raise LoaderError(

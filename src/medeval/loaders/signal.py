@@ -17,14 +17,11 @@ import os
 from pathlib import Path
 
 from ..errors import LoaderError
-from ._files import sniff
+from ._files import EDF_VERSIONS, sniff
 from ._records import BEAT_SYMBOLS, Annotations, Signal
 from .edf import read_edf, read_edf_annotations
 from .waveform import read_dicom_waveform
 from .wfdb import Beats, read_wfdb, read_wfdb_annotations, regular_file_beats
-
-_EDF_START = b"0       "  # the version field of an EDF header
-_BDF_START = b"\xffBIOSEMI"  # and of a BDF (24-bit) header
 
 __all__ = ["BEAT_SYMBOLS", "Annotations", "Signal", "read_annotations", "read_beats",
            "read_record"]
@@ -132,7 +129,7 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
     except OSError:
         data = None  # the reader says why
     # sniff finds EDF only in a file that starts so: the bytes read spare it otherwise
-    if (data is None or data.startswith((_EDF_START, _BDF_START))) and sniff(file) == "edf":
+    if (data is None or data.startswith(EDF_VERSIONS)) and sniff(file) == "edf":
         found = read_edf_annotations(file).beats()
         return Beats(found.samples, found.symbol_array, found.fs)
     return regular_file_beats(file, default_fs, data)  # a regular file: is_file said so

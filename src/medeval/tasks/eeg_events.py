@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import MedevalError, UndefinedMetricWarning
+from ..loaders._files import EDF_VERSIONS
 from ..manifest import Case
 from ..metrics.events import event_scoring
 from ..stats.estimate import Estimate
@@ -234,7 +235,7 @@ def _edf_start(path: Path) -> bool:
     """Whether the file starts as an EDF or BDF file does."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(8) in (b"0       ", b"\xffBIOSEMI")
+            return handle.read(8) in EDF_VERSIONS
     except OSError:
         return False
 
@@ -279,7 +280,7 @@ def _start_mismatch(case: Case, root: Path, path: Path) -> str | None:
                 head = handle.read(184)
         except OSError:
             continue
-        if head[:8] in (b"0       ", b"\xffBIOSEMI") and len(head) == 184:
+        if head[:8] in EDF_VERSIONS and len(head) == 184:
             if head[168:184] != start:
                 return (f"{path.name} starts at {start.decode('latin-1')!r} (dd.mm.yyhh.mm.ss), "
                         f"its recording {name} at {head[168:184].decode('latin-1')!r}: "

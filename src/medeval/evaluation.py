@@ -30,7 +30,6 @@ from __future__ import annotations
 import os
 import platform
 import time
-import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -44,7 +43,7 @@ from ._gc_thresholds import fewer_collections
 from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
-from .manifest import Manifest
+from .manifest import Manifest, nfc_id
 from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
 from .result import (
     AlgorithmSection,
@@ -319,7 +318,7 @@ def _dataset_section(protocol: Protocol, manifest: Manifest, fingerprint: str) -
     spec = protocol.dataset
     return DatasetSection(
         manifest=spec.manifest, fingerprint=fingerprint, n_cases=len(manifest.cases),
-        n_patients=len({unicodedata.normalize("NFC", c.patient_id) for c in manifest.cases}),
+        n_patients=len({nfc_id(c.patient_id) for c in manifest.cases}),
         selection=spec.selection,
         received=spec.received, sample_size=spec.sample_size,
     )
@@ -332,8 +331,8 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
     cases in ``unread`` (found without prediction: ``c1.json.txt``, a suffix Windows
     hid, beside a missing ``c1.json``): a case id misspelt in a file name leaves that case
     without prediction, and the file unread. Hidden files are not named."""
-    ids = {_nfc(case_id) for case_id in case_ids}
-    missing = {_nfc(case_id) for case_id in unread}
+    ids = {nfc_id(case_id) for case_id in case_ids}
+    missing = {nfc_id(case_id) for case_id in unread}
     unmatched = []
     try:
         listed = list(os.scandir(folder))
@@ -342,7 +341,7 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
     for entry in listed:
         if entry.name.startswith("."):
             continue
-        parts = _nfc(entry.name).split(".")
+        parts = nfc_id(entry.name).split(".")
         named = {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & ids
         if named <= missing:  # no case, or only cases that read no prediction
             unmatched.append(entry.name)
@@ -356,19 +355,14 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
             "suffix"]
 
 
-def _nfc(text: str) -> str:
-    """An id or file name's NFC form (ASCII as it is)."""
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
 def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:
     """A warning naming patient ids that differ only in letter case ('P001', 'p001'):
     counted as two patients (ids may be case-sensitive codes), which narrows every
     interval over patients if they are one."""
     spellings: dict[str, set[str]] = {}
     for row in rows:
-        spellings.setdefault(unicodedata.normalize("NFC", row.patient_id).casefold(),
-                             set()).add(unicodedata.normalize("NFC", row.patient_id))
+        spellings.setdefault(nfc_id(row.patient_id).casefold(),
+                             set()).add(nfc_id(row.patient_id))
     alike = sorted(" and ".join(map(repr, sorted(v))) for v in spellings.values() if len(v) > 1)
     if not alike:
         return []
@@ -407,8 +401,7 @@ class _Figures:
         """
         # one patient id in two Unicode forms (NFC from Windows, NFD from macOS) is one
         # patient: as two, the patient's cases would count as independent
-        clusters = ([p if p.isascii() else unicodedata.normalize("NFC", p)
-                     for p in (row.patient_id for row in rows)]
+        clusters = ([nfc_id(row.patient_id) for row in rows]
                     if self.protocol.statistics.resampling_unit == "patient" else None)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UndefinedMetricWarning)

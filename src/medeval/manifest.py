@@ -408,7 +408,7 @@ class Manifest:
             if not case.case_id:
                 problems.append(f"line {case.line}: empty case_id")
             else:
-                key = _nfc(case.case_id)
+                key = nfc_id(case.case_id)
                 lines[key].append(case.line)
                 written[key].add(case.case_id)
                 if _UNFIT_ID.search(case.case_id) or case.case_id in (".", ".."):
@@ -436,8 +436,8 @@ class Manifest:
             splits: dict[str, set[str]] = defaultdict(set)
             ids: dict[str, list[str]] = defaultdict(list)
             for case in self.cases:  # a patient id in NFC and NFD is one patient
-                splits[_nfc(case.patient_id)].add(case.metadata.get(column, ""))
-                ids[_nfc(case.patient_id)].append(case.case_id)
+                splits[nfc_id(case.patient_id)].add(case.metadata.get(column, ""))
+                ids[nfc_id(case.patient_id)].append(case.case_id)
             for patient, found in sorted(splits.items()):
                 if len(found) > 1 and patient:
                     problems.append(
@@ -605,6 +605,7 @@ class Manifest:
         return checked, None
 
 
-def _nfc(text: str) -> str:
-    """An id's NFC form, by which ids that print the same are one (ASCII as it is)."""
+def nfc_id(text: str) -> str:
+    """An id's (or a file name's) NFC form, by which ids that print the same are one:
+    written on Windows (NFC) or macOS (NFD). ASCII as it is, at no cost."""
     return text if text.isascii() else unicodedata.normalize("NFC", text)

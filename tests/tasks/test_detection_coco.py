@@ -297,6 +297,29 @@ def test_segm_equals_pycocotools(tmp_path):
                                                                   "segm"), rtol=0, atol=1e-12)
 
 
+def test_segm_with_more_than_255_detections_equals_pycocotools(tmp_path):
+    # pycocotools' mask.area on a list of 256 RLEs or more raises OverflowError under
+    # NumPy 2 (it makes its output array as uint8 of the list's length); a segm set of
+    # 60 results per frame (360 in all) is scored, and equals COCOeval, which loadRes
+    # feeds one RLE at a time
+    predictions = write_set(tmp_path, task='iou_type = "segm"')
+    rng = np.random.default_rng(5)
+    many = {}
+    for case, items in RESULTS.items():
+        if items is not None:
+            many[case] = [(c, [x + rng.uniform(-3, 3), y + rng.uniform(-3, 3), w, h],
+                           float(rng.uniform(0, 1)))
+                          for c, (x, y, w, h), _ in items for _ in range(60 // len(items))]
+            (predictions / f"{case}.json").write_text(json.dumps(rle_results(many[case])))
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    ids = {case: image_id for case, (_, image_id, _) in CASES.items()}
+    detections = [dict(item, image_id=ids[case]) for case in many
+                  for item in json.loads((predictions / f"{case}.json").read_text())]
+    assert len(detections) > 255
+    np.testing.assert_allclose(figures(result), pycocotools_stats(coco_set(), detections,
+                                                                  "segm"), rtol=0, atol=1e-12)
+
+
 def test_damaged_rle_results_fail_their_case(tmp_path):
     """pycocotools reads these without a word: "0" as a mask of 0 and then uninitialised
     bytes, a short run list as a mask of unset pixels. Each fails its case; the others

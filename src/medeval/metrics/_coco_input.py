@@ -289,7 +289,11 @@ def _segm_detection_area(dts: Sequence[Any], rles: list[Any], func: str
             "area from the boxes or from the masks depending on the first result only: "
             "give every result a bbox, or none"
         )
-    areas = np.asarray(mask_utils.area(rles), dtype=np.float64).reshape(len(rles))
+    # mask_utils.area on a list of 256 RLEs or more raises OverflowError under NumPy 2
+    # (pycocotools sizes its output as uint8): at most 255 at a time
+    areas = np.concatenate([np.asarray(mask_utils.area(rles[start:start + 255]),
+                                       dtype=np.float64).reshape(-1)
+                            for start in range(0, len(rles), 255)] or [np.zeros(0)])
     return np.zeros((len(rles), 4)), areas
 
 

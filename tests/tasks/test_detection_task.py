@@ -151,3 +151,131 @@ def test_an_algorithm_that_fails_every_case_gets_a_result(folder):
     assert result.metric("froc_sensitivity@1").estimate.value == 0.0
     (excluded,) = [m for m in result.failures.alternative.metrics if m.name == "froc_cpm"]
     assert math.isnan(excluded.estimate.value) and excluded.estimate.note == "no cases"
+
+
+# --- criterion "inside" on 2-D frames: lesion masks as PNG images ---------------------
+
+INSIDE_PROTOCOL = """
+[test]
+id = "T-IN"
+title = "inside"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "C"
+[algorithm]
+name = "A"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "all"
+[task]
+type = "detection"
+criterion = "inside"
+fp_rates = [0.5, 1.0]
+[statistics]
+seed = 1
+n_resamples = 200
+[failures]
+policy = "worst-case"
+[[criteria]]
+metric = "froc_cpm"
+goal = 0.3
+source = "test"
+"""
+
+
+def _inside_set(root: Path, masks: dict, points: dict) -> Path:
+    """Frames of 40 x 50 pixels, each with its lesion mask image (saved by the callable
+    given) and its detections at (row, column) points."""
+    from PIL import Image as PILImage
+
+    for folder in ("frames", "masks", "pred"):
+        (root / folder).mkdir()
+    rows = []
+    for cid, save in masks.items():
+        PILImage.fromarray(np.zeros((40, 50, 3), np.uint8)).save(root / "frames" / f"{cid}.jpg")
+        name = save(root / "masks" / cid)
+        rows.append({"case_id": cid, "patient_id": f"p{cid}", "input": f"frames/{cid}.jpg",
+                     "reference": f"masks/{name}"})
+        items = [{"point": p, "score": s} for p, s in points[cid]]
+        (root / "pred" / f"{cid}.json").write_text(json.dumps({"detections": items}))
+    pd.DataFrame(rows).to_csv(root / "manifest.csv", index=False)
+    (root / "protocol.toml").write_text(INSIDE_PROTOCOL)
+    return root / "pred"
+
+
+def _lesions() -> np.ndarray:
+    mask = np.zeros((40, 50), np.uint8)
+    mask[5:10, 5:10] = 1  # lesion 1: rows 5-9, columns 5-9
+    mask[20:30, 30:40] = 2  # lesion 2: rows 20-29, columns 30-39
+    return mask
+
+
+def test_inside_on_frames_reads_lesion_masks_as_mask_images_with_row_column_points(tmp_path):
+    from PIL import Image as PILImage
+
+    def grey(path):  # labels 1 and 2 as grey levels
+        PILImage.fromarray(_lesions()).save(path.with_suffix(".png"))
+        return path.name + ".png"
+
+    def palette(path):  # the same labels as palette indices, drawn red and green
+        image = PILImage.fromarray(_lesions(), "P")
+        image.putpalette([0, 0, 0, 255, 0, 0, 0, 255, 0] + [0] * 759)
+        image.save(path.with_suffix(".png"))
+        return path.name + ".png"
+
+    def binary(path):  # one lesion, saved 0/255 as mask tools do
+        PILImage.fromarray((_lesions() == 2).astype(np.uint8) * 255).save(
+            path.with_suffix(".png"))
+        return path.name + ".png"
+
+    points = {  # (row, column), the frame's axis order, as the boxes of the example
+        "a": [([7, 7], 0.9), ([25, 35], 0.8), ([0, 0], 0.3)],
+        "b": [([7, 7], 0.6), ([39, 49], 0.5)],
+        "c": [([25, 35], 0.7), ([7, 7], 0.4)],
+    }
+    predictions = _inside_set(tmp_path, {"a": grey, "b": palette, "c": binary}, points)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    cases = {row["case_id"]: row for row in result.cases}
+    # by hand: a finds both its lesions (1 FP); b finds lesion 1 of 2 (1 FP); c's one
+    # lesion (the 0/255 mask is one lesion, not 255) is found (its point at (7, 7) is
+    # background there: 1 FP)
+    assert [(cases[c]["status"], cases[c]["n_reference"], cases[c]["true_positives"])
+            for c in "abc"] == [("ok", 2, 2), ("ok", 2, 1), ("ok", 1, 1)]
+    # the FROC of those matches, built from the numpy masks themselves
+    refs = {"a": _lesions(), "b": _lesions(), "c": (_lesions() == 2).astype(np.uint8)}
+    matches = [match_detections(refs[c], np.asarray([p for p, _ in points[c]], float),
+                                [s for _, s in points[c]], criterion="inside")
+               for c in "abc"]
+    expected = froc(matches, fp_rates=[0.5, 1.0])
+    assert result.metric("froc_cpm").estimate.value == pytest.approx(expected.cpm)
+    assert expected.sensitivity[-1] == 4 / 5
+
+
+def test_inside_refuses_lesion_masks_it_cannot_count(tmp_path):
+    from PIL import Image as PILImage
+
+    def gap(path):  # labels 1 and 3: lesion 2 has no pixel
+        mask = _lesions()
+        mask[mask == 2] = 3
+        PILImage.fromarray(mask).save(path.with_suffix(".png"))
+        return path.name + ".png"
+
+    def jpeg(path):
+        PILImage.fromarray(_lesions() * 100).save(path.with_suffix(".jpg"))
+        return path.name + ".jpg"
+
+    def small(path):  # drawn on a 20 x 25 copy of the 40 x 50 frame
+        PILImage.fromarray(_lesions()[::2, ::2]).save(path.with_suffix(".png"))
+        return path.name + ".png"
+
+    points = {c: [([7, 7], 0.9)] for c in ("g", "j", "s")}
+    predictions = _inside_set(tmp_path, {"g": gap, "j": jpeg, "s": small}, points)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    problems = "\n".join(caught.value.problems)
+    assert "case g:" in problems and "g.png" in problems and "[1, 3]" in problems
+    assert "case j:" in problems and "JPEG" in problems
+    assert "case s:" in problems and "20 x 25" in problems and "40 x 50" in problems

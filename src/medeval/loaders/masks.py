@@ -34,7 +34,7 @@ from ._files import regular_file
 from ._records import Image
 from .raster import decode_frames, opaque, raster_format
 
-__all__ = ["read_mask"]
+__all__ = ["read_lesion_mask", "read_mask"]
 
 _SHOWN = 20  # values named in a message
 
@@ -105,6 +105,55 @@ def read_mask(
         "frames": int(labels.shape[0]), "geometry": "absent",
         "pixel_values": values[:256].tolist(), "label_map": table,
         "jpeg_threshold": threshold,
+    })
+
+
+def read_lesion_mask(path: str | os.PathLike[str]) -> Image:
+    """Read a lesion mask image (PNG, BMP, TIFF) whose value ``k`` is lesion ``k``.
+
+    The labelled mask of the ``detection`` task's ``inside`` criterion: the stored values
+    (grey levels, palette indices, 16-bit values) are the lesions' numbers, 0 the
+    background; a mask of 0 and 255 alone is one lesion (255 read as 1), as
+    :func:`read_mask` reads it. A JPEG is refused: its compression turns one lesion's
+    edge into many grey levels, each of which would be counted as a lesion.
+
+    Returns
+    -------
+    Image
+        The labels (uint8, uint16 or int32), ``(nz, ny, nx)``; ``metadata`` as
+        :func:`read_mask` gives (without ``label_map`` and ``jpeg_threshold``).
+
+    Raises
+    ------
+    LoaderError
+        Every refusal of :func:`~medeval.loaders.raster.read_raster`, a JPEG, a colour
+        image whose channels differ, floating-point values; the message names the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> from PIL import Image as PILImage
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "lesions.png"
+    >>> PILImage.fromarray(np.array([[0, 1], [2, 2]], dtype=np.uint8)).save(path)
+    >>> read_lesion_mask(path).array[0].tolist()
+    [[0, 1], [2, 2]]
+    """
+    file = regular_file(path, what="mask")
+    fmt = raster_format(file, what="mask")
+    if fmt == "jpeg":
+        raise LoaderError(
+            f"mask {file}: is a JPEG, whose compression smears a lesion's edge into grey "
+            "values that would each count as a lesion; save lesion masks as PNG (lesion k "
+            "drawn with value k)"
+        )
+    raw, mode = decode_frames(file, fmt, what="mask", convert=_raw_values)
+    values = distinct_values(raw)
+    binary = set(values.tolist()) <= {0, 255}
+    labels = np.asarray(raw == 255, dtype=np.uint8) if binary else raw
+    return Image(labels, spacing_mm=None, metadata={
+        "format": fmt, "source": str(file), "pillow_mode": mode,
+        "frames": int(labels.shape[0]), "geometry": "absent",
+        "pixel_values": values[:256].tolist(),
     })
 
 

@@ -72,13 +72,7 @@ class Detection(TaskType):
 
     def _reference(self, case: Case, root: Path) -> tuple[Any, tuple[float, ...] | float]:
         if self.spec.criterion == "inside":
-            from ..loaders import read_image
-
-            try:
-                image = read_image(root / case.reference)
-            except MedevalError as exc:
-                raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
-            return image.array.astype(np.int64), 1.0
+            return _lesion_mask(case, root), 1.0
         path = root / case.reference
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -177,6 +171,55 @@ class Detection(TaskType):
                 y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
                 n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
         return Aggregate(tuple(metrics), {"froc": froc_table(curve)})
+
+
+def _lesion_mask(case: Case, root: Path) -> NDArray[np.int64]:
+    """The case's labelled lesion mask (lesion ``k`` has value ``k``, numbered 1 to K).
+
+    A mask image (PNG, BMP, TIFF) is read by :func:`medeval.loaders.masks.read_lesion_mask`
+    (stored values, 0/255 as one lesion) and must fit its frame; one frame is a 2-D grid,
+    so its detections are (row, column) points. Any other file is read with
+    :func:`medeval.loaders.read_image` in its axis order. Lesion numbers with a gap (1 and
+    3) are refused: lesion 2 would be counted, and missed, without a pixel."""
+    from ..loaders import read_image
+    from ..loaders._files import sniff
+    from ..loaders.masks import distinct_values, read_lesion_mask
+    from ._frames import RASTER, mismatched_frame
+
+    path = root / case.reference
+    try:
+        raster = path.is_file() and str(sniff(path)) in RASTER
+        image = read_lesion_mask(path) if raster else read_image(path)
+        frame = mismatched_frame(root, case.inputs, image.array.shape[1:3]) if raster \
+            else None
+    except MedevalError as exc:
+        raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
+    except OSError as exc:
+        raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: cannot "
+                               f"be read ({exc})") from None
+    if frame is not None:
+        rows, columns = image.array.shape[1:3]
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} is {rows} x {columns} pixels "
+            f"(rows x columns) but its frame {frame[0]} is {frame[1][0]} x {frame[1][1]}: "
+            "the mask was not drawn on this frame, or one of them was resized; correct the "
+            "set")
+    array = image.array
+    if raster and array.shape[0] == 1:
+        array = array[0]
+    if array.dtype.kind not in "biu":
+        return array  # match_detections names the problem
+    labels = distinct_values(array)
+    labels = labels[labels > 0]
+    if labels.size and labels.size != int(labels[-1]):
+        shown = ", ".join(str(v) for v in labels[:10].tolist())
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} holds the lesion labels "
+            f"[{shown}{', ...' if labels.size > 10 else ''}]: lesion k is value k, "
+            f"numbered 1 to K without a gap, else a number without a pixel would count "
+            "as a lesion missed; renumber the lesions")
+    result: NDArray[np.int64] = array.astype(np.int64)
+    return result
 
 
 def froc_records(matches: Sequence[DetectionMatch], names: Sequence[str],

@@ -141,4 +141,5 @@ async def judge_pdf(request: Request, payload: bytes, typed: str | None) -> Verd
                       "on it (a damaged or hostile PDF)") from None
     except TimeoutError:
         raise RequestRefused(503, "the verification took too long; try again later") from None
-    return await run_in_threadpool(judge_upload, found.registry, verification, typed=checked)
+    return await run_in_threadpool(judge_upload, found.registry, verification,
+                                   payload=payload, typed=checked)

@@ -83,6 +83,15 @@ DIFFERENCES: tuple[Note, ...] = (
          + r"; this certificate carries result sha256:" + _HEX.format("carried"),
          "성적서 {number}의 발급 대상 결과는 sha256:{issued}이나, 이 성적서에 담긴 결과는 "
          "sha256:{carried}입니다"),
+    Note(r"the certificate carries the result report (?P<number>\S+) was issued for, but it "
+         r"is not the PDF issued \(SHA-256 " + _HEX.format("upload") + r"; the registry "
+         r"records " + _HEX.format("issued") + r"\): it was rendered again with other report "
+         r"info \(date of issue, signatories, deviations, opinions, accreditation\), another "
+         r"run context \(dates of testing, environment\), language or medeval version",
+         "성적서에 담긴 결과는 성적서 {number}의 발급 대상 결과이나, 발급된 PDF가 아닙니다 "
+         "(SHA-256 {upload}, 등록부 기록 {issued}): 다른 성적서 정보(발행일, 서명자, 이탈 "
+         "사항, 의견, 인정)나 다른 실행 정보(시험 일자, 환경), 언어 또는 medeval 버전으로 "
+         "다시 만든 성적서입니다"),
     Note(r"the fingerprint given \(sha256:" + _HEX.format("given") + r"\) is not the one "
          r"report (?P<number>\S+) was issued with \(sha256:" + _HEX.format("issued")
          + r"\): the QR code or the link was changed, or belongs to another document",

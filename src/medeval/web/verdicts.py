@@ -11,14 +11,20 @@ fingerprint other than the registry's makes it ``altered``. An uploaded certific
 1. ``unknown`` when the registry has no report of the number it carries (or of the
    number typed);
 2. ``altered`` when the PDF itself is altered (:func:`~medeval.report.verify_certificate`
-   names what), when it carries another report number than the one typed, or when it
-   was issued for another result than the registry records for its number;
+   names what), when it carries another report number than the one typed, when it
+   was issued for another result than the registry records for its number, or when it
+   is not the PDF the registry records: a certificate rendered again from the issued
+   result with other report info (date of issue, signatories, deviations, opinions,
+   accreditation) or another run context (dates of testing, environment) verifies alone
+   and carries the issued fingerprint, yet is not what the laboratory issued;
 3. ``withdrawn`` or ``amended`` when the registry says so;
 4. ``genuine`` otherwise.
 
 The bytes the laboratory issued are recorded in the registry (their SHA-256): an upload
 with exactly those bytes is that certificate, and is judged without rendering it again
-(:func:`issued_bytes`); any other upload is verified in full.
+(:func:`issued_bytes`); any other upload is verified in full, to name what differs, and
+is genuine only when one of its revisions (the bytes up to an ``%%EOF``) is the PDF
+issued and the verification accepts what was added after it (a signature added later).
 """
 
 from __future__ import annotations
@@ -36,7 +42,11 @@ if TYPE_CHECKING:
     from ..report import Verification
 
 __all__ = ["Verdict", "check_fingerprint", "issued_bytes", "judge_upload", "look_up",
-           "report_number_in"]
+           "report_number_in", "revision_digests"]
+
+#: The most revisions (``%%EOF`` marks) of an upload looked at for the PDF issued; a
+#: certificate has one, two or three (a signature, a time stamp added later).
+_MAX_REVISIONS = 64
 
 VerdictStatus = Literal["genuine", "altered", "withdrawn", "amended", "unknown"]
 _STANDING: dict[Status, VerdictStatus] = {
@@ -135,11 +145,22 @@ def issued_bytes(registry: Registry, payload: bytes, *,
                    record, (), "issued-bytes")
 
 
-def judge_upload(registry: Registry, verification: Verification, *,
+def judge_upload(registry: Registry, verification: Verification, *, payload: bytes,
                  typed: str | None = None) -> Verdict:
     """The verdict on an uploaded certificate, verified in full, and the registry.
 
-    ``typed`` is the report number the visitor typed (already checked), if any.
+    Parameters
+    ----------
+    registry
+        The laboratory's registry.
+    verification
+        :func:`~medeval.report.verify_certificate` of ``payload``.
+    payload
+        The uploaded bytes: unless one of their revisions is the PDF the registry
+        records, the certificate is not the one issued (``altered``), even when it
+        verifies alone and carries the issued result.
+    typed
+        The report number the visitor typed (already checked), if any.
     """
     carried = verification.report_number
     if typed:  # typed in another letter case than the registry writes it: the same number
@@ -165,11 +186,53 @@ def judge_upload(registry: Registry, verification: Verification, *,
         differences.append(
             f"report {record.number} was issued for result sha256:{record.fingerprint}; "
             f"this certificate carries result sha256:{fingerprint}")
+    if not differences and record.pdf_sha256 not in revision_digests(payload):
+        differences.append(
+            f"the certificate carries the result report {record.number} was issued for, but "
+            f"it is not the PDF issued (SHA-256 {hashlib.sha256(payload).hexdigest()}; the "
+            f"registry records {record.pdf_sha256}): it was rendered again with other report "
+            "info (date of issue, signatories, deviations, opinions, accreditation), another "
+            "run context (dates of testing, environment), language or medeval version")
     if differences or verification.status != "genuine":
         return Verdict("altered", number, fingerprint or record.fingerprint, record,
                        tuple(differences), "verified")
     return Verdict(_STANDING[record.status], number, record.fingerprint, record,
                    (), "verified")
+
+
+def revision_digests(payload: bytes) -> frozenset[str]:
+    """SHA-256 of ``payload`` and of each of its revisions: the bytes up to each
+    ``%%EOF`` marker, with and without the end of line after it (the first
+    ``_MAX_REVISIONS`` markers).
+
+    A PDF updated incrementally (a signature or time stamp added after issue) begins
+    with the bytes of the PDF it updated; one hash is carried along the file, copied at
+    each marker, so a file of many markers costs one pass.
+
+    Examples
+    --------
+    >>> first = b"%PDF-1.4 ... %%EOF\\n"
+    >>> hashlib.sha256(first).hexdigest() in revision_digests(first + b"... %%EOF\\n")
+    True
+    """
+    digests = {hashlib.sha256(payload).hexdigest()}
+    running = hashlib.sha256()
+    done = 0
+    start = payload.find(b"%%EOF")
+    for _ in range(_MAX_REVISIONS):
+        if start < 0:
+            break
+        end = start + len(b"%%EOF")
+        running.update(payload[done:end])
+        done = end
+        digests.add(running.hexdigest())
+        for eol in (b"\n", b"\r\n", b"\r"):
+            if payload.startswith(eol, end):
+                fork = running.copy()
+                fork.update(eol)
+                digests.add(fork.hexdigest())
+        start = payload.find(b"%%EOF", end)
+    return frozenset(digests)
 
 
 def report_number_in(payload: bytes) -> str | None:

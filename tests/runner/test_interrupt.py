@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from .conftest import needs_bwrap, write_algorithm, write_set
 
 PLUGIN = """
@@ -79,3 +81,57 @@ def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path: Path):
     for number, case_id in enumerate(cases):  # write_set's input of case i is "i"
         prediction = json.loads((run / "predictions" / f"{case_id}.json").read_text())
         assert prediction == {"case_id": case_id, "score": number / 10}
+
+
+@needs_bwrap
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_stop_as_ctrl_c_does(tmp_path: Path, number: signal.Signals):
+    """``kill PID`` (a job scheduler's, systemd's or a CI's stop) and a closed terminal
+    or ssh session: before, the run died on the spot with no summary.json, no run-end
+    record and its scratch folder left behind; now it stops as Ctrl-C does and exits
+    with 128 + the signal's number, as a shell reports a process ended by it."""
+    cases = [f"c{i}" for i in range(1, 6)]
+    manifest = write_set(tmp_path, cases)
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    run = tmp_path / "run"
+    argv = [sys.executable, "-m", "medeval", "predict", "--algorithm", f"{plugin}:Slow",
+            "--manifest", str(manifest), "--out", str(run), "--no-progress",
+            "--timeout-s", "300"]
+    first = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not _started(run / "run.jsonl", "c4"):
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.1)
+    first.send_signal(number)  # the runner's process alone, as `kill PID` does
+    _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 128 + number, stderr
+    assert "Traceback" not in stderr
+    assert (f"stopped by {number.name}: 3 of 5 cases ended and are kept in {run} "
+            "(2 not run)") in stderr
+    summary = json.loads((run / "summary.json").read_text())
+    assert (summary["done"], summary["not_run"]) == (3, ["c4", "c5"])
+    events = [json.loads(line) for line in (run / "run.jsonl").read_text().splitlines()]
+    assert events[-1]["event"] == "run-end" and events[-1]["interrupted"] is True
+    assert not (run / ".scratch").exists()
+    second = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "resumed 3 case(s)" in second.stdout and "ran 2 now" in second.stdout
+    for number_, case_id in enumerate(cases):  # write_set's input of case i is "i"
+        prediction = json.loads((run / "predictions" / f"{case_id}.json").read_text())
+        assert prediction == {"case_id": case_id, "score": number_ / 10}
+
+
+def test_an_ignored_sighup_stays_ignored():
+    """``nohup medeval predict ...`` ignores SIGHUP so that the run outlives the terminal;
+    the runner's handler must not undo that (the signal is really sent here)."""
+    from medeval.runner.stop_signals import StopSignals
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with StopSignals() as stop:
+            os.kill(os.getpid(), signal.SIGHUP)  # raised Stopped if the handler were set
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+        assert stop.pending() is None
+    finally:
+        signal.signal(signal.SIGHUP, previous)

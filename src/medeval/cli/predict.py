@@ -74,6 +74,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     import warnings
 
     from ..runner import resolve_algorithm, run_algorithm
+    from ..runner.stop_signals import Stopped
 
     spec = resolve_algorithm(args.algorithm, command=args.command_line)
     manifest: Any = args.manifest
@@ -83,15 +84,19 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
         manifest = Manifest.from_csv(args.manifest, reference_kind=args.reference_kind)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        summary = run_algorithm(
-            manifest, spec, args.out, workers=args.workers, timeout_s=args.timeout_s,
-            memory_mb=args.memory_mb, output_limit_mb=args.output_limit_mb,
-            memory_guard=args.memory_guard, address_space_mb=args.address_space_mb,
-            retries=args.retries,
-            setup_timeout_s=args.setup_timeout_s, mode=args.mode, isolation=args.isolation,
-            executor=args.executor, scheduler_address=args.scheduler,
-            progress=not args.no_progress, fresh=args.fresh, gpus=args.gpus,
-        )
+        try:
+            summary = run_algorithm(
+                manifest, spec, args.out, workers=args.workers, timeout_s=args.timeout_s,
+                memory_mb=args.memory_mb, output_limit_mb=args.output_limit_mb,
+                memory_guard=args.memory_guard, address_space_mb=args.address_space_mb,
+                retries=args.retries,
+                setup_timeout_s=args.setup_timeout_s, mode=args.mode,
+                isolation=args.isolation, executor=args.executor,
+                scheduler_address=args.scheduler, progress=not args.no_progress,
+                fresh=args.fresh, gpus=args.gpus,
+            )
+        except Stopped as exc:  # SIGTERM or SIGHUP: the run has said what it kept
+            return exc.exit_status
     for warning in caught:
         print(f"medeval: warning: {warning.message}", file=sys.stderr)
     lines = [f"medeval predict - {spec.name} ({args.mode}, isolation: {summary.isolation})",

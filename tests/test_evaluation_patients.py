@@ -208,3 +208,42 @@ def test_ids_differing_in_letter_case_are_warned(tmp_path):
     sensitivity = result.metric("sensitivity").estimate
     positives = manifest["patient_id"][table["reference"] == 1]
     assert f"in {positives.nunique()} clusters" in sensitivity.note
+
+
+def test_case_ids_differing_in_letter_case_are_warned(tmp_path):
+    # 'C0001' and 'c0001' are two cases on Linux (two files), but one file on macOS and
+    # Windows, read for both: said, while both are still scored as the two cases they are.
+    table = write_set(tmp_path, 5)
+    first = table["case_id"].iloc[0]
+    renamed = table["case_id"].iloc[1]
+    table.loc[table.index[1], "case_id"] = first.lower()
+    (tmp_path / "predictions" / f"{renamed}.json").rename(
+        tmp_path / "predictions" / f"{first.lower()}.json")
+    table[["case_id", "patient_id", "input", "reference", "site"]].to_csv(
+        tmp_path / "manifest.csv", index=False, encoding="utf-8")
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    assert (f"all cases: case ids that differ only in letter case: '{first}' and "
+            f"'{first.lower()}'; on a file system that ignores letter case (macOS, Windows) "
+            "their prediction files are one file, read for both cases: evaluate such a set "
+            "on one that does not (Linux), or give the cases ids that differ otherwise"
+            ) in result.warnings
+    assert result.flow.scored == len(table)  # both scored, each on its own file here
+    scores = {row["case_id"]: row for row in result.cases}
+    assert {first, first.lower()} <= set(scores)
+
+
+def test_case_ids_in_one_letter_case_are_not_warned(tmp_path):
+    write_set(tmp_path, 5)
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    assert not [w for w in result.warnings if "case ids" in w]
+
+
+def test_case_ids_of_tables_are_no_files_and_not_warned():
+    # two tables joined on their ids: no file per case, so 'a' and 'A' are simply two rows
+    from medeval import evaluate_classification
+
+    references = pd.DataFrame({"case_id": ["a", "A", "b", "B"], "label": [1, 0, 1, 0]})
+    predictions = pd.DataFrame({"case_id": ["a", "A", "b", "B"], "score": [.9, .2, .7, .4]})
+    result = evaluate_classification(references, predictions, threshold=0.5)
+    assert result.flow.scored == 4
+    assert not [w for w in result.warnings if "case ids" in w]

@@ -171,6 +171,11 @@ def _task_notes() -> list[str]:
     out += [w.removeprefix("all cases: ") for w in _patients_alike(
         [replace(_row(i, {}), patient_id=p) for i, p in enumerate(
             [f"{c}-1" for c in "ABCDEF"] + [f"{c}-1" for c in "abcdef"])])]
+    # ... two case ids in two letter cases
+    from medeval.evaluation import _case_ids_alike
+
+    out += [w.removeprefix("all cases: ") for w in _case_ids_alike(
+        [_row(i, {}) for i in range(2)] + [replace(_row(0, {}), case_id="C0")])]
     # ... and twelve prediction files naming no case (ten shown, then the count)
     import tempfile
 
@@ -297,6 +302,14 @@ def test_korean_wordings_by_hand() -> None:
                       "write the id one way in the manifest") == (
         "전체 증례: 대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: 'P-1', 'p-1'. 같은 "
         "환자라면 매니페스트에 ID를 한 가지로 적으십시오")
+    assert warning_ko("all cases: case ids that differ only in letter case: 'C7' and 'c7'; on a "
+                      "file system that ignores letter case (macOS, Windows) their prediction "
+                      "files are one file, read for both cases: evaluate such a set on one that "
+                      "does not (Linux), or give the cases ids that differ otherwise") == (
+        "전체 증례: 대소문자만 다른 증례 ID가 있습니다: 'C7', 'c7'. 대소문자를 구별하지 않는 "
+        "파일 시스템(macOS, Windows)에서는 이들의 예측 파일이 한 파일이어서 두 증례 모두에 "
+        "읽힙니다. 이런 세트는 대소문자를 구별하는 파일 시스템(Linux)에서 평가하거나, 증례 ID를 "
+        "달리 정하십시오")
     # a subgroup's value may hold ": " itself
     assert warning_ko("site=A: B: auc: auc_ci: the AUC is undefined with one class only "
                       "(0 positives of 7)") == (

@@ -304,6 +304,14 @@ NOTES: tuple[Note, ...] = (
          r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
          "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "
          "매니페스트에 ID를 한 가지로 적으십시오", {"shown": lambda t: _spellings(t)}),
+    Note(r"case ids that differ only in letter case: (?P<shown>.+); on a file system that "
+         r"ignores letter case \(macOS, Windows\) their prediction files are one file, read "
+         r"for both cases: evaluate such a set on one that does not \(Linux\), or give the "
+         r"cases ids that differ otherwise",
+         "대소문자만 다른 증례 ID가 있습니다: {shown}. 대소문자를 구별하지 않는 파일 시스템"
+         "(macOS, Windows)에서는 이들의 예측 파일이 한 파일이어서 두 증례 모두에 읽힙니다. "
+         "이런 세트는 대소문자를 구별하는 파일 시스템(Linux)에서 평가하거나, 증례 ID를 "
+         "달리 정하십시오", {"shown": lambda t: _spellings(t)}),
     Note(r"categories (?P<listed>.+) have no reference object: their COCO AP is undefined "
          r"and left out of the means over categories \(as pycocotools\)",
          "범주 {listed}에는 기준 객체가 없습니다: 그 COCO AP는 정의되지 않으며 범주 평균에서 "

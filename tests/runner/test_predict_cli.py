@@ -102,3 +102,40 @@ def test_predict_memory_options(tmp_path: Path, capsys):
             raise AssertionError(f"--memory-mb {bad} was accepted")
     err = capsys.readouterr().err
     assert "at least 64 MB, not 10" in err and "a number of MB or 'none', not 'lots'" in err
+
+
+LOUD = """
+class Loud:
+    def predict(self, case):
+        if case.case_id == "c07":
+            return float("nan")
+        raise RuntimeError("shape mismatch\\n" + "\\n".join(
+            f"row {i}: " + "0.1 " * 60 for i in range(10)))
+"""
+
+
+@needs_bwrap
+def test_failures_listed_in_a_few_lines_each_and_all_in_the_summary(tmp_path: Path, capsys):
+    """Before, every failed case was printed with its whole detail: an exception message of
+    10 lines of 250 characters gave 25 cases 275 lines (a set of 20,000 cases, megabytes),
+    burying the run's summary lines. Now: one line per case, cut; over 20 failures, the
+    first 3 of each reason, and where the rest are."""
+    cases = [f"c{i:02d}" for i in range(25)]
+    manifest = write_set(tmp_path, cases)
+    plugin = write_algorithm(tmp_path, LOUD)
+    run = tmp_path / "run"
+    assert main(["predict", "--algorithm", f"{plugin}:Loud", "--manifest", str(manifest),
+                 "--out", str(run), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    failed = [line for line in out.splitlines() if line.startswith("  failed ")]
+    # 24 exceptions, 1 invalid-output (c07's NaN): 3 + 1 listed, 21 more
+    assert [line.split(":")[0] for line in failed] == [
+        "  failed c00", "  failed c01", "  failed c02", "  failed c07"]
+    assert failed[0] == "  failed c00: exception: RuntimeError: shape mismatch [...]"
+    assert failed[3].startswith("  failed c07: invalid-output: ")
+    assert "... and 21 more failed case(s)" in out and str(run / "summary.json") in out
+    assert len(out.splitlines()) < 15 and "row 1:" not in out
+    assert out.splitlines()[-1] == f"  run directory {run}"
+    summary = json.loads((run / "summary.json").read_text())
+    assert len(summary["failures"]) == 25  # every failure, its detail whole
+    assert "row 9: 0.1" in summary["failures"]["c24"]["detail"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -104,8 +105,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
              _resumed_line(summary, args.fresh)]
     for reason, count in summary.reasons.items():
         lines.append(f"    {reason:<17} {count}")
-    for case_id, failure in summary.failures.items():
-        lines.append(f"  failed {case_id}: {failure['reason']}: {failure['detail']}")
+    lines += _failure_lines(summary.failures, summary.out_dir)
     latency = summary.latency_s
     ran = summary.cases - summary.resumed - len(summary.data.get("not_run", []))
     pace = (f"{summary.throughput_per_s:.1f} cases/s" if ran else
@@ -119,6 +119,40 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     lines.append(f"  run directory {summary.out_dir}")
     out.write("\n".join(lines) + "\n")
     return 0
+
+
+#: Failed cases listed one by one when there are at most this many; else a few per reason.
+_LIST_ALL, _PER_REASON, _DETAIL_CHARS = 20, 3, 240
+
+
+def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> list[str]:
+    """One line per failed case, each detail's first line cut to ``_DETAIL_CHARS``.
+
+    An algorithm's exception message can be thousands of characters over many lines, and
+    a set tens of thousands of cases: all failures are listed when there are at most
+    ``_LIST_ALL``, else the first ``_PER_REASON`` of each reason (so that a rare reason is
+    not hidden among a common one) and a line saying where the rest are.
+    """
+    shown: dict[str, int] = {}
+    lines = []
+    for case_id, failure in failures.items():
+        reason = failure["reason"]
+        if len(failures) > _LIST_ALL and shown.get(reason, 0) >= _PER_REASON:
+            continue
+        shown[reason] = shown.get(reason, 0) + 1
+        text = str(failure["detail"])
+        first = text.strip().splitlines()[0] if text.strip() else ""
+        if len(first) > _DETAIL_CHARS or first != text.strip():
+            first = first[:_DETAIL_CHARS].rstrip() + " [...]"
+        lines.append(f"  failed {case_id}: {reason}: {first}")
+    if len(lines) < len(failures):
+        lines.append(f"  ... and {len(failures) - len(lines)} more failed case(s); every "
+                     f"failure, with its whole detail and stderr, is in "
+                     f"{Path(out_dir) / 'summary.json'} (failures)")
+    elif any(line.endswith(" [...]") for line in lines):
+        lines.append(f"  whole details and stderr: {Path(out_dir) / 'summary.json'} "
+                     "(failures)")
+    return lines
 
 
 def _resumed_line(summary: Any, fresh: bool) -> str:

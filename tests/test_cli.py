@@ -352,6 +352,31 @@ def test_manifest_check_lists_every_problem_and_exits_2(tmp_path, capsys):
     assert out.startswith("OK  ") and out.count("\n") == 1 and "2 cases, 2 patients" in out
 
 
+def test_manifest_check_counts_patients_as_evaluate_and_warns_of_letter_case(tmp_path, capsys):
+    # four cases: 'c1'/'C1' differ in letter case only; patient '환자' written in NFC and in
+    # NFD (macOS) is one patient, 'P2'/'p2' are two, said: 3 patients, as evaluate counts
+    import unicodedata
+
+    (tmp_path / "data").mkdir()
+    for k in range(4):
+        (tmp_path / "data" / f"i{k}.txt").write_text("x")
+        (tmp_path / "data" / f"r{k}.txt").write_text("y")
+    nfd = unicodedata.normalize("NFD", "환자")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "c1,환자,data/i0.txt,data/r0.txt\n"
+                        f"C1,{nfd},data/i1.txt,data/r1.txt\n"
+                        "c3,P2,data/i2.txt,data/r2.txt\n"
+                        "c4,p2,data/i3.txt,data/r3.txt\n", encoding="utf-8")
+    assert main(["manifest", "check", str(manifest)]) == 0
+    captured = capsys.readouterr()
+    assert "4 cases, 3 patients" in captured.out
+    assert ("medeval: warning: case ids that differ only in letter case: 'C1' and 'c1'; on "
+            "macOS and Windows their prediction files are one file") in captured.err
+    assert ("medeval: warning: patient ids that differ only in letter case: 'P2' and 'p2'; "
+            "counted as different patients") in captured.err
+
+
 def test_run_refuses_to_resume_another_algorithm_unless_fresh(tmp_path, capsys):
     path = measurement_study(tmp_path)
     plugin = tmp_path / "plugin"

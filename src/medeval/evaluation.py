@@ -32,7 +32,7 @@ import platform
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -43,7 +43,7 @@ from ._gc_thresholds import fewer_collections
 from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
-from .manifest import Manifest, nfc_id
+from .manifest import Manifest, letter_case_twins, nfc_id
 from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
 from .result import (
     AlgorithmSection,
@@ -361,7 +361,7 @@ def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:
     """A warning naming patient ids that differ only in letter case ('P001', 'p001'):
     counted as two patients (ids may be case-sensitive codes), which narrows every
     interval over patients if they are one."""
-    shown = _spellings_alike(row.patient_id for row in rows)
+    shown = letter_case_twins(row.patient_id for row in rows)
     if not shown:
         return []
     return [f"all cases: patient ids that differ only in letter case are counted as different "
@@ -372,24 +372,13 @@ def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:
     """A warning naming case ids that differ only in letter case ('c1', 'C1'): two cases
     here, but on a file system that ignores letter case (macOS's and Windows' by default)
     ``c1.json`` and ``C1.json`` are one file, which both cases would be scored on."""
-    shown = _spellings_alike(row.case_id for row in rows)
+    shown = letter_case_twins(row.case_id for row in rows)
     if not shown:
         return []
     return [f"all cases: case ids that differ only in letter case: {shown}; on a file system "
             "that ignores letter case (macOS, Windows) their prediction files are one file, "
             "read for both cases: evaluate such a set on one that does not (Linux), or give "
             "the cases ids that differ otherwise"]
-
-
-def _spellings_alike(ids: Iterable[str]) -> str:
-    """The ids that differ only in letter case, each one's spellings joined by ``and``
-    (``'P1' and 'p1'; ...``: five, then ``... and N more``); empty where none do. Ids in
-    NFC (one id in both Unicode forms is one id)."""
-    spellings: dict[str, set[str]] = {}
-    for value in ids:
-        spellings.setdefault(nfc_id(value).casefold(), set()).add(nfc_id(value))
-    alike = sorted(" and ".join(map(repr, sorted(v))) for v in spellings.values() if len(v) > 1)
-    return "; ".join(alike[:5]) + (f"; ... and {len(alike) - 5} more" if len(alike) > 5 else "")
 
 
 @dataclass

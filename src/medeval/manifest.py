@@ -38,7 +38,7 @@ import re
 import stat
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -609,3 +609,14 @@ def nfc_id(text: str) -> str:
     """An id's (or a file name's) NFC form, by which ids that print the same are one:
     written on Windows (NFC) or macOS (NFD). ASCII as it is, at no cost."""
     return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def letter_case_twins(ids: Iterable[str]) -> str:
+    """The ids that differ only in letter case, each one's spellings joined by ``and``
+    (``'P1' and 'p1'; ...``: five, then ``... and N more``); empty where none do. Ids
+    compared in NFC (:func:`nfc_id`: one id in both Unicode forms is one id)."""
+    spellings: dict[str, set[str]] = {}
+    for value in ids:
+        spellings.setdefault(nfc_id(value).casefold(), set()).add(nfc_id(value))
+    alike = sorted(" and ".join(map(repr, sorted(v))) for v in spellings.values() if len(v) > 1)
+    return "; ".join(alike[:5]) + (f"; ... and {len(alike) - 5} more" if len(alike) > 5 else "")

@@ -75,6 +75,7 @@ def _fingerprint(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from ..manifest import letter_case_twins, nfc_id
     from ..runner._preflight import input_leaks
 
     manifest = _read(args)
@@ -87,7 +88,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         raise ManifestError(f"manifest {args.manifest}: {len(problems)} problem(s):\n  "
                             + "\n  ".join(problems), tuple(problems))
-    patients = len({case.patient_id for case in manifest.cases})
+    patients = len({nfc_id(case.patient_id) for case in manifest.cases})  # as evaluate counts
+    for kind, twins in (("case", letter_case_twins(c.case_id for c in manifest.cases)),
+                        ("patient", letter_case_twins(c.patient_id for c in manifest.cases))):
+        if twins:
+            print(f"medeval: warning: {kind} ids that differ only in letter case: {twins}; "
+                  + ("on macOS and Windows their prediction files are one file, read for "
+                     "both cases (evaluate says so too)" if kind == "case" else
+                     "counted as different patients (if one patient, write the id one way)"),
+                  file=sys.stderr)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
     return 0

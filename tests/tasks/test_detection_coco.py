@@ -349,6 +349,40 @@ def test_damaged_rle_results_fail_their_case(tmp_path):
                                                                   "segm"), rtol=0, atol=1e-12)
 
 
+def test_result_polygons_far_outside_their_image_fail_their_case(tmp_path):
+    """pycocotools rasterises a polygon along its edges at a memory cost growing with
+    their length: a vertex at x = 1e9 (a detector's overflow) asks for tens of GB and
+    kills the evaluation (a vertex at 1e7 took 790 MB). Such a result fails its case;
+    a polygon a little outside its image is pycocotools' to clip, and is scored."""
+    predictions = write_set(tmp_path, task='iou_type = "segm"')
+    ids = {case: image_id for case, (_, image_id, _) in CASES.items()}
+    detections = []
+    for case, items in RESULTS.items():
+        if items is None:
+            continue
+        results = [{"category_id": c, "score": s, "segmentation": [
+            [x, y, x + w, y, x + w, y + h, x, y + h]]} for c, (x, y, w, h), s in items]
+        if case == "c2":
+            results[1]["segmentation"][0][2] = 1e9
+        else:
+            if case == "c6":  # 3 px beyond the left edge: clipped, as COCOeval does
+                results[0]["segmentation"][0][0] = -3.0
+            for r in results:  # COCOeval's loadRes takes a mask result as an RLE
+                rle = mask_utils.merge(mask_utils.frPyObjects(r["segmentation"], HEIGHT,
+                                                              WIDTH))
+                rle["counts"] = rle["counts"].decode("ascii")
+                detections.append(dict(r, image_id=ids[case], segmentation=rle))
+        (predictions / f"{case}.json").write_text(json.dumps(results))
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    failed = {f.case_id: f for f in result.failures.cases}
+    assert {c: f.reason for c, f in failed.items()} == {
+        "c2": "invalid-output", "c4": "missing-output"}
+    assert "result 1: segmentation cannot be read (polygon 0, vertex 1 (x=1e+09, y=5)" \
+        in failed["c2"].detail
+    np.testing.assert_allclose(figures(result), pycocotools_stats(coco_set(), detections,
+                                                                  "segm"), rtol=0, atol=1e-12)
+
+
 def test_malformed_results_fail_their_case_with_every_problem(tmp_path):
     predictions = write_set(tmp_path)
     (predictions / "c2.json").write_text(json.dumps([

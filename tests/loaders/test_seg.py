@@ -62,3 +62,40 @@ def test_an_image_is_not_a_seg(shared_data):
     with pytest.raises(LoaderError, match="CT_small.dcm: is not a DICOM Segmentation"):
         read_segmentation(shared_data / "dicom/ct/CT_small.dcm")
     assert read_image(shared_data / "dicom/seg/liver.dcm").shape == (3, 512, 512)
+
+
+def test_a_series_grid_from_its_headers_alone(tmp_path):
+    # read_dicom_grid reads the headers only: the grid must be SimpleITK's (GDCM's) for the
+    # same series, and what read_dicom_series gives, with an array that holds no pixels;
+    # a SEG placed on it must give the label map placed on the fully read series.
+    import sys
+    from pathlib import Path
+
+    import SimpleITK as sitk
+
+    from medeval.loaders.dicom import read_dicom_grid, read_dicom_series
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from seg_files import CT5N, write_seg
+
+    if not CT5N.is_dir():
+        pytest.skip(f"shared test data not found at {CT5N}")
+    grid, full = read_dicom_grid(CT5N), read_dicom_series(CT5N)
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(CT5N)))
+    itk = reader.Execute()
+    assert grid.shape == full.shape == itk.GetSize()[::-1]  # (5, rows, columns)
+    assert grid.spacing_mm == pytest.approx(itk.GetSpacing()[::-1], abs=1e-6)
+    assert grid.origin_mm == pytest.approx(itk.GetOrigin()[::-1], abs=1e-6)
+    np.testing.assert_allclose(np.asarray(grid.direction)[::-1, ::-1],
+                               np.reshape(itk.GetDirection(), (3, 3)), atol=1e-9)
+    assert (grid.spacing_mm, grid.origin_mm) == (full.spacing_mm, full.origin_mm)
+    np.testing.assert_array_equal(grid.direction, full.direction)
+    assert grid.metadata == full.metadata
+    assert grid.array.strides == (0, 0, 0) and not grid.array.flags.writeable
+    masks = np.zeros(full.shape, bool)
+    masks[1:4, 100:140, 200:260] = True
+    seg = write_seg(tmp_path / "seg.dcm", {1: masks}, slices=[1, 2, 3])
+    np.testing.assert_array_equal(
+        read_segmentation(seg, reference=grid).label_map().array,
+        read_segmentation(seg, reference=full).label_map().array)

@@ -84,7 +84,7 @@ from ._dicom_pixels import DECODER
 from ._files import regular_file, sniff
 from ._records import Image
 
-__all__ = ["read_dicom_file", "read_dicom_series"]
+__all__ = ["read_dicom_file", "read_dicom_grid", "read_dicom_series"]
 
 _SKIPPED_NAMES = ("DICOMDIR",)
 
@@ -171,6 +171,29 @@ def read_dicom_series(
         several series and no ``series_uid`` (all listed), duplicate positions, missing
         slices, mixed orientations, differing rows/columns/pixel spacing.
     """
+    return _series(directory, series_uid, pixels=True)
+
+
+def read_dicom_grid(
+    directory: str | os.PathLike[str], *, series_uid: str | None = None
+) -> Image:
+    """:func:`read_dicom_series` without the pixels: the series' grid (shape, spacing,
+    origin, direction) and metadata as it gives them, its array zeros of that shape that
+    take no memory (read-only, ``np.broadcast_to``). For placing a DICOM SEG on the image
+    it was drawn on, where only the grid matters: the headers alone are read
+    (``stop_before_pixels``), not decoded, about half the time of a 120-slice CT.
+
+    Raises
+    ------
+    LoaderError
+        As :func:`read_dicom_series`, except for what only the pixel data show (their
+        decoding, a truncated last element).
+    """
+    return _series(directory, series_uid, pixels=False)
+
+
+def _series(directory: str | os.PathLike[str], series_uid: str | None, *,
+            pixels: bool) -> Image:
     from pydicom.errors import InvalidDicomError
 
     folder = Path(directory)
@@ -185,7 +208,7 @@ def read_dicom_series(
     datasets, rejected = [], []
     for file in files:
         try:
-            datasets.append((file, _dataset(file)))
+            datasets.append((file, _dataset(file, pixels=pixels)))
         except LoaderError as exc:
             if isinstance(exc.__cause__, InvalidDicomError):
                 rejected.append(file.name)
@@ -213,7 +236,7 @@ def read_dicom_series(
     else:
         chosen = next(iter(series.values()))
     with _header_values(f"DICOM series {folder}"):
-        return _assemble(chosen, folder)
+        return _assemble(chosen, folder, pixels=pixels)
 
 
 def _subfolders(folder: Path) -> str:
@@ -232,7 +255,7 @@ def _subfolders(folder: Path) -> str:
             "(its slice files side by side), not the study or patient folder above it")
 
 
-def _assemble(members: list[tuple[Path, Any]], folder: Path) -> Image:
+def _assemble(members: list[tuple[Path, Any]], folder: Path, *, pixels: bool = True) -> Image:
     where = f"DICOM series {folder}"
     names = [file.name for file, _ in members]
     layouts: dict[tuple[int, int, tuple[float, ...]], str] = {}
@@ -260,11 +283,17 @@ def _assemble(members: list[tuple[Path, Any]], folder: Path) -> Image:
         default_spacing_mm=float(first.get("SpacingBetweenSlices") or thickness or 1.0),
     )
     ordered = [members[i] for i in stacked.order]
-    scales = [_rescale_of(ds) for _, ds in ordered]
-    planes = [_pixels(ds, file) for file, ds in ordered]
-    if len({p.shape for p in planes}) > 1:
-        raise LoaderError(f"{where}: slices differ in shape: {sorted({p.shape for p in planes})}")
-    array = _apply_rescale(np.stack(planes), scales)
+    if pixels:
+        scales = [_rescale_of(ds) for _, ds in ordered]
+        planes = [_pixels(ds, file) for file, ds in ordered]
+        if len({p.shape for p in planes}) > 1:
+            raise LoaderError(
+                f"{where}: slices differ in shape: {sorted({p.shape for p in planes})}")
+        array = _apply_rescale(np.stack(planes), scales)
+    else:  # the grid alone: zeros of the planes' shape, in no memory
+        samples = int(first.get("SamplesPerPixel", 1) or 1)
+        shape = (len(ordered), *next(iter(layouts))[:2], *((samples,) if samples > 1 else ()))
+        array = np.broadcast_to(np.zeros((), np.uint8), shape)
     metadata = _metadata(first, folder)
     metadata["sop_instance_uids"] = tuple(str(ds.get("SOPInstanceUID", "")) for _, ds in ordered)
     metadata["files"] = tuple(file.name for file, _ in ordered)
@@ -393,8 +422,9 @@ def _first(sequence: Any) -> Any:
     return sequence[0] if sequence is not None and len(sequence) else None
 
 
-def _dataset(file: Path) -> Any:
-    """Read a DICOM file's dataset, turning every reader failure into a LoaderError."""
+def _dataset(file: Path, *, pixels: bool = True) -> Any:
+    """Read a DICOM file's dataset, turning every reader failure into a LoaderError
+    (``pixels=False``: its elements before the pixel data only)."""
     import pydicom
     from pydicom.errors import InvalidDicomError
 
@@ -402,7 +432,7 @@ def _dataset(file: Path) -> Any:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            dataset = pydicom.dcmread(file, force=force)
+            dataset = pydicom.dcmread(file, force=force, stop_before_pixels=not pixels)
     except InvalidDicomError as exc:
         raise LoaderError(
             f"DICOM file {file}: not a DICOM file (no 'DICM' marker); check the path"
@@ -420,7 +450,8 @@ def _dataset(file: Path) -> Any:
             )
         warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                warning.lineno)
-    _dicom_pixels.check_complete(dataset, file, file.stat().st_size)
+    if pixels:  # a file read up to its pixels ends before its last element
+        _dicom_pixels.check_complete(dataset, file, file.stat().st_size)
     return dataset
 
 

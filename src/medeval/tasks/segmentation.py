@@ -234,11 +234,14 @@ class Segmentation(TaskType):
         image it was drawn on (its frame of reference and series checked): a SEG holds
         only the frames its writer kept, so its own grid may be part of the image's."""
         from ..loaders import read_image, read_segmentation
+        from ..loaders.dicom import read_dicom_grid
         from ..loaders.seg import is_dicom_segmentation
 
         if fmt == "dicom" and len(case.inputs) == 1 and is_dicom_segmentation(path):
             image = root / case.inputs[0]
-            if image.is_dir() or (image.is_file() and _sniff(image) == "dicom"):
+            if image.is_dir():  # a series: its headers give the grid, its pixels are not needed
+                return read_segmentation(path, reference=read_dicom_grid(image)).label_map()
+            if image.is_file() and _sniff(image) == "dicom":
                 return read_segmentation(path, reference=read_image(image)).label_map()
         return self._read(path, fmt)
 

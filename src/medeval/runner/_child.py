@@ -120,7 +120,8 @@ def main() -> int:
         if algorithm is not None:
             reply = _predict(algorithm, message)
         else:
-            reply = _command(config["argv"], message, bool(config.get("sandboxed")))
+            reply = _command(config["argv"], message, bool(config.get("sandboxed")),
+                             config["output_limit_bytes"])
         files: list[tuple[str, bytes]] = []
         if reply["ok"]:
             reply, files = _collect(reply, message["output_dir"],
@@ -179,7 +180,8 @@ def _collect(reply: dict[str, Any], folder: str,
     return reply, files
 
 
-def _command(argv: list[str], message: dict[str, Any], sandboxed: bool) -> dict[str, Any]:
+def _command(argv: list[str], message: dict[str, Any], sandboxed: bool,
+             limit_bytes: int) -> dict[str, Any]:
     """Run the command on one case; the processes it leaves behind are ended with it."""
     mapping = {"{input}": message["input_dir"], "{output}": message["output_dir"],
                "{case_id}": message["case_id"]}
@@ -198,6 +200,10 @@ def _command(argv: list[str], message: dict[str, Any], sandboxed: bool) -> dict[
     if code < 0:
         return {"ok": False, "reason": "exit-code", "signal": -code,
                 "detail": f"the command was killed by {_signal_name(-code)}"}
+    if code != 0 and _full(message["output_dir"]):  # its writes failed: ENOSPC
+        return {"ok": False, "reason": "output-too-large",
+                "detail": f"exit code {code}, with the output directory full (the output "
+                f"limit of {limit_bytes / (1 << 20):g} MB, --output-limit-mb)"}
     if code != 0:
         return {"ok": False, "reason": "exit-code", "detail": f"exit code {code}"}
     return {"ok": True, "prediction": None}

@@ -47,6 +47,10 @@ _TAIL_BYTES = 2000
 #: Signals that end a worker from outside: not a crash of the algorithm, not a limit.
 _EXTERNAL_SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
+#: strerror(EFBIG), what a program that does not die by SIGXFSZ says when a write passes
+#: ``RLIMIT_FSIZE`` (the output limit): Python's ``OSError: [Errno 27] File too large``.
+_FILE_TOO_LARGE = "File too large"
+
 
 @dataclass(frozen=True)
 class WorkerPlan:
@@ -287,6 +291,11 @@ class Worker:
             return "output-too-large", ""
         if is_memory_failure(tail):
             return "memory", ""
+        if _FILE_TOO_LARGE in tail:  # EFBIG: a program that ignores SIGXFSZ (Python) exits
+            return "output-too-large", (  # with an error instead of dying by the signal
+                f": its stderr says a file grew past the output limit of "
+                f"{self.plan.limits.output_limit_mb:g} MB (--output-limit-mb), which "
+                "holds for every file it writes")
         if number in _EXTERNAL_SIGNALS:
             return "infrastructure", (": a signal from outside the algorithm, not a limit of "
                                       "the run (an operator, the host's OOM killer)")

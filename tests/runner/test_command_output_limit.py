@@ -1,0 +1,57 @@
+"""A command that writes past ``--output-limit-mb`` fails as ``output-too-large``.
+
+The docs' table gives ``output-too-large`` for "a prediction or a file beyond
+--output-limit-mb, or /output full". A plugin got it; a *command* did not: Python (the
+usual command) ignores SIGXFSZ, so its write past the limit (``RLIMIT_FSIZE``) raises
+``OSError: [Errno 27] File too large`` and it exits 1, and the case failed as
+``exit-code: exit code 1``, the same as any bug of the command; so did one whose files,
+each under the limit, filled ``/output`` (``No space left on device``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from medeval.runner import resolve_algorithm, run_algorithm
+
+from .conftest import needs_bwrap, write_algorithm, write_set
+
+SCRIPT = """
+import os
+case = os.environ["MEDEVAL_CASE_ID"]
+out = os.environ["MEDEVAL_OUTPUT_DIR"]
+if case == "c1":    # a 2 MB prediction, limit 1 MB
+    with open(os.path.join(out, "prediction.json"), "w") as f:
+        f.write('{"score": 0.5, "pad": "' + "x" * (2 << 20) + '"}')
+elif case == "c2":  # a 2 MB file in /tmp (RLIMIT_FSIZE holds for every file)
+    with open("/tmp/cache.bin", "wb") as f:
+        f.write(b"x" * (2 << 20))
+elif case == "c3":  # files of 400 kB each, under the limit one by one: /output fills up
+    for number in range(3):
+        with open(os.path.join(out, f"prediction.part{number}"), "wb") as f:
+            f.write(b"x" * (400 << 10))
+with open(os.path.join(out, "prediction.json"), "w") as f:
+    f.write('{"score": 0.25}')
+"""
+
+
+@needs_bwrap
+def test_a_command_writing_past_the_output_limit_fails_as_output_too_large(tmp_path: Path):
+    manifest = write_set(tmp_path, ["c1", "c2", "c3", "c4"])
+    script = write_algorithm(tmp_path, SCRIPT, name="predict.py")
+    spec = resolve_algorithm(None, command=f"{sys.executable} {script}")
+    summary = run_algorithm(manifest, spec, tmp_path / "run", output_limit_mb=1,
+                            progress=False)
+    failures = summary.failures
+    assert sorted(failures) == ["c1", "c2", "c3"]
+    for case_id in ("c1", "c2", "c3"):
+        assert failures[case_id]["reason"] == "output-too-large", failures[case_id]
+        assert "1 MB" in failures[case_id]["detail"]
+    # the command's own words (Python's OSError), not medeval's
+    assert "File too large" in failures["c1"]["stderr_tail"]
+    assert "File too large" in failures["c2"]["stderr_tail"]
+    assert "No space left on device" in failures["c3"]["stderr_tail"]
+    stored = json.loads((tmp_path / "run" / "predictions" / "c4.json").read_text())
+    assert stored == {"case_id": "c4", "score": 0.25}

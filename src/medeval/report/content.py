@@ -210,6 +210,22 @@ def _cover(result: Result, info: ReportInfo, number: str, issue: str,
     return Section(0, Msg("section.cover"), tuple(blocks))
 
 
+def _item_digests(run: Mapping[str, Any]) -> list[tuple[Msg, Cell]]:
+    """The item's SHA-256 (over its kind, target and every file's digest, as the runner
+    recorded it) and its outputs' SHA-256 (the runner's prediction files, or those the
+    customer supplied: a folder's files or a table): ISO/IEC 17025 7.8.2.1 g, an
+    unambiguous identification of the item, printed with the other fingerprints, each on
+    one line."""
+    item = run.get("algorithm")
+    digest = item.get("sha256") if isinstance(item, Mapping) else None
+    rows: list[tuple[Msg, Cell]] = []
+    if digest:
+        rows.append((Msg("field.item_sha256"), str(digest)))
+    if run.get("predictions_sha256"):
+        rows.append((Msg("field.outputs_sha256"), str(run["predictions_sha256"])))
+    return rows
+
+
 def _amendment_statement(info: ReportInfo) -> Msg:
     """What an amended report says first: amendment 1 replaces the report first issued,
     amendment n >= 2 replaces amendment n - 1 (the report it names)."""
@@ -615,6 +631,7 @@ def _environment(result: Result) -> Section:
         (Msg("field.platform"), _or_none(context.platform)),
         (Msg("field.cpu"), _or_none(context.cpu_count)),
         (Msg("field.gpus"), _gpus(result.algorithm.run.get("gpus"))),
+        *_isolation(result.algorithm.run),
         (Msg("field.host"), _or_none(context.host)),
         (Msg("field.started"), _or_none(context.started)),
         (Msg("field.finished"), _or_none(context.finished)),
@@ -622,6 +639,16 @@ def _environment(result: Result) -> Section:
          ", ".join(f"{k} {v}" for k, v in sorted(result.software.items()))),
     ]
     return Section(0, Msg("section.environment"), (Fields(tuple(rows)),))
+
+
+def _isolation(run: Mapping[str, Any]) -> list[tuple[Msg, Cell]]:
+    """How the runner isolated the algorithm (a test condition, 7.8.3.1 a), when it ran
+    it: ``bubblewrap`` (its own namespaces, no network, no other file) or none."""
+    isolation = run.get("isolation")
+    if not isolation:
+        return []
+    return [(Msg("field.isolation"),
+             Msg("text.isolation_none") if isolation == "none" else str(isolation))]
 
 
 def _gpus(record: Any) -> Cell:
@@ -682,6 +709,7 @@ def _integrity(result: Result, number: str, fingerprint: str,
                 (Msg("field.result_fingerprint"), fingerprint),
                 (Msg("field.manifest_fingerprint"), result.dataset.fingerprint),
                 (Msg("field.protocol_sha256"), str(result.protocol.sha256)),
+                *_item_digests(result.algorithm.run),
                 (Msg("field.verify"), Msg("text.verify_how")))),
         QRCode(qr_payload(number, fingerprint, base_url=base_url)),
     ))

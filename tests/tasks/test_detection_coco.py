@@ -383,6 +383,28 @@ def test_result_polygons_far_outside_their_image_fail_their_case(tmp_path):
                                                                   "segm"), rtol=0, atol=1e-12)
 
 
+def test_result_boxes_wholly_outside_their_frame_are_warned_of(tmp_path):
+    # a detector run on frames twice the size: c1's second box lands beyond the 120 px
+    # wide frame, c5's first below its 100 px height; scored as COCOeval scores them
+    # (false positives), and the result says so, with the count and an example
+    results = copy.deepcopy(RESULTS)
+    results["c1"][1] = (2, [120, 40, 40, 30], 0.62)
+    results["c5"][0] = (1, [2, 101, 95, 90], 0.95)
+    predictions = write_set(tmp_path, results=results)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case",
+                                                         results), rtol=0, atol=1e-12)
+    texts = [w for w in result.warnings if "wholly outside" in w]
+    assert len(texts) == 2 and texts[0].startswith("all cases: ")  # and failures excluded
+    assert "2 result box(es) of 2 case(s) lie wholly outside their frame" in texts[0]
+    assert "case c1: [120, 40, 40, 30] on a frame 120 px wide, 100 px high" in texts[0]
+    # none outside: no such warning
+    (tmp_path / "clean").mkdir()
+    clean = write_set(tmp_path / "clean")
+    assert not [w for w in medeval.evaluate(tmp_path / "clean" / "protocol.toml",
+                                            clean).warnings if "wholly outside" in w]
+
+
 def test_malformed_results_fail_their_case_with_every_problem(tmp_path):
     predictions = write_set(tmp_path)
     (predictions / "c2.json").write_text(json.dumps([

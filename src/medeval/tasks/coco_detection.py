@@ -297,6 +297,7 @@ class CocoDetectionTask(TaskType):
                 for index, image in zip(_order(rows), reference["images"])}
             texts += _category_texts(coco, reference["categories"])
             texts += _tie_texts(detections)
+            texts += _outside_texts(rows)
             tables["coco"] = _coco_table(coco, reference, spec.class_agnostic)
         for name, (_, _, area, _) in COCO_SUMMARIES.items():
             if not rows:
@@ -393,6 +394,29 @@ def _tie_texts(detections: Sequence[Mapping[str, Any]]) -> list[str]:
             "the images, which medeval numbers by file_name, so pycocotools on a COCO file "
             "that numbers the images otherwise can give other figures (scores without "
             "ties avoid this)"]
+
+
+def _outside_texts(rows: Sequence[CaseRow]) -> list[str]:
+    """A note when result boxes lie wholly outside their frame: no object can be there,
+    and a detector run on a resized copy of the frames (its boxes in the copy's pixels)
+    gives such boxes. They are scored as COCOeval scores them, as false positives."""
+    found: list[tuple[str, list[float], int, int]] = []
+    for row in rows:
+        height, width = row.values["_image"]["height"], row.values["_image"]["width"]
+        for d in row.values["_detections"]:
+            if "bbox" not in d:
+                continue
+            x, y, w, h = d["bbox"]
+            if x >= width or y >= height or x + w <= 0 or y + h <= 0:
+                found.append((row.case_id, d["bbox"], width, height))
+    if not found:
+        return []
+    case, box, width, height = found[0]
+    shown = ", ".join(f"{v:g}" for v in box)
+    return [f"{len(found)} result box(es) of {len({f[0] for f in found})} case(s) lie wholly "
+            f"outside their frame (e.g. case {case}: [{shown}] on a frame {width} px wide, "
+            f"{height} px high): were the detections made on a resized copy of the frames? "
+            "They are scored as false positives, as COCOeval scores them"]
 
 
 def _category_texts(coco: CocoDetection, categories: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -293,10 +293,12 @@ def test_korean_wordings_by_hand() -> None:
                       "case(s), so the lesion sensitivity is undefined (NaN)") == (
         "실패 증례 제외: froc_cpm: 증례 4개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 "
         "않습니다 (NaN)")
-    assert warning_ko("failures as worst case: one reader only: the RRRC analysis needs "
-                      "several; the figures are those of fixed readers (FRRC)") == (
-        "실패 증례를 최악의 결과로 계산: 판독자가 한 명뿐입니다: RRRC 분석에는 여러 명이 "
-        "필요하므로, 수치는 고정 판독자 분석(FRRC)의 것입니다")
+    assert warning_ko("failures as worst case: auc_difference: one reader only: the RRRC "
+                      "interval needs several readers and is undefined; the fixed-reader "
+                      "(FRRC) interval is [-0.1234, 0.05]") == (
+        "실패 증례를 최악의 결과로 계산: auc_difference: 판독자가 한 명뿐입니다: RRRC 신뢰구간에는 "
+        "판독자가 여러 명 필요하므로 정의되지 않습니다. 고정 판독자(FRRC) 신뢰구간은 "
+        "[-0.1234, 0.05]입니다")
     assert warning_ko("all cases: patient ids that differ only in letter case are counted "
                       "as different patients: 'P-1' and 'p-1'; if they are one patient, "
                       "write the id one way in the manifest") == (

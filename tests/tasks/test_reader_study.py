@@ -526,15 +526,31 @@ def test_a_certified_study_pins_the_set_and_the_readings(study, tmp_path):
                                 subgroups="")).precheck
 
 
-def test_one_reader_gives_the_fixed_reader_analysis(study, tmp_path):
+def test_one_reader_under_a_declared_rrrc_has_no_interval_to_judge(study, tmp_path):
+    # The protocol declares random readers (RRRC); one reader cannot estimate the readers'
+    # variance. The point estimates are the fixed-reader analysis' (the same in every
+    # analysis), the intervals undefined, naming FRRC's, and each criterion INCONCLUSIVE:
+    # judged on FRRC's narrower interval it would certify a claim about readers from one.
     manifest, readings = study
     one = readings[readings["reader"] == "R3"]
     result = evaluate(write_study(tmp_path, manifest, one, subgroups=""))
     direct = mrmc(mrmc_table(manifest, one))
     assert set(direct.tests) == {"FRRC"}
-    assert result.metric("auc_difference").estimate == \
-        direct.tests["FRRC"].comparisons[0].difference
-    assert any("one reader only" in w for w in result.warnings)
+    fixed = direct.tests["FRRC"]
+    test, reference = ("with AI", "without AI")
+    for name, expected in (("auc_difference", fixed.comparisons[0].difference),
+                           ("test_auc", fixed.treatment_intervals[test].auc),
+                           ("reference_auc", fixed.treatment_intervals[reference].auc)):
+        estimate = result.metric(name).estimate
+        assert estimate.value == expected.value and expected.low < expected.high
+        assert math.isnan(estimate.low) and math.isnan(estimate.high)
+        assert estimate.note == (
+            "one reader only: the RRRC interval needs several readers and is undefined; the "
+            f"fixed-reader (FRRC) interval is [{expected.low:.4g}, {expected.high:.4g}]")
+    assert [(v.metric, v.outcome, v.reason) for v in result.verdicts] == [
+        (v.metric, "INCONCLUSIVE", "the confidence interval is undefined")
+        for v in result.verdicts] and result.verdicts
+    assert result.overall == "INCONCLUSIVE"
     table = ReaderStudyTable.from_tables(result.tables)
     assert table is not None and table.scope == "FRRC"
     assert [t.scope for t in table.tests] == ["FRRC"]

@@ -269,10 +269,10 @@ NOTES: tuple[Note, ...] = (
          r"estimate and its interval are NaN",
          "총계 통계량: 기록 {n}개에 걸쳐 0/0이므로 정의되지 않습니다. 추정값과 신뢰구간은 "
          "NaN입니다"),
-    Note(r"one reader only: the (?P<scope>\S+) analysis needs several; the figures are those "
-         r"of fixed readers \(FRRC\)",
-         "판독자가 한 명뿐입니다: {scope} 분석에는 여러 명이 필요하므로, 수치는 고정 판독자 "
-         "분석(FRRC)의 것입니다"),
+    Note(r"one reader only: the (?P<scope>\S+) interval needs several readers and is "
+         r"undefined; the fixed-reader \(FRRC\) interval is (?P<interval>\[\S+, \S+\])",
+         "판독자가 한 명뿐입니다: {scope} 신뢰구간에는 판독자가 여러 명 필요하므로 정의되지 "
+         "않습니다. 고정 판독자(FRRC) 신뢰구간은 {interval}입니다"),
     Note(r"(?P<n>\d+) cases of (?P<p>\d+) patients \((?P<s>\d+) case\(s\) share a patient\): "
          r"the MRMC analysis takes cases as independent, so its intervals are too narrow if a "
          r"patient's cases are alike \(a clustered analysis is not implemented; one case per "

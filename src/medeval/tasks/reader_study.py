@@ -30,6 +30,7 @@ an :class:`~medeval.errors.InvalidInputError` naming the readings file and the p
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import unicodedata
 from collections import Counter
@@ -321,15 +322,14 @@ class ReaderStudy(TaskType):
         chosen = analysis.tests[scope]
         difference = oriented(chosen.comparisons, test, reference).difference
         intervals = chosen.treatment_intervals
-        metrics = (
-            metric_record("auc_difference", "mrmc_auc_difference", difference),
-            metric_record("test_auc", "mrmc_reader_averaged_auc", intervals[test].auc),
-            metric_record("reference_auc", "mrmc_reader_averaged_auc",
-                          intervals[reference].auc),
-        )
-        warnings: tuple[str, ...] = () if scope == self.spec.scope else (
-            f"one reader only: the {self.spec.scope} analysis needs several; the figures "
-            "are those of fixed readers (FRRC)",)
+        estimates = (difference, intervals[test].auc, intervals[reference].auc)
+        if scope != self.spec.scope:  # one reader: the declared analysis has no interval
+            estimates = tuple(self._without_readers(e) for e in estimates)
+        metrics = tuple(metric_record(name, definition, estimate) for name, definition, estimate
+                        in zip(("auc_difference", "test_auc", "reference_auc"),
+                               ("mrmc_auc_difference", "mrmc_reader_averaged_auc",
+                                "mrmc_reader_averaged_auc"), estimates))
+        warnings: tuple[str, ...] = ()
         if clusters is not None and several_per_patient(list(clusters)):
             counts = Counter(clusters)
             shared = sum(n for n in counts.values() if n > 1)  # cases not alone
@@ -339,6 +339,19 @@ class ReaderStudy(TaskType):
                 "intervals are too narrow if a patient's cases are alike (a clustered "
                 "analysis is not implemented; one case per patient avoids it)",)
         return Aggregate(metrics, {"reader_study": self._table(analysis, scope)}, warnings)
+
+    def _without_readers(self, fixed: Estimate) -> Estimate:
+        """A one-reader study's figure under a declared RRRC or RRFC analysis: the point
+        estimate (the same in every analysis) with no interval, since the readers'
+        variance cannot be estimated from one reader. Judged on the fixed-reader interval
+        instead, a criterion would certify the claim about readers the protocol declared
+        on the one reader it did not cover: undefined, every criterion on it is
+        INCONCLUSIVE; the FRRC interval is named in the note (and in the table)."""
+        return dataclasses.replace(
+            fixed, low=math.nan, high=math.nan,
+            note=(f"one reader only: the {self.spec.scope} interval needs several readers "
+                  f"and is undefined; the fixed-reader (FRRC) interval is "
+                  f"[{fixed.low:.4g}, {fixed.high:.4g}]"))
 
     def _undefined(self, reason: str, n_cases: int) -> Aggregate:
         method = f"{self.spec.method.lower()}-{self.spec.scope.lower()}-{self.spec.covariance}"

@@ -322,7 +322,8 @@ class ReaderStudy(TaskType):
         chosen = analysis.tests[scope]
         difference = oriented(chosen.comparisons, test, reference).difference
         intervals = chosen.treatment_intervals
-        estimates = (difference, intervals[test].auc, intervals[reference].auc)
+        estimates: tuple[Estimate, ...] = (difference, intervals[test].auc,
+                                           intervals[reference].auc)
         if scope != self.spec.scope:  # one reader: the declared analysis has no interval
             estimates = tuple(self._without_readers(e) for e in estimates)
         metrics = tuple(metric_record(name, definition, estimate) for name, definition, estimate

@@ -544,6 +544,7 @@ def test_one_reader_under_a_declared_rrrc_has_no_interval_to_judge(study, tmp_pa
         estimate = result.metric(name).estimate
         assert estimate.value == expected.value and expected.low < expected.high
         assert math.isnan(estimate.low) and math.isnan(estimate.high)
+        assert (estimate.method, expected.method) == ("or-rrrc-jackknife", "or-frrc-jackknife")
         assert estimate.note == (
             "one reader only: the RRRC interval needs several readers and is undefined; the "
             f"fixed-reader (FRRC) interval is [{expected.low:.4g}, {expected.high:.4g}]")

@@ -349,15 +349,18 @@ class ReaderStudy(TaskType):
         on the one reader it did not cover: undefined, every criterion on it is
         INCONCLUSIVE; the FRRC interval is named in the note (and in the table)."""
         return dataclasses.replace(
-            fixed, low=math.nan, high=math.nan,
+            fixed, low=math.nan, high=math.nan, method=self._declared_method(),
             note=(f"one reader only: the {self.spec.scope} interval needs several readers "
                   f"and is undefined; the fixed-reader (FRRC) interval is "
                   f"[{fixed.low:.4g}, {fixed.high:.4g}]"))
 
+    def _declared_method(self) -> str:
+        """The interval method of the protocol's analysis (``or-rrrc-jackknife`` ...)."""
+        return f"{self.spec.method.lower()}-{self.spec.scope.lower()}-{self.spec.covariance}"
+
     def _undefined(self, reason: str, n_cases: int) -> Aggregate:
-        method = f"{self.spec.method.lower()}-{self.spec.scope.lower()}-{self.spec.covariance}"
-        nan = Estimate(math.nan, math.nan, math.nan, method, self.statistics.confidence,
-                       n_cases, note=reason)
+        nan = Estimate(math.nan, math.nan, math.nan, self._declared_method(),
+                       self.statistics.confidence, n_cases, note=reason)
         return Aggregate(tuple(metric_record(name, definition, nan) for name, definition in (
             ("auc_difference", "mrmc_auc_difference"),
             ("test_auc", "mrmc_reader_averaged_auc"),

@@ -332,6 +332,35 @@ def test_a_case_with_two_images_or_none_or_another_cases(tmp_path):
     assert ok.image_ids == {"c6": 4} and ok.empty_cases == ("c6",)
 
 
+def test_frames_numbered_per_patient_are_told_apart_by_their_folders(tmp_path):
+    # the usual endoscopy export: each patient's frames numbered from 0000 in a folder
+    # of its own; the COCO file names them from its images folder (pat1/0000.jpg), the
+    # manifest from the data root (frames/pat1/0000.jpg), so every file name is shared
+    # by two images, and the patient's folder tells them apart
+    images, cases, expected = [], [], {}
+    for number, (patient, frame) in enumerate(
+            [(p, f) for p in ("pat1", "pat2") for f in range(3)], start=101):
+        images.append({"id": number, "file_name": f"{patient}/{frame:04d}.jpg"})
+        case_id = f"{patient}_{frame}"
+        cases.append(Case(case_id, patient, (f"frames/{patient}/{frame:04d}.jpg",),
+                          f"labels/{case_id}.json"))
+        expected[case_id] = number
+    (tmp_path / "images.json").write_text(json.dumps({"images": images}))
+    file = results_file(tmp_path, json.dumps(
+        [{"image_id": i, "category_id": 1, "bbox": [1, 2, 3, 4], "score": i / 200}
+         for i in expected.values()]))
+    split = split_coco_results(file, cases, root=tmp_path, images=tmp_path / "images.json")
+    assert split.image_ids == expected
+    assert {c: [r["image_id"] for r in items] for c, items in split.results.items()} == {
+        c: [i] for c, i in expected.items()}
+    # two images as near to the frame (x/pat1/0000.jpg and y/pat1/0000.jpg): refused
+    (tmp_path / "twins.json").write_text(json.dumps({"images": [
+        {"id": 1, "file_name": "x/pat1/0000.jpg"}, {"id": 2, "file_name": "y/pat1/0000.jpg"}]}))
+    message = refusal(results_file(tmp_path, "[]"), cases[:1], tmp_path,
+                      images=tmp_path / "twins.json")
+    assert "its frame 'frames/pat1/0000.jpg' has the file name of 2 images" in message
+
+
 def test_without_images_the_references_must_name_one_file(tmp_path):
     file = results_file(tmp_path, "[]")
     with pytest.raises(LoaderError, match=r"no reference points into a set-wide COCO file.*"

@@ -505,7 +505,8 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
         ambiguous = False
         for name in case.inputs:
             key = _key(name)
-            same = by_path.get(key) or by_base.get(key.rsplit("/", 1)[-1], [])
+            same = by_path.get(key) or _nearest(key, by_base.get(key.rsplit("/", 1)[-1], []),
+                                                table)
             if len(same) > 1:
                 listed = ", ".join(repr(table[i]) for i in same[:3])
                 problems.append(f"case {case.case_id}: its frame {name!r} has the file name "
@@ -529,6 +530,27 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
                             "told; check the manifest's input against the images' "
                             "file_name")
     return image_of, problems
+
+
+def _nearest(key: str, candidates: list[_Key], table: Mapping[_Key, str]) -> list[_Key]:
+    """Of the images whose file name is the frame's, those sharing the most trailing
+    folders with the frame's path (``pat1/0000.jpg`` for ``frames/pat1/0000.jpg`` rather
+    than ``pat2/0000.jpg``): frames numbered per patient share their file names."""
+    if len(candidates) < 2:
+        return candidates
+    parts = key.split("/")
+
+    def shared(image_id: _Key) -> int:
+        other = _key(table[image_id]).split("/")
+        depth = 0
+        while (depth < min(len(parts), len(other))
+               and parts[-1 - depth] == other[-1 - depth]):
+            depth += 1
+        return depth
+
+    depths = {image_id: shared(image_id) for image_id in candidates}
+    best = max(depths.values())
+    return [image_id for image_id in candidates if depths[image_id] == best]
 
 
 def _cases_stems(cases: Sequence[Case]

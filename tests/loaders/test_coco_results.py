@@ -339,7 +339,7 @@ def test_frames_numbered_per_patient_are_told_apart_by_their_folders(tmp_path):
     # by two images, and the patient's folder tells them apart
     images, cases, expected = [], [], {}
     for number, (patient, frame) in enumerate(
-            [(p, f) for p in ("pat1", "pat2") for f in range(3)], start=101):
+            [(p, f) for p in ("pat1", "pat2") for f in range(3)], start=1):
         images.append({"id": number, "file_name": f"{patient}/{frame:04d}.jpg"})
         case_id = f"{patient}_{frame}"
         cases.append(Case(case_id, patient, (f"frames/{patient}/{frame:04d}.jpg",),
@@ -348,9 +348,13 @@ def test_frames_numbered_per_patient_are_told_apart_by_their_folders(tmp_path):
     (tmp_path / "images.json").write_text(json.dumps({"images": images}))
     file = results_file(tmp_path, json.dumps(
         [{"image_id": i, "category_id": 1, "bbox": [1, 2, 3, 4], "score": i / 200}
-         for i in expected.values()]))
+         for i in expected.values()]))  # ids 1 and 2 are also frames' numeric stems
     split = split_coco_results(file, cases, root=tmp_path, images=tmp_path / "images.json")
     assert split.image_ids == expected
+    # stems 0 to 2 are each two cases' (pat1/0001.jpg, pat2/0001.jpg): no stem can name
+    # an image, so no id placed here is "another case's file stem" (--image-ids stem
+    # would refuse such a set: two cases, one image)
+    assert split.stem_clashes == ()
     assert {c: [r["image_id"] for r in items] for c, items in split.results.items()} == {
         c: [i] for c, i in expected.items()}
     # two images as near to the frame (x/pat1/0000.jpg and y/pat1/0000.jpg): refused

@@ -588,16 +588,18 @@ def _stem_key(value: int | str) -> _Key:
 def _stem_clashes(cases: Sequence[Case], case_of: Mapping[_Key, str], used: set[_Key]
                   ) -> tuple[int, ...]:
     """Image ids of the results placed on one case that are the numeric file stem of
-    another case's frame."""
-    by_stem: dict[int, str] = {}
+    another case's frame. A stem several cases' frames share (frames numbered per
+    patient) names no image, and is not counted."""
+    by_stem: dict[int, set[str]] = {}
     for case in cases:
         for name in case.inputs:
             stem = _stem_key(_key(name).rsplit("/", 1)[-1].rsplit(".", 1)[0])
             if isinstance(stem, int):
-                by_stem.setdefault(stem, case.case_id)
+                by_stem.setdefault(stem, set()).add(case.case_id)
     return tuple(sorted(image_id for image_id, case_id in case_of.items()
                         if isinstance(image_id, int) and image_id in used
-                        and by_stem.get(image_id, case_id) != case_id))
+                        and len(owners := by_stem.get(image_id, {case_id})) == 1
+                        and case_id not in owners))
 
 
 def _same_file(root: Path, path: str, file: Path) -> bool:

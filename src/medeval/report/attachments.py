@@ -27,7 +27,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .pdfread import quiet_pypdf, short_error
@@ -256,13 +256,17 @@ def _attachment(name: str, ref: Any, af_ids: set[int | None]) -> Attachment:
     params = params.get_object() if params is not None else {}
     size = params.get("/Size")
     checksum = params.get("/CheckSum")
-    data = stream.get_data()
-    return Attachment(
-        name=name, data=bytes(data), mime=_name(stream.get("/Subtype")),
+    recorded = Attachment(
+        name=name, data=None, mime=_name(stream.get("/Subtype")),
         relationship=_name(relationship), associated=_idnum(ref) in af_ids,
         size=int(size) if size is not None else None,
         checksum=bytes(checksum.original_bytes if hasattr(checksum, "original_bytes")
                        else checksum).hex() if checksum is not None else None)
+    try:  # a stream that does not decode (or decodes past pypdf's limit, a "zip bomb")
+        data = stream.get_data()  # keeps its file specification's fields, read above
+    except Exception as exc:
+        return replace(recorded, problem=f"cannot be read: {short_error(exc)}")
+    return replace(recorded, data=bytes(data))
 
 
 def _name_tree(node: Any, depth: int, visited: list[int]) -> Iterator[tuple[str, Any]]:

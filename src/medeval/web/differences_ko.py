@@ -158,6 +158,10 @@ DIFFERENCES: tuple[Note, ...] = (
          "{who}: 첨부 파일({key})이 서명 후 {what}", {**_W, "what": {
              "removed": "제거되었습니다", "added": "추가되었습니다",
              "replaced": "바뀌었습니다"}.get}),
+    Note(_WHO + r": the attached file (?P<key>\S+) cannot be read: (?P<reason>.+)",
+         "{who}: 첨부 파일({key})을 읽을 수 없습니다 (영문 원문: {reason})", _W),
+    Note(_WHO + r": the attached file (?P<key>\S+) has no embedded content \(/EF\)",
+         "{who}: 첨부 파일({key})에 포함된 내용(/EF)이 없습니다", _W),
     Note(_WHO + r": the attached file (?P<key>\S+) is missing \(removed\)",
          "{who}: 첨부 파일({key})이 없습니다 (제거됨)", _W),
     Note(_WHO + r": carries an attachment (?P<key>.+) that medeval did not attach",

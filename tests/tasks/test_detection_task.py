@@ -279,3 +279,44 @@ def test_inside_refuses_lesion_masks_it_cannot_count(tmp_path):
     assert "case g:" in problems and "g.png" in problems and "[1, 3]" in problems
     assert "case j:" in problems and "JPEG" in problems
     assert "case s:" in problems and "20 x 25" in problems and "40 x 50" in problems
+
+
+def _distance_set(root: Path, spacing: list | None) -> Path:
+    """Two PNG frames, each with 2 reference points (row, column) in pixels and a
+    detection 2.24 px from the first: sqrt(2**2 + 1**2)."""
+    from PIL import Image as PILImage
+
+    for folder in ("frames", "ref", "pred"):
+        (root / folder).mkdir(parents=True)
+    for cid in ("a", "b"):
+        PILImage.fromarray(np.zeros((40, 50), np.uint8)).save(root / "frames" / f"{cid}.png")
+        reference: dict = {"points": [[10, 10], [30, 40]]}
+        if spacing is not None:
+            reference["spacing_mm"] = spacing
+        (root / "ref" / f"{cid}.json").write_text(json.dumps(reference))
+        (root / "pred" / f"{cid}.json").write_text(json.dumps({"detections": [
+            {"point": [12, 11], "score": 0.9}, {"point": [0, 0], "score": 0.2}]}))
+    pd.DataFrame([{"case_id": c, "patient_id": f"p{c}", "input": f"frames/{c}.png",
+                   "reference": f"ref/{c}.json"} for c in ("a", "b")]).to_csv(
+        root / "manifest.csv", index=False)
+    (root / "protocol.toml").write_text(INSIDE_PROTOCOL.replace(
+        'criterion = "inside"', 'criterion = "distance"\nmax_distance_mm = 5.0'))
+    return root / "pred"
+
+
+def test_distance_on_frames_needs_the_pixel_size_nothing_is_taken_as_1_mm(tmp_path):
+    # points on a PNG frame, which states no pixel size, and no spacing_mm beside them:
+    # refused for every case before anything is scored, as docs/images.md says of every
+    # distance on such frames
+    predictions = _distance_set(tmp_path / "none", None)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "none" / "protocol.toml", predictions)
+    problems = caught.value.problems
+    assert len(problems) == 2 and "case a:" in problems[0] and "spacing_mm" in problems[0]
+    assert "frames/a.png" in problems[0]
+    # the pixel size given: 2.24 px is 1.12 mm at 0.5 mm (a hit within 5 mm) and 6.7 mm
+    # at 3 mm (a miss)
+    for spacing, hits in (([0.5, 0.5], 1), ([3.0, 3.0], 0)):
+        folder = tmp_path / f"s{spacing[0]}"
+        result = medeval.evaluate(folder / "protocol.toml", _distance_set(folder, spacing))
+        assert [row["true_positives"] for row in result.cases] == [hits, hits]

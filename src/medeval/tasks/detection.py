@@ -88,6 +88,8 @@ class Detection(TaskType):
         try:
             reference = number_rows(rows, name=key.removesuffix("es").removesuffix("s"),
                                     shape="a list of coordinates")
+            if self.spec.criterion == "distance" and "spacing_mm" not in data:
+                _no_pixel_size(case, root)
             spacing = data.get("spacing_mm", 1.0)
             if isinstance(spacing, list):
                 return reference, tuple(number(v, name="spacing_mm") for v in spacing)
@@ -171,6 +173,28 @@ class Detection(TaskType):
                 y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
                 n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
         return Aggregate(tuple(metrics), {"froc": froc_table(curve)})
+
+
+def _no_pixel_size(case: Case, root: Path) -> None:
+    """Refuse distance matching of points without spacing on a raster frame, which
+    states no pixel size: its points are in pixels, and would be taken as mm."""
+    from ..loaders._files import sniff
+    from ._frames import RASTER
+
+    for name in case.inputs:
+        frame = root / name
+        try:
+            raster = frame.is_file() and str(sniff(frame)) in RASTER
+        except OSError:
+            continue
+        if raster:
+            raise ReferenceProblem(
+                f"case {case.case_id}: reference {case.reference} gives its points without "
+                f"\"spacing_mm\", on the frame {name}, which states no pixel size: its "
+                "points (in pixels) would be taken as millimetres, and nothing is taken as "
+                "1 mm; give \"spacing_mm\": [s, s] beside them (the pixel size in mm, rows "
+                "and columns), or match by box (criterion \"iou\") or lesion mask "
+                "(criterion \"inside\"), which need no unit")
 
 
 def _lesion_mask(case: Case, root: Path) -> NDArray[np.int64]:

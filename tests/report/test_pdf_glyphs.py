@@ -228,3 +228,27 @@ def test_a_reader_study_test_with_no_value_prints_no_nan(tmp_path: Path) -> None
     flat = " ".join(text.split())
     assert "F 정의되지 않음" not in flat and flat.count("정의되지 않음 / undefined") >= 3
     assert "the difference of AUCs between the treatments and its variance are both 0" in flat
+
+
+def test_one_reader_under_rrrc_says_why_its_criterion_is_inconclusive(tmp_path: Path) -> None:
+    # the example's study with reader R1 alone, its protocol declaring RRRC: the
+    # certificate named FRRC as the interval judged; RRRC is, and it has none
+    import csv
+
+    study = tmp_path / "reader-study"
+    shutil.copytree(EXAMPLES / "reader-study", study, ignore=shutil.ignore_patterns("result"))
+    with (study / "readings.csv").open(newline="") as stream:
+        rows = [row for row in csv.DictReader(stream) if row["reader"] == "R1"]
+    with (study / "readings.csv").open("w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    evaluated = medeval.evaluate(study / "protocol.toml")
+    assert evaluated.overall == "INCONCLUSIVE"
+    result = write_result(evaluated, tmp_path / "r.json")
+    flat = " ".join(pdftotext(render_certificate(result, tmp_path / "c.pdf")).split())
+    assert "judged on the RRRC interval" in flat and "judged on the FRRC interval" not in flat
+    assert ("With one reader the RRRC interval cannot be estimated (the readers' variance "
+            "needs several): the difference has no RRRC interval and its criterion is "
+            "INCONCLUSIVE.") in flat
+    assert "판독자가 한 명이어서 RRRC 신뢰구간을 추정할 수 없습니다" in flat

@@ -553,7 +553,7 @@ def test_one_reader_under_a_declared_rrrc_has_no_interval_to_judge(study, tmp_pa
         for v in result.verdicts] and result.verdicts
     assert result.overall == "INCONCLUSIVE"
     table = ReaderStudyTable.from_tables(result.tables)
-    assert table is not None and table.scope == "FRRC"
+    assert table is not None and table.scope == "RRRC"  # what the criteria judge
     assert [t.scope for t in table.tests] == ["FRRC"]
 
 

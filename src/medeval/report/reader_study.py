@@ -153,6 +153,8 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
         Para(_m("reader_study.judged", scope=study.scope,
                 goal=_as_fixed(study.goal, 3)), "note"),
     ]
+    if study.scope not in {found.scope for found in study.tests}:  # one reader, RRRC declared
+        blocks.append(Para(_m("reader_study.judged_absent", scope=study.scope), "note"))
     if undefined:
         blocks.insert(-1, Para(Msg("reader_study.undefined_test"), "note"))
     return blocks

@@ -339,7 +339,10 @@ class ReaderStudy(TaskType):
                 "share a patient): the MRMC analysis takes cases as independent, so its "
                 "intervals are too narrow if a patient's cases are alike (a clustered "
                 "analysis is not implemented; one case per patient avoids it)",)
-        return Aggregate(metrics, {"reader_study": self._table(analysis, scope)}, warnings)
+        # the table names the scope the criteria judge: the declared one, even where one
+        # reader gives it no test (its figures then undefined, as above)
+        return Aggregate(metrics, {"reader_study": self._table(analysis, self.spec.scope)},
+                         warnings)
 
     def _without_readers(self, fixed: Estimate) -> Estimate:
         """A one-reader study's figure under a declared RRRC or RRFC analysis: the point

@@ -35,6 +35,7 @@ from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, selec
 from .limits import Limits
 from .memory import choose_memory_guard
 from .predictions import atomic_write, sync_filesystem
+from .run_lock import run_dir_lock
 from .runlog import RunLog, RunSummary, finished_cases, last_ends, summarize
 from .sandbox import choose_isolation, python_binds
 from .stop_signals import Stopped, StopSignals
@@ -188,71 +189,72 @@ def run_algorithm(
     check_before_run(manifest, run_dir=run_dir, sandboxed=chosen == "bubblewrap",
                      python=python_binds(), algorithm=spec.binds)
     record = {**run_record(manifest, progress=progress), "fresh": fresh}
-    prepare_run_dir(run_dir, {"algorithm": spec.to_dict(), "isolation": chosen, "mode": mode,
-                              "limits": asdict(limits), **record},
-                    fresh=fresh, say=_say(console))
-    predictions = run_dir / "predictions"
-    predictions.mkdir(parents=True, exist_ok=True)
+    with run_dir_lock(run_dir):  # a second run here would disturb this one
+        prepare_run_dir(run_dir, {"algorithm": spec.to_dict(), "isolation": chosen, "mode": mode,
+                                  "limits": asdict(limits), **record},
+                        fresh=fresh, say=_say(console))
+        predictions = run_dir / "predictions"
+        predictions.mkdir(parents=True, exist_ok=True)
 
-    interrupted: KeyboardInterrupt | None = None
-    with StopSignals() as stop:  # kill PID and a closed terminal stop as Ctrl-C does
-        log = RunLog(run_dir / "run.jsonl")
-        scratch: Path | None = None
-        try:
-            finished = finished_cases(log.events, predictions, case_ids)
-            _clean(predictions, keep=finished, log_events=log.events)
-            jobs = [Job(c.case_id, tuple(str(manifest.path(p)) for p in c.inputs))
-                    for c in manifest.cases if c.case_id not in finished]
-            header = {
-                "algorithm": spec.to_dict(), "isolation": chosen, "mode": mode,
-                "limits": {"timeout_s": timeout_s, "memory_mb": memory_mb,
-                           "output_limit_mb": output_limit_mb,
-                           "setup_timeout_s": setup_timeout_s,
-                           "address_space_mb": address_space_mb, "retries": retries},
-                "memory": memory.record(),
-                "executor": executor, "workers": workers,
-                "gpus": gpu_record(gpus, selected,
-                                   _gpu_workers(selected, workers, len(jobs), executor)),
-                "environment": capture_environment(), **record,
-            }
-            log.append({"event": "run-start", **header, "cases": len(case_ids),
-                        "resumed": len(finished), "to_run": len(jobs)})
-            plan = WorkerPlan(spec, chosen, limits, str(predictions), memory, retries)
-            scratch = (run_dir / ".scratch" if scratch_dir is None else Path(scratch_dir)
-                       .resolve() / f"medeval-{os.getpid()}-{time.time_ns()}")
-            shutil.rmtree(scratch, ignore_errors=True)
+        interrupted: KeyboardInterrupt | None = None
+        with StopSignals() as stop:  # kill PID and a closed terminal stop as Ctrl-C does
+            log = RunLog(run_dir / "run.jsonl")
+            scratch: Path | None = None
             try:
-                _execute(plan, jobs, executor=executor, workers=workers, scratch=scratch,
-                         log=log, selected=selected, scheduler_address=scheduler_address,
-                         bar=_Progress(len(case_ids), len(finished), progress, console))
-            except KeyboardInterrupt as exc:  # Ctrl-C: what ended is kept, and recorded
-                interrupted = exc
-            finally:
-                stop.hold()  # a SIGTERM from here on waits until the summary is written
-            wall = time.perf_counter() - started
-            events = [*log.events, *log.written]
-            summary = summarize(events, case_ids, out_dir=run_dir, header=header,
-                                resumed=len(finished), ended_now=len(jobs), wall_s=wall)
-            log.append({"event": "run-end", "done": summary.done, "failed": summary.failed,
-                        "wall_s": round(wall, 3),
-                        **({"interrupted": True} if interrupted is not None else {})})
-        finally:
-            log.close()
-            if scratch is not None:
+                finished = finished_cases(log.events, predictions, case_ids)
+                _clean(predictions, keep=finished, log_events=log.events)
+                jobs = [Job(c.case_id, tuple(str(manifest.path(p)) for p in c.inputs))
+                        for c in manifest.cases if c.case_id not in finished]
+                header = {
+                    "algorithm": spec.to_dict(), "isolation": chosen, "mode": mode,
+                    "limits": {"timeout_s": timeout_s, "memory_mb": memory_mb,
+                               "output_limit_mb": output_limit_mb,
+                               "setup_timeout_s": setup_timeout_s,
+                               "address_space_mb": address_space_mb, "retries": retries},
+                    "memory": memory.record(),
+                    "executor": executor, "workers": workers,
+                    "gpus": gpu_record(gpus, selected,
+                                       _gpu_workers(selected, workers, len(jobs), executor)),
+                    "environment": capture_environment(), **record,
+                }
+                log.append({"event": "run-start", **header, "cases": len(case_ids),
+                            "resumed": len(finished), "to_run": len(jobs)})
+                plan = WorkerPlan(spec, chosen, limits, str(predictions), memory, retries)
+                scratch = (run_dir / ".scratch" if scratch_dir is None else Path(scratch_dir)
+                           .resolve() / f"medeval-{os.getpid()}-{time.time_ns()}")
                 shutil.rmtree(scratch, ignore_errors=True)
-        sync_filesystem(predictions)
-        atomic_write(run_dir / "summary.json", canonical_json(summary.data))
-    if interrupted is None:
-        interrupted = stop.pending()
-    if interrupted is not None:
-        not_run = len(summary.data["not_run"])
-        how = (f"stopped by {interrupted}" if isinstance(interrupted, Stopped) else
-               "interrupted")
-        _say(console)(f"medeval: {how}: {summary.done + summary.failed} of "
-                      f"{summary.cases} cases ended and are kept in {run_dir} ({not_run} not "
-                      "run); run the same command again to resume")
-        raise interrupted
-    return summary
+                try:
+                    _execute(plan, jobs, executor=executor, workers=workers, scratch=scratch,
+                             log=log, selected=selected, scheduler_address=scheduler_address,
+                             bar=_Progress(len(case_ids), len(finished), progress, console))
+                except KeyboardInterrupt as exc:  # Ctrl-C: what ended is kept, and recorded
+                    interrupted = exc
+                finally:
+                    stop.hold()  # a SIGTERM from here on waits until the summary is written
+                wall = time.perf_counter() - started
+                events = [*log.events, *log.written]
+                summary = summarize(events, case_ids, out_dir=run_dir, header=header,
+                                    resumed=len(finished), ended_now=len(jobs), wall_s=wall)
+                log.append({"event": "run-end", "done": summary.done, "failed": summary.failed,
+                            "wall_s": round(wall, 3),
+                            **({"interrupted": True} if interrupted is not None else {})})
+            finally:
+                log.close()
+                if scratch is not None:
+                    shutil.rmtree(scratch, ignore_errors=True)
+            sync_filesystem(predictions)
+            atomic_write(run_dir / "summary.json", canonical_json(summary.data))
+        if interrupted is None:
+            interrupted = stop.pending()
+        if interrupted is not None:
+            not_run = len(summary.data["not_run"])
+            how = (f"stopped by {interrupted}" if isinstance(interrupted, Stopped) else
+                   "interrupted")
+            _say(console)(f"medeval: {how}: {summary.done + summary.failed} of "
+                          f"{summary.cases} cases ended and are kept in {run_dir} ({not_run} not "
+                          "run); run the same command again to resume")
+            raise interrupted
+        return summary
 
 
 def _execute(plan: WorkerPlan, jobs: Sequence[Job], *, executor: str, workers: int,

@@ -1,0 +1,51 @@
+"""One run at a time in a run directory.
+
+A second ``medeval predict`` into a run directory that a run is using would remove that
+run's scratch folder (its cases' inputs) under its feet, so that its remaining cases fail
+as the algorithm's exceptions, write its records into the same ``run.jsonl``, and with
+``--fresh`` remove its predictions. :func:`run_dir_lock` holds an exclusive ``flock`` on
+``RUN_DIR/.lock`` for the whole run; the kernel releases it when the process ends, however
+it ends (``SIGKILL`` included), so a lock is never left behind stale.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import RunnerError
+
+__all__ = ["LOCK_NAME", "run_dir_lock"]
+
+#: The lock file's name in the run directory (it holds the running process's id).
+LOCK_NAME = ".lock"
+
+
+@contextmanager
+def run_dir_lock(run_dir: Path) -> Iterator[None]:
+    """Hold ``run_dir`` for this process; refuse if another process holds it.
+
+    Raises
+    ------
+    RunnerError
+        Another process is running in ``run_dir`` (its process id is named).
+    """
+    run_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(run_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            raise RunnerError(
+                f"{run_dir} is in use by another run (process {holder}), which this one "
+                "would disturb; wait until it ends (then the same command resumes it), or "
+                "give another run directory") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock

@@ -157,6 +157,26 @@ def test_a_jpeg_mask_refuses_a_label_map_and_a_bad_threshold(tmp_path):
     refused(path, "(0, 255]", jpeg_threshold=300)
 
 
+def test_a_tiff_with_jpeg_compression_is_a_jpeg_mask(tmp_path):
+    # a TIFF holding JPEG-compressed pixels is as lossy as a .jpg: its edges are smeared
+    # into greys, so it needs the threshold like any JPEG mask, and is thresholded alike
+    yy, xx = np.mgrid[:40, :40]
+    disc = np.where(np.hypot(yy - 20, xx - 20) < 12, 255, 0).astype(np.uint8)
+    path = tmp_path / "polyp.tif"
+    PILImage.fromarray(disc).save(path, compression="jpeg", quality=60)
+    with PILImage.open(path) as opened:
+        decoded = np.asarray(opened.convert("L"))
+    assert len(np.unique(decoded)) > 2  # the edges are smeared into greys
+    refused(path, "JPEG compression", "jpeg_threshold=")
+    refused(path, "JPEG compression", "jpeg_threshold=", label_map={0: 0, 255: 1})
+    mask = read_mask(path, jpeg_threshold=128)
+    assert np.array_equal(mask.array[0], (decoded >= 128).astype(np.uint8))
+    assert mask.metadata["format"] == "tiff" and mask.metadata["jpeg_threshold"] == 128.0
+    # a TIFF compressed without loss is read as it is
+    PILImage.fromarray(disc).save(tmp_path / "lzw.tif", compression="tiff_lzw")
+    assert np.array_equal(read_mask(tmp_path / "lzw.tif").array[0], disc // 255)
+
+
 def test_the_threshold_is_ignored_for_a_lossless_mask(tmp_path):
     path = save(LESION * 255, tmp_path / "m.png")
     assert np.array_equal(read_mask(path, jpeg_threshold=200).array[0], LESION)

@@ -90,8 +90,9 @@ def read_mask(
     file = regular_file(path, what="mask")
     fmt = raster_format(file, what="mask")
     table = _checked_map(label_map, file)
-    if fmt == "jpeg":
-        threshold = _checked_threshold(jpeg_threshold, table, file)
+    lossy = "a JPEG" if fmt == "jpeg" else _jpeg_in_tiff(file) if fmt == "tiff" else None
+    if lossy is not None:
+        threshold = _checked_threshold(jpeg_threshold, table, file, lossy)
         grey, mode = decode_frames(file, fmt, what="mask", convert=_grey_levels)
         values = distinct_values(grey)
         labels = (grey >= threshold).astype(np.uint8)
@@ -140,9 +141,10 @@ def read_lesion_mask(path: str | os.PathLike[str]) -> Image:
     """
     file = regular_file(path, what="mask")
     fmt = raster_format(file, what="mask")
-    if fmt == "jpeg":
+    lossy = "a JPEG" if fmt == "jpeg" else _jpeg_in_tiff(file) if fmt == "tiff" else None
+    if lossy is not None:
         raise LoaderError(
-            f"mask {file}: is a JPEG, whose compression smears a lesion's edge into grey "
+            f"mask {file}: is {lossy}, whose compression smears a lesion's edge into grey "
             "values that would each count as a lesion; save lesion masks as PNG (lesion k "
             "drawn with value k)"
         )
@@ -203,17 +205,34 @@ def _whole(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
+def _jpeg_in_tiff(file: Path) -> str | None:
+    """``"a TIFF with JPEG compression"`` when a page of the TIFF ``file`` is stored
+    JPEG-compressed (as lossy as a .jpg), else None (also when Pillow cannot tell:
+    the full read that follows names that problem)."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(file, formats=["TIFF"]) as image:
+            for index in range(int(getattr(image, "n_frames", 1))):
+                image.seek(index)
+                if image.info.get("compression") in ("jpeg", "tiff_jpeg"):
+                    return "a TIFF with JPEG compression"
+    except Exception:  # Pillow's parsers raise many kinds on a damaged file
+        return None
+    return None
+
+
 def _checked_threshold(threshold: float | None, table: dict[int, int] | None,
-                       file: Path) -> float:
+                       file: Path, lossy: str = "a JPEG") -> float:
     if threshold is None:
         raise LoaderError(
-            f"mask {file}: is a JPEG, whose compression smears a mask's edges into grey "
+            f"mask {file}: is {lossy}, whose compression smears a mask's edges into grey "
             "values; medeval reads a JPEG mask only with a binarisation threshold: pass "
             "jpeg_threshold= (e.g. 128), declared in the protocol, or save masks as PNG"
         )
     if table is not None:
         raise LoaderError(
-            f"mask {file}: is a JPEG, which jpeg_threshold makes binary (0 and 1); a "
+            f"mask {file}: is {lossy}, which jpeg_threshold makes binary (0 and 1); a "
             "label_map cannot apply to it: pass label_map only for lossless masks"
         )
     value = float(threshold)

@@ -138,3 +138,29 @@ def test_infrastructure_is_a_reason_and_retries_are_checked(tmp_path: Path):
     with pytest.raises(RunnerError, match="retries"):
         run_algorithm(manifest, f"{plugin}:Waiting", tmp_path / "run", retries=-1,
                       progress=False)
+
+
+SELF_KILL = '''
+import os, signal
+
+class SelfKill:
+    def predict(self, case):
+        if case.case_id == "k1":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return 0.5
+'''
+
+
+@needs_bwrap
+def test_an_algorithm_that_kills_itself_is_not_said_to_be_killed_from_outside(tmp_path: Path):
+    """The runner cannot tell who sent a SIGKILL. Before, the detail of a plugin that sent
+    it to itself said "a signal from outside the algorithm", false in the run's record; it
+    is still run again once and stays a failure of the case."""
+    manifest = write_set(tmp_path, ["ok-1", "k1"])
+    plugin = write_algorithm(tmp_path, SELF_KILL)
+    summary = run_algorithm(manifest, f"{plugin}:SelfKill", tmp_path / "run", progress=False)
+    failure = summary.failures["k1"]
+    assert failure["reason"] == "infrastructure" and "SIGKILL" in failure["detail"]
+    assert "from outside the algorithm" not in failure["detail"]
+    assert "or from the algorithm itself" in failure["detail"]
+    assert summary.data["retried"] == {"k1": 1} and summary.done == 1

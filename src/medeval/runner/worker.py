@@ -297,8 +297,9 @@ class Worker:
                 f"{self.plan.limits.output_limit_mb:g} MB (--output-limit-mb), which "
                 "holds for every file it writes")
         if number in _EXTERNAL_SIGNALS:
-            return "infrastructure", (": a signal from outside the algorithm, not a limit of "
-                                      "the run (an operator, the host's OOM killer)")
+            return "infrastructure", (  # the sender is not known: it may be the algorithm
+                ": a signal that no limit of the run sent: from outside (an operator, the "
+                "host's OOM killer), or from the algorithm itself")
         return otherwise, ""
 
     def _attempt(self, job: Job) -> CaseOutcome:

@@ -31,14 +31,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import platform
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._atomic import atomic_write
 from ._canonical import _plain, canonical_json
 from ._hashing import sha256_bytes
 from .decision import Verdict
@@ -638,12 +637,12 @@ def write_result(result: Result, path: str | Path) -> Path:
     payload = result.to_json()
     cases = result.cases_csv()
     csv_path = _cases_path(target)
-    _atomic_write(target, payload)
-    _atomic_write(csv_path, cases)
+    atomic_write(target, payload)
+    atomic_write(csv_path, cases)
     digest = (
         f"{sha256_bytes(payload)}  {target.name}\n{sha256_bytes(cases)}  {csv_path.name}\n"
     )
-    _atomic_write(_digest_path(target), digest.encode("ascii"))
+    atomic_write(_digest_path(target), digest.encode("ascii"))
     return target
 
 
@@ -807,19 +806,3 @@ def _cases_path(json_path: Path) -> Path:
 
 def _digest_path(json_path: Path) -> Path:
     return json_path.with_name(json_path.name + ".sha256")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

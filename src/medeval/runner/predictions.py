@@ -20,11 +20,11 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .._atomic import atomic_write
 from .._canonical import canonical_json
 
 __all__ = ["InvalidPrediction", "atomic_write", "normalize_prediction", "store_outputs"]
@@ -206,25 +206,6 @@ def store_outputs(
         atomic_write(predictions_dir / name, data, durable=False)
         stored[name] = hashlib.sha256(data).hexdigest()
     return stored
-
-
-def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
-
-    ``durable=True`` also flushes the file to disk (fsync) before the rename.
-    """
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            if durable:
-                os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def sync_filesystem(path: Path) -> None:

@@ -1,0 +1,42 @@
+"""Writing a file whole or not at all (private): a temporary file beside the target,
+renamed over it once written, so that an interrupted write (a signal, a full disk)
+leaves the earlier file as it was and no part of the new one under its name."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it, which sets it: at import, not in the
+    os.umask(mask)      # middle of a run whose threads create files
+    return mask
+
+
+_UMASK = _umask()
+
+
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
+
+    The file gets the permissions a new file gets (``0o666`` less the umask the process
+    had when this module was imported), not ``mkstemp``'s ``0o600``. ``durable=True``
+    also flushes it to disk (``fsync``) before the rename; the temporary file is removed
+    on any failure.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.chmod(temporary, 0o666 & ~_UMASK)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            if durable:
+                os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,53 @@
+"""Files written whole or not at all (``medeval._atomic.atomic_write``, which the result,
+the runner's predictions and the certificate use): checked on the file system itself."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from medeval._atomic import atomic_write
+
+
+def test_a_write_cut_short_leaves_the_earlier_file_as_it_was(tmp_path: Path) -> None:
+    # A child process limited to 1 MB per file (RLIMIT_FSIZE; SIGXFSZ ignored, so the
+    # write fails with EFBIG, as on a full disk) rewrites a 10-byte file with 2 MB: the
+    # file must still hold its 10 bytes, and no temporary file may be left beside it.
+    target = tmp_path / "certificate.pdf"
+    target.write_bytes(b"issued pdf")
+    script = (
+        "import resource, signal, sys\n"
+        "from pathlib import Path\n"
+        "from medeval._atomic import atomic_write\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))\n"
+        "try:\n"
+        "    atomic_write(Path(sys.argv[1]), b'x' * (2 << 20))\n"
+        "except OSError as exc:\n"
+        "    print(exc.errno)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "27"  # EFBIG: the write did fail part-way
+    assert target.read_bytes() == b"issued pdf"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["certificate.pdf"]
+
+
+def test_a_new_file_has_the_permissions_the_umask_gives(tmp_path: Path) -> None:
+    # mkstemp makes 0o600; a result or certificate is a file like any other: 0o666 less
+    # the umask (022 -> 0o644, 077 -> 0o600), in a process started with that umask
+    for umask, expected in ((0o022, 0o644), (0o077, 0o600)):
+        target = tmp_path / f"r{umask:o}.json"
+        subprocess.run([sys.executable, "-c",
+                        "import os, sys; from pathlib import Path\n"
+                        f"os.umask({umask})\n"
+                        "from medeval._atomic import atomic_write\n"
+                        "atomic_write(Path(sys.argv[1]), b'{}')", str(target)], check=True)
+        assert stat.S_IMODE(os.stat(target).st_mode) == expected
+        assert target.read_bytes() == b"{}"
+    atomic_write(tmp_path / "r.json", b"[]", durable=False)  # replaces whole, in process
+    atomic_write(tmp_path / "r.json", b"[1]")
+    assert (tmp_path / "r.json").read_bytes() == b"[1]"

@@ -117,6 +117,23 @@ def test_alpha_opaque_is_dropped_transparent_is_refused(tmp_path):
     assert np.array_equal(read_image(save(la, tmp_path / "la.png")).array[0], RGB[..., 0])
 
 
+def test_a_transparent_colour_key_is_transparency_too(tmp_path):
+    # PNG's tRNS chunk on a grey or RGB image makes every pixel of one value transparent;
+    # Pillow's RGBA conversion shows which, and medeval refuses them as it refuses alpha
+    grey = np.array([[0, 255, 7], [255, 0, 9]], np.uint8)
+    path = save(grey, tmp_path / "key.png", transparency=0)
+    with PILImage.open(path) as opened:
+        holes = int((np.asarray(opened.convert("RGBA"))[..., 3] != 255).sum())
+    assert holes == 2
+    refused(path, "transparent", f"{holes} pixel(s)")
+    colour = np.dstack([grey, grey, np.zeros_like(grey)])
+    path = save(colour, tmp_path / "key_rgb.png", transparency=(255, 255, 0))
+    refused(path, "transparent", "2 pixel(s)")
+    # a key no pixel holds leaves every pixel opaque: read as it is
+    unused = save(grey, tmp_path / "unused.png", transparency=100)
+    assert np.array_equal(read_image(unused).array[0], grey)
+
+
 def test_multi_page_tiff_is_a_stack_of_frames(tmp_path):
     pages = [RGB, RGB[::-1], 255 - RGB]
     frames = [PILImage.fromarray(p) for p in pages]

@@ -251,9 +251,13 @@ def _pixels(image: Any, file: Path, what: str) -> NDArray[Any]:
     """One decoded frame as the module docstring says: grey, RGB, or refused."""
     mode = image.mode
     if mode in _GREY:
-        return np.asarray(image).astype(_GREY[mode], copy=False)
+        levels: NDArray[Any] = np.asarray(image).astype(_GREY[mode], copy=False)
+        _colour_key(levels, image.info.get("transparency"), file, what, channels=False)
+        return levels
     if mode in ("RGB", "YCbCr"):
-        return np.asarray(image.convert("RGB") if mode == "YCbCr" else image)
+        colour: NDArray[Any] = np.asarray(image.convert("RGB") if mode == "YCbCr" else image)
+        _colour_key(colour, image.info.get("transparency"), file, what, channels=True)
+        return colour
     if mode in ("RGBA", "RGBX", "LA", "PA", "P"):
         if mode == "P" and "transparency" not in image.info:
             rgb = np.asarray(image.convert("RGB"))
@@ -271,6 +275,23 @@ def _pixels(image: Any, file: Path, what: str) -> NDArray[Any]:
         "convert; save it as greyscale or RGB (CMYK and other colour spaces need a "
         "colour-managed conversion)"
     )
+
+
+def _colour_key(array: NDArray[Any], key: Any, file: Path, what: str, *,
+                channels: bool) -> None:
+    """Refuse pixels a transparent colour key (PNG's tRNS on a grey or RGB image) makes
+    transparent: transparency as an alpha channel is (see :func:`opaque`)."""
+    if key is None or isinstance(key, bytes):  # bytes: a palette's table, not a key
+        return
+    hit = (np.all(array == np.asarray(key), axis=-1) if channels
+           else array == key)
+    count = int(np.count_nonzero(hit))
+    if count:
+        raise LoaderError(
+            f"{what} {file}: declares the colour {key!r} transparent (a PNG tRNS key), "
+            f"which {count} pixel(s) hold; a transparent pixel has no value of its own, so "
+            "medeval does not composite it: save the image without transparency"
+        )
 
 
 def opaque(alpha: NDArray[Any], file: Path, what: str, *, skip: bool = False) -> None:

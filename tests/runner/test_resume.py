@@ -96,3 +96,30 @@ def test_resume_refuses_another_algorithm(tmp_path: Path):
         with pytest.warns(IsolationWarning):
             run_algorithm(manifest, f"{one}:A", tmp_path / "run", isolation="none",
                           progress=False)
+
+
+@needs_bwrap
+def test_a_prediction_removed_or_altered_after_the_run_is_predicted_again_and_said(
+        tmp_path: Path, capsys):
+    """Before, a resumed run predicted such cases again without a word (only "ran 2 now"):
+    in a laboratory, a prediction file changed after the runner wrote it must be seen."""
+    cases = ["c1", "c2", "c3", "c4"]
+    manifest = write_set(tmp_path, cases)
+    plugin = write_algorithm(tmp_path, SLOW)
+    run = tmp_path / "run"
+    run_algorithm(manifest, f"{plugin}:Slow", run, progress=False)
+    (run / "predictions" / "c2.json").unlink()
+    (run / "predictions" / "c3.json").write_text('{"case_id": "c3", "score": 0.99}')
+    capsys.readouterr()
+    again = run_algorithm(manifest, f"{plugin}:Slow", run, progress=False)
+    err = capsys.readouterr().err
+    assert "2 case(s) that ended in an earlier run are predicted again" in err
+    assert "1 prediction missing (c2); 1 prediction changed (c3)" in err
+    assert again.resumed == 2 and again.done == 4
+    starts = [json.loads(line) for line in (run / "run.jsonl").read_text().splitlines()
+              if '"run-start"' in line]
+    assert "again" not in starts[0]
+    assert starts[1]["again"] == {"c2": "prediction missing", "c3": "prediction changed"}
+    for number, case_id in enumerate(cases):  # write_set's input of case i is "i"
+        stored = json.loads((run / "predictions" / f"{case_id}.json").read_text())
+        assert stored == {"case_id": case_id, "score": number / 7, "label": number % 3}

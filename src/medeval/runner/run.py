@@ -19,7 +19,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -36,7 +36,7 @@ from .limits import Limits
 from .memory import choose_memory_guard
 from .predictions import atomic_write, sync_filesystem
 from .run_lock import run_dir_lock
-from .runlog import RunLog, RunSummary, finished_cases, last_ends, summarize
+from .runlog import RunLog, RunSummary, last_ends, resume_plan, summarize
 from .sandbox import choose_isolation, python_binds
 from .stop_signals import Stopped, StopSignals
 from .worker import CaseOutcome, Job, Worker, WorkerPlan, WorkerStartError
@@ -201,7 +201,9 @@ def run_algorithm(
             log = RunLog(run_dir / "run.jsonl")
             scratch: Path | None = None
             try:
-                finished = finished_cases(log.events, predictions, case_ids)
+                finished, again = resume_plan(log.events, predictions, case_ids)
+                if again:
+                    _say(console)(_again_message(again))
                 _clean(predictions, keep=finished, log_events=log.events)
                 jobs = [Job(c.case_id, tuple(str(manifest.path(p)) for p in c.inputs))
                         for c in manifest.cases if c.case_id not in finished]
@@ -218,7 +220,8 @@ def run_algorithm(
                     "environment": capture_environment(), **record,
                 }
                 log.append({"event": "run-start", **header, "cases": len(case_ids),
-                            "resumed": len(finished), "to_run": len(jobs)})
+                            "resumed": len(finished), "to_run": len(jobs),
+                            **({"again": again} if again else {})})
                 plan = WorkerPlan(spec, chosen, limits, str(predictions), memory, retries)
                 scratch = (run_dir / ".scratch" if scratch_dir is None else Path(scratch_dir)
                            .resolve() / f"medeval-{os.getpid()}-{time.time_ns()}")
@@ -278,6 +281,23 @@ def _execute(plan: WorkerPlan, jobs: Sequence[Job], *, executor: str, workers: i
                          gpus=[g.uuid or str(g.index) for g in selected])
             except WorkerStartError as exc:
                 raise _cannot_load(plan, exc) from None
+
+
+def _again_message(again: Mapping[str, str]) -> str:
+    """What the run says of the cases that ended before and run again, and why."""
+    by_why: dict[str, list[str]] = {}
+    for case_id, why in again.items():
+        by_why.setdefault(why, []).append(case_id)
+    parts = []
+    for why, cases in by_why.items():
+        shown = ", ".join(cases[:10]) + (f" and {len(cases) - 10} more" if len(cases) > 10
+                                         else "")
+        parts.append(f"{len(cases)} {why} ({shown})")
+    altered = any(why != "infrastructure" for why in by_why)
+    return (f"medeval: {len(again)} case(s) that ended in an earlier run are predicted "
+            f"again: {'; '.join(parts)}"
+            + (": its file was removed or altered after the runner wrote it" if altered
+               else "") + " (run.jsonl's run-start lists them under 'again')")
 
 
 def _say(console: Console | None) -> Callable[[str], None]:

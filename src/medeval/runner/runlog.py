@@ -36,7 +36,8 @@ from typing import Any
 from .._hashing import sha256_file
 from ..errors import RunnerError
 
-__all__ = ["RunLog", "RunSummary", "finished_cases", "read_events", "summarize"]
+__all__ = ["RunLog", "RunSummary", "finished_cases", "read_events", "resume_plan",
+           "summarize"]
 
 #: Identifier of the summary layout.
 SUMMARY_FORMAT = "medeval.run/1"
@@ -114,8 +115,27 @@ def finished_cases(events: Iterable[Mapping[str, Any]], predictions_dir: Path,
                    case_ids: Iterable[str]) -> set[str]:
     """Cases a resumed run skips: failed (not for ``infrastructure``), or done with every
     file intact (same SHA-256)."""
+    finished, _again = resume_plan(events, predictions_dir, case_ids)
+    return finished
+
+
+def resume_plan(events: Iterable[Mapping[str, Any]], predictions_dir: Path,
+                case_ids: Iterable[str]) -> tuple[set[str], dict[str, str]]:
+    """The cases a resumed run skips, and why each case that had ended runs again.
+
+    Returns
+    -------
+    finished : set of str
+        As :func:`finished_cases`.
+    again : dict
+        Per case that ended in an earlier run but is not finished, why it runs again:
+        ``"infrastructure"`` (its worker was killed), ``"prediction missing"`` or
+        ``"prediction changed"`` (a file of it is gone, or its bytes no longer match
+        the SHA-256 recorded when it was written).
+    """
     ends = last_ends(events)
-    finished = set()
+    finished: set[str] = set()
+    again: dict[str, str] = {}
     for case_id in case_ids:
         end = ends.get(case_id)
         if end is None:
@@ -123,19 +143,27 @@ def finished_cases(events: Iterable[Mapping[str, Any]], predictions_dir: Path,
         if end.get("outcome") == "failed":
             if end.get("reason") != "infrastructure":
                 finished.add(case_id)
+            else:
+                again[case_id] = "infrastructure"
             continue
         files = end.get("files") or {}
-        if files and all(_intact(predictions_dir / name, digest)
-                         for name, digest in files.items()):
+        states = [_state(predictions_dir / name, digest) for name, digest in files.items()]
+        if files and all(state == "intact" for state in states):
             finished.add(case_id)
-    return finished
+        else:
+            again[case_id] = ("prediction missing" if "missing" in states or not files else
+                              "prediction changed")
+    return finished, again
 
 
-def _intact(path: Path, digest: str) -> bool:
+def _state(path: Path, digest: str) -> str:
+    """``"intact"``, ``"missing"`` or ``"changed"``: a stored prediction file now."""
     try:
-        return path.is_file() and sha256_file(path) == digest
+        if not path.is_file():
+            return "missing"
+        return "intact" if sha256_file(path) == digest else "changed"
     except OSError:
-        return False
+        return "missing"
 
 
 @dataclass(frozen=True)

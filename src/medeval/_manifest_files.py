@@ -125,6 +125,18 @@ def read_image(path: Path) -> object:
     return read_image(path)
 
 
+def read_reference_image(path: Path) -> object:
+    """A reference image: a mask image decoded as the mask reader reads it (palette
+    indices, not colours: see :func:`medeval.loaders.masks.decode_mask`), anything else
+    with ``read_image``."""
+    from .loaders.masks import decode_mask
+
+    if sniff(path) in {"png", "jpeg", "bmp", "tiff"}:
+        decode_mask(path)
+        return None
+    return read_image(path)
+
+
 def read_segmentation(path: Path) -> object:
     """A DICOM SEG as a SEG; anything else (a NIfTI label map, a mask image) as an image.
 
@@ -132,9 +144,9 @@ def read_segmentation(path: Path) -> object:
     of :mod:`medeval.loaders.raster`) but not turned into labels: that needs the label map
     and JPEG threshold the protocol declares, which the task applies when it reads it.
     """
-    from .loaders import read_image, read_segmentation
+    from .loaders import read_segmentation
 
-    return read_segmentation(path) if sniff(path) == "dicom" else read_image(path)
+    return read_segmentation(path) if sniff(path) == "dicom" else read_reference_image(path)
 
 
 def read_record(path: Path) -> object:
@@ -151,7 +163,7 @@ def read_annotations(path: Path) -> object:
 
 READERS: dict[str, Callable[[Path], object]] = {
     "file": lambda path: None,
-    "image": read_image,
+    "image": read_reference_image,
     "segmentation": read_segmentation,
     "record": read_record,
     "annotations": read_annotations,

@@ -247,3 +247,29 @@ def test_distinct_values_are_numpys_unique(dtype, n_values, seed):
     array = rng.choice(choices, size=(3, 17, 13)).astype(dtype)
     got = distinct_values(array)
     assert got.dtype == array.dtype and got.tolist() == np.unique(array).tolist()
+
+
+def test_the_manifests_read_files_check_reads_a_mask_as_the_task_does(tmp_path):
+    # a palette mask whose background index is transparent (as annotation tools export
+    # them): read_mask reads its indices, so `manifest check --read-files` must not
+    # refuse it as a transparent image; a damaged mask is still refused there
+    from medeval.errors import ManifestError
+    from medeval.manifest import Case, Manifest
+
+    mask = PILImage.fromarray(LESION, "P")
+    mask.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    mask.save(tmp_path / "m.png", transparency=0)
+    with PILImage.open(tmp_path / "m.png") as opened:
+        assert np.array_equal(np.asarray(opened), LESION)  # Pillow's own indices
+        assert "transparency" in opened.info
+    assert np.array_equal(read_mask(tmp_path / "m.png").array[0], LESION)
+    frame = np.zeros((*LESION.shape, 3), np.uint8)
+    frame[..., 0] = 200  # a colour frame: read as an image, not as a mask
+    save(frame, tmp_path / "f.png")
+    cases = [Case("c1", "p1", ("f.png",), "m.png")]
+    for kind in ("image", "segmentation"):
+        Manifest(cases, root=tmp_path, reference_kind=kind).validate(read_files=True)
+    data = (tmp_path / "m.png").read_bytes()
+    (tmp_path / "m.png").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ManifestError, match="m.png"):
+        Manifest(cases, root=tmp_path, reference_kind="image").validate(read_files=True)

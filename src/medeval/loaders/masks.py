@@ -34,7 +34,7 @@ from ._files import regular_file
 from ._records import Image
 from .raster import decode_frames, opaque, raster_format
 
-__all__ = ["read_lesion_mask", "read_mask"]
+__all__ = ["decode_mask", "read_lesion_mask", "read_mask"]
 
 _SHOWN = 20  # values named in a message
 
@@ -107,6 +107,27 @@ def read_mask(
         "pixel_values": values[:256].tolist(), "label_map": table,
         "jpeg_threshold": threshold,
     })
+
+
+def decode_mask(path: str | os.PathLike[str]) -> None:
+    """Decode a mask image in full as :func:`read_mask` does, before any label map or
+    threshold: what the manifest's ``read_files`` check reads a mask reference with.
+
+    Its stored values (grey levels, palette indices; a JPEG's grey levels) are decoded,
+    never its colours, so a palette mask with a transparent background index passes as
+    :func:`read_mask` reads it, while a damaged, turned, floating-point or colour-coded
+    mask is refused as :func:`read_mask` refuses it whatever the protocol says.
+
+    Raises
+    ------
+    LoaderError
+        As :func:`read_mask`, except the refusals that depend on the label map or the
+        JPEG threshold (which the task applies).
+    """
+    file = regular_file(path, what="mask")
+    fmt = raster_format(file, what="mask")
+    lossy = fmt == "jpeg" or (fmt == "tiff" and _jpeg_in_tiff(file) is not None)
+    decode_frames(file, fmt, what="mask", convert=_grey_levels if lossy else _raw_values)
 
 
 def read_lesion_mask(path: str | os.PathLike[str]) -> Image:

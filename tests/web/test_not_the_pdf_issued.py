@@ -4,10 +4,10 @@ the certificate issued.
 Anyone holding an issued certificate holds its result and report info (attached). Rendered
 again with the same number but another approver and the laboratory's deviation left out,
 it verifies alone (it is what medeval renders from what it carries) and carries the
-result the registry records; the page called it genuine. The registry records the SHA-256
-of the PDF issued: the page now calls every other upload altered, unless one of its
-revisions is the PDF issued (a signature added afterwards). The expected values come from
-hashlib and pypdf, not from medeval.
+result the registry records; the page called it genuine. So did the PDF issued with a
+signature of anyone's making appended. The registry records the SHA-256 of the PDF
+issued: the page now calls every other upload altered, naming which of the two it is.
+The expected values come from hashlib and pypdf, not from medeval.
 """
 
 from __future__ import annotations
@@ -75,9 +75,12 @@ def test_rendered_again_with_other_report_info_is_altered(
     assert "발급된 PDF가 아닙니다" in page and "영문 원문" not in page
 
 
-def test_the_pdf_issued_signed_afterwards_is_genuine(
+def test_the_pdf_issued_signed_afterwards_by_someone_is_altered(
         client: TestClient, issued: Issued, tmp_path: Path,
         signer: tuple[Path, Path]) -> None:  # noqa: F811
+    # anyone can append a signature of their own making ("Technical manager, Test
+    # laboratory") to the PDF issued; it verifies alone (the signature is intact), but the
+    # registry records the PDF without it
     from medeval.report import sign_pdf
 
     key, cert = signer
@@ -85,20 +88,26 @@ def test_the_pdf_issued_signed_afterwards_is_genuine(
     source.write_bytes(issued.pdfs["standing"])
     signed = sign_pdf(source, tmp_path / "signed.pdf", key=key, cert=cert).read_bytes()
     assert signed.startswith(issued.pdfs["standing"])  # an incremental update
-    assert hashlib.sha256(signed).hexdigest() != hashlib.sha256(
-        issued.pdfs["standing"]).hexdigest()
+    assert verify_certificate(signed).status == "genuine"
     body = _upload(client, signed)
-    assert (body["status"], body["checked"], body["differences"]) == (
-        "genuine", "verified", [])
+    assert (body["status"], body["checked"]) == ("altered", "verified")
+    added = len(signed) - len(issued.pdfs["standing"])
+    assert body["differences"] == [
+        f"the certificate is the PDF report {issued.standing} was issued as, with {added} "
+        "bytes appended after it (an incremental update: a signature, or a change to its "
+        "pages or attachments) that the registry does not record"]
+    page = client.post("/check", files={"file": ("c.pdf", signed, "application/pdf")},
+                       data={"lang": "ko"}).text
+    assert f"{added}바이트가 덧붙었습니다" in page and "영문 원문" not in page
 
 
 @pytest.mark.parametrize("tail", [b"", b"\n", b"\r\n"])
 def test_revisions_are_hashed_as_hashlib_hashes_them(tail: bytes) -> None:
-    from medeval.web.verdicts import revision_digests
+    from medeval.web.verdicts import revision_ends
 
     first = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF" + tail
     second = first + b"2 0 obj <<>> endobj\n%%EOF\n"
-    digests = revision_digests(second)
-    assert hashlib.sha256(first).hexdigest() in digests
-    assert hashlib.sha256(second).hexdigest() in digests
-    assert hashlib.sha256(first[:-1] + b"X").hexdigest() not in digests
+    ends = revision_ends(second)
+    assert ends[hashlib.sha256(first).hexdigest()] == len(first)
+    assert ends[hashlib.sha256(second).hexdigest()] == len(second)
+    assert hashlib.sha256(first[:-1] + b"X").hexdigest() not in ends

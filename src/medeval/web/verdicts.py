@@ -13,18 +13,19 @@ fingerprint other than the registry's makes it ``altered``. An uploaded certific
 2. ``altered`` when the PDF itself is altered (:func:`~medeval.report.verify_certificate`
    names what), when it carries another report number than the one typed, when it
    was issued for another result than the registry records for its number, or when it
-   is not the PDF the registry records: a certificate rendered again from the issued
-   result with other report info (date of issue, signatories, deviations, opinions,
-   accreditation) or another run context (dates of testing, environment) verifies alone
-   and carries the issued fingerprint, yet is not what the laboratory issued;
+   is not byte for byte the PDF the registry records: a certificate rendered again from
+   the issued result with other report info (date of issue, signatories, deviations,
+   opinions, accreditation) or another run context (dates of testing, environment), or
+   the PDF issued with a signature appended by someone, verifies alone and carries the
+   issued fingerprint, yet is not what the laboratory issued;
 3. ``withdrawn`` or ``amended`` when the registry says so;
 4. ``genuine`` otherwise.
 
 The bytes the laboratory issued are recorded in the registry (their SHA-256): an upload
 with exactly those bytes is that certificate, and is judged without rendering it again
 (:func:`issued_bytes`); any other upload is verified in full, to name what differs, and
-is genuine only when one of its revisions (the bytes up to an ``%%EOF``) is the PDF
-issued and the verification accepts what was added after it (a signature added later).
+is not the certificate issued: ``altered`` (the PDF issued with an update appended after
+it, such as a signature the laboratory did not issue, is named as such).
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ if TYPE_CHECKING:
     from ..report import Verification
 
 __all__ = ["Verdict", "check_fingerprint", "issued_bytes", "judge_upload", "look_up",
-           "report_number_in", "revision_digests"]
+           "report_number_in", "revision_ends"]
 
 #: The most revisions (``%%EOF`` marks) of an upload looked at for the PDF issued; a
-#: certificate has one, two or three (a signature, a time stamp added later).
+#: certificate has one, two or three (a signature, a time stamp).
 _MAX_REVISIONS = 64
 
 VerdictStatus = Literal["genuine", "altered", "withdrawn", "amended", "unknown"]
@@ -156,9 +157,9 @@ def judge_upload(registry: Registry, verification: Verification, *, payload: byt
     verification
         :func:`~medeval.report.verify_certificate` of ``payload``.
     payload
-        The uploaded bytes: unless one of their revisions is the PDF the registry
-        records, the certificate is not the one issued (``altered``), even when it
-        verifies alone and carries the issued result.
+        The uploaded bytes: unless they are the PDF the registry records, the certificate
+        is not the one issued (``altered``), even when it verifies alone and carries the
+        issued result.
     typed
         The report number the visitor typed (already checked), if any.
     """
@@ -186,13 +187,22 @@ def judge_upload(registry: Registry, verification: Verification, *, payload: byt
         differences.append(
             f"report {record.number} was issued for result sha256:{record.fingerprint}; "
             f"this certificate carries result sha256:{fingerprint}")
-    if not differences and record.pdf_sha256 not in revision_digests(payload):
-        differences.append(
-            f"the certificate carries the result report {record.number} was issued for, but "
-            f"it is not the PDF issued (SHA-256 {hashlib.sha256(payload).hexdigest()}; the "
-            f"registry records {record.pdf_sha256}): it was rendered again with other report "
-            "info (date of issue, signatories, deviations, opinions, accreditation), another "
-            "run context (dates of testing, environment), language or medeval version")
+    digest = hashlib.sha256(payload).hexdigest()
+    if not differences and digest != record.pdf_sha256:
+        end = revision_ends(payload).get(record.pdf_sha256)
+        if end is not None:
+            differences.append(
+                f"the certificate is the PDF report {record.number} was issued as, with "
+                f"{len(payload) - end} bytes appended after it (an incremental update: a "
+                "signature, or a change to its pages or attachments) that the registry does "
+                "not record")
+        else:
+            differences.append(
+                f"the certificate carries the result report {record.number} was issued for, "
+                f"but it is not the PDF issued (SHA-256 {digest}; the registry records "
+                f"{record.pdf_sha256}): it was rendered again with other report info (date "
+                "of issue, signatories, deviations, opinions, accreditation), another run "
+                "context (dates of testing, environment), language or medeval version")
     if differences or verification.status != "genuine":
         return Verdict("altered", number, fingerprint or record.fingerprint, record,
                        tuple(differences), "verified")
@@ -200,22 +210,22 @@ def judge_upload(registry: Registry, verification: Verification, *, payload: byt
                    (), "verified")
 
 
-def revision_digests(payload: bytes) -> frozenset[str]:
-    """SHA-256 of ``payload`` and of each of its revisions: the bytes up to each
-    ``%%EOF`` marker, with and without the end of line after it (the first
-    ``_MAX_REVISIONS`` markers).
+def revision_ends(payload: bytes) -> dict[str, int]:
+    """The earlier revisions of ``payload``: SHA-256 of the bytes up to each ``%%EOF``
+    marker, with and without the end of line after it (the first ``_MAX_REVISIONS``
+    markers), and where each ends.
 
-    A PDF updated incrementally (a signature or time stamp added after issue) begins
-    with the bytes of the PDF it updated; one hash is carried along the file, copied at
-    each marker, so a file of many markers costs one pass.
+    A PDF updated incrementally (a signature appended, say) begins with the bytes of the
+    PDF it updated; one hash is carried along the file and copied at each marker, so a
+    file of many markers costs one pass.
 
     Examples
     --------
     >>> first = b"%PDF-1.4 ... %%EOF\\n"
-    >>> hashlib.sha256(first).hexdigest() in revision_digests(first + b"... %%EOF\\n")
+    >>> revision_ends(first + b"... %%EOF\\n")[hashlib.sha256(first).hexdigest()] == len(first)
     True
     """
-    digests = {hashlib.sha256(payload).hexdigest()}
+    ends: dict[str, int] = {}
     running = hashlib.sha256()
     done = 0
     start = payload.find(b"%%EOF")
@@ -225,14 +235,14 @@ def revision_digests(payload: bytes) -> frozenset[str]:
         end = start + len(b"%%EOF")
         running.update(payload[done:end])
         done = end
-        digests.add(running.hexdigest())
+        ends.setdefault(running.hexdigest(), end)
         for eol in (b"\n", b"\r\n", b"\r"):
             if payload.startswith(eol, end):
                 fork = running.copy()
                 fork.update(eol)
-                digests.add(fork.hexdigest())
+                ends.setdefault(fork.hexdigest(), end + len(eol))
         start = payload.find(b"%%EOF", end)
-    return frozenset(digests)
+    return ends
 
 
 def report_number_in(payload: bytes) -> str | None:

@@ -70,6 +70,13 @@ def test_verify_of_a_self_signed_certificate_prints_no_traceback(
     run = subprocess.run([sys.executable, "-m", "medeval", "verify", str(signed)],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "signature valid" in run.stdout
+    # anyone can sign with a certificate of their own making: without trust roots the
+    # signature is intact, not valid (it said "signature valid")
+    assert "signature valid" not in run.stdout
+    assert "(signature intact; its signer was not checked: give --trust CA.pem)" in run.stdout
     # before: pyHanko's log of the self-signed signer, 20 lines with two tracebacks
     assert run.stderr == ""
+    trusted = subprocess.run([sys.executable, "-m", "medeval", "verify", str(signed),
+                              "--trust", str(cert)], capture_output=True, text=True)
+    assert trusted.returncode == 0, trusted.stdout + trusted.stderr
+    assert "(signature valid, signer trusted)" in trusted.stdout

@@ -103,7 +103,11 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     checked = verify_certificate(args.result, args.pdf, report_info=args.info,
                                  trust_roots=tuple(args.trust))
     fingerprint = checked.check()
-    signed = " (signature valid)" if checked.signed else ""
+    # a signature intact says nothing of who made it: anyone can sign with a certificate
+    # of their own making; only the trust roots given say it is the laboratory's
+    signed = "" if not checked.signed else (
+        " (signature valid, signer trusted)" if args.trust else
+        " (signature intact; its signer was not checked: give --trust CA.pem)")
     if alone:
         out.write(f"OK  {args.result}  report {checked.report_number}  sha256:{fingerprint}"
                   f"{signed}\n    genuine: its attached {', '.join(checked.attachments)} "

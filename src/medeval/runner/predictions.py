@@ -188,8 +188,14 @@ def store_outputs(
         raise InvalidPrediction("invalid-output", f"the prediction of case {case_id!r} "
                                 f"names case {named!r}"[:300])
     if prediction is None and not by_ext:
-        raise InvalidPrediction("invalid-output", "no prediction: nothing returned and no "
-                                "prediction.<ext> written")
+        raise InvalidPrediction("invalid-output", (
+            "no prediction: the command exited 0 but wrote no prediction.json (nor "
+            "prediction.<ext>) in its output directory ($MEDEVAL_OUTPUT_DIR, {output} on "
+            "its command line: /output in the sandbox)"
+            if value_from_file else
+            "no prediction: predict returned None and wrote no prediction.<ext> in "
+            "case.output_dir; return the prediction, or write its file there (a file "
+            "written anywhere else, in /tmp or the current folder, is not collected)"))
     stored: dict[str, str] = {}
     if prediction is not None:
         try:

@@ -129,6 +129,51 @@ def finite_scores(
     return array
 
 
+def same_index(func: str, **values: Any) -> None:
+    """Raise when two of ``values`` are pandas objects whose indexes differ.
+
+    medeval reads arrays by position, as numpy and scikit-learn do. Two pandas Series
+    (or DataFrames, or an Index) carry their own row labels, and a user passing
+    ``df_ref["label"]`` and ``df_pred["score"]`` expects the rows to be matched on them:
+    where the two indexes differ (other labels, or the same labels in another order) the
+    positional pairing is not the one meant, and every figure would be silently wrong.
+    This names the arguments and the first differing row instead. ``None`` and
+    non-pandas values are skipped (a numpy array or list has no row labels to compare).
+    """
+    pd = sys.modules.get("pandas")
+    if pd is None:  # no pandas object can exist without pandas imported
+        return
+    first: tuple[str, Any] | None = None
+    for name, value in values.items():
+        if isinstance(value, pd.Index):
+            index = value
+        elif isinstance(value, (pd.Series, pd.DataFrame)):
+            index = value.index
+        else:
+            continue
+        if first is None:
+            first = (name, index)
+            continue
+        first_name, first_index = first
+        if first_index.equals(index):
+            continue
+        where = ""
+        if len(first_index) == len(index):
+            labels_a = first_index.tolist()
+            labels_b = index.tolist()
+            differs = [i for i, (x, y) in enumerate(zip(labels_a, labels_b)) if x != y]
+            if differs:
+                i = differs[0]
+                where = (f"; at position {i} {first_name} has index {labels_a[i]!r}, "
+                         f"{name} has {labels_b[i]!r}")
+        raise InvalidInputError(
+            f"{func}: {first_name} and {name} are pandas objects with different indexes"
+            f"{where}, so pairing them by position would match the wrong rows; align them "
+            f"first (e.g. {name}.reindex({first_name}.index)), or pass .to_numpy() of each "
+            "if the order is right"
+        )
+
+
 def same_length(func: str, **arrays: NDArray[Any]) -> int:
     """Raise unless every array has the same length; return that length."""
     lengths = {name: len(array) for name, array in arrays.items()}

@@ -18,7 +18,14 @@ from scipy.stats import f as f_dist
 from scipy.stats import nct, norm
 from scipy.stats import t as t_dist
 
-from .._validation import _positions, choice, confidence_level, finite_scores, same_length
+from .._validation import (
+    _positions,
+    choice,
+    confidence_level,
+    finite_scores,
+    same_index,
+    same_length,
+)
 from .._validation import warn_undefined as _warn_undefined
 from ..errors import InvalidInputError
 from ..stats.estimate import Estimate
@@ -369,6 +376,7 @@ def lins_ccc(
     (0.9855, 0.9004, 0.998)
     """
     func = "lins_ccc"
+    same_index(func, reference=reference, measurement=measurement)
     x = finite_scores(reference, name="reference", func=func)
     y = finite_scores(measurement, name="measurement", func=func)
     n = _pairs(func, x, y)
@@ -582,6 +590,7 @@ def _pairs(func: str, x: NDArray[np.float64], y: NDArray[np.float64]) -> int:
 
 
 def _differences(reference: ArrayLike, measurement: ArrayLike, *, func: str) -> NDArray[np.float64]:
+    same_index(func, reference=reference, measurement=measurement)
     x = finite_scores(reference, name="reference", func=func)
     y = finite_scores(measurement, name="measurement", func=func)
     _pairs(func, x, y)

@@ -21,6 +21,7 @@ from .._validation import (
     binary_labels,
     pos_label_kind,
     positive_label,
+    same_index,
     same_length,
 )
 from ..errors import InvalidInputError
@@ -83,6 +84,7 @@ def _matrix(
     y_true: ArrayLike, y_pred: ArrayLike, pos_label: Hashable, func: str
 ) -> ConfusionMatrix:
     """Validate a pair of binary label arrays and count them."""
+    same_index(func, y_true=y_true, y_pred=y_pred)
     raw_true = as_1d(y_true, name="y_true", func=func)
     raw_pred = as_1d(y_pred, name="y_pred", func=func)
     pos_label = positive_label(pos_label, raw_true, raw_pred, func=func)

@@ -16,7 +16,7 @@ from typing import Any, Literal, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import _positions, as_1d, choice, same_length, warn_undefined
+from .._validation import _positions, as_1d, choice, same_index, same_length, warn_undefined
 from ..errors import InvalidInputError
 from ._confusion import _UNDEFINED, ConfusionMatrix, _value
 from ._docs import _doc_sections
@@ -217,6 +217,7 @@ def _encode(
     y_true: ArrayLike, y_pred: ArrayLike, labels: ArrayLike | None, func: str
 ) -> MulticlassConfusionMatrix:
     """Validate two label arrays and count them into a k x k matrix."""
+    same_index(func, y_true=y_true, y_pred=y_pred)
     arrays = {"y_true": as_1d(y_true, name="y_true", func=func)}
     arrays["y_pred"] = as_1d(y_pred, name="y_pred", func=func)
     same_length(func, **arrays)
@@ -459,7 +460,8 @@ def cohen_kappa(
     weights : {None, "linear", "quadratic"}, default None
         Disagreement weights; None is Cohen's (1960) unweighted kappa.
     %(labels_parameter)s
-        For weighted kappa this is the ordinal scale: pass every grade, in order.
+        For weighted kappa this is the ordinal scale: pass every grade, in order; with
+        text labels it is required (their alphabetical order is not a scale).
 
     Returns
     -------
@@ -467,7 +469,8 @@ def cohen_kappa(
         In [-1, 1], or NaN when undefined.
 
     %(labels_raises)s
-        Also if ``weights`` is not one of the values above.
+        Also if ``weights`` is not one of the values above, or is given for text labels
+        without ``labels`` (the order of the scale).
 
     Warns
     -----
@@ -496,4 +499,19 @@ def cohen_kappa(
     >>> cohen_kappa([0, 0, 1, 1], [0, 1, 1, 1])
     0.5
     """
-    return _encode(y_true, y_pred, labels, "cohen_kappa").kappa(weights=weights)
+    func = "cohen_kappa"
+    if weights is not None:
+        choice(weights, ("linear", "quadratic"), name="weights", func=func)
+    cm = _encode(y_true, y_pred, labels, func)
+    if weights is not None and labels is None:
+        text = [label for label in cm.labels
+                if not isinstance(label, (int, float, np.number))]
+        if text:
+            raise InvalidInputError(
+                f"{func}: weights={weights!r} reads the order of the labels as the ordinal "
+                f"scale, but the labels {list(cm.labels)[:10]} are text, whose sorted "
+                "(alphabetical) order need not be the scale's ('high' < 'low' < 'medium', "
+                "'10' < '2'); pass labels= every grade in order, e.g. "
+                "labels=['low', 'medium', 'high']"
+            )
+    return cm.kappa(weights=weights)

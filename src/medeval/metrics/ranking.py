@@ -20,6 +20,7 @@ from .._validation import (
     finite_scores,
     pos_label_kind,
     positive_label,
+    same_index,
     same_length,
     warn_undefined,
 )
@@ -102,6 +103,7 @@ def _labels_and_scores(
     check: Callable[..., NDArray[np.float64]] = finite_scores,
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Validate binary reference labels and their scores (``check`` validates the scores)."""
+    same_index(func, **{"y_true": y_true, score_name: y_score})
     raw = as_1d(y_true, name="y_true", func=func)
     pos_label = positive_label(pos_label, raw, func=func)
     truth = binary_labels(raw, name="y_true", func=func, pos_label=pos_label)

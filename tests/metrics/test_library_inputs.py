@@ -1,0 +1,134 @@
+"""The metrics called as a data scientist calls them: pandas columns from two tables,
+text grades. A pairing the user did not mean, or an order the user did not give, must be
+refused, never turned into a number; the figures on the same data passed right are
+scikit-learn's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import metrics as sk
+
+from medeval.errors import InvalidInputError
+from medeval.metrics import (
+    average_precision,
+    bland_altman,
+    brier_score,
+    calibration_curve,
+    cohen_kappa,
+    confusion_matrix,
+    lins_ccc,
+    mae,
+    multiclass_metric,
+    roc_auc,
+    sensitivity,
+    youden_threshold,
+)
+
+
+def _tables(n: int = 40, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A reference table and a prediction table of the same cases, keyed by case id,
+    the prediction table in another row order (as a CSV written by another program)."""
+    rng = np.random.default_rng(seed)
+    ids = [f"c{i:03d}" for i in range(n)]
+    label = rng.integers(0, 2, n)
+    score = np.clip(label * 0.3 + rng.random(n) * 0.7, 0, 1)
+    ref = pd.DataFrame({"label": label}, index=ids)
+    pred = pd.DataFrame({"score": score}, index=ids).iloc[rng.permutation(n)]
+    return ref, pred
+
+
+# (function, reads scores?) for every metric of two per-case columns
+PAIRED = [
+    (roc_auc, True), (average_precision, True), (brier_score, True),
+    (youden_threshold, True), (lambda t, s: calibration_curve(t, s, n_bins=4), True),
+    (sensitivity, False), (confusion_matrix, False),
+    (lambda t, p: multiclass_metric(t, p, metric="sensitivity", average="macro"), False),
+    (cohen_kappa, False),
+]
+
+
+@pytest.mark.parametrize("func, scores", PAIRED)
+def test_series_of_two_tables_in_another_order_are_refused(func, scores):
+    ref, pred = _tables()
+    second = pred["score"] if scores else (pred["score"] >= 0.5).astype(int)
+    with pytest.raises(InvalidInputError, match=r"different indexes.*c0"):
+        func(ref["label"], second)
+
+
+def test_the_same_columns_aligned_give_scikit_learns_figures():
+    ref, pred = _tables()
+    aligned = pred["score"].reindex(ref.index)
+    # scikit-learn pairs by position: on the aligned numpy arrays it is the peer
+    truth, score = ref["label"].to_numpy(), aligned.to_numpy()
+    assert roc_auc(ref["label"], aligned) == pytest.approx(sk.roc_auc_score(truth, score),
+                                                           abs=1e-15)
+    assert average_precision(ref["label"], aligned) == pytest.approx(
+        sk.average_precision_score(truth, score), abs=1e-15)
+    decided = (aligned >= 0.5).astype(int)
+    assert sensitivity(ref["label"], decided) == pytest.approx(
+        sk.recall_score(truth, decided.to_numpy()), abs=1e-15)
+    # before the check, the misordered columns gave a number: scikit-learn's figure of
+    # the wrong pairs (what a positional reading of the two tables computes)
+    wrong = sk.roc_auc_score(truth, pred["score"].to_numpy())
+    assert wrong != pytest.approx(sk.roc_auc_score(truth, score))
+    # a Series against a plain array (no index to compare) is read by position, as numpy
+    assert roc_auc(ref["label"], score) == pytest.approx(sk.roc_auc_score(truth, score),
+                                                         abs=1e-15)
+
+
+@pytest.mark.parametrize("func", [bland_altman, lins_ccc, mae])
+def test_measurements_of_two_tables_in_another_order_are_refused(func):
+    ref, pred = _tables()
+    with pytest.raises(InvalidInputError, match="reference and measurement"):
+        func(ref["label"].astype(float), pred["score"])
+    # aligned: MAE by hand (numpy) on the pairs meant
+    x = ref["label"].astype(float)
+    y = pred["score"].reindex(ref.index)
+    if func is mae:
+        assert func(x, y).value == pytest.approx(float(np.mean(np.abs(y - x))), abs=1e-15)
+
+
+def test_a_series_with_its_own_index_against_a_range_indexed_one_is_refused():
+    # the frequent slip: one column filtered (index 3, 7, ...) against a fresh list
+    truth = pd.Series([1, 0, 1, 0, 1, 0], index=[3, 7, 8, 10, 12, 15])
+    score = pd.Series([0.9, 0.2, 0.8, 0.3, 0.7, 0.1])
+    with pytest.raises(InvalidInputError, match="at position 0 y_true has index 3, "
+                                                "y_score has 0"):
+        roc_auc(truth, score)
+    # equal indexes (the same labels in the same order) are the pairing meant
+    assert roc_auc(truth, score.set_axis(truth.index)) == sk.roc_auc_score(
+        truth.to_numpy(), score.to_numpy())
+
+
+class TestWeightedKappaOfTextGrades:
+    """Weighted kappa weighs disagreements by the distance of the grades on the scale;
+    sorted text is not a scale ('high' < 'low' < 'medium'). scikit-learn sorts text the
+    same way and gives the figure of that wrong scale."""
+
+    TRUE = ["low", "medium", "high", "high", "medium", "low", "low", "high"]
+    PRED = ["low", "high", "high", "medium", "medium", "low", "medium", "high"]
+    SCALE = ["low", "medium", "high"]
+
+    @pytest.mark.parametrize("weights", ["linear", "quadratic"])
+    def test_refused_without_the_scale(self, weights):
+        with pytest.raises(InvalidInputError, match="labels="):
+            cohen_kappa(self.TRUE, self.PRED, weights=weights)
+
+    @pytest.mark.parametrize("weights", ["linear", "quadratic"])
+    def test_with_the_scale_it_is_scikit_learns(self, weights):
+        got = cohen_kappa(self.TRUE, self.PRED, weights=weights, labels=self.SCALE)
+        assert got == pytest.approx(sk.cohen_kappa_score(
+            self.TRUE, self.PRED, weights=weights, labels=self.SCALE), abs=1e-12)
+        # the alphabetical scale gives another figure: the one refused above
+        assert got != pytest.approx(sk.cohen_kappa_score(self.TRUE, self.PRED,
+                                                         weights=weights))
+
+    def test_numeric_grades_and_unweighted_text_need_no_scale(self):
+        grades_true = [1, 2, 10, 10, 2, 1, 1, 10]
+        grades_pred = [1, 10, 10, 2, 2, 1, 2, 10]
+        assert cohen_kappa(grades_true, grades_pred, weights="linear") == pytest.approx(
+            sk.cohen_kappa_score(grades_true, grades_pred, weights="linear"), abs=1e-12)
+        assert cohen_kappa(self.TRUE, self.PRED) == pytest.approx(
+            sk.cohen_kappa_score(self.TRUE, self.PRED), abs=1e-12)

@@ -569,7 +569,8 @@ class TestSeveralStatisticsOnOneSetOfResamples:
         ("num", "den", "match"),
         [([[1.5], [2]], [[2], [3]], "whole numbers"),
          ([[1], [2]], [[2], [3], [4]], "one shape"),
-         ([1, 2], [2, 3], "one shape"),
+         ([1, 2], [2, 3], "numerators must be two-dimensional"),
+         ([[1], [-2]], [[2], [3]], "whole numbers >= 0"),
          ([[1], [np.nan]], [[2], [3]], "finite"),
          ([[2**53], [0]], [[1], [1]], "too large"),  # the value's sum
          ([[2**52], [1]], [[2**52], [1]], "too large")],  # 2 units x 2**52 in a resample
@@ -585,7 +586,7 @@ class TestSeveralStatisticsOnOneSetOfResamples:
 
         # the second record's denominator of the first statistic is 3.25
         with pytest.raises(InvalidInputError, match=r"the denominators must be whole "
-                           r"numbers \(counts\); row 1, column 0 holds 3.25"):
+                           r"numbers >= 0 \(counts\); row 1, column 0 holds 3.25"):
             pooled_ratio_cis([[1, 0], [2, 1]], [[2, 1], [3.25, 1]], seed=0)
 
 

@@ -310,6 +310,31 @@ class TestObuchowski:
         assert t.difference.low == pytest.approx(auc_a - auc_b - z90 * sd, abs=1e-12)
         assert t.method == "obuchowski-paired" and t.difference.method == "obuchowski-paired"
 
+    @pytest.mark.parametrize("seed", range(3))
+    def test_clusters_given_to_the_default_method_are_used(self, seed):
+        # auc_ci(y, s, clusters=patients) with the default method: before, the clusters
+        # were ignored and the interval was DeLong's over cases (too narrow where the
+        # cases of a patient are alike), while delong_test(..., clusters=) used them.
+        y, a, b, ids = clustered_scores(seed)
+        auc_a, _, var_a, _, _ = obuchowski_by_loops(y, a, b, ids)
+        est = auc_ci(y, a, clusters=ids)
+        half = Z95 * math.sqrt(var_a)
+        assert est.value == pytest.approx(auc_a, abs=1e-12)
+        assert (est.low, est.high) == pytest.approx(
+            (max(0.0, auc_a - half), min(1.0, auc_a + half)), abs=1e-12)
+        assert est.method == "obuchowski"
+        # one case per cluster: DeLong's, as before (the loops' variance is DeLong's then)
+        singles = np.arange(len(y))
+        _, _, var_single, _, _ = obuchowski_by_loops(y, a, b, singles)
+        est = auc_ci(y, a, clusters=singles)
+        assert est.method == "delong"
+        assert est.high - est.value == pytest.approx(
+            min(1.0 - auc_a, Z95 * math.sqrt(var_single)), abs=1e-12)
+
+    def test_clusters_of_another_length_are_refused_with_the_default_method(self):
+        with pytest.raises(InvalidInputError, match="clusters has 3"):
+            auc_ci([0, 1, 0, 1], [0.1, 0.9, 0.4, 0.3], clusters=[1, 1, 2])
+
     @pytest.mark.parametrize("seed", range(5))
     def test_one_case_per_cluster_equals_delong(self, seed):
         # Then I10 = m, I01 = n, S11 = 0: the ratio of the variances is exactly 1.

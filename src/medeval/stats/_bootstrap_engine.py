@@ -24,11 +24,48 @@ from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
 from .._validation import undefined
+from ..errors import InvalidInputError
 from ._resampling import Units, draw_batches, draws_to_unit_weights
 from ._statistics import WeightedStatistic
 from .estimate import Estimate
 
-__all__ = ["run_bootstrap", "run_bootstraps"]
+__all__ = ["check_resampling", "run_bootstrap", "run_bootstraps"]
+
+
+def check_resampling(seed: Any, n_resamples: Any, *, func: str) -> int:
+    """Raise unless ``seed`` can seed numpy's generator and ``n_resamples`` is an integer
+    of at least 100 (what the protocol's ``n_resamples`` accepts); return it as int.
+
+    ``seed`` is a non-negative integer or a ``numpy.random.Generator`` (anything
+    ``numpy.random.default_rng`` takes, e.g. a ``SeedSequence``); a float such as 1.5 or
+    a negative number would otherwise fail deep inside numpy with its own wording, and
+    ``None`` would draw from the operating system: another interval at every run.
+    """
+    if seed is None:
+        raise InvalidInputError(
+            f"{func}: the bootstrap needs an explicit seed (seed=...), so that the same "
+            "inputs give the same interval"
+        )
+    if isinstance(seed, (bool, np.bool_)) or isinstance(seed, (float, np.floating, str)):
+        raise InvalidInputError(
+            f"{func}: seed must be a non-negative integer or a numpy.random.Generator, "
+            f"got {seed!r}"
+        )
+    try:
+        np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"{func}: seed must be a non-negative integer or a numpy.random.Generator, "
+            f"got {seed!r}"
+        ) from None
+    if (isinstance(n_resamples, (bool, np.bool_))
+            or not isinstance(n_resamples, (int, np.integer, float, np.floating))
+            or not math.isfinite(n_resamples) or int(n_resamples) != n_resamples
+            or n_resamples < 100):
+        raise InvalidInputError(
+            f"{func}: n_resamples must be an integer >= 100, got {n_resamples!r}"
+        )
+    return int(n_resamples)
 
 
 def run_bootstrap(

@@ -14,6 +14,7 @@ from .._validation import (
     choice,
     confidence_level,
     finite_scores,
+    same_index,
     same_length,
 )
 from ..errors import InvalidInputError
@@ -24,7 +25,7 @@ from ..metrics._confusion import (
     youden_j_of,
 )
 from ..metrics.calibration import bin_edges, bin_index, brier_losses
-from ._bootstrap_engine import run_bootstrap, run_bootstraps
+from ._bootstrap_engine import check_resampling, run_bootstrap, run_bootstraps
 from ._resampling import make_units
 from ._statistics import (
     AucStatistic,
@@ -179,7 +180,9 @@ def bootstrap_ci(
     True
     """
     func = "bootstrap_ci"
-    method, alpha = _options(method, confidence, n_resamples, func)
+    method, alpha = _options(method, confidence, n_resamples, seed, func)
+    same_index(func, **{f"arrays[{i}]": a for i, a in enumerate(arrays)}, strata=strata,
+               clusters=clusters)
     stat, n = _build_statistic(statistic, arrays, pos_label=pos_label, func=func)
     units = make_units(n, strata=strata, clusters=clusters, func=func)
     return run_bootstrap(
@@ -260,10 +263,19 @@ def pooled_ratio_cis(
     [0.9143, 0.6]
     """
     func = "pooled_ratio_cis"
-    method, alpha = _options(method, confidence, n_resamples, func)
+    method, alpha = _options(method, confidence, n_resamples, seed, func)
+    same_index(func, numerators=numerators, denominators=denominators, strata=strata,
+               clusters=clusters)
     num = np.asarray(numerators, dtype=np.float64)
     den = np.asarray(denominators, dtype=np.float64)
-    if num.ndim != 2 or num.shape != den.shape:
+    for name, counts in (("numerators", num), ("denominators", den)):
+        if counts.ndim != 2:
+            raise InvalidInputError(
+                f"{func}: {name} must be two-dimensional, one row per case and one column "
+                f"per statistic, got shape {counts.shape}"
+                + ("; for a single statistic pass one column, e.g. np.c_[counts]"
+                   if counts.ndim == 1 else ""))
+    if num.shape != den.shape:
         raise InvalidInputError(
             f"{func}: numerators and denominators must be of one shape (cases, statistics), "
             f"got {num.shape} and {den.shape}"
@@ -271,10 +283,10 @@ def pooled_ratio_cis(
     if not (np.isfinite(num).all() and np.isfinite(den).all()):
         raise InvalidInputError(f"{func}: the counts must be finite whole numbers")
     for name, counts in (("numerators", num), ("denominators", den)):
-        rows, columns = np.nonzero(counts != np.round(counts))
+        rows, columns = np.nonzero((counts != np.round(counts)) | (counts < 0))
         if rows.size:
             raise InvalidInputError(
-                f"{func}: the {name} must be whole numbers (counts); row {rows[0]}, "
+                f"{func}: the {name} must be whole numbers >= 0 (counts); row {rows[0]}, "
                 f"column {columns[0]} holds {float(counts[rows[0], columns[0]])!r}")
     try:
         stats = count_ratio_statistics(num, den, "the pooled denominator is 0")
@@ -291,15 +303,13 @@ def pooled_ratio_cis(
 
 
 def _options(
-    method: str, confidence: float, n_resamples: int, func: str
+    method: str, confidence: float, n_resamples: int, seed: Any, func: str
 ) -> tuple[BootstrapMethod, float]:
-    """The checked interval method and alpha = 1 - confidence."""
+    """The checked interval method and alpha = 1 - confidence (seed and n_resamples
+    checked too)."""
     checked = choice(method, ("percentile", "bca"), name="method", func=func)
     alpha = 1.0 - confidence_level(confidence, func=func)
-    if int(n_resamples) != n_resamples or n_resamples < 100:
-        raise InvalidInputError(
-            f"{func}: n_resamples must be an integer >= 100, got {n_resamples!r}"
-        )
+    check_resampling(seed, n_resamples, func=func)
     return checked, alpha  # type: ignore[return-value]
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
-from .._validation import as_1d, choice, confidence_level, same_length, undefined
+from .._validation import as_1d, choice, confidence_level, same_index, same_length, undefined
 from ..errors import InvalidInputError
 from ._auc_components import structural_components
 from ._resampling import cluster_codes
@@ -94,6 +94,7 @@ def cluster_design(
     >>> round(d.design_effect, 6), round(d.effective_n, 6), d.rule
     (2.333333, 3.428571, 'ratio estimator')
     """
+    same_index(func, successes=successes, clusters=clusters)
     outcome = as_1d(successes, name="successes", func=func)
     ids = as_1d(clusters, name="clusters", func=func)
     n = same_length(func, successes=outcome, clusters=ids)

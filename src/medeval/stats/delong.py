@@ -12,18 +12,20 @@ from scipy.special import ndtri
 from scipy.stats import norm
 
 from .._validation import (
+    as_1d,
     binary_labels,
     choice,
     confidence_level,
     finite_scores,
+    same_index,
     same_length,
     undefined,
 )
 from ..errors import InvalidInputError
 from ._auc_components import auc_and_delong_variance, structural_components
-from ._bootstrap_engine import run_bootstrap
+from ._bootstrap_engine import check_resampling, run_bootstrap
 from ._paired_auc import paired_delong
-from ._resampling import make_units
+from ._resampling import cluster_codes, make_units
 from ._statistics import AucStatistic
 from .clustered import newcombe_auc_bounds, obuchowski_covariance
 from .estimate import Estimate
@@ -95,9 +97,12 @@ def auc_ci(
         numbers fixed.
     clusters : array-like, optional
         One cluster (patient) id per case. Obuchowski: the clusters of the variance
-        (required). Bootstrap: resample whole clusters instead of cases; then resamples
-        are not stratified. Ignored by ``"delong"`` and ``"newcombe"``, which take the
-        cases as independent.
+        (required). ``"delong"``: where some cluster holds several cases, the interval
+        is Obuchowski's (DeLong's over clusters, as :func:`delong_test` with clusters
+        and an evaluation take it; the estimate's ``method`` says ``"obuchowski"``);
+        with one case per cluster the two are equal and it stays ``"delong"``.
+        Bootstrap: resample whole clusters instead of cases; then resamples are not
+        stratified. Ignored by ``"newcombe"``, which takes the cases as independent.
 
     Returns
     -------
@@ -183,6 +188,7 @@ def auc_ci(
     method = choice(  # type: ignore[assignment]
         method, ("delong", "obuchowski", "newcombe", "bootstrap"), name="method", func=func)
     level = confidence_level(confidence, func=func)
+    same_index(func, y_true=y_true, y_score=y_score, clusters=clusters)
     truth = binary_labels(y_true, name="y_true", func=func, pos_label=pos_label)
     score = finite_scores(y_score, name="y_score", func=func, copy=False)
     n_cases = same_length(func, y_true=truth, y_score=score)
@@ -194,6 +200,12 @@ def auc_ci(
             f"{func}: method='obuchowski' needs clusters= (one patient id per case); "
             "without clusters use method='delong'"
         )
+    if method == "delong" and clusters is not None and _several_per_cluster(
+            clusters, n_cases, func):
+        # DeLong's variance over patients is Obuchowski's, as delong_test(clusters=)
+        # and an evaluation take it; ignoring the clusters would give an interval that
+        # takes each patient's cases as independent, too narrow.
+        method, label = "obuchowski", "obuchowski"
     if m == 0 or m == n_cases:
         note = f"{func}: the AUC is undefined with one class only ({m} positives of {n_cases})"
         undefined(note)
@@ -202,11 +214,8 @@ def auc_ci(
         bootstrap_method = choice(  # type: ignore[assignment]
             bootstrap_method, ("percentile", "bca"), name="bootstrap_method", func=func
         )
-        if seed is None:
-            raise InvalidInputError(
-                f"{func}: the bootstrap needs an explicit seed (seed=...), so that the "
-                "same inputs give the same interval"
-            )
+        n_resamples = check_resampling(seed, n_resamples, func=func)
+        assert seed is not None  # check_resampling refuses None
         strata = truth if (stratified and clusters is None) else None
         units = make_units(n_cases, strata=strata, clusters=clusters, func=func)
         return run_bootstrap(
@@ -237,6 +246,15 @@ def auc_ci(
         return _zero_variance_fallback(auc, m_units, n_units, z, level, n_cases, label)
     half = z * math.sqrt(var)
     return Estimate(auc, max(0.0, auc - half), min(1.0, auc + half), label, level, n_cases)
+
+
+def _several_per_cluster(clusters: ArrayLike, n_cases: int, func: str) -> bool:
+    """True when some cluster holds more than one case (the ids checked as Obuchowski's)."""
+    ids = as_1d(clusters, name="clusters", func=func)
+    if len(ids) != n_cases:
+        raise InvalidInputError(
+            f"{func}: arrays differ in length: y_true has {n_cases}, clusters has {len(ids)}")
+    return bool(n_cases) and int(np.bincount(cluster_codes(ids, func=func)).max()) > 1
 
 
 #: A variance at or below this (a standard error under 1e-10, rounding of an exact 0) gives
@@ -366,6 +384,8 @@ def delong_test(
     """
     func = "delong_test"
     level = confidence_level(confidence, func=func)
+    same_index(func, y_true=y_true, y_score_a=y_score_a, y_score_b=y_score_b,
+               clusters=clusters)
     truth = binary_labels(y_true, name="y_true", func=func, pos_label=pos_label)
     a = finite_scores(y_score_a, name="y_score_a", func=func, copy=False)
     b = finite_scores(y_score_b, name="y_score_b", func=func, copy=False)

@@ -12,11 +12,21 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal, cast
 
-from numpy.typing import ArrayLike
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 from scipy.stats import binom, chi2, norm
 
-from .._validation import binary_labels, choice, confidence_level, same_length, undefined
+from .._validation import (
+    _positions,
+    as_1d,
+    choice,
+    confidence_level,
+    same_index,
+    same_length,
+    undefined,
+)
+from ..errors import InvalidInputError
 from .estimate import Estimate, Sided
 from .intervals import _counts, _open_unit, proportion_ci
 
@@ -501,10 +511,32 @@ def _crossing(f: Callable[[float], float], start: float, end: float) -> float:
     return end
 
 
+def _correct(values: ArrayLike, *, name: str, func: str) -> NDArray[np.bool_]:
+    """Per-case correctness as booleans: ``values`` must be booleans or 0/1 (1 = correct).
+
+    Anything else (text, scores, 1/2) is refused with this function's own wording:
+    which value means "correct" is not a choice to make here (there is no pos_label)."""
+    array = as_1d(values, name=name, func=func)
+    if array.dtype == np.bool_:
+        return np.array(array, dtype=np.bool_)
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        raise InvalidInputError(
+            f"{func}: {name} contains NaN at position(s) {_positions(np.isnan(array))}")
+    if array.dtype.kind in "iuf" and bool(np.isin(array, (0, 1)).all()):
+        return np.asarray(array == 1)
+    shown = sorted(set(array.tolist()), key=repr)[:10]
+    raise InvalidInputError(
+        f"{func}: {name} must be binary, one boolean or 0/1 per case (True or 1: the "
+        f"algorithm was correct on that case), got the values {shown}; compare each "
+        "algorithm's decision with the reference first, e.g. correct_a = (y_pred_a == y_true)"
+    )
+
+
 def _paired_table(correct_a: ArrayLike, correct_b: ArrayLike, *, func: str) -> PairedTable:
     """The paired 2×2 table ((both, A only), (B only, neither)) from two boolean arrays."""
-    a = binary_labels(correct_a, name="correct_a", func=func)
-    b = binary_labels(correct_b, name="correct_b", func=func)
+    same_index(func, correct_a=correct_a, correct_b=correct_b)
+    a = _correct(correct_a, name="correct_a", func=func)
+    b = _correct(correct_b, name="correct_b", func=func)
     same_length(func, correct_a=a, correct_b=b)
     both = int((a & b).sum())
     only_a = int((a & ~b).sum())

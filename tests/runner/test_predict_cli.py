@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from medeval.cli import main
 
 from .conftest import needs_bwrap, write_algorithm, write_set
@@ -139,3 +141,23 @@ def test_failures_listed_in_a_few_lines_each_and_all_in_the_summary(tmp_path: Pa
     summary = json.loads((run / "summary.json").read_text())
     assert len(summary["failures"]) == 25  # every failure, its detail whole
     assert "row 9: 0.1" in summary["failures"]["c24"]["detail"]
+
+
+@pytest.mark.parametrize("option", [["--timeout-s", "inf"], ["--timeout-s", "1e12"],
+                                    ["--setup-timeout-s", "inf"],
+                                    ["--output-limit-mb", "inf"]])
+def test_a_limit_too_large_is_refused_before_the_run_starts(tmp_path: Path, capsys,
+                                                            option: list[str]):
+    """Before, --timeout-s inf (a user's "no time limit") started the run, recorded the
+    limit, and failed at the first case with 'the runner failed: OverflowError: timestamp
+    out of range for platform time_t', leaving a run directory that a corrected command
+    refused to resume (its limits differ)."""
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    run = tmp_path / "run"
+    code = main(["predict", "--algorithm", f"{plugin}:Flaky", "--manifest", str(manifest),
+                 "--out", str(run), "--no-progress", *option])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert option[0][2:].replace("-", "_") in err and "at most" in err
+    assert not run.exists()  # nothing started, nothing to clean up

@@ -20,6 +20,11 @@ from ..errors import InvalidInputError
 
 __all__ = ["Limits", "apply_rlimits", "kill_process_group"]
 
+#: The longest time limit: 30 days. Longer ones (or inf) overflow the clock's arithmetic.
+MAX_TIMEOUT_S = 30 * 86400.0
+#: The largest output limit, 1 TiB (inf is no number of bytes).
+MAX_OUTPUT_LIMIT_MB = float(1 << 20)
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -60,15 +65,21 @@ class Limits:
         if not self.timeout_s > 0 or not self.setup_timeout_s > 0:
             raise InvalidInputError(f"Limits: timeout_s and setup_timeout_s must be > 0, "
                                     f"got {self.timeout_s} and {self.setup_timeout_s}")
+        if not (self.timeout_s <= MAX_TIMEOUT_S and self.setup_timeout_s <= MAX_TIMEOUT_S):
+            # inf or 1e12 s overflowed the clock's arithmetic at the first case, after
+            # the run had started and recorded these limits
+            raise InvalidInputError(f"Limits: timeout_s and setup_timeout_s must be at most "
+                                    f"{MAX_TIMEOUT_S:g} s (30 days), got {self.timeout_s} "
+                                    f"and {self.setup_timeout_s}")
         if self.memory_mb is not None and self.memory_mb < 32:
             raise InvalidInputError(f"Limits: memory_mb must be at least 32 (the "
                                     f"interpreter alone needs that), got {self.memory_mb}")
         if self.address_space_mb is not None and self.address_space_mb < 32:
             raise InvalidInputError(f"Limits: address_space_mb must be at least 32, got "
                                     f"{self.address_space_mb}")
-        if not self.output_limit_mb > 0:
-            raise InvalidInputError(f"Limits: output_limit_mb must be > 0, got "
-                                    f"{self.output_limit_mb}")
+        if not 0 < self.output_limit_mb <= MAX_OUTPUT_LIMIT_MB:
+            raise InvalidInputError(f"Limits: output_limit_mb must be > 0 and at most "
+                                    f"{MAX_OUTPUT_LIMIT_MB:g}, got {self.output_limit_mb}")
 
     @property
     def output_limit_bytes(self) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["is_number", "number", "number_rows"]
+__all__ = ["is_number", "number", "number_rows", "shown_json"]
 
 
 def is_number(value: Any) -> bool:
@@ -29,14 +29,16 @@ def _float_number(value: Any) -> bool:
     return is_number(value) and (isinstance(value, float) or abs(value) <= sys.float_info.max)
 
 
-def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)[:60]  # a Korean label as written
+def shown_json(value: Any) -> str:
+    """A JSON value as a message shows it: its JSON text, cut at 60 characters (a Korean
+    label as written, not escaped)."""
+    return json.dumps(value, ensure_ascii=False)[:60]
 
 
 def number(value: Any, *, name: str) -> float:
     """``value`` as a float, or ``ValueError`` when it is not a JSON number."""
     if not _float_number(value):
-        raise ValueError(f"{name} is {_shown(value)}, not a number" + (
+        raise ValueError(f"{name} is {shown_json(value)}, not a number" + (
             " a float can hold" if is_number(value) else ""))
     return float(value)
 
@@ -51,14 +53,14 @@ def number_rows(
     empty list gives shape ``(0, width or 0)``.
     """
     if not isinstance(rows, list):
-        raise ValueError(f"{name}s is {_shown(rows)}, not a list of {shape}")
+        raise ValueError(f"{name}s is {shown_json(rows)}, not a list of {shape}")
     for k, row in enumerate(rows):
         wanted = width if width is not None else (len(rows[0]) if isinstance(rows[0], list)
                                                   else None)
         if not (isinstance(row, list) and row and all(map(_float_number, row))
                 and (wanted is None or len(row) == wanted)):
             count = f" ({wanted} numbers)" if wanted else " (numbers)"
-            raise ValueError(f"{name} {k} is {_shown(row)}, not {shape}{count}")
+            raise ValueError(f"{name} {k} is {shown_json(row)}, not {shape}{count}")
     if not rows:
         return np.zeros((0, width or 0))
     return np.array(rows, dtype=np.float64).reshape(len(rows), -1)

@@ -76,7 +76,7 @@ from ..manifest import Case
 from ..stats.bootstrap import pooled_ratio_cis
 from ..stats.estimate import Estimate
 from ..stats.intervals import ProportionMethod, proportion_ci
-from ._json_numbers import _shown, is_number, number
+from ._json_numbers import is_number, number, shown_json
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -299,7 +299,7 @@ def _flat_numbers(values: Any) -> NDArray[Any]:
         return array
     # an int beyond 64 bits makes the array one of objects
     k = next((k for k, v in enumerate(values) if not is_number(v) or abs(v) >= 2**63), 0)
-    raise ValueError(f"samples entry {k} is {_shown(values[k])}, not a sample number")
+    raise ValueError(f"samples entry {k} is {shown_json(values[k])}, not a sample number")
 
 
 def _header(case: Case, root: Path) -> str:

@@ -65,6 +65,41 @@ class TestMatching:
         assert m.n_reference == 2
         assert m.true_positive.tolist() == [True, True, False, False]
 
+    def test_inside_mask_labels_must_be_one_to_k(self):
+        # Lesion k is label k and K the highest label: a mask stored as 0/255 (one
+        # lesion) counted 255 lesions, and labels 1 and 3 three, so the sensitivity of a
+        # detection on every real lesion was 1/255 and 2/3 instead of 1 (by hand: every
+        # lesion hit). Refused, naming a missing label.
+        lesion = np.zeros((12, 12), np.uint8)
+        lesion[2:5, 2:5] = 255
+        with pytest.raises(InvalidInputError, match=r"labels must be 1 to K.*without 1, 2"):
+            match_detections(lesion, [[3, 3]], [0.9], criterion="inside")
+        two = np.zeros((12, 12), np.int64)
+        two[2:5, 2:5] = 1
+        two[8:11, 8:11] = 3
+        with pytest.raises(InvalidInputError, match=r"up to 3, without 2, so 1 lesion"):
+            match_detections(two, [[3, 3], [9, 9]], [0.9, 0.8], criterion="inside")
+        two[two == 3] = 2  # numbered 1 to K: both lesions hit, sensitivity 2/2
+        m = match_detections(two, [[3, 3], [9, 9]], [0.9, 0.8], criterion="inside")
+        assert (m.n_reference, m.true_positive.tolist()) == (2, [True, True])
+        assert froc([m]).sensitivity[-1] == 1.0
+
+    def test_inside_boolean_mask_of_several_regions_is_refused(self):
+        # A boolean mask is label True: one lesion. Two separate regions in it were
+        # counted as one lesion, so a second detection on the second region was a
+        # false positive. One region stays one lesion.
+        mask = np.zeros((12, 12), bool)
+        mask[2:5, 2:5] = True
+        single = match_detections(mask, [[3, 3]], [0.9], criterion="inside")
+        assert (single.n_reference, single.true_positive.tolist()) == (1, [True])
+        mask[8:11, 8:11] = True
+        with pytest.raises(InvalidInputError, match="2 separate regions"):
+            match_detections(mask, [[3, 3], [9, 9]], [0.9, 0.8], criterion="inside")
+        # an integer 0/1 mask says 'one lesion' on purpose and is kept as such
+        m = match_detections(mask.astype(np.int64), [[3, 3], [9, 9]], [0.9, 0.8],
+                             criterion="inside")
+        assert (m.n_reference, m.true_positive.tolist()) == (1, [True, False])
+
     def test_box_centres_for_distance(self):
         m = match_detections([[0, 0, 4, 4]], [[1, 1, 5, 5]], [0.3], criterion="distance",
                              max_distance_mm=1.5, spacing_mm=1.0)  # centres (2,2), (3,3)

@@ -28,10 +28,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import ndimage
 
 from .._validation import choice, warn_undefined
 from ..errors import InvalidInputError
@@ -138,7 +139,9 @@ def match_detections(
     InvalidInputError
         A missing parameter for the criterion; boxes with ``hi <= lo``; shapes that do
         not fit; non-finite scores or coordinates; a point outside the mask
-        (``"inside"``).
+        (``"inside"``); a labelled mask whose labels are not 1 to K (a label without a
+        voxel would be a lesion never hit: 0/255 is 255 lesions), or a boolean mask of
+        several separate regions (one label: one lesion).
 
     Notes
     -----
@@ -227,7 +230,7 @@ def _eligibility(
                 f"{func}: with criterion 'inside' the reference is a labelled mask of "
                 "non-negative integers"
             )
-        n_ref = int(mask.max()) if mask.size else 0
+        n_ref = _lesion_count(mask, func)
         points = _points(det, mask.ndim, func)
         index = np.rint(points).astype(np.intp)
         outside = np.any((index < 0) | (index >= np.array(mask.shape)), axis=1)
@@ -273,6 +276,45 @@ def _eligibility(
         squared += ((ref_points[:, None, axis] - det_points[None, :, axis]) * spacing[axis]) ** 2
     result: NDArray[np.bool_] = np.sqrt(squared) <= float(max_distance_mm)
     return result
+
+
+def _lesion_count(mask: NDArray[Any], func: str) -> int:
+    """The number of lesions K of a labelled mask whose labels are exactly 1 to K.
+
+    Lesion ``k`` is the voxels of label ``k``, and K is the highest label, so a label
+    with no voxel would be a lesion no detection can hit: a mask read from an image
+    stored as 0/255 would hold 255 lesions, labels 1 and 3 three. Such masks are refused,
+    as is a boolean mask of several separate regions (one label, so one lesion, where
+    several were most likely meant); ``scipy.ndimage.label`` numbers regions 1 to K.
+    """
+    if not mask.size:
+        return 0
+    n_ref = int(mask.max())
+    if n_ref > mask.size:  # more labels than voxels: some label has none
+        present = np.unique(mask)
+        present = present[present > 0]
+    else:  # one pass, no sort
+        present = np.flatnonzero(np.bincount(mask.ravel(), minlength=n_ref + 1)[1:]) + 1
+    if present.size != n_ref:
+        missing = np.setdiff1d(np.arange(1, min(n_ref, 10 + present.size) + 1), present)
+        shown = ", ".join(map(str, missing[:10].tolist())) + (
+            " ..." if n_ref - present.size > 10 else "")
+        raise InvalidInputError(
+            f"{func}: with criterion 'inside' the reference's labels must be 1 to K, one per "
+            f"lesion; it holds {present.size} label(s) up to {n_ref}, without {shown}, so "
+            f"{n_ref - present.size} lesion(s) would have no voxel; number the lesions 1 "
+            "to K (e.g. scipy.ndimage.label(mask > 0)[0])"
+        )
+    if mask.dtype == np.bool_ and n_ref:
+        regions = int(ndimage.label(mask, structure=np.ones((3,) * mask.ndim))[1])
+        if regions > 1:
+            raise InvalidInputError(
+                f"{func}: with criterion 'inside' a boolean reference is one lesion (label "
+                f"True), but it holds {regions} separate regions; pass "
+                "scipy.ndimage.label(mask)[0] for one lesion per region, or an integer "
+                "mask if they are one lesion"
+            )
+    return n_ref
 
 
 def _points(rows: NDArray[np.float64], dim: int | None, func: str) -> NDArray[np.float64]:

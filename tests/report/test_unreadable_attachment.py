@@ -1,7 +1,7 @@
 """An attached file whose stream cannot be decoded — corrupt deflate bytes, or a
 "zip bomb" that inflates past pypdf's output limit — is named for what it is (the bomb
-as unreadable), and only that: its file specification's /AFRelationship and MIME type, which it still carries
-(read back with pikepdf), are not reported as missing.
+as unreadable), and only that: its file specification's /AFRelationship and MIME type,
+which it still carries (read back with pikepdf), are not reported as missing.
 
 Before, the unreadable stream dropped every field the verification had read, so the
 page also said "has /AFRelationship None, not Source" and "has MIME type None, not

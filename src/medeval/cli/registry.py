@@ -241,6 +241,7 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
             printed = info.model_copy(update={
                 "report_number": pending.number, "replaces": pending.replaces,
                 "amendment": pending.amendment or None,
+                "amendment_reason": _amendment_reason(pending, args),
                 "issue_date": pending.issue_date.isoformat()})
             make(partial, printed)
             pending.pdf_sha256 = sha256_bytes(partial.read_bytes())
@@ -270,7 +271,8 @@ def _numbered_alike(info: ReportInfo, pending: PendingReport,
     is a mistake, not something to override silently."""
     assigned: dict[str, object] = {"report_number": pending.number,
                                    "replaces": pending.replaces,
-                                   "amendment": pending.amendment or None}
+                                   "amendment": pending.amendment or None,
+                                   "amendment_reason": _amendment_reason(pending, args)}
     for name, value in assigned.items():
         given = getattr(info, name)
         if given is not None and given != value:
@@ -281,6 +283,13 @@ def _numbered_alike(info: ReportInfo, pending: PendingReport,
                 f"{f', replacing {pending.replaces}' if pending.replaces else ''}): "
                 f"remove {name} from the info file (the registry numbers the report); "
                 "nothing was issued")
+
+
+def _amendment_reason(pending: PendingReport, args: argparse.Namespace) -> str | None:
+    """The reason an amendment prints (ISO/IEC 17025 7.8.8.1): the ``--reason`` the
+    registry records; none on an original report."""
+    reason = getattr(args, "reason", None)
+    return str(reason) if pending.replaces and reason else None
 
 
 def _info(path: Path | None) -> ReportInfo:

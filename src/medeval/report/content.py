@@ -202,6 +202,8 @@ def _cover(result: Result, info: ReportInfo, number: str, issue: str,
     ]
     if info.replaces:
         rows.append((Msg("field.replaces"), info.replaces))
+    if info.amendment_reason:  # 7.8.8.1: the reason for the change, in the report
+        rows.append((Msg("field.amendment_reason"), info.amendment_reason))
     blocks: list[Block] = [Fields(tuple(rows), columns=2)]
     if info.replaces:  # ISO/IEC 17025 7.8.8.2: an amendment says so and names the report
         blocks.insert(0, Para(_amendment_statement(info), "mark"))

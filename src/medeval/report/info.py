@@ -13,6 +13,7 @@ replaces. They come from an optional small TOML or JSON file, every key optional
     accreditation = "KOLAS KT-000"
     replaces = "KTL-2026-0001"             # an amended report names the one it replaces
     amendment = 1                          # and which amendment of it this is
+    amendment_reason = "customer's address corrected"  # why (7.8.8.1; registry amend --reason)
     verification_url = "https://verify.lab.example"  # the QR code opens this page's verdict
     external_providers = "none"
     deviations = ["case c12 re-run after a power cut"]
@@ -90,6 +91,9 @@ class ReportInfo(BaseModel):
     replaces: str | None = None
     #: Which amendment this report is (1 for the first) of the report it ``replaces``.
     amendment: int | None = Field(default=None, ge=1)
+    #: Why the report it ``replaces`` was amended (ISO/IEC 17025 7.8.8.1: "the reason for
+    #: the change included in the report"); ``medeval registry amend --reason`` sets it.
+    amendment_reason: str | None = Field(default=None, min_length=1, max_length=500)
     external_providers: str | None = None
     deviations: list[str] = Field(default_factory=list)
     opinions: list[str] = Field(default_factory=list)
@@ -131,12 +135,12 @@ class ReportInfo(BaseModel):
     def to_json(self) -> bytes:
         """The canonical JSON of these fields (attached to the PDF as ``report-info.json``).
 
-        ``amendment`` and ``verification_url`` are left out when not given, so that report
-        info written before they existed keeps its digest (the certificates that record it
-        still verify).
+        ``amendment``, ``amendment_reason`` and ``verification_url`` are left out when not
+        given, so that report info written before they existed keeps its digest (the
+        certificates that record it still verify).
         """
         fields = self.model_dump()
-        for name in ("amendment", "verification_url"):
+        for name in ("amendment", "amendment_reason", "verification_url"):
             if fields[name] is None:
                 del fields[name]
         return canonical_json(fields)

@@ -176,6 +176,10 @@ def _task_notes() -> list[str]:
 
     out += [w.removeprefix("all cases: ") for w in _case_ids_alike(
         [_row(i, {}) for i in range(2)] + [replace(_row(0, {}), case_id="C0")])]
+    # EEG: detected events cut at the end of eleven recordings (ten shown)
+    from medeval.tasks.eeg_events import _cut_warning
+
+    out += list(_cut_warning([_row(i, {"cut_at_end": (2, 1.5)}) for i in range(11)]))
     # ... and twelve prediction files naming no case (ten shown, then the count)
     import tempfile
 
@@ -312,6 +316,11 @@ def test_korean_wordings_by_hand() -> None:
         "파일 시스템(macOS, Windows)에서는 이들의 예측 파일이 한 파일이어서 두 증례 모두에 "
         "읽힙니다. 이런 세트는 대소문자를 구별하는 파일 시스템(Linux)에서 평가하거나, 증례 ID를 "
         "달리 정하십시오")
+    assert warning_ko("all cases: 3 detected event(s) in 2 recording(s) end after the "
+                      "recording, by up to 15 s, and were cut at its end, as timescoring cuts "
+                      "them: r0, r1") == (
+        "전체 증례: 검출 사건 3개가 녹화 2개에서 녹화가 끝난 뒤(최대 15초 뒤)에 끝나, 녹화 "
+        "끝에서 잘랐습니다 (timescoring과 같음): r0, r1")
     # a subgroup's value may hold ": " itself
     assert warning_ko("site=A: B: auc: auc_ci: the AUC is undefined with one class only "
                       "(0 positives of 7)") == (

@@ -412,3 +412,43 @@ def test_an_edf_reference_is_refused_saying_why(folder, shared_data):
     with pytest.raises(medeval.MedevalError, match=r"r1\.edf is an EDF file; which of its "
                        "annotations are the events cannot be told"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_a_detection_reaching_past_the_recording_is_cut_at_its_end(folder):
+    # A detector's last windows reach past the signal: r1 (7200 s, seizure 100-150 s)
+    # gets [140, 160] (a hit) and [7190, 7215] (a false alarm ending 15 s after the end);
+    # r0 (14400 s) gets its hit and one ending 2.5 s after. Scored as timescoring scores
+    # the uncut events on its 10 Hz mask of the recording (which cuts them), with a
+    # warning; before, each such case failed as invalid-output.
+    pytest.importorskip("timescoring")
+    from timescoring import scoring as ts_scoring
+    from timescoring.annotations import Annotation
+
+    hypotheses = {"r1": [[140, 160], [7190, 7215]], "r0": [[310, 320], [14390, 14402.5]]}
+    for rid, events in hypotheses.items():
+        (folder / "pred" / f"{rid}.json").write_text(json.dumps({"events": events}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    rows = {row["case_id"]: row for row in result.cases}
+    for rid, events in hypotheses.items():
+        ref, _, duration = RECORDINGS[rid]
+        n = round(duration * 10)
+        peer = ts_scoring.EventScoring(
+            Annotation([tuple(e) for e in ref], 10, n),
+            Annotation([tuple(e) for e in events], 10, n),
+            ts_scoring.EventScoring.Parameters())
+        assert rows[rid]["status"] == "ok"
+        assert (rows[rid]["tp"], rows[rid]["fp"]) == (peer.tp, peer.fp) == (1, 1)
+    assert ("all cases: 2 detected event(s) in 2 recording(s) end after the recording, by "
+            "up to 15 s, and were cut at its end, as timescoring cuts them: r0, r1"
+            ) in result.warnings
+
+
+def test_a_detection_starting_after_the_recording_still_fails_its_case(folder):
+    # starting past the end is no window's overreach: times in another unit, or another
+    # recording's; not cut, the case fails naming it
+    (folder / "pred" / "r1.json").write_text(json.dumps({"events": [[7300, 7310]]}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["r1"]["reason"] == "invalid-output"
+    assert "ending after duration_s = 7200.0 at position(s) 0" in failed["r1"]["detail"]
+    assert not [w for w in data["warnings"] if "cut at its end" in w]

@@ -304,6 +304,12 @@ NOTES: tuple[Note, ...] = (
          r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
          "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "
          "매니페스트에 ID를 한 가지로 적으십시오", {"shown": lambda t: _spellings(t)}),
+    Note(r"(?P<n>\d+) detected event\(s\) in (?P<m>\d+) recording\(s\) end after the "
+         r"recording, by up to (?P<most>\S+) s, and were cut at its end, as timescoring cuts "
+         r"them: (?P<shown>.+)",
+         "검출 사건 {n}개가 녹화 {m}개에서 녹화가 끝난 뒤(최대 {most}초 뒤)에 끝나, 녹화 끝에서 "
+         "잘랐습니다 (timescoring과 같음): {shown}",
+         {"shown": lambda t: re.sub(r", \.\.\. \((\d+) recordings\)$", r", ... (녹화 \1개)", t)}),
     Note(r"case ids that differ only in letter case: (?P<shown>.+); on a file system that "
          r"ignores letter case \(macOS, Windows\) their prediction files are one file, read "
          r"for both cases: evaluate such a set on one that does not \(Linux\), or give the "

@@ -10,7 +10,10 @@ annotations are the detected events (onset and duration in its TALs, counted fro
 recording's start: the two headers' start date and time must agree; an annotation
 without a duration fails the case; a ``.json`` beside it is read instead). Each
 recording is scored with :func:`medeval.metrics.event_scoring` and the protocol's SzCORE
-parameters.
+parameters. A detected event that starts within the recording and ends after it is cut
+at its end, as timescoring's masks cut it (a detector's last window often reaches past
+the signal), and the aggregate's warnings count them; one starting at or after the end
+fails the case (times in samples or milliseconds end so).
 
 The reference's ``duration_s`` is checked against the case's first input that is an
 EDF/EDF+/BDF file stating its length (its header's data records x record duration): it
@@ -161,12 +164,13 @@ class EegEvents(TaskType):
                 hypothesis = _event_pairs(events)
             except ValueError as exc:
                 raise PredictionError(f"case {case.case_id}: {exc}") from None
+        hypothesis, cut = _cut_at_end(hypothesis, duration)
         try:
             scores = self._score(reference, hypothesis, duration)
         except MedevalError as exc:
             self._scored_alone(case, duration, reference)  # the reference's fault first
             raise PredictionError(f"case {case.case_id}: {exc}") from None
-        return _values(scores, duration)
+        return {**_values(scores, duration), "cut_at_end": cut}
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """Nothing detected."""
@@ -195,7 +199,7 @@ class EegEvents(TaskType):
         tables = {"events": {"tp": int(totals[0]), "fp": int(totals[1]),
                              "n_reference": int(totals[2]), "hours": totals[3] / 3600.0,
                              "standard": self._standard()}}
-        return Aggregate(tuple(metrics), tables)
+        return Aggregate(tuple(metrics), tables, _cut_warning(rows))
 
     def _standard(self) -> bool:
         s = self.spec
@@ -333,6 +337,39 @@ def _event_pairs(events: Any) -> NDArray[np.float64]:
     """``[[start_s, end_s], ...]`` as an ``(n, 2)`` array, or ``ValueError`` naming the first
     entry that is not a pair of numbers."""
     return number_rows(events, name="event", shape="[start_s, end_s]", width=2)
+
+
+def _cut_at_end(events: NDArray[np.float64], duration: float
+                ) -> tuple[NDArray[np.float64], tuple[int, float]]:
+    """Detected events that start within the recording and end after it, cut at its end,
+    as timescoring's sample masks cut them (a detector's last window often reaches past
+    the signal); with how many were cut and the most one ended after it, in seconds. An
+    event starting at or after the end is left as it is: :func:`event_scoring` refuses it
+    (times in samples or milliseconds end so)."""
+    if not events.size:
+        return events, (0, 0.0)
+    finite = np.isfinite(events).all(axis=1)
+    over = finite & (events[:, 0] < duration) & (events[:, 1] > duration)
+    if not over.any():
+        return events, (0, 0.0)
+    most = float((events[over, 1] - duration).max())
+    cut = events.copy()
+    cut[over, 1] = duration
+    return cut, (int(over.sum()), most)
+
+
+def _cut_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """The aggregate's word on detected events cut at their recording's end."""
+    cut = [(row.case_id, *row.values["cut_at_end"]) for row in rows
+           if row.values.get("cut_at_end", (0, 0.0))[0]]
+    if not cut:
+        return ()
+    events = sum(n for _, n, _ in cut)
+    shown = ", ".join(case for case, _, _ in cut[:10]) + (
+        f", ... ({len(cut)} recordings)" if len(cut) > 10 else "")
+    return (f"{events} detected event(s) in {len(cut)} recording(s) end after the recording, "
+            f"by up to {max(most for _, _, most in cut):.6g} s, and were cut at its end, as "
+            f"timescoring cuts them: {shown}",)
 
 
 def _values(scores: Any, duration: float) -> dict[str, Any]:

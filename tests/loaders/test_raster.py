@@ -207,6 +207,21 @@ def test_a_rotated_exif_orientation_is_refused(tmp_path, suffix):
     refused(path, "EXIF orientation", "is 6", "rotated 90° clockwise", "exif_transpose")
 
 
+@pytest.mark.parametrize("value", [0, 9, 65535])
+def test_an_orientation_outside_1_to_8_turns_nothing(tmp_path, value):
+    # the EXIF standard defines 1 to 8; cameras and software that write 0 ("unknown") or
+    # another value leave the picture unturned for every reader: Pillow's exif_transpose
+    # (like OpenCV) does nothing, so there is nothing to be unsure of
+    from PIL import ImageOps
+
+    path = save(RGB, tmp_path / f"o{value}.png", exif=_exif(value))
+    with PILImage.open(path) as opened:
+        assert opened.getexif()[0x0112] == value
+        shown = np.asarray(ImageOps.exif_transpose(opened))
+    assert np.array_equal(read_image(path).array[0], shown)
+    assert np.array_equal(shown, RGB)
+
+
 # -- damaged and mislabelled files --------------------------------------------------------
 
 @pytest.mark.parametrize("suffix", [".png", ".jpg", ".bmp", ".tif"])

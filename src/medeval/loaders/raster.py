@@ -28,7 +28,9 @@ tags are print resolutions (dots per inch) chosen by the writing software, not t
 the anatomy, so they are not read as spacing. A protocol measuring distances on these
 images declares ``pixel_spacing_mm`` or ``distance_unit = "px"`` (docs/images.md).
 
-EXIF orientation. An image whose EXIF (or TIFF) Orientation is other than 1 is refused.
+EXIF orientation. An image whose EXIF (or TIFF) Orientation is 2 to 8 is refused (a
+value outside the standard's 1 to 8, such as 0 for "unknown", turns nothing in any
+reader, and is read as 1).
 Viewers and some libraries (OpenCV's ``imread``) show such a file turned, Pillow and
 others give the stored pixels unturned; its mask, usually a PNG without EXIF, may have
 been drawn on either. Applying the tag would misalign the image with a mask drawn on the
@@ -215,12 +217,12 @@ def check_orientation(image: Any, file: Path, fmt: str, what: str, index: int) -
         value = image.tag_v2.get(_ORIENTATION, 1)
     else:
         value = image.getexif().get(_ORIENTATION, 1)
-    if value == 1:
-        return
+    if value not in _TURNS:  # 1, or a value outside the standard's 1 to 8 (0 "unknown"),
+        return               # which no reader turns (Pillow's exif_transpose, OpenCV)
     page = f" (page {index + 1})" if index else ""
     raise LoaderError(
         f"{what} {file}: its EXIF orientation{page} is {value} "
-        f"({_TURNS.get(value, 'not a valid value')}): viewers show it turned, while its "
+        f"({_TURNS[value]}): viewers show it turned, while its "
         "stored pixels and a mask drawn on either may not be, and nothing says which; "
         "medeval does not guess. Re-save the image with the orientation applied "
         "(PIL.ImageOps.exif_transpose) and check that its mask fits the turned image"

@@ -290,3 +290,16 @@ class TestBadInput:
             hd95(mask, mask, spacing_mm=1, percentile=101)
         with pytest.raises(InvalidInputError, match="variant"):
             hd95(mask, mask, spacing_mm=1, variant="mean")
+
+    @pytest.mark.parametrize("fraction", [0.95, 0.99, 0.5])
+    def test_hd95_percentile_given_as_a_fraction(self, fraction, medpy_binary, make_ball):
+        # percentile=0.95 is numpy's 0.95th percentile: a distance near the smallest
+        # (0 here, where MedPy's hd95 is sqrt(2)), returned without a word before.
+        ref = make_ball((20, 22), (10, 11), (6, 7))
+        pred = make_ball((20, 22), (11, 11), (6, 6))
+        with pytest.raises(InvalidInputError, match="percentile is in percent"):
+            hd95(ref, pred, spacing_mm=1, percentile=fraction)
+        assert hd95(ref, pred, spacing_mm=1, variant="pooled") == pytest.approx(
+            medpy_binary.hd95(pred, ref, voxelspacing=1), abs=1e-12)
+        # 0 (the smallest distance) and 1 stay accepted
+        assert hd95(ref, pred, spacing_mm=1, percentile=0) == 0.0

@@ -426,7 +426,8 @@ def hd95(
     %(record_parameters)s
     %(spacing_parameter)s
     percentile : float
-        In [0, 100].
+        In percent: 0 or [1, 100] (95 for HD95); a value in (0, 1), e.g. 0.95, is
+        refused as a fraction given for a percent.
     variant : {"max-directed", "pooled"}
         ``"max-directed"`` (default; MONAI, MetricsReloaded) or ``"pooled"`` (MedPy,
         seg-metrics). Pooling hides a false-positive cluster smaller than
@@ -438,7 +439,8 @@ def hd95(
     Raises
     ------
     InvalidInputError
-        As :func:`surface_distances`; a percentile outside [0, 100]; an unknown variant.
+        As :func:`surface_distances`; a percentile outside [0, 100] or in (0, 1) (a
+        fraction); an unknown variant.
 
     Notes
     -----
@@ -466,6 +468,11 @@ def hd95(
     choice(variant, ("max-directed", "pooled"), name="variant", func=func)
     if not 0.0 <= float(percentile) <= 100.0:
         raise InvalidInputError(f"{func}: percentile must be in [0, 100], got {percentile!r}")
+    if 0.0 < float(percentile) < 1.0:
+        # 0.95 for the 95th percentile gives a distance near the smallest (often 0)
+        raise InvalidInputError(
+            f"{func}: percentile is in percent, in [0, 100] (95 for HD95), got "
+            f"{percentile!r}, which reads as a fraction; a percentile below 1 is refused")
     sd = _record(reference, prediction, spacing_mm, connectivity, func)
     answer = _empty_answer(sd, 0.0, math.inf)
     if answer is not None:

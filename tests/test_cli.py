@@ -375,6 +375,25 @@ def test_manifest_check_counts_patients_as_evaluate_and_warns_of_letter_case(tmp
             "macOS and Windows their prediction files are one file") in captured.err
     assert ("medeval: warning: patient ids that differ only in letter case: 'P2' and 'p2'; "
             "counted as different patients") in captured.err
+    assert "cannot name a file on Windows" not in captured.err
+
+
+def test_manifest_check_warns_of_case_ids_windows_cannot_write(tmp_path, capsys):
+    # Windows refuses CON.json and con.1.json (device names, any extension), 'a:b.json'
+    # and 'q?.json'; a folder 'x.' loses its dot. 'CONSOLE' and 'c1' are fine.
+    (tmp_path / "data").mkdir()
+    ids = ["CON", "con.1", "a:b", "q?", "x.", "CONSOLE", "c1"]
+    rows = []
+    for k, case in enumerate(ids):
+        (tmp_path / "data" / f"i{k}.txt").write_text("x")
+        (tmp_path / "data" / f"r{k}.txt").write_text("y")
+        rows.append(f"{case},p{k},data/i{k}.txt,data/r{k}.txt")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n" + "\n".join(rows) + "\n")
+    assert main(["manifest", "check", str(manifest)]) == 0
+    err = capsys.readouterr().err
+    assert ("medeval: warning: case ids that cannot name a file on Windows: 'CON', 'con.1', "
+            "'a:b', 'q?', 'x.' (") in err
 
 
 def test_run_refuses_to_resume_another_algorithm_unless_fresh(tmp_path, capsys):

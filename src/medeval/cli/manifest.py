@@ -97,6 +97,27 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                      "both cases (evaluate says so too)" if kind == "case" else
                      "counted as different patients (if one patient, write the id one way)"),
                   file=sys.stderr)
+    unfit = [c.case_id for c in manifest.cases if _not_on_windows(c.case_id)]
+    if unfit:
+        shown = ", ".join(map(repr, unfit[:10])) + (f", ... ({len(unfit)} in all)"
+                                                    if len(unfit) > 10 else "")
+        print(f"medeval: warning: case ids that cannot name a file on Windows: {shown} "
+              "(a reserved name such as CON or NUL, or one of < > : \" | ? *, or ending in "
+              "'.' or ' '): a company running its algorithm on Windows cannot write their "
+              "predictions", file=sys.stderr)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
     return 0
+
+
+#: Windows' device names: no file may be so named, whatever its extension (CON.json).
+_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{k}" for k in range(1, 10)),
+                      *(f"LPT{k}" for k in range(1, 10))})
+
+
+def _not_on_windows(case_id: str) -> bool:
+    """Whether ``<case_id>.json`` (or the runner's folder ``<case_id>``) cannot be a file
+    name on Windows: a device name before the first dot, a character Windows refuses, or
+    a trailing dot or space (which Windows drops from a folder's name)."""
+    return (case_id.split(".", 1)[0].rstrip(" ").upper() in _DEVICES
+            or any(c in '<>:"|?*' for c in case_id) or case_id.endswith((".", " ")))

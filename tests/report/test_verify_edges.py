@@ -80,3 +80,19 @@ def test_verify_of_a_self_signed_certificate_prints_no_traceback(
                               "--trust", str(cert)], capture_output=True, text=True)
     assert trusted.returncode == 0, trusted.stdout + trusted.stderr
     assert "(signature valid, signer trusted)" in trusted.stdout
+
+
+def test_a_damaged_certificate_is_verified_without_pypdf_s_repair_log(
+        certificate: Path, tmp_path: Path) -> None:
+    # 500 bytes of the file repeated in its middle: every cross-reference offset after them
+    # is wrong, and pypdf logs its repair ("incorrect startxref pointer(1)", "parsing for
+    # Object Streams") - on the terminal, above medeval's own message, before
+    payload = certificate.read_bytes()
+    middle = len(payload) // 3
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(payload[:middle] + payload[middle:middle + 500] + payload[middle:])
+    run = subprocess.run([sys.executable, "-m", "medeval", "verify", str(damaged)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stderr.startswith("medeval: verification failed: "), run.stderr
+    assert "startxref" not in run.stderr and "Object Streams" not in run.stderr

@@ -562,8 +562,9 @@ def _creator(payload: bytes) -> str | None:
     from pypdf import PdfReader
 
     try:
-        metadata: Any = PdfReader(io.BytesIO(payload), strict=False).metadata
-        creator = metadata.get("/Creator") if metadata is not None else None
+        with quiet_pypdf():  # its repairs of a damaged file went to the terminal
+            metadata: Any = PdfReader(io.BytesIO(payload), strict=False).metadata
+            creator = metadata.get("/Creator") if metadata is not None else None
     except Exception:  # noqa: BLE001 - hostile bytes: no creator, the byte check stands
         return None
     return str(creator) if creator is not None else None

@@ -50,3 +50,36 @@ def test_zero_cells_are_undefined(counts, which):
 def test_bad_input(args, kwargs, match):
     with pytest.raises(InvalidInputError, match=match):
         likelihood_ratio_ci(*args, **kwargs)
+
+
+class TestConfusionMatrixInput:
+    """likelihood_ratio_ci's counts are (tp, fn, fp, tn); a ConfusionMatrix is
+    (tp, fp, fn, tn). Passing the matrix itself avoids the order (before: TypeError)."""
+
+    def test_a_confusion_matrix_gives_the_hand_worked_interval(self):
+        from medeval.metrics import ConfusionMatrix
+
+        cm = ConfusionMatrix(tp=40, fp=15, fn=10, tn=35)
+        # LR+ = (40/50) / (15/50) = 8/3; SE(ln) = sqrt(1/40 - 1/50 + 1/15 - 1/50)
+        se = math.sqrt(1 / 40 - 1 / 50 + 1 / 15 - 1 / 50)
+        z = 1.959963984540054  # scipy.stats.norm.ppf(0.975)
+        est = likelihood_ratio_ci(cm, which="positive")
+        assert est.value == pytest.approx(8 / 3, abs=1e-12)
+        assert (est.low, est.high) == pytest.approx(
+            (8 / 3 * math.exp(-z * se), 8 / 3 * math.exp(z * se)), abs=1e-12)
+        # LR- = (10/50) / (35/50) = 2/7, as the metric of the same matrix
+        assert likelihood_ratio_ci(cm, which="negative").value == pytest.approx(
+            2 / 7, abs=1e-12)
+        assert cm.likelihood_ratios().negative == pytest.approx(2 / 7, abs=1e-12)
+
+    @pytest.mark.parametrize("counts", [(math.nan, 1, 1, 1), (None, 1, 1, 1), (True, 1, 1, 1)])
+    def test_counts_numpy_would_fail_on_are_medevals_error(self, counts):
+        # before: int(nan) raised ValueError, int(None) TypeError, True counted as 1
+        with pytest.raises(InvalidInputError, match="tp must be a count"):
+            likelihood_ratio_ci(*counts, which="positive")
+
+    def test_a_matrix_with_counts_beside_it_is_refused(self):
+        from medeval.metrics import ConfusionMatrix
+
+        with pytest.raises(InvalidInputError, match="ConfusionMatrix alone"):
+            likelihood_ratio_ci(ConfusionMatrix(1, 1, 1, 1), 1, which="positive")

@@ -5,20 +5,22 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+import numpy as np
 from scipy.special import ndtri
 
 from .._validation import choice, confidence_level, undefined
 from ..errors import InvalidInputError
+from ..metrics._confusion import ConfusionMatrix
 from .estimate import Estimate
 
 __all__ = ["likelihood_ratio_ci"]
 
 
 def likelihood_ratio_ci(
-    tp: int,
-    fn: int,
-    fp: int,
-    tn: int,
+    tp: int | ConfusionMatrix,
+    fn: int | None = None,
+    fp: int | None = None,
+    tn: int | None = None,
     *,
     which: Literal["positive", "negative"],
     confidence: float = 0.95,
@@ -42,7 +44,11 @@ def likelihood_ratio_ci(
     Parameters
     ----------
     tp, fn, fp, tn : int
-        The 2×2 table's counts.
+        The 2×2 table's counts, in this order: the reference's positives (TP, FN)
+        first, then its negatives (FP, TN) — not the order of
+        :class:`~medeval.metrics.ConfusionMatrix` (tp, fp, fn, tn). Pass them by keyword,
+        or pass a ``ConfusionMatrix`` alone as ``tp``:
+        ``likelihood_ratio_ci(confusion_matrix(y_true, y_pred), which="positive")``.
     which : {"positive", "negative"}
         LR+ or LR−.
     confidence : float
@@ -56,7 +62,8 @@ def likelihood_ratio_ci(
     Raises
     ------
     InvalidInputError
-        Negative or non-integer counts, a confidence outside (0, 1).
+        Negative, non-integer or missing counts (or counts beside a ConfusionMatrix), a
+        confidence outside (0, 1).
 
     Warns
     -----
@@ -90,21 +97,28 @@ def likelihood_ratio_ci(
     func = "likelihood_ratio_ci"
     which = choice(which, ("positive", "negative"), name="which", func=func)  # type: ignore[assignment]
     level = confidence_level(confidence, func=func)
-    counts = {"tp": tp, "fn": fn, "fp": fp, "tn": tn}
-    for name, value in counts.items():
-        if int(value) != value or value < 0:
+    given: tuple[object, ...] = (tp, fn, fp, tn)
+    if isinstance(tp, ConfusionMatrix):
+        if (fn, fp, tn) != (None, None, None):
+            raise InvalidInputError(
+                f"{func}: pass either a ConfusionMatrix alone or the four counts")
+        given = (tp.tp, tp.fn, tp.fp, tp.tn)
+    for name, value in zip(("tp", "fn", "fp", "tn"), given):
+        if (isinstance(value, (bool, np.bool_))
+                or not isinstance(value, (int, float, np.integer, np.floating))
+                or not math.isfinite(value) or int(value) != value or value < 0):
             raise InvalidInputError(f"{func}: {name} must be a count >= 0, got {value!r}")
-    tp, fn, fp, tn = (int(v) for v in (tp, fn, fp, tn))
-    n = tp + fn + fp + tn
-    a, b = (tp, fp) if which == "positive" else (fn, tn)
+    t_p, f_n, f_p, t_n = (int(v) for v in given)  # type: ignore[call-overload]
+    n = t_p + f_n + f_p + t_n
+    a, b = (t_p, f_p) if which == "positive" else (f_n, t_n)
     label = "LR+" if which == "positive" else "LR-"
     if 0 in (a, b):
-        note = (f"{func}: {label} is undefined (0 or infinite) with TP={tp}, FN={fn}, "
-                f"FP={fp}, TN={tn}; no continuity correction is applied")
+        note = (f"{func}: {label} is undefined (0 or infinite) with TP={t_p}, FN={f_n}, "
+                f"FP={f_p}, TN={t_n}; no continuity correction is applied")
         undefined(note)
         return Estimate(math.nan, math.nan, math.nan, "log", level, n, note=note)
-    ratio = (a / (tp + fn)) / (b / (fp + tn))
-    se = math.sqrt(1 / a - 1 / (tp + fn) + 1 / b - 1 / (fp + tn))
+    ratio = (a / (t_p + f_n)) / (b / (f_p + t_n))
+    se = math.sqrt(1 / a - 1 / (t_p + f_n) + 1 / b - 1 / (f_p + t_n))
     half = float(ndtri(1 - (1 - level) / 2)) * se
     log_ratio = math.log(ratio)
     return Estimate(ratio, math.exp(log_ratio - half), math.exp(log_ratio + half), "log", level, n)

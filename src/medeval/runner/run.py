@@ -108,7 +108,7 @@ def run_algorithm(
         the summary.
     retries : int
         How many times a case is run again after an ``infrastructure`` failure (its
-        worker killed by a signal that neither the algorithm nor a limit sent); the
+        worker killed by a signal that no limit sent); the
         earlier attempts are recorded in the case's ``retried``.
     mode : {"pre-check", "certificate"}
         A certificate run refuses to start without the sandbox.
@@ -153,8 +153,12 @@ def run_algorithm(
     RunnerError
         The algorithm cannot be found or loaded; the sandbox is required but missing;
         the sandbox would expose a reference (every case listed); ``out_dir`` holds
-        another run (each thing that differs named, old and new); a GPU asked for is not
-        on this host (named, with those it has).
+        another run (each thing that differs named, old and new), or another process is
+        running in it; a GPU asked for is not on this host (named, with those it has).
+    KeyboardInterrupt
+        Ctrl-C, or :class:`~medeval.runner.stop_signals.Stopped` for SIGTERM or SIGHUP
+        (called from the main thread): raised after the sandboxes are closed and
+        ``summary.json`` is written (``not_run`` lists the cases not ended).
 
     Warns
     -----

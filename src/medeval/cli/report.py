@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..result import verify_result
 from ._usage import UsageError
+
+if TYPE_CHECKING:
+    from ..report import Verification
 
 __all__ = ["add"]
 
@@ -56,6 +59,10 @@ def add(commands: Any) -> None:
                         "the one the certificate carries)")
     verify.add_argument("--trust", type=Path, action="append", default=[],
                         metavar="CA.pem", help="a certificate to trust for signatures")
+    verify.add_argument("--registry", metavar="URL", help="also look the certificate up in "
+                        "the laboratory's registry (a SQLite file or postgresql+psycopg://"
+                        "...; the 'registry' extra): exit 1 unless its report stands and "
+                        "these are the bytes issued")
     verify.set_defaults(handler=_verify)
 
 
@@ -94,6 +101,8 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     from ..report.pdfread import names_a_pdf
 
     alone = args.pdf is None and names_a_pdf(args.result)
+    if args.registry is not None and args.pdf is None and not alone:
+        raise UsageError("verify: --registry looks a certificate up: give CERT.pdf")
     if args.pdf is None and not alone and args.info is None and not args.trust:
         fingerprint = verify_result(args.result)
         out.write(f"OK  {args.result}  sha256:{fingerprint}\n")
@@ -108,11 +117,55 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     signed = "" if not checked.signed else (
         " (signature valid, signer trusted)" if args.trust else
         " (signature intact; its signer was not checked: give --trust CA.pem)")
+    standing = "" if args.registry is None else _registry_check(
+        args.registry, args.pdf if args.pdf is not None else args.result, checked)
     if alone:
         out.write(f"OK  {args.result}  report {checked.report_number}  sha256:{fingerprint}"
                   f"{signed}\n    genuine: its attached {', '.join(checked.attachments)} "
-                  "give these fingerprints and, rendered again, these bytes\n")
+                  f"give these fingerprints and, rendered again, these bytes\n{standing}")
         return 0
     shown = f"  {args.pdf}" if args.pdf is not None else ""
-    out.write(f"OK  {args.result}{shown}  sha256:{fingerprint}{signed}\n")
+    out.write(f"OK  {args.result}{shown}  sha256:{fingerprint}{signed}\n{standing}")
     return 0
+
+
+def _registry_check(target: str, pdf: Path, checked: Verification) -> str:
+    """The registry's word on a verified certificate: a line to print when its report
+    stands and ``pdf`` holds the bytes issued; else :class:`ResultError` naming why not
+    (withdrawn, when and why; amended, by which report; not in the registry; another
+    result; other bytes than those issued, such as a certificate rendered again with
+    other report info, which verifies alone)."""
+    import hashlib
+
+    from ..errors import ResultError
+
+    try:
+        from ..registry import Registry, Status
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"verify --registry: {exc}") from None
+    number = checked.report_number
+    with Registry.open(target, read_only=True) as registry:
+        record = registry.get(number) if number else None
+        location = registry.location
+    if record is None:
+        raise ResultError(f"report {number} is not in the registry {location}")
+    problems = []
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    if record.fingerprint != checked.fingerprint:
+        problems.append(f"report {number} was issued for result sha256:{record.fingerprint}; "
+                        f"certificate {pdf} carries result sha256:{checked.fingerprint}")
+    elif record.pdf_sha256 != digest:
+        problems.append(f"certificate {pdf} is not the PDF issued as report {number} "
+                        f"(SHA-256 {digest}; the registry records {record.pdf_sha256}): "
+                        "rendered again with other report info or run context, or changed")
+    changed = (f" on {record.status_changed_at.date().isoformat()}"
+               if record.status_changed_at else "")
+    if record.status is Status.WITHDRAWN:
+        problems.append(f"report {number} was withdrawn{changed}: {record.reason}")
+    elif record.status is Status.AMENDED:
+        problems.append(f"report {number} was amended{changed}: report {record.replaced_by} "
+                        f"replaces it ({record.reason})")
+    if problems:
+        raise ResultError("\n".join(problems))
+    return (f"    registry {location}: report {number} stands (issued "
+            f"{record.issue_date.isoformat()}); these are the bytes issued\n")

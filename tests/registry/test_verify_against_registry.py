@@ -1,0 +1,85 @@
+"""``medeval verify CERT.pdf --registry URL``: the certificate verified, then looked up in
+the laboratory's registry. Before, ``medeval verify`` said "OK ... genuine" (exit 0) for
+a withdrawn report's certificate, an amended one's, and a certificate rendered again
+from an issued one's attachments with another approver; the registry's word was only on
+the web page. Statuses come from what the test did to the registry, SHA-256 from
+hashlib."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from medeval.cli import main
+from medeval.report import render_certificate
+
+from .test_cli import study  # noqa: F401  (the fixture: a certified result, its info)
+
+
+def _verify(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["verify", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_verify_says_what_the_registry_says(study: dict[str, Path],  # noqa: F811
+                                            tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    reg = str(tmp_path / "lab.sqlite")
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    assert main(["registry", "init", "--registry", reg]) == 0
+    for pdf in (first,):
+        assert main(["registry", "issue", str(study["result"]), "--render", str(pdf),
+                     "--info", str(study["info"]), "--registry", reg]) == 0
+    assert main(["registry", "amend", "LAB-AI-2026-0001", str(study["result"]), "--render",
+                 str(second), "--info", str(study["info"]), "--reason", "address corrected",
+                 "--registry", reg]) == 0
+    capsys.readouterr()
+
+    code, out, err = _verify(capsys, str(second), "--registry", reg)
+    assert code == 0, err
+    assert "report LAB-AI-2026-0002 stands (issued 2026-11-27); these are the bytes issued" \
+        in out
+    # alone it is genuine; against the registry the first is amended
+    assert _verify(capsys, str(first))[0] == 0
+    code, out, err = _verify(capsys, str(first), "--registry", reg)
+    assert code == 1 and out == ""
+    assert ("report LAB-AI-2026-0001 was amended on " in err
+            and "report LAB-AI-2026-0002 replaces it (address corrected)" in err)
+
+    assert main(["registry", "withdraw", "LAB-AI-2026-0002", "--reason",
+                 "reference standard found wrong", "--registry", reg]) == 0
+    capsys.readouterr()
+    code, _, err = _verify(capsys, str(second), "--registry", reg)
+    assert code == 1 and "report LAB-AI-2026-0002 was withdrawn on " in err
+    assert "reference standard found wrong" in err
+
+    # the withdrawn report's certificate rendered again from what it carries, approver
+    # changed: it verifies alone, but is not the PDF issued
+    payload = second.read_bytes()
+    attached = PdfReader(io.BytesIO(payload)).attachments
+    info = json.loads(attached["report-info.json"][0])
+    info["approved_by"] = {"name": "Somebody Else"}
+    result = tmp_path / "result.json"
+    result.write_bytes(attached["result.json"][0])
+    forged = render_certificate(result, tmp_path / "forged.pdf", report_info=info)
+    assert _verify(capsys, str(forged))[0] == 0
+    code, _, err = _verify(capsys, str(forged), "--registry", reg)
+    assert code == 1
+    assert (f"is not the PDF issued as report LAB-AI-2026-0002 (SHA-256 "
+            f"{hashlib.sha256(forged.read_bytes()).hexdigest()}; the registry records "
+            f"{hashlib.sha256(payload).hexdigest()})") in err
+
+    # a registry that never issued it; a result without its certificate
+    other = str(tmp_path / "other.sqlite")
+    assert main(["registry", "init", "--registry", other]) == 0
+    capsys.readouterr()
+    code, _, err = _verify(capsys, str(second), "--registry", other)
+    assert code == 1 and "report LAB-AI-2026-0002 is not in the registry" in err
+    code, _, err = _verify(capsys, str(study["result"]), "--registry", reg)
+    assert code == 2 and "--registry looks a certificate up: give CERT.pdf" in err

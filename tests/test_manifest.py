@@ -280,6 +280,18 @@ def test_an_input_shared_by_two_cases_is_flagged(held_out):
         Manifest.from_csv(path).validate()
 
 
+def test_an_input_shared_by_many_cases_names_ten(tmp_path):
+    # 1,800 frames' cases naming one video file: the problem names the first ten cases
+    # and the count, not 1,800 ids on one line
+    (tmp_path / "video.mp4").write_bytes(b"x")
+    cases = [Case(f"f{i:04d}", "p1", ("video.mp4",), "0") for i in range(1800)]
+    with pytest.raises(ManifestError) as caught:
+        Manifest(cases, root=tmp_path, reference_kind="label").validate()
+    expected = ("case(s) " + ", ".join(f"f{i:04d}" for i in range(10))
+                + ", ...: input 'video.mp4' is shared by 1800 cases")
+    assert caught.value.problems == (expected,)
+
+
 # A WFDB record is two files: the header names the signal file the samples are in. The
 # runner copies only the files the input columns list, so a header listed without its
 # signal is a record the algorithm cannot read.

@@ -37,7 +37,7 @@ import posixpath
 import re
 import stat
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -444,13 +444,15 @@ class Manifest:
                         f"case(s) {', '.join(ids[patient])}: patient {patient} is in more than "
                         f"one {column} ({', '.join(sorted(found))}); a patient belongs to one"
                     )
-        inputs = Counter(p for c in self.cases for p in set(c.inputs))
-        for value, count in sorted(inputs.items()):
-            if count > 1:
-                owners = [c.case_id for c in self.cases if value in c.inputs]
+        owners: dict[str, list[str]] = defaultdict(list)  # one pass: 37,500 frames
+        for case in self.cases:
+            for value in dict.fromkeys(case.inputs):
+                owners[value].append(case.case_id)
+        for value, sharing in sorted(owners.items()):
+            if len(sharing) > 1:
+                shown = ", ".join(sharing[:10]) + (", ..." if len(sharing) > 10 else "")
                 problems.append(
-                    f"case(s) {', '.join(owners)}: input {value!r} is shared by {count} cases"
-                )
+                    f"case(s) {shown}: input {value!r} is shared by {len(sharing)} cases")
         return problems
 
     def _unlisted_signal_files(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from medeval.errors import RunnerError
 from medeval.runner import resolve_algorithm, run_algorithm
 
 from .conftest import needs_bwrap, write_set
@@ -119,3 +120,23 @@ def test_documented_command_form_runs_in_the_sandbox(tmp_path: Path,
     assert data["score"] == 0.25 and data["python"] == list(sys.version_info[:2])
     record = json.loads((tmp_path / "run" / "summary.json").read_text())["algorithm"]
     assert set(record["files"]) == {"algo/predict.py"}
+
+
+@pytest.mark.parametrize("command", ["python3 predcit.py", "python3 -u predcit.py",
+                                     "python3 -W ignore predcit.py --fast"])
+def test_a_python_script_that_does_not_exist_is_refused_before_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str):
+    """Before, a typo in the script's name ran the whole set, every case failing with
+    the interpreter's "can't open file" (exit code 2)."""
+    monkeypatch.chdir(tmp_path)
+    assert not (tmp_path / "predcit.py").exists()
+    with pytest.raises(RunnerError, match=r"python3's script 'predcit.py' does not exist"):
+        resolve_algorithm(None, command=command)
+
+
+@pytest.mark.parametrize("command", ["python3 -m json.tool", "python3 -c pass",
+                                     "python3 -uc pass", "python3 {input}/run.py"])
+def test_python_without_a_script_file_of_its_own_is_not_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str):
+    monkeypatch.chdir(tmp_path)
+    assert resolve_algorithm(None, command=command).kind == "command"

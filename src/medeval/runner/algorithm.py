@@ -289,6 +289,11 @@ def _command(command: str) -> AlgorithmSpec:
     if not argv:
         raise RunnerError("command algorithm: the command line is empty")
     program, extra_binds = _resolve_program(argv[0])
+    missing = _missing_script(argv)
+    if missing is not None:  # else every case would fail with the interpreter's exit 2
+        raise RunnerError(f"command algorithm: {argv[0]}'s script {missing!r} does not "
+                          f"exist (relative paths are taken from the current directory, "
+                          f"{os.getcwd()}); give the script's path")
     argv[0] = str(program)
     binds: list[str] = list(extra_binds)
     files: dict[str, str] = {}
@@ -312,6 +317,26 @@ def _command(command: str) -> AlgorithmSpec:
         files[program.name] = sha256_file(program)
     return AlgorithmSpec(kind="command", name=command, target=command, argv=tuple(argv),
                          binds=tuple(dict.fromkeys(binds)), files=files)
+
+
+#: Python's options that take the next argument as their value.
+_PYTHON_OPTION_VALUES = ("-X", "-W")
+
+
+def _missing_script(argv: list[str]) -> str | None:
+    """The script a Python interpreter is told to run, when no such file exists; None
+    for another program, ``-m module``, ``-c code``, or a placeholder."""
+    if not re.fullmatch(r"python[0-9.]*", Path(argv[0]).name):
+        return None
+    index = 1
+    while index < len(argv) and argv[index].startswith("-"):
+        option = argv[index]
+        if option == "-" or option.startswith("--") or "m" in option or "c" in option:
+            return None  # stdin, a long option, -m module, -c code (also -um, -Bc)
+        index += 2 if option in _PYTHON_OPTION_VALUES else 1
+    if index >= len(argv) or "{" in argv[index]:
+        return None
+    return None if os.path.lexists(os.path.abspath(argv[index])) else argv[index]
 
 
 def _named_path(token: str) -> tuple[str, Path] | None:

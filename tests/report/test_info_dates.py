@@ -70,3 +70,25 @@ def test_the_customer_supplied_fields_are_marked(certified: Path, tmp_path: Path
                              report_info={"customer_supplied": ["item_version"]})
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert "1.0.3 †" in text and "WDBC logistic regression †" not in text
+
+
+def test_the_dates_of_testing_are_utc_days_and_say_so(certified: Path, tmp_path: Path) -> None:
+    # a run from 08:30 to 09:10 in Seoul (+09:00) on 1 December ran from 23:30 UTC on
+    # 30 November to 00:10 UTC on 1 December (worked by hand); the certificate printed
+    # the first ten characters of each timestamp, unlabelled, and so mixed offsets
+    import dataclasses
+    import json
+
+    import medeval
+    from medeval.result import write_result
+
+    result = medeval.read_result(certified)
+    seoul = dataclasses.replace(result, context=dataclasses.replace(
+        result.context, started="2026-12-01T08:30:00+09:00",
+        finished="2026-12-01T09:10:00+09:00"))
+    path = write_result(seoul, tmp_path / "r" / "result.json")
+    assert json.loads(path.read_text())["context"]["started"] == "2026-12-01T08:30:00+09:00"
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(
+        render_certificate(path, tmp_path / "c.pdf")).pages).split())
+    assert "Date(s) of testing (UTC)" in text and "시험 기간 (UTC)" in text
+    assert "2026-11-30 – 2026-12-01" in text

@@ -6,6 +6,7 @@ an estimate, an interval, a method, a goal, a date — one cell each, as catalog
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -116,8 +117,23 @@ def or_none(value: Any) -> Cell:
 
 
 def date_text(iso: Any) -> str:
-    """The date of an ISO timestamp."""
-    return str(iso)[:10] if iso else ""
+    """The UTC day of an ISO timestamp (the runner writes UTC, ``+00:00``; another
+    offset is converted; a timestamp without one is taken as written).
+
+    Examples
+    --------
+    >>> date_text("2026-12-01T08:30:00+09:00")  # 23:30 UTC the day before
+    '2026-11-30'
+    """
+    if not iso:
+        return ""
+    try:
+        moment = datetime.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)[:10]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc)
+    return moment.date().isoformat()
 
 
 def by_name(metrics: Sequence[MetricRecord]) -> dict[str, MetricRecord]:

@@ -161,3 +161,27 @@ def test_a_limit_too_large_is_refused_before_the_run_starts(tmp_path: Path, caps
     err = capsys.readouterr().err
     assert option[0][2:].replace("-", "_") in err and "at most" in err
     assert not run.exists()  # nothing started, nothing to clean up
+
+
+EXITS = """
+import sys
+print("loading weights", file=sys.stderr)
+print("ValueError: the model expects 3 channels, got 1", file=sys.stderr)
+sys.exit(1)
+"""
+
+
+@needs_bwrap
+def test_a_command_that_exits_with_an_error_shows_its_last_stderr_line(tmp_path: Path,
+                                                                       capsys):
+    """Before, the line was "failed c1: exit-code: exit code 1": why was only in
+    summary.json's stderr_tail."""
+    import sys
+
+    manifest = write_set(tmp_path, ["c1"])
+    script = write_algorithm(tmp_path, EXITS, name="predict.py")
+    assert main(["predict", "--command", f"{sys.executable} {script}", "--manifest",
+                 str(manifest), "--out", str(tmp_path / "run"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert ("  failed c1: exit-code: exit code 1; stderr ends: ValueError: the model "
+            "expects 3 channels, got 1\n") in out

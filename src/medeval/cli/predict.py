@@ -126,7 +126,8 @@ _LIST_ALL, _PER_REASON, _DETAIL_CHARS = 20, 3, 240
 
 
 def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> list[str]:
-    """One line per failed case, each detail's first line cut to ``_DETAIL_CHARS``.
+    """One line per failed case, each detail's first line cut to ``_DETAIL_CHARS``
+    (with, for a process that exited, the last line of its stderr).
 
     An algorithm's exception message can be thousands of characters over many lines, and
     a set tens of thousands of cases: all failures are listed when there are at most
@@ -144,6 +145,9 @@ def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> 
         first = text.strip().splitlines()[0] if text.strip() else ""
         if len(first) > _DETAIL_CHARS or first != text.strip():
             first = first[:_DETAIL_CHARS].rstrip() + " [...]"
+        said = _last_line(str(failure.get("stderr_tail") or ""))
+        if reason in ("exit-code", "setup") and said and said not in first:
+            first += f"; stderr ends: {said[:_DETAIL_CHARS]}"  # a command's own words
         lines.append(f"  failed {case_id}: {reason}: {first}")
     if len(lines) < len(failures):
         lines.append(f"  ... and {len(failures) - len(lines)} more failed case(s); every "
@@ -153,6 +157,12 @@ def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> 
         lines.append(f"  whole details and stderr: {Path(out_dir) / 'summary.json'} "
                      "(failures)")
     return lines
+
+
+def _last_line(text: str) -> str:
+    """The last line of ``text`` that holds more than blanks."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def _resumed_line(summary: Any, fresh: bool) -> str:

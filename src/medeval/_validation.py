@@ -30,6 +30,40 @@ def as_1d(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
     return array
 
 
+def label_array(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
+    """:func:`as_1d` for labels: also raise where a label is missing or labels cannot be
+    compared.
+
+    A text column with an empty cell (``None``, or NaN as pandas reads it) is an object
+    array that numpy cannot sort: ``np.unique`` would raise its own ``TypeError``
+    ("'<' not supported between 'float' and 'str'"). This names the positions of the
+    missing labels instead, or says that the labels mix kinds (numbers and text).
+    """
+    array = as_1d(values, name=name, func=func)
+    if array.dtype.kind != "O" or not array.size:
+        return array
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        missing = np.asarray(pd.isna(array), dtype=bool)
+    else:
+        missing = np.array([v is None or (isinstance(v, float) and v != v)
+                            for v in array.tolist()], dtype=bool)
+    if missing.any():
+        raise InvalidInputError(
+            f"{func}: {name} has no label (None or NaN) at position(s) "
+            f"{_positions(missing)}; drop those cases or give them their label"
+        )
+    try:
+        np.unique(array)
+    except TypeError:
+        kinds = sorted({type(v).__name__ for v in array.tolist()})
+        raise InvalidInputError(
+            f"{func}: {name} mixes labels of kinds that cannot be compared ({', '.join(kinds)}); "
+            "give every label as text or every label as a number"
+        ) from None
+    return array
+
+
 def positive_label(pos_label: Any, *arrays: NDArray[Any], func: str) -> Any:
     """The positive label: ``pos_label`` when given, else 1 where every label of
     ``arrays`` is 0 or 1, or -1 or 1 (booleans count as 0 and 1), as scikit-learn's
@@ -63,7 +97,7 @@ def binary_labels(
     of which neither is ``pos_label``, is an error that names them. Without ``pos_label``
     the positive label is :func:`positive_label`'s.
     """
-    array = as_1d(values, name=name, func=func)
+    array = label_array(values, name=name, func=func)
     if pos_label is None and array.dtype.kind not in "iuf":  # booleans: True
         pos_label = positive_label(None, array, func=func)
     if array.dtype == np.bool_:

@@ -132,3 +132,36 @@ class TestWeightedKappaOfTextGrades:
             sk.cohen_kappa_score(grades_true, grades_pred, weights="linear"), abs=1e-12)
         assert cohen_kappa(self.TRUE, self.PRED) == pytest.approx(
             sk.cohen_kappa_score(self.TRUE, self.PRED), abs=1e-12)
+
+
+class TestMissingTextLabels:
+    """A text label column with an empty cell, as pandas reads it from a CSV: an object
+    array holding NaN, which numpy cannot sort (before: a bare TypeError, "'<' not
+    supported between instances of 'float' and 'str'")."""
+
+    CSV = "case,label,score\nc1,pos,0.9\nc2,neg,0.2\nc3,,0.4\nc4,pos,0.7\nc5,neg,0.6\n"
+
+    def frame(self) -> pd.DataFrame:
+        import io
+
+        return pd.read_csv(io.StringIO(self.CSV))
+
+    @pytest.mark.parametrize("func", [
+        lambda t, s: roc_auc(t, s, pos_label="pos"),
+        lambda t, s: sensitivity(t, np.where(s >= 0.5, "pos", "neg"), pos_label="pos"),
+        lambda t, s: cohen_kappa(t, np.where(s >= 0.5, "pos", "neg")),
+    ])
+    def test_the_empty_cell_is_named(self, func):
+        df = self.frame()
+        with pytest.raises(InvalidInputError, match=r"y_true has no label .* position\(s\) 2"):
+            func(df["label"], df["score"].to_numpy())
+
+    def test_without_the_case_it_is_scikit_learns(self):
+        df = self.frame().dropna()
+        truth = (df["label"] == "pos").to_numpy()
+        assert roc_auc(df["label"], df["score"], pos_label="pos") == pytest.approx(
+            sk.roc_auc_score(truth, df["score"].to_numpy()), abs=1e-15)
+
+    def test_labels_of_two_kinds_are_named(self):
+        with pytest.raises(InvalidInputError, match=r"mixes labels .*\(int, str\)"):
+            sensitivity(np.array([1, "pos", 1], dtype=object), [1, 0, 1], pos_label=1)

@@ -17,8 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._validation import (
-    as_1d,
     binary_labels,
+    label_array,
     pos_label_kind,
     positive_label,
     same_index,
@@ -85,8 +85,8 @@ def _matrix(
 ) -> ConfusionMatrix:
     """Validate a pair of binary label arrays and count them."""
     same_index(func, y_true=y_true, y_pred=y_pred)
-    raw_true = as_1d(y_true, name="y_true", func=func)
-    raw_pred = as_1d(y_pred, name="y_pred", func=func)
+    raw_true = label_array(y_true, name="y_true", func=func)
+    raw_pred = label_array(y_pred, name="y_pred", func=func)
     pos_label = positive_label(pos_label, raw_true, raw_pred, func=func)
     truth = binary_labels(raw_true, name="y_true", func=func, pos_label=pos_label)
     pred = binary_labels(raw_pred, name="y_pred", func=func, pos_label=pos_label)

@@ -16,7 +16,15 @@ from typing import Any, Literal, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import _positions, as_1d, choice, same_index, same_length, warn_undefined
+from .._validation import (
+    _positions,
+    as_1d,
+    choice,
+    label_array,
+    same_index,
+    same_length,
+    warn_undefined,
+)
 from ..errors import InvalidInputError
 from ._confusion import _UNDEFINED, ConfusionMatrix, _value
 from ._docs import _doc_sections
@@ -218,8 +226,8 @@ def _encode(
 ) -> MulticlassConfusionMatrix:
     """Validate two label arrays and count them into a k x k matrix."""
     same_index(func, y_true=y_true, y_pred=y_pred)
-    arrays = {"y_true": as_1d(y_true, name="y_true", func=func)}
-    arrays["y_pred"] = as_1d(y_pred, name="y_pred", func=func)
+    arrays = {"y_true": label_array(y_true, name="y_true", func=func)}
+    arrays["y_pred"] = label_array(y_pred, name="y_pred", func=func)
     same_length(func, **arrays)
     uniques, inverses = [], []
     for name, array in arrays.items():

@@ -15,9 +15,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import (
-    as_1d,
     binary_labels,
     finite_scores,
+    label_array,
     pos_label_kind,
     positive_label,
     same_index,
@@ -104,7 +104,7 @@ def _labels_and_scores(
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Validate binary reference labels and their scores (``check`` validates the scores)."""
     same_index(func, **{"y_true": y_true, score_name: y_score})
-    raw = as_1d(y_true, name="y_true", func=func)
+    raw = label_array(y_true, name="y_true", func=func)
     pos_label = positive_label(pos_label, raw, func=func)
     truth = binary_labels(raw, name="y_true", func=func, pos_label=pos_label)
     pos_label_kind(raw, pos_label, name="y_true", func=func)

@@ -90,3 +90,22 @@ def test_undefined_agreement_figures_say_why_in_the_warnings(tmp_path):
     assert f"all cases: lins_ccc: {ccc.note}" in result.warnings
     assert ("site=A: 1 measured case(s) of 1: agreement needs at least 2, so bias, limits of "
             "agreement, MAE, RMSE and Lin's CCC are not reported") in result.warnings
+
+
+def test_a_stated_unit_other_than_the_protocols_fails_the_case(study):
+    # The protocol measures in mm. s00 says {"value": <m / 10>, "unit": "cm"}: before, it
+    # was scored as that many mm (ten times too small, silently). Now it fails as
+    # invalid-output naming both units; s01 states "MM" (the protocol's unit in other
+    # letters) and is scored as written. The agreement figures are those of the other
+    # 38 cases, from medeval's bland_altman called directly.
+    folder, reference, measured = study
+    (folder / "pred" / "s00.json").write_text(json.dumps({"value": measured[0] / 10,
+                                                          "unit": "cm"}))
+    (folder / "pred" / "s01.json").write_text(json.dumps({"value": measured[1], "unit": "MM"}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    failures = {f["case_id"]: f for f in json.loads(result.to_json())["failures"]["cases"]}
+    assert failures["s00"]["reason"] == "invalid-output"
+    assert 'unit "cm"' in failures["s00"]["detail"]
+    assert 'measures in "mm"' in failures["s00"]["detail"]
+    keep = ~np.isin(np.arange(40), [0, 3])
+    assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias

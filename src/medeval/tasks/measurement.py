@@ -1,7 +1,9 @@
 """Measurement: a measured quantity (stone size, lesion volume) against its reference.
 
 The manifest's ``reference`` is the reference value (a number, in the protocol's unit);
-the prediction is ``<case_id>.json`` holding a number or ``{"value": number}``.
+the prediction is ``<case_id>.json`` holding a number or ``{"value": number}``; a
+``"unit"`` beside the value must be the protocol's (``{"value": 0.61, "unit": "cm"}``
+under ``unit = "mm"`` is refused, not read as 0.61 mm, nor converted).
 Reported: Bland–Altman bias and 95% limits of agreement with their intervals, MAE,
 RMSE, Lin's concordance correlation — and the completion rate (cases with a valid
 measurement over all cases, with the protocol's proportion interval).
@@ -73,6 +75,7 @@ class Measurement(TaskType):
                     f"case {case.case_id}: the prediction has no \"value\" (its keys: "
                     f"{keys}); the measurement must be a finite number or "
                     "{\"value\": number}")
+            _check_unit(case, value.get("unit"), self.spec.unit)
             value = value["value"]
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value):
@@ -118,3 +121,15 @@ class Measurement(TaskType):
             "so bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",))
 
 
+
+
+def _check_unit(case: Case, stated: Any, unit: str) -> None:
+    """A unit the prediction states must be the protocol's (letter case aside): a
+    value in cm scored as mm would be ten times too small without a word."""
+    if stated is None:
+        return
+    if not isinstance(stated, str) or stated.strip().casefold() != unit.strip().casefold():
+        raise PredictionError(
+            f"case {case.case_id}: the prediction states unit {json.dumps(stated)}, and the "
+            f"protocol measures in {json.dumps(unit)}: write the value in {unit} (nothing "
+            "is converted)")

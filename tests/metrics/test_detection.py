@@ -164,6 +164,26 @@ class TestFroc:
         assert s.tolist() == [0.9, 0.8, 0.5, 0.0]
         assert auc_ci(y, s).value == 1.0
 
+    def test_case_scores_of_logits_against_the_default_no_detection_score(self):
+        # Detection scores that are logits (below 0): a lesion case whose one detection
+        # scores -1 and a lesion-free case without detections. With the default 0 the
+        # empty case ranked first: AUC 0 without a word, where by hand (a detection
+        # against none) it is 1. Refused now; a score below every detection gives
+        # scikit-learn's AUC of the ranks meant.
+        from sklearn.metrics import roc_auc_score
+
+        from medeval.metrics import roc_auc
+
+        hit = iou([[0, 0, 10, 10]], [[0, 0, 10, 10]], [-1.0])
+        empty = iou(NO_BOXES, NO_BOXES, [])
+        with pytest.raises(InvalidInputError, match=r"no_detection_score=0.0 is above"):
+            case_scores([hit, empty])
+        y, s = case_scores([hit, empty], no_detection_score=-5.0)
+        assert s.tolist() == [-1.0, -5.0]
+        assert roc_auc_score(y, s) == 1.0 == roc_auc(y, s)
+        # every case with a detection: nothing to rank against, logits are fine
+        assert case_scores([hit, hit])[1].tolist() == [-1.0, -1.0]
+
 
 class TestBadInput:
     @pytest.mark.parametrize(("kwargs", "match"), [

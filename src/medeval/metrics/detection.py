@@ -532,7 +532,9 @@ def case_scores(
     Raises
     ------
     InvalidInputError
-        A non-finite ``no_detection_score``.
+        A non-finite ``no_detection_score``; one above the highest score of a case with
+        detections while some case has none (scores such as logits below 0 with the
+        default 0): the case without any detection would rank above a case with one.
 
     Notes
     -----
@@ -557,6 +559,17 @@ def case_scores(
     if not math.isfinite(no_detection_score):
         raise InvalidInputError("case_scores: no_detection_score must be finite")
     y = np.array([not m.lesion_free for m in matches], dtype=bool)
-    s = np.array([float(m.scores[0]) if m.scores.size else float(no_detection_score)
+    s = np.array([float(m.scores.max()) if m.scores.size else float(no_detection_score)
                   for m in matches])
+    detected = np.array([m.scores.size > 0 for m in matches], dtype=bool)
+    if detected.any() and not detected.all():
+        lowest = float(s[detected].min())
+        if lowest < no_detection_score:
+            raise InvalidInputError(
+                f"case_scores: no_detection_score={no_detection_score!r} is above the score "
+                f"{lowest!r} of a case with detections, so the {int((~detected).sum())} "
+                "case(s) without any detection would rank above it (scores that are not "
+                "probabilities, e.g. logits, with the default 0); pass a no_detection_score "
+                f"at or below every case's highest score, e.g. {math.floor(lowest) - 1}"
+            )
     return y, s

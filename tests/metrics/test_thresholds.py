@@ -210,3 +210,11 @@ class TestErrors:
             call([0, 1], [0.1, np.inf])
         with pytest.raises(InvalidInputError, match="must be binary"):
             call([0, 1, 2], [0.1, 0.2, 0.3])
+
+
+@pytest.mark.parametrize(("threshold", "kind"), [("0.5", "a str"), (None, "a NoneType"),
+                                                 (True, "a bool"), (math.nan, "NaN")])
+def test_a_threshold_that_is_not_a_number_is_named_for_what_it_is(threshold, kind):
+    # before: "threshold must be a number, not NaN; got '0.5'" for text too
+    with pytest.raises(InvalidInputError, match=f"got .*, {kind}$"):
+        metrics_at_threshold([0, 1], [0.2, 0.8], threshold)

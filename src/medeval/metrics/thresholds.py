@@ -270,6 +270,10 @@ def metrics_at_threshold(
     """
     func = "metrics_at_threshold"
     if isinstance(threshold, bool) or not isinstance(threshold, Real) or math.isnan(threshold):
-        raise InvalidInputError(f"{func}: threshold must be a number, not NaN; got {threshold!r}")
+        what = "NaN" if isinstance(threshold, Real) and not isinstance(threshold, bool) else (
+            f"a {type(threshold).__name__}")
+        raise InvalidInputError(
+            f"{func}: threshold must be a number (not NaN, text or a boolean); got "
+            f"{threshold!r}, {what}")
     truth, score = _labels_and_scores(y_true, y_score, pos_label, func)
     return OperatingPoint(float(threshold), _count(truth, score >= threshold))

@@ -113,9 +113,13 @@ def binary_labels(
     if pos_label is None:
         pos_label = positive_label(None, labels, func=func)
     if labels.size > 2:
+        scores = array.dtype.kind == "f" and bool(np.any(labels != np.round(labels)))
         raise InvalidInputError(
             f"{func}: {name} must be binary, got {labels.size} distinct labels "
-            f"{_short(labels)}; for several classes use the multi-class functions"
+            f"{_short(labels)}; " + (
+                f"{name} looks like scores: decide first (e.g. y_score >= threshold), or use "
+                "metrics_at_threshold" if scores else
+                "for several classes use the multi-class functions")
         )
     if labels.size == 2 and pos_label not in labels.tolist():
         raise InvalidInputError(

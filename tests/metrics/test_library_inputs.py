@@ -165,3 +165,14 @@ class TestMissingTextLabels:
     def test_labels_of_two_kinds_are_named(self):
         with pytest.raises(InvalidInputError, match=r"mixes labels .*\(int, str\)"):
             sensitivity(np.array([1, "pos", 1], dtype=object), [1, 0, 1], pos_label=1)
+
+
+def test_scores_passed_as_decisions_are_named_as_scores():
+    # the frequent slip: sensitivity(y_true, y_score) instead of the decisions; before,
+    # the advice was "for several classes use the multi-class functions"
+    y_true = [0, 1, 1, 0, 1]
+    y_score = [0.2, 0.7, 0.4, 0.9, 0.8]
+    with pytest.raises(InvalidInputError, match="y_pred looks like scores.*metrics_at_threshold"):
+        sensitivity(y_true, y_score)
+    decided = (np.asarray(y_score) >= 0.5).astype(int)
+    assert sensitivity(y_true, decided) == sk.recall_score(y_true, decided)  # 2/3

@@ -42,22 +42,30 @@ def _started(log: Path, case_id: str) -> bool:
                json.loads(line).get("event") == "start" for line in lines if line.strip())
 
 
-@needs_bwrap
-def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path: Path):
-    cases = [f"c{i}" for i in range(1, 8)]
+def _start_until_c4(tmp_path: Path, cases: list[str],
+                    ) -> tuple[list[str], Path, subprocess.Popen[str]]:
+    """``medeval predict`` of PLUGIN on ``cases``, in a session of its own, once it has
+    started case c4 (which waits): its command line, run directory and process."""
     manifest = write_set(tmp_path, cases)
     plugin = write_algorithm(tmp_path, PLUGIN)
     run = tmp_path / "run"
     argv = [sys.executable, "-m", "medeval", "predict", "--algorithm", f"{plugin}:Slow",
             "--manifest", str(manifest), "--out", str(run), "--no-progress",
             "--timeout-s", "300"]
-    # its own process group, signalled as a terminal's Ctrl-C signals the foreground group
     first = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     while not _started(run / "run.jsonl", "c4"):
         assert first.poll() is None and time.monotonic() < deadline, first.communicate()
         time.sleep(0.1)
+    return argv, run, first
+
+
+@needs_bwrap
+def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path: Path):
+    cases = [f"c{i}" for i in range(1, 8)]
+    # its own process group, signalled as a terminal's Ctrl-C signals the foreground group
+    argv, run, first = _start_until_c4(tmp_path, cases)
     os.killpg(first.pid, signal.SIGINT)
     _, stderr = first.communicate(timeout=60)
     assert first.returncode == 130, stderr
@@ -91,18 +99,7 @@ def test_sigterm_and_sighup_stop_as_ctrl_c_does(tmp_path: Path, number: signal.S
     record and its scratch folder left behind; now it stops as Ctrl-C does and exits
     with 128 + the signal's number, as a shell reports a process ended by it."""
     cases = [f"c{i}" for i in range(1, 6)]
-    manifest = write_set(tmp_path, cases)
-    plugin = write_algorithm(tmp_path, PLUGIN)
-    run = tmp_path / "run"
-    argv = [sys.executable, "-m", "medeval", "predict", "--algorithm", f"{plugin}:Slow",
-            "--manifest", str(manifest), "--out", str(run), "--no-progress",
-            "--timeout-s", "300"]
-    first = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while not _started(run / "run.jsonl", "c4"):
-        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
-        time.sleep(0.1)
+    argv, run, first = _start_until_c4(tmp_path, cases)
     first.send_signal(number)  # the runner's process alone, as `kill PID` does
     _, stderr = first.communicate(timeout=60)
     assert first.returncode == 128 + number, stderr

@@ -171,7 +171,7 @@ def same_index(func: str, **values: Any) -> None:
     """Raise when two of ``values`` are pandas objects whose indexes differ.
 
     medeval reads arrays by position, as numpy and scikit-learn do. Two pandas Series
-    (or DataFrames, or an Index) carry their own row labels, and a user passing
+    (or DataFrames) carry their own row labels, and a user passing
     ``df_ref["label"]`` and ``df_pred["score"]`` expects the rows to be matched on them:
     where the two indexes differ (other labels, or the same labels in another order) the
     positional pairing is not the one meant, and every figure would be silently wrong.
@@ -183,12 +183,9 @@ def same_index(func: str, **values: Any) -> None:
         return
     first: tuple[str, Any] | None = None
     for name, value in values.items():
-        if isinstance(value, pd.Index):
-            index = value
-        elif isinstance(value, (pd.Series, pd.DataFrame)):
-            index = value.index
-        else:
-            continue
+        if not isinstance(value, (pd.Series, pd.DataFrame)):
+            continue  # an Index's values are data (e.g. patient ids), not row labels
+        index = value.index
         if first is None:
             first = (name, index)
             continue

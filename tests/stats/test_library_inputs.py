@@ -164,3 +164,15 @@ class TestPooledRatioCounts:
                                   n_resamples=200)
         assert est.value == pytest.approx(32 / 35, abs=1e-15)
 
+
+
+def test_patient_ids_as_a_pandas_index_are_data_not_row_labels():
+    # df.set_index("patient").index is the patients, one per case: no row labels to
+    # compare with y_true's, so it is read by position (here: one case per patient,
+    # the interval statsmodels' Wilson)
+    ref, pred = _two_tables()
+    correct = ((pred["a"].reindex(ref.index) > 0.5) == ref["label"].astype(bool)).astype(int)
+    patients = pd.Index([f"patient {i}" for i in range(len(ref))])
+    est = proportion_ci_clustered(correct, patients)
+    low, high = proportion_confint(int(correct.sum()), len(correct), method="wilson")
+    assert (est.low, est.high) == pytest.approx((low, high), abs=1e-12)

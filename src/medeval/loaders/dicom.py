@@ -284,12 +284,8 @@ def _assemble(members: list[tuple[Path, Any]], folder: Path, *, pixels: bool = T
     )
     ordered = [members[i] for i in stacked.order]
     if pixels:
-        scales = [_rescale_of(ds) for _, ds in ordered]
-        planes = [_pixels(ds, file) for file, ds in ordered]
-        if len({p.shape for p in planes}) > 1:
-            raise LoaderError(
-                f"{where}: slices differ in shape: {sorted({p.shape for p in planes})}")
-        array = _apply_rescale(np.stack(planes), scales)
+        array = _dicom_pixels.decoded_stack(
+            ordered, [_rescale_of(ds) for _, ds in ordered], where=where)
     else:  # the grid alone: zeros of the planes' shape, in no memory
         samples = int(first.get("SamplesPerPixel", 1) or 1)
         shape = (len(ordered), *next(iter(layouts))[:2], *((samples,) if samples > 1 else ()))
@@ -480,9 +476,7 @@ def _apply_rescale(stack: NDArray[Any], scales: Sequence[tuple[float, float]]) -
     """
     if all(s == 1.0 and i == 0.0 for s, i in scales):
         return stack
-    dtype: np.dtype[Any] = np.dtype(np.float64)
-    if all(float(s).is_integer() and float(i).is_integer() for s, i in scales):
-        dtype = np.dtype(np.int32) if stack.dtype.itemsize <= 2 else np.dtype(np.int64)
+    dtype = _dicom_pixels.rescaled_dtype(stack.dtype, scales)
     out = stack.astype(dtype, copy=False)
     if not out.flags.writeable:
         out = out.copy()

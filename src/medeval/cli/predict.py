@@ -106,6 +106,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     for reason, count in summary.reasons.items():
         lines.append(f"    {reason:<17} {count}")
     lines += _failure_lines(summary.failures, summary.out_dir)
+    lines += _gpu_note(summary)
     latency = summary.latency_s
     ran = summary.cases - summary.resumed - len(summary.data.get("not_run", []))
     pace = (f"{summary.throughput_per_s:.1f} cases/s" if ran else
@@ -157,6 +158,22 @@ def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> 
         lines.append(f"  whole details and stderr: {Path(out_dir) / 'summary.json'} "
                      "(failures)")
     return lines
+
+
+def _gpu_note(summary: Any) -> list[str]:
+    """A line of advice when cases failed asking for a GPU in a run that gave none."""
+    from ..runner.gpus import no_gpu_hint
+
+    workers = (summary.data.get("gpus") or {}).get("workers") or {}
+    if any(workers.values()):
+        return []
+    asking = [case_id for case_id, failure in summary.failures.items()
+              if no_gpu_hint(f"{failure.get('detail')}\n{failure.get('stderr_tail')}")]
+    if not asking:
+        return []
+    return [f"  note: {len(asking)} failed case(s) ({', '.join(asking[:3])}"
+            f"{', ...' if len(asking) > 3 else ''}): "
+            + no_gpu_hint("CUDA")]
 
 
 def _last_line(text: str) -> str:

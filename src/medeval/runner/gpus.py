@@ -59,6 +59,7 @@ from ..errors import RunnerError
 
 __all__ = [
     "CONTROL_DEVICES",
+    "no_gpu_hint",
     "Gpu",
     "GpuRequest",
     "assign_gpus",
@@ -429,3 +430,26 @@ def gpu_record(request: GpuRequest, selected: Sequence[Gpu],
             "workers": {name: [g.index for g in assigned]
                         for name, assigned in per_worker.items()},
             "shared": any(n > 1 for n in counts.values())}
+
+
+#: What an algorithm that wants a GPU says on finding none: torch's "Torch not compiled
+#: with CUDA enabled", "No CUDA GPUs are available", "Found no NVIDIA driver on your
+#: system", CUDA's "no CUDA-capable device is detected".
+_WANTS_GPU = re.compile(r"\bCUDA\b|NVIDIA driver")
+
+
+def no_gpu_hint(text: str) -> str:
+    """Advice for a failure whose message asks for a GPU, in a run that gives none.
+
+    Examples
+    --------
+    >>> no_gpu_hint("AssertionError: Torch not compiled with CUDA enabled")[:32]
+    'it asks for a GPU (CUDA), and th'
+    >>> no_gpu_hint("ValueError: bad shape")
+    ''
+    """
+    if not _WANTS_GPU.search(text):
+        return ""
+    return ("it asks for a GPU (CUDA), and this run gives it none (this host has no NVIDIA "
+            "GPU, or --gpus none): make it run on the CPU (torch.device('cpu'); "
+            "onnxruntime's CPUExecutionProvider), or run it on a host with a GPU")

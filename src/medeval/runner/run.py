@@ -31,7 +31,7 @@ from ._preflight import check_before_run
 from ._resume import prepare_run_dir, run_record
 from .algorithm import AlgorithmSpec, resolve_algorithm
 from .environment import capture_environment
-from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, select_gpus
+from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, no_gpu_hint, select_gpus
 from .limits import Limits
 from .memory import choose_memory_guard
 from .predictions import atomic_write, sync_filesystem
@@ -284,7 +284,7 @@ def _execute(plan: WorkerPlan, jobs: Sequence[Job], *, executor: str, workers: i
                          address=scheduler_address, emit=emit, log=log,
                          gpus=[g.uuid or str(g.index) for g in selected])
             except WorkerStartError as exc:
-                raise _cannot_load(plan, exc) from None
+                raise _cannot_load(plan, exc, gpu=bool(selected)) from None
 
 
 def _again_message(again: Mapping[str, str]) -> str:
@@ -396,14 +396,16 @@ def _probe(plan: WorkerPlan, scratch: Path, gpus: Sequence[Gpu] = ()) -> Worker:
         worker.start()
     except WorkerStartError as exc:
         worker.close()
-        raise _cannot_load(plan, exc) from None
+        raise _cannot_load(plan, exc, gpu=bool(gpus)) from None
     return worker
 
 
-def _cannot_load(plan: WorkerPlan, exc: WorkerStartError) -> RunnerError:
+def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> RunnerError:
     tail = f"; its stderr ends with:\n{exc.stderr_tail}" if exc.stderr_tail else ""
     why = (" (it ran out of memory: raise memory_mb, or address_space_mb if one is set)"
            if exc.reason == "memory" else "")
+    hint = "" if gpu else no_gpu_hint(f"{exc.detail}\n{exc.stderr_tail}")
+    why += f" ({hint})" if hint else ""
     return RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
                        f"sandbox{why}: {exc.detail}{tail}")
 

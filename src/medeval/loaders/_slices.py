@@ -81,24 +81,25 @@ def stack(
     steps = np.diff(depth_sorted)
     same = np.flatnonzero(steps < tolerance_mm)
     if same.size:
-        pairs = "; ".join(
-            f"{labels[order[i]]} and {labels[order[i + 1]]} at {depth_sorted[i]:.6g} mm"
-            for i in same
-        )
+        pairs = _first_of(
+            [f"{labels[order[i]]} and {labels[order[i + 1]]} at {depth_sorted[i]:.6g} mm"
+             for i in same[:_SHOWN]], int(same.size))
+        positions_held = len(order) - int(same.size)
+        phases = (f"; {len(order)} planes at {positions_held} positions: several phases, "
+                  "echoes or time points in one series (a 4-D series) are not one volume, "
+                  "give each its own folder" if same.size >= positions_held else "")
         raise LoaderError(
-            f"{where}: duplicate slice positions: {pairs}; remove the duplicates or choose "
-            "one series (series_uid=)"
+            f"{where}: duplicate slice positions: {pairs}{phases}; remove the duplicates "
+            "or choose one series (series_uid=)"
         )
     spacing = float(np.median(steps))
     allowed = max(tolerance_mm, 0.01 * spacing)
     off = np.flatnonzero(np.abs(steps - spacing) > allowed)
     if off.size:
-        gaps = "; ".join(
-            f"between {depth_sorted[i]:.6g} mm ({labels[order[i]]}) and "
-            f"{depth_sorted[i + 1]:.6g} mm ({labels[order[i + 1]]}) the gap is "
-            f"{steps[i]:.4g} mm"
-            for i in off
-        )
+        gaps = _first_of(
+            [f"between {depth_sorted[i]:.6g} mm ({labels[order[i]]}) and "
+             f"{depth_sorted[i + 1]:.6g} mm ({labels[order[i + 1]]}) the gap is "
+             f"{steps[i]:.4g} mm" for i in off[:_SHOWN]], int(off.size))
         raise LoaderError(
             f"{where}: missing slices or non-uniform spacing along the slice normal: {gaps}, "
             f"where the other slices are {spacing:.4g} mm apart; supply the missing slices "
@@ -113,6 +114,16 @@ def stack(
             "(gantry tilt or sheared stack); resample to a rectilinear grid first"
         )
     return Stack(order, spacing, points_sorted[0], frame)
+
+
+_SHOWN = 10
+"""How many duplicate pairs or uneven gaps a message names (then their count)."""
+
+
+def _first_of(shown: list[str], count: int) -> str:
+    """The first items, then how many there are in all: a 10-phase series of 300
+    slices has 2,700 duplicate pairs, which no message should list."""
+    return "; ".join(shown) + (f"; ... ({count} in all)" if count > len(shown) else "")
 
 
 def _distinct_rows(rows: NDArray[np.float64]) -> list[int]:

@@ -1,0 +1,53 @@
+"""A series refused for many duplicate positions or uneven gaps names the first ten and
+the count, not every one (a 10-phase series of 300 slices has 2,700 duplicate pairs)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pydicom
+import pytest
+from pydicom.data import get_testdata_file
+from pydicom.uid import generate_uid
+
+from medeval.errors import LoaderError
+from medeval.loaders import read_image
+
+
+def _write(folder, positions_z):
+    """One CT_small slice per position (one series), files named by their index."""
+    base = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+    series = generate_uid()
+    for i, z in enumerate(positions_z):
+        ds = base.copy()
+        ds.SeriesInstanceUID, ds.SOPInstanceUID = series, generate_uid()
+        ds.ImagePositionPatient = [0.0, 0.0, float(z)]
+        ds.save_as(folder / f"{i:03d}.dcm")
+
+
+def test_two_phases_in_one_series_name_ten_pairs_and_the_count(tmp_path):
+    # Two phases of 30 slices each, 2.5 mm apart, in one series: 30 positions held by
+    # two files each, so 30 duplicate pairs (files i and 30 + i).
+    _write(tmp_path, [2.5 * (i % 30) for i in range(60)])
+    with pytest.raises(LoaderError) as info:
+        read_image(tmp_path)
+    message = str(info.value)
+    assert str(tmp_path) in message
+    assert len(re.findall(r"\d{3}\.dcm and \d{3}\.dcm at", message)) == 10
+    assert "... (30 in all)" in message
+    assert "60 planes at 30 positions" in message and "4-D" in message
+    # the first pair shown is files 000 and 030 at 0 mm
+    assert re.search(r"(000\.dcm and 030|030\.dcm and 000)\.dcm at 0 mm", message)
+
+
+def test_many_uneven_gaps_name_ten_and_the_count(tmp_path):
+    # 101 slices, steps 2.5, 2.5, 2.5, 3.0 repeated 25 times: the median step is 2.5 mm
+    # and 25 of the 100 steps are 3 mm.
+    steps = np.tile([2.5, 2.5, 2.5, 3.0], 25)
+    _write(tmp_path, np.concatenate([[0.0], np.cumsum(steps)]))
+    with pytest.raises(LoaderError) as info:
+        read_image(tmp_path)
+    message = str(info.value)
+    assert len(re.findall(r"the gap is 3 mm", message)) == 10
+    assert "... (25 in all)" in message and "2.5 mm apart" in message

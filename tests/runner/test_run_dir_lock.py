@@ -63,3 +63,41 @@ def test_a_second_run_into_a_busy_run_directory_is_refused(tmp_path: Path, fresh
     # once the first has ended, the same command resumes it
     again = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "resumed 10 case(s)" in again.stdout, again.stderr
+
+
+def test_the_lock_is_the_kernels_and_ends_with_its_holder(tmp_path: Path):
+    """Two holders in one process conflict as two processes do (flock is per open file);
+    once the first lets go, the directory is free again (nothing stale)."""
+    import os
+
+    from medeval.errors import RunnerError
+    from medeval.runner.run_lock import run_dir_lock
+
+    with run_dir_lock(tmp_path / "run"):
+        assert (tmp_path / "run" / ".lock").read_text() == f"{os.getpid()}\n"
+        with pytest.raises(RunnerError, match=f"in use by another run \\(process "
+                                              f"{os.getpid()}\\)"):
+            with run_dir_lock(tmp_path / "run"):
+                pass
+    with run_dir_lock(tmp_path / "run"):
+        pass
+
+
+def test_a_file_system_without_locks_warns_and_runs(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch):
+    """Some NFS and FUSE mounts refuse flock (ENOLCK); no such mount is at hand here, so
+    flock is made to fail as it fails there. The run must not be refused for it."""
+    import errno
+    import os
+
+    from medeval.runner import run_lock
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(run_lock.fcntl, "flock", no_locks)
+    entered = False
+    with pytest.warns(UserWarning, match=r"cannot be locked \(No locks available\)"):
+        with run_lock.run_dir_lock(tmp_path / "run"):
+            entered = True
+    assert entered

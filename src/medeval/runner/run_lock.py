@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,11 @@ def run_dir_lock(run_dir: Path) -> Iterator[None]:
     ------
     RunnerError
         Another process is running in ``run_dir`` (its process id is named).
+
+    Warns
+    -----
+    UserWarning
+        The file system cannot lock (the run goes on, unprotected).
     """
     run_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(run_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -44,6 +50,9 @@ def run_dir_lock(run_dir: Path) -> Iterator[None]:
                 f"{run_dir} is in use by another run (process {holder}), which this one "
                 "would disturb; wait until it ends (then the same command resumes it), or "
                 "give another run directory") from None
+        except OSError as exc:  # a file system without locks (some NFS or FUSE mounts)
+            warnings.warn(f"{run_dir} cannot be locked ({exc.strerror}): make sure no other "
+                          "run uses this run directory while this one runs", stacklevel=3)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield

@@ -51,3 +51,21 @@ def test_many_uneven_gaps_name_ten_and_the_count(tmp_path):
     message = str(info.value)
     assert len(re.findall(r"the gap is 3 mm", message)) == 10
     assert "... (25 in all)" in message and "2.5 mm apart" in message
+
+
+def test_two_series_in_one_folder_are_told_apart_and_the_way_out_named(tmp_path):
+    # An axial series of 3 slices and a scout of 1 ("LOCALIZER") in one folder, as an
+    # export puts a study together: the message names both with their modality and
+    # description, and says what a manifest user can do (one folder per series).
+    _write(tmp_path, [0.0, 2.5, 5.0])
+    scout = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+    scout.SeriesInstanceUID, scout.SOPInstanceUID = generate_uid(), generate_uid()
+    scout.SeriesDescription = "LOCALIZER"
+    scout.save_as(tmp_path / "scout.dcm")
+    with pytest.raises(LoaderError) as info:
+        read_image(tmp_path)
+    message = str(info.value)
+    assert "holds 2 series" in message
+    assert "(3 files, CT, e.g. 000.dcm)" in message
+    assert "(1 file, CT 'LOCALIZER', e.g. scout.dcm)" in message
+    assert "a folder of its own" in message

@@ -231,7 +231,8 @@ def _series(directory: str | os.PathLike[str], series_uid: str | None, *,
     elif len(series) > 1:
         raise LoaderError(
             f"DICOM series {folder}: holds {len(series)} series, {_listing(series)}; "
-            "choose one with series_uid="
+            "choose one with series_uid= (read_image), or give each series a folder of "
+            "its own (a manifest names a folder)"
         )
     else:
         chosen = next(iter(series.values()))
@@ -629,7 +630,16 @@ def _lossy(syntax: Any) -> bool:
 
 
 def _listing(series: dict[str, list[tuple[Path, Any]]]) -> str:
-    return ", ".join(
-        f"{uid or '(no SeriesInstanceUID)'} ({len(members)} files, e.g. {members[0][0].name})"
-        for uid, members in sorted(series.items())
+    """Each series: its UID, file count, modality and description (what tells a scout
+    from the axial series), one file."""
+    def described(ds: Any) -> str:
+        words = [str(ds.get(k) or "").strip() for k in ("Modality", "SeriesDescription")]
+        return " ".join(repr(w) if i else w for i, w in enumerate(words) if w)
+
+    shown = ", ".join(
+        f"{uid or '(no SeriesInstanceUID)'} ({len(members)} file{'s' * (len(members) > 1)}"
+        f"{', ' + described(members[0][1]) if described(members[0][1]) else ''}, "
+        f"e.g. {members[0][0].name})"
+        for uid, members in sorted(series.items())[:10]
     )
+    return shown + (f", ... ({len(series)} series)" if len(series) > 10 else "")

@@ -59,3 +59,26 @@ def test_an_info_file_giving_another_reason_is_refused(
     err = capsys.readouterr().err
     assert code == 2 and "amendment_reason" in err and "nothing was issued" in err
     assert not (tmp_path / "b.pdf").exists()
+
+
+def test_the_longest_reason_the_registry_takes_verifies(
+        study: dict[str, Path], tmp_path: Path,  # noqa: F811
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # the registry takes a reason of up to 2,000 characters; a certificate carrying a
+    # longer one than the report info allowed (500) failed its own verification
+    reg = str(tmp_path / "lab.sqlite")
+    reason = "  " + "r" * 1998 + "  "  # 2,002 characters, 1,998 once stripped
+    assert main(["registry", "init", "--registry", reg]) == 0
+    assert main(["registry", "issue", str(study["result"]), "--render",
+                 str(tmp_path / "a.pdf"), "--info", str(study["info"]),
+                 "--registry", reg]) == 0
+    amended = tmp_path / "b.pdf"
+    assert main(["registry", "amend", "LAB-AI-2026-0001", str(study["result"]), "--render",
+                 str(amended), "--info", str(study["info"]), "--reason", reason,
+                 "--registry", reg]) == 0
+    capsys.readouterr()
+    assert main(["registry", "show", "LAB-AI-2026-0002", "--registry", reg]) == 0
+    assert f"reason             {'r' * 1998}\n" in capsys.readouterr().out
+    verdict = verify_certificate(amended)
+    assert verdict.status == "genuine", verdict.differences
+    assert "r" * 1998 in "".join(_text(amended).split())

@@ -238,11 +238,13 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
                               amends=amends, reason=getattr(args, "reason", None),
                               **fields) as pending:
             _numbered_alike(info, pending, args)
-            printed = info.model_copy(update={
+            # validated again: what the certificate carries must read back (model_copy
+            # alone checks nothing, and verify reads the attached info with the checks)
+            printed = type(info).model_validate({**info.model_dump(), **{
                 "report_number": pending.number, "replaces": pending.replaces,
                 "amendment": pending.amendment or None,
                 "amendment_reason": _amendment_reason(pending, args),
-                "issue_date": pending.issue_date.isoformat()})
+                "issue_date": pending.issue_date.isoformat()}})
             make(partial, printed)
             pending.pdf_sha256 = sha256_bytes(partial.read_bytes())
     except BaseException as exc:
@@ -289,7 +291,8 @@ def _amendment_reason(pending: PendingReport, args: argparse.Namespace) -> str |
     """The reason an amendment prints (ISO/IEC 17025 7.8.8.1): the ``--reason`` the
     registry records; none on an original report."""
     reason = getattr(args, "reason", None)
-    return str(reason) if pending.replaces and reason else None
+    # as the registry stores it (stripped: registry.checks.check_text)
+    return str(reason).strip() if pending.replaces and reason else None
 
 
 def _info(path: Path | None) -> ReportInfo:

@@ -93,7 +93,8 @@ class ReportInfo(BaseModel):
     amendment: int | None = Field(default=None, ge=1)
     #: Why the report it ``replaces`` was amended (ISO/IEC 17025 7.8.8.1: "the reason for
     #: the change included in the report"); ``medeval registry amend --reason`` sets it.
-    amendment_reason: str | None = Field(default=None, min_length=1, max_length=500)
+    #: At most 2,000 characters, as the registry takes a reason (REASON_LENGTH).
+    amendment_reason: str | None = Field(default=None, min_length=1, max_length=2000)
     external_providers: str | None = None
     deviations: list[str] = Field(default_factory=list)
     opinions: list[str] = Field(default_factory=list)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import shutil
 import threading
 import time
@@ -46,7 +45,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["read_manifest", "run_algorithm"]
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+#: The manifest already refuses ids with '/', '\\' or control characters, '.' and '..'.
+#: The runner also refuses a first '-' (an option where ``{case_id}`` is substituted in a
+#: command line) or '.' (a hidden file, like its temporary files), and ids over
+#: ``_MAX_ID_BYTES`` of UTF-8 (a file name holds 255 bytes: ``<id>.<ext>`` and the
+#: temporary ``.<id>.<ext>.XXXXXXXX`` must fit). Letters of any script are fine.
+_MAX_ID_BYTES = 200
+
+
+def _unfit_id(case_id: str) -> bool:
+    return case_id.startswith(("-", ".")) or len(case_id.encode("utf-8")) > _MAX_ID_BYTES
 
 Emit = Callable[[CaseOutcome], None]
 
@@ -170,11 +178,14 @@ def run_algorithm(
         manifest = read_manifest(manifest)
     manifest.validate()
     case_ids = [case.case_id for case in manifest.cases]
-    bad = [c for c in case_ids if not _SAFE_ID.match(c)]
+    bad = [c for c in case_ids if _unfit_id(c)]
     if bad:
-        raise RunnerError(f"manifest {manifest.source}: case id(s) {', '.join(map(repr, bad))} "
-                          "cannot name a prediction file; use letters, digits, '.', '_' "
-                          "and '-' (not first)")
+        shown = ", ".join(repr(c if len(c) <= 40 else c[:40] + "...") for c in bad[:10])
+        raise RunnerError(f"manifest {manifest.source}: case id(s) {shown}"
+                          f"{f' and {len(bad) - 10} more' if len(bad) > 10 else ''} cannot "
+                          "name a prediction file: an id may not begin with '-' or '.', "
+                          f"nor be longer than {_MAX_ID_BYTES} bytes of UTF-8 (letters of "
+                          "any script, digits, spaces and punctuation are fine)")
     if workers < 1:
         raise RunnerError(f"run_algorithm: workers must be at least 1, got {workers}")
     if retries < 0:

@@ -17,9 +17,25 @@ from numpy.typing import ArrayLike, NDArray
 from .errors import InvalidInputError, UndefinedMetricWarning
 
 
+def as_array(values: Any, *, name: str, func: str, dtype: Any = None) -> NDArray[Any]:
+    """``np.asarray(values, dtype)``, raising ``InvalidInputError`` where numpy cannot
+    build the array: a ragged sequence (rows of different lengths, e.g. one list per
+    case), or values that are not numbers where numbers are needed ('x', a dict)."""
+    try:
+        return np.asarray(values, dtype=dtype)
+    except (ValueError, TypeError) as exc:
+        what = "numbers" if dtype is not None else "an array"
+        shown = repr(values)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise InvalidInputError(
+            f"{func}: {name} cannot be read as {what}: {shown} ({exc}); give a flat sequence "
+            "or an array with rows of equal length"
+        ) from None
+
+
 def as_1d(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
     """Return ``values`` as a one-dimensional numpy array or raise."""
-    array = np.asarray(values)
+    array = as_array(values, name=name, func=func)
     if array.ndim == 0:
         raise InvalidInputError(f"{func}: {name} must be a sequence, got the scalar {array!r}")
     if array.ndim != 1:

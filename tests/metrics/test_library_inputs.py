@@ -176,3 +176,37 @@ def test_scores_passed_as_decisions_are_named_as_scores():
         sensitivity(y_true, y_score)
     decided = (np.asarray(y_score) >= 0.5).astype(int)
     assert sensitivity(y_true, decided) == sk.recall_score(y_true, decided)  # 2/3
+
+
+RAGGED = [[0, 1], [1]]  # one list per case, of different lengths: numpy cannot build it
+
+
+@pytest.mark.parametrize("call", [
+    lambda: sensitivity(RAGGED, [0, 1]),
+    lambda: roc_auc([0, 1], RAGGED),
+    lambda: cohen_kappa(RAGGED, [0, 1]),
+    lambda: mae(RAGGED, [0.0, 1.0]),
+])
+def test_a_ragged_sequence_is_medevals_error_naming_the_argument(call):
+    # before: numpy's ValueError "setting an array element with a sequence ..."
+    with pytest.raises(InvalidInputError, match="cannot be read as an array"):
+        call()
+
+
+def test_ragged_masks_spacing_and_detections_are_medevals_errors():
+    from medeval.metrics import dice, hausdorff, match_detections
+
+    mask = np.zeros((4, 4), bool)
+    mask[1:3, 1:3] = True
+    with pytest.raises(InvalidInputError, match="reference cannot be read"):
+        dice([[0, 1], [1]], mask)
+    with pytest.raises(InvalidInputError, match="spacing_mm cannot be read"):
+        hausdorff(mask, mask, spacing_mm=[[1, 2], [3]])
+    with pytest.raises(InvalidInputError, match="scores cannot be read as numbers"):
+        match_detections([[0, 0, 2, 2]], [[0, 0, 2, 2]], ["high"], criterion="iou",
+                         iou_threshold=0.5)
+    with pytest.raises(InvalidInputError, match="iou_threshold"):
+        match_detections([[0, 0, 2, 2]], [[0, 0, 2, 2]], [0.9], criterion="iou",
+                         iou_threshold="0.5")
+    # the same masks well formed: Dice 1 and Hausdorff 0 by hand (identical masks)
+    assert dice(mask, mask) == 1.0 and hausdorff(mask, mask, spacing_mm=[1, 2]) == 0.0

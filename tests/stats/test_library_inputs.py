@@ -176,3 +176,16 @@ def test_patient_ids_as_a_pandas_index_are_data_not_row_labels():
     est = proportion_ci_clustered(correct, patients)
     low, high = proportion_confint(int(correct.sum()), len(correct), method="wilson")
     assert (est.low, est.high) == pytest.approx((low, high), abs=1e-12)
+
+
+def test_ragged_and_text_counts_are_medevals_errors():
+    # before: numpy's ValueError ("inhomogeneous shape", "could not convert string")
+    with pytest.raises(InvalidInputError, match="numerators cannot be read as numbers"):
+        pooled_ratio_cis([[1, 2], [3]], [[2, 2], [3, 3]], seed=0)
+    with pytest.raises(InvalidInputError, match="denominators cannot be read as numbers"):
+        pooled_ratio_cis([[1], [2]], [["x"], [3]], seed=0)
+    with pytest.raises(InvalidInputError, match="cannot be read as an array"):
+        auc_ci([[0, 1], [1]], [0.2, 0.8])
+    with pytest.raises(InvalidInputError, match=r"arrays\[0\] cannot be read"):
+        bootstrap_ci(lambda x, weights: weights @ x / weights.sum(axis=1), [[1.0], [2.0, 3.0]],
+                     seed=0)

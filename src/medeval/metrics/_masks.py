@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
 
+from .._validation import as_array
 from ..errors import InvalidInputError
 
 Box = tuple[slice, ...]
@@ -21,7 +22,7 @@ Box = tuple[slice, ...]
 
 def as_mask(values: ArrayLike, *, name: str, func: str) -> NDArray[np.bool_]:
     """Return a 2D or 3D boolean mask, refusing NaN and values other than 0 and 1."""
-    array = np.asarray(values)
+    array = as_array(values, name=name, func=func)
     if array.ndim not in (2, 3):
         raise InvalidInputError(
             f"{func}: {name} must be a 2D or 3D mask, got {array.ndim} dimension(s) "
@@ -66,10 +67,11 @@ def spacing_of(spacing_mm: Any, ndim: int, *, func: str) -> tuple[float, ...]:
             "spacing_mm=1 explicitly for distances in voxels"
         )
     values: Sequence[Any]
-    if np.ndim(spacing_mm) == 0:
+    given = as_array(spacing_mm, name="spacing_mm", func=func)
+    if given.ndim == 0:
         values = [spacing_mm] * ndim
     else:
-        values = list(np.asarray(spacing_mm).ravel())
+        values = list(given.ravel())
     if len(values) != ndim:
         raise InvalidInputError(
             f"{func}: spacing_mm has {len(values)} value(s) for a {ndim}D mask; give one "

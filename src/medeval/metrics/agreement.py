@@ -20,6 +20,7 @@ from scipy.stats import t as t_dist
 
 from .._validation import (
     _positions,
+    as_array,
     choice,
     confidence_level,
     finite_scores,
@@ -608,7 +609,7 @@ def _t_interval(values: NDArray[np.float64], level: float) -> tuple[float, float
 
 
 def _ratings(ratings: ArrayLike, *, func: str) -> NDArray[np.float64]:
-    table = np.asarray(ratings)
+    table = as_array(ratings, name="ratings", func=func)
     if table.ndim != 2:
         raise InvalidInputError(
             f"{func}: ratings must be a subjects x raters table (2-D), got shape {table.shape}"

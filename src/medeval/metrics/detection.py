@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
 
-from .._validation import choice, warn_undefined
+from .._validation import as_array, choice, warn_undefined
 from ..errors import InvalidInputError
 from ._masks import spacing_of
 
@@ -167,7 +167,7 @@ def match_detections(
     """
     func = "match_detections"
     criterion = choice(criterion, ("iou", "distance", "inside"), name="criterion", func=func)  # type: ignore[assignment]
-    score = np.asarray(scores, dtype=np.float64).reshape(-1)
+    score = as_array(scores, name="scores", func=func, dtype=np.float64).reshape(-1)
     if not np.all(np.isfinite(score)):
         raise InvalidInputError(f"{func}: scores must be finite")
     eligible = _eligibility(reference, detections, score.size, criterion, iou_threshold,
@@ -214,7 +214,7 @@ def _eligibility(
     func: str,
 ) -> NDArray[np.bool_]:
     """The (lesion, detection) matrix of eligible pairs."""
-    det = np.asarray(detections, dtype=np.float64)
+    det = as_array(detections, name="detections", func=func, dtype=np.float64)
     if det.size == 0:
         det = det.reshape(0, det.shape[-1] if det.ndim == 2 else 0)
     if det.ndim != 2 or det.shape[0] != n_det:
@@ -224,7 +224,7 @@ def _eligibility(
     if not np.all(np.isfinite(det)):
         raise InvalidInputError(f"{func}: detection coordinates must be finite")
     if criterion == "inside":
-        mask = np.asarray(reference)
+        mask = as_array(reference, name="reference", func=func)
         if mask.dtype.kind not in "biu" or (mask.size and mask.min() < 0):
             raise InvalidInputError(
                 f"{func}: with criterion 'inside' the reference is a labelled mask of "
@@ -242,13 +242,13 @@ def _eligibility(
         labels = mask[tuple(index.T)] if n_det else np.zeros(0, dtype=np.intp)
         inside: NDArray[np.bool_] = np.arange(1, n_ref + 1)[:, None] == labels[None, :]
         return inside
-    ref = np.asarray(reference, dtype=np.float64)
+    ref = as_array(reference, name="reference", func=func, dtype=np.float64)
     if ref.size == 0:
         return np.zeros((0, n_det), dtype=bool)
     if ref.ndim != 2 or not np.all(np.isfinite(ref)):
         raise InvalidInputError(f"{func}: reference must be finite rows, got shape {ref.shape}")
     if criterion == "iou":
-        if iou_threshold is None or not 0.0 < float(iou_threshold) <= 1.0:
+        if not 0.0 < _number(iou_threshold) <= 1.0:
             raise InvalidInputError(
                 f"{func}: criterion 'iou' needs iou_threshold in (0, 1], got {iou_threshold!r}"
             )
@@ -260,8 +260,8 @@ def _eligibility(
         _check_boxes(ref, "reference", func)
         if n_det:
             _check_boxes(det, "detections", func)
-        return _box_iou(ref, det) >= float(iou_threshold)
-    if max_distance_mm is None or not float(max_distance_mm) >= 0:
+        return _box_iou(ref, det) >= _number(iou_threshold)
+    if not _number(max_distance_mm) >= 0:
         raise InvalidInputError(
             f"{func}: criterion 'distance' needs max_distance_mm >= 0, got {max_distance_mm!r}"
         )
@@ -274,8 +274,17 @@ def _eligibility(
     squared = np.zeros((ref_points.shape[0], n_det))
     for axis in range(dim):
         squared += ((ref_points[:, None, axis] - det_points[None, :, axis]) * spacing[axis]) ** 2
-    result: NDArray[np.bool_] = np.sqrt(squared) <= float(max_distance_mm)
+    result: NDArray[np.bool_] = np.sqrt(squared) <= _number(max_distance_mm)
     return result
+
+
+def _number(value: Any) -> float:
+    """``value`` as a float, NaN for what is not a number (None, text): the caller's
+    range check then refuses it with its own message."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, float, np.integer, np.floating)):
+        return math.nan
+    return float(value)
 
 
 def _lesion_count(mask: NDArray[Any], func: str) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import choice
+from .._validation import as_array, choice
 from ..errors import InvalidInputError
 from ._masks import mask_pair, spacing_of
 from .segmentation import MaskOverlap
@@ -216,7 +216,8 @@ def per_label(
     True
     """
     func = "per_label"
-    ref, pred = np.asarray(reference), np.asarray(prediction)
+    ref = as_array(reference, name="reference", func=func)
+    pred = as_array(prediction, name="prediction", func=func)
     if ref.shape != pred.shape:
         raise InvalidInputError(
             f"{func}: reference and prediction differ in shape: {ref.shape} vs {pred.shape}"

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import (
+    as_array,
     binary_labels,
     choice,
     confidence_level,
@@ -266,8 +267,8 @@ def pooled_ratio_cis(
     method, alpha = _options(method, confidence, n_resamples, seed, func)
     same_index(func, numerators=numerators, denominators=denominators, strata=strata,
                clusters=clusters)
-    num = np.asarray(numerators, dtype=np.float64)
-    den = np.asarray(denominators, dtype=np.float64)
+    num = as_array(numerators, name="numerators", func=func, dtype=np.float64)
+    den = as_array(denominators, name="denominators", func=func, dtype=np.float64)
     for name, counts in (("numerators", num), ("denominators", den)):
         if counts.ndim != 2:
             raise InvalidInputError(
@@ -407,7 +408,7 @@ def _build_statistic(
         if not arrays:
             raise InvalidInputError(f"{func}: pass the data arrays after the statistic")
         _takes_weights(statistic, func)
-        data = tuple(np.asarray(a) for a in arrays)
+        data = tuple(as_array(a, name=f"arrays[{i}]", func=func) for i, a in enumerate(arrays))
         lengths = {f"array {i}": len(a) for i, a in enumerate(data)}
         n = same_length(func, **{k: np.empty(v) for k, v in lengths.items()})
         return CallableStatistic(statistic, data, n), n

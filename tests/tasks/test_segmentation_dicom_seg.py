@@ -160,3 +160,75 @@ def test_nifti_reference_with_dicom_seg_prediction(tmp_path: Path) -> None:
     spacing = sitk.ReadImage(str(tmp_path / "refs" / "r1.nii.gz")).GetSpacing()[::-1]
     assert row["hd95@max-directed"] == pytest.approx(  # the NIfTI's float32 0.48828101
         medpy_binary.hd95(pred, ref, voxelspacing=spacing), abs=1e-9)
+
+
+def test_seg_reference_is_placed_on_the_input_series_it_names(tmp_path: Path) -> None:
+    """A case with two DICOM inputs, its CT series and a prior (another series on the
+    same slices), and a SEG drawn on the CT that holds only its non-empty frames. The
+    SEG is placed on the series its ReferencedSeriesSequence names, whichever column
+    holds it; before, with more than one input, it was read on the grid of its own 3
+    frames and the correct prediction on the CT's 5 slices failed as incompatible."""
+    import pydicom
+    from pydicom.uid import generate_uid
+
+    ref = np.zeros((5, 16, 16), bool)  # file order (z descending)
+    ref[1:4, 4:11, 5:12] = True
+    pred = np.zeros((5, 16, 16), np.uint8)
+    pred[1:4, 5:12, 5:12] = 1  # one row further: 126 of 147 voxels shared
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(CT5N)))
+    ct = reader.Execute()
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for case in ("ct-first", "prior-first"):
+        shutil.copytree(CT5N, tmp_path / case / "ct")
+        (tmp_path / case / "prior").mkdir()
+        prior_uid = generate_uid()
+        for file in sorted(CT5N.glob("*.dcm")):
+            ds = pydicom.dcmread(file)
+            ds.SeriesInstanceUID, ds.SOPInstanceUID = prior_uid, generate_uid()
+            ds.save_as(tmp_path / case / "prior" / file.name)
+        write_seg(tmp_path / case / "seg.dcm", {1: ref}, slices=[1, 2, 3])
+        image = sitk.GetImageFromArray(pred[::-1].copy())
+        image.CopyInformation(ct)
+        sitk.WriteImage(image, str(tmp_path / "pred" / f"{case}.nii.gz"))
+        first, second = ("ct", "prior") if case == "ct-first" else ("prior", "ct")
+        rows.append({"case_id": case, "patient_id": case, "input": f"{case}/{first}",
+                     "input_prior": f"{case}/{second}", "reference": f"{case}/seg.dcm"})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    expected_dice = medpy_binary.dc(pred, ref)  # 2 * 126 / 294 = 0.857142...
+    for row in result.cases:
+        assert row["status"] == "ok", row
+        assert row["dice"] == pytest.approx(expected_dice, abs=1e-12)
+
+
+def test_seg_reference_naming_none_of_the_inputs_is_a_reference_problem(
+        tmp_path: Path) -> None:
+    """Two DICOM inputs, neither of them the series the SEG names: which grid would
+    hold it? A reference problem naming the series and the inputs, not a guess."""
+    import pydicom
+    from pydicom.uid import generate_uid
+
+    ref = np.zeros((5, 16, 16), bool)
+    ref[1:4, 4:11, 5:12] = True
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        uid = generate_uid()
+        for file in sorted(CT5N.glob("*.dcm")):
+            ds = pydicom.dcmread(file)
+            ds.SeriesInstanceUID, ds.SOPInstanceUID = uid, generate_uid()
+            ds.save_as(tmp_path / name / file.name)
+    write_seg(tmp_path / "seg.dcm", {1: ref}, series_uid="1.2.3.4")
+    (tmp_path / "pred").mkdir()
+    sitk.WriteImage(sitk.GetImageFromArray(ref.astype(np.uint8)),
+                    str(tmp_path / "pred" / "c1.nii.gz"))
+    pd.DataFrame([{"case_id": "c1", "patient_id": "p1", "input": "a", "input_b": "b",
+                   "reference": "seg.dcm"}]).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    with pytest.raises(medeval.MedevalError) as info:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    message = str(info.value)
+    assert "case c1" in message and "names series 1.2.3.4" in message
+    assert "(a, b) none of them holds it" in message

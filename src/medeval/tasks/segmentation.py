@@ -230,19 +230,26 @@ class Segmentation(TaskType):
         return spacing, masks
 
     def _read_reference(self, case: Case, root: Path, path: Path, fmt: str) -> Any:
-        """A DICOM SEG reference is placed on the grid of the case's one DICOM input, the
-        image it was drawn on (its frame of reference and series checked): a SEG holds
-        only the frames its writer kept, so its own grid may be part of the image's."""
+        """A DICOM SEG reference is placed on the grid of the case's DICOM input it was
+        drawn on (its frame of reference and series checked): a SEG holds only the
+        frames its writer kept, so its own grid may be part of the image's. Of several
+        DICOM inputs (the series and a prior, say), the one whose SeriesInstanceUID the
+        SEG's ReferencedSeriesSequence names; a SEG naming none or several of them is a
+        reference problem. Without a DICOM input the SEG is read on its own grid."""
         from ..loaders import read_image, read_segmentation
         from ..loaders.dicom import read_dicom_grid
         from ..loaders.seg import is_dicom_segmentation
 
-        if fmt == "dicom" and len(case.inputs) == 1 and is_dicom_segmentation(path):
-            image = root / case.inputs[0]
-            if image.is_dir():  # a series: its headers give the grid, its pixels are not needed
-                return read_segmentation(path, reference=read_dicom_grid(image)).label_map()
-            if image.is_file() and _sniff(image) == "dicom":
-                return read_segmentation(path, reference=read_image(image)).label_map()
+        if fmt == "dicom" and is_dicom_segmentation(path):
+            images = [root / name for name in case.inputs
+                      if (root / name).is_dir()
+                      or ((root / name).is_file() and _sniff(root / name) == "dicom")]
+            if len(images) > 1:
+                images = [_drawn_on(case, path, images)]
+            if images:  # a series: its headers give the grid, its pixels are not needed
+                image = read_dicom_grid(images[0]) if images[0].is_dir() \
+                    else read_image(images[0])
+                return read_segmentation(path, reference=image).label_map()
         return self._read(path, fmt)
 
     def _read_prediction(self, path: Path, reference: Any) -> Any:
@@ -434,6 +441,41 @@ def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: An
     return bootstrap_estimate(_mean, values, clusters, st)
 
 
+
+
+def _drawn_on(case: Case, seg: Path, images: Sequence[Path]) -> Path:
+    """Of a case's DICOM inputs (files or series folders), the one whose series the SEG's
+    ReferencedSeriesSequence names, by their headers; else LoaderError saying why."""
+    import pydicom
+
+    def series_of(where: Path) -> set[str]:
+        files = sorted(p for p in where.iterdir() if p.is_file()
+                       and not p.name.startswith(".")) if where.is_dir() else [where]
+        found = set()
+        for file in files:
+            try:
+                head = pydicom.dcmread(file, stop_before_pixels=True, force=True,
+                                       specific_tags=["SeriesInstanceUID"])
+            except Exception:  # not DICOM: its reader says so, if it is chosen
+                continue
+            found.add(str(head.get("SeriesInstanceUID", "")))
+        return found
+
+    head = pydicom.dcmread(seg, stop_before_pixels=True, force=True,
+                           specific_tags=["ReferencedSeriesSequence"])
+    named = {str(item.get("SeriesInstanceUID", ""))
+             for item in head.get("ReferencedSeriesSequence", None) or []} - {""}
+    holding = [where for where in images if series_of(where) & named]
+    if len(holding) == 1:
+        return holding[0]
+    inputs = ", ".join(where.name for where in images)
+    which = ("none of them" if not holding
+             else "several: " + ", ".join(where.name for where in holding))
+    raise LoaderError(
+        f"reference {case.reference}: a DICOM SEG, to be placed on the DICOM input it was "
+        f"drawn on; its ReferencedSeriesSequence names series "
+        f"{', '.join(sorted(named)) or '(none)'}, and of the case's DICOM inputs "
+        f"({inputs}) {which} holds it")
 
 
 def _sniff(path: Path) -> str:

@@ -280,3 +280,17 @@ def test_a_study_folder_names_the_series_folders_inside_it(shared_data, tmp_path
 def test_an_empty_folder_is_no_series(tmp_path):
     with pytest.raises(LoaderError, match="holds no file; check the path"):
         read_dicom_series(tmp_path)
+
+
+def test_a_big_endian_file_reads_in_the_machines_byte_order():
+    # pydicom's MR_small_bigendian.dcm (Explicit VR Big Endian): pydicom decodes it to a
+    # '>i2' array, which SimpleITK's GetImageFromArray refuses; medeval's array is
+    # native int16 with SimpleITK's values (GDCM reading the file), and goes back into
+    # SimpleITK, as the docs tell a user writing a prediction to do.
+    path = pydicom.data.get_testdata_file("MR_small_bigendian.dcm")
+    image = read_image(path)
+    assert image.array.dtype == np.dtype(np.int16) and image.array.dtype.isnative
+    expected = sitk.GetArrayFromImage(sitk.ReadImage(path))
+    np.testing.assert_array_equal(image.array, expected)
+    np.testing.assert_array_equal(
+        sitk.GetArrayFromImage(sitk.GetImageFromArray(image.array)), expected)

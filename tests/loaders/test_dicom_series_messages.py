@@ -69,3 +69,4 @@ def test_two_series_in_one_folder_are_told_apart_and_the_way_out_named(tmp_path)
     assert "(3 files, CT, e.g. 000.dcm)" in message
     assert "(1 file, CT 'LOCALIZER', e.g. scout.dcm)" in message
     assert "a folder of its own" in message
+

@@ -167,6 +167,9 @@ def decode(ds: Any, file: Path) -> tuple[NDArray[Any], str]:
         # for a 100-frame 640 x 480 cine of 92 MB; 100 MB so)
         pixels = convert_color_space(pixels, "YBR_FULL", "RGB", per_frame=True)
         photometric = "RGB"
+    if not pixels.dtype.isnative:  # Explicit VR Big Endian: pydicom gives '>i2' values,
+        # which SimpleITK's GetImageFromArray refuses ("dtype: >i2 is not supported")
+        pixels = pixels.astype(pixels.dtype.newbyteorder("="))
     return pixels, photometric
 
 

@@ -33,6 +33,23 @@ def as_array(values: Any, *, name: str, func: str, dtype: Any = None) -> NDArray
         ) from None
 
 
+def whole_number(value: Any, *, name: str, func: str) -> int:
+    """``value`` as an int, or raise: an integer (numpy's too), not a boolean, text, None
+    or a float (``int(1.5)`` would be 1 without a word)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise InvalidInputError(f"{func}: {name} must be an integer, got {value!r}")
+    return int(value)
+
+
+def real_number(value: Any, *, name: str, func: str) -> float:
+    """``value`` as a finite float, or raise (not a boolean, text, None, NaN or inf)."""
+    if (isinstance(value, (bool, np.bool_))
+            or not isinstance(value, (int, float, np.integer, np.floating))
+            or not math.isfinite(value)):
+        raise InvalidInputError(f"{func}: {name} must be a finite number, got {value!r}")
+    return float(value)
+
+
 def as_1d(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
     """Return ``values`` as a one-dimensional numpy array or raise."""
     array = as_array(values, name=name, func=func)

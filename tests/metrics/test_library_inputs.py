@@ -210,3 +210,55 @@ def test_ragged_masks_spacing_and_detections_are_medevals_errors():
                          iou_threshold="0.5")
     # the same masks well formed: Dice 1 and Hausdorff 0 by hand (identical masks)
     assert dice(mask, mask) == 1.0 and hausdorff(mask, mask, spacing_mm=[1, 2]) == 0.0
+
+
+class TestSegmentationOptions:
+    """Options of the mask metrics that are not numbers, or fractions where an integer
+    is needed: before, int() and float() raised their own errors, or int(1.5) read 1."""
+
+    @staticmethod
+    def maps():
+        ref = np.zeros((8, 8), np.int64)
+        ref[1:4, 1:4] = 1
+        ref[5:7, 5:7] = 2
+        pred = np.roll(ref, 1, axis=0)
+        return ref, pred
+
+    def test_per_label_refuses_a_fractional_label(self, medpy_binary):
+        ref, pred = self.maps()
+        from medeval.metrics import per_label
+
+        with pytest.raises(InvalidInputError, match="labels must be a list of integer"):
+            per_label(ref, pred, spacing_mm=1, tolerance_mm=1, labels=[1.5])  # was label 1
+        # whole floats (np.unique of a float map) are the labels they name: MedPy's Dice
+        scores = per_label(ref, pred, spacing_mm=1, tolerance_mm=1, labels=[2.0])
+        assert list(scores) == [2]
+        assert scores[2].values["dice"] == pytest.approx(
+            medpy_binary.dc(pred == 2, ref == 2), abs=1e-15)
+
+    @pytest.mark.parametrize(("option", "value"), [
+        ("connectivity", None), ("connectivity", "x"), ("connectivity", 1.5),
+        ("percentile", None), ("percentile", "x"),
+    ])
+    def test_options_that_are_not_numbers(self, option, value):
+        from medeval.metrics import hd95, segmentation_scores
+
+        ref, pred = self.maps()
+        with pytest.raises(InvalidInputError, match=option):
+            hd95(ref > 0, pred > 0, spacing_mm=1, **{option: value})
+        with pytest.raises(InvalidInputError, match=option):
+            segmentation_scores(ref > 0, pred > 0, spacing_mm=1, tolerance_mm=1,
+                                **{option: value})
+
+    def test_lesion_matching_options(self):
+        from medeval.metrics import lesion_matching
+
+        ref, pred = self.maps()
+        with pytest.raises(InvalidInputError, match="iou_threshold"):
+            lesion_matching(ref > 0, pred > 0, spacing_mm=1, iou_threshold=None)
+        with pytest.raises(InvalidInputError, match="connectivity"):
+            lesion_matching(ref > 0, pred > 0, spacing_mm=1, connectivity="x")
+
+    def test_class_labels_that_are_lists(self):
+        with pytest.raises(InvalidInputError, match="flat list of class labels"):
+            cohen_kappa([1, 2, 3], [1, 2, 2], labels=[[1, 2], [3]])

@@ -189,3 +189,11 @@ def test_ragged_and_text_counts_are_medevals_errors():
     with pytest.raises(InvalidInputError, match=r"arrays\[0\] cannot be read"):
         bootstrap_ci(lambda x, weights: weights @ x / weights.sum(axis=1), [[1.0], [2.0, 3.0]],
                      seed=0)
+
+
+def test_ragged_strata_and_clusters_are_medevals_errors():
+    y, s = [0, 1, 0, 1], [0.1, 0.9, 0.4, 0.6]
+    with pytest.raises(InvalidInputError, match="strata cannot be read"):
+        bootstrap_ci("auc", y, s, seed=0, strata=[[0, 1], [0]])
+    with pytest.raises(InvalidInputError, match="clusters cannot be read"):
+        bootstrap_ci("auc", y, s, seed=0, clusters=[[0, 1], [0]])

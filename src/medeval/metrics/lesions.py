@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
 from scipy.optimize import linear_sum_assignment
 
-from .._validation import choice, warn_undefined
+from .._validation import choice, real_number, warn_undefined, whole_number
 from ..errors import InvalidInputError
 from ._masks import bounding_box, mask_pair, spacing_of, union_box
 
@@ -177,13 +177,15 @@ def lesion_matching(
     criterion = choice(criterion, ("iou", "overlap"), name="criterion", func=func)  # type: ignore[assignment]
     ref, pred = mask_pair(reference, prediction, func=func)
     spacing = spacing_of(spacing_mm, ref.ndim, func=func)
-    conn = ref.ndim if connectivity is None else int(connectivity)
+    conn = ref.ndim if connectivity is None else whole_number(
+        connectivity, name="connectivity", func=func)
     if conn not in range(1, ref.ndim + 1):
         raise InvalidInputError(
             f"{func}: connectivity must be 1 to {ref.ndim} for a {ref.ndim}D mask, got "
             f"{connectivity!r}"
         )
-    if criterion == "iou" and not 0.0 < float(iou_threshold) <= 1.0:
+    if criterion == "iou" and not 0.0 < real_number(
+            iou_threshold, name="iou_threshold", func=func) <= 1.0:
         raise InvalidInputError(f"{func}: iou_threshold must be in (0, 1], got {iou_threshold!r}")
     structure = ndimage.generate_binary_structure(ref.ndim, conn)
     box = union_box(bounding_box(ref), bounding_box(pred))

@@ -254,6 +254,12 @@ def _encode(
             ) from None
     else:
         classes = as_1d(np.asarray(labels, dtype=object), name="labels", func=func).tolist()
+        try:
+            set(classes)
+        except TypeError:
+            raise InvalidInputError(
+                f"{func}: labels must be a flat list of class labels, got {labels!r}"
+            ) from None
         if not classes or len(set(classes)) != len(classes):
             raise InvalidInputError(f"{func}: labels must be non-empty and unique, got {classes}")
         unknown = seen - set(classes)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import as_array, choice
+from .._validation import as_array, choice, real_number, whole_number
 from ..errors import InvalidInputError
 from ._masks import mask_pair, spacing_of
 from .segmentation import MaskOverlap
@@ -118,7 +118,9 @@ def segmentation_scores(
     spacing = spacing_of(spacing_mm, ref.ndim, func=func)
     if tolerance_mm is None:
         raise InvalidInputError(f"{func}: tolerance_mm (the NSD tolerance) is required")
-    sd = SurfaceDistances(ref, pred, spacing, int(connectivity))
+    connectivity = whole_number(connectivity, name="connectivity", func=func)
+    percentile = real_number(percentile, name="percentile", func=func)
+    sd = SurfaceDistances(ref, pred, spacing, connectivity)
     # The crop holds every voxel of both masks: count there (mask_overlap would find the
     # box again).
     tp = int(np.count_nonzero(sd._ref & sd._pred))
@@ -232,7 +234,7 @@ def per_label(
         if array.size and array.min() < 0:
             raise InvalidInputError(f"{func}: {name} holds negative labels")
     present = sorted((set(np.unique(ref).tolist()) | set(np.unique(pred).tolist())) - {0})
-    chosen = sorted(int(k) for k in labels) if labels is not None else [int(k) for k in present]
+    chosen = _chosen_labels(labels, func) if labels is not None else [int(k) for k in present]
     if 0 in chosen:
         raise InvalidInputError(f"{func}: label 0 is background and is not scored")
     return {
@@ -242,3 +244,16 @@ def per_label(
         )
         for k in chosen
     }
+
+
+def _chosen_labels(labels: Any, func: str) -> list[int]:
+    """``labels`` as sorted ints: integers, or floats of whole value (``np.unique`` of a
+    float map); text, fractions (1.5 would be read as 1) or nested lists are refused."""
+    given = as_array(labels, name="labels", func=func)
+    if given.ndim != 1 or not (
+            given.dtype.kind in "iu" or (given.dtype.kind == "f" and given.size and bool(
+                np.all(np.isfinite(given)) and np.all(given == np.round(given))))
+            or given.size == 0):
+        raise InvalidInputError(
+            f"{func}: labels must be a list of integer labels, e.g. [1, 2], got {labels!r}")
+    return sorted(int(k) for k in given.tolist())

@@ -42,7 +42,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import choice
+from .._validation import choice, real_number, whole_number
 from ..errors import InvalidInputError
 from ._docs import _MASK_PAIR_PARAMETER, _indented_doc_sections, _raises_as
 from ._grid_distances import (
@@ -328,7 +328,8 @@ def surface_distances(
     func = "surface_distances"
     ref, pred = mask_pair(reference, prediction, func=func)
     spacing = spacing_of(spacing_mm, ref.ndim, func=func)
-    return SurfaceDistances(ref, pred, spacing, int(connectivity))
+    return SurfaceDistances(ref, pred, spacing,
+                            whole_number(connectivity, name="connectivity", func=func))
 
 
 def _record(
@@ -349,7 +350,7 @@ def _record(
         raise InvalidInputError(f"{func}: pass the prediction mask after the reference")
     ref, pred = mask_pair(reference, prediction, func=func)
     return SurfaceDistances(ref, pred, spacing_of(spacing_mm, ref.ndim, func=func),
-                            int(connectivity))
+                            whole_number(connectivity, name="connectivity", func=func))
 
 
 def _empty_answer(sd: SurfaceDistances, both: float, one: float) -> float | None:
@@ -466,6 +467,7 @@ def hd95(
     """
     func = "hd95"
     choice(variant, ("max-directed", "pooled"), name="variant", func=func)
+    percentile = real_number(percentile, name="percentile", func=func)
     if not 0.0 <= float(percentile) <= 100.0:
         raise InvalidInputError(f"{func}: percentile must be in [0, 100], got {percentile!r}")
     if 0.0 < float(percentile) < 1.0:

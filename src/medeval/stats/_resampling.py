@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._validation import as_array
 from ..errors import InvalidInputError
 
 #: Largest number of weight cells (resamples x observations) held in memory at once.
@@ -49,7 +50,7 @@ def make_units(
     unit_of: NDArray[np.intp] | None = None
     n_units = n_obs
     if clusters is not None:
-        cluster_ids = np.asarray(clusters)
+        cluster_ids = as_array(clusters, name="clusters", func=func)
         if cluster_ids.shape != (n_obs,):
             raise InvalidInputError(
                 f"{func}: clusters must give one id per case ({n_obs}), got shape "
@@ -60,7 +61,7 @@ def make_units(
     if strata is None:
         groups: tuple[NDArray[np.intp], ...] = (np.arange(n_units, dtype=np.intp),)
     else:
-        stratum_ids = np.asarray(strata)
+        stratum_ids = as_array(strata, name="strata", func=func)
         if stratum_ids.shape != (n_obs,):
             raise InvalidInputError(
                 f"{func}: strata must give one value per case ({n_obs}), got shape "

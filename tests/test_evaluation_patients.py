@@ -247,3 +247,28 @@ def test_case_ids_of_tables_are_no_files_and_not_warned():
     result = evaluate_classification(references, predictions, threshold=0.5)
     assert result.flow.scored == 4
     assert not [w for w in result.warnings if "case ids" in w]
+
+
+def test_a_bootstrap_over_few_patients_is_said_to_rest_on_them(tmp_path):
+    # examples/eeg-events: 5 recordings of 3 patients, 300 resamples. Resampling 3
+    # patients with replacement gives the multisets of size 3 from 3: 10 (counted here
+    # with itertools), fewer than 300: every bootstrap interval is said to rest on 3.
+    import itertools
+    import shutil
+
+    folder = tmp_path / "eeg"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "eeg-events", folder)
+    distinct = len(list(itertools.combinations_with_replacement(range(3), 3)))
+    result = evaluate(folder / "protocol.toml", predictions=folder / "predictions")
+    assert result.dataset.n_patients == 3 and distinct == 10
+    boot = [m.name for m in result.metrics if m.estimate.method.startswith("bootstrap")]
+    assert boot == ["sensitivity", "precision", "f1", "fp_per_24h"]
+    assert (f"all cases: 3 patients: a bootstrap resampling them can draw only {distinct} "
+            "different resamples, fewer than the 300 asked for, so the bootstrap intervals "
+            f"({', '.join(boot)}) rest on 3 patients and say little beyond them"
+            ) in result.warnings
+    # 24 patients (binary-classification example): C(47, 24) resamples, no such warning
+    folder = tmp_path / "binary"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "binary-classification", folder)
+    result = evaluate(folder / "protocol.toml", predictions=folder / "predictions")
+    assert not [w for w in result.warnings if "different resamples" in w]

@@ -27,6 +27,7 @@ like the function ``medeval.evaluate`` would replace it on the package once impo
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import time
@@ -55,6 +56,7 @@ from .result import (
     Failures,
     Flow,
     InputRecord,
+    MetricRecord,
     Parameters,
     Party,
     ProtocolSection,
@@ -381,6 +383,25 @@ def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:
             "the cases ids that differ otherwise"]
 
 
+def _few_units(rows: Sequence[CaseRow], protocol: Protocol,
+               metrics: Sequence[MetricRecord]) -> list[str]:
+    """A warning where a bootstrap interval rests on so few resampling units (patients, or
+    cases) that it can draw fewer different resamples than the protocol asks for: K units
+    give C(2K-1, K) (3 patients: 10), and the percentile interval is then a coarse
+    reading of a handful of values, however many images the patients hold."""
+    statistics = protocol.statistics
+    by_patient = statistics.resampling_unit == "patient"
+    units = len({nfc_id(row.patient_id) for row in rows}) if by_patient else len(rows)
+    boot = [m.name for m in metrics if m.estimate.method.startswith("bootstrap")]
+    if units < 2 or not boot or math.comb(2 * units - 1, units) >= statistics.n_resamples:
+        return []  # one unit: each interval's own note says it is undefined
+    kind = "patients" if by_patient else "cases"
+    return [f"all cases: {units} {kind}: a bootstrap resampling them can draw only "
+            f"{math.comb(2 * units - 1, units)} different resamples, fewer than the "
+            f"{statistics.n_resamples} asked for, so the bootstrap intervals "
+            f"({', '.join(boot)}) rest on {units} {kind} and say little beyond them"]
+
+
 @dataclass
 class _Figures:
     """The aggregates of one evaluation: the protocol's failure policy, the other policy,
@@ -399,6 +420,7 @@ class _Figures:
         self.worst_case = self.protocol.failures.policy == "worst-case"
         self.primary = self.rows if self.worst_case else self.ok
         self.main = self.aggregate(self.primary, "all cases")
+        self.warnings += _few_units(self.primary, self.protocol, self.main.metrics)
 
     def aggregate(self, rows: Sequence[CaseRow], scope: str) -> Aggregate:
         """The task's aggregate of ``rows``, and the result's warnings about it.

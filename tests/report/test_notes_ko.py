@@ -176,6 +176,16 @@ def _task_notes() -> list[str]:
 
     out += [w.removeprefix("all cases: ") for w in _case_ids_alike(
         [_row(i, {}) for i in range(2)] + [replace(_row(0, {}), case_id="C0")])]
+    # the evaluation's: a bootstrap over 3 patients (10 resamples), and over 4 cases
+    from medeval.evaluation import _few_units
+
+    for unit, rows in (("patient", [replace(_row(i, {}), patient_id=f"p{i % 3}")
+                                    for i in range(9)]),
+                       ("case", [_row(i, {}) for i in range(4)])):
+        protocol = SimpleNamespace(statistics=SimpleNamespace(
+            resampling_unit=unit, n_resamples=2000))
+        boot = SimpleNamespace(name="f1", estimate=SimpleNamespace(method="bootstrap-bca"))
+        out += [w.removeprefix("all cases: ") for w in _few_units(rows, protocol, [boot])]
     # EEG: detected events cut at the end of eleven recordings (ten shown)
     from medeval.tasks.eeg_events import _cut_warning
 
@@ -321,6 +331,13 @@ def test_korean_wordings_by_hand() -> None:
                       "them: r0, r1") == (
         "전체 증례: 검출 사건 3개가 녹화 2개에서 녹화가 끝난 뒤(최대 15초 뒤)에 끝나, 녹화 "
         "끝에서 잘랐습니다 (timescoring과 같음): r0, r1")
+    assert warning_ko("all cases: 3 patients: a bootstrap resampling them can draw only 10 "
+                      "different resamples, fewer than the 2000 asked for, so the bootstrap "
+                      "intervals (f1, roc_auc) rest on 3 patients and say little beyond them"
+                      ) == (
+        "전체 증례: 환자 3명: 이들을 재표집하는 부트스트랩은 서로 다른 재표본을 10개밖에 뽑을 수 "
+        "없어 요청한 2000개보다 적습니다. 따라서 부트스트랩 신뢰구간(f1, roc_auc)은 환자 3명에 "
+        "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다")
     # a subgroup's value may hold ": " itself
     assert warning_ko("site=A: B: auc: auc_ci: the AUC is undefined with one class only "
                       "(0 positives of 7)") == (

@@ -310,6 +310,18 @@ NOTES: tuple[Note, ...] = (
          "검출 사건 {n}개가 녹화 {m}개에서 녹화가 끝난 뒤(최대 {most}초 뒤)에 끝나, 녹화 끝에서 "
          "잘랐습니다 (timescoring과 같음): {shown}",
          {"shown": lambda t: re.sub(r", \.\.\. \((\d+) recordings\)$", r", ... (녹화 \1개)", t)}),
+    Note(r"(?P<k>\d+) patients: a bootstrap resampling them can draw only (?P<n>\d+) "
+         r"different resamples, fewer than the (?P<b>\d+) asked for, so the bootstrap "
+         r"intervals \((?P<names>.+)\) rest on (?P=k) patients and say little beyond them",
+         "환자 {k}명: 이들을 재표집하는 부트스트랩은 서로 다른 재표본을 {n}개밖에 뽑을 수 없어 "
+         "요청한 {b}개보다 적습니다. 따라서 부트스트랩 신뢰구간({names})은 환자 {k}명에 "
+         "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다"),
+    Note(r"(?P<k>\d+) cases: a bootstrap resampling them can draw only (?P<n>\d+) "
+         r"different resamples, fewer than the (?P<b>\d+) asked for, so the bootstrap "
+         r"intervals \((?P<names>.+)\) rest on (?P=k) cases and say little beyond them",
+         "증례 {k}건: 이들을 재표집하는 부트스트랩은 서로 다른 재표본을 {n}개밖에 뽑을 수 없어 "
+         "요청한 {b}개보다 적습니다. 따라서 부트스트랩 신뢰구간({names})은 증례 {k}건에 "
+         "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다"),
     Note(r"case ids that differ only in letter case: (?P<shown>.+); on a file system that "
          r"ignores letter case \(macOS, Windows\) their prediction files are one file, read "
          r"for both cases: evaluate such a set on one that does not \(Linux\), or give the "

@@ -288,3 +288,25 @@ def test_a_printed_certificate_with_an_info_naming_another_number_is_refused(
     assert "KTL-2026-007" in err
     with Registry.open(reg) as registry:
         assert registry.list() == ()
+
+
+def test_a_certificate_of_another_result_is_not_registered(study, tmp_path, capsys):
+    # the pre-check's certificate, printed with the number, registered with the certified
+    # run's result: the registry recorded the certified fingerprint and this PDF's hash,
+    # so the page answered "genuine" for a PDF that prints another result
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    other = tmp_path / "other.pdf"
+    render_certificate(study["precheck"], other, report_info={
+        "report_number": "LAB-AI-2026-0007", "issue_date": "2026-11-27"})
+    printed = _first_page(other)
+    assert "LAB-AI-2026-0007" in printed
+    assert medeval.verify_result(study["result"]) not in " ".join(
+        page.extract_text() for page in PdfReader(other).pages)  # another result
+    code, out, err = _run(capsys, "issue", str(study["result"]), str(other), "--number",
+                          "LAB-AI-2026-0007", "--tester", "Hong", "--approver", "Kim",
+                          "--registry", reg)
+    assert code == 2 and out == ""
+    assert "does not verify against result" in err and "nothing was issued" in err
+    with Registry.open(reg) as registry:
+        assert registry.get("LAB-AI-2026-0007") is None

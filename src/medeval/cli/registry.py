@@ -154,6 +154,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                                  "registry draw one and render: --render CERT.pdf")
             _require_people(args, fields, amends)
             pdf_sha256 = _printed(args.pdf, number, amends)
+            _certifies(args.pdf, args.result)
             with registry.issuing(fingerprint=fingerprint, number=number, amends=amends,
                                   reason=getattr(args, "reason", None),
                                   **fields) as pending:
@@ -316,6 +317,23 @@ def _printed(pdf: Path, number: str, amends: str | None) -> str:
             raise RegistryError(f"certificate {pdf}: its first page does not print {what} "
                                 f"{needed}; render it with that number (or use --render)")
     return sha256_bytes(payload)
+
+
+def _certifies(pdf: Path, result: Path) -> None:
+    """Refuse a certificate rendered beforehand unless it verifies against the result it
+    is registered for (with the report info it carries): the registry would otherwise
+    vouch, byte for byte, for a PDF that prints another result (a certificate of one
+    run registered with another run's result read *genuine* on the verification page)."""
+    from ..report import ReportError, verify_certificate
+
+    try:
+        verdict = verify_certificate(result, pdf)
+    except ReportError as exc:
+        raise RegistryError(f"{exc}; nothing was issued") from None
+    if not verdict.ok:
+        shown = "\n  ".join(verdict.differences[:5])
+        raise RegistryError(f"certificate {pdf} does not verify against result {result}, "
+                            f"so it is not registered (nothing was issued):\n  {shown}")
 
 
 def _known(registry: Registry, number: str) -> ReportRecord:

@@ -156,6 +156,10 @@ def test_every_failure_is_recorded_with_its_reason(misbehaving_run):
     assert "cannot read case raise-1" in data["failures"]["raise-1"]["detail"]
     assert "ValueError" in data["failures"]["raise-1"]["stderr_tail"]
     assert "going to sleep" in data["failures"]["sleep-1"]["stderr_tail"]
+    # the limit, the option that sets it, and what happens next (before: "no answer
+    # within 2 s; process group killed")
+    assert data["failures"]["sleep-1"]["detail"].startswith(
+        "no answer within 2 s, the time limit per case (--timeout-s, timeout_s)")
     assert summary.reasons == {"exception": 1, "exit-code": 1, "invalid-output": 3,
                                "memory": 1, "output-too-large": 3, "timeout": 1}
 

@@ -327,8 +327,10 @@ class Worker:
         except channel.ChannelTimeout:
             self.kill()
             return self._failed(job, started, clock, "timeout",
-                                f"no answer within {limits.timeout_s:g} s; process group "
-                                "killed", self.stderr_tail())
+                                f"no answer within {limits.timeout_s:g} s, the time limit "
+                                "per case (--timeout-s, timeout_s); its processes were "
+                                "killed, and the next case starts a new worker (setup() "
+                                "again)", self.stderr_tail())
         except channel.MessageTooLarge as exc:
             self.kill()
             return self._failed(job, started, clock, "output-too-large",

@@ -101,3 +101,21 @@ def test_a_file_system_without_locks_warns_and_runs(tmp_path: Path,
         with run_lock.run_dir_lock(tmp_path / "run"):
             entered = True
     assert entered
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_a_run_directory_that_is_a_file_is_refused_by_name(tmp_path: Path, capsys,
+                                                           below: str):
+    """Before: a Python traceback (FileExistsError, NotADirectoryError from mkdir)."""
+    from medeval.cli import main
+
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    target = tmp_path / "notes.txt"
+    target.write_text("mine\n")
+    out = target / below if below else target
+    assert main(["predict", "--algorithm", f"{plugin}:Slow", "--manifest", str(manifest),
+                 "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert f"run directory {out}: it, or a folder above it, is a file" in err
+    assert target.read_text() == "mine\n"

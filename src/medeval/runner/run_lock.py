@@ -32,14 +32,19 @@ def run_dir_lock(run_dir: Path) -> Iterator[None]:
     Raises
     ------
     RunnerError
-        Another process is running in ``run_dir`` (its process id is named).
+        Another process is running in ``run_dir`` (its process id is named), or
+        ``run_dir`` is a file or lies below one.
 
     Warns
     -----
     UserWarning
         The file system cannot lock (the run goes on, unprotected).
     """
-    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise RunnerError(f"run directory {run_dir}: it, or a folder above it, is a file; "
+                          "give the path of a folder (it is made if missing)") from None
     fd = os.open(run_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:

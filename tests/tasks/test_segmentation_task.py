@@ -206,3 +206,44 @@ def test_a_volume_of_one_slice_is_measured_in_the_plane(tmp_path):
     assert case["assd"] == pytest.approx(assd(pred, ref, voxelspacing=0.5))
     assert case["hausdorff"] == pytest.approx(hd(pred, ref, voxelspacing=0.5))
     assert case["assd"] == pytest.approx(0.5 * 2.5608842970642476)
+
+
+def test_a_nifti_without_transform_or_unit_is_not_measured_in_mm(tmp_path):
+    """A reference saved with nibabel's Nifti1Image(mask, None): no qform, no sform, no
+    spatial unit (nibabel's header says so), pixdim 1. Every reader takes 1 mm; before,
+    its distances were reported in mm without a word. Under mm it is now a reference
+    problem naming the case; under px it is scored, HD against MedPy at spacing 1."""
+    nib = pytest.importorskip("nibabel")
+    medpy_binary = pytest.importorskip("medpy.metric.binary")
+    ref = np.zeros((8, 20, 20), np.uint8)
+    ref[2:6, 5:12, 5:12] = 1
+    pred = np.zeros_like(ref)
+    pred[2:6, 7:14, 5:12] = 1  # two rows further
+    for folder in ("masks", "pred"):
+        (tmp_path / folder).mkdir()
+    for array, path in ((ref, "masks/c1.nii.gz"), (pred, "pred/c1.nii.gz")):
+        nib.save(nib.Nifti1Image(array.transpose(2, 1, 0), None), tmp_path / path)
+    header = nib.load(tmp_path / "masks/c1.nii.gz").header
+    assert (int(header["qform_code"]), int(header["sform_code"])) == (0, 0)
+    assert header.get_xyzt_units()[0] == "unknown"
+    pd.DataFrame([{"case_id": "c1", "patient_id": "p1", "input": "masks/c1.nii.gz",
+                   "reference": "masks/c1.nii.gz"}]).to_csv(tmp_path / "manifest.csv",
+                                                          index=False)
+    (tmp_path / "protocol.toml").write_text(PROTOCOL)
+    with pytest.raises(medeval.MedevalError) as info:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    message = str(info.value)
+    assert "case c1" in message and "neither a qform nor an sform" in message
+    assert 'distance_unit = "px"' in message
+    (tmp_path / "protocol.toml").write_text(
+        PROTOCOL.replace("nsd_tolerance_mm = 1.0",
+                         'distance_unit = "px"\nnsd_tolerance_px = 1.0')
+        .replace("worst_distance_mm = 50.0", "worst_distance_px = 50.0")
+        .replace('metric = "hd95@max-directed"\ngoal = 10.0', 'metric = "dice"\ngoal = 0.5'))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    row = result.cases[0]
+    assert row["status"] == "ok", row
+    assert row["hausdorff"] == pytest.approx(medpy_binary.hd(pred, ref))  # 2 pixels
+    assert row["dice"] == pytest.approx(medpy_binary.dc(pred, ref))

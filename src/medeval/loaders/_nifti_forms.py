@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 from ..errors import LoaderError
 from ._payload import GZIP_MAGIC
 
-__all__ = ["TOLERANCE_MM", "check_forms", "qform_affine"]
+__all__ = ["TOLERANCE_MM", "check_forms", "qform_affine", "unplaced"]
 
 TOLERANCE_MM = 0.01
 """How far apart the two transforms may place voxel 0 (float32 rounding of the offsets
@@ -134,6 +134,36 @@ def check_forms(file: Path) -> None:
         "with one transform, e.g. in nibabel img.set_qform(img.get_sform()) if the sform "
         "is the right one"
     )
+
+
+def unplaced(file: Path) -> str | None:
+    """Why a NIfTI-1 file states no physical spacing, or None when it states one.
+
+    A file with neither transform (qform_code and sform_code 0) and no spatial unit
+    (``xyzt_units & 7`` 0, "unknown"), or with a ``pixdim`` of 0 or less on an axis, gives
+    its voxel size in no unit: nibabel's ``Nifti1Image(array, None)`` writes pixdim 1 so,
+    and every reader (nibabel, SimpleITK) then takes 1 mm.
+    """
+    head = _head(file)
+    if len(head) < 348 or head[344:348] not in (b"n+1\x00", b"ni1\x00"):
+        return None
+    order = next((o for o in ("<", ">") if struct.unpack_from(o + "i", head, 0)[0] == 348),
+                 None)
+    if order is None:
+        return None
+    dim = struct.unpack_from(order + "8h", head, 40)
+    pixdim = struct.unpack_from(order + "8f", head, 76)
+    axes = min(max(int(dim[0]), 1), 3)
+    sizes = [round(float(v), 6) for v in pixdim[1:axes + 1]]
+    if any(not v > 0 for v in sizes):
+        return f"a NIfTI file whose pixdim {sizes} is not a voxel size (0 or less on an axis)"
+    qcode, scode = struct.unpack_from(order + "2h", head, 252)
+    units = head[123] & 7
+    if qcode <= 0 and scode <= 0 and units == 0:
+        return ("a NIfTI file with neither a qform nor an sform (codes 0) and no spatial "
+                f"unit (xyzt_units 0), so its pixdim {sizes} is in no unit (nibabel's "
+                "Nifti1Image(array, None) writes 1)")
+    return None
 
 
 def _shown(affine: NDArray[np.float64]) -> str:

@@ -26,7 +26,7 @@ from ..errors import LoaderError
 from ._files import regular_file
 from ._metaimage import check_metaimage
 from ._nifti import check_complete
-from ._nifti_forms import check_forms
+from ._nifti_forms import check_forms, unplaced
 from ._nrrd import check_nrrd
 from ._records import Image
 
@@ -57,7 +57,10 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
 
     A NIfTI-1 file whose qform and sform both are set but place the voxels at different
     points (nibabel reads the sform, SimpleITK the qform) raises LoaderError naming both
-    (see :mod:`medeval.loaders._nifti_forms`).
+    (see :mod:`medeval.loaders._nifti_forms`). One with neither transform and no spatial
+    unit, or a pixdim of 0, is read with SimpleITK's spacing (pixdim, or 1) but
+    ``metadata["spacing_source"]`` is ``"absent"`` and ``"spacing_note"`` says why, as
+    for a DICOM file without a pixel spacing: a task measuring in mm refuses it.
     """
     import SimpleITK as sitk
 
@@ -104,12 +107,16 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
         full = np.eye(3)
         full[1:, 1:] = matrix
         matrix = full
+    metadata: dict[str, Any] = {"format": "itk", "source": str(file), "geometry": "file"}
+    note = unplaced(file) if version == 1 else None
+    if note is not None:  # SimpleITK says 1 mm (or pixdim) all the same
+        metadata.update(spacing_source="absent", spacing_note=note)
     return Image(
         array=array,
         spacing_mm=(spacing[0], spacing[1], spacing[2]),
         origin_mm=(origin[0], origin[1], origin[2]),
         direction=matrix,
-        metadata={"format": "itk", "source": str(file), "geometry": "file"},
+        metadata=metadata,
     )
 
 

@@ -275,12 +275,14 @@ class Segmentation(TaskType):
         """The spacing distances are measured with, in the protocol's unit."""
         if self.unit == "px" or not self.spec.distances:
             return (1.0, 1.0, 1.0)
-        if reference.metadata.get("spacing_source") == "absent":  # DICOM read as 1 x 1 mm
+        if reference.metadata.get("spacing_source") == "absent":  # read as 1 x 1 mm
+            what = (reference.metadata["spacing_note"] if reference.metadata.get("format")
+                    == "itk" else "DICOM without a pixel spacing (no PixelSpacing, "
+                    "ImagerPixelSpacing or calibrated ultrasound region)")
             raise ReferenceProblem(
-                f"case {case.case_id}: reference {case.reference} is DICOM without a pixel "
-                "spacing (no PixelSpacing, ImagerPixelSpacing or calibrated ultrasound "
-                "region), and the protocol measures distances in mm: use distance_unit = "
-                "\"px\" or a reference that states its spacing; nothing is taken as 1 mm")
+                f"case {case.case_id}: reference {case.reference} is {what}, and the "
+                "protocol measures distances in mm: use distance_unit = \"px\" or a "
+                "reference that states its spacing; nothing is taken as 1 mm")
         if reference.spacing_mm is not None:
             if self.spec.pixel_spacing_mm is not None:
                 raise ReferenceProblem(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import sys
+import unicodedata
 import warnings
 from types import FrameType
 from typing import Any
@@ -71,8 +72,16 @@ def label_array(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
     array that numpy cannot sort: ``np.unique`` would raise its own ``TypeError``
     ("'<' not supported between 'float' and 'str'"). This names the positions of the
     missing labels instead, or says that the labels mix kinds (numbers and text).
+
+    Text labels are put in Unicode NFC: '양성' typed in code (NFC) and read from a file
+    written on macOS (NFD, its jamo apart) are one label to a reader, two strings to
+    numpy; kappa of two such columns was computed over four classes.
     """
     array = as_1d(values, name=name, func=func)
+    if array.dtype.kind == "U" and array.size:
+        if int(np.ascontiguousarray(array).view(np.uint32).max()) < 0x300:
+            return array  # below the first combining mark: every string is NFC
+        return _nfc_array(array, np.unique(array))
     if array.dtype.kind != "O" or not array.size:
         return array
     pd = sys.modules.get("pandas")
@@ -87,14 +96,30 @@ def label_array(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
             f"{_positions(missing)}; drop those cases or give them their label"
         )
     try:
-        np.unique(array)
+        distinct = np.unique(array)
     except TypeError:
         kinds = sorted({type(v).__name__ for v in array.tolist()})
         raise InvalidInputError(
             f"{func}: {name} mixes labels of kinds that cannot be compared ({', '.join(kinds)}); "
             "give every label as text or every label as a number"
         ) from None
-    return array
+    return _nfc_array(array, distinct)
+
+
+def nfc(label: Any) -> Any:
+    """A text label in Unicode NFC; anything else unchanged."""
+    return unicodedata.normalize("NFC", label) if isinstance(label, str) else label
+
+
+def _nfc_array(array: NDArray[Any], distinct: NDArray[Any]) -> NDArray[Any]:
+    """``array`` with its text labels in NFC; the array itself where all already are
+    (ASCII always is), so the usual case costs one pass over the distinct labels."""
+    changed = {v: nfc(v) for v in distinct.tolist() if isinstance(v, str) and nfc(v) != v}
+    if not changed:
+        return array
+    out = np.array([changed.get(v, v) for v in array.tolist()],
+                   dtype=object if array.dtype.kind == "O" else None)
+    return out
 
 
 def positive_label(pos_label: Any, *arrays: NDArray[Any], func: str) -> Any:
@@ -104,7 +129,7 @@ def positive_label(pos_label: Any, *arrays: NDArray[Any], func: str) -> Any:
     is positive; rather than guess, this raises and names them. NaN is left for the
     caller's own message."""
     if pos_label is not None:
-        return pos_label
+        return nfc(pos_label)
     labels: set[Any] = set()
     for array in arrays:
         if array.size and array.dtype.kind in "biuf":
@@ -131,6 +156,7 @@ def binary_labels(
     the positive label is :func:`positive_label`'s.
     """
     array = label_array(values, name=name, func=func)
+    pos_label = nfc(pos_label)
     if pos_label is None and array.dtype.kind not in "iuf":  # booleans: True
         pos_label = positive_label(None, array, func=func)
     if array.dtype == np.bool_:

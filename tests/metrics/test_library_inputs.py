@@ -5,6 +5,8 @@ scikit-learn's."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -262,3 +264,35 @@ class TestSegmentationOptions:
     def test_class_labels_that_are_lists(self):
         with pytest.raises(InvalidInputError, match="flat list of class labels"):
             cohen_kappa([1, 2, 3], [1, 2, 2], labels=[[1, 2], [3]])
+
+
+class TestKoreanLabelsInTwoNormalForms:
+    """'양성' typed in Python (NFC, 2 code points) and read from a file written on macOS
+    (NFD, 6 jamo): one label to a reader, two strings to numpy. Before, kappa of the two
+    columns ran over four classes (0.0 where it is 0.5), multiclass_metric returned four
+    keys that print alike, and a binary metric refused pos_label='양성' against labels
+    that print as ['양성', '음성']."""
+
+    NFC_TRUE = ["양성", "음성", "양성", "음성"]
+    NFD_PRED = [unicodedata.normalize("NFD", x) for x in ["양성", "음성", "음성", "음성"]]
+    SAME_PRED = ["양성", "음성", "음성", "음성"]
+
+    def test_the_two_forms_are_one_label(self):
+        assert self.NFD_PRED[0] != "양성" and len(self.NFD_PRED[0]) == 6
+        assert cohen_kappa(self.NFC_TRUE, self.NFD_PRED) == pytest.approx(
+            sk.cohen_kappa_score(self.NFC_TRUE, self.SAME_PRED), abs=1e-15)  # 0.5
+        per_class = multiclass_metric(self.NFC_TRUE, self.NFD_PRED, metric="sensitivity",
+                                      average=None)
+        assert per_class == pytest.approx(dict(zip(
+            ["양성", "음성"], sk.recall_score(self.NFC_TRUE, self.SAME_PRED, average=None,
+                                             labels=["양성", "음성"]))))
+        assert sensitivity(self.NFC_TRUE, self.NFD_PRED, pos_label="양성") == \
+            sk.recall_score(self.NFC_TRUE, self.SAME_PRED, pos_label="양성")  # 1/2
+
+    def test_pos_label_in_either_form(self):
+        nfd_true = [unicodedata.normalize("NFD", x) for x in self.NFC_TRUE]
+        score = [0.9, 0.1, 0.2, 0.3]
+        expected = sk.roc_auc_score([1, 0, 1, 0], score)  # 0.75
+        assert roc_auc(nfd_true, score, pos_label="양성") == expected
+        assert roc_auc(self.NFC_TRUE, score,
+                       pos_label=unicodedata.normalize("NFD", "양성")) == expected

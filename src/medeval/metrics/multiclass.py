@@ -21,6 +21,7 @@ from .._validation import (
     as_1d,
     choice,
     label_array,
+    nfc,
     same_index,
     same_length,
     warn_undefined,
@@ -253,7 +254,8 @@ def _encode(
                 "be sorted; pass labels= in the order wanted"
             ) from None
     else:
-        classes = as_1d(np.asarray(labels, dtype=object), name="labels", func=func).tolist()
+        classes = [nfc(label) for label in as_1d(
+            np.asarray(labels, dtype=object), name="labels", func=func).tolist()]
         try:
             set(classes)
         except TypeError:

@@ -264,3 +264,21 @@ def test_a_header_that_opens_with_a_comment_is_a_metaimage(tmp_path):
     (tmp_path / "manifest.csv").write_text(
         "case_id,patient_id,input,reference\nc1,p1,input.txt,commented.mha\n")
     Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="segmentation").validate()
+
+
+def test_a_metaimage_without_spacing_says_its_spacing_is_absent(tmp_path):
+    # No ElementSpacing and no ElementSize: SimpleITK reads 1 mm on every axis. So does
+    # medeval, but it says the file stated none (a task measuring in mm then refuses it).
+    from medeval.loaders import read_image
+
+    array = np.arange(24, dtype=np.int16)
+    head = b"ObjectType = Image\nNDims = 3\nDimSize = 4 3 2\nElementType = MET_SHORT\n"
+    (tmp_path / "bare.mha").write_bytes(head + b"ElementDataFile = LOCAL\n" + array.tobytes())
+    (tmp_path / "spaced.mha").write_bytes(
+        head + b"ElementSpacing = 0.5 0.5 2\nElementDataFile = LOCAL\n" + array.tobytes())
+    assert sitk.ReadImage(str(tmp_path / "bare.mha")).GetSpacing() == (1.0, 1.0, 1.0)
+    bare = same_as_simpleitk(tmp_path / "bare.mha", array.reshape(2, 3, 4))
+    assert bare.metadata["spacing_source"] == "absent"
+    assert "without ElementSpacing or ElementSize" in bare.metadata["spacing_note"]
+    spaced = read_image(tmp_path / "spaced.mha")
+    assert spaced.spacing_mm == (2.0, 0.5, 0.5) and "spacing_source" not in spaced.metadata

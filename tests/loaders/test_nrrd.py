@@ -184,3 +184,21 @@ def test_a_cut_detached_gzip_file_is_named(tmp_path):
     data = tmp_path / "mask.raw.gz"
     data.write_bytes(data.read_bytes()[:-1])
     refused(path, "truncated", f"in {data}", "end-of-stream marker")
+
+
+def test_an_nrrd_without_spacing_says_its_spacing_is_absent(tmp_path):
+    # No "space directions" and no "spacings": SimpleITK reads 1 mm on every axis. So does
+    # medeval, but it says the file stated none (a task measuring in mm then refuses it);
+    # with "spacings" the file states its spacing and nothing is said.
+    from medeval.loaders import read_image
+
+    array = np.arange(24, dtype=np.int16)
+    head = b"NRRD0004\ntype: int16\ndimension: 3\nsizes: 4 3 2\nendian: little\nencoding: raw\n"
+    (tmp_path / "bare.nrrd").write_bytes(head + b"\n" + array.tobytes())
+    (tmp_path / "spaced.nrrd").write_bytes(head + b"spacings: 0.5 0.5 2\n\n" + array.tobytes())
+    assert sitk.ReadImage(str(tmp_path / "bare.nrrd")).GetSpacing() == (1.0, 1.0, 1.0)
+    bare = same_as_simpleitk(tmp_path / "bare.nrrd", array.reshape(2, 3, 4))
+    assert bare.metadata["spacing_source"] == "absent"
+    assert "without space directions or spacings" in bare.metadata["spacing_note"]
+    spaced = read_image(tmp_path / "spaced.nrrd")
+    assert spaced.spacing_mm == (2.0, 0.5, 0.5) and "spacing_source" not in spaced.metadata

@@ -58,7 +58,8 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
     A NIfTI-1 file whose qform and sform both are set but place the voxels at different
     points (nibabel reads the sform, SimpleITK the qform) raises LoaderError naming both
     (see :mod:`medeval.loaders._nifti_forms`). One with neither transform and no spatial
-    unit, or a pixdim of 0, is read with SimpleITK's spacing (pixdim, or 1) but
+    unit, or a pixdim of 0 (an NRRD without space directions or spacings, a MetaImage
+    without ElementSpacing or ElementSize), is read with SimpleITK's spacing (1) but
     ``metadata["spacing_source"]`` is ``"absent"`` and ``"spacing_note"`` says why, as
     for a DICOM file without a pixel spacing: a task measuring in mm refuses it.
     """
@@ -108,7 +109,7 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
         full[1:, 1:] = matrix
         matrix = full
     metadata: dict[str, Any] = {"format": "itk", "source": str(file), "geometry": "file"}
-    note = unplaced(file) if version == 1 else None
+    note = unplaced(file) if version == 1 else _no_spacing(file)
     if note is not None:  # SimpleITK says 1 mm (or pixdim) all the same
         metadata.update(spacing_source="absent", spacing_note=note)
     return Image(
@@ -134,6 +135,26 @@ def _check_data(file: Path) -> None:
         (b"ObjectType", b"NDims")
     ):
         check_metaimage(file)
+
+
+def _no_spacing(file: Path) -> str | None:
+    """Why a MetaImage or NRRD file states no spacing (ITK then takes 1 mm), or None."""
+    from ._metaimage import read_header as metaimage_header
+    from ._nrrd import read_header as nrrd_header
+
+    with open(file, "rb") as handle:
+        head = handle.read(16)
+    if head.startswith(b"NRRD"):
+        found = nrrd_header(file)
+        if found is not None and not {"spacedirections", "spacings"} & set(found[0]):
+            return "an NRRD file without space directions or spacings"
+    elif file.suffix.lower() in (".mha", ".mhd") or head.lstrip().startswith(
+        (b"ObjectType", b"NDims")
+    ):
+        meta = metaimage_header(file)
+        if meta is not None and not {"ElementSpacing", "ElementSize"} & set(meta[0]):
+            return "a MetaImage file without ElementSpacing or ElementSize"
+    return None
 
 
 def _first_line(exc: BaseException) -> str:

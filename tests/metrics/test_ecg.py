@@ -671,6 +671,8 @@ def test_record_100_atr_against_itself(shared_data):
         (dict(fs=-360), "positive"),
         (dict(fs=math.nan), "positive"),
         (dict(fs="fast"), "number of Hz"),
+        (dict(fs=True), "number of Hz"),  # was 1 Hz: float(True)
+        (dict(window_s=True), "window_s must be seconds"),  # was 1 s
         (dict(fs=None), "give fs"),
         (dict(window_s=-0.1), "window_s"),
         (dict(learning_period_s=math.inf), "learning_period_s"),

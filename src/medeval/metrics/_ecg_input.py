@@ -45,6 +45,8 @@ KNOWN_SYMBOLS: frozenset[str] = frozenset(AAMI_CLASS) | _NON_BEATS
 
 
 def _rate(value: Any, name: str, func: str) -> Fraction:
+    if isinstance(value, (bool, np.bool_)):  # float(True) would be 1 Hz
+        raise InvalidInputError(f"{func}: {name} must be a number of Hz, got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -55,6 +57,8 @@ def _rate(value: Any, name: str, func: str) -> Fraction:
 
 
 def _seconds(value: Any, name: str, func: str) -> float:
+    if isinstance(value, (bool, np.bool_)):
+        raise InvalidInputError(f"{func}: {name} must be seconds, got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):

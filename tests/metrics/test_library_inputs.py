@@ -252,6 +252,17 @@ class TestSegmentationOptions:
             segmentation_scores(ref > 0, pred > 0, spacing_mm=1, tolerance_mm=1,
                                 **{option: value})
 
+    @pytest.mark.parametrize("spacing", [True, "0.7", ("0.7", "0.7")])
+    def test_spacing_as_a_boolean_or_text_is_refused(self, spacing):
+        # float(True) measured in 1 mm voxels, float("0.7") read text silently
+        from medeval.metrics import hausdorff, nsd
+
+        ref, pred = self.maps()
+        with pytest.raises(InvalidInputError, match="spacing_mm must be numbers"):
+            hausdorff(ref > 0, pred > 0, spacing_mm=spacing)
+        with pytest.raises(InvalidInputError, match="tolerance_mm must be a number"):
+            nsd(ref > 0, pred > 0, spacing_mm=1, tolerance_mm=True)
+
     def test_lesion_matching_options(self):
         from medeval.metrics import lesion_matching
 

@@ -78,6 +78,8 @@ def spacing_of(spacing_mm: Any, ndim: int, *, func: str) -> tuple[float, ...]:
             "per axis, in the array's axis order"
         )
     try:
+        if any(isinstance(v, (bool, np.bool_, str, bytes)) for v in values):
+            raise TypeError  # float(True) is 1 mm, float("0.7") text
         spacing = tuple(float(v) for v in values)
     except (TypeError, ValueError):
         raise InvalidInputError(f"{func}: spacing_mm must be numbers, got {spacing_mm!r}") from None

@@ -637,6 +637,8 @@ def nsd(
     func = "nsd"
     choice(variant, ("surfel", "count"), name="variant", func=func)
     try:
+        if isinstance(tolerance_mm, (bool, np.bool_, str, bytes)):
+            raise TypeError  # float(True) is 1 mm
         tau = float(tolerance_mm)
     except (TypeError, ValueError):
         raise InvalidInputError(

@@ -4,7 +4,10 @@ Reference first, prediction second (``y_true, y_pred``); continuous scores are
 ``y_score``, probabilities ``y_prob``. Everything after the data is keyword-only. A value
 undefined on valid input is NaN with an :class:`~medeval.errors.UndefinedMetricWarning`;
 invalid input raises :class:`~medeval.errors.InvalidInputError`. Decision rule for
-scores: ``score >= threshold`` is positive.
+scores: ``score >= threshold`` is positive. Arrays are read by position: two pandas
+Series (or DataFrames) must have equal indexes, else they are refused rather than paired
+by position (``pred.reindex(ref.index)`` aligns them). Text labels are compared in
+Unicode NFC (a Korean label from a macOS file equals the one typed in code).
 
 - :mod:`~medeval.metrics.classification`: the binary confusion matrix and its ratios.
 - :mod:`~medeval.metrics.multiclass`: the k x k matrix, one-vs-rest averages, kappa.

@@ -159,6 +159,10 @@ def evaluate(
         predictions = _run(protocol, manifest, run_dir, progress, fresh)
     with fewer_collections():
         supplied = read_predictions(Path(predictions))
+    if supplied.run.get("not_run") and protocol.test.mode == "certificate":
+        raise ProtocolError(f"run {predictions}: " + _not_run_text(supplied.run["not_run"])
+                            + f"; resume it (medeval predict ... --out {predictions} runs only "
+                            "those) before a certificate is evaluated")
     return evaluate_cases(protocol, task, manifest, supplied,
                           fingerprint=fingerprint, inputs=inputs, workers=workers,
                           started=started)
@@ -257,6 +261,8 @@ def evaluate_cases(
     figures = _Figures(protocol, task, scored)
     if predictions.source in ("runner", "supplied-predictions"):  # a file per case
         figures.warnings += _case_ids_alike(scored)
+    if predictions.source == "runner" and predictions.run.get("not_run"):
+        figures.warnings.append(_interrupted_run(predictions.run["not_run"]))
     if predictions.source == "supplied-predictions" and predictions.folder is not None:
         figures.warnings += _unmatched_predictions(
             predictions.folder, [case.case_id for case in manifest.cases],
@@ -368,6 +374,19 @@ def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:
         return []
     return [f"all cases: patient ids that differ only in letter case are counted as different "
             f"patients: {shown}; if they are one patient, write the id one way in the manifest"]
+
+
+def _not_run_text(not_run: Sequence[str]) -> str:
+    """The runner's record of cases an interrupted run never ran, in words."""
+    shown = ", ".join(map(str, not_run[:10])) + (", ..." if len(not_run) > 10 else "")
+    return (f"the run was interrupted before {len(not_run)} case(s) ran ({shown}; "
+            "summary.json's not_run)")
+
+
+def _interrupted_run(not_run: Sequence[str]) -> str:
+    """The warning of an evaluation of a run its runner did not finish."""
+    return (f"all cases: {_not_run_text(not_run)}: they count as missing-output failures; "
+            "resume the run (medeval predict with the same --out) to run them")
 
 
 def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:

@@ -186,6 +186,10 @@ def _task_notes() -> list[str]:
             resampling_unit=unit, n_resamples=2000))
         boot = SimpleNamespace(name="f1", estimate=SimpleNamespace(method="bootstrap-bca"))
         out += [w.removeprefix("all cases: ") for w in _few_units(rows, protocol, [boot])]
+    # an interrupted run's cases never run (ten shown)
+    from medeval.evaluation import _interrupted_run
+
+    out.append(_interrupted_run([f"c{k}" for k in range(12)]).removeprefix("all cases: "))
     # EEG: detected events cut at the end of eleven recordings (ten shown)
     from medeval.tasks.eeg_events import _cut_warning
 

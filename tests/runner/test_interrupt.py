@@ -92,6 +92,47 @@ def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path: Path):
 
 
 @needs_bwrap
+def test_an_interrupted_run_is_said_so_by_evaluate_and_refused_for_a_certificate(
+        tmp_path: Path):
+    # evaluate on a run stopped by Ctrl-C: its not_run cases count as missing-output, which
+    # the result said nowhere (a company would read 4 of 7 cases "failed"); a certificate
+    # of a run its algorithm never finished is refused, naming the cases and the remedy
+    import medeval
+    from medeval.protocol import ProtocolError
+
+    cases = [f"c{i}" for i in range(1, 8)]
+    _, run, first = _start_until_c4(tmp_path, cases)
+    os.killpg(first.pid, signal.SIGINT)
+    first.communicate(timeout=60)
+    assert json.loads((run / "summary.json").read_text())["not_run"] == ["c4", "c5", "c6",
+                                                                           "c7"]
+    data = tmp_path / "data"
+    (data / "labels.csv").write_text("case_id,patient_id,input,reference\n" + "".join(
+        f"{c},p{k},inputs/{c}.txt,{k % 2}\n" for k, c in enumerate(cases)))
+    protocol = (
+        '[test]\nid = "T"\ntitle = "t"\nmode = "{mode}"\n[laboratory]\nname = "L"\n'
+        '[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n[dataset]\n'
+        'manifest = "labels.csv"\nselection = "s"\n{fingerprint}[task]\n'
+        'type = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
+        '[[criteria]]\nmetric = "sensitivity"\ngoal = 0.5\nsource = "test"\n')
+    (data / "pre.toml").write_text(protocol.format(mode="pre-check", fingerprint=""))
+    result = medeval.evaluate(data / "pre.toml", run)
+    assert result.failures.by_reason == {"missing-output": 4}
+    assert ("all cases: the run was interrupted before 4 case(s) ran (c4, c5, c6, c7; "
+            "summary.json's not_run): they count as missing-output failures; resume the run "
+            "(medeval predict with the same --out) to run them") in result.warnings
+    from medeval.manifest import Manifest
+
+    fingerprint = Manifest.from_csv(data / "labels.csv", reference_kind="label").fingerprint(
+        progress=False)
+    (data / "cert.toml").write_text(protocol.format(
+        mode="certificate", fingerprint=f'fingerprint = "sha256:{fingerprint}"\n'))
+    with pytest.raises(ProtocolError, match=r"run .*: the run was interrupted before 4 "
+                       r"case\(s\) ran \(c4, c5, c6, c7; summary.json's not_run\); resume it"):
+        medeval.evaluate(data / "cert.toml", run)
+
+
+@needs_bwrap
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_stop_as_ctrl_c_does(tmp_path: Path, number: signal.Signals):
     """``kill PID`` (a job scheduler's, systemd's or a CI's stop) and a closed terminal

@@ -322,6 +322,12 @@ NOTES: tuple[Note, ...] = (
          "증례 {k}건: 이들을 재표집하는 부트스트랩은 서로 다른 재표본을 {n}개밖에 뽑을 수 없어 "
          "요청한 {b}개보다 적습니다. 따라서 부트스트랩 신뢰구간({names})은 증례 {k}건에 "
          "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다"),
+    Note(r"the run was interrupted before (?P<n>\d+) case\(s\) ran \((?P<shown>.+); "
+         r"summary\.json's not_run\): they count as missing-output failures; resume the run "
+         r"\(medeval predict with the same --out\) to run them",
+         "실행이 중단되어 증례 {n}개가 실행되지 않았습니다 ({shown}; summary.json의 not_run): "
+         "이 증례들은 출력 없음(missing-output) 실패로 셉니다. 같은 --out으로 medeval predict를 "
+         "다시 실행하면 이어서 실행합니다"),
     Note(r"case ids that differ only in letter case: (?P<shown>.+); on a file system that "
          r"ignores letter case \(macOS, Windows\) their prediction files are one file, read "
          r"for both cases: evaluate such a set on one that does not \(Linux\), or give the "

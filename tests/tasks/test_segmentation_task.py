@@ -247,3 +247,26 @@ def test_a_nifti_without_transform_or_unit_is_not_measured_in_mm(tmp_path):
     assert row["status"] == "ok", row
     assert row["hausdorff"] == pytest.approx(medpy_binary.hd(pred, ref))  # 2 pixels
     assert row["dice"] == pytest.approx(medpy_binary.dc(pred, ref))
+
+
+def test_references_holding_none_of_the_scored_labels_are_named_in_a_warning(study):
+    """Two references saved 0/255 under the protocol's labels [1] (a PNG habit): each is
+    an empty reference for label 1 (Dice 0 against the 0/1 prediction, as MedPy's dc
+    gives for a reference with no voxel), and the result's warnings now name both cases
+    and the value 255; before, nothing said why. The other references hold label 1 and
+    are not named."""
+    medpy_binary = pytest.importorskip("medpy.metric.binary")
+    folder, pairs = study
+    coded = {cid: pairs[cid][0] * np.uint8(255) for cid in ("c1", "c3")}
+    for cid, mask in coded.items():
+        save(mask, folder / "masks" / f"{cid}.nii.gz")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred", workers=1)
+    rows = {row["case_id"]: row for row in result.cases}
+    for cid, mask in coded.items():
+        assert rows[cid]["reference_empty"] is True
+        assert rows[cid]["dice"] == medpy_binary.dc(pairs[cid][1], mask == 1) == 0
+    named = [w for w in result.warnings if w.startswith("all cases:") and "none of the" in w]
+    assert len(named) == 1, result.warnings
+    assert "2 of 6 case(s)" in named[0] and "label(s) 1" in named[0]
+    assert "(255): c1, c3;" in named[0]
+    assert "_reference_unscored_values" not in result.case_columns

@@ -189,7 +189,7 @@ class Segmentation(TaskType):
                 f"frame {name} is {size[0]} x {size[1]}: the mask was not drawn on "
                 "this frame, or one of them was resized; correct the set")
 
-    def load_case(self, case: Case, root: Path, predictions: Path) -> tuple[Any, Any]:
+    def load_case(self, case: Case, root: Path, predictions: Path) -> tuple[Any, Any, Any]:
         """Read both masks, check their geometry and split them by label (the evaluation
         may do this ahead, while the previous case is measured)."""
         reference_path = root / case.reference
@@ -227,7 +227,7 @@ class Segmentation(TaskType):
         if ref.shape[0] == 1:  # one slice: a 2-D grid, measured in the plane
             ref, pred, spacing = ref[0], pred[0], spacing[1:]
         masks = {label: (ref == label, pred == label) for label in self.spec.labels}
-        return spacing, masks
+        return spacing, masks, _unscored_values(ref, masks)
 
     def _read_reference(self, case: Case, root: Path, path: Path, fmt: str) -> Any:
         """A DICOM SEG reference is placed on the grid of the case's DICOM input it was
@@ -304,12 +304,12 @@ class Segmentation(TaskType):
                 "\"px\" or volumes with their spacing")
         return (1.0, float(s), float(s))
 
-    def score_loaded(self, case: Case, loaded: tuple[Any, Any]) -> dict[str, Any]:
+    def score_loaded(self, case: Case, loaded: tuple[Any, Any, Any]) -> dict[str, Any]:
         """Score every protocol label of masks already read (see :meth:`load_case`)."""
-        spacing, masks = loaded
-        values: dict[str, Any] = {}
+        spacing, masks, unscored = loaded
+        values: dict[str, Any] = {_UNSCORED: unscored}  # not a case column: for aggregate
         if not self.spec.distances:
-            return self._overlaps(masks)
+            return {**values, **self._overlaps(masks)}
         for label in self.spec.labels:
             scores = segmentation_scores(
                 *masks[label],
@@ -396,7 +396,23 @@ class Segmentation(TaskType):
             }
         if self.spec.distances:
             tables["distances"] = self._distance_table()
-        return Aggregate(tuple(metrics), tables)
+        return Aggregate(tuple(metrics), tables, self._unscored_warning(rows))
+
+    def _unscored_warning(self, rows: Sequence[CaseRow]) -> tuple[str, ...]:
+        """References holding none of the scored labels but other values: a mask coded
+        0/255 under labels [1] is scored as an empty reference, every case Dice 0."""
+        found = [(r.case_id, r.values[_UNSCORED]) for r in rows if r.values.get(_UNSCORED)]
+        if not found:
+            return ()
+        values = sorted({v for _, shown in found for v in shown})
+        cases = ", ".join(case for case, _ in found[:10]) + (
+            f", ... ({len(found)} cases)" if len(found) > 10 else "")
+        labels = ", ".join(map(str, self.spec.labels))
+        return (f"{len(found)} of {len(rows)} case(s) have a reference holding none of the "
+                f"scored label(s) {labels} but other values ({', '.join(map(str, values[:10]))}): "
+                f"{cases}; each is scored as an empty reference. If the masks are coded "
+                f"otherwise (0/255, say), declare those values as [task] labels or recode "
+                "the masks",)
 
     def _distance_table(self) -> dict[str, Any]:
         """What the distance columns hold: their unit, the pixel size, the tolerance."""
@@ -407,6 +423,18 @@ class Segmentation(TaskType):
             "case_columns": [f"{self._prefix(label)}{name}" for label in self.spec.labels
                              for name in self.metric_names if _base(name) in _DISTANCES],
         }
+
+
+_UNSCORED = "_reference_unscored_values"
+
+
+def _unscored_values(ref: NDArray[Any], masks: dict[int, Any]) -> list[Any]:
+    """The values (up to 10) of a reference holding none of the scored labels but other
+    values than 0; empty otherwise (and found at no cost when a label is there)."""
+    if any(ref_mask.any() for ref_mask, _ in masks.values()) or not ref.any():
+        return []
+    values = np.unique(ref)
+    return [v.item() for v in values[values != 0][:10]]
 
 
 def _base(name: str) -> str:

@@ -160,6 +160,37 @@ def test_sigterm_and_sighup_stop_as_ctrl_c_does(tmp_path: Path, number: signal.S
         assert prediction == {"case_id": case_id, "score": number_ / 10}
 
 
+@needs_bwrap
+def test_medeval_run_stopped_by_sigterm_exits_143(tmp_path: Path):
+    # `medeval run` (the runner inside the evaluation) exited 130 on SIGTERM, as for
+    # Ctrl-C: the CLI's top level read every KeyboardInterrupt as SIGINT
+    cases = [f"c{i}" for i in range(1, 6)]
+    manifest = write_set(tmp_path, cases)
+    manifest.write_text("case_id,patient_id,input,reference\n" + "".join(
+        f"{c},p{k},inputs/{c}.txt,{k % 2}\n" for k, c in enumerate(cases)))
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    protocol = manifest.parent / "protocol.toml"
+    protocol.write_text(
+        '[test]\nid = "T"\ntitle = "t"\nmode = "pre-check"\n[laboratory]\nname = "L"\n'
+        f'[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n'
+        f'plugin = "{plugin}:Slow"\n[dataset]\nmanifest = "manifest.csv"\nselection = "s"\n'
+        '[task]\ntype = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
+        '[[criteria]]\nmetric = "sensitivity"\ngoal = 0.5\nsource = "test"\n')
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "medeval", "run", str(protocol),
+                                "--out", str(out)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not _started(out / "run" / "run.jsonl", "c4"):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM == 143, stderr
+    assert "stopped by SIGTERM: 3 of 5 cases ended" in stderr
+    assert not (out / "result.json").exists()  # nothing evaluated of a run cut short
+
+
 def test_an_ignored_sighup_stays_ignored():
     """``nohup medeval predict ...`` ignores SIGHUP so that the run outlives the terminal;
     the runner's handler must not undo that (the signal is really sent here)."""

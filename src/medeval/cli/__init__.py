@@ -61,8 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MedevalError as exc:
         print(f"medeval: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # Ctrl-C: what was interrupted has said what it kept
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C: what was interrupted has said what it kept
+        # SIGTERM or SIGHUP during a run (medeval run, evaluate running the algorithm):
+        # 128 + the signal, as predict exits and a shell reports it
+        status = getattr(exc, "exit_status", 130)
+        return status if isinstance(status, int) else 130
     except BrokenPipeError:  # `| head` stopped reading: nothing more to say to it
         _stdout_to_devnull()
         return 141

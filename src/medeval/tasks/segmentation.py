@@ -479,17 +479,19 @@ def _drawn_on(case: Case, seg: Path, images: Sequence[Path]) -> Path:
     import pydicom
 
     def series_of(where: Path) -> set[str]:
+        """The series of a file, or of a folder's first DICOM file (a folder of several
+        series is refused when it is read)."""
         files = sorted(p for p in where.iterdir() if p.is_file()
                        and not p.name.startswith(".")) if where.is_dir() else [where]
-        found = set()
         for file in files:
             try:
                 head = pydicom.dcmread(file, stop_before_pixels=True, force=True,
                                        specific_tags=["SeriesInstanceUID"])
             except Exception:  # not DICOM: its reader says so, if it is chosen
                 continue
-            found.add(str(head.get("SeriesInstanceUID", "")))
-        return found
+            if "SeriesInstanceUID" in head:
+                return {str(head.SeriesInstanceUID)}
+        return set()
 
     head = pydicom.dcmread(seg, stop_before_pixels=True, force=True,
                            specific_tags=["ReferencedSeriesSequence"])

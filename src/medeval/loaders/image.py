@@ -20,7 +20,7 @@ from ._records import Image
 from .dicom import read_dicom_file, read_dicom_series
 from .itk import read_itk_image
 from .raster import SUFFIXES, read_raster
-from .seg import is_dicom_segmentation, read_segmentation
+from .seg import is_dicom_segmentation, read_label_map
 
 __all__ = ["Image", "read_image"]
 
@@ -81,7 +81,7 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
         return read_raster(file)  # refused there: empty, or name and bytes disagree
     if kind == "dicom":
         if is_dicom_segmentation(file):
-            image = read_segmentation(file).label_map()
+            image = read_label_map(file)
         else:
             image = read_dicom_file(file)
         found = image.metadata.get("series_uid")

@@ -236,9 +236,9 @@ class Segmentation(TaskType):
         DICOM inputs (the series and a prior, say), the one whose SeriesInstanceUID the
         SEG's ReferencedSeriesSequence names; a SEG naming none or several of them is a
         reference problem. Without a DICOM input the SEG is read on its own grid."""
-        from ..loaders import read_image, read_segmentation
+        from ..loaders import read_image
         from ..loaders.dicom import read_dicom_grid
-        from ..loaders.seg import is_dicom_segmentation
+        from ..loaders.seg import is_dicom_segmentation, read_label_map
 
         if fmt == "dicom" and is_dicom_segmentation(path):
             images = [root / name for name in case.inputs
@@ -249,18 +249,17 @@ class Segmentation(TaskType):
             if images:  # a series: its headers give the grid, its pixels are not needed
                 image = read_dicom_grid(images[0]) if images[0].is_dir() \
                     else read_image(images[0])
-                return read_segmentation(path, reference=image).label_map()
+                return read_label_map(path, reference=image)
         return self._read(path, fmt)
 
     def _read_prediction(self, path: Path, reference: Any) -> Any:
         """A DICOM SEG prediction is placed on the reference's grid (its frames must lie
         on the reference's slices); any other prediction is read as it is."""
-        from ..loaders import read_segmentation
-        from ..loaders.seg import is_dicom_segmentation
+        from ..loaders.seg import is_dicom_segmentation, read_label_map
 
         fmt = _sniff(path)
         if fmt == "dicom" and reference.spacing_mm is not None and is_dicom_segmentation(path):
-            return read_segmentation(path, reference=reference).label_map()
+            return read_label_map(path, reference=reference)
         return self._read(path, fmt)
 
     def _read(self, path: Path, fmt: str) -> Any:

@@ -209,6 +209,17 @@ def finite_scores(
     With ``copy=False`` a float64 input is returned as is (for callers that never write
     into it)."""
     array = as_1d(values, name=name, func=func)
+    if array.dtype.kind == "O":  # numbers with a None (a list, JSON, a pandas object column)
+        try:
+            if any(isinstance(v, (str, bytes)) for v in array.tolist()):
+                raise TypeError  # text is not a score, even text of a number
+            array = array.astype(np.float64)  # None -> NaN, named by position below
+        except (TypeError, ValueError):
+            kinds = sorted({type(v).__name__ for v in array.tolist()
+                            if not isinstance(v, (int, float, np.number)) or isinstance(v, bool)})
+            raise InvalidInputError(
+                f"{func}: {name} must be numeric, got values of type {', '.join(kinds)}"
+            ) from None
     if array.dtype.kind not in "biuf":
         raise InvalidInputError(
             f"{func}: {name} must be numeric, got dtype {array.dtype}"

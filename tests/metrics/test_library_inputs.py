@@ -307,3 +307,23 @@ class TestKoreanLabelsInTwoNormalForms:
         assert roc_auc(nfd_true, score, pos_label="양성") == expected
         assert roc_auc(self.NFC_TRUE, score,
                        pos_label=unicodedata.normalize("NFD", "양성")) == expected
+
+
+class TestScoresWithAMissingValue:
+    """Scores as a list or a pandas object column holding None: before, 'y_score must be
+    numeric, got dtype object', which does not say where; now the position of the
+    missing score, as for NaN. Numbers in an object column are scores (scikit-learn
+    takes them too); text in one is not, even text of a number."""
+
+    @pytest.mark.parametrize("score", [
+        [0.1, None, 0.3, 0.4], pd.Series([0.1, None, 0.3, 0.4], dtype=object)])
+    def test_the_missing_score_is_named(self, score):
+        with pytest.raises(InvalidInputError, match=r"y_score must be finite.*position\(s\) 1"):
+            roc_auc([0, 1, 0, 1], score)
+
+    def test_numbers_in_an_object_column_are_scores_text_is_not(self):
+        score = pd.Series([0.1, 0.8, 0.3, 0.4], dtype=object)
+        assert roc_auc([0, 1, 0, 1], score) == sk.roc_auc_score([0, 1, 0, 1],
+                                                                [0.1, 0.8, 0.3, 0.4])
+        with pytest.raises(InvalidInputError, match="must be numeric, got values of type str"):
+            roc_auc([0, 1, 0, 1], np.array(["0.1", "0.8", "0.3", "0.4"], dtype=object))

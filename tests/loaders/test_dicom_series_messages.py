@@ -70,3 +70,15 @@ def test_two_series_in_one_folder_are_told_apart_and_the_way_out_named(tmp_path)
     assert "(1 file, CT 'LOCALIZER', e.g. scout.dcm)" in message
     assert "a folder of its own" in message
 
+
+
+def test_many_files_that_are_not_dicom_are_named_ten_and_counted(tmp_path):
+    # 3 slices and 25 text files in the series folder: ten named, 25 counted.
+    _write(tmp_path, [0.0, 2.5, 5.0])
+    for i in range(25):
+        (tmp_path / f"note{i:02d}.txt").write_text("not DICOM")
+    with pytest.raises(LoaderError) as info:
+        read_image(tmp_path)
+    message = str(info.value)
+    assert "note00.txt, note01.txt" in message and "note10.txt" not in message
+    assert "... (25 files)" in message

@@ -216,7 +216,7 @@ def _series(directory: str | os.PathLike[str], series_uid: str | None, *,
                 raise
     if rejected:
         raise LoaderError(
-            f"DICOM series {folder}: file(s) that are not DICOM: {', '.join(rejected)}; "
+            f"DICOM series {folder}: file(s) that are not DICOM: {_names(rejected)}; "
             "move them out of the series directory"
         )
     series: dict[str, list[tuple[Path, Any]]] = {}
@@ -272,7 +272,7 @@ def _assemble(members: list[tuple[Path, Any]], folder: Path, *, pixels: bool = T
     if missing:
         raise LoaderError(
             f"{where}: file(s) without ImagePositionPatient/ImageOrientationPatient: "
-            f"{', '.join(missing)}; the slices cannot be ordered by geometry"
+            f"{_names(missing)}; the slices cannot be ordered by geometry"
         )
     first = members[0][1]
     thickness = first.get("SliceThickness")
@@ -627,6 +627,12 @@ def _lossy(syntax: Any) -> bool:
                 uid.JPEG2000Lossless, uid.JPEG2000MCLossless, uid.HTJ2KLossless,
                 uid.HTJ2KLosslessRPCL}
     return bool(syntax is not None and syntax.is_compressed and syntax not in lossless)
+
+
+def _names(names: Sequence[str]) -> str:
+    """The first ten file names, then how many there are (a folder of 1,000 JPEG files
+    named .dcm is not listed whole)."""
+    return ", ".join(names[:10]) + (f", ... ({len(names)} files)" if len(names) > 10 else "")
 
 
 def _listing(series: dict[str, list[tuple[Path, Any]]]) -> str:

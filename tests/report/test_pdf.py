@@ -254,3 +254,31 @@ def test_metadata_carries_the_fingerprint(certificate: Path, certified: Path) ->
     metadata = PdfReader(io.BytesIO(certificate.read_bytes())).metadata
     assert f"fingerprint=sha256:{content_fingerprint(certified)}" in metadata["/Keywords"]
     assert metadata["/CreationDate"].startswith("D:20261127")
+
+
+def test_a_certificate_rendered_again_and_cut_short_leaves_the_earlier_whole(
+        certified: Path, info_file: Path, tmp_path: Path) -> None:
+    # The certificate written over an earlier one by a process limited to 64 kB per file
+    # (RLIMIT_FSIZE, SIGXFSZ ignored: the write fails with EFBIG part-way, as on a full
+    # disk): the earlier certificate must be whole and no partial file left. Before, the
+    # PDF was written in place and the earlier one was cut to 64 kB.
+    import subprocess
+    import sys
+
+    target = tmp_path / "certificate.pdf"
+    earlier = b"%PDF-1.7 issued certificate, signed"
+    target.write_bytes(earlier)
+    script = (
+        "import resource, signal, sys\n"
+        "from medeval.report import render_certificate\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))\n"
+        "try:\n"
+        "    render_certificate(sys.argv[1], sys.argv[2], report_info=sys.argv[3])\n"
+        "except OSError as exc:\n"
+        "    print(exc.errno)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(certified), str(target),
+                           str(info_file)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "27", done.stderr  # EFBIG: the PDF is over 64 kB
+    assert target.read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["certificate.pdf"]

@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -233,8 +234,13 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
                 make: Callable[[Path, ReportInfo], object]) -> tuple[ReportRecord, ReportInfo]:
     """Draw the number, make the certificate with it, record it: one transaction. The
     PDF is made beside its place and moved there once the record is committed."""
-    partial = out_pdf.with_name(f".{out_pdf.name}.issuing")
-    try:
+    partial: Path | None = None
+    try:  # a name of its own: two issues writing one --out at once must not share a file
+        out_pdf.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=out_pdf.parent, prefix=f".{out_pdf.name}.",
+                                        suffix=".issuing")
+        os.close(handle)
+        partial = Path(name)
         with registry.issuing(fingerprint=fingerprint, number=getattr(args, "number", None),
                               amends=amends, reason=getattr(args, "reason", None),
                               **fields) as pending:
@@ -250,7 +256,8 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
             pending.pdf_sha256 = sha256_bytes(partial.read_bytes())
     except BaseException as exc:
         with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+            if partial is not None:
+                partial.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise RegistryError(f"certificate {out_pdf}: cannot be written ({exc.strerror}); "
                                 "no report was issued") from None

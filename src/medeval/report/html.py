@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from .._atomic import atomic_write
 from ..result import Result, read_result
 from .catalogue import Msg, languages, texts
 from .content import (
@@ -54,7 +55,7 @@ def render_html(
     certificate = build_certificate(data, load_report_info(report_info))
     target = Path(out_html)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html_text(certificate, lang=lang), encoding="utf-8")
+    atomic_write(target, html_text(certificate, lang=lang).encode("utf-8"))
     return target
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from .._atomic import atomic_write
 from .._version import __version__
 from ..result import Result, read_result
 from ._errors import ReportError
@@ -108,7 +109,7 @@ def render_certificate(
     payload = certificate_pdf(data, info, lang=lang, pdfa=pdfa, result_json=result_json)
     target = Path(out_pdf)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(payload)
+    atomic_write(target, payload)  # an earlier certificate stays whole if this fails
     return target
 
 

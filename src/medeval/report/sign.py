@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._atomic import atomic_write
 from ._errors import ReportError
 
 __all__ = ["SignatureCheck", "sign_pdf", "validate_pdf"]
@@ -122,7 +123,7 @@ def sign_pdf(
     except Exception as exc:  # pyHanko raises many kinds on a malformed PDF
         raise ReportError(f"PDF {pdf}: cannot be signed: {exc}") from exc
     target = Path(out_pdf)
-    target.write_bytes(output.getvalue())
+    atomic_write(target, output.getvalue())  # signed in place: the unsigned stays whole
     return target
 
 

@@ -232,3 +232,35 @@ def test_seg_reference_naming_none_of_the_inputs_is_a_reference_problem(
     message = str(info.value)
     assert "case c1" in message and "names series 1.2.3.4" in message
     assert "(a, b) none of them holds it" in message
+
+
+def test_seg_reference_with_seg_prediction_on_the_same_series(tmp_path: Path) -> None:
+    """Both the reference and the prediction DICOM SEGs drawn on ct5n, each holding its
+    non-empty frames only (in cases with and without the input). Before, the placed
+    reference carried its own SeriesInstanceUID (the SEG's), so the prediction, whose
+    ReferencedSeriesSequence names ct5n, was refused as drawn on another series
+    (invalid-output). Numbers against MedPy; a prediction SEG drawn on another series
+    is still refused."""
+    ref = np.zeros((5, 16, 16), bool)  # file order (z descending)
+    ref[1:4, 4:11, 5:12] = True
+    pred = np.zeros((5, 16, 16), bool)
+    pred[1:4, 5:12, 5:12] = True
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for case in ("same", "other"):
+        shutil.copytree(CT5N, tmp_path / case / "ct")
+        write_seg(tmp_path / case / "ref.dcm", {1: ref}, slices=[1, 2, 3])
+        write_seg(tmp_path / "pred" / f"{case}.dcm", {1: pred}, slices=[1, 2, 3],
+                  series_uid=None if case == "same" else "1.2.3.4")
+        rows.append({"case_id": case, "patient_id": case, "input": f"{case}/ct",
+                     "reference": f"{case}/ref.dcm"})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    rows_by_id = {row["case_id"]: row for row in result.cases}
+    same = rows_by_id["same"]
+    assert same["status"] == "ok", same
+    assert same["dice"] == pytest.approx(medpy_binary.dc(pred, ref), abs=1e-12)
+    assert same["hd95@max-directed"] == pytest.approx(
+        medpy_binary.hd95(pred, ref, voxelspacing=(2.5, 0.488281, 0.488281)), abs=1e-9)
+    assert rows_by_id["other"]["reason"] == "invalid-output"

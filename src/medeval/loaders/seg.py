@@ -284,8 +284,11 @@ def _parse(file: Path, reference: Image | None, tolerance_mm: float) -> _Parsed:
         _same_frame_of_reference(metadata, reference, file)
         _same_series(ds, reference, file)
         grid = reference
+        metadata["grid_series_uid"] = _grid_series(reference.metadata)
     else:
         grid = _own_grid(ds, frames.shape[1:], positions, orientations, pixel_spacing, file)
+        named = _referenced_series(ds)
+        metadata["grid_series_uid"] = named[0] if len(named) == 1 else None
     slots = _place(positions, orientations, pixel_spacing, frames.shape[1:], grid,
                    tolerance_mm=tolerance_mm, where=f"SEG file {file}")
     metadata["segmentation_type"] = str(ds.get("SegmentationType", "BINARY"))
@@ -433,16 +436,28 @@ def _same_series(ds: Any, reference: Image, file: Any) -> None:
     both state one: a SEG drawn on another series of the same frame of reference (a
     second reconstruction, another phase) would otherwise be placed on a grid it was not
     drawn on."""
-    theirs = reference.metadata.get("series_uid")
-    named = [str(item.get("SeriesInstanceUID", ""))
-             for item in ds.get("ReferencedSeriesSequence", None) or []]
-    named = [uid for uid in named if uid]
+    theirs = _grid_series(reference.metadata)
+    named = _referenced_series(ds)
     if theirs and named and theirs not in named:
         raise LoaderError(
             f"SEG file {file}: was drawn on series {', '.join(named)} "
             f"(ReferencedSeriesSequence), not on the series {theirs} of the image "
             f"({reference.metadata.get('source')}); give the image it was drawn on"
         )
+
+
+def _referenced_series(ds: Any) -> list[str]:
+    """The SeriesInstanceUIDs a SEG's ReferencedSeriesSequence names."""
+    named = [str(item.get("SeriesInstanceUID", ""))
+             for item in ds.get("ReferencedSeriesSequence", None) or []]
+    return [uid for uid in named if uid]
+
+
+def _grid_series(metadata: Mapping[str, Any]) -> Any:
+    """The series whose grid an image lies on: a SEG's label map lies on the image it
+    was drawn on (``grid_series_uid``), not on its own series; any other image on its
+    own series."""
+    return metadata.get("grid_series_uid") or metadata.get("series_uid")
 
 
 def _same_frame_of_reference(metadata: dict[str, Any], reference: Image, file: Any) -> None:

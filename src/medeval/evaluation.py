@@ -217,6 +217,7 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         manifest, algorithm, run_dir, workers=settings.workers, timeout_s=settings.timeout_s,
         memory_mb=None if settings.memory_mb == "none" else settings.memory_mb,
         memory_guard=settings.memory_guard, address_space_mb=settings.address_space_mb,
+        max_processes=None if settings.max_processes == "none" else settings.max_processes,
         retries=settings.retries, output_limit_mb=settings.output_limit_mb,
         gpus=settings.gpus if isinstance(settings.gpus, str) else tuple(settings.gpus),
         mode=protocol.test.mode, isolation=settings.isolation, progress=progress,
@@ -411,7 +412,8 @@ def _few_units(rows: Sequence[CaseRow], protocol: Protocol,
     statistics = protocol.statistics
     by_patient = statistics.resampling_unit == "patient"
     units = len({nfc_id(row.patient_id) for row in rows}) if by_patient else len(rows)
-    boot = [m.name for m in metrics if m.estimate.method.startswith("bootstrap")]
+    boot = [m.name for m in metrics if m.estimate.method.startswith("bootstrap")
+            and not math.isnan(m.estimate.low)]  # an undefined one has its own note
     if units < 2 or not boot or math.comb(2 * units - 1, units) >= statistics.n_resamples:
         return []  # one unit: each interval's own note says it is undefined
     kind = "patients" if by_patient else "cases"

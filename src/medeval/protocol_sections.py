@@ -419,6 +419,10 @@ class RunnerSettings(Section):
     memory_guard: Literal["auto", "cgroup", "watch"] = Field(
         default="auto", description="how the memory limit is held: a cgroup per worker "
         "where the host allows one, else watching the process tree")
+    max_processes: Annotated[int, Field(ge=16)] | Literal["none"] = Field(
+        default=1024, description="processes and threads (tasks) each worker's whole tree "
+        "may hold at once, held by a kernel pids cgroup (at least 16); a certificate run "
+        "refuses to start where no pids cgroup can be made; \"none\": no limit")
     address_space_mb: int | None = Field(
         default=None, ge=64, description="also an address-space limit (RLIMIT_AS); off by "
         "default, since CUDA and torch reserve far more address space than they use")

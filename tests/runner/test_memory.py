@@ -113,9 +113,11 @@ def hungry_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     manifest = write_set(root, CASES)
     plugin = write_algorithm(root, HUNGRY)
     out = root / "run"
+    # threads-1 holds 256 kB per thread: 1024 MB is reached near 4,000 threads, past the
+    # default process limit of 1024 tasks (test_processes.py tests that limit)
     summary = run_algorithm(manifest, f"{plugin}:Hungry", out, timeout_s=120,
                             memory_mb=1024, memory_guard=request.param, mode="certificate",
-                            progress=False)
+                            max_processes=8192, progress=False)
     return request.param, summary, out
 
 

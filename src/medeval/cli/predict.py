@@ -49,6 +49,10 @@ def add(commands: Any) -> None:
     predict.add_argument("--memory-guard", choices=("auto", "cgroup", "watch"),
                          default="auto", help="how the memory limit is held: a cgroup per "
                          "worker where the host allows one, else watching the tree (auto)")
+    predict.add_argument("--max-processes", type=_processes, default=1024, metavar="N|none",
+                         help="processes and threads each worker's whole tree may hold at "
+                         "once, held by a kernel pids cgroup (default: %(default)s); none: "
+                         "no limit")
     predict.add_argument("--address-space-mb", type=int, default=None, metavar="MB",
                          help="also an address-space limit (RLIMIT_AS); off by default, as "
                          "CUDA and torch reserve far more than they use")
@@ -90,6 +94,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
                 manifest, spec, args.out, workers=args.workers, timeout_s=args.timeout_s,
                 memory_mb=args.memory_mb, output_limit_mb=args.output_limit_mb,
                 memory_guard=args.memory_guard, address_space_mb=args.address_space_mb,
+                max_processes=args.max_processes,
                 retries=args.retries,
                 setup_timeout_s=args.setup_timeout_s, mode=args.mode,
                 isolation=args.isolation, executor=args.executor,
@@ -213,4 +218,19 @@ def _memory(text: str) -> int | None:
         raise argparse.ArgumentTypeError(f"a number of MB or 'none', not {text!r}") from None
     if value < 64:
         raise argparse.ArgumentTypeError(f"at least 64 MB, not {value}")
+    return value
+
+
+def _processes(text: str) -> int | None:
+    """``--max-processes``: a number of tasks (processes and threads), or ``none``."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number of processes or 'none', not "
+                                         f"{text!r}") from None
+    if value < 16:
+        raise argparse.ArgumentTypeError(f"at least 16 (the sandbox and the worker need "
+                                         f"that many), not {value}")
     return value

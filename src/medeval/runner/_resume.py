@@ -38,6 +38,7 @@ IDENTITY: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "memory_mb": lambda e: (e.get("limits") or {}).get("memory_mb"),
     "output_limit_mb": lambda e: (e.get("limits") or {}).get("output_limit_mb"),
     "address_space_mb": lambda e: (e.get("limits") or {}).get("address_space_mb"),
+    "max_processes": lambda e: (e.get("limits") or {}).get("max_processes"),
     "manifest fingerprint": lambda e: (e.get("manifest") or {}).get("fingerprint"),
     "medeval version": lambda e: e.get("medeval"),
     "isolation": lambda e: e.get("isolation"),

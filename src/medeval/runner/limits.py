@@ -24,6 +24,9 @@ __all__ = ["Limits", "apply_rlimits", "kill_process_group"]
 MAX_TIMEOUT_S = 30 * 86400.0
 #: The largest output limit, 1 TiB (inf is no number of bytes).
 MAX_OUTPUT_LIMIT_MB = float(1 << 20)
+#: The fewest tasks a worker can start with under a process limit: bubblewrap (two
+#: processes), the worker's Python and its threads, a command's shell.
+MIN_MAX_PROCESSES = 16
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class Limits:
         None (the default) sets none. Virtual memory: torch maps about 1 GB of libraries,
         CUDA reserves tens of GB, each thread reserves its stack, so this fails models
         that use little memory; it is there for a laboratory that asks for it.
+    max_processes : int or None
+        Tasks (processes and threads) the worker's whole tree may hold at once, held by
+        the kernel's ``pids`` controller (:mod:`medeval.runner.pids`); None: no limit.
 
     Examples
     --------
@@ -60,6 +66,7 @@ class Limits:
     output_limit_mb: float = 64.0
     setup_timeout_s: float = 120.0
     address_space_mb: int | None = None
+    max_processes: int | None = 1024
 
     def __post_init__(self) -> None:
         if not self.timeout_s > 0 or not self.setup_timeout_s > 0:
@@ -77,6 +84,12 @@ class Limits:
         if self.address_space_mb is not None and self.address_space_mb < 32:
             raise InvalidInputError(f"Limits: address_space_mb must be at least 32, got "
                                     f"{self.address_space_mb}")
+        if self.max_processes is not None and (isinstance(self.max_processes, bool) or
+                                               not isinstance(self.max_processes, int) or
+                                               self.max_processes < MIN_MAX_PROCESSES):
+            raise InvalidInputError(f"Limits: max_processes must be a whole number of at "
+                                    f"least {MIN_MAX_PROCESSES} (the sandbox and the worker need "
+                                    f"that many), or None, got {self.max_processes!r}")
         if not 0 < self.output_limit_mb <= MAX_OUTPUT_LIMIT_MB:
             raise InvalidInputError(f"Limits: output_limit_mb must be > 0 and at most "
                                     f"{MAX_OUTPUT_LIMIT_MB:g}, got {self.output_limit_mb}")

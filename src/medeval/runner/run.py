@@ -33,6 +33,7 @@ from .environment import capture_environment
 from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, no_gpu_hint, select_gpus
 from .limits import Limits
 from .memory import choose_memory_guard
+from .pids import DEFAULT_MAX_PROCESSES, choose_process_guard
 from .predictions import atomic_write, sync_filesystem
 from .run_lock import run_dir_lock
 from .runlog import RunLog, RunSummary, last_ends, resume_plan, summarize
@@ -71,6 +72,7 @@ def run_algorithm(
     setup_timeout_s: float = 120.0,
     address_space_mb: int | None = None,
     memory_guard: Literal["auto", "cgroup", "watch"] = "auto",
+    max_processes: int | None = DEFAULT_MAX_PROCESSES,
     retries: int = 1,
     mode: Literal["pre-check", "certificate"] = "pre-check",
     isolation: Literal["auto", "bubblewrap", "none"] = "auto",
@@ -114,12 +116,20 @@ def run_algorithm(
         per worker where this host lets medeval make one, else the runner's watch of the
         process tree. The mechanism used is recorded as ``memory`` in the run log and
         the summary.
+    max_processes : int or None
+        The processes and threads (tasks) each worker's whole tree may hold at once, held
+        by the kernel's ``pids`` controller, a cgroup per worker
+        (:mod:`medeval.runner.pids`); a case that fails for want of one fails as
+        ``process-limit``. Recorded as ``processes`` in the run log and the summary.
+        Where no ``pids`` cgroup can be made, a pre-check warns and runs without (``none``),
+        a certificate run refuses to start. None: no limit.
     retries : int
         How many times a case is run again after an ``infrastructure`` failure (its
         worker killed by a signal that no limit sent); the
         earlier attempts are recorded in the case's ``retried``.
     mode : {"pre-check", "certificate"}
-        A certificate run refuses to start without the sandbox.
+        A certificate run refuses to start without the sandbox, or without a process
+        limit the kernel holds (``max_processes``).
     isolation : {"auto", "bubblewrap", "none"}
         ``"auto"``: bubblewrap where it works, else none (pre-check only, with an
         :class:`~medeval.errors.IsolationWarning`).
@@ -171,7 +181,7 @@ def run_algorithm(
     Warns
     -----
     IsolationWarning
-        A pre-check runs without a sandbox.
+        A pre-check runs without a sandbox, or without a process limit.
     """
     started = time.perf_counter()
     if not isinstance(manifest, Manifest):
@@ -198,8 +208,9 @@ def run_algorithm(
     selected = select_gpus(gpus, discover_gpus())
     limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb,
                     output_limit_mb=output_limit_mb, setup_timeout_s=setup_timeout_s,
-                    address_space_mb=address_space_mb)
+                    address_space_mb=address_space_mb, max_processes=max_processes)
     memory = choose_memory_guard(memory_mb, memory_guard)
+    processes = choose_process_guard(max_processes, memory=memory, mode=mode)
     run_dir = Path(out_dir).resolve()
     check_before_run(manifest, run_dir=run_dir, sandboxed=chosen == "bubblewrap",
                      python=python_binds(), algorithm=spec.binds)
@@ -227,8 +238,9 @@ def run_algorithm(
                     "limits": {"timeout_s": timeout_s, "memory_mb": memory_mb,
                                "output_limit_mb": output_limit_mb,
                                "setup_timeout_s": setup_timeout_s,
-                               "address_space_mb": address_space_mb, "retries": retries},
-                    "memory": memory.record(),
+                               "address_space_mb": address_space_mb,
+                               "max_processes": max_processes, "retries": retries},
+                    "memory": memory.record(), "processes": processes.record(),
                     "executor": executor, "workers": workers,
                     "gpus": gpu_record(gpus, selected,
                                        _gpu_workers(selected, workers, len(jobs), executor)),
@@ -237,7 +249,8 @@ def run_algorithm(
                 log.append({"event": "run-start", **header, "cases": len(case_ids),
                             "resumed": len(finished), "to_run": len(jobs),
                             **({"again": again} if again else {})})
-                plan = WorkerPlan(spec, chosen, limits, str(predictions), memory, retries)
+                plan = WorkerPlan(spec, chosen, limits, str(predictions), memory, retries,
+                                  processes)
                 scratch = (run_dir / ".scratch" if scratch_dir is None else Path(scratch_dir)
                            .resolve() / f"medeval-{os.getpid()}-{time.time_ns()}")
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -34,6 +34,7 @@ from .algorithm import AlgorithmSpec
 from .gpus import Gpu, discover_gpus, gpu_binds, gpu_env, resolve_gpus, write_params
 from .limits import Limits, kill_process_group
 from .memory import MemoryGuard, MemoryPlan, is_memory_failure, open_guard
+from .pids import ProcessGuard, ProcessPlan, open_process_guard
 from .predictions import InvalidPrediction, store_outputs
 from .sandbox import INPUT_DIR, OUTPUT_DIR, Isolation, python_binds, sandbox_argv, scrubbed_env
 from .stderr_tail import StderrTail
@@ -41,8 +42,8 @@ from .stderr_tail import StderrTail
 __all__ = ["CaseOutcome", "FAILURE_REASONS", "Job", "Worker", "WorkerPlan", "WorkerStartError"]
 
 #: Every reason a case can fail for.
-FAILURE_REASONS = ("exception", "exit-code", "timeout", "memory", "invalid-output",
-                   "output-too-large", "setup", "infrastructure")
+FAILURE_REASONS = ("exception", "exit-code", "timeout", "memory", "process-limit",
+                   "invalid-output", "output-too-large", "setup", "infrastructure")
 _TAIL_BYTES = 2000
 #: Signals that end a worker from outside: not a crash of the algorithm, not a limit.
 _EXTERNAL_SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -64,6 +65,8 @@ class WorkerPlan:
     memory: MemoryPlan | None = None
     #: How many times a case is run again after an ``infrastructure`` failure.
     retries: int = 1
+    #: How the process limit is held (None: none).
+    processes: ProcessPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ class Worker:
             self.gpus and self._sandboxed) else None
         self._process: subprocess.Popen[bytes] | None = None
         self._guard: MemoryGuard | None = None
+        self._processes: ProcessGuard | None = None
         self.restarts = 0
 
     @property
@@ -167,6 +171,16 @@ class Worker:
         if self._guard is None:
             self._guard = open_guard(self.plan.memory, self.name)
         return self._guard
+
+    @property
+    def processes(self) -> ProcessGuard:
+        """This worker's process limit (its cgroup is made on first use, after the
+        memory guard's, in which a v2 limit is set)."""
+        if self._processes is None:
+            guard = self.guard
+            inside = getattr(guard, "path", None) if guard.mechanism == "cgroup-v2" else None
+            self._processes = open_process_guard(self.plan.processes, self.name, inside)
+        return self._processes
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -196,10 +210,11 @@ class Worker:
         if self._stderr is not None:
             self._stderr.close()
         self._stderr = stderr = StderrTail(keep_bytes=_TAIL_BYTES)
-        guard = self.guard
+        guard, processes = self.guard, self.processes
+        processes.case_starts()
         try:
             process = subprocess.Popen(
-                guard.wrap(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                guard.wrap(processes.wrap(argv)), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=stderr.write_fd, start_new_session=True, env=env, close_fds=True,
                 bufsize=0, cwd=None if self._sandboxed else self.output_dir,
             )
@@ -229,10 +244,13 @@ class Worker:
             raise WorkerStartError(reason, f"the worker ended while loading the algorithm "
                                    f"({detail}){why}", tail) from None
         if not isinstance(reply, dict) or not reply.get("ok"):
-            self.kill()
             detail = str(reply.get("detail") if isinstance(reply, dict) else reply)
             reason = "memory" if isinstance(reply, dict) and reply.get("reason") == "memory" \
                 else "setup"
+            limited = self.processes.verdict()
+            if limited is not None:
+                reason, detail = "process-limit", f"{detail}: {limited}"
+            self.kill()
             raise WorkerStartError(reason, detail, self.stderr_tail())
 
     def close(self) -> None:
@@ -246,6 +264,8 @@ class Worker:
             except (OSError, subprocess.TimeoutExpired):
                 pass
             self.kill()
+        if self._processes is not None:
+            self._processes.close()
         if self._guard is not None:
             self._guard.close()
         if self._stderr is not None:
@@ -259,6 +279,8 @@ class Worker:
         kill_process_group(process)
         if self._guard is not None:
             self._guard.stopped()
+        if self._processes is not None:
+            self._processes.stopped()
         for stream in (process.stdin, process.stdout):
             if stream is not None:
                 stream.close()
@@ -283,7 +305,11 @@ class Worker:
                             "started": outcome.started})
 
     def _crash_reason(self, number: int | None, tail: str, otherwise: str) -> tuple[str, str]:
-        """Why the worker process died: the memory limit, an outside signal, or not."""
+        """Why the worker process died: a limit of the run, an outside signal, or not."""
+        limited = self.processes.verdict()
+        if limited is not None:  # the kernel refused a fork or a thread: the cause
+            self.guard.verdict()
+            return "process-limit", f": {limited}"
         verdict = self.guard.verdict()
         if verdict is not None:
             return "memory", f": {verdict}"
@@ -311,6 +337,7 @@ class Worker:
             return self._failed(job, started, clock, exc.reason, exc.detail, exc.stderr_tail)
         process = self._process
         assert process is not None and process.stdin is not None and process.stdout is not None
+        self.processes.case_starts()
         staged = self._stage(job)
         if self._stderr is not None:
             self._stderr.clear()
@@ -325,12 +352,14 @@ class Worker:
                                     deadline=time.monotonic() + limits.timeout_s,
                                     limit=limits.output_limit_bytes + 4096)
         except channel.ChannelTimeout:
+            limited = self.processes.verdict()
             self.kill()
             return self._failed(job, started, clock, "timeout",
                                 f"no answer within {limits.timeout_s:g} s, the time limit "
                                 "per case (--timeout-s, timeout_s); its processes were "
                                 "killed, and the next case starts a new worker (setup() "
-                                "again)", self.stderr_tail())
+                                "again)" + (f"; meanwhile {limited}" if limited else ""),
+                                self.stderr_tail())
         except channel.MessageTooLarge as exc:
             self.kill()
             return self._failed(job, started, clock, "output-too-large",
@@ -369,6 +398,12 @@ class Worker:
             tail = self.stderr_tail()
             if reason not in FAILURE_REASONS:
                 reason = "exception"
+            limited = self.processes.verdict()
+            if limited is not None:  # "can't start new thread" is no want of memory here
+                self.guard.verdict()
+                self.kill()  # what it started holds the cgroup's tasks: a new worker
+                return self._failed(job, started, clock, "process-limit",
+                                    f"{detail}: {limited}", tail, duration)
             if reason in ("exception", "exit-code"):
                 number = reply.get("signal")
                 reason, why = self._crash_reason(number if isinstance(number, int) else None,

@@ -82,3 +82,16 @@ def test_many_files_that_are_not_dicom_are_named_ten_and_counted(tmp_path):
     message = str(info.value)
     assert "note00.txt, note01.txt" in message and "note10.txt" not in message
     assert "... (25 files)" in message
+
+
+def test_spacing_split_between_two_values_is_not_called_their_median(tmp_path):
+    # 7 slices: gaps 2.5, 2.5, 2.5, 3, 3, 3 (z = 0, 2.5, 5, 7.5, 10.5, 13.5, 16.5). The
+    # median of the six gaps is 2.75 mm, which no gap is; before, the message said "the
+    # other slices are 2.75 mm apart" after listing all six. Now it gives both spacings
+    # with their counts.
+    _write(tmp_path, [0.0, 2.5, 5.0, 7.5, 10.5, 13.5, 16.5])
+    with pytest.raises(LoaderError) as info:
+        read_image(tmp_path)
+    message = str(info.value)
+    assert "2.75" not in message
+    assert "2.5 mm (3 gaps), 3 mm (3 gaps)" in message

@@ -100,10 +100,17 @@ def stack(
             [f"between {depth_sorted[i]:.6g} mm ({labels[order[i]]}) and "
              f"{depth_sorted[i + 1]:.6g} mm ({labels[order[i + 1]]}) the gap is "
              f"{steps[i]:.4g} mm" for i in off[:_SHOWN]], int(off.size))
+        usual = int(steps.size - off.size)
+        if usual:
+            others = (f"where the other slices are {spacing:.4g} mm apart ({usual} of "
+                      f"{steps.size} gaps)")
+        else:  # an even count split between two spacings: their median is neither
+            values, counts = np.unique(np.round(steps, 3), return_counts=True)
+            others = "where no two spacings agree on most gaps: " + ", ".join(
+                f"{v:.4g} mm ({c} gaps)" for v, c in list(zip(values, counts))[:_SHOWN])
         raise LoaderError(
             f"{where}: missing slices or non-uniform spacing along the slice normal: {gaps}, "
-            f"where the other slices are {spacing:.4g} mm apart; supply the missing slices "
-            "or resample before evaluation"
+            f"{others}; supply the missing slices or resample before evaluation"
         )
     lateral = points_sorted - points_sorted[0]
     drift = lateral - np.outer(lateral @ normal, normal)

@@ -75,6 +75,15 @@ fi
 echo '{"score": 1}' > "$2/prediction.json"
 '''
 
+BOMB = '''
+if grep -q '"case_id": "bomb' "$1/case.json"; then
+  b() { b | b & }
+  b
+  sleep 60
+fi
+echo '{"score": 1}' > "$2/prediction.json"
+'''
+
 
 def _cgroups_of_this_process() -> list[Path]:
     """Worker cgroups this test process made and left behind (there must be none)."""
@@ -142,6 +151,21 @@ def test_a_command_that_forks_in_a_loop_fails_its_case(tmp_path: Path):
     data = json.loads((tmp_path / "run" / "summary.json").read_text())
     _check(tmp_path, data, {"fork-1"}, None)
     assert "Cannot fork" in data["failures"]["fork-1"]["stderr_tail"]  # dash's own word
+
+
+@needs_bwrap
+def test_a_fork_bomb_churning_at_the_limit_ends_at_the_time_limit(tmp_path: Path):
+    """The classic bomb, bounded by the limit set here and a 5 s time limit."""
+    manifest = write_set(tmp_path, ["ok-1", "bomb-1", "ok-2"])
+    script = write_algorithm(tmp_path, BOMB, name="predict.sh")
+    spec = resolve_algorithm(command=f"/bin/sh {shlex.quote(str(script))} {{input}} "
+                                     "{output}")
+    summary = run_algorithm(manifest, spec, tmp_path / "run", timeout_s=5,
+                            max_processes=LIMIT, progress=False)
+    assert summary.done == 2
+    data = json.loads((tmp_path / "run" / "summary.json").read_text())
+    _check(tmp_path, data, {"bomb-1"}, None)
+    assert "no answer within 5 s" in data["failures"]["bomb-1"]["detail"]
 
 
 def test_the_default_and_the_bounds():

@@ -352,14 +352,15 @@ class Worker:
                                     deadline=time.monotonic() + limits.timeout_s,
                                     limit=limits.output_limit_bytes + 4096)
         except channel.ChannelTimeout:
-            limited = self.processes.verdict()
+            limited = self.processes.verdict()  # a fork loop churns at the limit until then
             self.kill()
-            return self._failed(job, started, clock, "timeout",
+            return self._failed(job, started, clock,
+                                "timeout" if limited is None else "process-limit",
                                 f"no answer within {limits.timeout_s:g} s, the time limit "
-                                "per case (--timeout-s, timeout_s); its processes were "
-                                "killed, and the next case starts a new worker (setup() "
-                                "again)" + (f"; meanwhile {limited}" if limited else ""),
-                                self.stderr_tail())
+                                "per case (--timeout-s, timeout_s)"
+                                + (f", and {limited}" if limited else "") + "; its processes "
+                                "were killed, and the next case starts a new worker (setup() "
+                                "again)", self.stderr_tail())
         except channel.MessageTooLarge as exc:
             self.kill()
             return self._failed(job, started, clock, "output-too-large",

@@ -184,7 +184,8 @@ def _task_notes() -> list[str]:
                        ("case", [_row(i, {}) for i in range(4)])):
         protocol = SimpleNamespace(statistics=SimpleNamespace(
             resampling_unit=unit, n_resamples=2000))
-        boot = SimpleNamespace(name="f1", estimate=SimpleNamespace(method="bootstrap-bca"))
+        boot = SimpleNamespace(name="f1", estimate=SimpleNamespace(method="bootstrap-bca",
+                                                                   low=0.5))
         out += [w.removeprefix("all cases: ") for w in _few_units(rows, protocol, [boot])]
     # an interrupted run's cases never run (ten shown)
     from medeval.evaluation import _interrupted_run
@@ -400,7 +401,8 @@ def test_a_korean_certificate_prints_the_warnings_in_korean(ecg_result: Path,
         korean = " ".join(f"• {warning_ko(warning)}".split())
         assert english not in ko and korean in ko
         assert english in en and korean not in en
-        assert english in both and korean in both
+        # ko+en: one item, the English under the Korean without a bullet of its own
+        assert f"{korean} {english.removeprefix('• ')}" in both and english not in both
     assert "(영문 원문)" not in ko
 
 
@@ -430,7 +432,7 @@ def test_the_veb_warning_reads_so_in_korean(tmp_path: Path) -> None:
     assert both.count(unknown) == 1
     assert "• (영문 원문) all cases: qrs_ppv: a note written after this catalogue" in both
     assert ("• 전체 증례: veb_ppv: proportion_ci: 시행 수 n = 0이므로 비율이 정의되지 "
-            "않습니다. 추정값과 신뢰구간은 NaN입니다 • all cases: veb_ppv: proportion_ci: "
+            "않습니다. 추정값과 신뢰구간은 NaN입니다 all cases: veb_ppv: proportion_ci: "
             "n = 0 trials, so the proportion is undefined; the estimate and its interval "
             "are NaN") in both
     en = _pdftotext(render_certificate(path, tmp_path / "en.pdf", lang="en"))

@@ -144,9 +144,15 @@ def test_undefined_metrics_are_recorded_and_warned():
             "undefined; the estimate and its interval are NaN") in result.warnings
     assert ("all cases: roc_auc: auc_ci: the AUC is undefined with one class only "
             "(0 positives of 4)") in result.warnings
-    # one warning a metric with a note, in the order of the metrics, its note's words
+    # one warning a metric with a note, in the order of the metrics, its note's words;
+    # then that the bootstrap figures rest on 4 cases (C(7, 4) = 35 resamples < 2000)
     assert list(result.warnings) == [f"all cases: {m.name}: {m.estimate.note}"
-                                     for m in result.metrics if m.estimate.note is not None]
+                                     for m in result.metrics if m.estimate.note is not None
+                                     ] + ["all cases: 4 cases: a bootstrap resampling them "
+                                          "can draw only 35 different resamples, fewer than "
+                                          "the 2000 asked for, so the bootstrap intervals "
+                                          "(f1, brier_score, ece) rest on 4 cases and say "
+                                          "little beyond them"]
     assert {"sensitivity", "balanced_accuracy", "youden_j", "lr_positive",
             "lr_negative", "roc_auc", "average_precision"} <= {
         w.split(": ", 2)[1] for w in result.warnings}

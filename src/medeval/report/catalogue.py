@@ -39,6 +39,19 @@ LANGUAGES: tuple[str, ...] = ("ko", "en", "ko+en")
 ONCE_IN_KOREAN = frozenset({"text.warning_untranslated"})
 
 
+#: How a bullet line starts (the warnings of a certificate, one a line).
+BULLET = "• "
+
+
+def under_bullet(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The two lines of a bilingual bullet, the second language's without its bullet: it
+    is printed under the first, indented, as one item (``• 경고`` over ``warning``), not
+    as a second item; any other lines as they are."""
+    if len(lines) == 2 and all(line.startswith(BULLET) for line in lines):
+        return (lines[0], lines[1][len(BULLET):])
+    return lines
+
+
 @dataclass(frozen=True)
 class Msg:
     """A phrase of the catalogue: its key and the values of its fields."""

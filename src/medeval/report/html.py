@@ -17,7 +17,7 @@ from typing import Any
 
 from .._atomic import atomic_write
 from ..result import Result, read_result
-from .catalogue import Msg, languages, texts
+from .catalogue import Msg, languages, texts, under_bullet
 from .content import (
     Block,
     Cell,
@@ -142,7 +142,11 @@ def _block(block: Block, lang: str, t: Any) -> dict[str, Any]:
                 "rows": [[t(c) for c in row] for row in block.rows],
                 "numeric": list(block.numeric)}
     if isinstance(block, Para):
-        return {"type": "para", "text": t(block.text), "style": block.style}
+        lines = t(block.text)
+        under = under_bullet(tuple(lines)) if block.style == "note" else tuple(lines)
+        # a bilingual bullet: its second language under the first, as one item
+        return {"type": "para", "text": list(under), "style": block.style,
+                "under": under != tuple(lines)}
     if isinstance(block, Figure):
         from .figures import figure_svg
 

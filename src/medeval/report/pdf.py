@@ -36,7 +36,7 @@ from .._atomic import atomic_write
 from .._version import __version__
 from ..result import Result, read_result
 from ._errors import ReportError
-from .catalogue import Msg, languages, texts
+from .catalogue import BULLET, Msg, languages, texts, under_bullet
 from .content import (
     Block,
     Cell,
@@ -335,6 +335,10 @@ class _Layout:
             "body": ParagraphStyle("body", base, spaceAfter=3),
             "note": ParagraphStyle("note", base, fontSize=7, leading=8.8,
                                    textColor=HexColor("#333333"), spaceAfter=1.5),
+            # the second language of a bullet note: under the first, past its bullet
+            "note_under": ParagraphStyle("note_under", base, fontSize=7, leading=8.8,
+                                         textColor=HexColor(_MUTED), spaceAfter=1.5,
+                                         leftIndent=_runs_width(BULLET, 7)),
             "mark": ParagraphStyle("mark", base, fontName=FONT_BOLD, textColor=HexColor(_MARK),
                                    spaceAfter=4),
             "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9.5),
@@ -462,7 +466,11 @@ class _Layout:
             return [self.table(block), Spacer(1, 5)]
         if isinstance(block, Para):
             if self.bilingual and not isinstance(block.text, str) and block.style != "mark":
-                return [self.plain(t, block.style) for t in texts(block.text, self.lang)]
+                lines = texts(block.text, self.lang)
+                under = under_bullet(lines)
+                if under is not lines and block.style == "note":  # one item in two lines
+                    return [self.plain(under[0], "note"), self.plain(under[1], "note_under")]
+                return [self.plain(t, block.style) for t in lines]
             return [self.para(block.text, block.style)]
         if isinstance(block, Signatures):
             return [self.signatures(block)]

@@ -294,3 +294,32 @@ def test_a_big_endian_file_reads_in_the_machines_byte_order():
     np.testing.assert_array_equal(image.array, expected)
     np.testing.assert_array_equal(
         sitk.GetArrayFromImage(sitk.GetImageFromArray(image.array)), expected)
+
+
+def test_an_oblique_series_with_rounded_positions_is_placed_as_simpleitk_places_it(tmp_path):
+    """60 slices 1.25 mm apart along an oblique normal (tilted 30 degrees about x), their
+    positions written to 4 decimals as scanners write them. The spacing is the mean gap
+    (SimpleITK's): the far corner voxel lies where SimpleITK puts it, within 1e-4 mm.
+    Before, the median of the rounded gaps was taken: 1.4e-3 mm off there."""
+    base = pydicom.dcmread(pydicom.data.get_testdata_file("CT_small.dcm"))
+    series = pydicom.uid.generate_uid()
+    row, col = np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.8660254, -0.5])
+    normal = np.cross(row, col)
+    for k in range(60):
+        ds = base.copy()
+        ds.SeriesInstanceUID, ds.SOPInstanceUID = series, pydicom.uid.generate_uid()
+        ds.ImageOrientationPatient = [f"{v:.7f}" for v in (*row, *col)]
+        position = np.array([-80.0, -90.0, 0.0]) + normal * (-40.0 + 1.25 * k)
+        ds.ImagePositionPatient = [f"{v:.4f}" for v in position]
+        ds.save_as(tmp_path / f"{(k * 37) % 60:02d}.dcm")  # files out of order
+    image = read_image(tmp_path)
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(tmp_path)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        itk = reader.Execute()
+    corner = (127, 127, 59)  # (x, y, z) index
+    expected = np.array(itk.TransformIndexToPhysicalPoint(corner))[::-1]
+    found = np.asarray(image.origin_mm) + image.direction @ (
+        np.array(corner[::-1]) * np.asarray(image.spacing_mm))
+    assert np.abs(found - expected).max() < 1e-4

@@ -320,3 +320,25 @@ def test_distance_on_frames_needs_the_pixel_size_nothing_is_taken_as_1_mm(tmp_pa
         folder = tmp_path / f"s{spacing[0]}"
         result = medeval.evaluate(folder / "protocol.toml", _distance_set(folder, spacing))
         assert [row["true_positives"] for row in result.cases] == [hits, hits]
+
+
+def test_logit_scores_with_an_undetected_case_give_the_case_auc(folder):
+    # A detector scoring in logits (negative for unlikely boxes) and a case with no
+    # detection (c4): the evaluation stopped with case_scores' refusal of the default
+    # no-detection score 0, which would rank c4 above c0..c2. A case without detection
+    # ranks below every detected case: scikit-learn's AUC with -1e9 for it.
+    from sklearn.metrics import roc_auc_score
+
+    logits = {"c0": [([0, 0, 10, 10], 2.2), ([50, 50, 60, 60], -0.8)],
+              "c1": [([80, 80, 90, 90], -1.5)], "c2": [([5, 5, 9, 9], -0.2)],
+              "c3": [([40, 40, 60, 60], -2.7)], "c4": []}
+    for cid, dets in logits.items():
+        items = [{"box": b, "score": s} for b, s in dets]
+        (folder / "pred" / f"{cid}.json").write_text(json.dumps({"detections": items}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    y = [1 if REFERENCE[c] else 0 for c in logits]
+    s = [max((sc for _, sc in d), default=-1e9) for d in logits.values()]
+    # by hand: lesion cases c0 2.2, c1 -1.5, c3 -2.7 against c2 -0.2 and c4 (none):
+    # c0 above both, c1 and c3 above c4 only: 4 of 6 pairs
+    assert result.metric("case_auc").estimate.value == pytest.approx(
+        roc_auc_score(y, s), abs=1e-12) == pytest.approx(4 / 6)

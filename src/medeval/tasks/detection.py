@@ -167,12 +167,21 @@ class Detection(TaskType):
         if not matches:  # every case failed and left out
             return Aggregate(tuple(metrics), {})
         curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation)
-        y, s = case_scores(matches, no_detection_score=0.0)
+        y, s = case_scores(matches, no_detection_score=_nothing_detected(matches))
         if 0 < int(y.sum()) < y.size:
             metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
                 y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
                 n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
         return Aggregate(tuple(metrics), {"froc": froc_table(curve)})
+
+
+def _nothing_detected(matches: Sequence[DetectionMatch]) -> float:
+    """The case-level score of a case without any detection: 0 for scores that are
+    probabilities (as before), else one below every case's highest score (logits can
+    be negative; only the ranks matter to the case AUC)."""
+    highest = [float(m.scores.max()) for m in matches if m.scores.size]
+    lowest = min(highest, default=0.0)
+    return 0.0 if lowest >= 0 else math.floor(lowest) - 1.0
 
 
 def _no_pixel_size(case: Case, root: Path) -> None:

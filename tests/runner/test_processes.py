@@ -84,6 +84,20 @@ fi
 echo '{"score": 1}' > "$2/prediction.json"
 '''
 
+SETUP_FLOOD = '''
+import threading
+
+
+class Flood:
+    def setup(self):
+        stop = threading.Event()
+        for _ in range(5000):
+            threading.Thread(target=stop.wait, daemon=True).start()
+
+    def predict(self, case):
+        return 0.5
+'''
+
 
 def _cgroups_of_this_process() -> list[Path]:
     """Worker cgroups this test process made and left behind (there must be none)."""
@@ -166,6 +180,18 @@ def test_a_fork_bomb_churning_at_the_limit_ends_at_the_time_limit(tmp_path: Path
     data = json.loads((tmp_path / "run" / "summary.json").read_text())
     _check(tmp_path, data, {"bomb-1"}, None)
     assert "no answer within 5 s" in data["failures"]["bomb-1"]["detail"]
+
+
+@needs_bwrap
+def test_a_setup_that_floods_threads_is_refused_with_the_limit_named(tmp_path: Path):
+    manifest = write_set(tmp_path, ["c1", "c2"])
+    plugin = write_algorithm(tmp_path, SETUP_FLOOD)
+    with pytest.raises(RunnerError, match=r"could not be loaded in its sandbox \(it reached "
+                       r"the process limit: raise max_processes") as raised:
+        run_algorithm(manifest, f"{plugin}:Flood", tmp_path / "run", timeout_s=30,
+                      max_processes=LIMIT, progress=False)
+    assert f"process limit of {LIMIT} tasks" in str(raised.value)
+    assert _cgroups_of_this_process() == []
 
 
 def test_the_default_and_the_bounds():
@@ -273,3 +299,41 @@ def test_the_protocol_runner_section_takes_the_limit():
     jsonschema.validate("none", field)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(8, field)
+
+
+MEASURE = '''
+import threading
+
+
+class Measure:
+    def predict(self, case):
+        if case.case_id == "s3":
+            stop = threading.Event()
+            for _ in range(5000):
+                threading.Thread(target=stop.wait, daemon=True).start()
+        return {"value": 7.5}
+'''
+
+
+@needs_bwrap
+def test_the_protocol_runner_section_sets_the_limit_of_medeval_run(tmp_path: Path):
+    """``[runner] max_processes`` of a protocol reaches the runner through ``medeval run``."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "measurement"
+    rows = ["case_id,patient_id,input,reference"]
+    (tmp_path / "in").mkdir()
+    for i in range(6):
+        (tmp_path / "in" / f"s{i}.txt").write_text("x")
+        rows.append(f"s{i},p{i},in/s{i}.txt,{5 + i}")
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    plugin = write_algorithm(tmp_path, MEASURE)
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text((example / "protocol.toml").read_text().replace(
+        'version = "1"', f'version = "1"\nplugin = "{plugin}:Measure"')
+        + f"\n[runner]\nmax_processes = {LIMIT}\ntimeout_s = 60\n")
+    main(["run", str(protocol), "--out", str(tmp_path / "out")])
+    summaries = list((tmp_path / "out").rglob("summary.json"))
+    assert len(summaries) == 1
+    data = json.loads(summaries[0].read_text())
+    assert data["limits"]["max_processes"] == LIMIT and data["processes"]["limit"] == LIMIT
+    assert data["done"] == 5
+    _check(tmp_path, data, {"s3"}, None)

@@ -427,7 +427,9 @@ def _probe(plan: WorkerPlan, scratch: Path, gpus: Sequence[Gpu] = ()) -> Worker:
 def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> RunnerError:
     tail = f"; its stderr ends with:\n{exc.stderr_tail}" if exc.stderr_tail else ""
     why = (" (it ran out of memory: raise memory_mb, or address_space_mb if one is set)"
-           if exc.reason == "memory" else "")
+           if exc.reason == "memory" else
+           " (it reached the process limit: raise max_processes, --max-processes)"
+           if exc.reason == "process-limit" else "")
     hint = "" if gpu else no_gpu_hint(f"{exc.detail}\n{exc.stderr_tail}")
     why += f" ({hint})" if hint else ""
     return RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "

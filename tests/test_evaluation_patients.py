@@ -272,3 +272,25 @@ def test_a_bootstrap_over_few_patients_is_said_to_rest_on_them(tmp_path):
     shutil.copytree(Path(__file__).parents[1] / "examples" / "binary-classification", folder)
     result = evaluate(folder / "protocol.toml", predictions=folder / "predictions")
     assert not [w for w in result.warnings if "different resamples" in w]
+
+
+def test_a_newcombe_auc_on_several_images_per_patient_says_it_takes_cases_alone(tmp_path):
+    # Newcombe's AUC interval has no clustered form: with several images per patient its
+    # interval (the same as without patients) is too narrow if they are alike; said in its
+    # note, and so in the warnings. 41 patients, as test_the_set_counts_each_patient_once.
+    from medeval.stats import auc_ci
+
+    table = write_set(tmp_path, 5)
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace(
+        'resampling_unit = "patient"', 'resampling_unit = "patient"\nauc_method = "newcombe"'))
+    result = evaluate(protocol, predictions=tmp_path / "predictions")
+    auc = result.metric("roc_auc").estimate
+    alone = auc_ci(table["reference"].to_numpy(), table["score"].to_numpy(), method="newcombe")
+    assert (auc.value, auc.low, auc.high) == (alone.value, alone.low, alone.high)
+    note = (f"newcombe takes the {len(table)} cases as independent, but they are of 41 "
+            "patients, several per patient: the interval is too narrow if a patient's cases "
+            "are alike; auc_method = \"delong\" (Obuchowski's clustered form here) or "
+            "\"bootstrap\" (patients resampled) accounts for it")
+    assert table["patient"].nunique() == 41 and auc.note == note
+    assert f"all cases: roc_auc: {note}" in result.warnings

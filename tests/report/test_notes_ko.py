@@ -187,6 +187,10 @@ def _task_notes() -> list[str]:
         boot = SimpleNamespace(name="f1", estimate=SimpleNamespace(method="bootstrap-bca",
                                                                    low=0.5))
         out += [w.removeprefix("all cases: ") for w in _few_units(rows, protocol, [boot])]
+    # a Newcombe AUC interval on several images per patient
+    from medeval.tasks.binary_classification import _newcombe_unclustered
+
+    out.append(_newcombe_unclustered(["a", "a", "b"]))
     # an interrupted run's cases never run (ten shown)
     from medeval.evaluation import _interrupted_run
 

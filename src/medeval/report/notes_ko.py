@@ -328,6 +328,14 @@ NOTES: tuple[Note, ...] = (
          "실행이 중단되어 증례 {n}개가 실행되지 않았습니다 ({shown}; summary.json의 not_run): "
          "이 증례들은 출력 없음(missing-output) 실패로 셉니다. 같은 --out으로 medeval predict를 "
          "다시 실행하면 이어서 실행합니다"),
+    Note(r"newcombe takes the (?P<n>\d+) cases as independent, but they are of (?P<k>\d+) "
+         r"patients, several per patient: the interval is too narrow if a patient's cases are "
+         r"alike; auc_method = \"delong\" \(Obuchowski's clustered form here\) or "
+         r"\"bootstrap\" \(patients resampled\) accounts for it",
+         "newcombe 방법은 증례 {n}건을 서로 독립으로 다루지만, 이들은 환자 {k}명의 것으로 환자마다 "
+         "여러 건입니다: 한 환자의 증례들이 서로 비슷하면 신뢰구간이 너무 좁습니다. "
+         "auc_method = \"delong\"(여기서는 Obuchowski의 군집 형태) 또는 \"bootstrap\"(환자 "
+         "재표집)이 이를 반영합니다"),
     Note(r"case ids that differ only in letter case: (?P<shown>.+); on a file system that "
          r"ignores letter case \(macOS, Windows\) their prediction files are one file, read "
          r"for both cases: evaluate such a set on one that does not \(Linux\), or give the "

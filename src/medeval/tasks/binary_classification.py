@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -95,7 +96,10 @@ def classification_metrics(
     for which in ("positive", "negative"):
         metrics.append(metric_record(f"lr_{which}", f"lr_{which}", likelihood_ratio_ci(
             cm.tp, cm.fn, cm.fp, cm.tn, which=which, confidence=confidence)))
-    metrics.append(metric_record("roc_auc", "roc_auc", auc_ci(truth, scores, **auc_options)))
+    auc = auc_ci(truth, scores, **auc_options)
+    if clustered and auc_method == "newcombe" and auc.note is None:
+        auc = replace(auc, note=_newcombe_unclustered(list(clusters)))
+    metrics.append(metric_record("roc_auc", "roc_auc", auc))
     metrics.append(metric_record("average_precision", "average_precision",
                                  bootstrap_ci("average_precision", truth, scores, **boot)))
     if bool(probabilities.min() >= 0.0 and probabilities.max() <= 1.0):
@@ -219,6 +223,15 @@ class BinaryClassification(TaskType):
         return tuple(metric_record(name, definition, Estimate(
             math.nan, math.nan, math.nan, method, st.confidence, 0, note="no cases"))
             for name, definition, method in named)
+
+
+def _newcombe_unclustered(clusters: list[Any]) -> str:
+    """The note of a Newcombe AUC interval on cases several of which share a patient."""
+    patients = len(set(clusters))
+    return (f"newcombe takes the {len(clusters)} cases as independent, but they are of "
+            f"{patients} patients, several per patient: the interval is too narrow if a "
+            "patient's cases are alike; auc_method = \"delong\" (Obuchowski's clustered "
+            "form here) or \"bootstrap\" (patients resampled) accounts for it")
 
 
 def _outcome(truth: int, decided: int) -> str:

@@ -3,7 +3,8 @@
 The time limit is kept by the runner, which kills the worker's whole process group (and
 with it the sandbox's PID namespace) when a case overruns. The memory limit holds the
 memory the worker's whole process tree really uses (a cgroup per worker, or the runner's
-watch: :mod:`medeval.runner.memory`). File size is a kernel resource limit
+watch: :mod:`medeval.runner.memory`), and so does the number of its processes and threads
+(a ``pids`` cgroup per worker: :mod:`medeval.runner.pids`). File size is a kernel resource limit
 (``RLIMIT_FSIZE``) set in the worker before the algorithm is imported, so it holds for the
 algorithm and every process it starts; so is an address-space limit (``RLIMIT_AS``), but
 only when one is asked for (``address_space_mb``).

@@ -8,10 +8,12 @@ of any other case, and empties ``/output``. A worker that overruns the time limi
 or announces an oversized answer is killed with its whole process group and started
 again for the next case; the case is recorded as failed with its reason and the tail of
 its stderr. The worker's memory is held by a :class:`~medeval.runner.memory.MemoryGuard`
-(its own cgroup, or the runner's watch). A worker killed by a signal that neither the
-algorithm nor a limit of the run sent (``SIGKILL`` from outside, the host's OOM killer)
-is an ``infrastructure`` failure, and its case is run again, up to ``WorkerPlan.retries``
-times.
+(its own cgroup, or the runner's watch), the number of its processes and threads by a
+:class:`~medeval.runner.pids.ProcessGuard` (a pids cgroup); a case that fails after the
+kernel refused it a process or thread fails as ``process-limit`` and ends its worker.
+A worker killed by a signal that neither the algorithm nor a limit of the run sent
+(``SIGKILL`` from outside, the host's OOM killer) is an ``infrastructure`` failure, and
+its case is run again, up to ``WorkerPlan.retries`` times.
 """
 
 from __future__ import annotations

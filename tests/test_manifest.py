@@ -548,3 +548,24 @@ def test_a_wfdb_header_is_read_up_to_its_first_mebibyte(tmp_path, padding, found
             manifest.validate()
     else:
         manifest.validate()
+
+
+def test_an_absolute_path_outside_the_root_and_a_folder_as_manifest_are_named(tmp_path):
+    # an absolute path was said to leave the root "through '..' or a symlink"; a folder
+    # given as the manifest was "no such file"
+    outside = tmp_path / "elsewhere" / "scan.dcm"
+    outside.parent.mkdir()
+    outside.write_bytes(b"x")
+    root = tmp_path / "set"
+    root.mkdir()
+    (root / "r.txt").write_text("1")
+    (root / "manifest.csv").write_text(
+        f"case_id,patient_id,input,reference\nc1,p1,{outside},r.txt\n")
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(root / "manifest.csv").validate()
+    assert caught.value.problems == (
+        f"case c1: input '{outside}': leaves the data root {root.resolve()} (an absolute "
+        "path outside it: write paths relative to the data root, a manifest CSV's folder)",)
+    with pytest.raises(ManifestError, match=r"manifest .*set: is a folder; give the "
+                       r"manifest's CSV file"):
+        Manifest.from_csv(root)

@@ -166,6 +166,9 @@ class Manifest:
         import pandas as pd
 
         file = Path(path)
+        if file.is_dir():
+            raise ManifestError(f"manifest {file}: is a folder; give the manifest's CSV file "
+                                "(e.g. manifest.csv in it)")
         if not file.is_file():
             raise ManifestError(f"manifest {file}: no such file")
         try:
@@ -496,8 +499,10 @@ class Manifest:
         try:
             located, status = located_within_root(self.root, value)
         except LoaderError:
-            return None, (f"leaves the data root {self.root.resolve()} (through '..' or a "
-                          "symlink)")
+            how = ("an absolute path outside it: write paths relative to the data root, a "
+                   "manifest CSV's folder" if os.path.isabs(value) else
+                   "through '..' or a symlink")
+            return None, f"leaves the data root {self.root.resolve()} ({how})"
         target = located
         try:
             if status is None:

@@ -13,6 +13,9 @@ import json
 import os
 import re
 import shlex
+import shutil
+import subprocess
+import sys
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -210,6 +213,38 @@ def test_without_a_pids_controller_a_pre_check_warns_and_a_certificate_refuses()
                              "counts": "nothing: no process limit"}
     with pytest.raises(RunnerError, match="certificate run needs a process limit of 64"):
         choose_process_guard(64, candidates=[], mode="certificate")
+
+
+UNPRIVILEGED = """
+import sys, warnings
+sys.path.insert(0, sys.argv[1])
+from medeval.errors import RunnerError
+from medeval.runner.pids import choose_process_guard
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    plan = choose_process_guard(64)
+print(plan.mechanism, plan.limit)
+print(type(caught[0].message).__name__, caught[0].message)
+try:
+    choose_process_guard(64, mode="certificate")
+except RunnerError as exc:
+    print("refused:", exc)
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root and setpriv to become an unprivileged user")
+def test_an_unprivileged_user_gets_no_pids_cgroup_and_is_told():
+    """The real host, as user nobody: the pids hierarchy is not writable for it."""
+    source = str(Path(__import__("medeval").__file__).resolve().parents[1])
+    done = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534",
+                           "--clear-groups", sys.executable, "-c", UNPRIVILEGED, source],
+                          capture_output=True, text=True, timeout=120, check=True, cwd="/")
+    first, warned, refused = done.stdout.splitlines()[:3]
+    assert first == "none None"
+    assert warned.startswith("IsolationWarning the algorithm runs WITHOUT a process limit")
+    assert "Permission denied" in warned or "no cgroup pids controller" in warned
+    assert refused.startswith("refused: a certificate run needs a process limit of 64")
 
 
 def test_the_host_limit_is_found_here():

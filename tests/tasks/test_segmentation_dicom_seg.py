@@ -264,3 +264,37 @@ def test_seg_reference_with_seg_prediction_on_the_same_series(tmp_path: Path) ->
     assert same["hd95@max-directed"] == pytest.approx(
         medpy_binary.hd95(pred, ref, voxelspacing=(2.5, 0.488281, 0.488281)), abs=1e-9)
     assert rows_by_id["other"]["reason"] == "invalid-output"
+
+
+def test_seg_reference_is_placed_on_the_cases_nifti_input(tmp_path: Path) -> None:
+    """The input is ct5n converted to NIfTI by SimpleITK (the grid the algorithm sees),
+    the reference a SEG of ct5n holding only its 3 non-empty frames. The SEG goes on
+    the NIfTI's grid, and the prediction on that grid is scored (Dice against MedPy);
+    before, the SEG was read on the grid of its own 3 frames and the prediction failed
+    as incompatible. A NIfTI whose rows were flipped (another grid than the SEG's
+    frames) is a reference problem naming the frames, not the algorithm's failure."""
+    ref = np.zeros((5, 16, 16), bool)  # file order (z descending)
+    ref[1:4, 4:11, 5:12] = True
+    pred = np.zeros((5, 16, 16), np.uint8)
+    pred[1:4, 5:12, 5:12] = 1  # one row further: 126 of 147 voxels shared
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(CT5N)))
+    ct = reader.Execute()
+    (tmp_path / "img").mkdir()
+    sitk.WriteImage(ct, str(tmp_path / "img" / "n1.nii.gz"))
+    write_seg(tmp_path / "n1.dcm", {1: ref}, slices=[1, 2, 3])
+    (tmp_path / "pred").mkdir()
+    image = sitk.GetImageFromArray(pred[::-1].copy())
+    image.CopyInformation(ct)
+    sitk.WriteImage(image, str(tmp_path / "pred" / "n1.nii.gz"))
+    pd.DataFrame([{"case_id": "n1", "patient_id": "p1", "input": "img/n1.nii.gz",
+                   "reference": "n1.dcm"}]).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    (row,) = result.cases
+    assert row["status"] == "ok", row
+    assert row["dice"] == pytest.approx(medpy_binary.dc(pred, ref), abs=1e-12)
+    sitk.WriteImage(sitk.Flip(ct, [False, True, False]), str(tmp_path / "img" / "n1.nii.gz"))
+    with pytest.raises(medeval.MedevalError) as info:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    assert "case n1" in str(info.value) and "differs from the reference's" in str(info.value)

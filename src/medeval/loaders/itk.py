@@ -30,7 +30,7 @@ from ._nifti_forms import check_forms, unplaced
 from ._nrrd import check_nrrd
 from ._records import Image
 
-__all__ = ["read_itk_image"]
+__all__ = ["read_itk_grid", "read_itk_image"]
 
 
 def read_itk_image(path: str | os.PathLike[str]) -> Image:
@@ -135,6 +135,53 @@ def _check_data(file: Path) -> None:
         (b"ObjectType", b"NDims")
     ):
         check_metaimage(file)
+
+
+def read_itk_grid(path: str | os.PathLike[str]) -> Image:
+    """The grid of a NIfTI, MetaImage or NRRD file as :func:`read_itk_image` gives it
+    (shape, spacing, origin, direction; a NIfTI's qform and sform checked), from its
+    header alone: the array is zeros of the grid's shape that take no memory
+    (``np.broadcast_to``). For placing a DICOM SEG on the volume it was drawn on.
+
+    Raises
+    ------
+    LoaderError
+        SimpleITK cannot read the header; the qform and sform disagree; not 2-D or 3-D.
+    """
+    import SimpleITK as sitk
+
+    file = regular_file(path, what="image")
+    check_forms(file)
+    make_reader: Any = sitk.ImageFileReader  # SimpleITK has no type hints
+    reader: Any = make_reader()
+    reader.SetFileName(str(file))
+    failure: RuntimeError | None = None
+    with _itk_messages() as messages:
+        try:
+            reader.ReadImageInformation()
+        except RuntimeError as exc:
+            failure = exc
+    if failure is not None:
+        reasons = [*(_itk_text(text) for text in messages), _first_line(failure)]
+        raise LoaderError(f"image {file}: SimpleITK cannot read its header "
+                          f"({'; '.join(filter(None, reasons))})") from None
+    dim = reader.GetDimension()
+    if dim not in (2, 3):
+        raise LoaderError(f"image {file}: has {dim} dimensions; medeval reads 2-D and 3-D "
+                          "images only (split a 4-D series into 3-D volumes)")
+    size = list(reader.GetSize())[::-1]
+    spacing = list(reader.GetSpacing())[::-1]
+    origin = list(reader.GetOrigin())[::-1]
+    matrix = np.asarray(reader.GetDirection(), dtype=np.float64).reshape(dim, dim)[::-1, ::-1]
+    if dim == 2:
+        size, spacing, origin = [1, *size], [1.0, *spacing], [0.0, *origin]
+        full = np.eye(3)
+        full[1:, 1:] = matrix
+        matrix = full
+    array = np.broadcast_to(np.zeros((), np.uint8), tuple(int(n) for n in size))
+    return Image(array=array, spacing_mm=(spacing[0], spacing[1], spacing[2]),
+                 origin_mm=(origin[0], origin[1], origin[2]), direction=matrix,
+                 metadata={"format": "itk", "source": str(file), "geometry": "file"})
 
 
 def _no_spacing(file: Path) -> str | None:

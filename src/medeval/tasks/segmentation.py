@@ -235,9 +235,12 @@ class Segmentation(TaskType):
         frames its writer kept, so its own grid may be part of the image's. Of several
         DICOM inputs (the series and a prior, say), the one whose SeriesInstanceUID the
         SEG's ReferencedSeriesSequence names; a SEG naming none or several of them is a
-        reference problem. Without a DICOM input the SEG is read on its own grid."""
+        reference problem. Without a DICOM input, on the grid of the case's one volume
+        input (NIfTI, MetaImage, NRRD: the series converted), by its header; else on
+        the SEG's own grid."""
         from ..loaders import read_image
         from ..loaders.dicom import read_dicom_grid
+        from ..loaders.itk import read_itk_grid
         from ..loaders.seg import is_dicom_segmentation, read_label_map
 
         if fmt == "dicom" and is_dicom_segmentation(path):
@@ -250,6 +253,10 @@ class Segmentation(TaskType):
                 image = read_dicom_grid(images[0]) if images[0].is_dir() \
                     else read_image(images[0])
                 return read_label_map(path, reference=image)
+            volumes = [root / name for name in case.inputs if (root / name).is_file()
+                       and _sniff(root / name) in ("nifti", "gzip", "nrrd", "metaimage")]
+            if len(volumes) == 1:  # the series converted: the SEG goes on its grid
+                return read_label_map(path, reference=read_itk_grid(volumes[0]))
         return self._read(path, fmt)
 
     def _read_prediction(self, path: Path, reference: Any) -> Any:

@@ -2,8 +2,9 @@
 
 The manifest's ``reference`` is a mask or label map: a volume (NIfTI, MHA, NRRD, a DICOM
 file or series folder; a DICOM SEG as the label map of its segment numbers, placed on the
-grid of the case's DICOM input, the series it was drawn on) or a 2-D mask image (PNG,
-BMP, TIFF; JPEG with ``jpeg_threshold``), read with
+grid of the case's DICOM input, the series it was drawn on, or of its one NIfTI,
+MetaImage or NRRD input) or a 2-D mask image (PNG, BMP, TIFF; JPEG with
+``jpeg_threshold``), read with
 :func:`medeval.loaders.read_mask` as the protocol's ``label_map`` and ``jpeg_threshold``
 say. The prediction is ``<case_id>`` with one of :data:`SUFFIXES` (a volume, a DICOM SEG
 placed on the reference's grid, or a mask image read the same way as the references), on

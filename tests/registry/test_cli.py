@@ -8,6 +8,7 @@ import hashlib
 import io
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,11 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("registry-cli")
     certified = _as_runner(medeval.evaluate(_binary_study(folder / "c", "certificate"),
                                             folder / "c" / "predictions"))
+    # tested on 26 November 2026, so that the issue dates these tests write (27 November
+    # on) come after the testing, as the registry requires, whatever day they run
+    certified = replace(certified, context=replace(
+        certified.context, started="2026-11-26T01:00:00+00:00",
+        finished="2026-11-26T02:00:00+00:00"))
     precheck = medeval.evaluate(_binary_study(folder / "p", "pre-check"),
                                 folder / "p" / "predictions")
     info = folder / "info.toml"
@@ -310,3 +316,27 @@ def test_a_certificate_of_another_result_is_not_registered(study, tmp_path, caps
     assert "does not verify against result" in err and "nothing was issued" in err
     with Registry.open(reg) as registry:
         assert registry.get("LAB-AI-2026-0007") is None
+
+
+def test_an_issue_date_before_the_testing_or_after_today_is_refused(study, tmp_path, capsys):
+    # the study was tested on 2026-11-26 (UTC): 2026-11-24 is before it (a day's grace
+    # for the laboratory's time zone), and a date two days from now lies ahead (a next
+    # year's date drew next year's numbers); nothing is issued, the counter unmoved
+    import datetime
+
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    ahead = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    for day, why in (("2026-11-24", "before the testing ended (2026-11-26, UTC)"),
+                     (ahead, f"after today ({datetime.date.today()})")):
+        code, _, err = _run(capsys, "issue", str(study["result"]), "--render",
+                            str(tmp_path / "c.pdf"), "--info", str(study["info"]),
+                            "--issue-date", day, "--registry", reg)
+        assert code == 2 and f"issue date {day}: {why}" in err, err
+    assert not (tmp_path / "c.pdf").exists()
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render",
+                        str(tmp_path / "c.pdf"), "--info", str(study["info"]),
+                        "--issue-date", "2026-11-25", "--registry", reg)
+    assert code == 0, err  # the day before, in UTC, is the laboratory's day of testing
+    with Registry.open(reg) as registry:
+        assert [r.number for r in registry.list()] == ["LAB-AI-2026-0001"]

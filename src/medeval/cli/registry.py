@@ -209,7 +209,28 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
     if amends is None:
         fields["customer"] = fields["customer"] or result.protocol.customer.name
         fields["test_id"] = fields["test_id"] or result.protocol.id
+    _check_issue_date(fields["issue_date"], result.context.finished)
     return fingerprint, info, fields
+
+
+def _check_issue_date(value: object, finished: str | None) -> None:
+    """Refuse a date of issue after tomorrow (a future year would draw that year's
+    numbers) or before the testing ended (``finished``, UTC; a day's grace either way
+    for the laboratory's time zone)."""
+    from datetime import date, timedelta
+
+    from ..registry.checks import check_date
+
+    if not value:
+        return
+    day = check_date(value, what="issue date")
+    if day > date.today() + timedelta(days=1):
+        raise RegistryError(f"issue date {day}: after today ({date.today()}); a report is "
+                            "issued on the day it is approved")
+    ended = (finished or "")[:10]
+    if ended and day < date.fromisoformat(ended) - timedelta(days=1):
+        raise RegistryError(f"issue date {day}: before the testing ended ({ended}, UTC); "
+                            "a report is issued after its test")
 
 
 def _require_people(args: argparse.Namespace, fields: dict[str, Any],

@@ -106,6 +106,8 @@ def read_predictions(path: Path) -> Predictions:
             "limits": data.get("limits"),
             # how the memory limit was held (a cgroup per worker, or the runner's watch)
             "memory": data.get("memory"),
+            # how the process limit was held (a pids cgroup per worker, or none)
+            "processes": data.get("processes"),
             # cases run again after their worker was killed from outside
             "retried": data.get("retried", {}),
             # the GPUs used: model, driver, memory, and which worker had which

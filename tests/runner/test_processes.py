@@ -372,3 +372,6 @@ def test_the_protocol_runner_section_sets_the_limit_of_medeval_run(tmp_path: Pat
     assert data["limits"]["max_processes"] == LIMIT and data["processes"]["limit"] == LIMIT
     assert data["done"] == 5
     _check(tmp_path, data, {"s3"}, None)
+    # the result records how the limit was held, as it records the memory guard's
+    run = json.loads((tmp_path / "out" / "result.json").read_text())["algorithm"]["run"]
+    assert run["processes"] == data["processes"] and run["processes"]["limit"] == LIMIT

@@ -60,8 +60,8 @@ __all__ = [
 
 #: Why a case failed. The runner's reasons, plus those found when reading predictions.
 FailureReason = Literal[
-    "exception", "exit-code", "timeout", "memory", "invalid-output", "output-too-large",
-    "missing-output", "incompatible", "infrastructure", "setup",
+    "exception", "exit-code", "timeout", "memory", "process-limit", "invalid-output",
+    "output-too-large", "missing-output", "incompatible", "infrastructure", "setup",
 ]
 
 

@@ -48,9 +48,10 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from ..errors import RunnerError
 
@@ -215,8 +216,24 @@ def cgroup_candidates(mounts: list[tuple[str, str, str, set[str]]] | None = None
 
 def _probe_cgroup(mechanism: Mechanism, parent: Path, limit: int) -> str | None:
     """Make a worker cgroup, move a process into it, remove it; why not, or None."""
+    return probe_group(lambda: _CGroup(mechanism, parent, limit, "probe"), parent)
+
+
+class _Group(Protocol):
+    """What :func:`probe_group` uses of a worker's cgroup (memory's or pids')."""
+
+    path: Path
+
+    def wrap(self, argv: list[str]) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+def probe_group(make: Callable[[], _Group], parent: Path) -> str | None:
+    """Make a worker cgroup with ``make``, move a process into it, remove it; why it
+    cannot be done, or None (the memory and the process guards' probe)."""
     try:
-        group = _CGroup(mechanism, parent, limit, "probe")
+        group = make()
     except OSError as exc:
         return f"cannot create a cgroup in {parent}: {exc}"
     try:

@@ -37,7 +37,6 @@ import os
 import re
 import secrets
 import signal
-import subprocess
 import time
 import warnings
 from dataclasses import dataclass
@@ -46,7 +45,7 @@ from typing import Literal
 
 from ..errors import IsolationWarning, RunnerError
 from .limits import MIN_MAX_PROCESSES
-from .memory import MemoryPlan, _join, _mounts, _own_cgroups, _remove_stale
+from .memory import MemoryPlan, _join, _mounts, _own_cgroups, _remove_stale, probe_group
 
 __all__ = [
     "DEFAULT_MAX_PROCESSES",
@@ -140,21 +139,7 @@ def process_candidates(mounts: list[tuple[str, str, str, set[str]]] | None = Non
 
 def _probe(mechanism: Mechanism, parent: Path, limit: int) -> str | None:
     """Make a worker cgroup, move a process into it, remove it; why not, or None."""
-    try:
-        group = _PidsCGroup(mechanism, parent, limit, "probe")
-    except OSError as exc:
-        return f"cannot create a cgroup in {parent}: {exc}"
-    try:
-        done = subprocess.run(group.wrap(["/bin/true"]), capture_output=True, timeout=30,
-                              check=False)
-        if done.returncode != 0:
-            return (f"cannot move a process into {group.path}: "
-                    f"{done.stderr.decode(errors='replace').strip()}")
-    except (OSError, subprocess.TimeoutExpired) as exc:  # pragma: no cover
-        return f"cannot move a process into {group.path}: {exc}"
-    finally:
-        group.close()
-    return None
+    return probe_group(lambda: _PidsCGroup(mechanism, parent, limit, "probe"), parent)
 
 
 def choose_process_guard(max_processes: int | None, *, memory: MemoryPlan | None = None,

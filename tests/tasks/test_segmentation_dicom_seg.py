@@ -26,14 +26,21 @@ medpy_binary = pytest.importorskip("medpy.metric.binary")
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "segmentation"
 
 
-def test_sparse_seg_reference_with_nifti_prediction(tmp_path: Path) -> None:
-    ref = np.zeros((5, 16, 16), bool)  # file order (z descending)
+def _masks_and_ct() -> tuple[np.ndarray, np.ndarray, sitk.Image]:
+    """The reference (slices 1-3 of ct5n, file order: z descending), the prediction one
+    row further (126 of 147 voxels shared) and SimpleITK's grid of the series (z
+    ascending)."""
+    ref = np.zeros((5, 16, 16), bool)
     ref[1:4, 4:11, 5:12] = True
     pred = np.zeros((5, 16, 16), np.uint8)
-    pred[1:4, 5:12, 5:12] = 1  # one row further: 126 of 147 voxels shared
+    pred[1:4, 5:12, 5:12] = 1
     reader = sitk.ImageSeriesReader()
     reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(CT5N)))
-    ct = reader.Execute()  # SimpleITK's grid of the series: z ascending
+    return ref, pred, reader.Execute()
+
+
+def test_sparse_seg_reference_with_nifti_prediction(tmp_path: Path) -> None:
+    ref, pred, ct = _masks_and_ct()
     (tmp_path / "pred").mkdir()
     rows = []
     for case, slices in (("full", None), ("sparse", [1, 2, 3])):
@@ -171,13 +178,7 @@ def test_seg_reference_is_placed_on_the_input_series_it_names(tmp_path: Path) ->
     import pydicom
     from pydicom.uid import generate_uid
 
-    ref = np.zeros((5, 16, 16), bool)  # file order (z descending)
-    ref[1:4, 4:11, 5:12] = True
-    pred = np.zeros((5, 16, 16), np.uint8)
-    pred[1:4, 5:12, 5:12] = 1  # one row further: 126 of 147 voxels shared
-    reader = sitk.ImageSeriesReader()
-    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(CT5N)))
-    ct = reader.Execute()
+    ref, pred, ct = _masks_and_ct()
     (tmp_path / "pred").mkdir()
     rows = []
     for case in ("ct-first", "prior-first"):
@@ -273,13 +274,7 @@ def test_seg_reference_is_placed_on_the_cases_nifti_input(tmp_path: Path) -> Non
     before, the SEG was read on the grid of its own 3 frames and the prediction failed
     as incompatible. A NIfTI whose rows were flipped (another grid than the SEG's
     frames) is a reference problem naming the frames, not the algorithm's failure."""
-    ref = np.zeros((5, 16, 16), bool)  # file order (z descending)
-    ref[1:4, 4:11, 5:12] = True
-    pred = np.zeros((5, 16, 16), np.uint8)
-    pred[1:4, 5:12, 5:12] = 1  # one row further: 126 of 147 voxels shared
-    reader = sitk.ImageSeriesReader()
-    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(CT5N)))
-    ct = reader.Execute()
+    ref, pred, ct = _masks_and_ct()
     (tmp_path / "img").mkdir()
     sitk.WriteImage(ct, str(tmp_path / "img" / "n1.nii.gz"))
     write_seg(tmp_path / "n1.dcm", {1: ref}, slices=[1, 2, 3])

@@ -672,3 +672,29 @@ def test_readings_separated_otherwise_say_so(study, tmp_path, sep, name):
     with pytest.raises(InvalidInputError, match=f"its fields are separated by {name}: the "
                        "readings are a CSV with commas"):
         evaluate(protocol)
+
+
+def test_one_reader_figures_under_rrrc_name_the_fixed_reader_interval_or_keep_why(
+        study, tmp_path):
+    # one reader reading both treatments alike: FRRC's difference is 0 in [0, 0], which
+    # the note names; a figure undefined for fixed readers too keeps its own note (why),
+    # not "the FRRC interval is [nan, nan]"
+    from medeval.stats.estimate import Estimate
+
+    manifest, readings = study
+    one = readings[readings["reader"] == "R3"]
+    first = one[one["treatment"] == "with AI"].set_index("case")["rating"]
+    one = one.assign(rating=one["case"].map(first))
+    protocol = write_study(tmp_path, manifest, one, subgroups="")
+    result = evaluate(protocol)
+    estimate = result.metric("auc_difference").estimate
+    assert (estimate.value, estimate.method) == (0.0, "or-rrrc-jackknife")
+    assert estimate.note.endswith("the fixed-reader (FRRC) interval is [0, 0]")
+    from medeval.protocol import load_protocol
+    from medeval.tasks.registry import make_task
+
+    task = make_task(load_protocol(protocol))
+    why = "the difference and its variance are both 0"
+    kept = task._without_readers(Estimate(0.0, math.nan, math.nan, "or-frrc-jackknife",
+                                          0.95, 60, note=why))
+    assert (kept.note, kept.method, math.isnan(kept.low)) == (why, "or-rrrc-jackknife", True)

@@ -348,9 +348,12 @@ class ReaderStudy(TaskType):
         """A one-reader study's figure under a declared RRRC or RRFC analysis: the point
         estimate (the same in every analysis) with no interval, since the readers'
         variance cannot be estimated from one reader. Judged on the fixed-reader interval
-        instead, a criterion would certify the claim about readers the protocol declared
-        on the one reader it did not cover: undefined, every criterion on it is
-        INCONCLUSIVE; the FRRC interval is named in the note (and in the table)."""
+        instead, a criterion would certify a claim about readers in general from the one
+        reader the study had: the interval is undefined and every criterion on it
+        INCONCLUSIVE; the note (and the table) gives the FRRC interval. A figure that is
+        undefined for fixed readers too keeps its own note."""
+        if math.isnan(fixed.low) or math.isnan(fixed.high):
+            return dataclasses.replace(fixed, method=self._declared_method())
         return dataclasses.replace(
             fixed, low=math.nan, high=math.nan, method=self._declared_method(),
             note=(f"one reader only: the {self.spec.scope} interval needs several readers "

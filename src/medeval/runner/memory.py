@@ -348,15 +348,64 @@ def _mb(size: int) -> str:
     return f"{size / (1 << 20):.0f}"
 
 
-class _CGroup(MemoryGuard):
+class CGroupFolder:
+    """A worker's cgroup folder, as the memory and the process guards use it: made under
+    ``parent`` with a name of this runner's, its files read and written, its processes
+    listed, removed when the worker is done."""
+
+    path: Path
+
+    def _make(self, parent: Path, name: str) -> None:
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+        self.path = parent / f"medeval-{os.getpid()}-{secrets.token_hex(4)}-{safe}"
+        self.path.mkdir()
+
+    def _write(self, item: str, value: str) -> None:
+        with open(self.path / item, "w", encoding="ascii") as handle:
+            handle.write(value)
+
+    def _read(self, item: str) -> str:
+        with open(self.path / item, encoding="ascii") as handle:
+            return handle.read()
+
+    def _count(self, item: str, key: str) -> int:
+        """The counter ``key`` of an events file (``oom_kill 3``), 0 where unreadable."""
+        try:
+            text = self._read(item)
+        except OSError:
+            return 0
+        match = re.search(rf"^{key} (\d+)", text, re.MULTILINE)
+        return int(match.group(1)) if match else 0
+
+    def _pids(self) -> list[int]:
+        try:
+            return [int(p) for p in self._read("cgroup.procs").split()]
+        except (OSError, ValueError):
+            return []
+
+    def stopped(self) -> None:
+        """Kill what is left in the folder (each guard's own way)."""
+
+    def _remove(self) -> None:
+        """Remove the folder, killing what is still in it until the kernel lets it go."""
+        for attempt in range(50):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                self.stopped()
+                time.sleep(0.01 * min(attempt + 1, 10))
+
+
+class _CGroup(CGroupFolder, MemoryGuard):
     """A memory cgroup of one worker (v1 or v2)."""
 
     def __init__(self, mechanism: Mechanism, parent: Path, limit: int, name: str) -> None:
         self.mechanism = mechanism
         self.limit = limit
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-        self.path = parent / f"medeval-{os.getpid()}-{secrets.token_hex(4)}-{safe}"
-        self.path.mkdir()
+        self._make(parent, name)
         self._v2 = mechanism == "cgroup-v2"
         try:
             if self._v2:
@@ -375,21 +424,8 @@ class _CGroup(MemoryGuard):
             raise
         self._kills = self._oom_kills()
 
-    def _write(self, item: str, value: str) -> None:
-        with open(self.path / item, "w", encoding="ascii") as handle:
-            handle.write(value)
-
-    def _read(self, item: str) -> str:
-        with open(self.path / item, encoding="ascii") as handle:
-            return handle.read()
-
     def _oom_kills(self) -> int:
-        try:
-            text = self._read("memory.events" if self._v2 else "memory.oom_control")
-        except OSError:
-            return 0
-        match = re.search(r"^oom_kill (\d+)", text, re.MULTILINE)
-        return int(match.group(1)) if match else 0
+        return self._count("memory.events" if self._v2 else "memory.oom_control", "oom_kill")
 
     def _peak(self) -> int | None:
         for item in (("memory.peak",) if self._v2 else ("memory.max_usage_in_bytes",)):
@@ -427,12 +463,6 @@ class _CGroup(MemoryGuard):
                 f"({shown}{self.mechanism}); the kernel ended "
                 f"{'processes' if many else 'a process'} of the tree")
 
-    def _pids(self) -> list[int]:
-        try:
-            return [int(p) for p in self._read("cgroup.procs").split()]
-        except (OSError, ValueError):
-            return []
-
     def stopped(self) -> None:
         killed = False
         if self._v2:
@@ -446,15 +476,7 @@ class _CGroup(MemoryGuard):
         self._kills = self._oom_kills()
 
     def close(self) -> None:
-        for attempt in range(50):
-            try:
-                self.path.rmdir()
-                return
-            except FileNotFoundError:
-                return
-            except OSError:
-                self.stopped()
-                time.sleep(0.01 * min(attempt + 1, 10))
+        self._remove()
 
 
 class _Watch(MemoryGuard):

@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import secrets
 import signal
 import time
 import warnings
@@ -45,7 +43,15 @@ from typing import Literal
 
 from ..errors import IsolationWarning, RunnerError
 from .limits import MIN_MAX_PROCESSES
-from .memory import MemoryPlan, _join, _mounts, _own_cgroups, _remove_stale, probe_group
+from .memory import (
+    CGroupFolder,
+    MemoryPlan,
+    _join,
+    _mounts,
+    _own_cgroups,
+    _remove_stale,
+    probe_group,
+)
 
 __all__ = [
     "DEFAULT_MAX_PROCESSES",
@@ -234,7 +240,7 @@ def open_process_guard(plan: ProcessPlan | None, name: str,
                           f"{plan.parent}: {exc}") from None
 
 
-class _PidsCGroup(ProcessGuard):
+class _PidsCGroup(CGroupFolder, ProcessGuard):
     """The pids limit of one worker: a cgroup of its own, or its v2 memory cgroup."""
 
     def __init__(self, mechanism: Mechanism, parent: Path, limit: int, name: str, *,
@@ -245,9 +251,7 @@ class _PidsCGroup(ProcessGuard):
         if inside:  # the memory guard made it and moves the worker into it
             self.path = parent
         else:
-            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-            self.path = parent / f"medeval-{os.getpid()}-{secrets.token_hex(4)}-{safe}"
-            self.path.mkdir()
+            self._make(parent, name)
         try:
             self._write("pids.max", str(limit))
         except OSError:
@@ -255,22 +259,9 @@ class _PidsCGroup(ProcessGuard):
             raise
         self._refused = self._refusals()
 
-    def _write(self, item: str, value: str) -> None:
-        with open(self.path / item, "w", encoding="ascii") as handle:
-            handle.write(value)
-
-    def _read(self, item: str) -> str:
-        with open(self.path / item, encoding="ascii") as handle:
-            return handle.read()
-
     def _refusals(self) -> int:
         """How many tasks the kernel refused in this cgroup (``pids.events``'s ``max``)."""
-        try:
-            text = self._read("pids.events")
-        except OSError:
-            return 0
-        match = re.search(r"^max (\d+)", text, re.MULTILINE)
-        return int(match.group(1)) if match else 0
+        return self._count("pids.events", "max")
 
     def peak(self) -> int | None:
         """The most tasks the cgroup held (``pids.peak``; None where the kernel has none)."""
@@ -299,12 +290,6 @@ class _PidsCGroup(ProcessGuard):
                 f"{count} fork/thread creation{'s' if count > 1 else ''} (--max-processes, "
                 "max_processes)")
 
-    def _pids(self) -> list[int]:
-        try:
-            return [int(p) for p in self._read("cgroup.procs").split()]
-        except (OSError, ValueError):
-            return []
-
     def stopped(self) -> None:
         if not self._own:  # the memory guard kills its cgroup
             return
@@ -321,14 +306,5 @@ class _PidsCGroup(ProcessGuard):
         self._refused = self._refusals()
 
     def close(self) -> None:
-        if not self._own:
-            return
-        for attempt in range(50):
-            try:
-                self.path.rmdir()
-                return
-            except FileNotFoundError:
-                return
-            except OSError:
-                self.stopped()
-                time.sleep(0.01 * min(attempt + 1, 10))
+        if self._own:
+            self._remove()

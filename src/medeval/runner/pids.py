@@ -42,16 +42,16 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import IsolationWarning, RunnerError
-from .limits import MIN_MAX_PROCESSES
-from .memory import (
+from .cgroups import (
     CGroupFolder,
-    MemoryPlan,
-    _join,
-    _mounts,
-    _own_cgroups,
-    _remove_stale,
+    cgroup_mounts,
+    cgroup_path,
+    own_cgroups,
     probe_group,
+    remove_stale,
 )
+from .limits import MIN_MAX_PROCESSES
+from .memory import MemoryPlan
 
 __all__ = [
     "DEFAULT_MAX_PROCESSES",
@@ -123,15 +123,15 @@ def process_candidates(mounts: list[tuple[str, str, str, set[str]]] | None = Non
     ``own`` (from ``/proc/self/mountinfo`` and ``/proc/self/cgroup`` by default) are for
     tests.
     """
-    own = _own_cgroups() if own is None else own
+    own = own_cgroups() if own is None else own
     found: list[tuple[Mechanism, Path, bool]] = []
-    for root, mount, fstype, options in _mounts() if mounts is None else mounts:
+    for root, mount, fstype, options in cgroup_mounts() if mounts is None else mounts:
         if fstype == "cgroup2" and "" in own:
             if memory is not None and memory.mechanism == "cgroup-v2":
                 if memory.parent is not None and _hands_down_pids(Path(memory.parent)):
                     found.insert(0, ("cgroup-v2", Path(memory.parent), True))
                 continue
-            folder, top = _join(root, mount, own[""]), Path(mount)
+            folder, top = cgroup_path(root, mount, own[""]), Path(mount)
             while not _hands_down_pids(folder):
                 if folder == top or top not in folder.parents:
                     break
@@ -139,7 +139,7 @@ def process_candidates(mounts: list[tuple[str, str, str, set[str]]] | None = Non
             else:
                 found.insert(0, ("cgroup-v2", folder, False))
         elif fstype == "cgroup" and "pids" in options and "pids" in own:
-            found.append(("cgroup-v1", _join(root, mount, own["pids"]), False))
+            found.append(("cgroup-v1", cgroup_path(root, mount, own["pids"]), False))
     return found
 
 
@@ -179,7 +179,7 @@ def choose_process_guard(max_processes: int | None, *, memory: MemoryPlan | None
                                       if candidates is None else candidates):
         if shared:  # the memory cgroup's probe has moved a process into its sibling
             return ProcessPlan(mechanism, max_processes, str(parent), True)
-        _remove_stale(parent)
+        remove_stale(parent)
         problem = _probe(mechanism, parent, max_processes)
         if problem is None:
             return ProcessPlan(mechanism, max_processes, str(parent))

@@ -333,10 +333,13 @@ def test_an_issue_date_before_the_testing_or_after_today_is_refused(study, tmp_p
                             str(tmp_path / "c.pdf"), "--info", str(study["info"]),
                             "--issue-date", day, "--registry", reg)
         assert code == 2 and f"issue date {day}: {why}" in err, err
+        # the info file says 2026-11-27: the option wins, and says so
+        assert f"--issue-date {day} overrides the info file's issue_date 2026-11-27" in err
     assert not (tmp_path / "c.pdf").exists()
     code, _, err = _run(capsys, "issue", str(study["result"]), "--render",
                         str(tmp_path / "c.pdf"), "--info", str(study["info"]),
                         "--issue-date", "2026-11-25", "--registry", reg)
     assert code == 0, err  # the day before, in UTC, is the laboratory's day of testing
+    assert "overrides the info file's issue_date 2026-11-27" in err
     with Registry.open(reg) as registry:
         assert [r.number for r in registry.list()] == ["LAB-AI-2026-0001"]

@@ -198,6 +198,9 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
     info = _info(args.info)
     given = {k: getattr(args, k, None)
              for k in ("tester", "approver", "customer", "test_id", "issue_date")}
+    if given["issue_date"] and info.issue_date and given["issue_date"] != info.issue_date:
+        print(f"medeval: --issue-date {given['issue_date']} overrides the info file's "
+              f"issue_date {info.issue_date}", file=sys.stderr)
     fields: dict[str, Any] = {
         "tester": given["tester"] or (info.tested_by.name if info.tested_by else None),
         "approver": given["approver"] or (info.approved_by.name if info.approved_by

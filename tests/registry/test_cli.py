@@ -343,3 +343,34 @@ def test_an_issue_date_before_the_testing_or_after_today_is_refused(study, tmp_p
     assert "overrides the info file's issue_date 2026-11-27" in err
     with Registry.open(reg) as registry:
         assert [r.number for r in registry.list()] == ["LAB-AI-2026-0001"]
+
+
+def test_a_certificate_rendered_beforehand_is_recorded_with_the_people_and_date_it_prints(
+        study, tmp_path, capsys):
+    # printed with tester Hong, approver Kim, issued 2026-11-27: the registry recorded
+    # whatever the options said (another tester, another day), so the verification page
+    # named other people than the PDF. Now refused, nothing issued; without --issue-date
+    # the printed day is the one recorded.
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq:03d}", "--registry", reg)[0] == 0
+    printed = tmp_path / "printed.pdf"
+    render_certificate(study["result"], printed, report_info={
+        "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
+        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    base = ["issue", str(study["result"]), str(printed), "--number", "KTL-2026-007",
+            "--registry", reg]
+    for options, key, value, given in (
+            (["--tester", "Lee", "--approver", "Kim"], "tester", "Hong", "Lee"),
+            (["--tester", "Hong", "--approver", "Park"], "approver", "Kim", "Park"),
+            (["--tester", "Hong", "--approver", "Kim", "--issue-date", "2026-11-28"],
+             "issue_date", "2026-11-27", "2026-11-28")):
+        code, _, err = _run(capsys, *base, *options)
+        assert code == 2 and f"prints {key} {value!r}, but" in err and repr(given) in err, err
+    with Registry.open(reg) as registry:
+        assert not registry.list()
+    code, _, err = _run(capsys, *base, "--tester", "Hong", "--approver", "Kim")
+    assert code == 0, err
+    with Registry.open(reg) as registry:
+        record = registry.get("KTL-2026-007")
+        assert record is not None and record.issue_date.isoformat() == "2026-11-27"
+        assert (record.tester, record.approver) == ("Hong", "Kim")

@@ -156,10 +156,14 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
             _require_people(args, fields, amends)
             pdf_sha256 = _printed(args.pdf, number, amends)
             _certifies(args.pdf, args.result)
+            shown = _printed_info(args.pdf)
+            if not (getattr(args, "issue_date", None) or info.issue_date) and shown["issue_date"]:
+                fields["issue_date"] = shown["issue_date"]  # the day it prints
             with registry.issuing(fingerprint=fingerprint, number=number, amends=amends,
                                   reason=getattr(args, "reason", None),
                                   **fields) as pending:
                 _numbered_alike(info, pending, args)
+                _prints_alike(args.pdf, shown, fields)
                 pending.pdf_sha256 = pdf_sha256
             record = _known(registry, pending.number)
     _say(out, record)
@@ -365,6 +369,36 @@ def _certifies(pdf: Path, result: Path) -> None:
         shown = "\n  ".join(verdict.differences[:5])
         raise RegistryError(f"certificate {pdf} does not verify against result {result}, "
                             f"so it is not registered (nothing was issued):\n  {shown}")
+
+
+def _printed_info(pdf: Path) -> dict[str, Any]:
+    """The tester, approver and date of issue a certificate rendered beforehand prints
+    (its attached report info; None for what it does not state)."""
+    import json
+
+    from ..report.attachments import INFO_NAME, read_attachments
+
+    attached = {a.name: a for a in read_attachments(pdf.read_bytes())[0]}
+    info = attached.get(INFO_NAME)
+    printed = json.loads(info.data) if info is not None and info.data is not None else {}
+    return {"tester": (printed.get("tested_by") or {}).get("name"),
+            "approver": (printed.get("approved_by") or {}).get("name"),
+            "issue_date": printed.get("issue_date")}
+
+
+def _prints_alike(pdf: Path, shown: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Refuse (inside the issuing transaction: nothing is stored) to record a tester,
+    approver or date of issue other than the ones a certificate rendered beforehand
+    prints: the registry and the verification page would name other people, or another
+    day, than the PDF."""
+    for key, value in shown.items():
+        given = fields.get(key)
+        if value is not None and given is not None and str(given) != str(value):
+            option = key.replace("_", "-")
+            raise RegistryError(
+                f"certificate {pdf} prints {key} {value!r}, but --{option} (or --info) "
+                f"gives {given!r}: the registry would name another than the certificate; "
+                "give what it prints, or render it again (--render); nothing was issued")
 
 
 def _known(registry: Registry, number: str) -> ReportRecord:

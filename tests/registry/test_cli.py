@@ -374,3 +374,24 @@ def test_a_certificate_rendered_beforehand_is_recorded_with_the_people_and_date_
         record = registry.get("KTL-2026-007")
         assert record is not None and record.issue_date.isoformat() == "2026-11-27"
         assert (record.tester, record.approver) == ("Hong", "Kim")
+
+
+def test_the_date_a_certificate_rendered_beforehand_prints_is_checked_as_a_given_one(
+        study, tmp_path, capsys):
+    # the study was tested on 2026-11-26 (UTC); a certificate printing 2026-11-20 (six
+    # days before, past the day's grace) and registered without --issue-date was
+    # recorded issued on 2026-11-20, where the same date given as --issue-date is refused
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq:03d}", "--registry", reg)[0] == 0
+    printed = tmp_path / "printed.pdf"
+    render_certificate(study["result"], printed, report_info={
+        "report_number": "KTL-2026-007", "issue_date": "2026-11-20",
+        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(printed), "--number",
+                        "KTL-2026-007", "--tester", "Hong", "--approver", "Kim",
+                        "--registry", reg)
+    assert code == 2, err
+    assert (f"certificate {printed} prints issue date 2026-11-20: before the testing "
+            "ended (2026-11-26, UTC)") in err
+    with Registry.open(reg) as registry:
+        assert not registry.list()

@@ -158,7 +158,9 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
             _certifies(args.pdf, args.result)
             shown = _printed_info(args.pdf)
             if not (getattr(args, "issue_date", None) or info.issue_date) and shown["issue_date"]:
-                fields["issue_date"] = shown["issue_date"]  # the day it prints
+                fields["issue_date"] = shown["issue_date"]  # the day it prints, checked
+                _check_issue_date(fields["issue_date"], _finished(args.result),
+                                  source=f"certificate {args.pdf} prints ")
             with registry.issuing(fingerprint=fingerprint, number=number, amends=amends,
                                   reason=getattr(args, "reason", None),
                                   **fields) as pending:
@@ -220,7 +222,13 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
     return fingerprint, info, fields
 
 
-def _check_issue_date(value: object, finished: str | None) -> None:
+def _finished(path: Path) -> str | None:
+    from ..result import read_result
+
+    return read_result(path).context.finished
+
+
+def _check_issue_date(value: object, finished: str | None, *, source: str = "") -> None:
     """Refuse a date of issue after tomorrow (a future year would draw that year's
     numbers) or before the testing ended (``finished``, UTC; a day's grace either way
     for the laboratory's time zone)."""
@@ -232,12 +240,12 @@ def _check_issue_date(value: object, finished: str | None) -> None:
         return
     day = check_date(value, what="issue date")
     if day > date.today() + timedelta(days=1):
-        raise RegistryError(f"issue date {day}: after today ({date.today()}); a report is "
-                            "issued on the day it is approved")
+        raise RegistryError(f"{source}issue date {day}: after today ({date.today()}); "
+                            "a report is issued on the day it is approved")
     ended = (finished or "")[:10]
     if ended and day < date.fromisoformat(ended) - timedelta(days=1):
-        raise RegistryError(f"issue date {day}: before the testing ended ({ended}, UTC); "
-                            "a report is issued after its test")
+        raise RegistryError(f"{source}issue date {day}: before the testing ended "
+                            f"({ended}, UTC); a report is issued after its test")
 
 
 def _require_people(args: argparse.Namespace, fields: dict[str, Any],

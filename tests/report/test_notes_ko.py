@@ -91,6 +91,7 @@ def _stats_notes() -> dict[str, str | None]:
         "delong test, same": s.delong_test(
             [1, 1, 0, 0], [0.9, 0.8, 0.1, 0.2], [0.9, 0.8, 0.1, 0.2]).difference.note,
         "LR+, TP 0": s.likelihood_ratio_ci(0, 5, 3, 7, which="positive").note,
+        "LR+, FP 0": s.likelihood_ratio_ci(5, 5, 0, 7, which="positive").note,
         "mcnemar, no cases": str(next(w.message for w in caught
                                       if issubclass(w.category, UndefinedMetricWarning))),
         "goal test, no trials": s.proportion_goal_test(0, 0, 0.8).estimate.note,

@@ -33,12 +33,63 @@ def test_negative_by_hand():
 
 
 @pytest.mark.parametrize(("counts", "which"), [((5, 5, 0, 10), "positive"),
-                                               ((10, 0, 3, 10), "negative"),
-                                               ((0, 0, 3, 10), "positive")])
-def test_zero_cells_are_undefined(counts, which):
+                                               ((10, 2, 3, 0), "negative"),
+                                               ((0, 0, 3, 10), "positive"),
+                                               ((0, 5, 0, 10), "positive")])
+def test_an_infinite_or_0_over_0_ratio_is_undefined(counts, which):
+    # the denominator count (FP for LR+, TN for LR-) is 0, or a class is missing: the
+    # metric gives NaN too (likelihood_ratios), and so does the interval
     with pytest.warns(UndefinedMetricWarning, match="undefined"):
         e = likelihood_ratio_ci(*counts, which=which)
-    assert math.isnan(e.value) and math.isnan(e.low)
+    assert math.isnan(e.value) and math.isnan(e.low) and math.isnan(e.high)
+
+
+class TestZeroNumerator:
+    """LR- with FN = 0 (or LR+ with TP = 0) and specificity > 0: the ratio is 0, as the
+    metric gives; the log (Katz) interval is [0, NaN], as scipy's relative_risk (epitools'
+    convention) gives for the same interval. Before, value and bounds were NaN."""
+
+    @pytest.mark.parametrize(("counts", "which"), [((10, 0, 3, 10), "negative"),
+                                                   ((0, 5, 3, 7), "positive")])
+    def test_the_ratio_is_zero_with_a_lower_bound_of_zero(self, counts, which):
+        from scipy.stats.contingency import relative_risk
+
+        from medeval.metrics import ConfusionMatrix
+
+        tp, fn, fp, tn = counts
+        with pytest.warns(UndefinedMetricWarning, match="no upper bound"):
+            e = likelihood_ratio_ci(*counts, which=which)
+        # LR- = P(test - | diseased) / P(test - | healthy) = relative risk of a negative
+        # result; LR+ that of a positive result
+        cases = (fn, tn) if which == "negative" else (tp, fp)
+        rr = relative_risk(cases[0], tp + fn, cases[1], fp + tn)
+        ci = rr.confidence_interval(0.95)
+        assert (e.value, e.low) == (rr.relative_risk, ci.low) == (0.0, 0.0)
+        assert math.isnan(e.high) and math.isnan(ci.high)
+        assert e.note is not None and "[0, NaN]" in e.note
+        # and the metric of the same table agrees on the point estimate
+        lrs = ConfusionMatrix(tp=tp, fp=fp, fn=fn, tn=tn).likelihood_ratios()
+        assert getattr(lrs, which) == 0.0
+
+    def test_the_decision_on_it_is_inconclusive(self):
+        from medeval.decision import decide
+
+        with pytest.warns(UndefinedMetricWarning):
+            e = likelihood_ratio_ci(10, 0, 3, 10, which="negative")
+        assert decide("lr_negative", e, 0.2, higher_is_better=False).outcome == "INCONCLUSIVE"
+
+
+@pytest.mark.parametrize("counts", [(90, 10, 20, 80), (3, 1, 1, 7), (40, 10, 15, 35)])
+def test_log_interval_equals_scipys_katz_interval(counts):
+    from scipy.stats.contingency import relative_risk
+
+    tp, fn, fp, tn = counts
+    for which, a, b in (("positive", tp, fp), ("negative", fn, tn)):
+        e = likelihood_ratio_ci(*counts, which=which, confidence=0.9)
+        rr = relative_risk(a, tp + fn, b, fp + tn)
+        ci = rr.confidence_interval(0.9)
+        assert (e.value, e.low, e.high) == pytest.approx(
+            (rr.relative_risk, ci.low, ci.high), rel=1e-12)
 
 
 @pytest.mark.parametrize(("args", "kwargs", "match"), [

@@ -202,6 +202,11 @@ NOTES: tuple[Note, ...] = (
          r"applied",
          "{func}: TP={tp}, FN={fn}, FP={fp}, TN={tn}에서 {label}는 정의되지 않습니다 (0 또는 "
          "무한대). 연속성 보정은 하지 않습니다"),
+    Note(_F + r": (?P<label>LR[+-]) is 0 with TP=(?P<tp>\d+), FN=(?P<fn>\d+), FP=(?P<fp>\d+), "
+         r"TN=(?P<tn>\d+); the log method has no upper bound \(ln 0\), so the interval is "
+         r"\[0, NaN\]; no continuity correction is applied",
+         "{func}: TP={tp}, FN={fn}, FP={fp}, TN={tn}에서 {label}는 0입니다. 로그 방법으로는 "
+         "상한을 구할 수 없어 (ln 0) 구간은 [0, NaN]입니다. 연속성 보정은 하지 않습니다"),
     Note(_F + r": no cases, so the test is undefined; statistic and p are NaN",
          "{func}: 증례가 없어 검정이 정의되지 않습니다. 검정통계량과 p는 NaN입니다"),
     Note(_F + r": n = 0 trials, so the test is undefined; p-value and bound are NaN",

@@ -68,22 +68,44 @@ def likelihood_ratio_ci(
     Warns
     -----
     UndefinedMetricWarning
-        When a count in the formula is 0 (no positive or no negative case; LR+ with
-        FP = 0 or TP = 0; LR− with TN = 0 or FN = 0) the ratio is 0 or infinite and
-        the log interval is undefined: value and bounds are NaN, and the estimate's
-        ``note`` holds the warning's text. No continuity correction is applied.
+        When the ratio or a bound is undefined: value and bounds are NaN with no positive
+        or no negative case, or when the ratio's denominator count is 0 (LR+ with FP = 0,
+        LR− with TN = 0: the ratio is infinite, or 0/0); the ratio is 0 with the interval
+        [0, NaN] when its numerator count is 0 and its denominator count is not (LR+ with
+        TP = 0, LR− with FN = 0). The estimate's ``note`` holds the warning's text. No
+        continuity correction is applied.
 
     Notes
     -----
-    The log interval is not symmetric around the ratio and is always positive. Edge
-    cases: no positive case (TP + FN = 0) or no negative case (FP + TN = 0), or a zero
-    count in the ratio, give NaN with a warning (see Warns); a clinician-facing report
-    may state such a ratio as "not estimable".
+    The log interval is not symmetric around the ratio and is always positive.
+
+    Zero counts. The log method needs :math:`\ln \mathrm{LR}` and :math:`1/a` for the
+    numerator count :math:`a` (TP for LR+, FN for LR−), and :math:`1/b` for the
+    denominator count :math:`b` (FP for LR+, TN for LR−):
+
+    - :math:`a = 0 < b` (e.g. LR− with FN = 0 and specificity > 0): the ratio is 0, as
+      :func:`~medeval.metrics.likelihood_ratios` gives, and the interval is [0, NaN]:
+      the lower bound is 0 (no ratio is below it) and the log method has no upper bound
+      (its SE is infinite). This is the convention of R's ``epitools::riskratio``, which
+      :func:`scipy.stats.contingency.relative_risk` follows for the same (Katz) interval:
+      an LR is the risk ratio of a positive (LR+) or negative (LR−) result in the
+      diseased against the non-diseased. A goal decided on such a ratio is INCONCLUSIVE
+      (the bound it needs is undefined): no bound is not the same as no uncertainty.
+    - :math:`b = 0` (LR+ with FP = 0, LR− with TN = 0): the ratio is infinite (or 0/0
+      when :math:`a = 0` too); value and bounds are NaN, as the metric gives NaN.
+    - no positive case (TP + FN = 0) or no negative case (FP + TN = 0): all NaN.
+
+    No 0.5 continuity correction is added to the cells: Simel et al.'s method has none,
+    and it would move the point estimate away from the metric's value. A
+    clinician-facing report may state an undefined bound as "not estimable".
 
     References
     ----------
     Simel DL, Samsa GP, Matchar DB. Likelihood ratios with confidence: sample size
     estimation for diagnostic test studies. J Clin Epidemiol 1991;44:763-770.
+
+    Katz D, Baptista J, Azen SP, Pike MC. Obtaining confidence intervals for the risk
+    ratio in cohort studies. Biometrics 1978;34:469-474.
 
     Examples
     --------
@@ -112,11 +134,17 @@ def likelihood_ratio_ci(
     n = t_p + f_n + f_p + t_n
     a, b = (t_p, f_p) if which == "positive" else (f_n, t_n)
     label = "LR+" if which == "positive" else "LR-"
-    if 0 in (a, b):
+    if 0 in (b, t_p + f_n, f_p + t_n):
         note = (f"{func}: {label} is undefined (0 or infinite) with TP={t_p}, FN={f_n}, "
                 f"FP={f_p}, TN={t_n}; no continuity correction is applied")
         undefined(note)
         return Estimate(math.nan, math.nan, math.nan, "log", level, n, note=note)
+    if a == 0:
+        note = (f"{func}: {label} is 0 with TP={t_p}, FN={f_n}, FP={f_p}, TN={t_n}; the log "
+                "method has no upper bound (ln 0), so the interval is [0, NaN]; no "
+                "continuity correction is applied")
+        undefined(note)
+        return Estimate(0.0, 0.0, math.nan, "log", level, n, note=note)
     ratio = (a / (t_p + f_n)) / (b / (f_p + t_n))
     se = math.sqrt(1 / a - 1 / (t_p + f_n) + 1 / b - 1 / (f_p + t_n))
     half = float(ndtri(1 - (1 - level) / 2)) * se

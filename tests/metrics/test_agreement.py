@@ -192,6 +192,72 @@ def test_icc_form_is_required():
         icc(SHROUT_FLEISS)  # type: ignore[call-arg]
 
 
+class TestIccDataFrame:
+    """A DataFrame names its layout (subject=, or subject=/rater=/rating=). Before, every
+    column was read as a rater: Shrout & Fleiss's table with its integer subject column
+    gave ICC(C,1) 0.48 instead of 0.71, and its long form (24 rows x 3 columns) 0.02."""
+
+    @staticmethod
+    def _frames():
+        import pandas as pd
+
+        wide = pd.DataFrame(SHROUT_FLEISS, columns=[1, 2, 3, 4])  # judges numbered 1-4
+        wide.insert(0, "subject", np.arange(1, 7))
+        long = wide.melt(id_vars="subject", var_name="judge", value_name="rating")
+        return wide, long.sample(frac=1.0, random_state=0)  # rows in no order
+
+    @pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")  # pingouin, pandas 3
+    def test_long_and_wide_equal_pingouin_on_the_long_table(self, monkeypatch):
+        import pingouin as pg
+
+        monkeypatch.setitem(pg.options, "round.column.CI95", None)
+        wide, long = self._frames()
+        out = pg.intraclass_corr(long, targets="subject", raters="judge", ratings="rating")
+        peer = {row.Type: (row.ICC, *row.CI95) for row in out.itertuples()}
+        for form in ICC_FORMS:
+            for e in (icc(wide, form=form, subject="subject"),
+                      icc(wide.set_index("subject"), form=form, subject="subject"),
+                      icc(long, form=form, subject="subject", rater="judge", rating="rating")):
+                np.testing.assert_allclose((e.value, e.low, e.high), peer[form], rtol=1e-9)
+                assert e.n == 6
+        # Shrout & Fleiss print ICC(3,1) = .71
+        assert round(icc(wide, form="ICC(C,1)", subject="subject").value, 2) == 0.71
+
+    def test_a_dataframe_without_its_layout_is_refused(self):
+        wide, long = self._frames()
+        for frame in (wide, long, wide.drop(columns="subject")):
+            with pytest.raises(InvalidInputError, match="subject='<column>'"):
+                icc(frame, form="ICC(C,1)")
+
+    def test_bad_layouts_name_the_problem(self):
+        wide, long = self._frames()
+        cases = [
+            (wide, {"subject": "patient"}, "neither a column nor the index"),
+            (wide, {"subject": "subject", "rater": "judge"}, "subject=, rater= and rating="),
+            (SHROUT_FLEISS, {"subject": "subject"}, "but ratings is a ndarray"),
+            (long, {"subject": "subject", "rater": "reader", "rating": "rating"},
+             "'reader'.* not in the DataFrame"),
+            (wide.assign(subject=[1, 2, 3, 3, 5, 6]), {"subject": "subject"},
+             "repeats subject.*3"),
+            (wide.assign(note="x"), {"subject": "subject"}, "column 'note' is not numeric"),
+            (long[~((long.subject == 4) & (long.judge == 2))],
+             {"subject": "subject", "rater": "judge", "rating": "rating"},
+             r"subject\(s\) 4 lack a rating from rater\(s\) 2"),
+            (pd_concat(long, long.head(1)),
+             {"subject": "subject", "rater": "judge", "rating": "rating"},
+             "rate the same subject by the same rater"),
+        ]
+        for frame, layout, message in cases:
+            with pytest.raises(InvalidInputError, match=message):
+                icc(frame, form="ICC(A,1)", **layout)
+
+
+def pd_concat(*frames):
+    import pandas as pd
+
+    return pd.concat(frames)
+
+
 # --- Bland–Altman ---------------------------------------------------------------------------
 
 

@@ -19,8 +19,6 @@ from scipy.stats import nct, norm
 from scipy.stats import t as t_dist
 
 from .._validation import (
-    _positions,
-    as_array,
     choice,
     confidence_level,
     finite_scores,
@@ -31,6 +29,7 @@ from .._validation import warn_undefined as _warn_undefined
 from ..errors import InvalidInputError
 from ..stats.estimate import Estimate
 from ._docs import _indented_doc_sections, _raises_as
+from ._rating_table import rating_table
 
 __all__ = [
     "ICC_FORMS",
@@ -420,7 +419,15 @@ def lins_ccc(
 
 
 @_agreement_doc
-def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estimate:
+def icc(
+    ratings: ArrayLike,
+    *,
+    form: IccForm,
+    confidence: float = 0.95,
+    subject: str | None = None,
+    rater: str | None = None,
+    rating: str | None = None,
+) -> Estimate:
     r"""Intraclass correlation of a subjects × raters table, with its F-based CI.
 
     From the two-way ANOVA of :math:`n` subjects (rows) by :math:`k` raters (columns):
@@ -461,13 +468,24 @@ def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estim
 
     Parameters
     ----------
-    ratings : array-like of shape (n_subjects, n_raters)
-        Complete, finite ratings: every subject rated by every rater.
+    ratings : array-like of shape (n_subjects, n_raters), or pandas.DataFrame
+        Complete, finite ratings: every subject rated by every rater. An array (or
+        list of rows) is read as subjects (rows) x raters (columns). A DataFrame must
+        name its layout with ``subject`` (and, for a long table, ``rater`` and
+        ``rating``); one without is refused (see Notes).
     form : {"ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"}
         McGraw & Wong's names. Shrout & Fleiss (1979): ICC(1,1) = ICC1, ICC(A,1) =
         ICC(2,1) = ICC2, ICC(C,1) = ICC(3,1) = ICC3, and the k forms ICC1k, ICC2k,
         ICC3k. Required: the choice between agreement and consistency is the user's.
     %(confidence_parameter)s
+    subject : str, optional
+        DataFrame only: the column holding the subject ids, or the name of the index
+        holding them. Alone, it makes ``ratings`` a wide table: one row per subject,
+        every other column one rater.
+    rater, rating : str, optional
+        DataFrame only, with ``subject``: the columns of a long table (one row per
+        rating, as ``pingouin.intraclass_corr``'s ``raters`` and ``ratings``), pivoted to
+        subjects x raters.
 
     Returns
     -------
@@ -479,7 +497,11 @@ def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estim
     ------
     InvalidInputError
         ``ratings`` not two-dimensional, not numeric, with NaN or inf; fewer than 2
-        subjects or 2 raters; an unknown ``form``; ``confidence`` outside (0, 1).
+        subjects or 2 raters; an unknown ``form``; ``confidence`` outside (0, 1). A
+        DataFrame without ``subject``; a named column or index that is absent; a subject
+        repeated in a wide table, a subject rated twice by one rater or left unrated by
+        one in a long table (naming them); ``subject``, ``rater`` or ``rating`` given
+        with an array.
 
     Warns
     -----
@@ -495,6 +517,16 @@ def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estim
     With :math:`MS_E = 0` but raters differing (:math:`MS_C > 0`) the A forms stay
     below 1 and their CI is computed (v = k − 1). ICCs may be negative (down to
     :math:`-1/(k-1)` for single measures); nothing is clipped.
+
+    A DataFrame is never read by guess: a subject-id column of integers is as numeric
+    as a rater's, and a long table (subject, rater, rating) is a numeric table of three
+    columns, so either would be taken as raters and give a wrong ICC without a word.
+    Hence ``icc(wide, form=..., subject="patient")`` (``"patient"`` a column or the
+    index's name; the other columns are the raters, in their order) and
+    ``icc(long, form=..., subject="patient", rater="reader", rating="size_mm")`` (the
+    subjects and raters sorted; the ICC does not depend on their order). A DataFrame
+    without ``subject`` raises; ``df[raters].to_numpy()`` passes its columns as an
+    array.
 
     References
     ----------
@@ -519,7 +551,7 @@ def icc(ratings: ArrayLike, *, form: IccForm, confidence: float = 0.95) -> Estim
     func = "icc"
     kind = choice(form, ICC_FORMS, name="form", func=func)
     level = confidence_level(confidence, func=func)
-    table = _ratings(ratings, func=func)
+    table = rating_table(ratings, subject=subject, rater=rater, rating=rating, func=func)
     n, k = table.shape
     grand = table.mean()
     rows, cols = table.mean(axis=1, keepdims=True), table.mean(axis=0, keepdims=True)
@@ -606,29 +638,3 @@ def _t_interval(values: NDArray[np.float64], level: float) -> tuple[float, float
         values.std(ddof=1)
     ) / math.sqrt(n)
     return mean, mean - half, mean + half
-
-
-def _ratings(ratings: ArrayLike, *, func: str) -> NDArray[np.float64]:
-    table = as_array(ratings, name="ratings", func=func)
-    if table.ndim != 2:
-        raise InvalidInputError(
-            f"{func}: ratings must be a subjects x raters table (2-D), got shape {table.shape}"
-        )
-    if table.dtype.kind not in "biuf":
-        raise InvalidInputError(f"{func}: ratings must be numeric, got dtype {table.dtype}")
-    table = table.astype(np.float64)
-    bad = ~np.isfinite(table)
-    if bad.any():
-        rows = np.flatnonzero(bad.any(axis=1).astype(bool))
-        raise InvalidInputError(
-            f"{func}: ratings must be finite and complete; NaN or inf in subject row(s) "
-            f"{_positions(np.isin(np.arange(len(table)), rows))}; drop those subjects or "
-            "impute"
-        )
-    n, k = table.shape
-    if n < 2 or k < 2:
-        raise InvalidInputError(
-            f"{func}: at least 2 subjects and 2 raters are needed, got {n} subject(s) x "
-            f"{k} rater(s)"
-        )
-    return table

@@ -294,3 +294,30 @@ def test_a_newcombe_auc_on_several_images_per_patient_says_it_takes_cases_alone(
             "\"bootstrap\" (patients resampled) accounts for it")
     assert table["patient"].nunique() == 41 and auc.note == note
     assert f"all cases: roc_auc: {note}" in result.warnings
+
+
+def test_a_stratified_bootstrap_over_few_cases_counts_each_class_apart():
+    # resampled by case, a classification's bootstrap draws within each reference class
+    # (strata): 4 positives and 4 negatives give C(7, 4) * C(7, 4) = 35 * 35 = 1225
+    # different resamples (multisets counted with itertools), fewer than 2000. Counted as
+    # 8 cases together, C(15, 8) = 6435, the warning was not given.
+    import itertools
+
+    from medeval import evaluate_classification
+
+    ids = [f"c{k}" for k in range(8)]
+    references = pd.DataFrame({"case_id": ids, "label": [1, 1, 1, 1, 0, 0, 0, 0]})
+    predictions = pd.DataFrame({"case_id": ids, "score": [.9, .8, .3, .7, .2, .6, .1, .4]})
+    result = evaluate_classification(references, predictions, threshold=0.5)
+    per_class = len(list(itertools.combinations_with_replacement(range(4), 4)))
+    assert per_class ** 2 == 1225
+    said = [w for w in result.warnings if "different resamples" in w]
+    assert said and said[0].startswith(
+        "all cases: 8 cases: a bootstrap resampling them can draw only 1225 different "
+        "resamples, fewer than the 2000 asked for"), said
+    # 40 positives and 40 negatives: far more than 2000 resamples, no warning
+    ids = [f"c{k}" for k in range(80)]
+    references = pd.DataFrame({"case_id": ids, "label": [k % 2 for k in range(80)]})
+    predictions = pd.DataFrame({"case_id": ids, "score": [k / 80 for k in range(80)]})
+    result = evaluate_classification(references, predictions, threshold=0.5)
+    assert not [w for w in result.warnings if "different resamples" in w]

@@ -33,7 +33,7 @@ import platform
 import time
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -408,19 +408,42 @@ def _few_units(rows: Sequence[CaseRow], protocol: Protocol,
     """A warning where a bootstrap interval rests on so few resampling units (patients, or
     cases) that it can draw fewer different resamples than the protocol asks for: K units
     give C(2K-1, K) (3 patients: 10), and the percentile interval is then a coarse
-    reading of a handful of values, however many images the patients hold."""
+    reading of a handful of values, however many images the patients hold. Cases of a
+    classification are resampled within each reference class (the tasks' strata): the
+    product of each class's count (4 positives and 4 negatives: 35 x 35 = 1225)."""
     statistics = protocol.statistics
     by_patient = statistics.resampling_unit == "patient"
     units = len({nfc_id(row.patient_id) for row in rows}) if by_patient else len(rows)
     boot = [m.name for m in metrics if m.estimate.method.startswith("bootstrap")
             and not math.isnan(m.estimate.low)]  # an undefined one has its own note
-    if units < 2 or not boot or math.comb(2 * units - 1, units) >= statistics.n_resamples:
+    stratified = not by_patient and protocol.task.type in _STRATIFIED
+    binary = protocol.task.type == "binary-classification"  # its truth is bool(reference)
+    strata = Counter(bool(row.values["reference"]) if binary else row.values["reference"]
+                     for row in rows) if stratified else Counter({"": units})
+    drawn = _multisets(strata.values(), statistics.n_resamples)
+    if units < 2 or not boot or drawn >= statistics.n_resamples:
         return []  # one unit: each interval's own note says it is undefined
     kind = "patients" if by_patient else "cases"
     return [f"all cases: {units} {kind}: a bootstrap resampling them can draw only "
-            f"{math.comb(2 * units - 1, units)} different resamples, fewer than the "
+            f"{drawn} different resamples, fewer than the "
             f"{statistics.n_resamples} asked for, so the bootstrap intervals "
             f"({', '.join(boot)}) rest on {units} {kind} and say little beyond them"]
+
+
+#: Tasks whose bootstrap resamples cases within each reference class (when not by patient).
+_STRATIFIED = frozenset({"binary-classification", "multiclass-classification"})
+
+
+def _multisets(sizes: Iterable[int], enough: int) -> int:
+    """How many different resamples with replacement groups of these sizes give, each
+    resampled alone: the product of C(2n-1, n); counted only up to ``enough``."""
+    drawn = 1
+    for n in sizes:
+        # C(2n-1, n) >= 2**(n-1): a group of n past log2(enough) + 1 is enough alone
+        drawn *= enough if n > enough.bit_length() + 1 else math.comb(2 * n - 1, n)
+        if drawn >= enough:
+            return drawn
+    return drawn
 
 
 @dataclass

@@ -183,8 +183,9 @@ def _task_notes() -> list[str]:
     for unit, rows in (("patient", [replace(_row(i, {}), patient_id=f"p{i % 3}")
                                     for i in range(9)]),
                        ("case", [_row(i, {}) for i in range(4)])):
-        protocol = SimpleNamespace(statistics=SimpleNamespace(
-            resampling_unit=unit, n_resamples=2000))
+        protocol = SimpleNamespace(task=SimpleNamespace(type="measurement"),
+                                   statistics=SimpleNamespace(
+                                       resampling_unit=unit, n_resamples=2000))
         boot = SimpleNamespace(name="f1", estimate=SimpleNamespace(method="bootstrap-bca",
                                                                    low=0.5))
         out += [w.removeprefix("all cases: ") for w in _few_units(rows, protocol, [boot])]

@@ -65,6 +65,7 @@ from ..metrics.coco import COCO_SUMMARIES, CocoDetection, coco_ap_ci, coco_detec
 from ..metrics.detection import DetectionMatch, froc, match_detections
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
+from ._coco_box_form import box_form_texts
 from ._frames import mismatched_frame
 from ._scalar_json import read_json_prediction
 from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType, metric_record
@@ -298,6 +299,7 @@ class CocoDetectionTask(TaskType):
             texts += _category_texts(coco, reference["categories"])
             texts += _tie_texts(detections)
             texts += _outside_texts(rows)
+            texts += box_form_texts(rows)
             tables["coco"] = _coco_table(coco, reference, spec.class_agnostic)
         for name, (_, _, area, _) in COCO_SUMMARIES.items():
             if not rows:

@@ -178,6 +178,29 @@ def test_not_toml_and_missing_file(tmp_path):
         load_protocol(tmp_path / "nope.toml")
 
 
+def test_a_protocol_saved_by_a_windows_editor(folder):
+    # Notepad's "UTF-8 with BOM" and CRLF: the same protocol; its SHA-256 stays that of
+    # the bytes on disk (hashlib below, not medeval)
+    import hashlib
+
+    raw = b"\xef\xbb\xbf" + VALID.replace("\n", "\r\n").encode("utf-8")
+    path = folder / "protocol.toml"
+    path.write_bytes(raw)
+    protocol = load_protocol(path)
+    assert protocol.test.id == load_protocol(write(folder, VALID)).test.id
+    path.write_bytes(raw)
+    assert load_protocol(path).sha256 == hashlib.sha256(raw).hexdigest()
+    # CP949 (Korean Windows' ANSI code page): the line and byte where UTF-8 stops,
+    # counted by hand: "[test]\n" is 7 bytes, 'id = "' 6 more: line 2, byte 13
+    path.write_bytes('[test]\nid = "갑상선"\n'.encode("cp949"))
+    with pytest.raises(ProtocolError, match=r"protocol\.toml: not UTF-8 text \(line 2, "
+                       r"byte 13\); .*CP949 .*save the file as UTF-8"):
+        load_protocol(path)
+    path.write_bytes(VALID.encode("utf-16"))  # Notepad's "Unicode"
+    with pytest.raises(ProtocolError, match="protocol.toml: saved as UTF-16 .*as UTF-8"):
+        load_protocol(path)
+
+
 def test_shipped_schema_is_current():
     shipped = json.loads(
         (resources.files("medeval") / "schemas" / "protocol.schema.json").read_text("utf-8"))

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ._settings_text import settings_text
 from .errors import MedevalError
 from .protocol_checks import (
     certificate_problems,
@@ -161,8 +162,12 @@ def load_protocol(path: str | Path, *, check_manifest: bool = True) -> Protocol:
     except OSError as exc:
         raise ProtocolError(f"protocol {source}: cannot be read: {exc.strerror}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = settings_text(raw)
+    except ValueError as exc:
+        raise ProtocolError(f"protocol {source}: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ProtocolError(f"protocol {source}: not valid TOML: {exc}") from None
     protocol = validate_protocol(data, base=source.parent if check_manifest else None,
                                  source=str(source))

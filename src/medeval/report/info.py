@@ -46,6 +46,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .._hashing import sha256_bytes
+from .._settings_text import settings_text
 from ..result import canonical_json
 from ._errors import ReportError
 
@@ -174,9 +175,11 @@ def load_report_info(source: str | Path | Mapping[str, Any] | ReportInfo | None)
         path = Path(source)
         name = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = settings_text(path.read_bytes())
         except OSError as exc:
             raise ReportError(f"report info {path}: cannot be read: {exc.strerror}") from None
+        except ValueError as exc:
+            raise ReportError(f"report info {path}: {exc}") from None
         try:
             data: Any = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
         except ValueError as exc:

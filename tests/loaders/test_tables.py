@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import recall_score, roc_auc_score
 
+from medeval import evaluate_classification
 from medeval.errors import TableError
 from medeval.loaders import join_cases, read_table
 
@@ -83,3 +86,75 @@ def test_join_sorts_by_id_and_suffixes_clashing_columns():
     joined = join_cases(ref, pred)
     assert joined.index.tolist() == ["a", "b"]
     assert list(joined.columns) == ["label", "label_prediction"]
+
+
+def test_excel_csv_of_a_comma_decimal_locale_is_read(tmp_path):
+    # Excel in a German or French locale: a byte order mark, ';' between the fields, the
+    # decimal mark a comma, CRLF line ends. Before, one column 'case_id;score' (refused
+    # with advice to rename columns); now the numbers as written: 0,25 is 0.25
+    path = tmp_path / "pred.csv"
+    path.write_bytes(b"\xef\xbb\xbfcase_id;score;note\r\n0012;0,25;a\r\n0013;1,5e-3;b\r\n"
+                     b"0014;0,75;c\r\n")
+    table = read_table(path, columns=["score"], role="predictions")
+    assert table.frame.index.tolist() == ["0012", "0013", "0014"]
+    assert table.frame["score"].tolist() == [0.25, 0.0015, 0.75]
+
+
+def test_excel_predictions_evaluate_as_scikit_learn_computes(tmp_path):
+    rng = np.random.default_rng(5)
+    labels, scores = rng.integers(0, 2, 30), rng.random(30).round(4)
+    ids = [f"{k:04d}" for k in range(30)]
+    pd.DataFrame({"case_id": ids, "label": labels}).to_csv(tmp_path / "ref.csv", index=False)
+    lines = "".join(f"{i};{str(v).replace('.', ',')}\r\n" for i, v in zip(ids, scores))
+    (tmp_path / "pred.csv").write_bytes(("\ufeffcase_id;score\r\n" + lines).encode())
+    result = evaluate_classification(tmp_path / "ref.csv", tmp_path / "pred.csv",
+                                     threshold=0.5)
+    assert result.metric("roc_auc").estimate.value == pytest.approx(
+        roc_auc_score(labels, scores), abs=1e-12)
+    assert result.metric("sensitivity").estimate.value == pytest.approx(
+        recall_score(labels, scores >= 0.5), abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ["pred.tsv", "pred.csv"])
+def test_tab_separated_files_are_read(tmp_path, name):
+    path = write(tmp_path, name, "case_id\tscore\n007\t0.5\n008\t0.25\n")
+    table = read_table(path, columns=["score"], role="predictions")
+    assert table.frame.to_dict()["score"] == {"007": 0.5, "008": 0.25}
+
+
+def test_a_comma_file_is_still_read_with_a_point(tmp_path):
+    # a semicolon inside a quoted comma-separated field changes nothing
+    path = write(tmp_path, "ref.csv", 'case_id,label,note\na,1,"x;y"\nb,0,z\n')
+    table = read_table(path, columns=["label", "note"])
+    assert table.frame.to_dict() == {"label": {"a": 1, "b": 0}, "note": {"a": "x;y", "b": "z"}}
+
+
+def test_a_cp949_file_says_to_save_it_as_utf8(tmp_path):
+    path = tmp_path / "ref.csv"
+    path.write_bytes("case_id,label\na,양성\nb,음성\n".encode("cp949"))
+    with pytest.raises(TableError, match=r"ref.csv: is not UTF-8 text .*'CSV UTF-8'"):
+        read_table(path, columns=["label"], role="reference")
+
+
+def test_an_unnamed_index_column_is_named_in_the_message(tmp_path):
+    path = tmp_path / "pred.csv"
+    pd.DataFrame({"score": [0.1, 0.9]}, index=["a", "b"]).to_csv(path)
+    with pytest.raises(TableError, match=r"'Unnamed: 0' has no name: pandas' index"):
+        read_table(path, columns=["score"], role="predictions")
+
+
+@pytest.mark.parametrize("written, hint", [
+    (["12", "13"], "2 id(s) differ from the other table's only in leading zeros (e.g. 12 "
+                   "for 0012)"),
+    (["0012.png", "0013.png"], "only by a file suffix (e.g. 0012.png for 0012)"),
+    (["0012 ", "0013"], "1 id(s) differ from the other table's only in letter case or spaces "
+                        "(e.g. '0012 ' for '0012')"),
+])
+def test_ids_written_otherwise_are_named_with_what_differs(written, hint):
+    ref = read_table(pd.DataFrame({"case_id": ["0012", "0013"], "label": [1, 0]}),
+                     columns=["label"], role="reference")
+    pred = read_table(pd.DataFrame({"case_id": written, "score": [0.2, 0.9]}),
+                      columns=["score"], role="predictions")
+    with pytest.raises(TableError) as info:
+        join_cases(ref, pred)
+    assert hint in str(info.value)

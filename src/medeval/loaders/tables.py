@@ -51,11 +51,16 @@ def read_table(
     The id column is read as text, so ``007`` stays ``007``. Every problem is reported
     at once: missing columns, empty ids, and every duplicated id.
 
+    A CSV file is UTF-8 (with or without a byte order mark), its fields separated by
+    commas; or by semicolons, the decimal mark then a comma (``0,83``), or by tabs, when
+    its header line names the id column so (as Excel writes CSV where the decimal mark is
+    a comma); a ``.tsv`` or ``.tab`` file by tabs.
+
     Parameters
     ----------
     source : path or DataFrame
-        A ``.csv`` (any other suffix is read as CSV too) or ``.parquet`` file, or a
-        DataFrame.
+        A ``.csv`` (any other suffix but ``.tsv``, ``.tab`` and ``.parquet`` is read as
+        CSV too), ``.tsv`` or ``.parquet`` file, or a DataFrame.
     columns : sequence of str
         The columns needed besides the id column.
     id_column : str
@@ -70,8 +75,8 @@ def read_table(
     Raises
     ------
     TableError
-        The file does not exist or cannot be parsed; a column is missing; an id is
-        empty; ids are duplicated (all of them listed).
+        The file does not exist, is not UTF-8 or cannot be parsed; a column is missing;
+        an id is empty; ids are duplicated (all of them listed).
 
     Examples
     --------
@@ -100,7 +105,12 @@ def read_table(
                 if id_column in frame.columns:
                     frame[id_column] = frame[id_column].astype("string").astype(object)
             else:
-                frame = pd.read_csv(path, dtype={id_column: str}, keep_default_na=True)
+                frame = _read_csv(path, id_column)
+        except UnicodeDecodeError as exc:
+            raise TableError(
+                f"{role} table {where}: is not UTF-8 text ({exc.reason}, byte "
+                f"{exc.object[exc.start:exc.start + 1].hex()}); save it as UTF-8 (Excel: "
+                "'CSV UTF-8'; Excel in a Korean locale saves plain CSV as CP949)") from None
         except (ValueError, ImportError, OSError, pd.errors.ParserError) as exc:
             raise TableError(f"{role} table {where}: cannot be read: {exc}") from exc
     problems = []
@@ -109,7 +119,7 @@ def read_table(
         problems.append(
             f"missing column(s) {', '.join(map(repr, missing))}; it has "
             f"{', '.join(map(repr, map(str, frame.columns)))} (choose other column names "
-            "with the id/label/score options)"
+            "with the id/label/score options)" + _unnamed_hint(frame)
         )
     else:
         ids = frame[id_column]
@@ -133,7 +143,9 @@ def join_cases(reference: CaseTable, predictions: CaseTable) -> pd.DataFrame:
     Raises
     ------
     TableError
-        Listing every case id that is in one table and not the other.
+        Listing every case id that is in one table and not the other, and saying where
+        such ids differ from the other table's only in leading zeros (``12`` for
+        ``0012``), a file suffix (``0012.png``), or letter case and spaces.
 
     Examples
     --------
@@ -160,12 +172,71 @@ def join_cases(reference: CaseTable, predictions: CaseTable) -> pd.DataFrame:
             f"{_listing(sorted(pred_ids - ref_ids))}"
         )
     if problems:
-        raise TableError("; ".join(problems))
+        raise TableError("; ".join(problems) + _id_hints(ref_ids - pred_ids,
+                                                          pred_ids - ref_ids))
     joined = reference.frame.merge(
         predictions.frame, left_index=True, right_index=True, how="inner",
         suffixes=("", "_prediction"),
     )
     return joined.sort_index()
+
+
+#: How an id may have been written otherwise, and what to do about it.
+_ID_FORMS = (
+    (lambda i: i.lstrip("0") or "0", "only in leading zeros (e.g. {extra} for {case}): a "
+     "spreadsheet or pandas read the ids as numbers; keep them as text (pandas: "
+     "dtype={{'case_id': str}})"),
+    (lambda i: i.rsplit(".", 1)[0] if "." in i.lstrip(".") else i,
+     "only by a file suffix (e.g. {extra} for {case}): give the case ids as the reference "
+     "does"),
+    (lambda i: i.strip().casefold(), "only in letter case or spaces (e.g. {extra!r} for "
+     "{case!r}): give the case ids as the reference does"),
+)
+
+
+def _id_hints(missing: set[str], extra: set[str]) -> str:
+    """Say how ids of one table that the other lacks differ from ids of the other, where
+    they differ only in leading zeros, a file suffix, or letter case and spaces."""
+    hints = []
+    for form, text in _ID_FORMS:
+        forms = {form(i): i for i in sorted(missing)}
+        pairs = sorted((forms[form(i)], i) for i in extra if form(i) in forms)
+        if not pairs:
+            forms = {form(i): i for i in sorted(extra)}
+            pairs = sorted((i, forms[form(i)]) for i in missing if form(i) in forms)
+        if pairs:
+            case, other = pairs[0]
+            hints.append(f"{len(pairs)} id(s) differ from the other table's "
+                         + text.format(extra=other, case=case))
+    return "".join(f"; {hint}" for hint in hints)
+
+
+def _read_csv(path: Path, id_column: str) -> pd.DataFrame:
+    """A CSV file, separated by commas, or by semicolons (their decimal mark a comma, as
+    Excel writes CSV in locales whose decimal mark is a comma) or tabs when its header
+    line names ``id_column`` so; a ``.tsv`` or ``.tab`` file by tabs."""
+    if path.suffix.lower() in (".tsv", ".tab"):
+        separator = "\t"
+    else:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = handle.readline().rstrip("\r\n")
+        separator = next((s for s in (",", ";", "\t")
+                          if id_column in [f.strip().strip('"') for f in header.split(s)]),
+                         ",")
+    return pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
+                       dtype={id_column: str}, keep_default_na=True, encoding="utf-8")
+
+
+def _unnamed_hint(frame: pd.DataFrame) -> str:
+    """What an unnamed first column or a one-column header probably is."""
+    columns = [str(c) for c in frame.columns]
+    if columns and columns[0].startswith("Unnamed: "):
+        return (f"; its first column {columns[0]!r} has no name: pandas' index, written by "
+                "to_csv() without index=False")
+    if len(columns) == 1 and any(s in columns[0] for s in (";", "\t", "|")):
+        return ("; its header is one column: is the file separated otherwise than by "
+                "commas, semicolons or tabs?")
+    return ""
 
 
 def _listing(items: Sequence[str]) -> str:

@@ -370,6 +370,25 @@ def test_mae_rmse_by_hand():
     assert rmse(a, b).value == pytest.approx(np.sqrt(np.mean((b - a) ** 2)))
 
 
+@pytest.mark.parametrize("errors", [[0, 0, 0, 3], [1, 0, -2, 1], [1, -1.2, 0.9, 1.1, -1, 0.95]])
+def test_rmse_interval_is_statsmodels_t_interval_of_the_mse_clipped_at_0(errors):
+    # The t interval of the mean squared error (statsmodels' DescrStatsW.tconfint_mean),
+    # square-rooted; its lower bound is 0 where that interval goes below 0 (kept: no MSE
+    # is below 0, so the coverage is unchanged, and sqrt of a negative bound is NaN).
+    # errors 0, 0, 0, 3 by hand: squares 0, 0, 0, 9, MSE 2.25, SD 4.5, t(3) 3.1824:
+    # 2.25 -/+ 3.1824 x 4.5 / 2 = [-4.9105, 9.4105], so RMSE 1.5 in [0, 3.0677].
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    errors = np.asarray(errors, dtype=float)
+    low, high = DescrStatsW(errors**2).tconfint_mean(alpha=0.05)
+    e = rmse(np.zeros(errors.size), errors)
+    assert e.value == pytest.approx(math.sqrt(np.mean(errors**2)), rel=1e-12)
+    assert e.high == pytest.approx(math.sqrt(high), rel=1e-12)
+    assert e.low == (0.0 if low < 0 else pytest.approx(math.sqrt(low), rel=1e-12))
+    if errors.tolist() == [0, 0, 0, 3]:
+        assert (low, e.low, round(e.high, 4)) == (pytest.approx(-4.9105, abs=1e-4), 0.0, 3.0677)
+
+
 # --- Lin's CCC ------------------------------------------------------------------------------
 
 

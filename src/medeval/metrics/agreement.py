@@ -235,7 +235,8 @@ def mae(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.9
     -------
     Estimate
         Method ``"t"``: the t interval for the mean of the absolute errors, in the unit
-        of the measurements. The lower bound is clipped at 0.
+        of the measurements. The lower bound is clipped at 0: no MAE is below 0, so the
+        coverage is the t interval's (see :func:`rmse`).
 
     %(paired_raises)s
 
@@ -282,18 +283,40 @@ def rmse(reference: ArrayLike, measurement: ArrayLike, *, confidence: float = 0.
     Returns
     -------
     Estimate
-        Method ``"t-mse-sqrt"``: the t interval of the mean squared error, square-rooted.
+        Method ``"t-mse-sqrt"``: the t interval of the mean squared error, square-rooted;
+        its lower bound is 0 where the MSE's t interval reaches below 0.
 
     %(paired_raises)s
 
     Notes
     -----
-    A large-sample interval (squared errors are skewed); the lower bound of the MSE is
-    clipped at 0 before the square root. Equal squared errors give a zero-width interval.
+    A large-sample interval: the t interval (central limit theorem) of the mean of the
+    squared errors :math:`d_i^2`, which are skewed, so its coverage is approximate for
+    small n. Equal squared errors give a zero-width interval.
+
+    Where :math:`\text{MSE} - t\,s_{d^2}/\sqrt n < 0` (few cases, or one large error
+    among small ones) the lower bound is 0, and kept so, because:
+
+    - no MSE is below 0, so the part of the t interval below 0 holds no possible value
+      of the parameter; the clipped interval contains the true MSE exactly when the
+      t interval does, so its coverage is the t interval's (an interval intersected
+      with the parameter space; Mandelkern 2002), and the square root, increasing,
+      carries that coverage to the RMSE;
+    - the square root of a negative bound is undefined: not clipping would make the
+      lower bound NaN on data that do bound the RMSE from above;
+    - the guarded decision on an RMSE (lower is better) reads the upper bound, which
+      the clipping does not touch; a lower bound of 0 only says these data cannot rule
+      out a very small RMSE.
+
+    A lower bound of exactly 0 is therefore also a sign that the normal approximation
+    is rough on these errors. :func:`mae` clips at 0 for the same reasons.
 
     References
     ----------
     Willmott CJ, Matsuura K. Clim Res 2005;30:79-82.
+
+    Mandelkern M. Setting confidence intervals for bounded parameters. Stat Sci
+    2002;17:149-172.
 
     Examples
     --------

@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from medeval._atomic import atomic_write
+from medeval.errors import ResultError
+from medeval.result import read_result, write_result
 
 
 def test_a_write_cut_short_leaves_the_earlier_file_as_it_was(tmp_path: Path) -> None:
@@ -51,3 +55,22 @@ def test_a_new_file_has_the_permissions_the_umask_gives(tmp_path: Path) -> None:
     atomic_write(tmp_path / "r.json", b"[]", durable=False)  # replaces whole, in process
     atomic_write(tmp_path / "r.json", b"[1]")
     assert (tmp_path / "r.json").read_bytes() == b"[1]"
+
+
+def test_a_result_that_cannot_be_written_is_medevals_error_naming_it(tmp_path: Path) -> None:
+    # write_result onto a folder, or below a file: ResultError naming the path (it was
+    # Python's IsADirectoryError / FileExistsError); the folder holds nothing afterwards
+    example = Path(__file__).parent / "data" / "results-0.1"
+    source = example / "v1-tables.json"
+    result = read_result(source)
+    folder = tmp_path / "result.json"
+    folder.mkdir()
+    with pytest.raises(ResultError, match=f"result {folder}: cannot be written: it is a "
+                                          "folder"):
+        write_result(result, folder)
+    assert list(folder.iterdir()) == []
+    file = tmp_path / "a-file"
+    file.write_text("x")
+    with pytest.raises(ResultError, match="a folder above it is a file"):
+        write_result(result, file / "out" / "result.json")
+    assert file.read_text() == "x"

@@ -263,6 +263,33 @@ def test_report_and_verify_the_certificate(tmp_path, capsys):
     assert main(["report", str(result), "--out", str(pdf), "--sign", "k.pem"]) == 2
 
 
+def test_an_out_no_file_can_be_written_to_is_named_not_a_traceback(tmp_path, capsys):
+    # evaluate --out naming a file (the protocol, by a slip): refused before evaluating,
+    # exit 2; it raised FileExistsError from mkdir after the whole evaluation. report
+    # --out or --html naming a folder: exit 2 naming it; it raised IsADirectoryError.
+    path = measurement_study(tmp_path)
+    before = path.read_bytes()
+    assert main(["evaluate", str(path), "--predictions", str(tmp_path / "pred"),
+                 "--out", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out: {path} is a file, where the result's folder should be" in err, err
+    assert path.read_bytes() == before and not (tmp_path / "out").exists()
+    assert main(["evaluate", str(path), "--predictions", str(tmp_path / "pred"),
+                 "--out", str(tmp_path / "out")]) == 0
+    result = tmp_path / "out" / "result.json"
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    capsys.readouterr()
+    assert main(["report", str(result), "--out", str(folder)]) == 2
+    assert (f"medeval: error: certificate {folder}: cannot be written: it is a folder"
+            in capsys.readouterr().err)
+    assert main(["report", str(result), "--out", str(tmp_path / "c.pdf"), "--html",
+                 str(folder)]) == 2
+    assert (f"medeval: error: HTML report {folder}: cannot be written: it is a folder"
+            in capsys.readouterr().err)
+    assert sorted(p.name for p in folder.iterdir()) == []  # no temporary file left
+
+
 def test_report_of_a_missing_result_says_no_such_file(tmp_path, capsys):
     assert main(["report", str(tmp_path / "missing.json"), "--out",
                  str(tmp_path / "c.pdf")]) == 2

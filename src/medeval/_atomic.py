@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "write_named"]
 
 
 def _umask() -> int:
@@ -40,3 +41,22 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_named(path: Path, data: bytes, *, what: str,
+                error: Callable[[str], Exception]) -> None:
+    """:func:`atomic_write` into ``path``'s folder, made if missing; a failure to write
+    (the path a folder, a file where a folder above it should be, no permission, a full
+    disk) raised as ``error`` naming ``what`` and the path, not as Python's ``OSError``
+    (kept as its ``__cause__``)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise error(f"{what} {path}: cannot be written: a folder above it is a file; give a "
+                    "path in a folder (it is made if missing)") from exc
+    except IsADirectoryError as exc:
+        raise error(f"{what} {path}: cannot be written: it is a folder; give a file's "
+                    "name") from exc
+    except OSError as exc:
+        raise error(f"{what} {path}: cannot be written ({exc.strerror or exc})") from exc

@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._atomic import atomic_write
+from ._atomic import write_named
 from ._canonical import _plain, canonical_json
 from ._hashing import sha256_bytes
 from .decision import Verdict
@@ -631,18 +631,24 @@ def write_result(result: Result, path: str | Path) -> Path:
     -------
     Path
         The JSON's path.
+
+    Raises
+    ------
+    ResultError
+        A file cannot be written (``path`` a folder, or below a file; no permission),
+        naming it.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     payload = result.to_json()
     cases = result.cases_csv()
     csv_path = _cases_path(target)
-    atomic_write(target, payload)
-    atomic_write(csv_path, cases)
+    write_named(target, payload, what="result", error=ResultError)
+    write_named(csv_path, cases, what="result", error=ResultError)
     digest = (
         f"{sha256_bytes(payload)}  {target.name}\n{sha256_bytes(cases)}  {csv_path.name}\n"
     )
-    atomic_write(_digest_path(target), digest.encode("ascii"))
+    write_named(_digest_path(target), digest.encode("ascii"), what="result",
+                error=ResultError)
     return target
 
 

@@ -395,3 +395,31 @@ def test_the_date_a_certificate_rendered_beforehand_prints_is_checked_as_a_given
             "ended (2026-11-26, UTC)") in err
     with Registry.open(reg) as registry:
         assert not registry.list()
+
+
+def test_a_certificate_whose_writing_fails_is_named_by_its_place_and_not_issued(
+        study, tmp_path, capsys):
+    # the issue run in a process limited to 64 kB per file (RLIMIT_FSIZE, SIGXFSZ
+    # ignored: the certificate's write fails with EFBIG, 'File too large', as on a full
+    # disk). The message names --render's path (not the temporary name the PDF is made
+    # under) and that nothing was issued; the registry holds nothing, no file is left.
+    reg = tmp_path / "lab.sqlite"
+    assert _run(capsys, "init", "--registry", str(reg))[0] == 0
+    out = tmp_path / "certs"
+    out.mkdir()
+    script = (
+        "import resource, signal, sys\n"
+        "from medeval.cli import main\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", script, "registry", "issue",
+                           str(study["result"]), "--render", str(out / "cert.pdf"),
+                           "--info", str(study["info"]), "--registry", str(reg)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (f"medeval: error: certificate {out / 'cert.pdf'}: cannot "
+                                   "be written (File too large); no report was issued")
+    assert list(out.iterdir()) == []
+    with Registry.open(reg) as registry:
+        assert not registry.list()

@@ -86,6 +86,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         from ..tasks.registry import task_class
 
         protocol = load_protocol(args.protocol)
+        _out_checked(args.out / "result.json")
         # a reader study's protocol names its readings: it needs no predictions
         if args.predictions is None and not task_class(
                 protocol.task.type).predictions_in_protocol:
@@ -99,6 +100,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     if missing:
         raise UsageError(f"evaluate without a protocol needs {', '.join(missing)}")
     from ..classification_tables import evaluate_classification
+
+    _out_checked(args.out)
 
     result = evaluate_classification(
         args.reference, args.predictions, threshold=args.threshold,
@@ -119,6 +122,21 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
                       progress=True, fresh=args.fresh)
     return _written(result, args.out / "result.json", out)
+
+
+def _out_checked(target: Path) -> None:
+    """Refuse, before evaluating, a ``--out`` no result can be written to: a folder
+    where the result file goes, or a file where a folder above it should be (an
+    evaluation of many cases would end in the error)."""
+    if target.is_dir():
+        raise UsageError(f"--out {target}: a folder; give the result file's name "
+                         "(RESULT.json), or a protocol and a folder")
+    for folder in target.parents:
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise UsageError(f"--out: {folder} is a file, where the result's folder "
+                                 f"should be ({target}); give a path in a folder")
+            return
 
 
 def _written(result: Result, target: Path, out: TextIO) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._hashing import sha256_bytes
-from ..errors import RegistryError
+from ..errors import MedevalError, RegistryError
 from ._usage import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -294,9 +294,12 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
         with contextlib.suppress(OSError):
             if partial is not None:
                 partial.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise RegistryError(f"certificate {out_pdf}: cannot be written ({exc.strerror}); "
-                                "no report was issued") from None
+        # a write that failed, here or in make (medeval's error, the OSError its cause):
+        # named by the certificate's place, not the temporary name
+        cause = exc if isinstance(exc, OSError) else exc.__cause__
+        if isinstance(cause, OSError) and isinstance(exc, (OSError, MedevalError)):
+            raise RegistryError(f"certificate {out_pdf}: cannot be written "
+                                f"({cause.strerror or cause}); no report was issued") from None
         raise
     try:
         os.replace(partial, out_pdf)

@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .._atomic import atomic_write
+from .._atomic import write_named
 from ..result import Result, read_result
+from ._errors import ReportError
 from .catalogue import Msg, languages, texts, under_bullet
 from .content import (
     Block,
@@ -50,12 +51,17 @@ def render_html(
     -------
     Path
         The HTML file's path.
+
+    Raises
+    ------
+    ReportError
+        As :func:`medeval.report.render_certificate`: the page cannot be written, too.
     """
     data = read_result(result) if isinstance(result, (str, Path)) else result
     certificate = build_certificate(data, load_report_info(report_info))
     target = Path(out_html)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, html_text(certificate, lang=lang).encode("utf-8"))
+    write_named(target, html_text(certificate, lang=lang).encode("utf-8"), what="HTML report",
+                error=ReportError)
     return target
 
 

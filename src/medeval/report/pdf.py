@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .._atomic import atomic_write
+from .._atomic import write_named
 from .._version import __version__
 from ..result import Result, read_result
 from ._errors import ReportError
@@ -95,7 +95,8 @@ def render_certificate(
     Raises
     ------
     ReportError
-        An unknown language, a result that is not an evaluation's, bad report info.
+        An unknown language, a result that is not an evaluation's, bad report info; the
+        PDF cannot be written (``out_pdf`` a folder, or below a file; no permission).
     ResultError
         The result file cannot be read.
     """
@@ -108,8 +109,8 @@ def render_certificate(
     info = load_report_info(report_info)
     payload = certificate_pdf(data, info, lang=lang, pdfa=pdfa, result_json=result_json)
     target = Path(out_pdf)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, payload)  # an earlier certificate stays whole if this fails
+    # an earlier certificate stays whole if this fails
+    write_named(target, payload, what="certificate", error=ReportError)
     return target
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._atomic import atomic_write
+from .._atomic import write_named
 from ._errors import ReportError
 
 __all__ = ["SignatureCheck", "sign_pdf", "validate_pdf"]
@@ -98,7 +98,8 @@ def sign_pdf(
     Raises
     ------
     ReportError
-        The key or certificate cannot be read, or the PDF cannot be signed.
+        The key or certificate cannot be read, the PDF cannot be signed, or the signed
+        PDF cannot be written.
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -123,7 +124,8 @@ def sign_pdf(
     except Exception as exc:  # pyHanko raises many kinds on a malformed PDF
         raise ReportError(f"PDF {pdf}: cannot be signed: {exc}") from exc
     target = Path(out_pdf)
-    atomic_write(target, output.getvalue())  # signed in place: the unsigned stays whole
+    # signed in place: the unsigned stays whole
+    write_named(target, output.getvalue(), what="signed PDF", error=ReportError)
     return target
 
 

@@ -65,6 +65,7 @@ from .result import (
     Subgroup,
     metrics_table,
 )
+from .run_protocol import protocol_changed
 from .scoring import BadReference, Predictions, read_predictions, score_cases
 from .tasks.base import Aggregate, CaseRow, TaskType
 from .tasks.registry import make_task
@@ -221,7 +222,7 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         retries=settings.retries, output_limit_mb=settings.output_limit_mb,
         gpus=settings.gpus if isinstance(settings.gpus, str) else tuple(settings.gpus),
         mode=protocol.test.mode, isolation=settings.isolation, progress=progress,
-        fresh=fresh,
+        fresh=fresh, protocol_sha256=protocol.sha256,
     )
     return Path(run_dir)
 
@@ -264,6 +265,8 @@ def evaluate_cases(
         figures.warnings += _case_ids_alike(scored)
     if predictions.source == "runner" and predictions.run.get("not_run"):
         figures.warnings.append(_interrupted_run(predictions.run["not_run"]))
+    if predictions.source == "runner" and predictions.folder is not None:
+        figures.warnings += protocol_changed(predictions.folder.parent, protocol)
     if predictions.source == "supplied-predictions" and predictions.folder is not None:
         figures.warnings += _unmatched_predictions(
             predictions.folder, [case.case_id for case in manifest.cases],

@@ -197,6 +197,19 @@ def _task_notes() -> list[str]:
     from medeval.evaluation import _interrupted_run
 
     out.append(_interrupted_run([f"c{k}" for k in range(12)]).removeprefix("all cases: "))
+    # a run started under another protocol than the one judging it
+    import json
+    import tempfile
+
+    from medeval.run_protocol import protocol_changed
+
+    with tempfile.TemporaryDirectory() as folder:
+        run = Path(folder) / "run 실행"
+        run.mkdir()
+        (run / "run.jsonl").write_text(json.dumps(
+            {"event": "run-start", "protocol_sha256": "0" * 64}) + "\n")
+        protocol = load_protocol(EXAMPLES / "binary-classification" / "protocol.toml")
+        out += [w.removeprefix("all cases: ") for w in protocol_changed(run, protocol)]
     # EEG: detected events cut at the end of eleven recordings (ten shown)
     from medeval.tasks.eeg_events import _cut_warning
 

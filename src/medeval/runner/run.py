@@ -83,6 +83,7 @@ def run_algorithm(
     console: Console | None = None,
     fresh: bool = False,
     gpus: GpuRequest = "all",
+    protocol_sha256: str | None = None,
 ) -> RunSummary:
     """Run an untrusted algorithm on every case of a held-out set, in a sandbox.
 
@@ -157,6 +158,11 @@ def run_algorithm(
         one only (:mod:`medeval.runner.gpus`). ``"all"``: every GPU of the host (none
         on a host without); ``"none"``: no GPU. Recorded as ``gpus`` in the run log and
         the summary (the devices' model, driver and memory, each worker's GPU).
+    protocol_sha256 : str, optional
+        The SHA-256 of the protocol the run is made for (``medeval run`` gives it),
+        recorded in the run log's ``run-start``, so that an evaluation of the run under
+        a protocol edited since says so (:mod:`medeval.evaluation`). Not part of the
+        run's identity: resuming under another protocol is not refused.
 
     Returns
     -------
@@ -245,6 +251,7 @@ def run_algorithm(
                     "gpus": gpu_record(gpus, selected,
                                        _gpu_workers(selected, workers, len(jobs), executor)),
                     "environment": capture_environment(), **record,
+                    **({"protocol_sha256": protocol_sha256} if protocol_sha256 else {}),
                 }
                 log.append({"event": "run-start", **header, "cases": len(case_ids),
                             "resumed": len(finished), "to_run": len(jobs),

@@ -1,0 +1,64 @@
+"""A protocol edited after its algorithm ran: the result judged under it says so.
+
+A tester ran the protocol (INCONCLUSIVE), lowered a goal and ran ``medeval run`` again
+over the same run folder, which resumed it (every case done) and judged PASS under the
+new goal; nothing in the result or the certificate said the criterion was changed after
+the outputs were made. The SHA-256 here are hashlib's of the two files' bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import medeval
+from medeval.report.notes_ko import warning_ko
+
+from .conftest import BROKEN_PREDICTIONS, binary_study
+from .test_evaluation import protocol_file
+
+
+def _with_plugin(folder, tmp_path):
+    _, pred = binary_study(folder)
+    scores = {cid: float(s) for cid, s in zip(pred["case_id"], pred["score"])
+              if cid not in BROKEN_PREDICTIONS}
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "algo.py").write_text(
+        "from pathlib import Path\n"
+        f"SCORES = {scores!r}\n"
+        "class Algo:\n"
+        "    def predict(self, case):\n"
+        "        return SCORES.get(Path(case.input_path).read_text().strip(), 0.5)\n")
+    path = protocol_file(folder)
+    path.write_text(path.read_text().replace(
+        'version = "1.0"', f'version = "1.0"\nplugin = "{plugin / "algo.py"}:Algo"'))
+    return path
+
+
+def _protocol_warnings(result):
+    return [w for w in json.loads(result.to_json())["warnings"] if "protocol of SHA-256" in w]
+
+
+def test_a_goal_lowered_after_the_run_is_named_with_both_sha256(tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = _with_plugin(folder, tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    first = medeval.evaluate(path, run_dir=tmp_path / "run")
+    assert _protocol_warnings(first) == []  # judged under the protocol it ran for
+    run_start = json.loads((tmp_path / "run" / "run.jsonl").read_text().splitlines()[0])
+    assert run_start["protocol_sha256"] == before
+    path.write_text(path.read_text().replace("goal = 0.75", "goal = 0.5"))
+    after = hashlib.sha256(path.read_bytes()).hexdigest()
+    for result in (medeval.evaluate(path, run_dir=tmp_path / "run"),  # medeval run again
+                   medeval.evaluate(path, tmp_path / "run")):  # evaluate --predictions RUN
+        [warning] = _protocol_warnings(result)
+        assert warning.startswith(f"all cases: the run in {tmp_path / 'run'} was started "
+                                  f"under a protocol of SHA-256 {before}; this result is "
+                                  f"judged under protocol.toml, SHA-256 {after}: ")
+        assert after != before and result.protocol.sha256 == after
+        korean = warning_ko(warning)
+        assert korean is not None and before in korean and "시험 계획서가 수정" in korean
+    path.write_text(path.read_text().replace("goal = 0.5", "goal = 0.75"))  # undone
+    assert _protocol_warnings(medeval.evaluate(path, tmp_path / "run")) == []

@@ -120,11 +120,14 @@ def read_predictions(path: Path) -> Predictions:
             "run_log_sha256": sha256_file(log) if log.is_file() else None,
             "summary_sha256": sha256_file(summary),
         }
-        return Predictions("runner", path / "predictions", failures=failures, run=run)
+        return Predictions("runner", path.absolute() / "predictions", failures=failures,
+                           run=run)
     names, paths, statuses = _folder_files(path)
     digests = hash_files(paths, workers=None, progress=False, cache=True, statuses=statuses)
     files = {name: digests[full] for name, full in zip(names, paths)}
-    return Predictions("supplied-predictions", path,
+    # absolute, so that a failure's message names it as a path that no word of the message
+    # can be: a folder given as "label" or "nan" (see Scorer._portable)
+    return Predictions("supplied-predictions", path.absolute(),
                        run={"predictions_sha256": sha256_bytes(canonical_json(files))})
 
 
@@ -253,5 +256,8 @@ class _Scorer:
             places.insert(0, (self.predictions.folder, "<predictions>"))
         for path, name in places:  # whole paths only: "pred" is not replaced in "prediction"
             for form in sorted({str(path), str(path.resolve())}, key=len, reverse=True):
-                detail = re.sub(rf"(?<![\w.~-]){re.escape(form)}(?![\w~-]|\.\w)", name, detail)
+                # a relative folder only followed by a separator: "label" is also a word
+                tail = "" if Path(form).is_absolute() else r"(?=[/\\])"
+                detail = re.sub(rf"(?<![\w.~-]){re.escape(form)}(?![\w~-]|\.\w){tail}", name,
+                                detail)
         return detail

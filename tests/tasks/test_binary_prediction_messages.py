@@ -26,3 +26,27 @@ def test_a_prediction_without_score_says_so(tmp_path: Path) -> None:
     assert 'has no "score" (its keys: "Score", "점수")' in str(detail["WDBC-0003"][1])
     # a "score" that is there but null is still shown as what it holds
     assert str(detail["WDBC-0020"][1]).endswith("got None")
+
+
+def test_a_predictions_folder_named_like_a_word_leaves_the_messages_whole(
+        tmp_path: Path, monkeypatch) -> None:
+    # `medeval evaluate protocol.toml --predictions label` (or `nan`): the folder's name,
+    # as given, was replaced wherever it stood as a word in a failure's message, so the
+    # result said 'has no "score" (its keys: "<predictions>")' and 'score <predictions> is
+    # not finite'; the same folder given by its absolute path keeps the same fingerprint
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("result"))
+    for name, text in (("label", '{"label": 1}'), ("nan", "NaN")):
+        shutil.copytree(folder / "predictions", folder / name)
+        (folder / name / "WDBC-0001.json").write_text(text)
+    monkeypatch.chdir(folder)
+    by_label = medeval.evaluate(Path("protocol.toml"), Path("label"))
+    by_nan = medeval.evaluate(Path("protocol.toml"), Path("nan"))
+    details = [c.detail for r in (by_label, by_nan) for c in r.failures.cases
+               if c.case_id == "WDBC-0001"]
+    assert details == [
+        'case WDBC-0001: the prediction has no "score" (its keys: "label"); it must hold '
+        'a number or {"score": number}',
+        "case WDBC-0001: score nan is not finite"]
+    again = medeval.evaluate(folder / "protocol.toml", folder / "label")
+    assert again.fingerprint == by_label.fingerprint

@@ -28,12 +28,13 @@ __all__ = [
 
 
 def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
-    """Subgroup columns that the manifest does not have as metadata columns.
+    """Subgroup columns that the manifest does not have as metadata columns, or holds
+    blank in every row.
 
     Without this check each such column would make one subgroup of every case (value
     empty), and the analysis the protocol declared would silently not happen. Only the
-    manifest's header is read; a header that cannot be read is left to the manifest's
-    own checks.
+    manifest's header and the subgroup columns are read; a manifest that cannot be read
+    is left to the manifest's own checks.
     """
     if not protocol.subgroups.columns:
         return []
@@ -48,11 +49,31 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
         return []  # not a manifest's header: the manifest's own check says what it lacks
     metadata = [c for c in columns
                 if c not in structural and c != "input" and not c.startswith("input_")]
-    return [
+    problems = [
         f"subgroups.columns: {column!r} is not a metadata column of the manifest "
         f"{manifest.name} (its metadata columns: {', '.join(metadata) or 'none'})"
         for column in protocol.subgroups.columns if column not in metadata
     ]
+    return problems + _blank_columns(
+        manifest, [c for c in protocol.subgroups.columns if c in metadata])
+
+
+def _blank_columns(manifest: Path, columns: list[str]) -> list[str]:
+    """Subgroup columns blank in every row of the manifest: one subgroup of every case,
+    named by an empty value, would be reported instead of the analysis declared."""
+    import pandas as pd
+
+    if not columns:
+        return []
+    try:
+        table = pd.read_csv(manifest, dtype=str, usecols=columns, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return []  # the manifest's own checks say what is wrong with it
+    return [f"subgroups.columns: {column!r} is blank in every row of the manifest "
+            f"{manifest.name}: there is no subgroup to report; fill it in or leave the "
+            "column out of subgroups.columns"
+            for column in columns
+            if len(table) and table[column].fillna("").str.strip().eq("").all()]
 
 
 def describe_schema_error(error: Mapping[str, Any]) -> str:

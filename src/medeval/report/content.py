@@ -310,9 +310,16 @@ def _dataset(result: Result) -> Section:
     for column in dict.fromkeys(g.column for g in result.subgroups):
         blocks.append(Table(
             (_m("text.subgroup_column", column=column), Msg("column.count")),
-            tuple((g.value, str(g.n_cases)) for g in result.subgroups if g.column == column),
+            tuple((_group_value(g.value), str(g.n_cases)) for g in result.subgroups
+                  if g.column == column),
             (3, 1), numeric=(1,), span=0.5))
     return Section(0, Msg("section.dataset"), tuple(blocks), new_page=True)
+
+
+def _group_value(value: str) -> Cell:
+    """A subgroup's value as printed: the cases whose column is blank in the manifest are
+    named so, not by an empty cell (a row of counts and figures without a name)."""
+    return value if value.strip() else Msg("text.subgroup_blank")
 
 
 def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
@@ -555,7 +562,7 @@ def _subgroup_table(result: Result, column: str, names: Sequence[str],
     header += [_metric_name(n) for n in names]
     rows = []
     for group in (g for g in result.subgroups if g.column == column):
-        row: list[Cell] = [group.value, str(group.n_cases)]
+        row: list[Cell] = [_group_value(group.value), str(group.n_cases)]
         metrics = _by_name(group.metrics)
         for name in names:
             metric = metrics.get(name)

@@ -1,0 +1,38 @@
+"""Subgroup columns with blank values. A manifest row whose subgroup column is blank is
+its own subgroup, value "": the certificate printed it as a row with counts and figures
+but no name (found in the KTL tester pass); a column blank in every row made one
+subgroup of every case, and the protocol was accepted."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import medeval
+from medeval.protocol import ProtocolError, load_protocol
+from medeval.report import render_certificate
+
+from ..conftest import binary_study
+from ..test_evaluation import protocol_file
+
+
+def test_a_blank_value_is_named_on_the_certificate(tmp_path: Path) -> None:
+    binary_study(tmp_path, sites=("A", ""))  # row i blank where i % 3 == 0
+    result = medeval.evaluate(protocol_file(tmp_path), tmp_path / "predictions")
+    # 369 demo cases: i = 0, 3, ..., 366 blank (123), the other 246 site A
+    assert {g.value: g.n_cases for g in result.subgroups} == {"": 123, "A": 246}
+    for lang, name in (("en", "(blank in the manifest)"), ("ko", "(매니페스트에 값 없음)")):
+        pdf = render_certificate(result, tmp_path / f"{lang}.pdf", lang=lang)
+        text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+        # §4's composition: the name, then the count
+        assert re.search(re.escape(name) + r"\s+123\b", text), name
+
+
+def test_a_column_blank_in_every_row_is_refused(tmp_path: Path) -> None:
+    binary_study(tmp_path, sites=(" ", ""))
+    with pytest.raises(ProtocolError, match=r"subgroups\.columns: 'site' is blank in every "
+                       r"row of the manifest manifest\.csv"):
+        load_protocol(protocol_file(tmp_path))

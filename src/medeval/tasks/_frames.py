@@ -1,9 +1,10 @@
-"""The raster frames of a case against the size its reference states (private).
+"""The 2-D frames of a case against the size its reference states (private).
 
 A 2-D reference (a mask image, a COCO or LabelMe annotation) holds coordinates of one
 picture; a frame of another size, or one stored turned (an EXIF orientation), is not the
-picture it was drawn on. Both tasks of 2-D frames check each raster input's header here,
-nothing decoded.
+picture it was drawn on. The tasks of 2-D frames check each raster or DICOM input's
+header here (a DICOM file's Rows and Columns: an ultrasound, mammogram or endoscopy
+image), nothing decoded.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from ..errors import LoaderError
 
-__all__ = ["RASTER", "mismatched_frame", "raster_size"]
+__all__ = ["RASTER", "dicom_size", "mismatched_frame", "raster_size"]
 
 #: Formats read as raster frames (what :func:`medeval.loaders._files.sniff` names them).
 RASTER = frozenset({"png", "jpeg", "bmp", "tiff"})
@@ -45,13 +46,34 @@ def raster_size(path: Path) -> tuple[int, int]:
     return int(height), int(width)
 
 
+def dicom_size(path: Path) -> tuple[int, int]:
+    """Rows and Columns of a DICOM file from its header (the pixel data not read).
+
+    Raises
+    ------
+    OSError
+        The header cannot be read, or states no Rows and Columns.
+    """
+    import pydicom
+
+    try:
+        head = pydicom.dcmread(path, stop_before_pixels=True, force=True,
+                               specific_tags=["Rows", "Columns"])
+        return int(head.Rows), int(head.Columns)
+    except Exception as exc:  # pydicom raises many kinds on a damaged header
+        raise OSError(f"pydicom cannot read its Rows and Columns: {exc}") from None
+
+
 def mismatched_frame(
     root: Path, inputs: tuple[str, ...], size: tuple[int, int]
 ) -> tuple[str, tuple[int, int]] | None:
-    """The first raster input (its name and rows x columns) whose size is not ``size``.
+    """The first raster or DICOM input (its name and rows x columns) whose size is not
+    ``size``.
 
-    Inputs that are not raster files, or whose header cannot be read, are skipped: the
-    manifest's own checks name an unreadable input.
+    Inputs that are neither (a series folder, a NIfTI volume), or whose header cannot be
+    read, are skipped: the manifest's own checks name an unreadable input. A mask drawn on
+    a DICOM frame and saved transposed (columns x rows) is found here: scored against a
+    prediction saved the same way it would give figures of another picture.
 
     Raises
     ------
@@ -63,11 +85,40 @@ def mismatched_frame(
     for name in inputs:
         frame = root / name
         try:
-            if not frame.is_file() or str(sniff(frame)) not in RASTER:
+            kind = str(sniff(frame)) if frame.is_file() else ""
+            if kind not in RASTER and kind != "dicom":
                 continue
-            found = raster_size(frame)
+            found = raster_size(frame) if kind in RASTER else dicom_size(frame)
         except OSError:
             continue
         if found != size:
             return name, found
+    return None
+
+
+def stated_spacing(
+    root: Path, inputs: tuple[str, ...]
+) -> tuple[str, tuple[float, float], str] | None:
+    """The first DICOM input whose header states a pixel size: its name, the spacing
+    (between rows, between columns) in mm and the rule that gave it, as
+    :func:`medeval.loaders.read_image` reads it (``metadata["spacing_source"]``:
+    PixelSpacing, ImagerPixelSpacing over the magnification factor, ImagerPixelSpacing,
+    or the ultrasound regions in cm). None when no input states one; nothing decoded."""
+    import pydicom
+
+    from ..loaders._files import sniff
+    from ..loaders._slices import plane_spacing
+
+    for name in inputs:
+        frame = root / name
+        try:
+            if not frame.is_file() or str(sniff(frame)) != "dicom":
+                continue
+            head = pydicom.dcmread(frame, stop_before_pixels=True, force=True)
+            stated: dict[str, object] = {}
+            spacing = plane_spacing(head, stated)
+        except Exception:  # an unreadable header: the manifest's checks name it
+            continue
+        if stated.get("spacing_source") != "absent":
+            return name, spacing, str(stated["spacing_source"])
     return None

@@ -63,7 +63,7 @@ from ..metrics.segmentation import mask_overlap
 from ..metrics.segmentation_scores import segmentation_scores
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
-from ._frames import RASTER, mismatched_frame, raster_size
+from ._frames import RASTER, mismatched_frame, raster_size, stated_spacing
 from .base import (
     Aggregate,
     CaseRow,
@@ -151,7 +151,7 @@ class Segmentation(TaskType):
         headers, without decoding them."""
         path = root / case.reference
         try:
-            problem = self._spacing_problem(case, path, _sniff(path))
+            problem = self._spacing_problem(case, root, path, _sniff(path))
             if problem is None and _sniff(path) in RASTER:
                 problem = self._frame_problem(case, root, raster_size(path))
         except OSError as exc:
@@ -160,20 +160,40 @@ class Segmentation(TaskType):
             return f"case {case.case_id}: {exc}"
         return problem
 
-    def _spacing_problem(self, case: Case, path: Path, fmt: str) -> str | None:
+    def _spacing_problem(self, case: Case, root: Path, path: Path, fmt: str) -> str | None:
         spec = self.spec
         if self.unit == "px" or not spec.distances:  # nothing measured in mm
             return None
-        if fmt in RASTER and spec.pixel_spacing_mm is None:
-            return (f"case {case.case_id}: reference {case.reference} is a {fmt.upper()} "
-                    "image, which states no pixel size, and the protocol measures distances "
-                    "in mm: declare [task] pixel_spacing_mm (the pixel size in mm) or "
-                    "distance_unit = \"px\" (distances in pixels); nothing is taken as 1 mm")
-        if fmt not in RASTER and spec.pixel_spacing_mm is not None:
+        if fmt in RASTER:
+            return self._mask_spacing_problem(case, root, fmt)
+        if spec.pixel_spacing_mm is not None:
             return (f"case {case.case_id}: reference {case.reference} is a {fmt} file with "
                     "a spacing of its own, and the protocol declares pixel_spacing_mm (for "
                     "2-D frames that state none): remove pixel_spacing_mm, or use mask "
                     "images")
+        return None
+
+    def _mask_spacing_problem(self, case: Case, root: Path, fmt: str) -> str | None:
+        """A mask image under mm: the protocol's ``pixel_spacing_mm`` is its pixel size,
+        and must agree with the one its DICOM frame states (an ultrasound's calibrated
+        region, a mammogram's PixelSpacing), if it states one: a set-wide pixel size
+        other than the frame's would give every distance in mm wrong by their ratio."""
+        s = self.spec.pixel_spacing_mm
+        stated = stated_spacing(root, case.inputs)
+        said = ("" if stated is None else f"; its frame {stated[0]} states "
+                f"{stated[1][0]:g} x {stated[1][1]:g} mm (rows x columns, from "
+                f"{stated[2]})")
+        if s is None:
+            return (f"case {case.case_id}: reference {case.reference} is a {fmt.upper()} "
+                    "image, which states no pixel size, and the protocol measures distances "
+                    "in mm: declare [task] pixel_spacing_mm (the pixel size in mm) or "
+                    "distance_unit = \"px\" (distances in pixels); nothing is taken as 1 mm"
+                    f"{said}")
+        if stated is not None and not np.allclose(stated[1], (s, s), rtol=1e-3, atol=0.0):
+            return (f"case {case.case_id}: reference {case.reference} is measured with the "
+                    f"protocol's pixel_spacing_mm = {s:g}{said}: the two disagree, and "
+                    "distances in mm would be wrong by their ratio; declare the frames' "
+                    "pixel size, or distance_unit = \"px\"")
         return None
 
     def _frame_problem(self, case: Case, root: Path, mask_size: tuple[int, int]) -> str | None:
@@ -199,7 +219,7 @@ class Segmentation(TaskType):
         except OSError as exc:
             raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: "
                                    f"cannot be read ({exc})") from None
-        problem = self._spacing_problem(case, reference_path, fmt)
+        problem = self._spacing_problem(case, root, reference_path, fmt)
         if problem is not None:
             raise ReferenceProblem(problem)
         try:
@@ -280,7 +300,10 @@ class Segmentation(TaskType):
 
     def _spacing(self, case: Case, reference: Any) -> tuple[float, ...]:
         """The spacing distances are measured with, in the protocol's unit."""
-        if self.unit == "px" or not self.spec.distances:
+        if not self.spec.distances:
+            return (1.0, 1.0, 1.0)
+        _unplaced_frames(case, reference)
+        if self.unit == "px":
             return (1.0, 1.0, 1.0)
         if reference.metadata.get("spacing_source") == "absent":  # read as 1 x 1 mm
             what = (reference.metadata["spacing_note"] if reference.metadata.get("format")
@@ -303,12 +326,6 @@ class Segmentation(TaskType):
                 f"case {case.case_id}: reference {case.reference} states no spacing and the "
                 "protocol measures distances in mm: declare [task] pixel_spacing_mm or "
                 "distance_unit = \"px\"; nothing is taken as 1 mm")
-        if reference.array.shape[0] > 1:
-            raise ReferenceProblem(
-                f"case {case.case_id}: reference {case.reference} is a stack of "
-                f"{reference.array.shape[0]} frames without a slice spacing; "
-                "pixel_spacing_mm gives the in-plane pixel size only: use distance_unit = "
-                "\"px\" or volumes with their spacing")
         return (1.0, float(s), float(s))
 
     def score_loaded(self, case: Case, loaded: tuple[Any, Any, Any]) -> dict[str, Any]:
@@ -433,6 +450,27 @@ class Segmentation(TaskType):
 
 
 _UNSCORED = "_reference_unscored_values"
+
+
+def _unplaced_frames(case: Case, reference: Any) -> None:
+    """Refuse distances on a stack of 2-D frames that states no distance between them: a
+    multi-page TIFF of masks, or a DICOM multi-frame object without positions (an
+    ultrasound cine, whose frames are instants in time). Measured as a volume, a
+    contour's nearest point could lie in another frame, that frame counted 1 pixel (or
+    1 mm) away: a stray blob 5 frames from where the lesion sits would be measured
+    through that frame, not in its own."""
+    frames = reference.array.shape[0]
+    unplaced = (reference.spacing_mm is None
+                or reference.metadata.get("geometry") == "absent")
+    if frames > 1 and unplaced:
+        what = ("an ultrasound cine's frames in time" if reference.metadata.get("frame_axis")
+                == "time" else "frames without positions")
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} is a stack of {frames} "
+            f"2-D frames ({what}) with no distance between them: distances measured "
+            "across the stack would count the next frame 1 pixel away. Make each frame a "
+            "case of its own (its mask and prediction one image each), or set "
+            "distances = false (Dice, IoU and the volume difference pooled over the frames)")
 
 
 def _unscored_values(ref: NDArray[Any], masks: dict[int, Any]) -> list[Any]:

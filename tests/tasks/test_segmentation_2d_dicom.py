@@ -1,0 +1,184 @@
+"""The segmentation task on 2-D DICOM frames (an ultrasound image whose pixel size is its
+calibrated region, in cm) with mask images as references: the mask is checked against
+the DICOM frame's Rows and Columns, a set-wide pixel_spacing_mm against the size the
+frame states, and a stack of frames without distances between them is not measured as
+a volume. DICOM files built with pydicom; distances checked against MedPy."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image as PILImage
+
+import medeval
+from medeval.errors import ManifestError
+
+medpy_binary = pytest.importorskip("medpy.metric.binary")
+
+PROTOCOL = """
+[test]
+id = "T-US"
+title = "ultrasound frames"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "Segmenter"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "synthetic ultrasound frames"
+[task]
+type = "segmentation"
+{task}
+[statistics]
+seed = 1
+n_resamples = 200
+resampling_unit = "case"
+[failures]
+policy = "worst-case"
+[[criteria]]
+metric = "dice"
+goal = 0.5
+source = "test"
+"""
+MM = "nsd_tolerance_mm = 1.0"
+ROWS, COLUMNS = 48, 64
+
+
+def write_ultrasound(path: Path, *, delta_cm: float = 0.02) -> None:
+    """A single-frame US image, 48 rows x 64 columns, without PixelSpacing: its pixel
+    size is its one B-mode region's PhysicalDeltaX/Y in cm (units code 3)."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.6.1"
+    ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+    ds.Modality, ds.PatientID = "US", "P1"
+    ds.Rows, ds.Columns = ROWS, COLUMNS
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+    region = Dataset()
+    region.RegionSpatialFormat, region.RegionDataType, region.RegionFlags = 1, 1, 0
+    region.RegionLocationMinX0, region.RegionLocationMinY0 = 0, 0
+    region.RegionLocationMaxX1, region.RegionLocationMaxY1 = COLUMNS - 1, ROWS - 1
+    region.PhysicalUnitsXDirection = region.PhysicalUnitsYDirection = 3  # cm
+    region.PhysicalDeltaX = region.PhysicalDeltaY = delta_cm
+    ds.SequenceOfUltrasoundRegions = [region]
+    ds.PixelData = (np.arange(ROWS * COLUMNS) % 251).astype(np.uint8).tobytes()
+    ds.save_as(path, enforce_file_format=True)
+
+
+def masks() -> tuple[np.ndarray, np.ndarray]:
+    ref = np.zeros((ROWS, COLUMNS), bool)
+    ref[10:20, 10:30] = True
+    pred = np.zeros((ROWS, COLUMNS), bool)
+    pred[12:22, 10:30] = True  # two rows lower
+    return ref, pred
+
+
+def write_png(mask: np.ndarray, path: Path) -> None:
+    PILImage.fromarray(np.asarray(mask).astype(np.uint8) * 255).save(path)
+
+
+def make_set(folder: Path, task: str, *, transposed: tuple[str, ...] = ()) -> None:
+    for sub in ("frames", "masks", "pred"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    ref, pred = masks()
+    rows = []
+    for cid in ("u1", "u2"):
+        write_ultrasound(folder / "frames" / f"{cid}.dcm")
+        turn = (lambda a: np.ascontiguousarray(a.T)) if cid in transposed else (lambda a: a)
+        write_png(turn(ref), folder / "masks" / f"{cid}.png")
+        write_png(turn(pred), folder / "pred" / f"{cid}.png")
+        rows.append([cid, cid, f"frames/{cid}.dcm", f"masks/{cid}.png"])
+    with (folder / "manifest.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case_id", "patient_id", "input", "reference"])
+        writer.writerows(rows)
+    (folder / "protocol.toml").write_text(PROTOCOL.format(task=task))
+
+
+def test_the_frames_pixel_size_declared_gives_medpy_distances_in_mm(tmp_path):
+    make_set(tmp_path, MM + "\npixel_spacing_mm = 0.2")  # 0.02 cm, as the region says
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    ref, pred = masks()
+    # the lower border moved two rows: 2 x 0.2 mm
+    assert result.metric("hausdorff").estimate.value == pytest.approx(
+        medpy_binary.hd(pred, ref, voxelspacing=0.2)) == pytest.approx(0.4)
+    assert result.metric("hausdorff").unit == "mm"
+
+
+def test_a_mask_transposed_from_its_dicom_frame_is_a_reference_problem(tmp_path):
+    # The mask and the prediction are both 64 x 48, the frame 48 x 64: before, the pair
+    # was scored (Dice 0.8) as if it were the frame's picture.
+    make_set(tmp_path, 'distance_unit = "px"\nnsd_tolerance_px = 1.0', transposed=("u2",))
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (problem,) = caught.value.problems
+    assert "case u2" in problem and "64 x 48" in problem
+    assert "frames/u2.dcm is 48 x 64" in problem
+
+
+def test_a_pixel_spacing_other_than_the_frames_is_refused_naming_both(tmp_path):
+    # 0.5 mm declared for frames whose region says 0.02 cm: every distance 2.5 x too long
+    make_set(tmp_path, MM + "\npixel_spacing_mm = 0.5")
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert len(caught.value.problems) == 2
+    problem = caught.value.problems[0]
+    assert "pixel_spacing_mm = 0.5" in problem and "0.2 x 0.2 mm" in problem
+    assert "SequenceOfUltrasoundRegions" in problem
+
+
+def test_without_a_pixel_size_the_refusal_names_the_frames_own(tmp_path):
+    make_set(tmp_path, MM)
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert all("states no pixel size" in p and "frames/" in p and "0.2 x 0.2 mm" in p
+               for p in caught.value.problems)
+
+
+def write_tiff(stack: np.ndarray, path: Path) -> None:
+    pages = [PILImage.fromarray(page.astype(np.uint8)) for page in stack]
+    pages[0].save(path, save_all=True, append_images=pages[1:])
+
+
+@pytest.mark.parametrize("task", ['distance_unit = "px"\nnsd_tolerance_px = 1.0',
+                                  MM + "\npixel_spacing_mm = 0.2"])
+def test_a_stack_of_frames_is_not_measured_as_a_volume(tmp_path, task):
+    # 30 frames of a cine: the lesion moves one column a frame; the prediction adds a
+    # blob in frame 6 (index 5) at rows/columns 50-59. In its own frame its far corner
+    # (50, 50) is sqrt(50^2 + 55^2) = 74.3 px from the lesion (rows 100-139, columns
+    # 105-164); measured as a volume it went through frame 1, 5 "px" away:
+    # sqrt(50^2 + 50^2 + 5^2) = 70.887, the Hausdorff distance medeval gave before.
+    for sub in ("masks", "pred"):
+        (tmp_path / sub).mkdir()
+    ref = np.zeros((30, 240, 320), np.uint8)
+    for k in range(30):
+        ref[k, 100:140, 100 + k:160 + k] = 1
+    pred = ref.copy()
+    pred[5, 50:60, 50:60] = 1
+    write_tiff(ref, tmp_path / "masks" / "c1.tif")
+    write_tiff(pred, tmp_path / "pred" / "c1.tif")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,P1,masks/c1.tif,masks/c1.tif\n")
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task=task))
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (problem,) = caught.value.problems
+    assert "stack of 30 2-D frames" in problem and "distances = false" in problem
+    # without distances the overlaps pooled over the frames: 40 x 60 x 30 = 72000
+    # reference pixels, 100 more predicted, all of the reference found:
+    # Dice = 2 * 72000 / (72000 + 72100)
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task="distances = false"))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert result.metric("dice").estimate.value == pytest.approx(144000 / 144100)

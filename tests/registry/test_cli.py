@@ -423,3 +423,34 @@ def test_a_certificate_whose_writing_fails_is_named_by_its_place_and_not_issued(
     assert list(out.iterdir()) == []
     with Registry.open(reg) as registry:
         assert not registry.list()
+
+
+def test_an_amendment_rendered_beforehand_is_recorded_with_the_people_it_prints(
+        study, tmp_path, capsys):
+    # report 001 printed and recorded with Hong and Kim; its amendment 002, rendered
+    # beforehand, prints Lee and Park. Registered without --tester/--approver, it was
+    # recorded with the replaced report's Hong and Kim: the registry (and the
+    # verification page) named other people than the PDF. A new report likewise takes
+    # the people it prints when the options are left out.
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq:03d}", "--registry", reg)[0] == 0
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    render_certificate(study["result"], first, report_info={
+        "report_number": "KTL-2026-001", "issue_date": "2026-11-27",
+        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(first), "--number",
+                        "KTL-2026-001", "--registry", reg)
+    assert code == 0, err
+    render_certificate(study["result"], second, report_info={
+        "report_number": "KTL-2026-002", "issue_date": "2026-11-28",
+        "replaces": "KTL-2026-001", "amendment": 1, "amendment_reason": "typo fixed",
+        "tested_by": {"name": "Lee"}, "approved_by": {"name": "Park"}})
+    code, _, err = _run(capsys, "amend", "KTL-2026-001", str(study["result"]), str(second),
+                        "--number", "KTL-2026-002", "--reason", "typo fixed",
+                        "--registry", reg)
+    assert code == 0, err
+    with Registry.open(reg) as registry:
+        assert [(r.number, r.tester, r.approver, r.issue_date.isoformat())
+                for r in registry.list()] == [
+            ("KTL-2026-001", "Hong", "Kim", "2026-11-27"),
+            ("KTL-2026-002", "Lee", "Park", "2026-11-28")]

@@ -87,13 +87,14 @@ def _certificate_options(action: Any) -> None:
     action.add_argument("--lang", choices=("ko+en", "ko", "en"), default="ko+en",
                         help="with --render")
     action.add_argument("--number", default=None, help="the number CERT.pdf prints")
-    for option, text in (("--tester", "who tested (default: the info's tested_by)"),
-                         ("--approver", "who approved (default: the info's approved_by)"),
+    for option, text in (("--tester", "who tested (default: the info's tested_by; with "
+                          "CERT.pdf the one it prints)"),
+                         ("--approver", "who approved (default: the info's approved_by; "
+                          "with CERT.pdf the one it prints)"),
                          ("--customer", "default: the result's protocol customer"),
                          ("--test-id", "default: the result's protocol id"),
                          ("--issue-date", "YYYY-MM-DD (default: the info's; else with "
-                          "--render today, with CERT.pdf the day the run finished, as "
-                          "the certificate prints it)")):
+                          "--render today, with CERT.pdf the day it prints)")):
         action.add_argument(option, default=None, help=text)
 
 
@@ -153,10 +154,12 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                 raise UsageError(f"registry: which number does {args.pdf} print? Give "
                                  "--number (or report_number in --info), or let the "
                                  "registry draw one and render: --render CERT.pdf")
-            _require_people(args, fields, amends)
             pdf_sha256 = _printed(args.pdf, number, amends)
             _certifies(args.pdf, args.result)
             shown = _printed_info(args.pdf)
+            for key in ("tester", "approver"):  # not given: the ones it prints (an
+                fields[key] = fields[key] or shown[key]  # amendment kept the old report's)
+            _require_people(args, fields, amends)
             if not (getattr(args, "issue_date", None) or info.issue_date) and shown["issue_date"]:
                 fields["issue_date"] = shown["issue_date"]  # the day it prints, checked
                 _check_issue_date(fields["issue_date"], _finished(args.result),

@@ -201,6 +201,32 @@ def test_a_protocol_saved_by_a_windows_editor(folder):
         load_protocol(path)
 
 
+@pytest.mark.parametrize(("old", "new", "hint"), [
+    # percentages where a fraction is meant, each hint's fraction by hand (90 / 100 ...)
+    ("goal = 0.85", 'goal = "90%"', r"criteria\.0\.goal: .*'90%'\); write a percentage "
+     r"as a fraction: 0\.9, not '90%'"),
+    ("goal = 0.85", "goal = 90", r"criteria\.0\.goal: 90 is outside the range of "
+     r"sensitivity \[0, 1\] \(a ratio\); write a percentage as a fraction: 0\.9, not 90"),
+    ("confidence = 0.95", "confidence = 95", r"statistics\.confidence: Input "
+     r"should be less than 1 \(got 95\); write a percentage as a fraction: 0\.95, not 95"),
+    ("confidence = 0.95", 'confidence = "95%"',
+     r"statistics\.confidence: .*; write a percentage as a fraction: 0\.95, not '95%'"),
+])
+def test_a_percentage_for_a_fraction_says_what_to_write(folder, old, new, hint):
+    assert old in VALID
+    with pytest.raises(ProtocolError, match=hint):
+        load_protocol(write(folder, VALID.replace(old, new, 1)))
+
+
+def test_no_percentage_hint_where_none_applies(folder):
+    # n_resamples = 50 is under its minimum of 100: no fraction is meant
+    text = VALID.replace("seed = 20261127", "seed = 20261127\nn_resamples = 50")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert caught.value.problems == (
+        "statistics.n_resamples: Input should be greater than or equal to 100 (got 50)",)
+
+
 def test_shipped_schema_is_current():
     shipped = json.loads(
         (resources.files("medeval") / "schemas" / "protocol.schema.json").read_text("utf-8"))

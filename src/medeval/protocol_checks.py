@@ -86,7 +86,39 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
     message = error["msg"]
     if "input" in error and not isinstance(error["input"], (dict, list)):
         message += f" (got {error['input']!r})"
+        ceiling = (error.get("ctx") or {}).get("lt", (error.get("ctx") or {}).get("le"))
+        if isinstance(error["input"], str) or ceiling == 1:  # a percentage for a fraction
+            message += _percent_hint(error["input"])
     return f"{location}: {message}"
+
+
+def _percent_hint(value: Any) -> str:
+    """What to write for a percentage given where a fraction is meant ('90%', or 95 as a
+    confidence level): the same number as a fraction; empty for anything else.
+
+    Examples
+    --------
+    >>> _percent_hint("90%")
+    "; write a percentage as a fraction: 0.9, not '90%'"
+    >>> _percent_hint(95)
+    '; write a percentage as a fraction: 0.95, not 95'
+    >>> _percent_hint(0.5), _percent_hint("x"), _percent_hint("250%")
+    ('', '', '')
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        number = text[:-1].strip() if text.endswith("%") else None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and 1 < value <= 100:
+        number = str(value)
+    else:
+        return ""
+    try:
+        fraction = float(number) / 100 if number is not None else math.nan
+    except ValueError:
+        return ""
+    if not 0 <= fraction <= 1:
+        return ""
+    return f"; write a percentage as a fraction: {fraction:g}, not {value!r}"
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -136,6 +168,7 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             problems.append(
                 f"{where}.goal: {goal!r} is outside the range of {metric} {shown} "
                 f"({definition.unit if definition.unit != '1' else 'a ratio'})"
+                + (_percent_hint(goal) if (low, high) == (0, 1) else "")
             )
     return problems
 

@@ -63,6 +63,7 @@ def write_ultrasound(path: Path, *, delta_cm: float = 0.02) -> None:
     ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.6.1"
     ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
     ds.Modality, ds.PatientID = "US", "P1"
+    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
     ds.Rows, ds.Columns = ROWS, COLUMNS
     ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
     ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
@@ -182,3 +183,99 @@ def test_a_stack_of_frames_is_not_measured_as_a_volume(tmp_path, task):
     (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task="distances = false"))
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
     assert result.metric("dice").estimate.value == pytest.approx(144000 / 144100)
+
+
+def write_seg_2d(path: Path, mask: np.ndarray, image: Path) -> None:
+    """A BINARY SEG of the 2-D image ``image`` as highdicom writes one for an image
+    without a frame of reference: no Plane Position or Orientation, each frame naming its
+    source image (DerivationImageSequence > SourceImageSequence). The shared liver SEG
+    (dcmqi) is the template."""
+    import copy
+
+    import pydicom
+    from pydicom.pixels import pack_bits
+    from pydicom.uid import generate_uid
+
+    liver = Path(__file__).resolve().parents[3] / "shared" / "data" / "dicom" / "seg" / "liver.dcm"
+    if not liver.is_file():
+        pytest.skip(f"shared test data not found at {liver}")
+    source = pydicom.dcmread(image, stop_before_pixels=True)
+    ds = copy.deepcopy(pydicom.dcmread(liver))
+    ds.Rows, ds.Columns = int(source.Rows), int(source.Columns)
+    del ds.FrameOfReferenceUID
+    del ds.SharedFunctionalGroupsSequence[0].PlaneOrientationSequence
+    del ds.SharedFunctionalGroupsSequence[0].PixelMeasuresSequence
+    group = copy.deepcopy(ds.PerFrameFunctionalGroupsSequence[0])
+    del group.PlanePositionSequence
+    group.SegmentIdentificationSequence[0].ReferencedSegmentNumber = 1
+    item = group.DerivationImageSequence[0].SourceImageSequence[0]
+    item.ReferencedSOPClassUID = source.SOPClassUID
+    item.ReferencedSOPInstanceUID = source.SOPInstanceUID
+    ds.SegmentSequence = pydicom.Sequence([ds.SegmentSequence[0]])
+    ds.SegmentSequence[0].SegmentNumber = 1
+    ds.PerFrameFunctionalGroupsSequence = pydicom.Sequence([group])
+    ds.NumberOfFrames = 1
+    ds.PixelData = pack_bits(mask.astype(np.uint8)[np.newaxis])
+    ds.ReferencedSeriesSequence[0].SeriesInstanceUID = source.SeriesInstanceUID
+    ds.SOPInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
+    ds.save_as(path)
+
+
+def test_a_seg_of_a_2d_ultrasound_image_is_placed_by_its_source_image(tmp_path):
+    # Before, any SEG without Plane Position was refused ("its frames carry no Plane
+    # Position"): a SEG of a mammogram or ultrasound image could not be a reference.
+    for sub in ("frames", "refs", "pred"):
+        (tmp_path / sub).mkdir()
+    ref, pred = masks()
+    write_ultrasound(tmp_path / "frames" / "u1.dcm")
+    write_seg_2d(tmp_path / "refs" / "u1.dcm", ref, tmp_path / "frames" / "u1.dcm")
+    write_seg_2d(tmp_path / "pred" / "u1.dcm", pred, tmp_path / "frames" / "u1.dcm")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nu1,P1,frames/u1.dcm,refs/u1.dcm\n")
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task=MM))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    # the image's spacing, from its ultrasound region: 0.02 cm = 0.2 mm
+    assert result.metric("hausdorff").estimate.value == pytest.approx(
+        medpy_binary.hd(pred, ref, voxelspacing=0.2)) == pytest.approx(0.4)
+    assert result.metric("dice").estimate.value == pytest.approx(medpy_binary.dc(pred, ref))
+
+
+def test_a_seg_of_an_image_without_a_pixel_size_is_refused_under_mm(tmp_path):
+    for sub in ("frames", "refs", "pred"):
+        (tmp_path / sub).mkdir()
+    ref, pred = masks()
+    write_ultrasound(tmp_path / "frames" / "u1.dcm")
+    import pydicom
+
+    ds = pydicom.dcmread(tmp_path / "frames" / "u1.dcm")
+    del ds.SequenceOfUltrasoundRegions  # now it states no pixel size: read as 1 x 1
+    ds.save_as(tmp_path / "frames" / "u1.dcm")
+    write_seg_2d(tmp_path / "refs" / "u1.dcm", ref, tmp_path / "frames" / "u1.dcm")
+    write_seg_2d(tmp_path / "pred" / "u1.dcm", pred, tmp_path / "frames" / "u1.dcm")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nu1,P1,frames/u1.dcm,refs/u1.dcm\n")
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task=MM))
+    with pytest.raises(ManifestError, match="without a pixel spacing"):
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    # in pixels: the lower border two rows down, 2 px
+    (tmp_path / "protocol.toml").write_text(
+        PROTOCOL.format(task='distance_unit = "px"\nnsd_tolerance_px = 1.0'))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert result.metric("hausdorff").estimate.value == pytest.approx(2.0)
+
+
+def test_a_seg_naming_another_image_is_a_reference_problem(tmp_path):
+    for sub in ("frames", "refs", "pred"):
+        (tmp_path / sub).mkdir()
+    ref, pred = masks()
+    write_ultrasound(tmp_path / "frames" / "u1.dcm")
+    write_ultrasound(tmp_path / "other.dcm")
+    write_seg_2d(tmp_path / "refs" / "u1.dcm", ref, tmp_path / "other.dcm")
+    write_seg_2d(tmp_path / "pred" / "u1.dcm", pred, tmp_path / "frames" / "u1.dcm")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nu1,P1,frames/u1.dcm,refs/u1.dcm\n")
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task=MM))
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (problem,) = caught.value.problems
+    assert "case u1" in problem and "names source image" in problem

@@ -272,14 +272,11 @@ def _parse(file: Path, reference: Image | None, tolerance_mm: float) -> _Parsed:
     if str(ds.get("SegmentationType", "BINARY")) == "FRACTIONAL":
         threshold = float(ds.get("MaximumFractionalValue", 255)) / 2.0
     planes = frame_planes(ds)
-    if planes is None:
-        raise LoaderError(
-            f"SEG file {file}: its frames carry no Plane Position; they cannot be placed "
-            "on an image grid"
-        )
-    positions, orientations, pixel_spacing = planes
     numbers = _segment_numbers(ds, count, file)
     metadata = _metadata(ds, file)
+    if planes is None:
+        return _parse_on_source(ds, frames, numbers, reference, metadata, threshold, file)
+    positions, orientations, pixel_spacing = planes
     if reference is not None:
         _same_frame_of_reference(metadata, reference, file)
         _same_series(ds, reference, file)
@@ -292,7 +289,65 @@ def _parse(file: Path, reference: Image | None, tolerance_mm: float) -> _Parsed:
     slots = _place(positions, orientations, pixel_spacing, frames.shape[1:], grid,
                    tolerance_mm=tolerance_mm, where=f"SEG file {file}")
     metadata["segmentation_type"] = str(ds.get("SegmentationType", "BINARY"))
+    if reference is not None and "spacing_source" in reference.metadata:
+        metadata["spacing_source"] = reference.metadata["spacing_source"]
     return _Parsed(ds, frames, numbers, slots, grid, metadata, threshold)
+
+
+def _parse_on_source(ds: Any, frames: Any, numbers: list[int], reference: Image | None,
+                     metadata: dict[str, Any], threshold: float | None,
+                     file: Path) -> _Parsed:
+    """A SEG of a 2-D image without positions (a mammogram, an ultrasound or endoscopy
+    image: no Plane Position in its frames, as highdicom writes it for an image without
+    a frame of reference) placed by the image each frame was derived from: its
+    DerivationImageSequence > SourceImageSequence names the reference image's
+    SOPInstanceUID and, for a multi-frame image, the ReferencedFrameNumber (1 when
+    absent). The reference's rows and columns must be the SEG's; its spacing is the
+    image's (``metadata["spacing_source"]`` carried over)."""
+    where = f"SEG file {file}"
+    if reference is None or reference.metadata.get("geometry") != "absent":
+        raise LoaderError(
+            f"{where}: its frames carry no Plane Position; they cannot be placed on an "
+            "image grid" + ("" if reference is not None else
+                            ": give the 2-D image it was drawn on as the reference (its "
+                            "frames are placed by the source image they name)"))
+    shape = tuple(reference.array.shape[1:3])
+    problems = [] if tuple(frames.shape[1:3]) == shape else [
+        f"frames are {frames.shape[1]}x{frames.shape[2]}, the image {shape[0]}x{shape[1]}"]
+    uids = (reference.metadata.get("grid_sop_instance_uids")  # a SEG's label map
+            or reference.metadata.get("sop_instance_uids") or ())
+    items = _per_frame_items(ds, len(numbers)) or [None] * len(numbers)
+    slots = []
+    for i, item in enumerate(items):
+        source = _source_image(item)
+        uid = None if source is None else str(source.get("ReferencedSOPInstanceUID", ""))
+        number = 1 if source is None else int(source.get("ReferencedFrameNumber") or 1)
+        if uid not in uids or not 1 <= number <= reference.array.shape[0]:
+            problems.append(f"frame {i + 1} names source image {uid} frame {number}, not a "
+                            f"frame of the image ({', '.join(uids)}, "
+                            f"{reference.array.shape[0]} frame(s))")
+        slots.append(number - 1)
+    if problems:
+        shown = "; ".join(problems[:10]) + (
+            f"; ... ({len(problems)} problems in all)" if len(problems) > 10 else "")
+        raise LoaderError(f"{where}: does not fit the reference image: {shown}")
+    _same_series(ds, reference, file)
+    metadata.update(grid_series_uid=_grid_series(reference.metadata),
+                    grid_sop_instance_uids=tuple(uids), geometry="absent",
+                    segmentation_type=str(ds.get("SegmentationType", "BINARY")),
+                    spacing_source=reference.metadata.get("spacing_source"))
+    return _Parsed(ds, frames, numbers, slots, reference, metadata, threshold)
+
+
+def _source_image(item: Any) -> Any:
+    """A per-frame item's first DerivationImageSequence > SourceImageSequence item."""
+    derivation = None if item is None else _first_item(item.get("DerivationImageSequence"))
+    return None if derivation is None else _first_item(
+        derivation.get("SourceImageSequence"))
+
+
+def _first_item(sequence: Any) -> Any:
+    return sequence[0] if sequence else None
 
 
 def is_dicom_segmentation(path: str | os.PathLike[str]) -> bool:

@@ -107,7 +107,38 @@ def _stats_notes() -> dict[str, str | None]:
             _units_drawn, np.arange(12.0), seed=1, n_resamples=200, method="bca").note,
         "pooled ratio 0/0": s.pooled_ratio_cis([[0], [0]], [[0], [0]], seed=1,
                                                n_resamples=200)[0].note,
+        # resamples left out, with what applies to each statistic
+        "bootstrap, resamples without a positive": s.bootstrap_ci(
+            "sensitivity", [1] + [0] * 9, [1] + [0] * 9, seed=1, n_resamples=200).note,
+        "bootstrap, resamples without a predicted positive": s.bootstrap_ci(
+            "ppv", [1] + [0] * 9, [1] + [0] * 9, seed=1, n_resamples=200).note,
+        "bootstrap, patients without a positive": s.bootstrap_ci(
+            "balanced_accuracy", [1] + [0] * 9, [1] + [0] * 9, seed=1, n_resamples=200,
+            clusters=[i // 2 for i in range(10)]).note,
+        "bootstrap, records without a denominator": s.pooled_ratio_cis(
+            [[1], [0], [0], [0]], [[1], [0], [0], [0]], seed=1, n_resamples=200)[0].note,
+        "bootstrap, images without a large object": metrics.coco_ap_ci(
+            _one_large_object(), seed=1, summary="ap_large", n_resamples=200).note,
+        "bootstrap, a callable": s.bootstrap_ci(
+            _undefined_without_a_one, [1.0] + [0.0] * 9, seed=1, n_resamples=200).note,
     }
+
+
+def _undefined_without_a_one(x: Any, weights: Any) -> Any:
+    """The mean of x where x holds a 1, else NaN (a user's statistic, with no reason)."""
+    hits = weights @ x
+    return np.where(hits > 0, hits / weights.sum(axis=1), np.nan)
+
+
+def _one_large_object() -> Any:
+    """Five images, one with a large polyp (200 x 200 px, found), four with a small one."""
+    gt = {"images": [{"id": i, "width": 500, "height": 500} for i in range(1, 6)],
+          "categories": [{"id": 1}],
+          "annotations": [{"id": i, "image_id": i, "category_id": 1, "iscrowd": 0,
+                           "area": float(s * s), "bbox": [0, 0, s, s]}
+                          for i, s in zip(range(1, 6), (200, 10, 10, 10, 10))]}
+    return metrics.coco_detection(gt, [{"image_id": 1, "category_id": 1,
+                                        "bbox": [0, 0, 200, 200], "score": 0.9}])
 
 
 def _mrmc_note() -> str | None:
@@ -197,6 +228,14 @@ def _task_notes() -> list[str]:
     from medeval.evaluation import _interrupted_run
 
     out.append(_interrupted_run([f"c{k}" for k in range(12)]).removeprefix("all cases: "))
+    # a threshold above, then below, every score
+    import numpy as np
+
+    from medeval.tasks.binary_classification import _threshold_outside
+
+    for threshold in (50, -1):
+        out += list(_threshold_outside(np.array([0.1, 0.9]), np.array([False, True]),
+                                       threshold))
     # a run started under another protocol than the one judging it
     import json
     import tempfile
@@ -294,8 +333,25 @@ def test_every_note_has_a_korean_wording(produced: list[str]) -> None:
     assert left == {}
 
 
+#: Notes of earlier versions that the code no longer writes: a result of those versions
+#: still renders in Korean. Each is in a stored result of its version (checked below).
+_EARLIER = {
+    "0.5.0 (tests/data/results-0.1/v1-protocol.json)":
+        "bootstrap_ci: 1 of 200 resamples gave an undefined value and were left out; "
+        "stratify (e.g. by class) to avoid this",
+}
+
+
+def test_the_earlier_notes_are_in_their_results() -> None:
+    stored = (Path(__file__).resolve().parents[1] / "data" / "results-0.1"
+              / "v1-protocol.json").read_text(encoding="utf-8")
+    for note in _EARLIER.values():
+        assert note in stored
+        assert note_ko(note) is not None
+
+
 def test_every_pattern_is_produced_here(produced: list[str]) -> None:
-    sentences = [part for note in produced for part in _sentences(note)]
+    sentences = [part for note in [*produced, *_EARLIER.values()] for part in _sentences(note)]
     unused = [note.pattern[:60] for note in NOTES
               if not any(note.render(s) is not None for s in sentences)]
     assert unused == []
@@ -327,6 +383,13 @@ def test_korean_wordings_by_hand() -> None:
         "제외했습니다. 이를 피하려면 층화하십시오 (예: 부류별). bootstrap_ci: BCa가 정의되지 "
         "않습니다. 단위 하나를 빼면 통계량이 정의되지 않습니다 (예: 유일한 양성 증례). "
         "method='percentile'를 쓰십시오")
+    assert warning_ko("all cases: froc_cpm: bootstrap_ci: 12 of 2000 resamples gave an "
+                      "undefined value and were left out: on each, there is no reference "
+                      "lesion; the interval rests on the resamples where the statistic is "
+                      "defined") == (
+        "전체 증례: froc_cpm: bootstrap_ci: 재표본 2000개 중 12개에서 값이 정의되지 않아 "
+        "제외했습니다: 각 재표본에서 기준 병변이 없음. 신뢰구간은 통계량이 정의된 재표본에 "
+        "근거합니다")
     assert warning_ko("failures excluded: froc_cpm: no reference lesion in any of the 4 "
                       "case(s), so the lesion sensitivity is undefined (NaN)") == (
         "실패 증례 제외: froc_cpm: 증례 4개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 "

@@ -453,6 +453,10 @@ def _pooled(counts, weights):
         return np.where(den > 0, num / den, np.nan)
 
 
+# what a resample it is undefined on lacks: pooled_ratio_cis's note says it too
+_pooled.left_out_reason = "the pooled denominator is 0"  # type: ignore[attr-defined]
+
+
 def _as_tuple(estimate):
     return (estimate.value, estimate.low, estimate.high, estimate.method, estimate.n,
             estimate.confidence, estimate.note)
@@ -626,3 +630,88 @@ class TestDraws:
                 count = np.bincount(drawn, minlength=units.n_units).astype(float)
                 expected = count if units.unit_of is None else count[units.unit_of]
                 np.testing.assert_array_equal(weights[row], expected)
+
+
+class TestLeftOutNote:
+    """The note on resamples left out says what applies to the statistic at hand: a
+    stratification only where it keeps the statistic's denominator above 0 (the
+    reference class for sensitivity, the AUC; the predicted class for PPV); for a COCO
+    figure by object size, a pooled ratio or a user's statistic, that the interval rests
+    on the resamples where it is defined. Before, every one said "stratify (e.g. by
+    class) to avoid this", also where no class applies (coco_ap_large).
+
+    The count is checked against the draws themselves: without strata and clusters the
+    resamples are ``default_rng(seed).integers(0, n, (B, n))`` (scipy.stats.bootstrap's),
+    and the statistic is undefined exactly on the rows that miss case (image) 0."""
+
+    Y = [1] + [0] * 9
+
+    @staticmethod
+    def _missing_case_0(n: int, seed: int = 1, b: int = 200) -> int:
+        draws = np.random.default_rng(seed).integers(0, n, (b, n))
+        return int((~(draws == 0).any(axis=1)).sum())
+
+    def _note(self, *args, **kwargs) -> str | None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            return bootstrap_ci(*args, seed=1, n_resamples=200, **kwargs).note
+
+    @pytest.mark.parametrize(("statistic", "second", "strata", "reason"), [
+        ("sensitivity", Y, "y_true", "there is no positive case in y_true"),
+        ("auc", [i / 10 for i in range(10)], "y_true", "there is no negative case"),
+        ("ppv", Y, "y_pred", "no case is predicted positive"),
+    ])
+    def test_a_class_statistic_is_told_its_stratification(self, statistic, second, strata,
+                                                          reason):
+        note = self._note(statistic, self.Y, second)
+        k = self._missing_case_0(10)
+        assert note is not None and note.startswith(
+            f"bootstrap_ci: {k} of 200 resamples gave an undefined value and were left out:"
+            " on each, ")
+        kind = "reference" if strata == "y_true" else "predicted"
+        assert reason in note
+        assert note.endswith(f"; stratify by the {kind} class (strata={strata}) to avoid this")
+        # and the advice holds: so stratified, nothing is left out
+        by = self.Y if strata == "y_true" else second
+        assert self._note(statistic, self.Y, second, strata=by) is None
+
+    def test_with_patients_no_stratification_is_advised(self):
+        note = self._note("sensitivity", self.Y, self.Y, clusters=[i // 2 for i in range(10)])
+        assert note is not None and "stratify" not in note
+        assert note.endswith("; the interval rests on the resamples where the statistic is "
+                             "defined")
+
+    def test_coco_ap_large_names_the_large_object_not_a_class(self):
+        from medeval.metrics import coco_ap_ci, coco_detection
+
+        # five images, image 1 holding the only large (200 x 200 px) object, found
+        gt = {"images": [{"id": i, "width": 500, "height": 500} for i in range(1, 6)],
+              "categories": [{"id": 1}],
+              "annotations": [{"id": i, "image_id": i, "category_id": 1, "iscrowd": 0,
+                               "area": float(s * s), "bbox": [0, 0, s, s]}
+                              for i, s in zip(range(1, 6), (200, 10, 10, 10, 10))]}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)  # no medium object
+            result = coco_detection(gt, [{"image_id": 1, "category_id": 1,
+                                          "bbox": [0, 0, 200, 200], "score": 0.9}])
+        with pytest.warns(UndefinedMetricWarning) as caught:
+            e = coco_ap_ci(result, seed=1, summary="ap_large", n_resamples=200)
+        k = self._missing_case_0(5)
+        assert e.note == (
+            f"bootstrap_ci: {k} of 200 resamples gave an undefined value and were left out: "
+            "on each, there is no reference object (not crowd) of area >= 96² px; the "
+            "interval rests on the resamples where the statistic is defined")
+        assert [str(w.message) for w in caught] == [e.note]
+        # image 1 found whenever drawn: AP 1 (101-point sums: 1 - 2e-16)
+        assert (e.value, e.low, e.high) == pytest.approx((1.0, 1.0, 1.0), abs=1e-12)
+
+    def test_a_users_statistic_gets_no_advice(self):
+        def mean_if_any(x, weights):
+            hits = weights @ x
+            return np.where(hits > 0, hits / weights.sum(axis=1), np.nan)
+
+        note = self._note(mean_if_any, np.array([1.0] + [0.0] * 9))
+        k = self._missing_case_0(10)
+        assert note == (f"bootstrap_ci: {k} of 200 resamples gave an undefined value and were "
+                        "left out; the interval rests on the resamples where the statistic "
+                        "is defined")

@@ -68,6 +68,11 @@ COCO_SUMMARIES: dict[str, tuple[bool, float | None, str, int]] = {
 }
 
 
+#: The area ranges of ``COCOeval`` (``areaRng``, in px², bounds included) in words.
+_AREA_WORDS = {"all": "", "small": " of area <= 32² px", "medium": " of area 32² to 96² px",
+               "large": " of area >= 96² px"}
+
+
 @dataclass(frozen=True, eq=False)
 class CocoMatches:
     """Per-image match data: what a resample of images needs to recompute every figure.
@@ -527,5 +532,8 @@ def coco_ap_ci(
     def statistic(_images: NDArray[Any], weights: NDArray[np.float64]) -> NDArray[np.float64]:
         return coco_ap_resampled(result, weights, summary=summary)
 
+    # what a resample it is undefined on lacks, for the note (not a class to stratify by)
+    statistic.left_out_reason = (  # type: ignore[attr-defined]
+        f"there is no reference object (not crowd){_AREA_WORDS[COCO_SUMMARIES[summary][2]]}")
     return bootstrap_ci(statistic, np.arange(ids.size), seed=seed, method=method,
                         confidence=confidence, n_resamples=n_resamples, clusters=groups)

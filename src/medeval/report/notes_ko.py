@@ -227,10 +227,21 @@ NOTES: tuple[Note, ...] = (
          "bootstrap_ci: 재표본추출 단위가 {n}개이고 어느 층에서도 달라질 단위가 없습니다 "
          "(증례 하나, 또는 환자나 기록 하나 같은 군집 하나). 모든 재표본이 데이터 자체이므로 "
          "신뢰구간이 정의되지 않습니다 (NaN)"),
+    # as medeval <= 0.5.0 wrote it, whatever the statistic (results of those versions)
     Note(r"bootstrap_ci: (?P<k>\d+) of (?P<n>\d+) resamples gave an undefined value and were "
          r"left out; stratify \(e\.g\. by class\) to avoid this",
          "bootstrap_ci: 재표본 {n}개 중 {k}개에서 값이 정의되지 않아 제외했습니다. 이를 피하려면 "
          "층화하십시오 (예: 부류별)"),
+    Note(r"bootstrap_ci: (?P<k>\d+) of (?P<n>\d+) resamples gave an undefined value and were "
+         r"left out(?P<why>: on each, .+)?",
+         "bootstrap_ci: 재표본 {n}개 중 {k}개에서 값이 정의되지 않아 제외했습니다{why}",
+         {"why": lambda w: _resample_why(w)}),
+    Note(r"stratify by the (?P<by>reference|predicted) class \(strata=(?P<arg>y_true|y_pred)\) "
+         r"to avoid this",
+         "이를 피하려면 {by} 부류로 층화하십시오 (strata={arg})",
+         {"by": _one_of({"reference": "기준", "predicted": "예측"})}),
+    Note(r"the interval rests on the resamples where the statistic is defined",
+         "신뢰구간은 통계량이 정의된 재표본에 근거합니다"),
     Note(r"bootstrap_ci: BCa is undefined: every resample lies on one side of the estimate "
          r"\(bias correction infinite\); use method='percentile'",
          "bootstrap_ci: BCa가 정의되지 않습니다. 모든 재표본이 추정값의 한쪽에 있습니다 (편향 "
@@ -340,6 +351,13 @@ NOTES: tuple[Note, ...] = (
          "{run}의 실행은 SHA-256 {old}인 시험 계획서로 시작되었으나, 이 결과는 SHA-256 {new}인 "
          "{name}에 따라 판정되었습니다: 알고리즘 실행 후 시험 계획서가 수정되었으므로, 수정된 "
          "내용(합격 기준, 목표값)은 출력이 만들어지기 전에 정해진 것이 아닙니다"),
+    Note(r"the threshold (?P<t>\S+) is (?P<side>above|below) every score \((?P<low>\S+) to "
+         r"(?P<high>\S+)\): every case is called (?P<called>negative|positive); the threshold "
+         r"is on the scores' scale \(a probability's 50 % is 0\.5\)",
+         "임계값 {t}이(가) 모든 점수({low} ~ {high}){side}: 모든 증례가 {called}으로 판정됩니다. "
+         "임계값은 점수와 같은 척도로 적어야 합니다 (확률의 50 %는 0.5)",
+         {"side": _one_of({"above": "보다 큽니다", "below": "보다 작습니다"}),
+          "called": _one_of({"negative": "음성", "positive": "양성"})}),
     Note(r"newcombe takes the (?P<n>\d+) cases as independent, but they are of (?P<k>\d+) "
          r"patients, several per patient: the interval is too narrow if a patient's cases are "
          r"alike; auc_method = \"delong\" \(Obuchowski's clustered form here\) or "
@@ -380,6 +398,24 @@ def _ratio_why(text: str) -> str | None:
     korean = _joined(_RATIO_REASONS, " and ", ", ")(text)
     return None if korean is None else f": {korean}"
 
+
+def _resample_why(text: str) -> str | None:
+    """Why the bootstrap left resamples out (``": on each, <reason>"``), or ""."""
+    if not text:
+        return ""
+    reason = text.removeprefix(": on each, ")
+    table = {**_RATIO_REASONS, **_RESAMPLE_REASONS}
+    korean = table.get(reason) or _joined(table, " or ", " 또는 ")(reason)
+    return None if korean is None else f": 각 재표본에서 {korean}"
+
+
+#: What a resample lacks where a detection figure is undefined (``metrics.coco``,
+#: ``tasks.detection``).
+_RESAMPLE_REASONS = {
+    "there is no reference lesion": "기준 병변이 없음",
+    **{f"there is no reference object (not crowd){area}": f"기준 객체(crowd 제외){ko}가 없음"
+       for area, ko in _COCO_AREAS.items()},
+}
 
 _ID = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"  # an id as repr() quotes it
 

@@ -210,10 +210,7 @@ def _interval(run: _Run, thetas: NDArray[np.float64], units: Units, *, method: s
     theta = run.estimate.value
     bad = np.isnan(thetas)
     if bad.any():
-        run.notes.append(
-            f"bootstrap_ci: {int(bad.sum())} of {n_resamples} resamples gave an undefined "
-            "value and were left out; stratify (e.g. by class) to avoid this"
-        )
+        run.notes.append(_left_out(run.stat, units, int(bad.sum()), n_resamples))
         thetas = thetas[~bad]
         if thetas.size == 0:
             return
@@ -225,6 +222,24 @@ def _interval(run: _Run, thetas: NDArray[np.float64], units: Units, *, method: s
             return
     low, high = np.quantile(thetas, probs, method="linear")
     run.estimate = replace(run.estimate, value=float(theta), low=float(low), high=float(high))
+
+
+def _left_out(stat: WeightedStatistic, units: Units, count: int, n_resamples: int) -> str:
+    """The note on the resamples left out: how many, why the statistic is undefined on
+    them where it says (its ``left_out_reason``), and what applies to it: the
+    stratification that keeps its denominator above 0 (its ``stratify_by``: the
+    reference class for sensitivity, the AUC ...; the predicted class for PPV, NPV)
+    where it has one and the resampling is neither stratified nor clustered (a patient
+    may hold both classes); else that the interval rests on the resamples where the
+    statistic is defined (a COCO figure of large objects, a pooled ratio ...)."""
+    why = getattr(stat, "left_out_reason", None)
+    reason = why() if callable(why) else None
+    text = (f"bootstrap_ci: {count} of {n_resamples} resamples gave an undefined value and "
+            "were left out" + (f": on each, {reason}" if reason else ""))
+    stratify_by = getattr(stat, "stratify_by", None)
+    if stratify_by and units.unit_of is None and len(units.strata) == 1:
+        return f"{text}; stratify by {stratify_by} to avoid this"
+    return f"{text}; the interval rests on the resamples where the statistic is defined"
 
 
 def _bca_levels(

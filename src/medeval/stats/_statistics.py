@@ -24,8 +24,21 @@ from ._auc_components import ResampledAucs, structural_components
 from ._resampling import Units, leave_one_out_batches, unit_sums
 
 
+#: The advice of a statistic whose definition divides by a count of one reference class:
+#: a resample without that class is left out, and stratifying by it avoids that.
+BY_CLASS = "the reference class (strata=y_true)"
+#: ... and of one whose definition divides by the cases predicted in one class.
+BY_PREDICTION = "the predicted class (strata=y_pred)"
+
+
 class WeightedStatistic(Protocol):
-    """What the bootstrap engine needs from a statistic."""
+    """What the bootstrap engine needs from a statistic.
+
+    Optionally (read with ``getattr``): ``why_undefined()``, why the value on the data
+    is NaN; ``left_out_reason()``, what a resample on which the statistic is undefined
+    lacks ("there is no ..."); ``stratify_by``, the stratification that avoids such
+    resamples (:data:`BY_CLASS`, :data:`BY_PREDICTION`), where one does.
+    """
 
     def value(self) -> float: ...
 
@@ -44,14 +57,20 @@ class RatioStatistic:
     """
 
     def __init__(
-        self, numerator: NDArray[Any], denominator: NDArray[Any], undefined: str | None = None
+        self, numerator: NDArray[Any], denominator: NDArray[Any], undefined: str | None = None,
+        stratify_by: str | None = None,
     ) -> None:
         self.numerator = np.asarray(numerator, dtype=np.float64)
         self.denominator = np.asarray(denominator, dtype=np.float64)
         self.undefined = undefined
+        self.stratify_by = stratify_by
 
     def why_undefined(self) -> str | None:
         """Why the value on the data is NaN (its denominator 0), when the metric says."""
+        return self.undefined
+
+    def left_out_reason(self) -> str | None:
+        """Why a resample's value is NaN: the same (its denominator 0)."""
         return self.undefined
 
     def value(self) -> float:
@@ -170,6 +189,9 @@ class CombinedStatistic:
     ) -> None:
         self.combine = combine
         self.parts = parts
+        # the parts' advice where they agree (balanced accuracy, Youden's J: by class)
+        self.stratify_by = parts[0].stratify_by if len(
+            {r.stratify_by for r in parts}) == 1 else None
 
     def value(self) -> float:
         return float(self.combine(*(r.value() for r in self.parts)))
@@ -179,6 +201,11 @@ class CombinedStatistic:
         reasons = [r.why_undefined() for r in self.parts if math.isnan(r.value())]
         known = [reason for reason in reasons if reason]
         return " and ".join(known) if known and len(known) == len(reasons) else None
+
+    def left_out_reason(self) -> str | None:
+        """A resample's value is NaN where any part's is: the parts' reasons, by " or "."""
+        reasons = [r.undefined for r in self.parts]
+        return " or ".join(r for r in reasons if r) if all(reasons) else None
 
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         result: NDArray[np.float64] = self.combine(*(r.resampled(weights) for r in self.parts))
@@ -207,6 +234,8 @@ class AucStatistic:
                               {\sum_g P_g \sum_g N_g}.
     """
 
+    stratify_by = BY_CLASS
+
     def __init__(self, positive: NDArray[np.bool_], score: NDArray[np.float64]) -> None:
         self.positive = positive
         self.score = score
@@ -221,6 +250,10 @@ class AucStatistic:
 
     def value(self) -> float:
         return float(self.resampled(np.ones((1, self.score.size)))[0])
+
+    def left_out_reason(self) -> str | None:
+        """A resample without a positive or without a negative case has no pairs."""
+        return (f"{_NO_POSITIVE} or there is no negative case in y_true (tn + fp = 0)")
 
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         w = weights[:, self.order]
@@ -293,6 +326,8 @@ class AveragePrecisionStatistic:
     interpolation). The jackknife is evaluated on leave-one-out weights (O(n²)).
     """
 
+    stratify_by = BY_CLASS
+
     def __init__(self, positive: NDArray[np.bool_], score: NDArray[np.float64]) -> None:
         self.order = np.argsort(-score, kind="stable")
         sorted_score = score[self.order]
@@ -304,6 +339,10 @@ class AveragePrecisionStatistic:
 
     def value(self) -> float:
         return float(self.resampled(np.ones((1, self.n)))[0])
+
+    def left_out_reason(self) -> str | None:
+        """A resample without a positive case has no recall."""
+        return _NO_POSITIVE
 
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         w = weights[:, self.order]
@@ -335,6 +374,11 @@ class CallableStatistic:
     def value(self) -> float:
         return float(self.resampled(np.ones((1, self.n)))[0])
 
+    def left_out_reason(self) -> str | None:
+        """The function's ``left_out_reason`` attribute (text), if it carries one."""
+        reason = getattr(self.func, "left_out_reason", None)
+        return reason if isinstance(reason, str) else None
+
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         values = np.asarray(self.func(*self.arrays, weights=weights), dtype=np.float64)
         if values.shape != (weights.shape[0],):
@@ -346,6 +390,9 @@ class CallableStatistic:
 
     def jackknife(self, units: Units) -> NDArray[np.float64]:
         return np.concatenate([self.resampled(w) for w in leave_one_out_batches(units)])
+
+
+_NO_POSITIVE = "there is no positive case in y_true (tp + fn = 0)"
 
 
 def _ratio(num: Any, den: Any) -> NDArray[np.float64]:

@@ -29,6 +29,8 @@ from ..metrics.calibration import bin_edges, bin_index, brier_losses
 from ._bootstrap_engine import check_resampling, run_bootstrap, run_bootstraps
 from ._resampling import make_units
 from ._statistics import (
+    BY_CLASS,
+    BY_PREDICTION,
     AucStatistic,
     AveragePrecisionStatistic,
     CallableStatistic,
@@ -105,10 +107,12 @@ def bootstrap_ci(
         ``"average_precision"`` on ``(y_true, y_score)``, ``"brier_score"`` on
         ``(y_true, y_prob)`` — or a vectorised function ``f(*arrays, weights=W)`` that
         takes frequency weights ``W`` of shape ``(b, n)`` and returns ``b`` values
-        (e.g. :func:`ece_statistic`). Each named statistic is built from its metric's
-        own definition in :mod:`medeval.metrics` (the confusion-matrix ratio terms,
-        balanced accuracy's and Youden's J's formula, the Brier score's per-case loss),
-        so its value on the data is the metric's.
+        (e.g. :func:`ece_statistic`). A function may carry an attribute
+        ``left_out_reason`` (text, "there is no ..."): why it is undefined on a resample,
+        which the note on resamples left out then names. Each named statistic is built
+        from its metric's own definition in :mod:`medeval.metrics` (the confusion-matrix
+        ratio terms, balanced accuracy's and Youden's J's formula, the Brier score's
+        per-case loss), so its value on the data is the metric's.
         The built-ins other than ``"average_precision"`` compute BCa's jackknife in
         closed form; the others evaluate n leave-one-out weight rows (O(n²)).
     *arrays : array-like
@@ -151,7 +155,13 @@ def bootstrap_ci(
         says why, in its metric's words), when there is
         nothing to resample (one case or one cluster, or one per stratum: NaN interval,
         where scipy.stats.bootstrap raises), when some resamples give an undefined value
-        (those resamples are left out and counted in the warning), or when BCa's
+        (those resamples are left out and counted in the warning, with why where the
+        statistic says, and what applies: for a statistic divided by a count of one
+        class, resampled without strata and clusters, the stratification that avoids
+        them, ``strata=y_true`` for sensitivity, specificity, F1, balanced accuracy,
+        Youden's J, the AUC and average precision, ``strata=y_pred`` for PPV and NPV;
+        otherwise that the interval rests on the resamples where the statistic is
+        defined, so it is conditional on them), or when BCa's
         jackknife is undefined. Warned once: several reasons are joined by ``"; "``,
         and the same text is the returned estimate's ``note``.
 
@@ -227,8 +237,9 @@ def pooled_ratio_cis(
     tuple of Estimate
         One per column. With an integer seed, estimate :math:`j` is, to the last bit,
         ``bootstrap_ci(f, counts_j, ...)`` with ``counts_j`` the two columns :math:`j`
-        and ``f`` their weighted ratio (the same resamples: each run draws them from
-        the seed alone). A ratio whose pooled denominator is 0 is NaN, with its note.
+        and ``f`` their weighted ratio carrying ``f.left_out_reason = "the pooled
+        denominator is 0"`` (the same resamples: each run draws them from the seed
+        alone). A ratio whose pooled denominator is 0 is NaN, with its note.
 
     Raises
     ------
@@ -440,11 +451,12 @@ def _build_statistic(
     outcomes = tuple(cell.astype(np.float64) for cell in (
         truth & pred, ~truth & pred, truth & ~pred, ~truth & ~pred))  # tp, fp, fn, tn
     if name in _OF_RATES:
-        rates = [RatioStatistic(*ratio_terms(rate, *outcomes), undefined_reason(rate))
+        rates = [RatioStatistic(*ratio_terms(rate, *outcomes), undefined_reason(rate), BY_CLASS)
                  for rate in ("sensitivity", "specificity")]
         return CombinedStatistic(_OF_RATES[name], rates), n
     metric = _RATIO_METRIC.get(name, name)
-    return RatioStatistic(*ratio_terms(metric, *outcomes), undefined_reason(metric)), n
+    return RatioStatistic(*ratio_terms(metric, *outcomes), undefined_reason(metric),
+                          _STRATIFY_BY.get(metric)), n
 
 
 #: The named statistics that combine sensitivity and specificity, with the metric's formula.
@@ -454,3 +466,7 @@ _OF_RATES: dict[str, Callable[..., Any]] = {
 }
 #: A named ratio statistic whose metric has another name in medeval.metrics.
 _RATIO_METRIC = {"f1": "f1_score"}
+#: The stratification that keeps a ratio's denominator above 0 on every resample (none
+#: for accuracy and the Brier score, whose denominator is the number of cases).
+_STRATIFY_BY = {"sensitivity": BY_CLASS, "specificity": BY_CLASS, "f1_score": BY_CLASS,
+                "ppv": BY_PREDICTION, "npv": BY_PREDICTION}

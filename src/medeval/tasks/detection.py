@@ -339,6 +339,8 @@ class _WeightedFroc:
             values = np.array([[self._at(se[b], fpc[b], r) for r in rates]
                                for b in range(se.shape[0])])
             return values.mean(axis=1)
+        # what a resample it is undefined on lacks, for the bootstrap's note
+        compute.left_out_reason = "there is no reference lesion"  # type: ignore[attr-defined]
         return compute
 
     def _at(self, se: NDArray[np.float64], fpc: NDArray[np.float64], rate: float) -> float:

@@ -421,6 +421,70 @@ def test_segm_results_with_and_without_boxes_are_refused():
         coco_detection(reference, results, iou_type="segm")
 
 
+#: A child run under an address-space limit: pycocotools rasterising a polygon vertex at
+#: 1e9 px asks for tens of GB, which under the limit fails (a segmentation fault, seen
+#: before the check) instead of exhausting the shared machine.
+_FAR_CHILD = """
+import resource, sys
+limit = 1536 * 2**20
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from medeval.errors import MedevalError
+from medeval.metrics import coco_detection
+square = [2.0, 2.0, 12.0, 2.0, 12.0, 12.0, 2.0, 12.0]
+far = list(square)
+far[{coordinate}] = {value}
+reference = {{"images": [{{"id": 7, "height": 20, "width": 30}}], "categories": [{{"id": 1}}],
+             "annotations": [{{"id": 3, "image_id": 7, "category_id": 1, "iscrowd": 0,
+                              "area": 100.0, "segmentation": [{reference}]}}]}}
+results = [{{"image_id": 7, "category_id": 1, "score": 0.9, "segmentation": [square]}},
+           {{"image_id": 7, "category_id": 1, "score": 0.8, "segmentation": [{result}]}}]
+try:
+    coco_detection(reference, results, iou_type="segm")
+except MedevalError as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.parametrize(("side", "coordinate", "value", "named"), [
+    ("result", 2, "1e9", "detection at position 1 (image_id 7): polygon 0, vertex 1 "
+                         "(x=1e+09, y=2)"),
+    ("reference", 5, "-1e9", "reference annotation at position 0 (id 3, image_id 7): "
+                             "polygon 0, vertex 2 (x=12, y=-1e+09)"),
+    ("result", 0, "float('nan')", "detection at position 1 (image_id 7): polygon 0, "
+                                  "vertex 0 (x=nan, y=2)"),
+])
+def test_a_polygon_far_outside_its_image_is_refused_before_pycocotools(side, coordinate,
+                                                                        value, named):
+    """The direct call checks polygons as the coco-detection task does (the same
+    function, metrics._coco_input.far_vertex): before, a vertex at 1e9 px reached
+    pycocotools' frPyObjects, which crashed the child under a 1.5 GB address-space limit
+    (and asks for tens of GB without one)."""
+    code = _FAR_CHILD.format(coordinate=coordinate, value=value,
+                             reference="far" if side == "reference" else "square",
+                             result="far" if side == "result" else "square")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith(f"InvalidInputError coco_detection: {named} is not finite "
+                                  "or lies more than the image's size outside it (width 30, "
+                                  "height 20 px)"), done.stdout
+
+
+def test_a_polygon_a_little_outside_its_image_is_clipped_as_pycocotools():
+    # a vertex 3 px beyond the left edge and one 5 px below: clipped by pycocotools'
+    # rasteriser, scored as COCOeval scores it; the limit is the image's own size out
+    square = [2.0, 2.0, 12.0, 2.0, 12.0, 12.0, 2.0, 12.0]
+    reference = {"images": [{"id": 7, "height": 20, "width": 30}], "categories": [{"id": 1}],
+                 "annotations": [{"id": 3, "image_id": 7, "category_id": 1, "iscrowd": 0,
+                                  "area": 100.0, "segmentation": [square]}]}
+    # (with boxes: pycocotools' loadRes takes polygon results only so)
+    results = [{"image_id": 7, "category_id": 1, "score": 0.9, "bbox": [0, 2, 12, 18],
+                "segmentation": [[-3.0, 2.0, 12.0, 2.0, 12.0, 25.0, -3.0, 12.0]]},
+               {"image_id": 7, "category_id": 1, "score": 0.8, "bbox": [0, 0, 30, 20],
+                "segmentation": [[-30.0, 0.0, 60.0, 0.0, 60.0, 40.0, -30.0, 40.0]]}]
+    assert_same_as_peer(reference, results, "segm")
+
+
 # --- the -1 / NaN mapping ---------------------------------------------------------------
 
 def test_minus_one_becomes_nan_with_a_warning():

@@ -16,12 +16,16 @@ crash on it, the input is refused with a message that says what to change:
 - a detection on an image not in the reference is refused (``loadRes`` asserts
   "Results do not correspond to current coco set"); a detection whose category is not
   listed is left out, as ``COCOeval`` does, and counted;
-- boxes and scores must be finite, box widths and heights not negative.
+- boxes and scores must be finite, box widths and heights not negative;
+- a polygon vertex must be finite and at most the image's own size outside it
+  (:func:`far_vertex`): pycocotools would rasterise a vertex at 1e9 px at a cost of tens
+  of GB.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -259,18 +263,57 @@ def _rles(records: Sequence[Any], image: NDArray[np.intp], heights: list[Any],
                 h, w = heights[img], widths[img]
                 if h is None or w is None:
                     raise ValueError("its image has no height or width")
+                far = far_vertex(segm, h, w) if isinstance(segm, list) else None
+                if far is not None:
+                    raise InvalidInputError(f"{func}: {_named(what, i, records[i])}: {far}")
                 rle = mask_utils.frPyObjects(segm, h, w)
                 out.append(mask_utils.merge(rle) if isinstance(segm, list) else rle)
             elif isinstance(segm, Mapping) and "counts" in segm and "size" in segm:
                 out.append(segm)
             else:
                 raise ValueError("not a polygon list or an RLE")
+        except InvalidInputError:
+            raise
         except Exception as exc:  # pycocotools raises several kinds on a bad shape
             raise InvalidInputError(
                 f"{func}: {what} at position {i}: its segmentation cannot be read "
                 f"({exc})"
             ) from None
     return out
+
+
+def far_vertex(polygons: Sequence[Any], height: Any, width: Any) -> str | None:
+    """The first polygon vertex not finite or more than the image's own size outside it
+    (``-width <= x <= 2 width``, ``-height <= y <= 2 height``), named, or None.
+
+    pycocotools rasterises a polygon along its edges (``frPyObjects``), at a memory cost
+    that grows with their length: a vertex at x = 1e9 asks for tens of GB and kills the
+    process (NaN and infinity likewise). A polygon a little outside its image is
+    clipped, as pycocotools clips it; one a whole image away is no outline of this
+    image. Shared by :func:`medeval.metrics.coco_detection` (both sides) and the
+    ``coco-detection`` task (results). Entries that are not numbers are left to the
+    caller's own checks (pycocotools refuses them)."""
+    for index, polygon in enumerate(polygons):
+        if not isinstance(polygon, (list, tuple)):
+            continue
+        for k in range(0, len(polygon) - 1, 2):
+            try:
+                x, y = float(polygon[k]), float(polygon[k + 1])
+            except (TypeError, ValueError):
+                continue
+            if not (math.isfinite(x) and math.isfinite(y) and -width <= x <= 2 * width
+                    and -height <= y <= 2 * height):
+                return (f"polygon {index}, vertex {k // 2} (x={x:g}, y={y:g}) is not finite "
+                        f"or lies more than the image's size outside it (width {width}, "
+                        f"height {height} px)")
+    return None
+
+
+def _named(what: str, position: int, record: Any) -> str:
+    """A record as a message names it: its position, annotation id and image id."""
+    ids = [f"{key} {record[key]!r}" for key in ("id", "image_id")
+           if isinstance(record, Mapping) and key in record]
+    return f"{what} at position {position}" + (f" ({', '.join(ids)})" if ids else "")
 
 
 def _segm_detection_area(dts: Sequence[Any], rles: list[Any], func: str

@@ -222,7 +222,11 @@ def coco_detection(
         An unreadable file; a missing field; non-integer or duplicate ids; annotation id
         0; a reference annotation on an unlisted image or category; a detection on an
         image not in the reference; non-finite boxes or scores, negative box sizes;
-        ``"segm"`` results of which some carry a bbox and some do not.
+        ``"segm"`` results of which some carry a bbox and some do not; (``"segm"``) a
+        polygon, of the reference or of a result, with a vertex not finite or more than
+        its image's own width or height outside it, named by position, annotation id and
+        image id (pycocotools would rasterise a vertex at 1e9 px at a cost of tens of GB;
+        the check is the ``coco-detection`` task's own).
 
     Warns
     -----

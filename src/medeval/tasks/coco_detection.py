@@ -61,6 +61,7 @@ import numpy as np
 
 from ..errors import InvalidInputError, MedevalError, UndefinedMetricWarning
 from ..manifest import Case
+from ..metrics._coco_input import far_vertex
 from ..metrics.coco import COCO_SUMMARIES, CocoDetection, coco_ap_ci, coco_detection
 from ..metrics.detection import DetectionMatch, froc, match_detections
 from ..result import MetricRecord
@@ -466,9 +467,9 @@ def _rle(value: Any, height: int, width: int) -> tuple[dict[str, Any] | None, st
         if isinstance(value, list) and value and all(isinstance(p, list) for p in value):
             if any(len(p) < 6 or len(p) % 2 or not all(map(_number, p)) for p in value):
                 raise ValueError("a polygon is a flat list of at least 3 x, y pairs")
-            far = _far_vertex(value, height, width)
+            far = far_vertex(value, height, width)
             if far is not None:
-                raise ValueError(far)
+                raise ValueError(f"{far}: was the detector run on a resized frame?")
             rle = api.merge(api.frPyObjects(value, height, width))
         elif isinstance(value, dict) and "counts" in value and "size" in value:
             if list(value["size"]) != [height, width]:
@@ -499,25 +500,6 @@ def _rle(value: Any, height: int, width: int) -> tuple[dict[str, Any] | None, st
     except Exception as exc:  # pycocotools raises several kinds on a bad shape
         return None, f"segmentation cannot be read ({exc})"
     return rle, None
-
-
-def _far_vertex(polygons: Sequence[Sequence[float]], height: int, width: int) -> str | None:
-    """The first vertex not finite or more than the image's own size outside it, or None.
-
-    pycocotools rasterises a polygon along its edges, at a memory cost that grows with
-    their length: a vertex at x = 1e9 asks for tens of GB and kills the process (NaN and
-    infinity likewise). A detector's polygon a little outside its frame is clipped, as
-    pycocotools clips it; one a whole frame away is no outline of this frame (a
-    detector run on a resized copy?)."""
-    for index, polygon in enumerate(polygons):
-        for k in range(0, len(polygon), 2):
-            x, y = polygon[k], polygon[k + 1]
-            if not (math.isfinite(x) and math.isfinite(y) and -width <= x <= 2 * width
-                    and -height <= y <= 2 * height):
-                return (f"polygon {index}, vertex {k // 2} (x={x:g}, y={y:g}) is not finite "
-                        f"or lies more than the image's size outside it (width {width}, "
-                        f"height {height} px): was the detector run on a resized frame?")
-    return None
 
 
 def _detection_box(detection: Mapping[str, Any]) -> list[float]:

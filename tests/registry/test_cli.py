@@ -454,3 +454,25 @@ def test_an_amendment_rendered_beforehand_is_recorded_with_the_people_it_prints(
                 for r in registry.list()] == [
             ("KTL-2026-001", "Hong", "Kim", "2026-11-27"),
             ("KTL-2026-002", "Lee", "Park", "2026-11-28")]
+
+
+def test_a_folder_given_for_the_certificate_is_refused_before_a_number_is_drawn(
+        study, tmp_path, capsys):
+    # --render FOLDER (or report --issue --out FOLDER): the number was drawn and
+    # committed, then the PDF could not be moved onto the folder, so report 0001 stood
+    # issued with its certificate under a hidden temporary name. Now refused first.
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    folder = tmp_path / "certs"
+    folder.mkdir()
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render", str(folder),
+                        "--info", str(study["info"]), "--registry", reg)
+    assert code == 2 and f"certificate {folder}: is a folder" in err, err
+    assert "nothing was issued" in err
+    code = main(["report", str(study["result"]), "--out", str(folder), "--info",
+                 str(study["info"]), "--issue", "--registry", reg])
+    assert code == 2 and f"certificate {folder}: is a folder" in capsys.readouterr().err
+    with Registry.open(reg) as registry:
+        assert not registry.list()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["certs", "lab.sqlite"]
+    assert list(folder.iterdir()) == []

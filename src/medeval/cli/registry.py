@@ -273,6 +273,10 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
                 make: Callable[[Path, ReportInfo], object]) -> tuple[ReportRecord, ReportInfo]:
     """Draw the number, make the certificate with it, record it: one transaction. The
     PDF is made beside its place and moved there once the record is committed."""
+    if out_pdf.is_dir():  # the move after the commit would fail: an issued report, no PDF
+        raise RegistryError(f"certificate {out_pdf}: is a folder; give the certificate's "
+                            f"file name (e.g. {out_pdf / 'certificate.pdf'}); nothing was "
+                            "issued")
     partial: Path | None = None
     try:  # a name of its own: two issues writing one --out at once must not share a file
         out_pdf.parent.mkdir(parents=True, exist_ok=True)

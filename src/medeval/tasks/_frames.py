@@ -122,3 +122,39 @@ def stated_spacing(
         if stated.get("spacing_source") != "absent":
             return name, spacing, str(stated["spacing_source"])
     return None
+
+
+def unsized_frame(root: Path, inputs: tuple[str, ...]) -> str | None:
+    """The first input frame that states no pixel size, or None: a raster file (PNG,
+    JPEG, BMP, TIFF) or a DICOM file without PixelSpacing, ImagerPixelSpacing or a
+    calibrated ultrasound region (an endoscopy image, an uncalibrated ultrasound export),
+    which :func:`medeval.loaders.read_image` reads as 1 x 1 with ``spacing_source``
+    ``"absent"``. Headers only; an input that cannot be read is skipped."""
+    from ..loaders._files import sniff
+
+    for name in inputs:
+        frame = root / name
+        try:
+            kind = str(sniff(frame)) if frame.is_file() else ""
+        except OSError:
+            continue
+        if kind in RASTER or (kind == "dicom" and _dicom_without_spacing(frame)):
+            return name
+    return None
+
+
+def _dicom_without_spacing(frame: Path) -> bool:
+    """A DICOM file without positions whose header states no pixel size."""
+    import pydicom
+
+    from ..loaders._slices import plane_spacing
+
+    try:
+        head = pydicom.dcmread(frame, stop_before_pixels=True, force=True)
+        if "ImagePositionPatient" in head or "PerFrameFunctionalGroupsSequence" in head:
+            return False  # a CT or MR slice, an enhanced object: its own geometry
+        stated: dict[str, object] = {}
+        plane_spacing(head, stated)
+    except Exception:  # an unreadable header: the manifest's checks name it
+        return False
+    return stated.get("spacing_source") == "absent"

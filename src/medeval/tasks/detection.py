@@ -185,25 +185,20 @@ def _nothing_detected(matches: Sequence[DetectionMatch]) -> float:
 
 
 def _no_pixel_size(case: Case, root: Path) -> None:
-    """Refuse distance matching of points without spacing on a raster frame, which
-    states no pixel size: its points are in pixels, and would be taken as mm."""
-    from ..loaders._files import sniff
-    from ._frames import RASTER
+    """Refuse distance matching of points without spacing on a frame that states no pixel
+    size (a raster file, or a DICOM image without PixelSpacing, ImagerPixelSpacing or a
+    calibrated ultrasound region): its points are in pixels, and would be taken as mm."""
+    from ._frames import unsized_frame
 
-    for name in case.inputs:
-        frame = root / name
-        try:
-            raster = frame.is_file() and str(sniff(frame)) in RASTER
-        except OSError:
-            continue
-        if raster:
-            raise ReferenceProblem(
-                f"case {case.case_id}: reference {case.reference} gives its points without "
-                f"\"spacing_mm\", on the frame {name}, which states no pixel size: its "
-                "points (in pixels) would be taken as millimetres, and nothing is taken as "
-                "1 mm; give \"spacing_mm\": [s, s] beside them (the pixel size in mm, rows "
-                "and columns), or match by box (criterion \"iou\") or lesion mask "
-                "(criterion \"inside\"), which need no unit")
+    name = unsized_frame(root, case.inputs)
+    if name is not None:
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} gives its points without "
+            f"\"spacing_mm\", on the frame {name}, which states no pixel size: its "
+            "points (in pixels) would be taken as millimetres, and nothing is taken as "
+            "1 mm; give \"spacing_mm\": [s, s] beside them (the pixel size in mm, rows "
+            "and columns), or match by box (criterion \"iou\") or lesion mask "
+            "(criterion \"inside\"), which need no unit")
 
 
 def _lesion_mask(case: Case, root: Path) -> NDArray[np.int64]:

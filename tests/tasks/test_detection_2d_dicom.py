@@ -1,0 +1,94 @@
+"""The detection task's distance criterion on 2-D DICOM frames: points without
+"spacing_mm" are millimetres only where the frame states a pixel size. An endoscopy or
+uncalibrated ultrasound image (no PixelSpacing, ImagerPixelSpacing or calibrated region)
+states none, as a PNG frame does not: its points, in pixels, are refused rather than
+taken as mm. Frames built with pydicom."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pydicom
+import pytest
+
+import medeval
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_segmentation_2d_dicom import write_ultrasound  # noqa: E402
+
+PROTOCOL = """
+[test]
+id = "T-DET-US"
+title = "points on ultrasound frames"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "Detector"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "synthetic frames"
+[task]
+type = "detection"
+criterion = "distance"
+max_distance_mm = 1.0
+[statistics]
+seed = 1
+n_resamples = 200
+[failures]
+policy = "worst-case"
+[[criteria]]
+metric = "froc_cpm"
+goal = 0.5
+source = "test"
+"""
+
+
+def make_set(root: Path, *, calibrated: bool) -> None:
+    for sub in ("frames", "ref", "pred"):
+        (root / sub).mkdir(parents=True)
+    rows = ["case_id,patient_id,input,reference"]
+    for cid in ("a", "b"):
+        frame = root / "frames" / f"{cid}.dcm"
+        write_ultrasound(frame)
+        if not calibrated:  # an export without its region: no pixel size
+            ds = pydicom.dcmread(frame)
+            del ds.SequenceOfUltrasoundRegions
+            ds.save_as(frame)
+        (root / "ref" / f"{cid}.json").write_text(json.dumps({"points": [[20, 30]]}))
+        # 3 columns away: 3 px, or 0.6 mm at the region's 0.2 mm
+        (root / "pred" / f"{cid}.json").write_text(
+            json.dumps({"detections": [{"point": [20, 33], "score": 0.9}]}))
+        rows.append(f"{cid},p{cid},frames/{cid}.dcm,ref/{cid}.json")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (root / "protocol.toml").write_text(PROTOCOL)
+
+
+def test_points_on_a_dicom_frame_without_a_pixel_size_are_refused(tmp_path):
+    # before: the 3 px offset was read as 3 mm, a miss at 1 mm, without a word (and a
+    # hit under a 5 mm tolerance); now every case is a reference problem
+    make_set(tmp_path, calibrated=False)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    problems = caught.value.problems
+    assert len(problems) == 2 and "case a:" in problems[0]
+    assert "frames/a.dcm" in problems[0] and "states no pixel size" in problems[0]
+
+
+def test_points_on_a_calibrated_dicom_frame_are_millimetres(tmp_path):
+    # the frame states 0.2 mm (its region): points without spacing_mm are taken as mm,
+    # as docs say; 3 mm apart is a miss at 1 mm
+    make_set(tmp_path, calibrated=True)
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert [row["true_positives"] for row in result.cases] == [0, 0]
+    # with spacing_mm beside them they are pixels: 3 x 0.2 = 0.6 mm, a hit
+    for cid in ("a", "b"):
+        (tmp_path / "ref" / f"{cid}.json").write_text(
+            json.dumps({"points": [[20, 30]], "spacing_mm": [0.2, 0.2]}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert [row["true_positives"] for row in result.cases] == [1, 1]

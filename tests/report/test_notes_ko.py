@@ -229,8 +229,6 @@ def _task_notes() -> list[str]:
 
     out.append(_interrupted_run([f"c{k}" for k in range(12)]).removeprefix("all cases: "))
     # a threshold above, then below, every score
-    import numpy as np
-
     from medeval.tasks.binary_classification import _threshold_outside
 
     for threshold in (50, -1):

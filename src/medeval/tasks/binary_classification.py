@@ -204,7 +204,8 @@ class BinaryClassification(TaskType):
             calibration_bins=self.spec.calibration_bins, decided=decided, probabilities=probs,
         )
         tables = {"confusion_matrix": {"tp": cm.tp, "fp": cm.fp, "fn": cm.fn, "tn": cm.tn}}
-        return Aggregate(tuple(metrics), tables)
+        return Aggregate(tuple(metrics), tables, _threshold_outside(
+            known, truth, self.spec.threshold))
 
     def _no_cases(self) -> tuple[MetricRecord, ...]:
         """Each figure undefined (NaN, n 0, note "no cases"), with the method it would have."""
@@ -223,6 +224,30 @@ class BinaryClassification(TaskType):
         return tuple(metric_record(name, definition, Estimate(
             math.nan, math.nan, math.nan, method, st.confidence, 0, note="no cases"))
             for name, definition, method in named)
+
+
+def _threshold_outside(scores: np.ndarray, truth: np.ndarray, threshold: float
+                       ) -> tuple[str, ...]:
+    """A warning when cases of both classes were scored and the threshold lies beyond
+    every score, so that every case is called one class: most often a threshold on
+    another scale than the scores (50 for probabilities, meant as 50 %).
+
+    Examples
+    --------
+    >>> _threshold_outside(np.array([0.1, 0.9]), np.array([False, True]), 50)[0][:58]
+    'the threshold 50 is above every score (0.1 to 0.9): every '
+    >>> _threshold_outside(np.array([0.1, 0.9]), np.array([False, True]), 0.5)
+    ()
+    """
+    if not scores.size or truth.all() or not truth.any():
+        return ()
+    low, high = float(scores.min()), float(scores.max())
+    if low <= threshold <= high:
+        return ()
+    side, called = ("above", "negative") if threshold > high else ("below", "positive")
+    return (f"the threshold {threshold:g} is {side} every score ({low:g} to {high:g}): every "
+            f"case is called {called}; the threshold is on the scores' scale (a "
+            "probability's 50 % is 0.5)",)
 
 
 def _newcombe_unclustered(clusters: list[Any]) -> str:

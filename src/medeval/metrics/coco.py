@@ -68,8 +68,9 @@ COCO_SUMMARIES: dict[str, tuple[bool, float | None, str, int]] = {
 }
 
 
-#: The area ranges of ``COCOeval`` (``areaRng``, in px², bounds included) in words.
-_AREA_WORDS = {"all": "", "small": " of area <= 32² px", "medium": " of area 32² to 96² px",
+#: The area ranges of ``COCOeval`` (``areaRng``, in px², bounds included) in words, as
+#: the notes of this module and of the ``coco-detection`` task print them.
+AREA_WORDS = {"all": "", "small": " of area <= 32² px", "medium": " of area 32² to 96² px",
                "large": " of area >= 96² px"}
 
 
@@ -538,6 +539,6 @@ def coco_ap_ci(
 
     # what a resample it is undefined on lacks, for the note (not a class to stratify by)
     statistic.left_out_reason = (  # type: ignore[attr-defined]
-        f"there is no reference object (not crowd){_AREA_WORDS[COCO_SUMMARIES[summary][2]]}")
+        f"there is no reference object (not crowd){AREA_WORDS[COCO_SUMMARIES[summary][2]]}")
     return bootstrap_ci(statistic, np.arange(ids.size), seed=seed, method=method,
                         confidence=confidence, n_resamples=n_resamples, clusters=groups)

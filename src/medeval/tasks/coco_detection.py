@@ -62,7 +62,13 @@ import numpy as np
 from ..errors import InvalidInputError, MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..metrics._coco_input import far_vertex
-from ..metrics.coco import COCO_SUMMARIES, CocoDetection, coco_ap_ci, coco_detection
+from ..metrics.coco import (
+    AREA_WORDS,
+    COCO_SUMMARIES,
+    CocoDetection,
+    coco_ap_ci,
+    coco_detection,
+)
 from ..metrics.detection import DetectionMatch, froc, match_detections
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
@@ -76,9 +82,6 @@ __all__ = ["CocoDetectionTask", "coco_input"]
 
 #: The one category of a class-agnostic evaluation.
 AGNOSTIC = (1, "object")
-#: The size classes' words, for the note of a figure with no object of its size.
-_SIZES = {"small": " of area <= 32² px", "medium": " of area 32² to 96² px",
-          "large": " of area >= 96² px", "all": ""}
 _SHOWN = 5
 
 
@@ -311,7 +314,7 @@ class CocoDetectionTask(TaskType):
                 estimate = Estimate(
                     math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
                     st.confidence, len(rows),
-                    note=f"no reference object (not crowd){_SIZES[area]} in any of the "
+                    note=f"no reference object (not crowd){AREA_WORDS[area]} in any of the "
                          f"{len(rows)} image(s), so it is undefined (NaN; pycocotools "
                          "prints -1)")
             else:

@@ -99,3 +99,22 @@ def test_a_class_absent_from_the_reference_says_why_in_the_warnings(study):
     assert result.metric("accuracy").estimate.note is None
     assert [w.split(": ", 2)[1] for w in result.warnings] == [
         m.name for m in result.metrics if m.estimate.note is not None]
+
+
+def test_class_probabilities_instead_of_a_label_say_what_the_task_reads(study):
+    # a classifier's softmax written as it comes, as a dict or a list: the case fails as
+    # invalid output (no class is picked for it), and the message says a label is read
+    # (before: "predicted label None is not one of ...", "predicted label [0.1, ...]")
+    folder, truth, _ = study
+    (folder / "protocol.toml").write_text(PROTOCOL)
+    (folder / "pred" / "c00.json").write_text(json.dumps(
+        {"probabilities": {"G1": 0.2, "G2": 0.7, "G3": 0.1}}))
+    (folder / "pred" / "c01.json").write_text(json.dumps([0.2, 0.7, 0.1]))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    details = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
+    assert details["c00"] == ("invalid-output", (
+        'case c00: the prediction has no "label" (its keys: "probabilities"); the task '
+        'scores one predicted label per case, {"label": "G1"} (one of [\'G1\', \'G2\', '
+        "'G3']), and reads no class probabilities: give the class the algorithm predicts"))
+    assert details["c01"][1].startswith(
+        "case c01: the prediction is a list of 3 value(s), not a label; the task scores")

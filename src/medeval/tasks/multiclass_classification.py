@@ -14,6 +14,7 @@ is as far from the truth as the farthest class).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,19 @@ def multiclass_statistics(counts: NDArray[np.float64], kappa_weights: str) -> di
     return out
 
 
+def _not_a_label(case: Case, value: dict[str, Any] | list[Any], labels: list[str]) -> str:
+    """What a prediction without a label holds (class probabilities, most often), and what
+    the task reads instead."""
+    if isinstance(value, dict):
+        keys = ", ".join(json.dumps(str(k), ensure_ascii=False) for k in list(value)[:10])
+        held = f"has no \"label\" (its keys: {keys or 'none'})"
+    else:
+        held = f"is a list of {len(value)} value(s), not a label"
+    return (f"case {case.case_id}: the prediction {held}; the task scores one predicted "
+            f"label per case, {{\"label\": \"{labels[0]}\"}} (one of {labels}), and reads "
+            "no class probabilities: give the class the algorithm predicts")
+
+
 class MulticlassClassification(TaskType):
     """The ``multiclass-classification`` task type behind :func:`medeval.evaluate`."""
 
@@ -118,8 +132,10 @@ class MulticlassClassification(TaskType):
 
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
         """The predicted label (or ``{"label": label}``) against the reference."""
+        if isinstance(value, dict) and "label" not in value or isinstance(value, list):
+            raise PredictionError(_not_a_label(case, value, self.labels))
         if isinstance(value, dict):
-            value = value.get("label")
+            value = value["label"]
         if isinstance(value, bool) or value is None or str(value) not in self.index:
             raise PredictionError(
                 f"case {case.case_id}: predicted label {value!r} is not one of {self.labels}"

@@ -34,8 +34,12 @@ border of a mask is its contour in the plane. (Measured as a volume one voxel th
 every pixel of a mask would be a border voxel, its top and bottom faces included.)
 
 The reference mask of a 2-D frame must have the frame's rows and columns (the frame's
-colour channels are not part of a mask): each raster input of the case is compared by
-its header, and a mask that does not fit its frame is a reference problem.
+colour channels are not part of a mask): each raster or DICOM input of the case is
+compared by its header (a DICOM file's Rows and Columns), and a mask that does not fit
+its frame is a reference problem. Under mm, a mask image takes the protocol's
+``pixel_spacing_mm``, which must agree with the pixel size a DICOM input states (see
+``docs/dicom-2d.md``). A stack of frames without distances between them (a multi-page
+TIFF, a cine) is not measured as a volume: distances on it are refused.
 
 Aggregation: the mean over cases of each metric, with a bootstrap interval (resampling
 patients or cases as the protocol says). An infinite distance — one mask empty, the
@@ -197,7 +201,8 @@ class Segmentation(TaskType):
         return None
 
     def _frame_problem(self, case: Case, root: Path, mask_size: tuple[int, int]) -> str | None:
-        """The reference mask against each raster input's rows and columns (headers)."""
+        """The reference mask against each raster or DICOM input's rows and columns
+        (headers)."""
         try:
             found = mismatched_frame(root, case.inputs, mask_size)
         except LoaderError as exc:

@@ -476,3 +476,25 @@ def test_a_folder_given_for_the_certificate_is_refused_before_a_number_is_drawn(
         assert not registry.list()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["certs", "lab.sqlite"]
     assert list(folder.iterdir()) == []
+
+
+def test_an_issue_date_written_otherwise_is_the_day_it_names(study, tmp_path, capsys):
+    # --issue-date 20261127 (ISO 8601's basic form, which the registry reads as 27
+    # November 2026) for a certificate printing 2026-11-27: refused as another day
+    # ("prints issue_date '2026-11-27', but --issue-date gives '20261127'"), and beside
+    # an info file saying 2026-11-27 it was said to override it. It is that day.
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq:03d}", "--registry", reg)[0] == 0
+    printed = tmp_path / "printed.pdf"
+    render_certificate(study["result"], printed, report_info={
+        "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
+        "tested_by": {"name": "홍길동 (Hong Gildong)"},
+        "approved_by": {"name": "김철수 (Kim Cheolsu)"}})
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(printed), "--number",
+                        "KTL-2026-007", "--issue-date", "20261127", "--info",
+                        str(study["info"]), "--registry", reg)
+    assert code == 0, err
+    assert "overrides" not in err
+    with Registry.open(reg) as registry:
+        record = registry.get("KTL-2026-007")
+        assert record is not None and record.issue_date.isoformat() == "2026-11-27"

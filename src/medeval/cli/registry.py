@@ -207,6 +207,10 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
     info = _info(args.info)
     given = {k: getattr(args, k, None)
              for k in ("tester", "approver", "customer", "test_id", "issue_date")}
+    if given["issue_date"]:  # as the registry reads it (' 2026-11-27', 20261127), compared
+        from ..registry.checks import check_date  # with what the info and the PDF print
+
+        given["issue_date"] = check_date(given["issue_date"], what="issue date").isoformat()
     if given["issue_date"] and info.issue_date and given["issue_date"] != info.issue_date:
         print(f"medeval: --issue-date {given['issue_date']} overrides the info file's "
               f"issue_date {info.issue_date}", file=sys.stderr)

@@ -419,13 +419,15 @@ def _few_units(rows: Sequence[CaseRow], protocol: Protocol,
     units = len({nfc_id(row.patient_id) for row in rows}) if by_patient else len(rows)
     boot = [m.name for m in metrics if m.estimate.method.startswith("bootstrap")
             and not math.isnan(m.estimate.low)]  # an undefined one has its own note
+    if units < 2 or not boot:
+        return []  # none or one unit: each interval's own note says it is undefined
     stratified = not by_patient and protocol.task.type in _STRATIFIED
     binary = protocol.task.type == "binary-classification"  # its truth is bool(reference)
     strata = Counter(bool(row.values["reference"]) if binary else row.values["reference"]
                      for row in rows) if stratified else Counter({"": units})
     drawn = _multisets(strata.values(), statistics.n_resamples)
-    if units < 2 or not boot or drawn >= statistics.n_resamples:
-        return []  # one unit: each interval's own note says it is undefined
+    if drawn >= statistics.n_resamples:
+        return []
     kind = "patients" if by_patient else "cases"
     return [f"all cases: {units} {kind}: a bootstrap resampling them can draw only "
             f"{drawn} different resamples, fewer than the "

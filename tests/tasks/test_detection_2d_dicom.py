@@ -92,3 +92,36 @@ def test_points_on_a_calibrated_dicom_frame_are_millimetres(tmp_path):
             json.dumps({"points": [[20, 30]], "spacing_mm": [0.2, 0.2]}))
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     assert [row["true_positives"] for row in result.cases] == [1, 1]
+
+
+COCO_PROTOCOL = PROTOCOL.replace(
+    'criterion = "distance"\nmax_distance_mm = 1.0',
+    'iou_type = "bbox"\ncategories = ["lesion"]').replace(
+    'type = "detection"', 'type = "coco-detection"').replace("froc_cpm", "coco_ap50")
+
+
+def test_coco_annotations_of_a_transposed_dicom_frame_are_a_reference_problem(tmp_path):
+    # The COCO file gives image b as 64 x 48 (height x width), its DICOM frame is 48 x 64:
+    # before, only PNG/JPEG frames were compared, and the case was scored (AP 1 here).
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "pred").mkdir()
+    images, annotations = [], []
+    for k, (cid, (height, width)) in enumerate({"a": (48, 64), "b": (64, 48)}.items()):
+        write_ultrasound(tmp_path / "frames" / f"{cid}.dcm")
+        images.append({"id": k + 1, "file_name": f"frames/{cid}.dcm", "height": height,
+                       "width": width})
+        annotations.append({"id": k + 1, "image_id": k + 1, "category_id": 1,
+                            "bbox": [5, 5, 10, 10], "area": 100, "iscrowd": 0})
+        (tmp_path / "pred" / f"{cid}.json").write_text(json.dumps(
+            [{"category_id": 1, "bbox": [5, 5, 10, 10], "score": 0.9}]))
+    (tmp_path / "set.json").write_text(json.dumps({
+        "images": images, "annotations": annotations,
+        "categories": [{"id": 1, "name": "lesion"}]}))
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\n"
+        "a,pa,frames/a.dcm,set.json#frames/a.dcm\nb,pb,frames/b.dcm,set.json#frames/b.dcm\n")
+    (tmp_path / "protocol.toml").write_text(COCO_PROTOCOL)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    (problem,) = caught.value.problems
+    assert "case b" in problem and "64 x 48" in problem and "frames/b.dcm is 48 x 64" in problem

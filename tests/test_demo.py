@@ -139,6 +139,14 @@ def test_the_ecg_excerpt_and_its_credit_are_shipped(demo):
     assert signal.samples.shape == (216000, 2) and signal.fs == 360
 
 
+def test_a_folder_below_a_file_is_refused_by_name(tmp_path):
+    # afile/demo: mkdir raised NotADirectoryError (a traceback from the command line)
+    (tmp_path / "afile").write_text("mine")
+    with pytest.raises(DemoError, match="a folder above .* is a file"):
+        run_demo(tmp_path / "afile" / "demo", progress=False)
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
 @pytest.mark.skipif(not ecg_available(), reason="this medeval has no ecg-beats task")
 def test_the_qrs_detector_finds_the_beats(demo):
     data = medeval.read_result(demo["ecg"].result_json)

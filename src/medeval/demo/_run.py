@@ -209,7 +209,11 @@ def _prepare(out: Path) -> Path:
                 shutil.rmtree(target)
             elif target.exists():
                 target.unlink()
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise DemoError(f"medeval demo: a folder above {out} is a file; give a path in a "
+                        "folder for the demo") from None
     marker.write_text("This folder is written by `medeval demo`; a new run replaces "
                       f"{', '.join(_OWNED)}.\n", encoding="utf-8")
     return out.resolve()

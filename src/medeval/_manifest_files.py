@@ -104,13 +104,16 @@ def nfc_names(folder: str, mtime_ns: int) -> dict[str, str]:
 
 
 def unreadable_frame(target: tuple[str, bool]) -> str | None:
-    """A raster input (PNG, JPEG, BMP, TIFF) that ``read_image`` refuses, as a problem.
+    """A raster input (PNG, JPEG, BMP, TIFF) or DICOM file that ``read_image`` refuses,
+    as a problem.
 
     The algorithm reads its inputs, but a frame medeval's own reader refuses (truncated,
-    EXIF-turned, CMYK, transparent) is a fault of the set, not of the algorithm: found
-    here, it is not counted as the algorithm's failure."""
+    EXIF-turned, CMYK, transparent; a DICOM image cut short, its pixel data disagreeing
+    with its header, or stored in a syntax no decoder reads, such as a cine as H.264) is
+    a fault of the set, not of the algorithm: found here, it is not counted as the
+    algorithm's failure. A series folder is not read here."""
     path, folder = target
-    if folder or sniff(path) not in {"png", "jpeg", "bmp", "tiff"}:
+    if folder or sniff(path) not in {"png", "jpeg", "bmp", "tiff", "dicom"}:
         return None
     try:
         read_image(Path(path))

@@ -237,7 +237,8 @@ class Manifest:
         names a readable COCO or LabelMe file and an image in it that no other case
         selects (each file read once; its objects' positions are the task's to check,
         with the protocol's tolerance). With ``read_files=True`` every reference is also
-        read with its loader, and every input frame (PNG, JPEG, BMP, TIFF) with
+        read with its loader, and every input frame (PNG, JPEG, BMP, TIFF, or a DICOM
+        file: an ultrasound, mammogram or endoscopy image; not a series folder) with
         ``read_image``.
 
         Raises

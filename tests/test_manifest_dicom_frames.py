@@ -1,0 +1,56 @@
+"""``Manifest.validate(read_files=True)`` (``medeval manifest check --read-files``) reads a
+DICOM input file as it reads a PNG frame: an ultrasound image cut short, or a cine stored
+as H.264, is a fault of the set found before the algorithm runs, not the algorithm's
+failure. DICOM files built with pydicom."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pydicom
+import pytest
+from pydicom.encaps import encapsulate
+from pydicom.uid import MPEG4HP41
+
+from medeval.errors import ManifestError
+from medeval.manifest import Manifest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tasks"))
+from test_segmentation_2d_dicom import write_ultrasound  # noqa: E402
+
+
+def make_set(root: Path) -> Path:
+    (root / "frames").mkdir()
+    (root / "masks").mkdir()
+    for cid in ("a", "b", "c"):
+        write_ultrasound(root / "frames" / f"{cid}.dcm")
+        (root / "masks" / f"{cid}.json").write_text("{}")
+    manifest = root / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n" + "".join(
+        f"{c},p{c},frames/{c}.dcm,1\n" for c in ("a", "b", "c")))
+    return manifest
+
+
+def test_a_damaged_dicom_frame_is_a_problem_of_the_set(tmp_path):
+    manifest = make_set(tmp_path)
+    frame = tmp_path / "frames" / "b.dcm"
+    frame.write_bytes(frame.read_bytes()[:-1000])  # 2,072 of its 3,072 pixel bytes left
+    ds = pydicom.dcmread(tmp_path / "frames" / "c.dcm")
+    ds.file_meta.TransferSyntaxUID = MPEG4HP41  # a cine exported as video
+    ds.PixelData = encapsulate([ds.PixelData])
+    ds.save_as(tmp_path / "frames" / "c.dcm")
+    checked = Manifest.from_csv(manifest, reference_kind="label")
+    checked.validate()  # the files exist and are not empty: fine without reading them
+    with pytest.raises(ManifestError) as caught:
+        checked.validate(read_files=True)
+    problems = caught.value.problems
+    assert len(problems) == 2
+    assert problems[0].startswith("case b: input 'frames/b.dcm': unreadable:")
+    assert "truncated" in problems[0]
+    assert problems[1].startswith("case c: input 'frames/c.dcm': unreadable:")
+    assert "H.264" in problems[1]
+
+
+def test_readable_dicom_frames_pass(tmp_path):
+    Manifest.from_csv(make_set(tmp_path), reference_kind="label").validate(read_files=True)

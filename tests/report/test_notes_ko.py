@@ -234,6 +234,10 @@ def _task_notes() -> list[str]:
     for threshold in (50, -1):
         out += list(_threshold_outside(np.array([0.1, 0.9]), np.array([False, True]),
                                        threshold))
+    # scores that are not probabilities (logits)
+    from medeval.tasks.binary_classification import _not_probabilities
+
+    out += list(_not_probabilities(np.array([-2.5, 0.25, 3.0])))
     # a run started under another protocol than the one judging it
     import json
     import tempfile
@@ -280,9 +284,18 @@ def _coco_notes() -> list[str]:
 
     polyp = {"category_id": 1, "bbox": [30.0, 30.0, 10.0, 10.0], "area": 100.0,
              "iscrowd": 0}
-    return (_texts(coco.aggregate(rows([], [[1, "polyp"]]), clusters=None))
-            + _texts(coco.aggregate(rows([polyp], [[1, "polyp"], [2, "adenoma"]]),
-                                    clusters=None)))
+    out = (_texts(coco.aggregate(rows([], [[1, "polyp"]]), clusters=None))
+           + _texts(coco.aggregate(rows([polyp], [[1, "polyp"], [2, "adenoma"]]),
+                                   clusters=None)))
+    # result boxes normalised to [0, 1], then corners reaching past the 64 px frame
+    from medeval.tasks._coco_box_form import box_form_texts
+
+    for box in ([0.1, 0.1, 0.2, 0.2], [30.0, 30.0, 50.0, 50.0]):
+        boxes = rows([polyp], [[1, "polyp"]])
+        for row in boxes:
+            row.values["_detections"][0]["bbox"] = box
+        out += box_form_texts(boxes)
+    return out
 
 
 def _reader_study_notes() -> list[str]:
@@ -555,6 +568,27 @@ def test_korean_wordings_read_as_a_laboratory_writes() -> None:
         "medeval은 영상을 file_name 순으로 번호 매기므로, 영상 번호를 달리 매긴 COCO "
         "파일에서는 pycocotools가 다른 수치를 줄 수 있습니다 (동점이 없는 점수라면 이런 "
         "일이 없습니다)")
+
+
+def test_the_box_form_and_score_scale_notes_by_hand() -> None:
+    assert note_ko(
+        "2 of the 2 result box(es) reach past their frame's right or bottom edge read as "
+        "COCO's [x, y, width, height] (e.g. case c0: [30, 30, 50, 50] on a frame 64 px wide, "
+        "64 px high), while every box lies inside its frame read as corners [x1, y1, x2, "
+        "y2]: were corners given? COCO results give the width and height; they were scored "
+        "as given") == (
+        "결과 상자 2개 중 2개가 COCO의 [x, y, width, height]로 읽으면 프레임의 오른쪽 또는 "
+        "아래쪽 가장자리를 넘지만 (예: 증례 c0: 너비 64 px, 높이 64 px인 프레임의 [30, 30, 50, "
+        "50]), 모서리 좌표 [x1, y1, x2, y2]로 읽으면 모든 상자가 프레임 안에 있습니다: 모서리 "
+        "좌표를 준 것입니까? COCO 결과는 너비와 높이를 줍니다. 상자는 주어진 그대로 "
+        "채점되었습니다")
+    assert note_ko(
+        "the scores (-2.5 to 3) are not all within [0, 1], so they are not probabilities: "
+        "the Brier score and the expected calibration error are not reported (for logits, "
+        "give the sigmoid of each score); the threshold applies to the scores as given") == (
+        "점수(-2.5 ~ 3)가 모두 [0, 1] 안에 있지는 않으므로 확률이 아닙니다: Brier 점수와 기대 "
+        "보정 오차(ECE)는 보고하지 않습니다 (로짓이라면 각 점수에 시그모이드를 적용해 "
+        "주십시오). 임계값은 주어진 점수 그대로에 적용됩니다")
 
 
 def test_patient_ids_holding_a_semicolon_keep_their_korean() -> None:

@@ -227,3 +227,31 @@ def test_a_table_of_positives_only_names_no_made_up_negative(labels, pos_label, 
     # sensitivity 2/3 (0.9 and 0.7 reach 0.5), as scikit-learn's recall gives it
     assert result.metric("sensitivity").estimate.value == pytest.approx(
         skm.recall_score([1, 1, 1], [1, 0, 1]))
+
+
+def test_logits_leave_out_calibration_and_say_so():
+    # scores a model gives as logits: the AUC is the same as on their sigmoid (a monotone
+    # map), the Brier score and ECE are not computed, and the result's warnings say why
+    # (before, both figures were missing from the result without a word)
+    rng = np.random.default_rng(11)
+    truth = rng.integers(0, 2, 60)
+    logits = rng.normal(truth * 1.5 - 0.75, 1.0).round(3)
+    ids = [f"c{k:02d}" for k in range(60)]
+    ref = pd.DataFrame({"case_id": ids, "label": truth})
+    result = evaluate_classification(ref, pd.DataFrame({"case_id": ids, "score": logits}),
+                                     threshold=0.0)
+    names = {m.name for m in result.metrics}
+    assert "brier_score" not in names and "ece" not in names
+    assert result.metric("roc_auc").estimate.value == pytest.approx(
+        skm.roc_auc_score(truth, logits), abs=1e-12)
+    texts = [w for w in result.warnings if "not probabilities" in w]
+    assert texts == [f"all cases: the scores ({logits.min():g} to {logits.max():g}) are not "
+                     "all within [0, 1], so they are not probabilities: the Brier score and "
+                     "the expected calibration error are not reported (for logits, give the "
+                     "sigmoid of each score); the threshold applies to the scores as given"]
+    probabilities = 1.0 / (1.0 + np.exp(-logits))
+    result = evaluate_classification(
+        ref, pd.DataFrame({"case_id": ids, "score": probabilities}), threshold=0.5)
+    assert result.metric("brier_score").estimate.value == pytest.approx(
+        skm.brier_score_loss(truth, probabilities), abs=1e-12)
+    assert not [w for w in result.warnings if "not probabilities" in w]

@@ -358,6 +358,30 @@ NOTES: tuple[Note, ...] = (
          "임계값은 점수와 같은 척도로 적어야 합니다 (확률의 50 %는 0.5)",
          {"side": _one_of({"above": "보다 큽니다", "below": "보다 작습니다"}),
           "called": _one_of({"negative": "음성", "positive": "양성"})}),
+    Note(r"the scores \((?P<low>\S+) to (?P<high>\S+)\) are not all within \[0, 1\], so they "
+         r"are not probabilities: the Brier score and the expected calibration error are not "
+         r"reported \(for logits, give the sigmoid of each score\); the threshold applies to "
+         r"the scores as given",
+         "점수({low} ~ {high})가 모두 [0, 1] 안에 있지는 않으므로 확률이 아닙니다: Brier 점수와 "
+         "기대 보정 오차(ECE)는 보고하지 않습니다 (로짓이라면 각 점수에 시그모이드를 적용해 "
+         "주십시오). 임계값은 주어진 점수 그대로에 적용됩니다"),
+    Note(r"every one of the (?P<n>\d+) result box\(es\) lies within \[0, 1\] \(e\.g\. case "
+         r"(?P<case>.+?): \[(?P<box>[^\]]*)\] on a frame (?P<w>\d+) px wide, (?P<h>\d+) px "
+         r"high\): are they normalised to the frame's size\? COCO results give \[x, y, width, "
+         r"height\] in pixels; they were scored as given",
+         "결과 상자 {n}개 모두가 [0, 1] 안에 있습니다 (예: 증례 {case}: 너비 {w} px, 높이 {h} "
+         "px인 프레임의 [{box}]): 프레임 크기로 정규화된 좌표입니까? COCO 결과는 [x, y, width, "
+         "height]를 픽셀로 줍니다. 상자는 주어진 그대로 채점되었습니다"),
+    Note(r"(?P<k>\d+) of the (?P<n>\d+) result box\(es\) reach past their frame's right or "
+         r"bottom edge read as COCO's \[x, y, width, height\] \(e\.g\. case (?P<case>.+?): "
+         r"\[(?P<box>[^\]]*)\] on a frame (?P<w>\d+) px wide, (?P<h>\d+) px high\), while "
+         r"every box lies inside its frame read as corners \[x1, y1, x2, y2\]: were corners "
+         r"given\? COCO results give the width and height; they were scored as given",
+         "결과 상자 {n}개 중 {k}개가 COCO의 [x, y, width, height]로 읽으면 프레임의 오른쪽 또는 "
+         "아래쪽 가장자리를 넘지만 (예: 증례 {case}: 너비 {w} px, 높이 {h} px인 프레임의 "
+         "[{box}]), 모서리 좌표 [x1, y1, x2, y2]로 읽으면 모든 상자가 프레임 안에 있습니다: "
+         "모서리 좌표를 준 것입니까? COCO 결과는 너비와 높이를 줍니다. 상자는 주어진 그대로 "
+         "채점되었습니다"),
     Note(r"newcombe takes the (?P<n>\d+) cases as independent, but they are of (?P<k>\d+) "
          r"patients, several per patient: the interval is too narrow if a patient's cases are "
          r"alike; auc_method = \"delong\" \(Obuchowski's clustered form here\) or "

@@ -205,7 +205,7 @@ class BinaryClassification(TaskType):
         )
         tables = {"confusion_matrix": {"tp": cm.tp, "fp": cm.fp, "fn": cm.fn, "tn": cm.tn}}
         return Aggregate(tuple(metrics), tables, _threshold_outside(
-            known, truth, self.spec.threshold))
+            known, truth, self.spec.threshold) + _not_probabilities(known))
 
     def _no_cases(self) -> tuple[MetricRecord, ...]:
         """Each figure undefined (NaN, n 0, note "no cases"), with the method it would have."""
@@ -224,6 +224,25 @@ class BinaryClassification(TaskType):
         return tuple(metric_record(name, definition, Estimate(
             math.nan, math.nan, math.nan, method, st.confidence, 0, note="no cases"))
             for name, definition, method in named)
+
+
+def _not_probabilities(scores: np.ndarray) -> tuple[str, ...]:
+    """A warning when a score lies outside [0, 1]: the scores are not probabilities (a
+    model's logits, a margin), so the Brier score and the calibration error are left out.
+
+    Examples
+    --------
+    >>> _not_probabilities(np.array([-2.5, 0.25, 3.0]))[0][:62]
+    'the scores (-2.5 to 3) are not all within [0, 1], so they are '
+    >>> _not_probabilities(np.array([0.0, 1.0]))
+    ()
+    """
+    if not scores.size or (scores.min() >= 0.0 and scores.max() <= 1.0):
+        return ()
+    return (f"the scores ({scores.min():g} to {scores.max():g}) are not all within [0, 1], "
+            "so they are not probabilities: the Brier score and the expected calibration "
+            "error are not reported (for logits, give the sigmoid of each score); the "
+            "threshold applies to the scores as given",)
 
 
 def _threshold_outside(scores: np.ndarray, truth: np.ndarray, threshold: float

@@ -618,11 +618,12 @@ def _method_section(result: Result, level: str) -> Section:
         (Msg("field.task"), result.task),
         (Msg("field.task_parameters"), task_text or "—"),
         (Msg("field.confidence"), level),
-        (Msg("field.ci_methods"),
-         f"proportions: {statistics.proportion_method}; AUC: {statistics.auc_method}; "
-         f"bootstrap: {statistics.bootstrap_method}"),
-        (Msg("field.resampling"),
-         f"{statistics.n_resamples} × {statistics.resampling_unit}, seed {statistics.seed}"),
+        (Msg("field.ci_methods"), _m(
+            "text.ci_methods_clustered" if _clustered(result) else "text.ci_methods",
+            proportion=statistics.proportion_method, auc=statistics.auc_method,
+            bootstrap=statistics.bootstrap_method)),
+        (Msg("field.resampling"), _m(f"text.resampling_{statistics.resampling_unit}",
+                                     n=statistics.n_resamples, seed=statistics.seed)),
         (Msg("field.failure_policy"), _policy(result)),
     ]
     if study := reader_study_method(result.tables):
@@ -632,6 +633,14 @@ def _method_section(result: Result, level: str) -> Section:
     rows += [(Msg("field.decision_rule"), _m(f"text.decision_rule_{rule}", level=level))
              for rule in sorted({v.rule for v in result.verdicts})]
     return Section(0, Msg("section.method"), (Fields(tuple(rows)),))
+
+
+def _clustered(result: Result) -> bool:
+    """Whether an interval took the cases of a patient together (the declared method's
+    clustered form, e.g. ``wilson-clustered``, DeLong's as Obuchowski's), which the
+    method section then says, pointing to the methods named beside each figure."""
+    return any(m.estimate.method.endswith("-clustered") or m.estimate.method == "obuchowski"
+               for m in result.metrics)
 
 
 def _environment(result: Result) -> Section:

@@ -1,0 +1,42 @@
+"""The method section's interval methods and resampling in the certificate's language:
+a Korean certificate printed "proportions: wilson; AUC: delong; bootstrap: percentile"
+and "2000 × patient, seed 1" in English, and named DeLong's and Wilson's intervals where
+the results beside it were their clustered forms (several cases per patient), without
+saying so (found in the KTL tester pass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from medeval.report import build_certificate
+from medeval.report.catalogue import texts
+from medeval.report.content import Fields
+from medeval.result import read_result
+
+
+def _method_rows(result) -> dict[str, tuple[str, ...]]:
+    rows = {}
+    for section in build_certificate(result).sections:
+        for block in section.blocks:
+            if isinstance(block, Fields):
+                for label, value in block.rows:
+                    if getattr(label, "key", "") in ("field.ci_methods", "field.resampling"):
+                        rows[label.key] = texts(value, "ko+en")
+    return rows
+
+
+def test_korean_and_english_and_the_clustered_forms_named(certified: Path) -> None:
+    result = read_result(certified)
+    st = result.parameters.statistics
+    # the certified set has two cases per patient, resampled by patient: clustered forms
+    assert result.metric("sensitivity").estimate.method == f"{st.proportion_method}-clustered"
+    rows = _method_rows(result)
+    ko, en = rows["field.ci_methods"]
+    assert ko.startswith(f"비율: {st.proportion_method}; AUC: {st.auc_method}; 부트스트랩: ")
+    assert "군집 보정" in ko
+    assert en.startswith(f"proportions: {st.proportion_method}; AUC: {st.auc_method}; ")
+    assert "clustered forms" in en
+    unit = {"patient": "환자", "case": "증례"}[st.resampling_unit]
+    assert rows["field.resampling"] == (
+        f"{st.n_resamples}회 × {unit} 단위, 시드 {st.seed}",
+        f"{st.n_resamples} × {st.resampling_unit}, seed {st.seed}")

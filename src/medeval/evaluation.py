@@ -510,9 +510,12 @@ class _Figures:
     def subgroups(self) -> tuple[Subgroup, ...]:
         out = []
         for column in sorted(self.protocol.subgroups.columns):
-            groups: dict[str, list[CaseRow]] = {}
+            # every value of the set, also one whose cases all failed and are excluded:
+            # its subgroup has no case to analyse, and says so (it vanished before)
+            groups: dict[str, list[CaseRow]] = {
+                row.metadata.get(column, ""): [] for row in self.rows}
             for row in self.primary:
-                groups.setdefault(row.metadata.get(column, ""), []).append(row)
+                groups[row.metadata.get(column, "")].append(row)
             out += [Subgroup(column, value, len(members),
                              self.aggregate(members, f"{column}={value}").metrics)
                     for value, members in sorted(groups.items())]

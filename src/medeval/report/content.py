@@ -307,9 +307,12 @@ def _dataset(result: Result) -> Section:
     if composition:
         blocks.append(Table((Msg("field.composition"), Msg("column.count")), composition,
                             (3, 1), numeric=(1,), span=0.5))
+    # the subgroups count the cases analysed: without the failed ones when excluded
+    count = Msg("column.count_analysed" if result.failures.policy == "exclude"
+                and result.failures.n_failed else "column.count")
     for column in dict.fromkeys(g.column for g in result.subgroups):
         blocks.append(Table(
-            (_m("text.subgroup_column", column=column), Msg("column.count")),
+            (_m("text.subgroup_column", column=column), count),
             tuple((_group_value(g.value), str(g.n_cases)) for g in result.subgroups
                   if g.column == column),
             (3, 1), numeric=(1,), span=0.5))
@@ -558,7 +561,9 @@ _SUBGROUP_METRICS = 5
 def _subgroup_table(result: Result, column: str, names: Sequence[str],
                     shown: list[MetricRecord | None]) -> Table:
     """One subgroup column's table of ``names`` (estimate and interval per group)."""
-    header: list[Cell] = [_m("text.subgroup_column", column=column), Msg("column.count")]
+    excluded = result.failures.policy == "exclude" and result.failures.n_failed
+    header: list[Cell] = [_m("text.subgroup_column", column=column),
+                          Msg("column.count_analysed" if excluded else "column.count")]
     header += [_metric_name(n) for n in names]
     rows = []
     for group in (g for g in result.subgroups if g.column == column):

@@ -1,0 +1,36 @@
+"""A subgroup whose cases all failed, under the policy "exclude": it vanished from the
+result and the certificate (its column listed only the other values, as if the set held
+none of it), and the certificate's held-out-set section gave the analysed cases per
+subgroup as "Cases" beside the registered set's 369 (found in the KTL tester pass)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from pypdf import PdfReader
+
+import medeval
+from medeval.report import render_certificate
+
+from .conftest import BROKEN_PREDICTIONS, binary_study
+from .test_evaluation import protocol_file
+
+
+def test_a_subgroup_with_no_case_left_is_kept_and_named(tmp_path):
+    binary_study(tmp_path)  # site B where i % 3 == 0: 123 of the 369 demo cases
+    manifest = pd.read_csv(tmp_path / "manifest.csv", dtype=str)
+    for case_id in manifest.loc[manifest["site"] == "B", "case_id"]:
+        (tmp_path / "predictions" / f"{case_id}.json").unlink(missing_ok=True)
+    result = medeval.evaluate(protocol_file(tmp_path, policy="exclude"),
+                              tmp_path / "predictions")
+    groups = {g.value: g for g in result.subgroups}
+    assert set(groups) == {"A", "B"}
+    site_a = set(manifest.loc[manifest["site"] == "A", "case_id"])
+    analysed_a = 246 - len(site_a & set(BROKEN_PREDICTIONS))  # site A's broken outputs
+    assert (groups["A"].n_cases, groups["B"].n_cases) == (analysed_a, 0)
+    assert math.isnan(groups["B"].metrics[0].estimate.value)
+    assert "site=B: sensitivity: no cases" in result.warnings
+    text = "\n".join(p.extract_text() for p in PdfReader(
+        render_certificate(result, tmp_path / "c.pdf", lang="en")).pages)
+    assert "Cases analysed" in text

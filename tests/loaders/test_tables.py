@@ -158,3 +158,25 @@ def test_ids_written_otherwise_are_named_with_what_differs(written, hint):
     with pytest.raises(TableError) as info:
         join_cases(ref, pred)
     assert hint in str(info.value)
+
+
+@pytest.mark.parametrize("orient", ["records", "columns", "index"])
+def test_json_tables_are_read_with_ids_as_text(tmp_path, orient):
+    # pandas' to_json in its three row-keeping forms; before, a JSON file was parsed as
+    # CSV and refused listing its text as column names
+    path = tmp_path / "pred.json"
+    pd.DataFrame({"case_id": ["0012", "0013"], "score": [0.25, 0.5]}).to_json(
+        path, orient=orient)
+    table = read_table(path, columns=["score"], role="predictions")
+    assert table.frame["score"].to_dict() == {"0012": 0.25, "0013": 0.5}
+
+
+def test_json_tables_that_are_not_rows_say_so(tmp_path):
+    path = write(tmp_path, "pred.json", '{"0012": 0.25, "0013": 0.5}')
+    with pytest.raises(TableError, match=r"pred.json: cannot be read: a JSON table is a list "
+                                         r"of rows .* it is an object of 2 key\(s\), not of "
+                                         r"rows \(a \{case_id: value\} mapping\?\)"):
+        read_table(path, columns=["score"], role="predictions")
+    path = write(tmp_path, "ids.json", '[{"case_id": 12, "score": 0.25}, {"score": 0.5}]')
+    with pytest.raises(TableError, match=r"empty 'case_id' in row\(s\) 2$"):
+        read_table(path, columns=["score"], role="predictions")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,7 @@ def read_table(
     id_column: str = "case_id",
     role: str = "table",
 ) -> CaseTable:
-    """Read a CSV or Parquet table of cases and check it.
+    """Read a CSV, JSON or Parquet table of cases and check it.
 
     The id column is read as text, so ``007`` stays ``007``. Every problem is reported
     at once: missing columns, empty ids, and every duplicated id.
@@ -54,13 +55,16 @@ def read_table(
     A CSV file is UTF-8 (with or without a byte order mark), its fields separated by
     commas; or by semicolons, the decimal mark then a comma (``0,83``), or by tabs, when
     its header line names the id column so (as Excel writes CSV where the decimal mark is
-    a comma); a ``.tsv`` or ``.tab`` file by tabs.
+    a comma); a ``.tsv`` or ``.tab`` file by tabs. A ``.json`` file is a list of rows,
+    ``[{"case_id": "0012", "score": 0.83}, ...]`` (pandas' ``to_json(orient="records")``;
+    its ``"columns"`` and ``"index"`` forms are read too); a ``{case_id: score}`` object
+    is refused, its column names unknown.
 
     Parameters
     ----------
     source : path or DataFrame
-        A ``.csv`` (any other suffix but ``.tsv``, ``.tab`` and ``.parquet`` is read as
-        CSV too), ``.tsv`` or ``.parquet`` file, or a DataFrame.
+        A ``.csv`` (any other suffix but ``.tsv``, ``.tab``, ``.json`` and ``.parquet`` is
+        read as CSV too), ``.tsv``, ``.json`` or ``.parquet`` file, or a DataFrame.
     columns : sequence of str
         The columns needed besides the id column.
     id_column : str
@@ -104,6 +108,8 @@ def read_table(
                 frame = pd.read_parquet(path)
                 if id_column in frame.columns:
                     frame[id_column] = frame[id_column].astype("string").astype(object)
+            elif path.suffix.lower() == ".json":
+                frame = _read_json(path, id_column)
             else:
                 frame = _read_csv(path, id_column)
         except UnicodeDecodeError as exc:
@@ -125,8 +131,11 @@ def read_table(
         ids = frame[id_column]
         empty = ids.isna() | (ids.astype(str).str.strip() == "")
         if empty.any():
-            rows = [str(i + 2) for i in empty.to_numpy().nonzero()[0]]
-            problems.append(f"empty {id_column!r} on line(s) {_listing(rows)}")
+            csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (
+                ".parquet", ".json")  # a CSV's header is line 1; other rows count from 1
+            rows = [str(i + (2 if csv else 1)) for i in empty.to_numpy().nonzero()[0]]
+            problems.append(f"empty {id_column!r} " + ("on line(s) " if csv else
+                                                       "in row(s) ") + _listing(rows))
         dup = ids[ids.duplicated(keep=False) & ~empty]
         if not dup.empty:
             problems.append(f"duplicate {id_column!r} value(s) {_listing(sorted(set(dup)))}")
@@ -225,6 +234,33 @@ def _read_csv(path: Path, id_column: str) -> pd.DataFrame:
                          ",")
     return pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
                        dtype={id_column: str}, keep_default_na=True, encoding="utf-8")
+
+
+def _read_json(path: Path, id_column: str) -> pd.DataFrame:
+    """A JSON table: a list of rows ``[{"case_id": ..., "score": ...}, ...]`` (pandas'
+    ``to_json(orient="records")``), or pandas' column or index form (an object of
+    objects); an id that is a JSON number becomes its text."""
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    frame = None
+    if isinstance(data, dict) and data and all(isinstance(v, dict) for v in data.values()):
+        if id_column in data:  # pandas' column form: {"case_id": {"0": "c1", ...}, ...}
+            frame = pd.DataFrame(data)
+        elif all(id_column in row for row in data.values()):  # its index form
+            data = list(data.values())
+    if frame is None:
+        if not (isinstance(data, list) and all(isinstance(row, dict) for row in data)):
+            shown = f"a JSON {type(data).__name__}"
+            if isinstance(data, dict):
+                scalars = not any(isinstance(v, (dict, list)) for v in data.values())
+                shown = (f"an object of {len(data)} key(s), not of rows" + (
+                    f" (a {{{id_column}: value}} mapping?)" if scalars else ""))
+            raise ValueError(
+                f"a JSON table is a list of rows [{{\"{id_column}\": ..., ...}}, ...] "
+                f"(pandas: to_json(orient='records')); it is {shown}")
+        frame = pd.DataFrame(data)
+    if id_column in frame.columns:
+        frame[id_column] = frame[id_column].map(lambda v: v if pd.isna(v) else str(v))
+    return frame
 
 
 def _unnamed_hint(frame: pd.DataFrame) -> str:

@@ -279,3 +279,37 @@ def test_a_seg_naming_another_image_is_a_reference_problem(tmp_path):
         medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
     (problem,) = caught.value.problems
     assert "case u1" in problem and "names source image" in problem
+
+
+def write_cine(path: Path, frames: int) -> None:
+    """The ultrasound frame of :func:`write_ultrasound` as a cine of ``frames`` frames,
+    40 ms apart."""
+    import pydicom
+
+    write_ultrasound(path)
+    ds = pydicom.dcmread(path)
+    ds.NumberOfFrames = frames
+    ds.FrameTime, ds.FrameIncrementPointer = 40.0, 0x00181063
+    ds.PixelData = ds.PixelData * frames
+    ds.save_as(path)
+
+
+def test_mask_pages_must_be_as_many_as_the_cines_frames(tmp_path):
+    # 3 frames, 2 mask pages: which frame has no mask? Before, the pages were scored
+    # against a 2-page prediction as if they were the cine's (Dice 1 here).
+    for sub in ("frames", "masks", "pred"):
+        (tmp_path / sub).mkdir()
+    ref, _ = masks()
+    rows = ["case_id,patient_id,input,reference"]
+    for cid, pages in (("ok", 3), ("short", 2)):
+        write_cine(tmp_path / "frames" / f"{cid}.dcm", 3)
+        write_tiff(np.stack([ref] * pages), tmp_path / "masks" / f"{cid}.tif")
+        write_tiff(np.stack([ref] * pages), tmp_path / "pred" / f"{cid}.tif")
+        rows.append(f"{cid},{cid},frames/{cid}.dcm,masks/{cid}.tif")
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task="distances = false"))
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (problem,) = caught.value.problems
+    assert "case short" in problem and "2 mask pages" in problem
+    assert "frames/short.dcm holds 3 frame(s)" in problem

@@ -158,3 +158,28 @@ def _dicom_without_spacing(frame: Path) -> bool:
     except Exception:  # an unreadable header: the manifest's checks name it
         return False
     return stated.get("spacing_source") == "absent"
+
+
+def mismatched_frame_count(
+    root: Path, inputs: tuple[str, ...], count: int
+) -> tuple[str, int] | None:
+    """The first DICOM input (its name and NumberOfFrames, 1 when absent) that does not
+    hold ``count`` frames: a stack of masks (a multi-page TIFF) drawn on a cine must give
+    each of its frames one page, in order. Headers only; unreadable inputs skipped."""
+    import pydicom
+
+    from ..loaders._files import sniff
+
+    for name in inputs:
+        frame = root / name
+        try:
+            if not frame.is_file() or str(sniff(frame)) != "dicom":
+                continue
+            head = pydicom.dcmread(frame, stop_before_pixels=True, force=True,
+                                   specific_tags=["NumberOfFrames"])
+            frames = int(head.get("NumberOfFrames") or 1)
+        except Exception:  # an unreadable header: the manifest's checks name it
+            continue
+        if frames != count:
+            return name, frames
+    return None

@@ -67,7 +67,13 @@ from ..metrics.segmentation import mask_overlap
 from ..metrics.segmentation_scores import segmentation_scores
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
-from ._frames import RASTER, mismatched_frame, raster_size, stated_spacing
+from ._frames import (
+    RASTER,
+    mismatched_frame,
+    mismatched_frame_count,
+    raster_size,
+    stated_spacing,
+)
 from .base import (
     Aggregate,
     CaseRow,
@@ -233,6 +239,7 @@ class Segmentation(TaskType):
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
         if fmt in RASTER:
             problem = self._frame_problem(case, root, reference.array.shape[1:3])
+            problem = problem or _page_problem(case, root, reference.array.shape[0])
             if problem is not None:
                 raise ReferenceProblem(problem)
         spacing = self._spacing(case, reference)
@@ -455,6 +462,18 @@ class Segmentation(TaskType):
 
 
 _UNSCORED = "_reference_unscored_values"
+
+
+def _page_problem(case: Case, root: Path, pages: int) -> str | None:
+    """A stack of mask pages against the frames of the case's DICOM input (a cine): as
+    many pages as frames, or the pages would be scored against frames they were not
+    drawn on. A single mask image is not compared (a key frame's mask)."""
+    found = mismatched_frame_count(root, case.inputs, pages) if pages > 1 else None
+    if found is None:
+        return None
+    return (f"case {case.case_id}: reference {case.reference} holds {pages} mask pages "
+            f"but its input {found[0]} holds {found[1]} frame(s) (NumberOfFrames): each "
+            "frame needs its page, in the frames' order; correct the set")
 
 
 def _unplaced_frames(case: Case, reference: Any) -> None:

@@ -234,6 +234,10 @@ def _task_notes() -> list[str]:
     for threshold in (50, -1):
         out += list(_threshold_outside(np.array([0.1, 0.9]), np.array([False, True]),
                                        threshold))
+    # detections normalised to the image's size
+    from medeval.tasks.detection import _within_one
+
+    out += list(_within_one([_row(0, {"_extents": (54.0, 0.9375)})]))
     # scores that are not probabilities (logits)
     from medeval.tasks.binary_classification import _not_probabilities
 
@@ -589,6 +593,16 @@ def test_the_box_form_and_score_scale_notes_by_hand() -> None:
         "점수(-2.5 ~ 3)가 모두 [0, 1] 안에 있지는 않으므로 확률이 아닙니다: Brier 점수와 기대 "
         "보정 오차(ECE)는 보고하지 않습니다 (로짓이라면 각 점수에 시그모이드를 적용해 "
         "주십시오). 임계값은 주어진 점수 그대로에 적용됩니다")
+
+
+def test_normalised_detections_by_hand() -> None:
+    assert note_ko(
+        "every coordinate of the detections lies within [-1, 1] (the largest 0.9375), while "
+        "the reference's coordinates reach 54: are they normalised to the image's size? "
+        "They were scored as given, in the reference's pixels or millimetres") == (
+        "검출의 모든 좌표가 [-1, 1] 안에 있지만 (가장 큰 값 0.9375), 기준의 좌표는 54에 "
+        "이릅니다: 영상 크기로 정규화된 좌표입니까? 검출은 주어진 그대로, 기준의 픽셀 또는 "
+        "밀리미터 단위로 채점되었습니다")
 
 
 def test_patient_ids_holding_a_semicolon_keep_their_korean() -> None:

@@ -342,3 +342,28 @@ def test_logit_scores_with_an_undetected_case_give_the_case_auc(folder):
     # c0 above both, c1 and c3 above c4 only: 4 of 6 pairs
     assert result.metric("case_auc").estimate.value == pytest.approx(
         roc_auc_score(y, s), abs=1e-12) == pytest.approx(4 / 6)
+
+
+def test_detections_normalised_to_the_image_are_scored_as_given_and_warned_of(folder):
+    # a detector's boxes divided by a 100 px image's size: every one misses (CPM 0, as
+    # froc() gives on the same boxes), and the result's warnings say what they look like
+    in_pixels = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert not [w for w in in_pixels.warnings if "within [-1, 1]" in w]
+    for cid, dets in DETECTIONS.items():
+        if dets is not None:
+            items = [{"box": [v / 100 for v in b], "score": s} for b, s in dets]
+            (folder / "pred" / f"{cid}.json").write_text(json.dumps({"detections": items}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    matches = [match_detections(
+        np.asarray(REFERENCE[cid], float).reshape(-1, 4),
+        np.asarray([[v / 100 for v in b] for b, _ in DETECTIONS[cid] or []],
+                   float).reshape(-1, 4),
+        [s for _, s in DETECTIONS[cid] or []], criterion="iou", iou_threshold=0.3)
+        for cid in REFERENCE]
+    assert result.metric("froc_cpm").estimate.value == froc(
+        matches, fp_rates=[0.5, 1.0, 2.0]).cpm == 0.0
+    # the largest: c1's 90 / 100; the reference's: c3's 60 (c3 failed: not counted), so
+    # c0's 30 and c1's 15: 30
+    assert ("all cases: every coordinate of the detections lies within [-1, 1] (the largest "
+            "0.9), while the reference's coordinates reach 30: are they normalised to the "
+            "image's size?") in "\n".join(result.warnings)

@@ -365,6 +365,13 @@ NOTES: tuple[Note, ...] = (
          "점수({low} ~ {high})가 모두 [0, 1] 안에 있지는 않으므로 확률이 아닙니다: Brier 점수와 "
          "기대 보정 오차(ECE)는 보고하지 않습니다 (로짓이라면 각 점수에 시그모이드를 적용해 "
          "주십시오). 임계값은 주어진 점수 그대로에 적용됩니다"),
+    Note(r"every coordinate of the detections lies within \[-1, 1\] \(the largest "
+         r"(?P<d>\S+)\), while the reference's coordinates reach (?P<r>\S+): are they "
+         r"normalised to the image's size\? They were scored as given, in the reference's "
+         r"pixels or millimetres",
+         "검출의 모든 좌표가 [-1, 1] 안에 있지만 (가장 큰 값 {d}), 기준의 좌표는 {r}에 "
+         "이릅니다: 영상 크기로 정규화된 좌표입니까? 검출은 주어진 그대로, 기준의 픽셀 또는 "
+         "밀리미터 단위로 채점되었습니다"),
     Note(r"every one of the (?P<n>\d+) result box\(es\) lies within \[0, 1\] \(e\.g\. case "
          r"(?P<case>.+?): \[(?P<box>[^\]]*)\] on a frame (?P<w>\d+) px wide, (?P<h>\d+) px "
          r"high\): are they normalised to the frame's size\? COCO results give \[x, y, width, "

@@ -147,7 +147,8 @@ class Detection(TaskType):
         except MedevalError as exc:
             self._matched_alone(case, reference, spacing)  # the reference's fault first
             raise PredictionError(f"case {case.case_id}: {exc}") from None
-        return _values(match)
+        return {**_values(match), "_extents": _extents(
+            reference, detections, self.spec.criterion)}
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No detection: every lesion of the case is missed."""
@@ -172,7 +173,34 @@ class Detection(TaskType):
             metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
                 y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
                 n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
-        return Aggregate(tuple(metrics), {"froc": froc_table(curve)})
+        return Aggregate(tuple(metrics), {"froc": froc_table(curve)}, _within_one(rows))
+
+
+def _extents(reference: Any, detections: NDArray[np.float64], criterion: str
+             ) -> tuple[float | None, float | None]:
+    """The largest coordinate of the reference (a lesion mask: its largest index) and of
+    the detections, in absolute value; None where there is none."""
+    if criterion == "inside":
+        ref = float(max(reference.shape) - 1)
+    else:
+        ref = float(np.abs(reference).max()) if reference.size else None
+    return ref, float(np.abs(detections).max()) if detections.size else None
+
+
+def _within_one(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """A warning when every detection coordinate lies within [-1, 1] while the reference
+    reaches past 1: coordinates normalised to the image's size (a detector's own form),
+    scored as given against a reference in pixels or millimetres."""
+    extents = [r.values["_extents"] for r in rows if "_extents" in r.values]
+    detected = [d for _, d in extents if d is not None]
+    reference = [r for r, _ in extents if r is not None]
+    if not detected or max(detected) > 1.0 or not reference or max(reference) <= 1.0:
+        return ()
+    return (f"every coordinate of the detections lies within [-1, 1] (the largest "
+            f"{max(detected):g}), while the reference's coordinates reach "
+            f"{max(reference):g}: are they "
+            "normalised to the image's size? They were scored as given, in the reference's "
+            "pixels or millimetres",)
 
 
 def _nothing_detected(matches: Sequence[DetectionMatch]) -> float:

@@ -313,3 +313,29 @@ def test_mask_pages_must_be_as_many_as_the_cines_frames(tmp_path):
     (problem,) = caught.value.problems
     assert "case short" in problem and "2 mask pages" in problem
     assert "frames/short.dcm holds 3 frame(s)" in problem
+
+
+def test_a_seg_on_an_image_whose_region_lies_outside_it_says_why(tmp_path):
+    # The region's box (0, 0, 127, 95) reaches past the 64 x 48 image (an export resized
+    # after acquisition): its 0.2 mm do not describe these pixels, and the refusal says so
+    import pydicom
+
+    for sub in ("frames", "refs", "pred"):
+        (tmp_path / sub).mkdir()
+    ref, pred = masks()
+    frame = tmp_path / "frames" / "u1.dcm"
+    write_ultrasound(frame)
+    ds = pydicom.dcmread(frame)
+    region = ds.SequenceOfUltrasoundRegions[0]
+    region.RegionLocationMaxX1, region.RegionLocationMaxY1 = 127, 95
+    ds.save_as(frame)
+    write_seg_2d(tmp_path / "refs" / "u1.dcm", ref, frame)
+    write_seg_2d(tmp_path / "pred" / "u1.dcm", pred, frame)
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nu1,P1,frames/u1.dcm,refs/u1.dcm\n")
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task=MM))
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (problem,) = caught.value.problems
+    assert "without a pixel spacing" in problem
+    assert "(0, 0, 127, 95)" in problem and "outside the 64 x 48 image" in problem

@@ -335,7 +335,8 @@ def _parse_on_source(ds: Any, frames: Any, numbers: list[int], reference: Image 
     metadata.update(grid_series_uid=_grid_series(reference.metadata),
                     grid_sop_instance_uids=tuple(uids), geometry="absent",
                     segmentation_type=str(ds.get("SegmentationType", "BINARY")),
-                    spacing_source=reference.metadata.get("spacing_source"))
+                    spacing_source=reference.metadata.get("spacing_source"),
+                    spacing_note=reference.metadata.get("spacing_note"))
     return _Parsed(ds, frames, numbers, slots, reference, metadata, threshold)
 
 

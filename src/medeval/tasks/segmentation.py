@@ -318,9 +318,10 @@ class Segmentation(TaskType):
         if self.unit == "px":
             return (1.0, 1.0, 1.0)
         if reference.metadata.get("spacing_source") == "absent":  # read as 1 x 1 mm
-            what = (reference.metadata["spacing_note"] if reference.metadata.get("format")
-                    == "itk" else "DICOM without a pixel spacing (no PixelSpacing, "
-                    "ImagerPixelSpacing or calibrated ultrasound region)")
+            note = reference.metadata.get("spacing_note")
+            what = (note if reference.metadata.get("format") == "itk" else
+                    "DICOM without a pixel spacing (no PixelSpacing, ImagerPixelSpacing "
+                    "or calibrated ultrasound region" + (f": {note})" if note else ")"))
             raise ReferenceProblem(
                 f"case {case.case_id}: reference {case.reference} is {what}, and the "
                 "protocol measures distances in mm: use distance_unit = \"px\" or a "

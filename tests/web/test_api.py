@@ -225,6 +225,22 @@ def test_registry_gone_is_503_without_details(issued: Issued, tmp_path: Path) ->
     assert str(tmp_path) not in answer.text and "sqlite" not in answer.text.lower()
 
 
+@pytest.mark.parametrize("upload", ["standing", "altered"])
+def test_registry_gone_while_judging_an_upload_is_503(issued: Issued, tmp_path: Path,
+                                                      upload: str) -> None:
+    # the genuine PDF (judged from its SHA-256) and an altered copy (verified in full,
+    # then looked up): with the registry unreadable neither is "unknown", which would
+    # tell a customer holding a genuine certificate that the laboratory never issued it
+    copy = tmp_path / "registry.sqlite"
+    shutil.copy(issued.registry, copy)
+    with Registry.open(copy) as registry, TestClient(
+            create_app(registry, verifier=Verifier(workers=1))) as broken:
+        copy.write_bytes(b"this is no longer a database " * 100)
+        answer = _upload(broken, issued.pdfs[upload])
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["error"].startswith("the registry of issued reports cannot be read")
+
+
 class _FailingRegistry(Registry):
     """A registry whose look-up hits a bug (what an unforeseen failure looks like)."""
 

@@ -136,10 +136,9 @@ def issued_bytes(registry: Registry, payload: bytes, *,
     number = typed or report_number_in(payload)
     if number is None:
         return None
-    try:
-        record = registry.get(number)
-    except RegistryError:
-        return None
+    # both checked already: a RegistryError here is the database failing (503), not
+    # a verdict
+    record = registry.get(number)
     if record is None or record.pdf_sha256 != hashlib.sha256(payload).hexdigest():
         return None
     return Verdict(_STANDING[record.status], record.number, record.fingerprint,
@@ -171,12 +170,9 @@ def judge_upload(registry: Registry, verification: Verification, *, payload: byt
     if typed and carried and carried != typed:
         differences.append(f"the certificate carries report number {carried}, not the "
                            f"{typed} typed")
-    record = None
-    if number:
-        try:
-            record = registry.get(number)
-        except RegistryError:  # a number printed in a forged PDF may be malformed
-            record = None
+    # a number printed in a forged PDF may be malformed: no such report; once checked,
+    # a RegistryError from the look-up is the database failing (503), not "unknown"
+    record = registry.get(number) if number and _well_formed(number) else None
     if record is None:
         what = f"report {number}" if number else "a report without a number"
         return Verdict("unknown", number, verification.fingerprint, None,
@@ -266,6 +262,14 @@ def report_number_in(payload: bytes) -> str | None:
             except RegistryError:
                 return None
     return None
+
+
+def _well_formed(number: str) -> bool:
+    try:
+        check_report_number(number)
+    except RegistryError:
+        return False
+    return True
 
 
 def check_fingerprint(text: str) -> str:

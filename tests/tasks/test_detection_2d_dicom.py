@@ -125,3 +125,18 @@ def test_coco_annotations_of_a_transposed_dicom_frame_are_a_reference_problem(tm
         medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     (problem,) = caught.value.problems
     assert "case b" in problem and "64 x 48" in problem and "frames/b.dcm is 48 x 64" in problem
+
+
+def test_a_spacing_mm_other_than_the_frames_is_refused(tmp_path):
+    # the points are pixels at 0.5 mm, says the reference; the frame's region says 0.2
+    # mm: 3 px would be 1.5 mm (a miss at 1 mm) where the frame makes them 0.6 mm (a hit)
+    make_set(tmp_path, calibrated=True)
+    for cid in ("a", "b"):
+        (tmp_path / "ref" / f"{cid}.json").write_text(
+            json.dumps({"points": [[20, 30]], "spacing_mm": [0.5, 0.5]}))
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    problems = caught.value.problems
+    assert len(problems) == 2 and "case a:" in problems[0]
+    assert "[0.5, 0.5]" in problems[0] and "0.2 x 0.2 mm" in problems[0]
+    assert "SequenceOfUltrasoundRegions" in problems[0]

@@ -92,8 +92,12 @@ class Detection(TaskType):
                 _no_pixel_size(case, root)
             spacing = data.get("spacing_mm", 1.0)
             if isinstance(spacing, list):
-                return reference, tuple(number(v, name="spacing_mm") for v in spacing)
-            return reference, number(spacing, name="spacing_mm")
+                spacing = tuple(number(v, name="spacing_mm") for v in spacing)
+            else:
+                spacing = number(spacing, name="spacing_mm")
+            if self.spec.criterion == "distance" and "spacing_mm" in data:
+                _other_pixel_size(case, root, spacing)
+            return reference, spacing
         except ValueError as exc:
             raise ReferenceProblem(f"case {case.case_id}: reference {path}: {exc}") from None
 
@@ -227,6 +231,24 @@ def _no_pixel_size(case: Case, root: Path) -> None:
             "1 mm; give \"spacing_mm\": [s, s] beside them (the pixel size in mm, rows "
             "and columns), or match by box (criterion \"iou\") or lesion mask "
             "(criterion \"inside\"), which need no unit")
+
+
+def _other_pixel_size(case: Case, root: Path, spacing: tuple[float, ...] | float) -> None:
+    """Refuse a reference's ``spacing_mm`` (pixels to mm) other than the pixel size its
+    2-D DICOM frame states (PixelSpacing, ImagerPixelSpacing over the magnification, or
+    the ultrasound region in cm; see :func:`._frames.stated_spacing`): the points'
+    distances in mm would be wrong by their ratio. A 3-D spacing is not compared."""
+    from ._frames import stated_spacing
+
+    pair = (spacing, spacing) if isinstance(spacing, float) else spacing
+    stated = stated_spacing(root, case.inputs) if len(pair) == 2 else None
+    if stated is None or np.allclose(stated[1], pair, rtol=1e-3, atol=0.0):
+        return
+    raise ReferenceProblem(
+        f"case {case.case_id}: reference {case.reference} gives \"spacing_mm\" "
+        f"{list(pair)}, but its frame {stated[0]} states {stated[1][0]:g} x "
+        f"{stated[1][1]:g} mm (rows x columns, from {stated[2]}): the two disagree, and "
+        "distances in mm would be wrong by their ratio; give the frame's pixel size")
 
 
 def _lesion_mask(case: Case, root: Path) -> NDArray[np.int64]:

@@ -127,6 +127,28 @@ def test_an_unreachable_postgresql_is_a_clear_error(tmp_path):
     assert "s3cret" not in str(e.value) and "lab:***@" in str(e.value)
 
 
+@pytest.mark.parametrize(("url", "match"), [
+    # a port that is not a number: SQLAlchemy raised ValueError (a traceback)
+    ("postgresql+psycopg://lab:s3cret@127.0.0.1:notaport/registry", "port is not a number"),
+    ("postgresql+psycopg://lab:s3cret@[::1/registry", "port is not a number"),
+    # not a URL at all: the message quoted it whole, password included
+    ("post gres://lab:s3cret@db/registry", "not a database URL"),
+    ("postgresql+psycopg://lab:s3/cr@et@db:x/registry", "port is not a number"),
+    # the password in the query string (libpq's password=): printed as given
+    ("postgresql+psycopg://lab@/nothing?host=/nonexistent&password=s3cret",
+     "opening the registry failed"),
+])
+def test_no_message_prints_the_password(url, match, capsys):
+    from medeval.cli import main
+
+    with pytest.raises(RegistryError, match=match) as e:
+        Registry.open(url)
+    assert main(["registry", "list", "--registry", url]) == 2
+    err = capsys.readouterr().err
+    for text in (str(e.value), err):
+        assert "s3" not in text and "cret" not in text and "***" in text, text
+
+
 @pytest.mark.parametrize(("pattern", "match"), [
     ("LAB-{year}", "has no {seq}"),
     ("{seq}-{seq}", "not {seq}"),

@@ -10,6 +10,7 @@ users need no ``alembic.ini``).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -58,9 +59,11 @@ def registry_url(target: str | Path | URL) -> URL:
     else:
         try:
             url = make_url(target)
-        except ArgumentError:
-            raise RegistryError(f"registry {target!r}: not a database URL (give a file "
-                                "path, or postgresql+psycopg://user@host/db)") from None
+        except (ArgumentError, ValueError) as exc:  # ValueError: a port not a number
+            why = "its port is not a number" if isinstance(exc, ValueError) else \
+                "not a database URL"
+            raise RegistryError(f"registry {_masked(target)!r}: {why} (give a file "
+                                "path, or postgresql+psycopg://user@host:5432/db)") from None
     backend = url.get_backend_name()
     if backend == "postgresql" and url.drivername != "postgresql+psycopg":
         return url.set(drivername="postgresql+psycopg")
@@ -73,10 +76,19 @@ def registry_url(target: str | Path | URL) -> URL:
 
 
 def shown(url: URL) -> str:
-    """The URL for a message: a SQLite file as its path, any password hidden."""
+    """The URL for a message: a SQLite file as its path, any password hidden (the
+    user's, and a ``?password=`` or ``?sslpassword=`` of the query)."""
     if url.get_backend_name() == "sqlite":
         return url.database or ":memory:"
-    return url.render_as_string(hide_password=True)
+    return _masked(url.render_as_string(hide_password=True))
+
+
+def _masked(text: str) -> str:
+    """A URL for a message, even one that cannot be parsed: ``user:password@`` as
+    ``user:***@``
+    and any ``password=`` value of its query as ``***``."""
+    text = re.sub(r"(://[^/?#@:]*):.*@", r"\1:***@", text)  # to the last @: safe side
+    return re.sub(r"(password=)[^&#]*", r"\1***", text, flags=re.IGNORECASE)
 
 
 def make_engine(url: URL, *, read_only: bool = False) -> Engine:

@@ -130,6 +130,8 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
     task = data.get("task")
     task_type = task.get("type") if isinstance(task, Mapping) else None
     reported = TASK_METRICS.get(task_type) if isinstance(task_type, str) else None
+    if reported is not None and isinstance(task, Mapping):
+        reported = _as_parametrised(reported, task)
     labels = task.get("labels") if isinstance(task, Mapping) else None
     if reported is not None and task_type == "segmentation" and isinstance(
             labels, list) and len(labels) > 1:  # the task names each label's figures
@@ -171,6 +173,43 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
                 + (_percent_hint(goal) if (low, high) == (0, 1) else "")
             )
     return problems
+
+
+def _as_parametrised(reported: Mapping[str, str], task: Mapping[str, Any]) -> dict[str, str]:
+    """The metrics a task reports under its own parameters: the FROC sensitivities at the
+    protocol's ``fp_rates`` (not the default rates), HD at its ``hd_percentile`` and NSD
+    in its ``nsd_variant`` only, as the tasks name them (``froc_sensitivity@3``,
+    ``hd90@pooled``, ``nsd@count``). A parameter the schema refuses keeps the default.
+
+    Examples
+    --------
+    >>> sorted(n for n in _as_parametrised(TASK_METRICS["detection"],
+    ...        {"fp_rates": [0.5, 3]}) if n.startswith("froc_sensitivity"))
+    ['froc_sensitivity@0.5', 'froc_sensitivity@3']
+    >>> sorted(n for n in _as_parametrised(TASK_METRICS["segmentation"],
+    ...        {"hd_percentile": 90, "nsd_variant": "count"}) if "@" in n)
+    ['hd90@max-directed', 'hd90@pooled', 'nsd@count']
+    """
+    out = dict(reported)
+    rates = task.get("fp_rates")
+    if any(name.startswith("froc_sensitivity@") for name in out) and isinstance(
+            rates, list) and rates and all(_is_number(r) for r in rates):
+        out = {k: v for k, v in out.items() if not k.startswith("froc_sensitivity@")}
+        out.update({f"froc_sensitivity@{float(r):g}": "froc_sensitivity" for r in rates})
+    variant = task.get("nsd_variant")
+    if "nsd@surfel" in out and variant in ("surfel", "count"):
+        out.pop("nsd@count" if variant == "surfel" else "nsd@surfel")
+    percentile = task.get("hd_percentile")
+    if "hd95@pooled" in out and _is_number(percentile) and 0 <= percentile <= 100:
+        for form in ("max-directed", "pooled"):
+            definition = out.pop(f"hd95@{form}")
+            out[f"hd{float(percentile):g}@{form}"] = definition
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
+        value)
 
 
 def distance_unit_problems(protocol: Protocol) -> list[str]:

@@ -1,0 +1,67 @@
+"""Criteria on metrics named by the task's own parameters. A detection protocol with
+fp_rates = [0.5, 1, 2] accepted a criterion on froc_sensitivity@4, which the task does
+not compute: the run went through and the criterion ended INCONCLUSIVE ("the result has
+no metric"); one on froc_sensitivity@3 with 3 among the rates was refused, offering @4
+and @8 instead (found in the KTL tester pass). HD at another percentile and NSD in the
+other variant were the same."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import medeval
+from medeval.protocol import ProtocolError, load_protocol
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _detection(tmp_path: Path, rates: str, metric: str) -> Path:
+    folder = tmp_path / "detection"
+    shutil.copytree(EXAMPLES / "detection", folder)
+    path = folder / "protocol.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "fp_rates = [0.5, 1.0, 2.0]" in text and 'metric = "froc_cpm"' in text
+    path.write_text(text.replace("fp_rates = [0.5, 1.0, 2.0]", f"fp_rates = {rates}")
+                    .replace('metric = "froc_cpm"', f'metric = "{metric}"'), encoding="utf-8")
+    return path
+
+
+def test_a_rate_the_task_does_not_compute_is_refused(tmp_path: Path) -> None:
+    path = _detection(tmp_path, "[0.5, 1.0, 2.0]", "froc_sensitivity@4")
+    with pytest.raises(ProtocolError, match=r"'froc_sensitivity@4' is not reported .* "
+                       r"froc_sensitivity@0\.5, froc_sensitivity@1, froc_sensitivity@2$"):
+        load_protocol(path)
+
+
+def test_a_declared_rate_is_accepted_and_judged(tmp_path: Path) -> None:
+    path = _detection(tmp_path, "[0.5, 1.0, 3.0]", "froc_sensitivity@3")
+    result = medeval.evaluate(path, path.parent / "predictions")
+    [verdict] = result.verdicts
+    estimate = result.metric("froc_sensitivity@3").estimate
+    assert verdict.metric == "froc_sensitivity@3" and "has no metric" not in verdict.reason
+    # guarded, goal 0.5: INCONCLUSIVE exactly when the interval holds the goal
+    assert (verdict.outcome == "INCONCLUSIVE") == (estimate.low < 0.5 <= estimate.high)
+
+
+@pytest.mark.parametrize(("task", "good", "bad"), [
+    ('hd_percentile = 90', "hd90@pooled", "hd95@pooled"),
+    ('nsd_variant = "count"', "nsd@count", "nsd@surfel"),
+])
+def test_segmentation_names_follow_its_parameters(tmp_path: Path, task, good, bad) -> None:
+    folder = tmp_path / "segmentation"
+    shutil.copytree(EXAMPLES / "segmentation", folder)
+    path = folder / "protocol.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'type = "segmentation"' in text and 'metric = "dice"' in text
+    text = text.replace('type = "segmentation"', f'type = "segmentation"\n{task}')
+    text = text.replace('metric = "hd95@max-directed"', 'metric = "assd"')  # the other
+    path.write_text(text.replace('metric = "dice"', f'metric = "{good}"', 1),
+                    encoding="utf-8")
+    assert load_protocol(path).criteria[0].metric == good
+    path.write_text(text.replace('metric = "dice"', f'metric = "{bad}"', 1),
+                    encoding="utf-8")
+    with pytest.raises(ProtocolError, match=f"'{bad}' is not reported"):
+        load_protocol(path)

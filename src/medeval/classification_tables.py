@@ -252,11 +252,13 @@ def _labels(column: pd.Series, pos_label: Hashable, table: CaseTable) -> NDArray
 
 def _scores(column: pd.Series, case_ids: NDArray[Any], table: CaseTable) -> NDArray[np.float64]:
     numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(numbers)
+    # true/false (a JSON table's, a DataFrame's bool column) are no scores, not 1 and 0
+    bad = ~np.isfinite(numbers) | column.map(lambda v: isinstance(v, (bool, np.bool_))
+                                             ).to_numpy(dtype=bool)
     if bad.any():
         raise InvalidInputError(
-            f"predictions table {table.source}: scores must be finite numbers; not so "
-            f"for case(s) {', '.join(case_ids[bad])}"
+            f"predictions table {table.source}: scores must be finite numbers (not true or "
+            f"false); not so for case(s) {', '.join(case_ids[bad])}"
         )
     return finite_scores(numbers, name="score", func=_FUNC)
 

@@ -255,3 +255,17 @@ def test_logits_leave_out_calibration_and_say_so():
     assert result.metric("brier_score").estimate.value == pytest.approx(
         skm.brier_score_loss(truth, probabilities), abs=1e-12)
     assert not [w for w in result.warnings if "not probabilities" in w]
+
+
+def test_true_and_false_are_no_scores(tmp_path):
+    # a JSON table's true (or a DataFrame's bool column) was read as the score 1.0
+    ref = pd.DataFrame({"case_id": ["a", "b", "c"], "label": [1, 0, 1]})
+    path = tmp_path / "pred.json"
+    path.write_text('[{"case_id": "a", "score": true}, {"case_id": "b", "score": 0.2}, '
+                    '{"case_id": "c", "score": 0.7}]')
+    with pytest.raises(InvalidInputError, match=r"pred.json: scores must be finite numbers "
+                                                r"\(not true or false\); not so for case\(s\) a$"):
+        evaluate_classification(ref, path, threshold=0.5)
+    flags = pd.DataFrame({"case_id": ["a", "b", "c"], "score": [True, False, True]})
+    with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a, b, c$"):
+        evaluate_classification(ref, flags, threshold=0.5)

@@ -227,6 +227,17 @@ def test_no_percentage_hint_where_none_applies(folder):
         "statistics.n_resamples: Input should be greater than or equal to 100 (got 50)",)
 
 
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("sensitivty", "sensitivity"), ("Sensitivity", "sensitivity"), ("auc", "roc_auc"),
+    ("specificty", "specificity")])
+def test_a_misspelt_metric_names_the_one_meant(folder, typed, meant):
+    text = VALID.replace('metric = "sensitivity"', f'metric = "{typed}"', 1)
+    with pytest.raises(ProtocolError, match=rf"criteria\.0\.metric: '{typed}' is not "
+                       rf"reported by task 'binary-classification' \(did you mean "
+                       rf"'{meant}'\?\); choose one of"):
+        load_protocol(write(folder, text))
+
+
 def test_shipped_schema_is_current():
     shipped = json.loads(
         (resources.files("medeval") / "schemas" / "protocol.schema.json").read_text("utf-8"))

@@ -150,8 +150,9 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             continue
         if reported is not None and metric not in reported:
             problems.append(
-                f"{where}.metric: {metric!r} is not reported by task {task_type!r}; choose "
-                f"one of {', '.join(reported) or '(none yet)'}"
+                f"{where}.metric: {metric!r} is not reported by task {task_type!r}"
+                f"{_did_you_mean(metric, reported)}; choose one of "
+                f"{', '.join(reported) or '(none yet)'}"
             )
             continue
         definition = DEFINITIONS.get(reported[metric] if reported else metric)
@@ -205,6 +206,26 @@ def _as_parametrised(reported: Mapping[str, str], task: Mapping[str, Any]) -> di
             definition = out.pop(f"hd95@{form}")
             out[f"hd{float(percentile):g}@{form}"] = definition
     return out
+
+
+def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
+    """The reported name a misspelt or mis-cased one most likely meant, as a hint.
+
+    Examples
+    --------
+    >>> names = TASK_METRICS["binary-classification"]
+    >>> _did_you_mean("sensitivty", names), _did_you_mean("Sensitivity ", names)
+    (" (did you mean 'sensitivity'?)", " (did you mean 'sensitivity'?)")
+    >>> _did_you_mean("auc", names), _did_you_mean("dice", names)
+    (" (did you mean 'roc_auc'?)", '')
+    """
+    import difflib
+
+    folded = {name.casefold(): name for name in reported}
+    key = metric.strip().casefold()
+    close = [folded[key]] if key in folded else [
+        folded[k] for k in difflib.get_close_matches(key, folded, n=1, cutoff=0.6)]
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _is_number(value: Any) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,6 +42,50 @@ def test_serve_answers_and_stops(issued: Issued) -> None:
         out, _ = child.communicate(timeout=60)
     assert child.returncode == 0, out.decode()
     assert f"http://127.0.0.1:{port}/" in out.decode()
+
+
+def _open_flags(pid: int, path: Path) -> list[int]:
+    """The access modes (O_RDONLY, O_RDWR) of the files process ``pid`` holds open at
+    ``path``, as Linux's /proc/PID/fdinfo reports them (octal ``flags``)."""
+    modes = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if Path(os.readlink(fd)) != path:
+                continue
+            info = Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text()
+        except FileNotFoundError:  # closed meanwhile
+            continue
+        flags = next(line.split()[1] for line in info.splitlines() if line.startswith("flags"))
+        modes.append(int(flags, 8) & os.O_ACCMODE)
+    return modes
+
+
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").is_dir(), reason="needs Linux's /proc")
+def test_serve_opens_the_registry_read_only(issued: Issued, tmp_path: Path) -> None:
+    # the page only reads: the server holds the SQLite file open for reading only, so
+    # that no bug of the page (or an older schema's upgrade) can write to the registry
+    registry = tmp_path / "registry.sqlite"
+    shutil.copy(issued.registry, registry)
+    port = free_port()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "medeval", "serve", "--registry", str(registry),
+         "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                answer = httpx2.get(f"http://127.0.0.1:{port}/api/reports/{issued.standing}")
+                break
+            except httpx2.TransportError:
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert answer.status_code == 200
+        modes = _open_flags(child.pid, registry.resolve())
+    finally:
+        child.send_signal(signal.SIGTERM)
+        out, _ = child.communicate(timeout=60)
+    assert modes and set(modes) == {os.O_RDONLY}, (modes, out.decode())
 
 
 @pytest.mark.parametrize("argv, words", [

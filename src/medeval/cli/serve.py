@@ -57,7 +57,9 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     if not target:
         raise UsageError("medeval serve: give the registry to serve: --registry FILE|URL "
                          "(or set MEDEVAL_REGISTRY)")
-    registry = Registry.open(target)
+    # read only: the database refuses any write (SQLite mode=ro, PostgreSQL read-only
+    # transactions), even when given the laboratory's own writing user
+    registry = Registry.open(target, read_only=True)
     try:
         app = create_app(registry, verifier=Verifier(workers=args.workers),
                          max_upload_bytes=args.max_upload_mb * 1024 * 1024,

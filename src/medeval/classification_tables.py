@@ -11,6 +11,7 @@ the same sections, metrics, per-case rows and certificate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, Literal
@@ -218,7 +219,11 @@ def _input(table: CaseTable) -> InputRecord:
 def _positive(column: pd.Series, pos_label: Hashable | None, table: CaseTable) -> Hashable:
     """``pos_label``, or without it 1 where the labels are 0/1 or -1/1 (see
     :func:`~medeval._validation.positive_label`)."""
-    values = column.dropna().to_numpy()
+    converted = _integer_text(column)
+    values = converted.dropna().to_numpy()
+    if converted is not column and isinstance(pos_label, str) and \
+            re.fullmatch(r"-?[0-9]+", pos_label.strip()):
+        pos_label = int(pos_label)  # "1" names the label 1 that the text "1" became
     try:
         positive: Hashable = positive_label(pos_label, values, func=_FUNC)
         return positive
@@ -230,8 +235,20 @@ def _positive(column: pd.Series, pos_label: Hashable | None, table: CaseTable) -
         ) from None
 
 
+def _integer_text(column: pd.Series) -> pd.Series:
+    """Labels written as integer text (``"0"``, ``"1"``: a JSON table's, a DataFrame's
+    ``astype(str)``) as the integers a CSV file's same column is read as, so that 0/1 is
+    0/1 whatever the table's format; any other text is kept."""
+    texts = column.dropna()
+    if texts.empty or not all(isinstance(v, str) and re.fullmatch(r"-?[0-9]+", v.strip())
+                              for v in texts):
+        return column
+    return column.map(lambda v: v if pd.isna(v) else int(v))
+
+
 def _labels(column: pd.Series, pos_label: Hashable, table: CaseTable) -> NDArray[Any]:
     """The reference labels, checked to be binary with ``pos_label`` among them."""
+    column = _integer_text(column)
     values = column.to_numpy()
     empty = column.isna().to_numpy()
     if empty.any():

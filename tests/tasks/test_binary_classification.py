@@ -269,3 +269,22 @@ def test_true_and_false_are_no_scores(tmp_path):
     flags = pd.DataFrame({"case_id": ["a", "b", "c"], "score": [True, False, True]})
     with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a, b, c$"):
         evaluate_classification(ref, flags, threshold=0.5)
+
+
+@pytest.mark.parametrize("pos_label", [None, 1, "1"])
+def test_labels_written_as_integer_text_are_the_integers(tmp_path, pos_label):
+    # a JSON table's (or astype(str)'s) "0"/"1" are 0/1 as a CSV file's are read: before,
+    # refused as text labels without pos_label, and with --pos-label 1 (the integer the
+    # command line makes of it) refused as absent from ['0', '1']
+    rng = np.random.default_rng(3)
+    truth = rng.integers(0, 2, 40)
+    scores = rng.random(40).round(3)
+    ids = [f"c{k:02d}" for k in range(40)]
+    path = tmp_path / "ref.json"
+    pd.DataFrame({"case_id": ids, "label": truth.astype(str)}).to_json(path, orient="records")
+    result = evaluate_classification(path, pd.DataFrame({"case_id": ids, "score": scores}),
+                                     threshold=0.5, pos_label=pos_label)
+    assert result.metric("roc_auc").estimate.value == pytest.approx(
+        skm.roc_auc_score(truth, scores), abs=1e-12)
+    assert result.metric("specificity").estimate.value == pytest.approx(
+        skm.recall_score(truth, scores >= 0.5, pos_label=0), abs=1e-12)

@@ -16,8 +16,8 @@ from pathlib import Path
 from .errors import LoaderError
 from .loaders._files import sniff
 
-__all__ = ["READERS", "first_non_utf8", "kind_matches", "other_unicode_form",
-           "unreadable_frame", "wfdb_files"]
+__all__ = ["READERS", "backslash_hint", "first_non_utf8", "kind_matches",
+           "other_unicode_form", "unreadable_frame", "wfdb_files"]
 
 #: The formats an image or segmentation reference may have (as ``sniff`` names them).
 IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
@@ -78,6 +78,16 @@ def first_non_utf8(file: Path) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         return f"line {line}, byte {exc.start}"
     return "a byte that is not"
+
+
+def backslash_hint(root: Path, value: str) -> str:
+    """A hint when a missing path separates its folders with backslashes (a manifest
+    written on Windows) and the same path with '/' exists; empty otherwise. On Linux a
+    backslash is a character of the name, so the path is not read the other way."""
+    if "\\" not in value or not (root / value.replace("\\", "/")).exists():
+        return ""
+    return (f"; '\\' separates its folders (as Windows writes paths): write "
+            f"{value.replace(chr(92), '/')!r}, with '/'")
 
 
 def other_unicode_form(target: str) -> str:

@@ -46,6 +46,7 @@ from typing import Any, Literal
 from ._hashing import hash_files
 from ._manifest_files import (
     READERS,
+    backslash_hint,
     first_non_utf8,
     kind_matches,
     other_unicode_form,
@@ -509,7 +510,8 @@ class Manifest:
             if status is None:
                 status = os.stat(target)
         except FileNotFoundError:
-            return None, f"no such file ({target}){other_unicode_form(target)}"
+            return None, (f"no such file ({target}){other_unicode_form(target)}"
+                          f"{backslash_hint(self.root, value)}")
         except OSError as exc:
             return None, f"cannot be opened ({exc.strerror})"
         if stat.S_ISDIR(status.st_mode):

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ._manifest_files import backslash_hint
 from ._settings_text import settings_text
 from .errors import MedevalError
 from .protocol_checks import (
@@ -233,7 +234,7 @@ def validate_protocol(
         if not manifest.is_file():
             problems.append(
                 f"dataset.manifest: no such file {manifest} (paths are relative to the "
-                "protocol's folder)"
+                f"protocol's folder){backslash_hint(base, named)}"
             )
         elif protocol is not None:
             problems.extend(subgroup_problems(protocol, manifest))

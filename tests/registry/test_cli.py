@@ -498,3 +498,27 @@ def test_an_issue_date_written_otherwise_is_the_day_it_names(study, tmp_path, ca
     with Registry.open(reg) as registry:
         record = registry.get("KTL-2026-007")
         assert record is not None and record.issue_date.isoformat() == "2026-11-27"
+
+
+def test_a_certificate_printing_a_longer_number_is_not_registered_under_a_shorter(
+        study, tmp_path, capsys):
+    # numbers without padding ('KTL-{year}-{seq}'): a certificate printing KTL-2026-10
+    # was registered as KTL-2026-1, since its first page's text holds 'KTL-2026-1' (in
+    # 'KTL-2026-10'); the registry then vouched for report 1 with report 10's bytes.
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq}", "--registry", reg)[0] == 0
+    printed = tmp_path / "printed.pdf"
+    render_certificate(study["result"], printed, report_info={
+        "report_number": "KTL-2026-10", "issue_date": "2026-11-27",
+        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    assert "KTL-2026-1" in _first_page(printed)  # the substring the check found
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(printed), "--number",
+                        "KTL-2026-1", "--registry", reg)
+    assert code == 2, err
+    assert "prints report_number 'KTL-2026-10' (its report info), but the registry " \
+        "records 'KTL-2026-1'" in err
+    with Registry.open(reg) as registry:
+        assert not registry.list()
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(printed), "--number",
+                        "KTL-2026-10", "--registry", reg)
+    assert code == 0, err

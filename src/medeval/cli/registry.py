@@ -168,7 +168,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                                   reason=getattr(args, "reason", None),
                                   **fields) as pending:
                 _numbered_alike(info, pending, args)
-                _prints_alike(args.pdf, shown, fields)
+                _prints_alike(args.pdf, shown, fields, pending)
                 pending.pdf_sha256 = pdf_sha256
             record = _known(registry, pending.number)
     _say(out, record)
@@ -405,16 +405,24 @@ def _printed_info(pdf: Path) -> dict[str, Any]:
     printed = json.loads(info.data) if info is not None and info.data is not None else {}
     return {"tester": (printed.get("tested_by") or {}).get("name"),
             "approver": (printed.get("approved_by") or {}).get("name"),
-            "issue_date": printed.get("issue_date")}
+            "issue_date": printed.get("issue_date"),
+            "report_number": printed.get("report_number"), "replaces": printed.get("replaces")}
 
 
-def _prints_alike(pdf: Path, shown: dict[str, Any], fields: dict[str, Any]) -> None:
-    """Refuse (inside the issuing transaction: nothing is stored) to record a tester,
-    approver or date of issue other than the ones a certificate rendered beforehand
-    prints: the registry and the verification page would name other people, or another
-    day, than the PDF."""
-    for key, value in shown.items():
-        given = fields.get(key)
+def _prints_alike(pdf: Path, shown: dict[str, Any], fields: dict[str, Any],
+                  pending: PendingReport) -> None:
+    """Refuse (inside the issuing transaction: nothing is stored) to record a report
+    number, replaced report, tester, approver or date of issue other than the ones a
+    certificate rendered beforehand prints: the registry and the verification page would
+    name another report, other people, or another day, than the PDF."""
+    for key, printed in (("report_number", pending.number), ("replaces", pending.replaces)):
+        if shown[key] != printed:  # exactly: the page's text holds KTL-2026-1 in KTL-2026-10
+            raise RegistryError(
+                f"certificate {pdf} prints {key} {shown[key]!r} (its report info), but the "
+                f"registry records {printed!r}; render it with that number (or use "
+                "--render); nothing was issued")
+    for key in ("tester", "approver", "issue_date"):
+        value, given = shown[key], fields.get(key)
         if value is not None and given is not None and str(given) != str(value):
             option = key.replace("_", "-")
             raise RegistryError(

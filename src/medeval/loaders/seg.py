@@ -301,8 +301,8 @@ def _parse_on_source(ds: Any, frames: Any, numbers: list[int], reference: Image 
     image: no Plane Position in its frames, as highdicom writes it for an image without
     a frame of reference) placed by the image each frame was derived from: its
     DerivationImageSequence > SourceImageSequence names the reference image's
-    SOPInstanceUID and, for a multi-frame image, the ReferencedFrameNumber (1 when
-    absent). The reference's rows and columns must be the SEG's; its spacing is the
+    SOPInstanceUID and, for a multi-frame image, the ReferencedFrameNumber (required
+    there: see :func:`_source_frame`). The reference's rows and columns must be the SEG's; its spacing is the
     image's (``metadata["spacing_source"]`` carried over)."""
     where = f"SEG file {file}"
     if reference is None or reference.metadata.get("geometry") != "absent":
@@ -321,8 +321,10 @@ def _parse_on_source(ds: Any, frames: Any, numbers: list[int], reference: Image 
     for i, item in enumerate(items):
         source = _source_image(item)
         uid = None if source is None else str(source.get("ReferencedSOPInstanceUID", ""))
-        number = 1 if source is None else int(source.get("ReferencedFrameNumber") or 1)
-        if uid not in uids or not 1 <= number <= reference.array.shape[0]:
+        number, unplaced = _source_frame(source, reference.array.shape[0])
+        if unplaced:
+            problems.append(f"frame {i + 1} names source image {uid} {unplaced}")
+        elif uid not in uids or not 1 <= number <= reference.array.shape[0]:
             problems.append(f"frame {i + 1} names source image {uid} frame {number}, not a "
                             f"frame of the image ({', '.join(uids)}, "
                             f"{reference.array.shape[0]} frame(s))")
@@ -338,6 +340,30 @@ def _parse_on_source(ds: Any, frames: Any, numbers: list[int], reference: Image 
                     spacing_source=reference.metadata.get("spacing_source"),
                     spacing_note=reference.metadata.get("spacing_note"))
     return _Parsed(ds, frames, numbers, slots, reference, metadata, threshold)
+
+
+def _source_frame(source: Any, frames: int) -> tuple[int, str | None]:
+    """The image frame (from 1) a SEG frame was derived from, or why it names none.
+
+    ReferencedFrameNumber is required where the source is a multi-frame image and the
+    reference is not to all its frames (PS3.3 Table 10-3): absent there, or naming
+    several frames, it does not say which frame of a cine the SEG frame lies on (placed
+    on frame 1, a mask of frame 3 would be scored against frame 1's prediction). A
+    single-frame image needs none."""
+    value = None if source is None else source.get("ReferencedFrameNumber")
+    if value in (None, ""):
+        return 1, (None if frames == 1 else
+                   f"without a ReferencedFrameNumber, in an image of {frames} frames: "
+                   "which frame was it drawn on?")
+    values = [value] if isinstance(value, (int, float, str)) else list(value)
+    try:
+        numbers = [int(v) for v in values]
+    except (TypeError, ValueError):
+        numbers = []
+    if len(numbers) != 1:
+        return 1, (f"frames {[str(v) for v in values]} (ReferencedFrameNumber): a SEG "
+                   "frame lies on one frame of the image")
+    return numbers[0], None
 
 
 def _source_image(item: Any) -> Any:

@@ -313,3 +313,10 @@ class TestSubgroupColumns:
         path = self._with_columns(example, ["sites"])
         (example / "manifest.csv").unlink()
         assert load_protocol(path, check_manifest=False).subgroups.columns == ["sites"]
+
+
+def test_a_subgroup_column_listed_twice_is_refused(folder):
+    # it was analysed twice: two identical subgroup records for one column in the result
+    text = VALID.replace('columns = ["site"]', 'columns = ["site", "site"]')
+    with pytest.raises(ProtocolError, match=r"subgroups\.columns: 'site' is listed 2 times"):
+        load_protocol(write(folder, text))

@@ -28,8 +28,8 @@ __all__ = [
 
 
 def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
-    """Subgroup columns that the manifest does not have as metadata columns, or holds
-    blank in every row.
+    """Subgroup columns listed twice, that the manifest does not have as metadata
+    columns, or that it holds blank in every row.
 
     Without this check each such column would make one subgroup of every case (value
     empty), and the analysis the protocol declared would silently not happen. Only the
@@ -38,6 +38,13 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
     """
     if not protocol.subgroups.columns:
         return []
+    listed = protocol.subgroups.columns
+    twice = [f"subgroups.columns: {column!r} is listed {listed.count(column)} times; list "
+             "each column once" for column in dict.fromkeys(listed) if listed.count(column) > 1]
+    return twice + _manifest_subgroup_problems(protocol, manifest)
+
+
+def _manifest_subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
     import pandas as pd  # as Manifest.from_csv reads it; here only when there are subgroups
 
     try:
@@ -52,10 +59,10 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
     problems = [
         f"subgroups.columns: {column!r} is not a metadata column of the manifest "
         f"{manifest.name} (its metadata columns: {', '.join(metadata) or 'none'})"
-        for column in protocol.subgroups.columns if column not in metadata
+        for column in dict.fromkeys(protocol.subgroups.columns) if column not in metadata
     ]
     return problems + _blank_columns(
-        manifest, [c for c in protocol.subgroups.columns if c in metadata])
+        manifest, [c for c in dict.fromkeys(protocol.subgroups.columns) if c in metadata])
 
 
 def _blank_columns(manifest: Path, columns: list[str]) -> list[str]:

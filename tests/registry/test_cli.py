@@ -445,6 +445,12 @@ def test_an_amendment_rendered_beforehand_is_recorded_with_the_people_it_prints(
         "report_number": "KTL-2026-002", "issue_date": "2026-11-28",
         "replaces": "KTL-2026-001", "amendment": 1, "amendment_reason": "typo fixed",
         "tested_by": {"name": "Lee"}, "approved_by": {"name": "Park"}})
+    # another reason than the one it prints: the registry would record another
+    code, _, err = _run(capsys, "amend", "KTL-2026-001", str(study["result"]), str(second),
+                        "--number", "KTL-2026-002", "--reason", "address corrected",
+                        "--registry", reg)
+    assert code == 2 and ("prints amendment_reason 'typo fixed' (its report info), but the "
+                          "registry records 'address corrected'") in err, err
     code, _, err = _run(capsys, "amend", "KTL-2026-001", str(study["result"]), str(second),
                         "--number", "KTL-2026-002", "--reason", "typo fixed",
                         "--registry", reg)

@@ -168,7 +168,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                                   reason=getattr(args, "reason", None),
                                   **fields) as pending:
                 _numbered_alike(info, pending, args)
-                _prints_alike(args.pdf, shown, fields, pending)
+                _prints_alike(args.pdf, shown, fields, pending, args)
                 pending.pdf_sha256 = pdf_sha256
             record = _known(registry, pending.number)
     _say(out, record)
@@ -406,21 +406,25 @@ def _printed_info(pdf: Path) -> dict[str, Any]:
     return {"tester": (printed.get("tested_by") or {}).get("name"),
             "approver": (printed.get("approved_by") or {}).get("name"),
             "issue_date": printed.get("issue_date"),
-            "report_number": printed.get("report_number"), "replaces": printed.get("replaces")}
+            **{key: printed.get(key) for key in ("report_number", "replaces", "amendment",
+                                                 "amendment_reason")}}
 
 
 def _prints_alike(pdf: Path, shown: dict[str, Any], fields: dict[str, Any],
-                  pending: PendingReport) -> None:
+                  pending: PendingReport, args: argparse.Namespace) -> None:
     """Refuse (inside the issuing transaction: nothing is stored) to record a report
     number, replaced report, tester, approver or date of issue other than the ones a
     certificate rendered beforehand prints: the registry and the verification page would
     name another report, other people, or another day, than the PDF."""
-    for key, printed in (("report_number", pending.number), ("replaces", pending.replaces)):
+    recorded = {"report_number": pending.number, "replaces": pending.replaces,
+                "amendment": pending.amendment or None,
+                "amendment_reason": _amendment_reason(pending, args)}
+    for key, printed in recorded.items():
         if shown[key] != printed:  # exactly: the page's text holds KTL-2026-1 in KTL-2026-10
             raise RegistryError(
                 f"certificate {pdf} prints {key} {shown[key]!r} (its report info), but the "
-                f"registry records {printed!r}; render it with that number (or use "
-                "--render); nothing was issued")
+                f"registry records {printed!r}; give what it prints, or render it again "
+                "(--render); nothing was issued")
     for key in ("tester", "approver", "issue_date"):
         value, given = shown[key], fields.get(key)
         if value is not None and given is not None and str(given) != str(value):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from typing import Any, TextIO
 
 from ._usage import UsageError
@@ -27,6 +28,10 @@ def add(commands: Any) -> None:
                        help="address to listen on (default 127.0.0.1; behind a reverse "
                        "proxy keep it so)")
     serve.add_argument("--port", type=int, default=8000, help="default 8000")
+    serve.add_argument("--root-path", default="", metavar="PREFIX",
+                       help="the path the reverse proxy serves the page under, which it "
+                       "strips before passing the request on (e.g. /verify); the page's "
+                       "links begin with it (default: none, the page at /)")
     serve.add_argument("--workers", type=int, default=2, metavar="N",
                        help="processes verifying uploaded PDFs at once (default 2)")
     serve.add_argument("--max-upload-mb", type=int, default=20, metavar="MB",
@@ -53,6 +58,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         if value <= 0 or (name == "--port" and value > 65535):
             raise UsageError(f"{name} {value}: give a positive number"
                              + (" up to 65535" if name == "--port" else ""))
+    root_path = _root_path(args.root_path)
     target = args.registry or os.environ.get("MEDEVAL_REGISTRY")
     if not target:
         raise UsageError("medeval serve: give the registry to serve: --registry FILE|URL "
@@ -66,10 +72,20 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
                          requests_per_minute=args.requests_per_minute, burst=args.burst,
                          warm_up=True)
         out.write(f"medeval serve: registry {registry.location}, "
-                  f"http://{args.host}:{args.port}/\n")
+                  f"http://{args.host}:{args.port}/"
+                  + (f" (the proxy's {root_path}/)" if root_path else "") + "\n")
         out.flush()
         uvicorn.run(app, host=args.host, port=args.port, log_level="info",
-                    server_header=False)
+                    server_header=False, root_path=root_path)
     finally:
         registry.close()
     return 0
+
+
+def _root_path(text: str) -> str:
+    """``--root-path`` as the app's prefix: ``/verify`` (``verify/`` and ``/verify/`` too)."""
+    prefix = "/" + text.strip().strip("/") if text.strip().strip("/") else ""
+    if not re.fullmatch(r"(/[A-Za-z0-9._~-]+)*", prefix):
+        raise UsageError(f"--root-path {text!r}: give a path such as /verify (letters, "
+                         "digits and . _ ~ - between slashes)")
+    return prefix

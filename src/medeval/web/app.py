@@ -33,6 +33,7 @@ from .limits import (
     Send,
     TokenBuckets,
     UploadLimit,
+    route_path,
 )
 from .verifier import Verifier
 
@@ -88,13 +89,14 @@ def _answer(request: Request, status_code: int, message: str, *,
             show_id: bool = False) -> Response:
     request_id = _request_id(request)
     headers = {"x-request-id": request_id}
-    if request.url.path.startswith("/api/"):
+    if route_path(request.scope).startswith("/api/"):
         body: dict[str, str] = {"error": message}
         if show_id:
             body["request_id"] = request_id
         return JSONResponse(body, status_code=status_code, headers=headers)
     response = pages.render_page(request.query_params.get("lang"), status_code=status_code,
-                                 error=message, request_id=request_id if show_id else None)
+                                 root=request.scope.get("root_path", ""), error=message,
+                                 request_id=request_id if show_id else None)
     response.headers.update(headers)
     return response
 

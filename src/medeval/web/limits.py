@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 __all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "RateLimit", "TokenBuckets", "UploadLimit",
-           "refusal"]
+           "refusal", "route_path"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,11 +43,21 @@ DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _MAX_CLIENTS = 10_000
 
 
+def route_path(scope: Scope) -> str:
+    """The request's path below the app's own prefix (``root_path``, as ``medeval serve
+    --root-path /verify`` sets it behind a proxy): ``/api/verify`` for ``/verify/api/verify``.
+    """
+    path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root):] or "/"
+    return path
+
+
 async def refusal(scope: Scope, send: Send, status: int, message: str,
                   headers: tuple[tuple[str, str], ...] = ()) -> None:
     """Answer ``status`` with ``message``: JSON under ``/api/``, elsewhere the page with
     the message as its error (in the language the address asks for, ``?lang=``)."""
-    if str(scope.get("path", "")).startswith("/api/"):
+    if route_path(scope).startswith("/api/"):
         body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
         kind = "application/json"
     else:
@@ -55,7 +65,7 @@ async def refusal(scope: Scope, send: Send, status: int, message: str,
 
         query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
         body = bytes(render_page(query.get("lang", [None])[0], status_code=status,
-                                 error=message).body)
+                                 root=str(scope.get("root_path", "")), error=message).body)
         kind = "text/html; charset=utf-8"
     raw = [(b"content-type", kind.encode()), (b"content-length", str(len(body)).encode()),
            (b"connection", b"close")]
@@ -183,8 +193,7 @@ class RateLimit:
         self.exempt_prefixes = exempt_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or str(scope.get("path", "")).startswith(
-                self.exempt_prefixes):
+        if scope["type"] != "http" or route_path(scope).startswith(self.exempt_prefixes):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")

@@ -59,8 +59,10 @@ def _lang(value: str | None) -> str:
     return value if value in LANGS else "ko+en"
 
 
-def render_page(lang: str | None, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The page in ``lang`` with a verdict or an error (or neither: the form alone)."""
+def render_page(lang: str | None, *, status_code: int = 200, root: str = "",
+                **context: Any) -> HTMLResponse:
+    """The page in ``lang`` with a verdict or an error (or neither: the form alone); its
+    links begin with ``root``, the app's prefix behind a proxy (``/verify``)."""
     chosen = _lang(lang)
 
     def t(key: str) -> str:
@@ -79,13 +81,13 @@ def render_page(lang: str | None, *, status_code: int = 200, **context: Any) -> 
     context.setdefault("error", None)
     html = _environment().get_template("page.html.j2").render(
         t=t, said=said, refused=refused, lang=chosen, version=__version__, status_code=status_code,
-        **context)
+        root=root, **context)
     return HTMLResponse(html, status_code=status_code)
 
 
 async def form(request: Request) -> Response:
     """``GET /``: the form."""
-    return render_page(request.query_params.get("lang"))
+    return render_page(request.query_params.get("lang"), root=_root(request))
 
 
 async def number_page(request: Request) -> Response:
@@ -97,8 +99,8 @@ async def number_page(request: Request) -> Response:
                                      request.query_params.get("fingerprint"))
     except RequestRefused as exc:
         return render_page(lang, status_code=exc.status_code, error=exc.message,
-                           number=number[:64])
-    return _verdict_page(lang, verdict)
+                           number=number[:64], root=_root(request))
+    return _verdict_page(request, lang, verdict)
 
 
 async def check(request: Request) -> Response:
@@ -111,24 +113,30 @@ async def check(request: Request) -> Response:
         if payload is None:
             if typed is None:
                 raise RequestRefused(400, NO_INPUT)
-            return RedirectResponse(f"/reports/{quote(typed, safe='')}?lang="
+            return RedirectResponse(f"{_root(request)}/reports/{quote(typed, safe='')}?lang="
                                     f"{quote(_lang(lang), safe='')}", status_code=303)
         verdict = await judge_pdf(request, payload, typed)
     except RequestRefused as exc:
         return render_page(lang, status_code=exc.status_code, error=exc.message,
-                           number=(typed or "")[:64])
-    return _verdict_page(lang, verdict)
+                           number=(typed or "")[:64], root=_root(request))
+    return _verdict_page(request, lang, verdict)
 
 
 async def check_address(request: Request) -> Response:
     """``GET /check``: where a verdict's page sends its language links (``?lang=en``
     beside ``/check``); the form, in that language, at its own address."""
-    return RedirectResponse(f"/?lang={quote(_lang(request.query_params.get('lang')), safe='')}",
-                            status_code=303)
+    lang = quote(_lang(request.query_params.get("lang")), safe="")
+    return RedirectResponse(f"{_root(request)}/?lang={lang}", status_code=303)
 
 
-def _verdict_page(lang: str | None, verdict: Verdict) -> Response:
-    return render_page(lang, verdict=verdict, number=verdict.report_number)
+def _verdict_page(request: Request, lang: str | None, verdict: Verdict) -> Response:
+    return render_page(lang, verdict=verdict, number=verdict.report_number,
+                       root=_root(request))
+
+
+def _root(request: Request) -> str:
+    """The app's prefix behind a proxy (``medeval serve --root-path``), or empty."""
+    return str(request.scope.get("root_path", ""))
 
 
 def _words(lang: str | None, key: str) -> str:

@@ -48,7 +48,7 @@ def test_a_goal_lowered_after_the_run_is_named_with_both_sha256(tmp_path):
     first = medeval.evaluate(path, run_dir=tmp_path / "run")
     assert _protocol_warnings(first) == []  # judged under the protocol it ran for
     run_start = json.loads((tmp_path / "run" / "run.jsonl").read_text().splitlines()[0])
-    assert run_start["protocol_sha256"] == before
+    assert run_start["protocol"]["sha256"] == before
     path.write_text(path.read_text().replace("goal = 0.75", "goal = 0.5"))
     after = hashlib.sha256(path.read_bytes()).hexdigest()
     for result in (medeval.evaluate(path, run_dir=tmp_path / "run"),  # medeval run again
@@ -56,9 +56,15 @@ def test_a_goal_lowered_after_the_run_is_named_with_both_sha256(tmp_path):
         [warning] = _protocol_warnings(result)
         assert warning.startswith(f"all cases: the run in {tmp_path / 'run'} was started "
                                   f"under a protocol of SHA-256 {before}; this result is "
-                                  f"judged under protocol.toml, SHA-256 {after}: ")
+                                  f"judged under protocol.toml, SHA-256 {after}, whose ")
         assert after != before and result.protocol.sha256 == after
         korean = warning_ko(warning)
-        assert korean is not None and before in korean and "시험 계획서가 수정" in korean
+        assert korean is not None and before in korean and "알고리즘 실행 후 변경" in korean
     path.write_text(path.read_text().replace("goal = 0.5", "goal = 0.75"))  # undone
+    assert _protocol_warnings(medeval.evaluate(path, tmp_path / "run")) == []
+    # an edit to what judges nothing (the customer's name) says nothing either
+    assert 'name = "Test customer"' in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'name = "Test customer"', 'name = "고객사"'), encoding="utf-8")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() != before
     assert _protocol_warnings(medeval.evaluate(path, tmp_path / "run")) == []

@@ -65,7 +65,7 @@ from .result import (
     Subgroup,
     metrics_table,
 )
-from .run_protocol import protocol_changed
+from .run_protocol import protocol_changed, protocol_record
 from .scoring import BadReference, Predictions, read_predictions, score_cases
 from .tasks.base import Aggregate, CaseRow, TaskType
 from .tasks.registry import make_task
@@ -222,7 +222,7 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         retries=settings.retries, output_limit_mb=settings.output_limit_mb,
         gpus=settings.gpus if isinstance(settings.gpus, str) else tuple(settings.gpus),
         mode=protocol.test.mode, isolation=settings.isolation, progress=progress,
-        fresh=fresh, protocol_sha256=protocol.sha256,
+        fresh=fresh, protocol=protocol_record(protocol),
     )
     return Path(run_dir)
 

@@ -1,32 +1,53 @@
 """Whether a runner's run was made for the protocol that judges it.
 
 The acceptance criteria of a test are fixed before the algorithm runs. ``medeval run``
-records the protocol's SHA-256 in each ``run-start`` record of the run log
-(``run.jsonl``); the first is the protocol the run was made for (a resumed run's later
-records do not replace it). A protocol edited afterwards (a goal lowered once the result
-was seen) and evaluated over the same run (``medeval run`` again, which resumes it, or
-``medeval evaluate --predictions RUN``) gives a result whose warnings name both SHA-256,
-so that the certificate says so (in Korean too). A run whose log records no protocol
-(``medeval predict``, or a run of medeval 0.5.0 and before) is not judged here.
+records in each ``run-start`` record of the run log (``run.jsonl``) the protocol the
+run is made for (:func:`protocol_record`): the file's SHA-256 and the SHA-256 of what
+judges the outputs — the task and its parameters, the statistics, the subgroups, the
+failure policy and the acceptance criteria. The first record is the protocol the run
+was made for (a resumed run's later records do not replace it). Where those judged
+parts were edited afterwards (a goal lowered once the result was seen) and the run is
+evaluated again (``medeval run`` again, which resumes it, or ``medeval evaluate
+--predictions RUN``), the result's warnings say so, naming both files' SHA-256, and the
+certificate prints it (in Korean too). An edit elsewhere (the customer's address, the
+title) says nothing. A run whose log records no protocol (``medeval predict``, or a run
+of medeval 0.5.0 and before) is not judged here.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from .protocol import Protocol
 from .runner.runlog import read_events
 
-__all__ = ["protocol_changed"]
+__all__ = ["JUDGED", "judged_sha256", "protocol_changed", "protocol_record"]
+
+#: The protocol's sections that judge the outputs.
+JUDGED = ("task", "statistics", "subgroups", "failures", "criteria")
+
+
+def judged_sha256(protocol: Protocol) -> str:
+    """The SHA-256 of the sections in :data:`JUDGED`, as canonical JSON (sorted keys)."""
+    judged = protocol.model_dump(mode="json", include=set(JUDGED))
+    text = json.dumps(judged, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def protocol_record(protocol: Protocol) -> dict[str, str | None]:
+    """What a ``run-start`` record holds of the protocol the run is made for."""
+    return {"sha256": protocol.sha256, "judged_sha256": judged_sha256(protocol)}
 
 
 def protocol_changed(run_dir: Path, protocol: Protocol) -> list[str]:
-    """The warning of a run started under another protocol than ``protocol`` (its run
-    log's first ``run-start`` record says which), or none.
+    """The warning of a run started under a protocol whose judged sections differ from
+    ``protocol``'s (its run log's first ``run-start`` record says which), or none.
 
     Examples
     --------
-    >>> import json, tempfile
+    >>> import tempfile
     >>> from medeval.protocol import validate_protocol
     >>> p = validate_protocol({
     ...     "test": {"id": "T", "title": "t", "mode": "pre-check"},
@@ -38,25 +59,26 @@ def protocol_changed(run_dir: Path, protocol: Protocol) -> list[str]:
     ...     "criteria": [{"metric": "sensitivity", "goal": 0.8, "source": "plan"}]})
     >>> p._sha256 = "b" * 64
     >>> run = Path(tempfile.mkdtemp())
-    >>> _ = (run / "run.jsonl").write_text(json.dumps(
-    ...     {"event": "run-start", "protocol_sha256": "a" * 64}) + "\\n")
+    >>> _ = (run / "run.jsonl").write_text(json.dumps({"event": "run-start", "protocol": {
+    ...     "sha256": "a" * 64, "judged_sha256": "0" * 64}}) + "\\n")
     >>> [warning] = protocol_changed(run, p)
     >>> "a" * 64 in warning and "b" * 64 in warning
     True
-    >>> p._sha256 = "a" * 64  # the same protocol: nothing to say
-    >>> protocol_changed(run, p)
+    >>> _ = (run / "run.jsonl").write_text(json.dumps({"event": "run-start", "protocol": {
+    ...     "sha256": "a" * 64, "judged_sha256": judged_sha256(p)}}) + "\\n")
+    >>> protocol_changed(run, p)  # another title or address: nothing judged changed
     []
     """
-    if protocol.sha256 is None:
-        return []
     first = next((event for event in read_events(run_dir / "run.jsonl")
                   if event.get("event") == "run-start"), {})
-    started = first.get("protocol_sha256")
-    if not isinstance(started, str) or started == protocol.sha256:
+    started = first.get("protocol")
+    if not isinstance(started, dict) or not isinstance(started.get("judged_sha256"), str):
+        return []
+    if started["judged_sha256"] == judged_sha256(protocol):
         return []
     name = protocol.path.name if protocol.path is not None else "the protocol"
-    return [f"all cases: the run in {run_dir} was started under a protocol of "
-            f"SHA-256 {started}; this result is judged under {name}, SHA-256 "
-            f"{protocol.sha256}: the protocol was edited after the algorithm ran, so what "
-            "it changed (an acceptance criterion, a goal) was not fixed before the outputs "
-            "were made"]
+    return [f"all cases: the run in {run_dir} was started under a protocol of SHA-256 "
+            f"{started.get('sha256')}; this result is judged under {name}, SHA-256 "
+            f"{protocol.sha256}, whose task, statistics, subgroups, failure policy or "
+            "acceptance criteria differ: they were changed after the algorithm ran, so "
+            "they were not fixed before the outputs were made"]

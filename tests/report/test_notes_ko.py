@@ -252,7 +252,8 @@ def _task_notes() -> list[str]:
         run = Path(folder) / "run 실행"
         run.mkdir()
         (run / "run.jsonl").write_text(json.dumps(
-            {"event": "run-start", "protocol_sha256": "0" * 64}) + "\n")
+            {"event": "run-start", "protocol": {"sha256": "0" * 64,
+                                                 "judged_sha256": "1" * 64}}) + "\n")
         protocol = load_protocol(EXAMPLES / "binary-classification" / "protocol.toml")
         out += [w.removeprefix("all cases: ") for w in protocol_changed(run, protocol)]
     # EEG: detected events cut at the end of eleven recordings (ten shown)

@@ -344,13 +344,15 @@ NOTES: tuple[Note, ...] = (
          "실행이 중단되어 증례 {n}개가 실행되지 않았습니다 ({shown}; summary.json의 not_run): "
          "이 증례들은 출력 없음(missing-output) 실패로 셉니다. 같은 --out으로 medeval predict를 "
          "다시 실행하면 이어서 실행합니다"),
-    Note(r"the run in (?P<run>.+) was started under a protocol of SHA-256 (?P<old>[0-9a-f]{64}); "
-         r"this result is judged under (?P<name>.+), SHA-256 (?P<new>[0-9a-f]{64}): the "
-         r"protocol was edited after the algorithm ran, so what it changed \(an acceptance "
-         r"criterion, a goal\) was not fixed before the outputs were made",
-         "{run}의 실행은 SHA-256 {old}인 시험 계획서로 시작되었으나, 이 결과는 SHA-256 {new}인 "
-         "{name}에 따라 판정되었습니다: 알고리즘 실행 후 시험 계획서가 수정되었으므로, 수정된 "
-         "내용(합격 기준, 목표값)은 출력이 만들어지기 전에 정해진 것이 아닙니다"),
+    Note(r"the run in (?P<run>.+) was started under a protocol of SHA-256 (?P<old>\S+); "
+         r"this result is judged under (?P<name>.+), SHA-256 (?P<new>\S+), whose task, "
+         r"statistics, subgroups, failure policy or acceptance criteria differ: they were "
+         r"changed after the algorithm ran, so they were not fixed before the outputs were "
+         r"made",
+         "{run}의 실행은 SHA-256 {old}인 시험 계획서로 시작되었으나, 이 결과는 과제, 통계, "
+         "하위군, 실패 처리 방침 또는 합격 기준이 다른 SHA-256 {new}인 {name}에 따라 "
+         "판정되었습니다: 이들은 알고리즘 실행 후 변경되었으므로 출력이 만들어지기 전에 "
+         "정해진 것이 아닙니다"),
     Note(r"the threshold (?P<t>\S+) is (?P<side>above|below) every score \((?P<low>\S+) to "
          r"(?P<high>\S+)\): every case is called (?P<called>negative|positive); the threshold "
          r"is on the scores' scale \(a probability's 50 % is 0\.5\)",

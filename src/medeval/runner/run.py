@@ -83,7 +83,7 @@ def run_algorithm(
     console: Console | None = None,
     fresh: bool = False,
     gpus: GpuRequest = "all",
-    protocol_sha256: str | None = None,
+    protocol: Mapping[str, Any] | None = None,
 ) -> RunSummary:
     """Run an untrusted algorithm on every case of a held-out set, in a sandbox.
 
@@ -158,11 +158,12 @@ def run_algorithm(
         one only (:mod:`medeval.runner.gpus`). ``"all"``: every GPU of the host (none
         on a host without); ``"none"``: no GPU. Recorded as ``gpus`` in the run log and
         the summary (the devices' model, driver and memory, each worker's GPU).
-    protocol_sha256 : str, optional
-        The SHA-256 of the protocol the run is made for (``medeval run`` gives it),
-        recorded in the run log's ``run-start``, so that an evaluation of the run under
-        a protocol edited since says so (:mod:`medeval.evaluation`). Not part of the
-        run's identity: resuming under another protocol is not refused.
+    protocol : mapping, optional
+        The protocol the run is made for, as :func:`medeval.run_protocol.protocol_record`
+        gives it (``medeval run`` does): recorded in the run log's ``run-start``, so that
+        an evaluation of the run under a protocol whose criteria were edited since says
+        so (:mod:`medeval.run_protocol`). Not part of the run's identity: resuming under
+        another protocol is not refused.
 
     Returns
     -------
@@ -251,7 +252,7 @@ def run_algorithm(
                     "gpus": gpu_record(gpus, selected,
                                        _gpu_workers(selected, workers, len(jobs), executor)),
                     "environment": capture_environment(), **record,
-                    **({"protocol_sha256": protocol_sha256} if protocol_sha256 else {}),
+                    **({"protocol": dict(protocol)} if protocol else {}),
                 }
                 log.append({"event": "run-start", **header, "cases": len(case_ids),
                             "resumed": len(finished), "to_run": len(jobs),

@@ -9,11 +9,13 @@ image), nothing decoded.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import LoaderError
 
-__all__ = ["RASTER", "dicom_size", "mismatched_frame", "raster_size"]
+__all__ = ["RASTER", "dicom_header", "dicom_size", "mismatched_frame", "raster_size"]
 
 #: Formats read as raster frames (what :func:`medeval.loaders._files.sniff` names them).
 RASTER = frozenset({"png", "jpeg", "bmp", "tiff"})
@@ -46,6 +48,62 @@ def raster_size(path: Path) -> tuple[int, int]:
     return int(height), int(width)
 
 
+#: The header elements the checks of this module read (nothing else is parsed).
+_TAGS = ("Rows", "Columns", "NumberOfFrames", "PixelSpacing", "ImagerPixelSpacing",
+         "EstimatedRadiographicMagnificationFactor", "SequenceOfUltrasoundRegions",
+         "ImagePositionPatient", "PerFrameFunctionalGroupsSequence")
+
+
+class _Header(NamedTuple):
+    """What the checks need of a DICOM file's header; None where it cannot be read."""
+
+    size: tuple[int, int] | None  # Rows, Columns
+    frames: int | None  # NumberOfFrames, 1 when absent
+    spacing: tuple[float, float] | None  # between rows, between columns (mm)
+    source: str | None  # the rule that gave it (``metadata["spacing_source"]``)
+    positioned: bool  # ImagePositionPatient or per-frame groups: its own geometry
+    problem: str  # why the header (or its Rows and Columns) cannot be read
+
+
+def dicom_header(path: Path) -> _Header:
+    """The header facts of a DICOM file, read once for all the checks of a case (its
+    size, frame count and pixel size): a 37,500-frame set is read once per pass, not
+    once per check. Cached by the file's identity and modification time."""
+    status = path.stat()
+    return _read_header(str(path), status.st_ino, status.st_size, status.st_mtime_ns,
+                        status.st_ctime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_header(path: str, *identity: int) -> _Header:
+    import pydicom
+
+    from ..loaders._slices import plane_spacing
+
+    try:
+        head = pydicom.dcmread(path, stop_before_pixels=True, force=True,
+                               specific_tags=list(_TAGS))
+    except Exception as exc:  # pydicom raises many kinds on a damaged header
+        return _Header(None, None, None, None, False, f"pydicom cannot read it: {exc}")
+    problem = ""
+    try:
+        size: tuple[int, int] | None = (int(head.Rows), int(head.Columns))
+    except Exception as exc:
+        size, problem = None, f"pydicom cannot read its Rows and Columns: {exc}"
+    try:
+        frames: int | None = int(head.get("NumberOfFrames") or 1)
+    except Exception:
+        frames = None
+    stated: dict[str, object] = {}
+    try:
+        spacing: tuple[float, float] | None = plane_spacing(head, stated)
+        source = str(stated["spacing_source"])
+    except Exception:
+        spacing, source = None, None
+    positioned = "ImagePositionPatient" in head or "PerFrameFunctionalGroupsSequence" in head
+    return _Header(size, frames, spacing, source, positioned, problem)
+
+
 def dicom_size(path: Path) -> tuple[int, int]:
     """Rows and Columns of a DICOM file from its header (the pixel data not read).
 
@@ -54,14 +112,10 @@ def dicom_size(path: Path) -> tuple[int, int]:
     OSError
         The header cannot be read, or states no Rows and Columns.
     """
-    import pydicom
-
-    try:
-        head = pydicom.dcmread(path, stop_before_pixels=True, force=True,
-                               specific_tags=["Rows", "Columns"])
-        return int(head.Rows), int(head.Columns)
-    except Exception as exc:  # pydicom raises many kinds on a damaged header
-        raise OSError(f"pydicom cannot read its Rows and Columns: {exc}") from None
+    head = dicom_header(path)
+    if head.size is None:
+        raise OSError(head.problem)
+    return head.size
 
 
 def mismatched_frame(
@@ -104,23 +158,18 @@ def stated_spacing(
     :func:`medeval.loaders.read_image` reads it (``metadata["spacing_source"]``:
     PixelSpacing, ImagerPixelSpacing over the magnification factor, ImagerPixelSpacing,
     or the ultrasound regions in cm). None when no input states one; nothing decoded."""
-    import pydicom
-
     from ..loaders._files import sniff
-    from ..loaders._slices import plane_spacing
 
     for name in inputs:
         frame = root / name
         try:
             if not frame.is_file() or str(sniff(frame)) != "dicom":
                 continue
-            head = pydicom.dcmread(frame, stop_before_pixels=True, force=True)
-            stated: dict[str, object] = {}
-            spacing = plane_spacing(head, stated)
-        except Exception:  # an unreadable header: the manifest's checks name it
+            head = dicom_header(frame)
+        except OSError:  # an unreadable file: the manifest's checks name it
             continue
-        if stated.get("spacing_source") != "absent":
-            return name, spacing, str(stated["spacing_source"])
+        if head.spacing is not None and head.source not in (None, "absent"):
+            return name, head.spacing, str(head.source)
     return None
 
 
@@ -145,19 +194,12 @@ def unsized_frame(root: Path, inputs: tuple[str, ...]) -> str | None:
 
 def _dicom_without_spacing(frame: Path) -> bool:
     """A DICOM file without positions whose header states no pixel size."""
-    import pydicom
-
-    from ..loaders._slices import plane_spacing
-
     try:
-        head = pydicom.dcmread(frame, stop_before_pixels=True, force=True)
-        if "ImagePositionPatient" in head or "PerFrameFunctionalGroupsSequence" in head:
-            return False  # a CT or MR slice, an enhanced object: its own geometry
-        stated: dict[str, object] = {}
-        plane_spacing(head, stated)
-    except Exception:  # an unreadable header: the manifest's checks name it
+        head = dicom_header(frame)
+    except OSError:  # an unreadable file: the manifest's checks name it
         return False
-    return stated.get("spacing_source") == "absent"
+    # a CT or MR slice, an enhanced object: its own geometry
+    return not head.positioned and head.source == "absent"
 
 
 def mismatched_frame_count(
@@ -166,8 +208,6 @@ def mismatched_frame_count(
     """The first DICOM input (its name and NumberOfFrames, 1 when absent) that does not
     hold ``count`` frames: a stack of masks (a multi-page TIFF) drawn on a cine must give
     each of its frames one page, in order. Headers only; unreadable inputs skipped."""
-    import pydicom
-
     from ..loaders._files import sniff
 
     for name in inputs:
@@ -175,11 +215,9 @@ def mismatched_frame_count(
         try:
             if not frame.is_file() or str(sniff(frame)) != "dicom":
                 continue
-            head = pydicom.dcmread(frame, stop_before_pixels=True, force=True,
-                                   specific_tags=["NumberOfFrames"])
-            frames = int(head.get("NumberOfFrames") or 1)
-        except Exception:  # an unreadable header: the manifest's checks name it
+            frames = dicom_header(frame).frames
+        except OSError:  # an unreadable file: the manifest's checks name it
             continue
-        if frames != count:
+        if frames is not None and frames != count:
             return name, frames
     return None

@@ -181,7 +181,7 @@ def join_cases(reference: CaseTable, predictions: CaseTable) -> pd.DataFrame:
             f"{_listing(sorted(pred_ids - ref_ids))}"
         )
     if problems:
-        raise TableError("; ".join(problems) + _id_hints(ref_ids - pred_ids,
+        raise TableError("; ".join(problems) + id_hints(ref_ids - pred_ids,
                                                           pred_ids - ref_ids))
     joined = reference.frame.merge(
         predictions.frame, left_index=True, right_index=True, how="inner",
@@ -203,7 +203,7 @@ _ID_FORMS = (
 )
 
 
-def _id_hints(missing: set[str], extra: set[str]) -> str:
+def id_hints(missing: set[str], extra: set[str]) -> str:
     """Say how ids of one table that the other lacks differ from ids of the other, where
     they differ only in leading zeros, a file suffix, or letter case and spaces."""
     hints = []

@@ -1,0 +1,78 @@
+"""A classification protocol's predictions as one table, one row per case.
+
+``medeval evaluate PROTOCOL.toml --predictions PRED.csv`` (or ``medeval.evaluate(protocol,
+"PRED.csv")``): for ``binary-classification`` a ``case_id, score`` table, for
+``multiclass-classification`` a ``case_id, label`` table, read as
+:func:`medeval.loaders.read_table` reads a table (CSV, Excel's ``;`` export, TSV, JSON
+rows or Parquet; ids as text). Each row is that case's prediction, scored as its
+``<case_id>.json`` would be, so a cell that is no score or label (empty, ``inf``, a word)
+fails its case as ``invalid-output`` and a case without a row as ``missing-output``, as
+the protocol's failure policy says. A row of no case of the manifest is refused, every
+such id listed (with what it differs in from a case id: leading zeros, a file suffix,
+letter case), since a case id written otherwise leaves its case without prediction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import TableError
+from .loaders.tables import id_hints, read_table
+from .manifest import Manifest
+from .result import InputRecord
+from .scoring import Predictions
+from .tasks.base import TaskType
+
+__all__ = ["TABLE_COLUMNS", "table_predictions"]
+
+#: The task types whose predictions can be one table, and the column each reads.
+TABLE_COLUMNS = {"binary-classification": "score", "multiclass-classification": "label"}
+
+
+def table_predictions(path: Path, task: TaskType, manifest: Manifest
+                      ) -> tuple[Predictions, InputRecord]:
+    """The table's predictions per case id, and its record among the result's inputs.
+
+    Raises
+    ------
+    TableError
+        The table cannot be read, lacks ``case_id`` or the task's column, repeats an id,
+        or holds ids of no case of the manifest (all listed).
+    """
+    column = TABLE_COLUMNS[task.type]
+    table = read_table(path, columns=[column], role="predictions")
+    ids = {case.case_id for case in manifest.cases}
+    extra = sorted(set(table.frame.index) - ids)
+    if extra:
+        shown = ", ".join(extra[:50]) + (f" and {len(extra) - 50} more" if len(extra) > 50
+                                         else "")
+        raise TableError(
+            f"{len(extra)} case(s) of predictions table {path} are not in the manifest "
+            f"{manifest.source}: {shown}" + id_hints(ids - set(table.frame.index),
+                                                     set(extra)))
+    cell = _score if column == "score" else _label
+    values = {case_id: cell(value) for case_id, value in
+              zip(table.frame.index.tolist(), table.frame[column].tolist())}
+    return (Predictions("supplied-table", values=values,
+                        run={"predictions_sha256": table.sha256}),
+            InputRecord("predictions", path.name, table.sha256, len(table.frame)))
+
+
+def _score(value: Any) -> Any:
+    """A cell as a number where its text is one (a CSV column with one word in it is
+    read as text throughout); anything else is left for the task to refuse."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _label(value: Any) -> Any:
+    """A label cell; ``2.0`` is the label 2 (an integer column with an empty cell is read
+    as floats)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,0 +1,120 @@
+"""A classification protocol's predictions as one table (``--predictions PRED.csv``):
+the figures scikit-learn gives on the same scores, each bad row failing its case, rows of
+no case refused. Before, a table was refused as "a file; give the folder"."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import metrics as skm
+
+import medeval
+from medeval.errors import TableError
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def binary(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    """A copy of the binary example and every case's score (its file's, or 0.5)."""
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "binary-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    scores = []
+    for case_id in manifest["case_id"]:
+        file = folder / "predictions" / f"{case_id}.json"
+        data = json.loads(file.read_text()) if file.is_file() else {}
+        score = data.get("score")
+        scores.append(score if isinstance(score, float) else 0.5)
+    return folder, pd.DataFrame({"case_id": manifest["case_id"],
+                                 "truth": manifest["reference"].astype(int), "score": scores})
+
+
+def _write(frame: pd.DataFrame, path: Path, form: str) -> Path:
+    if form == "csv":
+        frame.to_csv(path, index=False)
+    elif form == "excel":  # ';' between fields, a decimal comma, a BOM, CRLF
+        text = frame.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    else:
+        frame.to_json(path, orient="records")
+    return path
+
+
+@pytest.mark.parametrize("form", ["csv", "excel", "json"])
+def test_a_binary_table_gives_scikit_learns_figures(binary, form):
+    folder, cases = binary
+    table = _write(cases[["case_id", "score"]], folder / f"pred.{form}", form)
+    result = medeval.evaluate(folder / "protocol.toml", table)
+    truth, scores = cases["truth"].to_numpy(), cases["score"].to_numpy()
+    assert result.failures.n_failed == 0
+    assert result.metric("roc_auc").estimate.value == pytest.approx(
+        skm.roc_auc_score(truth, scores), abs=1e-12)
+    threshold = 0.5  # the example protocol's
+    assert result.metric("sensitivity").estimate.value == pytest.approx(
+        skm.recall_score(truth, scores >= threshold), abs=1e-12)
+    assert result.metric("specificity").estimate.value == pytest.approx(
+        skm.recall_score(truth, scores >= threshold, pos_label=0), abs=1e-12)
+    data = json.loads(result.to_json())
+    assert data["algorithm"]["predictions"] == "supplied-table"
+    assert data["inputs"][-1]["source"] == table.name and data["inputs"][-1]["rows"] == 24
+
+
+def test_each_bad_row_fails_its_case_and_a_missing_row_is_missing_output(binary):
+    folder, cases = binary
+    text = cases[["case_id", "score"]].astype(str).to_numpy().tolist()
+    text[0][1], text[1][1] = "", "high"  # an empty cell, a word (the column is then text)
+    lines = ["case_id,score"] + [",".join(row) for row in text[:-1]]  # the last row gone
+    (folder / "pred.csv").write_text("\n".join(lines) + "\n")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    failed = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
+    first, second, last = cases["case_id"].iloc[[0, 1, -1]]
+    assert failed == {
+        first: ("invalid-output", f"case {first}: score nan is not finite"),
+        second: ("invalid-output", f"case {second}: the prediction must hold a number or "
+                                   "{\"score\": number}, got 'high'"),
+        last: ("missing-output", f"case {last}: no prediction in the table")}
+    assert result.failures.n_failed == 3  # the others' text read as numbers: scored
+
+
+def test_rows_of_no_case_are_refused_naming_them(binary):
+    folder, cases = binary
+    table = cases[["case_id", "score"]].copy()
+    table.loc[0, "case_id"] = table.loc[0, "case_id"] + ".png"
+    table.to_csv(folder / "pred.csv", index=False)
+    with pytest.raises(TableError, match=rf"1 case\(s\) of predictions table .*pred.csv are "
+                                         rf"not in the manifest .*: {cases['case_id'][0]}.png; "
+                                         r"1 id\(s\) differ .* only by a file suffix"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+
+
+def test_a_multiclass_table_gives_scikit_learns_figures(tmp_path):
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "multiclass-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    rng = np.random.default_rng(2)
+    predicted = np.where(rng.random(len(manifest)) < 0.7, manifest["reference"],
+                         rng.choice(["G1", "G2", "G3"], len(manifest)))
+    pd.DataFrame({"case_id": manifest["case_id"], "label": predicted}).to_csv(
+        folder / "pred.csv")  # with pandas' index column, as to_csv() writes it
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    truth = manifest["reference"].to_numpy()
+    assert result.metric("accuracy").estimate.value == pytest.approx(
+        skm.accuracy_score(truth, predicted), abs=1e-12)
+    assert result.metric("f1@macro").estimate.value == pytest.approx(
+        skm.f1_score(truth, predicted, average="macro"), abs=1e-12)
+
+
+def test_other_tasks_still_want_a_folder(tmp_path):
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "detection", folder, ignore=shutil.ignore_patterns("result"))
+    (folder / "pred.csv").write_text("case_id,score\nF-01,0.5\n")
+    with pytest.raises(medeval.MedevalError, match="is a file; give the folder"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")

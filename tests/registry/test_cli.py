@@ -528,3 +528,31 @@ def test_a_certificate_printing_a_longer_number_is_not_registered_under_a_shorte
     code, _, err = _run(capsys, "issue", str(study["result"]), str(printed), "--number",
                         "KTL-2026-10", "--registry", reg)
     assert code == 0, err
+
+
+def test_the_day_the_testing_ended_is_the_utc_day_the_certificate_prints(
+        study, tmp_path, capsys):
+    # a result finished at 08:30 in Seoul (+09:00) on 27 November is 23:30 UTC on the
+    # 26th, the day the certificate prints (report.cells.date_text). A certificate
+    # rendered beforehand without a date of issue prints 2026-11-26 as that date; the
+    # registry recorded the timestamp's first ten characters, 2026-11-27.
+    from medeval.result import read_result
+
+    result = read_result(study["result"])
+    seoul = write_result(replace(result, context=replace(
+        result.context, started="2026-11-27T07:00:00+09:00",
+        finished="2026-11-27T08:30:00+09:00")), tmp_path / "seoul" / "result.json")
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq:03d}", "--registry", reg)[0] == 0
+    printed = tmp_path / "printed.pdf"
+    render_certificate(seoul, printed, report_info={
+        "report_number": "KTL-2026-007", "tested_by": {"name": "Hong"},
+        "approved_by": {"name": "Kim"}})
+    assert "2026-11-26" in _first_page(printed) and "2026-11-27" not in _first_page(printed)
+    code, _, err = _run(capsys, "issue", str(seoul), str(printed), "--number",
+                        "KTL-2026-007", "--tester", "Hong", "--approver", "Kim",
+                        "--registry", reg)
+    assert code == 0, err
+    with Registry.open(reg) as registry:
+        record = registry.get("KTL-2026-007")
+        assert record is not None and record.issue_date.isoformat() == "2026-11-26"

@@ -197,6 +197,7 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
              rendering: bool) -> tuple[str, ReportInfo, dict[str, Any]]:
     """The result's fingerprint (checked), the report info, and the record's fields from
     the options, else the info, else the result."""
+    from ..report.cells import date_text
     from ..result import read_result, verify_result
 
     fingerprint = verify_result(args.result)
@@ -221,7 +222,7 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
         "customer": given["customer"], "test_id": given["test_id"],
         # a certificate rendered beforehand without one prints the day the run finished
         "issue_date": given["issue_date"] or info.issue_date or (
-            None if rendering else (result.context.finished or "")[:10] or None)}
+            None if rendering else date_text(result.context.finished) or None)}
     if amends is None:
         fields["customer"] = fields["customer"] or result.protocol.customer.name
         fields["test_id"] = fields["test_id"] or result.protocol.id
@@ -242,6 +243,7 @@ def _check_issue_date(value: object, finished: str | None, *, source: str = "") 
     from datetime import date, timedelta
 
     from ..registry.checks import check_date
+    from ..report.cells import date_text
 
     if not value:
         return
@@ -249,7 +251,7 @@ def _check_issue_date(value: object, finished: str | None, *, source: str = "") 
     if day > date.today() + timedelta(days=1):
         raise RegistryError(f"{source}issue date {day}: after today ({date.today()}); "
                             "a report is issued on the day it is approved")
-    ended = (finished or "")[:10]
+    ended = date_text(finished)  # the UTC day, as the certificate prints the testing
     if ended and day < date.fromisoformat(ended) - timedelta(days=1):
         raise RegistryError(f"{source}issue date {day}: before the testing ended "
                             f"({ended}, UTC); a report is issued after its test")

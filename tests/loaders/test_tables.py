@@ -180,3 +180,11 @@ def test_json_tables_that_are_not_rows_say_so(tmp_path):
     path = write(tmp_path, "ids.json", '[{"case_id": 12, "score": 0.25}, {"score": 0.5}]')
     with pytest.raises(TableError, match=r"empty 'case_id' in row\(s\) 2$"):
         read_table(path, columns=["score"], role="predictions")
+
+
+def test_a_utf16_file_is_named_as_excels_unicode_text(tmp_path):
+    path = tmp_path / "pred.txt"
+    path.write_bytes("case_id\tscore\r\na\t0.5\r\n".encode("utf-16"))  # with its BOM
+    with pytest.raises(TableError, match=r"pred.txt: is UTF-16 text \(Excel's 'Unicode "
+                                         r"Text'\) .* save it as UTF-8"):
+        read_table(path, columns=["score"], role="predictions")

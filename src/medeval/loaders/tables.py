@@ -113,10 +113,13 @@ def read_table(
             else:
                 frame = _read_csv(path, id_column)
         except UnicodeDecodeError as exc:
+            utf16 = bytes(exc.object[:2]) in (b"\xff\xfe", b"\xfe\xff")
             raise TableError(
-                f"{role} table {where}: is not UTF-8 text ({exc.reason}, byte "
-                f"{exc.object[exc.start:exc.start + 1].hex()}); save it as UTF-8 (Excel: "
-                "'CSV UTF-8'; Excel in a Korean locale saves plain CSV as CP949)") from None
+                f"{role} table {where}: is " + ("UTF-16 text (Excel's 'Unicode Text')"
+                                                if utf16 else "not UTF-8 text") +
+                f" ({exc.reason}, byte {exc.object[exc.start:exc.start + 1].hex()}); save it "
+                "as UTF-8 (Excel: 'CSV UTF-8'; Excel in a Korean locale saves plain CSV as "
+                "CP949)") from None
         except (ValueError, ImportError, OSError, pd.errors.ParserError) as exc:
             raise TableError(f"{role} table {where}: cannot be read: {exc}") from exc
     problems = []

@@ -118,3 +118,11 @@ def test_other_tasks_still_want_a_folder(tmp_path):
     (folder / "pred.csv").write_text("case_id,score\nF-01,0.5\n")
     with pytest.raises(medeval.MedevalError, match="is a file; give the folder"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+
+
+def test_a_coco_results_file_of_the_set_names_split_coco(tmp_path):
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "polyp-detection", folder, ignore=shutil.ignore_patterns("result"))
+    with pytest.raises(medeval.MedevalError, match=r"detections.json: is a file; .* 'medeval "
+                                                   r"predictions split-coco FILE --protocol"):
+        medeval.evaluate(folder / "protocol.toml", folder / "detections.json")

@@ -88,7 +88,10 @@ def read_predictions(path: Path) -> Predictions:
         raise ProtocolError(
             f"predictions {path}: is a file; give the folder of one prediction file per case "
             "(<case_id>.json, a mask <case_id>.png, ...) or a runner's run folder (a COCO "
-            "results file of the whole set: write each case's results to <case_id>.json)")
+            "results file of the whole set: write each case's results to <case_id>.json, "
+            "as 'medeval predictions split-coco FILE --protocol PROTOCOL.toml --out DIR' "
+            "does; a classification protocol also takes one table, case_id,score or "
+            "case_id,label)")
     if not path.is_dir():
         raise ProtocolError(f"predictions {path}: no such directory")
     summary = path / "summary.json"

@@ -39,6 +39,7 @@ silently to a wrong image.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from io import BytesIO
@@ -231,6 +232,7 @@ def check_pixel_data(ds: Any, file: Path) -> None:
 
     syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
     _check_sample_layout(ds, f"DICOM file {file}", syntax)
+    _check_frame_count(ds, f"DICOM file {file}")
     try:
         rows, columns = int(ds.Rows), int(ds.Columns)
         samples, bits = int(ds.get("SamplesPerPixel", 1)), int(ds.BitsAllocated)
@@ -267,6 +269,25 @@ def check_pixel_data(ds: Any, file: Path) -> None:
         "the header then may not describe these pixels (Rows, Columns, BitsAllocated or "
         f"NumberOfFrames wrong); {ADVICE}"
     )
+
+
+def _check_frame_count(ds: Any, where: str) -> None:
+    """Refuse a NumberOfFrames that is not a whole number (``1A``, ``1.5``, ``-1``): the
+    sizes computed from it were text, fractions or negative (a TypeError from the size
+    check, or 'NumberOfFrames 1.5 = 4608.0 bytes'). 0, which pydicom reads as 1, and an
+    empty value are left to pydicom."""
+    value = ds.get("NumberOfFrames")
+    if value is None or str(value).strip() == "":
+        return
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (number >= 0 and number.is_integer()):
+        raise LoaderError(
+            f"{where}: NumberOfFrames is {str(value).strip()!r}, not a whole number of "
+            f"frames (PS3.3 C.7.6.6), so the header cannot describe its pixel data; {ADVICE}"
+        )
 
 
 def _check_sample_layout(ds: Any, where: str, syntax: Any) -> None:

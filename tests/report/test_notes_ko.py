@@ -242,6 +242,11 @@ def _task_notes() -> list[str]:
     from medeval.tasks.binary_classification import _not_probabilities
 
     out += list(_not_probabilities(np.array([-2.5, 0.25, 3.0])))
+    # several cases per patient under the unit "case"
+    from medeval.evaluation import _cases_as_independent
+
+    out += [w.removeprefix("all cases: ") for w in _cases_as_independent(
+        [CaseRow(f"c{i}", f"p{i // 3}", "ok", None, None, {}) for i in range(6)])]
     # a run started under another protocol than the one judging it
     import json
     import tempfile

@@ -391,6 +391,14 @@ NOTES: tuple[Note, ...] = (
          "[{box}]), 모서리 좌표 [x1, y1, x2, y2]로 읽으면 모든 상자가 프레임 안에 있습니다: "
          "모서리 좌표를 준 것입니까? COCO 결과는 너비와 높이를 줍니다. 상자는 주어진 그대로 "
          "채점되었습니다"),
+    Note(r"the (?P<n>\d+) cases are of (?P<k>\d+) patients, several per patient, and the "
+         r"protocol's unit is the case \(statistics\.resampling_unit = \"case\"\): every "
+         r"interval takes them as independent and is too narrow if a patient's cases are "
+         r"alike; resampling_unit = \"patient\" accounts for it",
+         "증례 {n}개는 환자 {k}명의 것으로 환자마다 여러 개이지만 시험 계획서의 단위는 증례입니다 "
+         "(statistics.resampling_unit): 모든 신뢰구간이 이들을 독립으로 다루므로, "
+         "한 환자의 증례들이 서로 비슷하면 구간이 지나치게 좁습니다. resampling_unit = "
+         "\"patient\"로 하면 이를 반영합니다"),
     Note(r"newcombe takes the (?P<n>\d+) cases as independent, but they are of (?P<k>\d+) "
          r"patients, several per patient: the interval is too narrow if a patient's cases are "
          r"alike; auc_method = \"delong\" \(Obuchowski's clustered form here\) or "

@@ -65,6 +65,7 @@ from .result import (
     Subgroup,
     metrics_table,
 )
+from .prediction_tables import TABLE_COLUMNS, table_predictions
 from .run_protocol import protocol_changed, protocol_record
 from .scoring import BadReference, Predictions, read_predictions, score_cases
 from .tasks.base import Aggregate, CaseRow, TaskType
@@ -93,7 +94,8 @@ def evaluate(
         The protocol, or the path of its TOML file.
     predictions : path, optional
         A directory of predictions (``<case_id>.json`` …), or a runner's output
-        directory holding ``predictions/`` and ``summary.json``. Without it the
+        directory holding ``predictions/`` and ``summary.json``; for a classification
+        task also one table file (:mod:`medeval.prediction_tables`). Without it the
         algorithm named in the protocol is run through the runner into ``run_dir``.
     run_dir : path, optional
         Where the runner writes (required when ``predictions`` is not given); a run
@@ -158,8 +160,8 @@ def evaluate(
                               inputs=(*inputs, record), workers=workers, started=started)
     if predictions is None:  # the runner (and the algorithm) at the usual thresholds
         predictions = _run(protocol, manifest, run_dir, progress, fresh)
-    with fewer_collections():
-        supplied = read_predictions(Path(predictions))
+    supplied, table = _supplied(Path(predictions), task, manifest)
+    inputs = (*inputs, *table)
     if supplied.run.get("not_run") and protocol.test.mode == "certificate":
         raise ProtocolError(f"run {predictions}: " + _not_run_text(supplied.run["not_run"])
                             + f"; resume it (medeval predict ... --out {predictions} runs only "
@@ -167,6 +169,18 @@ def evaluate(
     return evaluate_cases(protocol, task, manifest, supplied,
                           fingerprint=fingerprint, inputs=inputs, workers=workers,
                           started=started)
+
+
+def _supplied(path: Path, task: TaskType, manifest: Manifest
+              ) -> tuple[Predictions, tuple[InputRecord, ...]]:
+    """The predictions at ``path``: a folder (a runner's or of prediction files), or for a
+    classification task one table file (:mod:`medeval.prediction_tables`), which is also
+    an input of the result."""
+    if path.is_file() and task.type in TABLE_COLUMNS:
+        supplied, record = table_predictions(path, task, manifest)
+        return supplied, (record,)
+    with fewer_collections():
+        return read_predictions(path), ()
 
 
 def check_references(task: TaskType, manifest: Manifest) -> None:

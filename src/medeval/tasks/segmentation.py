@@ -193,6 +193,11 @@ class Segmentation(TaskType):
         said = ("" if stated is None else f"; its frame {stated[0]} states "
                 f"{stated[1][0]:g} x {stated[1][1]:g} mm (rows x columns, from "
                 f"{stated[2]})")
+        square = stated is None or bool(np.isclose(*stated[1], rtol=1e-3, atol=0.0))
+        if not square:
+            said += ("; its pixels are not square, and pixel_spacing_mm gives both axes one "
+                     "size: use DICOM SEG references (they take the frame's own spacing) or "
+                     "distance_unit = \"px\"")
         if s is None:
             return (f"case {case.case_id}: reference {case.reference} is a {fmt.upper()} "
                     "image, which states no pixel size, and the protocol measures distances "
@@ -201,9 +206,10 @@ class Segmentation(TaskType):
                     f"{said}")
         if stated is not None and not np.allclose(stated[1], (s, s), rtol=1e-3, atol=0.0):
             return (f"case {case.case_id}: reference {case.reference} is measured with the "
-                    f"protocol's pixel_spacing_mm = {s:g}{said}: the two disagree, and "
-                    "distances in mm would be wrong by their ratio; declare the frames' "
-                    "pixel size, or distance_unit = \"px\"")
+                    f"protocol's pixel_spacing_mm = {s:g}{said}" + (
+                        "" if not square else ": the two disagree, and distances "
+                        "in mm would be wrong by their ratio; declare the frames' pixel "
+                        "size, or distance_unit = \"px\""))
         return None
 
     def _frame_problem(self, case: Case, root: Path, mask_size: tuple[int, int]) -> str | None:

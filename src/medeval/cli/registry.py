@@ -1,4 +1,5 @@
-"""``medeval registry init|issue|amend|withdraw|list|show|export``: the issued reports.
+"""``medeval registry init|issue|amend|withdraw|list|show|export|backup``: the issued
+reports.
 
 Every action takes ``--registry`` (a SQLite file path or a PostgreSQL URL; default the
 environment variable ``MEDEVAL_REGISTRY``, else ``medeval-registry.sqlite`` in the
@@ -65,6 +66,9 @@ def add(commands: Any) -> None:
     export = _action(actions, "export", _export, "write the reports as CSV (UTF-8 with BOM)")
     export.add_argument("out", metavar="OUT.csv", help="a file, or - for standard output")
     _filters(export)
+    backup = _action(actions, "backup", _backup, "copy a SQLite registry to a new file, "
+                     "consistent while testers issue (PostgreSQL: pg_dump)")
+    backup.add_argument("out", type=Path, metavar="BACKUP.sqlite", help="a new file")
 
 
 def _action(actions: Any, name: str, handler: Any, text: str) -> Any:
@@ -480,4 +484,11 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args) as registry:
         count = registry.export_csv(out if args.out == "-" else Path(args.out), **filters)
     print(f"medeval: {count} report(s) written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _backup(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as registry:
+        count = registry.backup(args.out)
+    out.write(f"backed up {registry.location} to {args.out.resolve()}: {count} report(s)\n")
     return 0

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import RegistryError
+from .backup import backup_sqlite
 from .checks import check_date, check_hash, check_text
 from .database import (
     check_schema,
@@ -337,6 +338,23 @@ class Registry:
         Korean), header row :data:`~medeval.registry.CSV_COLUMNS`.
         """
         return write_csv(self.list(**filters), destination)
+
+    def backup(self, destination: str | Path) -> int:
+        """Copy a SQLite registry to the new file ``destination``, consistent while
+        others issue (SQLite's online backup API); return how many reports it holds.
+
+        Raises
+        ------
+        RegistryError
+            A PostgreSQL registry (back it up with ``pg_dump``), or as
+            :func:`~medeval.registry.backup.backup_sqlite`.
+        """
+        if self._url.get_backend_name() != "sqlite" or not self._url.database:
+            raise RegistryError(f"registry {self.location}: a PostgreSQL registry is backed "
+                                "up with pg_dump (pg_dump -Fc -f registry.dump DBNAME), "
+                                "restored with pg_restore")
+        return backup_sqlite(Path(self._url.database.removeprefix("file:")),
+                             Path(destination).resolve())
 
     # ------------------------------------------------------------------ inside
 

@@ -126,3 +126,21 @@ def test_a_coco_results_file_of_the_set_names_split_coco(tmp_path):
     with pytest.raises(medeval.MedevalError, match=r"detections.json: is a file; .* 'medeval "
                                                    r"predictions split-coco FILE --protocol"):
         medeval.evaluate(folder / "protocol.toml", folder / "detections.json")
+
+
+def test_a_table_of_class_probabilities_says_what_the_protocol_reads(tmp_path):
+    # before: "(choose other column names with the id/label/score options)", options the
+    # protocol's evaluation does not have
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "multiclass-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    pd.DataFrame({"case_id": manifest["case_id"], "G1": 0.2, "G2": 0.5, "G3": 0.3}).to_csv(
+        folder / "pred.csv", index=False)
+    with pytest.raises(TableError) as info:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    assert str(info.value).endswith(
+        "missing column(s) 'label'; it has 'case_id', 'G1', 'G2', 'G3' (a "
+        "multiclass-classification protocol's predictions table holds 'case_id' and 'label', "
+        "the class predicted for each case (class probabilities are not read); rename its "
+        "columns so)")

@@ -41,7 +41,11 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
         or holds ids of no case of the manifest (all listed).
     """
     column = TABLE_COLUMNS[task.type]
-    table = read_table(path, columns=[column], role="predictions")
+    what = ("the score of each case" if column == "score" else
+            "the class predicted for each case (class probabilities are not read)")
+    table = read_table(path, columns=[column], role="predictions", columns_hint=(
+        f"a {task.type} protocol's predictions table holds 'case_id' and '{column}', {what}; "
+        "rename its columns so"))
     ids = {case.case_id for case in manifest.cases}
     extra = sorted(set(table.frame.index) - ids)
     if extra:

@@ -46,6 +46,7 @@ def read_table(
     columns: Sequence[str],
     id_column: str = "case_id",
     role: str = "table",
+    columns_hint: str = "choose other column names with the id/label/score options",
 ) -> CaseTable:
     """Read a CSV, JSON or Parquet table of cases and check it.
 
@@ -71,6 +72,8 @@ def read_table(
         The case id column.
     role : str
         What the table is, used in messages (e.g. ``"reference"``).
+    columns_hint : str
+        What to do about a missing column, in its message.
 
     Returns
     -------
@@ -127,8 +130,8 @@ def read_table(
     if missing:
         problems.append(
             f"missing column(s) {', '.join(map(repr, missing))}; it has "
-            f"{', '.join(map(repr, map(str, frame.columns)))} (choose other column names "
-            "with the id/label/score options)" + _unnamed_hint(frame)
+            f"{', '.join(map(repr, map(str, frame.columns)))} ({columns_hint})"
+            + _unnamed_hint(frame)
         )
     else:
         ids = frame[id_column]

@@ -151,3 +151,26 @@ def test_a_mask_against_its_colour_frame_compares_the_grid_only():
     with pytest.raises(CompatibilityError, match=r"grid \(z, y, x\): reference \(1, 16, 16\), "
                                                  r"prediction \(1, 8, 16\)"):
         check_compatible(frame, mask((1, 8, 16), spacing_mm=None), compare_channels=False)
+
+
+def test_rows_and_columns_swapped_are_named(tmp_path):
+    # a company's mask PNG written from an (x, y) array: 128 rows x 160 columns against a
+    # 160 x 128 frame's reference; refused as before, now saying what it looks like
+    from PIL import Image as PILImage
+
+    from medeval.loaders import read_mask
+
+    drawn = np.zeros((128, 160), np.uint8)
+    drawn[10:40, 20:90] = 255
+    PILImage.fromarray(drawn).save(tmp_path / "ref.png")
+    PILImage.fromarray(drawn.T.copy()).save(tmp_path / "pred.png")
+    with pytest.raises(CompatibilityError, match=r"shape: reference \(1, 128, 160\), "
+                                                 r"prediction \(1, 160, 128\) \(rows and "
+                                                 r"columns swapped: written transposed"):
+        check_compatible(read_mask(tmp_path / "ref.png"), read_mask(tmp_path / "pred.png"))
+    # a square mask turned cannot be told from a wrong one by its shape: compatible
+    check_compatible(mask((1, 16, 16)), mask((1, 16, 16)))
+    # another shape: no such words
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(mask((1, 16, 20)), mask((1, 16, 10)))
+    assert "swapped" not in str(info.value)

@@ -112,16 +112,27 @@ def check_compatible(
         )
 
 
+def _swapped(ref: tuple[int, ...], pred: tuple[int, ...]) -> str:
+    """A hint where the prediction's rows and columns are the reference's columns and
+    rows: an array written x first (transposed), or a frame turned by 90 degrees."""
+    if len(ref) >= 3 and len(pred) >= 3 and ref[1] != ref[2] and \
+            (pred[0], pred[1], pred[2]) == (ref[0], ref[2], ref[1]):
+        return (" (rows and columns swapped: written transposed, x before y, or turned "
+                "by 90 degrees?)")
+    return ""
+
+
 def _images(
     ref: Any, pred: Any, tol_mm: float, tol_dir: float, labels: Collection[int] | None,
     channels: bool,
 ) -> list[str]:
     problems = []
     if channels and ref.shape != pred.shape:
-        problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}")
+        problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}"
+                        + _swapped(ref.shape, pred.shape))
     elif ref.shape[:3] != pred.shape[:3]:
         problems.append(f"grid (z, y, x): reference {ref.shape[:3]}, prediction "
-                        f"{pred.shape[:3]}")
+                        f"{pred.shape[:3]}" + _swapped(ref.shape, pred.shape))
     problems += _geometry(ref, pred, tol_mm, tol_dir)
     if labels is not None:
         allowed = set(labels)

@@ -63,6 +63,7 @@ class _Header(NamedTuple):
     source: str | None  # the rule that gave it (``metadata["spacing_source"]``)
     positioned: bool  # ImagePositionPatient or per-frame groups: its own geometry
     problem: str  # why the header (or its Rows and Columns) cannot be read
+    differing: str | None = None  # its ultrasound regions' spacings, when they differ
 
 
 def dicom_header(path: Path) -> _Header:
@@ -101,7 +102,26 @@ def _read_header(path: str, *identity: int) -> _Header:
     except Exception:
         spacing, source = None, None
     positioned = "ImagePositionPatient" in head or "PerFrameFunctionalGroupsSequence" in head
-    return _Header(size, frames, spacing, source, positioned, problem)
+    differing = _differing_regions(stated, size) if source == "absent" else None
+    return _Header(size, frames, spacing, source, positioned, problem, differing)
+
+
+def _differing_regions(stated: dict[str, object], size: tuple[int, int] | None) -> str | None:
+    """The ultrasound regions measured in cm, all inside the image, when they state
+    different spacings (a zoom box beside the B-mode image, two depths side by side):
+    the image has no one pixel size. None when they agree, or when one reaches past the
+    image (a resized export, whose regions describe none of its pixels)."""
+    regions = [r for r in stated.get("ultrasound_regions") or ()  # type: ignore[attr-defined]
+               if r["spacing_mm"] is not None]
+    if size is None or len({r["spacing_mm"] for r in regions}) < 2:
+        return None
+    rows, columns = size
+    boxes = [r["box_x0_y0_x1_y1"] for r in regions]
+    if not all(0 <= x0 <= x1 <= columns and 0 <= y0 <= y1 <= rows
+               for x0, y0, x1, y1 in boxes):
+        return None
+    return "; ".join(f"{r['spacing_mm'][0]:g} x {r['spacing_mm'][1]:g} mm in "
+                     f"{r['box_x0_y0_x1_y1']}" for r in regions)
 
 
 def dicom_size(path: Path) -> tuple[int, int]:
@@ -170,6 +190,27 @@ def stated_spacing(
             continue
         if head.spacing is not None and head.source not in (None, "absent"):
             return name, head.spacing, str(head.source)
+    return None
+
+
+def differing_regions(root: Path, inputs: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first DICOM input whose ultrasound regions (in cm, inside the image) state
+    different pixel sizes, and those sizes (rows x columns, in each region's box x0, y0,
+    x1, y1): :func:`medeval.loaders.read_image` gives it none (``spacing_source``
+    ``"absent"``), and one size declared for it contradicts at least one region. None
+    when no input is such; headers only, unreadable inputs skipped."""
+    from ..loaders._files import sniff
+
+    for name in inputs:
+        frame = root / name
+        try:
+            if not frame.is_file() or str(sniff(frame)) != "dicom":
+                continue
+            differing = dicom_header(frame).differing
+        except OSError:  # an unreadable file: the manifest's checks name it
+            continue
+        if differing is not None:
+            return name, differing
     return None
 
 

@@ -69,6 +69,7 @@ from ..result import MetricRecord
 from ..stats.estimate import Estimate
 from ._frames import (
     RASTER,
+    differing_regions,
     mismatched_frame,
     mismatched_frame_count,
     raster_size,
@@ -204,6 +205,11 @@ class Segmentation(TaskType):
                     "in mm: declare [task] pixel_spacing_mm (the pixel size in mm) or "
                     "distance_unit = \"px\" (distances in pixels); nothing is taken as 1 mm"
                     f"{said}")
+        if stated is None and (differing := differing_regions(root, case.inputs)):
+            return (f"case {case.case_id}: reference {case.reference} is measured with the "
+                    f"protocol's pixel_spacing_mm = {s:g}, but its frame {differing[0]} has "
+                    f"ultrasound regions of different pixel sizes ({differing[1]}; rows x "
+                    "columns): no one size holds for the image; use distance_unit = \"px\"")
         if stated is not None and not np.allclose(stated[1], (s, s), rtol=1e-3, atol=0.0):
             return (f"case {case.case_id}: reference {case.reference} is measured with the "
                     f"protocol's pixel_spacing_mm = {s:g}{said}" + (

@@ -44,6 +44,7 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
+    several_per_patient,
 )
 
 __all__ = ["Detection", "froc_records", "froc_table"]
@@ -174,10 +175,22 @@ class Detection(TaskType):
         curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation)
         y, s = case_scores(matches, no_detection_score=_nothing_detected(matches))
         if 0 < int(y.sum()) < y.size:
-            metrics.append(metric_record("case_auc", "roc_auc", auc_ci(
-                y, s, method=st.auc_method, confidence=st.confidence, seed=st.seed,
-                n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method)))
+            metrics.append(metric_record("case_auc", "roc_auc", _case_auc(y, s, clusters, st)))
         return Aggregate(tuple(metrics), {"froc": froc_table(curve)}, _within_one(rows))
+
+
+def _case_auc(y: NDArray[Any], s: NDArray[np.float64], clusters: Sequence[str] | None,
+              st: Any) -> Estimate:
+    """The case-level AUC's interval over the protocol's unit, as binary classification's:
+    with several cases per patient, DeLong's becomes Obuchowski's over patients and the
+    bootstrap resamples patients (the cases were taken as independent before)."""
+    method = st.auc_method
+    if several_per_patient(None if clusters is None else list(clusters)) and method == "delong":
+        method = "obuchowski"
+    return auc_ci(y, s, method=method, confidence=st.confidence, seed=st.seed,
+                  n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method,
+                  stratified=clusters is None,
+                  clusters=None if clusters is None else np.asarray(clusters))
 
 
 def _extents(reference: Any, detections: NDArray[np.float64], criterion: str

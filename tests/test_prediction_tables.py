@@ -144,3 +144,18 @@ def test_a_table_of_class_probabilities_says_what_the_protocol_reads(tmp_path):
         "multiclass-classification protocol's predictions table holds 'case_id' and 'label', "
         "the class predicted for each case (class probabilities are not read); rename its "
         "columns so)")
+
+
+def test_a_table_of_ids_typed_on_macos_is_placed_on_the_manifests_cases(tmp_path):
+    import unicodedata
+
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "multiclass-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    manifest["case_id"] = "환자-" + manifest["case_id"]  # the manifest in NFC
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    pd.DataFrame({"case_id": [unicodedata.normalize("NFD", c) for c in manifest["case_id"]],
+                  "label": manifest["reference"]}).to_csv(folder / "pred.csv", index=False)
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    assert result.failures.n_failed == 0 and result.metric("accuracy").estimate.value == 1.0

@@ -14,6 +14,7 @@ letter case), since a case id written otherwise leaves its case without predicti
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,10 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
     table = read_table(path, columns=[column], role="predictions", columns_hint=(
         f"a {task.type} protocol's predictions table holds 'case_id' and '{column}', {what}; "
         "rename its columns so"))
-    ids = {case.case_id for case in manifest.cases}
+    # the manifest's ids as written, by their NFC form (the table's ids are in NFC)
+    by_form = {unicodedata.normalize("NFC", case.case_id): case.case_id
+               for case in manifest.cases}
+    ids = set(by_form)
     extra = sorted(set(table.frame.index) - ids)
     if extra:
         shown = ", ".join(extra[:50]) + (f" and {len(extra) - 50} more" if len(extra) > 50
@@ -56,7 +60,7 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
             f"{manifest.source}: {shown}" + id_hints(ids - set(table.frame.index),
                                                      set(extra)))
     cell = _score if column == "score" else _label
-    values = {case_id: cell(value) for case_id, value in
+    values = {by_form[case_id]: cell(value) for case_id, value in
               zip(table.frame.index.tolist(), table.frame[column].tolist())}
     return (Predictions("supplied-table", values=values,
                         run={"predictions_sha256": table.sha256}),

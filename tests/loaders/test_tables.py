@@ -188,3 +188,22 @@ def test_a_utf16_file_is_named_as_excels_unicode_text(tmp_path):
     with pytest.raises(TableError, match=r"pred.txt: is UTF-16 text \(Excel's 'Unicode "
                                          r"Text'\) .* save it as UTF-8"):
         read_table(path, columns=["score"], role="predictions")
+
+
+def test_ids_in_either_unicode_form_are_one_id():
+    # 환자01 typed on Windows (NFC) in the reference, on macOS (NFD) in the predictions:
+    # before, each table's four ids were listed as missing from the other, printed alike
+    import unicodedata
+
+    ids = ["환자01", "환자02", "환자03"]
+    decomposed = [unicodedata.normalize("NFD", i) for i in ids]
+    assert decomposed != ids
+    ref = read_table(pd.DataFrame({"case_id": ids, "label": [1, 0, 1]}), columns=["label"],
+                     role="reference")
+    pred = read_table(pd.DataFrame({"case_id": decomposed, "score": [0.9, 0.2, 0.4]}),
+                      columns=["score"], role="predictions")
+    assert join_cases(ref, pred)["score"].to_dict() == {"환자01": 0.9, "환자02": 0.2,
+                                                        "환자03": 0.4}
+    with pytest.raises(TableError, match="duplicate 'case_id' value\\(s\\) 환자01"):
+        read_table(pd.DataFrame({"case_id": [ids[0], decomposed[0]], "label": [1, 0]}),
+                   columns=["label"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +51,10 @@ def read_table(
 ) -> CaseTable:
     """Read a CSV, JSON or Parquet table of cases and check it.
 
-    The id column is read as text, so ``007`` stays ``007``. Every problem is reported
-    at once: missing columns, empty ids, and every duplicated id.
+    The id column is read as text, so ``007`` stays ``007``, and in Unicode's NFC form,
+    so that an id typed on macOS (NFD: ``환자01`` as its letters' parts) is the same id
+    as on Windows. Every problem is reported at once: missing columns, empty ids, and
+    every duplicated id.
 
     A CSV file is UTF-8 (with or without a byte order mark), its fields separated by
     commas; or by semicolons, the decimal mark then a comma (``0,83``), or by tabs, when
@@ -134,7 +137,9 @@ def read_table(
             + _unnamed_hint(frame)
         )
     else:
-        ids = frame[id_column]
+        # ids that print the same are one: typed on Windows (NFC), or on macOS (NFD)
+        frame[id_column] = ids = frame[id_column].map(
+            lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v)
         empty = ids.isna() | (ids.astype(str).str.strip() == "")
         if empty.any():
             csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -86,6 +87,42 @@ def test_serve_opens_the_registry_read_only(issued: Issued, tmp_path: Path) -> N
         child.send_signal(signal.SIGTERM)
         out, _ = child.communicate(timeout=60)
     assert modes and set(modes) == {os.O_RDONLY}, (modes, out.decode())
+
+
+def test_the_log_names_a_failing_registry_with_time_and_level(issued: Issued,
+                                                             tmp_path: Path) -> None:
+    # the page answers 503 with a request id; the server's log has that id on a line
+    # an administrator can find by time and level (it was the bare message)
+    registry = tmp_path / "registry.sqlite"
+    shutil.copy(issued.registry, registry)
+    port = free_port()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "medeval", "serve", "--registry", str(registry),
+         "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx2.get(f"http://127.0.0.1:{port}/static/style.css")
+                break
+            except httpx2.TransportError:
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        registry.write_bytes(b"this is no longer a database " * 100)
+        answer = httpx2.get(f"http://127.0.0.1:{port}/api/reports/{issued.standing}")
+    finally:
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=60)
+    assert answer.status_code == 503
+    request_id = answer.json()["request_id"]
+    line = next(line for line in err.splitlines() if request_id in line)
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} ERROR: +request "
+                    f"{request_id}: registry failed: registry {registry}", line), line
+    assert re.search(r"^\d{4}-\d\d-\d\dT.* 503", out, re.MULTILINE), out  # access log
+    # SIGTERM: a graceful shutdown, then uvicorn ends by the signal itself (as systemd
+    # expects of a service it stops)
+    assert "Application shutdown complete" in err and child.returncode == -signal.SIGTERM
 
 
 @pytest.mark.parametrize("argv, words", [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import re
 from typing import Any, TextIO
@@ -76,7 +77,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
                   + (f" (the proxy's {root_path}/)" if root_path else "") + "\n")
         out.flush()
         uvicorn.run(app, host=args.host, port=args.port, log_level="info",
-                    server_header=False, root_path=root_path)
+                    server_header=False, root_path=root_path, log_config=_log_config())
     finally:
         registry.close()
     return 0
@@ -89,3 +90,18 @@ def _root_path(text: str) -> str:
         raise UsageError(f"--root-path {text!r}: give a path such as /verify (letters, "
                          "digits and . _ ~ - between slashes)")
     return prefix
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, each line with its time, and the page's own errors (a request id
+    and why: the registry failing, or a traceback) through the same handler, marked ERROR.
+    """
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for formatter in config["formatters"].values():
+        formatter["fmt"] = "%(asctime)s " + formatter["fmt"]
+        formatter["datefmt"] = "%Y-%m-%dT%H:%M:%S%z"
+    config["loggers"]["medeval.web"] = {"handlers": ["default"], "level": "INFO",
+                                        "propagate": False}
+    return config

@@ -251,10 +251,18 @@ def _other_pixel_size(case: Case, root: Path, spacing: tuple[float, ...] | float
     2-D DICOM frame states (PixelSpacing, ImagerPixelSpacing over the magnification, or
     the ultrasound region in cm; see :func:`._frames.stated_spacing`): the points'
     distances in mm would be wrong by their ratio. A 3-D spacing is not compared."""
-    from ._frames import stated_spacing
+    from ._frames import differing_regions, stated_spacing
 
     pair = (spacing, spacing) if isinstance(spacing, float) else spacing
     stated = stated_spacing(root, case.inputs) if len(pair) == 2 else None
+    differing = differing_regions(root, case.inputs) if stated is None else None
+    if differing is not None and len(pair) == 2:
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} gives \"spacing_mm\" "
+            f"{list(pair)}, but its frame {differing[0]} has ultrasound regions of "
+            f"different pixel sizes ({differing[1]}; rows x columns): no one size holds "
+            "for the image; match by box (criterion \"iou\") or lesion mask (criterion "
+            "\"inside\")")
     if stated is None or np.allclose(stated[1], pair, rtol=1e-3, atol=0.0):
         return
     raise ReferenceProblem(

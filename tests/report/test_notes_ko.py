@@ -247,6 +247,10 @@ def _task_notes() -> list[str]:
 
     out += [w.removeprefix("all cases: ") for w in _cases_as_independent(
         [CaseRow(f"c{i}", f"p{i // 3}", "ok", None, None, {}) for i in range(6)])]
+    # agreement figures over several measured cases per patient
+    from medeval.tasks.measurement import _independent
+
+    out += list(_independent(["p1", "p1", "p2"]))
     # a run started under another protocol than the one judging it
     import json
     import tempfile

@@ -399,6 +399,13 @@ NOTES: tuple[Note, ...] = (
          "(statistics.resampling_unit): 모든 신뢰구간이 이들을 독립으로 다루므로, "
          "한 환자의 증례들이 서로 비슷하면 구간이 지나치게 좁습니다. resampling_unit = "
          "\"patient\"로 하면 이를 반영합니다"),
+    Note(r"the intervals of bias, the limits of agreement, MAE, RMSE and Lin's CCC take the "
+         r"(?P<n>\d+) measured cases as independent, but they are of (?P<k>\d+) patients, "
+         r"several per patient: they are too narrow if a patient's cases are alike \(these "
+         r"intervals have no form over patients here\)",
+         "편향, 일치 한계, MAE, RMSE, Lin의 CCC의 신뢰구간은 측정된 증례 {n}개를 서로 독립으로 "
+         "다루지만, 이들은 환자 {k}명의 것으로 환자마다 여러 개입니다: 한 환자의 증례들이 서로 "
+         "비슷하면 구간이 지나치게 좁습니다 (이 신뢰구간들에는 환자 단위의 형태가 아직 없습니다)"),
     Note(r"newcombe takes the (?P<n>\d+) cases as independent, but they are of (?P<k>\d+) "
          r"patients, several per patient: the interval is too narrow if a patient's cases are "
          r"alike; auc_method = \"delong\" \(Obuchowski's clustered form here\) or "

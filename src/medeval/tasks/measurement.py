@@ -33,6 +33,7 @@ from .base import (
     TaskType,
     metric_record,
     proportion_estimate,
+    several_per_patient,
 )
 
 __all__ = ["Measurement"]
@@ -115,12 +116,35 @@ class Measurement(TaskType):
                 estimate = function(ref, meas, confidence=st.confidence)
                 metrics.append(metric_record(name, name, estimate, metric_unit))
             tables["bland_altman"] = {"sd": ba.sd, "n": ba.n, "unit": unit}
-            return Aggregate(tuple(metrics), tables)
+            patients = None if clusters is None else [
+                c for c, r in zip(clusters, rows) if r.values["measurement"] is not None]
+            return Aggregate(tuple(metrics), tables, _independent(patients))
         return Aggregate(tuple(metrics), tables, (
             f"{len(measured)} measured case(s) of {len(rows)}: agreement needs at least 2, "
             "so bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",))
 
 
+
+
+def _independent(patients: Sequence[str] | None) -> tuple[str, ...]:
+    """A warning where the protocol's unit is the patient and some patient holds several
+    measured cases: the agreement figures' intervals (t, Carkeet, Lin's z) take the
+    cases as independent, having no clustered form here, so they are too narrow if a
+    patient's cases are alike. (The completion rate's interval is clustered.)
+
+    Examples
+    --------
+    >>> _independent(["p1", "p1", "p2"])[0][:52]
+    'the intervals of bias, the limits of agreement, MAE,'
+    >>> _independent(["p1", "p2"]), _independent(None)
+    ((), ())
+    """
+    if patients is None or not several_per_patient(list(patients)):
+        return ()
+    return (f"the intervals of bias, the limits of agreement, MAE, RMSE and Lin's CCC take "
+            f"the {len(patients)} measured cases as independent, but they are of "
+            f"{len(set(patients))} patients, several per patient: they are too narrow if a "
+            "patient's cases are alike (these intervals have no form over patients here)",)
 
 
 def _check_unit(case: Case, stated: Any, unit: str) -> None:

@@ -110,3 +110,19 @@ def test_a_seg_frame_naming_no_single_frame_of_a_cine_is_refused(tmp_path, refer
     with pytest.raises(LoaderError) as caught:
         read_label_map(seg, reference=read_image(image))
     assert "frame 1 names source image" in str(caught.value) and said in str(caught.value)
+
+
+def test_a_source_image_shared_by_all_frames_places_them(tmp_path):
+    # the Derivation Image functional group in SharedFunctionalGroupsSequence (one source
+    # for every frame) rather than per frame: before, 'names source image None frame 1'
+    image = write_cine(tmp_path / "cine.dcm")
+    a = box(2, 5, 3, 9)
+    seg = write_seg(tmp_path / "seg.dcm", [(1, 2, a)], image)
+    ds = pydicom.dcmread(seg)
+    group = ds.PerFrameFunctionalGroupsSequence[0]
+    ds.SharedFunctionalGroupsSequence[0].DerivationImageSequence = group.DerivationImageSequence
+    del group.DerivationImageSequence
+    ds.save_as(seg)
+    label_map = read_label_map(seg, reference=read_image(image)).array
+    assert label_map[1].astype(bool).tolist() == a.tolist()  # frame 2, by hand
+    assert not label_map[0].any() and not label_map[2].any()

@@ -317,9 +317,11 @@ def _parse_on_source(ds: Any, frames: Any, numbers: list[int], reference: Image 
     uids = (reference.metadata.get("grid_sop_instance_uids")  # a SEG's label map
             or reference.metadata.get("sop_instance_uids") or ())
     items = _per_frame_items(ds, len(numbers)) or [None] * len(numbers)
+    shared = _source_image(_first_item(ds.get("SharedFunctionalGroupsSequence")))
     slots = []
     for i, item in enumerate(items):
         source = _source_image(item)
+        source = shared if source is None else source  # one source for every frame
         uid = None if source is None else str(source.get("ReferencedSOPInstanceUID", ""))
         number, unplaced = _source_frame(source, reference.array.shape[0])
         if unplaced:
@@ -367,7 +369,8 @@ def _source_frame(source: Any, frames: int) -> tuple[int, str | None]:
 
 
 def _source_image(item: Any) -> Any:
-    """A per-frame item's first DerivationImageSequence > SourceImageSequence item."""
+    """A functional group item's first DerivationImageSequence > SourceImageSequence item
+    (per frame, or shared by all frames: PS3.3 C.7.6.16.2.6)."""
     derivation = None if item is None else _first_item(item.get("DerivationImageSequence"))
     return None if derivation is None else _first_item(
         derivation.get("SourceImageSequence"))

@@ -380,7 +380,21 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
                                          if len(unmatched) > 10 else "")
     return [f"all cases: the predictions folder holds {len(unmatched)} file(s) that name no "
             f"case of the manifest: {shown}; a prediction is read only as <case_id> with its "
-            "suffix"]
+            "suffix" + _zeros_lost(unmatched, missing)]
+
+
+def _zeros_lost(files: Sequence[str], missing: set[str]) -> str:
+    """A sentence where file names differ from cases without prediction only in leading
+    zeros (``12.json`` for case ``0012``: the ids read as numbers by pandas or Excel)."""
+    cases = {case.lstrip("0") or "0": case for case in sorted(missing)}
+    pairs = [(name, cases[stem.lstrip("0") or "0"]) for name in files
+             if (stem := nfc_id(name).split(".")[0]) not in missing
+             and (stem.lstrip("0") or "0") in cases]
+    if not pairs:
+        return ""
+    return (f"; {len(pairs)} of them differ from a case id only in leading zeros (e.g. "
+            f"{pairs[0][0]} for case {pairs[0][1]}): the ids were read as numbers; name each "
+            "file as the manifest writes its case id")
 
 
 def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:

@@ -279,6 +279,11 @@ def _task_notes() -> list[str]:
             Path(folder, f"x{k:02d}.json").write_text("{}")
         out += [w.removeprefix("all cases: ")
                 for w in _unmatched_predictions(Path(folder), ["c1"])]
+    # ... and one whose name lost its case id's leading zeros (1.json for case 0001)
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "1.json").write_text("{}")
+        out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
+            Path(folder), ["0001"], unread=["0001"])]
     return out
 
 
@@ -603,6 +608,18 @@ def test_the_box_form_and_score_scale_notes_by_hand() -> None:
         "점수(-2.5 ~ 3)가 모두 [0, 1] 안에 있지는 않으므로 확률이 아닙니다: Brier 점수와 기대 "
         "보정 오차(ECE)는 보고하지 않습니다 (로짓이라면 각 점수에 시그모이드를 적용해 "
         "주십시오). 임계값은 주어진 점수 그대로에 적용됩니다")
+
+
+def test_file_names_without_leading_zeros_by_hand() -> None:
+    assert warning_ko(
+        "all cases: the predictions folder holds 1 file(s) that name no case of the "
+        "manifest: 1.json; a prediction is read only as <case_id> with its suffix; 1 of them "
+        "differ from a case id only in leading zeros (e.g. 1.json for case 0001): the ids "
+        "were read as numbers; name each file as the manifest writes its case id") == (
+        "전체 증례: 예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 1개 있습니다: "
+        "1.json. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. 그중 1개는 증례 ID와 "
+        "앞자리 0만 다릅니다 (예: 증례 0001의 1.json): ID가 숫자로 읽힌 것입니다. 각 파일 "
+        "이름을 매니페스트에 적힌 증례 ID대로 지으십시오")
 
 
 def test_normalised_detections_by_hand() -> None:

@@ -77,3 +77,23 @@ def test_the_lower_case_name_alone_and_none_at_all(tmp_path: Path) -> None:
             as missing:
         prediction_file(tmp_path, "c2", (".json",))
     assert missing.value.reason == "missing-output"
+
+
+def test_file_names_that_lost_their_leading_zeros_are_named_so(study: Path) -> None:
+    # case ids 0001 ... of a set whose prediction files were written from ids pandas read
+    # as numbers (1.json): every case fails as missing-output (nothing is guessed), and
+    # the warning naming the files says what they differ in
+    manifest = study / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("\nWDBC-", "\n"),
+                        encoding="utf-8")
+    predictions = study / "predictions"
+    for file in sorted(predictions.iterdir()):
+        file.rename(predictions / (file.name.removeprefix("WDBC-").lstrip("0")))
+    result = medeval.evaluate(study / "protocol.toml", predictions)
+    assert {c.reason for c in result.failures.cases} == {"missing-output"}
+    texts = [w for w in result.warnings if "name no case" in w]
+    # 23 files, the first by name 1.json (case 0001)
+    assert texts and texts[0].endswith(
+        "; a prediction is read only as <case_id> with its suffix; 23 of them differ from a "
+        "case id only in leading zeros (e.g. 1.json for case 0001): the ids were read as "
+        "numbers; name each file as the manifest writes its case id")

@@ -316,6 +316,11 @@ NOTES: tuple[Note, ...] = (
          "예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 {n}개 있습니다: {shown}. "
          "예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다",
          {"shown": lambda t: re.sub(r", \.\.\. \((\d+) in all\)$", r", ... (모두 \1개)", t)}),
+    Note(r"(?P<k>\d+) of them differ from a case id only in leading zeros \(e\.g\. "
+         r"(?P<file>.+?) for case (?P<case>.+?)\): the ids were read as numbers; name each "
+         r"file as the manifest writes its case id",
+         "그중 {k}개는 증례 ID와 앞자리 0만 다릅니다 (예: 증례 {case}의 {file}): ID가 숫자로 "
+         "읽힌 것입니다. 각 파일 이름을 매니페스트에 적힌 증례 ID대로 지으십시오"),
     Note(r"patient ids that differ only in letter case are counted as different patients: "
          r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
          "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "

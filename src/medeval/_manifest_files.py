@@ -147,7 +147,22 @@ def read_reference_image(path: Path) -> object:
     if sniff(path) in {"png", "jpeg", "bmp", "tiff"}:
         decode_mask(path)
         return None
-    return read_image(path)
+    return _placed_later(read_image, path)
+
+
+def _placed_later(reader: Callable[[Path], object], path: Path) -> object:
+    """``reader(path)``; a DICOM SEG of a 2-D image without positions, which only the
+    case's image places (by the source image its frames name), is read alone instead
+    (:func:`medeval.loaders.seg.unplaced_segmentation`): refused by ``reader`` for want
+    of that image, it is no fault of the set."""
+    from .loaders.seg import unplaced_segmentation
+
+    try:
+        return reader(path)
+    except LoaderError:
+        if not unplaced_segmentation(path):
+            raise
+    return None
 
 
 def read_segmentation(path: Path) -> object:
@@ -159,7 +174,9 @@ def read_segmentation(path: Path) -> object:
     """
     from .loaders import read_segmentation
 
-    return read_segmentation(path) if sniff(path) == "dicom" else read_reference_image(path)
+    if sniff(path) == "dicom":
+        return _placed_later(read_segmentation, path)
+    return read_reference_image(path)
 
 
 def read_record(path: Path) -> object:

@@ -395,6 +395,29 @@ def is_dicom_segmentation(path: str | os.PathLike[str]) -> bool:
             or head.get("Modality") == "SEG")
 
 
+def unplaced_segmentation(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a SEG of a 2-D image without positions whose header, pixel data
+    and segments read: such a SEG is placed only by the source image its frames name
+    (:func:`_parse_on_source`), so read alone (``manifest check --read-files`` has no
+    case to place it by) it can be checked no further; its placement is checked when its
+    case is scored. False for any other file.
+
+    Raises
+    ------
+    LoaderError
+        A fault the file alone shows (pixel data cut short, a frame without a segment).
+    """
+    file = Path(path)
+    if not is_dicom_segmentation(file):
+        return False
+    ds = _dataset(file)
+    if frame_planes(ds) is not None:
+        return False
+    _pixels(ds, file)
+    _segment_numbers(ds, int(ds.get("NumberOfFrames", 1)), file)
+    return True
+
+
 def _mask_segmentation(file: os.PathLike[str], reference: Image | None,
                        label_map: Mapping[int, int] | None,
                        jpeg_threshold: float | None) -> Segmentation:

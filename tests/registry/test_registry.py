@@ -92,6 +92,25 @@ def test_amend_names_the_old_report_and_the_old_names_the_new(registry_url):
     assert [r.number for r in chain] == [old.number, new.number]
 
 
+def test_an_amendment_dated_before_the_report_it_replaces_is_refused(registry_url):
+    # report 1 issued on 1 December; an amendment dated 27 November would replace a
+    # report not yet issued on its own date of issue: refused, nothing stored, report 1
+    # stands. The same day is accepted.
+    with Registry.create(registry_url) as registry:
+        old = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                             issue_date="2026-12-01", **PEOPLE)
+        with pytest.raises(RegistryError, match=(
+                f"issue date 2026-11-27: before the report it amends, {old.number}, "
+                "issued 2026-12-01")):
+            registry.amend(old.number, "typo", fingerprint=sha("r1"),
+                           pdf_sha256=sha("p2"), issue_date="2026-11-27")
+        assert [(r.number, r.status) for r in registry.list()] == [
+            (old.number, Status.ISSUED)]
+        new = registry.amend(old.number, "typo", fingerprint=sha("r1"),
+                             pdf_sha256=sha("p2"), issue_date="2026-12-01")
+    assert new.replaces == old.number
+
+
 def test_withdraw_and_what_can_no_longer_be_done(registry_url):
     with Registry.create(registry_url) as registry:
         report = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"), **PEOPLE)

@@ -215,7 +215,8 @@ class Registry:
         ------
         RegistryError
             ``number`` unknown, already amended (naming the report that replaced it) or
-            withdrawn; an empty reason; or as :meth:`issue`.
+            withdrawn; an empty reason; a date of issue before the old report's; or as
+            :meth:`issue`.
         """
         with self.issuing(fingerprint=fingerprint, test_id=test_id, customer=customer,
                           tester=tester, approver=approver, issue_date=issue_date,
@@ -247,6 +248,10 @@ class Registry:
         day = date.today() if issue_date is None else check_date(issue_date, what="issue date")
         with self._transaction("issuing a report", write=True) as session:
             old = self._amended(session, amends, reason) if amends is not None else None
+            if old is not None and day < old.issue_date:
+                raise RegistryError(f"issue date {day}: before the report it amends, "
+                                    f"{old.number}, issued {old.issue_date}; an amendment "
+                                    "is issued on or after the report it replaces")
             fields = self._fields(old, test_id=test_id, customer=customer, tester=tester,
                                   approver=approver)
             scope, seq, drawn = self._draw(session, day, number)

@@ -320,3 +320,15 @@ def test_a_subgroup_column_listed_twice_is_refused(folder):
     text = VALID.replace('columns = ["site"]', 'columns = ["site", "site"]')
     with pytest.raises(ProtocolError, match=r"subgroups\.columns: 'site' is listed 2 times"):
         load_protocol(write(folder, text))
+
+
+@pytest.mark.parametrize("test_id", [
+    "KTL|1; fingerprint=sha256:" + "0" * 64,  # rewrote the PDF's Keywords record
+    "KTL 갑상선 001", "KTL-1\nsecond", "-KTL-1", "K" * 65])
+def test_a_test_id_that_is_no_report_number_is_refused(folder, test_id):
+    # the certificate's report number unless the report info gives one: the first id's
+    # certificate failed its own verification ("the attachment was replaced")
+    text = VALID.replace('id = "KTL-2026-0001"', f"id = {json.dumps(test_id)}", 1)
+    assert text != VALID
+    with pytest.raises(ProtocolError, match=r"test\.id: .*report number: 1 to 64 letters"):
+        load_protocol(write(folder, text))

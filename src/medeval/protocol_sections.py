@@ -9,10 +9,19 @@ section is picked.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "TASK_METRICS",
@@ -46,6 +55,10 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: A report number as medeval.report.info and the registry take it.
+_REPORT_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+
+
 class Identity(Section):
     """``[test]``: the test's identity."""
 
@@ -56,6 +69,20 @@ class Identity(Section):
         description="certificate: a laboratory's certified run (isolation required); "
         "pre-check: a company's own run, never called a certificate"
     )
+
+    @field_validator("id")
+    @classmethod
+    def _a_report_number(cls, value: str) -> str:
+        """The test id is the certificate's report number unless the report info gives
+        one, so it is written as a report number is (medeval.report.info): a ``;`` broke
+        the PDF's Keywords record (the certificate failed its own verification), a ``|``
+        the QR code's fields, a space or Hangul the registry's and the page's look-up."""
+        if not _REPORT_NUMBER.fullmatch(value):
+            raise ValueError(
+                "the test id is the certificate's report number: 1 to 64 letters, digits "
+                "and '. _ / -', a letter or digit first (e.g. KTL-2026-0001); a title in "
+                "any script goes in test.title")
+        return value
 
 
 class Party(Section):

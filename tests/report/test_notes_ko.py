@@ -242,6 +242,13 @@ def _task_notes() -> list[str]:
     from medeval.tasks.binary_classification import _not_probabilities
 
     out += list(_not_probabilities(np.array([-2.5, 0.25, 3.0])))
+    # scores that rank the negative cases first
+    from medeval.result import MetricRecord
+    from medeval.stats.estimate import Estimate
+    from medeval.tasks.binary_classification import _below_chance
+
+    out += list(_below_chance([MetricRecord("roc_auc", "roc_auc", Estimate(
+        0.2, 0.1, 0.3, "delong", 0.95, 40), True)]))
     # several cases per patient under the unit "case"
     from medeval.evaluation import _cases_as_independent
 
@@ -620,6 +627,17 @@ def test_file_names_without_leading_zeros_by_hand() -> None:
         "1.json. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. 그중 1개는 증례 ID와 "
         "앞자리 0만 다릅니다 (예: 증례 0001의 1.json): ID가 숫자로 읽힌 것입니다. 각 파일 "
         "이름을 매니페스트에 적힌 증례 ID대로 지으십시오")
+
+
+def test_an_auc_below_chance_by_hand() -> None:
+    assert note_ko(
+        "the AUC 0.1717 and its whole 95% interval [0.04654, 0.2969] lie below 0.5: the "
+        "scores rank the negative cases above the positive ones; are they the negative "
+        "class's probability (a classifier's predict_proba(X)[:, 0])? The AUC is not "
+        "flipped") == (
+        "AUC(0.1717)와 그 95% 신뢰구간 [0.04654, 0.2969] 전체가 0.5보다 작습니다: 점수가 음성 "
+        "증례를 양성 증례보다 높게 매깁니다. 음성 부류의 확률(분류기의 predict_proba(X)[:, 0])을 "
+        "준 것입니까? AUC는 뒤집지 않습니다")
 
 
 def test_normalised_detections_by_hand() -> None:

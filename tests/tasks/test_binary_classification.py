@@ -288,3 +288,27 @@ def test_labels_written_as_integer_text_are_the_integers(tmp_path, pos_label):
         skm.roc_auc_score(truth, scores), abs=1e-12)
     assert result.metric("specificity").estimate.value == pytest.approx(
         skm.recall_score(truth, scores >= 0.5, pos_label=0), abs=1e-12)
+
+
+def test_scores_of_the_negative_class_are_warned_of(tmp_path):
+    # predict_proba(X)[:, 0] handed in: the AUC is scikit-learn's on those scores, below
+    # 0.5 and not flipped, and the result's warnings ask whether they are the other class's
+    rng = np.random.default_rng(8)
+    truth = rng.integers(0, 2, 60)
+    positive = np.clip(truth * 0.4 + rng.random(60) * 0.6, 0, 1).round(4)
+    ids = [f"c{k:02d}" for k in range(60)]
+    ref = pd.DataFrame({"case_id": ids, "label": truth})
+    result = evaluate_classification(ref, pd.DataFrame({"case_id": ids, "score": 1 - positive}),
+                                     threshold=0.5)
+    auc = result.metric("roc_auc").estimate
+    assert auc.value == pytest.approx(skm.roc_auc_score(truth, 1 - positive), abs=1e-12)
+    assert auc.high < 0.5
+    assert [w for w in result.warnings if "below 0.5" in w] == [
+        f"all cases: the AUC {auc.value:.4g} and its whole 95% interval [{auc.low:.4g}, "
+        f"{auc.high:.4g}] lie below 0.5: the scores rank the negative cases above the "
+        "positive ones; are they the negative class's probability (a classifier's "
+        "predict_proba(X)[:, 0])? The AUC is not flipped"]
+    right = evaluate_classification(ref, pd.DataFrame({"case_id": ids, "score": positive}),
+                                    threshold=0.5)
+    assert not [w for w in right.warnings if "below 0.5" in w]
+

@@ -50,3 +50,15 @@ def test_a_predictions_folder_named_like_a_word_leaves_the_messages_whole(
         "case WDBC-0001: score nan is not finite"]
     again = medeval.evaluate(folder / "protocol.toml", folder / "label")
     assert again.fingerprint == by_label.fingerprint
+
+
+def test_an_auc_below_chance_from_failed_cases_alone_is_not_put_on_the_scores(tmp_path: Path) -> None:
+    # 19 of the example's 24 cases without prediction: worst-case ranks give an AUC
+    # interval below 0.5, but the 5 scored cases' scores are not reversed: no such warning
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("result"))
+    for file in sorted((folder / "predictions").iterdir())[:18]:
+        file.unlink()
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    assert result.metric("roc_auc").estimate.high < 0.5
+    assert not [w for w in result.warnings if "below 0.5" in w]

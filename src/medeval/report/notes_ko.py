@@ -365,6 +365,13 @@ NOTES: tuple[Note, ...] = (
          "임계값은 점수와 같은 척도로 적어야 합니다 (확률의 50 %는 0.5)",
          {"side": _one_of({"above": "보다 큽니다", "below": "보다 작습니다"}),
           "called": _one_of({"negative": "음성", "positive": "양성"})}),
+    Note(r"the AUC (?P<auc>\S+) and its whole (?P<level>\S+)% interval \[(?P<low>\S+), "
+         r"(?P<high>\S+)\] lie below 0\.5: the scores rank the negative cases above the "
+         r"positive ones; are they the negative class's probability \(a classifier's "
+         r"predict_proba\(X\)\[:, 0\]\)\? The AUC is not flipped",
+         "AUC({auc})와 그 {level}% 신뢰구간 [{low}, {high}] 전체가 0.5보다 작습니다: 점수가 음성 "
+         "증례를 양성 증례보다 높게 매깁니다. 음성 부류의 확률(분류기의 "
+         "predict_proba(X)[:, 0])을 준 것입니까? AUC는 뒤집지 않습니다"),
     Note(r"the scores \((?P<low>\S+) to (?P<high>\S+)\) are not all within \[0, 1\], so they "
          r"are not probabilities: the Brier score and the expected calibration error are not "
          r"reported \(for logits, give the sigmoid of each score\); the threshold applies to "

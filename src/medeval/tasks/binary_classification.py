@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from ..manifest import Case
 from ..metrics._confusion import ratio_terms
 from ..metrics.classification import ConfusionMatrix, confusion_matrix
+from ..metrics.ranking import roc_auc
 from ..result import MetricRecord
 from ..stats.bootstrap import bootstrap_ci, ece_statistic
 from ..stats.delong import auc_ci
@@ -205,7 +206,8 @@ class BinaryClassification(TaskType):
         )
         tables = {"confusion_matrix": {"tp": cm.tp, "fp": cm.fp, "fn": cm.fn, "tn": cm.tn}}
         return Aggregate(tuple(metrics), tables, _threshold_outside(
-            known, truth, self.spec.threshold) + _not_probabilities(known))
+            known, truth, self.spec.threshold) + _not_probabilities(known)
+            + _below_chance(metrics, truth[[s is not None for s in given]], known))
 
     def _no_cases(self) -> tuple[MetricRecord, ...]:
         """Each figure undefined (NaN, n 0, note "no cases"), with the method it would have."""
@@ -224,6 +226,34 @@ class BinaryClassification(TaskType):
         return tuple(metric_record(name, definition, Estimate(
             math.nan, math.nan, math.nan, method, st.confidence, 0, note="no cases"))
             for name, definition, method in named)
+
+
+def _below_chance(metrics: Sequence[MetricRecord], truth: NDArray[np.bool_] | None = None,
+                  scores: NDArray[np.float64] | None = None) -> tuple[str, ...]:
+    """A warning when the whole AUC interval lies below 0.5 and so does the AUC of the
+    scored cases (``truth``, ``scores``: not only failed cases ranked wrongly by the
+    failure policy): the scores rank the negative cases above the positive ones, as the
+    other class's probability does (a classifier's ``predict_proba(X)[:, 0]``); the AUC
+    is never flipped.
+
+    Examples
+    --------
+    >>> from medeval.stats.estimate import Estimate
+    >>> auc = MetricRecord("roc_auc", "roc_auc", Estimate(0.2, 0.1, 0.3, "delong", 0.95, 40),
+    ...                    True)
+    >>> _below_chance([auc])[0][:54]
+    'the AUC 0.2 and its whole 95% interval [0.1, 0.3] lie '
+    """
+    auc = next((m.estimate for m in metrics if m.name == "roc_auc"), None)
+    if auc is None or not auc.high < 0.5:
+        return ()
+    if truth is not None and scores is not None and (
+            not (truth.any() and not truth.all()) or roc_auc(truth, scores) >= 0.5):
+        return ()  # the failed cases' worst-case ranks, not the scores
+    return (f"the AUC {auc.value:.4g} and its whole {auc.confidence:.0%} interval "
+            f"[{auc.low:.4g}, {auc.high:.4g}] lie below 0.5: the scores rank the negative "
+            "cases above the positive ones; are they the negative class's probability (a "
+            "classifier's predict_proba(X)[:, 0])? The AUC is not flipped",)
 
 
 def _not_probabilities(scores: np.ndarray) -> tuple[str, ...]:

@@ -118,7 +118,13 @@ def read_dicom_file(path: str | os.PathLike[str]) -> Image:
     ['YBR_FULL_422', 'RGB', 33.333]
     """
     file = regular_file(path, what="DICOM file")
-    dataset = _dataset(file)
+    return dataset_image(_dataset(file), file)
+
+
+def dataset_image(dataset: Any, file: Path) -> Image:
+    """:func:`read_dicom_file` of a dataset already read with its pixel data (by
+    ``_dataset``): :func:`medeval.loaders.read_image` reads a file once to tell a SEG
+    from an image and to decode it."""
     frames, photometric = _dicom_pixels.decode(dataset, file)
     with _header_values(f"DICOM file {file}"):
         metadata = _metadata(dataset, file)

@@ -17,10 +17,10 @@ from ..errors import LoaderError
 from ._files import RASTER_FORMATS, regular_file, sniff
 from ._nifti import check_complete
 from ._records import Image
-from .dicom import read_dicom_file, read_dicom_series
+from .dicom import _dataset, dataset_image, read_dicom_series
 from .itk import read_itk_image
 from .raster import SUFFIXES, read_raster
-from .seg import is_dicom_segmentation, read_label_map
+from .seg import is_segmentation_dataset, read_label_map
 
 __all__ = ["Image", "read_image"]
 
@@ -80,10 +80,9 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     if kind in RASTER_FORMATS or file.suffix.lower() in SUFFIXES:
         return read_raster(file)  # refused there: empty, or name and bytes disagree
     if kind == "dicom":
-        if is_dicom_segmentation(file):
-            image = read_label_map(file)
-        else:
-            image = read_dicom_file(file)
+        dataset = _dataset(file)  # once: its SOP class, then its pixels
+        image = (read_label_map(file) if is_segmentation_dataset(dataset)
+                 else dataset_image(dataset, file))
         found = image.metadata.get("series_uid")
         if series_uid is not None and found != series_uid:
             raise LoaderError(

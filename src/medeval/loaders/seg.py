@@ -391,8 +391,14 @@ def is_dicom_segmentation(path: str | os.PathLike[str]) -> bool:
                                specific_tags=["SOPClassUID", "Modality"], force=True)
     except Exception:  # pydicom raises many kinds on a damaged header
         return False
-    return (str(head.get("SOPClassUID", "")) == SEGMENTATION_STORAGE
-            or head.get("Modality") == "SEG")
+    return is_segmentation_dataset(head)
+
+
+def is_segmentation_dataset(ds: Any) -> bool:
+    """Whether a dataset already read is a DICOM Segmentation (its SOP class, or
+    modality SEG)."""
+    return (str(ds.get("SOPClassUID", "")) == SEGMENTATION_STORAGE
+            or ds.get("Modality") == "SEG")
 
 
 def unplaced_segmentation(path: str | os.PathLike[str]) -> bool:

@@ -252,3 +252,7 @@ def test_one_reader_under_rrrc_says_why_its_criterion_is_inconclusive(tmp_path: 
             "needs several): the difference has no RRRC interval and its criterion is "
             "INCONCLUSIVE.") in flat
     assert "판독자가 한 명이어서 RRRC 신뢰구간을 추정할 수 없습니다" in flat
+    # the design sentence of one reader (it read "Multi-reader ...: 1 readers each read")
+    assert "Reader study with one reader: the reader read the same" in flat
+    assert "판독자 1명의 판독 연구: 판독자 1명이 같은 증례" in flat
+    assert "1 readers" not in flat and "Multi-reader" not in flat

@@ -83,7 +83,9 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
     comparison = (_m("reader_study.noninferiority", margin=_as_fixed(study.margin or 0.0, 3))
                   if study.comparison == "non-inferiority" else Msg("reader_study.superiority"))
     blocks: list[Block] = [
-        Para(_m("reader_study.design", readers=len(study.readers), cases=study.n_cases,
+        # "1 readers each read" and "multi-reader" misstate a study of one reader
+        Para(_m("reader_study.design" if len(study.readers) > 1 else "reader_study.design_one",
+                readers=len(study.readers), cases=study.n_cases,
                 positive=study.n_positive, negative=study.n_negative, test=test,
                 reference=reference), "body"),
         Para(comparison, "body"),

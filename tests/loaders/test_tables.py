@@ -207,3 +207,19 @@ def test_ids_in_either_unicode_form_are_one_id():
     with pytest.raises(TableError, match="duplicate 'case_id' value\\(s\\) 환자01"):
         read_table(pd.DataFrame({"case_id": [ids[0], decomposed[0]], "label": [1, 0]}),
                    columns=["label"])
+
+
+def test_parquet_without_its_reader_says_what_to_install(tmp_path, monkeypatch):
+    # where neither pyarrow nor fastparquet is installed (medeval installs neither),
+    # pandas' own message was four lines about engines
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow: ImportError
+    monkeypatch.setitem(sys.modules, "fastparquet", None)
+    path = tmp_path / "pred.parquet"
+    path.write_bytes(b"PAR1")
+    with pytest.raises(TableError) as info:
+        read_table(path, columns=["score"], role="predictions")
+    assert str(info.value) == (f"predictions table {path}: cannot be read: reading Parquet "
+                               "needs pyarrow, which medeval does not install: pip install "
+                               "pyarrow, or save the table as CSV")

@@ -111,13 +111,15 @@ def read_table(
         digest = sha256_file(path)
         try:
             if path.suffix.lower() == ".parquet":
-                frame = pd.read_parquet(path)
+                frame = _read_parquet(path, f"{role} table {where}")
                 if id_column in frame.columns:
                     frame[id_column] = frame[id_column].astype("string").astype(object)
             elif path.suffix.lower() == ".json":
                 frame = _read_json(path, id_column)
             else:
                 frame = _read_csv(path, id_column)
+        except TableError:
+            raise
         except UnicodeDecodeError as exc:
             utf16 = bytes(exc.object[:2]) in (b"\xff\xfe", b"\xfe\xff")
             raise TableError(
@@ -245,6 +247,16 @@ def _read_csv(path: Path, id_column: str) -> pd.DataFrame:
                          ",")
     return pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
                        dtype={id_column: str}, keep_default_na=True, encoding="utf-8")
+
+
+def _read_parquet(path: Path, what: str) -> pd.DataFrame:
+    """A Parquet file, read by pyarrow (or fastparquet), which medeval does not install."""
+    try:
+        return pd.read_parquet(path)
+    except ImportError:
+        raise TableError(
+            f"{what}: cannot be read: reading Parquet needs pyarrow, which medeval does not "
+            "install: pip install pyarrow, or save the table as CSV") from None
 
 
 def _read_json(path: Path, id_column: str) -> pd.DataFrame:

@@ -273,10 +273,13 @@ def _scores(column: pd.Series, case_ids: NDArray[Any], table: CaseTable) -> NDAr
     bad = ~np.isfinite(numbers) | column.map(lambda v: isinstance(v, (bool, np.bool_))
                                              ).to_numpy(dtype=bool)
     if bad.any():
+        comma = any(isinstance(v, str) and re.fullmatch(r"\s*-?[0-9]*,[0-9]+\s*", v)
+                    for v in column[bad])
         raise InvalidInputError(
             f"predictions table {table.source}: scores must be finite numbers (not true or "
-            f"false); not so for case(s) {', '.join(case_ids[bad])}"
-        )
+            f"false); not so for case(s) {', '.join(case_ids[bad])}" + (
+                " (a decimal comma, as in 0,83? write 0.83, or export the table with ';' "
+                "between its fields)" if comma else ""))
     return finite_scores(numbers, name="score", func=_FUNC)
 
 

@@ -312,3 +312,14 @@ def test_scores_of_the_negative_class_are_warned_of(tmp_path):
                                     threshold=0.5)
     assert not [w for w in right.warnings if "below 0.5" in w]
 
+
+
+def test_decimal_commas_in_a_comma_or_tab_table_are_named(tmp_path):
+    # Excel's tab-separated export in a comma-decimal locale: 0,83 is no number in a table
+    # whose fields are not separated by ';'; refused as before, now saying why
+    ref = pd.DataFrame({"case_id": ["a", "b"], "label": [1, 0]})
+    path = tmp_path / "pred.tsv"
+    path.write_text("case_id\tscore\na\t0,83\nb\t0,25\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a, b \(a decimal comma, "
+                                                r"as in 0,83\? write 0.83"):
+        evaluate_classification(ref, path, threshold=0.5)

@@ -223,3 +223,10 @@ def test_parquet_without_its_reader_says_what_to_install(tmp_path, monkeypatch):
     assert str(info.value) == (f"predictions table {path}: cannot be read: reading Parquet "
                                "needs pyarrow, which medeval does not install: pip install "
                                "pyarrow, or save the table as CSV")
+
+
+def test_an_empty_json_table_says_it_has_no_column(tmp_path):
+    path = write(tmp_path, "pred.json", "[]")
+    with pytest.raises(TableError, match=r"missing column\(s\) 'case_id', 'score'; it has no "
+                                         r"column \("):
+        read_table(path, columns=["score"], role="predictions")

@@ -135,7 +135,7 @@ def read_table(
     if missing:
         problems.append(
             f"missing column(s) {', '.join(map(repr, missing))}; it has "
-            f"{', '.join(map(repr, map(str, frame.columns)))} ({columns_hint})"
+            f"{', '.join(map(repr, map(str, frame.columns))) or 'no column'} ({columns_hint})"
             + _unnamed_hint(frame)
         )
     else:

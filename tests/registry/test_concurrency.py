@@ -124,6 +124,46 @@ def test_a_tester_killed_mid_issue_leaves_nothing(registry_url):
     assert again.number == "LAB-AI-2026-0002"  # the killed tester's number, never stored
 
 
+def test_a_tester_behind_a_stuck_one_is_told_on_both_backends(registry_url, monkeypatch):
+    # a colleague's issue stops inside its transaction (its process suspended, say):
+    # on SQLite the next tester was told after the busy timeout; on PostgreSQL it waited
+    # without end, silently. Both wait the same timeout now (60 s; 2 s here).
+    from medeval.registry import database
+
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_S", 2.0)
+    monkeypatch.setattr(database, "POSTGRES_LOCK_TIMEOUT_S", 2.0)
+    Registry.create(registry_url).close()
+    hanging = subprocess.Popen([sys.executable, "-c", HANGING, registry_url],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert hanging.stdout is not None
+    assert hanging.stdout.readline().strip() == "LAB-AI-2026-0001"  # holds the lock
+    failures: list[BaseException] = []
+
+    def issue() -> None:
+        try:
+            with Registry.open(registry_url) as registry:
+                registry.issue(fingerprint=sha("waiting"), pdf_sha256=sha("p"),
+                               issue_date="2026-12-03", **PEOPLE)
+        except BaseException as exc:  # noqa: BLE001 - checked below
+            failures.append(exc)
+
+    waiting = threading.Thread(target=issue, daemon=True)
+    waiting.start()
+    waiting.join(timeout=120)
+    told = not waiting.is_alive()
+    hanging.send_signal(signal.SIGKILL)
+    hanging.communicate(timeout=60)
+    waiting.join(timeout=120)
+    assert told, "the second tester was still waiting after 120 s"
+    assert len(failures) == 1 and isinstance(failures[0], RegistryError), failures
+    assert "issuing a report failed" in str(failures[0])
+    assert "nothing was stored" in str(failures[0])
+    with Registry.open(registry_url) as registry:
+        again = registry.issue(fingerprint=sha("waiting"), pdf_sha256=sha("p"),
+                               issue_date="2026-12-03", **PEOPLE)
+    assert again.number == "LAB-AI-2026-0001"  # neither stuck issue kept a number
+
+
 def _wait_for_blocked_insert(server: PostgresServer, database: str) -> None:
     import psycopg
 

@@ -37,6 +37,9 @@ SCRIPT_LOCATION = "medeval.registry:migrations"
 SQLITE_BUSY_TIMEOUT_S = 60.0
 #: How long a PostgreSQL connection attempt may take (s).
 POSTGRES_CONNECT_TIMEOUT_S = 10
+#: How long a writer waits for another's lock on PostgreSQL (s): as on SQLite, so that a
+#: tester behind a colleague's stuck issue is told, not left waiting without end.
+POSTGRES_LOCK_TIMEOUT_S = 60.0
 
 
 def registry_url(target: str | Path | URL) -> URL:
@@ -98,15 +101,20 @@ def make_engine(url: URL, *, read_only: bool = False) -> Engine:
     transaction opened for writing starts with ``BEGIN IMMEDIATE`` (the write lock is
     taken before the counter is read, so two writers never read the same counter),
     foreign keys are enforced, and a busy writer is waited for. On PostgreSQL the counter
-    row is locked with ``SELECT ... FOR UPDATE`` by the caller.
+    row is locked with ``SELECT ... FOR UPDATE`` by the caller, and a lock not granted
+    within :data:`POSTGRES_LOCK_TIMEOUT_S` fails the statement (``lock_timeout``), as
+    SQLite's busy timeout does.
 
     ``read_only`` opens a SQLite file with ``mode=ro`` and makes every PostgreSQL
     transaction read-only: the database itself refuses any write.
     """
     if url.get_backend_name() == "postgresql":
-        options: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
-        if read_only:
-            options["options"] = "-c default_transaction_read_only=on"
+        given = url.query.get("options", "")  # the URL's own ?options= are kept
+        settings = [*(given if isinstance(given, tuple) else [given]),
+                    f"-c lock_timeout={round(POSTGRES_LOCK_TIMEOUT_S * 1000)}",
+                    "-c default_transaction_read_only=on" if read_only else ""]
+        options: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
+                                   "options": " ".join(filter(None, settings))}
         return create_engine(url, pool_pre_ping=True, connect_args=options)
     if read_only and url.database:
         url = url.set(database=f"file:{url.database}", query={"mode": "ro", "uri": "true"})

@@ -75,8 +75,12 @@ def evaluate_classification(
     Parameters
     ----------
     references, predictions : path or DataFrame
-        CSV or Parquet files, or DataFrames. References hold ``id_column`` and
-        ``label_column``; predictions ``id_column`` and ``score_column``.
+        CSV (also Excel's ``;``-separated export with decimal commas, and tab-separated),
+        JSON (a list of rows) or Parquet files, or DataFrames, read by
+        :func:`medeval.loaders.read_table`. References hold ``id_column`` and
+        ``label_column`` (labels written as integer text, ``"0"``/``"1"``, are the
+        integers); predictions ``id_column`` and ``score_column`` (numbers; ``true`` and
+        ``false`` are refused).
     threshold : float
         The operating threshold, fixed before the evaluation.
     id_column, label_column, score_column : str

@@ -230,3 +230,14 @@ def test_an_empty_json_table_says_it_has_no_column(tmp_path):
     with pytest.raises(TableError, match=r"missing column\(s\) 'case_id', 'score'; it has no "
                                          r"column \("):
         read_table(path, columns=["score"], role="predictions")
+
+
+def test_an_excel_workbook_is_named_so(tmp_path):
+    import zipfile
+
+    path = tmp_path / "pred.xlsx"  # an .xlsx is a zip archive: its first bytes PK\3\4
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(TableError, match=r"pred.xlsx: is an Excel workbook, not text .* save "
+                                         r"it as UTF-8 \(Excel: 'CSV UTF-8'"):
+        read_table(path, columns=["score"], role="predictions")

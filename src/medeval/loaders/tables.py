@@ -121,10 +121,12 @@ def read_table(
         except TableError:
             raise
         except UnicodeDecodeError as exc:
-            utf16 = bytes(exc.object[:2]) in (b"\xff\xfe", b"\xfe\xff")
+            start = bytes(exc.object[:4])
+            kind = ("UTF-16 text (Excel's 'Unicode Text')" if start[:2] in (
+                b"\xff\xfe", b"\xfe\xff") else "an Excel workbook, not text" if start in (
+                b"PK\x03\x04", b"\xd0\xcf\x11\xe0") else "not UTF-8 text")
             raise TableError(
-                f"{role} table {where}: is " + ("UTF-16 text (Excel's 'Unicode Text')"
-                                                if utf16 else "not UTF-8 text") +
+                f"{role} table {where}: is {kind}" +
                 f" ({exc.reason}, byte {exc.object[exc.start:exc.start + 1].hex()}); save it "
                 "as UTF-8 (Excel: 'CSV UTF-8'; Excel in a Korean locale saves plain CSV as "
                 "CP949)") from None

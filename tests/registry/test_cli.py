@@ -556,3 +556,33 @@ def test_the_day_the_testing_ended_is_the_utc_day_the_certificate_prints(
     with Registry.open(reg) as registry:
         record = registry.get("KTL-2026-007")
         assert record is not None and record.issue_date.isoformat() == "2026-11-26"
+
+
+def test_an_export_that_fails_leaves_the_previous_one_whole(tmp_path, capsys):
+    # export in a process limited to 64 bytes per file (RLIMIT_FSIZE, SIGXFSZ ignored:
+    # the write fails with EFBIG, 'File too large', as on a full disk); the CSV's header
+    # row alone is longer. The export of the day before stays as it was, and nothing else
+    # is left in the folder; before, the file was opened "w" (emptied) and cut at 64 bytes.
+    reg = tmp_path / "lab.sqlite"
+    assert _run(capsys, "init", "--registry", str(reg))[0] == 0
+    out = tmp_path / "exports"
+    out.mkdir()
+    earlier = "\ufeffnumber,status\r\nLAB-AI-2026-0001,issued\r\n"
+    (out / "reports.csv").write_text(earlier, encoding="utf-8", newline="")
+    script = (
+        "import resource, signal, sys\n"
+        "from medeval.cli import main\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", script, "registry", "export",
+                           str(out / "reports.csv"), "--registry", str(reg)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (f"medeval: error: export {out / 'reports.csv'}: cannot be "
+                                   "written (File too large)")
+    assert (out / "reports.csv").read_bytes() == earlier.encode("utf-8")
+    assert [p.name for p in out.iterdir()] == ["reports.csv"]
+    # and without the limit the same command replaces it: the header row, UTF-8 with BOM
+    assert _run(capsys, "export", str(out / "reports.csv"), "--registry", str(reg))[0] == 0
+    assert (out / "reports.csv").read_bytes().startswith("\ufeffnumber,".encode())

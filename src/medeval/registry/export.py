@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+from .._atomic import write_named
 from ..errors import RegistryError
 from .records import CSV_COLUMNS, ReportRecord
 
@@ -26,12 +28,13 @@ def write_csv(records: Iterable[ReportRecord], destination: str | Path | IO[str]
         The path cannot be written.
     """
     if isinstance(destination, (str, Path)):
-        path = Path(destination)
-        try:
-            with path.open("w", encoding="utf-8-sig", newline="") as stream:
-                return write_csv(records, stream)
-        except OSError as exc:
-            raise RegistryError(f"export {path}: cannot be written: {exc.strerror}") from None
+        # whole or not at all: an export failing half way (a full disk) leaves the
+        # previous export under its name, not the first rows of the new one
+        text = io.StringIO(newline="")
+        count = write_csv(records, text)
+        write_named(Path(destination), text.getvalue().encode("utf-8-sig"), what="export",
+                    error=RegistryError)
+        return count
     writer = csv.DictWriter(destination, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     count = 0

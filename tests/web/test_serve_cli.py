@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -134,6 +135,22 @@ def test_serve_refusals(argv: list[str], words: str,
                         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert words in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_refused_before_starting(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # uvicorn found it only after warming up, logged it and exited with status 3 (which
+    # medeval uses for "every case failed")
+    from medeval.registry import Registry
+
+    Registry.create(tmp_path / "registry.sqlite").close()
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code = main(["serve", "--registry", str(tmp_path / "registry.sqlite"),
+                     "--port", str(port)])
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in \
+        capsys.readouterr().err
 
 
 def test_serve_needs_a_registry(monkeypatch: pytest.MonkeyPatch,

@@ -6,6 +6,7 @@ import argparse
 import copy
 import os
 import re
+import socket
 from typing import Any, TextIO
 
 from ._usage import UsageError
@@ -60,6 +61,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"{name} {value}: give a positive number"
                              + (" up to 65535" if name == "--port" else ""))
     root_path = _root_path(args.root_path)
+    _check_address(args.host, args.port)
     target = args.registry or os.environ.get("MEDEVAL_REGISTRY")
     if not target:
         raise UsageError("medeval serve: give the registry to serve: --registry FILE|URL "
@@ -105,3 +107,16 @@ def _log_config() -> dict[str, Any]:
     config["loggers"]["medeval.web"] = {"handlers": ["default"], "level": "INFO",
                                         "propagate": False}
     return config
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address the server cannot listen on (a port in use, an unknown host)
+    before the registry is opened and the workers started: uvicorn would say so in its
+    log only after warming up, and exit with status 3."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise UsageError(f"medeval serve: cannot listen on {host}:{port}: {why} (another "
+                         "server there? choose --port or --host)") from None

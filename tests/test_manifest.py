@@ -569,3 +569,21 @@ def test_an_absolute_path_outside_the_root_and_a_folder_as_manifest_are_named(tm
     with pytest.raises(ManifestError, match=r"manifest .*set: is a folder; give the "
                        r"manifest's CSV file"):
         Manifest.from_csv(root)
+
+
+def test_a_protocol_given_as_the_manifest_says_to_give_its_csv(tmp_path, capsys):
+    # `medeval manifest check protocol.toml`: read as a CSV, the protocol's first line was
+    # reported as the header it has ('missing column(s) ...; it has id = "x"') or the
+    # parser's 'Expected 1 fields in line 25, saw 3'
+    from medeval.cli import main
+
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text('id = "x"\n\n[dataset]\nmanifest = "m.csv"\n', encoding="utf-8")
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(protocol)
+    assert str(caught.value) == (
+        f"manifest {protocol}: a TOML file (a protocol?), not a manifest CSV; give the CSV "
+        "file its [dataset] manifest names (from the command line, with the protocol: "
+        f"medeval manifest check --protocol {protocol} MANIFEST.csv)")
+    assert main(["manifest", "check", str(protocol)]) == 2
+    assert "a TOML file (a protocol?), not a manifest CSV" in capsys.readouterr().err

@@ -172,6 +172,11 @@ class Manifest:
                                 "(e.g. manifest.csv in it)")
         if not file.is_file():
             raise ManifestError(f"manifest {file}: no such file")
+        if file.suffix.lower() == ".toml":  # read as CSV, its first line would be a header
+            raise ManifestError(
+                f"manifest {file}: a TOML file (a protocol?), not a manifest CSV; give the "
+                "CSV file its [dataset] manifest names (from the command line, with the "
+                f"protocol: medeval manifest check --protocol {file} MANIFEST.csv)")
         try:
             frame = pd.read_csv(file, dtype=str, keep_default_na=False)
         except UnicodeDecodeError as exc:

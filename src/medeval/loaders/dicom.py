@@ -138,12 +138,13 @@ def dataset_image(dataset: Any, file: Path) -> Image:
 @contextmanager
 def _header_values(where: str) -> Iterator[None]:
     """A header value pydicom cannot convert (a DS of 'x.08', an IS of '') raises a
-    plain ValueError when it is first read: say which file, as a LoaderError."""
+    plain ValueError when it is first read, an element whose VR bytes are damaged
+    (``UX``) NotImplementedError: say which file, as a LoaderError."""
     try:
         yield
     except MedevalError:
         raise
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, NotImplementedError) as exc:
         raise LoaderError(
             f"{where}: a header value cannot be read ({type(exc).__name__}: {exc}); the "
             "file breaks the DICOM value rules: have it exported again"

@@ -80,9 +80,18 @@ def read_image(path: str | os.PathLike[str], *, series_uid: str | None = None) -
     if kind in RASTER_FORMATS or file.suffix.lower() in SUFFIXES:
         return read_raster(file)  # refused there: empty, or name and bytes disagree
     if kind == "dicom":
+        from pydicom.errors import BytesLengthException
+
         dataset = _dataset(file)  # once: its SOP class, then its pixels
-        image = (read_label_map(file) if is_segmentation_dataset(dataset)
-                 else dataset_image(dataset, file))
+        try:
+            image = (read_label_map(file) if is_segmentation_dataset(dataset)
+                     else dataset_image(dataset, file))
+        except (NotImplementedError, BytesLengthException) as exc:  # read late by pydicom
+            raise LoaderError(  # an unknown VR, a value of a length its VR cannot have
+                f"DICOM file {file}: an element cannot be read ({type(exc).__name__}: "
+                f"{str(exc)[:160]}): the file is damaged; copy it again from its source, "
+                "or have it exported again"
+            ) from exc
         found = image.metadata.get("series_uid")
         if series_uid is not None and found != series_uid:
             raise LoaderError(

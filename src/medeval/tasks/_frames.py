@@ -4,7 +4,8 @@ A 2-D reference (a mask image, a COCO or LabelMe annotation) holds coordinates o
 picture; a frame of another size, or one stored turned (an EXIF orientation), is not the
 picture it was drawn on. The tasks of 2-D frames check each raster or DICOM input's
 header here (a DICOM file's Rows and Columns: an ultrasound, mammogram or endoscopy
-image), nothing decoded.
+image; its NumberOfFrames and the pixel size it states), nothing decoded; a DICOM header
+is read once for all the checks of a case (:func:`dicom_header`).
 """
 
 from __future__ import annotations
@@ -211,6 +212,25 @@ def differing_regions(root: Path, inputs: tuple[str, ...]) -> tuple[str, str] | 
             continue
         if differing is not None:
             return name, differing
+    return None
+
+
+def unplaced_stack(root: Path, inputs: tuple[str, ...]) -> tuple[str, int] | None:
+    """The first DICOM input holding several frames without positions (an ultrasound
+    cine: frames are instants, with no distance between them) and its NumberOfFrames, or
+    None. Headers only; unreadable inputs skipped."""
+    from ..loaders._files import sniff
+
+    for name in inputs:
+        frame = root / name
+        try:
+            if not frame.is_file() or str(sniff(frame)) != "dicom":
+                continue
+            head = dicom_header(frame)
+        except OSError:  # an unreadable file: the manifest's checks name it
+            continue
+        if not head.positioned and head.frames is not None and head.frames > 1:
+            return name, head.frames
     return None
 
 

@@ -89,6 +89,8 @@ class Detection(TaskType):
         try:
             reference = number_rows(rows, name=key.removesuffix("es").removesuffix("s"),
                                     shape="a list of coordinates")
+            if self.spec.criterion == "distance" and reference.shape[1] > 2:
+                _points_across_frames(case, root)
             if self.spec.criterion == "distance" and "spacing_mm" not in data:
                 _no_pixel_size(case, root)
             spacing = data.get("spacing_mm", 1.0)
@@ -244,6 +246,23 @@ def _no_pixel_size(case: Case, root: Path) -> None:
             "1 mm; give \"spacing_mm\": [s, s] beside them (the pixel size in mm, rows "
             "and columns), or match by box (criterion \"iou\") or lesion mask "
             "(criterion \"inside\"), which need no unit")
+
+
+def _points_across_frames(case: Case, root: Path) -> None:
+    """Refuse distance matching of points (frame, row, column) on a stack of frames
+    without positions (an ultrasound cine): its frames are instants, and the distance
+    between a detection on frame 2 and a lesion on frame 1 would count the frame as a
+    pixel (or a mm) away, a hit at a 1 mm tolerance."""
+    from ._frames import unplaced_stack
+
+    found = unplaced_stack(root, case.inputs)
+    if found is not None:
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} gives points of 3 or more "
+            f"coordinates on {found[0]}, {found[1]} frames without positions (a cine's "
+            "frames in time): there is no distance between its frames. Make each frame a "
+            "case of its own (its points [row, column]), or match by lesion mask "
+            "(criterion \"inside\")")
 
 
 def _other_pixel_size(case: Case, root: Path, spacing: tuple[float, ...] | float) -> None:

@@ -84,7 +84,7 @@ from ._dicom_pixels import DECODER
 from ._files import regular_file, sniff
 from ._records import Image
 
-__all__ = ["read_dicom_file", "read_dicom_grid", "read_dicom_series"]
+__all__ = ["read_dicom_file", "read_dicom_file_grid", "read_dicom_grid", "read_dicom_series"]
 
 _SKIPPED_NAMES = ("DICOMDIR",)
 
@@ -197,6 +197,31 @@ def read_dicom_grid(
         decoding, a truncated last element).
     """
     return _series(directory, series_uid, pixels=False)
+
+
+def read_dicom_file_grid(path: str | os.PathLike[str]) -> Image:
+    """:func:`read_dicom_file` without the pixels, for an image without positions (a
+    mammogram, an ultrasound frame or cine): its frames, rows and columns, in-plane
+    spacing (``spacing_source``) and metadata, its array zeros of that shape that take no
+    memory. For placing a DICOM SEG of a 2-D image by the source image its frames name:
+    a 4096 x 3328 JPEG 2000 mammogram or a cine of hundreds of frames is not decoded
+    for its shape. A file with positions (a CT slice, an enhanced object) is read in full
+    by :func:`read_dicom_file`.
+
+    Raises
+    ------
+    LoaderError
+        As :func:`read_dicom_file`, except for what only the pixel data show.
+    """
+    file = regular_file(path, what="DICOM file")
+    ds = _dataset(file, pixels=False)
+    if "ImagePositionPatient" in ds or "PerFrameFunctionalGroupsSequence" in ds:
+        return read_dicom_file(file)
+    with _header_values(f"DICOM file {file}"):
+        metadata = _metadata(ds, file)
+        metadata["sop_instance_uids"] = (str(ds.get("SOPInstanceUID", "")),)
+        shape = (int(ds.get("NumberOfFrames") or 1), int(ds.Rows), int(ds.Columns))
+        return _without_geometry(np.broadcast_to(np.zeros((), np.uint8), shape), ds, metadata)
 
 
 def _series(directory: str | os.PathLike[str], series_uid: str | None, *,

@@ -283,8 +283,7 @@ class Segmentation(TaskType):
         reference problem. Without a DICOM input, on the grid of the case's one volume
         input (NIfTI, MetaImage, NRRD: the series converted), by its header; else on
         the SEG's own grid."""
-        from ..loaders import read_image
-        from ..loaders.dicom import read_dicom_grid
+        from ..loaders.dicom import read_dicom_file_grid, read_dicom_grid
         from ..loaders.itk import read_itk_grid
         from ..loaders.seg import is_dicom_segmentation, read_label_map
 
@@ -294,9 +293,9 @@ class Segmentation(TaskType):
                       or ((root / name).is_file() and _sniff(root / name) == "dicom")]
             if len(images) > 1:
                 images = [_drawn_on(case, path, images)]
-            if images:  # a series: its headers give the grid, its pixels are not needed
+            if images:  # a series or an image: its headers give the grid, not its pixels
                 image = read_dicom_grid(images[0]) if images[0].is_dir() \
-                    else read_image(images[0])
+                    else read_dicom_file_grid(images[0])
                 return read_label_map(path, reference=image)
             volumes = [root / name for name in case.inputs if (root / name).is_file()
                        and _sniff(root / name) in ("nifti", "gzip", "nrrd", "metaimage")]

@@ -159,3 +159,49 @@ def test_a_table_of_ids_typed_on_macos_is_placed_on_the_manifests_cases(tmp_path
                   "label": manifest["reference"]}).to_csv(folder / "pred.csv", index=False)
     result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
     assert result.failures.n_failed == 0 and result.metric("accuracy").estimate.value == 1.0
+
+
+def test_labels_written_with_leading_zeros_are_the_protocols_labels(tmp_path):
+    # labels "01", "02", "03": a CSV column of them was read as the integers 1, 2, 3, so
+    # every case failed as 'predicted label 3 is not one of ['01', '02', '03']' (accuracy
+    # 0) where the same table as JSON, or as files, was scored
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "multiclass-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace('labels = ["G1", "G2", "G3"]',
+                                                     'labels = ["01", "02", "03"]'))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    manifest["reference"] = manifest["reference"].str.replace("G", "0")
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    rng = np.random.default_rng(3)
+    predicted = np.where(rng.random(len(manifest)) < 0.7, manifest["reference"],
+                         rng.choice(["01", "02", "03"], len(manifest)))
+    pd.DataFrame({"case_id": manifest["case_id"], "label": predicted}).to_csv(
+        folder / "pred.csv", index=False)
+    result = medeval.evaluate(protocol, folder / "pred.csv")
+    assert result.failures.n_failed == 0
+    assert result.metric("accuracy").estimate.value == pytest.approx(
+        skm.accuracy_score(manifest["reference"], predicted), abs=1e-12)
+
+
+def test_integer_labels_written_as_floats_are_still_read(tmp_path):
+    # pandas writes an integer label column holding an empty cell as 2.0: still label 2
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "multiclass-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace('labels = ["G1", "G2", "G3"]',
+                                                     'labels = [1, 2, 3]'))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    manifest["reference"] = manifest["reference"].str.replace("G", "")
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    predicted = manifest["reference"].astype(float)
+    predicted.iloc[0] = np.nan
+    pd.DataFrame({"case_id": manifest["case_id"], "label": predicted}).to_csv(
+        folder / "pred.csv", index=False)
+    assert ".0\n" in (folder / "pred.csv").read_text()  # written as floats
+    result = medeval.evaluate(protocol, folder / "pred.csv")
+    assert [c.case_id for c in result.failures.cases] == [manifest["case_id"][0]]
+    # 17 of 18 right, the empty one wrong (worst case): 17/18 by hand
+    assert result.metric("accuracy").estimate.value == pytest.approx(17 / 18, abs=1e-12)

@@ -46,7 +46,7 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
             "the class predicted for each case (class probabilities are not read)")
     table = read_table(path, columns=[column], role="predictions", columns_hint=(
         f"a {task.type} protocol's predictions table holds 'case_id' and '{column}', {what}; "
-        "rename its columns so"))
+        "rename its columns so"), text=[] if column == "score" else [column])
     # the manifest's ids as written, by their NFC form (the table's ids are in NFC)
     by_form = {unicodedata.normalize("NFC", case.case_id): case.case_id
                for case in manifest.cases}
@@ -59,8 +59,9 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
             f"{len(extra)} case(s) of predictions table {path} are not in the manifest "
             f"{manifest.source}: {shown}" + id_hints(ids - set(table.frame.index),
                                                      set(extra)))
-    cell = _score if column == "score" else _label
-    values = {by_form[case_id]: cell(value) for case_id, value in
+    labels = {str(label) for label in getattr(task, "labels", ())}
+    values = {by_form[case_id]: _score(value) if column == "score" else _label(value, labels)
+              for case_id, value in
               zip(table.frame.index.tolist(), table.frame[column].tolist())}
     return (Predictions("supplied-table", values=values,
                         run={"predictions_sha256": table.sha256}),
@@ -78,9 +79,16 @@ def _score(value: Any) -> Any:
     return value
 
 
-def _label(value: Any) -> Any:
-    """A label cell; ``2.0`` is the label 2 (an integer column with an empty cell is read
-    as floats)."""
+def _label(value: Any, labels: set[str]) -> Any:
+    """A label cell, read as text (``01`` is the label ``01``); ``2.0`` or ``02`` is the
+    label 2 where the text itself is no label (pandas writes an integer column with an
+    empty cell as floats; a JSON or Parquet table's 2.0)."""
+    if isinstance(value, str) and value not in labels:
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() else value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -48,6 +48,7 @@ def read_table(
     id_column: str = "case_id",
     role: str = "table",
     columns_hint: str = "choose other column names with the id/label/score options",
+    text: Sequence[str] = (),
 ) -> CaseTable:
     """Read a CSV, JSON or Parquet table of cases and check it.
 
@@ -77,6 +78,9 @@ def read_table(
         What the table is, used in messages (e.g. ``"reference"``).
     columns_hint : str
         What to do about a missing column, in its message.
+    text : sequence of str
+        Columns of a CSV file read as text, as written (a class label ``01`` stays
+        ``01``), not as numbers where every cell is one.
 
     Returns
     -------
@@ -117,7 +121,7 @@ def read_table(
             elif path.suffix.lower() == ".json":
                 frame = _read_json(path, id_column)
             else:
-                frame = _read_csv(path, id_column)
+                frame = _read_csv(path, id_column, text)
         except TableError:
             raise
         except UnicodeDecodeError as exc:
@@ -235,7 +239,7 @@ def id_hints(missing: set[str], extra: set[str]) -> str:
     return "".join(f"; {hint}" for hint in hints)
 
 
-def _read_csv(path: Path, id_column: str) -> pd.DataFrame:
+def _read_csv(path: Path, id_column: str, text: Sequence[str] = ()) -> pd.DataFrame:
     """A CSV file, separated by commas, or by semicolons (their decimal mark a comma, as
     Excel writes CSV in locales whose decimal mark is a comma) or tabs when its header
     line names ``id_column`` so; a ``.tsv`` or ``.tab`` file by tabs."""
@@ -248,7 +252,8 @@ def _read_csv(path: Path, id_column: str) -> pd.DataFrame:
                           if id_column in [f.strip().strip('"') for f in header.split(s)]),
                          ",")
     return pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
-                       dtype={id_column: str}, keep_default_na=True, encoding="utf-8")
+                       dtype=dict.fromkeys([id_column, *text], str), keep_default_na=True,
+                       encoding="utf-8")
 
 
 def _read_parquet(path: Path, what: str) -> pd.DataFrame:

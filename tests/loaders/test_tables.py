@@ -241,3 +241,15 @@ def test_an_excel_workbook_is_named_so(tmp_path):
     with pytest.raises(TableError, match=r"pred.xlsx: is an Excel workbook, not text .* save "
                                          r"it as UTF-8 \(Excel: 'CSV UTF-8'"):
         read_table(path, columns=["score"], role="predictions")
+
+
+def test_a_row_of_one_field_more_than_the_header_is_refused(tmp_path):
+    # decimal commas in a comma-separated file: pandas took 'c1' for an index column and
+    # shifted the row, reading case_id '0' and score 8861 (a lone row: case '0')
+    path = write(tmp_path, "pred.csv", "case_id,score\nc1,0,8861\n")
+    with pytest.raises(TableError, match=r"pred.csv: cannot be read: line 2 has 3 fields, "
+                                         r"its header 2 \(a decimal comma, as in 0,83\?"):
+        read_table(path, columns=["score"], role="predictions")
+    path = write(tmp_path, "pred.tsv", "case_id\tscore\nc1\t0\t8861\n")
+    with pytest.raises(TableError, match=r"line 2 has 3 fields, its header 2$"):
+        read_table(path, columns=["score"], role="predictions")

@@ -251,9 +251,18 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = ()) -> pd.DataFr
         separator = next((s for s in (",", ";", "\t")
                           if id_column in [f.strip().strip('"') for f in header.split(s)]),
                          ",")
-    return pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
-                       dtype=dict.fromkeys([id_column, *text], str), keep_default_na=True,
-                       encoding="utf-8")
+    frame = pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
+                        dtype=dict.fromkeys([id_column, *text], str), keep_default_na=True,
+                        encoding="utf-8")
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes a first row of one field more than the header for an index column
+        # and shifts every column by one: 'c1,0,83' gave case_id '0' and score 83
+        raise ValueError(
+            f"line 2 has {len(frame.columns) + frame.index.nlevels} fields, its header "
+            f"{len(frame.columns)}"
+            + (" (a decimal comma, as in 0,83? write 0.83, or separate the fields by ';')"
+               if separator == "," else ""))
+    return frame
 
 
 def _read_parquet(path: Path, what: str) -> pd.DataFrame:

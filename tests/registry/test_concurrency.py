@@ -164,6 +164,47 @@ def test_a_tester_behind_a_stuck_one_is_told_on_both_backends(registry_url, monk
     assert again.number == "LAB-AI-2026-0001"  # neither stuck issue kept a number
 
 
+def test_more_readers_than_connections_on_a_locked_registry_are_told(tmp_path, monkeypatch):
+    # the verification page looks reports up from up to 40 threads; the engine has 15
+    # connections. With the file locked (an administrator's sqlite3 session holding
+    # BEGIN EXCLUSIVE), the readers beyond 15 waited for a connection and got
+    # SQLAlchemy's own TimeoutError (a 500 with a traceback on the page's log), not a
+    # RegistryError (503). Both waits are shortened here: busy 4 s, a connection 1 s.
+    import sqlite3
+
+    from medeval.registry import database
+
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_S", 4.0)
+    monkeypatch.setattr(database, "POOL_TIMEOUT_S", 1.0)
+    path = tmp_path / "registry.sqlite"
+    Registry.create(path).close()
+    registry = Registry.open(path, read_only=True)
+    failures: list[BaseException] = []
+
+    def look_up() -> None:
+        try:
+            registry.get("LAB-AI-2026-0001")
+        except BaseException as exc:  # noqa: BLE001 - checked below
+            failures.append(exc)
+
+    locker = sqlite3.connect(path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        readers = [threading.Thread(target=look_up) for _ in range(25)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(timeout=120)
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    kinds = {type(exc).__name__ for exc in failures}
+    assert len(failures) == 25 and kinds == {"RegistryError"}, kinds
+    assert any("every connection to the database is in use" in str(exc) for exc in failures)
+    assert registry.get("LAB-AI-2026-0001") is None  # unlocked: read again
+    registry.close()
+
+
 def _wait_for_blocked_insert(server: PostgresServer, database: str) -> None:
     import psycopg
 

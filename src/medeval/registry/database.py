@@ -35,6 +35,10 @@ __all__ = [
 SCRIPT_LOCATION = "medeval.registry:migrations"
 #: How long a writer waits for another's lock on a SQLite file before giving up (s).
 SQLITE_BUSY_TIMEOUT_S = 60.0
+#: How long a caller waits for one of the engine's connections (5, and 10 more at a
+#: peak) when all are in use (s); then the registry is "busy" (a RegistryError: 503 on
+#: the verification page).
+POOL_TIMEOUT_S = 30.0
 #: How long a PostgreSQL connection attempt may take (s).
 POSTGRES_CONNECT_TIMEOUT_S = 10
 #: How long a writer waits for another's lock on PostgreSQL (s): as on SQLite, so that a
@@ -115,10 +119,12 @@ def make_engine(url: URL, *, read_only: bool = False) -> Engine:
                     "-c default_transaction_read_only=on" if read_only else ""]
         options: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
                                    "options": " ".join(filter(None, settings))}
-        return create_engine(url, pool_pre_ping=True, connect_args=options)
+        return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S,
+                             connect_args=options)
     if read_only and url.database:
         url = url.set(database=f"file:{url.database}", query={"mode": "ro", "uri": "true"})
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    engine = create_engine(url, pool_timeout=POOL_TIMEOUT_S,
+                           connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout  # no connection free in time
 from sqlalchemy.orm import Session
 
 from ..errors import RegistryError
@@ -378,6 +379,11 @@ class Registry:
         except IntegrityError as exc:
             raise RegistryError(f"registry {self.location}: {what} refused by the database "
                                 f"({describe_failure(exc)}); nothing was stored") from None
+        except PoolTimeout:
+            stored = "; nothing was stored" if write else ""
+            raise RegistryError(f"registry {self.location}: {what} failed (every connection "
+                                "to the database is in use: it is slow or locked; try again)"
+                                f"{stored}") from None
         except DBAPIError as exc:
             if committing:
                 raise RegistryError(

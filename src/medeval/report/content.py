@@ -126,6 +126,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None) -> Certifi
         raise ReportError(f"build_certificate: expected a medeval Result (read_result gives "
                           f"one), got {type(result).__name__}")
     info = info or ReportInfo()
+    _dates_in_order(result, info)
     fingerprint = result.fingerprint
     report_number = info.report_number or result.protocol.id
     issue_date = info.issue_date or _date(result.context.finished) or "—"
@@ -166,6 +167,34 @@ def _supplied(info: ReportInfo, key: str, value: Cell) -> Cell:
     if key in info.customer_supplied and isinstance(value, str):
         return value + " †"
     return value
+
+
+def _dates_in_order(result: Result, info: ReportInfo) -> None:
+    """Refuse a date of receipt after the testing started (UTC days, a day's grace for
+    the laboratory's time zone, as ``registry issue`` allows for its date of issue): the
+    certificate would state an item tested before it was received. A date that is no
+    calendar day is left as printed."""
+    import datetime
+
+    one_day = datetime.timedelta(days=1)
+    started = _day(_date(result.context.started))
+    received = _day(info.received or result.dataset.received)
+    if received and started and received > started + one_day:
+        where = ("the report info's received" if info.received
+                 else "the protocol's dataset.received")
+        raise ReportError(
+            f"certificate: {where} {received} is after the testing started ({started}, "
+            "UTC): the item is received before it is tested; correct the date")
+
+
+def _day(text: str | None) -> Any:
+    """The calendar day ``YYYY-MM-DD`` as a date, or None."""
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
 
 
 def _cover(result: Result, info: ReportInfo, number: str, issue: str,

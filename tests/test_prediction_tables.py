@@ -205,3 +205,21 @@ def test_integer_labels_written_as_floats_are_still_read(tmp_path):
     assert [c.case_id for c in result.failures.cases] == [manifest["case_id"][0]]
     # 17 of 18 right, the empty one wrong (worst case): 17/18 by hand
     assert result.metric("accuracy").estimate.value == pytest.approx(17 / 18, abs=1e-12)
+
+
+def test_an_excel_error_cell_fails_its_case_only(binary):
+    # Excel's ';' export with one cell '#DIV/0!': pandas read the column as text, so every
+    # '0,8861' in it was no number and all 24 cases failed (AUC 0); a comma CSV failed one
+    folder, cases = binary
+    lines = ["case_id;score"] + [f"{c};{s}".replace(".", ",")
+                                 for c, s in zip(cases["case_id"], cases["score"])]
+    lines[2] = f"{cases['case_id'][1]};#DIV/0!"
+    (folder / "pred.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    assert [c.case_id for c in result.failures.cases] == [cases["case_id"][1]]
+    # the failed case ranked wrongly (the example's policy worst-case): a positive case
+    # below every score, a negative one above
+    truth, scores = cases["truth"].to_numpy(), cases["score"].to_numpy(dtype=float, copy=True)
+    scores[1] = scores.min() - 1 if truth[1] else scores.max() + 1
+    assert result.metric("roc_auc").estimate.value == pytest.approx(
+        skm.roc_auc_score(truth, scores), abs=1e-12)

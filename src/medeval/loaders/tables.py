@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -262,6 +263,28 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = ()) -> pd.DataFr
             f"{len(frame.columns)}"
             + (" (a decimal comma, as in 0,83? write 0.83, or separate the fields by ';')"
                if separator == "," else ""))
+    return _decimal_commas(frame, [id_column, *text]) if separator == ";" else frame
+
+
+#: A number written with a decimal comma (``0,83``, ``-1,5``), as a ';'-separated file has.
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]*,[0-9]+\s*")
+
+
+def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str]) -> pd.DataFrame:
+    """A ';'-separated file's cells written with a decimal comma as numbers, also in a
+    column that holds a word or an Excel error (``#DIV/0!``): pandas reads such a column
+    as text throughout, so that every ``0,83`` in it was no number. Columns ``kept`` stay
+    as read."""
+    for column in frame.columns:
+        if column in kept or frame[column].dtype.kind in "biufcmM":
+            continue
+        cells = frame[column].astype(object).tolist()
+        numbers = [isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) is not None
+                   for v in cells]
+        if any(numbers):
+            frame[column] = pd.Series([float(v.replace(",", ".")) if n else v
+                                       for v, n in zip(cells, numbers)],
+                                      index=frame.index, dtype=object)
     return frame
 
 

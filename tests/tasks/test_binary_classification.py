@@ -323,3 +323,22 @@ def test_decimal_commas_in_a_comma_or_tab_table_are_named(tmp_path):
     with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a, b \(a decimal comma, "
                                                 r"as in 0,83\? write 0.83"):
         evaluate_classification(ref, path, threshold=0.5)
+
+
+def test_the_below_chance_warning_names_its_interval_level_as_given():
+    # a 97.5% interval was named "98%" (format .0%); the certificate prints 97.5%
+    rng = np.random.default_rng(8)
+    truth = rng.integers(0, 2, 60)
+    positive = np.clip(truth * 0.4 + rng.random(60) * 0.6, 0, 1).round(4)
+    ids = [f"c{k:02d}" for k in range(60)]
+    result = evaluate_classification(
+        pd.DataFrame({"case_id": ids, "label": truth}),
+        pd.DataFrame({"case_id": ids, "score": 1 - positive}), threshold=0.5,
+        confidence=0.975)
+    assert result.metric("roc_auc").estimate.high < 0.5
+    auc = result.metric("roc_auc").estimate
+    assert [w for w in result.warnings if "below 0.5" in w] == [
+        f"all cases: the AUC {auc.value:.4g} and its whole 97.5% interval [{auc.low:.4g}, "
+        f"{auc.high:.4g}] lie below 0.5: the scores rank the negative cases above the "
+        "positive ones; are they the negative class's probability (a classifier's "
+        "predict_proba(X)[:, 0])? The AUC is not flipped"]

@@ -250,7 +250,7 @@ def _below_chance(metrics: Sequence[MetricRecord], truth: NDArray[np.bool_] | No
     if truth is not None and scores is not None and (
             not (truth.any() and not truth.all()) or roc_auc(truth, scores) >= 0.5):
         return ()  # the failed cases' worst-case ranks, not the scores
-    return (f"the AUC {auc.value:.4g} and its whole {auc.confidence:.0%} interval "
+    return (f"the AUC {auc.value:.4g} and its whole {auc.confidence * 100:g}% interval "
             f"[{auc.low:.4g}, {auc.high:.4g}] lie below 0.5: the scores rank the negative "
             "cases above the positive ones; are they the negative class's probability (a "
             "classifier's predict_proba(X)[:, 0])? The AUC is not flipped",)

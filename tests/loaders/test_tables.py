@@ -253,3 +253,17 @@ def test_a_row_of_one_field_more_than_the_header_is_refused(tmp_path):
     path = write(tmp_path, "pred.tsv", "case_id\tscore\nc1\t0\t8861\n")
     with pytest.raises(TableError, match=r"line 2 has 3 fields, its header 2$"):
         read_table(path, columns=["score"], role="predictions")
+
+
+def test_ids_of_dotted_numbers_are_not_said_to_differ_by_a_file_suffix():
+    # DICOM UIDs as case ids: 1.2.840.12 for 1.2.840.10 was said to differ 'only by a file
+    # suffix'; they differ in their last number
+    ref = read_table(pd.DataFrame({"case_id": ["1.2.840.10", "1.2.840.11"], "label": [1, 0]}),
+                     columns=["label"], role="reference")
+    pred = read_table(pd.DataFrame({"case_id": ["1.2.840.12", "1.2.840.11.dcm"],
+                                    "score": [0.2, 0.9]}), columns=["score"], role="predictions")
+    with pytest.raises(TableError) as info:
+        join_cases(ref, pred)
+    assert str(info.value).endswith("; 1 id(s) differ from the other table's only by a file "
+                                    "suffix (e.g. 1.2.840.11.dcm for 1.2.840.11): give the case "
+                                    "ids as the reference does")

@@ -215,7 +215,9 @@ _ID_FORMS = (
     (lambda i: i.lstrip("0") or "0", "only in leading zeros (e.g. {extra} for {case}): a "
      "spreadsheet or pandas read the ids as numbers; keep them as text (pandas: "
      "dtype={{'case_id': str}})"),
-    (lambda i: i.rsplit(".", 1)[0] if "." in i.lstrip(".") else i,
+    # a suffix of digits is no file's: 1.2.840.5 and 1.2.840.6 are two DICOM UIDs
+    (lambda i: i.rsplit(".", 1)[0] if "." in i.lstrip(".")
+     and not i.rsplit(".", 1)[1].isdigit() else i,
      "only by a file suffix (e.g. {extra} for {case}): give the case ids as the reference "
      "does"),
     (lambda i: i.strip().casefold(), "only in letter case or spaces (e.g. {extra!r} for "

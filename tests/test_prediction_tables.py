@@ -161,22 +161,24 @@ def test_a_table_of_ids_typed_on_macos_is_placed_on_the_manifests_cases(tmp_path
     assert result.failures.n_failed == 0 and result.metric("accuracy").estimate.value == 1.0
 
 
-def test_labels_written_with_leading_zeros_are_the_protocols_labels(tmp_path):
+@pytest.mark.parametrize("labels", [["01", "02", "03"], ["None", "NA", "G3"]])
+def test_labels_are_read_as_written(tmp_path, labels):
     # labels "01", "02", "03": a CSV column of them was read as the integers 1, 2, 3, so
     # every case failed as 'predicted label 3 is not one of ['01', '02', '03']' (accuracy
-    # 0) where the same table as JSON, or as files, was scored
+    # 0); classes named None or NA were read as empty cells (pandas' NA words) and failed
+    # as 'predicted label nan'; the same table as JSON, or as files, was scored
     folder = tmp_path / "study"
     shutil.copytree(EXAMPLES / "multiclass-classification", folder,
                     ignore=shutil.ignore_patterns("result"))
     protocol = folder / "protocol.toml"
-    protocol.write_text(protocol.read_text().replace('labels = ["G1", "G2", "G3"]',
-                                                     'labels = ["01", "02", "03"]'))
+    protocol.write_text(protocol.read_text().replace(
+        'labels = ["G1", "G2", "G3"]', "labels = " + json.dumps(labels)))
     manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
-    manifest["reference"] = manifest["reference"].str.replace("G", "0")
+    manifest["reference"] = manifest["reference"].map(dict(zip(["G1", "G2", "G3"], labels)))
     manifest.to_csv(folder / "manifest.csv", index=False)
     rng = np.random.default_rng(3)
     predicted = np.where(rng.random(len(manifest)) < 0.7, manifest["reference"],
-                         rng.choice(["01", "02", "03"], len(manifest)))
+                         rng.choice(labels, len(manifest)))
     pd.DataFrame({"case_id": manifest["case_id"], "label": predicted}).to_csv(
         folder / "pred.csv", index=False)
     result = medeval.evaluate(protocol, folder / "pred.csv")

@@ -81,7 +81,8 @@ def read_table(
         What to do about a missing column, in its message.
     text : sequence of str
         Columns of a CSV file read as text, as written (a class label ``01`` stays
-        ``01``), not as numbers where every cell is one.
+        ``01``, ``None`` and ``NA`` stay words), not as numbers where every cell is one;
+        only an empty cell is missing.
 
     Returns
     -------
@@ -265,6 +266,11 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = ()) -> pd.DataFr
             f"{len(frame.columns)}"
             + (" (a decimal comma, as in 0,83? write 0.83, or separate the fields by ';')"
                if separator == "," else ""))
+    if written := [c for c in text if c in frame.columns]:
+        # as written: a class named None or NA is no empty cell (pandas' default NA words)
+        frame[written] = pd.read_csv(path, sep=separator, usecols=written, dtype=str,
+                                     keep_default_na=False, na_values=[""],
+                                     encoding="utf-8")[written]
     return _decimal_commas(frame, [id_column, *text]) if separator == ";" else frame
 
 

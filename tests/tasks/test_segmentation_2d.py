@@ -191,7 +191,9 @@ def test_pixel_spacing_matches_medpy_in_mm(tmp_path):
     assert result.metric("hausdorff").unit == "mm"
     assert result.tables["distances"] == {
         "unit": "mm", "pixel_spacing_mm": 0.5, "nsd_tolerance": 1.0,
-        "case_columns": ["hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd"]}
+        "case_columns": ["hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd"],
+        # the five PNG frames' pixel size: the protocol's, for each of them
+        "pixel_size_sources": {"protocol pixel_spacing_mm": 5}}
 
 
 def test_frames_without_spacing_under_mm_are_refused_listing_every_case(tmp_path):

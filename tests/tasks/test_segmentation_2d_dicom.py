@@ -339,3 +339,41 @@ def test_a_seg_on_an_image_whose_region_lies_outside_it_says_why(tmp_path):
     (problem,) = caught.value.problems
     assert "without a pixel spacing" in problem
     assert "(0, 0, 127, 95)" in problem and "outside the 64 x 48 image" in problem
+
+
+def test_the_pixel_sizes_source_is_recorded_and_printed(tmp_path):
+    # Two ways of measuring one ultrasound frame in mm: a SEG reference takes the frame's
+    # ultrasound region (PhysicalDeltaX/Y, 0.02 cm), a PNG mask the protocol's
+    # pixel_spacing_mm. The result's distance table counts the cases by source, and the
+    # certificate prints them, so that a reader knows which header gave the millimetres
+    # (a mammogram's PixelSpacing and ImagerPixelSpacing differ by the magnification).
+    from pypdf import PdfReader
+
+    from medeval.report import render_certificate
+    from medeval.result import write_result
+
+    for sub in ("frames", "refs", "pred"):
+        (tmp_path / sub).mkdir()
+    ref, pred = masks()
+    write_ultrasound(tmp_path / "frames" / "u1.dcm")
+    write_seg_2d(tmp_path / "refs" / "u1.dcm", ref, tmp_path / "frames" / "u1.dcm")
+    write_seg_2d(tmp_path / "pred" / "u1.dcm", pred, tmp_path / "frames" / "u1.dcm")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nu1,P1,frames/u1.dcm,refs/u1.dcm\n")
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(task=MM))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert result.tables["distances"]["pixel_size_sources"] == {
+        "SequenceOfUltrasoundRegions": 1}
+    png = tmp_path / "png"
+    png.mkdir()
+    make_set(png, MM + "\npixel_spacing_mm = 0.2")
+    declared = medeval.evaluate(png / "protocol.toml", png / "pred", workers=1)
+    n_cases = declared.dataset.n_cases
+    assert declared.tables["distances"]["pixel_size_sources"] == {
+        "protocol pixel_spacing_mm": n_cases}
+    pdf = render_certificate(write_result(result, tmp_path / "r.json"), tmp_path / "c.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert ("Distances in mm: each case's pixel size was taken from (number of cases) "
+            "SequenceOfUltrasoundRegions (1).") in text
+    assert "mm 단위 거리: 각 증례의 화소 크기를 가져온 곳(증례 수) SequenceOfUltrasoundRegions (1)." \
+        in text

@@ -472,9 +472,22 @@ def _results(result: Result, level: str) -> Section:
     blocks.append(Para(Msg("text.unit_note"), "note"))
     if any(m.unit == "px" for m in result.metrics):
         blocks.append(Para(Msg("text.unit_px_note"), "note"))
+    blocks += _pixel_size_sources(result.tables)
     blocks += _undefined_note(result.metrics)
     blocks.extend(_figures(result, level))
     return Section(0, Msg("section.results"), tuple(blocks))
+
+
+def _pixel_size_sources(tables: Mapping[str, Any]) -> list[Block]:
+    """Where the pixel sizes of distances in mm came from, with their numbers of cases
+    (``PixelSpacing (120), ImagerPixelSpacing (4)``): the DICOM element, the image file's
+    header, or the protocol's ``pixel_spacing_mm``; none for a result without them."""
+    distances = tables.get("distances")
+    found = distances.get("pixel_size_sources") if isinstance(distances, Mapping) else None
+    if not isinstance(found, Mapping) or not found:
+        return []
+    sources = ", ".join(f"{name} ({count})" for name, count in found.items())
+    return [Para(_m("text.pixel_size_sources", sources=sources), "note")]
 
 
 #: Up to how many records the certificate prints each record's EC57 matrix.

@@ -53,6 +53,7 @@ distance.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -233,9 +234,11 @@ class Segmentation(TaskType):
                 f"frame {name} is {size[0]} x {size[1]}: the mask was not drawn on "
                 "this frame, or one of them was resized; correct the set")
 
-    def load_case(self, case: Case, root: Path, predictions: Path) -> tuple[Any, Any, Any]:
+    def load_case(self, case: Case, root: Path, predictions: Path
+                  ) -> tuple[Any, Any, Any, str | None]:
         """Read both masks, check their geometry and split them by label (the evaluation
-        may do this ahead, while the previous case is measured)."""
+        may do this ahead, while the previous case is measured); with them, where the
+        pixel size in mm came from (:func:`_spacing_source`)."""
         reference_path = root / case.reference
         try:
             fmt = _sniff(reference_path)
@@ -272,7 +275,7 @@ class Segmentation(TaskType):
         if ref.shape[0] == 1:  # one slice: a 2-D grid, measured in the plane
             ref, pred, spacing = ref[0], pred[0], spacing[1:]
         masks = {label: (ref == label, pred == label) for label in self.spec.labels}
-        return spacing, masks, _unscored_values(ref, masks)
+        return spacing, masks, _unscored_values(ref, masks), self._spacing_source(reference)
 
     def _read_reference(self, case: Case, root: Path, path: Path, fmt: str) -> Any:
         """A DICOM SEG reference is placed on the grid of the case's DICOM input it was
@@ -352,10 +355,12 @@ class Segmentation(TaskType):
                 "distance_unit = \"px\"; nothing is taken as 1 mm")
         return (1.0, float(s), float(s))
 
-    def score_loaded(self, case: Case, loaded: tuple[Any, Any, Any]) -> dict[str, Any]:
+    def score_loaded(self, case: Case, loaded: tuple[Any, Any, Any, str | None]
+                     ) -> dict[str, Any]:
         """Score every protocol label of masks already read (see :meth:`load_case`)."""
-        spacing, masks, unscored = loaded
-        values: dict[str, Any] = {_UNSCORED: unscored}  # not a case column: for aggregate
+        spacing, masks, unscored, source = loaded
+        # not case columns: for aggregate
+        values: dict[str, Any] = {_UNSCORED: unscored, _SOURCE: source}
         if not self.spec.distances:
             return {**values, **self._overlaps(masks)}
         for label in self.spec.labels:
@@ -443,7 +448,7 @@ class Segmentation(TaskType):
                 "distances_replaced_by_worst": substituted,
             }
         if self.spec.distances:
-            tables["distances"] = self._distance_table()
+            tables["distances"] = self._distance_table(rows)
         return Aggregate(tuple(metrics), tables, self._unscored_warning(rows))
 
     def _unscored_warning(self, rows: Sequence[CaseRow]) -> tuple[str, ...]:
@@ -462,18 +467,43 @@ class Segmentation(TaskType):
                 f"otherwise (0/255, say), declare those values as [task] labels or recode "
                 "the masks",)
 
-    def _distance_table(self) -> dict[str, Any]:
-        """What the distance columns hold: their unit, the pixel size, the tolerance."""
-        return {
+    def _distance_table(self, rows: Sequence[CaseRow]) -> dict[str, Any]:
+        """What the distance columns hold: their unit, the pixel size, the tolerance;
+        in mm, where each scored case's pixel size came from (source: number of cases)."""
+        table: dict[str, Any] = {
             "unit": self.unit,
             "pixel_spacing_mm": self.spec.pixel_spacing_mm,
             "nsd_tolerance": self.tolerance,
             "case_columns": [f"{self._prefix(label)}{name}" for label in self.spec.labels
                              for name in self.metric_names if _base(name) in _DISTANCES],
         }
+        if self.unit == "mm":
+            found = Counter(r.values[_SOURCE] for r in rows if r.values.get(_SOURCE))
+            table["pixel_size_sources"] = dict(sorted(found.items()))
+        return table
+
+    def _spacing_source(self, reference: Any) -> str | None:
+        """Where the pixel size distances are measured with came from, for the result:
+        the DICOM element a loader names (``PixelSpacing``, ``ImagerPixelSpacing``,
+        ``ImagerPixelSpacing/EstimatedRadiographicMagnificationFactor``,
+        ``SequenceOfUltrasoundRegions``: a mammogram's PixelSpacing and ImagerPixelSpacing
+        differ by the magnification, some 8 %), ``image file header`` for a NIfTI,
+        MetaImage or NRRD file, ``DICOM geometry`` for a DICOM object's own (a SEG's pixel
+        measures), and ``protocol pixel_spacing_mm``. None where nothing is measured in
+        mm."""
+        if not self.spec.distances or self.unit != "mm":
+            return None
+        if reference.spacing_mm is None:
+            return "protocol pixel_spacing_mm"
+        named = reference.metadata.get("spacing_source")
+        if named:
+            return str(named)
+        return ("image file header" if reference.metadata.get("format") == "itk"
+                else "DICOM geometry")
 
 
 _UNSCORED = "_reference_unscored_values"
+_SOURCE = "_pixel_size_source"
 
 
 def _page_problem(case: Case, root: Path, pages: int) -> str | None:

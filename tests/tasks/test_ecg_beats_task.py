@@ -516,8 +516,13 @@ def test_no_veb_beat_in_the_set_says_why_each_veb_figure_is_undefined(tmp_path):
     why = ("gross statistic: 0/0 over 4 record(s), so it is undefined; the estimate and its "
            "interval are NaN")
     undefined = ["veb_sensitivity", "veb_ppv", "sveb_sensitivity", "sveb_ppv"]
-    # and the defined bootstrap figures rest on 4 records (C(7, 4) = 35 resamples < 2000)
-    assert list(result.warnings) == [f"all cases: {name}: {why}" for name in undefined] + [
+    # and the defined bootstrap figures rest on 4 records (C(7, 4) = 35 resamples < 2000);
+    # the 4 records are of 2 patients (p0: r00, r01; p1: r02, r03), taken as independent
+    assert list(result.warnings) == [
+        "all cases: the 4 cases are of 2 patients, several per patient, and the protocol's "
+        'unit is the case (statistics.resampling_unit = "case"): every interval takes them '
+        "as independent and is too narrow if a patient's cases are alike; resampling_unit "
+        '= "patient" accounts for it'] + [f"all cases: {name}: {why}" for name in undefined] + [
         "all cases: 4 cases: a bootstrap resampling them can draw only 35 different "
         "resamples, fewer than the 2000 asked for, so the bootstrap intervals "
         "(qrs_sensitivity, qrs_ppv, veb_fpr) rest on 4 cases and say little beyond them"]

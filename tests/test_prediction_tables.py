@@ -225,3 +225,30 @@ def test_an_excel_error_cell_fails_its_case_only(binary):
     scores[1] = scores.min() - 1 if truth[1] else scores.max() + 1
     assert result.metric("roc_auc").estimate.value == pytest.approx(
         skm.roc_auc_score(truth, scores), abs=1e-12)
+
+
+def test_a_certificate_protocols_table_is_named_a_pre_check_and_fingerprinted(binary, capsys):
+    # the summary said "(binary-classification, certificate)" of predictions the laboratory
+    # did not run, where the certificate's banner says PRE-CHECK
+    import hashlib
+
+    from medeval.cli import main
+    from medeval.manifest import Manifest
+
+    folder, cases = binary
+    table = _write(cases[["case_id", "score"]], folder / "pred.csv", "csv")
+    fingerprint = Manifest.from_csv(folder / "manifest.csv", reference_kind="label").fingerprint()
+    protocol = folder / "protocol.toml"
+    text = protocol.read_text().replace('mode = "pre-check"', 'mode = "certificate"')
+    protocol.write_text(text.replace("[dataset]\n",
+                                     f'[dataset]\nfingerprint = "sha256:{fingerprint}"\n'))
+    assert main(["evaluate", str(protocol), "--predictions", str(table),
+                 "--out", str(folder / "out")]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.endswith("(binary-classification, certificate protocol; a pre-check: the "
+                          "predictions were supplied, not run by the laboratory)")
+    data = json.loads((folder / "out" / "result.json").read_text())
+    digest = hashlib.sha256(table.read_bytes()).hexdigest()
+    assert data["inputs"][-1] == {"role": "predictions", "rows": 24, "sha256": digest,
+                                  "source": "pred.csv"}
+    assert data["algorithm"]["run"] == {"predictions_sha256": digest}

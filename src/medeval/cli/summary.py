@@ -19,8 +19,13 @@ def summary(result: Result, path: Path | None = None) -> str:
     there is one, every metric with its interval, the verdicts, the warnings and the
     fingerprint."""
     protocol, flow, failures = result.protocol, result.flow, result.failures
+    # a certificate protocol evaluated on predictions it did not run is a pre-check, as the
+    # certificate's banner says
+    mode = ("certificate protocol; a pre-check: the predictions were supplied, not run by "
+            "the laboratory" if result.mode == "certificate" and result.precheck
+            else result.mode)
     lines = [f"medeval {result.software.get('medeval', '')} - {protocol.id} {protocol.title} "
-             f"({result.task}, {result.mode})"]
+             f"({result.task}, {mode})"]
     for item in result.inputs:
         digest = f", sha256 {item.sha256[:16]}..." if item.sha256 else ""
         rows = f"{item.rows} rows" if item.role != "protocol" else "protocol"

@@ -21,6 +21,7 @@ from medeval.cli import main
 from medeval.errors import RegistryError
 from medeval.registry import Registry
 
+from .conftest import PEOPLE, sha
 from .test_concurrency import TESTER
 
 ISSUERS, PER_ISSUER, BACKUPS = 2, 60, 8
@@ -83,3 +84,25 @@ def test_postgresql_is_backed_up_with_pg_dump(postgres):
     with Registry.open(url) as registry, pytest.raises(RegistryError, match="pg_dump"):
         registry.backup("/tmp/never-written.sqlite")
     assert not Path("/tmp/never-written.sqlite").exists()
+
+
+@pytest.mark.parametrize("folder", ["lab#2", "a?b", "50%41", "검증 자료"])
+def test_a_folder_named_with_uri_characters_is_read_only_and_backed_up(tmp_path, folder):
+    # SQLite's file: URI takes '#' as the fragment, '?' as the query and '%41' as 'A':
+    # unquoted, the read-only open of tmp/lab#2/registry.sqlite opened (and created)
+    # the empty file tmp/lab, and said 'empty, not a registry'; the backup failed
+    (tmp_path / folder).mkdir()
+    source = tmp_path / folder / "registry.sqlite"
+    with Registry.create(source) as registry:
+        issued = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"), **PEOPLE)
+    with Registry.open(source, read_only=True) as public:
+        assert public.get(issued.number) == issued
+        with pytest.raises(RegistryError, match="readonly"):
+            public.withdraw(issued.number, "attempt from the public page")
+        assert public.backup(tmp_path / folder / "copy.sqlite") == 1
+    with sqlite3.connect(tmp_path / folder / "copy.sqlite") as copy:  # a plain path
+        assert copy.execute("SELECT number FROM medeval_reports").fetchall() == [
+            (issued.number,)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder]
+    assert sorted(p.name for p in (tmp_path / folder).iterdir()) == [
+        "copy.sqlite", "registry.sqlite"]

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import RegistryError
+from .database import read_only_uri
 
 __all__ = ["backup_sqlite"]
 
@@ -54,7 +55,7 @@ def backup_sqlite(source: Path, destination: Path, *, timeout_s: float = 60.0) -
 
 
 def _copy(source: Path, partial: Path, *, timeout_s: float) -> int:
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=timeout_s)
+    reader = sqlite3.connect(read_only_uri(str(source)), uri=True, timeout=timeout_s)
     writer = sqlite3.connect(partial)
     try:
         reader.backup(writer)  # every page in one step: one read lock, one commit's state

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import urllib.parse
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ from ..errors import RegistryError
 from .models import APPLICATION, VERSION_TABLE, SettingsRow
 
 __all__ = [
-    "check_schema", "create_schema", "describe_failure", "make_engine", "registry_url", "shown",
+    "check_schema", "create_schema", "describe_failure", "make_engine", "read_only_uri",
+    "registry_url", "shown",
 ]
 
 #: Where the migrations lie, as Alembic's "package:folder".
@@ -122,7 +124,8 @@ def make_engine(url: URL, *, read_only: bool = False) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S,
                              connect_args=options)
     if read_only and url.database:
-        url = url.set(database=f"file:{url.database}", query={"mode": "ro", "uri": "true"})
+        url = url.set(database=read_only_uri(url.database).removesuffix("?mode=ro"),
+                      query={"mode": "ro", "uri": "true"})
     engine = create_engine(url, pool_timeout=POOL_TIMEOUT_S,
                            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
@@ -137,6 +140,13 @@ def make_engine(url: URL, *, read_only: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def read_only_uri(path: str) -> str:
+    """SQLite's URI opening the file ``path`` read only: the path percent-encoded, so that
+    a ``#``, ``?`` or ``%`` in a folder's name is part of the path (unquoted, ``a#b`` opened
+    a new empty file ``a``, created, and ``50%41`` the file ``50A``)."""
+    return f"file:{urllib.parse.quote(path, safe='/')}?mode=ro"
 
 
 def _config(connection: Connection) -> Config:

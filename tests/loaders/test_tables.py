@@ -267,3 +267,11 @@ def test_ids_of_dotted_numbers_are_not_said_to_differ_by_a_file_suffix():
     assert str(info.value).endswith("; 1 id(s) differ from the other table's only by a file "
                                     "suffix (e.g. 1.2.840.11.dcm for 1.2.840.11): give the case "
                                     "ids as the reference does")
+
+
+def test_decimal_commas_beside_an_excel_error_are_numbers(tmp_path):
+    # Excel's ';' export: a column with '#DIV/0!' is text to pandas; its numbers, also
+    # Excel's scientific form of a small one, are the numbers written (by hand)
+    path = write(tmp_path, "pred.csv", "case_id;score\na;1,5E-05\nb;0,25\nc;#DIV/0!\n")
+    table = read_table(path, columns=["score"], role="predictions")
+    assert table.frame["score"].tolist() == [1.5e-05, 0.25, "#DIV/0!"]

@@ -274,8 +274,9 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = ()) -> pd.DataFr
     return _decimal_commas(frame, [id_column, *text]) if separator == ";" else frame
 
 
-#: A number written with a decimal comma (``0,83``, ``-1,5``), as a ';'-separated file has.
-_DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]*,[0-9]+\s*")
+#: A number written with a decimal comma (``0,83``, ``-1,5``, Excel's ``1,5E-05``), as a
+#: ';'-separated file has.
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]*,[0-9]+(?:[eE][-+]?[0-9]+)?\s*")
 
 
 def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str]) -> pd.DataFrame:

@@ -102,7 +102,8 @@ def section_digests(result: Result) -> dict[str, str]:
 # ---------------------------------------------------------------------------- build
 
 
-def build_certificate(result: Result, info: ReportInfo | None = None) -> Certificate:
+def build_certificate(result: Result, info: ReportInfo | None = None, *,
+                      check_dates: bool = True) -> Certificate:
     """Build the certificate's content from a result.
 
     Parameters
@@ -112,6 +113,10 @@ def build_certificate(result: Result, info: ReportInfo | None = None) -> Certifi
         :func:`medeval.evaluate` or of :func:`medeval.evaluate_classification` alike.
     info : ReportInfo, optional
         The fields the result lacks (signatories, accreditation, issue date...).
+    check_dates : bool
+        Refuse a date of receipt after the testing started (a new certificate). The
+        verification renders an issued certificate again without it: one rendered
+        before the check was added is still genuine.
 
     Returns
     -------
@@ -126,7 +131,8 @@ def build_certificate(result: Result, info: ReportInfo | None = None) -> Certifi
         raise ReportError(f"build_certificate: expected a medeval Result (read_result gives "
                           f"one), got {type(result).__name__}")
     info = info or ReportInfo()
-    _dates_in_order(result, info)
+    if check_dates:
+        _dates_in_order(result, info)
     fingerprint = result.fingerprint
     report_number = info.report_number or result.protocol.id
     issue_date = info.issue_date or _date(result.context.finished) or "—"

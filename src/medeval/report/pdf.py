@@ -115,7 +115,8 @@ def render_certificate(
 
 
 def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
-                    pdfa: bool = False, result_json: bytes | None = None) -> bytes:
+                    pdfa: bool = False, result_json: bytes | None = None,
+                    check_dates: bool = True) -> bytes:
     """The certificate's PDF bytes with its attachments: render, attach, PDF/A fix-up.
 
     Parameters
@@ -130,6 +131,8 @@ def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
     result_json : bytes, optional
         The result file's bytes, attached as they are; by default the result's canonical
         JSON (the same bytes for a result medeval wrote).
+    check_dates : bool
+        As :func:`~medeval.report.content.build_certificate`'s (False: verification).
 
     Returns
     -------
@@ -138,7 +141,7 @@ def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
     """
     from .attachments import attach, sources
 
-    certificate = build_certificate(data, info)
+    certificate = build_certificate(data, info, check_dates=check_dates)
     payload = pdf_bytes(certificate, lang=lang)
     files = sources(data.to_json() if result_json is None else result_json,
                     data.cases_csv(), info.to_json())

@@ -478,8 +478,9 @@ def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: 
             result_json: bytes | None) -> bytes:
     from .pdf import certificate_pdf
 
-    return certificate_pdf(data, info, lang=_lang(record),
-                           pdfa=b"/OutputIntents" in payload, result_json=result_json)
+    # an issued certificate is rendered again as it was: its dates are not judged anew
+    return certificate_pdf(data, info, lang=_lang(record), pdfa=b"/OutputIntents" in payload,
+                           result_json=result_json, check_dates=False)
 
 
 def _lang(record: Mapping[str, Any]) -> str:

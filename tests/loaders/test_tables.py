@@ -275,3 +275,12 @@ def test_decimal_commas_beside_an_excel_error_are_numbers(tmp_path):
     path = write(tmp_path, "pred.csv", "case_id;score\na;1,5E-05\nb;0,25\nc;#DIV/0!\n")
     table = read_table(path, columns=["score"], role="predictions")
     assert table.frame["score"].tolist() == [1.5e-05, 0.25, "#DIV/0!"]
+
+
+def test_a_json_id_that_is_a_list_is_named_by_its_row(tmp_path):
+    # it said 'The truth value of an array with more than one element is ambiguous'
+    path = write(tmp_path, "pred.json", '[{"case_id": "a", "score": 0.5}, '
+                                        '{"case_id": ["b", "c"], "score": 0.2}]')
+    with pytest.raises(TableError, match=r"pred.json: cannot be read: 'case_id' of row\(s\) 2 "
+                                         r"is a JSON list or object, not an id"):
+        read_table(path, columns=["score"], role="predictions")

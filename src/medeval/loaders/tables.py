@@ -330,6 +330,10 @@ def _read_json(path: Path, id_column: str) -> pd.DataFrame:
                 f"(pandas: to_json(orient='records')); it is {shown}")
         frame = pd.DataFrame(data)
     if id_column in frame.columns:
+        nested = [k + 1 for k, v in enumerate(frame[id_column]) if isinstance(v, (list, dict))]
+        if nested:  # pd.isna of a list is an array: "the truth value ... is ambiguous"
+            raise ValueError(f"{id_column!r} of row(s) {_listing([str(k) for k in nested])} "
+                             "is a JSON list or object, not an id (a text or a number)")
         frame[id_column] = frame[id_column].map(lambda v: v if pd.isna(v) else str(v))
     return frame
 

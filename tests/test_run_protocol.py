@@ -68,3 +68,19 @@ def test_a_goal_lowered_after_the_run_is_named_with_both_sha256(tmp_path):
         'name = "Test customer"', 'name = "고객사"'), encoding="utf-8")
     assert hashlib.sha256(path.read_bytes()).hexdigest() != before
     assert _protocol_warnings(medeval.evaluate(path, tmp_path / "run")) == []
+
+
+def test_the_run_predictions_folder_given_alone_is_checked_too(tmp_path):
+    """``evaluate --predictions RUN/predictions`` (the run's folder of prediction files,
+    read as supplied files) said nothing of a goal lowered after the run: the check
+    looked only at a run folder given whole."""
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = _with_plugin(folder, tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    medeval.evaluate(path, run_dir=tmp_path / "run")
+    assert _protocol_warnings(medeval.evaluate(path, tmp_path / "run" / "predictions")) == []
+    path.write_text(path.read_text().replace("goal = 0.75", "goal = 0.5"))
+    [warning] = _protocol_warnings(medeval.evaluate(path, tmp_path / "run" / "predictions"))
+    assert f"the run in {tmp_path / 'run'} was started under a protocol of SHA-256 {before}" \
+        in warning

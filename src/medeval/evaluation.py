@@ -279,8 +279,8 @@ def evaluate_cases(
         figures.warnings += _case_ids_alike(scored)
     if predictions.source == "runner" and predictions.run.get("not_run"):
         figures.warnings.append(_interrupted_run(predictions.run["not_run"]))
-    if predictions.source == "runner" and predictions.folder is not None:
-        figures.warnings += protocol_changed(predictions.folder.parent, protocol)
+    if predictions.source in ("runner", "supplied-predictions"):
+        figures.warnings += _run_protocol_changed(predictions, protocol)
     if predictions.source == "supplied-predictions" and predictions.folder is not None:
         figures.warnings += _unmatched_predictions(
             predictions.folder, [case.case_id for case in manifest.cases],
@@ -432,6 +432,17 @@ def _interrupted_run(not_run: Sequence[str]) -> str:
     """The warning of an evaluation of a run its runner did not finish."""
     return (f"all cases: {_not_run_text(not_run)}: they count as missing-output failures; "
             "resume the run (medeval predict with the same --out) to run them")
+
+
+def _run_protocol_changed(predictions: Predictions, protocol: Protocol) -> list[str]:
+    """:func:`protocol_changed` of the run the predictions come from: a run folder, or
+    its ``predictions`` folder given alone (``--predictions RUN/predictions``), which
+    is read as supplied files and escaped the check."""
+    folder = predictions.folder
+    if folder is None or (predictions.source != "runner" and not (
+            folder.name == "predictions" and (folder.parent / "run.jsonl").is_file())):
+        return []
+    return protocol_changed(folder.parent, protocol)
 
 
 def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:

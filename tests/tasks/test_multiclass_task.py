@@ -118,3 +118,38 @@ def test_class_probabilities_instead_of_a_label_say_what_the_task_reads(study):
         "'G3']), and reads no class probabilities: give the class the algorithm predicts"))
     assert details["c01"][1].startswith(
         "case c01: the prediction is a list of 3 value(s), not a label; the task scores")
+
+
+def test_korean_labels_in_nfc_and_nfd_are_one_class(tmp_path):
+    # The protocol's classes typed on Windows (NFC), the manifest's references and half the
+    # predictions taken from macOS folder names (NFD): they print alike, and were refused
+    # as "'악성' is not one of ['양성', '경계성', '악성']". Compared in NFC, the figures are
+    # scikit-learn's on the NFC strings.
+    import unicodedata
+
+    classes = ["양성", "경계성", "악성"]
+    nfd = {c: unicodedata.normalize("NFD", c) for c in classes}
+    assert all(nfd[c] != c for c in classes)  # the test means something
+    rng = np.random.default_rng(7)
+    truth = rng.choice(classes, 60)
+    pred = np.where(rng.random(60) < 0.7, truth, rng.choice(classes, 60))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for i, (t, p) in enumerate(zip(truth, pred)):
+        (tmp_path / "in" / f"c{i:02d}.txt").write_text("x")
+        rows.append({"case_id": f"c{i:02d}", "patient_id": f"p{i}",
+                     "input": f"in/c{i:02d}.txt", "reference": nfd[t]})
+        written = nfd[p] if i % 2 else p
+        (tmp_path / "pred" / f"c{i:02d}.json").write_text(
+            json.dumps({"label": written}, ensure_ascii=False), encoding="utf-8")
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]', 'labels = ["양성", "경계성", "악성"]')
+    assert text != PROTOCOL
+    (tmp_path / "protocol.toml").write_text(text, encoding="utf-8")
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert result.failures.n_failed == 0
+    value = {m.name: m.estimate.value for m in result.metrics}
+    assert value["accuracy"] == pytest.approx(skm.accuracy_score(truth, pred))
+    assert value["f1@macro"] == pytest.approx(skm.f1_score(truth, pred, average="macro"))
+    assert {c["reference"] for c in result.cases} == set(classes)  # recorded in NFC

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..manifest import Case
+from ..manifest import Case, nfc_id
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -116,12 +116,14 @@ class MulticlassClassification(TaskType):
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
         self.spec = spec
         self.statistics = statistics
-        self.labels = [str(label) for label in spec.labels]
+        # labels compared in NFC, as ids are: '악성' typed on Windows (NFC) and taken from
+        # a macOS folder name (NFD) print alike and are one class
+        self.labels = [nfc_id(str(label)) for label in spec.labels]
         self.index = {label: i for i, label in enumerate(self.labels)}
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the case's reference is not a declared label."""
-        if case.reference.strip() not in self.index:
+        if nfc_id(case.reference.strip()) not in self.index:
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
                     f"not a declared label {self.labels}")
         return None
@@ -136,17 +138,18 @@ class MulticlassClassification(TaskType):
             raise PredictionError(_not_a_label(case, value, self.labels))
         if isinstance(value, dict):
             value = value["label"]
-        if isinstance(value, bool) or value is None or str(value) not in self.index:
+        if isinstance(value, bool) or value is None or nfc_id(str(value)) not in self.index:
             raise PredictionError(
                 f"case {case.case_id}: predicted label {value!r} is not one of {self.labels}"
             )
-        reference = case.reference.strip()
-        return {"reference": reference, "prediction": str(value),
-                "correct": str(value) == reference}
+        reference, predicted = nfc_id(case.reference.strip()), nfc_id(str(value))
+        return {"reference": reference, "prediction": predicted,
+                "correct": predicted == reference}
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No answer (see the module documentation)."""
-        return {"reference": case.reference.strip(), "prediction": None, "correct": False}
+        return {"reference": nfc_id(case.reference.strip()), "prediction": None,
+                "correct": False}
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Accuracy with a proportion interval; averages and kappa with the bootstrap."""

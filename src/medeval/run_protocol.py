@@ -9,8 +9,8 @@ was made for (a resumed run's later records do not replace it). Where those judg
 parts were edited afterwards (a goal lowered once the result was seen) and the run is
 evaluated again (``medeval run`` again, which resumes it, or ``medeval evaluate
 --predictions RUN`` or ``RUN/predictions``), the result's warnings say so, naming both
-files' SHA-256, and the certificate prints it (in Korean too). An edit elsewhere (the customer's address, the
-title) says nothing. A run whose log records no protocol (``medeval predict``, or a run
+files' SHA-256, and the certificate prints it (in Korean too). An edit elsewhere (the
+customer's address, the title) says nothing. A run whose log records no protocol (``medeval predict``, or a run
 of medeval 0.5.0 and before) is not judged here.
 """
 

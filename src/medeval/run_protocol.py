@@ -10,8 +10,8 @@ parts were edited afterwards (a goal lowered once the result was seen) and the r
 evaluated again (``medeval run`` again, which resumes it, or ``medeval evaluate
 --predictions RUN`` or ``RUN/predictions``), the result's warnings say so, naming both
 files' SHA-256, and the certificate prints it (in Korean too). An edit elsewhere (the
-customer's address, the title) says nothing. A run whose log records no protocol (``medeval predict``, or a run
-of medeval 0.5.0 and before) is not judged here.
+customer's address, the title) says nothing. A run whose log records no protocol
+(``medeval predict``, or a run of medeval 0.5.0 and before) is not judged here.
 """
 
 from __future__ import annotations

@@ -342,3 +342,32 @@ def test_the_below_chance_warning_names_its_interval_level_as_given():
         f"{auc.high:.4g}] lie below 0.5: the scores rank the negative cases above the "
         "positive ones; are they the negative class's probability (a classifier's "
         "predict_proba(X)[:, 0])? The AUC is not flipped"]
+
+
+def test_korean_labels_in_nfc_and_nfd_are_one_label(tmp_path):
+    # The example's set with its references written '악성'/'양성' as a macOS folder name
+    # gives them (NFD) and the protocol's labels typed on Windows (NFC): they print alike
+    # and every reference was refused as 'not a declared label'. Compared in NFC, the
+    # figures are those of the same set with 1/0 references.
+    import shutil
+    import unicodedata
+    from pathlib import Path
+
+    import medeval
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "binary-classification"
+    folder = tmp_path / "set"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    nfd = {"1": unicodedata.normalize("NFD", "악성"), "0": unicodedata.normalize("NFD", "양성")}
+    assert nfd["1"] != "악성"
+    manifest["reference"] = manifest["reference"].map(nfd)
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    text = (folder / "protocol.toml").read_text(encoding="utf-8").replace(
+        'threshold = 0.5\n', 'threshold = 0.5\npositive_label = "악성"\nnegative_label = "양성"\n')
+    (folder / "protocol.toml").write_text(text, encoding="utf-8")
+    ours = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    theirs = medeval.evaluate(example / "protocol.toml", example / "predictions")
+    assert ours.failures.n_failed == theirs.failures.n_failed
+    assert [(m.name, m.estimate.value) for m in ours.metrics] == \
+        [(m.name, m.estimate.value) for m in theirs.metrics]

@@ -18,7 +18,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from ..manifest import Case
+from ..manifest import Case, nfc_id
 from ..metrics._confusion import ratio_terms
 from ..metrics.classification import ConfusionMatrix, confusion_matrix
 from ..metrics.ranking import roc_auc
@@ -136,14 +136,15 @@ class BinaryClassification(TaskType):
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the case's label is neither the positive nor the negative one."""
-        labels = {str(self.spec.positive_label), str(self.spec.negative_label)}
-        if case.reference.strip() not in labels:
+        # compared in NFC, as ids are: '악성' from Windows (NFC) and macOS (NFD) is one label
+        labels = {nfc_id(str(self.spec.positive_label)), nfc_id(str(self.spec.negative_label))}
+        if nfc_id(case.reference.strip()) not in labels:
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
                     f"not a declared label {sorted(labels)}")
         return None
 
     def _truth(self, case: Case) -> int:
-        return int(case.reference.strip() == str(self.spec.positive_label))
+        return int(nfc_id(case.reference.strip()) == nfc_id(str(self.spec.positive_label)))
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
         """Read the case's label and score; the decision at the protocol's threshold."""

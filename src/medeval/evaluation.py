@@ -566,10 +566,12 @@ class _Figures:
         for column in sorted(self.protocol.subgroups.columns):
             # every value of the set, also one whose cases all failed and are excluded:
             # its subgroup has no case to analyse, and says so (it vanished before)
+            # values compared in NFC, as ids are: '서울' from Windows and from macOS is
+            # one subgroup, not two that print alike
             groups: dict[str, list[CaseRow]] = {
-                row.metadata.get(column, ""): [] for row in self.rows}
+                nfc_id(row.metadata.get(column, "")): [] for row in self.rows}
             for row in self.primary:
-                groups[row.metadata.get(column, "")].append(row)
+                groups[nfc_id(row.metadata.get(column, ""))].append(row)
             out += [Subgroup(column, value, len(members),
                              self.aggregate(members, f"{column}={value}").metrics)
                     for value, members in sorted(groups.items())]

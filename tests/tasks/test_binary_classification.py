@@ -371,3 +371,32 @@ def test_korean_labels_in_nfc_and_nfd_are_one_label(tmp_path):
     assert ours.failures.n_failed == theirs.failures.n_failed
     assert [(m.name, m.estimate.value) for m in ours.metrics] == \
         [(m.name, m.estimate.value) for m in theirs.metrics]
+
+
+def test_a_subgroup_value_in_nfc_and_nfd_is_one_subgroup(tmp_path):
+    # The example's site A written '서울' in NFC for some cases and NFD for others (a
+    # manifest joined from Windows and macOS exports): two subgroups printing alike before;
+    # one now, with site A's cases and figures.
+    import shutil
+    import unicodedata
+    from pathlib import Path
+
+    import medeval
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "binary-classification"
+    folder = tmp_path / "set"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    seoul = ["서울", unicodedata.normalize("NFD", "서울")]
+    assert seoul[0] != seoul[1]
+    in_a = manifest.index[manifest["site"] == "A"]
+    for k, i in enumerate(in_a):
+        manifest.loc[i, "site"] = seoul[k % 2]
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    ours = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    theirs = medeval.evaluate(example / "protocol.toml", example / "predictions")
+    assert [s.value for s in ours.subgroups] == ["B", "서울"]
+    mine, original = ours.subgroups[1], next(s for s in theirs.subgroups if s.value == "A")
+    assert mine.n_cases == original.n_cases == len(in_a)
+    assert [(m.name, m.estimate.value) for m in mine.metrics] == \
+        [(m.name, m.estimate.value) for m in original.metrics]

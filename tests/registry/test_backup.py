@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,44 @@ def test_a_folder_named_with_uri_characters_is_read_only_and_backed_up(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == [folder]
     assert sorted(p.name for p in (tmp_path / folder).iterdir()) == [
         "copy.sqlite", "registry.sqlite"]
+
+
+def test_two_backups_to_one_name_at_once_overwrite_nothing(tmp_path):
+    # both pass the check that the name is free, then copy: the first finished took the
+    # name, and the second replaced it (os.replace) although a backup 'never overwrites'.
+    # The registry is held locked (BEGIN EXCLUSIVE, sqlite3) until both are copying.
+    source = tmp_path / "registry.sqlite"
+    with Registry.create(source) as registry:
+        registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"), **PEOPLE)
+    backup = tmp_path / "backup.sqlite"
+    outcomes: list[object] = []
+
+    def take(registry: Registry) -> None:
+        try:
+            outcomes.append(registry.backup(backup))
+        except RegistryError as exc:
+            outcomes.append(str(exc))
+
+    registries = [Registry.open(source) for _ in range(2)]
+    holder = sqlite3.connect(source, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    threads = [threading.Thread(target=take, args=(registry,)) for registry in registries]
+    for thread in threads:
+        thread.start()
+    try:
+        deadline = time.monotonic() + 120  # both copying, or one refused at once
+        while len(list(tmp_path.glob(".backup.sqlite.*.partial"))) + len(outcomes) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    for thread in threads:
+        thread.join(timeout=120)
+    for registry in registries:
+        registry.close()
+    assert sorted(map(str, outcomes))[0] == "1", outcomes  # one backup of the 1 report
+    assert "exists already" in sorted(map(str, outcomes))[1], outcomes
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT count(*) FROM medeval_reports").fetchone() == (1,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.sqlite", "registry.sqlite"]

@@ -25,7 +25,8 @@ def backup_sqlite(source: Path, destination: Path, *, timeout_s: float = 60.0) -
     reports the copy holds.
 
     The copy is written beside ``destination``, checked (``PRAGMA integrity_check``),
-    flushed to disk and then renamed into place: ``destination`` is either the whole copy
+    flushed to disk and then given its name, unless a file took that name meanwhile (two
+    backups to one name: the second is refused): ``destination`` is either the whole copy
     or absent.
 
     Raises
@@ -45,13 +46,30 @@ def backup_sqlite(source: Path, destination: Path, *, timeout_s: float = 60.0) -
     partial = Path(name)
     try:
         count = _copy(source, partial, timeout_s=timeout_s)
-        os.replace(partial, destination)
+        _place(partial, destination)
+    except FileExistsError:  # another backup to that name finished meanwhile
+        raise RegistryError(f"backup {destination}: exists already; give a new file") \
+            from None
     except (sqlite3.Error, OSError) as exc:
         raise RegistryError(f"backup of {source} to {destination} failed ({exc}); "
                             "nothing was written") from None
     finally:
         partial.unlink(missing_ok=True)
     return count
+
+
+def _place(partial: Path, destination: Path) -> None:
+    """Give the finished copy its name, never over a file of that name (made meanwhile,
+    by another backup to it, say: FileExistsError). A hard link is made only where no
+    file is; a file system without hard links gets the name taken first (``x`` mode)."""
+    try:
+        os.link(partial, destination)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links (FAT, some network shares)
+        with destination.open("xb"):
+            pass
+        os.replace(partial, destination)
 
 
 def _copy(source: Path, partial: Path, *, timeout_s: float) -> int:

@@ -11,6 +11,7 @@ is read once for all the checks of a case (:func:`dicom_header`).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -179,16 +180,7 @@ def stated_spacing(
     :func:`medeval.loaders.read_image` reads it (``metadata["spacing_source"]``:
     PixelSpacing, ImagerPixelSpacing over the magnification factor, ImagerPixelSpacing,
     or the ultrasound regions in cm). None when no input states one; nothing decoded."""
-    from ..loaders._files import sniff
-
-    for name in inputs:
-        frame = root / name
-        try:
-            if not frame.is_file() or str(sniff(frame)) != "dicom":
-                continue
-            head = dicom_header(frame)
-        except OSError:  # an unreadable file: the manifest's checks name it
-            continue
+    for name, head in _dicom_headers(root, inputs):
         if head.spacing is not None and head.source not in (None, "absent"):
             return name, head.spacing, str(head.source)
     return None
@@ -200,18 +192,9 @@ def differing_regions(root: Path, inputs: tuple[str, ...]) -> tuple[str, str] | 
     x1, y1): :func:`medeval.loaders.read_image` gives it none (``spacing_source``
     ``"absent"``), and one size declared for it contradicts at least one region. None
     when no input is such; headers only, unreadable inputs skipped."""
-    from ..loaders._files import sniff
-
-    for name in inputs:
-        frame = root / name
-        try:
-            if not frame.is_file() or str(sniff(frame)) != "dicom":
-                continue
-            differing = dicom_header(frame).differing
-        except OSError:  # an unreadable file: the manifest's checks name it
-            continue
-        if differing is not None:
-            return name, differing
+    for name, head in _dicom_headers(root, inputs):
+        if head.differing is not None:
+            return name, head.differing
     return None
 
 
@@ -219,16 +202,7 @@ def unplaced_stack(root: Path, inputs: tuple[str, ...]) -> tuple[str, int] | Non
     """The first DICOM input holding several frames without positions (an ultrasound
     cine: frames are instants, with no distance between them) and its NumberOfFrames, or
     None. Headers only; unreadable inputs skipped."""
-    from ..loaders._files import sniff
-
-    for name in inputs:
-        frame = root / name
-        try:
-            if not frame.is_file() or str(sniff(frame)) != "dicom":
-                continue
-            head = dicom_header(frame)
-        except OSError:  # an unreadable file: the manifest's checks name it
-            continue
+    for name, head in _dicom_headers(root, inputs):
         if not head.positioned and head.frames is not None and head.frames > 1:
             return name, head.frames
     return None
@@ -269,6 +243,16 @@ def mismatched_frame_count(
     """The first DICOM input (its name and NumberOfFrames, 1 when absent) that does not
     hold ``count`` frames: a stack of masks (a multi-page TIFF) drawn on a cine must give
     each of its frames one page, in order. Headers only; unreadable inputs skipped."""
+    for name, head in _dicom_headers(root, inputs):
+        if head.frames is not None and head.frames != count:
+            return name, head.frames
+    return None
+
+
+def _dicom_headers(root: Path, inputs: tuple[str, ...]) -> Iterator[tuple[str, _Header]]:
+    """Each DICOM input's name and header facts (:func:`dicom_header`), in order; inputs
+    of other formats, and files that cannot be read (the manifest's checks name them),
+    skipped."""
     from ..loaders._files import sniff
 
     for name in inputs:
@@ -276,9 +260,7 @@ def mismatched_frame_count(
         try:
             if not frame.is_file() or str(sniff(frame)) != "dicom":
                 continue
-            frames = dicom_header(frame).frames
-        except OSError:  # an unreadable file: the manifest's checks name it
+            head = dicom_header(frame)
+        except OSError:
             continue
-        if frames is not None and frames != count:
-            return name, frames
-    return None
+        yield name, head

@@ -61,3 +61,25 @@ def test_the_case_auc_interval_is_over_patients(tmp_path: Path) -> None:
     half = norm.ppf(0.975) * np.sqrt(variance)
     assert (estimate.value, estimate.low, estimate.high) == pytest.approx(
         (auc, max(auc - half, 0.0), min(auc + half, 1.0)), abs=1e-12)
+
+
+def test_newcombe_case_auc_says_it_takes_frames_as_independent(tmp_path: Path) -> None:
+    """auc_method = "newcombe" ignores the patients; binary classification's AUC says so
+    in its note (a warning of the result), the detection task's said nothing of the 12
+    frames of 4 patients. Counted with pandas from the manifest."""
+    folder = tmp_path / "detection"
+    shutil.copytree(EXAMPLE, folder)
+    protocol = folder / "protocol.toml"
+    text = protocol.read_text(encoding="utf-8")
+    assert "[statistics]\n" in text and "auc_method" not in text
+    protocol.write_text(text.replace("[statistics]\n", '[statistics]\nauc_method = "newcombe"\n'),
+                        encoding="utf-8")
+    result = medeval.evaluate(protocol, folder / "predictions")
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    n, k = len(manifest), manifest["patient_id"].nunique()
+    estimate = result.metric("case_auc").estimate
+    assert estimate.method.startswith("newcombe")
+    sentence = (f"newcombe takes the {n} cases as independent, but they are of {k} patients, "
+                "several per patient")
+    assert estimate.note is not None and estimate.note.startswith(sentence)
+    assert any(sentence in w for w in result.warnings)

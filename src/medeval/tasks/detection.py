@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from ..stats.delong import auc_ci
 from ..stats.estimate import Estimate
 from ._json_numbers import number, number_rows
 from ._scalar_json import read_json_prediction
+from .binary_classification import _newcombe_unclustered  # the one wording (notes_ko)
 from .base import (
     Aggregate,
     CaseRow,
@@ -187,12 +189,16 @@ def _case_auc(y: NDArray[Any], s: NDArray[np.float64], clusters: Sequence[str] |
     with several cases per patient, DeLong's becomes Obuchowski's over patients and the
     bootstrap resamples patients (the cases were taken as independent before)."""
     method = st.auc_method
-    if several_per_patient(None if clusters is None else list(clusters)) and method == "delong":
+    clustered = several_per_patient(None if clusters is None else list(clusters))
+    if clustered and method == "delong":
         method = "obuchowski"
-    return auc_ci(y, s, method=method, confidence=st.confidence, seed=st.seed,
-                  n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method,
-                  stratified=clusters is None,
-                  clusters=None if clusters is None else np.asarray(clusters))
+    estimate = auc_ci(y, s, method=method, confidence=st.confidence, seed=st.seed,
+                      n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method,
+                      stratified=clusters is None,
+                      clusters=None if clusters is None else np.asarray(clusters))
+    if clustered and method == "newcombe" and estimate.note is None:  # as binary's says
+        estimate = replace(estimate, note=_newcombe_unclustered(list(clusters or ())))
+    return estimate
 
 
 def _extents(reference: Any, detections: NDArray[np.float64], criterion: str

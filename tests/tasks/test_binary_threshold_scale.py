@@ -41,3 +41,28 @@ def test_no_warning_inside_the_scores_range(end: str | None) -> None:
     scores = pd.read_csv(DEMO / "predictions.csv")["score"]
     threshold = 0.5 if end is None else float(getattr(scores, end)())  # the ends count
     assert _threshold_warnings(threshold)[0] == []
+
+
+def test_no_warning_for_a_subgroup_below_a_probability_threshold(tmp_path) -> None:
+    """Site B's scores all below 0.5 (the example's, times 0.4): the subgroup's cases are
+    all called negative under the threshold 0.5, a probability's on probabilities, and
+    the result said 'site=B: the threshold 0.5 is above every score ...: the threshold
+    is on the scores' scale (a probability's 50 % is 0.5)' on the certificate."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    import medeval
+
+    folder = tmp_path / "binary"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "binary-classification",
+                    folder)
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    for case_id in manifest.loc[manifest["site"] == "B", "case_id"]:
+        path = folder / "predictions" / f"{case_id}.json"
+        score = json.loads(path.read_text()).get("score") if path.exists() else None
+        if isinstance(score, float):
+            path.write_text(json.dumps({"score": round(0.4 * score, 4)}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    assert "site" in [g.column for g in result.subgroups]
+    assert [w for w in result.warnings if "every score" in w] == []

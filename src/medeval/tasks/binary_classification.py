@@ -280,7 +280,10 @@ def _threshold_outside(scores: np.ndarray, truth: np.ndarray, threshold: float
                        ) -> tuple[str, ...]:
     """A warning when cases of both classes were scored and the threshold lies beyond
     every score, so that every case is called one class: most often a threshold on
-    another scale than the scores (50 for probabilities, meant as 50 %).
+    another scale than the scores (50 for probabilities, meant as 50 %). None where the
+    threshold and every score lie within [0, 1]: a probability's threshold on
+    probabilities, beyond the scores of a subgroup (site B's all below 0.5) or of a
+    model that calls every case one class, is on the right scale.
 
     Examples
     --------
@@ -288,11 +291,13 @@ def _threshold_outside(scores: np.ndarray, truth: np.ndarray, threshold: float
     'the threshold 50 is above every score (0.1 to 0.9): every '
     >>> _threshold_outside(np.array([0.1, 0.9]), np.array([False, True]), 0.5)
     ()
+    >>> _threshold_outside(np.array([0.1, 0.4]), np.array([False, True]), 0.5)
+    ()
     """
     if not scores.size or truth.all() or not truth.any():
         return ()
     low, high = float(scores.min()), float(scores.max())
-    if low <= threshold <= high:
+    if low <= threshold <= high or (0 <= low and high <= 1 and 0 <= threshold <= 1):
         return ()
     side, called = ("above", "negative") if threshold > high else ("below", "positive")
     return (f"the threshold {threshold:g} is {side} every score ({low:g} to {high:g}): every "

@@ -60,6 +60,9 @@ def test_a_goal_lowered_after_the_run_is_named_with_both_sha256(tmp_path):
         assert after != before and result.protocol.sha256 == after
         korean = warning_ko(warning)
         assert korean is not None and before in korean and "알고리즘 실행 후 변경" in korean
+        # first of the result's warnings, before the figures' notes, so that a summary
+        # printing the first 30 does not hide it (it came after them)
+        assert len(result.warnings) > 1 and result.warnings[0] == warning
     path.write_text(path.read_text().replace("goal = 0.5", "goal = 0.75"))  # undone
     assert _protocol_warnings(medeval.evaluate(path, tmp_path / "run")) == []
     # an edit to what judges nothing (the customer's name) says nothing either

@@ -277,10 +277,13 @@ def evaluate_cases(
     figures = _Figures(protocol, task, scored)
     if predictions.source in ("runner", "supplied-predictions"):  # a file per case
         figures.warnings += _case_ids_alike(scored)
-    if predictions.source == "runner" and predictions.run.get("not_run"):
-        figures.warnings.append(_interrupted_run(predictions.run["not_run"]))
+    # what makes the run itself questionable comes first: a summary that prints the first
+    # warnings (and counts the rest) must not bury it under the figures' notes
+    ahead = [_interrupted_run(predictions.run["not_run"])] if (
+        predictions.source == "runner" and predictions.run.get("not_run")) else []
     if predictions.source in ("runner", "supplied-predictions"):
-        figures.warnings += _run_protocol_changed(predictions, protocol)
+        ahead += _run_protocol_changed(predictions, protocol)
+    figures.warnings[:0] = ahead
     if predictions.source == "supplied-predictions" and predictions.folder is not None:
         figures.warnings += _unmatched_predictions(
             predictions.folder, [case.case_id for case in manifest.cases],

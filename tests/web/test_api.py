@@ -219,7 +219,10 @@ def test_registry_gone_is_503_without_details(issued: Issued, tmp_path: Path) ->
     with Registry.open(copy) as registry, TestClient(create_app(registry)) as broken:
         copy.write_bytes(b"this is no longer a database " * 100)
         answer = broken.get(f"/api/reports/{issued.standing}")
-    assert answer.status_code == 503
+        page = broken.get(f"/reports/{issued.standing}")
+    # when to try again, as a 429 says (30 s: the engine's wait for a connection)
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "30"
+    assert page.status_code == 503 and page.headers["retry-after"] == "30"
     body = answer.json()
     assert body["request_id"] == answer.headers["x-request-id"]
     assert str(tmp_path) not in answer.text and "sqlite" not in answer.text.lower()

@@ -225,7 +225,7 @@ def test_a_verification_that_takes_too_long(registry: Registry, issued: Issued) 
     with serving(create_app(registry, verifier=Verifier(workers=1, timeout_s=0.01))) as slow:
         answers = {lang: _form(slow, lang, issued.pdfs["altered"]) for lang in LANGS}
     for lang, answer in answers.items():
-        assert answer.status_code == 503
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "30"
         assert _said(answer.text) == _expected(lang, korean, english)
 
 

@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..errors import RegistryError
 from . import api, assets, pages
-from .checking import RequestRefused, Services
+from .checking import RETRY_AFTER_S, RequestRefused, Services
 from .limits import (
     DEFAULT_MAX_UPLOAD_BYTES,
     ASGIApp,
@@ -89,6 +89,8 @@ def _answer(request: Request, status_code: int, message: str, *,
             show_id: bool = False) -> Response:
     request_id = _request_id(request)
     headers = {"x-request-id": request_id}
+    if status_code == 503:  # out for a while: when to come back (RFC 9110 10.2.3)
+        headers["retry-after"] = str(RETRY_AFTER_S)
     if route_path(request.scope).startswith("/api/"):
         body: dict[str, str] = {"error": message}
         if show_id:

@@ -30,6 +30,11 @@ _MAX_FIELDS = 4
 _MAX_FIELD_BYTES = 16 * 1024
 
 
+#: The ``Retry-After`` of a 503 (s): the registry or the verifier out for a while (the
+#: engine's wait for a connection is 30 s).
+RETRY_AFTER_S = 30
+
+
 class RequestRefused(MedevalError, ValueError):
     """A request the page or the API refuses, with its HTTP status.
 

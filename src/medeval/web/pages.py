@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .._version import __version__
-from .checking import RequestRefused, judge_number, judge_pdf, read_upload
+from .checking import RETRY_AFTER_S, RequestRefused, judge_number, judge_pdf, read_upload
 from .differences_ko import difference_lines, said_lines
 from .refusals_ko import NO_INPUT, refusal_ko
 from .verdicts import Verdict
@@ -82,7 +82,9 @@ def render_page(lang: str | None, *, status_code: int = 200, root: str = "",
     html = _environment().get_template("page.html.j2").render(
         t=t, said=said, refused=refused, lang=chosen, version=__version__, status_code=status_code,
         root=root, **context)
-    return HTMLResponse(html, status_code=status_code)
+    # a 503 (the registry or the verifier out) says when to come back, as a 429 does
+    later = {"retry-after": str(RETRY_AFTER_S)} if status_code == 503 else None
+    return HTMLResponse(html, status_code=status_code, headers=later)
 
 
 async def form(request: Request) -> Response:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime, timezone
 
 import pytest
@@ -262,3 +265,37 @@ def test_a_number_in_another_letter_case_finds_the_report(tmp_path):
         assert registry.get("KTL/2026-002") is None
     assert _raw_rows(str(tmp_path / "r.sqlite"),
                      "SELECT number FROM medeval_reports") == [("ktl/2026-001",)]
+
+
+#: A writer killed while committing, its changes partly written to the file: the
+#: page cache of 2 pages spills the update of every report into the file before the
+#: commit, and the process dies with the "-journal" still beside it (a hot journal).
+_KILLED_WHILE_COMMITTING = """
+import os, signal, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("PRAGMA cache_size = 2")
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("UPDATE medeval_reports SET customer = customer || ' (half-written)'")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_read_only_open_after_a_writer_killed_while_committing(tmp_path):
+    # medeval serve opens the file read only (mode=ro), and SQLite cannot roll back a hot
+    # journal read only: the page refused to start, and answered 503 to every look-up,
+    # 'attempt to write a readonly database', until a tester wrote again
+    path = tmp_path / "registry.sqlite"
+    with Registry.create(path) as registry:
+        for k in range(200):
+            registry.issue(fingerprint=sha(f"r{k}"), pdf_sha256=sha(f"p{k}"),
+                           issue_date="2026-12-01", **PEOPLE)
+    killed = subprocess.run([sys.executable, "-c", _KILLED_WHILE_COMMITTING, str(path)],
+                            check=False)
+    assert killed.returncode == -signal.SIGKILL
+    assert (tmp_path / "registry.sqlite-journal").stat().st_size > 0
+    with Registry.open(path, read_only=True) as public:
+        records = public.list()
+    assert len(records) == 200
+    assert {record.customer for record in records} == {PEOPLE["customer"]}
+    assert not (tmp_path / "registry.sqlite-journal").exists()
+    assert _raw_rows(str(path), "PRAGMA integrity_check") == [("ok",)]

@@ -30,7 +30,7 @@ from .models import APPLICATION, VERSION_TABLE, SettingsRow
 
 __all__ = [
     "check_schema", "create_schema", "describe_failure", "make_engine", "read_only_uri",
-    "registry_url", "shown",
+    "registry_url", "roll_back_interrupted_commit", "shown",
 ]
 
 #: Where the migrations lie, as Alembic's "package:folder".
@@ -147,6 +147,26 @@ def read_only_uri(path: str) -> str:
     a ``#``, ``?`` or ``%`` in a folder's name is part of the path (unquoted, ``a#b`` opened
     a new empty file ``a``, created, and ``50%41`` the file ``50A``)."""
     return f"file:{urllib.parse.quote(path, safe='/')}?mode=ro"
+
+
+def roll_back_interrupted_commit(path: Path) -> None:
+    """Roll back a commit a writer left half done (killed, or the power lost, while
+    committing: a "hot" ``-journal`` beside the file) before the file is opened read
+    only, which cannot: every read then failed ('attempt to write a readonly database')
+    until a tester wrote again. Only the registry as of its last commit is restored;
+    nothing else is written. Done by SQLite on the first read of a connection that may
+    write; without the permission to, or with the file locked, the read-only open says so.
+    """
+    if not Path(f"{path}-journal").exists():
+        return
+    try:
+        connection = sqlite3.connect(path, timeout=5.0)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        pass
 
 
 def _config(connection: Connection) -> Config:

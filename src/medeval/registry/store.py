@@ -33,6 +33,7 @@ from .database import (
     describe_failure,
     make_engine,
     registry_url,
+    roll_back_interrupted_commit,
     shown,
 )
 from .export import write_csv
@@ -137,6 +138,8 @@ class Registry:
             if not path.is_file():
                 raise RegistryError(f"registry {path}: no such file (create one with "
                                     "`medeval registry init`)")
+            if read_only:
+                roll_back_interrupted_commit(path)
         registry = cls(url, read_only=read_only)
         try:
             with registry._transaction("opening the registry", write=False) as session:

@@ -77,7 +77,9 @@ def protocol_changed(run_dir: Path, protocol: Protocol) -> list[str]:
     if started["judged_sha256"] == judged_sha256(protocol):
         return []
     name = protocol.path.name if protocol.path is not None else "the protocol"
-    return [f"all cases: the run in {run_dir} was started under a protocol of SHA-256 "
+    # the run folder by its name: its place on this machine would make the result's
+    # content (and fingerprint) differ from the same run's evaluated elsewhere
+    return [f"all cases: the run in {run_dir.name} was started under a protocol of SHA-256 "
             f"{started.get('sha256')}; this result is judged under {name}, SHA-256 "
             f"{protocol.sha256}, whose task, statistics, subgroups, failure policy or "
             "acceptance criteria differ: they were changed after the algorithm ran, so "

@@ -153,6 +153,38 @@ def test_a_port_in_use_is_refused_before_starting(tmp_path: Path,
         capsys.readouterr().err
 
 
+@pytest.mark.skipif(not socket.has_ipv6, reason="needs IPv6")
+def test_serve_listens_on_an_ipv6_address(issued: Issued,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # the address check bound an IPv4 socket: --host ::1 was refused, 'Address family
+    # for hostname not supported', where uvicorn listens on it
+    with socket.create_server(("::1", 0), family=socket.AF_INET6) as probe:
+        port = probe.getsockname()[1]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "medeval", "serve", "--registry", str(issued.registry),
+         "--host", "::1", "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                answer = httpx2.get(f"http://[::1]:{port}/api/reports/{issued.standing}")
+                break
+            except httpx2.TransportError:
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+    finally:
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=60)
+    assert answer.status_code == 200 and answer.json()["report_number"] == issued.standing
+    assert f"http://[::1]:{port}/" in out and child.returncode == 0, out
+    with socket.create_server(("::1", 0), family=socket.AF_INET6) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--registry", str(issued.registry), "--host", "::1",
+                     "--port", str(port)]) == 2
+    assert f"cannot listen on [::1]:{port}: Address already in use" in capsys.readouterr().err
+
+
 def test_serve_needs_a_registry(monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("MEDEVAL_REGISTRY", raising=False)

@@ -75,7 +75,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
                          requests_per_minute=args.requests_per_minute, burst=args.burst,
                          warm_up=True)
         out.write(f"medeval serve: registry {registry.location}, "
-                  f"http://{args.host}:{args.port}/"
+                  f"http://{_netloc(args.host, args.port)}/"
                   + (f" (the proxy's {root_path}/)" if root_path else "") + "\n")
         out.flush()
         uvicorn.run(app, host=args.host, port=args.port, log_level="info",
@@ -113,10 +113,17 @@ def _check_address(host: str, port: int) -> None:
     """Refuse an address the server cannot listen on (a port in use, an unknown host)
     before the registry is opened and the workers started: uvicorn would say so in its
     log only after warming up, and exit with status 3."""
+    # an IPv6 address (::1, ::) as uvicorn tells it: by its colon
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        with socket.create_server((host, port)):
+        with socket.create_server((host, port), family=family):
             pass
     except OSError as exc:
         why = exc.strerror or str(exc)
-        raise UsageError(f"medeval serve: cannot listen on {host}:{port}: {why} (another "
-                         "server there? choose --port or --host)") from None
+        raise UsageError(f"medeval serve: cannot listen on {_netloc(host, port)}: {why} "
+                         "(another server there? choose --port or --host)") from None
+
+
+def _netloc(host: str, port: int) -> str:
+    """``host:port`` as a URL writes it (an IPv6 address in brackets: ``[::1]:8000``)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

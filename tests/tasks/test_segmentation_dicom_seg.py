@@ -293,3 +293,35 @@ def test_seg_reference_is_placed_on_the_cases_nifti_input(tmp_path: Path) -> Non
     with pytest.raises(medeval.MedevalError) as info:
         medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
     assert "case n1" in str(info.value) and "differs from the reference's" in str(info.value)
+
+
+def test_a_seg_on_the_cases_nifti_input_takes_its_pixel_size_from_the_nifti_header(
+        tmp_path: Path) -> None:
+    """A SEG placed on the case's NIfTI input is measured with the NIfTI header's spacing
+    (SimpleITK's GetSpacing of the file), so the result names 'image file header' as its
+    source; it said 'DICOM geometry', as for a SEG measured on its own grid. A SEG
+    placed on the DICOM series is measured with the series' PixelSpacing."""
+    ref, pred, ct = _masks_and_ct()
+    (tmp_path / "img").mkdir()
+    sitk.WriteImage(ct, str(tmp_path / "img" / "n1.nii.gz"))
+    shutil.copytree(CT5N, tmp_path / "img" / "s1")
+    (tmp_path / "pred").mkdir()
+    for case in ("n1", "s1"):
+        write_seg(tmp_path / f"{case}.dcm", {1: ref}, slices=[1, 2, 3])
+        image = sitk.GetImageFromArray(pred[::-1].copy())
+        image.CopyInformation(ct)
+        sitk.WriteImage(image, str(tmp_path / "pred" / f"{case}.nii.gz"))
+    pd.DataFrame([{"case_id": "n1", "patient_id": "p1", "input": "img/n1.nii.gz",
+                   "reference": "n1.dcm"},
+                  {"case_id": "s1", "patient_id": "p2", "input": "img/s1",
+                   "reference": "s1.dcm"}]).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    assert [row["status"] for row in result.cases] == ["ok", "ok"]
+    assert result.tables["distances"]["pixel_size_sources"] == {
+        "PixelSpacing": 1, "image file header": 1}
+    spacing = sitk.ReadImage(str(tmp_path / "img" / "n1.nii.gz")).GetSpacing()[::-1]
+    assert spacing == pytest.approx((2.5, 0.488281, 0.488281))
+    hd95 = {row["case_id"]: row["hd95@max-directed"] for row in result.cases}
+    assert hd95["n1"] == pytest.approx(
+        medpy_binary.hd95(pred, ref, voxelspacing=spacing), abs=1e-9)

@@ -55,6 +55,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -303,7 +304,10 @@ class Segmentation(TaskType):
             volumes = [root / name for name in case.inputs if (root / name).is_file()
                        and _sniff(root / name) in ("nifti", "gzip", "nrrd", "metaimage")]
             if len(volumes) == 1:  # the series converted: the SEG goes on its grid
-                return read_label_map(path, reference=read_itk_grid(volumes[0]))
+                placed = read_label_map(path, reference=read_itk_grid(volumes[0]))
+                # its pixel size is the volume's header's, not the SEG's own geometry
+                return replace(placed, metadata={"spacing_source": "image file header",
+                                                 **placed.metadata})
         return self._read(path, fmt)
 
     def _read_prediction(self, path: Path, reference: Any) -> Any:

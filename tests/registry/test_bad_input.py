@@ -197,3 +197,21 @@ def test_malformed_fields(tmp_path, field, value, match):
         assert registry.list() == ()
         with pytest.raises(RegistryError, match="limit 0: give a positive number"):
             registry.list(limit=0)
+
+
+@pytest.mark.parametrize("dsn", ["host=127.0.0.1 user=lab password=s3cret dbname=registry",
+                                 "dbname=registry password='s3 cret'"])
+def test_a_libpq_connection_string_is_refused_unquoted(dsn, tmp_path, monkeypatch, capsys):
+    # libpq's keyword form, as psql takes it: read as a file name, it was printed whole
+    # ('registry /dir/host=127.0.0.1 user=lab password=s3cret ...: no such file'), and
+    # registry init made a SQLite registry of that name, where testers then issued
+    from medeval.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RegistryError, match="libpq connection string"):
+        Registry.open(dsn)
+    for action in ("init", "list"):
+        assert main(["registry", action, "--registry", dsn]) == 2
+        err = capsys.readouterr().err
+        assert "libpq connection string" in err and "s3" not in err, err
+    assert list(tmp_path.iterdir()) == []

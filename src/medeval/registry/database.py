@@ -63,6 +63,10 @@ def registry_url(target: str | Path | URL) -> URL:
     """
     if isinstance(target, URL):
         url = target
+    elif isinstance(target, str) and _LIBPQ_KEYWORDS.match(target):
+        raise RegistryError("registry: a libpq connection string (host=... dbname=...) is "
+                            "not read (not quoted here: it may hold a password); give a URL, "
+                            "postgresql+psycopg://user@host:5432/db, or a file path")
     elif isinstance(target, Path) or "://" not in target:
         return URL.create("sqlite+pysqlite", database=str(Path(target).resolve()))
     else:
@@ -82,6 +86,12 @@ def registry_url(target: str | Path | URL) -> URL:
         raise RegistryError(f"registry {shown(url)}: {backend} is not supported (a SQLite "
                             "file or a PostgreSQL database)")
     return url
+
+
+#: A libpq keyword/value string (``host=db user=lab password=... dbname=registry``): taken
+#: for a file name, it was made a new SQLite file named with the password, and printed.
+_LIBPQ_KEYWORDS = re.compile(r"\s*(host|hostaddr|port|dbname|user|password|passfile|"
+                             r"service|sslmode)\s*=\s*\S")
 
 
 def shown(url: URL) -> str:

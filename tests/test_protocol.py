@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -332,3 +333,37 @@ def test_a_test_id_that_is_no_report_number_is_refused(folder, test_id):
     assert text != VALID
     with pytest.raises(ProtocolError, match=r"test\.id: .*report number: 1 to 64 letters"):
         load_protocol(write(folder, text))
+
+
+@pytest.mark.parametrize("labels, named", [
+    # NFC and NFD of one word (unicodedata, not medeval): the task compares them in NFC
+    ('"G1", "등급", "' + unicodedata.normalize("NFD", "등급") + '"',
+     "'등급' (2 times, in two Unicode forms (NFC and NFD))"),
+    ('"G1", "G2", "G1"', "'G1' (2 times)"),
+    ('1, "1", 2', "'1' (2 times)")])
+def test_a_multiclass_label_listed_twice_is_refused(folder, labels, named):
+    # before, a class listed twice was kept twice: no case could have the first, so the
+    # macro averages were NaN ('sensitivity@macro' of the multi-class example with
+    # '등급' listed in NFC and NFD), with nothing said
+    text = VALID.replace('type = "binary-classification"\nthreshold = 0.5',
+                         f'type = "multiclass-classification"\nlabels = [{labels}]')
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    assert any(f"labels: each label once; {named} is one label" in p
+               for p in info.value.problems), info.value.problems
+
+
+@pytest.mark.parametrize("task", [
+    'type = "binary-classification"\nthreshold = 0.5',
+    'type = "reader-study"\nreadings = "r.csv"\ntest_treatment = "AI"\n'
+    'reference_treatment = "none"\ncomparison = "superiority"'])
+def test_one_label_as_both_positive_and_negative_is_refused(folder, task):
+    # '악성' typed on Windows as positive_label and pasted from macOS as negative_label:
+    # every reference would have been positive
+    nfd = unicodedata.normalize("NFD", "악성")
+    text = VALID.replace('type = "binary-classification"\nthreshold = 0.5',
+                         f'{task}\npositive_label = "악성"\nnegative_label = "{nfd}"')
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    assert any("positive_label and negative_label: each label once; '악성' (2 times, in two"
+               in p for p in info.value.problems), info.value.problems

@@ -10,6 +10,7 @@ section is picked.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -134,6 +135,12 @@ class BinaryClassificationTask(Section):
     negative_label: str | int = 0
     calibration_bins: int = Field(default=10, ge=1)
 
+    @model_validator(mode="after")
+    def _two_labels(self) -> BinaryClassificationTask:
+        _labels_once("positive_label and negative_label",
+                     [self.positive_label, self.negative_label])
+        return self
+
 
 class MulticlassClassificationTask(Section):
     """``[task]`` for ``multiclass-classification``."""
@@ -141,6 +148,28 @@ class MulticlassClassificationTask(Section):
     type: Literal["multiclass-classification"]
     labels: list[str | int] = Field(min_length=2)
     kappa_weights: Literal["none", "linear", "quadratic"] = "none"
+
+    @model_validator(mode="after")
+    def _labels_listed_once(self) -> MulticlassClassificationTask:
+        _labels_once("labels", self.labels)
+        return self
+
+
+def _labels_once(what: str, labels: list[str | int]) -> None:
+    """Refuses labels that the tasks take as one: compared as text in NFC (1 and "1";
+    '악성' typed on Windows and taken from a macOS folder name), a label listed twice
+    would be a class no case can have (its figures undefined) or make every case
+    positive."""
+    seen: dict[str, list[str | int]] = {}
+    for label in labels:
+        seen.setdefault(unicodedata.normalize("NFC", str(label)), []).append(label)
+    twice = [f"{key!r} ({len(given)} times" + (
+        ", in two Unicode forms (NFC and NFD)" if len({str(v) for v in given}) > 1
+        and all(isinstance(v, str) for v in given) else "") + ")"
+        for key, given in seen.items() if len(given) > 1]
+    if twice:
+        raise ValueError(f"{what}: each label once; {', '.join(twice)} is one label "
+                         "(labels are compared as text, in NFC)")
 
 
 class SegmentationTask(Section):
@@ -374,6 +403,8 @@ class ReaderStudyTask(Section):
                              "study has none")
         if self.test_treatment == self.reference_treatment:
             raise ValueError("test_treatment and reference_treatment must differ")
+        _labels_once("positive_label and negative_label",
+                     [self.positive_label, self.negative_label])
         if self.method == "DBM" and self.covariance != "jackknife":
             raise ValueError("method 'DBM' analyses jackknife pseudovalues: covariance "
                              "must be 'jackknife'")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -424,6 +425,25 @@ def test_a_truth_column_agreeing_in_another_form_is_accepted(study, tmp_path, fo
     written = (truth.map({1: "1.0", 0: "0.0"}) if form == "1.0/0.0"
                else truth.map({1: "malignant", 0: "benign"}))
     result = evaluate(write_study(tmp_path, manifest, readings.assign(truth=written)))
+    table = mrmc_table(manifest, readings)
+    with_ai = np.mean([roc_auc_score(g["truth"], g["rating"])
+                       for _, g in table[table["treatment"] == "with AI"].groupby("reader")])
+    assert result.metric("test_auc").estimate.value == pytest.approx(with_ai, abs=1e-15)
+
+
+def test_a_truth_column_of_the_labels_in_nfd_is_accepted(study, tmp_path):
+    # the protocol's and the manifest's labels typed on Windows (NFC), the readings' truth
+    # column written on macOS (NFD, by unicodedata): one label each, as the manifest's
+    # references are (7c7f69d); before, every line was 'must hold 1 or 0, or the
+    # protocol's labels '악성' and '양성''.
+    manifest, readings = study
+    truth = mrmc_table(manifest, readings)["truth"]
+    korean = manifest.assign(reference=manifest["reference"].map(
+        {"malignant": "악성", "benign": "양성"}))
+    written = truth.map({1: unicodedata.normalize("NFD", "악성"),
+                         0: unicodedata.normalize("NFD", "양성")})
+    result = evaluate(write_study(tmp_path, korean, readings.assign(truth=written),
+                                  positive="악성", negative="양성"))
     table = mrmc_table(manifest, readings)
     with_ai = np.mean([roc_auc_score(g["truth"], g["rating"])
                        for _, g in table[table["treatment"] == "with AI"].groupby("reader")])

@@ -128,10 +128,13 @@ def _check_truth(frame: pd.DataFrame, known: pd.Series, *, path: Path,
                  labels: tuple[str, str] | None) -> None:
     """The readings' ``truth`` column against the manifest's: 1/0 in any number form
     (``1``, ``1.0``) or the protocol's labels."""
-    given = frame["truth"].str.strip()
+    # compared in NFC, as the manifest's references are: '악성' from macOS (NFD) is the
+    # protocol's '악성' typed on Windows (NFC)
+    given = frame["truth"].str.strip().map(lambda v: unicodedata.normalize("NFC", v))
     words = {"1": 1, "0": 0}
     if labels is not None:
-        words.update({labels[0]: 1, labels[1]: 0})
+        words.update({unicodedata.normalize("NFC", labels[0]): 1,
+                      unicodedata.normalize("NFC", labels[1]): 0})
     numbers = pd.to_numeric(given, errors="coerce")
     read = given.map(words).where(given.isin(list(words)), numbers.where(numbers.isin([0, 1])))
     odd = read.isna()

@@ -84,3 +84,18 @@ def test_a_patient_in_two_splits_is_found_in_either_unicode_form(tmp_path):
     assert caught.value.problems == (
         f"case(s) c1, c2: patient {composed} is in more than one split (test, train); a "
         "patient belongs to one",)
+
+
+def test_a_patients_split_written_in_both_unicode_forms_is_one_split(tmp_path):
+    # '시험' typed on Windows (NFC) for one case of the patient and exported from macOS
+    # (NFD, by unicodedata) for the other: one split, as the patient ids are one patient;
+    # before, 'patient p1 is in more than one split (시험, 시험)'
+    composed = "시험"
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(b"\x89PNG\r\n\x1a\n frame")
+    manifest = Manifest(
+        [Case("c1", "p1", ("a.png",), "benign", {"split": composed}, line=2),
+         Case("c2", "p1", ("b.png",), "benign",
+              {"split": unicodedata.normalize("NFD", composed)}, line=3)],
+        root=tmp_path, reference_kind="label")
+    manifest.validate()

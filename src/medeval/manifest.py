@@ -445,8 +445,9 @@ class Manifest:
         if column:
             splits: dict[str, set[str]] = defaultdict(set)
             ids: dict[str, list[str]] = defaultdict(list)
-            for case in self.cases:  # a patient id in NFC and NFD is one patient
-                splits[nfc_id(case.patient_id)].add(case.metadata.get(column, ""))
+            # a patient id, or a split, in NFC and NFD is one patient, one split
+            for case in self.cases:
+                splits[nfc_id(case.patient_id)].add(nfc_id(case.metadata.get(column, "")))
                 ids[nfc_id(case.patient_id)].append(case.case_id)
             for patient, found in sorted(splits.items()):
                 if len(found) > 1 and patient:

@@ -149,3 +149,35 @@ def test_two_backups_to_one_name_at_once_overwrite_nothing(tmp_path):
     with sqlite3.connect(backup) as copy:
         assert copy.execute("SELECT count(*) FROM medeval_reports").fetchone() == (1,)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.sqlite", "registry.sqlite"]
+
+
+_BACKUP_WAITING_1_S = """
+import sys
+from pathlib import Path
+from medeval.errors import RegistryError
+from medeval.registry.backup import backup_sqlite
+try:
+    backup_sqlite(Path(sys.argv[1]), Path(sys.argv[2]), timeout_s=1.0)
+except RegistryError as exc:
+    sys.exit(str(exc))
+"""
+
+
+def test_a_backup_of_a_locked_registry_gives_up_after_its_wait(tmp_path):
+    # a writer holding the file locked (BEGIN EXCLUSIVE here, sqlite3; a tester's process
+    # stopped while committing): the backup waited as long as the lock was held, its
+    # timeout unheeded (sqlite3's backup retries a busy file without end)
+    source = tmp_path / "registry.sqlite"
+    Registry.create(source).close()
+    holder = sqlite3.connect(source, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        child = subprocess.run([sys.executable, "-c", _BACKUP_WAITING_1_S, str(source),
+                                str(tmp_path / "copy.sqlite")],
+                               capture_output=True, text=True, timeout=120, check=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert child.returncode == 1 and "database is locked" in child.stderr, child.stderr
+    assert "nothing was written" in child.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["registry.sqlite"]

@@ -76,6 +76,10 @@ def _copy(source: Path, partial: Path, *, timeout_s: float) -> int:
     reader = sqlite3.connect(read_only_uri(str(source)), uri=True, timeout=timeout_s)
     writer = sqlite3.connect(partial)
     try:
+        # the read lock taken first, within timeout_s: the backup's own wait for a locked
+        # file (a writer stopped while committing) had no end
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
         reader.backup(writer)  # every page in one step: one read lock, one commit's state
         state = writer.execute("PRAGMA integrity_check").fetchone()[0]
         if state != "ok":

@@ -367,3 +367,17 @@ def test_one_label_as_both_positive_and_negative_is_refused(folder, task):
         load_protocol(write(folder, text))
     assert any("positive_label and negative_label: each label once; '악성' (2 times, in two"
                in p for p in info.value.problems), info.value.problems
+
+
+def test_one_treatment_in_two_unicode_forms_is_refused(folder):
+    # the readings' treatments are matched to the protocol's in NFC: 'AI 보조' and its NFD
+    # form (unicodedata) would both be one treatment, and the study 'without readings'
+    nfd = unicodedata.normalize("NFD", "AI 보조")
+    text = VALID.replace(
+        'type = "binary-classification"\nthreshold = 0.5',
+        f'type = "reader-study"\nreadings = "r.csv"\ntest_treatment = "AI 보조"\n'
+        f'reference_treatment = "{nfd}"\ncomparison = "superiority"')
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    assert any("test_treatment and reference_treatment must differ (they are one name in "
+               "two Unicode forms, NFC and NFD)" in p for p in info.value.problems)

@@ -401,8 +401,12 @@ class ReaderStudyTask(Section):
         if self.comparison == "superiority" and self.margin is not None:
             raise ValueError("margin is for comparison 'non-inferiority'; a superiority "
                              "study has none")
-        if self.test_treatment == self.reference_treatment:
-            raise ValueError("test_treatment and reference_treatment must differ")
+        # compared in NFC, as the readings' treatments are: one name in NFC and NFD is one
+        if unicodedata.normalize("NFC", self.test_treatment) == unicodedata.normalize(
+                "NFC", self.reference_treatment):
+            raise ValueError("test_treatment and reference_treatment must differ" + (
+                "" if self.test_treatment == self.reference_treatment else
+                " (they are one name in two Unicode forms, NFC and NFD)"))
         _labels_once("positive_label and negative_label",
                      [self.positive_label, self.negative_label])
         if self.method == "DBM" and self.covariance != "jackknife":

@@ -90,3 +90,18 @@ def test_the_run_predictions_folder_given_alone_is_checked_too(tmp_path):
     [warning] = _protocol_warnings(medeval.evaluate(path, tmp_path / "run" / "predictions"))
     assert f"the run in run was started under a protocol of SHA-256 {before}" \
         in warning
+
+
+def test_the_run_given_through_dot_dot_is_named_by_its_own_name(tmp_path, monkeypatch):
+    # 'medeval evaluate ... --predictions ..' from inside RUN/predictions: the run folder
+    # is RUN, and the warning (part of the result's content, so of its fingerprint) names
+    # it as given any other way; it named '..'
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = _with_plugin(folder, tmp_path)
+    medeval.evaluate(path, run_dir=tmp_path / "run")
+    path.write_text(path.read_text().replace("goal = 0.75", "goal = 0.5"))
+    [named] = _protocol_warnings(medeval.evaluate(path, tmp_path / "run"))
+    monkeypatch.chdir(tmp_path / "run" / "predictions")
+    for given in ("..", tmp_path / "run" / "predictions" / ".."):
+        assert _protocol_warnings(medeval.evaluate(path, given)) == [named]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from .protocol import Protocol
@@ -79,7 +80,9 @@ def protocol_changed(run_dir: Path, protocol: Protocol) -> list[str]:
     name = protocol.path.name if protocol.path is not None else "the protocol"
     # the run folder by its name: its place on this machine would make the result's
     # content (and fingerprint) differ from the same run's evaluated elsewhere
-    return [f"all cases: the run in {run_dir.name} was started under a protocol of SHA-256 "
+    # ('..' given for it: its own name, as given any other way)
+    folder = Path(os.path.normpath(run_dir)).name
+    return [f"all cases: the run in {folder} was started under a protocol of SHA-256 "
             f"{started.get('sha256')}; this result is judged under {name}, SHA-256 "
             f"{protocol.sha256}, whose task, statistics, subgroups, failure policy or "
             "acceptance criteria differ: they were changed after the algorithm ran, so "

@@ -381,3 +381,18 @@ def test_one_treatment_in_two_unicode_forms_is_refused(folder):
         load_protocol(write(folder, text))
     assert any("test_treatment and reference_treatment must differ (they are one name in "
                "two Unicode forms, NFC and NFD)" in p for p in info.value.problems)
+
+
+@pytest.mark.parametrize("categories", [
+    '["용종", "{nfd}"]', '{{"용종" = 1, "{nfd}" = 2}}', '["polyp", "polyp"]'])
+def test_a_category_named_twice_is_refused(folder, categories):
+    # the annotation files' names are compared with these in NFC: '용종' in NFC and NFD
+    # (unicodedata) would be one category with the last one's id
+    text = VALID.replace(
+        'type = "binary-classification"\nthreshold = 0.5',
+        'type = "coco-detection"\ncategories = '
+        + categories.format(nfd=unicodedata.normalize("NFD", "용종")))
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    assert any("categories: each name once" in p for p in info.value.problems), \
+        info.value.problems

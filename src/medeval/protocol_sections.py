@@ -310,9 +310,11 @@ class CocoDetectionTask(Section):
 
     @model_validator(mode="after")
     def _unique_categories(self) -> CocoDetectionTask:
-        if isinstance(self.categories, list) and len(set(self.categories)) != len(
+        # names in NFC, as the annotation files' are compared with them
+        if self.categories is not None and len(
+                {unicodedata.normalize("NFC", name) for name in self.categories}) != len(
                 self.categories):
-            raise ValueError("categories: each name once")
+            raise ValueError("categories: each name once (in NFC and NFD a name is one)")
         if isinstance(self.categories, dict) and len(set(self.categories.values())) != len(
                 self.categories):
             raise ValueError("categories: each id once")

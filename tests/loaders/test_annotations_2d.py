@@ -652,3 +652,26 @@ def test_a_selector_without_the_files_folder_names_the_image_it_may_mean(root):
     with pytest.raises(LoaderError) as caught:
         read_case_annotations("labels/set.json#zzz.png", root=root)
     assert "another folder" not in str(caught.value)
+
+
+def test_labels_and_category_names_in_nfd_are_the_sets_categories(tmp_path):
+    # the set's categories typed on Windows (NFC); a LabelMe file's labels and a COCO
+    # file's category names written on macOS (NFD, by unicodedata): one name each, as
+    # case ids and class labels are. Before, both files were refused: "label '용종' is
+    # not among the set's categories ['용종']".
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "용종")
+    assert nfd != "용종"
+    path = write(tmp_path, "frame.json", labelme([
+        shape(nfd, [[0, 0], [6, 0], [0, 3]]), shape("용종", [[7, 5], [4, 2]], "rectangle")]))
+    (image,) = read_annotation_file(path, categories={"용종": 1})
+    assert [o.category_id for o in image.objects] == [1, 1]
+    assert image.categories == ((1, "용종"),)
+    coco_file = write(tmp_path, "set.json", {
+        "images": [{"id": 1, "file_name": "frame.png", "height": 10, "width": 12}],
+        "categories": [{"id": 1, "name": nfd}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0,
+                         "bbox": [0, 5, 2, 2]}]})
+    (image,) = read_annotation_file(coco_file, categories={"용종": 1})
+    assert [o.category_id for o in image.objects] == [1]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,10 @@ def parse_annotation_json(file: Path, categories: Mapping[str, int] | None,
                           tolerance_px: float) -> tuple[AnnotatedImage, ...]:
     """Read and check a COCO or LabelMe file; every problem raises at once."""
     data = load_json(file)
+    # names compared in NFC, as case ids and class labels are: '용종' typed on Windows
+    # (NFC) and written on macOS (NFD) print alike and are one category
+    categories = None if categories is None else {
+        _nfc(name): number for name, number in categories.items()}
     if isinstance(data, dict) and "shapes" in data:
         return (_labelme(file, data, categories, tolerance_px),)
     if isinstance(data, dict) and ("images" in data or "annotations" in data):
@@ -91,6 +96,10 @@ def parse_annotation_json(file: Path, categories: Mapping[str, int] | None,
         f"{file}: neither a COCO dataset (keys 'images', 'annotations', 'categories') nor a "
         f"LabelMe file (keys 'shapes', 'imageHeight', 'imageWidth', 'imagePath'); it is "
         f"{got}; give the annotation file in one of these formats")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def _is_int(value: Any) -> bool:
@@ -192,14 +201,15 @@ def _coco_categories(entries: list[Any], given: Mapping[str, int] | None,
             problems.add(entry, f"needs an integer id and a name, got {category!r:.120}")
         elif number in names:
             problems.add(entry, f"duplicate category id {number}")
-        elif name in names.values():
+        elif _nfc(name) in names.values():  # in NFC: one name in either form is one
             problems.add(entry, f"duplicate category name {name!r}")
-        elif given is not None and given.get(name) != number:
-            wanted = (f"the set's categories give {name!r} id {given[name]}" if name in given
+        elif given is not None and given.get(_nfc(name)) != number:
+            wanted = (f"the set's categories give {name!r} id {given[_nfc(name)]}"
+                      if _nfc(name) in given
                       else f"{name!r} is not among the set's categories {sorted(given)}")
             problems.add(entry, f"category id {number} {name!r}: {wanted}")
         else:
-            names[number] = name
+            names[number] = _nfc(name)
     return names
 
 
@@ -471,7 +481,7 @@ def _labelme_shape(index: int, shape: Any, height: int, width: int,
     before = len(problems.items)
     if not isinstance(label, str) or not label:
         problems.add(entry, "has no label")
-    elif categories is not None and label not in categories:
+    elif categories is not None and _nfc(label) not in categories:
         problems.add(entry, f"label {label!r} is not among the set's categories "
                      f"{sorted(categories)}")
     if kind not in _LABELME_TYPES:
@@ -486,6 +496,7 @@ def _labelme_shape(index: int, shape: Any, height: int, width: int,
         return None
     if len(problems.items) > before:
         return None
+    label = _nfc(label)  # one category, one object with its group, in either form
     xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
     if kind == "rectangle":
         if len(points) != 2:

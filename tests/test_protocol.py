@@ -396,3 +396,17 @@ def test_a_category_named_twice_is_refused(folder, categories):
         load_protocol(write(folder, text))
     assert any("categories: each name once" in p for p in info.value.problems), \
         info.value.problems
+
+
+def test_a_subgroup_column_in_another_unicode_form_says_so(folder):
+    # the manifest's header written on macOS (NFD, by unicodedata), the protocol typed on
+    # Windows (NFC): 'not a metadata column (its metadata columns: 병원)' named two
+    # names that print alike and said nothing of why
+    nfd = unicodedata.normalize("NFD", "병원")
+    (folder / "manifest.csv").write_text(f"case_id,patient_id,input,reference,{nfd}\n",
+                                         encoding="utf-8")
+    text = VALID.replace('columns = ["site"]', 'columns = ["병원"]')
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    assert any(f"the manifest's {nfd!r} is this name in another Unicode form" in p
+               for p in info.value.problems), info.value.problems

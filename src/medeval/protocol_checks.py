@@ -59,10 +59,22 @@ def _manifest_subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]
     problems = [
         f"subgroups.columns: {column!r} is not a metadata column of the manifest "
         f"{manifest.name} (its metadata columns: {', '.join(metadata) or 'none'})"
+        + _other_form(column, metadata)
         for column in dict.fromkeys(protocol.subgroups.columns) if column not in metadata
     ]
     return problems + _blank_columns(
         manifest, [c for c in dict.fromkeys(protocol.subgroups.columns) if c in metadata])
+
+
+def _other_form(column: str, metadata: list[str]) -> str:
+    """A hint where the manifest has ``column`` in another Unicode form (a header written
+    on macOS, NFD, and the protocol typed on Windows, NFC): the names print alike."""
+    import unicodedata
+
+    found = [c for c in metadata
+             if unicodedata.normalize("NFC", c) == unicodedata.normalize("NFC", column)]
+    return (f"; the manifest's {found[0]!r} is this name in another Unicode form (NFC and "
+            "NFD print alike): write it in the protocol as the manifest does") if found else ""
 
 
 def _blank_columns(manifest: Path, columns: list[str]) -> list[str]:

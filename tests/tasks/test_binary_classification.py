@@ -371,6 +371,22 @@ def test_korean_labels_in_nfc_and_nfd_are_one_label(tmp_path):
     assert ours.failures.n_failed == theirs.failures.n_failed
     assert [(m.name, m.estimate.value) for m in ours.metrics] == \
         [(m.name, m.estimate.value) for m in theirs.metrics]
+    # and those figures are scikit-learn's on the example's own files: score >= 0.5 is
+    # positive; the two cases broken on purpose (WDBC-0002 without a file, WDBC-0053's
+    # score "low") are wrong answers under worst-case, as the example's README says
+    import json
+
+    original = pd.read_csv(example / "manifest.csv", dtype=str)
+    truth = (original["reference"] == "1").to_numpy()
+    decided = []
+    for case, positive in zip(original["case_id"], truth):
+        file = example / "predictions" / f"{case}.json"
+        score = json.loads(file.read_text())["score"] if file.is_file() else None
+        decided.append(score >= 0.5 if isinstance(score, float) else not positive)
+    value = {m.name: m.estimate.value for m in ours.metrics}
+    assert value["sensitivity"] == pytest.approx(skm.recall_score(truth, decided))
+    assert value["specificity"] == pytest.approx(
+        skm.recall_score(~truth, ~np.asarray(decided)))
 
 
 def test_a_subgroup_value_in_nfc_and_nfd_is_one_subgroup(tmp_path):

@@ -16,6 +16,7 @@ from typing import Any
 
 from .definitions import DEFINITIONS
 from .protocol_sections import TASK_METRICS, Protocol, ReaderStudyTask, SegmentationTask
+from .tasks._json_numbers import is_number
 
 __all__ = [
     "certificate_problems",
@@ -69,10 +70,9 @@ def _manifest_subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]
 def _other_form(column: str, metadata: list[str]) -> str:
     """A hint where the manifest has ``column`` in another Unicode form (a header written
     on macOS, NFD, and the protocol typed on Windows, NFC): the names print alike."""
-    import unicodedata
+    from .manifest import nfc_id
 
-    found = [c for c in metadata
-             if unicodedata.normalize("NFC", c) == unicodedata.normalize("NFC", column)]
+    found = [c for c in metadata if nfc_id(c) == nfc_id(column)]
     return (f"; the manifest's {found[0]!r} is this name in another Unicode form (NFC and "
             "NFD print alike): write it in the protocol as the manifest does") if found else ""
 
@@ -248,8 +248,8 @@ def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
-        value)
+    """A finite JSON number (:func:`~medeval.tasks._json_numbers.is_number`, finite)."""
+    return is_number(value) and math.isfinite(value)
 
 
 def distance_unit_problems(protocol: Protocol) -> list[str]:

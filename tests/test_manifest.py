@@ -587,3 +587,26 @@ def test_a_protocol_given_as_the_manifest_says_to_give_its_csv(tmp_path, capsys)
         f"medeval manifest check --protocol {protocol} MANIFEST.csv)")
     assert main(["manifest", "check", str(protocol)]) == 2
     assert "a TOML file (a protocol?), not a manifest CSV" in capsys.readouterr().err
+
+
+def test_a_korean_named_wfdb_header_without_its_signal_column_is_refused(tmp_path):
+    # The header of a record named '심전도_01' (wfdb.wrsamp, UTF-8) names its signal file
+    # '심전도_01.dat' (as wfdb's own writer put it; bytes EC A0 84 hold a latin-1 blank). Its
+    # lines were split as latin-1 text, so the name came apart and nothing was checked:
+    # the manifest listing the header alone passed, and every case would fail in the
+    # sandbox.
+    import numpy as np
+    import wfdb
+
+    name = "심전도_01"
+    wfdb.wrsamp(name, fs=250, units=["mV"], sig_name=["MLII"],
+                p_signal=np.zeros((1000, 1)), fmt=["212"], write_dir=str(tmp_path))
+    signal_line = (tmp_path / f"{name}.hea").read_bytes().splitlines()[1]
+    assert signal_line.split(b" ")[0] == f"{name}.dat".encode()
+    (tmp_path / "r.atr").write_bytes(b"\x00\x00")
+    path = write_manifest(tmp_path, [f"r1,p1,{name}.hea,r.atr"],
+                          header="case_id,patient_id,input,reference")
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="annotations").validate()
+    (problem,) = info.value.problems
+    assert f"is a WFDB header whose signals are in '{name}.dat'" in problem

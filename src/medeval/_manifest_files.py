@@ -35,13 +35,16 @@ def wfdb_files(header: str | Path) -> list[str]:
             # at most 1 MiB, but no 1 MiB buffer for a header of a few lines: the
             # allocator may map and unmap one per record
             size = os.fstat(handle.fileno()).st_size
-            text = handle.read(min(size + 1, 1 << 20)).decode("latin-1")
+            text = handle.read(min(size + 1, 1 << 20))
             if size + 1 < 1 << 20 and len(text) == size + 1:  # it grew meanwhile
-                text += handle.read((1 << 20) - len(text)).decode("latin-1")
+                text += handle.read((1 << 20) - len(text))
     except OSError:
         return []
-    lines = [line.split() for line in text.splitlines()
-             if line.strip() and not line.lstrip().startswith("#")]
+    # split as bytes, at ASCII blanks and line ends only, as WFDB does: str's split would
+    # also break a UTF-8 name ('심전도_01.dat': '전' holds the byte 0xA0), and the names
+    # are given back as the file system spells them (os.fsdecode)
+    lines = [[os.fsdecode(field) for field in line.split()] for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith(b"#")]
     if not lines or len(lines[0]) < 2:
         return []
     segments = lines[0][0].partition("/")[2]

@@ -880,3 +880,41 @@ def test_a_record_no_longer_than_the_learning_period_is_the_sets_fault(study, sh
             r"case 100: the record lasts 1805\.56 s, no longer than the learning period of "
             r"1900 s: none of its beats would be scored")):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_a_record_with_a_korean_name_is_read_as_wfdb_reads_its_header(tmp_path):
+    # A record named '심전도_01' (wfdb.wrsamp writes its header in UTF-8: '전' is the bytes
+    # EC A0 84, and 0xA0 is a no-break space in latin-1). The header's record line was
+    # split at that byte, so its fields moved by one: 1 signal read as the frame rate and
+    # 250 Hz as the number of frames, and the set was refused ('the record lasts 250 s,
+    # no longer than the learning period of 300 s'); a shorter learning period would have
+    # ended the comparison there without a word. wfdb reads the header's rate and
+    # length; beats every second from 0.5 s, all detected, counted by compare_annotations
+    # from 300 s to the record's end (strict window 38 samples: bxb's 0.15 s, 37.5, at
+    # 250 Hz).
+    import wfdb
+    from wfdb import processing
+
+    name = "심전도_01"
+    assert b"\xa0" in name.encode()
+    wfdb.wrsamp(name, fs=250, units=["mV"], sig_name=["MLII"],
+                p_signal=np.zeros((400 * 250, 1)), fmt=["212"], write_dir=str(tmp_path))
+    beats = (np.arange(400) + 0.5) * 250
+    beats = beats.astype(int)
+    wfdb.wrann(name, "atr", beats, ["N"] * beats.size, fs=250, write_dir=str(tmp_path))
+    header = wfdb.rdheader(str(tmp_path / name))
+    assert (header.fs, header.sig_len) == (250, 100000)
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\n"
+        f"{name},p1,{name}.hea,{name}.dat,{name}.atr\n", encoding="utf-8")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / f"{name}.json").write_text(json.dumps(
+        {"fs": 250, "samples": beats.tolist()}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    start = 300 * header.fs
+    scored = beats[(beats >= start) & (beats <= header.sig_len)]
+    found = processing.compare_annotations(scored, scored, 38)
+    assert (found.tp, found.fp, found.fn) == (100, 0, 0)
+    se = result.metric("qrs_sensitivity").estimate
+    assert (se.numerator, se.n) == (found.tp, found.tp + found.fn)

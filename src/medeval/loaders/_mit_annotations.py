@@ -167,24 +167,26 @@ def header_timing(header: str | Path) -> tuple[float | None, int | None]:
     """
     try:
         with open(header, "rb", buffering=0) as handle:
-            # the lines of read_text: splitlines breaks at "\r\n", "\r" and "\n" alike
-            lines = handle.read().decode("latin-1").splitlines()
+            # split as bytes: bytes.splitlines breaks at "\r\n", "\r" and "\n" only and
+            # bytes.split at ASCII blanks only, as WFDB does; str's would also break a UTF-8
+            # record name ('심전도': '전' holds the byte 0xA0, a blank in latin-1)
+            lines = handle.read().splitlines()
     except OSError:
         return None, None
     for line in lines:
-        fields = line.split("#", 1)[0].split()
+        fields = line.split(b"#", 1)[0].split()
         if not fields:
             continue
         if len(fields) < 3:
             return None, None
-        value = fields[2].split("/", 1)[0].split("(", 1)[0]
+        value = fields[2].split(b"/", 1)[0].split(b"(", 1)[0]
         try:
             fs = float(value)
         except ValueError:
             return None, None
         if not fs > 0 or not math.isfinite(fs):
             return None, None
-        frames = fields[3] if len(fields) > 3 else ""
+        frames = fields[3] if len(fields) > 3 else b""  # bytes.isdigit: ASCII digits only
         # WFDB: a number of samples of zero, like none, is unspecified (not a 0-s record)
         return fs, int(frames) if frames.isdigit() and int(frames) > 0 else None
     return None, None

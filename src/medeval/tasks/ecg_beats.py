@@ -325,11 +325,12 @@ def _segmented(header: str) -> bool:
     multi-segment record's does; False where it cannot be read."""
     try:
         with open(header, "rb") as handle:
-            lines = handle.read(1 << 16).decode("latin-1").splitlines()
+            # as bytes, split at ASCII blanks and line ends only (as header_timing)
+            lines = handle.read(1 << 16).splitlines()
     except OSError:
         return False
-    fields = next((f for line in lines if (f := line.split("#", 1)[0].split())), [])
-    return bool(fields) and "/" in fields[0]
+    fields = next((f for line in lines if (f := line.split(b"#", 1)[0].split())), [])
+    return bool(fields) and b"/" in fields[0]
 
 
 def _edf_length(case: Case, root: Path) -> float | None:

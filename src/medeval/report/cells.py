@@ -16,8 +16,8 @@ from ..result import MetricRecord, Result
 from .blocks import Block, Cell, Para
 from .catalogue import Msg, catalogue
 
-__all__ = ["by_name", "ci_text", "date_text", "estimate_cell", "goal_text", "known",
-           "level_text", "message", "method_cell", "metric_name", "n_text", "number_text",
+__all__ = ["by_name", "ci_text", "date_text", "estimate_cell", "goal_text", "group_value",
+           "known", "level_text", "message", "method_cell", "metric_name", "n_text", "number_text",
            "or_none", "undefined_note", "value_of"]
 
 
@@ -144,3 +144,9 @@ def by_name(metrics: Sequence[MetricRecord]) -> dict[str, MetricRecord]:
 def value_of(metric: MetricRecord | None, field: str = "value") -> float:
     """A field of a metric's estimate (NaN without the metric)."""
     return math.nan if metric is None else float(getattr(metric.estimate, field))
+
+
+def group_value(value: str) -> Cell:
+    """A subgroup's value as printed: the cases whose column is blank in the manifest are
+    named so, not by an empty cell (a row of counts and figures without a name)."""
+    return value if value.strip() else Msg("text.subgroup_blank")

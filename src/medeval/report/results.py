@@ -1,0 +1,285 @@
+"""The certificate's results: the figures' table with the confusion matrix, the empty
+masks, the EC57 matrices and the reader study's tables, the notes under them and the
+figures (ROC, confusion, Dice, FROC, Bland-Altman); the same figures under the other
+failure policy; the subgroups' figures. Pure data, no layout, as
+:mod:`medeval.report.content`, which places these sections among the others.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..definitions import DEFINITIONS
+from ..result import MetricRecord, Result
+from .blocks import Block, Cell, Figure, Para, Section, Table
+from .catalogue import Msg
+
+# the cells' printing, under the short names this module's tables are written with
+from .cells import by_name as _by_name
+from .cells import ci_text as _ci
+from .cells import estimate_cell as _estimate
+from .cells import goal_text as _goal
+from .cells import group_value as _group_value
+from .cells import known as _known
+from .cells import message as _m
+from .cells import method_cell as _method
+from .cells import metric_name as _metric_name
+from .cells import n_text as _n
+from .cells import number_text as _number
+from .cells import undefined_note as _undefined_note
+from .cells import value_of as _value
+from .reader_study import reader_study_blocks
+
+__all__ = ["alternative_section", "ordered_metrics", "policy_cell", "results_section",
+           "subgroups_section"]
+
+
+def _worst_distance(result: Result) -> str | None:
+    """The distance the protocol declared for failed cases and empty masks, as printed
+    (``50.00 mm``), when the result's distances use one; else None."""
+    unit = result.parameters.task.get("distance_unit")
+    if result.task != "segmentation" or unit not in ("mm", "px"):
+        return None
+    value = result.parameters.failures.get(f"worst_distance_{unit}")
+    return None if value is None else f"{_goal(value, unit)} {unit}"
+
+
+def policy_cell(result: Result) -> Cell:
+    """How failed cases were counted, with the declared worst distance when one is."""
+    distance = _worst_distance(result)
+    if result.failures.policy == "worst-case" and distance is not None:
+        return _m("text.policy_worst-case_distance", distance=distance)
+    return Msg(f"text.policy_{result.failures.policy}")
+
+
+def ordered_metrics(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:
+    """Metrics in the order of the definitions (prevalence, sensitivity, ...), not a-z."""
+    order = {key: i for i, key in enumerate(DEFINITIONS)}
+    return sorted(metrics, key=lambda m: (order.get(m.definition, len(order)), m.name))
+
+
+def _metric_rows(metrics: Sequence[MetricRecord]) -> tuple[tuple[Cell, ...], ...]:
+    return tuple((_metric_name(m.name), _estimate(m), _ci(m), _method(m), _n(m),
+                  _known(f"unit.{m.unit}", m.unit))
+                 for m in ordered_metrics(metrics))
+
+
+def _metric_header(level: str) -> tuple[Cell, ...]:
+    return (Msg("column.metric"), Msg("column.estimate"), _m("column.ci", level=level),
+            Msg("column.ci_method"), Msg("column.n"), Msg("column.unit"))
+
+
+_METRIC_WIDTHS = (3.0, 1.1, 1.9, 2.0, 1.2, 0.6)
+
+
+def _empty_row(key: str, worst: str | None) -> Cell:
+    if key == "distances_replaced_by_worst" and worst is not None:
+        return _m("text.distances_replaced_by", distance=worst)
+    return key.replace("_", " ")
+
+
+def _confusion(tables: Mapping[str, Any]) -> tuple[int, int, int, int] | None:
+    matrix = tables.get("confusion_matrix")
+    if isinstance(matrix, Mapping) and {"tp", "fp", "fn", "tn"} <= set(matrix):
+        tp, fp, fn, tn = (int(matrix[k]) for k in ("tp", "fp", "fn", "tn"))
+        return tp, fp, fn, tn
+    return None
+
+
+def results_section(result: Result, level: str) -> Section:
+    """The results: the confusion matrix, the empty masks, every metric with its interval,
+    the EC57 matrices, the reader study's tables, the notes and the figures."""
+    blocks: list[Block] = []
+    counts = _confusion(result.tables)
+    if counts is not None:
+        tp, fp, fn, tn = counts
+        blocks.append(Table(
+            ("", Msg("column.reference_positive"), Msg("column.reference_negative"),
+             Msg("column.total")),
+            ((Msg("column.predicted_positive"), str(tp), str(fp), str(tp + fp)),
+             (Msg("column.predicted_negative"), str(fn), str(tn), str(fn + tn)),
+             (Msg("column.total"), str(tp + fn), str(fp + tn), str(tp + fp + fn + tn))),
+            (2.4, 1.6, 1.6, 1.2), numeric=(1, 2, 3), span=0.75))
+    empty = result.tables.get("empty_masks")
+    if isinstance(empty, Mapping):
+        worst = _worst_distance(result)
+        blocks.append(Table((Msg("text.empty_masks"), Msg("column.count")),
+                            tuple((_empty_row(str(k), worst), str(v))
+                                  for k, v in empty.items()),
+                            (3, 1), numeric=(1,), span=0.5))
+    blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
+                        _METRIC_WIDTHS, numeric=(1, 2, 4)))
+    blocks += _ec57_matrices(result.tables)
+    blocks += reader_study_blocks(result.tables, level)
+    blocks.append(Para(_m("text.uncertainty", level=level), "note"))
+    blocks.append(Para(Msg("text.unit_note"), "note"))
+    if any(m.unit == "px" for m in result.metrics):
+        blocks.append(Para(Msg("text.unit_px_note"), "note"))
+    blocks += _pixel_size_sources(result.tables)
+    blocks += _undefined_note(result.metrics)
+    blocks.extend(_figures(result, level))
+    return Section(0, Msg("section.results"), tuple(blocks))
+
+
+def _pixel_size_sources(tables: Mapping[str, Any]) -> list[Block]:
+    """Where the pixel sizes of distances in mm came from, with their numbers of cases
+    (``PixelSpacing (120), ImagerPixelSpacing (4)``): the DICOM element, the image file's
+    header, or the protocol's ``pixel_spacing_mm``; none for a result without them."""
+    distances = tables.get("distances")
+    found = distances.get("pixel_size_sources") if isinstance(distances, Mapping) else None
+    if not isinstance(found, Mapping) or not found:
+        return []
+    sources = ", ".join(f"{name} ({count})" for name, count in found.items())
+    return [Para(_m("text.pixel_size_sources", sources=sources), "note")]
+
+
+#: Up to how many records the certificate prints each record's EC57 matrix.
+_EC57_RECORDS_PRINTED = 12
+
+
+def _ec57_matrices(tables: Mapping[str, Any]) -> list[Block]:
+    """The ECG beat-label matrices (reference rows, detected columns): pooled, and each
+    record's for a set of a few records."""
+    ec57 = tables.get("ec57")
+    matrix = ec57.get("matrix") if isinstance(ec57, Mapping) else None
+    if not isinstance(matrix, Mapping) or not {"rows", "columns", "pooled"} <= set(matrix):
+        return []
+    records = matrix.get("records") or {}
+
+    def table(title: Cell, counts: Sequence[Sequence[int]]) -> Table:
+        header: tuple[Cell, ...] = (title, *(str(c) for c in matrix["columns"]))
+        rows = tuple((str(label), *(str(int(n)) for n in row))
+                     for label, row in zip(matrix["rows"], counts))
+        return Table(header, rows, (2.4,) + (1.0,) * len(matrix["columns"]),
+                     numeric=tuple(range(1, len(header))), span=0.7)
+
+    blocks: list[Block] = [Para(Msg("text.ec57_matrix"), "note"),
+                           table(_m("text.ec57_matrix_pooled", n=len(records)),
+                                 matrix["pooled"])]
+    if len(records) > 1 and len(records) <= _EC57_RECORDS_PRINTED:
+        blocks += [table(_m("text.ec57_matrix_record", case_id=case_id), counts)
+                   for case_id, counts in records.items()]
+    elif len(records) > _EC57_RECORDS_PRINTED:
+        blocks.append(Para(_m("text.ec57_matrix_more", n=len(records),
+                              limit=_EC57_RECORDS_PRINTED), "note"))
+    return blocks
+
+
+def _figures(result: Result, level: str) -> list[Figure]:
+    figures: list[Figure] = []
+    cases, columns = result.cases, result.case_columns
+    metrics = _by_name(result.metrics)
+    task = result.parameters.task
+    if cases and {"score", "reference"} <= set(columns) and "roc_auc" in metrics:
+        figures.append(_roc(result, level))
+    counts = _confusion(result.tables)
+    if counts is not None:
+        figures.append(Figure(
+            "confusion", _m("text.figure_confusion", threshold=_number(task.get("threshold")),
+                            n=sum(counts)),
+            dict(zip(("tp", "fp", "fn", "tn"), counts))))
+    if cases and "dice" in columns:
+        values = [math.nan if c["dice"] is None else float(c["dice"]) for c in cases]
+        failed = [c["status"] == "failed" for c in cases]
+        figures.append(Figure("dice", _m("text.figure_dice", n=len(values)),
+                              {"dice": values, "failed": failed,
+                               "mean": _value(metrics.get("dice"))}))
+    froc = result.tables.get("froc")
+    if isinstance(froc, Mapping) and {"fp_rates", "sensitivity"} <= set(froc):
+        figures.append(Figure("froc", Msg("text.figure_froc"), dict(froc)))
+    agreement = result.tables.get("bland_altman")
+    if isinstance(agreement, Mapping) and {"mean", "difference"} <= set(agreement):
+        figures.append(Figure("bland_altman", Msg("text.figure_bland_altman"), dict(agreement)))
+    return figures
+
+
+def _roc(result: Result, level: str) -> Figure:
+    cases, task, metrics = result.cases, result.parameters.task, _by_name(result.metrics)
+    labels, scores = [], []
+    ok = [float(c["score"]) for c in cases if c["status"] == "ok" and c["score"] is not None]
+    low, high = (min(ok), max(ok)) if ok else (0.0, 1.0)
+    for case in cases:
+        label = bool(case["reference"])  # the per-case reference is 1 (positive) or 0
+        if case["status"] == "ok" and case["score"] is not None:
+            score = float(case["score"])
+        elif result.failures.policy == "worst-case":  # as the AUC counts it
+            score = low - 1.0 if label else high + 1.0
+        else:
+            continue
+        labels.append(label)
+        scores.append(score)
+    auc = metrics["roc_auc"]
+    sens, spec = metrics.get("sensitivity"), metrics.get("specificity")
+    data = {
+        "labels": labels, "scores": scores,
+        "point": [1 - _value(spec), _value(sens)],
+        "point_x_ci": [1 - _value(spec, "high"), 1 - _value(spec, "low")],
+        "point_y_ci": [_value(sens, "low"), _value(sens, "high")],
+        "auc": f"{_number(auc.estimate.value)} ({level} CI {_ci(auc)})",
+    }
+    caption = _m("text.figure_roc", n=len(labels), threshold=_number(task.get("threshold")),
+                 level=level, auc=data["auc"])
+    return Figure("roc", caption, data)
+
+
+def alternative_section(result: Result, level: str) -> Section:
+    """The metrics under the failure policy the protocol did not choose (a sensitivity
+    analysis), with the policy's note."""
+    failures = result.failures
+    alternative = failures.alternative
+    assert alternative is not None
+    note: Cell = Msg("text.failures_worst" if failures.policy == "worst-case"
+                     else "text.failures_exclude")
+    if failures.policy == "worst-case" and (distance := _worst_distance(result)):
+        note = _m("text.failures_worst_distance", distance=distance)
+    title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"
+             else "text.alternative_policy_worst")
+    return Section(0, Msg("section.alternative"), (
+        Para(note, "note"),
+        Para(Msg(title), "mark"),
+        Table(_metric_header(level), _metric_rows(alternative.metrics),
+              _METRIC_WIDTHS, numeric=(1, 2, 4)),
+    ))
+
+
+_SUBGROUP_METRICS = 5
+
+
+def _subgroup_table(result: Result, column: str, names: Sequence[str],
+                    shown: list[MetricRecord | None]) -> Table:
+    """One subgroup column's table of ``names`` (estimate and interval per group)."""
+    excluded = result.failures.policy == "exclude" and result.failures.n_failed
+    header: list[Cell] = [_m("text.subgroup_column", column=column),
+                          Msg("column.count_analysed" if excluded else "column.count")]
+    header += [_metric_name(n) for n in names]
+    rows = []
+    for group in (g for g in result.subgroups if g.column == column):
+        row: list[Cell] = [_group_value(group.value), str(group.n_cases)]
+        metrics = _by_name(group.metrics)
+        for name in names:
+            metric = metrics.get(name)
+            shown.append(metric)
+            estimate = _estimate(metric)
+            row.append(estimate if isinstance(estimate, Msg) else
+                       f"{estimate}\n({_ci(metric)})")
+        rows.append(tuple(row))
+    widths = (1.6, 0.8) + (2.2,) * len(names)
+    return Table(tuple(header), tuple(rows), widths, numeric=tuple(range(1, len(header))))
+
+
+def subgroups_section(result: Result, level: str) -> Section:
+    """Each subgroup column's table: the judged metrics (or the first three) per value."""
+    names = [v.metric for v in result.verdicts] or [m.name for m in result.metrics][:3]
+    blocks: list[Block] = []
+    shown: list[MetricRecord | None] = []
+    # at most _SUBGROUP_METRICS metrics a table, so that a column keeps "(0.0945 – 0.9055)"
+    # on one line and the subgroup's name is not cut letter by letter (12 criteria did)
+    chunks = [names[i:i + _SUBGROUP_METRICS] for i in range(0, len(names), _SUBGROUP_METRICS)]
+    for column in dict.fromkeys(g.column for g in result.subgroups):
+        for chunk in chunks:
+            blocks.append(_subgroup_table(result, column, chunk, shown))
+    blocks.append(Para(_m("column.ci", level=level), "note"))
+    blocks += _undefined_note(shown)
+    return Section(0, Msg("section.subgroups"), tuple(blocks))

@@ -131,3 +131,22 @@ def test_beat_symbols_are_physionets():
     # wfdb's own table of beat codes (annotation classes marked as beats).
     assert {"N", "V", "A", "/", "f", "Q", "?"} <= BEAT_SYMBOLS
     assert not {"+", "~", "|", '"', "[", "]"} & BEAT_SYMBOLS
+
+
+def test_a_record_whose_file_names_are_not_ascii_says_so(tmp_path):
+    # wfdb.wrsamp writes the record '심전도_01' (header and '심전도_01.dat', UTF-8), but
+    # wfdb.rdheader reads a header as ASCII with errors ignored: the signal file becomes
+    # '_01.dat'. The message said the header 'names signal file _01.dat, which is
+    # missing', which it does not; it names the file as written and why it is not read.
+    import wfdb
+
+    name = "심전도_01"
+    wfdb.wrsamp(name, fs=250, units=["mV"], sig_name=["MLII"],
+                p_signal=np.zeros((500, 1)), fmt=["212"], write_dir=str(tmp_path))
+    assert (tmp_path / f"{name}.dat").is_file()
+    assert wfdb.rdheader(str(tmp_path / name)).file_name == ["_01.dat"]
+    with pytest.raises(LoaderError) as info:
+        read_record(tmp_path / f"{name}.hea")
+    message = str(info.value)
+    assert f"{name}.hea: names signal file(s) '{name}.dat', whose names are not ASCII" in message
+    assert "give the record's files ASCII names" in message

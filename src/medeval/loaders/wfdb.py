@@ -339,6 +339,15 @@ def _check_signal_files(head: Any, header: Path) -> None:
                 f"WFDB header {header}: names signal file {name} outside its directory"
             )
         if not data.is_file():
+            written = _non_ascii_file_names(header)
+            if written:
+                raise LoaderError(
+                    f"WFDB header {header}: names signal file(s) {', '.join(written)}, whose "
+                    "names are not ASCII; wfdb-python, which medeval reads records with, "
+                    f"drops those bytes from a header (it looked for {name}): give the "
+                    "record's files ASCII names (letters, digits, '_', '-') and write them "
+                    "so in the header"
+                )
             raise LoaderError(
                 f"WFDB header {header}: names signal file {name}, which is missing (looked "
                 f"for {data}); copy it beside the header"
@@ -351,6 +360,15 @@ def _check_signal_files(head: Any, header: Path) -> None:
                     f"WFDB signal file {data}: {have} bytes, but header {header.name} "
                     f"states {head.sig_len} samples needing {needed}; the file is truncated"
                 )
+
+
+def _non_ascii_file_names(header: Path) -> list[str]:
+    """The signal files the header names (its own reading, as bytes) whose names hold
+    bytes that are not ASCII, which wfdb-python drops, as it reads a header as ASCII
+    with errors ignored."""
+    from .._manifest_files import wfdb_files
+
+    return [repr(name) for name in wfdb_files(header) if not name.isascii()]
 
 
 @contextmanager

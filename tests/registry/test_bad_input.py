@@ -215,3 +215,21 @@ def test_a_libpq_connection_string_is_refused_unquoted(dsn, tmp_path, monkeypatc
         err = capsys.readouterr().err
         assert "libpq connection string" in err and "s3" not in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_libpqs_postgres_scheme_opens_the_same_database(postgres):
+    # libpq reads postgres:// as postgresql:// ("The URI scheme designator can be either
+    # postgresql:// or postgres://", PostgreSQL's libpq documentation, 34.1.1); SQLAlchemy
+    # no longer does, and medeval said 'postgres is not supported' of a URL as Heroku
+    # and many administrators' tools print it. Checked with psycopg, not medeval: the
+    # registry created through postgres:// is in the database the URL names.
+    import psycopg
+
+    url = postgres.database()
+    name = url.split("@/")[1].split("?")[0]
+    Registry.create(url.replace("postgresql+psycopg://", "postgres://")).close()
+    with psycopg.connect(postgres.libpq(name)) as connection:
+        tables = {row[0] for row in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert "medeval_alembic_version" in tables
+    Registry.open(url.replace("postgresql+psycopg://", "postgres://")).close()

@@ -1,7 +1,8 @@
 """Where a registry lives: its URL, its engine, and its schema (Alembic, run in code).
 
 A registry is a SQLite file (a plain path, or ``sqlite:///path``) or a PostgreSQL
-database (``postgresql+psycopg://user@host/db``; ``postgresql://`` means the same).
+database (``postgresql+psycopg://user@host/db``; ``postgresql://`` and libpq's
+``postgres://`` mean the same).
 :func:`create_schema` migrates an empty database and writes the settings in one
 transaction; :func:`check_schema` tells a registry from anything else and brings an
 older registry's schema up to date (``alembic upgrade head``, with a Config built here:
@@ -60,6 +61,8 @@ def registry_url(target: str | Path | URL) -> URL:
     --------
     >>> registry_url("postgresql://lab@db/registry").drivername
     'postgresql+psycopg'
+    >>> registry_url("postgres://lab@db/registry").drivername
+    'postgresql+psycopg'
     """
     if isinstance(target, URL):
         url = target
@@ -78,6 +81,8 @@ def registry_url(target: str | Path | URL) -> URL:
             raise RegistryError(f"registry {_masked(target)!r}: {why} (give a file "
                                 "path, or postgresql+psycopg://user@host:5432/db)") from None
     backend = url.get_backend_name()
+    if backend == "postgres":  # libpq's other scheme (postgres://, as Heroku prints it),
+        backend = "postgresql"  # which SQLAlchemy no longer reads
     if backend == "postgresql" and url.drivername != "postgresql+psycopg":
         return url.set(drivername="postgresql+psycopg")
     if backend == "sqlite":

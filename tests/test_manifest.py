@@ -610,3 +610,26 @@ def test_a_korean_named_wfdb_header_without_its_signal_column_is_refused(tmp_pat
         Manifest.from_csv(path, reference_kind="annotations").validate()
     (problem,) = info.value.problems
     assert f"is a WFDB header whose signals are in '{name}.dat'" in problem
+
+
+def test_annotations_stating_no_rate_are_read_at_the_records_rate(shared_data, tmp_path):
+    # MIT-BIH 100.atr states no time resolution (wfdb.rdann gives fs None with no header
+    # beside it); the ecg-beats task reads it at the rate of the manifest's header input
+    # (360 Hz) and evaluates it. manifest check --read-files read the file alone and
+    # refused the set: "states no sampling frequency and no header 100.hea is beside
+    # it". With no header among the inputs, it is still refused.
+    import wfdb
+
+    (tmp_path / "records").mkdir()
+    (tmp_path / "refs").mkdir()
+    for ext in ("hea", "dat"):
+        shutil.copy(shared_data / "ecg" / "mitdb" / f"100.{ext}", tmp_path / "records")
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.atr", tmp_path / "refs")
+    assert wfdb.rdann(str(tmp_path / "refs" / "100"), "atr").fs is None
+    path = write_manifest(tmp_path, ["r100,p100,records/100.hea,records/100.dat,refs/100.atr"],
+                          header="case_id,patient_id,input_header,input_signal,reference")
+    Manifest.from_csv(path, reference_kind="annotations").validate(read_files=True)
+    path = write_manifest(tmp_path, ["r100,p100,records/100.dat,refs/100.atr"],
+                          header="case_id,patient_id,input,reference")
+    with pytest.raises(ManifestError, match="states no sampling frequency"):
+        Manifest.from_csv(path, reference_kind="annotations").validate(read_files=True)

@@ -288,7 +288,8 @@ class Manifest:
                 elif case.reference:
                     annotations[case.case_id] = case.reference
                 continue
-            target, problem = self._checked_reference(case.reference, read_files, statuses)
+            target, problem = self._checked_reference(case.reference, read_files, statuses,
+                                                      _record_rate(case, found))
             if problem:
                 problems.append(f"case {case.case_id}: reference {case.reference!r}: {problem}")
             elif target is not None:
@@ -591,9 +592,13 @@ class Manifest:
         return problems
 
     def _checked_reference(
-        self, value: str, read_files: bool, statuses: dict[str, os.stat_result] | None = None
+        self, value: str, read_files: bool, statuses: dict[str, os.stat_result] | None = None,
+        record_rate: float | None = None,
     ) -> tuple[tuple[str, bool] | None, str | None]:
-        """As :meth:`_checked_file` for a file reference; ``(None, None)`` for a label."""
+        """As :meth:`_checked_file` for a file reference; ``(None, None)`` for a label.
+        ``record_rate``: the frame rate of the case's WFDB header input, at which the
+        tasks read annotations that state no time resolution and have no header beside
+        them."""
         kind = self.reference_kind
         if kind == "label":
             try:
@@ -615,10 +620,29 @@ class Manifest:
                           f"found: {found})")
         if read_files:
             try:
-                READERS[kind](Path(target))
+                if kind == "annotations" and record_rate is not None:
+                    from .loaders.signal import read_beats
+
+                    read_beats(Path(target), default_fs=record_rate)
+                else:
+                    READERS[kind](Path(target))
             except LoaderError as exc:
                 return None, f"unreadable: {exc}"
         return checked, None
+
+
+def _record_rate(case: Case, found: Mapping[str, tuple[str, bool]]) -> float | None:
+    """The frame rate stated by the first of the case's WFDB header inputs that states
+    one (None: none does). The tasks read a reference's annotations at their record's
+    rate where the file states none and no header is beside it."""
+    from .loaders._mit_annotations import header_timing
+
+    for value in case.inputs:
+        if value.lower().endswith(".hea") and value in found and not found[value][1]:
+            fs = header_timing(found[value][0])[0]
+            if fs is not None:
+                return fs
+    return None
 
 
 def nfc_id(text: str) -> str:

@@ -149,7 +149,9 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
 
                 render_certificate(args.result, path, lang=args.lang, report_info=printed)
 
-            _require_people(args, fields, amends)
+            # rendered here, the certificate prints the tester and approver recorded;
+            # an amendment keeping the old report's would record people it does not print
+            _require_people(args, fields, None, rendering_amendment=amends)
             record, _ = _issue_made(registry, args, fingerprint, info, fields, amends,
                                     args.render, make)
         else:
@@ -262,14 +264,37 @@ def _check_issue_date(value: object, finished: str | None, *, source: str = "") 
 
 
 def _require_people(args: argparse.Namespace, fields: dict[str, Any],
-                    amends: str | None) -> None:
-    """A new report names its tester and approver (an amendment may keep the old ones):
-    refused before a number is drawn, saying how to give them."""
+                    amends: str | None, *, rendering_amendment: str | None = None) -> None:
+    """A new report names its tester and approver (an amendment registered from a PDF
+    may keep the old ones, which it prints): refused before a number is drawn, saying
+    how to give them. An amendment rendered here (``rendering_amendment``) names them
+    too: the certificate prints only the people given, so keeping the old report's
+    would record people it does not print."""
     for name, source in (("tester", "tested_by"), ("approver", "approved_by")):
         if amends is None and not fields[name]:
             flag = f"pass --{name} NAME, or " if hasattr(args, name) else ""
-            raise RegistryError(f"the {name} of the report is not given: {flag}give "
-                                f"[{source}] name = ... in --info INFO.toml")
+            why = (f" (the amendment of {rendering_amendment} rendered here prints the "
+                   f"{name} the registry records; it does not carry the old report's over)"
+                   if rendering_amendment else "")
+            raise RegistryError(f"the {name} of the report is not given{why}: {flag}give "
+                                f"[{source}] name = ... in --info INFO.toml; nothing was "
+                                "issued")
+
+
+def _signatories(info: ReportInfo, fields: dict[str, Any]) -> dict[str, Any]:
+    """The tested_by and approved_by a certificate rendered here prints: the people the
+    registry records (``--tester``/``--approver``, else the info's), with the info's
+    title when it names the same person."""
+    out: dict[str, Any] = {}
+    for key, source in (("tester", "tested_by"), ("approver", "approved_by")):
+        person, name = getattr(info, source), fields.get(key)
+        if not name:
+            out[source] = person.model_dump() if person is not None else None
+        elif person is not None and person.name == name:
+            out[source] = person.model_dump()
+        else:
+            out[source] = {"name": name}
+    return out
 
 
 def _say(out: TextIO, record: ReportRecord) -> None:
@@ -300,7 +325,8 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
             _numbered_alike(info, pending, args)
             # validated again: what the certificate carries must read back (model_copy
             # alone checks nothing, and verify reads the attached info with the checks)
-            printed = type(info).model_validate({**info.model_dump(), **{
+            printed = type(info).model_validate({**info.model_dump(), **_signatories(
+                info, fields), **{
                 "report_number": pending.number, "replaces": pending.replaces,
                 "amendment": pending.amendment or None,
                 "amendment_reason": _amendment_reason(pending, args),

@@ -105,3 +105,37 @@ def test_the_run_given_through_dot_dot_is_named_by_its_own_name(tmp_path, monkey
     monkeypatch.chdir(tmp_path / "run" / "predictions")
     for given in ("..", tmp_path / "run" / "predictions" / ".."):
         assert _protocol_warnings(medeval.evaluate(path, given)) == [named]
+
+
+def test_a_run_prediction_in_a_format_the_task_does_not_read_is_named(tmp_path):
+    """An algorithm that writes its prediction as a file the task does not read
+    (``prediction.txt`` where the binary task reads ``<case_id>.json``; a segmenter's
+    ``prediction.npy``) is stored by the runner as ``<case_id>.txt``, every case done; the
+    evaluation then failed every case as ``missing-output`` ("no prediction file
+    c.json in <predictions>") and named the files nowhere, where a folder of supplied
+    predictions has them named in the warnings. Found as a submitter (a torch segmenter
+    saving numpy arrays): 8 cases done, 8 missing, not a word of the .npy files."""
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = _with_plugin(folder, tmp_path)
+    algo = tmp_path / "plugin" / "algo.py"
+    algo.write_text(algo.read_text().replace(
+        "        return SCORES",
+        "        score = SCORES.get(Path(case.input_path).read_text().strip(), 0.5)\n"
+        "        Path(case.output_dir, 'prediction.txt').write_text(str(score))\n"
+        "        return None  # SCORES"))
+    result = medeval.evaluate(path, run_dir=tmp_path / "run")
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    stored = sorted(p.name for p in (tmp_path / "run" / "predictions").iterdir())
+    assert summary["failed"] == 0 and summary["done"] == len(stored) > 10
+    assert all(name.endswith(".txt") for name in stored)
+    assert {f.reason for f in result.failures.cases} == {"missing-output"}
+    assert len(result.failures.cases) == len(stored)
+    [named] = [w for w in result.warnings if "name no case" in w]
+    shown = ", ".join(stored[:10])
+    assert named == (
+        f"all cases: the predictions folder holds {len(stored)} file(s) that name no case "
+        f"of the manifest: {shown}, ... ({len(stored)} in all); a prediction is read only "
+        "as <case_id> with its suffix")
+    # the run's own files (summary.json, run.jsonl) lie beside predictions/, not in it
+    assert "summary.json" not in named and "run.jsonl" not in named

@@ -284,7 +284,10 @@ def evaluate_cases(
     if predictions.source in ("runner", "supplied-predictions"):
         ahead += _run_protocol_changed(predictions, protocol)
     figures.warnings[:0] = ahead
-    if predictions.source == "supplied-predictions" and predictions.folder is not None:
+    # a run's folder too: the runner stores any prediction.<ext> as <case_id>.<ext>, and
+    # one the task does not read (a segmenter's .npy) left its case missing, unnamed
+    if predictions.source in ("runner", "supplied-predictions") and \
+            predictions.folder is not None:
         figures.warnings += _unmatched_predictions(
             predictions.folder, [case.case_id for case in manifest.cases],
             unread=[row.case_id for row in scored if row.reason == "missing-output"])
@@ -357,11 +360,12 @@ def _dataset_section(protocol: Protocol, manifest: Manifest, fingerprint: str) -
 
 def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
                            unread: Sequence[str] = ()) -> list[str]:
-    """A warning naming the files of a supplied predictions folder that name no case of
-    the manifest (``<case_id>`` or ``<case_id>.<suffix>``, either Unicode form) or only
-    cases in ``unread`` (found without prediction: ``c1.json.txt``, a suffix Windows
-    hid, beside a missing ``c1.json``): a case id misspelt in a file name leaves that case
-    without prediction, and the file unread. Hidden files are not named."""
+    """A warning naming the files of a predictions folder (supplied, or a run's) that
+    name no case of the manifest (``<case_id>`` or ``<case_id>.<suffix>``, either
+    Unicode form) or only cases in ``unread`` (found without prediction: ``c1.json.txt``,
+    a suffix Windows hid, beside a missing ``c1.json``; a run's ``c1.npy`` where the task
+    reads ``c1.json``): a case id misspelt in a file name leaves that case without
+    prediction, and the file unread. Hidden files are not named."""
     ids = {nfc_id(case_id) for case_id in case_ids}
     missing = {nfc_id(case_id) for case_id in unread}
     unmatched = []

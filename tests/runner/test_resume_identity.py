@@ -117,3 +117,35 @@ def test_cli_says_how_many_cases_it_resumed_and_refuses_or_starts_over(tmp_path:
     assert main([*base, "--timeout-s", "5", "--fresh"]) == 0
     captured = capsys.readouterr()
     assert "starting over" in captured.err and "started over (--fresh): ran 2" in captured.out
+
+
+def test_a_run_that_ended_no_case_is_not_said_to_hold_predictions(tmp_path: Path):
+    """A submitter's first run stopped at setup (its weights file missing, a
+    FileNotFoundError); with the file added, the same command was refused with "holds
+    predictions of another run, which cannot be mixed" while predictions/ was empty and
+    the log held no case's end. The refusal stands (the log records another algorithm);
+    its words now say that the earlier run wrote no prediction, and that --fresh removes
+    none."""
+    manifest = write_set(tmp_path, ["c1", "c2"])
+    plugin = write_algorithm(tmp_path, (
+        "from pathlib import Path\n"
+        "class A:\n"
+        "    def setup(self):\n"
+        "        self.w = Path(__file__).with_name('weights.txt').read_text()\n"
+        "    def predict(self, case):\n"
+        "        return float(self.w)\n"))
+    out = tmp_path / "run"
+    with pytest.raises(RunnerError, match="weights.txt"):
+        _run(manifest, plugin, out, timeout_s=10)
+    assert list((out / "predictions").iterdir()) == []
+    events = [json.loads(line) for line in (out / "run.jsonl").read_text().splitlines()]
+    assert [e["event"] for e in events if e["event"] == "end"] == []
+    (plugin.parent / "weights.txt").write_text("0.25")
+    with pytest.raises(RunnerError) as refused:
+        _run(manifest, plugin, out, timeout_s=10)
+    message = str(refused.value)
+    assert "holds predictions" not in message
+    assert "ended no case and wrote no prediction" in message
+    assert "algorithm SHA-256" in message and "--fresh" in message
+    assert _run(manifest, plugin, out, timeout_s=10, fresh=True).done == 2
+    assert json.loads((out / "predictions" / "c1.json").read_text())["score"] == 0.25

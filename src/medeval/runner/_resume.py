@@ -89,11 +89,22 @@ def check_resume(run_dir: Path, events: Sequence[Mapping[str, Any]],
                 f"{advice}")
         return
     changed = differences(previous, current)
-    if changed:
+    if not changed:
+        return
+    ended = sum(1 for e in events if e.get("event") == "end")
+    if ended or unrecorded_files(run_dir / "predictions"):
         raise RunnerError(
             f"{run_dir} holds predictions of another run, which cannot be mixed with "
             f"this one; what differs (before -> now):\n  " + "\n  ".join(changed)
             + f"\nResume only the same run; {advice}")
+    # the earlier run ended no case (its algorithm could not be loaded: weights missing,
+    # a GPU asked for): it has no prediction to mix, and --fresh loses none
+    raise RunnerError(
+        f"{run_dir} holds the log of another run, which ended no case and wrote no "
+        f"prediction (its algorithm could not be loaded, or it was stopped before a case "
+        f"ended); what differs (before -> now):\n  " + "\n  ".join(changed)
+        + "\ngive --fresh (fresh=True) to start over (it removes no prediction), or a "
+        "new run directory")
 
 
 def start_over(run_dir: Path, events: Sequence[Mapping[str, Any]],

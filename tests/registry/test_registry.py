@@ -299,3 +299,29 @@ def test_a_read_only_open_after_a_writer_killed_while_committing(tmp_path):
     assert {record.customer for record in records} == {PEOPLE["customer"]}
     assert not (tmp_path / "registry.sqlite-journal").exists()
     assert _raw_rows(str(path), "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_a_writer_killed_while_committing_after_the_page_opened_the_registry(tmp_path):
+    # medeval serve keeps the registry open read only for days; a tester's process
+    # killed while committing then left a hot journal that the page's read-only
+    # connections cannot roll back: every look-up failed ('attempt to write a readonly
+    # database', a 503) until a tester wrote again. The reports and the integrity are
+    # read with sqlite3, not medeval.
+    path = tmp_path / "registry.sqlite"
+    with Registry.create(path) as registry:
+        for k in range(200):
+            registry.issue(fingerprint=sha(f"r{k}"), pdf_sha256=sha(f"p{k}"),
+                           issue_date="2026-12-01", **PEOPLE)
+    with Registry.open(path, read_only=True) as public:
+        assert len(public.list()) == 200
+        killed = subprocess.run([sys.executable, "-c", _KILLED_WHILE_COMMITTING, str(path)],
+                                check=False)
+        assert killed.returncode == -signal.SIGKILL
+        assert (tmp_path / "registry.sqlite-journal").stat().st_size > 0
+        records = public.list()
+        assert public.get(records[0].number) is not None
+    assert len(records) == 200
+    assert {record.customer for record in records} == {PEOPLE["customer"]}
+    assert not (tmp_path / "registry.sqlite-journal").exists()
+    assert _raw_rows(str(path), "PRAGMA integrity_check") == [("ok",)]
+    assert len(_raw_rows(str(path), "SELECT number FROM medeval_reports")) == 200

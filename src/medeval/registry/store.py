@@ -83,6 +83,10 @@ class Registry:
     def __init__(self, url: URL, *, read_only: bool = False) -> None:  # open() or create()
         self._url = url
         self._engine = make_engine(url, read_only=read_only)
+        # a SQLite file opened read only (medeval serve): where a writer dies while
+        # committing, its hot journal is rolled back before the next read (see _transaction)
+        self._read_only_file = (Path(url.database) if read_only and url.database
+                                and url.get_backend_name() == "sqlite" else None)
         #: The laboratory's report-number pattern (read from the registry on opening).
         self.numbering = ReportNumbering(DEFAULT_PATTERN)
 
@@ -138,8 +142,6 @@ class Registry:
             if not path.is_file():
                 raise RegistryError(f"registry {path}: no such file (create one with "
                                     "`medeval registry init`)")
-            if read_only:
-                roll_back_interrupted_commit(path)
         registry = cls(url, read_only=read_only)
         try:
             with registry._transaction("opening the registry", write=False) as session:
@@ -370,6 +372,12 @@ class Registry:
     @contextmanager
     def _transaction(self, what: str, *, write: bool) -> Iterator[Session]:
         committing = False
+        if self._read_only_file is not None:
+            # a read-only connection cannot roll back a writer's hot journal: without
+            # this, a tester's process killed while committing after the page started
+            # had every look-up answered 503 ('attempt to write a readonly database')
+            # until someone wrote again
+            roll_back_interrupted_commit(self._read_only_file)
         try:
             with self._engine.connect() as connection:
                 if write:

@@ -44,20 +44,22 @@ def hash_files(
     progress: bool,
     cache: bool | str | os.PathLike[str],
     statuses: Mapping[_File, os.stat_result] | None = None,
+    label: str = "hashing",
 ) -> dict[_File, str]:
     """SHA-256 of each file, on ``workers`` threads (hashlib releases the GIL), with a
     progress bar on stderr if asked, reusing the digests of files unchanged since they
     were last hashed (see :class:`_Cache`; ``cache``: True for the default folder, a
     folder, or False). ``statuses``: the ``stat`` of those files the caller has just
     taken (a check of the files), used instead of taking it again. Paths as Path or as
-    text (the cache's key is the text); the result is keyed by them as given."""
+    text (the cache's key is the text); the result is keyed by them as given. ``label``
+    names the bar."""
     store = _Cache.open(cache)
     given = statuses or {}
     found = [(path, given.get(path) or os.stat(path)) for path in paths]
     known = store.get_many(found) if store else {}
     todo = [(path, status) for path, status in found if path not in known]
     total = sum(stat.st_size for _, stat in todo)
-    with _progress(total, enabled=progress and bool(todo)) as advance:
+    with _progress(total, enabled=progress and bool(todo), label=label) as advance:
         count = workers or os.cpu_count() or 1
         if count == 1 or len(todo) <= 1:
             fresh = [_sha256(p, advance, s.st_size) for p, s in todo]
@@ -89,8 +91,8 @@ def _sha256(path: str | Path, advance: Callable[[int], None], expected: int = CH
 class _progress:
     """Context manager yielding ``advance(n_bytes)``; a rich bar on stderr if enabled."""
 
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        self.total, self.enabled = total, enabled
+    def __init__(self, total: int, *, enabled: bool, label: str = "hashing") -> None:
+        self.total, self.enabled, self.label = total, enabled, label
         self._bar: Any = None
         self._lock = threading.Lock()
 
@@ -106,11 +108,11 @@ class _progress:
             TransferSpeedColumn,
         )
 
-        self._bar = Progress("hashing", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+        self._bar = Progress(self.label, BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                              TimeRemainingColumn(), console=Console(file=sys.stderr),
                              transient=False)
         self._bar.start()
-        task = self._bar.add_task("hashing", total=self.total)
+        task = self._bar.add_task(self.label, total=self.total)
 
         def advance(n: int) -> None:
             self._bar.update(task, advance=n)

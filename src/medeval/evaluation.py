@@ -226,7 +226,8 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         raise ProtocolError(
             "algorithm: name a plugin or a command to run, or evaluate existing predictions"
         )
-    algorithm = resolve_algorithm(_plugin_path(protocol), command=spec.command)
+    algorithm = resolve_algorithm(_plugin_path(protocol), command=spec.command,
+                                  progress=progress)
     settings = protocol.runner
     run_algorithm(
         manifest, algorithm, run_dir, workers=settings.workers, timeout_s=settings.timeout_s,

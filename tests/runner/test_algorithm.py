@@ -137,3 +137,34 @@ def test_a_file_plugin_is_the_same_algorithm_wherever_it_lies(tmp_path):
     assert str(tmp_path) not in json.dumps(first.to_dict())
     (tmp_path / "b" / "c" / "model.py").write_text(source.replace("0.5", "0.6"))
     assert resolve_algorithm(f"{tmp_path / 'b/c/model.py'}:Model").sha256 != first.sha256
+
+
+def test_an_algorithms_weights_are_hashed_with_a_progress_bar(tmp_path: Path, capfd):
+    """A submitter's model folder with weights of a few GB was hashed without a word
+    (3.2 GB: 12 s of silence before the set's own 'hashing' bar). The hashing of the
+    algorithm's files now shows its own bar on stderr, as the set's does, and
+    --no-progress silences it; the digests are hashlib's of the files' bytes."""
+    import hashlib
+
+    from medeval.cli import main
+
+    manifest = write_set(tmp_path, ["c1"])
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "algo.py").write_text(
+        "class A:\n    def predict(self, case):\n        return 0.5\n")
+    weights = bytes(range(256)) * (3 * 4096)  # 3 MiB
+    (folder / "weights.bin").write_bytes(weights)
+    spec = resolve_algorithm(f"{folder / 'algo.py'}:A", progress=True)
+    assert spec.files["weights.bin"] == hashlib.sha256(weights).hexdigest()
+    assert spec.files["algo.py"] == hashlib.sha256((folder / "algo.py").read_bytes()).hexdigest()
+    assert "hashing the algorithm" in capfd.readouterr().err
+    for flag, shown in (([], True), (["--no-progress"], False)):
+        run = tmp_path / f"run{len(flag)}"
+        assert main(["predict", "--algorithm", f"{folder / 'algo.py'}:A", "--manifest",
+                     str(manifest), "--out", str(run), "--isolation", "none", *flag]) == 0
+        err = capfd.readouterr().err
+        assert ("hashing the algorithm" in err) is shown
+        assert ("3.1/3.1 MB" in err) is shown  # rich's decimal megabytes of 3 MiB
+        start = json.loads((run / "run.jsonl").read_text().splitlines()[0])
+        assert start["algorithm"]["files"] == spec.files

@@ -81,7 +81,8 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     from ..runner import resolve_algorithm, run_algorithm
     from ..runner.stop_signals import Stopped
 
-    spec = resolve_algorithm(args.algorithm, command=args.command_line)
+    spec = resolve_algorithm(args.algorithm, command=args.command_line,
+                             progress=not args.no_progress)
     manifest: Any = args.manifest
     if args.reference_kind is not None:
         from ..manifest import Manifest

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from .._hashing import sha256_file
+from .._hashing import hash_files, sha256_file
 from ..errors import RunnerError
 
 __all__ = [
@@ -162,7 +162,8 @@ class AlgorithmSpec:
         }
 
 
-def resolve_algorithm(name: str | None = None, *, command: str | None = None) -> AlgorithmSpec:
+def resolve_algorithm(name: str | None = None, *, command: str | None = None,
+                      progress: bool = False) -> AlgorithmSpec:
     """Name an algorithm for a run, without importing or executing any of its code.
 
     Parameters
@@ -174,6 +175,9 @@ def resolve_algorithm(name: str | None = None, *, command: str | None = None) ->
         Instead of ``name``: a command line run once per case (split as a POSIX shell
         would, not run through a shell). ``{input}`` and ``{output}`` are replaced by
         the input and output directories.
+    progress : bool
+        Show a bar on stderr while the algorithm's files are hashed (a model's weights
+        of a few GB take seconds).
 
     Returns
     -------
@@ -195,14 +199,14 @@ def resolve_algorithm(name: str | None = None, *, command: str | None = None) ->
         raise RunnerError("resolve_algorithm: give exactly one of name (a plugin) or "
                           "command (a command line)")
     if command is not None:
-        return _command(command)
+        return _command(command, progress)
     assert name is not None
     if ":" in name:
         left, _, attribute = name.rpartition(":")
         if left.endswith(".py") or "/" in left or os.sep in left:
-            return _file_plugin(name, Path(left), attribute)
-        return _module_plugin(name, left, attribute)
-    return _entry_point(name)
+            return _file_plugin(name, Path(left), attribute, progress)
+        return _module_plugin(name, left, attribute, progress=progress)
+    return _entry_point(name, progress)
 
 
 def _check_attribute(name: str, attribute: str) -> None:
@@ -211,7 +215,8 @@ def _check_attribute(name: str, attribute: str) -> None:
                           "name; write package.module:Class or path/to/file.py:Class")
 
 
-def _file_plugin(name: str, path: Path, attribute: str) -> AlgorithmSpec:
+def _file_plugin(name: str, path: Path, attribute: str,
+                 progress: bool = False) -> AlgorithmSpec:
     _check_attribute(name, attribute)
     file = path.resolve()
     if not file.is_file():
@@ -220,12 +225,13 @@ def _file_plugin(name: str, path: Path, attribute: str) -> AlgorithmSpec:
     root = file.parent
     return AlgorithmSpec(
         kind="python", name=name, target=f"{file}:{attribute}", python_path=(str(root),),
-        binds=(str(root),), files=_digests(root),
+        binds=(str(root),), files=_digests(root, progress),
     )
 
 
 def _module_plugin(name: str, module: str, attribute: str,
-                   dist: importlib.metadata.Distribution | None = None) -> AlgorithmSpec:
+                   dist: importlib.metadata.Distribution | None = None, *,
+                   progress: bool = False) -> AlgorithmSpec:
     _check_attribute(name, attribute)
     if not all(part.isidentifier() for part in module.split(".")):
         raise RunnerError(f"algorithm {name!r}: {module!r} is not a module name")
@@ -241,7 +247,8 @@ def _module_plugin(name: str, module: str, attribute: str,
     if dist is None:
         names = importlib.metadata.packages_distributions().get(top, [])
         dist = _distribution(names[0]) if names else None
-    files = _digests(location) if location.is_dir() else {location.name: sha256_file(location)}
+    files = (_digests(location, progress) if location.is_dir()
+             else {location.name: sha256_file(location)})
     return AlgorithmSpec(
         kind="python", name=name, target=f"{module}:{attribute}",
         python_path=(str(location.parent),), binds=(str(location),),
@@ -258,7 +265,7 @@ def _distribution(name: str) -> importlib.metadata.Distribution | None:
         return None
 
 
-def _entry_point(name: str) -> AlgorithmSpec:
+def _entry_point(name: str, progress: bool = False) -> AlgorithmSpec:
     found = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
     matches = [ep for ep in found if ep.name == name]
     if not matches:
@@ -269,11 +276,12 @@ def _entry_point(name: str) -> AlgorithmSpec:
         )
     ep = matches[0]
     module, _, attribute = ep.value.partition(":")
-    spec = _module_plugin(name, module.strip(), attribute.strip(), ep.dist)
+    spec = _module_plugin(name, module.strip(), attribute.strip(), ep.dist,
+                          progress=progress)
     return spec
 
 
-def _command(command: str) -> AlgorithmSpec:
+def _command(command: str, progress: bool = False) -> AlgorithmSpec:
     """A command algorithm: its program resolved to a real executable, its files hashed.
 
     What identifies a command algorithm (its ``files`` and so its SHA-256): the command
@@ -300,7 +308,7 @@ def _command(command: str) -> AlgorithmSpec:
     if not extra_binds and not _system(program):
         root = program.parent
         binds.append(str(root))
-        files.update({f"{root.name}/{k}": v for k, v in _digests(root).items()})
+        files.update({f"{root.name}/{k}": v for k, v in _digests(root, progress).items()})
     named = False
     for index in range(1, len(argv)):
         found = _named_path(argv[index])
@@ -312,7 +320,7 @@ def _command(command: str) -> AlgorithmSpec:
         named = True
         root = path if path.is_dir() else path.parent
         binds.append(str(root))
-        files.update({f"{root.name}/{k}": v for k, v in _digests(root).items()})
+        files.update({f"{root.name}/{k}": v for k, v in _digests(root, progress).items()})
     if not files and not named:
         files[program.name] = sha256_file(program)
     return AlgorithmSpec(kind="command", name=command, target=command, argv=tuple(argv),
@@ -464,13 +472,18 @@ def _system(path: Path) -> bool:
     return any(text == r or text.startswith(r.rstrip("/") + "/") for r in roots)
 
 
-def _digests(root: Path) -> dict[str, str]:
-    out = {}
+def _digests(root: Path, progress: bool = False) -> dict[str, str]:
+    """SHA-256 of every file below ``root`` by its relative path; a bar on stderr while
+    they are hashed if ``progress`` (weights of a few GB took seconds without a word).
+    Never from the digest cache: the algorithm's identity is its bytes as read now."""
+    files = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         if path.is_file() and not _SKIP_PARTS & set(rel.parts) and path.suffix != ".pyc":
-            out[rel.as_posix()] = sha256_file(path)
-    return out
+            files[rel.as_posix()] = path
+    digests = hash_files(list(files.values()), workers=1, progress=progress, cache=False,
+                         label="hashing the algorithm")
+    return {rel: digests[path] for rel, path in files.items()}
 
 
 def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:

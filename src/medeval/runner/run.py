@@ -210,7 +210,8 @@ def run_algorithm(
     if executor not in ("local", "dask"):
         raise RunnerError(f"run_algorithm: executor must be 'local' or 'dask', got "
                           f"{executor!r}")
-    spec = algorithm if isinstance(algorithm, AlgorithmSpec) else resolve_algorithm(algorithm)
+    spec = (algorithm if isinstance(algorithm, AlgorithmSpec)
+            else resolve_algorithm(algorithm, progress=progress))
     chosen = choose_isolation(isolation, mode)
     selected = select_gpus(gpus, discover_gpus())
     limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb,

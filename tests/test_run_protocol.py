@@ -139,3 +139,26 @@ def test_a_run_prediction_in_a_format_the_task_does_not_read_is_named(tmp_path):
         "as <case_id> with its suffix")
     # the run's own files (summary.json, run.jsonl) lie beside predictions/, not in it
     assert "summary.json" not in named and "run.jsonl" not in named
+
+
+def test_the_same_file_is_not_called_edited_by_a_later_medeval(tmp_path):
+    # The judged SHA-256 is medeval's dump of the judged sections, defaults included: a
+    # later medeval that adds a defaulted field (or dumps a number otherwise) computes
+    # another one for the very same file, and called a run evaluated after an upgrade
+    # 'started under a protocol ... changed after the algorithm ran', on the
+    # certificate. The run log's first record is given such a hash here (the file's
+    # hashlib SHA-256 kept): no warning while the file's bytes are the run's, the
+    # warning as soon as a goal is edited.
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = _with_plugin(folder, tmp_path)
+    medeval.evaluate(path, run_dir=tmp_path / "run")
+    log = tmp_path / "run" / "run.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    assert first["protocol"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    first["protocol"]["judged_sha256"] = hashlib.sha256(b"an older medeval's dump").hexdigest()
+    log.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", encoding="utf-8")
+    assert _protocol_warnings(medeval.evaluate(path, tmp_path / "run")) == []
+    path.write_text(path.read_text().replace("goal = 0.75", "goal = 0.5"))
+    assert len(_protocol_warnings(medeval.evaluate(path, tmp_path / "run"))) == 1

@@ -10,8 +10,10 @@ parts were edited afterwards (a goal lowered once the result was seen) and the r
 evaluated again (``medeval run`` again, which resumes it, or ``medeval evaluate
 --predictions RUN`` or ``RUN/predictions``), the result's warnings say so, naming both
 files' SHA-256, and the certificate prints it (in Korean too). An edit elsewhere (the
-customer's address, the title) says nothing. A run whose log records no protocol
-(``medeval predict``, or a run of medeval 0.5.0 and before) is not judged here.
+customer's address, the title) says nothing, nor does the very file the run was made
+for (its SHA-256 unchanged), whichever medeval computes the judged SHA-256. A run whose
+log records no protocol (``medeval predict``, or a run of medeval 0.5.0 and before) is
+not judged here.
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ def protocol_changed(run_dir: Path, protocol: Protocol) -> list[str]:
                   if event.get("event") == "run-start"), {})
     started = first.get("protocol")
     if not isinstance(started, dict) or not isinstance(started.get("judged_sha256"), str):
+        return []
+    if started.get("sha256") == protocol.sha256:
+        # the very bytes the run was made for: nothing edited, whatever this medeval's
+        # judged SHA-256 of them is (a later medeval with a new defaulted field, or
+        # another pydantic, dumps the same file otherwise and warned falsely)
         return []
     if started["judged_sha256"] == judged_sha256(protocol):
         return []

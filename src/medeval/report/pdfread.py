@@ -106,17 +106,22 @@ def read_pdf_record(payload: bytes) -> dict[str, Any]:
         record["pages"] = pdf_text(payload)
     except Exception as exc:
         record["problems"].append(f"its text cannot be extracted: {short_error(exc)}")
-    found = set()
+    found: set[str] = set()
+    every_page: set[str] | None = None
     for number, text in enumerate(record["pages"], start=1):
         on_page = {a or b for a, b in _HEX.findall(text.replace("\n", " "))}
         if not on_page and text:
             record["problems"].append(f"page {number} carries no result fingerprint")
         found |= on_page
+        if text:
+            every_page = on_page if every_page is None else every_page & on_page
     meta = record.get("meta_fingerprint")
     if meta:
         found.add(meta)
-    # the manifest fingerprint and protocol hash are printed too; keep the result's
-    candidates = {meta} if meta else found
+    # the manifest fingerprint and protocol hash are printed too, on some pages; the
+    # result's is in every page's footer (the one left when the metadata is gone, as in
+    # a copy printed to PDF by other software)
+    candidates = {meta} if meta else (every_page if every_page else found)
     if len(candidates) == 1:
         record["fingerprint"] = next(iter(candidates))
     if meta and record["pages"]:

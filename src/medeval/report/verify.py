@@ -267,6 +267,14 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
     if cases is not None and cases.data is not None:
         problems += _csv_difference(cases.data, data.cases_csv(), name, label)
     fingerprint = data.fingerprint
+    if not record.get("medeval") and not found and printed is not None:
+        # no Keywords and no attachments, yet the fingerprint on every page: a copy
+        # printed or saved again by other software; its bytes are not comparable
+        return _verdict(problems + _copy_differences(data, info, info_given is not None,
+                                                     record, payload, name, label,
+                                                     result_json),
+                        record, fingerprint, printed, signed, found,
+                        _report_number(data, info))
     if printed is None:
         problems.append(f"{name}: no result fingerprint found in its text or metadata; it "
                         "is not a medeval certificate or was altered")
@@ -311,6 +319,15 @@ def _refuse_unverifiable(payload: bytes, name: str, record: Mapping[str, Any],
                               "certificate")
         raise ReportError(f"{name}: not a medeval certificate (it carries no medeval "
                           "fingerprint and no attached result)")
+    if not record.get("medeval") and not found:
+        producer = _metadata_entry(payload, "/Producer")
+        by = f" (its producer: {producer!r})" if producer else ""
+        raise ReportError(f"{name}: prints a medeval fingerprint but carries none of the "
+                          f"metadata and attached files a certificate has{by}: a copy "
+                          "printed or saved again by other software, which cannot be "
+                          "verified alone; verify the PDF the laboratory issued, or this "
+                          "copy's printed text against its result: medeval verify "
+                          "RESULT.json CERT.pdf [--info INFO.toml]")
     if record.get("attachments") is None and not found:
         raise ReportError(f"{name}: rendered by a medeval that did not attach the result "
                           "to the certificate, so it cannot be verified alone; verify it "
@@ -504,6 +521,9 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
     old = [line for page in record.get("pages", []) for line in page.splitlines()]
     new = [line for page in fresh for line in page.splitlines()]
     out = []
+    if len(record.get("pages", [])) != len(fresh):  # a page removed or added
+        out.append(f"{name} has {len(record.get('pages', []))} page(s); the certificate "
+                   f"rendered from the result has {len(fresh)}")
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -519,6 +539,62 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
             out.append("(further differences not listed)")
             break
     return out
+
+
+def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
+                      record: Mapping[str, Any], payload: bytes, name: str, label: str,
+                      result_json: bytes | None) -> list[str]:
+    """A copy of a certificate made by other software (printed to PDF, saved again): it
+    is not the PDF issued; its printed words are compared with a fresh rendering's."""
+    producer = _metadata_entry(payload, "/Producer")
+    by = f" (its producer: {producer!r})" if producer else ""
+    default = "" if info_given else (
+        "; the copy carries no report info, so the lines it sets (report number, date "
+        "of issue, place, people, opinions) were compared with the default: pass the "
+        "report info it was rendered with, --info INFO.toml")
+    out = [f"{name}: not the PDF medeval rendered: it carries none of the metadata and "
+           f"attached files a certificate has{by}: a copy printed or saved again by other "
+           f"software. Its printed text was compared with {label} instead{default}"]
+    printed = record.get("fingerprint")
+    if printed != data.fingerprint:
+        out.append(f"{name} prints result sha256:{printed}, but {label} has "
+                   f"sha256:{data.fingerprint}: the result or the certificate was changed")
+    try:
+        fresh = pdf_text(_render(data, info or ReportInfo(), record, payload, result_json))
+    except Exception as exc:  # an altered result may hold what no evaluation writes
+        return out + [f"{name}: {label} cannot be rendered to compare the printed text "
+                      f"({type(exc).__name__}: {short_error(exc)})"]
+    pages = record.get("pages", [])
+    if len(pages) != len(fresh):
+        out.append(f"{name} has {len(pages)} page(s); the certificate of {label} has "
+                   f"{len(fresh)}")
+    # words, not lines: other software breaks a table's lines otherwise
+    old = " ".join(pages).split()
+    new = " ".join(fresh).split()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        where = f" (after {_clip(' '.join(old[max(0, i1 - 6):i1]))!r})" if i1 > 0 else ""
+        out.append(f"{name} prints {_clip(' '.join(old[i1:i2]))!r}{where} where {label} "
+                   f"gives {_clip(' '.join(new[j1:j2]))!r}")
+        if len(out) >= 14:
+            out.append("(further differences not listed)")
+            break
+    return out
+
+
+def _metadata_entry(payload: bytes, key: str) -> str | None:
+    """One entry of the PDF's document information (``/Producer`` ...), or None."""
+    from pypdf import PdfReader
+
+    try:
+        with quiet_pypdf():
+            metadata: Any = PdfReader(io.BytesIO(payload), strict=False).metadata
+            value = metadata.get(key) if metadata is not None else None
+    except Exception:  # noqa: BLE001 - hostile bytes: nothing to name
+        return None
+    return _clip(str(value), 120) if value is not None else None
 
 
 def _clip(text: str, limit: int = 240) -> str:

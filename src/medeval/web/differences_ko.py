@@ -124,6 +124,10 @@ DIFFERENCES: tuple[Note, ...] = (
          + _QUOTED.format("line") + r"\))? where the result gives " + _QUOTED.format("after"),
          "{who}의 인쇄 내용: {before}{line}, 결과로 만든 내용: {after}",
          {**_W, "line": lambda q: f" ({q} 다음 줄)" if q else ""}),
+    Note(_WHO + r" has (?P<pages>\d+) page\(s\); the certificate rendered from the result "
+         r"has (?P<fresh>\d+)",
+         "{who}: {pages}쪽입니다. 결과로 다시 만든 성적서는 {fresh}쪽입니다 (쪽이 빠졌거나 "
+         "더해졌습니다)", _W),
     Note(r"\(further differences not listed\)", "(이 밖의 차이는 싣지 않았습니다)"),
     Note(_WHO + r": the file ends at byte (?P<end>\d+), (?P<missing>\d+) bytes before the "
          r"end of the certificate rendered from the result: it was truncated",

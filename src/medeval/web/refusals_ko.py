@@ -133,6 +133,16 @@ REFUSALS: tuple[Note, ...] = (
     Note(_WHO + r": not a medeval certificate \(it carries no medeval fingerprint "
          r"and no attached result\)",
          "{who}: medeval 성적서가 아닙니다 (medeval 지문도 첨부된 결과도 없습니다)", _W),
+    Note(_WHO + r": prints a medeval fingerprint but carries none of the metadata and "
+         r"attached files a certificate has(?: \(its producer: (?P<producer>.*)\))?: a "
+         r"copy printed or saved again by other software, which cannot be verified alone; "
+         r"verify the PDF the laboratory issued, or this copy's printed text against its "
+         r"result: medeval verify RESULT\.json CERT\.pdf \[--info INFO\.toml\]",
+         "{who}: medeval 지문은 인쇄되어 있으나 성적서의 메타데이터와 첨부 파일이 없습니다"
+         "{producer}: 다른 소프트웨어로 인쇄하거나 다시 저장한 사본이라 이것만으로는 확인할 "
+         "수 없습니다. 시험기관이 발급한 PDF를 확인하거나, 이 사본의 인쇄 내용을 결과와 "
+         "대조하십시오: medeval verify RESULT.json CERT.pdf [--info INFO.toml]",
+         {**_W, "producer": lambda q: f" (만든 소프트웨어: {q})" if q else ""}),
     Note(_WHO + r": rendered by a medeval that did not attach the result to the "
          r"certificate, so it cannot be verified alone; verify it against its result: "
          r"medeval verify RESULT\.json CERT\.pdf \[--info INFO\.toml\]",

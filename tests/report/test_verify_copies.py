@@ -1,0 +1,147 @@
+"""A certificate as its recipient may hold it: a copy printed to PDF or saved again by
+other software (no metadata, no attached files, but the fingerprint in every page's
+footer), and a certificate with a page taken out.
+
+Found as a recipient: ``medeval verify copy.pdf`` of a ``pdftocairo -pdf`` copy said
+"not a medeval certificate (it carries no medeval fingerprint ...)" though every page
+prints it, and ``medeval verify result.json copy.pdf`` said "no result fingerprint found
+in its text or metadata" (the manifest's and protocol's SHA-256 printed on some pages
+were taken for candidates as much as the result's); a page removed was named only as an
+empty line "after 'Page 3 of 6'". The copies are made with pypdf's writer (pages only)
+and poppler's pdftocairo, the alterations with pikepdf (qpdf); expected figures from
+scikit-learn on the per-case CSV and the page counts from pypdf.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from sklearn.metrics import recall_score
+
+from medeval.report import ReportError, verify_certificate
+
+pikepdf = pytest.importorskip("pikepdf")
+
+
+def _pages_copy(pdf: Path, out: Path) -> Path:
+    """The pages alone, written by pypdf: no Keywords, no attachments."""
+    writer = PdfWriter()
+    writer.append(PdfReader(pdf))
+    with out.open("wb") as handle:
+        writer.write(handle)
+    return out
+
+
+def _footer_fingerprint(pdf: Path) -> str:
+    """The SHA-256 every page of the original prints in its footer (pypdf's text)."""
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages]
+    common = set.intersection(*(set(re.findall(r"SHA-256 ([0-9a-f]{64})", p)) for p in pages))
+    assert len(common) == 1
+    return common.pop()
+
+
+def _sensitivity(result: Path) -> str:
+    with result.with_name("result.cases.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    value = recall_score([int(r["reference"]) for r in rows],
+                         [int(r["prediction"]) for r in rows])
+    return format(value, ".4f")
+
+
+def test_a_copy_is_named_a_copy_when_verified_alone(certificate: Path, tmp_path: Path) -> None:
+    copy = _pages_copy(certificate, tmp_path / "copy.pdf")
+    with pytest.raises(ReportError, match="a copy printed or saved again by other software"):
+        verify_certificate(copy)
+
+
+def test_a_copy_is_compared_by_its_printed_words(certified: Path, certificate: Path,
+                                                 info_file: Path, tmp_path: Path) -> None:
+    copy = _pages_copy(certificate, tmp_path / "copy.pdf")
+    verdict = verify_certificate(certified, copy, report_info=info_file)
+    assert verdict.status == "altered"  # not the PDF issued
+    assert verdict.printed == _footer_fingerprint(certificate)
+    assert verdict.differences[0].startswith(f"certificate {copy}: not the PDF medeval "
+                                             "rendered")
+    assert "its producer: 'pypdf'" in verdict.differences[0]
+    assert len(verdict.differences) == 1, verdict.differences  # it prints what the result does
+
+
+def test_a_figure_changed_in_a_copy_is_named(certified: Path, certificate: Path,
+                                            info_file: Path, tmp_path: Path) -> None:
+    figure = _sensitivity(certified)
+    forged = "0.9999" if figure != "0.9999" else "0.1111"
+    changed = 0
+    with pikepdf.open(certificate) as pdf:
+        for page in pdf.pages:
+            for stream in (page.Contents if isinstance(page.Contents, pikepdf.Array)
+                           else [page.Contents]):
+                data = stream.read_bytes()
+                changed += data.count(figure.encode())
+                stream.write(data.replace(figure.encode(), forged.encode()))
+        pdf.save(tmp_path / "forged.pdf")
+    assert changed
+    copy = _pages_copy(tmp_path / "forged.pdf", tmp_path / "copy.pdf")
+    verdict = verify_certificate(certified, copy, report_info=info_file)
+    named = [d for d in verdict.differences if f"prints '{forged}'" in d]
+    assert named and all(d.endswith(f"gives '{figure}'") for d in named), verdict.differences
+
+
+def test_a_copy_printed_by_poppler(certified: Path, certificate: Path, info_file: Path,
+                                   tmp_path: Path) -> None:
+    if shutil.which("pdftocairo") is None:  # .ci/run installs poppler-utils
+        pytest.fail("pdftocairo (poppler-utils) is needed: apt-get install poppler-utils")
+    copy = tmp_path / "printed.pdf"
+    subprocess.run(["pdftocairo", "-pdf", str(certificate), str(copy)], check=True,
+                   capture_output=True, timeout=120)
+    with pytest.raises(ReportError, match="its producer: 'cairo"):
+        verify_certificate(copy)
+    verdict = verify_certificate(certified, copy, report_info=info_file)
+    assert verdict.printed == _footer_fingerprint(certificate)
+    assert "a copy printed or saved again" in verdict.differences[0]
+    # cairo breaks the lines of a table otherwise; the words are the same
+    assert len(verdict.differences) == 1, verdict.differences
+
+
+def test_a_removed_page_is_counted(certified: Path, certificate: Path, tmp_path: Path) -> None:
+    pages = len(PdfReader(certificate).pages)
+    with pikepdf.open(certificate) as pdf:
+        del pdf.pages[1]
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    short = tmp_path / "short.pdf"
+    short.write_bytes(buffer.getvalue())
+    verdict = verify_certificate(short)
+    assert verdict.status == "altered"
+    assert (f"certificate {short} has {pages - 1} page(s); the certificate rendered from "
+            f"the result has {pages}") in verdict.differences, verdict.differences
+
+
+def test_the_verification_page_words_them_in_korean(certificate: Path, tmp_path: Path) -> None:
+    from medeval.web.differences_ko import difference_ko
+    from medeval.web.refusals_ko import refusal_ko
+
+    copy = _pages_copy(certificate, tmp_path / "copy.pdf")
+    with pytest.raises(ReportError) as refused:
+        verify_certificate(copy.read_bytes())  # as the page passes an upload
+    assert refusal_ko(str(refused.value)) == (
+        "올린 파일: medeval 지문은 인쇄되어 있으나 성적서의 메타데이터와 첨부 파일이 "
+        "없습니다 (만든 소프트웨어: 'pypdf'): 다른 소프트웨어로 인쇄하거나 다시 저장한 "
+        "사본이라 이것만으로는 확인할 수 없습니다. 시험기관이 발급한 PDF를 확인하거나, 이 "
+        "사본의 인쇄 내용을 결과와 대조하십시오: medeval verify RESULT.json CERT.pdf "
+        "[--info INFO.toml]")
+    pages = len(PdfReader(certificate).pages)
+    with pikepdf.open(certificate) as pdf:
+        del pdf.pages[1]
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    counted = [d for d in verify_certificate(buffer.getvalue()).differences if "page(s)" in d]
+    assert [difference_ko(d) for d in counted] == [
+        f"올린 파일: {pages - 1}쪽입니다. 결과로 다시 만든 성적서는 {pages}쪽입니다 (쪽이 "
+        "빠졌거나 더해졌습니다)"]

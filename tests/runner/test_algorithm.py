@@ -168,3 +168,24 @@ def test_an_algorithms_weights_are_hashed_with_a_progress_bar(tmp_path: Path, ca
         assert ("3.1/3.1 MB" in err) is shown  # rich's decimal megabytes of 3 MiB
         start = json.loads((run / "run.jsonl").read_text().splitlines()[0])
         assert start["algorithm"]["files"] == spec.files
+
+
+def test_a_command_folder_named_twice_is_hashed_once(tmp_path: Path, capfd):
+    """``python3 model/predict.py model/weights.bin``, the script and its weights in one
+    folder as a submitter ships them, hashed that folder twice (two 'hashing the
+    algorithm' bars, a 3 GB model read as 6 GB). Now once, with the same digests
+    (hashlib's)."""
+    import hashlib
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "predict.py").write_text("print(1)\n")
+    weights = bytes(range(256)) * 4096  # 1 MiB
+    (folder / "weights.bin").write_bytes(weights)
+    spec = resolve_algorithm(
+        command=f"python3 {folder / 'predict.py'} {folder / 'weights.bin'}", progress=True)
+    assert capfd.readouterr().err.count("hashing the algorithm") == 1
+    assert spec.files == {
+        "model/predict.py": hashlib.sha256(b"print(1)\n").hexdigest(),
+        "model/weights.bin": hashlib.sha256(weights).hexdigest()}
+    assert spec.binds.count(str(folder)) == 1

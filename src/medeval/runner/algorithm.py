@@ -305,10 +305,16 @@ def _command(command: str, progress: bool = False) -> AlgorithmSpec:
     argv[0] = str(program)
     binds: list[str] = list(extra_binds)
     files: dict[str, str] = {}
-    if not extra_binds and not _system(program):
-        root = program.parent
+    hashed: set[Path] = set()  # a folder named twice (script and weights) is read once
+
+    def add(root: Path) -> None:
         binds.append(str(root))
-        files.update({f"{root.name}/{k}": v for k, v in _digests(root, progress).items()})
+        if root not in hashed:
+            hashed.add(root)
+            files.update({f"{root.name}/{k}": v for k, v in _digests(root, progress).items()})
+
+    if not extra_binds and not _system(program):
+        add(program.parent)
     named = False
     for index in range(1, len(argv)):
         found = _named_path(argv[index])
@@ -318,9 +324,7 @@ def _command(command: str, progress: bool = False) -> AlgorithmSpec:
         if _system(path) or _python_prefix(path) is not None:
             continue
         named = True
-        root = path if path.is_dir() else path.parent
-        binds.append(str(root))
-        files.update({f"{root.name}/{k}": v for k, v in _digests(root, progress).items()})
+        add(path if path.is_dir() else path.parent)
     if not files and not named:
         files[program.name] = sha256_file(program)
     return AlgorithmSpec(kind="command", name=command, target=command, argv=tuple(argv),

@@ -175,3 +175,46 @@ def test_an_amendment_says_so_first_and_old_report_info_keeps_its_digest(
         "This report amends and replaces report LAB-0.",)
     with pytest.raises(ReportError, match="amendment"):
         load_report_info({"replaces": "LAB-0", "amendment": 0})
+
+
+def test_the_eeg_event_counts_are_printed_beside_their_ratios(tmp_path: Path) -> None:
+    # The eeg-events example (6 recordings; E-05 has no prediction, E-06 a malformed one:
+    # worst case, nothing detected). Its ratios carry n = 6, the recordings, and the
+    # legend said n is a numerator/denominator or the cases of a mean, so "sensitivity
+    # 0.5, n 6" read as events; the counts the ratios are made of were in the result
+    # (tables.events) and nowhere on the certificate. They are counted here with
+    # timescoring on each recording's files (10 Hz grid: the times are whole tenths).
+    import json
+    import shutil
+
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    import medeval
+    from medeval.report.catalogue import catalogue
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "eeg-events"
+    folder = tmp_path / "eeg"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("result"))
+    tp = fp = n_reference = 0
+    seconds = 0.0
+    for case in [f"E-0{k}" for k in range(1, 7)]:
+        reference = json.loads((folder / "references" / f"{case}.json").read_text())
+        path = folder / "predictions" / f"{case}.json"
+        events = json.loads(path.read_text())["events"] if path.is_file() else []
+        events = events if isinstance(events, list) else []  # E-06: "none found"
+        n = round(reference["duration_s"] * 10)
+        scored = scoring.EventScoring(
+            Annotation([tuple(e) for e in reference["events"]], 10, n),
+            Annotation([tuple(e) for e in events], 10, n), scoring.EventScoring.Parameters())
+        tp, fp, n_reference = tp + scored.tp, fp + scored.fp, n_reference + scored.refTrue
+        seconds += reference["duration_s"]
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    assert result.metric("sensitivity").estimate.n == 6  # recordings, not events
+    tables = _tables(build_certificate(result))
+    (counts,) = [t for t in tables if t.header[0] == Msg("column.item")
+                 and getattr(t.rows[0][0], "key", "") == "text.events_reference"]
+    assert [row[1] for row in counts.rows] == [
+        str(n_reference), str(tp), str(fp), f"{seconds / 3600:.2f}"]
+    assert (n_reference, tp, fp) == (4, 2, 1)
+    assert "the number of records pooled" in catalogue("en")["text.unit_note"]

@@ -112,6 +112,7 @@ def results_section(result: Result, level: str) -> Section:
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks += _ec57_matrices(result.tables)
+    blocks += _event_counts(result.tables)
     blocks += reader_study_blocks(result.tables, level)
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
@@ -165,6 +166,23 @@ def _ec57_matrices(tables: Mapping[str, Any]) -> list[Block]:
         blocks.append(Para(_m("text.ec57_matrix_more", n=len(records),
                               limit=_EC57_RECORDS_PRINTED), "note"))
     return blocks
+
+
+def _event_counts(tables: Mapping[str, Any]) -> list[Block]:
+    """The EEG event counts the pooled ratios are made of (reference events, those
+    detected, false alarms, hours recorded), as the eeg-events task pools them: the
+    metrics' n is the number of recordings, not of events."""
+    events = tables.get("events")
+    keys = ("n_reference", "tp", "fp", "hours")
+    if not isinstance(events, Mapping) or not set(keys) <= set(events):
+        return []
+    rows = ((Msg("text.events_reference"), str(int(events["n_reference"]))),
+            (Msg("text.events_detected"), str(int(events["tp"]))),
+            (Msg("text.events_false"), str(int(events["fp"]))),
+            (Msg("text.events_hours"), f"{float(events['hours']):.2f}"))
+    return [Para(Msg("text.events_counts"), "note"),
+            Table((Msg("column.item"), Msg("column.value")), rows, (3, 1), numeric=(1,),
+                  span=0.5)]
 
 
 def _figures(result: Result, level: str) -> list[Figure]:

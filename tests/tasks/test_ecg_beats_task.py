@@ -918,3 +918,50 @@ def test_a_record_with_a_korean_name_is_read_as_wfdb_reads_its_header(tmp_path):
     assert (found.tp, found.fp, found.fn) == (100, 0, 0)
     se = result.metric("qrs_sensitivity").estimate
     assert (se.numerator, se.n) == (found.tp, found.tp + found.fn)
+
+
+def test_edf_reference_texts_that_are_no_beat_symbol_are_named(tmp_path):
+    # An EDF+ record (pyedflib, 70 s at 256 Hz) whose beats are annotated in words by
+    # another program: 40 "N" and 20 "Normal beat", plus "Recording starts". Only WFDB
+    # symbols are beats, so the 20 worded beats were dropped without a word and the
+    # detector's 20 hits on them counted as false positives (qrs_ppv 40/60). The figures
+    # stay those of the 40 "N" beats (compare_annotations below); the warning now names
+    # the texts not read as beats, with their counts from pyedflib's own reading.
+    from collections import Counter
+
+    import pyedflib
+    from wfdb import processing
+
+    writer = pyedflib.EdfWriter(str(tmp_path / "rec.edf"), 1,
+                                file_type=pyedflib.FILETYPE_EDFPLUS)
+    writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": 256,
+                              "physical_max": 5, "physical_min": -5,
+                              "digital_max": 32767, "digital_min": -32768}])
+    onsets = np.arange(60) + 0.5
+    writer.writeAnnotation(0.0, -1, "Recording starts")
+    for k, onset in enumerate(onsets):
+        writer.writeAnnotation(float(onset), -1, "N" if k % 3 else "Normal beat")
+    writer.writeSamples([np.zeros(70 * 256)])
+    writer.close()
+    reader = pyedflib.EdfReader(str(tmp_path / "rec.edf"))
+    read_onsets, _, read_texts = reader.readAnnotations()
+    reader.close()
+    texts = Counter(read_texts)
+    assert texts == {"N": 40, "Normal beat": 20, "Recording starts": 1}
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,rec.edf,rec.edf\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
+    detected = (onsets * 256).astype(int)
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "c1.json").write_text(json.dumps(
+        {"fs": 256, "samples": detected.tolist()}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    beats = np.round(read_onsets[read_texts == "N"] * 256).astype(int)
+    found = processing.compare_annotations(beats, detected, 39)
+    ppv = result.metric("qrs_ppv").estimate
+    assert (ppv.numerator, ppv.n) == (found.tp, found.tp + found.fp) == (40, 60)
+    (warning,) = [w for w in json.loads(result.to_json())["warnings"] if "EDF+" in w]
+    assert warning.endswith(
+        f"c1: 21, 'Normal beat' ({texts['Normal beat']}), 'Recording starts' "
+        f"({texts['Recording starts']})")

@@ -183,9 +183,10 @@ class EcgBeats(TaskType):
         else:
             samples, symbols, fs = self._json_prediction(case, predictions)
         try:
-            return self._compare(reference, samples, symbols, fs, case.case_id, length_s)
+            values = self._compare(reference, samples, symbols, fs, case.case_id, length_s)
         except MedevalError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
+        return _with_unread_texts(values, case, root)
 
     def _annotation_prediction(self, case: Case, predictions: Path,
                                record_fs: float) -> tuple[Any, Any, float]:
@@ -224,8 +225,9 @@ class EcgBeats(TaskType):
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No beat detected."""
         reference, length_s, _ = self._reference(case, root)
-        return self._compare(reference, np.zeros(0, np.int64), np.zeros(0, dtype="<U1"),
-                             float(reference.fs), case.case_id, length_s)
+        values = self._compare(reference, np.zeros(0, np.int64), np.zeros(0, dtype="<U1"),
+                               float(reference.fs), case.case_id, length_s)
+        return _with_unread_texts(values, case, root)
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Gross EC57 statistics with their intervals (records resampled, or beats as
@@ -250,7 +252,7 @@ class EcgBeats(TaskType):
                            "window_s": self.spec.window_s,
                            "learning_period_s": self.spec.learning_period_s,
                            "matrix": _matrices(rows)}}
-        return Aggregate(tuple(metrics), tables)
+        return Aggregate(tuple(metrics), tables, _unread_warning(rows))
 
     def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None
                ) -> list[Estimate]:
@@ -284,6 +286,50 @@ class EcgBeats(TaskType):
                 num, den = totals[j]
                 estimates[j] = replace(estimate, value=num / den)  # the gross statistic exactly
         return [estimate for estimate in estimates if estimate is not None]
+
+
+def _with_unread_texts(values: dict[str, Any], case: Case, root: Path) -> dict[str, Any]:
+    """The record's values, with (for an EDF+ reference) the annotation texts that are
+    no WFDB annotation code and so were not read as beats: ``"unread"``, (text, count)
+    pairs, most frequent first. A WFDB file holds codes only; EDF+ holds free text
+    ("Normal beat" is no beat symbol, and was not counted as one)."""
+    from ..loaders._files import EDF_VERSIONS
+    from ..loaders._mit_annotations import CODE_SYMBOLS
+    from ..loaders.edf import read_edf_annotations
+
+    path = root / case.reference
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(8) not in EDF_VERSIONS:
+                return values
+        texts = read_edf_annotations(path).symbols
+    except (OSError, MedevalError):
+        return values  # read already for the beats: nothing more to say
+    codes = set(CODE_SYMBOLS.values())
+    counted: dict[str, int] = {}
+    for text in texts:
+        if text not in codes:
+            counted[text] = counted.get(text, 0) + 1
+    if counted:
+        values["unread"] = tuple(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+    return values
+
+
+def _unread_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """The aggregate's word on EDF+ reference annotations that were not read as beats,
+    per record (ten records at most, five texts each)."""
+    found = [(row.case_id, row.values["unread"]) for row in rows if row.values.get("unread")]
+    if not found:
+        return ()
+    shown = []
+    for case_id, texts in found[:10]:
+        listed = ", ".join(f"{text!r} ({n})" for text, n in texts[:5])
+        more = f", ... ({len(texts)} texts)" if len(texts) > 5 else ""
+        shown.append(f"{case_id}: {sum(n for _, n in texts)}, {listed}{more}")
+    more = f"; ... ({len(found)} records)" if len(found) > 10 else ""
+    return ("EDF+ reference annotations whose text is no WFDB annotation code were not read "
+            "as beats (the beats are the annotations written as WFDB beat symbols, N, V, A, "
+            f"...; map other texts to them if they are beats): {'; '.join(shown)}{more}",)
 
 
 def _flat_numbers(values: Any) -> NDArray[Any]:

@@ -218,3 +218,38 @@ def test_the_eeg_event_counts_are_printed_beside_their_ratios(tmp_path: Path) ->
         str(n_reference), str(tp), str(fp), f"{seconds / 3600:.2f}"]
     assert (n_reference, tp, fp) == (4, 2, 1)
     assert "the number of records pooled" in catalogue("en")["text.unit_note"]
+
+
+def test_a_failed_ecg_record_is_said_to_have_detected_no_beat(tmp_path: Path) -> None:
+    # The ecg-beats example: syn03 has no prediction (worst case). The certificate said
+    # failed cases were counted as "the worst outcome (a wrong answer, Dice 0, the
+    # declared worst distance)", none of which an ECG record has; it now says what was
+    # counted: no beat detected. That is what the figures hold: syn03's row of the EC57
+    # matrix has every scored reference beat missed (column o), counted with wfdb.
+    import json
+    import shutil
+
+    import wfdb
+
+    import medeval
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "ecg-beats"
+    folder = tmp_path / "ecg"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("result"))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    atr = wfdb.rdann(str(folder / "references" / "syn03"), "atr")
+    header = wfdb.rdheader(str(folder / "records" / "syn03"))
+    beats = [t for t, c in zip(atr.sample, atr.symbol)
+             if c in "NLRBAaJSVrFejnE/fQ?" and 300 * header.fs <= t <= header.sig_len]
+    matrix = json.loads(result.to_json())["tables"]["ec57"]["matrix"]["records"]["syn03"]
+    assert sum(row[5] for row in matrix) == len(beats) > 0
+    assert sum(sum(row[:5]) for row in matrix) == 0
+    certificate = build_certificate(result)
+    keys = [getattr(getattr(b, "text", None), "key", "") for s in certificate.sections
+            for b in s.blocks]
+    assert "text.failures_worst_ecg-beats" in keys and "text.failures_worst" not in keys
+    policy = catalogue("en")["text.policy_worst-case_ecg-beats"]
+    assert policy == "worst case (a failed record detected no beat)"
+    cells = [c for s in certificate.sections for b in s.blocks if isinstance(b, (Table,))
+             for row in b.rows for c in row]
+    assert Msg("text.policy_worst-case_ecg-beats") in cells

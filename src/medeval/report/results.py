@@ -51,7 +51,14 @@ def policy_cell(result: Result) -> Cell:
     distance = _worst_distance(result)
     if result.failures.policy == "worst-case" and distance is not None:
         return _m("text.policy_worst-case_distance", distance=distance)
+    if result.failures.policy == "worst-case" and result.task in _NOTHING_DETECTED:
+        return Msg(f"text.policy_worst-case_{result.task}")
     return Msg(f"text.policy_{result.failures.policy}")
+
+
+#: The tasks whose worst case is a failed record that detected nothing (the tasks'
+#: ``failed_values``), said so on the certificate rather than by the general examples.
+_NOTHING_DETECTED = ("ecg-beats", "eeg-events")
 
 
 def ordered_metrics(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:
@@ -252,6 +259,8 @@ def alternative_section(result: Result, level: str) -> Section:
                      else "text.failures_exclude")
     if failures.policy == "worst-case" and (distance := _worst_distance(result)):
         note = _m("text.failures_worst_distance", distance=distance)
+    elif failures.policy == "worst-case" and result.task in _NOTHING_DETECTED:
+        note = Msg(f"text.failures_worst_{result.task}")
     title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"
              else "text.alternative_policy_worst")
     return Section(0, Msg("section.alternative"), (

@@ -113,6 +113,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
         lines.append(f"    {reason:<17} {count}")
     lines += _failure_lines(summary.failures, summary.out_dir)
     lines += _gpu_note(summary)
+    lines += _network_note(summary)
     latency = summary.latency_s
     ran = summary.cases - summary.resumed - len(summary.data.get("not_run", []))
     pace = (f"{summary.throughput_per_s:.1f} cases/s" if ran else
@@ -180,6 +181,21 @@ def _gpu_note(summary: Any) -> list[str]:
     return [f"  note: {len(asking)} failed case(s) ({', '.join(asking[:3])}"
             f"{', ...' if len(asking) > 3 else ''}): "
             + no_gpu_hint("CUDA")]
+
+
+def _network_note(summary: Any) -> list[str]:
+    """A line of advice when sandboxed cases failed reaching for the network."""
+    from ..runner.sandbox import no_network_hint
+
+    if summary.data.get("isolation") != "bubblewrap":
+        return []
+    asking = [case_id for case_id, failure in summary.failures.items()
+              if no_network_hint(f"{failure.get('detail')}\n{failure.get('stderr_tail')}")]
+    if not asking:
+        return []
+    return [f"  note: {len(asking)} failed case(s) ({', '.join(asking[:3])}"
+            f"{', ...' if len(asking) > 3 else ''}): "
+            + no_network_hint("Network is unreachable")]
 
 
 def _last_line(text: str) -> str:

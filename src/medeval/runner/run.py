@@ -37,7 +37,7 @@ from .pids import DEFAULT_MAX_PROCESSES, choose_process_guard
 from .predictions import atomic_write, sync_filesystem
 from .run_lock import run_dir_lock
 from .runlog import RunLog, RunSummary, last_ends, resume_plan, summarize
-from .sandbox import choose_isolation, python_binds
+from .sandbox import choose_isolation, no_network_hint, python_binds
 from .stop_signals import Stopped, StopSignals
 from .worker import CaseOutcome, Job, Worker, WorkerPlan, WorkerStartError
 
@@ -441,6 +441,9 @@ def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runne
            if exc.reason == "process-limit" else "")
     hint = "" if gpu else no_gpu_hint(f"{exc.detail}\n{exc.stderr_tail}")
     why += f" ({hint})" if hint else ""
+    offline = (no_network_hint(f"{exc.detail}\n{exc.stderr_tail}")
+               if plan.isolation == "bubblewrap" else "")
+    why += f" ({offline})" if offline else ""
     return RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
                        f"sandbox{why}: {exc.detail}{tail}")
 

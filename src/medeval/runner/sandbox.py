@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,7 @@ __all__ = [
     "bubblewrap_available",
     "check_exposure",
     "choose_isolation",
+    "no_network_hint",
     "python_binds",
     "sandbox_argv",
     "scrubbed_env",
@@ -272,3 +274,34 @@ def sandbox_argv(
     for key, value in sorted((env or {}).items()):
         args += ["--setenv", key, value]
     return [*args, "--", *argv]
+
+
+#: What an algorithm reaching for the network says in the sandbox, which has none (not
+#: even loopback): the resolver's "Temporary failure in name resolution" (EAI_AGAIN,
+#: errno -3: urllib, requests, torch.hub, huggingface_hub) and "Name or service not
+#: known" (-2), and the kernel's "Network is unreachable" (ENETUNREACH, errno 101).
+_WANTS_NETWORK = re.compile(r"Temporary failure in name resolution|Name or service not "
+                            r"known|Network is unreachable|\[Errno (?:-3|-2|101)\]")
+
+
+def no_network_hint(text: str) -> str:
+    """Advice for a failure whose message is a refused network access, in the sandbox.
+
+    A model that downloads its weights at ``setup()`` (``torch.hub``, Hugging Face,
+    timm's ``pretrained=True``) fails there with a name-resolution error that reads like
+    a fault of the laboratory's host.
+
+    Examples
+    --------
+    >>> no_network_hint("URLError: <urlopen error [Errno -3] Temporary failure in name "
+    ...                 "resolution>")[:37]
+    'it reaches for the network, which the'
+    >>> no_network_hint("ValueError: bad shape")
+    ''
+    """
+    if not _WANTS_NETWORK.search(text):
+        return ""
+    return ("it reaches for the network, which the sandbox does not have (a download at "
+            "setup: torch.hub, Hugging Face, pretrained weights): ship every file it needs "
+            "beside the plugin or the command (that folder is shown, read-only) and load "
+            "it from there")

@@ -276,6 +276,11 @@ def _task_notes() -> list[str]:
     from medeval.tasks.eeg_events import _cut_warning
 
     out += list(_cut_warning([_row(i, {"cut_at_end": (2, 1.5)}) for i in range(11)]))
+    # ECG: EDF+ reference texts that are no beat symbol, in twelve records (ten shown)
+    from medeval.tasks.ecg_beats import _unread_warning
+
+    out += list(_unread_warning([_row(i, {"unread": (("Normal beat", 400), ("x: y", 1))})
+                                 for i in range(12)]))
     # ... and twelve prediction files naming no case (ten shown, then the count)
     import tempfile
 

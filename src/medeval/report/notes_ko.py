@@ -331,6 +331,13 @@ NOTES: tuple[Note, ...] = (
          "검출 사건 {n}개가 녹화 {m}개에서 녹화가 끝난 뒤(최대 {most}초 뒤)에 끝나, 녹화 끝에서 "
          "잘랐습니다 (timescoring과 같음): {shown}",
          {"shown": lambda t: re.sub(r", \.\.\. \((\d+) recordings\)$", r", ... (녹화 \1개)", t)}),
+    Note(r"EDF\+ reference annotations whose text is no WFDB annotation code were not read "
+         r"as beats \(the beats are the annotations written as WFDB beat symbols, N, V, A, "
+         r"\.\.\.; map other texts to them if they are beats\): (?P<shown>.+)",
+         "EDF+ 기준 주석 가운데 WFDB 주석 코드가 아닌 글은 박동으로 읽지 않았습니다 (박동은 WFDB "
+         "박동 기호 N, V, A 등으로 적힌 주석입니다. 박동이라면 그 글을 이 기호로 바꾸십시오): "
+         "{shown}",
+         {"shown": lambda t: re.sub(r"; \.\.\. \((\d+) records\)$", r"; ... (기록 \1개)", t)}),
     Note(r"(?P<k>\d+) patients: a bootstrap resampling them can draw only (?P<n>\d+) "
          r"different resamples, fewer than the (?P<b>\d+) asked for, so the bootstrap "
          r"intervals \((?P<names>.+)\) rest on (?P=k) patients and say little beyond them",

@@ -189,3 +189,36 @@ def test_a_command_folder_named_twice_is_hashed_once(tmp_path: Path, capfd):
         "model/predict.py": hashlib.sha256(b"print(1)\n").hexdigest(),
         "model/weights.bin": hashlib.sha256(weights).hexdigest()}
     assert spec.binds.count(str(folder)) == 1
+
+
+@needs_bwrap
+def test_a_package_module_named_as_a_file_is_told_to_be_named_as_a_module(
+        tmp_path: Path, monkeypatch):
+    """A submitter's package (``acme/__init__.py``, ``acme/model.py`` doing ``from .net
+    import Net``) named as ``acme/model.py:Model`` stopped the run with Python's words
+    alone: "ImportError: attempted relative import with no known parent package". The
+    message now says to name it as a module, ``acme.model:Model``; done so, it runs."""
+    package = tmp_path / "src" / "acme"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "net.py").write_text("WEIGHT = 0.375\n")
+    (package / "model.py").write_text(
+        "from .net import WEIGHT\n"
+        "class Model:\n"
+        "    def predict(self, case):\n"
+        "        return WEIGHT\n")
+    manifest = write_set(tmp_path, ["c1"])
+    with pytest.raises(RunnerError) as caught:
+        run_algorithm(manifest, f"{package / 'model.py'}:Model", tmp_path / "run1",
+                      progress=False, isolation="bubblewrap")
+    message = str(caught.value)
+    assert "attempted relative import with no known parent package" in message
+    assert (f"model.py is a module of the package 'acme' and imports relatively: name it "
+            f"as a module, acme.model:Model, with the package installed (pip install -e) "
+            f"or {tmp_path / 'src'} on PYTHONPATH") in message
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))  # the advice followed
+    summary = run_algorithm(manifest, "acme.model:Model", tmp_path / "run2",
+                            progress=False, isolation="bubblewrap")
+    assert summary.done == 1
+    assert json.loads((tmp_path / "run2" / "predictions" / "c1.json").read_text()) == {
+        "case_id": "c1", "score": 0.375}

@@ -490,6 +490,21 @@ def _digests(root: Path, progress: bool = False) -> dict[str, str]:
     return {rel: digests[path] for rel, path in files.items()}
 
 
+def _package_advice(where: str, attribute: str, exc: Exception) -> str:
+    """Advice for a plugin named as a file that is a module of a package and imports
+    relatively (``from .net import Net``): loaded alone, it has no package."""
+    if not (where.endswith(".py") and isinstance(exc, ImportError)
+            and "relative import" in str(exc)):
+        return ""
+    folder = Path(where).parent
+    if not (folder / "__init__.py").is_file():
+        return ""
+    module = f"{folder.name}.{Path(where).stem}"
+    return (f"; {Path(where).name} is a module of the package {folder.name!r} and "
+            f"imports relatively: name it as a module, {module}:{attribute}, with the "
+            f"package installed (pip install -e) or {folder.parent} on PYTHONPATH")
+
+
 def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:
     """Import a plugin and return an object satisfying :class:`Algorithm`.
 
@@ -532,7 +547,8 @@ def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:
             obj = obj()
     except Exception as exc:
         raise RunnerError(f"algorithm {target}: cannot be loaded: "
-                          f"{type(exc).__name__}: {exc}") from exc
+                          f"{type(exc).__name__}: {exc}{_package_advice(where, attribute, exc)}"
+                          ) from exc
     predict = getattr(obj, "predict", None)
     if not isinstance(obj, Algorithm) or not callable(predict):
         raise RunnerError(f"algorithm {target}: {type(obj).__name__} has no predict(case) "

@@ -452,3 +452,37 @@ def test_a_detection_starting_after_the_recording_still_fails_its_case(folder):
     assert failed["r1"]["reason"] == "invalid-output"
     assert "ending after duration_s = 7200.0 at position(s) 0" in failed["r1"]["detail"]
     assert not [w for w in data["warnings"] if "cut at its end" in w]
+
+
+def test_a_wfdb_recordings_header_gives_and_checks_its_length(tmp_path):
+    # An EEG recording stored as a WFDB record (wfdb.wrsamp: 600 s at 256 Hz). Its
+    # reference's duration_s of 700 s was taken without a check (an EDF input's length is
+    # checked), so the false alarms per 24 h were counted over 700 s; and with no
+    # duration_s the set was refused although the header states the length. Now the
+    # header's frames / rate is the length, as wfdb.rdheader reads it; the false alarm
+    # rate as timescoring counts it over that length.
+    import wfdb
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    wfdb.wrsamp("w1", fs=256, units=["uV"], sig_name=["C3"],
+                p_signal=np.zeros((600 * 256, 1)), fmt=["16"], write_dir=str(tmp_path))
+    header = wfdb.rdheader(str(tmp_path / "w1"))
+    length = header.sig_len / header.fs
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\nw1,p1,w1.hea,w1.dat,w1.json\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "w1.json").write_text(json.dumps({"events": [[100, 140], [400, 410]]}))
+    (tmp_path / "w1.json").write_text(json.dumps({"duration_s": 700, "events": [[100, 150]]}))
+    with pytest.raises(medeval.MedevalError, match=(
+            r"case w1: reference w1.json: duration_s = 700 s, but its recording w1.hea lasts "
+            r"600 s \(153600 frames at 256 Hz by its header\)")):
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    (tmp_path / "w1.json").write_text(json.dumps({"events": [[100, 150]]}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    n = round(length * 10)
+    scored = scoring.EventScoring(Annotation([(100, 150)], 10, n),
+                                  Annotation([(100, 140), (400, 410)], 10, n))
+    assert (scored.tp, scored.fp) == (1, 1)
+    assert result.metric("fp_per_24h").estimate.value == pytest.approx(scored.fpRate)

@@ -110,7 +110,7 @@ class EegEvents(TaskType):
                      "\"events\": [[start_s, end_s], ...]} (a WFDB file cannot hold one)"))
                 raise ReferenceProblem(
                     f"case {case.case_id}: reference {path} {missing} and no input of the "
-                    f"case is an EDF/BDF file stating its length: {remedy}")
+                    f"case is an EDF/BDF file or a WFDB header stating its length: {remedy}")
             return recording[0], events
         problem = None if recording is None else _length_problem(duration, *recording)
         if problem:
@@ -293,10 +293,13 @@ def _start_mismatch(case: Case, root: Path, path: Path) -> str | None:
     return None
 
 
-def _recording(case: Case, root: Path) -> tuple[float, int, float, str] | str | None:
-    """The length of the case's first EDF/BDF input that states one (seconds, data
-    records, record duration, the input's name); a message if one cannot be read; None
-    if no input states a length."""
+def _recording(case: Case, root: Path) -> tuple[float, float, str, str] | str | None:
+    """The length of the case's first EDF/BDF input that states one, or else of its
+    first WFDB header input that states one (frames / frame rate, as ``wfdb`` reads it):
+    (seconds, the length of its last data record or frame, how the file states it, the
+    input's name); a message if an EDF file cannot be read; None if no input states a
+    length."""
+    from ..loaders._mit_annotations import header_timing
     from ..loaders.edf import edf_duration_s
 
     for name in case.inputs:
@@ -307,19 +310,26 @@ def _recording(case: Case, root: Path) -> tuple[float, int, float, str] | str | 
         except MedevalError as exc:
             return f"its recording {name} cannot be checked: {exc}"
         if found is not None and found[0] > 0:  # not EDF, length unknown, annotations only
-            return (*found, name)
+            length, records, seconds = found
+            return length, seconds, f"{records} data records of {seconds:g} s", name
+    for name in case.inputs:
+        if name.lower().endswith(".hea"):
+            fs, frames = header_timing(root / name)
+            if fs is not None and frames is not None:
+                return frames / fs, 1 / fs, f"{frames} frames at {fs:g} Hz by its header", name
     return None
 
 
-def _length_problem(duration: float, length: float, records: int, seconds: float,
+def _length_problem(duration: float, length: float, last: float, stated: str,
                     name: str) -> str | None:
-    """Why ``duration`` does not end within the recording's last data record, if not."""
+    """Why ``duration`` does not end within the recording's last data record (or
+    frame), if not."""
     slack = 1e-6 * max(length, 1.0)
-    if length - seconds - slack <= duration <= length + slack:
+    if length - last - slack <= duration <= length + slack:
         return None
     return (f"duration_s = {duration:g} s, but its recording {name} lasts {length:g} s "
-            f"({records} data records of {seconds:g} s); the false alarms per 24 h are "
-            "counted over duration_s: give the recording's length")
+            f"({stated}); the false alarms per 24 h are counted over duration_s: give the "
+            "recording's length")
 
 
 def _why(exc: Exception) -> str:

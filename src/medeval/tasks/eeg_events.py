@@ -16,9 +16,10 @@ the signal), and the aggregate's warnings count them; one starting at or after t
 fails the case (times in samples or milliseconds end so).
 
 The reference's ``duration_s`` is checked against the case's first input that is an
-EDF/EDF+/BDF file stating its length (its header's data records x record duration): it
-must end within that file's last data record, else the set is refused (the false alarms
-per 24 h are counted over it). Without ``duration_s`` the reference takes that length.
+EDF/EDF+/BDF file stating its length (its header's data records x record duration), or
+else its first WFDB header input stating one (frames / frame rate): it must end within
+that file's last data record (or frame), else the set is refused (the false alarms per
+24 h are counted over it). Without ``duration_s`` the reference takes that length.
 
 Aggregation pools the recordings (TP, FP, reference events and durations summed):
 sensitivity, precision, F1 and false alarms per 24 h, with bootstrap intervals that

@@ -253,3 +253,50 @@ def test_a_failed_ecg_record_is_said_to_have_detected_no_beat(tmp_path: Path) ->
     cells = [c for s in certificate.sections for b in s.blocks if isinstance(b, (Table,))
              for row in b.rows for c in row]
     assert Msg("text.policy_worst-case_ecg-beats") in cells
+
+
+def test_the_ec57_average_statistics_are_printed_beside_the_gross(tmp_path: Path) -> None:
+    # EC57 reports each statistic gross (pooled counts) and average (the mean of the
+    # per-record figures, sumstats); the certificate printed the gross only. The ecg-beats
+    # example: per-record QRS Se and +P counted with wfdb's compare_annotations from the
+    # 5-minute start to each header's end (strict window floor(0.15 fs) + 1 samples:
+    # bxb's inclusive 0.15 s); syn03 failed, no beat detected (Se 0, +P 0/0 left out).
+    import json
+    import math
+    import shutil
+
+    import numpy as np
+    import wfdb
+    from wfdb import processing
+
+    import medeval
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "ecg-beats"
+    folder = tmp_path / "ecg"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("result"))
+    se, ppv = [], []
+    for record, case in (("100", "mitdb-100"), ("syn01", "syn01"), ("syn02", "syn02"),
+                         ("syn03", "syn03")):
+        header = wfdb.rdheader(str(folder / "records" / record))
+        atr = wfdb.rdann(str(folder / "references" / record), "atr")
+        ref = np.array([t for t, c in zip(atr.sample, atr.symbol) if c in "NLRBAaJSVrFejnE/fQ?"])
+        path = folder / "predictions" / f"{case}.json"
+        test = np.array(json.loads(path.read_text())["samples"] if path.is_file() else [],
+                        dtype=int)
+        start, end = 300 * header.fs, header.sig_len
+        ref, test = ref[(ref >= start) & (ref <= end)], test[(test >= start) & (test <= end)]
+        if test.size:
+            found = processing.compare_annotations(ref, test, math.floor(0.15 * header.fs) + 1)
+            tp, fp, fn = found.tp, found.fp, found.fn
+        else:
+            tp, fp, fn = 0, 0, ref.size
+        se.append(tp / (tp + fn))
+        if tp + fp:
+            ppv.append(tp / (tp + fp))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    (table,) = [t for t in _tables(build_certificate(result))
+                if t.header[1:] == (Msg("column.ec57_average"), Msg("column.ec57_records"))]
+    rows = {getattr(row[0], "key", ""): row[1:] for row in table.rows}
+    assert rows["metric.qrs_sensitivity"] == (f"{np.mean(se):.4f}", str(len(se)))
+    assert rows["metric.qrs_ppv"] == (f"{np.mean(ppv):.4f}", str(len(ppv)))
+    assert rows["metric.sveb_ppv"] == (Msg("text.undefined"), "0")  # no beat called S

@@ -118,6 +118,7 @@ def results_section(result: Result, level: str) -> Section:
                             (3, 1), numeric=(1,), span=0.5))
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
+    blocks += _ec57_average(result.tables)
     blocks += _ec57_matrices(result.tables)
     blocks += _event_counts(result.tables)
     blocks += reader_study_blocks(result.tables, level)
@@ -145,6 +146,27 @@ def _pixel_size_sources(tables: Mapping[str, Any]) -> list[Block]:
 
 #: Up to how many records the certificate prints each record's EC57 matrix.
 _EC57_RECORDS_PRINTED = 12
+
+
+def _ec57_average(tables: Mapping[str, Any]) -> list[Block]:
+    """EC57's average statistics (sumstats: the mean of the per-record figures, over the
+    records where each is defined), which EC57 reports beside the gross ones above."""
+    ec57 = tables.get("ec57")
+    average = ec57.get("average") if isinstance(ec57, Mapping) else None
+    if not isinstance(average, Mapping) or not average:
+        return []
+    order = {key: i for i, key in enumerate(DEFINITIONS)}
+    names = sorted(average, key=lambda n: (order.get(f"ec57_{n}", len(order)), n))
+    rows = []
+    for name in names:
+        value = average[name].get("value")
+        shown: Cell = (Msg("text.undefined") if value is None or math.isnan(float(value))
+                       else _number(float(value)))
+        rows.append((_metric_name(name), shown, str(int(average[name].get("n_records", 0)))))
+    return [Para(Msg("text.ec57_average"), "note"),
+            Table((Msg("column.metric"), Msg("column.ec57_average"),
+                   Msg("column.ec57_records")), tuple(rows), (3, 1.2, 1), numeric=(1, 2),
+                  span=0.7)]
 
 
 def _ec57_matrices(tables: Mapping[str, Any]) -> list[Block]:

@@ -240,6 +240,12 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
         signed_found, _ = read_attachments(payload[:signed_length])
         problems += _changed_after_signing(signed_found, found, name)
         found = signed_found
+        # the document information too: pyHanko lets a metadata update after signing
+        # pass (as it lets validation data), but the number, fingerprint and digests
+        # verify reads are in it: read them from the signed revision
+        problems += _info_changed_after_signing(payload, signed_length, name)
+        record = read_pdf_record(payload[:signed_length])
+        printed = record.get("fingerprint")
     attached = {a.name: a for a in found}
     problems += _attachment_problems(attached, record, name)
 
@@ -378,6 +384,31 @@ def _changed_after_signing(signed: tuple[Attachment, ...], latest: tuple[Attachm
         elif before[key] != after[key]:
             out.append(f"{name}: the attachment {key} was replaced after signing")
     return out
+
+
+def _info_changed_after_signing(payload: bytes, signed_length: int, name: str) -> list[str]:
+    """The document information entries (``/Title``, ``/Keywords`` ...) an update after
+    the signed revision changed, added or removed (``/ModDate`` aside: a tool adding
+    validation data after signing sets it)."""
+    from pypdf import PdfReader
+
+    def info(data: bytes) -> dict[str, str]:
+        try:
+            with quiet_pypdf():
+                metadata: Any = PdfReader(io.BytesIO(data), strict=False).metadata
+        except Exception:  # noqa: BLE001 - unreadable: the other checks name it
+            return {}
+        return {str(k): str(v) for k, v in (metadata or {}).items()}
+
+    before, after = info(payload[:signed_length]), info(payload)
+    # /ModDate: what a PDF tool sets on any update, validation data too (pyHanko)
+    changed = sorted(k for k in set(before) | set(after)
+                     if before.get(k) != after.get(k) and k != "/ModDate")
+    if not changed:
+        return []
+    return [f"{name}: its document information ({', '.join(changed)}) was changed after "
+            "signing: the signature does not cover what it now says (the signed revision "
+            "is the one checked)"]
 
 
 def _attachment_problems(attached: Mapping[str, Attachment], record: Mapping[str, Any],

@@ -161,6 +161,11 @@ DIFFERENCES: tuple[Note, ...] = (
          "전체를 덮지 않습니다", _W),
     Note(_WHO + r": signer (?P<signer>.+) is not trusted",
          "{who}: 서명자({signer})는 신뢰할 수 없습니다", _W),
+    Note(_WHO + r": its document information \((?P<keys>[^)]*)\) was changed after "
+         r"signing: the signature does not cover what it now says \(the signed revision is "
+         r"the one checked\)",
+         "{who}: 문서 정보({keys})가 서명 후 바뀌었습니다: 서명은 지금 적힌 내용을 보증하지 "
+         "않습니다 (서명된 판을 확인했습니다)", _W),
     # -- attachments ---------------------------------------------------------------------
     Note(_WHO + r": the attachment (?P<key>\S+) was (?P<what>removed|added|replaced) after "
          r"signing",

@@ -1,0 +1,102 @@
+"""A signed certificate whose document information (``/Keywords``, ``/Title``,
+``/Author``, ``/Subject``) is changed by an incremental update after signing.
+
+Found as a recipient: pyHanko classes such an update as a metadata update it allows
+(``ModificationLevel.LTA_UPDATES``, as it allows validation data), so ``medeval verify``
+said "OK report KTL-2026-9999 ... (signature valid, signer trusted) genuine" for a
+certificate signed as MEDEVAL/KTL-2026-0001 whose ``Keywords`` were rewritten afterwards:
+the report number it printed came from the unsigned update. The update is written with
+pypdf's incremental writer; the signed revision's number is read with pypdf from the
+bytes the signature's /ByteRange covers; validation data added with pyHanko's
+DocumentSecurityStore stays genuine.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from medeval.report import sign_pdf, verify_certificate
+
+pytest.importorskip("pyhanko")
+
+from .test_sign import signer  # noqa: E402,F401  (the fixture: a key and its certificate)
+
+
+def _signed(certificate: Path, signer: tuple[Path, Path], folder: Path) -> Path:  # noqa: F811
+    key, cert = signer
+    return sign_pdf(certificate, folder / "signed.pdf", key=key, cert=cert)
+
+
+def _signed_number(payload: bytes) -> str:
+    """The report number in the Keywords of the revision the signature covers."""
+    ranges = [int(x) for x in re.search(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)",
+                                        payload).groups()]  # type: ignore[union-attr]
+    keywords = str(PdfReader(io.BytesIO(payload[:ranges[2] + ranges[3]])).metadata[
+        "/Keywords"])
+    return re.search(r"report-number=([^;]+)", keywords).group(1)  # type: ignore[union-attr]
+
+
+def test_keywords_rewritten_after_signing_are_named(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    key, cert = signer
+    signed = _signed(certificate, signer, tmp_path)
+    number = _signed_number(signed.read_bytes())
+    keywords = str(PdfReader(signed).metadata["/Keywords"])
+    assert f"report-number={number}" in keywords and number != "KTL-2026-9999"
+    writer = PdfWriter(signed, incremental=True)
+    writer.add_metadata({"/Keywords": keywords.replace(f"report-number={number}",
+                                                       "report-number=KTL-2026-9999"),
+                         "/Subject": "KTL-2026-9999", "/Author": "another laboratory"})
+    forged = tmp_path / "forged.pdf"
+    with forged.open("wb") as handle:
+        writer.write(handle)
+    assert forged.read_bytes().startswith(signed.read_bytes())  # an update appended
+    verdict = verify_certificate(forged, trust_roots=(cert,))
+    assert verdict.status == "altered", verdict
+    assert verdict.report_number == number  # the signed revision's, not the update's
+    assert any("document information (/Author, /Keywords, /Subject) was changed after "
+               "signing" in d for d in verdict.differences), verdict.differences
+
+
+def test_a_title_changed_after_signing_is_named(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    signed = _signed(certificate, signer, tmp_path)
+    writer = PdfWriter(signed, incremental=True)
+    writer.add_metadata({"/Title": "Test Report - PASS"})
+    forged = tmp_path / "forged.pdf"
+    with forged.open("wb") as handle:
+        writer.write(handle)
+    verdict = verify_certificate(forged)
+    assert verdict.status == "altered"
+    assert any("(/Title) was changed after signing" in d for d in verdict.differences)
+
+
+def test_validation_data_added_after_signing_stays_genuine(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    key, cert = signer
+    signed = _signed(certificate, signer, tmp_path)
+    buffer = io.BytesIO(signed.read_bytes())
+    DocumentSecurityStore.add_dss(buffer, sig_contents=None,
+                                  certs=[load_cert_from_pemder(str(cert))])
+    assert len(buffer.getvalue()) > len(signed.read_bytes())
+    verdict = verify_certificate(buffer.getvalue(), trust_roots=(cert,))
+    assert verdict.status == "genuine", verdict.differences
+
+
+def test_the_verification_page_words_it_in_korean() -> None:
+    from medeval.web.differences_ko import difference_ko
+
+    english = ("the uploaded file: its document information (/Keywords, /Title) was changed "
+               "after signing: the signature does not cover what it now says (the signed "
+               "revision is the one checked)")
+    assert difference_ko(english) == (
+        "올린 파일: 문서 정보(/Keywords, /Title)가 서명 후 바뀌었습니다: 서명은 지금 적힌 "
+        "내용을 보증하지 않습니다 (서명된 판을 확인했습니다)")

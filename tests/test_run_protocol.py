@@ -162,3 +162,42 @@ def test_the_same_file_is_not_called_edited_by_a_later_medeval(tmp_path):
     assert _protocol_warnings(medeval.evaluate(path, tmp_path / "run")) == []
     path.write_text(path.read_text().replace("goal = 0.75", "goal = 0.5"))
     assert len(_protocol_warnings(medeval.evaluate(path, tmp_path / "run"))) == 1
+
+
+def test_a_protocol_commands_relative_paths_are_taken_from_the_protocols_folder(
+        tmp_path, monkeypatch):
+    """``[algorithm] command = "python3 algo/predict.py algo/score.txt"`` took its paths
+    from the current directory, where its plugin and manifest are taken from the
+    protocol's folder: ``medeval run set/protocol.toml`` from the folder above was refused
+    ("python3's script 'algo/predict.py' does not exist (relative paths are taken from the
+    current directory, ...)"), and from a folder holding another algo/predict.py it ran
+    that one, another algorithm than the protocol's. Now the protocol's folder, wherever
+    medeval is started; the run records the protocol's script by hashlib's SHA-256."""
+    folder = tmp_path / "set"
+    (folder / "inputs").mkdir(parents=True)
+    rows = ["case_id,patient_id,input,reference,site"]
+    for number in range(4):  # few cases: the command starts Python once per case
+        (folder / "inputs" / f"c{number}.txt").write_text(f"c{number}")
+        rows.append(f"c{number},P{number},inputs/c{number}.txt,{number % 2},A")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    path = protocol_file(folder)
+    path.write_text(path.read_text().replace(
+        'version = "1.0"',
+        'version = "1.0"\ncommand = "python3 algo/predict.py algo/score.txt"'))
+    script = ("import json, sys\n"
+              "score = float(open(sys.argv[1]).read())\n"
+              "json.dump({'score': score}, open('/output/prediction.json', 'w'))\n")
+    for where, score in ((folder, "0.25"), (tmp_path / "elsewhere", "0.99")):
+        (where / "algo").mkdir(parents=True)
+        (where / "algo" / "predict.py").write_text(script)
+        (where / "algo" / "score.txt").write_text(score)
+    monkeypatch.chdir(tmp_path / "elsewhere")  # its algo/ is not the protocol's
+    medeval.evaluate(folder / "protocol.toml", run_dir=tmp_path / "run")
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["done"] == summary["cases"] == 4
+    scores = {json.loads(p.read_text())["score"]
+              for p in (tmp_path / "run" / "predictions").iterdir()}
+    assert scores == {0.25}  # the protocol's algorithm, not the current directory's
+    files = summary["algorithm"]["files"]
+    assert files["algo/score.txt"] == hashlib.sha256(b"0.25").hexdigest()
+    assert files["algo/predict.py"] == hashlib.sha256(script.encode()).hexdigest()

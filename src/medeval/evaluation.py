@@ -226,8 +226,10 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
         raise ProtocolError(
             "algorithm: name a plugin or a command to run, or evaluate existing predictions"
         )
-    algorithm = resolve_algorithm(_plugin_path(protocol), command=spec.command,
-                                  progress=progress)
+    # a command's relative paths from the protocol's folder, as its plugin's and manifest's
+    algorithm = resolve_algorithm(
+        _plugin_path(protocol), command=spec.command, progress=progress,
+        base=protocol.path.parent if protocol.path is not None else None)
     settings = protocol.runner
     run_algorithm(
         manifest, algorithm, run_dir, workers=settings.workers, timeout_s=settings.timeout_s,

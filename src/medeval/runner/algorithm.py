@@ -163,7 +163,8 @@ class AlgorithmSpec:
 
 
 def resolve_algorithm(name: str | None = None, *, command: str | None = None,
-                      progress: bool = False) -> AlgorithmSpec:
+                      progress: bool = False,
+                      base: str | os.PathLike[str] | None = None) -> AlgorithmSpec:
     """Name an algorithm for a run, without importing or executing any of its code.
 
     Parameters
@@ -178,6 +179,11 @@ def resolve_algorithm(name: str | None = None, *, command: str | None = None,
     progress : bool
         Show a bar on stderr while the algorithm's files are hashed (a model's weights
         of a few GB take seconds).
+    base : path, optional
+        The folder a command's relative paths are taken from (its program, script and
+        every file it names); the current directory when not given. ``medeval run``
+        gives the protocol's folder, as the protocol's manifest and plugin are taken
+        from it.
 
     Returns
     -------
@@ -199,7 +205,7 @@ def resolve_algorithm(name: str | None = None, *, command: str | None = None,
         raise RunnerError("resolve_algorithm: give exactly one of name (a plugin) or "
                           "command (a command line)")
     if command is not None:
-        return _command(command, progress)
+        return _command(command, progress, base)
     assert name is not None
     if ":" in name:
         left, _, attribute = name.rpartition(":")
@@ -281,7 +287,8 @@ def _entry_point(name: str, progress: bool = False) -> AlgorithmSpec:
     return spec
 
 
-def _command(command: str, progress: bool = False) -> AlgorithmSpec:
+def _command(command: str, progress: bool = False,
+             base: str | os.PathLike[str] | None = None) -> AlgorithmSpec:
     """A command algorithm: its program resolved to a real executable, its files hashed.
 
     What identifies a command algorithm (its ``files`` and so its SHA-256): the command
@@ -296,12 +303,14 @@ def _command(command: str, progress: bool = False) -> AlgorithmSpec:
     argv = list(shlex.split(command))
     if not argv:
         raise RunnerError("command algorithm: the command line is empty")
-    program, extra_binds = _resolve_program(argv[0])
-    missing = _missing_script(argv)
+    folder = os.path.abspath(base if base is not None else os.getcwd())
+    program, extra_binds = _resolve_program(argv[0], folder)
+    missing = _missing_script(argv, folder)
     if missing is not None:  # else every case would fail with the interpreter's exit 2
+        whence = ("the protocol's folder" if base is not None else "the current directory")
         raise RunnerError(f"command algorithm: {argv[0]}'s script {missing!r} does not "
-                          f"exist (relative paths are taken from the current directory, "
-                          f"{os.getcwd()}); give the script's path")
+                          f"exist (relative paths are taken from {whence}, "
+                          f"{folder}); give the script's path")
     argv[0] = str(program)
     binds: list[str] = list(extra_binds)
     files: dict[str, str] = {}
@@ -317,7 +326,7 @@ def _command(command: str, progress: bool = False) -> AlgorithmSpec:
         add(program.parent)
     named = False
     for index in range(1, len(argv)):
-        found = _named_path(argv[index])
+        found = _named_path(argv[index], folder)
         if found is None:
             continue
         argv[index], path = found  # the sandbox starts in /tmp: paths made absolute
@@ -335,7 +344,7 @@ def _command(command: str, progress: bool = False) -> AlgorithmSpec:
 _PYTHON_OPTION_VALUES = ("-X", "-W")
 
 
-def _missing_script(argv: list[str]) -> str | None:
+def _missing_script(argv: list[str], folder: str) -> str | None:
     """The script a Python interpreter is told to run, when no such file exists; None
     for another program, ``-m module``, ``-c code``, or a placeholder."""
     if not re.fullmatch(r"python[0-9.]*", Path(argv[0]).name):
@@ -348,13 +357,14 @@ def _missing_script(argv: list[str]) -> str | None:
         index += 2 if option in _PYTHON_OPTION_VALUES else 1
     if index >= len(argv) or "{" in argv[index]:
         return None
-    return None if os.path.lexists(os.path.abspath(argv[index])) else argv[index]
+    return (None if os.path.lexists(os.path.join(folder, argv[index]))
+            else argv[index])
 
 
-def _named_path(token: str) -> tuple[str, Path] | None:
-    """An argument that names an existing file or folder: (the argument with the path
-    made absolute, the path with links resolved); None for a placeholder, an option or a
-    bare word. ``--weights=w.bin`` names ``w.bin``."""
+def _named_path(token: str, folder: str) -> tuple[str, Path] | None:
+    """An argument that names an existing file or folder (relative: in ``folder``): (the
+    argument with the path made absolute, the path with links resolved); None for a
+    placeholder, an option or a bare word. ``--weights=w.bin`` names ``w.bin``."""
     prefix, value = "", token
     if token.startswith("-"):
         if "=" not in token:
@@ -363,13 +373,13 @@ def _named_path(token: str) -> tuple[str, Path] | None:
         prefix += "="
     if not value or "{" in value:
         return None
-    path = Path(os.path.abspath(value))
+    path = Path(os.path.normpath(os.path.join(folder, value)))
     if not path.exists():
         return None
     return prefix + str(path), path.resolve()
 
 
-def _resolve_program(name: str) -> tuple[Path, tuple[str, ...]]:
+def _resolve_program(name: str, folder: str | None = None) -> tuple[Path, tuple[str, ...]]:
     """The command's program as an executable that runs inside the sandbox.
 
     Looked up on the host's PATH (or taken as a path). A version manager's shim (a
@@ -382,7 +392,8 @@ def _resolve_program(name: str) -> tuple[Path, tuple[str, ...]]:
     the program and, for a Python installation other than the runner's, the folders to
     show read-only (its prefix) so it can run.
     """
-    located = shutil.which(name) if "/" not in name else os.path.abspath(name)
+    located = (shutil.which(name) if "/" not in name
+               else os.path.normpath(os.path.join(folder or os.getcwd(), name)))
     if located is None or not Path(located).is_file():
         raise RunnerError(f"command algorithm: program {name!r} not found (on PATH, or as "
                           "a path); give the executable's path")

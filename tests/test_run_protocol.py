@@ -36,6 +36,17 @@ def _with_plugin(folder, tmp_path):
     return path
 
 
+def _tiny_set(folder):
+    """Four cases, labels 0/1, one patient each, site A; returns the folder."""
+    (folder / "inputs").mkdir(parents=True)
+    rows = ["case_id,patient_id,input,reference,site"]
+    for number in range(4):
+        (folder / "inputs" / f"c{number}.txt").write_text(f"c{number}")
+        rows.append(f"c{number},P{number},inputs/c{number}.txt,{number % 2},A")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
 def _protocol_warnings(result):
     return [w for w in json.loads(result.to_json())["warnings"] if "protocol of SHA-256" in w]
 
@@ -173,13 +184,7 @@ def test_a_protocol_commands_relative_paths_are_taken_from_the_protocols_folder(
     current directory, ...)"), and from a folder holding another algo/predict.py it ran
     that one, another algorithm than the protocol's. Now the protocol's folder, wherever
     medeval is started; the run records the protocol's script by hashlib's SHA-256."""
-    folder = tmp_path / "set"
-    (folder / "inputs").mkdir(parents=True)
-    rows = ["case_id,patient_id,input,reference,site"]
-    for number in range(4):  # few cases: the command starts Python once per case
-        (folder / "inputs" / f"c{number}.txt").write_text(f"c{number}")
-        rows.append(f"c{number},P{number},inputs/c{number}.txt,{number % 2},A")
-    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    folder = _tiny_set(tmp_path / "set")  # few cases: the command starts Python per case
     path = protocol_file(folder)
     path.write_text(path.read_text().replace(
         'version = "1.0"',
@@ -201,3 +206,43 @@ def test_a_protocol_commands_relative_paths_are_taken_from_the_protocols_folder(
     files = summary["algorithm"]["files"]
     assert files["algo/score.txt"] == hashlib.sha256(b"0.25").hexdigest()
     assert files["algo/predict.py"] == hashlib.sha256(script.encode()).hexdigest()
+
+
+def test_the_protocol_sets_the_time_to_load_the_algorithm(tmp_path):
+    """The runner's setup time limit (loading the algorithm and its setup(), 120 s by
+    default; medeval predict --setup-timeout-s) could not be set by a protocol: a model
+    of several GB read from a slow disk could not be run by medeval run at all, and
+    [runner] setup_timeout_s was refused as an unknown key. Now the protocol sets it,
+    and the run records it in its limits."""
+    import pytest
+
+    from medeval.errors import RunnerError
+
+    folder = _tiny_set(tmp_path / "set")
+    path = protocol_file(folder)
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "algo.py").write_text(
+        "import time\n"
+        "class Slow:\n"
+        "    def setup(self):\n"
+        "        time.sleep(60)  # a large model loading\n"
+        "    def predict(self, case):\n"
+        "        return 0.5\n"
+        "class Quick:\n"
+        "    def predict(self, case):\n"
+        "        return 0.5\n")
+    text = path.read_text()
+    for name, limit in (("Slow", "1"), ("Quick", "300")):
+        path.write_text(text.replace(
+            'version = "1.0"', f'version = "1.0"\nplugin = "{plugin / "algo.py"}:{name}"')
+            + f"\n[runner]\nsetup_timeout_s = {limit}\n")
+        run = tmp_path / f"run-{name}"
+        if name == "Slow":
+            with pytest.raises(RunnerError, match="setup\\(\\) took more than 1 s"):
+                medeval.evaluate(path, run_dir=run)
+            continue
+        medeval.evaluate(path, run_dir=run)
+        summary = json.loads((run / "summary.json").read_text())
+        assert summary["limits"]["setup_timeout_s"] == 300
+        assert summary["done"] == 4

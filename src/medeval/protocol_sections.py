@@ -477,6 +477,9 @@ class RunnerSettings(Section):
 
     workers: int = Field(default=1, ge=1)
     timeout_s: float = Field(default=60.0, gt=0, description="per case")
+    setup_timeout_s: float = Field(
+        default=120.0, gt=0, description="loading the algorithm and its setup(), per "
+        "worker (a model of several GB, read from a slow disk, may need more)")
     memory_mb: Annotated[int, Field(ge=64)] | Literal["none"] = Field(
         default=4096, description="memory of each worker's whole process tree, in-memory "
         "folders included, in MB (at least 64); \"none\": no limit (pre-checks)")

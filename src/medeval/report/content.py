@@ -409,7 +409,27 @@ def _definitions(result: Result) -> Section:
     header = (Msg("column.definition_id"), Msg("column.name"), Msg("column.formula"),
               Msg("column.reference"))
     return Section(0, Msg("section.definitions"),
-                   (Table(header, tuple(rows), (2.0, 1.6, 2.8, 2.9)),))
+                   (Table(header, tuple(rows), (2.0, 1.6, 2.8, 2.9)),
+                    *_non_standard_note(result)))
+
+
+def _non_standard_note(result: Result) -> tuple[Block, ...]:
+    """A note under the definitions when the protocol set EC57's or SzCORE's parameters
+    to other values than the standard ones the formulas state (the task's tables record
+    ``standard``: false); the figures were computed with the protocol's."""
+    task = result.parameters.task
+    ec57 = result.tables.get("ec57")
+    if isinstance(ec57, Mapping) and ec57.get("standard") is False:
+        return (Para(_m("text.non_standard_ec57", window=f"{task.get('window_s'):g}",
+                        learning=f"{task.get('learning_period_s'):g}"), "note"),)
+    events = result.tables.get("events")
+    if isinstance(events, Mapping) and events.get("standard") is False:
+        return (Para(_m("text.non_standard_szcore", **{
+            key: f"{task.get(name):g}" for key, name in (
+                ("before", "tolerance_start_s"), ("after", "tolerance_end_s"),
+                ("overlap", "min_overlap"), ("gap", "min_gap_s"),
+                ("longest", "max_event_duration_s"))}), "note"),)
+    return ()
 
 
 def _method_section(result: Result, level: str) -> Section:

@@ -84,6 +84,8 @@ _METRIC_WIDTHS = (3.0, 1.1, 1.9, 2.0, 1.2, 0.6)
 def _empty_row(key: str, worst: str | None) -> Cell:
     if key == "distances_replaced_by_worst" and worst is not None:
         return _m("text.distances_replaced_by", distance=worst)
+    if key in ("both_empty", "reference_only_empty", "prediction_only_empty"):
+        return Msg(f"text.empty_{key}")
     return key.replace("_", " ")
 
 

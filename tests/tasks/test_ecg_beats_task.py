@@ -965,3 +965,52 @@ def test_edf_reference_texts_that_are_no_beat_symbol_are_named(tmp_path):
     assert warning.endswith(
         f"c1: 21, 'Normal beat' ({texts['Normal beat']}), 'Recording starts' "
         f"({texts['Recording starts']})")
+
+
+def test_edf_beats_of_no_one_signal_rate_are_read_at_their_onsets(tmp_path):
+    # EDF+ records whose beat annotations have no one signal rate to count at: ECG at
+    # 256 Hz beside respiration at 32 Hz, and an annotation-only EDF+ reference beside
+    # the record's EDF. Both stopped the evaluation with a TypeError traceback ("float()
+    # argument must be a string or a real number, not 'NoneType'"). Now the onsets are
+    # read as written (to the microsecond); counted with compare_annotations on the
+    # 256-Hz grid (strict 39 samples: 0.15 s), all onsets being whole multiples of it.
+    import pyedflib
+    from wfdb import processing
+
+    def write(name, rates, onsets):
+        writer = pyedflib.EdfWriter(str(tmp_path / name), len(rates),
+                                    file_type=pyedflib.FILETYPE_EDFPLUS)
+        writer.setSignalHeaders([{"label": f"S{k}", "dimension": "mV", "sample_frequency": r,
+                                  "physical_max": 5, "physical_min": -5,
+                                  "digital_max": 32767, "digital_min": -32768}
+                                 for k, r in enumerate(rates)])
+        for onset in onsets:
+            writer.writeAnnotation(float(onset), -1, "N")
+        if rates:
+            writer.writeSamples([np.zeros(70 * r) for r in rates])
+        writer.close()
+
+    onsets = np.arange(60) + 0.5
+    write("mixed.edf", [256, 32], onsets)
+    write("ecg.edf", [256], [])
+    write("beats.edf", [], onsets)
+    for name in ("mixed.edf", "beats.edf"):
+        reader = pyedflib.EdfReader(str(tmp_path / name))
+        assert np.array_equal(reader.readAnnotations()[0], onsets)
+        reader.close()
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,mixed.edf,mixed.edf\nc2,p2,ecg.edf,beats.edf\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
+    reference = (onsets * 256).astype(int)
+    detected = np.concatenate([reference[::2] + 30, [int(65.2 * 256)]])  # 0.117 s late
+    (tmp_path / "pred").mkdir()
+    for case in ("c1", "c2"):
+        (tmp_path / "pred" / f"{case}.json").write_text(json.dumps(
+            {"fs": 256, "samples": detected.tolist()}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    found = processing.compare_annotations(reference, detected[detected <= 70 * 256], 39)
+    assert (found.tp, found.fp, found.fn) == (30, 1, 30)
+    se, ppv = (result.metric(n).estimate for n in ("qrs_sensitivity", "qrs_ppv"))
+    assert (se.numerator, se.n) == (2 * found.tp, 2 * (found.tp + found.fn))
+    assert (ppv.numerator, ppv.n) == (2 * found.tp, 2 * (found.tp + found.fp))

@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import LoaderError
 from ._files import EDF_VERSIONS, sniff
 from ._records import BEAT_SYMBOLS, Annotations, Signal
@@ -103,6 +105,11 @@ def read_annotations(
     return read_wfdb_annotations(file)
 
 
+#: The rate at which the beats of an EDF+ file of no one signal rate are counted: its
+#: onsets (seconds in the file's text) to the microsecond.
+EDF_ONSET_RATE = 1e6
+
+
 def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None) -> Beats:
     """``read_annotations(path).beats()`` as the arrays a beat comparison takes: the
     beats' samples, symbols and rate.
@@ -113,7 +120,9 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
 
     A WFDB file's beats are taken from its decoded words without building the
     :class:`Annotations` (:func:`~medeval.loaders.wfdb.read_wfdb_beats`); an EDF+ file's
-    through :func:`read_annotations`.
+    through :func:`read_annotations`, at its signals' rate, or where the file has no one
+    rate (annotations only, or signals at several rates) as its onsets in microseconds
+    (``fs`` 10**6).
 
     Raises
     ------
@@ -131,6 +140,11 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
     # sniff finds EDF only in a file that starts so: the bytes read spare it otherwise
     if (data is None or data.startswith(EDF_VERSIONS)) and sniff(file) == "edf":
         found = read_edf_annotations(file).beats()
+        if found.fs is None:
+            # no one signal rate (an annotation-only file, or signals at several rates):
+            # the onsets as written, in seconds, counted in microseconds
+            return Beats(np.round(found.onsets_s * EDF_ONSET_RATE).astype(np.int64),
+                         found.symbol_array, EDF_ONSET_RATE)
         return Beats(found.samples, found.symbol_array, found.fs)
     return regular_file_beats(file, default_fs, data)  # a regular file: is_file said so
 

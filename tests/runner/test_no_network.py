@@ -69,3 +69,27 @@ def test_cases_reaching_for_the_network_get_one_note(tmp_path: Path, capsys):
     notes = [line for line in out.splitlines() if line.startswith("  note: ")]
     assert len(notes) == 1 and notes[0].startswith(
         "  note: 2 failed case(s) (c1, c2): it reaches for the network")
+
+
+@needs_bwrap
+def test_medeval_run_prints_the_notes_under_its_result(tmp_path: Path, capsys):
+    """The notes were printed by medeval predict only: medeval run, the certified flow
+    and the one a submitter rehearses with, printed the result and "EVERY CASE FAILED
+    ... OSError: [Errno 101] Network is unreachable", without the advice (nor the GPU
+    one, which docs/runner.md promises under the failed cases)."""
+    from ..test_evaluation import protocol_file
+    from ..test_run_protocol import _tiny_set
+
+    folder = _tiny_set(tmp_path / "set")
+    plugin = write_algorithm(tmp_path, ONLINE)
+    path = protocol_file(folder)
+    path.write_text(path.read_text().replace(
+        'version = "1.0"', f'version = "1.0"\nplugin = "{plugin}:Connect"'))
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 3  # all failed
+    out = capsys.readouterr().out
+    notes = [line for line in out.splitlines() if line.startswith("  note: ")]
+    assert notes == ["  note: 4 failed case(s) (c0, c1, c2, ...): it reaches for the network, "
+                     "which the sandbox does not have (a download at setup: torch.hub, "
+                     "Hugging Face, pretrained weights): ship every file it needs beside the "
+                     "plugin or the command (that folder is shown, read-only) and load it "
+                     "from there"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -122,7 +123,21 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 
     result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
                       progress=True, fresh=args.fresh)
-    return _written(result, args.out / "result.json", out)
+    return _written(result, args.out / "result.json", out, notes=_run_notes(args.out / "run"))
+
+
+def _run_notes(run_dir: Path) -> list[str]:
+    """The runner's advice on the run's failed cases (a GPU asked for where the run gives
+    none, the network in the sandbox), as medeval predict prints it."""
+    import json
+
+    from .predict import runner_notes
+
+    try:
+        data = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return runner_notes(data) if isinstance(data, dict) else []
 
 
 def _out_checked(target: Path) -> None:
@@ -140,10 +155,12 @@ def _out_checked(target: Path) -> None:
             return
 
 
-def _written(result: Result, target: Path, out: TextIO) -> int:
-    """Write the result, print its summary; the exit status (3 when every case failed)."""
+def _written(result: Result, target: Path, out: TextIO, notes: Sequence[str] = ()) -> int:
+    """Write the result, print its summary (and ``notes`` under it); the exit status (3
+    when every case failed)."""
     path = write_result(result, target)
     out.write(summary(result, path))
+    out.write("".join(f"{note}\n" for note in notes))
     message = all_failed(result)
     if message is None:
         return 0

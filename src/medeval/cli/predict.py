@@ -112,8 +112,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     for reason, count in summary.reasons.items():
         lines.append(f"    {reason:<17} {count}")
     lines += _failure_lines(summary.failures, summary.out_dir)
-    lines += _gpu_note(summary)
-    lines += _network_note(summary)
+    lines += runner_notes(summary.data)
     latency = summary.latency_s
     ran = summary.cases - summary.resumed - len(summary.data.get("not_run", []))
     pace = (f"{summary.throughput_per_s:.1f} cases/s" if ran else
@@ -167,35 +166,27 @@ def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> 
     return lines
 
 
-def _gpu_note(summary: Any) -> list[str]:
-    """A line of advice when cases failed asking for a GPU in a run that gave none."""
+def runner_notes(data: Any) -> list[str]:
+    """Lines of advice under a run's failed cases (``data``: its ``summary.json``): those
+    that asked for a GPU in a run that gave none, and those that reached for the network
+    in the sandbox. ``medeval predict`` prints them, and ``medeval run`` under its
+    result."""
     from ..runner.gpus import no_gpu_hint
-
-    workers = (summary.data.get("gpus") or {}).get("workers") or {}
-    if any(workers.values()):
-        return []
-    asking = [case_id for case_id, failure in summary.failures.items()
-              if no_gpu_hint(f"{failure.get('detail')}\n{failure.get('stderr_tail')}")]
-    if not asking:
-        return []
-    return [f"  note: {len(asking)} failed case(s) ({', '.join(asking[:3])}"
-            f"{', ...' if len(asking) > 3 else ''}): "
-            + no_gpu_hint("CUDA")]
-
-
-def _network_note(summary: Any) -> list[str]:
-    """A line of advice when sandboxed cases failed reaching for the network."""
     from ..runner.sandbox import no_network_hint
 
-    if summary.data.get("isolation") != "bubblewrap":
-        return []
-    asking = [case_id for case_id, failure in summary.failures.items()
-              if no_network_hint(f"{failure.get('detail')}\n{failure.get('stderr_tail')}")]
-    if not asking:
-        return []
-    return [f"  note: {len(asking)} failed case(s) ({', '.join(asking[:3])}"
-            f"{', ...' if len(asking) > 3 else ''}): "
-            + no_network_hint("Network is unreachable")]
+    failures = data.get("failures") or {}
+    notes = []
+    workers = (data.get("gpus") or {}).get("workers") or {}
+    hints = [(no_gpu_hint, "CUDA")] if not any(workers.values()) else []
+    if data.get("isolation") == "bubblewrap":
+        hints.append((no_network_hint, "Network is unreachable"))
+    for hint, words in hints:
+        asking = [case_id for case_id, failure in failures.items()
+                  if hint(f"{failure.get('detail')}\n{failure.get('stderr_tail')}")]
+        if asking:
+            notes.append(f"  note: {len(asking)} failed case(s) ({', '.join(asking[:3])}"
+                         f"{', ...' if len(asking) > 3 else ''}): " + hint(words))
+    return notes
 
 
 def _last_line(text: str) -> str:

@@ -1014,3 +1014,37 @@ def test_edf_beats_of_no_one_signal_rate_are_read_at_their_onsets(tmp_path):
     se, ppv = (result.metric(n).estimate for n in ("qrs_sensitivity", "qrs_ppv"))
     assert (se.numerator, se.n) == (2 * found.tp, 2 * (found.tp + found.fn))
     assert (ppv.numerator, ppv.n) == (2 * found.tp, 2 * (found.tp + found.fp))
+
+
+def test_an_annotation_prediction_without_rate_for_an_edf_of_several_rates_fails(tmp_path):
+    # An EDF+ record with ECG at 256 Hz and respiration at 32 Hz (no one rate), its beats
+    # its annotations; the detector's .qrs (wfdb.wrann without fs: wfdb.rdann reads fs
+    # None) states no time resolution and no header gives one. Its samples cannot be
+    # placed in time: the case fails saying so, rather than being read at the
+    # reference's microsecond count (every beat then within the first 0.06 s).
+    import pyedflib
+    import wfdb
+
+    writer = pyedflib.EdfWriter(str(tmp_path / "mixed.edf"), 2,
+                                file_type=pyedflib.FILETYPE_EDFPLUS)
+    writer.setSignalHeaders([{"label": f"S{k}", "dimension": "mV", "sample_frequency": r,
+                              "physical_max": 5, "physical_min": -5,
+                              "digital_max": 32767, "digital_min": -32768}
+                             for k, r in enumerate((256, 32))])
+    for onset in np.arange(60) + 0.5:
+        writer.writeAnnotation(float(onset), -1, "N")
+    writer.writeSamples([np.zeros(70 * 256), np.zeros(70 * 32)])
+    writer.close()
+    (tmp_path / "pred").mkdir()
+    samples = ((np.arange(60) + 0.5) * 256).astype(int)
+    wfdb.wrann("c1", "qrs", samples, symbol=["N"] * 60, write_dir=str(tmp_path / "pred"))
+    assert wfdb.rdann(str(tmp_path / "pred" / "c1"), "qrs").fs is None
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,mixed.edf,mixed.edf\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"',
+        'type = "ecg-beats"\nlearning_period_s = 0\nprediction_annotator = "qrs"'))
+    result = json.loads(medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred").to_json())
+    (failure,) = result["failures"]["cases"]
+    assert failure["reason"] == "invalid-output"
+    assert "states no sampling frequency" in failure["detail"]

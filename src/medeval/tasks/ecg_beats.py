@@ -178,8 +178,13 @@ class EcgBeats(TaskType):
         """Compare the detected beats with the reference beats of one record."""
         reference, length_s, frame_fs = self._reference(case, root)
         if self.spec.prediction_annotator:
-            samples, symbols, fs = self._annotation_prediction(
-                case, predictions, frame_fs or float(reference.fs))
+            from ..loaders.signal import EDF_ONSET_RATE
+
+            # the record's rate: its header's, else its reference's, unless those are an
+            # EDF+ file's onsets in microseconds (no one signal rate: none to assume)
+            record_fs = frame_fs or (None if reference.fs == EDF_ONSET_RATE
+                                     else float(reference.fs))
+            samples, symbols, fs = self._annotation_prediction(case, predictions, record_fs)
         else:
             samples, symbols, fs = self._json_prediction(case, predictions)
         try:
@@ -189,7 +194,7 @@ class EcgBeats(TaskType):
         return _with_unread_texts(values, case, root)
 
     def _annotation_prediction(self, case: Case, predictions: Path,
-                               record_fs: float) -> tuple[Any, Any, float]:
+                               record_fs: float | None) -> tuple[Any, Any, float]:
         """The beats of ``<case_id>.<annotator>``, at the file's own time resolution or,
         where it states none, the record's frame rate (as ``wfdb.rdann`` reads it from
         the header: a detector annotates the record; else the reference's resolution)."""

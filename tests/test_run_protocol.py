@@ -246,3 +246,29 @@ def test_the_protocol_sets_the_time_to_load_the_algorithm(tmp_path):
         summary = json.loads((run / "summary.json").read_text())
         assert summary["limits"]["setup_timeout_s"] == 300
         assert summary["done"] == 4
+
+
+def test_a_finished_run_evaluated_again_keeps_its_fingerprint(tmp_path):
+    """medeval run again over a finished run (nothing left to run: to write the result
+    again, or after a crash in the evaluation) gave another certificate fingerprint for
+    the same predictions, algorithm and protocol (4a8d87... then 3d57ab... on a torch
+    plugin): the run record's gpus.workers, part of the result's content, listed the
+    workers of what was left to run, {"w0": []} then {}. Now the run's workers whatever
+    is left; the result's JSON content is the same, byte for byte, but its context."""
+    folder = _tiny_set(tmp_path / "set")
+    path = protocol_file(folder)
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "algo.py").write_text(
+        "class A:\n    def predict(self, case):\n        return 0.75\n")
+    path.write_text(path.read_text().replace(
+        'version = "1.0"', f'version = "1.0"\nplugin = "{plugin / "algo.py"}:A"'))
+    first = medeval.evaluate(path, run_dir=tmp_path / "run")
+    again = medeval.evaluate(path, run_dir=tmp_path / "run")  # resumed in full
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert (summary["resumed"], summary["done"]) == (4, 4)
+    assert summary["gpus"]["workers"] == {"w0": []}  # this host: no GPU
+    one, two = first.to_dict(), again.to_dict()
+    one.pop("context"), two.pop("context")
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
+    assert first.fingerprint == again.fingerprint

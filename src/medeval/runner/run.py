@@ -251,7 +251,8 @@ def run_algorithm(
                     "memory": memory.record(), "processes": processes.record(),
                     "executor": executor, "workers": workers,
                     "gpus": gpu_record(gpus, selected,
-                                       _gpu_workers(selected, workers, len(jobs), executor)),
+                                       _gpu_workers(selected, workers, len(case_ids),
+                                                    executor)),
                     "environment": capture_environment(), **record,
                     **({"protocol": dict(protocol)} if protocol else {}),
                 }
@@ -416,7 +417,11 @@ def _clean(predictions: Path, *, keep: set[str], log_events: Sequence[dict[str, 
 
 def _gpu_workers(selected: Sequence[Gpu], workers: int, jobs: int,
                  executor: str) -> dict[str, tuple[Gpu, ...]]:
-    """The GPUs of each local worker (``w0`` ...) of the run; none known for Dask."""
+    """The GPUs of each local worker (``w0`` ...) of the run; none known for Dask.
+
+    ``jobs`` is the set's case count, not what is left to run: a run resumed in full
+    (nothing left) is still the run of ``w0`` ..., and its result (whose content holds
+    this record) keeps its fingerprint."""
     if executor != "local" or not jobs:
         return {}
     count = min(workers, jobs)

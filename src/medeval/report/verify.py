@@ -647,6 +647,13 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
         return [f"{name}: the file ends at byte {len(original)}, {len(fresh) - len(original)} "
                 "bytes before the end of the certificate rendered from the result: it was "
                 "truncated"]
+    if len(original) > len(fresh) and original.startswith(fresh):
+        return [f"{name}: it is the certificate rendered from the result with "
+                f"{len(original) - len(fresh)} bytes appended after its end (byte "
+                f"{len(fresh)}): an incremental update, by a PDF program that saved it again "
+                "or by a change to its pages, attachments or metadata; the certificate as "
+                "rendered is the file's first revision"] + _changed_lines(
+                    data, info, record, payload, name, result_json, fresh)
     offset = next((i for i, (a, b) in enumerate(zip(original, fresh)) if a != b),
                   min(len(original), len(fresh)))
     made_by, this = _creator(payload), f"medeval {__version__}"

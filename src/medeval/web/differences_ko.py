@@ -133,6 +133,13 @@ DIFFERENCES: tuple[Note, ...] = (
          r"end of the certificate rendered from the result: it was truncated",
          "{who}: 파일이 {end}번째 바이트에서 끝나, 결과로 다시 만든 성적서보다 {missing}바이트 "
          "짧습니다: 잘린 파일입니다", _W),
+    Note(_WHO + r": it is the certificate rendered from the result with (?P<n>\d+) bytes "
+         r"appended after its end \(byte (?P<end>\d+)\): an incremental update, by a PDF "
+         r"program that saved it again or by a change to its pages, attachments or "
+         r"metadata; the certificate as rendered is the file's first revision",
+         "{who}: 결과로 만든 성적서 뒤({end}번째 바이트부터)에 {n}바이트가 덧붙었습니다: "
+         "PDF 프로그램이 다시 저장했거나 페이지, 첨부 파일 또는 메타데이터를 바꾼 증분 "
+         "갱신입니다. 결과로 만든 성적서는 이 파일의 첫 판입니다", _W),
     Note(_WHO + r": rendered by medeval (?P<made>\S+); this is medeval (?P<this>\S+), which "
          r"lays a certificate out otherwise, so its bytes cannot be compared: verify it with "
          r"the version that made it \(pip install 'medeval==(?P<other>\S+)'\)\. Its printed "

@@ -1,0 +1,83 @@
+"""An unsigned certificate saved again by a PDF program as an incremental update (the
+rendered bytes, then an update appended): named as such, with any printed line the
+update changed.
+
+Found as a recipient: such a file was reported as "its bytes differ from the
+certificate rendered from the result at byte 226162 (in the cross-reference table or
+trailer) (sizes 228600 and 226162): the PDF was altered, or rendered by another version
+of medeval/reportlab/pypdf" — which hid that the file begins with the very certificate
+rendered. The updates are written with pypdf's incremental writer; the figure's expected
+value comes from scikit-learn's recall on the per-case CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
+from sklearn.metrics import recall_score
+
+from medeval.report import verify_certificate
+
+
+def _sensitivity(result: Path) -> str:
+    with result.with_name("result.cases.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return format(recall_score([int(r["reference"]) for r in rows],
+                               [int(r["prediction"]) for r in rows]), ".4f")
+
+
+def test_an_update_appended_is_named(certificate: Path, tmp_path: Path) -> None:
+    writer = PdfWriter(certificate, incremental=True)
+    writer.add_metadata({"/ModDate": "D:20261205000000Z"})
+    saved = tmp_path / "saved.pdf"
+    with saved.open("wb") as handle:
+        writer.write(handle)
+    size = len(certificate.read_bytes())
+    appended = len(saved.read_bytes()) - size
+    assert saved.read_bytes()[:size] == certificate.read_bytes() and appended > 0
+    verdict = verify_certificate(saved)
+    assert verdict.status == "altered"
+    assert verdict.differences == (
+        f"certificate {saved}: it is the certificate rendered from the result with "
+        f"{appended} bytes appended after its end (byte {size}): an incremental update, by "
+        "a PDF program that saved it again or by a change to its pages, attachments or "
+        "metadata; the certificate as rendered is the file's first revision",)
+
+
+def test_a_figure_changed_by_an_update_is_named(certified: Path, certificate: Path,
+                                                tmp_path: Path) -> None:
+    figure = _sensitivity(certified)
+    forged = "0.9999" if figure != "0.9999" else "0.1111"
+    writer = PdfWriter(certificate, incremental=True)
+    changed = 0
+    for page in writer.pages:
+        data = page.get_contents().get_data()
+        if figure.encode() in data:
+            stream = DecodedStreamObject()
+            stream.set_data(data.replace(figure.encode(), forged.encode()))
+            page[NameObject("/Contents")] = writer._add_object(stream)
+            changed += 1
+    assert changed
+    saved = tmp_path / "saved.pdf"
+    with saved.open("wb") as handle:
+        writer.write(handle)
+    verdict = verify_certificate(saved)
+    assert "bytes appended after its end" in verdict.differences[0]
+    named = [d for d in verdict.differences if f"prints '{forged}'" in d]
+    assert len(named) == changed and all(d.endswith(f"gives '{figure}'") for d in named)
+
+
+def test_the_verification_page_words_it_in_korean() -> None:
+    from medeval.web.differences_ko import difference_ko
+
+    english = ("the uploaded file: it is the certificate rendered from the result with 2438 "
+               "bytes appended after its end (byte 226162): an incremental update, by a PDF "
+               "program that saved it again or by a change to its pages, attachments or "
+               "metadata; the certificate as rendered is the file's first revision")
+    assert difference_ko(english) == (
+        "올린 파일: 결과로 만든 성적서 뒤(226162번째 바이트부터)에 2438바이트가 "
+        "덧붙었습니다: PDF 프로그램이 다시 저장했거나 페이지, 첨부 파일 또는 메타데이터를 "
+        "바꾼 증분 갱신입니다. 결과로 만든 성적서는 이 파일의 첫 판입니다")

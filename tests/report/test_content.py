@@ -346,3 +346,45 @@ def test_a_non_standard_comparison_is_said_under_the_definitions(
              if getattr(getattr(b, "text", None), "key", "") == "text.non_standard_ec57"]
     assert len(notes) == 1 and dict(notes[0].params) == {"window": "0.1", "learning": "300"}
     assert "(EC57: 0.15 s and 300 s)" in catalogue("en")["text.non_standard_ec57"]
+
+
+def test_failed_eeg_recordings_are_said_to_lower_the_false_alarm_rate(tmp_path: Path) -> None:
+    # The eeg-events example: E-05 (no prediction) and E-06 (malformed) fail, counted as
+    # detecting nothing. Their 200 s still count in the false alarms per 24 h: 1 false
+    # alarm (E-02's, timescoring below) over 600 s is 144 per 24 h, over the 400 s of the
+    # scored recordings 216. The certificate called that figure the worst case and did
+    # not say it is the lower one; it says so now.
+    import json
+    import shutil
+
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    import medeval
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "eeg-events"
+    folder = tmp_path / "eeg"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("result"))
+    fp, seconds, scored_seconds = 0, 0.0, 0.0
+    for case in [f"E-0{k}" for k in range(1, 7)]:
+        reference = json.loads((folder / "references" / f"{case}.json").read_text())
+        path = folder / "predictions" / f"{case}.json"
+        events = json.loads(path.read_text())["events"] if path.is_file() else None
+        seconds += reference["duration_s"]
+        if not isinstance(events, list):
+            continue  # failed: E-05, E-06
+        n = round(reference["duration_s"] * 10)
+        fp += scoring.EventScoring(Annotation([tuple(e) for e in reference["events"]], 10, n),
+                                   Annotation([tuple(e) for e in events], 10, n)).fp
+        scored_seconds += reference["duration_s"]
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    worst = result.metric("fp_per_24h").estimate.value
+    data = json.loads(result.to_json())
+    excluded = data["failures"]["alternative"]["metrics"]["fp_per_24h"]["value"]
+    assert worst == pytest.approx(fp / seconds * 86400) == pytest.approx(144.0)
+    assert excluded == pytest.approx(fp / scored_seconds * 86400) == pytest.approx(216.0)
+    keys = [getattr(getattr(b, "text", None), "key", "") for s in
+            build_certificate(result).sections for b in s.blocks]
+    assert "text.failures_worst_eeg-events" in keys
+    assert "false alarms per 24 h, which it lowers" in catalogue("en")[
+        "text.failures_worst_eeg-events"]

@@ -15,49 +15,13 @@ from pathlib import Path
 
 from .errors import LoaderError
 from .loaders._files import sniff
+from .loaders._wfdb_header import wfdb_files
 
 __all__ = ["READERS", "backslash_hint", "first_non_utf8", "kind_matches",
            "other_unicode_form", "unreadable_frame", "wfdb_files"]
 
 #: The formats an image or segmentation reference may have (as ``sniff`` names them).
 IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
-
-
-def wfdb_files(header: str | Path) -> list[str]:
-    """The files a WFDB header says its record is stored in: the signal files (the first
-    field of each signal line; ``~`` is none), or for a multi-segment record its segments'
-    headers. Empty when the file cannot be read as a header (nothing to check then).
-
-    Record line: ``name[/segments] n_signals ...``; comment lines start with ``#``.
-    """
-    try:
-        with open(header, "rb", buffering=0) as handle:
-            # at most 1 MiB, but no 1 MiB buffer for a header of a few lines: the
-            # allocator may map and unmap one per record
-            size = os.fstat(handle.fileno()).st_size
-            text = handle.read(min(size + 1, 1 << 20))
-            if size + 1 < 1 << 20 and len(text) == size + 1:  # it grew meanwhile
-                text += handle.read((1 << 20) - len(text))
-    except OSError:
-        return []
-    # split as bytes, at ASCII blanks and line ends only, as WFDB does: str's split would
-    # also break a UTF-8 name ('심전도_01.dat': '전' holds the byte 0xA0), and the names
-    # are given back as the file system spells them (os.fsdecode)
-    lines = [[os.fsdecode(field) for field in line.split()] for line in text.splitlines()
-             if line.strip() and not line.lstrip().startswith(b"#")]
-    if not lines or len(lines[0]) < 2:
-        return []
-    segments = lines[0][0].partition("/")[2]
-    try:
-        count = int(segments) if segments else int(lines[0][1])
-    except ValueError:
-        return []
-    files = []
-    for fields in lines[1:1 + count]:
-        entry = fields[0] if not segments else f"{fields[0]}.hea"
-        if fields[0] != "~" and entry not in files:
-            files.append(entry)
-    return files
 
 
 def kind_matches(kind: str, found: str, target: str) -> bool:

@@ -34,6 +34,7 @@ from ._mit_annotations import (
     read_mit_annotations,
 )
 from ._records import BEAT_SYMBOLS, Annotations, Signal
+from ._wfdb_header import wfdb_files
 
 __all__ = ["Beats", "read_wfdb", "read_wfdb_annotations", "read_wfdb_arrays",
            "read_wfdb_beats"]
@@ -366,8 +367,6 @@ def _non_ascii_file_names(header: Path) -> list[str]:
     """The signal files the header names (its own reading, as bytes) whose names hold
     bytes that are not ASCII, which wfdb-python drops, as it reads a header as ASCII
     with errors ignored."""
-    from .._manifest_files import wfdb_files
-
     return [repr(name) for name in wfdb_files(header) if not name.isascii()]
 
 

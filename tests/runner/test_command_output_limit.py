@@ -55,3 +55,35 @@ def test_a_command_writing_past_the_output_limit_fails_as_output_too_large(tmp_p
     assert "No space left on device" in failures["c3"]["stderr_tail"]
     stored = json.loads((tmp_path / "run" / "predictions" / "c4.json").read_text())
     assert stored == {"case_id": "c4", "score": 0.25}
+
+
+PLUGIN = """
+import os
+
+
+class Writer:
+    def predict(self, case):
+        if case.case_id == "c1":  # a 2 MB mask file, limit 1 MB
+            with open(os.path.join(case.output_dir, "prediction.nii"), "wb") as f:
+                f.write(b"x" * (2 << 20))
+        return 0.25
+"""
+
+
+@needs_bwrap
+def test_a_plugin_writing_past_the_output_limit_is_told_which_limit(tmp_path: Path):
+    """A command's failure named the limit ("the output limit of 1 MB, --output-limit-mb");
+    a plugin's said "a file grew past the output limit" only: a submitter whose mask was
+    too large (medeval run, every case) learnt neither the limit nor how to raise it."""
+    manifest = write_set(tmp_path, ["c1", "c2"])
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    summary = run_algorithm(manifest, f"{plugin}:Writer", tmp_path / "run",
+                            output_limit_mb=1, progress=False)
+    assert sorted(summary.failures) == ["c1"]
+    failure = summary.failures["c1"]
+    assert failure["reason"] == "output-too-large"
+    assert failure["detail"] == (
+        "a file grew past the output limit of 1 MB (--output-limit-mb; output_limit_mb in "
+        "the protocol's [runner])")
+    # Python's own words for the write refused by RLIMIT_FSIZE (errno EFBIG)
+    assert f"[Errno {__import__('errno').EFBIG}] File too large" in failure["stderr_tail"]

@@ -34,19 +34,23 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
 
 
-def _failure(exc: BaseException, output_dir: str | None = None) -> dict[str, Any]:
+def _failure(exc: BaseException, output_dir: str | None = None,
+             limit_bytes: int | None = None) -> dict[str, Any]:
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-_TAIL:]
     detail = f"{type(exc).__name__}: {exc}"[:_TAIL]
     if isinstance(exc, MemoryError):
         return {"ok": False, "reason": "memory", "detail": detail.rstrip(": "),
                 "traceback": text}
+    limit = ("" if limit_bytes is None else  # which limit, and how it is raised
+             f" of {limit_bytes / (1 << 20):g} MB (--output-limit-mb; output_limit_mb in "
+             "the protocol's [runner])")
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         return {"ok": False, "reason": "output-too-large",
-                "detail": "a file grew past the output limit", "traceback": text}
+                "detail": f"a file grew past the output limit{limit}", "traceback": text}
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         if output_dir is None or _full(output_dir):
             return {"ok": False, "reason": "output-too-large",
-                    "detail": "the output directory is full (the output limit)",
+                    "detail": f"the output directory is full (the output limit{limit})",
                     "traceback": text}
         return {"ok": False, "reason": "memory",
                 "detail": "/tmp or /dev/shm is full: they are in memory and count against "
@@ -118,7 +122,7 @@ def main() -> int:
             break
         _empty(message["output_dir"])
         if algorithm is not None:
-            reply = _predict(algorithm, message)
+            reply = _predict(algorithm, message, config["output_limit_bytes"])
         else:
             reply = _command(config["argv"], message, bool(config.get("sandboxed")),
                              config["output_limit_bytes"])
@@ -138,7 +142,8 @@ def main() -> int:
     return 0
 
 
-def _predict(algorithm: Any, message: dict[str, Any]) -> dict[str, Any]:
+def _predict(algorithm: Any, message: dict[str, Any],
+             limit_bytes: int | None = None) -> dict[str, Any]:
     from .algorithm import CaseInput
 
     case = CaseInput(case_id=message["case_id"], input_path=message["inputs"][0],
@@ -146,7 +151,7 @@ def _predict(algorithm: Any, message: dict[str, Any]) -> dict[str, Any]:
     try:
         value = algorithm.predict(case)
     except BaseException as exc:  # noqa: BLE001 - every failure is a result
-        failure = _failure(exc, message["output_dir"])
+        failure = _failure(exc, message["output_dir"], limit_bytes)
         sys.stderr.write(failure.pop("traceback"))
         return failure
     return _encode_result(value)

@@ -49,7 +49,7 @@ def test_the_declared_worst_distance_is_printed(example: str, unit: str,
     assert korean.count(f"최악의 결과 (Dice 0, 모든 거리 {printed})") == 2, korean
     tables = medeval.read_result(result).tables
     if tables["empty_masks"]["distances_replaced_by_worst"]:
-        assert f"distances replaced by the worst distance, {printed}" in english
+        assert f"distance values replaced by the worst distance, {printed}" in english
         assert f"최악 거리 {printed}로 대체한 거리" in korean
     if medeval.read_result(result).failures.alternative is not None:  # section 7's note
         assert f"worst outcome (Dice 0, {printed} for every distance)" in english

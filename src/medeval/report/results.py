@@ -89,6 +89,18 @@ def _empty_row(key: str, worst: str | None) -> Cell:
     return key.replace("_", " ")
 
 
+def _empty_count(result: Result, key: str, value: Any) -> Cell:
+    """A row's count of cases; the distances replaced are counted one per case and
+    distance metric (5 for one empty output scored with HD, two HD95, ASSD and MASD),
+    so that row gives the number of cases they belong to as well."""
+    if key != "distances_replaced_by_worst":
+        return str(value)
+    distances = {m.name for m in result.metrics if m.unit in ("mm", "px")}
+    cases = sum(1 for case in result.cases if case.get("status") == "ok" and any(
+        isinstance(case.get(n), float) and math.isinf(case[n]) for n in distances))
+    return _m("text.distances_replaced_count", values=str(value), cases=str(cases))
+
+
 def _confusion(tables: Mapping[str, Any]) -> tuple[int, int, int, int] | None:
     matrix = tables.get("confusion_matrix")
     if isinstance(matrix, Mapping) and {"tp", "fp", "fn", "tn"} <= set(matrix):
@@ -115,7 +127,7 @@ def results_section(result: Result, level: str) -> Section:
     if isinstance(empty, Mapping):
         worst = _worst_distance(result)
         blocks.append(Table((Msg("text.empty_masks"), Msg("column.count")),
-                            tuple((_empty_row(str(k), worst), str(v))
+                            tuple((_empty_row(str(k), worst), _empty_count(result, str(k), v))
                                   for k, v in empty.items()),
                             (3, 1), numeric=(1,), span=0.5))
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),

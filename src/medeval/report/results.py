@@ -89,13 +89,15 @@ def _empty_row(key: str, worst: str | None) -> Cell:
     return key.replace("_", " ")
 
 
-def _empty_count(result: Result, key: str, value: Any) -> Cell:
+def _empty_count(result: Result, key: str, value: Any, prefix: str = "") -> Cell:
     """A row's count of cases; the distances replaced are counted one per case and
     distance metric (5 for one empty output scored with HD, two HD95, ASSD and MASD),
-    so that row gives the number of cases they belong to as well."""
+    so that row gives the number of cases they belong to as well (of the label's
+    figures, ``label1:hausdorff`` ..., under ``prefix``)."""
     if key != "distances_replaced_by_worst":
         return str(value)
-    distances = {m.name for m in result.metrics if m.unit in ("mm", "px")}
+    distances = {m.name for m in result.metrics if m.unit in ("mm", "px")
+                 and m.name.startswith(prefix) and ":" not in m.name.removeprefix(prefix)}
     cases = sum(1 for case in result.cases if case.get("status") == "ok" and any(
         isinstance(case.get(n), float) and math.isinf(case[n]) for n in distances))
     return _m("text.distances_replaced_count", values=str(value), cases=str(cases))
@@ -123,11 +125,18 @@ def results_section(result: Result, level: str) -> Section:
              (Msg("column.predicted_negative"), str(fn), str(tn), str(fn + tn)),
              (Msg("column.total"), str(tp + fn), str(fp + tn), str(tp + fp + fn + tn))),
             (2.4, 1.6, 1.6, 1.2), numeric=(1, 2, 3), span=0.75))
-    empty = result.tables.get("empty_masks")
-    if isinstance(empty, Mapping):
+    # one table per label: "empty_masks", or "label1:empty_masks" ... with several labels
+    for key in sorted(k for k in result.tables if k.endswith("empty_masks")):
+        empty, prefix = result.tables[key], key.removesuffix("empty_masks")
+        if not isinstance(empty, Mapping) or (prefix and not prefix.endswith(":")):
+            continue
         worst = _worst_distance(result)
-        blocks.append(Table((Msg("text.empty_masks"), Msg("column.count")),
-                            tuple((_empty_row(str(k), worst), _empty_count(result, str(k), v))
+        title = (_m("text.empty_masks_label",
+                                     label=prefix.removesuffix(":").removeprefix("label")) if prefix
+                 else Msg("text.empty_masks"))
+        blocks.append(Table((title, Msg("column.count")),
+                            tuple((_empty_row(str(k), worst),
+                                   _empty_count(result, str(k), v, prefix))
                                   for k, v in empty.items()),
                             (3, 1), numeric=(1,), span=0.5))
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),

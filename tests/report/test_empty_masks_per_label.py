@@ -1,0 +1,54 @@
+"""A segmentation certificate with several labels prints each label's empty-mask table.
+
+Found as a reviewer: with ``labels = [1, 2]`` the task records ``label1:empty_masks``
+and ``label2:empty_masks``, and the certificate, reading only ``empty_masks``, printed
+no empty-mask table at all: an empty output, and the distances replaced by the worst
+distance because of it, went unsaid. The set is tests/tasks/test_segmentation_2d.py's
+(five frames, one prediction empty); the counts are worked from its masks with numpy,
+the text read with pypdf.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image as PILImage
+from pypdf import PdfReader
+
+import medeval
+from medeval.report import render_certificate
+from medeval.result import write_result
+
+from ..tasks.test_segmentation_2d import PROTOCOL, PX, SHAPE, make_set, pairs
+
+
+def test_each_label_has_its_table(tmp_path: Path) -> None:
+    make_set(tmp_path)
+    left = np.arange(SHAPE[1]) < 30
+    output_only = {1: 0, 2: 0}
+    for cid, (ref, pred) in pairs().items():
+        # label 1 (grey 128): the disc's right part; label 2 (grey 255): its left part
+        for mask, where in ((ref, "masks"), (pred, "pred")):
+            grey = np.where(mask, 128, 0).astype(np.uint8)
+            grey[mask & left] = 255
+            PILImage.fromarray(grey).save(tmp_path / where / f"{cid}.png")
+        for label, part in ((1, ~left), (2, left)):
+            output_only[label] += bool((ref & part).any() and not (pred & part).any())
+    assert output_only == {1: 1, 2: 1}  # c3's prediction is empty
+    task = PX + '\nlabels = [1, 2]\n[task.label_map]\n"0" = 0\n"128" = 1\n"255" = 2'
+    (tmp_path / "protocol.toml").write_text(
+        PROTOCOL.format(task=task, failures='worst_distance_px = 80.0').replace(
+            'metric = "dice"', 'metric = "label2:dice"'))
+    result = write_result(medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred",
+                                           workers=1), tmp_path / "out" / "result.json")
+    pdf = render_certificate(result, tmp_path / "certificate.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    for label in (1, 2):
+        assert f"빈 마스크, 레이블 {label} Empty masks, label {label}" in text, text
+    assert text.count(f"출력만 빈 마스크 / output only empty {output_only[1]}") == 2
+    # c3's every distance of each label replaced: its values and one case, per label
+    distances = [m.name for m in medeval.read_result(result).metrics
+                 if m.name.startswith("label1:") and m.unit == "px"]
+    assert text.count(f"{len(distances)}개 값 (증례 1개) / {len(distances)} values "
+                      "(1 case(s))") == 2, text

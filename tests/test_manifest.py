@@ -633,3 +633,36 @@ def test_annotations_stating_no_rate_are_read_at_the_records_rate(shared_data, t
                           header="case_id,patient_id,input,reference")
     with pytest.raises(ManifestError, match="states no sampling frequency"):
         Manifest.from_csv(path, reference_kind="annotations").validate(read_files=True)
+
+
+def test_an_edf_input_the_edf_reader_refuses_is_a_problem_of_the_set(tmp_path):
+    # An EEG recording exported with the patient's name in UTF-8 in its header (EDF
+    # allows ASCII only there): pyedflib, which medeval and algorithms read EDF with,
+    # refuses it, so every algorithm would fail on the case and be counted for it.
+    # manifest check --read-files read no EDF input and passed the set; it names it now.
+    import numpy as np
+    import pyedflib
+
+    for name in ("ok.edf", "utf8.edf"):
+        writer = pyedflib.EdfWriter(str(tmp_path / name), 1,
+                                    file_type=pyedflib.FILETYPE_EDFPLUS)
+        writer.setSignalHeaders([{"label": "C3", "dimension": "uV", "sample_frequency": 128,
+                                  "physical_max": 100, "physical_min": -100,
+                                  "digital_max": 32767, "digital_min": -32768}])
+        writer.writeSamples([np.zeros(10 * 128)])
+        writer.close()
+    data = bytearray((tmp_path / "utf8.edf").read_bytes())
+    patient = "홍길동 M 01-JAN-1980".encode()
+    data[8:88] = patient + b" " * (80 - len(patient))
+    (tmp_path / "utf8.edf").write_bytes(bytes(data))
+    with pytest.raises(OSError):
+        pyedflib.EdfReader(str(tmp_path / "utf8.edf"))
+    (tmp_path / "r.json").write_text('{"events": []}')
+    path = write_manifest(tmp_path, ["c1,p1,ok.edf,r.json", "c2,p2,utf8.edf,r.json"],
+                          header="case_id,patient_id,input,reference")
+    Manifest.from_csv(path, reference_kind="file").validate()  # not read: no problem
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="file").validate(read_files=True)
+    (problem,) = info.value.problems
+    assert problem.startswith("case c2: input 'utf8.edf': unreadable: EDF file ")
+    assert "rejected by the EDF reader" in problem

@@ -82,7 +82,7 @@ def nfc_names(folder: str, mtime_ns: int) -> dict[str, str]:
 
 def unreadable_frame(target: tuple[str, bool]) -> str | None:
     """A raster input (PNG, JPEG, BMP, TIFF) or DICOM file that ``read_image`` refuses,
-    as a problem.
+    or an EDF file that the EDF reader refuses (:func:`unreadable_edf`), as a problem.
 
     The algorithm reads its inputs, but a frame medeval's own reader refuses (truncated,
     EXIF-turned, CMYK, transparent; a DICOM image cut short, its pixel data disagreeing
@@ -90,10 +90,26 @@ def unreadable_frame(target: tuple[str, bool]) -> str | None:
     a fault of the set, not of the algorithm: found here, it is not counted as the
     algorithm's failure. A series folder is not read here."""
     path, folder = target
-    if folder or sniff(path) not in {"png", "jpeg", "bmp", "tiff", "dicom"}:
+    kind = None if folder else sniff(path)
+    if kind == "edf":
+        return unreadable_edf(Path(path))
+    if kind not in {"png", "jpeg", "bmp", "tiff", "dicom"}:
         return None
     try:
         read_image(Path(path))
+    except LoaderError as exc:
+        return f"unreadable: {exc}"
+    return None
+
+
+def unreadable_edf(path: Path) -> str | None:
+    """An EDF/EDF+/BDF input that medeval's EDF reader (pyedflib, as algorithms read EDF)
+    refuses, as a problem: a header with bytes EDF does not allow (a patient name in
+    UTF-8), a file cut short. Its header is read, not its signals."""
+    from .loaders.edf import _open
+
+    try:
+        _open(path).close()
     except LoaderError as exc:
         return f"unreadable: {exc}"
     return None

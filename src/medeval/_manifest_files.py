@@ -105,13 +105,15 @@ def unreadable_frame(target: tuple[str, bool]) -> str | None:
 def unreadable_edf(path: Path) -> str | None:
     """An EDF/EDF+/BDF input that medeval's EDF reader (pyedflib, as algorithms read EDF)
     refuses, as a problem: a header with bytes EDF does not allow (a patient name in
-    UTF-8), a file cut short. Its header is read, not its signals."""
-    from .loaders.edf import _open
+    UTF-8), a file cut short. Its header is read, not its signals; a discontinuous
+    recording (EDF+D), which pyedflib reads, is no problem of the set here."""
+    import pyedflib
 
     try:
-        _open(path).close()
-    except LoaderError as exc:
-        return f"unreadable: {exc}"
+        pyedflib.EdfReader(str(path)).close()
+    except Exception as exc:  # pyedflib raises OSError, and others on odd headers
+        return (f"unreadable: EDF file {path}: rejected by the EDF reader ({exc}); check it "
+                "is a valid EDF/EDF+/BDF file and not truncated")
     return None
 
 

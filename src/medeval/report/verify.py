@@ -258,6 +258,13 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
     if given is not None:
         data, result_json, label = given
         if (attached_result is not None and attached_result.fingerprint == data.fingerprint
+                and attached_result.context != data.context):
+            # the fingerprint leaves the run context out: this is another run of the same
+            # evaluation (or its context was edited); the PDF is judged by what it carries
+            problems.append(_other_run(data, attached_result, name, label))
+            data, result_json = attached_result, attached[RESULT_NAME].data
+            label = f"the result attached to {name}"
+        if (attached_result is not None and attached_result.fingerprint == data.fingerprint
                 and result_json is not None and result_json != attached[RESULT_NAME].data):
             # the same result written otherwise (re-indented, a float's last digit that
             # parses to the same number): the PDF carries its own bytes; render with those
@@ -384,6 +391,23 @@ def _changed_after_signing(signed: tuple[Attachment, ...], latest: tuple[Attachm
         elif before[key] != after[key]:
             out.append(f"{name}: the attachment {key} was replaced after signing")
     return out
+
+
+def _other_run(given: Result, attached: Result, name: str, label: str) -> str:
+    """The run context of a result with the certificate's fingerprint but not its run."""
+    mine, theirs = given.context.to_dict(), attached.context.to_dict()
+    keys = [k for k in ("started", "finished", "host", "platform", "cpu_count",
+                        "duration_s", "run_log_sha256", "summary_sha256")
+            if mine.get(k) != theirs.get(k)]
+    shown = "; ".join(f"{k} {mine.get(k)} where the certificate's has {theirs.get(k)}"
+                      for k in keys[:4])
+    rest = [k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)
+            and k not in keys[:4]]
+    more = f"; and its {', '.join(sorted(rest))}" if rest else ""
+    return (f"{label} has the fingerprint {name} carries (sha256:{given.fingerprint}), which "
+            f"leaves the run context out, but not its run: {shown}{more}. It is another run "
+            "of the same evaluation, or its context was changed; the certificate was "
+            f"checked against the result it carries")
 
 
 def _info_changed_after_signing(payload: bytes, signed_length: int, name: str) -> list[str]:

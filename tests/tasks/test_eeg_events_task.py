@@ -486,3 +486,34 @@ def test_a_wfdb_recordings_header_gives_and_checks_its_length(tmp_path):
                                   Annotation([(100, 140), (400, 410)], 10, n))
     assert (scored.tp, scored.fp) == (1, 1)
     assert result.metric("fp_per_24h").estimate.value == pytest.approx(scored.fpRate)
+
+
+def test_wfdb_seizure_marks_without_rate_count_at_the_records_header_rate(tmp_path):
+    # A WFDB EEG record (wfdb.wrsamp, 600 s at 256 Hz) and its seizure marks '[' ']'
+    # written without fs, kept in another folder (wfdb.rdann there: fs None). The set was
+    # refused ("states no sampling frequency and no header w1.hea is beside it") although
+    # the manifest lists the record's header, whose rate the ECG task already uses. The
+    # marks at samples 25600 and 38400 are 100 s and 150 s at 256 Hz (by hand); scored
+    # against a detection of 100-140 s with timescoring.
+    import wfdb
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    wfdb.wrsamp("w1", fs=256, units=["uV"], sig_name=["C3"],
+                p_signal=np.zeros((600 * 256, 1)), fmt=["16"], write_dir=str(tmp_path))
+    (tmp_path / "refs").mkdir()
+    wfdb.wrann("w1", "seizures", np.array([25600, 38400]), symbol=["[", "]"],
+               write_dir=str(tmp_path / "refs"))
+    assert wfdb.rdann(str(tmp_path / "refs" / "w1"), "seizures").fs is None
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\n"
+        "w1,p1,w1.hea,w1.dat,refs/w1.seizures\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "w1.json").write_text(json.dumps({"events": [[100, 140]]}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    scored = scoring.EventScoring(Annotation([(100, 150)], 10, 6000),
+                                  Annotation([(100, 140)], 10, 6000))
+    events = json.loads(result.to_json())["tables"]["events"]
+    assert (events["n_reference"], events["tp"], events["fp"]) == (
+        scored.refTrue, scored.tp, scored.fp) == (1, 1, 0)

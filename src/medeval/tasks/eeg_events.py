@@ -98,7 +98,7 @@ class EegEvents(TaskType):
                     f"number, \"events\": [[start_s, end_s], ...]}}: {_why(exc)}"
                 ) from None
         else:
-            events = _wfdb_events(case, path)
+            events = _wfdb_events(case, path, root)
         recording = _recording(case, root)
         if isinstance(recording, str):
             raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: {recording}")
@@ -208,11 +208,17 @@ class EegEvents(TaskType):
                 s.min_gap_s) == (30.0, 60.0, 0.0, 300.0, 90.0)
 
 
-def _wfdb_events(case: Case, path: Path) -> NDArray[np.float64]:
+def _wfdb_events(case: Case, path: Path, root: Path) -> NDArray[np.float64]:
     """The events of a WFDB annotation file, as CHB-MIT's ``<record>.edf.seizures``
     holds them: each ``[`` (onset) paired with the next ``]`` (end), in seconds at the
-    file's time resolution; other annotations are left out."""
+    file's time resolution (where it states none and no header is beside it: the frame
+    rate of the case's WFDB header input, as ``wfdb`` reads a record's annotations);
+    other annotations are left out."""
+    from ..loaders._mit_annotations import header_timing
     from ..loaders.wfdb import read_wfdb_annotations
+
+    record_fs = next((fs for name in case.inputs if name.lower().endswith(".hea")
+                      if (fs := header_timing(root / name)[0]) is not None), None)
 
     if _edf_start(path):
         raise ReferenceProblem(
@@ -220,7 +226,7 @@ def _wfdb_events(case: Case, path: Path) -> NDArray[np.float64]:
             "are the events cannot be told: give them as JSON {\"events\": [[start_s, "
             "end_s], ...]} (or a WFDB file of '[' and ']' marks)")
     try:
-        found = read_wfdb_annotations(path)
+        found = read_wfdb_annotations(path, default_fs=record_fs)
     except MedevalError as exc:
         raise ReferenceProblem(
             f"case {case.case_id}: reference {path}: neither JSON (by its name) nor a WFDB "

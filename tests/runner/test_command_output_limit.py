@@ -87,3 +87,60 @@ def test_a_plugin_writing_past_the_output_limit_is_told_which_limit(tmp_path: Pa
         "the protocol's [runner])")
     # Python's own words for the write refused by RLIMIT_FSIZE (errno EFBIG)
     assert f"[Errno {__import__('errno').EFBIG}] File too large" in failure["stderr_tail"]
+
+
+SETUP_WRITES = """
+import signal
+import subprocess
+
+
+class Cache:
+    def setup(self):  # a cache of 2 MB in /tmp, as torch.compile's compiler writes
+        with open("/tmp/cache.bin", "wb") as f:
+            f.write(b"x" * (2 << 20))
+
+    def predict(self, case):
+        return 0.5
+
+
+class Compiler:
+    def setup(self):  # a program killed by SIGXFSZ, reported as gcc reports it
+        with open("/tmp/object.o", "wb") as out:
+            done = subprocess.run(["head", "-c", str(2 << 20), "/dev/zero"], stdout=out)
+        raise RuntimeError("internal compiler error: "
+                           + signal.strsignal(-done.returncode) + " signal terminated")
+
+    def predict(self, case):
+        return 0.5
+"""
+
+
+@needs_bwrap
+def test_a_setup_past_the_file_size_limit_is_told_which_limit(tmp_path: Path):
+    """torch.compile in setup() failed in the sandbox with 'InductorError: CppCompileError:
+    C++ compile error' alone: g++ was killed writing its precompiled header in /tmp past
+    the output limit (RLIMIT_FSIZE, 64 MB, for every file), which only the stderr tail
+    showed ('File size limit exceeded'); with --output-limit-mb 1024 it runs. The message
+    now names the limit and how to raise it."""
+    import errno
+    import signal
+
+    import pytest
+
+    from medeval.errors import RunnerError
+
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, SETUP_WRITES)
+    for name, words in (("Cache", f"[Errno {errno.EFBIG}] File too large"),
+                        ("Compiler", signal.strsignal(signal.SIGXFSZ))):
+        with pytest.raises(RunnerError) as caught:
+            run_algorithm(manifest, f"{plugin}:{name}", tmp_path / f"run-{name}",
+                          output_limit_mb=1, progress=False)
+        message = str(caught.value)
+        assert words in message
+        assert ("(a file it wrote grew past the output limit of 1 MB, which holds for every "
+                "file it writes, in /tmp too: a compiler's (torch.compile), a cache; raise "
+                "--output-limit-mb, output_limit_mb in the protocol's [runner])") in message
+    summary = run_algorithm(manifest, f"{plugin}:Cache", tmp_path / "run-raised",
+                            output_limit_mb=3, progress=False)
+    assert summary.done == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import threading
 import time
@@ -438,6 +439,12 @@ def _probe(plan: WorkerPlan, scratch: Path, gpus: Sequence[Gpu] = ()) -> Worker:
     return worker
 
 
+#: A write refused by the file-size limit (RLIMIT_FSIZE, the output limit): Python's
+#: OSError (EFBIG, "File too large"), or a program killed by SIGXFSZ, as gcc reports it
+#: ("internal compiler error: File size limit exceeded signal terminated program").
+_FILE_SIZE_LIMIT = re.compile(r"File too large|File size limit exceeded")
+
+
 def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> RunnerError:
     tail = f"; its stderr ends with:\n{exc.stderr_tail}" if exc.stderr_tail else ""
     why = (" (it ran out of memory: raise memory_mb, or address_space_mb if one is set)"
@@ -449,6 +456,11 @@ def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runne
     offline = (no_network_hint(f"{exc.detail}\n{exc.stderr_tail}")
                if plan.isolation == "bubblewrap" else "")
     why += f" ({offline})" if offline else ""
+    if _FILE_SIZE_LIMIT.search(f"{exc.detail}\n{exc.stderr_tail}"):
+        why += (f" (a file it wrote grew past the output limit of "
+                f"{plan.limits.output_limit_mb:g} MB, which holds for every file it writes, "
+                "in /tmp too: a compiler's (torch.compile), a cache; raise "
+                "--output-limit-mb, output_limit_mb in the protocol's [runner])")
     return RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
                        f"sandbox{why}: {exc.detail}{tail}")
 

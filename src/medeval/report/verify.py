@@ -180,6 +180,8 @@ def verify_certificate(
                 verify_result(path)
             except ResultError as exc:
                 problems.append(str(exc))
+        else:  # no .sha256 to check it with: the per-case CSV beside it, against the JSON
+            problems += _csv_beside(path, data)
         label = f"result {source}"
     elif isinstance(source, Result):
         data, label = source, "the result"
@@ -195,6 +197,18 @@ def verify_certificate(
         payload, name = _read_pdf(pdf), f"certificate {pdf}"
     return _guarded(payload, name, (data, result_json, label), problems, report_info,
                     trust_roots)
+
+
+def _csv_beside(path: Path, data: Result) -> list[str]:
+    """The per-case CSV written beside a result (``result.cases.csv``), when there, must
+    hold the result's per-case rows: a reader recomputes the figures from it."""
+    csv_path = path.with_name(path.stem + ".cases.csv")
+    try:
+        written = csv_path.read_bytes()
+    except OSError:
+        return []
+    return _csv_difference(written, data.cases_csv(), f"the per-case table {csv_path}",
+                           f"result {path}", beside=True)
 
 
 def _read_pdf(path: str | Path) -> bytes:
@@ -523,14 +537,15 @@ def _report_info(attachment: Attachment | None, given: ReportInfo | None,
     return default
 
 
-def _csv_difference(attached: bytes, derived: bytes, name: str, label: str) -> list[str]:
+def _csv_difference(attached: bytes, derived: bytes, name: str, label: str, *,
+                    beside: bool = False) -> list[str]:
     if attached == derived:
         return []
     old, new = attached.splitlines(), derived.splitlines()
     line = next((i for i, (a, b) in enumerate(zip(old, new), 1) if a != b),
                 min(len(old), len(new)) + 1)
-    return [f"{name}: its attached {CASES_NAME} differs from the per-case rows of {label} "
-            f"(first at line {line})"]
+    what = name if beside else f"{name}: its attached {CASES_NAME}"
+    return [f"{what} differs from the per-case rows of {label} (first at line {line})"]
 
 
 def _changed_parts(data: Result, record: Mapping[str, Any], name: str) -> list[str]:

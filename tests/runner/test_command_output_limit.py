@@ -144,3 +144,43 @@ def test_a_setup_past_the_file_size_limit_is_told_which_limit(tmp_path: Path):
     summary = run_algorithm(manifest, f"{plugin}:Cache", tmp_path / "run-raised",
                             output_limit_mb=3, progress=False)
     assert summary.done == 1
+
+
+PREDICT_COMPILES = """
+import signal
+import subprocess
+
+
+class LazyCompiler:
+    def predict(self, case):  # torch.compile compiles at the first call, in predict
+        with open("/tmp/object.o", "wb") as out:
+            done = subprocess.run(["head", "-c", str(2 << 20), "/dev/zero"], stdout=out)
+        if done.returncode:
+            raise RuntimeError("C++ compile error: internal compiler error: "
+                               + signal.strsignal(-done.returncode) + " signal terminated")
+        return 0.5
+"""
+
+
+@needs_bwrap
+def test_a_case_whose_program_hits_the_file_size_limit_fails_as_output_too_large(
+        tmp_path: Path):
+    """torch.compile's first call (in predict) failed its case as 'exception: InductorError:
+    CppCompileError: C++ compile error', the compiler killed by the output limit in /tmp;
+    a command failing so is output-too-large (docs/runner.md's table). A plugin's case now
+    is too, naming the limit and keeping the exception's words."""
+    import signal
+
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, PREDICT_COMPILES)
+    summary = run_algorithm(manifest, f"{plugin}:LazyCompiler", tmp_path / "run",
+                            output_limit_mb=1, progress=False)
+    failure = summary.failures["c1"]
+    assert failure["reason"] == "output-too-large"
+    assert failure["detail"].startswith(
+        "a file grew past the output limit of 1 MB (--output-limit-mb; output_limit_mb in "
+        "the protocol's [runner]), which holds for every file it writes, in /tmp too: "
+        "RuntimeError: C++ compile error")
+    assert signal.strsignal(signal.SIGXFSZ) in failure["detail"]
+    assert run_algorithm(manifest, f"{plugin}:LazyCompiler", tmp_path / "run3",
+                         output_limit_mb=3, progress=False).done == 1

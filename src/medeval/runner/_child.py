@@ -57,6 +57,12 @@ def _failure(exc: BaseException, output_dir: str | None = None,
                           "the memory limit", "traceback": text}
     if (isinstance(exc, OSError) and exc.errno == errno.ENOMEM) or is_memory_failure(detail):
         return {"ok": False, "reason": "memory", "detail": detail, "traceback": text}
+    if "File size limit exceeded" in detail or "File too large" in detail:
+        # a program it ran was killed by SIGXFSZ (g++ under torch.compile, as gcc says it)
+        # or a library reports EFBIG in its own exception: the limit, as for a command
+        return {"ok": False, "reason": "output-too-large",
+                "detail": f"a file grew past the output limit{limit}, which holds for every "
+                          f"file it writes, in /tmp too: {detail}"[:_TAIL], "traceback": text}
     return {"ok": False, "reason": "exception", "detail": detail, "traceback": text}
 
 

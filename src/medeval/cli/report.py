@@ -88,7 +88,11 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         info, pdf = issue_report(args, out, make), args.out
     else:
         pdf = make(args.out, info)
-    out.write(f"certificate  {pdf}\n")
+    from ..result import read_result
+
+    # a pre-check's document is a pre-check report, never called a certificate (DESIGN)
+    kind = "certificate" if read_result(args.result).mode == "certificate" else "pre-check"
+    out.write(f"{kind:<13}{pdf}\n")
     if args.html is not None:
         html = render_html(args.result, args.html, lang=args.lang, report_info=info)
         out.write(f"html         {html}\n")

@@ -666,3 +666,44 @@ def test_an_edf_input_the_edf_reader_refuses_is_a_problem_of_the_set(tmp_path):
     (problem,) = info.value.problems
     assert problem.startswith("case c2: input 'utf8.edf': unreadable: EDF file ")
     assert "rejected by the EDF reader" in problem
+
+
+_READS: list[str] | None = None  # the files opened for reading while a test collects them
+
+
+def _count_reads(event: str, args: tuple) -> None:  # type: ignore[type-arg]
+    # sys.audit's "open" event: (path, mode, flags); mode is None for os.open, which
+    # read_ahead uses only to hint the kernel (nothing is read into Python)
+    if _READS is not None and event == "open" and args[1] is not None:
+        _READS.append(os.fspath(args[0]))
+
+
+def test_the_check_of_an_evaluation_reads_a_wfdb_header_once(shared_data, tmp_path):
+    # b136933 read each case's WFDB header input for its frame rate on every check, the
+    # one each evaluation makes too (read_files=False), where no reference is read at
+    # that rate: the header of each of 100,000 ECG records read twice (10 us a record),
+    # once for the signal files it names and once more for nothing. Counted with
+    # Python's audit events (every open of a file for reading into Python).
+    import sys
+
+    global _READS
+    (tmp_path / "records").mkdir()
+    (tmp_path / "refs").mkdir()
+    for ext in ("hea", "dat"):
+        shutil.copy(shared_data / "ecg" / "mitdb" / f"100.{ext}", tmp_path / "records")
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.atr", tmp_path / "refs")
+    path = write_manifest(tmp_path, ["r100,p100,records/100.hea,records/100.dat,refs/100.atr"],
+                          header="case_id,patient_id,input_header,input_signal,reference")
+    manifest = Manifest.from_csv(path, reference_kind="annotations")
+    sys.addaudithook(_count_reads)
+    header = str(tmp_path / "records" / "100.hea")
+    _READS = []
+    try:
+        manifest.validate()
+        plain = _READS.count(header)
+        _READS = []
+        manifest.validate(read_files=True)  # the reference read at the header's rate
+        read = _READS.count(header)
+    finally:
+        _READS = None
+    assert plain == 1 and read > plain

@@ -25,7 +25,8 @@ Aggregation pools the recordings (TP, FP, reference events and durations summed)
 sensitivity, precision, F1 and false alarms per 24 h, with bootstrap intervals that
 resample whole recordings (or patients) — events of one recording are not independent.
 Failure policy ``worst-case``: a failed recording detected nothing (its seizures missed,
-no false alarm).
+no false alarm), and its time is not counted in the false alarms per 24 h (which it
+would lower: the figure is over the recordings scored, as with the failed ones excluded).
 """
 
 from __future__ import annotations
@@ -181,8 +182,13 @@ class EegEvents(TaskType):
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Pooled SzCORE figures with bootstrap intervals over recordings."""
         st = self.statistics
+        # a failed recording (worst case: it detected nothing, its events missed) adds no
+        # time to the false alarms per 24 h: counted with none of its false alarms, its
+        # hours would lower the rate, the worst case then more favourable than the
+        # figure without the failed recordings
         table = np.array([[r.values["tp"], r.values["fp"], r.values["n_reference"],
-                           r.values["duration_s"]] for r in rows], dtype=float).reshape(-1, 4)
+                           r.values["duration_s"] if r.status == "ok" else 0.0]
+                          for r in rows], dtype=float).reshape(-1, 4)
         metrics = []
         for name in ("sensitivity", "precision", "f1", "fp_per_24h"):
             pooled = _pooled(name)(table, np.ones((1, table.shape[0])))

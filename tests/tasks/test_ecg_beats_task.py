@@ -1048,3 +1048,42 @@ def test_an_annotation_prediction_without_rate_for_an_edf_of_several_rates_fails
     (failure,) = result["failures"]["cases"]
     assert failure["reason"] == "invalid-output"
     assert "states no sampling frequency" in failure["detail"]
+
+
+_READS: list[str] | None = None  # the files opened for reading while a test collects them
+
+
+def _count_reads(event: str, args: tuple) -> None:  # type: ignore[type-arg]
+    # sys.audit's "open" event: (path, mode, flags); mode is None for os.open, which
+    # read_ahead uses only to hint the kernel (nothing is read into Python)
+    if _READS is not None and event == "open" and args[1] is not None:
+        _READS.append(str(args[0]))
+
+
+def test_scoring_a_record_reads_its_reference_once(study, tmp_path):
+    # d498433 opened every record's reference a second time after scoring it, to tell an
+    # EDF+ file (read again whole for its texts) from a WFDB one: one more open and read
+    # per record on the path of a 100,000-record evaluation (10 us a record here, on
+    # docs/benchmarks.md's 439), and an EDF+ reference's annotations parsed twice. The
+    # texts now come from the one reading of the beats. Counted with Python's audit
+    # 'open' events (every file opened to be read into Python); the EDF+ warning's own
+    # test (test_edf_reference_texts_that_are_no_beat_symbol_are_named) still holds.
+    import sys
+
+    from medeval.manifest import Manifest
+    from medeval.protocol import load_protocol
+    from medeval.tasks.registry import make_task
+
+    global _READS
+    folder, _ = study
+    task = make_task(load_protocol(folder / "protocol.toml"))
+    (case,) = Manifest.from_csv(folder / "manifest.csv", reference_kind="annotations").cases
+    sys.addaudithook(_count_reads)
+    _READS = []
+    try:
+        values = task.score_case(case, folder, folder / "pred")
+        reads = _READS.count(str(folder / "100.atr"))
+    finally:
+        _READS = None
+    assert reads == 1
+    assert values["qrs_sensitivity_den"] > 0 and "unread" not in values

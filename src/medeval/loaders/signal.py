@@ -14,12 +14,15 @@ and EDF/EDF+ files give a :class:`~medeval.loaders.Signal`; WFDB annotation file
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import LoaderError
 from ._files import EDF_VERSIONS, sniff
+from ._mit_annotations import CODE_SYMBOLS
 from ._records import BEAT_SYMBOLS, Annotations, Signal
 from .edf import read_edf, read_edf_annotations
 from .waveform import read_dicom_waveform
@@ -139,14 +142,25 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
         data = None  # the reader says why
     # sniff finds EDF only in a file that starts so: the bytes read spare it otherwise
     if (data is None or data.startswith(EDF_VERSIONS)) and sniff(file) == "edf":
-        found = read_edf_annotations(file).beats()
+        annotations = read_edf_annotations(file)
+        found = annotations.beats()
+        other = _other_texts(annotations.symbols)
         if found.fs is None:
             # no one signal rate (an annotation-only file, or signals at several rates):
             # the onsets as written, in seconds, counted in microseconds
             return Beats(np.round(found.onsets_s * EDF_ONSET_RATE).astype(np.int64),
-                         found.symbol_array, EDF_ONSET_RATE)
-        return Beats(found.samples, found.symbol_array, found.fs)
+                         found.symbol_array, EDF_ONSET_RATE, other)
+        return Beats(found.samples, found.symbol_array, found.fs, other)
     return regular_file_beats(file, default_fs, data)  # a regular file: is_file said so
+
+
+def _other_texts(texts: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    """The texts of an EDF+ file's annotations that are no WFDB annotation code (EDF+
+    holds free text: "Normal beat" is no beat symbol), with their counts, most frequent
+    first."""
+    codes = set(CODE_SYMBOLS.values())
+    counted = Counter(text for text in texts if text not in codes)
+    return tuple(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _kind(path: Path) -> tuple[str, Path]:

@@ -123,11 +123,15 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
 class Beats:
     """Annotations as the arrays :func:`~medeval.metrics.ec57` takes: the sample of
     each, its symbol, the rate they count at (the beats of a file, or all its
-    annotations: :func:`read_wfdb_beats`, :func:`read_wfdb_arrays`)."""
+    annotations: :func:`read_wfdb_beats`, :func:`read_wfdb_arrays`). ``other_texts``:
+    for an EDF+ file (:func:`~medeval.loaders.signal.read_beats`), its annotation texts
+    that are no WFDB annotation code, so not read as beats, with their counts, most
+    frequent first (a WFDB file holds codes only)."""
 
     samples: NDArray[np.int64] | None
     symbol_array: NDArray[np.str_]
     fs: float | None
+    other_texts: tuple[tuple[str, int], ...] = ()
 
 
 def read_wfdb_annotations(path: str | Path, *, default_fs: float | None = None) -> Annotations:

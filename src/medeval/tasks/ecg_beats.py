@@ -191,7 +191,7 @@ class EcgBeats(TaskType):
             values = self._compare(reference, samples, symbols, fs, case.case_id, length_s)
         except MedevalError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
-        return _with_unread_texts(values, case, root)
+        return _with_unread_texts(values, reference)
 
     def _annotation_prediction(self, case: Case, predictions: Path,
                                record_fs: float | None) -> tuple[Any, Any, float]:
@@ -232,7 +232,7 @@ class EcgBeats(TaskType):
         reference, length_s, _ = self._reference(case, root)
         values = self._compare(reference, np.zeros(0, np.int64), np.zeros(0, dtype="<U1"),
                                float(reference.fs), case.case_id, length_s)
-        return _with_unread_texts(values, case, root)
+        return _with_unread_texts(values, reference)
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Gross EC57 statistics with their intervals (records resampled, or beats as
@@ -293,30 +293,15 @@ class EcgBeats(TaskType):
         return [estimate for estimate in estimates if estimate is not None]
 
 
-def _with_unread_texts(values: dict[str, Any], case: Case, root: Path) -> dict[str, Any]:
+def _with_unread_texts(values: dict[str, Any], reference: Any) -> dict[str, Any]:
     """The record's values, with (for an EDF+ reference) the annotation texts that are
     no WFDB annotation code and so were not read as beats: ``"unread"``, (text, count)
-    pairs, most frequent first. A WFDB file holds codes only; EDF+ holds free text
-    ("Normal beat" is no beat symbol, and was not counted as one)."""
-    from ..loaders._files import EDF_VERSIONS
-    from ..loaders._mit_annotations import CODE_SYMBOLS
-    from ..loaders.edf import read_edf_annotations
-
-    path = root / case.reference
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(8) not in EDF_VERSIONS:
-                return values
-        texts = read_edf_annotations(path).symbols
-    except (OSError, MedevalError):
-        return values  # read already for the beats: nothing more to say
-    codes = set(CODE_SYMBOLS.values())
-    counted: dict[str, int] = {}
-    for text in texts:
-        if text not in codes:
-            counted[text] = counted.get(text, 0) + 1
-    if counted:
-        values["unread"] = tuple(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+    pairs, most frequent first, as the reference's reading found them
+    (:func:`~medeval.loaders.signal.read_beats`' ``other_texts``: the file is not read
+    again). A WFDB file holds codes only; EDF+ holds free text ("Normal beat" is no beat
+    symbol, and was not counted as one)."""
+    if reference.other_texts:
+        values["unread"] = reference.other_texts
     return values
 
 

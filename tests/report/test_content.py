@@ -21,7 +21,10 @@ def test_catalogues_have_the_same_keys_and_fields() -> None:
     # a result's warning is written in each language (report/notes_ko.py): its item
     # takes the English as {en} and the Korean as {ko}
     assert (ko["text.warning_item"], en["text.warning_item"]) == ("• {ko}", "• {en}")
-    for key in set(ko) - {"text.warning_item"}:
+    # so does the list of pixel-size sources (medeval's words for the non-DICOM ones)
+    assert re.findall(r"{(\w+)}", ko["text.pixel_size_sources"]) == ["ko"]
+    assert re.findall(r"{(\w+)}", en["text.pixel_size_sources"]) == ["en"]
+    for key in set(ko) - {"text.warning_item", "text.pixel_size_sources"}:
         assert set(re.findall(r"{(\w+)}", ko[key])) == set(re.findall(r"{(\w+)}", en[key])), key
 
 

@@ -163,8 +163,18 @@ def _pixel_size_sources(tables: Mapping[str, Any]) -> list[Block]:
     found = distances.get("pixel_size_sources") if isinstance(distances, Mapping) else None
     if not isinstance(found, Mapping) or not found:
         return []
-    sources = ", ".join(f"{name} ({count})" for name, count in found.items())
-    return [Para(_m("text.pixel_size_sources", sources=sources), "note")]
+    def listed(names: Mapping[str, str]) -> str:
+        return ", ".join(f"{names.get(name, name)} ({count})" for name, count in found.items())
+
+    # the DICOM elements by their names; medeval's own words for the others in each
+    # language (the Korean sentence printed "image file header" in English)
+    return [Para(_m("text.pixel_size_sources", en=listed({}), ko=listed(_SOURCES_KO)),
+                 "note")]
+
+
+#: The Korean of the pixel-size sources that are not DICOM element names.
+_SOURCES_KO = {"image file header": "영상 파일 헤더", "DICOM geometry": "DICOM 기하 정보",
+               "protocol pixel_spacing_mm": "시험 계획서의 pixel_spacing_mm"}
 
 
 #: Up to how many records the certificate prints each record's EC57 matrix.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import warnings
 from pathlib import Path
 
@@ -523,3 +524,25 @@ def test_wfdb_seizure_marks_without_rate_count_at_the_records_header_rate(tmp_pa
     events = json.loads(result.to_json())["tables"]["events"]
     assert (events["n_reference"], events["tp"], events["fp"]) == (
         scored.refTrue, scored.tp, scored.fp) == (1, 1, 0)
+
+
+def test_every_recording_failed_leaves_the_false_alarm_rate_undefined(folder, tmp_path):
+    # Worst case: a failed recording adds no time to the false alarms per 24 h. With
+    # every recording failed the rate is 0 false alarms over 0 s, undefined; before,
+    # their hours made it 0 per 24 h, a PASS of any false-alarm criterion by an
+    # algorithm that produced nothing. Said in English and in Korean.
+    from medeval.report.notes_ko import warning_ko
+
+    empty = tmp_path / "none"
+    empty.mkdir()
+    result = medeval.evaluate(folder / "protocol.toml", empty)
+    assert result.flow.scored == 0
+    rate = result.metric("fp_per_24h").estimate
+    assert math.isnan(rate.value) and math.isnan(rate.low) and math.isnan(rate.high)
+    [warning] = [w for w in result.warnings if w.startswith("all cases: fp_per_24h")]
+    assert warning == (f"all cases: fp_per_24h: no recording time scored (0 s) in any of the "
+                       f"{len(RECORDINGS)} recording(s), so the pooled fp_per_24h is "
+                       "undefined (NaN)")
+    assert "채점된 기록 시간이 없어 (0초)" in warning_ko(warning)
+    verdicts = {v.metric: v.outcome for v in result.verdicts}
+    assert verdicts["fp_per_24h"] == "INCONCLUSIVE"  # the example's goal: at most 10

@@ -99,6 +99,7 @@ _EVENT_REASONS = {
     "no detected event (TP + FP = 0)": "검출된 사건이 없어 (TP + FP = 0)",
     "no reference and no detected event (2 TP + FP + FN = 0)":
         "기준 사건도 검출된 사건도 없어 (2 TP + FP + FN = 0)",
+    "no recording time scored (0 s)": "채점된 기록 시간이 없어 (0초)",
 }
 #: How a clustered proportion's design effect was found (``stats.clustered``).
 _DESIGN_RULES = {

@@ -68,6 +68,8 @@ _UNDEFINED = {
     "sensitivity": "no reference event (TP + FN = 0)",
     "precision": "no detected event (TP + FP = 0)",
     "f1": "no reference and no detected event (2 TP + FP + FN = 0)",
+    # every recording failed: a failed recording's time is not counted (see aggregate)
+    "fp_per_24h": "no recording time scored (0 s)",
 }
 
 

@@ -546,3 +546,40 @@ def test_every_recording_failed_leaves_the_false_alarm_rate_undefined(folder, tm
     assert "채점된 기록 시간이 없어 (0초)" in warning_ko(warning)
     verdicts = {v.metric: v.outcome for v in result.verdicts}
     assert verdicts["fp_per_24h"] == "INCONCLUSIVE"  # the example's goal: at most 10
+
+
+def test_a_multi_segment_records_length_is_its_own_headers(tmp_path):
+    # An EEG recording stored as a multi-segment WFDB record: two 300-s segments
+    # (wfdb.wrsamp) and the record's own header 'w1/2 1 256 153600'. The manifest lists
+    # the segments' headers first (as a column order may); the length was the first
+    # header's, a segment's 300 s: without duration_s the false alarms per 24 h were
+    # counted over 300 s (288 where timescoring counts 144 over the record's 600 s),
+    # silently, and with duration_s = 600 the set was refused ('its recording w1_1.hea
+    # lasts 300 s'). The length is now the record's own header's, as wfdb.rdheader reads
+    # the multi-segment record (sig_len / fs).
+    import wfdb
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    for k in (1, 2):
+        wfdb.wrsamp(f"w1_{k}", fs=256, units=["uV"], sig_name=["C3"],
+                    p_signal=np.zeros((300 * 256, 1)), fmt=["16"], write_dir=str(tmp_path))
+    (tmp_path / "w1.hea").write_text("w1/2 1 256 153600\nw1_1 76800\nw1_2 76800\n")
+    record = wfdb.rdheader(str(tmp_path / "w1"))
+    length = record.sig_len / record.fs
+    assert type(record).__name__ == "MultiRecord" and length == 600
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_seg1,input_dat1,input_seg2,input_dat2,input_header,"
+        "reference\nw1,p1,w1_1.hea,w1_1.dat,w1_2.hea,w1_2.dat,w1.hea,w1.json\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "w1.json").write_text(json.dumps({"events": [[100, 140], [250, 260]]}))
+    n = round(length * 10)
+    scored = scoring.EventScoring(Annotation([(100, 150)], 10, n),
+                                  Annotation([(100, 140), (250, 260)], 10, n))
+    assert (scored.tp, scored.fp) == (1, 1)
+    for reference in ({"events": [[100, 150]]}, {"duration_s": 600, "events": [[100, 150]]}):
+        (tmp_path / "w1.json").write_text(json.dumps(reference))
+        result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+        assert result.metric("fp_per_24h").estimate.value == pytest.approx(scored.fpRate)
+        assert result.cases[0]["duration_s"] == length

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["wfdb_files"]
+__all__ = ["multi_segment", "wfdb_files"]
 
 
 def wfdb_files(header: str | Path) -> list[str]:
@@ -46,3 +46,17 @@ def wfdb_files(header: str | Path) -> list[str]:
         if fields[0] != "~" and entry not in files:
             files.append(entry)
     return files
+
+
+def multi_segment(header: str | Path) -> bool:
+    """Whether a WFDB header's record line names segments (``name/n``), as a
+    multi-segment record's does (its frame count is then the whole record's, its
+    segments' headers each a part's); False where it cannot be read."""
+    try:
+        with open(header, "rb") as handle:
+            # as bytes, split at ASCII blanks and line ends only, as WFDB does
+            lines = handle.read(1 << 16).splitlines()
+    except OSError:
+        return False
+    fields = next((f for line in lines if (f := line.split(b"#", 1)[0].split())), [])
+    return bool(fields) and b"/" in fields[0]

@@ -349,24 +349,13 @@ def _header(case: Case, root: Path) -> str:
     for name in headers:
         if os.path.basename(name)[:-4] == record:
             return os.path.join(root, name)
+    from ..loaders._wfdb_header import multi_segment
+
     segmented = [name for name in (headers if len(headers) > 1 else ())
-                 if _segmented(os.path.join(root, name))]
+                 if multi_segment(os.path.join(root, name))]
     if len(segmented) == 1:
         return os.path.join(root, segmented[0])
     return os.path.join(root, headers[0]) if headers else beside
-
-
-def _segmented(header: str) -> bool:
-    """Whether a WFDB header's record line names segments (``name/n``), as a
-    multi-segment record's does; False where it cannot be read."""
-    try:
-        with open(header, "rb") as handle:
-            # as bytes, split at ASCII blanks and line ends only (as header_timing)
-            lines = handle.read(1 << 16).splitlines()
-    except OSError:
-        return False
-    fields = next((f for line in lines if (f := line.split(b"#", 1)[0].split())), [])
-    return bool(fields) and b"/" in fields[0]
 
 
 def _edf_length(case: Case, root: Path) -> float | None:

@@ -17,7 +17,8 @@ fails the case (times in samples or milliseconds end so).
 
 The reference's ``duration_s`` is checked against the case's first input that is an
 EDF/EDF+/BDF file stating its length (its header's data records x record duration), or
-else its first WFDB header input stating one (frames / frame rate): it must end within
+else its first WFDB header input stating one (frames / frame rate; a multi-segment
+record's own header before its segments'): it must end within
 that file's last data record (or frame), else the set is refused (the false alarms per
 24 h are counted over it). Without ``duration_s`` the reference takes that length.
 
@@ -310,11 +311,13 @@ def _start_mismatch(case: Case, root: Path, path: Path) -> str | None:
 
 def _recording(case: Case, root: Path) -> tuple[float, float, str, str] | str | None:
     """The length of the case's first EDF/BDF input that states one, or else of its
-    first WFDB header input that states one (frames / frame rate, as ``wfdb`` reads it):
+    first WFDB header input that states one (frames / frame rate, as ``wfdb`` reads it; a
+    multi-segment record's own header first, as its segments' state a part's length):
     (seconds, the length of its last data record or frame, how the file states it, the
     input's name); a message if an EDF file cannot be read; None if no input states a
     length."""
     from ..loaders._mit_annotations import header_timing
+    from ..loaders._wfdb_header import multi_segment
     from ..loaders.edf import edf_duration_s
 
     for name in case.inputs:
@@ -327,11 +330,15 @@ def _recording(case: Case, root: Path) -> tuple[float, float, str, str] | str | 
         if found is not None and found[0] > 0:  # not EDF, length unknown, annotations only
             length, records, seconds = found
             return length, seconds, f"{records} data records of {seconds:g} s", name
-    for name in case.inputs:
-        if name.lower().endswith(".hea"):
-            fs, frames = header_timing(root / name)
-            if fs is not None and frames is not None:
-                return frames / fs, 1 / fs, f"{frames} frames at {fs:g} Hz by its header", name
+    headers = [name for name in case.inputs if name.lower().endswith(".hea")]
+    if len(headers) > 1:
+        # a multi-segment record's own header (name/n) states the whole record's length;
+        # its segments' headers, inputs too and maybe listed first, each a part's
+        headers.sort(key=lambda name: not multi_segment(root / name))
+    for name in headers:
+        fs, frames = header_timing(root / name)
+        if fs is not None and frames is not None:
+            return frames / fs, 1 / fs, f"{frames} frames at {fs:g} Hz by its header", name
     return None
 
 

@@ -1,12 +1,14 @@
 """What counts as a prediction, and how it is stored: validated, atomic, hashed.
 
 A prediction of one case is JSON data (a score, a label, any further fields) and/or
-files named ``prediction.<ext>`` (a mask ``prediction.nii.gz``, annotations
-``prediction.csv``). The JSON is checked (a finite number where a score is expected, no
-NaN anywhere) and written in canonical form as ``predictions/<case_id>.json``; a file
-is stored as ``predictions/<case_id>.<ext>``. Every file is written under a temporary
-name and renamed into place, so a reader never sees half of one; its SHA-256 goes into
-the run log, and a resumed run trusts a file only if its bytes still have that hash.
+files named ``prediction.<ext>`` (a mask ``prediction.nii.gz``, an ECG detector's WFDB
+annotations ``prediction.qrs``, an EEG detector's EDF+ events ``prediction.edf``; boxes,
+points, beats and events otherwise go in the JSON, as each task reads them). The JSON
+is checked (a finite number where a score is expected, no NaN anywhere) and written in
+canonical form as ``predictions/<case_id>.json``; a file is stored as
+``predictions/<case_id>.<ext>``. Every file is written under a temporary name and
+renamed into place, so a reader never sees half of one; its SHA-256 goes into the run
+log, and a resumed run trusts a file only if its bytes still have that hash.
 Predictions are not flushed to disk one by one (a disk flush per case would cost more
 than the runner's whole budget); the run ends by flushing the filesystem (``syncfs``),
 and after a power cut the hashes tell which files to predict again.

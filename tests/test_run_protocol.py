@@ -272,3 +272,37 @@ def test_a_finished_run_evaluated_again_keeps_its_fingerprint(tmp_path):
     one.pop("context"), two.pop("context")
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
     assert first.fingerprint == again.fingerprint
+
+
+def test_a_run_of_another_algorithm_than_the_protocols_is_named(tmp_path):
+    # A tester (or a company rehearsing) runs `medeval predict --algorithm
+    # plugin/algo_v2.py:Algo` and evaluates that run under a protocol naming
+    # plugin/algo.py:Algo: the result, and the certificate, named the protocol's item for
+    # outputs another algorithm made, with no word (found in the submissions user pass).
+    # The run's algorithm is read back from its run.jsonl with json, not medeval.
+    import shutil
+    import subprocess
+    import sys
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = _with_plugin(folder, tmp_path)
+    made_here = medeval.evaluate(path, run_dir=tmp_path / "run")  # medeval run: the same
+    assert not [w for w in made_here.warnings if "these outputs are of another" in w]
+    shutil.copy(tmp_path / "plugin" / "algo.py", tmp_path / "plugin" / "algo_v2.py")
+    subprocess.run([sys.executable, "-m", "medeval", "predict", "--algorithm",
+                    f"{tmp_path / 'plugin' / 'algo_v2.py'}:Algo", "--manifest",
+                    str(folder / "manifest.csv"), "--out", str(tmp_path / "v2"),
+                    "--no-progress"], check=True, capture_output=True)
+    start = json.loads((tmp_path / "v2" / "run.jsonl").read_text().splitlines()[0])
+    sha = start["algorithm"]["sha256"]
+    for given in (tmp_path / "v2", tmp_path / "v2" / "predictions"):
+        result = medeval.evaluate(path, given)
+        [warning] = [w for w in result.warnings if "these outputs are of another" in w]
+        assert warning == (
+            f"all cases: the run in v2 was made by the plugin algo_v2.py:Algo (SHA-256 "
+            f"{sha}), not by the plugin the protocol names, algo.py:Algo: these outputs are "
+            "of another algorithm than the item the protocol names")
+        assert result.warnings[0] == warning  # first: it questions the run itself
+        korean = warning_ko(warning)
+        assert korean is not None and "algo_v2.py:Algo" in korean and "플러그인" in korean

@@ -66,7 +66,7 @@ from .result import (
     metrics_table,
 )
 from .prediction_tables import TABLE_COLUMNS, table_predictions
-from .run_protocol import protocol_changed, protocol_record
+from .run_protocol import algorithm_changed, protocol_changed, protocol_record
 from .scoring import BadReference, Predictions, read_predictions, score_cases
 from .tasks.base import Aggregate, CaseRow, TaskType
 from .tasks.registry import make_task
@@ -446,14 +446,16 @@ def _interrupted_run(not_run: Sequence[str]) -> str:
 
 
 def _run_protocol_changed(predictions: Predictions, protocol: Protocol) -> list[str]:
-    """:func:`protocol_changed` of the run the predictions come from: a run folder, or
+    """:func:`protocol_changed` and :func:`algorithm_changed` of the run the predictions
+    come from: a run folder, or
     its ``predictions`` folder given alone (``--predictions RUN/predictions``), which
     is read as supplied files and escaped the check."""
     folder = predictions.folder
     if folder is None or (predictions.source != "runner" and not (
             folder.name == "predictions" and (folder.parent / "run.jsonl").is_file())):
         return []
-    return protocol_changed(folder.parent, protocol)
+    return (protocol_changed(folder.parent, protocol)
+            + algorithm_changed(folder.parent, protocol))
 
 
 def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:

@@ -14,6 +14,15 @@ customer's address, the title) says nothing, nor does the very file the run was 
 for (its SHA-256 unchanged), whichever medeval computes the judged SHA-256. A run whose
 log records no protocol (``medeval predict``, or a run of medeval 0.5.0 and before) is
 not judged here.
+
+The run log's first record also names the algorithm run (its kind, its identity — a
+file plugin by its file's name, a module plugin as ``module:Class``, a command as its
+command line — and its SHA-256). Where that is not the algorithm the protocol names (a
+run made with ``medeval predict --algorithm model_v2.py:Model`` evaluated under a
+protocol naming ``model.py:Model``), the result's warnings say so
+(:func:`algorithm_changed`): the certificate would otherwise name the protocol's item
+for outputs another algorithm made. A protocol naming no algorithm, or a plugin by an
+entry point's name, is not compared.
 """
 
 from __future__ import annotations
@@ -26,7 +35,8 @@ from pathlib import Path
 from .protocol import Protocol
 from .runner.runlog import read_events
 
-__all__ = ["JUDGED", "judged_sha256", "protocol_changed", "protocol_record"]
+__all__ = ["JUDGED", "algorithm_changed", "judged_sha256", "protocol_changed",
+           "protocol_record"]
 
 #: The protocol's sections that judge the outputs.
 JUDGED = ("task", "statistics", "subgroups", "failures", "criteria")
@@ -94,3 +104,57 @@ def protocol_changed(run_dir: Path, protocol: Protocol) -> list[str]:
             f"{protocol.sha256}, whose task, statistics, subgroups, failure policy or "
             "acceptance criteria differ: they were changed after the algorithm ran, so "
             "they were not fixed before the outputs were made"]
+
+
+def algorithm_changed(run_dir: Path, protocol: Protocol) -> list[str]:
+    """The warning of a run made by another algorithm than the one ``protocol`` names
+    (by kind and identity, as the run log's first ``run-start`` record holds them), or
+    none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from medeval.protocol import validate_protocol
+    >>> p = validate_protocol({
+    ...     "test": {"id": "T", "title": "t", "mode": "pre-check"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
+    ...     "algorithm": {"name": "a", "version": "1", "plugin": "algo/model.py:Model"},
+    ...     "dataset": {"manifest": "m.csv", "selection": "all"},
+    ...     "task": {"type": "binary-classification", "threshold": 0.5},
+    ...     "statistics": {"seed": 1},
+    ...     "criteria": [{"metric": "sensitivity", "goal": 0.8, "source": "plan"}]})
+    >>> run = Path(tempfile.mkdtemp())
+    >>> def made_by(target):
+    ...     _ = (run / "run.jsonl").write_text(json.dumps({"event": "run-start",
+    ...         "algorithm": {"kind": "python", "target": target, "sha256": "c" * 64}}) + "\\n")
+    >>> made_by("model.py:Model"); algorithm_changed(run, p)
+    []
+    >>> made_by("model_v2.py:Model"); [warning] = algorithm_changed(run, p)
+    >>> "made by the plugin model_v2.py:Model" in warning
+    True
+    """
+    spec = protocol.algorithm
+    if spec.plugin:
+        file, colon, attribute = spec.plugin.rpartition(":")
+        if not colon:
+            return []  # an entry point's name: what it names is not known here
+        kind, what = "python", "plugin"
+        expected = (f"{Path(file).name}:{attribute}" if file.endswith(".py")
+                    else spec.plugin)
+    elif spec.command:
+        kind, what, expected = "command", "command", spec.command
+    else:
+        return []
+    first = next((event for event in read_events(run_dir / "run.jsonl")
+                  if event.get("event") == "run-start"), {})
+    made = first.get("algorithm")
+    if not isinstance(made, dict) or not isinstance(made.get("target"), str):
+        return []
+    if (made.get("kind"), made["target"]) == (kind, expected):
+        return []
+    made_kind = "command" if made.get("kind") == "command" else "plugin"
+    folder = Path(os.path.normpath(run_dir)).name
+    return [f"all cases: the run in {folder} was made by the {made_kind} {made['target']} "
+            f"(SHA-256 {made.get('sha256')}), not by the {what} the protocol names, "
+            f"{expected}: these outputs are of another algorithm than the item the "
+            "protocol names"]

@@ -262,7 +262,7 @@ def _task_notes() -> list[str]:
     import json
     import tempfile
 
-    from medeval.run_protocol import protocol_changed
+    from medeval.run_protocol import algorithm_changed, protocol_changed
 
     with tempfile.TemporaryDirectory() as folder:
         run = Path(folder) / "run 실행"
@@ -272,6 +272,12 @@ def _task_notes() -> list[str]:
                                                  "judged_sha256": "1" * 64}}) + "\n")
         protocol = load_protocol(EXAMPLES / "binary-classification" / "protocol.toml")
         out += [w.removeprefix("all cases: ") for w in protocol_changed(run, protocol)]
+        # and made by another algorithm than the protocol's plugin
+        (run / "run.jsonl").write_text(json.dumps(
+            {"event": "run-start", "algorithm": {"kind": "command", "sha256": "2" * 64,
+                                                  "target": "python3 predict_v2.py"}}) + "\n")
+        protocol = load_protocol(EXAMPLES / "breast-ultrasound" / "protocol.toml")
+        out += [w.removeprefix("all cases: ") for w in algorithm_changed(run, protocol)]
     # EEG: detected events cut at the end of eleven recordings (ten shown)
     from medeval.tasks.eeg_events import _cut_warning
 

@@ -366,6 +366,15 @@ NOTES: tuple[Note, ...] = (
          "하위군, 실패 처리 방침 또는 합격 기준이 다른 SHA-256 {new}인 {name}에 따라 "
          "판정되었습니다: 이들은 알고리즘 실행 후 변경되었으므로 출력이 만들어지기 전에 "
          "정해진 것이 아닙니다"),
+    Note(r"the run in (?P<run>.+) was made by the (?P<kind>plugin|command) (?P<made>.+) "
+         r"\(SHA-256 (?P<sha>\S+)\), not by the (?P<what>plugin|command) the protocol "
+         r"names, (?P<expected>.+): these outputs are of another algorithm than the item "
+         r"the protocol names",
+         "{run}의 실행은 {kind} {made}(SHA-256 {sha})로 만들어졌으며, 시험 계획서가 지정한 "
+         "{what} {expected}가 아닙니다: 이 출력은 시험 계획서가 지정한 시험 품목이 아닌 다른 "
+         "알고리즘의 것입니다",
+         {"kind": _one_of({"plugin": "플러그인", "command": "명령"}),
+          "what": _one_of({"plugin": "플러그인", "command": "명령"})}),
     Note(r"the threshold (?P<t>\S+) is (?P<side>above|below) every score \((?P<low>\S+) to "
          r"(?P<high>\S+)\): every case is called (?P<called>negative|positive); the threshold "
          r"is on the scores' scale \(a probability's 50 % is 0\.5\)",

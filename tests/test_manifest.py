@@ -707,3 +707,34 @@ def test_the_check_of_an_evaluation_reads_a_wfdb_header_once(shared_data, tmp_pa
     finally:
         _READS = None
     assert plain == 1 and read > plain
+
+
+def test_a_discontinuous_edf_input_is_named_with_its_remedy(tmp_path):
+    # 7e7e392's docstring said pyedflib reads a discontinuous EDF+D recording; it refuses
+    # it ('The file is discontinuous and cannot be read', pyedflib below), and the check
+    # then advised 'check it is a valid EDF/EDF+/BDF file and not truncated', which an
+    # EDF+D file is. It now says what to do: export one continuous recording.
+    import numpy as np
+    import pyedflib
+
+    writer = pyedflib.EdfWriter(str(tmp_path / "d.edf"), 1, file_type=pyedflib.FILETYPE_EDFPLUS)
+    writer.setSignalHeaders([{"label": "C3", "dimension": "uV", "sample_frequency": 128,
+                              "physical_max": 100, "physical_min": -100,
+                              "digital_max": 32767, "digital_min": -32768}])
+    writer.writeSamples([np.zeros(10 * 128)])
+    writer.close()
+    data = bytearray((tmp_path / "d.edf").read_bytes())
+    assert data[192:197] == b"EDF+C"  # the header's reserved field (EDF+ spec)
+    data[192:197] = b"EDF+D"
+    (tmp_path / "d.edf").write_bytes(bytes(data))
+    with pytest.raises(OSError, match="discontinuous"):
+        pyedflib.EdfReader(str(tmp_path / "d.edf"))
+    (tmp_path / "r.json").write_text('{"events": []}')
+    path = write_manifest(tmp_path, ["c1,p1,d.edf,r.json"],
+                          header="case_id,patient_id,input,reference")
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="file").validate(read_files=True)
+    (problem,) = info.value.problems
+    assert problem.startswith("case c1: input 'd.edf': unreadable: EDF file ")
+    assert "discontinuous" in problem
+    assert problem.endswith("export the recording as one continuous file (EDF+C, BDF+C)")

@@ -105,15 +105,23 @@ def unreadable_frame(target: tuple[str, bool]) -> str | None:
 def unreadable_edf(path: Path) -> str | None:
     """An EDF/EDF+/BDF input that medeval's EDF reader (pyedflib, as algorithms read EDF)
     refuses, as a problem: a header with bytes EDF does not allow (a patient name in
-    UTF-8), a file cut short. Its header is read, not its signals; a discontinuous
-    recording (EDF+D), which pyedflib reads, is no problem of the set here."""
+    UTF-8), a file cut short, a discontinuous recording (EDF+D, BDF+D: pyedflib refuses
+    it, 'The file is discontinuous and cannot be read', as medeval's tasks do). Its
+    header is read, not its signals."""
     import pyedflib
 
     try:
         pyedflib.EdfReader(str(path)).close()
     except Exception as exc:  # pyedflib raises OSError, and others on odd headers
-        return (f"unreadable: EDF file {path}: rejected by the EDF reader ({exc}); check it "
-                "is a valid EDF/EDF+/BDF file and not truncated")
+        try:
+            with open(path, "rb") as handle:
+                kind = handle.read(197)[192:197]
+        except OSError:
+            kind = b""
+        remedy = ("export the recording as one continuous file (EDF+C, BDF+C)"
+                  if kind in (b"EDF+D", b"BDF+D") else
+                  "check it is a valid EDF/EDF+/BDF file and not truncated")
+        return f"unreadable: EDF file {path}: rejected by the EDF reader ({exc}); {remedy}"
     return None
 
 

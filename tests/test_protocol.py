@@ -410,3 +410,37 @@ def test_a_subgroup_column_in_another_unicode_form_says_so(folder):
         load_protocol(write(folder, text))
     assert any(f"the manifest's {nfd!r} is this name in another Unicode form" in p
                for p in info.value.problems), info.value.problems
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("setup_timeout_s", "inf"), ("setup_timeout_s", "2592001"), ("timeout_s", "1e9"),
+    ("output_limit_mb", "inf")])
+def test_runner_limits_the_run_would_refuse_are_refused_by_the_protocol(folder, capsys,
+                                                                        key, value):
+    """[runner] setup_timeout_s = inf (7fa0190 made the key settable) passed
+    `medeval protocol check` ('OK'), and `medeval run` then hashed the set and the
+    algorithm and stopped with 'Limits: timeout_s and setup_timeout_s must be at most
+    2.592e+06 s (30 days), got 60.0 and inf', naming neither the protocol nor its key; so
+    did timeout_s = 1e9 and output_limit_mb = inf. The protocol now refuses what the
+    runner refuses: 30 days = 30 * 24 * 3600 = 2,592,000 s; 1 TiB = 2**20 MiB."""
+    from medeval.cli import main
+    from medeval.errors import InvalidInputError
+    from medeval.runner.limits import Limits
+
+    path = write(folder, VALID + f"\n[runner]\n{key} = {value}\n")
+    with pytest.raises(ProtocolError, match=rf"runner\.{key}: Input should be less than "
+                       rf"or equal to {2592000 if 'timeout' in key else 1048576}"):
+        load_protocol(path)
+    assert main(["protocol", "check", str(path)]) == 2
+    assert f"runner.{key}" in capsys.readouterr().err
+    # jsonschema, not pydantic, refuses it from the shipped schema too
+    with pytest.raises(jsonschema.ValidationError, match=key):
+        jsonschema.validate(tomllib.loads(path.read_text()), protocol_schema())
+    with pytest.raises(InvalidInputError):  # what the runner itself refuses
+        Limits(**{key: float(value)})
+    # the largest values the runner takes are taken
+    largest = {"setup_timeout_s": 30 * 24 * 3600, "timeout_s": 30 * 24 * 3600,
+               "output_limit_mb": 2 ** 20}[key]
+    path = write(folder, VALID + f"\n[runner]\n{key} = {largest}\n")
+    assert getattr(load_protocol(path).runner, key) == largest
+    Limits(**{key: float(largest)})

@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from .runner.limits import MAX_OUTPUT_LIMIT_MB, MAX_TIMEOUT_S
+
 __all__ = [
     "TASK_METRICS",
     "AlgorithmSpec",
@@ -476,10 +478,14 @@ class RunnerSettings(Section):
     """``[runner]``: how the algorithm is run (when the laboratory runs it)."""
 
     workers: int = Field(default=1, ge=1)
-    timeout_s: float = Field(default=60.0, gt=0, description="per case")
+    # at most what the runner takes (30 days; 1 TiB of output), so that a protocol
+    # `protocol check` passes is not refused by the run after hashing the set
+    timeout_s: float = Field(default=60.0, gt=0, le=MAX_TIMEOUT_S,
+                             description="per case, in seconds (at most 30 days)")
     setup_timeout_s: float = Field(
-        default=120.0, gt=0, description="loading the algorithm and its setup(), per "
-        "worker (a model of several GB, read from a slow disk, may need more)")
+        default=120.0, gt=0, le=MAX_TIMEOUT_S, description="loading the algorithm and its "
+        "setup(), per worker, in seconds (a model of several GB, read from a slow disk, "
+        "may need more; at most 30 days)")
     memory_mb: Annotated[int, Field(ge=64)] | Literal["none"] = Field(
         default=4096, description="memory of each worker's whole process tree, in-memory "
         "folders included, in MB (at least 64); \"none\": no limit (pre-checks)")
@@ -500,7 +506,9 @@ class RunnerSettings(Section):
         default="all", description="the GPUs the run may use (nvidia-smi's indices); each "
         "worker gets one of them, and its sandbox sees only that one; \"all\" on a host "
         "without GPU is none")
-    output_limit_mb: float = Field(default=64.0, gt=0)
+    output_limit_mb: float = Field(
+        default=64.0, gt=0, le=MAX_OUTPUT_LIMIT_MB, description="largest prediction of a "
+        "case, and largest file the algorithm writes, /tmp included, in MB (at most 1 TiB)")
     isolation: Literal["auto", "bubblewrap", "none"] = Field(
         default="auto", description="certificate mode refuses to run without a sandbox"
     )

@@ -974,12 +974,17 @@ def test_edf_beats_of_no_one_signal_rate_are_read_at_their_onsets(tmp_path):
     # argument must be a string or a real number, not 'NoneType'"). Now the onsets are
     # read as written (to the microsecond); counted with compare_annotations on the
     # 256-Hz grid (strict 39 samples: 0.15 s), all onsets being whole multiples of it.
+    from datetime import datetime
+
     import pyedflib
     from wfdb import processing
 
     def write(name, rates, onsets):
         writer = pyedflib.EdfWriter(str(tmp_path / name), len(rates),
                                     file_type=pyedflib.FILETYPE_EDFPLUS)
+        # one start for all (pyedflib's default is the time of writing, which may differ
+        # by a second between the record and its annotation file)
+        writer.setStartdatetime(datetime(2026, 1, 1, 10, 0, 0))
         writer.setSignalHeaders([{"label": f"S{k}", "dimension": "mV", "sample_frequency": r,
                                   "physical_max": 5, "physical_min": -5,
                                   "digital_max": 32767, "digital_min": -32768}
@@ -1087,3 +1092,60 @@ def test_scoring_a_record_reads_its_reference_once(study, tmp_path):
         _READS = None
     assert reads == 1
     assert values["qrs_sensitivity_den"] > 0 and "unread" not in values
+
+
+def test_an_edf_reference_starting_after_its_record_is_the_sets_fault(tmp_path):
+    # An annotation-only EDF+ reference beside the record's EDF (d43d65b reads such a
+    # file at its onsets) counts its onsets from its own start, the detections from the
+    # record's. Written 5 s after the record's start (as pyedflib reads both headers),
+    # every beat was 5 s off, without a word: a beat a second, each detection was paired
+    # with the beat 5 s before it, 55 found, 5 missed, 5 false positives where every
+    # beat was found (compare_annotations below on the two time bases). The set is now
+    # refused, naming both starts; with the record's start the beats are all found.
+    from datetime import datetime, timedelta
+
+    import pyedflib
+    from wfdb import processing
+
+    def write(name, rates, onsets, start):
+        writer = pyedflib.EdfWriter(str(tmp_path / name), len(rates),
+                                    file_type=pyedflib.FILETYPE_EDFPLUS)
+        writer.setStartdatetime(start)
+        writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": r,
+                                  "physical_max": 5, "physical_min": -5,
+                                  "digital_max": 32767, "digital_min": -32768} for r in rates])
+        for onset in onsets:
+            writer.writeAnnotation(float(onset), -1, "N")
+        if rates:
+            writer.writeSamples([np.zeros(70 * r) for r in rates])
+        writer.close()
+
+    start = datetime(2026, 1, 1, 10, 0, 0)
+    onsets = np.arange(60) + 0.5
+    write("ecg.edf", [256], [], start)
+    write("beats.edf", [], onsets, start + timedelta(seconds=5))
+    starts = []
+    for name in ("ecg.edf", "beats.edf"):
+        reader = pyedflib.EdfReader(str(tmp_path / name))
+        starts.append(reader.getStartdatetime())
+        reader.close()
+    assert starts[1] - starts[0] == timedelta(seconds=5)
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,ecg.edf,beats.edf\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
+    detected = ((onsets + 5) * 256).astype(int)  # the beats in the record's time
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "c1.json").write_text(json.dumps({"fs": 256,
+                                                            "samples": detected.tolist()}))
+    shifted = processing.compare_annotations((onsets * 256).astype(int), detected, 39)
+    assert (shifted.tp, shifted.fp, shifted.fn) == (55, 5, 5)  # scored so before, silently
+    with pytest.raises(medeval.MedevalError, match=(
+            r"case c1: reference beats.edf starts at '01.01.2610.00.05' \(dd.mm.yyhh.mm.ss\), "
+            r"its record ecg.edf at '01.01.2610.00.00'")):
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    write("beats.edf", [], onsets + 5, start)  # the same beats, from the record's start
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    found = processing.compare_annotations(((onsets + 5) * 256).astype(int), detected, 39)
+    se = result.metric("qrs_sensitivity").estimate
+    assert (se.numerator, se.n) == (found.tp, found.tp + found.fn) == (60, 60)

@@ -17,7 +17,9 @@ header beside the reference; 0 frames or none: no end; with no header, the lengt
 EDF/EDF+ input or reference: data records x record duration): a beat after the end counts
 only as the later member of a pair, so a detector's beats past the end of the signal are
 not false positives. The header's rate is also the reference's time resolution when the
-annotation file states none and has no header beside it.
+annotation file states none and has no header beside it. An EDF+ reference in a file of
+its own (annotations beside an EDF record) must start when the record does (the date
+and time of the two headers), as its onsets count from its own start.
 
 Aggregation reports the *gross* statistics of EC57 (counts pooled over records: the
 ratio of the summed numerators to the summed denominators), as PhysioNet's ``sumstats``
@@ -128,6 +130,9 @@ class EcgBeats(TaskType):
         length = None if fs is None or frames is None else frames / fs
         if length is None:  # an EDF/EDF+ record (or reference) states its length
             length = _edf_length(case, root)
+            late = _start_mismatch(case, root)
+            if late:
+                raise ReferenceProblem(f"case {case.case_id}: {late}")
         if length is not None and length <= self.spec.learning_period_s:
             raise ReferenceProblem(
                 f"case {case.case_id}: the record lasts {length:g} s, no longer than the "
@@ -356,6 +361,39 @@ def _header(case: Case, root: Path) -> str:
     if len(segmented) == 1:
         return os.path.join(root, segmented[0])
     return os.path.join(root, headers[0]) if headers else beside
+
+
+def _start_mismatch(case: Case, root: Path) -> str | None:
+    """Why an EDF+ reference in a file of its own (annotations beside the record) does
+    not start when the case's EDF input does, if it does not (the date and time of the
+    two headers): its onsets count from its own start, the detections from the record's.
+    None where the reference is an input itself, is not EDF, or no input is EDF."""
+    from ..loaders._files import EDF_VERSIONS
+
+    if case.reference in case.inputs:
+        return None
+    try:
+        with open(root / case.reference, "rb") as handle:
+            start = handle.read(184)
+    except OSError:
+        return None  # read already for the beats: nothing more to say
+    if start[:8] not in EDF_VERSIONS or len(start) < 184:
+        return None
+    for name in case.inputs:
+        try:
+            with open(root / name, "rb") as handle:
+                head = handle.read(184)
+        except OSError:
+            continue
+        if head[:8] in EDF_VERSIONS and len(head) == 184:
+            if head[168:184] == start[168:184]:
+                return None
+            return (f"reference {case.reference} starts at "
+                    f"{start[168:184].decode('latin-1')!r} (dd.mm.yyhh.mm.ss), its record "
+                    f"{name} at {head[168:184].decode('latin-1')!r}: the reference's onsets "
+                    "count from its own start, the detections from the record's; write the "
+                    "reference with the record's start date and time")
+    return None
 
 
 def _edf_length(case: Case, root: Path) -> float | None:

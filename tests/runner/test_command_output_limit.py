@@ -184,3 +184,76 @@ def test_a_case_whose_program_hits_the_file_size_limit_fails_as_output_too_large
     assert signal.strsignal(signal.SIGXFSZ) in failure["detail"]
     assert run_algorithm(manifest, f"{plugin}:LazyCompiler", tmp_path / "run3",
                          output_limit_mb=3, progress=False).done == 1
+
+
+OWN_WORDS = """
+import os
+import subprocess
+
+
+class Mixed:
+    def predict(self, case):
+        if case.case_id == "c1":  # the algorithm's own words, no write past any limit
+            raise ValueError("File too large: the input exceeds 512 MB")
+        if case.case_id == "c2":  # a program it ran, killed by SIGXFSZ (check=True)
+            with open("/tmp/object.o", "wb") as out:
+                subprocess.run(["head", "-c", str(2 << 20), "/dev/zero"], stdout=out,
+                               check=True)
+        if case.case_id == "c3":  # a library raising its own error from the EFBIG
+            try:
+                with open("/tmp/cache.bin", "wb") as out:
+                    out.write(b"x" * (2 << 20))
+            except OSError as exc:
+                raise RuntimeError("could not save the kernel cache") from exc
+        return 0.5
+"""
+
+
+@needs_bwrap
+def test_a_plugins_own_words_file_too_large_are_no_output_limit(tmp_path: Path):
+    """3ece10a classed every plugin exception whose text held 'File too large' as
+    output-too-large: an algorithm's own ValueError('File too large: the input exceeds
+    512 MB') failed as 'output-too-large: a file grew past the output limit of 1 MB ...',
+    a limit it never reached. It is an exception again; what shows the limit was passed
+    is taken instead: a program ended by SIGXFSZ (subprocess's CalledProcessError, 'died
+    with <Signals.SIGXFSZ: 25>', which was an exception) and an OSError EFBIG a library
+    raised its own error from (which was an exception too)."""
+    import errno
+    import os
+    import signal
+
+    manifest = write_set(tmp_path, ["c1", "c2", "c3", "c4"])
+    plugin = write_algorithm(tmp_path, OWN_WORDS)
+    summary = run_algorithm(manifest, f"{plugin}:Mixed", tmp_path / "run",
+                            output_limit_mb=1, progress=False, isolation="bubblewrap")
+    failures = summary.failures
+    assert failures["c1"]["reason"] == "exception"
+    assert failures["c1"]["detail"] == "ValueError: File too large: the input exceeds 512 MB"
+    assert failures["c2"]["reason"] == "output-too-large"
+    assert f"died with {signal.Signals.SIGXFSZ!r}" in failures["c2"]["detail"]
+    assert failures["c3"]["reason"] == "output-too-large"
+    assert failures["c3"]["detail"].endswith(
+        "in /tmp too: RuntimeError: could not save the kernel cache")
+    assert os.strerror(errno.EFBIG) in failures["c3"]["stderr_tail"]  # the cause, EFBIG
+    assert summary.done == 1  # c4
+
+
+@needs_bwrap
+def test_a_command_whose_program_the_limit_killed_fails_as_output_too_large(tmp_path):
+    """A command script whose program was killed by SIGXFSZ (a compiler writing in /tmp)
+    and that exits 1 failed as 'exit-code: exit code 1', though the shell said why on
+    stderr in strsignal's words ('File size limit exceeded'); a plugin's case failing so
+    is output-too-large (3ece10a), and so is the command's now."""
+    import signal
+
+    manifest = write_set(tmp_path, ["c1"])
+    for shell in ("sh", "bash"):
+        command = (f"{shell} -c 'head -c {2 << 20} /dev/zero > /tmp/object.o; exit 1'")
+        summary = run_algorithm(manifest, resolve_algorithm(command=command),
+                                tmp_path / f"run-{shell}", output_limit_mb=1,
+                                progress=False, isolation="bubblewrap")
+        failure = summary.failures["c1"]
+        assert signal.strsignal(signal.SIGXFSZ) in failure["stderr_tail"]
+        assert failure["reason"] == "output-too-large", failure
+        assert failure["detail"].startswith(
+            "exit code 1: its stderr says a file grew past the output limit of 1 MB")

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import traceback
@@ -57,13 +59,41 @@ def _failure(exc: BaseException, output_dir: str | None = None,
                           "the memory limit", "traceback": text}
     if (isinstance(exc, OSError) and exc.errno == errno.ENOMEM) or is_memory_failure(detail):
         return {"ok": False, "reason": "memory", "detail": detail, "traceback": text}
-    if "File size limit exceeded" in detail or "File too large" in detail:
+    if _past_file_size_limit(exc, detail):
         # a program it ran was killed by SIGXFSZ (g++ under torch.compile, as gcc says it)
         # or a library reports EFBIG in its own exception: the limit, as for a command
         return {"ok": False, "reason": "output-too-large",
                 "detail": f"a file grew past the output limit{limit}, which holds for every "
                           f"file it writes, in /tmp too: {detail}"[:_TAIL], "traceback": text}
     return {"ok": False, "reason": "exception", "detail": detail, "traceback": text}
+
+
+#: What says that a program was killed by SIGXFSZ (gcc's and bash's words are
+#: strsignal's, "File size limit exceeded"; subprocess's CalledProcessError says "died
+#: with <Signals.SIGXFSZ: 25>"), or that a write failed with EFBIG, as Python words an
+#: OSError ("[Errno 27] File too large"). The bare words "File too large" are not enough:
+#: an algorithm's own message ("File too large: the input exceeds 512 MB") is no write
+#: past the output limit.
+_FILE_SIZE_WORDS = re.compile("|".join(re.escape(words) for words in (
+    signal.strsignal(signal.SIGXFSZ) or "File size limit exceeded", "SIGXFSZ",
+    f"[Errno {errno.EFBIG}] {os.strerror(errno.EFBIG)}")))
+
+
+def _past_file_size_limit(exc: BaseException, detail: str) -> bool:
+    """Whether a plugin's exception comes from a write past ``RLIMIT_FSIZE``: an OSError
+    EFBIG or a program ended by SIGXFSZ in its chain (a library raising its own error
+    from it), or the words that say so (:data:`_FILE_SIZE_WORDS`)."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, OSError) and link.errno == errno.EFBIG:
+            return True
+        if isinstance(link, subprocess.CalledProcessError) \
+                and link.returncode == -signal.SIGXFSZ:
+            return True
+        link = link.__cause__ or link.__context__
+    return _FILE_SIZE_WORDS.search(detail) is not None
 
 
 def _full(folder: str) -> bool:

@@ -53,6 +53,9 @@ _EXTERNAL_SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHU
 #: strerror(EFBIG), what a program that does not die by SIGXFSZ says when a write passes
 #: ``RLIMIT_FSIZE`` (the output limit): Python's ``OSError: [Errno 27] File too large``.
 _FILE_TOO_LARGE = "File too large"
+#: strsignal(SIGXFSZ), what a shell says of a program it ran that the limit killed (sh:
+#: "File size limit exceeded"; bash: "line 1: 123 File size limit exceeded head ...").
+_KILLED_BY_FILE_SIZE = signal.strsignal(signal.SIGXFSZ) or "File size limit exceeded"
 
 
 @dataclass(frozen=True)
@@ -319,8 +322,10 @@ class Worker:
             return "output-too-large", ""
         if is_memory_failure(tail):
             return "memory", ""
-        if _FILE_TOO_LARGE in tail:  # EFBIG: a program that ignores SIGXFSZ (Python) exits
-            return "output-too-large", (  # with an error instead of dying by the signal
+        # EFBIG: a program that ignores SIGXFSZ (Python) exits with an error instead of
+        # dying by the signal; or a script's program died by it, and the script went on
+        if _FILE_TOO_LARGE in tail or _KILLED_BY_FILE_SIZE in tail:
+            return "output-too-large", (
                 f": its stderr says a file grew past the output limit of "
                 f"{self.plan.limits.output_limit_mb:g} MB (--output-limit-mb), which "
                 "holds for every file it writes")

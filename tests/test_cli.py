@@ -479,3 +479,34 @@ def test_a_closed_pipe_ends_the_command_without_a_traceback():
     assert done.returncode == 141, done.stderr
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
     assert done.stderr == ""
+
+
+def test_manifest_check_with_the_protocol_checks_references_as_the_task(tmp_path, capsys):
+    # An EEG recording stored as a WFDB record of 600 s (wfdb.wrsamp; its length by
+    # wfdb.rdheader) with a reference stating duration_s = 700: medeval run and evaluate
+    # refuse the set (dd6f0e5), but manifest check --protocol --read-files said 'OK', so
+    # a tester checking the set before a run learnt of it only from the run. The task's
+    # own reference checks now run with --protocol and --read-files.
+    import numpy as np
+    import wfdb
+
+    wfdb.wrsamp("w1", fs=256, units=["uV"], sig_name=["C3"],
+                p_signal=np.zeros((600 * 256, 1)), fmt=["16"], write_dir=str(tmp_path))
+    header = wfdb.rdheader(str(tmp_path / "w1"))
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "case_id,patient_id,input_header,input_signal,reference\nw1,p1,w1.hea,w1.dat,w1.json\n")
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text((EXAMPLES / "eeg-events" / "protocol.toml").read_text())
+    (tmp_path / "w1.json").write_text(json.dumps({"duration_s": 700, "events": [[100, 150]]}))
+    assert main(["manifest", "check", "--protocol", str(protocol), "--read-files",
+                 str(manifest)]) == 2
+    assert (f"case w1: reference w1.json: duration_s = 700 s, but its recording w1.hea lasts "
+            f"{header.sig_len / header.fs:g} s") in capsys.readouterr().err
+    # without --read-files the files are not read, as before
+    assert main(["manifest", "check", "--protocol", str(protocol), str(manifest)]) == 0
+    capsys.readouterr()
+    (tmp_path / "w1.json").write_text(json.dumps({"duration_s": 600, "events": [[100, 150]]}))
+    assert main(["manifest", "check", "--protocol", str(protocol), "--read-files",
+                 str(manifest)]) == 0
+    assert capsys.readouterr().out.startswith("OK  ")

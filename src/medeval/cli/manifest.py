@@ -44,7 +44,9 @@ def add(commands: Any) -> None:
         else:
             action.add_argument("--read-files", action="store_true",
                                 help="also read every reference with its loader, and every "
-                                "input frame (PNG, JPEG, BMP, TIFF) with read_image")
+                                "input frame (PNG, JPEG, BMP, TIFF) with read_image; with "
+                                "--protocol, check each reference as the task does before "
+                                "a run (an EEG recording's length, an ECG record's)")
         action.set_defaults(handler=handler)
 
 
@@ -74,6 +76,19 @@ def _fingerprint(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _task_reference_problems(protocol: Path, manifest: Manifest) -> list[str]:
+    """Each reference's problems as the protocol's task finds them, which medeval run and
+    evaluate refuse the set for (an EEG reference's duration_s against its recording's
+    length, an ECG record no longer than the learning period, ...): the set's files all
+    there and readable first (they are, where this is called)."""
+    from ..protocol import load_protocol
+    from ..tasks.registry import make_task
+
+    task = make_task(load_protocol(protocol))
+    return [problem for case in manifest.cases
+            if (problem := task.reference_problem(case, manifest.root)) is not None]
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from ..manifest import letter_case_twins, nfc_id
     from ..runner._preflight import input_leaks
@@ -84,6 +99,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         manifest.validate(read_files=args.read_files)
     except ManifestError as exc:
         problems += list(exc.problems) or [str(exc)]
+    if args.read_files and args.protocol is not None and not problems:
+        problems += _task_reference_problems(args.protocol, manifest)
     problems += input_leaks(manifest)
     if problems:
         raise ManifestError(f"manifest {args.manifest}: {len(problems)} problem(s):\n  "

@@ -100,3 +100,53 @@ def test_the_verification_page_words_it_in_korean() -> None:
     assert difference_ko(english) == (
         "올린 파일: 문서 정보(/Keywords, /Title)가 서명 후 바뀌었습니다: 서명은 지금 적힌 "
         "내용을 보증하지 않습니다 (서명된 판을 확인했습니다)")
+
+
+@pytest.fixture(scope="module")
+def signed_pdfa(certified: Path, info_file: Path, signer: tuple[Path, Path],  # noqa: F811
+                tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The certificate as PDF/A (an XMP metadata stream in its catalog), signed."""
+    from medeval.report import render_certificate
+
+    pytest.importorskip("pikepdf")
+    folder = tmp_path_factory.mktemp("pdfa")
+    pdf = render_certificate(certified, folder / "pdfa.pdf", report_info=info_file, pdfa=True)
+    return _signed(pdf, signer, folder)
+
+
+def test_xmp_metadata_rewritten_after_signing_is_named(
+        signed_pdfa: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    # Found reviewing f44b082: the XMP stream (what a viewer shows of a PDF/A document:
+    # dc:title, pdf:Keywords) rewritten by an update after signing verified "genuine"
+    # (pyHanko's MetadataUpdateRule lets it pass as LTA_UPDATES; only /Info was compared)
+    _, cert = signer
+    number = _signed_number(signed_pdfa.read_bytes())
+    writer = PdfWriter(signed_pdfa, incremental=True)
+    xmp = writer._root_object["/Metadata"].get_object()
+    xmp.set_data(xmp.get_data().replace(number.encode(), b"KTL-2026-9999"))
+    forged = tmp_path / "forged.pdf"
+    with forged.open("wb") as handle:
+        writer.write(handle)
+    assert forged.read_bytes().startswith(signed_pdfa.read_bytes())  # an update appended
+    # what a reader of the XMP (pypdf) now finds, and the /Info it left alone
+    assert PdfReader(forged).xmp_metadata.dc_title["x-default"].endswith("KTL-2026-9999")
+    assert str(PdfReader(forged).metadata["/Title"]).endswith(number)
+    verdict = verify_certificate(forged, trust_roots=(cert,))
+    assert verdict.status == "altered", verdict
+    assert verdict.report_number == number
+    assert any("document information (/Metadata) was changed after signing" in d
+               for d in verdict.differences), verdict.differences
+
+
+def test_validation_data_added_to_a_signed_pdfa_stays_genuine(
+        signed_pdfa: Path, signer: tuple[Path, Path]) -> None:  # noqa: F811
+    # pyHanko sets xmp:ModifyDate when it adds the DSS: a date, as /ModDate, not a change
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    _, cert = signer
+    buffer = io.BytesIO(signed_pdfa.read_bytes())
+    DocumentSecurityStore.add_dss(buffer, sig_contents=None,
+                                  certs=[load_cert_from_pemder(str(cert))])
+    verdict = verify_certificate(buffer.getvalue(), trust_roots=(cert,))
+    assert verdict.status == "genuine", verdict.differences

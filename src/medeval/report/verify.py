@@ -424,19 +424,39 @@ def _other_run(given: Result, attached: Result, name: str, label: str) -> str:
             f"checked against the result it carries")
 
 
+#: The XMP properties a tool sets on any update (validation data too: pyHanko sets
+#: xmp:ModifyDate), as an attribute or an element; their values are left out of the
+#: comparison, as /ModDate is.
+_XMP_DATES = (re.compile(rb"""(xmp:(?:ModifyDate|MetadataDate)\s*=\s*)(["'])[^"']*\2"""),
+              re.compile(rb"(<xmp:(ModifyDate|MetadataDate)>)[^<]*(</xmp:\2>)"))
+
+
 def _info_changed_after_signing(payload: bytes, signed_length: int, name: str) -> list[str]:
     """The document information entries (``/Title``, ``/Keywords`` ...) an update after
     the signed revision changed, added or removed (``/ModDate`` aside: a tool adding
-    validation data after signing sets it)."""
+    validation data after signing sets it), and the XMP metadata stream (the catalog's
+    ``/Metadata``, which a PDF/A certificate carries and a viewer shows as the document's
+    title and keywords; its modification dates aside), named ``/Metadata``."""
     from pypdf import PdfReader
 
-    def info(data: bytes) -> dict[str, str]:
+    def info(data: bytes) -> dict[str, Any]:
         try:
             with quiet_pypdf():
-                metadata: Any = PdfReader(io.BytesIO(data), strict=False).metadata
+                reader = PdfReader(io.BytesIO(data), strict=False)
+                metadata: Any = reader.metadata
         except Exception:  # noqa: BLE001 - unreadable: the other checks name it
             return {}
-        return {str(k): str(v) for k, v in (metadata or {}).items()}
+        found: dict[str, Any] = {str(k): str(v) for k, v in (metadata or {}).items()}
+        try:
+            with quiet_pypdf():
+                xmp: Any = reader.trailer["/Root"].get("/Metadata")
+                stream = xmp.get_object().get_data() if xmp is not None else None
+        except Exception:  # noqa: BLE001 - a damaged stream: compared as unreadable
+            stream = b"(unreadable)"
+        if stream is not None:
+            found["/Metadata"] = _XMP_DATES[1].sub(rb"\1\3",
+                                                   _XMP_DATES[0].sub(rb"\1\2\2", stream))
+        return found
 
     before, after = info(payload[:signed_length]), info(payload)
     # /ModDate: what a PDF tool sets on any update, validation data too (pyHanko)

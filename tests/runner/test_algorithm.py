@@ -222,3 +222,40 @@ def test_a_package_module_named_as_a_file_is_told_to_be_named_as_a_module(
     assert summary.done == 1
     assert json.loads((tmp_path / "run2" / "predictions" / "c1.json").read_text()) == {
         "case_id": "c1", "score": 0.375}
+
+
+@needs_bwrap
+def test_a_subpackages_module_named_as_a_file_is_told_its_full_module_name(
+        tmp_path: Path, monkeypatch):
+    """8411238's advice for a module of a package named as a file took the module's own
+    folder for the package: ``acme/models/model.py`` (``from ..net import WEIGHT``) was
+    told to be named ``models.model:Model`` with ``src/acme`` on PYTHONPATH, which fails
+    again ('attempted relative import beyond top-level package'). The advice now names
+    the module from its top package, ``acme.models.model:Model``, with ``src`` on
+    PYTHONPATH; followed, the run is done with its value."""
+    package = tmp_path / "src" / "acme"
+    (package / "models").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "net.py").write_text("WEIGHT = 0.625\n")
+    (package / "models" / "__init__.py").write_text("")
+    (package / "models" / "model.py").write_text(
+        "from ..net import WEIGHT\n"
+        "class Model:\n"
+        "    def predict(self, case):\n"
+        "        return WEIGHT\n")
+    manifest = write_set(tmp_path, ["c1"])
+    with pytest.raises(RunnerError) as caught:
+        run_algorithm(manifest, f"{package / 'models' / 'model.py'}:Model",
+                      tmp_path / "run1", progress=False, isolation="bubblewrap")
+    assert (f"model.py is a module of the package 'acme.models' and imports relatively: "
+            f"name it as a module, acme.models.model:Model, with the package installed "
+            f"(pip install -e) or {tmp_path / 'src'} on PYTHONPATH") in str(caught.value)
+    # nor the sandbox's guess, in the message or in the stderr it quotes
+    assert "models.model:Model" not in str(caught.value).replace("acme.models.model", "")
+    assert f"{package} on PYTHONPATH" not in str(caught.value)
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))  # the advice followed
+    summary = run_algorithm(manifest, "acme.models.model:Model", tmp_path / "run2",
+                            progress=False, isolation="bubblewrap")
+    assert summary.done == 1
+    assert json.loads((tmp_path / "run2" / "predictions" / "c1.json").read_text()) == {
+        "case_id": "c1", "score": 0.625}

@@ -510,10 +510,28 @@ def _package_advice(where: str, attribute: str, exc: Exception) -> str:
     folder = Path(where).parent
     if not (folder / "__init__.py").is_file():
         return ""
-    module = f"{folder.name}.{Path(where).stem}"
-    return (f"; {Path(where).name} is a module of the package {folder.name!r} and "
-            f"imports relatively: name it as a module, {module}:{attribute}, with the "
-            f"package installed (pip install -e) or {folder.parent} on PYTHONPATH")
+    top = folder  # a subpackage's module (acme/models/model.py) is acme.models.model
+    while (top.parent / "__init__.py").is_file() and top.parent != top:
+        top = top.parent
+    parts = [*folder.relative_to(top.parent).parts, Path(where).stem]
+    package = ".".join(parts[:-1])
+    return (f"; {Path(where).name} is a module of the package {package!r} and "
+            f"imports relatively: name it as a module, {'.'.join(parts)}:{attribute}, "
+            f"with the package installed (pip install -e) or {top.parent} on PYTHONPATH")
+
+
+def package_advice_here(text: str, target: str) -> str:
+    """``text`` (a sandboxed worker's message or stderr) with the advice of a file plugin
+    that is a module of a package worked out again in this process. The sandbox shows
+    the plugin's own folder only, not the packages above it: its worker took
+    ``acme/models/model.py`` for ``models.model``, with ``acme`` on PYTHONPATH."""
+    where, _, attribute = target.rpartition(":")
+    if not where.endswith(".py"):
+        return text
+    advice = _package_advice(where, attribute, ImportError("relative import"))
+    pattern = re.escape(f"; {Path(where).name} is a module of the package ") + \
+        r".*? on PYTHONPATH"
+    return re.sub(pattern, lambda _: advice, text) if advice else text
 
 
 def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:

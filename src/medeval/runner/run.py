@@ -29,7 +29,7 @@ from ..errors import MedevalError, RunnerError
 from ..manifest import Manifest, ReferenceKind
 from ._preflight import check_before_run
 from ._resume import prepare_run_dir, run_record
-from .algorithm import AlgorithmSpec, resolve_algorithm
+from .algorithm import AlgorithmSpec, package_advice_here, resolve_algorithm
 from .environment import capture_environment
 from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, no_gpu_hint, select_gpus
 from .limits import Limits
@@ -446,23 +446,27 @@ _FILE_SIZE_LIMIT = re.compile(r"File too large|File size limit exceeded")
 
 
 def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> RunnerError:
-    tail = f"; its stderr ends with:\n{exc.stderr_tail}" if exc.stderr_tail else ""
+    detail, stderr_tail = exc.detail, exc.stderr_tail
+    if plan.algorithm.kind == "python":  # the packages above a file plugin, seen from here
+        detail = package_advice_here(detail, plan.algorithm.target)
+        stderr_tail = package_advice_here(stderr_tail, plan.algorithm.target)
+    tail = f"; its stderr ends with:\n{stderr_tail}" if stderr_tail else ""
     why = (" (it ran out of memory: raise memory_mb, or address_space_mb if one is set)"
            if exc.reason == "memory" else
            " (it reached the process limit: raise max_processes, --max-processes)"
            if exc.reason == "process-limit" else "")
-    hint = "" if gpu else no_gpu_hint(f"{exc.detail}\n{exc.stderr_tail}")
+    hint = "" if gpu else no_gpu_hint(f"{detail}\n{stderr_tail}")
     why += f" ({hint})" if hint else ""
-    offline = (no_network_hint(f"{exc.detail}\n{exc.stderr_tail}")
+    offline = (no_network_hint(f"{detail}\n{stderr_tail}")
                if plan.isolation == "bubblewrap" else "")
     why += f" ({offline})" if offline else ""
-    if _FILE_SIZE_LIMIT.search(f"{exc.detail}\n{exc.stderr_tail}"):
+    if _FILE_SIZE_LIMIT.search(f"{detail}\n{stderr_tail}"):
         why += (f" (a file it wrote grew past the output limit of "
                 f"{plan.limits.output_limit_mb:g} MB, which holds for every file it writes, "
                 "in /tmp too: a compiler's (torch.compile), a cache; raise "
                 "--output-limit-mb, output_limit_mb in the protocol's [runner])")
     return RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
-                       f"sandbox{why}: {exc.detail}{tail}")
+                       f"sandbox{why}: {detail}{tail}")
 
 
 def _run_local(plan: WorkerPlan, jobs: Sequence[Job], workers: int, scratch: Path,

@@ -75,7 +75,7 @@ CHECKLIST = [
     ("참조 분류별 구성", "Composition by reference class"),
     ("진위 확인", "Authenticity and verification"),
     ("결과 지문 (SHA-256)", "Result fingerprint (SHA-256)"),
-    ("QR 코드 (성적서 번호와 지문)", "QR code (report number and fingerprint)"),
+    ("QR 코드 (번호와 지문)", "QR code (report number and fingerprint)"),
 ]
 
 
@@ -203,6 +203,11 @@ def test_precheck_is_marked_on_every_page_without_approval(precheck: Path,
     assert "사전점검 보고서" in text and "Pre-check Report" in text
     assert "Tested by" not in text and "시험자" not in text
     assert "Technical manager" not in text and "Test Report" not in text
+    # its number is a report's (보고서 번호), on every page's header, not a certificate's
+    # (성적서 번호: a pre-check printed it, though it is no 시험성적서); pypdf's text
+    assert "성적서 번호" not in text
+    for page in pages:
+        assert "보고서 번호" in flat([page])
 
 
 def test_single_languages(certified: Path, tmp_path: Path) -> None:

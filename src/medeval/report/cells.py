@@ -17,8 +17,8 @@ from .blocks import Block, Cell, Para
 from .catalogue import Msg, catalogue
 
 __all__ = ["by_name", "ci_text", "date_text", "estimate_cell", "goal_text", "group_value",
-           "known", "level_text", "message", "method_cell", "metric_name", "n_text", "number_text",
-           "or_none", "undefined_note", "value_of"]
+           "known", "level_text", "message", "method_cell", "metric_name", "n_text",
+           "number_label", "number_text", "or_none", "undefined_note", "value_of"]
 
 
 def message(key: str, **params: Any) -> Msg:
@@ -150,3 +150,9 @@ def group_value(value: str) -> Cell:
     """A subgroup's value as printed: the cases whose column is blank in the manifest are
     named so, not by an empty cell (a row of counts and figures without a name)."""
     return value if value.strip() else Msg("text.subgroup_blank")
+
+
+def number_label(precheck: bool) -> Msg:
+    """The report number's label: a certificate's (시험성적서's "성적서 번호"), or a pre-check
+    report's ("보고서 번호": a pre-check is no certificate, and says so everywhere)."""
+    return Msg("doc.report_number_precheck" if precheck else "doc.report_number")

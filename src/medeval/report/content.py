@@ -49,6 +49,7 @@ from .cells import level_text as _level
 from .cells import message as _m
 from .cells import metric_name as _metric_name
 from .cells import n_text as _n
+from .cells import number_label
 from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
 from .info import ReportInfo
@@ -218,7 +219,7 @@ def _cover(result: Result, info: ReportInfo, number: str, issue: str,
     outcome = result.overall or "none"
     # read row by row on the cover: pairs that belong together side by side
     rows: list[tuple[Msg, Cell]] = [
-        (Msg("doc.report_number"), number),
+        (number_label(precheck), number),
         (Msg("field.issue_date"), issue),
         (Msg("field.laboratory"), _or_none(lab.name)),
         (Msg("field.accreditation"), _or_none(info.accreditation)),
@@ -550,7 +551,7 @@ def _warning(text: str) -> Msg:
 def _integrity(result: Result, number: str, fingerprint: str,
                base_url: str | None) -> Section:
     return Section(0, Msg("section.integrity"), (
-        Fields(((Msg("doc.report_number"), number),
+        Fields(((number_label(result.precheck), number),
                 (Msg("field.result_fingerprint"), fingerprint),
                 (Msg("field.manifest_fingerprint"), result.dataset.fingerprint),
                 (Msg("field.protocol_sha256"), str(result.protocol.sha256)),

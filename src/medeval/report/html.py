@@ -19,6 +19,7 @@ from .._atomic import write_named
 from ..result import Result, read_result
 from ._errors import ReportError
 from .catalogue import Msg, languages, texts, under_bullet
+from .cells import number_label
 from .content import (
     Block,
     Cell,
@@ -129,7 +130,7 @@ def _view(certificate: Certificate, lang: str) -> dict[str, Any]:
     return {
         "lang": languages(lang)[0],
         "title": t(certificate.title),
-        "report_number_label": t(Msg("doc.report_number")),
+        "report_number_label": t(number_label(certificate.precheck)),
         "report_number": certificate.report_number,
         "laboratory": certificate.laboratory,
         "fingerprint": certificate.fingerprint,

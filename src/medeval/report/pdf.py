@@ -37,6 +37,7 @@ from .._version import __version__
 from ..result import Result, read_result
 from ._errors import ReportError
 from .catalogue import BULLET, Msg, languages, texts, under_bullet
+from .cells import number_label
 from .content import (
     Block,
     Cell,
@@ -205,7 +206,7 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
     from reportlab.lib.colors import HexColor  # type: ignore[import-untyped,unused-ignore]
     from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped,unused-ignore]
 
-    header_right = " / ".join(texts(Msg("doc.report_number"), lang))
+    header_right = " / ".join(texts(number_label(certificate.precheck), lang))
     mark = " · ".join(texts(Msg("doc.precheck_mark"), lang))
 
     class _NumberedCanvas(Canvas):  # type: ignore[misc,unused-ignore]

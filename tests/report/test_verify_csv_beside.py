@@ -43,3 +43,39 @@ def test_a_changed_row_of_the_csv_beside_is_named(certified: Path, certificate: 
         f"the per-case table {table} differs from the per-case rows of result {result} "
         "(first at line 2)",)
     assert main(["verify", str(result), str(certificate)]) == 1
+
+
+OLD = Path(__file__).resolve().parents[1] / "data" / "results-0.1"
+
+
+def test_a_result_of_medeval_0_1_with_its_own_csv_beside_is_not_altered(
+        tmp_path: Path) -> None:
+    # Found reviewing 8a0890e: v1-tables.json and the CSV medeval 0.1 wrote beside it
+    # (no .sha256 sent) verified 'the per-case table v1-tables.cases.csv differs from the
+    # per-case rows of result v1-tables.json (first at line 1)': the CSV was compared
+    # with the rows of the result as read now (converted: another column order). That the
+    # CSV is the one 0.1 wrote: its SHA-256 (hashlib) is the one 0.1's .sha256 records.
+    import hashlib
+
+    for name in ("v1-tables", "v1-protocol"):
+        recorded = dict(reversed(line.split("  ")) for line in
+                        (OLD / f"{name}.json.sha256").read_text().splitlines())
+        table = OLD / f"{name}.cases.csv"
+        assert hashlib.sha256(table.read_bytes()).hexdigest() == recorded[table.name]
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(OLD / f"{name}.json", folder)
+        shutil.copy(table, folder)  # no .sha256
+        result = folder / f"{name}.json"
+        verdict = verify_certificate(result)
+        assert verdict.ok, verdict.differences
+        # a score rewritten in it is still found (line 4: the header, then the third case)
+        lines = table.read_text().splitlines(keepends=True)
+        cells = lines[3].split(",")
+        score = cells[lines[0].split(",").index("score")]
+        assert score and float(score) != 0.5
+        lines[3] = lines[3].replace(score, "0.5", 1)
+        (folder / table.name).write_text("".join(lines))
+        assert verify_certificate(result).differences == (
+            f"the per-case table {folder / table.name} differs from the per-case rows of "
+            f"result {result} (first at line 4)",)

@@ -207,8 +207,34 @@ def _csv_beside(path: Path, data: Result) -> list[str]:
         written = csv_path.read_bytes()
     except OSError:
         return []
-    return _csv_difference(written, data.cases_csv(), f"the per-case table {csv_path}",
-                           f"result {path}", beside=True)
+    return _csv_difference(written, _cases_csv_as_written(path, data),
+                           f"the per-case table {csv_path}", f"result {path}", beside=True)
+
+
+def _cases_csv_as_written(path: Path, data: Result) -> bytes:
+    """The per-case CSV ``write_result`` wrote beside the result JSON at ``path``.
+
+    A result of medeval 0.1 (``medeval.result/1``) is read converted to this layout
+    (another column order, columns added), but its CSV was written from its own rows:
+    the JSON's ``case_columns`` and ``cases``, sorted by case ID, each cell as
+    :meth:`Result.cases_csv` writes it (0.1's writer, the same)."""
+    if data.legacy_fingerprint is None:
+        return data.cases_csv()
+    import csv
+
+    from ..result import _ID_COLUMNS, _csv_cell, _decoded
+
+    raw = json.loads(path.read_bytes())
+    columns = [str(c) for c in raw["case_columns"]]
+    rows = sorted((dict(zip(columns, row)) for row in raw["cases"]),
+                  key=lambda r: str(r["case_id"]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row[c] if c in _ID_COLUMNS else _decoded(row[c]))
+                         for c in columns])
+    return buffer.getvalue().encode("utf-8")
 
 
 def _read_pdf(path: str | Path) -> bytes:

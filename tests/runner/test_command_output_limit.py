@@ -257,3 +257,30 @@ def test_a_command_whose_program_the_limit_killed_fails_as_output_too_large(tmp_
         assert failure["reason"] == "output-too-large", failure
         assert failure["detail"].startswith(
             "exit code 1: its stderr says a file grew past the output limit of 1 MB")
+
+
+@needs_bwrap
+def test_a_setups_own_words_file_too_large_get_no_output_limit_advice(tmp_path: Path):
+    """cd7b73e added the output-limit advice to every setup failure whose message or
+    stderr held 'File too large': a setup() refusing its own weights file ("ValueError:
+    File too large: the weights exceed 2 GB") was told '(a file it wrote grew past the
+    output limit of 64 MB ...; raise --output-limit-mb ...)', a limit it never reached.
+    The advice now needs what shows the limit was passed (test above: EFBIG as Python
+    words it, a program killed by SIGXFSZ)."""
+    import pytest
+
+    from medeval.errors import RunnerError
+
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, (
+        "class Picky:\n"
+        "    def setup(self):\n"
+        "        raise ValueError('File too large: the weights exceed 2 GB')\n"
+        "    def predict(self, case):\n"
+        "        return 0.5\n"))
+    with pytest.raises(RunnerError) as caught:
+        run_algorithm(manifest, f"{plugin}:Picky", tmp_path / "run", progress=False,
+                      isolation="bubblewrap")
+    message = str(caught.value)
+    assert "ValueError: File too large: the weights exceed 2 GB" in message
+    assert "output limit" not in message and "--output-limit-mb" not in message

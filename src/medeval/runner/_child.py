@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -23,6 +22,7 @@ import traceback
 from typing import Any
 
 from ._protocol import ChannelClosed, receive, send, send_bytes
+from .limits import FILE_SIZE_WORDS
 from .memory import is_memory_failure  # imported before the limits: failures need it
 
 _TAIL = 4000
@@ -68,21 +68,10 @@ def _failure(exc: BaseException, output_dir: str | None = None,
     return {"ok": False, "reason": "exception", "detail": detail, "traceback": text}
 
 
-#: What says that a program was killed by SIGXFSZ (gcc's and bash's words are
-#: strsignal's, "File size limit exceeded"; subprocess's CalledProcessError says "died
-#: with <Signals.SIGXFSZ: 25>"), or that a write failed with EFBIG, as Python words an
-#: OSError ("[Errno 27] File too large"). The bare words "File too large" are not enough:
-#: an algorithm's own message ("File too large: the input exceeds 512 MB") is no write
-#: past the output limit.
-_FILE_SIZE_WORDS = re.compile("|".join(re.escape(words) for words in (
-    signal.strsignal(signal.SIGXFSZ) or "File size limit exceeded", "SIGXFSZ",
-    f"[Errno {errno.EFBIG}] {os.strerror(errno.EFBIG)}")))
-
-
 def _past_file_size_limit(exc: BaseException, detail: str) -> bool:
     """Whether a plugin's exception comes from a write past ``RLIMIT_FSIZE``: an OSError
     EFBIG or a program ended by SIGXFSZ in its chain (a library raising its own error
-    from it), or the words that say so (:data:`_FILE_SIZE_WORDS`)."""
+    from it), or the words that say so (:data:`~medeval.runner.limits.FILE_SIZE_WORDS`)."""
     seen: set[int] = set()
     link: BaseException | None = exc
     while link is not None and id(link) not in seen:
@@ -93,7 +82,7 @@ def _past_file_size_limit(exc: BaseException, detail: str) -> bool:
                 and link.returncode == -signal.SIGXFSZ:
             return True
         link = link.__cause__ or link.__context__
-    return _FILE_SIZE_WORDS.search(detail) is not None
+    return FILE_SIZE_WORDS.search(detail) is not None
 
 
 def _full(folder: str) -> bool:

@@ -12,7 +12,9 @@ only when one is asked for (``address_space_mb``).
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import signal
 import subprocess
 from dataclasses import dataclass
@@ -25,6 +27,15 @@ __all__ = ["Limits", "apply_rlimits", "kill_process_group"]
 MAX_TIMEOUT_S = 30 * 86400.0
 #: The largest output limit, 1 TiB (inf is no number of bytes).
 MAX_OUTPUT_LIMIT_MB = float(1 << 20)
+#: What says that a write passed the file-size limit (``RLIMIT_FSIZE``, the output
+#: limit): a program killed by SIGXFSZ (gcc's and the shells' words are strsignal's, "File
+#: size limit exceeded"; subprocess's CalledProcessError says "died with <Signals.SIGXFSZ:
+#: 25>"), or Python's OSError EFBIG ("[Errno 27] File too large"). The bare words "File
+#: too large" are not enough: an algorithm's own message ("File too large: the input
+#: exceeds 512 MB") is no write past the limit.
+FILE_SIZE_WORDS = re.compile("|".join(re.escape(words) for words in (
+    signal.strsignal(signal.SIGXFSZ) or "File size limit exceeded", "SIGXFSZ",
+    f"[Errno {errno.EFBIG}] {os.strerror(errno.EFBIG)}")))
 #: The fewest tasks a worker can start with under a process limit: bubblewrap (two
 #: processes), the worker's Python and its threads, a command's shell.
 MIN_MAX_PROCESSES = 16

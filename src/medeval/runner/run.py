@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import shutil
 import threading
 import time
@@ -32,7 +31,7 @@ from ._resume import prepare_run_dir, run_record
 from .algorithm import AlgorithmSpec, package_advice_here, resolve_algorithm
 from .environment import capture_environment
 from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, no_gpu_hint, select_gpus
-from .limits import Limits
+from .limits import FILE_SIZE_WORDS, Limits
 from .memory import choose_memory_guard
 from .pids import DEFAULT_MAX_PROCESSES, choose_process_guard
 from .predictions import atomic_write, sync_filesystem
@@ -439,12 +438,6 @@ def _probe(plan: WorkerPlan, scratch: Path, gpus: Sequence[Gpu] = ()) -> Worker:
     return worker
 
 
-#: A write refused by the file-size limit (RLIMIT_FSIZE, the output limit): Python's
-#: OSError (EFBIG, "File too large"), or a program killed by SIGXFSZ, as gcc reports it
-#: ("internal compiler error: File size limit exceeded signal terminated program").
-_FILE_SIZE_LIMIT = re.compile(r"File too large|File size limit exceeded")
-
-
 def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> RunnerError:
     detail, stderr_tail = exc.detail, exc.stderr_tail
     if plan.algorithm.kind == "python":  # the packages above a file plugin, seen from here
@@ -460,7 +453,7 @@ def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runne
     offline = (no_network_hint(f"{detail}\n{stderr_tail}")
                if plan.isolation == "bubblewrap" else "")
     why += f" ({offline})" if offline else ""
-    if _FILE_SIZE_LIMIT.search(f"{detail}\n{stderr_tail}"):
+    if FILE_SIZE_WORDS.search(f"{detail}\n{stderr_tail}"):
         why += (f" (a file it wrote grew past the output limit of "
                 f"{plan.limits.output_limit_mb:g} MB, which holds for every file it writes, "
                 "in /tmp too: a compiler's (torch.compile), a cache; raise "

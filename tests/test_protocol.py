@@ -444,3 +444,25 @@ def test_runner_limits_the_run_would_refuse_are_refused_by_the_protocol(folder, 
     path = write(folder, VALID + f"\n[runner]\n{key} = {largest}\n")
     assert getattr(load_protocol(path).runner, key) == largest
     Limits(**{key: float(largest)})
+
+
+def test_an_ecg_window_in_milliseconds_is_refused_saying_the_unit(tmp_path):
+    # window_s = 150 (EC57's 150 ms typed as milliseconds) validated, and every detection
+    # within 150 s of a beat matched it: a QRS sensitivity near 1 for any detector. A
+    # window wider than a heartbeat (0.2 s at 300 bpm) is refused above 1 s.
+    example = Path(__file__).resolve().parents[1] / "examples" / "ecg-beats"
+    shutil.copytree(example, tmp_path / "ecg")
+    path = tmp_path / "ecg" / "protocol.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "window_s" not in text and 'type = "ecg-beats"' in text
+    for window in (0.15, 1.0):
+        path.write_text(text.replace('type = "ecg-beats"',
+                                     f'type = "ecg-beats"\nwindow_s = {window}'), "utf-8")
+        assert load_protocol(path).task.window_s == window
+    path.write_text(text.replace('type = "ecg-beats"', 'type = "ecg-beats"\nwindow_s = 150'),
+                    encoding="utf-8")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path)
+    assert caught.value.problems == (
+        "task.window_s: Input should be less than or equal to 1 (got 150); the window is in "
+        "seconds: EC57's 150 ms is 0.15",)

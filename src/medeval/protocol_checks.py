@@ -106,7 +106,9 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
     if "input" in error and not isinstance(error["input"], (dict, list)):
         message += f" (got {error['input']!r})"
         ceiling = (error.get("ctx") or {}).get("lt", (error.get("ctx") or {}).get("le"))
-        if isinstance(error["input"], str) or ceiling == 1:  # a percentage for a fraction
+        if location.endswith("window_s"):  # milliseconds for seconds
+            message += "; the window is in seconds: EC57's 150 ms is 0.15"
+        elif isinstance(error["input"], str) or ceiling == 1:  # a percentage for a fraction
             message += _percent_hint(error["input"])
     return f"{location}: {message}"
 

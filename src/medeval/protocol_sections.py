@@ -329,7 +329,10 @@ class EcgBeatsTask(Section):
     """``[task]`` for ``ecg-beats`` (ANSI/AAMI EC57 as PhysioNet's bxb)."""
 
     type: Literal["ecg-beats"]
-    window_s: float = Field(default=0.15, gt=0)
+    # at most 1 s: a window wider than a heartbeat (0.2 s at 300 bpm) matches a detection
+    # to another beat; 150 (milliseconds typed for seconds) matched everything silently
+    window_s: float = Field(default=0.15, gt=0, le=1.0,
+                            description="beat-matching window in seconds (EC57: 0.15)")
     learning_period_s: float = Field(default=300.0, ge=0)
     prediction_annotator: str | None = Field(
         default=None, pattern=r"^[A-Za-z0-9_]{1,16}$",

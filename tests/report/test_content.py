@@ -350,6 +350,11 @@ def test_a_non_standard_comparison_is_said_under_the_definitions(
              if getattr(getattr(b, "text", None), "key", "") == "text.non_standard_ec57"]
     assert len(notes) == 1 and dict(notes[0].params) == {"window": "0.1", "learning": "300"}
     assert "(EC57: 0.15 s and 300 s)" in catalogue("en")["text.non_standard_ec57"]
+    # the Korean sentence names the learning period first, then the window: EC57's values
+    # are given in that order and named ('(EC57: 0.15초, 300초)' read as a learning
+    # period of 0.15 s and a window of 300 s)
+    assert ("학습 구간 {learning}초 뒤부터 {window}초 이내의 박동을 짝지었습니다 (EC57: 학습 "
+            "구간 300초, 0.15초 이내)") in catalogue("ko")["text.non_standard_ec57"]
 
 
 def test_failed_eeg_recordings_add_no_time_to_the_false_alarm_rate(tmp_path: Path) -> None:

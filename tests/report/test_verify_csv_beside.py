@@ -79,3 +79,30 @@ def test_a_result_of_medeval_0_1_with_its_own_csv_beside_is_not_altered(
         assert verify_certificate(result).differences == (
             f"the per-case table {folder / table.name} differs from the per-case rows of "
             f"result {result} (first at line 4)",)
+
+
+def test_the_csv_saved_again_with_crlf_is_not_said_to_differ_past_its_end(
+        certified: Path, tmp_path: Path) -> None:
+    # Found reviewing 8a0890e: the CSV written again with \r\n (as a spreadsheet program
+    # saves it) was said to differ 'first at line 371' of a 370-line file: every line is
+    # the same (the csv module reads the same rows), the line endings are not
+    result = _copy(certified, tmp_path / "sent")
+    table = result.with_name("result.cases.csv")
+    original = table.read_bytes()
+    table.write_bytes(original.replace(b"\n", b"\r\n"))
+    with table.open(newline="", encoding="utf-8") as a, \
+            certified.with_name("result.cases.csv").open(newline="", encoding="utf-8") as b:
+        assert list(csv.reader(a)) == list(csv.reader(b))
+    assert verify_certificate(result).differences == (
+        f"the per-case table {table} differs from the per-case rows of result {result} "
+        "(the same lines, other line endings)",)
+
+
+def test_the_page_words_the_line_endings_in_korean() -> None:
+    from medeval.web.differences_ko import difference_ko
+
+    assert difference_ko(
+        "the uploaded file: its attached result.cases.csv differs from the per-case rows of "
+        "the result attached to the uploaded file (the same lines, other line endings)") == (
+        "올린 파일: 첨부된 증례별 표(result.cases.csv)가 올린 파일에 첨부된 결과의 증례별 "
+        "행과 다릅니다 (줄의 내용은 같고 줄바꿈 문자가 다릅니다)")

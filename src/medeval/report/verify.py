@@ -590,8 +590,12 @@ def _csv_difference(attached: bytes, derived: bytes, name: str, label: str, *,
     old, new = attached.splitlines(), derived.splitlines()
     line = next((i for i, (a, b) in enumerate(zip(old, new), 1) if a != b),
                 min(len(old), len(new)) + 1)
+    # every line the same, the bytes not: \r\n for \n, the last line's end (a program
+    # that saved it again); no line of it differs to be named
+    where = ("the same lines, other line endings" if old == new else
+             f"first at line {line}")
     what = name if beside else f"{name}: its attached {CASES_NAME}"
-    return [f"{what} differs from the per-case rows of {label} (first at line {line})"]
+    return [f"{what} differs from the per-case rows of {label} ({where})"]
 
 
 def _changed_parts(data: Result, record: Mapping[str, Any], name: str) -> list[str]:

@@ -226,6 +226,11 @@ DIFFERENCES: tuple[Note, ...] = (
          "{who}: 첨부된 증례별 표(result.cases.csv)가 {label}의 증례별 행과 다릅니다 "
          "({line}번째 줄부터)",
          {**_W, "label": _label}),
+    Note(_WHO + r": its attached result\.cases\.csv differs from the per-case rows of "
+         r"(?P<label>.+) \(the same lines, other line endings\)",
+         "{who}: 첨부된 증례별 표(result.cases.csv)가 {label}의 증례별 행과 다릅니다 "
+         "(줄의 내용은 같고 줄바꿈 문자가 다릅니다)",
+         {**_W, "label": _label}),
     # -- medeval.report.pdfread ----------------------------------------------------------
     Note(_WHO + r": page (?P<page>\d+) carries no result fingerprint",
          "{who}: {page}쪽에 결과 지문이 없습니다", _W),

@@ -101,8 +101,10 @@ class AlgorithmSpec(Section):
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
     manufacturer: str | None = None
-    plugin: str | None = Field(default=None, description="package.module:Class or file.py:Class")
-    command: str | None = Field(default=None, description="an executable and its arguments")
+    plugin: str | None = Field(default=None, description="package.module:Class or "
+                               "file.py:Class (a relative file from the protocol's folder)")
+    command: str | None = Field(default=None, description="an executable and its arguments "
+                                "(relative paths from the protocol's folder)")
 
     @model_validator(mode="after")
     def _one_kind(self) -> AlgorithmSpec:

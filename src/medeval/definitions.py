@@ -376,7 +376,9 @@ DEFINITIONS: dict[str, MetricDefinition] = {
         MetricDefinition(
             "szcore_event_fp_per_24h", "False alarms per 24 h (SzCORE, events)",
             "FP / (recording duration in s / 86400)", False, _SZCORE,
-            "always defined (duration > 0)", "per 24 h", bounds=_POSITIVE,
+            "always defined for a recording (duration > 0); pooled by the eeg-events task "
+            "over the recordings scored (a failed recording's time is not counted), NaN "
+            "when every recording failed", "per 24 h", bounds=_POSITIVE,
         ),
         MetricDefinition(
             "szcore_sample_sensitivity", "Seizure sample sensitivity (SzCORE)",

@@ -150,3 +150,36 @@ def test_validation_data_added_to_a_signed_pdfa_stays_genuine(
                                   certs=[load_cert_from_pemder(str(cert))])
     verdict = verify_certificate(buffer.getvalue(), trust_roots=(cert,))
     assert verdict.status == "genuine", verdict.differences
+
+
+def test_a_document_time_stamp_added_after_signing_stays_genuine(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    # Found reviewing f44b082 (validation data after signing): a PAdES-LTA document
+    # time stamp (pyHanko's PdfTimeStamper; its dummy time stamping authority, the
+    # fixture's key) was validated as a signature and failed, so a genuine certificate
+    # read 'signature Timestamp-... is broken: the signed bytes were changed after
+    # signing' and 'signer ? is not trusted'
+    from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+    from pyhanko.sign.validation import validate_pdf_timestamp
+    from pyhanko_certvalidator import ValidationContext
+
+    key, cert = signer
+    signed = _signed(certificate, signer, tmp_path)
+    authority = load_cert_from_pemder(str(cert))
+    stamper = DummyTimeStamper(tsa_cert=authority, certs_to_embed=[authority],
+                               tsa_key=load_private_key_from_pemder(str(key), None))
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed.read_bytes()))
+    stamped = signers.PdfTimeStamper(stamper).timestamp_pdf(writer, "sha256").getvalue()
+    assert stamped.startswith(signed.read_bytes())
+    # pyHanko itself: the time stamp intact and valid, the signature before it untouched
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    embedded = PdfFileReader(io.BytesIO(stamped)).embedded_signatures
+    assert [s.sig_object_type for s in embedded] == ["/Sig", "/DocTimeStamp"]
+    status = validate_pdf_timestamp(embedded[1], ValidationContext(trust_roots=[authority]))
+    assert status.intact and status.valid
+    verdict = verify_certificate(stamped, trust_roots=(cert,))
+    assert verdict.status == "genuine", verdict.differences

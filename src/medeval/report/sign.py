@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .._atomic import write_named
 from ._errors import ReportError
@@ -156,7 +157,7 @@ def validate_pdf(
     """
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
@@ -172,9 +173,14 @@ def validate_pdf(
         raise ReportError(f"PDF {name}: cannot be read for its signatures: {exc}") from exc
     checks = []
     for signature in signatures:
+        # a document time stamp (PAdES-LTA, added after signing) is validated as one:
+        # as a signature it failed ("validation failed: Signature object type must be
+        # /Sig"), and a certificate with it was called broken
+        stamp = signature.sig_object_type == "/DocTimeStamp"
         try:
             with _quiet_pyhanko():  # an untrusted signer is reported in the check, not logged
-                status = validate_pdf_signature(signature, context)
+                status: Any = (validate_pdf_timestamp(signature, context) if stamp
+                               else validate_pdf_signature(signature, context))
         except Exception as exc:
             checks.append(SignatureCheck(signature.field_name, "?", False, False, False, False,
                                          0, f"validation failed: {exc}"))

@@ -42,7 +42,8 @@ def add(commands: Any) -> None:
     evaluate.add_argument("--predictions", type=Path, metavar="PRED.csv|DIR")
     evaluate.add_argument("--threshold", type=float)
     evaluate.add_argument("--out", required=True, type=Path, metavar="RESULT.json|DIR")
-    evaluate.add_argument("--workers", type=int, default=None)
+    evaluate.add_argument("--workers", type=int, default=None, metavar="N",
+                          help="processes scoring the cases (default: every core)")
     _add_options(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
@@ -54,7 +55,10 @@ def add(commands: Any) -> None:
     )
     run.add_argument("protocol", type=Path, metavar="PROTOCOL.toml")
     run.add_argument("--out", required=True, type=Path, metavar="DIR")
-    run.add_argument("--workers", type=int, default=None, help="cores scoring cases")
+    run.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="processes scoring the outputs once they are made (default: "
+                     "every core); the algorithm's own workers are the protocol's "
+                     "[runner] workers")
     run.add_argument("--fresh", action="store_true",
                      help="start OUT/run over instead of resuming it (a run of another "
                      "algorithm, limits or set is refused otherwise)")

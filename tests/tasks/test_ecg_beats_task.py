@@ -1149,3 +1149,33 @@ def test_an_edf_reference_starting_after_its_record_is_the_sets_fault(tmp_path):
     found = processing.compare_annotations(((onsets + 5) * 256).astype(int), detected, 39)
     se = result.metric("qrs_sensitivity").estimate
     assert (se.numerator, se.n) == (found.tp, found.tp + found.fn) == (60, 60)
+
+
+def test_a_plain_edf_reference_holding_no_annotation_is_the_sets_fault(tmp_path):
+    # A plain EDF record (pyedflib, FILETYPE_EDF: no EDF+ annotations channel, so no
+    # annotation at all, as pyedflib reads it) named as its own reference: it was scored
+    # as a record of no beat, every detection a false positive (qrs_ppv 0/70) and QRS Se
+    # undefined, where the set, not the detector, is at fault. The EEG task refuses a
+    # plain-EDF prediction so; the set is now refused.
+    import pyedflib
+
+    writer = pyedflib.EdfWriter(str(tmp_path / "ecg.edf"), 1, file_type=pyedflib.FILETYPE_EDF)
+    writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": 256,
+                              "physical_max": 5, "physical_min": -5,
+                              "digital_max": 32767, "digital_min": -32768}])
+    writer.writeSamples([np.zeros(70 * 256)])
+    writer.close()
+    reader = pyedflib.EdfReader(str(tmp_path / "ecg.edf"))
+    assert reader.filetype == pyedflib.FILETYPE_EDF and len(reader.readAnnotations()[0]) == 0
+    reader.close()
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,ecg.edf,ecg.edf\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "c1.json").write_text(json.dumps(
+        {"fs": 256, "samples": list(range(128, 70 * 256, 256))}))
+    with pytest.raises(medeval.MedevalError, match=(
+            r"case c1: reference ecg.edf is plain EDF, which holds no annotations \(only "
+            r"EDF\+ and BDF\+ do\)")):
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")

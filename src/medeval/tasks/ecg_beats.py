@@ -19,7 +19,8 @@ only as the later member of a pair, so a detector's beats past the end of the si
 not false positives. The header's rate is also the reference's time resolution when the
 annotation file states none and has no header beside it. An EDF+ reference in a file of
 its own (annotations beside an EDF record) must start when the record does (the date
-and time of the two headers), as its onsets count from its own start.
+and time of the two headers), as its onsets count from its own start; a plain EDF or BDF
+reference (no annotations channel) of no beat is refused.
 
 Aggregation reports the *gross* statistics of EC57 (counts pooled over records: the
 ratio of the summed numerators to the summed denominators), as PhysioNet's ``sumstats``
@@ -127,6 +128,11 @@ class EcgBeats(TaskType):
             beats = read_beats(root / case.reference, default_fs=fs)
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
+        if not len(beats.symbol_array) and (plain := _plain_edf(root / case.reference)):
+            raise ReferenceProblem(
+                f"case {case.case_id}: reference {case.reference} is plain {plain}, which "
+                "holds no annotations (only EDF+ and BDF+ do): give the beats as EDF+ "
+                "annotations or a WFDB annotation file")
         length = None if fs is None or frames is None else frames / fs
         if length is None:  # an EDF/EDF+ record (or reference) states its length
             length = _edf_length(case, root)
@@ -361,6 +367,22 @@ def _header(case: Case, root: Path) -> str:
     if len(segmented) == 1:
         return os.path.join(root, segmented[0])
     return os.path.join(root, headers[0]) if headers else beside
+
+
+def _plain_edf(path: Path) -> str | None:
+    """``"EDF"`` or ``"BDF"`` where the file is one without the EDF+/BDF+ annotations
+    channel (its header's reserved field), which holds no annotation; else None. Read
+    only for a reference of no beat at all."""
+    from ..loaders._files import EDF_VERSIONS
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(197)
+    except OSError:
+        return None
+    if head[:8] not in EDF_VERSIONS or len(head) < 197 or head[192:196] in (b"EDF+", b"BDF+"):
+        return None
+    return "EDF" if head[:1] == b"0" else "BDF"
 
 
 def _start_mismatch(case: Case, root: Path) -> str | None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from scipy.stats import chi2
+from scipy.stats import f as f_dist
 
 from medeval.errors import InvalidInputError
 from medeval.stats import PilotComponents, mrmc, mrmc_power, mrmc_sample_size
@@ -97,6 +99,24 @@ class TestFormula:
         pilot = PilotComponents(0.01, 0.001, 0.0005, 0.0004, 0.0003, 100)
         result = mrmc_sample_size(pilot, readers=2, effect_size=0.05, max_cases=300)
         assert result.cases is None and result.power < 0.8
+
+    @pytest.mark.parametrize("scope", ["RRRC", "FRRC", "RRFC"])
+    def test_no_effect_has_power_alpha(self, scope):
+        # With effect size 0 the test statistic has its null distribution, so the power
+        # is the level itself: P(F(1, ddf) > F(1 - alpha; 1, ddf)) = alpha (scipy's
+        # central f.sf, chi2.sf for fixed readers, give 0.05 to 1e-12). Before, RRRC and RRFC read scipy's
+        # ncf.sf at noncentrality 0, which gave -0.95.
+        pilot = PilotComponents(0.0002004, 0.00080229, 0.00034661, 0.00034407,
+                                0.00023903, 114)
+        result = mrmc_power(pilot, readers=6, cases=100, effect_size=0.0, scope=scope)
+        assert result.noncentrality == 0.0
+        assert result.power == pytest.approx(0.05, abs=1e-9)
+        central = (chi2.sf(result.critical_value, 1) if result.df_den == float("inf")
+                   else f_dist.sf(result.critical_value, 1, result.df_den))
+        assert result.power == pytest.approx(central, abs=1e-12)
+        planned = mrmc_sample_size(pilot, readers=6, effect_size=0.0, max_cases=50,
+                                   scope=scope)
+        assert planned.cases is None and planned.power == pytest.approx(0.05, abs=1e-9)
 
     def test_negative_var_tr_counts_as_zero(self, franken):
         pilot = PilotComponents.from_result(franken)

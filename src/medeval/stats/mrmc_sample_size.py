@@ -221,7 +221,11 @@ def mrmc_power(
         return MRMCPower(float(ncx2.sf(crit, 1, lam)), readers, cases, float(effect_size),
                          float(alpha), scope, lam, ddf, crit)
     crit = float(f_dist.ppf(1 - alpha, 1, ddf))
-    return MRMCPower(float(ncf.sf(crit, 1, ddf, lam)), readers, cases, float(effect_size),
+    # With no effect the statistic is central F and the power is alpha. scipy's ncf.sf
+    # at noncentrality 0 is wrong (scipy 1.17: ncf.sf(crit, 1, 5, 0) = -0.95), so the
+    # central distribution is used there.
+    tail = f_dist.sf(crit, 1, ddf) if lam == 0 else ncf.sf(crit, 1, ddf, lam)
+    return MRMCPower(float(tail), readers, cases, float(effect_size),
                      float(alpha), scope, lam, ddf, crit)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from scipy.stats import chi2
+from scipy.stats import chi2, ncf
 from scipy.stats import f as f_dist
 
 from medeval.errors import InvalidInputError
@@ -117,6 +117,27 @@ class TestFormula:
         planned = mrmc_sample_size(pilot, readers=6, effect_size=0.0, max_cases=50,
                                    scope=scope)
         assert planned.cases is None and planned.power == pytest.approx(0.05, abs=1e-9)
+
+    def test_reachable_beyond_max_cases_is_not_called_unreachable(self):
+        # Van Dyke's components (Var(T*R) = 0.0002004), 20 readers, d = 0.015. As the
+        # cases grow, D -> Var(T*R) and ddf -> J - 1 = 19, so lambda -> 20 * 0.015^2 /
+        # (2 * 0.0002004) = 11.2275 and the power -> P(F'(1, 19, 11.2275) > F(0.95; 1, 19))
+        # = 0.888 (scipy's ncf below): 0.8 is reachable, but not with 2000 cases. Before,
+        # cases=None, which the docs read as 'the readers are too few for any number of
+        # cases'.
+        pilot = PilotComponents(0.0002004, 0.00080229, 0.00034661, 0.00034407,
+                                0.00023903, 114)
+        lam = 20 * 0.015**2 / (2 * 0.0002004)
+        limit = ncf.sf(f_dist.ppf(0.95, 1, 19), 1, 19, lam)
+        assert limit == pytest.approx(0.888, abs=5e-4)
+        with pytest.raises(InvalidInputError, match=r"2000 cases \(max_cases\) give power "
+                           r"0\.71\d\d, short of 0\.8, but more cases reach it .*0\.888"
+                           r"\d.*raise max_cases"):
+            mrmc_sample_size(pilot, readers=20, effect_size=0.015)
+        planned = mrmc_sample_size(pilot, readers=20, effect_size=0.015, max_cases=5000)
+        assert planned.cases is not None and planned.cases > 2000
+        assert mrmc_power(pilot, readers=20, cases=planned.cases - 1,
+                          effect_size=0.015).power < 0.8 <= planned.power
 
     def test_negative_var_tr_counts_as_zero(self, franken):
         pilot = PilotComponents.from_result(franken)

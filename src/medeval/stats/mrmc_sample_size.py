@@ -88,7 +88,8 @@ class MRMCPower:
 @dataclass(frozen=True)
 class MRMCSampleSize:
     """The fewest cases that give ``target_power`` with ``readers`` readers, and the power
-    they give (``power``); ``cases`` is None when even ``max_cases`` fall short."""
+    they give (``power``); ``cases`` is None when no number of cases reaches the target
+    (``power`` is then that of ``max_cases``)."""
 
     cases: int | None
     readers: int
@@ -256,8 +257,11 @@ def mrmc_sample_size(
     .. math:: \\mathrm{power}(J, K) \\geq \\mathrm{power},
 
     searched one case at a time up to ``max_cases``. For random readers the power is
-    bounded below 1 however many cases are read (the reader variance remains), so a
-    readers' count too small for the target gives ``cases=None``.
+    bounded below 1 however many cases are read (the reader variance remains): as
+    :math:`K \\to \\infty`, :math:`D \\to \\sigma^2_{TR}` and :math:`ddf \\to J - 1`. A
+    readers' count too small for the target at any number of cases gives
+    ``cases=None``; a target that more cases than ``max_cases`` would reach is refused
+    (raise ``max_cases``), not reported as unreachable.
 
     Parameters
     ----------
@@ -279,6 +283,11 @@ def mrmc_sample_size(
     Returns
     -------
     MRMCSampleSize
+
+    Raises
+    ------
+    InvalidInputError
+        When ``max_cases`` fall short of a power that more cases would reach.
 
     Notes
     -----
@@ -308,5 +317,26 @@ def mrmc_sample_size(
             return MRMCSampleSize(cases, readers, best.power, float(power),
                                   float(effect_size), float(alpha), scope)
     assert best is not None
+    limit = _limit_power(_pilot(pilot), readers, float(effect_size), float(alpha), scope)
+    if limit >= power:
+        raise InvalidInputError(
+            f"mrmc_sample_size: {max_cases} cases (max_cases) give power {best.power:.4f}, "
+            f"short of {power}, but more cases reach it (the power approaches "
+            f"{limit:.4f} as the cases grow, with {readers} readers); raise max_cases"
+        )
     return MRMCSampleSize(None, readers, best.power, float(power), float(effect_size),
                           float(alpha), scope)
+
+
+def _limit_power(comps: PilotComponents, readers: int, effect_size: float, alpha: float,
+                 scope: str) -> float:
+    """The power as the cases grow without bound: the case terms (K*/K)(...) vanish, so
+    D -> Var(T*R) (0 for fixed readers) and the RRRC ddf -> J - 1, RRFC's being J - 1."""
+    var_tr = 0.0 if scope == "FRRC" else max(comps.var_tr, 0.0)
+    if effect_size == 0:
+        return alpha
+    if var_tr == 0:
+        return 1.0
+    lam = readers * effect_size**2 / 2 / var_tr
+    ddf = float(readers - 1)
+    return float(ncf.sf(f_dist.ppf(1 - alpha, 1, ddf), 1, ddf, lam))

@@ -145,3 +145,29 @@ def test_the_verification_page_words_them_in_korean(certificate: Path, tmp_path:
     assert [difference_ko(d) for d in counted] == [
         f"올린 파일: {pages - 1}쪽입니다. 결과로 다시 만든 성적서는 {pages}쪽입니다 (쪽이 "
         "빠졌거나 더해졌습니다)"]
+
+
+def test_a_copy_of_a_korean_only_certificate_is_read_in_korean(
+        certified: Path, info_file: Path, tmp_path: Path) -> None:
+    # Found reviewing aa62ac4: the copy has lost the Keywords naming its language, and
+    # was compared with the ko+en rendering: a faithful copy of a Korean-only
+    # certificate gave 13 differences ('prints '' (after '시험성적서') where result ...
+    # gives 'Test Report'', 'has 6 page(s); the certificate of result ... has 9')
+    from medeval.report import render_certificate
+
+    korean = render_certificate(certified, tmp_path / "ko.pdf", report_info=info_file,
+                                lang="ko")
+    copy = _pages_copy(korean, tmp_path / "copy.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(copy).pages)  # pypdf
+    assert "시험성적서" in text and "Test Report" not in text
+    verdict = verify_certificate(certified, copy, report_info=info_file)
+    assert len(verdict.differences) == 1, verdict.differences  # the copy, nothing else
+    assert "a copy printed or saved again" in verdict.differences[0]
+    # a page taken out of it: counted against the Korean certificate's pages (pypdf)
+    with pikepdf.open(copy) as pdf:
+        del pdf.pages[1]
+        pdf.save(tmp_path / "short.pdf")
+    verdict = verify_certificate(certified, tmp_path / "short.pdf", report_info=info_file)
+    assert (f"certificate {tmp_path / 'short.pdf'} has {len(PdfReader(korean).pages) - 1} "
+            f"page(s); the certificate of result {certified} has "
+            f"{len(PdfReader(korean).pages)}") in verdict.differences, verdict.differences

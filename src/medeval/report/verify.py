@@ -679,19 +679,32 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
     if printed != data.fingerprint:
         out.append(f"{name} prints result sha256:{printed}, but {label} has "
                    f"sha256:{data.fingerprint}: the result or the certificate was changed")
-    try:
-        fresh = pdf_text(_render(data, info or ReportInfo(), record, payload, result_json))
-    except Exception as exc:  # an altered result may hold what no evaluation writes
-        return out + [f"{name}: {label} cannot be rendered to compare the printed text "
-                      f"({type(exc).__name__}: {short_error(exc)})"]
     pages = record.get("pages", [])
+    # words, not lines: other software breaks a table's lines otherwise
+    old = " ".join(pages).split()
+    # the copy lost the Keywords that name its language: compared with the rendering in
+    # each language, the closest kept (a Korean-only copy read against a ko+en rendering
+    # was 'altered' in every heading, and 'has 6 page(s) ... has 9')
+    tried: list[tuple[int, list[str], difflib.SequenceMatcher[str]]] = []
+    first = _copy_lang(pages)
+    for lang in (first, *(x for x in ("ko+en", "ko", "en") if x != first)):
+        try:
+            fresh = pdf_text(_render(data, info or ReportInfo(), {**record, "lang": lang},
+                                     payload, result_json))
+        except Exception as exc:  # an altered result may hold what no evaluation writes
+            return out + [f"{name}: {label} cannot be rendered to compare the printed text "
+                          f"({type(exc).__name__}: {short_error(exc)})"]
+        matcher = difflib.SequenceMatcher(None, old, " ".join(fresh).split(),
+                                          autojunk=False)
+        tried.append((sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2
+                          in matcher.get_opcodes() if tag != "equal"), fresh, matcher))
+        if tried[-1][0] <= len(old) // 20:  # close: a language's words differ by far more
+            break
+    _, fresh, matcher = min(tried, key=lambda t: t[0])  # the first of the closest
+    new = " ".join(fresh).split()
     if len(pages) != len(fresh):
         out.append(f"{name} has {len(pages)} page(s); the certificate of {label} has "
                    f"{len(fresh)}")
-    # words, not lines: other software breaks a table's lines otherwise
-    old = " ".join(pages).split()
-    new = " ".join(fresh).split()
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
@@ -702,6 +715,18 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
             out.append("(further differences not listed)")
             break
     return out
+
+
+def _copy_lang(pages: list[str]) -> str:
+    """The language a copy's first page reads as, by the titles it prints (the
+    catalogues' ``doc.title``, ``doc.title_precheck``); ko+en when it cannot tell."""
+    from .catalogue import catalogue
+
+    head = " ".join((pages[0] if pages else "").split())
+    found = [lang for lang in ("ko", "en")
+             if any(" ".join(catalogue(lang)[k].split()) in head
+                    for k in ("doc.title", "doc.title_precheck"))]
+    return found[0] if len(found) == 1 else "ko+en"
 
 
 def _metadata_entry(payload: bytes, key: str) -> str | None:

@@ -306,3 +306,52 @@ def test_a_run_of_another_algorithm_than_the_protocols_is_named(tmp_path):
         assert result.warnings[0] == warning  # first: it questions the run itself
         korean = warning_ko(warning)
         assert korean is not None and "algo_v2.py:Algo" in korean and "플러그인" in korean
+
+
+def test_a_protocol_plugin_linked_to_its_file_is_not_called_another_algorithm(tmp_path):
+    # The protocol names algo/algo.py:Algo, a symbolic link to algo_v3.py (a "latest"
+    # link kept beside the versions). The runner follows the link (pathlib's resolve) and
+    # records the plugin as algo_v3.py:Algo, so the run medeval run made of this very
+    # protocol was warned 'made by the plugin algo_v3.py:Algo ..., not by the plugin the
+    # protocol names, algo.py:Algo' (found reviewing c5b8a63). Its own run: no warning.
+    import os
+
+    folder = _tiny_set(tmp_path / "set")
+    (folder / "algo").mkdir()
+    (folder / "algo" / "algo_v3.py").write_text(
+        "class Algo:\n    def predict(self, case):\n        return 0.5\n")
+    os.symlink("algo_v3.py", folder / "algo" / "algo.py")
+    path = protocol_file(folder)
+    path.write_text(path.read_text().replace(
+        'version = "1.0"', 'version = "1.0"\nplugin = "algo/algo.py:Algo"'))
+    result = medeval.evaluate(path, run_dir=tmp_path / "run")
+    start = json.loads((tmp_path / "run" / "run.jsonl").read_text().splitlines()[0])
+    assert start["algorithm"]["target"] == "algo_v3.py:Algo"  # as the runner records it
+    assert not [w for w in result.warnings if "these outputs are of another" in w]
+
+
+def test_a_run_log_naming_the_plugin_by_its_absolute_path_is_the_same_plugin(tmp_path):
+    # medeval 0.2 recorded a file plugin's target as its absolute path (its
+    # AlgorithmSpec.to_dict wrote self.target, '/.../plugin/algo.py:Algo'; 4b47cc5 made it
+    # 'algo.py:Algo'). Such a run of the protocol's own plugin was warned 'made by the
+    # plugin /.../plugin/algo.py:Algo ..., not by the plugin the protocol names,
+    # algo.py:Algo'. The run log is a real run's, its target written back as 0.2 wrote it.
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = _with_plugin(folder, tmp_path)
+    medeval.evaluate(path, run_dir=tmp_path / "run")
+    log = tmp_path / "run" / "run.jsonl"
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    for record in records:
+        if isinstance(record.get("algorithm"), dict):
+            record["algorithm"]["target"] = f"{tmp_path / 'plugin' / 'algo.py'}:Algo"
+    log.write_text("".join(json.dumps(record) + "\n" for record in records))
+    result = medeval.evaluate(path, tmp_path / "run")
+    assert not [w for w in result.warnings if "these outputs are of another" in w]
+    # another file named by its absolute path is still named
+    for record in records:
+        if isinstance(record.get("algorithm"), dict):
+            record["algorithm"]["target"] = f"{tmp_path / 'plugin' / 'algo_v2.py'}:Algo"
+    log.write_text("".join(json.dumps(record) + "\n" for record in records))
+    result = medeval.evaluate(path, tmp_path / "run")
+    assert [w for w in result.warnings if "made by the plugin algo_v2.py:Algo" in w]

@@ -139,8 +139,8 @@ def algorithm_changed(run_dir: Path, protocol: Protocol) -> list[str]:
         if not colon:
             return []  # an entry point's name: what it names is not known here
         kind, what = "python", "plugin"
-        expected = (f"{Path(file).name}:{attribute}" if file.endswith(".py")
-                    else spec.plugin)
+        expected = (f"{_plugin_file(file, protocol).name}:{attribute}"
+                    if file.endswith(".py") else spec.plugin)
     elif spec.command:
         kind, what, expected = "command", "command", spec.command
     else:
@@ -150,11 +150,26 @@ def algorithm_changed(run_dir: Path, protocol: Protocol) -> list[str]:
     made = first.get("algorithm")
     if not isinstance(made, dict) or not isinstance(made.get("target"), str):
         return []
-    if (made.get("kind"), made["target"]) == (kind, expected):
+    target = made["target"]
+    if made.get("kind") == "python" and ".py:" in target:
+        # medeval 0.2 recorded a file plugin by its absolute path; later ones by its name
+        made_file, _, made_attribute = target.rpartition(":")
+        target = f"{Path(made_file).name}:{made_attribute}"
+    if (made.get("kind"), target) == (kind, expected):
         return []
     made_kind = "command" if made.get("kind") == "command" else "plugin"
     folder = Path(os.path.normpath(run_dir)).name
-    return [f"all cases: the run in {folder} was made by the {made_kind} {made['target']} "
+    return [f"all cases: the run in {folder} was made by the {made_kind} {target} "
             f"(SHA-256 {made.get('sha256')}), not by the {what} the protocol names, "
             f"{expected}: these outputs are of another algorithm than the item the "
             "protocol names"]
+
+
+def _plugin_file(file: str, protocol: Protocol) -> Path:
+    """The protocol's plugin file as the runner names it: taken from the protocol's
+    folder, a symbolic link followed (``model.py`` linked to ``model_v3.py`` runs, and is
+    recorded, as ``model_v3.py``)."""
+    path = Path(file)
+    if not path.is_absolute() and protocol.path is not None:
+        path = protocol.path.parent / path
+    return path.resolve()

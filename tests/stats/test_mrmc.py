@@ -284,6 +284,39 @@ class TestBadInput:
         with pytest.raises(InvalidInputError, match="lacks column.*'rating'"):
             mrmc(_small().drop(columns="rating"))
 
+    @pytest.mark.parametrize("sep, name", [(";", "semicolons"), ("\t", "tabs")])
+    def test_file_separated_otherwise_names_the_file_and_the_separator(self, tmp_path, sep,
+                                                                       name):
+        # Excel's ';' export (decimal commas) and a TSV: the whole header is one column.
+        # Before: 'mrmc: the table lacks column(s) 'reader', ...' without the file or why.
+        path = tmp_path / "readings.csv"
+        path.write_text(_small().to_csv(index=False, sep=sep).replace(".", ","),
+                        encoding="utf-8-sig")
+        with pytest.raises(InvalidInputError) as info:
+            mrmc(path)
+        message = str(info.value)
+        assert message.startswith(f"mrmc: {path}: the table lacks column(s) 'reader'")
+        assert f"its fields are separated by {name}: the table is a CSV with commas" \
+            in message
+
+    def test_file_missing_a_column_says_what_it_has(self, tmp_path):
+        path = tmp_path / "readings.csv"
+        _small().rename(columns={"rating": "score"}).to_csv(path, index=False)
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"mrmc: {path}: the table lacks column(s) 'rating'") + ".*it has 'reader', "
+                "'treatment', 'case', 'truth', 'score'"):
+            mrmc(path)
+
+    def test_file_with_an_empty_reader_names_its_line(self, tmp_path):
+        # the 4th data row is line 5 of the file (line 1 the header)
+        path = tmp_path / "readings.csv"
+        lines = _small().to_csv(index=False).splitlines()
+        lines[4] = "," + lines[4].split(",", 1)[1]
+        path.write_text("\n".join(lines) + "\n")
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"mrmc: {path}: column 'reader' is empty on line(s) 5")):
+            mrmc(path)
+
     def test_one_positive_case_cannot_be_jackknifed(self):
         table = _small()
         table["truth"] = (table["case"] == 6).astype(int)

@@ -150,21 +150,28 @@ def read_design(table: Any, *, func: str = "mrmc") -> Design:
         a reader missing a case in a treatment (the missing cells named).
     """
     frame = _frame(table, func)
+    # a file is named, and its rows given as its lines (the header is line 1)
+    path = Path(table) if isinstance(table, (str, os.PathLike)) else None
+    source = f"{func}: {path}:" if path is not None else f"{func}:"
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
+        columns = [str(c) for c in frame.columns]
+        separated = next((name for mark, name in ((";", "semicolons"), ("\t", "tabs"))
+                          if len(columns) == 1 and mark in columns[0]), None)
         raise InvalidInputError(
-            f"{func}: the table lacks column(s) {', '.join(map(repr, missing))}; it needs "
+            f"{source} the table lacks column(s) {', '.join(map(repr, missing))}; it needs "
             f"{', '.join(COLUMNS)} (one row per reading)"
+            + (f"; its fields are separated by {separated}: the table is a CSV with commas"
+               if separated else f"; it has {', '.join(map(repr, columns))}")
         )
     if len(frame) == 0:
-        raise InvalidInputError(f"{func}: the table has no rows")
+        raise InvalidInputError(f"{source} the table has no rows")
     for column in ("reader", "treatment", "case"):
         if frame[column].isna().any():
             rows = np.flatnonzero(frame[column].isna().to_numpy())
-            raise InvalidInputError(
-                f"{func}: column {column!r} is empty in row(s) "
-                f"{_listing([str(i) for i in rows])} (0-based)"
-            )
+            where = (f"line(s) {_listing([str(i + 2) for i in rows])}" if path is not None
+                     else f"row(s) {_listing([str(i) for i in rows])} (0-based)")
+            raise InvalidInputError(f"{source} column {column!r} is empty on {where}")
 
     ratings = pd.to_numeric(frame["rating"], errors="coerce")
     if frame["rating"].dtype == bool:

@@ -355,3 +355,29 @@ def test_a_run_log_naming_the_plugin_by_its_absolute_path_is_the_same_plugin(tmp
     log.write_text("".join(json.dumps(record) + "\n" for record in records))
     result = medeval.evaluate(path, tmp_path / "run")
     assert [w for w in result.warnings if "made by the plugin algo_v2.py:Algo" in w]
+
+
+def test_a_goal_lowered_in_a_protocol_built_in_code_is_named(tmp_path, monkeypatch):
+    # A protocol built in Python (validate_protocol on a dict, no file) has no file
+    # SHA-256: the run log records "sha256": null. 9c35767 took two equal file SHA-256
+    # for the very file the run was made for, and None == None, so a goal lowered in code
+    # after the run was judged without a word (found reviewing 9c35767). The protocol's
+    # text is the test fixture's TOML read with tomllib, not medeval.
+    import tomllib
+
+    from medeval.protocol import validate_protocol
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = _with_plugin(folder, tmp_path)
+    monkeypatch.chdir(folder)  # a protocol built in code takes its manifest from here
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    medeval.evaluate(validate_protocol(data), run_dir=tmp_path / "run")
+    start = json.loads((tmp_path / "run" / "run.jsonl").read_text().splitlines()[0])
+    assert start["protocol"]["sha256"] is None  # no file
+    assert _protocol_warnings(medeval.evaluate(validate_protocol(data), tmp_path / "run")) == []
+    lowered = tomllib.loads(path.read_text(encoding="utf-8").replace(
+        "goal = 0.75", "goal = 0.5"))
+    [warning] = _protocol_warnings(medeval.evaluate(validate_protocol(lowered),
+                                                    tmp_path / "run"))
+    assert "changed after the algorithm ran" in warning

@@ -87,10 +87,11 @@ def protocol_changed(run_dir: Path, protocol: Protocol) -> list[str]:
     started = first.get("protocol")
     if not isinstance(started, dict) or not isinstance(started.get("judged_sha256"), str):
         return []
-    if started.get("sha256") == protocol.sha256:
+    if protocol.sha256 is not None and started.get("sha256") == protocol.sha256:
         # the very bytes the run was made for: nothing edited, whatever this medeval's
         # judged SHA-256 of them is (a later medeval with a new defaulted field, or
-        # another pydantic, dumps the same file otherwise and warned falsely)
+        # another pydantic, dumps the same file otherwise and warned falsely); a
+        # protocol built in code has no file, so no SHA-256 to compare (None == None)
         return []
     if started["judged_sha256"] == judged_sha256(protocol):
         return []

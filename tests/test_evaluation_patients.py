@@ -321,3 +321,47 @@ def test_a_stratified_bootstrap_over_few_cases_counts_each_class_apart():
     predictions = pd.DataFrame({"case_id": ids, "score": [k / 80 for k in range(80)]})
     result = evaluate_classification(references, predictions, threshold=0.5)
     assert not [w for w in result.warnings if "different resamples" in w]
+
+
+def test_the_likelihood_ratios_on_several_images_per_patient_say_they_take_cases_alone(
+        tmp_path):
+    # The log method's interval of LR+ and LR- (Simel et al. 1991) counts the confusion
+    # matrix's cases as independent trials; with several images per patient under
+    # resampling_unit = "patient" it was printed beside the clustered proportions with no
+    # word (found in the endoscopy user pass: 375 frames of 25 patients, every proportion
+    # wilson-clustered, LR+ 'log' on 375 frames, the same interval as under "case").
+    # Its interval is kept (no clustered form here) and its note says so, hence the
+    # warnings and the certificate. The interval by hand: ln LR+ +- z sqrt(1/TP - 1/(TP+FN)
+    # + 1/FP - 1/(FP+TN)), and for LR- with FN, TN in place of TP, FP.
+    from scipy.stats import norm
+
+    table = write_set(tmp_path, 5)
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    truth, decided = table["reference"].to_numpy() == 1, table["score"].to_numpy() >= 0.5
+    tp, fn = int((truth & decided).sum()), int((truth & ~decided).sum())
+    fp, tn = int((~truth & decided).sum()), int((~truth & ~decided).sum())
+    z = norm.ppf(0.975)
+    for name, (a, b, c, d) in (("lr_positive", (tp, fn, fp, tn)),
+                               ("lr_negative", (fn, tp, tn, fp))):
+        value = (a / (a + b)) / (c / (c + d))
+        half = z * math.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
+        est = result.metric(name).estimate
+        assert est.value == pytest.approx(value, rel=1e-12)
+        assert (est.low, est.high) == pytest.approx(
+            (value * math.exp(-half), value * math.exp(half)), rel=1e-12)
+        note = (f"the log method takes the {len(table)} cases as independent, but they are "
+                "of 41 patients, several per patient: the interval is too narrow if a "
+                "patient's cases are alike (the likelihood ratios' interval has no form over "
+                "patients here)")
+        assert est.note == note
+        assert f"all cases: {name}: {note}" in result.warnings
+    # one image per patient: no such note
+    single = tmp_path / "single"
+    single.mkdir()
+    write_set(single, 5)
+    manifest = pd.read_csv(single / "manifest.csv", dtype=str)
+    manifest["patient_id"] = manifest["case_id"]
+    manifest.to_csv(single / "manifest.csv", index=False)
+    alone = evaluate(single / "protocol.toml", predictions=single / "predictions")
+    assert alone.metric("lr_positive").estimate.note is None
+    assert not [w for w in alone.warnings if "log method" in w]

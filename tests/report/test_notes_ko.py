@@ -224,6 +224,10 @@ def _task_notes() -> list[str]:
     from medeval.tasks.binary_classification import _newcombe_unclustered
 
     out.append(_newcombe_unclustered(["a", "a", "b"]))
+    # a likelihood ratio's log-method interval on several images per patient
+    from medeval.tasks.binary_classification import _lr_unclustered
+
+    out.append(_lr_unclustered(["a", "a", "b"]))
     # an interrupted run's cases never run (ten shown)
     from medeval.evaluation import _interrupted_run
 

@@ -435,6 +435,13 @@ NOTES: tuple[Note, ...] = (
          "편향, 일치 한계, MAE, RMSE, Lin의 CCC의 신뢰구간은 측정된 증례 {n}개를 서로 독립으로 "
          "다루지만, 이들은 환자 {k}명의 것으로 환자마다 여러 개입니다: 한 환자의 증례들이 서로 "
          "비슷하면 구간이 지나치게 좁습니다 (이 신뢰구간들에는 환자 단위의 형태가 아직 없습니다)"),
+    Note(r"the log method takes the (?P<n>\d+) cases as independent, but they are of "
+         r"(?P<k>\d+) patients, several per patient: the interval is too narrow if a "
+         r"patient's cases are alike \(the likelihood ratios' interval has no form over "
+         r"patients here\)",
+         "로그 방법은 증례 {n}건을 서로 독립으로 다루지만, 이들은 환자 {k}명의 것으로 환자마다 "
+         "여러 건입니다: 한 환자의 증례들이 서로 비슷하면 신뢰구간이 너무 좁습니다 (우도비의 "
+         "신뢰구간에는 환자 단위의 형태가 아직 없습니다)"),
     Note(r"newcombe takes the (?P<n>\d+) cases as independent, but they are of (?P<k>\d+) "
          r"patients, several per patient: the interval is too narrow if a patient's cases are "
          r"alike; auc_method = \"delong\" \(Obuchowski's clustered form here\) or "

@@ -95,8 +95,12 @@ def classification_metrics(
         metrics.append(metric_record(name, name, bootstrap_ci(name, truth, decided, **boot)))
     which: Literal["positive", "negative"]
     for which in ("positive", "negative"):
-        metrics.append(metric_record(f"lr_{which}", f"lr_{which}", likelihood_ratio_ci(
-            cm.tp, cm.fn, cm.fp, cm.tn, which=which, confidence=confidence)))
+        ratio = likelihood_ratio_ci(cm.tp, cm.fn, cm.fp, cm.tn, which=which,
+                                    confidence=confidence)
+        if clustered:  # the log method has no form over patients: say so, as Newcombe's
+            ratio = replace(ratio, note="; ".join(
+                t for t in (ratio.note, _lr_unclustered(list(clusters))) if t))
+        metrics.append(metric_record(f"lr_{which}", f"lr_{which}", ratio))
     auc = auc_ci(truth, scores, **auc_options)
     if clustered and auc_method == "newcombe" and auc.note is None:
         auc = replace(auc, note=_newcombe_unclustered(list(clusters)))
@@ -312,6 +316,20 @@ def _newcombe_unclustered(clusters: list[Any]) -> str:
             f"{patients} patients, several per patient: the interval is too narrow if a "
             "patient's cases are alike; auc_method = \"delong\" (Obuchowski's clustered "
             "form here) or \"bootstrap\" (patients resampled) accounts for it")
+
+
+def _lr_unclustered(clusters: list[Any]) -> str:
+    """The note of a likelihood ratio's interval (the log method, Simel et al. 1991) on
+    cases several of which share a patient: it counts the cases of the confusion matrix
+    as independent trials, and has no clustered form here.
+
+    >>> _lr_unclustered(["a", "a", "b"])[:52]
+    'the log method takes the 3 cases as independent, but'
+    """
+    return (f"the log method takes the {len(clusters)} cases as independent, but they are "
+            f"of {len(set(clusters))} patients, several per patient: the interval is too "
+            "narrow if a patient's cases are alike (the likelihood ratios' interval has no "
+            "form over patients here)")
 
 
 def _outcome(truth: int, decided: int) -> str:

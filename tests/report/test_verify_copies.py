@@ -171,3 +171,56 @@ def test_a_copy_of_a_korean_only_certificate_is_read_in_korean(
     assert (f"certificate {tmp_path / 'short.pdf'} has {len(PdfReader(korean).pages) - 1} "
             f"page(s); the certificate of result {certified} has "
             f"{len(PdfReader(korean).pages)}") in verdict.differences, verdict.differences
+
+
+def _metadata_back(copy: Path, original: Path, out: Path) -> Path:
+    """The copy with the original's document information (its Keywords) put back, as a
+    program that lays the pages out anew but keeps /Info writes it (pypdf)."""
+    writer = PdfWriter(clone_from=copy)
+    writer.add_metadata(dict(PdfReader(original).metadata))
+    with out.open("wb") as handle:
+        writer.write(handle)
+    return out
+
+
+def test_a_copy_keeping_its_keywords_is_compared_by_words(
+        certified: Path, certificate: Path, info_file: Path, tmp_path: Path) -> None:
+    # Found reviewing aa62ac4 (words for a copy without Keywords): poppler's copy with
+    # the Keywords kept was compared line by line, and cairo sets a table's cells on
+    # lines of its own: 10 differences such as "prints 'Test Report' (after '시험성적서')
+    # where the result gives 'Test Report'" for a copy of the same words, and a figure
+    # changed in it lost among them
+    if shutil.which("pdftocairo") is None:  # .ci/run installs poppler-utils
+        pytest.fail("pdftocairo (poppler-utils) is needed: apt-get install poppler-utils")
+    subprocess.run(["pdftocairo", "-pdf", str(certificate), str(tmp_path / "cairo.pdf")],
+                   check=True, capture_output=True, timeout=120)
+    kept = _metadata_back(tmp_path / "cairo.pdf", certificate, tmp_path / "kept.pdf")
+    verdict = verify_certificate(certified, kept, report_info=info_file)
+    assert verdict.status == "altered"  # not the bytes issued
+    assert not [d for d in verdict.differences if " prints " in d], verdict.differences
+    figure = _sensitivity(certified)
+    forged = "0.9999" if figure != "0.9999" else "0.1111"
+    with pikepdf.open(certificate) as pdf:
+        for page in pdf.pages:
+            for stream in (page.Contents if isinstance(page.Contents, pikepdf.Array)
+                           else [page.Contents]):
+                stream.write(stream.read_bytes().replace(figure.encode(), forged.encode()))
+        pdf.save(tmp_path / "forged.pdf")
+    subprocess.run(["pdftocairo", "-pdf", str(tmp_path / "forged.pdf"),
+                    str(tmp_path / "cairo-forged.pdf")], check=True, capture_output=True,
+                   timeout=120)
+    kept = _metadata_back(tmp_path / "cairo-forged.pdf", certificate, tmp_path / "f.pdf")
+    printed = [d for d in verify_certificate(certified, kept, report_info=info_file
+                                             ).differences if " prints " in d]
+    assert printed and all(d.startswith(f"certificate {kept} prints '{forged}' (after the "
+                                        "words ") and d.endswith(f"gives '{figure}'")
+                           for d in printed), printed
+
+
+def test_the_page_words_a_word_difference_in_korean() -> None:
+    from medeval.web.differences_ko import difference_ko
+
+    assert difference_ko("the uploaded file prints '0.9999' (after the words '민감도 / "
+                         "Sensitivity') where the result gives '0.8483'") == (
+        "올린 파일의 인쇄 내용: '0.9999' ('민감도 / Sensitivity' 다음), 결과로 만든 "
+        "내용: '0.8483'")

@@ -645,17 +645,47 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
         out.append(f"{name} has {len(record.get('pages', []))} page(s); the certificate "
                    f"rendered from the result has {len(fresh)}")
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    lines = list(out)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
+        if " ".join(old[i1:i2]).split() == " ".join(new[j1:j2]).split():
+            # the same words on lines broken otherwise: laid out by other software (a
+            # program that saved it again), whose lines cannot be set against ours
+            return out + _word_changes(record.get("pages", []), fresh, name,
+                                       "the result gives", 10 - len(out))
         before = " | ".join(old[i1:i2]).strip()
         after = " | ".join(new[j1:j2]).strip()
         if _FINGERPRINT_ONLY.search(before) and _FINGERPRINT_ONLY.search(after):
             continue  # the fingerprint lines themselves: already reported
         where = f" (after {_clip(old[i1 - 1].strip())!r})" if i1 > 0 else ""
-        out.append(f"{name} prints {_clip(before)!r}{where} where the result gives "
+        lines.append(f"{name} prints {_clip(before)!r}{where} where the result gives "
+                     f"{_clip(after)!r}")
+        if len(lines) == 10:
+            lines.append("(further differences not listed)")
+            break
+    return lines
+
+
+def _word_changes(pages: list[str], fresh: list[str], name: str, gives: str,
+                  limit: int) -> list[str]:
+    """The printed words of ``pages`` that ``fresh`` (a rendering's pages) prints
+    otherwise, each run of them named after the six words before it; at most ``limit``
+    (then a note that more are not listed)."""
+    old, new = " ".join(pages).split(), " ".join(fresh).split()
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        before, after = " ".join(old[i1:i2]), " ".join(new[j1:j2])
+        if _FINGERPRINT_ONLY.fullmatch(before) and _FINGERPRINT_ONLY.fullmatch(after):
+            continue  # the fingerprint itself: reported with the result's
+        where = (f" (after the words {_clip(' '.join(old[max(0, i1 - 6):i1]))!r})"
+                 if i1 > 0 else "")
+        out.append(f"{name} prints {_clip(before)!r}{where} where {gives} "
                    f"{_clip(after)!r}")
-        if len(out) == 10:
+        if len(out) >= limit:
             out.append("(further differences not listed)")
             break
     return out
@@ -700,21 +730,11 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
                           in matcher.get_opcodes() if tag != "equal"), fresh, matcher))
         if tried[-1][0] <= len(old) // 20:  # close: a language's words differ by far more
             break
-    _, fresh, matcher = min(tried, key=lambda t: t[0])  # the first of the closest
-    new = " ".join(fresh).split()
+    _, fresh, _ = min(tried, key=lambda t: t[0])  # the first of the closest
     if len(pages) != len(fresh):
         out.append(f"{name} has {len(pages)} page(s); the certificate of {label} has "
                    f"{len(fresh)}")
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        where = f" (after {_clip(' '.join(old[max(0, i1 - 6):i1]))!r})" if i1 > 0 else ""
-        out.append(f"{name} prints {_clip(' '.join(old[i1:i2]))!r}{where} where {label} "
-                   f"gives {_clip(' '.join(new[j1:j2]))!r}")
-        if len(out) >= 14:
-            out.append("(further differences not listed)")
-            break
-    return out
+    return out + _word_changes(pages, fresh, name, f"{label} gives", 14 - len(out))
 
 
 def _copy_lang(pages: list[str]) -> str:

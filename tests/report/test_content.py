@@ -404,3 +404,44 @@ def test_failed_eeg_recordings_add_no_time_to_the_false_alarm_rate(tmp_path: Pat
     assert "text.failures_worst_eeg-events" in keys
     assert "recording time is not counted in the false alarms per 24 h" in catalogue("en")[
         "text.failures_worst_eeg-events"]
+
+
+@pytest.mark.parametrize("example, unit", [("polyp-detection", "frame"),
+                                           ("detection", "case")])
+def test_a_detection_certificate_says_what_a_failed_frame_counted_as(
+        tmp_path: Path, example: str, unit: str) -> None:
+    # A failed frame of the detection tasks counts as detecting nothing, and stays among
+    # the frames the FROC's false positives per frame are taken over. The certificate
+    # said instead 'counted as the worst outcome (a wrong answer, Dice 0, the declared
+    # worst distance)', the general examples of other tasks (found in the endoscopy user
+    # pass, on a coco-detection certificate of 375 frames, 8 failed). The frames counted
+    # by the csv module from the manifest; the failed ones are those without a usable
+    # prediction (the example's README: one missing file, one box of 3 numbers).
+    import csv
+    import json
+    import shutil
+
+    import medeval
+
+    folder = shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / example,
+                             tmp_path / example, ignore=shutil.ignore_patterns("result*"))
+    with open(folder / "manifest.csv", newline="", encoding="utf-8") as handle:
+        frames = len(list(csv.DictReader(handle)))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    data = json.loads(result.to_json())
+    assert data["failures"]["n_failed"] == 2 and data["failures"]["policy"] == "worst-case"
+    assert data["tables"]["froc"]["n_cases"] == frames  # the failed frames counted in
+    task = data["task"]["type"] if isinstance(data["task"], dict) else data["task"]
+    certificate = build_certificate(result)
+    keys = [getattr(getattr(b, "text", None), "key", "") for s in certificate.sections
+            for b in s.blocks]
+    assert f"text.failures_worst_{task}" in keys and "text.failures_worst" not in keys
+    en = catalogue("en")[f"text.failures_worst_{task}"]
+    assert en.startswith(f"Failed {unit}s are counted as detecting nothing")
+    assert "Dice" not in en and "lowers that rate (FROC)" in en
+    assert "Dice" not in catalogue("ko")[f"text.failures_worst_{task}"]
+    cells = [c for s in certificate.sections for b in s.blocks if isinstance(b, Table)
+             for row in b.rows for c in row]
+    assert Msg(f"text.policy_worst-case_{task}") in cells
+    assert catalogue("en")[f"text.policy_worst-case_{task}"] == (
+        f"worst case (a failed {unit} detected nothing)")

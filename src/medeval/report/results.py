@@ -58,7 +58,7 @@ def policy_cell(result: Result) -> Cell:
 
 #: The tasks whose worst case is a failed record that detected nothing (the tasks'
 #: ``failed_values``), said so on the certificate rather than by the general examples.
-_NOTHING_DETECTED = ("ecg-beats", "eeg-events")
+_NOTHING_DETECTED = ("ecg-beats", "eeg-events", "coco-detection", "detection")
 
 
 def ordered_metrics(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:

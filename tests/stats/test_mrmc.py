@@ -317,6 +317,29 @@ class TestBadInput:
                 f"mrmc: {path}: column 'reader' is empty on line(s) 5")):
             mrmc(path)
 
+    def test_file_rows_wider_than_the_header(self, tmp_path):
+        # Treatment 'B, aided' unquoted: its rows have 6 fields under a 5-field header.
+        # Rows sorted so those come first: pandas took the reader for an index and moved
+        # every value one column left; now line 2 (the first reading) is named. A trailing
+        # comma on every row (an empty sixth field) loses nothing and is read as written.
+        table = _small().sort_values("treatment", ascending=False, kind="stable")
+        path = tmp_path / "readings.csv"
+        lines = ["reader,treatment,case,truth,rating"] + [
+            f"{r.reader},{'B, aided' if r.treatment == 'B' else r.treatment},{r.case},"
+            f"{r.truth},{r.rating}" for r in table.itertuples()]
+        path.write_text("\n".join(lines) + "\n")
+        first = table.iloc[0]
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"mrmc: cannot read {path} as CSV: line 2 has 6 fields, the header 5 "
+                f"('{first.reader}', 'B', ' aided', '{first.case}', '{first.truth}', "
+                f"'{first.rating}'): a value holding a comma must be in double quotes")):
+            mrmc(path)
+        lines = ["reader,treatment,case,truth,rating"] + [
+            f"{r.reader},{r.treatment},{r.case},{r.truth},{r.rating}," for r in
+            table.itertuples()]
+        path.write_text("\n".join(lines) + "\n")
+        assert mrmc(path).treatment_auc == mrmc(table).treatment_auc
+
     def test_one_positive_case_cannot_be_jackknifed(self):
         table = _small()
         table["truth"] = (table["case"] == 6).astype(int)

@@ -104,8 +104,8 @@ class TestFormula:
     def test_no_effect_has_power_alpha(self, scope):
         # With effect size 0 the test statistic has its null distribution, so the power
         # is the level itself: P(F(1, ddf) > F(1 - alpha; 1, ddf)) = alpha (scipy's
-        # central f.sf, chi2.sf for fixed readers, give 0.05 to 1e-12). Before, RRRC and RRFC read scipy's
-        # ncf.sf at noncentrality 0, which gave -0.95.
+        # central f.sf, chi2.sf for fixed readers, give 0.05 to 1e-12). Before, RRRC and
+        # RRFC read scipy's ncf.sf at noncentrality 0, which gave -0.95.
         pilot = PilotComponents(0.0002004, 0.00080229, 0.00034661, 0.00034407,
                                 0.00023903, 114)
         result = mrmc_power(pilot, readers=6, cases=100, effect_size=0.0, scope=scope)

@@ -718,3 +718,49 @@ def test_one_reader_figures_under_rrrc_name_the_fixed_reader_interval_or_keep_wh
     kept = task._without_readers(Estimate(0.0, math.nan, math.nan, "or-frrc-jackknife",
                                           0.95, 60, note=why))
     assert (kept.note, kept.method, math.isnan(kept.low)) == (why, "or-rrrc-jackknife", True)
+
+
+def test_a_treatment_name_with_an_unquoted_comma_names_the_line(study, tmp_path):
+    # A treatment written 'with AI (v2.1, no threshold)' without quotes gives its rows 5
+    # fields under a 4-field header. Where those rows come first, pandas took the reader
+    # for an unnamed index and shifted every value one column left (the reader read as
+    # 'with AI (v2.1', the case as the rating ...); otherwise it said only 'Expected 4
+    # fields in line N, saw 5'. Now the first such line is named with its fields: the
+    # header is line 1, so the k-th reading (0-based) is line k + 2.
+    manifest, readings = study
+    wide = "with AI (v2.1, no threshold)"
+    # 'with AI' sorts before 'without AI': its rows first (line 2), then last
+    for ascending in (True, False):
+        folder = tmp_path / str(ascending)
+        rows = readings.sort_values("treatment", ascending=ascending, kind="stable")
+        rows = rows.reset_index(drop=True)
+        protocol = write_study(folder, manifest, rows, test=wide)
+        lines = ["reader,treatment,case,rating"] + [
+            f"{r.reader},{wide if r.treatment == 'with AI' else r.treatment},{r.case},"
+            f"{r.rating}" for r in rows.itertuples()]
+        (folder / "readings.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        k = int((rows["treatment"] == "with AI").to_numpy().argmax())
+        assert (k == 0) == ascending
+        first = rows.iloc[k]
+        with pytest.raises(InvalidInputError) as caught:
+            evaluate(protocol)
+        assert str(caught.value) == (
+            f"readings {folder / 'readings.csv'}: cannot be read as CSV: line {k + 2} has 5 "
+            f"fields, the header 4 ('{first['reader']}', 'with AI (v2.1', ' no threshold)', "
+            f"'{first['case']}', '{first['rating']}'): a value holding a comma must be in "
+            'double quotes ("...")')
+
+
+def test_readings_with_a_trailing_comma_are_read_as_written(study, tmp_path, evaluated):
+    # Every row ending in a comma (an empty fifth field): before, the reader became the
+    # index and every value moved one column left; the empty field holds nothing, so the
+    # readings are those of the study and the figures the same.
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings)
+    text = (tmp_path / "readings.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    (tmp_path / "readings.csv").write_text(
+        "\n".join([lines[0]] + [line + "," for line in lines[1:]]) + "\n", encoding="utf-8")
+    result = evaluate(protocol)
+    assert result.metric("auc_difference").estimate == \
+        evaluated.metric("auc_difference").estimate

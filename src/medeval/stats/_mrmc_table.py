@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from .._csv_width import read_csv_rows
 from ..errors import InvalidInputError
 
 __all__ = ["COLUMNS", "Design", "read_design"]
@@ -120,7 +121,7 @@ def _frame(table: Any, func: str) -> pd.DataFrame:
         if not path.is_file():
             raise InvalidInputError(f"{func}: no such table file: {path}")
         try:
-            frame = pd.read_csv(path, dtype={c: str for c in _IDS})
+            frame = read_csv_rows(path, dtype={c: str for c in _IDS})
         except UnicodeDecodeError:
             from .._manifest_files import first_non_utf8
 
@@ -169,9 +170,9 @@ def read_design(table: Any, *, func: str = "mrmc") -> Design:
     for column in ("reader", "treatment", "case"):
         if frame[column].isna().any():
             rows = np.flatnonzero(frame[column].isna().to_numpy())
-            where = (f"line(s) {_listing([str(i + 2) for i in rows])}" if path is not None
+            place = (f"line(s) {_listing([str(i + 2) for i in rows])}" if path is not None
                      else f"row(s) {_listing([str(i) for i in rows])} (0-based)")
-            raise InvalidInputError(f"{source} column {column!r} is empty on {where}")
+            raise InvalidInputError(f"{source} column {column!r} is empty on {place}")
 
     ratings = pd.to_numeric(frame["rating"], errors="coerce")
     if frame["rating"].dtype == bool:

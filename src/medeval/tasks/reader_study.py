@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._csv_width import read_csv_rows
 from .._hashing import sha256_file
 from .._manifest_files import first_non_utf8
 from ..errors import InvalidInputError
@@ -82,7 +83,7 @@ def read_readings(path: Path) -> pd.DataFrame:
         The file is missing, not CSV, or lacks a column.
     """
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = read_csv_rows(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise InvalidInputError(f"readings {path}: no such file") from None
     except UnicodeDecodeError:

@@ -1,0 +1,69 @@
+"""Reading a CSV whose rows may be wider than its header.
+
+When every data row has one field more than the header, ``pandas.read_csv`` takes the
+first column for an unnamed index and shifts every value one column to the left of its
+name: a reader's name becomes the index, the treatment is read as the reader, the case as
+the treatment, the rating as the case, and the rating is empty. That happens to a
+treatment name holding an unquoted comma (``AI 보조 (v2.1, 임계값 없음)``) and to a row
+written with a trailing comma. :func:`read_csv_rows` reads with ``index_col=False`` and
+refuses a row wider than the header, naming its line, unless its extra fields are all
+empty (a trailing comma loses nothing).
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["read_csv_rows", "wide_row"]
+
+
+def wide_row(path: Path) -> str | None:
+    """The first row with more non-empty fields than the header, described for a
+    message, or None."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header: list[str] | None = None
+        start = 1
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row:
+                continue
+            if header is None:
+                header = row
+                continue
+            extra = row[len(header):]
+            if any(field.strip() for field in extra):
+                shown = ", ".join(repr(field) for field in row)
+                return (f"line {line} has {len(row)} fields, the header {len(header)} "
+                        f"({shown}): a value holding a comma must be in double quotes "
+                        '("...")')
+    return None
+
+
+def read_csv_rows(path: Path, **kwargs: Any) -> pd.DataFrame:
+    """``pandas.read_csv(path, index_col=False, **kwargs)``.
+
+    Raises
+    ------
+    ValueError
+        A row has more non-empty fields than the header (the message names its line).
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, index_col=False, **kwargs)
+    except (pd.errors.ParserWarning, pd.errors.ParserError) as exc:
+        problem = wide_row(path)
+        if problem is not None:
+            raise ValueError(problem) from None
+        if isinstance(exc, pd.errors.ParserError):
+            raise
+    # wider rows whose extra fields are all empty (trailing commas): nothing is lost
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        return pd.read_csv(path, index_col=False, **kwargs)

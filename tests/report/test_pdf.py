@@ -210,6 +210,29 @@ def test_precheck_is_marked_on_every_page_without_approval(precheck: Path,
         assert "보고서 번호" in flat([page])
 
 
+
+def test_a_precheck_calls_itself_a_report_in_every_sentence(precheck: Path, certified: Path,
+                                                            tmp_path: Path) -> None:
+    # 1f7a1e8 relabelled the pre-check's number (보고서 번호), but its statements and its
+    # verification line still called the document 이 성적서 (a certificate) and told to
+    # run 'medeval verify CERTIFICATE.pdf ... renders the certificate again', under the
+    # mark '사전점검 — 시험성적서 아님' on the same page (found reviewing 1f7a1e8). pypdf's
+    # text: 성적서 only in 시험성적서 of the mark and the pre-check statement, which say what
+    # it is not; 'certificate' only in 'NOT A CERTIFICATE' and 'not a test certificate'.
+    text = flat(text_of(render_certificate(precheck, tmp_path / "pre.pdf")))
+    rest = text
+    for what_it_is_not in ("시험성적서", "NOT A CERTIFICATE", "not a test certificate"):
+        assert what_it_is_not in rest
+        rest = rest.replace(what_it_is_not, "")
+    assert "성적서" not in rest and "certificate" not in rest.lower()
+    assert "이 보고서에 기술된 시험 데이터셋" in text and "이 보고서는 시험기관의" in text
+    assert "medeval verify REPORT.pdf" in text and "보고서를 다시 만들어" in text
+    # a certificate's sentences are unchanged
+    certificate = flat(text_of(render_certificate(certified, tmp_path / "cert.pdf")))
+    assert "이 성적서에 기술된 시험 데이터셋" in certificate
+    assert "medeval verify CERTIFICATE.pdf" in certificate
+
+
 def test_single_languages(certified: Path, tmp_path: Path) -> None:
     english = flat(text_of(render_certificate(certified, tmp_path / "en.pdf", lang="en")))
     korean = flat(text_of(render_certificate(certified, tmp_path / "ko.pdf", lang="ko")))

@@ -18,7 +18,7 @@ from .catalogue import Msg, catalogue
 
 __all__ = ["by_name", "ci_text", "date_text", "estimate_cell", "goal_text", "group_value",
            "known", "level_text", "message", "method_cell", "metric_name", "n_text",
-           "number_label", "number_text", "or_none", "undefined_note", "value_of"]
+           "number_label", "number_text", "own_text", "or_none", "undefined_note", "value_of"]
 
 
 def message(key: str, **params: Any) -> Msg:
@@ -156,3 +156,10 @@ def number_label(precheck: bool) -> Msg:
     """The report number's label: a certificate's (시험성적서's "성적서 번호"), or a pre-check
     report's ("보고서 번호": a pre-check is no certificate, and says so everywhere)."""
     return Msg("doc.report_number_precheck" if precheck else "doc.report_number")
+
+
+def own_text(key: str, precheck: bool, **params: Any) -> Msg:
+    """A sentence that names the document itself: a certificate's (Korean 이 성적서), or
+    a pre-check report's (``<key>_precheck``: 이 보고서, REPORT.pdf), as
+    :func:`number_label` names its number."""
+    return message(f"{key}_precheck" if precheck else key, **params)

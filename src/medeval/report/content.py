@@ -49,7 +49,7 @@ from .cells import level_text as _level
 from .cells import message as _m
 from .cells import metric_name as _metric_name
 from .cells import n_text as _n
-from .cells import number_label
+from .cells import number_label, own_text
 from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
 from .info import ReportInfo
@@ -310,8 +310,8 @@ def _summary(result: Result, level: str) -> Section:
 def _closing(info: ReportInfo, number: str, fingerprint: str, issue: str,
              precheck: bool) -> Section:
     blocks: list[Block] = [
-        Para(Msg("text.only_item"), "note"),
-        Para(Msg("text.no_reproduction"), "note"),
+        Para(own_text("text.only_item", precheck), "note"),
+        Para(own_text("text.no_reproduction", precheck), "note"),
         Para(Msg("text.customer_supplied"), "note"),
     ]
     if not precheck:
@@ -556,6 +556,6 @@ def _integrity(result: Result, number: str, fingerprint: str,
                 (Msg("field.manifest_fingerprint"), result.dataset.fingerprint),
                 (Msg("field.protocol_sha256"), str(result.protocol.sha256)),
                 *_item_digests(result.algorithm.run),
-                (Msg("field.verify"), Msg("text.verify_how")))),
+                (Msg("field.verify"), own_text("text.verify_how", result.precheck)))),
         QRCode(qr_payload(number, fingerprint, base_url=base_url)),
     ))

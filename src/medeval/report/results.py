@@ -28,6 +28,7 @@ from .cells import method_cell as _method
 from .cells import metric_name as _metric_name
 from .cells import n_text as _n
 from .cells import number_text as _number
+from .cells import own_text
 from .cells import undefined_note as _undefined_note
 from .cells import value_of as _value
 from .reader_study import reader_study_blocks
@@ -142,7 +143,7 @@ def results_section(result: Result, level: str) -> Section:
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks += _ec57_average(result.tables)
-    blocks += _ec57_matrices(result.tables)
+    blocks += _ec57_matrices(result.tables, result.precheck)
     blocks += _event_counts(result.tables)
     blocks += reader_study_blocks(result.tables, level)
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
@@ -202,7 +203,7 @@ def _ec57_average(tables: Mapping[str, Any]) -> list[Block]:
                   span=0.7)]
 
 
-def _ec57_matrices(tables: Mapping[str, Any]) -> list[Block]:
+def _ec57_matrices(tables: Mapping[str, Any], precheck: bool) -> list[Block]:
     """The ECG beat-label matrices (reference rows, detected columns): pooled, and each
     record's for a set of a few records."""
     ec57 = tables.get("ec57")
@@ -225,7 +226,7 @@ def _ec57_matrices(tables: Mapping[str, Any]) -> list[Block]:
         blocks += [table(_m("text.ec57_matrix_record", case_id=case_id), counts)
                    for case_id, counts in records.items()]
     elif len(records) > _EC57_RECORDS_PRINTED:
-        blocks.append(Para(_m("text.ec57_matrix_more", n=len(records),
+        blocks.append(Para(own_text("text.ec57_matrix_more", precheck, n=len(records),
                               limit=_EC57_RECORDS_PRINTED), "note"))
     return blocks
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 
@@ -157,6 +158,28 @@ def test_a_semicolon_separated_manifest_is_named_so(tmp_path):
     path = write_manifest(tmp_path, ["a;p;x.png;1"], header="case_id;patient_id;input;reference")
     with pytest.raises(ManifestError, match="separated by semicolons: a manifest is a CSV "
                                             "with commas"):
+        Manifest.from_csv(path)
+
+
+def test_rows_wider_than_the_header(tmp_path):
+    # Every row ending in a comma (one field more than the header): pandas took case_id
+    # for an unnamed index and shifted every value left: case 'p1', patient 'a.png',
+    # input '1', reference empty ('case p1: input '1': no such file'). An empty extra
+    # field loses nothing:
+    # read as written. A row whose extra field holds a value (an unquoted comma) is named
+    # by its line (the header is line 1).
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(b"\x89PNG")
+    path = write_manifest(tmp_path, ["a,p1,a.png,1,", "b,p2,b.png,0,"],
+                          header="case_id,patient_id,input,reference")
+    manifest = Manifest.from_csv(path)
+    assert [(c.case_id, c.patient_id, c.reference) for c in manifest.cases] == [
+        ("a", "p1", "1"), ("b", "p2", "0")]
+    path = write_manifest(tmp_path, ["a,p1,a.png,1", "b,p2,b.png,0,left"],
+                          header="case_id,patient_id,input,reference")
+    with pytest.raises(ManifestError, match=re.escape(
+            "cannot be read as CSV: line 3 has 5 fields, the header 4 ('b', 'p2', 'b.png', "
+            "'0', 'left'): a value holding a comma must be in double quotes")):
         Manifest.from_csv(path)
 
 

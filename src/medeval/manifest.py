@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ._csv_width import read_csv_rows
 from ._hashing import hash_files
 from ._manifest_files import (
     READERS,
@@ -178,7 +179,7 @@ class Manifest:
                 "CSV file its [dataset] manifest names (from the command line, with the "
                 f"protocol: medeval manifest check --protocol {file} MANIFEST.csv)")
         try:
-            frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+            frame = read_csv_rows(file, dtype=str, keep_default_na=False)
         except UnicodeDecodeError as exc:
             raise ManifestError(
                 f"manifest {file}: not UTF-8 text ({first_non_utf8(file)}); Excel's plain "

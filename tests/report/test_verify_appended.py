@@ -81,3 +81,39 @@ def test_the_verification_page_words_it_in_korean() -> None:
         "올린 파일: 결과로 만든 성적서 뒤(226162번째 바이트부터)에 2438바이트가 "
         "덧붙었습니다: PDF 프로그램이 다시 저장했거나 페이지, 첨부 파일 또는 메타데이터를 "
         "바꾼 증분 갱신입니다. 결과로 만든 성적서는 이 파일의 첫 판입니다")
+
+
+def test_document_information_changed_by_an_update_is_named(certificate: Path,
+                                                            tmp_path: Path) -> None:
+    # Found reviewing 93af697: an update rewriting /Title and the report number in
+    # /Keywords was named only as 'N bytes appended ... by a change to its pages,
+    # attachments or metadata', the entries it changed unsaid (as f44b082 names them
+    # after signing)
+    import io
+
+    from pypdf import PdfReader
+
+    keywords = str(PdfReader(certificate).metadata["/Keywords"])
+    writer = PdfWriter(certificate, incremental=True)
+    writer.add_metadata({"/Title": "Test Report - PASS", "/Keywords": keywords.replace(
+        "report-number=KTL-2026-0001", "report-number=KTL-2026-9999")})
+    saved = tmp_path / "saved.pdf"
+    with saved.open("wb") as handle:
+        writer.write(handle)
+    size = len(certificate.read_bytes())
+    first = PdfReader(io.BytesIO(saved.read_bytes()[:size])).metadata  # pypdf, revision 1
+    last = PdfReader(saved).metadata
+    changed = sorted(k for k in set(first) | set(last)
+                     if first.get(k) != last.get(k) and k != "/ModDate")
+    assert changed == ["/Keywords", "/Title"]
+    verdict = verify_certificate(saved)
+    assert verdict.status == "altered"
+    assert verdict.differences[1:] == (
+        f"certificate {saved}: its document information (/Keywords, /Title) was changed by "
+        "the update appended: the certificate as rendered does not say what it now says",)
+    from medeval.web.differences_ko import difference_ko
+
+    assert difference_ko(verdict.differences[1].replace(f"certificate {saved}",
+                                                        "the uploaded file")) == (
+        "올린 파일: 문서 정보(/Keywords, /Title)가 덧붙은 증분 갱신으로 바뀌었습니다: 결과로 "
+        "만든 성적서에는 지금 적힌 내용이 없습니다")

@@ -457,7 +457,8 @@ _XMP_DATES = (re.compile(rb"""(xmp:(?:ModifyDate|MetadataDate)\s*=\s*)(["'])[^"'
               re.compile(rb"(<xmp:(ModifyDate|MetadataDate)>)[^<]*(</xmp:\2>)"))
 
 
-def _info_changed_after_signing(payload: bytes, signed_length: int, name: str) -> list[str]:
+def _info_changed_after_signing(payload: bytes, signed_length: int, name: str, *,
+                                signed: bool = True) -> list[str]:
     """The document information entries (``/Title``, ``/Keywords`` ...) an update after
     the signed revision changed, added or removed (``/ModDate`` aside: a tool adding
     validation data after signing sets it), and the XMP metadata stream (the catalog's
@@ -490,6 +491,10 @@ def _info_changed_after_signing(payload: bytes, signed_length: int, name: str) -
                      if before.get(k) != after.get(k) and k != "/ModDate")
     if not changed:
         return []
+    if not signed:  # an unsigned file: the revision rendered, then an update
+        return [f"{name}: its document information ({', '.join(changed)}) was changed by "
+                "the update appended: the certificate as rendered does not say what it now "
+                "says"]
     return [f"{name}: its document information ({', '.join(changed)}) was changed after "
             "signing: the signature does not cover what it now says (the signed revision "
             "is the one checked)"]
@@ -786,7 +791,8 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
                 f"{len(original) - len(fresh)} bytes appended after its end (byte "
                 f"{len(fresh)}): an incremental update, by a PDF program that saved it again "
                 "or by a change to its pages, attachments or metadata; the certificate as "
-                "rendered is the file's first revision"] + _changed_lines(
+                "rendered is the file's first revision"] + _info_changed_after_signing(
+                    payload, len(fresh), name, signed=False) + _changed_lines(
                     data, info, record, payload, name, result_json, fresh)
     offset = next((i for i, (a, b) in enumerate(zip(original, fresh)) if a != b),
                   min(len(original), len(fresh)))

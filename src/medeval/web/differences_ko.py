@@ -177,6 +177,10 @@ DIFFERENCES: tuple[Note, ...] = (
          r"the one checked\)",
          "{who}: 문서 정보({keys})가 서명 후 바뀌었습니다: 서명은 지금 적힌 내용을 보증하지 "
          "않습니다 (서명된 판을 확인했습니다)", _W),
+    Note(_WHO + r": its document information \((?P<keys>[^)]*)\) was changed by the "
+         r"update appended: the certificate as rendered does not say what it now says",
+         "{who}: 문서 정보({keys})가 덧붙은 증분 갱신으로 바뀌었습니다: 결과로 만든 성적서에는 "
+         "지금 적힌 내용이 없습니다", _W),
     # -- attachments ---------------------------------------------------------------------
     Note(_WHO + r": the attachment (?P<key>\S+) was (?P<what>removed|added|replaced) after "
          r"signing",

@@ -445,3 +445,61 @@ def test_a_detection_certificate_says_what_a_failed_frame_counted_as(
     assert Msg(f"text.policy_worst-case_{task}") in cells
     assert catalogue("en")[f"text.policy_worst-case_{task}"] == (
         f"worst case (a failed {unit} detected nothing)")
+
+
+def test_a_result_that_counted_the_failed_recordings_time_is_said_so(tmp_path: Path) -> None:
+    # A result of the eeg-events example made before 9379cf3 counted the failed E-05 and
+    # E-06's 200 s in the false alarms per 24 h: 1 false alarm (E-02's, timescoring) over
+    # the 600 s of the six recordings, 144 per 24 h, its events table's hours 600 s.
+    # Rendered by this medeval, its certificate said 'their recording time is not
+    # counted in the false alarms per 24 h' and 'Recording time of the recordings scored
+    # (h)' beside 0.17 h: both false of that result (found reviewing 9379cf3). Such a
+    # result is made here from today's by its two figures, worked out from the
+    # example's references (json) and timescoring, as 6e7f9c1's test asserted them.
+    import json
+    import shutil
+    from dataclasses import replace
+
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    import medeval
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "eeg-events"
+    folder = tmp_path / "eeg"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("result"))
+    fp, seconds = 0, 0.0
+    for case in [f"E-0{k}" for k in range(1, 7)]:
+        reference = json.loads((folder / "references" / f"{case}.json").read_text())
+        n = round(reference["duration_s"] * 10)
+        path = folder / "predictions" / f"{case}.json"
+        events = json.loads(path.read_text())["events"] if path.is_file() else None
+        events = events if isinstance(events, list) else []  # E-05, E-06 failed
+        fp += scoring.EventScoring(Annotation([tuple(e) for e in reference["events"]], 10, n),
+                                   Annotation([tuple(e) for e in events], 10, n)).fp
+        seconds += reference["duration_s"]
+    assert (fp, seconds) == (1, 600.0)
+    today = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+
+    def keys(result):
+        certificate = build_certificate(result)
+        found = [getattr(getattr(b, "text", None), "key", "") for s in certificate.sections
+                 for b in s.blocks]
+        found += [cell.key for table in _tables(certificate) for row in table.rows
+                  for cell in row if isinstance(cell, Msg)]
+        return found
+
+    assert "text.failures_worst_eeg-events" in keys(today)
+    assert "text.events_hours" in keys(today)
+    metrics = tuple(replace(m, estimate=replace(m.estimate, value=fp / seconds * 86400))
+                    if m.name == "fp_per_24h" else m for m in today.metrics)
+    tables = dict(today.tables)
+    tables["events"] = {**tables["events"], "hours": seconds / 3600}
+    earlier = replace(today, metrics=metrics, tables=tables)
+    assert earlier.metric("fp_per_24h").estimate.value == pytest.approx(144.0)
+    found = keys(earlier)
+    assert "text.failures_worst_eeg-events_time_counted" in found
+    assert "text.failures_worst_eeg-events" not in found
+    assert "text.events_hours_all" in found and "text.events_hours" not in found
+    assert "still counts in the false alarms per 24 h" in catalogue("en")[
+        "text.failures_worst_eeg-events_time_counted"]

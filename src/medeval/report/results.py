@@ -144,7 +144,7 @@ def results_section(result: Result, level: str) -> Section:
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks += _ec57_average(result.tables)
     blocks += _ec57_matrices(result.tables, result.precheck)
-    blocks += _event_counts(result.tables)
+    blocks += _event_counts(result.tables, _failed_time_counted(result))
     blocks += reader_study_blocks(result.tables, level)
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
@@ -231,7 +231,28 @@ def _ec57_matrices(tables: Mapping[str, Any], precheck: bool) -> list[Block]:
     return blocks
 
 
-def _event_counts(tables: Mapping[str, Any]) -> list[Block]:
+def _failed_time_counted(result: Result) -> bool:
+    """Whether the result's false alarms per 24 h (and its events table's hours) count
+    the failed recordings' time, as medeval did before 9379cf3 (a result it made is
+    rendered again): told by the result itself, its hours against its per-case rows'
+    durations, so that its certificate says how its figure was made."""
+    events = result.tables.get("events")
+    if result.task != "eeg-events" or not isinstance(events, Mapping) \
+            or "duration_s" not in result.case_columns:
+        return False
+    seconds = {"ok": 0.0, "failed": 0.0}
+    for case in result.cases:
+        if case.get("status") in seconds and isinstance(case.get("duration_s"), (int, float)):
+            seconds[str(case["status"])] += float(case["duration_s"])
+    try:
+        hours_s = float(events["hours"]) * 3600.0
+    except (KeyError, TypeError, ValueError):
+        return False
+    return seconds["failed"] > 0 and (abs(hours_s - seconds["ok"] - seconds["failed"])
+                                      < abs(hours_s - seconds["ok"]))
+
+
+def _event_counts(tables: Mapping[str, Any], failed_time_counted: bool = False) -> list[Block]:
     """The EEG event counts the pooled ratios are made of (reference events, those
     detected, false alarms, hours recorded), as the eeg-events task pools them: the
     metrics' n is the number of recordings, not of events."""
@@ -242,7 +263,8 @@ def _event_counts(tables: Mapping[str, Any]) -> list[Block]:
     rows = ((Msg("text.events_reference"), str(int(events["n_reference"]))),
             (Msg("text.events_detected"), str(int(events["tp"]))),
             (Msg("text.events_false"), str(int(events["fp"]))),
-            (Msg("text.events_hours"), f"{float(events['hours']):.2f}"))
+            (Msg("text.events_hours_all" if failed_time_counted else "text.events_hours"),
+             f"{float(events['hours']):.2f}"))
     return [Para(Msg("text.events_counts"), "note"),
             Table((Msg("column.item"), Msg("column.value")), rows, (3, 1), numeric=(1,),
                   span=0.5)]
@@ -315,6 +337,8 @@ def alternative_section(result: Result, level: str) -> Section:
                      else "text.failures_exclude")
     if failures.policy == "worst-case" and (distance := _worst_distance(result)):
         note = _m("text.failures_worst_distance", distance=distance)
+    elif failures.policy == "worst-case" and _failed_time_counted(result):
+        note = Msg("text.failures_worst_eeg-events_time_counted")  # a result made so
     elif failures.policy == "worst-case" and result.task in _NOTHING_DETECTED:
         note = Msg(f"text.failures_worst_{result.task}")
     title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"

@@ -472,13 +472,15 @@ def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:
 
 
 def _few_units(rows: Sequence[CaseRow], protocol: Protocol,
-               metrics: Sequence[MetricRecord]) -> list[str]:
+               metrics: Sequence[MetricRecord], scope: str = "all cases") -> list[str]:
     """A warning where a bootstrap interval rests on so few resampling units (patients, or
     cases) that it can draw fewer different resamples than the protocol asks for: K units
     give C(2K-1, K) (3 patients: 10), and the percentile interval is then a coarse
     reading of a handful of values, however many images the patients hold. Cases of a
     classification are resampled within each reference class (the tasks' strata): the
-    product of each class's count (4 positives and 4 negatives: 35 x 35 = 1225)."""
+    product of each class's count (4 positives and 4 negatives: 35 x 35 = 1225).
+    ``scope`` names the cases' scope: "all cases", or a subgroup (``site=B``), whose
+    intervals rest on its own units."""
     statistics = protocol.statistics
     by_patient = statistics.resampling_unit == "patient"
     units = len({nfc_id(row.patient_id) for row in rows}) if by_patient else len(rows)
@@ -494,7 +496,7 @@ def _few_units(rows: Sequence[CaseRow], protocol: Protocol,
     if drawn >= statistics.n_resamples:
         return []
     kind = "patients" if by_patient else "cases"
-    return [f"all cases: {units} {kind}: a bootstrap resampling them can draw only "
+    return [f"{scope}: {units} {kind}: a bootstrap resampling them can draw only "
             f"{drawn} different resamples, fewer than the "
             f"{statistics.n_resamples} asked for, so the bootstrap intervals "
             f"({', '.join(boot)}) rest on {units} {kind} and say little beyond them"]
@@ -585,7 +587,11 @@ class _Figures:
                 nfc_id(row.metadata.get(column, "")): [] for row in self.rows}
             for row in self.primary:
                 groups[nfc_id(row.metadata.get(column, ""))].append(row)
-            out += [Subgroup(column, value, len(members),
-                             self.aggregate(members, f"{column}={value}").metrics)
-                    for value, members in sorted(groups.items())]
+            for value, members in sorted(groups.items()):
+                scope = f"{column}={value}"
+                metrics = self.aggregate(members, scope).metrics
+                # a subgroup's intervals rest on its own patients (or cases): say so
+                # where they are few, as for the whole set
+                self.warnings += _few_units(members, self.protocol, metrics, scope)
+                out.append(Subgroup(column, value, len(members), metrics))
         return tuple(out)

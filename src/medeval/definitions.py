@@ -495,9 +495,11 @@ DEFINITIONS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             "mrmc_auc_difference", "Difference of reader-averaged AUCs (test - reference)",
-            "reader-averaged AUC with the test treatment minus without it; interval "
-            "difference +/- t(ddf_H) SE for random readers and cases (Obuchowski-Rockette, "
-            "Hillis 2007 ddf), z for fixed readers, t(df of MS(T*R)) for fixed cases",
+            "reader-averaged AUC of the test treatment minus that of the reference "
+            "treatment; interval difference +/- t(ddf_H) SE for random readers and cases "
+            "(Obuchowski-Rockette, Hillis 2007 ddf; DBM gives the same), for fixed readers "
+            "z (Obuchowski-Rockette) or t((t-1)(c-1)) (DBM, t treatments, c cases), "
+            "t(df of MS(T*R)) for fixed cases",
             True, "Obuchowski NA, Rockette HE. Commun Stat Simul Comput 1995;24:285-308; "
             "Hillis SL. Stat Med 2007;26:596-619",
             "a subgroup with one class only: NaN (no AUC)", bounds=_SIGNED,

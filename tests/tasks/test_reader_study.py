@@ -764,3 +764,31 @@ def test_readings_with_a_trailing_comma_are_read_as_written(study, tmp_path, eva
     result = evaluate(protocol)
     assert result.metric("auc_difference").estimate == \
         evaluated.metric("auc_difference").estimate
+
+
+def test_the_definition_states_the_dbm_fixed_reader_interval(vandyke_study):
+    # DBM with fixed readers: JAFROC 4.2.1 prints Van Dyke's difference -0.04380 with
+    # (-0.08088, -0.00672) on 113 df (RJafroc inst/JAFROC/VanDykeROC.txt): t(0.975, 113)
+    # = 1.98118 times SE 0.01872, where z = 1.95996 would give (-0.08049, -0.00711). The
+    # certificate's definition of auc_difference said 'z for fixed readers' for every
+    # method; it now names DBM's t on (t-1)(c-1) = 113 df, OR's z beside it.
+    from scipy.stats import norm
+    from scipy.stats import t as t_dist
+
+    from medeval.definitions import definition
+
+    manifest, readings, folder = vandyke_study
+    protocol = write_study(folder / "dbm-frrc", manifest, readings, test="1", reference="2",
+                           comparison="superiority", margin=None, positive="1",
+                           negative="0", subgroups="",
+                           extra='method = "DBM"\nscope = "FRRC"\n')
+    difference = evaluate(protocol).metric("auc_difference").estimate
+    printed(difference.low, "-0.08088")
+    printed(difference.high, "-0.00672")
+    half = (difference.high - difference.low) / 2
+    se = half / t_dist.ppf(0.975, 113)
+    assert se == pytest.approx(0.01872, abs=5e-6)
+    assert abs(half - norm.ppf(0.975) * se) > 3e-4  # not a normal interval
+    formula = definition("mrmc_auc_difference").formula
+    assert "z (Obuchowski-Rockette) or t((t-1)(c-1)) (DBM" in formula
+    assert "z for fixed readers" not in formula

@@ -161,6 +161,21 @@ def test_a_semicolon_separated_manifest_is_named_so(tmp_path):
         Manifest.from_csv(path)
 
 
+def test_a_workbook_saved_in_place_of_the_manifest_says_so(tmp_path):
+    # An .xlsx is a ZIP archive ('PK\x03\x04', as stdlib zipfile writes it). Before:
+    # 'not UTF-8 text (line 1, byte 11); Excel's plain 'CSV' on Korean Windows writes
+    # CP949', which it is not.
+    import zipfile
+
+    path = tmp_path / "manifest.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "case_id,patient_id,input,reference")
+    with pytest.raises(ManifestError, match=re.escape(
+            f"manifest {path}: is a ZIP archive (an Excel .xlsx workbook?), not CSV text; "
+            "save it as 'CSV UTF-8'")):
+        Manifest.from_csv(path)
+
+
 def test_rows_wider_than_the_header(tmp_path):
     # Every row ending in a comma (one field more than the header): pandas took case_id
     # for an unnamed index and shifted every value left: case 'p1', patient 'a.png',

@@ -47,6 +47,22 @@ def first_non_utf8(file: Path) -> str:
     return "a byte that is not"
 
 
+def not_text(file: Path) -> str | None:
+    """What a file that does not decode as UTF-8 is, when its first bytes show it is no
+    CP949 CSV either: a workbook Excel saved (.xlsx is a ZIP archive, .xls an OLE2
+    compound file) or Excel's 'Unicode Text' (UTF-16, with its byte order mark); None
+    otherwise."""
+    with open(file, "rb") as handle:
+        start = handle.read(4)
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16 text (Excel's 'Unicode Text'), not UTF-8"
+    if start == b"PK\x03\x04":
+        return "a ZIP archive (an Excel .xlsx workbook?), not CSV text"
+    if start == b"\xd0\xcf\x11\xe0":
+        return "an Excel 97-2003 workbook (.xls), not CSV text"
+    return None
+
+
 def backslash_hint(root: Path, value: str) -> str:
     """A hint when a missing path separates its folders with backslashes (a manifest
     written on Windows) and the same path with '/' exists; empty otherwise. On Linux a

@@ -50,6 +50,7 @@ from ._manifest_files import (
     backslash_hint,
     first_non_utf8,
     kind_matches,
+    not_text,
     other_unicode_form,
     unreadable_frame,
     wfdb_files,
@@ -181,6 +182,10 @@ class Manifest:
         try:
             frame = read_csv_rows(file, dtype=str, keep_default_na=False)
         except UnicodeDecodeError as exc:
+            kind = not_text(file)
+            if kind is not None:
+                raise ManifestError(f"manifest {file}: is {kind}; save it as 'CSV UTF-8'"
+                                    ) from exc
             raise ManifestError(
                 f"manifest {file}: not UTF-8 text ({first_non_utf8(file)}); Excel's plain "
                 "'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' (a "

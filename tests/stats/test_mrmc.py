@@ -340,6 +340,25 @@ class TestBadInput:
         path.write_text("\n".join(lines) + "\n")
         assert mrmc(path).treatment_auc == mrmc(table).treatment_auc
 
+    def test_file_saved_as_a_workbook_or_unicode_text(self, tmp_path):
+        # Before: both 'is not UTF-8 text (line 1, byte ...); Excel's plain 'CSV' on
+        # Korean Windows writes CP949'. A ZIP archive (stdlib zipfile: 'PK\x03\x04', as
+        # an .xlsx is) and UTF-16 with a byte order mark (Python's utf-16 codec).
+        import zipfile
+
+        xlsx, text = tmp_path / "readings.xlsx", tmp_path / "readings.txt"
+        with zipfile.ZipFile(xlsx, "w") as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", _small().to_csv(index=False))
+        _small().to_csv(text, index=False, sep="\t", encoding="utf-16")
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"mrmc: {xlsx} is a ZIP archive (an Excel .xlsx workbook?), not CSV text; "
+                "save it as 'CSV UTF-8'")):
+            mrmc(xlsx)
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"mrmc: {text} is UTF-16 text (Excel's 'Unicode Text'), not UTF-8; save it "
+                "as 'CSV UTF-8'")):
+            mrmc(text)
+
     def test_one_positive_case_cannot_be_jackknifed(self):
         table = _small()
         table["truth"] = (table["case"] == 6).astype(int)

@@ -792,3 +792,28 @@ def test_the_definition_states_the_dbm_fixed_reader_interval(vandyke_study):
     formula = definition("mrmc_auc_difference").formula
     assert "z (Obuchowski-Rockette) or t((t-1)(c-1)) (DBM" in formula
     assert "z for fixed readers" not in formula
+
+
+@pytest.mark.parametrize("form", ["xlsx", "utf-16"])
+def test_readings_saved_as_a_workbook_or_unicode_text_say_so(study, tmp_path, form):
+    # The readings named as Excel left them: a workbook (.xlsx, a ZIP archive: stdlib
+    # zipfile writes the 'PK\x03\x04' signature) or 'Unicode Text' (UTF-16 with its byte
+    # order mark, as Python's utf-16 codec writes it). Before, both were called CP949 CSV
+    # ('not UTF-8 text (line 1, byte 11); Excel's plain 'CSV' on Korean Windows writes
+    # CP949').
+    import zipfile
+
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings)
+    path = tmp_path / "readings.csv"
+    if form == "xlsx":
+        text = path.read_text(encoding="utf-8")
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", text)
+        kind = "a ZIP archive (an Excel .xlsx workbook?), not CSV text"
+    else:
+        readings.to_csv(path, index=False, sep="\t", encoding="utf-16")
+        kind = "UTF-16 text (Excel's 'Unicode Text'), not UTF-8"
+    with pytest.raises(InvalidInputError) as caught:
+        evaluate(protocol)
+    assert str(caught.value) == f"readings {path}: is {kind}; save it as 'CSV UTF-8'"

@@ -123,8 +123,12 @@ def _frame(table: Any, func: str) -> pd.DataFrame:
         try:
             frame = read_csv_rows(path, dtype={c: str for c in _IDS})
         except UnicodeDecodeError:
-            from .._manifest_files import first_non_utf8
+            from .._manifest_files import first_non_utf8, not_text
 
+            kind = not_text(path)
+            if kind is not None:
+                raise InvalidInputError(
+                    f"{func}: {path} is {kind}; save it as 'CSV UTF-8'") from None
             raise InvalidInputError(
                 f"{func}: {path} is not UTF-8 text ({first_non_utf8(path)}); Excel's plain "
                 "'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8'"

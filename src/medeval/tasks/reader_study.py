@@ -43,7 +43,7 @@ import pandas as pd
 
 from .._csv_width import read_csv_rows
 from .._hashing import sha256_file
-from .._manifest_files import first_non_utf8
+from .._manifest_files import first_non_utf8, not_text
 from ..errors import InvalidInputError
 from ..manifest import Case
 from ..reader_study_table import ReaderStudyTable, oriented
@@ -87,6 +87,10 @@ def read_readings(path: Path) -> pd.DataFrame:
     except FileNotFoundError:
         raise InvalidInputError(f"readings {path}: no such file") from None
     except UnicodeDecodeError:
+        kind = not_text(path)
+        if kind is not None:
+            raise InvalidInputError(
+                f"readings {path}: is {kind}; save it as 'CSV UTF-8'") from None
         raise InvalidInputError(
             f"readings {path}: not UTF-8 text ({first_non_utf8(path)}); Excel's plain 'CSV' "
             "on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' (a byte order "

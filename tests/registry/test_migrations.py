@@ -108,3 +108,94 @@ def test_an_older_registry_is_upgraded_on_opening_and_keeps_its_reports(
     assert "note_r0002" in columns
     # SQLite's batch copy of the table kept the guards against one number twice
     assert {("number",), ("scope", "seq"), ("replaces",)} <= uniques
+
+
+def test_a_table_copied_by_an_upgrade_keeps_amended_reports(tmp_path, monkeypatch):
+    # SQLite changes a table by copying it (Alembic's batch mode, recreate: dropping or
+    # retyping a column, a new constraint). The test above adds a column, which SQLite
+    # does in place (ALTER TABLE ADD COLUMN: no copy). With a copy, the registry's
+    # foreign keys (on in every connection) refused the drop of the old medeval_reports
+    # once a report was amended (replaces and replaced_by name rows of that table):
+    # 'upgrading the registry refused by the database (FOREIGN KEY constraint failed)',
+    # and the laboratory could not open its registry with the new medeval (found
+    # reviewing 8b61ab7). Checked with sqlite3, not medeval.
+    import shutil
+    import sqlite3
+
+    from medeval.registry import database
+
+    path = tmp_path / "registry.sqlite"
+    Registry.create(path).close()
+    with Registry.open(path) as registry:
+        first = registry.issue(fingerprint="1" * 64, pdf_sha256="2" * 64, test_id="T-1",
+                               customer="C", tester="T", approver="A",
+                               issue_date="2026-12-04")
+        second = registry.amend(first.number, "typo", fingerprint="3" * 64,
+                                pdf_sha256="4" * 64)
+    newer = tmp_path / "migrations"
+    shutil.copytree(Path(database.__file__).parent / "migrations", newer,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "r0002_note.py").write_text(_R0002.replace(
+        'batch_alter_table("medeval_reports")',
+        'batch_alter_table("medeval_reports", recreate="always")'), encoding="utf-8")
+    monkeypatch.setattr(database, "SCRIPT_LOCATION", str(newer))
+    with Registry.open(path) as registry:  # upgrades: the table copied
+        assert registry.get(second.number).replaces == first.number
+        with registry._engine.connect() as connection:  # the keys on again after
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute("SELECT number, replaces, replaced_by FROM "
+                                  "medeval_reports ORDER BY number").fetchall()
+        table = connection.execute("SELECT sql FROM sqlite_master WHERE name = "
+                                   "'medeval_reports'").fetchone()[0]
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(medeval_reports)")]
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        connection.close()
+    assert rows == [(first.number, None, second.number), (second.number, first.number, None)]
+    assert "note_r0002" in columns
+    assert table.count("REFERENCES medeval_reports") == 2  # the copy keeps both keys
+
+
+def test_an_upgrade_leaving_a_dangling_report_reference_is_refused(tmp_path, monkeypatch):
+    # With the foreign keys off while SQLite copies a table, a migration that broke
+    # them (an amendment naming a report that is not there) would have been committed
+    # unseen: the keys are checked before the commit, and nothing is changed. The
+    # revision is read with Alembic's MigrationContext, the rows with sqlite3.
+    import shutil
+    import sqlite3
+
+    from medeval.errors import RegistryError
+    from medeval.registry import database
+
+    path = tmp_path / "registry.sqlite"
+    Registry.create(path).close()
+    with Registry.open(path) as registry:
+        first = registry.issue(fingerprint="1" * 64, pdf_sha256="2" * 64, test_id="T-1",
+                               customer="C", tester="T", approver="A",
+                               issue_date="2026-12-04")
+        registry.amend(first.number, "typo", fingerprint="3" * 64, pdf_sha256="4" * 64)
+    newer = tmp_path / "migrations"
+    shutil.copytree(Path(database.__file__).parent / "migrations", newer,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "r0002_note.py").write_text(_R0002 + (
+        "    op.execute(\"UPDATE medeval_reports SET replaces = 'LAB-AI-1999-0001' \"\n"
+        "               \"WHERE replaces IS NOT NULL\")\n"), encoding="utf-8")
+    monkeypatch.setattr(database, "SCRIPT_LOCATION", str(newer))
+    with pytest.raises(RegistryError, match=r"left 1 row\(s\) naming a report that is not "
+                                            r"there .*nothing was changed"):
+        Registry.open(path)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        revision = MigrationContext.configure(
+            connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+    engine.dispose()
+    assert revision == "r0001"
+    connection = sqlite3.connect(path)
+    try:
+        replaces = connection.execute("SELECT replaces FROM medeval_reports WHERE replaces "
+                                      "IS NOT NULL").fetchall()
+    finally:
+        connection.close()
+    assert replaces == [(first.number,)]

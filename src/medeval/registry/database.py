@@ -246,6 +246,12 @@ def check_schema(connection: Connection, url: URL, *, upgrade: bool) -> str | No
         if not upgrade:
             return None
         command.upgrade(config, "head")
+        if connection.dialect.name == "sqlite":  # upgraded with its foreign keys off
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RegistryError(f"{where}: upgrading its schema left {len(broken)} "
+                                    "row(s) naming a report that is not there (foreign key "
+                                    f"check: {broken[:3]}); nothing was changed")
     return str(row.pattern)
 
 

@@ -150,7 +150,8 @@ class Registry:
                 raise RegistryError(f"registry {shown(url)}: its schema is older than this "
                                     "medeval's; open it once for writing to upgrade it")
             if pattern is None:
-                with registry._transaction("upgrading the registry", write=True) as session:
+                with registry._transaction("upgrading the registry", write=True,
+                                           schema_change=True) as session:
                     pattern = check_schema(session.connection(), url, upgrade=True)
         except RegistryError:
             registry.close()
@@ -370,7 +371,8 @@ class Registry:
     # ------------------------------------------------------------------ inside
 
     @contextmanager
-    def _transaction(self, what: str, *, write: bool) -> Iterator[Session]:
+    def _transaction(self, what: str, *, write: bool,
+                     schema_change: bool = False) -> Iterator[Session]:
         committing = False
         if self._read_only_file is not None:
             # a read-only connection cannot roll back a writer's hot journal: without
@@ -382,11 +384,24 @@ class Registry:
             with self._engine.connect() as connection:
                 if write:
                     connection.execution_options(medeval_write=True)
-                with Session(bind=connection, expire_on_commit=False) as session:
-                    with session.begin():
-                        yield session
-                        session.flush()
-                        committing = True
+                # SQLite changes a table by copying it (Alembic's batch mode): with foreign
+                # keys on, dropping the old medeval_reports fails on any amended report
+                # (replaces and replaced_by name rows of that very table). Off for this
+                # transaction only (set inside one, the PRAGMA is ignored), the keys
+                # checked before the commit (check_schema), on again after
+                raw = (connection.connection.dbapi_connection
+                       if schema_change and connection.dialect.name == "sqlite" else None)
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys = OFF")
+                try:
+                    with Session(bind=connection, expire_on_commit=False) as session:
+                        with session.begin():
+                            yield session
+                            session.flush()
+                            committing = True
+                finally:
+                    if raw is not None:
+                        raw.execute("PRAGMA foreign_keys = ON")
         except IntegrityError as exc:
             raise RegistryError(f"registry {self.location}: {what} refused by the database "
                                 f"({describe_failure(exc)}); nothing was stored") from None

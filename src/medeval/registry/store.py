@@ -9,6 +9,7 @@ commit leaves nothing behind, not even a number drawn.
 from __future__ import annotations
 
 import builtins
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -401,7 +402,10 @@ class Registry:
                             committing = True
                 finally:
                     if raw is not None:
-                        raw.execute("PRAGMA foreign_keys = ON")
+                        try:
+                            raw.execute("PRAGMA foreign_keys = ON")
+                        except sqlite3.Error:  # never back in the pool with the keys off
+                            connection.invalidate()
         except IntegrityError as exc:
             raise RegistryError(f"registry {self.location}: {what} refused by the database "
                                 f"({describe_failure(exc)}); nothing was stored") from None

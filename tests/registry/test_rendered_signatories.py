@@ -96,3 +96,41 @@ def test_an_amendment_rendered_without_people_is_refused(
     assert _record(reg, "LAB-AI-2026-0002") == ("Lee Minho", "Park Jiwoo")
     text = _text(amended)
     assert "Lee Minho" in text and "Park Jiwoo" in text
+
+
+def test_a_certificate_rendered_beforehand_without_people_is_not_registered(
+        study: dict[str, Path], tmp_path: Path,  # noqa: F811
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Found reviewing 449080c (the same mismatch, for a PDF rendered beforehand): an
+    # amendment rendered with `medeval report` printing '기재 없음 / not given' for both
+    # people, registered with `registry amend OLD RESULT CERT.pdf --number ...`, was
+    # recorded with the replaced report's tester and approver, and with --tester and
+    # --approver with those; neither is printed (pypdf)
+    reg = str(tmp_path / "lab.sqlite")
+    assert main(["registry", "init", "--registry", reg]) == 0
+    assert main(["registry", "issue", str(study["result"]), "--render",
+                 str(tmp_path / "a.pdf"), "--info", str(study["info"]),
+                 "--registry", reg]) == 0
+    info = tmp_path / "amendment.toml"
+    info.write_text('issue_date = "2026-11-28"\nreport_number = "LAB-AI-2026-0002"\n'
+                    'replaces = "LAB-AI-2026-0001"\namendment = 1\n'
+                    'amendment_reason = "address corrected"\n', encoding="utf-8")
+    amended = tmp_path / "b.pdf"
+    assert main(["report", str(study["result"]), "--info", str(info), "--out",
+                 str(amended)]) == 0
+    text = _text(amended)
+    assert "Tested by 기재 없음 / not given" in text, text
+    assert "Technical manager (approved by) 기재 없음 / not given" in text
+    capsys.readouterr()
+    for people, recorded in (([], "the tester of LAB-AI-2026-0001, which it replaces"),
+                             (["--tester", "Lee Minho", "--approver", "Park Jiwoo"],
+                              "'Lee Minho'")):
+        code = main(["registry", "amend", "LAB-AI-2026-0001", str(study["result"]),
+                     str(amended), "--number", "LAB-AI-2026-0002", "--reason",
+                     "address corrected", *people, "--registry", reg])
+        err = capsys.readouterr().err
+        assert code == 2, err  # before: 0, and the people below recorded
+        assert (f"certificate {amended} prints no tester (its report info names none), but "
+                f"the registry would record {recorded}") in err, err
+        with Registry.open(reg) as registry:
+            assert registry.get("LAB-AI-2026-0002") is None

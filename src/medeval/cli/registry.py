@@ -457,6 +457,19 @@ def _prints_alike(pdf: Path, shown: dict[str, Any], fields: dict[str, Any],
                 f"certificate {pdf} prints {key} {shown[key]!r} (its report info), but the "
                 f"registry records {printed!r}; give what it prints, or render it again "
                 "(--render); nothing was issued")
+    for key in ("tester", "approver"):
+        if shown[key] is None:
+            # it prints none; the registry would record the one given, or for an
+            # amendment the replaced report's: people the certificate does not name
+            given = fields.get(key)
+            recorded = (repr(given) if given else
+                        f"the {key} of {pending.replaces}, which it replaces")
+            source = "tested_by" if key == "tester" else "approved_by"
+            raise RegistryError(
+                f"certificate {pdf} prints no {key} (its report info names none), but the "
+                f"registry would record {recorded}: render it with [{source}] name = ... "
+                "in its report info, or let the registry render it (--render); nothing "
+                "was issued")
     for key in ("tester", "approver", "issue_date"):
         value, given = shown[key], fields.get(key)
         if value is not None and given is not None and str(given) != str(value):

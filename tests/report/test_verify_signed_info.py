@@ -183,3 +183,68 @@ def test_a_document_time_stamp_added_after_signing_stays_genuine(
     assert status.intact and status.valid
     verdict = verify_certificate(stamped, trust_roots=(cert,))
     assert verdict.status == "genuine", verdict.differences
+
+
+def test_a_change_signed_with_the_signature_is_named(
+        certified: Path, certificate: Path, signer: tuple[Path, Path],  # noqa: F811
+        tmp_path: Path) -> None:
+    # Found reviewing f44b082 (what the signed revision holds): the sensitivity changed
+    # in a page's content stream and the report number in /Keywords, in the very update
+    # that adds the signature (pyHanko's IncrementalPdfFileWriter, then sign_pdf on it),
+    # verified 'genuine' even with the signer trusted: the file's first revision is the
+    # rendering byte for byte, and what the signed revision adds was not looked at
+    import csv
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from sklearn.metrics import recall_score
+
+    from medeval.web.differences_ko import difference_ko
+
+    key, cert = signer
+    with certified.with_name("result.cases.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    figure = format(recall_score([int(r["reference"]) for r in rows],
+                                 [int(r["prediction"]) for r in rows]), ".4f")
+    forged = "0.9999" if figure != "0.9999" else "0.1111"
+    writer = IncrementalPdfFileWriter(io.BytesIO(certificate.read_bytes()))
+    pages = []
+    for index in range(int(writer.root["/Pages"]["/Count"])):
+        page = writer.find_page_for_modification(index)[0].get_object()
+        contents = page["/Contents"]
+        refs = contents if isinstance(contents, generic.ArrayObject) else [contents]
+        for position, ref in enumerate(refs):
+            data = ref.get_object().data
+            if figure.encode() in data:
+                new = writer.add_object(generic.StreamObject(
+                    stream_data=data.replace(figure.encode(), forged.encode())))
+                if isinstance(contents, generic.ArrayObject):
+                    contents[position] = new
+                else:
+                    page["/Contents"] = new
+                writer.update_container(page)
+                pages.append(index + 1)
+    assert pages
+    document = writer.trailer["/Info"].get_object()
+    document["/Keywords"] = generic.TextStringObject(str(document["/Keywords"]).replace(
+        "report-number=", "report-number=X"))
+    writer.update_container(document)
+    signed = signers.sign_pdf(writer, signers.PdfSignatureMetadata(
+        field_name="Sig", subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"),
+        signer=signers.SimpleSigner.load(str(key), str(cert))).getvalue()
+    assert signed.startswith(certificate.read_bytes())  # the rendering, then one update
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(signed)).pages)
+    assert forged in text and figure not in text  # what a reader sees (pypdf)
+    verdict = verify_certificate(signed, trust_roots=(cert,))
+    assert verdict.status == "altered", verdict
+    assert verdict.differences[:len(set(pages)) + 1] == tuple(
+        f"the uploaded file: page {n} of the revision signed is not the page rendered from "
+        "the result (its content or resources were changed before signing)"
+        for n in sorted(set(pages))) + (
+        "the uploaded file: its document information (/Keywords) was changed before "
+        "signing: the signature covers what the certificate rendered from the result does "
+        "not say",)
+    named = [d for d in verdict.differences if f"prints '{forged}'" in d]
+    assert named and all(d.endswith(f"gives '{figure}'") for d in named)
+    assert all(difference_ko(d) for d in verdict.differences), verdict.differences

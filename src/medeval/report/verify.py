@@ -781,7 +781,13 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
     # a signed file is the rendering followed by the signature's incremental update
     original = payload[:len(fresh)] if signed_length else payload
     if original == fresh:
-        return []
+        if not signed_length or signed_length <= len(fresh):
+            return []
+        # what the signed revision adds to the rendering: the signature alone, or a
+        # change made before signing that the signature now vouches for
+        changed = _changed_before_signing(fresh, payload[:signed_length], name)
+        return changed + (_changed_lines(data, info, record, payload, name, result_json,
+                                         fresh) if changed else [])
     if len(original) < len(fresh) and fresh.startswith(original):
         return [f"{name}: the file ends at byte {len(original)}, {len(fresh) - len(original)} "
                 "bytes before the end of the certificate rendered from the result: it was "
@@ -810,6 +816,92 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
         f"{len(fresh)}): the PDF was altered, or rendered by another version of "
         "medeval/reportlab/pypdf"]
     return problems + _changed_lines(data, info, record, payload, name, result_json, fresh)
+
+
+def _changed_before_signing(fresh: bytes, signed: bytes, name: str) -> list[str]:
+    """What the revision a signature covers changes in the certificate rendered (its first
+    revision): each page's content, resources and boxes, an annotation other than an
+    invisible signature field, the document information (``/ModDate`` and ``/Producer``
+    aside: signing sets them). Signing adds a signature field and nothing a reader sees;
+    a figure changed in the same update as the signature would otherwise be vouched for
+    by it, the first revision being the rendering byte for byte."""
+    from pypdf import PdfReader
+
+    with quiet_pypdf():
+        before = PdfReader(io.BytesIO(fresh), strict=False)
+        after = PdfReader(io.BytesIO(signed), strict=False)
+        out: list[str] = []
+        if len(before.pages) != len(after.pages):
+            out.append(f"{name}: the revision signed has {len(after.pages)} page(s); the "
+                       f"certificate rendered from the result has {len(before.pages)}")
+        memo: tuple[dict[int, Any], dict[int, Any]] = ({}, {})
+        for number, (old, new) in enumerate(zip(before.pages, after.pages), start=1):
+            if any(_canonical(old.get(k), memo[0]) != _canonical(new.get(k), memo[1])
+                   for k in ("/Contents", "/Resources", "/MediaBox", "/CropBox", "/Rotate",
+                             "/Group")):
+                out.append(f"{name}: page {number} of the revision signed is not the page "
+                           "rendered from the result (its content or resources were "
+                           "changed before signing)")
+            kept = {_canonical(a, memo[0]) for a in old.get("/Annots") or ()}
+            for annotation in new.get("/Annots") or ():
+                item = annotation.get_object()
+                if _canonical(annotation, memo[1]) in kept or _invisible_signature(item):
+                    continue
+                out.append(f"{name}: page {number} of the revision signed carries an "
+                           f"annotation ({item.get('/Subtype')}) the certificate rendered "
+                           "from the result does not (added before signing)")
+        info = [{str(k): str(v) for k, v in (r.metadata or {}).items()}
+                for r in (before, after)]
+    keys = sorted(k for k in set(info[0]) | set(info[1])
+                  if info[0].get(k) != info[1].get(k) and k not in ("/ModDate", "/Producer"))
+    if keys:
+        out.append(f"{name}: its document information ({', '.join(keys)}) was changed "
+                   "before signing: the signature covers what the certificate rendered "
+                   "from the result does not say")
+    return out
+
+
+def _invisible_signature(item: Any) -> bool:
+    """A signature field's widget that draws nothing (no area), as signing adds."""
+    field = item if "/FT" in item else (item.get("/Parent") or {})
+    field = field.get_object() if hasattr(field, "get_object") else field
+    try:
+        rect = [float(x) for x in item.get("/Rect", (0, 0, 0, 0))]
+    except (TypeError, ValueError):
+        return False
+    return (item.get("/Subtype") == "/Widget" and field.get("/FT") == "/Sig"
+            and (rect[2] - rect[0]) * (rect[3] - rect[1]) == 0)
+
+
+def _canonical(value: Any, memo: dict[int, Any], depth: int = 0) -> Any:
+    """A PDF object with its references resolved, as a comparable value: a stream by
+    the SHA-256 of its decoded data and its dictionary (its encoding aside); a page's
+    /Parent left out."""
+    import hashlib
+
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+    if depth > 40:
+        return "(deep)"
+    if isinstance(value, IndirectObject):
+        if value.idnum in memo:
+            return memo[value.idnum]
+        memo[value.idnum] = ("(cycle)", value.idnum)
+        memo[value.idnum] = found = _canonical(value.get_object(), memo, depth + 1)
+        return found
+    if isinstance(value, StreamObject):
+        return ("stream", hashlib.sha256(value.get_data()).hexdigest(), _canonical(
+            DictionaryObject({k: v for k, v in value.items()
+                              if k not in ("/Length", "/Filter", "/DecodeParms")}),
+            memo, depth + 1))
+    if isinstance(value, DictionaryObject):
+        return tuple(sorted((str(k), _canonical(v, memo, depth + 1))
+                            for k, v in value.items() if k != "/Parent"))
+    if isinstance(value, ArrayObject):
+        items = [_canonical(v, memo, depth + 1) for v in value]
+        # a page's /Contents as an array: the content is the streams' data joined
+        return tuple(items)
+    return repr(value)
 
 
 def _creator(payload: bytes) -> str | None:

@@ -181,6 +181,23 @@ DIFFERENCES: tuple[Note, ...] = (
          r"update appended: the certificate as rendered does not say what it now says",
          "{who}: 문서 정보({keys})가 덧붙은 증분 갱신으로 바뀌었습니다: 결과로 만든 성적서에는 "
          "지금 적힌 내용이 없습니다", _W),
+    Note(_WHO + r": the revision signed has (?P<pages>\d+) page\(s\); the certificate "
+         r"rendered from the result has (?P<fresh>\d+)",
+         "{who}: 서명된 판은 {pages}쪽입니다. 결과로 만든 성적서는 {fresh}쪽입니다", _W),
+    Note(_WHO + r": page (?P<page>\d+) of the revision signed is not the page rendered from "
+         r"the result \(its content or resources were changed before signing\)",
+         "{who}: 서명된 판의 {page}쪽은 결과로 만든 쪽과 다릅니다 (서명 전에 내용이나 "
+         "리소스가 바뀌었습니다)", _W),
+    Note(_WHO + r": page (?P<page>\d+) of the revision signed carries an annotation "
+         r"\((?P<kind>[^)]*)\) the certificate rendered from the result does not \(added "
+         r"before signing\)",
+         "{who}: 서명된 판의 {page}쪽에 결과로 만든 성적서에 없는 주석({kind})이 있습니다 "
+         "(서명 전에 추가되었습니다)", _W),
+    Note(_WHO + r": its document information \((?P<keys>[^)]*)\) was changed before "
+         r"signing: the signature covers what the certificate rendered from the result does "
+         r"not say",
+         "{who}: 문서 정보({keys})가 서명 전에 바뀌었습니다: 서명은 결과로 만든 성적서에 "
+         "없는 내용을 보증합니다", _W),
     # -- attachments ---------------------------------------------------------------------
     Note(_WHO + r": the attachment (?P<key>\S+) was (?P<what>removed|added|replaced) after "
          r"signing",

@@ -462,12 +462,12 @@ def _prints_alike(pdf: Path, shown: dict[str, Any], fields: dict[str, Any],
             # it prints none; the registry would record the one given, or for an
             # amendment the replaced report's: people the certificate does not name
             given = fields.get(key)
-            recorded = (repr(given) if given else
-                        f"the {key} of {pending.replaces}, which it replaces")
+            would = (repr(given) if given else
+                     f"the {key} of {pending.replaces}, which it replaces")
             source = "tested_by" if key == "tester" else "approved_by"
             raise RegistryError(
                 f"certificate {pdf} prints no {key} (its report info names none), but the "
-                f"registry would record {recorded}: render it with [{source}] name = ... "
+                f"registry would record {would}: render it with [{source}] name = ... "
                 "in its report info, or let the registry render it (--render); nothing "
                 "was issued")
     for key in ("tester", "approver", "issue_date"):

@@ -476,7 +476,8 @@ def _info_changed_after_signing(payload: bytes, signed_length: int, name: str, *
         found: dict[str, Any] = {str(k): str(v) for k, v in (metadata or {}).items()}
         try:
             with quiet_pypdf():
-                xmp: Any = reader.trailer["/Root"].get("/Metadata")
+                root: Any = reader.trailer["/Root"]
+                xmp: Any = root.get("/Metadata")
                 stream = xmp.get_object().get_data() if xmp is not None else None
         except Exception:  # noqa: BLE001 - a damaged stream: compared as unreadable
             stream = b"(unreadable)"

@@ -213,3 +213,43 @@ class TestBadInput:
             froc([iou([[0, 0, 2, 2]], [[0, 0, 2, 2]], [0.5])], fp_rates=[-1])
         with pytest.raises(InvalidInputError, match="no_detection_score"):
             case_scores([], no_detection_score=math.inf)
+
+
+def test_froc_over_the_cases_scored():
+    # Three cases: a hit (0.9) and a false positive (0.4) in case 1, a false positive
+    # (0.8) in lesion-free case 2, and case 3 not scored (an algorithm failure counted as
+    # detecting nothing): its one lesion missed, no case added. By hand, over the 2 cases
+    # scored: thresholds 0.9, 0.8, 0.4 -> TP 1, 1, 1 of 2 lesions; FP 0, 1, 2 over 2
+    # cases: 0, 0.5, 1. Over all 3 cases (the default) FP per case would be 0, 1/3, 2/3,
+    # and the sensitivity at 0.5 FP per case the same 1/2 at a lower rate.
+    hit = match_detections([[0, 0, 10, 10]], [[0, 0, 10, 10], [40, 40, 50, 50]], [0.9, 0.4],
+                           criterion="iou", iou_threshold=0.5)
+    empty = match_detections(np.zeros((0, 4)), [[5, 5, 9, 9]], [0.8], criterion="iou",
+                             iou_threshold=0.5)
+    failed = match_detections([[0, 0, 10, 10]], np.zeros((0, 4)), [], criterion="iou",
+                              iou_threshold=0.5)
+    curve = froc([hit, empty, failed], fp_rates=[0.25, 0.5], scored=[True, True, False])
+    np.testing.assert_allclose(curve.fp_per_case, [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(curve.sensitivity, [0.5, 0.5, 0.5])
+    assert curve.sensitivity_at == {0.25: 0.5, 0.5: 0.5}
+    assert (curve.n_cases, curve.n_scored_cases, curve.n_lesions) == (3, 2, 2)
+    default = froc([hit, empty, failed], fp_rates=[0.25, 0.5])
+    np.testing.assert_allclose(default.fp_per_case, [0.0, 1 / 3, 2 / 3])
+    assert default.n_scored_cases == 3
+    # a case not scored cannot have detections; scored must be one bool per case
+    with pytest.raises(InvalidInputError, match=r"case\(s\) \[0\] are not scored"):
+        froc([hit, empty], scored=[False, True])
+    with pytest.raises(InvalidInputError, match="one bool per case"):
+        froc([hit, empty], scored=[True])
+
+
+def test_froc_with_no_case_scored_is_undefined():
+    # Every case failed: no false positive over no case (0/0), so the sensitivity at a
+    # rate of false positives per case is NaN; AP (precision and recall, no cases) is 0
+    failed = match_detections([[0, 0, 10, 10]], np.zeros((0, 4)), [], criterion="iou",
+                              iou_threshold=0.5)
+    with pytest.warns(UndefinedMetricWarning, match="no case scored"):
+        curve = froc([failed, failed], fp_rates=[1.0], scored=[False, False])
+    assert math.isnan(curve.sensitivity_at[1.0]) and math.isnan(curve.cpm)
+    assert curve.average_precision == 0.0 and curve.n_scored_cases == 0
+    assert curve.fp_per_case.size == 0

@@ -410,8 +410,10 @@ def test_failed_eeg_recordings_add_no_time_to_the_false_alarm_rate(tmp_path: Pat
                                            ("detection", "case")])
 def test_a_detection_certificate_says_what_a_failed_frame_counted_as(
         tmp_path: Path, example: str, unit: str) -> None:
-    # A failed frame of the detection tasks counts as detecting nothing, and stays among
-    # the frames the FROC's false positives per frame are taken over. The certificate
+    # A failed frame of the detection tasks counts as detecting nothing, and is not one
+    # of the frames the FROC's false positives per frame are taken over (it was, and
+    # 1e46834 said so; now the frames scored, as with the failed ones excluded). The
+    # certificate
     # said instead 'counted as the worst outcome (a wrong answer, Dice 0, the declared
     # worst distance)', the general examples of other tasks (found in the endoscopy user
     # pass, on a coco-detection certificate of 375 frames, 8 failed). The frames counted
@@ -430,7 +432,8 @@ def test_a_detection_certificate_says_what_a_failed_frame_counted_as(
     result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
     data = json.loads(result.to_json())
     assert data["failures"]["n_failed"] == 2 and data["failures"]["policy"] == "worst-case"
-    assert data["tables"]["froc"]["n_cases"] == frames  # the failed frames counted in
+    assert data["tables"]["froc"]["n_cases"] == frames  # the failed frames' lesions in
+    assert data["tables"]["froc"]["n_cases_scored"] == frames - 2  # the FP's denominator
     task = data["task"]["type"] if isinstance(data["task"], dict) else data["task"]
     certificate = build_certificate(result)
     keys = [getattr(getattr(b, "text", None), "key", "") for s in certificate.sections
@@ -438,8 +441,11 @@ def test_a_detection_certificate_says_what_a_failed_frame_counted_as(
     assert f"text.failures_worst_{task}" in keys and "text.failures_worst" not in keys
     en = catalogue("en")[f"text.failures_worst_{task}"]
     assert en.startswith(f"Failed {unit}s are counted as detecting nothing")
-    assert "Dice" not in en and "lowers that rate (FROC)" in en
-    assert "Dice" not in catalogue("ko")[f"text.failures_worst_{task}"]
+    assert "Dice" not in en and f"they are not counted among the {unit}s the false " \
+        f"positives per {unit} are taken over" in en and f"over the {unit}s scored" in en
+    assert "still count" not in en
+    ko = catalogue("ko")[f"text.failures_worst_{task}"]
+    assert "Dice" not in ko and "분모에 넣지 않았" in ko and "그대로 들어가" not in ko
     cells = [c for s in certificate.sections for b in s.blocks if isinstance(b, Table)
              for row in b.rows for c in row]
     assert Msg(f"text.policy_worst-case_{task}") in cells
@@ -503,3 +509,38 @@ def test_a_result_that_counted_the_failed_recordings_time_is_said_so(tmp_path: P
     assert "text.events_hours_all" in found and "text.events_hours" not in found
     assert "still counts in the false alarms per 24 h" in catalogue("en")[
         "text.failures_worst_eeg-events_time_counted"]
+
+
+@pytest.mark.parametrize("example, unit", [("polyp-detection", "frames"),
+                                           ("detection", "cases")])
+def test_a_detection_result_that_counted_the_failed_frames_is_said_so(
+        tmp_path: Path, example: str, unit: str) -> None:
+    # A detection result made before the FROC's false positives per frame were taken
+    # over the frames scored counted its failed frames in that denominator, and its
+    # tables.froc has no n_cases_scored. Rendered again by this medeval (medeval report,
+    # registry amend --render), its certificate would say the failed frames are not
+    # counted: false of that result. Such a result is today's without that key (its
+    # other figures do not enter the note).
+    import shutil
+    from dataclasses import replace
+
+    import medeval
+
+    folder = shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / example,
+                             tmp_path / example, ignore=shutil.ignore_patterns("result*"))
+    today = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    task = today.task
+
+    def keys(result):
+        return [getattr(getattr(b, "text", None), "key", "")
+                for s in build_certificate(result).sections for b in s.blocks]
+
+    assert f"text.failures_worst_{task}" in keys(today)
+    froc = {k: v for k, v in today.tables["froc"].items() if k != "n_cases_scored"}
+    earlier = replace(today, tables={**today.tables, "froc": froc})
+    found = keys(earlier)
+    assert f"text.failures_worst_{task}_{unit}_counted" in found
+    assert f"text.failures_worst_{task}" not in found
+    en = catalogue("en")[f"text.failures_worst_{task}_{unit}_counted"]
+    assert "they still count among" in en and "made so, by an earlier medeval" in en
+    assert "이전 버전의 medeval" in catalogue("ko")[f"text.failures_worst_{task}_{unit}_counted"]

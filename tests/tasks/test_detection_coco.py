@@ -234,7 +234,8 @@ def test_froc_figures_match_boxes_by_iou_within_a_category(tmp_path):
         order = np.argsort(-np.asarray(scores), kind="stable")
         matches.append(type(m)(np.asarray(scores)[order], np.asarray(hits, bool)[order],
                                len(objects), np.zeros((0, 2), np.intp), "iou"))
-    curve = froc(matches, fp_rates=[0.5, 1.0, 2.0])
+    # c4 failed: its polyp missed, but no frame of the false positives per frame
+    curve = froc(matches, fp_rates=[0.5, 1.0, 2.0], scored=[c != "c4" for c in CASES])
     assert result.metric("froc_cpm").estimate.value == pytest.approx(curve.cpm)
     for rate in (0.5, 1.0, 2.0):
         assert result.metric(f"froc_sensitivity@{rate:g}").estimate.value == pytest.approx(
@@ -245,6 +246,8 @@ def test_froc_figures_match_boxes_by_iou_within_a_category(tmp_path):
     cases = {row["case_id"]: row for row in result.cases}
     assert cases["c6"]["true_positives"] == 1 and cases["c3"]["n_reference"] == 0
     assert result.tables["froc"]["n_lesion_free_cases"] == 1
+    assert (result.tables["froc"]["n_cases"], result.tables["froc"]["n_cases_scored"]) == (
+        len(CASES), len(CASES) - 1)
 
 
 def test_class_agnostic(tmp_path):
@@ -565,7 +568,13 @@ def test_an_algorithm_that_fails_every_case_gets_a_result(tmp_path, policy):
         np.testing.assert_allclose(
             figures(result), expected(coco_set(), set(CASES), policy,
                                       results={c: [] for c in CASES}), rtol=0, atol=1e-12)
-        assert result.metric("froc_cpm").estimate.value == 0.0
+        # no frame scored: the false positives per frame are 0/0 (a failed frame is not
+        # one of them), so the sensitivity at a rate of them is undefined, said why
+        estimate = result.metric("froc_cpm").estimate
+        assert math.isnan(estimate.value) and estimate.note == (
+            f"every one of the {len(CASES)} case(s) failed: no case was scored, so the "
+            "false positives per case (over the cases scored) and the sensitivity at a "
+            "rate of them are undefined (NaN)")
     else:
         assert all(math.isnan(v) for v in figures(result))
         assert result.metric("froc_cpm").estimate.note == "no cases"

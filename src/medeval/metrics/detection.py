@@ -19,7 +19,9 @@ picai_eval issue 24). A detection that hits two lesions counts once.
 
 :func:`froc` pools the cases: sensitivity (matched lesions over all reference lesions)
 against false positives per case, where the number of cases includes lesion-free cases
-(their detections are all false positives), sensitivity at stated FP rates, their mean
+(their detections are all false positives) and, when told so (``scored``), leaves out
+the cases whose output was not scored (an algorithm failure counted as detecting
+nothing: its lesions missed, no case added), sensitivity at stated FP rates, their mean
 (the competition performance metric of LUNA16), and average precision.
 """
 
@@ -377,8 +379,8 @@ class Froc:
     sensitivity : ndarray
         Lesion sensitivity at each threshold.
     fp_per_case : ndarray
-        Mean false positives per case at each threshold (all cases, lesion-free ones
-        included).
+        Mean false positives per case at each threshold, over the scored cases
+        (lesion-free ones included; every case unless :func:`froc` was given ``scored``).
     sensitivity_at : dict
         FP rate -> sensitivity at that rate (see :func:`froc`).
     cpm : float
@@ -386,9 +388,13 @@ class Froc:
     average_precision : float
         Step-wise area under the precision–lesion-recall curve.
     n_cases, n_lesions, n_lesion_free_cases : int
-        The denominators.
+        The cases pooled (scored or not), their reference lesions (the sensitivity's
+        denominator) and the lesion-free ones among them.
     interpolation : str
         How ``sensitivity_at`` was read off the curve.
+    n_scored_cases : int or None
+        The cases the false positives per case are over (the scored ones); None on a
+        record made without it, whose ``fp_per_case`` is over ``n_cases``.
     """
 
     thresholds: NDArray[np.float64]
@@ -401,6 +407,7 @@ class Froc:
     n_lesions: int
     n_lesion_free_cases: int
     interpolation: str
+    n_scored_cases: int | None = None
 
 
 def froc(
@@ -408,11 +415,13 @@ def froc(
     *,
     fp_rates: Sequence[float] = FROC_RATES,
     interpolation: Literal["step", "linear"] = "step",
+    scored: ArrayLike | None = None,
 ) -> Froc:
     r"""Free-response ROC over cases: lesion sensitivity against false positives per case.
 
-    With :math:`L` reference lesions and :math:`C` cases (lesion-free cases included),
-    at each threshold :math:`t` (a distinct score):
+    With :math:`L` reference lesions (of every case) and :math:`C` scored cases
+    (lesion-free cases included; every case unless ``scored`` says otherwise), at each
+    threshold :math:`t` (a distinct score):
 
     .. math::
         \mathrm{Se}(t) = \frac{\sum_c TP_c(t)}{L},\qquad
@@ -434,6 +443,14 @@ def froc(
         positives per case not above the rate — an operating point the algorithm
         achieves; ``"linear"``: linear interpolation between operating points in FP per
         case, as LUNA16's evaluation script (``numpy.interp``).
+    scored : array-like of bool, optional
+        One per case: whether the case's output was scored. A case not scored (an
+        algorithm failure counted as detecting nothing, as a worst case) keeps its
+        reference lesions, all missed, in the sensitivity's denominator, but is not a
+        case of the false positives per case: counted there with no false positive of
+        its own it would lower the rate, and the failure would raise the sensitivity at
+        a given rate. It must have no detection. Default: every case scored (FP per
+        case over all cases).
 
     Returns
     -------
@@ -442,12 +459,16 @@ def froc(
     Raises
     ------
     InvalidInputError
-        No case; a negative rate; an unknown interpolation.
+        No case; a negative rate; an unknown interpolation; ``scored`` not one bool per
+        case, or a case not scored that has detections.
 
     Warns
     -----
     UndefinedMetricWarning
-        No reference lesion in any case: sensitivity, CPM and AP are NaN.
+        No reference lesion in any case: sensitivity, CPM and AP are NaN. No case
+        scored: FP per case is undefined (0/0), so the sensitivity at each rate and the
+        CPM are NaN (the curve holds no point; AP, which does not involve the cases,
+        is 0).
 
     Notes
     -----
@@ -455,7 +476,8 @@ def froc(
     first operating point's FP/case reads 0 with ``"step"``. A rate beyond the last
     operating point reads the last sensitivity (no more detections exist). Adding
     lesion-free cases lowers FP per case for the same detections — by design: FP per
-    case is over all cases the algorithm ran on (nnDetection issue 272).
+    case is over all cases the algorithm ran on (nnDetection issue 272) and whose
+    output was scored (a case it failed on is not a case with no false positive).
 
     References
     ----------
@@ -483,6 +505,20 @@ def froc(
     if any(not r >= 0 for r in rates):
         raise InvalidInputError(f"{func}: fp_rates must be >= 0, got {list(fp_rates)}")
     n_cases = len(matches)
+    if scored is None:
+        counted = np.ones(n_cases, dtype=bool)
+    else:
+        counted = np.asarray(scored)
+        if counted.shape != (n_cases,) or counted.dtype != np.bool_:
+            raise InvalidInputError(
+                f"{func}: scored must be one bool per case ({n_cases}), got "
+                f"{counted.dtype} of shape {counted.shape}")
+        busy = [i for i, m in enumerate(matches) if not counted[i] and m.scores.size]
+        if busy:
+            raise InvalidInputError(
+                f"{func}: case(s) {busy[:10]} are not scored but have detections: a case "
+                "not scored detected nothing")
+    n_scored = int(counted.sum())
     n_lesions = sum(m.n_reference for m in matches)
     lesion_free = sum(m.lesion_free for m in matches)
     scores = np.concatenate([m.scores for m in matches]) if n_cases else np.zeros(0)
@@ -494,14 +530,19 @@ def froc(
     tp = np.cumsum(hits)[last]
     fp = np.cumsum(1 - hits)[last]
     thresholds = scores[last]
-    fp_per_case = fp / n_cases
+    fp_per_case = fp / n_scored if n_scored else fp.astype(float)  # none scored: empty
     if n_lesions == 0:
         warn_undefined(f"{func}: no reference lesion in any case; sensitivity is undefined")
         sensitivity = np.full(thresholds.size, math.nan)
         at = {r: math.nan for r in rates}
         return Froc(thresholds, sensitivity, fp_per_case, at, math.nan, math.nan, n_cases,
-                    0, lesion_free, interpolation)
+                    0, lesion_free, interpolation, n_scored)
     sensitivity = tp / n_lesions
+    if n_scored == 0:  # detections only on scored cases: none, so AP is 0 (no recall)
+        warn_undefined(f"{func}: no case scored, so false positives per case are undefined "
+                       "(0/0), and so the sensitivity at a rate of them")
+        return Froc(thresholds, sensitivity, fp_per_case, {r: math.nan for r in rates},
+                    math.nan, 0.0, n_cases, n_lesions, lesion_free, interpolation, 0)
     curve_fp = np.concatenate([[0.0], fp_per_case])
     curve_se = np.concatenate([[0.0], sensitivity])
     at = {}
@@ -515,7 +556,7 @@ def froc(
     ap = float(np.sum(recall_step * precision))
     cpm = float(np.mean(list(at.values()))) if at else math.nan
     return Froc(thresholds, sensitivity, fp_per_case, at, cpm, ap, n_cases, n_lesions,
-                lesion_free, interpolation)
+                lesion_free, interpolation, n_scored)
 
 
 def case_scores(

@@ -231,6 +231,16 @@ def _ec57_matrices(tables: Mapping[str, Any], precheck: bool) -> list[Block]:
     return blocks
 
 
+def _failed_cases_counted(result: Result) -> bool:
+    """Whether a detection result's false positives per case (frame) count its failed
+    cases, as medeval did before the FROC was taken over the cases scored (a result it
+    made is rendered again): told by the result itself, its ``tables.froc`` without
+    ``n_cases_scored``."""
+    froc = result.tables.get("froc")
+    return (result.task in ("detection", "coco-detection") and isinstance(froc, Mapping)
+            and "n_cases_scored" not in froc)
+
+
 def _failed_time_counted(result: Result) -> bool:
     """Whether the result's false alarms per 24 h (and its events table's hours) count
     the failed recordings' time, as medeval did before 9379cf3 (a result it made is
@@ -339,6 +349,9 @@ def alternative_section(result: Result, level: str) -> Section:
         note = _m("text.failures_worst_distance", distance=distance)
     elif failures.policy == "worst-case" and _failed_time_counted(result):
         note = Msg("text.failures_worst_eeg-events_time_counted")  # a result made so
+    elif failures.policy == "worst-case" and _failed_cases_counted(result):
+        unit = "frames" if result.task == "coco-detection" else "cases"
+        note = Msg(f"text.failures_worst_{result.task}_{unit}_counted")  # a result made so
     elif failures.policy == "worst-case" and result.task in _NOTHING_DETECTED:
         note = Msg(f"text.failures_worst_{result.task}")
     title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"

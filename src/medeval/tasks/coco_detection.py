@@ -44,8 +44,10 @@ FROC
     the same bootstrap as the ``detection`` task.
 Failures
     ``worst-case``: a failed case's image stays in, with its objects and no detection (its
-    objects are missed); ``exclude``: the image is left out of both the reference and the
-    detections.
+    objects are missed), but is not one of the images the FROC's false positives per image
+    are over (counted with none of its own it would lower that rate; with every image
+    failed, it is undefined); ``exclude``: the image is left out of both the reference
+    and the detections.
 """
 
 from __future__ import annotations
@@ -327,11 +329,15 @@ class CocoDetectionTask(TaskType):
                                   int(r.values["n_reference"]), np.zeros((0, 2), np.intp),
                                   "iou") for r in rows]
         names = ["froc_cpm"] + [f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
+        # a failed frame (nothing detected, its objects missed) adds no frame to the false
+        # positives per frame, as in the detection task
+        scored = [r.status == "ok" for r in rows]
         metrics += froc_records(matches, names, clusters, st, fp_rates=spec.fp_rates,
-                                interpolation=spec.interpolation)
+                                interpolation=spec.interpolation, scored=scored)
         if matches:  # none when every case failed and is left out
             tables["froc"] = froc_table(froc(matches, fp_rates=spec.fp_rates,
-                                             interpolation=spec.interpolation))
+                                             interpolation=spec.interpolation,
+                                             scored=scored))
         return Aggregate(tuple(metrics), tables, tuple(texts))
 
 

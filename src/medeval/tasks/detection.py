@@ -11,7 +11,9 @@ Matching per case is :func:`medeval.metrics.match_detections`; the FROC pools al
 (lesion-free ones count in FP per case). Intervals: a bootstrap over cases (or patients)
 in which each resample re-weights every case's lesions and detections — the FROC is
 recomputed on each resample, vectorised. Failure policy ``worst-case``: a failed case
-has no detection (its lesions are missed).
+has no detection (its lesions are missed), and is not a case of the false positives per
+case (which, counted with none of its own, it would lower: the figure is over the cases
+scored, as with the failed ones excluded); with every case failed, it is undefined.
 
 2-D frames annotated in COCO or LabelMe files, with COCO results as predictions and COCO
 AP beside the FROC, are the ``coco-detection`` task type (:mod:`.coco_detection`).
@@ -172,11 +174,17 @@ class Detection(TaskType):
                                   spec.criterion) for r in rows]
         names = ["froc_cpm", "detection_average_precision"] + [
             f"froc_sensitivity@{r:g}" for r in spec.fp_rates]
+        # a failed case (worst case: nothing detected, its lesions missed) is not a case
+        # of the false positives per case: counted with none of its own, it would lower
+        # the rate, and the worst case would read a higher sensitivity at a given rate
+        # than the figures without the failed cases
+        scored = [r.status == "ok" for r in rows]
         metrics = froc_records(matches, names, clusters, st, fp_rates=spec.fp_rates,
-                               interpolation=spec.interpolation)
+                               interpolation=spec.interpolation, scored=scored)
         if not matches:  # every case failed and left out
             return Aggregate(tuple(metrics), {})
-        curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation)
+        curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation,
+                     scored=scored)
         y, s = case_scores(matches, no_detection_score=_nothing_detected(matches))
         if 0 < int(y.sum()) < y.size:
             metrics.append(metric_record("case_auc", "roc_auc", _case_auc(y, s, clusters, st)))
@@ -348,18 +356,22 @@ def _lesion_mask(case: Case, root: Path) -> NDArray[np.int64]:
 
 def froc_records(matches: Sequence[DetectionMatch], names: Sequence[str],
                  clusters: Sequence[str] | None, statistics: Any, *,
-                 fp_rates: Sequence[float], interpolation: str) -> list[MetricRecord]:
+                 fp_rates: Sequence[float], interpolation: str,
+                 scored: Sequence[bool] | None = None) -> list[MetricRecord]:
     """The FROC figures ``names`` (``froc_cpm``, ``detection_average_precision``,
     ``froc_sensitivity@<rate>``) of the cases' matches, each with its bootstrap interval
     over the cases (or the patients ``clusters`` gives), the cases' lesions and
-    detections re-weighted together."""
+    detections re-weighted together. ``scored`` (one bool per case, default all): the
+    cases the false positives per case are over (a failed case, counted as detecting
+    nothing, is not one), on each resample too."""
     st = statistics
     if not matches:  # every case failed and left out: nothing to count
         return [metric_record(name, "froc_sensitivity" if name.startswith(
             "froc_sensitivity@") else name, Estimate(
                 math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
                 st.confidence, 0, note="no cases")) for name in names]
-    weighted = _WeightedFroc(matches, fp_rates, interpolation)
+    counted = [True] * len(matches) if scored is None else [bool(v) for v in scored]
+    weighted = _WeightedFroc(matches, fp_rates, interpolation, counted)
     n_lesions = sum(m.n_reference for m in matches)
     case_index = np.arange(len(matches), dtype=float)
     metrics = []
@@ -370,6 +382,13 @@ def froc_records(matches: Sequence[DetectionMatch], names: Sequence[str],
                 st.confidence, len(matches),
                 note=f"no reference lesion in any of the {len(matches)} case(s), so the "
                      "lesion sensitivity is undefined (NaN)")
+        elif not any(counted) and name != "detection_average_precision":
+            estimate = Estimate(
+                math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
+                st.confidence, len(matches),
+                note=f"every one of the {len(matches)} case(s) failed: no case was scored, "
+                     "so the false positives per case (over the cases scored) and the "
+                     "sensitivity at a rate of them are undefined (NaN)")
         else:
             estimate = bootstrap_estimate(weighted.statistic(name), case_index, clusters, st)
         definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
@@ -378,9 +397,13 @@ def froc_records(matches: Sequence[DetectionMatch], names: Sequence[str],
 
 
 def froc_table(curve: Froc) -> dict[str, Any]:
-    """The FROC curve as the result's ``tables.froc``."""
+    """The FROC curve as the result's ``tables.froc``: ``n_cases`` the cases pooled
+    (failed ones included under ``worst-case``: their lesions count, missed),
+    ``n_cases_scored`` those the false positives per case are over."""
     return {"thresholds": curve.thresholds.tolist(), "sensitivity": curve.sensitivity.tolist(),
             "fp_per_case": curve.fp_per_case.tolist(), "n_cases": curve.n_cases,
+            "n_cases_scored": curve.n_cases if curve.n_scored_cases is None
+            else curve.n_scored_cases,
             "n_lesions": curve.n_lesions, "n_lesion_free_cases": curve.n_lesion_free_cases}
 
 
@@ -395,7 +418,7 @@ class _WeightedFroc:
     """The FROC summaries under case weights (b resamples at once)."""
 
     def __init__(self, matches: Sequence[DetectionMatch], rates: Sequence[float],
-                 interpolation: str) -> None:
+                 interpolation: str, scored: Sequence[bool]) -> None:
         case_of = np.concatenate([np.full(m.scores.size, i) for i, m in enumerate(matches)]
                                  + [np.zeros(0, dtype=np.intp)]).astype(np.intp)
         scores = np.concatenate([m.scores for m in matches] + [np.zeros(0)])
@@ -407,6 +430,8 @@ class _WeightedFroc:
         last[:-1] = sorted_scores[1:] != sorted_scores[:-1]
         self.ends = np.flatnonzero(last)
         self.lesions = np.array([m.n_reference for m in matches], dtype=float)
+        # the cases the false positives per case are over (a failed case is not one)
+        self.scored = np.asarray(scored, dtype=float)
         self.rates, self.interpolation = list(rates), interpolation
 
     def curves(self, weights: NDArray[np.float64]) -> tuple[Any, Any, Any, Any]:
@@ -414,7 +439,7 @@ class _WeightedFroc:
         tp = np.cumsum(w * self.hits, axis=1)[:, self.ends]
         fp = np.cumsum(w * (1 - self.hits), axis=1)[:, self.ends]
         lesions = np.einsum("bn,n->b", weights, self.lesions)[:, None]
-        cases = weights.sum(axis=1)[:, None]
+        cases = (weights @ self.scored)[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
             return tp / lesions, fp / cases, tp, fp
 
@@ -427,11 +452,15 @@ class _WeightedFroc:
                 step = np.diff(np.concatenate([np.zeros((se.shape[0], 1)), se], axis=1), axis=1)
                 return (step * precision).sum(axis=1)
             rates = self.rates if name == "froc_cpm" else [float(name.split("@")[1])]
-            values = np.array([[self._at(se[b], fpc[b], r) for r in rates]
-                               for b in range(se.shape[0])])
+            cases = weights @ self.scored
+            values = np.array([[self._at(se[b], fpc[b], r) if cases[b] > 0 else math.nan
+                                for r in rates] for b in range(se.shape[0])])
             return values.mean(axis=1)
         # what a resample it is undefined on lacks, for the bootstrap's note
-        compute.left_out_reason = "there is no reference lesion"  # type: ignore[attr-defined]
+        reason = "there is no reference lesion"
+        if name != "detection_average_precision" and not self.scored.all():
+            reason += " or there is no case scored"  # a resample of failed cases only
+        compute.left_out_reason = reason  # type: ignore[attr-defined]
         return compute
 
     def _at(self, se: NDArray[np.float64], fpc: NDArray[np.float64], rate: float) -> float:

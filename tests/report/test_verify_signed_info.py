@@ -103,15 +103,20 @@ def test_the_verification_page_words_it_in_korean() -> None:
 
 
 @pytest.fixture(scope="module")
-def signed_pdfa(certified: Path, info_file: Path, signer: tuple[Path, Path],  # noqa: F811
-                tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The certificate as PDF/A (an XMP metadata stream in its catalog), signed."""
+def pdfa(certified: Path, info_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The certificate as PDF/A (an XMP metadata stream in its catalog)."""
     from medeval.report import render_certificate
 
     pytest.importorskip("pikepdf")
     folder = tmp_path_factory.mktemp("pdfa")
-    pdf = render_certificate(certified, folder / "pdfa.pdf", report_info=info_file, pdfa=True)
-    return _signed(pdf, signer, folder)
+    return render_certificate(certified, folder / "pdfa.pdf", report_info=info_file,
+                              pdfa=True)
+
+
+@pytest.fixture(scope="module")
+def signed_pdfa(pdfa: Path, signer: tuple[Path, Path]) -> Path:  # noqa: F811
+    """The PDF/A certificate, signed."""
+    return _signed(pdfa, signer, pdfa.parent)
 
 
 def test_xmp_metadata_rewritten_after_signing_is_named(
@@ -248,3 +253,25 @@ def test_a_change_signed_with_the_signature_is_named(
     named = [d for d in verdict.differences if f"prints '{forged}'" in d]
     assert named and all(d.endswith(f"gives '{figure}'") for d in named)
     assert all(difference_ko(d) for d in verdict.differences), verdict.differences
+
+
+def test_xmp_metadata_changed_in_the_update_signed_is_named(
+        pdfa: Path, signer: tuple[Path, Path]) -> None:  # noqa: F811
+    # Found with the check above: the PDF/A certificate's title set anew in the update
+    # that is signed (pyHanko's document metadata, written to /Info and the XMP stream)
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    key, cert = signer
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdfa.read_bytes()))
+    writer.document_meta.title = "Test Report KTL-2026-9999 (PASS)"
+    signed = signers.sign_pdf(writer, signers.PdfSignatureMetadata(
+        field_name="Sig", subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"),
+        signer=signers.SimpleSigner.load(str(key), str(cert))).getvalue()
+    reader = PdfReader(io.BytesIO(signed))  # what a viewer shows (pypdf)
+    assert reader.xmp_metadata.dc_title["x-default"] == "Test Report KTL-2026-9999 (PASS)"
+    verdict = verify_certificate(signed, trust_roots=(cert,))
+    assert verdict.differences == (
+        "the uploaded file: its document information (/Metadata, /Title) was changed "
+        "before signing: the signature covers what the certificate rendered from the "
+        "result does not say",)

@@ -853,6 +853,17 @@ def _changed_before_signing(fresh: bytes, signed: bytes, name: str) -> list[str]
                            "from the result does not (added before signing)")
         info = [{str(k): str(v) for k, v in (r.metadata or {}).items()}
                 for r in (before, after)]
+        for entries, reader in zip(info, (before, after)):
+            # the XMP stream, which signing writes anew (pyHanko: its producer, a date):
+            # what a viewer shows of it, compared as pypdf reads it, named /Metadata
+            try:
+                xmp = reader.xmp_metadata
+                if xmp is not None:
+                    entries["/Metadata"] = repr([
+                        xmp.dc_title, xmp.dc_description, xmp.dc_creator, xmp.dc_subject,
+                        xmp.pdf_keywords, xmp.xmp_creator_tool])
+            except Exception:  # noqa: BLE001 - an unreadable stream: compared as such
+                entries["/Metadata"] = "(unreadable)"
     keys = sorted(k for k in set(info[0]) | set(info[1])
                   if info[0].get(k) != info[1].get(k) and k not in ("/ModDate", "/Producer"))
     if keys:

@@ -52,3 +52,26 @@ def test_each_label_has_its_table(tmp_path: Path) -> None:
                  if m.name.startswith("label1:") and m.unit == "px"]
     assert text.count(f"{len(distances)}개 값 (증례 1개) / {len(distances)} values "
                       "(1 case(s))") == 2, text
+
+
+def test_the_tables_follow_the_protocols_labels(tmp_path: Path) -> None:
+    # Found reviewing 8dd6db7: the tables were sorted as text, so labels [2, 10] printed
+    # label 10's table before label 2's. Labels 2 and 10 of a grey map (the disc's right
+    # part 20, its left part 200), the order read from the PDF's text with pypdf
+    make_set(tmp_path)
+    left = np.arange(SHAPE[1]) < 30
+    for cid, (ref, pred) in pairs().items():
+        for mask, where in ((ref, "masks"), (pred, "pred")):
+            grey = np.where(mask, 20, 0).astype(np.uint8)
+            grey[mask & left] = 200
+            PILImage.fromarray(grey).save(tmp_path / where / f"{cid}.png")
+    task = PX + '\nlabels = [2, 10]\n[task.label_map]\n"0" = 0\n"20" = 2\n"200" = 10'
+    (tmp_path / "protocol.toml").write_text(
+        PROTOCOL.format(task=task, failures='worst_distance_px = 80.0').replace(
+            'metric = "dice"', 'metric = "label2:dice"'))
+    result = write_result(medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred",
+                                           workers=1), tmp_path / "out" / "result.json")
+    pdf = render_certificate(result, tmp_path / "certificate.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    second, tenth = (text.index(f"Empty masks, label {n}") for n in (2, 10))
+    assert second < tenth

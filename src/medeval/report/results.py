@@ -126,8 +126,12 @@ def results_section(result: Result, level: str) -> Section:
              (Msg("column.predicted_negative"), str(fn), str(tn), str(fn + tn)),
              (Msg("column.total"), str(tp + fn), str(fp + tn), str(tp + fp + fn + tn))),
             (2.4, 1.6, 1.6, 1.2), numeric=(1, 2, 3), span=0.75))
-    # one table per label: "empty_masks", or "label1:empty_masks" ... with several labels
-    for key in sorted(k for k in result.tables if k.endswith("empty_masks")):
+    # one table per label: "empty_masks", or "label1:empty_masks" ... with several labels,
+    # in the protocol's order of labels (sorted as text, label 10 came before label 2)
+    labels = [f"label{label}:empty_masks" for label in result.parameters.task.get("labels")
+              or ()]
+    for key in sorted((k for k in result.tables if k.endswith("empty_masks")),
+                      key=lambda k: (labels.index(k) if k in labels else -1, k)):
         empty, prefix = result.tables[key], key.removesuffix("empty_masks")
         if not isinstance(empty, Mapping) or (prefix and not prefix.endswith(":")):
             continue

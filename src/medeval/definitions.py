@@ -512,15 +512,15 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "lesion-free included (a failed case, worst case, keeps its lesions, missed, "
             "and adds no case); one-to-one maximum matching at every threshold",
             True, "Chakraborty DP. Med Phys 1989;16:561-8; Setio AAA et al. Med Image Anal "
-            "2017;42:1-13", "NaN with UndefinedMetricWarning when no case holds a lesion, "
-            "or when no case was scored (every case failed: FP per case 0/0)",
+            "2017;42:1-13", "NaN with UndefinedMetricWarning when no case holds a lesion; 0 when no case "
+            "was scored (every case failed: nothing detected)",
         ),
         MetricDefinition(
             "froc_cpm", "Competition performance metric",
             "mean of the FROC sensitivity at 1/8, 1/4, 1/2, 1, 2, 4, 8 FP per case",
             True, "Setio AAA et al. Med Image Anal 2017;42:1-13",
-            "NaN with UndefinedMetricWarning when no case holds a lesion, or when no "
-            "case was scored (every case failed)",
+            "NaN with UndefinedMetricWarning when no case holds a lesion; 0 when no case "
+            "was scored (every case failed: nothing detected)",
         ),
         MetricDefinition(
             "detection_average_precision", "Detection average precision",

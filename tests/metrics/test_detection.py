@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -243,13 +244,15 @@ def test_froc_over_the_cases_scored():
         froc([hit, empty], scored=[True])
 
 
-def test_froc_with_no_case_scored_is_undefined():
-    # Every case failed: no false positive over no case (0/0), so the sensitivity at a
-    # rate of false positives per case is NaN; AP (precision and recall, no cases) is 0
+def test_froc_with_no_case_scored_detected_nothing():
+    # Every case failed: no case to take false positives over, but no detection either
+    # (a case not scored has none), so the curve is its origin: each of the 2 lesions
+    # missed, sensitivity 0 at every rate, CPM 0, AP 0 (by hand), and nothing undefined
     failed = match_detections([[0, 0, 10, 10]], np.zeros((0, 4)), [], criterion="iou",
                               iou_threshold=0.5)
-    with pytest.warns(UndefinedMetricWarning, match="no case scored"):
-        curve = froc([failed, failed], fp_rates=[1.0], scored=[False, False])
-    assert math.isnan(curve.sensitivity_at[1.0]) and math.isnan(curve.cpm)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        curve = froc([failed, failed], fp_rates=[0.5, 1.0], scored=[False, False])
+    assert curve.sensitivity_at == {0.5: 0.0, 1.0: 0.0} and curve.cpm == 0.0
     assert curve.average_precision == 0.0 and curve.n_scored_cases == 0
-    assert curve.fp_per_case.size == 0
+    assert curve.n_lesions == 2 and curve.fp_per_case.size == 0

@@ -190,19 +190,6 @@ def _task_notes() -> list[str]:
                                  np.zeros((0, 2), np.intp), "iou") for _ in range(2)]
     out += [str(r.estimate.note) for r in froc_records(
         lesionless, ["froc_cpm"], None, st, fp_rates=[1.0], interpolation="linear")]
-    # detection: every case failed (no case scored: no false positives per case), and a
-    # scored case with its lesion hit beside a failed one (resamples of the failed one
-    # alone have no case scored)
-    hit = DetectionMatch(np.array([0.9]), np.array([True]), 1, np.zeros((0, 2), np.intp),
-                         "iou")
-    failed = DetectionMatch(np.zeros(0), np.zeros(0, bool), 1, np.zeros((0, 2), np.intp),
-                            "iou")
-    out += [str(r.estimate.note) for r in froc_records(
-        [failed, failed], ["froc_cpm"], None, st, fp_rates=[1.0], interpolation="step",
-        scored=[False, False])]
-    out += [str(r.estimate.note) for r in froc_records(
-        [hit, failed], ["froc_cpm"], None, st, fp_rates=[1.0], interpolation="step",
-        scored=[True, False])]
     # segmentation: a distance infinite (a mask empty on one side), no worst declared
     from medeval.tasks.segmentation import _mean_ci
 

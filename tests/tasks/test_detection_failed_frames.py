@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import shutil
 from pathlib import Path
 
@@ -143,22 +142,23 @@ def test_a_failed_frame_adds_no_frame_to_the_false_positives_per_frame(tmp_path:
         assert metric.estimate.value == pytest.approx(_step(mine, n_lesions, n_scored, 0.5))
 
 
-def test_every_frame_failed_leaves_the_false_positives_per_frame_undefined(
-        tmp_path: Path) -> None:
+def test_every_frame_failed_detects_nothing_and_fails(tmp_path: Path) -> None:
+    # No frame scored: the false positives per frame have no frame to be over, but no
+    # detection exists either (a failed frame has none), so the curve is its origin and
+    # the sensitivity is 0 at every rate (every lesion missed), not undefined (0/0). The
+    # criterion (froc_cpm >= 0.5) is not met; its interval [0, 0] has zero width, which
+    # the guarded rule calls INCONCLUSIVE, never a PASS
     folder = _copy(tmp_path, "detection", [])
     for path in (folder / "predictions").iterdir():
         path.unlink()
     result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
-    n = len(_manifest(folder))
     for name in ("froc_cpm", "froc_sensitivity@0.5"):
         estimate = result.metric(name).estimate
-        assert math.isnan(estimate.value) and math.isnan(estimate.low)
-        assert estimate.note == (
-            f"every one of the {n} case(s) failed: no case was scored, so the false "
-            "positives per case (over the cases scored) and the sensitivity at a rate of "
-            "them are undefined (NaN)")
+        assert (estimate.value, estimate.low, estimate.high) == (0.0, 0.0, 0.0)
+        assert estimate.note is None
     assert result.tables["froc"]["n_cases_scored"] == 0
-    assert [v.outcome for v in result.verdicts] == ["INCONCLUSIVE"]
+    [verdict] = result.verdicts
+    assert verdict.outcome == "INCONCLUSIVE" and "zero width" in verdict.reason
 
 
 # the polyp-detection example: D-06 (no file) and D-13 (a box of 3 numbers) fail already;

@@ -465,10 +465,9 @@ def froc(
     Warns
     -----
     UndefinedMetricWarning
-        No reference lesion in any case: sensitivity, CPM and AP are NaN. No case
-        scored: FP per case is undefined (0/0), so the sensitivity at each rate and the
-        CPM are NaN (the curve holds no point; AP, which does not involve the cases,
-        is 0).
+        No reference lesion in any case: sensitivity, CPM and AP are NaN. (No case
+        scored: there is no detection, so the sensitivity at every rate, the CPM and AP
+        are 0.)
 
     Notes
     -----
@@ -538,11 +537,9 @@ def froc(
         return Froc(thresholds, sensitivity, fp_per_case, at, math.nan, math.nan, n_cases,
                     0, lesion_free, interpolation, n_scored)
     sensitivity = tp / n_lesions
-    if n_scored == 0:  # detections only on scored cases: none, so AP is 0 (no recall)
-        warn_undefined(f"{func}: no case scored, so false positives per case are undefined "
-                       "(0/0), and so the sensitivity at a rate of them")
-        return Froc(thresholds, sensitivity, fp_per_case, {r: math.nan for r in rates},
-                    math.nan, 0.0, n_cases, n_lesions, lesion_free, interpolation, 0)
+    # no case scored: no detection at all (a case not scored has none), so the curve is
+    # its origin alone and the sensitivity at every rate 0, whatever the rate's
+    # denominator: a worst case that failed every case detected nothing
     curve_fp = np.concatenate([[0.0], fp_per_case])
     curve_se = np.concatenate([[0.0], sensitivity])
     at = {}

@@ -268,11 +268,6 @@ NOTES: tuple[Note, ...] = (
     Note(r"no reference lesion in any of the (?P<n>\d+) case\(s\), so the lesion sensitivity "
          r"is undefined \(NaN\)",
          "증례 {n}개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 않습니다 (NaN)"),
-    Note(r"every one of the (?P<n>\d+) case\(s\) failed: no case was scored, so the false "
-         r"positives per case \(over the cases scored\) and the sensitivity at a rate of "
-         r"them are undefined \(NaN\)",
-         "증례 {n}개가 모두 실패하여 채점된 증례가 없으므로 (채점된 증례에 대한) 증례당 "
-         "위양성 수와 그 비율에서의 민감도가 정의되지 않습니다 (NaN)"),
     Note(r"no reference object \(not crowd\)(?P<area>.*?) in any of the (?P<n>\d+) "
          r"image\(s\), so it is undefined \(NaN; pycocotools prints -1\)",
          "영상 {n}개 어디에도 기준 객체(crowd 제외){area}가 없어 정의되지 않습니다 (NaN. "
@@ -502,7 +497,6 @@ def _resample_why(text: str) -> str | None:
 #: ``tasks.detection``).
 _RESAMPLE_REASONS = {
     "there is no reference lesion": "기준 병변이 없음",
-    "there is no case scored": "채점된 증례가 없음",  # FROC: a resample of failed cases
     **{f"there is no reference object (not crowd){area}": f"기준 객체(crowd 제외){ko}가 없음"
        for area, ko in _COCO_AREAS.items()},
 }

@@ -13,7 +13,8 @@ in which each resample re-weights every case's lesions and detections — the FR
 recomputed on each resample, vectorised. Failure policy ``worst-case``: a failed case
 has no detection (its lesions are missed), and is not a case of the false positives per
 case (which, counted with none of its own, it would lower: the figure is over the cases
-scored, as with the failed ones excluded); with every case failed, it is undefined.
+scored, as with the failed ones excluded); with every case failed, nothing was detected:
+the sensitivity is 0 at every rate.
 
 2-D frames annotated in COCO or LabelMe files, with COCO results as predictions and COCO
 AP beside the FROC, are the ``coco-detection`` task type (:mod:`.coco_detection`).
@@ -382,13 +383,6 @@ def froc_records(matches: Sequence[DetectionMatch], names: Sequence[str],
                 st.confidence, len(matches),
                 note=f"no reference lesion in any of the {len(matches)} case(s), so the "
                      "lesion sensitivity is undefined (NaN)")
-        elif not any(counted) and name != "detection_average_precision":
-            estimate = Estimate(
-                math.nan, math.nan, math.nan, f"bootstrap-{st.bootstrap_method}",
-                st.confidence, len(matches),
-                note=f"every one of the {len(matches)} case(s) failed: no case was scored, "
-                     "so the false positives per case (over the cases scored) and the "
-                     "sensitivity at a rate of them are undefined (NaN)")
         else:
             estimate = bootstrap_estimate(weighted.statistic(name), case_index, clusters, st)
         definition_id = "froc_sensitivity" if name.startswith("froc_sensitivity@") else name
@@ -440,8 +434,11 @@ class _WeightedFroc:
         fp = np.cumsum(w * (1 - self.hits), axis=1)[:, self.ends]
         lesions = np.einsum("bn,n->b", weights, self.lesions)[:, None]
         cases = (weights @ self.scored)[:, None]
+        # a resample of failed cases only has no detection (fp 0): its curve is the
+        # origin, sensitivity 0 at every rate (its lesions missed), not 0/0
+        per_case = np.divide(fp, cases, out=np.zeros_like(fp, dtype=float), where=cases > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return tp / lesions, fp / cases, tp, fp
+            return tp / lesions, per_case, tp, fp
 
     def statistic(self, name: str) -> Any:
         def compute(_index: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:
@@ -452,15 +449,11 @@ class _WeightedFroc:
                 step = np.diff(np.concatenate([np.zeros((se.shape[0], 1)), se], axis=1), axis=1)
                 return (step * precision).sum(axis=1)
             rates = self.rates if name == "froc_cpm" else [float(name.split("@")[1])]
-            cases = weights @ self.scored
-            values = np.array([[self._at(se[b], fpc[b], r) if cases[b] > 0 else math.nan
-                                for r in rates] for b in range(se.shape[0])])
+            values = np.array([[self._at(se[b], fpc[b], r) for r in rates]
+                               for b in range(se.shape[0])])
             return values.mean(axis=1)
         # what a resample it is undefined on lacks, for the bootstrap's note
-        reason = "there is no reference lesion"
-        if name != "detection_average_precision" and not self.scored.all():
-            reason += " or there is no case scored"  # a resample of failed cases only
-        compute.left_out_reason = reason  # type: ignore[attr-defined]
+        compute.left_out_reason = "there is no reference lesion"  # type: ignore[attr-defined]
         return compute
 
     def _at(self, se: NDArray[np.float64], fpc: NDArray[np.float64], rate: float) -> float:

@@ -50,6 +50,8 @@ from .attachments import (
 )
 from .content import section_digests
 from .info import ReportInfo, load_report_info
+from .pdf_objects import creator as _creator
+from .pdf_objects import object_at as _object_at
 from .pdfread import (
     is_medeval_pdf,
     names_a_pdf,
@@ -59,6 +61,10 @@ from .pdfread import (
     short_error,
     sniff_pdf,
 )
+from .signed_revision import attachments_changed_after_signing as _changed_after_signing
+from .signed_revision import changed_before_signing as _changed_before_signing
+from .signed_revision import info_changed_after as _info_changed_after_signing
+from .signed_revision import signatures as _signatures
 
 __all__ = ["Verification", "pdf_text", "read_pdf_record", "verify_certificate"]
 
@@ -388,51 +394,6 @@ def _refuse_unverifiable(payload: bytes, name: str, record: Mapping[str, Any],
                           "[--info INFO.toml]")
 
 
-def _signatures(payload: bytes, name: str, trust_roots: tuple[str | Path, ...]
-                ) -> tuple[bool, list[str], int | None]:
-    """Signed?, the signatures' problems, and the length of the revision they cover."""
-    if b"/ByteRange" not in payload:
-        return False, [], None
-    from .sign import validate_pdf
-
-    try:
-        checks = validate_pdf(payload, trust_roots=trust_roots)
-    except ReportError as exc:
-        return True, [str(exc)], None
-    problems = []
-    if not checks:
-        problems.append(f"{name}: looks signed but no signature could be read")
-    for check in checks:
-        if not check.intact:
-            problems.append(f"{name}: signature {check.field} is broken: the signed bytes "
-                            "were changed after signing")
-        elif not check.valid:
-            problems.append(f"{name}: signature {check.field} does not verify")
-        elif not check.covers_whole_file:
-            problems.append(f"{name}: bytes were added after signature {check.field} (at "
-                            f"offset {check.signed_length}): the signature does not cover "
-                            "the whole file")
-        if trust_roots and not check.trusted:
-            problems.append(f"{name}: signer {check.signer} is not trusted")
-    lengths = [c.signed_length for c in checks if c.intact and c.signed_length > 0]
-    return True, problems, min(lengths) if lengths else None
-
-
-def _changed_after_signing(signed: tuple[Attachment, ...], latest: tuple[Attachment, ...],
-                           name: str) -> list[str]:
-    before = {a.name: a.data for a in signed}
-    after = {a.name: a.data for a in latest}
-    out = []
-    for key in sorted(set(before) | set(after)):
-        if key not in after:
-            out.append(f"{name}: the attachment {key} was removed after signing")
-        elif key not in before:
-            out.append(f"{name}: the attachment {key} was added after signing")
-        elif before[key] != after[key]:
-            out.append(f"{name}: the attachment {key} was replaced after signing")
-    return out
-
-
 def _other_run(given: Result, attached: Result, name: str, label: str) -> str:
     """The run context of a result with the certificate's fingerprint but not its run."""
     mine, theirs = given.context.to_dict(), attached.context.to_dict()
@@ -448,57 +409,6 @@ def _other_run(given: Result, attached: Result, name: str, label: str) -> str:
             f"leaves the run context out, but not its run: {shown}{more}. It is another run "
             "of the same evaluation, or its context was changed; the certificate was "
             f"checked against the result it carries")
-
-
-#: The XMP properties a tool sets on any update (validation data too: pyHanko sets
-#: xmp:ModifyDate), as an attribute or an element; their values are left out of the
-#: comparison, as /ModDate is.
-_XMP_DATES = (re.compile(rb"""(xmp:(?:ModifyDate|MetadataDate)\s*=\s*)(["'])[^"']*\2"""),
-              re.compile(rb"(<xmp:(ModifyDate|MetadataDate)>)[^<]*(</xmp:\2>)"))
-
-
-def _info_changed_after_signing(payload: bytes, signed_length: int, name: str, *,
-                                signed: bool = True) -> list[str]:
-    """The document information entries (``/Title``, ``/Keywords`` ...) an update after
-    the signed revision changed, added or removed (``/ModDate`` aside: a tool adding
-    validation data after signing sets it), and the XMP metadata stream (the catalog's
-    ``/Metadata``, which a PDF/A certificate carries and a viewer shows as the document's
-    title and keywords; its modification dates aside), named ``/Metadata``."""
-    from pypdf import PdfReader
-
-    def info(data: bytes) -> dict[str, Any]:
-        try:
-            with quiet_pypdf():
-                reader = PdfReader(io.BytesIO(data), strict=False)
-                metadata: Any = reader.metadata
-        except Exception:  # noqa: BLE001 - unreadable: the other checks name it
-            return {}
-        found: dict[str, Any] = {str(k): str(v) for k, v in (metadata or {}).items()}
-        try:
-            with quiet_pypdf():
-                root: Any = reader.trailer["/Root"]
-                xmp: Any = root.get("/Metadata")
-                stream = xmp.get_object().get_data() if xmp is not None else None
-        except Exception:  # noqa: BLE001 - a damaged stream: compared as unreadable
-            stream = b"(unreadable)"
-        if stream is not None:
-            found["/Metadata"] = _XMP_DATES[1].sub(rb"\1\3",
-                                                   _XMP_DATES[0].sub(rb"\1\2\2", stream))
-        return found
-
-    before, after = info(payload[:signed_length]), info(payload)
-    # /ModDate: what a PDF tool sets on any update, validation data too (pyHanko)
-    changed = sorted(k for k in set(before) | set(after)
-                     if before.get(k) != after.get(k) and k != "/ModDate")
-    if not changed:
-        return []
-    if not signed:  # an unsigned file: the revision rendered, then an update
-        return [f"{name}: its document information ({', '.join(changed)}) was changed by "
-                "the update appended: the certificate as rendered does not say what it now "
-                "says"]
-    return [f"{name}: its document information ({', '.join(changed)}) was changed after "
-            "signing: the signature does not cover what it now says (the signed revision "
-            "is the one checked)"]
 
 
 def _attachment_problems(attached: Mapping[str, Attachment], record: Mapping[str, Any],
@@ -819,156 +729,3 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
     return problems + _changed_lines(data, info, record, payload, name, result_json, fresh)
 
 
-def _changed_before_signing(fresh: bytes, signed: bytes, name: str) -> list[str]:
-    """What the revision a signature covers changes in the certificate rendered (its first
-    revision): each page's content, resources and boxes, an annotation other than an
-    invisible signature field, the document information (``/ModDate`` and ``/Producer``
-    aside: signing sets them). Signing adds a signature field and nothing a reader sees;
-    a figure changed in the same update as the signature would otherwise be vouched for
-    by it, the first revision being the rendering byte for byte."""
-    from pypdf import PdfReader
-
-    with quiet_pypdf():
-        before = PdfReader(io.BytesIO(fresh), strict=False)
-        after = PdfReader(io.BytesIO(signed), strict=False)
-        out: list[str] = []
-        if len(before.pages) != len(after.pages):
-            out.append(f"{name}: the revision signed has {len(after.pages)} page(s); the "
-                       f"certificate rendered from the result has {len(before.pages)}")
-        memo: tuple[dict[int, Any], dict[int, Any]] = ({}, {})
-        for number, (old, new) in enumerate(zip(before.pages, after.pages), start=1):
-            if any(_canonical(old.get(k), memo[0]) != _canonical(new.get(k), memo[1])
-                   for k in ("/Contents", "/Resources", "/MediaBox", "/CropBox", "/Rotate",
-                             "/Group")):
-                out.append(f"{name}: page {number} of the revision signed is not the page "
-                           "rendered from the result (its content or resources were "
-                           "changed before signing)")
-            kept = {_canonical(a, memo[0]) for a in old.get("/Annots") or ()}
-            for annotation in new.get("/Annots") or ():
-                item = annotation.get_object()
-                if _canonical(annotation, memo[1]) in kept or _invisible_signature(item):
-                    continue
-                out.append(f"{name}: page {number} of the revision signed carries an "
-                           f"annotation ({item.get('/Subtype')}) the certificate rendered "
-                           "from the result does not (added before signing)")
-        info = [{str(k): str(v) for k, v in (r.metadata or {}).items()}
-                for r in (before, after)]
-        for entries, reader in zip(info, (before, after)):
-            # the XMP stream, which signing writes anew (pyHanko: its producer, a date):
-            # what a viewer shows of it, compared as pypdf reads it, named /Metadata
-            try:
-                xmp = reader.xmp_metadata
-                if xmp is not None:
-                    entries["/Metadata"] = repr([
-                        xmp.dc_title, xmp.dc_description, xmp.dc_creator, xmp.dc_subject,
-                        xmp.pdf_keywords, xmp.xmp_creator_tool])
-            except Exception:  # noqa: BLE001 - an unreadable stream: compared as such
-                entries["/Metadata"] = "(unreadable)"
-    keys = sorted(k for k in set(info[0]) | set(info[1])
-                  if info[0].get(k) != info[1].get(k) and k not in ("/ModDate", "/Producer"))
-    if keys:
-        out.append(f"{name}: its document information ({', '.join(keys)}) was changed "
-                   "before signing: the signature covers what the certificate rendered "
-                   "from the result does not say")
-    return out
-
-
-def _invisible_signature(item: Any) -> bool:
-    """A signature field's widget that draws nothing (no area), as signing adds."""
-    field = item if "/FT" in item else (item.get("/Parent") or {})
-    field = field.get_object() if hasattr(field, "get_object") else field
-    try:
-        rect = [float(x) for x in item.get("/Rect", (0, 0, 0, 0))]
-    except (TypeError, ValueError):
-        return False
-    return (item.get("/Subtype") == "/Widget" and field.get("/FT") == "/Sig"
-            and (rect[2] - rect[0]) * (rect[3] - rect[1]) == 0)
-
-
-def _canonical(value: Any, memo: dict[int, Any], depth: int = 0) -> Any:
-    """A PDF object with its references resolved, as a comparable value: a stream by
-    the SHA-256 of its decoded data and its dictionary (its encoding aside); a page's
-    /Parent left out."""
-    import hashlib
-
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
-
-    if depth > 40:
-        return "(deep)"
-    if isinstance(value, IndirectObject):
-        if value.idnum in memo:
-            return memo[value.idnum]
-        memo[value.idnum] = ("(cycle)", value.idnum)
-        memo[value.idnum] = found = _canonical(value.get_object(), memo, depth + 1)
-        return found
-    if isinstance(value, StreamObject):
-        return ("stream", hashlib.sha256(value.get_data()).hexdigest(), _canonical(
-            DictionaryObject({k: v for k, v in value.items()
-                              if k not in ("/Length", "/Filter", "/DecodeParms")}),
-            memo, depth + 1))
-    if isinstance(value, DictionaryObject):
-        return tuple(sorted((str(k), _canonical(v, memo, depth + 1))
-                            for k, v in value.items() if k != "/Parent"))
-    if isinstance(value, ArrayObject):
-        items = [_canonical(v, memo, depth + 1) for v in value]
-        # a page's /Contents as an array: the content is the streams' data joined
-        return tuple(items)
-    return repr(value)
-
-
-def _creator(payload: bytes) -> str | None:
-    """The PDF's ``/Creator`` (``medeval X.Y.Z`` for a certificate), or None."""
-    from pypdf import PdfReader
-
-    try:
-        with quiet_pypdf():  # its repairs of a damaged file went to the terminal
-            metadata: Any = PdfReader(io.BytesIO(payload), strict=False).metadata
-            creator = metadata.get("/Creator") if metadata is not None else None
-    except Exception:  # noqa: BLE001 - hostile bytes: no creator, the byte check stands
-        return None
-    return str(creator) if creator is not None else None
-
-
-def _object_at(payload: bytes, fresh: bytes, offset: int) -> str:
-    """The PDF object holding ``offset``, with what it is in the fresh rendering."""
-    starts = list(re.finditer(rb"(\d+) (\d+) obj", payload[:offset + 1]))
-    if not starts:
-        return ""
-    if re.search(rb"\bendobj\b", payload[starts[-1].end():offset]):
-        tail = payload[starts[-1].end():offset + 1]
-        if b"trailer" in tail or b"xref" in tail:
-            return " (in the cross-reference table or trailer)"
-        return " (between PDF objects)"
-    number, generation = int(starts[-1].group(1)), int(starts[-1].group(2))
-    kind = ""
-    try:
-        from pypdf import PdfReader
-
-        with quiet_pypdf():
-            obj: Any = PdfReader(io.BytesIO(fresh), strict=False).get_object(number)
-            if isinstance(obj, Mapping):
-                kind = str(obj.get("/Type") or obj.get("/Subtype") or "")
-                if kind == "/EmbeddedFile":
-                    kind = f"embedded file stream{_embedded_name(fresh, number)}"
-                elif kind == "/Filespec":
-                    kind = f"file specification of {obj.get('/UF') or obj.get('/F')}"
-                elif not kind and "/Length1" in obj:
-                    kind = "embedded font program"
-                elif not kind and "/Length" in obj:
-                    kind = "content stream"
-    except Exception:  # naming the object is a courtesy; the offset is the finding
-        kind = ""
-    return f" (in PDF object {number} {generation}{', ' + kind if kind else ''})"
-
-
-def _embedded_name(fresh: bytes, number: int) -> str:
-    """`` of result.json`` when object ``number`` is that attachment's stream."""
-    from pypdf import PdfReader
-
-    with quiet_pypdf():
-        root: Any = PdfReader(io.BytesIO(fresh), strict=False).trailer["/Root"]
-        for spec in root.get("/AF", []):
-            stream = spec.get_object()["/EF"]["/F"]
-            if getattr(stream, "idnum", None) == number:
-                return f" of {spec.get_object()['/F']}"
-    return ""

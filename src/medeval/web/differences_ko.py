@@ -43,7 +43,7 @@ def _label(text: str) -> str | None:
 
 
 def _where(text: str) -> str | None:
-    """The PDF object a changed byte is in (``verify._object_at``), in Korean."""
+    """The PDF object a changed byte is in (``pdf_objects.object_at``), in Korean."""
     if not text:
         return ""
     fixed = {" (in the cross-reference table or trailer)": " (상호 참조 표 또는 트레일러)",

@@ -20,6 +20,10 @@ import pytest
 
 from .conftest import needs_bwrap, write_algorithm, write_set
 
+#: Each case waits until the test creates ``gate`` beside the plugin (its folder is shown
+#: to the sandbox read-only, as a bind of the test's folder: a file made there later is
+#: seen), so the first run is surely still running when the second starts, without a
+#: second of sleep per case (the test took 15 s for each parameter).
 PLUGIN = """
 import time
 from pathlib import Path
@@ -27,7 +31,10 @@ from pathlib import Path
 
 class Slow:
     def predict(self, case):
-        time.sleep(1.0)
+        gate = Path(__file__).with_name("gate")
+        deadline = time.monotonic() + 120
+        while not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
         return int(Path(case.input_path).read_text()) / 10
 """
 
@@ -44,7 +51,7 @@ def test_a_second_run_into_a_busy_run_directory_is_refused(tmp_path: Path, fresh
     first = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     log = run / "run.jsonl"
     deadline = time.monotonic() + 120
-    while not (log.exists() and '"event": "end"' in log.read_text()):
+    while not (log.exists() and '"event": "run-start"' in log.read_text()):
         assert first.poll() is None and time.monotonic() < deadline, first.communicate()
         time.sleep(0.05)
     second = subprocess.run(argv + (["--fresh"] if fresh else []), capture_output=True,
@@ -52,7 +59,10 @@ def test_a_second_run_into_a_busy_run_directory_is_refused(tmp_path: Path, fresh
     assert second.returncode == 2, second.stdout + second.stderr
     assert first.poll() is None, second.stderr  # the first still ran when the second was refused
     assert f"{run} is in use by another run (process {first.pid})" in second.stderr
+    gate = plugin.with_name("gate")
+    gate.touch()  # the first run's cases may end now
     out, err = first.communicate(timeout=120)
+    gate.unlink()  # the plugin's folder as it was hashed, for the resumed run below
     assert first.returncode == 0, err
     assert "cases 10: done 10, failed 0" in out
     events = [json.loads(line) for line in log.read_text().splitlines()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,8 @@ from ..errors import LoaderError
 from ._files import EDF_VERSIONS, regular_file
 from ._records import Annotations, Signal
 
-__all__ = ["edf_duration_s", "read_edf", "read_edf_annotations"]
+__all__ = ["edf_duration_s", "edf_start", "first_edf_start", "read_edf",
+           "read_edf_annotations"]
 
 
 def read_edf(path: str | Path, *, channels: list[str] | None = None) -> Signal:
@@ -108,6 +110,34 @@ def read_edf_annotations(path: str | Path) -> Annotations:
         fs=fs,
         metadata={"format": "edf", "source": str(file), "file_type": kind},
     )
+
+
+def edf_start(path: str | Path) -> str | None:
+    """The start date and time an EDF/EDF+/BDF header states (``dd.mm.yyhh.mm.ss``, its
+    bytes 168-184), or None where the file cannot be read or is not EDF/BDF.
+
+    Examples
+    --------
+    >>> edf_start(__file__) is None
+    True
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(184)
+    except OSError:
+        return None
+    if head[:8] not in EDF_VERSIONS or len(head) < 184:
+        return None
+    return head[168:184].decode("latin-1")
+
+
+def first_edf_start(folder: Path, names: Iterable[str]) -> tuple[str, str] | None:
+    """The first of ``names`` (files in ``folder``) that is an EDF/BDF file, with the
+    start date and time its header states, or None where none is (the ecg-beats and
+    eeg-events tasks compare a reference's or a prediction's start with a case's
+    record)."""
+    return next(((name, start) for name in names
+                 if (start := edf_start(folder / name)) is not None), None)
 
 
 def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:

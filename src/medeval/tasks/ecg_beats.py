@@ -390,32 +390,19 @@ def _start_mismatch(case: Case, root: Path) -> str | None:
     not start when the case's EDF input does, if it does not (the date and time of the
     two headers): its onsets count from its own start, the detections from the record's.
     None where the reference is an input itself, is not EDF, or no input is EDF."""
-    from ..loaders._files import EDF_VERSIONS
+    from ..loaders.edf import edf_start, first_edf_start
 
     if case.reference in case.inputs:
         return None
-    try:
-        with open(root / case.reference, "rb") as handle:
-            start = handle.read(184)
-    except OSError:
-        return None  # read already for the beats: nothing more to say
-    if start[:8] not in EDF_VERSIONS or len(start) < 184:
+    start = edf_start(root / case.reference)  # unreadable: said by the beats' reading
+    found = None if start is None else first_edf_start(root, case.inputs)
+    if found is None or found[1] == start:
         return None
-    for name in case.inputs:
-        try:
-            with open(root / name, "rb") as handle:
-                head = handle.read(184)
-        except OSError:
-            continue
-        if head[:8] in EDF_VERSIONS and len(head) == 184:
-            if head[168:184] == start[168:184]:
-                return None
-            return (f"reference {case.reference} starts at "
-                    f"{start[168:184].decode('latin-1')!r} (dd.mm.yyhh.mm.ss), its record "
-                    f"{name} at {head[168:184].decode('latin-1')!r}: the reference's onsets "
-                    "count from its own start, the detections from the record's; write the "
-                    "reference with the record's start date and time")
-    return None
+    name, record = found
+    return (f"reference {case.reference} starts at {start!r} (dd.mm.yyhh.mm.ss), its record "
+            f"{name} at {record!r}: the reference's onsets count from its own start, the "
+            "detections from the record's; write the reference with the record's start "
+            "date and time")
 
 
 def _edf_length(case: Case, root: Path) -> float | None:

@@ -292,21 +292,15 @@ def _edf_events(case: Case, root: Path, path: Path) -> NDArray[np.float64]:
 def _start_mismatch(case: Case, root: Path, path: Path) -> str | None:
     """Why the EDF+ prediction's start (date and time in its header) is not that of the
     case's EDF input, if it is not; None where no input is EDF."""
+    from ..loaders.edf import first_edf_start
+
     with open(path, "rb") as handle:
-        start = handle.read(184)[168:184]
-    for name in case.inputs:
-        try:
-            with open(root / name, "rb") as handle:
-                head = handle.read(184)
-        except OSError:
-            continue
-        if head[:8] in EDF_VERSIONS and len(head) == 184:
-            if head[168:184] != start:
-                return (f"{path.name} starts at {start.decode('latin-1')!r} (dd.mm.yyhh.mm.ss), "
-                        f"its recording {name} at {head[168:184].decode('latin-1')!r}: "
-                        "onsets must count from the recording's start")
-            return None
-    return None
+        start = handle.read(184)[168:184].decode("latin-1")
+    found = first_edf_start(root, case.inputs)
+    if found is None or found[1] == start:
+        return None
+    return (f"{path.name} starts at {start!r} (dd.mm.yyhh.mm.ss), its recording {found[0]} at "
+            f"{found[1]!r}: onsets must count from the recording's start")
 
 
 def _recording(case: Case, root: Path) -> tuple[float, float, str, str] | str | None:

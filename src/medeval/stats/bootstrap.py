@@ -334,7 +334,7 @@ def ece_statistic(n_bins: int = 10) -> Callable[..., NDArray[np.float64]]:
     of a resample:
 
     .. math::
-        \mathrm{ECE}_w = rac{1}{\sum_i w_i} \sum_{k=1}^{B}
+        \mathrm{ECE}_w = \frac{1}{\sum_i w_i} \sum_{k=1}^{B}
                          \Big| \sum_{i \in B_k} w_i (y_i - p_i) \Big|
 
     which with all weights 1 is the ECE of the data.

@@ -330,8 +330,8 @@ def cases_to_pass(
 
     .. math::
 
-        P_	ext{pass}(n) = \sum_{k:\,L(k,n) \ge g} inom{n}{k} p^k (1-p)^{n-k},\qquad
-        P_	ext{fail}(n) = \sum_{k:\,U(k,n) < g} inom{n}{k} p^k (1-p)^{n-k}.
+        P_\text{pass}(n) = \sum_{k:\,L(k,n) \ge g} \binom{n}{k} p^k (1-p)^{n-k},\qquad
+        P_\text{fail}(n) = \sum_{k:\,U(k,n) < g} \binom{n}{k} p^k (1-p)^{n-k}.
 
     The bounds are those :func:`medeval.stats.proportion_ci` computes — the same code —
     so a plan and the evaluation it plans can not disagree on which count passes.
@@ -378,7 +378,7 @@ def cases_to_pass(
 
     Notes
     -----
-    * **Saw-tooth.** :math:`P_	ext{pass}(n)` is not monotone: the least passing count
+    * **Saw-tooth.** :math:`P_\text{pass}(n)` is not monotone: the least passing count
       is an integer, so adding a case can lower the chance of passing. ``first_n`` is
       the first :math:`n` that reaches ``power``; ``n_group`` is the first from which
       it stays there up to :math:`2n` (Chernick & Liu 2002; Bailly et al. 2015), so

@@ -256,3 +256,36 @@ def test_froc_with_no_case_scored_detected_nothing():
     assert curve.sensitivity_at == {0.5: 0.0, 1.0: 0.0} and curve.cpm == 0.0
     assert curve.average_precision == 0.0 and curve.n_scored_cases == 0
     assert curve.n_lesions == 2 and curve.fp_per_case.size == 0
+
+
+class TestNoDetectionAsAList:
+    """A notebook user's "no detection" is ``[]`` with ``[]`` scores (found in the api
+    pass: the IoU criterion broadcast a (0, 0) array against the reference's boxes and
+    raised numpy's "operands could not be broadcast")."""
+
+    def test_iou_with_empty_lists_misses_every_lesion(self):
+        # two lesions, nothing detected: 0 true positives, both lesions in the count
+        m = iou([[0, 0, 10, 10], [20, 20, 30, 30]], [], [])
+        assert m.scores.size == 0 and m.true_positive.size == 0 and m.n_reference == 2
+        same = iou([[0, 0, 10, 10], [20, 20, 30, 30]], NO_BOXES, [])
+        assert (same.n_reference, same.pairs.shape) == (m.n_reference, m.pairs.shape)
+        # and the FROC over it with a case that hits one lesion of 3: sensitivity 1/3
+        hit = iou([[0, 0, 10, 10]], [[0, 0, 10, 10]], [0.9])
+        assert froc([m, hit], fp_rates=[1.0]).sensitivity_at == {1.0: pytest.approx(1 / 3)}
+
+    def test_distance_and_inside_with_empty_lists(self):
+        d = match_detections([[5, 5]], [], [], criterion="distance", max_distance_mm=2.0,
+                             spacing_mm=1.0)
+        mask = np.zeros((4, 4), dtype=int)
+        mask[1, 1] = 1
+        inside = match_detections(mask, [], [], criterion="inside")
+        assert (d.n_reference, d.true_positive.size) == (1, 0)
+        assert (inside.n_reference, inside.true_positive.size) == (1, 0)
+
+    def test_a_missing_parameter_is_refused_on_a_lesion_free_case_too(self):
+        # before, a lesion-free case returned without looking at iou_threshold, so a
+        # loop over cases failed only at the first case with a lesion
+        with pytest.raises(InvalidInputError, match="needs iou_threshold"):
+            match_detections(NO_BOXES, [[0, 0, 5, 5]], [0.5], criterion="iou")
+        with pytest.raises(InvalidInputError, match="needs max_distance_mm"):
+            match_detections(np.zeros((0, 2)), [[1, 1]], [0.5], criterion="distance")

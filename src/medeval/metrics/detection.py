@@ -244,29 +244,32 @@ def _eligibility(
         labels = mask[tuple(index.T)] if n_det else np.zeros(0, dtype=np.intp)
         inside: NDArray[np.bool_] = np.arange(1, n_ref + 1)[:, None] == labels[None, :]
         return inside
+    # the criterion's parameter is checked first, so that a lesion-free case refuses a
+    # missing one as a case with lesions does
+    if criterion == "iou" and not 0.0 < _number(iou_threshold) <= 1.0:
+        raise InvalidInputError(
+            f"{func}: criterion 'iou' needs iou_threshold in (0, 1], got {iou_threshold!r}"
+        )
+    if criterion == "distance" and not _number(max_distance_mm) >= 0:
+        raise InvalidInputError(
+            f"{func}: criterion 'distance' needs max_distance_mm >= 0, got {max_distance_mm!r}"
+        )
     ref = as_array(reference, name="reference", func=func, dtype=np.float64)
     if ref.size == 0:
         return np.zeros((0, n_det), dtype=bool)
     if ref.ndim != 2 or not np.all(np.isfinite(ref)):
         raise InvalidInputError(f"{func}: reference must be finite rows, got shape {ref.shape}")
     if criterion == "iou":
-        if not 0.0 < _number(iou_threshold) <= 1.0:
-            raise InvalidInputError(
-                f"{func}: criterion 'iou' needs iou_threshold in (0, 1], got {iou_threshold!r}"
-            )
         if n_det and det.shape[1] != ref.shape[1]:
             raise InvalidInputError(
                 f"{func}: reference boxes have {ref.shape[1]} columns, detections "
                 f"{det.shape[1]}"
             )
         _check_boxes(ref, "reference", func)
-        if n_det:
-            _check_boxes(det, "detections", func)
+        if not n_det:  # no detection: [] arrives as shape (0, 0), which has no box width
+            return np.zeros((ref.shape[0], 0), dtype=bool)
+        _check_boxes(det, "detections", func)
         return _box_iou(ref, det) >= _number(iou_threshold)
-    if not _number(max_distance_mm) >= 0:
-        raise InvalidInputError(
-            f"{func}: criterion 'distance' needs max_distance_mm >= 0, got {max_distance_mm!r}"
-        )
     ref_points = _points(ref, None, func)
     dim = ref_points.shape[1]
     spacing = np.asarray(spacing_of(spacing_mm, dim, func=func)) if dim in (2, 3) else None

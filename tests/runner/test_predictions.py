@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import time
@@ -32,6 +33,21 @@ def test_task_shaped_predictions_pass_through():
     assert normalize_prediction(beats) == beats
 
 
+def test_a_coco_results_list_is_stored_as_it_is(tmp_path: Path):
+    # The coco-detection task reads a COCO results list ([] when nothing is detected);
+    # before, the runner refused every list, so no plugin or command could be scored
+    # under that task by `medeval run` (found in the docs pass). A list has no key for
+    # the case id: it is stored without one.
+    results = [{"category_id": 1, "bbox": [10.0, 12.0, 20.0, 18.0], "score": 0.9}]
+    assert normalize_prediction(results) == results
+    assert normalize_prediction([]) == []
+    store_outputs("c1", results, {}, tmp_path, limit_bytes=1000, value_from_file=False)
+    assert json.loads((tmp_path / "c1.json").read_bytes()) == results
+    store_outputs("c2", None, {"prediction.json": b"[]"}, tmp_path, limit_bytes=1000,
+                  value_from_file=True)
+    assert (tmp_path / "c2.json").read_bytes().strip() == b"[]"
+
+
 @pytest.mark.parametrize("value, message", [
     (math.nan, "NaN"),
     ({"score": math.inf}, "NaN or infinite"),
@@ -41,7 +57,7 @@ def test_task_shaped_predictions_pass_through():
     ({}, "empty object"),
     ({"samples": [1, 2], "fs": math.inf}, "NaN or infinity"),
     ({"label": 1, "extra": [1.0, math.nan]}, "NaN or infinity"),
-    ([0.5], "expected a score"),
+    ([{"bbox": [1, 2, 3, 4], "score": math.nan}], "NaN or infinity"),
     ("0.5", "expected a score"),
 ])
 def test_invalid_predictions(value, message):

@@ -643,3 +643,28 @@ def test_a_frame_with_an_exif_orientation_is_refused(tmp_path):
         medeval.evaluate(tmp_path / "protocol.toml", predictions)
     (problem,) = caught.value.problems
     assert problem.startswith("case c2: frame ") and "EXIF orientation is 3" in problem
+
+
+def test_a_detector_run_by_the_runner_equals_pycocotools(tmp_path):
+    """`medeval run` of a COCO detector: the plugin returns each frame's COCO results list
+    (c4: nothing returned, a failed case). The runner used to refuse every list ("expected
+    a score (number) or a dict"), so no case of this task could be scored from a run
+    (found in the docs pass); now the run's predictions give COCOeval's figures."""
+    write_set(tmp_path)
+    results = {case: [{"category_id": c, "bbox": b, "score": s} for c, b, s in items]
+               for case, items in RESULTS.items() if items is not None}
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "detector.py").write_text(
+        "from pathlib import Path\n"
+        f"RESULTS = {results!r}\n"
+        "class Detector:\n"
+        "    def predict(self, case):\n"
+        "        return RESULTS.get(Path(case.input_path).stem)\n")
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace(
+        'version = "1"', f'version = "1"\nplugin = "{plugin / "detector.py"}:Detector"', 1))
+    result = medeval.evaluate(protocol, run_dir=tmp_path / "run")
+    assert [(f.case_id, f.reason) for f in result.failures.cases] == [("c4", "invalid-output")]
+    np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
+                               rtol=0, atol=1e-12)

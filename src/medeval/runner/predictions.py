@@ -1,6 +1,7 @@
 """What counts as a prediction, and how it is stored: validated, atomic, hashed.
 
-A prediction of one case is JSON data (a score, a label, any further fields) and/or
+A prediction of one case is JSON data (a score, a label, any further fields; or a list,
+as a COCO detector's results for its frame) and/or
 files named ``prediction.<ext>`` (a mask ``prediction.nii.gz``, an ECG detector's WFDB
 annotations ``prediction.qrs``, an EEG detector's EDF+ events ``prediction.edf``; boxes,
 points, beats and events otherwise go in the JSON, as each task reads them). The JSON
@@ -42,13 +43,16 @@ class InvalidPrediction(Exception):
         self.reason, self.detail = reason, detail
 
 
-def normalize_prediction(value: Any) -> dict[str, Any] | None:
-    """Check a prediction and return it as a dict (``None``: no JSON prediction).
+def normalize_prediction(value: Any) -> dict[str, Any] | list[Any] | None:
+    """Check a prediction and return it as a dict or list (``None``: no JSON prediction).
 
     A number becomes ``{"score": number}``. A dict is kept as it is — the task checks its
     shape (a score, a label, beats, events, detections ...) — but ``"score"``, when
     present, must be a finite number or a list or dict of finite numbers (class
-    probabilities), and no value anywhere may be NaN or infinite.
+    probabilities), and no value anywhere may be NaN or infinite. A list is kept as it
+    is too (the ``coco-detection`` task reads a COCO results list, ``[]`` when nothing is
+    detected; another task fails it in the evaluation as ``invalid-output``), with no
+    NaN or infinity anywhere.
 
     Raises
     ------
@@ -68,9 +72,14 @@ def normalize_prediction(value: Any) -> dict[str, Any] | None:
         return None
     if _is_number(value):
         value = {"score": value}
+    if isinstance(value, list):  # a COCO results list: the task checks its entries
+        if not _finite(value):
+            raise InvalidPrediction("invalid-output", "the prediction holds a NaN or infinity")
+        return value
     if not isinstance(value, dict):
-        raise InvalidPrediction("invalid-output", f"expected a score (number) or a dict with "
-                                f"'score' or 'label', got {type(value).__name__}")
+        raise InvalidPrediction("invalid-output", f"expected a score (number), a dict with "
+                                f"'score' or 'label', or a list (COCO results), got "
+                                f"{type(value).__name__}")
     if "score" in value:
         score = value["score"]
         numbers = (score if isinstance(score, list) else list(score.values())
@@ -185,7 +194,7 @@ def store_outputs(
     except RecursionError:
         raise InvalidPrediction("invalid-output", "the prediction is nested too deeply to "
                                 "be checked") from None
-    named = prediction.get("case_id", case_id) if prediction is not None else case_id
+    named = prediction.get("case_id", case_id) if isinstance(prediction, dict) else case_id
     if named != case_id:
         raise InvalidPrediction("invalid-output", f"the prediction of case {case_id!r} "
                                 f"names case {named!r}"[:300])
@@ -201,7 +210,8 @@ def store_outputs(
     stored: dict[str, str] = {}
     if prediction is not None:
         try:
-            data = canonical_json({**prediction, "case_id": case_id})
+            data = canonical_json({**prediction, "case_id": case_id}
+                                  if isinstance(prediction, dict) else prediction)
         except RecursionError:
             raise InvalidPrediction("invalid-output", "the prediction is nested too "
                                     "deeply to be written") from None

@@ -101,3 +101,15 @@ def test_bad_input():
         volume_ml(np.ones((2, 2, 2)), spacing_mm=None)
     with pytest.raises(InvalidInputError, match="numeric or boolean"):
         dice(np.array([["a"]]), np.array([["b"]]))
+
+
+@pytest.mark.parametrize("func", [dice, jaccard, mask_sensitivity, mask_precision,
+                                  relative_volume_difference, mask_overlap])
+def test_a_refusal_names_the_function_called(func):
+    # found in the api pass: dice(...) on a 0/255 mask said "mask_overlap: ...", a
+    # function the user never called
+    name = func.__name__
+    with pytest.raises(InvalidInputError, match=rf"^{name}: reference must be binary"):
+        func(np.array([[0, 255]]), np.array([[0, 1]]))
+    with pytest.raises(InvalidInputError, match=rf"^{name}: reference and prediction differ"):
+        func(np.ones((2, 2)), np.ones((2, 3)))

@@ -132,7 +132,12 @@ def mask_overlap(reference: ArrayLike, prediction: ArrayLike) -> MaskOverlap:
     >>> mask_overlap([[1, 1, 0]], [[0, 1, 1]])
     MaskOverlap(tp=1, fp=1, fn=1)
     """
-    ref, pred = mask_pair(reference, prediction, func="mask_overlap")
+    return _overlap(reference, prediction, func="mask_overlap")
+
+
+def _overlap(reference: ArrayLike, prediction: ArrayLike, *, func: str) -> MaskOverlap:
+    """:func:`mask_overlap`'s counts; a refusal names ``func``, the function called."""
+    ref, pred = mask_pair(reference, prediction, func=func)
     box = union_box(bounding_box(ref), bounding_box(pred))
     if box is None:
         return MaskOverlap(0, 0, 0)
@@ -171,7 +176,7 @@ def dice(reference: ArrayLike, prediction: ArrayLike) -> float:
     >>> dice([[1, 1, 0, 0]], [[0, 1, 1, 0]])
     0.5
     """
-    return mask_overlap(reference, prediction).dice()
+    return _overlap(reference, prediction, func="dice").dice()
 
 
 @_overlap_doc
@@ -203,7 +208,7 @@ def jaccard(reference: ArrayLike, prediction: ArrayLike) -> float:
     >>> round(jaccard([[1, 1, 0, 0]], [[0, 1, 1, 0]]), 4)
     0.3333
     """
-    return mask_overlap(reference, prediction).jaccard()
+    return _overlap(reference, prediction, func="jaccard").jaccard()
 
 
 @_overlap_doc
@@ -239,7 +244,7 @@ def mask_sensitivity(reference: ArrayLike, prediction: ArrayLike) -> float:
     >>> mask_sensitivity([[1, 1, 0, 0]], [[0, 1, 1, 0]])
     0.5
     """
-    return mask_overlap(reference, prediction).sensitivity()
+    return _overlap(reference, prediction, func="mask_sensitivity").sensitivity()
 
 
 @_overlap_doc
@@ -275,7 +280,7 @@ def mask_precision(reference: ArrayLike, prediction: ArrayLike) -> float:
     >>> mask_precision([[1, 1, 0, 0]], [[0, 1, 1, 1]])
     0.3333333333333333
     """
-    return mask_overlap(reference, prediction).precision()
+    return _overlap(reference, prediction, func="mask_precision").precision()
 
 
 def volume_ml(mask: ArrayLike, *, spacing_mm: float | tuple[float, ...] | None) -> float:
@@ -357,7 +362,7 @@ def relative_volume_difference(reference: ArrayLike, prediction: ArrayLike) -> f
     >>> relative_volume_difference([[1, 1, 0, 0]], [[0, 1, 1, 1]])
     0.5
     """
-    counts = mask_overlap(reference, prediction)
+    counts = _overlap(reference, prediction, func="relative_volume_difference")
     ref_volume, pred_volume = counts.tp + counts.fn, counts.tp + counts.fp
     if ref_volume == 0:
         return 0.0 if pred_volume == 0 else math.inf

@@ -536,7 +536,8 @@ class _Figures:
         self.failed = [r for r in self.rows if r.status == "failed"]
         self.ok = [r for r in self.rows if r.status == "ok"]
         self.worst_case = self.protocol.failures.policy == "worst-case"
-        self.primary = self.rows if self.worst_case else self.ok
+        self.primary = self.rows if self.worst_case or self.task.sees_failed_cases \
+            else self.ok
         self.main = self.aggregate(self.primary, "all cases")
         self.warnings += _few_units(self.primary, self.protocol, self.main.metrics)
 
@@ -563,7 +564,9 @@ class _Figures:
 
     def failures(self) -> Failures:
         alternative = None
-        if self.failed:
+        # a task that sees every case whatever the policy (measurement) has no other way
+        # under exclude: the same rows would give the same figures
+        if self.failed and (self.worst_case or not self.task.sees_failed_cases):
             other_rows = self.ok if self.worst_case else self.rows
             other = self.aggregate(other_rows, "failures " + (
                 "excluded" if self.worst_case else "as worst case"))

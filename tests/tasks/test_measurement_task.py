@@ -109,3 +109,49 @@ def test_a_stated_unit_other_than_the_protocols_fails_the_case(study):
     assert 'measures in "mm"' in failures["s00"]["detail"]
     keep = ~np.isin(np.arange(40), [0, 3])
     assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
+
+
+def test_under_exclude_the_completion_rate_is_still_over_every_case(study):
+    # s03 failed. Under policy "exclude" the completion rate was 39/39 = 1 (the failed
+    # case left out of its own denominator), so a criterion on it passed whatever failed;
+    # its definition is "cases with a valid output / all cases of the held-out set".
+    # Now 39/40 under either policy, with the Wilson interval statsmodels gives; the
+    # agreement figures are those of the 39 measured, as bland_altman computes them, and
+    # no "other way" is reported (it would be the same rows and figures).
+    from statsmodels.stats.proportion import proportion_confint
+
+    folder, reference, measured = study
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text() + '[failures]\npolicy = "exclude"\n')
+    result = medeval.evaluate(protocol, folder / "pred")
+    rate = result.metric("completion_rate").estimate
+    assert (rate.value, rate.numerator, rate.n) == (39 / 40, 39, 40)
+    assert (rate.low, rate.high) == pytest.approx(proportion_confint(39, 40, method="wilson"))
+    keep = np.arange(40) != 3
+    assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
+    assert (result.flow.analysed, result.failures.n_failed) == (40, 1)
+    assert result.failures.alternative is None
+
+
+def test_the_certificate_gives_the_reference_range_and_how_failures_count(study):
+    # The dataset section listed every distinct reference value as a "class" (40 rows of
+    # one case each); it now gives their number, range and median (numpy's below), and
+    # the flow says a failed case counts in the completion rate only, where it said
+    # "worst case", which the section on failures explained as "a wrong answer, Dice 0".
+    from medeval.report import build_certificate
+    from medeval.report.catalogue import Msg, texts
+
+    folder, reference, _ = study
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    certificate = build_certificate(result)
+    blocks = [b for s in certificate.sections for b in s.blocks]
+    printed = [" ".join(texts(cell, "en")) for b in blocks for row in getattr(b, "rows", ())
+               for cell in row]
+    expected = (f"40 values from {reference.min():g} to {reference.max():g} mm, "
+                f"median {np.median(reference):g}")
+    assert expected in printed
+    headers = [h for b in blocks for h in getattr(b, "header", ()) if isinstance(h, Msg)]
+    assert Msg("field.composition") not in headers
+    assert any("counted as not completed in the completion rate" in p for p in printed)
+    assert not any("Dice 0" in " ".join(texts(getattr(b, "text", ""), "en"))
+                   for b in blocks)

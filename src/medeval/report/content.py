@@ -14,6 +14,7 @@ Where each item of ISO/IEC 17025:2017 7.8 comes from is mapped in ``docs/certifi
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -342,6 +343,8 @@ def _dataset(result: Result) -> Section:
         (Msg("field.selection"), _or_none(dataset.selection)),
         (Msg("field.sample_size"), _or_none(dataset.sample_size)),
     ]
+    if result.task == "measurement":  # a value per case, not a class: its range
+        rows.append((Msg("field.reference_values"), _reference_values(result)))
     blocks: list[Block] = [Fields(tuple(rows))]
     composition = _composition(result)
     if composition:
@@ -359,8 +362,21 @@ def _dataset(result: Result) -> Section:
     return Section(0, Msg("section.dataset"), tuple(blocks), new_page=True)
 
 
+def _reference_values(result: Result) -> Cell:
+    """A measurement set's reference values: how many, their range and median."""
+    values = sorted(float(case["reference"]) for case in result.cases
+                    if case.get("reference") is not None)
+    if not values:
+        return _or_none(None)
+    return _m("text.reference_values", n=len(values), low=f"{values[0]:g}",
+              high=f"{values[-1]:g}", median=f"{statistics.median(values):g}",
+              unit=str(result.parameters.task.get("unit", "")))
+
+
 def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
-    if not result.cases or "reference" not in result.case_columns:
+    # a measurement's references are values, each its own "class": _reference_values
+    if not result.cases or "reference" not in result.case_columns \
+            or result.task == "measurement":
         return ()
     positive = str(result.parameters.task.get("positive_label", ""))
     if result.task in ("binary-classification", "reader-study"):  # references are 1/0

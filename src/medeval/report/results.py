@@ -54,6 +54,8 @@ def policy_cell(result: Result) -> Cell:
         return _m("text.policy_worst-case_distance", distance=distance)
     if result.failures.policy == "worst-case" and result.task in _NOTHING_DETECTED:
         return Msg(f"text.policy_worst-case_{result.task}")
+    if result.task == "measurement":  # no value to count as worst: said how it counts
+        return Msg(f"text.policy_{result.failures.policy}_measurement")
     return Msg(f"text.policy_{result.failures.policy}")
 
 
@@ -356,7 +358,8 @@ def alternative_section(result: Result, level: str) -> Section:
     elif failures.policy == "worst-case" and _failed_cases_counted(result):
         unit = "frames" if result.task == "coco-detection" else "cases"
         note = Msg(f"text.failures_worst_{result.task}_{unit}_counted")  # a result made so
-    elif failures.policy == "worst-case" and result.task in _NOTHING_DETECTED:
+    elif failures.policy == "worst-case" and result.task in (*_NOTHING_DETECTED,
+                                                             "measurement"):
         note = Msg(f"text.failures_worst_{result.task}")
     title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"
              else "text.alternative_policy_worst")

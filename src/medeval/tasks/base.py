@@ -145,6 +145,11 @@ class TaskType(Protocol):
     #: The values scored come with the protocol (a reader study's readings file), not
     #: from an algorithm: :meth:`protocol_predictions` reads them.
     predictions_in_protocol: ClassVar[bool] = False
+    #: :meth:`aggregate` gets every case, failed ones too, whatever the failure policy:
+    #: the task itself leaves them out of the figures they cannot enter and counts them
+    #: where they belong (measurement: no value to agree, but a case not completed), so
+    #: ``exclude`` would only make its completion rate 1 by construction.
+    sees_failed_cases: ClassVar[bool] = False
 
     def reference_problem(self, case: Case, root: Path) -> str | None: ...
 

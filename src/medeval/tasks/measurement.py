@@ -10,7 +10,9 @@ measurement over all cases, with the protocol's proportion interval).
 
 A failed case has no measurement, and agreement statistics cannot invent one: whatever
 the policy, failed cases are left out of the agreement figures, counted in the
-completion rate (which a criterion can require) and listed in the failures.
+completion rate (which a criterion can require) and listed in the failures. Under
+``exclude`` too, the completion rate is over every case (``sees_failed_cases``): left out
+of its own denominator, a failed case would make it 1 by construction.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Measurement(TaskType):
     type = "measurement"
     reference_kind = "label"
     scores_values = True
+    sees_failed_cases = True
     case_columns = ("reference", "measurement", "difference")
 
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:

@@ -238,7 +238,9 @@ def test_run_the_certified_flow(tmp_path, capsys):
         in captured.err
     # the runner's {"score": 7.5} is named by its keys (before: "got None")
     assert ('case s0: the prediction has no "value" (its keys: "case_id", "score"); the '
-            'measurement must be a finite number or {"value": number}') in captured.err
+            'measurement must be a finite number or {"value": number}; a plugin returning a '
+            'bare number has it stored as "score": return {"value": number} from predict'
+            ) in captured.err
     assert (tmp_path / "out" / "run" / "summary.json").is_file()
     assert read_result(tmp_path / "out" / "result.json").flow.scored == 0
 

@@ -75,10 +75,14 @@ class Measurement(TaskType):
             if "value" not in value:  # {"score": 7.5}: say so, not "got None"
                 keys = ", ".join(json.dumps(str(k), ensure_ascii=False)
                                  for k in list(value)[:10]) or "none"
+                # medeval's runner stores a plugin's bare number as {"score": number}
+                runner = ("; a plugin returning a bare number has it stored as \"score\": "
+                          "return {\"value\": number} from predict" if "score" in value
+                          else "")
                 raise PredictionError(
                     f"case {case.case_id}: the prediction has no \"value\" (its keys: "
                     f"{keys}); the measurement must be a finite number or "
-                    "{\"value\": number}")
+                    f"{{\"value\": number}}{runner}")
             _check_unit(case, value.get("unit"), self.spec.unit)
             value = value["value"]
         if isinstance(value, bool) or not isinstance(value, (int, float)) \

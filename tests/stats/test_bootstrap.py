@@ -315,8 +315,13 @@ class TestRankingStatistics:
             brier_score_loss(y, p), abs=1e-15)
 
     def test_brier_needs_probabilities(self):
-        with pytest.raises(InvalidInputError, match=r"probabilities in \[0, 1\]"):
+        # named as brier_score names it: y_prob and the position, not the range's
+        # numpy reprs ("from np.float64(0.2) to np.float64(1.5)", found in the api pass)
+        with pytest.raises(InvalidInputError, match=r"^bootstrap_ci: y_prob must be "
+                           r"probabilities in \[0, 1\]; outside at position\(s\) 1$"):
             bootstrap_ci("brier_score", [0, 1], [0.2, 1.5], seed=0)
+        with pytest.raises(InvalidInputError, match="y_prob must be finite"):
+            bootstrap_ci("brier_score", [0, 1], [0.2, float("nan")], seed=0)
 
 
 class TestNothingToResample:

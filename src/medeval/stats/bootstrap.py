@@ -15,6 +15,7 @@ from .._validation import (
     choice,
     confidence_level,
     finite_scores,
+    probabilities,
     same_index,
     same_length,
 )
@@ -430,18 +431,15 @@ def _build_statistic(
             f"got {len(arrays)}"
         )
     truth = binary_labels(arrays[0], name="y_true", func=func, pos_label=pos_label)
-    if name in ("auc", "average_precision", "brier_score"):
+    if name in ("auc", "average_precision"):
         score = finite_scores(arrays[1], name="y_score", func=func)
         n = same_length(func, y_true=truth, y_score=score)
         if name == "auc":
             return AucStatistic(truth, score), n
-        if name == "average_precision":
-            return AveragePrecisionStatistic(truth, score), n
-        if score.min() < 0 or score.max() > 1:
-            raise InvalidInputError(
-                f"{func}: the Brier score needs probabilities in [0, 1], got values from "
-                f"{score.min()!r} to {score.max()!r}"
-            )
+        return AveragePrecisionStatistic(truth, score), n
+    if name == "brier_score":
+        score = probabilities(arrays[1], name="y_prob", func=func)
+        n = same_length(func, y_true=truth, y_prob=score)
         # the mean of brier_score's per-case losses
         return RatioStatistic(brier_losses(truth, score), np.ones(n), "there is no case"), n
     pred = binary_labels(arrays[1], name="y_pred", func=func, pos_label=pos_label)

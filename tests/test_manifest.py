@@ -161,6 +161,20 @@ def test_a_semicolon_separated_manifest_is_named_so(tmp_path):
         Manifest.from_csv(path)
 
 
+def test_a_semicolon_manifest_with_decimal_commas_is_named_so(tmp_path):
+    # Excel's ';' export where the decimal mark is a comma (a measurement's 52,2 mm), with
+    # its byte-order mark and CRLF: the comma splits each data row in two while the header
+    # is one field, so the message was "line 2 has 2 fields, the header 1 ...: a value
+    # holding a comma must be in double quotes", which is not the fix.
+    path = tmp_path / "manifest.csv"
+    path.write_bytes("case_id;patient_id;input;reference\r\na;p;x.json;52,2\r\n"
+                     .encode("utf-8-sig"))
+    with pytest.raises(ManifestError, match="separated by semicolons \\(Excel's export where "
+                                            "the decimal mark is a comma\\?\\)") as caught:
+        Manifest.from_csv(path)
+    assert "double quotes" not in str(caught.value)
+
+
 def test_a_workbook_saved_in_place_of_the_manifest_says_so(tmp_path):
     # An .xlsx is a ZIP archive ('PK\x03\x04', as stdlib zipfile writes it). Before:
     # 'not UTF-8 text (line 1, byte 11); Excel's plain 'CSV' on Korean Windows writes

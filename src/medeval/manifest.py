@@ -30,6 +30,7 @@ file identity so that a second run reads nothing.
 
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
 import os
@@ -191,15 +192,21 @@ class Manifest:
                 "'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' (a "
                 "byte order mark is fine)") from exc
         except (ValueError, OSError, pd.errors.ParserError) as exc:
-            raise ManifestError(f"manifest {file}: cannot be read as CSV: {exc}") from exc
+            # Excel's ';' export in a decimal-comma locale: '52,2' splits the rows, and
+            # the header is one field; say what the file is, not "quote the comma"
+            separated = _separated_by(_header(file))
+            raise ManifestError(f"manifest {file}: cannot be read as CSV: " + (
+                f"its fields are separated by {separated} (Excel's export where the decimal "
+                "mark is a comma?): a manifest is a CSV with commas between fields and "
+                "'.' as decimal mark ('CSV UTF-8 (comma delimited)')" if separated
+                else str(exc))) from exc
         columns = [str(c) for c in frame.columns]
         inputs = [c for c in columns if c == "input" or c.startswith("input_")]
         missing = [c for c in ("case_id", "patient_id", "reference") if c not in columns]
         if not inputs:
             missing.append("input (or input_*)")
         if missing:
-            separated = next((name for mark, name in ((";", "semicolons"), ("\t", "tabs"))
-                              if len(columns) == 1 and mark in columns[0]), None)
+            separated = _separated_by(columns)
             raise ManifestError(
                 f"manifest {file}: missing column(s) {', '.join(missing)}; it has "
                 f"{', '.join(columns)}" + (
@@ -670,3 +677,18 @@ def letter_case_twins(ids: Iterable[str]) -> str:
         spellings.setdefault(nfc_id(value).casefold(), set()).add(nfc_id(value))
     alike = sorted(" and ".join(map(repr, sorted(v))) for v in spellings.values() if len(v) > 1)
     return "; ".join(alike[:5]) + (f"; ... and {len(alike) - 5} more" if len(alike) > 5 else "")
+
+
+def _header(file: Path) -> list[str]:
+    """The first line's fields, read as CSV with commas (empty if unreadable)."""
+    try:
+        with open(file, encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def _separated_by(columns: list[str]) -> str | None:
+    """"semicolons" or "tabs" where a header read with commas is one field holding them."""
+    return next((name for mark, name in ((";", "semicolons"), ("\t", "tabs"))
+                 if len(columns) == 1 and mark in columns[0]), None)

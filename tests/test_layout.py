@@ -9,7 +9,8 @@ import medeval
 
 SRC = Path(medeval.__file__).resolve().parent
 #: The modules of the flow evaluation -> result -> command line.
-FLOW = ("evaluation.py", "scoring.py", "result.py", "classification_tables.py", "cli")
+FLOW = ("evaluation.py", "scoring.py", "result.py", "result_sections.py",
+        "classification_tables.py", "cli")
 LIMIT = 80
 
 

@@ -228,7 +228,8 @@ def _cases_csv_as_written(path: Path, data: Result) -> bytes:
         return data.cases_csv()
     import csv
 
-    from ..result import _ID_COLUMNS, _csv_cell, _decoded
+    from ..result import _ID_COLUMNS, _csv_cell
+    from ..result_sections import _decoded
 
     raw = json.loads(path.read_bytes())
     columns = [str(c) for c in raw["case_columns"]]

@@ -512,3 +512,22 @@ def test_manifest_check_with_the_protocol_checks_references_as_the_task(tmp_path
     assert main(["manifest", "check", "--protocol", str(protocol), "--read-files",
                  str(manifest)]) == 0
     assert capsys.readouterr().out.startswith("OK  ")
+
+
+def test_manifest_check_with_the_protocol_checks_labels_and_values_in_the_manifest(
+        tmp_path, capsys):
+    # A measurement set with s4's reference written '9 mm' and s5's left empty: manifest
+    # check --protocol said only 'empty reference' (with --read-files) or 'OK' (without),
+    # and evaluate then refused the set for '9 mm'. A reference held in the manifest's
+    # own cell is read from no file: it is now checked as the task checks it, without
+    # --read-files and beside the other problems (the empty one listed once).
+    path = measurement_study(tmp_path)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("s4,p4,in/s4.txt,9", "s4,p4,in/s4.txt,9 mm")
+                        .replace("s5,p5,in/s5.txt,10", "s5,p5,in/s5.txt,"))
+    for extra in ([], ["--read-files"]):
+        assert main(["manifest", "check", "--protocol", str(path), *extra, str(manifest)]) == 2
+        err = capsys.readouterr().err
+        assert "2 problem(s)" in err
+        assert "case s5: empty reference" in err
+        assert "case s4 (line 6): reference '9 mm' is not a finite number" in err

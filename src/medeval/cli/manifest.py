@@ -76,7 +76,8 @@ def _fingerprint(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _task_reference_problems(protocol: Path, manifest: Manifest) -> list[str]:
+def _task_reference_problems(protocol: Path, manifest: Manifest, *,
+                             skip_empty: bool = False) -> list[str]:
     """Each reference's problems as the protocol's task finds them, which medeval run and
     evaluate refuse the set for (an EEG reference's duration_s against its recording's
     length, an ECG record no longer than the learning period, ...): the set's files all
@@ -85,8 +86,8 @@ def _task_reference_problems(protocol: Path, manifest: Manifest) -> list[str]:
     from ..tasks.registry import make_task
 
     task = make_task(load_protocol(protocol))
-    return [problem for case in manifest.cases
-            if (problem := task.reference_problem(case, manifest.root)) is not None]
+    return [problem for case in manifest.cases if not (skip_empty and not case.reference)
+            and (problem := task.reference_problem(case, manifest.root)) is not None]
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
@@ -99,7 +100,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         manifest.validate(read_files=args.read_files)
     except ManifestError as exc:
         problems += list(exc.problems) or [str(exc)]
-    if args.read_files and args.protocol is not None and not problems:
+    if args.protocol is not None and manifest.reference_kind == "label":
+        # a label or value read from the manifest's own cell (no file): checked always,
+        # beside the other problems; an empty one is listed already
+        problems += _task_reference_problems(args.protocol, manifest, skip_empty=True)
+    elif args.read_files and args.protocol is not None and not problems:
         problems += _task_reference_problems(args.protocol, manifest)
     problems += input_leaks(manifest)
     if problems:

@@ -36,13 +36,16 @@ def add(commands: Any) -> None:
                          "if one names a file before '#', else label); label for class "
                          "names that are also folder names")
     predict.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
-    predict.add_argument("--workers", type=int, default=1)
+    predict.add_argument("--workers", type=int, default=1,
+                         help="worker processes, each loading the algorithm once "
+                         "(default: %(default)s)")
     predict.add_argument("--gpus", type=_gpus, default="all", metavar="all|none|0,1,...",
                          help="NVIDIA GPUs to use, numbered as nvidia-smi numbers them: "
                          "each worker is given one (round robin; more workers than GPUs "
                          "share them) and its sandbox shows only that one; all (default): "
                          "every GPU of the host, none on a host without")
-    predict.add_argument("--timeout-s", type=float, default=60.0, help="per case")
+    predict.add_argument("--timeout-s", type=float, default=60.0,
+                         help="seconds per case (default: %(default)g)")
     predict.add_argument("--memory-mb", type=_memory, default=4096, metavar="MB|none",
                          help="memory of each worker's whole process tree, in-memory "
                          "folders included (default: %(default)s); none: no limit")
@@ -59,12 +62,18 @@ def add(commands: Any) -> None:
     predict.add_argument("--retries", type=int, default=1,
                          help="runs again of a case whose worker was killed from outside "
                          "(infrastructure), default %(default)s")
-    predict.add_argument("--output-limit-mb", type=float, default=64.0)
-    predict.add_argument("--setup-timeout-s", type=float, default=120.0)
+    predict.add_argument("--output-limit-mb", type=float, default=64.0,
+                         help="largest prediction or file a case may write "
+                         "(default: %(default)g)")
+    predict.add_argument("--setup-timeout-s", type=float, default=120.0,
+                         help="seconds to load the algorithm and run setup() "
+                         "(default: %(default)g)")
     predict.add_argument("--mode", choices=("pre-check", "certificate"), default="pre-check",
-                         help="certificate refuses to run without the sandbox")
+                         help="certificate refuses to run without the sandbox "
+                         "(default: %(default)s)")
     predict.add_argument("--isolation", choices=("auto", "bubblewrap", "none"),
-                         default="auto")
+                         default="auto", help="auto (default): bubblewrap where it "
+                         "works, else none with a warning (a certificate run refuses)")
     predict.add_argument("--executor", choices=("local", "dask"), default="local")
     predict.add_argument("--scheduler", default=None, metavar="ADDRESS",
                          help="Dask scheduler address (default: a LocalCluster)")

@@ -73,11 +73,20 @@ def label_array(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
     ("'<' not supported between 'float' and 'str'"). This names the positions of the
     missing labels instead, or says that the labels mix kinds (numbers and text).
 
+    A list mixing text and NaN (or numbers) is read as the values it holds, not as
+    numpy's strings of them: ``np.asarray(['pos', nan])`` is ``['pos', 'nan']``, which
+    counted the missing label as a class of its own.
+
     Text labels are put in Unicode NFC: '양성' typed in code (NFC) and read from a file
     written on macOS (NFD, its jamo apart) are one label to a reader, two strings to
     numpy; kappa of two such columns was computed over four classes.
     """
     array = as_1d(values, name=name, func=func)
+    if (array.dtype.kind == "U" and isinstance(values, (list, tuple))
+            and not all(isinstance(v, str) for v in values)):
+        # numpy wrote a list's NaN as the label 'nan' (and 1 as '1'): keep the values
+        # as given, so that a missing label or a mix of kinds is named below
+        array = np.array(values, dtype=object)
     if array.dtype.kind == "U" and array.size:
         if int(np.ascontiguousarray(array).view(np.uint32).max()) < 0x300:
             return array  # below the first combining mark: every string is NFC

@@ -23,6 +23,7 @@ from medeval.metrics import (
     lins_ccc,
     mae,
     multiclass_metric,
+    ppv,
     roc_auc,
     sensitivity,
     youden_threshold,
@@ -167,6 +168,21 @@ class TestMissingTextLabels:
     def test_labels_of_two_kinds_are_named(self):
         with pytest.raises(InvalidInputError, match=r"mixes labels .*\(int, str\)"):
             sensitivity(np.array([1, "pos", 1], dtype=object), [1, 0, 1], pos_label=1)
+
+    def test_nan_in_a_list_of_text_is_named_not_made_a_label(self):
+        # Found in the api pass: numpy reads ["pos", nan] as ["pos", "nan"], so a list
+        # with a missing label had a class "nan": the PPV below was 2/3 (the NaN case a
+        # negative predicted positive), where scikit-learn's on the two labelled cases
+        # is 2/2; kappa was computed over a class "nan".
+        truth, pred = ["pos", "pos", float("nan")], ["pos", "pos", "pos"]
+        with pytest.raises(InvalidInputError, match=r"y_true has no label .* position\(s\) 2"):
+            ppv(truth, pred, pos_label="pos")
+        with pytest.raises(InvalidInputError, match=r"y_pred has no label .* position\(s\) 1"):
+            cohen_kappa(["a", "b", "b"], ("a", float("nan"), "b"))
+        with pytest.raises(InvalidInputError, match=r"mixes labels .*\(int, str\)"):
+            multiclass_metric([1, "1", 2], [1, 1, 2], metric="sensitivity", average="macro")
+        assert ppv(truth[:2], pred[:2], pos_label="pos") == sk.precision_score(
+            truth[:2], pred[:2], pos_label="pos") == 1.0
 
 
 def test_scores_passed_as_decisions_are_named_as_scores():

@@ -85,7 +85,7 @@ def test_failures_lower_the_scores(study):
 
 
 def test_a_class_absent_from_the_reference_says_why_in_the_warnings(study):
-    folder, truth, _ = study
+    folder, truth, pred = study
     text = PROTOCOL.replace('"G3"]', '"G3", "G4"]')  # G4 declared, never the reference
     assert text != PROTOCOL
     (folder / "protocol.toml").write_text(text)
@@ -97,7 +97,20 @@ def test_a_class_absent_from_the_reference_says_why_in_the_warnings(study):
     assert macro.note == "bootstrap_ci: the statistic is undefined (NaN) on the data"
     assert f"all cases: sensitivity@macro: {macro.note}" in result.warnings
     assert result.metric("accuracy").estimate.note is None
-    assert [w.split(": ", 2)[1] for w in result.warnings] == [
+    # the note says only "undefined": the warnings now also say which class and why
+    # (scikit-learn's per-class recall and precision with zero_division=nan are NaN for
+    # G4, and for no other class), after the metrics' notes
+    labels = ["G1", "G2", "G3", "G4"]
+    recall = skm.recall_score(truth, pred, labels=labels, average=None, zero_division=np.nan)
+    precision = skm.precision_score(truth, pred, labels=labels, average=None,
+                                    zero_division=np.nan)
+    assert [label for label, r, p in zip(labels, recall, precision)
+            if np.isnan(r) or np.isnan(p)] == ["G4"]
+    assert result.warnings[-1] == (
+        "all cases: class 'G4': no reference case and never predicted, so its sensitivity, "
+        "ppv, f1 are undefined and sensitivity@macro, ppv@macro, f1@macro NaN (an average "
+        "over the protocol's labels is defined only where each class's value is)")
+    assert [w.split(": ", 2)[1] for w in result.warnings[:-1]] == [
         m.name for m in result.metrics if m.estimate.note is not None]
 
 

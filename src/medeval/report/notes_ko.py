@@ -303,6 +303,17 @@ NOTES: tuple[Note, ...] = (
          "모든 증례의 참값이 {kind}입니다. AUC에는 두 부류의 증례가 모두 필요합니다",
          {"kind": _one_of({"1 (condition present)": "1 (질환 있음)",
                            "0 (condition absent)": "0 (질환 없음)"})}),
+    Note(r"class (?P<label>'.*'): (?P<reason>no reference case and never predicted|no "
+         r"reference case|never predicted), so its (?P<ratios>[a-z0-9, ]+) (?:is|are) "
+         r"undefined and (?P<averages>[a-z0-9@, ]+) NaN \(an average over the protocol's "
+         r"labels is defined only where each class's value is\)",
+         "부류 {label}: {reason}, 따라서 이 부류의 {ratios}는 정의되지 않고 {averages}는 "
+         "NaN입니다 (시험 계획서의 라벨에 대한 평균은 모든 부류의 값이 정의될 때만 "
+         "정의됩니다)",
+         {"reason": _one_of({"no reference case and never predicted":
+                             "참조 증례가 없고 예측된 적도 없음",
+                             "no reference case": "참조 증례가 없음",
+                             "never predicted": "예측된 적이 없음"})}),
     Note(r"(?P<k>\d+) measured case\(s\) of (?P<n>\d+): agreement needs at least 2, so "
          r"bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",
          "측정된 증례가 {n}개 중 {k}개입니다. 일치도 분석에는 2개 이상이 필요하므로 편향, "

@@ -180,4 +180,33 @@ class MulticlassClassification(TaskType):
         matrix = cell.sum(axis=0).reshape(k, k + 1).astype(int)
         tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
                                        "counts": matrix.tolist()}}
-        return Aggregate(tuple(metrics), tables)
+        return Aggregate(tuple(metrics), tables, _undefined_classes(self.labels, matrix))
+
+
+def _undefined_classes(labels: Sequence[str], matrix: NDArray[np.int_]) -> tuple[str, ...]:
+    """Why a macro (or weighted) average is NaN: each class without reference case or
+    never predicted, and which of its ratios that leaves undefined.
+
+    Examples
+    --------
+    >>> _undefined_classes(["a", "b", "c"], np.array([[2, 1, 0, 0], [1, 2, 0, 0],
+    ...                                               [0, 0, 0, 0]]))[0][:62]
+    "class 'c': no reference case and never predicted, so its sensi"
+    """
+    k = len(labels)
+    support, predicted = matrix.sum(axis=1), matrix[:, :k].sum(axis=0)
+    texts = []
+    for label, n_true, n_pred in zip(labels, support, predicted):
+        undefined = ([] if n_true else ["sensitivity"]) + ([] if n_pred else ["ppv"]) + (
+            [] if n_true or n_pred else ["f1"])
+        if not undefined:
+            continue
+        reason = ("no reference case and never predicted" if not (n_true or n_pred) else
+                  "no reference case" if not n_true else "never predicted")
+        averages = [f"{name}@macro" for name in undefined] + (
+            [f"{name}@weighted" for name in undefined] if n_true else [])
+        texts.append(f"class {label!r}: {reason}, so its {', '.join(undefined)} "
+                     f"{'is' if len(undefined) == 1 else 'are'} undefined and "
+                     f"{', '.join(averages)} NaN (an average over the protocol's labels is "
+                     "defined only where each class's value is)")
+    return tuple(texts)

@@ -258,7 +258,8 @@ class Manifest:
         with the protocol's tolerance). With ``read_files=True`` every reference is also
         read with its loader, and every input frame (PNG, JPEG, BMP, TIFF, or a DICOM
         file: an ultrasound, mammogram or endoscopy image; not a series folder) with
-        ``read_image``.
+        ``read_image``, and every EDF/EDF+/BDF input's header with pyedflib, as an
+        algorithm reads it (a discontinuous EDF+D is refused).
 
         Raises
         ------

@@ -35,7 +35,9 @@ def add(commands: Any) -> None:
         which = action.add_mutually_exclusive_group()
         which.add_argument("--reference-kind", choices=kinds, default=None,
                            help="what the reference column holds, as the protocol's task "
-                           "reads it (default: label if no reference is a file, else file)")
+                           "reads it (default: told from the references: file if one "
+                           "names a file or folder, annotations-2d if one names a file "
+                           "before '#', else label)")
         which.add_argument("--protocol", type=Path, metavar="PROTOCOL.toml",
                            help="take the reference kind from the protocol's task")
         if name == "fingerprint":
@@ -43,8 +45,10 @@ def add(commands: Any) -> None:
                                 help="no progress bar while hashing")
         else:
             action.add_argument("--read-files", action="store_true",
-                                help="also read every reference with its loader, and every "
-                                "input frame (PNG, JPEG, BMP, TIFF) with read_image; with "
+                                help="also read every reference with its loader, every "
+                                "input frame (PNG, JPEG, BMP, TIFF, a DICOM file; not a "
+                                "series folder) with read_image and every EDF/BDF input's "
+                                "header with pyedflib; with "
                                 "--protocol, check each reference as the task does before "
                                 "a run (an EEG recording's length, an ECG record's)")
         action.set_defaults(handler=handler)

@@ -142,6 +142,20 @@ def test_averaged_ratios_are_higher_is_better(folder):
     assert [c.metric for c in protocol.criteria] == ["f1@macro", "cohen_kappa"]
 
 
+def test_a_dotted_key_pasted_inside_its_own_table_is_explained(tmp_path):
+    # `medeval manifest fingerprint` prints `dataset.fingerprint = "sha256:..."`; pasted
+    # under [dataset], TOML (tomllib below) nests it as dataset.dataset.fingerprint, and
+    # the message said only "unknown key (check its spelling)". Found in the docs pass.
+    line = 'dataset.fingerprint = "sha256:' + "0" * 64 + '"'
+    text = VALID.replace('manifest = "manifest.csv"', 'manifest = "manifest.csv"\n' + line)
+    assert "fingerprint" in tomllib.loads(text)["dataset"]["dataset"]
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(tmp_path, text))
+    assert ("dataset.dataset: unknown key: a dotted key dataset.fingerprint = ... written "
+            "inside the [dataset] table, where TOML reads it as dataset.dataset.fingerprint; "
+            "write fingerprint = ... there") in info.value.problems
+
+
 def test_task_specific_problems(folder):
     text = VALID.replace('type = "binary-classification"\nthreshold = 0.5',
                          'type = "segmentation"\nnsd_tolerance_mm = -1\nthreshold = 0.5')

@@ -99,6 +99,14 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
     location = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
     kind = error["type"]
     if kind == "extra_forbidden":
+        parts = [str(part) for part in error["loc"] if not _is_union_tag(part)]
+        value = error.get("input")
+        if len(parts) >= 2 and parts[-1] == parts[-2] and isinstance(value, dict) and value:
+            # `dataset.fingerprint = ...` pasted under [dataset]: TOML nests the dotted key
+            key = next(iter(value))
+            return (f"{location}: unknown key: a dotted key {parts[-1]}.{key} = ... written "
+                    f"inside the [{'.'.join(parts[:-1])}] table, where TOML reads it as "
+                    f"{location}.{key}; write {key} = ... there")
         return f"{location}: unknown key (check its spelling; see `medeval protocol schema`)"
     if kind == "missing":
         return f"{location}: required key is missing"

@@ -21,9 +21,14 @@ from .errors import InvalidInputError, UndefinedMetricWarning
 def as_array(values: Any, *, name: str, func: str, dtype: Any = None) -> NDArray[Any]:
     """``np.asarray(values, dtype)``, raising ``InvalidInputError`` where numpy cannot
     build the array: a ragged sequence (rows of different lengths, e.g. one list per
-    case), or values that are not numbers where numbers are needed ('x', a dict)."""
+    case), or values that are not numbers where numbers are needed ('x', a dict).
+
+    Without ``dtype``, a flat list or tuple mixing text with NaN, None or numbers is an
+    object array of its values, not numpy's strings of them: ``np.asarray(['pos',
+    nan])`` is ``['pos', 'nan']``, which made a missing label a class "nan" and a case
+    without its patient id a patient "nan"."""
     try:
-        return np.asarray(values, dtype=dtype)
+        array = np.asarray(values, dtype=dtype)
     except (ValueError, TypeError) as exc:
         what = "numbers" if dtype is not None else "an array"
         shown = repr(values)
@@ -32,6 +37,12 @@ def as_array(values: Any, *, name: str, func: str, dtype: Any = None) -> NDArray
             f"{func}: {name} cannot be read as {what}: {shown} ({exc}); give a flat sequence "
             "or an array with rows of equal length"
         ) from None
+    if (dtype is None and array.dtype.kind == "U" and array.ndim == 1
+            and isinstance(values, (list, tuple)) and not all(isinstance(v, str) for v in values)):
+        # numpy writes a list's NaN as the text 'nan' (and 1 as '1'): keep the values as
+        # given, so that a missing label or id, or a mix of kinds, can be named
+        return np.array(values, dtype=object)
+    return array
 
 
 def whole_number(value: Any, *, name: str, func: str) -> int:
@@ -73,20 +84,11 @@ def label_array(values: ArrayLike, *, name: str, func: str) -> NDArray[Any]:
     ("'<' not supported between 'float' and 'str'"). This names the positions of the
     missing labels instead, or says that the labels mix kinds (numbers and text).
 
-    A list mixing text and NaN (or numbers) is read as the values it holds, not as
-    numpy's strings of them: ``np.asarray(['pos', nan])`` is ``['pos', 'nan']``, which
-    counted the missing label as a class of its own.
-
     Text labels are put in Unicode NFC: '양성' typed in code (NFC) and read from a file
     written on macOS (NFD, its jamo apart) are one label to a reader, two strings to
     numpy; kappa of two such columns was computed over four classes.
     """
     array = as_1d(values, name=name, func=func)
-    if (array.dtype.kind == "U" and isinstance(values, (list, tuple))
-            and not all(isinstance(v, str) for v in values)):
-        # numpy wrote a list's NaN as the label 'nan' (and 1 as '1'): keep the values
-        # as given, so that a missing label or a mix of kinds is named below
-        array = np.array(values, dtype=object)
     if array.dtype.kind == "U" and array.size:
         if int(np.ascontiguousarray(array).view(np.uint32).max()) < 0x300:
             return array  # below the first combining mark: every string is NFC

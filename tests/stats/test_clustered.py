@@ -416,6 +416,38 @@ class TestMissingPatientIds:
                 rf"position\(s\) {where}; give every case its patient")):
             run()
 
+    @pytest.mark.parametrize("call", ["proportion", "obuchowski", "bootstrap", "delong"])
+    def test_a_list_of_text_ids_with_nan(self, call):
+        # Found in the api pass: a plain list ["a", ..., nan] was read by numpy as text,
+        # NaN as the id "nan", so the case without its patient was a patient "nan" of
+        # its own and nothing was said. Now named as in a pandas column.
+        from medeval.stats import bootstrap_ci
+
+        ids = ["a", "a", "b", "b", "c", "c", "d", float("nan")]
+        run = {
+            "proportion": lambda: proportion_ci_clustered(self.Y, ids),
+            "obuchowski": lambda: auc_ci(self.Y, self.S, method="obuchowski", clusters=ids),
+            "bootstrap": lambda: bootstrap_ci("auc", self.Y, self.S, seed=1, clusters=ids),
+            "delong": lambda: delong_test(self.Y, self.S, self.S[::-1], clusters=ids),
+        }[call]
+        with pytest.raises(InvalidInputError, match=(
+                r"^\w+: 1 case\(s\) have no cluster \(patient\) id \(None or NaN\), at "
+                r"position\(s\) 7; give every case its patient$")):
+            run()
+
+    @pytest.mark.parametrize("strata", [
+        ["x", "x", "y", "y", "x", "y", "x", float("nan")],
+        [0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, float("nan")],
+    ])
+    def test_a_stratum_missing_is_named(self, strata):
+        # before: the NaN (or "nan") was a stratum of its own, resampled alone
+        from medeval.stats import bootstrap_ci
+
+        with pytest.raises(InvalidInputError, match=(
+                r"1 case\(s\) have no stratum id \(None or NaN\), at position\(s\) 7; "
+                r"give every case its stratum")):
+            bootstrap_ci("auc", self.Y, self.S, seed=1, strata=strata)
+
     def test_ids_of_two_kinds(self):
         column = pd.Series([1, 1, "a", "a", 2, 2, "b", "b"], dtype=object)
         with pytest.raises(InvalidInputError, match=r"mix kinds .* \(int, str\)"):

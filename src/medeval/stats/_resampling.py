@@ -67,7 +67,7 @@ def make_units(
                 f"{func}: strata must give one value per case ({n_obs}), got shape "
                 f"{stratum_ids.shape}"
             )
-        _, stratum_of = np.unique(stratum_ids, return_inverse=True)
+        stratum_of = cluster_codes(stratum_ids, func=func, what="stratum")
         if unit_of is not None:
             per_unit = np.full(n_units, -1, dtype=np.intp)
             per_unit[unit_of] = stratum_of
@@ -85,9 +85,11 @@ def make_units(
     return Units(n_obs=n_obs, unit_of=unit_of, n_units=n_units, strata=groups)
 
 
-def cluster_codes(ids: NDArray[Any], *, func: str) -> NDArray[np.intp]:
-    """Each case's cluster as its position among the sorted distinct ids
-    (``numpy.unique``'s inverse).
+def cluster_codes(
+    ids: NDArray[Any], *, func: str, what: str = "cluster (patient)"
+) -> NDArray[np.intp]:
+    """Each case's cluster (or, with ``what="stratum"``, stratum) as its position among
+    the sorted distinct ids (``numpy.unique``'s inverse).
 
     Raises
     ------
@@ -107,15 +109,16 @@ def cluster_codes(ids: NDArray[Any], *, func: str) -> NDArray[np.intp]:
     if missing.any():
         where = np.flatnonzero(missing)
         shown = ", ".join(map(str, where[:10])) + (" ..." if where.size > 10 else "")
+        owner = "its stratum" if what == "stratum" else "its patient"
         raise InvalidInputError(
-            f"{func}: {where.size} case(s) have no cluster (patient) id (None or NaN), at "
-            f"position(s) {shown}; give every case its patient")
+            f"{func}: {where.size} case(s) have no {what} id (None or NaN), at "
+            f"position(s) {shown}; give every case {owner}")
     try:
         _, inverse = np.unique(ids, return_inverse=True)
     except TypeError:
         kinds = sorted({type(v).__name__ for v in ids.tolist()})
         raise InvalidInputError(
-            f"{func}: the cluster (patient) ids mix kinds that cannot be ordered together "
+            f"{func}: the {what} ids mix kinds that cannot be ordered together "
             f"({', '.join(kinds)}); give them all as text or all as numbers") from None
     return np.asarray(inverse, dtype=np.intp).reshape(-1)
 

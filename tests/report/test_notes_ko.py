@@ -262,6 +262,10 @@ def _task_notes() -> list[str]:
     from medeval.tasks.measurement import _independent
 
     out += list(_independent(["p1", "p1", "p2"]))
+    # measurements ten times the references (one side in cm, the other in mm)
+    from medeval.tasks.measurement import _unit_slip
+
+    out += list(_unit_slip(np.array([5.2, 6.0]), np.array([52.0, 61.0]), "mm"))
     # a run started under another protocol than the one judging it
     import json
     import tempfile

@@ -155,3 +155,23 @@ def test_the_certificate_gives_the_reference_range_and_how_failures_count(study)
     assert any("counted as not completed in the completion rate" in p for p in printed)
     assert not any("Dice 0" in " ".join(texts(getattr(b, "text", ""), "en"))
                    for b in blocks)
+
+
+def test_references_in_cm_against_measurements_in_mm_are_named_in_the_warnings(study):
+    # The manifest's references written in cm (a hospital's export) while the algorithm
+    # measures in mm, the protocol's unit: the figures are computed as written (a bias of
+    # about 9/10 of the sizes, a failing MAE) and, before, nothing said why. The medians
+    # (numpy's) and their ratio, 10, are now named; on the true data, no such warning.
+    folder, reference, measured = study
+    before = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert not any("times the references" in w for w in before.warnings)
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    manifest["reference"] = [f"{r / 10:g}" for r in reference]
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    keep = np.arange(40) != 3
+    medians = (np.median(measured[keep]), np.median(np.round(reference[keep] / 10, 6)))
+    assert (f"all cases: the measurements are about 10 times the references (medians "
+            f"{medians[0]:g} and {medians[1]:g} mm): is one side in another unit (cm or m "
+            "against mm, mL against mm³)? Both are read as mm; nothing is converted"
+            ) in result.warnings

@@ -314,6 +314,12 @@ NOTES: tuple[Note, ...] = (
                              "참조 증례가 없고 예측된 적도 없음",
                              "no reference case": "참조 증례가 없음",
                              "never predicted": "예측된 적이 없음"})}),
+    Note(r"the measurements are about (?P<x>\S+) times the references \(medians (?P<m>\S+) "
+         r"and (?P<r>\S+) (?P<unit>.+?)\): is one side in another unit \(cm or m against mm, "
+         r"mL against mm³\)\? Both are read as (?P<as_unit>.+?); nothing is converted",
+         "측정값이 참조값의 약 {x}배입니다 (중앙값 {m}, {r} {unit}): 한쪽이 다른 단위(mm 대신 "
+         "cm 또는 m, mm³ 대신 mL)로 적히지 않았는지 확인하십시오. 둘 다 {as_unit}(으)로 읽으며 "
+         "변환하지 않습니다"),
     Note(r"(?P<k>\d+) measured case\(s\) of (?P<n>\d+): agreement needs at least 2, so "
          r"bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",
          "측정된 증례가 {n}개 중 {k}개입니다. 일치도 분석에는 2개 이상이 필요하므로 편향, "

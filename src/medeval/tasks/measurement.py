@@ -125,12 +125,37 @@ class Measurement(TaskType):
             tables["bland_altman"] = {"sd": ba.sd, "n": ba.n, "unit": unit}
             patients = None if clusters is None else [
                 c for c, r in zip(clusters, rows) if r.values["measurement"] is not None]
-            return Aggregate(tuple(metrics), tables, _independent(patients))
+            return Aggregate(tuple(metrics), tables,
+                             _independent(patients) + _unit_slip(ref, meas, unit))
         return Aggregate(tuple(metrics), tables, (
             f"{len(measured)} measured case(s) of {len(rows)}: agreement needs at least 2, "
             "so bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",))
 
 
+
+
+def _unit_slip(reference: np.ndarray, measured: np.ndarray, unit: str) -> tuple[str, ...]:
+    """A warning where the measurements' median is a power of ten (within 25%) times the
+    references': one side written in another unit (cm against mm, mL against mm³), which
+    nothing converts. The figures stand as computed.
+
+    Examples
+    --------
+    >>> _unit_slip(np.array([52.2, 60.1, 70.3]), np.array([5.3, 6.0, 7.1]), "mm")[0][:58]
+    'the measurements are about 0.1 times the references (media'
+    >>> _unit_slip(np.array([52.2, 60.1]), np.array([53.0, 59.0]), "mm")
+    ()
+    """
+    ref_median, meas_median = float(np.median(reference)), float(np.median(measured))
+    if ref_median <= 0 or meas_median <= 0:
+        return ()
+    power = math.log10(meas_median / ref_median)
+    if round(power) == 0 or abs(power - round(power)) > math.log10(1.25):
+        return ()
+    return (f"the measurements are about {10.0 ** round(power):g} times the references "
+            f"(medians {meas_median:g} and {ref_median:g} {unit}): is one side in another "
+            f"unit (cm or m against mm, mL against mm³)? Both are read as {unit}; nothing "
+            "is converted",)
 
 
 def _independent(patients: Sequence[str] | None) -> tuple[str, ...]:

@@ -133,6 +133,20 @@ def test_class_probabilities_instead_of_a_label_say_what_the_task_reads(study):
         "case c01: the prediction is a list of 3 value(s), not a label; the task scores")
 
 
+def test_a_predicted_label_with_a_trailing_space_says_so(study):
+    # '위암 ' (a label written with a trailing space, as a CSV or a string join leaves it)
+    # fails as invalid-output, as it did; the message said only "'G2 ' is not one of
+    # ['G1', 'G2', 'G3']", where the space is easy to miss. It now names the label meant.
+    folder, _, _ = study
+    (folder / "protocol.toml").write_text(PROTOCOL)
+    (folder / "pred" / "c00.json").write_text(json.dumps({"label": "G2 "}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    details = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
+    assert details["c00"] == ("invalid-output", (
+        "case c00: predicted label 'G2 ' is not one of ['G1', 'G2', 'G3'] (it is 'G2' with "
+        "spaces around it: labels are compared as written)"))
+
+
 def test_korean_labels_in_nfc_and_nfd_are_one_class(tmp_path):
     # The protocol's classes typed on Windows (NFC), the manifest's references and half the
     # predictions taken from macOS folder names (NFD): they print alike, and were refused

@@ -139,9 +139,11 @@ class MulticlassClassification(TaskType):
         if isinstance(value, dict):
             value = value["label"]
         if isinstance(value, bool) or value is None or nfc_id(str(value)) not in self.index:
+            spaced = isinstance(value, str) and nfc_id(value.strip()) in self.index
             raise PredictionError(
                 f"case {case.case_id}: predicted label {value!r} is not one of {self.labels}"
-            )
+                + (f" (it is {value.strip()!r} with spaces around it: labels are compared "
+                   "as written)" if spaced else ""))
         reference, predicted = nfc_id(case.reference.strip()), nfc_id(str(value))
         return {"reference": reference, "prediction": predicted,
                 "correct": predicted == reference}

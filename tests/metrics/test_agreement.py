@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -178,13 +179,31 @@ def test_icc_undefined():
         ([[1, np.nan], [2, 3]], {"form": "ICC(C,1)"}, r"row\(s\) 0"),
         ([[1, 2], [2, np.inf]], {"form": "ICC(C,1)"}, "finite"),
         ([["a", "b"], ["c", "d"]], {"form": "ICC(C,1)"}, "numeric"),
-        ([[1, 2], [2, 3]], {"form": "ICC(2,1)"}, "form must be one of"),
+        ([[1, 2], [2, 3]], {"form": "ICC(2,2)"}, "form must be one of"),
         ([[1, 2], [2, 3]], {"form": "ICC(C,1)", "confidence": 95}, "confidence"),
     ],
 )
 def test_icc_errors(ratings, kwargs, message):
     with pytest.raises(InvalidInputError, match=message):
         icc(ratings, **kwargs)
+
+
+@pytest.mark.parametrize("theirs, ours", [
+    ("ICC(2,1)", "ICC(A,1)"), ("ICC(3,1)", "ICC(C,1)"), ("ICC(2,k)", "ICC(A,k)"),
+    ("ICC(3,k)", "ICC(C,k)"), ("ICC1", "ICC(1,1)"), ("ICC3k", "ICC(C,k)"),
+])
+def test_icc_a_shrout_fleiss_name_is_answered_with_ours(theirs, ours):
+    # Found in the api pass: form="ICC(3,1)", as a statistician writes it after Shrout &
+    # Fleiss, was refused only with the list of McGraw & Wong's names; the refusal now
+    # names the form meant. The named form gives Shrout & Fleiss's printed value
+    # (Table 2: ICC(2,1) = .29, ICC(3,1) = .71, ICC(1,1) = .17, ICC(3,4) = .91).
+    with pytest.raises(InvalidInputError, match=(
+            rf"form {re.escape(repr(theirs))} is Shrout & Fleiss's name; .* "
+            rf"form={re.escape(repr(ours))} is the same ICC")):
+        icc(SHROUT_FLEISS, form=theirs)
+    printed = {"ICC(2,1)": 0.29, "ICC(3,1)": 0.71, "ICC1": 0.17, "ICC3k": 0.91}
+    if theirs in printed:
+        assert round(icc(SHROUT_FLEISS, form=ours).value, 2) == printed[theirs]
 
 
 def test_icc_form_is_required():
@@ -250,6 +269,18 @@ class TestIccDataFrame:
         for frame, layout, message in cases:
             with pytest.raises(InvalidInputError, match=message):
                 icc(frame, form="ICC(A,1)", **layout)
+
+    def test_a_repeated_rating_names_the_ids_as_written(self):
+        # found in the api pass: "e.g. subject np.float64(4.0) by rater np.float64(2.0)"
+        # for integer ids (the row of int ids and a float rating was read as floats)
+        _, long = self._frames()
+        first = long.head(1)
+        subject, judge = int(first["subject"].iloc[0]), int(first["judge"].iloc[0])
+        with pytest.raises(InvalidInputError, match=(
+                rf"2 rows rate the same subject by the same rater, e\.g\. subject {subject} "
+                rf"by rater {judge}; a long table")):
+            icc(pd_concat(long, first), form="ICC(A,1)", subject="subject", rater="judge",
+                rating="rating")
 
 
 def pd_concat(*frames):

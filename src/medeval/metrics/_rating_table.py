@@ -58,8 +58,13 @@ def _names(columns: Any, limit: int = 8) -> str:
     return "[" + ", ".join(shown) + (", ..." if len(columns) > limit else "") + "]"
 
 
+def _id(value: Any) -> str:
+    """An id as the user wrote it: ``0``, ``'s1'`` (not numpy's ``np.int64(0)``)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _ids(values: Any, limit: int = 10) -> str:
-    shown = [repr(v) for v in list(values)[:limit]]
+    shown = [_id(v) for v in list(values)[:limit]]
     return ", ".join(shown) + (f" (and {len(values) - limit} more)" if len(values) > limit
                                else "")
 
@@ -122,11 +127,12 @@ def _long(frame: Any, subject: str, rater: str, rating: str, *, func: str) -> ND
     pairs = frame[[subject, rater]]
     twice = frame[pairs.duplicated(keep=False)]
     if len(twice):
-        first = twice.iloc[0]
+        # each id from its own column: a row of int ids and float ratings is all floats
+        first_subject, first_rater = twice[subject].iloc[0], twice[rater].iloc[0]
         raise InvalidInputError(
             f"{func}: {len(twice)} rows rate the same subject by the same rater, e.g. "
-            f"subject {first[subject]!r} by rater {first[rater]!r}; a long table holds one "
-            "rating per subject and rater")
+            f"subject {_id(first_subject)} by rater {_id(first_rater)}; a long table holds "
+            "one rating per subject and rater")
     table = frame.pivot(index=subject, columns=rater, values=rating).sort_index(axis=0)
     table = table.sort_index(axis=1)
     holes = table.isna()

@@ -47,6 +47,12 @@ LoaMethod = Literal["exact", "approximate"]
 IccForm = Literal["ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"]
 #: The ICC forms :func:`icc` accepts (McGraw & Wong 1996 names).
 ICC_FORMS: tuple[str, ...] = get_args(IccForm)
+#: Shrout & Fleiss (1979) names of the forms, named in the refusal of one (not taken
+#: silently: the result says which definition it is by McGraw & Wong's name).
+_SHROUT_FLEISS = {"ICC(2,1)": "ICC(A,1)", "ICC(3,1)": "ICC(C,1)", "ICC(2,k)": "ICC(A,k)",
+                  "ICC(3,k)": "ICC(C,k)", "ICC1": "ICC(1,1)", "ICC2": "ICC(A,1)",
+                  "ICC3": "ICC(C,1)", "ICC1k": "ICC(1,k)", "ICC2k": "ICC(A,k)",
+                  "ICC3k": "ICC(C,k)"}
 
 _CONFIDENCE_PARAMETER = """\
 confidence : float, default 0.95
@@ -572,6 +578,10 @@ def icc(
     (0.342, 0.946)
     """
     func = "icc"
+    if isinstance(form, str) and form.replace(" ", "") in _SHROUT_FLEISS:
+        raise InvalidInputError(
+            f"{func}: form {form!r} is Shrout & Fleiss's name; medeval takes McGraw & "
+            f"Wong's: form={_SHROUT_FLEISS[form.replace(' ', '')]!r} is the same ICC")
     kind = choice(form, ICC_FORMS, name="form", func=func)
     level = confidence_level(confidence, func=func)
     table = rating_table(ratings, subject=subject, rater=rater, rating=rating, func=func)

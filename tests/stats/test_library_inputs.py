@@ -69,9 +69,18 @@ class TestPandasIndexes:
         assert (est.low, est.high) == pytest.approx((low, high), abs=1e-12)
 
     def test_bootstrap_ci_refuses_misordered_arrays(self):
+        # a named statistic's arrays by the names its signature gives them (found in the
+        # api pass: "arrays[0] and clusters" for bootstrap_ci("auc", y_true, ...)); a
+        # callable's by position
         ref, pred = _two_tables()
-        with pytest.raises(InvalidInputError, match=r"arrays\[0\] and arrays\[1\]"):
+        with pytest.raises(InvalidInputError, match=r"bootstrap_ci: y_true and y_score "):
             bootstrap_ci("auc", ref["label"], pred["a"], seed=1)
+        with pytest.raises(InvalidInputError, match=r"bootstrap_ci: y_true and clusters "):
+            bootstrap_ci("sensitivity", ref["label"], ref["label"], seed=1,
+                         clusters=ref["patient"].iloc[::-1])
+        with pytest.raises(InvalidInputError, match=r"arrays\[0\] and arrays\[1\]"):
+            bootstrap_ci(lambda x, y, weights: weights @ (x - y) / weights.sum(axis=1),
+                         ref["label"], pred["a"], seed=1)
         with pytest.raises(InvalidInputError, match="numerators and denominators"):
             pooled_ratio_cis(ref[["label"]], pred[["a"]].abs().round(), seed=1)
 

@@ -193,8 +193,12 @@ def bootstrap_ci(
     """
     func = "bootstrap_ci"
     method, alpha = _options(method, confidence, n_resamples, seed, func)
-    same_index(func, **{f"arrays[{i}]": a for i, a in enumerate(arrays)}, strata=strata,
-               clusters=clusters)
+    # a named statistic's arrays by their names (y_true, y_score ...), else by position
+    names = (BOOTSTRAP_STATISTICS[statistic].split(", ")
+             if isinstance(statistic, str) and statistic in BOOTSTRAP_STATISTICS else [])
+    if len(names) != len(arrays):
+        names = [f"arrays[{i}]" for i in range(len(arrays))]
+    same_index(func, **dict(zip(names, arrays)), strata=strata, clusters=clusters)
     stat, n = _build_statistic(statistic, arrays, pos_label=pos_label, func=func)
     units = make_units(n, strata=strata, clusters=clusters, func=func)
     return run_bootstrap(

@@ -45,6 +45,7 @@ from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
 from .manifest import Manifest, letter_case_twins, nfc_id
+from .prediction_tables import TABLE_COLUMNS, table_predictions
 from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
 from .result import (
     AlgorithmSection,
@@ -65,7 +66,7 @@ from .result import (
     Subgroup,
     metrics_table,
 )
-from .prediction_tables import TABLE_COLUMNS, table_predictions
+from .run_outputs import predictions_changed
 from .run_protocol import algorithm_changed, protocol_changed, protocol_record
 from .scoring import BadReference, Predictions, read_predictions, score_cases
 from .tasks.base import Aggregate, CaseRow, TaskType
@@ -455,7 +456,7 @@ def _run_protocol_changed(predictions: Predictions, protocol: Protocol) -> list[
             folder.name == "predictions" and (folder.parent / "run.jsonl").is_file())):
         return []
     return (protocol_changed(folder.parent, protocol)
-            + algorithm_changed(folder.parent, protocol))
+            + algorithm_changed(folder.parent, protocol) + predictions_changed(folder.parent))
 
 
 def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:

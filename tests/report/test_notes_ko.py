@@ -286,6 +286,15 @@ def _task_notes() -> list[str]:
                                                   "target": "python3 predict_v2.py"}}) + "\n")
         protocol = load_protocol(EXAMPLES / "breast-ultrasound" / "protocol.toml")
         out += [w.removeprefix("all cases: ") for w in algorithm_changed(run, protocol)]
+        # and twelve prediction files of it edited, one removed, since the runner wrote them
+        from medeval.run_outputs import predictions_changed
+
+        (run / "predictions").mkdir()
+        for number in range(12):
+            (run / "predictions" / f"c{number}.json").write_text("{}")
+        (run / "summary.json").write_text(json.dumps({"predictions": {
+            f"c{number}": {f"c{number}.json": "0" * 64} for number in range(13)}}))
+        out += [w.removeprefix("all cases: ") for w in predictions_changed(run)]
     # EEG: detected events cut at the end of eleven recordings (ten shown)
     from medeval.tasks.eeg_events import _cut_warning
 

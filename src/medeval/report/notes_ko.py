@@ -39,6 +39,18 @@ def _one_of(table: Mapping[str, str]) -> Words:
     return table.get
 
 
+def _changed_parts(text: str) -> str | None:
+    """'changed: c1 (c1.json); removed: c2 (c2.json)' with its two words in Korean."""
+    parts = []
+    for part in text.split("; "):
+        word, colon, files = part.partition(": ")
+        korean = {"changed": "변경", "removed": "삭제"}.get(word)
+        if korean is None or not colon:
+            return None
+        parts.append(f"{korean}: {files.replace(' in all)', '개)')}")
+    return "; ".join(parts)
+
+
 def _joined(table: Mapping[str, str], sep: str, sep_ko: str) -> Words:
     """A group holding phrases of ``table`` joined by ``sep``, joined by ``sep_ko``."""
 
@@ -383,6 +395,18 @@ NOTES: tuple[Note, ...] = (
          "하위군, 실패 처리 방침 또는 합격 기준이 다른 SHA-256 {new}인 {name}에 따라 "
          "판정되었습니다: 이들은 알고리즘 실행 후 변경되었으므로 출력이 만들어지기 전에 "
          "정해진 것이 아닙니다"),
+    Note(r"(?P<n>\d+) prediction file\(s\) of the run differ from what its runner wrote "
+         r"\(the SHA-256 summary.json records\) — (?P<parts>.+): they are scored as they are "
+         r"now \(a removed one as missing-output\), not as the algorithm made them, while "
+         r"the outputs' SHA-256 the result carries is the run's; run those cases again "
+         r"\(medeval predict with the same --out runs a case whose prediction was removed or "
+         r"altered\)",
+         "실행의 예측 파일 {n}개가 실행기가 쓴 것(summary.json에 기록된 SHA-256)과 다릅니다 — "
+         "{parts}: 알고리즘이 만든 그대로가 아니라 지금 상태대로 채점되며 (삭제된 파일은 "
+         "missing-output), 결과에 실린 출력 SHA-256은 실행 당시의 것입니다. 해당 증례를 다시 "
+         "실행하십시오 (같은 --out으로 medeval predict를 실행하면 예측이 삭제되거나 바뀐 "
+         "증례를 다시 실행합니다)",
+         {"parts": _changed_parts}),
     Note(r"the run in (?P<run>.+) was made by the (?P<kind>plugin|command) (?P<made>.+) "
          r"\(SHA-256 (?P<sha>\S+)\), not by the (?P<what>plugin|command) the protocol "
          r"names, (?P<expected>.+): these outputs are of another algorithm than the item "

@@ -210,6 +210,17 @@ def test_hypothesis_sets_match_pycocotools(seed, n_images, rounded, grid, n_cate
 
 # --- conformance: edge cases ------------------------------------------------------------
 
+def test_the_repr_shows_the_figures_not_the_arrays():
+    # found in the api pass: print(coco_detection(...)) in a notebook gave pages of the
+    # (10, 101, K, 4, 3) precision array and every detection's matches
+    reference, detections = random_set(np.random.default_rng(3), n_images=8)
+    result, _ = assert_same_as_peer(reference, detections)
+    shown = repr(result)
+    assert shown.startswith(f"CocoDetection(ap={result.ap!r}, ap50={result.ap50!r}")
+    assert "precision=" not in shown and "matches=" not in shown and len(shown) < 1000
+    assert result.precision.shape[:2] == (10, 101) and result.matches.det_score.size
+
+
 def test_no_detections_at_all():
     reference, _ = random_set(np.random.default_rng(1), n_images=6)
     gt = COCO()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -158,9 +158,11 @@ class CocoDetection:
     ar_medium: float
     ar_large: float
     ap_per_category: dict[int, float]
-    precision: NDArray[np.float64]
-    recall: NDArray[np.float64]
-    matches: CocoMatches
+    # kept out of the repr: a notebook printing the figures got pages of arrays (10 x
+    # 101 x K x 4 x 3 precisions and every detection's matches)
+    precision: NDArray[np.float64] = field(repr=False)
+    recall: NDArray[np.float64] = field(repr=False)
+    matches: CocoMatches = field(repr=False)
     iou_type: str
     n_images: int
     n_reference: int

@@ -33,9 +33,15 @@ def known(key: str, fallback: str) -> Cell:
     return fallback
 
 
-def metric_name(name: str) -> Cell:
+def metric_name(name: str, definition: str | None = None) -> Cell:
     """A metric's name in the catalogues; ``base@param`` from a ``metric_param`` template
-    (``froc_sensitivity@0.5``); else the definition's English name, else the name."""
+    (``froc_sensitivity@0.5``); else the definition's English name, else the name. A
+    ``definition`` that refines the name (``name@...``) and has a name of its own in both
+    catalogues names it instead (the multi-class ``cohen_kappa`` under quadratic weights,
+    ``cohen_kappa@quadratic``)."""
+    if definition is not None and definition.startswith(f"{name}@") and all(
+            f"metric.{definition}" in catalogue(lang) for lang in ("en", "ko")):
+        return Msg(f"metric.{definition}")
     base, at, param = name.partition("@")
     key = f"metric_param.{base}"
     if f"metric.{name}" not in catalogue("en") and at and key in catalogue("en") \

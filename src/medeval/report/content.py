@@ -288,7 +288,8 @@ def _summary(result: Result, level: str) -> Section:
         metric = metrics.get(verdict.metric)
         unit = metric.unit if metric is not None else "1"
         rows.append((
-            _metric_name(verdict.metric), _estimate(metric), _ci(metric), _n(metric),
+            _metric_name(verdict.metric, metric.definition if metric else None),
+            _estimate(metric), _ci(metric), _n(metric),
             _goal(verdict.goal, unit), sources.get(verdict.metric, ""),
             Msg(f"text.rule_{verdict.rule}"), Msg(f"text.outcome_{verdict.outcome}"),
         ))
@@ -419,9 +420,11 @@ def _definitions(result: Result) -> Section:
     for metric in ordered_metrics(result.metrics):
         definition = DEFINITIONS.get(metric.definition)
         if definition is None:
-            rows.append((metric.definition, _metric_name(metric.name), "—", "—"))
+            rows.append((metric.definition, _metric_name(metric.name, metric.definition),
+                         "—", "—"))
             continue
-        rows.append((definition.id, _metric_name(metric.name), definition.formula,
+        rows.append((definition.id, _metric_name(metric.name, metric.definition),
+                     definition.formula,
                      definition.reference))
     header = (Msg("column.definition_id"), Msg("column.name"), Msg("column.formula"),
               Msg("column.reference"))

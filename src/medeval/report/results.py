@@ -71,7 +71,7 @@ def ordered_metrics(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:
 
 
 def _metric_rows(metrics: Sequence[MetricRecord]) -> tuple[tuple[Cell, ...], ...]:
-    return tuple((_metric_name(m.name), _estimate(m), _ci(m), _method(m), _n(m),
+    return tuple((_metric_name(m.name, m.definition), _estimate(m), _ci(m), _method(m), _n(m),
                   _known(f"unit.{m.unit}", m.unit))
                  for m in ordered_metrics(metrics))
 
@@ -406,7 +406,8 @@ def _subgroup_table(result: Result, column: str, names: Sequence[str],
     excluded = result.failures.policy == "exclude" and result.failures.n_failed
     header: list[Cell] = [_m("text.subgroup_column", column=column),
                           Msg("column.count_analysed" if excluded else "column.count")]
-    header += [_metric_name(n) for n in names]
+    whole = _by_name(result.metrics)  # the definition, as the results table names it
+    header += [_metric_name(n, whole[n].definition if n in whole else None) for n in names]
     rows = []
     for group in (g for g in result.subgroups if g.column == column):
         row: list[Cell] = [_group_value(group.value), str(group.n_cases)]

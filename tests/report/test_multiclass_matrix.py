@@ -60,3 +60,17 @@ def test_without_failed_cases_counted_there_is_no_no_answer_column(tmp_path):
     table = _matrix(medeval.evaluate(protocol, EXAMPLE / "predictions"))
     assert table.header[1:] == (*LABELS, Msg("column.total"))
     assert [[int(n) for n in row[1:-1]] for row in table.rows[:-1]] == expected.tolist()
+
+
+def test_the_methods_line_names_no_auc():
+    # a multi-class result has no AUC, but the method section said "AUC: delong"
+    from medeval.report.blocks import Fields
+    from medeval.report.catalogue import texts
+
+    certificate = build_certificate(medeval.evaluate(EXAMPLE / "protocol.toml",
+                                                     EXAMPLE / "predictions"))
+    [methods] = [" ".join(texts(value, "en")) for s in certificate.sections for b in s.blocks
+                 if isinstance(b, Fields) for key, value in b.rows
+                 if key == Msg("field.ci_methods")]
+    assert methods.startswith("proportions: wilson; bootstrap: percentile")
+    assert "AUC" not in methods

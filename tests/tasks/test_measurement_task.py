@@ -155,6 +155,10 @@ def test_the_certificate_gives_the_reference_range_and_how_failures_count(study)
     assert any("counted as not completed in the completion rate" in p for p in printed)
     assert not any("Dice 0" in " ".join(texts(getattr(b, "text", ""), "en"))
                    for b in blocks)
+    # the methods named are those of the figures (they said "AUC: delong; bootstrap:
+    # percentile", which no figure here uses, and not Carkeet's)
+    [methods] = [p for p in printed if p.startswith("proportions")]
+    assert "Carkeet's exact interval" in methods and "AUC" not in methods
 
 
 def test_references_in_cm_against_measurements_in_mm_are_named_in_the_warnings(study):

@@ -36,7 +36,7 @@ from .blocks import (
     Signatures,
     Table,
 )
-from .catalogue import Msg
+from .catalogue import Msg, catalogue
 
 # the cells' printing, under the short names this module's tables are written with
 from .cells import by_name as _by_name
@@ -466,7 +466,7 @@ def _method_section(result: Result, level: str) -> Section:
         (Msg("field.task_parameters"), task_text or "—"),
         (Msg("field.confidence"), level),
         (Msg("field.ci_methods"), _m(
-            "text.ci_methods_clustered" if _clustered(result) else "text.ci_methods",
+            _ci_methods_key(result) + ("_clustered" if _clustered(result) else ""),
             proportion=statistics.proportion_method, auc=statistics.auc_method,
             bootstrap=statistics.bootstrap_method)),
         (Msg("field.resampling"), _m(f"text.resampling_{statistics.resampling_unit}",
@@ -480,6 +480,13 @@ def _method_section(result: Result, level: str) -> Section:
     rows += [(Msg("field.decision_rule"), _m(f"text.decision_rule_{rule}", level=level))
              for rule in sorted({v.rule for v in result.verdicts})]
     return Section(0, Msg("section.method"), (Fields(tuple(rows)),))
+
+
+def _ci_methods_key(result: Result) -> str:
+    """The methods line of the task's own (measurement: its agreement intervals; multi-class:
+    no AUC), else the general one naming the protocol's proportion, AUC and bootstrap."""
+    key = f"text.ci_methods_{result.task}"
+    return key if key in catalogue("en") else "text.ci_methods"
 
 
 def _clustered(result: Result) -> bool:

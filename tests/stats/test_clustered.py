@@ -452,3 +452,27 @@ class TestMissingPatientIds:
         column = pd.Series([1, 1, "a", "a", 2, 2, "b", "b"], dtype=object)
         with pytest.raises(InvalidInputError, match=r"mix kinds .* \(int, str\)"):
             proportion_ci_clustered(self.Y, column)
+
+
+def test_the_clustered_auc_is_the_auc_to_the_last_bit():
+    # Found in the api pass: Obuchowski's AUC was the float mean of V10, which on this
+    # set (30 patients x 3 cases) was 0.8323045267489713, where roc_auc, DeLong's auc_ci
+    # and an evaluation's figure give 0.8323045267489712. The Mann-Whitney count is
+    # worked out here in fractions (ties one half), rounded once.
+    from fractions import Fraction
+
+    from medeval.metrics import roc_auc
+
+    rng = np.random.default_rng(5)
+    patients = np.repeat(np.arange(30), 3)
+    truth = np.repeat(rng.integers(0, 2, 30), 3)
+    score = np.clip(0.3 * truth + rng.random(90) * 0.7, 0, 1)
+    other = score**2 + 0.1 * rng.random(90)
+    pos, neg = score[truth == 1], score[truth == 0]
+    wins = sum(Fraction(1) if x > y else Fraction(1, 2) if x == y else Fraction(0)
+               for x in pos for y in neg)
+    exact = float(wins / (pos.size * neg.size))
+    assert exact == 0.8323045267489712 == roc_auc(truth, score)
+    assert auc_ci(truth, score, clusters=patients).value == exact
+    assert auc_ci(truth, score, method="obuchowski", clusters=patients).value == exact
+    assert delong_test(truth, score, other, clusters=patients).auc_a == exact

@@ -27,7 +27,7 @@ from scipy.optimize import brentq
 
 from .._validation import as_1d, choice, confidence_level, same_index, same_length, undefined
 from ..errors import InvalidInputError
-from ._auc_components import structural_components
+from ._auc_components import auc_and_delong_variance, structural_components
 from ._resampling import cluster_codes
 from .estimate import Estimate
 from .intervals import PROPORTION_METHODS, ProportionMethod, bounds, wald_boundary_note
@@ -363,7 +363,9 @@ def obuchowski_covariance(
     d01 = np.empty((len(scores), n_clusters))
     for r, score in enumerate(scores):
         v10, v01 = structural_components(score[truth], score[~truth])
-        theta = float(v10.mean())
+        # the AUC as roc_auc and DeLong's auc_ci give it (the exact rational rounded
+        # once); the mean of V10 can differ from it in the last place
+        theta = auc_and_delong_variance(truth, score)[0]
         aucs[r] = theta
         d10[r] = np.bincount(pos, weights=v10, minlength=n_clusters) - m_i * theta
         d01[r] = np.bincount(neg, weights=v01, minlength=n_clusters) - n_i * theta

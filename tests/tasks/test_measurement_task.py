@@ -122,7 +122,11 @@ def test_under_exclude_the_completion_rate_is_still_over_every_case(study):
 
     folder, reference, measured = study
     protocol = folder / "protocol.toml"
-    protocol.write_text(protocol.read_text() + '[failures]\npolicy = "exclude"\n')
+    protocol.write_text(protocol.read_text() + '[failures]\npolicy = "exclude"\n'
+                        '[subgroups]\ncolumns = ["site"]\n')
+    (folder / "manifest.csv").write_text(
+        (folder / "manifest.csv").read_text().replace("\n", ",A\n").replace(
+            "reference,A\n", "reference,site\n", 1))
     result = medeval.evaluate(protocol, folder / "pred")
     rate = result.metric("completion_rate").estimate
     assert (rate.value, rate.numerator, rate.n) == (39 / 40, 39, 40)
@@ -131,6 +135,17 @@ def test_under_exclude_the_completion_rate_is_still_over_every_case(study):
     assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
     assert (result.flow.analysed, result.failures.n_failed) == (40, 1)
     assert result.failures.alternative is None
+    # the certificate counts its subgroups' cases as "Cases", not "Cases analysed" (all 40
+    # are: in the completion rate)
+    from medeval.report import build_certificate
+    from medeval.report.blocks import Table
+    from medeval.report.catalogue import Msg
+
+    headers = [b.header for s in build_certificate(result).sections for b in s.blocks
+               if isinstance(b, Table)]
+    assert Msg("column.count_analysed") not in [h for header in headers for h in header]
+    assert [header[1] for header in headers if "site" in str(header[0])] == [
+        Msg("column.count")] * 2  # the dataset's and the results' tables by site
 
 
 def test_the_certificate_gives_the_reference_range_and_how_failures_count(study):

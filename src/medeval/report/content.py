@@ -58,6 +58,7 @@ from .notes_ko import warning_ko
 from .reader_study import reader_study_method
 from .results import (
     alternative_section,
+    failed_left_out,
     ordered_metrics,
     policy_cell,
     results_section,
@@ -351,9 +352,9 @@ def _dataset(result: Result) -> Section:
     if composition:
         blocks.append(Table((Msg("field.composition"), Msg("column.count")), composition,
                             (3, 1), numeric=(1,), span=0.5))
-    # the subgroups count the cases analysed: without the failed ones when excluded
-    count = Msg("column.count_analysed" if result.failures.policy == "exclude"
-                and result.failures.n_failed else "column.count")
+    # the subgroups count the cases analysed: without the failed ones when excluded (a
+    # measurement's are analysed still, in its completion rate)
+    count = Msg("column.count_analysed" if failed_left_out(result) else "column.count")
     for column in dict.fromkeys(g.column for g in result.subgroups):
         blocks.append(Table(
             (_m("text.subgroup_column", column=column), count),

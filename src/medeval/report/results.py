@@ -33,8 +33,8 @@ from .cells import undefined_note as _undefined_note
 from .cells import value_of as _value
 from .reader_study import reader_study_blocks
 
-__all__ = ["alternative_section", "ordered_metrics", "policy_cell", "results_section",
-           "subgroups_section"]
+__all__ = ["alternative_section", "failed_left_out", "ordered_metrics", "policy_cell",
+           "results_section", "subgroups_section"]
 
 
 def _worst_distance(result: Result) -> str | None:
@@ -45,6 +45,13 @@ def _worst_distance(result: Result) -> str | None:
         return None
     value = result.parameters.failures.get(f"worst_distance_{unit}")
     return None if value is None else f"{_goal(value, unit)} {unit}"
+
+
+def failed_left_out(result: Result) -> bool:
+    """Whether the figures rest on fewer cases than the set holds (failed cases
+    excluded); a measurement's failed cases stay in its completion rate under either
+    policy."""
+    return result.flow.analysed < result.flow.registered
 
 
 def policy_cell(result: Result) -> Cell:
@@ -403,9 +410,9 @@ _SUBGROUP_METRICS = 5
 def _subgroup_table(result: Result, column: str, names: Sequence[str],
                     shown: list[MetricRecord | None]) -> Table:
     """One subgroup column's table of ``names`` (estimate and interval per group)."""
-    excluded = result.failures.policy == "exclude" and result.failures.n_failed
     header: list[Cell] = [_m("text.subgroup_column", column=column),
-                          Msg("column.count_analysed" if excluded else "column.count")]
+                          Msg("column.count_analysed" if failed_left_out(result)
+                              else "column.count")]
     whole = _by_name(result.metrics)  # the definition, as the results table names it
     header += [_metric_name(n, whole[n].definition if n in whole else None) for n in names]
     rows = []

@@ -299,17 +299,18 @@ def same_length(func: str, **arrays: NDArray[Any]) -> int:
     return next(iter(lengths.values()))
 
 
-def confidence_level(confidence: float, *, func: str) -> float:
-    """Return ``confidence`` as a float strictly between 0 and 1, or raise."""
+def confidence_level(confidence: float, *, func: str, name: str = "confidence") -> float:
+    """Return ``confidence`` as a float strictly between 0 and 1, or raise naming the
+    argument ``name`` (``loa_coverage`` is a level too)."""
     try:
         value = float(confidence)
     except (TypeError, ValueError):
         raise InvalidInputError(
-            f"{func}: confidence must be a number in (0, 1), got {confidence!r}"
+            f"{func}: {name} must be a number in (0, 1), got {confidence!r}"
         ) from None
     if not 0.0 < value < 1.0 or math.isnan(value):
         raise InvalidInputError(
-            f"{func}: confidence must be in (0, 1), e.g. 0.95, got {confidence!r}"
+            f"{func}: {name} must be in (0, 1), e.g. 0.95, got {confidence!r}"
         )
     return value
 

@@ -535,7 +535,10 @@ def test_confidence_errors(func):
 def test_bland_altman_option_errors():
     with pytest.raises(InvalidInputError, match="loa_method"):
         bland_altman([1, 2, 3], [1, 2, 4], loa_method="bootstrap")  # type: ignore[arg-type]
-    with pytest.raises(InvalidInputError, match="confidence"):
+    # named as itself (found in the api pass: it said "confidence must be in (0, 1)",
+    # an argument that was right)
+    with pytest.raises(InvalidInputError, match=r"^bland_altman: loa_coverage must be in "
+                       r"\(0, 1\), e\.g\. 0\.95, got 0$"):
         bland_altman([1, 2, 3], [1, 2, 4], loa_coverage=0)
 
 

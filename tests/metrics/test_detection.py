@@ -289,3 +289,19 @@ class TestNoDetectionAsAList:
             match_detections(NO_BOXES, [[0, 0, 5, 5]], [0.5], criterion="iou")
         with pytest.raises(InvalidInputError, match="needs max_distance_mm"):
             match_detections(np.zeros((0, 2)), [[1, 1]], [0.5], criterion="distance")
+
+
+def test_one_match_or_other_objects_are_refused_naming_them():
+    # found in the api pass: froc(match) and case_scores(match), one case's match without
+    # its list, raised TypeError "object of type 'DetectionMatch' has no len()"
+    m = iou([[0, 0, 10, 10]], [[0, 0, 10, 10]], [0.9])
+    for func in (froc, case_scores):
+        with pytest.raises(InvalidInputError, match="matches is one DetectionMatch.*\\[match\\]"):
+            func(m)
+        with pytest.raises(InvalidInputError, match=r"position\(s\) \[1\] hold something else"):
+            func([m, (0.9, True)])
+    # a tuple or a generator of matches is a sequence of cases: the lesion found, the
+    # case scored 0.9 (by hand)
+    assert froc((mm for mm in [m]), fp_rates=[1.0]).sensitivity_at == {1.0: 1.0}
+    truth, score = case_scores(mm for mm in (m,))
+    assert truth.tolist() == [True] and score.tolist() == [0.9]

@@ -303,3 +303,18 @@ class TestBadInput:
             medpy_binary.hd95(pred, ref, voxelspacing=1), abs=1e-12)
         # 0 (the smallest distance) and 1 stay accepted
         assert hd95(ref, pred, spacing_mm=1, percentile=0) == 0.0
+
+
+@pytest.mark.parametrize("func", [hausdorff, hd95, assd, masd,
+                                  lambda r, p, **kw: nsd(r, p, tolerance_mm=1.0, **kw)])
+def test_a_bad_connectivity_is_refused_in_the_callers_name(func):
+    # found in the api pass: hd95(..., connectivity=5) said "surface_distances: ...", a
+    # function the user never called
+    mask = np.eye(4, dtype=bool)
+    name = getattr(func, "__name__", "<lambda>")
+    name = "nsd" if name == "<lambda>" else name
+    with pytest.raises(InvalidInputError, match=rf"^{name}: connectivity must be 1 \(faces\) "
+                       r"to 2 \(corners\) for a 2D mask, got 5"):
+        func(mask, mask, spacing_mm=1.0, connectivity=5)
+    with pytest.raises(InvalidInputError, match=r"^surface_distances: connectivity"):
+        surface_distances(mask, mask, spacing_mm=1.0, connectivity=5)

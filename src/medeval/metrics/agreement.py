@@ -190,7 +190,7 @@ def bland_altman(
     func = "bland_altman"
     diff = _differences(reference, measurement, func=func)
     level = confidence_level(confidence, func=func)
-    coverage = confidence_level(loa_coverage, func=func)
+    coverage = confidence_level(loa_coverage, func=func, name="loa_coverage")
     method = choice(loa_method, get_args(LoaMethod), name="loa_method", func=func)
     n = len(diff)
     mean = float(diff.mean())

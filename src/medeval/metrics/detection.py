@@ -283,6 +283,28 @@ def _eligibility(
     return result
 
 
+def _match_list(matches: Any, func: str) -> list[DetectionMatch]:
+    """``matches`` as a list, or refused where it is not a sequence of
+    :class:`DetectionMatch` (one case's match alone, say), naming it, where its first use
+    would raise a bare TypeError."""
+    if isinstance(matches, DetectionMatch):
+        raise InvalidInputError(
+            f"{func}: matches is one DetectionMatch; pass a sequence of them, one per "
+            "case (for one case, [match])")
+    if isinstance(matches, (str, bytes)) or not hasattr(matches, "__iter__"):
+        raise InvalidInputError(
+            f"{func}: matches must be a sequence of DetectionMatch (from "
+            f"match_detections), one per case, got {type(matches).__name__}")
+    listed = list(matches)
+    other = [i for i, m in enumerate(listed) if not isinstance(m, DetectionMatch)]
+    if other:
+        raise InvalidInputError(
+            f"{func}: matches must hold DetectionMatch records (from match_detections); "
+            f"position(s) {other[:10]} hold something else, e.g. "
+            f"{type(listed[other[0]]).__name__}")
+    return listed
+
+
 def _number(value: Any) -> float:
     """``value`` as a float, NaN for what is not a number (None, text): the caller's
     range check then refuses it with its own message."""
@@ -501,6 +523,7 @@ def froc(
     """
     func = "froc"
     interpolation = choice(interpolation, ("step", "linear"), name="interpolation", func=func)  # type: ignore[assignment]
+    matches = _match_list(matches, func)
     if len(matches) == 0:
         raise InvalidInputError(f"{func}: needs at least one case")
     rates = [float(r) for r in fp_rates]
@@ -606,6 +629,7 @@ def case_scores(
     >>> y.tolist(), s.tolist()
     ([True, False], [0.8, 0.0])
     """
+    matches = _match_list(matches, "case_scores")
     if not math.isfinite(no_detection_score):
         raise InvalidInputError("case_scores: no_detection_score must be finite")
     y = np.array([not m.lesion_free for m in matches], dtype=bool)

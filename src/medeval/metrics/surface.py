@@ -349,8 +349,10 @@ def _record(
     if prediction is None:
         raise InvalidInputError(f"{func}: pass the prediction mask after the reference")
     ref, pred = mask_pair(reference, prediction, func=func)
-    return SurfaceDistances(ref, pred, spacing_of(spacing_mm, ref.ndim, func=func),
-                            whole_number(connectivity, name="connectivity", func=func))
+    spacing = spacing_of(spacing_mm, ref.ndim, func=func)
+    connectivity = whole_number(connectivity, name="connectivity", func=func)
+    neighbour_offsets(ref.ndim, connectivity, func=func)  # refused in the caller's name
+    return SurfaceDistances(ref, pred, spacing, connectivity)
 
 
 def _empty_answer(sd: SurfaceDistances, both: float, one: float) -> float | None:

@@ -726,6 +726,12 @@ def test_summary_errors():
         ec57_summary([])
     with pytest.raises(InvalidInputError, match="EC57Result"):
         ec57_summary([object()])  # type: ignore[list-item]
+    # one record's result without its list (found in the api pass: a bare TypeError,
+    # "'EC57Result' object is not iterable")
+    with pytest.warns(UndefinedMetricWarning):
+        one = ec57([1000], ["N"], [1000], ["N"], fs=360, learning_period_s=0)
+    with pytest.raises(InvalidInputError, match=r"results is one EC57Result.*\[result\]"):
+        ec57_summary(one)  # type: ignore[arg-type]
 
 
 def test_undefined_statistics_warn():

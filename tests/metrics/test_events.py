@@ -436,6 +436,9 @@ def test_summary_errors():
     c = sample_scoring([(100, 160)], [(120, 130)], duration_s=3600)
     with pytest.raises(InvalidInputError, match="empty"):
         event_scoring_summary([])
+    # one recording's scores without the list (found in the api pass: a bare TypeError)
+    with pytest.raises(InvalidInputError, match=r"results is one EventScores.*\[scores\]"):
+        event_scoring_summary(a)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="share unit and parameters"):
         event_scoring_summary([a, b])
     with pytest.raises(InvalidInputError, match="share unit"):

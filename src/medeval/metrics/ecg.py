@@ -561,6 +561,10 @@ def ec57_summary(results: Sequence[EC57Result]) -> EC57Summary:
     >>> s.average["sveb_sensitivity"]  # (0/1 + 1/1) / 2
     EC57Average(value=0.5, n_records=2, definition='ec57_sveb_sensitivity@average')
     """
+    if isinstance(results, EC57Result):  # list() of it: a bare "not iterable"
+        raise InvalidInputError(
+            "ec57_summary: results is one EC57Result; pass a sequence of them, one per "
+            "record (for one record, [result])")
     items = list(results)
     if not items or not all(isinstance(r, EC57Result) for r in items):
         raise InvalidInputError(

@@ -466,6 +466,10 @@ def event_scoring_summary(
     """
     func = "event_scoring_summary"
     policy = choice(undefined, ("propagate", "omit"), name="undefined", func=func)
+    if isinstance(results, EventScores):  # list() of it: a bare "not iterable"
+        raise InvalidInputError(
+            f"{func}: results is one EventScores; pass a sequence of them, one per "
+            "recording (for one recording, [scores])")
     items = list(results)
     if not items:
         raise InvalidInputError(f"{func}: results is empty; pass one EventScores per recording")

@@ -252,3 +252,38 @@ def test_a_certificate_protocols_table_is_named_a_pre_check_and_fingerprinted(bi
     assert data["inputs"][-1] == {"role": "predictions", "rows": 24, "sha256": digest,
                                   "source": "pred.csv"}
     assert data["algorithm"]["run"] == {"predictions_sha256": digest}
+
+
+def test_a_measurement_table_from_excel_with_a_unit_column(tmp_path):
+    # A measurement's predictions as one table, as a company keeps them: before, refused
+    # as "a file; give the folder". Excel's ';' export with decimal commas, a byte-order
+    # mark and CRLF, a unit column: ST-02's "cm" fails its case (as {"unit": "cm"} in a
+    # file does), ST-05 has no row (missing-output), the rest are read as numbers; the
+    # bias is the t interval of the differences computed here with numpy and scipy.
+    from scipy import stats
+
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "measurement", folder, ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    rows, pairs = ["case_id;value;unit"], []
+    for case_id, reference in zip(manifest["case_id"], manifest["reference"]):
+        if case_id == "ST-05":
+            continue
+        value = round(float(reference) * 1.05 + 0.1, 2)
+        rows.append(f"{case_id};{str(value).replace('.', ',')};"
+                    f"{'cm' if case_id == 'ST-02' else 'mm'}")
+        if case_id != "ST-02":
+            pairs.append((float(reference), value))
+    table = folder / "measured.csv"
+    table.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
+    result = medeval.evaluate(folder / "protocol.toml", table)
+    failures = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
+    assert failures == {
+        "ST-02": ("invalid-output", 'case ST-02: the prediction states unit "cm", and the '
+                  'protocol measures in "mm": write the value in mm (nothing is converted)'),
+        "ST-05": ("missing-output", "case ST-05: no prediction in the table")}
+    d = np.array([m - r for r, m in pairs])
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    bias = result.metric("bias").estimate
+    assert (bias.value, bias.low, bias.high, bias.n) == pytest.approx(
+        (d.mean(), d.mean() - half, d.mean() + half, len(d)))

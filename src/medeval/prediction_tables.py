@@ -1,8 +1,10 @@
-"""A classification protocol's predictions as one table, one row per case.
+"""A classification or measurement protocol's predictions as one table, one row per case.
 
 ``medeval evaluate PROTOCOL.toml --predictions PRED.csv`` (or ``medeval.evaluate(protocol,
 "PRED.csv")``): for ``binary-classification`` a ``case_id, score`` table, for
-``multiclass-classification`` a ``case_id, label`` table, read as
+``multiclass-classification`` a ``case_id, label`` table, for ``measurement`` a
+``case_id, value`` table (an optional ``unit`` column is checked against the protocol's,
+as a prediction file's ``"unit"``), read as
 :func:`medeval.loaders.read_table` reads a table (CSV, Excel's ``;`` export, TSV, JSON
 rows or Parquet; ids as text). Each row is that case's prediction, scored as its
 ``<case_id>.json`` would be, so a cell that is no score or label (empty, ``inf``, a word)
@@ -28,7 +30,8 @@ from .tasks.base import TaskType
 __all__ = ["TABLE_COLUMNS", "table_predictions"]
 
 #: The task types whose predictions can be one table, and the column each reads.
-TABLE_COLUMNS = {"binary-classification": "score", "multiclass-classification": "label"}
+TABLE_COLUMNS = {"binary-classification": "score", "multiclass-classification": "label",
+                 "measurement": "value"}
 
 
 def table_predictions(path: Path, task: TaskType, manifest: Manifest
@@ -42,11 +45,15 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
         or holds ids of no case of the manifest (all listed).
     """
     column = TABLE_COLUMNS[task.type]
-    what = ("the score of each case" if column == "score" else
-            "the class predicted for each case (class probabilities are not read)")
+    what = {"score": "the score of each case",
+            "label": "the class predicted for each case (class probabilities are not read)",
+            "value": "the value measured for each case, in the protocol's unit (and "
+                     "optionally 'unit', checked against it)"}[column]
     table = read_table(path, columns=[column], role="predictions", columns_hint=(
         f"a {task.type} protocol's predictions table holds 'case_id' and '{column}', {what}; "
-        "rename its columns so"), text=[] if column == "score" else [column])
+        "rename its columns so"), text=[column] if column == "label" else
+        ["unit"] if column == "value" else [],
+        optional=["unit"] if column == "value" else [])
     # the manifest's ids as written, by their NFC form (the table's ids are in NFC)
     by_form = {unicodedata.normalize("NFC", case.case_id): case.case_id
                for case in manifest.cases}
@@ -60,9 +67,16 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
             f"{manifest.source}: {shown}" + id_hints(ids - set(table.frame.index),
                                                      set(extra)))
     labels = {str(label) for label in getattr(task, "labels", ())}
-    values = {by_form[case_id]: _score(value) if column == "score" else _label(value, labels)
+    values = {by_form[case_id]: _label(value, labels) if column == "label" else _score(value)
               for case_id, value in
               zip(table.frame.index.tolist(), table.frame[column].tolist())}
+    if column == "value" and "unit" in table.frame.columns:
+        # a unit column is checked as a prediction file's "unit" is: another unit than the
+        # protocol's fails its case (a value in cm is not read as mm, nor converted)
+        values = {by_form[case_id]: {"value": values[by_form[case_id]], "unit": unit}
+                  if isinstance(unit, str) and unit.strip() else values[by_form[case_id]]
+                  for case_id, unit in zip(table.frame.index.tolist(),
+                                           table.frame["unit"].tolist())}
     return (Predictions("supplied-table", values=values,
                         run={"predictions_sha256": table.sha256}),
             InputRecord("predictions", path.name, table.sha256, len(table.frame)))

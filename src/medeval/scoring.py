@@ -90,8 +90,8 @@ def read_predictions(path: Path) -> Predictions:
             "(<case_id>.json, a mask <case_id>.png, ...) or a runner's run folder (a COCO "
             "results file of the whole set: write each case's results to <case_id>.json, "
             "as 'medeval predictions split-coco FILE --protocol PROTOCOL.toml --out DIR' "
-            "does; a classification protocol also takes one table, case_id,score or "
-            "case_id,label)")
+            "does; a classification or measurement protocol also takes one table, case_id,score, "
+            "case_id,label or case_id,value)")
     if not path.is_dir():
         raise ProtocolError(f"predictions {path}: no such directory")
     summary = path / "summary.json"

@@ -50,6 +50,7 @@ def read_table(
     role: str = "table",
     columns_hint: str = "choose other column names with the id/label/score options",
     text: Sequence[str] = (),
+    optional: Sequence[str] = (),
 ) -> CaseTable:
     """Read a CSV, JSON or Parquet table of cases and check it.
 
@@ -83,6 +84,8 @@ def read_table(
         Columns of a CSV file read as text, as written (a class label ``01`` stays
         ``01``, ``None`` and ``NA`` stay words), not as numbers where every cell is one;
         only an empty cell is missing.
+    optional : sequence of str
+        Columns kept where the table has them (a measurement's ``unit``).
 
     Returns
     -------
@@ -162,7 +165,8 @@ def read_table(
             problems.append(f"duplicate {id_column!r} value(s) {_listing(sorted(set(dup)))}")
     if problems:
         raise TableError(f"{role} table {where}: " + "; ".join(problems))
-    frame = frame.set_index(id_column)[list(columns)]
+    frame = frame.set_index(id_column)[
+        [*columns, *(c for c in optional if c in frame.columns and c not in columns)]]
     frame.index = frame.index.astype(str)
     return CaseTable(frame=frame, source=where, sha256=digest, role=role)
 

@@ -691,6 +691,13 @@ def test_bootstrap_clusters_as_an_array_and_errors():
     bca = coco_ap_ci(result, seed=3, method="bca", n_resamples=200)
     assert bca.method == "bootstrap-bca" and bca.value == result.ap
     assert bca.low <= bca.high
+    # the reference dataset in place of the result (found in the api pass: a bare
+    # AttributeError, "'dict' object has no attribute 'matches'")
+    reference, _ = random_set(np.random.default_rng(16), n_images=6)
+    with pytest.raises(InvalidInputError, match="result must be the CocoDetection .* got dict"):
+        coco_ap_ci(reference, seed=3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="coco_ap_resampled: result must be"):
+        coco_ap_resampled(reference, np.ones(6))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("first", ["medeval.stats", "medeval.metrics", "medeval.stats.bootstrap"])

@@ -348,6 +348,15 @@ def _warn_undefined(figures: Mapping[str, float], per_category: Mapping[int, flo
         warn_undefined(f"{func}: " + "; ".join(parts))
 
 
+def _check_result(result: Any, func: str) -> None:
+    """Refuse what is not :func:`coco_detection`'s record (the reference dataset, say),
+    where ``result.matches`` would raise a bare AttributeError."""
+    if not isinstance(result, CocoDetection):
+        raise InvalidInputError(
+            f"{func}: result must be the CocoDetection that coco_detection(reference, "
+            f"detections) returns, got {type(result).__name__}")
+
+
 def coco_ap_resampled(
     result: CocoDetection, weights: ArrayLike, *, summary: str = "ap"
 ) -> NDArray[np.float64]:
@@ -418,6 +427,7 @@ def coco_ap_resampled(
     (True, [0.505, 0.505, 0.5])
     """
     func = "coco_ap_resampled"
+    _check_result(result, func)
     summary = choice(summary, tuple(COCO_SUMMARIES), name="summary", func=func)
     matches = result.matches
     w = np.asarray(weights, dtype=np.float64)
@@ -519,6 +529,7 @@ def coco_ap_ci(
     (True, True, 'bootstrap-percentile')
     """
     func = "coco_ap_ci"
+    _check_result(result, func)
     summary = choice(summary, tuple(COCO_SUMMARIES), name="summary", func=func)
     ids = result.matches.image_ids
     groups: Any = None

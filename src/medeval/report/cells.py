@@ -47,8 +47,8 @@ def metric_name(name: str, definition: str | None = None) -> Cell:
     if f"metric.{name}" not in catalogue("en") and at and key in catalogue("en") \
             and key in catalogue("ko"):
         return message(key, param=param)
-    definition = DEFINITIONS.get(name)
-    return known(f"metric.{name}", definition.name if definition else name)
+    written = DEFINITIONS.get(name)
+    return known(f"metric.{name}", written.name if written else name)
 
 
 def number_text(value: Any, unit: str = "1") -> str:

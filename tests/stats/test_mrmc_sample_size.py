@@ -176,3 +176,26 @@ class TestBadInput:
             mrmc_sample_size(vandyke, readers=5, effect_size=0.05, power=80)
         with pytest.raises(InvalidInputError, match="pilot"):
             mrmc_power({"var_tr": 0.0}, readers=5, cases=100, effect_size=0.05)  # type: ignore[arg-type]
+
+    def test_the_sample_size_refuses_in_its_own_name(self, vandyke, shared_data):
+        # found in the api pass: mrmc_sample_size's pilot, readers, alpha and effect size
+        # were refused as "mrmc_power: ...", a function the user never called; alpha or an
+        # effect size given as text raised float()'s bare ValueError
+        dbm = mrmc(shared_data / "tables" / "vandyke.csv", method="DBM")
+        cases = [
+            ({"pilot": None}, "pilot must be an MRMCResult or PilotComponents, got NoneType"),
+            ({"pilot": dbm}, "the pilot must be an Obuchowski-Rockette analysis"),
+            ({"readers": 1}, "readers must be an integer of at least 2, got 1"),
+            ({"alpha": "0.05"}, "alpha must be a finite number, got '0.05'"),
+            ({"alpha": 1.5}, r"alpha must be in \(0, 1\), got 1.5"),
+            ({"effect_size": "0.05"}, "effect_size must be a finite number, got '0.05'"),
+            ({"power": "0.8"}, "power must be a finite number, got '0.8'"),
+            ({"scope": "ALL"}, "scope must be one of"),
+        ]
+        for change, message in cases:
+            args = {"pilot": vandyke, "readers": 5, "effect_size": 0.05, **change}
+            pilot = args.pop("pilot")
+            with pytest.raises(InvalidInputError, match=rf"^mrmc_sample_size: {message}"):
+                mrmc_sample_size(pilot, **args)
+        with pytest.raises(InvalidInputError, match=r"^mrmc_power: alpha must be a finite"):
+            mrmc_power(vandyke, readers=5, cases=100, effect_size=0.05, alpha="0.05")  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from scipy.stats import chi2, ncf, ncx2
 from scipy.stats import f as f_dist
 
-from .._validation import choice
+from .._validation import choice, real_number
 from ..errors import InvalidInputError
 from ._mrmc_records import MRMCResult, ORComponents
 
@@ -41,17 +41,17 @@ class PilotComponents:
     pilot_cases: int
 
     @classmethod
-    def from_result(cls, pilot: MRMCResult) -> PilotComponents:
+    def from_result(cls, pilot: MRMCResult, *, func: str = "mrmc_power") -> PilotComponents:
         """The components of an OR analysis of a pilot study (:func:`~medeval.stats.mrmc`),
-        ``var_tr`` recomputed by eq. 9 from its MS(T*R)."""
+        ``var_tr`` recomputed by eq. 9 from its MS(T*R); a refusal names ``func``."""
         if pilot.method != "OR" or not isinstance(pilot.variance_components, ORComponents):
             raise InvalidInputError(
-                "mrmc_power: the pilot must be an Obuchowski-Rockette analysis; run "
+                f"{func}: the pilot must be an Obuchowski-Rockette analysis; run "
                 "mrmc(table, method='OR') on the pilot readings"
             )
         if len(pilot.readers) < 2:
             raise InvalidInputError(
-                "mrmc_power: the pilot has one reader; Var(T*R) and Cov2, Cov3 need two "
+                f"{func}: the pilot has one reader; Var(T*R) and Cov2, Cov3 need two "
                 "or more"
             )
         vc = pilot.variance_components
@@ -105,21 +105,21 @@ class MRMCSampleSize:
         return asdict(self)
 
 
-def _pilot(pilot: MRMCResult | PilotComponents) -> PilotComponents:
+def _pilot(pilot: MRMCResult | PilotComponents, func: str) -> PilotComponents:
     if isinstance(pilot, MRMCResult):
-        return PilotComponents.from_result(pilot)
+        return PilotComponents.from_result(pilot, func=func)
     if isinstance(pilot, PilotComponents):
         return pilot
     raise InvalidInputError(
-        f"mrmc_power: pilot must be an MRMCResult or PilotComponents, got "
+        f"{func}: pilot must be an MRMCResult or PilotComponents, got "
         f"{type(pilot).__name__}"
     )
 
 
-def _positive_int(value: Any, name: str, minimum: int) -> int:
+def _positive_int(value: Any, name: str, minimum: int, func: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InvalidInputError(
-            f"mrmc_power: {name} must be an integer of at least {minimum}, got {value!r}"
+            f"{func}: {name} must be an integer of at least {minimum}, got {value!r}"
         )
     return value
 
@@ -188,14 +188,20 @@ def mrmc_power(
     >>> round(mrmc_power(pilot, readers=10, cases=165, effect_size=0.0438).power, 2)
     0.81
     """
-    comps = _pilot(pilot)
-    choice(scope, SCOPES, name="scope", func="mrmc_power")
-    readers = _positive_int(readers, "readers", 2)
-    cases = _positive_int(cases, "cases", 2)
-    if not 0.0 < float(alpha) < 1.0:
-        raise InvalidInputError(f"mrmc_power: alpha must be in (0, 1), got {alpha!r}")
-    if not math.isfinite(float(effect_size)):
-        raise InvalidInputError(f"mrmc_power: effect_size must be a number, got {effect_size!r}")
+    return _power(pilot, readers, cases, effect_size, alpha, scope, "mrmc_power")
+
+
+def _power(pilot: MRMCResult | PilotComponents, readers: int, cases: int,
+           effect_size: float, alpha: float, scope: Scope, func: str) -> MRMCPower:
+    """:func:`mrmc_power`'s work; a refusal names ``func``, the function called."""
+    comps = _pilot(pilot, func)
+    choice(scope, SCOPES, name="scope", func=func)
+    readers = _positive_int(readers, "readers", 2, func)
+    cases = _positive_int(cases, "cases", 2, func)
+    alpha = real_number(alpha, name="alpha", func=func)
+    if not 0.0 < alpha < 1.0:
+        raise InvalidInputError(f"{func}: alpha must be in (0, 1), got {alpha!r}")
+    effect_size = real_number(effect_size, name="effect_size", func=func)
     var_tr = max(comps.var_tr, 0.0)
     ratio = comps.pilot_cases / cases
     spread = max(comps.cov2 - comps.cov3, 0.0)
@@ -203,7 +209,7 @@ def mrmc_power(
     d2 = float(effect_size) ** 2
     if scope == "FRRC":
         den = ratio * (within + (readers - 1) * spread)
-        _check_positive(den, scope)
+        _check_positive(den, scope, func)
         lam = d2 * readers / 2 / den
         crit = float(chi2.ppf(1 - alpha, 1))
         return MRMCPower(float(ncx2.sf(crit, 1, lam)), readers, cases, float(effect_size),
@@ -215,7 +221,7 @@ def mrmc_power(
     else:
         den = fixed_cases
         ddf = float(readers - 1)
-    _check_positive(den, scope)
+    _check_positive(den, scope, func)
     lam = d2 * readers / 2 / den
     if math.isinf(ddf):  # F(1, inf, lambda) is the noncentral chi-square on 1 df
         crit = float(chi2.ppf(1 - alpha, 1))
@@ -230,10 +236,10 @@ def mrmc_power(
                      float(alpha), scope, lam, ddf, crit)
 
 
-def _check_positive(den: float, scope: str) -> None:
+def _check_positive(den: float, scope: str, func: str) -> None:
     if not den > 0:
         raise InvalidInputError(
-            f"mrmc_power: the pilot's components give a {scope} error variance of {den!r} "
+            f"{func}: the pilot's components give a {scope} error variance of {den!r} "
             "(not positive); the power is undefined - check var_error > cov1 and the pilot"
         )
 
@@ -306,18 +312,19 @@ def mrmc_sample_size(
     >>> mrmc_sample_size(pilot, readers=10, effect_size=0.05).cases
     119
     """
-    if not 0.0 < float(power) < 1.0:
-        raise InvalidInputError(f"mrmc_sample_size: power must be in (0, 1), got {power!r}")
-    max_cases = _positive_int(max_cases, "max_cases", 2)
+    func = "mrmc_sample_size"
+    power = real_number(power, name="power", func=func)
+    if not 0.0 < power < 1.0:
+        raise InvalidInputError(f"{func}: power must be in (0, 1), got {power!r}")
+    max_cases = _positive_int(max_cases, "max_cases", 2, func)
     best = None
     for cases in range(2, max_cases + 1):
-        best = mrmc_power(pilot, readers=readers, cases=cases, effect_size=effect_size,
-                          alpha=alpha, scope=scope)
+        best = _power(pilot, readers, cases, effect_size, alpha, scope, func)
         if best.power >= power:
             return MRMCSampleSize(cases, readers, best.power, float(power),
                                   float(effect_size), float(alpha), scope)
     assert best is not None
-    limit = _limit_power(_pilot(pilot), readers, float(effect_size), float(alpha), scope)
+    limit = _limit_power(_pilot(pilot, func), readers, float(effect_size), float(alpha), scope)
     if limit >= power:
         raise InvalidInputError(
             f"mrmc_sample_size: {max_cases} cases (max_cases) give power {best.power:.4f}, "

@@ -305,3 +305,7 @@ def test_one_match_or_other_objects_are_refused_naming_them():
     assert froc((mm for mm in [m]), fp_rates=[1.0]).sensitivity_at == {1.0: 1.0}
     truth, score = case_scores(mm for mm in (m,))
     assert truth.tolist() == [True] and score.tolist() == [0.9]
+    # and a no-detection score as text is named, not float()'s bare TypeError
+    with pytest.raises(InvalidInputError, match="no_detection_score must be a finite number, "
+                       "got '0'"):
+        case_scores([m], no_detection_score="0")  # type: ignore[arg-type]

@@ -630,8 +630,10 @@ def case_scores(
     ([True, False], [0.8, 0.0])
     """
     matches = _match_list(matches, "case_scores")
-    if not math.isfinite(no_detection_score):
-        raise InvalidInputError("case_scores: no_detection_score must be finite")
+    if not math.isfinite(_number(no_detection_score)):  # text or None: NaN, refused here
+        raise InvalidInputError(
+            f"case_scores: no_detection_score must be a finite number, got "
+            f"{no_detection_score!r}")
     y = np.array([not m.lesion_free for m in matches], dtype=bool)
     s = np.array([float(m.scores.max()) if m.scores.size else float(no_detection_score)
                   for m in matches])

@@ -17,6 +17,7 @@ import medeval
 import medeval.metrics
 import medeval.stats
 from medeval.definitions import DEFINITIONS
+from medeval.errors import MedevalError as MedevalErrorBase
 
 TESTS = Path(__file__).resolve().parent
 SECTIONS = ("Parameters", "Returns", "Notes", "References", "Examples", ".. math::")
@@ -49,6 +50,19 @@ def test_all_names_exist():
     for module in (medeval, medeval.metrics, medeval.stats):
         for name in module.__all__:
             assert getattr(module, name) is not None, f"{module.__name__}.{name}"
+
+
+def test_every_error_and_warning_of_medeval_errors_is_exported():
+    # found in the api pass: medeval.RegistryError was missing (AttributeError), while
+    # the errors module's tree names it beside the others that medeval exports
+    import medeval.errors as errors
+
+    defined = {name for name, obj in vars(errors).items()
+               if inspect.isclass(obj) and issubclass(obj, (MedevalErrorBase, Warning))
+               and obj.__module__ == "medeval.errors"}
+    assert {"MedevalError", "RegistryError", "UndefinedMetricWarning"} <= defined
+    assert defined <= set(medeval.__all__), sorted(defined - set(medeval.__all__))
+    assert all(getattr(medeval, name) is getattr(errors, name) for name in defined)
 
 
 def test_definitions_are_complete():

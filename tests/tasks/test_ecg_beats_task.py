@@ -410,6 +410,21 @@ def test_each_malformed_prediction_says_what_is_wrong(study):
         "2273: 1e+20" in detail
 
 
+@pytest.mark.parametrize("prediction, got", [
+    ([{"fs": 360, "samples": [64]}], "got a list of 1 value(s)"),
+    ([], "got a list of 0 value(s)"),
+    (360, "got 360"),
+])
+def test_a_prediction_that_is_no_object_is_named(study, prediction, got):
+    # The runner stores a plugin's list as it is (36064d3, for coco-detection); a list here
+    # failed with Python's words, "list indices must be integers or slices, not str".
+    # Found in the review-docs pass.
+    folder, _ = study
+    detail = _prediction_failure(folder, prediction)
+    assert detail == ('case 100: the prediction must be {"fs": Hz, "samples": [...], '
+                      f'"symbols": [...]}}, an object; {got}')
+
+
 def _records_study(folder: Path, miss_rates, *, resampling_unit: str = "case",
                    interval: str | None = None):
     """Records of normal beats (one every 288 samples, 10 minutes at 360 Hz), written by

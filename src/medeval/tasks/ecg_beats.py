@@ -220,6 +220,12 @@ class EcgBeats(TaskType):
 
     def _json_prediction(self, case: Case, predictions: Path) -> tuple[Any, Any, float]:
         data = read_json_prediction(case, predictions)
+        if not isinstance(data, dict):  # a list (a plugin's may be stored as it is) or text
+            got = (f"a list of {len(data)} value(s)" if isinstance(data, list)
+                   else repr(data)[:60])
+            raise PredictionError(
+                f"case {case.case_id}: the prediction must be {{\"fs\": Hz, \"samples\": "
+                f"[...], \"symbols\": [...]}}, an object; got {got}")
         try:
             fs = number(data["fs"], name="fs")  # not "360", not true
             if not math.isfinite(fs) or fs <= 0:

@@ -459,6 +459,35 @@ def test_ccc_against_desctools_arithmetic(seed):
     assert (e.value, e.low, e.high) == pytest.approx(_lin_z_interval(x, y, 0.9), rel=1e-10)
 
 
+def test_ccc_near_perfect_agreement_against_60_digits():
+    # Found in the api pass: with 1 - rho_c ~ 5e-13 the difference 1 - rho_c^2 of two
+    # numbers near 1 lost three digits, so 1 - lower bound was 3.2312e-12 where DescTools'
+    # arithmetic carried out with 60 digits (mpmath) gives 3.2292e-12. Formed from the
+    # pairs, it agrees to 1e-5 (the point estimate itself, 2 s_xy / denominator, holds
+    # 1 - rho_c to about 5e-4 only: its rounding near 1).
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 60
+    x = np.array([100.0, 200.0, 300.0, 400.0, 500.0, 600.0])
+    y = x + np.array([3e-4, -1e-4, 2e-4, 0.0, -2e-4, 1e-4])
+    xs, ys = [mp.mpf(float(v)) for v in x], [mp.mpf(float(v)) for v in y]
+    k = len(xs)
+    mx, my = sum(xs) / k, sum(ys) / k
+    sx2, sy2 = sum((a - mx) ** 2 for a in xs) / k, sum((b - my) ** 2 for b in ys) / k
+    sxy = sum((a - mx) * (b - my) for a, b in zip(xs, ys)) / k
+    r, p = sxy / mp.sqrt(sx2 * sy2), 2 * sxy / (sx2 + sy2 + (mx - my) ** 2)
+    u = (my - mx) / (sx2 * sy2) ** mp.mpf(0.25)
+    sep = mp.sqrt(((1 - r**2) * p**2 * (1 - p**2) / r**2 + 2 * p**3 * (1 - p) * u**2 / r
+                   - p**4 * u**4 / (2 * r**2)) / (k - 2))
+    half = mp.mpf(stats.norm.ppf(0.975)) * sep / (1 - p**2)
+    z = mp.log((1 + p) / (1 - p)) / 2
+    low, high = mp.tanh(z - half), mp.tanh(z + half)
+    e = lins_ccc(x, y)
+    # abs=0: pytest.approx's default absolute tolerance (1e-12) would pass anything here
+    assert 1 - e.low == pytest.approx(float(1 - low), rel=1e-4, abs=0)
+    assert 1 - e.high == pytest.approx(float(1 - high), rel=1e-4, abs=0)
+    assert 1 - e.value == pytest.approx(float(1 - p), rel=1e-3, abs=0)
+
+
 def test_ccc_uncorrelated_has_an_interval():
     # r = 0 exactly: rho_c = 0, and with C_b = rho_c / r the variance stays defined
     x, y = [1, 2, 3, 4], [1, -1, -1, 1]
@@ -556,6 +585,13 @@ pairs = st.integers(3, 40).flatmap(
 @given(data=pairs, seed=st.integers(0, 2**16))
 # Found by Hypothesis: a subnormal variance overflowed u^4 in Lin's CCC variance.
 @example(data=([0.0, 0.0, 1.0], [0.0, 0.0, 3.3449409406238384e-161]), seed=0)
+# Found by Hypothesis in the api pass: near perfect agreement, 1 - rho_c^2 cancelled, so
+# one order of the pairs gave a variance of -2.87 (NaN interval), another a defined one;
+# or rho_c rounded to 1.0 (NaN) in one order and not in another; or 1 - rho_c^2 squared
+# underflowed to 0 (ZeroDivisionError).
+@example(data=([0.0, 0.0, 695.75], [1e-05, 1e-05, 695.75]), seed=0)
+@example(data=([0.0, 1e-05, 696.0], [1e-05, 1e-05, 696.0]), seed=0)
+@example(data=([1.0] + [0.0] * 8, [1.0] + [0.0] * 7 + [6.527210251451772e-108]), seed=0)
 def test_intervals_contain_estimates_and_ignore_order(data, seed):
     ref, meas = np.array(data[0]), np.array(data[1])
     order = np.random.default_rng(seed).permutation(len(ref))

@@ -420,26 +420,41 @@ def lins_ccc(
         return Estimate(nan, nan, nan, "lin-z", level, n, note=note)
     ccc = 2.0 * sxy / denominator
     reason = ""
+    # 1 - rho_c from the pairs (see below): rho_c = 1 exactly when every x equals its y,
+    # which a rounded 2 s_xy / denominator of 1.0 does not tell
+    msd = float(np.mean((x - y) ** 2))
+    gap = msd / denominator
     if sx2 == 0.0 or sy2 == 0.0:
         reason = "a series is constant, so r and u are undefined"
-    elif abs(ccc) >= 1.0:
+    elif gap == 0.0 or gap >= 2.0:
         reason = "|concordance| = 1, so its z-transform is infinite"
     elif n < 3:
         reason = "n = 2 leaves no degree of freedom (n - 2 = 0)"
     else:
         # The formula above, with r C_b = rho_c and C_b u^2 = 2 w, w = shift^2 / denominator:
         # no quotient by sqrt(s_x s_y), which overflows u^4 when a variance is subnormal.
-        cb = 2.0 * math.sqrt(sx2 * sy2) / denominator
-        w = shift**2 / denominator
-        one = 1.0 - ccc**2
+        # Near perfect agreement 1 - rho_c^2 and C_b^2 - rho_c^2 are differences of
+        # numbers near 1, which cancel (the same data in another order gave a variance of
+        # -2.87, NaN, or a defined interval). They are formed from the pairs instead, and
+        # every quotient by 1 - rho_c^2 is taken as a ratio bounded by 1 (no underflow):
+        # with msd = mean((x - y)^2) = var(x - y) + shift^2, 1 - rho_c = gap = msd /
+        # denominator, 1 - rho_c^2 = gap (2 - gap), C_b - rho_c = 2 s_x s_y (1 - r) /
+        # denominator where 1 - r = mean((z_x - z_y)^2) / 2 (z: the standardised series)
+        # and 2 s_x s_y (1 - r) <= var(x - y) <= msd, w / gap = shift^2 / msd <= 1, and
+        # z = atanh(rho_c) = log((2 - gap) / gap) / 2.
+        sx, sy = math.sqrt(sx2), math.sqrt(sy2)
+        one_minus_r = float(np.mean(((x - x.mean()) / sx - (y - y.mean()) / sy) ** 2)) / 2.0
+        cb = 2.0 * sx * sy / denominator
+        k = 1.0 / (2.0 - gap)
+        v = shift**2 / msd * k  # w / (1 - rho_c^2)
         variance = (
-            (cb**2 - ccc**2) / one
-            + 4.0 * ccc**2 * (1.0 - ccc) * w / one**2
-            - 2.0 * ccc**2 * w**2 / one**2
+            2.0 * sx * sy * one_minus_r / msd * (cb + ccc) * k
+            + 4.0 * ccc**2 * k * v
+            - 2.0 * ccc**2 * v**2
         ) / (n - 2)
         if variance > 0.0 and math.isfinite(variance):
             half = float(norm.ppf(1.0 - (1.0 - level) / 2.0)) * math.sqrt(variance)
-            z = math.atanh(ccc)
+            z = 0.5 * math.log((2.0 - gap) / gap)
             return Estimate(ccc, math.tanh(z - half), math.tanh(z + half), "lin-z", level, n)
         reason = f"the variance estimate is {variance!r}, not positive"
     note = f"{func}: the confidence interval is undefined: {reason}; NaN"

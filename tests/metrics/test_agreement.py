@@ -462,30 +462,34 @@ def test_ccc_against_desctools_arithmetic(seed):
 def test_ccc_near_perfect_agreement_against_60_digits():
     # Found in the api pass: with 1 - rho_c ~ 5e-13 the difference 1 - rho_c^2 of two
     # numbers near 1 lost three digits, so 1 - lower bound was 3.2312e-12 where DescTools'
-    # arithmetic carried out with 60 digits (mpmath) gives 3.2292e-12. Formed from the
+    # arithmetic carried out with 60 digits (decimal) gives 3.2292e-12. Formed from the
     # pairs, it agrees to 1e-5 (the point estimate itself, 2 s_xy / denominator, holds
     # 1 - rho_c to about 5e-4 only: its rounding near 1).
-    mp = pytest.importorskip("mpmath")
-    mp.mp.dps = 60
+    from decimal import Decimal, localcontext
+
     x = np.array([100.0, 200.0, 300.0, 400.0, 500.0, 600.0])
     y = x + np.array([3e-4, -1e-4, 2e-4, 0.0, -2e-4, 1e-4])
-    xs, ys = [mp.mpf(float(v)) for v in x], [mp.mpf(float(v)) for v in y]
-    k = len(xs)
-    mx, my = sum(xs) / k, sum(ys) / k
-    sx2, sy2 = sum((a - mx) ** 2 for a in xs) / k, sum((b - my) ** 2 for b in ys) / k
-    sxy = sum((a - mx) * (b - my) for a, b in zip(xs, ys)) / k
-    r, p = sxy / mp.sqrt(sx2 * sy2), 2 * sxy / (sx2 + sy2 + (mx - my) ** 2)
-    u = (my - mx) / (sx2 * sy2) ** mp.mpf(0.25)
-    sep = mp.sqrt(((1 - r**2) * p**2 * (1 - p**2) / r**2 + 2 * p**3 * (1 - p) * u**2 / r
-                   - p**4 * u**4 / (2 * r**2)) / (k - 2))
-    half = mp.mpf(stats.norm.ppf(0.975)) * sep / (1 - p**2)
-    z = mp.log((1 + p) / (1 - p)) / 2
-    low, high = mp.tanh(z - half), mp.tanh(z + half)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        xs, ys = [Decimal(float(v)) for v in x], [Decimal(float(v)) for v in y]
+        k = len(xs)
+        mx, my = sum(xs) / k, sum(ys) / k
+        sx2, sy2 = sum((a - mx) ** 2 for a in xs) / k, sum((b - my) ** 2 for b in ys) / k
+        sxy = sum((a - mx) * (b - my) for a, b in zip(xs, ys)) / k
+        r, p = sxy / (sx2 * sy2).sqrt(), 2 * sxy / (sx2 + sy2 + (mx - my) ** 2)
+        u = (my - mx) / (sx2 * sy2).sqrt().sqrt()
+        sep = (((1 - r**2) * p**2 * (1 - p**2) / r**2 + 2 * p**3 * (1 - p) * u**2 / r
+                - p**4 * u**4 / (2 * r**2)) / (k - 2)).sqrt()
+        half = Decimal(float(stats.norm.ppf(0.975))) * sep / (1 - p**2)
+        z = ((1 + p) / (1 - p)).ln() / 2
+        # 1 - tanh(t) = 2 / (exp(2 t) + 1)
+        one_minus = [2 / ((2 * bound).exp() + 1) for bound in (z - half, z + half)]
+        expected = (float(1 - p), float(one_minus[0]), float(one_minus[1]))
     e = lins_ccc(x, y)
     # abs=0: pytest.approx's default absolute tolerance (1e-12) would pass anything here
-    assert 1 - e.low == pytest.approx(float(1 - low), rel=1e-4, abs=0)
-    assert 1 - e.high == pytest.approx(float(1 - high), rel=1e-4, abs=0)
-    assert 1 - e.value == pytest.approx(float(1 - p), rel=1e-3, abs=0)
+    assert 1 - e.low == pytest.approx(expected[1], rel=1e-4, abs=0)
+    assert 1 - e.high == pytest.approx(expected[2], rel=1e-4, abs=0)
+    assert 1 - e.value == pytest.approx(expected[0], rel=1e-3, abs=0)
 
 
 def test_ccc_uncorrelated_has_an_interval():

@@ -56,7 +56,8 @@ def predictions_changed(run_dir: Path) -> list[str]:
     paths = [os.path.join(folder, name) for _, name in present]
     digests = hash_files(paths, workers=None, progress=False, cache=True)
     changed = [key for key, path in zip(present, paths) if digests[path] != expected[key]]
-    removed = [key for key in expected if key not in set(present)]
+    kept = set(present)
+    removed = [key for key in expected if key not in kept]
     if not changed and not removed:
         return []
 

@@ -15,6 +15,7 @@ from ..definitions import DEFINITIONS
 from ..result import MetricRecord, Result
 from .blocks import Block, Cell, Para
 from .catalogue import Msg, catalogue
+from .made_by import made_after
 
 __all__ = ["by_name", "ci_text", "date_text", "estimate_cell", "goal_text", "group_value",
            "known", "level_text", "message", "method_cell", "metric_name", "n_text",
@@ -33,12 +34,14 @@ def known(key: str, fallback: str) -> Cell:
     return fallback
 
 
-def metric_name(name: str, definition: str | None = None) -> Cell:
+def metric_name(name: str, definition: str | None = None, *,
+                result: Result | None = None) -> Cell:
     """A metric's name in the catalogues; ``base@param`` from a ``metric_param`` template
     (``froc_sensitivity@0.5``); else the definition's English name, else the name. A
     ``definition`` that refines the name (``name@...``) and has a name of its own in both
     catalogues names it instead (the multi-class ``cohen_kappa`` under quadratic weights,
-    ``cohen_kappa@quadratic``)."""
+    ``cohen_kappa@quadratic``). Given the ``result``, a template may be worded for it
+    (:func:`_worded_for`)."""
     if definition is not None and definition.startswith(f"{name}@") and all(
             f"metric.{definition}" in catalogue(lang) for lang in ("en", "ko")):
         return Msg(f"metric.{definition}")
@@ -46,9 +49,26 @@ def metric_name(name: str, definition: str | None = None) -> Cell:
     key = f"metric_param.{base}"
     if f"metric.{name}" not in catalogue("en") and at and key in catalogue("en") \
             and key in catalogue("ko"):
-        return message(key, param=param)
+        return message(_worded_for(key, param, result), param=param)
     written = DEFINITIONS.get(name)
     return known(f"metric.{name}", written.name if written else name)
+
+
+#: The last release whose certificates name FROC sensitivities "at 1 false positives per
+#: case" whatever the task; a result it made renders so still (:mod:`.made_by`).
+FROC_WORDING_UNTIL = "0.7.0"
+
+
+def _worded_for(key: str, param: str, result: Result | None) -> str:
+    """A ``metric_param`` key as worded for the result: the FROC sensitivity of a
+    ``coco-detection`` result is at false positives per frame (its cases are frames, as
+    its failure policy and notes say), and at 1 false positive, singular. Results made by
+    medeval 0.7.0 or before keep the wording their certificates were issued with."""
+    if result is None or not made_after(result, FROC_WORDING_UNTIL):
+        return key
+    worded = key + ("_frame" if result.task == "coco-detection" else "") + (
+        "_one" if param == "1" else "")
+    return worded if all(worded in catalogue(lang) for lang in ("en", "ko")) else key
 
 
 def number_text(value: Any, unit: str = "1") -> str:

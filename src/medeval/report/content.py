@@ -54,6 +54,7 @@ from .cells import number_label, own_text
 from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
 from .info import ReportInfo
+from .made_by import made_after
 from .notes_ko import warning_ko
 from .reader_study import reader_study_method
 from .results import (
@@ -289,7 +290,7 @@ def _summary(result: Result, level: str) -> Section:
         metric = metrics.get(verdict.metric)
         unit = metric.unit if metric is not None else "1"
         rows.append((
-            _metric_name(verdict.metric, metric.definition if metric else None),
+            _metric_name(verdict.metric, metric.definition if metric else None, result=result),
             _estimate(metric), _ci(metric), _n(metric),
             _goal(verdict.goal, unit), sources.get(verdict.metric, ""),
             Msg(f"text.rule_{verdict.rule}"), Msg(f"text.outcome_{verdict.outcome}"),
@@ -421,10 +422,11 @@ def _definitions(result: Result) -> Section:
     for metric in ordered_metrics(result.metrics):
         definition = DEFINITIONS.get(metric.definition)
         if definition is None:
-            rows.append((metric.definition, _metric_name(metric.name, metric.definition),
+            rows.append((metric.definition, _metric_name(metric.name, metric.definition,
+                                                       result=result),
                          "—", "—"))
             continue
-        rows.append((definition.id, _metric_name(metric.name, metric.definition),
+        rows.append((definition.id, _metric_name(metric.name, metric.definition, result=result),
                      definition.formula,
                      definition.reference))
     header = (Msg("column.definition_id"), Msg("column.name"), Msg("column.formula"),
@@ -485,9 +487,39 @@ def _method_section(result: Result, level: str) -> Section:
 
 def _ci_methods_key(result: Result) -> str:
     """The methods line of the task's own (measurement: its agreement intervals; multi-class:
-    no AUC), else the general one naming the protocol's proportion, AUC and bootstrap."""
+    no AUC), else the general one naming the protocol's proportion, AUC and bootstrap
+    methods: for a result made after medeval 0.7.0, only those its figures used (a
+    coco-detection result's are all bootstrap intervals: 'bootstrap: percentile', not
+    'proportions: wilson; AUC: delong; ...'); one made before keeps the line its
+    certificate was issued with (:mod:`.made_by`)."""
     key = f"text.ci_methods_{result.task}"
-    return key if key in catalogue("en") else "text.ci_methods"
+    if key in catalogue("en"):
+        return key
+    used = _method_families(result) if made_after(result, CI_METHODS_UNTIL) else ()
+    return f"text.ci_methods_{'_'.join(used)}" if 0 < len(used) < 3 else "text.ci_methods"
+
+
+#: The last release whose certificates name the protocol's proportion, AUC and bootstrap
+#: methods whatever the figures used; a result it made renders so still.
+CI_METHODS_UNTIL = "0.7.0"
+
+
+def _method_families(result: Result) -> tuple[str, ...]:
+    """Which of the methods line's three families the result's intervals used, in its
+    order: ``proportion`` (the protocol's proportion method, or its clustered form),
+    ``auc`` (an ROC AUC, whatever its method) and ``bootstrap`` (a bootstrap interval,
+    the AUC's included), over the figures of every table the certificate prints."""
+    proportion = result.parameters.statistics.proportion_method
+    metrics = [*result.metrics, *(result.failures.alternative.metrics
+                                  if result.failures.alternative is not None else ()),
+               *(m for group in result.subgroups for m in group.metrics)]
+    used = {
+        "proportion": any(m.estimate.method in (proportion, f"{proportion}-clustered")
+                          for m in metrics),
+        "auc": any(m.definition.partition("@")[0] == "roc_auc" for m in metrics),
+        "bootstrap": any(m.estimate.method.startswith("bootstrap-") for m in metrics),
+    }
+    return tuple(family for family, was in used.items() if was)
 
 
 def _clustered(result: Result) -> bool:

@@ -77,8 +77,10 @@ def ordered_metrics(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:
     return sorted(metrics, key=lambda m: (order.get(m.definition, len(order)), m.name))
 
 
-def _metric_rows(metrics: Sequence[MetricRecord]) -> tuple[tuple[Cell, ...], ...]:
-    return tuple((_metric_name(m.name, m.definition), _estimate(m), _ci(m), _method(m), _n(m),
+def _metric_rows(metrics: Sequence[MetricRecord], result: Result
+                 ) -> tuple[tuple[Cell, ...], ...]:
+    return tuple((_metric_name(m.name, m.definition, result=result), _estimate(m), _ci(m),
+                  _method(m), _n(m),
                   _known(f"unit.{m.unit}", m.unit))
                  for m in ordered_metrics(metrics))
 
@@ -154,7 +156,7 @@ def results_section(result: Result, level: str) -> Section:
                                   for k, v in empty.items()),
                             (3, 1), numeric=(1,), span=0.5))
     blocks += _multiclass_matrix(result.tables)
-    blocks.append(Table(_metric_header(level), _metric_rows(result.metrics),
+    blocks.append(Table(_metric_header(level), _metric_rows(result.metrics, result),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks += _ec57_average(result.tables)
     blocks += _ec57_matrices(result.tables, result.precheck)
@@ -399,7 +401,7 @@ def alternative_section(result: Result, level: str) -> Section:
     return Section(0, Msg("section.alternative"), (
         Para(note, "note"),
         Para(Msg(title), "mark"),
-        Table(_metric_header(level), _metric_rows(alternative.metrics),
+        Table(_metric_header(level), _metric_rows(alternative.metrics, result),
               _METRIC_WIDTHS, numeric=(1, 2, 4)),
     ))
 
@@ -414,7 +416,8 @@ def _subgroup_table(result: Result, column: str, names: Sequence[str],
                           Msg("column.count_analysed" if failed_left_out(result)
                               else "column.count")]
     whole = _by_name(result.metrics)  # the definition, as the results table names it
-    header += [_metric_name(n, whole[n].definition if n in whole else None) for n in names]
+    header += [_metric_name(n, whole[n].definition if n in whole else None, result=result)
+               for n in names]
     rows = []
     for group in (g for g in result.subgroups if g.column == column):
         row: list[Cell] = [_group_value(group.value), str(group.n_cases)]

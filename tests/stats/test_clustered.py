@@ -213,6 +213,13 @@ class TestProportionEdges:
 
     @pytest.mark.parametrize(("kwargs", "match"), [
         ({"successes": [0, 2], "clusters": [1, 2]}, "0/1"),
+        # a list of text with NaN (an object array since 4d79676) or a mix of kinds:
+        # the values shown are numpy's unique ones, which cannot be sorted, so this
+        # raised a bare TypeError (found in the review-api pass)
+        ({"successes": ["n", "p", float("nan"), "n"], "clusters": [1, 1, 2, 2]},
+         r"0/1 \(or boolean\) outcome per case, got values \['n', 'p', nan\]$"),
+        ({"successes": [0, 1, "1", 0], "clusters": [1, 1, 2, 2]},
+         r"got values \['1', 0, 1\]$"),
         ({"successes": [0, 1, 1], "clusters": [1, 2]}, "differ in length"),
         ({"successes": [0, 1], "clusters": [1, 2], "method": "exact"}, "method"),
         ({"successes": [0, 1], "clusters": [1, 2], "boundary": "x"}, "boundary"),

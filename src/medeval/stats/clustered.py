@@ -102,9 +102,13 @@ def cluster_design(
         values = outcome.astype(np.int64)
     else:
         if outcome.dtype.kind not in "iuf" or not np.all(np.isin(outcome, (0, 1))):
+            try:
+                shown = str(np.unique(outcome)[:10].tolist())
+            except TypeError:  # text with NaN or numbers (object): numpy cannot sort them
+                shown = "[" + ", ".join(sorted({repr(v) for v in outcome.tolist()})[:10]) + "]"
             raise InvalidInputError(
                 f"{func}: successes must hold one 0/1 (or boolean) outcome per case, got "
-                f"values {np.unique(outcome)[:10].tolist()}"
+                f"values {shown}"
             )
         values = outcome.astype(np.int64)
     if n == 0:

@@ -136,8 +136,12 @@ class Measurement(TaskType):
 
 def _unit_slip(reference: np.ndarray, measured: np.ndarray, unit: str) -> tuple[str, ...]:
     """A warning where the measurements' median is a power of ten (within 25%) times the
-    references': one side written in another unit (cm against mm, mL against mm³), which
-    nothing converts. The figures stand as computed.
+    references' and the pairs agree far better so scaled (the median absolute difference
+    under half of what it is unscaled): one side written in another unit (cm against mm,
+    mL against mm³), which nothing converts. The figures stand as computed. The medians
+    alone would name a quantity near zero (a signed shift, a volume mostly 0) whose
+    medians happen to be 10 times apart, while scaling its references does not bring the
+    pairs together.
 
     Examples
     --------
@@ -145,12 +149,17 @@ def _unit_slip(reference: np.ndarray, measured: np.ndarray, unit: str) -> tuple[
     'the measurements are about 0.1 times the references (media'
     >>> _unit_slip(np.array([52.2, 60.1]), np.array([53.0, 59.0]), "mm")
     ()
+    >>> _unit_slip(np.array([-4.0, 0.05, 3.0]), np.array([-3.0, 0.5, 3.5]), "mm")
+    ()
     """
     ref_median, meas_median = float(np.median(reference)), float(np.median(measured))
     if ref_median <= 0 or meas_median <= 0:
         return ()
     power = math.log10(meas_median / ref_median)
     if round(power) == 0 or abs(power - round(power)) > math.log10(1.25):
+        return ()
+    scaled = np.median(np.abs(measured - reference * 10.0 ** round(power)))
+    if not scaled < np.median(np.abs(measured - reference)) / 2:
         return ()
     return (f"the measurements are about {10.0 ** round(power):g} times the references "
             f"(medians {meas_median:g} and {ref_median:g} {unit}): is one side in another "

@@ -470,3 +470,22 @@ def test_the_clustered_auc_is_the_auc_to_the_last_bit():
     assert auc_ci(truth, score, clusters=patients).value == exact
     assert auc_ci(truth, score, method="obuchowski", clusters=patients).value == exact
     assert delong_test(truth, score, other, clusters=patients).auc_a == exact
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_clustered_auc_with_ties_is_the_exact_count_rounded_once(seed):
+    # scores in tenths, so most positives tie with negatives: the count of wins plus one
+    # half per tie, in fractions, rounded once (found in the review-api pass, checking
+    # 6900cad on tied scores)
+    from fractions import Fraction
+
+    rng = np.random.default_rng(seed)
+    patients = rng.integers(0, 40, 150)
+    truth = rng.random(150) < 0.4
+    score = np.round(rng.random(150) + 0.2 * truth, 1)
+    pos, neg = score[truth], score[~truth]
+    wins = sum(Fraction(1) if x > y else Fraction(1, 2) if x == y else Fraction(0)
+               for x in pos for y in neg)
+    exact = float(wins / (pos.size * neg.size))
+    assert auc_ci(truth, score, method="obuchowski", clusters=patients).value == exact
+    assert delong_test(truth, score[::-1], score, clusters=patients).auc_b == exact

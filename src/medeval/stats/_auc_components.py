@@ -86,17 +86,20 @@ def structural_components(
     return both[:m], both[m:]
 
 
-def placements(positive: NDArray[np.bool_], score: NDArray[np.float64]) -> NDArray[np.float64]:
+def placements(
+    positive: NDArray[np.bool_], score: NDArray[np.float64], *,
+    numerators: NDArray[np.int64] | None = None,
+) -> NDArray[np.float64]:
     r"""Each case's structural component, in the cases' order: :math:`V_{10}` for a
     positive, :math:`V_{01}` for a negative (see :func:`structural_components`).
 
-    From :func:`placement_numerators` :math:`k`: a positive gets :math:`k / 2n`, a
-    negative :math:`1 - (2m - k) / 2m` — the mid-rank differences of Sun & Xu, rounded
-    the same way (:math:`T_Z - T_X` is :math:`k/2` for a positive, :math:`m - k/2` for
-    a negative).
+    From :func:`placement_numerators` :math:`k` (``numerators``, where the caller has
+    them already): a positive gets :math:`k / 2n`, a negative :math:`1 - (2m - k) / 2m`
+    — the mid-rank differences of Sun & Xu, rounded the same way (:math:`T_Z - T_X` is
+    :math:`k/2` for a positive, :math:`m - k/2` for a negative).
     """
     m = int(np.count_nonzero(positive))
-    num = placement_numerators(positive, score)
+    num = placement_numerators(positive, score) if numerators is None else numerators
     with np.errstate(divide="ignore", invalid="ignore"):
         v10 = num / (2 * (score.size - m))
         v01 = 1.0 - (2 * m - num) / (2 * m)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 import numpy as np
@@ -27,7 +28,7 @@ from scipy.optimize import brentq
 
 from .._validation import as_1d, choice, confidence_level, same_index, same_length, undefined
 from ..errors import InvalidInputError
-from ._auc_components import auc_and_delong_variance, structural_components
+from ._auc_components import placement_numerators, placements
 from ._resampling import cluster_codes
 from .estimate import Estimate
 from .intervals import PROPORTION_METHODS, ProportionMethod, bounds, wald_boundary_note
@@ -366,10 +367,14 @@ def obuchowski_covariance(
     d10 = np.empty((len(scores), n_clusters))
     d01 = np.empty((len(scores), n_clusters))
     for r, score in enumerate(scores):
-        v10, v01 = structural_components(score[truth], score[~truth])
-        # the AUC as roc_auc and DeLong's auc_ci give it (the exact rational rounded
-        # once); the mean of V10 can differ from it in the last place
-        theta = auc_and_delong_variance(truth, score)[0]
+        # one ordering gives the components and the AUC as roc_auc and DeLong's auc_ci
+        # give it: the exact Mann-Whitney count rounded once (the mean of V10 can differ
+        # from it in the last place)
+        num = placement_numerators(truth, score)
+        both = placements(truth, score, numerators=num)
+        v10, v01 = both[truth], both[~truth]
+        theta = (float(Fraction(int(num[truth].sum()), 2 * int(big_m) * int(big_n)))
+                 if big_m and big_n else math.nan)
         aucs[r] = theta
         d10[r] = np.bincount(pos, weights=v10, minlength=n_clusters) - m_i * theta
         d01[r] = np.bincount(neg, weights=v01, minlength=n_clusters) - n_i * theta

@@ -459,16 +459,12 @@ def test_ccc_against_desctools_arithmetic(seed):
     assert (e.value, e.low, e.high) == pytest.approx(_lin_z_interval(x, y, 0.9), rel=1e-10)
 
 
-def test_ccc_near_perfect_agreement_against_60_digits():
-    # Found in the api pass: with 1 - rho_c ~ 5e-13 the difference 1 - rho_c^2 of two
-    # numbers near 1 lost three digits, so 1 - lower bound was 3.2312e-12 where DescTools'
-    # arithmetic carried out with 60 digits (decimal) gives 3.2292e-12. Formed from the
-    # pairs, it agrees to 1e-5 (the point estimate itself, 2 s_xy / denominator, holds
-    # 1 - rho_c to about 5e-4 only: its rounding near 1).
+def _lin_z_60_digits(x, y, level=0.95):
+    """Lin's rho_c and the ends of its interval on the z scale, z -/+ half (Lin 1989 as
+    corrected 2000, DescTools' arithmetic), carried out with the standard library's
+    decimal at 60 digits on the floats given."""
     from decimal import Decimal, localcontext
 
-    x = np.array([100.0, 200.0, 300.0, 400.0, 500.0, 600.0])
-    y = x + np.array([3e-4, -1e-4, 2e-4, 0.0, -2e-4, 1e-4])
     with localcontext() as ctx:
         ctx.prec = 60
         xs, ys = [Decimal(float(v)) for v in x], [Decimal(float(v)) for v in y]
@@ -480,16 +476,51 @@ def test_ccc_near_perfect_agreement_against_60_digits():
         u = (my - mx) / (sx2 * sy2).sqrt().sqrt()
         sep = (((1 - r**2) * p**2 * (1 - p**2) / r**2 + 2 * p**3 * (1 - p) * u**2 / r
                 - p**4 * u**4 / (2 * r**2)) / (k - 2)).sqrt()
-        half = Decimal(float(stats.norm.ppf(0.975))) * sep / (1 - p**2)
+        half = Decimal(float(stats.norm.ppf(1 - (1 - level) / 2))) * sep / (1 - p**2)
         z = ((1 + p) / (1 - p)).ln() / 2
-        # 1 - tanh(t) = 2 / (exp(2 t) + 1)
-        one_minus = [2 / ((2 * bound).exp() + 1) for bound in (z - half, z + half)]
-        expected = (float(1 - p), float(one_minus[0]), float(one_minus[1]))
+        return p, z - half, z + half
+
+
+def _tanh(t):
+    """tanh of a Decimal, in its context's digits."""
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        e = (2 * t).exp()
+        return (e - 1) / (e + 1)
+
+
+def test_ccc_near_perfect_agreement_against_60_digits():
+    # Found in the api pass: with 1 - rho_c ~ 5e-13 the difference 1 - rho_c^2 of two
+    # numbers near 1 lost three digits, so 1 - lower bound was 3.2312e-12 where DescTools'
+    # arithmetic carried out with 60 digits (decimal) gives 3.2292e-12. Formed from the
+    # pairs, it agrees to 1e-5 (the point estimate itself, 2 s_xy / denominator, holds
+    # 1 - rho_c to about 5e-4 only: its rounding near 1).
+    x = np.array([100.0, 200.0, 300.0, 400.0, 500.0, 600.0])
+    y = x + np.array([3e-4, -1e-4, 2e-4, 0.0, -2e-4, 1e-4])
+    p, low, high = _lin_z_60_digits(x, y)
+    # 1 - tanh(t) = 2 / (exp(2 t) + 1)
+    expected = [float(1 - p)] + [float(2 / ((2 * t).exp() + 1)) for t in (low, high)]
     e = lins_ccc(x, y)
     # abs=0: pytest.approx's default absolute tolerance (1e-12) would pass anything here
     assert 1 - e.low == pytest.approx(expected[1], rel=1e-4, abs=0)
     assert 1 - e.high == pytest.approx(expected[2], rel=1e-4, abs=0)
     assert 1 - e.value == pytest.approx(expected[0], rel=1e-3, abs=0)
+
+
+def test_ccc_near_zero_against_60_digits():
+    # Found in the review-api pass: 6bd0f68 took z = atanh(rho_c) as log((2 - gap) / gap)
+    # / 2 everywhere; at rho_c = 4.4e-4 (a shift of 100 on a spread of 1.4) the ratio is
+    # near 1 and its log lost three digits: the lower bound was 3.4e-13 off in relative
+    # terms, where atanh(rho_c) holds it to 1e-15.
+    x = [1.0, 2.0, 3.0, 4.0, 5.0]
+    y = [101.0, 102.0, 103.0, 104.0, 105.5]
+    p, low, high = _lin_z_60_digits(x, y)
+    e = lins_ccc(x, y)
+    assert e.value == pytest.approx(float(p), rel=1e-15, abs=0)
+    assert e.low == pytest.approx(float(_tanh(low)), rel=1e-14, abs=0)
+    assert e.high == pytest.approx(float(_tanh(high)), rel=1e-14, abs=0)
 
 
 def test_ccc_uncorrelated_has_an_interval():

@@ -454,7 +454,10 @@ def lins_ccc(
         ) / (n - 2)
         if variance > 0.0 and math.isfinite(variance):
             half = float(norm.ppf(1.0 - (1.0 - level) / 2.0)) * math.sqrt(variance)
-            z = 0.5 * math.log((2.0 - gap) / gap)
+            # atanh(rho_c) from the gap near 1, where rho_c has lost its digits; from
+            # rho_c itself below 1/2, where (2 - gap) / gap is near 1 and its log would
+            # lose them (1e-13 relative at rho_c = 4e-4)
+            z = 0.5 * math.log((2.0 - gap) / gap) if ccc >= 0.5 else math.atanh(ccc)
             return Estimate(ccc, math.tanh(z - half), math.tanh(z + half), "lin-z", level, n)
         reason = f"the variance estimate is {variance!r}, not positive"
     note = f"{func}: the confidence interval is undefined: {reason}; NaN"

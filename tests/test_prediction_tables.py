@@ -287,3 +287,28 @@ def test_a_measurement_table_from_excel_with_a_unit_column(tmp_path):
     bias = result.metric("bias").estimate
     assert (bias.value, bias.low, bias.high, bias.n) == pytest.approx(
         (d.mean(), d.mean() - half, d.mean() + half, len(d)))
+
+
+@pytest.mark.parametrize("column", ["Unit", "units", " unit"])
+def test_a_unit_column_written_otherwise_is_refused_not_left_unread(tmp_path, column):
+    # dcd7dfa checks a column named 'unit' exactly; one headed 'Unit' (or 'units', or with
+    # a space: Excel keeps it) was dropped unread, so values it said were in cm were
+    # scored as mm with no failed case (found in the review-measure pass). The table is
+    # now refused, naming the column. A duplicate case is refused too, as for the others.
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "measurement", folder, ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    table = folder / "measured.csv"
+    table.write_text(f"case_id,value,{column}\n" + "".join(
+        f"{c},{float(r) / 10:g},cm\n" for c, r in zip(manifest["case_id"],
+                                                       manifest["reference"])))
+    with pytest.raises(TableError, match=f"column {column!r} is not read as the optional "
+                       "column 'unit', which must be named exactly so; rename it"):
+        medeval.evaluate(folder / "protocol.toml", table)
+    # named 'unit', each case states cm and fails
+    table.write_text(table.read_text().replace(column, "unit", 1))
+    result = medeval.evaluate(folder / "protocol.toml", table)
+    assert result.failures.n_failed == len(manifest) and result.flow.scored == 0
+    table.write_text(table.read_text() + f"{manifest['case_id'][0]},0.5,mm\n")
+    with pytest.raises(TableError, match=f"duplicate 'case_id' value.*{manifest['case_id'][0]}"):
+        medeval.evaluate(folder / "protocol.toml", table)

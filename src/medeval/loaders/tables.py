@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -85,7 +86,8 @@ def read_table(
         ``01``, ``None`` and ``NA`` stay words), not as numbers where every cell is one;
         only an empty cell is missing.
     optional : sequence of str
-        Columns kept where the table has them (a measurement's ``unit``).
+        Columns kept where the table has them (a measurement's ``unit``); one written
+        otherwise (``Unit``, ``units``, `` unit``) is refused rather than left unread.
 
     Returns
     -------
@@ -163,6 +165,7 @@ def read_table(
         dup = ids[ids.duplicated(keep=False) & ~empty]
         if not dup.empty:
             problems.append(f"duplicate {id_column!r} value(s) {_listing(sorted(set(dup)))}")
+    problems += _optional_misnamed(frame.columns, optional)
     if problems:
         raise TableError(f"{role} table {where}: " + "; ".join(problems))
     frame = frame.set_index(id_column)[
@@ -358,3 +361,24 @@ def _listing(items: Sequence[str]) -> str:
     shown = ", ".join(map(str, items[:_LIST_LIMIT]))
     more = len(items) - _LIST_LIMIT
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _optional_misnamed(columns: Any, optional: Sequence[str]) -> list[str]:
+    """An optional column written in another letter case, with spaces or as a plural
+    (``Unit``, ``units``): left unread, a unit of ``cm`` would pass unchecked, so it is
+    named for renaming.
+
+    Examples
+    --------
+    >>> _optional_misnamed(["case_id", "value", "Unit"], ["unit"])[0][:55]
+    "column 'Unit' is not read as the optional column 'unit'"
+    >>> _optional_misnamed(["case_id", "value", "unit"], ["unit"])
+    []
+    """
+    def plain(name: str) -> str:
+        return name.strip().casefold().removesuffix("s")
+
+    return [f"column {str(column)!r} is not read as the optional column {name!r}, which "
+            "must be named exactly so; rename it"
+            for name in optional if name not in columns
+            for column in columns if plain(str(column)) == plain(name)]

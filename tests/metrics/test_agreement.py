@@ -523,6 +523,19 @@ def test_ccc_near_zero_against_60_digits():
     assert e.high == pytest.approx(float(_tanh(high)), rel=1e-14, abs=0)
 
 
+def test_ccc_of_values_far_from_zero_against_60_digits():
+    # Found in the review-api pass: x.mean() - y.mean() of values near 1e8 lost the
+    # shift's digits (each mean ~1e-8 off, the shift 0.16), so rho_c was 0.99053956625
+    # where 60 digits give 0.99053956634; the mean of the differences keeps them.
+    x = 1e8 + np.arange(10.0)
+    y = x + np.array([0.31, -0.05, 0.42, 0.12, -0.27, 0.08, 0.36, -0.11, 0.5, 0.29])
+    p, low, high = _lin_z_60_digits(x, y)
+    e = lins_ccc(x, y)
+    assert e.value == pytest.approx(float(p), rel=1e-14, abs=0)
+    assert e.low == pytest.approx(float(_tanh(low)), rel=1e-13, abs=0)
+    assert e.high == pytest.approx(float(_tanh(high)), rel=1e-13, abs=0)
+
+
 def test_ccc_uncorrelated_has_an_interval():
     # r = 0 exactly: rho_c = 0, and with C_b = rho_c / r the variance stays defined
     x, y = [1, 2, 3, 4], [1, -1, -1, 1]

@@ -509,31 +509,26 @@ def test_ccc_near_perfect_agreement_against_60_digits():
     assert 1 - e.value == pytest.approx(expected[0], rel=1e-3, abs=0)
 
 
-def test_ccc_near_zero_against_60_digits():
+@pytest.mark.parametrize(("x", "y", "rel"), [
     # Found in the review-api pass: 6bd0f68 took z = atanh(rho_c) as log((2 - gap) / gap)
     # / 2 everywhere; at rho_c = 4.4e-4 (a shift of 100 on a spread of 1.4) the ratio is
     # near 1 and its log lost three digits: the lower bound was 3.4e-13 off in relative
     # terms, where atanh(rho_c) holds it to 1e-15.
-    x = [1.0, 2.0, 3.0, 4.0, 5.0]
-    y = [101.0, 102.0, 103.0, 104.0, 105.5]
-    p, low, high = _lin_z_60_digits(x, y)
-    e = lins_ccc(x, y)
-    assert e.value == pytest.approx(float(p), rel=1e-15, abs=0)
-    assert e.low == pytest.approx(float(_tanh(low)), rel=1e-14, abs=0)
-    assert e.high == pytest.approx(float(_tanh(high)), rel=1e-14, abs=0)
-
-
-def test_ccc_of_values_far_from_zero_against_60_digits():
+    pytest.param([1.0, 2.0, 3.0, 4.0, 5.0], [101.0, 102.0, 103.0, 104.0, 105.5], 1e-14,
+                 id="near zero"),
     # Found in the review-api pass: x.mean() - y.mean() of values near 1e8 lost the
     # shift's digits (each mean ~1e-8 off, the shift 0.16), so rho_c was 0.99053956625
     # where 60 digits give 0.99053956634; the mean of the differences keeps them.
-    x = 1e8 + np.arange(10.0)
-    y = x + np.array([0.31, -0.05, 0.42, 0.12, -0.27, 0.08, 0.36, -0.11, 0.5, 0.29])
+    pytest.param(1e8 + np.arange(10.0), 1e8 + np.arange(10.0) + np.array(
+        [0.31, -0.05, 0.42, 0.12, -0.27, 0.08, 0.36, -0.11, 0.5, 0.29]), 1e-13,
+        id="far from zero"),
+])
+def test_ccc_against_60_digits(x, y, rel):
     p, low, high = _lin_z_60_digits(x, y)
     e = lins_ccc(x, y)
     assert e.value == pytest.approx(float(p), rel=1e-14, abs=0)
-    assert e.low == pytest.approx(float(_tanh(low)), rel=1e-13, abs=0)
-    assert e.high == pytest.approx(float(_tanh(high)), rel=1e-13, abs=0)
+    assert e.low == pytest.approx(float(_tanh(low)), rel=rel, abs=0)
+    assert e.high == pytest.approx(float(_tanh(high)), rel=rel, abs=0)
 
 
 def test_ccc_uncorrelated_has_an_interval():

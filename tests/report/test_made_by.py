@@ -134,3 +134,84 @@ def test_a_result_of_medeval_0_1_renders_as_before() -> None:
     old = read_result(OLD)
     assert not made_after(old, "0.7.0")
     assert _methods_row(old) == ALL_THREE
+
+
+# The measure-pass's changes to the measurement and multi-class certificates (the
+# reference values' range, how a failed measurement counts, the task's own methods line,
+# the confusion matrix, a weighted kappa's name) were not gated: a result made by 0.7.0
+# rendered otherwise, and 'medeval verify' listed the lines changed against its issued
+# certificate. The old wording below is what medeval 0.7.0 (69bfd2c^) printed for these
+# sets; rendered by the code of that commit, their PDFs are byte-identical to a rendering
+# now with the version set to 0.7.0 (checked in the review-measure pass).
+
+def _printed(result: medeval.Result) -> list[str]:
+    """Every cell, field and paragraph of the certificate, in English."""
+    cells: list[object] = []
+    for section in build_certificate(result).sections:
+        for block in section.blocks:
+            if isinstance(block, Fields):
+                cells += [cell for row in block.rows for cell in row]
+            elif isinstance(block, Table):
+                cells += [*block.header, *(cell for row in block.rows for cell in row)]
+            else:
+                cells.append(getattr(block, "text", ""))
+    return [" ".join(texts(cell, "en")) for cell in cells]
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> medeval.Result:
+    folder = tmp_path_factory.mktemp("measured")
+    shutil.copytree(EXAMPLES / "measurement", folder / "m",
+                    ignore=shutil.ignore_patterns("make_data.py", "result"))
+    return _evaluate_in(folder / "m")
+
+
+def _evaluate_in(folder: Path) -> medeval.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+
+
+def test_a_measurement_result_of_0_7_0_renders_as_issued(measured: medeval.Result) -> None:
+    import pandas as pd
+
+    # the example's two failed cases (one missing, one invalid) under worst case
+    assert measured.failures.policy == "worst-case" and measured.failures.n_failed == 2
+    old = _printed(_made_by(measured, "0.7.0"))
+    # §4: each reference value as a class, with its count (pandas on the manifest)
+    references = pd.read_csv(EXAMPLES / "measurement" / "manifest.csv",
+                             dtype=str)["reference"].value_counts()
+    start = old.index("Composition by reference class")
+    table = dict(zip(old[start + 2::2], old[start + 3::2]))
+    assert {k: int(v) for k, v in table.items() if k in references} == references.to_dict()
+    assert "Reference values (measured quantity)" not in old
+    # the policy as a word, the failures' general note and the three methods
+    assert old.count("worst case") == 2  # the flow's and the method section's
+    assert any(p.startswith("Failed cases are counted as the worst outcome (a wrong answer")
+               for p in old)
+    assert any(p.startswith(ALL_THREE[1]) for p in old)
+    new = _printed(_made_by(measured, "0.8.0"))
+    assert "Composition by reference class" not in new
+    assert "Reference values (measured quantity)" in new
+    assert not any(p.startswith(ALL_THREE[1]) for p in new)
+    assert any(p.startswith("proportions (completion rate): wilson") for p in new)
+    assert any(p.startswith("A failed case has no measurement") for p in new)
+
+
+def test_a_multiclass_result_of_0_7_0_renders_as_issued(tmp_path: Path) -> None:
+    folder = shutil.copytree(EXAMPLES / "multiclass-classification", tmp_path / "mc",
+                             ignore=shutil.ignore_patterns("make_data.py", "result"))
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace('kappa_weights = "none"',
+                                                     'kappa_weights = "quadratic"'))
+    result = _evaluate_in(folder)
+    assert result.metric("cohen_kappa").definition == "cohen_kappa@quadratic"
+    old, new = _printed(_made_by(result, "0.7.0")), _printed(_made_by(result, "0.8.0"))
+    # 0.7.0 printed no confusion matrix, named the weighted kappa "Cohen's kappa" (the
+    # criteria's, results', failed-excluded and definitions' tables: here the last three,
+    # the example's failed cases giving the second) and the three methods
+    assert "Reference \\ output" not in old and "Reference \\ output" in new
+    assert old.count("Cohen's kappa") == 3 and "Cohen's kappa, quadratic weights" not in old
+    assert new.count("Cohen's kappa, quadratic weights") == 3
+    assert any(p.startswith(ALL_THREE[1]) for p in old)
+    assert "proportions: wilson; bootstrap: percentile" in new

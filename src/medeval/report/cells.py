@@ -43,7 +43,8 @@ def metric_name(name: str, definition: str | None = None, *,
     ``cohen_kappa@quadratic``). Given the ``result``, a template may be worded for it
     (:func:`_worded_for`)."""
     if definition is not None and definition.startswith(f"{name}@") and all(
-            f"metric.{definition}" in catalogue(lang) for lang in ("en", "ko")):
+            f"metric.{definition}" in catalogue(lang) for lang in ("en", "ko")) and (
+            result is None or made_after(result, DEFINITION_NAME_UNTIL)):
         return Msg(f"metric.{definition}")
     base, at, param = name.partition("@")
     key = f"metric_param.{base}"
@@ -53,6 +54,10 @@ def metric_name(name: str, definition: str | None = None, *,
     written = DEFINITIONS.get(name)
     return known(f"metric.{name}", written.name if written else name)
 
+
+#: The last release whose certificates named a weighted kappa "Cohen's kappa" (a metric
+#: by its name, not its refining definition); a result it made renders so still.
+DEFINITION_NAME_UNTIL = "0.7.0"
 
 #: The last release whose certificates name FROC sensitivities "at 1 false positives per
 #: case" whatever the task; a result it made renders so still (:mod:`.made_by`).

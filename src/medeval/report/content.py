@@ -346,7 +346,7 @@ def _dataset(result: Result) -> Section:
         (Msg("field.selection"), _or_none(dataset.selection)),
         (Msg("field.sample_size"), _or_none(dataset.sample_size)),
     ]
-    if result.task == "measurement":  # a value per case, not a class: its range
+    if _reference_values_shown(result):  # a value per case, not a class: its range
         rows.append((Msg("field.reference_values"), _reference_values(result)))
     blocks: list[Block] = [Fields(tuple(rows))]
     composition = _composition(result)
@@ -365,6 +365,17 @@ def _dataset(result: Result) -> Section:
     return Section(0, Msg("section.dataset"), tuple(blocks), new_page=True)
 
 
+#: The last release whose measurement certificates listed each reference value as a class
+#: of the composition table; a result it made renders so still (:mod:`.made_by`).
+REFERENCE_VALUES_UNTIL = "0.7.0"
+
+
+def _reference_values_shown(result: Result) -> bool:
+    """Whether §4 gives a measurement set's reference values as a range (results made
+    after medeval 0.7.0) instead of a composition by reference "class"."""
+    return result.task == "measurement" and made_after(result, REFERENCE_VALUES_UNTIL)
+
+
 def _reference_values(result: Result) -> Cell:
     """A measurement set's reference values: how many, their range and median."""
     values = sorted(float(case["reference"]) for case in result.cases
@@ -379,7 +390,7 @@ def _reference_values(result: Result) -> Cell:
 def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
     # a measurement's references are values, each its own "class": _reference_values
     if not result.cases or "reference" not in result.case_columns \
-            or result.task == "measurement":
+            or _reference_values_shown(result):
         return ()
     positive = str(result.parameters.task.get("positive_label", ""))
     if result.task in ("binary-classification", "reader-study"):  # references are 1/0
@@ -492,10 +503,12 @@ def _ci_methods_key(result: Result) -> str:
     coco-detection result's are all bootstrap intervals: 'bootstrap: percentile', not
     'proportions: wilson; AUC: delong; ...'); one made before keeps the line its
     certificate was issued with (:mod:`.made_by`)."""
+    if not made_after(result, CI_METHODS_UNTIL):
+        return "text.ci_methods"
     key = f"text.ci_methods_{result.task}"
     if key in catalogue("en"):
         return key
-    used = _method_families(result) if made_after(result, CI_METHODS_UNTIL) else ()
+    used = _method_families(result)
     return f"text.ci_methods_{'_'.join(used)}" if 0 < len(used) < 3 else "text.ci_methods"
 
 

@@ -31,6 +31,7 @@ from .cells import number_text as _number
 from .cells import own_text
 from .cells import undefined_note as _undefined_note
 from .cells import value_of as _value
+from .made_by import made_after
 from .reader_study import reader_study_blocks
 
 __all__ = ["alternative_section", "failed_left_out", "ordered_metrics", "policy_cell",
@@ -61,9 +62,19 @@ def policy_cell(result: Result) -> Cell:
         return _m("text.policy_worst-case_distance", distance=distance)
     if result.failures.policy == "worst-case" and result.task in _NOTHING_DETECTED:
         return Msg(f"text.policy_worst-case_{result.task}")
-    if result.task == "measurement":  # no value to count as worst: said how it counts
+    if result.task == "measurement" and made_after(result, MEASUREMENT_FAILURES_UNTIL):
+        # no value to count as worst: said how it counts
         return Msg(f"text.policy_{result.failures.policy}_measurement")
     return Msg(f"text.policy_{result.failures.policy}")
+
+
+#: The last release whose measurement certificates called a failed case's policy "worst
+#: case" or "excluded" alone, and said a failed case counts as a wrong answer or Dice 0;
+#: a result it made renders so still (:mod:`.made_by`).
+MEASUREMENT_FAILURES_UNTIL = "0.7.0"
+
+#: The last release whose multi-class certificates printed no confusion matrix.
+MULTICLASS_MATRIX_UNTIL = "0.7.0"
 
 
 #: The tasks whose worst case is a failed record that detected nothing (the tasks'
@@ -155,7 +166,8 @@ def results_section(result: Result, level: str) -> Section:
                                    _empty_count(result, str(k), v, prefix))
                                   for k, v in empty.items()),
                             (3, 1), numeric=(1,), span=0.5))
-    blocks += _multiclass_matrix(result.tables)
+    if made_after(result, MULTICLASS_MATRIX_UNTIL):
+        blocks += _multiclass_matrix(result.tables)
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics, result),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks += _ec57_average(result.tables)
@@ -393,8 +405,9 @@ def alternative_section(result: Result, level: str) -> Section:
     elif failures.policy == "worst-case" and _failed_cases_counted(result):
         unit = "frames" if result.task == "coco-detection" else "cases"
         note = Msg(f"text.failures_worst_{result.task}_{unit}_counted")  # a result made so
-    elif failures.policy == "worst-case" and result.task in (*_NOTHING_DETECTED,
-                                                             "measurement"):
+    elif failures.policy == "worst-case" and (result.task in _NOTHING_DETECTED or (
+            result.task == "measurement"
+            and made_after(result, MEASUREMENT_FAILURES_UNTIL))):
         note = Msg(f"text.failures_worst_{result.task}")
     title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"
              else "text.alternative_policy_worst")

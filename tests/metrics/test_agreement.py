@@ -531,6 +531,21 @@ def test_ccc_against_60_digits(x, y, rel):
     assert e.high == pytest.approx(float(_tanh(high)), rel=rel, abs=0)
 
 
+def test_ccc_near_perfect_agreement_is_at_most_one_and_inside_its_interval():
+    # Found in the review-api pass: after 6bd0f68 the interval was formed from the gap
+    # 1 - rho_c = mean((x - y)^2) / denominator, but the value stayed 2 s_xy /
+    # denominator, which rounds to a few units in the last place of 1: here it was
+    # 1.0000000000000002, a concordance above 1, outside its own interval [1.0, 1.0].
+    # 60 digits give 1 - rho_c ~ 1e-28, whose nearest double is 1.0.
+    x = np.array([7.0, -11.8, -6.6, -4.4, -11.7, 17.4, -5.0])
+    y = x - np.array([1e-13, 1e-13, 1e-13, 1e-13, 0.0, 0.0, 0.0])
+    p, low, high = _lin_z_60_digits(x, y)
+    e = lins_ccc(x, y)
+    assert e.value == float(p) == 1.0
+    assert e.low <= e.value <= e.high
+    assert (e.low, e.high) == (float(_tanh(low)), float(_tanh(high)))
+
+
 def test_ccc_uncorrelated_has_an_interval():
     # r = 0 exactly: rho_c = 0, and with C_b = rho_c / r the variance stays defined
     x, y = [1, 2, 3, 4], [1, -1, -1, 1]

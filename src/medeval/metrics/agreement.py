@@ -387,8 +387,12 @@ def lins_ccc(
     -----
     Both series constant at the same value: 0/0, NaN. One constant (or both, at
     different values): :math:`\rho_c = 0` but :math:`r` and :math:`u` are undefined, so
-    the CI is NaN. Perfect concordance (:math:`\rho_c = 1`) has an infinite z; its CI is
-    NaN. ``n = 2`` leaves no degree of freedom for the variance (CI NaN).
+    the CI is NaN. Perfect concordance (:math:`\rho_c = 1`, every pair equal) has an
+    infinite z; its CI is NaN. Near it, :math:`\rho_c` is computed as :math:`1 -
+    \overline{(x - y)^2} / (s_x^2 + s_y^2 + (\bar x - \bar y)^2)`, the same number,
+    so that it stays at most 1 and inside its interval (it may round to 1.0 with a
+    defined interval when the pairs differ by a few parts in :math:`10^{16}`).
+    ``n = 2`` leaves no degree of freedom for the variance (CI NaN).
 
     References
     ----------
@@ -426,6 +430,11 @@ def lins_ccc(
     # which a rounded 2 s_xy / denominator of 1.0 does not tell
     msd = float(np.mean((x - y) ** 2))
     gap = msd / denominator
+    if gap <= 0.5:
+        # near agreement rho_c as 1 - gap, the interval's own centre: 2 s_xy / denominator
+        # rounds to a few units in the last place of 1, so it could exceed 1 and fall
+        # outside an interval formed from the gap
+        ccc = 1.0 - gap
     if sx2 == 0.0 or sy2 == 0.0:
         reason = "a series is constant, so r and u are undefined"
     elif gap == 0.0 or gap >= 2.0:

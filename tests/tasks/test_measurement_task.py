@@ -215,3 +215,25 @@ def test_no_unit_warning_where_only_the_medians_are_ten_times_apart(reference, m
     assert np.median(np.abs(measured - 10 * reference)) > np.median(
         np.abs(measured - reference))
     assert _unit_slip(reference, measured, "mm") == ()
+
+
+def test_with_one_case_measured_the_methods_line_names_the_proportion_only(study):
+    # 3398eee's measurement line names the t, Carkeet, t-of-MSE and Fisher z intervals;
+    # with one case measured there is no agreement figure (the completion rate alone), and
+    # the line named them still. Found in the review-measure pass.
+    from medeval.report import build_certificate
+    from medeval.report.blocks import Fields
+    from medeval.report.catalogue import Msg, texts
+
+    folder, _, _ = study
+    for path in sorted((folder / "pred").iterdir())[1:]:
+        path.unlink()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert [(m.name, m.estimate.method) for m in result.metrics] == [
+        ("completion_rate", "wilson")]  # one patient per case: not clustered
+    [methods] = [texts(value, "en") for s in build_certificate(result).sections
+                 for b in s.blocks if isinstance(b, Fields) for key, value in b.rows
+                 if key == Msg("field.ci_methods")]
+    assert methods == ("proportions: wilson",)

@@ -506,11 +506,16 @@ def _ci_methods_key(result: Result) -> str:
     if not made_after(result, CI_METHODS_UNTIL):
         return "text.ci_methods"
     key = f"text.ci_methods_{result.task}"
-    if key in catalogue("en"):
+    if key in catalogue("en") and (result.task != "measurement" or any(
+            m.estimate.method in _AGREEMENT_METHODS for m in result.metrics)):
         return key
     used = _method_families(result)
     return f"text.ci_methods_{'_'.join(used)}" if 0 < len(used) < 3 else "text.ci_methods"
 
+
+#: The intervals of the agreement figures a measurement's own methods line names; with
+#: fewer than two cases measured there are none, and the line names the proportion only.
+_AGREEMENT_METHODS = frozenset({"t", "carkeet-exact", "t-mse-sqrt", "lin-z"})
 
 #: The last release whose certificates name the protocol's proportion, AUC and bootstrap
 #: methods whatever the figures used; a result it made renders so still.

@@ -70,6 +70,15 @@ def test_a_perfect_device_by_hand():
     assert plan.pass_probability == pytest.approx(0.999999**36)
 
 
+def test_max_n_as_a_numpy_integer():
+    # found in the review-api pass: max_n=np.int64(36) was refused as "max_n must be a
+    # positive integer"; the perfect device above needs 36 cases (by hand), not 35
+    plan = cases_to_pass(0.999999, 0.90, method="clopper-pearson", max_n=np.int64(100))
+    assert plan.n_group == 36
+    with pytest.raises(InvalidInputError, match="no group of up to 35"):
+        cases_to_pass(0.999999, 0.90, method="clopper-pearson", max_n=np.int32(35))
+
+
 def test_the_normal_approximation_is_close():
     # (z_.975 sqrt(g(1-g)) + z_.8 sqrt(p(1-p)))^2 / (p - g)^2 with p 0.95, g 0.90:
     # (1.95996 * 0.3 + 0.84162 * 0.21794)^2 / 0.05^2 = 238.0 positives

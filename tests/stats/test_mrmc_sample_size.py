@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from scipy.stats import chi2, ncf
 from scipy.stats import f as f_dist
@@ -176,6 +177,20 @@ class TestBadInput:
             mrmc_sample_size(vandyke, readers=5, effect_size=0.05, power=80)
         with pytest.raises(InvalidInputError, match="pilot"):
             mrmc_power({"var_tr": 0.0}, readers=5, cases=100, effect_size=0.05)  # type: ignore[arg-type]
+
+    def test_numpy_integers_are_integers(self, vandyke):
+        # found in the review-api pass: readers=np.int64(10) (a loop over np.arange) was
+        # refused as "readers must be an integer of at least 2, got np.int64(10)"; the
+        # RJafroc values above (J = 10, K = 165: 0.80541995; J = 6: 251 cases)
+        result = mrmc_power(vandyke, readers=np.int64(10), cases=np.int32(165),
+                            effect_size=-0.043800322)
+        assert result.power == pytest.approx(0.80541995, abs=1e-8)
+        assert type(result.readers) is int and type(result.cases) is int
+        observed = vandyke.tests["RRRC"].difference.value
+        assert mrmc_sample_size(vandyke, readers=np.int64(6), effect_size=observed,
+                                max_cases=np.uint16(400)).cases == 251
+        with pytest.raises(InvalidInputError, match="readers must be an integer"):
+            mrmc_power(vandyke, readers=np.True_, cases=100, effect_size=0.05)
 
     def test_the_sample_size_refuses_in_its_own_name(self, vandyke, shared_data):
         # found in the api pass: mrmc_sample_size's pilot, readers, alpha and effect size

@@ -9,6 +9,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+import numpy as np
 from scipy.stats import chi2, ncf, ncx2
 from scipy.stats import f as f_dist
 
@@ -117,11 +118,13 @@ def _pilot(pilot: MRMCResult | PilotComponents, func: str) -> PilotComponents:
 
 
 def _positive_int(value: Any, name: str, minimum: int, func: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    # numpy's integers too (a loop over np.arange(4, 12) readers), as Python ints
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
+            or value < minimum):
         raise InvalidInputError(
             f"{func}: {name} must be an integer of at least {minimum}, got {value!r}"
         )
-    return value
+    return int(value)
 
 
 def mrmc_power(

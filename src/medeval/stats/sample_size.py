@@ -445,8 +445,10 @@ def cases_to_pass(
     level = confidence_level(confidence, func=func)
     method_id = choice(method, PROPORTION_METHODS, name="method", func=func)
     kind = cast(Measure, choice(measure, ("sensitivity", "specificity"), name="measure", func=func))
-    if isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1:
+    if (isinstance(max_n, (bool, np.bool_)) or not isinstance(max_n, (int, np.integer))
+            or max_n < 1):
         raise InvalidInputError(f"{func}: max_n must be a positive integer, got {max_n!r}")
+    max_n = int(max_n)
     deff, per_patient = _design_effect(design_effect, icc, cases_per_patient, func=func)
     if method_id == "wald":
         raise InvalidInputError(

@@ -111,6 +111,28 @@ def test_a_stated_unit_other_than_the_protocols_fails_the_case(study):
     assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
 
 
+def test_a_unit_in_its_one_character_form_is_the_unit(study):
+    # "㎜" (U+339C, typed by a Korean or Japanese keyboard's unit key) is Unicode's
+    # compatibility form of "mm" (its decomposition, below): every case stating it failed,
+    # and the message printed it as "\u339c". Now it is the protocol's mm; "㎝" still
+    # fails, named as written. Found in the review-measure pass.
+    import unicodedata
+
+    assert unicodedata.decomposition("㎜") == "<square> 006D 006D"
+    folder, reference, measured = study
+    for number in (0, 1):
+        (folder / "pred" / f"s{number:02d}.json").write_text(json.dumps(
+            {"value": measured[number] / (10 if number else 1), "unit": "㎝㎜"[1 - number]},
+            ensure_ascii=False))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert {c.case_id: c.detail for c in result.failures.cases} == {
+        "s01": 'case s01: the prediction states unit "㎝", and the protocol measures in "mm": '
+               "write the value in mm (nothing is converted)",
+        "s03": "case s03: no prediction file s03{.json} in <predictions>"}
+    keep = ~np.isin(np.arange(40), [1, 3])
+    assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
+
+
 def test_under_exclude_the_completion_rate_is_still_over_every_case(study):
     # s03 failed. Under policy "exclude" the completion rate was 39/39 = 1 (the failed
     # case left out of its own denominator), so a criterion on it passed whatever failed;

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -189,12 +190,20 @@ def _independent(patients: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def _check_unit(case: Case, stated: Any, unit: str) -> None:
-    """A unit the prediction states must be the protocol's (letter case aside): a
-    value in cm scored as mm would be ten times too small without a word."""
+    """A unit the prediction states must be the protocol's (letter case, spaces and
+    Unicode's compatibility forms aside: "MM", the one-character "㎜" a Korean or
+    Japanese keyboard types, "µm" with the micro sign): a value in cm scored as mm would
+    be ten times too small without a word."""
     if stated is None:
         return
-    if not isinstance(stated, str) or stated.strip().casefold() != unit.strip().casefold():
+    if not isinstance(stated, str) or _unit_form(stated) != _unit_form(unit):
         raise PredictionError(
-            f"case {case.case_id}: the prediction states unit {json.dumps(stated)}, and the "
-            f"protocol measures in {json.dumps(unit)}: write the value in {unit} (nothing "
+            f"case {case.case_id}: the prediction states unit "
+            f"{json.dumps(stated, ensure_ascii=False)}, and the protocol measures in "
+            f"{json.dumps(unit, ensure_ascii=False)}: write the value in {unit} (nothing "
             "is converted)")
+
+
+def _unit_form(unit: str) -> str:
+    """A unit as compared: NFKC ("㎜" is "mm", "㎤" "cm3"), without spaces, case-folded."""
+    return unicodedata.normalize("NFKC", unit).strip().casefold()

@@ -4,8 +4,6 @@ checked against the frames as pydicom decodes them and placed by hand."""
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +13,7 @@ import pytest
 from medeval.errors import LoaderError
 from medeval.loaders import read_image, read_segmentation
 
+from .peak_memory import read_peak
 from .seg_files import CT5N, LIVER, write_seg
 
 pytestmark = pytest.mark.skipif(not CT5N.is_dir(), reason=f"shared test data not found at {CT5N}")
@@ -122,20 +121,7 @@ def test_many_segments_are_read_without_a_mask_per_segment(tmp_path: Path) -> No
     path = write_seg(tmp_path / "many.dcm", masks, folder=folder)
     image = read_image(path)
     assert np.array_equal(image.array, expected)  # files in z order: no reversal
-    # The peak is measured in a process of its own: tracemalloc counts every thread's
-    # allocations, and in the test run's process threads that earlier tests left (a
-    # server, a pool) took it to 26.6 MB once. Alone it is 24.4 MB (1.86 x frames). A first
-    # reading there imports what read_image imports on its first call (pydicom's
-    # handlers ...), which is not the reading's memory.
-    probe = ("import sys, tracemalloc\n"
-             "from medeval.loaders import read_image\n"
-             "read_image(sys.argv[1])\n"
-             "tracemalloc.start()\n"
-             "read_image(sys.argv[1])\n"
-             "print(tracemalloc.get_traced_memory()[1])\n")
-    done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True,
-                          text=True, check=True)
-    peak = int(done.stdout)
+    peak = read_peak(path)  # in a process of its own (peak_memory.py)
     frames = 200 * 256 * 256
     assert peak < 2 * frames, peak  # 3 x frames at least before
 

@@ -31,14 +31,14 @@ def public_functions():
                 yield pytest.param(obj, id=f"{module.__name__}.{name}")
 
 
-@pytest.mark.parametrize("func", public_functions())
+@pytest.mark.parametrize("func", list(public_functions()))
 def test_docstring_has_every_section(func):
     doc = inspect.getdoc(func) or ""
     missing = [s for s in SECTIONS if s not in doc]
     assert not missing, f"{func.__qualname__} docstring lacks {missing}"
 
 
-@pytest.mark.parametrize("func", public_functions())
+@pytest.mark.parametrize("func", list(public_functions()))
 def test_every_public_function_is_tested(func):
     own = Path(inspect.getfile(func)).name
     mentions = [p for p in TESTS.rglob("test_*.py")

@@ -304,7 +304,8 @@ class TestJafrocVanDyke:
     printed precision."""
 
     @pytest.fixture(scope="class")
-    def dbm(self, vandyke_path) -> MRMCResult:
+    @classmethod
+    def dbm(cls, vandyke_path) -> MRMCResult:
         return mrmc(vandyke_path, method="DBM")
 
     def test_pseudovalue_anova(self, dbm):

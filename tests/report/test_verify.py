@@ -104,19 +104,58 @@ def test_not_a_certificate(certified: Path, tmp_path: Path) -> None:
     assert "no result fingerprint found" in "\n".join(outcome.problems)
 
 
+def _pdf_name(version: str) -> bytes:
+    """``/Creator (medeval X.Y.Z)`` as reportlab writes it: the dots as ``\\056``."""
+    return b"/Creator (medeval " + version.replace(".", "\\056").encode() + b")"
+
+
+def _renamed(certificate: Path, tmp_path: Path, name: bytes) -> Path:
+    """The certificate with its /Creator's version swapped, byte for byte (same length),
+    as a medeval of that version laying it out alike wrote it."""
+    from medeval._version import __version__
+
+    payload = certificate.read_bytes()
+    ours = _pdf_name(__version__)
+    assert payload.count(ours) == 1 and len(name) == len(ours)
+    out = tmp_path / "renamed.pdf"
+    out.write_bytes(payload.replace(ours, name))
+    return out
+
+
+def test_a_certificate_another_version_laid_out_alike_is_genuine(
+        certified: Path, info_file: Path, certificate: Path, tmp_path: Path) -> None:
+    # An earlier medeval that laid this result out as this one does (a later medeval keeps
+    # an earlier result's wording, report/made_by.py) wrote these bytes but for its name
+    # in /Creator. Before, every version bump made such a certificate "cannot be
+    # compared"; rendered again under the name it carries, it is the same bytes: genuine.
+    from pypdf import PdfReader
+
+    from medeval._version import __version__
+
+    old = _renamed(certificate, tmp_path, _pdf_name("0.0.1" + "0" * (len(__version__) - 5)))
+    assert PdfReader(old).metadata["/Creator"].startswith("medeval 0.0.1")
+    outcome = verify_certificate(certified, old, report_info=info_file)
+    assert outcome.ok, outcome.problems
+    # a Creator that is not a version's name is not rendered under: the bytes differ
+    forged = _renamed(certificate, tmp_path, _pdf_name(__version__).replace(b"\\056", b"    ", 1))
+    outcome = verify_certificate(certified, forged, report_info=info_file)
+    assert not outcome.ok
+
+
 def test_a_certificate_of_another_version_is_said_so(certified: Path, info_file: Path,
                                                      tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # A certificate is rendered again byte for byte only by the medeval that made it; one
     # from another version used to read "the PDF was altered, or rendered by another
     # version of medeval/reportlab/pypdf", without saying which. Rendered here as
-    # medeval 0.0.1 would (its /Creator), it names both versions, and the printed text,
-    # the same here, adds no difference.
+    # medeval 0.0.1 would, laying the pages out 1 pt further right (its /Creator and its
+    # frame), it names both versions, and the printed text, the same, adds no difference.
     import medeval.report.pdf as pdf_module
     from medeval._version import __version__
     from medeval.report import render_certificate
 
     monkeypatch.setattr(pdf_module, "__version__", "0.0.1")
+    monkeypatch.setattr(pdf_module, "_LEFT", pdf_module._LEFT + 1)
     old = render_certificate(certified, tmp_path / "old.pdf", report_info=info_file)
     monkeypatch.undo()
     from pypdf import PdfReader

@@ -117,7 +117,7 @@ def render_certificate(
 
 def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
                     pdfa: bool = False, result_json: bytes | None = None,
-                    check_dates: bool = True) -> bytes:
+                    check_dates: bool = True, creator: str | None = None) -> bytes:
     """The certificate's PDF bytes with its attachments: render, attach, PDF/A fix-up.
 
     Parameters
@@ -134,6 +134,9 @@ def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
         JSON (the same bytes for a result medeval wrote).
     check_dates : bool
         As :func:`~medeval.report.content.build_certificate`'s (False: verification).
+    creator : str, optional
+        The PDF's ``/Creator``, by default ``"medeval <this version>"``. Verification
+        passes the name a certificate carries, to render it again as it names itself.
 
     Returns
     -------
@@ -143,7 +146,7 @@ def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
     from .attachments import attach, sources
 
     certificate = build_certificate(data, info, check_dates=check_dates)
-    payload = pdf_bytes(certificate, lang=lang)
+    payload = pdf_bytes(certificate, lang=lang, creator=creator)
     files = sources(data.to_json() if result_json is None else result_json,
                     data.cases_csv(), info.to_json())
     payload = attach(payload, files, issue_date=certificate.issue_date)
@@ -166,8 +169,10 @@ def certificate_keywords(certificate: Certificate, lang: str) -> str:
             f"attachments={','.join(ATTACHMENT_NAMES)}")
 
 
-def pdf_bytes(certificate: Certificate, *, lang: str = "ko+en") -> bytes:
-    """Lay out a certificate; return the PDF's bytes (the same content, the same bytes)."""
+def pdf_bytes(certificate: Certificate, *, lang: str = "ko+en",
+              creator: str | None = None) -> bytes:
+    """Lay out a certificate; return the PDF's bytes (the same content, the same bytes);
+    ``creator`` is its ``/Creator``, by default ``"medeval <this version>"``."""
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # type: ignore[import-untyped,unused-ignore]
     from reportlab.platypus.doctemplate import LayoutError  # type: ignore[import-untyped,unused-ignore]
 
@@ -181,7 +186,8 @@ def pdf_bytes(certificate: Certificate, *, lang: str = "ko+en") -> bytes:
         initialFontSize=9, title=f"{' / '.join(texts(certificate.title, lang))} "
         f"{certificate.report_number}",
         author=certificate.laboratory, subject=f"{certificate.report_number}",
-        creator=f"medeval {__version__}", keywords=certificate_keywords(certificate, lang),
+        creator=creator or f"medeval {__version__}",
+        keywords=certificate_keywords(certificate, lang),
         lang=languages(lang)[0],
     )
     frame = Frame(_LEFT, _BOTTOM, _FRAME_W, _PAGE_H - _TOP - _BOTTOM, id="body",

@@ -529,12 +529,30 @@ def _changed_parts(data: Result, record: Mapping[str, Any], name: str) -> list[s
 
 
 def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: bytes,
-            result_json: bytes | None) -> bytes:
+            result_json: bytes | None, creator: str | None = None) -> bytes:
     from .pdf import certificate_pdf
 
     # an issued certificate is rendered again as it was: its dates are not judged anew
     return certificate_pdf(data, info, lang=_lang(record), pdfa=b"/OutputIntents" in payload,
-                           result_json=result_json, check_dates=False)
+                           result_json=result_json, check_dates=False, creator=creator)
+
+
+#: A ``/Creator`` that is a medeval version's name: ``medeval 0.7.0``, ``medeval 0.8.0.dev1``.
+_VERSION_NAME = re.compile(r"medeval [0-9]+(\.[0-9]+)*[A-Za-z0-9.+-]*")
+
+
+def _named_version(payload: bytes) -> str | None:
+    """The medeval version the certificate names as its maker (its ``/Creator``), where
+    that is another than this one, else None.
+
+    A later medeval keeps an earlier result's wording (:mod:`~medeval.report.made_by`), so
+    a certificate of another version is often this version's rendering but for the name:
+    rendered again under the name it carries, its bytes are compared as they are."""
+    made_by = _creator(payload)
+    if made_by is None or made_by == f"medeval {__version__}" \
+            or not _VERSION_NAME.fullmatch(made_by):
+        return None
+    return made_by
 
 
 def _lang(record: Mapping[str, Any]) -> str:
@@ -585,13 +603,19 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
 
 
 def _word_changes(pages: list[str], fresh: list[str], name: str, gives: str,
-                  limit: int) -> list[str]:
+                  limit: int,
+                  matcher: difflib.SequenceMatcher[str] | None = None) -> list[str]:
     """The printed words of ``pages`` that ``fresh`` (a rendering's pages) prints
     otherwise, each run of them named after the six words before it; at most ``limit``
-    (then a note that more are not listed)."""
-    old, new = " ".join(pages).split(), " ".join(fresh).split()
+    (then a note that more are not listed). ``matcher``: the comparison of these words
+    already made (a copy's, by which its language was chosen), not made again: its
+    matching takes time that grows as the square of the words, 20 s for a 66-page
+    certificate of 10,000 cases."""
+    if matcher is None:
+        matcher = difflib.SequenceMatcher(None, " ".join(pages).split(),
+                                          " ".join(fresh).split(), autojunk=False)
+    old, new = matcher.a, matcher.b
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
@@ -647,11 +671,12 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
                           in matcher.get_opcodes() if tag != "equal"), fresh, matcher))
         if tried[-1][0] <= len(old) // 20:  # close: a language's words differ by far more
             break
-    _, fresh, _ = min(tried, key=lambda t: t[0])  # the first of the closest
+    _, fresh, matcher = min(tried, key=lambda t: t[0])  # the first of the closest
     if len(pages) != len(fresh):
         out.append(f"{name} has {len(pages)} page(s); the certificate of {label} has "
                    f"{len(fresh)}")
-    return out + _word_changes(pages, fresh, name, f"{label} gives", 14 - len(out))
+    return out + _word_changes(pages, fresh, name, f"{label} gives", 14 - len(out),
+                               matcher)
 
 
 def _copy_lang(pages: list[str]) -> str:
@@ -687,7 +712,7 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
                  name: str, result_json: bytes | None,
                  signed_length: int | None) -> list[str]:
     try:
-        fresh = _render(data, info, record, payload, result_json)
+        fresh = _render(data, info, record, payload, result_json, _named_version(payload))
     except ReportError as exc:
         return [f"{name}: cannot be rendered again from its result: {exc}"]
     # a signed file is the rendering followed by the signature's incremental update

@@ -512,7 +512,8 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "lesion-free included (a failed case, worst case, keeps its lesions, missed, "
             "and adds no case); one-to-one maximum matching at every threshold",
             True, "Chakraborty DP. Med Phys 1989;16:561-8; Setio AAA et al. Med Image Anal "
-            "2017;42:1-13", "NaN with UndefinedMetricWarning when no case holds a lesion; 0 when no case "
+            "2017;42:1-13",
+            "NaN with UndefinedMetricWarning when no case holds a lesion; 0 when no case "
             "was scored (every case failed: nothing detected)",
         ),
         MetricDefinition(

@@ -145,8 +145,8 @@ def test_no_message_prints_the_password(url, match, capsys):
         Registry.open(url)
     assert main(["registry", "list", "--registry", url]) == 2
     err = capsys.readouterr().err
-    for text in (str(e.value), err):
-        assert "s3" not in text and "cret" not in text and "***" in text, text
+    for shown in (str(e.value), err):
+        assert "s3" not in shown and "cret" not in shown and "***" in shown, shown
 
 
 @pytest.mark.parametrize(("pattern", "match"), [

@@ -52,7 +52,8 @@ def test_a_predictions_folder_named_like_a_word_leaves_the_messages_whole(
     assert again.fingerprint == by_label.fingerprint
 
 
-def test_an_auc_below_chance_from_failed_cases_alone_is_not_put_on_the_scores(tmp_path: Path) -> None:
+def test_an_auc_below_chance_from_failed_cases_alone_is_not_put_on_the_scores(
+        tmp_path: Path) -> None:
     # 19 of the example's 24 cases without prediction: worst-case ranks give an AUC
     # interval below 0.5, but the 5 scored cases' scores are not reversed: no such warning
     folder = tmp_path / "study"

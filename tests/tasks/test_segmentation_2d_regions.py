@@ -18,7 +18,7 @@ from medeval.errors import ManifestError
 from medeval.loaders import read_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_segmentation_2d_dicom import MM, PROTOCOL, make_set  # noqa: E402
+from test_segmentation_2d_dicom import MM, make_set  # noqa: E402
 
 
 def add_zoom_box(frame: Path) -> None:

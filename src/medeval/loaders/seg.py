@@ -302,8 +302,8 @@ def _parse_on_source(ds: Any, frames: Any, numbers: list[int], reference: Image 
     a frame of reference) placed by the image each frame was derived from: its
     DerivationImageSequence > SourceImageSequence names the reference image's
     SOPInstanceUID and, for a multi-frame image, the ReferencedFrameNumber (required
-    there: see :func:`_source_frame`). The reference's rows and columns must be the SEG's; its spacing is the
-    image's (``metadata["spacing_source"]`` carried over)."""
+    there: see :func:`_source_frame`). The reference's rows and columns must be the SEG's;
+    its spacing is the image's (``metadata["spacing_source"]`` carried over)."""
     where = f"SEG file {file}"
     if reference is None or reference.metadata.get("geometry") != "absent":
         raise LoaderError(

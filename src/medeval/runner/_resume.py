@@ -3,8 +3,8 @@
 Private; :func:`~medeval.runner.run_algorithm` calls it. Predictions of two different
 runs must never be mixed in one folder: a run directory is resumed only when its first
 ``run-start`` record names the same algorithm (SHA-256), the same limits (timeout,
-memory, address space, output, processes), the same held-out set (manifest fingerprint), the same medeval
-version and the same isolation (predictions made without the sandbox never join a
+memory, address space, output, processes), the same held-out set (manifest fingerprint),
+the same medeval version and the same isolation (predictions made without the sandbox never join a
 sandboxed run) as the run about to start; the mode may differ (a pre-check's sandboxed
 predictions are made as a certificate run's are, and each ``run-start`` records its
 own). Otherwise the run is refused, naming each thing that differs with its old and new

@@ -23,7 +23,6 @@ from ..errors import InvalidInputError
 from ._auc_components import ResampledAucs, structural_components
 from ._resampling import Units, leave_one_out_batches, unit_sums
 
-
 #: The advice of a statistic whose definition divides by a count of one reference class:
 #: a resample without that class is left out, and stratifying by it avoids that.
 BY_CLASS = "the reference class (strata=y_true)"

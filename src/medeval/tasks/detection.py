@@ -40,7 +40,6 @@ from ..stats.delong import auc_ci
 from ..stats.estimate import Estimate
 from ._json_numbers import number, number_rows
 from ._scalar_json import read_json_prediction
-from .binary_classification import _newcombe_unclustered  # the one wording (notes_ko)
 from .base import (
     Aggregate,
     CaseRow,
@@ -51,6 +50,7 @@ from .base import (
     metric_record,
     several_per_patient,
 )
+from .binary_classification import _newcombe_unclustered  # the one wording (notes_ko)
 
 __all__ = ["Detection", "froc_records", "froc_table"]
 

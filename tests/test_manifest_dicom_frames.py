@@ -54,3 +54,37 @@ def test_a_damaged_dicom_frame_is_a_problem_of_the_set(tmp_path):
 
 def test_readable_dicom_frames_pass(tmp_path):
     Manifest.from_csv(make_set(tmp_path), reference_kind="label").validate(read_files=True)
+
+
+def test_check_says_which_folder_inputs_it_did_not_read(tmp_path, capsys):
+    # Found in the mammo-pass: a screening set laid out as one folder of four views per
+    # exam passed `manifest check --read-files` with a bare OK while a view in it was cut
+    # short; the run then failed the exam as the algorithm's exception. A folder is still
+    # not read there (docs/dicom-2d.md), but the check now says how many it left unread
+    # and how to have the files read: listed as inputs of their own.
+    from medeval.cli import main
+
+    make_set(tmp_path)
+    exam = tmp_path / "exam-b"
+    exam.mkdir()
+    frame = tmp_path / "frames" / "b.dcm"
+    (exam / "b.dcm").write_bytes(frame.read_bytes()[:-1000])
+    with pytest.raises(ValueError, match="less than expected"):  # pydicom's own view
+        _ = pydicom.dcmread(exam / "b.dcm").pixel_array
+    folders = tmp_path / "folders.csv"
+    folders.write_text("case_id,patient_id,input,reference\nb,pb,exam-b,1\n"
+                       "a,pa,frames/a.dcm,1\n")
+    assert main(["manifest", "check", "--read-files", str(folders)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("OK  ")
+    assert "1 folder input(s) were not read (case b: 'exam-b')" in err
+    assert "list the files as inputs" in err
+    # without --read-files nothing is read, and nothing is said about folders
+    assert main(["manifest", "check", str(folders)]) == 0
+    assert "folder input" not in capsys.readouterr().err
+    # the file listed as an input of its own is read, and refused
+    files = tmp_path / "files.csv"
+    files.write_text("case_id,patient_id,input,reference\nb,pb,exam-b/b.dcm,1\n")
+    assert main(["manifest", "check", "--read-files", str(files)]) == 2
+    err = capsys.readouterr().err
+    assert "case b: input 'exam-b/b.dcm': unreadable:" in err and "folder input" not in err

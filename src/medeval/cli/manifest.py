@@ -131,9 +131,29 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
               "(a reserved name such as CON or NUL, or one of < > : \" | ? *, or ending in "
               "'.' or ' '): a company running its algorithm on Windows cannot write their "
               "predictions", file=sys.stderr)
+    if args.read_files:
+        _note_unread_folders(manifest)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
     return 0
+
+
+def _note_unread_folders(manifest: Manifest) -> None:
+    """Say on stderr how many folder inputs ``--read-files`` left unread: their files (a
+    DICOM series, an exam's four mammograms) are read by the algorithm alone, so one it
+    cannot read fails its case as the algorithm's, where a file input would have been
+    listed here as a problem of the set."""
+    folders = [(case.case_id, value) for case in manifest.cases for value in case.inputs
+               if manifest.path(value).is_dir()]
+    if folders:
+        case_id, value = folders[0]
+        print(f"medeval: note: {len(folders)} folder input(s) were not read (case {case_id}: "
+              f"{value!r}{', ...' if len(folders) > 1 else ''}): --read-files reads file "
+              "inputs only; a file inside a folder that cannot be read (cut short, another "
+              "transfer syntax) fails its case in the run, counted as the algorithm's "
+              "failure. To have each file read here, list the files as inputs "
+              "(input_lcc, input_lmlo, ... columns) instead of their folder",
+              file=sys.stderr)
 
 
 #: Windows' device names: no file may be so named, whatever its extension (CON.json).

@@ -332,6 +332,26 @@ def test_an_input_shared_by_two_cases_is_flagged(held_out):
         Manifest.from_csv(path).validate()
 
 
+def test_one_file_named_by_two_input_columns_of_a_case_is_flagged(tmp_path):
+    # Found in the mammo-pass: an exam's row naming its LCC view also as its RCC view
+    # (a copy-and-paste slip: four columns, three files) passed the check, and the
+    # algorithm was handed three views under four names. Now a problem of the set.
+    # Expected message written by hand: 'exams/e1/LCC.dcm' twice among e1's inputs.
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_lcc,input_lmlo,input_rcc,input_rmlo,reference\n"
+        "e1,p1,exams/e1/LCC.dcm,exams/e1/LMLO.dcm,exams/e1/LCC.dcm,exams/e1/RMLO.dcm,1\n"
+        "e2,p2,exams/e2/LCC.dcm,exams/e2/LMLO.dcm,exams/e2/RCC.dcm,exams/e2/RMLO.dcm,0\n")
+    for exam in ("e1", "e2"):
+        (tmp_path / "exams" / exam).mkdir(parents=True)
+        for view in ("LCC", "LMLO", "RCC", "RMLO"):
+            (tmp_path / "exams" / exam / f"{view}.dcm").write_bytes(b"x")
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="label").validate()
+    assert caught.value.problems == (
+        "case e1: input 'exams/e1/LCC.dcm' is named by 2 of its input columns; each names a "
+        "file of its own (an exam's four views are four files)",)
+
+
 def test_an_input_shared_by_many_cases_names_ten(tmp_path):
     # 1,800 frames' cases naming one video file: the problem names the first ten cases
     # and the count, not 1,800 ids on one line

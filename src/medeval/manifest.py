@@ -478,6 +478,11 @@ class Manifest:
         for case in self.cases:
             for value in dict.fromkeys(case.inputs):
                 owners[value].append(case.case_id)
+                if (times := case.inputs.count(value)) > 1:
+                    problems.append(
+                        f"case {case.case_id}: input {value!r} is named by {times} of its "
+                        "input columns; each names a file of its own (an exam's four views "
+                        "are four files)")
         for value, sharing in sorted(owners.items()):
             if len(sharing) > 1:
                 shown = ", ".join(sharing[:10]) + (", ..." if len(sharing) > 10 else "")

@@ -407,6 +407,24 @@ def test_manifest_check_counts_patients_as_evaluate_and_warns_of_letter_case(tmp
     assert "cannot name a file on Windows" not in captured.err
 
 
+def test_manifest_check_warns_of_cases_naming_fewer_inputs(tmp_path, capsys):
+    # Found in the mammo-pass: an exam of four view columns with its RCC and RMLO cells
+    # blank (a mastectomy) passed the check silently; the blank cells are left out, so
+    # its algorithm got two paths where others get four. Warned now, with the count each
+    # case names (2 of 4, counted by hand); the full exam is not named.
+    (tmp_path / "v").mkdir()
+    for name in ("a1", "a2", "a3", "a4", "b1", "b2"):
+        (tmp_path / "v" / f"{name}.dcm").write_text("x")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input_lcc,input_lmlo,input_rcc,input_rmlo,reference\n"
+                        "a,p1,v/a1.dcm,v/a2.dcm,v/a3.dcm,v/a4.dcm,1\n"
+                        "b,p2,v/b1.dcm,v/b2.dcm,,,0\n")
+    assert main(["manifest", "check", "--reference-kind", "label", str(manifest)]) == 0
+    err = capsys.readouterr().err
+    assert "medeval: warning: cases naming fewer inputs than the 4 of others: b (2);" in err
+    assert "a (4)" not in err
+
+
 def test_manifest_check_warns_of_case_ids_windows_cannot_write(tmp_path, capsys):
     # Windows refuses CON.json and con.1.json (device names, any extension), 'a:b.json'
     # and 'q?.json'; a folder 'x.' loses its dot. 'CONSOLE' and 'c1' are fine.

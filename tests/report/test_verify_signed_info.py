@@ -63,6 +63,26 @@ def test_keywords_rewritten_after_signing_are_named(
                "signing" in d for d in verdict.differences), verdict.differences
 
 
+def test_a_creator_renamed_after_signing_is_named_alone(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    # Found in the review-lead pass: a signed certificate whose /Creator an update after
+    # signing renamed ('medeval 0.6.0') was also told "rendered by medeval 0.6.0 ... lays
+    # a certificate out otherwise", though its signed revision is this version's rendering
+    # byte for byte: 8a54c6e rendered it again under the last revision's name.
+    key, cert = signer
+    signed = _signed(certificate, signer, tmp_path)
+    writer = PdfWriter(signed, incremental=True)
+    writer.add_metadata({"/Creator": "medeval 0.6.0"})
+    forged = tmp_path / "forged.pdf"
+    with forged.open("wb") as handle:
+        writer.write(handle)
+    verdict = verify_certificate(forged, trust_roots=(cert,))
+    assert verdict.status == "altered" and verdict.signed
+    assert len(verdict.differences) == 1, verdict.differences
+    assert "document information (/Creator) was changed after signing" in \
+        verdict.differences[0]
+
+
 def test_a_title_changed_after_signing_is_named(
         certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
     signed = _signed(certificate, signer, tmp_path)

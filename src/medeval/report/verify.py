@@ -548,11 +548,26 @@ def _named_version(payload: bytes) -> str | None:
     A later medeval keeps an earlier result's wording (:mod:`~medeval.report.made_by`), so
     a certificate of another version is often this version's rendering but for the name:
     rendered again under the name it carries, its bytes are compared as they are."""
-    made_by = _creator(payload)
+    made_by = _first_creator(payload)
     if made_by is None or made_by == f"medeval {__version__}" \
             or not _VERSION_NAME.fullmatch(made_by):
         return None
     return made_by
+
+
+def _first_creator(payload: bytes) -> str | None:
+    """The ``/Creator`` of the file's first revision: the rendering's, not one an update
+    appended (or a signature's revision) wrote over it, which the byte check names.
+
+    Read from the bytes up to the first ``%%EOF`` that ends a readable revision; the
+    whole file's where none does."""
+    for number, end in enumerate(re.finditer(rb"%%EOF", payload)):
+        if number == 4 or end.end() >= len(payload.rstrip()):
+            break
+        found = _creator(payload[:end.end()])
+        if found is not None:
+            return found
+    return _creator(payload)
 
 
 def _lang(record: Mapping[str, Any]) -> str:
@@ -739,14 +754,16 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
                     data, info, record, payload, name, result_json, fresh)
     offset = next((i for i, (a, b) in enumerate(zip(original, fresh)) if a != b),
                   min(len(original), len(fresh)))
-    made_by, this = _creator(payload), f"medeval {__version__}"
-    if made_by is not None and made_by.startswith("medeval ") and made_by != this:
-        other = made_by.removeprefix("medeval ")
+    made_by, this = _first_creator(payload), f"medeval {__version__}"
+    if made_by is not None and _VERSION_NAME.fullmatch(made_by) and made_by != this \
+            and len(made_by) <= 40:
+        # not 'pip install medeval==...': 'medeval' on PyPI is another project
         return [f"{name}: rendered by {made_by}; this is {this}, which lays a certificate "
                 "out otherwise, so its bytes cannot be compared: verify it with the version "
-                f"that made it (pip install 'medeval=={other}'). Its printed text was "
-                "compared with the result instead"] + _changed_lines(
-                    data, info, record, payload, name, result_json, fresh)
+                f"that made it ({made_by}, installed from its source: 'medeval' on PyPI is "
+                "another project). Its printed text was compared with the result "
+                "instead"] + _changed_lines(data, info, record, payload, name, result_json,
+                                            fresh)
     problems = [
         f"{name}: its bytes differ from the certificate rendered from the result at byte "
         f"{offset}{_object_at(payload, fresh, offset)} (sizes {len(original)} and "

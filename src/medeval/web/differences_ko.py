@@ -146,11 +146,13 @@ DIFFERENCES: tuple[Note, ...] = (
          "갱신입니다. 결과로 만든 성적서는 이 파일의 첫 판입니다", _W),
     Note(_WHO + r": rendered by medeval (?P<made>\S+); this is medeval (?P<this>\S+), which "
          r"lays a certificate out otherwise, so its bytes cannot be compared: verify it with "
-         r"the version that made it \(pip install 'medeval==(?P<other>\S+)'\)\. Its printed "
-         r"text was compared with the result instead",
+         r"the version that made it \(medeval (?P<other>\S+), installed from its source: "
+         r"'medeval' on PyPI is another project\)\. Its printed text was compared with the "
+         r"result instead",
          "{who}: medeval {made}에서 만든 성적서이고 이것은 medeval {this}입니다. 성적서를 달리 "
-         "배치하므로 바이트를 비교할 수 없습니다: 만든 버전으로 확인하십시오 (pip install "
-         "'medeval=={other}'). 대신 인쇄된 내용을 결과와 비교했습니다", _W),
+         "배치하므로 바이트를 비교할 수 없습니다: 만든 버전(medeval {other}, 그 소스에서 "
+         "설치; PyPI의 'medeval'은 다른 프로젝트입니다)으로 확인하십시오. 대신 인쇄된 내용을 "
+         "결과와 비교했습니다", _W),
     Note(_WHO + r": its bytes differ from the certificate rendered from the result at byte "
          r"(?P<offset>\d+)(?P<where>.*?) \(sizes (?P<a>\d+) and (?P<b>\d+)\): the PDF was "
          r"altered, or rendered by another version of medeval/reportlab/pypdf",

@@ -425,6 +425,33 @@ def test_manifest_check_warns_of_cases_naming_fewer_inputs(tmp_path, capsys):
     assert "a (4)" not in err
 
 
+def test_manifest_check_read_files_warns_of_copies_in_other_cases(tmp_path, capsys):
+    # Found in the mammo-pass: one exam's LCC view copied into another patient's exam
+    # (same bytes, another path) passed: only one path named by two cases was refused.
+    # With --read-files (every byte read anyway) the copies are named; the same bytes
+    # checked here with hashlib, outside medeval.
+    import hashlib
+
+    (tmp_path / "v").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / "v" / f"{name}.dcm").write_bytes(name.encode() * 100)
+    (tmp_path / "v" / "a-copy.dcm").write_bytes((tmp_path / "v" / "a.dcm").read_bytes())
+    assert (hashlib.sha256((tmp_path / "v" / "a.dcm").read_bytes()).digest()
+            == hashlib.sha256((tmp_path / "v" / "a-copy.dcm").read_bytes()).digest())
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "e1,p1,v/a.dcm,1\ne2,p2,v/b.dcm,0\ne3,p3,v/a-copy.dcm,0\n")
+    assert main(["manifest", "check", "--reference-kind", "label", "--read-files",
+                 str(manifest)]) == 0
+    err = capsys.readouterr().err
+    assert ("medeval: warning: inputs of different cases hold the same bytes: "
+            "'v/a.dcm' (e1), 'v/a-copy.dcm' (e3); ") in err
+    assert "v/b.dcm" not in err
+    # without --read-files the bytes are not read and nothing is said
+    assert main(["manifest", "check", "--reference-kind", "label", str(manifest)]) == 0
+    assert "same bytes" not in capsys.readouterr().err
+
+
 def test_manifest_check_warns_of_case_ids_windows_cannot_write(tmp_path, capsys):
     # Windows refuses CON.json and con.1.json (device names, any extension), 'a:b.json'
     # and 'q?.json'; a folder 'x.' loses its dot. 'CONSOLE' and 'c1' are fine.

@@ -134,6 +134,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     _warn_of_fewer_inputs(manifest)
     if args.read_files:
         _note_unread_folders(manifest)
+        _warn_of_identical_inputs(manifest)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
     return 0
@@ -155,6 +156,29 @@ def _warn_of_fewer_inputs(manifest: Manifest) -> None:
               "fewer paths (case.input_paths, /input/case.json) and those after the blank "
               "move up a place: the position of a path does not say its column",
               file=sys.stderr)
+
+
+def _warn_of_identical_inputs(manifest: Manifest) -> None:
+    """Warn on stderr of inputs of different cases that hold the same bytes (SHA-256, as
+    the fingerprint reads them): a file shared by two cases is refused by its path, but
+    a copy of it under another path (one mammogram copied into another exam, or another
+    patient's) passes that check and is scored twice."""
+    from collections import defaultdict
+
+    digests = manifest.file_digests(progress=False)
+    holders: dict[str, dict[str, str]] = defaultdict(dict)  # digest -> case id -> path
+    for case in manifest.cases:
+        for value in case.inputs:
+            holders[digests[value]].setdefault(case.case_id, value)
+    copies = [", ".join(f"{path!r} ({case_id})" for case_id, path in cases.items())
+              for cases in holders.values() if len(cases) > 1]
+    if copies:
+        shown = "; ".join(copies[:5]) + (f"; ... ({len(copies)} in all)"
+                                         if len(copies) > 5 else "")
+        print(f"medeval: warning: inputs of different cases hold the same bytes: {shown}; "
+              "a copy of one image is scored once per case (a patient's exam listed "
+              "twice, or an image of another patient): remove the copies, or say in the "
+              "protocol why they are there", file=sys.stderr)
 
 
 def _note_unread_folders(manifest: Manifest) -> None:

@@ -15,11 +15,11 @@ scikit-learn on the per-case CSV and the page counts from pypdf.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,8 @@ from pypdf import PdfReader, PdfWriter
 from sklearn.metrics import recall_score
 
 from medeval.report import ReportError, verify_certificate
+from medeval.report import verify as verify_module
+from medeval.report._word_match import WordMatcher
 
 pikepdf = pytest.importorskip("pikepdf")
 
@@ -94,25 +96,25 @@ def test_a_figure_changed_in_a_copy_is_named(certified: Path, certificate: Path,
     assert named and all(d.endswith(f"gives '{figure}'") for d in named), verdict.differences
 
 
-class _CountedMatcher(difflib.SequenceMatcher):  # type: ignore[type-arg]
-    """The standard library's matcher, each one made counted."""
+class _CountedMatcher(WordMatcher):
+    """verify's matcher of words, each one made counted."""
 
     made = 0
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, a: Sequence[str], b: Sequence[str]) -> None:
         type(self).made += 1
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(a, b)
 
 
 def test_a_copys_words_are_compared_once(certified: Path, certificate: Path, info_file: Path,
                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          ) -> None:
     # Found in the scale-pass: the words of a copy were matched twice, once to choose the
-    # copy's language and again to name its differences; the matching grows as the square
-    # of the words (20 s each for a certificate of 10,000 cases). A bilingual copy whose
-    # one figure was changed is compared with the bilingual rendering first and found
-    # close (one word of thousands differs), so its words are matched once, and the
-    # changed figure is still named.
+    # copy's language and again to name its differences; difflib's matching grew as the
+    # square of the words (20 s each for a certificate of 10,000 cases; test_word_match).
+    # A bilingual copy whose one figure was changed is compared with the bilingual
+    # rendering first and found close (one word of thousands differs), so its words are
+    # matched once, and the changed figure is still named.
     figure = _sensitivity(certified)
     forged = "0.9999" if figure != "0.9999" else "0.1111"
     with pikepdf.open(certificate) as pdf:
@@ -122,7 +124,7 @@ def test_a_copys_words_are_compared_once(certified: Path, certificate: Path, inf
                 stream.write(stream.read_bytes().replace(figure.encode(), forged.encode()))
         pdf.save(tmp_path / "forged.pdf")
     copy = _pages_copy(tmp_path / "forged.pdf", tmp_path / "copy.pdf")
-    monkeypatch.setattr(difflib, "SequenceMatcher", _CountedMatcher)
+    monkeypatch.setattr(verify_module, "WordMatcher", _CountedMatcher)
     verdict = verify_certificate(certified, copy, report_info=info_file)
     assert _CountedMatcher.made == 1
     assert any(f"prints '{forged}'" in d for d in verdict.differences), verdict.differences

@@ -26,7 +26,6 @@ uploaded bytes.
 
 from __future__ import annotations
 
-import difflib
 import io
 import json
 import re
@@ -40,6 +39,7 @@ from .._version import __version__
 from ..errors import MedevalError, ResultError
 from ..result import Result, read_result, verify_result
 from ._errors import ReportError
+from ._word_match import WordMatcher
 from .attachments import (
     CASES_NAME,
     INFO_NAME,
@@ -594,7 +594,7 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
     if len(record.get("pages", [])) != len(fresh):  # a page removed or added
         out.append(f"{name} has {len(record.get('pages', []))} page(s); the certificate "
                    f"rendered from the result has {len(fresh)}")
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = WordMatcher(old, new)
     lines = list(out)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -619,17 +619,14 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
 
 def _word_changes(pages: list[str], fresh: list[str], name: str, gives: str,
                   limit: int,
-                  matcher: difflib.SequenceMatcher[str] | None = None) -> list[str]:
+                  matcher: WordMatcher | None = None) -> list[str]:
     """The printed words of ``pages`` that ``fresh`` (a rendering's pages) prints
     otherwise, each run of them named after the six words before it; at most ``limit``
     (then a note that more are not listed). ``matcher``: the comparison of these words
-    already made (a copy's, by which its language was chosen), not made again: its
-    matching takes time that grows as the square of the words, 20 s for a 66-page
-    certificate of 10,000 cases."""
+    already made (a copy's, by which its language was chosen), not made again."""
+    old, new = " ".join(pages).split(), " ".join(fresh).split()
     if matcher is None:
-        matcher = difflib.SequenceMatcher(None, " ".join(pages).split(),
-                                          " ".join(fresh).split(), autojunk=False)
-    old, new = matcher.a, matcher.b
+        matcher = WordMatcher(old, new)
     out: list[str] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -671,7 +668,7 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
     # the copy lost the Keywords that name its language: compared with the rendering in
     # each language, the closest kept (a Korean-only copy read against a ko+en rendering
     # was 'altered' in every heading, and 'has 6 page(s) ... has 9')
-    tried: list[tuple[int, list[str], difflib.SequenceMatcher[str]]] = []
+    tried: list[tuple[int, list[str], WordMatcher]] = []
     first = _copy_lang(pages)
     for lang in (first, *(x for x in ("ko+en", "ko", "en") if x != first)):
         try:
@@ -680,8 +677,7 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
         except Exception as exc:  # an altered result may hold what no evaluation writes
             return out + [f"{name}: {label} cannot be rendered to compare the printed text "
                           f"({type(exc).__name__}: {short_error(exc)})"]
-        matcher = difflib.SequenceMatcher(None, old, " ".join(fresh).split(),
-                                          autojunk=False)
+        matcher = WordMatcher(old, " ".join(fresh).split())
         tried.append((sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2
                           in matcher.get_opcodes() if tag != "equal"), fresh, matcher))
         if tried[-1][0] <= len(old) // 20:  # close: a language's words differ by far more

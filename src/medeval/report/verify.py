@@ -561,8 +561,9 @@ def _first_creator(payload: bytes) -> str | None:
 
     Read from the bytes up to the first ``%%EOF`` that ends a readable revision; the
     whole file's where none does."""
+    last = payload.rstrip().rfind(b"%%EOF")  # the file's own end: no revision before it
     for number, end in enumerate(re.finditer(rb"%%EOF", payload)):
-        if number == 4 or end.end() >= len(payload.rstrip()):
+        if number == 4 or end.start() >= last:
             break
         found = _creator(payload[:end.end()])
         if found is not None:

@@ -420,6 +420,15 @@ def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:
             f"patients: {shown}; if they are one patient, write the id one way in the manifest"]
 
 
+def _values_alike(column: str, values: Iterable[str]) -> list[str]:
+    """A warning naming a subgroup column's values that differ only in letter case
+    (BI-RADS density 'A' and 'a'): two subgroups, as the values may be codes."""
+    shown = letter_case_twins(values)
+    return [f"all cases: {column} values that differ only in letter case are different "
+            f"subgroups: {shown}; if they are one, write the value one way in the manifest"
+            ] if shown else []
+
+
 def _cases_as_independent(rows: Sequence[CaseRow]) -> list[str]:
     """A warning where the protocol's unit is the case but some patient holds several
     cases (frames of one nodule, patches of one CT): every interval then takes them as
@@ -585,12 +594,14 @@ class _Figures:
         for column in sorted(self.protocol.subgroups.columns):
             # every value of the set, also one whose cases all failed and are excluded:
             # its subgroup has no case to analyse, and says so (it vanished before)
-            # values compared in NFC, as ids are: '서울' from Windows and from macOS is
-            # one subgroup, not two that print alike
+            # values compared in NFC and without surrounding spaces, as ids are: '서울'
+            # from Windows and from macOS, or 'B' and 'B ' typed in a spreadsheet, is one
+            # subgroup, not two that print alike
             groups: dict[str, list[CaseRow]] = {
-                nfc_id(row.metadata.get(column, "")): [] for row in self.rows}
+                nfc_id(row.metadata.get(column, "").strip()): [] for row in self.rows}
             for row in self.primary:
-                groups[nfc_id(row.metadata.get(column, ""))].append(row)
+                groups[nfc_id(row.metadata.get(column, "").strip())].append(row)
+            self.warnings += _values_alike(column, groups)
             for value, members in sorted(groups.items()):
                 scope = f"{column}={value}"
                 metrics = self.aggregate(members, scope).metrics

@@ -208,6 +208,10 @@ def _task_notes() -> list[str]:
 
     out += [w.removeprefix("all cases: ") for w in _case_ids_alike(
         [_row(i, {}) for i in range(2)] + [replace(_row(0, {}), case_id="C0")])]
+    # ... a subgroup column's values in two letter cases (BI-RADS density)
+    from medeval.evaluation import _values_alike
+
+    out += [w.removeprefix("all cases: ") for w in _values_alike("density", ["A", "a", "B"])]
     # the evaluation's: a bootstrap over 3 patients (10 resamples), and over 4 cases
     from medeval.evaluation import _few_units
 

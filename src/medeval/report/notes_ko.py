@@ -355,6 +355,10 @@ NOTES: tuple[Note, ...] = (
          r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
          "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "
          "매니페스트에 ID를 한 가지로 적으십시오", {"shown": lambda t: _spellings(t)}),
+    Note(r"(?P<column>.+?) values that differ only in letter case are different subgroups: "
+         r"(?P<shown>.+); if they are one, write the value one way in the manifest",
+         "대소문자만 다른 {column} 값을 서로 다른 하위군으로 나눴습니다: {shown}. 같은 값이라면 "
+         "매니페스트에 한 가지로 적으십시오", {"shown": lambda t: _spellings(t)}),
     Note(r"(?P<n>\d+) detected event\(s\) in (?P<m>\d+) recording\(s\) end after the "
          r"recording, by up to (?P<most>\S+) s, and were cut at its end, as timescoring cuts "
          r"them: (?P<shown>.+)",

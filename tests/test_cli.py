@@ -200,6 +200,31 @@ def test_sample_size_to_pass_a_goal(capsys, tmp_path):
     assert "--half-width needs --prevalence" in capsys.readouterr().err
 
 
+def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):
+    # Found in the mammo-pass: a protocol taking the patient as the unit is judged by the
+    # clustered interval where a patient holds several cases, but sample-size --protocol
+    # planned for independent cases without a word. Now it says so, and --icc with
+    # --cases-per-patient plan for it. By hand: d = 1 + (1.5 - 1) * 0.3 = 1.15; the
+    # effective plan is the independent one (14 positives for 0.85 against 0.5, Wilson),
+    # and ceil(1.15 * 14) = ceil(16.1) = 17 positives, of ceil(17 / 1.5) = 12 patients.
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text((EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+                        .replace("goal = 0.75", "goal = 0.5"))
+    assert main(["sample-size", "--expected", "0.85", "--protocol", str(protocol)]) == 0
+    captured = capsys.readouterr()
+    assert "  14 positives\n" in captured.out
+    assert "takes the patient as the unit" in captured.err
+    assert main(["sample-size", "--expected", "0.85", "--protocol", str(protocol),
+                 "--icc", "0.3", "--cases-per-patient", "1.5"]) == 0
+    captured = capsys.readouterr()
+    assert ("  17 positives of 12 patients (design effect 1.15: as 14 independent "
+            "positives)\n") in captured.out
+    assert "wilson 95% interval on the effective size, design effect 1.15;" in captured.out
+    assert captured.err == ""
+    assert main(["sample-size", "--expected", "0.85", "--goal", "0.5", "--icc", "0.3"]) == 2
+    assert "give both or neither" in capsys.readouterr().err
+
+
 def test_evaluate_with_a_protocol(tmp_path, capsys):
     path = measurement_study(tmp_path)
     code = main(["evaluate", str(path), "--predictions", str(tmp_path / "pred"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -49,6 +50,12 @@ def add(commands: Any) -> None:
     size.add_argument("--confidence", type=float, default=0.95)
     size.add_argument("--measure", choices=("sensitivity", "specificity"),
                       default="sensitivity")
+    size.add_argument("--icc", type=float,
+                      help="several cases per patient (a screening exam's views, a "
+                      "patient's exams), judged by the clustered interval: the expected "
+                      "intra-patient correlation, with --cases-per-patient")
+    size.add_argument("--cases-per-patient", type=float,
+                      help="mean cases per patient, with --icc")
     size.set_defaults(handler=_sample_size)
 
 
@@ -90,12 +97,18 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     goal, method, confidence = args.goal, args.method, args.confidence
     if args.protocol is not None:
-        goal, method, confidence = _criterion_of(args.protocol, args.measure)
+        goal, method, confidence = _criterion_of(args.protocol, args.measure,
+                                                 clustered=args.icc is not None)
     passing = cases_to_pass(args.expected, goal, method=method, power=args.power,
                             confidence=confidence, prevalence=args.prevalence,
-                            measure=args.measure)
+                            measure=args.measure, icc=args.icc,
+                            cases_per_patient=args.cases_per_patient)
     total = "" if passing.total is None else \
         f"; at prevalence {passing.prevalence:g}, {passing.total} cases in all"
+    if passing.patients is not None:
+        total = (f" of {passing.patients} patients (design effect "
+                 f"{passing.design_effect:g}: as {passing.effective_n} independent "
+                 f"{passing.group}){total}")
     out.write(
         f"{passing.measure} expected {passing.expected:g}, goal {passing.goal:g}, guarded "
         f"rule, {passing.method} {passing.confidence * 100:g}% interval:\n"
@@ -115,18 +128,28 @@ def _rationale(plan: Any) -> str:
     """The plan in one sentence, for the protocol's ``dataset.sample_size``."""
     total = "" if plan.total is None else \
         f" ({plan.total} cases at an expected prevalence of {plan.prevalence:g})"
+    clustered = "" if plan.patients is None else \
+        f" on the effective size, design effect {plan.design_effect:g}"
     return (f"{plan.n_group} {plan.group}{total}: P(PASS) >= {plan.power:g} "
             f"for an expected {plan.measure} of {plan.expected:g} against the goal "
             f"{plan.goal:g} (guarded rule, {plan.method} {plan.confidence * 100:g}% "
-            f"interval; exact binomial, medeval {__version__} cases_to_pass)")
+            f"interval{clustered}; exact binomial, medeval {__version__} cases_to_pass)")
 
 
-def _criterion_of(path: Path, measure: str) -> tuple[float, str, float]:
+def _criterion_of(path: Path, measure: str, *, clustered: bool) -> tuple[float, str, float]:
     """The goal of the protocol's criterion on ``measure``, its CI method and level (the
-    protocol is validated, but its manifest need not exist yet: the set is being planned)."""
+    protocol is validated, but its manifest need not exist yet: the set is being planned).
+    A protocol resampling patients, planned without ``--icc``, is said on stderr to judge
+    by the clustered interval where a patient holds several cases."""
     from ..protocol import load_protocol
 
     protocol = load_protocol(path, check_manifest=False)
+    if protocol.statistics.resampling_unit == "patient" and not clustered:
+        print(f"medeval: note: protocol {path} takes the patient as the unit: where a "
+              "patient holds several cases (an exam's views, a patient's exams) the "
+              "evaluation judges by the clustered interval, wider by the design effect, "
+              "and this plan, taking the cases as independent, is too small; give --icc "
+              "and --cases-per-patient to plan for it", file=sys.stderr)
     for criterion in protocol.criteria:
         if criterion.metric == measure:
             if criterion.rule != "guarded":

@@ -32,6 +32,17 @@ def _signed(certificate: Path, signer: tuple[Path, Path], folder: Path) -> Path:
     return sign_pdf(certificate, folder / "signed.pdf", key=key, cert=cert)
 
 
+def _updated(signed: Path, metadata: dict[str, str], folder: Path) -> Path:
+    """``signed`` with an update appended (pypdf's incremental writer) that sets
+    ``metadata`` in its document information: forged.pdf."""
+    writer = PdfWriter(signed, incremental=True)
+    writer.add_metadata(metadata)
+    forged = folder / "forged.pdf"
+    with forged.open("wb") as handle:
+        writer.write(handle)
+    return forged
+
+
 def _signed_number(payload: bytes) -> str:
     """The report number in the Keywords of the revision the signature covers."""
     ranges = [int(x) for x in re.search(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)",
@@ -70,12 +81,8 @@ def test_a_creator_renamed_after_signing_is_named_alone(
     # a certificate out otherwise", though its signed revision is this version's rendering
     # byte for byte: 8a54c6e rendered it again under the last revision's name.
     key, cert = signer
-    signed = _signed(certificate, signer, tmp_path)
-    writer = PdfWriter(signed, incremental=True)
-    writer.add_metadata({"/Creator": "medeval 0.6.0"})
-    forged = tmp_path / "forged.pdf"
-    with forged.open("wb") as handle:
-        writer.write(handle)
+    forged = _updated(_signed(certificate, signer, tmp_path), {"/Creator": "medeval 0.6.0"},
+                      tmp_path)
     verdict = verify_certificate(forged, trust_roots=(cert,))
     assert verdict.status == "altered" and verdict.signed
     assert len(verdict.differences) == 1, verdict.differences
@@ -85,12 +92,8 @@ def test_a_creator_renamed_after_signing_is_named_alone(
 
 def test_a_title_changed_after_signing_is_named(
         certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
-    signed = _signed(certificate, signer, tmp_path)
-    writer = PdfWriter(signed, incremental=True)
-    writer.add_metadata({"/Title": "Test Report - PASS"})
-    forged = tmp_path / "forged.pdf"
-    with forged.open("wb") as handle:
-        writer.write(handle)
+    forged = _updated(_signed(certificate, signer, tmp_path),
+                      {"/Title": "Test Report - PASS"}, tmp_path)
     verdict = verify_certificate(forged)
     assert verdict.status == "altered"
     assert any("(/Title) was changed after signing" in d for d in verdict.differences)

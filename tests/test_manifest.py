@@ -325,6 +325,44 @@ def test_parallel_and_serial_hashing_agree(tmp_path):
         manifest.file_digests(workers=4, progress=False, cache=False)
 
 
+def test_hashing_threads_are_handed_a_bounded_number_of_files():
+    # Found in the scale-pass: the digests of a set's files were computed with
+    # ThreadPoolExecutor.map, which submits every file at once, each pending one holding
+    # a future, its lock and its work item: 200 MB traced for 80,000 files, 1.5 GB for the
+    # 600,000 slices of 2,000 CT series. Now at most `window` are submitted ahead. By
+    # hand: with a window of 4, items 0-3 are in flight and item 4 is drawn when the
+    # first result is taken; the results come in the items' order.
+    from concurrent.futures import ThreadPoolExecutor
+
+    import medeval._hashing as module
+
+    drawn = 0
+
+    def items():
+        nonlocal drawn
+        for i in range(50):
+            drawn += 1
+            yield i
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = module._in_order(pool, lambda i: str(i * i), items(), window=4)
+        first = next(results)
+        assert (first, drawn) == ("0", 5)
+        assert [first, *results] == [str(i * i) for i in range(50)]
+
+
+def test_many_files_hashed_on_threads_have_hashlibs_digests(tmp_path):
+    # more files than the threads are handed at once (2 threads x 64), against hashlib
+    import medeval._hashing as module
+
+    files = []
+    for i in range(300):
+        files.append(tmp_path / f"f{i}.bin")
+        files[-1].write_bytes(os.urandom(100 + i))
+    digests = module.hash_files(files, workers=2, progress=False, cache=False)
+    assert digests == {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
 def test_an_input_shared_by_two_cases_is_flagged(held_out):
     path = write_manifest(held_out, ["c1,p1,ct/c2.dcm,seg/c1.dcm,A,test",
                                      "c2,p2,ct/c2.dcm,seg/c2.dcm,A,test"])

@@ -7,8 +7,9 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +22,9 @@ MAX_ROWS = 2_000_000
 KEPT_ROWS = 1_500_000
 #: A file's path, as a Path or as text.
 _File = TypeVar("_File", str, Path)
+_Item = TypeVar("_Item")
+#: Files submitted ahead per hashing thread, so none waits for work.
+_IN_FLIGHT = 64
 
 
 def sha256_file(path: str | Path) -> str:
@@ -65,14 +69,30 @@ def hash_files(
             fresh = [_sha256(p, advance, s.st_size) for p, s in todo]
         else:
             with ThreadPoolExecutor(max_workers=count) as pool:
-                fresh = list(pool.map(lambda item: _sha256(item[0], advance, item[1].st_size),
-                                      todo))
+                fresh = list(_in_order(
+                    pool, lambda item: _sha256(item[0], advance, item[1].st_size), todo,
+                    window=_IN_FLIGHT * count))
     for (path, _stat), digest in zip(todo, fresh):
         known[path] = digest
     if store:
         store.put([(p, s, d) for (p, s), d in zip(todo, fresh)])
         store.close()
     return known
+
+
+def _in_order(pool: ThreadPoolExecutor, work: Callable[[_Item], str], items: Iterable[_Item],
+              *, window: int) -> Iterator[str]:
+    """``pool.map(work, items)`` with at most ``window`` items submitted and not yet
+    taken: ``map`` submits every item at once, and each pending one holds a future, its
+    lock and its work item (about 2.5 kB): 1.5 GB for the 600,000 slices of 2,000 CT
+    series."""
+    pending: deque[Future[str]] = deque()
+    for item in items:
+        if len(pending) >= window:
+            yield pending.popleft().result()
+        pending.append(pool.submit(work, item))
+    while pending:
+        yield pending.popleft().result()
 
 
 def _sha256(path: str | Path, advance: Callable[[int], None], expected: int = CHUNK) -> str:

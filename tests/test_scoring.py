@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
 from medeval.manifest import Manifest
 from medeval.protocol import load_protocol
-from medeval.scoring import BadReference, Predictions, read_predictions, score_cases
+from medeval.scoring import (
+    BadReference,
+    Predictions,
+    read_predictions,
+    score_cases,
+    score_in_processes,
+)
 from medeval.tasks.base import CaseRow
 from medeval.tasks.registry import make_task
 
@@ -48,6 +55,35 @@ def test_every_case_gets_a_row_and_failures_keep_their_reason(tmp_path):
     assert failed.get("F-06") == "missing-output"
     assert set(failed.values()) <= {"missing-output", "invalid-output"} and len(failed) == 2
     assert [row.case_id for row in rows] == [case.case_id for case in cases]
+
+
+class _CountedFailures(dict):
+    """A runner's failures, each time they are pickled counted (unpickled: a plain dict)."""
+
+    pickled = 0
+
+    def __reduce__(self):
+        type(self).pickled += 1
+        return (dict, (dict(self),))
+
+
+def test_chunks_scored_in_processes_do_not_each_carry_the_predictions(tmp_path):
+    # Found in the scale-pass: the evaluation's worker processes were sent score_cases
+    # with the predictions bound to it with every chunk of 16 cases, so the runner's
+    # failures (which grow with the set) were pickled once per chunk: 3 MB for 2,500
+    # frames, 37 MB for 10,000, growing as the square of the set. Now each process is
+    # handed them once when it starts (not at all where it forks). By hand: one case per
+    # chunk on 2 processes gives as many chunks as cases, and at most 2 picklings.
+    folder, task, cases = _detection(tmp_path)
+    _CountedFailures.pickled = 0
+    predictions = Predictions("runner", folder / "predictions",
+                              failures=_CountedFailures({"F-03": ("timeout", "60 s")}))
+    score = partial(score_cases, task, root=folder, predictions=predictions)
+    rows = score_in_processes(score, [[case] for case in cases], processes=2)
+    assert _CountedFailures.pickled <= 2 < len(cases)
+    assert [(r.case_id, r.status, r.reason) for r in rows] == \
+        [(r.case_id, r.status, r.reason) for r in score(cases)]
+    assert [r.reason for r in rows if r.case_id == "F-03"] == ["timeout"]
 
 
 def test_supplied_predictions_fingerprint_is_the_files_own_digests(tmp_path, monkeypatch):

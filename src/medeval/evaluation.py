@@ -34,7 +34,6 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
@@ -68,7 +67,7 @@ from .result import (
 )
 from .run_outputs import predictions_changed
 from .run_protocol import algorithm_changed, protocol_changed, protocol_record
-from .scoring import BadReference, Predictions, read_predictions, score_cases
+from .scoring import BadReference, Predictions, read_predictions, score_cases, score_in_processes
 from .tasks.base import Aggregate, CaseRow, TaskType
 from .tasks.registry import make_task
 
@@ -333,9 +332,7 @@ def _scored(task: TaskType, manifest: Manifest, predictions: Predictions,
     chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)]
     # Each worker reads ahead too: a set larger than the page cache comes from the disk,
     # and a worker waiting for its next case's files would idle its core.
-    with ProcessPoolExecutor(max_workers=pool_size) as pool:
-        parts = pool.map(score, chunks)
-        return [row for part in parts for row in part]
+    return score_in_processes(score, chunks, processes=pool_size)
 
 
 def _case_row(row: CaseRow, columns: Sequence[str]) -> dict[str, object]:

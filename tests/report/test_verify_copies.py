@@ -58,6 +58,20 @@ def _sensitivity(result: Path) -> str:
     return format(value, ".4f")
 
 
+def _forge_sensitivity(certified: Path, certificate: Path, out: Path) -> tuple[str, str]:
+    """The certificate with its printed sensitivity replaced in every page's content
+    (pikepdf), written to ``out``: the figure (scikit-learn's) and the forged one."""
+    figure = _sensitivity(certified)
+    forged = "0.9999" if figure != "0.9999" else "0.1111"
+    with pikepdf.open(certificate) as pdf:
+        for page in pdf.pages:
+            for stream in (page.Contents if isinstance(page.Contents, pikepdf.Array)
+                           else [page.Contents]):
+                stream.write(stream.read_bytes().replace(figure.encode(), forged.encode()))
+        pdf.save(out)
+    return figure, forged
+
+
 def test_a_copy_is_named_a_copy_when_verified_alone(certificate: Path, tmp_path: Path) -> None:
     copy = _pages_copy(certificate, tmp_path / "copy.pdf")
     with pytest.raises(ReportError, match="a copy printed or saved again by other software"):
@@ -115,14 +129,7 @@ def test_a_copys_words_are_compared_once(certified: Path, certificate: Path, inf
     # A bilingual copy whose one figure was changed is compared with the bilingual
     # rendering first and found close (one word of thousands differs), so its words are
     # matched once, and the changed figure is still named.
-    figure = _sensitivity(certified)
-    forged = "0.9999" if figure != "0.9999" else "0.1111"
-    with pikepdf.open(certificate) as pdf:
-        for page in pdf.pages:
-            for stream in (page.Contents if isinstance(page.Contents, pikepdf.Array)
-                           else [page.Contents]):
-                stream.write(stream.read_bytes().replace(figure.encode(), forged.encode()))
-        pdf.save(tmp_path / "forged.pdf")
+    figure, forged = _forge_sensitivity(certified, certificate, tmp_path / "forged.pdf")
     copy = _pages_copy(tmp_path / "forged.pdf", tmp_path / "copy.pdf")
     monkeypatch.setattr(verify_module, "WordMatcher", _CountedMatcher)
     verdict = verify_certificate(certified, copy, report_info=info_file)
@@ -235,14 +242,7 @@ def test_a_copy_keeping_its_keywords_is_compared_by_words(
     verdict = verify_certificate(certified, kept, report_info=info_file)
     assert verdict.status == "altered"  # not the bytes issued
     assert not [d for d in verdict.differences if " prints " in d], verdict.differences
-    figure = _sensitivity(certified)
-    forged = "0.9999" if figure != "0.9999" else "0.1111"
-    with pikepdf.open(certificate) as pdf:
-        for page in pdf.pages:
-            for stream in (page.Contents if isinstance(page.Contents, pikepdf.Array)
-                           else [page.Contents]):
-                stream.write(stream.read_bytes().replace(figure.encode(), forged.encode()))
-        pdf.save(tmp_path / "forged.pdf")
+    figure, forged = _forge_sensitivity(certified, certificate, tmp_path / "forged.pdf")
     subprocess.run(["pdftocairo", "-pdf", str(tmp_path / "forged.pdf"),
                     str(tmp_path / "cairo-forged.pdf")], check=True, capture_output=True,
                    timeout=120)

@@ -477,6 +477,38 @@ def test_manifest_check_read_files_warns_of_copies_in_other_cases(tmp_path, caps
     assert "same bytes" not in capsys.readouterr().err
 
 
+def test_manifest_check_read_files_names_a_repeated_frame_once_and_skips_folders(
+        tmp_path, capsys):
+    # Found in the review-mammo pass: one frame repeated in every case (a blank endoscopy
+    # frame, 100,000 ECG records' one calibration file) printed every path in one line,
+    # and folder inputs (a CT series: --read-files leaves them unread) were hashed whole
+    # for the warning. Now a group names its first 3 cases and the count (6 cases here,
+    # the same bytes by hashlib), and two folders of the same bytes are not named.
+    import hashlib
+
+    (tmp_path / "v").mkdir()
+    lines = ["case_id,patient_id,input,reference"]
+    for k in range(6):
+        (tmp_path / "v" / f"blank{k}.png").write_bytes(b"\0" * 64)
+        lines.append(f"c{k},p{k},v/blank{k}.png,0")
+    for k in range(2):
+        (tmp_path / f"s{k}").mkdir()
+        (tmp_path / f"s{k}" / "1.dcm").write_bytes(b"slice")
+        lines.append(f"f{k},q{k},s{k},1")
+    assert len({hashlib.sha256((tmp_path / "v" / f"blank{k}.png").read_bytes()).digest()
+                for k in range(6)}) == 1
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("\n".join(lines) + "\n")
+    assert main(["manifest", "check", "--reference-kind", "label", "--read-files",
+                 str(manifest)]) == 0
+    err = capsys.readouterr().err
+    assert ("inputs of different cases hold the same bytes: 'v/blank0.png' (c0), "
+            "'v/blank1.png' (c1), 'v/blank2.png' (c2), ... (6 cases); ") in err
+    same = next(line for line in err.splitlines() if "same bytes" in line)
+    assert "blank3" not in same and "(f0)" not in same and "(f1)" not in same
+    assert "a blank frame" in same
+
+
 def test_manifest_check_warns_of_case_ids_windows_cannot_write(tmp_path, capsys):
     # Windows refuses CON.json and con.1.json (device names, any extension), 'a:b.json'
     # and 'q?.json'; a folder 'x.' loses its dot. 'CONSOLE' and 'c1' are fine.

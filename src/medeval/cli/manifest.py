@@ -159,26 +159,39 @@ def _warn_of_fewer_inputs(manifest: Manifest) -> None:
 
 
 def _warn_of_identical_inputs(manifest: Manifest) -> None:
-    """Warn on stderr of inputs of different cases that hold the same bytes (SHA-256, as
-    the fingerprint reads them): a file shared by two cases is refused by its path, but
-    a copy of it under another path (one mammogram copied into another exam, or another
-    patient's) passes that check and is scored twice."""
+    """Warn on stderr of file inputs of different cases that hold the same bytes (SHA-256,
+    through the fingerprint's cache): a file shared by two cases is refused by its path,
+    but a copy of it under another path (one mammogram copied into another exam, or
+    another patient's) passes that check and is scored twice. Folder inputs are not
+    hashed here, as ``--read-files`` does not read them; nor are references. Each group
+    names its first cases only: one frame repeated in every case of a large set (a blank
+    frame, a calibration file) is one line, not a line of every path."""
+    import os
     from collections import defaultdict
 
-    digests = manifest.file_digests(progress=False)
+    from .._hashing import hash_files
+
+    paths = {value: os.fspath(target) for case in manifest.cases for value in case.inputs
+             if (target := manifest.path(value)).is_file()}
+    digests = hash_files(list(dict.fromkeys(paths.values())), workers=None,
+                         progress=sys.stderr.isatty(), cache=True, label="hashing inputs")
     holders: dict[str, dict[str, str]] = defaultdict(dict)  # digest -> case id -> path
     for case in manifest.cases:
         for value in case.inputs:
-            holders[digests[value]].setdefault(case.case_id, value)
-    copies = [", ".join(f"{path!r} ({case_id})" for case_id, path in cases.items())
+            if value in paths:
+                holders[digests[paths[value]]].setdefault(case.case_id, value)
+    copies = [", ".join(f"{path!r} ({case_id})" for case_id, path in list(cases.items())[:3])
+              + (f", ... ({len(cases)} cases)" if len(cases) > 3 else "")
               for cases in holders.values() if len(cases) > 1]
     if copies:
-        shown = "; ".join(copies[:5]) + (f"; ... ({len(copies)} in all)"
+        shown = "; ".join(copies[:5]) + (f"; ... ({len(copies)} groups in all)"
                                          if len(copies) > 5 else "")
         print(f"medeval: warning: inputs of different cases hold the same bytes: {shown}; "
               "a copy of one image is scored once per case (a patient's exam listed "
-              "twice, or an image of another patient): remove the copies, or say in the "
-              "protocol why they are there", file=sys.stderr)
+              "twice, or an image of another patient): remove such copies; where the same "
+              "bytes are rightly in several cases (a blank frame, one calibration file), "
+              "nothing is wrong: say in the protocol why they are there",
+              file=sys.stderr)
 
 
 def _note_unread_folders(manifest: Manifest) -> None:

@@ -432,22 +432,37 @@ def test_manifest_check_counts_patients_as_evaluate_and_warns_of_letter_case(tmp
     assert "cannot name a file on Windows" not in captured.err
 
 
-def test_manifest_check_warns_of_cases_naming_fewer_inputs(tmp_path, capsys):
-    # Found in the mammo-pass: an exam of four view columns with its RCC and RMLO cells
-    # blank (a mastectomy) passed the check silently; the blank cells are left out, so
-    # its algorithm got two paths where others get four. Warned now, with the count each
-    # case names (2 of 4, counted by hand); the full exam is not named.
+def test_manifest_check_warns_of_cases_whose_inputs_move_up_a_place(tmp_path, capsys):
+    # Found in the mammo-pass: an exam of four view columns with two cells blank (a
+    # mastectomy) passed the check silently; a blank cell is left out, so the paths after
+    # it move up a place. Found in the review-mammo pass: the warning then named every
+    # case naming fewer inputs than the most, also where no path moves (a WFDB record
+    # without a second signal file, blank cells after the last filled one): a false alarm
+    # on nearly every record of an ECG set. By hand: b (left mastectomy) has input_lcc and
+    # input_lmlo blank before input_rcc, so its RCC view goes over first: warned; c (right
+    # mastectomy) leaves input_rcc and input_rmlo blank after its last filled cell, its
+    # LCC and LMLO stand first and second as in a: not warned; nor is the full exam a.
     (tmp_path / "v").mkdir()
-    for name in ("a1", "a2", "a3", "a4", "b1", "b2"):
+    for name in ("a1", "a2", "a3", "a4", "b3", "b4", "c1", "c2"):
         (tmp_path / "v" / f"{name}.dcm").write_text("x")
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("case_id,patient_id,input_lcc,input_lmlo,input_rcc,input_rmlo,reference\n"
                         "a,p1,v/a1.dcm,v/a2.dcm,v/a3.dcm,v/a4.dcm,1\n"
-                        "b,p2,v/b1.dcm,v/b2.dcm,,,0\n")
+                        "b,p2,,,v/b3.dcm,v/b4.dcm,0\n"
+                        "c,p3,v/c1.dcm,v/c2.dcm,,,0\n")
     assert main(["manifest", "check", "--reference-kind", "label", str(manifest)]) == 0
     err = capsys.readouterr().err
-    assert "medeval: warning: cases naming fewer inputs than the 4 of others: b (2);" in err
-    assert "a (4)" not in err
+    assert ("medeval: warning: cases with a blank input cell before a filled one: "
+            "b (input_lcc, input_lmlo blank); a blank cell") in err
+    assert "c (" not in err and "a (" not in err
+    # an ECG set whose second signal column is filled for one record only: no warning
+    (tmp_path / "r").mkdir()
+    for name in ("1.hea", "1.dat", "2.hea", "2.dat", "2.xyz"):
+        (tmp_path / "r" / name).write_text("x")
+    manifest.write_text("case_id,patient_id,input_header,input_signal,input_signal_2,"
+                        "reference\n1,p1,r/1.hea,r/1.dat,,0\n2,p2,r/2.hea,r/2.dat,r/2.xyz,1\n")
+    assert main(["manifest", "check", "--reference-kind", "label", str(manifest)]) == 0
+    assert "warning" not in capsys.readouterr().err  # no warning of any kind
 
 
 def test_manifest_check_read_files_warns_of_copies_in_other_cases(tmp_path, capsys):

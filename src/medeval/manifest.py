@@ -94,6 +94,11 @@ class Case:
         The other columns: site, vendor, device, sex, age band, lesion size...
     line : int
         Line of the CSV the case came from (the header is line 1), for messages.
+    inputs_skipped : tuple of str
+        The input columns left blank in the case's row before one that is not: a blank
+        cell is left out of ``inputs``, so the paths after it stand a place earlier than
+        their column (``manifest check`` warns of them). Not part of the manifest's
+        content or fingerprint.
     """
 
     case_id: str
@@ -102,6 +107,7 @@ class Case:
     reference: str
     metadata: Mapping[str, str] = field(default_factory=dict)
     line: int = 0
+    inputs_skipped: tuple[str, ...] = field(default=(), compare=False)
 
 
 class Manifest:
@@ -222,6 +228,7 @@ class Manifest:
                 reference=row["reference"].strip(),
                 metadata={c: row[c] for c in other},
                 line=number + 2,
+                inputs_skipped=_skipped(row, inputs),
             )
             for number, row in enumerate(frame.to_dict("records"))
         ]
@@ -666,6 +673,16 @@ def _record_rate(case: Case, found: Mapping[str, tuple[str, bool]]) -> float | N
             if fs is not None:
                 return fs
     return None
+
+
+def _skipped(row: Mapping[str, str], columns: Sequence[str]) -> tuple[str, ...]:
+    """The input ``columns`` blank in ``row`` before the last one that is not (a blank
+    after the last filled one moves no path)."""
+    filled = [bool(row[c].strip()) for c in columns]
+    if all(filled):
+        return ()
+    last = max((k for k, full in enumerate(filled) if full), default=-1)
+    return tuple(c for c, full in zip(columns[:last], filled[:last]) if not full)
 
 
 def nfc_id(text: str) -> str:

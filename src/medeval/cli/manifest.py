@@ -131,7 +131,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
               "(a reserved name such as CON or NUL, or one of < > : \" | ? *, or ending in "
               "'.' or ' '): a company running its algorithm on Windows cannot write their "
               "predictions", file=sys.stderr)
-    _warn_of_fewer_inputs(manifest)
+    _warn_of_skipped_inputs(manifest)
     if args.read_files:
         _note_unread_folders(manifest)
         _warn_of_identical_inputs(manifest)
@@ -140,22 +140,21 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _warn_of_fewer_inputs(manifest: Manifest) -> None:
-    """Warn on stderr of cases that name fewer inputs than the most: a blank ``input_*``
-    cell is left out, so such a case's algorithm gets fewer paths in
-    ``case.input_paths`` and the later ones move up a place (an exam of four views with
-    its RCC cell blank hands its RMLO view over third, where RCC stands elsewhere)."""
-    most = max((len(case.inputs) for case in manifest.cases), default=0)
-    fewer = [f"{case.case_id} ({len(case.inputs)})" for case in manifest.cases
-             if 0 < len(case.inputs) < most]
-    if fewer:
-        shown = ", ".join(fewer[:10]) + (f", ... ({len(fewer)} in all)"
-                                         if len(fewer) > 10 else "")
-        print(f"medeval: warning: cases naming fewer inputs than the {most} of others: "
-              f"{shown}; a blank input_* cell is left out, so these cases' algorithm gets "
-              "fewer paths (case.input_paths, /input/case.json) and those after the blank "
-              "move up a place: the position of a path does not say its column",
-              file=sys.stderr)
+def _warn_of_skipped_inputs(manifest: Manifest) -> None:
+    """Warn on stderr of cases with a blank ``input_*`` cell before a filled one: a blank
+    cell is left out, so the paths after it move up a place in ``case.input_paths`` (an
+    exam of four views with its LCC cell blank hands its LMLO view over first, where LCC
+    stands elsewhere). Blank cells after the last filled one move no path (a WFDB record
+    without a second signal file, a clip of fewer frames): not warned of."""
+    skipped = [f"{case.case_id} ({', '.join(case.inputs_skipped)} blank)"
+               for case in manifest.cases if case.inputs_skipped]
+    if skipped:
+        shown = "; ".join(skipped[:10]) + (f"; ... ({len(skipped)} in all)"
+                                           if len(skipped) > 10 else "")
+        print(f"medeval: warning: cases with a blank input cell before a filled one: "
+              f"{shown}; a blank cell is left out, so these cases' algorithm gets the "
+              "paths after it a place earlier (case.input_paths, /input/case.json): the "
+              "position of a path does not say its column", file=sys.stderr)
 
 
 def _warn_of_identical_inputs(manifest: Manifest) -> None:

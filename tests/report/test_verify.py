@@ -122,24 +122,64 @@ def _renamed(certificate: Path, tmp_path: Path, name: bytes) -> Path:
     return out
 
 
+def _made_by(certified: Path, version: str, folder: Path) -> Path:
+    """The certified result as a medeval of ``version`` made it (its parameters.medeval),
+    written beside its cases."""
+    from dataclasses import replace
+
+    from medeval.result import read_result, write_result
+
+    result = read_result(certified)
+    made = replace(result, parameters=replace(result.parameters, medeval=version))
+    return write_result(made, folder / "result.json")
+
+
 def test_a_certificate_another_version_laid_out_alike_is_genuine(
-        certified: Path, info_file: Path, certificate: Path, tmp_path: Path) -> None:
-    # An earlier medeval that laid this result out as this one does (a later medeval keeps
+        certified: Path, info_file: Path, tmp_path: Path) -> None:
+    # An earlier medeval that laid its result out as this one does (a later medeval keeps
     # an earlier result's wording, report/made_by.py) wrote these bytes but for its name
     # in /Creator. Before, every version bump made such a certificate "cannot be
     # compared"; rendered again under the name it carries, it is the same bytes: genuine.
     from pypdf import PdfReader
 
     from medeval._version import __version__
+    from medeval.report import render_certificate
 
-    old = _renamed(certificate, tmp_path, _pdf_name("0.0.1" + "0" * (len(__version__) - 5)))
-    assert PdfReader(old).metadata["/Creator"].startswith("medeval 0.0.1")
-    outcome = verify_certificate(certified, old, report_info=info_file)
+    old_version = "0.0.1" + "0" * (len(__version__) - 5)  # as long as this version's name
+    result = _made_by(certified, old_version, tmp_path)
+    ours = render_certificate(result, tmp_path / "ours.pdf", report_info=info_file)
+    old = _renamed(ours, tmp_path, _pdf_name(old_version))
+    assert PdfReader(old).metadata["/Creator"] == f"medeval {old_version}"
+    outcome = verify_certificate(result, old, report_info=info_file)
     assert outcome.ok, outcome.problems
     # a Creator that is not a version's name is not rendered under: the bytes differ
-    forged = _renamed(certificate, tmp_path, _pdf_name(__version__).replace(b"\\056", b"    ", 1))
-    outcome = verify_certificate(certified, forged, report_info=info_file)
+    forged = _renamed(ours, tmp_path, _pdf_name(__version__).replace(b"\\056", b"    ", 1))
+    outcome = verify_certificate(result, forged, report_info=info_file)
     assert not outcome.ok
+
+
+def test_a_certificate_naming_a_version_before_its_results_is_not_genuine(
+        certified: Path, info_file: Path, certificate: Path, tmp_path: Path) -> None:
+    # This version's certificate of this version's result, its /Creator rewritten to an
+    # earlier version: laid out alike, it used to verify genuine, though no medeval
+    # renders a result a later medeval made (found in the review of the lead's commits).
+    from medeval._version import __version__
+
+    old_version = "0.0.1" + "0" * (len(__version__) - 5)
+    renamed = _renamed(certificate, tmp_path, _pdf_name(old_version))
+    outcome = verify_certificate(certified, renamed, report_info=info_file)
+    assert not outcome.ok
+    assert outcome.problems == (
+        f"certificate {renamed}: it names medeval {old_version} as its maker, but its "
+        f"result was made by medeval {__version__}, and no medeval renders a result of a "
+        "later version: its /Creator was written over the renderer's",)
+    # and the verification page says it in Korean
+    from medeval.web.differences_ko import difference_ko
+
+    assert difference_ko(outcome.problems[0]) == (
+        f"성적서 {renamed}: 만든 프로그램을 medeval {old_version}(으)로 적고 있으나 그 결과는 "
+        f"medeval {__version__}에서 만들었습니다. 어떤 medeval도 더 나중 버전의 결과를 성적서로 "
+        "만들지 않으므로 /Creator가 바뀌어 쓰였습니다")
 
 
 def test_a_certificate_of_another_version_is_said_so(certified: Path, info_file: Path,
@@ -154,13 +194,14 @@ def test_a_certificate_of_another_version_is_said_so(certified: Path, info_file:
     from medeval._version import __version__
     from medeval.report import render_certificate
 
+    result = _made_by(certified, "0.0.1", tmp_path)  # a result of medeval 0.0.1
     monkeypatch.setattr(pdf_module, "__version__", "0.0.1")
     monkeypatch.setattr(pdf_module, "_LEFT", pdf_module._LEFT + 1)
-    old = render_certificate(certified, tmp_path / "old.pdf", report_info=info_file)
+    old = render_certificate(result, tmp_path / "old.pdf", report_info=info_file)
     monkeypatch.undo()
     from pypdf import PdfReader
     assert PdfReader(old).metadata["/Creator"] == "medeval 0.0.1"
-    outcome = verify_certificate(certified, old, report_info=info_file)
+    outcome = verify_certificate(result, old, report_info=info_file)
     assert not outcome.ok
     assert outcome.problems == (
         f"certificate {old}: rendered by medeval 0.0.1; this is medeval {__version__}, which "

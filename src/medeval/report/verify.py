@@ -541,18 +541,29 @@ def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: 
 _VERSION_NAME = re.compile(r"medeval [0-9]+(\.[0-9]+)*[A-Za-z0-9.+-]*")
 
 
-def _named_version(payload: bytes) -> str | None:
+def _named_version(payload: bytes, data: Result) -> str | None:
     """The medeval version the certificate names as its maker (its ``/Creator``), where
-    that is another than this one, else None.
+    that is another than this one and not earlier than the medeval that made its result,
+    else None.
 
     A later medeval keeps an earlier result's wording (:mod:`~medeval.report.made_by`), so
     a certificate of another version is often this version's rendering but for the name:
-    rendered again under the name it carries, its bytes are compared as they are."""
+    rendered again under the name it carries, its bytes are compared as they are. A name
+    earlier than the result's maker cannot be the renderer's (:func:`_named_too_early`)."""
     made_by = _first_creator(payload)
     if made_by is None or made_by == f"medeval {__version__}" \
-            or not _VERSION_NAME.fullmatch(made_by):
+            or not _VERSION_NAME.fullmatch(made_by) or _named_too_early(made_by, data):
         return None
     return made_by
+
+
+def _named_too_early(made_by: str, data: Result) -> bool:
+    """Whether the version a certificate names as its renderer is earlier than the one
+    that made its result: a result is never rendered by a medeval older than its own, so
+    such a name was written over the renderer's."""
+    from .made_by import made_after
+
+    return made_after(data, made_by.removeprefix("medeval "))
 
 
 def _first_creator(payload: bytes) -> str | None:
@@ -724,7 +735,8 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
                  name: str, result_json: bytes | None,
                  signed_length: int | None) -> list[str]:
     try:
-        fresh = _render(data, info, record, payload, result_json, _named_version(payload))
+        fresh = _render(data, info, record, payload, result_json,
+                        _named_version(payload, data))
     except ReportError as exc:
         return [f"{name}: cannot be rendered again from its result: {exc}"]
     # a signed file is the rendering followed by the signature's incremental update
@@ -752,6 +764,12 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
     offset = next((i for i, (a, b) in enumerate(zip(original, fresh)) if a != b),
                   min(len(original), len(fresh)))
     made_by, this = _first_creator(payload), f"medeval {__version__}"
+    if made_by is not None and _VERSION_NAME.fullmatch(made_by) and len(made_by) <= 40 \
+            and _named_too_early(made_by, data):
+        return [f"{name}: it names {made_by} as its maker, but its result was made by "
+                f"medeval {data.parameters.medeval}, and no medeval renders a result of a "
+                "later version: its /Creator was written over the renderer's"] + \
+            _changed_lines(data, info, record, payload, name, result_json, fresh)
     if made_by is not None and _VERSION_NAME.fullmatch(made_by) and made_by != this \
             and len(made_by) <= 40:
         # not 'pip install medeval==...': 'medeval' on PyPI is another project

@@ -144,6 +144,12 @@ DIFFERENCES: tuple[Note, ...] = (
          "{who}: 결과로 만든 성적서 뒤({end}번째 바이트부터)에 {n}바이트가 덧붙었습니다: "
          "PDF 프로그램이 다시 저장했거나 페이지, 첨부 파일 또는 메타데이터를 바꾼 증분 "
          "갱신입니다. 결과로 만든 성적서는 이 파일의 첫 판입니다", _W),
+    Note(_WHO + r": it names medeval (?P<named>\S+) as its maker, but its result was made "
+         r"by medeval (?P<made>\S+), and no medeval renders a result of a later version: its "
+         r"/Creator was written over the renderer's",
+         "{who}: 만든 프로그램을 medeval {named}(으)로 적고 있으나 그 결과는 medeval {made}에서 "
+         "만들었습니다. 어떤 medeval도 더 나중 버전의 결과를 성적서로 만들지 않으므로 "
+         "/Creator가 바뀌어 쓰였습니다", _W),
     Note(_WHO + r": rendered by medeval (?P<made>\S+); this is medeval (?P<this>\S+), which "
          r"lays a certificate out otherwise, so its bytes cannot be compared: verify it with "
          r"the version that made it \(medeval (?P<other>\S+), installed from its source: "

@@ -225,6 +225,40 @@ def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):
     assert "give both or neither" in capsys.readouterr().err
 
 
+def test_sample_size_clustered_plan_says_how_far_it_was_checked(capsys):
+    # Found in the review-mammo pass: a plan under a design effect said its P(PASS) stays
+    # up to twice the cases asked for, 2 * 17 = 34, but it is checked up to twice the
+    # effective size, 2 * 14 = 28 effective positives, which are 1.15 * 28 = 32.2 cases:
+    # up to 32 (d = 1 + (1.5 - 1) * 0.3 = 1.15, by hand). Without --icc: 2 * 14 = 28.
+    assert main(["sample-size", "--expected", "0.85", "--goal", "0.5", "--icc", "0.3",
+                 "--cases-per-patient", "1.5"]) == 0
+    assert "from 17 on it stays there up to 32 (" in capsys.readouterr().out
+    assert main(["sample-size", "--expected", "0.85", "--goal", "0.5"]) == 0
+    assert "from 14 on it stays there up to 28 (" in capsys.readouterr().out
+
+
+def test_sample_size_half_width_with_icc(capsys):
+    # Found in the review-mammo pass: --half-width with --icc and --cases-per-patient
+    # planned for independent cases, the two options dropped without a word. Buderer's
+    # size with the design effect d = 1 + (4 - 1) * 0.2 = 1.6 (by hand), z from scipy:
+    # 1.6 * z^2 * 0.9 * 0.1 / 0.05^2 = 221.3 -> 222 positives; / 0.2 -> 1107 cases; / 4
+    # -> 277 patients.
+    import math
+
+    from scipy.stats import norm
+
+    group = 1.6 * norm.ppf(0.975) ** 2 * 0.9 * 0.1 / 0.05 ** 2
+    assert (math.ceil(group), math.ceil(group / 0.2), math.ceil(group / 0.2 / 4)) == \
+        (222, 1107, 277)
+    assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05",
+                 "--prevalence", "0.2", "--icc", "0.2", "--cases-per-patient", "4"]) == 0
+    assert ("prevalence 0.2: 222 positives, 1107 cases in all of 277 patients (design "
+            "effect 1.6) (buderer-1996)\n") in capsys.readouterr().out
+    assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05",
+                 "--prevalence", "0.2", "--icc", "0.2"]) == 2
+    assert "give both or neither" in capsys.readouterr().err
+
+
 def test_evaluate_with_a_protocol(tmp_path, capsys):
     path = measurement_study(tmp_path)
     code = main(["evaluate", str(path), "--predictions", str(tmp_path / "pred"),

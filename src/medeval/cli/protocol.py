@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -89,10 +90,13 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
             raise MedevalError("sample-size: --half-width needs --prevalence (e.g. 0.2)")
         plan = sample_size(args.expected, half_width=args.half_width,
                            prevalence=args.prevalence, confidence=args.confidence,
-                           measure=args.measure)
+                           measure=args.measure, icc=args.icc,
+                           cases_per_patient=args.cases_per_patient)
+        patients = "" if plan.patients is None else \
+            f" of {plan.patients} patients (design effect {plan.design_effect:g})"
         out.write(f"{plan.measure} {plan.expected:g} +/- {plan.half_width:g} at "
                   f"{plan.confidence * 100:g}% confidence, prevalence {plan.prevalence:g}: "
-                  f"{plan.n_group} {plan.group}, {plan.total} cases in all "
+                  f"{plan.n_group} {plan.group}, {plan.total} cases in all{patients} "
                   f"({plan.method})\n")
         return 0
     goal, method, confidence = args.goal, args.method, args.confidence
@@ -109,6 +113,10 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         total = (f" of {passing.patients} patients (design effect "
                  f"{passing.design_effect:g}: as {passing.effective_n} independent "
                  f"{passing.group}){total}")
+    # checked up to twice the effective size: under a design effect d, d * 2n* cases,
+    # fewer than twice the cases asked for (ceil(d n*))
+    stays = 2 * passing.n_group if passing.design_effect == 1 else \
+        math.floor(passing.design_effect * 2 * passing.effective_n + 1e-9)
     out.write(
         f"{passing.measure} expected {passing.expected:g}, goal {passing.goal:g}, guarded "
         f"rule, {passing.method} {passing.confidence * 100:g}% interval:\n"
@@ -117,7 +125,7 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         f"the expected value P(PASS) = {passing.pass_probability:.3f}, P(INCONCLUSIVE) = "
         f"{passing.inconclusive_probability:.3f}, P(FAIL) = {passing.fail_probability:.3g}\n"
         f"  the first size with P(PASS) >= {passing.power:g} is {passing.first_n}; from "
-        f"{passing.n_group} on it stays there up to {2 * passing.n_group} (exact binomial; "
+        f"{passing.n_group} on it stays there up to {stays} (exact binomial; "
         "the power of a proportion rises in a saw-tooth)\n"
         "for the protocol's [dataset] (printed on the certificate):\n"
         f"  sample_size = \"{_rationale(passing)}\"\n")

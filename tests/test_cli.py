@@ -214,6 +214,9 @@ def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):
     captured = capsys.readouterr()
     assert "  14 positives\n" in captured.out
     assert "takes the patient as the unit" in captured.err
+    # the protocol's unit is the patient by default: the note is conditional, so that a
+    # set of one case per patient is not alarmed (found in the review-mammo pass)
+    assert "is then too small" in captured.err and "one case per patient" in captured.err
     assert main(["sample-size", "--expected", "0.85", "--protocol", str(protocol),
                  "--icc", "0.3", "--cases-per-patient", "1.5"]) == 0
     captured = capsys.readouterr()

@@ -156,8 +156,9 @@ def _criterion_of(path: Path, measure: str, *, clustered: bool) -> tuple[float, 
         print(f"medeval: note: protocol {path} takes the patient as the unit: where a "
               "patient holds several cases (an exam's views, a patient's exams) the "
               "evaluation judges by the clustered interval, wider by the design effect, "
-              "and this plan, taking the cases as independent, is too small; give --icc "
-              "and --cases-per-patient to plan for it", file=sys.stderr)
+              "and this plan, taking the cases as independent, is then too small: give "
+              "--icc and --cases-per-patient to plan for it (with one case per patient "
+              "this plan stands)", file=sys.stderr)
     for criterion in protocol.criteria:
         if criterion.metric == measure:
             if criterion.rule != "guarded":

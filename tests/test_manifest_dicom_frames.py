@@ -79,6 +79,9 @@ def test_check_says_which_folder_inputs_it_did_not_read(tmp_path, capsys):
     assert out.startswith("OK  ")
     assert "1 folder input(s) were not read (case b: 'exam-b')" in err
     assert "list the files as inputs" in err
+    # the advice to list the files is for a folder of a few images; a CT series' hundreds
+    # of slices stay a folder, read by the algorithm (found in the review-mammo pass)
+    assert "a series folder (CT, MR slices) is read by the algorithm alone" in err
     # without --read-files nothing is read, and nothing is said about folders
     assert main(["manifest", "check", str(folders)]) == 0
     assert "folder input" not in capsys.readouterr().err

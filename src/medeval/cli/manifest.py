@@ -206,9 +206,10 @@ def _note_unread_folders(manifest: Manifest) -> None:
               f"{value!r}{', ...' if len(folders) > 1 else ''}): --read-files reads file "
               "inputs only; a file inside a folder that cannot be read (cut short, another "
               "transfer syntax) fails its case in the run, counted as the algorithm's "
-              "failure. To have each file read here, list the files as inputs "
-              "(input_lcc, input_lmlo, ... columns) instead of their folder",
-              file=sys.stderr)
+              "failure. Where a folder holds a few images (an exam's four views), list "
+              "the files as inputs (input_lcc, input_lmlo, ... columns) instead of their "
+              "folder to have each read here; a series folder (CT, MR slices) is read by "
+              "the algorithm alone", file=sys.stderr)
 
 
 #: Windows' device names: no file may be so named, whatever its extension (CON.json).

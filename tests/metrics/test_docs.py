@@ -35,7 +35,8 @@ EXPECTED = {
         "mask_overlap", "dice", "jaccard", "mask_sensitivity", "mask_precision",
         "relative_volume_difference",
     },
-    "medeval.metrics.agreement": {"mae", "rmse", "lins_ccc", "icc"},
+    "medeval.metrics.agreement": {"mae", "rmse", "lins_ccc"},
+    "medeval.metrics.icc": {"icc"},
     "medeval.metrics.thresholds": {
         "threshold_for_sensitivity", "threshold_for_specificity", "youden_threshold",
         "metrics_at_threshold",

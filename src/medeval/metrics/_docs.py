@@ -16,6 +16,11 @@ from typing import Any, TypeVar
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+#: The ``confidence`` parameter of a function giving one interval.
+_CONFIDENCE_PARAMETER = """\
+confidence : float, default 0.95
+    Level of the interval."""
+
 _POS_LABEL_PARAMETER = """\
 pos_label : hashable, optional
     The label of the positive class; every other label is negative. By default 1,

@@ -390,6 +390,34 @@ def test_one_file_named_by_two_input_columns_of_a_case_is_flagged(tmp_path):
         "file of its own (an exam's four views are four files)",)
 
 
+def test_one_file_written_two_ways_is_one_file(tmp_path):
+    # Found in the review-mammo pass: the checks of 70b35f1 (one file in two columns of
+    # a case) and of a file shared by two cases compared the paths as written, so
+    # 'exams/e1/LCC.dcm' and './exams/e1/LCC.dcm' (one file, as os.path.samefile says)
+    # passed both. Messages by hand: e1 names its LCC view twice, the second time with
+    # './'; e2's RMLO cell names e3's file as 'exams//e3/RMLO.dcm'.
+    import os
+
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_lcc,input_rmlo,reference\n"
+        "e1,p1,exams/e1/LCC.dcm,./exams/e1/LCC.dcm,1\n"
+        "e2,p2,exams/e2/LCC.dcm,exams//e3/RMLO.dcm,0\n"
+        "e3,p3,exams/e3/LCC.dcm,exams/e3/RMLO.dcm,0\n")
+    for exam in ("e1", "e2", "e3"):
+        (tmp_path / "exams" / exam).mkdir(parents=True)
+        for view in ("LCC", "RMLO"):
+            (tmp_path / "exams" / exam / f"{view}.dcm").write_bytes(b"x")
+    assert os.path.samefile(tmp_path / "exams/e1/LCC.dcm", tmp_path / "./exams/e1/LCC.dcm")
+    assert os.path.samefile(tmp_path / "exams//e3/RMLO.dcm", tmp_path / "exams/e3/RMLO.dcm")
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="label").validate()
+    assert caught.value.problems == (
+        "case e1: input 'exams/e1/LCC.dcm' (also written './exams/e1/LCC.dcm') is named by "
+        "2 of its input columns; each names a file of its own (an exam's four views are "
+        "four files)",
+        "case(s) e2, e3: input 'exams//e3/RMLO.dcm' is shared by 2 cases")
+
+
 def test_an_input_shared_by_many_cases_names_ten(tmp_path):
     # 1,800 frames' cases naming one video file: the problem names the first ten cases
     # and the count, not 1,800 ids on one line

@@ -21,12 +21,13 @@ Unicode NFC (a Korean label from a macOS file equals the one typed in code).
 - :mod:`~medeval.metrics.coco`: COCO AP and AR as pycocotools' COCOeval; its bootstrap.
 - :mod:`~medeval.metrics.ecg`: beat detection and classification per EC57 (as bxb).
 - :mod:`~medeval.metrics.events`: seizure (interval) events scored as SzCORE.
-- :mod:`~medeval.metrics.agreement`: Bland–Altman, MAE, RMSE, Lin's CCC, ICC.
+- :mod:`~medeval.metrics.agreement`: Bland–Altman, MAE, RMSE, Lin's CCC.
+- :mod:`~medeval.metrics.icc`: the intraclass correlation.
 - :mod:`~medeval.metrics.segmentation_scores`: every segmentation metric of a case;
   label maps.
 """
 
-from .agreement import ICC_FORMS, BlandAltman, bland_altman, icc, lins_ccc, mae, rmse
+from .agreement import BlandAltman, bland_altman, lins_ccc, mae, rmse
 from .calibration import (
     BinStrategy,
     CalibrationCurve,
@@ -85,6 +86,7 @@ from .events import (
     event_scoring_summary,
     sample_scoring,
 )
+from .icc import ICC_FORMS, icc
 from .lesions import LesionMatch, ReferenceLesion, lesion_matching
 from .multiclass import (
     Average,

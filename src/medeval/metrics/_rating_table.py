@@ -1,4 +1,4 @@
-"""The subjects x raters table behind :func:`~medeval.metrics.agreement.icc`, from an
+"""The subjects x raters table behind :func:`~medeval.metrics.icc.icc`, from an
 array or from a pandas DataFrame whose layout the caller names.
 
 A DataFrame's columns are never taken as raters by guess: a subject-id column of integers

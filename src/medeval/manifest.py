@@ -486,9 +486,14 @@ class Manifest:
         owners: dict[str, list[str]] = defaultdict(list)
         written_as: dict[str, str] = {}
         for case in self.cases:
+            if len(case.inputs) == 1:  # a frame, a recording: one path, no pair to compare
+                key = _file_key(value := case.inputs[0])
+                written_as.setdefault(key, value)
+                owners[key].append(case.case_id)
+                continue
             named: dict[str, list[str]] = {}  # the file -> as the case writes it
             for value in case.inputs:
-                named.setdefault(posixpath.normpath(value), []).append(value)
+                named.setdefault(_file_key(value), []).append(value)
             for key, values in named.items():
                 written_as.setdefault(key, values[0])
                 owners[key].append(case.case_id)
@@ -683,6 +688,14 @@ def _record_rate(case: Case, found: Mapping[str, tuple[str, bool]]) -> float | N
             if fs is not None:
                 return fs
     return None
+
+
+def _file_key(path: str) -> str:
+    """``path`` as it names a file ('./a//b.dcm' is 'a/b.dcm'); normalised only where it
+    could change (100,000 records' paths are compared in one check)."""
+    if "//" in path or "./" in path or path.endswith(("/", "/.", "/..")) or path in (".", ".."):
+        return posixpath.normpath(path)
+    return path
 
 
 def _skipped(row: Mapping[str, str], columns: Sequence[str]) -> tuple[str, ...]:

@@ -498,9 +498,9 @@ class Manifest:
                 written_as.setdefault(key, values[0])
                 owners[key].append(case.case_id)
                 if len(values) > 1:
-                    forms = list(dict.fromkeys(values))
-                    also = "" if len(forms) == 1 else \
-                        f" (also written {', '.join(map(repr, forms[1:]))})"
+                    spellings = list(dict.fromkeys(values))
+                    also = "" if len(spellings) == 1 else \
+                        f" (also written {', '.join(map(repr, spellings[1:]))})"
                     problems.append(
                         f"case {case.case_id}: input {values[0]!r}{also} is named by "
                         f"{len(values)} of its input columns; each names a file of its own "

@@ -228,6 +228,23 @@ def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):
     assert "give both or neither" in capsys.readouterr().err
 
 
+def test_sample_size_icc_for_a_protocol_over_cases_is_noted(capsys, tmp_path):
+    # Found in the review-mammo pass: --icc with a protocol whose unit is the case planned
+    # for a clustered interval that evaluation never computes (its intervals take the
+    # cases as independent), and its sample_size line said 'on the effective size'
+    # without a word. The plan stands (larger than needed); stderr says so.
+    protocol = tmp_path / "protocol.toml"
+    text = (EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+    assert 'resampling_unit = "patient"' in text
+    protocol.write_text(text.replace('resampling_unit = "patient"', 'resampling_unit = "case"'))
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol),
+                 "--icc", "0.3", "--cases-per-patient", "1.5"]) == 0
+    err = capsys.readouterr().err
+    assert "takes the case as the unit" in err and "larger than that evaluation needs" in err
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_sample_size_clustered_plan_says_how_far_it_was_checked(capsys):
     # Found in the review-mammo pass: a plan under a design effect said its P(PASS) stays
     # up to twice the cases asked for, 2 * 17 = 34, but it is checked up to twice the

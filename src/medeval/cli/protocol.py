@@ -159,6 +159,12 @@ def _criterion_of(path: Path, measure: str, *, clustered: bool) -> tuple[float, 
               "and this plan, taking the cases as independent, is then too small: give "
               "--icc and --cases-per-patient to plan for it (with one case per patient "
               "this plan stands)", file=sys.stderr)
+    elif protocol.statistics.resampling_unit == "case" and clustered:
+        print(f"medeval: note: protocol {path} takes the case as the unit "
+              "(statistics.resampling_unit = \"case\"): its intervals take the cases as "
+              "independent, not widened by a design effect, so this plan for the clustered "
+              "interval is larger than that evaluation needs; set resampling_unit = "
+              "\"patient\" where a patient's cases are alike", file=sys.stderr)
     for criterion in protocol.criteria:
         if criterion.metric == measure:
             if criterion.rule != "guarded":

@@ -546,6 +546,32 @@ def test_manifest_check_read_files_warns_of_copies_in_other_cases(tmp_path, caps
     assert "same bytes" not in capsys.readouterr().err
 
 
+def test_manifest_check_read_files_warns_of_one_case_holding_one_image_twice(
+        tmp_path, capsys):
+    # Found in the review-mammo pass: 2a786c4 compared the bytes of different cases only,
+    # so an exam whose RCC file is a copy of its LCC file (a copy-and-paste slip under
+    # another name; 70b35f1 refuses only the same path twice) passed: the algorithm was
+    # handed one view as two. The same bytes checked with hashlib; e2's four views differ.
+    import hashlib
+
+    (tmp_path / "v").mkdir()
+    for exam in ("e1", "e2"):
+        for view in ("lcc", "rcc"):
+            (tmp_path / "v" / f"{exam}-{view}.dcm").write_bytes(f"{exam}{view}".encode() * 50)
+    (tmp_path / "v" / "e1-rcc.dcm").write_bytes((tmp_path / "v" / "e1-lcc.dcm").read_bytes())
+    assert hashlib.sha256((tmp_path / "v" / "e1-rcc.dcm").read_bytes()).digest() == \
+        hashlib.sha256(b"e1lcc" * 50).digest()
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input_lcc,input_rcc,reference\n"
+                        "e1,p1,v/e1-lcc.dcm,v/e1-rcc.dcm,1\ne2,p2,v/e2-lcc.dcm,v/e2-rcc.dcm,0\n")
+    assert main(["manifest", "check", "--reference-kind", "label", "--read-files",
+                 str(manifest)]) == 0
+    err = capsys.readouterr().err
+    assert ("medeval: warning: inputs of one case hold the same bytes under two names: "
+            "e1 ('v/e1-lcc.dcm', 'v/e1-rcc.dcm'); ") in err
+    assert "e2" not in err and "different cases" not in err
+
+
 def test_manifest_check_read_files_names_a_repeated_frame_once_and_skips_folders(
         tmp_path, capsys):
     # Found in the review-mammo pass: one frame repeated in every case (a blank endoscopy

@@ -159,7 +159,8 @@ def _warn_of_skipped_inputs(manifest: Manifest) -> None:
 
 def _warn_of_identical_inputs(manifest: Manifest) -> None:
     """Warn on stderr of file inputs of different cases that hold the same bytes (SHA-256,
-    through the fingerprint's cache): a file shared by two cases is refused by its path,
+    through the fingerprint's cache), and of two of one case's inputs that do (a view
+    copied into another view's file): a file shared by two cases is refused by its path,
     but a copy of it under another path (one mammogram copied into another exam, or
     another patient's) passes that check and is scored twice. Folder inputs are not
     hashed here, as ``--read-files`` does not read them; nor are references. Each group
@@ -175,10 +176,23 @@ def _warn_of_identical_inputs(manifest: Manifest) -> None:
     digests = hash_files(list(dict.fromkeys(paths.values())), workers=None,
                          progress=sys.stderr.isatty(), cache=True, label="hashing inputs")
     holders: dict[str, dict[str, str]] = defaultdict(dict)  # digest -> case id -> path
+    within: list[str] = []  # one case's two columns holding one image under two names
     for case in manifest.cases:
+        own: dict[str, str] = {}
         for value in case.inputs:
             if value in paths:
-                holders[digests[paths[value]]].setdefault(case.case_id, value)
+                digest = digests[paths[value]]
+                holders[digest].setdefault(case.case_id, value)
+                if own.setdefault(digest, value) != value and \
+                        paths[own[digest]] != paths[value]:
+                    within.append(f"{case.case_id} ({own[digest]!r}, {value!r})")
+    if within:
+        shown = ", ".join(within[:10]) + (f", ... ({len(within)} in all)"
+                                          if len(within) > 10 else "")
+        print(f"medeval: warning: inputs of one case hold the same bytes under two names: "
+              f"{shown}; the algorithm is handed one image as two (a view copied into "
+              "another view's file); where it is rightly so (two blank frames of a clip), "
+              "nothing is wrong", file=sys.stderr)
     copies = [", ".join(f"{path!r} ({case_id})" for case_id, path in list(cases.items())[:3])
               + (f", ... ({len(cases)} cases)" if len(cases) > 3 else "")
               for cases in holders.values() if len(cases) > 1]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import difflib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from medeval.report import _word_match as word_match
 from medeval.report._word_match import WordMatcher, _longest
 
 # few distinct words, so that each repeats: the hard case for difflib, and ties to break
@@ -61,3 +63,52 @@ def test_a_tie_is_broken_as_difflib_breaks_it() -> None:
     b = ["a", "b", "y", "a", "b"] * 100
     assert _longest(a, 0, 5, b, 0, 5) == (0, 0, 2)
     assert WordMatcher(a, b).get_matching_blocks() == _reference(a, b).get_matching_blocks()
+
+
+# Found in the review of the scale-pass: whole comparisons, not one search, against
+# difflib, the two sides' lengths spanning none, one side, and ranges past the 4,096
+# pairs below which difflib searches; three words so that ties abound.
+@settings(max_examples=150, deadline=None)
+@given(a=st.lists(st.sampled_from(["10", "–", "n"]), max_size=140),
+       b=st.lists(st.sampled_from(["10", "–", "n"]), max_size=140))
+def test_blocks_opcodes_and_ratio_of_any_words_are_difflibs(a: list[str],
+                                                           b: list[str]) -> None:
+    ours, theirs = WordMatcher(a, b), _reference(a, b)
+    assert ours.get_matching_blocks() == theirs.get_matching_blocks()
+    assert ours.get_opcodes() == theirs.get_opcodes()
+    assert ours.ratio() == theirs.ratio()
+
+
+def test_words_set_again_are_the_ones_compared() -> None:
+    # Found in the review of the scale-pass: the search read the words given when the
+    # matcher was made, so after set_seq2 (difflib's way of comparing one text with
+    # several) it searched the old b with the new one's index. 'x y' 100 times against
+    # 'y x' 50 times then 'z': difflib's blocks.
+    a = ["x", "y"] * 100
+    matcher = WordMatcher(a, a)
+    b = ["y", "x"] * 50 + ["z"]
+    matcher.set_seq2(b)
+    assert matcher.get_matching_blocks() == _reference(a, b).get_matching_blocks()
+
+
+def test_words_each_printed_once_are_left_to_difflibs_search(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found in the review of the scale-pass: each search is linear, the comparison is not.
+    # 300 distinct words against the same with 'X' after each: every block is one word
+    # long, the earliest is taken, and the next search is of the rest, so 300 searches of
+    # ranges of up to 300 + 600 words. The automaton built for each (2 states a word of b)
+    # took four times difflib's time, whose search here goes through one pair a word.
+    # Now difflib searches; no automaton is built, and the blocks are difflib's.
+    a = [f"w{i}" for i in range(300)]
+    b = [w for word in a for w in (word, "X")]
+    built = []
+    monkeypatch.setattr(word_match, "_longest",
+                        lambda *args: built.append(args) or _longest(*args))
+    assert WordMatcher(a, b).get_matching_blocks() == \
+        _reference(a, b).get_matching_blocks()
+    assert built == []
+    # words repeated as a certificate's are: the automaton still searches
+    c = ["10", "–"] * 150
+    assert WordMatcher(c, c[1:]).get_matching_blocks() == \
+        _reference(c, c[1:]).get_matching_blocks()
+    assert len(built) == 1

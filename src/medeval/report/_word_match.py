@@ -12,6 +12,14 @@ the second range instead (Blumer et al. 1985; each state keeps the end of its fi
 occurrence), in time linear in the two ranges. It returns the block difflib returns:
 the longest; of those, the one ending first in ``a``; then first in ``b``. So the
 matching blocks, the opcodes and every message made from them are difflib's.
+
+Each search is linear, not the whole comparison: ``get_matching_blocks`` searches again
+on each side of every block found, and where the blocks found first lie at one end (a
+copy differing every few words, ties going to the earliest) it searches ranges almost as
+long as the words once per block. So a search whose words occur in ``b`` no more often
+than the two ranges are long (words each printed once or twice) is left to difflib,
+whose search costs those occurrences, while the automaton costs a state or two per
+word: built for each of those ranges, it took four times difflib's time.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from difflib import Match
+from itertools import repeat
 
 __all__ = ["WordMatcher"]
 
@@ -29,17 +38,29 @@ _SMALL = 4096
 class WordMatcher(difflib.SequenceMatcher[str]):
     """``difflib.SequenceMatcher(None, a, b, autojunk=False)``, faster on long ranges."""
 
+    # set by difflib (set_seq1, set_seq2), which typeshed does not declare
+    a: Sequence[str]
+    b: Sequence[str]
+    b2j: dict[str, list[int]]
+
     def __init__(self, a: Sequence[str], b: Sequence[str]) -> None:
         super().__init__(None, a, b, autojunk=False)
-        self.words_a, self.words_b = a, b
 
     def find_longest_match(self, alo: int = 0, ahi: int | None = None, blo: int = 0,
                            bhi: int | None = None) -> Match:
-        ahi = len(self.words_a) if ahi is None else ahi
-        bhi = len(self.words_b) if bhi is None else bhi
-        if (ahi - alo) * (bhi - blo) < _SMALL:
+        # self.a and self.b, not words kept aside: set_seq1/set_seq2 replace them
+        ahi = len(self.a) if ahi is None else ahi
+        bhi = len(self.b) if bhi is None else bhi
+        if (ahi - alo) * (bhi - blo) < _SMALL or \
+                _pairs(self.b2j, self.a[alo:ahi]) <= 2 * (ahi - alo + bhi - blo):
             return super().find_longest_match(alo, ahi, blo, bhi)
-        return _longest(self.words_a, alo, ahi, self.words_b, blo, bhi)
+        return _longest(self.a, alo, ahi, self.b, blo, bhi)
+
+
+def _pairs(b2j: dict[str, list[int]], words: Sequence[str]) -> int:
+    """How many positions in ``b`` the ``words`` occur at, counted with repeats: no
+    fewer than the pairs difflib's search of them goes through."""
+    return sum(map(len, map(b2j.get, words, repeat(()))))
 
 
 def _longest(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,

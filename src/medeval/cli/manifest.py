@@ -125,8 +125,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                   file=sys.stderr)
     unfit = [c.case_id for c in manifest.cases if _not_on_windows(c.case_id)]
     if unfit:
-        shown = ", ".join(map(repr, unfit[:10])) + (f", ... ({len(unfit)} in all)"
-                                                    if len(unfit) > 10 else "")
+        shown = _first(list(map(repr, unfit)), 10, ", ")
         print(f"medeval: warning: case ids that cannot name a file on Windows: {shown} "
               "(a reserved name such as CON or NUL, or one of < > : \" | ? *, or ending in "
               "'.' or ' '): a company running its algorithm on Windows cannot write their "
@@ -140,6 +139,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _first(items: list[str], most: int, separator: str, counted: str = "in all") -> str:
+    """The first ``most`` of ``items`` joined, and their count where there are more: a
+    warning of 37,500 cases is one line."""
+    return separator.join(items[:most]) + (
+        f"{separator}... ({len(items)} {counted})" if len(items) > most else "")
+
+
 def _warn_of_skipped_inputs(manifest: Manifest) -> None:
     """Warn on stderr of cases with a blank ``input_*`` cell before a filled one: a blank
     cell is left out, so the paths after it move up a place in ``case.input_paths`` (an
@@ -149,8 +155,7 @@ def _warn_of_skipped_inputs(manifest: Manifest) -> None:
     skipped = [f"{case.case_id} ({', '.join(case.inputs_skipped)} blank)"
                for case in manifest.cases if case.inputs_skipped]
     if skipped:
-        shown = "; ".join(skipped[:10]) + (f"; ... ({len(skipped)} in all)"
-                                           if len(skipped) > 10 else "")
+        shown = _first(skipped, 10, "; ")
         print(f"medeval: warning: cases with a blank input cell before a filled one: "
               f"{shown}; a blank cell is left out, so these cases' algorithm gets the "
               "paths after it a place earlier (case.input_paths, /input/case.json): the "
@@ -187,8 +192,7 @@ def _warn_of_identical_inputs(manifest: Manifest) -> None:
                         paths[own[digest]] != paths[value]:
                     within.append(f"{case.case_id} ({own[digest]!r}, {value!r})")
     if within:
-        shown = ", ".join(within[:10]) + (f", ... ({len(within)} in all)"
-                                          if len(within) > 10 else "")
+        shown = _first(within, 10, ", ")
         print(f"medeval: warning: inputs of one case hold the same bytes under two names: "
               f"{shown}; the algorithm is handed one image as two (a view copied into "
               "another view's file); where it is rightly so (two blank frames of a clip), "
@@ -197,8 +201,7 @@ def _warn_of_identical_inputs(manifest: Manifest) -> None:
               + (f", ... ({len(cases)} cases)" if len(cases) > 3 else "")
               for cases in holders.values() if len(cases) > 1]
     if copies:
-        shown = "; ".join(copies[:5]) + (f"; ... ({len(copies)} groups in all)"
-                                         if len(copies) > 5 else "")
+        shown = _first(copies, 5, "; ", "groups in all")
         print(f"medeval: warning: inputs of different cases hold the same bytes: {shown}; "
               "a copy of one image is scored once per case (a patient's exam listed "
               "twice, or an image of another patient): remove such copies; where the same "

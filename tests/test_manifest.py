@@ -351,6 +351,33 @@ def test_hashing_threads_are_handed_a_bounded_number_of_files():
         assert [first, *results] == [str(i * i) for i in range(50)]
 
 
+def test_files_in_flight_after_one_fails_are_cancelled_not_hashed():
+    # Found in the review of the scale-pass: _in_order left the files submitted ahead of
+    # a failing one (a file removed since its stat) to be hashed before the error came
+    # out, where pool.map cancels them. By hand: one thread, a window of 4; item 0 fails,
+    # item 1 may have started (it waits until the error is out), items 2 and 3 are queued
+    # behind it and so are cancelled, never run.
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import medeval._hashing as module
+
+    ran, release = [], threading.Event()
+
+    def work(i):
+        ran.append(i)
+        if i == 0:
+            raise FileNotFoundError("f0.bin")
+        release.wait(5)
+        return str(i)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with pytest.raises(FileNotFoundError, match="f0.bin"):
+            list(module._in_order(pool, work, range(10), window=4))
+        release.set()
+    assert set(ran) <= {0, 1} and 0 in ran
+
+
 def test_many_files_hashed_on_threads_have_hashlibs_digests(tmp_path):
     # more files than the threads are handed at once (2 threads x 64), against hashlib
     import medeval._hashing as module

@@ -85,14 +85,20 @@ def _in_order(pool: ThreadPoolExecutor, work: Callable[[_Item], str], items: Ite
     """``pool.map(work, items)`` with at most ``window`` items submitted and not yet
     taken: ``map`` submits every item at once, and each pending one holds a future, its
     lock and its work item (about 2.5 kB): 1.5 GB for the 600,000 slices of 2,000 CT
-    series."""
+    series. Where one item fails (a file removed or unreadable), or the caller stops
+    (Ctrl-C), the items submitted and not started are cancelled, as ``map`` does, not
+    hashed before the error is reported."""
     pending: deque[Future[str]] = deque()
-    for item in items:
-        if len(pending) >= window:
+    try:
+        for item in items:
+            if len(pending) >= window:
+                yield pending.popleft().result()
+            pending.append(pool.submit(work, item))
+        while pending:
             yield pending.popleft().result()
-        pending.append(pool.submit(work, item))
-    while pending:
-        yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def _sha256(path: str | Path, advance: Callable[[int], None], expected: int = CHUNK) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 
+import pytest
+
+from medeval.errors import MedevalError
 from medeval.manifest import Manifest
 from medeval.protocol import load_protocol
 from medeval.scoring import (
@@ -84,6 +89,22 @@ def test_chunks_scored_in_processes_do_not_each_carry_the_predictions(tmp_path):
     assert [(r.case_id, r.status, r.reason) for r in rows] == \
         [(r.case_id, r.status, r.reason) for r in score(cases)]
     assert [r.reason for r in rows if r.case_id == "F-03"] == ["timeout"]
+
+
+def _die(cases):
+    """A scoring process killed while scoring (by the system, for want of memory)."""
+    os._exit(9)
+
+
+def test_a_scoring_process_that_dies_is_an_error_naming_the_case(tmp_path):
+    # Found in the review of the scale-pass: a worker process ending abruptly came out of
+    # evaluate as the pool's BrokenProcessPool traceback. Every process dies on its first
+    # chunk here, so no row is taken and the first case is the first left unscored.
+    folder, task, cases = _detection(tmp_path)
+    with pytest.raises(MedevalError, match=rf"case {cases[0].case_id} and those after "
+                       r"it were left unscored.*--workers 1") as caught:
+        score_in_processes(_die, [[case] for case in cases], processes=2)
+    assert isinstance(caught.value.__cause__, BrokenProcessPool)
 
 
 def test_supplied_predictions_fingerprint_is_the_files_own_digests(tmp_path, monkeypatch):

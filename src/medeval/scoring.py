@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 from ._canonical import canonical_json
 from ._hashing import hash_files, sha256_bytes, sha256_file
 from ._read_ahead import read_ahead
+from .errors import MedevalError
 from .manifest import Case
 from .protocol import ProtocolError
 from .tasks.base import CaseRow, PredictionError, ReferenceProblem, TaskType
@@ -210,10 +212,29 @@ def score_in_processes(
     carries its cases only. Sent with every chunk, the predictions' record (the runner's
     failures, which grow with the set) was pickled once per chunk of 16 cases: 59 kB
     times 625 chunks for 10,000 frames with 500 failed, growing as the square of the
-    set."""
-    with ProcessPoolExecutor(max_workers=processes, initializer=_keep_scorer,
-                             initargs=(score,)) as pool:
-        return [row for part in pool.map(_score_chunk, chunks) for row in part]
+    set.
+
+    A worker process that ends abruptly (killed by the system, out of memory; a crash in
+    a native library) is a :class:`~medeval.errors.MedevalError` naming the first case
+    left without a row, not a traceback of the pool."""
+    rows: list[CaseRow | BadReference] = []
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=processes, initializer=_keep_scorer,
+                                 initargs=(score,)) as pool:
+            for part in pool.map(_score_chunk, chunks):
+                rows += part
+                done += 1
+    except BrokenProcessPool as exc:
+        first = chunks[done][0].case_id if done < len(chunks) and chunks[done] else "?"
+        raise MedevalError(
+            f"scoring: a scoring process ended abruptly (killed by the system, often for "
+            f"want of memory, or a crash in a native library); case {first} and those "
+            f"after it were left unscored, and no result was written. Evaluate again "
+            f"with --workers 1 (workers=1 from Python) to score in one process and see "
+            f"the case that stops it"
+        ) from exc
+    return rows
 
 
 #: A worker process's ``score``, kept when the process starts.

@@ -131,6 +131,7 @@ def test_a_copys_words_are_compared_once(certified: Path, certificate: Path, inf
     # matched once, and the changed figure is still named.
     figure, forged = _forge_sensitivity(certified, certificate, tmp_path / "forged.pdf")
     copy = _pages_copy(tmp_path / "forged.pdf", tmp_path / "copy.pdf")
+    monkeypatch.setattr(_CountedMatcher, "made", 0)  # counted afresh in every run of it
     monkeypatch.setattr(verify_module, "WordMatcher", _CountedMatcher)
     verdict = verify_certificate(certified, copy, report_info=info_file)
     assert _CountedMatcher.made == 1

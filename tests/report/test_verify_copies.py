@@ -27,7 +27,7 @@ from pypdf import PdfReader, PdfWriter
 from sklearn.metrics import recall_score
 
 from medeval.report import ReportError, verify_certificate
-from medeval.report import verify as verify_module
+from medeval.report import rendered_again as compared_module
 from medeval.report._word_match import WordMatcher
 
 pikepdf = pytest.importorskip("pikepdf")
@@ -132,7 +132,7 @@ def test_a_copys_words_are_compared_once(certified: Path, certificate: Path, inf
     figure, forged = _forge_sensitivity(certified, certificate, tmp_path / "forged.pdf")
     copy = _pages_copy(tmp_path / "forged.pdf", tmp_path / "copy.pdf")
     monkeypatch.setattr(_CountedMatcher, "made", 0)  # counted afresh in every run of it
-    monkeypatch.setattr(verify_module, "WordMatcher", _CountedMatcher)
+    monkeypatch.setattr(compared_module, "WordMatcher", _CountedMatcher)
     verdict = verify_certificate(certified, copy, report_info=info_file)
     assert _CountedMatcher.made == 1
     assert any(f"prints '{forged}'" in d for d in verdict.differences), verdict.differences

@@ -120,7 +120,8 @@ DIFFERENCES: tuple[Note, ...] = (
     Note(r"parts of the result that differ from those " + _WHO + r" was issued for: "
          r"(?P<parts>.+)",
          "결과 중 {who}의 발급 당시와 달라진 부분: {parts}", _W),
-    # the words before, not the line: a PDF laid out by other software (verify._word_changes)
+    # the words before, not the line: a PDF laid out by other software
+    # (rendered_again._word_changes)
     Note(_WHO + r" prints " + _QUOTED.format("before") + r" \(after the words "
          + _QUOTED.format("words") + r"\) where the result gives " + _QUOTED.format("after"),
          "{who}의 인쇄 내용: {before} ({words} 다음), 결과로 만든 내용: {after}", _W),

@@ -156,6 +156,10 @@ def test_a_certificate_another_version_laid_out_alike_is_genuine(
     forged = _renamed(ours, tmp_path, _pdf_name(__version__).replace(b"\\056", b"    ", 1))
     outcome = verify_certificate(result, forged, report_info=info_file)
     assert not outcome.ok
+    # nor a version's number followed by words ('medeval 0.80abcd'; PEP 440 has no such)
+    worded = _renamed(ours, tmp_path, _pdf_name(__version__)[:-6] + b"0abcd)")
+    assert PdfReader(worded).metadata["/Creator"].endswith("0abcd")
+    assert not verify_certificate(result, worded, report_info=info_file).ok
 
 
 def test_a_certificate_naming_a_version_before_its_results_is_not_genuine(

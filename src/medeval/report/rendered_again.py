@@ -34,8 +34,11 @@ def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: 
                            result_json=result_json, check_dates=False, creator=creator)
 
 
-#: A ``/Creator`` that is a medeval version's name: ``medeval 0.7.0``, ``medeval 0.8.0.dev1``.
-_VERSION_NAME = re.compile(r"medeval [0-9]+(\.[0-9]+)*[A-Za-z0-9.+-]*")
+#: A ``/Creator`` that is a medeval version's name (PEP 440: release, pre-, post- and
+#: development release, a short local label): ``medeval 0.7.0``, ``medeval 0.8.0.dev1``,
+#: ``medeval 0.8.0rc1+g1a2b3c4``; not ``medeval 0.8.0approved`` or other words.
+_VERSION_NAME = re.compile(r"medeval [0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?"
+                           r"(\.dev[0-9]+)?(\+[a-z0-9]+(\.[a-z0-9]+)*)?")
 
 
 def _named_version(payload: bytes, data: Result) -> str | None:

@@ -110,17 +110,10 @@ def test_an_older_registry_is_upgraded_on_opening_and_keeps_its_reports(
     assert {("number",), ("scope", "seq"), ("replaces",)} <= uniques
 
 
-def test_a_table_copied_by_an_upgrade_keeps_amended_reports(tmp_path, monkeypatch):
-    # SQLite changes a table by copying it (Alembic's batch mode, recreate: dropping or
-    # retyping a column, a new constraint). The test above adds a column, which SQLite
-    # does in place (ALTER TABLE ADD COLUMN: no copy). With a copy, the registry's
-    # foreign keys (on in every connection) refused the drop of the old medeval_reports
-    # once a report was amended (replaces and replaced_by name rows of that table):
-    # 'upgrading the registry refused by the database (FOREIGN KEY constraint failed)',
-    # and the laboratory could not open its registry with the new medeval (found
-    # reviewing 8b61ab7). Checked with sqlite3, not medeval.
+def _amended_registry_upgraded_by(tmp_path, monkeypatch, r0002: str):
+    """A SQLite registry (r0001) holding a report and its amendment, and a copy of the
+    migrations whose r0002 is ``r0002``, put in place; returns (path, first, second)."""
     import shutil
-    import sqlite3
 
     from medeval.registry import database
 
@@ -135,10 +128,26 @@ def test_a_table_copied_by_an_upgrade_keeps_amended_reports(tmp_path, monkeypatc
     newer = tmp_path / "migrations"
     shutil.copytree(Path(database.__file__).parent / "migrations", newer,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "r0002_note.py").write_text(_R0002.replace(
-        'batch_alter_table("medeval_reports")',
-        'batch_alter_table("medeval_reports", recreate="always")'), encoding="utf-8")
+    (newer / "versions" / "r0002_note.py").write_text(r0002, encoding="utf-8")
     monkeypatch.setattr(database, "SCRIPT_LOCATION", str(newer))
+    return path, first, second
+
+
+def test_a_table_copied_by_an_upgrade_keeps_amended_reports(tmp_path, monkeypatch):
+    # SQLite changes a table by copying it (Alembic's batch mode, recreate: dropping or
+    # retyping a column, a new constraint). The test above adds a column, which SQLite
+    # does in place (ALTER TABLE ADD COLUMN: no copy). With a copy, the registry's
+    # foreign keys (on in every connection) refused the drop of the old medeval_reports
+    # once a report was amended (replaces and replaced_by name rows of that table):
+    # 'upgrading the registry refused by the database (FOREIGN KEY constraint failed)',
+    # and the laboratory could not open its registry with the new medeval (found
+    # reviewing 8b61ab7). Checked with sqlite3, not medeval.
+    import sqlite3
+
+    path, first, second = _amended_registry_upgraded_by(
+        tmp_path, monkeypatch, _R0002.replace(
+            'batch_alter_table("medeval_reports")',
+            'batch_alter_table("medeval_reports", recreate="always")'))
     with Registry.open(path) as registry:  # upgrades: the table copied
         assert registry.get(second.number).replaces == first.number
         with registry._engine.connect() as connection:  # the keys on again after
@@ -163,26 +172,13 @@ def test_an_upgrade_leaving_a_dangling_report_reference_is_refused(tmp_path, mon
     # them (an amendment naming a report that is not there) would have been committed
     # unseen: the keys are checked before the commit, and nothing is changed. The
     # revision is read with Alembic's MigrationContext, the rows with sqlite3.
-    import shutil
     import sqlite3
 
     from medeval.errors import RegistryError
-    from medeval.registry import database
 
-    path = tmp_path / "registry.sqlite"
-    Registry.create(path).close()
-    with Registry.open(path) as registry:
-        first = registry.issue(fingerprint="1" * 64, pdf_sha256="2" * 64, test_id="T-1",
-                               customer="C", tester="T", approver="A",
-                               issue_date="2026-12-04")
-        registry.amend(first.number, "typo", fingerprint="3" * 64, pdf_sha256="4" * 64)
-    newer = tmp_path / "migrations"
-    shutil.copytree(Path(database.__file__).parent / "migrations", newer,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "r0002_note.py").write_text(_R0002 + (
+    path, first, _ = _amended_registry_upgraded_by(tmp_path, monkeypatch, _R0002 + (
         "    op.execute(\"UPDATE medeval_reports SET replaces = 'LAB-AI-1999-0001' \"\n"
-        "               \"WHERE replaces IS NOT NULL\")\n"), encoding="utf-8")
-    monkeypatch.setattr(database, "SCRIPT_LOCATION", str(newer))
+        "               \"WHERE replaces IS NOT NULL\")\n"))
     with pytest.raises(RegistryError, match=r"left 1 row\(s\) naming a report that is not "
                                             r"there .*nothing was changed"):
         Registry.open(path)

@@ -34,6 +34,17 @@ def _record(reg: str, number: str) -> tuple[str | None, str | None]:
     return record.tester, record.approver
 
 
+def _issued_with_info(study: dict[str, Path], tmp_path: Path) -> str:  # noqa: F811
+    """A new registry holding LAB-AI-2026-0001, rendered with the study's info (its people
+    홍길동 and 김철수); returns the registry's path."""
+    reg = str(tmp_path / "lab.sqlite")
+    assert main(["registry", "init", "--registry", reg]) == 0
+    assert main(["registry", "issue", str(study["result"]), "--render",
+                 str(tmp_path / "a.pdf"), "--info", str(study["info"]),
+                 "--registry", reg]) == 0
+    return reg
+
+
 def test_people_given_as_options_are_printed(study: dict[str, Path],  # noqa: F811
                                              tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,11 +82,7 @@ def test_an_option_naming_another_than_the_info_is_what_is_printed(
 def test_an_amendment_rendered_without_people_is_refused(
         study: dict[str, Path], tmp_path: Path,  # noqa: F811
         capsys: pytest.CaptureFixture[str]) -> None:
-    reg = str(tmp_path / "lab.sqlite")
-    assert main(["registry", "init", "--registry", reg]) == 0
-    assert main(["registry", "issue", str(study["result"]), "--render",
-                 str(tmp_path / "a.pdf"), "--info", str(study["info"]),
-                 "--registry", reg]) == 0
+    reg = _issued_with_info(study, tmp_path)
     capsys.readouterr()
     amended = tmp_path / "b.pdf"
     code = main(["registry", "amend", "LAB-AI-2026-0001", str(study["result"]), "--render",
@@ -106,11 +113,7 @@ def test_a_certificate_rendered_beforehand_without_people_is_not_registered(
     # people, registered with `registry amend OLD RESULT CERT.pdf --number ...`, was
     # recorded with the replaced report's tester and approver, and with --tester and
     # --approver with those; neither is printed (pypdf)
-    reg = str(tmp_path / "lab.sqlite")
-    assert main(["registry", "init", "--registry", reg]) == 0
-    assert main(["registry", "issue", str(study["result"]), "--render",
-                 str(tmp_path / "a.pdf"), "--info", str(study["info"]),
-                 "--registry", reg]) == 0
+    reg = _issued_with_info(study, tmp_path)
     info = tmp_path / "amendment.toml"
     info.write_text('issue_date = "2026-11-28"\nreport_number = "LAB-AI-2026-0002"\n'
                     'replaces = "LAB-AI-2026-0001"\namendment = 1\n'

@@ -148,7 +148,7 @@ def evaluate(
     if predictions is None or not task.reads_reference:
         with fewer_collections():
             check_references(task, manifest)
-    inputs = (
+    inputs: tuple[InputRecord, ...] = (
         InputRecord("protocol", protocol.path.name if protocol.path else "<protocol>",
                     protocol.sha256, 0),
         InputRecord("manifest", manifest_path.name, None, len(manifest.cases)),

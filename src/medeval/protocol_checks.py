@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .definitions import DEFINITIONS
 from .protocol_sections import TASK_METRICS, Protocol, ReaderStudyTask, SegmentationTask
@@ -257,7 +257,7 @@ def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     """A finite JSON number (:func:`~medeval.tasks._json_numbers.is_number`, finite)."""
     return is_number(value) and math.isfinite(value)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -219,7 +219,7 @@ def join_cases(reference: CaseTable, predictions: CaseTable) -> pd.DataFrame:
 
 
 #: How an id may have been written otherwise, and what to do about it.
-_ID_FORMS = (
+_ID_FORMS: tuple[tuple[Callable[[str], str], str], ...] = (
     (lambda i: i.lstrip("0") or "0", "only in leading zeros (e.g. {extra} for {case}): a "
      "spreadsheet or pandas read the ids as numbers; keep them as text (pandas: "
      "dtype={{'case_id': str}})"),

@@ -88,7 +88,7 @@ def _wide(frame: Any, subject: str, *, func: str) -> NDArray[Any]:
                 f"{func}: in a wide table every column but {subject!r} is a rater, and "
                 f"column {name!r} is not numeric (dtype {raters[name].dtype}); select the "
                 "rater columns, e.g. df[[subject, *raters]]")
-    return raters.to_numpy()
+    return np.asarray(raters.to_numpy())
 
 
 def _present(ids: Any, *, what: str, func: str) -> None:
@@ -143,7 +143,7 @@ def _long(frame: Any, subject: str, rater: str, rating: str, *, func: str) -> ND
             f"{func}: the ICC needs every subject rated by every rater; subject(s) "
             f"{_ids(lacking)} lack a rating from rater(s) {_ids(raters)}; drop those "
             "subjects or impute")
-    return table.to_numpy()
+    return np.asarray(table.to_numpy())
 
 
 def _checked(table: NDArray[Any], *, func: str) -> NDArray[np.float64]:
@@ -158,7 +158,7 @@ def _checked(table: NDArray[Any], *, func: str) -> NDArray[np.float64]:
     if bad.any():
         raise InvalidInputError(
             f"{func}: ratings must be finite and complete; NaN or inf in subject row(s) "
-            f"{_positions(bad.any(axis=1))}; drop those subjects or impute"
+            f"{_positions(np.asarray(bad.any(axis=1)))}; drop those subjects or impute"
         )
     n, k = out.shape
     if n < 2 or k < 2:

@@ -54,11 +54,11 @@ def _normalised(boxes: list[tuple[str, Any, int, int]]) -> list[str]:
 def _corners(boxes: list[tuple[str, Any, int, int]]) -> list[str]:
     def as_corners(box: Any, height: int, width: int) -> bool:
         x1, y1, x2, y2 = box
-        return x1 < x2 <= width + _SLACK_PX and y1 < y2 <= height + _SLACK_PX
+        return bool(x1 < x2 <= width + _SLACK_PX and y1 < y2 <= height + _SLACK_PX)
 
     def past(box: Any, height: int, width: int) -> bool:
         x, y, w, h = box
-        return x + w > width + _SLACK_PX or y + h > height + _SLACK_PX
+        return bool(x + w > width + _SLACK_PX or y + h > height + _SLACK_PX)
 
     if not all(as_corners(box, height, width) for _, box, height, width in boxes):
         return []

@@ -214,6 +214,7 @@ def _extents(reference: Any, detections: NDArray[np.float64], criterion: str
              ) -> tuple[float | None, float | None]:
     """The largest coordinate of the reference (a lesion mask: its largest index) and of
     the detections, in absolute value; None where there is none."""
+    ref: float | None
     if criterion == "inside":
         ref = float(max(reference.shape) - 1)
     else:

@@ -57,3 +57,25 @@ def test_reason_names_the_bound():
 def test_unknown_rule():
     with pytest.raises(InvalidInputError, match="rule"):
         decide("s", est(0.9, 0.8, 0.95), 0.8, rule="strict")
+
+
+@pytest.mark.parametrize(("low", "high", "goal", "reason"), [
+    # 0.899996 to 4 significant digits is "0.9": "goal 0.9 lies inside [0.9, 0.95]" read as
+    # if the bound met the goal; 6 digits are the first to print it below 0.9
+    (0.899996, 0.95, 0.9, "goal 0.9 lies inside the 95% CI [0.899996, 0.95]"),
+    # an upper bound of 0.8999996 misses 0.9: 7 digits show it ("0.9" does not)
+    (0.8, 0.8999996, 0.9, "95% CI upper bound 0.8999996 misses goal 0.9"),
+    # a bound equal to the goal meets it, and both print as written
+    (0.9, 0.95, 0.9, "95% CI lower bound 0.9 >= goal 0.9"),
+    # a goal :g would round (0.8999999 -> "0.9") is printed in full
+    (0.8999998, 0.95, 0.8999999, "goal 0.8999999 lies inside the 95% CI [0.8999998, 0.95]"),
+])
+def test_reason_prints_a_bound_on_its_side_of_the_goal(low, high, goal, reason):
+    # Found in the stats-pass: the reason printed bounds with 4 significant digits.
+    assert decide("sensitivity", est((low + high) / 2, low, high), goal).reason == reason
+
+
+def test_point_reason_prints_the_estimate_on_its_side_of_the_goal():
+    # 0.89999 misses 0.9; to 4 digits it was "estimate 0.9 misses goal 0.9"
+    verdict = decide("f1", est(0.89999, 0.5, 0.99), 0.9, rule="point")
+    assert (verdict.outcome, verdict.reason) == ("FAIL", "estimate 0.89999 misses goal 0.9")

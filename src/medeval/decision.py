@@ -127,6 +127,7 @@ def decide(
     """
     choice(rule, ("guarded", "point"), name="rule", func="decide")
     level = f"{estimate.confidence * 100:g}%"
+    g = _number(goal, goal)
     if math.isnan(estimate.value):
         return Verdict(metric, goal, rule, "INCONCLUSIVE", "the estimate is undefined (NaN)")
     sign = 1.0 if higher_is_better else -1.0
@@ -134,7 +135,8 @@ def decide(
     if rule == "point":
         ok = sign * estimate.value >= sign * goal
         return Verdict(metric, goal, rule, "PASS" if ok else "FAIL",
-                       f"estimate {estimate.value:.4g} {meets if ok else 'misses'} goal {goal:g}")
+                       f"estimate {_number(estimate.value, goal)} "
+                       f"{meets if ok else 'misses'} goal {g}")
     near, far = (estimate.low, estimate.high) if higher_is_better else (estimate.high, estimate.low)
     if math.isnan(near) or math.isnan(far):
         return Verdict(metric, goal, rule, "INCONCLUSIVE", "the confidence interval is undefined")
@@ -147,13 +149,27 @@ def decide(
     other = "upper" if higher_is_better else "lower"
     if sign * near >= sign * goal:
         return Verdict(metric, goal, rule, "PASS",
-                       f"{level} CI {side} bound {near:.4g} {meets} goal {goal:g}")
+                       f"{level} CI {side} bound {_number(near, goal)} {meets} goal {g}")
     if sign * far < sign * goal:
         return Verdict(metric, goal, rule, "FAIL",
-                       f"{level} CI {other} bound {far:.4g} misses goal {goal:g}")
+                       f"{level} CI {other} bound {_number(far, goal)} misses goal {g}")
     return Verdict(metric, goal, rule, "INCONCLUSIVE",
-                   f"goal {goal:g} lies inside the {level} CI [{estimate.low:.4g}, "
-                   f"{estimate.high:.4g}]")
+                   f"goal {g} lies inside the {level} CI [{_number(estimate.low, goal)}, "
+                   f"{_number(estimate.high, goal)}]")
+
+
+def _number(value: float, goal: float) -> str:
+    """``value`` with 4 significant digits, or as many more as it takes to print it on
+    its own side of ``goal`` (a lower bound of 0.899996 is not "0.9" beside a goal of
+    0.9, which would read as meeting it); a goal as ``:g`` writes it unless that rounds
+    it (0.8999999)."""
+    if value == goal:
+        return f"{value:g}" if float(f"{value:g}") == value else repr(value)
+    for digits in range(4, 18):
+        text = f"{value:.{digits}g}"
+        if (float(text) < goal) == (value < goal) and float(text) != goal:
+            return text
+    return repr(value)
 
 
 class _Figure(Protocol):

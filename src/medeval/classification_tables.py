@@ -24,7 +24,7 @@ from ._validation import choice, confidence_level, finite_scores, positive_label
 from .errors import InvalidInputError, TableError
 from .evaluation import evaluate_cases
 from .loaders.tables import CaseTable, join_cases, read_table
-from .manifest import Case, Manifest
+from .manifest import Case, Manifest, nfc_id
 from .protocol import Protocol
 from .result import NOT_STATED, InputRecord, Result
 from .scoring import Predictions
@@ -154,8 +154,11 @@ def evaluate_classification(
                       role="predictions")
     joined = join_cases(ref, pred)
     case_ids = joined.index.to_numpy(dtype=str)
-    pos_label = _positive(joined[label_column], pos_label, ref)
-    labels = _labels(joined[label_column], pos_label, ref)
+    written = _compared(joined[label_column])
+    if isinstance(pos_label, str):
+        pos_label = nfc_id(pos_label.strip())
+    pos_label = _positive(written, pos_label, ref)
+    labels = _labels(written, pos_label, ref)
     score_name = score_column if score_column != label_column else f"{score_column}_prediction"
     scores = _scores(joined[score_name], case_ids, pred)
     patients = _patients(joined, patient_column, case_ids, ref)
@@ -237,6 +240,13 @@ def _positive(column: pd.Series, pos_label: Hashable | None, table: CaseTable) -
             f"reference table {table.source}: the labels {labels} are not 0/1 or -1/1, so "
             "which one is positive is not evident; name it (pos_label=, --pos-label)"
         ) from None
+
+
+def _compared(column: pd.Series) -> pd.Series:
+    """Text labels as the binary task compares them: in NFC and without surrounding
+    spaces, so that '악성' saved on macOS (NFD) or typed '악성 ' is the label '악성', one
+    class, as a manifest's reference labels are."""
+    return column.map(lambda v: nfc_id(v.strip()) if isinstance(v, str) else v)
 
 
 def _integer_text(column: pd.Series) -> pd.Series:

@@ -284,3 +284,33 @@ def test_a_json_id_that_is_a_list_is_named_by_its_row(tmp_path):
     with pytest.raises(TableError, match=r"pred.json: cannot be read: 'case_id' of row\(s\) 2 "
                                          r"is a JSON list or object, not an id"):
         read_table(path, columns=["score"], role="predictions")
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_header_saved_on_macos_names_the_columns_asked_in_nfc(tmp_path, separator):
+    # Excel on macOS writes Hangul decomposed (NFD); the tester types the names in NFC.
+    # The id column stays text (00123 keeps its zeros), found in either form.
+    import unicodedata
+    header = unicodedata.normalize("NFD", separator.join(["증례번호", "점수"]))
+    path = tmp_path / "pred.csv"
+    path.write_text(f"{header}\n00123{separator}0{',' if separator == ';' else '.'}83\n",
+                    encoding="utf-8")
+    table = read_table(path, columns=["점수"], id_column="증례번호")
+    assert table.frame.index.tolist() == ["00123"]
+    assert table.frame["점수"].tolist() == [0.83]
+
+
+def test_labels_in_nfd_nfc_and_with_spaces_are_one_class(tmp_path):
+    # '악성' from macOS (NFD), from Windows (NFC) and typed '악성 ' is one label, as the
+    # manifest's reference labels are; the 2x2 table and AUC as scikit-learn's on 0/1.
+    import unicodedata
+    y = [1, 0, 1, 1, 0, 0]
+    s = [0.9, 0.4, 0.3, 0.8, 0.6, 0.1]
+    forms = [unicodedata.normalize("NFD", "악성"), "양성", "악성 ", "악성",
+             unicodedata.normalize("NFD", "양성"), " 양성"]
+    ref = pd.DataFrame({"case_id": list("abcdef"), "label": forms})
+    pred = pd.DataFrame({"case_id": list("abcdef"), "score": s})
+    result = evaluate_classification(ref, pred, threshold=0.5, pos_label="악성")
+    assert result.tables["confusion_matrix"] == {"tp": 2, "fn": 1, "fp": 1, "tn": 2}
+    assert result.metric("sensitivity").estimate.value == recall_score(y, np.array(s) >= .5)
+    assert result.metric("roc_auc").estimate.value == roc_auc_score(y, s)

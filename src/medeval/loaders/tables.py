@@ -107,6 +107,8 @@ def read_table(
     >>> t.frame["label"].to_dict()
     {'a': 1, 'b': 0}
     """
+    # a header typed on macOS (NFD) names the columns asked for in NFC, and the reverse
+    named = {_nfc(n): n for n in [id_column, *columns, *text, *optional]}
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         where, digest = "<DataFrame>", None
@@ -128,7 +130,7 @@ def read_table(
             elif path.suffix.lower() == ".json":
                 frame = _read_json(path, id_column)
             else:
-                frame = _read_csv(path, id_column, text)
+                frame = _read_csv(path, id_column, text, named)
         except TableError:
             raise
         except UnicodeDecodeError as exc:
@@ -143,6 +145,7 @@ def read_table(
                 "CP949)") from None
         except (ValueError, ImportError, OSError, pd.errors.ParserError) as exc:
             raise TableError(f"{role} table {where}: cannot be read: {exc}") from exc
+    frame = frame.rename(columns=lambda c: named.get(_nfc(c), c) if isinstance(c, str) else c)
     problems = []
     missing = [c for c in [id_column, *columns] if c not in frame.columns]
     if missing:
@@ -250,20 +253,28 @@ def id_hints(missing: set[str], extra: set[str]) -> str:
     return "".join(f"; {hint}" for hint in hints)
 
 
-def _read_csv(path: Path, id_column: str, text: Sequence[str] = ()) -> pd.DataFrame:
+def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
+              named: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A CSV file, separated by commas, or by semicolons (their decimal mark a comma, as
     Excel writes CSV in locales whose decimal mark is a comma) or tabs when its header
-    line names ``id_column`` so; a ``.tsv`` or ``.tab`` file by tabs."""
+    line names ``id_column`` so; a ``.tsv`` or ``.tab`` file by tabs. Column names are
+    compared in NFC: a header saved on macOS (NFD Hangul) names the columns asked for,
+    whose names ``named`` gives by their NFC form; they are returned so named."""
+    named = dict(named or {})
     if path.suffix.lower() in (".tsv", ".tab"):
         separator = "\t"
     else:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = handle.readline().rstrip("\r\n")
-        separator = next((s for s in (",", ";", "\t")
-                          if id_column in [f.strip().strip('"') for f in header.split(s)]),
-                         ",")
+        separator = next((s for s in (",", ";", "\t") if _nfc(id_column) in
+                          [_nfc(f.strip().strip('"')) for f in header.split(s)]), ",")
+    # the header's own spellings of the columns read as text, as pandas matches them
+    header_names = [str(c) for c in
+                    pd.read_csv(path, sep=separator, nrows=0, encoding="utf-8").columns]
+    ids = [c for c in header_names if _nfc(c) == _nfc(id_column)]
+    text = [c for c in header_names if _nfc(c) in {_nfc(n) for n in text}]
     frame = pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
-                        dtype=dict.fromkeys([id_column, *text], str), keep_default_na=True,
+                        dtype=dict.fromkeys([*ids, *text], str), keep_default_na=True,
                         encoding="utf-8")
     if not isinstance(frame.index, pd.RangeIndex):
         # pandas takes a first row of one field more than the header for an index column
@@ -278,7 +289,14 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = ()) -> pd.DataFr
         frame[written] = pd.read_csv(path, sep=separator, usecols=written, dtype=str,
                                      keep_default_na=False, na_values=[""],
                                      encoding="utf-8")[written]
-    return _decimal_commas(frame, [id_column, *text]) if separator == ";" else frame
+    if separator == ";":
+        frame = _decimal_commas(frame, [*ids, *text])
+    return frame.rename(columns=lambda c: named.get(_nfc(c), c))
+
+
+def _nfc(name: str) -> str:
+    """A column name's NFC form (ASCII as it is)."""
+    return name if name.isascii() else unicodedata.normalize("NFC", name)
 
 
 #: A number written with a decimal comma (``0,83``, ``-1,5``, Excel's ``1,5E-05``), as a

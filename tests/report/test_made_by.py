@@ -215,3 +215,35 @@ def test_a_multiclass_result_of_0_7_0_renders_as_issued(tmp_path: Path) -> None:
     assert new.count("Cohen's kappa, quadratic weights") == 3
     assert any(p.startswith(ALL_THREE[1]) for p in old)
     assert "proportions: wilson; bootstrap: percentile" in new
+
+
+def test_the_guarded_rule_says_its_bound_is_one_side_of_a_two_sided_interval(
+        tmp_path: Path) -> None:
+    # Found in the stats-pass: "PASS when the 95% confidence bound on the unfavourable side
+    # meets the goal" reads as a one-sided 95% bound (a test at 5%), where the bound is the
+    # two-sided 95% interval's, a one-sided 97.5% bound (a test at 2.5%). statsmodels'
+    # one-sided Wilson bound at 1 - 0.025 gives the certified lower bound, which says so.
+    from statsmodels.stats.proportion import proportion_confint
+
+    result = _evaluate("binary-classification", tmp_path)
+    sensitivity = result.metric("sensitivity").estimate
+    one_sided, _ = proportion_confint(sensitivity.numerator, sensitivity.n, alpha=0.025,
+                                      method="wilson", alternative="smaller")
+    assert sensitivity.low == pytest.approx(one_sided, abs=1e-12)
+    old = "Guarded acceptance (ILAC-G8:09/2019): PASS when the 95% confidence bound on the"
+    new = ("Guarded acceptance (ILAC-G8:09/2019): PASS when the bound on the unfavourable "
+           "side of the two-sided 95% confidence interval (a one-sided 97.5% confidence "
+           "bound) meets the goal, FAIL when the bound on the favourable side misses it, "
+           "otherwise INCONCLUSIVE.")
+    # the rule under the criteria table (section 2) and in the method section
+    issued = _printed(_made_by(result, "0.8.0"))
+    assert sum(p.startswith(old) for p in issued) == 2 and new not in issued
+    later = _printed(_made_by(result, "0.8.1.dev0"))
+    assert later.count(new) == 2 and not any(p.startswith(old) for p in later)
+    # 90% two-sided: (1 + 0.90) / 2 = 95% one-sided
+    made = _made_by(result, "0.8.1.dev0")
+    ninety = dataclasses.replace(made, parameters=dataclasses.replace(
+        made.parameters, statistics=dataclasses.replace(made.parameters.statistics,
+                                                        confidence=0.9)))
+    assert any("two-sided 90% confidence interval (a one-sided 95% confidence bound)" in p
+               for p in _printed(ninety))

@@ -127,6 +127,14 @@ def read_predictions(path: Path) -> Predictions:
         }
         return Predictions("runner", path.absolute() / "predictions", failures=failures,
                            run=run)
+    if (path / "predictions").is_dir() and (path / "run.jsonl").is_file():
+        raise ProtocolError(
+            f"predictions {path}: a run folder whose run has not ended: it holds run.jsonl "
+            "but no summary.json (the run is still going, or its runner was killed — "
+            "SIGKILL, out of memory, a power cut — before it could write its summary); "
+            "resume it with the same command (medeval run PROTOCOL.toml --out OUT, or "
+            f"medeval predict ... --out {path}), which runs only the cases not yet ended, "
+            "then evaluate it")
     names, paths, statuses = _folder_files(path)
     digests = hash_files(paths, workers=None, progress=False, cache=True, statuses=statuses)
     files = {name: digests[full] for name, full in zip(names, paths)}

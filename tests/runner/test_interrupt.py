@@ -133,6 +133,35 @@ def test_an_interrupted_run_is_said_so_by_evaluate_and_refused_for_a_certificate
 
 
 @needs_bwrap
+def test_a_run_killed_before_its_summary_is_refused_by_evaluate_naming_the_remedy(
+        tmp_path: Path):
+    # SIGKILL (the OOM killer, a power cut) leaves run.jsonl and predictions/ but no
+    # summary.json: evaluate read the run folder as a folder of supplied files, scored every
+    # case missing-output (the 3 predictions made were in predictions/, not beside) and
+    # named 'predictions, run.jsonl' as files of no case. Found in the interrupt-pass.
+    import medeval
+    from medeval.protocol import ProtocolError
+
+    cases = [f"c{i}" for i in range(1, 6)]
+    _, run, first = _start_until_c4(tmp_path, cases)
+    os.killpg(first.pid, signal.SIGKILL)  # the runner and its sandbox: nothing can clean up
+    first.communicate(timeout=60)
+    assert (run / "run.jsonl").is_file() and not (run / "summary.json").exists()
+    data = tmp_path / "data"
+    (data / "labels.csv").write_text("case_id,patient_id,input,reference\n" + "".join(
+        f"{c},p{k},inputs/{c}.txt,{k % 2}\n" for k, c in enumerate(cases)))
+    (data / "pre.toml").write_text(
+        '[test]\nid = "T"\ntitle = "t"\nmode = "pre-check"\n[laboratory]\nname = "L"\n'
+        '[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n[dataset]\n'
+        'manifest = "labels.csv"\nselection = "s"\n[task]\n'
+        'type = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
+        '[[criteria]]\nmetric = "sensitivity"\ngoal = 0.5\nsource = "test"\n')
+    with pytest.raises(ProtocolError, match=r"a run folder whose run has not ended: it holds "
+                       r"run.jsonl but no summary.json .*resume it with the same command"):
+        medeval.evaluate(data / "pre.toml", run)
+
+
+@needs_bwrap
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_stop_as_ctrl_c_does(tmp_path: Path, number: signal.Signals):
     """``kill PID`` (a job scheduler's, systemd's or a CI's stop) and a closed terminal

@@ -282,19 +282,54 @@ def _labels(column: pd.Series, pos_label: Hashable, table: CaseTable) -> NDArray
 
 
 def _scores(column: pd.Series, case_ids: NDArray[Any], table: CaseTable) -> NDArray[np.float64]:
-    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    # a text cell read as Python reads a number, as a predictions table under a protocol
+    # is: full-width digits ('０.８３', typed with a Korean IME) and spaces around it
+    # ('\u3000 0.83') are the number they spell
+    numbers = np.array([_number(v) for v in column.tolist()], dtype=float)
     # true/false (a JSON table's, a DataFrame's bool column) are no scores, not 1 and 0
     bad = ~np.isfinite(numbers) | column.map(lambda v: isinstance(v, (bool, np.bool_))
                                              ).to_numpy(dtype=bool)
     if bad.any():
         comma = any(isinstance(v, str) and re.fullmatch(r"\s*-?[0-9]*,[0-9]+\s*", v)
                     for v in column[bad])
+        percent = any(isinstance(v, str) and v.strip().endswith(("%", "％"))
+                      for v in column[bad])
+        wide = any(isinstance(v, str) and any("\uff01" <= ch <= "\uff5e" for ch in v)
+                   for v in column[bad])
+        shown = ", ".join(f"{c} {'(blank or #N/A)' if _blank(v) else repr(v)}" for c, v in
+                          list(zip(case_ids[bad], column[bad].tolist()))[:5])
         raise InvalidInputError(
             f"predictions table {table.source}: scores must be finite numbers (not true or "
-            f"false); not so for case(s) {', '.join(case_ids[bad])}" + (
+            f"false); not so for case(s) {', '.join(case_ids[bad])} (written {shown}"
+            + (", ..." if bad.sum() > 5 else "") + ")" + (
                 " (a decimal comma, as in 0,83? write 0.83, or export the table with ';' "
-                "between its fields)" if comma else ""))
+                "between its fields)" if comma else "") + (
+                " (a percentage? write 83% as 0.83: Excel shows a cell formatted as a "
+                "percentage so, and saves it so in CSV)" if percent else "") + (
+                " (full-width characters, as a Korean IME types in 전각 mode: write the "
+                "number in half-width (반각) characters, 0.83)" if wide else ""))
     return finite_scores(numbers, name="score", func=_FUNC)
+
+
+def _blank(value: Any) -> bool:
+    """A cell pandas read as missing: empty, or Excel's #N/A (pandas' NA words)."""
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _number(value: Any) -> Any:
+    """A cell as a float where it is a number or text Python reads as one, else NaN;
+    true/false as themselves (refused by the caller)."""
+    if isinstance(value, (bool, np.bool_)):
+        return np.nan
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return np.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return np.nan
 
 
 def _patients(joined: pd.DataFrame, column: str | None, case_ids: NDArray[Any],

@@ -10,7 +10,7 @@ import pytest
 from sklearn.metrics import recall_score, roc_auc_score
 
 from medeval import evaluate_classification
-from medeval.errors import TableError
+from medeval.errors import InvalidInputError, TableError
 from medeval.loaders import join_cases, read_table
 
 
@@ -314,3 +314,21 @@ def test_labels_in_nfd_nfc_and_with_spaces_are_one_class(tmp_path):
     assert result.tables["confusion_matrix"] == {"tp": 2, "fn": 1, "fp": 1, "tn": 2}
     assert result.metric("sensitivity").estimate.value == recall_score(y, np.array(s) >= .5)
     assert result.metric("roc_auc").estimate.value == roc_auc_score(y, s)
+
+
+def test_scores_typed_full_width_are_numbers_and_refusals_show_the_cell(tmp_path):
+    # '０.８３' (full-width digits) and '\u3000 0.4' are read as Python's float reads them,
+    # as a predictions table under a protocol is; '83%', '#DIV/0!', '#N/A' and '０．６'
+    # (a full-width point) are refused, each case named with its cell and the fix.
+    ref = write(tmp_path, "ref.csv", "case_id,label\na,1\nb,0\nc,1\nd,0\n")
+    good = write(tmp_path, "good.csv", "case_id,score\na,０.８３\nb,\u3000 0.4\nc,0.3\nd,0.1\n")
+    result = evaluate_classification(ref, good, threshold=0.5)
+    assert result.metric("roc_auc").estimate.value == roc_auc_score([1, 0, 1, 0],
+                                                                    [.83, .4, .3, .1])
+    bad = write(tmp_path, "bad.csv", "case_id,score\na,83%\nb,#DIV/0!\nc,#N/A\nd,０．６\n")
+    with pytest.raises(InvalidInputError) as info:
+        evaluate_classification(ref, bad, threshold=0.5)
+    message = str(info.value)
+    for part in ("a '83%'", "b '#DIV/0!'", "c (blank or #N/A)", "d '０．６'",
+                 "write 83% as 0.83", "half-width"):
+        assert part in message

@@ -264,10 +264,12 @@ def test_true_and_false_are_no_scores(tmp_path):
     path.write_text('[{"case_id": "a", "score": true}, {"case_id": "b", "score": 0.2}, '
                     '{"case_id": "c", "score": 0.7}]')
     with pytest.raises(InvalidInputError, match=r"pred.json: scores must be finite numbers "
-                                                r"\(not true or false\); not so for case\(s\) a$"):
+                                                r"\(not true or false\); not so for case\(s\) a "
+                                                r"\(written a True\)$"):
         evaluate_classification(ref, path, threshold=0.5)
     flags = pd.DataFrame({"case_id": ["a", "b", "c"], "score": [True, False, True]})
-    with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a, b, c$"):
+    with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a, b, c \(written "
+                                                  r"a True, b False, c True\)$"):
         evaluate_classification(ref, flags, threshold=0.5)
 
 
@@ -320,7 +322,8 @@ def test_decimal_commas_in_a_comma_or_tab_table_are_named(tmp_path):
     ref = pd.DataFrame({"case_id": ["a", "b"], "label": [1, 0]})
     path = tmp_path / "pred.tsv"
     path.write_text("case_id\tscore\na\t0,83\nb\t0,25\n", encoding="utf-8")
-    with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a, b \(a decimal comma, "
+    with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a, b \(written a '0,83', "
+                                                r"b '0,25'\) \(a decimal comma, "
                                                 r"as in 0,83\? write 0.83"):
         evaluate_classification(ref, path, threshold=0.5)
 

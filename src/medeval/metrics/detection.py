@@ -34,11 +34,10 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import ndimage
 
 from .._validation import as_array, choice, warn_undefined
 from ..errors import InvalidInputError
-from ._masks import spacing_of
+from ._eligibility import _eligibility, _number
 
 __all__ = [
     "DetectionMatch",
@@ -205,84 +204,6 @@ def _augment(
     return False
 
 
-def _eligibility(
-    reference: ArrayLike,
-    detections: ArrayLike,
-    n_det: int,
-    criterion: str,
-    iou_threshold: float | None,
-    max_distance_mm: float | None,
-    spacing_mm: float | tuple[float, ...] | None,
-    func: str,
-) -> NDArray[np.bool_]:
-    """The (lesion, detection) matrix of eligible pairs."""
-    det = as_array(detections, name="detections", func=func, dtype=np.float64)
-    if det.size == 0:
-        det = det.reshape(0, det.shape[-1] if det.ndim == 2 else 0)
-    if det.ndim != 2 or det.shape[0] != n_det:
-        raise InvalidInputError(
-            f"{func}: detections must be one row per score ({n_det}), got shape {det.shape}"
-        )
-    if not np.all(np.isfinite(det)):
-        raise InvalidInputError(f"{func}: detection coordinates must be finite")
-    if criterion == "inside":
-        mask = as_array(reference, name="reference", func=func)
-        if mask.dtype.kind not in "biu" or (mask.size and mask.min() < 0):
-            raise InvalidInputError(
-                f"{func}: with criterion 'inside' the reference is a labelled mask of "
-                "non-negative integers"
-            )
-        n_ref = _lesion_count(mask, func)
-        points = _points(det, mask.ndim, func)
-        index = np.rint(points).astype(np.intp)
-        outside = np.any((index < 0) | (index >= np.array(mask.shape)), axis=1)
-        if outside.any():
-            raise InvalidInputError(
-                f"{func}: detection(s) {np.flatnonzero(outside).tolist()} lie outside the "
-                f"mask of shape {mask.shape}"
-            )
-        labels = mask[tuple(index.T)] if n_det else np.zeros(0, dtype=np.intp)
-        inside: NDArray[np.bool_] = np.arange(1, n_ref + 1)[:, None] == labels[None, :]
-        return inside
-    # the criterion's parameter is checked first, so that a lesion-free case refuses a
-    # missing one as a case with lesions does
-    if criterion == "iou" and not 0.0 < _number(iou_threshold) <= 1.0:
-        raise InvalidInputError(
-            f"{func}: criterion 'iou' needs iou_threshold in (0, 1], got {iou_threshold!r}"
-        )
-    if criterion == "distance" and not _number(max_distance_mm) >= 0:
-        raise InvalidInputError(
-            f"{func}: criterion 'distance' needs max_distance_mm >= 0, got {max_distance_mm!r}"
-        )
-    ref = as_array(reference, name="reference", func=func, dtype=np.float64)
-    if ref.size == 0:
-        return np.zeros((0, n_det), dtype=bool)
-    if ref.ndim != 2 or not np.all(np.isfinite(ref)):
-        raise InvalidInputError(f"{func}: reference must be finite rows, got shape {ref.shape}")
-    if criterion == "iou":
-        if n_det and det.shape[1] != ref.shape[1]:
-            raise InvalidInputError(
-                f"{func}: reference boxes have {ref.shape[1]} columns, detections "
-                f"{det.shape[1]}"
-            )
-        _check_boxes(ref, "reference", func)
-        if not n_det:  # no detection: [] arrives as shape (0, 0), which has no box width
-            return np.zeros((ref.shape[0], 0), dtype=bool)
-        _check_boxes(det, "detections", func)
-        return _box_iou(ref, det) >= _number(iou_threshold)
-    ref_points = _points(ref, None, func)
-    dim = ref_points.shape[1]
-    spacing = np.asarray(spacing_of(spacing_mm, dim, func=func)) if dim in (2, 3) else None
-    if spacing is None:
-        raise InvalidInputError(f"{func}: points must be 2D or 3D, got {dim} coordinates")
-    det_points = _points(det, dim, func) if n_det else np.zeros((0, dim))
-    squared = np.zeros((ref_points.shape[0], n_det))
-    for axis in range(dim):
-        squared += ((ref_points[:, None, axis] - det_points[None, :, axis]) * spacing[axis]) ** 2
-    result: NDArray[np.bool_] = np.sqrt(squared) <= _number(max_distance_mm)
-    return result
-
-
 def _match_list(matches: Any, func: str) -> list[DetectionMatch]:
     """``matches`` as a list, or refused where it is not a sequence of
     :class:`DetectionMatch` (one case's match alone, say), naming it, where its first use
@@ -303,93 +224,6 @@ def _match_list(matches: Any, func: str) -> list[DetectionMatch]:
             f"position(s) {other[:10]} hold something else, e.g. "
             f"{type(listed[other[0]]).__name__}")
     return listed
-
-
-def _number(value: Any) -> float:
-    """``value`` as a float, NaN for what is not a number (None, text): the caller's
-    range check then refuses it with its own message."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-            value, (int, float, np.integer, np.floating)):
-        return math.nan
-    return float(value)
-
-
-def _lesion_count(mask: NDArray[Any], func: str) -> int:
-    """The number of lesions K of a labelled mask whose labels are exactly 1 to K.
-
-    Lesion ``k`` is the voxels of label ``k``, and K is the highest label, so a label
-    with no voxel would be a lesion no detection can hit: a mask read from an image
-    stored as 0/255 would hold 255 lesions, labels 1 and 3 three. Such masks are refused,
-    as is a boolean mask of several separate regions (one label, so one lesion, where
-    several were most likely meant); ``scipy.ndimage.label`` numbers regions 1 to K.
-    """
-    if not mask.size:
-        return 0
-    n_ref = int(mask.max())
-    if n_ref > mask.size:  # more labels than voxels: some label has none
-        present = np.unique(mask)
-        present = present[present > 0]
-    else:  # one pass, no sort
-        present = np.flatnonzero(np.bincount(mask.ravel(), minlength=n_ref + 1)[1:]) + 1
-    if present.size != n_ref:
-        missing = np.setdiff1d(np.arange(1, min(n_ref, 10 + present.size) + 1), present)
-        shown = ", ".join(map(str, missing[:10].tolist())) + (
-            " ..." if n_ref - present.size > 10 else "")
-        raise InvalidInputError(
-            f"{func}: with criterion 'inside' the reference's labels must be 1 to K, one per "
-            f"lesion; it holds {present.size} label(s) up to {n_ref}, without {shown}, so "
-            f"{n_ref - present.size} lesion(s) would have no voxel; number the lesions 1 "
-            "to K (e.g. scipy.ndimage.label(mask > 0)[0])"
-        )
-    if mask.dtype == np.bool_ and n_ref:
-        regions = int(ndimage.label(mask, structure=np.ones((3,) * mask.ndim))[1])
-        if regions > 1:
-            raise InvalidInputError(
-                f"{func}: with criterion 'inside' a boolean reference is one lesion (label "
-                f"True), but it holds {regions} separate regions; pass "
-                "scipy.ndimage.label(mask)[0] for one lesion per region, or an integer "
-                "mask if they are one lesion"
-            )
-    return n_ref
-
-
-def _points(rows: NDArray[np.float64], dim: int | None, func: str) -> NDArray[np.float64]:
-    """Rows as points: ``dim`` columns as they are, ``2 dim`` columns as box centres."""
-    if rows.shape[0] == 0 and dim is not None:
-        return np.zeros((0, dim))
-    width = rows.shape[1]
-    if dim is None:
-        dim = width if width in (2, 3) else width // 2
-    if width == dim:
-        return rows
-    if width == 2 * dim:
-        return (rows[:, :dim] + rows[:, dim:]) / 2
-    raise InvalidInputError(
-        f"{func}: expected {dim} coordinates (a point) or {2 * dim} (a box) per row, got {width}"
-    )
-
-
-def _check_boxes(boxes: NDArray[np.float64], name: str, func: str) -> None:
-    if boxes.shape[1] not in (4, 6):
-        raise InvalidInputError(
-            f"{func}: {name} boxes need 4 (2D) or 6 (3D) columns (lo..., hi...), got "
-            f"{boxes.shape[1]}"
-        )
-    dim = boxes.shape[1] // 2
-    bad = np.flatnonzero(np.any(boxes[:, dim:] <= boxes[:, :dim], axis=1))
-    if bad.size:
-        raise InvalidInputError(f"{func}: {name} box(es) {bad.tolist()} have hi <= lo")
-
-
-def _box_iou(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
-    dim = a.shape[1] // 2
-    lo = np.maximum(a[:, None, :dim], b[None, :, :dim])
-    hi = np.minimum(a[:, None, dim:], b[None, :, dim:])
-    inter = np.prod(np.clip(hi - lo, 0, None), axis=2)
-    vol_a = np.prod(a[:, dim:] - a[:, :dim], axis=1)
-    vol_b = np.prod(b[:, dim:] - b[:, :dim], axis=1)
-    result: NDArray[np.float64] = inter / (vol_a[:, None] + vol_b[None, :] - inter)
-    return result
 
 
 @dataclass(frozen=True)

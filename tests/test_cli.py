@@ -200,6 +200,29 @@ def test_sample_size_to_pass_a_goal(capsys, tmp_path):
     assert "--half-width needs --prevalence" in capsys.readouterr().err
 
 
+def test_sample_size_plans_for_the_highest_of_several_goals(capsys, tmp_path):
+    # Found in the stats-pass: with two criteria on sensitivity (goals 0.75 and 0.85)
+    # sample-size --protocol planned for the first, 0.75, silently: a set too small for the
+    # 0.85 that must pass too. On one interval a lower bound >= 0.85 is >= 0.75, so the
+    # plan is the highest goal's, and stderr names the goals.
+    protocol = tmp_path / "protocol.toml"
+    text = (EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+    assert text.count('metric = "sensitivity"\ngoal = 0.75') == 1
+    extra = '\n[[criteria]]\nmetric = "sensitivity"\ngoal = 0.85\nsource = "predicate"\n'
+    protocol.write_text(text + extra)
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("sensitivity expected 0.95, goal 0.85, guarded rule")
+    assert "2 criteria on sensitivity (goals 0.75, 0.85): planned for the highest, 0.85" \
+        in captured.err
+    # a criterion on it judged by the point rule is not planned for: refused, named
+    protocol.write_text(text + extra.replace('source = "predicate"',
+                                             'source = "predicate"\nrule = "point"'))
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 2
+    assert "(goal 0.75 by the guarded rule, goal 0.85 by the point rule)" in \
+        capsys.readouterr().err
+
+
 def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):
     # Found in the mammo-pass: a protocol taking the patient as the unit is judged by the
     # clustered interval where a patient holds several cases, but sample-size --protocol

@@ -165,14 +165,22 @@ def _criterion_of(path: Path, measure: str, *, clustered: bool) -> tuple[float, 
               "independent, not widened by a design effect, so this plan for the clustered "
               "interval is larger than that evaluation needs; set resampling_unit = "
               "\"patient\" where a patient's cases are alike", file=sys.stderr)
-    for criterion in protocol.criteria:
-        if criterion.metric == measure:
-            if criterion.rule != "guarded":
-                raise MedevalError(
-                    f"protocol {path}: the criterion on {measure} uses the {criterion.rule} "
-                    "rule; sample-size --protocol plans for the guarded rule only")
-            return (criterion.goal, protocol.statistics.proportion_method,
-                    protocol.statistics.confidence)
-    named = ", ".join(c.metric for c in protocol.criteria)
-    raise MedevalError(f"protocol {path}: no criterion on {measure} (criteria: {named}); "
-                       "choose it with --measure")
+    on_measure = [c for c in protocol.criteria if c.metric == measure]
+    if not on_measure:
+        named = ", ".join(c.metric for c in protocol.criteria)
+        raise MedevalError(f"protocol {path}: no criterion on {measure} (criteria: "
+                           f"{named}); choose it with --measure")
+    guarded = [c for c in on_measure if c.rule == "guarded"]
+    if len(guarded) < len(on_measure):
+        rules = ", ".join(f"goal {c.goal:g} by the {c.rule} rule" for c in on_measure)
+        raise MedevalError(
+            f"protocol {path}: the criteria on {measure} ({rules}) are not all judged by "
+            "the guarded rule; sample-size --protocol plans for the guarded rule only")
+    # every criterion must pass, and on one interval a lower bound that meets the highest
+    # goal meets the others: the plan is the highest goal's
+    goal = max(c.goal for c in guarded)
+    if len(guarded) > 1:
+        print(f"medeval: note: protocol {path} has {len(guarded)} criteria on {measure} "
+              f"(goals {', '.join(f'{c.goal:g}' for c in guarded)}): planned for the highest, "
+              f"{goal:g}, whose PASS is the others' too", file=sys.stderr)
+    return goal, protocol.statistics.proportion_method, protocol.statistics.confidence

@@ -99,3 +99,25 @@ def test_a_patients_split_written_in_both_unicode_forms_is_one_split(tmp_path):
               {"split": unicodedata.normalize("NFD", composed)}, line=3)],
         root=tmp_path, reference_kind="label")
     manifest.validate()
+
+
+def test_a_folder_in_nfd_is_named_with_the_files_under_it(tmp_path):
+    # a ZIP made on macOS, extracted on Linux: the folder and the file are in NFD, the
+    # manifest (typed on Windows) in NFC; the folder's name was not looked for, so the
+    # check said only "no such file" of a path that prints as the one on disk
+    folder, name = "환자 폴더", "내시경 01.JPG"
+    nfd = unicodedata.normalize("NFD", folder), unicodedata.normalize("NFD", name)
+    (tmp_path / nfd[0]).mkdir()
+    (tmp_path / nfd[0] / nfd[1]).write_bytes(b"\xff\xd8\xff frame")
+    assert not (tmp_path / folder / name).exists()
+    manifest = Manifest([Case("c1", "p1", (f"{folder}/{name}",), "benign")],
+                        root=tmp_path, reference_kind="label")
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate()
+    (problem,) = caught.value.problems
+    assert f"the folder holds {nfd[0]!r}, the same name in NFD Unicode form" in problem
+    assert f"the folder holds {nfd[1]!r}, the same name in NFD Unicode form" in problem
+    assert "convmv -r --nfc" in problem
+    # written as on disk, it is found
+    Manifest([Case("c1", "p1", (f"{nfd[0]}/{nfd[1]}",), "benign")], root=tmp_path,
+             reference_kind="label").validate()

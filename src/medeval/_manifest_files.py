@@ -74,20 +74,35 @@ def backslash_hint(root: Path, value: str) -> str:
 
 
 def other_unicode_form(target: str) -> str:
-    """A hint when the folder holds the name in another Unicode form (NFC or NFD: macOS
-    writes Hangul decomposed), which prints the same; empty otherwise."""
-    folder, name = os.path.split(target)
-    try:
-        names = nfc_names(folder, os.stat(folder).st_mtime_ns)
-    except OSError:
+    """A hint when the disk holds the path's names in another Unicode form (NFC or NFD:
+    macOS writes Hangul decomposed, and a ZIP made on macOS keeps it so), which prints
+    the same; empty otherwise. Every name from the deepest folder that exists down is
+    looked for: a folder ``환자 폴더`` extracted in NFD hides every file under it."""
+    missing: list[str] = []
+    folder = target
+    while not os.path.isdir(folder):
+        folder, name = os.path.split(folder)
+        if not name:
+            return ""
+        missing.append(name)
+    held = []
+    for name in reversed(missing):
+        try:
+            names = nfc_names(folder, os.stat(folder).st_mtime_ns)
+        except OSError:
+            return ""
+        found = names.get(unicodedata.normalize("NFC", name))
+        if found is None:
+            return ""
+        if found != name:
+            form = "NFD" if unicodedata.is_normalized("NFD", found) else "another"
+            held.append(f"the folder holds {found!r}, the same name in {form} Unicode form")
+        folder = os.path.join(folder, found)
+    if not held:
         return ""
-    found = names.get(unicodedata.normalize("NFC", name))
-    if found is None or found == name:
-        return ""
-    form = "NFD" if unicodedata.is_normalized("NFD", found) else "another"
-    return (f"; the folder holds {found!r}, the same name in {form} Unicode form (as macOS "
-            "writes Hangul): rename the file, or write the name in the manifest as it is "
-            "on disk")
+    return ("; " + "; ".join(held) + " (as macOS writes Hangul): rename it (every name "
+            "under a folder at once: convmv -r --nfc -f utf8 -t utf8 --notest FOLDER), or "
+            "write the name in the manifest as it is on disk")
 
 
 @functools.lru_cache(maxsize=4)

@@ -223,6 +223,24 @@ def test_sample_size_plans_for_the_highest_of_several_goals(capsys, tmp_path):
         capsys.readouterr().err
 
 
+def test_sample_size_refuses_a_method_or_level_other_than_the_protocols(capsys, tmp_path):
+    # Found in the stats-pass: --method and --confidence beside --protocol were dropped for
+    # the protocol's (the plan was for wilson 95% whatever they said). By hand: the example
+    # protocol sets neither, so its interval is medeval's default, wilson at 95%.
+    protocol = tmp_path / "protocol.toml"
+    text = (EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+    assert "proportion_method" not in text and "confidence" not in text
+    protocol.write_text(text)
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol),
+                 "--method", "clopper-pearson", "--confidence", "0.9"]) == 2
+    assert ("--method clopper-pearson and --confidence 0.9 differ from protocol "
+            f"{protocol}'s wilson 95% interval") in capsys.readouterr().err
+    # the same as the protocol's: planned as without them
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol),
+                 "--method", "wilson", "--confidence", "0.95"]) == 0
+    assert "goal 0.75, guarded rule, wilson 95% interval" in capsys.readouterr().out
+
+
 def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):
     # Found in the mammo-pass: a protocol taking the patient as the unit is judged by the
     # clustered interval where a patient holds several cases, but sample-size --protocol

@@ -44,11 +44,13 @@ def add(commands: Any) -> None:
     target.add_argument("--half-width", type=float, help="e.g. 0.05 (Buderer)")
     size.add_argument("--power", type=float, default=0.8,
                       help="wanted probability of PASS at the expected value (default 0.8)")
-    size.add_argument("--method", choices=PROPORTION_METHODS, default="wilson",
-                      help="the protocol's proportion interval (default wilson)")
+    size.add_argument("--method", choices=PROPORTION_METHODS,
+                      help="the protocol's proportion interval (default wilson; with "
+                      "--protocol, the protocol's)")
     size.add_argument("--prevalence", type=float,
                       help="expected prevalence, e.g. 0.2 (required with --half-width)")
-    size.add_argument("--confidence", type=float, default=0.95)
+    size.add_argument("--confidence", type=float,
+                      help="confidence level (default 0.95; with --protocol, the protocol's)")
     size.add_argument("--measure", choices=("sensitivity", "specificity"),
                       default="sensitivity")
     size.add_argument("--icc", type=float,
@@ -85,6 +87,9 @@ def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
 def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     from ..stats import cases_to_pass, sample_size
 
+    if args.protocol is None:
+        args.method = args.method or "wilson"
+        args.confidence = 0.95 if args.confidence is None else args.confidence
     if args.half_width is not None:
         if args.prevalence is None:
             raise MedevalError("sample-size: --half-width needs --prevalence (e.g. 0.2)")
@@ -103,6 +108,15 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     if args.protocol is not None:
         goal, method, confidence = _criterion_of(args.protocol, args.measure,
                                                  clustered=args.icc is not None)
+        given = [f"--{name} {mine:g}" if isinstance(mine, float) else f"--{name} {mine}"
+                 for name, mine, theirs in (("method", args.method, method),
+                                            ("confidence", args.confidence, confidence))
+                 if mine is not None and mine != theirs]
+        if given:
+            raise MedevalError(
+                f"sample-size: {' and '.join(given)} differ from protocol {args.protocol}'s "
+                f"{method} {confidence * 100:g}% interval, by which the test will be judged; "
+                "leave them out, or plan with --goal instead of --protocol")
     passing = cases_to_pass(args.expected, goal, method=method, power=args.power,
                             confidence=confidence, prevalence=args.prevalence,
                             measure=args.measure, icc=args.icc,

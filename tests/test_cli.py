@@ -298,6 +298,19 @@ def test_sample_size_clustered_plan_says_how_far_it_was_checked(capsys):
     assert "from 14 on it stays there up to 28 (" in capsys.readouterr().out
 
 
+def test_sample_size_clustered_plan_counts_the_patients_to_enrol(capsys):
+    # Found in the stats-pass: "133 negatives of 45 patients ...; at prevalence 0.2, 167
+    # cases in all" named the patients of the negatives only, where --half-width names
+    # those of every case. By hand: d = 1 + (3 - 1) * 0.3 = 1.6; 133 negatives are
+    # ceil(133 / 3) = 45 patients; 167 = ceil(133 / 0.8) cases are ceil(167 / 3) = 56.
+    assert main(["sample-size", "--expected", "0.95", "--goal", "0.85", "--measure",
+                 "specificity", "--prevalence", "0.2", "--icc", "0.3",
+                 "--cases-per-patient", "3"]) == 0
+    assert ("  133 negatives of 45 patients (design effect 1.6: as 83 independent "
+            "negatives); at prevalence 0.2, 167 cases in all of 56 patients\n"
+            ) in capsys.readouterr().out
+
+
 def test_sample_size_half_width_with_icc(capsys):
     # Found in the review-mammo pass: --half-width with --icc and --cases-per-patient
     # planned for independent cases, the two options dropped without a word. Buderer's

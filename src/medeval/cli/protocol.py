@@ -123,6 +123,10 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
                             cases_per_patient=args.cases_per_patient)
     total = "" if passing.total is None else \
         f"; at prevalence {passing.prevalence:g}, {passing.total} cases in all"
+    if passing.patients is not None and passing.total is not None:
+        # the patients above hold the measure's group; those to enrol hold every case, as
+        # --half-width counts them (ceil(total / cases per patient))
+        total += f" of {math.ceil(round(passing.total / args.cases_per_patient, 9))} patients"
     if passing.patients is not None:
         total = (f" of {passing.patients} patients (design effect "
                  f"{passing.design_effect:g}: as {passing.effective_n} independent "

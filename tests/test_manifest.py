@@ -903,3 +903,15 @@ def test_a_discontinuous_edf_input_is_named_with_its_remedy(tmp_path):
     assert problem.startswith("case c1: input 'd.edf': unreadable: EDF file ")
     assert "discontinuous" in problem
     assert problem.endswith("export the recording as one continuous file (EDF+C, BDF+C)")
+
+
+def test_a_blank_row_excel_left_is_one_problem(tmp_path):
+    # ',,,,,' at the end of a sheet (cells cleared, not deleted) was four problems: an
+    # empty case_id, then 'case ?' with no patient, no input and no reference
+    (tmp_path / "a.txt").write_text("x")
+    path = write_manifest(tmp_path, ["c1,p1,a.txt,1,s,test", ",,,,,", ",,,,, "])
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(path, reference_kind="label").validate()
+    assert list(caught.value.problems) == [
+        f"line {n}: every field is blank (a row Excel writes where cells were cleared, not "
+        "deleted: delete the row)" for n in (3, 4)]

@@ -441,6 +441,11 @@ class Manifest:
         lines: dict[str, list[int]] = defaultdict(list)  # by the id's NFC form
         written: dict[str, set[str]] = defaultdict(set)
         for case in self.cases:
+            if not (case.case_id or case.patient_id or case.inputs or case.reference
+                    or any(str(v).strip() for v in case.metadata.values())):
+                problems.append(f"line {case.line}: every field is blank (a row Excel "
+                                "writes where cells were cleared, not deleted: delete the row)")
+                continue
             if not case.case_id:
                 problems.append(f"line {case.line}: empty case_id")
             else:

@@ -332,3 +332,14 @@ def test_scores_typed_full_width_are_numbers_and_refusals_show_the_cell(tmp_path
     for part in ("a '83%'", "b '#DIV/0!'", "c (blank or #N/A)", "d '０．６'",
                  "write 83% as 0.83", "half-width"):
         assert part in message
+
+
+def test_blank_rows_excel_left_are_named_so(tmp_path):
+    # Excel writes ',,' for rows whose cells were cleared but not deleted
+    path = write(tmp_path, "ref.csv", "case_id,label,,\r\na,1,,\r\n,,,\r\n,,,\r\n")
+    with pytest.raises(TableError, match=r"empty 'case_id' on line\(s\) 3, 4 \(every field "
+                                         r"blank: rows Excel writes"):
+        read_table(path, columns=["label"])
+    path = write(tmp_path, "ref.csv", "case_id,label\r\na,1\r\n,0\r\n")
+    with pytest.raises(TableError, match=r"empty 'case_id' on line\(s\) 3$"):
+        read_table(path, columns=["label"])

@@ -163,8 +163,12 @@ def read_table(
             csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (
                 ".parquet", ".json")  # a CSV's header is line 1; other rows count from 1
             rows = [str(i + (2 if csv else 1)) for i in empty.to_numpy().nonzero()[0]]
+            blank = all(pd.isna(v) or (isinstance(v, str) and not v.strip())
+                        for v in frame[empty.to_numpy()].to_numpy(dtype=object).ravel())
             problems.append(f"empty {id_column!r} " + ("on line(s) " if csv else
-                                                       "in row(s) ") + _listing(rows))
+                                                       "in row(s) ") + _listing(rows) + (
+                " (every field blank: rows Excel writes where cells were cleared, not "
+                "deleted; delete them)" if blank else ""))
         dup = ids[ids.duplicated(keep=False) & ~empty]
         if not dup.empty:
             problems.append(f"duplicate {id_column!r} value(s) {_listing(sorted(set(dup)))}")

@@ -247,3 +247,38 @@ def test_the_guarded_rule_says_its_bound_is_one_side_of_a_two_sided_interval(
                                                         confidence=0.9)))
     assert any("two-sided 90% confidence interval (a one-sided 95% confidence bound)" in p
                for p in _printed(ninety))
+
+
+def test_the_criteria_table_prints_each_figure_on_its_side_of_the_goal(
+        tmp_path: Path) -> None:
+    # Found in the stats-pass: a lower bound of 0.899996 under a goal of 0.9 printed
+    # "0.9000 – ..." beside the goal "0.9000" and the verdict INCONCLUSIVE (the bound misses
+    # the goal by 4e-6); an estimate of 0.89999 under the point rule, "0.9000" beside FAIL.
+    # Printed with the decimals that show the side (by hand: 6 and 5), for a result made
+    # after 0.8.0; one made by 0.8.0 as it was issued.
+    from medeval.decision import decide
+
+    result = _evaluate("binary-classification", tmp_path)
+    metrics = []
+    for record in result.metrics:
+        if record.name == "sensitivity":
+            record = dataclasses.replace(record, estimate=dataclasses.replace(
+                record.estimate, value=0.95, low=0.899996, high=0.98))
+        elif record.name == "specificity":
+            record = dataclasses.replace(record, estimate=dataclasses.replace(
+                record.estimate, value=0.89999))
+        metrics.append(record)
+    sensitivity, specificity = (next(m for m in metrics if m.name == name).estimate
+                                for name in ("sensitivity", "specificity"))
+    guarded, point = decide("sensitivity", sensitivity, 0.9), decide(
+        "specificity", specificity, 0.9, rule="point")
+    verdicts = tuple(
+        dataclasses.replace(v, goal=0.9, rule=d.rule, outcome=d.outcome, reason=d.reason)
+        for v, d in zip(result.verdicts, (guarded, point)))
+    assert [v.outcome for v in verdicts] == ["INCONCLUSIVE", "FAIL"]
+    edited = dataclasses.replace(result, metrics=tuple(metrics), verdicts=verdicts)
+    later = _printed(_made_by(edited, "0.8.1.dev0"))
+    assert "0.899996 – 0.9800" in later and "0.89999" in later
+    issued = _printed(_made_by(edited, "0.8.0"))
+    assert "0.9000 – 0.9800" in issued and "0.899996 – 0.9800" not in issued
+    assert "0.89999" not in issued

@@ -17,9 +17,11 @@ from .blocks import Block, Cell, Para
 from .catalogue import Msg, catalogue
 from .made_by import made_after
 
-__all__ = ["by_name", "ci_text", "date_text", "estimate_cell", "goal_text", "group_value",
-           "known", "level_text", "message", "method_cell", "metric_name", "n_text",
-           "number_label", "number_text", "own_text", "or_none", "undefined_note", "value_of"]
+__all__ = ["BESIDE_GOAL_UNTIL", "GUARDED_SIDES_UNTIL", "beside_goal", "by_name",
+           "ci_beside_goal", "ci_text", "date_text", "decision_rule_text", "estimate_cell",
+           "goal_text", "group_value", "known", "level_text", "message", "method_cell",
+           "metric_name", "n_text", "number_label", "number_text", "own_text", "or_none",
+           "undefined_note", "value_of"]
 
 
 def message(key: str, **params: Any) -> Msg:
@@ -130,6 +132,42 @@ def ci_text(metric: MetricRecord | None) -> str:
     return " – ".join("—" if math.isnan(b) else number_text(b, metric.unit) for b in (low, high))
 
 
+def beside_goal(value: float, goal: float, unit: str = "1") -> str:
+    """``value`` as :func:`number_text` prints it, with as many more decimals as it takes
+    to stand on its own side of ``goal`` (or on it): a lower bound of 0.899996 printed
+    "0.9000" beside a goal of "0.9000" would read as meeting it, under an INCONCLUSIVE.
+
+    Examples
+    --------
+    >>> beside_goal(0.899996, 0.9), beside_goal(0.912345, 0.9), beside_goal(0.99995, 0.99995)
+    ('0.899996', '0.9123', '0.99995')
+    """
+    printed = number_text(value, unit)
+    if not isinstance(value, float) or not math.isfinite(value):
+        return printed
+    decimals = 4 if unit == "1" else 2
+    while _side(float(printed), goal) != _side(value, goal) and decimals < 17:
+        decimals += 1
+        printed = f"{value:.{decimals}f}"
+    return printed
+
+
+def _side(value: float, goal: float) -> int:
+    return (value > goal) - (value < goal)
+
+
+def ci_beside_goal(metric: MetricRecord | None, goal: float) -> str:
+    """:func:`ci_text`, each bound printed on its own side of ``goal``
+    (:func:`beside_goal`)."""
+    if metric is None:
+        return "—"
+    low, high = metric.estimate.low, metric.estimate.high
+    if math.isnan(low) and math.isnan(high):
+        return "—"
+    return " – ".join("—" if math.isnan(b) else beside_goal(b, goal, metric.unit)
+                      for b in (low, high))
+
+
 def undefined_note(metrics: Iterable[MetricRecord | None]) -> list[Block]:
     """The note that says what "undefined" means, where a table shows it."""
     if any(m is None or math.isnan(m.estimate.value) for m in metrics):
@@ -194,3 +232,28 @@ def own_text(key: str, precheck: bool, **params: Any) -> Msg:
     a pre-check report's (``<key>_precheck``: 이 보고서, REPORT.pdf), as
     :func:`number_label` names its number."""
     return message(f"{key}_precheck" if precheck else key, **params)
+
+
+def decision_rule_text(result: Result, rule: str, level: str) -> Msg:
+    """The decision rule as printed. For a result made after medeval 0.8.0 whose judged
+    figures all have two-sided intervals, the guarded rule says that its bound is one side
+    of the two-sided interval, a one-sided bound at the level 1 − (1 − c)/2 (97.5% for
+    95%): "the 95% confidence bound" read as a one-sided 95% bound, a test at 5% where
+    the rule tests at 2.5%. A result made before keeps its certificate's words."""
+    figures = by_name(result.metrics)
+    if rule == "guarded" and made_after(result, GUARDED_SIDES_UNTIL) and all(
+            (m := figures.get(v.metric)) is None or m.estimate.sided == "two"
+            for v in result.verdicts if v.rule == rule):
+        return message("text.decision_rule_guarded_two_sided", level=level,
+                       one_sided=f"{(1 + result.confidence) / 2 * 100:g}%")
+    return message(f"text.decision_rule_{rule}", level=level)
+
+
+#: The last release whose criteria table prints every estimate and bound with 4 decimals
+#: (2 with a unit), so that a lower bound of 0.899996 read "0.9000" beside a goal of
+#: "0.9000" under INCONCLUSIVE; a later result's prints the digits that show its side.
+BESIDE_GOAL_UNTIL = "0.8.0"
+
+#: The last release whose certificates word the guarded rule's bound as "the 95%
+#: confidence bound", not saying that it is one side of a two-sided interval.
+GUARDED_SIDES_UNTIL = "0.8.0"

@@ -39,6 +39,14 @@ from .blocks import (
 from .catalogue import Msg, catalogue
 
 # the cells' printing, under the short names this module's tables are written with
+from .cells import (
+    BESIDE_GOAL_UNTIL,
+    beside_goal,
+    ci_beside_goal,
+    decision_rule_text,
+    number_label,
+    own_text,
+)
 from .cells import by_name as _by_name
 from .cells import ci_text as _ci
 from .cells import date_text as _date
@@ -50,7 +58,6 @@ from .cells import level_text as _level
 from .cells import message as _m
 from .cells import metric_name as _metric_name
 from .cells import n_text as _n
-from .cells import number_label, own_text
 from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
 from .info import ReportInfo
@@ -286,12 +293,18 @@ def _summary(result: Result, level: str) -> Section:
     metrics = _by_name(result.metrics)
     sources = {c.metric: c.source for c in result.protocol.criteria}
     rows = []
+    beside = made_after(result, BESIDE_GOAL_UNTIL)
     for verdict in result.verdicts:
         metric = metrics.get(verdict.metric)
         unit = metric.unit if metric is not None else "1"
+        estimate, ci = _estimate(metric), _ci(metric)
+        if beside and metric is not None:  # each figure on its own side of the goal
+            ci = ci_beside_goal(metric, verdict.goal)
+            if isinstance(estimate, str):
+                estimate = beside_goal(metric.estimate.value, verdict.goal, unit)
         rows.append((
             _metric_name(verdict.metric, metric.definition if metric else None, result=result),
-            _estimate(metric), _ci(metric), _n(metric),
+            estimate, ci, _n(metric),
             _goal(verdict.goal, unit), sources.get(verdict.metric, ""),
             Msg(f"text.rule_{verdict.rule}"), Msg(f"text.outcome_{verdict.outcome}"),
         ))
@@ -307,7 +320,7 @@ def _summary(result: Result, level: str) -> Section:
                                  numeric=(1, 2, 3, 4))]
     blocks += _undefined_note(metrics.get(v.metric) for v in result.verdicts)
     for rule in sorted({v.rule for v in result.verdicts}):
-        blocks.append(Para(_rule_text(result, rule, level), "note"))
+        blocks.append(Para(decision_rule_text(result, rule, level), "note"))
     return Section(0, Msg("section.summary"), tuple(blocks))
 
 
@@ -491,29 +504,9 @@ def _method_section(result: Result, level: str) -> Section:
         # a reader study's intervals are its MRMC analysis's: nothing is resampled and
         # no case can fail, so the analysis replaces those three rows
         rows = rows[:6] + study
-    rows += [(Msg("field.decision_rule"), _rule_text(result, rule, level))
+    rows += [(Msg("field.decision_rule"), decision_rule_text(result, rule, level))
              for rule in sorted({v.rule for v in result.verdicts})]
     return Section(0, Msg("section.method"), (Fields(tuple(rows)),))
-
-
-def _rule_text(result: Result, rule: str, level: str) -> Msg:
-    """The decision rule as printed. For a result made after medeval 0.8.0 whose judged
-    figures all have two-sided intervals, the guarded rule says that its bound is one side
-    of the two-sided interval, a one-sided bound at the level 1 − (1 − c)/2 (97.5% for
-    95%): "the 95% confidence bound" read as a one-sided 95% bound, a test at 5% where
-    the rule tests at 2.5%. A result made before keeps its certificate's words."""
-    figures = _by_name(result.metrics)
-    if rule == "guarded" and made_after(result, GUARDED_SIDES_UNTIL) and all(
-            (m := figures.get(v.metric)) is None or m.estimate.sided == "two"
-            for v in result.verdicts if v.rule == rule):
-        return _m("text.decision_rule_guarded_two_sided", level=level,
-                  one_sided=f"{(1 + result.confidence) / 2 * 100:g}%")
-    return _m(f"text.decision_rule_{rule}", level=level)
-
-
-#: The last release whose certificates word the guarded rule's bound as "the 95%
-#: confidence bound", not saying that it is one side of a two-sided interval.
-GUARDED_SIDES_UNTIL = "0.8.0"
 
 
 def _ci_methods_key(result: Result) -> str:

@@ -17,8 +17,8 @@ from .errors import LoaderError
 from .loaders._files import sniff
 from .loaders._wfdb_header import wfdb_files
 
-__all__ = ["READERS", "backslash_hint", "first_non_utf8", "kind_matches",
-           "other_unicode_form", "unreadable_frame", "wfdb_files"]
+__all__ = ["READERS", "annotation_file_hint", "backslash_hint", "first_non_utf8",
+           "kind_matches", "other_unicode_form", "unreadable_frame", "wfdb_files"]
 
 #: The formats an image or segmentation reference may have (as ``sniff`` names them).
 IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
@@ -34,6 +34,26 @@ def kind_matches(kind: str, found: str, target: str) -> bool:
     if kind == "annotations":  # the name (Path.name) has a dot
         return found == "edf" or (found == "unknown" and "." in os.path.basename(target))
     return False
+
+
+def annotation_file_hint(kind: str, target: str) -> str:
+    """What to do with a JSON file given where a mask is read (``image`` and
+    ``segmentation`` references): a LabelMe or COCO file of polygons is no mask, and the
+    segmentation task does not rasterise it. Empty for any other file."""
+    if kind not in ("image", "segmentation") or not target.lower().endswith(".json"):
+        return ""
+    try:
+        with open(target, "rb") as fh:
+            head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return ""
+    if not head.startswith((b"{", b"[")):
+        return ""
+    return ("; a JSON file (a LabelMe or COCO annotation?) holds polygons, not a mask: the "
+            "segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
+            "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask "
+            "image of its frame's size (medeval.loaders.read_case_annotations(path)"
+            ".masks().any(axis=0), 0/1) and name that file as the reference")
 
 
 def first_non_utf8(file: Path) -> str:

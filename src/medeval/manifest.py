@@ -48,6 +48,7 @@ from ._csv_width import read_csv_rows
 from ._hashing import hash_files
 from ._manifest_files import (
     READERS,
+    annotation_file_hint,
     backslash_hint,
     first_non_utf8,
     kind_matches,
@@ -667,7 +668,7 @@ class Manifest:
         found = "dicom-series" if folder else sniff(target)
         if not kind_matches(kind, found, target):
             return None, (f"is not a reference of kind {kind!r} as this task needs (format "
-                          f"found: {found})")
+                          f"found: {found})" + annotation_file_hint(kind, target))
         if read_files:
             try:
                 if kind == "annotations" and record_rate is not None:

@@ -174,3 +174,33 @@ def test_rows_and_columns_swapped_are_named(tmp_path):
     with pytest.raises(CompatibilityError) as info:
         check_compatible(mask((1, 16, 20)), mask((1, 16, 10)))
     assert "swapped" not in str(info.value)
+
+
+def test_a_prediction_left_at_the_models_resolution_is_named(tmp_path):
+    # an ONNX segmenter's output at half the frame's size (a stride-2 network), saved as
+    # it came: 96 x 128 reference, 48 x 64 prediction, 48/96 = 64/128 = 1/2; or at its
+    # fixed input size, 256 x 256, for a 96 x 128 frame. Found in the onnx-pass.
+    from PIL import Image as PILImage
+
+    from medeval.loaders import read_mask
+
+    drawn = np.zeros((96, 128), np.uint8)
+    drawn[30:60, 40:90] = 255
+    PILImage.fromarray(drawn).save(tmp_path / "ref.png")
+    half = PILImage.fromarray(drawn).resize((64, 48), PILImage.NEAREST)
+    half.save(tmp_path / "half.png")
+    PILImage.fromarray(drawn).resize((256, 256), PILImage.NEAREST).save(tmp_path / "sq.png")
+    ref = read_mask(tmp_path / "ref.png")
+    with pytest.raises(CompatibilityError, match=r"prediction \(1, 48, 64\) \(the reference's "
+                                                 r"rows and columns times 1/2: the model's "
+                                                 r"output at its own resolution\? resize"):
+        check_compatible(ref, read_mask(tmp_path / "half.png"))
+    with pytest.raises(CompatibilityError, match=r"prediction \(1, 256, 256\) \(a square "
+                                                 r"256 x 256 prediction for a 96 x 128 "
+                                                 r"reference: the model's input size\?"):
+        check_compatible(ref, read_mask(tmp_path / "sq.png"))
+    # rows kept, columns halved (16/16 = 1, 10/20 = 1/2): no resize hint; nor across slices
+    for shapes in (((1, 16, 20), (1, 16, 10)), ((4, 16, 20), (2, 8, 10))):
+        with pytest.raises(CompatibilityError) as info:
+            check_compatible(mask(shapes[0]), mask(shapes[1]))
+        assert "resize" not in str(info.value) and "swapped" not in str(info.value)

@@ -11,6 +11,7 @@ found, each with the reference's value beside the prediction's.
 from __future__ import annotations
 
 from collections.abc import Collection
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -122,6 +123,26 @@ def _swapped(ref: tuple[int, ...], pred: tuple[int, ...]) -> str:
     return ""
 
 
+def _resized(ref: tuple[int, ...], pred: tuple[int, ...]) -> str:
+    """A hint where the prediction's rows and columns are the reference's scaled by one
+    factor (a model's output at its own resolution, 1/2 or 1/4 of the frame), or are
+    square where the reference is not (the model's fixed input size), slices alike: the
+    output was not resized back to the frame."""
+    if len(ref) < 3 or len(pred) < 3 or ref[0] != pred[0] or ref[1:3] == pred[1:3] \
+            or 0 in ref[1:3] or 0 in pred[1:3]:
+        return ""
+    factor = Fraction(pred[1], ref[1])
+    if factor == Fraction(pred[2], ref[2]):
+        return (f" (the reference's rows and columns times {factor}: the model's output at "
+                "its own resolution? resize it to the reference's size, nearest neighbour "
+                "for labels, before writing it)")
+    if pred[1] == pred[2] and ref[1] != ref[2]:
+        return (f" (a square {pred[1]} x {pred[2]} prediction for a {ref[1]} x {ref[2]} "
+                "reference: the model's input size? resize its output back to the "
+                "reference's rows and columns before writing it)")
+    return ""
+
+
 def _images(
     ref: Any, pred: Any, tol_mm: float, tol_dir: float, labels: Collection[int] | None,
     channels: bool,
@@ -129,10 +150,11 @@ def _images(
     problems = []
     if channels and ref.shape != pred.shape:
         problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}"
-                        + _swapped(ref.shape, pred.shape))
+                        + (_swapped(ref.shape, pred.shape) or _resized(ref.shape, pred.shape)))
     elif ref.shape[:3] != pred.shape[:3]:
         problems.append(f"grid (z, y, x): reference {ref.shape[:3]}, prediction "
-                        f"{pred.shape[:3]}" + _swapped(ref.shape, pred.shape))
+                        f"{pred.shape[:3]}" + (_swapped(ref.shape, pred.shape)
+                                               or _resized(ref.shape, pred.shape)))
     problems += _geometry(ref, pred, tol_mm, tol_dir)
     if labels is not None:
         allowed = set(labels)

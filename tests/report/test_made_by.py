@@ -282,3 +282,27 @@ def test_the_criteria_table_prints_each_figure_on_its_side_of_the_goal(
     issued = _printed(_made_by(edited, "0.8.0"))
     assert "0.9000 – 0.9800" in issued and "0.899996 – 0.9800" not in issued
     assert "0.89999" not in issued
+
+
+def test_the_certificate_says_how_the_criteria_make_the_overall_verdict(
+        tmp_path: Path) -> None:
+    # Found in the stats-pass: with several criteria the certificate printed an overall
+    # verdict without saying how it was reached, nor that no criterion is adjusted for
+    # their number (a reviewer's first question on co-primary endpoints). The sentence
+    # describes the rule applied: worked by hand on the example's two verdicts.
+    result = _evaluate("binary-classification", tmp_path)
+    outcomes = [v.outcome for v in result.verdicts]
+    assert len(outcomes) == 2
+    by_hand = ("FAIL" if "FAIL" in outcomes else
+               "PASS" if set(outcomes) == {"PASS"} else "INCONCLUSIVE")
+    assert result.overall == by_hand
+    sentence = ("Overall verdict: PASS when every criterion passes, FAIL when any criterion "
+                "fails, otherwise INCONCLUSIVE. Each criterion is judged on its own "
+                "interval at the level stated, without adjustment for the number of "
+                "criteria.")
+    assert sentence in _printed(_made_by(result, "0.8.1.dev0"))
+    assert sentence not in _printed(_made_by(result, "0.8.0"))
+    # one criterion: its verdict is the overall one, and nothing is said
+    single = dataclasses.replace(_made_by(result, "0.8.1.dev0"),
+                                 verdicts=result.verdicts[:1])
+    assert sentence not in _printed(single)

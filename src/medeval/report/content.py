@@ -321,7 +321,14 @@ def _summary(result: Result, level: str) -> Section:
     blocks += _undefined_note(metrics.get(v.metric) for v in result.verdicts)
     for rule in sorted({v.rule for v in result.verdicts}):
         blocks.append(Para(decision_rule_text(result, rule, level), "note"))
+    if len(result.verdicts) > 1 and made_after(result, OVERALL_RULE_UNTIL):
+        blocks.append(Para(Msg("text.overall_rule"), "note"))
     return Section(0, Msg("section.summary"), tuple(blocks))
+
+
+#: The last release whose certificates do not say how the criteria's verdicts make the
+#: overall one (medeval.decision.overall), nor that none is adjusted for their number.
+OVERALL_RULE_UNTIL = "0.8.0"
 
 
 def _closing(info: ReportInfo, number: str, fingerprint: str, issue: str,

@@ -915,3 +915,28 @@ def test_a_blank_row_excel_left_is_one_problem(tmp_path):
     assert list(caught.value.problems) == [
         f"line {n}: every field is blank (a row Excel writes where cells were cleared, not "
         "deleted: delete the row)" for n in (3, 4)]
+
+
+def test_read_files_finds_a_wfdb_signal_file_cut_short(shared_data, tmp_path):
+    # a .dat cut short by a copy passed the check (a WFDB input was not looked at), and
+    # the algorithm run on the record then failed on the set's fault. MIT-BIH 100: 650000
+    # frames of 2 signals in format 212 (3 bytes per 2 samples): 650000 * 2 * 1.5 =
+    # 1950000 bytes needed; the copy keeps 1000000.
+    (tmp_path / "records").mkdir()
+    (tmp_path / "refs").mkdir()
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.hea", tmp_path / "records")
+    data = (shared_data / "ecg" / "mitdb" / "100.dat").read_bytes()
+    (tmp_path / "records" / "100.dat").write_bytes(data[:1_000_000])
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.atr", tmp_path / "refs")
+    path = write_manifest(tmp_path, ["r100,p100,records/100.hea,records/100.dat,refs/100.atr"],
+                          header="case_id,patient_id,input_header,input_signal,reference")
+    manifest = Manifest.from_csv(path, reference_kind="annotations")
+    manifest.validate()  # without reading files, nothing is found
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate(read_files=True)
+    (problem,) = caught.value.problems
+    assert problem.startswith("case r100: input 'records/100.hea': unreadable: WFDB signal "
+                              "file")
+    assert "1000000 bytes, but header 100.hea states 650000 samples needing 1950000" in problem
+    (tmp_path / "records" / "100.dat").write_bytes(data)
+    manifest.validate(read_files=True)

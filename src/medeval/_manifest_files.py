@@ -133,7 +133,8 @@ def nfc_names(folder: str, mtime_ns: int) -> dict[str, str]:
 
 def unreadable_frame(target: tuple[str, bool]) -> str | None:
     """A raster input (PNG, JPEG, BMP, TIFF) or DICOM file that ``read_image`` refuses,
-    or an EDF file that the EDF reader refuses (:func:`unreadable_edf`), as a problem.
+    an EDF file that the EDF reader refuses (:func:`unreadable_edf`), or a WFDB header
+    whose signal file is missing or shorter than it states, as a problem.
 
     The algorithm reads its inputs, but a frame medeval's own reader refuses (truncated,
     EXIF-turned, CMYK, transparent; a DICOM image cut short, its pixel data disagreeing
@@ -144,6 +145,14 @@ def unreadable_frame(target: tuple[str, bool]) -> str | None:
     kind = None if folder else sniff(path)
     if kind == "edf":
         return unreadable_edf(Path(path))
+    if kind == "wfdb-header":  # its signal files' sizes, not their samples
+        from .loaders.wfdb import check_wfdb_files
+
+        try:
+            check_wfdb_files(path)
+        except LoaderError as exc:
+            return f"unreadable: {exc}"
+        return None
     if kind not in {"png", "jpeg", "bmp", "tiff", "dicom"}:
         return None
     try:

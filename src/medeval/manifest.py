@@ -295,11 +295,13 @@ class Manifest:
                     cases[index + (_AHEAD_CASES if index else 0):index + 2 * _AHEAD_CASES]))
             for value in case.inputs:
                 target, problem = self._checked_file(value, statuses)
+                header = problem is None and value.lower().endswith(".hea")
                 if problem is None and target is not None and read_files:
                     problem = unreadable_frame(target)
                 if problem:
                     problems.append(f"case {case.case_id}: input {value!r}: {problem}")
-                elif target is not None:
+                if target is not None and (not problem or header):
+                    # a header whose signal file is short still gives its record's rate
                     found[value] = target
             problems += self._unlisted_signal_files(case, found)
             if self.reference_kind == "annotations-2d":

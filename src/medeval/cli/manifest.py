@@ -47,8 +47,9 @@ def add(commands: Any) -> None:
             action.add_argument("--read-files", action="store_true",
                                 help="also read every reference with its loader, every "
                                 "input frame (PNG, JPEG, BMP, TIFF, a DICOM file; not a "
-                                "series folder) with read_image and every EDF/BDF input's "
-                                "header with pyedflib; with "
+                                "series folder) with read_image, every EDF/BDF input's "
+                                "header with pyedflib and every WFDB header input's "
+                                "signal files' sizes against it; with "
                                 "--protocol, check each reference as the task does before "
                                 "a run (an EEG recording's length, an ECG record's)")
         action.set_defaults(handler=handler)

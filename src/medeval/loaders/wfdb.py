@@ -62,17 +62,8 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
     with _quiet():
         import wfdb
 
-    file = regular_file(header, what="WFDB header")
+    file, head = check_wfdb_files(header)
     record_name = str(file.with_suffix(""))
-    try:
-        head = wfdb.rdheader(record_name)
-    except Exception as exc:
-        raise LoaderError(
-            f"WFDB header {file}: cannot be parsed ({exc}); check it is a WFDB header"
-        ) from exc
-    if not head.n_sig:
-        raise LoaderError(f"WFDB header {file}: declares no signal")
-    _check_signal_files(head, file)
     spf = [int(s or 1) for s in (head.samps_per_frame or [1] * head.n_sig)]
     rates = {name: float(head.fs) * n for name, n in zip(head.sig_name, spf)}
     chosen = list(head.sig_name) if channels is None else list(channels)
@@ -117,6 +108,32 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
             "signal_files": tuple(sorted(set(head.file_name))),
         },
     )
+
+
+def check_wfdb_files(header: str | Path) -> tuple[Path, Any]:
+    """The header's file and its parsed header (``wfdb.rdheader``), its signal files
+    checked without reading them: each there, beside it, and holding at least the bytes
+    the header's samples need (a ``.dat`` cut short by a copy is found from its size).
+
+    Raises
+    ------
+    LoaderError
+        Unreadable header, no signal, a signal file missing or shorter than stated.
+    """
+    with _quiet():
+        import wfdb
+
+    file = regular_file(header, what="WFDB header")
+    try:
+        head = wfdb.rdheader(str(file.with_suffix("")))
+    except Exception as exc:
+        raise LoaderError(
+            f"WFDB header {file}: cannot be parsed ({exc}); check it is a WFDB header"
+        ) from exc
+    if not head.n_sig:
+        raise LoaderError(f"WFDB header {file}: declares no signal")
+    _check_signal_files(head, file)
+    return file, head
 
 
 @dataclass(frozen=True)

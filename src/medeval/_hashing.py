@@ -23,6 +23,10 @@ KEPT_ROWS = 1_500_000
 #: A file's path, as a Path or as text.
 _File = TypeVar("_File", str, Path)
 _Item = TypeVar("_Item")
+#: Digests stored in the cache at least every this many files hashed, so that a
+#: fingerprint killed (SIGKILL, a power cut) halfway through a large set has kept most of
+#: what it read; Ctrl-C or an unreadable file stores every digest taken.
+STORE_EVERY = 1000
 #: Files submitted ahead per hashing thread, so none waits for work.
 _IN_FLIGHT = 64
 
@@ -63,20 +67,32 @@ def hash_files(
     known = store.get_many(found) if store else {}
     todo = [(path, status) for path, status in found if path not in known]
     total = sum(stat.st_size for _, stat in todo)
-    with _progress(total, enabled=progress and bool(todo), label=label) as advance:
-        count = workers or os.cpu_count() or 1
-        if count == 1 or len(todo) <= 1:
-            fresh = [_sha256(p, advance, s.st_size) for p, s in todo]
-        else:
-            with ThreadPoolExecutor(max_workers=count) as pool:
-                fresh = list(_in_order(
+    fresh: list[str] = []  # in the order of todo, as they come
+    stored = 0
+    try:
+        with _progress(total, enabled=progress and bool(todo), label=label) as advance:
+            count = workers or os.cpu_count() or 1
+            pool = ThreadPoolExecutor(max_workers=count) if count > 1 and len(todo) > 1 \
+                else None
+            digests: Iterable[str] = (_sha256(p, advance, s.st_size) for p, s in todo) \
+                if pool is None else _in_order(
                     pool, lambda item: _sha256(item[0], advance, item[1].st_size), todo,
-                    window=_IN_FLIGHT * count))
+                    window=_IN_FLIGHT * count)
+            try:
+                for digest in digests:
+                    fresh.append(digest)
+                    if store and len(fresh) - stored >= STORE_EVERY:  # a kill loses less
+                        store.put(zip(todo[stored:len(fresh)], fresh[stored:]))
+                        stored = len(fresh)
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
+    finally:  # Ctrl-C, a file that cannot be read: the digests taken are kept
+        if store:
+            store.put(zip(todo[stored:len(fresh)], fresh[stored:]))
+            store.close()
     for (path, _stat), digest in zip(todo, fresh):
         known[path] = digest
-    if store:
-        store.put([(p, s, d) for (p, s), d in zip(todo, fresh)])
-        store.close()
     return known
 
 
@@ -194,13 +210,14 @@ class _Cache:
                     found[path] = str(digest)
         return found
 
-    def put(self, rows: Iterable[tuple[str | Path, os.stat_result, str]]) -> None:
-        """Store digests, then forget the oldest if the cache has grown past its bound."""
+    def put(self, rows: Iterable[tuple[tuple[str | Path, os.stat_result], str]]) -> None:
+        """Store digests (``((path, stat), sha256)`` pairs), then forget the oldest if the
+        cache has grown past its bound."""
         try:
             with self.connection:
                 self.connection.executemany(
                     "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)",
-                    [(str(p), *_identity(s), d) for p, s, d in rows],
+                    [(str(p), *_identity(s), d) for (p, s), d in rows],
                 )
                 self._bound()
         except sqlite3.Error:

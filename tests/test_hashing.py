@@ -1,0 +1,63 @@
+"""The digest cache of :mod:`medeval._hashing` under an interrupted fingerprint."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from medeval._hashing import STORE_EVERY
+
+_HASH = ("import sys; from medeval._hashing import hash_files; "
+         "hash_files(sys.argv[2:], workers=1, progress=False, cache=sys.argv[1])")
+
+
+def _open_once_read(fifo: Path, process: subprocess.Popen[bytes]) -> int:
+    """The write end of ``fifo``, opened once ``process`` has opened it to read: it has
+    hashed every file before it and waits on the FIFO's bytes."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:  # ENXIO: no reader yet
+            assert exc.errno == errno.ENXIO, exc
+            assert process.poll() is None and time.monotonic() < deadline, process.returncode
+            time.sleep(0.01)
+
+
+@pytest.mark.parametrize("number, files", [(signal.SIGINT, 5), (signal.SIGKILL, STORE_EVERY)])
+def test_digests_taken_before_an_interruption_are_kept(tmp_path: Path, number: int,
+                                                       files: int):
+    # `medeval manifest fingerprint` of a large set stopped by Ctrl-C, or killed, kept no
+    # digest in the cache (they were stored once every file was read), so the next run read
+    # the whole set again. Now Ctrl-C keeps every digest taken, and a kill those stored in
+    # the last batch of STORE_EVERY. Found in the interrupt-pass.
+    data = tmp_path / "set"
+    data.mkdir()
+    paths = [data / f"{i:05d}.txt" for i in range(files)]
+    for i, path in enumerate(paths):
+        path.write_text(f"file {i}")
+    fifo = data / "zz.fifo"  # hashed last (one thread: in order), it blocks the reading
+    os.mkfifo(fifo)
+    cache = tmp_path / "cache"
+    process = subprocess.Popen([sys.executable, "-c", _HASH, str(cache), *map(str, paths),
+                                str(fifo)], stderr=subprocess.DEVNULL)
+    writer = _open_once_read(fifo, process)
+    try:
+        process.send_signal(number)
+        process.wait(timeout=60)
+    finally:
+        os.close(writer)
+    assert process.returncode == -number
+    with sqlite3.connect(cache / "sha256.sqlite") as connection:
+        rows = dict(connection.execute("SELECT path, sha256 FROM digests"))
+    assert rows == {str(path): hashlib.sha256(f"file {i}".encode()).hexdigest()
+                    for i, path in enumerate(paths)}

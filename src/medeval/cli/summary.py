@@ -70,11 +70,25 @@ def all_failed(result: Result) -> str | None:
     detail = ""
     if first is not None and first.detail:
         detail = f"\n  case {first.case_id}: {first.detail.removeprefix(f'case {first.case_id}: ')}"
+    wfdb = (" (a WFDB record needs input_header and input_signal)"
+            if result.task in _WFDB_TASKS else "")
+    if set(failures.by_reason) <= _READING_REASONS:
+        advice = (f"Check the manifest's input columns{wfdb}, the predictions folder and the "
+                  "algorithm.")
+    else:  # the runner's reasons: the algorithm did not end a case
+        advice = ("The algorithm failed in the runner: each case's reason, detail and the "
+                  "end of its stderr are in the run folder's summary.json (failures); check "
+                  f"the algorithm, and the manifest's input columns{wfdb}.")
     return (f"medeval: EVERY CASE FAILED ({flow.failed} of {flow.registered}"
             f"{', all with the same reason' if same else ''}: {reasons}).{detail}\n"
             "  Nothing of the algorithm was measured; the result is written but shows only "
-            "the failure policy. Check the manifest's input columns (a WFDB record needs "
-            "input_header and input_signal), the predictions folder and the algorithm.")
+            f"the failure policy. {advice}")
+
+
+#: The reasons the evaluation gives when it reads a prediction; any other is the runner's.
+_READING_REASONS = frozenset({"missing-output", "invalid-output", "incompatible"})
+#: The tasks whose inputs may be WFDB records, named by their header and signal files.
+_WFDB_TASKS = frozenset({"ecg-beats", "eeg-events"})
 
 
 def _confusion(result: Result) -> list[str]:

@@ -162,3 +162,22 @@ def test_an_onnxruntime_command_at_the_default_limits_equals_numpy(tmp_path: Pat
     assert summary.data["algorithm"]["kind"] == "command"
     assert "algo/model.onnx" in summary.data["algorithm"]["files"]  # the model is hashed
     check_scores(tmp_path / "run", features)
+
+
+@needs_bwrap
+def test_a_plugin_asking_for_cuda_runs_on_the_cpu_without_failing(tmp_path: Path):
+    # docs/runner.md (GPUs): onnxruntime, unlike torch, does not fail when asked for
+    # CUDAExecutionProvider where its build has none: it warns and runs on the CPU, and
+    # every case is done. The scores are still numpy's; get_providers() says where it ran.
+    # Found in the onnx-pass, where the docs said such an algorithm fails.
+    manifest, features = write_features(tmp_path)
+    plugin = write_algorithm(tmp_path, PLUGIN.replace(
+        'providers=["CPUExecutionProvider"]', 'providers=["CUDAExecutionProvider"]'),
+        name="onnx_scorer.py")
+    build_model(plugin.with_name("model.onnx"))
+    summary = run_algorithm(manifest, f"{plugin}:OnnxScorer", tmp_path / "run",
+                            gpus="none", progress=False)
+    assert summary.done == len(CASES) and summary.failed == 0, summary.failures
+    check_scores(tmp_path / "run", features)
+    first = json.loads((tmp_path / "run" / "predictions" / "x0.json").read_text())
+    assert first["providers"] == ["CPUExecutionProvider"]

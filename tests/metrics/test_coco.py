@@ -561,6 +561,10 @@ def test_paths_and_dicts_give_the_same(tmp_path):
     from_files = ours(tmp_path / "gt.json", str(tmp_path / "dt.json"))
     from_dicts = ours(reference, detections)
     assert from_files.stats == pytest.approx(from_dicts.stats, nan_ok=True, abs=0)
+    # saved by a Windows tool, with a byte order mark: read (it was 'Unexpected UTF-8 BOM')
+    (tmp_path / "gt.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(reference).encode())
+    from_bom = ours(tmp_path / "gt.json", str(tmp_path / "dt.json"))
+    assert from_bom.stats == pytest.approx(from_dicts.stats, nan_ok=True, abs=0)
 
 
 def test_inputs_are_not_modified():

@@ -370,3 +370,16 @@ def test_detections_normalised_to_the_image_are_scored_as_given_and_warned_of(fo
     assert ("all cases: every coordinate of the detections lies within [-1, 1] (the largest "
             "0.9), while the reference's coordinates reach 30: are they normalised to the "
             "image's size?") in "\n".join(result.warnings)
+
+
+def test_a_reference_saved_with_a_byte_order_mark_is_read(folder):
+    # Windows Notepad saves UTF-8 with a BOM and CRLF: the detection task refused such a
+    # reference ("Unexpected UTF-8 BOM"), where EEG references, 2-D annotation files and
+    # predictions read it; the figures are those of match_detections + froc by hand above
+    for cid in REFERENCE:
+        path = folder / "ref" / f"{cid}.json"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n") + b"\r\n")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    # 4 lesions: the hits at 0.9 and 0.4 (test_matches_froc_on_the_same_cases)
+    assert result.metric("froc_sensitivity@2").estimate.value == pytest.approx(0.5)
+    assert [c["case_id"] for c in json.loads(result.to_json())["failures"]["cases"]] == ["c3"]

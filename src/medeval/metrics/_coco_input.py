@@ -128,7 +128,7 @@ def _load(source: Any, what: str, kind: type, func: str) -> Any:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM: Windows
         except (OSError, ValueError) as exc:
             raise InvalidInputError(
                 f"{func}: cannot read the {what} JSON file {path}: {exc}"

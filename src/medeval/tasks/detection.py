@@ -81,7 +81,7 @@ class Detection(TaskType):
             return _lesion_mask(case, root), 1.0
         path = root / case.reference
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM: Windows
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise ReferenceProblem(f"case {case.case_id}: reference {path} is not JSON: {exc}") \
                 from None

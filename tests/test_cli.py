@@ -241,6 +241,31 @@ def test_sample_size_refuses_a_method_or_level_other_than_the_protocols(capsys, 
     assert "goal 0.75, guarded rule, wilson 95% interval" in capsys.readouterr().out
 
 
+def test_sample_size_notes_that_every_criterion_must_pass(capsys, tmp_path):
+    # Found in the stats-pass: the plan for one measure said "P(PASS) >= 0.8" for a
+    # protocol that also judges specificity; the overall verdict needs both, on different
+    # cases, so its chance is the product: 0.8 x 0.8 = 0.64 (by hand), and a joint 0.8
+    # needs sqrt(0.8) = 0.8944 each. Checked on the plan itself: scipy's binomial tails
+    # at the two plans' least passing counts multiply to below 0.8.
+    from scipy.stats import binom
+
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text((EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+                        .replace("goal = 0.999", "goal = 0.9"))
+    plans = {}
+    for measure in ("sensitivity", "specificity"):
+        assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol),
+                     "--measure", measure]) == 0
+        captured = capsys.readouterr()
+        least, n = map(int, re.search(r"PASS needs at least (\d+) of (\d+) correct",
+                                      captured.out).groups())
+        plans[measure] = binom.sf(least - 1, n, 0.95)
+    assert "so their chances multiply (0.8 x 0.8 = 0.64): for a joint 0.8, plan each " \
+        "with --power 0.8944" in captured.err
+    assert "also has criteria on sensitivity" in captured.err
+    assert min(plans.values()) >= 0.8 and plans["sensitivity"] * plans["specificity"] < 0.8
+
+
 def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):
     # Found in the mammo-pass: a protocol taking the patient as the unit is judged by the
     # clustered interval where a patient holds several cases, but sample-size --protocol
@@ -264,7 +289,7 @@ def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):
     assert ("  17 positives of 12 patients (design effect 1.15: as 14 independent "
             "positives)\n") in captured.out
     assert "wilson 95% interval on the effective size, design effect 1.15;" in captured.out
-    assert captured.err == ""
+    assert "as the unit" not in captured.err  # (the note of its other criterion stays)
     assert main(["sample-size", "--expected", "0.85", "--goal", "0.5", "--icc", "0.3"]) == 2
     assert "give both or neither" in capsys.readouterr().err
 
@@ -283,7 +308,7 @@ def test_sample_size_icc_for_a_protocol_over_cases_is_noted(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "takes the case as the unit" in err and "larger than that evaluation needs" in err
     assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
-    assert capsys.readouterr().err == ""
+    assert "as the unit" not in capsys.readouterr().err
 
 
 def test_sample_size_clustered_plan_says_how_far_it_was_checked(capsys):

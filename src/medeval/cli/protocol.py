@@ -105,9 +105,10 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
                   f"({plan.method})\n")
         return 0
     goal, method, confidence = args.goal, args.method, args.confidence
+    others: list[str] = []
     if args.protocol is not None:
-        goal, method, confidence = _criterion_of(args.protocol, args.measure,
-                                                 clustered=args.icc is not None)
+        goal, method, confidence, others = _criterion_of(args.protocol, args.measure,
+                                                         clustered=args.icc is not None)
         given = [f"--{name} {mine:g}" if isinstance(mine, float) else f"--{name} {mine}"
                  for name, mine, theirs in (("method", args.method, method),
                                             ("confidence", args.confidence, confidence))
@@ -147,7 +148,24 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         "the power of a proportion rises in a saw-tooth)\n"
         "for the protocol's [dataset] (printed on the certificate):\n"
         f"  sample_size = \"{_rationale(passing)}\"\n")
+    if others:
+        _note_other_criteria(args.protocol, passing.measure, others, passing.power)
     return 0
+
+
+def _note_other_criteria(path: Path, measure: str, others: list[str], power: float) -> None:
+    """Say on stderr that the whole test PASSes only when every criterion does, so that
+    its chance is below the one planned for ``measure`` alone; sensitivity and
+    specificity are judged on different cases, so their chances multiply."""
+    other = {"sensitivity": "specificity", "specificity": "sensitivity"}[measure]
+    joint = (f" {measure} and {other} are judged on different cases (positives, "
+             f"negatives), so their chances multiply ({power:g} x {power:g} = "
+             f"{power * power:.3g}): for a joint {power:g}, plan each with --power "
+             f"{math.sqrt(power):.4g} (the square root)") if other in others else ""
+    print(f"medeval: note: protocol {path} also has criteria on {', '.join(others)}, and "
+          f"its overall verdict is PASS only when every criterion passes: the chance of "
+          f"that is at most the {power:g} planned here for {measure};{joint}; plan for "
+          "each measure and take the larger set", file=sys.stderr)
 
 
 def _rationale(plan: Any) -> str:
@@ -162,11 +180,13 @@ def _rationale(plan: Any) -> str:
             f"interval{clustered}; exact binomial, medeval {__version__} cases_to_pass)")
 
 
-def _criterion_of(path: Path, measure: str, *, clustered: bool) -> tuple[float, str, float]:
-    """The goal of the protocol's criterion on ``measure``, its CI method and level (the
-    protocol is validated, but its manifest need not exist yet: the set is being planned).
-    A protocol resampling patients, planned without ``--icc``, is said on stderr to judge
-    by the clustered interval where a patient holds several cases."""
+def _criterion_of(path: Path, measure: str, *,
+                  clustered: bool) -> tuple[float, str, float, list[str]]:
+    """The goal of the protocol's criterion on ``measure``, its CI method and level, and
+    the metrics of its other criteria (the protocol is validated, but its manifest need
+    not exist yet: the set is being planned). A protocol resampling patients, planned
+    without ``--icc``, is said on stderr to judge by the clustered interval where a
+    patient holds several cases."""
     from ..protocol import load_protocol
 
     protocol = load_protocol(path, check_manifest=False)
@@ -201,4 +221,6 @@ def _criterion_of(path: Path, measure: str, *, clustered: bool) -> tuple[float, 
         print(f"medeval: note: protocol {path} has {len(guarded)} criteria on {measure} "
               f"(goals {', '.join(f'{c.goal:g}' for c in guarded)}): planned for the highest, "
               f"{goal:g}, whose PASS is the others' too", file=sys.stderr)
-    return goal, protocol.statistics.proportion_method, protocol.statistics.confidence
+    others = sorted({c.metric for c in protocol.criteria if c.metric != measure})
+    return (goal, protocol.statistics.proportion_method, protocol.statistics.confidence,
+            others)

@@ -383,3 +383,19 @@ def test_a_reference_saved_with_a_byte_order_mark_is_read(folder):
     # 4 lesions: the hits at 0.9 and 0.4 (test_matches_froc_on_the_same_cases)
     assert result.metric("froc_sensitivity@2").estimate.value == pytest.approx(0.5)
     assert [c["case_id"] for c in json.loads(result.to_json())["failures"]["cases"]] == ["c3"]
+
+
+def test_an_empty_or_cp949_prediction_fails_its_case_saying_so(folder):
+    # the message was json's 'Expecting value: line 1 column 1 (char 0)' for a 0-byte
+    # file, and "'utf-8' codec can't decode byte 0xbe" for one written in CP949
+    (folder / "pred" / "c0.json").write_bytes(b"")
+    (folder / "pred" / "c1.json").write_bytes('{"detections": [], "비고": "없음"}'.encode("cp949"))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {c["case_id"]: c for c in data["failures"]["cases"]}
+    assert sorted(failed) == ["c0", "c1", "c3"]
+    assert failed["c0"]["reason"] == failed["c1"]["reason"] == "invalid-output"
+    assert "c0.json is empty: no JSON in it" in failed["c0"]["detail"]
+    # '{"detections": [], "' is 20 bytes; '비' in CP949 is BA F1, not UTF-8 (BA never
+    # starts a UTF-8 sequence)
+    assert "비".encode("cp949") == bytes.fromhex("baf1")
+    assert "c1.json is not UTF-8 text (byte 20, ba;" in failed["c1"]["detail"]

@@ -17,6 +17,7 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
     UTF-8, with or without a byte order mark (RFC 8259 lets a parser ignore one; Windows
     PowerShell 5 and Notepad write it)."""
     path = prediction_file(predictions, case.case_id, (".json",))
+    text = ""
     try:
         with open(path, "rb", buffering=0) as handle:
             text = handle.read().decode("utf-8-sig")  # a BOM (Windows tools write one)
@@ -28,8 +29,15 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
         if _LONG_RUN in text.translate(_DIGITS_AS_NUL):
             return json.loads(text, parse_int=_float_sized)
         return json.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise PredictionError(f"case {case.case_id}: {path.name} is not JSON: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PredictionError(
+            f"case {case.case_id}: {path.name} is not UTF-8 text (byte {exc.start}, "
+            f"{exc.object[exc.start:exc.start + 1].hex()}; a program on Korean Windows "
+            "writes CP949): write it as UTF-8") from None
+    except (OSError, ValueError) as exc:
+        empty = isinstance(exc, ValueError) and not text.strip()
+        raise PredictionError(f"case {case.case_id}: {path.name} is " + (
+            "empty: no JSON in it" if empty else f"not JSON: {exc}")) from None
 
 
 _DIGITS_AS_NUL = str.maketrans(dict.fromkeys("0123456789", "\0"))

@@ -130,8 +130,13 @@ def test_symlink_leaving_the_root(held_out, tmp_path):
     (outside / "answers.dcm").write_bytes(b"secret")
     (held_out / "seg" / "sneaky").symlink_to(outside)
     path = write_manifest(held_out, ["c1,p1,ct/c1,seg/sneaky/answers.dcm,A,test"])
-    with pytest.raises(ManifestError, match=r"reference 'seg/sneaky/answers.dcm': leaves"):
+    with pytest.raises(ManifestError, match=r"reference 'seg/sneaky/answers.dcm': leaves"
+                       ) as caught:
         Manifest.from_csv(path).validate()
+    # where the link leads is named (a NAS folder linked into the set), with the fix
+    target = os.path.realpath(held_out / "seg" / "sneaky" / "answers.dcm")
+    assert target == str(outside.resolve() / "answers.dcm")
+    assert f"it resolves to {target}; copy the files under the root" in str(caught.value)
 
 
 def test_labels_for_a_classification_task(held_out):

@@ -563,7 +563,9 @@ class Manifest:
         except LoaderError:
             how = ("an absolute path outside it: write paths relative to the data root, a "
                    "manifest CSV's folder" if os.path.isabs(value) else
-                   "through '..' or a symlink")
+                   f"through '..' or a symlink: it resolves to "
+                   f"{os.path.realpath(self.root / value)}; copy the files under the root, "
+                   "or put the manifest in a folder holding them all")
             return None, f"leaves the data root {self.root.resolve()} ({how})"
         target = located
         try:

@@ -37,7 +37,7 @@ from .pids import DEFAULT_MAX_PROCESSES, choose_process_guard
 from .predictions import atomic_write, sync_filesystem
 from .run_lock import run_dir_lock
 from .runlog import RunLog, RunSummary, last_ends, resume_plan, summarize
-from .sandbox import choose_isolation, no_network_hint, python_binds
+from .sandbox import choose_isolation, missing_module_hint, no_network_hint, python_binds
 from .stop_signals import Stopped, StopSignals
 from .worker import CaseOutcome, Job, Worker, WorkerPlan, WorkerStartError
 
@@ -453,6 +453,9 @@ def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runne
     offline = (no_network_hint(f"{detail}\n{stderr_tail}")
                if plan.isolation == "bubblewrap" else "")
     why += f" ({offline})" if offline else ""
+    missing = ("" if " is a module of the package " in detail  # named otherwise, above
+               else missing_module_hint(f"{detail}\n{stderr_tail}"))
+    why += f" ({missing})" if missing else ""
     if FILE_SIZE_WORDS.search(f"{detail}\n{stderr_tail}"):
         why += (f" (a file it wrote grew past the output limit of "
                 f"{plan.limits.output_limit_mb:g} MB, which holds for every file it writes, "

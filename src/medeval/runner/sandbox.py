@@ -28,6 +28,7 @@ and rebuilt from an allow-list.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import re
@@ -47,6 +48,7 @@ __all__ = [
     "bubblewrap_available",
     "check_exposure",
     "choose_isolation",
+    "missing_module_hint",
     "no_network_hint",
     "python_binds",
     "sandbox_argv",
@@ -305,3 +307,39 @@ def no_network_hint(text: str) -> str:
             "setup: torch.hub, Hugging Face, pretrained weights): ship every file it needs "
             "beside the plugin or the command (that folder is shown, read-only) and load "
             "it from there")
+
+
+_NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
+
+
+def missing_module_hint(text: str) -> str:
+    """Advice for an algorithm that imports a module its sandbox does not have.
+
+    The sandbox shows the Python environment the runner runs in and nothing else: a
+    package installed elsewhere (another virtual environment, a user's ``~/.local``) or
+    not at all cannot be imported there. Whether the runner's own process finds the top
+    level of the module tells the two apart (only its location is looked up, nothing of
+    it is imported).
+
+    Examples
+    --------
+    >>> missing_module_hint("ModuleNotFoundError: No module named 'no_such_pkg.nn'")[:54]
+    "it imports 'no_such_pkg', which the Python environment"
+    >>> missing_module_hint("ValueError: bad shape")
+    ''
+    """
+    found = _NO_MODULE.search(text)
+    if found is None:
+        return ""
+    top = found.group(1).partition(".")[0]
+    try:
+        here = importlib.util.find_spec(top) if top.isidentifier() else None
+    except (ImportError, ValueError):
+        here = None
+    where = (f", though the runner's own process finds it at {here.origin}: that lies "
+             "outside the environment the sandbox shows" if here is not None and here.origin
+             else "")
+    return (f"it imports {top!r}, which the Python environment the runner runs in "
+            f"({sys.prefix}) does not have{where}; the sandbox shows that environment only: "
+            "install the package there (the run records every installed package), or ship "
+            "the module beside the plugin")

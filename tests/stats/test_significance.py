@@ -463,3 +463,21 @@ class TestTestResult:
     def test_not_collected_by_pytest(self):
         assert TestResult.__test__ is False
         assert "__test__" not in {f.name for f in dataclasses.fields(TestResult)}
+
+
+def test_goal_test_at_a_protocols_level_is_the_evaluations_guarded_rule():
+    # Found in the stats-pass: the docstring called `rejected` the guarded PASS, but the
+    # evaluation judges on the two-sided interval, a one-sided bound at (1 + c)/2. By hand:
+    # 100/100 against 0.97, p = 0.97^100 = 0.04755 (below 0.05, above 0.025); scipy's
+    # two-sided 95% exact interval has lower bound 0.025^(1/100) = 0.96378 < 0.97.
+    from medeval.decision import decide
+    from medeval.stats import proportion_ci
+
+    ref = binomtest(100, 100, 0.97, alternative="greater")
+    assert ref.pvalue == pytest.approx(0.97**100, rel=1e-12)
+    two_sided = binomtest(100, 100, 0.97).proportion_ci(confidence_level=0.95, method="exact")
+    assert two_sided.low == pytest.approx(0.025 ** (1 / 100), rel=1e-12) and two_sided.low < 0.97
+    assert proportion_goal_test(100, 100, 0.97).rejected is True
+    assert proportion_goal_test(100, 100, 0.97, confidence=0.975).rejected is False
+    guarded = decide("sensitivity", proportion_ci(100, 100, method="clopper-pearson"), 0.97)
+    assert guarded.outcome == "INCONCLUSIVE"

@@ -283,7 +283,12 @@ def proportion_goal_test(
     The p-value equals scipy's ``binomtest(k, n, goal, alternative=...).pvalue``. The
     test and the bound are dual: p < α exactly when the Clopper–Pearson lower bound is
     above the goal (for ``"greater"``), so ``rejected`` is the guarded-acceptance PASS
-    of ILAC-G8 ("the lower confidence bound exceeds the goal").
+    of ILAC-G8 ("the lower confidence bound exceeds the goal") on a **one-sided** bound
+    at ``confidence``. An evaluation judges a criterion on the protocol's *two-sided*
+    interval, whose lower bound is a one-sided bound at :math:`(1 + c)/2`: a protocol at
+    0.95 with ``proportion_method = "clopper-pearson"`` is this test at
+    ``confidence=0.975`` (:math:`\alpha = 0.025`), not at the default 0.95, which
+    passes more (100/100 against 0.97 below).
 
     Edge cases: ``k = 0`` with ``"greater"`` gives p = 1 and bound 0; ``k = n`` gives
     :math:`p = \pi_0^n` and bound :math:`\alpha^{1/n}`.
@@ -302,6 +307,15 @@ def proportion_goal_test(
     >>> r = proportion_goal_test(92, 100, 0.85)
     >>> round(r.p_value, 4), round(r.estimate.low, 4), r.rejected, r.conclusion
     (0.0275, 0.8603, True, 'exceeds the goal')
+
+    100/100 against 0.97: :math:`p = 0.97^{100} = 0.0476`, below 0.05 but not 0.025, so
+    a protocol at 0.95 (two-sided Clopper–Pearson, lower bound
+    :math:`0.025^{1/100} = 0.9638`) does not PASS it:
+
+    >>> proportion_goal_test(100, 100, 0.97).rejected
+    True
+    >>> proportion_goal_test(100, 100, 0.97, confidence=0.975).rejected
+    False
     """
     func = "proportion_goal_test"
     k, trials = _counts(successes, n, func=func)

@@ -563,6 +563,16 @@ def test_manifest_check_counts_patients_as_evaluate_and_warns_of_letter_case(tmp
     assert ("medeval: warning: patient ids that differ only in letter case: 'P2' and 'p2'; "
             "counted as different patients") in captured.err
     assert "cannot name a file on Windows" not in captured.err
+    assert "leading zeros" not in captured.err
+    # a patient 00123 whose id Excel wrote 123 on one row: two patients, said
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "c1,00123,data/i0.txt,data/r0.txt\n"
+                        "c2,123,data/i1.txt,data/r1.txt\n", encoding="utf-8")
+    assert main(["manifest", "check", str(manifest)]) == 0
+    captured = capsys.readouterr()
+    assert "2 cases, 2 patients" in captured.out
+    assert ("medeval: warning: patient ids that differ only in leading zeros: '00123' and "
+            "'123'; counted as different patients") in captured.err
 
 
 def test_manifest_check_warns_of_cases_whose_inputs_move_up_a_place(tmp_path, capsys):

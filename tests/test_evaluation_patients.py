@@ -399,3 +399,20 @@ def test_a_subgroup_of_few_patients_says_its_bootstrap_rests_on_them(tmp_path):
                 f"bootstrap intervals ({', '.join(boot)}) rest on {patients} patients and "
                 "say little beyond them") in result.warnings
     assert [w for w in result.warnings if w.startswith("all cases: 4 patients: a bootstrap")]
+
+
+def test_patient_ids_differing_in_leading_zeros_are_warned(tmp_path):
+    # two sheets merged: one kept '00012' as text, Excel read the other's as 12; counted
+    # as two patients (as pandas counts the ids as written), and said
+    table = write_set(tmp_path, 5)
+    manifest = table[["case_id", "patient_id", "input", "reference", "site"]].assign(
+        patient_id=[f"{k // 3:05d}" for k in range(len(table))])
+    manifest.loc[manifest.index[1], "patient_id"] = "0"  # '00000' written 0
+    manifest.loc[manifest.index[4], "patient_id"] = "1"  # '00001' written 1
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    assert ("all cases: patient ids that differ only in leading zeros (a spreadsheet read "
+            "some as numbers?) are counted as different patients: '0' and '00000'; '00001' "
+            "and '1'; if they are one patient, write the id one way in the manifest"
+            ) in result.warnings
+    assert result.dataset.n_patients == manifest["patient_id"].nunique()

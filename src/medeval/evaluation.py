@@ -43,7 +43,7 @@ from ._gc_thresholds import fewer_collections
 from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
-from .manifest import Manifest, letter_case_twins, nfc_id
+from .manifest import Manifest, leading_zero_twins, letter_case_twins, nfc_id
 from .prediction_tables import TABLE_COLUMNS, table_predictions
 from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
 from .result import (
@@ -407,14 +407,18 @@ def _zeros_lost(files: Sequence[str], missing: set[str]) -> str:
 
 
 def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:
-    """A warning naming patient ids that differ only in letter case ('P001', 'p001'):
-    counted as two patients (ids may be case-sensitive codes), which narrows every
+    """Warnings naming patient ids that differ only in letter case ('P001', 'p001') or
+    in leading zeros ('00123', '123'): counted as two patients (ids may be case-sensitive codes), which narrows every
     interval over patients if they are one."""
-    shown = letter_case_twins(row.patient_id for row in rows)
-    if not shown:
-        return []
-    return [f"all cases: patient ids that differ only in letter case are counted as different "
-            f"patients: {shown}; if they are one patient, write the id one way in the manifest"]
+    found = []
+    for shown, how in ((letter_case_twins(row.patient_id for row in rows), "letter case"),
+                       (leading_zero_twins(row.patient_id for row in rows),
+                        "leading zeros (a spreadsheet read some as numbers?)")):
+        if shown:
+            found.append(f"all cases: patient ids that differ only in {how} are counted as "
+                         f"different patients: {shown}; if they are one patient, write the "
+                         "id one way in the manifest")
+    return found
 
 
 def _values_alike(column: str, values: Iterable[str]) -> list[str]:

@@ -39,7 +39,7 @@ import re
 import stat
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -728,9 +728,20 @@ def letter_case_twins(ids: Iterable[str]) -> str:
     """The ids that differ only in letter case, each one's spellings joined by ``and``
     (``'P1' and 'p1'; ...``: five, then ``... and N more``); empty where none do. Ids
     compared in NFC (:func:`nfc_id`: one id in both Unicode forms is one id)."""
+    return _twins(ids, str.casefold)
+
+
+def leading_zero_twins(ids: Iterable[str]) -> str:
+    """The ids of digits that differ only in leading zeros (``'00123' and '123'``: one
+    sheet kept the id as text, another let Excel read it as a number), shown as
+    :func:`letter_case_twins` shows its ids; empty where none do."""
+    return _twins(ids, lambda i: (i.lstrip("0") or "0") if i.isdigit() else i)
+
+
+def _twins(ids: Iterable[str], key: Callable[[str], str]) -> str:
     spellings: dict[str, set[str]] = {}
     for value in ids:
-        spellings.setdefault(nfc_id(value).casefold(), set()).add(nfc_id(value))
+        spellings.setdefault(key(nfc_id(value)), set()).add(nfc_id(value))
     alike = sorted(" and ".join(map(repr, sorted(v))) for v in spellings.values() if len(v) > 1)
     return "; ".join(alike[:5]) + (f"; ... and {len(alike) - 5} more" if len(alike) > 5 else "")
 

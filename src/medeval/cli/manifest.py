@@ -96,7 +96,7 @@ def _task_reference_problems(protocol: Path, manifest: Manifest, *,
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from ..manifest import letter_case_twins, nfc_id
+    from ..manifest import leading_zero_twins, letter_case_twins, nfc_id
     from ..runner._preflight import input_leaks
 
     manifest = _read(args)
@@ -124,6 +124,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                      "both cases (evaluate says so too)" if kind == "case" else
                      "counted as different patients (if one patient, write the id one way)"),
                   file=sys.stderr)
+    zeros = leading_zero_twins(c.patient_id for c in manifest.cases)
+    if zeros:
+        print(f"medeval: warning: patient ids that differ only in leading zeros: {zeros}; "
+              "counted as different patients (a spreadsheet read some as numbers? if one "
+              "patient, write the id one way)", file=sys.stderr)
     unfit = [c.case_id for c in manifest.cases if _not_on_windows(c.case_id)]
     if unfit:
         shown = _first(list(map(repr, unfit)), 10, ", ")

@@ -149,7 +149,8 @@ def evaluate_classification(
                 f"{_FUNC}: {name} must be an integer >= {least}, got {value!r}")
     ref = read_table(references, columns=[label_column] + ([patient_column] if patient_column
                                                             else []),
-                     id_column=id_column, role="reference")
+                     id_column=id_column, role="reference",
+                     text=[patient_column] if patient_column else [])  # 00123 stays 00123
     pred = read_table(predictions, columns=[score_column], id_column=id_column,
                       role="predictions")
     joined = join_cases(ref, pred)

@@ -343,3 +343,16 @@ def test_blank_rows_excel_left_are_named_so(tmp_path):
     path = write(tmp_path, "ref.csv", "case_id,label\r\na,1\r\n,0\r\n")
     with pytest.raises(TableError, match=r"empty 'case_id' on line\(s\) 3$"):
         read_table(path, columns=["label"])
+
+
+def test_a_patient_column_of_digits_keeps_its_leading_zeros(tmp_path):
+    # --patient-column of a CSV was read as numbers: patient 00005 became 5 in the
+    # result's rows (the same patients, other ids than the hospital's)
+    ref = write(tmp_path, "ref.csv", "case_id,label,patient\n" + "".join(
+        f"c{k},{k % 2},{k // 2:05d}\n" for k in range(8)))
+    pred = write(tmp_path, "pred.csv", "case_id,score\n" + "".join(
+        f"c{k},{(k % 2) * 0.5 + k / 40}\n" for k in range(8)))
+    result = evaluate_classification(ref, pred, threshold=0.5, patient_column="patient")
+    expected = pd.read_csv(ref, dtype=str).set_index("case_id")["patient"]
+    assert {c["case_id"]: c["patient_id"] for c in result.cases} == expected.to_dict()
+    assert result.dataset.n_patients == expected.nunique() == 4

@@ -336,6 +336,18 @@ def test_sample_size_clustered_plan_counts_the_patients_to_enrol(capsys):
             ) in capsys.readouterr().out
 
 
+def test_sample_size_max_n(capsys):
+    # Found in the stats-pass: the refusal said "(or raise max_n)", an option the command
+    # did not have. Se 0.95 against 0.90, Wilson: the first size with P(PASS) >= 0.8 is
+    # 217 (tests/stats/test_cases_to_pass.py's brute force over statsmodels' intervals), so
+    # up to 216 none is.
+    assert main(["sample-size", "--expected", "0.95", "--goal", "0.9", "--max-n", "216"]) == 2
+    err = capsys.readouterr().err
+    assert "no group of up to 216 cases" in err and "--max-n of medeval sample-size" in err
+    assert main(["sample-size", "--expected", "0.95", "--goal", "0.9", "--max-n", "508"]) == 0
+    assert "the first size with P(PASS) >= 0.8 is 217" in capsys.readouterr().out
+
+
 def test_sample_size_half_width_with_icc(capsys):
     # Found in the review-mammo pass: --half-width with --icc and --cases-per-patient
     # planned for independent cases, the two options dropped without a word. Buderer's

@@ -79,6 +79,20 @@ def test_max_n_as_a_numpy_integer():
         cases_to_pass(0.999999, 0.90, method="clopper-pearson", max_n=np.int32(35))
 
 
+def test_max_n_too_small_for_the_saw_tooth_check_says_so():
+    # Found in the stats-pass: with max_n = 300, Se 0.95 against 0.90 (Wilson) reaches 0.8
+    # for good at 254 positives (statsmodels and scipy below: 253 falls short), but the
+    # check up to 2 x 254 = 508 ran past max_n and the message said "no group of up to
+    # 300 cases gives a 0.8 chance of PASS", which 254 does.
+    assert brute_force(254, 0.95, 0.90, "wilson")[0] >= 0.8
+    assert brute_force(253, 0.95, 0.90, "wilson")[0] < 0.8
+    with pytest.raises(InvalidInputError, match=r"at or above 0.8 from 254 cases on, but "
+                       r"checking that it stays there up to 508 \(the saw-tooth\) needs "
+                       r"max_n >= 508, got 300 \(--max-n of medeval sample-size\)"):
+        cases_to_pass(0.95, 0.90, method="wilson", max_n=300)
+    assert cases_to_pass(0.95, 0.90, method="wilson", max_n=508).n_group == 254
+
+
 def test_the_normal_approximation_is_close():
     # (z_.975 sqrt(g(1-g)) + z_.8 sqrt(p(1-p)))^2 / (p - g)^2 with p 0.95, g 0.90:
     # (1.95996 * 0.3 + 0.84162 * 0.21794)^2 / 0.05^2 = 238.0 positives

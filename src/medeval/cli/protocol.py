@@ -53,6 +53,9 @@ def add(commands: Any) -> None:
                       help="confidence level (default 0.95; with --protocol, the protocol's)")
     size.add_argument("--measure", choices=("sensitivity", "specificity"),
                       default="sensitivity")
+    size.add_argument("--max-n", type=int, default=100_000,
+                      help="with --goal or --protocol: the largest group searched "
+                      "(default 100000)")
     size.add_argument("--icc", type=float,
                       help="several cases per patient (a screening exam's views, a "
                       "patient's exams), judged by the clustered interval: the expected "
@@ -121,7 +124,7 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     passing = cases_to_pass(args.expected, goal, method=method, power=args.power,
                             confidence=confidence, prevalence=args.prevalence,
                             measure=args.measure, icc=args.icc,
-                            cases_per_patient=args.cases_per_patient)
+                            cases_per_patient=args.cases_per_patient, max_n=args.max_n)
     total = "" if passing.total is None else \
         f"; at prevalence {passing.prevalence:g}, {passing.total} cases in all"
     if passing.patients is not None and passing.total is not None:

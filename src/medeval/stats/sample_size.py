@@ -469,11 +469,17 @@ def cases_to_pass(
     verdicts: dict[int, tuple[int, float, float]] = {}
     while True:
         n += 1
+        if n > max_n and start:
+            raise InvalidInputError(
+                f"{func}: P(PASS) is at or above {target:g} from {start} cases on, but "
+                f"checking that it stays there up to {2 * start} (the saw-tooth) needs "
+                f"max_n >= {2 * start}, got {max_n} (--max-n of medeval sample-size)"
+            )
         if n > max_n:
             raise InvalidInputError(
                 f"{func}: no group of up to {max_n} cases gives a {target:g} chance of "
                 f"PASS for {kind} {p:g} against the goal {g:g}; the expected value is too "
-                "close to the goal (or raise max_n)"
+                "close to the goal (or raise max_n: --max-n of medeval sample-size)"
             )
         least, passing, failing = _verdicts(n, p, g, tail, method_id)
         verdicts[n] = (least, passing, failing)

@@ -268,8 +268,8 @@ def _labels(column: pd.Series, pos_label: Hashable, table: CaseTable) -> NDArray
     empty = column.isna().to_numpy()
     if empty.any():
         raise InvalidInputError(
-            f"reference table {table.source}: empty label for case(s) "
-            f"{', '.join(column.index[empty])}"
+            f"reference table {table.source}: empty label (a blank cell, or Excel's #N/A) for "
+            f"case(s) {', '.join(column.index[empty])}"
         )
     labels = sorted(set(values.tolist()), key=str)
     if len(labels) > 2 or (len(labels) == 2 and pos_label not in labels):

@@ -356,3 +356,13 @@ def test_a_patient_column_of_digits_keeps_its_leading_zeros(tmp_path):
     expected = pd.read_csv(ref, dtype=str).set_index("case_id")["patient"]
     assert {c["case_id"]: c["patient_id"] for c in result.cases} == expected.to_dict()
     assert result.dataset.n_patients == expected.nunique() == 4
+
+
+def test_a_label_cell_of_excels_na_is_named_as_such(tmp_path):
+    # '#N/A' (a VLOOKUP that found nothing) is read by pandas as missing; the message said
+    # 'empty label', of a cell the tester sees filled
+    ref = write(tmp_path, "ref.csv", "case_id,label\na,1\nb,#N/A\nc,0\n")
+    pred = write(tmp_path, "pred.csv", "case_id,score\na,0.9\nb,0.2\nc,0.1\n")
+    with pytest.raises(InvalidInputError, match=r"empty label \(a blank cell, or Excel's "
+                                                r"#N/A\) for case\(s\) b$"):
+        evaluate_classification(ref, pred, threshold=0.5)

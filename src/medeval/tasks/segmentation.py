@@ -263,7 +263,8 @@ class Segmentation(TaskType):
         try:
             prediction = self._read_prediction(path, reference)
         except (LoaderError, OSError) as exc:
-            raise PredictionError(f"case {case.case_id}: {exc}") from None
+            raise PredictionError(f"case {case.case_id}: {exc}{_coded_as_references(exc)}"
+                                  ) from None
         try:
             check_compatible(reference, prediction)
         except CompatibilityError as exc:
@@ -633,6 +634,21 @@ def _sniff(path: Path) -> str:
     if path.is_dir():
         return "dicom"
     return str(sniff(path))
+
+
+#: The words of :func:`medeval.loaders.read_mask` for pixel values that are no labels.
+_NOT_LABELS = ("not a binary mask", "not integer labels", "which the label map")
+
+
+def _coded_as_references(exc: Exception) -> str:
+    """The way out for a predicted mask image whose values are no labels (probabilities
+    saved as grey levels or floats, 0/65535): read_mask's own advice is a label map,
+    which the protocol declares for the references too."""
+    if not any(words in str(exc) for words in _NOT_LABELS):
+        return ""
+    return ("; as a prediction: the protocol's label_map and jpeg_threshold read the "
+            "references too, so write the labels coded as the references are (8-bit 0/1 or "
+            "0/255 for one label), thresholding probabilities or logits first")
 
 
 def _prediction_file(predictions: Path, case_id: str) -> Path:

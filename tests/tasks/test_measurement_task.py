@@ -64,6 +64,22 @@ def test_non_numeric_reference_listed(study):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
 
 
+def test_a_reference_with_thousands_separators_or_a_unit_says_how_to_write_it(study):
+    # Excel's number format '#,##0.0' writes 1,005.7 (quoted in the CSV); a unit typed
+    # in the cell; both refused (as before), now saying what to write
+    folder, _, _ = study
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    manifest.loc[1, "reference"] = "1,005.7"
+    manifest.loc[2, "reference"] = "5.4 mm"
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    message = str(caught.value)
+    assert "'1,005.7' is not a finite number; a thousands separator? write 1005.7" in message
+    assert ("'5.4 mm' is not a finite number; write the number alone: the unit is the "
+            "protocol's (mm)") in message
+
+
 def test_undefined_agreement_figures_say_why_in_the_warnings(tmp_path):
     # Every reference 5.0 and every measurement 5.5: Lin's CCC has a constant series (its
     # interval undefined); one of three cases failed, and a subgroup holds a single

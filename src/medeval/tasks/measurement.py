@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,8 +63,14 @@ class Measurement(TaskType):
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
+            text = case.reference.strip()
+            hint = (f"; a thousands separator? write {text.replace(',', '')}"
+                    if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text) else
+                    "; write the number alone: the unit is the protocol's "
+                    f"({getattr(self.spec, 'unit', None)})"
+                    if re.fullmatch(r"[-+]?[0-9.]+\s*[^\s0-9.]+", text) else "")
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
-                    "not a finite number")
+                    f"not a finite number{hint}")
         return None
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:

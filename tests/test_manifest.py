@@ -945,3 +945,17 @@ def test_read_files_finds_a_wfdb_signal_file_cut_short(shared_data, tmp_path):
     assert "1000000 bytes, but header 100.hea states 650000 samples needing 1950000" in problem
     (tmp_path / "records" / "100.dat").write_bytes(data)
     manifest.validate(read_files=True)
+
+
+def test_column_names_written_with_spaces_or_capitals_are_named(tmp_path):
+    # a CSV typed with ', ' between its fields, or headed Case_ID: every required column
+    # was 'missing' beside a list that shows it, with nothing to say why
+    (tmp_path / "a.txt").write_text("x")
+    path = tmp_path / "manifest.csv"
+    path.write_text("Case_ID, patient_id,input_Header,reference\nc1,p1,a.txt,1\n")
+    # (input_* is any name after 'input_': input_Header is an input, not named)
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(path, reference_kind="label")
+    assert str(caught.value).endswith(
+        "(written otherwise: 'Case_ID' for 'case_id', ' patient_id' for 'patient_id'; column "
+        "names are read exactly, in lower case without spaces: rename them)")

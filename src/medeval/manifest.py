@@ -214,11 +214,18 @@ class Manifest:
             missing.append("input (or input_*)")
         if missing:
             separated = _separated_by(columns)
+            # ' patient_id' (a space after each comma), 'Case_ID': named, to be renamed
+            near = [f"{c!r} for {c.strip().casefold()!r}" for c in columns
+                    if c != c.strip().casefold() and (c.strip().casefold() in missing or (
+                        c.strip().casefold().startswith("input") and
+                        "input (or input_*)" in missing))]
             raise ManifestError(
                 f"manifest {file}: missing column(s) {', '.join(missing)}; it has "
                 f"{', '.join(columns)}" + (
                     f" (its fields are separated by {separated}: a manifest is a CSV with "
-                    "commas)" if separated else "")
+                    "commas)" if separated else "") + (
+                    f" (written otherwise: {', '.join(near)}; column names are read exactly, "
+                    "in lower case without spaces: rename them)" if near else "")
             )
         other = [c for c in columns if c not in ("case_id", "patient_id", "reference", *inputs)]
         cases = [

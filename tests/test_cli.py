@@ -106,6 +106,22 @@ def test_no_command_prints_help(capsys):
     assert "usage: medeval" in capsys.readouterr().err
 
 
+def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback():
+    # Ctrl-C in the second or two the commands' modules take to import (numpy, scipy,
+    # pandas) printed a KeyboardInterrupt traceback: the imports ran as medeval.cli was
+    # imported, before main's handler. Found in the interrupt-pass. A real SIGINT, sent by
+    # the process to itself as it starts importing scipy (an audit hook picks the moment)
+    code = ("import os, signal, sys\n"
+            "sys.addaudithook(lambda event, args: event == 'import' and args[0] == 'scipy'"
+            " and os.kill(os.getpid(), signal.SIGINT))\n"
+            "from medeval.cli import main\n"
+            "sys.exit(main(['protocol', 'schema']))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
 def test_installed_console_script_runs_the_demo(tmp_path):
     # The whole certified flow, as a user runs it: three sets through the sandboxed
     # runner, results, certificates and HTML reports, each verifiable.

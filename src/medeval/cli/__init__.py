@@ -26,17 +26,6 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import MedevalError, ResultError
-from . import (
-    demo,
-    evaluate,
-    manifest,
-    predict,
-    predictions,
-    protocol,
-    registry,
-    report,
-    serve,
-)
 from ._usage import UsageError
 
 __all__ = ["UsageError", "main"]
@@ -44,7 +33,10 @@ __all__ = ["UsageError", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = _parser()
+    try:  # the commands' modules import numpy, scipy, pandas: a second or two
+        parser = _parser()
+    except KeyboardInterrupt:  # Ctrl-C as the command starts: nothing begun, no traceback
+        return 130
     args = parser.parse_args(argv)
     if not getattr(args, "command", None) or not hasattr(args, "handler"):
         parser.print_help(sys.stderr)
@@ -91,6 +83,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"medeval {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from . import (
+        demo,
+        evaluate,
+        manifest,
+        predict,
+        predictions,
+        protocol,
+        registry,
+        report,
+        serve,
+    )
+
     for group in (evaluate, protocol, demo, report, predict, predictions, manifest, registry,
                   serve):
         group.add(commands)

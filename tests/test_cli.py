@@ -278,8 +278,28 @@ def test_sample_size_notes_that_every_criterion_must_pass(capsys, tmp_path):
         plans[measure] = binom.sf(least - 1, n, 0.95)
     assert "so their chances multiply (0.8 x 0.8 = 0.64): for a joint 0.8, plan each " \
         "with --power 0.8944" in captured.err
-    assert "also has criteria on sensitivity" in captured.err
+    assert "also has criteria on sensitivity" in captured.err and ";;" not in captured.err
     assert min(plans.values()) >= 0.8 and plans["sensitivity"] * plans["specificity"] < 0.8
+
+
+def test_sample_size_refuses_a_protocol_of_another_task(capsys, tmp_path):
+    # Found in the stats-pass: the EEG example's criterion on (event) sensitivity, pooled
+    # over recordings and judged by a bootstrap over them, was planned as a Wilson
+    # proportion of independent "positives" (8 positives for 0.95 against 0.5).
+    eeg = EXAMPLES / "eeg-events" / "protocol.toml"
+    text = eeg.read_text()
+    assert 'type = "eeg-events"' in text and 'metric = "sensitivity"' in text
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(eeg)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "its task is eeg-events; sample-size --protocol plans a " \
+        "binary classification's sensitivity or specificity" in captured.err
+    # a binary protocol whose other criterion is the AUC: the note reads without ';;'
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text((EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+                        .replace('metric = "specificity"', 'metric = "roc_auc"'))
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    assert "at most the 0.8 planned here for sensitivity; plan for each measure" in \
+        capsys.readouterr().err
 
 
 def test_sample_size_for_a_protocol_over_patients(capsys, tmp_path):

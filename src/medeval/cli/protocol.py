@@ -167,8 +167,9 @@ def _note_other_criteria(path: Path, measure: str, others: list[str], power: flo
              f"{math.sqrt(power):.4g} (the square root)") if other in others else ""
     print(f"medeval: note: protocol {path} also has criteria on {', '.join(others)}, and "
           f"its overall verdict is PASS only when every criterion passes: the chance of "
-          f"that is at most the {power:g} planned here for {measure};{joint}; plan for "
-          "each measure and take the larger set", file=sys.stderr)
+          f"that is at most the {power:g} planned here for {measure};{joint}"
+          f"{';' if joint else ''} plan for each measure and take the larger set",
+          file=sys.stderr)
 
 
 def _rationale(plan: Any) -> str:
@@ -193,6 +194,14 @@ def _criterion_of(path: Path, measure: str, *,
     from ..protocol import load_protocol
 
     protocol = load_protocol(path, check_manifest=False)
+    if protocol.task.type != "binary-classification":
+        raise MedevalError(
+            f"protocol {path}: its task is {protocol.task.type}; sample-size --protocol "
+            "plans a binary classification's sensitivity or specificity, a proportion of "
+            "cases judged by the protocol's proportion interval, and this task's figures "
+            "are not such proportions (an EEG event sensitivity is pooled over recordings, "
+            "its interval a bootstrap over recordings or patients); --goal gives the plan "
+            "for independent trials, which such an interval is not")
     if protocol.statistics.resampling_unit == "patient" and not clustered:
         print(f"medeval: note: protocol {path} takes the patient as the unit: where a "
               "patient holds several cases (an exam's views, a patient's exams) the "

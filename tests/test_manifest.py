@@ -959,3 +959,19 @@ def test_column_names_written_with_spaces_or_capitals_are_named(tmp_path):
     assert str(caught.value).endswith(
         "(written otherwise: 'Case_ID' for 'case_id', ' patient_id' for 'patient_id'; column "
         "names are read exactly, in lower case without spaces: rename them)")
+
+
+def test_a_zip_archive_given_as_the_manifest_says_to_extract_it(tmp_path):
+    # the set as delivered: pandas read a ZIP of one CSV as that CSV and refused one of
+    # several files with 'Multiple files found in ZIP file. Only one file per ZIP'
+    import zipfile
+
+    for names in (["manifest.csv"], ["manifest.csv", "frames/c1.png"]):
+        path = tmp_path / "set.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            for name in names:
+                archive.writestr(name, "case_id,patient_id,input,reference\nc1,p1,a.txt,1\n")
+        with pytest.raises(ManifestError, match=re.escape(
+                f"manifest {path}: is a ZIP archive, not CSV text: extract it and give the "
+                "manifest CSV inside (a ZIP made on Korean Windows: 'unzip -O cp949'")):
+            Manifest.from_csv(path, reference_kind="label")

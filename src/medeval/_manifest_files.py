@@ -77,6 +77,10 @@ def not_text(file: Path) -> str | None:
     if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "UTF-16 text (Excel's 'Unicode Text'), not UTF-8"
     if start == b"PK\x03\x04":
+        if file.suffix.lower() == ".zip":
+            return ("a ZIP archive, not CSV text: extract it and give the manifest CSV "
+                    "inside (a ZIP made on Korean Windows: 'unzip -O cp949' keeps its "
+                    "Hangul names; one made on macOS gives them in NFD)")
         return "a ZIP archive (an Excel .xlsx workbook?), not CSV text"
     if start == b"\xd0\xcf\x11\xe0":
         return "an Excel 97-2003 workbook (.xls), not CSV text"

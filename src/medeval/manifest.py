@@ -187,6 +187,10 @@ class Manifest:
                 f"manifest {file}: a TOML file (a protocol?), not a manifest CSV; give the "
                 "CSV file its [dataset] manifest names (from the command line, with the "
                 f"protocol: medeval manifest check --protocol {file} MANIFEST.csv)")
+        archive = not_text(file) if file.suffix.lower() in (".zip", ".xlsx", ".xlsm") else None
+        if archive:  # pandas reads a ZIP of one file as that file, and of more refuses it
+            raise ManifestError(f"manifest {file}: is {archive}" + (  # "Multiple files found"
+                "" if "extract it" in archive else "; save it as 'CSV UTF-8'"))
         try:
             frame = read_csv_rows(file, dtype=str, keep_default_na=False)
         except UnicodeDecodeError as exc:

@@ -973,5 +973,6 @@ def test_a_zip_archive_given_as_the_manifest_says_to_extract_it(tmp_path):
                 archive.writestr(name, "case_id,patient_id,input,reference\nc1,p1,a.txt,1\n")
         with pytest.raises(ManifestError, match=re.escape(
                 f"manifest {path}: is a ZIP archive, not CSV text: extract it and give the "
-                "manifest CSV inside (a ZIP made on Korean Windows: 'unzip -O cp949'")):
+                "manifest CSV inside (a ZIP made on Korean Windows keeps its Hangul names "
+                "with 'python3 -m zipfile --metadata-encoding cp949 -e ZIP FOLDER'")):
             Manifest.from_csv(path, reference_kind="label")

@@ -79,8 +79,9 @@ def not_text(file: Path) -> str | None:
     if start == b"PK\x03\x04":
         if file.suffix.lower() == ".zip":
             return ("a ZIP archive, not CSV text: extract it and give the manifest CSV "
-                    "inside (a ZIP made on Korean Windows: 'unzip -O cp949' keeps its "
-                    "Hangul names; one made on macOS gives them in NFD)")
+                    "inside (a ZIP made on Korean Windows keeps its Hangul names with "
+                    "'python3 -m zipfile --metadata-encoding cp949 -e ZIP FOLDER', Python "
+                    "3.11 or later; one made on macOS gives them in NFD)")
         return "a ZIP archive (an Excel .xlsx workbook?), not CSV text"
     if start == b"\xd0\xcf\x11\xe0":
         return "an Excel 97-2003 workbook (.xls), not CSV text"

@@ -312,11 +312,15 @@ def test_prediction_files_that_name_no_case_are_named(study):
     result = medeval.evaluate(protocol_file(folder), folder / "predictions")
     assert next(f for f in result.failures.cases if f.case_id == missing).reason == \
         "missing-output"
-    named = [w for w in result.warnings if "name no case" in w]
+    named = [w for w in result.warnings if "the predictions folder holds" in w]
     assert named == [
-        "all cases: the predictions folder holds 4 file(s) that name no case of the manifest: "
-        f"{missing}.json.txt, {missing}_v2.json, notes.txt, {hangul}; a prediction is read "
-        "only as <case_id> with its suffix"]
+        "all cases: the predictions folder holds 3 file(s) that name no case of the manifest: "
+        f"{missing}_v2.json, notes.txt, {hangul}; a prediction is read only as <case_id> "
+        "with its suffix",
+        "all cases: the predictions folder holds 1 file(s) named for a case without "
+        f"prediction, in a form this task does not read: {missing}.json.txt; those cases "
+        "failed as missing-output (a prediction is read only as <case_id> with a suffix the "
+        "task reads)"]
     # the figures are those of the clean run: the extra files are read by nothing
     assert [m.estimate for m in result.metrics] == [m.estimate for m in clean.metrics]
 

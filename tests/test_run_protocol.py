@@ -142,12 +142,13 @@ def test_a_run_prediction_in_a_format_the_task_does_not_read_is_named(tmp_path):
     assert all(name.endswith(".txt") for name in stored)
     assert {f.reason for f in result.failures.cases} == {"missing-output"}
     assert len(result.failures.cases) == len(stored)
-    [named] = [w for w in result.warnings if "name no case" in w]
+    [named] = [w for w in result.warnings if "the predictions folder holds" in w]
     shown = ", ".join(stored[:10])
-    assert named == (
-        f"all cases: the predictions folder holds {len(stored)} file(s) that name no case "
-        f"of the manifest: {shown}, ... ({len(stored)} in all); a prediction is read only "
-        "as <case_id> with its suffix")
+    assert named == (  # each its case's file (onnx-pass: no longer said to name no case)
+        f"all cases: the predictions folder holds {len(stored)} file(s) named for a case "
+        f"without prediction, in a form this task does not read: {shown}, ... "
+        f"({len(stored)} in all); those cases failed as missing-output (a prediction is "
+        "read only as <case_id> with a suffix the task reads)")
     # the run's own files (summary.json, run.jsonl) lie beside predictions/, not in it
     assert "summary.json" not in named and "run.jsonl" not in named
 

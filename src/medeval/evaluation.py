@@ -362,15 +362,17 @@ def _dataset_section(protocol: Protocol, manifest: Manifest, fingerprint: str) -
 
 def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
                            unread: Sequence[str] = ()) -> list[str]:
-    """A warning naming the files of a predictions folder (supplied, or a run's) that
+    """Warnings naming the files of a predictions folder (supplied, or a run's) that
     name no case of the manifest (``<case_id>`` or ``<case_id>.<suffix>``, either
-    Unicode form) or only cases in ``unread`` (found without prediction: ``c1.json.txt``,
-    a suffix Windows hid, beside a missing ``c1.json``; a run's ``c1.npy`` where the task
-    reads ``c1.json``): a case id misspelt in a file name leaves that case without
-    prediction, and the file unread. Hidden files are not named."""
+    Unicode form), and, apart, those that name only cases in ``unread`` (found without
+    prediction: ``c1.json.txt``, a suffix Windows hid, beside a missing ``c1.json``; a
+    run's ``c1.npy`` where the task reads ``c1.json``; a segmenter's mask returned as an
+    array, stored as ``c1.json``): a case id misspelt in a file name, or a form the task
+    does not read, leaves that case without prediction, and the file unread. Hidden
+    files are not named."""
     ids = {nfc_id(case_id) for case_id in case_ids}
     missing = {nfc_id(case_id) for case_id in unread}
-    unmatched = []
+    unmatched, unreadable = [], []
     try:
         listed = list(os.scandir(folder))
     except OSError:  # a folder that can be entered, not listed: each case's file was
@@ -380,16 +382,35 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
             continue
         parts = nfc_id(entry.name).split(".")
         named = {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & ids
-        if named <= missing:  # no case, or only cases that read no prediction
+        if not named:
             unmatched.append(entry.name)
-    if not unmatched:
-        return []
+        elif named <= missing:  # only cases that read no prediction
+            unreadable.append(entry.name)
     unmatched.sort()
-    shown = ", ".join(unmatched[:10]) + (f", ... ({len(unmatched)} in all)"
-                                         if len(unmatched) > 10 else "")
-    return [f"all cases: the predictions folder holds {len(unmatched)} file(s) that name no "
-            f"case of the manifest: {shown}; a prediction is read only as <case_id> with its "
-            "suffix" + _zeros_lost(unmatched, missing)]
+    warnings = []
+    if unmatched:
+        warnings.append(f"all cases: the predictions folder holds {len(unmatched)} file(s) "
+                        f"that name no case of the manifest: {_first_ten(unmatched)}; a "
+                        "prediction is read only as <case_id> with its suffix"
+                        + _zeros_lost(unmatched, missing))
+    if unreadable:
+        arrays = any(name.lower().endswith(".json") for name in unreadable)
+        warnings.append(
+            f"all cases: the predictions folder holds {len(unreadable)} file(s) named for a "
+            f"case without prediction, in a form this task does not read: "
+            f"{_first_ten(unreadable)}; those cases failed as missing-output (a prediction "
+            "is read only as <case_id> with a suffix the task reads" + (
+                "; a plugin's mask returned from predict as an array is stored as "
+                "<case_id>.json: write it as prediction.png in case.output_dir"
+                if arrays else "") + ")")
+    return warnings
+
+
+def _first_ten(names: list[str]) -> str:
+    """Names sorted, the first ten shown and the count after them."""
+    names = sorted(names)
+    return ", ".join(names[:10]) + (f", ... ({len(names)} in all)" if len(names) > 10
+                                    else "")
 
 
 def _zeros_lost(files: Sequence[str], missing: set[str]) -> str:

@@ -323,6 +323,16 @@ def _task_notes() -> list[str]:
         Path(folder, "1.json").write_text("{}")
         out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
             Path(folder), ["0001"], unread=["0001"])]
+    # ... and a segmenter's masks returned as arrays (c1.json) and one .npy, for cases
+    # without prediction: named for their cases, in forms the task does not read
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("c1.json", "c2.npy"):
+            Path(folder, name).write_text("[]")
+        out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
+            Path(folder), ["c1", "c2"], unread=["c1", "c2"])]
+        Path(folder, "c1.json").unlink()
+        out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
+            Path(folder), ["c1", "c2"], unread=["c1", "c2"])]
     return out
 
 
@@ -498,6 +508,20 @@ def test_korean_wordings_by_hand() -> None:
     assert warning_ko("site=A: B: auc: auc_ci: the AUC is undefined with one class only "
                       "(0 positives of 7)") == (
         "site=A: B: auc: auc_ci: 한 부류만 있어 AUC가 정의되지 않습니다 (7개 중 양성 0개)")
+
+
+def test_prediction_files_of_cases_in_a_form_not_read_in_korean() -> None:
+    assert warning_ko(
+        "all cases: the predictions folder holds 2 file(s) named for a case without "
+        "prediction, in a form this task does not read: c1.json, c2.npy; those cases failed "
+        "as missing-output (a prediction is read only as <case_id> with a suffix the task "
+        "reads; a plugin's mask returned from predict as an array is stored as "
+        "<case_id>.json: write it as prediction.png in case.output_dir)") == (
+        "전체 증례: 예측 폴더에 예측이 없는 증례의 이름으로 되어 있으나 이 과제가 읽지 않는 "
+        "형식의 파일이 2개 있습니다: c1.json, c2.npy. 그 증례들은 missing-output으로 "
+        "실패했습니다 (예측은 <case_id>에 과제가 읽는 확장자를 붙인 이름으로만 읽습니다; "
+        "predict가 배열로 반환한 플러그인의 마스크는 <case_id>.json으로 저장됩니다: "
+        "증례의 출력 폴더(output_dir)에 prediction.png로 쓰십시오)")
 
 
 def test_prediction_files_naming_no_case_in_korean() -> None:

@@ -55,3 +55,30 @@ def test_a_damaged_prediction_gets_no_coding_advice(tmp_path):
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
     (failure,) = result.failures.cases
     assert failure.case_id == "c0" and ADVICE not in failure.detail
+
+
+def test_a_mask_returned_as_an_array_is_named_as_its_cases_file(tmp_path):
+    # a plugin's predict returning the mask array: the runner stores it as <case_id>.json,
+    # which no mask reader reads. The case is missing-output, and the warning named the
+    # file as one 'that names no case', though it is the case's own; now it is named as
+    # a case's file in a form the task does not read, with the way out. Found in the
+    # onnx-pass. The misspelt c1_v2.png names no case, as before.
+    import json
+
+    make_set(tmp_path, failures="worst_distance_px = 100.0")
+    pred = tmp_path / "pred"
+    mask = np.asarray(PILImage.open(pred / "c0.png"))
+    (pred / "c0.png").unlink()
+    (pred / "c0.json").write_text(json.dumps((mask > 0).astype(int).tolist()))
+    (pred / "c1.png").rename(pred / "c1_v2.png")
+    result = medeval.evaluate(tmp_path / "protocol.toml", pred, workers=1)
+    assert {c.case_id: c.reason for c in result.failures.cases} == {
+        "c0": "missing-output", "c1": "missing-output"}
+    assert [w for w in result.warnings if "the predictions folder holds" in w] == [
+        "all cases: the predictions folder holds 1 file(s) that name no case of the "
+        "manifest: c1_v2.png; a prediction is read only as <case_id> with its suffix",
+        "all cases: the predictions folder holds 1 file(s) named for a case without "
+        "prediction, in a form this task does not read: c0.json; those cases failed as "
+        "missing-output (a prediction is read only as <case_id> with a suffix the task "
+        "reads; a plugin's mask returned from predict as an array is stored as "
+        "<case_id>.json: write it as prediction.png in case.output_dir)"]

@@ -384,6 +384,23 @@ def test_sample_size_max_n(capsys):
     assert "the first size with P(PASS) >= 0.8 is 217" in capsys.readouterr().out
 
 
+def test_sample_size_half_width_refuses_the_options_of_a_chance_to_pass(capsys):
+    # Found in the stats-pass: --method and --power beside --half-width were dropped without
+    # a word (Buderer's size is the normal approximation's for a width, no chance of
+    # passing): 139 positives whatever they said. By hand: 1.959964^2 * 0.09 / 0.0025 =
+    # 138.3 -> 139.
+    assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05", "--prevalence",
+                 "0.2", "--method", "clopper-pearson", "--power", "0.9"]) == 2
+    assert ("--method and --power do not apply to --half-width"
+            in capsys.readouterr().err)
+    assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05", "--prevalence",
+                 "0.2", "--max-n", "10"]) == 2
+    assert "--max-n does not apply to --half-width" in capsys.readouterr().err
+    assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05",
+                 "--prevalence", "0.2"]) == 0
+    assert "139 positives, 692 cases in all" in capsys.readouterr().out
+
+
 def test_sample_size_half_width_with_icc(capsys):
     # Found in the review-mammo pass: --half-width with --icc and --cases-per-patient
     # planned for independent cases, the two options dropped without a word. Buderer's

@@ -42,7 +42,7 @@ def add(commands: Any) -> None:
                         help="take the goal, CI method and confidence from the protocol's "
                         "criterion on --measure")
     target.add_argument("--half-width", type=float, help="e.g. 0.05 (Buderer)")
-    size.add_argument("--power", type=float, default=0.8,
+    size.add_argument("--power", type=float,
                       help="wanted probability of PASS at the expected value (default 0.8)")
     size.add_argument("--method", choices=PROPORTION_METHODS,
                       help="the protocol's proportion interval (default wilson; with "
@@ -53,7 +53,7 @@ def add(commands: Any) -> None:
                       help="confidence level (default 0.95; with --protocol, the protocol's)")
     size.add_argument("--measure", choices=("sensitivity", "specificity"),
                       default="sensitivity")
-    size.add_argument("--max-n", type=int, default=100_000,
+    size.add_argument("--max-n", type=int,
                       help="with --goal or --protocol: the largest group searched "
                       "(default 100000)")
     size.add_argument("--icc", type=float,
@@ -90,6 +90,16 @@ def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
 def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     from ..stats import cases_to_pass, sample_size
 
+    given = [name for name, value in (("--method", args.method), ("--power", args.power),
+                                      ("--max-n", args.max_n)) if value is not None]
+    if args.half_width is not None and given:
+        raise MedevalError(
+            f"sample-size: {' and '.join(given)} "
+            f"{'does' if len(given) == 1 else 'do'} not apply to --half-width, Buderer's "
+            "size for a CI half-width (a normal approximation, no chance of passing); "
+            "plan the chance of PASS with --goal or --protocol instead")
+    args.power = 0.8 if args.power is None else args.power
+    args.max_n = 100_000 if args.max_n is None else args.max_n
     if args.protocol is None:
         args.method = args.method or "wilson"
         args.confidence = 0.95 if args.confidence is None else args.confidence

@@ -366,3 +366,13 @@ def test_a_label_cell_of_excels_na_is_named_as_such(tmp_path):
     with pytest.raises(InvalidInputError, match=r"empty label \(a blank cell, or Excel's "
                                                 r"#N/A\) for case\(s\) b$"):
         evaluate_classification(ref, pred, threshold=0.5)
+
+
+def test_ids_written_as_decimals_are_named(tmp_path):
+    # a predictions table saved by pandas from a float id column (an empty cell made it
+    # float): 123.0 for 123; both listed, and why
+    ref = write(tmp_path, "ref.csv", "case_id,label\n123,1\n124,0\n")
+    pred = write(tmp_path, "pred.csv", "case_id,score\n123.0,0.9\n124.0,0.2\n")
+    with pytest.raises(TableError, match=r"2 id\(s\) differ from the other table's only by a "
+                                         r"trailing '\.0' \(e\.g\. 123\.0 for 123\)"):
+        evaluate_classification(ref, pred, threshold=0.5)

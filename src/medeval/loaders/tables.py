@@ -230,6 +230,11 @@ _ID_FORMS: tuple[tuple[Callable[[str], str], str], ...] = (
     (lambda i: i.lstrip("0") or "0", "only in leading zeros (e.g. {extra} for {case}): a "
      "spreadsheet or pandas read the ids as numbers; keep them as text (pandas: "
      "dtype={{'case_id': str}})"),
+    # 123.0: an id column with an empty cell, which pandas reads and writes as floats
+    (lambda i: i[:-2] if i.endswith(".0") and i[:-2].isdigit() else i,
+     "only by a trailing '.0' (e.g. {extra} for {case}): the ids were read as decimal "
+     "numbers (pandas does so to a column with an empty cell); keep them as text (pandas: "
+     "dtype={{'case_id': str}})"),
     # a suffix of digits is no file's: 1.2.840.5 and 1.2.840.6 are two DICOM UIDs
     (lambda i: i.rsplit(".", 1)[0] if "." in i.lstrip(".")
      and not i.rsplit(".", 1)[1].isdigit() else i,

@@ -129,3 +129,36 @@ def test_a_run_directory_that_is_a_file_is_refused_by_name(tmp_path: Path, capsy
     err = capsys.readouterr().err
     assert f"run directory {out}: it, or a folder above it, is a file" in err
     assert target.read_text() == "mine\n"
+
+
+def test_a_second_medeval_run_into_an_out_folder_in_use_is_refused(tmp_path: Path):
+    # `medeval run` held OUT/run only while its algorithm ran: a second `medeval run` into
+    # OUT while the first scored resumed the finished run and wrote its result files among
+    # the first's (result.json of one, result.json.sha256 of the other), or with --fresh
+    # removed the predictions the first was reading. Now the whole OUT is held. Found in
+    # the interrupt-pass. The first run is stood for by this process holding OUT's lock
+    # (the kernel's flock, as a first run's evaluation holds it)
+    import os
+
+    from medeval.runner.run_lock import run_dir_lock
+
+    cases = [f"c{i}" for i in range(3)]
+    manifest = write_set(tmp_path, cases)
+    manifest.write_text("case_id,patient_id,input,reference\n" + "".join(
+        f"{c},p{k},inputs/{c}.txt,{k % 2}\n" for k, c in enumerate(cases)))
+    plugin = write_algorithm(tmp_path, PLUGIN)
+    protocol = manifest.parent / "protocol.toml"
+    protocol.write_text(
+        '[test]\nid = "T"\ntitle = "t"\nmode = "pre-check"\n[laboratory]\nname = "L"\n'
+        f'[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n'
+        f'plugin = "{plugin}:Slow"\n[dataset]\nmanifest = "manifest.csv"\nselection = "s"\n'
+        '[task]\ntype = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
+        '[[criteria]]\nmetric = "sensitivity"\ngoal = 0.5\nsource = "test"\n')
+    out = tmp_path / "out"
+    with run_dir_lock(out):
+        second = subprocess.run([sys.executable, "-m", "medeval", "run", str(protocol),
+                                 "--out", str(out), "--fresh"], capture_output=True,
+                                text=True, timeout=120)
+    assert second.returncode == 2, second.stderr
+    assert f"{out} is in use by another run (process {os.getpid()})" in second.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".lock"]  # nothing run, nothing written

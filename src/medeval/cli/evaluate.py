@@ -124,10 +124,16 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     from ..evaluation import evaluate
+    from ..runner.run_lock import run_dir_lock
 
-    result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
-                      progress=True, fresh=args.fresh)
-    return _written(result, args.out / "result.json", out, notes=_run_notes(args.out / "run"))
+    # OUT whole, not only OUT/run while the algorithm runs: a second run into OUT while
+    # this one scores would write its result files among this one's, or with --fresh
+    # remove the predictions this one is reading
+    with run_dir_lock(args.out):
+        result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
+                          progress=True, fresh=args.fresh)
+        return _written(result, args.out / "result.json", out,
+                        notes=_run_notes(args.out / "run"))
 
 
 def _run_notes(run_dir: Path) -> list[str]:

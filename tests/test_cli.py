@@ -615,13 +615,10 @@ def test_manifest_check_counts_patients_as_evaluate_and_warns_of_letter_case(tmp
         (tmp_path / "data" / f"r{k}.txt").write_text("y")
     nfd = unicodedata.normalize("NFD", "환자")
     manifest = tmp_path / "manifest.csv"
-    manifest.write_text("case_id,patient_id,input,reference\n"
-                        "c1,환자,data/i0.txt,data/r0.txt\n"
-                        f"C1,{nfd},data/i1.txt,data/r1.txt\n"
-                        "c3,P2,data/i2.txt,data/r2.txt\n"
-                        "c4,p2,data/i3.txt,data/r3.txt\n", encoding="utf-8")
-    assert main(["manifest", "check", str(manifest)]) == 0
-    captured = capsys.readouterr()
+    captured = _checked(manifest, ["c1,환자,data/i0.txt,data/r0.txt",
+                                   f"C1,{nfd},data/i1.txt,data/r1.txt",
+                                   "c3,P2,data/i2.txt,data/r2.txt",
+                                   "c4,p2,data/i3.txt,data/r3.txt"], capsys)
     assert "4 cases, 3 patients" in captured.out
     assert ("medeval: warning: case ids that differ only in letter case: 'C1' and 'c1'; on "
             "macOS and Windows their prediction files are one file") in captured.err
@@ -630,14 +627,19 @@ def test_manifest_check_counts_patients_as_evaluate_and_warns_of_letter_case(tmp
     assert "cannot name a file on Windows" not in captured.err
     assert "leading zeros" not in captured.err
     # a patient 00123 whose id Excel wrote 123 on one row: two patients, said
-    manifest.write_text("case_id,patient_id,input,reference\n"
-                        "c1,00123,data/i0.txt,data/r0.txt\n"
-                        "c2,123,data/i1.txt,data/r1.txt\n", encoding="utf-8")
-    assert main(["manifest", "check", str(manifest)]) == 0
-    captured = capsys.readouterr()
+    captured = _checked(manifest, ["c1,00123,data/i0.txt,data/r0.txt",
+                                   "c2,123,data/i1.txt,data/r1.txt"], capsys)
     assert "2 cases, 2 patients" in captured.out
     assert ("medeval: warning: patient ids that differ only in leading zeros: '00123' and "
             "'123'; counted as different patients") in captured.err
+
+
+def _checked(manifest, rows, capsys):
+    """'medeval manifest check MANIFEST' of these rows passed; its captured output."""
+    manifest.write_text("case_id,patient_id,input,reference\n" + "\n".join(rows) + "\n",
+                        encoding="utf-8")
+    assert main(["manifest", "check", str(manifest)]) == 0
+    return capsys.readouterr()
 
 
 def test_manifest_check_warns_of_cases_whose_inputs_move_up_a_place(tmp_path, capsys):

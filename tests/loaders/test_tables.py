@@ -358,21 +358,19 @@ def test_a_patient_column_of_digits_keeps_its_leading_zeros(tmp_path):
     assert result.dataset.n_patients == expected.nunique() == 4
 
 
-def test_a_label_cell_of_excels_na_is_named_as_such(tmp_path):
+@pytest.mark.parametrize("ref, pred, error, match", [
     # '#N/A' (a VLOOKUP that found nothing) is read by pandas as missing; the message said
     # 'empty label', of a cell the tester sees filled
-    ref = write(tmp_path, "ref.csv", "case_id,label\na,1\nb,#N/A\nc,0\n")
-    pred = write(tmp_path, "pred.csv", "case_id,score\na,0.9\nb,0.2\nc,0.1\n")
-    with pytest.raises(InvalidInputError, match=r"empty label \(a blank cell, or Excel's "
-                                                r"#N/A\) for case\(s\) b$"):
-        evaluate_classification(ref, pred, threshold=0.5)
-
-
-def test_ids_written_as_decimals_are_named(tmp_path):
+    ("case_id,label\na,1\nb,#N/A\nc,0\n", "case_id,score\na,0.9\nb,0.2\nc,0.1\n",
+     InvalidInputError, r"empty label \(a blank cell, or Excel's #N/A\) for case\(s\) b$"),
     # a predictions table saved by pandas from a float id column (an empty cell made it
     # float): 123.0 for 123; both listed, and why
-    ref = write(tmp_path, "ref.csv", "case_id,label\n123,1\n124,0\n")
-    pred = write(tmp_path, "pred.csv", "case_id,score\n123.0,0.9\n124.0,0.2\n")
-    with pytest.raises(TableError, match=r"2 id\(s\) differ from the other table's only by a "
-                                         r"trailing '\.0' \(e\.g\. 123\.0 for 123\)"):
-        evaluate_classification(ref, pred, threshold=0.5)
+    ("case_id,label\n123,1\n124,0\n", "case_id,score\n123.0,0.9\n124.0,0.2\n", TableError,
+     r"2 id\(s\) differ from the other table's only by a trailing '\.0' \(e\.g\. 123\.0 for "
+     r"123\)"),
+], ids=["excel-na-label", "decimal-ids"])
+def test_what_excel_and_pandas_write_is_named_in_the_refusal(tmp_path, ref, pred, error,
+                                                               match):
+    with pytest.raises(error, match=match):
+        evaluate_classification(write(tmp_path, "ref.csv", ref),
+                                write(tmp_path, "pred.csv", pred), threshold=0.5)

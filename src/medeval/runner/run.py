@@ -270,6 +270,8 @@ def run_algorithm(
                              bar=_Progress(len(case_ids), len(finished), progress, console))
                 except KeyboardInterrupt as exc:  # Ctrl-C: what ended is kept, and recorded
                     interrupted = exc
+                except OSError as exc:  # a full disk, the run folder removed or read-only
+                    raise RunnerError(_stopped_by(exc, run_dir)) from exc
                 finally:
                     stop.hold()  # a SIGTERM from here on waits until the summary is written
                 wall = time.perf_counter() - started
@@ -319,6 +321,17 @@ def _execute(plan: WorkerPlan, jobs: Sequence[Job], *, executor: str, workers: i
                          gpus=[g.uuid or str(g.index) for g in selected])
             except WorkerStartError as exc:
                 raise _cannot_load(plan, exc, gpu=bool(selected)) from None
+
+
+def _stopped_by(exc: OSError, run_dir: Path) -> str:
+    """The run's error where a file could not be written or read (a full disk, the run
+    folder removed or made read-only under the run): what failed, what is kept, and how
+    to go on."""
+    what = f"{exc.filename}: {exc.strerror}" if exc.filename else (exc.strerror or str(exc))
+    return (f"the run stopped: {what}; the cases that ended are kept in {run_dir} (its "
+            "run.jsonl records them; no summary.json was written): put the cause right (a "
+            "full disk, a folder removed or made read-only) and run the same command again "
+            "to resume")
 
 
 def _again_message(again: Mapping[str, str]) -> str:
@@ -505,6 +518,8 @@ def _run_local(plan: WorkerPlan, jobs: Sequence[Job], workers: int, scratch: Pat
                 emit(item)
                 remaining -= 1
             else:
+                if isinstance(item, OSError):  # a worker could not write: said by the run
+                    raise item
                 raise RunnerError(f"the runner failed: {type(item).__name__}: {item}") from item
     finally:
         stop.set()

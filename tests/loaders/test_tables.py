@@ -374,3 +374,16 @@ def test_what_excel_and_pandas_write_is_named_in_the_refusal(tmp_path, ref, pred
     with pytest.raises(error, match=match):
         evaluate_classification(write(tmp_path, "ref.csv", ref),
                                 write(tmp_path, "pred.csv", pred), threshold=0.5)
+
+
+def test_a_zip_archive_given_as_a_table_says_to_extract_it(tmp_path):
+    # the predictions as delivered: was called 'an Excel workbook, not text ... save it
+    # as UTF-8', which a ZIP of a CSV is not
+    import zipfile
+
+    path = tmp_path / "pred.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("pred.csv", "case_id,score\na,0.9\n")
+    with pytest.raises(TableError, match=r"pred\.zip: is a ZIP archive, not a table: extract "
+                                         r"it and give the table's CSV file$"):
+        read_table(path, columns=["score"], role="predictions")

@@ -135,6 +135,9 @@ def read_table(
             raise
         except UnicodeDecodeError as exc:
             start = bytes(exc.object[:4])
+            if start == b"PK\x03\x04" and path.suffix.lower() == ".zip":
+                raise TableError(f"{role} table {where}: is a ZIP archive, not a table: "
+                                 "extract it and give the table's CSV file") from None
             kind = ("UTF-16 text (Excel's 'Unicode Text')" if start[:2] in (
                 b"\xff\xfe", b"\xfe\xff") else "an Excel workbook, not text" if start in (
                 b"PK\x03\x04", b"\xd0\xcf\x11\xe0") else "not UTF-8 text")

@@ -675,3 +675,24 @@ def test_labels_and_category_names_in_nfd_are_the_sets_categories(tmp_path):
                          "bbox": [0, 5, 2, 2]}]})
     (image,) = read_annotation_file(coco_file, categories={"용종": 1})
     assert [o.category_id for o in image.objects] == [1]
+
+
+def test_a_path_reference_reads_as_its_text(tmp_path):
+    # read_case_annotations(Path(...)) raised AttributeError ('PosixPath' object has no
+    # attribute 'partition'); a Path is now read as its text, with or without '#'. The
+    # mask is pycocotools' own rasterisation of the polygon. Found in the onnx-pass.
+    from pathlib import Path
+
+    polygon = [2.0, 1.0, 9.0, 2.0, 8.0, 7.0, 3.0, 6.0]
+    (tmp_path / "set.json").write_text(json.dumps({
+        "images": [{"id": 1, "file_name": "a.png", "height": 8, "width": 12},
+                   {"id": 2, "file_name": "b.png", "height": 8, "width": 12}],
+        "annotations": [{"id": 5, "image_id": 2, "category_id": 1,
+                         "segmentation": [polygon], "iscrowd": 0}],
+        "categories": [{"id": 1, "name": "nodule"}]}))
+    by_text = read_case_annotations("set.json#b.png", root=tmp_path)
+    by_path = read_case_annotations(Path("set.json#b.png"), root=tmp_path)
+    assert by_path == by_text and by_path.file_name == "b.png"
+    expected = mask_utils.decode(mask_utils.merge(mask_utils.frPyObjects([polygon], 8, 12)))
+    assert np.array_equal(by_path.objects[0].mask(), expected.astype(bool))
+    assert split_reference(Path("set.json")) == ("set.json", None)

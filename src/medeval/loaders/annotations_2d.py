@@ -152,7 +152,7 @@ def read_annotation_file(
 
 
 def read_case_annotations(
-    reference: str,
+    reference: str | os.PathLike[str],
     *,
     root: str | os.PathLike[str],
     categories: Categories | None = None,
@@ -162,10 +162,10 @@ def read_case_annotations(
 
     Parameters
     ----------
-    reference : str
+    reference : str or path
         ``labels/c001.json`` (LabelMe, or COCO with one image) or
         ``labels/set.json#<file_name or image id>`` (one COCO file for the set); see the
-        module's description of the convention.
+        module's description of the convention. A ``pathlib.Path`` is read as its text.
     root : path
         The data root the path is relative to; the path may not leave it.
     categories, tolerance_px
@@ -278,7 +278,7 @@ def annotation_problems(
     return dict(sorted(problems.items()))
 
 
-def split_reference(reference: str) -> tuple[str, str | None]:
+def split_reference(reference: str | os.PathLike[str]) -> tuple[str, str | None]:
     """Split a case's reference into its file path and its selector (``None`` if none).
 
     The path is everything before the first ``#``; what follows names the case's image in
@@ -306,6 +306,7 @@ def split_reference(reference: str) -> tuple[str, str | None]:
     >>> split_reference("labels/c001.json")
     ('labels/c001.json', None)
     """
+    reference = os.fspath(reference)  # a pathlib.Path: its text (AttributeError before)
     path, sep, selector = reference.partition("#")
     if not path.strip():
         raise LoaderError(f"reference {reference!r}: no file path before '#'")

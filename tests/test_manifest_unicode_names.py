@@ -121,3 +121,23 @@ def test_a_folder_in_nfd_is_named_with_the_files_under_it(tmp_path):
     # written as on disk, it is found
     Manifest([Case("c1", "p1", (f"{nfd[0]}/{nfd[1]}",), "benign")], root=tmp_path,
              reference_kind="label").validate()
+
+
+def test_a_name_in_other_letter_case_is_named(tmp_path):
+    # a manifest made on Windows, where 'frames/P-01.JPG' opens 'Frames/P-01.jpg'; on Linux
+    # it was 'no such file' with no word on why
+    (tmp_path / "Frames").mkdir()
+    (tmp_path / "Frames" / "P-01.jpg").write_bytes(b"\xff\xd8\xff frame")
+    assert not (tmp_path / "frames" / "P-01.JPG").exists()
+    manifest = Manifest([Case("c1", "p1", ("frames/P-01.JPG",), "benign")], root=tmp_path,
+                        reference_kind="label")
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate()
+    (problem,) = caught.value.problems
+    assert problem.endswith(
+        "; the folder holds 'Frames', the name in other letter case; the folder holds "
+        "'P-01.jpg', the name in other letter case (Windows and macOS take them for one "
+        "name, Linux for two): write the name in the manifest as it is on disk, or rename "
+        "the file")
+    Manifest([Case("c1", "p1", ("Frames/P-01.jpg",), "benign")], root=tmp_path,
+             reference_kind="label").validate()

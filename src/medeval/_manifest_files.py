@@ -101,39 +101,60 @@ def backslash_hint(root: Path, value: str) -> str:
 def other_unicode_form(target: str) -> str:
     """A hint when the disk holds the path's names in another Unicode form (NFC or NFD:
     macOS writes Hangul decomposed, and a ZIP made on macOS keeps it so), which prints
-    the same; empty otherwise. Every name from the deepest folder that exists down is
-    looked for: a folder ``환자 폴더`` extracted in NFD hides every file under it."""
+    the same, or else in another letter case (``P-01.JPG`` for ``P-01.jpg``: one name to
+    Windows and macOS, two to Linux); empty otherwise. Every name from the deepest folder
+    that exists down is looked for: a folder ``환자 폴더`` extracted in NFD hides every
+    file under it."""
+    held = _held_otherwise(target, casefold=False)
+    if held:
+        return ("; " + "; ".join(
+            f"the folder holds {found!r}, the same name in "
+            f"{'NFD' if unicodedata.is_normalized('NFD', found) else 'another'} Unicode form"
+            for found in held) + " (as macOS writes Hangul): rename it (every name under a "
+            "folder at once: convmv -r --nfc -f utf8 -t utf8 --notest FOLDER), or write the "
+            "name in the manifest as it is on disk")
+    held = _held_otherwise(target, casefold=True)
+    if held:
+        return ("; " + "; ".join(f"the folder holds {found!r}, the name in other letter case"
+                                 for found in held) +
+                " (Windows and macOS take them for one name, Linux for two): write the name "
+                "in the manifest as it is on disk, or rename the file")
+    return ""
+
+
+def _held_otherwise(target: str, *, casefold: bool) -> list[str]:
+    """The names on disk, from the deepest existing folder of ``target`` down, that are
+    its names written otherwise (in NFC, and ``casefold``-ed if asked): those that differ
+    from the path's, or none when some name is not there in any form."""
     missing: list[str] = []
     folder = target
     while not os.path.isdir(folder):
         folder, name = os.path.split(folder)
         if not name:
-            return ""
+            return []
         missing.append(name)
     held = []
     for name in reversed(missing):
         try:
-            names = nfc_names(folder, os.stat(folder).st_mtime_ns)
+            names = nfc_names(folder, os.stat(folder).st_mtime_ns, casefold)
         except OSError:
-            return ""
-        found = names.get(unicodedata.normalize("NFC", name))
+            return []
+        key = unicodedata.normalize("NFC", name)
+        found = names.get(key.casefold() if casefold else key)
         if found is None:
-            return ""
+            return []
         if found != name:
-            form = "NFD" if unicodedata.is_normalized("NFD", found) else "another"
-            held.append(f"the folder holds {found!r}, the same name in {form} Unicode form")
+            held.append(found)
         folder = os.path.join(folder, found)
-    if not held:
-        return ""
-    return ("; " + "; ".join(held) + " (as macOS writes Hangul): rename it (every name "
-            "under a folder at once: convmv -r --nfc -f utf8 -t utf8 --notest FOLDER), or "
-            "write the name in the manifest as it is on disk")
+    return held
 
 
 @functools.lru_cache(maxsize=4)
-def nfc_names(folder: str, mtime_ns: int) -> dict[str, str]:
-    """The folder's names by their NFC form (cached while the folder is unchanged)."""
-    return {unicodedata.normalize("NFC", n): n for n in os.listdir(folder)}
+def nfc_names(folder: str, mtime_ns: int, casefold: bool = False) -> dict[str, str]:
+    """The folder's names by their NFC form, ``casefold``-ed if asked (cached while the
+    folder is unchanged)."""
+    names = {unicodedata.normalize("NFC", n): n for n in sorted(os.listdir(folder))}
+    return {k.casefold(): v for k, v in names.items()} if casefold else names
 
 
 def unreadable_frame(target: tuple[str, bool]) -> str | None:

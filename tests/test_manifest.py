@@ -976,3 +976,30 @@ def test_a_zip_archive_given_as_the_manifest_says_to_extract_it(tmp_path):
                 "manifest CSV inside (a ZIP made on Korean Windows keeps its Hangul names "
                 "with 'python3 -m zipfile --metadata-encoding cp949 -e ZIP FOLDER'")):
             Manifest.from_csv(path, reference_kind="label")
+
+
+def test_read_files_checks_a_multi_segment_record_through_its_segments(tmp_path):
+    # a multi-segment header names segments, not signal files: 72857a5 read its
+    # samps_per_frame and stopped the check with an AttributeError. Two 300-s segments
+    # (wfdb.wrsamp, format 16: 76800 samples x 2 bytes = 153600 bytes each).
+    import wfdb
+    import numpy as np
+
+    for k in (1, 2):
+        wfdb.wrsamp(f"w1_{k}", fs=256, units=["uV"], sig_name=["C3"],
+                    p_signal=np.full((300 * 256, 1), float(k)), fmt=["16"],
+                    write_dir=str(tmp_path))
+    (tmp_path / "w1.hea").write_text("w1/2 1 256 153600\nw1_1 76800\nw1_2 76800\n")
+    (tmp_path / "w1.json").write_text('{"events": []}')
+    path = write_manifest(tmp_path, ["w1,p1,w1_1.hea,w1_1.dat,w1_2.hea,w1_2.dat,w1.hea,w1.json"],
+                          header="case_id,patient_id,input_seg1,input_dat1,input_seg2,"
+                          "input_dat2,input_header,reference")
+    manifest = Manifest.from_csv(path)
+    manifest.validate(read_files=True)
+    assert (tmp_path / "w1_2.dat").stat().st_size == 153600
+    (tmp_path / "w1_2.dat").write_bytes((tmp_path / "w1_2.dat").read_bytes()[:1000])
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate(read_files=True)
+    (problem,) = caught.value.problems
+    assert problem.startswith("case w1: input 'w1_2.hea': unreadable: WFDB signal file")
+    assert "1000 bytes, but header w1_2.hea states 76800 samples needing 153600" in problem

@@ -113,7 +113,9 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
 def check_wfdb_files(header: str | Path) -> tuple[Path, Any]:
     """The header's file and its parsed header (``wfdb.rdheader``), its signal files
     checked without reading them: each there, beside it, and holding at least the bytes
-    the header's samples need (a ``.dat`` cut short by a copy is found from its size).
+    the header's samples need (a ``.dat`` cut short by a copy is found from its size). A
+    multi-segment record's header names segments, not signal files: each segment's own
+    header is checked where it is given.
 
     Raises
     ------
@@ -132,7 +134,8 @@ def check_wfdb_files(header: str | Path) -> tuple[Path, Any]:
         ) from exc
     if not head.n_sig:
         raise LoaderError(f"WFDB header {file}: declares no signal")
-    _check_signal_files(head, file)
+    if not hasattr(head, "seg_name"):  # a multi-segment record's files are its segments'
+        _check_signal_files(head, file)
     return file, head
 
 

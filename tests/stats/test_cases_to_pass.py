@@ -93,6 +93,18 @@ def test_max_n_too_small_for_the_saw_tooth_check_says_so():
     assert cases_to_pass(0.95, 0.90, method="wilson", max_n=508).n_group == 254
 
 
+def test_max_n_where_p_pass_has_reached_the_power_and_fallen_back_says_so():
+    # Found in the review-stats pass: Se 0.95 against 0.90 (Wilson) reaches 0.8 at 217
+    # positives and falls back at 218 (statsmodels and scipy below); with max_n = 218 the
+    # refusal said "no group of up to 218 cases gives a 0.8 chance of PASS", which 217 does.
+    assert brute_force(217, 0.95, 0.90, "wilson")[0] >= 0.8
+    assert all(brute_force(n, 0.95, 0.90, "wilson")[0] < 0.8 for n in range(200, 217))
+    assert brute_force(218, 0.95, 0.90, "wilson")[0] < 0.8
+    with pytest.raises(InvalidInputError, match=r"reaches 0.8 at 217 cases, but the "
+                       r"saw-tooth takes it below again and it is below at max_n = 218"):
+        cases_to_pass(0.95, 0.90, method="wilson", max_n=218)
+
+
 def test_the_normal_approximation_is_close():
     # (z_.975 sqrt(g(1-g)) + z_.8 sqrt(p(1-p)))^2 / (p - g)^2 with p 0.95, g 0.90:
     # (1.95996 * 0.3 + 0.84162 * 0.21794)^2 / 0.05^2 = 238.0 positives

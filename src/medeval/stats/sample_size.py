@@ -475,6 +475,13 @@ def cases_to_pass(
                 f"checking that it stays there up to {2 * start} (the saw-tooth) needs "
                 f"max_n >= {2 * start}, got {max_n} (--max-n of medeval sample-size)"
             )
+        if n > max_n and first:
+            raise InvalidInputError(
+                f"{func}: P(PASS) reaches {target:g} at {first} cases, but the saw-tooth "
+                f"takes it below again and it is below at max_n = {max_n}: the plan is a "
+                "size from which it stays there up to twice that size; raise max_n "
+                "(--max-n of medeval sample-size)"
+            )
         if n > max_n:
             raise InvalidInputError(
                 f"{func}: no group of up to {max_n} cases gives a {target:g} chance of "

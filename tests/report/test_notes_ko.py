@@ -714,3 +714,18 @@ def test_patient_ids_holding_a_semicolon_keep_their_korean() -> None:
                       "are one patient, write the id one way in the manifest") == (
         "전체 증례: 대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: 'a; b', 'A; B'; "
         "'P-1', 'p-1'. 같은 환자라면 매니페스트에 ID를 한 가지로 적으십시오")
+
+
+def test_an_infinite_mean_keeps_its_earlier_korean() -> None:
+    # the note named only empty masks before the onnx-pass; a failed case without a
+    # declared worst distance is infinite too, and the note now says so. A result of
+    # before keeps its Korean to the character (its certificate must render again).
+    earlier = ("2 of 6 case(s) have an infinite value (a mask empty on one side), so the "
+               "mean is infinite and its interval undefined (NaN)")
+    assert note_ko(earlier) == ("증례 6개 중 2개의 값이 무한대여서 (한쪽 마스크가 비어 있음) "
+                                "평균이 무한대이고 신뢰구간은 정의되지 않습니다 (NaN)")
+    now = earlier.replace("one side)", "one side, or a failed case counted at the worst "
+                          "distance, which is infinite where none is declared)")
+    assert note_ko(now) == ("증례 6개 중 2개의 값이 무한대여서 (한쪽 마스크가 비어 있음, 또는 "
+                            "실패한 증례를 최악 거리로 셌는데 그 값이 선언되지 않아 무한대임) "
+                            "평균이 무한대이고 신뢰구간은 정의되지 않습니다 (NaN)")

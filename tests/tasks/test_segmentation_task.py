@@ -160,8 +160,10 @@ def test_an_undefined_interval_says_why_in_the_warnings(study):
     hd = result.metric("hd95@max-directed").estimate
     assert math.isinf(hd.value) and math.isnan(hd.low)
     assert ("all cases: hd95@max-directed: 2 of 6 case(s) have an infinite value (a mask "
-            "empty on one side), so the mean is infinite and its interval undefined (NaN); "
-            "no failures.worst_distance_mm is declared to replace them") in result.warnings
+            "empty on one side, or a failed case counted at the worst distance, which is "
+            "infinite where none is declared), so the mean is infinite and its interval "
+            "undefined (NaN); no failures.worst_distance_mm is declared to replace them"
+            ) in result.warnings
     assert result.metric("dice").estimate.note is None
     assert not any(w.startswith("all cases: dice:") for w in result.warnings)
 

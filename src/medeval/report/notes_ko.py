@@ -289,9 +289,15 @@ NOTES: tuple[Note, ...] = (
          "기록 {n}개 어디에도 {why} 합산 {name}의 값이 정의되지 않습니다 (NaN)",
          {"why": _one_of(_EVENT_REASONS)}),
     Note(r"(?P<k>\d+) of (?P<n>\d+) case\(s\) have an infinite value \(a mask empty on one "
-         r"side\), so the mean is infinite and its interval undefined \(NaN\)",
-         "증례 {n}개 중 {k}개의 값이 무한대여서 (한쪽 마스크가 비어 있음) 평균이 무한대이고 "
-         "신뢰구간은 정의되지 않습니다 (NaN)"),
+         r"side(?P<failed>, or a failed case counted at the worst distance, which is "
+         r"infinite where none is declared)?\), so the mean is infinite and its interval "
+         r"undefined \(NaN\)",
+         "증례 {n}개 중 {k}개의 값이 무한대여서 (한쪽 마스크가 비어 있음{failed}) 평균이 "
+         "무한대이고 신뢰구간은 정의되지 않습니다 (NaN)",
+         {"failed": _one_of({  # the words before 0.8.0's onnx-pass had no failed case
+             "": "", ", or a failed case counted at the worst distance, which is infinite "
+             "where none is declared": ", 또는 실패한 증례를 최악 거리로 셌는데 그 값이 "
+             "선언되지 않아 무한대임"})}),
     Note(r"no (?P<key>\S+) is declared to replace them",
          "이를 대체할 값({key})이 선언되지 않았습니다"),
     Note(r"gross statistic: 0/0 over (?P<n>\d+) record\(s\), so it is undefined; the "

@@ -578,7 +578,9 @@ def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: An
     infinite = int((~np.isfinite(values)).sum())
     if infinite:
         note = (f"{infinite} of {values.size} case(s) have an infinite value (a mask empty "
-                "on one side), so the mean is infinite and its interval undefined (NaN)")
+                "on one side, or a failed case counted at the worst distance, which is "
+                "infinite where none is declared), so the mean is infinite and its interval "
+                "undefined (NaN)")
         if unreplaced:
             note += f"; no {unreplaced} is declared to replace them"
         return Estimate(float(values.mean()), math.nan, math.nan,

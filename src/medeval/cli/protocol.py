@@ -162,14 +162,17 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         "for the protocol's [dataset] (printed on the certificate):\n"
         f"  sample_size = \"{_rationale(passing)}\"\n")
     if others:
-        _note_other_criteria(args.protocol, passing.measure, others, passing.power)
+        _note_other_criteria(args.protocol, passing.measure, others, passing.power,
+                             passing.pass_probability)
     return 0
 
 
-def _note_other_criteria(path: Path, measure: str, others: list[str], power: float) -> None:
+def _note_other_criteria(path: Path, measure: str, others: list[str], power: float,
+                         passing: float) -> None:
     """Say on stderr that the whole test PASSes only when every criterion does, so that
-    its chance is below the one planned for ``measure`` alone; sensitivity and
-    specificity are judged on different cases, so their chances multiply."""
+    its chance is at most ``measure``'s own at the size planned (``passing``, at least
+    ``power``); sensitivity and specificity are judged on different cases, so their
+    chances multiply."""
     other = {"sensitivity": "specificity", "specificity": "sensitivity"}[measure]
     joint = (f" {measure} and {other} are judged on different cases (positives, "
              f"negatives), so their chances multiply ({power:g} x {power:g} = "
@@ -177,7 +180,7 @@ def _note_other_criteria(path: Path, measure: str, others: list[str], power: flo
              f"{math.sqrt(power):.4g} (the square root)") if other in others else ""
     print(f"medeval: note: protocol {path} also has criteria on {', '.join(others)}, and "
           f"its overall verdict is PASS only when every criterion passes: the chance of "
-          f"that is at most the {power:g} planned here for {measure};{joint}"
+          f"that is at most {measure}'s own at this size, P(PASS) = {passing:.3f};{joint}"
           f"{';' if joint else ''} plan for each measure and take the larger set",
           file=sys.stderr)
 

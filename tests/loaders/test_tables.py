@@ -387,3 +387,17 @@ def test_a_zip_archive_given_as_a_table_says_to_extract_it(tmp_path):
     with pytest.raises(TableError, match=r"pred\.zip: is a ZIP archive, not a table: extract "
                                          r"it and give the table's CSV file$"):
         read_table(path, columns=["score"], role="predictions")
+
+
+def test_a_point_grouping_thousands_in_a_semicolon_file_is_refused(tmp_path):
+    # Excel in a comma-decimal locale writes 1234 under '#,##0' as 1.234 in its ';' CSV:
+    # read as 1.234 (float('1.234')), a volume 1000 times too small. Cells of that form
+    # are refused, named; 0.834 and 12.5 (no group of three after a non-zero lead) and
+    # decimal commas are read.
+    path = write(tmp_path, "m.csv", "case_id;value\na;1.234\nb;2,5\nc;12.345.678\n")
+    with pytest.raises(TableError, match=r"line 2 'value': '1\.234', line 4 'value': "
+                                         r"'12\.345\.678' reads as a thousands separator"):
+        read_table(path, columns=["value"])
+    path = write(tmp_path, "m.csv", "case_id;value\na;1234\nb;2,5\nc;0.834\nd;12.5\n")
+    values = read_table(path, columns=["value"]).frame["value"].tolist()
+    assert [float(v) for v in values] == [1234.0, 2.5, 0.834, 12.5]

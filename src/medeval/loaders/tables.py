@@ -316,11 +316,28 @@ def _nfc(name: str) -> str:
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]*,[0-9]+(?:[eE][-+]?[0-9]+)?\s*")
 
 
+#: A number whose '.' may group thousands (1.234, 12.345.678): in a ';'-separated file with
+#: decimal commas, as Excel writes 1234 under '#,##0', not 1.234.
+_THOUSANDS_POINT = re.compile(r"\s*[-+]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+\s*")
+
+
 def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str]) -> pd.DataFrame:
     """A ';'-separated file's cells written with a decimal comma as numbers, also in a
     column that holds a word or an Excel error (``#DIV/0!``): pandas reads such a column
     as text throughout, so that every ``0,83`` in it was no number. Columns ``kept`` stay
-    as read."""
+    as read. A cell such as ``1.234``, which is 1234 under Excel's thousands separator or
+    1.234 under a decimal point, is refused (ValueError naming its line and column)."""
+    grouped = [f"line {k + 2} {column!r}: {v!r}" for column in frame.columns
+               if column not in kept and frame[column].dtype.kind not in "biufcmM"
+               for k, v in enumerate(frame[column].tolist())
+               if isinstance(v, str) and _THOUSANDS_POINT.fullmatch(v)]
+    if grouped:
+        raise ValueError(
+            "its fields are separated by ';', its decimal mark a comma, but "
+            f"{', '.join(grouped[:5])}{' ...' if len(grouped) > 5 else ''} "
+            "reads as a thousands separator (Excel's '#,##0' in a comma-decimal locale: "
+            "1.234 is 1234) or as a decimal point (1.234): write the number without "
+            "thousands separators, with the file's decimal comma (1234 or 1,234)")
     for column in frame.columns:
         if column in kept or frame[column].dtype.kind in "biufcmM":
             continue

@@ -146,6 +146,11 @@ def test_a_result_of_medeval_0_1_renders_as_before() -> None:
 
 def _printed(result: medeval.Result) -> list[str]:
     """Every cell, field and paragraph of the certificate, in English."""
+    return [" ".join(texts(cell, "en")) for cell in _cells(result)]
+
+
+def _cells(result: medeval.Result) -> list[object]:
+    """Every cell, field and paragraph of the certificate, as built."""
     cells: list[object] = []
     for section in build_certificate(result).sections:
         for block in section.blocks:
@@ -155,7 +160,7 @@ def _printed(result: medeval.Result) -> list[str]:
                 cells += [*block.header, *(cell for row in block.rows for cell in row)]
             else:
                 cells.append(getattr(block, "text", ""))
-    return [" ".join(texts(cell, "en")) for cell in cells]
+    return cells
 
 
 @pytest.fixture(scope="module")
@@ -296,11 +301,21 @@ def test_the_certificate_says_how_the_criteria_make_the_overall_verdict(
     by_hand = ("FAIL" if "FAIL" in outcomes else
                "PASS" if set(outcomes) == {"PASS"} else "INCONCLUSIVE")
     assert result.overall == by_hand
+    # Found in the review-stats pass: it said "each criterion is judged on its own interval",
+    # but a point-rule criterion is judged on its estimate alone (ILAC-G8's simple
+    # acceptance); and the Korean ended "하지 않는다", the only plain-style sentence among
+    # the catalogue's polite ones ("...습니다.").
     sentence = ("Overall verdict: PASS when every criterion passes, FAIL when any criterion "
-                "fails, otherwise INCONCLUSIVE. Each criterion is judged on its own "
-                "interval at the level stated, without adjustment for the number of "
-                "criteria.")
+                "fails, otherwise INCONCLUSIVE. Each criterion is judged alone, by the rule "
+                "in its row (guarded: on its own interval at the level stated; point: on "
+                "its estimate), without adjustment for the number of criteria.")
+    korean = ("종합 판정: 모든 기준이 합격이면 합격, 하나라도 불합격이면 불합격, 그 밖에는 판정 "
+              "불가. 각 기준은 그 행에 적힌 규칙으로 따로 판정했으며(보호 합격: 명시된 "
+              "신뢰수준의 자체 신뢰구간으로, 단순 합격: 점추정값으로), 기준의 수에 따른 "
+              "보정은 하지 않았습니다.")
     assert sentence in _printed(_made_by(result, "0.8.1.dev0"))
+    assert korean in [" ".join(texts(cell, "ko")) for cell in _cells(
+        _made_by(result, "0.8.1.dev0"))]
     assert sentence not in _printed(_made_by(result, "0.8.0"))
     # one criterion: its verdict is the overall one, and nothing is said
     single = dataclasses.replace(_made_by(result, "0.8.1.dev0"),

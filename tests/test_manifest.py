@@ -1003,3 +1003,16 @@ def test_read_files_checks_a_multi_segment_record_through_its_segments(tmp_path)
     (problem,) = caught.value.problems
     assert problem.startswith("case w1: input 'w1_2.hea': unreadable: WFDB signal file")
     assert "1000 bytes, but header w1_2.hea states 76800 samples needing 153600" in problem
+
+
+def test_ids_written_as_excels_text_formula_are_problems(tmp_path):
+    # ="00123" (an export keeping the zeros for Excel) was taken as the case id itself:
+    # its prediction '="00123".json' never found, every case missing-output
+    (tmp_path / "a.txt").write_text("x")
+    path = write_manifest(tmp_path, ['"=""00123""",="00007",a.txt,1,s,test'])
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(path, reference_kind="label").validate()
+    assert list(caught.value.problems) == [
+        f"line 2: {name} '=\"{value}\"' is Excel's text formula (an export's way to keep "
+        f"leading zeros), not an id: write the id itself, '{value}'"
+        for name, value in (("case_id", "00123"), ("patient_id", "00007"))]

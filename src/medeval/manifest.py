@@ -78,6 +78,8 @@ _AHEAD_CASES = 16
 _SNIFF_BYTES = 512
 #: Characters a case id cannot hold: it names the case's prediction file.
 _UNFIT_ID = re.compile(r"[/\\\x00-\x1f\x7f]")
+#: An id written as Excel's text formula (="00123": exporters write it to keep the zeros).
+_TEXT_FORMULA = re.compile(r'="(.*)"')
 
 
 @dataclass(frozen=True)
@@ -474,6 +476,12 @@ class Manifest:
                         f"line {case.line}: case_id {case.case_id!r} cannot name a file (the "
                         "prediction <case_id>.json ...): no '/', '\\' or control characters, not "
                         "'.' or '..'")
+            for name, value in (("case_id", case.case_id), ("patient_id", case.patient_id)):
+                if formula := _TEXT_FORMULA.fullmatch(value):
+                    problems.append(
+                        f"line {case.line}: {name} {value!r} is Excel's text formula (an "
+                        "export's way to keep leading zeros), not an id: write the id "
+                        f"itself, {formula.group(1)!r}")
             if not case.patient_id:
                 problems.append(f"case {case.case_id or '?'}: empty patient_id")
             if not case.inputs:

@@ -368,7 +368,11 @@ def test_a_patient_column_of_digits_keeps_its_leading_zeros(tmp_path):
     ("case_id,label\n123,1\n124,0\n", "case_id,score\n123.0,0.9\n124.0,0.2\n", TableError,
      r"2 id\(s\) differ from the other table's only by a trailing '\.0' \(e\.g\. 123\.0 for "
      r"123\)"),
-], ids=["excel-na-label", "decimal-ids"])
+    # an export that writes ids as Excel's text formula to keep their zeros
+    ("case_id,label\n00123,1\n00124,0\n", 'case_id,score\n="00123",0.9\n="00124",0.2\n',
+     TableError, r"2 id\(s\) differ from the other table's only by Excel's text formula "
+     r"\(e\.g\. =\"00123\" for 00123\)"),
+], ids=["excel-na-label", "decimal-ids", "text-formula-ids"])
 def test_what_excel_and_pandas_write_is_named_in_the_refusal(tmp_path, ref, pred, error,
                                                                match):
     with pytest.raises(error, match=match):

@@ -233,6 +233,10 @@ _ID_FORMS: tuple[tuple[Callable[[str], str], str], ...] = (
     (lambda i: i.lstrip("0") or "0", "only in leading zeros (e.g. {extra} for {case}): a "
      "spreadsheet or pandas read the ids as numbers; keep them as text (pandas: "
      "dtype={{'case_id': str}})"),
+    # ="00123": Excel's text formula, as exporters write an id to keep its zeros
+    (lambda i: i[2:-1] if i.startswith('="') and i.endswith('"') and len(i) > 2 else i,
+     "only by Excel's text formula (e.g. {extra} for {case}), written by an export to keep "
+     "leading zeros: give the ids themselves"),
     # 123.0: an id column with an empty cell, which pandas reads and writes as floats
     (lambda i: i[:-2] if i.endswith(".0") and i[:-2].isdigit() else i,
      "only by a trailing '.0' (e.g. {extra} for {case}): the ids were read as decimal "

@@ -149,7 +149,9 @@ def beside_goal(value: float, goal: float, unit: str = "1") -> str:
     while _side(float(printed), goal) != _side(value, goal) and decimals < 17:
         decimals += 1
         printed = f"{value:.{decimals}f}"
-    return printed
+    # a value within 1e-17 of a goal near 0 (floating-point noise beside a goal of 0)
+    # shows its side only in Python's shortest round-trip form, 1e-20
+    return printed if _side(float(printed), goal) == _side(value, goal) else repr(value)
 
 
 def _side(value: float, goal: float) -> int:

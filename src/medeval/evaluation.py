@@ -27,6 +27,7 @@ like the function ``medeval.evaluate`` would replace it on the package once impo
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import platform
@@ -486,8 +487,21 @@ def _run_protocol_changed(predictions: Predictions, protocol: Protocol) -> list[
     if folder is None or (predictions.source != "runner" and not (
             folder.name == "predictions" and (folder.parent / "run.jsonl").is_file())):
         return []
-    return (protocol_changed(folder.parent, protocol)
-            + algorithm_changed(folder.parent, protocol) + predictions_changed(folder.parent))
+    return (_not_run_beside(folder) if predictions.source != "runner" else []) + (
+        protocol_changed(folder.parent, protocol)
+        + algorithm_changed(folder.parent, protocol) + predictions_changed(folder.parent))
+
+
+def _not_run_beside(folder: Path) -> list[str]:
+    """The warning of an interrupted run whose ``predictions`` folder was given alone:
+    its summary's ``not_run`` cases are missing-output here as in the run folder."""
+    try:
+        not_run = json.loads((folder.parent / "summary.json").read_text(encoding="utf-8")
+                             ).get("not_run")
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [_interrupted_run([str(c) for c in not_run])] if isinstance(not_run, list) \
+        and not_run else []
 
 
 def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:

@@ -121,6 +121,11 @@ def test_an_interrupted_run_is_said_so_by_evaluate_and_refused_for_a_certificate
     assert ("all cases: the run was interrupted before 4 case(s) ran (c4, c5, c6, c7; "
             "summary.json's not_run): they count as missing-output failures; resume the run "
             "(medeval predict with the same --out) to run them") in result.warnings
+    # its predictions folder given alone (read as supplied files) said nothing of the run's
+    # interruption: 4 cases missing-output, not said never run. Found in the interrupt-pass
+    alone = medeval.evaluate(data / "pre.toml", run / "predictions")
+    assert alone.failures.by_reason == {"missing-output": 4}
+    assert alone.warnings[0] == result.warnings[0]
     from medeval.manifest import Manifest
 
     fingerprint = Manifest.from_csv(data / "labels.csv", reference_kind="label").fingerprint(

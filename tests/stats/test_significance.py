@@ -299,6 +299,29 @@ class TestGoalTest:
         beyond = bound > goal if alternative == "greater" else bound < goal
         assert r.rejected == beyond
 
+    def test_the_same_as_a_protocol_only_over_independent_cases(self):
+        # Found in the review-stats pass: the docstring said that a Clopper-Pearson protocol
+        # at 0.95 is this test at 0.975, which holds over independent cases only. 95/100
+        # correct, the 5 errors all of one patient of 20 (5 cases each): the test's bound is
+        # scipy's beta.ppf(0.025, 95, 6) = 0.8872 and passes a goal of 0.88, as the
+        # evaluation's unclustered interval does; over patients the evaluation judges the
+        # clustered interval, whose lower bound lies below 0.88: INCONCLUSIVE.
+        from scipy.stats import beta
+
+        from medeval.decision import decide
+        from medeval.stats import proportion_ci, proportion_ci_clustered
+
+        r = proportion_goal_test(95, 100, 0.88, confidence=0.975)
+        assert r.rejected and r.estimate.low == pytest.approx(beta.ppf(0.025, 95, 6))
+        independent = proportion_ci(95, 100, method="clopper-pearson")
+        assert decide("sensitivity", independent, 0.88).outcome == "PASS"
+        y = np.ones(100, dtype=int)
+        y[:5] = 0
+        clustered = proportion_ci_clustered(y, np.repeat(np.arange(20), 5),
+                                            method="clopper-pearson")
+        assert clustered.low < 0.88 < clustered.high
+        assert decide("sensitivity", clustered, 0.88).outcome == "INCONCLUSIVE"
+
     @pytest.mark.parametrize("goal", [0, 1, 1.5, -0.2, float("nan"), "0.9", None, True])
     def test_bad_goal(self, goal):
         with pytest.raises(InvalidInputError, match="proportion_goal_test: goal"):

@@ -288,7 +288,11 @@ def proportion_goal_test(
     interval, whose lower bound is a one-sided bound at :math:`(1 + c)/2`: a protocol at
     0.95 with ``proportion_method = "clopper-pearson"`` is this test at
     ``confidence=0.975`` (:math:`\alpha = 0.025`), not at the default 0.95, which
-    passes more (100/100 against 0.97 below).
+    passes more (100/100 against 0.97 below). That holds where the evaluation takes the
+    cases as independent (``resampling_unit = "case"``, or one case per patient); where
+    a patient holds several, it judges the clustered interval
+    (:func:`~medeval.stats.proportion_ci_clustered`, Clopper–Pearson on the effective
+    size), wider than this test's bound, which then passes more.
 
     Edge cases: ``k = 0`` with ``"greater"`` gives p = 1 and bound 0; ``k = n`` gives
     :math:`p = \pi_0^n` and bound :math:`\alpha^{1/n}`.

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._canonical import canonical_json
 from ..errors import MedevalError, RunnerError
 from ..manifest import Manifest, ReferenceKind
+from ._lfs import lfs_pointer_hint
 from ._preflight import check_before_run
 from ._resume import prepare_run_dir, run_record
 from .algorithm import AlgorithmSpec, package_advice_here, resolve_algorithm
@@ -469,6 +470,8 @@ def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runne
     missing = ("" if " is a module of the package " in detail  # named otherwise, above
                else missing_module_hint(f"{detail}\n{stderr_tail}"))
     why += f" ({missing})" if missing else ""
+    pointers = lfs_pointer_hint(plan.algorithm.binds)
+    why += f" ({pointers})" if pointers else ""
     if FILE_SIZE_WORDS.search(f"{detail}\n{stderr_tail}"):
         why += (f" (a file it wrote grew past the output limit of "
                 f"{plan.limits.output_limit_mb:g} MB, which holds for every file it writes, "

@@ -982,8 +982,8 @@ def test_read_files_checks_a_multi_segment_record_through_its_segments(tmp_path)
     # a multi-segment header names segments, not signal files: 72857a5 read its
     # samps_per_frame and stopped the check with an AttributeError. Two 300-s segments
     # (wfdb.wrsamp, format 16: 76800 samples x 2 bytes = 153600 bytes each).
-    import wfdb
     import numpy as np
+    import wfdb
 
     for k in (1, 2):
         wfdb.wrsamp(f"w1_{k}", fs=256, units=["uV"], sig_name=["C3"],

@@ -430,8 +430,8 @@ def _zeros_lost(files: Sequence[str], missing: set[str]) -> str:
 
 def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:
     """Warnings naming patient ids that differ only in letter case ('P001', 'p001') or
-    in leading zeros ('00123', '123'): counted as two patients (ids may be case-sensitive codes), which narrows every
-    interval over patients if they are one."""
+    in leading zeros ('00123', '123'): counted as two patients (ids may be case-sensitive
+    codes), which narrows every interval over patients if they are one."""
     found = []
     for shown, how in ((letter_case_twins(row.patient_id for row in rows), "letter case"),
                        (leading_zero_twins(row.patient_id for row in rows),

@@ -19,9 +19,9 @@ import signal
 import subprocess
 from dataclasses import dataclass
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, RunnerError
 
-__all__ = ["Limits", "apply_rlimits", "kill_process_group"]
+__all__ = ["Limits", "apply_rlimits", "check_hard_limits", "kill_process_group"]
 
 #: The longest time limit: 30 days. Longer ones (or inf) overflow the clock's arithmetic.
 MAX_TIMEOUT_S = 30 * 86400.0
@@ -110,6 +110,28 @@ class Limits:
     def output_limit_bytes(self) -> int:
         """The output limit in bytes."""
         return int(self.output_limit_mb * (1 << 20))
+
+
+def check_hard_limits(limits: Limits) -> None:
+    """Refuse, before a run, limits this process cannot give its workers: below a hard
+    limit of its own (a shell's ``ulimit -f`` or ``ulimit -v``), which no process can
+    raise, every worker would fail to start, each case reported as the algorithm not
+    loading, with a traceback of :func:`apply_rlimits`."""
+    import resource
+
+    wanted = [("output_limit_mb", "-f", resource.RLIMIT_FSIZE, limits.output_limit_bytes)]
+    if limits.address_space_mb is not None:
+        wanted.append(("address_space_mb", "-v", resource.RLIMIT_AS,
+                       limits.address_space_mb << 20))
+    for name, flag, which, size in wanted:
+        hard = resource.getrlimit(which)[1]
+        if hard != resource.RLIM_INFINITY and hard < size:
+            raise RunnerError(
+                f"the run's {name} ({size} bytes) is above this process's hard limit "
+                f"(ulimit -H {flag}: {hard} bytes), which its workers cannot raise: start "
+                f"medeval where that limit is higher (ulimit {flag} unlimited in a new "
+                f"shell), or lower {name} (the protocol's [runner], or --"
+                f"{name.replace('_', '-')} of medeval predict)")
 
 
 def apply_rlimits(address_space_mb: int | None, output_limit_bytes: int) -> None:

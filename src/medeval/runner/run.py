@@ -32,7 +32,7 @@ from ._resume import prepare_run_dir, run_record
 from .algorithm import AlgorithmSpec, package_advice_here, resolve_algorithm
 from .environment import capture_environment
 from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, no_gpu_hint, select_gpus
-from .limits import FILE_SIZE_WORDS, Limits
+from .limits import FILE_SIZE_WORDS, Limits, check_hard_limits
 from .memory import choose_memory_guard
 from .pids import DEFAULT_MAX_PROCESSES, choose_process_guard
 from .predictions import atomic_write, sync_filesystem
@@ -218,6 +218,8 @@ def run_algorithm(
     limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb,
                     output_limit_mb=output_limit_mb, setup_timeout_s=setup_timeout_s,
                     address_space_mb=address_space_mb, max_processes=max_processes)
+    if executor == "local":  # Dask's workers hold their own processes' limits
+        check_hard_limits(limits)
     memory = choose_memory_guard(memory_mb, memory_guard)
     processes = choose_process_guard(max_processes, memory=memory, mode=mode)
     run_dir = Path(out_dir).resolve()

@@ -141,3 +141,20 @@ def test_a_name_in_other_letter_case_is_named(tmp_path):
         "the file")
     Manifest([Case("c1", "p1", ("Frames/P-01.jpg",), "benign")], root=tmp_path,
              reference_kind="label").validate()
+
+
+def test_a_manifest_in_nfd_for_files_in_nfc_is_told_so(tmp_path):
+    # a manifest made on macOS from its file names (NFD) for a set extracted in NFC: the
+    # hint called the disk's name 'another' form and advised renaming it to NFC, as it is
+    name = "대장내시경 01.png"
+    (tmp_path / name).write_bytes(b"\x89PNG\r\n\x1a\n frame")
+    written = unicodedata.normalize("NFD", name)
+    manifest = Manifest([Case("c1", "p1", (written,), "benign")], root=tmp_path,
+                        reference_kind="label")
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate()
+    (problem,) = caught.value.problems
+    assert problem.endswith(
+        f"the folder holds {name!r}, the same name in NFC Unicode form (macOS writes Hangul "
+        "in NFD, Windows in NFC): write the name in the manifest as it is on disk (a "
+        "manifest made on macOS from its file names holds them in NFD)")

@@ -107,12 +107,14 @@ def other_unicode_form(target: str) -> str:
     file under it."""
     held = _held_otherwise(target, casefold=False)
     if held:
-        return ("; " + "; ".join(
-            f"the folder holds {found!r}, the same name in "
-            f"{'NFD' if unicodedata.is_normalized('NFD', found) else 'another'} Unicode form"
-            for found in held) + " (as macOS writes Hangul): rename it (every name under a "
-            "folder at once: convmv -r --nfc -f utf8 -t utf8 --notest FOLDER), or write the "
-            "name in the manifest as it is on disk")
+        remedy = ("rename it (every name under a folder at once: convmv -r --nfc -f utf8 "
+                  "-t utf8 --notest FOLDER), or write the name in the manifest as it is on "
+                  "disk" if any(_form(found) == "NFD" for found in held) else
+                  "write the name in the manifest as it is on disk (a manifest made on macOS "
+                  "from its file names holds them in NFD)")
+        return ("; " + "; ".join(f"the folder holds {found!r}, the same name in "
+                                 f"{_form(found)} Unicode form" for found in held)
+                + f" (macOS writes Hangul in NFD, Windows in NFC): {remedy}")
     held = _held_otherwise(target, casefold=True)
     if held:
         return ("; " + "; ".join(f"the folder holds {found!r}, the name in other letter case"
@@ -120,6 +122,12 @@ def other_unicode_form(target: str) -> str:
                 " (Windows and macOS take them for one name, Linux for two): write the name "
                 "in the manifest as it is on disk, or rename the file")
     return ""
+
+
+def _form(name: str) -> str:
+    """'NFD' or 'NFC', the Unicode form a name is in (a name in both, ASCII, is not asked
+    about), else 'another'."""
+    return next((f for f in ("NFD", "NFC") if unicodedata.is_normalized(f, name)), "another")
 
 
 def _held_otherwise(target: str, *, casefold: bool) -> list[str]:

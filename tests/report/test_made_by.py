@@ -26,6 +26,7 @@ from medeval.report.cells import metric_name
 from medeval.report.content import Fields, Table
 from medeval.report.made_by import made_after
 from medeval.result import read_result
+from medeval.stats.estimate import Estimate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OLD = Path(__file__).resolve().parents[1] / "data" / "results-0.1" / "v1-protocol.json"
@@ -239,7 +240,8 @@ def test_the_guarded_rule_says_its_bound_is_one_side_of_a_two_sided_interval(
     new = ("Guarded acceptance (ILAC-G8:09/2019): PASS when the bound on the unfavourable "
            "side of the two-sided 95% confidence interval (a one-sided 97.5% confidence "
            "bound) meets the goal, FAIL when the bound on the favourable side misses it, "
-           "otherwise INCONCLUSIVE.")
+           "otherwise INCONCLUSIVE. An interval of zero width (no uncertainty shown, as when "
+           "every resample gives the same value) is no evidence either way: INCONCLUSIVE.")
     # the rule under the criteria table (section 2) and in the method section
     issued = _printed(_made_by(result, "0.8.0"))
     assert sum(p.startswith(old) for p in issued) == 2 and new not in issued
@@ -252,6 +254,35 @@ def test_the_guarded_rule_says_its_bound_is_one_side_of_a_two_sided_interval(
                                                         confidence=0.9)))
     assert any("two-sided 90% confidence interval (a one-sided 95% confidence bound)" in p
                for p in _printed(ninety))
+
+
+def test_the_guarded_rule_says_a_zero_width_interval_is_inconclusive(tmp_path: Path) -> None:
+    # Found in the review-stats pass: a cluster bootstrap of a perfect sensitivity gives
+    # [1, 1]; medeval.decision judges it INCONCLUSIVE (no evidence of certainty), though by
+    # the bound alone 1.0 >= 0.75 would PASS (by hand). The certificate printed
+    # "1.0000 - 1.0000", the goal, INCONCLUSIVE and a rule saying PASS when that bound
+    # meets the goal, with no word of the exception. Stated now in both languages.
+    from medeval.decision import decide
+
+    result = _made_by(_evaluate("binary-classification", tmp_path), "0.8.1.dev0")
+    perfect = Estimate(1.0, 1.0, 1.0, "bootstrap-percentile", 0.95, 10)
+    verdict = decide("sensitivity", perfect, 0.75)
+    assert perfect.low >= 0.75 and verdict.outcome == "INCONCLUSIVE"
+    metrics = tuple(dataclasses.replace(m, estimate=perfect) if m.name == "sensitivity"
+                    else m for m in result.metrics)
+    verdicts = (dataclasses.replace(result.verdicts[0], outcome=verdict.outcome,
+                                    reason=verdict.reason), *result.verdicts[1:])
+    edited = dataclasses.replace(result, metrics=metrics, verdicts=verdicts)
+    english = [p for p in _printed(edited) if "zero width" in p]
+    korean = [" ".join(texts(c, "ko")) for c in _cells(edited)]
+    assert len(english) == 2 and all(p.endswith(
+        "An interval of zero width (no uncertainty shown, as when every resample gives the "
+        "same value) is no evidence either way: INCONCLUSIVE.") for p in english)
+    assert sum(p.endswith("폭이 0인 신뢰구간(모든 재표본이 같은 값을 준 경우처럼 불확도가 "
+                          "드러나지 않음)은 어느 쪽의 근거도 되지 않으므로 판정 불가.")
+               for p in korean) == 2
+    # a certificate issued for a result of 0.8.0 keeps its words
+    assert not any("zero width" in p for p in _printed(_made_by(edited, "0.8.0")))
 
 
 def test_the_criteria_table_prints_each_figure_on_its_side_of_the_goal(

@@ -232,14 +232,22 @@ def test_an_empty_json_table_says_it_has_no_column(tmp_path):
         read_table(path, columns=["score"], role="predictions")
 
 
-def test_an_excel_workbook_is_named_so(tmp_path):
+@pytest.mark.parametrize("name, member, match", [
+    # an .xlsx is a zip archive: its first bytes PK\3\4
+    ("pred.xlsx", ("[Content_Types].xml", "<Types/>"),
+     r"pred.xlsx: is an Excel workbook, not text .* save it as UTF-8 \(Excel: 'CSV UTF-8'"),
+    # the predictions as delivered: was called 'an Excel workbook, not text ... save it
+    # as UTF-8', which a ZIP of a CSV is not
+    ("pred.zip", ("pred.csv", "case_id,score\na,0.9\n"),
+     r"pred\.zip: is a ZIP archive, not a table: extract it and give the table's CSV file$"),
+], ids=["xlsx", "zip"])
+def test_an_excel_workbook_or_a_zip_archive_is_named_so(tmp_path, name, member, match):
     import zipfile
 
-    path = tmp_path / "pred.xlsx"  # an .xlsx is a zip archive: its first bytes PK\3\4
-    with zipfile.ZipFile(path, "w") as book:
-        book.writestr("[Content_Types].xml", "<Types/>")
-    with pytest.raises(TableError, match=r"pred.xlsx: is an Excel workbook, not text .* save "
-                                         r"it as UTF-8 \(Excel: 'CSV UTF-8'"):
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(*member)
+    with pytest.raises(TableError, match=match):
         read_table(path, columns=["score"], role="predictions")
 
 
@@ -334,17 +342,6 @@ def test_scores_typed_full_width_are_numbers_and_refusals_show_the_cell(tmp_path
         assert part in message
 
 
-def test_blank_rows_excel_left_are_named_so(tmp_path):
-    # Excel writes ',,' for rows whose cells were cleared but not deleted
-    path = write(tmp_path, "ref.csv", "case_id,label,,\r\na,1,,\r\n,,,\r\n,,,\r\n")
-    with pytest.raises(TableError, match=r"empty 'case_id' on line\(s\) 3, 4 \(every field "
-                                         r"blank: rows Excel writes"):
-        read_table(path, columns=["label"])
-    path = write(tmp_path, "ref.csv", "case_id,label\r\na,1\r\n,0\r\n")
-    with pytest.raises(TableError, match=r"empty 'case_id' on line\(s\) 3$"):
-        read_table(path, columns=["label"])
-
-
 def test_a_patient_column_of_digits_keeps_its_leading_zeros(tmp_path):
     # --patient-column of a CSV was read as numbers: patient 00005 became 5 in the
     # result's rows (the same patients, other ids than the hospital's)
@@ -380,28 +377,24 @@ def test_what_excel_and_pandas_write_is_named_in_the_refusal(tmp_path, ref, pred
                                 write(tmp_path, "pred.csv", pred), threshold=0.5)
 
 
-def test_a_zip_archive_given_as_a_table_says_to_extract_it(tmp_path):
-    # the predictions as delivered: was called 'an Excel workbook, not text ... save it
-    # as UTF-8', which a ZIP of a CSV is not
-    import zipfile
-
-    path = tmp_path / "pred.zip"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("pred.csv", "case_id,score\na,0.9\n")
-    with pytest.raises(TableError, match=r"pred\.zip: is a ZIP archive, not a table: extract "
-                                         r"it and give the table's CSV file$"):
-        read_table(path, columns=["score"], role="predictions")
-
-
-def test_a_point_grouping_thousands_in_a_semicolon_file_is_refused(tmp_path):
+@pytest.mark.parametrize("text, column, match", [
+    # Excel writes ',,' for rows whose cells were cleared but not deleted
+    ("case_id,label,,\r\na,1,,\r\n,,,\r\n,,,\r\n", "label",
+     r"empty 'case_id' on line\(s\) 3, 4 \(every field blank: rows Excel writes"),
+    ("case_id,label\r\na,1\r\n,0\r\n", "label", r"empty 'case_id' on line\(s\) 3$"),
     # Excel in a comma-decimal locale writes 1234 under '#,##0' as 1.234 in its ';' CSV:
-    # read as 1.234 (float('1.234')), a volume 1000 times too small. Cells of that form
-    # are refused, named; 0.834 and 12.5 (no group of three after a non-zero lead) and
-    # decimal commas are read.
-    path = write(tmp_path, "m.csv", "case_id;value\na;1.234\nb;2,5\nc;12.345.678\n")
-    with pytest.raises(TableError, match=r"line 2 'value': '1\.234', line 4 'value': "
-                                         r"'12\.345\.678' reads as a thousands separator"):
-        read_table(path, columns=["value"])
+    # read as 1.234 (float('1.234')), a volume 1000 times too small; such cells are named
+    ("case_id;value\na;1.234\nb;2,5\nc;12.345.678\n", "value",
+     r"line 2 'value': '1\.234', line 4 'value': '12\.345\.678' reads as a thousands "
+     r"separator"),
+], ids=["blank-rows", "blank-id", "thousands-point"])
+def test_what_excel_writes_in_a_table_is_refused_named(tmp_path, text, column, match):
+    with pytest.raises(TableError, match=match):
+        read_table(write(tmp_path, "t.csv", text), columns=[column])
+
+
+def test_points_that_group_no_thousands_are_read_in_a_semicolon_file(tmp_path):
+    # 0.834 and 12.5 (no group of three after a non-zero lead), 1234 and decimal commas
     path = write(tmp_path, "m.csv", "case_id;value\na;1234\nb;2,5\nc;0.834\nd;12.5\n")
     values = read_table(path, columns=["value"]).frame["value"].tolist()
     assert [float(v) for v in values] == [1234.0, 2.5, 0.834, 12.5]

@@ -71,6 +71,7 @@ def test_a_reference_with_thousands_separators_or_a_unit_says_how_to_write_it(st
     manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
     manifest.loc[1, "reference"] = "1,005.7"
     manifest.loc[2, "reference"] = "5.4 mm"
+    manifest.loc[3, "reference"] = "85%"
     manifest.to_csv(folder / "manifest.csv", index=False)
     with pytest.raises(medeval.ManifestError) as caught:
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
@@ -78,6 +79,8 @@ def test_a_reference_with_thousands_separators_or_a_unit_says_how_to_write_it(st
     assert "'1,005.7' is not a finite number; a thousands separator? write 1005.7" in message
     assert ("'5.4 mm' is not a finite number; write the number alone: the unit is the "
             "protocol's (mm)") in message
+    assert ("'85%' is not a finite number; a percentage (Excel's % format)? write the number "
+            "in the protocol's unit (mm), 85% as 85 or 0.85 as the unit says") in message
 
 
 def test_undefined_agreement_figures_say_why_in_the_warnings(tmp_path):

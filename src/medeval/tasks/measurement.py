@@ -66,6 +66,9 @@ class Measurement(TaskType):
             text = case.reference.strip()
             hint = (f"; a thousands separator? write {text.replace(',', '')}"
                     if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text) else
+                    "; a percentage (Excel's % format)? write the number in the protocol's "
+                    f"unit ({getattr(self.spec, 'unit', None)}), 85% as 85 or 0.85 as the "
+                    "unit says" if re.fullmatch(r"[-+]?[0-9.]+\s*[%％]", text) else
                     "; write the number alone: the unit is the protocol's "
                     f"({getattr(self.spec, 'unit', None)})"
                     if re.fullmatch(r"[-+]?[0-9.]+\s*[^\s0-9.]+", text) else "")

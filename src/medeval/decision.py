@@ -27,7 +27,7 @@ from typing import Literal, Protocol
 from ._validation import choice
 from .stats.estimate import Estimate
 
-__all__ = ["Verdict", "decide", "judge", "overall"]
+__all__ = ["Verdict", "as_written", "decide", "judge", "overall"]
 
 Outcome = Literal["PASS", "FAIL", "INCONCLUSIVE"]
 
@@ -164,12 +164,24 @@ def _number(value: float, goal: float) -> str:
     0.9, which would read as meeting it); a goal as ``:g`` writes it unless that rounds
     it (0.8999999)."""
     if value == goal:
-        return f"{value:g}" if float(f"{value:g}") == value else repr(value)
+        return as_written(value)
     for digits in range(4, 18):
         text = f"{value:.{digits}g}"
         if (float(text) < goal) == (value < goal) and float(text) != goal:
             return text
     return repr(value)
+
+
+def as_written(goal: float) -> str:
+    """A goal as ``:g`` writes it, unless that rounds it: then in full (Python's shortest
+    form that reads back as the same number), so that a goal is never printed as another.
+
+    Examples
+    --------
+    >>> as_written(0.9), as_written(10.0), as_written(0.8999999), as_written(37.809447)
+    ('0.9', '10', '0.8999999', '37.809447')
+    """
+    return f"{goal:g}" if float(f"{goal:g}") == goal else repr(goal)
 
 
 class _Figure(Protocol):

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..decision import as_written
 from ..result import MetricRecord, Result
 
 __all__ = ["all_failed", "summary"]
@@ -43,8 +44,8 @@ def summary(result: Result, path: Path | None = None) -> str:
     lines += ["", *_metric_lines(result.metrics, level)]
     if result.verdicts:
         lines += ["", "  acceptance criteria:"]
-        lines += [f"    {v.outcome:<12} {v.metric} goal {v.goal:g} ({v.rule}): {v.reason}"
-                  for v in result.verdicts]
+        lines += [f"    {v.outcome:<12} {v.metric} goal {as_written(v.goal)} ({v.rule}): "
+                  f"{v.reason}" for v in result.verdicts]
         lines.append(f"  overall: {result.overall}")
     if result.warnings:
         lines += ["", "  warnings:"] + [f"    {w}" for w in result.warnings[:_WARNINGS_SHOWN]]

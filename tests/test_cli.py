@@ -239,6 +239,21 @@ def test_sample_size_plans_for_the_highest_of_several_goals(capsys, tmp_path):
         capsys.readouterr().err
 
 
+def test_sample_size_names_the_protocols_goal_as_written(capsys, tmp_path):
+    # Found in the review-stats pass: the plan printed a protocol's goal with :g, so a goal
+    # of 0.8283249 read "goal 0.828325" in the plan and in the sample_size line written into
+    # the protocol and printed on the certificate (by hand: format(0.8283249, "g") is
+    # "0.828325", another number). Now as the protocol has it.
+    protocol = tmp_path / "protocol.toml"
+    text = (EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+    assert text.count("goal = 0.75\n") == 1 and format(0.8283249, "g") == "0.828325"
+    protocol.write_text(text.replace("goal = 0.75\n", "goal = 0.8283249\n"))
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("sensitivity expected 0.95, goal 0.8283249, guarded rule")
+    assert "against the goal 0.8283249 (guarded rule" in out and "0.828325" not in out
+
+
 def test_sample_size_refuses_a_method_or_level_other_than_the_protocols(capsys, tmp_path):
     # Found in the stats-pass: --method and --confidence beside --protocol were dropped for
     # the protocol's (the plan was for wilson 95% whatever they said). By hand: the example

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .._version import __version__
+from ..decision import as_written
 from ..errors import MedevalError
 from ..stats.intervals import PROPORTION_METHODS
 
@@ -150,8 +151,8 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     stays = 2 * passing.n_group if passing.design_effect == 1 else \
         math.floor(passing.design_effect * 2 * passing.effective_n + 1e-9)
     out.write(
-        f"{passing.measure} expected {passing.expected:g}, goal {passing.goal:g}, guarded "
-        f"rule, {passing.method} {passing.confidence * 100:g}% interval:\n"
+        f"{passing.measure} expected {passing.expected:g}, goal {as_written(passing.goal)}, "
+        f"guarded rule, {passing.method} {passing.confidence * 100:g}% interval:\n"
         f"  {passing.n_group} {passing.group}{total}\n"
         f"  PASS needs at least {passing.least_successes} of {passing.n_group} correct; at "
         f"the expected value P(PASS) = {passing.pass_probability:.3f}, P(INCONCLUSIVE) = "
@@ -193,7 +194,7 @@ def _rationale(plan: Any) -> str:
         f" on the effective size, design effect {plan.design_effect:g}"
     return (f"{plan.n_group} {plan.group}{total}: P(PASS) >= {plan.power:g} "
             f"for an expected {plan.measure} of {plan.expected:g} against the goal "
-            f"{plan.goal:g} (guarded rule, {plan.method} {plan.confidence * 100:g}% "
+            f"{as_written(plan.goal)} (guarded rule, {plan.method} {plan.confidence * 100:g}% "
             f"interval{clustered}; exact binomial, medeval {__version__} cases_to_pass)")
 
 
@@ -235,7 +236,7 @@ def _criterion_of(path: Path, measure: str, *,
                            f"{named}); choose it with --measure")
     guarded = [c for c in on_measure if c.rule == "guarded"]
     if len(guarded) < len(on_measure):
-        rules = ", ".join(f"goal {c.goal:g} by the {c.rule} rule" for c in on_measure)
+        rules = ", ".join(f"goal {as_written(c.goal)} by the {c.rule} rule" for c in on_measure)
         raise MedevalError(
             f"protocol {path}: the criteria on {measure} ({rules}) are not all judged by "
             "the guarded rule; sample-size --protocol plans for the guarded rule only")
@@ -244,8 +245,8 @@ def _criterion_of(path: Path, measure: str, *,
     goal = max(c.goal for c in guarded)
     if len(guarded) > 1:
         print(f"medeval: note: protocol {path} has {len(guarded)} criteria on {measure} "
-              f"(goals {', '.join(f'{c.goal:g}' for c in guarded)}): planned for the highest, "
-              f"{goal:g}, whose PASS is the others' too", file=sys.stderr)
+              f"(goals {', '.join(as_written(c.goal) for c in guarded)}): planned for the highest, "
+              f"{as_written(goal)}, whose PASS is the others' too", file=sys.stderr)
     others = sorted({c.metric for c in protocol.criteria if c.metric != measure})
     return (goal, protocol.statistics.proportion_method, protocol.statistics.confidence,
             others)

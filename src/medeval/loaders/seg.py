@@ -24,9 +24,10 @@ import numpy as np
 
 from ..errors import LoaderError
 from . import _slices
+from ._dicom_metadata import _metadata
 from ._files import RASTER_FORMATS, regular_file, sniff
 from ._records import Image
-from .dicom import _dataset, _metadata, _per_frame_items, _pixels, frame_planes
+from .dicom import _dataset, _per_frame_items, _pixels, frame_planes
 
 __all__ = ["Segment", "Segmentation", "is_dicom_segmentation", "read_label_map",
            "read_segmentation"]

@@ -251,9 +251,14 @@ def _bca_levels(
     # arithmetic, but its float sum can differ from the estimate's in the last bits, on
     # either side (NSD at 1.0 for most frames: 19 of 58 such ties of 1,000 resamples
     # were read as below it). Values within the rounding error of a sum of n_obs terms
-    # are ties, counted one half as the formula says.
-    scale = max(abs(theta), float(np.abs(thetas).max(initial=0.0)))
-    tied = np.abs(thetas - theta) <= 4 * n_obs * np.finfo(float).eps * scale
+    # are ties, counted one half as the formula says. The scale is of the finite values
+    # only: an infinite resample (a ratio whose denominator is 0 there) would make every
+    # finite one a tie; an infinite estimate ties only the resamples equal to it.
+    sizes = np.abs(np.append(thetas, theta))
+    scale = float(sizes[np.isfinite(sizes)].max(initial=0.0))
+    tolerance = 4 * n_obs * np.finfo(float).eps * scale
+    with np.errstate(invalid="ignore"):  # inf - inf: NaN, no tie unless equal
+        tied = (thetas == theta) | (np.abs(thetas - theta) <= tolerance)
     share = ((thetas < theta) & ~tied).sum() / thetas.size + 0.5 * tied.sum() / thetas.size
     z0 = float(ndtri(share))
     if not math.isfinite(z0):

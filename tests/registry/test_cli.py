@@ -586,3 +586,36 @@ def test_an_export_that_fails_leaves_the_previous_one_whole(tmp_path, capsys):
     # and without the limit the same command replaces it: the header row, UTF-8 with BOM
     assert _run(capsys, "export", str(out / "reports.csv"), "--registry", str(reg))[0] == 0
     assert (out / "reports.csv").read_bytes().startswith("\ufeffnumber,".encode())
+
+
+def test_a_kill_while_issuing_stores_nothing_and_leaves_no_half_made_pdf(study, tmp_path):
+    # SIGTERM (kill PID) while `registry issue --render` made the certificate ended Python
+    # on the spot: nothing was issued (the transaction rolled back), but the half-made PDF
+    # stayed beside --render as a hidden .cert.pdf.XXXX.issuing file, and the exit said
+    # nothing. Now it stops as Ctrl-C does (143). Found in the interrupt-pass. The signal
+    # is sent once the temporary PDF exists: the certificate is then being made, which
+    # takes a second and more of rendering before anything is committed
+    import os
+    import signal
+    import time
+
+    registry = tmp_path / "lab.sqlite"
+    assert main(["registry", "init", "--registry", str(registry)]) == 0
+    folder = tmp_path / "out"
+    folder.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "medeval", "registry", "issue", str(study["result"]),
+         "--render", str(folder / "cert.pdf"), "--info", str(study["info"]),
+         "--registry", str(registry)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    deadline = time.monotonic() + 120
+    while not list(folder.glob(".cert.pdf.*.issuing")):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGTERM)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    assert "Traceback" not in err and out == ""
+    assert sorted(folder.iterdir()) == []  # no certificate, no half-made one
+    with Registry.open(registry) as opened:
+        assert not opened.list()

@@ -307,7 +307,21 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
                 info: ReportInfo, fields: dict[str, Any], amends: str | None, out_pdf: Path,
                 make: Callable[[Path, ReportInfo], object]) -> tuple[ReportRecord, ReportInfo]:
     """Draw the number, make the certificate with it, record it: one transaction. The
-    PDF is made beside its place and moved there once the record is committed."""
+    PDF is made beside its place and moved there once the record is committed. ``kill``
+    (SIGTERM) or a closed terminal (SIGHUP) stops it as Ctrl-C does, before the commit:
+    nothing issued, the half-made PDF removed (they ended Python on the spot, leaving
+    it); from the commit on, they wait until the certificate is in its place."""
+    from ..runner.stop_signals import StopSignals
+
+    with StopSignals() as stop:
+        return _made_and_issued(registry, args, fingerprint, info, fields, amends, out_pdf,
+                                make, hold=stop.hold)
+
+
+def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: str,
+                     info: ReportInfo, fields: dict[str, Any], amends: str | None,
+                     out_pdf: Path, make: Callable[[Path, ReportInfo], object], *,
+                     hold: Callable[[], None]) -> tuple[ReportRecord, ReportInfo]:
     if out_pdf.is_dir():  # the move after the commit would fail: an issued report, no PDF
         raise RegistryError(f"certificate {out_pdf}: is a folder; give the certificate's "
                             f"file name (e.g. {out_pdf / 'certificate.pdf'}); nothing was "
@@ -333,6 +347,7 @@ def _issue_made(registry: Registry, args: argparse.Namespace, fingerprint: str,
                 "issue_date": pending.issue_date.isoformat()}})
             make(partial, printed)
             pending.pdf_sha256 = sha256_bytes(partial.read_bytes())
+            hold()  # the commit and the move: a kill now waits until both are done
     except BaseException as exc:
         with contextlib.suppress(OSError):
             if partial is not None:

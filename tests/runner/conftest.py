@@ -40,6 +40,24 @@ def write_algorithm(root: Path, source: str, name: str = "algo.py") -> Path:
     return path
 
 
+def write_protocol(root: Path, case_ids: list[str], source: str, name: str) -> Path:
+    """:func:`write_set` with labels (0, 1, ...) as references, the plugin ``source`` (its
+    class ``name``) and a pre-check binary-classification protocol of them beside the
+    manifest; returns the protocol's path."""
+    manifest = write_set(root, case_ids)
+    manifest.write_text("case_id,patient_id,input,reference\n" + "".join(
+        f"{c},p{k},inputs/{c}.txt,{k % 2}\n" for k, c in enumerate(case_ids)))
+    plugin = write_algorithm(root, source)
+    protocol = manifest.parent / "protocol.toml"
+    protocol.write_text(
+        '[test]\nid = "T"\ntitle = "t"\nmode = "pre-check"\n[laboratory]\nname = "L"\n'
+        f'[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n'
+        f'plugin = "{plugin}:{name}"\n[dataset]\nmanifest = "manifest.csv"\nselection = "s"\n'
+        '[task]\ntype = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
+        '[[criteria]]\nmetric = "sensitivity"\ngoal = 0.5\nsource = "test"\n')
+    return protocol
+
+
 @pytest.fixture
 def small_set(tmp_path: Path) -> Path:
     return write_set(tmp_path, ["c1", "c2", "c3"])

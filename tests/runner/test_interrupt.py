@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import needs_bwrap, write_algorithm, write_set
+from .conftest import needs_bwrap, write_algorithm, write_protocol, write_set
 
 PLUGIN = """
 import time
@@ -199,17 +199,7 @@ def test_medeval_run_stopped_by_sigterm_exits_143(tmp_path: Path):
     # `medeval run` (the runner inside the evaluation) exited 130 on SIGTERM, as for
     # Ctrl-C: the CLI's top level read every KeyboardInterrupt as SIGINT
     cases = [f"c{i}" for i in range(1, 6)]
-    manifest = write_set(tmp_path, cases)
-    manifest.write_text("case_id,patient_id,input,reference\n" + "".join(
-        f"{c},p{k},inputs/{c}.txt,{k % 2}\n" for k, c in enumerate(cases)))
-    plugin = write_algorithm(tmp_path, PLUGIN)
-    protocol = manifest.parent / "protocol.toml"
-    protocol.write_text(
-        '[test]\nid = "T"\ntitle = "t"\nmode = "pre-check"\n[laboratory]\nname = "L"\n'
-        f'[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n'
-        f'plugin = "{plugin}:Slow"\n[dataset]\nmanifest = "manifest.csv"\nselection = "s"\n'
-        '[task]\ntype = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
-        '[[criteria]]\nmetric = "sensitivity"\ngoal = 0.5\nsource = "test"\n')
+    protocol = write_protocol(tmp_path, cases, PLUGIN, "Slow")
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-m", "medeval", "run", str(protocol),
                                 "--out", str(out)], stdout=subprocess.PIPE,

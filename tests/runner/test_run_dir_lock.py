@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import needs_bwrap, write_algorithm, write_set
+from .conftest import needs_bwrap, write_algorithm, write_protocol, write_set
 
 #: Each case waits until the test creates ``gate`` beside the plugin (its folder is shown
 #: to the sandbox read-only, as a bind of the test's folder: a file made there later is
@@ -143,17 +143,7 @@ def test_a_second_medeval_run_into_an_out_folder_in_use_is_refused(tmp_path: Pat
     from medeval.runner.run_lock import run_dir_lock
 
     cases = [f"c{i}" for i in range(3)]
-    manifest = write_set(tmp_path, cases)
-    manifest.write_text("case_id,patient_id,input,reference\n" + "".join(
-        f"{c},p{k},inputs/{c}.txt,{k % 2}\n" for k, c in enumerate(cases)))
-    plugin = write_algorithm(tmp_path, PLUGIN)
-    protocol = manifest.parent / "protocol.toml"
-    protocol.write_text(
-        '[test]\nid = "T"\ntitle = "t"\nmode = "pre-check"\n[laboratory]\nname = "L"\n'
-        f'[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n'
-        f'plugin = "{plugin}:Slow"\n[dataset]\nmanifest = "manifest.csv"\nselection = "s"\n'
-        '[task]\ntype = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
-        '[[criteria]]\nmetric = "sensitivity"\ngoal = 0.5\nsource = "test"\n')
+    protocol = write_protocol(tmp_path, cases, PLUGIN, "Slow")
     out = tmp_path / "out"
     with run_dir_lock(out):
         second = subprocess.run([sys.executable, "-m", "medeval", "run", str(protocol),

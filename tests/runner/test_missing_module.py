@@ -57,3 +57,22 @@ def test_a_module_only_the_runner_finds_is_said_to_lie_outside(tmp_path: Path,
                       isolation="bubblewrap")
     assert (f"though the runner's own process finds it at {extra / 'acme_here_only.py'}: "
             "that lies outside the environment the sandbox shows") in str(caught.value)
+
+
+def test_a_module_missing_from_an_installed_package_is_no_missing_package():
+    # numpy is installed where the sandbox shows it; 'numpy.no_such_module' is not in it
+    # (as 'sklearn.externals.joblib' is not in scikit-learn since 0.23). Before, the hint
+    # said the environment lacked 'numpy' and that numpy/__init__.py lay outside it.
+    import os
+
+    import numpy
+
+    from medeval.runner.sandbox import missing_module_hint
+
+    hint = missing_module_hint("ModuleNotFoundError: No module named 'numpy.no_such_module'")
+    assert hint == (
+        "it imports 'numpy.no_such_module', which the 'numpy' installed in the Python "
+        f"environment the runner runs in ({os.path.dirname(numpy.__file__)}) does not hold: "
+        "the plugin, or a file it loads (a pickled model), expects another version of "
+        "'numpy' (or misspells the module); install the version it needs there (the run "
+        "records every installed package)")

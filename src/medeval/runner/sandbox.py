@@ -327,18 +327,31 @@ def missing_module_hint(text: str) -> str:
     "it imports 'no_such_pkg', which the Python environment"
     >>> missing_module_hint("ValueError: bad shape")
     ''
+
+    A package the environment holds but without the module named (``numpy.no_such``, an
+    old ``sklearn.externals.joblib``, a pickled model of another version's classes) is
+    said to be installed: another version is wanted, not an installation.
     """
     found = _NO_MODULE.search(text)
     if found is None:
         return ""
-    top = found.group(1).partition(".")[0]
+    name = found.group(1)
+    top = name.partition(".")[0]
     try:
         here = importlib.util.find_spec(top) if top.isidentifier() else None
     except (ImportError, ValueError):
         here = None
-    where = (f", though the runner's own process finds it at {here.origin}: that lies "
-             "outside the environment the sandbox shows" if here is not None and here.origin
-             else "")
+    origin = here.origin if here is not None and here.origin else ""
+    shown = origin and any(os.path.realpath(origin).startswith(bound.rstrip("/") + "/")
+                           for bound in python_binds())
+    if shown and name != top:
+        return (f"it imports {name!r}, which the {top!r} installed in the Python environment "
+                f"the runner runs in ({os.path.dirname(origin)}) does not hold: the plugin, "
+                f"or a file it loads (a pickled model), expects another version of {top!r} "
+                "(or misspells the module); install the version it needs there (the run "
+                "records every installed package)")
+    where = (f", though the runner's own process finds it at {origin}: that lies outside "
+             "the environment the sandbox shows" if origin and not shown else "")
     return (f"it imports {top!r}, which the Python environment the runner runs in "
             f"({sys.prefix}) does not have{where}; the sandbox shows that environment only: "
             "install the package there (the run records every installed package), or ship "

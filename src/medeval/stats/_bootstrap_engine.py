@@ -217,8 +217,10 @@ def _interval(run: _Run, thetas: NDArray[np.float64], units: Units, *, method: s
     if method == "percentile":
         probs = (alpha / 2, 1 - alpha / 2)
     else:
+        # A statistic of exact sums ties only where its float is equal: no tolerance.
+        exact = getattr(run.stat, "exact_ties", False)
         probs = _bca_levels(theta, thetas, run.stat.jackknife(units), alpha, run.notes,
-                            n_obs=units.n_obs)
+                            n_obs=0 if exact else units.n_obs)
         if any(math.isnan(p) for p in probs):
             return
     low, high = np.quantile(thetas, probs, method="linear")

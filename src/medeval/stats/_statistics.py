@@ -36,7 +36,10 @@ class WeightedStatistic(Protocol):
     Optionally (read with ``getattr``): ``why_undefined()``, why the value on the data
     is NaN; ``left_out_reason()``, what a resample on which the statistic is undefined
     lacks ("there is no ..."); ``stratify_by``, the stratification that avoids such
-    resamples (:data:`BY_CLASS`, :data:`BY_PREDICTION`), where one does.
+    resamples (:data:`BY_CLASS`, :data:`BY_PREDICTION`), where one does; ``exact_ties``,
+    true where every value is a ratio of whole numbers summed exactly (below 2**53), so
+    that a resample ties the estimate exactly when its float equals it (BCa then takes
+    no rounding tolerance).
     """
 
     def value(self) -> float: ...
@@ -63,6 +66,12 @@ class RatioStatistic:
         self.denominator = np.asarray(denominator, dtype=np.float64)
         self.undefined = undefined
         self.stratify_by = stratify_by
+        #: Whole-number terms: every resample's sums (at most n times the largest term)
+        #: are exact, and a ratio of exact sums is one correctly rounded division.
+        self.exact_ties = all(
+            np.array_equal(terms, np.round(terms))
+            and terms.size * float(np.abs(terms).max(initial=0.0)) < 2.0**53
+            for terms in (self.numerator, self.denominator))
 
     def why_undefined(self) -> str | None:
         """Why the value on the data is NaN (its denominator 0), when the metric says."""
@@ -238,6 +247,8 @@ class AucStatistic:
     def __init__(self, positive: NDArray[np.bool_], score: NDArray[np.float64]) -> None:
         self.positive = positive
         self.score = score
+        # Counts of pairs, twice the wins at most n**2 / 2: exact below 2**53.
+        self.exact_ties = score.size < 2**26
         self.order = np.argsort(score)  # ties are summed group by group: any order
         sorted_score = score[self.order]
         new_group = np.empty(score.size, dtype=bool)

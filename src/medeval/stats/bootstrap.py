@@ -174,7 +174,9 @@ def bootstrap_ci(
     estimate. A resample that ties it in exact arithmetic (the data's values in another
     order) is counted as a tie when its float value lies within the rounding error of a
     sum of the observations; scipy compares the floats, whose last bits depend on the
-    order of the sum. When every jackknife value is equal
+    order of the sum. Proportions, AUCs and pooled ratios of counts are ratios of exact
+    whole-number sums: for them only an equal float is a tie, as in scipy. When every
+    jackknife value is equal
     (e.g. a sensitivity of 1), :math:`\hat a` is 0. When every resample lies on one side
     of :math:`\hat\theta`, :math:`\hat z_0` is infinite and BCa is undefined (NaN).
 

@@ -398,3 +398,21 @@ def test_points_that_group_no_thousands_are_read_in_a_semicolon_file(tmp_path):
     path = write(tmp_path, "m.csv", "case_id;value\na;1234\nb;2,5\nc;0.834\nd;12.5\n")
     values = read_table(path, columns=["value"]).frame["value"].tolist()
     assert [float(v) for v in values] == [1234.0, 2.5, 0.834, 12.5]
+
+
+def test_a_semicolon_file_written_with_points_reads_its_1000_as_pandas_does(tmp_path):
+    # pandas' to_csv(sep=';') writes decimal points: the column's 0.834 shows its point to
+    # be a decimal one, so its 1.000 and 1.500 are 1.0 and 1.5 (they were refused as
+    # perhaps 1000 and 1500); a column not asked for (a version 1.234) is not looked at.
+    # The reference: pandas reading the file with its own decimal point.
+    frame = pd.DataFrame({"case_id": ["a", "b", "c"], "score": [0.834, 1.0, 1.5],
+                          "version": ["1.234", "1.234", "2.345"]})
+    path = tmp_path / "p.csv"
+    frame.to_csv(path, sep=";", index=False, float_format="%.3f")
+    assert "1.000" in path.read_text()
+    values = read_table(path, columns=["score"]).frame["score"].tolist()
+    assert [float(v) for v in values] == pd.read_csv(path, sep=";")["score"].tolist()
+    # the same cells beside a decimal comma still read both ways: refused
+    write(tmp_path, "q.csv", "case_id;score\na;0,834\nb;1.000\n")
+    with pytest.raises(TableError, match=r"line 3 'score': '1\.000' reads as a thousands"):
+        read_table(tmp_path / "q.csv", columns=["score"])

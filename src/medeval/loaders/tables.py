@@ -306,7 +306,8 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
                                      keep_default_na=False, na_values=[""],
                                      encoding="utf-8")[written]
     if separator == ";":
-        frame = _decimal_commas(frame, [*ids, *text])
+        frame = _decimal_commas(frame, [*ids, *text],
+                                read=[c for c in frame.columns if _nfc(str(c)) in named])
     return frame.rename(columns=lambda c: named.get(_nfc(c), c))
 
 
@@ -325,16 +326,22 @@ _DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]*,[0-9]+(?:[eE][-+]?[0-9]+)?\s*")
 _THOUSANDS_POINT = re.compile(r"\s*[-+]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+\s*")
 
 
-def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str]) -> pd.DataFrame:
+def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str],
+                    read: Sequence[str]) -> pd.DataFrame:
     """A ';'-separated file's cells written with a decimal comma as numbers, also in a
     column that holds a word or an Excel error (``#DIV/0!``): pandas reads such a column
     as text throughout, so that every ``0,83`` in it was no number. Columns ``kept`` stay
-    as read. A cell such as ``1.234``, which is 1234 under Excel's thousands separator or
-    1.234 under a decimal point, is refused (ValueError naming its line and column)."""
-    grouped = [f"line {k + 2} {column!r}: {v!r}" for column in frame.columns
-               if column not in kept and frame[column].dtype.kind not in "biufcmM"
-               for k, v in enumerate(frame[column].tolist())
-               if isinstance(v, str) and _THOUSANDS_POINT.fullmatch(v)]
+    as read. In a column ``read`` (one asked for), a cell such as ``1.234``, which is 1234
+    under Excel's thousands separator or 1.234 under a decimal point, is refused
+    (ValueError naming its line and column), unless the column's other cells show its
+    point to be a decimal point (:func:`_point_is_decimal`)."""
+    grouped = []
+    for column in read:
+        cells = frame[column].tolist()
+        if (column not in kept and frame[column].dtype.kind not in "biufcmM"
+                and not _point_is_decimal(cells)):
+            grouped += [f"line {k + 2} {column!r}: {v!r}" for k, v in enumerate(cells)
+                        if isinstance(v, str) and _THOUSANDS_POINT.fullmatch(v)]
     if grouped:
         raise ValueError(
             "its fields are separated by ';', its decimal mark a comma, but "
@@ -353,6 +360,21 @@ def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str]) -> pd.DataFrame:
                                        for v, n in zip(cells, numbers)],
                                       index=frame.index, dtype=object)
     return frame
+
+
+#: A number written with a decimal point (``0.834``, ``12.5``, ``1.000``).
+_DECIMAL_POINT = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+(?:[eE][-+]?[0-9]+)?\s*")
+
+
+def _point_is_decimal(cells: Sequence[Any]) -> bool:
+    """A column of a ';'-separated file written with decimal points, not Excel's
+    thousands separator: a cell such as ``0.834`` or ``12.5`` that no thousands grouping
+    writes, and no cell with a decimal comma. Its ``1.000`` is then 1.0 (a file written
+    by ``to_csv(sep=';')``, whose scores were refused as ambiguous)."""
+    texts = [v for v in cells if isinstance(v, str)]
+    return (any(_DECIMAL_POINT.fullmatch(v) and not _THOUSANDS_POINT.fullmatch(v)
+                for v in texts)
+            and not any(_DECIMAL_COMMA.fullmatch(v) for v in texts))
 
 
 def _read_parquet(path: Path, what: str) -> pd.DataFrame:

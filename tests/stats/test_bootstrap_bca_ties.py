@@ -125,3 +125,27 @@ def test_distinct_ratios_of_exact_counts_are_no_ties():
                               n_resamples=1000)
     assert est.value == float(ratio(range(20)))
     assert (est.low, est.high) == pytest.approx((low, high), rel=1e-12, abs=0)
+
+
+def decimal_mean(values):
+    # the values as the decimals they are written as (repr), not their binary doubles
+    exact = [Fraction(repr(x)) for x in values]
+    return lambda rows: sum((exact[i] for i in rows), Fraction(0)) / len(rows)
+
+
+@pytest.mark.parametrize("values, seed", [
+    ([-1.1] * 8 + [1.1] * 8 + [0.3, -0.7], 1),  # mixed signs, the mean near 0
+    ([1e6 + 0.1] * 15 + [1e6 + 0.3, 1e6 - 0.2, 1e6], 0),  # far from 0: 1e6 + 0.1 inexact
+    ([0.1, 0.2, 0.3] * 6 + [0.7], 0),  # 0.1 + 0.2 != 0.3 in binary
+])
+def test_means_of_decimals_tie_as_the_decimals_do(values, seed):
+    # Resamples whose decimal sums equal the estimate's (three times 1e6 + 0.1 against
+    # 1e6 + 0.3 and twice 1e6) are ties of the data as written, though their doubles
+    # differ by their representation error; the tolerance holds them as ties, and the
+    # interval is BCa's in exact decimal arithmetic. Before 3e13c46 the floats decided
+    # (these three intervals differed from it).
+    (low, high), _ = exact_bca(decimal_mean(values), len(values), seed=seed,
+                               n_resamples=1000)
+    est = bootstrap_ci(mean_statistic, np.asarray(values), seed=seed, method="bca",
+                       n_resamples=1000)
+    assert (est.low, est.high) == pytest.approx((low, high), rel=1e-12, abs=0)

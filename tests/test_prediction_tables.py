@@ -83,6 +83,18 @@ def test_each_bad_row_fails_its_case_and_a_missing_row_is_missing_output(binary)
     assert result.failures.n_failed == 3  # the others' text read as numbers: scored
 
 
+def test_a_score_written_with_pythons_digit_grouping_fails_its_case(binary):
+    # float('0_83') is 83.0, a score no table writer means (pandas' to_numeric: NaN)
+    folder, cases = binary
+    lines = ["case_id,score"] + [f"{c},{s}" for c, s in zip(cases["case_id"], cases["score"])]
+    lines[1] = f"{cases['case_id'][0]},0_83"
+    (folder / "pred.csv").write_text("\n".join(lines) + "\n")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    assert [(c.case_id, c.detail) for c in result.failures.cases] == [
+        (cases["case_id"][0], f"case {cases['case_id'][0]}: the prediction must hold a number "
+                              "or {\"score\": number}, got '0_83'")]
+
+
 def test_rows_of_no_case_are_refused_naming_them(binary):
     folder, cases = binary
     table = cases[["case_id", "score"]].copy()

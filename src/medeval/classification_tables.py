@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from ._validation import choice, confidence_level, finite_scores, positive_label
 from .errors import InvalidInputError, TableError
 from .evaluation import evaluate_cases
-from .loaders.tables import CaseTable, join_cases, read_table
+from .loaders.tables import CaseTable, join_cases, number_text, read_table
 from .manifest import Case, Manifest, nfc_id
 from .protocol import Protocol
 from .result import NOT_STATED, InputRecord, Result
@@ -324,7 +324,7 @@ def _number(value: Any) -> Any:
         return np.nan
     if isinstance(value, str):
         try:
-            return float(value)
+            return number_text(value)
         except ValueError:
             return np.nan
     try:

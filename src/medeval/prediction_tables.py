@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TableError
-from .loaders.tables import id_hints, read_table
+from .loaders.tables import id_hints, number_text, read_table
 from .manifest import Manifest
 from .result import InputRecord
 from .scoring import Predictions
@@ -87,7 +87,7 @@ def _score(value: Any) -> Any:
     read as text throughout); anything else is left for the task to refuse."""
     if isinstance(value, str):
         try:
-            return float(value)
+            return number_text(value)
         except ValueError:
             return value
     return value
@@ -99,7 +99,7 @@ def _label(value: Any, labels: set[str]) -> Any:
     empty cell as floats; a JSON or Parquet table's 2.0)."""
     if isinstance(value, str) and value not in labels:
         try:
-            number = float(value)
+            number = number_text(value)
         except ValueError:
             return value
         return int(number) if number.is_integer() else value

@@ -416,3 +416,13 @@ def test_a_semicolon_file_written_with_points_reads_its_1000_as_pandas_does(tmp_
     write(tmp_path, "q.csv", "case_id;score\na;0,834\nb;1.000\n")
     with pytest.raises(TableError, match=r"line 3 'score': '1\.000' reads as a thousands"):
         read_table(tmp_path / "q.csv", columns=["score"])
+
+
+def test_a_score_written_with_pythons_digit_grouping_is_refused(tmp_path):
+    # float('0_83') is 83.0 (Python's '_' between digits); pandas reads no such number
+    # (to_numeric gives NaN), and no table writer means one: refused, named with its cell
+    ref = write(tmp_path, "ref.csv", "case_id,label\na,1\nb,0\n")
+    pred = write(tmp_path, "pred.csv", "case_id,score\na,0_83\nb,0.1\n")
+    assert np.isnan(pd.to_numeric(pd.Series(["0_83"]), errors="coerce")[0])
+    with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a \(written a '0_83'\)"):
+        evaluate_classification(ref, pred, threshold=0.5)

@@ -269,6 +269,23 @@ def id_hints(missing: set[str], extra: set[str]) -> str:
     return "".join(f"; {hint}" for hint in hints)
 
 
+def number_text(text: str) -> float:
+    """A table's text cell as the number it spells, as Python's ``float`` reads it
+    (``'０.８３'`` typed full-width is 0.83, spaces around it are dropped), except that
+    ``_`` is refused: ``float`` takes it for Python's digit grouping, so that a cell
+    ``0_83`` would be 83, a value no table writer means (pandas reads no such number).
+
+    >>> number_text(' 1e3 '), number_text('０.８３')
+    (1000.0, 0.83)
+    >>> number_text('0_83')
+    Traceback (most recent call last):
+    ValueError: '0_83' is not a number: '_' groups digits only in Python
+    """
+    if "_" in text:
+        raise ValueError(f"{text!r} is not a number: '_' groups digits only in Python")
+    return float(text)
+
+
 def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
               named: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A CSV file, separated by commas, or by semicolons (their decimal mark a comma, as

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -426,3 +427,19 @@ def test_a_score_written_with_pythons_digit_grouping_is_refused(tmp_path):
     assert np.isnan(pd.to_numeric(pd.Series(["0_83"]), errors="coerce")[0])
     with pytest.raises(InvalidInputError, match=r"not so for case\(s\) a \(written a '0_83'\)"):
         evaluate_classification(ref, pred, threshold=0.5)
+
+
+def test_a_column_written_in_both_unicode_forms_is_refused_not_picked(tmp_path):
+    # a header holding '점수' typed on Windows (NFC) and on macOS (NFD): pandas reads two
+    # columns; renamed alike they were one name, so that one of them was read, unsaid
+    # (a score column), or the id column crashed ('DataFrame' object has no attribute 'str')
+    nfd = unicodedata.normalize("NFD", "점수")
+    assert nfd != "점수" and unicodedata.normalize("NFC", nfd) == "점수"
+    path = write(tmp_path, "p.csv", f"case_id,점수,{nfd}\na,0.1,0.9\n")
+    assert len(pd.read_csv(path).columns) == 3
+    with pytest.raises(TableError, match=r"column\(s\) '점수' written twice, in Unicode's "
+                                         r"two forms"):
+        read_table(path, columns=["점수"])
+    path = write(tmp_path, "q.csv", f"증례,{unicodedata.normalize('NFD', '증례')},점수\na,b,1\n")
+    with pytest.raises(TableError, match=r"column\(s\) '증례' written twice"):
+        read_table(path, columns=["점수"], id_column="증례")

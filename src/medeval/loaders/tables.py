@@ -148,6 +148,17 @@ def read_table(
                 "CP949)") from None
         except (ValueError, ImportError, OSError, pd.errors.ParserError) as exc:
             raise TableError(f"{role} table {where}: cannot be read: {exc}") from exc
+    spellings: dict[str, list[str]] = {}
+    for column in frame.columns:
+        if isinstance(column, str) and _nfc(column) in named:
+            spellings.setdefault(_nfc(column), []).append(column)
+    if twice := [named[form] for form, found in spellings.items() if len(found) > 1]:
+        # renamed alike, the two would be one name: pandas then gives both (a crash), or
+        # one of them, unsaid
+        raise TableError(
+            f"{role} table {where}: column(s) {', '.join(map(repr, twice))} written twice, "
+            "in Unicode's two forms (NFC as Windows writes Hangul, NFD as macOS does), which "
+            "print alike: keep one of each")
     frame = frame.rename(columns=lambda c: named.get(_nfc(c), c) if isinstance(c, str) else c)
     problems = []
     missing = [c for c in [id_column, *columns] if c not in frame.columns]
@@ -292,7 +303,7 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
     Excel writes CSV in locales whose decimal mark is a comma) or tabs when its header
     line names ``id_column`` so; a ``.tsv`` or ``.tab`` file by tabs. Column names are
     compared in NFC: a header saved on macOS (NFD Hangul) names the columns asked for,
-    whose names ``named`` gives by their NFC form; they are returned so named."""
+    whose names ``named`` gives by their NFC form (the caller renames them)."""
     named = dict(named or {})
     if path.suffix.lower() in (".tsv", ".tab"):
         separator = "\t"
@@ -325,7 +336,7 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
     if separator == ";":
         frame = _decimal_commas(frame, [*ids, *text],
                                 read=[c for c in frame.columns if _nfc(str(c)) in named])
-    return frame.rename(columns=lambda c: named.get(_nfc(c), c))
+    return frame
 
 
 def _nfc(name: str) -> str:

@@ -7,6 +7,7 @@ own rasteriser, used here directly) draws from the same polygon. Found in the on
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -46,7 +47,13 @@ def test_an_annotation_file_as_a_mask_reference_says_to_rasterise_it(tmp_path, k
     assert problem.startswith(f"case c1: reference 'labels/c1.json': is not a reference of "
                               f"kind {kind!r} as this task needs (format found: unknown); "
                               "a JSON file (a LabelMe or COCO annotation?)")
-    assert "rasterise" in problem and "read_case_annotations(path).masks()" in problem
+    assert "rasterise" in problem
+    # the call as printed names every argument the function requires (root is
+    # keyword-only and required: 'read_case_annotations(path)' raised a TypeError)
+    call = problem[problem.index("read_case_annotations("):].partition(").masks()")[0]
+    required = [name for name, p in inspect.signature(read_case_annotations).parameters.items()
+                if p.default is p.empty and p.kind is p.KEYWORD_ONLY]
+    assert required == ["root"] and all(f"{name}=" in call for name in required)
 
 
 def test_the_advice_followed_gives_the_polygon_as_pycocotools_draws_it(tmp_path):

@@ -52,8 +52,8 @@ def annotation_file_hint(kind: str, target: str) -> str:
     return ("; a JSON file (a LabelMe or COCO annotation?) holds polygons, not a mask: the "
             "segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
             "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask "
-            "image of its frame's size (medeval.loaders.read_case_annotations(path)"
-            ".masks().any(axis=0), 0/1) and name that file as the reference")
+            "image of its frame's size (medeval.loaders.read_case_annotations(path, "
+            "root=data_root).masks().any(axis=0), 0/1) and name that file as the reference")
 
 
 def first_non_utf8(file: Path) -> str:

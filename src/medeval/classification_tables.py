@@ -339,10 +339,13 @@ def _patients(joined: pd.DataFrame, column: str | None, case_ids: NDArray[Any],
     if not column:
         return [str(c) for c in case_ids]
     patients = joined[column]
-    if patients.isna().any():
-        missing = case_ids[patients.isna().to_numpy()].tolist()
+    blank = patients.isna() | (patients.astype(str).str.strip() == "")
+    if blank.any():
+        missing = case_ids[blank.to_numpy()].tolist()
         raise TableError(
             f"reference table {table.source}: empty {column!r} for case(s) "
             f"{', '.join(missing)}"
         )
-    return [str(p) for p in patients]
+    # without the spaces around them, as a manifest's patient_id ('00005 ' is patient
+    # 00005, as it was while the column was read as numbers)
+    return [str(p).strip() for p in patients]

@@ -351,12 +351,15 @@ def _check_signal_files(head: Any, header: Path) -> None:
     offsets = head.byte_offset or [None] * head.n_sig
     frame_bytes: dict[str, float] = {}
     start: dict[str, int] = {}
+    packed: dict[str, int] = {}  # a format 310 file's samples per frame
     for name, fmt, n, offset in zip(head.file_name, head.fmt, spf, offsets):
         if name == "~":
             continue
         size = _BYTES_PER_SAMPLE.get(str(fmt))
         frame_bytes[name] = frame_bytes.get(name, 0.0) + (size or 0.0) * n
         start[name] = int(offset or 0)
+        if str(fmt) == "310":
+            packed[name] = packed.get(name, 0) + n
     for name, per_frame in frame_bytes.items():
         data = header.parent / name
         if Path(name).is_absolute() or ".." in Path(name).parts:
@@ -379,6 +382,10 @@ def _check_signal_files(head: Any, header: Path) -> None:
             )
         if head.sig_len and per_frame:
             needed = start[name] + math.ceil(head.sig_len * per_frame)
+            if (head.sig_len * packed.get(name, 0)) % 3 == 2:
+                # format 310 keeps the second sample of three in bits 1-10 of the
+                # second 16-bit word: a last group of two needs both words, 4 bytes
+                needed += 1
             have = data.stat().st_size
             if have < needed:
                 raise LoaderError(

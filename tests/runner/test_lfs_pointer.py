@@ -61,3 +61,34 @@ def test_only_small_files_starting_as_a_pointer_are_pointers(tmp_path: Path):
     (sub / "head.onnx").write_text(POINTER)
     assert lfs_pointers([tmp_path]) == [tmp_path / "model.onnx", sub / "head.onnx"]
     assert lfs_pointers([tmp_path / "weights.pt"]) == []
+
+
+COMMAND = '''
+import sys
+
+import onnxruntime
+
+onnxruntime.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])
+'''
+
+
+@needs_bwrap
+def test_a_command_whose_weights_are_an_lfs_pointer_gets_a_note(tmp_path: Path, capsys):
+    # A command loads its weights in every case: each case fails (exit-code), the run is
+    # not refused, and the pointer was named nowhere (docs/runner.md said it was).
+    pytest.importorskip("onnxruntime", reason="the submissions extra is not installed")
+    import shlex
+    import sys
+
+    from medeval.cli import main
+
+    manifest = write_set(tmp_path, ["c1", "c2"])
+    script = write_algorithm(tmp_path, COMMAND, name="predict.py")
+    script.with_name("model.onnx").write_text(POINTER)
+    command = f"{shlex.quote(sys.executable)} {script} {script.with_name('model.onnx')}"
+    assert main(["predict", "--command", command, "--manifest", str(manifest), "--out",
+                 str(tmp_path / "run"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "cases 2: done 0, failed 2" in out and "Protobuf parsing failed" in out
+    assert ("  note: 2 failed case(s) (c1, c2): model.onnx is a Git LFS pointer (130 bytes), "
+            "not the file it stands for") in out

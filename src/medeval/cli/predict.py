@@ -121,7 +121,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     for reason, count in summary.reasons.items():
         lines.append(f"    {reason:<17} {count}")
     lines += _failure_lines(summary.failures, summary.out_dir)
-    lines += runner_notes(summary.data)
+    lines += runner_notes(summary.data) + lfs_notes(summary.failures, spec.binds)
     latency = summary.latency_s
     ran = summary.cases - summary.resumed - len(summary.data.get("not_run", []))
     pace = (f"{summary.throughput_per_s:.1f} cases/s" if ran else
@@ -193,9 +193,27 @@ def runner_notes(data: Any) -> list[str]:
         asking = [case_id for case_id, failure in failures.items()
                   if hint(f"{failure.get('detail')}\n{failure.get('stderr_tail')}")]
         if asking:
-            notes.append(f"  note: {len(asking)} failed case(s) ({', '.join(asking[:3])}"
-                         f"{', ...' if len(asking) > 3 else ''}): " + hint(words))
+            notes.append(_note(asking, hint(words)))
     return notes
+
+
+def lfs_notes(failures: Any, binds: Any) -> list[str]:
+    """A line of advice under the cases the algorithm failed (its exception, exit code or
+    setup) where its files hold Git LFS pointers instead of the files: a command, or a
+    plugin loading its model in ``predict``, fails each case rather than its loading,
+    whose message names them already."""
+    from ..runner._lfs import lfs_pointer_hint
+
+    failed = [case_id for case_id, failure in failures.items()
+              if failure["reason"] in ("exception", "exit-code", "setup")]
+    hint = lfs_pointer_hint(binds) if failed else ""
+    return [_note(failed, hint)] if hint else []
+
+
+def _note(cases: list[str], advice: str) -> str:
+    """A ``note:`` line naming the first three of ``cases``."""
+    return (f"  note: {len(cases)} failed case(s) ({', '.join(cases[:3])}"
+            f"{', ...' if len(cases) > 3 else ''}): {advice}")
 
 
 def _last_line(text: str) -> str:

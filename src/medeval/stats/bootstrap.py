@@ -172,11 +172,12 @@ def bootstrap_ci(
     :func:`scipy.stats.bootstrap` with the same generator (``rng.integers(0, n, (B,
     n))``), so the two give the same interval; for BCa, where no resample ties the
     estimate. A resample that ties it in exact arithmetic (the data's values in another
-    order) is counted as a tie when its float value lies within the rounding error of a
-    sum of the observations; scipy compares the floats, whose last bits depend on the
-    order of the sum. Proportions, AUCs and pooled ratios of counts are ratios of exact
-    whole-number sums: for them only an equal float is a tie, as in scipy. When every
-    jackknife value is equal
+    order, or decimal values whose sums are equal as written, 0.1 + 0.2 and 0.3) is
+    counted as a tie when its float value lies within the rounding error of a sum of the
+    observations; scipy compares the floats, whose last bits depend on the order of the
+    sum and on the decimals' binary representation. Proportions, AUCs and pooled ratios
+    of counts are ratios of exact whole-number sums: for them only an equal float is a
+    tie, as in scipy. When every jackknife value is equal
     (e.g. a sensitivity of 1), :math:`\hat a` is 0. When every resample lies on one side
     of :math:`\hat\theta`, :math:`\hat z_0` is infinite and BCa is undefined (NaN).
 

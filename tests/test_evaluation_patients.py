@@ -32,6 +32,7 @@ from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
 from medeval import evaluate
+from medeval.report.notes_ko import warning_ko
 
 PROTOCOL = """\
 [test]
@@ -416,3 +417,9 @@ def test_patient_ids_differing_in_leading_zeros_are_warned(tmp_path):
             "and '1'; if they are one patient, write the id one way in the manifest"
             ) in result.warnings
     assert result.dataset.n_patients == manifest["patient_id"].nunique()
+    # the Korean certificate prints it in Korean (it printed the English, marked as the
+    # original); the wording by hand
+    assert warning_ko(next(w for w in result.warnings if "leading zeros" in w)) == (
+        "전체 증례: 앞자리 0만 다른 환자 ID를 서로 다른 환자로 셌습니다 (스프레드시트가 일부 "
+        "ID를 숫자로 읽었을 수 있습니다): '0', '00000'; '00001', '1'. 같은 환자라면 "
+        "매니페스트에 ID를 한 가지로 적으십시오")

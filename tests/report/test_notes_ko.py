@@ -197,12 +197,13 @@ def _task_notes() -> list[str]:
                             unreplaced="worst_distance_mm").note))
     out += _coco_notes()
     out += _reader_study_notes()
-    # the evaluation's own: six patients each written in two letter cases (five shown)
+    # the evaluation's own: six patients each written in two letter cases (five shown),
+    # one with and without leading zeros
     from medeval.evaluation import _patients_alike
 
     out += [w.removeprefix("all cases: ") for w in _patients_alike(
         [replace(_row(i, {}), patient_id=p) for i, p in enumerate(
-            [f"{c}-1" for c in "ABCDEF"] + [f"{c}-1" for c in "abcdef"])])]
+            [f"{c}-1" for c in "ABCDEF"] + [f"{c}-1" for c in "abcdef"] + ["007", "7"])])]
     # ... two case ids in two letter cases
     from medeval.evaluation import _case_ids_alike
 

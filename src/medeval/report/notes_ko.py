@@ -375,6 +375,12 @@ NOTES: tuple[Note, ...] = (
          r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
          "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "
          "매니페스트에 ID를 한 가지로 적으십시오", {"shown": lambda t: _spellings(t)}),
+    Note(r"patient ids that differ only in leading zeros \(a spreadsheet read some as "
+         r"numbers\?\) are counted as different patients: (?P<shown>.+); if they are one "
+         r"patient, write the id one way in the manifest",
+         "앞자리 0만 다른 환자 ID를 서로 다른 환자로 셌습니다 (스프레드시트가 일부 ID를 숫자로 "
+         "읽었을 수 있습니다): {shown}. 같은 환자라면 매니페스트에 ID를 한 가지로 적으십시오",
+         {"shown": lambda t: _spellings(t)}),
     Note(r"(?P<column>.+?) values that differ only in letter case are different subgroups: "
          r"(?P<shown>.+); if they are one, write the value one way in the manifest",
          "대소문자만 다른 {column} 값을 서로 다른 하위군으로 나눴습니다: {shown}. 같은 값이라면 "

@@ -36,3 +36,21 @@ def test_an_integer_past_any_float_fails_its_case_only(tmp_path):
     assert "(401 digits) is too large for any number a float can hold" in \
         failed[first.stem].detail
     assert second.stem not in failed
+
+
+def test_a_utf16_prediction_is_named_utf16_not_cp949(tmp_path):
+    # Windows PowerShell 5's 'echo ... > c0.json' writes UTF-16 LE with its byte order
+    # mark (FF FE): it was said to be CP949 from a Korean Windows program ('byte 0, ff')
+    from medeval.manifest import Case
+    from medeval.tasks._scalar_json import read_json_prediction
+    from medeval.tasks.base import PredictionError
+
+    (tmp_path / "c0.json").write_bytes('{"score": 0.8}'.encode("utf-16"))
+    assert (tmp_path / "c0.json").read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    case = Case("c0", "p0", ("c0.png",), "1")
+    with pytest.raises(PredictionError, match=r"^case c0: c0\.json is UTF-16 text, not "
+                                              r"UTF-8 \(Windows PowerShell 5"):
+        read_json_prediction(case, tmp_path)
+    (tmp_path / "c0.json").write_bytes('{"score": 0.8, "비고": 1}'.encode("cp949"))
+    with pytest.raises(PredictionError, match=r"is not UTF-8 text \(byte 16, ba; .* CP949"):
+        read_json_prediction(case, tmp_path)

@@ -30,6 +30,12 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
             return json.loads(text, parse_int=_float_sized)
         return json.loads(text)
     except UnicodeDecodeError as exc:
+        if exc.object[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16's byte order mark
+            raise PredictionError(
+                f"case {case.case_id}: {path.name} is UTF-16 text, not UTF-8 (Windows "
+                "PowerShell 5 writes UTF-16 with '>' and Out-File): write it as UTF-8 "
+                "(Out-File -Encoding utf8, which writes UTF-8 with a byte order mark, read "
+                "as UTF-8)") from None
         raise PredictionError(
             f"case {case.case_id}: {path.name} is not UTF-8 text (byte {exc.start}, "
             f"{exc.object[exc.start:exc.start + 1].hex()}; a program on Korean Windows "

@@ -343,17 +343,27 @@ def test_scores_typed_full_width_are_numbers_and_refusals_show_the_cell(tmp_path
         assert part in message
 
 
-def test_a_patient_column_of_digits_keeps_its_leading_zeros(tmp_path):
+@pytest.mark.parametrize("space", ["", " "], ids=["digits", "spaced"])
+def test_a_patient_column_is_read_as_text_without_its_spaces(tmp_path, space):
     # --patient-column of a CSV was read as numbers: patient 00005 became 5 in the
-    # result's rows (the same patients, other ids than the hospital's)
+    # result's rows (the same patients, other ids than the hospital's). Read as text
+    # (3aea8c8), ' 00005' and '00005' were two patients (as numbers they were one, and a
+    # manifest's patient_id is stripped): one again
     ref = write(tmp_path, "ref.csv", "case_id,label,patient\n" + "".join(
-        f"c{k},{k % 2},{k // 2:05d}\n" for k in range(8)))
+        f"c{k},{k % 2},{space * (k % 2)}{k // 2:05d}\n" for k in range(8)))
     pred = write(tmp_path, "pred.csv", "case_id,score\n" + "".join(
         f"c{k},{(k % 2) * 0.5 + k / 40}\n" for k in range(8)))
     result = evaluate_classification(ref, pred, threshold=0.5, patient_column="patient")
-    expected = pd.read_csv(ref, dtype=str).set_index("case_id")["patient"]
+    expected = pd.read_csv(ref, dtype=str).set_index("case_id")["patient"].str.strip()
     assert {c["case_id"]: c["patient_id"] for c in result.cases} == expected.to_dict()
     assert result.dataset.n_patients == expected.nunique() == 4
+
+
+def test_a_patient_id_of_spaces_is_empty(tmp_path):
+    ref = write(tmp_path, "ref.csv", "case_id,label,patient\nc0,0,00001\nc1,1,  \n")
+    with pytest.raises(TableError, match=r"empty 'patient' for case\(s\) c1$"):
+        evaluate_classification(ref, write(tmp_path, "p.csv", "case_id,score\nc0,.1\nc1,.9\n"),
+                                threshold=0.5, patient_column="patient")
 
 
 @pytest.mark.parametrize("ref, pred, error, match", [
@@ -443,20 +453,3 @@ def test_a_column_written_in_both_unicode_forms_is_refused_not_picked(tmp_path):
     path = write(tmp_path, "q.csv", f"증례,{unicodedata.normalize('NFD', '증례')},점수\na,b,1\n")
     with pytest.raises(TableError, match=r"column\(s\) '증례' written twice"):
         read_table(path, columns=["점수"], id_column="증례")
-
-
-def test_a_patient_id_with_spaces_around_it_is_that_patient(tmp_path):
-    # read as text (3aea8c8), ' 00005' and '00005' were two patients (as numbers they were
-    # one, and a manifest's patient_id is stripped): one again; a blank one is refused
-    ref = write(tmp_path, "ref.csv", "case_id,label,patient\n" + "".join(
-        f"c{k},{k % 2},{' ' * (k % 2)}{k // 2:05d}\n" for k in range(8)))
-    pred = write(tmp_path, "pred.csv", "case_id,score\n" + "".join(
-        f"c{k},{(k % 2) * 0.5 + k / 40}\n" for k in range(8)))
-    result = evaluate_classification(ref, pred, threshold=0.5, patient_column="patient")
-    expected = pd.read_csv(ref, dtype=str).set_index("case_id")["patient"].str.strip()
-    assert {c["case_id"]: c["patient_id"] for c in result.cases} == expected.to_dict()
-    assert result.dataset.n_patients == expected.nunique() == 4
-    write(tmp_path, "ref.csv", "case_id,label,patient\nc0,0,00001\nc1,1,  \n")
-    with pytest.raises(TableError, match=r"empty 'patient' for case\(s\) c1$"):
-        evaluate_classification(ref, write(tmp_path, "p.csv", "case_id,score\nc0,.1\nc1,.9\n"),
-                                threshold=0.5, patient_column="patient")

@@ -72,13 +72,21 @@ def test_a_reference_with_thousands_separators_or_a_unit_says_how_to_write_it(st
     manifest.loc[1, "reference"] = "1,005.7"
     manifest.loc[2, "reference"] = "5.4 mm"
     manifest.loc[3, "reference"] = "85%"
+    # a decimal comma; and '_', which Python's float() reads as digit grouping (float('5_4')
+    # is 54.0, by hand), pandas' to_numeric not at all
+    manifest.loc[4, "reference"] = "5,4"
+    manifest.loc[5, "reference"] = "5_4"
+    assert float("5_4") == 54.0 and np.isnan(pd.to_numeric(pd.Series(["5_4"]),
+                                                           errors="coerce")[0])
     manifest.to_csv(folder / "manifest.csv", index=False)
     with pytest.raises(medeval.ManifestError) as caught:
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
     message = str(caught.value)
     assert "'1,005.7' is not a finite number; a thousands separator? write 1005.7" in message
-    assert ("'5.4 mm' is not a finite number; write the number alone: the unit is the "
-            "protocol's (mm)") in message
+    assert ("'5.4 mm' is not a finite number; write the number alone, in the protocol's "
+            "unit (mm)") in message
+    assert "'5,4' is not a finite number; a decimal comma? write 5.4" in message
+    assert "reference '5_4' is not a finite number" in message
     assert ("'85%' is not a finite number; a percentage (Excel's % format)? write the number "
             "in the protocol's unit (mm), 85% as 85 or 0.85 as the unit says") in message
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from ..loaders.tables import number_text
 from ..manifest import Case
 from ..metrics.agreement import bland_altman, lins_ccc, mae, rmse
 from ._scalar_json import read_json_prediction
@@ -59,17 +60,19 @@ class Measurement(TaskType):
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the reference is not a finite number."""
         try:
-            value = float(case.reference)
+            value = number_text(case.reference)  # not 0_5, which float() reads as 5
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
             text = case.reference.strip()
             hint = (f"; a thousands separator? write {text.replace(',', '')}"
                     if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text) else
+                    f"; a decimal comma? write {text.replace(',', '.')}"
+                    if re.fullmatch(r"[-+]?[0-9]*,[0-9]+", text) else
                     "; a percentage (Excel's % format)? write the number in the protocol's "
                     f"unit ({getattr(self.spec, 'unit', None)}), 85% as 85 or 0.85 as the "
                     "unit says" if re.fullmatch(r"[-+]?[0-9.]+\s*[%％]", text) else
-                    "; write the number alone: the unit is the protocol's "
+                    "; write the number alone, in the protocol's unit "
                     f"({getattr(self.spec, 'unit', None)})"
                     if re.fullmatch(r"[-+]?[0-9.]+\s*[^\s0-9.]+", text) else "")
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "

@@ -204,3 +204,79 @@ def test_a_prediction_left_at_the_models_resolution_is_named(tmp_path):
         with pytest.raises(CompatibilityError) as info:
             check_compatible(mask(shapes[0]), mask(shapes[1]))
         assert "resize" not in str(info.value) and "swapped" not in str(info.value)
+
+
+def _written(tmp_path, image, name):
+    """``image`` (SimpleITK) written as NIfTI and read back by medeval."""
+    import SimpleITK as sitk
+
+    path = tmp_path / name
+    sitk.WriteImage(image, str(path))
+    return read_image(path)
+
+
+def _volume(sitk, direction):
+    """A 4 x 6 x 8 (z, y, x) label volume at 0.7 x 0.7 x 5 mm (x, y, z)."""
+    image = sitk.GetImageFromArray(np.arange(192, dtype=np.uint8).reshape(4, 6, 8) % 3)
+    image.SetSpacing((0.7, 0.7, 5.0))
+    image.SetOrigin((20.0, 15.0, -30.0))
+    image.SetDirection(direction)
+    return image
+
+
+def _corner_points(sitk, image):
+    size = image.GetSize()
+    return sorted(tuple(np.round(image.TransformIndexToPhysicalPoint(
+        tuple(int(b * (n - 1)) for b, n in zip(bits, size))), 4))
+        for bits in np.ndindex(2, 2, 2))
+
+
+@pytest.mark.parametrize("direction", [
+    (-1, 0, 0, 0, -1, 0, 0, 0, 1),  # stored RAS: DICOMOrient flips x and y
+    (0, 0, 1, 1, 0, 0, 0, 1, 0),    # a permuted acquisition: DICOMOrient swaps the axes
+])
+def test_a_reoriented_prediction_is_said_to_be_the_same_voxels(tmp_path, direction):
+    # Found in the volumes-pass: a mask reoriented to LPS by SimpleITK's DICOMOrient (or
+    # nibabel's as_closest_canonical) failed naming both origins and directions only.
+    # SimpleITK's own corner points show the two grids hold the same voxel centres.
+    import SimpleITK as sitk
+
+    reference = _volume(sitk, direction)
+    reoriented = sitk.DICOMOrient(reference, "LPS")
+    assert _corner_points(sitk, reference) == _corner_points(sitk, reoriented)
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(_written(tmp_path, reference, "ref.nii.gz"),
+                         _written(tmp_path, reoriented, "pred.nii.gz"))
+    message = str(info.value)
+    assert "the same voxels in space stored in another axis order or orientation" in message
+    assert "CopyInformation" in message and "(z, y, x) order" in message
+    assert "transposed" not in message  # the shape's own hint is not given beside it
+
+
+def test_a_prediction_resampled_to_1_mm_is_said_so(tmp_path):
+    import SimpleITK as sitk
+
+    reference = _volume(sitk, (1, 0, 0, 0, 1, 0, 0, 0, 1))
+    # SimpleITK's Resample onto 1 mm over the same extent: 8 x 0.7 = 5.6 -> 6 columns,
+    # 4 x 5 = 20 -> 20 slices
+    resampled = sitk.Resample(reference, (6, 4, 20), sitk.Transform(), sitk.sitkNearestNeighbor,
+                              reference.GetOrigin(), (1.0, 1.0, 1.0), reference.GetDirection())
+    with pytest.raises(CompatibilityError, match=r"resampled to a spacing of \(1, 1, 1\) mm"):
+        check_compatible(_written(tmp_path, reference, "ref.nii.gz"),
+                         _written(tmp_path, resampled, "pred.nii.gz"))
+
+
+def test_a_prediction_without_geometry_and_a_shifted_one(tmp_path):
+    import SimpleITK as sitk
+
+    reference = _volume(sitk, (-1, 0, 0, 0, -1, 0, 0, 0, 1))
+    bare = sitk.GetImageFromArray(sitk.GetArrayFromImage(reference))  # no CopyInformation
+    with pytest.raises(CompatibilityError, match="an array saved without geometry"):
+        check_compatible(_written(tmp_path, reference, "ref.nii.gz"),
+                         _written(tmp_path, bare, "bare.nii.gz"))
+    shifted = sitk.Image(reference)
+    shifted.SetOrigin((30.0, 15.0, -30.0))  # 10 mm along x: other voxels, no hint
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(_written(tmp_path, reference, "ref.nii.gz"),
+                         _written(tmp_path, shifted, "shifted.nii.gz"))
+    assert " — " not in str(info.value) and "origin_mm" in str(info.value)

@@ -10,11 +10,13 @@ found, each with the reference's value beside the prediction's.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .errors import CompatibilityError
 
@@ -148,14 +150,23 @@ def _images(
     channels: bool,
 ) -> list[str]:
     problems = []
+    geometry = _geometry(ref, pred, tol_mm, tol_dir)
+    regridded = ""
+    if geometry and ref.spacing_mm is not None and pred.spacing_mm is not None:
+        regridded = _regridded(ref, pred, tol_mm)
+        geometry[-1] += regridded + (" (in (z, y, x) order: SimpleITK's GetSpacing() "
+                                     "and GetOrigin() reversed, its direction's rows and "
+                                     "columns too)")
+    # the shape's own hints (transposed, the model's resolution) where the geometry
+    # does not explain the shape better
+    hint = "" if regridded else (_swapped(ref.shape, pred.shape)
+                                 or _resized(ref.shape, pred.shape))
     if channels and ref.shape != pred.shape:
-        problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}"
-                        + (_swapped(ref.shape, pred.shape) or _resized(ref.shape, pred.shape)))
+        problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}" + hint)
     elif ref.shape[:3] != pred.shape[:3]:
         problems.append(f"grid (z, y, x): reference {ref.shape[:3]}, prediction "
-                        f"{pred.shape[:3]}" + (_swapped(ref.shape, pred.shape)
-                                               or _resized(ref.shape, pred.shape)))
-    problems += _geometry(ref, pred, tol_mm, tol_dir)
+                        f"{pred.shape[:3]}" + hint)
+    problems += geometry
     if labels is not None:
         allowed = set(labels)
         for role, image in (("reference", ref), ("prediction", pred)):
@@ -204,6 +215,46 @@ def _geometry(ref: Any, pred: Any, tol_mm: float, tol_dir: float) -> list[str]:
             f"{pred.direction.round(6).tolist()}"
         )
     return problems
+
+
+def _corners(image: Any) -> NDArray[np.float64]:
+    """The physical points (z, y, x) of the centres of an image's eight corner voxels."""
+    last = np.array(image.shape[:3]) - 1
+    return np.array([image.physical_point(last * np.array(bits))
+                     for bits in itertools.product((0, 1), repeat=3)])
+
+
+def _regridded(ref: Any, pred: Any, tol_mm: float) -> str:
+    """A hint where a prediction off its reference's grid still covers the reference's
+    volume: the same voxel centres in space stored in another axis order or orientation
+    (reoriented), or the same extent at another spacing (resampled)."""
+    here, there = _corners(ref), _corners(pred)
+    apart = np.linalg.norm(here[:, None, :] - there[None, :, :], axis=2).min(axis=1)
+    if sorted(ref.shape[:3]) == sorted(pred.shape[:3]) and np.max(apart) <= tol_mm + 1e-6:
+        return (" — the same voxels in space stored in another axis order or orientation "
+                "(reoriented, as nibabel's as_closest_canonical or SimpleITK's DICOMOrient "
+                "do): write the prediction on the reference's grid, with the reference's "
+                "geometry (SimpleITK's CopyInformation from the reference), without "
+                "reorienting it")
+    if np.allclose(pred.spacing_mm, 1.0) and not np.any(pred.origin_mm) and \
+            np.array_equal(pred.direction, np.eye(3)):
+        return (" — the prediction states 1 mm, origin 0 and the identity direction, what "
+                "an array saved without geometry gets (SimpleITK's GetImageFromArray, "
+                "nibabel's Nifti1Image(mask, None)): copy the reference's geometry into it "
+                "(SimpleITK's CopyInformation from the reference)")
+    extent = np.multiply(ref.shape[:3], ref.spacing_mm)
+    other = np.multiply(pred.shape[:3], pred.spacing_mm)
+    slack = np.maximum(ref.spacing_mm, pred.spacing_mm)
+    if not np.allclose(ref.spacing_mm, pred.spacing_mm, rtol=0, atol=tol_mm) and \
+            np.all(np.abs(extent - other) <= slack) and \
+            np.max(np.linalg.norm(ref.direction - pred.direction, axis=0)) <= 1e-3 and \
+            np.linalg.norm(np.subtract(ref.origin_mm, pred.origin_mm)) <= np.max(slack):
+        shown = ", ".join(f"{v:g}" for v in pred.spacing_mm)
+        return (f" — the reference's volume resampled to a spacing of ({shown}) mm: "
+                "resample the output back onto the reference's grid (nearest neighbour "
+                "for labels; SimpleITK's Resample with the reference as reference image) "
+                "before writing it")
+    return ""
 
 
 def _signals(ref: Any, pred: Any, tol_s: float) -> list[str]:

@@ -398,7 +398,14 @@ def test_what_excel_and_pandas_write_is_named_in_the_refusal(tmp_path, ref, pred
     ("case_id;value\na;1.234\nb;2,5\nc;12.345.678\n", "value",
      r"line 2 'value': '1\.234', line 4 'value': '12\.345\.678' reads as a thousands "
      r"separator"),
-], ids=["blank-rows", "blank-id", "thousands-point"])
+    # lines as the file numbers them (pandas skips blank lines, a quoted cell holds a line
+    # break): by hand, the header is line 1, a's row 2-3, the blank line 4, b's row 5
+    ("case_id;value;note\na;1;\"x\ny\"\n\nb;1.234;z\n", "value",
+     r"line 5 'value': '1\.234' reads as"),
+    ("case_id,label,note\na,1,\"x\ny\"\n  \n,0,z\n", "label",
+     r"empty 'case_id' on line\(s\) 5$"),
+], ids=["blank-rows", "blank-id", "thousands-point", "line-after-breaks",
+        "id-line-after-breaks"])
 def test_what_excel_writes_in_a_table_is_refused_named(tmp_path, text, column, match):
     with pytest.raises(TableError, match=match):
         read_table(write(tmp_path, "t.csv", text), columns=[column])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import unicodedata
@@ -174,12 +175,14 @@ def read_table(
             lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v)
         empty = ids.isna() | (ids.astype(str).str.strip() == "")
         if empty.any():
-            csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (
-                ".parquet", ".json")  # a CSV's header is line 1; other rows count from 1
-            rows = [str(i + (2 if csv else 1)) for i in empty.to_numpy().nonzero()[0]]
+            is_csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (
+                ".parquet", ".json")  # a CSV's lines as the file has them; other rows from 1
+            line = (_csv_lines(Path(where), _separator(Path(where), id_column), len(frame))
+                    if is_csv else [k + 1 for k in range(len(frame))])
+            rows = [str(line[i]) for i in empty.to_numpy().nonzero()[0]]
             blank = all(pd.isna(v) or (isinstance(v, str) and not v.strip())
                         for v in frame[empty.to_numpy()].to_numpy(dtype=object).ravel())
-            problems.append(f"empty {id_column!r} " + ("on line(s) " if csv else
+            problems.append(f"empty {id_column!r} " + ("on line(s) " if is_csv else
                                                        "in row(s) ") + _listing(rows) + (
                 " (every field blank: rows Excel writes where cells were cleared, not "
                 "deleted; delete them)" if blank else ""))
@@ -305,13 +308,7 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
     compared in NFC: a header saved on macOS (NFD Hangul) names the columns asked for,
     whose names ``named`` gives by their NFC form (the caller renames them)."""
     named = dict(named or {})
-    if path.suffix.lower() in (".tsv", ".tab"):
-        separator = "\t"
-    else:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = handle.readline().rstrip("\r\n")
-        separator = next((s for s in (",", ";", "\t") if _nfc(id_column) in
-                          [_nfc(f.strip().strip('"')) for f in header.split(s)]), ",")
+    separator = _separator(path, id_column)
     # the header's own spellings of the columns read as text, as pandas matches them
     header_names = [str(c) for c in
                     pd.read_csv(path, sep=separator, nrows=0, encoding="utf-8").columns]
@@ -335,8 +332,35 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
                                      encoding="utf-8")[written]
     if separator == ";":
         frame = _decimal_commas(frame, [*ids, *text],
-                                read=[c for c in frame.columns if _nfc(str(c)) in named])
+                                read=[c for c in frame.columns if _nfc(str(c)) in named],
+                                lines=lambda: _csv_lines(path, separator, len(frame)))
     return frame
+
+
+def _separator(path: Path, id_column: str) -> str:
+    """A CSV file's field separator: a tab for a ``.tsv`` or ``.tab`` file, else ';' or a
+    tab where the header line names ``id_column`` so, else ','."""
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = handle.readline().rstrip("\r\n")
+    return next((s for s in (",", ";", "\t") if _nfc(id_column) in
+                 [_nfc(f.strip().strip('"')) for f in header.split(s)]), ",")
+
+
+def _csv_lines(path: Path, separator: str, rows: int) -> list[int]:
+    """The line of the file on which each of the ``rows`` rows pandas read starts, the
+    header's being 1: pandas skips blank lines, and a quoted cell may hold line breaks,
+    so that a row's line is not its index + 2 (which is given where the file's rows,
+    counted so, are not ``rows``)."""
+    starts, end = [], 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if record and not (len(record) == 1 and not record[0].strip()):
+                starts.append(start)
+    return starts[1:] if len(starts) == rows + 1 else [k + 2 for k in range(rows)]
 
 
 def _nfc(name: str) -> str:
@@ -354,26 +378,28 @@ _DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]*,[0-9]+(?:[eE][-+]?[0-9]+)?\s*")
 _THOUSANDS_POINT = re.compile(r"\s*[-+]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+\s*")
 
 
-def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str],
-                    read: Sequence[str]) -> pd.DataFrame:
+def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str], read: Sequence[str],
+                    lines: Callable[[], list[int]]) -> pd.DataFrame:
     """A ';'-separated file's cells written with a decimal comma as numbers, also in a
     column that holds a word or an Excel error (``#DIV/0!``): pandas reads such a column
     as text throughout, so that every ``0,83`` in it was no number. Columns ``kept`` stay
     as read. In a column ``read`` (one asked for), a cell such as ``1.234``, which is 1234
     under Excel's thousands separator or 1.234 under a decimal point, is refused
-    (ValueError naming its line and column), unless the column's other cells show its
-    point to be a decimal point (:func:`_point_is_decimal`)."""
+    (ValueError naming its line, given by ``lines()``, and column), unless the column's
+    other cells show its point to be a decimal point (:func:`_point_is_decimal`)."""
     grouped = []
     for column in read:
         cells = frame[column].tolist()
         if (column not in kept and frame[column].dtype.kind not in "biufcmM"
                 and not _point_is_decimal(cells)):
-            grouped += [f"line {k + 2} {column!r}: {v!r}" for k, v in enumerate(cells)
+            grouped += [(k, column, v) for k, v in enumerate(cells)
                         if isinstance(v, str) and _THOUSANDS_POINT.fullmatch(v)]
     if grouped:
+        line = lines()
+        shown = [f"line {line[k]} {column!r}: {v!r}" for k, column, v in grouped[:5]]
         raise ValueError(
             "its fields are separated by ';', its decimal mark a comma, but "
-            f"{', '.join(grouped[:5])}{' ...' if len(grouped) > 5 else ''} "
+            f"{', '.join(shown)}{' ...' if len(grouped) > 5 else ''} "
             "reads as a thousands separator (Excel's '#,##0' in a comma-decimal locale: "
             "1.234 is 1234) or as a decimal point (1.234): write the number without "
             "thousands separators, with the file's decimal comma (1234 or 1,234)")

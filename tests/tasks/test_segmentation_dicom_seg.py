@@ -325,3 +325,39 @@ def test_a_seg_on_the_cases_nifti_input_takes_its_pixel_size_from_the_nifti_head
     hd95 = {row["case_id"]: row["hd95@max-directed"] for row in result.cases}
     assert hd95["n1"] == pytest.approx(
         medpy_binary.hd95(pred, ref, voxelspacing=spacing), abs=1e-9)
+
+
+def test_a_seg_on_a_series_missing_a_slice_is_refused_before_the_algorithm_runs(
+        tmp_path: Path, capsys) -> None:
+    # Found in the volumes-pass: `manifest check --read-files --protocol` said OK and
+    # `medeval run` ran the algorithm on every case, then refused the set while scoring,
+    # because the SEG is placed on its series only then. The series is ct5n without its
+    # middle slice: pydicom's positions are 2.5 mm apart, so one gap is 5 mm.
+    import pydicom
+
+    from medeval.cli import main
+    from medeval.evaluation import check_references
+    from medeval.manifest import Manifest
+    from medeval.protocol import load_protocol
+    from medeval.tasks.registry import make_task
+
+    files = sorted(CT5N.glob("*.dcm"),
+                   key=lambda f: float(pydicom.dcmread(f).ImagePositionPatient[2]))
+    z = [float(pydicom.dcmread(f).ImagePositionPatient[2]) for f in files]
+    assert np.allclose(np.diff(z), 2.5)
+    (tmp_path / "img" / "c1").mkdir(parents=True)
+    for f in files[:2] + files[3:]:
+        shutil.copy(f, tmp_path / "img" / "c1" / f.name)
+    ref, _, _ = _masks_and_ct()
+    (tmp_path / "refs").mkdir()
+    write_seg(tmp_path / "refs" / "c1.dcm", {1: ref})
+    pd.DataFrame([{"case_id": "c1", "patient_id": "p1", "input": "img/c1",
+                   "reference": "refs/c1.dcm"}]).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    task = make_task(load_protocol(tmp_path / "protocol.toml"))
+    manifest = Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="image")
+    with pytest.raises(medeval.MedevalError, match=r"case c1: DICOM series .*the gap is 5 mm"):
+        check_references(task, manifest)  # what medeval run does before running
+    assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
+                 str(tmp_path / "protocol.toml"), "--read-files"]) == 2
+    assert "the gap is 5 mm" in capsys.readouterr().err

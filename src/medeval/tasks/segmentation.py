@@ -161,12 +161,20 @@ class Segmentation(TaskType):
         """A reference the protocol's distance unit cannot measure (a mask image without
         spacing under mm, or a volume with its own spacing under ``pixel_spacing_mm``),
         or a mask that does not fit its frame; found from the files' first bytes and
-        headers, without decoding them."""
+        headers, without decoding them. A DICOM SEG is placed as scoring places it (on
+        the case's series, by its headers: a series with a missing slice, a SEG drawn on
+        another series), its frames decoded: before the algorithm runs, not after."""
         path = root / case.reference
         try:
-            problem = self._spacing_problem(case, root, path, _sniff(path))
-            if problem is None and _sniff(path) in RASTER:
+            fmt = _sniff(path)
+            problem = self._spacing_problem(case, root, path, fmt)
+            if problem is None and fmt in RASTER:
                 problem = self._frame_problem(case, root, raster_size(path))
+            if problem is None and fmt == "dicom" and path.is_file():
+                from ..loaders.seg import is_dicom_segmentation
+
+                if is_dicom_segmentation(path):
+                    self._read_reference(case, root, path, fmt)
         except OSError as exc:
             return f"case {case.case_id}: reference {case.reference}: cannot be read ({exc})"
         except LoaderError as exc:  # an EXIF orientation on the mask

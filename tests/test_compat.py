@@ -280,3 +280,25 @@ def test_a_prediction_without_geometry_and_a_shifted_one(tmp_path):
         check_compatible(_written(tmp_path, reference, "ref.nii.gz"),
                          _written(tmp_path, shifted, "shifted.nii.gz"))
     assert " — " not in str(info.value) and "origin_mm" in str(info.value)
+
+
+def test_a_volume_written_x_first_is_said_to_be_reversed():
+    # Found in the volumes-pass: nibabel's get_fdata() is (x, y, z); handed to SimpleITK's
+    # GetImageFromArray, which takes (z, y, x), a 10 x 48 x 48 (z, y, x) mask is written
+    # 48 x 48 x 10: numpy's transpose gives that shape.
+    ref = mask((10, 48, 40), spacing_mm=(5.0, 0.7, 0.7))
+    written = np.zeros((10, 48, 40), np.uint8).transpose(2, 1, 0)
+    assert written.shape == (40, 48, 10)
+    with pytest.raises(CompatibilityError, match=r"axes in reverse order: an array in "
+                                                 r"\(x, y, z\) order"):
+        check_compatible(ref, Image(written, spacing_mm=(0.7, 0.7, 5.0)))
+
+
+def test_one_hot_channels_are_said_to_be_one_value_per_class():
+    # a label map 0/1/2 one-hot encoded: numpy's eye(3)[labels] adds a last axis of 3
+    ref = mask((4, 6, 8), spacing_mm=(5.0, 0.7, 0.7))
+    one_hot = np.eye(3, dtype=np.uint8)[np.zeros((4, 6, 8), int)]
+    assert one_hot.shape == (4, 6, 8, 3)
+    with pytest.raises(CompatibilityError, match=r"3 values in each voxel: one-hot labels "
+                                                 r"or a probability per class"):
+        check_compatible(ref, Image(one_hot, spacing_mm=(5.0, 0.7, 0.7)))

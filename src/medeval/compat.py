@@ -125,6 +125,27 @@ def _swapped(ref: tuple[int, ...], pred: tuple[int, ...]) -> str:
     return ""
 
 
+def _reversed(ref: tuple[int, ...], pred: tuple[int, ...]) -> str:
+    """A hint where a volume's axes are the reference's in reverse order: an array in
+    (x, y, z) order (nibabel's, or a network's (W, H, D)) written by SimpleITK, whose
+    GetImageFromArray takes (z, y, x)."""
+    if len(ref) == len(pred) == 3 and ref[0] != ref[2] and pred == ref[::-1]:
+        return (" (the axes in reverse order: an array in (x, y, z) order, as nibabel's "
+                "get_fdata() gives it, written with SimpleITK's GetImageFromArray, which "
+                "takes (z, y, x)? transpose it first)")
+    return ""
+
+
+def _per_channel(ref: tuple[int, ...], pred: tuple[int, ...]) -> str:
+    """A hint where the prediction holds several values per voxel of the reference's
+    grid (channels last): one-hot labels or a probability per class."""
+    if len(pred) == len(ref) + 1 and pred[:-1] == ref and pred[-1] > 1:
+        return (f" ({pred[-1]} values in each voxel: one-hot labels or a probability per "
+                "class? write one label per voxel, the class of each voxel (argmax), as "
+                "the reference is coded)")
+    return ""
+
+
 def _resized(ref: tuple[int, ...], pred: tuple[int, ...]) -> str:
     """A hint where the prediction's rows and columns are the reference's scaled by one
     factor (a model's output at its own resolution, 1/2 or 1/4 of the frame), or are
@@ -160,6 +181,8 @@ def _images(
     # the shape's own hints (transposed, the model's resolution) where the geometry
     # does not explain the shape better
     hint = "" if regridded else (_swapped(ref.shape, pred.shape)
+                                 or _reversed(ref.shape, pred.shape)
+                                 or _per_channel(ref.shape, pred.shape)
                                  or _resized(ref.shape, pred.shape))
     if channels and ref.shape != pred.shape:
         problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}" + hint)

@@ -65,3 +65,39 @@ def test_segmentation_names_follow_its_parameters(tmp_path: Path, task, good, ba
                     encoding="utf-8")
     with pytest.raises(ProtocolError, match=f"'{bad}' is not reported"):
         load_protocol(path)
+
+
+def _segmentation(tmp_path: Path, task: str, metric: str) -> Path:
+    folder = tmp_path / "segmentation"
+    shutil.copytree(EXAMPLES / "segmentation", folder, dirs_exist_ok=True)
+    path = folder / "protocol.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'type = "segmentation"' in text and "nsd_variant" not in text
+    path.write_text(text.replace('type = "segmentation"', f'type = "segmentation"\n{task}')
+                    .replace('metric = "dice"', f'metric = "{metric}"', 1), encoding="utf-8")
+    return path
+
+
+def test_nsd_in_the_variant_the_default_does_not_report_is_refused(tmp_path: Path) -> None:
+    # Found in the volumes-pass: without nsd_variant the task reports nsd@surfel only (the
+    # schema's default, 'surfel'), yet a criterion on nsd@count passed protocol check and
+    # ended INCONCLUSIVE, "the result has no metric 'label1:nsd@count'", after the run.
+    assert load_protocol(_segmentation(tmp_path, "", "nsd@surfel")).criteria[0].metric \
+        == "nsd@surfel"
+    with pytest.raises(ProtocolError, match=r"'label1:nsd@count' is not reported .*set "
+                       r"nsd_variant = 'count' in \[task\]"):
+        load_protocol(_segmentation(tmp_path, "labels = [1, 2]", "label1:nsd@count"))
+
+
+@pytest.mark.parametrize(("metric", "hint"), [
+    # a name without its variant was offered a neighbour in spelling: nsd -> masd, and
+    # hd95 -> hd95@pooled alone, MedPy's, not the default max-directed
+    ("label1:nsd", "did you mean 'label1:nsd@surfel'?"),
+    ("label2:hd95", "did you mean one of 'label2:hd95@max-directed', 'label2:hd95@pooled'?"),
+    # a label the task does not score was offered another label's figure
+    ("label3:dice", "label 3 is not in task.labels [1, 2]"),
+])
+def test_a_multi_label_criterion_gets_the_right_hint(tmp_path: Path, metric, hint) -> None:
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(_segmentation(tmp_path, "labels = [1, 2]", metric))
+    assert f"{metric!r} is not reported by task 'segmentation' ({hint});" in str(info.value)

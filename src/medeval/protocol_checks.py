@@ -10,6 +10,7 @@ validate_protocol` gathers them with the schema's into one
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -178,9 +179,11 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
         if not isinstance(metric, str):
             continue
         if reported is not None and metric not in reported:
+            hint = (_unknown_label(metric, labels) or _other_variant(metric, task)
+                    or _did_you_mean(metric, reported))
             problems.append(
-                f"{where}.metric: {metric!r} is not reported by task {task_type!r}"
-                f"{_did_you_mean(metric, reported)}; choose one of "
+                f"{where}.metric: {metric!r} is not reported by task {task_type!r}{hint}; "
+                "choose one of "
                 f"{', '.join(reported) or '(none yet)'}"
             )
             continue
@@ -219,6 +222,8 @@ def _as_parametrised(reported: Mapping[str, str], task: Mapping[str, Any]) -> di
     >>> sorted(n for n in _as_parametrised(TASK_METRICS["segmentation"],
     ...        {"hd_percentile": 90, "nsd_variant": "count"}) if "@" in n)
     ['hd90@max-directed', 'hd90@pooled', 'nsd@count']
+    >>> sorted(n for n in _as_parametrised(TASK_METRICS["segmentation"], {}) if "nsd" in n)
+    ['nsd@surfel']
     """
     out = dict(reported)
     rates = task.get("fp_rates")
@@ -226,7 +231,8 @@ def _as_parametrised(reported: Mapping[str, str], task: Mapping[str, Any]) -> di
             rates, list) and rates and all(_is_number(r) for r in rates):
         out = {k: v for k, v in out.items() if not k.startswith("froc_sensitivity@")}
         out.update({f"froc_sensitivity@{float(r):g}": "froc_sensitivity" for r in rates})
-    variant = task.get("nsd_variant")
+    # the schema's default where the protocol names none: the task reports one variant
+    variant = task.get("nsd_variant", SegmentationTask.model_fields["nsd_variant"].default)
     if "nsd@surfel" in out and variant in ("surfel", "count"):
         out.pop("nsd@count" if variant == "surfel" else "nsd@surfel")
     percentile = task.get("hd_percentile")
@@ -247,14 +253,59 @@ def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
     (" (did you mean 'sensitivity'?)", " (did you mean 'sensitivity'?)")
     >>> _did_you_mean("auc", names), _did_you_mean("dice", names)
     (" (did you mean 'roc_auc'?)", '')
+
+    A name without its variant is given the variants reported, never a neighbour in
+    spelling (``nsd`` is not ``masd``):
+
+    >>> seg = {f"label{k}:{n}": n for k in (1, 2) for n in TASK_METRICS["segmentation"]}
+    >>> _did_you_mean("label1:nsd", {**seg, "label1:nsd@count": "x"})
+    " (did you mean one of 'label1:nsd@surfel', 'label1:nsd@count'?)"
+    >>> _did_you_mean("label2:HD95", seg)
+    " (did you mean one of 'label2:hd95@max-directed', 'label2:hd95@pooled'?)"
     """
     import difflib
 
     folded = {name.casefold(): name for name in reported}
     key = metric.strip().casefold()
+    variants = [name for k, name in folded.items() if k.startswith(f"{key}@")]
+    if variants:
+        return (f" (did you mean {variants[0]!r}?)" if len(variants) == 1 else
+                f" (did you mean one of {', '.join(map(repr, variants))}?)")
     close = [folded[key]] if key in folded else [
         folded[k] for k in difflib.get_close_matches(key, folded, n=1, cutoff=0.6)]
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown_label(metric: str, labels: Any) -> str:
+    """A hint where a segmentation criterion names a label the task does not score
+    (``label3:dice`` under ``labels = [1, 2]``), instead of a neighbour in spelling.
+
+    >>> _unknown_label("label3:dice", [1, 2]), _unknown_label("label2:dice", [1, 2])
+    (' (label 3 is not in task.labels [1, 2])', '')
+    """
+    found = re.fullmatch(r"\s*label(\d+):.*", metric)
+    if found is None or not isinstance(labels, list) or int(found[1]) in labels:
+        return ""
+    return f" (label {int(found[1])} is not in task.labels {labels})"
+
+
+def _other_variant(metric: str, task: Any) -> str:
+    """A hint where a criterion names the NSD variant the task's ``nsd_variant`` (by
+    default ``surfel``) does not report.
+
+    >>> _other_variant("label1:nsd@count", {})  # doctest: +NORMALIZE_WHITESPACE
+    " (the task reports NSD as nsd_variant says, 'surfel' by default: set
+    nsd_variant = 'count' in [task] for nsd@count)"
+    >>> _other_variant("nsd@surfel", {})
+    ''
+    """
+    found = re.fullmatch(r"(?:label\d+:)?nsd@(surfel|count)", metric.strip())
+    default = SegmentationTask.model_fields["nsd_variant"].default
+    variant = task.get("nsd_variant", default) if isinstance(task, Mapping) else default
+    if found is None or found[1] == variant:
+        return ""
+    return (f" (the task reports NSD as nsd_variant says, {default!r} by default: set "
+            f"nsd_variant = {found[1]!r} in [task] for nsd@{found[1]})")
 
 
 def _is_number(value: Any) -> TypeGuard[float]:

@@ -131,3 +131,57 @@ def test_supplied_predictions_fingerprint_is_the_files_own_digests(tmp_path, mon
     monkeypatch.chdir(folder)
     found.append(read_predictions(Path(".")).run["predictions_sha256"])
     assert found == [expected] * 3
+
+
+def _run_folder(tmp_path: Path, events: list[str]) -> Path:
+    """A run folder as the runner leaves it: predictions/, run.jsonl of ``events`` (each
+    the 'event' of one record, 'end' of the next case c1, c2, ...) and the summary the
+    first invocation wrote as it ended (Ctrl-C: run-end, then summary.json)."""
+    import json
+
+    run = tmp_path / "run"
+    (run / "predictions").mkdir(parents=True)
+    records, case = [], 0
+    for event in events:
+        record: dict[str, object] = {"event": event}
+        if event == "end":
+            case += 1
+            record.update(case_id=f"c{case}", status="done")
+            (run / "predictions" / f"c{case}.json").write_text("0.5")
+        records.append(json.dumps(record) + "\n")
+    (run / "run.jsonl").write_text("".join(records))
+    (run / "summary.json").write_text(json.dumps({"not_run": ["c2", "c3"]}))
+    return run
+
+
+def test_a_run_resumed_and_killed_is_not_read_by_its_earlier_summary(tmp_path):
+    # A resumed run keeps the summary of the invocation before it until it writes its
+    # own; killed (SIGKILL, out of memory) after ending c2, its folder held that summary,
+    # and evaluate read it: c2 listed as not run (its failure, had it failed, unknown).
+    # Found in the review-interrupt pass. The first invocation alone has ended: read.
+    ended = _run_folder(tmp_path / "a", ["run-start", "end", "run-end"])
+    assert read_predictions(ended).source == "runner"
+    resumed = _run_folder(tmp_path / "b", ["run-start", "end", "run-end", "run-start", "end"])
+    with pytest.raises(MedevalError, match=r"whose run has not ended: it holds run.jsonl but "
+                       r"no summary.json written since its last start .*resume it with the "
+                       r"same command"):
+        read_predictions(resumed)
+
+
+def test_a_run_still_going_is_told_from_a_killed_one_by_its_lock(tmp_path):
+    # evaluate on a run folder while the run writes it said 'the run is still going, or
+    # its runner was killed ...; resume it': resuming it is refused while it runs. The
+    # run's own lock (held here as the runner holds it) tells which. Found in the
+    # review-interrupt pass.
+    from medeval.runner.run_lock import run_dir_lock
+
+    run = _run_folder(tmp_path, ["run-start", "end", "run-end", "run-start"])
+    with run_dir_lock(run), pytest.raises(
+            MedevalError, match=rf"run is still going \(process {os.getpid()} is running "
+                                r"it\): wait until it ends, then evaluate it"):
+        read_predictions(run)
+    (run / "summary.json").unlink()
+    with run_dir_lock(run), pytest.raises(MedevalError, match="still going"):
+        read_predictions(run)
+    with pytest.raises(MedevalError, match="runner was killed"):  # the lock let go
+        read_predictions(run)

@@ -97,6 +97,9 @@ def read_predictions(path: Path) -> Predictions:
     if not path.is_dir():
         raise ProtocolError(f"predictions {path}: no such directory")
     summary = path / "summary.json"
+    if (path / "predictions").is_dir() and (path / "run.jsonl").is_file() \
+            and not _run_ended(path):
+        raise ProtocolError(_unended(path))
     if (path / "predictions").is_dir() and summary.is_file():
         data = json.loads(summary.read_text(encoding="utf-8"))
         recorded = data.get("failures", {})
@@ -127,14 +130,6 @@ def read_predictions(path: Path) -> Predictions:
         }
         return Predictions("runner", path.absolute() / "predictions", failures=failures,
                            run=run)
-    if (path / "predictions").is_dir() and (path / "run.jsonl").is_file():
-        raise ProtocolError(
-            f"predictions {path}: a run folder whose run has not ended: it holds run.jsonl "
-            "but no summary.json (the run is still going, or its runner was killed — "
-            "SIGKILL, out of memory, a power cut — before it could write its summary); "
-            "resume it with the same command (medeval run PROTOCOL.toml --out OUT, or "
-            f"medeval predict ... --out {path}), which runs only the cases not yet ended, "
-            "then evaluate it")
     names, paths, statuses = _folder_files(path)
     digests = hash_files(paths, workers=None, progress=False, cache=True, statuses=statuses)
     files = {name: digests[full] for name, full in zip(names, paths)}
@@ -142,6 +137,38 @@ def read_predictions(path: Path) -> Predictions:
     # can be: a folder given as "label" or "nan" (see Scorer._portable)
     return Predictions("supplied-predictions", path.absolute(),
                        run={"predictions_sha256": sha256_bytes(canonical_json(files))})
+
+
+def _run_ended(path: Path) -> bool:
+    """Whether the run in ``path`` has ended: its summary written after its last start.
+    A run resumed and then killed (SIGKILL, out of memory, a power cut), or resumed and
+    still going, keeps the summary of the invocation before it, which names as not run
+    the cases it has ended since and none of their failures."""
+    from .runner.runlog import read_events
+
+    if not (path / "summary.json").is_file():
+        return False
+    last = ""
+    for event in read_events(path / "run.jsonl"):
+        if event.get("event") in ("run-start", "run-end"):
+            last = str(event["event"])
+    return last != "run-start"
+
+
+def _unended(path: Path) -> str:
+    """Why the run folder ``path``, whose run has not ended, cannot be evaluated."""
+    from .runner.run_lock import run_dir_holder
+
+    holder = run_dir_holder(path)
+    if holder is not None:
+        return (f"predictions {path}: a run folder whose run is still going (process "
+                f"{holder} is running it): wait until it ends, then evaluate it")
+    return (f"predictions {path}: a run folder whose run has not ended: it holds run.jsonl "
+            "but no summary.json written since its last start (the runner was killed — "
+            "SIGKILL, out of memory, a power cut — or stopped by an error before it could "
+            "write its summary); resume it with the same command (medeval run "
+            f"PROTOCOL.toml --out OUT, or medeval predict ... --out {path}), which runs only "
+            "the cases not yet ended, then evaluate it")
 
 
 def _folder_files(path: Path) -> tuple[list[str], list[str], dict[str, os.stat_result]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import RunnerError
 
-__all__ = ["LOCK_NAME", "run_dir_lock"]
+__all__ = ["LOCK_NAME", "run_dir_holder", "run_dir_lock"]
 
 #: The lock file's name in the run directory (it holds the running process's id).
 LOCK_NAME = ".lock"
@@ -63,3 +63,26 @@ def run_dir_lock(run_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def run_dir_holder(run_dir: Path) -> str | None:
+    """The process id of the run holding ``run_dir`` now (as it wrote it; "unknown" if
+    it had not yet), or None if no process holds it or the file system cannot tell.
+
+    The lock is tried shared and let go at once: a run starting in that instant is
+    refused as if this process ran there, so call it only where the folder is refused
+    anyway.
+    """
+    try:
+        fd = os.open(run_dir / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+    except OSError:  # a file system without locks
+        return None
+    finally:
+        os.close(fd)  # lets go of the shared lock, if taken
+    return None

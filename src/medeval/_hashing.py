@@ -62,7 +62,18 @@ def hash_files(
     text (the cache's key is the text); the result is keyed by them as given. ``label``
     names the bar."""
     store = _Cache.open(cache)
-    given = statuses or {}
+    try:  # closed however it ends: a file missing or unreadable, Ctrl-C
+        return _hashed(paths, store, statuses or {}, workers=workers, progress=progress,
+                       label=label)
+    finally:
+        if store:
+            store.close()
+
+
+def _hashed(paths: Sequence[_File], store: _Cache | None,
+            given: Mapping[_File, os.stat_result], *, workers: int | None, progress: bool,
+            label: str) -> dict[_File, str]:
+    """:func:`hash_files` with its digest cache open (or None)."""
     found = [(path, given.get(path) or os.stat(path)) for path in paths]
     known = store.get_many(found) if store else {}
     todo = [(path, status) for path, status in found if path not in known]
@@ -90,7 +101,6 @@ def hash_files(
     finally:  # Ctrl-C, a file that cannot be read: the digests taken are kept
         if store:
             store.put(zip(todo[stored:len(fresh)], fresh[stored:]))
-            store.close()
     for (path, _stat), digest in zip(todo, fresh):
         known[path] = digest
     return known

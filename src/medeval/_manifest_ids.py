@@ -13,11 +13,26 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .manifest import Case
+
+class _Row(Protocol):
+    """What the checks read of a :class:`medeval.manifest.Case` (named so, not imported:
+    the manifest imports this module)."""
+
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def patient_id(self) -> str: ...
+    @property
+    def inputs(self) -> tuple[str, ...]: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def metadata(self) -> Mapping[str, str]: ...
+    @property
+    def line(self) -> int: ...
 
 _SPLIT_COLUMNS = ("split", "fold", "partition")
 #: Characters a case id cannot hold: it names the case's prediction file.
@@ -26,7 +41,7 @@ _UNFIT_ID = re.compile(r"[/\\\x00-\x1f\x7f]")
 _TEXT_FORMULA = re.compile(r'="(.*)"')
 
 
-def identity_problems(cases: Sequence[Case]) -> list[str]:
+def identity_problems(cases: Sequence[_Row]) -> list[str]:
     """The problems of the cases' ids and names across the set: a wholly blank row, an
     empty or unfit case id, an id written as Excel's text formula, an empty patient id,
     input or reference, a duplicate case id (in either Unicode form), a patient in two

@@ -140,6 +140,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.read_files:
         _note_unread_folders(manifest)
         _warn_of_identical_inputs(manifest)
+        if args.protocol is not None:
+            _warn_of_off_grid_references(args.protocol, manifest)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
     return 0
@@ -214,6 +216,20 @@ def _warn_of_identical_inputs(manifest: Manifest) -> None:
               "bytes are rightly in several cases (a blank frame, one calibration file), "
               "nothing is wrong: say in the protocol why they are there",
               file=sys.stderr)
+
+
+def _warn_of_off_grid_references(protocol: Path, manifest: Manifest) -> None:
+    """Warn on stderr, for a segmentation protocol, of references on none of their
+    inputs' grids and of input series that cannot be read (:mod:`._reference_grids`)."""
+    from ..protocol import load_protocol
+    from ._reference_grids import off_grid_references
+
+    if load_protocol(protocol).task.type != "segmentation":
+        return
+    found = off_grid_references(manifest)
+    if found:
+        print(f"medeval: warning: {len(found)} case(s) whose prediction cannot match its "
+              f"reference: {_first(found, 10, '; ')}", file=sys.stderr)
 
 
 def _note_unread_folders(manifest: Manifest) -> None:

@@ -1,0 +1,98 @@
+"""``manifest check --read-files --protocol`` of a segmentation set: references that lie
+on none of their case's input volumes' grids, and input series that cannot be read.
+
+An algorithm sees its inputs only, so it writes its mask on the grid of the image it
+reads; a reference stored on another grid (the series converted to NIfTI and reoriented
+to RAS, resampled, cropped) fails every such prediction as ``incompatible``, counted as
+the algorithm's failure. Only headers are read (:func:`~medeval.loaders.itk.read_itk_grid`,
+:func:`~medeval.loaders.dicom.read_dicom_grid`); a DICOM SEG reference is placed on its
+input by the task itself, and raster frames have no grid of their own: both are left out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import LoaderError
+from ..manifest import Manifest
+
+__all__ = ["off_grid_references"]
+
+_VOLUMES = ("nifti", "gzip", "nrrd", "metaimage")
+
+
+def off_grid_references(manifest: Manifest) -> list[str]:
+    """One line per case whose reference volume lies on none of its input volumes'
+    grids, or whose input series cannot be read (a missing slice, uneven gaps)."""
+    found = []
+    for case in manifest.cases:
+        try:
+            reference = _grid(manifest.path(case.reference)) if case.reference else None
+        except LoaderError:
+            continue  # the reference's own reading names it, in the run
+        if reference is None:
+            continue
+        grids, unread = [], []
+        for value in case.inputs:
+            try:
+                grid = _grid(manifest.path(value))
+            except LoaderError as exc:
+                unread.append(f"case {case.case_id}: input {value!r} cannot be read as a "
+                              f"volume ({exc}): the algorithm reads it, and fails or "
+                              "writes its mask on another grid than the reference's")
+                continue
+            if grid is not None:
+                grids.append((value, grid))
+        found += unread
+        if not grids or unread:
+            continue
+        problems = [_difference(reference, grid) for _, grid in grids]
+        if all(problems):
+            found.append(
+                f"case {case.case_id}: reference {case.reference!r} is not on the grid of "
+                f"its input {grids[0][0]!r} ({problems[0]}): an algorithm writes its mask "
+                "on the grid of the image it reads, so its prediction fails as "
+                "incompatible, counted as the algorithm's failure; store the reference on "
+                "its input's grid (SimpleITK: Resample onto the input, nearest neighbour)")
+    return found
+
+
+def _grid(path: Path) -> Any:
+    """The volume's grid from its header, or None for what has no grid to compare (a
+    raster frame, a DICOM file or SEG, anything else)."""
+    from ..loaders._files import sniff
+    from ..loaders.dicom import read_dicom_grid
+    from ..loaders.itk import read_itk_grid
+
+    if path.is_dir():
+        return read_dicom_grid(path)
+    if not path.is_file():
+        return None
+    try:
+        fmt = sniff(path)
+    except (OSError, LoaderError):
+        return None
+    return read_itk_grid(path) if fmt in _VOLUMES else None
+
+
+def _difference(reference: Any, grid: Any, tol_mm: float = 1e-3) -> str:
+    """What differs between the two grids (the conformance gate's tolerances: 1e-3 mm,
+    1e-4 for a direction cosine), empty where they are one."""
+    import numpy as np
+
+    differs = []
+    if reference.shape[:3] != grid.shape[:3]:
+        differs.append(f"shape (z, y, x) {reference.shape[:3]} against {grid.shape[:3]}")
+    for name in ("spacing_mm", "origin_mm"):
+        ours, theirs = getattr(reference, name), getattr(grid, name)
+        if ours is None or theirs is None or np.max(np.abs(np.subtract(ours, theirs))) > tol_mm:
+            differs.append(f"{name} (z, y, x) {_shown(ours)} against {_shown(theirs)}")
+    if np.max(np.abs(reference.direction - grid.direction)) > 1e-4:
+        differs.append(f"direction {(reference.direction.round(4) + 0.0).tolist()} against "
+                       f"{(grid.direction.round(4) + 0.0).tolist()}")
+    return "; ".join(differs)
+
+
+def _shown(values: Any) -> str:
+    return "none" if values is None else "(" + ", ".join(f"{v:.4g}" for v in values) + ")"

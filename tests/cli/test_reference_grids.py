@@ -1,0 +1,74 @@
+"""manifest check --read-files --protocol of a segmentation set: a reference stored on
+another grid than its input's (found in the volumes-pass: a reference reoriented to RAS
+from its CT, whose every correct prediction then failed as incompatible, counted as the
+algorithm's failure, with manifest check saying OK), and an input series missing a slice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import SimpleITK as sitk
+
+from medeval.cli import main
+from medeval.cli._reference_grids import off_grid_references
+from medeval.manifest import Manifest
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "segmentation"
+CT5N = Path(__file__).resolve().parents[3] / "shared" / "data" / "dicom" / "series" / "ct5n"
+
+
+def _volume(path: Path, direction=(-1, 0, 0, 0, -1, 0, 0, 0, 1)) -> sitk.Image:
+    image = sitk.GetImageFromArray(np.zeros((4, 6, 8), np.uint8))
+    image.SetSpacing((0.7, 0.7, 5.0))
+    image.SetOrigin((20.0, 15.0, -30.0))
+    image.SetDirection(direction)
+    sitk.WriteImage(image, str(path))
+    return image
+
+
+def _set(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
+    pd.DataFrame([{"case_id": f"c{k}", "patient_id": f"p{k}", "input": i, "reference": r}
+                  for k, (i, r) in enumerate(rows)]).to_csv(tmp_path / "manifest.csv",
+                                                           index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    return tmp_path / "manifest.csv"
+
+
+def test_a_reference_reoriented_from_its_input_is_warned_of(tmp_path: Path, capsys) -> None:
+    ct = _volume(tmp_path / "ct.nii.gz")
+    sitk.WriteImage(ct, str(tmp_path / "ct1.nii.gz"))  # an input per case
+    sitk.WriteImage(ct, str(tmp_path / "same.nii.gz"))
+    ras = sitk.DICOMOrient(ct, "LPS")  # the same voxels, another grid (SimpleITK says so)
+    assert ras.GetOrigin() != ct.GetOrigin() and ras.GetDirection() != ct.GetDirection()
+    sitk.WriteImage(ras, str(tmp_path / "ras.nii.gz"))
+    path = _set(tmp_path, [("ct.nii.gz", "same.nii.gz"), ("ct1.nii.gz", "ras.nii.gz")])
+    found = off_grid_references(Manifest.from_csv(path, reference_kind="image"))
+    assert len(found) == 1 and found[0].startswith(
+        "case c1: reference 'ras.nii.gz' is not on the grid of its input 'ct1.nii.gz' "
+        "(origin_mm (z, y, x) ")
+    assert main(["manifest", "check", str(path), "--protocol", str(tmp_path / "protocol.toml"),
+                 "--read-files"]) == 0  # a warning: the set may still be meant so
+    assert "1 case(s) whose prediction cannot match its reference: case c1" \
+        in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not CT5N.is_dir(), reason=f"shared test data not found at {CT5N}")
+def test_an_input_series_missing_a_slice_is_warned_of(tmp_path: Path) -> None:
+    # ct5n's slices are 2.5 mm apart (pydicom's ImagePositionPatient); without the middle
+    # one a gap is 5 mm
+    import pydicom
+
+    files = sorted(CT5N.glob("*.dcm"),
+                   key=lambda f: float(pydicom.dcmread(f).ImagePositionPatient[2]))
+    (tmp_path / "ct").mkdir()
+    for f in files[:2] + files[3:]:
+        shutil.copy(f, tmp_path / "ct" / f.name)
+    _volume(tmp_path / "ref.nii.gz", direction=(1, 0, 0, 0, 1, 0, 0, 0, 1))
+    path = _set(tmp_path, [("ct", "ref.nii.gz")])
+    [found] = off_grid_references(Manifest.from_csv(path, reference_kind="image"))
+    assert found.startswith("case c0: input 'ct' cannot be read as a volume")
+    assert "the gap is 5 mm" in found

@@ -152,3 +152,27 @@ def test_a_second_medeval_run_into_an_out_folder_in_use_is_refused(tmp_path: Pat
     assert second.returncode == 2, second.stderr
     assert f"{out} is in use by another run (process {os.getpid()})" in second.stderr
     assert sorted(p.name for p in out.iterdir()) == [".lock"]  # nothing run, nothing written
+
+
+def test_evaluate_into_the_out_folder_of_a_running_medeval_run_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    # medeval evaluate --out OUT while a medeval run into OUT ran: both wrote result.json,
+    # result.cases.csv and result.json.sha256 there, the run's last (each file atomic, the
+    # three could be of two evaluations). The run is stood for by this process holding
+    # OUT's lock, as medeval run holds it. Found in the review-interrupt pass.
+    import os
+
+    from medeval.cli import main
+    from medeval.runner.run_lock import run_dir_lock
+
+    protocol = write_protocol(tmp_path, ["c0"], PLUGIN, "Slow")
+    out = tmp_path / "out"
+    argv = ["evaluate", str(protocol), "--predictions", str(tmp_path / "none"),
+            "--out", str(out)]
+    with run_dir_lock(out):
+        assert main(argv) == 2
+    assert (f"--out {out}: a medeval run is writing there now (process {os.getpid()})"
+            in capsys.readouterr().err)
+    assert sorted(p.name for p in out.iterdir()) == [".lock"]
+    assert main(argv) == 2  # the run ended: evaluated (and its predictions are not there)
+    assert f"predictions {tmp_path / 'none'}: no such directory" in capsys.readouterr().err

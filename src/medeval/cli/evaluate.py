@@ -93,6 +93,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
 
         protocol = load_protocol(args.protocol)
         _out_checked(args.out / "result.json")
+        _out_not_running(args.out)
         # a reader study's protocol names its readings: it needs no predictions
         if args.predictions is None and not task_class(
                 protocol.task.type).predictions_in_protocol:
@@ -163,6 +164,18 @@ def _out_checked(target: Path) -> None:
                 raise UsageError(f"--out: {folder} is a file, where the result's folder "
                                  f"should be ({target}); give a path in a folder")
             return
+
+
+def _out_not_running(folder: Path) -> None:
+    """Refuse a ``--out`` folder that a ``medeval run`` holds now: its result files,
+    written when that run ends, would replace this one's (or be mixed with them)."""
+    from ..runner.run_lock import run_dir_holder
+
+    holder = run_dir_holder(folder)
+    if holder is not None:
+        raise UsageError(f"--out {folder}: a medeval run is writing there now (process "
+                         f"{holder}); its result files would replace this one's: give "
+                         "another folder, or evaluate once that run has ended")
 
 
 def _written(result: Result, target: Path, out: TextIO, notes: Sequence[str] = ()) -> int:

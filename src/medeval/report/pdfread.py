@@ -148,8 +148,8 @@ def _parse_keywords(keywords: str, record: dict[str, Any]) -> None:
             record[key] = value[:200]
         elif key == "report-info":
             record["report_info"] = value.removeprefix("sha256:")[:64]
-        elif key == "digests":
-            record["digests"] = dict(item.split(":", 1) for item in value.split(",")
+        elif key == "digests":  # name:digest, the name may hold ':' (label1:dice)
+            record["digests"] = dict(item.rsplit(":", 1) for item in value.split(",")
                                      if ":" in item)
         elif key == "attachments":
             record["attachments"] = tuple(n for n in value.split(",") if n)

@@ -176,3 +176,46 @@ def test_evaluate_into_the_out_folder_of_a_running_medeval_run_is_refused(
     assert sorted(p.name for p in out.iterdir()) == [".lock"]
     assert main(argv) == 2  # the run ended: evaluated (and its predictions are not there)
     assert f"predictions {tmp_path / 'none'}: no such directory" in capsys.readouterr().err
+
+
+_FORKS_AND_WAITS = """
+import multiprocessing, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from medeval.runner.run_lock import run_dir_lock
+
+with run_dir_lock(Path(sys.argv[1])):
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    list(pool.map(abs, range(4)))
+    print(*pool._processes, flush=True)  # the workers, forked with the lock open
+    time.sleep(600)
+"""
+
+
+def test_a_lock_is_not_kept_by_the_children_of_a_killed_holder(tmp_path: Path):
+    # medeval run holds OUT while it scores, and scoring with --workers N forks worker
+    # processes, which shared the lock's open file: its holder SIGKILLed (the OOM killer),
+    # the orphaned workers (waiting for work that never comes) kept OUT held, and the next
+    # medeval run into OUT was refused 'in use by another run (process <the dead one>)'.
+    # Found in the review-interrupt pass.
+    import os
+    import signal
+
+    from medeval.runner.run_lock import run_dir_holder
+
+    folder = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", _FORKS_AND_WAITS, str(folder)],
+                              stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in holder.stdout.readline().split()]  # type: ignore[union-attr]
+    try:
+        assert len(workers) == 2 and run_dir_holder(folder) == str(holder.pid)
+        holder.kill()
+        holder.wait(timeout=60)
+        assert run_dir_holder(folder) is None  # the workers live on, not holding it
+    finally:
+        holder.kill()
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

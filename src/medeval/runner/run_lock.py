@@ -5,7 +5,8 @@ run's scratch folder (its cases' inputs) under its feet, so that its remaining c
 as the algorithm's exceptions, write its records into the same ``run.jsonl``, and with
 ``--fresh`` remove its predictions. :func:`run_dir_lock` holds an exclusive ``flock`` on
 ``RUN_DIR/.lock`` for the whole run; the kernel releases it when the process ends, however
-it ends (``SIGKILL`` included), so a lock is never left behind stale.
+it ends (``SIGKILL`` included), and a child it forks (the scoring's worker processes)
+does not keep it, so a lock is never left behind stale.
 """
 
 from __future__ import annotations
@@ -23,6 +24,25 @@ __all__ = ["LOCK_NAME", "run_dir_holder", "run_dir_lock"]
 
 #: The lock file's name in the run directory (it holds the running process's id).
 LOCK_NAME = ".lock"
+#: The lock files this process holds open (their descriptors).
+_HELD: set[int] = set()
+
+
+def _let_go_in_child() -> None:
+    """In a child forked while a lock is held (the scoring's worker processes under
+    ``medeval run``), close the lock's descriptor: ``flock`` belongs to the open file,
+    which the child shares, so the child would hold the folder after this process ended
+    (SIGKILL, the OOM killer), and the next run be refused in the dead process's name for
+    as long as the orphaned child lives. Closed here, the lock stays this process's."""
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:  # pragma: no cover - closed already
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_let_go_in_child)
 
 
 @contextmanager
@@ -46,6 +66,7 @@ def run_dir_lock(run_dir: Path) -> Iterator[None]:
         raise RunnerError(f"run directory {run_dir}: it, or a folder above it, is a file; "
                           "give the path of a folder (it is made if missing)") from None
     fd = os.open(run_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    _HELD.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -62,6 +83,7 @@ def run_dir_lock(run_dir: Path) -> Iterator[None]:
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # releases the lock
 
 

@@ -138,10 +138,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
               "predictions", file=sys.stderr)
     _warn_of_skipped_inputs(manifest)
     if args.read_files:
-        _note_unread_folders(manifest)
+        grids = args.protocol is not None and _segmentation(args.protocol)
+        _note_unread_folders(manifest, headers=grids)
         _warn_of_identical_inputs(manifest)
-        if args.protocol is not None:
-            _warn_of_off_grid_references(args.protocol, manifest)
+        if grids:
+            _warn_of_off_grid_references(manifest)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
     return 0
@@ -218,21 +219,24 @@ def _warn_of_identical_inputs(manifest: Manifest) -> None:
               file=sys.stderr)
 
 
-def _warn_of_off_grid_references(protocol: Path, manifest: Manifest) -> None:
+def _segmentation(protocol: Path) -> bool:
+    from ..protocol import load_protocol
+
+    return load_protocol(protocol).task.type == "segmentation"
+
+
+def _warn_of_off_grid_references(manifest: Manifest) -> None:
     """Warn on stderr, for a segmentation protocol, of references on none of their
     inputs' grids and of input series that cannot be read (:mod:`._reference_grids`)."""
-    from ..protocol import load_protocol
     from ._reference_grids import off_grid_references
 
-    if load_protocol(protocol).task.type != "segmentation":
-        return
     found = off_grid_references(manifest)
     if found:
         print(f"medeval: warning: {len(found)} case(s) whose prediction cannot match its "
               f"reference: {_first(found, 10, '; ')}", file=sys.stderr)
 
 
-def _note_unread_folders(manifest: Manifest) -> None:
+def _note_unread_folders(manifest: Manifest, *, headers: bool = False) -> None:
     """Say on stderr how many folder inputs ``--read-files`` left unread: their files (a
     DICOM series, an exam's four mammograms) are read by the algorithm alone, so one it
     cannot read fails its case as the algorithm's, where a file input would have been
@@ -248,7 +252,10 @@ def _note_unread_folders(manifest: Manifest) -> None:
               "failure. Where a folder holds a few images (an exam's four views), list "
               "the files as inputs (input_lcc, input_lmlo, ... columns) instead of their "
               "folder to have each read here; a series folder (CT, MR slices) is read by "
-              "the algorithm alone", file=sys.stderr)
+              "the algorithm alone" + (
+                  " (its headers are read here, for the grid its mask is written on: a "
+                  "series missing a slice is warned of, its pixels are not decoded)"
+                  if headers else ""), file=sys.stderr)
 
 
 #: Windows' device names: no file may be so named, whatever its extension (CON.json).

@@ -57,7 +57,7 @@ def test_a_reference_reoriented_from_its_input_is_warned_of(tmp_path: Path, caps
 
 
 @pytest.mark.skipif(not CT5N.is_dir(), reason=f"shared test data not found at {CT5N}")
-def test_an_input_series_missing_a_slice_is_warned_of(tmp_path: Path) -> None:
+def test_an_input_series_missing_a_slice_is_warned_of(tmp_path: Path, capsys) -> None:
     # ct5n's slices are 2.5 mm apart (pydicom's ImagePositionPatient); without the middle
     # one a gap is 5 mm
     import pydicom
@@ -72,3 +72,9 @@ def test_an_input_series_missing_a_slice_is_warned_of(tmp_path: Path) -> None:
     [found] = off_grid_references(Manifest.from_csv(path, reference_kind="image"))
     assert found.startswith("case c0: input 'ct' cannot be read as a volume")
     assert "the gap is 5 mm" in found
+    assert main(["manifest", "check", str(path), "--protocol", str(tmp_path / "protocol.toml"),
+                 "--read-files"]) == 0
+    err = capsys.readouterr().err
+    assert "1 case(s) whose prediction cannot match its reference: case c0: input 'ct'" in err
+    # the note of folders not read says their headers were (74415f7)
+    assert "1 folder input(s) were not read" in err and "its headers are read here" in err

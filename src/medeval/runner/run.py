@@ -13,12 +13,14 @@ references never leave this process.
 
 from __future__ import annotations
 
+import errno
 import os
 import queue
 import shutil
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -234,7 +236,9 @@ def run_algorithm(
         predictions.mkdir(parents=True, exist_ok=True)
 
         interrupted: KeyboardInterrupt | None = None
-        with StopSignals() as stop:  # kill PID and a closed terminal stop as Ctrl-C does
+        # kill PID and a closed terminal stop as Ctrl-C does; a file that cannot be
+        # written (a full disk, the folder removed) stops the run saying what is kept
+        with StopSignals() as stop, _stopped_by_os_error(run_dir):
             log = RunLog(run_dir / "run.jsonl")
             scratch: Path | None = None
             try:
@@ -273,8 +277,6 @@ def run_algorithm(
                              bar=_Progress(len(case_ids), len(finished), progress, console))
                 except KeyboardInterrupt as exc:  # Ctrl-C: what ended is kept, and recorded
                     interrupted = exc
-                except OSError as exc:  # a full disk, the run folder removed or read-only
-                    raise RunnerError(_stopped_by(exc, run_dir)) from exc
                 finally:
                     stop.hold()  # a SIGTERM from here on waits until the summary is written
                 wall = time.perf_counter() - started
@@ -326,15 +328,28 @@ def _execute(plan: WorkerPlan, jobs: Sequence[Job], *, executor: str, workers: i
                 raise _cannot_load(plan, exc, gpu=bool(selected)) from None
 
 
+@contextmanager
+def _stopped_by_os_error(run_dir: Path) -> Iterator[None]:
+    """Turn an ``OSError`` of the run (its log, a worker's prediction, the summary: a
+    full disk, the run folder removed or read-only, a file size limit) into the run's
+    error saying what failed, what is kept and how to go on."""
+    try:
+        yield
+    except OSError as exc:
+        raise RunnerError(_stopped_by(exc, run_dir)) from exc
+
+
 def _stopped_by(exc: OSError, run_dir: Path) -> str:
     """The run's error where a file could not be written or read (a full disk, the run
     folder removed or made read-only under the run): what failed, what is kept, and how
     to go on."""
     what = f"{exc.filename}: {exc.strerror}" if exc.filename else (exc.strerror or str(exc))
+    cause = ("a file size limit of the shell that started medeval, which ulimit -S -f "
+             "shows" if exc.errno == errno.EFBIG else
+             "a full disk, a folder removed or made read-only")
     return (f"the run stopped: {what}; the cases that ended are kept in {run_dir} (its "
-            "run.jsonl records them; no summary.json was written): put the cause right (a "
-            "full disk, a folder removed or made read-only) and run the same command again "
-            "to resume")
+            f"run.jsonl records them; no summary.json was written): put the cause right "
+            f"({cause}) and run the same command again to resume")
 
 
 def _again_message(again: Mapping[str, str]) -> str:

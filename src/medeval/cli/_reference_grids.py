@@ -39,8 +39,8 @@ def off_grid_references(manifest: Manifest) -> list[str]:
                 grid = _grid(manifest.path(value))
             except LoaderError as exc:
                 unread.append(f"case {case.case_id}: input {value!r} cannot be read as a "
-                              f"volume ({exc}): the algorithm reads it, and fails or "
-                              "writes its mask on another grid than the reference's")
+                              f"volume ({exc}); the algorithm reads it as its reader can, "
+                              "and its mask may then not lie on the reference's grid")
                 continue
             if grid is not None:
                 grids.append((value, grid))

@@ -272,3 +272,24 @@ def test_references_holding_none_of_the_scored_labels_are_named_in_a_warning(stu
     assert "2 of 6 case(s)" in named[0] and "label(s) 1" in named[0]
     assert "(255): c1, c3;" in named[0]
     assert "_reference_unscored_values" not in result.case_columns
+
+
+def test_an_infinite_volume_difference_is_not_said_to_be_a_failed_case():
+    # Found in the volumes-pass: a tumour predicted (3 voxels) where the reference has
+    # none gives RVD (3 - 0) / 0 = inf, and the mean's note named "a failed case counted
+    # at the worst distance" as a possible cause, which a failed case's RVD (-1) never is.
+    from types import SimpleNamespace
+
+    from medeval.metrics import relative_volume_difference
+    from medeval.tasks.segmentation import _mean_ci
+
+    reference, prediction = np.zeros((3, 4, 4), bool), np.zeros((3, 4, 4), bool)
+    prediction[1, 1, :3] = True
+    assert math.isinf(relative_volume_difference(reference, prediction))
+    values = np.array([0.05, -1.0, math.inf])
+    st = SimpleNamespace(bootstrap_method="percentile", confidence=0.95)
+    rvd = _mean_ci(values, None, st, distance=False)
+    assert math.isinf(rvd.value) and math.isnan(rvd.low) and rvd.note == (
+        "1 of 3 case(s) have an infinite value (a mask empty on one side), so the mean is "
+        "infinite and its interval undefined (NaN)")
+    assert "a failed case counted at the worst distance" in _mean_ci(values, None, st).note

@@ -448,7 +448,8 @@ class Segmentation(TaskType):
                     values[infinite] = float(worst)
                 unreplaced = _base(name) in _DISTANCES and worst is None
                 estimate = _mean_ci(values, clusters, st,
-                                    unreplaced=self.worst_key if unreplaced else None)
+                                    unreplaced=self.worst_key if unreplaced else None,
+                                    distance=_base(name) in _DISTANCES)
                 unit = self.unit if _base(name) in _DISTANCES else None
                 metrics.append(metric_record(f"{prefix}{name}", _definition_id(name),
                                              estimate, unit))
@@ -578,16 +579,18 @@ def _mean(x: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.fl
 
 
 def _mean_ci(values: NDArray[np.float64], clusters: Sequence[str] | None, st: Any, *,
-             unreplaced: str | None = None) -> Estimate:
+             unreplaced: str | None = None, distance: bool = True) -> Estimate:
     """The mean over the cases with its bootstrap interval; an infinite value (a mask
     empty on one side) makes the mean infinite and the interval undefined, with a note
     (``unreplaced``: the key of the declared worst distance that would have replaced
-    it)."""
+    it). A failed case is counted at the worst distance for a ``distance`` only (the
+    relative volume difference of a failed case is -1): only then is it a cause."""
     infinite = int((~np.isfinite(values)).sum())
     if infinite:
+        failed = (", or a failed case counted at the worst distance, which is infinite "
+                  "where none is declared") if distance else ""
         note = (f"{infinite} of {values.size} case(s) have an infinite value (a mask empty "
-                "on one side, or a failed case counted at the worst distance, which is "
-                "infinite where none is declared), so the mean is infinite and its interval "
+                f"on one side{failed}), so the mean is infinite and its interval "
                 "undefined (NaN)")
         if unreplaced:
             note += f"; no {unreplaced} is declared to replace them"

@@ -185,3 +185,14 @@ def test_a_run_still_going_is_told_from_a_killed_one_by_its_lock(tmp_path):
         read_predictions(run)
     with pytest.raises(MedevalError, match="runner was killed"):  # the lock let go
         read_predictions(run)
+
+
+def test_a_damaged_line_of_an_ended_runs_log_does_not_stop_its_evaluation(tmp_path):
+    # 5a46efe read the whole log with the runner's reader, which refuses a damaged line
+    # ('start over with --fresh'): a run that had ended, its log's middle line damaged,
+    # could no longer be evaluated. Only the last run-start or run-end counts.
+    run = _run_folder(tmp_path, ["run-start", "end", "end", "run-end"])
+    lines = (run / "run.jsonl").read_text().splitlines(keepends=True)
+    lines[1] = "not JSON\n"
+    (run / "run.jsonl").write_text("".join(lines))
+    assert read_predictions(run).source == "runner"

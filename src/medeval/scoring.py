@@ -144,15 +144,18 @@ def _run_ended(path: Path) -> bool:
     A run resumed and then killed (SIGKILL, out of memory, a power cut), or resumed and
     still going, keeps the summary of the invocation before it, which names as not run
     the cases it has ended since and none of their failures."""
-    from .runner.runlog import read_events
-
     if not (path / "summary.json").is_file():
         return False
-    last = ""
-    for event in read_events(path / "run.jsonl"):
-        if event.get("event") in ("run-start", "run-end"):
-            last = str(event["event"])
-    return last != "run-start"
+    # from the end: the last record of a run that ended is its run-end; a line that is
+    # not JSON (a torn last line, a damaged log) says nothing either way
+    for line in reversed((path / "run.jsonl").read_bytes().splitlines()):
+        try:
+            event = json.loads(line).get("event")
+        except (ValueError, AttributeError):
+            continue
+        if event in ("run-start", "run-end"):
+            return bool(event == "run-end")
+    return True
 
 
 def _unended(path: Path) -> str:

@@ -78,3 +78,16 @@ def test_an_input_series_missing_a_slice_is_warned_of(tmp_path: Path, capsys) ->
     assert "1 case(s) whose prediction cannot match its reference: case c0: input 'ct'" in err
     # the note of folders not read says their headers were (74415f7)
     assert "1 folder input(s) were not read" in err and "its headers are read here" in err
+
+
+def test_the_grids_are_read_with_a_bar_where_asked(tmp_path: Path, capsys) -> None:
+    # a thousand series take minutes: nothing long is silent
+    _volume(tmp_path / "ct.nii.gz")
+    sitk.WriteImage(sitk.DICOMOrient(sitk.ReadImage(str(tmp_path / "ct.nii.gz")), "LPS"),
+                    str(tmp_path / "ras.nii.gz"))
+    manifest = Manifest.from_csv(_set(tmp_path, [("ct.nii.gz", "ras.nii.gz")]),
+                                 reference_kind="image")
+    quiet = off_grid_references(manifest)
+    assert capsys.readouterr().err == ""
+    assert off_grid_references(manifest, progress=True) == quiet and len(quiet) == 1
+    assert "reading grids" in capsys.readouterr().err

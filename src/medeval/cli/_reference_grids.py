@@ -22,11 +22,20 @@ __all__ = ["off_grid_references"]
 _VOLUMES = ("nifti", "gzip", "nrrd", "metaimage")
 
 
-def off_grid_references(manifest: Manifest) -> list[str]:
+def off_grid_references(manifest: Manifest, *, progress: bool = False) -> list[str]:
     """One line per case whose reference volume lies on none of its input volumes'
-    grids, or whose input series cannot be read (a missing slice, uneven gaps)."""
+    grids, or whose input series cannot be read (a missing slice, uneven gaps); with
+    ``progress``, a bar on stderr (a series' headers take about 0.15 s: minutes for a
+    set of a thousand)."""
+    import sys
+
+    from rich.console import Console
+    from rich.progress import track
+
     found = []
-    for case in manifest.cases:
+    for case in track(manifest.cases, description="reading grids",
+                      console=Console(file=sys.stderr), disable=not progress,
+                      transient=False):
         try:
             reference = _grid(manifest.path(case.reference)) if case.reference else None
         except LoaderError:

@@ -230,7 +230,7 @@ def _warn_of_off_grid_references(manifest: Manifest) -> None:
     inputs' grids and of input series that cannot be read (:mod:`._reference_grids`)."""
     from ._reference_grids import off_grid_references
 
-    found = off_grid_references(manifest)
+    found = off_grid_references(manifest, progress=sys.stderr.isatty())
     if found:
         print(f"medeval: warning: {len(found)} case(s) whose prediction cannot match its "
               f"reference: {_first(found, 10, '; ')}", file=sys.stderr)

@@ -21,17 +21,30 @@ import pytest
 
 from .conftest import needs_bwrap, write_algorithm, write_protocol, write_set
 
+#: Case c4 waits while its input's mtime is 0 (set by _start_until_c4; _let_c4_end sets
+#: it to now, which changes neither the algorithm nor the set's fingerprint, so the run
+#: resumes): the first run is interrupted there however slowly the test sees c4 start on
+#: a loaded machine. It slept 5 s, a window the test had to signal in, and each resumed
+#: run slept 5 s more.
 PLUGIN = """
+import os
 import time
 from pathlib import Path
 
 
 class Slow:
     def predict(self, case):
-        if case.case_id == "c4":
-            time.sleep(5)  # the first run is interrupted here
+        deadline = time.monotonic() + 120
+        while case.case_id == "c4" and os.stat(case.input_path).st_mtime == 0 \\
+                and time.monotonic() < deadline:
+            time.sleep(0.02)
         return int(Path(case.input_path).read_text()) / 10
 """
+
+
+def _let_c4_end(tmp_path: Path) -> None:
+    """Let PLUGIN's case c4 end (in the run resumed)."""
+    os.utime(tmp_path / "data" / "inputs" / "c4.txt")
 
 
 def _started(log: Path, case_id: str) -> bool:
@@ -47,6 +60,7 @@ def _start_until_c4(tmp_path: Path, cases: list[str],
     """``medeval predict`` of PLUGIN on ``cases``, in a session of its own, once it has
     started case c4 (which waits): its command line, run directory and process."""
     manifest = write_set(tmp_path, cases)
+    os.utime(tmp_path / "data" / "inputs" / "c4.txt", (0, 0))  # c4 waits (PLUGIN)
     plugin = write_algorithm(tmp_path, PLUGIN)
     run = tmp_path / "run"
     argv = [sys.executable, "-m", "medeval", "predict", "--algorithm", f"{plugin}:Slow",
@@ -79,6 +93,7 @@ def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path: Path):
     kept = {p.name: p.read_bytes() for p in (run / "predictions").iterdir()}
     assert sorted(kept) == ["c1.json", "c2.json", "c3.json"]
 
+    _let_c4_end(tmp_path)
     second = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr
     assert "resumed 3 case(s)" in second.stdout and "ran 4 now" in second.stdout
@@ -186,6 +201,7 @@ def test_sigterm_and_sighup_stop_as_ctrl_c_does(tmp_path: Path, number: signal.S
     events = [json.loads(line) for line in (run / "run.jsonl").read_text().splitlines()]
     assert events[-1]["event"] == "run-end" and events[-1]["interrupted"] is True
     assert not (run / ".scratch").exists()
+    _let_c4_end(tmp_path)
     second = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr
     assert "resumed 3 case(s)" in second.stdout and "ran 2 now" in second.stdout
@@ -200,6 +216,7 @@ def test_medeval_run_stopped_by_sigterm_exits_143(tmp_path: Path):
     # Ctrl-C: the CLI's top level read every KeyboardInterrupt as SIGINT
     cases = [f"c{i}" for i in range(1, 6)]
     protocol = write_protocol(tmp_path, cases, PLUGIN, "Slow")
+    os.utime(tmp_path / "data" / "inputs" / "c4.txt", (0, 0))  # c4 waits (PLUGIN)
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-m", "medeval", "run", str(protocol),
                                 "--out", str(out)], stdout=subprocess.PIPE,

@@ -36,8 +36,10 @@ def test_a_hard_file_size_limit_below_the_output_limit_is_refused_before_the_run
         capture_output=True, text=True, timeout=120, preexec_fn=limited)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
+    # bash's ulimit -f and -v count 1024-byte blocks: `ulimit -f 8192` set 8 MiB, and
+    # the message said '(ulimit -H -f: 8388608 bytes)' where ulimit -H -f prints 8192
     assert (f"the run's output_limit_mb ({64 << 20} bytes) is above this process's hard "
-            f"limit (ulimit -H -f: {hard} bytes), which its workers cannot raise") \
-        in done.stderr
+            f"limit of {hard} bytes (bash's ulimit -H -f shows 8192, in KiB), which its "
+            "workers cannot raise") in done.stderr
     assert "--output-limit-mb of medeval predict" in done.stderr
     assert not (tmp_path / "run").exists()  # refused before anything was made

@@ -128,7 +128,8 @@ def check_hard_limits(limits: Limits) -> None:
         if hard != resource.RLIM_INFINITY and hard < size:
             raise RunnerError(
                 f"the run's {name} ({size} bytes) is above this process's hard limit "
-                f"(ulimit -H {flag}: {hard} bytes), which its workers cannot raise: start "
+                f"of {hard} bytes (bash's ulimit -H {flag} shows {hard // 1024}, in KiB), which "
+                f"its workers cannot raise: start "
                 f"medeval where that limit is higher (ulimit {flag} unlimited in a new "
                 f"shell), or lower {name} (the protocol's [runner], or --"
                 f"{name.replace('_', '-')} of medeval predict)")

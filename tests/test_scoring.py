@@ -196,3 +196,17 @@ def test_a_damaged_line_of_an_ended_runs_log_does_not_stop_its_evaluation(tmp_pa
     lines[1] = "not JSON\n"
     (run / "run.jsonl").write_text("".join(lines))
     assert read_predictions(run).source == "runner"
+
+
+def test_the_predictions_folder_of_a_run_not_ended_given_alone_is_refused_too(tmp_path):
+    # --predictions RUN/predictions is read as supplied files; b0e2d66 warns there of an
+    # interrupted run's not_run cases from its summary, but a run killed before its
+    # summary (or resumed and killed, or still going) was evaluated without a word, its
+    # cases not yet run counted as missing-output. Found in the review-interrupt pass.
+    ended = _run_folder(tmp_path / "a", ["run-start", "end", "run-end"])
+    assert read_predictions(ended / "predictions").source == "supplied-predictions"
+    killed = _run_folder(tmp_path / "b", ["run-start", "end"])
+    (killed / "summary.json").unlink()
+    with pytest.raises(MedevalError, match=rf"predictions {killed}: a run folder whose run "
+                                           r"has not ended.*resume it"):
+        read_predictions(killed / "predictions")

@@ -100,6 +100,9 @@ def read_predictions(path: Path) -> Predictions:
     if (path / "predictions").is_dir() and (path / "run.jsonl").is_file() \
             and not _run_ended(path):
         raise ProtocolError(_unended(path))
+    if path.name == "predictions" and (path.parent / "run.jsonl").is_file() \
+            and not _run_ended(path.parent):  # the run's predictions given alone
+        raise ProtocolError(_unended(path.parent))
     if (path / "predictions").is_dir() and summary.is_file():
         data = json.loads(summary.read_text(encoding="utf-8"))
         recorded = data.get("failures", {})

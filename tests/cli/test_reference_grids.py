@@ -91,3 +91,35 @@ def test_the_grids_are_read_with_a_bar_where_asked(tmp_path: Path, capsys) -> No
     assert capsys.readouterr().err == ""
     assert off_grid_references(manifest, progress=True) == quiet and len(quiet) == 1
     assert "reading grids" in capsys.readouterr().err
+
+
+def test_a_single_slice_reference_of_another_slice_thickness_is_on_its_grid(tmp_path):
+    # found in the review-volumes pass: one slice has no slice spacing, and the conformance
+    # gate compares none along an axis one voxel long; the check warned that a mask
+    # written on the input (SimpleITK's CopyInformation) could not match, where it is scored
+    def one_slice(path: Path, z_mm: float, dtype) -> sitk.Image:
+        image = sitk.GetImageFromArray(np.zeros((1, 6, 8), dtype))
+        image.SetSpacing((0.7, 0.7, z_mm))
+        sitk.WriteImage(image, str(path))
+        return image
+
+    ct = one_slice(tmp_path / "ct.nii.gz", 1.0, np.int16)  # pixdim 1: none stated
+    one_slice(tmp_path / "ref.nii.gz", 5.0, np.uint8)  # the CT's SliceThickness
+    mask = sitk.GetImageFromArray(np.zeros((1, 6, 8), np.uint8))
+    mask.CopyInformation(ct)
+    sitk.WriteImage(mask, str(tmp_path / "pred.nii.gz"))
+    from medeval.compat import check_compatible
+    from medeval.loaders import read_image
+
+    assert check_compatible(read_image(tmp_path / "ref.nii.gz"),
+                            read_image(tmp_path / "pred.nii.gz")) is None  # scored
+    path = _set(tmp_path, [("ct.nii.gz", "ref.nii.gz")])
+    assert off_grid_references(Manifest.from_csv(path, reference_kind="image")) == []
+    # two slices 5 mm apart against 1 mm are another grid still
+    for name, z_mm in (("ct2.nii.gz", 1.0), ("ref2.nii.gz", 5.0)):
+        image = sitk.GetImageFromArray(np.zeros((2, 6, 8), np.uint8))
+        image.SetSpacing((0.7, 0.7, z_mm))
+        sitk.WriteImage(image, str(tmp_path / name))
+    path = _set(tmp_path, [("ct2.nii.gz", "ref2.nii.gz")])
+    [found] = off_grid_references(Manifest.from_csv(path, reference_kind="image"))
+    assert "spacing_mm (z, y, x) (5, 0.7, 0.7) against (1, 0.7, 0.7)" in found

@@ -588,34 +588,51 @@ def test_an_export_that_fails_leaves_the_previous_one_whole(tmp_path, capsys):
     assert (out / "reports.csv").read_bytes().startswith("\ufeffnumber,".encode())
 
 
-def test_a_kill_while_issuing_stores_nothing_and_leaves_no_half_made_pdf(study, tmp_path):
+#: registry issue run in a process that sends itself SIGTERM (kill PID) just after it
+#: opens the certificate's temporary file for the time given: 1, as the file is made
+#: (before the rendering); 2, as the PDF made is read back for its SHA-256 (before the
+#: commit). The audit hook of the opening sets a profiler that sends the signal at the
+#: next return from a C function (the opening itself is done by then), so no sleep races
+#: the rendering.
+_KILLED_AT_OPEN = """
+import os, signal, sys
+opened = []
+def profile(frame, event, arg):
+    if event == "c_return" and arg is not sys.setprofile:
+        sys.setprofile(None)
+        os.kill(os.getpid(), signal.SIGTERM)
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and args[0].endswith(".issuing"):
+        opened.append(args[0])
+        if len(opened) == int(sys.argv[1]):
+            sys.setprofile(profile)
+sys.addaudithook(hook)
+from medeval.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("opening", [1, 2])
+def test_a_kill_while_issuing_stores_nothing_and_leaves_no_half_made_pdf(
+        study, tmp_path, opening):
     # SIGTERM (kill PID) while `registry issue --render` made the certificate ended Python
     # on the spot: nothing was issued (the transaction rolled back), but the half-made PDF
     # stayed beside --render as a hidden .cert.pdf.XXXX.issuing file, and the exit said
     # nothing. Now it stops as Ctrl-C does (143). Found in the interrupt-pass. The signal
-    # is sent once the temporary PDF exists: the certificate is then being made, which
-    # takes a second and more of rendering before anything is committed
-    import os
-    import signal
-    import time
-
+    # as the file was made (tempfile.mkstemp had made it and not yet given its name) left
+    # it behind still: found in the review-interrupt pass (opening 1; the test sent the
+    # signal once it saw the file, racing a second of rendering).
     registry = tmp_path / "lab.sqlite"
     assert main(["registry", "init", "--registry", str(registry)]) == 0
     folder = tmp_path / "out"
     folder.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "medeval", "registry", "issue", str(study["result"]),
-         "--render", str(folder / "cert.pdf"), "--info", str(study["info"]),
-         "--registry", str(registry)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True)
-    deadline = time.monotonic() + 120
-    while not list(folder.glob(".cert.pdf.*.issuing")):
-        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
-        time.sleep(0.005)
-    os.kill(process.pid, signal.SIGTERM)
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 143, err
-    assert "Traceback" not in err and out == ""
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_AT_OPEN, str(opening), "registry", "issue",
+         str(study["result"]), "--render", str(folder / "cert.pdf"), "--info",
+         str(study["info"]), "--registry", str(registry)],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 143, done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
     assert sorted(folder.iterdir()) == []  # no certificate, no half-made one
     with Registry.open(registry) as opened:
         assert not opened.list()

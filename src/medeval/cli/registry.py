@@ -16,7 +16,6 @@ import argparse
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -329,10 +328,14 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
     partial: Path | None = None
     try:  # a name of its own: two issues writing one --out at once must not share a file
         out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=out_pdf.parent, prefix=f".{out_pdf.name}.",
-                                        suffix=".issuing")
-        os.close(handle)
-        partial = Path(name)
+        while partial is None:  # named before it is made: a stop signal landing as it is
+            # made leaves a name to remove (tempfile.mkstemp gives the name only once the
+            # file exists: a SIGTERM in between left the hidden file behind)
+            partial = out_pdf.with_name(f".{out_pdf.name}.{os.urandom(6).hex()}.issuing")
+            try:
+                os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:  # pragma: no cover - 48 random bits taken already
+                partial = None
         with registry.issuing(fingerprint=fingerprint, number=getattr(args, "number", None),
                               amends=amends, reason=getattr(args, "reason", None),
                               **fields) as pending:

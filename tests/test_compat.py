@@ -302,3 +302,26 @@ def test_one_hot_channels_are_said_to_be_one_value_per_class():
     with pytest.raises(CompatibilityError, match=r"3 values in each voxel: one-hot labels "
                                                  r"or a probability per class"):
         check_compatible(ref, Image(one_hot, spacing_mm=(5.0, 0.7, 0.7)))
+
+
+def test_an_array_saved_x_first_or_one_hot_without_geometry_gets_both_hints(tmp_path):
+    # Found in the review-volumes pass: a network's (x, y, z) or one-hot output saved
+    # with SimpleITK's GetImageFromArray and no CopyInformation (the usual way both go
+    # wrong) was told only to copy the reference's geometry, which SimpleITK refuses for
+    # an image of another size; the shape's own hint was left out
+    import SimpleITK as sitk
+
+    reference = _volume(sitk, (-1, 0, 0, 0, -1, 0, 0, 0, 1))
+    labels = sitk.GetArrayFromImage(reference)  # (z, y, x) = (4, 6, 8)
+    x_first = sitk.GetImageFromArray(labels.transpose(2, 1, 0).copy())
+    assert x_first.GetSize() == (4, 6, 8) != reference.GetSize()
+    one_hot = sitk.GetImageFromArray(np.eye(3, dtype=np.uint8)[labels], isVector=True)
+    assert one_hot.GetNumberOfComponentsPerPixel() == 3
+    with pytest.raises(RuntimeError):  # CopyInformation alone cannot mend it
+        x_first.CopyInformation(reference)
+    ref = _written(tmp_path, reference, "ref.nii.gz")
+    for image, name, words in ((x_first, "x.nii.gz", "axes in reverse order"),
+                               (one_hot, "onehot.mha", "3 values in each voxel")):
+        with pytest.raises(CompatibilityError) as info:
+            check_compatible(ref, _written(tmp_path, image, name))
+        assert words in str(info.value) and "saved without geometry" in str(info.value)

@@ -179,8 +179,10 @@ def _images(
                                      "and GetOrigin() reversed, its direction's rows and "
                                      "columns too)")
     # the shape's own hints (transposed, the model's resolution) where the geometry
-    # does not explain the shape better
-    hint = "" if regridded else (_swapped(ref.shape, pred.shape)
+    # does not explain the shape better; an array saved without geometry may also be
+    # x first or one-hot, and copying the geometry alone would not mend it
+    explained = regridded and regridded != _NO_GEOMETRY
+    hint = "" if explained else (_swapped(ref.shape, pred.shape)
                                  or _reversed(ref.shape, pred.shape)
                                  or _per_channel(ref.shape, pred.shape)
                                  or _resized(ref.shape, pred.shape))
@@ -247,6 +249,12 @@ def _corners(image: Any) -> NDArray[np.float64]:
                      for bits in itertools.product((0, 1), repeat=3)])
 
 
+_NO_GEOMETRY = (" — the prediction states 1 mm, origin 0 and the identity direction, what "
+                "an array saved without geometry gets (SimpleITK's GetImageFromArray, "
+                "nibabel's Nifti1Image(mask, None)): copy the reference's geometry into it "
+                "(SimpleITK's CopyInformation from the reference)")
+
+
 def _regridded(ref: Any, pred: Any, tol_mm: float) -> str:
     """A hint where a prediction off its reference's grid still covers the reference's
     volume: the same voxel centres in space stored in another axis order or orientation
@@ -261,10 +269,7 @@ def _regridded(ref: Any, pred: Any, tol_mm: float) -> str:
                 "reorienting it")
     if np.allclose(pred.spacing_mm, 1.0) and not np.any(pred.origin_mm) and \
             np.array_equal(pred.direction, np.eye(3)):
-        return (" — the prediction states 1 mm, origin 0 and the identity direction, what "
-                "an array saved without geometry gets (SimpleITK's GetImageFromArray, "
-                "nibabel's Nifti1Image(mask, None)): copy the reference's geometry into it "
-                "(SimpleITK's CopyInformation from the reference)")
+        return _NO_GEOMETRY
     extent = np.multiply(ref.shape[:3], ref.spacing_mm)
     other = np.multiply(pred.shape[:3], pred.spacing_mm)
     slack = np.maximum(ref.spacing_mm, pred.spacing_mm)

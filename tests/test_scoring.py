@@ -210,3 +210,16 @@ def test_the_predictions_folder_of_a_run_not_ended_given_alone_is_refused_too(tm
     with pytest.raises(MedevalError, match=rf"predictions {killed}: a run folder whose run "
                                            r"has not ended.*resume it"):
         read_predictions(killed / "predictions")
+
+
+def test_a_folder_beside_another_programs_run_jsonl_is_read_as_supplied_files(tmp_path):
+    # a company's folder: its predictions/ beside a run.jsonl of its own training tool
+    # (no run-start or run-end record: no medeval run's log) is no run to resume
+    import json
+
+    project = tmp_path / "project"
+    (project / "predictions").mkdir(parents=True)
+    (project / "predictions" / "c1.json").write_text("0.5")
+    (project / "run.jsonl").write_text(json.dumps({"step": 1, "loss": 0.5}) + "\n")
+    assert read_predictions(project / "predictions").source == "supplied-predictions"
+    assert read_predictions(project).source == "supplied-predictions"

@@ -146,9 +146,8 @@ def _run_ended(path: Path) -> bool:
     """Whether the run in ``path`` has ended: its summary written after its last start.
     A run resumed and then killed (SIGKILL, out of memory, a power cut), or resumed and
     still going, keeps the summary of the invocation before it, which names as not run
-    the cases it has ended since and none of their failures."""
-    if not (path / "summary.json").is_file():
-        return False
+    the cases it has ended since and none of their failures. A ``run.jsonl`` holding
+    no run-start or run-end (another program's log) is no run's: nothing to end."""
     # from the end: the last record of a run that ended is its run-end; a line that is
     # not JSON (a torn last line, a damaged log) says nothing either way
     for line in reversed((path / "run.jsonl").read_bytes().splitlines()):
@@ -157,7 +156,7 @@ def _run_ended(path: Path) -> bool:
         except (ValueError, AttributeError):
             continue
         if event in ("run-start", "run-end"):
-            return bool(event == "run-end")
+            return event == "run-end" and (path / "summary.json").is_file()
     return True
 
 

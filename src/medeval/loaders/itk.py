@@ -94,10 +94,7 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
         warnings.warn(f"image {file}: SimpleITK: {_itk_text(text)}", UserWarning, stacklevel=2)
     dim = itk.GetDimension()
     if dim not in (2, 3):
-        raise LoaderError(
-            f"image {file}: has {dim} dimensions; medeval reads 2-D and 3-D images only "
-            "(split a 4-D series into 3-D volumes)"
-        )
+        raise LoaderError(_not_2d_or_3d(file, itk.GetSize()))
     array = sitk.GetArrayFromImage(itk)
     spacing = list(itk.GetSpacing())[::-1]
     origin = list(itk.GetOrigin())[::-1]
@@ -167,8 +164,7 @@ def read_itk_grid(path: str | os.PathLike[str]) -> Image:
                           f"({'; '.join(filter(None, reasons))})") from None
     dim = reader.GetDimension()
     if dim not in (2, 3):
-        raise LoaderError(f"image {file}: has {dim} dimensions; medeval reads 2-D and 3-D "
-                          "images only (split a 4-D series into 3-D volumes)")
+        raise LoaderError(_not_2d_or_3d(file, reader.GetSize()))
     size = list(reader.GetSize())[::-1]
     spacing = list(reader.GetSpacing())[::-1]
     origin = list(reader.GetOrigin())[::-1]
@@ -339,3 +335,14 @@ def _itk_messages() -> Iterator[list[str]]:
                 # _route after it (forgetting it here sent such a text to stderr, about
                 # 1 run in 30 of the threaded-logger test under load)
                 _ItkRoute.previous.SetAsGlobalITKLogger()
+
+
+def _not_2d_or_3d(file: object, size: tuple[int, ...]) -> str:
+    """Why an image of other than 2 or 3 dimensions is refused. A one-hot mask or one
+    probability per class written by nibabel, (x, y, z, classes), is a 4-D NIfTI: said
+    so, not only as a series to split."""
+    extra = (f"; a segmentation mask holds one label per voxel: {size[3]} values along "
+             "the 4th axis may be one-hot labels or a probability per class, write the "
+             "class of each voxel (argmax)" if len(size) == 4 else "")
+    return (f"image {file}: has {len(size)} dimensions; medeval reads 2-D and 3-D images "
+            f"only (split a 4-D series into 3-D volumes{extra})")

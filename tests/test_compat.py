@@ -325,3 +325,24 @@ def test_an_array_saved_x_first_or_one_hot_without_geometry_gets_both_hints(tmp_
         with pytest.raises(CompatibilityError) as info:
             check_compatible(ref, _written(tmp_path, image, name))
         assert words in str(info.value) and "saved without geometry" in str(info.value)
+
+
+def test_the_same_box_at_permuted_spacings_is_not_called_the_same_voxels(tmp_path):
+    # Found in the review-volumes pass: 6500b0b's 'the same voxels in space' was given
+    # where the eight corners coincide and the shape is a permutation, which a resampling
+    # can give too: 10 slices of 5 mm (45 mm) and 48 rows of 0.7 mm (32.9 mm) resampled by
+    # SimpleITK to 10 rows of 32.9 / 9 mm and 48 slices of 45 / 47 mm; its voxel centres
+    # are other points (SimpleITK's TransformIndexToPhysicalPoint of index (0, 1, 0)).
+    import SimpleITK as sitk
+
+    reference = sitk.GetImageFromArray(np.zeros((10, 48, 48), np.uint8))
+    reference.SetSpacing((0.7, 0.7, 5.0))
+    other = sitk.Resample(reference, (48, 10, 48), sitk.Transform(), sitk.sitkNearestNeighbor,
+                          (0.0, 0.0, 0.0), (0.7, 32.9 / 9, 45 / 47), reference.GetDirection())
+    assert _corner_points(sitk, reference) == _corner_points(sitk, other)
+    assert other.TransformIndexToPhysicalPoint((0, 1, 0)) not in [
+        reference.TransformIndexToPhysicalPoint(i) for i in np.ndindex(48, 48, 10)]
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(_written(tmp_path, reference, "ref.nii.gz"),
+                         _written(tmp_path, other, "pred.nii.gz"))
+    assert "the same voxels in space" not in str(info.value)

@@ -249,6 +249,20 @@ def _corners(image: Any) -> NDArray[np.float64]:
                      for bits in itertools.product((0, 1), repeat=3)])
 
 
+def _same_steps(ref: Any, pred: Any, tol_mm: float) -> bool:
+    """Whether each of the prediction's axes steps as one of the reference's does, either
+    way and as many voxels long: with the same corners, the same voxel centres (not the
+    same box at other spacings, which a permuted resampling can give)."""
+    def steps(image: Any) -> list[tuple[int, NDArray[np.float64]]]:
+        start = np.asarray(image.physical_point((0, 0, 0)))
+        return [(image.shape[i], np.asarray(image.physical_point(tuple(np.eye(3, dtype=int)[i])))
+                 - start) for i in range(3)]
+
+    ours = steps(ref)
+    return all(any(n == m and min(np.linalg.norm(step - other), np.linalg.norm(step + other))
+                   <= tol_mm + 1e-6 for m, other in ours) for n, step in steps(pred))
+
+
 _NO_GEOMETRY = (" — the prediction states 1 mm, origin 0 and the identity direction, what "
                 "an array saved without geometry gets (SimpleITK's GetImageFromArray, "
                 "nibabel's Nifti1Image(mask, None)): copy the reference's geometry into it "
@@ -261,7 +275,8 @@ def _regridded(ref: Any, pred: Any, tol_mm: float) -> str:
     (reoriented), or the same extent at another spacing (resampled)."""
     here, there = _corners(ref), _corners(pred)
     apart = np.linalg.norm(here[:, None, :] - there[None, :, :], axis=2).min(axis=1)
-    if sorted(ref.shape[:3]) == sorted(pred.shape[:3]) and np.max(apart) <= tol_mm + 1e-6:
+    if sorted(ref.shape[:3]) == sorted(pred.shape[:3]) and np.max(apart) <= tol_mm + 1e-6 \
+            and _same_steps(ref, pred, tol_mm):
         return (" — the same voxels in space stored in another axis order or orientation "
                 "(reoriented, as nibabel's as_closest_canonical or SimpleITK's DICOMOrient "
                 "do): write the prediction on the reference's grid, with the reference's "

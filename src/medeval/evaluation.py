@@ -148,7 +148,7 @@ def evaluate(
     # nothing is written.
     if predictions is None or not task.reads_reference:
         with fewer_collections():
-            check_references(task, manifest)
+            check_references(task, manifest, progress=progress)
     inputs: tuple[InputRecord, ...] = (
         InputRecord("protocol", protocol.path.name if protocol.path else "<protocol>",
                     protocol.sha256, 0),
@@ -184,11 +184,22 @@ def _supplied(path: Path, task: TaskType, manifest: Manifest
         return read_predictions(path), ()
 
 
-def check_references(task: TaskType, manifest: Manifest) -> None:
+def check_references(task: TaskType, manifest: Manifest, *, progress: bool = False) -> None:
     """Raise one ManifestError listing every case whose reference the task cannot use."""
-    _stop_on_reference_problems(manifest, [
-        p for case in manifest.cases
-        if (p := task.reference_problem(case, manifest.root)) is not None])
+    _stop_on_reference_problems(manifest, reference_problems(task, manifest, progress=progress))
+
+
+def reference_problems(task: TaskType, manifest: Manifest, *, progress: bool = False,
+                       skip_empty: bool = False) -> list[str]:
+    """Every case's reference problem as the task finds it (``skip_empty``: not of a case
+    without a reference), with a bar on stderr where ``progress``: a DICOM SEG reference
+    is placed on its series here (95e4e11), about 0.2 s a 200-slice series, minutes for a
+    set of a thousand."""
+    from ._progress_bar import bar
+
+    return [p for case in bar(manifest.cases, "checking references", progress=progress)
+            if not (skip_empty and not case.reference)
+            and (p := task.reference_problem(case, manifest.root)) is not None]
 
 
 def _stop_on_reference_problems(manifest: Manifest, problems: list[str]) -> None:

@@ -327,16 +327,11 @@ def test_a_seg_on_the_cases_nifti_input_takes_its_pixel_size_from_the_nifti_head
         medpy_binary.hd95(pred, ref, voxelspacing=spacing), abs=1e-9)
 
 
-def test_a_seg_on_a_series_missing_a_slice_is_refused_before_the_algorithm_runs(
-        tmp_path: Path, capsys) -> None:
-    # Found in the volumes-pass: `manifest check --read-files --protocol` said OK and
-    # `medeval run` ran the algorithm on every case, then refused the set while scoring,
-    # because the SEG is placed on its series only then. The series is ct5n without its
-    # middle slice: pydicom's positions are 2.5 mm apart, so one gap is 5 mm.
+def _seg_on_a_series_missing_a_slice(tmp_path: Path):
+    """The task and manifest of one case: a SEG written on ct5n, its series without its
+    middle slice (pydicom's positions are 2.5 mm apart, so one gap is 5 mm)."""
     import pydicom
 
-    from medeval.cli import main
-    from medeval.evaluation import check_references
     from medeval.manifest import Manifest
     from medeval.protocol import load_protocol
     from medeval.tasks.registry import make_task
@@ -354,10 +349,35 @@ def test_a_seg_on_a_series_missing_a_slice_is_refused_before_the_algorithm_runs(
     pd.DataFrame([{"case_id": "c1", "patient_id": "p1", "input": "img/c1",
                    "reference": "refs/c1.dcm"}]).to_csv(tmp_path / "manifest.csv", index=False)
     shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
-    task = make_task(load_protocol(tmp_path / "protocol.toml"))
-    manifest = Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="image")
+    return (make_task(load_protocol(tmp_path / "protocol.toml")),
+            Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="image"))
+
+
+def test_a_seg_on_a_series_missing_a_slice_is_refused_before_the_algorithm_runs(
+        tmp_path: Path, capsys) -> None:
+    # Found in the volumes-pass: `manifest check --read-files --protocol` said OK and
+    # `medeval run` ran the algorithm on every case, then refused the set while scoring,
+    # because the SEG is placed on its series only then.
+    from medeval.cli import main
+    from medeval.evaluation import check_references
+
+    task, manifest = _seg_on_a_series_missing_a_slice(tmp_path)
     with pytest.raises(medeval.MedevalError, match=r"case c1: DICOM series .*the gap is 5 mm"):
         check_references(task, manifest)  # what medeval run does before running
     assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
                  str(tmp_path / "protocol.toml"), "--read-files"]) == 2
     assert "the gap is 5 mm" in capsys.readouterr().err
+
+
+def test_the_references_are_checked_with_a_bar_where_asked(tmp_path: Path, capsys) -> None:
+    # Found in the review-volumes pass: since 95e4e11 checking a SEG set's references
+    # places each SEG on its series (about 0.2 s a 200-slice series: minutes for a set of
+    # a thousand, before medeval run starts its first case), silent. The same problems
+    # with and without the bar, its words on stderr only when asked.
+    from medeval.evaluation import reference_problems
+
+    task, manifest = _seg_on_a_series_missing_a_slice(tmp_path)
+    quiet = reference_problems(task, manifest)
+    assert capsys.readouterr().err == "" and len(quiet) == 1 and "the gap is 5 mm" in quiet[0]
+    assert reference_problems(task, manifest, progress=True) == quiet
+    assert "checking references" in capsys.readouterr().err

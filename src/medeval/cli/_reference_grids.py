@@ -27,15 +27,10 @@ def off_grid_references(manifest: Manifest, *, progress: bool = False) -> list[s
     grids, or whose input series cannot be read (a missing slice, uneven gaps); with
     ``progress``, a bar on stderr (a series' headers take about 0.15 s: minutes for a
     set of a thousand)."""
-    import sys
-
-    from rich.console import Console
-    from rich.progress import track
+    from .._progress_bar import bar
 
     found = []
-    for case in track(manifest.cases, description="reading grids",
-                      console=Console(file=sys.stderr), disable=not progress,
-                      transient=False):
+    for case in bar(manifest.cases, "reading grids", progress=progress):
         try:
             reference = _grid(manifest.path(case.reference)) if case.reference else None
         except LoaderError:

@@ -87,12 +87,12 @@ def _task_reference_problems(protocol: Path, manifest: Manifest, *,
     evaluate refuse the set for (an EEG reference's duration_s against its recording's
     length, an ECG record no longer than the learning period, ...): the set's files all
     there and readable first (they are, where this is called)."""
+    from ..evaluation import reference_problems
     from ..protocol import load_protocol
     from ..tasks.registry import make_task
 
-    task = make_task(load_protocol(protocol))
-    return [problem for case in manifest.cases if not (skip_empty and not case.reference)
-            and (problem := task.reference_problem(case, manifest.root)) is not None]
+    return reference_problems(make_task(load_protocol(protocol)), manifest,
+                              progress=sys.stderr.isatty(), skip_empty=skip_empty)
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

@@ -123,3 +123,25 @@ def test_a_single_slice_reference_of_another_slice_thickness_is_on_its_grid(tmp_
     path = _set(tmp_path, [("ct2.nii.gz", "ref2.nii.gz")])
     [found] = off_grid_references(Manifest.from_csv(path, reference_kind="image"))
     assert "spacing_mm (z, y, x) (5, 0.7, 0.7) against (1, 0.7, 0.7)" in found
+
+
+def test_a_gzipped_input_that_is_no_image_is_not_called_unreadable(tmp_path) -> None:
+    # found in the review-volumes pass: a second input of clinical data gzipped (a
+    # .json.gz) was warned of as 'cannot be read as a volume ... its mask may then not lie
+    # on the reference's grid' (SimpleITK: 'Unable to determine ImageIO reader'), and its
+    # case's reference was then not compared with the CT's grid at all
+    import gzip
+    import json
+
+    ct = _volume(tmp_path / "ct.nii.gz")
+    sitk.WriteImage(sitk.DICOMOrient(ct, "LPS"), str(tmp_path / "ras.nii.gz"))
+    with gzip.open(tmp_path / "clinical.json.gz", "wt") as f:
+        json.dump({"age": 61}, f)
+    pd.DataFrame([{"case_id": "c0", "patient_id": "p0", "input": "ct.nii.gz",
+                   "input_clinical": "clinical.json.gz", "reference": "ras.nii.gz"}]).to_csv(
+        tmp_path / "manifest.csv", index=False)
+    manifest = Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="image")
+    assert len(manifest.cases[0].inputs) == 2
+    [found] = off_grid_references(manifest)
+    assert found.startswith("case c0: reference 'ras.nii.gz' is not on the grid of its input "
+                            "'ct.nii.gz'")

@@ -77,6 +77,8 @@ def _grid(path: Path) -> Any:
         fmt = sniff(path)
     except (OSError, LoaderError):
         return None
+    if fmt == "gzip" and not path.name.lower().endswith(".nii.gz"):
+        return None  # clinical data gzipped (.json.gz, .csv.gz): SimpleITK reads none
     return read_itk_grid(path) if fmt in _VOLUMES else None
 
 

@@ -178,6 +178,33 @@ def test_evaluate_into_the_out_folder_of_a_running_medeval_run_is_refused(
     assert f"predictions {tmp_path / 'none'}: no such directory" in capsys.readouterr().err
 
 
+
+def test_evaluate_of_two_tables_into_the_out_folder_of_a_running_medeval_run_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    # medeval evaluate --reference R --predictions P --out OUT/result.json while a
+    # medeval run into OUT ran wrote the result files that the run's, written as it ends,
+    # replace: refused as evaluate PROTOCOL --out OUT is (README: "a second run into it,
+    # or medeval evaluate --out into it, is refused"). Found in the review-lead pass.
+    import os
+
+    from medeval.cli import main
+    from medeval.runner.run_lock import run_dir_lock
+
+    (tmp_path / "ref.csv").write_text("case_id,label\nc0,0\nc1,1\n")
+    (tmp_path / "pred.csv").write_text("case_id,score\nc0,0.2\nc1,0.7\n")
+    out = tmp_path / "out"
+    argv = ["evaluate", "--reference", str(tmp_path / "ref.csv"), "--predictions",
+            str(tmp_path / "pred.csv"), "--threshold", "0.5", "--out",
+            str(out / "result.json")]
+    with run_dir_lock(out):
+        assert main(argv) == 2
+    assert (f"--out {out}: a medeval run is writing there now (process {os.getpid()})"
+            in capsys.readouterr().err)
+    assert sorted(p.name for p in out.iterdir()) == [".lock"]
+    assert main(argv) == 0  # the run ended: evaluated
+    assert (out / "result.json").is_file()
+
+
 _FORKS_AND_WAITS = """
 import multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor

@@ -109,6 +109,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from ..classification_tables import evaluate_classification
 
     _out_checked(args.out)
+    _out_not_running(args.out.parent)  # a run's folder: its result.json would replace this
 
     result = evaluate_classification(
         args.reference, args.predictions, threshold=args.threshold,

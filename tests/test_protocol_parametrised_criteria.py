@@ -101,3 +101,31 @@ def test_a_multi_label_criterion_gets_the_right_hint(tmp_path: Path, metric, hin
     with pytest.raises(ProtocolError) as info:
         load_protocol(_segmentation(tmp_path, "labels = [1, 2]", metric))
     assert f"{metric!r} is not reported by task 'segmentation' ({hint});" in str(info.value)
+
+
+@pytest.mark.parametrize("labels", ["labels = [1]", ""])  # written, and the default [1]
+def test_a_labelled_criterion_of_a_one_label_task_is_told_its_name(tmp_path: Path,
+                                                                    labels) -> None:
+    # Found in the review-volumes pass: a task of one label names its figures without it
+    # (the task's prefix is '' for one label), and 'label1:dice' was refused with no hint
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(_segmentation(tmp_path, labels, "label1:dice"))
+    assert ("'label1:dice' is not reported by task 'segmentation' (with one label, "
+            "task.labels [1], the figures are named without it: 'dice');") in str(info.value)
+
+
+def test_a_classification_is_not_told_of_segmentation_labels(tmp_path: Path) -> None:
+    # found in the review-volumes pass: 1031223's label hint read any task's labels, so
+    # 'label1:sensitivity@macro' under a multi-class task (labels = ["G1", "G2", "G3"], class
+    # names) was told 'label 1 is not in task.labels [...]'
+    folder = tmp_path / "multiclass"
+    shutil.copytree(EXAMPLES / "multiclass-classification", folder)
+    path = folder / "protocol.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'labels = ["G1", "G2", "G3"]' in text and 'metric = "sensitivity@macro"' in text
+    path.write_text(text.replace('metric = "sensitivity@macro"',
+                                 'metric = "label1:sensitivity@macro"', 1), encoding="utf-8")
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(path)
+    assert "'label1:sensitivity@macro' is not reported" in str(info.value)
+    assert "task.labels" not in str(info.value)

@@ -179,7 +179,10 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
         if not isinstance(metric, str):
             continue
         if reported is not None and metric not in reported:
-            hint = (_unknown_label(metric, labels) or _other_variant(metric, task)
+            # a segmentation's labels only (a classification's are class names)
+            scored = (SegmentationTask.model_fields["labels"].default if labels is None
+                      else labels) if task_type == "segmentation" else None
+            hint = (_unknown_label(metric, scored) or _other_variant(metric, task)
                     or _did_you_mean(metric, reported))
             problems.append(
                 f"{where}.metric: {metric!r} is not reported by task {task_type!r}{hint}; "
@@ -282,10 +285,18 @@ def _unknown_label(metric: str, labels: Any) -> str:
 
     >>> _unknown_label("label3:dice", [1, 2]), _unknown_label("label2:dice", [1, 2])
     (' (label 3 is not in task.labels [1, 2])', '')
+
+    A task of one label names its figures without it (``dice``, not ``label1:dice``):
+
+    >>> _unknown_label("label1:dice", [1])
+    " (with one label, task.labels [1], the figures are named without it: 'dice')"
     """
-    found = re.fullmatch(r"\s*label(\d+):.*", metric)
-    if found is None or not isinstance(labels, list) or int(found[1]) in labels:
+    found = re.fullmatch(r"\s*label(\d+):(.*)", metric)
+    if found is None or not isinstance(labels, list):
         return ""
+    if int(found[1]) in labels:
+        return (f" (with one label, task.labels {labels}, the figures are named without "
+                f"it: {found[2].strip()!r})" if len(labels) == 1 else "")
     return f" (label {int(found[1])} is not in task.labels {labels})"
 
 

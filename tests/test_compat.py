@@ -346,3 +346,24 @@ def test_the_same_box_at_permuted_spacings_is_not_called_the_same_voxels(tmp_pat
         check_compatible(_written(tmp_path, reference, "ref.nii.gz"),
                          _written(tmp_path, other, "pred.nii.gz"))
     assert "the same voxels in space" not in str(info.value)
+
+
+def test_a_colour_frame_against_a_mask_is_not_only_called_one_hot(tmp_path):
+    # found in the review-volumes pass: 8fb512a's hint called a mask saved as RGB (PIL's
+    # three equal channels, 0/255) 'one-hot labels or a probability per class' only
+    from PIL import Image as PILImage
+
+    labels = np.zeros((16, 20), np.uint8)
+    labels[4:8, 5:9] = 1
+    PILImage.fromarray(labels).save(tmp_path / "ref.png")
+    PILImage.fromarray(np.stack([labels * 255] * 3, -1)).save(tmp_path / "rgb.png")
+    ref, rgb = read_image(tmp_path / "ref.png"), read_image(tmp_path / "rgb.png")
+    assert (ref.shape, rgb.shape) == ((1, 16, 20), (1, 16, 20, 3))
+    with pytest.raises(CompatibilityError, match=r"3 values in each voxel: a colour image "
+                                                 r"\(RGB, RGBA\), or one-hot labels"):
+        check_compatible(ref, rgb)
+    # a volume of three channels is no colour image
+    with pytest.raises(CompatibilityError) as info:
+        check_compatible(mask((4, 6, 8)), Image(np.zeros((4, 6, 8, 3), np.uint8),
+                                                spacing_mm=(1.0, 1.0, 1.0)))
+    assert "colour" not in str(info.value) and "one-hot labels" in str(info.value)

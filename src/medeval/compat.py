@@ -140,9 +140,11 @@ def _per_channel(ref: tuple[int, ...], pred: tuple[int, ...]) -> str:
     """A hint where the prediction holds several values per voxel of the reference's
     grid (channels last): one-hot labels or a probability per class."""
     if len(pred) == len(ref) + 1 and pred[:-1] == ref and pred[-1] > 1:
-        return (f" ({pred[-1]} values in each voxel: one-hot labels or a probability per "
-                "class? write one label per voxel, the class of each voxel (argmax), as "
-                "the reference is coded)")
+        # a single frame of 3 or 4 values a pixel is as likely a colour image (RGB, RGBA)
+        colour = "a colour image (RGB, RGBA), or " if ref[0] == 1 and pred[-1] in (3, 4) else ""
+        return (f" ({pred[-1]} values in each voxel: {colour}one-hot labels or a probability "
+                "per class? write one label per voxel, the class of each voxel (argmax), "
+                "as the reference is coded)")
     return ""
 
 

@@ -266,6 +266,12 @@ def test_sample_size_refuses_a_method_or_level_other_than_the_protocols(capsys, 
                  "--method", "clopper-pearson", "--confidence", "0.9"]) == 2
     assert ("--method clopper-pearson and --confidence 0.9 differ from protocol "
             f"{protocol}'s wilson 95% interval") in capsys.readouterr().err
+    # one of them alone: 'differs' (it read '--method clopper-pearson differ'; found in
+    # the review-lead pass)
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol),
+                 "--method", "clopper-pearson"]) == 2
+    assert ("--method clopper-pearson differs from protocol "
+            f"{protocol}'s wilson 95% interval") in capsys.readouterr().err
     # the same as the protocol's: planned as without them
     assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol),
                  "--method", "wilson", "--confidence", "0.95"]) == 0

@@ -129,7 +129,8 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
                  if mine is not None and mine != theirs]
         if given:
             raise MedevalError(
-                f"sample-size: {' and '.join(given)} differ from protocol {args.protocol}'s "
+                f"sample-size: {' and '.join(given)} "
+                f"{'differs' if len(given) == 1 else 'differ'} from protocol {args.protocol}'s "
                 f"{method} {confidence * 100:g}% interval, by which the test will be judged; "
                 "leave them out, or plan with --goal instead of --protocol")
     passing = cases_to_pass(args.expected, goal, method=method, power=args.power,

@@ -88,7 +88,9 @@ def test_a_figure_changed_by_an_update_is_named(certified: Path, certificate: Pa
     verdict = verify_certificate(saved)
     assert "bytes appended after its end" in verdict.differences[0]
     named = [d for d in verdict.differences if f"prints '{forged}'" in d]
-    assert len(named) == changed and all(d.endswith(f"gives '{figure}'") for d in named)
+    # the figure is printed on two pages, each time after '민감도 / Sensitivity': one
+    # difference, said once (it was listed twice, word for word: the messages-pass)
+    assert len(named) == 1 and named[0].endswith(f"gives '{figure}'"), named
 
 
 def test_the_verification_page_words_it_in_korean() -> None:

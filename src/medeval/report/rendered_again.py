@@ -121,8 +121,10 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
         if _FINGERPRINT_ONLY.search(before) and _FINGERPRINT_ONLY.search(after):
             continue  # the fingerprint lines themselves: already reported
         where = f" (after {_clip(old[i1 - 1].strip())!r})" if i1 > 0 else ""
-        lines.append(f"{name} prints {_clip(before)!r}{where} where the result gives "
-                     f"{_clip(after)!r}")
+        line = f"{name} prints {_clip(before)!r}{where} where the result gives {_clip(after)!r}"
+        if line in lines:
+            continue  # one figure printed in two tables under the same line: said once
+        lines.append(line)
         if len(lines) == 10:
             lines.append("(further differences not listed)")
             break
@@ -148,8 +150,10 @@ def _word_changes(pages: list[str], fresh: list[str], name: str, gives: str,
             continue  # the fingerprint itself: reported with the result's
         where = (f" (after the words {_clip(' '.join(old[max(0, i1 - 6):i1]))!r})"
                  if i1 > 0 else "")
-        out.append(f"{name} prints {_clip(before)!r}{where} where {gives} "
-                   f"{_clip(after)!r}")
+        line = f"{name} prints {_clip(before)!r}{where} where {gives} {_clip(after)!r}"
+        if line in out:
+            continue  # the same words changed the same way after the same words: said once
+        out.append(line)
         if len(out) >= limit:
             out.append("(further differences not listed)")
             break

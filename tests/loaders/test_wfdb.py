@@ -174,3 +174,25 @@ def test_a_record_whose_file_names_are_not_ascii_says_so(tmp_path):
     message = str(info.value)
     assert f"{name}.hea: names signal file(s) '{name}.dat', whose names are not ASCII" in message
     assert "give the record's files ASCII names" in message
+
+
+def test_a_null_signal_of_format_0_is_named_not_called_corrupt(tmp_path):
+    # Found in the messages-pass: a header declaring a signal in format 0 (signal(5): a
+    # null signal, no samples stored) was read as "its signals cannot be read ('0'); the
+    # signal file may be corrupt". wfdb itself cannot read the record (KeyError '0'), and
+    # reads the other signal when it alone is chosen. r.dat: 4 samples of format 16,
+    # 1, 2, 3, 4 (gain 200, baseline 0: 0.005 ... 0.02 mV); "~": the null signal has no file
+    (tmp_path / "r.hea").write_text("r 2 250 4\nr.dat 16 200 12 0 0 0 0 I\n"
+                                    "~ 0 200 12 0 0 0 0 N\n")
+    np.array([1, 2, 3, 4], dtype="<i2").tofile(tmp_path / "r.dat")
+    wfdb = direct_wfdb()
+    with pytest.raises(KeyError, match="0"):
+        wfdb.rdrecord(str(tmp_path / "r"))
+    with pytest.raises(LoaderError, match=r"r\.hea: signal\(s\) \['N'\] are stored in format "
+                                          r"0, a null signal .* choose the others with "
+                                          r"channels=\['I'\]") as raised:
+        read_record(tmp_path / "r")
+    assert "corrupt" not in str(raised.value)
+    alone = wfdb.rdrecord(str(tmp_path / "r"), channels=[0]).p_signal[:, 0]
+    assert alone.tolist() == [0.005, 0.01, 0.015, 0.02]
+    assert read_record(tmp_path / "r", channels=["I"]).samples[:, 0].tolist() == alone.tolist()

@@ -79,6 +79,7 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
             "channels of one rate with channels="
         )
     indices = [list(head.sig_name).index(c) for c in chosen]
+    _refuse_null_signals(head, file, indices)
     try:
         record = wfdb.rdrecord(record_name, channels=indices, smooth_frames=False)
         columns = [np.asarray(record.e_p_signal[i], dtype=np.float64) for i in range(len(indices))]
@@ -108,6 +109,22 @@ def read_wfdb(header: str | Path, *, channels: list[str] | None = None) -> Signa
             "signal_files": tuple(sorted(set(head.file_name))),
         },
     )
+
+
+def _refuse_null_signals(head: Any, file: Path, indices: list[int]) -> None:
+    """Refuse chosen signals stored in format 0 (signal(5): a null signal, declared
+    but with no samples stored), which wfdb-python cannot read (it fails with
+    ``KeyError: '0'``): the record is not corrupt, the signal holds nothing."""
+    null = [str(head.sig_name[i]) for i in indices if str(head.fmt[i]) == "0"]
+    if null:
+        others = [str(name) for name, fmt in zip(head.sig_name, head.fmt) if str(fmt) != "0"]
+        choose = (f"; choose the others with channels={others}" if others else
+                  "; the record holds no samples to read")
+        raise LoaderError(
+            f"WFDB record {file}: signal(s) {null} are stored in format 0, a null signal "
+            "(declared in the header, no samples stored), which wfdb-python, the reader "
+            f"medeval uses, cannot read{choose}"
+        )
 
 
 def check_wfdb_files(header: str | Path) -> tuple[Path, Any]:

@@ -105,6 +105,22 @@ def test_max_n_where_p_pass_has_reached_the_power_and_fallen_back_says_so():
         cases_to_pass(0.95, 0.90, method="wilson", max_n=218)
 
 
+def test_max_n_too_small_for_a_size_that_exists_leads_with_max_n():
+    # Found in the messages-pass: Se 0.95 against 0.75 (Wilson) with max_n = 20 was
+    # refused as "the expected value is too close to the goal", 0.2 away. By statsmodels'
+    # intervals and scipy's binomial (brute_force), 25 positives give P(PASS) >= 0.8 and
+    # none of 1..24 does: the refusal names 25 and a max_n of at least 2 x 25 = 50
+    assert brute_force(25, 0.95, 0.75, "wilson")[0] >= 0.8
+    assert all(brute_force(n, 0.95, 0.75, "wilson")[0] < 0.8 for n in range(1, 25))
+    with pytest.raises(InvalidInputError, match=r"no group of up to 20 cases gives a 0.8 "
+                       r"chance of PASS for sensitivity 0.95 against the goal 0.75, but 25 "
+                       r"cases do: raise max_n \(--max-n of medeval sample-size\) to at "
+                       r"least 50") as raised:
+        cases_to_pass(0.95, 0.75, method="wilson", max_n=20)
+    assert "too close" not in str(raised.value)
+    assert cases_to_pass(0.95, 0.75, method="wilson", max_n=50).first_n == 25
+
+
 def test_the_normal_approximation_is_close():
     # (z_.975 sqrt(g(1-g)) + z_.8 sqrt(p(1-p)))^2 / (p - g)^2 with p 0.95, g 0.90:
     # (1.95996 * 0.3 + 0.84162 * 0.21794)^2 / 0.05^2 = 238.0 positives

@@ -482,6 +482,15 @@ def cases_to_pass(
                 "size from which it stays there up to twice that size; raise max_n "
                 "(--max-n of medeval sample-size)"
             )
+        larger = _first_beyond(max_n, p, g, tail, method_id, target) if n > max_n else None
+        if larger is not None:
+            raise InvalidInputError(
+                f"{func}: no group of up to {max_n} cases gives a {target:g} chance of "
+                f"PASS for {kind} {p:g} against the goal {g:g}, but {larger} cases do: "
+                f"raise max_n (--max-n of medeval sample-size) to at least {2 * larger}, as "
+                f"the plan checks that the chance stays at or above {target:g} up to twice "
+                "its size"
+            )
         if n > max_n:
             raise InvalidInputError(
                 f"{func}: no group of up to {max_n} cases gives a {target:g} chance of "
@@ -522,6 +531,26 @@ def cases_to_pass(
         effective_n=start,
         patients=None if per_patient is None else _ceil(cases / per_patient),
     )
+
+
+#: The largest size :func:`_first_beyond` searches: ``cases_to_pass``'s default max_n.
+_SEARCHED = 100_000
+
+
+def _first_beyond(max_n: int, p: float, goal: float, tail: float, method: str,
+                  target: float) -> int | None:
+    """The first size above ``max_n`` (up to :data:`_SEARCHED`) whose chance of PASS
+    reaches ``target``, or None: searched only where the normal approximation,
+    ``(z_(1-tail) sqrt(g(1-g)) + z_target sqrt(p(1-p)))^2 / (p - g)^2``, puts it within
+    reach (a larger max_n, not an expected value closer to its goal, is then wanted)."""
+    approximate = ((norm.ppf(1 - tail) * math.sqrt(goal * (1 - goal))
+                    + norm.ppf(target) * math.sqrt(p * (1 - p))) / (p - goal)) ** 2
+    if max_n >= _SEARCHED or approximate > _SEARCHED:
+        return None
+    for n in range(max_n + 1, _SEARCHED + 1):
+        if _verdicts(n, p, goal, tail, method)[1] >= target:
+            return n
+    return None
 
 
 def _verdicts(n: int, p: float, goal: float, tail: float, method: str) -> tuple[int, float, float]:

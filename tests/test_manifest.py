@@ -942,7 +942,8 @@ def test_read_files_finds_a_wfdb_signal_file_cut_short(shared_data, tmp_path):
     (problem,) = caught.value.problems
     assert problem.startswith("case r100: input 'records/100.hea': unreadable: WFDB signal "
                               "file")
-    assert "1000000 bytes, but header 100.hea states 650000 samples needing 1950000" in problem
+    assert ("1000000 bytes, but header 100.hea states 650000 frames of the signals in it, "
+            "which need 1950000 bytes") in problem
     (tmp_path / "records" / "100.dat").write_bytes(data)
     manifest.validate(read_files=True)
 
@@ -1002,7 +1003,8 @@ def test_read_files_checks_a_multi_segment_record_through_its_segments(tmp_path)
         manifest.validate(read_files=True)
     (problem,) = caught.value.problems
     assert problem.startswith("case w1: input 'w1_2.hea': unreadable: WFDB signal file")
-    assert "1000 bytes, but header w1_2.hea states 76800 samples needing 153600" in problem
+    assert ("1000 bytes, but header w1_2.hea states 76800 frames of the signals in it, "
+            "which need 153600 bytes") in problem
 
 
 def test_ids_written_as_excels_text_formula_are_problems(tmp_path):

@@ -99,10 +99,16 @@ def test_header_pointing_at_a_missing_signal_file(shared_data, tmp_path):
 
 
 def test_truncated_signal_file(shared_data, tmp_path):
+    # The header's 650000 is frames (wfdb's sig_len: samples of each signal), not samples:
+    # 2 signals in format 212 (1.5 bytes a sample) need 650000 x 2 x 1.5 = 1950000 bytes.
+    # It read '650000 samples' (found in the messages-pass)
+    head = direct_wfdb().rdheader(str(shared_data / "ecg/mitdb/100"))
+    assert (head.sig_len, head.n_sig, list(head.fmt)) == (650000, 2, ["212", "212"])
     shutil.copy(shared_data / "ecg/mitdb/100.hea", tmp_path / "100.hea")
     (tmp_path / "100.dat").write_bytes((shared_data / "ecg/mitdb/100.dat").read_bytes()[:1000])
     with pytest.raises(LoaderError, match=r"100\.dat: 1000 bytes, but header 100\.hea states "
-                                          r"650000 samples needing 1950000; .* truncated"):
+                                          r"650000 frames of the signals in it, which need "
+                                          r"1950000 bytes; .* truncated"):
         read_record(tmp_path / "100")
 
 
@@ -126,7 +132,8 @@ def test_a_format_310_file_one_byte_short_is_truncated(tmp_path):
         short = None
     assert short != [5, -3]
     with pytest.raises(LoaderError, match=r"r\.dat: 3 bytes, but header r\.hea states 2 "
-                                          r"samples needing 4; .* truncated"):
+                                          r"frames of the signals in it, which need 4 "
+                                          r"bytes; .* truncated"):
         read_record(tmp_path / "r")
 
 

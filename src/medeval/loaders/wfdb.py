@@ -407,7 +407,8 @@ def _check_signal_files(head: Any, header: Path) -> None:
             if have < needed:
                 raise LoaderError(
                     f"WFDB signal file {data}: {have} bytes, but header {header.name} "
-                    f"states {head.sig_len} samples needing {needed}; the file is truncated"
+                    f"states {head.sig_len} frames of the signals in it, which need {needed} "
+                    "bytes; the file is truncated"
                 )
 
 

@@ -27,24 +27,33 @@ like the function ``medeval.evaluate`` would replace it on the package once impo
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import platform
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
+from ._evaluation_warnings import (
+    _case_ids_alike,
+    _cases_as_independent,
+    _few_units,
+    _interrupted_run,
+    _not_run_text,
+    _patients_alike,
+    _run_protocol_changed,
+    _unmatched_predictions,
+    _values_alike,
+)
 from ._gc_thresholds import fewer_collections
 from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
-from .manifest import Manifest, leading_zero_twins, letter_case_twins, nfc_id
+from .manifest import Manifest, nfc_id
 from .prediction_tables import TABLE_COLUMNS, table_predictions
 from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
 from .result import (
@@ -57,7 +66,6 @@ from .result import (
     Failures,
     Flow,
     InputRecord,
-    MetricRecord,
     Parameters,
     Party,
     ProtocolSection,
@@ -66,8 +74,7 @@ from .result import (
     Subgroup,
     metrics_table,
 )
-from .run_outputs import predictions_changed
-from .run_protocol import algorithm_changed, protocol_changed, protocol_record
+from .run_protocol import protocol_record
 from .scoring import BadReference, Predictions, read_predictions, score_cases, score_in_processes
 from .tasks.base import Aggregate, CaseRow, TaskType
 from .tasks.registry import make_task
@@ -370,209 +377,6 @@ def _dataset_section(protocol: Protocol, manifest: Manifest, fingerprint: str) -
         selection=spec.selection,
         received=spec.received, sample_size=spec.sample_size,
     )
-
-
-def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
-                           unread: Sequence[str] = ()) -> list[str]:
-    """Warnings naming the files of a predictions folder (supplied, or a run's) that
-    name no case of the manifest (``<case_id>`` or ``<case_id>.<suffix>``, either
-    Unicode form), and, apart, those that name only cases in ``unread`` (found without
-    prediction: ``c1.json.txt``, a suffix Windows hid, beside a missing ``c1.json``; a
-    run's ``c1.npy`` where the task reads ``c1.json``; a segmenter's mask returned as an
-    array, stored as ``c1.json``): a case id misspelt in a file name, or a form the task
-    does not read, leaves that case without prediction, and the file unread. Hidden
-    files are not named."""
-    ids = {nfc_id(case_id) for case_id in case_ids}
-    missing = {nfc_id(case_id) for case_id in unread}
-    unmatched, unreadable = [], []
-    try:
-        listed = list(os.scandir(folder))
-    except OSError:  # a folder that can be entered, not listed: each case's file was
-        return []    # looked up by its name, and the others cannot be seen
-    for entry in listed:
-        if entry.name.startswith("."):
-            continue
-        parts = nfc_id(entry.name).split(".")
-        named = {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & ids
-        if not named:
-            unmatched.append(entry.name)
-        elif named <= missing:  # only cases that read no prediction
-            unreadable.append(entry.name)
-    unmatched.sort()
-    warnings = []
-    if unmatched:
-        warnings.append(f"all cases: the predictions folder holds {len(unmatched)} file(s) "
-                        f"that name no case of the manifest: {_first_ten(unmatched)}; a "
-                        "prediction is read only as <case_id> with its suffix"
-                        + _zeros_lost(unmatched, missing))
-    if unreadable:
-        arrays = any(name.lower().endswith(".json") for name in unreadable)
-        warnings.append(
-            f"all cases: the predictions folder holds {len(unreadable)} file(s) named for a "
-            f"case without prediction, in a form this task does not read: "
-            f"{_first_ten(unreadable)}; those cases failed as missing-output (a prediction "
-            "is read only as <case_id> with a suffix the task reads" + (
-                "; a plugin's mask returned from predict as an array is stored as "
-                "<case_id>.json: write it as prediction.png in case.output_dir"
-                if arrays else "") + ")")
-    return warnings
-
-
-def _first_ten(names: list[str]) -> str:
-    """Names sorted, the first ten shown and the count after them."""
-    names = sorted(names)
-    return ", ".join(names[:10]) + (f", ... ({len(names)} in all)" if len(names) > 10
-                                    else "")
-
-
-def _zeros_lost(files: Sequence[str], missing: set[str]) -> str:
-    """A sentence where file names differ from cases without prediction only in leading
-    zeros (``12.json`` for case ``0012``: the ids read as numbers by pandas or Excel)."""
-    cases = {case.lstrip("0") or "0": case for case in sorted(missing)}
-    pairs = [(name, cases[stem.lstrip("0") or "0"]) for name in files
-             if (stem := nfc_id(name).split(".")[0]) not in missing
-             and (stem.lstrip("0") or "0") in cases]
-    if not pairs:
-        return ""
-    return (f"; {len(pairs)} of them differ from a case id only in leading zeros (e.g. "
-            f"{pairs[0][0]} for case {pairs[0][1]}): the ids were read as numbers; name each "
-            "file as the manifest writes its case id")
-
-
-def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:
-    """Warnings naming patient ids that differ only in letter case ('P001', 'p001') or
-    in leading zeros ('00123', '123'): counted as two patients (ids may be case-sensitive
-    codes), which narrows every interval over patients if they are one."""
-    found = []
-    for shown, how in ((letter_case_twins(row.patient_id for row in rows), "letter case"),
-                       (leading_zero_twins(row.patient_id for row in rows),
-                        "leading zeros (a spreadsheet read some as numbers?)")):
-        if shown:
-            found.append(f"all cases: patient ids that differ only in {how} are counted as "
-                         f"different patients: {shown}; if they are one patient, write the "
-                         "id one way in the manifest")
-    return found
-
-
-def _values_alike(column: str, values: Iterable[str]) -> list[str]:
-    """A warning naming a subgroup column's values that differ only in letter case
-    (BI-RADS density 'A' and 'a'): two subgroups, as the values may be codes."""
-    shown = letter_case_twins(values)
-    return [f"all cases: {column} values that differ only in letter case are different "
-            f"subgroups: {shown}; if they are one, write the value one way in the manifest"
-            ] if shown else []
-
-
-def _cases_as_independent(rows: Sequence[CaseRow]) -> list[str]:
-    """A warning where the protocol's unit is the case but some patient holds several
-    cases (frames of one nodule, patches of one CT): every interval then takes them as
-    independent, as the protocol declares, and is too narrow if they are alike."""
-    patients = {nfc_id(row.patient_id) for row in rows}
-    if len(patients) >= len(rows):
-        return []
-    return [f"all cases: the {len(rows)} cases are of {len(patients)} patients, several per "
-            "patient, and the protocol's unit is the case (statistics.resampling_unit = "
-            "\"case\"): every interval takes them as independent and is too narrow if a "
-            "patient's cases are alike; resampling_unit = \"patient\" accounts for it"]
-
-
-def _not_run_text(not_run: Sequence[str]) -> str:
-    """The runner's record of cases an interrupted run never ran, in words."""
-    shown = ", ".join(map(str, not_run[:10])) + (", ..." if len(not_run) > 10 else "")
-    return (f"the run was interrupted before {len(not_run)} case(s) ran ({shown}; "
-            "summary.json's not_run)")
-
-
-def _interrupted_run(not_run: Sequence[str]) -> str:
-    """The warning of an evaluation of a run its runner did not finish."""
-    return (f"all cases: {_not_run_text(not_run)}: they count as missing-output failures; "
-            "resume the run (medeval predict with the same --out) to run them")
-
-
-def _run_protocol_changed(predictions: Predictions, protocol: Protocol) -> list[str]:
-    """:func:`protocol_changed` and :func:`algorithm_changed` of the run the predictions
-    come from: a run folder, or
-    its ``predictions`` folder given alone (``--predictions RUN/predictions``), which
-    is read as supplied files and escaped the check."""
-    folder = predictions.folder
-    if folder is None or (predictions.source != "runner" and not (
-            folder.name == "predictions" and (folder.parent / "run.jsonl").is_file())):
-        return []
-    return (_not_run_beside(folder) if predictions.source != "runner" else []) + (
-        protocol_changed(folder.parent, protocol)
-        + algorithm_changed(folder.parent, protocol) + predictions_changed(folder.parent))
-
-
-def _not_run_beside(folder: Path) -> list[str]:
-    """The warning of an interrupted run whose ``predictions`` folder was given alone:
-    its summary's ``not_run`` cases are missing-output here as in the run folder."""
-    try:
-        not_run = json.loads((folder.parent / "summary.json").read_text(encoding="utf-8")
-                             ).get("not_run")
-    except (OSError, ValueError, AttributeError):
-        return []
-    return [_interrupted_run([str(c) for c in not_run])] if isinstance(not_run, list) \
-        and not_run else []
-
-
-def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:
-    """A warning naming case ids that differ only in letter case ('c1', 'C1'): two cases
-    here, but on a file system that ignores letter case (macOS's and Windows' by default)
-    ``c1.json`` and ``C1.json`` are one file, which both cases would be scored on."""
-    shown = letter_case_twins(row.case_id for row in rows)
-    if not shown:
-        return []
-    return [f"all cases: case ids that differ only in letter case: {shown}; on a file system "
-            "that ignores letter case (macOS, Windows) their prediction files are one file, "
-            "read for both cases: evaluate such a set on one that does not (Linux), or give "
-            "the cases ids that differ otherwise"]
-
-
-def _few_units(rows: Sequence[CaseRow], protocol: Protocol,
-               metrics: Sequence[MetricRecord], scope: str = "all cases") -> list[str]:
-    """A warning where a bootstrap interval rests on so few resampling units (patients, or
-    cases) that it can draw fewer different resamples than the protocol asks for: K units
-    give C(2K-1, K) (3 patients: 10), and the percentile interval is then a coarse
-    reading of a handful of values, however many images the patients hold. Cases of a
-    classification are resampled within each reference class (the tasks' strata): the
-    product of each class's count (4 positives and 4 negatives: 35 x 35 = 1225).
-    ``scope`` names the cases' scope: "all cases", or a subgroup (``site=B``), whose
-    intervals rest on its own units."""
-    statistics = protocol.statistics
-    by_patient = statistics.resampling_unit == "patient"
-    units = len({nfc_id(row.patient_id) for row in rows}) if by_patient else len(rows)
-    boot = [m.name for m in metrics if m.estimate.method.startswith("bootstrap")
-            and not math.isnan(m.estimate.low)]  # an undefined one has its own note
-    if units < 2 or not boot:
-        return []  # none or one unit: each interval's own note says it is undefined
-    stratified = not by_patient and protocol.task.type in _STRATIFIED
-    binary = protocol.task.type == "binary-classification"  # its truth is bool(reference)
-    strata = Counter(bool(row.values["reference"]) if binary else row.values["reference"]
-                     for row in rows) if stratified else Counter({"": units})
-    drawn = _multisets(strata.values(), statistics.n_resamples)
-    if drawn >= statistics.n_resamples:
-        return []
-    kind = "patients" if by_patient else "cases"
-    return [f"{scope}: {units} {kind}: a bootstrap resampling them can draw only "
-            f"{drawn} different resamples, fewer than the "
-            f"{statistics.n_resamples} asked for, so the bootstrap intervals "
-            f"({', '.join(boot)}) rest on {units} {kind} and say little beyond them"]
-
-
-#: Tasks whose bootstrap resamples cases within each reference class (when not by patient).
-_STRATIFIED = frozenset({"binary-classification", "multiclass-classification"})
-
-
-def _multisets(sizes: Iterable[int], enough: int) -> int:
-    """How many different resamples with replacement groups of these sizes give, each
-    resampled alone: the product of C(2n-1, n); counted only up to ``enough``."""
-    drawn = 1
-    for n in sizes:
-        # C(2n-1, n) >= 2**(n-1): a group of n past log2(enough) + 1 is enough alone
-        drawn *= enough if n > enough.bit_length() + 1 else math.comb(2 * n - 1, n)
-        if drawn >= enough:
-            return drawn
-    return drawn
 
 
 @dataclass

@@ -47,10 +47,12 @@ def test_an_annotation_file_as_a_mask_reference_says_to_rasterise_it(tmp_path, k
     assert problem.startswith(f"case c1: reference 'labels/c1.json': is not a reference of "
                               f"kind {kind!r} as this task needs (format found: unknown); "
                               "a JSON file (a LabelMe or COCO annotation?)")
-    assert "rasterise" in problem
+    assert problem.endswith(" (see 'JSON annotation as a mask' below)")
+    message = str(info.value)  # what to do is said once, below the problems
+    assert message.count("rasterise") == 1
     # the call as printed names every argument the function requires (root is
     # keyword-only and required: 'read_case_annotations(path)' raised a TypeError)
-    call = problem[problem.index("read_case_annotations("):].partition(").masks()")[0]
+    call = message[message.index("read_case_annotations("):].partition(").masks()")[0]
     required = [name for name, p in inspect.signature(read_case_annotations).parameters.items()
                 if p.default is p.empty and p.kind is p.KEYWORD_ONLY]
     assert required == ["root"] and all(f"{name}=" in call for name in required)

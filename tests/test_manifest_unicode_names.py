@@ -25,7 +25,8 @@ def test_a_missing_file_names_its_other_unicode_form(tmp_path):
         manifest.validate()
     first, second = caught.value.problems
     assert first.startswith(f"case c1: input {composed!r}: no such file")
-    assert f"the folder holds {decomposed!r}, the same name in NFD Unicode form" in first
+    assert f"the folder holds {decomposed!r} (in NFD) (see 'names in NFD' below)" in first
+    assert "macOS writes Hangul in NFD" in str(caught.value)
     assert second.endswith("no such file (" + str(tmp_path / "missing.png") + ")")
     # written as on disk, the name is found
     Manifest([Case("c1", "p1", (decomposed,), "benign")], root=tmp_path,
@@ -115,9 +116,9 @@ def test_a_folder_in_nfd_is_named_with_the_files_under_it(tmp_path):
     with pytest.raises(ManifestError) as caught:
         manifest.validate()
     (problem,) = caught.value.problems
-    assert f"the folder holds {nfd[0]!r}, the same name in NFD Unicode form" in problem
-    assert f"the folder holds {nfd[1]!r}, the same name in NFD Unicode form" in problem
-    assert "convmv -r --nfc" in problem
+    assert problem.endswith(f"; the folder holds {nfd[0]!r} (in NFD); the folder holds "
+                            f"{nfd[1]!r} (in NFD) (see 'names in NFD' below)")
+    assert "convmv -r --nfc" in str(caught.value)
     # written as on disk, it is found
     Manifest([Case("c1", "p1", (f"{nfd[0]}/{nfd[1]}",), "benign")], root=tmp_path,
              reference_kind="label").validate()
@@ -135,10 +136,12 @@ def test_a_name_in_other_letter_case_is_named(tmp_path):
         manifest.validate()
     (problem,) = caught.value.problems
     assert problem.endswith(
-        "; the folder holds 'Frames', the name in other letter case; the folder holds "
-        "'P-01.jpg', the name in other letter case (Windows and macOS take them for one "
-        "name, Linux for two): write the name in the manifest as it is on disk, or rename "
-        "the file")
+        "; the folder holds 'Frames'; the folder holds 'P-01.jpg' (see 'other letter case' "
+        "below)")
+    assert str(caught.value).endswith(
+        "'other letter case', 1 of the problems above (case c1: input 'frames/P-01.JPG'): "
+        "Windows and macOS take two names differing only in letter case for one name, "
+        "Linux for two: write the name in the manifest as it is on disk, or rename the file")
     Manifest([Case("c1", "p1", ("Frames/P-01.jpg",), "benign")], root=tmp_path,
              reference_kind="label").validate()
 
@@ -154,7 +157,7 @@ def test_a_manifest_in_nfd_for_files_in_nfc_is_told_so(tmp_path):
     with pytest.raises(ManifestError) as caught:
         manifest.validate()
     (problem,) = caught.value.problems
-    assert problem.endswith(
-        f"the folder holds {name!r}, the same name in NFC Unicode form (macOS writes Hangul "
-        "in NFD, Windows in NFC): write the name in the manifest as it is on disk (a "
-        "manifest made on macOS from its file names holds them in NFD)")
+    assert problem.endswith(f"the folder holds {name!r} (in NFC) (see 'names in NFC' below)")
+    assert str(caught.value).endswith(
+        "write the name in the manifest as it is on disk (a manifest made on macOS from its "
+        "file names holds them in NFD)")

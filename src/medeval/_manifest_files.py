@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from ._manifest_hints import see
 from .errors import LoaderError
 from .loaders._files import sniff
 from .loaders._wfdb_header import wfdb_files
@@ -39,7 +40,8 @@ def kind_matches(kind: str, found: str, target: str) -> bool:
 def annotation_file_hint(kind: str, target: str) -> str:
     """What to do with a JSON file given where a mask is read (``image`` and
     ``segmentation`` references): a LabelMe or COCO file of polygons is no mask, and the
-    segmentation task does not rasterise it. Empty for any other file."""
+    segmentation task does not rasterise it (said once for all files, by
+    :func:`~medeval._manifest_hints.problems_message`). Empty for any other file."""
     if kind not in ("image", "segmentation") or not target.lower().endswith(".json"):
         return ""
     try:
@@ -49,11 +51,8 @@ def annotation_file_hint(kind: str, target: str) -> str:
         return ""
     if not head.startswith((b"{", b"[")):
         return ""
-    return ("; a JSON file (a LabelMe or COCO annotation?) holds polygons, not a mask: the "
-            "segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
-            "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask "
-            "image of its frame's size (medeval.loaders.read_case_annotations(path, "
-            "root=data_root).masks().any(axis=0), 0/1) and name that file as the reference")
+    return ("; a JSON file (a LabelMe or COCO annotation?) holds polygons, not a mask"
+            + see("JSON annotation as a mask"))
 
 
 def first_non_utf8(file: Path) -> str:
@@ -104,23 +103,18 @@ def other_unicode_form(target: str) -> str:
     the same, or else in another letter case (``P-01.JPG`` for ``P-01.jpg``: one name to
     Windows and macOS, two to Linux); empty otherwise. Every name from the deepest folder
     that exists down is looked for: a folder ``환자 폴더`` extracted in NFD hides every
-    file under it."""
+    file under it. The hint names the names on disk and points to the explanation that
+    :func:`~medeval._manifest_hints.problems_message` gives once for all files."""
     held = _held_otherwise(target, casefold=False)
     if held:
-        remedy = ("rename it (every name under a folder at once: convmv -r --nfc -f utf8 "
-                  "-t utf8 --notest FOLDER), or write the name in the manifest as it is on "
-                  "disk" if any(_form(found) == "NFD" for found in held) else
-                  "write the name in the manifest as it is on disk (a manifest made on macOS "
-                  "from its file names holds them in NFD)")
-        return ("; " + "; ".join(f"the folder holds {found!r}, the same name in "
-                                 f"{_form(found)} Unicode form" for found in held)
-                + f" (macOS writes Hangul in NFD, Windows in NFC): {remedy}")
+        told = see("names in NFD" if any(_form(found) == "NFD" for found in held) else
+                   "names in NFC")
+        return ("; " + "; ".join(f"the folder holds {found!r} (in {_form(found)})"
+                                 for found in held) + told)
     held = _held_otherwise(target, casefold=True)
     if held:
-        return ("; " + "; ".join(f"the folder holds {found!r}, the name in other letter case"
-                                 for found in held) +
-                " (Windows and macOS take them for one name, Linux for two): write the name "
-                "in the manifest as it is on disk, or rename the file")
+        return ("; " + "; ".join(f"the folder holds {found!r}" for found in held)
+                + see("other letter case"))
     return ""
 
 

@@ -55,6 +55,7 @@ from ._manifest_files import (
     unreadable_frame,
     wfdb_files,
 )
+from ._manifest_hints import problems_message
 from ._manifest_ids import identity_problems
 from ._manifest_ids import leading_zero_twins as leading_zero_twins  # re-exported
 from ._manifest_ids import letter_case_twins as letter_case_twins  # re-exported
@@ -339,11 +340,8 @@ class Manifest:
             problems += self._annotation_problems(annotations)
             problems += self._inputs_showing_annotations(found)
         if problems:
-            raise ManifestError(
-                f"manifest {self.source}: {len(problems)} problem(s):\n  "
-                + "\n  ".join(problems),
-                tuple(problems),
-            )
+            raise ManifestError(problems_message(f"manifest {self.source}", problems),
+                                tuple(problems))
         return found
 
     def _files_read_by_check(self, cases: Sequence[Case]) -> list[tuple[str, int]]:

@@ -96,6 +96,7 @@ def _task_reference_problems(protocol: Path, manifest: Manifest, *,
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from .._manifest_hints import problems_message
     from ..manifest import leading_zero_twins, letter_case_twins, nfc_id
     from ..runner._preflight import input_leaks
 
@@ -113,8 +114,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         problems += _task_reference_problems(args.protocol, manifest)
     problems += input_leaks(manifest)
     if problems:
-        raise ManifestError(f"manifest {args.manifest}: {len(problems)} problem(s):\n  "
-                            + "\n  ".join(problems), tuple(problems))
+        raise ManifestError(problems_message(f"manifest {args.manifest}", problems),
+                            tuple(problems))
     patients = len({nfc_id(case.patient_id) for case in manifest.cases})  # as evaluate counts
     for kind, twins in (("case", letter_case_twins(c.case_id for c in manifest.cases)),
                         ("patient", letter_case_twins(c.patient_id for c in manifest.cases))):

@@ -1,0 +1,70 @@
+"""The explanations a manifest check gives once, however many files they fit: a set of
+100,000 files named in another letter case is 100,000 problem lines, each naming its
+file and ending ``(see 'other letter case' below)``, and one paragraph saying why and
+what to do, with how many problems it explains and the first of them.
+
+Private to :mod:`medeval.manifest` and ``medeval manifest check``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["EXPLANATIONS", "problems_message", "see"]
+
+#: Each explanation by the name the problem lines point to it by.
+EXPLANATIONS = {
+    "other letter case": (
+        "Windows and macOS take two names differing only in letter case for one name, "
+        "Linux for two: write the name in the manifest as it is on disk, or rename the "
+        "file"),
+    "names in NFD": (
+        "the folder holds the name in NFD, decomposed Unicode (it prints the same; macOS "
+        "writes Hangul in NFD, Windows in NFC): rename it (every name under a folder at "
+        "once: convmv -r --nfc -f utf8 -t utf8 --notest FOLDER), or write the name in the "
+        "manifest as it is on disk"),
+    "names in NFC": (
+        "the folder holds the name in NFC, composed Unicode, and the manifest writes it "
+        "otherwise (it prints the same; macOS writes Hangul in NFD, Windows in NFC): write "
+        "the name in the manifest as it is on disk (a manifest made on macOS from its file "
+        "names holds them in NFD)"),
+    "JSON annotation as a mask": (
+        "the segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
+        "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask image "
+        "of its frame's size (medeval.loaders.read_case_annotations(path, "
+        "root=data_root).masks().any(axis=0), 0/1) and name that file as the reference"),
+}
+
+#: How many of the problems an explanation fits are named beside it.
+SHOWN = 5
+
+# what a problem line is about: 'case c1: input 'a.png'' (a path is written with repr)
+_SUBJECT = re.compile(r"(cases? .+?: (?:input|reference|references into) "
+                      r"(?:'[^']*'|\"[^\"]*\"))")
+
+
+def see(name: str) -> str:
+    """The words a problem line ends with to point to explanation ``name``."""
+    if name not in EXPLANATIONS:
+        raise KeyError(name)
+    return f" (see {name!r} below)"
+
+
+def problems_message(head: str, problems: Sequence[str]) -> str:
+    """``head``, the count, every problem on its line, then each explanation a problem
+    points to, once: with how many problems it explains and the first :data:`SHOWN`."""
+    lines = [f"{head}: {len(problems)} problem(s):", *(f"  {p}" for p in problems)]
+    for name, text in EXPLANATIONS.items():
+        marker = see(name)
+        fitting = [p for p in problems if marker in p]
+        if not fitting:
+            continue
+        subjects = []
+        for problem in fitting[:SHOWN]:
+            found = _SUBJECT.match(problem)
+            subjects.append(found.group(1) if found else problem.partition(marker)[0])
+        more = f"; and {len(fitting) - SHOWN} more" if len(fitting) > SHOWN else ""
+        lines.append(f"{name!r}, {len(fitting)} of the problems above ("
+                     + "; ".join(subjects) + f"{more}): {text}")
+    return "\n".join(lines)

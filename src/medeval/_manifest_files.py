@@ -105,13 +105,16 @@ def other_unicode_form(target: str) -> str:
     that exists down is looked for: a folder ``환자 폴더`` extracted in NFD hides every
     file under it. The hint names the names on disk and points to the explanation that
     :func:`~medeval._manifest_hints.problems_message` gives once for all files."""
-    held = _held_otherwise(target, casefold=False)
+    below = _below_deepest_folder(target)
+    if below is None:
+        return ""
+    held = _held_otherwise(*below, casefold=False)
     if held:
         told = see("names in NFD" if any(_form(found) == "NFD" for found in held) else
                    "names in NFC")
         return ("; " + "; ".join(f"the folder holds {found!r} (in {_form(found)})"
                                  for found in held) + told)
-    held = _held_otherwise(target, casefold=True)
+    held = _held_otherwise(*below, casefold=True)
     if held:
         return ("; " + "; ".join(f"the folder holds {found!r}" for found in held)
                 + see("other letter case"))
@@ -124,19 +127,26 @@ def _form(name: str) -> str:
     return next((f for f in ("NFD", "NFC") if unicodedata.is_normalized(f, name)), "another")
 
 
-def _held_otherwise(target: str, *, casefold: bool) -> list[str]:
-    """The names on disk, from the deepest existing folder of ``target`` down, that are
-    its names written otherwise (in NFC, and ``casefold``-ed if asked): those that differ
-    from the path's, or none when some name is not there in any form."""
+def _below_deepest_folder(target: str) -> tuple[str, list[str]] | None:
+    """The deepest existing folder of ``target`` and the names below it, top first
+    (looked up once for both of :func:`_held_otherwise`'s questions); None when none
+    exists."""
     missing: list[str] = []
     folder = target
     while not os.path.isdir(folder):
         folder, name = os.path.split(folder)
         if not name:
-            return []
+            return None
         missing.append(name)
+    return folder, missing[::-1]
+
+
+def _held_otherwise(folder: str, missing: list[str], *, casefold: bool) -> list[str]:
+    """The names on disk, from ``folder`` down, that are the ``missing`` names written
+    otherwise (in NFC, and ``casefold``-ed if asked): those that differ from the path's,
+    or none when some name is not there in any form."""
     held = []
-    for name in reversed(missing):
+    for name in missing:
         try:
             names = nfc_names(folder, os.stat(folder).st_mtime_ns, casefold)
         except OSError:

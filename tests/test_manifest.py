@@ -493,7 +493,9 @@ def test_a_wfdb_header_without_its_signal_column_is_refused(wfdb_set):
     (problem,) = info.value.problems
     assert problem.startswith("case r100: input 'records/100.hea' is a WFDB header")
     assert "'100.dat'" in problem and "no input column lists 'records/100.dat'" in problem
-    assert "input_signal" in problem and "it is beside the header" in problem
+    assert "it is beside the header" in problem
+    assert problem.endswith(" (see 'unlisted signal file' below)")
+    assert str(info.value).count("add a column input_signal") == 1  # said once, below
     # The fingerprint validates first: nothing is hashed for such a set.
     with pytest.raises(ManifestError, match="input_signal"):
         manifest.fingerprint(progress=False, cache=False)

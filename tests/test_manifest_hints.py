@@ -81,3 +81,24 @@ def test_manifest_check_gives_each_explanation_once(tmp_path, capsys):
     # 12 problem lines, then the 2 explanations
     assert len([line for line in err.splitlines() if line.startswith("  case ")]) == 12
     assert err.rstrip("\n").splitlines()[-2].startswith("'other letter case', 7 of")
+
+
+def test_paths_with_backslashes_are_explained_once(tmp_path):
+    # 3 paths written as Windows writes them, each there with '/': 3 problems, each
+    # naming its path with '/', and why once
+    (tmp_path / "frames").mkdir()
+    for i in range(3):
+        (tmp_path / "frames" / f"c{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n frame")
+    path = tmp_path / "manifest.csv"
+    path.write_text("case_id,patient_id,input,reference\n"
+                    + "".join(f"c{i},p{i},frames\\c{i}.png,1\n" for i in range(3)),
+                    encoding="utf-8")
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(path, reference_kind="label").validate()
+    message = str(caught.value)
+    assert len(caught.value.problems) == 3
+    for i in range(3):
+        assert f"; 'frames/c{i}.png' is there (see 'backslashes' below)" in message
+    assert message.count("write the paths with '/'") == 1
+    assert ("'backslashes', 3 of the problems above (case c0: input 'frames\\\\c0.png'; "
+            "case c1: input 'frames\\\\c1.png'; case c2: input 'frames\\\\c2.png'): ") in message

@@ -87,12 +87,16 @@ def not_text(file: Path) -> str | None:
     return None
 
 
-def backslash_hint(root: Path, value: str) -> str:
+def backslash_hint(root: Path, value: str, *, explained_below: bool = False) -> str:
     """A hint when a missing path separates its folders with backslashes (a manifest
     written on Windows) and the same path with '/' exists; empty otherwise. On Linux a
-    backslash is a character of the name, so the path is not read the other way."""
+    backslash is a character of the name, so the path is not read the other way.
+    ``explained_below``: the why points to the explanation a manifest check gives once
+    (:func:`~medeval._manifest_hints.problems_message`)."""
     if "\\" not in value or not (root / value.replace("\\", "/")).exists():
         return ""
+    if explained_below:
+        return f"; {value.replace(chr(92), '/')!r} is there" + see("backslashes")
     return (f"; '\\' separates its folders (as Windows writes paths): write "
             f"{value.replace(chr(92), '/')!r}, with '/'")
 

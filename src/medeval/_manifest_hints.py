@@ -29,6 +29,13 @@ EXPLANATIONS = {
         "otherwise (it prints the same; macOS writes Hangul in NFD, Windows in NFC): write "
         "the name in the manifest as it is on disk (a manifest made on macOS from its file "
         "names holds them in NFD)"),
+    "backslashes": (
+        "'\\' separates folders in a path Windows writes; on Linux it is a character of "
+        "the name, so the path is not read as folders: write the paths with '/'"),
+    "unlisted signal file": (
+        "the algorithm is given only the files the case's input columns list and could "
+        "not read the record: add a column input_signal (any input_* name will do) "
+        "holding each such signal file's path"),
     "JSON annotation as a mask": (
         "the segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
         "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask image "

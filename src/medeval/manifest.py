@@ -55,7 +55,7 @@ from ._manifest_files import (
     unreadable_frame,
     wfdb_files,
 )
-from ._manifest_hints import problems_message
+from ._manifest_hints import problems_message, see
 from ._manifest_ids import identity_problems
 from ._manifest_ids import leading_zero_twins as leading_zero_twins  # re-exported
 from ._manifest_ids import letter_case_twins as letter_case_twins  # re-exported
@@ -476,10 +476,8 @@ class Manifest:
                 where = "it is beside the header" if present else "and there is no such file"
                 problems.append(
                     f"case {case.case_id}: input {value!r} is a WFDB header whose signals are "
-                    f"in {name!r}, but no input column lists {needed!r} ({where}); the "
-                    "algorithm is given only the listed files and could not read the record: "
-                    f"add a column input_signal (any input_* name will do) holding {needed!r}"
-                )
+                    f"in {name!r}, but no input column lists {needed!r} ({where})"
+                    + see("unlisted signal file"))
         return problems
 
     def _checked_file(
@@ -503,7 +501,7 @@ class Manifest:
                 status = os.stat(target)
         except FileNotFoundError:
             return None, (f"no such file ({target}){other_unicode_form(target)}"
-                          f"{backslash_hint(self.root, value)}")
+                          f"{backslash_hint(self.root, value, explained_below=True)}")
         except OSError as exc:
             return None, f"cannot be opened ({exc.strerror})"
         if stat.S_ISDIR(status.st_mode):

@@ -136,7 +136,9 @@ def test_symlink_leaving_the_root(held_out, tmp_path):
     # where the link leads is named (a NAS folder linked into the set), with the fix
     target = os.path.realpath(held_out / "seg" / "sneaky" / "answers.dcm")
     assert target == str(outside.resolve() / "answers.dcm")
-    assert f"it resolves to {target}; copy the files under the root" in str(caught.value)
+    assert (f"it resolves to {target}) (see 'outside the data root' below)"
+            in caught.value.problems[0])
+    assert "copy the files under the root" in str(caught.value)  # once, below
 
 
 def test_labels_for_a_classification_task(held_out):
@@ -737,7 +739,10 @@ def test_an_absolute_path_outside_the_root_and_a_folder_as_manifest_are_named(tm
         Manifest.from_csv(root / "manifest.csv").validate()
     assert caught.value.problems == (
         f"case c1: input '{outside}': leaves the data root {root.resolve()} (an absolute "
-        "path outside it: write paths relative to the data root, a manifest CSV's folder)",)
+        "path outside it) (see 'absolute path' below)",)
+    assert str(caught.value).endswith(
+        f"'absolute path', 1 of the problems above (case c1: input '{outside}'): write "
+        "paths relative to the data root, the manifest CSV's folder")
     with pytest.raises(ManifestError, match=r"manifest .*set: is a folder; give the "
                        r"manifest's CSV file"):
         Manifest.from_csv(root)

@@ -36,6 +36,11 @@ EXPLANATIONS = {
         "the algorithm is given only the files the case's input columns list and could "
         "not read the record: add a column input_signal (any input_* name will do) "
         "holding each such signal file's path"),
+    "absolute path": (
+        "write paths relative to the data root, the manifest CSV's folder"),
+    "outside the data root": (
+        "the check reads only files under the data root, the manifest CSV's folder: copy "
+        "the files under the root, or put the manifest in a folder holding them all"),
     "JSON annotation as a mask": (
         "the segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
         "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask image "

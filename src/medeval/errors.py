@@ -117,8 +117,10 @@ class LoaderError(MedevalError, ValueError):
 class ManifestError(MedevalError, ValueError):
     """A manifest (the table of cases of a held-out set) that is inconsistent.
 
-    Validation collects every problem first; the message lists each with its case id.
-    The problems are also available as the ``problems`` attribute, a tuple of strings.
+    Validation collects every problem first; the message lists each with its case id,
+    then once each explanation that lines point to ("(see 'other letter case' below)").
+    The problems are also available as the ``problems`` attribute, a tuple of strings
+    (the lines, without the explanations below them).
     """
 
     def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:

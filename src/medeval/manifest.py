@@ -287,6 +287,8 @@ class Manifest:
         ------
         ManifestError
             Every problem, one per line, each with its case id; also in ``.problems``.
+            An explanation that fits many lines (a name in other letter case, say) is
+            given once below them, with how many it explains and the first five.
         """
         self._checked_files(read_files)
 
@@ -489,12 +491,11 @@ class Manifest:
         try:
             located, status = located_within_root(self.root, value)
         except LoaderError:
-            how = ("an absolute path outside it: write paths relative to the data root, a "
-                   "manifest CSV's folder" if os.path.isabs(value) else
+            how = ("an absolute path outside it)" + see("absolute path")
+                   if os.path.isabs(value) else
                    f"through '..' or a symlink: it resolves to "
-                   f"{os.path.realpath(self.root / value)}; copy the files under the root, "
-                   "or put the manifest in a folder holding them all")
-            return None, f"leaves the data root {self.root.resolve()} ({how})"
+                   f"{os.path.realpath(self.root / value)})" + see("outside the data root"))
+            return None, f"leaves the data root {self.root.resolve()} ({how}"
         target = located
         try:
             if status is None:

@@ -120,23 +120,22 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     for kind, twins in (("case", letter_case_twins(c.case_id for c in manifest.cases)),
                         ("patient", letter_case_twins(c.patient_id for c in manifest.cases))):
         if twins:
-            print(f"medeval: warning: {kind} ids that differ only in letter case: {twins}; "
-                  + ("on macOS and Windows their prediction files are one file, read for "
-                     "both cases (evaluate says so too)" if kind == "case" else
-                     "counted as different patients (if one patient, write the id one way)"),
-                  file=sys.stderr)
+            _warning(f"{kind} ids that differ only in letter case: {twins}; "
+                     + ("on macOS and Windows their prediction files are one file, read for "
+                        "both cases (evaluate says so too)" if kind == "case" else
+                        "counted as different patients (if one patient, write the id one way)"))
     zeros = leading_zero_twins(c.patient_id for c in manifest.cases)
     if zeros:
-        print(f"medeval: warning: patient ids that differ only in leading zeros: {zeros}; "
-              "counted as different patients (a spreadsheet read some as numbers? if one "
-              "patient, write the id one way)", file=sys.stderr)
+        _warning(f"patient ids that differ only in leading zeros: {zeros}; "
+                 "counted as different patients (a spreadsheet read some as numbers? if one "
+                 "patient, write the id one way)")
     unfit = [c.case_id for c in manifest.cases if _not_on_windows(c.case_id)]
     if unfit:
         shown = _first(list(map(repr, unfit)), 10, ", ")
-        print(f"medeval: warning: case ids that cannot name a file on Windows: {shown} "
-              "(a reserved name such as CON or NUL, or one of < > : \" | ? *, or ending in "
-              "'.' or ' '): a company running its algorithm on Windows cannot write their "
-              "predictions", file=sys.stderr)
+        _warning(f"case ids that cannot name a file on Windows: {shown} "
+                 "(a reserved name such as CON or NUL, or one of < > : \" | ? *, or ending in "
+                 "'.' or ' '): a company running its algorithm on Windows cannot write their "
+                 "predictions")
     _warn_of_skipped_inputs(manifest)
     if args.read_files:
         grids = args.protocol is not None and _segmentation(args.protocol)
@@ -156,6 +155,11 @@ def _first(items: list[str], most: int, separator: str, counted: str = "in all")
         f"{separator}... ({len(items)} {counted})" if len(items) > most else "")
 
 
+def _warning(text: str) -> None:
+    """A warning of the check on stderr, as every command prints one."""
+    print(f"medeval: warning: {text}", file=sys.stderr)
+
+
 def _warn_of_skipped_inputs(manifest: Manifest) -> None:
     """Warn on stderr of cases with a blank ``input_*`` cell before a filled one: a blank
     cell is left out, so the paths after it move up a place in ``case.input_paths`` (an
@@ -166,10 +170,10 @@ def _warn_of_skipped_inputs(manifest: Manifest) -> None:
                for case in manifest.cases if case.inputs_skipped]
     if skipped:
         shown = _first(skipped, 10, "; ")
-        print(f"medeval: warning: cases with a blank input cell before a filled one: "
-              f"{shown}; a blank cell is left out, so these cases' algorithm gets the "
-              "paths after it a place earlier (case.input_paths, /input/case.json): the "
-              "position of a path does not say its column", file=sys.stderr)
+        _warning(f"cases with a blank input cell before a filled one: "
+                 f"{shown}; a blank cell is left out, so these cases' algorithm gets the "
+                 "paths after it a place earlier (case.input_paths, /input/case.json): the "
+                 "position of a path does not say its column")
 
 
 def _warn_of_identical_inputs(manifest: Manifest) -> None:
@@ -203,21 +207,20 @@ def _warn_of_identical_inputs(manifest: Manifest) -> None:
                     within.append(f"{case.case_id} ({own[digest]!r}, {value!r})")
     if within:
         shown = _first(within, 10, ", ")
-        print(f"medeval: warning: inputs of one case hold the same bytes under two names: "
-              f"{shown}; the algorithm is handed one image as two (a view copied into "
-              "another view's file); where it is rightly so (two blank frames of a clip), "
-              "nothing is wrong", file=sys.stderr)
+        _warning(f"inputs of one case hold the same bytes under two names: "
+                 f"{shown}; the algorithm is handed one image as two (a view copied into "
+                 "another view's file); where it is rightly so (two blank frames of a clip), "
+                 "nothing is wrong")
     copies = [", ".join(f"{path!r} ({case_id})" for case_id, path in list(cases.items())[:3])
               + (f", ... ({len(cases)} cases)" if len(cases) > 3 else "")
               for cases in holders.values() if len(cases) > 1]
     if copies:
         shown = _first(copies, 5, "; ", "groups in all")
-        print(f"medeval: warning: inputs of different cases hold the same bytes: {shown}; "
-              "a copy of one image is scored once per case (a patient's exam listed "
-              "twice, or an image of another patient): remove such copies; where the same "
-              "bytes are rightly in several cases (a blank frame, one calibration file), "
-              "nothing is wrong: say in the protocol why they are there",
-              file=sys.stderr)
+        _warning(f"inputs of different cases hold the same bytes: {shown}; "
+                 "a copy of one image is scored once per case (a patient's exam listed "
+                 "twice, or an image of another patient): remove such copies; where the same "
+                 "bytes are rightly in several cases (a blank frame, one calibration file), "
+                 "nothing is wrong: say in the protocol why they are there")
 
 
 def _segmentation(protocol: Path) -> bool:
@@ -233,8 +236,8 @@ def _warn_of_off_grid_references(manifest: Manifest) -> None:
 
     found = off_grid_references(manifest, progress=sys.stderr.isatty())
     if found:
-        print(f"medeval: warning: {len(found)} case(s) whose prediction cannot match its "
-              f"reference: {_first(found, 10, '; ')}", file=sys.stderr)
+        _warning(f"{len(found)} case(s) whose prediction cannot match its "
+                 f"reference: {_first(found, 10, '; ')}")
 
 
 def _note_unread_folders(manifest: Manifest, *, headers: bool = False) -> None:

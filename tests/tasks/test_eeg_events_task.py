@@ -583,3 +583,33 @@ def test_a_multi_segment_records_length_is_its_own_headers(tmp_path):
         result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
         assert result.metric("fp_per_24h").estimate.value == pytest.approx(scored.fpRate)
         assert result.cases[0]["duration_s"] == length
+
+
+def test_wfdb_rhythm_changes_without_event_marks_are_refused(tmp_path):
+    # Atrial-fibrillation episodes as MIT-BIH writes them: rhythm changes ('+' with aux
+    # '(AFIB' / '(N', wfdb.wrann), no '[' ']' marks. The task read them as no event: both
+    # detections of the two AF episodes (310-490 s, 805-895 s) counted as false alarms
+    # (fp_per_24h 2 / 1200 s x 86400 = 144), sensitivity NaN, manifest check OK. Now the
+    # set is refused, naming what the file holds; a file of marks is still read.
+    import wfdb
+
+    wfdb.wrsamp("af1", fs=250, units=["mV"], sig_name=["ECG"],
+                p_signal=np.zeros((1200 * 250, 1)), fmt=["16"], write_dir=str(tmp_path))
+    wfdb.wrann("af1", "atr", np.array([0, 300, 500, 800, 900]) * 250, symbol=["+"] * 5,
+               aux_note=["(N", "(AFIB", "(N", "(AFIB", "(N"], fs=250,
+               write_dir=str(tmp_path))
+    assert wfdb.rdann(str(tmp_path / "af1"), "atr").aux_note[1] == "(AFIB"
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\n"
+        "af1,p1,af1.hea,af1.dat,af1.atr\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "af1.json").write_text(json.dumps({"events": [[310, 490], [805, 895]]}))
+    with pytest.raises(medeval.MedevalError, match=r"af1\.atr: it holds 5 annotation\(s\) "
+                       r"\('\+ \(N' x3, '\+ \(AFIB' x2\), and no '\['"):
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    wfdb.wrann("af1", "atr", np.array([300, 500]) * 250, symbol=["[", "]"], fs=250,
+               write_dir=str(tmp_path))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    events = json.loads(result.to_json())["tables"]["events"]
+    assert (events["n_reference"], events["tp"], events["fp"]) == (1, 1, 1)

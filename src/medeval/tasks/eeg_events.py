@@ -4,7 +4,8 @@ The manifest's ``reference`` is a JSON file ``{"duration_s": D, "events": [[star
 end_s], ...]}`` (an empty list for a recording without seizure; ``duration_s`` may be
 left out where the input is an EDF file), or a WFDB annotation file whose ``[`` and
 ``]`` annotations open and close each event (CHB-MIT's ``<record>.edf.seizures``; its
-length from the EDF input); the prediction is ``<case_id>.json`` holding
+length from the EDF input; a file holding annotations but no such mark, such as rhythm
+changes ``+ (AFIB``, is refused, not read as no event); the prediction is ``<case_id>.json`` holding
 ``{"events": [[start_s, end_s], ...]}``, or ``<case_id>.edf``, an EDF+ file whose
 annotations are the detected events (onset and duration in its TALs, counted from the
 recording's start: the two headers' start date and time must agree; an annotation
@@ -241,6 +242,12 @@ def _wfdb_events(case: Case, path: Path, root: Path) -> NDArray[np.float64]:
             f"case {case.case_id}: reference {path}: neither JSON (by its name) nor a WFDB "
             f"annotation file: {exc}") from None
     marks = [(t, s) for t, s in zip(found.onsets_s.tolist(), found.symbols) if s in ("[", "]")]
+    if not marks and found.symbols:
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {path}: {_unmarked(found)}, and no '[' (event "
+            "onset) or ']' (end), the marks this task reads as events: an empty list of "
+            "events would score every detection a false alarm; give the events as JSON "
+            "{\"events\": [[start_s, end_s], ...]} (an empty list for a recording without one)")
     starts = [t for t, s in marks[0::2] if s == "["]
     ends = [t for t, s in marks[1::2] if s == "]"]
     if len(starts) != len(ends) or len(marks) != 2 * len(starts):
@@ -249,6 +256,18 @@ def _wfdb_events(case: Case, path: Path, root: Path) -> NDArray[np.float64]:
             f"annotations do not alternate in pairs ({''.join(s for _, s in marks)[:40]})")
     pairs: NDArray[np.float64] = np.array([starts, ends], dtype=np.float64).T.reshape(-1, 2)
     return pairs
+
+
+def _unmarked(found: Any) -> str:
+    """What a WFDB annotation file of no ``[``/``]`` mark holds: its count, and its most
+    frequent symbols with their texts (a rhythm change ``+`` says ``(AFIB``)."""
+    from collections import Counter
+
+    shown = Counter(f"{s} {a}".strip() if a else s
+                    for s, a in zip(found.symbols, found.aux or ("",) * len(found.symbols)))
+    listed = ", ".join(f"{text!r} x{n}" for text, n in shown.most_common(5))
+    more = f", ... ({len(shown)} kinds)" if len(shown) > 5 else ""
+    return f"it holds {len(found.symbols)} annotation(s) ({listed}{more})"
 
 
 def _edf_start(path: Path) -> bool:

@@ -18,6 +18,7 @@ from medeval.errors import ManifestError, RunnerError
 from medeval.manifest import Case, Manifest
 from medeval.runner import run_algorithm
 from medeval.runner._preflight import input_leaks, sandbox_exposure
+from medeval.runner.run import read_manifest
 from medeval.runner.sandbox import python_binds
 
 from .conftest import SECRET, needs_bwrap, write_algorithm
@@ -323,3 +324,27 @@ def test_class_folders_named_as_labels_run_with_reference_kind_label(tmp_path: P
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "done 2, failed 0" in captured.out
+
+
+def test_a_2d_set_mixing_labelme_files_and_a_coco_selector_is_told_annotations_2d(
+        tmp_path: Path, capsys):
+    # docs/images.md's manifest convention mixes per-frame files ("labels/a.json") with
+    # selectors into a set-wide COCO file ("coco.json#frames/b.jpg"). Told from the
+    # references, the first file reference made the set "file", and every selector was
+    # then "no such file": `manifest check` refused a sound set. Found in the
+    # detection-pass.
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "labels").mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        (tmp_path / "frames" / name).write_bytes(name.encode())
+    (tmp_path / "labels" / "a.json").write_text(json.dumps({
+        "imagePath": "../frames/a.jpg", "imageHeight": 10, "imageWidth": 12,
+        "shapes": [{"label": "polyp", "points": [[1, 1], [5, 5]],
+                    "shape_type": "rectangle"}]}))
+    (tmp_path / "coco.json").write_text(_coco(["frames/b.jpg", "frames/c.jpg"]))
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "a,p1,frames/a.jpg,labels/a.json\n"
+                        "b,p2,frames/b.jpg,coco.json#frames/b.jpg\n")
+    assert read_manifest(manifest).reference_kind == "annotations-2d"
+    assert main(["manifest", "check", str(manifest)]) == 0, capsys.readouterr().err

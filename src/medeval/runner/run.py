@@ -414,15 +414,23 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
 
 
 def _reference_kind(manifest: Manifest) -> ReferenceKind:
-    """``file`` if a reference names a file or folder, ``annotations-2d`` if one names a
-    file before a ``#``, else ``label``."""
-    selectors = False
+    """``annotations-2d`` if a reference names a file before a ``#`` (and is no file
+    itself), else ``file`` if one names a file or folder, else ``label``.
+
+    A 2-D set may mix both forms (per-frame LabelMe files beside ``set.json#frame``): the
+    selectors decide, since a ``file`` reference cannot carry one."""
+    hashes = any("#" in case.reference for case in manifest.cases)
+    files = False
     for case in manifest.cases:
         if _exists(manifest, case.reference):
-            return "file"
+            if not hashes:
+                return "file"
+            files = True
+            continue
         file, hash_sign, _ = case.reference.partition("#")
-        selectors = selectors or (bool(hash_sign) and _exists(manifest, file, folder=False))
-    return "annotations-2d" if selectors else "label"
+        if hash_sign and _exists(manifest, file, folder=False):
+            return "annotations-2d"
+    return "file" if files else "label"
 
 
 def _exists(manifest: Manifest, reference: str, *, folder: bool = True) -> bool:

@@ -613,3 +613,25 @@ def test_wfdb_rhythm_changes_without_event_marks_are_refused(tmp_path):
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     events = json.loads(result.to_json())["tables"]["events"]
     assert (events["n_reference"], events["tp"], events["fp"]) == (1, 1, 1)
+
+
+def test_a_discontinuous_edf_input_without_duration_is_named(folder):
+    # r0's input an EDF+ file by pyedflib with its reserved field set to EDF+D (gaps
+    # between data records; pyedflib then refuses to open it), its reference without
+    # duration_s. The refusal said 'no input of the case is an EDF/BDF file ... stating
+    # its length', of a case whose input is an EDF file; it now names the input as
+    # discontinuous, with the remedy manifest check --read-files gives.
+    import pyedflib
+
+    edf = folder / "in" / "r0.edf"
+    _edf(edf, seconds=20, record_s=1)
+    head = bytearray(edf.read_bytes())
+    head[192:197] = b"EDF+D"
+    edf.write_bytes(bytes(head))
+    with pytest.raises(OSError, match="discontinuous"):
+        pyedflib.EdfReader(str(edf))
+    (folder / "ref" / "r0.json").write_text(json.dumps({"events": [[3, 5]]}))
+    with pytest.raises(medeval.MedevalError, match=r"r0\.json has no \"duration_s\", and its "
+                       r"input in/r0\.edf is discontinuous \(EDF\+D .*export the recording as "
+                       r"one continuous file \(EDF\+C, BDF\+C\), or give duration_s"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")

@@ -183,7 +183,7 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             scored = (SegmentationTask.model_fields["labels"].default if labels is None
                       else labels) if task_type == "segmentation" else None
             hint = (_unknown_label(metric, scored) or _other_variant(metric, task)
-                    or _did_you_mean(metric, reported))
+                    or _multiclass_hint(metric, task_type) or _did_you_mean(metric, reported))
             problems.append(
                 f"{where}.metric: {metric!r} is not reported by task {task_type!r}{hint}; "
                 "choose one of "
@@ -317,6 +317,37 @@ def _other_variant(metric: str, task: Any) -> str:
         return ""
     return (f" (the task reports NSD as nsd_variant says, {default!r} by default: set "
             f"nsd_variant = {found[1]!r} in [task] for nsd@{found[1]})")
+
+
+def _multiclass_hint(metric: str, task_type: Any) -> str:
+    """A hint where a multi-class criterion names a figure of one class (``sensitivity@2``,
+    whose nearest spelling, ``sensitivity@micro``, is the accuracy) or the kappa by its
+    weights (``cohen_kappa@quadratic``), which the task names otherwise or not at all.
+
+    >>> _multiclass_hint("sensitivity@2", "multiclass-classification")[:60]
+    ' (the task reports no figure of one class: sensitivity, PPV '
+    >>> _multiclass_hint("cohen_kappa@quadratic", "multiclass-classification")[:52]
+    " (the kappa is named 'cohen_kappa' whatever its weig"
+    >>> _multiclass_hint("sensitivity@macro ", "multiclass-classification")
+    ''
+    """
+    if task_type != "multiclass-classification":
+        return ""
+    name, _, suffix = metric.strip().partition("@")
+    if name.casefold() == "cohen_kappa" and suffix:
+        return (" (the kappa is named 'cohen_kappa' whatever its weights; "
+                f"kappa_weights = {suffix.casefold()!r} in [task] sets them)")
+    import difflib
+
+    averages = ("macro", "micro", "weighted")  # 'macr' is a misspelt average, not a class
+    if suffix and not difflib.get_close_matches(suffix.casefold(), averages, cutoff=0.6) and (
+            name.casefold() in ("sensitivity", "specificity", "ppv", "npv", "f1", "recall",
+                                "precision")):
+        return (" (the task reports no figure of one class: sensitivity, PPV and F1 are "
+                "averaged over the classes, macro, micro or weighted, and each class's "
+                "counts are in the result's confusion matrix; a criterion cannot name one "
+                "class)")
+    return ""
 
 
 def _is_number(value: Any) -> TypeGuard[float]:

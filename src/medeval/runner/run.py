@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
-import queue
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,21 +26,21 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._canonical import canonical_json
 from ..errors import MedevalError, RunnerError
 from ..manifest import Manifest, ReferenceKind
-from ._lfs import lfs_pointer_hint
+from ._local_pool import cannot_load, run_local
 from ._preflight import check_before_run
 from ._resume import prepare_run_dir, run_record
-from .algorithm import AlgorithmSpec, package_advice_here, resolve_algorithm
+from .algorithm import AlgorithmSpec, resolve_algorithm
 from .environment import capture_environment
-from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, no_gpu_hint, select_gpus
-from .limits import FILE_SIZE_WORDS, Limits, check_hard_limits
+from .gpus import Gpu, GpuRequest, assign_gpus, discover_gpus, gpu_record, select_gpus
+from .limits import Limits, check_hard_limits
 from .memory import choose_memory_guard
 from .pids import DEFAULT_MAX_PROCESSES, choose_process_guard
 from .predictions import atomic_write, sync_filesystem
 from .run_lock import run_dir_lock
 from .runlog import RunLog, RunSummary, last_ends, resume_plan, summarize
-from .sandbox import choose_isolation, missing_module_hint, no_network_hint, python_binds
+from .sandbox import choose_isolation, python_binds
 from .stop_signals import Stopped, StopSignals
-from .worker import CaseOutcome, Job, Worker, WorkerPlan, WorkerStartError
+from .worker import CaseOutcome, Job, WorkerPlan, WorkerStartError
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -60,7 +58,6 @@ _MAX_ID_BYTES = 200
 def _unfit_id(case_id: str) -> bool:
     return case_id.startswith(("-", ".")) or len(case_id.encode("utf-8")) > _MAX_ID_BYTES
 
-Emit = Callable[[CaseOutcome], None]
 
 
 def run_algorithm(
@@ -316,7 +313,7 @@ def _execute(plan: WorkerPlan, jobs: Sequence[Job], *, executor: str, workers: i
             bar.advance(outcome)
 
         if jobs and executor == "local":
-            _run_local(plan, jobs, workers, scratch, emit, log, selected)
+            run_local(plan, jobs, workers, scratch, emit, log, selected)
         elif jobs:
             from ._dask import run_dask
 
@@ -325,7 +322,7 @@ def _execute(plan: WorkerPlan, jobs: Sequence[Job], *, executor: str, workers: i
                          address=scheduler_address, emit=emit, log=log,
                          gpus=[g.uuid or str(g.index) for g in selected])
             except WorkerStartError as exc:
-                raise _cannot_load(plan, exc, gpu=bool(selected)) from None
+                raise cannot_load(plan, exc, gpu=bool(selected)) from None
 
 
 @contextmanager
@@ -465,105 +462,6 @@ def _gpu_workers(selected: Sequence[Gpu], workers: int, jobs: int,
         return {}
     count = min(workers, jobs)
     return {f"w{i}": assigned for i, assigned in enumerate(assign_gpus(selected, count))}
-
-
-def _probe(plan: WorkerPlan, scratch: Path, gpus: Sequence[Gpu] = ()) -> Worker:
-    worker = Worker(plan, scratch / "w0", "w0", gpus)
-    try:
-        worker.start()
-    except WorkerStartError as exc:
-        worker.close()
-        raise _cannot_load(plan, exc, gpu=bool(gpus)) from None
-    return worker
-
-
-def _cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> RunnerError:
-    detail, stderr_tail = exc.detail, exc.stderr_tail
-    if plan.algorithm.kind == "python":  # the packages above a file plugin, seen from here
-        detail = package_advice_here(detail, plan.algorithm.target)
-        stderr_tail = package_advice_here(stderr_tail, plan.algorithm.target)
-    tail = f"; its stderr ends with:\n{stderr_tail}" if stderr_tail else ""
-    why = (" (it ran out of memory: raise memory_mb, or address_space_mb if one is set)"
-           if exc.reason == "memory" else
-           " (it reached the process limit: raise max_processes, --max-processes)"
-           if exc.reason == "process-limit" else "")
-    hint = "" if gpu else no_gpu_hint(f"{detail}\n{stderr_tail}")
-    why += f" ({hint})" if hint else ""
-    offline = (no_network_hint(f"{detail}\n{stderr_tail}")
-               if plan.isolation == "bubblewrap" else "")
-    why += f" ({offline})" if offline else ""
-    missing = ("" if " is a module of the package " in detail  # named otherwise, above
-               else missing_module_hint(f"{detail}\n{stderr_tail}"))
-    why += f" ({missing})" if missing else ""
-    pointers = lfs_pointer_hint(plan.algorithm.binds)
-    why += f" ({pointers})" if pointers else ""
-    if FILE_SIZE_WORDS.search(f"{detail}\n{stderr_tail}"):
-        why += (f" (a file it wrote grew past the output limit of "
-                f"{plan.limits.output_limit_mb:g} MB, which holds for every file it writes, "
-                "in /tmp too: a compiler's (torch.compile), a cache; raise "
-                "--output-limit-mb, output_limit_mb in the protocol's [runner])")
-    return RunnerError(f"algorithm {plan.algorithm.name!r} could not be loaded in its "
-                       f"sandbox{why}: {detail}{tail}")
-
-
-def _run_local(plan: WorkerPlan, jobs: Sequence[Job], workers: int, scratch: Path,
-               emit: Emit, log: RunLog, gpus: Sequence[Gpu] = ()) -> None:
-    assigned = assign_gpus(gpus, min(workers, len(jobs)))
-    pool = [_probe(plan, scratch, assigned[0])]
-    pool += [Worker(plan, scratch / f"w{i}", f"w{i}", assigned[i])
-             for i in range(1, min(workers, len(jobs)))]
-    todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
-    for job in jobs:
-        todo.put(job)
-    results: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-    stop = threading.Event()
-
-    def serve(worker: Worker) -> None:
-        try:
-            while not stop.is_set():
-                try:
-                    job = todo.get_nowait()
-                except queue.Empty:
-                    return
-                results.put(("start", (job.case_id, worker.name)))
-                results.put(("end", worker.run(job)))
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-            results.put(("error", exc))
-
-    threads = [threading.Thread(target=serve, args=(w,), daemon=True, name=f"medeval-{w.name}")
-               for w in pool]
-    for thread in threads:
-        thread.start()
-    remaining = len(jobs)
-    try:
-        while remaining:
-            kind, item = results.get()
-            if kind == "start":
-                case_id, name = item
-                log.append({"event": "start", "case_id": case_id, "worker": name,
-                            "time": _now()})
-            elif kind == "end":
-                emit(item)
-                remaining -= 1
-            else:
-                if isinstance(item, OSError):  # a worker could not write: said by the run
-                    raise item
-                raise RunnerError(f"the runner failed: {type(item).__name__}: {item}") from item
-    finally:
-        stop.set()
-        for worker in pool:
-            if remaining:
-                worker.kill()
-        for thread in threads:
-            thread.join(timeout=30)
-        for worker in pool:
-            worker.close()
-
-
-def _now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 class _Progress:

@@ -217,6 +217,11 @@ def test_integer_labels_written_as_floats_are_still_read(tmp_path):
     assert ".0\n" in (folder / "pred.csv").read_text()  # written as floats
     result = medeval.evaluate(protocol, folder / "pred.csv")
     assert [c.case_id for c in result.failures.cases] == [manifest["case_id"][0]]
+    # the empty cell is named so, not 'predicted label nan' (as if the algorithm had
+    # answered the word nan; found in the grading pass)
+    [failure] = result.failures.cases
+    assert failure.reason == "invalid-output" and "nan" not in failure.detail
+    assert "no predicted label (an empty cell of the predictions table" in failure.detail
     # 17 of 18 right, the empty one wrong (worst case): 17/18 by hand
     assert result.metric("accuracy").estimate.value == pytest.approx(17 / 18, abs=1e-12)
 

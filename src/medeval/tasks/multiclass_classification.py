@@ -15,6 +15,7 @@ is as far from the truth as the farthest class).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,10 @@ class MulticlassClassification(TaskType):
             raise PredictionError(_not_a_label(case, value, self.labels))
         if isinstance(value, dict):
             value = value["label"]
+        if isinstance(value, float) and math.isnan(value):  # not the word 'nan'
+            raise PredictionError(
+                f"case {case.case_id}: no predicted label (an empty cell of the predictions "
+                f"table, or NaN); give the class the algorithm predicts, one of {self.labels}")
         if isinstance(value, bool) or value is None or nfc_id(str(value)) not in self.index:
             spaced = isinstance(value, str) and nfc_id(value.strip()) in self.index
             raise PredictionError(

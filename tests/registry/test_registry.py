@@ -325,3 +325,27 @@ def test_a_writer_killed_while_committing_after_the_page_opened_the_registry(tmp
     assert not (tmp_path / "registry.sqlite-journal").exists()
     assert _raw_rows(str(path), "PRAGMA integrity_check") == [("ok",)]
     assert len(_raw_rows(str(path), "SELECT number FROM medeval_reports")) == 200
+
+
+def test_amend_and_withdraw_take_a_number_in_another_letter_case(tmp_path):
+    # show and the page found lab-ai-2026-0001, but amend and withdraw answered 'not in
+    # the registry' (and amend, once found, would have refused the result as issued
+    # already under LAB-AI-2026-0001). Found in the lifecycle pass.
+    path = tmp_path / "r.sqlite"
+    with Registry.create(path) as registry:
+        first = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                               issue_date="2026-11-27", **PEOPLE)
+        other = registry.issue(fingerprint=sha("r2"), pdf_sha256=sha("p2"),
+                               issue_date="2026-11-27", **PEOPLE)
+        new = registry.amend(first.number.lower(), "주소 정정", fingerprint=sha("r1"),
+                             pdf_sha256=sha("p3"), issue_date="2026-11-28")
+        assert (new.number, new.replaces) == ("LAB-AI-2026-0003", "LAB-AI-2026-0001")
+        gone = registry.withdraw(" lab-ai-2026-0002 ", "참조 표준 오류")
+        assert gone.number == other.number == "LAB-AI-2026-0002"
+        with pytest.raises(RegistryError, match="already withdrawn"):
+            registry.withdraw("Lab-Ai-2026-0002", "again")
+    assert _raw_rows(str(path), "SELECT number, status, replaced_by FROM medeval_reports "
+                                "ORDER BY id") == [
+        ("LAB-AI-2026-0001", "amended", "LAB-AI-2026-0003"),
+        ("LAB-AI-2026-0002", "withdrawn", None),
+        ("LAB-AI-2026-0003", "issued", None)]

@@ -142,6 +142,8 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                          "CERT.pdf (rendered here with the number drawn), one of the two")
     fingerprint, info, fields = _prepare(args, amends=amends, rendering=args.render is not None)
     with _open(args) as registry:
+        if amends is not None:  # as the registry writes it: ktl-ai-2026-0001 is KTL-AI-...
+            amends = registry.numbering.spelled(amends)
         if args.render is not None:
             def make(path: Path, printed: ReportInfo) -> None:
                 from ..report import render_certificate

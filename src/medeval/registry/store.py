@@ -263,7 +263,8 @@ class Registry:
             fields = self._fields(old, test_id=test_id, customer=customer, tester=tester,
                                   approver=approver)
             scope, seq, drawn = self._draw(session, day, number)
-            self._refuse_issued_twice(session, checked_fingerprint, amends)
+            self._refuse_issued_twice(session, checked_fingerprint,
+                                      old.number if old is not None else None)
             pending = PendingReport(number=drawn, issue_date=day,
                                     amendment=old.amendment + 1 if old else 0,
                                     replaces=old.number if old else None)
@@ -298,7 +299,7 @@ class Registry:
             row = self._standing(session, checked, doing="withdraw")
             row.status, row.reason = Status.WITHDRAWN, why
             row.status_changed_at = datetime.now(timezone.utc)
-        return self._get_known(checked)
+        return self._get_known(row.number)
 
     # ------------------------------------------------------------------ reading
 
@@ -453,16 +454,23 @@ class Registry:
         return row
 
     def _standing(self, session: Session, number: str, *, doing: str) -> ReportRow:
-        row = session.scalars(select(ReportRow).where(ReportRow.number == number)
-                              .with_for_update()).first()
+        # as get(): a number typed in another letter case (ktl-ai-2026-0001) names the
+        # report the pattern writes that way; amend and withdraw said it was not there
+        row = None
+        for candidate in dict.fromkeys((number, self.numbering.spelled(number))):
+            row = session.scalars(select(ReportRow).where(ReportRow.number == candidate)
+                                  .with_for_update()).first()
+            if row is not None:
+                number = row.number
+                break
         if row is None:
             raise RegistryError(f"report {number}: not in the registry {self.location}")
         if row.status is Status.AMENDED:
             raise RegistryError(f"report {number}: already amended by {row.replaced_by}; "
                                 f"{doing} that one")
         if row.status is Status.WITHDRAWN:
-            raise RegistryError(f"report {number}: withdrawn ({row.reason}); cannot {doing} "
-                                "it")
+            raise RegistryError(f"report {number}: already withdrawn ({row.reason}); "
+                                f"cannot {doing} it")
         return row
 
     @staticmethod

@@ -692,3 +692,26 @@ def test_a_protocol_of_another_task_or_no_manifest_is_refused(tmp_path, capsys):
     assert "split-coco needs --manifest MANIFEST.csv (or --protocol" in \
         capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_yolo_stems_shared_by_frames_of_two_patients_are_named_as_such(tmp_path):
+    # Frames numbered per patient (p1/0001.jpg, p2/0001.jpg) have one file stem, so YOLO's
+    # stem ids cannot tell them apart. The refusal said "its image 1 ('p1/0001.jpg') is
+    # also case a's; give each case its own image", naming the other case's frame as this
+    # one's and no stem. It now names both frames and their shared stem. Found in the
+    # detection-pass.
+    (tmp_path / "set.json").write_text(json.dumps({
+        "images": [{"id": 7, "file_name": "p1/0001.jpg", "height": 9, "width": 9},
+                   {"id": 8, "file_name": "p2/0001.jpg", "height": 9, "width": 9}],
+        "annotations": [], "categories": [{"id": 1, "name": "polyp"}]}))
+    (tmp_path / "results.json").write_text(json.dumps([
+        {"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.9}]))
+    cases = [Case("a", "p1", ("p1/0001.jpg",), "set.json#p1/0001.jpg"),
+             Case("b", "p2", ("p2/0001.jpg",), "set.json#p2/0001.jpg")]
+    with pytest.raises(LoaderError) as caught:
+        split_coco_results(tmp_path / "results.json", cases, root=tmp_path,
+                           image_ids="stem")
+    message = str(caught.value)
+    assert ("case b: its frame 'p2/0001.jpg' has the file stem 1, as case a's frame "
+            "'p1/0001.jpg' has: file stems as image ids cannot tell the two apart") in message
+    assert "give each case its own image" not in message

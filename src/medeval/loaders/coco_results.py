@@ -258,8 +258,17 @@ def split_coco_results(
         image_of, problems = _cases_images(cases, Path(root), table_file, coco)
         keys = [item["image_id"] for item in found]
     case_of: dict[_Key, str] = {}
+    frames = {case.case_id: case.inputs for case in cases}
     for case_id, image_id in image_of.items():
-        if image_id in case_of:
+        if image_id in case_of and image_ids == "stem":
+            other = case_of[image_id]
+            problems.append(f"case {case_id}: its frame {frames[case_id][0]!r} has the file "
+                            f"stem {image_id!r}, as case {other}'s frame "
+                            f"{frames[other][0]!r} has: file stems as image ids cannot "
+                            "tell the two apart; give the frames names unique in the set "
+                            "before the detector runs, or have it write the image ids of "
+                            "the set's COCO file")
+        elif image_id in case_of:
             problems.append(f"case {case_id}: its image {image_id!r} ({table[image_id]!r}) "
                             f"is also case {case_of[image_id]}'s; give each case its own "
                             "image")

@@ -306,6 +306,17 @@ class TestErrors:
             func([0, 1, 7], [0, 1, 1], labels=[0, 1])
 
     @pytest.mark.parametrize("func", FUNCS)
+    @pytest.mark.parametrize(("data", "labels"), [([0, 1, 2], ["0", "1", "2"]),
+                                                  (["0", "1", "2"], [0, 1, 2])])
+    def test_numbers_against_text_labels_are_said_so(self, func, data, labels):
+        # grades read as integers against labels written as text (or the reverse): the
+        # message printed [0, 1, 2] not in labels=['0', '1', '2'] and said to add them
+        # to labels, which already hold them but for the quotes (found in the grading pass)
+        with pytest.raises(InvalidInputError, match=r"they are numbers where labels holds "
+                           r"text, or text where it holds numbers \(2 and '2' are two labels"):
+            func(data, data, labels=labels)
+
+    @pytest.mark.parametrize("func", FUNCS)
     def test_length_mismatch(self, func):
         with pytest.raises(InvalidInputError, match=f"{func.__name__}: arrays differ in length"):
             func([0, 1, 2], [0, 1])

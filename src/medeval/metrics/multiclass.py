@@ -266,9 +266,14 @@ def _encode(
             raise InvalidInputError(f"{func}: labels must be non-empty and unique, got {classes}")
         unknown = seen - set(classes)
         if unknown:
+            # [0, 1] against labels=['0', '1'] print alike but for the quotes: say why
+            kinds = ("; they are numbers where labels holds text, or text where it holds "
+                     "numbers (2 and '2' are two labels here): give the labels in the data's "
+                     "kind" if {str(label) for label in unknown} <= {str(c) for c in classes}
+                     else "; add them to labels or remove those cases")
             raise InvalidInputError(
                 f"{func}: y_true or y_pred hold label(s) {sorted(unknown, key=repr)[:10]} not "
-                f"in labels={classes}; add them to labels or remove those cases"
+                f"in labels={classes}{kinds}"
             )
     index = {label: i for i, label in enumerate(classes)}
     k = len(classes)

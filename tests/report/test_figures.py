@@ -44,3 +44,33 @@ def test_froc_and_bland_altman_when_present() -> None:
                        {"mean": [1.0, 2.0, 3.0, 4.0], "difference": [0.1, -0.2, 0.05, 0.0]})
     for figure in (froc, agreement):
         assert figure_png(figure, "ko").startswith(b"\x89PNG")
+
+
+def test_an_installed_font_of_the_same_family_is_not_drawn(certified: Path,
+                                                           tmp_path: Path) -> None:
+    """A font the machine has installed under the name "NanumGothic" (here DejaVu Sans
+    renamed with fontTools, entered in matplotlib's font list first, as a font in
+    ~/.local/share/fonts is) leaves the figures as drawn with the shipped face. Before,
+    matplotlib drew the installed one: other bytes, and a genuine certificate verified on
+    that machine was reported altered (found in the offline-pass)."""
+    import matplotlib
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    roc = figures(certified)[0]
+    shipped = figure_png(roc, "ko+en")
+    impostor = TTFont(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+    for record in impostor["name"].names:
+        if record.nameID in (1, 4, 6, 16):
+            record.string = "NanumGothic"
+    impostor.save(tmp_path / "NanumGothic.ttf")
+    manager = font_manager.fontManager
+    before = list(manager.ttflist)
+    manager.addfont(tmp_path / "NanumGothic.ttf")  # clears matplotlib's lookup cache
+    manager.ttflist.insert(0, manager.ttflist.pop())
+    try:
+        assert font_manager.findfont("NanumGothic") == str(tmp_path / "NanumGothic.ttf")
+        assert figure_png(roc, "ko+en") == shipped
+    finally:
+        manager.ttflist[:] = before
+        manager._findfont_cached.cache_clear()  # its lookups made with the impostor listed

@@ -20,9 +20,11 @@ import numpy as np
 
 from .catalogue import Msg, texts
 from .content import Figure
-from .fonts import font_path
+from .fonts import _fallback_path, font_path
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
@@ -53,17 +55,36 @@ def figure_svg(figure: Figure, lang: str) -> str:
     return text[text.index("<svg"):]
 
 
+#: The families the figures are drawn in: the shipped NanumGothic and matplotlib's own
+#: DejaVu Sans, each entered in matplotlib's font list under a name no installed font
+#: has. Under their own names a font the machine has installed (another NanumGothic
+#: release in ~/.local/share/fonts, a system DejaVu Sans listed first) could be drawn
+#: instead, and the certificate would differ from machine to machine: rendered again by
+#: ``verify`` on such a machine, a genuine certificate would be reported altered.
+_FAMILIES = ("medeval NanumGothic", "medeval DejaVu Sans")
+
+
+def _font_files() -> Iterator[tuple[str, Path]]:
+    """(family, file) of each face the figures may use."""
+    for bold in (False, True):
+        yield _FAMILIES[0], font_path(bold=bold)
+        yield _FAMILIES[1], _fallback_path(bold=bold)
+
+
 @contextmanager
 def _style() -> Iterator[None]:
+    import dataclasses
+
     import matplotlib
     from matplotlib import font_manager
 
-    for bold in (False, True):
-        path = str(font_path(bold=bold))
-        if path not in {f.fname for f in font_manager.fontManager.ttflist}:
-            font_manager.fontManager.addfont(path)
+    listed = {(f.name, f.fname) for f in font_manager.fontManager.ttflist}
+    for family, path in _font_files():
+        if (family, str(path)) not in listed:
+            entry = font_manager.ttfFontProperty(font_manager.get_font(path))
+            font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=family))
     with matplotlib.rc_context({
-        "font.family": ["NanumGothic", "DejaVu Sans"],
+        "font.family": list(_FAMILIES),
         "font.size": 7.5,
         "axes.unicode_minus": False,
         "svg.hashsalt": "medeval",

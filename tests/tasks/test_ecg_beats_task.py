@@ -1194,3 +1194,45 @@ def test_a_plain_edf_reference_holding_no_annotation_is_the_sets_fault(tmp_path)
             r"case c1: reference ecg.edf is plain EDF, which holds no annotations \(only "
             r"EDF\+ and BDF\+ do\)")):
         medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+
+
+def test_a_references_ventricular_fibrillation_episode_is_not_scored(tmp_path):
+    # MIT-BIH marks ventricular flutter/fibrillation as '[' ... ']' holding flutter waves
+    # ('!', no beats); bxb leaves the episode out, and a detection inside it is no false
+    # positive (ec57 does so). The task read its reference through read_beats, which
+    # dropped '[' and ']' with the other non-beats, so the detector's 20 beats on the
+    # flutter waves of 400-420 s were 20 false positives: qrs_ppv 280/300. By hand: a
+    # 600-s record (wfdb.wrsamp, 360 Hz), beats at 0.5, 1.5, ... s outside 400-420 s
+    # (580 beats, 280 of them after the 300-s learning period), '[' at 400.03 s, '!' at
+    # each whole second 401-419, ']' at 420.03 s; the detector finds a beat at every
+    # x.5 s (600, 300 scored): 280 matched, the 20 in the episode not counted, so
+    # 280/280 and 280/280. wfdb's compare_annotations on the beats outside the
+    # episode after 300 s agrees.
+    import wfdb
+    from wfdb import processing
+
+    fs = 360
+    wfdb.wrsamp("v1", fs=fs, units=["mV"], sig_name=["MLII"],
+                p_signal=np.zeros((600 * fs, 1)), fmt=["16"], write_dir=str(tmp_path))
+    every = np.arange(fs // 2, 600 * fs, fs)
+    inside = (every > 400 * fs) & (every < 420 * fs)
+    marks = [(int(t), "N") for t in every[~inside]] + [(400 * fs + 10, "["),
+                                                       (420 * fs + 10, "]")]
+    marks += [(int(k * fs), "!") for k in range(401, 420)]
+    marks.sort()
+    wfdb.wrann("v1", "atr", np.array([t for t, _ in marks]), symbol=[s for _, s in marks],
+               fs=fs, write_dir=str(tmp_path))
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\nv1,p1,v1.hea,v1.dat,v1.atr\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "v1.json").write_text(
+        json.dumps({"fs": fs, "samples": every.tolist()}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    scored_ref = every[~inside & (every >= 300 * fs)]
+    scored_test = every[~inside & (every >= 300 * fs)]
+    matched = processing.compare_annotations(scored_ref, scored_test, int(0.15 * fs))
+    assert (matched.tp, matched.fp, matched.fn) == (280, 0, 0)
+    for name in ("qrs_sensitivity", "qrs_ppv"):
+        estimate = result.metric(name).estimate
+        assert (estimate.value, estimate.n) == (1.0, 280), name

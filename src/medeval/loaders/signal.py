@@ -26,7 +26,7 @@ from ._mit_annotations import CODE_SYMBOLS
 from ._records import BEAT_SYMBOLS, Annotations, Signal
 from .edf import read_edf, read_edf_annotations
 from .waveform import read_dicom_waveform
-from .wfdb import Beats, read_wfdb, read_wfdb_annotations, regular_file_beats
+from .wfdb import VF_MARKS, Beats, read_wfdb, read_wfdb_annotations, regular_file_beats
 
 __all__ = ["BEAT_SYMBOLS", "Annotations", "Signal", "read_annotations", "read_beats",
            "read_record"]
@@ -113,9 +113,12 @@ def read_annotations(
 EDF_ONSET_RATE = 1e6
 
 
-def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None) -> Beats:
+def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None,
+               vf_marks: bool = False) -> Beats:
     """``read_annotations(path).beats()`` as the arrays a beat comparison takes: the
-    beats' samples, symbols and rate.
+    beats' samples, symbols and rate; with ``vf_marks``, the ventricular flutter and
+    fibrillation onsets and ends (``[`` and ``]``) too, which EC57 scores around
+    (:func:`medeval.metrics.ec57` leaves VF episodes out, as ``bxb``).
 
     ``default_fs``: the time resolution of a WFDB annotation file that states none and
     has no header beside it (the rate of the record it annotates, whose header lies
@@ -143,7 +146,7 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
     # sniff finds EDF only in a file that starts so: the bytes read spare it otherwise
     if (data is None or data.startswith(EDF_VERSIONS)) and sniff(file) == "edf":
         annotations = read_edf_annotations(file)
-        found = annotations.beats()
+        found = annotations.beats(BEAT_SYMBOLS | VF_MARKS if vf_marks else BEAT_SYMBOLS)
         other = _other_texts(annotations.symbols)
         if found.fs is None:
             # no one signal rate (an annotation-only file, or signals at several rates):
@@ -151,7 +154,8 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None)
             return Beats(np.round(found.onsets_s * EDF_ONSET_RATE).astype(np.int64),
                          found.symbol_array, EDF_ONSET_RATE, other)
         return Beats(found.samples, found.symbol_array, found.fs, other)
-    return regular_file_beats(file, default_fs, data)  # a regular file: is_file said so
+    # a regular file: is_file said so
+    return regular_file_beats(file, default_fs, data, vf_marks=vf_marks)
 
 
 def _other_texts(texts: Sequence[str]) -> tuple[tuple[str, int], ...]:

@@ -202,35 +202,46 @@ _BEAT_CODE_POINTS = np.zeros(128, dtype=bool)
 _BEAT_CODE_POINTS[[ord(symbol) for symbol in BEAT_SYMBOLS]] = True
 #: The MIT codes whose symbol is a beat symbol.
 _BEAT_CODES = np.array([CODE_SYMBOLS.get(code, "") in BEAT_SYMBOLS for code in range(64)])
+#: Ventricular flutter/fibrillation onset and end, which EC57 (bxb) scores around.
+VF_MARKS = frozenset("[]")
+_BEAT_VF_CODE_POINTS = _BEAT_CODE_POINTS.copy()
+_BEAT_VF_CODE_POINTS[[ord(symbol) for symbol in VF_MARKS]] = True
+_BEAT_VF_CODES = _BEAT_CODES | np.array([CODE_SYMBOLS.get(code, "") in VF_MARKS
+                                         for code in range(64)])
 
 
 def read_wfdb_beats(
-    path: str | Path, *, default_fs: float | None = None, data: bytes | None = None
+    path: str | Path, *, default_fs: float | None = None, data: bytes | None = None,
+    vf_marks: bool = False,
 ) -> Beats:
     """The beats of a WFDB annotation file: ``read_wfdb_annotations(path,
     default_fs=default_fs).beats()``'s samples, symbols and rate, without building the
     :class:`Annotations` (its tuples of symbols and texts, its onsets): the ECG task reads
     one such file per record, and a set holds 100,000 records.
 
-    ``data``: the file's bytes, when the caller has read them.
+    ``data``: the file's bytes, when the caller has read them. ``vf_marks``: keep the
+    ventricular flutter/fibrillation onsets and ends (``[`` and ``]``) among the beats,
+    as :func:`medeval.metrics.ec57` needs them to leave VF episodes unscored.
 
     Raises
     ------
     LoaderError
         As :func:`read_wfdb_annotations`.
     """
-    return regular_file_beats(regular_file(path, what="WFDB annotations"), default_fs, data)
+    return regular_file_beats(regular_file(path, what="WFDB annotations"), default_fs, data,
+                              vf_marks=vf_marks)
 
 
 def regular_file_beats(file: Path, default_fs: float | None = None,
-                       data: bytes | None = None) -> Beats:
+                       data: bytes | None = None, *, vf_marks: bool = False) -> Beats:
     """:func:`read_wfdb_beats` of a path already found to be a regular file (the caller
     checked it; private to the loaders)."""
     record, annotator, data = _annotation_bytes(file, data)
     plain = plain_codes(np.frombuffer(data, dtype="<u2"))  # whole words: ends_properly
     if plain is not None:  # a file of beats and plain labels, its codes filtered at once
         samples, codes = plain
-        keep = _BEAT_CODES.take(codes)  # take: [] without its overhead
+        # take: [] without its overhead
+        keep = (_BEAT_VF_CODES if vf_marks else _BEAT_CODES).take(codes)
         if not keep.all():
             samples, codes = samples[keep], codes[keep]
         return Beats(samples, SYMBOL_ARRAY.take(codes), _rate(file, record, None, default_fs))
@@ -238,11 +249,13 @@ def regular_file_beats(file: Path, default_fs: float | None = None,
     if isinstance(symbols, np.ndarray) and symbols.dtype == np.dtype("<U1"):
         # one code point per symbol; the MIT reader's symbols are ASCII
         points = symbols.view(np.uint32)
-        keep = _BEAT_CODE_POINTS[np.minimum(points, 127)] & (points < 128)
+        table = _BEAT_VF_CODE_POINTS if vf_marks else _BEAT_CODE_POINTS
+        keep = table[np.minimum(points, 127)] & (points < 128)
         if not keep.all():
             samples, symbols = samples[keep], symbols[keep]
         return Beats(samples, symbols, fs)
-    index = [i for i, symbol in enumerate(symbols) if symbol in BEAT_SYMBOLS]
+    kept = BEAT_SYMBOLS | VF_MARKS if vf_marks else BEAT_SYMBOLS
+    index = [i for i, symbol in enumerate(symbols) if symbol in kept]
     return Beats(samples[index], np.asarray([symbols[i] for i in index], dtype=str)
                  .reshape(len(index)), fs)
 

@@ -3,24 +3,25 @@
 The manifest has, per record, the WFDB header and signal as inputs (columns
 ``input_header`` and ``input_signal``, so the runner copies both) and the reference
 annotation file (e.g. ``100.atr``) as ``reference``; rhythm labels and comments in it
-are not beats. The prediction is ``<case_id>.json``: ``{"fs": Hz, "samples": [int, ...],
-"symbols": ["N", "V", ...]}`` (all ``"N"`` without symbols); or, with the task parameter
-``prediction_annotator`` (e.g. ``"qrs"``), the detector's own WFDB annotation file
-``<case_id>.qrs`` in MIT format (a runner plugin writes it as ``prediction.qrs`` in its
-``case.output_dir``), at its stated time resolution or else the record's. Each record
-is compared with
-:func:`medeval.metrics.ec57` (window and learning period from the protocol; other values
-than 0.15 s and 300 s make the result non-standard, flagged), up to the record's end as
-``bxb`` reads it from the record's header (frames / frame rate: the manifest's ``.hea``
-input of the reference's record, else of a multi-segment record, else the first, else the
-header beside the reference; 0 frames or none: no end; with no header, the length of an
-EDF/EDF+ input or reference: data records x record duration): a beat after the end counts
-only as the later member of a pair, so a detector's beats past the end of the signal are
-not false positives. The header's rate is also the reference's time resolution when the
-annotation file states none and has no header beside it. An EDF+ reference in a file of
-its own (annotations beside an EDF record) must start when the record does (the date
-and time of the two headers), as its onsets count from its own start; a plain EDF or BDF
-reference (no annotations channel) of no beat is refused.
+are not beats, and its ventricular flutter/fibrillation episodes (``[`` ... ``]``) are
+left unscored, as ``bxb`` leaves them. The prediction is ``<case_id>.json``: ``{"fs":
+Hz, "samples": [int, ...], "symbols": ["N", "V", ...]}`` (all ``"N"`` without symbols);
+or, with the task parameter ``prediction_annotator`` (e.g. ``"qrs"``), the detector's
+own WFDB annotation file ``<case_id>.qrs`` in MIT format (a runner plugin writes it as
+``prediction.qrs`` in its ``case.output_dir``), at its stated time resolution or else
+the record's. Each record is compared with :func:`medeval.metrics.ec57` (window and
+learning period from the protocol; other values than 0.15 s and 300 s make the result
+non-standard, flagged), up to the record's end as ``bxb`` reads it from the record's
+header (frames / frame rate: the manifest's ``.hea`` input of the reference's record,
+else of a multi-segment record, else the first, else the header beside the reference; 0
+frames or none: no end; with no header, the length of an EDF/EDF+ input or reference:
+data records x record duration): a beat after the end counts only as the later member of
+a pair, so a detector's beats past the end of the signal are not false positives. The
+header's rate is also the reference's time resolution when the annotation file states
+none and has no header beside it. An EDF+ reference in a file of its own (annotations
+beside an EDF record) must start when the record does (the date and time of the two
+headers), as its onsets count from its own start; a plain EDF or BDF reference (no
+annotations channel) of no beat is refused.
 
 Aggregation reports the *gross* statistics of EC57 (counts pooled over records: the
 ratio of the summed numerators to the summed denominators), as PhysioNet's ``sumstats``
@@ -125,7 +126,7 @@ class EcgBeats(TaskType):
 
         fs, frames = header_timing(_header(case, root))
         try:
-            beats = read_beats(root / case.reference, default_fs=fs)
+            beats = read_beats(root / case.reference, default_fs=fs, vf_marks=True)
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
         if not len(beats.symbol_array) and (plain := _plain_edf(root / case.reference)):

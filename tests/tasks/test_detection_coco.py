@@ -668,3 +668,32 @@ def test_a_detector_run_by_the_runner_equals_pycocotools(tmp_path):
     assert [(f.case_id, f.reason) for f in result.failures.cases] == [("c4", "invalid-output")]
     np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
                                rtol=0, atol=1e-12)
+
+
+def test_crossed_labelme_references_are_refused(tmp_path):
+    """Per-frame LabelMe files: c1's row names c2's file and c2's c1's. Each file's
+    imagePath (relative to the file, as LabelMe writes it) is the other frame of the set,
+    and both frames have one size, so the swap was scored without a word, c1's
+    detections against c2's polyps. Found in the detection-pass."""
+    predictions = write_set(tmp_path, labelme=True, task='categories = ["adenoma", '
+                            '"hyperplastic"]')
+    for case in CASES:  # the frame each file was drawn on, as LabelMe writes it
+        path = tmp_path / "labels" / f"{case}.json"
+        labelme = json.loads(path.read_text())
+        labelme["imagePath"] = f"../frames/{case}.jpg"
+        path.write_text(json.dumps(labelme))
+    assert medeval.evaluate(tmp_path / "protocol.toml", predictions).flow.scored == 5
+    manifest = pd.read_csv(tmp_path / "manifest.csv")
+    manifest.loc[[0, 1], "reference"] = manifest.loc[[1, 0], "reference"].to_numpy()
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    assert caught.value.problems == (
+        "case c1: its LabelMe file labels/c2.json was drawn on 'frames/c2.jpg' (its "
+        "imagePath '../frames/c2.jpg'), a frame of the set, not on the case's frame "
+        "'frames/c1.jpg': the manifest's rows are crossed, or a frame is misnamed; "
+        "correct the set",
+        "case c2: its LabelMe file labels/c1.json was drawn on 'frames/c1.jpg' (its "
+        "imagePath '../frames/c1.jpg'), a frame of the set, not on the case's frame "
+        "'frames/c2.jpg': the manifest's rows are crossed, or a frame is misnamed; "
+        "correct the set")

@@ -163,6 +163,8 @@ class CocoDetectionTask(TaskType):
                     "bbox": list(obj.box), "area": obj.area, "iscrowd": int(obj.iscrowd),
                     "segmentation": obj.coco_segmentation()} for obj in image.objects]
         problem = (self._crossed(case, path, images, image.file_name)
+                   or (_labelme_crossed(case, root, image.source, image.file_name)
+                       if image.format == "labelme" else None)
                    or _frame_problem(case, root, image.height, image.width))
         if problem is not None:
             raise ReferenceProblem(problem)
@@ -541,6 +543,28 @@ def _frame_problem(case: Case, root: Path, height: int, width: int) -> str | Non
             f"{height} x {width} pixels (height x width) but the frame {name} is "
             f"{size[0]} x {size[1]}: the annotations were not drawn on this frame, "
             "or one of them was resized or turned; correct the set")
+
+
+def _labelme_crossed(case: Case, root: Path, source: str, image_path: str) -> str | None:
+    """A LabelMe file whose ``imagePath`` (relative to the file, as LabelMe writes it)
+    is a frame of the set under another file name than the case's own frame (crossed
+    manifest rows): a problem, else None. A path that names no file (the frames moved, a
+    Windows path) or a frame of the case's file name (a copy beside the JSON) says
+    nothing."""
+    if not (image_path and case.inputs) or _base(image_path) in {
+            _base(name) for name in case.inputs}:
+        return None
+    target = Path(source).parent / image_path.replace("\\", "/")
+    try:
+        drawn_on = target.resolve().relative_to(root.resolve()).as_posix()
+    except (OSError, ValueError):
+        return None
+    if not target.is_file():
+        return None
+    return (f"case {case.case_id}: its LabelMe file {case.reference} was drawn on "
+            f"{drawn_on!r} (its imagePath {image_path!r}), a frame of the set, not on the "
+            f"case's frame {case.inputs[0]!r}: the manifest's rows are crossed, or a frame "
+            "is misnamed; correct the set")
 
 
 def _base(name: str) -> str:

@@ -715,3 +715,28 @@ def test_yolo_stems_shared_by_frames_of_two_patients_are_named_as_such(tmp_path)
     assert ("case b: its frame 'p2/0001.jpg' has the file stem 1, as case a's frame "
             "'p1/0001.jpg' has: file stems as image ids cannot tell the two apart") in message
     assert "give each case its own image" not in message
+
+
+def test_string_image_ids_get_the_hint_that_fits_them(tmp_path):
+    # A COCO id written as a string ("1002") and a frame's file name as image_id were both
+    # told "a file stem, as YOLO's COCO export writes it? --image-ids stem", which places
+    # neither right (YOLO writes an all-digit stem as a number; a path is no stem). Found
+    # in the detection-pass.
+    file = results_file(tmp_path, json.dumps([
+        {"image_id": "1002", "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},
+        {"image_id": "프레임/P01/0001.jpg", "category_id": 1, "bbox": [1, 2, 3, 4],
+         "score": 0.5},
+        {"image_id": "D-01", "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5}]))
+    with pytest.raises(LoaderError) as info:
+        read_coco_results(file)
+    message = str(info.value)
+    assert ("results[0] (image_id '1002'): image_id '1002' is not an integer (a number "
+            "written as a string? COCO image ids are JSON numbers; if it is the frame's "
+            "file stem, give image ids as stems: --image-ids stem)") in message, message
+    assert ("results[1] (image_id '프레임/P01/0001.jpg'): image_id '프레임/P01/0001.jpg' is "
+            "not an integer (a file name? COCO results name an image by the integer id of "
+            "the COCO file's images; YOLO's COCO export writes the frame's file stem, "
+            "without folder or suffix, read with --image-ids stem)") in message, message
+    assert ("results[2] (image_id 'D-01'): image_id 'D-01' is not an integer (a file "
+            "stem, as YOLO's COCO export writes it? give image ids as stems: --image-ids "
+            "stem)") in message, message

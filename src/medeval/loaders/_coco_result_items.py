@@ -8,6 +8,7 @@ A leaf module, private.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 #: A result's keys checked one by one; any other key's value is checked for a number
@@ -63,9 +64,8 @@ def _result_problems(item: Any, *, stems: bool) -> list[str]:
             _is_int(image_id) or (isinstance(image_id, str) and image_id)):
         problems.append(f"image_id {image_id!r} is not a file stem (a string or an integer)")
     elif not stems and "image_id" in item and not _is_int(image_id):
-        problems.append(f"image_id {image_id!r} is not an integer" + (
-            " (a file stem, as YOLO's COCO export writes it? give image ids as stems: "
-            "--image-ids stem)" if isinstance(image_id, str) else ""))
+        problems.append(f"image_id {image_id!r} is not an integer"
+                        + (_string_id_hint(image_id) if isinstance(image_id, str) else ""))
     if "category_id" in item and not _is_int(item["category_id"]):
         problems.append(f"category_id {item['category_id']!r} is not an integer")
     if "score" in item and not (_is_number(item["score"]) and _finite(item["score"])):
@@ -79,6 +79,22 @@ def _result_problems(item: Any, *, stems: bool) -> list[str]:
     problems += [f"{key} holds a number that is not finite" for key, value in item.items()
                  if key not in _CHECKED and _not_finite(value)]
     return problems
+
+
+def _string_id_hint(image_id: str) -> str:
+    """What a string image id looks like, and what to do."""
+    if image_id.isascii() and image_id.isdigit():
+        return (" (a number written as a string? COCO image ids are JSON numbers; if it is "
+                "the frame's file stem, give image ids as stems: --image-ids stem)")
+    if "/" in image_id or "\\" in image_id or _IMAGE_SUFFIX.search(image_id):
+        return (" (a file name? COCO results name an image by the integer id of the COCO "
+                "file's images; YOLO's COCO export writes the frame's file stem, without "
+                "folder or suffix, read with --image-ids stem)")
+    return (" (a file stem, as YOLO's COCO export writes it? give image ids as stems: "
+            "--image-ids stem)")
+
+
+_IMAGE_SUFFIX = re.compile(r"\.(jpe?g|png|bmp|tiff?|dcm)$", re.IGNORECASE)
 
 
 def _of(item: Any) -> str:

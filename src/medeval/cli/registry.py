@@ -161,6 +161,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                 raise UsageError(f"registry: which number does {args.pdf} print? Give "
                                  "--number (or report_number in --info), or let the "
                                  "registry draw one and render: --render CERT.pdf")
+            number = registry.numbering.spelled(number)  # ktl-ai-2026-0006: KTL-AI-...
             pdf_sha256 = _printed(args.pdf, number, amends)
             _certifies(args.pdf, args.result)
             shown = _printed_info(args.pdf)

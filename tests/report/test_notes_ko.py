@@ -309,6 +309,11 @@ def _task_notes() -> list[str]:
 
     out += list(_unread_warning([_row(i, {"unread": (("Normal beat", 400), ("x: y", 1))})
                                  for i in range(12)]))
+    # ECG: detections after the end of twelve records (ten shown)
+    from medeval.tasks.ecg_beats import _past_end_warning
+
+    out += list(_past_end_warning([_row(i, {"past_end": (856, 2399.184, 600.0)})
+                                   for i in range(12)]))
     # ... and twelve prediction files naming no case (ten shown, then the count)
     import tempfile
 

@@ -1236,3 +1236,41 @@ def test_a_references_ventricular_fibrillation_episode_is_not_scored(tmp_path):
     for name in ("qrs_sensitivity", "qrs_ppv"):
         estimate = result.metric(name).estimate
         assert (estimate.value, estimate.n) == (1.0, 280), name
+
+
+def test_detections_after_the_records_end_are_warned_of(shared_data, tmp_path):
+    # MIMIC record 03700181: 75000 frames at 125 Hz (600 s by its header), its ECG at 500
+    # Hz (4 samples a frame). A detector that writes gqrs's 500-Hz sample numbers with
+    # "fs": 125 puts three quarters of its beats after the end, which bxb leaves
+    # unscored: before, nothing said so (QRS Se 80/579 only). numpy on wfdb.rdann's
+    # samples: 856 of the 1150 lie after 600 + 0.15 s, the last at 299898 / 125 =
+    # 2399.184 s. The same file at its own 500 Hz (prediction_annotator) warns nothing.
+    import wfdb
+
+    for ext in ("hea", "dat", "gqrsl", "gqrsh"):
+        shutil.copy(shared_data / "ecg" / "mimicdb" / f"03700181.{ext}", tmp_path)
+    detections = wfdb.rdann(str(tmp_path / "03700181"), "gqrsh")
+    assert detections.fs == 500
+    late = detections.sample / 125 > 600 + 0.15
+    assert (late.sum(), detections.sample.max()) == (856, 299898)
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\n"
+        "m1,p1,03700181.hea,03700181.dat,03700181.gqrsl\n")
+    protocol = (EXAMPLE / "protocol.toml").read_text()
+    (tmp_path / "protocol.toml").write_text(protocol)
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "m1.json").write_text(
+        json.dumps({"fs": 125, "samples": detections.sample.tolist()}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert ("all cases: 856 detected beat(s) in 1 record(s) lie after the record's end "
+            "and were not scored, as bxb leaves them (a prediction whose fs is not the rate of its "
+            "samples puts beats there): m1: 856, the last at 2399.18 s of 600 s"
+            ) in result.warnings
+    (tmp_path / "protocol.toml").write_text(
+        protocol.replace('[task]\ntype = "ecg-beats"',
+                         '[task]\ntype = "ecg-beats"\nprediction_annotator = "gqrsh"'))
+    shutil.copy(tmp_path / "03700181.gqrsh", tmp_path / "pred" / "m1.gqrsh")
+    (tmp_path / "pred" / "m1.json").unlink()
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert result.metric("qrs_sensitivity").estimate.n == 579
+    assert not any("after the record's end" in w for w in result.warnings)

@@ -398,6 +398,15 @@ NOTES: tuple[Note, ...] = (
          "박동 기호 N, V, A 등으로 적힌 주석입니다. 박동이라면 그 글을 이 기호로 바꾸십시오): "
          "{shown}",
          {"shown": lambda t: re.sub(r"; \.\.\. \((\d+) records\)$", r"; ... (기록 \1개)", t)}),
+    Note(r"(?P<n>\d+) detected beat\(s\) in (?P<m>\d+) record\(s\) lie after the record's "
+         r"end and were not scored, as bxb leaves them \(a prediction whose fs is not the "
+         r"rate of its samples puts beats there\): (?P<shown>.+)",
+         "검출 박동 {n}개가 기록 {m}개에서 기록이 끝난 뒤에 있어 채점하지 않았습니다 (bxb와 같음. "
+         "예측의 fs가 그 샘플 번호의 표본화 주파수와 다르면 박동이 이렇게 놓입니다): {shown}",
+         {"shown": lambda t: re.sub(
+             r"; \.\.\. \((\d+) records\)$", r"; ... (기록 \1개)",
+             re.sub(r"(\S+): (\d+), the last at (\S+) s of (\S+) s",
+                    r"\1: \2개, 마지막 \3초 (기록 길이 \4초)", t))}),
     Note(r"(?P<k>\d+) patients: a bootstrap resampling them can draw only (?P<n>\d+) "
          r"different resamples, fewer than the (?P<b>\d+) asked for, so the bootstrap "
          r"intervals \((?P<names>.+)\) rest on (?P=k) patients and say little beyond them",

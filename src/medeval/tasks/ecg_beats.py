@@ -16,12 +16,13 @@ header (frames / frame rate: the manifest's ``.hea`` input of the reference's re
 else of a multi-segment record, else the first, else the header beside the reference; 0
 frames or none: no end; with no header, the length of an EDF/EDF+ input or reference:
 data records x record duration): a beat after the end counts only as the later member of
-a pair, so a detector's beats past the end of the signal are not false positives. The
-header's rate is also the reference's time resolution when the annotation file states
-none and has no header beside it. An EDF+ reference in a file of its own (annotations
-beside an EDF record) must start when the record does (the date and time of the two
-headers), as its onsets count from its own start; a plain EDF or BDF reference (no
-annotations channel) of no beat is refused.
+a pair, so a detector's beats past the end of the signal are not false positives (the
+aggregate's warnings count those past it by more than the window: a prediction's fs
+other than its samples' rate puts them there). The header's rate is also the reference's
+time resolution when the annotation file states none and has no header beside it. An
+EDF+ reference in a file of its own (annotations beside an EDF record) must start when
+the record does (the date and time of the two headers), as its onsets count from its own
+start; a plain EDF or BDF reference (no annotations channel) of no beat is refused.
 
 Aggregation reports the *gross* statistics of EC57 (counts pooled over records: the
 ratio of the summed numerators to the summed denominators), as PhysioNet's ``sumstats``
@@ -203,6 +204,9 @@ class EcgBeats(TaskType):
             values = self._compare(reference, samples, symbols, fs, case.case_id, length_s)
         except MedevalError as exc:
             raise PredictionError(f"case {case.case_id}: {exc}") from None
+        late = _past_end(samples, fs, length_s, self.spec.window_s)
+        if late:
+            values["past_end"] = late
         return _with_unread_texts(values, reference)
 
     def _annotation_prediction(self, case: Case, predictions: Path,
@@ -275,7 +279,7 @@ class EcgBeats(TaskType):
                            "window_s": self.spec.window_s,
                            "learning_period_s": self.spec.learning_period_s,
                            "matrix": _matrices(rows)}}
-        return Aggregate(tuple(metrics), tables, _unread_warning(rows))
+        return Aggregate(tuple(metrics), tables, _unread_warning(rows) + _past_end_warning(rows))
 
     def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None
                ) -> list[Estimate]:
@@ -321,6 +325,35 @@ def _with_unread_texts(values: dict[str, Any], reference: Any) -> dict[str, Any]
     if reference.other_texts:
         values["unread"] = reference.other_texts
     return values
+
+
+def _past_end(samples: Any, fs: float, length_s: float | None, window_s: float
+              ) -> tuple[int, float, float] | None:
+    """The detections that lie after the record's end by more than the match window
+    (bxb scores none of them: they pair with no beat of the record), as (how many, the
+    last one's time in seconds, the record's length); None where there are none or no
+    length is known."""
+    if length_s is None or not len(samples):
+        return None
+    times = np.asarray(samples, dtype=np.float64) / fs
+    late = int(np.count_nonzero(times > length_s + window_s))
+    return (late, float(times.max()), float(length_s)) if late else None
+
+
+def _past_end_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """The aggregate's word on detections after their record's end (ten records shown):
+    many of them is the sign of a prediction whose fs is not its samples' rate."""
+    found = [(row.case_id, *row.values["past_end"]) for row in rows
+             if row.values.get("past_end")]
+    if not found:
+        return ()
+    shown = "; ".join(f"{case_id}: {n}, the last at {last:.6g} s of {length:.6g} s"
+                      for case_id, n, last, length in found[:10])
+    more = f"; ... ({len(found)} records)" if len(found) > 10 else ""
+    return (f"{sum(n for _, n, _, _ in found)} detected beat(s) in {len(found)} record(s) lie "
+            "after the record's end and were not scored, as bxb leaves them (a prediction "
+            "whose fs is not the rate of its samples puts beats there): "
+            f"{shown}{more}",)
 
 
 def _unread_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:

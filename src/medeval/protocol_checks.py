@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -167,6 +168,10 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             labels, list) and len(labels) > 1:  # the task names each label's figures
         reported = {f"label{label}:{name}": definition for label in labels
                     for name, definition in reported.items()}
+    if reported is not None and task_type == "multiclass-classification" and isinstance(
+            labels, list):  # each class's sensitivity, named by its label in NFC
+        reported = {**reported, **{f"sensitivity@{unicodedata.normalize('NFC', str(label))}":
+                                   "sensitivity" for label in labels}}
     criteria = data.get("criteria")
     if not isinstance(criteria, list):
         return []
@@ -178,6 +183,7 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
         where = f"criteria.{index}"
         if not isinstance(metric, str):
             continue
+        metric = unicodedata.normalize("NFC", metric)
         if reported is not None and metric not in reported:
             # a segmentation's labels only (a classification's are class names)
             scored = (SegmentationTask.model_fields["labels"].default if labels is None
@@ -320,33 +326,38 @@ def _other_variant(metric: str, task: Any) -> str:
 
 
 def _multiclass_hint(metric: str, task_type: Any) -> str:
-    """A hint where a multi-class criterion names a figure of one class (``sensitivity@2``,
-    whose nearest spelling, ``sensitivity@micro``, is the accuracy) or the kappa by its
-    weights (``cohen_kappa@quadratic``), which the task names otherwise or not at all.
+    """A hint where a multi-class criterion names a figure of one class the task does not
+    report (``ppv@G2``; ``sensitivity@G4`` of a class not among the labels), whose
+    nearest spelling, ``ppv@micro``, is the accuracy, or the kappa by its weights
+    (``cohen_kappa@quadratic``), which the task names ``cohen_kappa``.
 
-    >>> _multiclass_hint("sensitivity@2", "multiclass-classification")[:60]
-    ' (the task reports no figure of one class: sensitivity, PPV '
+    >>> _multiclass_hint("ppv@2", "multiclass-classification")[:58]
+    ' (the task reports PPV and F1 averaged over the classes on'
+    >>> _multiclass_hint("sensitivity@G4", "multiclass-classification")[:60]
+    " ('G4' is not among task.labels: each class's sensitivity is"
     >>> _multiclass_hint("cohen_kappa@quadratic", "multiclass-classification")[:52]
     " (the kappa is named 'cohen_kappa' whatever its weig"
     >>> _multiclass_hint("sensitivity@macro ", "multiclass-classification")
     ''
     """
+    import difflib
+
     if task_type != "multiclass-classification":
         return ""
     name, _, suffix = metric.strip().partition("@")
     if name.casefold() == "cohen_kappa" and suffix:
         return (" (the kappa is named 'cohen_kappa' whatever its weights; "
                 f"kappa_weights = {suffix.casefold()!r} in [task] sets them)")
-    import difflib
-
     averages = ("macro", "micro", "weighted")  # 'macr' is a misspelt average, not a class
-    if suffix and not difflib.get_close_matches(suffix.casefold(), averages, cutoff=0.6) and (
-            name.casefold() in ("sensitivity", "specificity", "ppv", "npv", "f1", "recall",
-                                "precision")):
-        return (" (the task reports no figure of one class: sensitivity, PPV and F1 are "
-                "averaged over the classes, macro, micro or weighted, and each class's "
-                "counts are in the result's confusion matrix; a criterion cannot name one "
-                "class)")
+    if not suffix or difflib.get_close_matches(suffix.casefold(), averages, cutoff=0.6):
+        return ""
+    if name.casefold() in ("sensitivity", "recall"):
+        return (f" ({suffix!r} is not among task.labels: each class's sensitivity is "
+                "sensitivity@ and the label as the protocol writes it)")
+    if name.casefold() in ("specificity", "ppv", "npv", "f1", "precision"):
+        return (" (the task reports PPV and F1 averaged over the classes only, macro, micro "
+                "or weighted; each class's counts are in the result's confusion matrix, and "
+                "each class's sensitivity is sensitivity@ and its label)")
     return ""
 
 

@@ -156,6 +156,12 @@ class MulticlassClassificationTask(Section):
     @model_validator(mode="after")
     def _labels_listed_once(self) -> MulticlassClassificationTask:
         _labels_once("labels", self.labels)
+        # a class's sensitivity is sensitivity@<label>: 'macro' would name the average's
+        averaged = [label for label in self.labels
+                    if str(label).strip().casefold() in ("macro", "micro", "weighted")]
+        if averaged:
+            raise ValueError(f"labels: {averaged} would name a class's sensitivity as an "
+                             "average is named (sensitivity@macro); rename the class")
         return self
 
 
@@ -526,6 +532,12 @@ class Criterion(Section):
     goal: float
     rule: Literal["guarded", "point"] = "guarded"
     source: str = Field(min_length=1, description="where the goal comes from")
+
+    @field_validator("metric")
+    @classmethod
+    def _nfc(cls, metric: str) -> str:
+        """In NFC, as the task names a class's figure (sensitivity@증식성 typed on a Mac)."""
+        return unicodedata.normalize("NFC", metric)
 
 
 class Protocol(Section):

@@ -56,6 +56,54 @@ def test_matches_sklearn(study, weights):
         assert m.estimate.low <= m.estimate.value <= m.estimate.high
 
 
+def test_each_class_sensitivity_against_sklearn_and_statsmodels(tmp_path):
+    # Grades 0-4 of 60 patients, two eyes each; grade 4 never predicted, one case failed
+    # (no file: missing-output, a miss under worst-case). Each class's sensitivity
+    # (sensitivity@<grade>) is scikit-learn's per-class recall; its interval is Wilson's
+    # on the effective sample size n / deff, deff from statsmodels' cluster-robust
+    # variance of the mean (no small-sample correction) times K / (K - 1), over the
+    # class's own cases and patients (proportion_ci_clustered's docstring), floored at 1.
+    import statsmodels.api as sm
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(11)
+    base = rng.choice(5, 60, p=[0.45, 0.2, 0.15, 0.12, 0.08])
+    truth = np.clip(np.repeat(base, 2) + rng.choice([-1, 0, 0, 1], 120), 0, 4)
+    pred = np.minimum(np.clip(truth + rng.choice([-1, 0, 0, 0, 1], 120), 0, 4), 3)
+    patients = np.repeat(np.arange(60), 2)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for i, (t, p) in enumerate(zip(truth, pred)):
+        (tmp_path / "in" / f"c{i:03d}.txt").write_text("x")
+        rows.append({"case_id": f"c{i:03d}", "patient_id": f"p{patients[i]}",
+                     "input": f"in/c{i:03d}.txt", "reference": int(t)})
+        if i != 7:
+            (tmp_path / "pred" / f"c{i:03d}.json").write_text(json.dumps({"label": int(p)}))
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]', "labels = [0, 1, 2, 3, 4]")
+    (tmp_path / "protocol.toml").write_text(text.replace('"case"', '"patient"'))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    answered = pred.copy()
+    answered[7] = -1  # the failed case: no answer, a miss
+    recall = skm.recall_score(truth, answered, labels=[0, 1, 2, 3, 4], average=None)
+    for grade in range(5):
+        estimate = result.metric(f"sensitivity@{grade}").estimate
+        own = truth == grade
+        hits = (answered[own] == grade).astype(float)
+        assert estimate.value == pytest.approx(recall[grade], abs=1e-12)
+        assert (estimate.numerator, estimate.n) == (int(hits.sum()), int(own.sum()))
+        n, k, p = own.sum(), len(set(patients[own])), hits.mean()
+        if 0 < p < 1:
+            fit = sm.OLS(hits, np.ones(n)).fit(cov_type="cluster", cov_kwds={
+                "groups": patients[own], "use_correction": False})
+            deff = fit.bse[0] ** 2 * k / (k - 1) / (p * (1 - p) / (n - 1))
+            n = n / max(deff, 1.0)
+        low, high = proportion_confint(p * n, n, method="wilson")
+        assert (estimate.low, estimate.high) == pytest.approx((low, high), abs=1e-9)
+    assert recall[4] == 0.0  # grade 4 never predicted: 0 with its interval, not NaN
+
+
 def test_failed_case_by_hand():
     # Three cases G1 G2 G2 answered G1, (no answer), G2. Matrix rows G1, G2; columns
     # G1 G2 none: [[1, 0, 0], [0, 1, 1]]. Sensitivity G1 = 1, G2 = 1/2: macro 0.75;

@@ -2,7 +2,8 @@
 
 The manifest's ``reference`` is the label; the prediction is ``<case_id>.json`` holding
 the label, or ``{"label": ...}``. Reported: accuracy (a proportion with the protocol's
-interval method), sensitivity, PPV and F1 averaged ``macro``, ``micro`` and
+interval method), each class's sensitivity (``sensitivity@<label>``, a proportion
+with the same interval), sensitivity, PPV and F1 averaged ``macro``, ``micro`` and
 ``weighted`` over the classes, and Cohen's kappa with the protocol's weights — the
 averages and kappa with bootstrap intervals.
 
@@ -167,6 +168,7 @@ class MulticlassClassification(TaskType):
         metrics = [metric_record("accuracy", "accuracy",
                                  proportion_estimate(
             truth == pred, clusters, method=st.proportion_method, confidence=st.confidence))]
+        metrics += _class_sensitivities(self.labels, truth, pred, clusters, st)
         cell = np.zeros((len(rows), k * (k + 1)))
         cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
 
@@ -188,6 +190,22 @@ class MulticlassClassification(TaskType):
         tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
                                        "counts": matrix.tolist()}}
         return Aggregate(tuple(metrics), tables, _undefined_classes(self.labels, matrix))
+
+
+def _class_sensitivities(labels: Sequence[str], truth: NDArray[np.intp],
+                         pred: NDArray[np.intp], clusters: Sequence[str] | None,
+                         st: Any) -> list[Any]:
+    """Each class's sensitivity, ``sensitivity@<label>``: the share of its reference cases
+    answered as that class (a failed case, "none", is a miss), a proportion with the
+    protocol's interval, clustered by patient as the accuracy's is. A class without
+    reference case is NaN (n 0)."""
+    records = []
+    for i, label in enumerate(labels):
+        own = truth == i
+        cases = None if clusters is None else [c for c, o in zip(clusters, own) if o]
+        records.append(metric_record(f"sensitivity@{label}", "sensitivity", proportion_estimate(
+            pred[own] == i, cases, method=st.proportion_method, confidence=st.confidence)))
+    return records
 
 
 def _undefined_classes(labels: Sequence[str], matrix: NDArray[np.int_]) -> tuple[str, ...]:

@@ -171,7 +171,8 @@ def test_an_amendment_says_so_first_and_old_report_info_keeps_its_digest(
         {"replaces": "LAB-0", "amendment": 2})).sections[0]
     first = texts(cover.blocks[0].text, "ko+en")  # type: ignore[attr-defined]
     # amendment 2 replaces amendment 1 (LAB-0 here), not the report first issued
-    assert first == ("이 성적서는 수정본 2이며, 수정본 1인 성적서 LAB-0를 대체합니다.",
+    # (a result made after 0.9.0: the number in brackets, the particle after 성적서)
+    assert first == ("이 성적서는 수정본 2이며, 수정본 1인 성적서(LAB-0)를 대체합니다.",
                      "Amendment 2: it replaces report LAB-0, amendment 1.")
     plain = build_certificate(result, old).sections[0]
     assert texts(plain.blocks[0].text, "en") == (  # type: ignore[attr-defined]
@@ -544,3 +545,42 @@ def test_a_detection_result_that_counted_the_failed_frames_is_said_so(
     en = catalogue("en")[f"text.failures_worst_{task}_{unit}_counted"]
     assert "they still count among" in en and "made so, by an earlier medeval" in en
     assert "이전 버전의 medeval" in catalogue("ko")[f"text.failures_worst_{task}_{unit}_counted"]
+
+
+def test_events_never_split_are_said_so_under_the_definitions(tmp_path: Path) -> None:
+    # An atrial-fibrillation episode detector scored as eeg-events with SzCORE's
+    # splitting off (max_event_duration_s = inf, as medeval.metrics.event_scoring takes
+    # it: 'math.inf never splits') and no widening or merging. The result's JSON holds
+    # the parameter as the text "Infinity", and rendering stopped with "ValueError:
+    # Unknown format code 'g' for object of type 'str'" (the note formatted it with :g).
+    # By hand: episodes 300-500 s and 800-900 s detected at 310-490 s and 805-895 s of a
+    # 1200-s recording, with 0 tolerance: both overlap, 2 TP and no false alarm.
+    import json
+    import math
+
+    import medeval
+
+    (tmp_path / "r.edf").write_text("x")
+    (tmp_path / "r.json").write_text(json.dumps({"duration_s": 1200,
+                                                  "events": [[300, 500], [800, 900]]}))
+    (tmp_path / "manifest.csv").write_text("case_id,patient_id,input,reference\n"
+                                           "r,p1,r.edf,r.json\n")
+    example = Path(__file__).resolve().parents[2] / "examples" / "eeg-events" / "protocol.toml"
+    (tmp_path / "protocol.toml").write_text(example.read_text().replace(
+        'type = "eeg-events"', 'type = "eeg-events"\ntolerance_start_s = 0\n'
+        'tolerance_end_s = 0\nmin_gap_s = 0\nmax_event_duration_s = inf'))
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "r.json").write_text(json.dumps({"events": [[310, 490], [805, 895]]}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert json.loads(result.to_json())["tables"]["events"]["tp"] == 2
+    assert result.metric("fp_per_24h").estimate.value == 0
+    stored = tmp_path / "result.json"
+    stored.write_text(result.to_json())
+    assert json.loads(stored.read_text())["parameters"]["task"]["max_event_duration_s"] == (
+        "Infinity")
+    for made in (result, read_result(stored)):
+        assert math.isinf(float(made.parameters.task["max_event_duration_s"]))
+        notes = [b.text for s in build_certificate(made).sections for b in s.blocks
+                 if getattr(getattr(b, "text", None), "key", "") == "text.non_standard_szcore"]
+        assert len(notes) == 1 and dict(notes[0].params) == {
+            "before": "0", "after": "0", "overlap": "0", "gap": "0", "longest": "∞"}

@@ -352,3 +352,35 @@ def test_the_certificate_says_how_the_criteria_make_the_overall_verdict(
     single = dataclasses.replace(_made_by(result, "0.8.1.dev0"),
                                  verdicts=result.verdicts[:1])
     assert sentence not in _printed(single)
+
+
+def _amendment_statement(result: medeval.Result, **info: object) -> tuple[str, ...]:
+    from medeval.report.info import ReportInfo
+
+    built = build_certificate(result, ReportInfo.model_validate(info), check_dates=False)
+    paragraphs = [texts(block.text, "ko+en") for block in built.sections[0].blocks
+                  if hasattr(block, "text")]
+    return next(p for p in paragraphs if "대체" in p[0])  # after a pre-check's statement
+
+
+@pytest.mark.parametrize(("number", "amendment", "old_ko", "new_ko"), [
+    # a number read ...삼 (3) ends in a consonant: 를 was wrong, 을 right; in brackets
+    # after 성적서 the particle follows 성적서 (a vowel): 를, whatever the number
+    ("KTL-AI-2026-0003", 3,
+     "이 성적서는 수정본 3이며, 수정본 2인 성적서 KTL-AI-2026-0003를 대체합니다.",
+     "이 성적서는 수정본 3이며, 수정본 2인 성적서(KTL-AI-2026-0003)를 대체합니다."),
+    ("KTL-AI-2026-0001", None,
+     "이 성적서는 성적서 KTL-AI-2026-0001를 수정하여 대체합니다.",
+     "이 성적서는 성적서(KTL-AI-2026-0001)를 수정하여 대체합니다.")])
+def test_the_korean_amendment_statement_takes_the_particle_of_the_word_report(
+        number: str, amendment: int | None, old_ko: str, new_ko: str) -> None:
+    # Found in the lifecycle-pass: amendment 2 of KTL-AI-2026-0001 printed '수정본 1인
+    # 성적서 KTL-AI-2026-0002를'; amendment 3 '...0003를', where 0003 reads 삼 and takes 을.
+    # A result made by 0.9.0 prints what its certificate printed; a later one the
+    # bracketed number. The English is the same either way.
+    old = read_result(OLD)
+    info = {"replaces": number, "amendment": amendment}
+    before = _amendment_statement(_made_by(old, "0.9.0"), **info)
+    after = _amendment_statement(_made_by(old, "0.10.0.dev0"), **info)
+    assert before[0] == old_ko and after[0] == new_ko
+    assert before[1] == after[1] and number in after[1]

@@ -106,7 +106,7 @@ def test_a_second_amendment_names_what_it_replaces(certified: Path, tmp_path: Pa
     pdf = render_certificate(certified, tmp_path / "a2.pdf", report_info=info)
     text = " ".join(pdftotext(pdf).split())
     assert "Amendment 2: it replaces report LAB-AI-2026-0002, amendment 1." in text
-    assert "수정본 2이며, 수정본 1인 성적서 LAB-AI-2026-0002를 대체합니다." in text
+    assert "수정본 2이며, 수정본 1인 성적서(LAB-AI-2026-0002)를 대체합니다." in text
     assert "Amendment 2 to report" not in text
     first = render_certificate(certified, tmp_path / "a1.pdf", report_info={
         "replaces": "LAB-AI-2026-0001", "amendment": 1})

@@ -14,6 +14,7 @@ Where each item of ISO/IEC 17025:2017 7.8 comes from is mapped in ``docs/certifi
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
 from collections.abc import Mapping
@@ -256,7 +257,7 @@ def _cover(result: Result, info: ReportInfo, number: str, issue: str,
         rows.append((Msg("field.amendment_reason"), info.amendment_reason))
     blocks: list[Block] = [Fields(tuple(rows), columns=2)]
     if info.replaces:  # ISO/IEC 17025 7.8.8.2: an amendment says so and names the report
-        blocks.insert(0, Para(_amendment_statement(info), "mark"))
+        blocks.insert(0, Para(_amendment_statement(info, result), "mark"))
     if precheck:
         blocks.insert(0, Para(Msg("text.precheck_statement"), "mark"))
     return Section(0, Msg("section.cover"), tuple(blocks))
@@ -278,15 +279,24 @@ def _item_digests(run: Mapping[str, Any]) -> list[tuple[Msg, Cell]]:
     return rows
 
 
-def _amendment_statement(info: ReportInfo) -> Msg:
+def _amendment_statement(info: ReportInfo, result: Result) -> Msg:
     """What an amended report says first: amendment 1 replaces the report first issued,
     amendment n >= 2 replaces amendment n - 1 (the report it names)."""
+    # Korean: after medeval 0.9.0 the object particle follows 성적서 with the number in
+    # brackets (성적서(KTL-AI-2026-0003)를): 를 after a number read with a final
+    # consonant (...3, 삼) is wrong, and which one fits depends on how it is read
+    suffix = "_bracketed" if made_after(result, AMENDMENT_PARTICLE_UNTIL) else ""
     if not info.amendment:
-        return _m("text.replacement_statement", replaces=info.replaces)
+        return _m(f"text.replacement_statement{suffix}", replaces=info.replaces)
     if info.amendment == 1:
         return _m("text.amendment_statement", number=1, replaces=info.replaces)
-    return _m("text.amendment_statement_later", number=info.amendment,
+    return _m(f"text.amendment_statement_later{suffix}", number=info.amendment,
               replaces=info.replaces, previous=info.amendment - 1)
+
+
+#: The last release whose Korean amendment statements put 를 right after the replaced
+#: report's number ("성적서 KTL-AI-2026-0003를", wrong for a number read 삼).
+AMENDMENT_PARTICLE_UNTIL = "0.9.0"
 
 
 def _summary(result: Result, level: str) -> Section:
@@ -474,16 +484,24 @@ def _non_standard_note(result: Result) -> tuple[Block, ...]:
     task = result.parameters.task
     ec57 = result.tables.get("ec57")
     if isinstance(ec57, Mapping) and ec57.get("standard") is False:
-        return (Para(_m("text.non_standard_ec57", window=f"{task.get('window_s'):g}",
-                        learning=f"{task.get('learning_period_s'):g}"), "note"),)
+        return (Para(_m("text.non_standard_ec57", window=_parameter(task.get("window_s")),
+                        learning=_parameter(task.get("learning_period_s"))), "note"),)
     events = result.tables.get("events")
     if isinstance(events, Mapping) and events.get("standard") is False:
         return (Para(_m("text.non_standard_szcore", **{
-            key: f"{task.get(name):g}" for key, name in (
+            key: _parameter(task.get(name)) for key, name in (
                 ("before", "tolerance_start_s"), ("after", "tolerance_end_s"),
                 ("overlap", "min_overlap"), ("gap", "min_gap_s"),
                 ("longest", "max_event_duration_s"))}), "note"),)
     return ()
+
+
+def _parameter(value: Any) -> str:
+    """A task parameter as the note prints it (``:g``); an infinite one (events never
+    split: ``max_event_duration_s = inf``), which the result's JSON holds as the text
+    ``"Infinity"``, as ``∞``."""
+    number = float(value)
+    return "∞" if math.isinf(number) else f"{number:g}"
 
 
 #: How many of the result's warnings the certificate prints; the rest are counted.

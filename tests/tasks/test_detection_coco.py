@@ -599,17 +599,23 @@ def test_a_results_file_of_the_whole_set_is_not_a_predictions_folder(tmp_path):
         medeval.evaluate(tmp_path / "protocol.toml", whole)
 
 
+def crossed_refusal(root: Path, predictions: Path) -> tuple[pd.DataFrame, tuple]:
+    """The first two rows' references swapped: the manifest, and evaluate's problems."""
+    manifest = pd.read_csv(root / "manifest.csv")
+    manifest.loc[[0, 1], "reference"] = manifest.loc[[1, 0], "reference"].to_numpy()
+    manifest.to_csv(root / "manifest.csv", index=False)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(root / "protocol.toml", predictions)
+    return manifest, caught.value.problems
+
+
 def test_crossed_manifest_rows_are_refused(tmp_path):
     """c1's row selects c2's image and c2's c1's (a slip in the spreadsheet): each frame
     is named in the set's COCO file as the other image, so the detections made on one
     frame would be scored against the other's polyps."""
     predictions = write_set(tmp_path)
-    manifest = pd.read_csv(tmp_path / "manifest.csv")
-    manifest.loc[[0, 1], "reference"] = manifest.loc[[1, 0], "reference"].to_numpy()
-    manifest.to_csv(tmp_path / "manifest.csv", index=False)
-    with pytest.raises(medeval.ManifestError) as caught:
-        medeval.evaluate(tmp_path / "protocol.toml", predictions)
-    assert caught.value.problems == (
+    manifest, problems = crossed_refusal(tmp_path, predictions)
+    assert problems == (
         "case c1: its frame 'frames/c1.jpg' has the file name of image 'frames/c1.jpg' of "
         "labels/set.json, but the reference selects image 'frames/c2.jpg': the manifest's "
         "rows are crossed, or a frame is misnamed; correct the set",
@@ -683,12 +689,8 @@ def test_crossed_labelme_references_are_refused(tmp_path):
         labelme["imagePath"] = f"../frames/{case}.jpg"
         path.write_text(json.dumps(labelme))
     assert medeval.evaluate(tmp_path / "protocol.toml", predictions).flow.scored == 5
-    manifest = pd.read_csv(tmp_path / "manifest.csv")
-    manifest.loc[[0, 1], "reference"] = manifest.loc[[1, 0], "reference"].to_numpy()
-    manifest.to_csv(tmp_path / "manifest.csv", index=False)
-    with pytest.raises(medeval.ManifestError) as caught:
-        medeval.evaluate(tmp_path / "protocol.toml", predictions)
-    assert caught.value.problems == (
+    _, problems = crossed_refusal(tmp_path, predictions)
+    assert problems == (
         "case c1: its LabelMe file labels/c2.json was drawn on 'frames/c2.jpg' (its "
         "imagePath '../frames/c2.jpg'), a frame of the set, not on the case's frame "
         "'frames/c1.jpg': the manifest's rows are crossed, or a frame is misnamed; "

@@ -151,6 +151,14 @@ def test_korean_wordings_by_hand(issued: Issued) -> None:
         f"올린 파일: 성적서 정보 sha256:{'a' * 64}로 만들었으나 첨부된 성적서 정보가 없습니다 "
         "(이전 medeval): 바이트를 비교하려면 만들 때의 성적서 정보를 --info INFO.toml로 "
         "주십시오")
+    # the particle after 성적서, not after the number: '...0003로' is wrong (삼으로).
+    # Found in the lifecycle-pass
+    assert difference_ko(
+        "the certificate is the PDF report KTL-AI-2026-0003 was issued as, with 2590 bytes "
+        "appended after it (an incremental update: a signature, or a change to its pages or "
+        "attachments) that the registry does not record") == (
+        "성적서(KTL-AI-2026-0003)로 발급된 PDF 뒤에 등록부에 기록되지 않은 2590바이트가 "
+        "덧붙었습니다 (증분 갱신: 서명, 또는 페이지나 첨부 파일의 변경)")
     assert difference_ko("the uploaded file prints 'Site | Busan' (after 'Subgroups') "
                          "where the result gives 'Site | Seoul'") == (
         "올린 파일의 인쇄 내용: 'Site | Busan' ('Subgroups' 다음 줄), 결과로 만든 내용: "

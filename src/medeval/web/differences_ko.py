@@ -86,7 +86,7 @@ DIFFERENCES: tuple[Note, ...] = (
     Note(r"the certificate is the PDF report (?P<number>\S+) was issued as, with (?P<n>\d+) "
          r"bytes appended after it \(an incremental update: a signature, or a change to its "
          r"pages or attachments\) that the registry does not record",
-         "성적서 {number}로 발급된 PDF 뒤에 등록부에 기록되지 않은 {n}바이트가 덧붙었습니다 "
+         "성적서({number})로 발급된 PDF 뒤에 등록부에 기록되지 않은 {n}바이트가 덧붙었습니다 "
          "(증분 갱신: 서명, 또는 페이지나 첨부 파일의 변경)"),
     Note(r"the certificate carries the result report (?P<number>\S+) was issued for, but it "
          r"is not the PDF issued \(SHA-256 " + _HEX.format("upload") + r"; the registry "

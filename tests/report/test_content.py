@@ -559,6 +559,7 @@ def test_events_never_split_are_said_so_under_the_definitions(tmp_path: Path) ->
     import math
 
     import medeval
+    from medeval.result import write_result
 
     (tmp_path / "r.edf").write_text("x")
     (tmp_path / "r.json").write_text(json.dumps({"duration_s": 1200,
@@ -574,11 +575,10 @@ def test_events_never_split_are_said_so_under_the_definitions(tmp_path: Path) ->
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     assert json.loads(result.to_json())["tables"]["events"]["tp"] == 2
     assert result.metric("fp_per_24h").estimate.value == 0
-    stored = tmp_path / "result.json"
-    stored.write_text(result.to_json())
+    stored = write_result(result, tmp_path / "out" / "result.json")
     assert json.loads(stored.read_text())["parameters"]["task"]["max_event_duration_s"] == (
         "Infinity")
-    for made in (result, read_result(stored)):
+    for made in (read_result(stored), result):
         assert math.isinf(float(made.parameters.task["max_event_duration_s"]))
         notes = [b.text for s in build_certificate(made).sections for b in s.blocks
                  if getattr(getattr(b, "text", None), "key", "") == "text.non_standard_szcore"]

@@ -83,3 +83,13 @@ def test_a_kappa_named_by_its_weights_points_to_kappa_weights(tmp_path: Path) ->
 def test_an_average_misspelt_is_still_offered_its_name(tmp_path: Path) -> None:
     with pytest.raises(ProtocolError, match=r"did you mean 'sensitivity@macro'\?"):
         load_protocol(_multiclass(tmp_path, "sensitivity@macr"))
+
+
+def test_the_referable_split_is_named_by_its_first_class(tmp_path: Path) -> None:
+    path = _multiclass(tmp_path, "referable_sensitivity")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('kappa_weights = "none"',
+                                 'kappa_weights = "none"\nreferable_from = "G2"'),
+                    encoding="utf-8")
+    with pytest.raises(ProtocolError, match=r"did you mean 'referable_sensitivity@G2'\?"):
+        load_protocol(path)

@@ -169,9 +169,14 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
         reported = {f"label{label}:{name}": definition for label in labels
                     for name, definition in reported.items()}
     if reported is not None and task_type == "multiclass-classification" and isinstance(
-            labels, list):  # each class's sensitivity, named by its label in NFC
+            task, Mapping) and isinstance(labels, list):  # each class's, by its label in NFC
         reported = {**reported, **{f"sensitivity@{unicodedata.normalize('NFC', str(label))}":
                                    "sensitivity" for label in labels}}
+        first = task.get("referable_from")
+        if first is not None:  # the split named by its first referable class
+            first = unicodedata.normalize("NFC", str(first))
+            reported.update({f"referable_sensitivity@{first}": "sensitivity",
+                             f"referable_specificity@{first}": "specificity"})
     criteria = data.get("criteria")
     if not isinstance(criteria, list):
         return []

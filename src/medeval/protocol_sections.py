@@ -152,10 +152,25 @@ class MulticlassClassificationTask(Section):
     type: Literal["multiclass-classification"]
     labels: list[str | int] = Field(min_length=2)
     kappa_weights: Literal["none", "linear", "quadratic"] = "none"
+    referable_from: str | int | None = Field(
+        default=None, description="a label: the cases of it and of the labels after it are "
+        "referable (the positive class of a referable-vs-not split, such as diabetic "
+        "retinopathy grade 2 and above); reported as referable_sensitivity@<label> and "
+        "referable_specificity@<label>")
 
     @model_validator(mode="after")
     def _labels_listed_once(self) -> MulticlassClassificationTask:
         _labels_once("labels", self.labels)
+        if self.referable_from is not None:
+            forms = [unicodedata.normalize("NFC", str(label)) for label in self.labels]
+            given = unicodedata.normalize("NFC", str(self.referable_from))
+            if given not in forms:
+                raise ValueError(f"referable_from: {self.referable_from!r} is not one of the "
+                                 f"labels {self.labels}")
+            if given == forms[0]:
+                raise ValueError(f"referable_from: {self.referable_from!r} is the first label, "
+                                 "so every case would be referable; name the first referable "
+                                 "class of the scale")
         # a class's sensitivity is sensitivity@<label>: 'macro' would name the average's
         averaged = [label for label in self.labels
                     if str(label).strip().casefold() in ("macro", "micro", "weighted")]

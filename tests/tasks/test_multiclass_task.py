@@ -104,6 +104,61 @@ def test_each_class_sensitivity_against_sklearn_and_statsmodels(tmp_path):
     assert recall[4] == 0.0  # grade 4 never predicted: 0 with its interval, not NaN
 
 
+def test_the_referable_split_against_sklearn_and_statsmodels(tmp_path):
+    # BI-RADS-like grades 1-5 as text, referable from "4": truth >= 4 is the positive
+    # class, a predicted 4 or 5 the positive answer. Two failed cases, one referable
+    # (a miss) and one not (a false alarm): the worst case counts each as wrong. Values
+    # = scikit-learn's recall of the split (the failed cases' answers flipped); intervals
+    # = statsmodels' Wilson (one case per patient: no clustering).
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(5)
+    labels = ["1", "2", "3", "4", "5"]
+    truth = rng.choice(5, 150, p=[0.4, 0.25, 0.15, 0.12, 0.08])
+    pred = np.clip(truth + rng.choice([-1, 0, 0, 0, 1], 150), 0, 4)
+    failed = [int(np.flatnonzero(truth >= 3)[0]), int(np.flatnonzero(truth < 3)[0])]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for i, (t, p) in enumerate(zip(truth, pred)):
+        (tmp_path / "in" / f"c{i:03d}.txt").write_text("x")
+        rows.append({"case_id": f"c{i:03d}", "patient_id": f"p{i}", "input": f"in/c{i:03d}.txt",
+                     "reference": labels[t]})
+        if i not in failed:
+            (tmp_path / "pred" / f"c{i:03d}.json").write_text(json.dumps({"label": labels[p]}))
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]',
+                            'labels = ["1", "2", "3", "4", "5"]\nreferable_from = "4"')
+    (tmp_path / "protocol.toml").write_text(text.replace(
+        'metric = "sensitivity@macro"', 'metric = "referable_specificity@4"'))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    positive, answered = truth >= 3, pred >= 3
+    answered[failed] = ~positive[failed]  # a failed case: wrong either way
+    for name, own, sk in (("referable_sensitivity@4", positive, skm.recall_score(
+            positive, answered)), ("referable_specificity@4", ~positive, skm.recall_score(
+            ~positive, ~answered))):
+        estimate = result.metric(name).estimate
+        hits = int((answered[own] == positive[own]).sum())
+        assert estimate.value == pytest.approx(sk, abs=1e-12)
+        assert (estimate.numerator, estimate.n) == (hits, int(own.sum()))
+        assert (estimate.low, estimate.high) == pytest.approx(
+            proportion_confint(hits, int(own.sum()), method="wilson"), abs=1e-12)
+    [verdict] = result.verdicts
+    assert verdict.metric == "referable_specificity@4" and "has no metric" not in verdict.reason
+
+
+@pytest.mark.parametrize(("first", "message"), [
+    ('"6"', r"referable_from: '6' is not one of the labels"),
+    ('"G1"', r"referable_from: 'G1' is the first label, so every case would be referable"),
+])
+def test_a_referable_class_off_the_scale_is_refused(tmp_path, first, message):
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.replace(
+        'kappa_weights = "none"', f'kappa_weights = "none"\nreferable_from = {first}'))
+    (tmp_path / "manifest.csv").write_text("case_id,input,reference\n")
+    with pytest.raises(medeval.MedevalError, match=message):
+        medeval.load_protocol(tmp_path / "protocol.toml")
+
+
 def test_failed_case_by_hand():
     # Three cases G1 G2 G2 answered G1, (no answer), G2. Matrix rows G1, G2; columns
     # G1 G2 none: [[1, 0, 0], [0, 1, 1]]. Sensitivity G1 = 1, G2 = 1/2: macro 0.75;

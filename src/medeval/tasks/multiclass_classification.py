@@ -3,9 +3,11 @@
 The manifest's ``reference`` is the label; the prediction is ``<case_id>.json`` holding
 the label, or ``{"label": ...}``. Reported: accuracy (a proportion with the protocol's
 interval method), each class's sensitivity (``sensitivity@<label>``, a proportion
-with the same interval), sensitivity, PPV and F1 averaged ``macro``, ``micro`` and
-``weighted`` over the classes, and Cohen's kappa with the protocol's weights — the
-averages and kappa with bootstrap intervals.
+with the same interval), with ``referable_from`` the sensitivity and specificity of the
+split at that class (``referable_sensitivity@<label>``, ``referable_specificity@<label>``),
+sensitivity, PPV and F1 averaged ``macro``, ``micro`` and ``weighted`` over the classes,
+and Cohen's kappa with the protocol's weights — the averages and kappa with bootstrap
+intervals.
 
 Failure policy ``worst-case``: a failed case gets the answer "none", an extra column of
 the confusion matrix that matches no class — it counts against its true class
@@ -122,6 +124,8 @@ class MulticlassClassification(TaskType):
         # a macOS folder name (NFD) print alike and are one class
         self.labels = [nfc_id(str(label)) for label in spec.labels]
         self.index = {label: i for i, label in enumerate(self.labels)}
+        given = getattr(spec, "referable_from", None)
+        self.referable = None if given is None else self.index[nfc_id(str(given))]
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the case's reference is not a declared label."""
@@ -169,6 +173,8 @@ class MulticlassClassification(TaskType):
                                  proportion_estimate(
             truth == pred, clusters, method=st.proportion_method, confidence=st.confidence))]
         metrics += _class_sensitivities(self.labels, truth, pred, clusters, st)
+        if self.referable is not None:
+            metrics += _referable_split(self.labels, self.referable, truth, pred, clusters, st)
         cell = np.zeros((len(rows), k * (k + 1)))
         cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
 
@@ -205,6 +211,41 @@ def _class_sensitivities(labels: Sequence[str], truth: NDArray[np.intp],
         cases = None if clusters is None else [c for c, o in zip(clusters, own) if o]
         records.append(metric_record(f"sensitivity@{label}", "sensitivity", proportion_estimate(
             pred[own] == i, cases, method=st.proportion_method, confidence=st.confidence)))
+    return records
+
+
+def _referable_split(labels: Sequence[str], first: int, truth: NDArray[np.intp],
+                     pred: NDArray[np.intp], clusters: Sequence[str] | None,
+                     st: Any) -> list[Any]:
+    """Sensitivity and specificity of the referable-vs-not split,
+    ``referable_sensitivity@<label>`` and ``referable_specificity@<label>`` named by the
+    first referable class ``labels[first]``: a case is referable
+    when its class is ``labels[first]`` or a later one, and answered referable when the
+    predicted class is; a failed case (no answer, ``len(labels)``) is a wrong answer either way, as
+    the worst-case policy counts it. Proportions with the protocol's interval, clustered
+    by patient among the cases each counts.
+
+    Examples
+    --------
+    Grades 0-3 (k = 4, 4 is no answer), referable from grade 2: the referable cases 2, 3
+    and 4 are answered 2 (a hit), 1 and none; the others 0 (right), 2 and none.
+
+    >>> class St: proportion_method, confidence = "wilson", 0.95
+    >>> truth, pred = np.array([0, 1, 2, 3, 2, 0]), np.array([0, 2, 2, 1, 4, 4])
+    >>> [(r.name, r.estimate.numerator, r.estimate.n)
+    ...  for r in _referable_split(["0", "1", "2", "3"], 2, truth, pred, None, St)]
+    [('referable_sensitivity@2', 1, 3), ('referable_specificity@2', 1, 3)]
+    """
+    k, name = len(labels), labels[first]
+    referable = truth >= first
+    said = (pred >= first) & (pred < k)
+    records = []
+    for definition, own, right in (("sensitivity", referable, said),
+                                   ("specificity", ~referable, ~said & (pred < k))):
+        cases = None if clusters is None else [c for c, o in zip(clusters, own) if o]
+        records.append(metric_record(f"referable_{definition}@{name}", definition,
+                                     proportion_estimate(
+            right[own], cases, method=st.proportion_method, confidence=st.confidence)))
     return records
 
 

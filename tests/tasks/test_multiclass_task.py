@@ -18,20 +18,29 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multiclass-classif
 PROTOCOL = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
 
 
+def _write_set(folder, truth, pred, *, patients=None, failed=()):
+    """A held-out set of the given references (as written) and predicted labels, in
+    ``folder``: ``manifest.csv``, ``in/`` and ``pred/``; cases in ``failed`` have no
+    prediction file (missing-output). Case ids c00, c01 ... (c000 from 100 cases on)."""
+    (folder / "in").mkdir()
+    (folder / "pred").mkdir()
+    rows, width = [], max(2, len(str(len(truth) - 1)))
+    for i, (t, p) in enumerate(zip(truth, pred)):
+        case = f"c{i:0{width}d}"
+        (folder / "in" / f"{case}.txt").write_text("x")
+        rows.append({"case_id": case, "input": f"in/{case}.txt", "reference": t,
+                     "patient_id": f"p{i if patients is None else patients[i]}"})
+        if i not in failed:
+            (folder / "pred" / f"{case}.json").write_text(json.dumps({"label": p}))
+    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
+
+
 @pytest.fixture
 def study(tmp_path):
     rng = np.random.default_rng(4)
     truth = rng.choice(["G1", "G2", "G3"], 90)
     noisy = np.where(rng.random(90) < 0.7, truth, rng.choice(["G1", "G2", "G3"], 90))
-    (tmp_path / "in").mkdir()
-    (tmp_path / "pred").mkdir()
-    rows = []
-    for i, (t, p) in enumerate(zip(truth, noisy)):
-        (tmp_path / "in" / f"c{i:02d}.txt").write_text("x")
-        rows.append({"case_id": f"c{i:02d}", "patient_id": f"p{i}", "input": f"in/c{i:02d}.txt",
-                     "reference": t})
-        (tmp_path / "pred" / f"c{i:02d}.json").write_text(json.dumps({"label": p}))
-    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    _write_set(tmp_path, truth.tolist(), noisy.tolist())
     return tmp_path, truth, noisy
 
 
@@ -71,16 +80,7 @@ def test_each_class_sensitivity_against_sklearn_and_statsmodels(tmp_path):
     truth = np.clip(np.repeat(base, 2) + rng.choice([-1, 0, 0, 1], 120), 0, 4)
     pred = np.minimum(np.clip(truth + rng.choice([-1, 0, 0, 0, 1], 120), 0, 4), 3)
     patients = np.repeat(np.arange(60), 2)
-    (tmp_path / "in").mkdir()
-    (tmp_path / "pred").mkdir()
-    rows = []
-    for i, (t, p) in enumerate(zip(truth, pred)):
-        (tmp_path / "in" / f"c{i:03d}.txt").write_text("x")
-        rows.append({"case_id": f"c{i:03d}", "patient_id": f"p{patients[i]}",
-                     "input": f"in/c{i:03d}.txt", "reference": int(t)})
-        if i != 7:
-            (tmp_path / "pred" / f"c{i:03d}.json").write_text(json.dumps({"label": int(p)}))
-    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    _write_set(tmp_path, truth.tolist(), pred.tolist(), patients=patients, failed=(7,))
     text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]', "labels = [0, 1, 2, 3, 4]")
     (tmp_path / "protocol.toml").write_text(text.replace('"case"', '"patient"'))
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
@@ -117,16 +117,7 @@ def test_the_referable_split_against_sklearn_and_statsmodels(tmp_path):
     truth = rng.choice(5, 150, p=[0.4, 0.25, 0.15, 0.12, 0.08])
     pred = np.clip(truth + rng.choice([-1, 0, 0, 0, 1], 150), 0, 4)
     failed = [int(np.flatnonzero(truth >= 3)[0]), int(np.flatnonzero(truth < 3)[0])]
-    (tmp_path / "in").mkdir()
-    (tmp_path / "pred").mkdir()
-    rows = []
-    for i, (t, p) in enumerate(zip(truth, pred)):
-        (tmp_path / "in" / f"c{i:03d}.txt").write_text("x")
-        rows.append({"case_id": f"c{i:03d}", "patient_id": f"p{i}", "input": f"in/c{i:03d}.txt",
-                     "reference": labels[t]})
-        if i not in failed:
-            (tmp_path / "pred" / f"c{i:03d}.json").write_text(json.dumps({"label": labels[p]}))
-    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    _write_set(tmp_path, [labels[t] for t in truth], [labels[p] for p in pred], failed=failed)
     text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]',
                             'labels = ["1", "2", "3", "4", "5"]\nreferable_from = "4"')
     (tmp_path / "protocol.toml").write_text(text.replace(

@@ -1274,3 +1274,46 @@ def test_detections_after_the_records_end_are_warned_of(shared_data, tmp_path):
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     assert result.metric("qrs_sensitivity").estimate.n == 579
     assert not any("after the record's end" in w for w in result.warnings)
+
+
+def test_an_edf_plus_references_beats_are_taken_in_time_order(tmp_path):
+    # EDF+ keeps annotations in the order written: beats re-annotated later (20.5-39.5 s)
+    # come after the others in the file, and pyedflib reads them so (one decrease). The
+    # evaluation stopped with "ec57: reference_samples must be sorted ... sort the
+    # annotations by time", naming no file (manifest check said OK); the record's
+    # scoring had failed it as the algorithm's invalid output first. Now the beats are
+    # taken in time order: the detector finding all 60 has 60/60, as compare_annotations
+    # counts it on the sorted onsets.
+    import pyedflib
+    from wfdb import processing
+
+    writer = pyedflib.EdfWriter(str(tmp_path / "rec.edf"), 1,
+                                file_type=pyedflib.FILETYPE_EDFPLUS)
+    writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": 256,
+                              "physical_max": 5, "physical_min": -5,
+                              "digital_max": 32767, "digital_min": -32768}])
+    onsets = np.arange(60) + 0.5
+    for onset in np.concatenate([onsets[:20], onsets[40:], onsets[20:40]]):
+        writer.writeAnnotation(float(onset), -1, "N")
+    writer.writeSamples([np.zeros(60 * 256)])
+    writer.close()
+    reader = pyedflib.EdfReader(str(tmp_path / "rec.edf"))
+    written = reader.readAnnotations()[0]
+    reader.close()
+    assert (np.diff(written) < 0).sum() == 1
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,rec.edf,rec.edf\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
+    detected = (onsets * 256).astype(int)
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "c1.json").write_text(json.dumps(
+        {"fs": 256, "samples": detected.tolist()}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    found = processing.compare_annotations(np.sort(np.round(written * 256).astype(int)),
+                                           detected, 39)
+    assert (found.tp, found.fp, found.fn) == (60, 0, 0)
+    assert result.flow.scored == 1
+    for name in ("qrs_sensitivity", "qrs_ppv"):
+        estimate = result.metric(name).estimate
+        assert (estimate.numerator, estimate.n) == (60, 60), name

@@ -128,7 +128,8 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None,
     :class:`Annotations` (:func:`~medeval.loaders.wfdb.read_wfdb_beats`); an EDF+ file's
     through :func:`read_annotations`, at its signals' rate, or where the file has no one
     rate (annotations only, or signals at several rates) as its onsets in microseconds
-    (``fs`` 10**6).
+    (``fs`` 10**6); an EDF+ file's beats in time order (EDF+ keeps annotations in the
+    order written, and one added later may come last).
 
     Raises
     ------
@@ -148,12 +149,16 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None,
         annotations = read_edf_annotations(file)
         found = annotations.beats(BEAT_SYMBOLS | VF_MARKS if vf_marks else BEAT_SYMBOLS)
         other = _other_texts(annotations.symbols)
+        # EDF+ keeps annotations in the order written (one added later comes last);
+        # beats are compared in time order
+        order = np.argsort(found.onsets_s, kind="stable")
+        symbols = found.symbol_array[order]
         if found.fs is None:
             # no one signal rate (an annotation-only file, or signals at several rates):
             # the onsets as written, in seconds, counted in microseconds
-            return Beats(np.round(found.onsets_s * EDF_ONSET_RATE).astype(np.int64),
-                         found.symbol_array, EDF_ONSET_RATE, other)
-        return Beats(found.samples, found.symbol_array, found.fs, other)
+            return Beats(np.round(found.onsets_s[order] * EDF_ONSET_RATE).astype(np.int64),
+                         symbols, EDF_ONSET_RATE, other)
+        return Beats(np.asarray(found.samples)[order], symbols, found.fs, other)
     # a regular file: is_file said so
     return regular_file_beats(file, default_fs, data, vf_marks=vf_marks)
 

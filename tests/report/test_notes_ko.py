@@ -247,6 +247,11 @@ def _task_notes() -> list[str]:
     from medeval.tasks.detection import _within_one
 
     out += list(_within_one([_row(0, {"_extents": (54.0, 0.9375)})]))
+    # detection boxes given column first, [x1, y1, x2, y2]
+    from medeval.tasks.detection import _column_first
+
+    out += list(_column_first([_row(0, {"_frame_boxes": (20, 40, [25.0, 2.0, 35.0, 8.0],
+                                                         True)})]))
     # scores that are not probabilities (logits)
     from medeval.tasks.binary_classification import _not_probabilities
 
@@ -700,6 +705,20 @@ def test_an_auc_below_chance_by_hand() -> None:
         "AUC(0.1717)와 그 95% 신뢰구간 [0.04654, 0.2969] 전체가 0.5보다 작습니다: 점수가 음성 "
         "증례를 양성 증례보다 높게 매깁니다. 음성 부류의 확률(분류기의 predict_proba(X)[:, 0])을 "
         "준 것입니까? AUC는 뒤집지 않습니다")
+
+
+def test_column_first_detection_boxes_by_hand() -> None:
+    assert note_ko(
+        "the detection boxes of 2 case(s) reach past their frame's bottom or right edge "
+        "read as [row0, col0, row1, col1] (e.g. case c0: [25, 2, 35, 8] on a frame 40 px "
+        "wide, 20 px high), while every box lies inside its frame read as [x1, y1, x2, "
+        "y2]: were (x, y) corners given? The detection task reads a box in the image's "
+        "axis order, row first; they were scored as given") == (
+        "증례 2개의 검출 상자가 [row0, col0, row1, col1]로 읽으면 프레임의 아래쪽 또는 "
+        "오른쪽 가장자리를 넘습니다 (예: 증례 c0: [25, 2, 35, 8], 너비 40 px, 높이 20 px의 "
+        "프레임). 반면 [x1, y1, x2, y2]로 읽으면 모든 상자가 프레임 안에 있습니다: (x, y) "
+        "모서리 좌표를 준 것입니까? detection 과제는 상자를 영상의 축 순서대로(행 먼저) "
+        "읽습니다. 상자는 주어진 그대로 채점되었습니다")
 
 
 def test_normalised_detections_by_hand() -> None:

@@ -483,6 +483,17 @@ NOTES: tuple[Note, ...] = (
          "검출의 모든 좌표가 [-1, 1] 안에 있지만 (가장 큰 값 {d}), 기준의 좌표는 {r}에 "
          "이릅니다: 영상 크기로 정규화된 좌표입니까? 검출은 주어진 그대로, 기준의 픽셀 또는 "
          "밀리미터 단위로 채점되었습니다"),
+    Note(r"the detection boxes of (?P<n>\d+) case\(s\) reach past their frame's bottom or "
+         r"right edge read as \[row0, col0, row1, col1\] \(e\.g\. case (?P<case>.+?): "
+         r"\[(?P<box>[^\]]*)\] on a frame (?P<w>\d+) px wide, (?P<h>\d+) px high\), while "
+         r"every box lies inside its frame read as \[x1, y1, x2, y2\]: were \(x, y\) corners "
+         r"given\? The detection task reads a box in the image's axis order, row first; they "
+         r"were scored as given",
+         "증례 {n}개의 검출 상자가 [row0, col0, row1, col1]로 읽으면 프레임의 아래쪽 또는 "
+         "오른쪽 가장자리를 넘습니다 (예: 증례 {case}: [{box}], 너비 {w} px, 높이 {h} px의 "
+         "프레임). 반면 [x1, y1, x2, y2]로 읽으면 모든 상자가 프레임 안에 있습니다: (x, y) "
+         "모서리 좌표를 준 것입니까? detection 과제는 상자를 영상의 축 순서대로(행 먼저) "
+         "읽습니다. 상자는 주어진 그대로 채점되었습니다"),
     Note(r"every one of the (?P<n>\d+) result box\(es\) lies within \[0, 1\] \(e\.g\. case "
          r"(?P<case>.+?): \[(?P<box>[^\]]*)\] on a frame (?P<w>\d+) px wide, (?P<h>\d+) px "
          r"high\): are they normalised to the frame's size\? COCO results give \[x, y, width, "

@@ -159,8 +159,13 @@ class Detection(TaskType):
         except MedevalError as exc:
             self._matched_alone(case, reference, spacing)  # the reference's fault first
             raise PredictionError(f"case {case.case_id}: {exc}") from None
-        return {**_values(match), "_extents": _extents(
+        values = {**_values(match), "_extents": _extents(
             reference, detections, self.spec.criterion)}
+        if self.spec.criterion == "iou" and detections.shape[1:] == (4,):
+            size = _frame_size(case, root)
+            if size is not None:
+                values["_frame_boxes"] = _frame_boxes(size, detections)
+        return values
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No detection: every lesion of the case is missed."""
@@ -189,7 +194,8 @@ class Detection(TaskType):
         y, s = case_scores(matches, no_detection_score=_nothing_detected(matches))
         if 0 < int(y.sum()) < y.size:
             metrics.append(metric_record("case_auc", "roc_auc", _case_auc(y, s, clusters, st)))
-        return Aggregate(tuple(metrics), {"froc": froc_table(curve)}, _within_one(rows))
+        return Aggregate(tuple(metrics), {"froc": froc_table(curve)},
+                         _within_one(rows) + _column_first(rows))
 
 
 def _case_auc(y: NDArray[Any], s: NDArray[np.float64], clusters: Sequence[str] | None,
@@ -236,6 +242,54 @@ def _within_one(rows: Sequence[CaseRow]) -> tuple[str, ...]:
             f"{max(reference):g}: are they "
             "normalised to the image's size? They were scored as given, in the reference's "
             "pixels or millimetres",)
+
+
+def _frame_size(case: Case, root: Path) -> tuple[int, int] | None:
+    """Rows and columns of the case's one raster frame (its header), else None."""
+    from ..loaders._files import sniff
+    from ._frames import RASTER, raster_size
+
+    if len(case.inputs) != 1:
+        return None
+    frame = root / case.inputs[0]
+    try:
+        if not frame.is_file() or str(sniff(frame)) not in RASTER:
+            return None
+        return raster_size(frame)
+    except (OSError, MedevalError):
+        return None
+
+
+def _frame_boxes(size: tuple[int, int], detections: NDArray[np.float64]
+                 ) -> tuple[int, int, list[float] | None, bool]:
+    """The frame's rows and columns; the first box reaching more than 1 px past the
+    frame's bottom or right edge read as [row0, col0, row1, col1] (None: none does); and
+    whether every box lies within the frame read as [x1, y1, x2, y2]."""
+    rows, cols = size
+    past = (np.maximum(detections[:, 0], detections[:, 2]) > rows + 1) | (
+        np.maximum(detections[:, 1], detections[:, 3]) > cols + 1)
+    inside_xy = bool(np.all((detections[:, [0, 2]] <= cols + 1)
+                            & (detections[:, [1, 3]] <= rows + 1)))
+    first = detections[int(np.argmax(past))].tolist() if past.any() else None
+    return rows, cols, first, inside_xy
+
+
+def _column_first(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """A warning when detection boxes reach past their frames read in the image's axis
+    order, row first, while every one lies inside its frame read as [x1, y1, x2, y2]
+    (column first: YOLO's and torchvision's corners), scored as given."""
+    found = [(r.case_id, r.values["_frame_boxes"]) for r in rows if "_frame_boxes" in r.values]
+    past = [(case_id, box) for case_id, box in found if box[2] is not None]
+    if not past or not all(box[3] for _, box in found):
+        return ()
+    case_id, (height, width, first, _) = past[0]
+    shown = ", ".join(f"{v:g}" for v in first or ())
+    return (f"the detection boxes of {len(past)} case(s) reach past their frame's bottom "
+            f"or right edge read as [row0, col0, row1, col1] (e.g. case {case_id}: "
+            f"[{shown}] on a frame {width} px wide, {height} px high), while every box "
+            "lies inside its frame read as [x1, y1, x2, y2]: were (x, y) corners given? "
+            "The detection task reads a box in the image's axis order, row first; they "
+            "were scored as given",)
 
 
 def _nothing_detected(matches: Sequence[DetectionMatch]) -> float:

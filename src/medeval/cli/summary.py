@@ -36,6 +36,7 @@ def summary(result: Result, path: Path | None = None) -> str:
     if failures.n_failed:
         reasons = ", ".join(f"{k} {v}" for k, v in failures.by_reason.items())
         lines.append(f"  failed cases by reason: {reasons} (policy {failures.policy})")
+        lines += _first_failures(result)
     task = result.parameters.task
     if "threshold" in task:
         lines.append(f"  threshold {task['threshold']:g} (score >= threshold is positive)")
@@ -57,6 +58,28 @@ def summary(result: Result, path: Path | None = None) -> str:
         lines.append(f"  result       {path}")
     lines.append(f"  fingerprint  sha256:{result.fingerprint}")
     return "\n".join(lines) + "\n"
+
+
+def _first_failures(result: Result) -> list[str]:
+    """Under the reasons, each reason's first case and its detail (shortened), so that
+    the cause shows without opening the result; none when every case failed
+    (:func:`all_failed` gives the first then)."""
+    if result.flow.scored == 0:
+        return []
+    lines, seen = [], set()
+    for case in result.failures.cases:
+        if case.reason in seen or not case.detail:
+            continue
+        seen.add(case.reason)
+        detail = case.detail.removeprefix(f"case {case.case_id}: ")
+        if len(detail) > _DETAIL_SHOWN:
+            detail = detail[:_DETAIL_SHOWN - 3] + "..."
+        lines.append(f"    e.g. {case.reason}: case {case.case_id}: {detail}")
+    return lines
+
+
+#: How many characters of a failed case's detail the summary shows.
+_DETAIL_SHOWN = 200
 
 
 def all_failed(result: Result) -> str | None:

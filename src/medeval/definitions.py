@@ -151,6 +151,13 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "Metz CE. Semin Nucl Med 1978;8:283-98", _UNDEFINED,
         ),
         MetricDefinition(
+            "accuracy_within", "Accuracy within n classes",
+            "#{|pos(predicted) - pos(reference)| <= n} / N over label positions; no answer "
+            "is a miss", True,
+            "adjacent agreement: Cohen J. Psychol Bull 1968;70:213-20 (credit for near "
+            "agreement on an ordinal scale)", _UNDEFINED,
+        ),
+        MetricDefinition(
             "balanced_accuracy", "Balanced accuracy", "(Sensitivity + Specificity) / 2",
             True, "Brodersen KH et al. ICPR 2010:3121-4",
             "NaN when there is no positive or no negative case",

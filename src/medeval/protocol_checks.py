@@ -177,6 +177,9 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             first = unicodedata.normalize("NFC", str(first))
             reported.update({f"referable_sensitivity@{first}": "sensitivity",
                              f"referable_specificity@{first}": "specificity"})
+        within = task.get("within_classes")
+        if isinstance(within, int) and not isinstance(within, bool):
+            reported[f"accuracy_within@{within}"] = "accuracy_within"
     criteria = data.get("criteria")
     if not isinstance(criteria, list):
         return []

@@ -157,10 +157,18 @@ class MulticlassClassificationTask(Section):
         "referable (the positive class of a referable-vs-not split, such as diabetic "
         "retinopathy grade 2 and above); reported as referable_sensitivity@<label> and "
         "referable_specificity@<label>")
+    within_classes: int | None = Field(
+        default=None, ge=1, description="for labels on an ordinal scale (grades): the "
+        "accuracy within this many classes of the reference (1: an answer one grade off "
+        "counts as right), reported as accuracy_within@<n>")
 
     @model_validator(mode="after")
     def _labels_listed_once(self) -> MulticlassClassificationTask:
         _labels_once("labels", self.labels)
+        if self.within_classes is not None and self.within_classes >= len(self.labels) - 1:
+            raise ValueError(f"within_classes: {self.within_classes} classes of {len(self.labels)} "
+                             "labels would count every answer as right; it must be at most "
+                             f"{len(self.labels) - 2}")
         if self.referable_from is not None:
             forms = [unicodedata.normalize("NFC", str(label)) for label in self.labels]
             given = unicodedata.normalize("NFC", str(self.referable_from))

@@ -24,6 +24,8 @@ CONFORMANCE = {
     "ppv": f"{BINARY}::test_proportions_match_sklearn_and_statsmodels",
     "npv": f"{BINARY}::test_proportions_match_sklearn_and_statsmodels",
     "accuracy": f"{BINARY}::test_proportions_match_sklearn_and_statsmodels",
+    "accuracy_within": "tasks/test_multiclass_task.py::"
+                       "test_accuracy_within_one_grade_by_hand_and_statsmodels",
     "balanced_accuracy": f"{BINARY}::test_ranking_and_composites_match_sklearn",
     "youden_j": f"{BINARY}::test_ranking_and_composites_match_sklearn",
     "f1": f"{BINARY}::test_ranking_and_composites_match_sklearn",

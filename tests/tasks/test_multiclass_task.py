@@ -138,6 +138,39 @@ def test_the_referable_split_against_sklearn_and_statsmodels(tmp_path):
     assert verdict.metric == "referable_specificity@4" and "has no metric" not in verdict.reason
 
 
+def test_accuracy_within_one_grade_by_hand_and_statsmodels(tmp_path):
+    # Grades 0-4, within_classes = 1: an answer one grade off counts as right, two off
+    # does not, and a failed case (no answer) is a miss even though "none" lies after
+    # grade 4. Ten cases, truth / answer:
+    #   0/0 0/1 1/3 2/2 2/0 3/4 4/3 4/4 1/none 4/none -> right: 0/0 0/1 2/2 3/4 4/3 4/4
+    #   = 6 of 10; one case per patient: Wilson (statsmodels) on 6/10.
+    from statsmodels.stats.proportion import proportion_confint
+
+    truth = [0, 0, 1, 2, 2, 3, 4, 4, 1, 4]
+    answer = [0, 1, 3, 2, 0, 4, 3, 4, 0, 0]
+    _write_set(tmp_path, truth, answer, failed=(8, 9))
+    text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]',
+                            "labels = [0, 1, 2, 3, 4]\nwithin_classes = 1")
+    (tmp_path / "protocol.toml").write_text(text.replace(
+        'metric = "sensitivity@macro"', 'metric = "accuracy_within@1"'))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    estimate = result.metric("accuracy_within@1").estimate
+    assert (estimate.value, estimate.numerator, estimate.n) == (0.6, 6, 10)
+    assert (estimate.low, estimate.high) == pytest.approx(
+        proportion_confint(6, 10, method="wilson"), abs=1e-12)
+    [verdict] = result.verdicts
+    assert verdict.metric == "accuracy_within@1" and "has no metric" not in verdict.reason
+
+
+def test_within_as_many_classes_as_the_scale_is_refused(tmp_path):
+    # three labels: every answer lies within 2 classes of every reference
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.replace(
+        'kappa_weights = "none"', 'kappa_weights = "none"\nwithin_classes = 2'))
+    with pytest.raises(medeval.MedevalError, match=r"within_classes: 2 classes of 3 labels "
+                       r"would count every answer as right; it must be at most 1"):
+        medeval.load_protocol(tmp_path / "protocol.toml")
+
+
 @pytest.mark.parametrize(("first", "message"), [
     ('"6"', r"referable_from: '6' is not one of the labels"),
     ('"G1"', r"referable_from: 'G1' is the first label, so every case would be referable"),

@@ -5,6 +5,7 @@ the label, or ``{"label": ...}``. Reported: accuracy (a proportion with the prot
 interval method), each class's sensitivity (``sensitivity@<label>``, a proportion
 with the same interval), with ``referable_from`` the sensitivity and specificity of the
 split at that class (``referable_sensitivity@<label>``, ``referable_specificity@<label>``),
+with ``within_classes = n`` the accuracy within n classes (``accuracy_within@<n>``),
 sensitivity, PPV and F1 averaged ``macro``, ``micro`` and ``weighted`` over the classes,
 and Cohen's kappa with the protocol's weights — the averages and kappa with bootstrap
 intervals.
@@ -175,6 +176,12 @@ class MulticlassClassification(TaskType):
         metrics += _class_sensitivities(self.labels, truth, pred, clusters, st)
         if self.referable is not None:
             metrics += _referable_split(self.labels, self.referable, truth, pred, clusters, st)
+        within = getattr(self.spec, "within_classes", None)
+        if within is not None:  # no answer (k) is a miss, however near k lies
+            metrics.append(metric_record(f"accuracy_within@{within}", "accuracy_within",
+                                         proportion_estimate(
+                (np.abs(pred - truth) <= within) & (pred < k), clusters,
+                method=st.proportion_method, confidence=st.confidence)))
         cell = np.zeros((len(rows), k * (k + 1)))
         cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
 

@@ -80,6 +80,27 @@ def test_a_backup_never_overwrites(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["registry.sqlite"]
 
 
+def test_a_backup_name_of_250_characters_and_a_folder_it_cannot_write_in(tmp_path, capsys):
+    # Found in the lifecycle-pass: the backup's temporary copy is named after the backup
+    # ('.NAME.xxxxxxxx.partial'), so a name of 250 characters (a good file name: at most
+    # 255) was a traceback, 'File name too long'; so was a folder it cannot write in
+    # (a read-only mount; /proc here, where no file can be made): 'OSError: [Errno 30]
+    # Read-only file system' and the traceback, exit 1
+    source = tmp_path / "registry.sqlite"
+    with Registry.create(source) as registry:
+        registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                       issue_date="2026-11-27", **PEOPLE)
+    long = tmp_path / ("b" * 243 + ".sqlite")
+    assert main(["registry", "backup", str(long), "--registry", str(source)]) == 0, \
+        capsys.readouterr().err
+    assert _state(long) == ("ok", [1], 1)
+    assert main(["registry", "backup", "/proc/b.sqlite", "--registry", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("medeval: error: backup /proc/b.sqlite: cannot write in its "
+                          "folder /proc (") and "nothing was written" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [long.name, "registry.sqlite"]
+
+
 def test_postgresql_is_backed_up_with_pg_dump(postgres):
     url = postgres.database()
     Registry.create(url).close()

@@ -40,8 +40,13 @@ def backup_sqlite(source: Path, destination: Path, *, timeout_s: float = 60.0) -
     if not destination.parent.is_dir():
         raise RegistryError(f"backup {destination}: folder {destination.parent} does not "
                             "exist")
-    handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial",
-                                    dir=destination.parent)
+    try:  # the copy's own name kept short: a 250-character backup name is a good one
+        handle, name = tempfile.mkstemp(prefix=f".{destination.name[:64]}.",
+                                        suffix=".partial", dir=destination.parent)
+    except OSError as exc:  # a read-only or full folder: it was a traceback
+        raise RegistryError(f"backup {destination}: cannot write in its folder "
+                            f"{destination.parent} ({exc.strerror or exc}); nothing was "
+                            "written") from None
     os.close(handle)
     partial = Path(name)
     try:

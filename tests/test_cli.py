@@ -303,6 +303,18 @@ def test_sample_size_notes_that_every_criterion_must_pass(capsys, tmp_path):
     assert min(plans.values()) >= 0.8 and plans["sensitivity"] * plans["specificity"] < 0.8
 
 
+def test_sample_size_points_a_multiclass_protocol_to_goal(capsys, tmp_path):
+    # Found in the grading pass: a multi-class protocol was told that "this task's
+    # figures are not such proportions", while its accuracy and each class's sensitivity
+    # are proportions judged by the protocol's Wilson interval; it is now told how to
+    # plan them with --goal
+    multiclass = EXAMPLES / "multiclass-classification" / "protocol.toml"
+    assert main(["sample-size", "--expected", "0.9", "--protocol", str(multiclass)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "are not such proportions" not in captured.err
+    assert "plan it with --goal, --method wilson and --confidence 0.95" in captured.err
+
+
 def test_sample_size_refuses_a_protocol_of_another_task(capsys, tmp_path):
     # Found in the stats-pass: the EEG example's criterion on (event) sensitivity, pooled
     # over recordings and judged by a bootstrap over them, was planned as a Wilson

@@ -209,6 +209,18 @@ def _criterion_of(path: Path, measure: str, *,
     from ..protocol import load_protocol
 
     protocol = load_protocol(path, check_manifest=False)
+    if protocol.task.type == "multiclass-classification":
+        # its accuracy and per-class figures are proportions of cases under the
+        # protocol's interval, but of which cases (a class's) this plan cannot tell
+        raise MedevalError(
+            f"protocol {path}: its task is multiclass-classification; sample-size "
+            "--protocol plans a binary classification's sensitivity or specificity. A "
+            "multi-class criterion on accuracy, sensitivity@<label>, referable_sensitivity@"
+            "<label>, referable_specificity@<label> or accuracy_within@<n> is a proportion "
+            "judged by the protocol's proportion interval: plan it with --goal, --method "
+            f"{protocol.statistics.proportion_method} and --confidence "
+            f"{protocol.statistics.confidence:g}, the size being the cases it counts (that "
+            "class's, the referable ones, the non-referable ones, or all)")
     if protocol.task.type != "binary-classification":
         raise MedevalError(
             f"protocol {path}: its task is {protocol.task.type}; sample-size --protocol "

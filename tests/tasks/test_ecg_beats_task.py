@@ -1317,3 +1317,45 @@ def test_an_edf_plus_references_beats_are_taken_in_time_order(tmp_path):
     for name in ("qrs_sensitivity", "qrs_ppv"):
         estimate = result.metric(name).estimate
         assert (estimate.numerator, estimate.n) == (60, 60), name
+
+
+def test_a_wfdb_reference_out_of_time_order_is_the_sets_fault(tmp_path):
+    # An MIT-format file written by hand (wfdb.wrann refuses unsorted samples; another
+    # tool need not): 400 N beats at 0.5, 1.5, ... s at 360 Hz, those of 350.5-359.5 s
+    # written last, a SKIP word carrying the step back; wfdb.rdann reads it with one
+    # decrease. The evaluation stopped with 'ec57: reference_samples must be sorted',
+    # naming neither case nor file, and manifest check --protocol --read-files said OK.
+    import struct
+
+    import wfdb
+
+    from medeval.cli import main
+
+    fs = 360
+    wfdb.wrsamp("u1", fs=fs, units=["mV"], sig_name=["MLII"],
+                p_signal=np.zeros((400 * fs, 1)), fmt=["16"], write_dir=str(tmp_path))
+    beats = ((np.arange(400) + 0.5) * fs).astype(int)
+    written = np.concatenate([beats[:350], beats[360:], beats[350:360]])
+    words, previous = [], 0
+    for t in written.tolist():  # (code << 10) | interval; N is code 1, SKIP 59
+        step = t - previous
+        if 0 <= step < 1024:
+            words.append(1 << 10 | step)
+        else:
+            step &= 0xFFFFFFFF
+            words += [59 << 10, step >> 16, step & 0xFFFF, 1 << 10]
+        previous = t
+    (tmp_path / "u1.atr").write_bytes(struct.pack(f"<{len(words) + 1}H", *words, 0))
+    read = wfdb.rdann(str(tmp_path / "u1"), "atr")
+    assert (read.sample == written).all() and (np.diff(read.sample) < 0).sum() == 1
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\nu1,p1,u1.hea,u1.dat,u1.atr\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "u1.json").write_text(json.dumps({"fs": fs, "samples": beats.tolist()}))
+    why = (r"case u1: reference u1\.atr: its annotations are not in time order \(1 step\(s\) "
+           r"back, the first from sample 143820 to 126180\)")  # 399.5 and 350.5 s x 360
+    with pytest.raises(medeval.MedevalError, match=why):
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
+                 str(tmp_path / "protocol.toml"), "--read-files"]) == 2

@@ -130,6 +130,15 @@ class EcgBeats(TaskType):
             beats = read_beats(root / case.reference, default_fs=fs, vf_marks=True)
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
+        samples = cast("NDArray[np.int64]", beats.samples)
+        falls = np.flatnonzero(np.diff(samples) < 0)
+        if falls.size:  # a WFDB file (an EDF+ file's beats are sorted as read)
+            k = int(falls[0])
+            raise ReferenceProblem(
+                f"case {case.case_id}: reference {case.reference}: its annotations are not "
+                f"in time order ({falls.size} step(s) back, the first from sample "
+                f"{int(samples[k])} to {int(samples[k + 1])}): write the "
+                "annotations sorted by time (wfdb.wrann refuses them otherwise)")
         if not len(beats.symbol_array) and (plain := _plain_edf(root / case.reference)):
             raise ReferenceProblem(
                 f"case {case.case_id}: reference {case.reference} is plain {plain}, which "

@@ -84,3 +84,26 @@ def test_the_cache_is_closed_when_a_file_cannot_be_hashed(tmp_path: Path):
         hash_files([here, tmp_path / "gone.txt"], workers=1, progress=False, cache=cache)
     assert raised.value.filename == str(tmp_path / "gone.txt")
     assert _open_in_this_process(cache / "sha256.sqlite") == 0
+
+
+def test_no_home_and_no_passwd_entry_hashes_without_a_cache(tmp_path: Path) -> None:
+    """HOME unset, run under a uid the passwd file does not name (a container's bare
+    ``--user 4242``): ``Path.home()`` raises RuntimeError, and hashing went down with
+    it (``medeval demo`` ended in that traceback). Now the files are hashed without the
+    digest cache. Found in the offline-pass. The uid is mapped by ``unshare``."""
+    file = tmp_path / "a.bin"
+    file.write_bytes(b"abc")
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "MEDEVAL_CACHE_DIR")}
+    probe = subprocess.run(["unshare", "-r", "--map-user=4242", "--map-group=4242", "true"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"unshare cannot map an unnamed uid here: {probe.stderr.strip()}")
+    code = ("import sys; from medeval._hashing import hash_files; "
+            "print(hash_files(sys.argv[1:], workers=1, progress=False, cache=True)[sys.argv[1]])")
+    done = subprocess.run(["unshare", "-r", "--map-user=4242", "--map-group=4242",
+                           sys.executable, "-c", code, str(file)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # SHA-256 of b"abc", FIPS 180-2 appendix B.1
+    assert done.stdout.strip() == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -191,16 +191,18 @@ class _Cache:
     def open(cls, cache: bool | str | os.PathLike[str]) -> _Cache | None:
         if cache is False:
             return None
-        folder = Path(cache) if not isinstance(cache, bool) else Path(
-            os.environ.get("MEDEVAL_CACHE_DIR") or Path.home() / ".cache" / "medeval")
         try:
+            # Path.home() raises RuntimeError where HOME is unset and the user has no
+            # passwd entry (a container run under a bare uid): no folder, no cache
+            folder = Path(cache) if not isinstance(cache, bool) else Path(
+                os.environ.get("MEDEVAL_CACHE_DIR") or Path.home() / ".cache" / "medeval")
             folder.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(folder / "sha256.sqlite", timeout=30)
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, size INTEGER, "
                 "mtime INTEGER, ctime INTEGER, inode INTEGER, sha256 TEXT)"
             )
-        except (OSError, sqlite3.Error):
+        except (OSError, RuntimeError, sqlite3.Error):
             return None  # a cache that cannot be written only costs time
         return cls(connection)
 

@@ -162,6 +162,20 @@ def test_accuracy_within_one_grade_by_hand_and_statsmodels(tmp_path):
     assert verdict.metric == "accuracy_within@1" and "has no metric" not in verdict.reason
 
 
+def test_a_grade_written_as_a_float_in_its_file_is_that_grade(tmp_path):
+    # {"label": 2.0} (json.dumps of a numpy or Python float) failed as "predicted label
+    # 2.0 is not one of ['0', '1', '2']", while the same 2.0 in a predictions table was
+    # read as grade 2 (found in the grading pass); 2.5 is still no grade. By hand: four
+    # cases 0, 1, 2, 2 answered 0, 1.0, 2.0, 2.5 -> three right, one failed (3/4).
+    _write_set(tmp_path, [0, 1, 2, 2], [0, 1.0, 2.0, 2.5])
+    text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]', "labels = [0, 1, 2]")
+    (tmp_path / "protocol.toml").write_text(text)
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert [(c.case_id, c.detail) for c in result.failures.cases] == [
+        ("c03", "case c03: predicted label 2.5 is not one of ['0', '1', '2']")]
+    assert result.metric("accuracy").estimate.value == 0.75
+
+
 def test_within_as_many_classes_as_the_scale_is_refused(tmp_path):
     # three labels: every answer lies within 2 classes of every reference
     (tmp_path / "protocol.toml").write_text(PROTOCOL.replace(

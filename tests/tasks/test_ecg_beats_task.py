@@ -845,34 +845,47 @@ def test_the_matrices_table_is_plain_ints_whatever_numbers_a_record_holds():
     assert _matrices([])["pooled"] == [[0] * 6] * 6
 
 
+def _edf_record(path, annotations, *, seconds):
+    """An EDF+ ECG record by pyedflib: one channel at 256 Hz of ``seconds`` s (data
+    records of 1 s) and its ``(onset_s, text)`` annotations, written in that order."""
+    import pyedflib
+
+    writer = pyedflib.EdfWriter(str(path), 1, file_type=pyedflib.FILETYPE_EDFPLUS)
+    writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": 256,
+                              "physical_max": 5, "physical_min": -5,
+                              "digital_max": 32767, "digital_min": -32768}])
+    for onset, text in annotations:
+        writer.writeAnnotation(onset, -1, text)
+    writer.writeSamples([np.zeros(seconds * 256)])
+    writer.close()
+
+
+def _evaluate_edf_record(folder, detected):
+    """The example's protocol without learning period on case c1, the EDF+ record
+    ``rec.edf`` in ``folder`` as its input and reference, detected at ``detected``
+    (samples at 256 Hz)."""
+    (folder / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,rec.edf,rec.edf\n")
+    (folder / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
+    (folder / "pred").mkdir()
+    (folder / "pred" / "c1.json").write_text(json.dumps(
+        {"fs": 256, "samples": np.asarray(detected).tolist()}))
+    return medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
 def test_an_edf_plus_records_length_ends_the_comparison(tmp_path):
     # A record in EDF+ (pyedflib's writer: 60 data records of 1 s, 256 Hz) whose beats
     # are its annotations "N" at 0.5, 1.5, ... 59.5 s; the detector finds them all and
     # three more at 61-63 s, after the record's end. Counted as compare_annotations
     # counts the beats up to 60 s: 60 matched, no false positive (before: qrs_ppv 60/63).
-    import pyedflib
     from wfdb import processing
 
-    writer = pyedflib.EdfWriter(str(tmp_path / "rec.edf"), 1,
-                                file_type=pyedflib.FILETYPE_EDFPLUS)
-    writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": 256,
-                              "physical_max": 5, "physical_min": -5,
-                              "digital_max": 32767, "digital_min": -32768}])
     onsets = np.arange(60) + 0.5
-    for onset in onsets:
-        writer.writeAnnotation(float(onset), -1, "N")
-    writer.writeSamples([np.zeros(60 * 256)])
-    writer.close()
-    (tmp_path / "manifest.csv").write_text(
-        "case_id,patient_id,input,reference\nc1,p1,rec.edf,rec.edf\n")
-    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
-        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
+    _edf_record(tmp_path / "rec.edf", [(float(onset), "N") for onset in onsets], seconds=60)
     reference = (onsets * 256).astype(int)
     detected = np.concatenate([reference, [61 * 256, 62 * 256, 63 * 256]])
-    (tmp_path / "pred").mkdir()
-    (tmp_path / "pred" / "c1.json").write_text(json.dumps(
-        {"fs": 256, "samples": detected.tolist()}))
-    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    result = _evaluate_edf_record(tmp_path, detected)
     found = processing.compare_annotations(reference, detected[detected <= 60 * 256], 39)
     assert (found.tp, found.fp, found.fn) == (60, 0, 0)
     ppv = result.metric("qrs_ppv").estimate
@@ -947,31 +960,17 @@ def test_edf_reference_texts_that_are_no_beat_symbol_are_named(tmp_path):
     import pyedflib
     from wfdb import processing
 
-    writer = pyedflib.EdfWriter(str(tmp_path / "rec.edf"), 1,
-                                file_type=pyedflib.FILETYPE_EDFPLUS)
-    writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": 256,
-                              "physical_max": 5, "physical_min": -5,
-                              "digital_max": 32767, "digital_min": -32768}])
     onsets = np.arange(60) + 0.5
-    writer.writeAnnotation(0.0, -1, "Recording starts")
-    for k, onset in enumerate(onsets):
-        writer.writeAnnotation(float(onset), -1, "N" if k % 3 else "Normal beat")
-    writer.writeSamples([np.zeros(70 * 256)])
-    writer.close()
+    _edf_record(tmp_path / "rec.edf", [(0.0, "Recording starts")] + [
+        (float(onset), "N" if k % 3 else "Normal beat") for k, onset in enumerate(onsets)],
+        seconds=70)
     reader = pyedflib.EdfReader(str(tmp_path / "rec.edf"))
     read_onsets, _, read_texts = reader.readAnnotations()
     reader.close()
     texts = Counter(read_texts)
     assert texts == {"N": 40, "Normal beat": 20, "Recording starts": 1}
-    (tmp_path / "manifest.csv").write_text(
-        "case_id,patient_id,input,reference\nc1,p1,rec.edf,rec.edf\n")
-    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
-        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
     detected = (onsets * 256).astype(int)
-    (tmp_path / "pred").mkdir()
-    (tmp_path / "pred" / "c1.json").write_text(json.dumps(
-        {"fs": 256, "samples": detected.tolist()}))
-    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    result = _evaluate_edf_record(tmp_path, detected)
     beats = np.round(read_onsets[read_texts == "N"] * 256).astype(int)
     found = processing.compare_annotations(beats, detected, 39)
     ppv = result.metric("qrs_ppv").estimate
@@ -1287,29 +1286,16 @@ def test_an_edf_plus_references_beats_are_taken_in_time_order(tmp_path):
     import pyedflib
     from wfdb import processing
 
-    writer = pyedflib.EdfWriter(str(tmp_path / "rec.edf"), 1,
-                                file_type=pyedflib.FILETYPE_EDFPLUS)
-    writer.setSignalHeaders([{"label": "ECG", "dimension": "mV", "sample_frequency": 256,
-                              "physical_max": 5, "physical_min": -5,
-                              "digital_max": 32767, "digital_min": -32768}])
     onsets = np.arange(60) + 0.5
-    for onset in np.concatenate([onsets[:20], onsets[40:], onsets[20:40]]):
-        writer.writeAnnotation(float(onset), -1, "N")
-    writer.writeSamples([np.zeros(60 * 256)])
-    writer.close()
+    _edf_record(tmp_path / "rec.edf", [
+        (float(onset), "N") for onset in np.concatenate([onsets[:20], onsets[40:],
+                                                          onsets[20:40]])], seconds=60)
     reader = pyedflib.EdfReader(str(tmp_path / "rec.edf"))
     written = reader.readAnnotations()[0]
     reader.close()
     assert (np.diff(written) < 0).sum() == 1
-    (tmp_path / "manifest.csv").write_text(
-        "case_id,patient_id,input,reference\nc1,p1,rec.edf,rec.edf\n")
-    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
-        'type = "ecg-beats"', 'type = "ecg-beats"\nlearning_period_s = 0'))
     detected = (onsets * 256).astype(int)
-    (tmp_path / "pred").mkdir()
-    (tmp_path / "pred" / "c1.json").write_text(json.dumps(
-        {"fs": 256, "samples": detected.tolist()}))
-    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    result = _evaluate_edf_record(tmp_path, detected)
     found = processing.compare_annotations(np.sort(np.round(written * 256).astype(int)),
                                            detected, 39)
     assert (found.tp, found.fp, found.fn) == (60, 0, 0)

@@ -74,3 +74,12 @@ def test_a_result_that_cannot_be_written_is_medevals_error_naming_it(tmp_path: P
     with pytest.raises(ResultError, match="a folder above it is a file"):
         write_result(result, file / "out" / "result.json")
     assert file.read_text() == "x"
+
+
+def test_a_file_named_with_250_characters_is_written(tmp_path: Path) -> None:
+    # Found in the lifecycle-pass: the temporary file beside it was named '.NAME.' and
+    # mkstemp's 8 characters, 260 in all, over the file system's 255: 'File name too
+    # long' for a certificate, an export or a result named with 250 (a good name)
+    target = tmp_path / ("r" * 245 + ".json")
+    atomic_write(target, b"{}")
+    assert target.read_bytes() == b"{}" and os.listdir(tmp_path) == [target.name]

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "write_named"]
+__all__ = ["atomic_write", "hidden_prefix", "write_named"]
 
 
 def _umask() -> int:
@@ -21,6 +21,14 @@ def _umask() -> int:
 _UMASK = _umask()
 
 
+def hidden_prefix(path: Path) -> str:
+    """The start of a temporary file's name beside ``path``: hidden, after ``path``'s
+    name, but its first 64 characters only, so that the temporary name fits where
+    ``path``'s does (a name of 250 characters is a good one; with the temporary file's
+    own characters it passed the file system's 255 and failed, 'File name too long')."""
+    return f".{path.name[:64]}."
+
+
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place.
 
@@ -29,7 +37,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     also flushes it to disk (``fsync``) before the rename; the temporary file is removed
     on any failure.
     """
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=hidden_prefix(path))
     try:
         os.chmod(temporary, 0o666 & ~_UMASK)
         with os.fdopen(handle, "wb") as stream:

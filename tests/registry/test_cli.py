@@ -425,6 +425,22 @@ def test_a_certificate_whose_writing_fails_is_named_by_its_place_and_not_issued(
         assert not registry.list()
 
 
+def test_a_certificate_named_with_250_characters_is_issued(study, tmp_path, capsys):
+    # Found in the lifecycle-pass: the PDF is made under '.NAME.<12 hex>.issuing' beside
+    # its place, 271 characters for a 250-character name (a good one): refused with
+    # 'cannot be written (File name too long)', though the name itself fits
+    reg = tmp_path / "lab.sqlite"
+    assert _run(capsys, "init", "--registry", str(reg))[0] == 0
+    pdf = tmp_path / ("c" * 246 + ".pdf")
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render", str(pdf),
+                        "--info", str(study["info"]), "--registry", str(reg))
+    assert code == 0, err
+    with Registry.open(reg) as registry:
+        (record,) = registry.list()
+    assert record.pdf_sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([pdf.name, reg.name])
+
+
 def test_an_amendment_rendered_beforehand_is_recorded_with_the_people_it_prints(
         study, tmp_path, capsys):
     # report 001 printed and recorded with Hong and Kim; its amendment 002, rendered

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .._atomic import hidden_prefix
 from .._hashing import sha256_bytes
 from ..errors import MedevalError, RegistryError
 from ._usage import UsageError
@@ -334,7 +335,8 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
         while partial is None:  # named before it is made: a stop signal landing as it is
             # made leaves a name to remove (tempfile.mkstemp gives the name only once the
             # file exists: a SIGTERM in between left the hidden file behind)
-            partial = out_pdf.with_name(f".{out_pdf.name}.{os.urandom(6).hex()}.issuing")
+            partial = out_pdf.with_name(
+                f"{hidden_prefix(out_pdf)}{os.urandom(6).hex()}.issuing")
             try:
                 os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             except FileExistsError:  # pragma: no cover - 48 random bits taken already

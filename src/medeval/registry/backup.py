@@ -14,6 +14,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from .._atomic import hidden_prefix
 from ..errors import RegistryError
 from .database import read_only_uri
 
@@ -40,8 +41,8 @@ def backup_sqlite(source: Path, destination: Path, *, timeout_s: float = 60.0) -
     if not destination.parent.is_dir():
         raise RegistryError(f"backup {destination}: folder {destination.parent} does not "
                             "exist")
-    try:  # the copy's own name kept short: a 250-character backup name is a good one
-        handle, name = tempfile.mkstemp(prefix=f".{destination.name[:64]}.",
+    try:
+        handle, name = tempfile.mkstemp(prefix=hidden_prefix(destination),
                                         suffix=".partial", dir=destination.parent)
     except OSError as exc:  # a read-only or full folder: it was a traceback
         raise RegistryError(f"backup {destination}: cannot write in its folder "

@@ -653,6 +653,10 @@ def test_a_kill_while_issuing_stores_nothing_and_leaves_no_half_made_pdf(
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 143, done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+    # and it says so (it was silent: issued or not? Found in the lifecycle-pass)
+    assert done.stderr == ("medeval: stopped (SIGTERM) before the report was recorded: "
+                           f"no report was issued, no certificate written to "
+                           f"{folder / 'cert.pdf'}\n")
     assert sorted(folder.iterdir()) == []  # no certificate, no half-made one
     with Registry.open(registry) as opened:
         assert not opened.list()

@@ -360,6 +360,12 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
         with contextlib.suppress(OSError):
             if partial is not None:
                 partial.unlink(missing_ok=True)
+        if isinstance(exc, KeyboardInterrupt):  # before the commit (held from it on):
+            # said, as an interrupted run says what it kept; it was silent, and the
+            # tester could not tell whether the report was issued
+            how = exc.args[0] if exc.args else "Ctrl-C"
+            print(f"medeval: stopped ({how}) before the report was recorded: no report "
+                  f"was issued, no certificate written to {out_pdf}", file=sys.stderr)
         # a write that failed, here or in make (medeval's error, the OSError its cause):
         # named by the certificate's place, not the temporary name
         cause = exc if isinstance(exc, OSError) else exc.__cause__

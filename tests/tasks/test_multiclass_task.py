@@ -211,6 +211,17 @@ def test_failed_case_by_hand():
     assert stats["cohen_kappa"][0] == pytest.approx(0.5)
 
 
+def test_a_failed_case_weighs_as_the_scales_two_ends_under_weighted_kappa():
+    # Grades 0, 1, 2 (k = 3), quadratic; four cases 0 1 2 2 answered 0 1 2 (no answer).
+    # Weights (i - j)^2, and for no answer (k - 1)^2 = 4 whatever the true grade:
+    # W = [[0, 1, 4, 4], [1, 0, 1, 4], [4, 1, 0, 4]]. Observed: sum w O = 4 (the failed
+    # grade-2 case). Rows (1, 1, 2), columns (1, 1, 1, 1), n = 4: sum w E =
+    # (1 * 9 + 1 * 6 + 2 * 9) / 4 = 33 / 4; kappa = 1 - 4 / (33 / 4) = 17 / 33.
+    counts = np.array([[[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1]]], dtype=float)
+    assert multiclass_statistics(counts, "quadratic")["cohen_kappa"][0] == pytest.approx(
+        17 / 33, abs=1e-12)
+
+
 def test_failures_lower_the_scores(study):
     folder, truth, _ = study
     (folder / "protocol.toml").write_text(PROTOCOL)

@@ -12,8 +12,9 @@ intervals.
 
 Failure policy ``worst-case``: a failed case gets the answer "none", an extra column of
 the confusion matrix that matches no class — it counts against its true class
-(a false negative, never a true positive) and against agreement (for weighted kappa it
-is as far from the truth as the farthest class).
+(a false negative, never a true positive) and against agreement: for weighted kappa its
+weight is that of the scale's two ends, k - 1 (linear) or (k - 1)^2 (quadratic) for k
+labels, whatever its true class (more than any answer could cost a grade in the middle).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def multiclass_statistics(counts: NDArray[np.float64], kappa_weights: str) -> di
             power = 1 if kappa_weights == "linear" else 2
             w = np.abs(np.arange(k)[:, None] - np.arange(k + 1)[None, :]) ** power
             w = w.astype(float)
-            w[:, k] = (k - 1) ** power  # no answer: as far as the farthest class
+            w[:, k] = (k - 1) ** power  # no answer: as far as the scale's two ends
         n = counts.sum(axis=(1, 2))
         rows, cols = counts.sum(axis=2), counts.sum(axis=1)
         expected = rows[:, :, None] * cols[:, None, :] / n[:, None, None]
@@ -229,11 +230,11 @@ def _referable_split(labels: Sequence[str], first: int, truth: NDArray[np.intp],
                      st: Any) -> list[Any]:
     """Sensitivity and specificity of the referable-vs-not split,
     ``referable_sensitivity@<label>`` and ``referable_specificity@<label>`` named by the
-    first referable class ``labels[first]``: a case is referable
-    when its class is ``labels[first]`` or a later one, and answered referable when the
-    predicted class is; a failed case (no answer, ``len(labels)``) is a wrong answer either way, as
-    the worst-case policy counts it. Proportions with the protocol's interval, clustered
-    by patient among the cases each counts.
+    first referable class ``labels[first]``: a case is referable when its class is
+    ``labels[first]`` or a later one, and answered referable when the predicted class is;
+    a failed case (no answer, ``len(labels)``) is a wrong answer either way, as the
+    worst-case policy counts it. Proportions with the protocol's interval, clustered by
+    patient among the cases each counts.
 
     Examples
     --------

@@ -109,6 +109,14 @@ def _pdf_name(version: str) -> bytes:
     return b"/Creator (medeval " + version.replace(".", "\\056").encode() + b")"
 
 
+def _earlier_alike(version: str) -> str:
+    """A version before ``version`` whose /Creator name is as long as its own: as many
+    dots (each written ``\\056``) and characters (``0.9.0`` -> ``0.0.1``,
+    ``0.10.0.dev0`` -> ``0.0.1.00000``)."""
+    name = "0.0.1" + ".0" * (version.count(".") - 2)
+    return name + "0" * (len(version) - len(name))
+
+
 def _renamed(certificate: Path, tmp_path: Path, name: bytes) -> Path:
     """The certificate with its /Creator's version swapped, byte for byte (same length),
     as a medeval of that version laying it out alike wrote it."""
@@ -145,7 +153,7 @@ def test_a_certificate_another_version_laid_out_alike_is_genuine(
     from medeval._version import __version__
     from medeval.report import render_certificate
 
-    old_version = "0.0.1" + "0" * (len(__version__) - 5)  # as long as this version's name
+    old_version = _earlier_alike(__version__)  # as long as this version's name
     result = _made_by(certified, old_version, tmp_path)
     ours = render_certificate(result, tmp_path / "ours.pdf", report_info=info_file)
     old = _renamed(ours, tmp_path, _pdf_name(old_version))
@@ -157,8 +165,10 @@ def test_a_certificate_another_version_laid_out_alike_is_genuine(
     outcome = verify_certificate(result, forged, report_info=info_file)
     assert not outcome.ok
     # nor a version's number followed by words ('medeval 0.80abcd'; PEP 440 has no such)
-    worded = _renamed(ours, tmp_path, _pdf_name(__version__)[:-6] + b"0abcd)")
-    assert PdfReader(worded).metadata["/Creator"].endswith("0abcd")
+    words = b"/Creator (medeval 0\\05680abcd"  # 'medeval 0.80abcd', x-padded to length
+    words += b"x" * (len(_pdf_name(__version__)) - len(words) - 1) + b")"
+    worded = _renamed(ours, tmp_path, words)
+    assert PdfReader(worded).metadata["/Creator"].startswith("medeval 0.80abcd")
     assert not verify_certificate(result, worded, report_info=info_file).ok
 
 
@@ -169,7 +179,7 @@ def test_a_certificate_naming_a_version_before_its_results_is_not_genuine(
     # renders a result a later medeval made (found in the review of the lead's commits).
     from medeval._version import __version__
 
-    old_version = "0.0.1" + "0" * (len(__version__) - 5)
+    old_version = _earlier_alike(__version__)
     renamed = _renamed(certificate, tmp_path, _pdf_name(old_version))
     outcome = verify_certificate(certified, renamed, report_info=info_file)
     assert not outcome.ok

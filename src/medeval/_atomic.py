@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "hidden_prefix", "write_named"]
+__all__ = ["atomic_write", "hidden_prefix", "place_new", "write_named"]
 
 
 def _umask() -> int:
@@ -27,6 +27,21 @@ def hidden_prefix(path: Path) -> str:
     ``path``'s does (a name of 250 characters is a good one; with the temporary file's
     own characters it passed the file system's 255 and failed, 'File name too long')."""
     return f".{path.name[:64]}."
+
+
+def place_new(partial: Path, destination: Path) -> None:
+    """Give the finished file ``partial`` the name ``destination``, never over a file of
+    that name (made meanwhile, by another backup or issue to it, say: FileExistsError).
+    A hard link is made only where no file is; a file system without hard links gets the
+    name taken first (``x`` mode). ``partial`` stays where it was (remove it after)."""
+    try:
+        os.link(partial, destination)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links (FAT, some network shares)
+        with destination.open("xb"):
+            pass
+        os.replace(partial, destination)
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:

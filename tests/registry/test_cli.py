@@ -441,6 +441,41 @@ def test_a_certificate_named_with_250_characters_is_issued(study, tmp_path, caps
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([pdf.name, reg.name])
 
 
+def test_a_certificate_placed_meanwhile_under_the_same_name_is_not_overwritten(
+        study, tmp_path, capsys):
+    # Found in the lifecycle-pass: two testers issuing to one --render file at once were
+    # both told 'certificate cert.pdf printed with report number ...'; the second's PDF
+    # had replaced the first's, whose issued certificate was gone. Here the other
+    # tester's certificate lands while this one is rendered (make writes it), as the
+    # first of two concurrent issues places its file while the second renders.
+    import argparse
+
+    from medeval.cli.registry import issue_report
+
+    reg = tmp_path / "lab.sqlite"
+    assert _run(capsys, "init", "--registry", str(reg))[0] == 0
+    out = tmp_path / "cert.pdf"
+    theirs = b"%PDF-1.4 the other tester's issued certificate"
+
+    def make(path: Path, printed) -> None:  # type: ignore[no-untyped-def]
+        render_certificate(study["result"], path, report_info=printed)
+        out.write_bytes(theirs)
+
+    args = argparse.Namespace(result=study["result"], out=out, info=study["info"],
+                              registry=str(reg))
+    with pytest.raises(medeval.errors.RegistryError) as refused:
+        issue_report(args, io.StringIO(), make)
+    assert out.read_bytes() == theirs  # kept
+    (kept,) = tmp_path.glob(".cert.pdf.*.issuing")
+    with Registry.open(reg) as registry:
+        (record,) = registry.list()
+    assert str(refused.value) == (
+        f"report {record.number} is issued, but another certificate took the name {out} "
+        f"while it was made (another issue to the same file?), and is kept: this report's "
+        f"certificate is {kept}; give it a name of its own")
+    assert record.pdf_sha256 == hashlib.sha256(kept.read_bytes()).hexdigest()
+
+
 def test_an_amendment_rendered_beforehand_is_recorded_with_the_people_it_prints(
         study, tmp_path, capsys):
     # report 001 printed and recorded with Hong and Kim; its amendment 002, rendered

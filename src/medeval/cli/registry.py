@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .._atomic import hidden_prefix
+from .._atomic import hidden_prefix, place_new
 from .._hashing import sha256_bytes
 from ..errors import MedevalError, RegistryError
 from ._usage import UsageError
@@ -329,6 +329,9 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
         raise RegistryError(f"certificate {out_pdf}: is a folder; give the certificate's "
                             f"file name (e.g. {out_pdf / 'certificate.pdf'}); nothing was "
                             "issued")
+    # two testers issuing to one file at once: the second placed its certificate over
+    # the first's, both told theirs was there (found in the lifecycle-pass)
+    existed = out_pdf.exists()
     partial: Path | None = None
     try:  # a name of its own: two issues writing one --out at once must not share a file
         out_pdf.parent.mkdir(parents=True, exist_ok=True)
@@ -374,7 +377,16 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
                                 f"({cause.strerror or cause}); no report was issued") from None
         raise
     try:
-        os.replace(partial, out_pdf)
+        if existed:  # a file there before this issue began: replaced, as before
+            os.replace(partial, out_pdf)
+        else:  # never over a certificate another issue to that name placed meanwhile
+            place_new(partial, out_pdf)
+            partial.unlink(missing_ok=True)  # gone already where there are no hard links
+    except FileExistsError:
+        raise RegistryError(
+            f"report {pending.number} is issued, but another certificate took the name "
+            f"{out_pdf} while it was made (another issue to the same file?), and is kept: "
+            f"this report's certificate is {partial}; give it a name of its own") from None
     except OSError as exc:
         raise RegistryError(f"report {pending.number} is issued, but its certificate could "
                             f"not be moved to {out_pdf} ({exc.strerror}): it is {partial}"

@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from .._atomic import hidden_prefix
+from .._atomic import hidden_prefix, place_new
 from ..errors import RegistryError
 from .database import read_only_uri
 
@@ -52,7 +52,7 @@ def backup_sqlite(source: Path, destination: Path, *, timeout_s: float = 60.0) -
     partial = Path(name)
     try:
         count = _copy(source, partial, timeout_s=timeout_s)
-        _place(partial, destination)
+        place_new(partial, destination)
     except FileExistsError:  # another backup to that name finished meanwhile
         raise RegistryError(f"backup {destination}: exists already; give a new file") \
             from None
@@ -62,20 +62,6 @@ def backup_sqlite(source: Path, destination: Path, *, timeout_s: float = 60.0) -
     finally:
         partial.unlink(missing_ok=True)
     return count
-
-
-def _place(partial: Path, destination: Path) -> None:
-    """Give the finished copy its name, never over a file of that name (made meanwhile,
-    by another backup to it, say: FileExistsError). A hard link is made only where no
-    file is; a file system without hard links gets the name taken first (``x`` mode)."""
-    try:
-        os.link(partial, destination)
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links (FAT, some network shares)
-        with destination.open("xb"):
-            pass
-        os.replace(partial, destination)
 
 
 def _copy(source: Path, partial: Path, *, timeout_s: float) -> int:

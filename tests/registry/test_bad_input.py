@@ -183,6 +183,10 @@ def test_patterns_parse_what_they_format():
     ("customer", "=HYPERLINK(\"http://x\")", "may not start with '='"),
     ("customer", "@SUM(A1)", "may not start with '@'"),
     ("tester", "Hong\nGildong", "control character"),
+    # a right-to-left override shows '홍길동 fdp.exe' reversed on the page and in the CSV
+    # (Unicode category Cf, not Cc: it passed). Found in the lifecycle-pass
+    ("tester", "\u202e홍길동 fdp.exe", "bidirectional control character U\\+202E"),
+    ("customer", "ACME \u2067Ltd\u2069", "bidirectional control character U\\+2067"),
     ("approver", "", "approver: empty"),
     ("customer", "x" * 501, "501 characters, more than the 500"),
     ("test_id", None, "test id: not given"),

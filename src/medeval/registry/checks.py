@@ -31,9 +31,16 @@ def check_hash(value: object, *, what: str) -> str:
     return text
 
 
+#: Unicode's explicit embedding, override and isolate controls (U+202A-U+202E,
+#: U+2066-U+2069): a reason '\u202e...' read backwards on the verification page
+#: ('Trojan Source'). Found in the lifecycle-pass.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def check_text(value: object, *, what: str, max_length: int) -> str:
     """A name, customer, test id or reason: non-empty, at most ``max_length`` characters,
-    no control characters, not starting like a spreadsheet formula.
+    no control characters (nor bidirectional overrides), not starting like a
+    spreadsheet formula.
 
     >>> check_text(" 홍길동 (Hong Gildong) ", what="tester", max_length=200)
     '홍길동 (Hong Gildong)'
@@ -51,6 +58,11 @@ def check_text(value: object, *, what: str, max_length: int) -> str:
     if any(unicodedata.category(ch) == "Cc" for ch in text):
         raise RegistryError(f"{what} {text[:80]!r}: holds a control character "
                             "(a line break or tab?)")
+    bidi = next((ch for ch in text if ch in _BIDI_CONTROLS), None)
+    if bidi is not None:  # shown on the public page and in the CSV in another order
+        raise RegistryError(f"{what} {text[:80]!r}: holds the bidirectional control "
+                            f"character U+{ord(bidi):04X}, which makes text show in "
+                            "another order than it is stored; type it without")
     if text.startswith(_FORMULA_START):
         raise RegistryError(f"{what} {text[:80]!r}: may not start with {text[0]!r} (a "
                             "spreadsheet would read the exported CSV cell as a formula)")

@@ -204,6 +204,7 @@ def reference_problems(task: TaskType, manifest: Manifest, *, progress: bool = F
     set of a thousand."""
     from ._progress_bar import bar
 
+    task.see_cases(manifest.cases)
     return [p for case in bar(manifest.cases, "checking references", progress=progress)
             if not (skip_empty and not case.reference)
             and (p := task.reference_problem(case, manifest.root)) is not None]
@@ -293,6 +294,7 @@ def evaluate_cases(
         Cases whose reference turned out unusable while scored (all listed).
     """
     clock = started or _Clock()
+    task.see_cases(manifest.cases)
     rows = _scored(task, manifest, predictions, workers)
     _stop_on_reference_problems(
         manifest, [row.message for row in rows if isinstance(row, BadReference)])

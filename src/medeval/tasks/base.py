@@ -22,6 +22,8 @@ touches one module:
   scored are a file the protocol names, a reader study's readings, not an algorithm's
   output) and ``case_files`` (the files ``score_case`` reads, for the evaluation to have
   them read ahead);
+- ``see_cases(cases)``: the set's cases, shown before any is checked or scored (by
+  default ignored);
 - ``failed_values(case, root)``: the per-case values the failure policy ``worst-case``
   assigns to a case whose algorithm failed (a wrong answer, Dice 0 ...);
 - ``aggregate(rows, clusters)``: the metrics with their intervals from per-case rows.
@@ -150,6 +152,11 @@ class TaskType(Protocol):
     #: where they belong (measurement: no value to agree, but a case not completed), so
     #: ``exclude`` would only make its completion rate 1 by construction.
     sees_failed_cases: ClassVar[bool] = False
+
+    def see_cases(self, cases: Sequence[Case]) -> None:
+        """Shown the set's cases before any is checked or scored, for a task that compares
+        one case's reference with the other cases' files; nothing by default."""
+        return None
 
     def reference_problem(self, case: Case, root: Path) -> str | None: ...
 

@@ -53,6 +53,7 @@ Failures
 from __future__ import annotations
 
 import math
+import posixpath
 import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
@@ -104,6 +105,11 @@ class CocoDetectionTask(TaskType):
             else list(named))
         self._unusable: dict[str, str] = {}  # annotation file -> the first case naming it
         self._names: dict[str, dict[str, str | None]] = {}  # file -> its images' names
+        self._frames: frozenset[str] | None = None  # every case's input (see_cases)
+
+    def see_cases(self, cases: Sequence[Case]) -> None:
+        """Keep the set's frames: a LabelMe file drawn on another case's frame is crossed."""
+        self._frames = frozenset(_frame_key(name) for case in cases for name in case.inputs)
 
     # --- reading ---------------------------------------------------------------------
 
@@ -163,8 +169,9 @@ class CocoDetectionTask(TaskType):
                     "bbox": list(obj.box), "area": obj.area, "iscrowd": int(obj.iscrowd),
                     "segmentation": obj.coco_segmentation()} for obj in image.objects]
         problem = (self._crossed(case, path, images, image.file_name)
-                   or (_labelme_crossed(case, root, image.source, image.file_name)
-                       if image.format == "labelme" else None)
+                   or (_labelme_crossed(case, root, image.source, image.file_name,
+                                        self._frames)
+                       if image.format == "labelme" and self._frames else None)
                    or _frame_problem(case, root, image.height, image.width))
         if problem is not None:
             raise ReferenceProblem(problem)
@@ -545,12 +552,14 @@ def _frame_problem(case: Case, root: Path, height: int, width: int) -> str | Non
             "or one of them was resized or turned; correct the set")
 
 
-def _labelme_crossed(case: Case, root: Path, source: str, image_path: str) -> str | None:
+def _labelme_crossed(case: Case, root: Path, source: str, image_path: str,
+                     frames: frozenset[str]) -> str | None:
     """A LabelMe file whose ``imagePath`` (relative to the file, as LabelMe writes it)
-    is a frame of the set under another file name than the case's own frame (crossed
-    manifest rows): a problem, else None. A path that names no file (the frames moved, a
-    Windows path) or a frame of the case's file name (a copy beside the JSON) says
-    nothing."""
+    is a frame of the set (an input of one of its cases, ``frames``) under another file
+    name than the case's own frame (crossed manifest rows): a problem, else None. A path
+    that names no file (the frames moved, a Windows path), a file that is no frame of the
+    set (the original a frame was converted or renamed from) or a frame of the case's
+    file name (a copy beside the JSON) says nothing."""
     if not (image_path and case.inputs) or _base(image_path) in {
             _base(name) for name in case.inputs}:
         return None
@@ -559,12 +568,17 @@ def _labelme_crossed(case: Case, root: Path, source: str, image_path: str) -> st
         drawn_on = target.resolve().relative_to(root.resolve()).as_posix()
     except (OSError, ValueError):
         return None
-    if not target.is_file():
+    if _frame_key(drawn_on) not in frames or not target.is_file():
         return None
     return (f"case {case.case_id}: its LabelMe file {case.reference} was drawn on "
             f"{drawn_on!r} (its imagePath {image_path!r}), a frame of the set, not on the "
             f"case's frame {case.inputs[0]!r}: the manifest's rows are crossed, or a frame "
             "is misnamed; correct the set")
+
+
+def _frame_key(name: str) -> str:
+    """A frame's path within the root as compared: '/', normalised, in NFC."""
+    return unicodedata.normalize("NFC", posixpath.normpath(name.replace("\\", "/")))
 
 
 def _base(name: str) -> str:

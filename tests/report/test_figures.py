@@ -74,3 +74,20 @@ def test_an_installed_font_of_the_same_family_is_not_drawn(certified: Path,
     finally:
         manager.ttflist[:] = before
         manager._findfont_cached.cache_clear()  # its lookups made with the impostor listed
+
+
+def test_a_matplotlibrc_of_the_machine_leaves_the_figures_as_they_are(certified: Path) -> None:
+    """Settings read from a matplotlibrc (~/.config/matplotlib/matplotlibrc,
+    $MPLCONFIGDIR or $MATPLOTLIBRC: matplotlib loads them into its rcParams when it is
+    imported, as this context does) leave the figures as drawn with matplotlib's
+    defaults. Before, thicker lines and a grid from such a file were drawn into the
+    certificate, and a genuine certificate verified on that machine was reported altered
+    (found in the offline-pass: MATPLOTLIBRC=... medeval verify of the demo certificate)."""
+    import matplotlib
+
+    roc = figures(certified)[0]
+    plain = figure_png(roc, "ko+en")
+    with matplotlib.rc_context({"lines.linewidth": 3, "axes.grid": True,
+                                "figure.facecolor": "#eeeeee", "text.hinting": "none"}):
+        assert figure_png(roc, "ko+en") == plain
+        assert matplotlib.rcParams["lines.linewidth"] == 3  # the caller's settings kept

@@ -83,15 +83,20 @@ def _style() -> Iterator[None]:
         if (family, str(path)) not in listed:
             entry = font_manager.ttfFontProperty(font_manager.get_font(path))
             font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=family))
-    with matplotlib.rc_context({
-        "font.family": list(_FAMILIES),
-        "font.size": 7.5,
-        "axes.unicode_minus": False,
-        "svg.hashsalt": "medeval",
-        "svg.fonttype": "path",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }):
+    with matplotlib.rc_context():
+        # matplotlib's own defaults, not those of a matplotlibrc the machine has
+        # (~/.config/matplotlib, $MPLCONFIGDIR, $MATPLOTLIBRC), which would change the
+        # figures, and so the certificate's bytes, from machine to machine
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update({
+            "font.family": list(_FAMILIES),
+            "font.size": 7.5,
+            "axes.unicode_minus": False,
+            "svg.hashsalt": "medeval",
+            "svg.fonttype": "path",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        })
         yield
 
 

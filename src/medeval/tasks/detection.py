@@ -164,7 +164,7 @@ class Detection(TaskType):
         if self.spec.criterion == "iou" and detections.shape[1:] == (4,):
             size = _frame_size(case, root)
             if size is not None:
-                values["_frame_boxes"] = _frame_boxes(size, detections)
+                values["_frame_boxes"] = _frame_boxes(size, detections, reference)
         return values
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
@@ -260,16 +260,25 @@ def _frame_size(case: Case, root: Path) -> tuple[int, int] | None:
         return None
 
 
-def _frame_boxes(size: tuple[int, int], detections: NDArray[np.float64]
+def _frame_boxes(size: tuple[int, int], detections: NDArray[np.float64],
+                 reference: NDArray[np.float64] | None = None
                  ) -> tuple[int, int, list[float] | None, bool]:
     """The frame's rows and columns; the first box reaching more than 1 px past the
     frame's bottom or right edge read as [row0, col0, row1, col1] (None: none does); and
-    whether every box lies within the frame read as [x1, y1, x2, y2]."""
+    whether every box lies within the frame read as [x1, y1, x2, y2] while every box of
+    the ``reference`` lies within it read row first (a reference that reaches past it so
+    is given column first too: the boxes agree with it, and are scored rightly)."""
     rows, cols = size
-    past = (np.maximum(detections[:, 0], detections[:, 2]) > rows + 1) | (
-        np.maximum(detections[:, 1], detections[:, 3]) > cols + 1)
+
+    def past_rows_first(boxes: NDArray[np.float64]) -> NDArray[np.bool_]:
+        return (np.maximum(boxes[:, 0], boxes[:, 2]) > rows + 1) | (
+            np.maximum(boxes[:, 1], boxes[:, 3]) > cols + 1)
+
+    past = past_rows_first(detections)
     inside_xy = bool(np.all((detections[:, [0, 2]] <= cols + 1)
                             & (detections[:, [1, 3]] <= rows + 1)))
+    if reference is not None and reference.shape[1:] == (4,) and len(reference):
+        inside_xy = inside_xy and not bool(past_rows_first(reference).any())
     first = detections[int(np.argmax(past))].tolist() if past.any() else None
     return rows, cols, first, inside_xy
 

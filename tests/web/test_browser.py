@@ -80,6 +80,28 @@ def test_the_qr_codes_link(chrome: Any, served: Served, issued: Issued) -> None:
     assert f"sha256:{other}" in chrome.find_element(By.ID, "differences").text
 
 
+def test_a_phone_shows_the_verdict_without_scrolling_sideways(chrome: Any, served: Served,
+                                                              issued: Issued) -> None:
+    # the QR code's link opened on a phone 390 px wide (CSS pixels): the label column
+    # took the width of 'Result fingerprint (SHA-256)' and left the values a few pixels,
+    # one character a line ('K', 'T', 'L', ...), the page scrolling sideways. Found in
+    # the lifecycle-pass. Now each value is as wide as the verdict box, and nothing is
+    # wider than the window.
+    other = "0" * 64
+    chrome.set_window_size(390, 900)
+    try:
+        chrome.get(f"{served.url}/reports/{issued.standing}?fingerprint={other}")
+        inner = chrome.execute_script("return document.documentElement.clientWidth")
+        wide = chrome.execute_script("return document.documentElement.scrollWidth")
+        number = chrome.find_element(By.ID, "verdict-number")
+        box = chrome.find_element(By.ID, "verdict")
+        assert wide <= inner, (wide, inner)
+        assert number.size["width"] > box.size["width"] // 2, (number.size, box.size)
+        assert number.size["height"] < 40  # one line, not a letter a line
+    finally:
+        chrome.set_window_size(1200, 1600)  # as the fixture opens it
+
+
 def test_bad_input_is_shown_not_crashed(chrome: Any, served: Served, issued: Issued) -> None:
     for number, pdf, words in (("'; DROP TABLE reports; --", None, "only letters, digits"),
                                ("", str(issued.paths["truncated"]), "truncated")):

@@ -315,6 +315,28 @@ def test_sample_size_points_a_multiclass_protocol_to_goal(capsys, tmp_path):
     assert "plan it with --goal, --method wilson and --confidence 0.95" in captured.err
 
 
+def test_sample_size_points_a_reader_study_protocol_to_the_mrmc_planner(capsys, tmp_path):
+    # Found in the reader-pass: a reader-study protocol was told that its figures "are not
+    # such proportions (an EEG event sensitivity is pooled over recordings ...); --goal
+    # gives the plan for independent trials", which sent a reader study to a binomial
+    # plan; its criterion is judged on the MRMC interval, planned by mrmc_sample_size
+    example = EXAMPLES / "reader-study" / "protocol.toml"
+    assert main(["sample-size", "--expected", "0.85", "--protocol", str(example)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "EEG" not in captured.err and "--goal" not in captured.err
+    assert "its task is reader-study, judged on the RRRC interval" in captured.err
+    assert "medeval.stats.mrmc_sample_size(mrmc(pilot_readings), readers=J, " \
+        "effect_size=d, scope='RRRC')" in captured.err
+    # a non-inferiority study is told that its effect size carries the margin
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text(example.read_text().replace(
+        'comparison = "superiority"', 'comparison = "non-inferiority"\nmargin = 0.05')
+        .replace("goal = 0\n", "goal = -0.05\n"))
+    assert main(["sample-size", "--expected", "0.85", "--protocol", str(protocol)]) == 2
+    assert "for non-inferiority with margin 0.05, the expected difference plus 0.05" \
+        in capsys.readouterr().err
+
+
 def test_sample_size_refuses_a_protocol_of_another_task(capsys, tmp_path):
     # Found in the stats-pass: the EEG example's criterion on (event) sensitivity, pooled
     # over recordings and judged by a bootstrap over them, was planned as a Wilson

@@ -214,3 +214,23 @@ class TestBadInput:
                 mrmc_sample_size(pilot, **args)
         with pytest.raises(InvalidInputError, match=r"^mrmc_power: alpha must be a finite"):
             mrmc_power(vandyke, readers=5, cases=100, effect_size=0.05, alpha="0.05")  # type: ignore[arg-type]
+
+
+def test_non_inferiority_power_is_the_test_of_the_shifted_difference(vandyke):
+    """docs/mrmc.md: a non-inferiority study with margin delta is planned with effect size
+    d + delta. It passes when the lower bound of the two-sided interval clears -delta, i.e.
+    when T = (d_hat + delta)/SE exceeds t(1 - alpha/2; ddf), T being noncentral t with
+    noncentrality sqrt(lambda) (lambda = J (d + delta)^2 / (2 D)): scipy's nct.sf gives
+    that one-sided power, which mrmc_power's two-sided F power exceeds by P(T < -q) only.
+    Found in the reader-pass (the planner said nothing of non-inferiority)."""
+    from scipy.stats import nct
+    from scipy.stats import t as t_dist
+
+    for readers, cases, expected_d, margin in ((8, 200, 0.0, 0.05), (5, 100, 0.01, 0.05)):
+        planned = mrmc_power(vandyke, readers=readers, cases=cases,
+                             effect_size=expected_d + margin)
+        q = t_dist.ppf(0.975, planned.df_den)
+        one_sided = nct.sf(q, planned.df_den, np.sqrt(planned.noncentrality))
+        wrong_tail = nct.cdf(-q, planned.df_den, np.sqrt(planned.noncentrality))
+        assert planned.power == pytest.approx(one_sided + wrong_tail, abs=1e-9)
+        assert 0 < planned.power - one_sided < 1e-5

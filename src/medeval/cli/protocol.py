@@ -221,6 +221,24 @@ def _criterion_of(path: Path, measure: str, *,
             f"{protocol.statistics.proportion_method} and --confidence "
             f"{protocol.statistics.confidence:g}, the size being the cases it counts (that "
             "class's, the referable ones, the non-referable ones, or all)")
+    if protocol.task.type == "reader-study":
+        # its criterion is judged on the MRMC interval of the reader-averaged AUCs, whose
+        # width comes from the readers' and the cases' variance: a pilot's components
+        # plan it (Hillis, Obuchowski & Berbaum 2011), no proportion does
+        spec = protocol.task
+        shift = (f" (for non-inferiority with margin {spec.margin:g}, the expected "
+                 f"difference plus {spec.margin:g}: the lower bound of the two-sided "
+                 "interval must clear the margin)"
+                 if spec.comparison == "non-inferiority" and spec.margin is not None
+                 else "")
+        raise MedevalError(
+            f"protocol {path}: its task is reader-study, judged on the {spec.scope} "
+            "interval of the difference of the reader-averaged AUCs (an MRMC analysis), "
+            "which is no proportion of cases; plan the readers and cases from a pilot "
+            "study in Python: medeval.stats.mrmc_sample_size(mrmc(pilot_readings), "
+            f"readers=J, effect_size=d, scope={spec.scope!r}), the effect size d being "
+            f"the difference of AUCs the study must show{shift}; see docs/mrmc.md "
+            "(Sample size for a planned study)")
     if protocol.task.type != "binary-classification":
         raise MedevalError(
             f"protocol {path}: its task is {protocol.task.type}; sample-size --protocol "

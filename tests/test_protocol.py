@@ -253,6 +253,28 @@ def test_a_misspelt_metric_names_the_one_meant(folder, typed, meant):
         load_protocol(write(folder, text))
 
 
+@pytest.mark.parametrize(("task", "typed", "meant", "why"), [
+    ("ecg-beats", "veb_precision", "veb_ppv", "the task names precision ppv"),
+    ("ecg-beats", "qrs_recall", "qrs_sensitivity", "the task names recall sensitivity"),
+    ("ecg-beats", "veb_specificity", "veb_fpr", "the task reports the false positive rate"),
+    ("binary-classification", "precision", "ppv", "the task names precision ppv"),
+    ("eeg-events", "ppv", "precision", "the task names the PPV precision")])
+def test_a_figure_under_another_of_its_names_is_given_the_tasks_name(
+        folder, task, typed, meant, why):
+    # Precision is the positive predictive value (EC57's +P, Se and +P: ANSI/AAMI
+    # EC57:2012 3.5), recall is sensitivity, and EC57's VEB FPR is 1 - specificity. The
+    # hint was the nearest spelling: veb_precision 'veb_fpr', veb_specificity
+    # 'veb_sensitivity', precision 'average_precision', qrs_recall and ppv (eeg-events)
+    # nothing.
+    text = VALID if task == "binary-classification" else (
+        EXAMPLES / task / "protocol.toml").read_text()
+    first = next(line for line in text.splitlines() if line.startswith("metric = "))
+    text = text.replace(first, f'metric = "{typed}"', 1)
+    with pytest.raises(ProtocolError, match=rf"criteria\.0\.metric: '{typed}' is not "
+                       rf"reported by task '{task}' \(did you mean '{meant}'\? {why}"):
+        load_protocol(write(folder, text))
+
+
 def test_shipped_schema_is_current():
     shipped = json.loads(
         (resources.files("medeval") / "schemas" / "protocol.schema.json").read_text("utf-8"))

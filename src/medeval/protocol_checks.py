@@ -260,6 +260,22 @@ def _as_parametrised(reported: Mapping[str, str], task: Mapping[str, Any]) -> di
     return out
 
 
+#: Other names of a figure, each as (typed, the name a task may report, what the hint
+#: adds): precision is PPV (EC57's +P), recall and TPR are sensitivity, and a false
+#: positive rate is 1 - specificity (EC57's VEB FPR). A name part is replaced whole
+#: (``veb_precision``: ``veb_ppv``), and only where the task reports the result.
+_OTHER_NAMES: tuple[tuple[str, str, str], ...] = (
+    ("precision", "ppv", "the task names precision ppv"),
+    ("ppv", "precision", "the task names the PPV precision"),
+    ("recall", "sensitivity", "the task names recall sensitivity"),
+    ("tpr", "sensitivity", "the task names the true positive rate sensitivity"),
+    ("specificity", "fpr", "the task reports the false positive rate, 1 - specificity: "
+     "a goal on it is an upper bound"),
+    ("fpr", "specificity", "the task reports specificity, 1 - the false positive rate: "
+     "a goal on it is a lower bound"),
+)
+
+
 def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
     """The reported name a misspelt or mis-cased one most likely meant, as a hint.
 
@@ -279,6 +295,12 @@ def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
     " (did you mean one of 'label1:nsd@surfel', 'label1:nsd@count'?)"
     >>> _did_you_mean("label2:HD95", seg)
     " (did you mean one of 'label2:hd95@max-directed', 'label2:hd95@pooled'?)"
+
+    A figure under another of its names is given the name the task reports, never a
+    neighbour in spelling (``veb_precision`` is not ``veb_fpr``):
+
+    >>> _did_you_mean("veb_precision", TASK_METRICS["ecg-beats"])
+    " (did you mean 'veb_ppv'? the task names precision ppv)"
     """
     import difflib
 
@@ -288,6 +310,12 @@ def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
     if variants:
         return (f" (did you mean {variants[0]!r}?)" if len(variants) == 1 else
                 f" (did you mean one of {', '.join(map(repr, variants))}?)")
+    if key not in folded:
+        parts = re.split(r"([_@:])", key)
+        for typed, named, why in _OTHER_NAMES:
+            other = "".join(named if part == typed else part for part in parts)
+            if other != key and other in folded:
+                return f" (did you mean {folded[other]!r}? {why})"
     close = [folded[key]] if key in folded else [
         folded[k] for k in difflib.get_close_matches(key, folded, n=1, cutoff=0.6)]
     return f" (did you mean {close[0]!r}?)" if close else ""

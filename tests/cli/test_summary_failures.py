@@ -7,7 +7,10 @@ in the detection-pass."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 import medeval
 from medeval.cli.summary import summary
@@ -15,16 +18,38 @@ from medeval.cli.summary import summary
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "polyp-detection"
 
 
-def test_each_reason_shows_its_first_case(tmp_path, monkeypatch):
-    # the example: D-06 has no prediction file, D-13's box has 3 numbers
+@pytest.fixture(scope="module")
+def example_result(tmp_path_factory) -> medeval.Result:
+    """The example evaluated once: D-06 has no prediction file, D-13's box has 3 numbers."""
+    tmp_path = tmp_path_factory.mktemp("summary")
     folder = shutil.copytree(EXAMPLE, tmp_path / "example",
                              ignore=shutil.ignore_patterns("result"))
-    monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(tmp_path / "cache"))
-    result = medeval.evaluate(folder / "protocol.toml", predictions=folder / "predictions")
-    lines = summary(result).splitlines()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(tmp_path / "cache"))
+        return medeval.evaluate(folder / "protocol.toml", predictions=folder / "predictions")
+
+
+def test_each_reason_shows_its_first_case(example_result):
+    lines = summary(example_result).splitlines()
     at = lines.index("  failed cases by reason: invalid-output 1, missing-output 1 "
                      "(policy worst-case)")
     assert lines[at + 1:at + 3] == [
         "    e.g. missing-output: case D-06: no prediction file D-06{.json} in <predictions>",
         "    e.g. invalid-output: case D-13: result 0: bbox [35, 22, 36] is not [x, y, width, "
         "height] (4 numbers)"]
+
+
+def test_a_detail_of_several_lines_is_shown_on_one(example_result):
+    # A runner's failure detail is the algorithm's exception as Python prints it, which
+    # may run over lines (pydantic, onnxruntime): the summary printed them as they were,
+    # the rest of the detail under the list at the left margin, read as lines of their
+    # own. Now its whitespace runs are one space. Found in the review of the
+    # detection-pass.
+    result = example_result
+    detail = ("ValueError: 1 validation error for Frame\nimage\n  Input should be a valid "
+              "array [type=array_type]")
+    cases = tuple(replace(c, reason="exception", detail=detail) if c.case_id == "D-13" else c
+                  for c in result.failures.cases)
+    result = replace(result, failures=replace(result.failures, cases=cases))
+    assert ("    e.g. exception: case D-13: ValueError: 1 validation error for Frame image "
+            "Input should be a valid array [type=array_type]") in summary(result).splitlines()

@@ -71,7 +71,7 @@ def _first_failures(result: Result) -> list[str]:
         if case.reason in seen or not case.detail:
             continue
         seen.add(case.reason)
-        detail = case.detail.removeprefix(f"case {case.case_id}: ")
+        detail = " ".join(case.detail.removeprefix(f"case {case.case_id}: ").split())
         if len(detail) > _DETAIL_SHOWN:
             detail = detail[:_DETAIL_SHOWN - 3] + "..."
         lines.append(f"    e.g. {case.reason}: case {case.case_id}: {detail}")

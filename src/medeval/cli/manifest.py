@@ -35,9 +35,9 @@ def add(commands: Any) -> None:
         which = action.add_mutually_exclusive_group()
         which.add_argument("--reference-kind", choices=kinds, default=None,
                            help="what the reference column holds, as the protocol's task "
-                           "reads it (default: told from the references: file if one "
-                           "names a file or folder, annotations-2d if one names a file "
-                           "before '#', else label)")
+                           "reads it (default: told from the references: annotations-2d "
+                           "if one names a file before '#', else file if one names a file "
+                           "or folder, else label)")
         which.add_argument("--protocol", type=Path, metavar="PROTOCOL.toml",
                            help="take the reference kind from the protocol's task")
         if name == "fingerprint":

@@ -32,9 +32,9 @@ def add(commands: Any) -> None:
     predict.add_argument("--reference-kind", choices=("file", "annotations-2d", "label"),
                          default=None,
                          help="what the reference column holds (default: told from the "
-                         "references: file if one names a file or folder, annotations-2d "
-                         "if one names a file before '#', else label); label for class "
-                         "names that are also folder names")
+                         "references: annotations-2d if one names a file before '#', "
+                         "else file if one names a file or folder, else label); label for "
+                         "class names that are also folder names")
     predict.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
     predict.add_argument("--workers", type=int, default=1,
                          help="worker processes, each loading the algorithm once "

@@ -380,9 +380,9 @@ def _say(console: Console | None) -> Callable[[str], None]:
 
 
 def read_manifest(path: str | os.PathLike[str]) -> Manifest:
-    r"""Read a manifest CSV for a run, telling what its references are: files (or
-    folders), 2-D annotation references ``file.json#image`` into a set-wide annotation
-    file, or labels if none names a file or folder.
+    r"""Read a manifest CSV for a run, telling what its references are: 2-D annotation
+    references ``file.json#image`` into a set-wide annotation file (beside per-frame
+    files, if any), else files (or folders), or labels if none names a file or folder.
 
     What is told decides what the runner protects: every file or folder reference, and
     the annotation file of a 2-D set, is refused as or inside an input and hidden from

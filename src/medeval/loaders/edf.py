@@ -121,14 +121,33 @@ def edf_start(path: str | Path) -> str | None:
     >>> edf_start(__file__) is None
     True
     """
+    head = _head(path, 184)
+    return None if head is None or len(head) < 184 else head[168:184].decode("latin-1")
+
+
+def edf_discontinuous(path: str | Path) -> bool:
+    """Whether the file is EDF or BDF and its header says EDF+D or BDF+D (its reserved
+    field): a recording with gaps between its data records, whose header states no one
+    length (False where the file cannot be read).
+
+    Examples
+    --------
+    >>> edf_discontinuous(__file__)
+    False
+    """
+    head = _head(path, 197)
+    return head is not None and head[192:197] in (b"EDF+D", b"BDF+D")
+
+
+def _head(path: str | Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of an EDF or BDF file (fewer where it is shorter); None
+    where it cannot be read or does not start as EDF or BDF does."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(184)
+            head = handle.read(size)
     except OSError:
         return None
-    if head[:8] not in EDF_VERSIONS or len(head) < 184:
-        return None
-    return head[168:184].decode("latin-1")
+    return head if head[:8] in EDF_VERSIONS else None
 
 
 def first_edf_start(folder: Path, names: Iterable[str]) -> tuple[str, str] | None:

@@ -114,8 +114,10 @@ class EegEvents(TaskType):
                     if path.suffix.lower() == ".json" else
                     ("states no length", "give the reference as JSON {\"duration_s\": ..., "
                      "\"events\": [[start_s, end_s], ...]} (a WFDB file cannot hold one)"))
+                from ..loaders.edf import edf_discontinuous
+
                 gapped = next((name for name in case.inputs
-                               if _discontinuous(root / name)), None)
+                               if edf_discontinuous(root / name)), None)
                 if gapped:  # an EDF input, but its header states no one length
                     raise ReferenceProblem(
                         f"case {case.case_id}: reference {path} {missing}, and its input "
@@ -276,17 +278,6 @@ def _unmarked(found: Any) -> str:
     listed = ", ".join(f"{text!r} x{n}" for text, n in shown.most_common(5))
     more = f", ... ({len(shown)} kinds)" if len(shown) > 5 else ""
     return f"it holds {len(found.symbols)} annotation(s) ({listed}{more})"
-
-
-def _discontinuous(path: Path) -> bool:
-    """Whether the file is EDF or BDF and its header says EDF+D or BDF+D (its reserved
-    field): a recording with gaps, whose header states no one length."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(197)
-    except OSError:
-        return False
-    return head[:8] in EDF_VERSIONS and head[192:197] in (b"EDF+D", b"BDF+D")
 
 
 def _edf_start(path: Path) -> bool:

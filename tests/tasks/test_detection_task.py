@@ -401,36 +401,39 @@ def test_an_empty_or_cp949_prediction_fails_its_case_saying_so(folder):
     assert "c1.json is not UTF-8 text (byte 20, ba;" in failed["c1"]["detail"]
 
 
+def evaluate_on_frames(root: Path, reference: list[int], box: list[int], out: str):
+    """Two PNG frames 40 px wide and 20 px high, each with the one reference box and the
+    one detection box (score 0.9) given, evaluated with the example's protocol."""
+    from PIL import Image
+
+    for folder in ("in", "ref", out):
+        (root / folder).mkdir(exist_ok=True)
+    rows = []
+    for i, cid in enumerate(("c0", "c1")):
+        Image.new("L", (40, 20)).save(root / "in" / f"{cid}.png")
+        (root / "ref" / f"{cid}.json").write_text(json.dumps({"boxes": [reference]}))
+        (root / out / f"{cid}.json").write_text(json.dumps(
+            {"detections": [{"box": box, "score": 0.9}]}))
+        rows.append({"case_id": cid, "patient_id": f"p{i}", "input": f"in/{cid}.png",
+                     "reference": f"ref/{cid}.json"})
+    pd.DataFrame(rows).to_csv(root / "manifest.csv", index=False)
+    (root / "protocol.toml").write_text(PROTOCOL)
+    return medeval.evaluate(root / "protocol.toml", root / out)
+
+
 def test_boxes_given_column_first_are_warned_of(tmp_path):
     # The detection task reads a box in the image's axis order, [row0, col0, row1, col1];
     # a YOLO team hands [x1, y1, x2, y2]. On frames 40 px wide and 20 px high the polyp
     # at rows 2-8, columns 25-35 is [2, 25, 8, 35]; given as [25, 2, 35, 8] it reaches
     # row 35, past the 20 rows, and overlaps nothing (IoU 0): sensitivity 0, and nothing
     # said. Now the result warns. Found in the detection-pass.
-    from PIL import Image
-
-    def evaluate(box: list[int], out: str):
-        for folder in ("in", "ref", out):
-            (tmp_path / folder).mkdir(exist_ok=True)
-        rows = []
-        for i, cid in enumerate(("c0", "c1")):
-            Image.new("L", (40, 20)).save(tmp_path / "in" / f"{cid}.png")
-            (tmp_path / "ref" / f"{cid}.json").write_text(json.dumps({"boxes": [[2, 25, 8, 35]]}))
-            (tmp_path / out / f"{cid}.json").write_text(json.dumps(
-                {"detections": [{"box": box, "score": 0.9}]}))
-            rows.append({"case_id": cid, "patient_id": f"p{i}", "input": f"in/{cid}.png",
-                         "reference": f"ref/{cid}.json"})
-        pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
-        (tmp_path / "protocol.toml").write_text(PROTOCOL)
-        return medeval.evaluate(tmp_path / "protocol.toml", tmp_path / out)
-
-    result = evaluate([25, 2, 35, 8], "xy")
+    result = evaluate_on_frames(tmp_path, [2, 25, 8, 35], [25, 2, 35, 8], "xy")
     assert result.metric("froc_sensitivity@0.5").estimate.value == 0.0
     assert ("all cases: the detection boxes of 2 case(s) reach past their frame's bottom or "
             "right edge read as [row0, col0, row1, col1] (e.g. case c0: [25, 2, 35, 8] on a "
             "frame 40 px wide, 20 px high), while every box lies inside its frame read as "
             "[x1, y1, x2, y2]: were (x, y) corners given?") in " ".join(result.warnings)
-    result = evaluate([2, 25, 8, 35], "rc")
+    result = evaluate_on_frames(tmp_path, [2, 25, 8, 35], [2, 25, 8, 35], "rc")
     assert result.metric("froc_sensitivity@0.5").estimate.value == 1.0
     assert not any("row0" in w for w in result.warnings)
 
@@ -442,20 +445,6 @@ def test_boxes_and_reference_both_given_column_first_are_not_warned_of(tmp_path)
     # (swapping both boxes' axes changes no overlap), sensitivity 1. The result warned
     # "were (x, y) corners given? ... scored as given", which casts doubt on figures that
     # are right. Found in the review of the detection-pass.
-    from PIL import Image
-
-    for folder in ("in", "ref", "pred"):
-        (tmp_path / folder).mkdir()
-    rows = []
-    for i, cid in enumerate(("c0", "c1")):
-        Image.new("L", (40, 20)).save(tmp_path / "in" / f"{cid}.png")
-        (tmp_path / "ref" / f"{cid}.json").write_text(json.dumps({"boxes": [[25, 2, 35, 8]]}))
-        (tmp_path / "pred" / f"{cid}.json").write_text(json.dumps(
-            {"detections": [{"box": [25, 2, 35, 8], "score": 0.9}]}))
-        rows.append({"case_id": cid, "patient_id": f"p{i}", "input": f"in/{cid}.png",
-                     "reference": f"ref/{cid}.json"})
-    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
-    (tmp_path / "protocol.toml").write_text(PROTOCOL)
-    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    result = evaluate_on_frames(tmp_path, [25, 2, 35, 8], [25, 2, 35, 8], "pred")
     assert result.metric("froc_sensitivity@0.5").estimate.value == 1.0
     assert not any("row0" in w for w in result.warnings), result.warnings

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from .._csv_width import read_csv_rows
 from ..errors import InvalidInputError
@@ -247,8 +249,9 @@ def read_design(table: Any, *, func: str = "mrmc") -> Design:
 def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
                   readers: tuple[Hashable, ...], cases: tuple[Hashable, ...]) -> list[str]:
     """Why a design is not factorial, where the pattern of the readings shows it:
-    labels that differ only in letter case or Unicode form, a split-plot design (each
-    reader reads some of the cases, the same ones in every treatment), or treatments
+    labels that differ only in letter case or Unicode form, a split-plot design (groups
+    of readers sharing no case, each group reading its cases in every treatment; the
+    readings missing within the groups named apart), or treatments
     that hold different cases (every reader misses the same cases in a treatment)."""
     hints = []
     for kind, labels in (("readers", readers), ("treatments", treatments),
@@ -264,19 +267,30 @@ def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
             hints.append(
                 f"{kind} {_listing(twins)} differ only in letter case or Unicode form "
                 "(NFC/NFD); if they are one, write them one way")
-    same_in_treatments = (present == present[:1]).all()
-    blocks = np.unique(present[0], axis=0)  # the distinct sets of cases the readers read
-    overlap = blocks.astype(np.int64) @ blocks.T.astype(np.int64)
-    if same_in_treatments and len(blocks) > 1 and not (overlap - np.diag(
-            np.diag(overlap))).any():
+    # readers joined when they share a case (in any treatment): groups of readers with
+    # no case in common are a split-plot design, also where a reader skipped some of his
+    # group's cases (those readings are named beside it)
+    read: NDArray[np.bool_] = np.asarray(present.any(axis=0))
+    n_groups, group_of = connected_components(
+        csr_matrix(read.astype(np.int64) @ read.T.astype(np.int64)), directed=False)
+    if n_groups > 1 and all(present[:, group_of == g].any(axis=(1, 2)).all()
+                            for g in range(n_groups)):  # each group read every treatment
+        group_cases = np.array([read[group_of == g].any(axis=0) for g in range(n_groups)])
+        gaps = [(t, r, c) for t, r, c in zip(*np.nonzero(~present))
+                if group_cases[group_of[r], c]]
         groups = _listing([
-            ", ".join(repr(readers[r]) for r in np.flatnonzero((present[0] == row).all(axis=1)))
-            + f" read {int(row.sum())} cases" for row in blocks][::-1])
+            ", ".join(repr(readers[r]) for r in np.flatnonzero(group_of == g))
+            + f" read {int(group_cases[g].sum())} cases" for g in range(n_groups)])
+        same = "" if gaps else ", the same ones in every treatment"
         hints.append(
-            "the readers fall into groups that each read their own cases, the same ones in "
-            f"every treatment ({groups}): a split-plot design, which this analysis does not "
+            f"the readers fall into groups that each read their own cases{same} "
+            f"({groups}): a split-plot design, which this analysis does not "
             "support (Obuchowski & Rockette's factorial design only); analyse each group "
-            "of readers with its own cases separately")
+            "of readers with its own cases separately"
+            + (f"; within the groups {len(gaps)} reading(s) are missing too: "
+               + _listing([_cell(int(np.ravel_multi_index(g, present.shape)), present.shape,
+                                 treatments, readers, cases) for g in gaps])
+               if gaps else ""))
     elif (present == present[:, :1]).all():  # every reader misses the same cases
         only = [f"case {cases[c]!r} read in "
                 f"{' and '.join(repr(treatments[t]) for t in np.flatnonzero(col))} only"

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from ..result import Result, write_result
 from ..stats.intervals import PROPORTION_METHODS
-from ._usage import UsageError
+from ._usage import UsageError, names_a_folder
 from .summary import all_failed, summary
 
 __all__ = ["add"]
@@ -41,7 +41,8 @@ def add(commands: Any) -> None:
     evaluate.add_argument("--reference", type=Path, metavar="REF.csv")
     evaluate.add_argument("--predictions", type=Path, metavar="PRED.csv|DIR")
     evaluate.add_argument("--threshold", type=float)
-    evaluate.add_argument("--out", required=True, type=Path, metavar="RESULT.json|DIR")
+    # as typed: without a protocol, "out/" names a folder, where the result file goes
+    evaluate.add_argument("--out", required=True, metavar="RESULT.json|DIR")
     evaluate.add_argument("--workers", type=int, default=None, metavar="N",
                           help="processes scoring the cases (default: every core)")
     _add_options(evaluate)
@@ -86,21 +87,22 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    target = Path(args.out)
     if args.protocol is not None:
         from ..evaluation import evaluate
         from ..protocol import load_protocol
         from ..tasks.registry import task_class
 
         protocol = load_protocol(args.protocol)
-        _out_checked(args.out / "result.json")
-        _out_not_running(args.out)
+        _out_checked(target / "result.json")
+        _out_not_running(target)
         # a reader study's protocol names its readings: it needs no predictions
         if args.predictions is None and not task_class(
                 protocol.task.type).predictions_in_protocol:
             raise UsageError("evaluate PROTOCOL.toml needs --predictions DIR")
         result = evaluate(protocol, args.predictions, workers=args.workers,
                           progress=True)
-        return _written(result, args.out / "result.json", out)
+        return _written(result, target / "result.json", out)
     missing = [flag for flag, value in (("--reference", args.reference),
                                         ("--predictions", args.predictions),
                                         ("--threshold", args.threshold)) if value is None]
@@ -108,8 +110,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"evaluate without a protocol needs {', '.join(missing)}")
     from ..classification_tables import evaluate_classification
 
-    _out_checked(args.out)
-    _out_not_running(args.out.parent)  # a run's folder: its result.json would replace this
+    _out_checked(target, as_folder=names_a_folder(args.out))
+    _out_not_running(target.parent)  # a run's folder: its result.json would replace this
 
     result = evaluate_classification(
         args.reference, args.predictions, threshold=args.threshold,
@@ -121,7 +123,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         bootstrap_method=args.bootstrap_method, n_resamples=args.n_resamples,
         seed=args.seed,
     )
-    return _written(result, args.out, out)
+    return _written(result, target, out)
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -152,13 +154,14 @@ def _run_notes(run_dir: Path) -> list[str]:
     return runner_notes(data) if isinstance(data, dict) else []
 
 
-def _out_checked(target: Path) -> None:
+def _out_checked(target: Path, *, as_folder: bool = False) -> None:
     """Refuse, before evaluating, a ``--out`` no result can be written to: a folder
-    where the result file goes, or a file where a folder above it should be (an
-    evaluation of many cases would end in the error)."""
-    if target.is_dir():
-        raise UsageError(f"--out {target}: a folder; give the result file's name "
-                         "(RESULT.json), or a protocol and a folder")
+    where the result file goes (``as_folder``: named as one, ``out/``, which need not exist),
+    or a file where a folder above it should be (an evaluation of many cases would end in
+    the error)."""
+    if target.is_dir() or as_folder:
+        raise UsageError(f"--out {target}{'/' if as_folder else ''}: a folder; give the "
+                         "result file's name (RESULT.json), or a protocol and a folder")
     for folder in target.parents:
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..result import verify_result
-from ._usage import UsageError
+from ._usage import UsageError, file_to_write
 
 if TYPE_CHECKING:
     from ..report import Verification
@@ -26,11 +26,11 @@ def add(commands: Any) -> None:
         "extra).",
     )
     report.add_argument("result", type=Path, metavar="RESULT.json")
-    report.add_argument("--out", required=True, type=Path, metavar="CERT.pdf")
+    report.add_argument("--out", required=True, type=file_to_write, metavar="CERT.pdf")
     report.add_argument("--lang", choices=("ko+en", "ko", "en"), default="ko+en")
     report.add_argument("--info", type=Path, metavar="INFO.toml",
                         help="report number, signatories, accreditation ... (see docs)")
-    report.add_argument("--html", type=Path, metavar="OUT.html")
+    report.add_argument("--html", type=file_to_write, metavar="OUT.html")
     report.add_argument("--pdfa", action="store_true", help="PDF/A-3b (needs pikepdf)")
     report.add_argument("--sign", type=Path, metavar="KEY.pem", help="sign with this key")
     report.add_argument("--cert", type=Path, metavar="CERT.pem", help="the signer's certificate")

@@ -441,6 +441,36 @@ def test_a_certificate_named_with_250_characters_is_issued(study, tmp_path, caps
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([pdf.name, reg.name])
 
 
+def test_an_amendment_records_the_test_and_customer_its_certificate_prints(
+        study, tmp_path, capsys):
+    # Found in the lifecycle-pass: an amendment issued with the result of a run under
+    # another protocol id (the test done again) was recorded with the replaced report's
+    # test id and customer, while its certificate printed the new result's: the registry
+    # and the page named another test than the PDF. The result's now, as for an issue.
+    from medeval.result import read_result
+
+    first = read_result(study["result"])
+    again = replace(first, protocol=replace(
+        first.protocol, id="KTL-2026-0002",
+        customer=replace(first.protocol.customer, name="다른 의뢰자 (Other Co.)")))
+    second = write_result(again, tmp_path / "again" / "result.json")
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    assert _run(capsys, "issue", str(study["result"]), "--render", str(tmp_path / "a.pdf"),
+                "--info", str(study["info"]), "--registry", reg)[0] == 0
+    amended = tmp_path / "b.pdf"
+    code, _, err = _run(capsys, "amend", "LAB-AI-2026-0001", str(second), "--render",
+                        str(amended), "--info", str(study["info"]), "--reason",
+                        "시험 재수행", "--registry", reg)
+    assert code == 0, err
+    page = " ".join(_first_page(amended).split())
+    assert "KTL-2026-0002" in page and "다른 의뢰자 (Other Co.)" in page
+    with Registry.open(reg) as registry:
+        assert [(r.number, r.test_id, r.customer) for r in registry.list()] == [
+            ("LAB-AI-2026-0001", "KTL-2026-0001", "Example Medical AI Co., Ltd."),
+            ("LAB-AI-2026-0002", "KTL-2026-0002", "다른 의뢰자 (Other Co.)")]
+
+
 def test_a_certificate_placed_meanwhile_under_the_same_name_is_not_overwritten(
         study, tmp_path, capsys):
     # Found in the lifecycle-pass: two testers issuing to one --render file at once were

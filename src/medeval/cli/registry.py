@@ -141,7 +141,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
     if (args.pdf is None) == (args.render is None):
         raise UsageError("registry: give CERT.pdf (rendered with its number) or --render "
                          "CERT.pdf (rendered here with the number drawn), one of the two")
-    fingerprint, info, fields = _prepare(args, amends=amends, rendering=args.render is not None)
+    fingerprint, info, fields = _prepare(args, rendering=args.render is not None)
     with _open(args) as registry:
         if amends is not None:  # as the registry writes it: ktl-ai-2026-0001 is KTL-AI-...
             amends = registry.numbering.spelled(amends)
@@ -193,7 +193,7 @@ def issue_report(args: argparse.Namespace, out: TextIO,
     ``args`` holds ``result``, ``out``, ``info`` and ``registry`` as ``medeval report``
     parses them.
     """
-    fingerprint, info, fields = _prepare(args, amends=None, rendering=True)
+    fingerprint, info, fields = _prepare(args, rendering=True)
     _require_people(args, fields, None)
     with _open(args) as registry:
         record, printed = _issue_made(registry, args, fingerprint, info, fields, None,
@@ -202,7 +202,7 @@ def issue_report(args: argparse.Namespace, out: TextIO,
     return printed
 
 
-def _prepare(args: argparse.Namespace, *, amends: str | None,
+def _prepare(args: argparse.Namespace, *,
              rendering: bool) -> tuple[str, ReportInfo, dict[str, Any]]:
     """The result's fingerprint (checked), the report info, and the record's fields from
     the options, else the info, else the result."""
@@ -232,9 +232,11 @@ def _prepare(args: argparse.Namespace, *, amends: str | None,
         # a certificate rendered beforehand without one prints the day the run finished
         "issue_date": given["issue_date"] or info.issue_date or (
             None if rendering else date_text(result.context.finished) or None)}
-    if amends is None:
-        fields["customer"] = fields["customer"] or result.protocol.customer.name
-        fields["test_id"] = fields["test_id"] or result.protocol.id
+    # an amendment's too: the result's, as the certificate prints them (the replaced
+    # report's were kept, so an amendment with a result of protocol KTL-BUS-0004 was
+    # recorded as KTL-BUS-0002, its certificate printing 0004: found in the lifecycle-pass)
+    fields["customer"] = fields["customer"] or result.protocol.customer.name
+    fields["test_id"] = fields["test_id"] or result.protocol.id
     _check_issue_date(fields["issue_date"], result.context.finished)
     return fingerprint, info, fields
 

@@ -585,7 +585,7 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
         f"{name}: its bytes differ from the certificate rendered from the result at byte "
         f"{offset}{_object_at(payload, fresh, offset)} (sizes {len(original)} and "
         f"{len(fresh)}): the PDF was altered, or rendered by another version of "
-        "medeval/reportlab/pypdf"]
+        "medeval/reportlab/pypdf/matplotlib"]
     return problems + _changed_lines(data, info, record, payload, name, result_json, fresh)
 
 

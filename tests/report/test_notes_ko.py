@@ -392,6 +392,11 @@ def _reader_study_notes() -> list[str]:
     for readers, truths in ((["r1", "r2"], [1, 1, 1, 1]), (["r1"], [1, 0, 1, 0, 1, 0, 0, 1]),
                             (["r1", "r2"], [1, 0, 1, 1, 1])):
         out += _texts(study.aggregate(rows(readers, truths), clusters=None))
+    # a reader rating every case alike in the test treatment
+    constant = rows(["r1", "r2"], [1, 0, 1, 0, 1, 0, 0, 1])
+    for row in constant:
+        row.values[f"{test}:r2"] = 3.0
+    out += _texts(study.aggregate(constant, clusters=None))
     # cases sharing a patient (8 cases of 4 patients)
     truths = [1, 0, 1, 0, 1, 0, 0, 1]
     out += _texts(study.aggregate(rows(["r1", "r2"], truths),
@@ -490,6 +495,15 @@ def test_korean_wordings_by_hand() -> None:
         "실패 증례를 최악의 결과로 계산: auc_difference: 판독자가 한 명뿐입니다: RRRC 신뢰구간에는 "
         "판독자가 여러 명 필요하므로 정의되지 않습니다. 고정 판독자(FRRC) 신뢰구간은 "
         "[-0.1234, 0.05]입니다")
+    assert warning_ko("dense=yes: reader(s) '003' (50), 'R7' (3) gave every case the same "
+                      "rating in the reference treatment: the AUC of such a reading is 0.5 by "
+                      "definition (every pair a tie, counted one half), not a measure of what "
+                      "the reader can tell, and it counts in the reader average: check these "
+                      "readings") == (
+        "dense=yes: 대조 조건에서 모든 증례에 같은 점수를 준 판독자가 있습니다: '003' (50), "
+        "'R7' (3). 이러한 판독의 AUC는 정의상 0.5이며 (모든 쌍이 동점이어서 각각 1/2로 셈) "
+        "판독자의 판별 능력을 나타내지 않지만 판독자 평균에 포함됩니다. 판독 기록을 "
+        "확인하십시오")
     assert warning_ko("all cases: patient ids that differ only in letter case are counted "
                       "as different patients: 'P-1' and 'p-1'; if they are one patient, "
                       "write the id one way in the manifest") == (

@@ -667,6 +667,29 @@ def test_cases_sharing_a_patient_are_warned(study, tmp_path):
     assert result.metric("auc_difference").estimate == alone.metric("auc_difference").estimate
 
 
+def test_a_reader_rating_every_case_alike_is_warned(study, tmp_path):
+    # Found in the reader-pass: reader R3 rating every case 50 without AI (an export that
+    # filled the column, or a reader who did not rate) has AUC 1/2 (scikit-learn's for a
+    # constant score), which pulls the reference average down by (AUC - 1/2)/4, and
+    # nothing said so. Now a warning per treatment names the reader and the rating.
+    manifest, readings = study
+    constant = (readings["reader"] == "R3") & (readings["treatment"] == "without AI")
+    result = evaluate(write_study(tmp_path / "a", manifest,
+                                  readings.assign(rating=readings["rating"].where(~constant, 50)),
+                                  subgroups=""))
+    table = ReaderStudyTable.from_tables(result.tables)
+    truth = (manifest["reference"] == "malignant").astype(int)
+    assert roc_auc_score(truth, np.full(len(truth), 50)) == 0.5
+    assert [r.reference for r in table.readers if r.reader == "R3"] == [0.5]
+    assert [w for w in result.warnings if "same rating" in w] == [
+        "all cases: reader(s) 'R3' (50) gave every case the same rating in the reference "
+        "treatment: the AUC of such a reading is 0.5 by definition (every pair a tie, "
+        "counted one half), not a measure of what the reader can tell, and it counts in the "
+        "reader average: check these readings"]
+    alone = evaluate(write_study(tmp_path / "b", manifest, readings, subgroups=""))
+    assert not [w for w in alone.warnings if "same rating" in w]
+
+
 def test_the_cases_sharing_a_patient_are_counted_in_full(study, tmp_path):
     # Patient A has three cases, B two, every other patient one: five cases share a
     # patient (counted by hand), not 3 (cases less patients), and n - 3 patients.

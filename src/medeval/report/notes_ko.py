@@ -316,6 +316,14 @@ NOTES: tuple[Note, ...] = (
          "분석은 증례를 서로 독립으로 다루므로, 한 환자의 증례들이 서로 비슷하면 신뢰구간이 "
          "지나치게 좁습니다 (군집 분석은 구현되지 않았습니다. 환자당 증례를 하나만 두면 이 "
          "문제가 없습니다)"),
+    Note(r"reader\(s\) (?P<readers>.+) gave every case the same rating in the "
+         r"(?P<role>test|reference) treatment: the AUC of such a reading is 0\.5 by "
+         r"definition \(every pair a tie, counted one half\), not a measure of what the "
+         r"reader can tell, and it counts in the reader average: check these readings",
+         "{role} 조건에서 모든 증례에 같은 점수를 준 판독자가 있습니다: {readers}. 이러한 "
+         "판독의 AUC는 정의상 0.5이며 (모든 쌍이 동점이어서 각각 1/2로 셈) 판독자의 판별 "
+         "능력을 나타내지 않지만 판독자 평균에 포함됩니다. 판독 기록을 확인하십시오",
+         {"role": _one_of({"test": "시험", "reference": "대조"})}),
     Note(r"the table has no rows", "판독 표에 행이 없습니다"),
     Note(r"every case has truth (?P<kind>.+?); the AUC needs cases of both classes",
          "모든 증례의 참값이 {kind}입니다. AUC에는 두 부류의 증례가 모두 필요합니다",

@@ -338,7 +338,7 @@ class ReaderStudy(TaskType):
                         in zip(("auc_difference", "test_auc", "reference_auc"),
                                ("mrmc_auc_difference", "mrmc_reader_averaged_auc",
                                 "mrmc_reader_averaged_auc"), estimates))
-        warnings: tuple[str, ...] = ()
+        warnings: tuple[str, ...] = self._constant_readings(table)
         if clusters is not None and several_per_patient(list(clusters)):
             counts = Counter(clusters)
             shared = sum(n for n in counts.values() if n > 1)  # cases not alone
@@ -351,6 +351,26 @@ class ReaderStudy(TaskType):
         # reader gives it no test (its figures then undefined, as above)
         return Aggregate(metrics, {"reader_study": self._table(analysis, self.spec.scope)},
                          warnings)
+
+    def _constant_readings(self, table: pd.DataFrame) -> tuple[str, ...]:
+        """A warning per treatment in which a reader gave every case one rating: that
+        reading's AUC is 1/2 by definition (every pair a tie), whatever the reader can
+        tell, and it counts in the reader average (an export that filled a column, or
+        a reader who did not rate, as often as a reader who could not tell)."""
+        out = []
+        for role, treatment in zip(("test", "reference"), self.treatments):
+            ratings = table[table["treatment"] == treatment].groupby("reader")["rating"]
+            spread = ratings.agg(["min", "max"])
+            alike = spread[spread["min"] == spread["max"]]
+            if len(alike):
+                readers = ", ".join(f"{reader!r} ({value:g})"
+                                    for reader, value in alike["min"].items())
+                out.append(
+                    f"reader(s) {readers} gave every case the same rating in the {role} "
+                    "treatment: the AUC of such a reading is 0.5 by definition (every "
+                    "pair a tie, counted one half), not a measure of what the reader can "
+                    "tell, and it counts in the reader average: check these readings")
+        return tuple(out)
 
     def _without_readers(self, fixed: Estimate) -> Estimate:
         """A one-reader study's figure under a declared RRRC or RRFC analysis: the point

@@ -40,8 +40,8 @@ def test_a_ppv_or_f1_of_one_class_is_said_to_be_not_reported(tmp_path: Path, met
 
 
 def test_a_sensitivity_of_a_class_not_declared_names_the_labels(tmp_path: Path) -> None:
-    with pytest.raises(ProtocolError, match=r"'G4' is not among task.labels: each class's "
-                       r"sensitivity is sensitivity@ and the label"):
+    with pytest.raises(ProtocolError, match=r"'G4' names no class of task.labels: each "
+                       r"class's sensitivity is sensitivity@ and the label"):
         load_protocol(_multiclass(tmp_path, "sensitivity@G4"))
 
 
@@ -92,4 +92,40 @@ def test_the_referable_split_is_named_by_its_first_class(tmp_path: Path) -> None
                                  'kappa_weights = "none"\nreferable_from = "G2"'),
                     encoding="utf-8")
     with pytest.raises(ProtocolError, match=r"did you mean 'referable_sensitivity@G2'\?"):
+        load_protocol(path)
+
+
+def test_labels_written_as_floats_name_the_figures_as_the_task_does(tmp_path: Path) -> None:
+    # Found in the review of the grading pass: labels = [0.0, 1.0, 2.0] (a scale written
+    # from a pandas float column) are the classes 0, 1, 2, and the task names their
+    # figures sensitivity@1, referable_sensitivity@1, accuracy_within@1; the protocol
+    # check took the labels as written and refused sensitivity@1 ("'1' is not among
+    # task.labels") while passing sensitivity@1.0, which the result never holds (its
+    # verdict INCONCLUSIVE, "the result has no metric"). By hand: references 0 1 2 1 2,
+    # answers 0 1 2 0 0: class 1 is answered right once of twice (1/2); referable from 1
+    # (1 and 2) answered 1 or 2 in 2 of 4; within one class: 0/0 1/1 2/2 1/0 right, 2/0
+    # not (4/5).
+    path = _multiclass(tmp_path, "sensitivity@1")
+    text = path.read_text(encoding="utf-8").replace(
+        'labels = ["G1", "G2", "G3"]',
+        "labels = [0.0, 1.0, 2.0]\nreferable_from = 1.0\nwithin_classes = 1.0")
+    for metric in ("referable_sensitivity@1", "accuracy_within@1"):
+        text += f'\n[[criteria]]\nmetric = "{metric}"\ngoal = 0.1\nsource = "test"\n'
+    path.write_text(text, encoding="utf-8")
+    folder = path.parent
+    rows = ["case_id,patient_id,input,reference"]
+    (folder / "mine").mkdir()
+    for i, (truth, answer) in enumerate(zip([0, 1, 2, 1, 2], [0, 1, 2, 0, 0])):
+        rows.append(f"m{i},p{i},inputs/BR-00{i + 1}.json,{truth}")
+        (folder / "mine" / f"m{i}.json").write_text(f'{{"label": {answer}}}')
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = medeval.evaluate(path, folder / "mine")
+    assert [v.metric for v in result.verdicts] == [
+        "sensitivity@1", "referable_sensitivity@1", "accuracy_within@1"]
+    assert all("has no metric" not in v.reason for v in result.verdicts)
+    assert [(result.metric(v.metric).estimate.numerator, result.metric(v.metric).estimate.n)
+            for v in result.verdicts] == [(1, 2), (2, 4), (4, 5)]
+    path.write_text(text.replace('"sensitivity@1"', '"sensitivity@1.0"'), encoding="utf-8")
+    with pytest.raises(ProtocolError, match=r"'sensitivity@1.0' is not reported .*\('1.0' "
+                       r"names no class of task.labels.*a label written 1.0 is 1"):
         load_protocol(path)

@@ -16,8 +16,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from pydantic import ValidationError
+
 from .definitions import DEFINITIONS
-from .protocol_sections import TASK_METRICS, Protocol, ReaderStudyTask, SegmentationTask
+from .protocol_sections import (
+    TASK_METRICS,
+    MulticlassClassificationTask,
+    Protocol,
+    ReaderStudyTask,
+    SegmentationTask,
+)
 from .tasks._json_numbers import is_number
 
 __all__ = [
@@ -169,17 +177,8 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
         reported = {f"label{label}:{name}": definition for label in labels
                     for name, definition in reported.items()}
     if reported is not None and task_type == "multiclass-classification" and isinstance(
-            task, Mapping) and isinstance(labels, list):  # each class's, by its label in NFC
-        reported = {**reported, **{f"sensitivity@{unicodedata.normalize('NFC', str(label))}":
-                                   "sensitivity" for label in labels}}
-        first = task.get("referable_from")
-        if first is not None:  # the split named by its first referable class
-            first = unicodedata.normalize("NFC", str(first))
-            reported.update({f"referable_sensitivity@{first}": "sensitivity",
-                             f"referable_specificity@{first}": "specificity"})
-        within = task.get("within_classes")
-        if isinstance(within, int) and not isinstance(within, bool):
-            reported[f"accuracy_within@{within}"] = "accuracy_within"
+            task, Mapping) and isinstance(labels, list):
+        reported = {**reported, **_multiclass_figures(task)}
     criteria = data.get("criteria")
     if not isinstance(criteria, list):
         return []
@@ -361,6 +360,35 @@ def _other_variant(metric: str, task: Any) -> str:
             f"nsd_variant = {found[1]!r} in [task] for nsd@{found[1]})")
 
 
+def _multiclass_figures(task: Mapping[str, Any]) -> dict[str, str]:
+    """The figures a multi-class task names after its labels (each class's sensitivity,
+    the referable split, the accuracy within n classes), named as the task names them:
+    from the section as validated, where a label, ``referable_from`` or ``within_classes``
+    written ``1.0`` is ``1``, each label in NFC; from the section as written where it does
+    not validate (its problem is the schema's).
+
+    >>> sorted(_multiclass_figures({"type": "multiclass-classification", "labels": [0.0, 1.0,
+    ...                             2.0], "referable_from": 1.0, "within_classes": 1.0}))[:3]
+    ['accuracy_within@1', 'referable_sensitivity@1', 'referable_specificity@1']
+    """
+    try:
+        spec: Any = MulticlassClassificationTask.model_validate(dict(task))
+    except ValidationError:
+        spec = None
+    labels = spec.labels if spec is not None else task.get("labels", [])
+    first = spec.referable_from if spec is not None else task.get("referable_from")
+    within = spec.within_classes if spec is not None else None
+    named = {f"sensitivity@{unicodedata.normalize('NFC', str(label))}": "sensitivity"
+             for label in labels}
+    if first is not None:  # the split named by its first referable class
+        first = unicodedata.normalize("NFC", str(first))
+        named.update({f"referable_sensitivity@{first}": "sensitivity",
+                      f"referable_specificity@{first}": "specificity"})
+    if within is not None:
+        named[f"accuracy_within@{within}"] = "accuracy_within"
+    return named
+
+
 def _multiclass_hint(metric: str, task_type: Any) -> str:
     """A hint where a multi-class criterion names a figure of one class the task does not
     report (``ppv@G2``; ``sensitivity@G4`` of a class not among the labels), whose
@@ -370,7 +398,7 @@ def _multiclass_hint(metric: str, task_type: Any) -> str:
     >>> _multiclass_hint("ppv@2", "multiclass-classification")[:58]
     ' (the task reports PPV and F1 averaged over the classes on'
     >>> _multiclass_hint("sensitivity@G4", "multiclass-classification")[:60]
-    " ('G4' is not among task.labels: each class's sensitivity is"
+    " ('G4' names no class of task.labels: each class's sensitivi"
     >>> _multiclass_hint("cohen_kappa@quadratic", "multiclass-classification")[:52]
     " (the kappa is named 'cohen_kappa' whatever its weig"
     >>> _multiclass_hint("sensitivity@macro ", "multiclass-classification")
@@ -388,8 +416,9 @@ def _multiclass_hint(metric: str, task_type: Any) -> str:
     if not suffix or difflib.get_close_matches(suffix.casefold(), averages, cutoff=0.6):
         return ""
     if name.casefold() in ("sensitivity", "recall"):
-        return (f" ({suffix!r} is not among task.labels: each class's sensitivity is "
-                "sensitivity@ and the label as the protocol writes it)")
+        return (f" ({suffix!r} names no class of task.labels: each class's sensitivity "
+                "is sensitivity@ and the label as the task names it, listed below; a label "
+                "written 1.0 is 1)")
     if name.casefold() in ("specificity", "ppv", "npv", "f1", "precision"):
         return (" (the task reports PPV and F1 averaged over the classes only, macro, micro "
                 "or weighted; each class's counts are in the result's confusion matrix, and "

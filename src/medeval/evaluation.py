@@ -32,11 +32,12 @@ import platform
 import time
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
+from typing import get_args
 
 from ._evaluation_warnings import (
     _case_ids_alike,
@@ -53,7 +54,7 @@ from ._gc_thresholds import fewer_collections
 from ._version import __version__
 from .decision import judge, overall
 from .errors import ManifestError, UndefinedMetricWarning
-from .manifest import Manifest, nfc_id
+from .manifest import Manifest, ReferenceKind, nfc_id
 from .prediction_tables import TABLE_COLUMNS, table_predictions
 from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
 from .result import (
@@ -142,13 +143,14 @@ def evaluate(
     manifest_path = protocol.manifest_path()
     with fewer_collections():  # a few lasting objects per case: see _gc_thresholds
         manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
-        fingerprint = manifest.fingerprint(progress=progress)  # validates the manifest first
+        files = manifest.file_digests(progress=progress)  # validates the manifest first
+        fingerprint = manifest.digest(files)  # = manifest.fingerprint()
     expected = (protocol.dataset.fingerprint or "").removeprefix("sha256:")
     if expected and expected != fingerprint:
         raise ProtocolError(
             f"held-out set {manifest_path}: fingerprint {fingerprint} differs from the "
-            f"protocol's {expected}; this is not the registered set"
-        )
+            f"protocol's {expected}; "
+            + _read_as_another_kind(manifest, files, expected, task, protocol.path))
     # Every reference is checked before the algorithm runs. Supplied predictions of a
     # task that reads each reference while scoring it have theirs checked then instead,
     # so that each file is read once; either way every problem is listed at once and
@@ -177,6 +179,23 @@ def evaluate(
     return evaluate_cases(protocol, task, manifest, supplied,
                           fingerprint=fingerprint, inputs=inputs, workers=workers,
                           started=started)
+
+
+def _read_as_another_kind(manifest: Manifest, files: Mapping[str, str], expected: str,
+                          task: TaskType, protocol: Path | None) -> str:
+    """Why the fingerprints differ: the protocol's may be this very set's with its
+    references read as another kind (``medeval manifest fingerprint`` without
+    ``--protocol`` tells a set of per-frame LabelMe files 'file'), else another set."""
+    for kind in get_args(ReferenceKind):
+        other = Manifest(manifest.cases, root=manifest.root, reference_kind=kind,
+                         source=manifest.source)
+        if kind != manifest.reference_kind and other.digest(files) == expected:
+            return (f"it is this set's with its references read as {kind!r}, but task "
+                    f"{task.type!r} reads them as {manifest.reference_kind!r} (a fingerprint "
+                    "made without --protocol tells the kind from the references): give the "
+                    "protocol the fingerprint that medeval manifest fingerprint "
+                    f"{manifest.source} --protocol {protocol or 'PROTOCOL.toml'} prints")
+    return "this is not the registered set"
 
 
 def _supplied(path: Path, task: TaskType, manifest: Manifest

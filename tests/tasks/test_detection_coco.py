@@ -719,3 +719,32 @@ def test_a_labelme_image_path_to_a_file_that_is_no_frame_of_the_set_is_not_cross
     result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
     np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
                                rtol=0, atol=1e-12)
+
+
+def test_a_fingerprint_of_labelme_references_read_as_files_is_said_so(tmp_path, capsys):
+    """A set of per-frame LabelMe files (no '#'): `medeval manifest fingerprint` without
+    --protocol tells its references 'file', and the fingerprint it prints, written into
+    the protocol, was refused by the evaluation as 'this is not the registered set',
+    though it is that set with its references read as another kind than the task reads.
+    Now the refusal says so, and which command prints the task's fingerprint. Found in
+    the review of the detection-pass."""
+    from medeval.cli import main
+
+    write_set(tmp_path, labelme=True, task='categories = ["adenoma", "hyperplastic"]')
+    assert main(["manifest", "fingerprint", str(tmp_path / "manifest.csv")]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert printed.startswith('dataset.fingerprint = "sha256:')
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace(
+        'selection = "all"\n', f'selection = "all"\n{printed.removeprefix("dataset.")}\n'))
+    with pytest.raises(ProtocolError) as caught:
+        medeval.evaluate(protocol, tmp_path / "pred")
+    assert ("it is this set's with its references read as 'file', but task "
+            "'coco-detection' reads them as 'annotations-2d'") in str(caught.value)
+    assert "not the registered set" not in str(caught.value)
+    assert main(["manifest", "fingerprint", str(tmp_path / "manifest.csv"), "--protocol",
+                 str(protocol)]) == 0
+    protocol.write_text(protocol.read_text().replace(
+        printed.removeprefix("dataset."), capsys.readouterr().out.strip().removeprefix(
+            "dataset.")))
+    assert medeval.evaluate(protocol, tmp_path / "pred").flow.scored == 5

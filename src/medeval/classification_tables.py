@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Literal
 
 import numpy as np
@@ -165,11 +165,11 @@ def evaluate_classification(
     patients = _patients(joined, patient_column, case_ids, ref)
     negatives = sorted(set(labels.tolist()) - {str(_label_text(pos_label))})
     protocol = Protocol.model_validate({
-        "test": {"id": "pre-check", "title": f"binary classification of {pred.source}",
+        "test": {"id": "pre-check", "title": f"binary classification of {_name(pred)}",
                  "mode": "pre-check"},
         "laboratory": {"name": NOT_STATED}, "customer": {"name": NOT_STATED},
-        "algorithm": {"name": pred.source, "version": NOT_STATED},
-        "dataset": {"manifest": ref.source, "selection": f"the cases of {ref.source}"},
+        "algorithm": {"name": _name(pred), "version": NOT_STATED},
+        "dataset": {"manifest": _name(ref), "selection": f"the cases of {_name(ref)}"},
         "task": {"type": "binary-classification", "threshold": threshold,
                  "positive_label": _label_text(pos_label),
                  "negative_label": negatives[0] if negatives else _absent_negative(pos_label),
@@ -221,7 +221,16 @@ def _absent_negative(pos_label: Hashable) -> str:
 
 
 def _input(table: CaseTable) -> InputRecord:
-    return InputRecord(table.role, table.source, table.sha256, len(table.frame))
+    return InputRecord(table.role, _name(table), table.sha256, len(table.frame))
+
+
+def _name(table: CaseTable) -> str:
+    """The table as the result names it: its file's name, as a protocol's evaluation
+    names its protocol, manifest and predictions table. The path as typed
+    (``/home/lab/tables/pred.csv``, ``../pred.csv``) would make the fingerprint and the
+    certificate of the same two files depend on the folder and working directory they
+    were evaluated from; messages still name the path as typed."""
+    return PurePath(table.source).name if table.sha256 is not None else table.source
 
 
 def _positive(column: pd.Series, pos_label: Hashable | None, table: CaseTable) -> Hashable:

@@ -460,7 +460,7 @@ def _flow(result: Result) -> Section:
 
 def _definitions(result: Result) -> Section:
     rows = []
-    for metric in ordered_metrics(result.metrics):
+    for metric in ordered_metrics(result.metrics, result):
         definition = DEFINITIONS.get(metric.definition)
         if definition is None:
             rows.append((metric.definition, _metric_name(metric.name, metric.definition,

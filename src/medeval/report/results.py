@@ -82,10 +82,31 @@ MULTICLASS_MATRIX_UNTIL = "0.7.0"
 _NOTHING_DETECTED = ("ecg-beats", "eeg-events", "coco-detection", "detection")
 
 
-def ordered_metrics(metrics: Sequence[MetricRecord]) -> list[MetricRecord]:
-    """Metrics in the order of the definitions (prevalence, sensitivity, ...), not a-z."""
+def ordered_metrics(metrics: Sequence[MetricRecord],
+                    result: Result | None = None) -> list[MetricRecord]:
+    """Metrics in the order of the definitions (prevalence, sensitivity, ...), not a-z.
+    Of a ``result`` made after medeval 0.9.0, a figure of one class (its definition, ``@``
+    and a label of the confusion matrix: a multi-class task's ``sensitivity@G2``) comes
+    in the order of the protocol's labels, before the definition's other figures, not
+    a-z (which put grade 10 before grade 2 and PDR before mild)."""
     order = {key: i for i, key in enumerate(DEFINITIONS)}
-    return sorted(metrics, key=lambda m: (order.get(m.definition, len(order)), m.name))
+    labels: dict[str, int] = {}
+    matrix = result.tables.get("confusion_matrix") if result is not None else None
+    if isinstance(matrix, Mapping) and result is not None and made_after(
+            result, CLASS_ORDER_UNTIL):
+        labels = {str(label): i for i, label in enumerate(matrix.get("labels", ()))}
+
+    def key(m: MetricRecord) -> tuple[int, int, str]:
+        base, at, label = m.name.partition("@")
+        place = labels.get(label, len(labels)) if at and base == m.definition else len(labels)
+        return order.get(m.definition, len(order)), place, m.name
+
+    return sorted(metrics, key=key)
+
+
+#: The last release whose certificates ordered each figure a-z by name within its
+#: definition (no multi-class result of it holds a figure of one class).
+CLASS_ORDER_UNTIL = "0.9.0"
 
 
 def _metric_rows(metrics: Sequence[MetricRecord], result: Result
@@ -93,7 +114,7 @@ def _metric_rows(metrics: Sequence[MetricRecord], result: Result
     return tuple((_metric_name(m.name, m.definition, result=result), _estimate(m), _ci(m),
                   _method(m), _n(m),
                   _known(f"unit.{m.unit}", m.unit))
-                 for m in ordered_metrics(metrics))
+                 for m in ordered_metrics(metrics, result))
 
 
 def _metric_header(level: str) -> tuple[Cell, ...]:

@@ -239,6 +239,34 @@ class TestBadInput:
             mrmc(table[(first == (table["case"] <= 57)) & (first == (table["treatment"] == 1))])
         assert "split-plot" not in str(info.value)
 
+    def test_ids_differing_in_leading_zeros_are_pointed_out(self, vandyke_path, tmp_path):
+        # Found in the reader-pass: treatment 2 exported on another day by a spreadsheet
+        # that read the reader ids '001'..'005' as numbers (1..5): ten readers, each
+        # missing a treatment, and nothing said why. Cases 'C010' and 'C10' likewise;
+        # '10.05' and '10.5' differ in more than zeros (not pointed out).
+        table = pd.read_csv(vandyke_path)
+        second = table["treatment"] == 2
+        padded = table.assign(reader=np.where(second, table["reader"].astype(str),
+                                              table["reader"].map("{:03d}".format)))
+        path = tmp_path / "padded.csv"
+        padded.to_csv(path, index=False)
+        with pytest.raises(InvalidInputError, match="not factorial") as info:
+            mrmc(path)
+        assert ("readers '001' and '1', '002' and '2', '003' and '3', '004' and '4', '005' "
+                "and '5' differ only in leading zeros (a spreadsheet drops them from a "
+                "number); if they are one, write them one way; 1140 reading(s) missing"
+                in str(info.value))
+        cases = table.assign(case=np.where(second & (table["case"] == 10), "C10",
+                                           table["case"].map("C{:03d}".format)))
+        with pytest.raises(InvalidInputError, match=r"cases 'C010' and 'C10' differ only "
+                           r"in leading zeros"):
+            mrmc(cases)
+        decimal = table.assign(case=np.where(second & (table["case"] == 10), "10.5",
+                                             table["case"].map(lambda c: f"10.{c:02d}")))
+        with pytest.raises(InvalidInputError, match="not factorial") as info:
+            mrmc(decimal)
+        assert "leading zeros" not in str(info.value)
+
     def test_treatments_with_different_cases_are_named(self, vandyke_path):
         table = pd.read_csv(vandyke_path)
         with pytest.raises(InvalidInputError, match=(

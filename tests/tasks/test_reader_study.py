@@ -624,6 +624,17 @@ def test_a_split_plot_design_is_refused_as_such(study, tmp_path):
             r"which this analysis does not support")
 
 
+def test_a_reader_whose_zeros_one_export_dropped_is_pointed_out(study, tmp_path):
+    # Found in the reader-pass: reader '005' read both treatments on different days, and
+    # the aided day's export wrote him as 5 (Excel took the id for a number).
+    manifest, readings = study
+    padded = readings.assign(reader=readings["reader"].str.replace("R", "00"))
+    aided = (padded["reader"] == "001") & (padded["treatment"] == "with AI")
+    refused(tmp_path, manifest, padded.assign(reader=padded["reader"].where(~aided, "1")),
+            r"readers '001' and '1' differ only in leading zeros \(a spreadsheet drops "
+            r"them from a number\); if they are one, write them one way")
+
+
 def test_readers_differing_in_letter_case_are_pointed_out(study, tmp_path):
     manifest, readings = study
     one = (readings["reader"] == "R1") & (readings["treatment"] == "with AI")

@@ -267,6 +267,16 @@ def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
             hints.append(
                 f"{kind} {_listing(twins)} differ only in letter case or Unicode form "
                 "(NFC/NFD); if they are one, write them one way")
+        # '005' exported as 5 (a spreadsheet took it for a number and dropped its zeros)
+        unpadded: dict[str, list[str]] = {}
+        for key, group in alike.items():
+            unpadded.setdefault(_LEADING_ZEROS.sub(r"\1", key), []).append(group[0])
+        padded = [" and ".join(map(repr, group)) for group in unpadded.values()
+                  if len(group) > 1]
+        if padded:
+            hints.append(
+                f"{kind} {_listing(padded)} differ only in leading zeros (a spreadsheet "
+                "drops them from a number); if they are one, write them one way")
     # readers joined when they share a case (in any treatment): groups of readers with
     # no case in common are a split-plot design, also where a reader skipped some of his
     # group's cases (those readings are named beside it)
@@ -300,6 +310,11 @@ def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
             "compares the treatments on the same cases (leave out the cases not read in "
             "every treatment, and say so)")
     return hints
+
+
+#: zeros that lead a run of digits (not the last digit of the run): '005' -> '5', 'MG-007'
+#: -> 'MG-7', '0' stays
+_LEADING_ZEROS = re.compile(r"(?<![\d.,])0+(\d)")
 
 
 def _spelled(label: str) -> str:

@@ -748,3 +748,35 @@ def test_a_fingerprint_of_labelme_references_read_as_files_is_said_so(tmp_path, 
         printed.removeprefix("dataset."), capsys.readouterr().out.strip().removeprefix(
             "dataset.")))
     assert medeval.evaluate(protocol, tmp_path / "pred").flow.scored == 5
+
+
+def test_crossed_labelme_references_of_frames_of_one_name_are_refused(tmp_path):
+    """Frames numbered per folder (frames/c1/0001.jpg, frames/c2/0001.jpg) share their
+    file name, and crossed rows of their LabelMe files were scored without a word (each
+    imagePath's file name is the case's frame's): the imagePath is now compared as the
+    path it names. Found in the review of the detection-pass."""
+    predictions = write_set(tmp_path, labelme=True, task='categories = ["adenoma", '
+                            '"hyperplastic"]')
+    manifest = pd.read_csv(tmp_path / "manifest.csv")
+    for case in CASES:
+        (tmp_path / "frames" / case).mkdir()
+        (tmp_path / "frames" / f"{case}.jpg").rename(tmp_path / "frames" / case / "0001.jpg")
+        path = tmp_path / "labels" / f"{case}.json"
+        labelme = json.loads(path.read_text())
+        labelme["imagePath"] = f"../frames/{case}/0001.jpg"
+        path.write_text(json.dumps(labelme))
+    manifest["input"] = [f"frames/{case}/0001.jpg" for case in manifest["case_id"]]
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
+                               rtol=0, atol=1e-12)
+    _, problems = crossed_refusal(tmp_path, predictions)
+    assert problems == (
+        "case c1: its LabelMe file labels/c2.json was drawn on 'frames/c2/0001.jpg' (its "
+        "imagePath '../frames/c2/0001.jpg'), a frame of the set, not on the case's frame "
+        "'frames/c1/0001.jpg': the manifest's rows are crossed, or a frame is misnamed; "
+        "correct the set",
+        "case c2: its LabelMe file labels/c1.json was drawn on 'frames/c1/0001.jpg' (its "
+        "imagePath '../frames/c1/0001.jpg'), a frame of the set, not on the case's frame "
+        "'frames/c2/0001.jpg': the manifest's rows are crossed, or a frame is misnamed; "
+        "correct the set")

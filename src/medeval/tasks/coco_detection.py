@@ -555,20 +555,21 @@ def _frame_problem(case: Case, root: Path, height: int, width: int) -> str | Non
 def _labelme_crossed(case: Case, root: Path, source: str, image_path: str,
                      frames: frozenset[str]) -> str | None:
     """A LabelMe file whose ``imagePath`` (relative to the file, as LabelMe writes it)
-    is a frame of the set (an input of one of its cases, ``frames``) under another file
-    name than the case's own frame (crossed manifest rows): a problem, else None. A path
-    that names no file (the frames moved, a Windows path), a file that is no frame of the
-    set (the original a frame was converted or renamed from) or a frame of the case's
-    file name (a copy beside the JSON) says nothing."""
-    if not (image_path and case.inputs) or _base(image_path) in {
-            _base(name) for name in case.inputs}:
+    is another case's frame (an input of the set, ``frames``, not of this case: crossed
+    manifest rows, frames numbered per patient too): a problem, else None. A path that
+    names no file (the frames moved, a Windows path), a file that is no frame of the set
+    (the original a frame was converted or renamed from, a copy beside the JSON) or the
+    case's own frame says nothing."""
+    if not (image_path and case.inputs):
         return None
     target = Path(source).parent / image_path.replace("\\", "/")
     try:
         drawn_on = target.resolve().relative_to(root.resolve()).as_posix()
     except (OSError, ValueError):
         return None
-    if _frame_key(drawn_on) not in frames or not target.is_file():
+    key = _frame_key(drawn_on)
+    if key not in frames or key in {_frame_key(name) for name in case.inputs} \
+            or not target.is_file():
         return None
     return (f"case {case.case_id}: its LabelMe file {case.reference} was drawn on "
             f"{drawn_on!r} (its imagePath {image_path!r}), a frame of the set, not on the "

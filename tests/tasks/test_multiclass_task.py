@@ -176,6 +176,21 @@ def test_a_grade_written_as_a_float_in_its_file_is_that_grade(tmp_path):
     assert result.metric("accuracy").estimate.value == 0.75
 
 
+def test_a_float_that_is_no_grade_is_named_as_written(tmp_path):
+    # Found in the review of the grading pass: 2043af6 turned every whole float into an
+    # integer before the check, so {"label": 5.0} against grades 0-2 failed as "predicted
+    # label 5", and {"label": 2.0} against G1-G3 as "predicted label 2": numbers the file
+    # does not hold. By hand: 0/0 right, 1/5.0 and G2/2.0 failed (1/3).
+    _write_set(tmp_path, [0, 1, "G2"], [0, 5.0, 2.0])
+    text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]', 'labels = [0, 1, "G2"]')
+    (tmp_path / "protocol.toml").write_text(text)
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert [(c.case_id, c.detail) for c in result.failures.cases] == [
+        ("c01", "case c01: predicted label 5.0 is not one of ['0', '1', 'G2']"),
+        ("c02", "case c02: predicted label 2.0 is not one of ['0', '1', 'G2']")]
+    assert result.metric("accuracy").estimate.value == pytest.approx(1 / 3, abs=1e-12)
+
+
 def test_within_as_many_classes_as_the_scale_is_refused(tmp_path):
     # three labels: every answer lies within 2 classes of every reference
     (tmp_path / "protocol.toml").write_text(PROTOCOL.replace(

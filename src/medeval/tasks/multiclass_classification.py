@@ -150,9 +150,10 @@ class MulticlassClassification(TaskType):
             raise PredictionError(
                 f"case {case.case_id}: no predicted label (an empty cell of the predictions "
                 f"table, or NaN); give the class the algorithm predicts, one of {self.labels}")
-        if isinstance(value, float) and value.is_integer() and str(value) not in self.index:
+        if isinstance(value, float) and value.is_integer() and str(value) not in self.index \
+                and str(int(value)) in self.index:
             value = int(value)  # 2.0 (numpy's float, json.dumps(float(grade))): grade 2, as a
-            # predictions table's 2.0 is read (medeval.prediction_tables)
+            # predictions table's 2.0 is read (medeval.prediction_tables); else as written
         if isinstance(value, bool) or value is None or nfc_id(str(value)) not in self.index:
             spaced = isinstance(value, str) and nfc_id(value.strip()) in self.index
             raise PredictionError(

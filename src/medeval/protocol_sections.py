@@ -166,9 +166,11 @@ class MulticlassClassificationTask(Section):
     def _labels_listed_once(self) -> MulticlassClassificationTask:
         _labels_once("labels", self.labels)
         if self.within_classes is not None and self.within_classes >= len(self.labels) - 1:
-            raise ValueError(f"within_classes: {self.within_classes} classes of {len(self.labels)} "
-                             "labels would count every answer as right; it must be at most "
-                             f"{len(self.labels) - 2}")
+            raise ValueError(f"within_classes: {self.within_classes} with {len(self.labels)} "
+                             "labels would count every answer as right; " + (
+                                 f"it must be at most {len(self.labels) - 2}"
+                                 if len(self.labels) > 2 else "with two labels, leave it out "
+                                 "(the accuracy is the figure)"))
         if self.referable_from is not None:
             forms = [unicodedata.normalize("NFC", str(label)) for label in self.labels]
             given = unicodedata.normalize("NFC", str(self.referable_from))

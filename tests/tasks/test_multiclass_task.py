@@ -191,12 +191,19 @@ def test_a_float_that_is_no_grade_is_named_as_written(tmp_path):
     assert result.metric("accuracy").estimate.value == pytest.approx(1 / 3, abs=1e-12)
 
 
-def test_within_as_many_classes_as_the_scale_is_refused(tmp_path):
-    # three labels: every answer lies within 2 classes of every reference
+@pytest.mark.parametrize(("labels", "within", "message"), [
+    ('["G1", "G2", "G3"]', 2, r"2 with 3 labels would count every answer as right; "
+     r"it must be at most 1"),
+    # two labels (found in the review of the grading pass): it said '1 classes of 2
+    # labels ... it must be at most 0', a value the schema refuses (minimum 1)
+    ('["G1", "G2"]', 1, r"1 with 2 labels would count every answer as right; with "
+     r"two labels, leave it out \(the accuracy is the figure\)"),
+])
+def test_within_as_many_classes_as_the_scale_is_refused(tmp_path, labels, within, message):
+    # k labels: every answer lies within k - 1 classes of every reference
     (tmp_path / "protocol.toml").write_text(PROTOCOL.replace(
-        'kappa_weights = "none"', 'kappa_weights = "none"\nwithin_classes = 2'))
-    with pytest.raises(medeval.MedevalError, match=r"within_classes: 2 classes of 3 labels "
-                       r"would count every answer as right; it must be at most 1"):
+        'labels = ["G1", "G2", "G3"]', f"labels = {labels}\nwithin_classes = {within}"))
+    with pytest.raises(medeval.MedevalError, match=r"within_classes: " + message):
         medeval.load_protocol(tmp_path / "protocol.toml")
 
 

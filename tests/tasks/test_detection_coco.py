@@ -676,6 +676,14 @@ def test_a_detector_run_by_the_runner_equals_pycocotools(tmp_path):
                                rtol=0, atol=1e-12)
 
 
+def drawn_on(root: Path, case: str, image_path: str) -> None:
+    """Set the imagePath of the case's LabelMe file (relative to the file)."""
+    path = root / "labels" / f"{case}.json"
+    labelme = json.loads(path.read_text())
+    labelme["imagePath"] = image_path
+    path.write_text(json.dumps(labelme))
+
+
 def test_crossed_labelme_references_are_refused(tmp_path):
     """Per-frame LabelMe files: c1's row names c2's file and c2's c1's. Each file's
     imagePath (relative to the file, as LabelMe writes it) is the other frame of the set,
@@ -684,10 +692,7 @@ def test_crossed_labelme_references_are_refused(tmp_path):
     predictions = write_set(tmp_path, labelme=True, task='categories = ["adenoma", '
                             '"hyperplastic"]')
     for case in CASES:  # the frame each file was drawn on, as LabelMe writes it
-        path = tmp_path / "labels" / f"{case}.json"
-        labelme = json.loads(path.read_text())
-        labelme["imagePath"] = f"../frames/{case}.jpg"
-        path.write_text(json.dumps(labelme))
+        drawn_on(tmp_path, case, f"../frames/{case}.jpg")
     assert medeval.evaluate(tmp_path / "protocol.toml", predictions).flow.scored == 5
     _, problems = crossed_refusal(tmp_path, predictions)
     assert problems == (
@@ -712,10 +717,7 @@ def test_a_labelme_image_path_to_a_file_that_is_no_frame_of_the_set_is_not_cross
     (tmp_path / "orig").mkdir()
     for case in CASES:
         (tmp_path / "orig" / f"IMG_{case}.jpg").write_bytes(b"\xff\xd8\xff original")
-        path = tmp_path / "labels" / f"{case}.json"
-        labelme = json.loads(path.read_text())
-        labelme["imagePath"] = f"../orig/IMG_{case}.jpg"
-        path.write_text(json.dumps(labelme))
+        drawn_on(tmp_path, case, f"../orig/IMG_{case}.jpg")
     result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
     np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
                                rtol=0, atol=1e-12)
@@ -761,10 +763,7 @@ def test_crossed_labelme_references_of_frames_of_one_name_are_refused(tmp_path):
     for case in CASES:
         (tmp_path / "frames" / case).mkdir()
         (tmp_path / "frames" / f"{case}.jpg").rename(tmp_path / "frames" / case / "0001.jpg")
-        path = tmp_path / "labels" / f"{case}.json"
-        labelme = json.loads(path.read_text())
-        labelme["imagePath"] = f"../frames/{case}/0001.jpg"
-        path.write_text(json.dumps(labelme))
+        drawn_on(tmp_path, case, f"../frames/{case}/0001.jpg")
     manifest["input"] = [f"frames/{case}/0001.jpg" for case in manifest["case_id"]]
     manifest.to_csv(tmp_path / "manifest.csv", index=False)
     result = medeval.evaluate(tmp_path / "protocol.toml", predictions)

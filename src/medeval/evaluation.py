@@ -171,6 +171,10 @@ def evaluate(
     if predictions is None:  # the runner (and the algorithm) at the usual thresholds
         predictions = _run(protocol, manifest, run_dir, progress, fresh)
     supplied, table = _supplied(Path(predictions), task, manifest)
+    if supplied.source == "runner":  # the testing began with the run's first case
+        from .runner.runlog import first_case_start
+
+        started.since(first_case_start(Path(predictions) / "run.jsonl"))
     inputs = (*inputs, *table)
     if supplied.run.get("not_run") and protocol.test.mode == "certificate":
         raise ProtocolError(f"run {predictions}: " + _not_run_text(supplied.run["not_run"])
@@ -242,6 +246,14 @@ class _Clock:
     def __init__(self) -> None:
         self.started = datetime.now(timezone.utc)
         self.counter = time.perf_counter()
+
+    def since(self, began: datetime | None) -> None:
+        """Date the start back to ``began`` where that is earlier: a run of the algorithm
+        that this evaluation scores, resumed after an interruption (the certificate's
+        dates of testing are the UTC days of the run's start and end). ``duration_s``
+        stays the evaluation's own time."""
+        if began is not None and began.tzinfo is not None and began < self.started:
+            self.started = began.astimezone(timezone.utc)
 
     def context(self, run: dict[str, object]) -> Context:
         return Context(

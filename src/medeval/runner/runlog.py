@@ -30,6 +30,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,24 @@ def read_events(path: Path, *, cut_torn_line: bool = False) -> list[dict[str, An
         if isinstance(event, dict):
             events.append(event)
     return events
+
+
+def first_case_start(path: Path) -> datetime | None:
+    """When the run in the log at ``path`` started its first case (its first ``start``
+    event's time), or None: a resumed run's first session, not the session that ended it.
+    A log starts anew with each fresh run (``--fresh`` removes it)."""
+    try:
+        with open(path, "rb") as handle:
+            for line in handle:
+                try:
+                    event = json.loads(line)
+                    if isinstance(event, dict) and event.get("event") == "start":
+                        return datetime.fromisoformat(str(event["time"]))
+                except (ValueError, KeyError):
+                    continue  # a torn last line; a start without a time is no run's
+    except OSError:
+        return None
+    return None
 
 
 def last_ends(events: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:

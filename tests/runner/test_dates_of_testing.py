@@ -1,0 +1,49 @@
+"""A run resumed on a later day: the result's testing starts with the run's first case.
+
+The certificate's dates of testing are the UTC days of the run's start and end
+(docs/certificate.md, ``context.started``). The context took ``started`` from the
+evaluation's own clock, so a run interrupted on one day and resumed (or evaluated) on the
+next printed only the later day, though the algorithm met the held-out set on the first.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from medeval import evaluate
+from medeval.errors import IsolationWarning
+from medeval.runner import run_algorithm
+
+from .conftest import write_protocol
+
+PLUGIN = """
+from pathlib import Path
+
+class Half:
+    def predict(self, case):
+        return int(Path(case.input_path).read_text()) / 10
+"""
+
+
+def test_a_run_begun_days_before_its_evaluation_dates_the_testing_from_its_first_case(
+        tmp_path):
+    protocol = write_protocol(tmp_path, ["c1", "c2", "c3"], PLUGIN, "Half")
+    run = tmp_path / "run"
+    with pytest.warns(IsolationWarning):  # unsandboxed: quick, and no bubblewrap needed
+        run_algorithm(protocol.parent / "manifest.csv",
+                      f"{tmp_path / 'algo' / 'algo.py'}:Half", run, isolation="none",
+                      progress=False)
+    log = run / "run.jsonl"
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    # the run as it would be had its session begun on 1 December (only the day moves)
+    for event in events:
+        if "time" in event:
+            event["time"] = "2026-12-01" + event["time"][10:]
+    log.write_text("".join(json.dumps(e) + "\n" for e in events))
+    first = next(e["time"] for e in events if e.get("event") == "start")
+    result = evaluate(protocol, run)
+    # its first case's start, to the second, in UTC (the runner writes +00:00)
+    assert result.context.started == first[:19] + "+00:00"
+    assert result.context.finished > result.context.started

@@ -129,3 +129,27 @@ def test_labels_written_as_floats_name_the_figures_as_the_task_does(tmp_path: Pa
     with pytest.raises(ProtocolError, match=r"'sensitivity@1.0' is not reported .*\('1.0' "
                        r"names no class of task.labels.*a label written 1.0 is 1"):
         load_protocol(path)
+
+
+@pytest.mark.parametrize(("metric", "extra", "hint"), [
+    # a class of task.labels by another name or letter case: it was told that 'G2'
+    # names no class of task.labels
+    ("recall@G2", "", r"did you mean 'sensitivity@G2'\?"),
+    ("Sensitivity@g2", "", r"did you mean 'sensitivity@G2'\?"),
+    # a figure a [task] setting adds: it was offered 'sensitivity@G3' and 'accuracy',
+    # other figures
+    ("referable_sensitivity@G3", "", r"the task reports it with referable_from = 'G3' in "
+     r"\[task\]"),
+    ("referable_specificity@G3", 'referable_from = "G2"', r"the task reports "
+     r"'referable_specificity@G2', as \[task\]'s referable_from sets it"),
+    ("accuracy_within@1", "", r"the task reports it with within_classes = 1 in \[task\]"),
+])
+def test_a_class_figure_misnamed_is_told_its_name(tmp_path: Path, metric, extra, hint) -> None:
+    # Found in the review of the grading pass
+    path = _multiclass(tmp_path, metric)
+    text = path.read_text(encoding="utf-8").replace('"G3"]', f'"G3"]\n{extra}')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProtocolError, match=hint) as raised:
+        load_protocol(path)
+    assert "names no class" not in str(raised.value) and "did you mean 'accuracy'" not in str(
+        raised.value) and "did you mean 'sensitivity@G3'" not in str(raised.value)

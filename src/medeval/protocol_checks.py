@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -196,7 +196,8 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             scored = (SegmentationTask.model_fields["labels"].default if labels is None
                       else labels) if task_type == "segmentation" else None
             hint = (_unknown_label(metric, scored) or _other_variant(metric, task)
-                    or _multiclass_hint(metric, task_type) or _did_you_mean(metric, reported))
+                    or _multiclass_hint(metric, task_type, reported)
+                    or _did_you_mean(metric, reported))
             problems.append(
                 f"{where}.metric: {metric!r} is not reported by task {task_type!r}{hint}; "
                 "choose one of "
@@ -389,16 +390,25 @@ def _multiclass_figures(task: Mapping[str, Any]) -> dict[str, str]:
     return named
 
 
-def _multiclass_hint(metric: str, task_type: Any) -> str:
+def _multiclass_hint(metric: str, task_type: Any, reported: Collection[str] = ()) -> str:
     """A hint where a multi-class criterion names a figure of one class the task does not
     report (``ppv@G2``; ``sensitivity@G4`` of a class not among the labels), whose
-    nearest spelling, ``ppv@micro``, is the accuracy, or the kappa by its weights
-    (``cohen_kappa@quadratic``), which the task names ``cohen_kappa``.
+    nearest spelling, ``ppv@micro``, is the accuracy; a class's sensitivity by another
+    name or letter case (``recall@G2``, ``Sensitivity@g2``); a figure that a ``[task]``
+    setting adds (``referable_sensitivity@G3`` without or with another
+    ``referable_from``, ``accuracy_within@1`` without ``within_classes``), whose nearest
+    spelling is a class's sensitivity or the accuracy; or the kappa by its weights
+    (``cohen_kappa@quadratic``), which the task names ``cohen_kappa``. ``reported``:
+    the names the task reports.
 
     >>> _multiclass_hint("ppv@2", "multiclass-classification")[:58]
     ' (the task reports PPV and F1 averaged over the classes on'
     >>> _multiclass_hint("sensitivity@G4", "multiclass-classification")[:60]
     " ('G4' names no class of task.labels: each class's sensitivi"
+    >>> _multiclass_hint("recall@g2", "multiclass-classification", ["sensitivity@G2"])[:32]
+    " (did you mean 'sensitivity@G2'?"
+    >>> _multiclass_hint("referable_sensitivity@G3", "multiclass-classification")
+    " (the task reports it with referable_from = 'G3' in [task])"
     >>> _multiclass_hint("cohen_kappa@quadratic", "multiclass-classification")[:52]
     " (the kappa is named 'cohen_kappa' whatever its weig"
     >>> _multiclass_hint("sensitivity@macro ", "multiclass-classification")
@@ -412,10 +422,25 @@ def _multiclass_hint(metric: str, task_type: Any) -> str:
     if name.casefold() == "cohen_kappa" and suffix:
         return (" (the kappa is named 'cohen_kappa' whatever its weights; "
                 f"kappa_weights = {suffix.casefold()!r} in [task] sets them)")
+    if name.casefold() in ("referable_sensitivity", "referable_specificity",
+                           "accuracy_within") and suffix:
+        within = name.casefold() == "accuracy_within"
+        named = sorted(n for n in reported if n.startswith(f"{name.casefold()}@"))
+        if named:
+            return f" (the task reports {named[0]!r}, as [task]'s " + (
+                "within_classes sets it)" if within else "referable_from sets it)")
+        return " (the task reports it with " + (
+            f"within_classes = {suffix.strip()}" if within
+            else f"referable_from = {suffix.strip()!r}") + " in [task])"
     averages = ("macro", "micro", "weighted")  # 'macr' is a misspelt average, not a class
     if not suffix or difflib.get_close_matches(suffix.casefold(), averages, cutoff=0.6):
         return ""
     if name.casefold() in ("sensitivity", "recall"):
+        own = [n for n in reported if n.startswith("sensitivity@")
+               and n.partition("@")[2].casefold() == suffix.strip().casefold()]
+        if own:
+            return (f" (did you mean {own[0]!r}? each class's sensitivity is sensitivity@ "
+                    "and the label as task.labels writes it)")
         return (f" ({suffix!r} names no class of task.labels: each class's sensitivity "
                 "is sensitivity@ and the label as the task names it, listed below; a label "
                 "written 1.0 is 1)")

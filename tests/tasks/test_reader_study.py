@@ -459,6 +459,24 @@ def test_a_truth_that_is_no_truth_is_named(study, tmp_path):
             r"labels 'malignant' and 'benign'; 2 value\(s\) do not: line \d+ \('2'\)")
 
 
+def test_an_empty_truth_is_named_as_empty(study, tmp_path):
+    # Found in the reader-pass: a truth column left blank (a PACS template's, or rows of
+    # one treatment the truth was not copied to) was refused as "must hold 1 ... or 0 ...;
+    # 120 value(s) do not: line 2 (''), ...", not saying the column may be left out.
+    manifest, readings = study
+    truth = mrmc_table(manifest, readings)["truth"].astype(str)
+    aided = (readings["treatment"] == "with AI").to_numpy()
+    first = int(np.flatnonzero(aided)[0]) + 2  # the file's line (header = line 1)
+    refused(tmp_path / "a", manifest, readings.assign(truth=truth.where(~aided, "")),
+            rf"column 'truth' is empty on {aided.sum()} of {len(readings)} line\(s\): "
+            rf"line {first}, line {first + 1}, .*; the column is optional \(the manifest "
+            r"holds each case's truth, which it is checked against\): give 1 or 0 \(or "
+            r"'malignant', 'benign'\) on every line, or leave the column out")
+    # a column without any value is named the same
+    refused(tmp_path / "b", manifest, readings.assign(truth=""),
+            rf"column 'truth' is empty on {len(readings)} of {len(readings)} line\(s\)")
+
+
 def test_ratings_that_are_not_numbers_are_named(study, tmp_path):
     manifest, readings = study
     bad = readings.astype({"rating": object})

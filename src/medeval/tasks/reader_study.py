@@ -142,6 +142,15 @@ def _check_truth(frame: pd.DataFrame, known: pd.Series, *, path: Path,
                       unicodedata.normalize("NFC", labels[1]): 0})
     numbers = pd.to_numeric(given, errors="coerce")
     read = given.map(words).where(given.isin(list(words)), numbers.where(numbers.isin([0, 1])))
+    empty = given == ""
+    if empty.any():  # a template's column left blank, or rows the truth was not copied to
+        where = [f"line {i + 2}" for i in frame.index[empty]]
+        raise InvalidInputError(
+            f"readings {path}: column 'truth' is empty on {int(empty.sum())} of "
+            f"{len(given)} line(s): {_listing(where)}; the column is optional (the "
+            "manifest holds each case's truth, which it is checked against): give 1 or 0"
+            + (f" (or {labels[0]!r}, {labels[1]!r})" if labels is not None else "")
+            + " on every line, or leave the column out")
     odd = read.isna()
     if odd.any():
         where = [f"line {i + 2} ({v!r})" for i, v in zip(frame.index[odd], given[odd])]

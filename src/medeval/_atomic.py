@@ -4,12 +4,14 @@ leaves the earlier file as it was and no part of the new one under its name."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "hidden_prefix", "place_new", "write_named"]
+__all__ = ["atomic_write", "hidden_prefix", "identity", "place", "place_new", "write_named"]
 
 
 def _umask() -> int:
@@ -42,6 +44,45 @@ def place_new(partial: Path, destination: Path) -> None:
         with destination.open("xb"):
             pass
         os.replace(partial, destination)
+
+
+#: What tells one file under a name from another put there later: device, inode, size and
+#: modification time (an inode number alone may be given again once its file is gone).
+Identity = tuple[int, int, int, int]
+
+
+def identity(path: Path) -> Identity | None:
+    """The file under the name ``path`` now (a symbolic link itself, not what it points
+    to), or None where no file has that name (or a folder above it is a file)."""
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def place(partial: Path, destination: Path, *, over: Identity | None) -> None:
+    """Give the finished file ``partial`` the name ``destination``: where no file had that
+    name (``over`` None, as :func:`identity` found it before the file was made), never
+    over one (:func:`place_new`); else over that file only, not over another put there
+    meanwhile (by a second issue to the same name, say): ``FileExistsError``. The look
+    and the rename are one step for every process that places through here (an exclusive
+    ``flock`` on the folder): two issues to one existing name both found it, both
+    replaced it, and the first one's certificate was gone. ``partial`` is removed."""
+    folder = os.open(destination.parent, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        with contextlib.suppress(OSError):  # a file system without locks: still looked at
+            fcntl.flock(folder, fcntl.LOCK_EX)
+        now = identity(destination)
+        if now is None:
+            place_new(partial, destination)
+            partial.unlink(missing_ok=True)  # gone already where there are no hard links
+        elif now == over:
+            os.replace(partial, destination)
+        else:
+            raise FileExistsError(destination)
+    finally:
+        os.close(folder)  # lets go of the lock
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -504,6 +505,48 @@ def test_a_certificate_placed_meanwhile_under_the_same_name_is_not_overwritten(
         f"while it was made (another issue to the same file?), and is kept: this report's "
         f"certificate is {kept}; give it a name of its own")
     assert record.pdf_sha256 == hashlib.sha256(kept.read_bytes()).hexdigest()
+
+
+def test_a_name_in_use_is_replaced_only_by_the_issue_that_found_it(study, tmp_path, capsys):
+    # Found in the review of the lifecycle-pass: two testers issuing to one --render file
+    # that existed already (yesterday's draft) both found it there, both replaced it, and
+    # the first one's issued certificate was gone (two processes, 'issued ...0001' and
+    # '...0002' told; cert.pdf held 0002's PDF, 0001's recorded SHA-256 matched no file).
+    # Here the other issue's certificate is moved in over the draft while this one renders.
+    import argparse
+
+    from medeval.cli.registry import issue_report
+
+    out = tmp_path / "cert.pdf"
+    for name in ("alone", "meanwhile"):
+        reg = tmp_path / f"{name}.sqlite"
+        assert _run(capsys, "init", "--registry", str(reg))[0] == 0
+        out.write_bytes(b"yesterday's draft")
+        theirs = b"%PDF-1.4 the other tester's issued certificate"
+
+        def make(path: Path, printed, name=name, theirs=theirs) -> None:  # type: ignore[no-untyped-def]
+            render_certificate(study["result"], path, report_info=printed)
+            if name == "meanwhile":  # as the other issue places it: a new file, renamed
+                (tmp_path / "other.issuing").write_bytes(theirs)
+                os.replace(tmp_path / "other.issuing", out)
+
+        args = argparse.Namespace(result=study["result"], out=out, info=study["info"],
+                                  registry=str(reg))
+        if name == "alone":  # the draft there before, nothing meanwhile: replaced
+            issue_report(args, io.StringIO(), make)
+            with Registry.open(reg) as registry:
+                (record,) = registry.list()
+            assert record.pdf_sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+            continue
+        with pytest.raises(medeval.errors.RegistryError) as refused:
+            issue_report(args, io.StringIO(), make)
+        assert out.read_bytes() == theirs  # kept
+        (kept,) = tmp_path.glob(".cert.pdf.*.issuing")
+        with Registry.open(reg) as registry:
+            (record,) = registry.list()
+        assert "another certificate took the name" in str(refused.value)
+        assert str(kept) in str(refused.value)
+        assert record.pdf_sha256 == hashlib.sha256(kept.read_bytes()).hexdigest()
 
 
 def test_an_amendment_rendered_beforehand_is_recorded_with_the_people_it_prints(

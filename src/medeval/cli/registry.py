@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .._atomic import hidden_prefix, place_new
+from .._atomic import hidden_prefix, identity, place
 from .._hashing import sha256_bytes
 from ..errors import MedevalError, RegistryError
 from ._usage import UsageError
@@ -332,8 +332,10 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
                             f"file name (e.g. {out_pdf / 'certificate.pdf'}); nothing was "
                             "issued")
     # two testers issuing to one file at once: the second placed its certificate over
-    # the first's, both told theirs was there (found in the lifecycle-pass)
-    existed = out_pdf.exists()
+    # the first's, both told theirs was there (found in the lifecycle-pass); the file
+    # under that name now, if any, is the only one the certificate may replace (found in
+    # the review of the lifecycle-pass: an existing name was replaced by both)
+    was = identity(out_pdf)
     partial: Path | None = None
     try:  # a name of its own: two issues writing one --out at once must not share a file
         out_pdf.parent.mkdir(parents=True, exist_ok=True)
@@ -379,11 +381,9 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
                                 f"({cause.strerror or cause}); no report was issued") from None
         raise
     try:
-        if existed:  # a file there before this issue began: replaced, as before
-            os.replace(partial, out_pdf)
-        else:  # never over a certificate another issue to that name placed meanwhile
-            place_new(partial, out_pdf)
-            partial.unlink(missing_ok=True)  # gone already where there are no hard links
+        # a file there before this issue began is replaced, as before; never a
+        # certificate another issue to that name placed meanwhile
+        place(partial, out_pdf, over=was)
     except FileExistsError:
         raise RegistryError(
             f"report {pending.number} is issued, but another certificate took the name "

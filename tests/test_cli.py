@@ -313,6 +313,15 @@ def test_sample_size_points_a_multiclass_protocol_to_goal(capsys, tmp_path):
     captured = capsys.readouterr()
     assert captured.out == "" and "are not such proportions" not in captured.err
     assert "plan it with --goal, --method wilson and --confidence 0.95" in captured.err
+    assert "--icc" not in captured.err  # the example's unit is the case
+    # the protocol's unit the patient (found in the review of the grading pass): its
+    # figures are judged by the clustered interval where a patient holds several cases,
+    # which --goal alone plans as independent cases
+    patient = tmp_path / "protocol.toml"
+    patient.write_text(multiclass.read_text(encoding="utf-8").replace(
+        'resampling_unit = "case"', 'resampling_unit = "patient"'), encoding="utf-8")
+    assert main(["sample-size", "--expected", "0.9", "--protocol", str(patient)]) == 2
+    assert "several cases, add --icc and --cases-per-patient" in capsys.readouterr().err
 
 
 def test_sample_size_points_a_reader_study_protocol_to_the_mrmc_planner(capsys, tmp_path):

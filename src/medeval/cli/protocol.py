@@ -220,7 +220,10 @@ def _criterion_of(path: Path, measure: str, *,
             "judged by the protocol's proportion interval: plan it with --goal, --method "
             f"{protocol.statistics.proportion_method} and --confidence "
             f"{protocol.statistics.confidence:g}, the size being the cases it counts (that "
-            "class's, the referable ones, the non-referable ones, or all)")
+            "class's, the referable ones, the non-referable ones, or all)" + (
+                "; where a patient holds several cases, add --icc and --cases-per-patient "
+                "(the protocol's unit is the patient: the interval is then clustered)"
+                if protocol.statistics.resampling_unit == "patient" else ""))
     if protocol.task.type == "reader-study":
         # its criterion is judged on the MRMC interval of the reader-averaged AUCs, whose
         # width comes from the readers' and the cases' variance: a pilot's components

@@ -83,3 +83,14 @@ def test_a_file_named_with_250_characters_is_written(tmp_path: Path) -> None:
     target = tmp_path / ("r" * 245 + ".json")
     atomic_write(target, b"{}")
     assert target.read_bytes() == b"{}" and os.listdir(tmp_path) == [target.name]
+
+
+def test_a_file_named_with_250_bytes_of_four_byte_characters_is_written(tmp_path: Path) -> None:
+    # Found in the review of the lifecycle-pass: the temporary name took the first 64
+    # characters, and a name of 61 CJK Extension B ideographs (4 bytes each in UTF-8,
+    # U+20000 is F0 A0 80 80) and '.pdf' is 248 bytes, a good name; the temporary name
+    # '.' + 248 + '.' + mkstemp's 8 = 258 bytes: 'File name too long'
+    target = tmp_path / ("\U00020000" * 61 + ".pdf")
+    assert len(os.fsencode(target.name)) == 61 * 4 + 4 == 248
+    atomic_write(target, b"%PDF")
+    assert target.read_bytes() == b"%PDF" and os.listdir(tmp_path) == [target.name]

@@ -25,10 +25,19 @@ _UMASK = _umask()
 
 def hidden_prefix(path: Path) -> str:
     """The start of a temporary file's name beside ``path``: hidden, after ``path``'s
-    name, but its first 64 characters only, so that the temporary name fits where
-    ``path``'s does (a name of 250 characters is a good one; with the temporary file's
-    own characters it passed the file system's 255 and failed, 'File name too long')."""
-    return f".{path.name[:64]}."
+    name, but as many of its first characters as fit in 64 bytes, so that the temporary
+    name fits where ``path``'s does (a name of 250 characters is a good one; with the
+    temporary file's own characters it passed the file system's 255 and failed, 'File
+    name too long'). Bytes, not characters: the limit is in bytes, and 64 characters of
+    four bytes each (CJK Extension B, emoji) are 256.
+
+    >>> hidden_prefix(Path("성적서_" + "가" * 80 + ".pdf"))  # 3 bytes a syllable
+    '.성적서_가가가가가가가가가가가가가가가가가가.'
+    """
+    name = path.name[:64]
+    while len(os.fsencode(name)) > 64:
+        name = name[:-1]
+    return f".{name}."
 
 
 def place_new(partial: Path, destination: Path) -> None:

@@ -71,11 +71,17 @@ def _first_failures(result: Result) -> list[str]:
         if case.reason in seen or not case.detail:
             continue
         seen.add(case.reason)
-        detail = " ".join(case.detail.removeprefix(f"case {case.case_id}: ").split())
+        detail = _one_line(case.detail, case.case_id)
         if len(detail) > _DETAIL_SHOWN:
             detail = detail[:_DETAIL_SHOWN - 3] + "..."
         lines.append(f"    e.g. {case.reason}: case {case.case_id}: {detail}")
     return lines
+
+
+def _one_line(detail: str, case_id: str) -> str:
+    """A failed case's detail without its 'case ID: ' prefix, its whitespace runs (the
+    lines of an algorithm's exception) one space each."""
+    return " ".join(detail.removeprefix(f"case {case_id}: ").split())
 
 
 #: How many characters of a failed case's detail the summary shows.
@@ -93,7 +99,7 @@ def all_failed(result: Result) -> str | None:
     first = failures.cases[0] if failures.cases else None
     detail = ""
     if first is not None and first.detail:
-        detail = f"\n  case {first.case_id}: {first.detail.removeprefix(f'case {first.case_id}: ')}"
+        detail = f"\n  case {first.case_id}: {_one_line(first.detail, first.case_id)}"
     wfdb = (" (a WFDB record needs input_header and input_signal)"
             if result.task in _WFDB_TASKS else "")
     if set(failures.by_reason) <= _READING_REASONS:

@@ -362,6 +362,29 @@ def test_the_certificate_shows_the_tables(evaluated):
     assert not any(c.startswith("proportions: ") for c in cells)
 
 
+def test_the_flow_of_cases_names_no_failure_policy_where_no_case_can_fail(evaluated):
+    # Found in the reader-pass (pdftotext of a certificate): the flow of cases printed
+    # "Analysed 80 | worst case" for a reader study, whose readings come with the protocol
+    # so that no case can fail (its method section leaves the failure policy out). A
+    # result made by 0.9.0 or before renders as issued.
+    import dataclasses
+
+    from medeval.report.catalogue import texts
+    from medeval.report.content import Table, build_certificate
+
+    def analysed(result: Result) -> tuple[str, ...]:
+        rows = [row for section in build_certificate(result).sections
+                for block in section.blocks if isinstance(block, Table)
+                for row in block.rows if getattr(row[0], "key", "") == "flow.analysed"]
+        assert len(rows) == 1
+        return texts(rows[0][2], "ko+en") if rows[0][2] else ("", "")
+
+    assert analysed(evaluated) == ("", "")
+    old = dataclasses.replace(evaluated, parameters=dataclasses.replace(
+        evaluated.parameters, medeval="0.9.0"))
+    assert analysed(old) == ("최악의 결과", "worst case")
+
+
 def test_the_certificate_lists_readers_by_their_numbers(tmp_path):
     # Eleven readers R1..R11: the AUC table reads R1, R2, ..., R9, R10, R11, then the
     # average (text order would put R10 and R11 after R1).

@@ -436,6 +436,20 @@ def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
     return tuple(rows)
 
 
+#: The last release whose reader-study certificates printed "worst case" as the failure
+#: policy of the cases analysed, where no case can fail (the readings come with the
+#: protocol; the method section already leaves the policy out).
+READER_STUDY_POLICY_UNTIL = "0.9.0"
+
+
+def _analysed_policy(result: Result) -> Cell:
+    """How failed cases were counted, beside the cases analysed; nothing for a reader
+    study made after :data:`READER_STUDY_POLICY_UNTIL`, which has no failed case."""
+    if result.task == "reader-study" and made_after(result, READER_STUDY_POLICY_UNTIL):
+        return ""
+    return policy_cell(result)
+
+
 def _flow(result: Result) -> Section:
     flow, failures = result.flow, result.failures
     reasons = ", ".join(f"{k}: {v}" for k, v in failures.by_reason.items())
@@ -443,7 +457,7 @@ def _flow(result: Result) -> Section:
         (Msg("flow.registered"), str(flow.registered), ""),
         (Msg("flow.scored"), str(flow.scored), ""),
         (Msg("flow.failed"), str(flow.failed), reasons),
-        (Msg("flow.analysed"), str(flow.analysed), policy_cell(result)),
+        (Msg("flow.analysed"), str(flow.analysed), _analysed_policy(result)),
     )
     blocks: list[Block] = [Table((Msg("column.step"), Msg("column.count"),
                                   Msg("column.failure_reason")), rows, (3, 1, 3), numeric=(1,))]

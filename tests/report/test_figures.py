@@ -91,3 +91,34 @@ def test_a_matplotlibrc_of_the_machine_leaves_the_figures_as_they_are(certified:
                                 "figure.facecolor": "#eeeeee", "text.hinting": "none"}):
         assert figure_png(roc, "ko+en") == plain
         assert matplotlib.rcParams["lines.linewidth"] == 3  # the caller's settings kept
+
+
+def test_figures_drawn_in_threads_leave_the_callers_settings(certified: Path) -> None:
+    """Figures drawn by several threads at once (a Python user rendering certificates in
+    a thread pool) are those drawn one at a time, and the caller's settings are back
+    afterwards. Before, each drawing saved the settings it found and put them back on
+    leaving: one thread found the other's figure style and put it back last, and the
+    caller was left with matplotlib's defaults and the figures' font size (7.5, not the
+    3-point lines and grid set here; found in the review of the offline-pass)."""
+    import threading
+
+    import matplotlib
+
+    roc, confusion = figures(certified)[:2]
+    alone = {f.kind: figure_png(f, "ko+en", dpi=50) for f in (roc, confusion)}
+    drawn: list[tuple[str, bytes]] = []
+    start = threading.Barrier(4)
+
+    def draw(figure: Figure) -> None:
+        start.wait()
+        drawn.append((figure.kind, figure_png(figure, "ko+en", dpi=50)))
+
+    with matplotlib.rc_context({"lines.linewidth": 3, "axes.grid": True, "font.size": 11}):
+        threads = [threading.Thread(target=draw, args=(f,)) for f in (roc, confusion) * 2]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert (matplotlib.rcParams["lines.linewidth"], matplotlib.rcParams["axes.grid"],
+                matplotlib.rcParams["font.size"]) == (3, True, 11)
+    assert sorted(drawn) == sorted((kind, alone[kind]) for kind in ("roc", "confusion") * 2)

@@ -12,6 +12,7 @@ same bytes.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -71,8 +72,21 @@ def _font_files() -> Iterator[tuple[str, Path]]:
         yield _FAMILIES[1], _fallback_path(bold=bold)
 
 
+#: Held while a figure is drawn: matplotlib's rcParams and font list are the process's,
+#: and two threads each setting the style and putting the caller's settings back would
+#: leave them as the other thread found them (the caller's settings lost) and could draw a
+#: figure with the caller's settings put back halfway.
+_DRAWING = threading.RLock()
+
+
 @contextmanager
 def _style() -> Iterator[None]:
+    with _DRAWING, _figure_style():
+        yield
+
+
+@contextmanager
+def _figure_style() -> Iterator[None]:
     import dataclasses
 
     import matplotlib

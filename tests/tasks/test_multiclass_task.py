@@ -138,6 +138,61 @@ def test_the_referable_split_against_sklearn_and_statsmodels(tmp_path):
     assert verdict.metric == "referable_specificity@4" and "has no metric" not in verdict.reason
 
 
+@pytest.mark.parametrize("policy", ["worst-case", "exclude"])
+def test_referable_and_within_clustered_under_either_policy(tmp_path, policy):
+    # Checked in the review of the grading pass: the referable split and the accuracy
+    # within one grade of 70 patients with one to three eyes, four cases failed, under
+    # either policy (the protocol's figures and the other policy's alternative), against
+    # scikit-learn's recall and statsmodels' cluster-robust variance (deff as in
+    # test_each_class_sensitivity_against_sklearn_and_statsmodels), Wilson on n / deff.
+    # Under worst-case a failed case is wrong either way; under exclude it is left out.
+    import statsmodels.api as sm
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(23)
+    patients = np.repeat(np.arange(70), rng.choice([1, 2, 3], 70, p=[0.3, 0.6, 0.1]))
+    base = rng.choice(5, 70, p=[0.4, 0.2, 0.2, 0.12, 0.08])[patients]
+    truth = np.clip(base + rng.choice([-1, 0, 0, 1], patients.size), 0, 4)
+    answer = np.clip(truth + rng.choice([-2, -1, 0, 0, 0, 1], patients.size), 0, 4)
+    failed = (3, 10, 40, 77)
+    _write_set(tmp_path, truth.tolist(), answer.tolist(), patients=patients, failed=failed)
+    text = PROTOCOL.replace('labels = ["G1", "G2", "G3"]', "labels = [0, 1, 2, 3, 4]\n"
+                            "referable_from = 2\nwithin_classes = 1")
+    (tmp_path / "protocol.toml").write_text(text.replace('"case"', '"patient"').replace(
+        "n_resamples = 200", "n_resamples = 100") + f'[failures]\npolicy = "{policy}"\n')
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+
+    def wilson(hits, groups):
+        n, k, p = hits.size, len(set(groups)), hits.mean()
+        if 0 < p < 1 and k < n:
+            fit = sm.OLS(hits, np.ones(n)).fit(cov_type="cluster", cov_kwds={
+                "groups": groups, "use_correction": False})
+            n = n / max(fit.bse[0] ** 2 * k / (k - 1) / (p * (1 - p) / (n - 1)), 1.0)
+        return p, *proportion_confint(p * n, n, method="wilson")
+
+    lost = np.isin(np.arange(truth.size), failed)
+    for metrics, worst in ((result.metrics, policy == "worst-case"),
+                           (result.failures.alternative.metrics, policy == "exclude")):
+        keep = np.ones(truth.size, bool) if worst else ~lost
+        t, a, g = truth[keep], answer[keep], patients[keep]
+        referable, said = t >= 2, a >= 2
+        near = np.abs(a - t) <= 1
+        if worst:
+            said = np.where(lost, ~referable, said)  # wrong either way
+            near &= ~lost  # a miss
+        expected = {
+            "referable_sensitivity@2": (said[referable].astype(float), g[referable]),
+            "referable_specificity@2": ((~said[~referable]).astype(float), g[~referable]),
+            "accuracy_within@1": (near.astype(float), g)}
+        assert expected["referable_sensitivity@2"][0].mean() == pytest.approx(
+            skm.recall_score(referable, said), abs=1e-12)
+        got = {m.name: m.estimate for m in metrics}
+        for name, (hits, groups) in expected.items():
+            estimate = got[name]
+            assert (estimate.value, estimate.low, estimate.high) == pytest.approx(
+                wilson(hits, groups), abs=1e-9), (policy, worst, name)
+
+
 def test_accuracy_within_one_grade_by_hand_and_statsmodels(tmp_path):
     # Grades 0-4, within_classes = 1: an answer one grade off counts as right, two off
     # does not, and a failed case (no answer) is a miss even though "none" lies after

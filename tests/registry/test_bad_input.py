@@ -183,6 +183,10 @@ def test_patterns_parse_what_they_format():
     ("customer", "=HYPERLINK(\"http://x\")", "may not start with '='"),
     ("customer", "@SUM(A1)", "may not start with '@'"),
     ("tester", "Hong\nGildong", "control character"),
+    # U+2028 LINE SEPARATOR (category Zl, not Cc) was recorded: a name of two lines in
+    # the terminal and to str.splitlines. Found in the review of the lifecycle-pass
+    ("tester", "홍길동\u2028(시험자)", "control character"),
+    ("customer", "ACME\u2029Ltd", "control character"),
     # a right-to-left override shows '홍길동 fdp.exe' reversed on the page and in the CSV
     # (Unicode category Cf, not Cc: it passed). Found in the lifecycle-pass
     ("tester", "\u202e홍길동 fdp.exe", "bidirectional control character U\\+202E"),

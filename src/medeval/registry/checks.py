@@ -55,7 +55,9 @@ def check_text(value: object, *, what: str, max_length: int) -> str:
     if len(text) > max_length:
         raise RegistryError(f"{what}: {len(text)} characters, more than the "
                             f"{max_length} allowed")
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+    # U+2028/U+2029, the line and paragraph separators (Zl, Zp), are line breaks too
+    # (str.splitlines, the terminal), not Cc: they passed (the review of the lifecycle-pass)
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text):
         raise RegistryError(f"{what} {text[:80]!r}: holds a control character "
                             "(a line break or tab?)")
     bidi = next((ch for ch in text if ch in _BIDI_CONTROLS), None)

@@ -135,13 +135,15 @@ def _confusion(result: Result) -> list[str]:
 
 
 def _metric_lines(metrics: Sequence[MetricRecord], level: str) -> list[str]:
-    lines = [f"  {'metric':<27} {'value':>9}  {level + ' CI':<21} {'n':>11}  {'unit':<5} "
-             "method"]
+    """The figures' table, its name column as wide as the longest name (27 at least)."""
+    wide = max([27, *(len(record.name) for record in metrics)])
+    lines = [f"  {'metric':<{wide}} {'value':>9}  {level + ' CI':<21} {'n':>11}  "
+             f"{'unit':<5} method"]
     for record in metrics:
         est = record.estimate
         n = f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
         ci = f"{_num(est.low)} - {_num(est.high)}"
-        lines.append(f"  {record.name:<27} {_num(est.value):>9}  {ci:<21} {n:>11}  "
+        lines.append(f"  {record.name:<{wide}} {_num(est.value):>9}  {ci:<21} {n:>11}  "
                      f"{record.unit:<5} {est.method}")
     return lines
 

@@ -742,6 +742,21 @@ def test_a_reader_rating_every_case_alike_is_warned(study, tmp_path):
     assert not [w for w in alone.warnings if "same rating" in w]
 
 
+def test_a_constant_rating_is_named_as_the_file_writes_it(study, tmp_path):
+    # Found in the review of the reader-pass: the warning printed the rating with :g, so a
+    # reader whose raw score 1234567 filled the column was named '(1.23457e+06)' and one
+    # at 0.123456789 '(0.123457)', numbers the readings file does not hold. Written here
+    # as the file writes them (by hand).
+    manifest, readings = study
+    aided = readings["treatment"] == "with AI"
+    readings = readings.astype({"rating": object})
+    readings.loc[aided & (readings["reader"] == "R2"), "rating"] = "0.123456789"
+    readings.loc[aided & (readings["reader"] == "R3"), "rating"] = "1234567"
+    result = evaluate(write_study(tmp_path, manifest, readings, subgroups=""))
+    assert [w.split(" gave ")[0] for w in result.warnings if "same rating" in w] == [
+        "all cases: reader(s) 'R2' (0.123456789), 'R3' (1234567)"]
+
+
 def test_the_cases_sharing_a_patient_are_counted_in_full(study, tmp_path):
     # Patient A has three cases, B two, every other patient one: five cases share a
     # patient (counted by hand), not 3 (cases less patients), and n - 3 patients.

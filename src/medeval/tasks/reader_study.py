@@ -44,6 +44,7 @@ import pandas as pd
 from .._csv_width import read_csv_rows
 from .._hashing import sha256_file
 from .._manifest_files import first_non_utf8, not_text
+from ..decision import as_written
 from ..errors import InvalidInputError
 from ..manifest import Case
 from ..reader_study_table import ReaderStudyTable, oriented
@@ -372,7 +373,7 @@ class ReaderStudy(TaskType):
             spread = ratings.agg(["min", "max"])
             alike = spread[spread["min"] == spread["max"]]
             if len(alike):
-                readers = ", ".join(f"{reader!r} ({value:g})"
+                readers = ", ".join(f"{reader!r} ({_rating_text(value)})"
                                     for reader, value in alike["min"].items())
                 out.append(
                     f"reader(s) {readers} gave every case the same rating in the {role} "
@@ -413,3 +414,10 @@ class ReaderStudy(TaskType):
         """The ``reader_study`` table (plain data; :class:`ReaderStudyTable` reads it)."""
         return ReaderStudyTable.from_analysis(analysis, self.spec, scope=scope).to_dict()
 
+
+def _rating_text(value: float) -> str:
+    """A rating as a readings file writes it: a whole number without a decimal point
+    (``1234567``, not ``1.23457e+06``), another as ``:g`` unless that rounds it
+    (``0.123456789`` in full)."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else as_written(value)

@@ -335,7 +335,15 @@ def test_sample_size_points_a_reader_study_protocol_to_the_mrmc_planner(capsys, 
     assert captured.out == "" and "EEG" not in captured.err and "--goal" not in captured.err
     assert "its task is reader-study, judged on the RRRC interval" in captured.err
     assert "medeval.stats.mrmc_sample_size(mrmc(pilot_readings), readers=J, " \
-        "effect_size=d, scope='RRRC')" in captured.err
+        "effect_size=d, alpha=0.05, scope='RRRC')" in captured.err
+    # Found in the review of the reader-pass: the call named no alpha, so a protocol judged
+    # on 90% intervals was pointed to a plan at mrmc_sample_size's default 0.05; its
+    # alpha is 1 - 0.9 = 0.1 (by hand)
+    ninety = tmp_path / "ninety.toml"
+    ninety.write_text(example.read_text().replace("[statistics]\n",
+                                                  "[statistics]\nconfidence = 0.9\n"))
+    assert main(["sample-size", "--expected", "0.85", "--protocol", str(ninety)]) == 2
+    assert "effect_size=d, alpha=0.1, scope='RRRC')" in capsys.readouterr().err
     # a non-inferiority study is told that its effect size carries the margin
     protocol = tmp_path / "protocol.toml"
     protocol.write_text(example.read_text().replace(

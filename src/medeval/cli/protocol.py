@@ -239,7 +239,8 @@ def _criterion_of(path: Path, measure: str, *,
             "interval of the difference of the reader-averaged AUCs (an MRMC analysis), "
             "which is no proportion of cases; plan the readers and cases from a pilot "
             "study in Python: medeval.stats.mrmc_sample_size(mrmc(pilot_readings), "
-            f"readers=J, effect_size=d, scope={spec.scope!r}), the effect size d being "
+            f"readers=J, effect_size=d, alpha={1 - protocol.statistics.confidence:g}, "
+            f"scope={spec.scope!r}), the effect size d being "
             f"the difference of AUCs the study must show{shift}; see docs/mrmc.md "
             "(Sample size for a planned study)")
     if protocol.task.type != "binary-classification":

@@ -69,3 +69,35 @@ def binary_study(folder: Path, sites: tuple[str, str] = ("A", "B")):  # type: ig
             kind, json.dumps({"score": float(score)}))
         (folder / "predictions" / f"{cid}.json").write_text(text)
     return ref, pred
+
+
+#: The international clinical diabetic retinopathy scale, in its order (not a-z).
+DR_SCALE = ["none", "mild", "moderate", "severe", "PDR"]
+
+
+@pytest.fixture(scope="session")
+def dr_scale_result(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A multi-class result on :data:`DR_SCALE`, referable from moderate: ten cases, each
+    grade twice, answered one grade up (PDR as none) and then right; the multi-class
+    example's protocol otherwise, with 100 resamples."""
+    import warnings
+
+    import medeval
+
+    folder = tmp_path_factory.mktemp("dr-scale")
+    (folder / "pred").mkdir()
+    rows = ["case_id,patient_id,input,reference"]
+    answers = DR_SCALE[1:] + DR_SCALE[:1] + DR_SCALE
+    for i, (truth, answer) in enumerate(zip(DR_SCALE * 2, answers)):
+        (folder / f"c{i}.txt").write_text("x")
+        rows.append(f"c{i},p{i},c{i}.txt,{truth}")
+        (folder / "pred" / f"c{i}.json").write_text(json.dumps({"label": answer}))
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
+    example = Path(__file__).resolve().parents[1] / "examples" / "multiclass-classification"
+    text = (example / "protocol.toml").read_text(encoding="utf-8")
+    (folder / "protocol.toml").write_text(text.replace(
+        'labels = ["G1", "G2", "G3"]', f"labels = {json.dumps(DR_SCALE)}\nreferable_from = "
+        '"moderate"').replace("n_resamples = 200", "n_resamples = 100"), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return medeval.evaluate(folder / "protocol.toml", folder / "pred")

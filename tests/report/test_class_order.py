@@ -9,9 +9,6 @@ holds a figure of one class, so none of their certificates changes)."""
 from __future__ import annotations
 
 import dataclasses
-import json
-import warnings
-from pathlib import Path
 
 import pytest
 
@@ -20,27 +17,8 @@ from medeval.report import build_certificate
 from medeval.report.blocks import Table
 from medeval.report.catalogue import Msg, texts
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multiclass-classification"
-SCALE = ["none", "mild", "moderate", "severe", "PDR"]  # as the protocol lists them
-
-
-@pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory) -> medeval.Result:
-    folder = tmp_path_factory.mktemp("grades")
-    (folder / "pred").mkdir()
-    rows = ["case_id,patient_id,input,reference"]
-    for i, (truth, answer) in enumerate(zip(SCALE * 2, SCALE[1:] + SCALE[:1] + SCALE)):
-        (folder / f"c{i}.txt").write_text("x")
-        rows.append(f"c{i},p{i},c{i}.txt,{truth}")
-        (folder / "pred" / f"c{i}.json").write_text(json.dumps({"label": answer}))
-    (folder / "manifest.csv").write_text("\n".join(rows) + "\n")
-    text = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
-    (folder / "protocol.toml").write_text(text.replace(
-        'labels = ["G1", "G2", "G3"]', f"labels = {json.dumps(SCALE)}\nreferable_from = "
-        '"moderate"').replace("n_resamples = 200", "n_resamples = 100"), encoding="utf-8")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return medeval.evaluate(folder / "protocol.toml", folder / "pred")
+#: The scale as the protocol of the ``dr_scale_result`` fixture (tests/conftest.py) lists it.
+SCALE = ["none", "mild", "moderate", "severe", "PDR"]
 
 
 def _sensitivities(result: medeval.Result, section: str) -> list[str]:
@@ -56,12 +34,12 @@ def _sensitivities(result: medeval.Result, section: str) -> list[str]:
 
 
 @pytest.mark.parametrize("section", ["section.results", "section.definitions"])
-def test_each_class_comes_in_the_protocols_order(result, section) -> None:
-    assert _sensitivities(result, section) == SCALE
+def test_each_class_comes_in_the_protocols_order(dr_scale_result, section) -> None:
+    assert _sensitivities(dr_scale_result, section) == SCALE
 
 
 @pytest.mark.parametrize("section", ["section.results", "section.definitions"])
-def test_a_result_of_0_9_0_keeps_the_order_by_name(result, section) -> None:
-    old = dataclasses.replace(result, parameters=dataclasses.replace(
-        result.parameters, medeval="0.9.0"))
+def test_a_result_of_0_9_0_keeps_the_order_by_name(dr_scale_result, section) -> None:
+    old = dataclasses.replace(dr_scale_result, parameters=dataclasses.replace(
+        dr_scale_result.parameters, medeval="0.9.0"))
     assert _sensitivities(old, section) == sorted(SCALE)  # PDR, mild, moderate, none, ...

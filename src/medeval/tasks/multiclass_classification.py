@@ -217,13 +217,18 @@ def _class_sensitivities(labels: Sequence[str], truth: NDArray[np.intp],
     answered as that class (a failed case, "none", is a miss), a proportion with the
     protocol's interval, clustered by patient as the accuracy's is. A class without
     reference case is NaN (n 0)."""
-    records = []
-    for i, label in enumerate(labels):
-        own = truth == i
-        cases = None if clusters is None else [c for c, o in zip(clusters, own) if o]
-        records.append(metric_record(f"sensitivity@{label}", "sensitivity", proportion_estimate(
-            pred[own] == i, cases, method=st.proportion_method, confidence=st.confidence)))
-    return records
+    return [metric_record(f"sensitivity@{label}", "sensitivity",
+                          _proportion_among(truth == i, pred == i, clusters, st))
+            for i, label in enumerate(labels)]
+
+
+def _proportion_among(own: NDArray[np.bool_], right: NDArray[np.bool_],
+                      clusters: Sequence[str] | None, st: Any) -> Any:
+    """The share of the ``own`` cases that are ``right``, with the protocol's interval,
+    clustered by the patients of those cases (:func:`~.base.proportion_estimate`)."""
+    cases = None if clusters is None else [c for c, o in zip(clusters, own) if o]
+    return proportion_estimate(right[own], cases, method=st.proportion_method,
+                               confidence=st.confidence)
 
 
 def _referable_split(labels: Sequence[str], first: int, truth: NDArray[np.intp],
@@ -251,14 +256,10 @@ def _referable_split(labels: Sequence[str], first: int, truth: NDArray[np.intp],
     k, name = len(labels), labels[first]
     referable = truth >= first
     said = (pred >= first) & (pred < k)
-    records = []
-    for definition, own, right in (("sensitivity", referable, said),
-                                   ("specificity", ~referable, ~said & (pred < k))):
-        cases = None if clusters is None else [c for c, o in zip(clusters, own) if o]
-        records.append(metric_record(f"referable_{definition}@{name}", definition,
-                                     proportion_estimate(
-            right[own], cases, method=st.proportion_method, confidence=st.confidence)))
-    return records
+    return [metric_record(f"referable_{definition}@{name}", definition,
+                          _proportion_among(own, right, clusters, st))
+            for definition, own, right in (("sensitivity", referable, said),
+                                           ("specificity", ~referable, ~said & (pred < k)))]
 
 
 def _undefined_classes(labels: Sequence[str], matrix: NDArray[np.int_]) -> tuple[str, ...]:

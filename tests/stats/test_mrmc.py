@@ -267,6 +267,26 @@ class TestBadInput:
             mrmc(decimal)
         assert "leading zeros" not in str(info.value)
 
+    def test_ids_differing_in_leading_zeros_are_told_what_else_differs(self, vandyke_path):
+        # Found in the review of the reader-pass: 'R001' and 'r1' were said to "differ
+        # only in leading zeros (a spreadsheet drops them from a number)": they differ in
+        # letter case too, and no spreadsheet drops the zeros of 'R001' (no number).
+        table = pd.read_csv(vandyke_path)
+        second = table["treatment"] == 2
+        for padded, unpadded, said in (
+                ("R{:03d}", "r{}", "readers 'R001' and 'r1', 'R002' and 'r2', 'R003' and 'r3', "
+                 "'R004' and 'r4', 'R005' and 'r5' differ only in leading zeros and letter "
+                 "case; if they are one, write them one way; "),
+                ("R{:03d}", "R{}", "readers 'R001' and 'R1', 'R002' and 'R2', 'R003' and 'R3', "
+                 "'R004' and 'R4', 'R005' and 'R5' differ only in leading zeros; if they are "
+                 "one, write them one way; ")):
+            readers = np.where(second, table["reader"].map(unpadded.format),
+                               table["reader"].map(padded.format))
+            with pytest.raises(InvalidInputError, match="not factorial") as info:
+                mrmc(table.assign(reader=readers))
+            assert said in str(info.value)
+            assert "spreadsheet" not in str(info.value)
+
     def test_treatments_with_different_cases_are_named(self, vandyke_path):
         table = pd.read_csv(vandyke_path)
         with pytest.raises(InvalidInputError, match=(

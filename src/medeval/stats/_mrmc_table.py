@@ -267,16 +267,19 @@ def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
             hints.append(
                 f"{kind} {_listing(twins)} differ only in letter case or Unicode form "
                 "(NFC/NFD); if they are one, write them one way")
-        # '005' exported as 5 (a spreadsheet took it for a number and dropped its zeros)
+        # '005' exported as 5 (a spreadsheet took it for a number and dropped its zeros);
+        # 'R001' and 'R1' (two exports' templates) alike, but no spreadsheet did that
         unpadded: dict[str, list[str]] = {}
         for key, group in alike.items():
             unpadded.setdefault(_LEADING_ZEROS.sub(r"\1", key), []).append(group[0])
-        padded = [" and ".join(map(repr, group)) for group in unpadded.values()
-                  if len(group) > 1]
-        if padded:
-            hints.append(
-                f"{kind} {_listing(padded)} differ only in leading zeros (a spreadsheet "
-                "drops them from a number); if they are one, write them one way")
+        kinds = [_zeros_kind(group) for group in unpadded.values()]
+        for kind_of, why in (("number", " (a spreadsheet drops them from a number)"),
+                             ("text", ""), ("cased", " and letter case")):
+            padded = [" and ".join(map(repr, group))
+                      for group, k in zip(unpadded.values(), kinds) if k == kind_of]
+            if padded:
+                hints.append(f"{kind} {_listing(padded)} differ only in leading zeros{why}; "
+                             "if they are one, write them one way")
     # readers joined when they share a case (in any treatment): groups of readers with
     # no case in common are a split-plot design, also where a reader skipped some of his
     # group's cases (those readings are named beside it)
@@ -315,6 +318,18 @@ def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
 #: zeros that lead a run of digits (not the last digit of the run): '005' -> '5', 'MG-007'
 #: -> 'MG-7', '0' stays
 _LEADING_ZEROS = re.compile(r"(?<![\d.,])0+(\d)")
+
+
+def _zeros_kind(group: list[str]) -> str | None:
+    """How labels alike but for leading zeros (and letter case) differ: 'number' ('005'
+    and '5', as a spreadsheet writes a number), 'text' ('R001' and 'R1'), 'cased' ('R001'
+    and 'r1'); None for one label."""
+    if len(group) < 2:
+        return None
+    if len({_LEADING_ZEROS.sub(r"\1", unicodedata.normalize("NFC", label))
+            for label in group}) > 1:
+        return "cased"
+    return "number" if all(label.isdecimal() for label in group) else "text"
 
 
 def _spelled(label: str) -> str:

@@ -41,3 +41,53 @@ def test_report_into_a_folder_name_is_refused_before_reading_the_result(tmp_path
     err = capsys.readouterr().err
     assert f"argument {option}: {tmp_path / 'certs'}/: ends in '/', a folder's name" in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [
+    # the registry's files written (found in the review of the reproducibility-pass:
+    # 'registry issue RESULT --render certs/' issued a report and wrote its certificate
+    # as a file named 'certs'; export and backup wrote files 'exp' and 'bk')
+    ["registry", "issue", "RESULT", "--render", "{dir}/certs/"],
+    ["registry", "amend", "LAB-AI-2026-0001", "RESULT", "--reason", "r",
+     "--render", "{dir}/certs/"],
+    ["registry", "export", "{dir}/exp/"],
+    ["registry", "backup", "{dir}/bk/"],
+    # 'out/.' is 'out' to Path as 'out/' is
+    ["report", "RESULT", "--out", "{dir}/certs/."],
+])
+def test_a_file_the_registry_writes_named_as_a_folder_is_refused(tmp_path, capsys, argv):
+    registry = tmp_path / "lab.sqlite"
+    assert main(["registry", "init", "--registry", str(registry)]) == 0
+    before = sorted(tmp_path.iterdir())
+    argv = [a.replace("{dir}", str(tmp_path)).replace("RESULT", str(tmp_path / "r.json"))
+            for a in argv]
+    if argv[0] == "registry":
+        argv += ["--registry", str(registry)]
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    typed = next(a for a in argv if a.startswith(f"{tmp_path}/") and "lab" not in a
+                 and "r.json" not in a)
+    ending = "." if typed.endswith(".") else "/"
+    assert f"{typed}: ends in '{ending}', a folder's name; give the file's name" in err, err
+    assert sorted(tmp_path.iterdir()) == before  # nothing written, no report issued
+
+
+def test_registry_export_to_standard_output_is_still_a_dash(tmp_path, capsys):
+    registry = str(tmp_path / "lab.sqlite")
+    assert main(["registry", "init", "--registry", registry]) == 0
+    capsys.readouterr()
+    assert main(["registry", "export", "-", "--registry", registry]) == 0
+    assert capsys.readouterr().out.lstrip("\ufeff").startswith("number,")
+
+
+def test_evaluate_two_tables_into_a_dot_folder_name_is_refused_as_typed(tmp_path, capsys):
+    # 'result/.' is the folder 'result' (Path forgets the '.'): it was written as a file
+    with resources.as_file(DEMO / "references.csv") as ref, resources.as_file(
+            DEMO / "predictions.csv") as pred:
+        status = main(["evaluate", "--reference", str(ref), "--predictions", str(pred),
+                       "--threshold", "0.5", "--out", f"{tmp_path / 'result'}/."])
+    assert status == 2
+    assert f"--out {tmp_path / 'result'}/.: a folder" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

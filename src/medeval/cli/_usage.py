@@ -8,7 +8,9 @@ from pathlib import Path
 
 from ..errors import MedevalError
 
-__all__ = ["UsageError", "file_to_write", "names_a_folder"]
+__all__ = ["UsageError", "file_or_stdout_to_write", "file_to_write", "names_a_folder"]
+
+_SEPARATORS = tuple(sorted({"/", os.sep, *([os.altsep] if os.altsep else [])}))
 
 
 class UsageError(MedevalError, ValueError):
@@ -16,9 +18,16 @@ class UsageError(MedevalError, ValueError):
 
 
 def names_a_folder(text: str) -> bool:
-    """Whether a path as typed ends in a separator (``out/``): a folder's name, which
-    ``Path`` forgets (``Path("out/") == Path("out")``)."""
-    return text.endswith(("/", os.sep))
+    """Whether a path as typed names a folder: it ends in a separator (``out/``, on
+    Windows also ``out\\``) or in ``.`` or ``..`` (``out/.``), which ``Path`` forgets
+    (``Path("out/") == Path("out/.") == Path("out")``)."""
+    return text.endswith(_SEPARATORS) or os.path.basename(text) in (".", "..")
+
+
+def _ending(text: str) -> str:
+    """What makes ``text`` a folder's name, as typed: its last separator, or its last
+    ``.``/``..``."""
+    return text[-1] if text.endswith(_SEPARATORS) else os.path.basename(text)
 
 
 def file_to_write(text: str) -> Path:
@@ -27,5 +36,10 @@ def file_to_write(text: str) -> Path:
     as a file named ``certs``."""
     if names_a_folder(text):
         raise argparse.ArgumentTypeError(
-            f"{text}: ends in '/', a folder's name; give the file's name")
+            f"{text}: ends in '{_ending(text)}', a folder's name; give the file's name")
     return Path(text)
+
+
+def file_or_stdout_to_write(text: str) -> str | Path:
+    """:func:`file_to_write`, or ``-`` for standard output."""
+    return text if text == "-" else file_to_write(text)

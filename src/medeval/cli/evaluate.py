@@ -110,7 +110,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"evaluate without a protocol needs {', '.join(missing)}")
     from ..classification_tables import evaluate_classification
 
-    _out_checked(target, as_folder=names_a_folder(args.out))
+    _out_checked(target, typed=args.out)
     _out_not_running(target.parent)  # a run's folder: its result.json would replace this
 
     result = evaluate_classification(
@@ -154,14 +154,14 @@ def _run_notes(run_dir: Path) -> list[str]:
     return runner_notes(data) if isinstance(data, dict) else []
 
 
-def _out_checked(target: Path, *, as_folder: bool = False) -> None:
+def _out_checked(target: Path, *, typed: str | None = None) -> None:
     """Refuse, before evaluating, a ``--out`` no result can be written to: a folder
-    where the result file goes (``as_folder``: named as one, ``out/``, which need not exist),
+    where the result file goes (or ``typed`` names one, ``out/``, which need not exist),
     or a file where a folder above it should be (an evaluation of many cases would end in
     the error)."""
-    if target.is_dir() or as_folder:
-        raise UsageError(f"--out {target}{'/' if as_folder else ''}: a folder; give the "
-                         "result file's name (RESULT.json), or a protocol and a folder")
+    if target.is_dir() or (typed is not None and names_a_folder(typed)):
+        raise UsageError(f"--out {typed or target}: a folder; give the result file's name "
+                         "(RESULT.json), or a protocol and a folder")
     for folder in target.parents:
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .._atomic import hidden_prefix, identity, place
 from .._hashing import sha256_bytes
 from ..errors import MedevalError, RegistryError
-from ._usage import UsageError
+from ._usage import UsageError, file_or_stdout_to_write, file_to_write
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..registry import PendingReport, Registry, ReportRecord
@@ -64,11 +64,12 @@ def add(commands: Any) -> None:
     show = _action(actions, "show", _show, "everything the registry holds on one report")
     show.add_argument("number", metavar="NUMBER")
     export = _action(actions, "export", _export, "write the reports as CSV (UTF-8 with BOM)")
-    export.add_argument("out", metavar="OUT.csv", help="a file, or - for standard output")
+    export.add_argument("out", type=file_or_stdout_to_write, metavar="OUT.csv",
+                        help="a file, or - for standard output")
     _filters(export)
     backup = _action(actions, "backup", _backup, "copy a SQLite registry to a new file, "
                      "consistent while testers issue (PostgreSQL: pg_dump)")
-    backup.add_argument("out", type=Path, metavar="BACKUP.sqlite", help="a new file")
+    backup.add_argument("out", type=file_to_write, metavar="BACKUP.sqlite", help="a new file")
 
 
 def _action(actions: Any, name: str, handler: Any, text: str) -> Any:
@@ -84,7 +85,7 @@ def _certificate_options(action: Any) -> None:
     action.add_argument("result", type=Path, metavar="RESULT.json")
     action.add_argument("pdf", type=Path, nargs="?", metavar="CERT.pdf",
                         help="a certificate already rendered with its number (--number)")
-    action.add_argument("--render", type=Path, metavar="CERT.pdf",
+    action.add_argument("--render", type=file_to_write, metavar="CERT.pdf",
                         help="render the certificate here with the number drawn")
     action.add_argument("--info", type=Path, metavar="INFO.toml",
                         help="report info: signatories, date of issue, number ...")
@@ -369,8 +370,12 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
                 partial.unlink(missing_ok=True)
         if isinstance(exc, KeyboardInterrupt):  # before the commit (held from it on):
             # said, as an interrupted run says what it kept; it was silent, and the
-            # tester could not tell whether the report was issued
-            how = exc.args[0] if exc.args else "Ctrl-C"
+            # tester could not tell whether the report was issued. Ctrl-C by name: its
+            # KeyboardInterrupt may carry reportlab's words ('stopped (\nparagraph text
+            # ... caused exception)', found in the review of the lifecycle-pass)
+            from ..runner.stop_signals import Stopped
+
+            how = exc.args[0] if isinstance(exc, Stopped) else "Ctrl-C"
             print(f"medeval: stopped ({how}) before the report was recorded: no report "
                   f"was issued, no certificate written to {out_pdf}", file=sys.stderr)
         # a write that failed, here or in make (medeval's error, the OSError its cause):

@@ -47,3 +47,29 @@ def test_a_run_begun_days_before_its_evaluation_dates_the_testing_from_its_first
     # its first case's start, to the second, in UTC (the runner writes +00:00)
     assert result.context.started == first[:19] + "+00:00"
     assert result.context.finished > result.context.started
+
+
+def test_the_earliest_start_dates_the_testing_not_the_first_line(tmp_path):
+    # Dask's runner logs a chunk's starts when the chunk ends: a chunk begun later but
+    # ended sooner comes first in the log. The first line's time (2 December) dated the
+    # testing, though a case began on 1 December (found in the review of the
+    # reproducibility-pass). Times with another offset are compared as instants.
+    protocol = write_protocol(tmp_path, ["c1", "c2", "c3"], PLUGIN, "Half")
+    run = tmp_path / "run"
+    with pytest.warns(IsolationWarning):
+        run_algorithm(protocol.parent / "manifest.csv",
+                      f"{tmp_path / 'algo' / 'algo.py'}:Half", run, isolation="none",
+                      progress=False)
+    log = run / "run.jsonl"
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    times = iter(["2026-12-02T00:00:10.000+00:00",
+                  "2026-12-01T23:59:50.000+00:00",
+                  # 08:59:40 in Seoul (+09:00) is 23:59:40 UTC the day before: earliest
+                  "2026-12-02T08:59:40.000+09:00"])
+    for event in events:
+        if event.get("event") == "start":
+            event["time"] = next(times)
+    assert next(times, None) is None  # three starts, one per case
+    log.write_text("".join(json.dumps(e) + "\n" for e in events))
+    result = evaluate(protocol, run)
+    assert result.context.started == "2026-12-01T23:59:40+00:00"

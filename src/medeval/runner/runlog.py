@@ -104,21 +104,27 @@ def read_events(path: Path, *, cut_torn_line: bool = False) -> list[dict[str, An
 
 
 def first_case_start(path: Path) -> datetime | None:
-    """When the run in the log at ``path`` started its first case (its first ``start``
-    event's time), or None: a resumed run's first session, not the session that ended it.
-    A log starts anew with each fresh run (``--fresh`` removes it)."""
+    """When the run in the log at ``path`` started its first case (the earliest time of
+    its ``start`` events that carry an offset), or None: a resumed run's first session,
+    not the session that ended it. The earliest, not the first line: Dask's runner logs
+    a chunk's starts as the chunk ends, so a chunk begun later but ended sooner comes
+    first. A log starts anew with each fresh run (``--fresh`` removes it)."""
+    earliest: datetime | None = None
     try:
         with open(path, "rb") as handle:
             for line in handle:
                 try:
                     event = json.loads(line)
-                    if isinstance(event, dict) and event.get("event") == "start":
-                        return datetime.fromisoformat(str(event["time"]))
+                    if not (isinstance(event, dict) and event.get("event") == "start"):
+                        continue
+                    began = datetime.fromisoformat(str(event["time"]))
                 except (ValueError, KeyError):
                     continue  # a torn last line; a start without a time is no run's
+                if began.tzinfo is not None and (earliest is None or began < earliest):
+                    earliest = began
     except OSError:
         return None
-    return None
+    return earliest
 
 
 def last_ends(events: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:

@@ -99,8 +99,8 @@ def _figure_style() -> Iterator[None]:
             font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=family))
     with matplotlib.rc_context():
         # matplotlib's own defaults, not those of a matplotlibrc the machine has
-        # (~/.config/matplotlib, $MPLCONFIGDIR, $MATPLOTLIBRC), which would change the
-        # figures, and so the certificate's bytes, from machine to machine
+        # (~/.config/matplotlib, $MPLCONFIGDIR, $MATPLOTLIBRC, ./matplotlibrc), which
+        # would change the figures, and so the certificate's bytes, from machine to machine
         matplotlib.rcdefaults()
         matplotlib.rcParams.update({
             "font.family": list(_FAMILIES),

@@ -740,6 +740,46 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
+def test_a_stop_while_reportlab_parses_is_said_by_its_name(study, tmp_path, capsys):
+    # Found in the review of the lifecycle-pass: reportlab re-raises what interrupts its
+    # paragraph parsing as type(exc)(its words + str(exc)) (annotateException, as here).
+    # Ctrl-C there said 'medeval: stopped (\nparagraph text ... caused exception) before
+    # ...'; a SIGTERM there was a ValueError ("'... SIGTERM' is not a valid Signals"),
+    # not a stop: no word that nothing was issued, not exit 143.
+    import argparse
+    import signal
+
+    from reportlab.lib.utils import annotateException
+
+    from medeval.cli.registry import issue_report
+
+    reg = tmp_path / "lab.sqlite"
+    assert _run(capsys, "init", "--registry", str(reg))[0] == 0
+    out = tmp_path / "cert.pdf"
+    args = argparse.Namespace(result=study["result"], out=out, info=study["info"],
+                              registry=str(reg))
+
+    def ctrl_c() -> None:
+        raise KeyboardInterrupt
+
+    for how, stop in (("SIGTERM", lambda: os.kill(os.getpid(), signal.SIGTERM)),
+                      ("Ctrl-C", ctrl_c)):
+        def make(path: Path, printed, stop=stop) -> None:  # type: ignore[no-untyped-def]
+            try:
+                stop()  # the handler StopSignals installed raises Stopped here
+            except BaseException:
+                annotateException("\nparagraph text 'x' caused exception")
+
+        with pytest.raises(KeyboardInterrupt):
+            issue_report(args, io.StringIO(), make)
+        assert capsys.readouterr().err == (
+            f"medeval: stopped ({how}) before the report was recorded: no report was "
+            f"issued, no certificate written to {out}\n")
+    with Registry.open(reg) as registry:
+        assert not registry.list()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [reg.name]
+
+
 @pytest.mark.parametrize("opening", [1, 2])
 def test_a_kill_while_issuing_stores_nothing_and_leaves_no_half_made_pdf(
         study, tmp_path, opening):

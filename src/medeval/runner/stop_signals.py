@@ -24,11 +24,23 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class Stopped(KeyboardInterrupt):
-    """The run was stopped by ``signal_number`` (SIGTERM or SIGHUP)."""
+    """The run was stopped by ``signal_number`` (SIGTERM or SIGHUP).
 
-    def __init__(self, signal_number: int) -> None:
+    Made again from its text where a library re-raises an exception as ``type(exc)(its
+    words + str(exc))`` (reportlab's ``annotateException``, around every paragraph it
+    parses): the signal is the one the text names. A SIGTERM landing there was a
+    ``ValueError`` ('... SIGTERM' is not a valid Signals) and a traceback.
+
+    >>> Stopped("paragraph text 'x' caused exception SIGHUP").args
+    ('SIGHUP',)
+    """
+
+    def __init__(self, signal_number: int | str) -> None:
+        if isinstance(signal_number, str):  # found in the review of the lifecycle-pass
+            signal_number = next((s for s in STOP_SIGNALS if s.name in signal_number),
+                                 signal.SIGTERM)
         super().__init__(signal.Signals(signal_number).name)
-        self.signal_number = signal_number
+        self.signal_number = int(signal_number)
 
     @property
     def exit_status(self) -> int:

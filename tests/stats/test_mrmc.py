@@ -239,6 +239,27 @@ class TestBadInput:
             mrmc(table[(first == (table["case"] <= 57)) & (first == (table["treatment"] == 1))])
         assert "split-plot" not in str(info.value)
 
+    def test_split_plot_with_a_case_every_reader_read_is_named(self, vandyke_path):
+        # Found in the review of the reader-pass: the groups 1-2 (cases 1-57) and 3-5
+        # (cases 58-114) with case 1 read by every reader too (a case read to calibrate)
+        # were joined by it into one group, and the refusal listed 564 missing readings
+        # without a word of the design. By hand: 57 cases for 1, 2; 57 + case 1 for 3-5.
+        table = pd.read_csv(vandyke_path)
+        calibrated = table[((table["reader"] <= 2) == (table["case"] <= 57))
+                           | (table["case"] == 1)]
+        with pytest.raises(InvalidInputError, match="not factorial") as info:
+            mrmc(calibrated)
+        assert ("groups that each read their own cases, the same ones in every treatment "
+                "(1, 2 read 57 cases, 3, 4, 5 read 58 cases), and 1 case(s) every reader "
+                "read (1): a split-plot design" in str(info.value))
+        # groups overlapping on more cases than either reads alone (1-2: 1-80, 3-5:
+        # 35-114, 46 shared, 34 each alone) are no split-plot
+        overlapping = table[np.where(table["reader"] <= 2, table["case"] <= 80,
+                                     table["case"] >= 35)]
+        with pytest.raises(InvalidInputError, match="not factorial") as info:
+            mrmc(overlapping)
+        assert "split-plot" not in str(info.value)
+
     def test_ids_differing_in_leading_zeros_are_pointed_out(self, vandyke_path, tmp_path):
         # Found in the reader-pass: treatment 2 exported on another day by a spreadsheet
         # that read the reader ids '001'..'005' as numbers (1..5): ten readers, each

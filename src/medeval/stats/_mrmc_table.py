@@ -282,22 +282,30 @@ def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
                              "if they are one, write them one way")
     # readers joined when they share a case (in any treatment): groups of readers with
     # no case in common are a split-plot design, also where a reader skipped some of his
-    # group's cases (those readings are named beside it)
+    # group's cases (those readings are named beside it) and where a few cases (fewer
+    # than any group's own) were read by every reader, as a case read to calibrate
     read: NDArray[np.bool_] = np.asarray(present.any(axis=0))
+    shared = read.all(axis=0)
+    own = read & ~shared
     n_groups, group_of = connected_components(
-        csr_matrix(read.astype(np.int64) @ read.T.astype(np.int64)), directed=False)
-    if n_groups > 1 and all(present[:, group_of == g].any(axis=(1, 2)).all()
-                            for g in range(n_groups)):  # each group read every treatment
-        group_cases = np.array([read[group_of == g].any(axis=0) for g in range(n_groups)])
+        csr_matrix(own.astype(np.int64) @ own.T.astype(np.int64)), directed=False)
+    group_own = np.array([own[group_of == g].any(axis=0) for g in range(n_groups)])
+    if n_groups > 1 and int(shared.sum()) < group_own.sum(axis=1).min() and all(
+            present[:, group_of == g].any(axis=(1, 2)).all()
+            for g in range(n_groups)):  # each group read every treatment
+        group_cases = group_own | shared
         gaps = [(t, r, c) for t, r, c in zip(*np.nonzero(~present))
                 if group_cases[group_of[r], c]]
         groups = _listing([
             ", ".join(repr(readers[r]) for r in np.flatnonzero(group_of == g))
             + f" read {int(group_cases[g].sum())} cases" for g in range(n_groups)])
         same = "" if gaps else ", the same ones in every treatment"
+        common = (f", and {int(shared.sum())} case(s) every reader read ("
+                  + _listing([repr(cases[c]) for c in np.flatnonzero(shared)]) + ")"
+                  if shared.any() else "")
         hints.append(
             f"the readers fall into groups that each read their own cases{same} "
-            f"({groups}): a split-plot design, which this analysis does not "
+            f"({groups}){common}: a split-plot design, which this analysis does not "
             "support (Obuchowski & Rockette's factorial design only); analyse each group "
             "of readers with its own cases separately"
             + (f"; within the groups {len(gaps)} reading(s) are missing too: "

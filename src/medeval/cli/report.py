@@ -73,6 +73,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("report: --sign KEY and --cert CERT go together")
     if args.registry is not None and not args.issue:
         raise UsageError("report: --registry goes with --issue")
+    _html_checked(args.html, args.out)
 
     def make(path: Path, info: Any) -> Path:
         pdf: Path = render_certificate(args.result, path, lang=args.lang, report_info=info,
@@ -99,6 +100,22 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     if args.sign is not None:
         out.write(f"signed       {pdf}\n")
     return 0
+
+
+def _html_checked(html: Path | None, pdf: Path) -> None:
+    """Refuse, before the certificate is made (and, with ``--issue``, its report
+    issued), an ``--html`` it cannot be written to: an existing folder, or the
+    certificate's own file, which the HTML would replace."""
+    if html is None:
+        return
+    if html.is_dir():
+        raise UsageError(f"report: --html {html}: a folder; give the HTML file's name "
+                         f"(e.g. {html / 'certificate.html'}); nothing was written")
+    if html.resolve() == pdf.resolve() or (
+            html.exists() and pdf.exists() and html.samefile(pdf)):
+        raise UsageError(f"report: --html {html} is the certificate's file (--out {pdf}), "
+                         "which the HTML would replace: give it a name of its own; nothing "
+                         "was written")
 
 
 def _verify(args: argparse.Namespace, out: TextIO) -> int:

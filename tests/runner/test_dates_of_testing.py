@@ -27,8 +27,9 @@ class Half:
 """
 
 
-def test_a_run_begun_days_before_its_evaluation_dates_the_testing_from_its_first_case(
-        tmp_path):
+def _run_redated(tmp_path, redate):
+    """A run of three cases, its log's events passed through ``redate`` (which sets their
+    times); the protocol and the run folder."""
     protocol = write_protocol(tmp_path, ["c1", "c2", "c3"], PLUGIN, "Half")
     run = tmp_path / "run"
     with pytest.warns(IsolationWarning):  # unsandboxed: quick, and no bubblewrap needed
@@ -37,11 +38,20 @@ def test_a_run_begun_days_before_its_evaluation_dates_the_testing_from_its_first
                       progress=False)
     log = run / "run.jsonl"
     events = [json.loads(line) for line in log.read_text().splitlines()]
-    # the run as it would be had its session begun on 1 December (only the day moves)
-    for event in events:
-        if "time" in event:
-            event["time"] = "2026-12-01" + event["time"][10:]
+    redate(events)
     log.write_text("".join(json.dumps(e) + "\n" for e in events))
+    return protocol, run, events
+
+
+def test_a_run_begun_days_before_its_evaluation_dates_the_testing_from_its_first_case(
+        tmp_path):
+    def first_december(events):
+        # the run as it would be had its session begun on 1 December (only the day moves)
+        for event in events:
+            if "time" in event:
+                event["time"] = "2026-12-01" + event["time"][10:]
+
+    protocol, run, events = _run_redated(tmp_path, first_december)
     first = next(e["time"] for e in events if e.get("event") == "start")
     result = evaluate(protocol, run)
     # its first case's start, to the second, in UTC (the runner writes +00:00)
@@ -54,22 +64,17 @@ def test_the_earliest_start_dates_the_testing_not_the_first_line(tmp_path):
     # ended sooner comes first in the log. The first line's time (2 December) dated the
     # testing, though a case began on 1 December (found in the review of the
     # reproducibility-pass). Times with another offset are compared as instants.
-    protocol = write_protocol(tmp_path, ["c1", "c2", "c3"], PLUGIN, "Half")
-    run = tmp_path / "run"
-    with pytest.warns(IsolationWarning):
-        run_algorithm(protocol.parent / "manifest.csv",
-                      f"{tmp_path / 'algo' / 'algo.py'}:Half", run, isolation="none",
-                      progress=False)
-    log = run / "run.jsonl"
-    events = [json.loads(line) for line in log.read_text().splitlines()]
     times = iter(["2026-12-02T00:00:10.000+00:00",
                   "2026-12-01T23:59:50.000+00:00",
                   # 08:59:40 in Seoul (+09:00) is 23:59:40 UTC the day before: earliest
                   "2026-12-02T08:59:40.000+09:00"])
-    for event in events:
-        if event.get("event") == "start":
-            event["time"] = next(times)
+
+    def out_of_order(events):
+        for event in events:
+            if event.get("event") == "start":
+                event["time"] = next(times)
+
+    protocol, run, _ = _run_redated(tmp_path, out_of_order)
     assert next(times, None) is None  # three starts, one per case
-    log.write_text("".join(json.dumps(e) + "\n" for e in events))
     result = evaluate(protocol, run)
     assert result.context.started == "2026-12-01T23:59:40+00:00"

@@ -260,6 +260,26 @@ class TestBadInput:
             mrmc(overlapping)
         assert "split-plot" not in str(info.value)
 
+    def test_split_plot_with_a_reader_of_every_case_is_named(self, vandyke_path):
+        # Found in the review of the reader-pass: readers 1-2 on cases 1-57 and 3-4 on
+        # 58-114, reader 5 on all 114 (the study's lead reading every case), were joined
+        # by reader 5 into one group: no word of the design. By hand: 57 cases each.
+        table = pd.read_csv(vandyke_path)
+        lead = table[((table["reader"] <= 2) == (table["case"] <= 57))
+                     | (table["reader"] == 5)]
+        with pytest.raises(InvalidInputError, match="not factorial") as info:
+            mrmc(lead)
+        assert ("groups that each read their own cases, the same ones in every treatment "
+                "(1, 2 read 57 cases, 3, 4 read 57 cases), and reader(s) 5 read every case: "
+                "a split-plot design" in str(info.value))
+        # reader 5 skipping case 3 in treatment 2 is one of the readings named apart
+        skipped = lead[~((lead["reader"] == 5) & (lead["treatment"] == 2)
+                         & (lead["case"] == 3))]
+        with pytest.raises(InvalidInputError, match="not factorial") as info:
+            mrmc(skipped)
+        assert ("; within the groups 1 reading(s) are missing too: reader 5 treatment 2 "
+                "case 3; " in str(info.value))
+
     def test_ids_differing_in_leading_zeros_are_pointed_out(self, vandyke_path, tmp_path):
         # Found in the reader-pass: treatment 2 exported on another day by a spreadsheet
         # that read the reader ids '001'..'005' as numbers (1..5): ten readers, each

@@ -282,27 +282,35 @@ def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
                              "if they are one, write them one way")
     # readers joined when they share a case (in any treatment): groups of readers with
     # no case in common are a split-plot design, also where a reader skipped some of his
-    # group's cases (those readings are named beside it) and where a few cases (fewer
-    # than any group's own) were read by every reader, as a case read to calibrate
+    # group's cases (those readings are named beside it), where a few cases (fewer than
+    # any group's own) were read by every reader, as a case read to calibrate, and where
+    # a reader read every case (in every group)
     read: NDArray[np.bool_] = np.asarray(present.any(axis=0))
-    shared = read.all(axis=0)
-    own = read & ~shared
-    n_groups, group_of = connected_components(
+    everywhere = read.all(axis=1)
+    grouped = np.flatnonzero(~everywhere)
+    shared = read[grouped].all(axis=0)
+    own = read[grouped] & ~shared
+    n_groups, labels = connected_components(
         csr_matrix(own.astype(np.int64) @ own.T.astype(np.int64)), directed=False)
-    group_own = np.array([own[group_of == g].any(axis=0) for g in range(n_groups)])
+    group_of = np.full(len(readers), -1)
+    group_of[grouped] = labels
+    group_own = np.array([own[labels == g].any(axis=0) for g in range(n_groups)])
     if n_groups > 1 and int(shared.sum()) < group_own.sum(axis=1).min() and all(
             present[:, group_of == g].any(axis=(1, 2)).all()
             for g in range(n_groups)):  # each group read every treatment
         group_cases = group_own | shared
         gaps = [(t, r, c) for t, r, c in zip(*np.nonzero(~present))
-                if group_cases[group_of[r], c]]
+                if group_of[r] < 0 or group_cases[group_of[r], c]]
         groups = _listing([
             ", ".join(repr(readers[r]) for r in np.flatnonzero(group_of == g))
             + f" read {int(group_cases[g].sum())} cases" for g in range(n_groups)])
-        same = "" if gaps else ", the same ones in every treatment"
         common = (f", and {int(shared.sum())} case(s) every reader read ("
                   + _listing([repr(cases[c]) for c in np.flatnonzero(shared)]) + ")"
                   if shared.any() else "")
+        if everywhere.any():
+            common += (", and reader(s) " + ", ".join(
+                repr(readers[r]) for r in np.flatnonzero(everywhere)) + " read every case")
+        same = "" if gaps else ", the same ones in every treatment"
         hints.append(
             f"the readers fall into groups that each read their own cases{same} "
             f"({groups}){common}: a split-plot design, which this analysis does not "

@@ -472,13 +472,17 @@ def test_an_amendment_records_the_test_and_customer_its_certificate_prints(
             ("LAB-AI-2026-0002", "KTL-2026-0002", "다른 의뢰자 (Other Co.)")]
 
 
+@pytest.mark.parametrize("before", [None, b"yesterday's draft"])
 def test_a_certificate_placed_meanwhile_under_the_same_name_is_not_overwritten(
-        study, tmp_path, capsys):
+        study, tmp_path, capsys, before):
     # Found in the lifecycle-pass: two testers issuing to one --render file at once were
     # both told 'certificate cert.pdf printed with report number ...'; the second's PDF
     # had replaced the first's, whose issued certificate was gone. Here the other
-    # tester's certificate lands while this one is rendered (make writes it), as the
-    # first of two concurrent issues places its file while the second renders.
+    # tester's certificate lands while this one is rendered (make renames it in), as the
+    # first of two concurrent issues places its file while the second renders. And where
+    # the name was in use as both began (yesterday's draft), both replaced it: found in
+    # the review of the lifecycle-pass (two processes, 'issued ...0001' and '...0002'
+    # told; cert.pdf held 0002's PDF, 0001's recorded SHA-256 matched no file).
     import argparse
 
     from medeval.cli.registry import issue_report
@@ -486,11 +490,14 @@ def test_a_certificate_placed_meanwhile_under_the_same_name_is_not_overwritten(
     reg = tmp_path / "lab.sqlite"
     assert _run(capsys, "init", "--registry", str(reg))[0] == 0
     out = tmp_path / "cert.pdf"
+    if before is not None:
+        out.write_bytes(before)
     theirs = b"%PDF-1.4 the other tester's issued certificate"
 
     def make(path: Path, printed) -> None:  # type: ignore[no-untyped-def]
         render_certificate(study["result"], path, report_info=printed)
-        out.write_bytes(theirs)
+        (tmp_path / "other.issuing").write_bytes(theirs)  # as the other issue places it
+        os.replace(tmp_path / "other.issuing", out)
 
     args = argparse.Namespace(result=study["result"], out=out, info=study["info"],
                               registry=str(reg))
@@ -507,46 +514,17 @@ def test_a_certificate_placed_meanwhile_under_the_same_name_is_not_overwritten(
     assert record.pdf_sha256 == hashlib.sha256(kept.read_bytes()).hexdigest()
 
 
-def test_a_name_in_use_is_replaced_only_by_the_issue_that_found_it(study, tmp_path, capsys):
-    # Found in the review of the lifecycle-pass: two testers issuing to one --render file
-    # that existed already (yesterday's draft) both found it there, both replaced it, and
-    # the first one's issued certificate was gone (two processes, 'issued ...0001' and
-    # '...0002' told; cert.pdf held 0002's PDF, 0001's recorded SHA-256 matched no file).
-    # Here the other issue's certificate is moved in over the draft while this one renders.
-    import argparse
-
-    from medeval.cli.registry import issue_report
-
+def test_a_name_in_use_is_replaced_when_nothing_else_replaced_it(study, tmp_path, capsys):
+    reg = tmp_path / "lab.sqlite"
+    assert _run(capsys, "init", "--registry", str(reg))[0] == 0
     out = tmp_path / "cert.pdf"
-    for name in ("alone", "meanwhile"):
-        reg = tmp_path / f"{name}.sqlite"
-        assert _run(capsys, "init", "--registry", str(reg))[0] == 0
-        out.write_bytes(b"yesterday's draft")
-        theirs = b"%PDF-1.4 the other tester's issued certificate"
-
-        def make(path: Path, printed, name=name, theirs=theirs) -> None:  # type: ignore[no-untyped-def]
-            render_certificate(study["result"], path, report_info=printed)
-            if name == "meanwhile":  # as the other issue places it: a new file, renamed
-                (tmp_path / "other.issuing").write_bytes(theirs)
-                os.replace(tmp_path / "other.issuing", out)
-
-        args = argparse.Namespace(result=study["result"], out=out, info=study["info"],
-                                  registry=str(reg))
-        if name == "alone":  # the draft there before, nothing meanwhile: replaced
-            issue_report(args, io.StringIO(), make)
-            with Registry.open(reg) as registry:
-                (record,) = registry.list()
-            assert record.pdf_sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
-            continue
-        with pytest.raises(medeval.errors.RegistryError) as refused:
-            issue_report(args, io.StringIO(), make)
-        assert out.read_bytes() == theirs  # kept
-        (kept,) = tmp_path.glob(".cert.pdf.*.issuing")
-        with Registry.open(reg) as registry:
-            (record,) = registry.list()
-        assert "another certificate took the name" in str(refused.value)
-        assert str(kept) in str(refused.value)
-        assert record.pdf_sha256 == hashlib.sha256(kept.read_bytes()).hexdigest()
+    out.write_bytes(b"yesterday's draft")
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render", str(out),
+                        "--info", str(study["info"]), "--registry", str(reg))
+    assert code == 0, err
+    with Registry.open(reg) as registry:
+        (record,) = registry.list()
+    assert record.pdf_sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
 
 
 def test_an_amendment_rendered_beforehand_is_recorded_with_the_people_it_prints(

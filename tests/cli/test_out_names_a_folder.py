@@ -91,3 +91,15 @@ def test_evaluate_two_tables_into_a_dot_folder_name_is_refused_as_typed(tmp_path
     assert status == 2
     assert f"--out {tmp_path / 'result'}/.: a folder" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [["report", "r.json", "--out", ""],
+                                  ["report", "r.json", "--out", "c.pdf", "--html", ""],
+                                  ["registry", "backup", ""]])
+def test_an_empty_file_name_is_refused_as_empty(capsys, argv):
+    # Path("") is the current folder: 'report --out ""' said 'certificate .: cannot be
+    # written (Device or resource busy)'
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert ": an empty name; give the file's name" in capsys.readouterr().err

@@ -33,7 +33,9 @@ def _ending(text: str) -> str:
 def file_to_write(text: str) -> Path:
     """The ``type`` of an option naming a file that a command writes (``--out CERT.pdf``):
     refused when written as a folder (``--out certs/``), which would otherwise be written
-    as a file named ``certs``."""
+    as a file named ``certs``, or empty (``--out ""``, the current folder to ``Path``)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name; give the file's name")
     if names_a_folder(text):
         raise argparse.ArgumentTypeError(
             f"{text}: ends in '{_ending(text)}', a folder's name; give the file's name")

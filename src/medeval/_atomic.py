@@ -78,10 +78,14 @@ def place(partial: Path, destination: Path, *, over: Identity | None) -> None:
     and the rename are one step for every process that places through here (an exclusive
     ``flock`` on the folder): two issues to one existing name both found it, both
     replaced it, and the first one's certificate was gone. ``partial`` is removed."""
-    folder = os.open(destination.parent, os.O_RDONLY | os.O_CLOEXEC)
+    try:  # a folder one may write in but not list (-wx) cannot be opened: not locked
+        folder: int | None = os.open(destination.parent, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        folder = None
     try:
         with contextlib.suppress(OSError):  # a file system without locks: still looked at
-            fcntl.flock(folder, fcntl.LOCK_EX)
+            if folder is not None:
+                fcntl.flock(folder, fcntl.LOCK_EX)
         now = identity(destination)
         if now is None:
             place_new(partial, destination)
@@ -91,7 +95,8 @@ def place(partial: Path, destination: Path, *, over: Identity | None) -> None:
         else:
             raise FileExistsError(destination)
     finally:
-        os.close(folder)  # lets go of the lock
+        if folder is not None:
+            os.close(folder)  # lets go of the lock
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:

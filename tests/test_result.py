@@ -297,3 +297,23 @@ def test_an_old_two_table_result_is_read_into_the_one_layout():
     assert result.metric("sensitivity").estimate.numerator == \
         raw["metrics"]["sensitivity"]["numerator"]
     assert result.algorithm.predictions == "supplied-table" and result.precheck
+
+
+def test_a_result_named_in_hangul_is_written_and_checked_by_sha256sum(tmp_path: Path) -> None:
+    # Found in the review of the lifecycle-pass: write_result('결과.json') wrote the JSON
+    # and the CSV, then stopped with "'ascii' codec can't encode characters" writing the
+    # .sha256 file, and verify said the fingerprint file was missing. The names are now
+    # written as the file system holds them (UTF-8), as GNU sha256sum -c reads them.
+    import shutil
+
+    target = write_result(make_result(), tmp_path / "결과.json")
+    verify_result(target)
+    csv_path = tmp_path / "결과.cases.csv"
+    assert (tmp_path / "결과.json.sha256").read_bytes() == (
+        f"{hashlib.sha256(target.read_bytes()).hexdigest()}  결과.json\n"
+        f"{hashlib.sha256(csv_path.read_bytes()).hexdigest()}  결과.cases.csv\n"
+    ).encode()
+    if shutil.which("sha256sum"):
+        done = subprocess.run(["sha256sum", "-c", "결과.json.sha256"], cwd=tmp_path,
+                              capture_output=True, text=True)
+        assert (done.returncode, done.stdout) == (0, "결과.json: OK\n결과.cases.csv: OK\n")

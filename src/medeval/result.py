@@ -358,8 +358,11 @@ def write_result(result: Result, path: str | Path) -> Path:
     digest = (
         f"{sha256_bytes(payload)}  {target.name}\n{sha256_bytes(cases)}  {csv_path.name}\n"
     )
-    write_named(_digest_path(target), digest.encode("ascii"), what="result",
-                error=ResultError)
+    # the names as the file system holds them (sha256sum compares bytes): a result named
+    # in Hangul (결과.json) failed here, 'ascii' codec can't encode, after the JSON and
+    # CSV were written (found in the review of the lifecycle-pass)
+    write_named(_digest_path(target), digest.encode("utf-8", "surrogateescape"),
+                what="result", error=ResultError)
     return target
 
 
@@ -434,7 +437,7 @@ def verify_result(path: str | Path) -> str:
     if not digest_file.is_file():
         raise ResultError(f"result {source}: fingerprint file {digest_file} is missing")
     recorded = {}
-    for line in digest_file.read_text("ascii").splitlines():
+    for line in digest_file.read_bytes().decode("utf-8", "surrogateescape").splitlines():
         value, _, name = line.partition("  ")
         recorded[name] = value
     for file in (source, _cases_path(source)):

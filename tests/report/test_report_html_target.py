@@ -31,7 +31,9 @@ def test_html_into_an_existing_folder_issues_no_report(certified, tmp_path, caps
                    "--html", str(tmp_path / "html")])
     assert status == 2
     captured = capsys.readouterr()
-    assert f"--html {tmp_path / 'html'}: a folder; give the HTML file's name" in captured.err
+    assert (f"HTML report {tmp_path / 'html'}: cannot be written: it is a folder; give a "
+            "file's name" in captured.err)
+    assert "nothing was written" in captured.err  # said before the certificate was made
     assert sorted(tmp_path.iterdir()) == before  # no certificate
     capsys.readouterr()
     assert main(["registry", "list", "--registry", str(registry)]) == 0

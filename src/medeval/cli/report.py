@@ -109,8 +109,10 @@ def _html_checked(html: Path | None, pdf: Path) -> None:
     if html is None:
         return
     if html.is_dir():
-        raise UsageError(f"report: --html {html}: a folder; give the HTML file's name "
-                         f"(e.g. {html / 'certificate.html'}); nothing was written")
+        # worded as the renderer words it, which said so only after the certificate
+        raise UsageError(f"HTML report {html}: cannot be written: it is a folder; give a "
+                         f"file's name (e.g. {html / 'certificate.html'}); nothing was "
+                         "written")
     if html.resolve() == pdf.resolve() or (
             html.exists() and pdf.exists() and html.samefile(pdf)):
         raise UsageError(f"report: --html {html} is the certificate's file (--out {pdf}), "

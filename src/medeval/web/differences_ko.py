@@ -252,7 +252,7 @@ DIFFERENCES: tuple[Note, ...] = (
     Note(_WHO + r" was rendered with report info sha256:" + _HEX.format("info") + r" and "
          r"carries none attached \(an older medeval\): pass the report info it was rendered "
          r"with, --info INFO\.toml, to compare its bytes",
-         "{who}: 성적서 정보 sha256:{info}로 만들었으나 첨부된 성적서 정보가 없습니다 (이전 "
+         "{who}: 성적서 정보(sha256:{info})로 만들었으나 첨부된 성적서 정보가 없습니다 (이전 "
          "medeval): 바이트를 비교하려면 만들 때의 성적서 정보를 --info INFO.toml로 "
          "주십시오", _W),
     Note(_WHO + r": its attached result\.cases\.csv differs from the per-case rows of "

@@ -460,3 +460,15 @@ def test_a_column_written_in_both_unicode_forms_is_refused_not_picked(tmp_path):
     path = write(tmp_path, "q.csv", f"증례,{unicodedata.normalize('NFD', '증례')},점수\na,b,1\n")
     with pytest.raises(TableError, match=r"column\(s\) '증례' written twice"):
         read_table(path, columns=["점수"], id_column="증례")
+
+
+def test_a_folder_given_as_a_table_is_named_a_folder(tmp_path):
+    # 'evaluate --reference a.csv --predictions b' (b a folder, PRED.csv|DIR in the usage)
+    # said 'predictions table b: no such file' of a folder that is there (found in the
+    # review of the reproducibility-pass)
+    (tmp_path / "b").mkdir()
+    with pytest.raises(TableError, match=r"predictions table .*b: is a folder; give the "
+                                         r"table's file"):
+        read_table(tmp_path / "b", columns=["score"], role="predictions")
+    with pytest.raises(TableError, match=r"predictions table .*c: no such file"):
+        read_table(tmp_path / "c", columns=["score"], role="predictions")

@@ -120,6 +120,9 @@ def read_table(
     else:
         path = Path(source)
         where = str(path)
+        if path.is_dir():  # 'no such file' of a folder that is there misled
+            raise TableError(f"{role} table {where}: is a folder; give the table's file "
+                             "(CSV, JSON or Parquet)")
         if not path.is_file():
             raise TableError(f"{role} table {where}: no such file")
         digest = sha256_file(path)

@@ -38,8 +38,9 @@ def test_froc_and_bland_altman_when_present() -> None:
     from medeval.report.catalogue import Msg
 
     froc = Figure("froc", Msg("text.figure_froc"),
-                  {"fp_rates": [0.125, 0.25, 0.5, 1, 2, 4, 8],
-                   "sensitivity": [0.2, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85]})
+                  {"fp": [0.125, 0.25, 0.5, 1, 2, 4, 8],
+                   "sensitivity": [0.2, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85],
+                   "points": [(0.5, 0.5), (1.0, 0.6)]})
     agreement = Figure("bland_altman", Msg("text.figure_bland_altman"),
                        {"mean": [1.0, 2.0, 3.0, 4.0], "difference": [0.1, -0.2, 0.05, 0.0]})
     for figure in (froc, agreement):

@@ -201,20 +201,43 @@ def _dice(axes: Axes, data: Any, lang: str) -> None:
 
 
 def _froc(axes: Axes, data: Any, lang: str) -> None:
-    axes.plot(data["fp_rates"], data["sensitivity"], marker="o", ms=3, color=_BLUE)
-    axes.set_xscale("log", base=2)
-    axes.set(ylim=(0, 1.02), xlabel=_t("figure.froc_x", lang), ylabel=_t("figure.froc_y", lang))
+    """Sensitivity against false positives per case (frame) as a step curve on a linear
+    axis up to past the last operating point, the operating points marked."""
+    fp = np.asarray(data["fp"], dtype=float)
+    sensitivity = np.asarray(data["sensitivity"], dtype=float)
+    points = data.get("points", [])
+    reach = max([float(r) for r, _ in points] + [1.0])
+    axes.plot(np.concatenate(([0.0], fp)), np.concatenate(([0.0], sensitivity)),
+              drawstyle="steps-post", color=_BLUE, lw=1.2)
+    if fp.size and fp[-1] < reach * 1.1:  # no detection left: the sensitivity reached
+        axes.plot([fp[-1], reach * 1.1], [sensitivity[-1]] * 2, color=_BLUE, lw=1.2,
+                  ls=":")
+    if points:
+        axes.scatter([r for r, _ in points], [v for _, v in points], s=12, color=_RED,
+                     zorder=3, label=_t("figure.froc_points", lang))
+        axes.legend(loc="lower right", frameon=False, fontsize=6.5)
+    x_label = "figure.froc_x_frame" if data.get("per_frame") else "figure.froc_x"
+    axes.set(xlim=(0, reach * 1.1), ylim=(0, 1.02), xlabel=_t(x_label, lang),
+             ylabel=_t("figure.froc_y", lang))
 
 
 def _bland_altman(axes: Axes, data: Any, lang: str) -> None:
+    """Each case's difference against the mean of the two, the bias and the limits of
+    agreement as lines named in the legend, the measurement's unit on the mean's axis."""
     mean = np.asarray(data["mean"], dtype=float)
     difference = np.asarray(data["difference"], dtype=float)
     axes.scatter(mean, difference, s=6, color=_BLUE)
     bias = float(data.get("bias", np.mean(difference)))
     spread = 1.96 * float(np.std(difference, ddof=1)) if difference.size > 1 else 0.0
-    low, high = data.get("loa", (bias - spread, bias + spread))
+    low, high = (float(b) for b in data.get("loa", (bias - spread, bias + spread)))
     axes.axhline(bias, color=_RED, lw=1, label=f"{_t('figure.bias', lang)} {bias:.3g}")
-    for bound in (low, high):
-        axes.axhline(float(bound), color=_GREY, lw=0.8, ls="--")
-    axes.set(xlabel=_t("figure.ba_x", lang), ylabel=_t("figure.ba_y", lang))
-    axes.legend(loc="upper right", frameon=False, fontsize=6.5)
+    axes.axhline(low, color=_GREY, lw=0.8, ls="--",
+                 label=f"{_t('figure.loa', lang)} {low:.3g}, {high:.3g}")
+    axes.axhline(high, color=_GREY, lw=0.8, ls="--")
+    top, bottom = max(high, float(difference.max())), min(low, float(difference.min()))
+    room = (top - bottom) or 1.0  # the legend sits above the upper limit
+    axes.set_ylim(bottom - 0.08 * room, top + 0.3 * room)
+    unit = data.get("unit")
+    shown = f" ({unit})" if unit and unit != "1" else ""
+    axes.set(xlabel=_t("figure.ba_x", lang) + shown, ylabel=_t("figure.ba_y", lang))
+    axes.legend(loc="upper left", frameon=False, fontsize=6.5)

@@ -108,6 +108,11 @@ def ordered_metrics(metrics: Sequence[MetricRecord],
 #: definition (no multi-class result of it holds a figure of one class).
 CLASS_ORDER_UNTIL = "0.9.0"
 
+#: A detection result's FROC curve and a measurement result's Bland–Altman plot are drawn
+#: for results made after this version (before, the certificate looked for tables the
+#: tasks never wrote, so no result made by it has them).
+FIGURES_UNTIL = "0.9.0"
+
 
 def _metric_rows(metrics: Sequence[MetricRecord], result: Result
                  ) -> tuple[tuple[Cell, ...], ...]:
@@ -373,13 +378,52 @@ def _figures(result: Result, level: str) -> list[Figure]:
         figures.append(Figure("dice", _m("text.figure_dice", n=len(values)),
                               {"dice": values, "failed": failed,
                                "mean": _value(metrics.get("dice"))}))
-    froc = result.tables.get("froc")
-    if isinstance(froc, Mapping) and {"fp_rates", "sensitivity"} <= set(froc):
-        figures.append(Figure("froc", Msg("text.figure_froc"), dict(froc)))
-    agreement = result.tables.get("bland_altman")
-    if isinstance(agreement, Mapping) and {"mean", "difference"} <= set(agreement):
-        figures.append(Figure("bland_altman", Msg("text.figure_bland_altman"), dict(agreement)))
+    if made_after(result, FIGURES_UNTIL):
+        figures += _froc_figure(result) + _bland_altman_figure(result)
     return figures
+
+
+def _froc_figure(result: Result) -> list[Figure]:
+    """The FROC curve of a detection result made after :data:`FIGURES_UNTIL`: its
+    ``tables.froc`` (sensitivity against false positives per case, per frame for COCO
+    detection) and the protocol's operating points."""
+    froc = result.tables.get("froc")
+    if result.task not in ("detection", "coco-detection") or not isinstance(froc, Mapping):
+        return []
+    if not {"fp_per_case", "sensitivity"} <= set(froc):
+        return []
+    frame = result.task == "coco-detection"
+    rates = [float(r) for r in result.parameters.task.get("fp_rates") or ()]
+    metrics = _by_name(result.metrics)
+    points = [(r, _value(metrics.get(f"froc_sensitivity@{r:g}"))) for r in rates]
+    data = {"fp": [float(x) for x in froc["fp_per_case"]],
+            "sensitivity": [float(y) for y in froc["sensitivity"]],
+            "points": [(r, v) for r, v in points if math.isfinite(v)],
+            "per_frame": frame}
+    return [Figure("froc", Msg("text.figure_froc_frame" if frame else "text.figure_froc"),
+                   data)]
+
+
+def _bland_altman_figure(result: Result) -> list[Figure]:
+    """The Bland–Altman plot of a measurement result made after :data:`FIGURES_UNTIL`:
+    each scored case's difference (output − reference) against the mean of the two,
+    with the bias and the limits of agreement the result reports."""
+    metrics = _by_name(result.metrics)
+    columns = result.case_columns
+    if result.task != "measurement" or not {"reference", "measurement"} <= set(columns):
+        return []
+    pairs = [(float(c["reference"]), float(c["measurement"])) for c in result.cases
+             if c["status"] == "ok" and c["reference"] is not None
+             and c["measurement"] is not None]
+    bias, low, high = (_value(metrics.get(name)) for name in ("bias", "lower_loa",
+                                                               "upper_loa"))
+    if not pairs or not all(map(math.isfinite, (bias, low, high))):
+        return []
+    return [Figure("bland_altman", Msg("text.figure_bland_altman"),
+                   {"mean": [(r + m) / 2 for r, m in pairs],
+                    "difference": [m - r for r, m in pairs],
+                    "bias": bias, "loa": (low, high),
+                    "unit": metrics["bias"].unit})]
 
 
 def _roc(result: Result, level: str) -> Figure:

@@ -1,0 +1,120 @@
+"""A detection result's FROC curve and a measurement result's Bland–Altman plot on the
+certificate. The certificate looked for ``tables.froc["fp_rates"]`` and
+``tables.bland_altman["mean"]``, which no task ever wrote, so neither figure was drawn for
+a real result; they are drawn for results made after medeval 0.9.0 (``FIGURES_UNTIL``),
+from what the result holds, and a result of 0.9.0 or before renders as issued, without
+them. The plotted numbers are checked here against the example's own files (numpy), not
+against medeval's tables alone."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import medeval
+from medeval.report import build_certificate, render_certificate
+from medeval.report.blocks import Figure
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _evaluated(name: str, tmp_path: Path) -> medeval.Result:
+    folder = shutil.copytree(EXAMPLES / name, tmp_path / name)
+    return medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+
+
+def _kinds(result: medeval.Result) -> dict[str, Figure]:
+    return {b.kind: b for s in build_certificate(result).sections for b in s.blocks
+            if isinstance(b, Figure)}
+
+
+def _as_made_by(result: medeval.Result, version: str) -> medeval.Result:
+    return dataclasses.replace(result, parameters=dataclasses.replace(
+        result.parameters, medeval=version))
+
+
+@pytest.fixture(scope="module")
+def detection(tmp_path_factory: pytest.TempPathFactory) -> medeval.Result:
+    return _evaluated("detection", tmp_path_factory.mktemp("det"))
+
+
+@pytest.fixture(scope="module")
+def measurement(tmp_path_factory: pytest.TempPathFactory) -> medeval.Result:
+    return _evaluated("measurement", tmp_path_factory.mktemp("meas"))
+
+
+def test_the_froc_curve_is_the_results_and_passes_through_its_operating_points(
+        detection: medeval.Result) -> None:
+    froc = _kinds(detection)["froc"]
+    table = detection.tables["froc"]
+    assert froc.data["fp"] == table["fp_per_case"]
+    assert froc.data["sensitivity"] == table["sensitivity"]
+    # each marked operating point lies on the drawn step curve: the sensitivity of the
+    # last curve point at or below that rate (the curve's plateau past its end)
+    fp, sensitivity = np.array(froc.data["fp"]), np.array(froc.data["sensitivity"])
+    rates = detection.parameters.task["fp_rates"]
+    assert [r for r, _ in froc.data["points"]] == [float(r) for r in rates]
+    for rate, value in froc.data["points"]:
+        on_curve = sensitivity[np.flatnonzero(fp <= rate)[-1]]
+        assert value == pytest.approx(on_curve, abs=1e-12)
+    assert froc.data["per_frame"] is False
+
+
+def test_the_bland_altman_plot_is_the_cases_differences_against_their_means(
+        measurement: medeval.Result) -> None:
+    plot = _kinds(measurement)["bland_altman"]
+    folder = EXAMPLES / "measurement"
+    with open(folder / "manifest.csv", newline="", encoding="utf-8") as f:
+        reference = {row["case_id"]: float(row["reference"]) for row in csv.DictReader(f)}
+    pairs = []
+    for case_id, ref in reference.items():
+        path = folder / "predictions" / f"{case_id}.json"
+        if not path.exists():
+            continue
+        try:
+            value = float(json.loads(path.read_text(encoding="utf-8"))["value"])
+        except (KeyError, TypeError, ValueError):
+            continue  # a failed case: not in the agreement figures
+        pairs.append((ref, value))
+    ref, out = np.array(pairs).T
+    assert sorted(plot.data["difference"]) == pytest.approx(sorted(out - ref), abs=1e-12)
+    assert sorted(plot.data["mean"]) == pytest.approx(sorted((out + ref) / 2), abs=1e-12)
+    # the bias and 95% limits of agreement (Bland & Altman 1986) by numpy, with the
+    # normal quantile z(0.975) = 1.95996... the definition states
+    from scipy.stats import norm
+
+    d, z = out - ref, norm.ppf(0.975)
+    bias, sd = d.mean(), d.std(ddof=1)
+    assert plot.data["bias"] == pytest.approx(bias, abs=1e-12)
+    assert plot.data["loa"] == pytest.approx((bias - z * sd, bias + z * sd), abs=1e-12)
+    assert plot.data["unit"] == "mm"
+
+
+@pytest.mark.parametrize("version", ["0.9.0", "0.8.0"])
+def test_a_result_of_090_or_before_has_neither(detection: medeval.Result,
+                                               measurement: medeval.Result,
+                                               version: str) -> None:
+    assert "froc" not in _kinds(_as_made_by(detection, version))
+    assert "bland_altman" not in _kinds(_as_made_by(measurement, version))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_the_certificate_prints_both_captions(detection: medeval.Result,
+                                             measurement: medeval.Result,
+                                             tmp_path: Path) -> None:
+    captions = {"froc": ("FROC 곡선", "FROC curve: lesion sensitivity against false "
+                                       "positives per case"),
+                "bland_altman": ("Bland–Altman 도표", "Bland–Altman plot")}
+    for kind, result in (("froc", detection), ("bland_altman", measurement)):
+        pdf = render_certificate(result, tmp_path / f"{kind}.pdf")
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True,
+                                       capture_output=True, text=True).stdout.split())
+        for caption in captions[kind]:
+            assert caption in text, (kind, caption)

@@ -768,3 +768,95 @@ def test_an_infinite_mean_keeps_its_earlier_korean() -> None:
     assert note_ko(now) == ("증례 6개 중 2개의 값이 무한대여서 (한쪽 마스크가 비어 있음, 또는 "
                             "실패한 증례를 최악 거리로 셌는데 그 값이 선언되지 않아 무한대임) "
                             "평균이 무한대이고 신뢰구간은 정의되지 않습니다 (NaN)")
+
+
+def test_every_revised_note_is_produced_here_and_reads_otherwise(produced: list[str]) -> None:
+    # each note of REVISED (the korean-pass, for results made after 0.9.0) revises one
+    # of NOTES: a sentence medeval writes renders through it, and otherwise than before
+    from medeval.report.notes_ko import REVISED
+
+    sentences = [part for note in produced for part in _sentences(note)]
+    for revised in REVISED:
+        found = [s for s in sentences if revised.render(s) is not None]
+        assert found, revised.pattern[:60]
+        assert all(note_ko(s, revised=True) == revised.render(s) for s in found)
+        original = next(n for n in NOTES if n.pattern == revised.pattern)
+        # (Lin's CCC revises a reason no input here makes: by hand below)
+        assert revised.korean == original.korean or any(
+            note_ko(s) != note_ko(s, revised=True) for s in found), revised.korean
+
+
+@pytest.mark.parametrize(("english", "old", "new"), [
+    # 로 straight after a number: -0.3 reads 삼, which takes 으로; in brackets after 추정값
+    ("lins_ccc: the confidence interval is undefined: the variance estimate is -0.3, not "
+     "positive; NaN",
+     "lins_ccc: 신뢰구간이 정의되지 않습니다: 분산 추정값이 -0.3로 양수가 아님. NaN",
+     "lins_ccc: 신뢰구간이 정의되지 않습니다: 분산 추정값(-0.3)이 양수가 아님. NaN"),
+    # 는 after 'f1' (에프원: 은); 값 takes 은 whatever the names; 라벨 -> 레이블
+    ("class 'C': never predicted, so its ppv, f1 are undefined and ppv@macro, f1@macro "
+     "NaN (an average over the protocol's labels is defined only where each class's "
+     "value is)",
+     "부류 'C': 예측된 적이 없음, 따라서 이 부류의 ppv, f1는 정의되지 않고 ppv@macro, "
+     "f1@macro는 NaN입니다 (시험 계획서의 라벨에 대한 평균은 모든 부류의 값이 정의될 때만 "
+     "정의됩니다)",
+     "부류 'C': 예측된 적이 없음, 따라서 이 부류의 ppv, f1 값은 정의되지 않고 ppv@macro, "
+     "f1@macro 값은 NaN입니다 (시험 계획서의 레이블에 대한 평균은 모든 부류의 값이 정의될 "
+     "때만 정의됩니다)"),
+    # 로 after a plugin's name, 가 after another (mine:Model reads ...모델: 이); the item
+    # is 시험 대상 on the certificate; 플러그인/명령 both take 은
+    ("the run in runs/a was made by the plugin other:Model (SHA-256 ab12), not by the "
+     "plugin the protocol names, mine:Model: these outputs are of another algorithm than "
+     "the item the protocol names",
+     "runs/a의 실행은 플러그인 other:Model(SHA-256 ab12)로 만들어졌으며, 시험 계획서가 지정한 "
+     "플러그인 mine:Model가 아닙니다: 이 출력은 시험 계획서가 지정한 시험 품목이 아닌 다른 "
+     "알고리즘의 것입니다",
+     "시험 계획서가 지정한 플러그인은 mine:Model이지만, runs/a의 실행은 플러그인 "
+     "other:Model(SHA-256 ab12)에서 만들어졌습니다: 이 출력은 시험 계획서가 지정한 시험 "
+     "대상이 아닌 다른 알고리즘의 것입니다"),
+    # an EEG recording is 기록, not 녹화 (a video recording)
+    ("2 detected event(s) in 1 recording(s) end after the recording, by up to 4.5 s, and "
+     "were cut at its end, as timescoring cuts them: r1 (2)",
+     "검출 사건 2개가 녹화 1개에서 녹화가 끝난 뒤(최대 4.5초 뒤)에 끝나, 녹화 끝에서 "
+     "잘랐습니다 (timescoring과 같음): r1 (2)",
+     "검출 사건 2개가 기록 1개에서 기록이 끝난 뒤(최대 4.5초 뒤)에 끝나, 기록 끝에서 "
+     "잘랐습니다 (timescoring과 같음): r1 (2)"),
+    # 이(가) after the threshold: in brackets after 임계값, 이
+    ("the threshold 50 is above every score (0.01 to 0.98): every case is called "
+     "negative; the threshold is on the scores' scale (a probability's 50 % is 0.5)",
+     "임계값 50이(가) 모든 점수(0.01 ~ 0.98)보다 큽니다: 모든 증례가 음성으로 판정됩니다. "
+     "임계값은 점수와 같은 척도로 적어야 합니다 (확률의 50 %는 0.5)",
+     "임계값(50)이 모든 점수(0.01 ~ 0.98)보다 큽니다: 모든 증례가 음성으로 판정됩니다. "
+     "임계값은 점수와 같은 척도로 적어야 합니다 (확률의 50 %는 0.5)"),
+])
+def test_a_revised_note_by_hand(english: str, old: str, new: str) -> None:
+    # Found in the korean-pass. A result made by 0.9.0 or before prints the old Korean
+    # (its certificate as issued), a later one the new
+    assert note_ko(english) == old
+    assert note_ko(english, revised=True) == new
+    assert warning_ko(f"all cases: {english}", revised=True) == f"전체 증례: {new}"
+
+
+def test_a_certificate_prints_the_revised_notes_for_a_later_result_only() -> None:
+    import dataclasses
+
+    from medeval.report.catalogue import texts
+    from medeval.report.content import build_certificate
+
+    stored = read_result(Path(__file__).resolve().parents[1] / "data" / "results-0.1"
+                         / "v1-protocol.json")
+    note = ("the run in r was made by the command x (SHA-256 ab), not by the command the "
+            "protocol names, y: these outputs are of another algorithm than the item the "
+            "protocol names")
+    printed = {}
+    for version in ("0.9.0", "0.10.0.dev0"):
+        made = dataclasses.replace(stored, warnings=(f"all cases: {note}",),
+                                   parameters=dataclasses.replace(stored.parameters,
+                                                                  medeval=version))
+        printed[version] = [texts(block.text, "ko")[0]
+                            for section in build_certificate(made).sections
+                            for block in section.blocks
+                            if getattr(getattr(block, "text", None), "key", "").startswith(
+                                "text.warning_item")]
+    assert printed["0.9.0"] == [f"• 전체 증례: {note_ko(note)}"]
+    assert printed["0.10.0.dev0"] == [f"• 전체 증례: {note_ko(note, revised=True)}"]
+    assert "시험 계획서가 지정한 명령은 y이지만" in printed["0.10.0.dev0"][0]

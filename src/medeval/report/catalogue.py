@@ -9,12 +9,19 @@ Examples
 --------
 >>> texts(Msg("doc.page", (("x", "1"), ("y", "3"))), "ko+en")
 ('쪽 1 / 3', 'Page 1 of 3')
+
+A certificate is rendered again from its result long after it was issued and must print
+what it printed then, so a phrase revised after a release is written in an overlay,
+``strings.<lang>.after-<release>.toml`` (the same keys as the base catalogue, only those
+revised): :func:`reworded` gives a certificate of a result made by a later medeval the
+overlay's phrases, under the keys ``<key>@after-<release>`` (:data:`REVISIONS`). A
+language without an overlay, or without the key in its overlay, keeps its base phrase.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -26,7 +33,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["LANGUAGES", "Lang", "Msg", "catalogue", "languages", "texts"]
+__all__ = ["LANGUAGES", "REVISIONS", "Lang", "Msg", "catalogue", "languages", "reworded",
+           "texts"]
 
 Lang = Literal["ko", "en", "ko+en"]
 #: The languages a certificate can be written in.
@@ -73,16 +81,81 @@ def languages(lang: str) -> tuple[str, ...]:
     return tuple(lang.split("+"))
 
 
+#: The releases after which the certificate's wording was revised, oldest first: each has
+#: an overlay ``strings.<lang>.after-<release>.toml`` for results made by a later medeval
+#: (:func:`~medeval.report.made_by.made_after`).
+REVISIONS: tuple[str, ...] = ("0.9.0",)
+
+#: How an overlay's phrase is keyed in the flat catalogue: ``<key>@after-<release>``.
+_AFTER = "@after-"
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """The flat catalogue of one language: dotted key -> phrase."""
+    """The flat catalogue of one language: dotted key -> phrase; with each overlay's
+    phrases under ``<key>@after-<release>`` (the base phrase where this language's
+    overlay does not revise a key another language's does).
+
+    Raises
+    ------
+    ReportError
+        An unknown language, or an overlay revising a key the base catalogue lacks (a bug
+        in medeval: please report it).
+    """
     if lang not in ("ko", "en"):
         raise ReportError(f"report language {lang!r}: no catalogue (have ko, en)")
-    source = resources.files("medeval") / "report_templates" / f"strings.{lang}.toml"
-    data = tomllib.loads(source.read_text(encoding="utf-8"))
-    flat: dict[str, str] = {}
-    _flatten(data, "", flat)
+    flat = _read(f"strings.{lang}.toml")
+    for release in REVISIONS:
+        own = _read(f"strings.{lang}.after-{release}.toml")
+        for key in _revised_keys(release):
+            if key not in flat:
+                raise ReportError(f"report catalogue strings.*.after-{release}.toml revises "
+                                  f"{key!r}, which strings.{lang}.toml has not")
+            flat[f"{key}{_AFTER}{release}"] = own.get(key, flat[key])
     return flat
+
+
+@cache
+def _revised_keys(release: str) -> frozenset[str]:
+    """The keys an overlay revises, in any language."""
+    return frozenset(key for lang in ("ko", "en")
+                     for key in _read(f"strings.{lang}.after-{release}.toml"))
+
+
+def _read(name: str) -> dict[str, str]:
+    """A catalogue file of ``report_templates/``, flat; an overlay absent is empty."""
+    source = resources.files("medeval") / "report_templates" / name
+    if not source.is_file():
+        return {}
+    flat: dict[str, str] = {}
+    _flatten(tomllib.loads(source.read_text(encoding="utf-8")), "", flat)
+    return flat
+
+
+def reworded(tree: Any, release: str) -> Any:
+    """``tree`` (a certificate, or any of its blocks) with each phrase the overlay of
+    ``release`` revises keyed to the overlay's phrase; everything else as it is. Call it
+    for a result made after ``release`` only.
+
+    Examples
+    --------
+    >>> reworded((Msg("text.figure_confusion"), "x"), "0.9.0")[0].key
+    'text.figure_confusion@after-0.9.0'
+    """
+    revised = _revised_keys(release)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, Msg):
+            base = node.key.partition(_AFTER)[0]
+            return replace(node, key=f"{base}{_AFTER}{release}") if base in revised else node
+        if isinstance(node, tuple):
+            return tuple(walk(item) for item in node)
+        if is_dataclass(node) and not isinstance(node, type):
+            return replace(node, **{f.name: walk(getattr(node, f.name))
+                                    for f in fields(node) if f.init})
+        return node
+
+    return walk(tree)
 
 
 def _flatten(data: dict[str, Any], prefix: str, out: dict[str, str]) -> None:

@@ -37,7 +37,7 @@ from .blocks import (
     Signatures,
     Table,
 )
-from .catalogue import Msg
+from .catalogue import REVISIONS, Msg, reworded
 
 # the cells' printing, under the short names this module's tables are written with
 from .cells import (
@@ -172,7 +172,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
     numbered = tuple(
         Section(i, s.title, s.blocks, s.new_page) for i, s in enumerate(sections, start=1)
     )
-    return Certificate(
+    certificate = Certificate(
         report_number=report_number,
         fingerprint=fingerprint,
         precheck=precheck,
@@ -183,6 +183,11 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         info_digest=info.digest(),
         digests=tuple(section_digests(result).items()),
     )
+    # the phrases revised after a release, for a result made by a later medeval only
+    for release in REVISIONS:
+        if made_after(result, release):
+            certificate = reworded(certificate, release)
+    return certificate
 
 
 def _supplied(info: ReportInfo, key: str, value: Cell) -> Cell:
@@ -518,6 +523,10 @@ def _parameter(value: Any) -> str:
     return "∞" if math.isinf(number) else f"{number:g}"
 
 
+#: The last release whose certificates print the warnings' Korean as first written; a
+#: later result's take :data:`~medeval.report.notes_ko.REVISED` (the korean-pass).
+NOTES_REVISED_AFTER = "0.9.0"
+
 #: How many of the result's warnings the certificate prints; the rest are counted.
 _WARNINGS_PRINTED = 30
 
@@ -538,7 +547,8 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     # Each warning (the reader of the certificate may not have the result file): which
     # figure is undefined and why; in English as the result holds it, in Korean from the
     # catalogue of notes (the English, marked as the original, where it has none).
-    blocks += [Para(_warning(w), "note") for w in warnings[:_WARNINGS_PRINTED]]
+    revised = made_after(result, NOTES_REVISED_AFTER)
+    blocks += [Para(_warning(w, revised=revised), "note") for w in warnings[:_WARNINGS_PRINTED]]
     if len(warnings) > _WARNINGS_PRINTED:
         blocks.append(Para(_m("text.warnings_more", n=len(warnings) - _WARNINGS_PRINTED),
                            "note"))
@@ -548,11 +558,12 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     return Section(0, Msg("section.deviations"), tuple(blocks))
 
 
-def _warning(text: str) -> Msg:
-    """One of the result's warnings: the English as it is, and its Korean; without a
-    Korean wording, the English marked as the original, printed once in a ``ko+en``
-    certificate (:data:`~medeval.report.catalogue.ONCE_IN_KOREAN`)."""
-    korean = warning_ko(text)
+def _warning(text: str, *, revised: bool) -> Msg:
+    """One of the result's warnings: the English as it is, and its Korean (as revised
+    after :data:`NOTES_REVISED_AFTER` where ``revised``); without a Korean wording, the
+    English marked as the original, printed once in a ``ko+en`` certificate
+    (:data:`~medeval.report.catalogue.ONCE_IN_KOREAN`)."""
+    korean = warning_ko(text, revised=revised)
     if korean is None:
         return _m("text.warning_untranslated", en=text)
     return _m("text.warning_item", en=text, ko=korean)

@@ -14,6 +14,11 @@ groups (numbers, names) are carried into the Korean template unchanged. A warnin
 part no pattern matches has no Korean wording: :func:`warning_ko` gives None, and the
 certificate prints the English, marked as the original.
 
+A certificate is rendered again from its result and must print what it printed then: a
+Korean wording revised after a release is added to :data:`REVISED` (the note with its
+revised template), which ``revised=True`` takes first, for results made by a later medeval
+(``medeval.report.content.NOTES_REVISED_AFTER``).
+
 Examples
 --------
 >>> warning_ko("sex=F: auc: auc_ci: the AUC is undefined with one class only "
@@ -27,9 +32,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["NOTES", "Note", "note_ko", "warning_ko"]
+__all__ = ["NOTES", "REVISED", "Note", "note_ko", "warning_ko"]
 
 Words = Callable[[str], "str | None"]
 
@@ -134,12 +139,17 @@ _COCO_AREAS = {"": "", " of area <= 32² px": " (면적 32² px 이하)",
                " of area >= 96² px": " (면적 96² px 이상)"}
 
 
-def _ccc_reason(text: str) -> str | None:
+def _ccc_reason(text: str, *, revised: bool = False) -> str | None:
     known = _CCC_REASONS.get(text)
     if known is not None:
         return known
     match = re.fullmatch(r"the variance estimate is (\S+), not positive", text)
-    return f"분산 추정값이 {match.group(1)}로 양수가 아님" if match else None
+    if match is None:
+        return None
+    # revised: 로 after the number was wrong where it is read with a final consonant
+    # (-0.3, 삼: 으로); in brackets after 추정값 the particle follows 값
+    return (f"분산 추정값({match.group(1)})이 양수가 아님" if revised
+            else f"분산 추정값이 {match.group(1)}로 양수가 아님")
 
 
 #: Every sentence medeval writes into an estimate's note or a task's warning texts.
@@ -623,17 +633,69 @@ def _design_why(text: str) -> str | None:
     return f"p = {match.group(1)}에서는 추정의 근거가 될 군집 내 변동이 없어" if match else None
 
 
-def _sentence_ko(text: str) -> str | None:
-    """The Korean of one sentence of :data:`NOTES`, else None."""
-    for note in NOTES:
+def _revised(old: str, new: str, **words: Words) -> Note:
+    """The one note of :data:`NOTES` whose Korean holds ``old``, with ``new`` in its place
+    (and ``words`` for its groups)."""
+    found = [note for note in NOTES if old in note.korean]
+    if len(found) != 1:
+        raise AssertionError(f"notes_ko: {len(found)} notes hold {old!r}")
+    return replace(found[0], korean=found[0].korean.replace(old, new),
+                   words={**found[0].words, **words})
+
+
+def _records(text: str) -> str:
+    return re.sub(r", \.\.\. \((\d+) recordings\)$", r", ... (기록 \1개)", text)
+
+
+#: The notes whose Korean was revised after medeval 0.9.0 (the korean-pass): a particle
+#: after a value that takes the other form where the value ends in a consonant, a term
+#: the certificate words otherwise everywhere else, spacing. Results made by 0.9.0 or
+#: before print :data:`NOTES`' wording, as issued.
+REVISED: tuple[Note, ...] = (
+    _revised("{reason}. NaN", "{reason}. NaN",
+             reason=lambda t: _ccc_reason(t, revised=True)),
+    # 'ratios는': f1 (에프원), precision (프리시전) take 은; 값 takes 은 always
+    _revised("이 부류의 {ratios}는 정의되지 않고 {averages}는 NaN입니다 (시험 계획서의 라벨",
+             "이 부류의 {ratios} 값은 정의되지 않고 {averages} 값은 NaN입니다 (시험 계획서의 "
+             "레이블"),
+    # '{made}(...)로', '{expected}가': the particle depended on how a name is read; the
+    # item is '시험 대상' everywhere on the certificate
+    _revised("{run}의 실행은 {kind} {made}(SHA-256 {sha})로 만들어졌으며, 시험 계획서가 "
+             "지정한 {what} {expected}가 아닙니다: 이 출력은 시험 계획서가 지정한 시험 품목이",
+             "시험 계획서가 지정한 {what}은 {expected}이지만, {run}의 실행은 {kind} "
+             "{made}(SHA-256 {sha})에서 만들어졌습니다: 이 출력은 시험 계획서가 지정한 시험 "
+             "대상이"),
+    # an EEG recording is a 기록 (as everywhere else), not a 녹화 (a video recording)
+    _revised("녹화 {m}개에서 녹화가 끝난 뒤(최대 {most}초 뒤)에 끝나, 녹화 끝에서",
+             "기록 {m}개에서 기록이 끝난 뒤(최대 {most}초 뒤)에 끝나, 기록 끝에서",
+             shown=_records),
+    # resampling is 재표본추출 (field.resampling, the bootstrap's own notes)
+    _revised("환자 {k}명: 이들을 재표집하는", "환자 {k}명: 이들을 재표본추출하는"),
+    _revised("증례 {k}건: 이들을 재표집하는", "증례 {k}건: 이들을 재표본추출하는"),
+    _revised("(환자 재표집)", "(환자 단위 재표본추출)"),
+    # spacing as the reader study's note writes them: 검정 통계량, p 값
+    _revised("검정통계량과 p는", "검정 통계량과 p는"),
+    _revised("p값과 신뢰한계는", "p 값과 신뢰한계는"),
+    # '{t}이(가)': in brackets after 임계값 the particle follows 값
+    _revised("임계값 {t}이(가)", "임계값({t})이"),
+    # '...col1]로': col1 is read 원 (으로); '순서로' whatever the list
+    _revised("[row0, col0, row1, col1]로 읽으면", "[row0, col0, row1, col1] 순서로 읽으면"),
+)
+
+
+def _sentence_ko(text: str, *, revised: bool = False) -> str | None:
+    """The Korean of one sentence of :data:`NOTES` (:data:`REVISED` first where
+    ``revised``), else None."""
+    for note in (REVISED + NOTES) if revised else NOTES:
         korean = note.render(text)
         if korean is not None:
             return korean
     return None
 
 
-def note_ko(note: str) -> str | None:
-    """The Korean of an estimate's note (or a task's warning text), else None.
+def note_ko(note: str, *, revised: bool = False) -> str | None:
+    """The Korean of an estimate's note (or a task's warning text), else None; as
+    revised after medeval 0.9.0 where ``revised`` (:data:`REVISED`).
 
     A note is one sentence of :data:`NOTES` or several joined by ``"; "`` (a sentence may
     hold ``"; "`` itself): the longest run of parts that is a sentence is taken first.
@@ -643,7 +705,7 @@ def note_ko(note: str) -> str | None:
     start = 0
     while start < len(parts):
         for end in range(len(parts), start, -1):
-            korean = _sentence_ko("; ".join(parts[start:end]))
+            korean = _sentence_ko("; ".join(parts[start:end]), revised=revised)
             if korean is not None:
                 out.append(korean)
                 start = end
@@ -658,8 +720,9 @@ _SCOPES = {"all cases": "전체 증례", "failures excluded": "실패 증례 제
 _METRIC = re.compile(r"[\w@.+-]+")
 
 
-def warning_ko(warning: str) -> str | None:
-    """The Korean of one of a result's warnings, else None (see the module's docstring).
+def warning_ko(warning: str, *, revised: bool = False) -> str | None:
+    """The Korean of one of a result's warnings, else None (see the module's docstring);
+    as revised after medeval 0.9.0 where ``revised`` (:data:`REVISED`).
 
     The scope is ``all cases`` and the like, or a subgroup's ``<column>=<value>`` (kept as
     the data write it); the metric's name is kept.
@@ -671,10 +734,11 @@ def warning_ko(warning: str) -> str | None:
         scope_ko = _SCOPES.get(scope) or (scope if "=" in scope else None)
         if scope_ko is None:
             continue
-        text = note_ko(rest)
+        text = note_ko(rest, revised=revised)
         if text is not None:
             return f"{scope_ko}: {text}"
         metric, sep, note = rest.partition(": ")
-        if sep and _METRIC.fullmatch(metric) and (text := note_ko(note)) is not None:
+        if sep and _METRIC.fullmatch(metric) and (
+                text := note_ko(note, revised=revised)) is not None:
             return f"{scope_ko}: {metric}: {text}"
     return None

@@ -115,13 +115,15 @@ def test_every_difference_has_a_korean_wording(produced: list[str]) -> None:
 
 def test_korean_wordings_by_hand(issued: Issued) -> None:
     fingerprint = issued.fingerprint
+    # not '...matplotlib로' (matplotlib reads 맷플롯립: 으로); '버전으로' whatever the list
+    # ends with (the korean-pass)
     assert difference_ko(
         "the uploaded file: its bytes differ from the certificate rendered from the result "
         "at byte 5120 (in PDF object 12 0, content stream) (sizes 90000 and 90000): the PDF "
         "was altered, or rendered by another version of medeval/reportlab/pypdf/matplotlib") == (
         "올린 파일: 결과로 다시 만든 성적서와 5120번째 바이트 (PDF 객체 12 0, 내용 스트림)부터 "
-        "다릅니다 (크기 90000바이트, 90000바이트): PDF가 변조되었거나 다른 버전의 "
-        "medeval/reportlab/pypdf/matplotlib로 만들어졌습니다")
+        "다릅니다 (크기 90000바이트, 90000바이트): PDF가 변조되었거나 "
+        "medeval/reportlab/pypdf/matplotlib의 다른 버전으로 만들어졌습니다")
     assert difference_ko(
         "the certificate carries report number LAB-AI-2026-0001, not the "
         "LAB-AI-2026-0003 typed") == (

@@ -164,8 +164,8 @@ DIFFERENCES: tuple[Note, ...] = (
          r"(?P<offset>\d+)(?P<where>.*?) \(sizes (?P<a>\d+) and (?P<b>\d+)\): the PDF was "
          r"altered, or rendered by another version of medeval/reportlab/pypdf/matplotlib",
          "{who}: 결과로 다시 만든 성적서와 {offset}번째 바이트{where}부터 다릅니다 (크기 "
-         "{a}바이트, {b}바이트): PDF가 변조되었거나 다른 버전의 "
-         "medeval/reportlab/pypdf/matplotlib로 만들어졌습니다",
+         "{a}바이트, {b}바이트): PDF가 변조되었거나 "
+         "medeval/reportlab/pypdf/matplotlib의 다른 버전으로 만들어졌습니다",
          {**_W, "where": _where}),
     # -- signatures ----------------------------------------------------------------------
     Note(_WHO + r": looks signed but no signature could be read",

@@ -122,3 +122,5 @@ def test_each_revised_korean_phrase_by_hand() -> None:
     assert "시험 계획서도 이를 정하지 않았으므로" in ko("text.unit_px_note")
     assert ko("text.verify_how").startswith("medeval verify CERTIFICATE.pdf 명령을 실행하면")
     assert ko("method.clopper-pearson") == "Clopper–Pearson 정확 구간"
+    assert ko("text.pixel_size_sources", ko="영상 파일 헤더 (6)") == (
+        "mm 단위 거리: 각 증례의 화소 크기를 가져온 곳(괄호 안은 증례 수): 영상 파일 헤더 (6).")

@@ -375,5 +375,6 @@ def test_the_pixel_sizes_source_is_recorded_and_printed(tmp_path):
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
     assert ("Distances in mm: each case's pixel size was taken from (number of cases) "
             "SequenceOfUltrasoundRegions (1).") in text
-    assert ("mm 단위 거리: 각 증례의 화소 크기를 가져온 곳(증례 수) "
+    # (a result made now: the sources after a colon, as the korean-pass revised it)
+    assert ("mm 단위 거리: 각 증례의 화소 크기를 가져온 곳(괄호 안은 증례 수): "
             "SequenceOfUltrasoundRegions (1).") in text

@@ -118,3 +118,53 @@ def test_the_certificate_prints_both_captions(detection: medeval.Result,
                                        capture_output=True, text=True).stdout.split())
         for caption in captions[kind]:
             assert caption in text, (kind, caption)
+
+
+def _example_with(tmp_path: Path, name: str, replace: tuple[str, str]) -> Path:
+    folder = shutil.copytree(EXAMPLES / name, tmp_path / name)
+    protocol = folder / "protocol.toml"
+    text = protocol.read_text(encoding="utf-8")
+    assert replace[0] in text
+    protocol.write_text(text.replace(*replace), encoding="utf-8")
+    return folder
+
+
+def test_a_linear_reading_is_drawn_as_the_straight_lines_it_reads_between(
+        tmp_path: Path) -> None:
+    """With ``interpolation = "linear"`` the sensitivity at a rate is read on the straight
+    line between operating points (LUNA16's numpy.interp); a step curve drawn under it
+    left the marked point off the curve where one score holds a hit and a false positive.
+    Found in the review of 52f481c."""
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+
+    from medeval.report.figures import _draw
+
+    folder = _example_with(tmp_path, "detection", (
+        "fp_rates = [0.5, 1.0, 2.0]", 'fp_rates = [0.05]\ninterpolation = "linear"'))
+    for path in (folder / "predictions").glob("*.json"):
+        path.write_text('{"detections": []}', encoding="utf-8")
+    # F-01's polyp (references/F-01.json) hit, and a false positive, at one score 0.9
+    (folder / "predictions" / "F-01.json").write_text(json.dumps({"detections": [
+        {"box": [27, 18, 35, 26], "score": 0.9}, {"box": [0, 0, 6, 6], "score": 0.9}]}),
+        encoding="utf-8")
+    froc = _kinds(medeval.evaluate(folder / "protocol.toml", folder / "predictions"))["froc"]
+    # 9 reference polyps; 11 frames scored (F-06 has no prediction file: failed, not a
+    # frame of the FP rate): the one threshold goes from (0, 0) to (1/11, 1/9), so at
+    # 0.05 FP per frame the straight line reads 0.05 * 11 / 9 = 0.0611 (a step, 0)
+    (rate, value), = froc.data["points"]
+    assert (rate, value) == (0.05, pytest.approx(0.05 * 11 / 9, abs=1e-12))
+    line = _draw(froc, "en").axes[0].lines[0]
+    x, y = STEP_LOOKUP_MAP[line.get_drawstyle()](*line.get_data())
+    assert np.interp(rate, x, y) == pytest.approx(value, abs=1e-12)
+
+
+def test_no_reference_lesion_draws_no_froc_curve(tmp_path: Path) -> None:
+    """A set without a reference lesion has an undefined (NaN) sensitivity at every
+    threshold: the certificate drew empty axes under the FROC caption. Found in the
+    review of 52f481c."""
+    folder = shutil.copytree(EXAMPLES / "detection", tmp_path / "detection")
+    for path in (folder / "references").glob("*.json"):
+        path.write_text('{"boxes": []}', encoding="utf-8")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    assert result.tables["froc"]["n_lesions"] == 0
+    assert "froc" not in _kinds(result)

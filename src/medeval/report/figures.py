@@ -201,14 +201,19 @@ def _dice(axes: Axes, data: Any, lang: str) -> None:
 
 
 def _froc(axes: Axes, data: Any, lang: str) -> None:
-    """Sensitivity against false positives per case (frame) as a step curve on a linear
-    axis up to past the last operating point, the operating points marked."""
+    """Sensitivity against false positives per case (frame) on a linear axis up to past
+    the last operating point, the operating points marked: a step curve where the
+    protocol reads the sensitivity at a rate by ``"step"``, the straight lines between
+    operating points (``numpy.interp``) where it reads by ``"linear"``, so that each
+    marked point lies on the curve drawn (they differ where one score holds both a hit
+    and a false positive)."""
     fp = np.asarray(data["fp"], dtype=float)
     sensitivity = np.asarray(data["sensitivity"], dtype=float)
     points = data.get("points", [])
     reach = max([float(r) for r, _ in points] + [1.0])
     axes.plot(np.concatenate(([0.0], fp)), np.concatenate(([0.0], sensitivity)),
-              drawstyle="steps-post", color=_BLUE, lw=1.2)
+              drawstyle="default" if data.get("interpolation") == "linear"
+              else "steps-post", color=_BLUE, lw=1.2)
     if fp.size and fp[-1] < reach * 1.1:  # no detection left: the sensitivity reached
         axes.plot([fp[-1], reach * 1.1], [sensitivity[-1]] * 2, color=_BLUE, lw=1.2,
                   ls=":")

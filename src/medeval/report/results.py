@@ -390,8 +390,8 @@ def _froc_figure(result: Result) -> list[Figure]:
     froc = result.tables.get("froc")
     if result.task not in ("detection", "coco-detection") or not isinstance(froc, Mapping):
         return []
-    if not {"fp_per_case", "sensitivity"} <= set(froc):
-        return []
+    if not {"fp_per_case", "sensitivity"} <= set(froc) or froc.get("n_lesions") == 0:
+        return []  # no reference lesion: the sensitivity is undefined, no curve to draw
     frame = result.task == "coco-detection"
     rates = [float(r) for r in result.parameters.task.get("fp_rates") or ()]
     metrics = _by_name(result.metrics)
@@ -399,7 +399,8 @@ def _froc_figure(result: Result) -> list[Figure]:
     data = {"fp": [float(x) for x in froc["fp_per_case"]],
             "sensitivity": [float(y) for y in froc["sensitivity"]],
             "points": [(r, v) for r, v in points if math.isfinite(v)],
-            "per_frame": frame}
+            "per_frame": frame,
+            "interpolation": result.parameters.task.get("interpolation") or "step"}
     return [Figure("froc", Msg("text.figure_froc_frame" if frame else "text.figure_froc"),
                    data)]
 

@@ -168,3 +168,36 @@ def test_no_reference_lesion_draws_no_froc_curve(tmp_path: Path) -> None:
     result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
     assert result.tables["froc"]["n_lesions"] == 0
     assert "froc" not in _kinds(result)
+
+
+def test_the_legend_prints_the_bias_and_limits_as_the_table_does(tmp_path: Path) -> None:
+    """The legend printed the bias and limits with 3 significant digits: 3e+03 for a
+    bias of 3000 mm³ and 0.3 where the certificate's table prints 0.30. Found in the
+    review of 52f481c."""
+    from medeval.report.figures import _draw
+
+    folder = _example_with(tmp_path, "measurement", ('unit = "mm"', 'unit = "mm3"'))
+    manifest = folder / "manifest.csv"
+    with open(manifest, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:  # the example's values times 10,000 (a volume)
+        row["reference"] = f"{float(row['reference']) * 10_000:g}"
+    with open(manifest, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    pairs = []
+    for path in (folder / "predictions").glob("*.json"):
+        value = json.loads(path.read_text(encoding="utf-8"))["value"]
+        if isinstance(value, float):
+            path.write_text(json.dumps({"value": value * 10_000}), encoding="utf-8")
+            pairs.append((float(next(r["reference"] for r in rows
+                                     if r["case_id"] == path.stem)), value * 10_000))
+    plot = _kinds(medeval.evaluate(folder / "protocol.toml", folder / "predictions"))[
+        "bland_altman"]
+    ref, out = np.array(pairs).T
+    d = out - ref  # bias 3000 (0.3 mm times 10,000), limits by z(0.975) = 1.959964
+    bias, half = d.mean(), 1.959963984540054 * d.std(ddof=1)
+    legend = [t.get_text() for t in _draw(plot, "en").axes[0].get_legend().get_texts()]
+    assert legend == [f"Bias {bias:.2f}",
+                      f"95% limits of agreement {bias - half:.2f}, {bias + half:.2f}"]

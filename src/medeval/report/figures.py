@@ -235,14 +235,19 @@ def _bland_altman(axes: Axes, data: Any, lang: str) -> None:
     bias = float(data.get("bias", np.mean(difference)))
     spread = 1.96 * float(np.std(difference, ddof=1)) if difference.size > 1 else 0.0
     low, high = (float(b) for b in data.get("loa", (bias - spread, bias + spread)))
-    axes.axhline(bias, color=_RED, lw=1, label=f"{_t('figure.bias', lang)} {bias:.3g}")
+    # the numbers as the certificate's table prints them (not 3e+03 for 3000 mm³)
+    from .cells import number_text
+
+    unit = data.get("unit")
+    axes.axhline(bias, color=_RED, lw=1,
+                 label=f"{_t('figure.bias', lang)} {number_text(bias, unit or '1')}")
     axes.axhline(low, color=_GREY, lw=0.8, ls="--",
-                 label=f"{_t('figure.loa', lang)} {low:.3g}, {high:.3g}")
+                 label=f"{_t('figure.loa', lang)} {number_text(low, unit or '1')}, "
+                       f"{number_text(high, unit or '1')}")
     axes.axhline(high, color=_GREY, lw=0.8, ls="--")
     top, bottom = max(high, float(difference.max())), min(low, float(difference.min()))
     room = (top - bottom) or 1.0  # the legend sits above the upper limit
     axes.set_ylim(bottom - 0.08 * room, top + 0.3 * room)
-    unit = data.get("unit")
     shown = f" ({unit})" if unit and unit != "1" else ""
     axes.set(xlabel=_t("figure.ba_x", lang) + shown, ylabel=_t("figure.ba_y", lang))
     axes.legend(loc="upper left", frameon=False, fontsize=6.5)

@@ -201,3 +201,25 @@ def test_the_legend_prints_the_bias_and_limits_as_the_table_does(tmp_path: Path)
     legend = [t.get_text() for t in _draw(plot, "en").axes[0].get_legend().get_texts()]
     assert legend == [f"Bias {bias:.2f}",
                       f"95% limits of agreement {bias - half:.2f}, {bias + half:.2f}"]
+
+
+def test_nothing_detected_is_drawn_as_sensitivity_zero_at_every_rate(tmp_path: Path) -> None:
+    """An algorithm that detected nothing in any frame has a FROC table without an
+    operating point: only the origin was plotted (a line of one point, invisible), so the
+    figure showed the protocol's operating points at 0 and no curve through them. Now
+    the dotted plateau starts at the origin. Found in the review of 52f481c."""
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+
+    from medeval.report.figures import _draw
+
+    folder = shutil.copytree(EXAMPLES / "detection", tmp_path / "detection")
+    for path in (folder / "predictions").glob("*.json"):
+        path.write_text('{"detections": []}', encoding="utf-8")
+    froc = _kinds(medeval.evaluate(folder / "protocol.toml", folder / "predictions"))["froc"]
+    # no detection: no true positive, so 0 of the 9 polyps found at every rate
+    assert froc.data["points"] == [(0.5, 0.0), (1.0, 0.0), (2.0, 0.0)]
+    drawn = [STEP_LOOKUP_MAP[line.get_drawstyle()](*line.get_data())
+             for line in _draw(froc, "en").axes[0].lines]
+    for rate, value in froc.data["points"]:
+        assert any(x[0] <= rate <= x[-1] and np.interp(rate, x, y) == value
+                   for x, y in drawn), rate

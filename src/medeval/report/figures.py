@@ -211,10 +211,12 @@ def _froc(axes: Axes, data: Any, lang: str) -> None:
     sensitivity = np.asarray(data["sensitivity"], dtype=float)
     points = data.get("points", [])
     reach = max([float(r) for r, _ in points] + [1.0])
-    axes.plot(np.concatenate(([0.0], fp)), np.concatenate(([0.0], sensitivity)),
-              drawstyle="default" if data.get("interpolation") == "linear"
+    fp, sensitivity = np.concatenate(([0.0], fp)), np.concatenate(([0.0], sensitivity))
+    axes.plot(fp, sensitivity, drawstyle="default" if data.get("interpolation") == "linear"
               else "steps-post", color=_BLUE, lw=1.2)
-    if fp.size and fp[-1] < reach * 1.1:  # no detection left: the sensitivity reached
+    # no detection left: the sensitivity reached (from the origin where nothing was
+    # detected at all, or no case scored: 0 at every rate)
+    if fp[-1] < reach * 1.1:
         axes.plot([fp[-1], reach * 1.1], [sensitivity[-1]] * 2, color=_BLUE, lw=1.2,
                   ls=":")
     if points:

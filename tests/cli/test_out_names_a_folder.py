@@ -9,6 +9,7 @@ wrote the result JSON as a file named ``result`` (with ``result.cases.csv`` and
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,23 @@ def test_an_empty_file_name_is_refused_as_empty(capsys, argv):
         main(argv)
     assert stop.value.code == 2
     assert ": an empty name; give the file's name" in capsys.readouterr().err
+
+
+def test_evaluate_with_an_empty_out_is_refused_as_empty(tmp_path, capsys, monkeypatch):
+    # Path("") is the current folder: without a protocol 'evaluate ... --out ""' said
+    # '--out .: a folder', a name the user did not type; with one it wrote result.json
+    # into the working folder. Found in the review-lead pass (the README: an option
+    # naming a file to write is refused when it is empty).
+    example = Path(__file__).resolve().parents[2] / "examples" / "binary-classification"
+    monkeypatch.chdir(tmp_path)
+    with resources.as_file(DEMO / "references.csv") as ref, resources.as_file(
+            DEMO / "predictions.csv") as pred:
+        tables = ["evaluate", "--reference", str(ref), "--predictions", str(pred),
+                  "--threshold", "0.5", "--out", ""]
+        protocol = ["evaluate", str(example / "protocol.toml"), "--predictions",
+                    str(example / "predictions"), "--out", ""]
+        for argv in (tables, protocol):
+            assert main(argv) == 2
+            err = capsys.readouterr().err
+            assert "--out: an empty name; give the result file's name" in err, err
+    assert list(tmp_path.iterdir()) == []

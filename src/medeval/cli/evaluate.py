@@ -87,6 +87,9 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    if not args.out:  # Path("") is the current folder, a name the user did not type
+        raise UsageError("--out: an empty name; give the result file's name (RESULT.json), "
+                         "or a protocol and a folder")
     target = Path(args.out)
     if args.protocol is not None:
         from ..evaluation import evaluate

@@ -40,3 +40,35 @@ def test_korean_and_english_and_the_clustered_forms_named(certified: Path) -> No
     assert rows["field.resampling"] == (
         f"{st.n_resamples}회 × {unit} 단위, 시드 {st.seed}",
         f"{st.n_resamples} × {st.resampling_unit}, seed {st.seed}")
+
+
+def test_a_result_without_a_protocol_file_prints_no_none_for_its_digest(
+        tmp_path: Path) -> None:
+    """Two tables evaluated without a protocol have no protocol file, so no SHA-256:
+    the method section printed "None" (Python's) as the protocol's SHA-256. A result made
+    after 0.9.0 prints "—"; one of 0.9.0 prints what it was issued with. Found in the
+    review-lead pass (pdftotext of 'evaluate --reference --predictions' certificate)."""
+    import dataclasses
+
+    from medeval.cli import main
+
+    (tmp_path / "ref.csv").write_text("case_id,label\na,1\nb,0\nc,1\n", encoding="utf-8")
+    (tmp_path / "pred.csv").write_text("case_id,score\na,0.9\nb,0.2\nc,0.4\n",
+                                       encoding="utf-8")
+    assert main(["evaluate", "--reference", str(tmp_path / "ref.csv"), "--predictions",
+                 str(tmp_path / "pred.csv"), "--threshold", "0.5", "--n-resamples", "100",
+                 "--out", str(tmp_path / "r.json")]) == 0
+    result = read_result(tmp_path / "r.json")
+    assert result.protocol.sha256 is None
+
+    def digests(result) -> list[str]:
+        return [value for section in build_certificate(result).sections
+                for block in section.blocks if isinstance(block, Fields)
+                for label, value in block.rows
+                if getattr(label, "key", "") == "field.protocol_sha256"
+                and "integrity" not in str(section.title)]
+
+    assert digests(result) == ["—"]
+    old = dataclasses.replace(result, parameters=dataclasses.replace(
+        result.parameters, medeval="0.9.0"))
+    assert digests(old) == ["None"]

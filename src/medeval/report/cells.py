@@ -259,3 +259,18 @@ BESIDE_GOAL_UNTIL = "0.8.0"
 #: The last release whose certificates word the guarded rule's bound as "the 95%
 #: confidence bound", not saying that it is one side of a two-sided interval.
 GUARDED_SIDES_UNTIL = "0.8.0"
+
+#: The last release whose certificates print a missing protocol SHA-256 (a result of two
+#: tables evaluated without a protocol file) as Python's ``None``; a later result's
+#: prints "—", as any other field without a value.
+NO_PROTOCOL_DIGEST_UNTIL = "0.9.0"
+
+
+def protocol_digest_text(result: Result) -> str:
+    """The protocol file's SHA-256 as printed: "—" where the result has none (made
+    after :data:`NO_PROTOCOL_DIGEST_UNTIL`), ``None`` in a result of that release or
+    before, as issued."""
+    digest = result.protocol.sha256
+    if digest is None and made_after(result, NO_PROTOCOL_DIGEST_UNTIL):
+        return "—"
+    return str(digest)

@@ -14,7 +14,7 @@ from typing import Any
 from ..result import Result
 from .blocks import Cell, Fields, Section
 from .catalogue import Msg, catalogue
-from .cells import decision_rule_text
+from .cells import decision_rule_text, protocol_digest_text
 from .cells import message as _m
 from .cells import or_none as _or_none
 from .made_by import made_after
@@ -35,7 +35,7 @@ def method_section(result: Result, level: str) -> Section:
     protocol = result.protocol
     rows: list[tuple[Msg, Cell]] = [
         (Msg("field.protocol"), f"{protocol.id} v{protocol.version}"),
-        (Msg("field.protocol_sha256"), str(protocol.sha256)),
+        (Msg("field.protocol_sha256"), protocol_digest_text(result)),
         (Msg("field.software"), f"medeval {result.software.get('medeval', '?')}"),
         (Msg("field.task"), result.task),
         (Msg("field.task_parameters"), task_text or "—"),

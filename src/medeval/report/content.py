@@ -47,6 +47,7 @@ from .cells import (
     decision_rule_text,
     number_label,
     own_text,
+    protocol_digest_text,
 )
 from .cells import by_name as _by_name
 from .cells import ci_text as _ci
@@ -575,7 +576,7 @@ def _integrity(result: Result, number: str, fingerprint: str,
         Fields(((number_label(result.precheck), number),
                 (Msg("field.result_fingerprint"), fingerprint),
                 (Msg("field.manifest_fingerprint"), result.dataset.fingerprint),
-                (Msg("field.protocol_sha256"), str(result.protocol.sha256)),
+                (Msg("field.protocol_sha256"), protocol_digest_text(result)),
                 *_item_digests(result.algorithm.run),
                 (Msg("field.verify"), own_text("text.verify_how", result.precheck)))),
         QRCode(qr_payload(number, fingerprint, base_url=base_url)),

@@ -124,3 +124,31 @@ def test_each_revised_korean_phrase_by_hand() -> None:
     assert ko("method.clopper-pearson") == "Clopper–Pearson 정확 구간"
     assert ko("text.pixel_size_sources", ko="영상 파일 헤더 (6)") == (
         "mm 단위 거리: 각 증례의 화소 크기를 가져온 곳(괄호 안은 증례 수): 영상 파일 헤더 (6).")
+
+
+#: The renderers that look phrases up by their own keys (page numbers, the end mark, the
+#: pre-check mark, signatures, figure axes): :func:`reworded` rekeys the certificate's
+#: Msgs only, so a phrase of theirs in an overlay would be revised in part of a page only.
+_RENDERERS = ("pdf.py", "html.py", "figures.py", "rendered_again.py")
+
+
+@pytest.mark.parametrize("release", REVISIONS)
+def test_an_overlay_revises_no_key_a_renderer_looks_up_itself(release: str) -> None:
+    # Found in the review-korean pass: 'doc.page', 'doc.end', 'text.not_given' (the
+    # signatures of pdf.py and html.py), 'figure.*' (figures.py) are looked up by their
+    # key, outside the certificate reworded walks; the key of 'text.outcome_*' picks the
+    # verdict's colour in pdf.py and ONCE_IN_KOREAN is matched by key in texts()
+    import re
+
+    from medeval.report.catalogue import ONCE_IN_KOREAN
+
+    source = resources.files("medeval") / "report"
+    literal = re.compile(r"\"([a-z_]+\.[A-Za-z0-9_.@+-]+)\"")
+    looked_up = {key for name in _RENDERERS
+                 for key in literal.findall((source / name).read_text(encoding="utf-8"))
+                 if key in catalogue("en")}
+    assert {"doc.page", "doc.end", "text.not_given", "figure.roc_x"} <= looked_up
+    revised = set(_overlay("ko", release)) | set(_overlay("en", release))
+    assert not revised & looked_up
+    assert not revised & ONCE_IN_KOREAN
+    assert not {key for key in revised if key.startswith("text.outcome_")}

@@ -152,3 +152,21 @@ def test_an_overlay_revises_no_key_a_renderer_looks_up_itself(release: str) -> N
     assert not revised & looked_up
     assert not revised & ONCE_IN_KOREAN
     assert not {key for key in revised if key.startswith("text.outcome_")}
+
+
+def test_a_later_overlay_falls_back_to_the_phrase_as_last_revised() -> None:
+    # Found in the review-korean pass: with a second revision, a key the Korean revised
+    # after 0.9.0 and the English again after 0.10.0 (the Korean keeping its 0.9.0 phrase)
+    # fell back to the base Korean for a result made after 0.10.0, undoing the 0.9.0
+    # revision (before: 'A' under a@after-0.10.0). Overlays given as dicts (no such files)
+    from medeval.report import ReportError
+    from medeval.report.catalogue import _overlaid
+
+    flat = _overlaid("ko", {"a": "A", "b": "B"}, [
+        ("0.9.0", {"a": "A1"}, frozenset({"a"})),
+        ("0.10.0", {}, frozenset({"a", "b"})),
+    ])
+    assert flat == {"a": "A", "b": "B", "a@after-0.9.0": "A1", "a@after-0.10.0": "A1",
+                    "b@after-0.10.0": "B"}
+    with pytest.raises(ReportError, match="revises 'c', which strings.ko.toml has not"):
+        _overlaid("ko", {"a": "A"}, [("0.9.0", {"c": "C"}, frozenset({"c"}))])

@@ -93,8 +93,7 @@ _AFTER = "@after-"
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """The flat catalogue of one language: dotted key -> phrase; with each overlay's
-    phrases under ``<key>@after-<release>`` (the base phrase where this language's
-    overlay does not revise a key another language's does).
+    phrases under ``<key>@after-<release>`` (:func:`_overlaid`).
 
     Raises
     ------
@@ -104,14 +103,26 @@ def catalogue(lang: str) -> dict[str, str]:
     """
     if lang not in ("ko", "en"):
         raise ReportError(f"report language {lang!r}: no catalogue (have ko, en)")
-    flat = _read(f"strings.{lang}.toml")
-    for release in REVISIONS:
-        own = _read(f"strings.{lang}.after-{release}.toml")
-        for key in _revised_keys(release):
+    return _overlaid(lang, _read(f"strings.{lang}.toml"), [
+        (release, _read(f"strings.{lang}.after-{release}.toml"), _revised_keys(release))
+        for release in REVISIONS])
+
+
+def _overlaid(lang: str, flat: dict[str, str],
+              overlays: list[tuple[str, dict[str, str], frozenset[str]]]) -> dict[str, str]:
+    """``flat`` with each overlay (its release, this language's phrases, the keys it
+    revises in any language; oldest first) under ``<key>@after-<release>``. Where this
+    language's overlay does not revise a key another language's does, the phrase is the
+    one it had after the releases before: that of an earlier overlay, else the base
+    phrase."""
+    latest: dict[str, str] = {}
+    for release, own, revised in overlays:
+        for key in revised:
             if key not in flat:
                 raise ReportError(f"report catalogue strings.*.after-{release}.toml revises "
                                   f"{key!r}, which strings.{lang}.toml has not")
-            flat[f"{key}{_AFTER}{release}"] = own.get(key, flat[key])
+            latest[key] = own.get(key, latest.get(key, flat[key]))
+            flat[f"{key}{_AFTER}{release}"] = latest[key]
     return flat
 
 

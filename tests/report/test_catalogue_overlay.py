@@ -30,6 +30,7 @@ from medeval.report.pdf import certificate_pdf
 from medeval.result import Result, read_result
 
 OLD = Path(__file__).resolve().parents[1] / "data" / "results-0.1" / "v1-protocol.json"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _made_by(result: Result, version: str) -> Result:
@@ -170,3 +171,38 @@ def test_a_later_overlay_falls_back_to_the_phrase_as_last_revised() -> None:
                     "b@after-0.10.0": "B"}
     with pytest.raises(ReportError, match="revises 'c', which strings.ko.toml has not"):
         _overlaid("ko", {"a": "A"}, [("0.9.0", {"c": "C"}, frozenset({"c"}))])
+
+
+@pytest.mark.parametrize(("example", "old", "new"), [
+    ("detection", "이 수치는 채점된 증례에 대한 것입니다. FROC)",
+     "이 증례들은 증례당 위양성 수(FROC)의 분모에 넣지 않았고(위양성이 없는 이 증례들을"),
+    ("polyp-detection", "이 수치는 채점된 프레임에 대한 것입니다. FROC)",
+     "이 프레임들은 프레임당 위양성 수(FROC)의 분모에 넣지 않았습니다(위양성이 없는 이 "
+     "프레임들을"),
+])
+def test_a_failed_detection_note_names_froc_where_it_belongs(
+        example: str, old: str, new: str, tmp_path: Path) -> None:
+    # Found in the review-korean pass: the Korean of '(that figure is over the cases
+    # scored; FROC)' left 'FROC' alone after the sentence's end ('... 것입니다. FROC)');
+    # the English says the rate is FROC's axis. A result made by 0.9.0 prints it as
+    # issued, a later one the revised Korean (fails before: no such phrase)
+    import re
+    import warnings
+
+    import medeval
+    from medeval.report.html import html_text, page_text
+
+    folder = shutil.copytree(EXAMPLES / example, tmp_path / example,
+                             ignore=shutil.ignore_patterns("make_data.py", "result", "out"))
+    protocol = folder / "protocol.toml"  # fewer resamples: the wording is what is tested
+    protocol.write_text(re.sub(r"n_resamples = \d+", "n_resamples = 100", protocol.read_text()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = medeval.evaluate(protocol, folder / "predictions")
+    assert result.parameters.statistics.n_resamples == 100
+    assert result.failures.policy == "worst-case"
+    printed = {version: " ".join(page_text(html_text(
+        build_certificate(_made_by(result, version), ReportInfo()), lang="ko")).split())
+        for version in ("0.9.0", "0.10.0")}
+    assert old in printed["0.9.0"] and new not in printed["0.9.0"]
+    assert new in printed["0.10.0"] and old not in printed["0.10.0"]

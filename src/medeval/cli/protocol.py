@@ -199,16 +199,9 @@ def _rationale(plan: Any) -> str:
             f"interval{clustered}; exact binomial, medeval {__version__} cases_to_pass)")
 
 
-def _criterion_of(path: Path, measure: str, *,
-                  clustered: bool) -> tuple[float, str, float, list[str]]:
-    """The goal of the protocol's criterion on ``measure``, its CI method and level, and
-    the metrics of its other criteria (the protocol is validated, but its manifest need
-    not exist yet: the set is being planned). A protocol resampling patients, planned
-    without ``--icc``, is said on stderr to judge by the clustered interval where a
-    patient holds several cases."""
-    from ..protocol import load_protocol
-
-    protocol = load_protocol(path, check_manifest=False)
+def _refuse_other_tasks(protocol: Any, path: Path) -> None:
+    """Raise MedevalError for a protocol whose task sample-size --protocol does not plan
+    (only a binary classification's proportions), saying how to plan it instead."""
     if protocol.task.type == "multiclass-classification":
         # its accuracy and per-class figures are proportions of cases under the
         # protocol's interval, but of which cases (a class's) this plan cannot tell
@@ -251,6 +244,19 @@ def _criterion_of(path: Path, measure: str, *,
             "are not such proportions (an EEG event sensitivity is pooled over recordings, "
             "its interval a bootstrap over recordings or patients); --goal gives the plan "
             "for independent trials, which such an interval is not")
+
+
+def _criterion_of(path: Path, measure: str, *,
+                  clustered: bool) -> tuple[float, str, float, list[str]]:
+    """The goal of the protocol's criterion on ``measure``, its CI method and level, and
+    the metrics of its other criteria (the protocol is validated, but its manifest need
+    not exist yet: the set is being planned). A protocol resampling patients, planned
+    without ``--icc``, is said on stderr to judge by the clustered interval where a
+    patient holds several cases."""
+    from ..protocol import load_protocol
+
+    protocol = load_protocol(path, check_manifest=False)
+    _refuse_other_tasks(protocol, path)
     if protocol.statistics.resampling_unit == "patient" and not clustered:
         print(f"medeval: note: protocol {path} takes the patient as the unit: where a "
               "patient holds several cases (an exam's views, a patient's exams) the "

@@ -8,6 +8,7 @@ fresh examples (add what it finds as an ``@example``).
 from __future__ import annotations
 
 import json
+import signal
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +18,14 @@ from hypothesis import settings
 settings.register_profile("default", derandomize=True)
 settings.register_profile("explore", derandomize=False, max_examples=500)
 settings.load_profile("default")
+
+# A shell without job control starts a background job (`bash .ci/run &`, nohup under a
+# script, some CI runners) with SIGINT ignored, and every process the tests start inherits
+# that: the tests of Ctrl-C (a real SIGINT to `medeval predict`, to the hashing, to the
+# CLI as it starts) then saw nothing stop and failed by their timeouts. The tests' own
+# process takes Python's default handler back, which its children get as the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -19,13 +19,20 @@ settings.register_profile("default", derandomize=True)
 settings.register_profile("explore", derandomize=False, max_examples=500)
 settings.load_profile("default")
 
-# A shell without job control starts a background job (`bash .ci/run &`, nohup under a
-# script, some CI runners) with SIGINT ignored, and every process the tests start inherits
-# that: the tests of Ctrl-C (a real SIGINT to `medeval predict`, to the hashing, to the
-# CLI as it starts) then saw nothing stop and failed by their timeouts. The tests' own
-# process takes Python's default handler back, which its children get as the default.
-if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+def _still_ignored(number: int, frame: object) -> None:
+    """Ignore the signal, as the tests' process was told to, by a handler: a process the
+    tests start gets the default action, as a handler is not inherited across exec."""
+
+
+# A shell without job control starts a background job (`bash .ci/run &`, some CI runners)
+# with SIGINT ignored, and `nohup` starts it with SIGHUP ignored; every process the tests
+# start inherited that, and the tests that send a real SIGINT or SIGHUP (to `medeval
+# predict`, to the hashing, to the CLI as it starts) saw nothing stop and failed by their
+# timeouts. The tests' own process keeps ignoring them; its children get the default.
+for _number in (signal.SIGINT, signal.SIGHUP):
+    if signal.getsignal(_number) is signal.SIG_IGN:
+        signal.signal(_number, _still_ignored)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -354,6 +354,25 @@ def test_sample_size_points_a_reader_study_protocol_to_the_mrmc_planner(capsys, 
         in capsys.readouterr().err
 
 
+def test_sample_size_needs_no_expected_proportion_for_a_reader_study(capsys):
+    # Found in the planning-pass: 'sample-size --protocol' on a reader-study protocol was
+    # refused by argparse for want of --expected, a proportion the reader study's plan
+    # (mrmc_sample_size from a pilot) does not use; the tester had to type one to be told
+    # how to plan. Now the protocol's advice comes without it, and --expected is still
+    # required where it is used (exit 2, naming it)
+    example = EXAMPLES / "reader-study" / "protocol.toml"
+    assert main(["sample-size", "--protocol", str(example)]) == 2
+    captured = capsys.readouterr()
+    assert "required: --expected" not in captured.err
+    assert "its task is reader-study" in captured.err and "mrmc_sample_size(" in captured.err
+    binary = EXAMPLES / "binary-classification" / "protocol.toml"
+    for target in (["--protocol", str(binary)], ["--goal", "0.9"],
+                   ["--half-width", "0.05", "--prevalence", "0.2"]):
+        assert main(["sample-size", *target]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and "--expected is required" in captured.err
+
+
 def test_sample_size_refuses_a_protocol_of_another_task(capsys, tmp_path):
     # Found in the stats-pass: the EEG example's criterion on (event) sensitivity, pooled
     # over recordings and judged by a bootstrap over them, was planned as a Wilson

@@ -35,8 +35,9 @@ def add(commands: Any) -> None:
         "good as --expected needs to PASS the goal with probability --power under the "
         "guarded rule, exactly as medeval will judge it. With --half-width: Buderer's "
         "cases to estimate the measure within +/- the half-width.")
-    size.add_argument("--expected", required=True, type=float,
-                      help="expected sensitivity or specificity, e.g. 0.95")
+    size.add_argument("--expected", type=float,
+                      help="expected sensitivity or specificity, e.g. 0.95 (required, but "
+                      "for a protocol whose task this command does not plan)")
     target = size.add_mutually_exclusive_group(required=True)
     target.add_argument("--goal", type=float, help="the criterion's goal, e.g. 0.90")
     target.add_argument("--protocol", type=Path, metavar="PROTOCOL.toml",
@@ -91,6 +92,17 @@ def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
 def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     from ..stats import cases_to_pass, sample_size
 
+    if args.expected is None:
+        if args.protocol is not None:
+            # a protocol of another task is refused with how to plan it, which needs no
+            # expected proportion (a reader study's MRMC planner takes a pilot)
+            from ..protocol import load_protocol
+
+            _refuse_other_tasks(load_protocol(args.protocol, check_manifest=False),
+                                args.protocol)
+        raise MedevalError(
+            "sample-size: --expected is required: the sensitivity or specificity the "
+            "device is expected to have (e.g. --expected 0.95)")
     given = [name for name, value in (("--method", args.method), ("--power", args.power),
                                       ("--max-n", args.max_n)) if value is not None]
     if args.half_width is not None and given:

@@ -233,6 +233,30 @@ def test_a_percentage_for_a_fraction_says_what_to_write(folder, old, new, hint):
         load_protocol(write(folder, VALID.replace(old, new, 1)))
 
 
+def test_no_percentage_hint_for_a_slip_no_percentage_could_mean(folder):
+    # Found in the planning-pass: a sensitivity goal typed 1.85 (for 0.85) was told to
+    # "write a percentage as a fraction: 0.0185", and a confidence of 1.5 "0.015": a
+    # goal of 1.85 % for a higher-is-better ratio, or a 1.5 % confidence level, is no
+    # value anyone means. The range is still named; a brier_score goal of 5 (lower is
+    # better: 5 % is a plausible goal) keeps its hint, 5 / 100 = 0.05 by hand
+    for old, new, problem in [
+            ("goal = 0.85", "goal = 1.85", "criteria.0.goal: 1.85 is outside the range of "
+             "sensitivity [0, 1] (a ratio)"),
+            ("confidence = 0.95", "confidence = 1.5",
+             "statistics.confidence: Input should be less than 1 (got 1.5)")]:
+        assert old in VALID
+        with pytest.raises(ProtocolError) as caught:
+            load_protocol(write(folder, VALID.replace(old, new, 1)))
+        assert problem in caught.value.problems
+    text = VALID.replace('metric = "sensitivity"\ngoal = 0.85',
+                         'metric = "brier_score"\ngoal = 5', 1)
+    assert text != VALID
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert "criteria.0.goal: 5 is outside the range of brier_score [0, 1] (a ratio); " \
+        "write a percentage as a fraction: 0.05, not 5" in caught.value.problems
+
+
 def test_no_percentage_hint_where_none_applies(folder):
     # n_resamples = 50 is under its minimum of 100: no fraction is meant
     text = VALID.replace("seed = 20261127", "seed = 20261127\nn_resamples = 50")

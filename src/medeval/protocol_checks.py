@@ -127,13 +127,17 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
         if location.endswith("window_s"):  # milliseconds for seconds
             message += "; the window is in seconds: EC57's 150 ms is 0.15"
         elif isinstance(error["input"], str) or ceiling == 1:  # a percentage for a fraction
-            message += _percent_hint(error["input"])
+            # no confidence level is below 50 %: a 1.5 is a slip, not 1.5 %
+            message += _percent_hint(error["input"],
+                                     least=0.5 if location.endswith("confidence") else 0.0)
     return f"{location}: {message}"
 
 
-def _percent_hint(value: Any) -> str:
+def _percent_hint(value: Any, *, least: float = 0.0) -> str:
     """What to write for a percentage given where a fraction is meant ('90%', or 95 as a
-    confidence level): the same number as a fraction; empty for anything else.
+    confidence level): the same number as a fraction; empty for anything else, and where
+    that fraction would be below ``least``, no value the key could mean (a confidence of
+    1.5 or a sensitivity goal of 1.85 is a slip for 0.95 or 0.85, not 1.5 % or 1.85 %).
 
     Examples
     --------
@@ -143,6 +147,8 @@ def _percent_hint(value: Any) -> str:
     '; write a percentage as a fraction: 0.95, not 95'
     >>> _percent_hint(0.5), _percent_hint("x"), _percent_hint("250%")
     ('', '', '')
+    >>> _percent_hint(1.85, least=0.1), _percent_hint(1.85)
+    ('', '; write a percentage as a fraction: 0.0185, not 1.85')
     """
     if isinstance(value, str):
         text = value.strip()
@@ -155,7 +161,7 @@ def _percent_hint(value: Any) -> str:
         fraction = float(number) / 100 if number is not None else math.nan
     except ValueError:
         return ""
-    if not 0 <= fraction <= 1:
+    if not least <= fraction <= 1:
         return ""
     return f"; write a percentage as a fraction: {fraction:g}, not {value!r}"
 
@@ -220,7 +226,10 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             problems.append(
                 f"{where}.goal: {goal!r} is outside the range of {metric} {shown} "
                 f"({definition.unit if definition.unit != '1' else 'a ratio'})"
-                + (_percent_hint(goal) if (low, high) == (0, 1) else "")
+                # a goal a higher-is-better ratio is judged against lies above 10 %
+                # (1.85 is a slip for 0.85); an error rate's goal may be 2 %
+                + (_percent_hint(goal, least=0.1 if definition.higher_is_better else 0.0)
+                   if (low, high) == (0, 1) else "")
             )
     return problems
 

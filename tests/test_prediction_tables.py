@@ -154,8 +154,8 @@ def test_a_table_of_class_probabilities_says_what_the_protocol_reads(tmp_path):
     assert str(info.value).endswith(
         "missing column(s) 'label'; it has 'case_id', 'G1', 'G2', 'G3' (a "
         "multiclass-classification protocol's predictions table holds 'case_id' and 'label', "
-        "the class predicted for each case (class probabilities are not read); rename its "
-        "columns so)")
+        "the class predicted for each case (class probabilities are read with "
+        "probabilities = true in [task]); rename its columns so)")
 
 
 def test_a_table_of_ids_typed_on_macos_is_placed_on_the_manifests_cases(tmp_path):

@@ -191,6 +191,30 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "NaN when only one class is present",
         ),
         MetricDefinition(
+            "roc_auc_ovr", "One-vs-rest area under the ROC curve of a class",
+            "roc_auc of class k against all other classes, each case scored by its "
+            "probability of class k (a failed case ranked wrongly)", True,
+            "Hand DJ, Till RJ. Mach Learn 2001;45:171-86 (one-vs-rest form: Provost F, "
+            "Domingos P. CeDER Working Paper IS-00-04, 2000); Hanley JA, McNeil BJ. Radiology "
+            "1982;143:29-36", "NaN when the class has no reference case or every case is of it",
+        ),
+        MetricDefinition(
+            "roc_auc_ovr_macro", "Macro-averaged one-vs-rest AUC",
+            "unweighted mean over the K classes of roc_auc_ovr (scikit-learn's "
+            "roc_auc_score, multi_class='ovr', average='macro')", True,
+            "Hand DJ, Till RJ. Mach Learn 2001;45:171-86; Provost F, Domingos P. CeDER "
+            "Working Paper IS-00-04, 2000",
+            "NaN when any class has no reference case (never averaged over the others)",
+        ),
+        MetricDefinition(
+            "roc_auc_referable", "Area under the ROC curve of the referable split",
+            "roc_auc of the classes from referable_from on against those before it, each "
+            "case scored by the sum of its probabilities of the referable classes", True,
+            "Hanley JA, McNeil BJ. Radiology 1982;143:29-36; referable DR as the positive "
+            "class: Gulshan V et al. JAMA 2016;316:2402-10",
+            "NaN when only one side of the split has reference cases",
+        ),
+        MetricDefinition(
             "average_precision", "Average precision",
             "sum over distinct thresholds (descending) of (R_k - R_(k-1)) P_k, no interpolation",
             True, "Manning, Raghavan, Schutze. Introduction to Information Retrieval, 2008, ch. 8",

@@ -9,9 +9,13 @@ as a prediction file's ``"unit"``), read as
 rows or Parquet; ids as text). Each row is that case's prediction, scored as its
 ``<case_id>.json`` would be, so a cell that is no score or label (empty, ``inf``, a word)
 fails its case as ``invalid-output`` and a case without a row as ``missing-output``, as
-the protocol's failure policy says. A row of no case of the manifest is refused, every
-such id listed (with what it differs in from a case id: leading zeros, a file suffix,
-letter case), since a case id written otherwise leaves its case without prediction.
+the protocol's failure policy says. A ``multiclass-classification`` protocol with
+``probabilities = true`` reads a column ``probability@<label>`` for each of its labels
+instead, and ``label`` where the table has it (else each case's most probable class): a
+row is that case's ``{"label": ..., "probabilities": {...}}``. A row of no case of the
+manifest is refused, every such id listed (with what it differs in from a case id:
+leading zeros, a file suffix, letter case), since a case id written otherwise leaves its
+case without prediction.
 """
 
 from __future__ import annotations
@@ -45,8 +49,11 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
         or holds ids of no case of the manifest (all listed).
     """
     column = TABLE_COLUMNS[task.type]
+    if getattr(task, "probabilities", False):
+        return _probability_table(path, task, manifest)
     what = {"score": "the score of each case",
-            "label": "the class predicted for each case (class probabilities are not read)",
+            "label": "the class predicted for each case (class probabilities are read with "
+                     "probabilities = true in [task])",
             "value": "the value measured for each case, in the protocol's unit (and "
                      "optionally 'unit', checked against it)"}[column]
     table = read_table(path, columns=[column], role="predictions", columns_hint=(
@@ -54,18 +61,7 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
         "rename its columns so"), text=[column] if column == "label" else
         ["unit"] if column == "value" else [],
         optional=["unit"] if column == "value" else [])
-    # the manifest's ids as written, by their NFC form (the table's ids are in NFC)
-    by_form = {unicodedata.normalize("NFC", case.case_id): case.case_id
-               for case in manifest.cases}
-    ids = set(by_form)
-    extra = sorted(set(table.frame.index) - ids)
-    if extra:
-        shown = ", ".join(extra[:50]) + (f" and {len(extra) - 50} more" if len(extra) > 50
-                                         else "")
-        raise TableError(
-            f"{len(extra)} case(s) of predictions table {path} are not in the manifest "
-            f"{manifest.source}: {shown}" + id_hints(ids - set(table.frame.index),
-                                                     set(extra)))
+    by_form = _case_ids(path, table.frame.index, manifest)
     labels = {str(label) for label in getattr(task, "labels", ())}
     values = {by_form[case_id]: _label(value, labels) if column == "label" else _score(value)
               for case_id, value in
@@ -80,6 +76,51 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
     return (Predictions("supplied-table", values=values,
                         run={"predictions_sha256": table.sha256}),
             InputRecord("predictions", path.name, table.sha256, len(table.frame)))
+
+
+def _case_ids(path: Path, index: Any, manifest: Manifest) -> dict[str, str]:
+    """The manifest's ids as written, by their NFC form (the table's ids are in NFC);
+    a TableError listing the table's ids of no case."""
+    by_form = {unicodedata.normalize("NFC", case.case_id): case.case_id
+               for case in manifest.cases}
+    ids = set(by_form)
+    extra = sorted(set(index) - ids)
+    if extra:
+        shown = ", ".join(extra[:50]) + (f" and {len(extra) - 50} more" if len(extra) > 50
+                                         else "")
+        raise TableError(
+            f"{len(extra)} case(s) of predictions table {path} are not in the manifest "
+            f"{manifest.source}: {shown}" + id_hints(ids - set(index), set(extra)))
+    return by_form
+
+
+def _probability_table(path: Path, task: Any, manifest: Manifest
+                       ) -> tuple[Predictions, InputRecord]:
+    """A multi-class table with a ``probability@<label>`` column per label and an
+    optional ``label``: each row as ``{"label": ..., "probabilities": {...}}``, the
+    label left out where the table has none or the cell is empty."""
+    from .tasks._class_probabilities import probability_column
+
+    named = {probability_column(label): label for label in task.labels}
+    table = read_table(path, columns=list(named), role="predictions", columns_hint=(
+        f"a {task.type} protocol with probabilities = true has a predictions table holding "
+        f"'case_id', {', '.join(map(repr, named))} (each class's probability) and "
+        "optionally 'label'; rename its columns so"), text=["label"], optional=["label"])
+    by_form = _case_ids(path, table.frame.index, manifest)
+    labels = {str(label) for label in task.labels}
+    frame = table.frame
+    values: dict[str, Any] = {}
+    for case_id, row in zip(frame.index.tolist(), frame.to_dict("records")):
+        value: dict[str, Any] = {"probabilities": {
+            label: _score(row[column]) for column, label in named.items()}}
+        label = row.get("label")
+        if not (label is None or isinstance(label, float) and label != label
+                or isinstance(label, str) and not label.strip()):
+            value["label"] = _label(label, labels)
+        values[by_form[case_id]] = value
+    return (Predictions("supplied-table", values=values,
+                        run={"predictions_sha256": table.sha256}),
+            InputRecord("predictions", path.name, table.sha256, len(frame)))
 
 
 def _score(value: Any) -> Any:

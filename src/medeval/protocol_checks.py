@@ -396,6 +396,12 @@ def _multiclass_figures(task: Mapping[str, Any]) -> dict[str, str]:
                       f"referable_specificity@{first}": "specificity"})
     if within is not None:
         named[f"accuracy_within@{within}"] = "accuracy_within"
+    if spec is not None and spec.probabilities:  # the AUCs of the class probabilities
+        named.update({f"auc@{unicodedata.normalize('NFC', str(label))}": "roc_auc_ovr"
+                      for label in labels})
+        named["auc@macro"] = "roc_auc_ovr_macro"
+        if first is not None:
+            named[f"referable_auc@{first}"] = "roc_auc_referable"
     return named
 
 
@@ -431,8 +437,12 @@ def _multiclass_hint(metric: str, task_type: Any, reported: Collection[str] = ()
     if name.casefold() == "cohen_kappa" and suffix:
         return (" (the kappa is named 'cohen_kappa' whatever its weights; "
                 f"kappa_weights = {suffix.casefold()!r} in [task] sets them)")
+    if name.casefold() in ("auc", "referable_auc") and not any(
+            n.startswith("auc@") for n in reported):
+        return (" (the class probabilities' AUCs are reported with probabilities = true "
+                "in [task], each prediction giving them)")
     if name.casefold() in ("referable_sensitivity", "referable_specificity",
-                           "accuracy_within") and suffix:
+                           "referable_auc", "accuracy_within") and suffix:
         within = name.casefold() == "accuracy_within"
         named = sorted(n for n in reported if n.startswith(f"{name.casefold()}@"))
         if named:

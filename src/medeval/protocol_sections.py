@@ -161,6 +161,17 @@ class MulticlassClassificationTask(Section):
         default=None, ge=1, description="for labels on an ordinal scale (grades): the "
         "accuracy within this many classes of the reference (1: an answer one grade off "
         "counts as right), reported as accuracy_within@<n>")
+    probabilities: bool = Field(
+        default=False, description="each prediction also gives the class probabilities, "
+        "{\"label\": ..., \"probabilities\": {<label>: p, ...}} naming every label once (a "
+        "predictions table: columns probability@<label>); a case without them fails as "
+        "invalid-output. Adds each class's one-vs-rest AUC (auc@<label>), their macro "
+        "average (auc@macro) and with referable_from the referable AUC "
+        "(referable_auc@<label>)")
+    probability_sum_tolerance: float = Field(
+        default=0.001, gt=0, le=0.1, description="with probabilities: how far from 1 a "
+        "case's probabilities may sum (|sum - 1| <= tolerance); a case beyond it fails as "
+        "invalid-output (never renormalised)")
 
     @model_validator(mode="after")
     def _labels_listed_once(self) -> MulticlassClassificationTask:

@@ -357,7 +357,8 @@ def test_class_probabilities_instead_of_a_label_say_what_the_task_reads(study):
     assert details["c00"] == ("invalid-output", (
         'case c00: the prediction has no "label" (its keys: "probabilities"); the task '
         'scores one predicted label per case, {"label": "G1"} (one of [\'G1\', \'G2\', '
-        "'G3']), and reads no class probabilities: give the class the algorithm predicts"))
+        "'G3']), and reads no class probabilities unless [task] says probabilities = true: "
+        "give the class the algorithm predicts"))
     assert details["c01"][1].startswith(
         "case c01: the prediction is a list of 3 value(s), not a label; the task scores")
 

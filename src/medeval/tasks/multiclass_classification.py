@@ -8,13 +8,20 @@ split at that class (``referable_sensitivity@<label>``, ``referable_specificity@
 with ``within_classes = n`` the accuracy within n classes (``accuracy_within@<n>``),
 sensitivity, PPV and F1 averaged ``macro``, ``micro`` and ``weighted`` over the classes,
 and Cohen's kappa with the protocol's weights — the averages and kappa with bootstrap
-intervals.
+intervals. With ``probabilities = true`` each prediction also gives the class
+probabilities (:mod:`._class_probabilities`), and the task reports their AUCs
+(:mod:`._class_aucs`): each class's one-vs-rest ``auc@<label>``, their mean
+``auc@macro`` and, with ``referable_from``, ``referable_auc@<label>``. The label counts
+for the label figures, the probabilities for the AUCs; a prediction without a label is
+its most probable class.
 
 Failure policy ``worst-case``: a failed case gets the answer "none", an extra column of
 the confusion matrix that matches no class — it counts against its true class
 (a false negative, never a true positive) and against agreement: for weighted kappa its
 weight is that of the scale's two ends, k - 1 (linear) or (k - 1)^2 (quadratic) for k
 labels, whatever its true class (more than any answer could cost a grade in the middle).
+For the AUCs it ranks wrongly: below every case for its own class, above every case for
+the others (and for the referable AUC on the wrong side of the split).
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..manifest import Case, nfc_id
+from ._class_aucs import class_auc_figures
+from ._class_probabilities import class_probabilities, most_probable, probability_column
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -108,7 +117,8 @@ def _not_a_label(case: Case, value: dict[str, Any] | list[Any], labels: list[str
         held = f"is a list of {len(value)} value(s), not a label"
     return (f"case {case.case_id}: the prediction {held}; the task scores one predicted "
             f"label per case, {{\"label\": \"{labels[0]}\"}} (one of {labels}), and reads "
-            "no class probabilities: give the class the algorithm predicts")
+            "no class probabilities unless [task] says probabilities = true: give the class "
+            "the algorithm predicts")
 
 
 class MulticlassClassification(TaskType):
@@ -117,7 +127,7 @@ class MulticlassClassification(TaskType):
     type = "multiclass-classification"
     reference_kind = "label"
     scores_values = True
-    case_columns = ("reference", "prediction", "correct")
+    case_columns: tuple[str, ...] = ("reference", "prediction", "correct")
 
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
         self.spec = spec
@@ -128,6 +138,10 @@ class MulticlassClassification(TaskType):
         self.index = {label: i for i, label in enumerate(self.labels)}
         given = getattr(spec, "referable_from", None)
         self.referable = None if given is None else self.index[nfc_id(str(given))]
+        self.probabilities = bool(getattr(spec, "probabilities", False))
+        if self.probabilities:  # each class's probability, a column of the per-case table
+            self.case_columns = (*self.case_columns,
+                                 *(probability_column(label) for label in self.labels))
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the case's reference is not a declared label."""
@@ -141,8 +155,12 @@ class MulticlassClassification(TaskType):
         return self.score_value(case, read_json_prediction(case, predictions))
 
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
-        """The predicted label (or ``{"label": label}``) against the reference."""
-        if isinstance(value, dict) and "label" not in value or isinstance(value, list):
+        """The predicted label (or ``{"label": label}``) against the reference; with
+        ``probabilities``, ``{"label": ..., "probabilities": {...}}`` (the label optional)."""
+        probabilities = self._probabilities(case, value) if self.probabilities else None
+        if probabilities is not None and "label" not in value:
+            value = most_probable(probabilities, self.labels)
+        elif isinstance(value, dict) and "label" not in value or isinstance(value, list):
             raise PredictionError(_not_a_label(case, value, self.labels))
         if isinstance(value, dict):
             value = value["label"]
@@ -162,12 +180,27 @@ class MulticlassClassification(TaskType):
                    "as written)" if spaced else ""))
         reference, predicted = nfc_id(case.reference.strip()), nfc_id(str(value))
         return {"reference": reference, "prediction": predicted,
-                "correct": predicted == reference}
+                "correct": predicted == reference,
+                **dict(zip(self.case_columns[3:], probabilities or ()))}
+
+    def _probabilities(self, case: Case, value: Any) -> list[float]:
+        """The prediction's class probabilities, checked; refused when it has none."""
+        if not (isinstance(value, dict) and "probabilities" in value):
+            held = (f"holds only {value!r}" if not isinstance(value, dict) else
+                    "has no \"probabilities\" (its keys: " + ", ".join(
+                        json.dumps(str(k), ensure_ascii=False) for k in list(value)[:10]) + ")")
+            raise PredictionError(
+                f"case {case.case_id}: the protocol declares probabilities = true, but the "
+                f"prediction {held}; give {{\"label\": ..., \"probabilities\": {{"
+                + ", ".join(f"{json.dumps(label, ensure_ascii=False)}: p"
+                            for label in self.labels) + "}}}")
+        return class_probabilities(case, value["probabilities"], self.labels,
+                                   tolerance=self.spec.probability_sum_tolerance)
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No answer (see the module documentation)."""
         return {"reference": nfc_id(case.reference.strip()), "prediction": None,
-                "correct": False}
+                "correct": False, **dict.fromkeys(self.case_columns[3:])}
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Accuracy with a proportion interval; averages and kappa with the bootstrap."""
@@ -207,7 +240,15 @@ class MulticlassClassification(TaskType):
         matrix = cell.sum(axis=0).reshape(k, k + 1).astype(int)
         tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
                                        "counts": matrix.tolist()}}
-        return Aggregate(tuple(metrics), tables, _undefined_classes(self.labels, matrix))
+        warnings = _undefined_classes(self.labels, matrix)
+        if self.probabilities:
+            columns = self.case_columns[3:]
+            aucs, disagreements = class_auc_figures(
+                self.labels, truth, pred, [[r.values.get(c) for c in columns] for r in rows],
+                self.referable, clusters, st)
+            metrics += aucs
+            warnings += disagreements
+        return Aggregate(tuple(metrics), tables, warnings)
 
 
 def _class_sensitivities(labels: Sequence[str], truth: NDArray[np.intp],

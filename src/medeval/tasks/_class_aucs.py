@@ -1,0 +1,112 @@
+"""The AUCs of a multi-class task's class probabilities (private to
+:mod:`medeval.tasks.multiclass_classification`).
+
+- ``auc@<label>``: the one-vs-rest AUC of class k, the cases of class k positive, the
+  others negative, scored by their probability of class k; the interval of
+  :func:`medeval.stats.auc_ci` with the protocol's ``auc_method`` (DeLong; Obuchowski's
+  clustered form where a patient holds several cases).
+- ``auc@macro``: the unweighted mean of the K one-vs-rest AUCs (Hand & Till's
+  one-vs-rest form, scikit-learn's ``roc_auc_score(multi_class="ovr",
+  average="macro")``), NaN when a class has no reference case (never averaged over the
+  classes that have some). Its interval is the bootstrap of the protocol's
+  ``[statistics]`` (method, seed, resamples) over cases stratified by reference class, or
+  over patients where the unit is the patient: the K AUCs share their cases, so the
+  variance of their mean needs their covariances, which the resampling carries.
+- ``referable_auc@<label>``: the AUC of the referable split (class ``referable_from``
+  and after it positive), each case scored by the sum of its probabilities of those
+  classes; the interval as a class's AUC.
+
+A failed case (worst-case policy) ranks wrongly: its score is below every probability
+(-1) for its own class and above every one (2) for the others, and for the referable AUC
+below every case if it is referable, above every case if not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..result import MetricRecord
+from ..stats._statistics import AucStatistic
+from ..stats.delong import auc_ci
+from .base import bootstrap_estimate, metric_record
+
+__all__ = ["MacroAuc", "class_auc_figures"]
+
+#: A failed case's score where it must rank below (above) every probability.
+_BELOW, _ABOVE = -1.0, 2.0
+
+
+class MacroAuc:
+    """The mean of the one-vs-rest AUCs under frequency weights, a statistic for
+    :func:`medeval.stats.bootstrap_ci` (``f(data, weights=W)``, ``data`` the (n, K)
+    scores): each class's AUC as :func:`medeval.stats.auc_ci`'s bootstrap weighs it."""
+
+    left_out_reason = "there is no case of some class, so its one-vs-rest AUC is undefined"
+
+    def __init__(self, truth: NDArray[np.intp], scores: NDArray[np.float64]) -> None:
+        self.classes = [AucStatistic(truth == k, scores[:, k]) for k in range(scores.shape[1])]
+
+    def __call__(self, data: Any, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        values: NDArray[np.float64] = np.mean(
+            [auc.resampled(weights) for auc in self.classes], axis=0)
+        return values
+
+
+def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDArray[np.intp],
+                      given: Sequence[Sequence[float | None]], referable: int | None,
+                      clusters: Sequence[str] | None, st: Any
+                      ) -> tuple[list[MetricRecord], tuple[str, ...]]:
+    """The AUC figures (module docstring) and a warning counting the cases whose label is
+    not their most probable class. ``given``: each case's probabilities in the order of
+    ``labels`` (None for a failed case); ``pred``: the label index (``len(labels)`` for
+    no answer)."""
+    k = len(labels)
+    failed = np.array([row[0] is None for row in given], dtype=bool)
+    scores = np.array([[_ABOVE] * k if row[0] is None else row for row in given], dtype=float)
+    scores[failed, truth[failed]] = _BELOW
+    options = dict(method=st.auc_method, confidence=st.confidence, seed=st.seed,
+                   n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method,
+                   stratified=clusters is None,
+                   clusters=None if clusters is None else np.asarray(clusters))
+    metrics = [metric_record(f"auc@{label}", "roc_auc_ovr",
+                             auc_ci(truth == i, scores[:, i], **options))
+               for i, label in enumerate(labels)]
+    macro = bootstrap_estimate(MacroAuc(truth, scores), scores, clusters, st,
+                               strata=truth if clusters is None else None)
+    absent = [label for i, label in enumerate(labels) if not (truth == i).any()]
+    if absent:
+        macro = replace(macro, note=(
+            f"class(es) {absent} have no reference case, so their one-vs-rest AUC and the "
+            "macro average are undefined (never averaged over the other classes)"))
+    metrics.append(metric_record("auc@macro", "roc_auc_ovr_macro", macro))
+    if referable is not None:
+        positive = truth >= referable
+        score = scores[:, referable:].sum(axis=1)
+        score[failed] = np.where(positive[failed], _BELOW, _ABOVE)
+        metrics.append(metric_record(f"referable_auc@{labels[referable]}", "roc_auc_referable",
+                                     auc_ci(positive, score, **options)))
+    return metrics, _disagreements(labels, pred, scores, failed)
+
+
+def _disagreements(labels: Sequence[str], pred: NDArray[np.intp], scores: NDArray[np.float64],
+                   failed: NDArray[np.bool_]) -> tuple[str, ...]:
+    """A warning when some case's label is not its most probable class (its probability
+    below the case's largest).
+
+    >>> _disagreements(["a", "b"], np.array([0, 0]), np.array([[0.7, 0.3], [0.4, 0.6]]),
+    ...                np.array([False, False]))[0][:60]
+    '1 of 2 scored case(s) give a label that is not their most pr'
+    """
+    scored = np.flatnonzero(~failed)
+    own = scores[scored, pred[scored]]
+    off = scored[own < scores[scored].max(axis=1)]
+    if not off.size:
+        return ()
+    return (f"{off.size} of {scored.size} scored case(s) give a label that is not their most "
+            "probable class: the label counts for the accuracy, the sensitivities and the "
+            "kappa, the probabilities for the AUCs (auc@...)",)

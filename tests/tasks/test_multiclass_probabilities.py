@@ -1,0 +1,295 @@
+"""Multi-class predictions with class probabilities: reading, refusals, and the AUCs
+against scikit-learn, DeLong's variance worked from the paper, and the bootstrap redrawn
+with numpy from the stream medeval documents."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+from sklearn.metrics import roc_auc_score
+
+import medeval
+from medeval.protocol import ProtocolError
+
+LABELS = ["0", "1", "2", "3"]
+
+PROTOCOL = """[test]
+id = "KTL-MC-P"
+title = "Grading with probabilities"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "Grader"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "synthetic"
+[task]
+type = "multiclass-classification"
+labels = ["0", "1", "2", "3"]
+referable_from = "2"
+probabilities = true
+[statistics]
+seed = 7
+n_resamples = 200
+resampling_unit = "case"
+[[criteria]]
+metric = "auc@macro"
+goal = 0.5
+source = "test"
+"""
+
+
+def _simulated(n=60, seed=0):
+    """Grades 0-3 and softmax probabilities that favour the true grade."""
+    rng = np.random.default_rng(seed)
+    truth = np.arange(n) % 4
+    logits = rng.normal(size=(n, 4))
+    logits[np.arange(n), truth] += 1.2
+    p = np.exp(logits)
+    return truth, p / p.sum(axis=1, keepdims=True)
+
+
+def _write(folder, truth, predictions, protocol=PROTOCOL, patients=None):
+    """manifest.csv, in/, pred/<case>.json (None: no file) and protocol.toml."""
+    (folder / "in").mkdir()
+    (folder / "pred").mkdir()
+    rows = []
+    for i, (t, pred) in enumerate(zip(truth, predictions)):
+        case = f"c{i:02d}"
+        (folder / "in" / f"{case}.txt").write_text("x")
+        rows.append({"case_id": case, "input": f"in/{case}.txt", "reference": LABELS[t],
+                     "patient_id": f"p{i if patients is None else patients[i]}"})
+        if pred is not None:
+            (folder / "pred" / f"{case}.json").write_text(json.dumps(pred))
+    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
+    (folder / "protocol.toml").write_text(protocol)
+    return folder / "protocol.toml"
+
+
+def _probs(row):
+    return {"probabilities": dict(zip(LABELS, map(float, row)))}
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    truth, p = _simulated()
+    protocol = _write(tmp_path_factory.mktemp("mc"), truth, [_probs(r) for r in p])
+    result = medeval.evaluate(protocol, protocol.parent / "pred")
+    return truth, p, {m.name: m for m in result.metrics}, result
+
+
+def test_aucs_match_sklearn(evaluated):
+    truth, p, metrics, _ = evaluated
+    for k, label in enumerate(LABELS):  # each class against the rest, as a binary AUC
+        assert metrics[f"auc@{label}"].estimate.value == pytest.approx(
+            roc_auc_score(truth == k, p[:, k]), abs=1e-12)
+        assert metrics[f"auc@{label}"].definition == "roc_auc_ovr"
+    assert metrics["auc@macro"].estimate.value == pytest.approx(
+        roc_auc_score(truth, p, multi_class="ovr", average="macro"), abs=1e-12)
+    # referable from grade 2: the score is P(2) + P(3)
+    assert metrics["referable_auc@2"].estimate.value == pytest.approx(
+        roc_auc_score(truth >= 2, p[:, 2:].sum(axis=1)), abs=1e-12)
+
+
+def _delong_by_hand(positive, score, z):
+    """DeLong et al. (1988) from its definitions: psi over every positive-negative pair,
+    the structural components V10 (each positive: its share of negatives beaten) and V01
+    (each negative: the share of positives beating it), S10 and S01 their sample
+    variances, Var = S10/m + S01/n; the interval AUC -+ z sqrt(Var), clipped to [0, 1]."""
+    x, y = score[positive], score[~positive]
+    psi = (x[:, None] > y[None, :]) + 0.5 * (x[:, None] == y[None, :])
+    auc = psi.mean()
+    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
+    var = v10.var(ddof=1) / x.size + v01.var(ddof=1) / y.size
+    return auc, max(0.0, auc - z * math.sqrt(var)), min(1.0, auc + z * math.sqrt(var))
+
+
+def test_delong_intervals_by_hand(evaluated):
+    truth, p, metrics, _ = evaluated
+    z = norm.ppf(0.975)
+    for k, label in enumerate(LABELS):
+        est = metrics[f"auc@{label}"].estimate
+        assert est.method == "delong"
+        assert (est.value, est.low, est.high) == pytest.approx(
+            _delong_by_hand(truth == k, p[:, k], z), abs=1e-12)
+    est = metrics["referable_auc@2"].estimate
+    assert (est.value, est.low, est.high) == pytest.approx(
+        _delong_by_hand(truth >= 2, p[:, 2:].sum(axis=1), z), abs=1e-12)
+
+
+def test_macro_interval_is_the_documented_bootstrap_redrawn_with_numpy(evaluated):
+    # medeval.stats._resampling.draw_batches: default_rng(seed), then per stratum (the
+    # reference classes in sorted order) rng.integers(0, size, (B, size)); the percentile
+    # interval is numpy.quantile(..., method="linear") of the resamples' values.
+    truth, p, metrics, _ = evaluated
+    rng = np.random.default_rng(7)
+    members = [np.flatnonzero(truth == k) for k in range(4)]
+    draws = [m[rng.integers(0, m.size, (200, m.size))] for m in members]
+    values = [roc_auc_score(truth[i], p[i], multi_class="ovr", average="macro")
+              for i in np.concatenate(draws, axis=1)]
+    est = metrics["auc@macro"].estimate
+    assert est.method == "bootstrap-percentile"
+    assert (est.low, est.high) == pytest.approx(
+        tuple(np.quantile(values, [0.025, 0.975], method="linear")), abs=1e-12)
+
+
+def test_probabilities_are_per_case_columns(evaluated):
+    _, p, _, result = evaluated
+    assert result.case_columns[-4:] == tuple(f"probability@{label}" for label in LABELS)
+    first = result.cases[0]
+    assert [first[f"probability@{label}"] for label in LABELS] == pytest.approx(p[0])
+    assert first["prediction"] == LABELS[int(np.argmax(p[0]))]  # no label: the argmax
+
+
+@pytest.mark.parametrize("given, problem", [
+    ({"probabilities": {"0": 0.5, "1": 0.5, "2": 0.0}}, r"no probability for class\(es\) \['3'\]"),
+    ({"probabilities": {"0": 0.5, "1": 0.5, "2": 0.0, "3": 0.0, "4": 0.0}},
+     r"class\(es\) \['4'\] are not among the protocol's labels"),
+    ({"probabilities": {"0": 1.5, "1": -0.5, "2": 0.0, "3": 0.0}},
+     r"not a number within \[0, 1\]: 0: 1.5, 1: -0.5"),
+    ({"probabilities": {"0": "0.5", "1": 0.5, "2": 0.0, "3": 0.0}},
+     r"not a number within \[0, 1\]: 0: '0.5'"),
+    ({"probabilities": {"0": float("nan"), "1": 0.5, "2": 0.5, "3": 0.0}},
+     r"not a number within \[0, 1\]: 0: nan"),
+    ({"probabilities": {"0": 0.5, "1": 0.5, "2": 0.5, "3": 0.0}},
+     r"sum to 1.5, not 1 \(within 0.001\); they are not renormalised"),
+    ({"probabilities": [0.25, 0.25, 0.25, 0.25]}, r"must be an object naming each class"),
+    ({"label": "1"}, r"declares probabilities = true, but the prediction has no "
+                     r"\"probabilities\" \(its keys: \"label\"\)"),
+    ("1", r"declares probabilities = true, but the prediction holds only '1'"),
+])
+def test_each_refusal_fails_its_case_naming_it(tmp_path, given, problem):
+    truth, p = _simulated(8)
+    predictions = [_probs(r) for r in p]
+    predictions[3] = given
+    result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
+    failed = [row for row in result.cases if row["status"] == "failed"]
+    assert [(row["case_id"], row["reason"]) for row in failed] == [("c03", "invalid-output")]
+    detail = result.failures.cases[0].detail
+    assert detail.startswith("case c03: ")
+    assert __import__("re").search(problem, detail), detail
+
+
+def test_sum_within_the_stated_tolerance_is_taken_as_given(tmp_path):
+    truth, p = _simulated(8)
+    predictions = [_probs(r) for r in p]
+    predictions[0] = {"probabilities": {"0": 0.3333, "1": 0.3333, "2": 0.3333, "3": 0.0}}
+    result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
+    assert result.flow.failed == 0  # 0.9999 is within 0.001 of 1
+    assert result.cases[0]["probability@0"] == 0.3333  # not renormalised
+
+
+def test_label_counts_for_labels_and_probabilities_for_aucs(tmp_path):
+    truth, p = _simulated(12)
+    predictions = [_probs(r) for r in p]
+    # c00 (grade 0) is labelled '3' against its probabilities: accuracy counts '3'
+    predictions[0] = {"label": "3", **_probs(p[0])}
+    result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
+    argmax = p.argmax(axis=1)
+    argmax[0] = 3
+    value = {m.name: m.estimate.value for m in result.metrics}
+    assert value["accuracy"] == pytest.approx(np.mean(argmax == truth))
+    assert value["auc@0"] == pytest.approx(roc_auc_score(truth == 0, p[:, 0]))
+    assert any("1 of 12 scored case(s) give a label that is not their "
+               "most probable class" in w for w in result.warnings), result.warnings
+
+
+def test_a_tie_is_the_first_label_in_the_protocols_order(tmp_path):
+    truth, p = _simulated(8)
+    predictions = [_probs(r) for r in p]
+    predictions[1] = {"probabilities": {"3": 0.4, "1": 0.4, "2": 0.2, "0": 0.0}}
+    result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
+    assert result.cases[1]["prediction"] == "1"  # '1' comes before '3' in labels
+
+
+def test_failed_case_ranks_wrongly_for_every_auc(tmp_path):
+    # worst-case: the failed case c00 (grade 0) gets P(0) below every case and the
+    # others above, so auc@k is sklearn's on those scores; the referable split puts it
+    # above every case (not referable, ranked as referable)
+    truth, p = _simulated(16)
+    predictions = [_probs(r) for r in p]
+    predictions[0] = None
+    result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
+    worst = p.copy()
+    worst[0] = [-1.0, 2.0, 2.0, 2.0]
+    value = {m.name: m.estimate.value for m in result.metrics}
+    for k, label in enumerate(LABELS):
+        assert value[f"auc@{label}"] == pytest.approx(roc_auc_score(truth == k, worst[:, k]))
+    referable = p[:, 2:].sum(axis=1)
+    referable[0] = 2.0
+    assert value["referable_auc@2"] == pytest.approx(roc_auc_score(truth >= 2, referable))
+
+
+def test_several_cases_a_patient_take_the_clustered_intervals(tmp_path):
+    truth, p = _simulated(24)
+    patients = [i // 2 for i in range(24)]
+    text = PROTOCOL.replace('resampling_unit = "case"', 'resampling_unit = "patient"')
+    result = medeval.evaluate(_write(tmp_path, truth, [_probs(r) for r in p], protocol=text,
+                                     patients=patients), tmp_path / "pred")
+    method = {m.name: m.estimate.method for m in result.metrics}
+    assert method["auc@0"] == "obuchowski"
+    assert method["referable_auc@2"] == "obuchowski"
+    assert method["auc@macro"] == "bootstrap-percentile"
+
+
+def test_a_class_without_reference_case_leaves_the_macro_auc_undefined(tmp_path):
+    truth, p = _simulated(12)
+    truth = np.where(truth == 3, 2, truth)  # no grade 3
+    result = medeval.evaluate(_write(tmp_path, truth, [_probs(r) for r in p]),
+                              tmp_path / "pred")
+    macro = next(m for m in result.metrics if m.name == "auc@macro")
+    assert math.isnan(macro.estimate.value)
+    assert "['3'] have no reference case" in macro.estimate.note
+
+
+def test_a_table_with_probability_columns(tmp_path):
+    truth, p = _simulated(8)
+    protocol = _write(tmp_path, truth, [None] * 8)
+    table = pd.DataFrame({"case_id": [f"c{i:02d}" for i in range(8)],
+                          **{f"probability@{label}": p[:, k] for k, label in enumerate(LABELS)}})
+    table.loc[2, "probability@1"] = None  # an empty cell fails its case
+    table.to_csv(tmp_path / "pred.csv", index=False)
+    result = medeval.evaluate(protocol, tmp_path / "pred.csv")
+    failed = [(r["case_id"], r["reason"]) for r in result.cases if r["status"] == "failed"]
+    assert failed == [("c02", "invalid-output")]
+    assert "1: nan" in result.failures.cases[0].detail
+    assert result.cases[0]["prediction"] == LABELS[int(p[0].argmax())]
+
+
+def test_a_table_with_labels_and_probabilities(tmp_path):
+    truth, p = _simulated(8)
+    protocol = _write(tmp_path, truth, [None] * 8)
+    table = pd.DataFrame({"case_id": [f"c{i:02d}" for i in range(8)], "label": ["0"] * 8,
+                          **{f"probability@{label}": p[:, k] for k, label in enumerate(LABELS)}})
+    table.to_csv(tmp_path / "pred.csv", index=False)
+    result = medeval.evaluate(protocol, tmp_path / "pred.csv")
+    assert [r["prediction"] for r in result.cases] == ["0"] * 8
+
+
+def test_auc_criteria_need_probabilities(tmp_path):
+    truth, p = _simulated(8)
+    text = PROTOCOL.replace("probabilities = true\n", "")
+    with pytest.raises(ProtocolError, match=r"'auc@macro' is not reported by task "
+                       r"'multiclass-classification' \(the class probabilities' AUCs are "
+                       r"reported with probabilities = true"):
+        medeval.evaluate(_write(tmp_path, truth, [_probs(r) for r in p], protocol=text),
+                         tmp_path / "pred")
+
+
+def test_without_probabilities_a_probabilities_only_prediction_is_refused(tmp_path):
+    truth, p = _simulated(8)
+    text = PROTOCOL.replace("probabilities = true\n", "").replace("auc@macro",
+                                                                   "sensitivity@macro")
+    result = medeval.evaluate(_write(tmp_path, truth, [_probs(r) for r in p], protocol=text),
+                              tmp_path / "pred")
+    assert result.flow.failed == 8
+    assert "unless [task] says probabilities = true" in result.failures.cases[0].detail

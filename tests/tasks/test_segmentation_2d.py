@@ -273,6 +273,36 @@ def test_jpeg_masks_need_the_threshold(tmp_path):
         assert cases[cid]["dice"] == pytest.approx(expected)
 
 
+def test_masks_scoring_would_refuse_are_found_before_the_algorithm_runs(tmp_path):
+    # what medeval run checks before it runs the algorithm on every case: a JPEG mask
+    # without jpeg_threshold, a 16-bit mask of 0/65535 and a polyp/instrument map of
+    # 0/1/2 without label_map, a colour mask; found before only once scored, after the run
+    from medeval.evaluation import check_references
+    from medeval.manifest import Manifest
+    from medeval.protocol import load_protocol
+    from medeval.tasks.registry import make_task
+
+    data = make_set(tmp_path)
+    masks = tmp_path / "masks"
+    PILImage.fromarray((data["c0"][0] * 255).astype(np.uint8)).save(masks / "c0.jpg")
+    PILImage.fromarray(data["c1"][0].astype(np.uint16) * 65535).save(masks / "c1.png")
+    instrument = 2 * disc((5, 5), 3).astype(np.uint8)  # 1 the polyp, 2 an instrument
+    PILImage.fromarray(data["c2"][0].astype(np.uint8) + instrument).save(masks / "c2.png")
+    red = np.zeros((*SHAPE, 3), np.uint8)
+    red[data["c3"][0], 0] = 255
+    PILImage.fromarray(red).save(masks / "c3.png")
+    rows = (tmp_path / "manifest.csv").read_text().replace("masks/c0.png", "masks/c0.jpg")
+    (tmp_path / "manifest.csv").write_text(rows)
+    task = make_task(load_protocol(tmp_path / "protocol.toml"))
+    manifest = Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="image")
+    with pytest.raises(ManifestError) as caught:
+        check_references(task, manifest)
+    problems = caught.value.problems
+    assert [p.split(":")[0] for p in problems] == ["case c0", "case c1", "case c2", "case c3"]
+    assert "jpeg_threshold" in problems[0] and "[0, 65535]" in problems[1]
+    assert "[0, 1, 2]" in problems[2] and "colour" in problems[3]
+
+
 def test_a_grey_label_map_scores_each_label(tmp_path):
     make_set(tmp_path)
     data = pairs()

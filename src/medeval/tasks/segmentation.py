@@ -164,15 +164,19 @@ class Segmentation(TaskType):
         """A reference the protocol's distance unit cannot measure (a mask image without
         spacing under mm, or a volume with its own spacing under ``pixel_spacing_mm``),
         or a mask that does not fit its frame; found from the files' first bytes and
-        headers, without decoding them. A DICOM SEG is placed as scoring places it (on
-        the case's series, by its headers: a series with a missing slice, a SEG drawn on
-        another series), its frames decoded: before the algorithm runs, not after."""
+        headers. A mask image that fits is then decoded as scoring reads it (a JPEG
+        without ``jpeg_threshold``, values that need a ``label_map``, a colour mask), and
+        a DICOM SEG is placed as scoring places it (on the case's series, by its headers:
+        a series with a missing slice, a SEG drawn on another series), its frames
+        decoded: before the algorithm runs, not after it ran on every case."""
         path = root / case.reference
         try:
             fmt = _sniff(path)
             problem = self._spacing_problem(case, root, path, fmt)
             if problem is None and fmt in RASTER:
                 problem = self._frame_problem(case, root, raster_size(path))
+                if problem is None:  # a few ms a mask: LoaderError if scoring would refuse it
+                    self._read(path, fmt)
             if problem is None and fmt == "dicom" and path.is_file():
                 from ..loaders.seg import is_dicom_segmentation
 
@@ -180,7 +184,7 @@ class Segmentation(TaskType):
                     self._read_reference(case, root, path, fmt)
         except OSError as exc:
             return f"case {case.case_id}: reference {case.reference}: cannot be read ({exc})"
-        except LoaderError as exc:  # an EXIF orientation on the mask
+        except LoaderError as exc:  # an EXIF orientation, a JPEG without a threshold, ...
             return f"case {case.case_id}: {exc}"
         return problem
 

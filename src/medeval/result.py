@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import platform
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -350,6 +351,9 @@ def write_result(result: Result, path: str | Path) -> Path:
         naming it.
     """
     target = Path(path)
+    problem = result_names_problem(target)
+    if problem is not None:  # before any file: not a result without its cases or digest
+        raise ResultError(problem)
     payload = result.to_json()
     cases = result.cases_csv()
     csv_path = _cases_path(target)
@@ -518,6 +522,34 @@ def _v1_table_result(data: Mapping[str, Any]) -> Result:
         cases=cases, warnings=tuple(data.get("warnings", ())),
         software=dict(data["software"]), context=Context(),
     )
+
+
+def result_names_problem(json_path: Path) -> str | None:
+    """Why the three files of a result named ``json_path`` cannot all be named so, or
+    None: the per-case CSV (``.cases.csv`` for ``.json``) and the digest (``.sha256``
+    added) are longer than the result's own name, and a name of 250 bytes wrote the
+    result and then failed on its CSV, 'File name too long', leaving a result without
+    its cases or digest. Bytes, as the file system counts them (Hangul takes three).
+
+    >>> result_names_problem(Path("r" * 249 + ".json")) is not None  # .sha256: 261 bytes
+    True
+    >>> result_names_problem(Path("result.json")) is None
+    True
+    """
+    folder = next((p for p in json_path.absolute().parents if p.is_dir()), Path("/"))
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    names = (json_path.name, _cases_path(json_path).name, _digest_path(json_path).name)
+    longest = max(names, key=lambda name: len(os.fsencode(name)))
+    size = len(os.fsencode(longest))
+    if size <= limit:
+        return None
+    spare = size - len(os.fsencode(json_path.name))
+    return (f"result {json_path}: its name is too long for its files: {longest!r} would "
+            f"take {size} bytes, and {folder} allows {limit}; give a name of at most "
+            f"{limit - spare} bytes")
 
 
 def _cases_path(json_path: Path) -> Path:

@@ -124,3 +124,47 @@ def test_evaluate_with_an_empty_out_is_refused_as_empty(tmp_path, capsys, monkey
             err = capsys.readouterr().err
             assert "--out: an empty name; give the result file's name" in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_result_name_too_long_for_its_digest_is_refused_before_anything_is_written(
+        tmp_path, capsys):
+    # 'r' * 250 + '.json' is 255 bytes, the limit of ext4/tmpfs names; its digest
+    # '....json.sha256' would be 262 and its CSV '....cases.csv' 260: the result JSON
+    # was written, then 'File name too long' on the CSV, a result without its cases
+    name = "r" * 250 + ".json"
+    with resources.as_file(DEMO / "references.csv") as ref, resources.as_file(
+            DEMO / "predictions.csv") as pred:
+        status = main(["evaluate", "--reference", str(ref), "--predictions", str(pred),
+                       "--threshold", "0.5", "--out", str(tmp_path / name)])
+    assert status == 2
+    err = capsys.readouterr().err
+    # 262 - 255 = 7 bytes too many: at most 255 - 7 = 248 bytes for the result's name
+    assert "would take 262 bytes" in err and "give a name of at most 248 bytes" in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_hangul_result_name_is_counted_in_bytes(tmp_path, capsys):
+    # each syllable 3 bytes in UTF-8: 78 of them + '.json' = 239 bytes, the digest 246,
+    # written; 81 + '.json' = 248, the digest 255 (fits), 82 -> 258 (refused)
+    with resources.as_file(DEMO / "references.csv") as ref, resources.as_file(
+            DEMO / "predictions.csv") as pred:
+        common = ["evaluate", "--reference", str(ref), "--predictions", str(pred),
+                  "--threshold", "0.5", "--out"]
+        assert main(common + [str(tmp_path / ("가" * 81 + ".json"))]) == 0
+        assert main(common + [str(tmp_path / ("나" * 82 + ".json"))]) == 2
+    assert "would take 258 bytes" in capsys.readouterr().err
+    assert sorted(len(p.name.encode()) for p in tmp_path.iterdir()) == [248, 253, 255]
+
+
+@pytest.mark.parametrize("command", ["evaluate", "run"])
+def test_a_protocol_with_a_json_out_is_refused(tmp_path, capsys, command):
+    # with a protocol --out is a folder: '--out result.json' made a folder 'result.json'
+    # holding result.json; the protocol need not exist for the refusal
+    argv = [command, str(tmp_path / "protocol.toml"), "--out", str(tmp_path / "out.json")]
+    if command == "evaluate":
+        argv += ["--predictions", str(tmp_path)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"--out {tmp_path / 'out.json'}: with a protocol, --out names a folder" in err
+    assert f"e.g. --out {tmp_path / 'out'}/" in err
+    assert list(tmp_path.iterdir()) == []

@@ -96,6 +96,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         from ..protocol import load_protocol
         from ..tasks.registry import task_class
 
+        _out_is_a_folder(target)
         protocol = load_protocol(args.protocol)
         _out_checked(target / "result.json")
         _out_not_running(target)
@@ -136,6 +137,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     # OUT whole, not only OUT/run while the algorithm runs: a second run into OUT while
     # this one scores would write its result files among this one's, or with --fresh
     # remove the predictions this one is reading
+    _out_is_a_folder(args.out)
     with run_dir_lock(args.out):
         result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
                           progress=True, fresh=args.fresh)
@@ -162,15 +164,30 @@ def _out_checked(target: Path, *, typed: str | None = None) -> None:
     where the result file goes (or ``typed`` names one, ``out/``, which need not exist),
     or a file where a folder above it should be (an evaluation of many cases would end in
     the error)."""
+    from ..result import result_names_problem
+
     if target.is_dir() or (typed is not None and names_a_folder(typed)):
         raise UsageError(f"--out {typed or target}: a folder; give the result file's name "
                          "(RESULT.json), or a protocol and a folder")
+    problem = result_names_problem(target)
+    if problem is not None:
+        raise UsageError(f"--out: {problem}")
     for folder in target.parents:
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
                 raise UsageError(f"--out: {folder} is a file, where the result's folder "
                                  f"should be ({target}); give a path in a folder")
             return
+
+
+def _out_is_a_folder(folder: Path) -> None:
+    """Refuse a file's name (``result.json``) where a protocol's evaluation writes a folder:
+    ``--out result.json`` made a folder of that name holding ``result.json`` (a user
+    looking for the file found a folder). A folder already named so is taken."""
+    if folder.suffix.lower() == ".json" and not folder.is_dir():
+        raise UsageError(f"--out {folder}: with a protocol, --out names a folder (it "
+                         "receives result.json, its cases CSV and digest, and a run's "
+                         f"outputs); give a folder, e.g. --out {folder.with_suffix('')}/")
 
 
 def _out_not_running(folder: Path) -> None:

@@ -104,3 +104,34 @@ def test_a_folder_turned_into_an_outside_link_is_caught_at_the_next_validation(t
     forget_resolved_folders()
     with pytest.raises(LoaderError, match="outside the data root"):
         within_root(root, "data/a.txt")
+
+
+def test_a_dicom_file_without_preamble_is_told_from_an_ecg_signal_file(tmp_path):
+    """A DICOM file written without its preamble (implicit or explicit VR, pydicom writes
+    both) is DICOM; a WFDB signal file (format 16) whose first two samples are 2 and 22
+    adu opens with the same four bytes, 02 00 16 00, as a (0002,0016) element, but no
+    second element follows the length they state: it is not DICOM (it was, and
+    ``manifest check --read-files`` refused the record as an unreadable DICOM file).
+    Found in the ecg12-pass."""
+    import numpy as np
+    import pydicom
+    import wfdb
+    from pydicom.data import get_testdata_file
+
+    from medeval.loaders._files import sniff
+
+    digital = np.array([[2, 22], [5, -3], [1, 0]] * 100, dtype=np.int16)
+    wfdb.wrsamp("r", fs=500, units=["mV", "mV"], sig_name=["I", "II"], d_signal=digital,
+                fmt=["16", "16"], adc_gain=[1000.0] * 2, baseline=[0, 0],
+                write_dir=str(tmp_path))
+    assert (tmp_path / "r.dat").read_bytes()[:4] == b"\x02\x00\x16\x00"
+    assert sniff(tmp_path / "r.dat") == "unknown"
+    for implicit in (True, False):
+        ds = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+        del ds.file_meta
+        ds.preamble = None
+        path = tmp_path / f"implicit-{implicit}.dcm"
+        pydicom.dcmwrite(path, ds, enforce_file_format=False, implicit_vr=implicit,
+                         little_endian=True)
+        assert path.read_bytes()[:2] == b"\x08\x00"  # no preamble: group 0008 first
+        assert sniff(path) == "dicom"

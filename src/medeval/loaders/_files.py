@@ -187,10 +187,29 @@ def _raster(head: bytes) -> Format | None:
 def _implicit_dicom(head: bytes) -> bool:
     """A DICOM file written without the 128-byte preamble (old implicit VR files).
 
-    Recognised by a first element in group 0x0008 (or 0x0002) with a small tag number.
+    Recognised by a first element in group 0x0008 (or 0x0002) with a small tag number,
+    whose value length leads, within the bytes read, to a second element of the same
+    group with a higher tag number (implicit VR: tag, 4-byte length; explicit VR: tag,
+    two letters, then the length). The first four bytes alone are no evidence: a WFDB
+    signal file (format 16) whose first two samples are 2 (or 8) and 0 to 255 begins
+    with them too.
     """
     if len(head) < 8:
         return False
     group = int.from_bytes(head[0:2], "little")
     element = int.from_bytes(head[2:4], "little")
-    return group in (0x0002, 0x0008) and element < 0x0100
+    if group not in (0x0002, 0x0008) or element >= 0x0100:
+        return False
+    if head[4:6].isalpha() and head[4:6].isupper():  # explicit VR: VR, length
+        vr = head[4:6]
+        long_form = vr in (b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC",
+                           b"UN", b"UR", b"UT", b"UV")
+        start, length = ((12, int.from_bytes(head[8:12], "little")) if long_form
+                         else (8, int.from_bytes(head[6:8], "little")))
+    else:
+        start, length = 8, int.from_bytes(head[4:8], "little")
+    following = start + length
+    if following + 4 > len(head):
+        return False
+    return (int.from_bytes(head[following:following + 2], "little") == group
+            and int.from_bytes(head[following + 2:following + 4], "little") > element)

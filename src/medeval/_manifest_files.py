@@ -174,9 +174,11 @@ def nfc_names(folder: str, mtime_ns: int, casefold: bool = False) -> dict[str, s
 
 
 def unreadable_frame(target: tuple[str, bool]) -> str | None:
-    """A raster input (PNG, JPEG, BMP, TIFF) or DICOM file that ``read_image`` refuses,
-    an EDF file that the EDF reader refuses (:func:`unreadable_edf`), or a WFDB header
-    whose signal file is missing or shorter than it states, as a problem.
+    """A raster input (PNG, JPEG, BMP, TIFF) or DICOM file that ``read_image`` refuses (a
+    DICOM waveform, such as a 12-lead ECG, read by the waveform reader instead:
+    :func:`unreadable_waveform`), an EDF file that the EDF reader refuses
+    (:func:`unreadable_edf`), or a WFDB header whose signal file is missing or shorter
+    than it states, as a problem.
 
     The algorithm reads its inputs, but a frame medeval's own reader refuses (truncated,
     EXIF-turned, CMYK, transparent; a DICOM image cut short, its pixel data disagreeing
@@ -199,6 +201,36 @@ def unreadable_frame(target: tuple[str, bool]) -> str | None:
         return None
     try:
         read_image(Path(path))
+    except LoaderError as exc:
+        groups = _waveform_groups(Path(path)) if kind == "dicom" else 0
+        if groups:
+            return unreadable_waveform(Path(path), groups)
+        return f"unreadable: {exc}"
+    return None
+
+
+def _waveform_groups(path: Path) -> int:
+    """The number of multiplex groups of a DICOM file holding waveforms (a 12-lead ECG)
+    and no pixel data; 0 for any other file."""
+    from .loaders.dicom import _dataset
+
+    try:
+        dataset = _dataset(path, pixels=False)
+    except LoaderError:
+        return 0
+    return 0 if "PixelData" in dataset else len(dataset.get("WaveformSequence") or [])
+
+
+def unreadable_waveform(path: Path, groups: int) -> str | None:
+    """A DICOM waveform input (a 12-lead ECG) that the waveform reader
+    (:func:`medeval.loaders.waveform.read_dicom_waveform`, which ``read_record`` calls, as
+    an algorithm reads it) cannot decode in one of its ``groups`` multiplex groups, as a
+    problem; it is no image, and not read as one."""
+    from .loaders.waveform import read_dicom_waveform
+
+    try:
+        for group in range(groups):
+            read_dicom_waveform(path, group=group)
     except LoaderError as exc:
         return f"unreadable: {exc}"
     return None

@@ -12,7 +12,9 @@ capabilities. Its filesystem is built from nothing and holds only:
 - ``/output``, ``/tmp`` and ``/dev/shm``: private in-memory file systems of bounded size
   (``/output`` emptied before each case; the worker sends its files to the runner over
   the pipe), so no directory of the host is writable and nothing can fill the host's
-  disks; what is written there counts against the memory limit;
+  disks; what is written there counts against the memory limit; they are the only
+  writable folders (the root bubblewrap builds on, ``/dev`` and every other in-memory
+  folder are remounted read-only once the mounts are made);
 - a private ``/proc`` and a minimal ``/dev``;
 - the worker's own GPUs only, where it is given any (``devices``: the arguments of
   :func:`medeval.runner.gpus.gpu_binds`: its ``/dev/nvidiaN``, the driver's control
@@ -231,6 +233,31 @@ def _hide_shipped_answers() -> list[str]:
     return args
 
 
+#: The in-memory file systems the algorithm may write, each of bounded size and counted
+#: against the memory limit; every other folder of the sandbox is read-only.
+_WRITABLE = ("/tmp", "/dev/shm", OUTPUT_DIR)
+
+
+def _read_only_after_mounts(args: Sequence[str]) -> list[str]:
+    """Remount the sandbox's root, ``/dev`` and every other in-memory folder read-only.
+
+    bubblewrap builds the sandbox on an in-memory root of its own, where it makes the
+    folders that mounts land in (``/work``, ``/root``, ``/etc``...), and ``--tmpfs`` and
+    ``--dev`` make more (the folders hiding medeval's demo answers, the GPU's
+    ``/proc/driver/nvidia``). All of them were writable by the algorithm, of no set size
+    and outside the memory limit's ``watch``: a case wrote 600 MB into ``/work`` under a
+    300 MB limit and was done. Only ``/tmp``, ``/dev/shm`` and ``/output`` stay writable.
+    Mounts inside those folders (the input, device nodes) are mounts of their own and keep
+    their modes; a device node stays writable on a read-only folder.
+    """
+    folders = [args[n + 1] for n, option in enumerate(args[:-1])
+               if option in ("--tmpfs", "--dev") and args[n + 1] not in _WRITABLE]
+    remounts: list[str] = []
+    for folder in sorted(set(folders), key=lambda f: -f.count("/")):
+        remounts += ["--remount-ro", folder]
+    return [*remounts, "--remount-ro", "/"]
+
+
 def sandbox_argv(
     argv: Sequence[str],
     *,
@@ -272,6 +299,7 @@ def sandbox_argv(
     if input_dir is not None:
         args += ["--ro-bind", os.fspath(input_dir), INPUT_DIR]
     args += ["--size", str(output_bytes), "--tmpfs", OUTPUT_DIR]
+    args += _read_only_after_mounts(args)
     args += ["--chdir", "/tmp", "--clearenv"]
     for key, value in sorted((env or {}).items()):
         args += ["--setenv", key, value]

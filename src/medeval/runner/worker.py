@@ -419,6 +419,10 @@ class Worker:
                 detail += why
             else:
                 self.guard.verdict()  # this reason stands; an OOM kill now fails no later case
+            if reason == "memory":
+                # what the case filled (/tmp, /dev/shm, a heap its algorithm keeps) stays in
+                # this worker and would fail the next case: it starts a new one
+                self.kill()
             return self._failed(job, started, clock, reason, detail, tail, duration)
         verdict = self.guard.case_ends()
         if verdict is not None:

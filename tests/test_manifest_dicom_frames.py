@@ -91,3 +91,23 @@ def test_check_says_which_folder_inputs_it_did_not_read(tmp_path, capsys):
     assert main(["manifest", "check", "--read-files", str(files)]) == 2
     err = capsys.readouterr().err
     assert "case b: input 'exam-b/b.dcm': unreadable:" in err and "folder input" not in err
+
+
+def test_the_unread_folders_are_named_beside_the_problems_too(tmp_path, capsys):
+    # the note on folder inputs --read-files left unread came only with an OK: a check
+    # that found a cut-short file elsewhere did not say that the folder's views were not
+    # read, so the tester could take the listed problem for all there was
+    from medeval.cli import main
+
+    make_set(tmp_path)
+    (tmp_path / "exam-b").mkdir()
+    (tmp_path / "exam-b" / "b.dcm").write_bytes((tmp_path / "frames" / "b.dcm").read_bytes())
+    cut = tmp_path / "frames" / "a.dcm"
+    cut.write_bytes(cut.read_bytes()[:-1000])
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("case_id,patient_id,input,reference\nb,pb,exam-b,1\n"
+                     "a,pa,frames/a.dcm,1\n")
+    assert main(["manifest", "check", "--read-files", str(mixed)]) == 2
+    err = capsys.readouterr().err
+    assert "case a: input 'frames/a.dcm': unreadable:" in err, err
+    assert "1 folder input(s) were not read (case b: 'exam-b')" in err

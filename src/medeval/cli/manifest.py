@@ -113,6 +113,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     elif args.read_files and args.protocol is not None and not problems:
         problems += _task_reference_problems(args.protocol, manifest)
     problems += input_leaks(manifest)
+    grids = args.read_files and args.protocol is not None and _segmentation(args.protocol)
+    if args.read_files:  # before the problems too: what was read is what they cover
+        _note_unread_folders(manifest, headers=grids)
     if problems:
         raise ManifestError(problems_message(f"manifest {args.manifest}", problems),
                             tuple(problems))
@@ -137,9 +140,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                  "'.' or ' '): a company running its algorithm on Windows cannot write their "
                  "predictions")
     _warn_of_skipped_inputs(manifest)
+    if args.protocol is not None:
+        _warn_of_criteria_without_cases(args.protocol, manifest)
     if args.read_files:
-        grids = args.protocol is not None and _segmentation(args.protocol)
-        _note_unread_folders(manifest, headers=grids)
         _warn_of_identical_inputs(manifest)
         if grids:
             _warn_of_off_grid_references(manifest)
@@ -158,6 +161,17 @@ def _first(items: list[str], most: int, separator: str, counted: str = "in all")
 def _warning(text: str) -> None:
     """A warning of the check on stderr, as every command prints one."""
     print(f"medeval: warning: {text}", file=sys.stderr)
+
+
+def _warn_of_criteria_without_cases(protocol: Path, manifest: Manifest) -> None:
+    """Warn on stderr of the protocol's criteria the set's references leave undefined
+    (no positive case for a sensitivity, no grade-4 case for sensitivity@4): each is
+    INCONCLUSIVE whatever the algorithm answers, which the run would say only after it."""
+    from ..criteria_on_set import criteria_without_cases
+    from ..protocol import load_protocol
+
+    for message in criteria_without_cases(load_protocol(protocol), manifest.cases):
+        _warning(f"protocol {protocol.name}: {message}")
 
 
 def _warn_of_skipped_inputs(manifest: Manifest) -> None:

@@ -22,8 +22,9 @@ capabilities. Its filesystem is built from nothing and holds only:
 
 The references, the manifest and the run directory are never bound in;
 :func:`check_exposure` refuses a run in which any directory bound into the sandbox
-contains one of them. The network namespace has only a loopback interface that is down:
-no connection leaves it, not even to the host's loopback. The environment is cleared
+contains one of them. The network namespace has only its own loopback interface, which
+bubblewrap brings up (a server the algorithm starts in its sandbox is reachable there, at
+127.0.0.1): no connection leaves it, not even to the host's loopback. The environment is cleared
 and rebuilt from an allow-list.
 """
 

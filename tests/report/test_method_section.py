@@ -30,7 +30,8 @@ def test_korean_and_english_and_the_clustered_forms_named(certified: Path) -> No
     st = result.parameters.statistics
     # the certified set has two cases per patient, resampled by patient: clustered forms
     assert result.metric("sensitivity").estimate.method == f"{st.proportion_method}-clustered"
-    rows = _method_rows(result)
+    # as a result made by 0.10.0 printed them: the methods by their ids
+    rows = _method_rows(_made_by(result, "0.10.0"))
     ko, en = rows["field.ci_methods"]
     assert ko.startswith(f"비율: {st.proportion_method}; AUC: {st.auc_method}; 부트스트랩: ")
     assert "군집 보정" in ko
@@ -40,6 +41,37 @@ def test_korean_and_english_and_the_clustered_forms_named(certified: Path) -> No
     assert rows["field.resampling"] == (
         f"{st.n_resamples}회 × {unit} 단위, 시드 {st.seed}",
         f"{st.n_resamples} × {st.resampling_unit}, seed {st.seed}")
+    # made after 0.10.0: by their names (found in the korean2-pass: '비율: wilson; AUC:
+    # delong; 부트스트랩: percentile' in Korean text), the resampling as a phrase
+    assert (st.proportion_method, st.auc_method, st.bootstrap_method) == (
+        "wilson", "delong", "percentile")
+    rows = _method_rows(result)
+    ko, en = rows["field.ci_methods"]
+    assert ko.startswith("비율: Wilson 점수; AUC: DeLong; 부트스트랩: 백분위수 (환자당 증례가")
+    assert en.startswith("proportions: Wilson score; AUC: DeLong; bootstrap: percentile "
+                         "(several cases per patient")
+    assert rows["field.resampling"] == (
+        f"{unit} 단위로 {st.n_resamples}회, 시드 {st.seed}",
+        f"{st.n_resamples} × {st.resampling_unit}, seed {st.seed}")
+
+
+def test_a_phrase_in_a_field_is_filled_in_each_language() -> None:
+    # a Msg field holding a phrase is filled in the language of the phrase around it; a
+    # text field as it is
+    from medeval.report.catalogue import Msg
+
+    line = Msg("text.ci_methods_proportion_bootstrap", (
+        ("proportion", Msg("ci_method.clopper-pearson")), ("bootstrap", "studentized")))
+    assert texts(line, "ko+en") == (
+        "비율: Clopper–Pearson 정확 구간; 부트스트랩: studentized",
+        "proportions: Clopper–Pearson exact; bootstrap: studentized")
+
+
+def _made_by(result, version: str):
+    import dataclasses
+
+    return dataclasses.replace(
+        result, parameters=dataclasses.replace(result.parameters, medeval=version))
 
 
 def test_a_result_without_a_protocol_file_prints_no_none_for_its_digest(

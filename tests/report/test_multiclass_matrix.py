@@ -72,5 +72,6 @@ def test_the_methods_line_names_no_auc():
     [methods] = [" ".join(texts(value, "en")) for s in certificate.sections for b in s.blocks
                  if isinstance(b, Fields) for key, value in b.rows
                  if key == Msg("field.ci_methods")]
-    assert methods.startswith("proportions: wilson; bootstrap: percentile")
+    # named after 0.10.0 (test_method_section.py); by id before
+    assert methods.startswith("proportions: Wilson score; bootstrap: percentile")
     assert "AUC" not in methods

@@ -113,7 +113,8 @@ def test_every_checklist_item_in_both_languages(certificate: Path, certified: Pa
     for number, page in enumerate(pages, start=1):
         one = flat([page])
         assert "KTL-2026-0001" in one
-        assert f"쪽 {number} / {total}" in one and f"Page {number} of {total}" in one
+        # a result made after 0.10.0: '3쪽 중 1쪽' (before: '쪽 1 / 3'; korean2-pass)
+        assert f"{total}쪽 중 {number}쪽" in one and f"Page {number} of {total}" in one
         assert content_fingerprint(certified) in one
     assert "— 이하 여백 —" in flat(pages[-1:]) and "End of report" in flat(pages[-1:])
 
@@ -236,9 +237,9 @@ def test_a_precheck_calls_itself_a_report_in_every_sentence(precheck: Path, cert
 def test_single_languages(certified: Path, tmp_path: Path) -> None:
     english = flat(text_of(render_certificate(certified, tmp_path / "en.pdf", lang="en")))
     korean = flat(text_of(render_certificate(certified, tmp_path / "ko.pdf", lang="ko")))
-    assert "Page 1 of" in english and "쪽 1 /" not in english
+    assert "Page 1 of" in english and "쪽 중 1쪽" not in english
     assert "End of report" in english and "이하 여백" not in english
-    assert "쪽 1 /" in korean and "Page 1 of" not in korean and "— 이하 여백 —" in korean
+    assert "쪽 중 1쪽" in korean and "Page 1 of" not in korean and "— 이하 여백 —" in korean
 
 
 def test_unknown_language_is_refused(certified: Path, tmp_path: Path) -> None:

@@ -285,4 +285,4 @@ def test_with_one_case_measured_the_methods_line_names_the_proportion_only(study
     [methods] = [texts(value, "en") for s in build_certificate(result).sections
                  for b in s.blocks if isinstance(b, Fields) for key, value in b.rows
                  if key == Msg("field.ci_methods")]
-    assert methods == ("proportions: wilson",)
+    assert methods == ("proportions: Wilson score",)  # named after 0.10.0 (korean2-pass)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .catalogue import Msg
+from .catalogue import Msg, revised
 from .info import Person
 
 __all__ = [
@@ -121,6 +121,10 @@ class Certificate:
     digests : tuple of (str, str)
         Short SHA-256 of each top-level part of the result and of each metric, so that
         verification can name the part that changed.
+    revisions : tuple of str
+        The releases whose catalogue overlays the certificate takes (those its result was
+        made after, oldest first; :data:`~medeval.report.catalogue.REVISIONS`): its blocks'
+        phrases are keyed so already, and the renderers key theirs with :meth:`revised`.
     """
 
     report_number: str
@@ -132,3 +136,9 @@ class Certificate:
     issue_date: str
     info_digest: str
     digests: tuple[tuple[str, str], ...]
+    revisions: tuple[str, ...] = ()
+
+    def revised(self, msg: Msg) -> Msg:
+        """A phrase a renderer looks up itself (the page number, the end mark, a figure's
+        axis), keyed to the wording this certificate's result takes."""
+        return revised(msg, self.revisions)

@@ -15,7 +15,14 @@ what it printed then, so a phrase revised after a release is written in an overl
 ``strings.<lang>.after-<release>.toml`` (the same keys as the base catalogue, only those
 revised): :func:`reworded` gives a certificate of a result made by a later medeval the
 overlay's phrases, under the keys ``<key>@after-<release>`` (:data:`REVISIONS`). A
-language without an overlay, or without the key in its overlay, keeps its base phrase.
+language without an overlay, or without the key in its overlay, keeps its base phrase; a
+phrase revised by several overlays prints as the latest of those a result was made after
+revised it.
+
+The renderers look some phrases up themselves, outside the certificate's blocks (page
+numbers, the end mark, the pre-check mark, signatures, figure axes): they key them with
+:func:`revised` and the releases the certificate takes the overlays of
+(``Certificate.revisions``), so these too print as the result's release says.
 """
 
 from __future__ import annotations
@@ -33,8 +40,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["LANGUAGES", "REVISIONS", "Lang", "Msg", "catalogue", "languages", "reworded",
-           "texts"]
+__all__ = ["LANGUAGES", "REVISIONS", "Lang", "Msg", "catalogue", "languages", "revised",
+           "reworded", "texts"]
 
 Lang = Literal["ko", "en", "ko+en"]
 #: The languages a certificate can be written in.
@@ -62,10 +69,12 @@ def under_bullet(lines: tuple[str, ...]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Msg:
-    """A phrase of the catalogue: its key and the values of its fields."""
+    """A phrase of the catalogue: its key and the values of its fields; a field's value is
+    a text, or a phrase of its own, given in the language of the phrase around it (a
+    method's name inside the methods line)."""
 
     key: str
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str | Msg], ...] = ()
 
 
 def languages(lang: str) -> tuple[str, ...]:
@@ -84,7 +93,7 @@ def languages(lang: str) -> tuple[str, ...]:
 #: The releases after which the certificate's wording was revised, oldest first: each has
 #: an overlay ``strings.<lang>.after-<release>.toml`` for results made by a later medeval
 #: (:func:`~medeval.report.made_by.made_after`).
-REVISIONS: tuple[str, ...] = ("0.9.0",)
+REVISIONS: tuple[str, ...] = ("0.9.0", "0.10.0")
 
 #: How an overlay's phrase is keyed in the flat catalogue: ``<key>@after-<release>``.
 _AFTER = "@after-"
@@ -157,7 +166,7 @@ def reworded(tree: Any, release: str) -> Any:
 
     def walk(node: Any) -> Any:
         if isinstance(node, Msg):
-            base = node.key.partition(_AFTER)[0]
+            base = base_key(node.key)
             return replace(node, key=f"{base}{_AFTER}{release}") if base in revised else node
         if isinstance(node, tuple):
             return tuple(walk(item) for item in node)
@@ -167,6 +176,27 @@ def reworded(tree: Any, release: str) -> Any:
         return node
 
     return walk(tree)
+
+
+def revised(msg: Msg, releases: tuple[str, ...]) -> Msg:
+    """``msg`` keyed to its phrase as the overlays of ``releases`` (oldest first: those a
+    result was made after) last revised it; as it is where none revises it.
+
+    Examples
+    --------
+    >>> revised(Msg("doc.page", (("x", "1"), ("y", "3"))), ("0.9.0", "0.10.0")).key
+    'doc.page@after-0.10.0'
+    >>> revised(Msg("doc.page"), ()).key
+    'doc.page'
+    """
+    for release in releases:
+        msg = reworded(msg, release)
+    return msg
+
+
+def base_key(key: str) -> str:
+    """The catalogue's key of a phrase, without the release that revised it."""
+    return key.partition(_AFTER)[0]
 
 
 def _flatten(data: dict[str, Any], prefix: str, out: dict[str, str]) -> None:
@@ -188,14 +218,20 @@ def texts(cell: Msg | str, lang: str) -> tuple[str, ...]:
     langs = languages(lang)
     if isinstance(cell, str):
         return (cell,)
-    if len(langs) == 2 and cell.key in ONCE_IN_KOREAN:
+    if len(langs) == 2 and base_key(cell.key) in ONCE_IN_KOREAN:
         langs = langs[:1]
-    out = []
-    for one in langs:
-        table = catalogue(one)
-        if cell.key not in table:
-            raise ReportError(f"report catalogue strings.{one}.toml has no key {cell.key!r}")
-        out.append(table[cell.key].format(**dict(cell.params)))
+    out = [_text(cell, one) for one in langs]
     if len(out) == 2 and out[0] == out[1]:
         return (out[0],)
     return tuple(out)
+
+
+def _text(cell: Msg, lang: str) -> str:
+    """The phrase of ``cell`` in one language, its fields filled (a phrase in a field in
+    the same language)."""
+    table = catalogue(lang)
+    if cell.key not in table:
+        raise ReportError(f"report catalogue strings.{lang}.toml has no key {cell.key!r}")
+    return table[cell.key].format(**{
+        name: _text(value, lang) if isinstance(value, Msg) else value
+        for name, value in cell.params})

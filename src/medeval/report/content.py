@@ -183,11 +183,12 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         issue_date=issue_date,
         info_digest=info.digest(),
         digests=tuple(section_digests(result).items()),
+        # the phrases revised after a release, for a result made by a later medeval only:
+        # the renderers key their own phrases by the releases the certificate records
+        revisions=tuple(release for release in REVISIONS if made_after(result, release)),
     )
-    # the phrases revised after a release, for a result made by a later medeval only
-    for release in REVISIONS:
-        if made_after(result, release):
-            certificate = reworded(certificate, release)
+    for release in certificate.revisions:
+        certificate = reworded(certificate, release)
     return certificate
 
 

@@ -15,11 +15,12 @@ import io
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .catalogue import Msg, texts
+from .catalogue import Msg, revised, texts
 from .content import Figure
 from .fonts import _fallback_path, font_path
 
@@ -35,20 +36,23 @@ _SIZE_IN = (3.4, 3.0)
 _BLUE, _RED, _GREY = "#1f4e9c", "#c0392b", "#7f7f7f"
 
 
-def figure_png(figure: Figure, lang: str, *, dpi: int = 200) -> bytes:
-    """The figure as PNG bytes (no timestamp or software metadata)."""
+def figure_png(figure: Figure, lang: str, *, dpi: int = 200,
+               revisions: tuple[str, ...] = ()) -> bytes:
+    """The figure as PNG bytes (no timestamp or software metadata); its words as the
+    overlays of ``revisions`` last revised them (``Certificate.revisions``)."""
     with _style():
-        mpl = _draw(figure, lang)
+        mpl = _draw(figure, lang, revisions)
         buffer = io.BytesIO()
         mpl.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def figure_svg(figure: Figure, lang: str) -> str:
+def figure_svg(figure: Figure, lang: str, *, revisions: tuple[str, ...] = ()) -> str:
     """The figure as SVG text (text as paths, fixed ids, no date, no RDF metadata block,
-    whose Dublin Core URIs would be the page's only ``http`` references)."""
+    whose Dublin Core URIs would be the page's only ``http`` references); its words as
+    :func:`figure_png`'s."""
     with _style():
-        mpl = _draw(figure, lang)
+        mpl = _draw(figure, lang, revisions)
         buffer = io.StringIO()
         mpl.savefig(buffer, format="svg",
                     metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
@@ -114,11 +118,19 @@ def _figure_style() -> Iterator[None]:
         yield
 
 
-def _t(key: str, lang: str) -> str:
-    return " / ".join(texts(Msg(key), lang))
+@dataclass(frozen=True)
+class _Words:
+    """The language a figure is drawn in and the releases whose wording it takes."""
+
+    lang: str
+    revisions: tuple[str, ...]
 
 
-def _draw(figure: Figure, lang: str) -> MplFigure:
+def _t(key: str, lang: _Words) -> str:
+    return " / ".join(texts(revised(Msg(key), lang.revisions), lang.lang))
+
+
+def _draw(figure: Figure, lang: str, revisions: tuple[str, ...] = ()) -> MplFigure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure as MplFigure
 
@@ -127,7 +139,7 @@ def _draw(figure: Figure, lang: str) -> MplFigure:
     axes = mpl.add_subplot()
     drawer = {"roc": _roc, "confusion": _confusion, "dice": _dice, "froc": _froc,
               "bland_altman": _bland_altman}[figure.kind]
-    drawer(axes, figure.data, lang)
+    drawer(axes, figure.data, _Words(lang, revisions))
     return mpl
 
 
@@ -143,7 +155,7 @@ def _roc_curve(labels: Sequence[bool], scores: Sequence[float]) -> tuple[Any, An
     return np.r_[0.0, fps / n_neg], np.r_[0.0, tps / n_pos]
 
 
-def _roc(axes: Axes, data: Any, lang: str) -> None:
+def _roc(axes: Axes, data: Any, lang: _Words) -> None:
     fpr, tpr = _roc_curve(data["labels"], data["scores"])
     axes.plot([0, 1], [0, 1], color=_GREY, lw=0.8, ls="--", label=_t("figure.chance", lang))
     axes.plot(fpr, tpr, color=_BLUE, lw=1.4, drawstyle="steps-post",
@@ -163,7 +175,7 @@ def _roc(axes: Axes, data: Any, lang: str) -> None:
     axes.legend(loc="lower right", frameon=False, fontsize=6.5)
 
 
-def _confusion(axes: Axes, data: Any, lang: str) -> None:
+def _confusion(axes: Axes, data: Any, lang: _Words) -> None:
     matrix = np.array([[data["tp"], data["fp"]], [data["fn"], data["tn"]]])
     axes.imshow(matrix, cmap="Blues", vmin=0, vmax=max(int(matrix.max()), 1) * 1.3)
     names = ["TP", "FP", "FN", "TN"]
@@ -179,7 +191,7 @@ def _confusion(axes: Axes, data: Any, lang: str) -> None:
         axes.spines[side].set_visible(False)
 
 
-def _dice(axes: Axes, data: Any, lang: str) -> None:
+def _dice(axes: Axes, data: Any, lang: _Words) -> None:
     values = np.asarray(data["dice"], dtype=float)
     failed = np.asarray(data["failed"], dtype=bool)
     shown = np.where(np.isfinite(values), values, 0.0)
@@ -200,7 +212,7 @@ def _dice(axes: Axes, data: Any, lang: str) -> None:
     axes.legend(loc="upper left", frameon=False, fontsize=6.5)
 
 
-def _froc(axes: Axes, data: Any, lang: str) -> None:
+def _froc(axes: Axes, data: Any, lang: _Words) -> None:
     """Sensitivity against false positives per case (frame) on a linear axis up to past
     the last operating point, the operating points marked: a step curve where the
     protocol reads the sensitivity at a rate by ``"step"``, the straight lines between
@@ -228,7 +240,7 @@ def _froc(axes: Axes, data: Any, lang: str) -> None:
              ylabel=_t("figure.froc_y", lang))
 
 
-def _bland_altman(axes: Axes, data: Any, lang: str) -> None:
+def _bland_altman(axes: Axes, data: Any, lang: _Words) -> None:
     """Each case's difference against the mean of the two, the bias and the limits of
     agreement as lines named in the legend, the measurement's unit on the mean's axis."""
     mean = np.asarray(data["mean"], dtype=float)

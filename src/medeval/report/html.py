@@ -121,12 +121,15 @@ def page_text(html: str) -> str:
 
 def _view(certificate: Certificate, lang: str) -> dict[str, Any]:
     def t(cell: Cell) -> list[str]:
-        return list(texts(cell, lang))
+        # a phrase of the renderer's own is keyed to the result's wording here; those of the
+        # blocks are so already (revised leaves them as they are)
+        return list(texts(certificate.revised(cell) if isinstance(cell, Msg) else cell, lang))
 
     sections = []
     for section in certificate.sections:
         sections.append({"number": section.number, "title": t(section.title),
-                         "blocks": [_block(b, lang, t) for b in section.blocks]})
+                         "blocks": [_block(b, lang, t, certificate.revisions)
+                                    for b in section.blocks]})
     return {
         "lang": languages(lang)[0],
         "title": t(certificate.title),
@@ -141,7 +144,7 @@ def _view(certificate: Certificate, lang: str) -> dict[str, Any]:
     }
 
 
-def _block(block: Block, lang: str, t: Any) -> dict[str, Any]:
+def _block(block: Block, lang: str, t: Any, revisions: tuple[str, ...]) -> dict[str, Any]:
     if isinstance(block, Fields):
         return {"type": "fields", "rows": [(t(label), t(value)) for label, value in block.rows]}
     if isinstance(block, Table):
@@ -157,7 +160,8 @@ def _block(block: Block, lang: str, t: Any) -> dict[str, Any]:
     if isinstance(block, Figure):
         from .figures import figure_svg
 
-        return {"type": "figure", "svg": figure_svg(block, lang), "caption": t(block.caption)}
+        return {"type": "figure", "svg": figure_svg(block, lang, revisions=revisions),
+                "caption": t(block.caption)}
     if isinstance(block, Signatures):
         people = []
         for key, person in (("field.tested_by", block.tested_by),

@@ -14,7 +14,7 @@ from typing import Any
 from ..result import Result
 from .blocks import Cell, Fields, Section
 from .catalogue import Msg, catalogue
-from .cells import decision_rule_text, protocol_digest_text
+from .cells import decision_rule_text, known, protocol_digest_text
 from .cells import message as _m
 from .cells import or_none as _or_none
 from .made_by import made_after
@@ -40,10 +40,7 @@ def method_section(result: Result, level: str) -> Section:
         (Msg("field.task"), result.task),
         (Msg("field.task_parameters"), task_text or "—"),
         (Msg("field.confidence"), level),
-        (Msg("field.ci_methods"), _m(
-            _ci_methods_key(result) + ("_clustered" if _clustered(result) else ""),
-            proportion=statistics.proportion_method, auc=statistics.auc_method,
-            bootstrap=statistics.bootstrap_method)),
+        (Msg("field.ci_methods"), _ci_methods(result)),
         (Msg("field.resampling"), _m(f"text.resampling_{statistics.resampling_unit}",
                                      n=statistics.n_resamples, seed=statistics.seed)),
         (Msg("field.failure_policy"), policy_cell(result)),
@@ -55,6 +52,25 @@ def method_section(result: Result, level: str) -> Section:
     rows += [(Msg("field.decision_rule"), decision_rule_text(result, rule, level))
              for rule in sorted({v.rule for v in result.verdicts})]
     return Section(0, Msg("section.method"), (Fields(tuple(rows)),))
+
+
+def _ci_methods(result: Result) -> Msg:
+    """The methods line: the protocol's methods by name (``Wilson 점수``) for a result made
+    after medeval 0.10.0, by id (``wilson``) for one made before, as it was issued."""
+    statistics = result.parameters.statistics
+    key = _ci_methods_key(result) + ("_clustered" if _clustered(result) else "")
+    ids = {"proportion": statistics.proportion_method, "auc": statistics.auc_method,
+           "bootstrap": statistics.bootstrap_method}
+    if not made_after(result, METHOD_NAMES_UNTIL):
+        return _m(key, **ids)
+    return Msg(key, tuple((family, known(f"ci_method.{method}", method))
+                          for family, method in ids.items()))
+
+
+#: The last release whose methods line names the protocol's methods by their ids
+#: ('비율: wilson; AUC: delong; 부트스트랩: percentile' in the Korean text); found in the
+#: korean2-pass.
+METHOD_NAMES_UNTIL = "0.10.0"
 
 
 def _ci_methods_key(result: Result) -> str:

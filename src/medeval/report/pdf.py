@@ -36,7 +36,7 @@ from .._atomic import write_named
 from .._version import __version__
 from ..result import Result, read_result
 from ._errors import ReportError
-from .catalogue import BULLET, Msg, languages, texts, under_bullet
+from .catalogue import BULLET, Msg, base_key, languages, texts, under_bullet
 from .cells import number_label
 from .content import (
     Block,
@@ -212,8 +212,9 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
     from reportlab.lib.colors import HexColor  # type: ignore[import-untyped,unused-ignore]
     from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped,unused-ignore]
 
-    header_right = " / ".join(texts(number_label(certificate.precheck), lang))
-    mark = " · ".join(texts(Msg("doc.precheck_mark"), lang))
+    revised = certificate.revised
+    header_right = " / ".join(texts(revised(number_label(certificate.precheck)), lang))
+    mark = " · ".join(texts(revised(Msg("doc.precheck_mark")), lang))
 
     class _NumberedCanvas(Canvas):  # type: ignore[misc,unused-ignore]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -251,8 +252,8 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
             self.setFillColor(HexColor(_MUTED))
             _draw_runs(self, _LEFT, bottom,
                        f"{certificate.report_number} · SHA-256 {certificate.fingerprint}", 6.5)
-            page = " · ".join(texts(Msg("doc.page", (("x", str(number)), ("y", str(total)))),
-                                    lang))
+            page = " · ".join(texts(revised(Msg("doc.page", (("x", str(number)),
+                                                            ("y", str(total))))), lang))
             self.setFont(FONT, 7.5)
             self.setFillColor(HexColor(_INK))
             self.drawRightString(_PAGE_W - _RIGHT, bottom, page)
@@ -269,8 +270,8 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
             self.translate(_PAGE_W / 2, _PAGE_H / 2)
             self.rotate(50)
             self.setFont(FONT_BOLD, 34)
-            self.drawCentredString(0, 14, texts(Msg("doc.precheck_mark"), "en")[0])
-            self.drawCentredString(0, -30, texts(Msg("doc.precheck_mark"), "ko")[0])
+            self.drawCentredString(0, 14, texts(revised(Msg("doc.precheck_mark")), "en")[0])
+            self.drawCentredString(0, -30, texts(revised(Msg("doc.precheck_mark")), "ko")[0])
             self.restoreState()
 
     return _NumberedCanvas
@@ -419,7 +420,8 @@ class _Layout:
             heading = " / ".join(self.runs(t, bold=True) for t in texts(section.title, self.lang))
             story.append(Paragraph(f"{section.number}. {heading}", self.style["h"]))
             story.extend(self.blocks(section.blocks))
-        end = [self.plain(text, "end") for text in texts(Msg("doc.end"), self.lang)]
+        end = [self.plain(text, "end")
+               for text in texts(self.cert.revised(Msg("doc.end")), self.lang)]
         # the two languages' end marks on one page: a page break between them left
         # "End of report" alone on a page after "— 이하 여백 —"
         story.extend(end if len(end) == 1 else [KeepTogether(end)])
@@ -536,8 +538,8 @@ class _Layout:
         """A value cell; a verdict in bold and colour."""
         from reportlab.platypus import Paragraph  # type: ignore[import-untyped,unused-ignore]
 
-        if isinstance(cell, Msg) and cell.key.startswith("text.outcome_"):
-            colour = _OUTCOME.get(cell.key.removeprefix("text.outcome_"), _INK)
+        if isinstance(cell, Msg) and base_key(cell.key).startswith("text.outcome_"):
+            colour = _OUTCOME.get(base_key(cell.key).removeprefix("text.outcome_"), _INK)
             return Paragraph(f'<font name="{FONT_BOLD}" color="{colour}">'
                              f"{self.markup(cell, bold=True)}</font>", self.style["cell"])
         return self.para(cell, "cell")
@@ -560,7 +562,7 @@ class _Layout:
         cells = []
         width = _FRAME_W / 2 - 8
         for figure in figures:
-            png = figure_png(figure, self.lang)
+            png = figure_png(figure, self.lang, revisions=self.cert.revisions)
             image = Image(io.BytesIO(png), width=width, height=width * 3.0 / 3.4)
             cells.append([image, self.para(figure.caption, "caption", stacked=True)])
         rows = []
@@ -579,14 +581,15 @@ class _Layout:
 
     def signatures(self, block: Signatures, *, span: float = 1.0) -> Any:
 
-        header = [self.para(Msg(k), "head", stacked=True) for k in
+        header = [self.para(self.cert.revised(Msg(k)), "head", stacked=True) for k in
                   ("column.item", "field.name", "field.signature", "field.issue_date")]
         rows = [header]
         for key, person in (("field.tested_by", block.tested_by),
                             ("field.approved_by", block.approved_by)):
             name = person.name + (f" ({person.title})" if person and person.title else "") \
-                if person else Msg("text.not_given")
-            rows.append([self.para(Msg(key), "label", stacked=True), self.para(name, "cell"),
+                if person else self.cert.revised(Msg("text.not_given"))
+            rows.append([self.para(self.cert.revised(Msg(key)), "label", stacked=True),
+                         self.para(name, "cell"),
                          self.para("", "cell"), self.para(block.date, "cell")])
         return self._grid(rows, (1.9, 2.1, 1.3, 1.0), header=True, heights=(0, 26, 26),
                           span=span)
@@ -606,7 +609,7 @@ class _Layout:
         drawing.add(widget)
         if compact:
             return drawing
-        label = self.para(Msg("field.qr"), "label", stacked=True)
+        label = self.para(self.cert.revised(Msg("field.qr")), "label", stacked=True)
         text = self.para(block.payload.replace("|", " | "), "cell")
         table = RLTable([[drawing, [label, text]]], colWidths=[size + 8, _FRAME_W - size - 8],
                         hAlign="LEFT")

@@ -209,12 +209,13 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
 def _copy_lang(pages: list[str]) -> str:
     """The language a copy's first page reads as, by the titles it prints (the
     catalogues' ``doc.title``, ``doc.title_precheck``); ko+en when it cannot tell."""
-    from .catalogue import catalogue
+    from .catalogue import base_key, catalogue
 
     head = " ".join((pages[0] if pages else "").split())
     found = [lang for lang in ("ko", "en")
-             if any(" ".join(catalogue(lang)[k].split()) in head
-                    for k in ("doc.title", "doc.title_precheck"))]
+             if any(" ".join(phrase.split()) in head
+                    for key, phrase in catalogue(lang).items()
+                    if base_key(key) in ("doc.title", "doc.title_precheck"))]
     return found[0] if len(found) == 1 else "ko+en"
 
 

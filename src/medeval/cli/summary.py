@@ -39,7 +39,8 @@ def summary(result: Result, path: Path | None = None) -> str:
         lines += _first_failures(result)
     task = result.parameters.task
     if "threshold" in task:
-        lines.append(f"  threshold {task['threshold']:g} (score >= threshold is positive)")
+        lines.append(f"  threshold {as_written(task['threshold'])} (score >= threshold is "
+                     "positive)")
     lines += _confusion(result)
     level = f"{result.confidence * 100:g}%"
     lines += ["", *_metric_lines(result.metrics, level)]

@@ -92,17 +92,7 @@ def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
 def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     from ..stats import cases_to_pass, sample_size
 
-    if args.expected is None:
-        if args.protocol is not None:
-            # a protocol of another task is refused with how to plan it, which needs no
-            # expected proportion (a reader study's MRMC planner takes a pilot)
-            from ..protocol import load_protocol
-
-            _refuse_other_tasks(load_protocol(args.protocol, check_manifest=False),
-                                args.protocol)
-        raise MedevalError(
-            "sample-size: --expected is required: the sensitivity or specificity the "
-            "device is expected to have (e.g. --expected 0.95)")
+    _require_expected(args.expected, args.protocol)
     given = [name for name, value in (("--method", args.method), ("--power", args.power),
                                       ("--max-n", args.max_n)) if value is not None]
     if args.half_width is not None and given:
@@ -179,6 +169,21 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         _note_other_criteria(args.protocol, passing.measure, others, passing.power,
                              passing.pass_probability)
     return 0
+
+
+def _require_expected(expected: float | None, protocol: Path | None) -> None:
+    """Raise MedevalError for a plan without ``--expected``: a protocol of another task
+    with how to plan it, which needs no expected proportion (a reader study's MRMC planner
+    takes a pilot), else that --expected is required."""
+    if expected is not None:
+        return
+    if protocol is not None:
+        from ..protocol import load_protocol
+
+        _refuse_other_tasks(load_protocol(protocol, check_manifest=False), protocol)
+    raise MedevalError(
+        "sample-size: --expected is required: the sensitivity or specificity the "
+        "device is expected to have (e.g. --expected 0.95)")
 
 
 def _note_other_criteria(path: Path, measure: str, others: list[str], power: float,

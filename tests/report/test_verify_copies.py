@@ -108,6 +108,36 @@ def test_a_figure_changed_in_a_copy_is_named(certified: Path, certificate: Path,
     verdict = verify_certificate(certified, copy, report_info=info_file)
     named = [d for d in verdict.differences if f"prints '{forged}'" in d]
     assert named and all(d.endswith(f"gives '{figure}'") for d in named), verdict.differences
+    assert "every printed word is the same" not in verdict.differences[0]
+
+
+def _page_words(pdf: Path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages]
+
+
+def test_a_certificate_saved_again_is_said_to_print_the_same_words(
+        certified: Path, certificate: Path, tmp_path: Path) -> None:
+    # Found in the trust-pass: a certificate linearised by qpdf (pikepdf) was "altered, or
+    # rendered by another version of medeval/reportlab/pypdf/matplotlib" and nothing
+    # more: a reader took it for a changed figure. Every word is the same (pypdf reads
+    # the same words on every page of both files), and the answer now says so; a figure
+    # changed and saved the same way is named instead.
+    linear = tmp_path / "linear.pdf"
+    with pikepdf.open(certificate) as pdf:
+        pdf.save(linear, linearize=True)
+    assert _page_words(linear) == _page_words(certificate)
+    verdict = verify_certificate(linear)
+    assert verdict.status == "altered"
+    assert len(verdict.differences) == 1, verdict.differences
+    assert verdict.differences[0].endswith(
+        "pypdf/matplotlib; its printed text is the rendering's, word for word: what differs "
+        "is not in its words (as when other software, such as qpdf or a PDF editor, saved "
+        "it again, or changed an attachment, image, drawing or font)"), verdict.differences
+    figure, forged = _forge_sensitivity(certified, certificate, tmp_path / "forged.pdf")
+    assert _page_words(tmp_path / "forged.pdf") != _page_words(certificate)
+    verdict = verify_certificate(tmp_path / "forged.pdf")
+    assert "word for word" not in verdict.differences[0], verdict.differences
+    assert any(f"prints '{forged}'" in d for d in verdict.differences), verdict.differences
 
 
 class _CountedMatcher(WordMatcher):
@@ -150,8 +180,12 @@ def test_a_copy_printed_by_poppler(certified: Path, certificate: Path, info_file
     verdict = verify_certificate(certified, copy, report_info=info_file)
     assert verdict.printed == _footer_fingerprint(certificate)
     assert "a copy printed or saved again" in verdict.differences[0]
-    # cairo breaks the lines of a table otherwise; the words are the same
+    # cairo breaks the lines of a table otherwise; the words are the same, and the answer
+    # says so (found in the trust-pass: it said only that they "were compared")
     assert len(verdict.differences) == 1, verdict.differences
+    assert verdict.differences[0].endswith(
+        "instead: every printed word is the same (a copy's images, drawings and fonts are "
+        "not compared)"), verdict.differences
 
 
 def test_a_removed_page_is_counted(certified: Path, certificate: Path, tmp_path: Path) -> None:

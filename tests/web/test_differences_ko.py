@@ -52,6 +52,13 @@ def _rewrite(name: str, data: bytes, *, mend: bool):  # type: ignore[no-untyped-
     return edit
 
 
+def _linearised(payload: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(payload)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, linearize=True)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def produced(issued: Issued, client: TestClient, tmp_path_factory: pytest.TempPathFactory
              ) -> list[str]:
@@ -78,6 +85,7 @@ def produced(issued: Issued, client: TestClient, tmp_path_factory: pytest.TempPa
         # attachments that cannot be read at all
         _edited(standing, _rewrite("result.json", b"{not json", mend=True)),
         _edited(standing, _rewrite("report-info.json", b"{not json", mend=True)),
+        _linearised(standing),  # every word the same (the trust-pass)
     ]
     out = [d for payload in uploads for d in verify_certificate(payload).differences]
     # the verdicts: another number typed; a QR code's fingerprint changed; an unknown report
@@ -124,6 +132,18 @@ def test_korean_wordings_by_hand(issued: Issued) -> None:
         "올린 파일: 결과로 다시 만든 성적서와 5120번째 바이트 (PDF 객체 12 0, 내용 스트림)부터 "
         "다릅니다 (크기 90000바이트, 90000바이트): PDF가 변조되었거나 "
         "medeval/reportlab/pypdf/matplotlib의 다른 버전으로 만들어졌습니다")
+    assert difference_ko(
+        "the uploaded file: its bytes differ from the certificate rendered from the result "
+        "at byte 10 (sizes 243200 and 264021): the PDF was altered, or rendered by another "
+        "version of medeval/reportlab/pypdf/matplotlib; its printed text is the rendering's, "
+        "word for word: what differs is not in its words (as when other software, such as "
+        "qpdf or a PDF editor, saved it again, or changed an attachment, image, drawing or "
+        "font)") == (
+        "올린 파일: 결과로 다시 만든 성적서와 10번째 바이트부터 다릅니다 (크기 243200바이트, "
+        "264021바이트): PDF가 변조되었거나 medeval/reportlab/pypdf/matplotlib의 다른 버전으로 "
+        "만들어졌습니다. 인쇄된 내용은 다시 만든 성적서와 한 단어도 다르지 않습니다: 다른 것은 "
+        "글자가 아닌 파일 자체입니다 (qpdf나 PDF 편집기 같은 다른 소프트웨어로 다시 저장했거나 "
+        "첨부 파일, 그림, 도형 또는 글꼴을 바꾼 경우처럼)")
     assert difference_ko(
         "the certificate carries report number LAB-AI-2026-0001, not the "
         "LAB-AI-2026-0003 typed") == (

@@ -24,6 +24,16 @@ from .pdfread import pdf_text, quiet_pypdf, short_error
 
 _FINGERPRINT_ONLY = re.compile(r"[0-9a-f]{64}")
 
+#: Said after "its bytes differ from the certificate rendered ..." when no printed line
+#: differs: a file saved again by other software (qpdf, a PDF editor) reads otherwise as
+#: a changed figure to one who is not told that every word is the same.
+SAME_TEXT = ("; its printed text is the rendering's, word for word: what differs is not in "
+             "its words (as when other software, such as qpdf or a PDF editor, saved it "
+             "again, or changed an attachment, image, drawing or font)")
+#: Said of a copy whose printed words are all the result's.
+COPY_SAME_TEXT = (": every printed word is the same (a copy's images, drawings and fonts "
+                  "are not compared)")
+
 
 def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: bytes,
             result_json: bytes | None, creator: str | None = None) -> bytes:
@@ -202,8 +212,10 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
     if len(pages) != len(fresh):
         out.append(f"{name} has {len(pages)} page(s); the certificate of {label} has "
                    f"{len(fresh)}")
-    return out + _word_changes(pages, fresh, name, f"{label} gives", 14 - len(out),
-                               matcher)
+    changes = _word_changes(pages, fresh, name, f"{label} gives", 14 - len(out), matcher)
+    if len(out) == 1 and not changes:
+        out[0] += COPY_SAME_TEXT  # the comparison's outcome, not only that it was made
+    return out + changes
 
 
 def _copy_lang(pages: list[str]) -> str:

@@ -59,6 +59,7 @@ from .pdfread import (
 )
 from .rendered_again import (
     _VERSION_NAME,
+    SAME_TEXT,
     _changed_lines,
     _copy_differences,
     _first_creator,
@@ -581,11 +582,14 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
                 "another project). Its printed text was compared with the result "
                 "instead"] + _changed_lines(data, info, record, payload, name, result_json,
                                             fresh)
-    problems = [
+    lines = _changed_lines(data, info, record, payload, name, result_json, fresh)
+    # no printed line differs (a file qpdf linearised or a PDF program saved again): said,
+    # so that a reader does not take the file's structure for a changed figure
+    same = "" if lines else SAME_TEXT
+    return [
         f"{name}: its bytes differ from the certificate rendered from the result at byte "
         f"{offset}{_object_at(payload, fresh, offset)} (sizes {len(original)} and "
         f"{len(fresh)}): the PDF was altered, or rendered by another version of "
-        "medeval/reportlab/pypdf/matplotlib"]
-    return problems + _changed_lines(data, info, record, payload, name, result_json, fresh)
+        f"medeval/reportlab/pypdf/matplotlib{same}"] + lines
 
 

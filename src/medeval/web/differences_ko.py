@@ -16,9 +16,11 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..report.notes_ko import Note
+from ..report.rendered_again import SAME_TEXT
 
 __all__ = ["DIFFERENCES", "difference_ko", "difference_lines", "first_korean", "said_lines"]
 
@@ -40,6 +42,13 @@ def _label(text: str) -> str | None:
     if text == "the result":
         return "결과"
     return "결과 " + text.removeprefix("result ") if text.startswith("result ") else None
+
+
+def _same_text(text: str) -> str:
+    """The note that no printed word differs (``SAME_TEXT``), in Korean; none, none."""
+    return (". 인쇄된 내용은 다시 만든 성적서와 한 단어도 다르지 않습니다: 다른 것은 글자가 "
+            "아닌 파일 자체입니다 (qpdf나 PDF 편집기 같은 다른 소프트웨어로 다시 저장했거나 "
+            "첨부 파일, 그림, 도형 또는 글꼴을 바꾼 경우처럼)") if text else ""
 
 
 def _where(text: str) -> str | None:
@@ -162,11 +171,12 @@ DIFFERENCES: tuple[Note, ...] = (
          "결과와 비교했습니다", _W),
     Note(_WHO + r": its bytes differ from the certificate rendered from the result at byte "
          r"(?P<offset>\d+)(?P<where>.*?) \(sizes (?P<a>\d+) and (?P<b>\d+)\): the PDF was "
-         r"altered, or rendered by another version of medeval/reportlab/pypdf/matplotlib",
+         r"altered, or rendered by another version of medeval/reportlab/pypdf/matplotlib"
+         r"(?P<same>" + re.escape(SAME_TEXT) + ")?",
          "{who}: 결과로 다시 만든 성적서와 {offset}번째 바이트{where}부터 다릅니다 (크기 "
          "{a}바이트, {b}바이트): PDF가 변조되었거나 "
-         "medeval/reportlab/pypdf/matplotlib의 다른 버전으로 만들어졌습니다",
-         {**_W, "where": _where}),
+         "medeval/reportlab/pypdf/matplotlib의 다른 버전으로 만들어졌습니다{same}",
+         {**_W, "where": _where, "same": _same_text}),
     # -- signatures ----------------------------------------------------------------------
     Note(_WHO + r": looks signed but no signature could be read",
          "{who}: 서명된 것으로 보이나 서명을 읽을 수 없습니다", _W),

@@ -1,0 +1,100 @@
+"""Acceptance criteria a held-out set cannot judge, whatever the algorithm answers.
+
+A criterion on a figure that needs cases of a class the set does not hold (sensitivity
+without a positive case, ``sensitivity@4`` without a grade-4 case, the referable split's
+specificity without a non-referable case) is undefined (NaN) on that set, and the guarded
+rule judges it INCONCLUSIVE for every algorithm: the test cannot pass. The evaluation
+says so after the run; :func:`criteria_without_cases` says so before it, from the
+manifest's references alone, for ``medeval manifest check --protocol``.
+
+Only the references decide here: a figure that also needs predictions of a class (PPV,
+a class's F1) is not named, as the algorithm may supply them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from .manifest import Case, nfc_id
+
+__all__ = ["criteria_without_cases"]
+
+#: The binary figures that need reference cases of each class: positives, negatives.
+_NEEDS_POSITIVES = frozenset({"sensitivity", "roc_auc", "average_precision",
+                              "balanced_accuracy", "youden_j", "lr_positive",
+                              "lr_negative"})
+_NEEDS_NEGATIVES = frozenset({"specificity", "roc_auc", "balanced_accuracy", "youden_j",
+                              "lr_positive", "lr_negative"})
+
+
+def criteria_without_cases(protocol: Any, cases: Sequence[Case]) -> list[str]:
+    """One message per criterion of ``protocol`` whose figure the ``cases``' references
+    leave undefined (a binary or multi-class classification's; other tasks: none).
+
+    Examples
+    --------
+    >>> from medeval.protocol import validate_protocol
+    >>> p = validate_protocol({
+    ...     "test": {"id": "T", "title": "t", "mode": "pre-check"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
+    ...     "algorithm": {"name": "a", "version": "1"},
+    ...     "dataset": {"manifest": "m.csv", "selection": "all"},
+    ...     "task": {"type": "binary-classification", "threshold": 0.5},
+    ...     "statistics": {"seed": 1},
+    ...     "criteria": [{"metric": "sensitivity", "goal": 0.8, "source": "plan"},
+    ...                  {"metric": "specificity", "goal": 0.8, "source": "plan"}]})
+    >>> cases = [Case(case_id=f"c{i}", patient_id=f"p{i}", inputs=("x.png",),
+    ...               reference="0") for i in range(3)]
+    >>> [message] = criteria_without_cases(p, cases)
+    >>> message.startswith("criteria.0 (sensitivity): the set holds no reference case of "
+    ...                    "the positive class 1")
+    True
+    """
+    task = protocol.task
+    references = Counter(nfc_id(case.reference.strip()) for case in cases)
+    if task.type == "binary-classification":
+        positive = nfc_id(str(task.positive_label))
+        negative = nfc_id(str(task.negative_label))
+        lacking = [(_NEEDS_POSITIVES, f"the positive class {positive}", positive),
+                   (_NEEDS_NEGATIVES, f"the negative class {negative}", negative)]
+        needs = {metric: [(what, label) for names, what, label in lacking
+                          if metric in names and not references[label]]
+                 for metric in {c.metric for c in protocol.criteria}}
+    elif task.type == "multiclass-classification":
+        needs = {c.metric: _multiclass_needs(c.metric, task, references)
+                 for c in protocol.criteria}
+    else:
+        return []
+    messages = []
+    for index, criterion in enumerate(protocol.criteria):
+        for what, _label in needs.get(criterion.metric, [])[:1]:
+            messages.append(
+                f"criteria.{index} ({criterion.metric}): the set holds no reference case of "
+                f"{what}, so {criterion.metric} is undefined on it and the criterion "
+                "INCONCLUSIVE whatever the algorithm answers (the test cannot pass); add "
+                "such cases to the set or take the criterion out of the protocol")
+    return messages
+
+
+def _multiclass_needs(metric: str, task: Any, references: Counter[str]
+                      ) -> list[tuple[str, str]]:
+    """The classes (or sides of the referable split) ``metric`` needs and the set
+    lacks, each as (what, label)."""
+    labels = [nfc_id(str(label)) for label in task.labels]
+    name, _, suffix = metric.partition("@")
+    if name == "sensitivity" and suffix == "macro":  # an average over every class
+        return [(f"class {label} (sensitivity@macro averages every class's sensitivity)",
+                 label) for label in labels if not references[label]]
+    if name == "sensitivity" and suffix in labels:
+        return [] if references[suffix] else [(f"class {suffix}", suffix)]
+    given = getattr(task, "referable_from", None)
+    if given is None or name not in ("referable_sensitivity", "referable_specificity"):
+        return []
+    split = labels.index(nfc_id(str(given)))
+    side = labels[split:] if name == "referable_sensitivity" else labels[:split]
+    if any(references[label] for label in side):
+        return []
+    which = "referable" if name == "referable_sensitivity" else "non-referable"
+    return [(f"a {which} class ({', '.join(side)})", side[0])]

@@ -1,0 +1,90 @@
+"""Criteria a held-out set cannot judge (medeval.criteria_on_set), and `manifest check
+--protocol` warning of them before anything runs. Found in the planning-pass: a grading
+protocol with a criterion on sensitivity@4 passed `protocol check` and `manifest check
+--protocol` silently on a set without a grade-4 case; only the evaluation, after the
+algorithm had run, said the criterion was undefined (INCONCLUSIVE: the test could not
+pass). The classes each set holds are counted by hand in the comments."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from medeval.cli import main
+from medeval.criteria_on_set import criteria_without_cases
+from medeval.manifest import Case
+from medeval.protocol import load_protocol
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _copy(example: str, tmp_path: Path, drop: str, criteria: str = "") -> Path:
+    """The example's folder with the manifest rows of reference ``drop`` taken out and
+    ``criteria`` appended to its protocol; the protocol's path."""
+    folder = tmp_path / example
+    shutil.copytree(EXAMPLES / example, folder)
+    manifest = folder / "manifest.csv"
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(line for line in lines
+                                if line.split(",")[3].strip() != drop), encoding="utf-8")
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text(encoding="utf-8") + criteria, encoding="utf-8")
+    return protocol
+
+
+def _criterion(metric: str) -> str:
+    return f'\n[[criteria]]\nmetric = "{metric}"\ngoal = 0.5\nsource = "plan"\n'
+
+
+def test_a_binary_set_without_positives_cannot_judge_sensitivity_or_auc(tmp_path, capsys):
+    # the binary example without its 10 positives (label 1): 14 negatives only; its
+    # criteria are sensitivity (criteria.0, no positive) and specificity (criteria.1,
+    # judged), and roc_auc added (criteria.2, needs both classes)
+    protocol = _copy("binary-classification", tmp_path, "1", _criterion("roc_auc"))
+    assert main(["manifest", "check", str(protocol.parent / "manifest.csv"),
+                 "--protocol", str(protocol)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("OK  ")
+    warned = [line for line in captured.err.splitlines() if "cannot pass" in line]
+    assert [line.split("protocol.toml: ", 1)[1].split(" ", 1)[0] for line in warned] == [
+        "criteria.0", "criteria.2"]
+    assert "no reference case of the positive class 1, so sensitivity is undefined" \
+        in warned[0]
+
+
+def test_a_grading_set_without_a_class(tmp_path):
+    # the multi-class example without its 4 G3 cases: G1 7, G2 7, G3 0
+    protocol = load_protocol(_copy(
+        "multiclass-classification", tmp_path, "G3",
+        _criterion("sensitivity@G3") + _criterion("sensitivity@G2")))
+    cases = [Case(case_id=f"c{i}", patient_id=f"p{i}", inputs=("x",), reference=label)
+             for i, label in enumerate(["G1"] * 7 + ["G2"] * 7)]
+    messages = criteria_without_cases(protocol, cases)
+    # criteria.0 is the example's sensitivity@macro (every class averaged), .1 the G3
+    # class's; G2's (.2) is judged
+    assert [m.split(" ", 1)[0] for m in messages] == ["criteria.0", "criteria.1"]
+    assert "class G3 (sensitivity@macro averages" in messages[0]
+
+
+def test_the_referable_split_needs_both_sides(tmp_path):
+    # labels G1 < G2 < G3, referable from G2: a set of G2 and G3 only has no
+    # non-referable case (referable_specificity@G2, criteria.2, undefined; so is the
+    # example's sensitivity@macro, criteria.0, without a G1 case), its sensitivity is
+    # judged
+    protocol_path = _copy("multiclass-classification", tmp_path, "none",
+                          _criterion("referable_sensitivity@G2")
+                          + _criterion("referable_specificity@G2"))
+    text = protocol_path.read_text(encoding="utf-8")
+    protocol_path.write_text(text.replace('kappa_weights = "none"',
+                                          'kappa_weights = "none"\nreferable_from = "G2"'),
+                             encoding="utf-8")
+    protocol = load_protocol(protocol_path)
+    cases = [Case(case_id=f"c{i}", patient_id=f"p{i}", inputs=("x",), reference=label)
+             for i, label in enumerate(["G2", "G3", "G3"])]
+    macro, message = criteria_without_cases(protocol, cases)
+    assert macro.startswith("criteria.0 (sensitivity@macro): the set holds no reference "
+                            "case of class G1")
+    assert message.startswith("criteria.2 (referable_specificity@G2): the set holds no "
+                              "reference case of a non-referable class (G1)")
+    every = [*cases, Case(case_id="c9", patient_id="p9", inputs=("x",), reference="G1")]
+    assert criteria_without_cases(protocol, every) == []

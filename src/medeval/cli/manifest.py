@@ -144,6 +144,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         _warn_of_criteria_without_cases(args.protocol, manifest)
     if args.read_files:
         _warn_of_identical_inputs(manifest)
+        _warn_of_record_statements(manifest)
         if grids:
             _warn_of_off_grid_references(manifest)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
@@ -235,6 +236,26 @@ def _warn_of_identical_inputs(manifest: Manifest) -> None:
                  "twice, or an image of another patient): remove such copies; where the same "
                  "bytes are rightly in several cases (a blank frame, one calibration file), "
                  "nothing is wrong: say in the protocol why they are there")
+
+
+def _warn_of_record_statements(manifest: Manifest) -> None:
+    """Warn on stderr of ECG inputs that state a diagnosis the algorithm can read (a DICOM
+    ECG's interpretive statements, a WFDB header's ``#Dx:`` comment or one holding the
+    case's label: :func:`medeval._record_statements.record_statements`): the runner
+    hands each input file whole, so the algorithm under test could answer from them."""
+    from .._record_statements import record_statements
+
+    reference = manifest.reference_kind == "label"
+    found = [f"{case.case_id} {value!r} ({_first([repr(t) for t in said], 3, ', ')})"
+             for case in manifest.cases for value in case.inputs
+             if (target := manifest.path(value)).is_file()
+             and (said := record_statements(target, case.reference if reference else None))]
+    if found:
+        _warning(f"ECG inputs that state a diagnosis: {_first(found, 5, '; ')}; the "
+                 "algorithm is handed each input file whole and can read them (a DICOM "
+                 "ECG's WaveformAnnotationSequence, a WFDB header's comments): remove them "
+                 "from the inputs if the algorithm must not see them, or say in the "
+                 "protocol why they stay")
 
 
 def _segmentation(protocol: Path) -> bool:

@@ -49,6 +49,21 @@ def test_undefined_is_inconclusive():
     assert verdict.outcome == "INCONCLUSIVE" and "undefined" in verdict.reason
 
 
+def test_an_interval_of_zero_width_but_for_rounding_is_inconclusive():
+    # 12 frames of 4 patients, each frame's Dice 0.9153858096568855: a patient bootstrap's
+    # means are that number, but summed in floating point some come out one ulp above it
+    # (by hand: sum of 12 copies / 12 - v = 1.11e-16), so the interval was [v, v + ulp] and
+    # the guarded rule read PASS where the certificate's rule says INCONCLUSIVE
+    v = 0.9153858096568855
+    assert sum([v] * 12) / 12 == math.nextafter(v, 1.0)
+    verdict = decide("dice", Estimate(v, v, math.nextafter(v, 1.0), "bootstrap-percentile",
+                                      0.95, 12), 0.7)
+    assert verdict.outcome == "INCONCLUSIVE" and "zero width" in verdict.reason
+    # a narrow interval that is an interval is judged
+    assert decide("dice", Estimate(v, v - 1e-6, v + 1e-6, "bootstrap-percentile", 0.95, 12),
+                  0.7).outcome == "PASS"
+
+
 def test_reason_names_the_bound():
     verdict = decide("sensitivity", est(0.90, 0.82, 0.95), 0.80)
     assert verdict.reason == "95% CI lower bound 0.82 >= goal 0.8"

@@ -140,7 +140,9 @@ def decide(
     near, far = (estimate.low, estimate.high) if higher_is_better else (estimate.high, estimate.low)
     if math.isnan(near) or math.isnan(far):
         return Verdict(metric, goal, rule, "INCONCLUSIVE", "the confidence interval is undefined")
-    if estimate.low == estimate.high:
+    # zero width up to the rounding of a mean: resamples of cases that all scored 0.915385...
+    # average to it give bounds an ulp apart, which are no more evidence than equal ones
+    if math.isclose(estimate.low, estimate.high, rel_tol=1e-9, abs_tol=0.0):
         return Verdict(metric, goal, rule, "INCONCLUSIVE",
                        f"the {level} CI [{estimate.low:.4g}, {estimate.high:.4g}] has zero width: "
                        f"{estimate.method} shows no uncertainty on these data (e.g. every "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -177,11 +178,12 @@ def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> 
 
 def runner_notes(data: Any) -> list[str]:
     """Lines of advice under a run's failed cases (``data``: its ``summary.json``): those
-    that asked for a GPU in a run that gave none, and those that reached for the network
-    in the sandbox. ``medeval predict`` prints them, and ``medeval run`` under its
-    result."""
+    that asked for a GPU in a run that gave none, those that reached for the network
+    in the sandbox, and those that import a module the runner's Python lacks (a plugin
+    importing in ``predict``, a ``python3`` command). ``medeval predict`` prints them, and
+    ``medeval run`` under its result."""
     from ..runner.gpus import no_gpu_hint
-    from ..runner.sandbox import no_network_hint
+    from ..runner.sandbox import missing_module_hint, no_network_hint
 
     failures = data.get("failures") or {}
     notes = []
@@ -189,12 +191,25 @@ def runner_notes(data: Any) -> list[str]:
     hints = [(no_gpu_hint, "CUDA")] if not any(workers.values()) else []
     if data.get("isolation") == "bubblewrap":
         hints.append((no_network_hint, "Network is unreachable"))
+    if _in_runner_python(data.get("algorithm") or {}):
+        hints.append((missing_module_hint, ""))
+    said = {case_id: f"{failure.get('detail')}\n{failure.get('stderr_tail')}"
+            for case_id, failure in failures.items()}
     for hint, words in hints:
-        asking = [case_id for case_id, failure in failures.items()
-                  if hint(f"{failure.get('detail')}\n{failure.get('stderr_tail')}")]
-        if asking:
-            notes.append(_note(asking, hint(words)))
+        asking = [case_id for case_id, text in said.items() if hint(text)]
+        if asking:  # a module is named as the first such case's words name it
+            notes.append(_note(asking, hint(words or said[asking[0]])))
     return notes
+
+
+def _in_runner_python(algorithm: Mapping[str, Any]) -> bool:
+    """Whether the algorithm runs in the runner's own Python: a plugin, or a command whose
+    program is ``python``, ``python3`` or ``python3.N`` (docs/runner.md, "The program"),
+    not another interpreter (a virtual environment's), whose packages are its own."""
+    if algorithm.get("kind") != "command":
+        return True
+    words = str(algorithm.get("target") or "").split(maxsplit=1)
+    return bool(words) and re.fullmatch(r"python(3(\.\d+)?)?", words[0]) is not None
 
 
 def lfs_notes(failures: Any, binds: Any) -> list[str]:

@@ -277,7 +277,8 @@ class Manifest:
         with the protocol's tolerance). With ``read_files=True`` every reference is also
         read with its loader, and every input frame (PNG, JPEG, BMP, TIFF, or a DICOM
         file: an ultrasound, mammogram or endoscopy image; not a series folder) with
-        ``read_image``, and every EDF/EDF+/BDF input's header with pyedflib, as an
+        ``read_image`` (a DICOM waveform, such as a 12-lead ECG, each multiplex group with
+        the waveform reader), and every EDF/EDF+/BDF input's header with pyedflib, as an
         algorithm reads it (a discontinuous EDF+D is refused), and every WFDB header
         input's signal files are checked to hold the bytes it states (a ``.dat`` cut
         short). A blank row (every field empty: Excel's rows cleared, not deleted) is one

@@ -23,12 +23,11 @@ import hashlib
 import importlib
 import math
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import RunnerError
-from .runlog import RunLog
+from .runlog import RunLog, log_time
 from .worker import CaseOutcome, Job, WorkerPlan, WorkerStartError
 
 __all__ = ["plugin_name", "run_chunk", "run_dask", "start_sandbox"]
@@ -159,7 +158,6 @@ def run_dask(plan: WorkerPlan, jobs: Sequence[Job], *, workers: int, scratch: Pa
 
 
 def _lost(job: Job, exc: BaseException) -> CaseOutcome:
-    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-    return CaseOutcome(job.case_id, "failed", 0.0, now, "dask", reason="infrastructure",
+    return CaseOutcome(job.case_id, "failed", 0.0, log_time(), "dask", reason="infrastructure",
                        detail=f"Dask could not run the case's chunk ({type(exc).__name__}: "
                               f"{exc}); a resumed run runs it again")

@@ -15,11 +15,11 @@ from ._lfs import lfs_pointer_hint
 from .algorithm import package_advice_here
 from .gpus import Gpu, assign_gpus, no_gpu_hint
 from .limits import FILE_SIZE_WORDS
-from .runlog import RunLog
+from .runlog import RunLog, log_time
 from .sandbox import missing_module_hint, no_network_hint
 from .worker import CaseOutcome, Job, Worker, WorkerPlan, WorkerStartError
 
-__all__ = ["Emit", "cannot_load", "now", "probe", "run_local"]
+__all__ = ["Emit", "cannot_load", "probe", "run_local"]
 
 Emit = Callable[[CaseOutcome], None]
 
@@ -98,7 +98,7 @@ def run_local(plan: WorkerPlan, jobs: Sequence[Job], workers: int, scratch: Path
             if kind == "start":
                 case_id, name = item
                 log.append({"event": "start", "case_id": case_id, "worker": name,
-                            "time": now()})
+                            "time": log_time()})
             elif kind == "end":
                 emit(item)
                 remaining -= 1
@@ -115,9 +115,3 @@ def run_local(plan: WorkerPlan, jobs: Sequence[Job], workers: int, scratch: Path
             thread.join(timeout=30)
         for worker in pool:
             worker.close()
-
-
-def now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")

@@ -30,14 +30,14 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .._hashing import sha256_file
 from ..errors import RunnerError
 
-__all__ = ["RunLog", "RunSummary", "finished_cases", "read_events", "resume_plan",
+__all__ = ["RunLog", "RunSummary", "finished_cases", "log_time", "read_events", "resume_plan",
            "summarize"]
 
 #: Identifier of the summary layout.
@@ -72,6 +72,12 @@ class RunLog:
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
+
+
+def log_time() -> str:
+    """Now, as the run log writes a case's start and end: UTC, ISO 8601 to the
+    millisecond (``2026-12-05T06:59:01.123+00:00``)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def read_events(path: Path, *, cut_torn_line: bool = False) -> list[dict[str, Any]]:

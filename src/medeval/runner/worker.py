@@ -27,7 +27,6 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +37,7 @@ from .limits import Limits, kill_process_group
 from .memory import MemoryGuard, MemoryPlan, is_memory_failure, open_guard
 from .pids import ProcessGuard, ProcessPlan, open_process_guard
 from .predictions import InvalidPrediction, store_outputs
+from .runlog import log_time
 from .sandbox import INPUT_DIR, OUTPUT_DIR, Isolation, python_binds, sandbox_argv, scrubbed_env
 from .stderr_tail import StderrTail
 
@@ -103,7 +103,7 @@ class CaseOutcome:
         event: dict[str, Any] = {"event": "end", "case_id": self.case_id,
                                  "outcome": self.outcome,
                                  "duration_s": round(self.duration_s, 6),
-                                 "worker": self.worker, "time": _now()}
+                                 "worker": self.worker, "time": log_time()}
         if self.outcome == "done":
             event["files"] = self.files
         else:
@@ -119,10 +119,6 @@ class WorkerStartError(Exception):
     def __init__(self, reason: str, detail: str, stderr_tail: str) -> None:
         super().__init__(detail)
         self.reason, self.detail, self.stderr_tail = reason, detail, stderr_tail
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 class Worker:
@@ -336,7 +332,7 @@ class Worker:
         return otherwise, ""
 
     def _attempt(self, job: Job) -> CaseOutcome:
-        started = _now()
+        started = log_time()
         clock = time.perf_counter()
         try:
             self.start()

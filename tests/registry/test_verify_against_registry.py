@@ -45,6 +45,7 @@ def test_verify_says_what_the_registry_says(study: dict[str, Path],  # noqa: F81
     assert code == 0, err
     assert "report LAB-AI-2026-0002 stands (issued 2026-11-27); these are the bytes issued" \
         in out
+    assert "not checked: that the laboratory named issued it" not in out  # it was
     # alone it is genuine; against the registry the first is amended
     assert _verify(capsys, str(first))[0] == 0
     code, out, err = _verify(capsys, str(first), "--registry", reg)

@@ -71,8 +71,17 @@ def test_the_command_line_alone_and_without_info(certified: Path, certificate: P
     assert main(["verify", str(certificate)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"OK  {certificate}  report KTL-2026-0001  sha256:")
+    # Found in the trust-pass: a buyer read "OK ... genuine" as "the laboratory issued it",
+    # which a certificate anyone renders from a made-up result also verifies as
+    # (docs/certificate.md, "What verify reports"); the answer now says what it did not check
+    issuer = ("    not checked: that the laboratory named issued it (anyone can render a "
+              "certificate that verifies so): look its number up with --registry URL or on "
+              "the laboratory's verification page, or check its signature with --trust "
+              "CA.pem\n")
+    assert out.endswith(issuer), out
     # the README's command: the report info comes from the certificate
     assert main(["verify", str(certified), str(certificate)]) == 0
+    assert capsys.readouterr().out.endswith(issuer)
 
 
 @pytest.fixture(scope="module")

@@ -74,12 +74,14 @@ def test_verify_of_a_self_signed_certificate_prints_no_traceback(
     # signature is intact, not valid (it said "signature valid")
     assert "signature valid" not in run.stdout
     assert "(signature intact; its signer was not checked: give --trust CA.pem)" in run.stdout
+    assert "not checked: that the laboratory named issued it" in run.stdout
     # before: pyHanko's log of the self-signed signer, 20 lines with two tracebacks
     assert run.stderr == ""
     trusted = subprocess.run([sys.executable, "-m", "medeval", "verify", str(signed),
                               "--trust", str(cert)], capture_output=True, text=True)
     assert trusted.returncode == 0, trusted.stdout + trusted.stderr
     assert "(signature valid, signer trusted)" in trusted.stdout
+    assert "not checked: that the laboratory named issued it" not in trusted.stdout
 
 
 def test_a_damaged_certificate_is_verified_without_pypdf_s_repair_log(

@@ -142,6 +142,8 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         " (signature intact; its signer was not checked: give --trust CA.pem)")
     standing = "" if args.registry is None else _registry_check(
         args.registry, args.pdf if args.pdf is not None else args.result, checked)
+    if not standing and not (checked.signed and args.trust):
+        standing = _ISSUER_NOT_CHECKED
     if alone:
         out.write(f"OK  {args.result}  report {checked.report_number}  sha256:{fingerprint}"
                   f"{signed}\n    genuine: its attached {', '.join(checked.attachments)} "
@@ -150,6 +152,15 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     shown = f"  {args.pdf}" if args.pdf is not None else ""
     out.write(f"OK  {args.result}{shown}  sha256:{fingerprint}{signed}\n{standing}")
     return 0
+
+
+#: Said under an OK that neither a registry nor a trusted signature stands behind: a
+#: reader took "genuine" for "issued by the laboratory", which anyone's own rendering of a
+#: made-up result with any laboratory's name and number also is (docs/certificate.md).
+_ISSUER_NOT_CHECKED = (
+    "    not checked: that the laboratory named issued it (anyone can render a certificate "
+    "that verifies so): look its number up with --registry URL or on the laboratory's "
+    "verification page, or check its signature with --trust CA.pem\n")
 
 
 def _registry_check(target: str, pdf: Path, checked: Verification) -> str:

@@ -63,3 +63,27 @@ def test_an_auc_below_chance_from_failed_cases_alone_is_not_put_on_the_scores(
     result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
     assert result.metric("roc_auc").estimate.high < 0.5
     assert not [w for w in result.warnings if "below 0.5" in w]
+
+
+def test_several_scores_for_one_case_say_which_to_give(tmp_path: Path) -> None:
+    """A multi-label model's five probabilities, or a classifier's predict_proba row, as a
+    binary case's score: the failure says the task reads one number and which one.
+    Found in the ecg12-pass (a PTB-XL superclass model run under five binary protocols)."""
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("result"))
+    (folder / "predictions" / "WDBC-0001.json").write_text(
+        '{"score": {"NORM": 0.2, "MI": 0.7, "STTC": 0.1, "CD": 0.05, "HYP": 0.3}}')
+    (folder / "predictions" / "WDBC-0003.json").write_text('{"score": [0.27, 0.73]}')
+    (folder / "predictions" / "WDBC-0020.json").write_text('{"score": [0.73]}')
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    detail = {c.case_id: c.detail for c in result.failures.cases}
+    assert detail["WDBC-0001"].endswith(
+        "got {'NORM': 0.2, 'MI': 0.7, 'STTC': 0.1, 'CD': 0.05, 'HYP': 0.3}; it holds a "
+        'score for each of "NORM", "MI", "STTC", "CD", "HYP": the task reads one number, '
+        "the positive class's score; for one label of a model that scores several, that "
+        'label\'s (a protocol per label, {"score": p["NORM"]}: medeval has no multi-label '
+        "task)")
+    assert detail["WDBC-0003"].endswith(
+        "got [0.27, 0.73]; a list of 2 numbers: the task reads one number, the positive "
+        "class's score (float(probs[1]), not the array probs)")
+    assert detail["WDBC-0020"].endswith("got [0.73]")  # one number in a list: as before

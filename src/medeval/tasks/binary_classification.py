@@ -115,6 +115,32 @@ def classification_metrics(
     return metrics, cm
 
 
+def _several_scores(value: Any) -> str:
+    """What to give instead of several numbers as one case's score: the positive class's
+    probability of a list, one label's of a model that scores several labels at once (a
+    multi-label ECG model's ``{"NORM": 0.2, "MI": 0.7, ...}``); empty for anything else.
+
+    >>> _several_scores({"NORM": 0.2, "MI": 0.7})[:48]
+    '; it holds a score for each of "NORM", "MI": the'
+    >>> _several_scores([0.27, 0.73])[:24]
+    '; a list of 2 numbers: t'
+    """
+    def number(x: Any) -> bool:
+        return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+    if isinstance(value, dict) and value and all(number(v) for v in value.values()):
+        keys = ", ".join(json.dumps(str(k), ensure_ascii=False) for k in list(value)[:10])
+        first = json.dumps(str(next(iter(value))), ensure_ascii=False)
+        return (f"; it holds a score for each of {keys}: the task reads one number, the "
+                "positive class's score; for one label of a model that scores several, that "
+                f"label's (a protocol per label, {{\"score\": p[{first}]}}: medeval has no "
+                "multi-label task)")
+    if isinstance(value, list) and len(value) > 1 and all(number(v) for v in value):
+        return (f"; a list of {len(value)} numbers: the task reads one number, the positive "
+                "class's score (float(probs[1]), not the array probs)")
+    return ""
+
+
 class BinaryClassification(TaskType):
     """The ``binary-classification`` task type behind :func:`medeval.evaluate`.
 
@@ -167,7 +193,7 @@ class BinaryClassification(TaskType):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise PredictionError(
                 f"case {case.case_id}: the prediction must hold a number or {{\"score\": number}}, "
-                f"got {value!r}"
+                f"got {value!r}{_several_scores(value)}"
             )
         if not np.isfinite(value):
             raise PredictionError(f"case {case.case_id}: score {value!r} is not finite")

@@ -98,11 +98,17 @@ def ordered_metrics(metrics: Sequence[MetricRecord],
 
     def key(m: MetricRecord) -> tuple[int, int, str]:
         base, at, label = m.name.partition("@")
-        place = labels.get(label, len(labels)) if at and base == m.definition else len(labels)
+        own = base == m.definition or m.definition in _CLASS_FIGURES
+        place = labels.get(label, len(labels)) if at and own else len(labels)
         return order.get(m.definition, len(order)), place, m.name
 
     return sorted(metrics, key=key)
 
+
+#: Figures of one class named otherwise than their definition (``auc@G2``, definition
+#: ``roc_auc_ovr``), ordered as the protocol's labels too; no result of 0.10.0 or before
+#: holds one, so none is ordered otherwise than it was.
+_CLASS_FIGURES = frozenset({"roc_auc_ovr"})
 
 #: The last release whose certificates ordered each figure a-z by name within its
 #: definition (no multi-class result of it holds a figure of one class).

@@ -221,6 +221,43 @@ def test_multiclass_classification(tmp_path):
     assert "overall:" in printed
 
 
+def test_multiclass_probabilities(tmp_path):
+    # the AUCs of the class probabilities, by scikit-learn from the example's files; a
+    # failed case (no file, probabilities not summing to 1) ranks wrongly (worst-case)
+    from sklearn.metrics import roc_auc_score
+
+    result, folder, printed = run_example("multiclass-probabilities", tmp_path)
+    rows = manifest_rows(folder)
+    truth = np.array([int(row["reference"]) for row in rows])
+    scores, failed = np.zeros((len(rows), 5)), {}
+    for i, row in enumerate(rows):
+        data = json_prediction(folder, row["case_id"])
+        p = None if data is None else [data["probabilities"][str(k)] for k in range(5)]
+        if p is None or abs(sum(p) - 1) > 0.001:
+            failed[row["case_id"]] = "missing-output" if p is None else "invalid-output"
+            p = [2.0] * 5
+            p[truth[i]] = -1.0
+        scores[i] = p
+    check_flow(result, len(rows), failed)
+    for k in range(5):
+        assert metric(result, f"auc@{k}")["value"] == pytest.approx(
+            roc_auc_score(truth == k, scores[:, k]))
+    assert metric(result, "auc@macro")["value"] == pytest.approx(
+        np.mean([roc_auc_score(truth == k, scores[:, k]) for k in range(5)]))
+    referable = scores[:, 2:].sum(axis=1)
+    for i, row in enumerate(rows):
+        if row["case_id"] in failed:
+            referable[i] = -1.0 if truth[i] >= 2 else 2.0
+    assert metric(result, "referable_auc@2")["value"] == pytest.approx(
+        roc_auc_score(truth >= 2, referable))
+    expected = {}
+    for name, goal in (("referable_auc@2", 0.8), ("auc@macro", 0.7)):
+        m = metric(result, name)
+        expected[name] = guarded(m["low"], m["high"], goal)
+    assert verdicts(result) == expected
+    assert "overall:" in printed
+
+
 def test_measurement(tmp_path):
     result, folder, _ = run_example("measurement", tmp_path)
     rows = manifest_rows(folder)

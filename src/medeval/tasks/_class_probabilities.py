@@ -29,7 +29,8 @@ from typing import Any
 from ..manifest import Case, nfc_id
 from .base import PredictionError
 
-__all__ = ["class_probabilities", "most_probable", "probability_column"]
+__all__ = ["class_probabilities", "most_probable", "prediction_probabilities",
+           "probability_column"]
 
 
 def probability_column(label: str) -> str:
@@ -90,6 +91,22 @@ def class_probabilities(case: Case, given: Any, labels: Sequence[str], *,
             f"{tolerance:g}); they are not renormalised: give probabilities that sum to 1 "
             "(a softmax)")
     return numbers
+
+
+def prediction_probabilities(case: Case, value: Any, labels: Sequence[str], *,
+                             tolerance: float) -> list[float]:
+    """A prediction's class probabilities, checked (:func:`class_probabilities`); a
+    PredictionError naming the case when it gives none (a label only, a bare value)."""
+    if not (isinstance(value, dict) and "probabilities" in value):
+        held = (f"holds only {value!r}" if not isinstance(value, dict) else
+                "has no \"probabilities\" (its keys: " + ", ".join(
+                    json.dumps(str(k), ensure_ascii=False) for k in list(value)[:10]) + ")")
+        raise PredictionError(
+            f"case {case.case_id}: the protocol declares probabilities = true, but the "
+            f"prediction {held}; give {{\"label\": ..., \"probabilities\": {{"
+            + ", ".join(f"{json.dumps(label, ensure_ascii=False)}: p" for label in labels)
+            + "}}}")
+    return class_probabilities(case, value["probabilities"], labels, tolerance=tolerance)
 
 
 def _probability(value: Any) -> bool:

@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 
 from ..manifest import Case, nfc_id
 from ._class_aucs import class_auc_figures
-from ._class_probabilities import class_probabilities, most_probable, probability_column
+from ._class_probabilities import most_probable, prediction_probabilities, probability_column
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -157,7 +157,9 @@ class MulticlassClassification(TaskType):
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
         """The predicted label (or ``{"label": label}``) against the reference; with
         ``probabilities``, ``{"label": ..., "probabilities": {...}}`` (the label optional)."""
-        probabilities = self._probabilities(case, value) if self.probabilities else None
+        probabilities = prediction_probabilities(
+            case, value, self.labels, tolerance=self.spec.probability_sum_tolerance
+        ) if self.probabilities else None
         if probabilities is not None and "label" not in value:
             value = most_probable(probabilities, self.labels)
         elif isinstance(value, dict) and "label" not in value or isinstance(value, list):
@@ -182,20 +184,6 @@ class MulticlassClassification(TaskType):
         return {"reference": reference, "prediction": predicted,
                 "correct": predicted == reference,
                 **dict(zip(self.case_columns[3:], probabilities or ()))}
-
-    def _probabilities(self, case: Case, value: Any) -> list[float]:
-        """The prediction's class probabilities, checked; refused when it has none."""
-        if not (isinstance(value, dict) and "probabilities" in value):
-            held = (f"holds only {value!r}" if not isinstance(value, dict) else
-                    "has no \"probabilities\" (its keys: " + ", ".join(
-                        json.dumps(str(k), ensure_ascii=False) for k in list(value)[:10]) + ")")
-            raise PredictionError(
-                f"case {case.case_id}: the protocol declares probabilities = true, but the "
-                f"prediction {held}; give {{\"label\": ..., \"probabilities\": {{"
-                + ", ".join(f"{json.dumps(label, ensure_ascii=False)}: p"
-                            for label in self.labels) + "}}}")
-        return class_probabilities(case, value["probabilities"], self.labels,
-                                   tolerance=self.spec.probability_sum_tolerance)
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No answer (see the module documentation)."""

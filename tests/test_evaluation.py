@@ -289,6 +289,29 @@ def test_a_certified_run_is_the_same_measurement_wherever_it_is_checked_out(tmp_
     assert str(tmp_path) not in json.dumps(result.to_dict()["algorithm"])
 
 
+def test_a_run_out_folder_given_as_predictions_names_its_run_folder(tmp_path):
+    """Found in the planning-pass: 'medeval evaluate P.toml --predictions out/' on the
+    folder 'medeval run P.toml --out out/' wrote (its result beside its run folder
+    out/run/, which holds the outputs) failed every case as missing-output, the warning
+    naming result.json, run, ... as files that name no case and not where the outputs
+    are. The warning now says --predictions out/run (by the folder's name only, as a run
+    folder is named in a result). The layout is made here as medeval run writes it."""
+    import shutil
+
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLE, folder)
+    out = folder / "out"
+    shutil.copytree(folder / "predictions", out / "run" / "predictions")
+    (out / "run" / "run.jsonl").write_text('{"event": "run-start"}\n', encoding="utf-8")
+    (out / "result.json").write_text("{}", encoding="utf-8")
+    result = medeval.evaluate(folder / "protocol.toml", out)
+    assert {f.reason for f in result.failures.cases} == {"missing-output"}
+    [named] = [w for w in result.warnings if "name no case" in w]
+    assert named.endswith("; out is the folder medeval run --out wrote: the algorithm's "
+                          "outputs are in its run folder, --predictions out/run")
+    assert str(tmp_path) not in named
+
+
 def test_prediction_files_that_name_no_case_are_named(study):
     """A file of the predictions folder that is no <case_id>.<suffix> is read by nothing:
     a misspelt case id leaves its case without prediction (missing-output). The result

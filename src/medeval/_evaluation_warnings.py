@@ -56,7 +56,7 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
         warnings.append(f"all cases: the predictions folder holds {len(unmatched)} file(s) "
                         f"that name no case of the manifest: {_first_ten(unmatched)}; a "
                         "prediction is read only as <case_id> with its suffix"
-                        + _zeros_lost(unmatched, missing))
+                        + _zeros_lost(unmatched, missing) + _run_out_folder(folder))
     if unreadable:
         arrays = any(name.lower().endswith(".json") for name in unreadable)
         warnings.append(
@@ -68,6 +68,18 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
                 "<case_id>.json: write it as prediction.png in case.output_dir"
                 if arrays else "") + ")")
     return warnings
+
+
+def _run_out_folder(folder: Path) -> str:
+    """A sentence where ``folder`` is what ``medeval run --out`` wrote (a result beside
+    its run folder ``run/``, whose log ``run.jsonl`` names the outputs): the outputs are
+    in ``run``, given as ``--predictions FOLDER/run``."""
+    if not (folder / "run" / "run.jsonl").is_file():
+        return ""
+    # by its name: its place on this machine would make the result's content differ
+    name = Path(os.path.normpath(folder)).name
+    return (f"; {name} is the folder medeval run --out wrote: the algorithm's outputs are "
+            f"in its run folder, --predictions {name}/run")
 
 
 def _first_ten(names: list[str]) -> str:

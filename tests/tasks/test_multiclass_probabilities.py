@@ -199,7 +199,7 @@ def test_label_counts_for_labels_and_probabilities_for_aucs(tmp_path):
     value = {m.name: m.estimate.value for m in result.metrics}
     assert value["accuracy"] == pytest.approx(np.mean(argmax == truth))
     assert value["auc@0"] == pytest.approx(roc_auc_score(truth == 0, p[:, 0]))
-    assert any("1 of 12 scored case(s) give a label that is not their "
+    assert any("1 of 12 scored case(s) (c00) give a label that is not their "
                "most probable class" in w for w in result.warnings), result.warnings
 
 

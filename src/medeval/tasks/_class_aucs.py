@@ -59,12 +59,12 @@ class MacroAuc:
 
 def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDArray[np.intp],
                       given: Sequence[Sequence[float | None]], referable: int | None,
-                      clusters: Sequence[str] | None, st: Any
+                      clusters: Sequence[str] | None, st: Any, *, case_ids: Sequence[str]
                       ) -> tuple[list[MetricRecord], tuple[str, ...]]:
     """The AUC figures (module docstring) and a warning counting the cases whose label is
     not their most probable class. ``given``: each case's probabilities in the order of
     ``labels`` (None for a failed case); ``pred``: the label index (``len(labels)`` for
-    no answer)."""
+    no answer); ``case_ids`` name the cases in the warning."""
     k = len(labels)
     failed = np.array([row[0] is None for row in given], dtype=bool)
     scores = np.array([[_ABOVE] * k if row[0] is None else row for row in given], dtype=float)
@@ -90,23 +90,25 @@ def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDAr
         score[failed] = np.where(positive[failed], _BELOW, _ABOVE)
         metrics.append(metric_record(f"referable_auc@{labels[referable]}", "roc_auc_referable",
                                      auc_ci(positive, score, **options)))
-    return metrics, _disagreements(labels, pred, scores, failed)
+    return metrics, _disagreements(case_ids, pred, scores, failed)
 
 
-def _disagreements(labels: Sequence[str], pred: NDArray[np.intp], scores: NDArray[np.float64],
-                   failed: NDArray[np.bool_]) -> tuple[str, ...]:
+def _disagreements(case_ids: Sequence[str], pred: NDArray[np.intp],
+                   scores: NDArray[np.float64], failed: NDArray[np.bool_]) -> tuple[str, ...]:
     """A warning when some case's label is not its most probable class (its probability
-    below the case's largest).
+    below the case's largest), naming the first ten such cases.
 
-    >>> _disagreements(["a", "b"], np.array([0, 0]), np.array([[0.7, 0.3], [0.4, 0.6]]),
-    ...                np.array([False, False]))[0][:60]
-    '1 of 2 scored case(s) give a label that is not their most pr'
+    >>> _disagreements(["c1", "c2"], np.array([0, 0]), np.array([[0.7, 0.3], [0.4, 0.6]]),
+    ...                np.array([False, False]))[0][:66]
+    '1 of 2 scored case(s) (c2) give a label that is not their most pro'
     """
     scored = np.flatnonzero(~failed)
     own = scores[scored, pred[scored]]
     off = scored[own < scores[scored].max(axis=1)]
     if not off.size:
         return ()
-    return (f"{off.size} of {scored.size} scored case(s) give a label that is not their most "
+    named = ", ".join(case_ids[i] for i in off[:10]) + (" ..." if off.size > 10 else "")
+    return (f"{off.size} of {scored.size} scored case(s) ({named}) give a label that is not "
+            "their most "
             "probable class: the label counts for the accuracy, the sensitivities and the "
             "kappa, the probabilities for the AUCs (auc@...)",)

@@ -233,7 +233,7 @@ class MulticlassClassification(TaskType):
             columns = self.case_columns[3:]
             aucs, disagreements = class_auc_figures(
                 self.labels, truth, pred, [[r.values.get(c) for c in columns] for r in rows],
-                self.referable, clusters, st)
+                self.referable, clusters, st, case_ids=[r.case_id for r in rows])
             metrics += aucs
             warnings += disagreements
         return Aggregate(tuple(metrics), tables, warnings)

@@ -123,6 +123,8 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
         lines.append(f"    {reason:<17} {count}")
     lines += _failure_lines(summary.failures, summary.out_dir)
     lines += runner_notes(summary.data) + lfs_notes(summary.failures, spec.binds)
+    if summary.isolation == "bubblewrap":
+        lines += link_notes(summary.failures, spec.binds)
     latency = summary.latency_s
     ran = summary.cases - summary.resumed - len(summary.data.get("not_run", []))
     pace = (f"{summary.throughput_per_s:.1f} cases/s" if ran else
@@ -222,6 +224,18 @@ def lfs_notes(failures: Any, binds: Any) -> list[str]:
     failed = [case_id for case_id, failure in failures.items()
               if failure["reason"] in ("exception", "exit-code", "setup")]
     hint = lfs_pointer_hint(binds) if failed else ""
+    return [_note(failed, hint)] if hint else []
+
+
+def link_notes(failures: Any, binds: Any) -> list[str]:
+    """A line of advice under the cases the algorithm failed where its files hold symbolic
+    links whose targets the sandbox does not show (a command, or a plugin loading its
+    model in ``predict``; a plugin loading it in ``setup()`` is told when it stops)."""
+    from ..runner._links import outside_links_hint
+
+    failed = [case_id for case_id, failure in failures.items()
+              if failure["reason"] in ("exception", "exit-code", "setup")]
+    hint = outside_links_hint(binds) if failed else ""
     return [_note(failed, hint)] if hint else []
 
 

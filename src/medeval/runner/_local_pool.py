@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import RunnerError
 from ._lfs import lfs_pointer_hint
+from ._links import outside_links_hint
 from .algorithm import package_advice_here
 from .gpus import Gpu, assign_gpus, no_gpu_hint
 from .limits import FILE_SIZE_WORDS
@@ -54,6 +55,8 @@ def cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runner
     why += f" ({missing})" if missing else ""
     pointers = lfs_pointer_hint(plan.algorithm.binds)
     why += f" ({pointers})" if pointers else ""
+    links = outside_links_hint(plan.algorithm.binds) if plan.isolation == "bubblewrap" else ""
+    why += f" ({links})" if links else ""
     if FILE_SIZE_WORDS.search(f"{detail}\n{stderr_tail}"):
         why += (f" (a file it wrote grew past the output limit of "
                 f"{plan.limits.output_limit_mb:g} MB, which holds for every file it writes, "

@@ -322,6 +322,11 @@ def test_sample_size_points_a_multiclass_protocol_to_goal(capsys, tmp_path):
         'resampling_unit = "case"', 'resampling_unit = "patient"'), encoding="utf-8")
     assert main(["sample-size", "--expected", "0.9", "--protocol", str(patient)]) == 2
     assert "several cases, add --icc and --cases-per-patient" in capsys.readouterr().err
+    # with class probabilities (found in the probabilities-feature pass): their AUCs are
+    # no proportions, and the message says no plan is offered for them
+    probabilities = EXAMPLES / "multiclass-probabilities" / "protocol.toml"
+    assert main(["sample-size", "--expected", "0.9", "--protocol", str(probabilities)]) == 2
+    assert "medeval has no sample size for an AUC criterion yet" in capsys.readouterr().err
 
 
 def test_sample_size_points_a_reader_study_protocol_to_the_mrmc_planner(capsys, tmp_path):

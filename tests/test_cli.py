@@ -479,6 +479,27 @@ def test_sample_size_clustered_plan_counts_the_patients_to_enrol(capsys):
             ) in capsys.readouterr().out
 
 
+def test_sample_size_line_of_a_clustered_plan_names_its_patients(capsys):
+    # Found in the planning-pass: the sample_size line for the protocol's [dataset] (printed
+    # on the certificate) of a plan over patients said "407 positives (2035 cases at an
+    # expected prevalence of 0.2)", while the plan's own line counted the patients to
+    # enrol, which a reader of the certificate cannot tell from the cases. By hand: d =
+    # 1 + (3 - 1) * 0.3 = 1.6; ceil(407 / 3) = 136 patients of positives; ceil(2035 / 3)
+    # = 679 patients in all
+    argv = ["sample-size", "--expected", "0.95", "--goal", "0.9", "--icc", "0.3",
+            "--cases-per-patient", "3"]
+    assert main([*argv, "--prevalence", "0.2"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith('  sample_size = "407 positives (2035 cases of 679 patients at an '
+                           'expected prevalence of 0.2): ')
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith(
+        '  sample_size = "407 positives of 136 patients: P(PASS) >= 0.8')
+    assert main(["sample-size", "--expected", "0.95", "--goal", "0.9", "--prevalence",
+                 "0.2"]) == 0  # independent cases: no patients named
+    assert "patients" not in capsys.readouterr().out.splitlines()[-1]
+
+
 def test_sample_size_max_n(capsys):
     # Found in the stats-pass: the refusal said "(or raise max_n)", an option the command
     # did not have. Se 0.95 against 0.90, Wilson: the first size with P(PASS) >= 0.8 is

@@ -164,7 +164,7 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         f"{passing.n_group} on it stays there up to {stays} (exact binomial; "
         "the power of a proportion rises in a saw-tooth)\n"
         "for the protocol's [dataset] (printed on the certificate):\n"
-        f"  sample_size = \"{_rationale(passing)}\"\n")
+        f"  sample_size = \"{_rationale(passing, args.cases_per_patient)}\"\n")
     if others:
         _note_other_criteria(args.protocol, passing.measure, others, passing.power,
                              passing.pass_probability)
@@ -204,10 +204,14 @@ def _note_other_criteria(path: Path, measure: str, others: list[str], power: flo
           file=sys.stderr)
 
 
-def _rationale(plan: Any) -> str:
-    """The plan in one sentence, for the protocol's ``dataset.sample_size``."""
-    total = "" if plan.total is None else \
-        f" ({plan.total} cases at an expected prevalence of {plan.prevalence:g})"
+def _rationale(plan: Any, cases_per_patient: float | None = None) -> str:
+    """The plan in one sentence, for the protocol's ``dataset.sample_size``: with
+    ``cases_per_patient``, the patients to enrol too (as the plan's first line counts
+    them), which the certificate's reader otherwise cannot tell from the cases."""
+    patients = "" if plan.patients is None or plan.total is None or not cases_per_patient \
+        else f" of {math.ceil(round(plan.total / cases_per_patient, 9))} patients"
+    total = (f" of {plan.patients} patients" if plan.patients else "") if plan.total is None \
+        else f" ({plan.total} cases{patients} at an expected prevalence of {plan.prevalence:g})"
     clustered = "" if plan.patients is None else \
         f" on the effective size, design effect {plan.design_effect:g}"
     return (f"{plan.n_group} {plan.group}{total}: P(PASS) >= {plan.power:g} "

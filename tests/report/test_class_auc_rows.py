@@ -6,6 +6,7 @@ each class's AUC in the order of the protocol's labels, as each class's sensitiv
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,32 +17,11 @@ from medeval.report.cells import metric_name
 from medeval.report.results import ordered_metrics
 
 LABELS = ["G2", "G10"]
-PROTOCOL = """[test]
-id = "T"
-title = "t"
-mode = "pre-check"
-[laboratory]
-name = "Lab"
-[customer]
-name = "C"
-[algorithm]
-name = "A"
-version = "1"
-[dataset]
-manifest = "manifest.csv"
-selection = "synthetic"
-[task]
-type = "multiclass-classification"
-labels = ["G2", "G10"]
-probabilities = true
-[statistics]
-seed = 1
-n_resamples = 100
-[[criteria]]
-metric = "auc@G10"
-goal = 0.5
-source = "test"
-"""
+#: the example's protocol (grades 0-4, probabilities), for the classes G2 and G10
+PROTOCOL = (Path(__file__).resolve().parents[2] / "examples" / "multiclass-probabilities"
+            / "protocol.toml").read_text(encoding="utf-8").replace(
+    'labels = ["0", "1", "2", "3", "4"]', 'labels = ["G2", "G10"]').replace(
+    'referable_from = "2"\n', "").replace("referable_auc@2", "auc@G10")
 
 
 def test_class_aucs_in_the_labels_order_and_named_in_both_languages(tmp_path):

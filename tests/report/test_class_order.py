@@ -43,3 +43,26 @@ def test_a_result_of_0_9_0_keeps_the_order_by_name(dr_scale_result, section) -> 
     old = dataclasses.replace(dr_scale_result, parameters=dataclasses.replace(
         dr_scale_result.parameters, medeval="0.9.0"))
     assert _sensitivities(old, section) == sorted(SCALE)  # PDR, mild, moderate, none, ...
+
+
+def _composition(result: medeval.Result) -> list[str]:
+    """The classes of the held-out set's composition table (section 4), in their order,
+    as the English certificate prints them (the total row left out)."""
+    [found] = [s for s in build_certificate(result).sections
+               if s.title == Msg("section.dataset")]
+    table = next(b for b in found.blocks if isinstance(b, Table)
+                 and b.header[0] == Msg("field.composition"))
+    return [texts(row[0], "en")[0] for row in table.rows][:-1]
+
+
+def test_the_sets_composition_comes_in_the_protocols_order(dr_scale_result) -> None:
+    # it came a-z (PDR, mild, moderate, none, severe) beside a confusion matrix and class
+    # sensitivities in the scale's order; found in the ecg12-pass (Normal, AF, Other,
+    # Noisy printed as AF, Noisy, Normal, Other)
+    assert _composition(dr_scale_result) == SCALE
+
+
+def test_a_result_of_0_10_0_keeps_its_composition_by_name(dr_scale_result) -> None:
+    old = dataclasses.replace(dr_scale_result, parameters=dataclasses.replace(
+        dr_scale_result.parameters, medeval="0.10.0"))
+    assert _composition(old) == sorted(SCALE)

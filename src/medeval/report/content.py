@@ -424,6 +424,13 @@ def _reference_values(result: Result) -> Cell:
               unit=str(result.parameters.task.get("unit", "")))
 
 
+#: The last release whose certificates list a multi-class set's composition by reference
+#: class a-z (AF, Noisy, Normal, Other; grades 0, 1, 10, 2); a later result's list it in
+#: the order of the protocol's labels, as its confusion matrix and each class's
+#: sensitivity are (:data:`.results.CLASS_ORDER_UNTIL`).
+COMPOSITION_BY_NAME_UNTIL = "0.10.0"
+
+
 def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
     # a measurement's references are values, each its own "class": _reference_values
     if not result.cases or "reference" not in result.case_columns \
@@ -435,8 +442,16 @@ def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
     else:
         names = {}
     counts = Counter(str(case["reference"]) for case in result.cases)
+    order = sorted(counts)
+    matrix = result.tables.get("confusion_matrix")
+    if isinstance(matrix, Mapping) and "labels" in matrix and made_after(
+            result, COMPOSITION_BY_NAME_UNTIL):
+        labels = [str(label) for label in matrix["labels"]]
+        order = [label for label in labels if label in counts] + [
+            label for label in order if label not in labels]
     rows: list[tuple[Cell, ...]] = []
-    for label, count in sorted(counts.items()):
+    for label in order:
+        count = counts[label]
         text = names.get(label, label)
         rows.append((f"{text} (+)" if text == positive else text, str(count)))
     rows.append((Msg("column.total"), str(sum(counts.values()))))

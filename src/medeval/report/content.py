@@ -494,10 +494,28 @@ def _flow(result: Result) -> Section:
     return Section(0, Msg("section.flow"), tuple(blocks))
 
 
+#: The last release whose certificates print a definition once per figure that uses it
+#: (five rows of "TP / (TP + FN)" for the sensitivities of a 0–4 grading, one per class,
+#: the per-label Dice of a segmentation); a later result's print it once, under the
+#: definition's own name, the figures' names being in the tables above.
+DEFINITION_ROWS_REPEATED_UNTIL = "0.10.0"
+
+
 def _definitions(result: Result) -> Section:
     rows = []
-    for metric in ordered_metrics(result.metrics, result):
+    metrics = ordered_metrics(result.metrics, result)
+    sharing: Counter[str] = Counter()
+    if made_after(result, DEFINITION_ROWS_REPEATED_UNTIL):
+        sharing.update(metric.definition for metric in metrics)
+        firsts = {metric.definition: i for i, metric in reversed(list(enumerate(metrics)))}
+        metrics = [metrics[i] for i in sorted(firsts.values())]  # where its first figure stood
+    for metric in metrics:
         definition = DEFINITIONS.get(metric.definition)
+        if definition is not None and sharing[metric.definition] > 1:
+            rows.append((definition.id, _metric_name(definition.id, definition.id,
+                                                     result=result),
+                         definition.formula, definition.reference))
+            continue
         if definition is None:
             rows.append((metric.definition, _metric_name(metric.name, metric.definition,
                                                        result=result),

@@ -153,3 +153,36 @@ def test_a_class_figure_misnamed_is_told_its_name(tmp_path: Path, metric, extra,
         load_protocol(path)
     assert "names no class" not in str(raised.value) and "did you mean 'accuracy'" not in str(
         raised.value) and "did you mean 'sensitivity@G3'" not in str(raised.value)
+
+
+@pytest.mark.parametrize("metric, hint", [
+    ("auc@G2", "(the class probabilities' AUCs are reported with probabilities = true in "
+               "[task], each prediction giving them)"),
+    ("auc@macro", "(the class probabilities' AUCs are reported with probabilities = true"),
+])
+def test_an_auc_without_probabilities_says_what_reports_it(tmp_path: Path, metric,
+                                                           hint) -> None:
+    # Found in the probabilities-feature pass: the class probabilities' AUCs are named
+    # auc@<label>, auc@macro, referable_auc@<label>; a label-only protocol reports none
+    with pytest.raises(ProtocolError) as raised:
+        load_protocol(_multiclass(tmp_path, metric))
+    assert hint in str(raised.value)
+
+
+def test_the_aucs_are_criteria_with_probabilities(tmp_path: Path) -> None:
+    path = _multiclass(tmp_path, "auc@G2")
+    text = path.read_text(encoding="utf-8").replace(
+        'kappa_weights = "none"', 'kappa_weights = "none"\nprobabilities = true\n'
+        'referable_from = "G2"')
+    path.write_text(text, encoding="utf-8")
+    assert load_protocol(path).criteria[0].metric == "auc@G2"
+    for metric in ("auc@macro", "referable_auc@G2"):
+        path.write_text(text.replace('metric = "auc@G2"', f'metric = "{metric}"'),
+                        encoding="utf-8")
+        assert load_protocol(path).criteria[0].metric == metric
+    # the referable AUC is named by the first referable class, as the split's figures are
+    path.write_text(text.replace('metric = "auc@G2"', 'metric = "referable_auc@G3"'),
+                    encoding="utf-8")
+    with pytest.raises(ProtocolError, match=r"the task reports 'referable_auc@G2', as "
+                       r"\[task\]'s referable_from sets it"):
+        load_protocol(path)

@@ -500,6 +500,22 @@ def test_sample_size_line_of_a_clustered_plan_names_its_patients(capsys):
     assert "patients" not in capsys.readouterr().out.splitlines()[-1]
 
 
+def test_sample_size_names_the_criteria_it_does_not_plan(capsys, tmp_path):
+    # Found in the planning-pass: a binary protocol with criteria on sensitivity,
+    # specificity and roc_auc was told to "plan for each measure and take the larger
+    # set", but this command plans no AUC; it now says which criteria it leaves unplanned
+    text = (EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text(text + '\n[[criteria]]\nmetric = "roc_auc"\ngoal = 0.8\n'
+                        'source = "plan"\n')
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    assert "; roc_auc is not planned by this command: docs/intervals.md" \
+        in capsys.readouterr().err
+    protocol.write_text(text)  # sensitivity and specificity only: nothing unplanned
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    assert "not planned" not in capsys.readouterr().err
+
+
 def test_sample_size_max_n(capsys):
     # Found in the stats-pass: the refusal said "(or raise max_n)", an option the command
     # did not have. Se 0.95 against 0.90, Wilson: the first size with P(PASS) >= 0.8 is

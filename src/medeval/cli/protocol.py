@@ -200,8 +200,20 @@ def _note_other_criteria(path: Path, measure: str, others: list[str], power: flo
     print(f"medeval: note: protocol {path} also has criteria on {', '.join(others)}, and "
           f"its overall verdict is PASS only when every criterion passes: the chance of "
           f"that is at most {measure}'s own at this size, P(PASS) = {passing:.3f};{joint}"
-          f"{';' if joint else ''} plan for each measure and take the larger set",
+          f"{';' if joint else ''} plan for each measure and take the larger set"
+          + _unplanned(others),
           file=sys.stderr)
+
+
+def _unplanned(metrics: list[str]) -> str:
+    """The sentence naming criteria this command cannot plan (none but a binary task's
+    sensitivity and specificity), and where their planning is described."""
+    unplanned = [m for m in metrics if m not in ("sensitivity", "specificity")]
+    if not unplanned:
+        return ""
+    return (f"; {', '.join(unplanned)} {'is' if len(unplanned) == 1 else 'are'} not "
+            "planned by this command: docs/intervals.md ('Planning a test set') says how "
+            "an AUC goal's published sizes compare with the guarded rule)")
 
 
 def _rationale(plan: Any, cases_per_patient: float | None = None) -> str:

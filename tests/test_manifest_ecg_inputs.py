@@ -65,3 +65,23 @@ def test_a_dicom_ecg_cut_short_is_named_as_a_waveform(tmp_path):
     assert "case r2: input 'records/r2.dcm': unreadable: DICOM waveform" in str(caught.value)
     assert "cannot be decoded" in str(caught.value)
     assert "r1" not in str(caught.value)
+
+
+def test_a_record_named_without_its_files_is_told_to_list_them(tmp_path):
+    """A WFDB record given by its name, as wfdb.rdrecord takes it ('records/r1'), is no
+    file: the check says which files to list (the header and the signal file it names),
+    not only 'no such file'. Found in the ecg12-pass."""
+    make_set(tmp_path)
+    assert wfdb.rdheader(str(tmp_path / "records" / "r1")).file_name == ["r1.dat"] * 12
+    manifest = tmp_path / "by-name.csv"
+    manifest.write_text("case_id,patient_id,input,reference\n"
+                        "r1,p1,records/r1,AF\n"
+                        "r9,p9,records/r9,AF\n")  # no such record: no hint
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(manifest, reference_kind="label").validate()
+    problems = caught.value.problems
+    assert problems[0].endswith(
+        "; it names the WFDB record 'r1', whose header is beside it: list the record's "
+        "files, 'records/r1.hea', 'records/r1.dat', each in its own input column "
+        "(input_header, input_signal)")
+    assert problems[1].endswith("records/r9)")

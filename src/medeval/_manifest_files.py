@@ -125,6 +125,21 @@ def other_unicode_form(target: str) -> str:
     return ""
 
 
+def record_name_hint(value: str, target: str) -> str:
+    """A hint when a missing input is a WFDB record's name without suffix (``ecg/100``,
+    as ``wfdb.rdrecord`` takes it) and its header lies beside it: the manifest lists
+    files, the header and its signal files, each of which the sandbox is handed; empty
+    otherwise."""
+    if os.path.splitext(target)[1] or not os.path.isfile(target + ".hea"):
+        return ""
+    files = [value + ".hea", *(os.path.join(os.path.dirname(value), name)
+                               for name in wfdb_files(target + ".hea"))]
+    shown = ", ".join(repr(f) for f in dict.fromkeys(files))
+    return (f"; it names the WFDB record {os.path.basename(target)!r}, whose header is "
+            f"beside it: list the record's files, {shown}, each in its own input column "
+            "(input_header, input_signal)")
+
+
 def _form(name: str) -> str:
     """'NFD' or 'NFC', the Unicode form a name is in (a name in both, ASCII, is not asked
     about), else 'another'."""

@@ -52,6 +52,7 @@ from ._manifest_files import (
     kind_matches,
     not_text,
     other_unicode_form,
+    record_name_hint,
     unreadable_frame,
     wfdb_files,
 )
@@ -503,7 +504,8 @@ class Manifest:
                 status = os.stat(target)
         except FileNotFoundError:
             return None, (f"no such file ({target}){other_unicode_form(target)}"
-                          f"{backslash_hint(self.root, value, explained_below=True)}")
+                          f"{backslash_hint(self.root, value, explained_below=True)}"
+                          f"{record_name_hint(value, target)}")
         except OSError as exc:
             return None, f"cannot be opened ({exc.strerror})"
         if stat.S_ISDIR(status.st_mode):

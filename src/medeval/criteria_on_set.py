@@ -35,16 +35,16 @@ def criteria_without_cases(protocol: Any, cases: Sequence[Case]) -> list[str]:
 
     Examples
     --------
+    A binary protocol judging sensitivity and specificity, on a set of negatives only:
+
     >>> from medeval.protocol import validate_protocol
-    >>> p = validate_protocol({
-    ...     "test": {"id": "T", "title": "t", "mode": "pre-check"},
-    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"},
-    ...     "algorithm": {"name": "a", "version": "1"},
+    >>> criteria = [{"metric": m, "goal": 0.8, "source": "plan"}
+    ...             for m in ("sensitivity", "specificity")]
+    >>> p = validate_protocol({"test": {"id": "T", "title": "t", "mode": "pre-check"},
+    ...     "laboratory": {"name": "L"}, "customer": {"name": "C"}, "criteria": criteria,
+    ...     "algorithm": {"name": "a", "version": "1"}, "statistics": {"seed": 1},
     ...     "dataset": {"manifest": "m.csv", "selection": "all"},
-    ...     "task": {"type": "binary-classification", "threshold": 0.5},
-    ...     "statistics": {"seed": 1},
-    ...     "criteria": [{"metric": "sensitivity", "goal": 0.8, "source": "plan"},
-    ...                  {"metric": "specificity", "goal": 0.8, "source": "plan"}]})
+    ...     "task": {"type": "binary-classification", "threshold": 0.5}})
     >>> cases = [Case(case_id=f"c{i}", patient_id=f"p{i}", inputs=("x.png",),
     ...               reference="0") for i in range(3)]
     >>> [message] = criteria_without_cases(p, cases)

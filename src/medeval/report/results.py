@@ -119,6 +119,19 @@ CLASS_ORDER_UNTIL = "0.9.0"
 #: tasks never wrote, so no result made by it has them).
 FIGURES_UNTIL = "0.9.0"
 
+#: The last release whose ROC and confusion-matrix captions print the threshold with four
+#: decimals whatever it is (``0.53870189`` as ``0.5387``, a threshold that calls a case
+#: scoring 0.53870185 positive); later results print it as the goals are printed, whole
+#: where four decimals would round it (:func:`~medeval.report.cells.goal_text`).
+THRESHOLD_ROUNDED_UNTIL = "0.10.0"
+
+
+def _threshold(result: Result) -> str:
+    """The threshold as the figures' captions print it."""
+    value = result.parameters.task.get("threshold")
+    return (_goal(value) if made_after(result, THRESHOLD_ROUNDED_UNTIL)
+            else _number(value))
+
 
 def _metric_rows(metrics: Sequence[MetricRecord], result: Result
                  ) -> tuple[tuple[Cell, ...], ...]:
@@ -369,13 +382,12 @@ def _figures(result: Result, level: str) -> list[Figure]:
     figures: list[Figure] = []
     cases, columns = result.cases, result.case_columns
     metrics = _by_name(result.metrics)
-    task = result.parameters.task
     if cases and {"score", "reference"} <= set(columns) and "roc_auc" in metrics:
         figures.append(_roc(result, level))
     counts = _confusion(result.tables)
     if counts is not None:
         figures.append(Figure(
-            "confusion", _m("text.figure_confusion", threshold=_number(task.get("threshold")),
+            "confusion", _m("text.figure_confusion", threshold=_threshold(result),
                             n=sum(counts)),
             dict(zip(("tp", "fp", "fn", "tn"), counts))))
     if cases and "dice" in columns:
@@ -434,7 +446,7 @@ def _bland_altman_figure(result: Result) -> list[Figure]:
 
 
 def _roc(result: Result, level: str) -> Figure:
-    cases, task, metrics = result.cases, result.parameters.task, _by_name(result.metrics)
+    cases, metrics = result.cases, _by_name(result.metrics)
     labels, scores = [], []
     ok = [float(c["score"]) for c in cases if c["status"] == "ok" and c["score"] is not None]
     low, high = (min(ok), max(ok)) if ok else (0.0, 1.0)
@@ -457,7 +469,7 @@ def _roc(result: Result, level: str) -> Figure:
         "point_y_ci": [_value(sens, "low"), _value(sens, "high")],
         "auc": f"{_number(auc.estimate.value)} ({level} CI {_ci(auc)})",
     }
-    caption = _m("text.figure_roc", n=len(labels), threshold=_number(task.get("threshold")),
+    caption = _m("text.figure_roc", n=len(labels), threshold=_threshold(result),
                  level=level, auc=data["auc"])
     return Figure("roc", caption, data)
 

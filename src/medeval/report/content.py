@@ -512,8 +512,7 @@ def _definitions(result: Result) -> Section:
     for metric in metrics:
         definition = DEFINITIONS.get(metric.definition)
         if definition is not None and sharing[metric.definition] > 1:
-            rows.append((definition.id, _metric_name(definition.id, definition.id,
-                                                     result=result),
+            rows.append((definition.id, _definition_name(definition.id, definition.name),
                          definition.formula, definition.reference))
             continue
         if definition is None:
@@ -529,6 +528,17 @@ def _definitions(result: Result) -> Section:
     return Section(0, Msg("section.definitions"),
                    (Table(header, tuple(rows), (2.0, 1.6, 2.8, 2.9)),
                     *_non_standard_note(result)))
+
+
+def _definition_name(definition: str, written: str) -> Cell:
+    """The name of a definition printed once for several figures: its own in the
+    catalogues (``[definition]``, else the figure of that name's, ``metric.sensitivity``),
+    else the one written with it (English)."""
+    for key in (f"definition.{definition}", f"metric.{definition}"):
+        named = _known(key, "")
+        if isinstance(named, Msg):
+            return named
+    return written
 
 
 def _non_standard_note(result: Result) -> tuple[Block, ...]:

@@ -11,6 +11,7 @@ referenced, and Korean renders on a machine without Korean fonts.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,13 @@ def page_text(html: str) -> str:
     return "".join(parser.parts)
 
 
+#: The release after which a result's HTML page gives the second language's parts their
+#: ``lang``, the tables' header cells their ``scope`` and each figure its caption as its
+#: accessible name (WCAG 2.x 3.1.2, 1.3.1, 1.1.1); a result of 0.10.0 or before keeps
+#: the page it was issued with.
+PARTS_LANG_AFTER = "0.10.0"
+
+
 def _view(certificate: Certificate, lang: str) -> dict[str, Any]:
     def t(cell: Cell) -> list[str]:
         # a phrase of the renderer's own is keyed to the result's wording here; those of the
@@ -130,8 +138,15 @@ def _view(certificate: Certificate, lang: str) -> dict[str, Any]:
         sections.append({"number": section.number, "title": t(section.title),
                          "blocks": [_block(b, lang, t, certificate.revisions)
                                     for b in section.blocks]})
+    # a result made after 0.10.0 (the release is in the certificate's revisions only then,
+    # made_after): its page marks the second language's parts, header cells and figures
+    parts_lang = PARTS_LANG_AFTER in certificate.revisions
+    langs = languages(lang)
     return {
-        "lang": languages(lang)[0],
+        "lang": langs[0],
+        "langs": list(langs),
+        "parts_lang": parts_lang,
+        "second_lang": f' lang="{langs[1]}"' if parts_lang and len(langs) > 1 else "",
         "title": t(certificate.title),
         "report_number_label": t(number_label(certificate.precheck)),
         "report_number": certificate.report_number,
@@ -160,8 +175,11 @@ def _block(block: Block, lang: str, t: Any, revisions: tuple[str, ...]) -> dict[
     if isinstance(block, Figure):
         from .figures import figure_svg
 
-        return {"type": "figure", "svg": figure_svg(block, lang, revisions=revisions),
-                "caption": t(block.caption)}
+        svg, caption = figure_svg(block, lang, revisions=revisions), t(block.caption)
+        if PARTS_LANG_AFTER in revisions:  # the caption is the drawing's accessible name
+            named = escape(" / ".join(caption), quote=True)
+            svg = svg.replace("<svg ", f'<svg role="img" aria-label="{named}" ', 1)
+        return {"type": "figure", "svg": svg, "caption": caption}
     if isinstance(block, Signatures):
         people = []
         for key, person in (("field.tested_by", block.tested_by),

@@ -88,3 +88,24 @@ def test_the_referable_split_needs_both_sides(tmp_path):
                               "reference case of a non-referable class (G1)")
     every = [*cases, Case(case_id="c9", patient_id="p9", inputs=("x",), reference="G1")]
     assert criteria_without_cases(protocol, every) == []
+
+
+def test_the_aucs_of_class_probabilities_need_their_classes(tmp_path):
+    # Found in the probabilities-feature pass. The DR example (grades 0-4, referable from
+    # 2) on a set of grades 0 and 1 only: auc@macro (criteria.1) lacks grades 2, 3, 4;
+    # referable_auc@2 (criteria.0) has no referable case; auc@3 (criteria.2) no grade 3;
+    # auc@1 (criteria.3) has grade 1 and others (0): judged
+    protocol = load_protocol(_copy("multiclass-probabilities", tmp_path, "none",
+                                   _criterion("auc@3") + _criterion("auc@1")))
+    cases = [Case(case_id=f"c{i}", patient_id=f"p{i}", inputs=("x",), reference=label)
+             for i, label in enumerate(["0", "0", "1"])]
+    messages = criteria_without_cases(protocol, cases)
+    assert [m.split(" ", 1)[0] for m in messages] == ["criteria.0", "criteria.1",
+                                                       "criteria.2"]
+    assert "no reference case of a referable class (2, 3, 4)" in messages[0]
+    assert "class 2 (auc@macro averages every class's one-vs-rest AUC)" in messages[1]
+    # a class's AUC also needs a case of another class: grade 1 alone
+    only = [Case(case_id="c1", patient_id="p1", inputs=("x",), reference="1")]
+    assert any(m.startswith("criteria.3 (auc@1): the set holds no reference case of a class "
+                            "other than 1 (0, 2, 3, 4)") for m in
+               criteria_without_cases(protocol, only))

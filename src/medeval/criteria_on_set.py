@@ -2,7 +2,8 @@
 
 A criterion on a figure that needs cases of a class the set does not hold (sensitivity
 without a positive case, ``sensitivity@4`` without a grade-4 case, the referable split's
-specificity without a non-referable case) is undefined (NaN) on that set, and the guarded
+specificity without a non-referable case, a class's one-vs-rest ``auc@4`` without a grade-4
+case) is undefined (NaN) on that set, and the guarded
 rule judges it INCONCLUSIVE for every algorithm: the test cannot pass. The evaluation
 says so after the run; :func:`criteria_without_cases` says so before it, from the
 manifest's references alone, for ``medeval manifest check --protocol``.
@@ -89,12 +90,21 @@ def _multiclass_needs(metric: str, task: Any, references: Counter[str]
                  label) for label in labels if not references[label]]
     if name == "sensitivity" and suffix in labels:
         return [] if references[suffix] else [(f"class {suffix}", suffix)]
+    if name == "auc" and suffix == "macro":  # the mean of every class's one-vs-rest AUC
+        return [(f"class {label} (auc@macro averages every class's one-vs-rest AUC)",
+                 label) for label in labels if not references[label]]
+    if name == "auc" and suffix in labels:  # the class against the others: both sides
+        others = [label for label in labels if label != suffix]
+        return ([] if references[suffix] else [(f"class {suffix}", suffix)]) + (
+            [] if any(references[label] for label in others) else
+            [(f"a class other than {suffix} ({', '.join(others)})", others[0])])
     given = getattr(task, "referable_from", None)
-    if given is None or name not in ("referable_sensitivity", "referable_specificity"):
+    if given is None or name not in ("referable_sensitivity", "referable_specificity",
+                                     "referable_auc"):
         return []
     split = labels.index(nfc_id(str(given)))
-    side = labels[split:] if name == "referable_sensitivity" else labels[:split]
-    if any(references[label] for label in side):
-        return []
-    which = "referable" if name == "referable_sensitivity" else "non-referable"
-    return [(f"a {which} class ({', '.join(side)})", side[0])]
+    sides = {"referable": labels[split:], "non-referable": labels[:split]}
+    needed = {"referable_sensitivity": ("referable",), "referable_specificity": (
+        "non-referable",), "referable_auc": ("referable", "non-referable")}[name]
+    return [(f"a {which} class ({', '.join(sides[which])})", sides[which][0])
+            for which in needed if not any(references[label] for label in sides[which])]

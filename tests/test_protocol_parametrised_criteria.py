@@ -36,6 +36,19 @@ def test_a_rate_the_task_does_not_compute_is_refused(tmp_path: Path) -> None:
         load_protocol(path)
 
 
+def test_a_rate_not_declared_says_to_declare_it(tmp_path: Path) -> None:
+    # Found in the planning-pass: froc_sensitivity@0.5 under fp_rates = [0.25, 1] was
+    # told "did you mean 'froc_sensitivity@0.25'?", a neighbour in spelling at half the
+    # rate the study plan names; the rate is to be added to fp_rates
+    path = _detection(tmp_path, "[0.25, 1.0]", "froc_sensitivity@0.5")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path)
+    [problem] = caught.value.problems
+    assert "did you mean" not in problem
+    assert "(task.fp_rates [0.25, 1] does not hold 0.5: add it there for " \
+        "froc_sensitivity@0.5)" in problem
+
+
 def test_a_declared_rate_is_accepted_and_judged(tmp_path: Path) -> None:
     path = _detection(tmp_path, "[0.5, 1.0, 3.0]", "froc_sensitivity@3")
     result = medeval.evaluate(path, path.parent / "predictions")

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .definitions import DEFINITIONS
 from .protocol_sections import (
     TASK_METRICS,
+    DetectionTask,
     MulticlassClassificationTask,
     Protocol,
     ReaderStudyTask,
@@ -202,6 +203,7 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             scored = (SegmentationTask.model_fields["labels"].default if labels is None
                       else labels) if task_type == "segmentation" else None
             hint = (_unknown_label(metric, scored) or _other_variant(metric, task)
+                    or _rate_not_listed(metric, task)
                     or _multiclass_hint(metric, task_type, reported)
                     or _did_you_mean(metric, reported))
             problems.append(
@@ -368,6 +370,35 @@ def _other_variant(metric: str, task: Any) -> str:
         return ""
     return (f" (the task reports NSD as nsd_variant says, {default!r} by default: set "
             f"nsd_variant = {found[1]!r} in [task] for nsd@{found[1]})")
+
+
+def _rate_not_listed(metric: str, task: Any) -> str:
+    """A hint where a criterion names a FROC sensitivity at a rate of false positives the
+    task's ``fp_rates`` does not list (``froc_sensitivity@0.5`` under ``fp_rates = [0.25,
+    1]``): the rate is to be added there, not replaced by a neighbour in spelling.
+
+    >>> _rate_not_listed("froc_sensitivity@0.5", {"type": "detection", "fp_rates": [0.25, 1]})
+    ' (task.fp_rates [0.25, 1] does not hold 0.5: add it there for froc_sensitivity@0.5)'
+    >>> _rate_not_listed("froc_sensitivity@3", {"type": "coco-detection"})[:40]
+    ' (task.fp_rates [0.125, 0.25, 0.5, 1, 2,'
+    >>> _rate_not_listed("froc_sensitivity@x", {"type": "detection"})
+    ''
+    """
+    found = re.fullmatch(r"\s*froc_sensitivity@(.+)", metric)
+    if found is None or not isinstance(task, Mapping) or task.get("type") not in (
+            "detection", "coco-detection"):
+        return ""
+    try:
+        rate = float(found[1])
+    except ValueError:
+        return ""
+    rates = task.get("fp_rates", DetectionTask.model_fields["fp_rates"].default)
+    if not isinstance(rates, list) or not all(_is_number(r) for r in rates) or not (
+            math.isfinite(rate) and rate > 0):
+        return ""
+    shown = "[" + ", ".join(f"{float(r):g}" for r in rates) + "]"
+    return (f" (task.fp_rates {shown} does not hold {rate:g}: add it there for "
+            f"froc_sensitivity@{rate:g})")
 
 
 def _multiclass_figures(task: Mapping[str, Any]) -> dict[str, str]:

@@ -169,6 +169,24 @@ def measurement_study(folder):
     return folder / "protocol.toml"
 
 
+def test_protocol_check_notes_a_threshold_off_the_probability_scale(tmp_path, capsys):
+    # Found in the planning-pass: threshold = 50 (a probability's 50 % typed as a
+    # percentage) passed protocol check silently; the evaluation's warning ("the threshold
+    # 50 is above every score") came only after the outputs existed, when mending it is a
+    # change of the protocol after the algorithm ran. Now a note (still OK, exit 0: scores
+    # on a 0-100 scale are allowed); 0.5 gets none
+    text = (EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+    assert "threshold = 0.5\n" in text
+    protocol = tmp_path / "protocol.toml"
+    for threshold, noted in (("50", True), ("-0.1", True), ("0.5", False), ("1", False)):
+        protocol.write_text(text.replace("threshold = 0.5\n", f"threshold = {threshold}\n"))
+        (tmp_path / "manifest.csv").write_bytes(
+            (EXAMPLES / "binary-classification" / "manifest.csv").read_bytes())
+        assert main(["protocol", "check", str(protocol)]) == 0
+        err = capsys.readouterr().err
+        assert (f"task.threshold {threshold} lies outside [0, 1]" in err) is noted, threshold
+
+
 def test_protocol_check_and_schema(tmp_path, capsys):
     path = measurement_study(tmp_path)
     assert main(["protocol", "check", str(path)]) == 0

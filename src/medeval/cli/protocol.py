@@ -76,6 +76,15 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
                             tuple(problems))
     out.write(f"OK  {args.protocol}  {protocol.test.id} ({protocol.task.type}, "
               f"{len(protocol.criteria)} criteria)  sha256:{protocol.sha256}\n")
+    threshold = getattr(protocol.task, "threshold", None)
+    if protocol.task.type == "binary-classification" and threshold is not None and \
+            not 0 <= threshold <= 1:
+        # allowed (scores on another scale), but a probability's 50 % typed as 50 is
+        # found only by the evaluation's warning, after the outputs exist, when mending
+        # it is a change of the protocol after the algorithm ran
+        print(f"medeval: note: protocol {args.protocol}: task.threshold {threshold:g} lies "
+              "outside [0, 1]; the scores must be on that scale (a probability's 50 % is "
+              "0.5): mend it now if not, before the outputs exist", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,34 +19,13 @@ from medeval.protocol import ProtocolError
 
 LABELS = ["0", "1", "2", "3"]
 
-PROTOCOL = """[test]
-id = "KTL-MC-P"
-title = "Grading with probabilities"
-mode = "pre-check"
-[laboratory]
-name = "Lab"
-[customer]
-name = "Customer"
-[algorithm]
-name = "Grader"
-version = "1"
-[dataset]
-manifest = "manifest.csv"
-selection = "synthetic"
-[task]
-type = "multiclass-classification"
-labels = ["0", "1", "2", "3"]
-referable_from = "2"
-probabilities = true
-[statistics]
-seed = 7
-n_resamples = 200
-resampling_unit = "case"
-[[criteria]]
-metric = "auc@macro"
-goal = 0.5
-source = "test"
-"""
+#: the DR example's protocol (probabilities = true, referable from grade 2, criteria on
+#: referable_auc@2 and auc@macro) for grades 0-3, its cases resampled as cases
+PROTOCOL = (Path(__file__).resolve().parents[2] / "examples" / "multiclass-probabilities"
+            / "protocol.toml").read_text(encoding="utf-8").replace(
+    'labels = ["0", "1", "2", "3", "4"]', 'labels = ["0", "1", "2", "3"]').replace(
+    "seed = 1\nn_resamples = 500\n", 'seed = 7\nn_resamples = 200\nresampling_unit = "case"\n')
+assert 'resampling_unit = "case"' in PROTOCOL
 
 
 def _simulated(n=60, seed=0):
@@ -287,8 +267,8 @@ def test_auc_criteria_need_probabilities(tmp_path):
 
 def test_without_probabilities_a_probabilities_only_prediction_is_refused(tmp_path):
     truth, p = _simulated(8)
-    text = PROTOCOL.replace("probabilities = true\n", "").replace("auc@macro",
-                                                                   "sensitivity@macro")
+    text = PROTOCOL.replace("probabilities = true\n", "").replace(
+        "auc@macro", "sensitivity@macro").replace("referable_auc@2", "referable_sensitivity@2")
     result = medeval.evaluate(_write(tmp_path, truth, [_probs(r) for r in p], protocol=text),
                               tmp_path / "pred")
     assert result.flow.failed == 8

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..decision import as_written
 from ..result import MetricRecord, Result
@@ -124,6 +125,8 @@ _WFDB_TASKS = frozenset({"ecg-beats", "eeg-events"})
 
 def _confusion(result: Result) -> list[str]:
     cm = result.tables.get("confusion_matrix")
+    if isinstance(cm, dict) and {"labels", "counts"} <= set(cm):
+        return _class_matrix(cm)
     if not (isinstance(cm, dict) and {"tp", "fp", "fn", "tn"} <= set(cm)):
         return []
     width = max(len(str(v)) for v in cm.values()) + 12
@@ -133,6 +136,26 @@ def _confusion(result: Result) -> list[str]:
         f"  {'reference +':<20}{'TP ' + str(cm['tp']):>{width}}{'FN ' + str(cm['fn']):>{width}}",
         f"  {'reference -':<20}{'FP ' + str(cm['fp']):>{width}}{'TN ' + str(cm['tn']):>{width}}",
     ]
+
+
+def _class_matrix(cm: dict[str, Any]) -> list[str]:
+    """A multi-class confusion matrix as the certificate prints it: the reference class in
+    rows, the class answered in columns, a "no answer" column only where a failed case
+    was counted in it (worst case; the result's column "none", which may be a class's
+    name too, as the diabetic retinopathy scale's first grade), and the totals."""
+    labels = [str(label) for label in cm["labels"]]
+    counts = [[int(n) for n in row] for row in cm["counts"]]
+    none = any(len(row) > len(labels) and row[len(labels)] for row in counts)
+    columns = [*labels, *(["no answer"] if none else []), "total"]
+    rows = [[*(str(n) for n in row[:len(columns) - 1]), str(sum(row))] for row in counts]
+    rows.append([str(sum(row[j] for row in counts)) for j in range(len(columns) - 1)]
+                + [str(sum(map(sum, counts)))])
+    corner = "reference \\ answered"
+    first = max(len(corner), *(len(label) for label in labels))
+    width = max(len(text) for text in [*columns, *(n for row in rows for n in row)]) + 2
+    return ["", f"  {corner:<{first}}" + "".join(f"{c:>{width}}" for c in columns)] + [
+        f"  {name:<{first}}" + "".join(f"{n:>{width}}" for n in row)
+        for name, row in zip([*labels, "total"], rows)]
 
 
 def _metric_lines(metrics: Sequence[MetricRecord], level: str) -> list[str]:

@@ -46,7 +46,7 @@ def test_class_aucs_in_the_labels_order_and_named_in_both_languages(tmp_path):
         "Area under the ROC curve of class G2 against the others (one-vs-rest)",
         "Area under the ROC curve of class G10 against the others (one-vs-rest)",
         "Area under the ROC curve, one-vs-rest (macro average)"]
-    assert texts(cells[1], "ko")[0] == "G10 분류 대 나머지 분류의 ROC 곡선 아래 면적 (일대다)"
+    assert texts(cells[1], "ko")[0] == "G10 분류 대 나머지 분류의 ROC 곡선 아래 면적(일대다)"
     for lang in ("en", "ko"):
         assert "metric_param.referable_auc" in catalogue(lang)
     assert isinstance(cells[2], Msg)

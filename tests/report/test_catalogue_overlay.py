@@ -301,3 +301,21 @@ def test_a_reader_study_made_after_0_10_0_prints_the_revised_design_and_methods(
     assert "목표 0.000에 대해 판정합니다." in old
     assert "RRRC 신뢰구간으로 판정합니다(목표값 0.000)." in new
     assert "3쪽 중" not in new  # (HTML has no page numbers)
+
+
+def test_a_phrase_revised_in_both_overlays_prints_the_latest() -> None:
+    # the confusion matrix's caption: '혼동행렬' as issued, '혼동 행렬 (' after 0.9.0 (the
+    # korean-pass), '혼동 행렬(' after 0.10.0 (the korean2-pass: no space before '(');
+    # the English keeps its phrase under every key
+    built = {v: build_certificate(_made_by(read_result(OLD), v))
+             for v in ("0.9.0", "0.10.0", "0.11.0.dev0")}
+    captions = {}
+    for version, certificate in built.items():
+        [caption] = [texts(b.caption, "ko+en") for s in certificate.sections
+                     for b in s.blocks if getattr(b, "kind", "") == "confusion"]
+        captions[version] = caption
+    ko = [captions[v][0] for v in built]
+    assert [c.split("에서의 ")[1].split(" (")[0].split("(")[0] for c in ko] == [
+        "혼동행렬", "혼동 행렬", "혼동 행렬"]
+    assert "혼동행렬 (" in ko[0] and "혼동 행렬 (" in ko[1] and "혼동 행렬(" in ko[2]
+    assert len({captions[v][1] for v in built}) == 1

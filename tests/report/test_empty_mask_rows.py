@@ -27,7 +27,7 @@ def test_each_row_in_korean_and_english(segmentation: Path, tmp_path: Path) -> N
     output_only = sum(r["reference_empty"] == "false" and r["prediction_empty"] == "true"
                       for r in rows)
     assert output_only == 1  # the fixture's one empty output
-    for korean, english in (("둘 다 빈 마스크 (참조와 출력)", "both empty (reference and output)"),
+    for korean, english in (("둘 다 빈 마스크(참조와 출력)", "both empty (reference and output)"),
                             ("참조만 빈 마스크", "reference only empty"),
                             ("출력만 빈 마스크", "output only empty")):
         assert f"{korean} / {english}" in text, text
@@ -49,5 +49,5 @@ def test_distances_replaced_are_counted_as_values_and_cases(segmentation: Path,
                  and v in ("inf", "Infinity")] for r in rows]
     values, cases = sum(map(len, infinite)), sum(1 for i in infinite if i)
     assert values > cases >= 1
-    assert f"{values}개 값 (증례 {cases}개) / {values} values ({cases} case(s))" in text, text
+    assert f"{values}개 값(증례 {cases}개) / {values} values ({cases} case(s))" in text, text
     assert "(one per case and distance metric)" in text

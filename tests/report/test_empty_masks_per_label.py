@@ -60,7 +60,7 @@ def test_each_label_has_its_table(tmp_path: Path) -> None:
     # c3's every distance of each label replaced: its values and one case, per label
     distances = [m.name for m in medeval.read_result(result).metrics
                  if m.name.startswith("label1:") and m.unit == "px"]
-    assert text.count(f"{len(distances)}개 값 (증례 1개) / {len(distances)} values "
+    assert text.count(f"{len(distances)}개 값(증례 1개) / {len(distances)} values "
                       "(1 case(s))") == 2, text
 
 

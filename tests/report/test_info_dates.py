@@ -90,5 +90,5 @@ def test_the_dates_of_testing_are_utc_days_and_say_so(certified: Path, tmp_path:
     assert json.loads(path.read_text())["context"]["started"] == "2026-12-01T08:30:00+09:00"
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(
         render_certificate(path, tmp_path / "c.pdf")).pages).split())
-    assert "Date(s) of testing (UTC)" in text and "시험 기간 (UTC)" in text
+    assert "Date(s) of testing (UTC)" in text and "시험 기간(UTC)" in text  # after 0.10.0
     assert "2026-11-30 – 2026-12-01" in text

@@ -23,12 +23,12 @@ EXPECTED = {
     "ecg-beats": ["QRS 검출 민감도", "QRS 검출 양성 예측도"],
     "eeg-events": ["24시간당 오경보 수", "정밀도"],
     "measurement": ["평균 절대 오차", "평균 제곱근 오차", "Lin 일치 상관계수", "유효 출력 비율"],
-    "multiclass-classification": ["F1 점수 (매크로 평균)", "민감도 (가중 평균)", "Cohen 카파"],
+    "multiclass-classification": ["F1 점수(매크로 평균)", "민감도(가중 평균)", "Cohen 카파"],
     "multiclass-probabilities": ["0 분류 대 나머지 분류의 ROC 곡선 아래 면적(일대다)",
                                  "ROC 곡선 아래 면적, 일대다(매크로 평균)",
                                  "ROC 곡선 아래 면적, 2 분류 이상(의뢰 대상) 대 그 아래 분류"],
     "detection": ["증례당 위양성 0.5개에서의 FROC 민감도", "증례 단위 ROC 곡선 아래 면적"],
-    "polyp-detection": ["COCO 평균 정밀도 (IoU 0.50)", "COCO 평균 재현율, 작은 객체"],
+    "polyp-detection": ["COCO 평균 정밀도(IoU 0.50)", "COCO 평균 재현율, 작은 객체"],
 }
 
 

@@ -23,6 +23,7 @@ from .conftest import ADDRESS, ALGORITHM, CUSTOMER, LABORATORY
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 #: ISO/IEC 17025:2017 7.8 and the regulators' checklist: (Korean, English) as printed.
+# Korean of a certificate made after 0.10.0: no space before '(' (the korean2-pass)
 CHECKLIST = [
     ("시험성적서", "Test Report"),                                # 7.8.2.1 a title
     ("시험기관", "Laboratory"),                                   # b laboratory
@@ -42,13 +43,13 @@ CHECKLIST = [
     ("시험 기간", "Date(s) of testing"),                          # i dates of testing
     ("발행일", "Date of issue"),                                  # j issue
     ("표본 추출 계획", "Sampling plan"),                          # k sampling
-    ("표본 크기 (산출 근거)", "Sample size (how it was determined)"),  # STARD 18
+    ("표본 크기(산출 근거)", "Sample size (how it was determined)"),  # STARD 18
     ("유효합니다", "relate only to the item tested"),             # l statement
     ("전체 복제만 허용", "shall not be reproduced except in full"),
     ("시험 결과", "Results"),                                     # m results
     ("단위", "Unit"),
     ("시험 방법의 이탈, 추가 및 제외", "Deviations, additions and exclusions"),  # n
-    ("기술책임자 (승인자)", "Technical manager (approved by)"),  # o authorisation
+    ("기술책임자(승인자)", "Technical manager (approved by)"),  # o authorisation
     ("시험자", "Tested by"),
     ("외부 제공자의 결과", "Results from external providers"),    # p
     ("의뢰자가 제공한 정보", "information supplied by the customer"),  # 7.8.2.2
@@ -56,7 +57,7 @@ CHECKLIST = [
     ("운영체제", "Operating system"),
     ("판정 규칙", "Decision rule"),                               # 7.8.3.1 b, 7.8.6
     ("실패 증례의 처리", "Failed cases counted as"),
-    ("보호 합격 규칙 (ILAC-G8:09/2019)", "Guarded acceptance (ILAC-G8:09/2019)"),
+    ("보호 합격 규칙(ILAC-G8:09/2019)", "Guarded acceptance (ILAC-G8:09/2019)"),
     ("목표값", "Goal"),
     ("목표값 근거", "Source of the goal"),
     ("판정", "Verdict"),
@@ -64,18 +65,18 @@ CHECKLIST = [
     ("종합 판정", "Overall verdict"),
     ("95% 신뢰구간", "95% CI"),                                  # 7.8.3.1 c uncertainty
     ("신뢰구간 방법", "CI method"),
-    ("n (분자/분모)", "n (num./den.)"),
+    ("n(분자/분모)", "n (num./den.)"),
     ("참조 양성", "Reference positive"),                          # 2x2 table
     ("출력 양성", "Output positive"),
     ("증례 흐름", "Flow of cases"),                               # STARD 19
     ("매니페스트 등록", "Registered in the manifest"),
-    ("실패 (사용 가능한 출력 없음)", "Failed (no usable output)"),
+    ("실패(사용 가능한 출력 없음)", "Failed (no usable output)"),
     ("실패 증례를 달리 처리한 분석", "Failed cases, analysed the other way"),  # FDA 2007
     ("하위군별 결과", "Results by subgroup"),
     ("참조 분류별 구성", "Composition by reference class"),
     ("진위 확인", "Authenticity and verification"),
-    ("결과 지문 (SHA-256)", "Result fingerprint (SHA-256)"),
-    ("QR 코드 (번호와 지문)", "QR code (report number and fingerprint)"),
+    ("결과 지문(SHA-256)", "Result fingerprint (SHA-256)"),
+    ("QR 코드(번호와 지문)", "QR code (report number and fingerprint)"),
 ]
 
 

@@ -65,7 +65,7 @@ from .cells import undefined_note as _undefined_note
 from .info import ReportInfo
 from .made_by import made_after
 from .method_sections import environment_section, method_section
-from .notes_ko import warning_ko
+from .notes_ko import REVISED_LATER, warning_ko
 from .results import (
     alternative_section,
     failed_left_out,
@@ -593,7 +593,9 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     # figure is undefined and why; in English as the result holds it, in Korean from the
     # catalogue of notes (the English, marked as the original, where it has none).
     revised = made_after(result, NOTES_REVISED_AFTER)
-    blocks += [Para(_warning(w, revised=revised), "note") for w in warnings[:_WARNINGS_PRINTED]]
+    later = tuple(release for release in REVISED_LATER if made_after(result, release))
+    blocks += [Para(_warning(w, revised=revised, later=later), "note")
+               for w in warnings[:_WARNINGS_PRINTED]]
     if len(warnings) > _WARNINGS_PRINTED:
         blocks.append(Para(_m("text.warnings_more", n=len(warnings) - _WARNINGS_PRINTED),
                            "note"))
@@ -603,12 +605,12 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     return Section(0, Msg("section.deviations"), tuple(blocks))
 
 
-def _warning(text: str, *, revised: bool) -> Msg:
+def _warning(text: str, *, revised: bool, later: tuple[str, ...] = ()) -> Msg:
     """One of the result's warnings: the English as it is, and its Korean (as revised
     after :data:`NOTES_REVISED_AFTER` where ``revised``); without a Korean wording, the
     English marked as the original, printed once in a ``ko+en`` certificate
     (:data:`~medeval.report.catalogue.ONCE_IN_KOREAN`)."""
-    korean = warning_ko(text, revised=revised)
+    korean = warning_ko(text, revised=revised, later=later)
     if korean is None:
         return _m("text.warning_untranslated", en=text)
     return _m("text.warning_item", en=text, ko=korean)

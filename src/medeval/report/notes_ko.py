@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-__all__ = ["NOTES", "REVISED", "Note", "note_ko", "warning_ko"]
+__all__ = ["NOTES", "REVISED", "REVISED_LATER", "Note", "note_ko", "warning_ko"]
 
 Words = Callable[[str], "str | None"]
 
@@ -425,6 +425,18 @@ NOTES: tuple[Note, ...] = (
              r"; \.\.\. \((\d+) records\)$", r"; ... (기록 \1개)",
              re.sub(r"(\S+): (\d+), the last at (\S+) s of (\S+) s",
                     r"\1: \2개, 마지막 \3초 (기록 길이 \4초)", t))}),
+    Note(r"in (?P<n>\d+) record\(s\) the detected beats' median interval is not the "
+         r"reference beats' \(detected over reference\): (?P<shown>.+?); a prediction whose "
+         r"fs is not the rate of its samples scales every beat time so \(fs 500 given for "
+         r"samples at 360 Hz: 0\.72x\), and its beats then match none of the reference's; "
+         r"double detections halve the interval, missed beats lengthen it",
+         "기록 {n}개에서 검출 박동 간격의 중앙값이 기준 박동 간격의 중앙값과 다릅니다(검출/기준): "
+         "{shown}. 예측의 fs가 그 샘플 번호의 표본화 주파수와 다르면 모든 박동 시각이 이 비율로 "
+         "바뀌어(360 Hz의 샘플 번호에 fs 500을 주면 0.72배) 검출 박동이 기준 박동과 맞지 않게 "
+         "됩니다. 이중 검출은 간격을 절반으로 줄이고, 놓친 박동은 간격을 늘립니다",
+         {"shown": lambda t: re.sub(
+             r"; \.\.\. \((\d+) records\)$", r"; ... (기록 \1개)",
+             re.sub(r"(\S+): (\S+)x", r"\1: \2배", t))}),
     Note(r"(?P<k>\d+) patients: a bootstrap resampling them can draw only (?P<n>\d+) "
          r"different resamples, fewer than the (?P<b>\d+) asked for, so the bootstrap "
          r"intervals \((?P<names>.+)\) rest on (?P=k) patients and say little beyond them",
@@ -683,19 +695,66 @@ REVISED: tuple[Note, ...] = (
 )
 
 
-def _sentence_ko(text: str, *, revised: bool = False) -> str | None:
+def _revised_again(old: str, new: str, **words: Words) -> Note:
+    """:func:`_revised`, of the note as last revised (:data:`REVISED` before
+    :data:`NOTES`)."""
+    found = [note for note in REVISED if old in note.korean] or [
+        note for note in NOTES if old in note.korean]
+    if len(found) != 1:
+        raise AssertionError(f"notes_ko: {len(found)} notes hold {old!r}")
+    return replace(found[0], korean=found[0].korean.replace(old, new),
+                   words={**found[0].words, **words})
+
+
+def _resample_why_revised(text: str) -> str | None:
+    """:func:`_resample_why`, saying of the resamples left out what each lacked ('각
+    재표본에서' read as 'in every resample', which was not so)."""
+    why = _resample_why(text)
+    return why.replace(": 각 재표본에서 ", ": 제외한 재표본마다 ", 1) if why else why
+
+
+#: The notes whose Korean was revised after a later release (the korean2-pass after
+#: 0.10.0), newest release last; a result made after the release takes them first.
+REVISED_LATER: dict[str, tuple[Note, ...]] = {"0.10.0": (
+    # '제외했습니다: 각 재표본에서 양성 증례가 없음': only the resamples left out lacked it
+    _revised_again("제외했습니다{why}", "제외했습니다{why}", why=_resample_why_revised),
+    # 'say little beyond them': '그 밖에 대해서는 말해 주는 바가 적습니다' was a calque
+    _revised_again("요청한 {b}개보다 적습니다. 따라서 부트스트랩 신뢰구간({names})은 환자 {k}명에 "
+                   "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다",
+                   "요청한 {b}개에 못 미칩니다. 따라서 부트스트랩 신뢰구간({names})은 이 환자 "
+                   "{k}명에만 근거하며, 다른 환자에게까지 일반화하기 어렵습니다"),
+    _revised_again("요청한 {b}개보다 적습니다. 따라서 부트스트랩 신뢰구간({names})은 증례 {k}건에 "
+                   "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다",
+                   "요청한 {b}개에 못 미칩니다. 따라서 부트스트랩 신뢰구간({names})은 이 증례 "
+                   "{k}건에만 근거하며, 다른 증례에까지 일반화하기 어렵습니다"),
+    # '증례 {n}개는 환자 {k}명의 것으로 환자마다 여러 개이지만': who has several of what
+    _revised_again("증례 {n}개는 환자 {k}명의 것으로 환자마다 여러 개이지만 시험 계획서의 단위는 "
+                   "증례입니다 (statistics.resampling_unit): 모든 신뢰구간이 이들을 독립으로 "
+                   "다루므로, 한 환자의 증례들이 서로 비슷하면 구간이 지나치게 좁습니다.",
+                   "증례 {n}개가 환자 {k}명에게서 나와 한 환자에 증례가 여럿이지만 시험 계획서의 "
+                   "재표본추출 단위는 증례입니다(statistics.resampling_unit). 모든 신뢰구간이 "
+                   "증례를 서로 독립으로 다루므로, 한 환자의 증례들이 서로 비슷하면 구간이 "
+                   "실제보다 좁습니다."),
+)}
+
+
+def _sentence_ko(text: str, *, revised: bool = False,
+                 later: tuple[str, ...] = ()) -> str | None:
     """The Korean of one sentence of :data:`NOTES` (:data:`REVISED` first where
-    ``revised``), else None."""
-    for note in (REVISED + NOTES) if revised else NOTES:
+    ``revised``, and before it those of :data:`REVISED_LATER` of each release in
+    ``later``, the newest first), else None."""
+    first = tuple(note for release in reversed(later) for note in REVISED_LATER[release])
+    for note in first + ((REVISED + NOTES) if revised else NOTES):
         korean = note.render(text)
         if korean is not None:
             return korean
     return None
 
 
-def note_ko(note: str, *, revised: bool = False) -> str | None:
+def note_ko(note: str, *, revised: bool = False, later: tuple[str, ...] = ()) -> str | None:
     """The Korean of an estimate's note (or a task's warning text), else None; as
-    revised after medeval 0.9.0 where ``revised`` (:data:`REVISED`).
+    revised after medeval 0.9.0 where ``revised`` (:data:`REVISED`), and after each
+    release of ``later`` (:data:`REVISED_LATER`).
 
     A note is one sentence of :data:`NOTES` or several joined by ``"; "`` (a sentence may
     hold ``"; "`` itself): the longest run of parts that is a sentence is taken first.
@@ -705,7 +764,8 @@ def note_ko(note: str, *, revised: bool = False) -> str | None:
     start = 0
     while start < len(parts):
         for end in range(len(parts), start, -1):
-            korean = _sentence_ko("; ".join(parts[start:end]), revised=revised)
+            korean = _sentence_ko("; ".join(parts[start:end]), revised=revised,
+                                  later=later)
             if korean is not None:
                 out.append(korean)
                 start = end
@@ -720,9 +780,11 @@ _SCOPES = {"all cases": "전체 증례", "failures excluded": "실패 증례 제
 _METRIC = re.compile(r"[\w@.+-]+")
 
 
-def warning_ko(warning: str, *, revised: bool = False) -> str | None:
+def warning_ko(warning: str, *, revised: bool = False,
+               later: tuple[str, ...] = ()) -> str | None:
     """The Korean of one of a result's warnings, else None (see the module's docstring);
-    as revised after medeval 0.9.0 where ``revised`` (:data:`REVISED`).
+    as revised after medeval 0.9.0 where ``revised`` (:data:`REVISED`), and after each
+    release of ``later`` (:data:`REVISED_LATER`).
 
     The scope is ``all cases`` and the like, or a subgroup's ``<column>=<value>`` (kept as
     the data write it); the metric's name is kept.
@@ -734,11 +796,11 @@ def warning_ko(warning: str, *, revised: bool = False) -> str | None:
         scope_ko = _SCOPES.get(scope) or (scope if "=" in scope else None)
         if scope_ko is None:
             continue
-        text = note_ko(rest, revised=revised)
+        text = note_ko(rest, revised=revised, later=later)
         if text is not None:
             return f"{scope_ko}: {text}"
         metric, sep, note = rest.partition(": ")
         if sep and _METRIC.fullmatch(metric) and (
-                text := note_ko(note, revised=revised)) is not None:
+                text := note_ko(note, revised=revised, later=later)) is not None:
             return f"{scope_ko}: {metric}: {text}"
     return None

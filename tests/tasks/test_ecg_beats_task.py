@@ -1345,3 +1345,43 @@ def test_a_wfdb_reference_out_of_time_order_is_the_sets_fault(tmp_path):
         medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
                  str(tmp_path / "protocol.toml"), "--read-files"]) == 2
+
+
+@pytest.mark.parametrize("stated_fs", [500, 360])
+def test_detections_at_another_pace_than_the_reference_are_warned_of(shared_data, tmp_path,
+                                                                     stated_fs):
+    # MIT-BIH record 100 at 360 Hz and its machine detections (100.qrs, 2273 beats). A
+    # detector that states "fs": 500 for its 360-Hz sample numbers puts each beat at 0.72
+    # of its time: they all lie inside the record (no 'after the end' warning), crowded
+    # into its first 72 %, and match almost nothing; nothing said why. The ratio of the
+    # median intervals, by numpy on wfdb.rdann's samples: (median RR of .qrs / 500) /
+    # (median RR of .atr / 360), 0.72 but for the two files' own medians.
+    import wfdb
+
+    for ext in ("hea", "dat", "atr", "qrs"):
+        shutil.copy(shared_data / "ecg" / "mitdb" / f"100.{ext}", tmp_path)
+    detections = wfdb.rdann(str(tmp_path / "100"), "qrs").sample
+    annotated = wfdb.rdann(str(tmp_path / "100"), "atr")
+    beats = annotated.sample[np.isin(annotated.symbol, ["N", "A", "V"])]
+    expected = (np.median(np.diff(detections)) / stated_fs) / (
+        np.median(np.diff(beats)) / 360)
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\nr100,p1,100.hea,100.dat,"
+        "100.atr\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "r100.json").write_text(
+        json.dumps({"fs": stated_fs, "samples": detections.tolist()}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    paced = [w for w in result.warnings if "median interval" in w]
+    if stated_fs == 360:
+        assert abs(expected - 1) < 0.01 and not paced
+        return
+    assert round(expected, 2) == 0.72
+    assert paced == [
+        "all cases: in 1 record(s) the detected beats' median interval is not the reference "
+        f"beats' (detected over reference): r100: {expected:.3g}x; a prediction whose fs is "
+        "not the rate of its samples scales every beat time so (fs 500 given for samples "
+        "at 360 Hz: 0.72x), and its beats then match none of the reference's; double "
+        "detections halve the interval, missed beats lengthen it"]
+    assert not any("after the record's end" in w for w in result.warnings)

@@ -216,6 +216,10 @@ class EcgBeats(TaskType):
         late = _past_end(samples, fs, length_s, self.spec.window_s)
         if late:
             values["past_end"] = late
+        else:
+            pace = _pace(samples, fs, reference)
+            if pace is not None:
+                values["pace"] = pace
         return _with_unread_texts(values, reference)
 
     def _annotation_prediction(self, case: Case, predictions: Path,
@@ -288,7 +292,8 @@ class EcgBeats(TaskType):
                            "window_s": self.spec.window_s,
                            "learning_period_s": self.spec.learning_period_s,
                            "matrix": _matrices(rows)}}
-        return Aggregate(tuple(metrics), tables, _unread_warning(rows) + _past_end_warning(rows))
+        return Aggregate(tuple(metrics), tables, _unread_warning(rows) + _past_end_warning(rows)
+                         + _pace_warning(rows))
 
     def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None
                ) -> list[Estimate]:
@@ -363,6 +368,45 @@ def _past_end_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
             "after the record's end and were not scored, as bxb leaves them (a prediction "
             "whose fs is not the rate of its samples puts beats there): "
             f"{shown}{more}",)
+
+
+#: The detected beats' median interval over the reference's outside which a record is
+#: warned of (a fifth shorter, a quarter longer): fs 500 given for samples at 360 Hz
+#: makes it 0.72, a heart rate's own beat-to-beat changes keep it near 1.
+_PACE = (0.8, 1.25)
+
+
+def _pace(samples: Any, fs: float, reference: Any) -> float | None:
+    """The median interval between detected beats over that between the reference's
+    beats, both in seconds, where it lies outside :data:`_PACE` and each has ten beats or
+    more; else None. A prediction whose fs is not its samples' rate scales every beat
+    time by their ratio: fs too high crowds the beats into the record's first part (each
+    then matches nothing), too low spreads them past its end (:func:`_past_end`)."""
+    if len(samples) < 10 or len(reference.samples) < 10:
+        return None
+    detected = np.diff(np.sort(np.asarray(samples, dtype=np.float64))) / fs
+    annotated = np.diff(np.asarray(reference.samples, dtype=np.float64)) / float(reference.fs)
+    detected, annotated = detected[detected > 0], annotated[annotated > 0]
+    if not len(detected) or not len(annotated):
+        return None
+    ratio = float(np.median(detected) / np.median(annotated))
+    return None if _PACE[0] <= ratio <= _PACE[1] else ratio
+
+
+def _pace_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """The aggregate's word on records whose detected beats come at another pace than
+    their reference beats (ten records shown)."""
+    found = [(row.case_id, row.values["pace"]) for row in rows if row.values.get("pace")]
+    if not found:
+        return ()
+    shown = "; ".join(f"{case_id}: {ratio:.3g}x" for case_id, ratio in found[:10])
+    more = f"; ... ({len(found)} records)" if len(found) > 10 else ""
+    return (f"in {len(found)} record(s) the detected beats' median interval is not the "
+            "reference beats' (detected over reference): "
+            f"{shown}{more}; a prediction whose fs is not the rate of its samples scales "
+            "every beat time so (fs 500 given for samples at 360 Hz: 0.72x), and its beats "
+            "then match none of the reference's; double detections halve the interval, "
+            "missed beats lengthen it",)
 
 
 def _unread_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:

@@ -395,6 +395,21 @@ def test_a_test_id_that_is_no_report_number_is_refused(folder, test_id):
         load_protocol(write(folder, text))
 
 
+@pytest.mark.parametrize(("test_id", "why"), [
+    ("KTL-위암-2026-01", "'위' is not one of them"), ("KTL 1", "' ' is not one of them"),
+    ("-KTL-1", "it begins with '-'"), ("K" * 65, "it is 65 characters long")])
+def test_a_refused_test_id_says_what_in_it_is_wrong(folder, test_id, why):
+    # Found in the planning-pass: a Korean tester's id 'KTL-위암-2026-01' was told "1 to 64
+    # letters, digits and '. _ / -'", and Hangul are letters: the message now says which
+    # letters and what in the id is not allowed (the first such character by hand)
+    text = VALID.replace('id = "KTL-2026-0001"', f"id = {json.dumps(test_id)}", 1)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    [problem] = caught.value.problems
+    assert "1 to 64 letters (A-Z, a-z), digits and '. _ / -', a letter or digit first " \
+        f"(e.g. KTL-2026-0001): {why}; a title in any script goes in test.title" in problem
+
+
 @pytest.mark.parametrize("labels, named", [
     # NFC and NFD of one word (unicodedata, not medeval): the task compares them in NFC
     ('"G1", "등급", "' + unicodedata.normalize("NFD", "등급") + '"',

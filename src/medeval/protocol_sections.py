@@ -81,10 +81,15 @@ class Identity(Section):
         the PDF's Keywords record (the certificate failed its own verification), a ``|``
         the QR code's fields, a space or Hangul the registry's and the page's look-up."""
         if not _REPORT_NUMBER.fullmatch(value):
+            # name what is wrong: Hangul is a letter to a reader, not to a report number
+            other = next((c for c in value if not re.fullmatch(r"[A-Za-z0-9._/-]", c)), None)
+            what = (f": {other!r} is not one of them" if other is not None else
+                    f": it is {len(value)} characters long" if len(value) > 64 else
+                    f": it begins with {value[:1]!r}" if value else "")
             raise ValueError(
-                "the test id is the certificate's report number: 1 to 64 letters, digits "
-                "and '. _ / -', a letter or digit first (e.g. KTL-2026-0001); a title in "
-                "any script goes in test.title")
+                "the test id is the certificate's report number: 1 to 64 letters (A-Z, "
+                "a-z), digits and '. _ / -', a letter or digit first (e.g. KTL-2026-0001)"
+                f"{what}; a title in any script goes in test.title")
         return value
 
 

@@ -5,9 +5,8 @@ The expected counts come from scikit-learn's confusion_matrix on the example's o
 
 from __future__ import annotations
 
-import csv
-import json
 import shutil
+import sys
 from pathlib import Path
 
 from sklearn.metrics import confusion_matrix
@@ -15,21 +14,19 @@ from sklearn.metrics import confusion_matrix
 import medeval
 from medeval.cli.summary import summary
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
+from test_multiclass_matrix import _answers as answers_of  # noqa: E402
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multiclass-classification"
 LABELS = ["G1", "G2", "G3"]
 
 
 def _answers(folder: Path) -> tuple[list[str], list[str]]:
-    """The references and the answers as the example's files hold them, a case without a
-    usable answer (no file, or a label not declared) answered 'no answer'."""
-    truth, answers = [], []
-    with open(folder / "manifest.csv", newline="") as handle:
-        for row in csv.DictReader(handle):
-            path = folder / "predictions" / f"{row['case_id']}.json"
-            answer = json.loads(path.read_text())["label"] if path.exists() else None
-            truth.append(row["reference"])
-            answers.append(answer if answer in LABELS else "no answer")
-    return truth, answers
+    """The references and the answers as the files in ``folder`` hold them (the
+    certificate's matrix test reads them so), a case without a usable answer named as the
+    summary names it, 'no answer'."""
+    truth, answered = answers_of(folder)
+    return truth, ["no answer" if a == "none" else a for a in answered]
 
 
 def _matrix_lines(printed: str) -> list[list[str]]:

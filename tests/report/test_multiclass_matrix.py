@@ -20,11 +20,14 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multiclass-classif
 LABELS = ["G1", "G2", "G3"]
 
 
-def _answers() -> tuple[list[str], list[str]]:
+def _answers(folder: Path = EXAMPLE) -> tuple[list[str], list[str]]:
+    """The references and the answers as the example's files (or a copy's in ``folder``)
+    hold them, a case without a usable answer (no file, or a label not declared) answered
+    'none'. Also read by tests/cli/test_summary_class_matrix.py."""
     truth, answered = [], []
-    with open(EXAMPLE / "manifest.csv", encoding="utf-8") as handle:
+    with open(folder / "manifest.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            path = EXAMPLE / "predictions" / f"{row['case_id']}.json"
+            path = folder / "predictions" / f"{row['case_id']}.json"
             label = json.loads(path.read_text())["label"] if path.exists() else None
             truth.append(row["reference"])
             answered.append(label if label in LABELS else "none")  # G4, missing: no answer

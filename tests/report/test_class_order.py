@@ -35,7 +35,13 @@ def _sensitivities(result: medeval.Result, section: str) -> list[str]:
 
 @pytest.mark.parametrize("section", ["section.results", "section.definitions"])
 def test_each_class_comes_in_the_protocols_order(dr_scale_result, section) -> None:
-    assert _sensitivities(dr_scale_result, section) == SCALE
+    # the definitions give a row per class's sensitivity to results of 0.10.0 and before
+    # (made after 0.9.0: in the protocol's order); a later result's give the shared
+    # definition once (b1ce6e0, tests/report/test_definition_rows.py)
+    result = dr_scale_result if section == "section.results" else dataclasses.replace(
+        dr_scale_result, parameters=dataclasses.replace(dr_scale_result.parameters,
+                                                        medeval="0.10.0"))
+    assert _sensitivities(result, section) == SCALE
 
 
 @pytest.mark.parametrize("section", ["section.results", "section.definitions"])

@@ -243,6 +243,25 @@ def test_failed_cases_missing_wrong_size_and_two_files(tmp_path):
     assert cases["c4"]["status"] == "ok"
 
 
+def test_a_worst_distance_below_a_measured_one_is_warned_of(tmp_path):
+    from medpy.metric.binary import hd
+
+    # a worst distance of 12 px: c4's false positive far from its disc measures more
+    data = make_set(tmp_path, failures="worst_distance_px = 12.0")
+    measured = {cid: hd(pred, ref) for cid, (ref, pred) in data.items() if pred.any()}
+    above = {cid: v for cid, v in measured.items() if v > 12.0}
+    assert len(above) == 1 and 20 < above["c4"] < 25  # MedPy, here: 22.80
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (warning,) = [w for w in result.warnings if "worst_distance_px" in w]
+    assert (f"1 of 5 case(s) have a distance above it (the largest, hausdorff "
+            f"{above['c4']:.4g} px, in case c4)") in warning
+    # declared at the frame's diagonal (80 px for 48 x 64), nothing is said
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.format(
+        task=PX, failures="worst_distance_px = 80.0"))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert not [w for w in result.warnings if "worst_distance_px" in w]
+
+
 def test_a_mask_not_the_size_of_its_frame_is_a_reference_problem(tmp_path):
     make_set(tmp_path)
     write_png(np.zeros((SHAPE[0] - 1, SHAPE[1]), bool), tmp_path / "masks" / "c2.png")

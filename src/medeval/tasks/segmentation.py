@@ -470,7 +470,34 @@ class Segmentation(TaskType):
             }
         if self.spec.distances:
             tables["distances"] = self._distance_table(rows)
-        return Aggregate(tuple(metrics), tables, self._unscored_warning(rows))
+        return Aggregate(tuple(metrics), tables,
+                         self._unscored_warning(rows) + self._worst_exceeded_warning(rows))
+
+    def _worst_exceeded_warning(self, rows: Sequence[CaseRow]) -> tuple[str, ...]:
+        """Distances measured beyond the declared worst distance: a failed case, or a
+        mask empty on one side, counted at it would score better than those cases (a
+        worst distance of 205 px, the diagonal of a 160 x 128 frame, on 1280 x 1024
+        frames)."""
+        worst = self.worst
+        if worst is None:
+            return ()
+        names = [self._prefix(label) + name for label in self.spec.labels
+                 for name in self.metric_names if _base(name) in _DISTANCES]
+        above: list[tuple[float, str, str]] = []
+        for row in rows:
+            found = [(float(v), name) for name in names
+                     if isinstance(v := row.values.get(name), (int, float))
+                     and math.isfinite(v) and v > worst]
+            if found:
+                above.append((*max(found), row.case_id))
+        if not above:
+            return ()
+        value, name, case = max(above, key=lambda item: item[0])
+        return (f"{self.worst_key} = {worst:g} is less than distances measured: {len(above)} "
+                f"of {len(rows)} case(s) have a distance above it (the largest, {name} "
+                f"{value:.4g} {self.unit}, in case {case}), so a failed case or a mask empty "
+                "on one side, counted at it, scores better than they do; declare at least the "
+                "largest distance the images allow (a frame's diagonal)",)
 
     def _unscored_warning(self, rows: Sequence[CaseRow]) -> tuple[str, ...]:
         """References holding none of the scored labels but other values: a mask coded

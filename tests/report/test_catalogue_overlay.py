@@ -301,6 +301,14 @@ def test_a_reader_study_made_after_0_10_0_prints_the_revised_design_and_methods(
     assert "목표 0.000에 대해 판정합니다." in old
     assert "RRRC 신뢰구간으로 판정합니다(목표값 0.000)." in new
     assert "3쪽 중" not in new  # (HTML has no page numbers)
+    # the covariance by its Korean name, in the method section and under the results
+    # (the example's protocol: covariance = "jackknife"); by its id as issued
+    assert old.count("판독자 AUC의 jackknife 공분산") == 2
+    assert "AUC의 잭나이프 공분산" not in old
+    assert new.count("판독자 AUC의 잭나이프 공분산") == 2 and "jackknife 공분산" not in new
+    english = " ".join(page_text(html_text(build_certificate(result, ReportInfo()),
+                                           lang="en")).split())
+    assert english.count("jackknife covariance of the reader AUCs") == 2
 
 
 def test_a_phrase_revised_in_both_overlays_prints_the_latest() -> None:

@@ -61,6 +61,12 @@ def metric_name(name: str, definition: str | None = None, *,
 #: by its name, not its refining definition); a result it made renders so still.
 DEFINITION_NAME_UNTIL = "0.7.0"
 
+#: The last release whose certificates name the interval methods of the methods line and
+#: a reader study's covariance by their ids ('비율: wilson; AUC: delong; 부트스트랩:
+#: percentile', '판독자 AUC의 jackknife 공분산' in the Korean text); found in the
+#: korean2-pass.
+METHOD_NAMES_UNTIL = "0.10.0"
+
 #: The last release whose certificates name FROC sensitivities "at 1 false positives per
 #: case" whatever the task; a result it made renders so still (:mod:`.made_by`).
 FROC_WORDING_UNTIL = "0.7.0"

@@ -14,7 +14,7 @@ from typing import Any
 from ..result import Result
 from .blocks import Cell, Fields, Section
 from .catalogue import Msg, catalogue
-from .cells import decision_rule_text, known, protocol_digest_text
+from .cells import METHOD_NAMES_UNTIL, decision_rule_text, known, protocol_digest_text
 from .cells import message as _m
 from .cells import or_none as _or_none
 from .made_by import made_after
@@ -45,7 +45,8 @@ def method_section(result: Result, level: str) -> Section:
                                      n=statistics.n_resamples, seed=statistics.seed)),
         (Msg("field.failure_policy"), policy_cell(result)),
     ]
-    if study := reader_study_method(result.tables):
+    if study := reader_study_method(result.tables,
+                                    named=made_after(result, METHOD_NAMES_UNTIL)):
         # a reader study's intervals are its MRMC analysis's: nothing is resampled and
         # no case can fail, so the analysis replaces those three rows
         rows = rows[:6] + study
@@ -66,11 +67,6 @@ def _ci_methods(result: Result) -> Msg:
     return Msg(key, tuple((family, known(f"ci_method.{method}", method))
                           for family, method in ids.items()))
 
-
-#: The last release whose methods line names the protocol's methods by their ids
-#: ('비율: wilson; AUC: delong; 부트스트랩: percentile' in the Korean text); found in the
-#: korean2-pass.
-METHOD_NAMES_UNTIL = "0.10.0"
 
 
 def _ci_methods_key(result: Result) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from ..reader_study_table import ReaderStudyTable
 from .blocks import Block, Cell, Para, Table
 from .catalogue import Msg
+from .cells import known
 
 __all__ = ["reader_study_blocks", "reader_study_method"]
 
@@ -52,17 +53,23 @@ def _p(value: float) -> str:
     return _fixed(value)
 
 
-def reader_study_method(tables: Mapping[str, Any]) -> list[tuple[Msg, Cell]]:
-    """The method section's row naming the analysis; none for another task."""
+def reader_study_method(tables: Mapping[str, Any], *,
+                        named: bool = False) -> list[tuple[Msg, Cell]]:
+    """The method section's row naming the analysis; none for another task. ``named``
+    (a result made after 0.10.0): the covariance method by its name in each language
+    ('잭나이프'), not its id ('jackknife' in the Korean text)."""
     study = ReaderStudyTable.from_tables(tables)
     if study is None:
         return []
-    return [(Msg("field.reader_study_method"), _method_text(study))]
+    return [(Msg("field.reader_study_method"), _method_text(study, named=named))]
 
 
-def _method_text(study: ReaderStudyTable) -> Msg:
+def _method_text(study: ReaderStudyTable, *, named: bool = False) -> Msg:
     key = "reader_study.method_or" if study.is_or else "reader_study.method_dbm"
-    return _m(key, covariance=study.covariance, reference=study.reference)
+    if not named:
+        return _m(key, covariance=study.covariance, reference=study.reference)
+    return Msg(key, (("covariance", known(f"ci_method.{study.covariance}", study.covariance)),
+                     ("reference", str(study.reference))))
 
 
 def _reading_order(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
@@ -74,7 +81,8 @@ def _reading_order(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
                  for k, part in enumerate(parts)), name
 
 
-def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
+def reader_study_blocks(tables: Mapping[str, Any], level: str, *,
+                        named: bool = False) -> list[Block]:
     """The reader study's blocks (see the module); none for another task."""
     study = ReaderStudyTable.from_tables(tables)
     if study is None:
@@ -89,7 +97,7 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str) -> list[Block]:
                 positive=study.n_positive, negative=study.n_negative, test=test,
                 reference=reference), "body"),
         Para(comparison, "body"),
-        Para(_method_text(study), "note"),
+        Para(_method_text(study, named=named), "note"),
     ]
     # the reader x treatment AUC table
     rows: list[tuple[Cell, ...]] = [

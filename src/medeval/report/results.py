@@ -15,6 +15,7 @@ from ..definitions import DEFINITIONS
 from ..result import MetricRecord, Result
 from .blocks import Block, Cell, Figure, Para, Section, Table
 from .catalogue import Msg
+from .cells import METHOD_NAMES_UNTIL, own_text
 
 # the cells' printing, under the short names this module's tables are written with
 from .cells import by_name as _by_name
@@ -28,7 +29,6 @@ from .cells import method_cell as _method
 from .cells import metric_name as _metric_name
 from .cells import n_text as _n
 from .cells import number_text as _number
-from .cells import own_text
 from .cells import undefined_note as _undefined_note
 from .cells import value_of as _value
 from .made_by import made_after
@@ -218,7 +218,8 @@ def results_section(result: Result, level: str) -> Section:
     blocks += _ec57_average(result.tables)
     blocks += _ec57_matrices(result.tables, result.precheck)
     blocks += _event_counts(result.tables, _failed_time_counted(result))
-    blocks += reader_study_blocks(result.tables, level)
+    blocks += reader_study_blocks(result.tables, level,
+                                  named=made_after(result, METHOD_NAMES_UNTIL))
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
     if any(m.unit == "px" for m in result.metrics):

@@ -912,6 +912,31 @@ _LATER = [
 ]
 
 
+_LATER += [
+    # 'these intervals have no form over patients here': '환자 단위의 형태가 아직 없습니다' was a
+    # calque; the patients' sentence as the resampling one above
+    ("all cases: the intervals of bias, the limits of agreement, MAE, RMSE and Lin's CCC take "
+     "the 10 measured cases as independent, but they are of 8 patients, several per patient: "
+     "they are too narrow if a patient's cases are alike (these intervals have no form over "
+     "patients here)",
+     "전체 증례: 편향, 일치 한계, MAE, RMSE, Lin의 CCC의 신뢰구간은 측정된 증례 10개를 서로 "
+     "독립으로 다루지만, 이들은 환자 8명의 것으로 환자마다 여러 개입니다: 한 환자의 증례들이 "
+     "서로 비슷하면 구간이 지나치게 좁습니다 (이 신뢰구간들에는 환자 단위의 형태가 아직 "
+     "없습니다)",
+     "전체 증례: 편향, 일치 한계, MAE, RMSE, Lin의 CCC의 신뢰구간은 측정된 증례 10개를 서로 "
+     "독립으로 다루지만, 이 증례들은 환자 8명에게서 나와 한 환자에 증례가 여럿입니다. 한 "
+     "환자의 증례들이 서로 비슷하면 구간이 실제보다 좁습니다(이 신뢰구간들은 아직 환자 "
+     "단위로 계산할 수 없습니다)"),
+    # two brackets on one noun: '기준 객체(crowd 제외) (면적 96² px 이상)'
+    ("all cases: coco_ap_large: bootstrap_ci: 54 of 200 resamples gave an undefined value "
+     "and were left out: on each, there is no reference object (not crowd) of area >= 96² px",
+     "전체 증례: coco_ap_large: bootstrap_ci: 재표본 200개 중 54개에서 값이 정의되지 않아 "
+     "제외했습니다: 각 재표본에서 기준 객체(crowd 제외) (면적 96² px 이상)가 없음",
+     "전체 증례: coco_ap_large: bootstrap_ci: 재표본 200개 중 54개에서 값이 정의되지 않아 "
+     "제외했습니다: 제외한 재표본마다 기준 객체(crowd 제외, 면적 96² px 이상)가 없음"),
+]
+
+
 @pytest.mark.parametrize(("warning", "as_issued", "later"), _LATER)
 def test_a_warning_revised_after_0_10_0(warning: str, as_issued: str, later: str) -> None:
     assert warning_ko(warning, revised=True) == as_issued

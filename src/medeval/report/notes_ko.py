@@ -710,7 +710,11 @@ def _resample_why_revised(text: str) -> str | None:
     """:func:`_resample_why`, saying of the resamples left out what each lacked ('각
     재표본에서' read as 'in every resample', which was not so)."""
     why = _resample_why(text)
-    return why.replace(": 각 재표본에서 ", ": 제외한 재표본마다 ", 1) if why else why
+    if not why:
+        return why
+    # '기준 객체(crowd 제외) (면적 96² px 이상)': two brackets on one noun, one
+    return why.replace(": 각 재표본에서 ", ": 제외한 재표본마다 ", 1).replace(
+        "(crowd 제외) (면적 ", "(crowd 제외, 면적 ")
 
 
 #: The notes whose Korean was revised after a later release (the korean2-pass after
@@ -735,6 +739,20 @@ REVISED_LATER: dict[str, tuple[Note, ...]] = {"0.10.0": (
                    "재표본추출 단위는 증례입니다(statistics.resampling_unit). 모든 신뢰구간이 "
                    "증례를 서로 독립으로 다루므로, 한 환자의 증례들이 서로 비슷하면 구간이 "
                    "실제보다 좁습니다."),
+    # '환자 {k}명의 것으로 환자마다 여러 개입니다', '환자 단위의 형태가 아직 없습니다' (a calque
+    # of 'no form over patients'): the intervals cannot yet be computed over patients
+    _revised_again("다루지만, 이들은 환자 {k}명의 것으로 환자마다 여러 개입니다: 한 환자의 "
+                   "증례들이 서로 비슷하면 구간이 지나치게 좁습니다 (이 신뢰구간들에는 환자 "
+                   "단위의 형태가 아직 없습니다)",
+                   "다루지만, 이 증례들은 환자 {k}명에게서 나와 한 환자에 증례가 여럿입니다. 한 "
+                   "환자의 증례들이 서로 비슷하면 구간이 실제보다 좁습니다(이 신뢰구간들은 아직 "
+                   "환자 단위로 계산할 수 없습니다)"),
+    _revised_again("다루지만, 이들은 환자 {k}명의 것으로 환자마다 여러 건입니다: 한 환자의 "
+                   "증례들이 서로 비슷하면 신뢰구간이 너무 좁습니다 (우도비의 신뢰구간에는 환자 "
+                   "단위의 형태가 아직 없습니다)",
+                   "다루지만, 이 증례들은 환자 {k}명에게서 나와 한 환자에 증례가 여럿입니다. 한 "
+                   "환자의 증례들이 서로 비슷하면 신뢰구간이 실제보다 좁습니다(우도비의 신뢰구간은 "
+                   "아직 환자 단위로 계산할 수 없습니다)"),
 )}
 
 

@@ -195,6 +195,9 @@ def _task_notes() -> list[str]:
 
     out.append(str(_mean_ci(np.array([1.0, math.inf, 2.0]), None, st,
                             unreplaced="worst_distance_mm").note))
+    # segmentation: a distance measured above the declared worst distance (50 mm)
+    out += [*_task("segmentation")._worst_exceeded_warning(
+        [_row(0, {"hausdorff": 61.5, "assd": 7.0}), _row(1, {"hausdorff": 3.0})])]
     out += _coco_notes()
     out += _reader_study_notes()
     # the evaluation's own: six patients each written in two letter cases (five shown),
@@ -561,6 +564,19 @@ def test_prediction_files_naming_no_case_in_korean() -> None:
         "전체 증례: 예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 12개 있습니다: "
         "x00.json, x01.json, ... (모두 12개). 예측은 <case_id>에 확장자를 붙인 이름으로만 "
         "읽습니다")
+
+
+def test_a_worst_distance_below_a_measured_one_in_korean() -> None:
+    english = ("all cases: failures.worst_distance_px = 100 is less than distances measured: 5 "
+               "of 674 case(s) have a distance above it (the largest, hausdorff 147 px, in "
+               "case PT025-F02), so a failed case or a mask empty on one side, counted at it, "
+               "scores better than they do; declare at least the largest distance the images "
+               "allow (a frame's diagonal)")
+    assert warning_ko(english) == (
+        "전체 증례: failures.worst_distance_px = 100은(는) 측정된 거리보다 작습니다: 증례 674개 "
+        "중 5개의 거리가 그보다 큽니다(가장 큰 값은 증례 PT025-F02의 hausdorff 147 px). 실패한 "
+        "증례나 한쪽 마스크가 빈 증례를 그 값으로 세면 이 증례들보다 나은 점수를 받습니다. "
+        "영상에서 나올 수 있는 가장 큰 거리(프레임의 대각선) 이상으로 선언하십시오")
 
 
 def test_a_warning_no_pattern_knows_has_no_korean() -> None:

@@ -127,6 +127,14 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.registry is not None and args.pdf is None and not alone:
         raise UsageError("verify: --registry looks a certificate up: give CERT.pdf")
     if args.pdf is None and not alone and args.info is None and not args.trust:
+        from ..report.pdfread import refuse_html_report
+
+        try:  # the HTML report is named as such, not read as a result
+            with open(args.result, "rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            head = b""  # verify_result says why it cannot be read
+        refuse_html_report(head, f"{args.result}")
         fingerprint = verify_result(args.result)
         out.write(f"OK  {args.result}  sha256:{fingerprint}\n")
         return 0

@@ -20,7 +20,7 @@ from typing import Any
 from ._errors import ReportError
 
 __all__ = ["is_medeval_pdf", "names_a_pdf", "pdf_text", "quiet_pypdf", "read_pdf_record",
-           "short_error", "sniff_pdf"]
+           "refuse_html_report", "short_error", "sniff_pdf"]
 
 _HEX = re.compile(r"SHA-256\s*:?\s*([0-9a-f]{64})|sha256:([0-9a-f]{64})")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -49,6 +49,30 @@ def sniff_pdf(payload: bytes, name: str) -> None:
         start = payload[:16]
         raise ReportError(f"{name}: not a PDF (it begins with {start!r}, not %PDF-); give "
                           "the certificate's PDF file")
+
+
+#: The HTML report names its result: ``<meta name="medeval-fingerprint" content=...>``.
+_HTML_REPORT = re.compile(rb'<meta name="medeval-fingerprint" content="sha256:([0-9a-f]{64})">')
+
+
+def refuse_html_report(payload: bytes, name: str, result: Any = None) -> None:
+    """Raise :class:`ReportError` when ``payload`` is medeval's HTML report, naming it so
+    (it was read as a result, "not valid JSON", or as a PDF that "cannot be read" and
+    was "altered"); with ``result`` (a :class:`~medeval.Result`), whether it names the
+    result's fingerprint."""
+    found = _HTML_REPORT.search(payload[:4096]) if b"%PDF-" not in payload[:1024] else None
+    if found is None:
+        return
+    fingerprint = found.group(1).decode("ascii")
+    same = ""
+    if result is not None:
+        same = ("; it names the result given, whose fingerprint is the same" if
+                result.fingerprint == fingerprint else
+                f"; the result given is another one, sha256:{result.fingerprint}")
+    raise ReportError(f"{name}: medeval's HTML report of result sha256:{fingerprint}, not "
+                      "the certificate PDF: the HTML report carries no result and is not "
+                      "verified; verify the certificate PDF (medeval verify CERT.pdf), "
+                      f"which the same result renders{same}")
 
 
 def names_a_pdf(path: Path) -> bool:

@@ -54,6 +54,7 @@ from .pdfread import (
     names_a_pdf,
     pdf_text,
     read_pdf_record,
+    refuse_html_report,
     short_error,
     sniff_pdf,
 )
@@ -181,6 +182,8 @@ def verify_certificate(
     if pdf is None and isinstance(source, (str, Path)) and names_a_pdf(Path(source)):
         return _guarded(_read_pdf(source), f"certificate {source}", None, None, report_info,
                         trust_roots)
+    if pdf is None and isinstance(source, (str, Path)):
+        refuse_html_report(_head(source), f"{source}")  # not a result: the HTML report
     problems: list[str] = []
     result_json: bytes | None = None
     if isinstance(source, (str, Path)):
@@ -207,6 +210,8 @@ def verify_certificate(
         payload, name = bytes(pdf), "the certificate"
     else:
         payload, name = _read_pdf(pdf), f"certificate {pdf}"
+    refuse_html_report(payload, name if isinstance(pdf, (bytes, bytearray)) else f"{pdf}",
+                       data)
     return _guarded(payload, name, (data, result_json, label), problems, report_info,
                     trust_roots)
 
@@ -248,6 +253,15 @@ def _cases_csv_as_written(path: Path, data: Result) -> bytes:
         writer.writerow([_csv_cell(row[c] if c in _ID_COLUMNS else _decoded(row[c]))
                          for c in columns])
     return buffer.getvalue().encode("utf-8")
+
+
+def _head(path: str | Path) -> bytes:
+    """The first 4 KiB of a file (nothing when it cannot be read: read_result says why)."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(4096)
+    except OSError:
+        return b""
 
 
 def _read_pdf(path: str | Path) -> bytes:

@@ -165,6 +165,7 @@ class Worker:
         self._guard: MemoryGuard | None = None
         self._processes: ProcessGuard | None = None
         self.restarts = 0
+        self._cases_run = 0  # cases sent to the running process since it started
 
     @property
     def guard(self) -> MemoryGuard:
@@ -193,6 +194,7 @@ class Worker:
         """
         if self._process is not None:
             return
+        self._cases_run = 0  # a new process: nothing kept from earlier cases
         spec, limits = self.plan.algorithm, self.plan.limits
         root = str(Path(__file__).resolve().parents[2])
         # -B: -I ignores PYTHONDONTWRITEBYTECODE, and a plugin's bytecode written beside
@@ -340,6 +342,7 @@ class Worker:
             return self._failed(job, started, clock, exc.reason, exc.detail, exc.stderr_tail)
         process = self._process
         assert process is not None and process.stdin is not None and process.stdout is not None
+        self._cases_run += 1
         self.processes.case_starts()
         staged = self._stage(job)
         if self._stderr is not None:
@@ -452,6 +455,10 @@ class Worker:
     def _failed(self, job: Job, started: str, clock: float, reason: str, detail: str,
                 tail: str, duration: float | None = None) -> CaseOutcome:
         spent = time.perf_counter() - clock if duration is None else duration
+        earlier = self._cases_run - 1
+        if reason == "memory" and earlier > 0:
+            detail += (f"; its worker had run {earlier} earlier case(s) since setup(): "
+                       "memory the algorithm keeps from case to case (a leak) counts here too")
         return CaseOutcome(job.case_id, "failed", spent, started, self.name, reason=reason,
                            detail=detail, stderr_tail=tail)
 

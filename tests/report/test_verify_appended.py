@@ -140,3 +140,26 @@ def test_document_information_changed_by_an_update_is_named(certificate: Path,
                                                         "the uploaded file")) == (
         "올린 파일: 문서 정보(/Keywords, /Title)가 덧붙은 증분 갱신으로 바뀌었습니다: 결과로 "
         "만든 성적서에는 지금 적힌 내용이 없습니다")
+
+
+def test_an_annotation_added_by_an_update_is_named(certificate: Path, tmp_path: Path) -> None:
+    # Found in the trust-pass: a FreeText note "0.9999" drawn over page 1 by an editor's
+    # save was "an incremental update ..." and no more: what it added was not said,
+    # and the printed text (which an annotation is not part of) showed no change.
+    from pypdf import PdfReader
+    from pypdf.annotations import FreeText
+
+    writer = PdfWriter(certificate, incremental=True)
+    writer.add_annotation(0, FreeText(text="0.9999", rect=(50, 50, 200, 80)))
+    saved = tmp_path / "noted.pdf"
+    with saved.open("wb") as handle:
+        writer.write(handle)
+    # the reference: pypdf reads the annotation on page 1 of the saved file, none before
+    assert [a.get_object()["/Subtype"] for a in PdfReader(saved).pages[0]["/Annots"]] == [
+        "/FreeText"]
+    assert "/Annots" not in PdfReader(certificate).pages[0]
+    verdict = verify_certificate(saved)
+    assert verdict.status == "altered"
+    assert verdict.differences[1:] == (
+        f"certificate {saved}: the update appended adds to page 1 an annotation (/FreeText), "
+        "drawn over the page and not in its printed text",), verdict.differences

@@ -52,6 +52,18 @@ def _rewrite(name: str, data: bytes, *, mend: bool):  # type: ignore[no-untyped-
     return edit
 
 
+def _noted(payload: bytes) -> bytes:
+    """A FreeText note appended as an editor's incremental save (pypdf)."""
+    from pypdf import PdfWriter
+    from pypdf.annotations import FreeText
+
+    writer = PdfWriter(io.BytesIO(payload), incremental=True)
+    writer.add_annotation(0, FreeText(text="checked", rect=(50, 50, 200, 80)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _linearised(payload: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(payload)) as pdf:
         out = io.BytesIO()
@@ -86,6 +98,7 @@ def produced(issued: Issued, client: TestClient, tmp_path_factory: pytest.TempPa
         _edited(standing, _rewrite("result.json", b"{not json", mend=True)),
         _edited(standing, _rewrite("report-info.json", b"{not json", mend=True)),
         _linearised(standing),  # every word the same (the trust-pass)
+        _noted(standing),  # an annotation appended (the trust-pass)
     ]
     out = [d for payload in uploads for d in verify_certificate(payload).differences]
     # the verdicts: another number typed; a QR code's fingerprint changed; an unknown report
@@ -144,6 +157,11 @@ def test_korean_wordings_by_hand(issued: Issued) -> None:
         "만들어졌습니다. 인쇄된 내용은 다시 만든 성적서와 한 단어도 다르지 않습니다: 다른 것은 "
         "글자가 아닌 파일 자체입니다 (qpdf나 PDF 편집기 같은 다른 소프트웨어로 다시 저장했거나 "
         "첨부 파일, 그림, 도형 또는 글꼴을 바꾼 경우처럼)")
+    assert difference_ko(
+        "the uploaded file: the update appended adds to page 1 an annotation (/FreeText), "
+        "drawn over the page and not in its printed text") == (
+        "올린 파일: 덧붙은 증분 갱신이 1쪽에 주석(/FreeText)을 더했습니다. 쪽 위에 그려지며 "
+        "인쇄된 내용에는 없습니다")
     assert difference_ko(
         "the certificate carries report number LAB-AI-2026-0001, not the "
         "LAB-AI-2026-0003 typed") == (

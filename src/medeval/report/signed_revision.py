@@ -143,13 +143,9 @@ def changed_before_signing(fresh: bytes, signed: bytes, name: str) -> list[str]:
                 out.append(f"{name}: page {number} of the revision signed is not the page "
                            "rendered from the result (its content or resources were "
                            "changed before signing)")
-            kept = {_canonical(a, memo[0]) for a in old.get("/Annots") or ()}
-            for annotation in new.get("/Annots") or ():
-                item = annotation.get_object()
-                if _canonical(annotation, memo[1]) in kept or _invisible_signature(item):
-                    continue
+            for subtype in _added_annotations(old, new, memo):
                 out.append(f"{name}: page {number} of the revision signed carries an "
-                           f"annotation ({item.get('/Subtype')}) the certificate rendered "
+                           f"annotation ({subtype}) the certificate rendered "
                            "from the result does not (added before signing)")
         info = [{str(k): str(v) for k, v in (r.metadata or {}).items()}
                 for r in (before, after)]
@@ -171,6 +167,39 @@ def changed_before_signing(fresh: bytes, signed: bytes, name: str) -> list[str]:
                    "before signing: the signature covers what the certificate rendered "
                    "from the result does not say")
     return out
+
+
+def annotations_appended(fresh: bytes, payload: bytes, name: str) -> list[str]:
+    """The annotations an update appended to an unsigned certificate (the rendering,
+    ``fresh``, then the update) adds to its pages, an invisible signature field aside:
+    a note, a stamp or text drawn over a page, which its printed text does not show."""
+    from pypdf import PdfReader
+
+    out: list[str] = []
+    with quiet_pypdf():
+        before = PdfReader(io.BytesIO(fresh), strict=False)
+        after = PdfReader(io.BytesIO(payload), strict=False)
+        memo: tuple[dict[int, Any], dict[int, Any]] = ({}, {})
+        for number, (old, new) in enumerate(zip(before.pages, after.pages), start=1):
+            for subtype in _added_annotations(old, new, memo):
+                out.append(f"{name}: the update appended adds to page {number} an "
+                           f"annotation ({subtype}), drawn over the page and not in its "
+                           "printed text")
+    return out
+
+
+def _added_annotations(old: Any, new: Any,
+                       memo: tuple[dict[int, Any], dict[int, Any]]) -> list[str]:
+    """The subtypes of the annotations of page ``new`` that page ``old`` has not (an
+    invisible signature field, as signing adds, left out)."""
+    kept = {_canonical(a, memo[0]) for a in old.get("/Annots") or ()}
+    added = []
+    for annotation in new.get("/Annots") or ():
+        item = annotation.get_object()
+        if _canonical(annotation, memo[1]) in kept or _invisible_signature(item):
+            continue
+        added.append(str(item.get("/Subtype")))
+    return added
 
 
 def _invisible_signature(item: Any) -> bool:

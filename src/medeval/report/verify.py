@@ -69,6 +69,7 @@ from .rendered_again import (
     _named_version,
     _render,
 )
+from .signed_revision import annotations_appended as _annotations_appended
 from .signed_revision import attachments_changed_after_signing as _changed_after_signing
 from .signed_revision import changed_before_signing as _changed_before_signing
 from .signed_revision import info_changed_after as _info_changed_after_signing
@@ -576,7 +577,8 @@ def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payl
                 f"{len(fresh)}): an incremental update, by a PDF program that saved it again "
                 "or by a change to its pages, attachments or metadata; the certificate as "
                 "rendered is the file's first revision"] + _info_changed_after_signing(
-                    payload, len(fresh), name, signed=False) + _changed_lines(
+                    payload, len(fresh), name, signed=False) + _annotations_appended(
+                    fresh, payload, name) + _changed_lines(
                     data, info, record, payload, name, result_json, fresh)
     offset = next((i for i, (a, b) in enumerate(zip(original, fresh)) if a != b),
                   min(len(original), len(fresh)))

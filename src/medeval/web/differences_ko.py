@@ -212,6 +212,10 @@ DIFFERENCES: tuple[Note, ...] = (
          r"before signing\)",
          "{who}: 서명된 판의 {page}쪽에 결과로 만든 성적서에 없는 주석({kind})이 있습니다 "
          "(서명 전에 추가되었습니다)", _W),
+    Note(_WHO + r": the update appended adds to page (?P<page>\d+) an annotation "
+         r"\((?P<kind>[^)]*)\), drawn over the page and not in its printed text",
+         "{who}: 덧붙은 증분 갱신이 {page}쪽에 주석({kind})을 더했습니다. 쪽 위에 그려지며 "
+         "인쇄된 내용에는 없습니다", _W),
     Note(_WHO + r": its document information \((?P<keys>[^)]*)\) was changed before "
          r"signing: the signature covers what the certificate rendered from the result does "
          r"not say",

@@ -243,3 +243,16 @@ def test_a_name_tree_that_loops_is_refused_not_followed(certificate: Path) -> No
     assert verdict.status == "altered"
     assert any("embedded files cannot be read" in d and "too deep or too large" in d
                for d in verdict.differences), verdict.differences
+
+
+def test_a_file_not_there_is_bad_input(certificate: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # Found in the trust-pass: 'medeval verify nothere.json' (or a folder) said
+    # "verification failed" with exit 1, the status of a certificate found altered, where
+    # a missing certificate PDF was exit 2; a file not there is bad input (README: 2)
+    missing = tmp_path / "nothere.json"
+    assert main(["verify", str(missing)]) == 2
+    assert f"verify: {missing}: no such file" in capsys.readouterr().err
+    assert main(["verify", str(missing), str(certificate)]) == 2
+    assert main(["verify", str(tmp_path)]) == 2
+    assert f"verify: {tmp_path} is a folder" in capsys.readouterr().err

@@ -123,6 +123,12 @@ def _html_checked(html: Path | None, pdf: Path) -> None:
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     from ..report.pdfread import names_a_pdf
 
+    # a file not there is bad input (exit 2), not a certificate found altered (exit 1)
+    if not Path(args.result).exists():
+        raise UsageError(f"verify: {args.result}: no such file")
+    if Path(args.result).is_dir():
+        raise UsageError(f"verify: {args.result} is a folder: give the result file "
+                         f"(such as {Path(args.result) / 'result.json'}) or the certificate PDF")
     alone = args.pdf is None and names_a_pdf(args.result)
     if args.registry is not None and args.pdf is None and not alone:
         raise UsageError("verify: --registry looks a certificate up: give CERT.pdf")

@@ -228,6 +228,20 @@ def _task_notes() -> list[str]:
         boot = SimpleNamespace(name="f1", estimate=SimpleNamespace(method="bootstrap-bca",
                                                                    low=0.5))
         out += [w.removeprefix("all cases: ") for w in _few_units(rows, protocol, [boot])]
+    # class probabilities (the DR example, grades 0-4): a label that is not its case's
+    # most probable grade, grade 4 in one patient only (resamples of patients without
+    # it left out), then no grade-4 case at all (auc@macro undefined)
+    graded = _task("multiclass-probabilities")
+    probs = [[0.6, 0.1, 0.1, 0.1, 0.1], [0.1, 0.6, 0.1, 0.1, 0.1],
+             [0.1, 0.1, 0.6, 0.1, 0.1], [0.1, 0.1, 0.1, 0.6, 0.1],
+             [0.1, 0.1, 0.1, 0.1, 0.6]]
+    graded_rows = [replace(_row(i, {
+        "reference": str(i % 5), "prediction": "1" if i == 0 else str(i % 5),
+        "correct": i != 0, **{f"probability@{g}": p for g, p in enumerate(probs[i % 5])}}),
+        patient_id=f"p{i // 2}") for i in range(10)]
+    out += _texts(graded.aggregate(graded_rows, clusters=[r.patient_id for r in graded_rows]))
+    without_4 = [r for r in graded_rows if r.values["reference"] != "4"]
+    out += _texts(graded.aggregate(without_4, clusters=None))
     # a Newcombe AUC interval on several images per patient
     from medeval.tasks.binary_classification import _newcombe_unclustered
 
@@ -979,3 +993,28 @@ def test_a_certificate_made_after_0_10_0_prints_the_revised_warning() -> None:
     assert "이 환자 4명에만 근거하며, 다른 환자에게까지 일반화하기 어렵습니다" in printed[
         "0.11.0.dev0"]
     assert "말해 주는 바가" not in printed["0.11.0.dev0"]
+
+
+def test_the_class_probability_warnings_by_hand() -> None:
+    """The multiclass-probabilities example's two warnings (its result.json, rendered by
+    hand): a Korean certificate printed them in English, marked as the original."""
+    disagreeing = ("all cases: 1 of 38 scored case(s) (DR-013) give a label that is not "
+                   "their most probable class: the label counts for the accuracy, the "
+                   "sensitivities and the kappa, the probabilities for the AUCs (auc@...)")
+    assert warning_ko(disagreeing) == (
+        "전체 증례: 채점된 증례 38개 중 1개(DR-013)의 레이블이 그 증례에서 확률이 가장 높은 "
+        "분류가 아닙니다. 정확도, 민감도, 카파에는 레이블을, AUC(auc@...)에는 확률을 썼습니다")
+    left_out = ("all cases: auc@macro: bootstrap_ci: 28 of 500 resamples gave an undefined "
+                "value and were left out: on each, there is no case of some class, so its "
+                "one-vs-rest AUC is undefined; the interval rests on the resamples where the "
+                "statistic is defined")
+    assert warning_ko(left_out, revised=True, later=("0.10.0",)) == (
+        "전체 증례: auc@macro: bootstrap_ci: 재표본 500개 중 28개에서 값이 정의되지 않아 "
+        "제외했습니다: 제외한 재표본마다 어느 분류의 증례가 없어 그 분류의 일대다 AUC가 정의되지 "
+        "않음. 신뢰구간은 통계량이 정의된 재표본에 근거합니다")
+    absent = ("site=B: auc@macro: class(es) ['4'] have no reference case, so their "
+              "one-vs-rest AUC and the macro average are undefined (never averaged over the "
+              "other classes)")
+    assert warning_ko(absent) == (
+        "site=B: auc@macro: 분류 ['4']에 참조 증례가 없어 그 일대다 AUC와 매크로 평균이 정의되지 "
+        "않습니다(나머지 분류만으로 평균하지 않습니다)")

@@ -359,6 +359,16 @@ NOTES: tuple[Note, ...] = (
                              "참조 증례가 없고 예측된 적도 없음",
                              "no reference case": "참조 증례가 없음",
                              "never predicted": "예측된 적이 없음"})}),
+    # class probabilities (tasks._class_aucs); new after 0.10.0, written as revised then
+    Note(r"(?P<n>\d+) of (?P<m>\d+) scored case\(s\) \((?P<named>.+)\) give a label that is "
+         r"not their most probable class: the label counts for the accuracy, the "
+         r"sensitivities and the kappa, the probabilities for the AUCs \(auc@\.\.\.\)",
+         "채점된 증례 {m}개 중 {n}개({named})의 레이블이 그 증례에서 확률이 가장 높은 분류가 "
+         "아닙니다. 정확도, 민감도, 카파에는 레이블을, AUC(auc@...)에는 확률을 썼습니다"),
+    Note(r"class\(es\) (?P<absent>\[.*\]) have no reference case, so their one-vs-rest AUC "
+         r"and the macro average are undefined \(never averaged over the other classes\)",
+         "분류 {absent}에 참조 증례가 없어 그 일대다 AUC와 매크로 평균이 정의되지 않습니다"
+         "(나머지 분류만으로 평균하지 않습니다)"),
     Note(r"the measurements are about (?P<x>\S+) times the references \(medians (?P<m>\S+) "
          r"and (?P<r>\S+) (?P<unit>.+?)\): is one side in another unit \(cm or m against mm, "
          r"mL against mm³\)\? Both are read as (?P<as_unit>.+?); nothing is converted",
@@ -627,6 +637,8 @@ def _resample_why(text: str) -> str | None:
 #: ``tasks.detection``).
 _RESAMPLE_REASONS = {
     "there is no reference lesion": "기준 병변이 없음",
+    "there is no case of some class, so its one-vs-rest AUC is undefined":
+        "어느 분류의 증례가 없어 그 분류의 일대다 AUC가 정의되지 않음",
     **{f"there is no reference object (not crowd){area}": f"기준 객체(crowd 제외){ko}가 없음"
        for area, ko in _COCO_AREAS.items()},
 }

@@ -327,3 +327,20 @@ def test_a_phrase_revised_in_both_overlays_prints_the_latest() -> None:
         "혼동행렬", "혼동 행렬", "혼동 행렬"]
     assert "혼동행렬 (" in ko[0] and "혼동 행렬 (" in ko[1] and "혼동 행렬(" in ko[2]
     assert len({captions[v][1] for v in built}) == 1
+
+
+def test_the_roc_caption_names_the_auc_interval_in_korean_after_0_10_0() -> None:
+    # Found in the korean2-pass: the Korean caption printed the English abbreviation,
+    # 'AUC 0.74 (95% CI 0.51 – 0.98)', where the tables say '95% 신뢰구간'. A result made
+    # after 0.10.0 prints 'AUC 0.74(95% 신뢰구간 0.51 – 0.98)'; the English is unchanged
+    captions = {}
+    for version in ("0.10.0", "0.11.0.dev0"):
+        certificate = build_certificate(_made_by(read_result(OLD), version))
+        [captions[version]] = [texts(b.caption, "ko+en") for s in certificate.sections
+                               for b in s.blocks if getattr(b, "kind", "") == "roc"]
+    auc = read_result(OLD).metric("roc_auc").estimate
+    ci = f"{auc.low:.4f} – {auc.high:.4f}"
+    old, new = captions["0.10.0"], captions["0.11.0.dev0"]
+    assert old[0].endswith(f"; AUC {auc.value:.4f} (95% CI {ci}).")
+    assert new[0].endswith(f"; AUC {auc.value:.4f}(95% 신뢰구간 {ci}).")
+    assert old[1] == new[1] and new[1].endswith(f"; AUC {auc.value:.4f} (95% CI {ci}).")

@@ -472,7 +472,17 @@ def _roc(result: Result, level: str) -> Figure:
     }
     caption = _m("text.figure_roc", n=len(labels), threshold=_threshold(result),
                  level=level, auc=data["auc"])
+    if made_after(result, AUC_CI_WORDS_UNTIL):  # the interval named in each language
+        caption = Msg(caption.key, tuple(
+            (name, Msg("text.auc_with_ci", (("value", _number(auc.estimate.value)),
+                                            ("level", level), ("ci", _ci(auc)))))
+            if name == "auc" else (name, value) for name, value in caption.params))
     return Figure("roc", caption, data)
+
+
+#: The last release whose ROC caption prints 'AUC 0.74 (95% CI 0.51 – 0.98)' in the Korean
+#: text too; a later result's says '(95% 신뢰구간 ...)' as the tables do (korean2-pass).
+AUC_CI_WORDS_UNTIL = "0.10.0"
 
 
 def alternative_section(result: Result, level: str) -> Section:

@@ -273,3 +273,24 @@ def test_without_probabilities_a_probabilities_only_prediction_is_refused(tmp_pa
                               tmp_path / "pred")
     assert result.flow.failed == 8
     assert "unless [task] says probabilities = true" in result.failures.cases[0].detail
+
+
+def test_newcombe_over_several_cases_a_patient_says_it_takes_them_as_independent(tmp_path):
+    # auc_method = "newcombe" has no clustered form: 24 cases of 12 patients (two each,
+    # counted by hand) are taken as independent, which binary classification's roc_auc
+    # says in its note; each class's AUC and the referable one say it too
+    truth, p = _simulated(24)
+    text = PROTOCOL.replace('resampling_unit = "case"',
+                            'resampling_unit = "patient"\nauc_method = "newcombe"')
+    result = medeval.evaluate(_write(tmp_path, truth, [_probs(r) for r in p], protocol=text,
+                                     patients=[i // 2 for i in range(24)]), tmp_path / "pred")
+    notes = {m.name: m.estimate.note or "" for m in result.metrics}
+    for name in ("auc@0", "auc@3", "referable_auc@2"):
+        assert notes[name].startswith(
+            "newcombe takes the 24 cases as independent, but they are of 12 patients"), name
+    # one case a patient: nothing to say
+    (tmp_path / "one").mkdir()
+    result = medeval.evaluate(_write(tmp_path / "one", truth, [_probs(r) for r in p],
+                                     protocol=text), tmp_path / "one" / "pred")
+    assert not any((m.estimate.note or "").startswith("newcombe takes")
+                   for m in result.metrics)

@@ -4,7 +4,8 @@
 - ``auc@<label>``: the one-vs-rest AUC of class k, the cases of class k positive, the
   others negative, scored by their probability of class k; the interval of
   :func:`medeval.stats.auc_ci` with the protocol's ``auc_method`` (DeLong; Obuchowski's
-  clustered form where a patient holds several cases).
+  clustered form where a patient holds several cases; Newcombe's noting that it takes
+  such cases as independent), as binary classification's ``roc_auc``.
 - ``auc@macro``: the unweighted mean of the K one-vs-rest AUCs (Hand & Till's
   one-vs-rest form, scikit-learn's ``roc_auc_score(multi_class="ovr",
   average="macro")``), NaN when a class has no reference case (never averaged over the
@@ -32,7 +33,7 @@ from numpy.typing import NDArray
 
 from ..result import MetricRecord
 from ..stats._statistics import AucStatistic
-from ..stats.delong import auc_ci
+from ._auc_interval import auc_over_unit
 from .base import bootstrap_estimate, metric_record
 
 __all__ = ["MacroAuc", "class_auc_figures"]
@@ -69,12 +70,8 @@ def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDAr
     failed = np.array([row[0] is None for row in given], dtype=bool)
     scores = np.array([[_ABOVE] * k if row[0] is None else row for row in given], dtype=float)
     scores[failed, truth[failed]] = _BELOW
-    options = dict(method=st.auc_method, confidence=st.confidence, seed=st.seed,
-                   n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method,
-                   stratified=clusters is None,
-                   clusters=None if clusters is None else np.asarray(clusters))
     metrics = [metric_record(f"auc@{label}", "roc_auc_ovr",
-                             auc_ci(truth == i, scores[:, i], **options))
+                             auc_over_unit(truth == i, scores[:, i], clusters, st))
                for i, label in enumerate(labels)]
     macro = bootstrap_estimate(MacroAuc(truth, scores), scores, clusters, st,
                                strata=truth if clusters is None else None)
@@ -89,7 +86,7 @@ def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDAr
         score = scores[:, referable:].sum(axis=1)
         score[failed] = np.where(positive[failed], _BELOW, _ABOVE)
         metrics.append(metric_record(f"referable_auc@{labels[referable]}", "roc_auc_referable",
-                                     auc_ci(positive, score, **options)))
+                                     auc_over_unit(positive, score, clusters, st)))
     return metrics, _disagreements(case_ids, pred, scores, failed)
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +35,8 @@ from ..errors import MedevalError
 from ..manifest import Case
 from ..metrics.detection import DetectionMatch, Froc, case_scores, froc, match_detections
 from ..result import MetricRecord
-from ..stats.delong import auc_ci
 from ..stats.estimate import Estimate
+from ._auc_interval import auc_over_unit
 from ._json_numbers import number, number_rows
 from ._scalar_json import read_json_prediction
 from .base import (
@@ -48,9 +47,7 @@ from .base import (
     TaskType,
     bootstrap_estimate,
     metric_record,
-    several_per_patient,
 )
-from .binary_classification import _newcombe_unclustered  # the one wording (notes_ko)
 
 __all__ = ["Detection", "froc_records", "froc_table"]
 
@@ -193,27 +190,9 @@ class Detection(TaskType):
                      scored=scored)
         y, s = case_scores(matches, no_detection_score=_nothing_detected(matches))
         if 0 < int(y.sum()) < y.size:
-            metrics.append(metric_record("case_auc", "roc_auc", _case_auc(y, s, clusters, st)))
+            metrics.append(metric_record("case_auc", "roc_auc", auc_over_unit(y, s, clusters, st)))
         return Aggregate(tuple(metrics), {"froc": froc_table(curve)},
                          _within_one(rows) + _column_first(rows))
-
-
-def _case_auc(y: NDArray[Any], s: NDArray[np.float64], clusters: Sequence[str] | None,
-              st: Any) -> Estimate:
-    """The case-level AUC's interval over the protocol's unit, as binary classification's:
-    with several cases per patient, DeLong's becomes Obuchowski's over patients and the
-    bootstrap resamples patients (the cases were taken as independent before)."""
-    method = st.auc_method
-    clustered = several_per_patient(None if clusters is None else list(clusters))
-    if clustered and method == "delong":
-        method = "obuchowski"
-    estimate = auc_ci(y, s, method=method, confidence=st.confidence, seed=st.seed,
-                      n_resamples=st.n_resamples, bootstrap_method=st.bootstrap_method,
-                      stratified=clusters is None,
-                      clusters=None if clusters is None else np.asarray(clusters))
-    if clustered and method == "newcombe" and estimate.note is None:  # as binary's says
-        estimate = replace(estimate, note=_newcombe_unclustered(list(clusters or ())))
-    return estimate
 
 
 def _extents(reference: Any, detections: NDArray[np.float64], criterion: str

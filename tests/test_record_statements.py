@@ -60,3 +60,19 @@ def test_manifest_check_names_each_input_stating_a_diagnosis(tmp_path, capsys):
     # without --read-files no input is read, and nothing is said
     assert main(["manifest", "check", str(manifest)]) == 0
     assert "diagnosis" not in capsys.readouterr().err
+
+
+def test_a_label_without_a_letter_is_not_looked_for_as_a_word(tmp_path):
+    """A binary set's label 1 (a grade, a measured value) is found as a word in an age, a
+    date or a count, which state no diagnosis: such header comments were named as
+    diagnoses (a 0/1 set warned of every PTB header with an ECG date). A label with a
+    letter is still looked for, and a Dx comment is named whatever the label. Found in
+    the review of the ecg12-pass."""
+    header = write_record(tmp_path, "s0001", [
+        "ECG date: 10/1/1990", "Age: 1", "Number of coronary vessels involved: 1"])
+    assert wfdb.rdheader(str(tmp_path / "s0001")).comments[0] == "ECG date: 10/1/1990"
+    assert record_statements(header, reference="1") == []
+    assert record_statements(header, reference="1990") == []
+    coded = write_record(tmp_path, "s0002", ["Age: 1", "Dx: 164889003", "AF in 1990"])
+    assert record_statements(coded, reference="1") == ["# Dx: 164889003"]
+    assert record_statements(coded, reference="AF") == ["# Dx: 164889003", "# AF in 1990"]

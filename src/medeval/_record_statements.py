@@ -22,13 +22,18 @@ __all__ = ["record_statements"]
 #: ``diagnosis`` or ``diagnoses`` (PTB's ``Reason for admission``), ``rhythm``.
 _DIAGNOSIS = re.compile(r"\b(dx|diagnos[ie]s|reason for admission|rhythm)\b\s*:",
                         re.IGNORECASE)
+#: A letter of any script: a label without one (a number) is not looked for as a word.
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def record_statements(path: Path, reference: str | None = None) -> list[str]:
     """The statements of a diagnosis that an ECG input file holds, as written: the text
     and coded statements of a DICOM waveform's WaveformAnnotationSequence (not its
     measurements), and the comment lines of a WFDB header that state a diagnosis or hold
-    the case's ``reference`` label as a word. Empty for any other file.
+    the case's ``reference`` label as a word. A label without a letter (``1`` of a binary
+    set, a grade, a measurement's value) is not looked for: as a word it is found in an
+    age, a date or a count (``# ECG date: 10/1/1990``), which state no diagnosis. Empty
+    for any other file.
 
     Examples
     --------
@@ -38,8 +43,12 @@ def record_statements(path: Path, reference: str | None = None) -> list[str]:
     ...                       "#Age: 74\\n#Dx: 59118001\\n")
     >>> record_statements(header)
     ['#Dx: 59118001']
+    >>> _ = header.write_text("A0001 1 500 5000\\nA0001.mat 16 1000 16 0 0 0 0 I\\n"
+    ...                       "#Age: 74\\n#AF episodes\\n")
+    >>> record_statements(header, reference="AF")
+    ['#AF episodes']
     >>> record_statements(header, reference="74")
-    ['#Age: 74', '#Dx: 59118001']
+    []
     """
     kind = sniff(path)
     if kind == "wfdb-header":
@@ -50,8 +59,9 @@ def record_statements(path: Path, reference: str | None = None) -> list[str]:
 
 
 def _header_statements(path: Path, reference: str | None) -> list[str]:
-    label = (re.compile(rf"(?<!\w){re.escape(reference.strip())}(?!\w)", re.IGNORECASE)
-             if reference and reference.strip() else None)
+    word = (reference or "").strip()
+    label = (re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+             if _LETTER.search(word) else None)
     with open(path, encoding="latin-1") as handle:
         comments = [line.strip() for line in handle if line.lstrip().startswith("#")]
     return [line for line in comments

@@ -322,6 +322,30 @@ def test_masks_scoring_would_refuse_are_found_before_the_algorithm_runs(tmp_path
     assert "[0, 1, 2]" in problems[2] and "colour" in problems[3]
 
 
+def test_a_stack_of_mask_pages_measured_in_distances_is_found_before_the_run(tmp_path):
+    # a two-page TIFF mask (one frame's mask saved twice) under distances: scoring refuses
+    # it (no distance between the pages); the check before the run let it pass, so the
+    # evaluation stopped only after the algorithm had run on every case
+    from medeval.evaluation import check_references
+    from medeval.manifest import Manifest
+    from medeval.protocol import load_protocol
+    from medeval.tasks.registry import make_task
+
+    data = make_set(tmp_path)
+    page = PILImage.fromarray((data["c1"][0] * 255).astype(np.uint8))
+    page.save(tmp_path / "masks" / "c1.tif", save_all=True, append_images=[page])
+    with PILImage.open(tmp_path / "masks" / "c1.tif") as written:
+        assert written.n_frames == 2  # Pillow, reading it back
+    rows = (tmp_path / "manifest.csv").read_text().replace("masks/c1.png", "masks/c1.tif")
+    (tmp_path / "manifest.csv").write_text(rows)
+    task = make_task(load_protocol(tmp_path / "protocol.toml"))
+    manifest = Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="image")
+    with pytest.raises(ManifestError) as caught:
+        check_references(task, manifest)
+    (problem,) = caught.value.problems
+    assert problem.startswith("case c1: reference masks/c1.tif is a stack of 2 2-D frames")
+
+
 def test_a_grey_label_map_scores_each_label(tmp_path):
     make_set(tmp_path)
     data = pairs()

@@ -73,7 +73,6 @@ from ._frames import (
     RASTER,
     differing_regions,
     mismatched_frame,
-    raster_size,
     stated_spacing,
 )
 from ._segmentation_files import SUFFIXES as SUFFIXES  # re-exported: the docstring's
@@ -163,29 +162,28 @@ class Segmentation(TaskType):
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A reference the protocol's distance unit cannot measure (a mask image without
         spacing under mm, or a volume with its own spacing under ``pixel_spacing_mm``),
-        or a mask that does not fit its frame; found from the files' first bytes and
-        headers. A mask image that fits is then decoded as scoring reads it (a JPEG
-        without ``jpeg_threshold``, values that need a ``label_map``, a colour mask), and
-        a DICOM SEG is placed as scoring places it (on the case's series, by its headers:
-        a series with a missing slice, a SEG drawn on another series), its frames
-        decoded: before the algorithm runs, not after it ran on every case."""
+        found from the files' first bytes and headers. A mask image, and a DICOM SEG, is
+        then read and checked as scoring reads and checks it (:meth:`_checked_reference`:
+        a mask that does not fit its frame, a JPEG without ``jpeg_threshold``, values
+        that need a ``label_map``, a colour mask, a stack of pages measured in distances;
+        a SEG placed on the case's series by its headers, a series with a missing slice,
+        a SEG drawn on another series): before the algorithm runs, not after it ran on
+        every case. Volumes (NIfTI, a DICOM series) are not decoded here."""
         path = root / case.reference
         try:
             fmt = _sniff(path)
             problem = self._spacing_problem(case, root, path, fmt)
-            if problem is None and fmt in RASTER:
-                problem = self._frame_problem(case, root, raster_size(path))
-                if problem is None:  # a few ms a mask: LoaderError if scoring would refuse it
-                    self._read(path, fmt)
-            if problem is None and fmt == "dicom" and path.is_file():
+            if problem is None and (fmt in RASTER or fmt == "dicom" and path.is_file()):
                 from ..loaders.seg import is_dicom_segmentation
 
-                if is_dicom_segmentation(path):
-                    self._read_reference(case, root, path, fmt)
+                if fmt in RASTER or is_dicom_segmentation(path):
+                    self._checked_reference(case, root, path, fmt)
         except OSError as exc:
             return f"case {case.case_id}: reference {case.reference}: cannot be read ({exc})"
         except LoaderError as exc:  # an EXIF orientation, a JPEG without a threshold, ...
             return f"case {case.case_id}: {exc}"
+        except ReferenceProblem as exc:
+            return str(exc)
         return problem
 
     def _spacing_problem(self, case: Case, root: Path, path: Path, fmt: str) -> str | None:
@@ -265,15 +263,9 @@ class Segmentation(TaskType):
         if problem is not None:
             raise ReferenceProblem(problem)
         try:
-            reference = self._read_reference(case, root, reference_path, fmt)
+            reference, spacing = self._checked_reference(case, root, reference_path, fmt)
         except LoaderError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
-        if fmt in RASTER:
-            problem = self._frame_problem(case, root, reference.array.shape[1:3])
-            problem = problem or _page_problem(case, root, reference.array.shape[0])
-            if problem is not None:
-                raise ReferenceProblem(problem)
-        spacing = self._spacing(case, reference)
         path = _prediction_file(predictions, case.case_id)
         try:
             prediction = self._read_prediction(path, reference)
@@ -293,6 +285,28 @@ class Segmentation(TaskType):
             ref, pred, spacing = ref[0], pred[0], spacing[1:]
         masks = {label: (ref == label, pred == label) for label in self.spec.labels}
         return spacing, masks, _unscored_values(ref, masks), self._spacing_source(reference)
+
+    def _checked_reference(self, case: Case, root: Path, path: Path, fmt: str
+                           ) -> tuple[Any, tuple[float, ...]]:
+        """The reference read as scoring reads it, with the spacing its distances are
+        measured with; what :meth:`reference_problem` checks before the algorithm runs and
+        :meth:`load_case` while scoring, one path for both.
+
+        Raises
+        ------
+        ReferenceProblem
+            A mask image not of its frame's size, or a stack of pages not of its cine's
+            frames; a spacing the protocol's unit cannot measure with (:meth:`_spacing`).
+        LoaderError
+            The reference cannot be read as scoring reads it (:meth:`_read_reference`).
+        """
+        reference = self._read_reference(case, root, path, fmt)
+        if fmt in RASTER:
+            problem = self._frame_problem(case, root, reference.array.shape[1:3])
+            problem = problem or _page_problem(case, root, reference.array.shape[0])
+            if problem is not None:
+                raise ReferenceProblem(problem)
+        return reference, self._spacing(case, reference)
 
     def _read_reference(self, case: Case, root: Path, path: Path, fmt: str) -> Any:
         """A DICOM SEG reference is placed on the grid of the case's DICOM input it was

@@ -11,6 +11,8 @@ Unicode NFC (a Korean label from a macOS file equals the one typed in code).
 
 - :mod:`~medeval.metrics.classification`: the binary confusion matrix and its ratios.
 - :mod:`~medeval.metrics.multiclass`: the k x k matrix, one-vs-rest averages, kappa.
+- :mod:`~medeval.metrics.multilabel`: several labels per case: per-label counts and AUCs,
+  macro AUC, Hamming loss, subset accuracy.
 - :mod:`~medeval.metrics.ranking`: ROC curve, AUC, precision-recall, average precision.
 - :mod:`~medeval.metrics.thresholds`: operating points on a score.
 - :mod:`~medeval.metrics.calibration`: Brier score, reliability curve, ECE.
@@ -98,6 +100,13 @@ from .multiclass import (
     multiclass_metric,
     one_vs_rest,
 )
+from .multilabel import (
+    hamming_loss,
+    label_aucs,
+    label_confusion_matrices,
+    macro_auc,
+    subset_accuracy,
+)
 from .ranking import (
     PrecisionRecallCurve,
     RocCurve,
@@ -179,17 +188,21 @@ __all__ = [
     "Froc",
     "froc",
     "FROC_RATES",
+    "hamming_loss",
     "hausdorff",
     "hd95",
     "icc",
     "ICC_FORMS",
     "jaccard",
     "KappaWeights",
+    "label_aucs",
+    "label_confusion_matrices",
     "lesion_matching",
     "LesionMatch",
     "likelihood_ratios",
     "LikelihoodRatios",
     "lins_ccc",
+    "macro_auc",
     "mae",
     "masd",
     "mask_overlap",
@@ -222,6 +235,7 @@ __all__ = [
     "SegmentationScores",
     "sensitivity",
     "specificity",
+    "subset_accuracy",
     "surface_distances",
     "SurfaceDistances",
     "Surfels",

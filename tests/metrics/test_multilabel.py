@@ -1,0 +1,91 @@
+"""Tests of medeval.metrics.multilabel against scikit-learn's multi-label metrics and
+hand-worked matrices."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import sklearn.metrics as skm
+
+from medeval.errors import InvalidInputError, UndefinedMetricWarning
+from medeval.metrics import (
+    hamming_loss,
+    label_aucs,
+    label_confusion_matrices,
+    macro_auc,
+    subset_accuracy,
+)
+
+
+def ptbxl_like(seed: int, n: int = 120, labels: int = 5):
+    """Indicator matrix of 5 labels at PTB-XL-like prevalences, noisy scores (with ties,
+    rounded to 0.05) and their decisions at per-label thresholds."""
+    rng = np.random.default_rng(seed)
+    prevalence = np.array([0.44, 0.25, 0.24, 0.22, 0.12])[:labels]
+    truth = rng.random((n, labels)) < prevalence
+    truth[:2] = [True] * labels, [False] * labels  # every label has both classes
+    scores = np.round(np.clip(0.35 * truth + rng.normal(0.35, 0.2, (n, labels)), 0, 1) * 20) / 20
+    thresholds = np.array([0.5, 0.35, 0.45, 0.4, 0.3])[:labels]
+    return truth.astype(int), scores, (scores >= thresholds).astype(int)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_against_sklearn(seed):
+    truth, scores, pred = ptbxl_like(seed)
+    assert hamming_loss(truth, pred) == pytest.approx(skm.hamming_loss(truth, pred), abs=1e-15)
+    assert subset_accuracy(truth, pred) == pytest.approx(skm.accuracy_score(truth, pred),
+                                                         abs=1e-15)
+    assert label_aucs(truth, scores) == pytest.approx(
+        skm.roc_auc_score(truth, scores, average=None), abs=1e-12)
+    assert macro_auc(truth, scores) == pytest.approx(
+        skm.roc_auc_score(truth, scores, average="macro"), abs=1e-12)
+    ours = [[[m.tn, m.fp], [m.fn, m.tp]] for m in label_confusion_matrices(truth, pred)]
+    assert ours == skm.multilabel_confusion_matrix(truth, pred).tolist()
+
+
+def test_hand_worked():
+    truth = [[1, 0, 1], [0, 0, 1], [0, 1, 0]]
+    pred = [[1, 1, 1], [0, 0, 1], [0, 0, 0]]
+    # wrong cells: (0, 1) and (2, 1): 2 of 9; exact rows: the second only: 1 of 3
+    assert hamming_loss(truth, pred) == pytest.approx(2 / 9)
+    assert subset_accuracy(truth, pred) == pytest.approx(1 / 3)
+    # the middle label: one false positive (case 0), one false negative (case 2)
+    middle = label_confusion_matrices(truth, pred)[1]
+    assert (middle.tp, middle.fp, middle.fn, middle.tn) == (0, 1, 1, 1)
+
+
+def test_a_label_without_positives_makes_the_macro_undefined():
+    truth = np.array([[1, 0], [0, 0], [1, 0]])
+    scores = np.array([[0.9, 0.1], [0.2, 0.3], [0.7, 0.5]])
+    with pytest.warns(UndefinedMetricWarning, match=r"label column\(s\) \[1\]"):
+        assert math.isnan(macro_auc(truth, scores))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        aucs = label_aucs(truth, scores)
+    assert aucs[0] == 1.0 and math.isnan(aucs[1])
+
+
+def test_no_case_is_undefined():
+    empty = np.zeros((0, 3), dtype=int)
+    with pytest.warns(UndefinedMetricWarning):
+        assert math.isnan(hamming_loss(empty, empty))
+    with pytest.warns(UndefinedMetricWarning):
+        assert math.isnan(subset_accuracy(empty, empty))
+
+
+@pytest.mark.parametrize("pred, match", [
+    ([1, 0, 1], "indicator matrix of shape"),
+    ([[1, 2], [0, 1]], "only 0 and 1"),
+    ([[1, 0, 0], [0, 1, 0]], r"y_true has shape \(2, 2\) and y_pred \(2, 3\)"),
+])
+def test_refused_input(pred, match):
+    with pytest.raises(InvalidInputError, match=match):
+        hamming_loss([[1, 0], [0, 1]], pred)
+
+
+def test_scores_must_be_finite():
+    with pytest.raises(InvalidInputError, match="finite"):
+        label_aucs([[1, 0], [0, 1]], [[0.5, math.nan], [0.2, 0.3]])

@@ -76,3 +76,18 @@ def test_a_label_without_a_letter_is_not_looked_for_as_a_word(tmp_path):
     coded = write_record(tmp_path, "s0002", ["Age: 1", "Dx: 164889003", "AF in 1990"])
     assert record_statements(coded, reference="1") == ["# Dx: 164889003"]
     assert record_statements(coded, reference="AF") == ["# Dx: 164889003", "# AF in 1990"]
+
+
+def test_a_korean_label_is_found_in_a_header_written_in_utf_8(tmp_path):
+    """wfdb.wrsamp writes a header's comments in UTF-8; read as Latin-1, a Korean label
+    ('심방세동', atrial fibrillation) was never found in them. A header that is not UTF-8
+    is read as Latin-1, as before. Found in the review of the ecg12-pass."""
+    header = write_record(tmp_path, "k0001", ["나이: 61", "심방세동 의심"])
+    assert "# 심방세동 의심".encode() in header.read_bytes()
+    assert record_statements(header, reference="심방세동") == ["# 심방세동 의심"]
+    assert record_statements(header, reference="정상") == []
+    latin = tmp_path / "l0001.hea"
+    latin.write_bytes(header.read_bytes().split(b"\n# ")[0] + b"\n# Befund: Vorhofflimmern "
+                      b"(\xe4rztlich)\n")  # 'ärztlich' in Latin-1, no UTF-8
+    assert record_statements(latin, reference="Vorhofflimmern") == [
+        "# Befund: Vorhofflimmern (ärztlich)"]

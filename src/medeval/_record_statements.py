@@ -62,8 +62,12 @@ def _header_statements(path: Path, reference: str | None) -> list[str]:
     word = (reference or "").strip()
     label = (re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
              if _LETTER.search(word) else None)
-    with open(path, encoding="latin-1") as handle:
-        comments = [line.strip() for line in handle if line.lstrip().startswith("#")]
+    raw = Path(path).read_bytes()
+    try:  # wfdb writes a header in UTF-8 (a Korean comment); an older one may be Latin-1
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    comments = [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
     return [line for line in comments
             if _DIAGNOSIS.search(line) or (label is not None and label.search(line[1:]))]
 

@@ -49,6 +49,23 @@ def test_a_rate_not_declared_says_to_declare_it(tmp_path: Path) -> None:
         "froc_sensitivity@0.5)" in problem
 
 
+@pytest.mark.parametrize(("metric", "named"), [("froc_sensitivity@1.0", "1"),
+                                             ("froc_sensitivity@0.50", "0.5")])
+def test_a_declared_rate_spelt_otherwise_is_not_said_to_be_missing(
+        tmp_path: Path, metric: str, named: str) -> None:
+    # Found in the review-planning pass: the example's fp_rates = [0.5, 1.0, 2.0] holds
+    # the rate 1, but a criterion written as the list writes it, froc_sensitivity@1.0,
+    # was told "task.fp_rates [0.5, 1, 2] does not hold 1: add it there" (12b8c82): the
+    # task names it froc_sensitivity@1 (as it names each rate, '%g')
+    path = _detection(tmp_path, "[0.5, 1.0, 2.0]", metric)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path)
+    [problem] = caught.value.problems
+    assert "does not hold" not in problem
+    assert f"(task.fp_rates [0.5, 1, 2] holds {named}: the task names its sensitivity " \
+        f"froc_sensitivity@{named}; write that)" in problem
+
+
 def test_a_declared_rate_is_accepted_and_judged(tmp_path: Path) -> None:
     path = _detection(tmp_path, "[0.5, 1.0, 3.0]", "froc_sensitivity@3")
     result = medeval.evaluate(path, path.parent / "predictions")

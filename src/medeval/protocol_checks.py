@@ -375,7 +375,8 @@ def _other_variant(metric: str, task: Any) -> str:
 def _rate_not_listed(metric: str, task: Any) -> str:
     """A hint where a criterion names a FROC sensitivity at a rate of false positives the
     task's ``fp_rates`` does not list (``froc_sensitivity@0.5`` under ``fp_rates = [0.25,
-    1]``): the rate is to be added there, not replaced by a neighbour in spelling.
+    1]``): the rate is to be added there, not replaced by a neighbour in spelling; a rate
+    it lists, written otherwise (``@1.0`` for the task's ``@1``), is to be written as named.
 
     >>> _rate_not_listed("froc_sensitivity@0.5", {"type": "detection", "fp_rates": [0.25, 1]})
     ' (task.fp_rates [0.25, 1] does not hold 0.5: add it there for froc_sensitivity@0.5)'
@@ -383,6 +384,11 @@ def _rate_not_listed(metric: str, task: Any) -> str:
     ' (task.fp_rates [0.125, 0.25, 0.5, 1, 2,'
     >>> _rate_not_listed("froc_sensitivity@x", {"type": "detection"})
     ''
+
+    A rate the task holds, written otherwise than the task names it (1.0 for 1):
+
+    >>> _rate_not_listed("froc_sensitivity@1.0", {"type": "detection", "fp_rates": [1.0]})
+    ' (task.fp_rates [1] holds 1: the task names its sensitivity froc_sensitivity@1; write that)'
     """
     found = re.fullmatch(r"\s*froc_sensitivity@(.+)", metric)
     if found is None or not isinstance(task, Mapping) or task.get("type") not in (
@@ -397,6 +403,9 @@ def _rate_not_listed(metric: str, task: Any) -> str:
             math.isfinite(rate) and rate > 0):
         return ""
     shown = "[" + ", ".join(f"{float(r):g}" for r in rates) + "]"
+    if f"{rate:g}" in shown[1:-1].split(", "):  # held, but the name spells it otherwise
+        return (f" (task.fp_rates {shown} holds {rate:g}: the task names its sensitivity "
+                f"froc_sensitivity@{rate:g}; write that)")
     return (f" (task.fp_rates {shown} does not hold {rate:g}: add it there for "
             f"froc_sensitivity@{rate:g})")
 

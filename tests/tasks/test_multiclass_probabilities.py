@@ -294,3 +294,18 @@ def test_newcombe_over_several_cases_a_patient_says_it_takes_them_as_independent
                                      protocol=text), tmp_path / "one" / "pred")
     assert not any((m.estimate.note or "").startswith("newcombe takes")
                    for m in result.metrics)
+
+
+def test_every_case_failed_gives_a_result(tmp_path):
+    # an algorithm that failed on every case: the evaluation stopped with an IndexError
+    # (the failures-excluded analysis has no case). Worst-case ranks every case wrongly,
+    # so each AUC is sklearn's on scores -1 (own class) and 2 (the others): 0
+    truth, _ = _simulated(12)
+    result = medeval.evaluate(_write(tmp_path, truth, [None] * 12), tmp_path / "pred")
+    value = {m.name: m.estimate.value for m in result.metrics}
+    for k, label in enumerate(LABELS):
+        assert value[f"auc@{label}"] == roc_auc_score(truth == k, np.where(truth == k, -1, 2))
+    assert value["auc@macro"] == 0.0
+    excluded = {m.name: m.estimate for m in result.failures.alternative.metrics}
+    assert math.isnan(excluded["auc@macro"].value)
+    assert excluded["auc@macro"].n == 0

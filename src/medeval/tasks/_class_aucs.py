@@ -68,7 +68,9 @@ def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDAr
     no answer); ``case_ids`` name the cases in the warning."""
     k = len(labels)
     failed = np.array([row[0] is None for row in given], dtype=bool)
-    scores = np.array([[_ABOVE] * k if row[0] is None else row for row in given], dtype=float)
+    # (n, K) also for no case (the failures-excluded analysis where every case failed)
+    scores = np.array([[_ABOVE] * k if row[0] is None else row for row in given],
+                      dtype=float).reshape(len(given), k)
     scores[failed, truth[failed]] = _BELOW
     metrics = [metric_record(f"auc@{label}", "roc_auc_ovr",
                              auc_over_unit(truth == i, scores[:, i], clusters, st))

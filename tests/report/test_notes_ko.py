@@ -365,6 +365,14 @@ def _task_notes() -> list[str]:
         Path(folder, "c1.json").unlink()
         out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
             Path(folder), ["c1", "c2"], unread=["c1", "c2"])]
+    # ... and the folder medeval run --out wrote given as the predictions (its outputs in
+    # its run folder, the result beside it)
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "out" / "run").mkdir(parents=True)
+        Path(folder, "out", "run", "run.jsonl").write_text("{}")
+        Path(folder, "out", "result.json").write_text("{}")
+        out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
+            Path(folder, "out"), ["c1"])]
     return out
 
 
@@ -578,6 +586,21 @@ def test_prediction_files_naming_no_case_in_korean() -> None:
         "전체 증례: 예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 12개 있습니다: "
         "x00.json, x01.json, ... (모두 12개). 예측은 <case_id>에 확장자를 붙인 이름으로만 "
         "읽습니다")
+
+
+def test_a_run_out_folder_given_as_predictions_in_korean() -> None:
+    # Found in the review-planning pass: a0b0cc4 added this sentence to the warning of
+    # files naming no case without a Korean wording, so a Korean certificate printed the
+    # whole warning in English, marked as the original. The Korean by hand
+    assert warning_ko(
+        "all cases: the predictions folder holds 2 file(s) that name no case of the "
+        "manifest: result.json, run; a prediction is read only as <case_id> with its "
+        "suffix; out is the folder medeval run --out wrote: the algorithm's outputs are in "
+        "its run folder, --predictions out/run") == (
+        "전체 증례: 예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 2개 있습니다: "
+        "result.json, run. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. out은(는) "
+        "medeval run --out이 쓴 폴더입니다. 알고리즘의 출력은 그 안의 run 폴더에 있으므로 "
+        "--predictions out/run으로 지정하십시오")
 
 
 def test_a_worst_distance_below_a_measured_one_in_korean() -> None:

@@ -408,6 +408,10 @@ NOTES: tuple[Note, ...] = (
          r"file as the manifest writes its case id",
          "그중 {k}개는 증례 ID와 앞자리 0만 다릅니다 (예: 증례 {case}의 {file}): ID가 숫자로 "
          "읽힌 것입니다. 각 파일 이름을 매니페스트에 적힌 증례 ID대로 지으십시오"),
+    Note(r"(?P<name>.+) is the folder medeval run --out wrote: the algorithm's outputs are "
+         r"in its run folder, --predictions (?P=name)/run",
+         "{name}은(는) medeval run --out이 쓴 폴더입니다. 알고리즘의 출력은 그 안의 run 폴더에 "
+         "있으므로 --predictions {name}/run으로 지정하십시오"),
     Note(r"patient ids that differ only in letter case are counted as different patients: "
          r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
          "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,28 @@ def multiclass_statistics(counts: NDArray[np.float64], kappa_weights: str) -> di
     return out
 
 
+def _several_labels(reference: str, index: dict[str, int]) -> str:
+    """A hint when a refused reference joins two or more declared labels (PTB-XL's
+    ``STTC;CD``): one case has one class here; empty otherwise.
+
+    >>> _several_labels("STTC;CD", {"NORM": 0, "STTC": 1, "CD": 2})
+    "; it names 2 of them ('STTC', 'CD'): a case has one class in this task, and medeval \
+has no multi-label task: evaluate each label with its own binary-classification protocol, \
+reference 1 where the case has it, else 0 (docs/ecg-records.md)"
+    >>> _several_labels("STTC;XX", {"STTC": 1, "CD": 2})
+    ''
+    """
+    for separator in (r"\s*[;,|/+&]\s*", r"\s+"):
+        parts = [nfc_id(p) for p in re.split(separator, reference.strip()) if p]
+        if len(set(parts)) > 1 and all(p in index for p in parts):
+            shown = ", ".join(repr(p) for p in dict.fromkeys(parts))
+            return (f"; it names {len(set(parts))} of them ({shown}): a case has one class in "
+                    "this task, and medeval has no multi-label task: evaluate each label "
+                    "with its own binary-classification protocol, reference 1 where the "
+                    "case has it, else 0 (docs/ecg-records.md)")
+    return ""
+
+
 def _not_a_label(case: Case, value: dict[str, Any] | list[Any], labels: list[str]) -> str:
     """What a prediction without a label holds (class probabilities, most often), and what
     the task reads instead."""
@@ -147,7 +170,8 @@ class MulticlassClassification(TaskType):
         """A message when the case's reference is not a declared label."""
         if nfc_id(case.reference.strip()) not in self.index:
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
-                    f"not a declared label {self.labels}")
+                    f"not a declared label {self.labels}"
+                    f"{_several_labels(case.reference, self.index)}")
         return None
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:

@@ -53,3 +53,20 @@ def test_the_same_files_name_none(tmp_path: Path):
             run_algorithm(manifest, f"{plugin}:A", tmp_path / "run", isolation="none",
                           progress=False, timeout_s=7)
     assert "timeout_s" in str(info.value) and "files " not in str(info.value)
+
+
+def test_the_refusal_names_another_class_of_the_same_file(tmp_path: Path):
+    """Found in the review-submission2 pass: the same plugin file run as ``ok.py:B`` where
+    ``ok.py:A`` ran was refused with the two SHA-256 alone, no file having changed: the
+    algorithm's SHA-256 covers its target (the class, a command's line) too, and the
+    refusal now names it. Expected: the two targets this test gives."""
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, PLUGIN + "\n\nclass B(A):\n    pass\n")
+    assert _run(manifest, plugin, tmp_path / "run").done == 1
+    with pytest.raises(RunnerError) as info:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run_algorithm(manifest, f"{plugin}:B", tmp_path / "run", isolation="none",
+                          progress=False)
+    assert f"(target '{plugin.name}:A' -> '{plugin.name}:B')" in str(info.value)
+    assert "files " not in str(info.value)

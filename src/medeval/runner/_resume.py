@@ -56,29 +56,37 @@ def differences(previous: Mapping[str, Any], current: Mapping[str, Any]) -> list
     for label, read in IDENTITY.items():
         old, new = read(previous), read(current)
         if old != new:
-            which = _changed_files(previous, current) if label == "algorithm SHA-256" else ""
+            which = _what_changed(previous, current) if label == "algorithm SHA-256" else ""
             found.append(f"{label}: {'not recorded' if old is None else old} -> {new}"
                          + (f" ({which})" if which else ""))
     return found
 
 
-def _changed_files(previous: Mapping[str, Any], current: Mapping[str, Any]) -> str:
-    """Which of the algorithm's files changed, were added or removed (its SHA-256 alone
-    does not say which of a plugin's weights and code differ).
+def _what_changed(previous: Mapping[str, Any], current: Mapping[str, Any]) -> str:
+    """What of the algorithm changed: its kind, its target (a plugin's class, a command's
+    line) and which of its files changed, were added or removed; its SHA-256, made of all
+    of them, does not say which.
 
     Examples
     --------
-    >>> _changed_files({"algorithm": {"files": {"a.py": "1", "w.bin": "2", "old": "3"}}},
-    ...                {"algorithm": {"files": {"a.py": "1", "w.bin": "9", "new": "4"}}})
+    >>> _what_changed({"algorithm": {"files": {"a.py": "1", "w.bin": "2", "old": "3"}}},
+    ...               {"algorithm": {"files": {"a.py": "1", "w.bin": "9", "new": "4"}}})
     'files changed: w.bin; added: new; removed: old'
+    >>> _what_changed({"algorithm": {"kind": "python", "target": "a.py:A", "files": {}}},
+    ...               {"algorithm": {"kind": "python", "target": "a.py:B", "files": {}}})
+    "target 'a.py:A' -> 'a.py:B'"
     """
-    old = (previous.get("algorithm") or {}).get("files") or {}
-    new = (current.get("algorithm") or {}).get("files") or {}
+    before, now = previous.get("algorithm") or {}, current.get("algorithm") or {}
+    said = [f"{key} {before.get(key)!r} -> {now.get(key)!r}" for key in ("kind", "target")
+            if before.get(key) != now.get(key)]
+    old, new = before.get("files") or {}, now.get("files") or {}
     parts = [(what, sorted(names)) for what, names in (
         ("changed", [n for n in old.keys() & new.keys() if old[n] != new[n]]),
         ("added", new.keys() - old.keys()), ("removed", old.keys() - new.keys())) if names]
-    return ("files " + "; ".join(f"{what}: {', '.join(names)}" for what, names in parts)
-            if parts else "")
+    if parts:
+        said.append("files " + "; ".join(f"{what}: {', '.join(names)}"
+                                         for what, names in parts))
+    return "; ".join(said)
 
 
 def unrecorded_files(predictions: Path) -> list[str]:

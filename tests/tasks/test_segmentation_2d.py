@@ -262,6 +262,26 @@ def test_a_worst_distance_below_a_measured_one_is_warned_of(tmp_path):
     assert not [w for w in result.warnings if "worst_distance_px" in w]
 
 
+def test_a_hausdorff_at_another_percentile_is_a_distance(tmp_path):
+    # hd_percentile = 90 names the figures hd90@...: they were not taken for distances,
+    # so c3's empty prediction (an infinite distance) was not counted at the declared worst
+    # distance (mean inf, interval NaN), their unit was the definition's mm under a px
+    # protocol, and the distance table left them out
+    make_set(tmp_path, task=PX + "\nhd_percentile = 90", failures="worst_distance_px = 12.0")
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    cases = per_case(result)
+    figures = {m.name: m for m in result.metrics}
+    for name in ("hd90@max-directed", "hd90@pooled"):
+        assert math.isinf(cases["c3"][name])  # the empty prediction, as scored
+        # the worst distance in its place: the mean worked from the case values
+        expected = np.mean([12.0 if math.isinf(cases[c][name]) else cases[c][name]
+                            for c in cases])
+        figure = figures[name]
+        assert figure.unit == "px" and figure.estimate.value == pytest.approx(expected)
+        assert math.isfinite(figure.estimate.low) and math.isfinite(figure.estimate.high)
+        assert name in result.tables["distances"]["case_columns"]
+
+
 def test_a_mask_not_the_size_of_its_frame_is_a_reference_problem(tmp_path):
     make_set(tmp_path)
     write_png(np.zeros((SHAPE[0] - 1, SHAPE[1]), bool), tmp_path / "masks" / "c2.png")

@@ -463,15 +463,15 @@ class Segmentation(TaskType):
             substituted = 0
             for name in self.metric_names:
                 values = np.array([float(r.values[prefix + name]) for r in rows])
-                if _base(name) in _DISTANCES and worst is not None:
+                if _is_distance(name) and worst is not None:
                     infinite = np.isinf(values)
                     substituted += int(infinite.sum())
                     values[infinite] = float(worst)
-                unreplaced = _base(name) in _DISTANCES and worst is None
+                unreplaced = _is_distance(name) and worst is None
                 estimate = _mean_ci(values, clusters, st,
                                     unreplaced=self.worst_key if unreplaced else None,
-                                    distance=_base(name) in _DISTANCES)
-                unit = self.unit if _base(name) in _DISTANCES else None
+                                    distance=_is_distance(name))
+                unit = self.unit if _is_distance(name) else None
                 metrics.append(metric_record(f"{prefix}{name}", _definition_id(name),
                                              estimate, unit))
             flags = [(r.values.get(prefix + "reference_empty"),
@@ -496,7 +496,7 @@ class Segmentation(TaskType):
         if worst is None:
             return ()
         names = [self._prefix(label) + name for label in self.spec.labels
-                 for name in self.metric_names if _base(name) in _DISTANCES]
+                 for name in self.metric_names if _is_distance(name)]
         above: list[tuple[float, str, str]] = []
         for row in rows:
             found = [(float(v), name) for name in names
@@ -537,7 +537,7 @@ class Segmentation(TaskType):
             "pixel_spacing_mm": self.spec.pixel_spacing_mm,
             "nsd_tolerance": self.tolerance,
             "case_columns": [f"{self._prefix(label)}{name}" for label in self.spec.labels
-                             for name in self.metric_names if _base(name) in _DISTANCES],
+                             for name in self.metric_names if _is_distance(name)],
         }
         if self.unit == "mm":
             found = Counter(r.values[_SOURCE] for r in rows if r.values.get(_SOURCE))
@@ -579,6 +579,12 @@ def _unscored_values(ref: NDArray[Any], masks: dict[int, Any]) -> list[Any]:
 
 def _base(name: str) -> str:
     return name.split(":", 1)[-1]
+
+
+def _is_distance(name: str) -> bool:
+    """Whether a figure is a distance, in the protocol's unit: the Hausdorff distance at
+    any ``hd_percentile`` too (``hd90@pooled``), whose definition is ``hd95@pooled``'s."""
+    return _definition_id(name) in _DISTANCES
 
 
 def _definition_id(name: str) -> str:

@@ -532,6 +532,24 @@ def test_sample_size_names_the_criteria_it_does_not_plan(capsys, tmp_path):
     protocol.write_text(text)  # sensitivity and specificity only: nothing unplanned
     assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
     assert "not planned" not in capsys.readouterr().err
+    # Found in the review-planning pass: a criterion on ppv was told "ppv is not planned
+    # by this command: docs/intervals.md ... says how an AUC goal's published sizes
+    # compare with the guarded rule)", a pointer that says nothing of a PPV, and a
+    # parenthesis closing none; the pointer is for an AUC only
+    protocol.write_text(text + '\n[[criteria]]\nmetric = "ppv"\ngoal = 0.5\n'
+                        'source = "plan"\n')
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    note = capsys.readouterr().err.strip().splitlines()[-1]
+    assert note.endswith("; ppv is not planned by this command")
+    protocol.write_text(text + '\n[[criteria]]\nmetric = "roc_auc"\ngoal = 0.8\n'
+                        'source = "plan"\n\n[[criteria]]\nmetric = "ppv"\ngoal = 0.5\n'
+                        'source = "plan"\n')
+    assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 0
+    note = capsys.readouterr().err.strip().splitlines()[-1]
+    assert note.endswith("; ppv, roc_auc are not planned by this command: docs/intervals.md "
+                         "('Planning a test set') says how an AUC goal's published sizes "
+                         "compare with the guarded rule")
+    assert note.count("(") == note.count(")")
 
 
 def test_sample_size_max_n(capsys):

@@ -220,9 +220,12 @@ def _unplanned(metrics: list[str]) -> str:
     unplanned = [m for m in metrics if m not in ("sensitivity", "specificity")]
     if not unplanned:
         return ""
+    # the docs plan an AUC goal (and a Dice, FROC or agreement goal), no other figure
     return (f"; {', '.join(unplanned)} {'is' if len(unplanned) == 1 else 'are'} not "
-            "planned by this command: docs/intervals.md ('Planning a test set') says how "
-            "an AUC goal's published sizes compare with the guarded rule)")
+            "planned by this command" + (
+                ": docs/intervals.md ('Planning a test set') says how an AUC goal's "
+                "published sizes compare with the guarded rule" if "roc_auc" in unplanned
+                else ""))
 
 
 def _rationale(plan: Any, cases_per_patient: float | None = None) -> str:

@@ -64,6 +64,22 @@ def test_an_interval_of_zero_width_but_for_rounding_is_inconclusive():
                   0.7).outcome == "PASS"
 
 
+def test_zero_width_but_for_rounding_at_other_scales():
+    # the tolerance is relative: a distance of 1e4 mm averaged from equal values one ulp
+    # (1.8e-12) apart is of zero width; a Dice interval near 0 of width 1e-12 and one of
+    # counts 1 apart are intervals, judged on their bounds
+    far = 1.0e4
+    assert math.nextafter(far, math.inf) - far == 2.0 ** -39  # by hand: ulp of 1e4
+    d = decide("hd95@pooled", Estimate(far, far, math.nextafter(far, math.inf),
+                                       "bootstrap-percentile", 0.95, 30), 2e4,
+               higher_is_better=False)
+    assert d.outcome == "INCONCLUSIVE" and "zero width" in d.reason
+    near_zero = Estimate(5e-13, 0.0, 1e-12, "bootstrap-percentile", 0.95, 30)
+    assert decide("dice", near_zero, 0.5).outcome == "FAIL"
+    counts = Estimate(1e6, 1e6 - 1, 1e6, "bootstrap-percentile", 0.95, 30)
+    assert decide("count", counts, 1e6 + 1, higher_is_better=False).outcome == "PASS"
+
+
 def test_reason_names_the_bound():
     verdict = decide("sensitivity", est(0.90, 0.82, 0.95), 0.80)
     assert verdict.reason == "95% CI lower bound 0.82 >= goal 0.8"

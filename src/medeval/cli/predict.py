@@ -181,18 +181,19 @@ def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> 
 def runner_notes(data: Any) -> list[str]:
     """Lines of advice under a run's failed cases (``data``: its ``summary.json``): those
     that asked for a GPU in a run that gave none, those that reached for the network
-    in the sandbox, and those that import a module the runner's Python lacks (a plugin
-    importing in ``predict``, a ``python3`` command). ``medeval predict`` prints them, and
-    ``medeval run`` under its result."""
+    or wrote where it is read-only in the sandbox, and those that import a module the
+    runner's Python lacks (a plugin importing in ``predict``, a ``python3`` command).
+    ``medeval predict`` prints them, and ``medeval run`` under its result."""
     from ..runner.gpus import no_gpu_hint
-    from ..runner.sandbox import missing_module_hint, no_network_hint
+    from ..runner.sandbox import missing_module_hint, no_network_hint, read_only_hint
 
     failures = data.get("failures") or {}
     notes = []
     workers = (data.get("gpus") or {}).get("workers") or {}
     hints = [(no_gpu_hint, "CUDA")] if not any(workers.values()) else []
     if data.get("isolation") == "bubblewrap":
-        hints.append((no_network_hint, "Network is unreachable"))
+        hints += [(no_network_hint, "Network is unreachable"),
+                  (read_only_hint, "Read-only file system")]
     if _in_runner_python(data.get("algorithm") or {}):
         hints.append((missing_module_hint, ""))
     said = {case_id: f"{failure.get('detail')}\n{failure.get('stderr_tail')}"

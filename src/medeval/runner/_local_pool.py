@@ -17,7 +17,7 @@ from .algorithm import package_advice_here
 from .gpus import Gpu, assign_gpus, no_gpu_hint
 from .limits import FILE_SIZE_WORDS
 from .runlog import RunLog, log_time
-from .sandbox import missing_module_hint, no_network_hint
+from .sandbox import missing_module_hint, no_network_hint, read_only_hint
 from .worker import CaseOutcome, Job, Worker, WorkerPlan, WorkerStartError
 
 __all__ = ["Emit", "cannot_load", "probe", "run_local"]
@@ -47,9 +47,9 @@ def cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runner
            if exc.reason == "process-limit" else "")
     hint = "" if gpu else no_gpu_hint(f"{detail}\n{stderr_tail}")
     why += f" ({hint})" if hint else ""
-    offline = (no_network_hint(f"{detail}\n{stderr_tail}")
-               if plan.isolation == "bubblewrap" else "")
-    why += f" ({offline})" if offline else ""
+    sandboxed = [no_network_hint, read_only_hint] if plan.isolation == "bubblewrap" else []
+    for advice in (check(f"{detail}\n{stderr_tail}") for check in sandboxed):
+        why += f" ({advice})" if advice else ""
     missing = ("" if " is a module of the package " in detail  # named otherwise, above
                else missing_module_hint(f"{detail}\n{stderr_tail}"))
     why += f" ({missing})" if missing else ""

@@ -54,6 +54,7 @@ __all__ = [
     "missing_module_hint",
     "no_network_hint",
     "python_binds",
+    "read_only_hint",
     "sandbox_argv",
     "scrubbed_env",
 ]
@@ -307,8 +308,8 @@ def sandbox_argv(
     return [*args, "--", *argv]
 
 
-#: What an algorithm reaching for the network says in the sandbox, which has none (not
-#: even loopback): the resolver's "Temporary failure in name resolution" (EAI_AGAIN,
+#: What an algorithm reaching for the network says in the sandbox, which has none (its
+#: own loopback only): the resolver's "Temporary failure in name resolution" (EAI_AGAIN,
 #: errno -3: urllib, requests, torch.hub, huggingface_hub) and "Name or service not
 #: known" (-2), and the kernel's "Network is unreachable" (ENETUNREACH, errno 101).
 _WANTS_NETWORK = re.compile(r"Temporary failure in name resolution|Name or service not "
@@ -336,6 +337,35 @@ def no_network_hint(text: str) -> str:
             "setup: torch.hub, Hugging Face, pretrained weights): ship every file it needs "
             "beside the plugin or the command (that folder is shown, read-only) and load "
             "it from there")
+
+
+#: What an algorithm writing where the sandbox is read-only meets: the kernel's EROFS
+#: (errno 30), as Python (``OSError: [Errno 30] Read-only file system``), the C library
+#: and the shell (``sh: 1: cannot create /etc/x: Read-only file system``) word it.
+_READ_ONLY = re.compile(r"Read-only file system|\[Errno 30\]")
+
+
+def read_only_hint(text: str) -> str:
+    """Advice for a failure whose message is a write refused as read-only, in the sandbox.
+
+    Only ``/output``, ``/tmp`` and ``/dev/shm`` are writable there (every other folder,
+    the algorithm's own included, is read-only): a model that writes a cache beside its
+    weights, or into a folder of its own choosing (``/etc``, ``/work``), fails with
+    ``Read-only file system``, which says nothing of where it may write.
+
+    Examples
+    --------
+    >>> read_only_hint("OSError: [Errno 30] Read-only file system: '/etc/cache'")[:38]
+    'it writes where the sandbox is read-on'
+    >>> read_only_hint("ValueError: bad shape")
+    ''
+    """
+    if not _READ_ONLY.search(text):
+        return ""
+    return ("it writes where the sandbox is read-only: only /output (the prediction), /tmp "
+            "(the working directory, $HOME and $TMPDIR, where ~/.cache goes) and /dev/shm "
+            "are writable, each in memory and counted against the memory limit; the "
+            "algorithm's own folder is read-only: write caches and scratch files to /tmp")
 
 
 _NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")

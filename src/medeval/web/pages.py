@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -65,7 +66,17 @@ def render_page(lang: str | None, *, status_code: int = 200, root: str = "",
     links begin with ``root``, the app's prefix behind a proxy (``/verify``)."""
     chosen = _lang(lang)
 
-    def t(key: str) -> str:
+    def t(key: str) -> Markup | str:
+        """The words of ``key`` in the page's body: a ko+en page's English part marked
+        ``lang="en"`` (WCAG 2.x 3.1.2: a Korean voice read it before)."""
+        if chosen != "ko+en":
+            return _words(chosen, key)
+        table = strings()
+        return Markup('{} / <span lang="en">{}</span>').format(table["ko"][key],
+                                                               table["en"][key])
+
+    def words(key: str) -> str:
+        """The words of ``key`` as plain text (the title, an attribute)."""
         return _words(chosen, key)
 
     def said(difference: str) -> tuple[str, ...]:
@@ -80,8 +91,8 @@ def render_page(lang: str | None, *, status_code: int = 200, root: str = "",
     context.setdefault("verdict", None)
     context.setdefault("error", None)
     html = _environment().get_template("page.html.j2").render(
-        t=t, said=said, refused=refused, lang=chosen, version=__version__, status_code=status_code,
-        root=root, **context)
+        t=t, words=words, said=said, refused=refused, lang=chosen, version=__version__,
+        status_code=status_code, root=root, **context)
     # a 503 (the registry or the verifier out) says when to come back, as a 429 does
     later = {"retry-after": str(RETRY_AFTER_S)} if status_code == 503 else None
     return HTMLResponse(html, status_code=status_code, headers=later)

@@ -64,3 +64,35 @@ def test_without_a_failed_case_there_is_no_no_answer_column(tmp_path, monkeypatc
     assert rows[0] == ["corner", *LABELS, "total"]
     for label, row, line in zip(LABELS, expected, rows[1:]):
         assert line == [label, *map(str, row), str(row.sum())]
+
+
+def test_long_class_names_number_the_columns(tmp_path, monkeypatch):
+    """Classes named as a rhythm statement ('Premature ventricular contraction') made each
+    column as wide as the longest name: three classes printed lines of 210 characters, ten
+    of 455, which a terminal wraps out of their columns. Wider than 100, each class is
+    numbered in its row and its column headed by its number. Found in the review of the
+    ecg12-pass."""
+    names = {"G1": "Premature ventricular contraction", "G2": "Left bundle branch block",
+             "G3": "Atrial fibrillation"}
+    folder = shutil.copytree(EXAMPLE, tmp_path / "example",
+                             ignore=shutil.ignore_patterns("result"))
+    monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(tmp_path / "cache"))
+    for path in [folder / "protocol.toml", folder / "manifest.csv",
+                 *(folder / "predictions").iterdir()]:
+        text = path.read_text(encoding="utf-8")
+        for short, long in names.items():
+            text = text.replace(f'"{short}"', f'"{long}"').replace(f",{short},", f",{long},")
+        path.write_text(text, encoding="utf-8")
+    assert "G1" not in (folder / "manifest.csv").read_text()  # the renaming reached it
+    truth, answers = _answers(EXAMPLE)  # the example's own files, before the renaming
+    expected = confusion_matrix(truth, answers, labels=[*LABELS, "no answer"])[:3]
+    printed = summary(medeval.evaluate(folder / "protocol.toml", folder / "predictions"))
+    lines = printed.splitlines()
+    start = next(i for i, line in enumerate(lines) if "reference \\ answered" in line)
+    matrix = lines[start:start + 5]
+    assert max(map(len, matrix)) <= 2 + 36 + 4 * 3 + 11 + 7  # names, numbers, no answer, total
+    assert matrix[0].split() == ["reference", "\\", "answered", "1", "2", "3", "no", "answer",
+                                 "total"]
+    for i, (name, row, line) in enumerate(zip(names.values(), expected, matrix[1:]), 1):
+        assert line.split() == [str(i), *name.split(), *map(str, row), str(row.sum())]
+    assert matrix[-1].split() == ["total", *map(str, expected.sum(axis=0)), str(len(truth))]

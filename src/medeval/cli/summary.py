@@ -39,9 +39,13 @@ def summary(result: Result, path: Path | None = None) -> str:
         lines.append(f"  failed cases by reason: {reasons} (policy {failures.policy})")
         lines += _first_failures(result)
     task = result.parameters.task
-    if "threshold" in task:
+    if task.get("threshold") is not None:  # a multi-label task's may be None
         lines.append(f"  threshold {as_written(task['threshold'])} (score >= threshold is "
                      "positive)")
+    if task.get("thresholds"):  # a multi-label task's, one per label
+        lines.append("  thresholds " + ", ".join(
+            f"{label} {as_written(cut)}" for label, cut in task["thresholds"].items())
+            + " (a label's score >= its threshold calls it present)")
     lines += _confusion(result)
     level = f"{result.confidence * 100:g}%"
     lines += ["", *_metric_lines(result.metrics, level)]
@@ -142,7 +146,10 @@ def _class_matrix(cm: dict[str, Any]) -> list[str]:
     """A multi-class confusion matrix as the certificate prints it: the reference class in
     rows, the class answered in columns, a "no answer" column only where a failed case
     was counted in it (worst case; the result's column "none", which may be a class's
-    name too, as the diabetic retinopathy scale's first grade), and the totals."""
+    name too, as the diabetic retinopathy scale's first grade), and the totals. Where the
+    answered classes' names would make a line wider than :data:`_MATRIX_WIDTH` (ten
+    rhythm classes: 455 characters), each class is numbered in its row and its column
+    is headed by the number, as wide as its own numbers."""
     labels = [str(label) for label in cm["labels"]]
     counts = [[int(n) for n in row] for row in cm["counts"]]
     none = any(len(row) > len(labels) and row[len(labels)] for row in counts)
@@ -153,9 +160,22 @@ def _class_matrix(cm: dict[str, Any]) -> list[str]:
     corner = "reference \\ answered"
     first = max(len(corner), *(len(label) for label in labels))
     width = max(len(text) for text in [*columns, *(n for row in rows for n in row)]) + 2
-    return ["", f"  {corner:<{first}}" + "".join(f"{c:>{width}}" for c in columns)] + [
-        f"  {name:<{first}}" + "".join(f"{n:>{width}}" for n in row)
-        for name, row in zip([*labels, "total"], rows)]
+    widths, names = [width] * len(columns), list(labels)
+    if 2 + first + width * len(columns) > _MATRIX_WIDTH:
+        columns[:len(labels)] = [str(i) for i in range(1, len(labels) + 1)]
+        widths = [max(len(columns[j]), *(len(row[j]) for row in rows)) + 2
+                  for j in range(len(columns))]
+        names = [f"{i} {label}" for i, label in enumerate(labels, start=1)]
+        first = max(len(corner), *(len(name) for name in names))
+    return ["", f"  {corner:<{first}}" + "".join(
+        f"{c:>{w}}" for c, w in zip(columns, widths))] + [
+        f"  {name:<{first}}" + "".join(f"{n:>{w}}" for n, w in zip(row, widths))
+        for name, row in zip([*names, "total"], rows)]
+
+
+#: The widest line of a multi-class matrix in the summary whose columns are named by
+#: their classes; a wider one numbers them (a terminal is 80 to 120 characters wide).
+_MATRIX_WIDTH = 100
 
 
 def _metric_lines(metrics: Sequence[MetricRecord], level: str) -> list[str]:

@@ -608,12 +608,12 @@ def test_a_worst_distance_below_a_measured_one_in_korean() -> None:
                "of 674 case(s) have a distance above it (the largest, hausdorff 147 px, in "
                "case PT025-F02), so a failed case or a mask empty on one side, counted at it, "
                "scores better than they do; declare at least the largest distance the images "
-               "allow (a frame's diagonal)")
+               "allow (the diagonal of a frame or volume)")
     assert warning_ko(english) == (
         "전체 증례: failures.worst_distance_px = 100은(는) 측정된 거리보다 작습니다: 증례 674개 "
         "중 5개의 거리가 그보다 큽니다(가장 큰 값은 증례 PT025-F02의 hausdorff 147 px). 실패한 "
         "증례나 한쪽 마스크가 빈 증례를 그 값으로 세면 이 증례들보다 나은 점수를 받습니다. "
-        "영상에서 나올 수 있는 가장 큰 거리(프레임의 대각선) 이상으로 선언하십시오")
+        "영상에서 나올 수 있는 가장 큰 거리(프레임 또는 볼륨의 대각선) 이상으로 선언하십시오")
 
 
 def test_a_warning_no_pattern_knows_has_no_korean() -> None:

@@ -255,6 +255,8 @@ def test_a_worst_distance_below_a_measured_one_is_warned_of(tmp_path):
     (warning,) = [w for w in result.warnings if "worst_distance_px" in w]
     assert (f"1 of 5 case(s) have a distance above it (the largest, hausdorff "
             f"{above['c4']:.4g} px, in case c4)") in warning
+    # the advice holds for a CT volume too, whose largest distance is its own diagonal
+    assert warning.endswith("(the diagonal of a frame or volume)")
     # declared at the frame's diagonal (80 px for 48 x 64), nothing is said
     (tmp_path / "protocol.toml").write_text(PROTOCOL.format(
         task=PX, failures="worst_distance_px = 80.0"))

@@ -312,11 +312,12 @@ NOTES: tuple[Note, ...] = (
          r"measured: (?P<k>\d+) of (?P<n>\d+) case\(s\) have a distance above it \(the "
          r"largest, (?P<name>\S+) (?P<value>\S+) (?P<unit>px|mm), in case (?P<case>.+)\), so "
          r"a failed case or a mask empty on one side, counted at it, scores better than they "
-         r"do; declare at least the largest distance the images allow \(a frame's diagonal\)",
+         r"do; declare at least the largest distance the images allow \(the "
+         r"diagonal of a frame or volume\)",
          "{key} = {worst}은(는) 측정된 거리보다 작습니다: 증례 {n}개 중 {k}개의 거리가 그보다 "
          "큽니다(가장 큰 값은 증례 {case}의 {name} {value} {unit}). 실패한 증례나 한쪽 마스크가 "
          "빈 증례를 그 값으로 세면 이 증례들보다 나은 점수를 받습니다. 영상에서 나올 수 있는 "
-         "가장 큰 거리(프레임의 대각선) 이상으로 선언하십시오"),
+         "가장 큰 거리(프레임 또는 볼륨의 대각선) 이상으로 선언하십시오"),
     Note(r"no (?P<key>\S+) is declared to replace them",
          "이를 대체할 값({key})이 선언되지 않았습니다"),
     Note(r"gross statistic: 0/0 over (?P<n>\d+) record\(s\), so it is undefined; the "

@@ -511,7 +511,7 @@ class Segmentation(TaskType):
                 f"of {len(rows)} case(s) have a distance above it (the largest, {name} "
                 f"{value:.4g} {self.unit}, in case {case}), so a failed case or a mask empty "
                 "on one side, counted at it, scores better than they do; declare at least the "
-                "largest distance the images allow (a frame's diagonal)",)
+                "largest distance the images allow (the diagonal of a frame or volume)",)
 
     def _unscored_warning(self, rows: Sequence[CaseRow]) -> tuple[str, ...]:
         """References holding none of the scored labels but other values: a mask coded

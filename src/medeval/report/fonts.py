@@ -56,7 +56,8 @@ def _code_points(name: str) -> frozenset[int]:
     if name in (FONT, FONT_BOLD):
         register_fonts()
     elif name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, str(_fallback_path(bold=name == FALLBACK_BOLD))))
+        pdfmetrics.registerFont(TTFont(name, str(_fallback_path(bold=name == FALLBACK_BOLD)),
+                                        asciiReadable=1))
     return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
@@ -113,9 +114,12 @@ def register_fonts() -> None:
 
     registered = pdfmetrics.getRegisteredFontNames()
     if FONT not in registered:
-        pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
+        # asciiReadable as reportlab ships it, whatever ~/.reportlab_settings or
+        # RL_ttfAsciiReadable say (read as the face is made; it numbers the subsets'
+        # glyphs, so the PDF's bytes: see _reportlab_settings)
+        pdfmetrics.registerFont(TTFont(FONT, str(font_path()), asciiReadable=1))
     if FONT_BOLD not in registered:
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True))))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True)), asciiReadable=1))
     for bold, italic, face in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
         addMapping(FONT, bold, italic, face)
 

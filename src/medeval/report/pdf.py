@@ -36,6 +36,7 @@ from .._atomic import write_named
 from .._version import __version__
 from ..result import Result, read_result
 from ._errors import ReportError
+from ._reportlab_settings import shipped_settings
 from .catalogue import BULLET, Msg, base_key, languages, texts, under_bullet
 from .cells import number_label
 from .content import (
@@ -173,11 +174,16 @@ def pdf_bytes(certificate: Certificate, *, lang: str = "ko+en",
               creator: str | None = None) -> bytes:
     """Lay out a certificate; return the PDF's bytes (the same content, the same bytes);
     ``creator`` is its ``/Creator``, by default ``"medeval <this version>"``."""
+    languages(lang)
+    register_fonts()
+    with shipped_settings():
+        return _laid_out(certificate, lang, creator)
+
+
+def _laid_out(certificate: Certificate, lang: str, creator: str | None) -> bytes:
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # type: ignore[import-untyped,unused-ignore]
     from reportlab.platypus.doctemplate import LayoutError  # type: ignore[import-untyped,unused-ignore]
 
-    languages(lang)
-    register_fonts()
     layout = _Layout(certificate, lang)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(

@@ -309,3 +309,32 @@ def test_every_case_failed_gives_a_result(tmp_path):
     excluded = {m.name: m.estimate for m in result.failures.alternative.metrics}
     assert math.isnan(excluded["auc@macro"].value)
     assert excluded["auc@macro"].n == 0
+
+
+def test_macro_bca_interval_redrawn_with_numpy_and_a_leave_one_out_jackknife(tmp_path):
+    # BCa (Efron 1987) by hand: the resamples drawn as the percentile test draws them;
+    # z0 from the share of resampled values below the estimate; the acceleration from
+    # the jackknife, each case left out in turn and sklearn's ovr macro AUC of the rest
+    truth, p = _simulated(40, seed=3)
+    text = PROTOCOL.replace("seed = 7\n", 'seed = 7\nbootstrap_method = "bca"\n')
+    result = medeval.evaluate(_write(tmp_path, truth, [_probs(r) for r in p], protocol=text),
+                              tmp_path / "pred")
+    est = next(m.estimate for m in result.metrics if m.name == "auc@macro")
+    assert est.method == "bootstrap-bca"
+
+    def macro(rows):
+        return roc_auc_score(truth[rows], p[rows], multi_class="ovr", average="macro")
+
+    theta = macro(np.arange(40))
+    rng = np.random.default_rng(7)
+    members = [np.flatnonzero(truth == k) for k in range(4)]
+    draws = [m[rng.integers(0, m.size, (200, m.size))] for m in members]
+    values = np.array([macro(i) for i in np.concatenate(draws, axis=1)])
+    z0 = norm.ppf(((values < theta).sum() + 0.5 * (values == theta).sum()) / values.size)
+    jack = np.array([macro(np.delete(np.arange(40), i)) for i in range(40)])
+    d = jack.mean() - jack
+    accel = (d ** 3).sum() / (6 * ((d ** 2).sum()) ** 1.5)
+    levels = [norm.cdf(z0 + (z0 + z) / (1 - accel * (z0 + z)))
+              for z in (norm.ppf(0.025), norm.ppf(0.975))]
+    assert (est.value, est.low, est.high) == pytest.approx(
+        (theta, *np.quantile(values, levels, method="linear")), abs=1e-12)

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..result import MetricRecord
+from ..stats._resampling import Units
 from ..stats._statistics import AucStatistic
 from ._auc_interval import auc_over_unit
 from .base import bootstrap_estimate, metric_record
@@ -43,19 +44,37 @@ _BELOW, _ABOVE = -1.0, 2.0
 
 
 class MacroAuc:
-    """The mean of the one-vs-rest AUCs under frequency weights, a statistic for
-    :func:`medeval.stats.bootstrap_ci` (``f(data, weights=W)``, ``data`` the (n, K)
-    scores): each class's AUC as :func:`medeval.stats.auc_ci`'s bootstrap weighs it."""
-
-    left_out_reason = "there is no case of some class, so its one-vs-rest AUC is undefined"
+    """The mean of the one-vs-rest AUCs, a statistic of the bootstrap engine
+    (:class:`medeval.stats._statistics.WeightedStatistic`): each class's AUC as
+    :func:`medeval.stats.auc_ci`'s bootstrap takes it (:class:`AucStatistic`), their
+    mean on each resample. Resamples of cases are counted from their draws
+    (``resampled_draws``, O(n) a class), the same values to the last bit as from their
+    weights, which resamples of patients take; BCa's jackknife is each class's closed
+    form (O(n log n)), not n evaluations on leave-one-out weights."""
 
     def __init__(self, truth: NDArray[np.intp], scores: NDArray[np.float64]) -> None:
         self.classes = [AucStatistic(truth == k, scores[:, k]) for k in range(scores.shape[1])]
 
-    def __call__(self, data: Any, weights: NDArray[np.float64]) -> NDArray[np.float64]:
-        values: NDArray[np.float64] = np.mean(
-            [auc.resampled(weights) for auc in self.classes], axis=0)
-        return values
+    def left_out_reason(self) -> str:
+        return "there is no case of some class, so its one-vs-rest AUC is undefined"
+
+    def value(self) -> float:
+        return float(self.resampled(np.ones((1, self.classes[0].score.size)))[0])
+
+    def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        return _mean([auc.resampled(weights) for auc in self.classes])
+
+    def resampled_draws(self, units: Units, draws: list[NDArray[np.int64]]
+                        ) -> NDArray[np.float64]:
+        return _mean([auc.resampled_draws(units, draws) for auc in self.classes])
+
+    def jackknife(self, units: Units) -> NDArray[np.float64]:
+        return _mean([auc.jackknife(units) for auc in self.classes])
+
+
+def _mean(values: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    mean: NDArray[np.float64] = np.mean(values, axis=0)
+    return mean
 
 
 def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDArray[np.intp],

@@ -187,6 +187,41 @@ def test_protocol_check_notes_a_threshold_off_the_probability_scale(tmp_path, ca
         assert (f"task.threshold {threshold} lies outside [0, 1]" in err) is noted, threshold
 
 
+def test_protocol_check_refuses_treatments_the_readings_lack(tmp_path, capsys):
+    # Found in the planning-pass, fixed in the review-planning pass: a reader study whose
+    # task.test_treatment the readings file does not hold ('with CAD' for 'with CADx')
+    # passed protocol check ('OK', exit 0), and evaluate refused it. The treatments are
+    # read from the example's readings.csv here by pandas, not by medeval
+    import shutil
+    import unicodedata
+
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "reader-study", folder)
+    path = folder / "protocol.toml"
+    text = path.read_text(encoding="utf-8")
+    held = sorted(set(pd.read_csv(folder / "readings.csv")["treatment"]))
+    assert held == ["with CADx", "without CADx"]
+    assert main(["protocol", "check", str(path)]) == 0  # as written: OK
+    capsys.readouterr()
+    path.write_text(text.replace('test_treatment = "with CADx"',
+                                 'test_treatment = "with CAD"'), encoding="utf-8")
+    assert main(["protocol", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "task.test_treatment, task.reference_treatment: readings " in err
+    assert "the file holds 'with CADx', 'without CADx' ('with CAD' missing)" in err
+    # a treatment named in NFD in the readings (macOS) and NFC in the protocol is one
+    readings = (folder / "readings.csv").read_text(encoding="utf-8")
+    (folder / "readings.csv").write_text(readings.replace(
+        "with CADx", unicodedata.normalize("NFD", "보조 판독")), encoding="utf-8")
+    path.write_text(text.replace('test_treatment = "with CADx"',
+                                 'test_treatment = "보조 판독"'), encoding="utf-8")
+    assert main(["protocol", "check", str(path)]) == 0
+    # a readings file the evaluation cannot read is named too
+    (folder / "readings.csv").write_bytes(b"treatment;reader\n")
+    assert main(["protocol", "check", str(path)]) == 2
+    assert "task.readings: readings " in capsys.readouterr().err
+
+
 def test_protocol_check_and_schema(tmp_path, capsys):
     path = measurement_study(tmp_path)
     assert main(["protocol", "check", str(path)]) == 0

@@ -71,7 +71,13 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
     from ..protocol import ProtocolError, certificate_problems, load_protocol
 
     protocol = load_protocol(args.protocol)
-    if problems := certificate_problems(protocol):
+    problems = certificate_problems(protocol)
+    if protocol.task.type == "reader-study":  # the treatments the evaluation reads
+        from ..tasks.reader_study import readings_treatments_problem
+
+        problems += [p for p in [readings_treatments_problem(
+            protocol.task, args.protocol.parent)] if p is not None]
+    if problems:
         raise ProtocolError(f"protocol {args.protocol}: " + "; ".join(problems),
                             tuple(problems))
     out.write(f"OK  {args.protocol}  {protocol.test.id} ({protocol.task.type}, "

@@ -172,6 +172,47 @@ def _check_truth(frame: pd.DataFrame, known: pd.Series, *, path: Path,
             f"truth {given.iloc[first]!r}, the manifest's reference {reference}")
 
 
+def treatments_unlike(given: Iterable[str], treatments: tuple[str, str]) -> str | None:
+    """Why the readings' treatments (``given``, as spelled by :func:`_spelled_as`) are not
+    the protocol's two, else None: one the protocol does not name, or one it names
+    without readings.
+
+    >>> treatments_unlike(["with AI", "without AI"], ("with AI", "without AI")) is None
+    True
+    >>> treatments_unlike(["AI", "without AI"], ("with AI", "without AI"))[-19:]
+    "('with AI' missing)"
+    """
+    found = sorted(set(given))
+    other = [t for t in found if t not in treatments]
+    absent = [t for t in treatments if t not in found]
+    if not (other or absent):
+        return None
+    return (f"the protocol compares treatments {treatments[0]!r} (task.test_treatment) and "
+            f"{treatments[1]!r} (task.reference_treatment); the file holds "
+            f"{', '.join(map(repr, found))}"
+            + (f" ({', '.join(map(repr, absent))} missing)" if absent else ""))
+
+
+def readings_treatments_problem(spec: Any, base: Path) -> str | None:
+    """For ``medeval protocol check``: why the reader study's readings file (``spec`` is
+    its task section, the file relative to ``base``) cannot be judged by the protocol's
+    treatments, or cannot be read, as the evaluation would refuse it; None where it
+    reads and holds both treatments, or where it does not exist (a missing file is the
+    protocol's own problem, ``task.readings``)."""
+    path = base / spec.readings
+    if not path.is_file():
+        return None
+    treatments = (spec.test_treatment, spec.reference_treatment)
+    try:
+        frame = read_readings(path)
+    except InvalidInputError as exc:
+        return f"task.readings: {exc}"
+    unlike = treatments_unlike(_spelled_as(frame["treatment"], treatments), treatments)
+    if unlike is None:
+        return None
+    return f"task.test_treatment, task.reference_treatment: readings {path}: {unlike}"
+
+
 def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
                    treatments: tuple[str, str],
                    labels: tuple[str, str] | None = None) -> pd.DataFrame:
@@ -202,15 +243,9 @@ def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
         raise InvalidInputError(
             f"readings {path}: {len(unread)} case(s) of the manifest have no reading: "
             f"{_listing(unread)}; every reader reads every case in every treatment")
-    found = sorted(set(frame["treatment"]))
-    other = [t for t in found if t not in treatments]
-    absent = [t for t in treatments if t not in found]
-    if other or absent:
-        raise InvalidInputError(
-            f"readings {path}: the protocol compares treatments {treatments[0]!r} "
-            f"(task.test_treatment) and {treatments[1]!r} (task.reference_treatment); the "
-            f"file holds {', '.join(map(repr, found))}"
-            + (f" ({', '.join(map(repr, absent))} missing)" if absent else ""))
+    unlike = treatments_unlike(frame["treatment"], treatments)
+    if unlike is not None:
+        raise InvalidInputError(f"readings {path}: {unlike}")
     known = frame["case"].map(truth)
     if "truth" in frame.columns:
         _check_truth(frame, known, path=path, labels=labels)

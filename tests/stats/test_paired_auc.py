@@ -5,7 +5,8 @@ integers and forms each covariance entry as an exact rational, rounded once to a
 double: every value must equal it to the last bit. The sets are chosen to reach each
 path of ``_paired_auc``: ties, -0.0 beside +0.0, scores that were float32 (codes that
 fit beside the index), scores spanning the whole double range (codes shortened, checked
-against the scores), and scores one ulp apart behind shortened codes (the fallback).
+against the scores), a few scores one ulp apart behind shortened codes (their runs sorted
+by score) and many (the fallback).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 
 from medeval.stats import delong_test
-from medeval.stats._paired_auc import index_keys, paired_delong
+from medeval.stats._paired_auc import _order, index_keys, paired_delong
 
 
 def exact_delong(positive: np.ndarray, a: np.ndarray, b: np.ndarray
@@ -93,6 +94,31 @@ def test_the_shortened_codes_are_checked() -> None:
     assert codes[0] == codes[1]  # joined: the check is needed
     positive = np.arange(a.size) % 3 == 0
     b = np.linspace(0, 1, a.size)
+    assert paired_delong(positive, a, b) == exact_delong(positive, a, b)
+
+
+def test_a_few_joined_scores_are_put_in_order_without_the_fallback() -> None:
+    # Full-precision scores beside +-1e300 (codes shortened by 8 bits at 7 bits of
+    # index): three pairs one ulp apart share a code, the larger of each at the lower
+    # index, so the keys put them out of order. Three runs of 2 among 120 cases are
+    # sorted by their scores in place (_order gives an order, not None), and the
+    # covariance still equals the exact definition.
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=120)
+    a[:2] = -1e300, 1e300
+    for i, x in zip((10, 40, 80), (0.5, 1.0, 3.0)):
+        a[i], a[i + 1] = np.nextafter(x, 4.0), x
+    payload = np.arange(a.size, dtype=np.uint64)
+    keys, dropped = index_keys(a, payload, 7)
+    assert dropped > 0
+    keys.sort()
+    along = a[(keys & np.uint64(127)).astype(np.intp)]
+    assert np.count_nonzero(along[1:] < along[:-1]) == 3  # out of order by the keys
+    order, ends = _order(a, payload, 7)
+    assert order.tolist() == np.lexsort((np.arange(a.size), a)).tolist()
+    assert ends.tolist() == list(range(a.size))  # no two scores equal
+    positive = rng.random(a.size) < 0.4
+    b = np.round(rng.normal(size=a.size), 1)
     assert paired_delong(positive, a, b) == exact_delong(positive, a, b)
 
 

@@ -207,6 +207,30 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "NaN when any class has no reference case (never averaged over the others)",
         ),
         MetricDefinition(
+            "roc_auc_label_macro", "Macro-averaged AUC over labels (multi-label)",
+            "unweighted mean over the L labels of roc_auc, each label present against "
+            "absent ranked by its own score (scikit-learn's roc_auc_score(Y, S, "
+            "average='macro') on indicator matrices)", True,
+            "Strodthoff N, Wagner P, Schaeffter T, Samek W. IEEE J Biomed Health Inform "
+            "2021;25(5):1519-28 (PTB-XL benchmark); scikit-learn roc_auc_score",
+            "NaN when some label is carried by no case or by every case (never averaged "
+            "over the other labels); bootstrap resamples where it is NaN are left out and "
+            "counted",
+        ),
+        MetricDefinition(
+            "hamming_loss", "Hamming loss (multi-label)",
+            "#{(case, label): decision != reference} / (N L); a failed case counts every "
+            "label wrong", False,
+            "Schapire RE, Singer Y. Mach Learn 2000;39:135-68; scikit-learn hamming_loss",
+            "NaN with UndefinedMetricWarning when there is no case",
+        ),
+        MetricDefinition(
+            "subset_accuracy", "Subset accuracy (exact match, multi-label)",
+            "#{cases whose every label is decided as the reference} / N", True,
+            "Tsoumakas G, Katakis I. Int J Data Warehous Min 2007;3(3):1-13; scikit-learn "
+            "accuracy_score on indicator matrices", _UNDEFINED,
+        ),
+        MetricDefinition(
             "roc_auc_referable", "Area under the ROC curve of the referable split",
             "roc_auc of the classes from referable_from on against those before it, each "
             "case scored by the sum of its probabilities of the referable classes", True,

@@ -12,7 +12,9 @@ fails its case as ``invalid-output`` and a case without a row as ``missing-outpu
 the protocol's failure policy says. A ``multiclass-classification`` protocol with
 ``probabilities = true`` reads a column ``probability@<label>`` for each of its labels
 instead, and ``label`` where the table has it (else each case's most probable class): a
-row is that case's ``{"label": ..., "probabilities": {...}}``. A row of no case of the
+row is that case's ``{"label": ..., "probabilities": {...}}``. A
+``multilabel-classification`` protocol reads a column ``score@<label>`` for each of its
+labels: a row is that case's ``{"scores": {...}}``. A row of no case of the
 manifest is refused, every such id listed (with what it differs in from a case id:
 leading zeros, a file suffix, letter case), since a case id written otherwise leaves its
 case without prediction.
@@ -35,7 +37,7 @@ __all__ = ["TABLE_COLUMNS", "table_predictions"]
 
 #: The task types whose predictions can be one table, and the column each reads.
 TABLE_COLUMNS = {"binary-classification": "score", "multiclass-classification": "label",
-                 "measurement": "value"}
+                 "measurement": "value", "multilabel-classification": "score@<label>"}
 
 
 def table_predictions(path: Path, task: TaskType, manifest: Manifest
@@ -49,6 +51,8 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
         or holds ids of no case of the manifest (all listed).
     """
     column = TABLE_COLUMNS[task.type]
+    if task.type == "multilabel-classification":
+        return _label_score_table(path, task, manifest)
     if getattr(task, "probabilities", False):
         return _probability_table(path, task, manifest)
     what = {"score": "the score of each case",
@@ -102,15 +106,13 @@ def _probability_table(path: Path, task: Any, manifest: Manifest
     from .tasks._class_probabilities import probability_column
 
     named = {probability_column(label): label for label in task.labels}
-    table = read_table(path, columns=list(named), role="predictions", columns_hint=(
+    table, by_form, records = _per_label_table(path, task, manifest, named, (
         f"a {task.type} protocol with probabilities = true has a predictions table holding "
         f"'case_id', {', '.join(map(repr, named))} (each class's probability) and "
-        "optionally 'label'; rename its columns so"), text=["label"], optional=["label"])
-    by_form = _case_ids(path, table.frame.index, manifest)
+        "optionally 'label'; rename its columns so"), optional=["label"])
     labels = {str(label) for label in task.labels}
-    frame = table.frame
     values: dict[str, Any] = {}
-    for case_id, row in zip(frame.index.tolist(), frame.to_dict("records")):
+    for case_id, row in records:
         value: dict[str, Any] = {"probabilities": {
             label: _score(row[column]) for column, label in named.items()}}
         label = row.get("label")
@@ -120,7 +122,37 @@ def _probability_table(path: Path, task: Any, manifest: Manifest
         values[by_form[case_id]] = value
     return (Predictions("supplied-table", values=values,
                         run={"predictions_sha256": table.sha256}),
-            InputRecord("predictions", path.name, table.sha256, len(frame)))
+            InputRecord("predictions", path.name, table.sha256, len(records)))
+
+
+def _label_score_table(path: Path, task: Any, manifest: Manifest
+                       ) -> tuple[Predictions, InputRecord]:
+    """A multi-label table with a ``score@<label>`` column per label: each row as
+    ``{"scores": {...}}`` (an empty cell is left for the task to refuse)."""
+    from .tasks._label_sets import score_column
+
+    named = {score_column(label): label for label in task.labels}
+    table, by_form, records = _per_label_table(path, task, manifest, named, (
+        f"a {task.type} protocol has a predictions table holding 'case_id' and "
+        f"{', '.join(map(repr, named))} (each label's score); rename its columns so"))
+    values = {by_form[case_id]: {"scores": {label: _score(row[column])
+                                            for column, label in named.items()}}
+              for case_id, row in records}
+    return (Predictions("supplied-table", values=values,
+                        run={"predictions_sha256": table.sha256}),
+            InputRecord("predictions", path.name, table.sha256, len(records)))
+
+
+def _per_label_table(path: Path, task: Any, manifest: Manifest, named: dict[str, Any],
+                     hint: str, *, optional: list[str] | None = None) -> tuple[Any, dict[
+                         str, str], list[tuple[str, dict[str, Any]]]]:
+    """A table with a column per label (``named``: column -> label): the table read, the
+    manifest's ids by their NFC form, and each row as (case id, {column: cell})."""
+    table = read_table(path, columns=list(named), role="predictions", columns_hint=hint,
+                       text=optional or [], optional=optional or [])
+    by_form = _case_ids(path, table.frame.index, manifest)
+    frame = table.frame
+    return table, by_form, list(zip(frame.index.tolist(), frame.to_dict("records")))
 
 
 def _score(value: Any) -> Any:

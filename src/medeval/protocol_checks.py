@@ -23,6 +23,7 @@ from .protocol_sections import (
     TASK_METRICS,
     DetectionTask,
     MulticlassClassificationTask,
+    MultilabelClassificationTask,
     Protocol,
     ReaderStudyTask,
     SegmentationTask,
@@ -186,6 +187,9 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
     if reported is not None and task_type == "multiclass-classification" and isinstance(
             task, Mapping) and isinstance(labels, list):
         reported = {**reported, **_multiclass_figures(task)}
+    if reported is not None and task_type == "multilabel-classification" and isinstance(
+            task, Mapping) and isinstance(labels, list):
+        reported = {**_multilabel_figures(task), **reported}
     criteria = data.get("criteria")
     if not isinstance(criteria, list):
         return []
@@ -442,6 +446,27 @@ def _multiclass_figures(task: Mapping[str, Any]) -> dict[str, str]:
         named["auc@macro"] = "roc_auc_ovr_macro"
         if first is not None:
             named[f"referable_auc@{first}"] = "roc_auc_referable"
+    return named
+
+
+def _multilabel_figures(task: Mapping[str, Any]) -> dict[str, str]:
+    """The figures a multi-label task names after each label, as the task names them
+    (the label in NFC; from the section as validated, where a label written ``1.0`` is
+    ``1``, else as written).
+
+    >>> list(_multilabel_figures({"type": "multilabel-classification", "labels": ["MI", 2.0],
+    ...                           "threshold": 0.5}))[:5]
+    ['sensitivity@MI', 'specificity@MI', 'ppv@MI', 'auc@MI', 'sensitivity@2']
+    """
+    try:
+        labels: list[Any] = MultilabelClassificationTask.model_validate(dict(task)).labels
+    except ValidationError:
+        labels = list(task.get("labels", []))
+    named: dict[str, str] = {}
+    for label in labels:
+        text = unicodedata.normalize("NFC", str(label))
+        named.update({f"sensitivity@{text}": "sensitivity", f"specificity@{text}":
+                      "specificity", f"ppv@{text}": "ppv", f"auc@{text}": "roc_auc"})
     return named
 
 

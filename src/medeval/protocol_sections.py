@@ -9,6 +9,7 @@ section is picked.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from pathlib import Path
@@ -45,6 +46,7 @@ __all__ = [
     "EegEventsTask",
     "MeasurementTask",
     "MulticlassClassificationTask",
+    "MultilabelClassificationTask",
     "ReaderStudyTask",
     "Section",
     "SegmentationTask",
@@ -203,6 +205,66 @@ class MulticlassClassificationTask(Section):
         if averaged:
             raise ValueError(f"labels: {averaged} would name a class's sensitivity as an "
                              "average is named (sensitivity@macro); rename the class")
+        return self
+
+
+class MultilabelClassificationTask(Section):
+    """``[task]`` for ``multilabel-classification``: several labels per case, each decided
+    by its own score at a threshold fixed in advance."""
+
+    type: Literal["multilabel-classification"]
+    labels: list[str | int] = Field(min_length=2)
+    threshold: float | None = Field(
+        default=None, description="one threshold for every label: score >= threshold calls "
+        "the label present (give this or thresholds)")
+    thresholds: dict[str, float] | None = Field(
+        default=None, description="a threshold for each label, {NORM = 0.5, MI = 0.35, "
+        "...}, every label once (give this or threshold)")
+    reference_separator: str = Field(
+        default=";", min_length=1, description="what joins a case's labels in the "
+        "manifest's reference cell (MI;STTC)")
+    no_label: str | None = Field(
+        default=None, min_length=1, description="the reference cell's word for a case that "
+        "carries none of the labels (e.g. \"none\"); without it every case must carry at "
+        "least one label (PTB-XL's benchmark leaves out records without a superclass)")
+
+    @model_validator(mode="after")
+    def _labels_and_thresholds(self) -> MultilabelClassificationTask:
+        _labels_once("labels", self.labels)
+        forms = [unicodedata.normalize("NFC", str(label)) for label in self.labels]
+        problems = []
+        if (self.threshold is None) == (self.thresholds is None):
+            problems.append("give either threshold (one for every label) or thresholds (one "
+                            "per label), " + ("not both" if self.threshold is not None
+                                              else "fixed in advance"))
+        given = [unicodedata.normalize("NFC", key) for key in self.thresholds or {}]
+        missing = [label for label in forms if self.thresholds is not None
+                   and label not in given]
+        extra = [key for key in given if key not in forms]
+        if missing:
+            problems.append(f"thresholds: no threshold for label(s) {missing}")
+        if extra:
+            problems.append(f"thresholds: {extra} are not among the labels {forms}")
+        cuts = [self.threshold] if self.threshold is not None else list(
+            (self.thresholds or {}).values())
+        if any(not math.isfinite(cut) for cut in cuts if cut is not None):
+            problems.append("a threshold must be a finite number")
+        joined = [label for label in forms if self.reference_separator in label]
+        if joined:
+            problems.append(f"labels: {joined} hold the reference_separator "
+                            f"{self.reference_separator!r}, which joins a case's labels")
+        if self.reference_separator.strip() == "":
+            problems.append("reference_separator: a space cannot be told from the spaces "
+                            "around a label; use ';' or another character")
+        named = [label for label in forms if label.strip().casefold() == "macro"]
+        if named:
+            problems.append(f"labels: {named} would name a label's AUC as the average's "
+                            "(auc@macro); rename the label")
+        if self.no_label is not None and unicodedata.normalize(
+                "NFC", self.no_label.strip()) in forms:
+            problems.append(f"no_label: {self.no_label!r} is one of the labels")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -477,7 +539,8 @@ class ReaderStudyTask(Section):
 
 
 Task = Annotated[
-    BinaryClassificationTask | MulticlassClassificationTask | SegmentationTask
+    BinaryClassificationTask | MulticlassClassificationTask | MultilabelClassificationTask
+    | SegmentationTask
     | DetectionTask | CocoDetectionTask | EcgBeatsTask | EegEventsTask | MeasurementTask
     | ReaderStudyTask,
     Field(discriminator="type"),
@@ -634,6 +697,10 @@ TASK_METRICS: dict[str, dict[str, str]] = {
         **{f"{ratio}@{avg}": f"average@{avg}" for ratio in ("sensitivity", "ppv", "f1")
            for avg in ("macro", "micro", "weighted")},
         "cohen_kappa": "cohen_kappa",
+    },
+    "multilabel-classification": {
+        "auc@macro": "roc_auc_label_macro", "hamming_loss": "hamming_loss",
+        "subset_accuracy": "subset_accuracy",
     },
     "segmentation": _same(
         "dice", "jaccard", "hausdorff", "hd95@max-directed", "hd95@pooled", "assd", "masd",

@@ -4,6 +4,7 @@ examples/binary-classification, evaluated as a tester runs it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -81,9 +82,29 @@ def test_several_scores_for_one_case_say_which_to_give(tmp_path: Path) -> None:
         "got {'NORM': 0.2, 'MI': 0.7, 'STTC': 0.1, 'CD': 0.05, 'HYP': 0.3}; it holds a "
         'score for each of "NORM", "MI", "STTC", "CD", "HYP": the task reads one number, '
         "the positive class's score; for one label of a model that scores several, that "
-        'label\'s (a protocol per label, {"score": p["NORM"]}: medeval has no multi-label '
-        "task)")
+        'label\'s (a protocol per label, {"score": p["NORM"]}), or every label at once under '
+        'a multilabel-classification protocol ({"scores": {...}})')
     assert detail["WDBC-0003"].endswith(
         "got [0.27, 0.73]; a list of 2 numbers: the task reads one number, the positive "
         "class's score (float(probs[1]), not the array probs)")
     assert detail["WDBC-0020"].endswith("got [0.73]")  # one number in a list: as before
+
+
+def test_a_multi_label_prediction_under_a_binary_protocol_points_to_the_multi_label_task(
+        tmp_path: Path) -> None:
+    """A multilabel-classification prediction ({"scores": {...}}) given to a binary
+    protocol was refused as 'has no "score"' alone; now the hint names the protocol's
+    positive label's key and the multi-label task. A dict of one number ({"label": 1})
+    keeps the plain message (test above)."""
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("result"))
+    positive = str(medeval.load_protocol(folder / "protocol.toml").task.positive_label)
+    scores = {"other": 0.2, positive: 0.7}
+    (folder / "predictions" / "WDBC-0001.json").write_text(json.dumps({"scores": scores}))
+    (folder / "predictions" / "WDBC-0003.json").write_text(json.dumps(scores))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    detail = {c.case_id: c.detail for c in result.failures.cases}
+    for case in ("WDBC-0001", "WDBC-0003"):
+        assert detail[case].endswith(
+            f'(a protocol per label, {{"score": p["{positive}"]}}), or every label at once '
+            'under a multilabel-classification protocol ({"scores": {...}})'), detail[case]

@@ -412,7 +412,7 @@ def test_korean_labels_in_nfc_and_nfd_are_one_class(tmp_path):
     assert {c["reference"] for c in result.cases} == set(classes)  # recorded in NFC
 
 
-def test_a_reference_joining_several_labels_says_there_is_no_multi_label_task(
+def test_a_reference_joining_several_labels_points_to_the_multi_label_task(
         tmp_path, capsys):
     # PTB-XL's superclasses joined in one cell ('STTC;CD') were refused with "is not a
     # declared label" alone: nothing said that a case has one class here, nor what to do
@@ -424,13 +424,13 @@ def test_a_reference_joining_several_labels_says_there_is_no_multi_label_task(
     assert main(["manifest", "check", str(tmp_path / "manifest.csv"),
                  "--protocol", str(tmp_path / "protocol.toml")]) != 0
     err = " ".join(capsys.readouterr().err.split())
-    hint = ("a case has one class in this task, and medeval has no multi-label task: "
-            "evaluate each label with its own binary-classification protocol, reference 1 "
-            "where the case has it, else 0 (docs/ecg-records.md)")
+    hint = ("a case has one class in this task; a set whose cases carry several labels is "
+            "evaluated by a multilabel-classification protocol (a case's labels joined by "
+            "its reference_separator, ';' unless set; docs/ecg-records.md)")
     for case, named in (("c00", "'G1', 'G3'"), ("c01", "'G2', 'G3'"), ("c02", "'G1', 'G2'")):
         assert f"case {case} (line" in err
         assert (f"is not a declared label ['G1', 'G2', 'G3']; it names 2 of them ({named}): "
                 f"{hint}") in err
     # 'G4' is no label: the cell is refused as before, without the hint
     assert "reference 'G1;G4' is not a declared label ['G1', 'G2', 'G3']" in err
-    assert err.count("multi-label") == 3
+    assert err.count("multilabel-classification") == 3

@@ -115,13 +115,17 @@ def classification_metrics(
     return metrics, cm
 
 
-def _several_scores(value: Any) -> str:
+def _several_scores(value: Any, positive: Any = None) -> str:
     """What to give instead of several numbers as one case's score: the positive class's
     probability of a list, one label's of a model that scores several labels at once (a
-    multi-label ECG model's ``{"NORM": 0.2, "MI": 0.7, ...}``); empty for anything else.
+    multi-label ECG model's ``{"NORM": 0.2, "MI": 0.7, ...}``: the key of the protocol's
+    ``positive`` label where it is one, else the first); empty for anything else.
 
     >>> _several_scores({"NORM": 0.2, "MI": 0.7})[:48]
     '; it holds a score for each of "NORM", "MI": the'
+    >>> _several_scores({"NORM": 0.2, "MI": 0.7}, "MI")[-129:]
+    '(a protocol per label, {"score": p["MI"]}), or every label at once under a \
+multilabel-classification protocol ({"scores": {...}})'
     >>> _several_scores([0.27, 0.73])[:24]
     '; a list of 2 numbers: t'
     """
@@ -130,14 +134,35 @@ def _several_scores(value: Any) -> str:
 
     if isinstance(value, dict) and value and all(number(v) for v in value.values()):
         keys = ", ".join(json.dumps(str(k), ensure_ascii=False) for k in list(value)[:10])
-        first = json.dumps(str(next(iter(value))), ensure_ascii=False)
+        named = [k for k in value if positive is not None
+                 and nfc_id(str(k).strip()) == nfc_id(str(positive))]
+        first = json.dumps(str(named[0] if named else next(iter(value))), ensure_ascii=False)
         return (f"; it holds a score for each of {keys}: the task reads one number, the "
                 "positive class's score; for one label of a model that scores several, that "
-                f"label's (a protocol per label, {{\"score\": p[{first}]}}: medeval has no "
-                "multi-label task)")
+                f"label's (a protocol per label, {{\"score\": p[{first}]}}), or every label "
+                "at once under a multilabel-classification protocol ({\"scores\": {...}})")
     if isinstance(value, list) and len(value) > 1 and all(number(v) for v in value):
         return (f"; a list of {len(value)} numbers: the task reads one number, the positive "
                 "class's score (float(probs[1]), not the array probs)")
+    return ""
+
+
+def _label_scores(value: dict[Any, Any], positive: Any) -> str:
+    """The hint of :func:`_several_scores` for a prediction without "score" that holds a
+    multi-label model's scores: a multilabel-classification prediction
+    (``{"scores": {...}}``), or the label scores alone where the protocol's positive label
+    is among them; empty for anything else (``{"label": 1}``, ``{"Score": 0.8}``).
+
+    >>> _label_scores({"scores": {"NORM": 0.2, "MI": 0.7}}, "MI")[:48]
+    '; it holds a score for each of "NORM", "MI": the'
+    >>> _label_scores({"label": 1}, 1)
+    ''
+    """
+    if isinstance(value.get("scores"), dict):
+        return _several_scores(value["scores"], positive)
+    keys = {nfc_id(str(k).strip()) for k in value}
+    if len(value) > 1 and nfc_id(str(positive)) in keys:
+        return _several_scores(value, positive)
     return ""
 
 
@@ -188,12 +213,13 @@ class BinaryClassification(TaskType):
                                  for k in list(value)[:10]) or "none"
                 raise PredictionError(
                     f"case {case.case_id}: the prediction has no \"score\" (its keys: "
-                    f"{keys}); it must hold a number or {{\"score\": number}}")
+                    f"{keys}); it must hold a number or {{\"score\": number}}"
+                    f"{_label_scores(value, self.spec.positive_label)}")
             value = value["score"]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise PredictionError(
                 f"case {case.case_id}: the prediction must hold a number or {{\"score\": number}}, "
-                f"got {value!r}{_several_scores(value)}"
+                f"got {value!r}{_several_scores(value, self.spec.positive_label)}"
             )
         if not np.isfinite(value):
             raise PredictionError(f"case {case.case_id}: score {value!r} is not finite")

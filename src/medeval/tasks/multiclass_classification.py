@@ -113,9 +113,9 @@ def _several_labels(reference: str, index: dict[str, int]) -> str:
     ``STTC;CD``): one case has one class here; empty otherwise.
 
     >>> _several_labels("STTC;CD", {"NORM": 0, "STTC": 1, "CD": 2})
-    "; it names 2 of them ('STTC', 'CD'): a case has one class in this task, and medeval \
-has no multi-label task: evaluate each label with its own binary-classification protocol, \
-reference 1 where the case has it, else 0 (docs/ecg-records.md)"
+    "; it names 2 of them ('STTC', 'CD'): a case has one class in this task; a set whose \
+cases carry several labels is evaluated by a multilabel-classification protocol (a case's \
+labels joined by its reference_separator, ';' unless set; docs/ecg-records.md)"
     >>> _several_labels("STTC;XX", {"STTC": 1, "CD": 2})
     ''
     """
@@ -124,9 +124,9 @@ reference 1 where the case has it, else 0 (docs/ecg-records.md)"
         if len(set(parts)) > 1 and all(p in index for p in parts):
             shown = ", ".join(repr(p) for p in dict.fromkeys(parts))
             return (f"; it names {len(set(parts))} of them ({shown}): a case has one class in "
-                    "this task, and medeval has no multi-label task: evaluate each label "
-                    "with its own binary-classification protocol, reference 1 where the "
-                    "case has it, else 0 (docs/ecg-records.md)")
+                    "this task; a set whose cases carry several labels is evaluated by a "
+                    "multilabel-classification protocol (a case's labels joined by its "
+                    "reference_separator, ';' unless set; docs/ecg-records.md)")
     return ""
 
 

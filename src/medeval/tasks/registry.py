@@ -18,6 +18,7 @@ TASK_TYPES = {
     "eeg-events": "eeg_events:EegEvents",
     "measurement": "measurement:Measurement",
     "multiclass-classification": "multiclass_classification:MulticlassClassification",
+    "multilabel-classification": "multilabel_classification:MultilabelClassification",
     "reader-study": "reader_study:ReaderStudy",
     "segmentation": "segmentation:Segmentation",
 }

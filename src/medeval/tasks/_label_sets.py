@@ -1,0 +1,139 @@
+"""A multi-label case's reference label set and its prediction's scores: reading and
+checking them (private to :mod:`medeval.tasks.multilabel_classification`).
+
+The manifest's ``reference`` cell holds the case's labels joined by the protocol's
+``reference_separator`` (``MI;STTC``), each a label of the protocol, compared in NFC,
+each once; the protocol's ``no_label`` word, where it declares one, is a case carrying
+none of them (the manifest refuses an empty cell for every task: an empty cell cannot be
+told from an annotation left out).
+
+A prediction is ``{"scores": {<label>: number, ...}}`` naming every label of the
+protocol once, each score a finite number (a probability, or any score on the scale of
+the protocol's thresholds); a predictions table's row gives the columns
+``score@<label>`` (:func:`score_column`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from ..manifest import Case, nfc_id
+from .base import PredictionError
+
+__all__ = ["label_set_problem", "reference_labels", "score_column", "scores_of"]
+
+
+def score_column(label: str) -> str:
+    """The per-case column (and predictions-table column) of a label's score.
+
+    >>> score_column("MI")
+    'score@MI'
+    """
+    return f"score@{label}"
+
+
+def label_set_problem(text: str, labels: Sequence[str], separator: str,
+                      no_label: str | None) -> str | None:
+    """What is wrong with a reference cell, or None.
+
+    >>> label_set_problem("MI;STTC", ["NORM", "MI", "STTC"], ";", None) is None
+    True
+    >>> label_set_problem("MI,STTC", ["NORM", "MI", "STTC"], ";", None)[:60]
+    "'MI,STTC' is not a declared label (it holds ',': the protoco"
+    """
+    cell = nfc_id(text.strip())
+    if no_label is not None and cell == nfc_id(no_label):
+        return None
+    parts = [nfc_id(part.strip()) for part in cell.split(separator)]
+    problems = []
+    if "" in parts:
+        problems.append(f"an empty label between or after {separator!r}")
+    unknown = [part for part in parts if part and part not in labels]
+    for part in unknown:
+        other = next((c for c in (";", ",", "|", "/", "+", " ") if c != separator
+                      and c in part and all(p.strip() in labels for p in part.split(c))), None)
+        problems.append(f"{part!r} is not a declared label" + (
+            f" (it holds {other!r}: the protocol's reference_separator is {separator!r})"
+            if other else ""))
+    twice = sorted({part for part in parts if part and parts.count(part) > 1})
+    if twice:
+        problems.append(f"{', '.join(map(repr, twice))} listed twice")
+    if not problems:
+        return None
+    hint = (f"; a case without any label is written {no_label!r} (no_label)" if no_label
+            else "; a case carrying no label needs no_label = \"...\" in [task]")
+    return "; ".join(problems) + f" (labels {list(labels)}, joined by {separator!r}{hint})"
+
+
+def reference_labels(text: str, labels: Sequence[str], separator: str,
+                     no_label: str | None) -> list[bool]:
+    """Whether the case carries each label, in the order of ``labels`` (the cell checked
+    by :func:`label_set_problem` first).
+
+    >>> reference_labels("STTC; MI", ["NORM", "MI", "STTC"], ";", None)
+    [False, True, True]
+    """
+    cell = nfc_id(text.strip())
+    if no_label is not None and cell == nfc_id(no_label):
+        return [False] * len(labels)
+    carried = {nfc_id(part.strip()) for part in cell.split(separator)}
+    return [label in carried for label in labels]
+
+
+def scores_of(case: Case, value: Any, labels: Sequence[str]) -> list[float]:
+    """The case's score of each label, in the order of ``labels``.
+
+    Raises
+    ------
+    PredictionError
+        Naming the case and every problem (``invalid-output``).
+
+    Examples
+    --------
+    >>> case = Case("c1", "p1", ("in/c1.json",), "MI", {}, 2)
+    >>> scores_of(case, {"scores": {"MI": 0.7, "NORM": 0.2}}, ["NORM", "MI"])
+    [0.2, 0.7]
+    >>> try:
+    ...     scores_of(case, {"scores": {"MI": 0.7}}, ["NORM", "MI"])
+    ... except PredictionError as exc:
+    ...     print(str(exc)[:62])
+    case c1: the label scores are refused: no score for label(s) [
+    """
+    wanted = "{\"scores\": {" + ", ".join(
+        f"{json.dumps(label, ensure_ascii=False)}: p" for label in labels) + "}}"
+    if not (isinstance(value, dict) and "scores" in value):
+        held = ("has no \"scores\" (its keys: " + ", ".join(
+            json.dumps(str(k), ensure_ascii=False) for k in list(value)[:10]) + ")"
+            if isinstance(value, dict) else f"holds {str(value)[:60]}")
+        raise PredictionError(f"case {case.case_id}: the prediction {held}; a multi-label "
+                              f"prediction gives a score for each label, {wanted}")
+    given = value["scores"]
+    if not isinstance(given, dict):
+        raise PredictionError(f"case {case.case_id}: \"scores\" must be an object naming "
+                              f"each label once, {wanted}, got {type(given).__name__}")
+    by_label = {nfc_id(str(key)): score for key, score in given.items()}
+    problems = []
+    if len(by_label) < len(given):
+        problems.append("a label is named twice (in two Unicode forms)")
+    missing = [label for label in labels if label not in by_label]
+    if missing:
+        problems.append(f"no score for label(s) {missing}")
+    extra = [str(key) for key in given if nfc_id(str(key)) not in labels]
+    if extra:
+        problems.append(f"label(s) {extra} are not among the protocol's labels {list(labels)}")
+    bad = [f"{label}: {by_label[label]!r}" for label in labels
+           if label in by_label and not _finite_number(by_label[label])]
+    if bad:
+        problems.append(f"not a finite number: {', '.join(bad)}")
+    if problems:
+        raise PredictionError(f"case {case.case_id}: the label scores are refused: "
+                              + "; ".join(problems))
+    return [float(by_label[label]) for label in labels]
+
+
+def _finite_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))

@@ -1,0 +1,301 @@
+"""The multi-label classification task: its figures against scikit-learn (per-label
+counts, AUCs, the macro AUC, Hamming loss, subset accuracy), statsmodels (the proportions'
+intervals), DeLong's variance worked from the paper, and the bootstrap redrawn with
+numpy; the failure policy; what a reference and a prediction may hold; the protocol."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn.metrics as skm
+from scipy.stats import norm
+from statsmodels.stats.proportion import proportion_confint
+
+import medeval
+from medeval.protocol import ProtocolError, validate_protocol
+
+LABELS = ["NORM", "MI", "STTC", "HYP"]
+CUTS = {"NORM": 0.5, "MI": 0.35, "STTC": 0.4, "HYP": 0.3}
+
+PROTOCOL = """\
+[test]
+id = "T-ML"
+title = "multi-label"
+mode = "pre-check"
+[laboratory]
+name = "L"
+[customer]
+name = "C"
+[algorithm]
+name = "a"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "all"
+[task]
+type = "multilabel-classification"
+labels = ["NORM", "MI", "STTC", "HYP"]
+thresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4, HYP = 0.3}
+no_label = "none"
+[statistics]
+seed = 7
+n_resamples = 200
+resampling_unit = "case"
+[[criteria]]
+metric = "auc@macro"
+goal = 0.7
+source = "test"
+"""
+
+
+def _simulated(n=80, seed=0):
+    """An indicator matrix (every label with both classes) and scores favouring it,
+    rounded to 0.05 so that ties occur."""
+    rng = np.random.default_rng(seed)
+    truth = rng.random((n, len(LABELS))) < [0.45, 0.3, 0.3, 0.2]
+    truth[0], truth[1] = True, False
+    scores = np.round(np.clip(0.3 * truth + rng.normal(0.35, 0.2, truth.shape), 0, 1) * 20) / 20
+    return truth, scores
+
+
+def _cell(row):
+    return ";".join(label for label, c in zip(LABELS, row) if c) or "none"
+
+
+def _write(folder, truth, predictions, protocol=PROTOCOL, patients=None):
+    """manifest.csv, in/, pred/<case>.json (None: no file) and protocol.toml."""
+    (folder / "in").mkdir()
+    (folder / "pred").mkdir()
+    rows = []
+    for i, (t, pred) in enumerate(zip(truth, predictions)):
+        case = f"c{i:02d}"
+        (folder / "in" / f"{case}.txt").write_text("x")
+        rows.append({"case_id": case, "input": f"in/{case}.txt",
+                     "reference": t if isinstance(t, str) else _cell(t),
+                     "patient_id": f"p{i if patients is None else patients[i]}"})
+        if pred is not None:
+            (folder / "pred" / f"{case}.json").write_text(json.dumps(pred))
+    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
+    (folder / "protocol.toml").write_text(protocol)
+    return folder / "protocol.toml"
+
+
+def _scores(row):
+    return {"scores": dict(zip(LABELS, map(float, row)))}
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    truth, s = _simulated()
+    protocol = _write(tmp_path_factory.mktemp("ml"), truth, [_scores(r) for r in s])
+    result = medeval.evaluate(protocol, protocol.parent / "pred")
+    return truth, s, {m.name: m for m in result.metrics}, result
+
+
+def test_per_label_proportions_match_sklearn_and_statsmodels(evaluated):
+    truth, s, metrics, _ = evaluated
+    decided = s >= np.array([CUTS[x] for x in LABELS])
+    counts = skm.multilabel_confusion_matrix(truth, decided)  # [[tn, fp], [fn, tp]]
+    for k, label in enumerate(LABELS):
+        (tn, fp), (fn, tp) = counts[k]
+        for name, hits, n in (("sensitivity", tp, tp + fn), ("specificity", tn, tn + fp),
+                              ("ppv", tp, tp + fp)):
+            est = metrics[f"{name}@{label}"].estimate
+            low, high = proportion_confint(hits, n, alpha=0.05, method="wilson")
+            assert (est.value, est.low, est.high, est.n) == pytest.approx(
+                (hits / n, low, high, n), abs=1e-12), f"{name}@{label}"
+            assert est.method == "wilson"
+
+
+def test_whole_case_figures_match_sklearn(evaluated):
+    truth, s, metrics, _ = evaluated
+    decided = s >= np.array([CUTS[x] for x in LABELS])
+    assert metrics["hamming_loss"].estimate.value == pytest.approx(
+        skm.hamming_loss(truth, decided), abs=1e-15)
+    assert metrics["hamming_loss"].higher_is_better is False
+    exact = skm.accuracy_score(truth, decided)
+    est = metrics["subset_accuracy"].estimate
+    low, high = proportion_confint(round(exact * 80), 80, alpha=0.05, method="wilson")
+    assert (est.value, est.low, est.high) == pytest.approx((exact, low, high), abs=1e-12)
+
+
+def _delong_by_hand(positive, score, z):
+    """DeLong et al. (1988) from its definitions: psi over every positive-negative pair,
+    the structural components V10 and V01, Var = S10/m + S01/n; AUC -+ z sqrt(Var),
+    clipped to [0, 1]."""
+    x, y = score[positive], score[~positive]
+    psi = (x[:, None] > y[None, :]) + 0.5 * (x[:, None] == y[None, :])
+    auc = psi.mean()
+    var = psi.mean(axis=1).var(ddof=1) / x.size + psi.mean(axis=0).var(ddof=1) / y.size
+    return auc, max(0.0, auc - z * math.sqrt(var)), min(1.0, auc + z * math.sqrt(var))
+
+
+def test_aucs_match_sklearn_and_delong_by_hand(evaluated):
+    truth, s, metrics, _ = evaluated
+    z = norm.ppf(0.975)
+    for k, label in enumerate(LABELS):
+        est = metrics[f"auc@{label}"].estimate
+        assert est.value == pytest.approx(skm.roc_auc_score(truth[:, k], s[:, k]), abs=1e-12)
+        assert est.method == "delong"
+        assert (est.value, est.low, est.high) == pytest.approx(
+            _delong_by_hand(truth[:, k], s[:, k], z), abs=1e-12)
+    assert metrics["auc@macro"].estimate.value == pytest.approx(
+        skm.roc_auc_score(truth, s, average="macro"), abs=1e-12)
+    assert metrics["auc@macro"].definition == "roc_auc_label_macro"
+
+
+def test_macro_interval_is_the_documented_bootstrap_redrawn_with_numpy(evaluated):
+    # medeval.stats._resampling.draw_batches: default_rng(seed), the cases unstratified
+    # (a case holds several labels), rng.integers(0, n, (B, n)); percentile interval by
+    # numpy.quantile(..., method="linear") over the resamples where every label has both
+    # classes (the others left out)
+    truth, s, metrics, _ = evaluated
+    rng = np.random.default_rng(7)
+    draws = rng.integers(0, 80, (200, 80))
+    values = [skm.roc_auc_score(truth[i], s[i], average="macro") for i in draws
+              if all(0 < truth[i, k].sum() < 80 for k in range(len(LABELS)))]
+    est = metrics["auc@macro"].estimate
+    assert est.method == "bootstrap-percentile"
+    assert (est.low, est.high) == pytest.approx(
+        tuple(np.quantile(values, [0.025, 0.975], method="linear")), abs=1e-12)
+
+
+def test_per_case_columns(evaluated):
+    truth, s, _, result = evaluated
+    assert result.case_columns[-4:] == tuple(f"score@{x}" for x in LABELS)
+    first = result.cases[2]
+    assert first["reference"] == ";".join(x for x, c in zip(LABELS, truth[2]) if c)
+    assert [first[f"score@{x}"] for x in LABELS] == pytest.approx(s[2])
+
+
+def test_a_failed_case_gets_every_label_wrong(tmp_path):
+    # worst-case: c00 (every label carried) misses each; c01 (none, 'none' = no_label)
+    # calls each; for the AUCs c00 ranks below every case, c01 above
+    truth, s = _simulated(30, seed=3)
+    predictions = [_scores(r) for r in s]
+    predictions[0] = predictions[1] = None
+    result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
+    value = {m.name: m.estimate.value for m in result.metrics}
+    decided = s >= np.array([CUTS[x] for x in LABELS])
+    decided[:2] = ~truth[:2]
+    ranked = s.copy()
+    ranked[0], ranked[1] = -1.0, 2.0
+    assert value["hamming_loss"] == pytest.approx(skm.hamming_loss(truth, decided))
+    assert value["subset_accuracy"] == pytest.approx(skm.accuracy_score(truth, decided))
+    for k, label in enumerate(LABELS):
+        assert value[f"sensitivity@{label}"] == pytest.approx(
+            skm.recall_score(truth[:, k], decided[:, k]))
+        assert value[f"auc@{label}"] == pytest.approx(skm.roc_auc_score(truth[:, k],
+                                                                        ranked[:, k]))
+    assert value["auc@macro"] == pytest.approx(skm.roc_auc_score(truth, ranked))
+
+
+def test_table_predictions_read_score_columns(tmp_path, evaluated):
+    truth, s, metrics, _ = evaluated
+    protocol = _write(tmp_path, truth, [None] * len(truth))
+    table = pd.DataFrame({"case_id": [f"c{i:02d}" for i in range(len(truth))],
+                          **{f"score@{x}": s[:, k] for k, x in enumerate(LABELS)}})
+    table.to_csv(tmp_path / "pred.csv", index=False)
+    result = medeval.evaluate(protocol, tmp_path / "pred.csv")
+    assert {m.name: m.estimate for m in result.metrics} == {
+        name: m.estimate for name, m in metrics.items()}
+
+
+@pytest.mark.parametrize("reference, problem", [
+    ("MI,STTC", "'MI,STTC' is not a declared label (it holds ',': the protocol's "
+                "reference_separator is ';')"),
+    ("MI;AF", "'AF' is not a declared label"),
+    ("MI;MI", "'MI' listed twice"),
+    ("MI;", "an empty label between or after ';'"),
+    ("none", "a case carrying no label needs no_label"),
+])
+def test_a_reference_that_is_no_label_set_is_named(tmp_path, reference, problem):
+    truth, s = _simulated(6)
+    references = ["NORM", "MI", "STTC;HYP", "NORM;HYP", reference, "MI"]
+    protocol = _write(tmp_path, references, [_scores(r) for r in s],
+                      PROTOCOL.replace('no_label = "none"\n', ""))
+    with pytest.raises(medeval.MedevalError) as caught:
+        medeval.evaluate(protocol, tmp_path / "pred")
+    assert "case c04" in str(caught.value) and problem in str(caught.value), caught.value
+
+
+@pytest.mark.parametrize("given, problem", [
+    ({"scores": {"NORM": 0.5, "MI": 0.5, "STTC": 0.1}}, r"no score for label\(s\) \['HYP'\]"),
+    ({"scores": {**dict.fromkeys(LABELS, 0.1), "CD": 0.2}},
+     r"label\(s\) \['CD'\] are not among the protocol's labels"),
+    ({"scores": {**dict.fromkeys(LABELS, 0.1), "MI": "0.7"}}, r"not a finite number: MI: '0.7'"),
+    ({"scores": {**dict.fromkeys(LABELS, 0.1), "MI": float("inf")}},
+     r"not a finite number: MI: inf"),
+    ({"scores": [0.1, 0.2, 0.3, 0.4]}, r"\"scores\" must be an object naming each label once"),
+    (dict.fromkeys(LABELS, 0.1), r"has no \"scores\" \(its keys: \"NORM\", \"MI\""),
+    (0.7, r"the prediction holds 0.7; a multi-label prediction gives a score for each"),
+])
+def test_each_refused_prediction_fails_its_case_naming_it(tmp_path, given, problem):
+    truth, s = _simulated(8)
+    predictions = [_scores(r) for r in s]
+    predictions[3] = given
+    result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
+    failed = [(row["case_id"], row["reason"]) for row in result.cases
+              if row["status"] == "failed"]
+    assert failed == [("c03", "invalid-output")]
+    detail = result.failures.cases[0].detail
+    assert detail.startswith("case c03: ") and re.search(problem, detail), detail
+
+
+def _protocol(task_lines, metric="auc@macro"):
+    import tomllib
+
+    text = PROTOCOL.replace(
+        'thresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4, HYP = 0.3}\n', task_lines).replace(
+        'metric = "auc@macro"', f'metric = "{metric}"')
+    if "no_label" in task_lines:
+        text = text.replace('no_label = "none"\n', "", 1)
+    return validate_protocol(tomllib.loads(text))
+
+
+@pytest.mark.parametrize("task_lines, problem", [
+    ("", "give either threshold (one for every label) or thresholds (one per label), fixed "
+         "in advance"),
+    ("threshold = 0.5\nthresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4, HYP = 0.3}\n",
+     "not both"),
+    ("thresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4}\n",
+     "thresholds: no threshold for label(s) ['HYP']"),
+    ("thresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4, HYP = 0.3, CD = 0.4}\n",
+     "thresholds: ['CD'] are not among the labels"),
+    ("threshold = 0.5\nreference_separator = \" \"\n", "a space cannot be told"),
+    ("threshold = 0.5\nno_label = \"MI\"\n", "no_label: 'MI' is one of the labels"),
+])
+def test_protocol_refusals(task_lines, problem):
+    with pytest.raises(ProtocolError) as caught:
+        _protocol(task_lines)
+    assert problem in str(caught.value), caught.value
+
+
+def test_protocol_refuses_a_label_holding_the_separator_and_one_named_macro():
+    import tomllib
+
+    text = PROTOCOL.replace('labels = ["NORM", "MI", "STTC", "HYP"]',
+                            'labels = ["NORM", "MI;old", "macro"]').replace(
+        'thresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4, HYP = 0.3}', 'threshold = 0.5')
+    with pytest.raises(ProtocolError) as caught:
+        validate_protocol(tomllib.loads(text))
+    assert "['MI;old'] hold the reference_separator ';'" in str(caught.value)
+    assert "['macro'] would name a label's AUC as the average's" in str(caught.value)
+
+
+@pytest.mark.parametrize("metric", ["sensitivity@MI", "specificity@HYP", "ppv@NORM",
+                                    "auc@STTC", "auc@macro", "hamming_loss",
+                                    "subset_accuracy"])
+def test_criteria_on_each_figure_are_accepted(metric):
+    assert _protocol("threshold = 0.5\n", metric).criteria[0].metric == metric
+
+
+def test_a_criterion_on_a_label_not_declared_is_refused():
+    with pytest.raises(ProtocolError, match=r"'sensitivity@CD' is not reported by task "
+                                            r"'multilabel-classification'"):
+        _protocol("threshold = 0.5\n", "sensitivity@CD")

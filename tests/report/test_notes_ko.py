@@ -200,6 +200,7 @@ def _task_notes() -> list[str]:
         [_row(0, {"hausdorff": 61.5, "assd": 7.0}), _row(1, {"hausdorff": 3.0})])]
     out += _coco_notes()
     out += _reader_study_notes()
+    out += _multilabel_notes()
     # the evaluation's own: six patients each written in two letter cases (five shown),
     # one with and without leading zeros
     from medeval.evaluation import _patients_alike
@@ -431,6 +432,24 @@ def _reader_study_notes() -> list[str]:
     out += _texts(study.aggregate(rows(["r1", "r2"], truths),
                                   clusters=[f"p{i // 2}" for i in range(len(truths))]))
     return out
+
+
+def _multilabel_notes() -> list[str]:
+    """A multi-label set where NORM is carried by every case and MI, CD, HYP by none (the
+    labels' undefined figures), and one of 12 cases where a resample may lack a label
+    (auc@macro's resamples left out)."""
+    task = _task("multilabel-classification")
+
+    def rows(cells: list[str], scores: list[float]) -> list[CaseRow]:
+        return [_row(i, {"reference": cell, "prediction": "", "exact": False,
+                         **{f"score@{label}": score for label in task.labels}})
+                for i, (cell, score) in enumerate(zip(cells, scores))]
+
+    out = _texts(task.aggregate(rows(["NORM", "NORM;STTC"] * 2, [0.2, 0.3, 0.4, 0.5]),
+                                clusters=None))
+    return out + _texts(task.aggregate(rows(
+        ["NORM", "MI", "STTC", "CD", "HYP", "NORM;STTC"] * 2, [0.1 * (i % 7) for i in
+                                                                range(12)]), clusters=None))
 
 
 @pytest.fixture(scope="module")

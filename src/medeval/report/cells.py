@@ -16,6 +16,8 @@ from ..result import MetricRecord, Result
 from .blocks import Block, Cell, Para
 from .catalogue import Msg, catalogue
 from .made_by import made_after
+from .multilabel import TASK as LABEL_TASK
+from .multilabel import label_figure_name
 
 __all__ = ["BESIDE_GOAL_UNTIL", "GUARDED_SIDES_UNTIL", "beside_goal", "by_name",
            "ci_beside_goal", "ci_text", "date_text", "decision_rule_text", "estimate_cell",
@@ -43,7 +45,11 @@ def metric_name(name: str, definition: str | None = None, *,
     ``definition`` that refines the name (``name@...``) and has a name of its own in both
     catalogues names it instead (the multi-class ``cohen_kappa`` under quadratic weights,
     ``cohen_kappa@quadratic``). Given the ``result``, a template may be worded for it
-    (:func:`_worded_for`)."""
+    (:func:`_worded_for`); a multi-label result's figures are of a label
+    (:func:`~medeval.report.multilabel.label_figure_name`)."""
+    if result is not None and result.task == LABEL_TASK and (
+            named := label_figure_name(name)) is not None:
+        return named
     if definition is not None and definition.startswith(f"{name}@") and all(
             f"metric.{definition}" in catalogue(lang) for lang in ("en", "ko")) and (
             result is None or made_after(result, DEFINITION_NAME_UNTIL)):

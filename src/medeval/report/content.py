@@ -65,6 +65,8 @@ from .cells import undefined_note as _undefined_note
 from .info import ReportInfo
 from .made_by import made_after
 from .method_sections import environment_section, method_section
+from .multilabel import TASK as LABEL_TASK
+from .multilabel import label_composition
 from .notes_ko import REVISED_LATER, warning_ko
 from .results import (
     alternative_section,
@@ -387,7 +389,9 @@ def _dataset(result: Result) -> Section:
         rows.append((Msg("field.reference_values"), _reference_values(result)))
     blocks: list[Block] = [Fields(tuple(rows))]
     composition = _composition(result)
-    if composition:
+    if result.task == LABEL_TASK:  # a case may carry several labels: counted under each
+        blocks += [table for table in (label_composition(result),) if table is not None]
+    elif composition:
         blocks.append(Table((Msg("field.composition"), Msg("column.count")), composition,
                             (3, 1), numeric=(1,), span=0.5))
     # the subgroups count the cases analysed: without the failed ones when excluded (a

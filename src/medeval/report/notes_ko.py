@@ -366,6 +366,16 @@ NOTES: tuple[Note, ...] = (
          r"sensitivities and the kappa, the probabilities for the AUCs \(auc@\.\.\.\)",
          "채점된 증례 {m}개 중 {n}개({named})의 레이블이 그 증례에서 확률이 가장 높은 분류가 "
          "아닙니다. 정확도, 민감도, 카파에는 레이블을, AUC(auc@...)에는 확률을 썼습니다"),
+    # multi-label (tasks.multilabel_classification._undefined_labels); new, no result
+    # before it holds one
+    Note(r"label (?P<label>'.*'): (?P<reason>no case carries it|every case carries it), so "
+         r"its (?P<ratio>sensitivity|specificity) and AUC are undefined, and auc@macro with "
+         r"them \(never averaged over the other labels\)",
+         "레이블 {label}: {reason}, 따라서 이 레이블의 {ratio}와 AUC가 정의되지 않고 "
+         "auc@macro도 정의되지 않습니다(나머지 레이블만으로 평균하지 않습니다)",
+         {"reason": _one_of({"no case carries it": "이 레이블을 가진 증례가 없음",
+                             "every case carries it": "모든 증례가 이 레이블을 가짐"}),
+          "ratio": _one_of({"sensitivity": "민감도", "specificity": "특이도"})}),
     Note(r"class\(es\) (?P<absent>\[.*\]) have no reference case, so their one-vs-rest AUC "
          r"and the macro average are undefined \(never averaged over the other classes\)",
          "분류 {absent}에 참조 증례가 없어 그 일대다 AUC와 매크로 평균이 정의되지 않습니다"
@@ -644,6 +654,9 @@ _RESAMPLE_REASONS = {
     "there is no reference lesion": "기준 병변이 없음",
     "there is no case of some class, so its one-vs-rest AUC is undefined":
         "어느 분류의 증례가 없어 그 분류의 일대다 AUC가 정의되지 않음",
+    "some label has no case carrying it, or none without it, so its AUC is undefined":
+        "어느 레이블을 가진 증례가 없거나 그 레이블이 없는 증례가 없어 그 레이블의 AUC가 "
+        "정의되지 않음",
     **{f"there is no reference object (not crowd){area}": f"기준 객체(crowd 제외){ko}가 없음"
        for area, ko in _COCO_AREAS.items()},
 }

@@ -32,6 +32,8 @@ from .cells import number_text as _number
 from .cells import undefined_note as _undefined_note
 from .cells import value_of as _value
 from .made_by import made_after
+from .multilabel import TASK as LABEL_TASK
+from .multilabel import label_confusion_blocks, label_order
 from .reader_study import reader_study_blocks
 
 __all__ = ["alternative_section", "failed_left_out", "ordered_metrics", "policy_cell",
@@ -95,10 +97,14 @@ def ordered_metrics(metrics: Sequence[MetricRecord],
     if isinstance(matrix, Mapping) and result is not None and made_after(
             result, CLASS_ORDER_UNTIL):
         labels = {str(label): i for i, label in enumerate(matrix.get("labels", ()))}
+    of_labels = result is not None and result.task == LABEL_TASK  # auc@MI: roc_auc
+    if of_labels:
+        assert result is not None
+        labels = label_order(result)
 
     def key(m: MetricRecord) -> tuple[int, int, str]:
         base, at, label = m.name.partition("@")
-        own = base == m.definition or m.definition in _CLASS_FIGURES
+        own = base == m.definition or m.definition in _CLASS_FIGURES or of_labels
         place = labels.get(label, len(labels)) if at and own else len(labels)
         return order.get(m.definition, len(order)), place, m.name
 
@@ -213,6 +219,8 @@ def results_section(result: Result, level: str) -> Section:
                             (3, 1), numeric=(1,), span=0.5))
     if made_after(result, MULTICLASS_MATRIX_UNTIL):
         blocks += _multiclass_matrix(result.tables)
+    if result.task == LABEL_TASK:
+        blocks += label_confusion_blocks(result.tables)
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics, result),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks += _ec57_average(result.tables)

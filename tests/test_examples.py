@@ -32,7 +32,7 @@ from medeval.result import Result, read_result, verify_result
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TASKS = ("binary-classification", "multiclass-classification", "segmentation", "detection",
-         "ecg-beats", "eeg-events", "measurement")
+         "ecg-beats", "eeg-events", "measurement", "multilabel-classification")
 #: "A few seconds" per example, with room for a slow machine.
 SECONDS = 30.0
 
@@ -256,6 +256,64 @@ def test_multiclass_probabilities(tmp_path):
         expected[name] = guarded(m["low"], m["high"], goal)
     assert verdicts(result) == expected
     assert "overall:" in printed
+
+
+def test_multilabel_classification(tmp_path):
+    # each label's figures, the macro AUC, Hamming loss and subset accuracy by scikit-learn
+    # from the example's files; a failed record (no file, a label without score) gets
+    # every label wrong and ranks wrongly for every AUC (worst-case); the README's
+    # printed lines are the run's, and the table gives the same figures
+    from sklearn.metrics import accuracy_score, hamming_loss, recall_score, roc_auc_score
+
+    result, folder, printed = run_example("multilabel-classification", tmp_path)
+    labels = ["NORM", "MI", "STTC", "CD", "HYP"]
+    cuts = {"NORM": 0.5, "MI": 0.35, "STTC": 0.4, "CD": 0.4, "HYP": 0.3}
+    rows = manifest_rows(folder)
+    truth = np.array([[label in row["reference"].split(";") for label in labels]
+                      for row in rows])
+    scores, failed = np.zeros(truth.shape), {}
+    for i, row in enumerate(rows):
+        data = json_prediction(folder, row["case_id"])
+        given = data["scores"] if isinstance(data, dict) else {}
+        if set(given) != set(labels):
+            failed[row["case_id"]] = "missing-output" if data is None else "invalid-output"
+            scores[i] = np.where(truth[i], -1.0, 2.0)
+        else:
+            scores[i] = [given[label] for label in labels]
+    check_flow(result, len(rows), failed)
+    assert sorted(failed.values()) == ["invalid-output", "missing-output"]
+    decided = scores >= np.array([cuts[label] for label in labels])
+    for k, label in enumerate(labels):
+        assert metric(result, f"sensitivity@{label}")["value"] == pytest.approx(
+            recall_score(truth[:, k], decided[:, k]))
+        assert metric(result, f"auc@{label}")["value"] == pytest.approx(
+            roc_auc_score(truth[:, k], scores[:, k]))
+    assert metric(result, "auc@macro")["value"] == pytest.approx(
+        roc_auc_score(truth, scores, average="macro"))
+    assert metric(result, "hamming_loss")["value"] == pytest.approx(
+        hamming_loss(truth, decided))
+    assert metric(result, "subset_accuracy")["value"] == pytest.approx(
+        accuracy_score(truth, decided))
+    expected = {}
+    for name, goal in (("auc@macro", 0.8), ("sensitivity@MI", 0.6)):
+        m = metric(result, name)
+        expected[name] = guarded(m["low"], m["high"], goal)
+    assert verdicts(result) == expected
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    shown = [line.strip() for line in readme.splitlines() if line.startswith("    ")
+             and line.strip().startswith(
+                 ("cases:", "failed cases by reason:", "thresholds", "sensitivity@",
+                  "specificity@", "ppv@", "auc@", "hamming_loss", "subset_accuracy",
+                  "INCONCLUSIVE", "PASS", "FAIL", "overall:"))]
+    assert len(shown) == 20
+    assert [line for line in shown if line not in printed] == []
+    table = shell("medeval evaluate protocol.toml --predictions predictions.csv --out "
+                  "table/", folder, tmp_path)
+    assert table.returncode == 0, table.stderr
+    again = json.loads((folder / "table" / "result.json").read_text(encoding="utf-8"))
+    assert {name: m["value"] for name, m in again["metrics"].items()} == \
+        {name: m["value"] for name, m in result["metrics"].items()}
+    assert failures(again) == failed
 
 
 def test_measurement(tmp_path):

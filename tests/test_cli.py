@@ -382,6 +382,22 @@ def test_sample_size_points_a_multiclass_protocol_to_goal(capsys, tmp_path):
     assert "medeval has no sample size for an AUC criterion yet" in capsys.readouterr().err
 
 
+def test_sample_size_points_a_multilabel_protocol_to_goal(capsys, tmp_path):
+    # a multi-label protocol was told that "this task's figures are not such proportions
+    # (an EEG event sensitivity is pooled over recordings ...)", while each label's
+    # sensitivity, specificity and PPV and the subset accuracy are proportions judged by
+    # the protocol's Wilson interval (clustered: the example's unit is the patient)
+    multilabel = EXAMPLES / "multilabel-classification" / "protocol.toml"
+    assert main(["sample-size", "--expected", "0.9", "--protocol", str(multilabel)]) == 2
+    captured = capsys.readouterr()
+    err = " ".join(captured.err.split())
+    assert captured.out == "" and "are not such proportions" not in err and "EEG" not in err
+    assert "its task is multilabel-classification" in err
+    assert "plan it with --goal, --method wilson and --confidence 0.95" in err
+    assert "several cases, add --icc and --cases-per-patient" in err
+    assert "auc@macro) and hamming_loss are no proportions of cases" in err
+
+
 def test_sample_size_points_a_reader_study_protocol_to_the_mrmc_planner(capsys, tmp_path):
     # Found in the reader-pass: a reader-study protocol was told that its figures "are not
     # such proportions (an EEG event sensitivity is pooled over recordings ...); --goal

@@ -272,6 +272,25 @@ def _refuse_other_tasks(protocol: Any, path: Path) -> None:
                 "referable_auc@<label>) are no proportions: medeval has no sample size for "
                 "an AUC criterion yet" if getattr(protocol.task, "probabilities", False)
                 else ""))
+    if protocol.task.type == "multilabel-classification":
+        # each label's sensitivity, specificity and PPV and the subset accuracy are
+        # proportions of cases under the protocol's interval, of cases this plan cannot
+        # tell (those carrying the label, those without it, ...)
+        raise MedevalError(
+            f"protocol {path}: its task is multilabel-classification; sample-size "
+            "--protocol plans a binary classification's sensitivity or specificity. A "
+            "multi-label criterion on sensitivity@<label>, specificity@<label>, "
+            "ppv@<label> or subset_accuracy is a proportion judged by the protocol's "
+            f"proportion interval: plan it with --goal, --method "
+            f"{protocol.statistics.proportion_method} and --confidence "
+            f"{protocol.statistics.confidence:g}, the size being the cases it counts "
+            "(those carrying the label, those without it, those it is called present in, "
+            "or all)" + (
+                "; where a patient holds several cases, add --icc and --cases-per-patient "
+                "(the protocol's unit is the patient: the interval is then clustered)"
+                if protocol.statistics.resampling_unit == "patient" else "")
+            + ". Its AUCs (auc@<label>, auc@macro) and hamming_loss are no proportions of "
+            "cases: medeval has no sample size for them yet")
     if protocol.task.type == "reader-study":
         # its criterion is judged on the MRMC interval of the reader-averaged AUCs, whose
         # width comes from the readers' and the cases' variance: a pilot's components

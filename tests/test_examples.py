@@ -304,8 +304,9 @@ def test_multilabel_classification(tmp_path):
              and line.strip().startswith(
                  ("cases:", "failed cases by reason:", "thresholds", "sensitivity@",
                   "specificity@", "ppv@", "auc@", "hamming_loss", "subset_accuracy",
-                  "INCONCLUSIVE", "PASS", "FAIL", "overall:"))]
-    assert len(shown) == 20
+                  "INCONCLUSIVE", "PASS", "FAIL", "overall:", "label ",
+                  *(f"{label} " for label in labels)))]
+    assert len(shown) == 26
     assert [line for line in shown if line not in printed] == []
     table = shell("medeval evaluate protocol.toml --predictions predictions.csv --out "
                   "table/", folder, tmp_path)

@@ -131,6 +131,8 @@ def _confusion(result: Result) -> list[str]:
     cm = result.tables.get("confusion_matrix")
     if isinstance(cm, dict) and {"labels", "counts"} <= set(cm):
         return _class_matrix(cm)
+    if isinstance(labelled := result.tables.get("label_confusion"), dict):
+        return _label_counts(labelled)
     if not (isinstance(cm, dict) and {"tp", "fp", "fn", "tn"} <= set(cm)):
         return []
     width = max(len(str(v)) for v in cm.values()) + 12
@@ -171,6 +173,28 @@ def _class_matrix(cm: dict[str, Any]) -> list[str]:
         f"{c:>{w}}" for c, w in zip(columns, widths))] + [
         f"  {name:<{first}}" + "".join(f"{n:>{w}}" for n, w in zip(row, widths))
         for name, row in zip([*names, "total"], rows)]
+
+
+def _label_counts(table: dict[str, Any]) -> list[str]:
+    """A multi-label result's counts as the certificate prints them: each label's true and
+    false positives and negatives at its threshold, a row per label.
+
+    >>> print("\\n".join(_label_counts({"labels": ["NORM", "MI"], "counts": [
+    ...     {"tp": 23, "fp": 5, "fn": 6, "tn": 26}, {"tp": 9, "fp": 11, "fn": 3, "tn": 37}]})))
+    <BLANKLINE>
+      label    TP    FP    FN    TN
+      NORM     23     5     6    26
+      MI        9    11     3    37
+    """
+    labels = [str(label) for label in table.get("labels", ())]
+    rows = [[str(int(counts[k])) for k in ("tp", "fp", "fn", "tn")]
+            for counts in table.get("counts", ())]
+    first = max(len("label"), *(len(label) for label in labels)) if labels else len("label")
+    width = max(2, *(len(n) for row in rows for n in row)) + 4 if rows else 6
+    return ["", f"  {'label':<{first}}" + "".join(f"{k:>{width}}" for k in
+                                                  ("TP", "FP", "FN", "TN"))] + [
+        f"  {label:<{first}}" + "".join(f"{n:>{width}}" for n in row)
+        for label, row in zip(labels, rows)]
 
 
 #: The widest line of a multi-class matrix in the summary whose columns are named by

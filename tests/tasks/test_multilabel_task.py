@@ -206,6 +206,23 @@ def test_table_predictions_read_score_columns(tmp_path, evaluated):
         name: m.estimate for name, m in metrics.items()}
 
 
+def test_an_empty_cell_of_the_table_is_named_so(tmp_path, evaluated):
+    # pandas reads an empty score@HYP cell as NaN: the failure said 'not a finite
+    # number: HYP: nan', a value the table does not hold
+    truth, s, _, _ = evaluated
+    protocol = _write(tmp_path, truth, [None] * len(truth))
+    table = pd.DataFrame({"case_id": [f"c{i:02d}" for i in range(len(truth))],
+                          **{f"score@{x}": s[:, k] for k, x in enumerate(LABELS)}})
+    table.loc[3, "score@HYP"] = None
+    table.to_csv(tmp_path / "pred.csv", index=False)
+    assert (tmp_path / "pred.csv").read_text().splitlines()[4].endswith(",")  # c03's HYP
+    result = medeval.evaluate(protocol, tmp_path / "pred.csv")
+    (failure,) = result.failures.cases
+    assert (failure.case_id, failure.reason) == ("c03", "invalid-output")
+    assert failure.detail.endswith("not a finite number: HYP: empty (no score in the table "
+                                   "cell)")
+
+
 @pytest.mark.parametrize("reference, problem", [
     ("MI,STTC", "'MI,STTC' is not a declared label (it holds ',': the protocol's "
                 "reference_separator is ';')"),

@@ -22,6 +22,7 @@ case without prediction.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -135,9 +136,11 @@ def _label_score_table(path: Path, task: Any, manifest: Manifest
     table, by_form, records = _per_label_table(path, task, manifest, named, (
         f"a {task.type} protocol has a predictions table holding 'case_id' and "
         f"{', '.join(map(repr, named))} (each label's score); rename its columns so"))
-    values = {by_form[case_id]: {"scores": {label: _score(row[column])
-                                            for column, label in named.items()}}
-              for case_id, row in records}
+    # an empty cell (NaN as pandas reads it) gives no score: the task names the label
+    values = {by_form[case_id]: {"scores": {
+        label: _score(row[column]) for column, label in named.items()
+        if not (isinstance(row[column], float) and math.isnan(row[column]))}}
+        for case_id, row in records}
     return (Predictions("supplied-table", values=values,
                         run={"predictions_sha256": table.sha256}),
             InputRecord("predictions", path.name, table.sha256, len(records)))

@@ -206,9 +206,10 @@ def test_table_predictions_read_score_columns(tmp_path, evaluated):
         name: m.estimate for name, m in metrics.items()}
 
 
-def test_an_empty_cell_of_the_table_is_named_so(tmp_path, evaluated):
+def test_an_empty_cell_of_the_table_is_no_score(tmp_path, evaluated):
     # pandas reads an empty score@HYP cell as NaN: the failure said 'not a finite
-    # number: HYP: nan', a value the table does not hold
+    # number: HYP: nan', a value the table does not hold (a JSON file's NaN is still
+    # named so: test_each_refused_prediction_fails_its_case_naming_it)
     truth, s, _, _ = evaluated
     protocol = _write(tmp_path, truth, [None] * len(truth))
     table = pd.DataFrame({"case_id": [f"c{i:02d}" for i in range(len(truth))],
@@ -219,8 +220,8 @@ def test_an_empty_cell_of_the_table_is_named_so(tmp_path, evaluated):
     result = medeval.evaluate(protocol, tmp_path / "pred.csv")
     (failure,) = result.failures.cases
     assert (failure.case_id, failure.reason) == ("c03", "invalid-output")
-    assert failure.detail.endswith("not a finite number: HYP: empty (no score in the table "
-                                   "cell)")
+    assert failure.detail.endswith("the label scores are refused: no score for label(s) "
+                                   "['HYP']")
 
 
 @pytest.mark.parametrize("reference, problem", [
@@ -248,6 +249,8 @@ def test_a_reference_that_is_no_label_set_is_named(tmp_path, reference, problem)
     ({"scores": {**dict.fromkeys(LABELS, 0.1), "MI": "0.7"}}, r"not a finite number: MI: '0.7'"),
     ({"scores": {**dict.fromkeys(LABELS, 0.1), "MI": float("inf")}},
      r"not a finite number: MI: inf"),
+    ({"scores": {**dict.fromkeys(LABELS, 0.1), "MI": float("nan")}},
+     r"not a finite number: MI: nan"),
     ({"scores": [0.1, 0.2, 0.3, 0.4]}, r"\"scores\" must be an object naming each label once"),
     (dict.fromkeys(LABELS, 0.1), r"has no \"scores\" \(its keys: \"NORM\", \"MI\""),
     (0.7, r"the prediction holds 0.7; a multi-label prediction gives a score for each"),

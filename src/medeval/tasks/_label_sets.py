@@ -124,7 +124,7 @@ def scores_of(case: Case, value: Any, labels: Sequence[str]) -> list[float]:
     extra = [str(key) for key in given if nfc_id(str(key)) not in labels]
     if extra:
         problems.append(f"label(s) {extra} are not among the protocol's labels {list(labels)}")
-    bad = [f"{label}: {_shown(by_label[label])}" for label in labels
+    bad = [f"{label}: {by_label[label]!r}" for label in labels
            if label in by_label and not _finite_number(by_label[label])]
     if bad:
         problems.append(f"not a finite number: {', '.join(bad)}")
@@ -132,18 +132,6 @@ def scores_of(case: Case, value: Any, labels: Sequence[str]) -> list[float]:
         raise PredictionError(f"case {case.case_id}: the label scores are refused: "
                               + "; ".join(problems))
     return [float(by_label[label]) for label in labels]
-
-
-def _shown(value: Any) -> str:
-    """A refused score as the message shows it: NaN, which JSON cannot hold, is a
-    predictions table's empty cell (pandas reads it so), and said to be.
-
-    >>> _shown(float("nan")), _shown("0.7")
-    ('empty (no score in the table cell)', "'0.7'")
-    """
-    if isinstance(value, float) and math.isnan(value):
-        return "empty (no score in the table cell)"
-    return repr(value)
 
 
 def _finite_number(value: Any) -> bool:

@@ -1385,3 +1385,14 @@ def test_detections_at_another_pace_than_the_reference_are_warned_of(shared_data
         "at 360 Hz: 0.72x), and its beats then match none of the reference's; double "
         "detections halve the interval, missed beats lengthen it"]
     assert not any("after the record's end" in w for w in result.warnings)
+
+
+def test_the_pace_median_is_numpys():
+    # _pace takes its medians by one np.partition (np.median's checks cost several times
+    # that on every record); the same numbers as np.median, odd and even sizes, ties
+    from medeval.tasks.ecg_beats import _median
+
+    rng = np.random.default_rng(4)
+    for size in (1, 2, 3, 10, 11, 999, 1000):
+        for values in (rng.random(size), np.round(rng.normal(300, 20, size))):
+            assert _median(values) == float(np.median(values)), size

@@ -384,13 +384,32 @@ def _pace(samples: Any, fs: float, reference: Any) -> float | None:
     then matches nothing), too low spreads them past its end (:func:`_past_end`)."""
     if len(samples) < 10 or len(reference.samples) < 10:
         return None
-    detected = np.diff(np.sort(np.asarray(samples, dtype=np.float64))) / fs
+    times = np.asarray(samples, dtype=np.float64)
+    gaps = np.diff(times)
+    if (gaps < 0).any():  # beats given out of order: in order first (most come sorted)
+        gaps = np.diff(np.sort(times))
+    detected = gaps / fs
     annotated = np.diff(np.asarray(reference.samples, dtype=np.float64)) / float(reference.fs)
     detected, annotated = detected[detected > 0], annotated[annotated > 0]
     if not len(detected) or not len(annotated):
         return None
-    ratio = float(np.median(detected) / np.median(annotated))
+    ratio = float(_median(detected) / _median(annotated))
     return None if _PACE[0] <= ratio <= _PACE[1] else ratio
+
+
+def _median(values: NDArray[np.float64]) -> float:
+    """``np.median`` of a non-empty array, the same number (the middle value, or the mean
+    of the two middle ones), by one ``np.partition``: np.median's own checks cost
+    several times the partition of a record's thousand intervals, on every record.
+
+    >>> x = np.array([5.0, 1.0, 4.0, 2.0]); _median(x) == float(np.median(x)), _median(x[:3])
+    (True, 4.0)
+    """
+    k = values.size // 2
+    if values.size % 2:
+        return float(np.partition(values, k)[k])
+    part = np.partition(values, (k - 1, k))
+    return float((part[k - 1] + part[k]) / 2)
 
 
 def _pace_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:

@@ -158,3 +158,26 @@ def test_the_label_figures_follow_the_protocol_s_order(rendered) -> None:
     sensitivities = [n.params[0][1] for n in names
                      if isinstance(n, Msg) and n.key == "metric_label_param.sensitivity"]
     assert sensitivities == LABELS  # not a-z (CD, HYP, MI, NORM, STTC)
+
+
+def test_the_certificate_says_how_a_failed_case_is_counted(rendered) -> None:
+    # The example's ECG-018 (no file) and ECG-042 (no HYP score) fail under worst-case:
+    # the task gives them every label wrong (a false negative for each label carried, a
+    # false positive for each other) and ranks them last (carried) or first (others) in
+    # each label's AUC. The certificate said only 'worst case' and, in section 7, 'a wrong
+    # answer, Dice 0, the declared worst distance', the other tasks' worst outcomes.
+    result, pdf, page = rendered
+    assert medeval.read_result(result).failures.n_failed == 2
+    for text in (pdf, page):
+        for phrase in ("최악의 결과 (실패 증례는 모든 레이블을 틀린 것으로)",
+                       "worst case (a failed case gets every label wrong)",
+                       "실패 증례는 인증 수치에서 모든 레이블을 틀린 것으로 계산했습니다",
+                       "그 증례가 가진 레이블은 놓친 것(위음성)으로, 가지지 않은 레이블은 있다고 "
+                       "판정한 것(위양성)으로",
+                       "Failed cases are counted as getting every label wrong in the certified "
+                       "figures: each label the case carries is missed (a false negative) and "
+                       "each it does not carry is called present (a false positive)",
+                       "for each label's AUC it ranks below every other case where it carries "
+                       "the label and above every other case where it does not"):
+            assert phrase in text, phrase
+        assert "Dice 0" not in text and "a wrong answer" not in text

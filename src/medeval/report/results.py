@@ -62,7 +62,7 @@ def policy_cell(result: Result) -> Cell:
     distance = _worst_distance(result)
     if result.failures.policy == "worst-case" and distance is not None:
         return _m("text.policy_worst-case_distance", distance=distance)
-    if result.failures.policy == "worst-case" and result.task in _NOTHING_DETECTED:
+    if result.failures.policy == "worst-case" and result.task in _OWN_WORST_CASE:
         return Msg(f"text.policy_worst-case_{result.task}")
     if result.task == "measurement" and made_after(result, MEASUREMENT_FAILURES_UNTIL):
         # no value to count as worst: said how it counts
@@ -82,6 +82,11 @@ MULTICLASS_MATRIX_UNTIL = "0.7.0"
 #: The tasks whose worst case is a failed record that detected nothing (the tasks'
 #: ``failed_values``), said so on the certificate rather than by the general examples.
 _NOTHING_DETECTED = ("ecg-beats", "eeg-events", "coco-detection", "detection")
+
+#: The tasks whose worst case the certificate words as their own: those above, and the
+#: multi-label task, whose failed case gets every label wrong (new: no certificate of a
+#: result made before it prints otherwise).
+_OWN_WORST_CASE = (*_NOTHING_DETECTED, "multilabel-classification")
 
 
 def ordered_metrics(metrics: Sequence[MetricRecord],
@@ -508,7 +513,7 @@ def alternative_section(result: Result, level: str) -> Section:
     elif failures.policy == "worst-case" and _failed_cases_counted(result):
         unit = "frames" if result.task == "coco-detection" else "cases"
         note = Msg(f"text.failures_worst_{result.task}_{unit}_counted")  # a result made so
-    elif failures.policy == "worst-case" and (result.task in _NOTHING_DETECTED or (
+    elif failures.policy == "worst-case" and (result.task in _OWN_WORST_CASE or (
             result.task == "measurement"
             and made_after(result, MEASUREMENT_FAILURES_UNTIL))):
         note = Msg(f"text.failures_worst_{result.task}")

@@ -231,6 +231,9 @@ def test_an_empty_cell_of_the_table_is_no_score(tmp_path, evaluated):
     ("MI;MI", "'MI' listed twice"),
     ("MI;", "an empty label between or after ';'"),
     ("none", "a case carrying no label needs no_label"),
+    # a label in another letter case is named with the protocol's spelling
+    ("mi;STTC", "'mi' is not a declared label (the label 'MI' in another letter case: "
+                "write it as the protocol does)"),
 ])
 def test_a_reference_that_is_no_label_set_is_named(tmp_path, reference, problem):
     truth, s = _simulated(6)
@@ -240,6 +243,17 @@ def test_a_reference_that_is_no_label_set_is_named(tmp_path, reference, problem)
     with pytest.raises(medeval.MedevalError) as caught:
         medeval.evaluate(protocol, tmp_path / "pred")
     assert "case c04" in str(caught.value) and problem in str(caught.value), caught.value
+
+
+def test_the_no_label_word_in_another_letter_case_is_named(tmp_path):
+    truth, s = _simulated(6)
+    references = ["NORM", "MI", "STTC;HYP", "NORM;HYP", "None", "none"]
+    protocol = _write(tmp_path, references, [_scores(r) for r in s])  # no_label = "none"
+    with pytest.raises(medeval.MedevalError) as caught:
+        medeval.evaluate(protocol, tmp_path / "pred")
+    assert "case c04 (line 6): reference 'None': 'None' is not a declared label (no_label " \
+           "'none' in another letter case: write it as the protocol does)" in str(caught.value)
+    assert "c05" not in str(caught.value)
 
 
 @pytest.mark.parametrize("given, problem", [
@@ -254,6 +268,9 @@ def test_a_reference_that_is_no_label_set_is_named(tmp_path, reference, problem)
     ({"scores": [0.1, 0.2, 0.3, 0.4]}, r"\"scores\" must be an object naming each label once"),
     (dict.fromkeys(LABELS, 0.1), r"has no \"scores\" \(its keys: \"NORM\", \"MI\""),
     (0.7, r"the prediction holds 0.7; a multi-label prediction gives a score for each"),
+    ({"scores": {**dict.fromkeys(["NORM", "MI", "STTC"], 0.1), "hyp": 0.2}},
+     r"label\(s\) \['hyp'\] are not among the protocol's labels \[.*\] \(in another letter "
+     r"case: 'hyp' for 'HYP'; write each label as the protocol does\)"),
 ])
 def test_each_refused_prediction_fails_its_case_naming_it(tmp_path, given, problem):
     truth, s = _simulated(8)

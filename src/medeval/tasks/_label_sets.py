@@ -55,9 +55,13 @@ def label_set_problem(text: str, labels: Sequence[str], separator: str,
     for part in unknown:
         other = next((c for c in (";", ",", "|", "/", "+", " ") if c != separator
                       and c in part and all(p.strip() in labels for p in part.split(c))), None)
+        cased = _in_other_case(part, labels)
+        word = no_label is not None and _in_other_case(part, [no_label]) is not None
         problems.append(f"{part!r} is not a declared label" + (
             f" (it holds {other!r}: the protocol's reference_separator is {separator!r})"
-            if other else ""))
+            if other else f" (the label {cased!r} in another letter case: write it as the "
+            "protocol does)" if cased else f" (no_label {no_label!r} in another letter "
+            "case: write it as the protocol does)" if word else ""))
     twice = sorted({part for part in parts if part and parts.count(part) > 1})
     if twice:
         problems.append(f"{', '.join(map(repr, twice))} listed twice")
@@ -123,7 +127,11 @@ def scores_of(case: Case, value: Any, labels: Sequence[str]) -> list[float]:
         problems.append(f"no score for label(s) {missing}")
     extra = [str(key) for key in given if nfc_id(str(key)) not in labels]
     if extra:
-        problems.append(f"label(s) {extra} are not among the protocol's labels {list(labels)}")
+        cased = {key: other for key in extra if (other := _in_other_case(key, labels))}
+        problems.append(f"label(s) {extra} are not among the protocol's labels {list(labels)}"
+                        + (" (in another letter case: " + ", ".join(
+                            f"{key!r} for {other!r}" for key, other in cased.items())
+                           + "; write each label as the protocol does)" if cased else ""))
     bad = [f"{label}: {by_label[label]!r}" for label in labels
            if label in by_label and not _finite_number(by_label[label])]
     if bad:
@@ -132,6 +140,16 @@ def scores_of(case: Case, value: Any, labels: Sequence[str]) -> list[float]:
         raise PredictionError(f"case {case.case_id}: the label scores are refused: "
                               + "; ".join(problems))
     return [float(by_label[label]) for label in labels]
+
+
+def _in_other_case(text: str, labels: Sequence[str]) -> str | None:
+    """The protocol's label that ``text`` writes in another letter case, or None.
+
+    >>> _in_other_case("mi", ["NORM", "MI"]), _in_other_case("M1", ["NORM", "MI"])
+    ('MI', None)
+    """
+    folded = nfc_id(text.strip()).casefold()
+    return next((str(label) for label in labels if str(label).casefold() == folded), None)
 
 
 def _finite_number(value: Any) -> bool:

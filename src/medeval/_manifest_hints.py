@@ -41,6 +41,11 @@ EXPLANATIONS = {
     "outside the data root": (
         "the check reads only files under the data root, the manifest CSV's folder: copy "
         "the files under the root, or put the manifest in a folder holding them all"),
+    "empty reference": (
+        "every case needs its reference in its cell, since an empty cell cannot be told "
+        "from one left out: write it; a multi-label case (multilabel-classification) "
+        "carrying none of the labels is written as the protocol's no_label word (no_label "
+        "= \"none\" in [task], and none in the cell)"),
     "JSON annotation as a mask": (
         "the segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
         "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask image "

@@ -16,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
+from ._manifest_hints import see
+
 
 class _Row(Protocol):
     """What the checks read of a :class:`medeval.manifest.Case` (named so, not imported:
@@ -77,7 +79,8 @@ def identity_problems(cases: Sequence[_Row]) -> list[str]:
         if not case.inputs:
             problems.append(f"case {case.case_id or '?'}: no input path")
         if not case.reference:
-            problems.append(f"case {case.case_id or '?'}: empty reference")
+            problems.append(f"case {case.case_id or '?'}: empty reference"
+                            + see("empty reference"))
     for case_id, where in lines.items():
         if len(where) > 1:
             forms = ("" if len(written[case_id]) == 1 else

@@ -256,6 +256,21 @@ def test_the_no_label_word_in_another_letter_case_is_named(tmp_path):
     assert "c05" not in str(caught.value)
 
 
+def test_a_case_with_an_empty_reference_cell_is_told_of_no_label(tmp_path):
+    # A record carrying no superclass left empty: the manifest refuses every empty cell,
+    # and said only 'case c04: empty reference', not how to write such a record.
+    truth, s = _simulated(6)
+    references = ["NORM", "MI", "STTC;HYP", "NORM;HYP", "", "none"]
+    protocol = _write(tmp_path, references, [_scores(r) for r in s])  # no_label = "none"
+    with pytest.raises(medeval.MedevalError) as caught:
+        medeval.evaluate(protocol, tmp_path / "pred")
+    text = str(caught.value)
+    assert "case c04: empty reference (see 'empty reference' below)" in text, text
+    assert "a multi-label case (multilabel-classification) carrying none of the labels is " \
+           "written as the protocol's no_label word (no_label = \"none\" in [task], and " \
+           "none in the cell)" in text, text
+
+
 @pytest.mark.parametrize("given, problem", [
     ({"scores": {"NORM": 0.5, "MI": 0.5, "STTC": 0.1}}, r"no score for label\(s\) \['HYP'\]"),
     ({"scores": {**dict.fromkeys(LABELS, 0.1), "CD": 0.2}},

@@ -29,6 +29,7 @@ from medeval.errors import UndefinedMetricWarning
 from medeval.metrics.detection import DetectionMatch
 from medeval.protocol import load_protocol
 from medeval.report import render_certificate
+from medeval.report.catalogue import catalogue
 from medeval.report.notes_ko import NOTES, note_ko, warning_ko
 from medeval.result import read_result, write_result
 from medeval.tasks.base import CaseRow
@@ -1060,3 +1061,24 @@ def test_the_class_probability_warnings_by_hand() -> None:
     assert warning_ko(absent) == (
         "site=B: auc@macro: 분류 ['4']에 참조 증례가 없어 그 일대다 AUC와 매크로 평균이 정의되지 "
         "않습니다(나머지 분류만으로 평균하지 않습니다)")
+
+
+def test_the_multilabel_notes_by_hand() -> None:
+    """A label no case (or every case) carries, and the per-label counts' note, read as a
+    Korean laboratory writes: '..가 없음, 따라서 ..' strung a noun ending and a
+    conjunction together, and the counts' note said '출력이 있음으로' (an output exists?)
+    and left the false and true negatives to '같은 방식으로'."""
+    assert warning_ko("all cases: label 'HYP': no case carries it, so its sensitivity and "
+                      "AUC are undefined, and auc@macro with them (never averaged over the "
+                      "other labels)") == (
+        "전체 증례: 레이블 'HYP': 이 레이블을 가진 증례가 없으므로 이 레이블의 민감도와 AUC가 "
+        "정의되지 않으며, auc@macro도 정의되지 않습니다(나머지 레이블만으로 평균하지 않습니다)")
+    assert warning_ko("all cases: label 'NORM': every case carries it, so its specificity and "
+                      "AUC are undefined, and auc@macro with them (never averaged over the "
+                      "other labels)") == (
+        "전체 증례: 레이블 'NORM': 모든 증례가 이 레이블을 가지므로 이 레이블의 특이도와 AUC가 "
+        "정의되지 않으며, auc@macro도 정의되지 않습니다(나머지 레이블만으로 평균하지 않습니다)")
+    assert catalogue("ko")["text.multilabel_matrix"] == (
+        "레이블별 판정 건수(각 레이블의 임계값 기준, 분석한 증례 대상): 참양성은 그 레이블을 가진 "
+        "증례를, 위양성은 그 레이블이 없는 증례를 출력이 '있음'으로 판정한 경우이고, 위음성은 그 "
+        "레이블을 가진 증례를, 참음성은 그 레이블이 없는 증례를 '없음'으로 판정한 경우입니다.")

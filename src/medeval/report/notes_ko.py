@@ -371,10 +371,10 @@ NOTES: tuple[Note, ...] = (
     Note(r"label (?P<label>'.*'): (?P<reason>no case carries it|every case carries it), so "
          r"its (?P<ratio>sensitivity|specificity) and AUC are undefined, and auc@macro with "
          r"them \(never averaged over the other labels\)",
-         "레이블 {label}: {reason}, 따라서 이 레이블의 {ratio}와 AUC가 정의되지 않고 "
+         "레이블 {label}: {reason} 이 레이블의 {ratio}와 AUC가 정의되지 않으며, "
          "auc@macro도 정의되지 않습니다(나머지 레이블만으로 평균하지 않습니다)",
-         {"reason": _one_of({"no case carries it": "이 레이블을 가진 증례가 없음",
-                             "every case carries it": "모든 증례가 이 레이블을 가짐"}),
+         {"reason": _one_of({"no case carries it": "이 레이블을 가진 증례가 없으므로",
+                             "every case carries it": "모든 증례가 이 레이블을 가지므로"}),
           "ratio": _one_of({"sensitivity": "민감도", "specificity": "특이도"})}),
     Note(r"class\(es\) (?P<absent>\[.*\]) have no reference case, so their one-vs-rest AUC "
          r"and the macro average are undefined \(never averaged over the other classes\)",

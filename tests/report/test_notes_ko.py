@@ -448,6 +448,10 @@ def _multilabel_notes() -> list[str]:
 
     out = _texts(task.aggregate(rows(["NORM", "NORM;STTC"] * 2, [0.2, 0.3, 0.4, 0.5]),
                                 clusters=None))
+    task.thresholds = [50.0, -1.0, 0.4, 0.4, 0.3]  # NORM's above every score, MI's below
+    out += _texts(task.aggregate(rows(["NORM", "MI"] * 2, [0.2, 0.3, 0.4, 0.5]),
+                                 clusters=None))
+    task.thresholds = [0.5, 0.35, 0.4, 0.4, 0.3]
     return out + _texts(task.aggregate(rows(
         ["NORM", "MI", "STTC", "CD", "HYP", "NORM;STTC"] * 2, [0.1 * (i % 7) for i in
                                                                 range(12)]), clusters=None))
@@ -1078,6 +1082,12 @@ def test_the_multilabel_notes_by_hand() -> None:
                       "other labels)") == (
         "전체 증례: 레이블 'NORM': 모든 증례가 이 레이블을 가지므로 이 레이블의 특이도와 AUC가 "
         "정의되지 않으며, auc@macro도 정의되지 않습니다(나머지 레이블만으로 평균하지 않습니다)")
+    assert warning_ko("site=B: label 'NORM': the threshold 50 is above every score of the "
+                      "label (0.2 to 0.9): it is called absent in every case; the threshold "
+                      "is on the scores' scale (a probability's 50 % is 0.5)") == (
+        "site=B: 레이블 'NORM': 임계값(50)이 이 레이블의 모든 점수(0.2 ~ 0.9)보다 큽니다: 모든 "
+        "증례에서 이 레이블이 '없음'으로 판정됩니다. 임계값은 점수와 같은 척도로 적어야 합니다 "
+        "(확률의 50 %는 0.5)")
     assert catalogue("ko")["text.multilabel_matrix"] == (
         "레이블별 판정 건수(각 레이블의 임계값 기준, 분석한 증례 대상): 참양성은 그 레이블을 가진 "
         "증례를, 위양성은 그 레이블이 없는 증례를 출력이 '있음'으로 판정한 경우이고, 위음성은 그 "

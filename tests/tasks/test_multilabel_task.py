@@ -245,6 +245,28 @@ def test_a_reference_that_is_no_label_set_is_named(tmp_path, reference, problem)
     assert "case c04" in str(caught.value) and problem in str(caught.value), caught.value
 
 
+def test_a_threshold_beyond_every_score_of_a_label_is_warned(tmp_path, evaluated):
+    # threshold 50 for probabilities (50 % typed as a percentage) calls every label absent
+    # in every case: binary classification warns of it, this task said nothing (each
+    # label's PPV undefined, its sensitivity 0, only the PPVs' 'n = 0' warnings)
+    truth, s = _simulated(40)
+    protocol = _write(tmp_path, truth, [_scores(r) for r in s], PROTOCOL.replace(
+        "thresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4, HYP = 0.3}",
+        "thresholds = {NORM = 50, MI = 0.35, STTC = 0.4, HYP = -1}"))
+    result = medeval.evaluate(protocol, tmp_path / "pred")
+    # the scores' range by hand: NORM's and HYP's columns of the simulated scores
+    expected = [f"all cases: label 'NORM': the threshold 50 is above every score of the "
+                f"label ({s[:, 0].min():g} to {s[:, 0].max():g}): it is called absent in "
+                "every case; the threshold is on the scores' scale (a probability's 50 % is "
+                "0.5)",
+                f"all cases: label 'HYP': the threshold -1 is below every score of the label "
+                f"({s[:, 3].min():g} to {s[:, 3].max():g}): it is called present in every "
+                "case; the threshold is on the scores' scale (a probability's 50 % is 0.5)"]
+    assert [w for w in result.warnings if "every score" in w] == expected
+    _, _, _, usual = evaluated  # thresholds within [0, 1] and the scores': no such warning
+    assert not [w for w in usual.warnings if "every score" in w]
+
+
 def test_the_no_label_word_in_another_letter_case_is_named(tmp_path):
     truth, s = _simulated(6)
     references = ["NORM", "MI", "STTC;HYP", "NORM;HYP", "None", "none"]

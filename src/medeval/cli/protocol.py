@@ -91,6 +91,16 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"medeval: note: protocol {args.protocol}: task.threshold {threshold:g} lies "
               "outside [0, 1]; the scores must be on that scale (a probability's 50 % is "
               "0.5): mend it now if not, before the outputs exist", file=sys.stderr)
+    if protocol.task.type == "multilabel-classification":  # likewise, for each label
+        cuts = ({"threshold": threshold} if threshold is not None else {
+            f"thresholds.{label}": cut for label, cut in (getattr(
+                protocol.task, "thresholds", None) or {}).items()})
+        off = [f"{key} {cut:g}" for key, cut in cuts.items() if not 0 <= cut <= 1]
+        if off:
+            print(f"medeval: note: protocol {args.protocol}: task.{', task.'.join(off)} "
+                  f"{'lies' if len(off) == 1 else 'lie'} outside [0, 1]; the scores must be "
+                  "on that scale (a probability's 50 % is 0.5): mend it now if not, before "
+                  "the outputs exist", file=sys.stderr)
     return 0
 
 

@@ -376,6 +376,16 @@ NOTES: tuple[Note, ...] = (
          {"reason": _one_of({"no case carries it": "이 레이블을 가진 증례가 없으므로",
                              "every case carries it": "모든 증례가 이 레이블을 가지므로"}),
           "ratio": _one_of({"sensitivity": "민감도", "specificity": "특이도"})}),
+    # written as the binary note is revised ('임계값({t})이'); new, no result before it
+    Note(r"label (?P<label>'.*'): the threshold (?P<t>\S+) is (?P<side>above|below) every "
+         r"score of the label \((?P<low>\S+) to (?P<high>\S+)\): it is called "
+         r"(?P<called>absent|present) in every case; the threshold is on the scores' scale "
+         r"\(a probability's 50 % is 0\.5\)",
+         "레이블 {label}: 임계값({t})이 이 레이블의 모든 점수({low} ~ {high}){side}: 모든 "
+         "증례에서 이 레이블이 {called}으로 판정됩니다. 임계값은 점수와 같은 척도로 적어야 "
+         "합니다 (확률의 50 %는 0.5)",
+         {"side": _one_of({"above": "보다 큽니다", "below": "보다 작습니다"}),
+          "called": _one_of({"absent": "'없음'", "present": "'있음'"})}),
     Note(r"class\(es\) (?P<absent>\[.*\]) have no reference case, so their one-vs-rest AUC "
          r"and the macro average are undefined \(never averaged over the other classes\)",
          "분류 {absent}에 참조 증례가 없어 그 일대다 AUC와 매크로 평균이 정의되지 않습니다"

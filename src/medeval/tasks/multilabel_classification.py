@@ -185,7 +185,39 @@ class MultilabelClassification(TaskType):
             "counts": [{"tp": int((t & d).sum()), "fp": int((~t & d).sum()),
                         "fn": int((t & ~d).sum()), "tn": int((~t & ~d).sum())}
                        for t, d in zip(truth.T, decided.T)]}}
-        return Aggregate(tuple(metrics), tables, _undefined_labels(self.labels, truth))
+        return Aggregate(tuple(metrics), tables, _undefined_labels(self.labels, truth)
+                         + _thresholds_outside(self.labels, truth[~failed], given[~failed],
+                                               self.thresholds))
+
+
+def _thresholds_outside(labels: Sequence[str], truth: NDArray[np.bool_],
+                        scores: NDArray[np.float64], cuts: Sequence[float]) -> tuple[str, ...]:
+    """A warning for each label whose threshold lies beyond every score of its scored
+    cases while some carry it and some do not, so that the label is called alike in every
+    case: most often a threshold on another scale than the scores (50 for probabilities,
+    meant as 50 %), as binary classification warns. None where the threshold and the
+    label's scores all lie within [0, 1] (a model calling a rare label nowhere).
+
+    >>> _thresholds_outside(["MI"], np.array([[True], [False]]), np.array([[0.9], [0.1]]),
+    ...                     [50.0])[0][:66]
+    "label 'MI': the threshold 50 is above every score of the label (0.1"
+    >>> _thresholds_outside(["MI"], np.array([[True], [False]]), np.array([[0.4], [0.1]]),
+    ...                     [0.5])
+    ()
+    """
+    texts = []
+    for k, label in enumerate(labels):
+        t, s, cut = truth[:, k], scores[:, k], cuts[k]
+        if not s.size or t.all() or not t.any():
+            continue
+        low, high = float(s.min()), float(s.max())
+        if low <= cut <= high or (0 <= low and high <= 1 and 0 <= cut <= 1):
+            continue
+        side, called = ("above", "absent") if cut > high else ("below", "present")
+        texts.append(f"label {label!r}: the threshold {cut:g} is {side} every score of the "
+                     f"label ({low:g} to {high:g}): it is called {called} in every case; the "
+                     "threshold is on the scores' scale (a probability's 50 % is 0.5)")
+    return tuple(texts)
 
 
 def _undefined_labels(labels: Sequence[str], truth: NDArray[np.bool_]) -> tuple[str, ...]:

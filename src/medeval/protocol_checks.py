@@ -123,6 +123,11 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
     if kind == "missing":
         return f"{location}: required key is missing"
     message = error["msg"]
+    if kind == "dict_type" and location == "task.thresholds":
+        # a list of thresholds in the order of labels: not matched by position
+        return (f"{location}: {message}; give each label's threshold by its name, "
+                "thresholds = {<label> = 0.5, ...} with every label once (a list is not "
+                "matched to the labels by position), or one for all, threshold = 0.5")
     if "input" in error and not isinstance(error["input"], (dict, list)):
         message += f" (got {error['input']!r})"
         ceiling = (error.get("ctx") or {}).get("lt", (error.get("ctx") or {}).get("le"))

@@ -339,6 +339,11 @@ def _protocol(task_lines, metric="auc@macro"):
      "not both"),
     ("thresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4}\n",
      "thresholds: no threshold for label(s) ['HYP']"),
+    # a list in the labels' order (said only 'Input should be a valid dictionary')
+    ("thresholds = [0.5, 0.35, 0.4, 0.3]\n",
+     "task.thresholds: Input should be a valid dictionary; give each label's threshold by "
+     "its name, thresholds = {<label> = 0.5, ...} with every label once (a list is not "
+     "matched to the labels by position), or one for all, threshold = 0.5"),
     ("thresholds = {NORM = 0.5, MI = 0.35, STTC = 0.4, HYP = 0.3, CD = 0.4}\n",
      "thresholds: ['CD'] are not among the labels"),
     ("threshold = 0.5\nreference_separator = \" \"\n", "a space cannot be told"),

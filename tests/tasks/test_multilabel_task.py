@@ -234,6 +234,13 @@ def test_an_empty_cell_of_the_table_is_no_score(tmp_path, evaluated):
     # a label in another letter case is named with the protocol's spelling
     ("mi;STTC", "'mi' is not a declared label (the label 'MI' in another letter case: "
                 "write it as the protocol does)"),
+    # PTB-XL's diagnostic_superclass column, a list, as pandas' to_csv writes it
+    ("['MI', 'STTC']", "reference \"['MI', 'STTC']\": a Python list (as pandas writes a "
+                       "list column, PTB-XL's diagnostic_superclass), not labels joined by "
+                       "';': write 'MI;STTC'"),
+    ("[]", "reference '[]': a Python list (as pandas writes a list column, PTB-XL's "
+           "diagnostic_superclass), not labels joined by ';': write no_label = \"...\" in "
+           "[task] and its word for a case carrying no label"),
 ])
 def test_a_reference_that_is_no_label_set_is_named(tmp_path, reference, problem):
     truth, s = _simulated(6)

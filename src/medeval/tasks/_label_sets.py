@@ -43,10 +43,19 @@ def label_set_problem(text: str, labels: Sequence[str], separator: str,
     True
     >>> label_set_problem("MI,STTC", ["NORM", "MI", "STTC"], ";", None)[:60]
     "'MI,STTC' is not a declared label (it holds ',': the protoco"
+    >>> label_set_problem("['MI', 'STTC']", ["NORM", "MI", "STTC"], ";", None)[80:]
+    "not labels joined by ';': write 'MI;STTC' (labels ['NORM', 'MI', 'STTC'])"
     """
     cell = nfc_id(text.strip())
     if no_label is not None and cell == nfc_id(no_label):
         return None
+    listed = _listed(cell)
+    if listed is not None:
+        joined = separator.join(listed) if listed else no_label
+        return (f"a Python list (as pandas writes a list column, PTB-XL's "
+                f"diagnostic_superclass), not labels joined by {separator!r}: write "
+                + (repr(joined) if joined else "no_label = \"...\" in [task] and its word "
+                   "for a case carrying no label") + f" (labels {list(labels)})")
     parts = [nfc_id(part.strip()) for part in cell.split(separator)]
     problems = []
     if "" in parts:
@@ -140,6 +149,26 @@ def scores_of(case: Case, value: Any, labels: Sequence[str]) -> list[float]:
         raise PredictionError(f"case {case.case_id}: the label scores are refused: "
                               + "; ".join(problems))
     return [float(by_label[label]) for label in labels]
+
+
+def _listed(cell: str) -> list[str] | None:
+    """The labels of a cell written as a Python or JSON list of texts (``['MI', 'STTC']``,
+    ``[]``), else None.
+
+    >>> _listed("['MI', 'STTC']"), _listed("[]"), _listed("MI;STTC"), _listed("[1, 2]")
+    (['MI', 'STTC'], [], None, None)
+    """
+    import ast
+
+    if not (cell.startswith("[") and cell.endswith("]")):
+        return None
+    try:
+        value = ast.literal_eval(cell)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return [nfc_id(x.strip()) for x in value]
+    return None
 
 
 def _in_other_case(text: str, labels: Sequence[str]) -> str | None:

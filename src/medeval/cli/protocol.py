@@ -82,25 +82,21 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
                             tuple(problems))
     out.write(f"OK  {args.protocol}  {protocol.test.id} ({protocol.task.type}, "
               f"{len(protocol.criteria)} criteria)  sha256:{protocol.sha256}\n")
+    # allowed (scores on another scale), but a probability's 50 % typed as 50 is found
+    # only by the evaluation's warning, after the outputs exist, when mending it is a
+    # change of the protocol after the algorithm ran; a multi-label task's, per label
     threshold = getattr(protocol.task, "threshold", None)
-    if protocol.task.type == "binary-classification" and threshold is not None and \
-            not 0 <= threshold <= 1:
-        # allowed (scores on another scale), but a probability's 50 % typed as 50 is
-        # found only by the evaluation's warning, after the outputs exist, when mending
-        # it is a change of the protocol after the algorithm ran
-        print(f"medeval: note: protocol {args.protocol}: task.threshold {threshold:g} lies "
-              "outside [0, 1]; the scores must be on that scale (a probability's 50 % is "
-              "0.5): mend it now if not, before the outputs exist", file=sys.stderr)
-    if protocol.task.type == "multilabel-classification":  # likewise, for each label
+    cuts = {}
+    if protocol.task.type in ("binary-classification", "multilabel-classification"):
         cuts = ({"threshold": threshold} if threshold is not None else {
             f"thresholds.{label}": cut for label, cut in (getattr(
                 protocol.task, "thresholds", None) or {}).items()})
-        off = [f"{key} {cut:g}" for key, cut in cuts.items() if not 0 <= cut <= 1]
-        if off:
-            print(f"medeval: note: protocol {args.protocol}: task.{', task.'.join(off)} "
-                  f"{'lies' if len(off) == 1 else 'lie'} outside [0, 1]; the scores must be "
-                  "on that scale (a probability's 50 % is 0.5): mend it now if not, before "
-                  "the outputs exist", file=sys.stderr)
+    off = [f"{key} {cut:g}" for key, cut in cuts.items() if not 0 <= cut <= 1]
+    if off:
+        print(f"medeval: note: protocol {args.protocol}: task.{', task.'.join(off)} "
+              f"{'lies' if len(off) == 1 else 'lie'} outside [0, 1]; the scores must be on "
+              "that scale (a probability's 50 % is 0.5): mend it now if not, before the "
+              "outputs exist", file=sys.stderr)
     return 0
 
 

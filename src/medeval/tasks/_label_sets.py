@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..manifest import Case, nfc_id
+from ._json_numbers import is_number
 from .base import PredictionError
 
 __all__ = ["label_set_problem", "reference_labels", "score_column", "scores_of"]
@@ -182,5 +183,4 @@ def _in_other_case(text: str, labels: Sequence[str]) -> str | None:
 
 
 def _finite_number(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return is_number(value) and math.isfinite(value)

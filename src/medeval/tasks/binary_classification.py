@@ -350,15 +350,32 @@ def _threshold_outside(scores: np.ndarray, truth: np.ndarray, threshold: float
     >>> _threshold_outside(np.array([0.1, 0.4]), np.array([False, True]), 0.5)
     ()
     """
-    if not scores.size or truth.all() or not truth.any():
+    beyond = threshold_beyond(scores, truth, threshold)
+    if beyond is None:
         return ()
-    low, high = float(scores.min()), float(scores.max())
-    if low <= threshold <= high or (0 <= low and high <= 1 and 0 <= threshold <= 1):
-        return ()
-    side, called = ("above", "negative") if threshold > high else ("below", "positive")
+    above, low, high = beyond
+    side, called = ("above", "negative") if above else ("below", "positive")
     return (f"the threshold {threshold:g} is {side} every score ({low:g} to {high:g}): every "
             f"case is called {called}; the threshold is on the scores' scale (a "
             "probability's 50 % is 0.5)",)
+
+
+def threshold_beyond(scores: np.ndarray, truth: np.ndarray, threshold: float
+                     ) -> tuple[bool, float, float] | None:
+    """Whether the threshold lies above every score (else below every one) and the
+    scores' least and greatest, where cases of both classes were scored and the threshold
+    lies beyond them all on another scale (see :func:`_threshold_outside`); else None.
+    Shared with the multi-label task, which asks it of each label.
+
+    >>> threshold_beyond(np.array([0.1, 0.9]), np.array([False, True]), 50)
+    (True, 0.1, 0.9)
+    """
+    if not scores.size or truth.all() or not truth.any():
+        return None
+    low, high = float(scores.min()), float(scores.max())
+    if low <= threshold <= high or (0 <= low and high <= 1 and 0 <= threshold <= 1):
+        return None
+    return threshold > high, low, high
 
 
 def _newcombe_unclustered(clusters: list[Any]) -> str:

@@ -55,6 +55,7 @@ from .base import (
     metric_record,
     proportion_estimate,
 )
+from .binary_classification import threshold_beyond
 from .multiclass_classification import _proportion_among
 
 __all__ = ["MultilabelClassification", "multilabel_figures"]
@@ -207,13 +208,12 @@ def _thresholds_outside(labels: Sequence[str], truth: NDArray[np.bool_],
     """
     texts = []
     for k, label in enumerate(labels):
-        t, s, cut = truth[:, k], scores[:, k], cuts[k]
-        if not s.size or t.all() or not t.any():
+        beyond = threshold_beyond(scores[:, k], truth[:, k], cuts[k])
+        if beyond is None:
             continue
-        low, high = float(s.min()), float(s.max())
-        if low <= cut <= high or (0 <= low and high <= 1 and 0 <= cut <= 1):
-            continue
-        side, called = ("above", "absent") if cut > high else ("below", "present")
+        above, low, high = beyond
+        cut = cuts[k]
+        side, called = ("above", "absent") if above else ("below", "present")
         texts.append(f"label {label!r}: the threshold {cut:g} is {side} every score of the "
                      f"label ({low:g} to {high:g}): it is called {called} in every case; the "
                      "threshold is on the scores' scale (a probability's 50 % is 0.5)")

@@ -4,7 +4,6 @@ with numpy from the stream medeval documents."""
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from sklearn.metrics import roc_auc_score
 
 import medeval
 from medeval.protocol import ProtocolError
+
+from ._class_set_files import write_class_set
 
 LABELS = ["0", "1", "2", "3"]
 
@@ -40,19 +41,8 @@ def _simulated(n=60, seed=0):
 
 def _write(folder, truth, predictions, protocol=PROTOCOL, patients=None):
     """manifest.csv, in/, pred/<case>.json (None: no file) and protocol.toml."""
-    (folder / "in").mkdir()
-    (folder / "pred").mkdir()
-    rows = []
-    for i, (t, pred) in enumerate(zip(truth, predictions)):
-        case = f"c{i:02d}"
-        (folder / "in" / f"{case}.txt").write_text("x")
-        rows.append({"case_id": case, "input": f"in/{case}.txt", "reference": LABELS[t],
-                     "patient_id": f"p{i if patients is None else patients[i]}"})
-        if pred is not None:
-            (folder / "pred" / f"{case}.json").write_text(json.dumps(pred))
-    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
-    (folder / "protocol.toml").write_text(protocol)
-    return folder / "protocol.toml"
+    return write_class_set(folder, [LABELS[t] for t in truth], predictions, protocol,
+                           patients)
 
 
 def _probs(row):

@@ -5,7 +5,6 @@ numpy; the failure policy; what a reference and a prediction may hold; the proto
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
@@ -18,6 +17,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 import medeval
 from medeval.protocol import ProtocolError, validate_protocol
+
+from ._class_set_files import write_class_set
 
 LABELS = ["NORM", "MI", "STTC", "HYP"]
 CUTS = {"NORM": 0.5, "MI": 0.35, "STTC": 0.4, "HYP": 0.3}
@@ -69,20 +70,8 @@ def _cell(row):
 
 def _write(folder, truth, predictions, protocol=PROTOCOL, patients=None):
     """manifest.csv, in/, pred/<case>.json (None: no file) and protocol.toml."""
-    (folder / "in").mkdir()
-    (folder / "pred").mkdir()
-    rows = []
-    for i, (t, pred) in enumerate(zip(truth, predictions)):
-        case = f"c{i:02d}"
-        (folder / "in" / f"{case}.txt").write_text("x")
-        rows.append({"case_id": case, "input": f"in/{case}.txt",
-                     "reference": t if isinstance(t, str) else _cell(t),
-                     "patient_id": f"p{i if patients is None else patients[i]}"})
-        if pred is not None:
-            (folder / "pred" / f"{case}.json").write_text(json.dumps(pred))
-    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
-    (folder / "protocol.toml").write_text(protocol)
-    return folder / "protocol.toml"
+    references = [t if isinstance(t, str) else _cell(t) for t in truth]
+    return write_class_set(folder, references, predictions, protocol, patients)
 
 
 def _scores(row):

@@ -1388,11 +1388,20 @@ def test_detections_at_another_pace_than_the_reference_are_warned_of(shared_data
 
 
 def test_the_pace_median_is_numpys():
-    # _pace takes its medians by one np.partition (np.median's checks cost several times
-    # that on every record); the same numbers as np.median, odd and even sizes, ties
-    from medeval.tasks.ecg_beats import _median
+    # _pace takes the median interval by one np.partition of the sample numbers'
+    # differences, divided by fs only once chosen (np.median's checks, and dividing every
+    # interval, cost several times that on every record): the same float as np.median of
+    # the positive intervals in seconds, odd and even sizes, ties, beats given twice
+    # (interval 0, left out), beats out of order (sorted first), float sample numbers
+    from medeval.tasks.ecg_beats import _median_interval
 
     rng = np.random.default_rng(4)
-    for size in (1, 2, 3, 10, 11, 999, 1000):
-        for values in (rng.random(size), np.round(rng.normal(300, 20, size))):
-            assert _median(values) == float(np.median(values)), size
+    for size in (2, 3, 4, 11, 12, 999, 1000):
+        beats = np.cumsum(rng.integers(150, 450, size))
+        for fs in (360.0, 250.0, 128.0, 1000.0, 257.0):
+            for samples in (beats, np.round(beats / 7) * 7, beats.astype(np.float64),
+                            rng.permutation(beats), np.repeat(beats, 2)):
+                seconds = np.diff(np.sort(samples.astype(np.float64))) / fs
+                assert _median_interval(samples, fs) == float(np.median(
+                    seconds[seconds > 0])), (size, fs)
+    assert _median_interval(np.array([5, 5, 5]), 360.0) is None

@@ -7,6 +7,13 @@ evaluation names the files a few cases ahead of the one it checks or scores: the
 overlaps the work instead of adding to it. Only a hint: nothing is read into Python,
 nothing is checked here, and where the call does not exist (not POSIX) or fails, nothing
 happens.
+
+A set already in the page cache (read once already: evaluated again, or checked before)
+gains nothing from the hint, and each hint costs four system calls: 30 us a record of an
+ECG evaluation, a tenth of its time beside the reading itself. So a caller first asks
+whether the files of the last case it would name are in the cache (:func:`in_cache`: a
+read that may not wait, ``preadv`` with ``RWF_NOWAIT``), and names none where they are: a
+set's files are read in the same order each time, and those before were then read too.
 """
 
 from __future__ import annotations
@@ -15,10 +22,11 @@ import os
 import stat
 from collections.abc import Iterable
 
-__all__ = ["read_ahead"]
+__all__ = ["in_cache", "read_ahead"]
 
 _ADVISE = getattr(os, "posix_fadvise", None)
 _WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", 0)
+_NOWAIT = getattr(os, "RWF_NOWAIT", None) if hasattr(os, "preadv") else None
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
@@ -29,11 +37,8 @@ def read_ahead(files: Iterable[tuple[str, int]]) -> None:
     if _ADVISE is None:
         return
     for path, size in files:
-        try:
-            if not stat.S_ISREG(os.stat(path).st_mode):
-                continue
-            handle = os.open(path, _FLAGS)
-        except (OSError, ValueError):
+        handle = _opened(path)
+        if handle is None:
             continue
         try:
             _ADVISE(handle, 0, size, _WILLNEED)
@@ -41,3 +46,38 @@ def read_ahead(files: Iterable[tuple[str, int]]) -> None:
             pass
         finally:
             os.close(handle)
+
+
+def in_cache(files: Iterable[tuple[str, int]]) -> bool:
+    """Whether every file named (``(path, n_bytes)``, as :func:`read_ahead` takes them)
+    has its first byte in the page cache already; False where that cannot be told for
+    one of them (see :func:`_cached`)."""
+    return all(_cached(path) for path, _ in files)
+
+
+def _opened(path: str) -> int | None:
+    """A handle on the regular file ``path`` (opened without blocking), else None."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        return os.open(path, _FLAGS)
+    except (OSError, ValueError):
+        return None
+
+
+def _cached(path: str) -> bool:
+    """Whether the first byte of the regular file ``path`` is in the page cache: a read
+    of it that may not wait for the disk succeeds. False where that cannot be told (no
+    ``RWF_NOWAIT``: not Linux, or a file system without it; not a regular file; empty).
+    Where it is not, Linux starts reading it in the background, as a hint would."""
+    if _NOWAIT is None:
+        return False
+    handle = _opened(path)
+    if handle is None:
+        return False
+    try:
+        return os.preadv(handle, [bytearray(1)], 0, _NOWAIT) == 1
+    except OSError:  # EAGAIN: it would wait; EOPNOTSUPP: it cannot be told
+        return False
+    finally:
+        os.close(handle)

@@ -61,7 +61,7 @@ from ._manifest_ids import identity_problems
 from ._manifest_ids import leading_zero_twins as leading_zero_twins  # re-exported
 from ._manifest_ids import letter_case_twins as letter_case_twins  # re-exported
 from ._manifest_ids import nfc_id as nfc_id  # re-exported
-from ._read_ahead import read_ahead
+from ._read_ahead import in_cache, read_ahead
 from .errors import LoaderError, ManifestError
 from .loaders._files import forget_resolved_folders, located_within_root, sniff, within_root
 
@@ -309,8 +309,10 @@ class Manifest:
         cases = self.cases
         for index, case in enumerate(cases):
             if index % _AHEAD_CASES == 0:  # the files read by the checks of the next cases
-                read_ahead(self._files_read_by_check(
-                    cases[index + (_AHEAD_CASES if index else 0):index + 2 * _AHEAD_CASES]))
+                ahead = cases[index + (_AHEAD_CASES if index else 0):index + 2 * _AHEAD_CASES]
+                # unless the last case's are in the page cache already (see read_ahead)
+                if ahead and not in_cache(self._files_read_by_check(ahead[-1:])):
+                    read_ahead(self._files_read_by_check(ahead))
             for value in case.inputs:
                 target, problem = self._checked_file(value, statuses)
                 header = problem is None and value.lower().endswith(".hea")

@@ -29,7 +29,7 @@ from typing import Any
 
 from ._canonical import canonical_json
 from ._hashing import hash_files, sha256_bytes, sha256_file
-from ._read_ahead import read_ahead
+from ._read_ahead import in_cache, read_ahead
 from .errors import MedevalError
 from .manifest import Case
 from .protocol import ProtocolError
@@ -224,9 +224,13 @@ def score_cases(
             return [scorer.row(case) for case in cases]
         rows: list[CaseRow | BadReference] = []
         for k, case in enumerate(cases):
-            if k % _AHEAD_CASES == 0:  # the files of the cases after the next few
-                read_ahead(file for later in cases[k + (_AHEAD_CASES if k else 0):
-                                                   k + 2 * _AHEAD_CASES]
+            ahead = cases[k + (_AHEAD_CASES if k else 0):k + 2 * _AHEAD_CASES]
+            # the files of the cases after the next few, unless the last of them are in
+            # the page cache already (a set read before: the hints would cost 4 system
+            # calls a file for nothing)
+            if k % _AHEAD_CASES == 0 and ahead and not in_cache(
+                    task.case_files(ahead[-1], root, folder)):
+                read_ahead(file for later in ahead
                            for file in task.case_files(later, root, folder))
             rows.append(scorer.row(case))
         return rows

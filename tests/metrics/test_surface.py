@@ -318,3 +318,31 @@ def test_a_bad_connectivity_is_refused_in_the_callers_name(func):
         func(mask, mask, spacing_mm=1.0, connectivity=5)
     with pytest.raises(InvalidInputError, match=r"^surface_distances: connectivity"):
         surface_distances(mask, mask, spacing_mm=1.0, connectivity=5)
+
+
+def test_bounding_box_is_the_span_of_the_true_voxels():
+    # medeval's crop of a volume: the slices that hold a voxel found first (bytes read as
+    # uint8 rows), then the projection of those slices alone. Held against np.nonzero's
+    # least and greatest index per axis, on C-ordered volumes (the fast way), views that
+    # are not (a slice with a step, Fortran order: the projection as before), planes,
+    # single voxels at the volume's corners, and nothing at all (None).
+    from medeval.metrics._masks import bounding_box
+
+    def expected(mask):
+        found = np.nonzero(mask)
+        if not found[0].size:
+            return None
+        return tuple(slice(int(a.min()), int(a.max()) + 1) for a in found)
+
+    rng = np.random.default_rng(18)
+    masks = [np.zeros((7, 9, 11), bool), np.zeros((5, 6), bool), np.zeros((0, 4, 4), bool)]
+    for corner in [(0, 0, 0), (6, 8, 10), (3, 0, 10), (6, 4, 0)]:
+        mask = np.zeros((7, 9, 11), bool)
+        mask[corner] = True
+        masks.append(mask)
+    for density in (0.001, 0.02, 0.5):
+        volume = rng.random((12, 17, 33)) < density
+        masks += [volume, volume[::2], volume[:, 3:, ::3], np.asfortranarray(volume),
+                  volume[4], volume[:, 5]]
+    for mask in masks:
+        assert bounding_box(mask) == expected(mask), (mask.shape, mask.flags.c_contiguous)

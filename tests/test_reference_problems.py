@@ -119,3 +119,35 @@ def test_an_unreadable_reference_mask_is_a_reference_problem(tmp_path):
     with pytest.raises(ManifestError) as info:
         medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
     assert [p.split(":")[0] for p in info.value.problems] == ["case a", "case c"]
+
+
+def test_an_evaluation_stopped_at_a_missing_file_names_the_check_that_reads_them_all(
+        tmp_path, capsys):
+    # A reviewer's finding: evaluate stops at the set's files (a missing signal file)
+    # before any reference is read, so an unreadable reference was the next run's news.
+    # The message now names the command that reads every file; run as printed, it lists
+    # the missing file and the unreadable reference (and the header left without its
+    # signals) at once.
+    import shlex
+    import shutil
+
+    from medeval.cli import main
+
+    folder = tmp_path / "set with a space"
+    shutil.copytree(EXAMPLES / "ecg-beats", folder)
+    (folder / "records" / "syn02.dat").unlink()
+    (folder / "references" / "syn03.atr").write_bytes(b"garbage")
+    with pytest.raises(ManifestError) as raised:
+        medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    message = str(raised.value)
+    assert raised.value.problems == (
+        f"case syn02: input 'records/syn02.dat': no such file "
+        f"({folder / 'records' / 'syn02.dat'})",)
+    assert "syn03" not in message
+    command = message.split("before reading them; ")[1].split(" reads every file")[0]
+    words = shlex.split(command)
+    assert words[:3] == ["medeval", "manifest", "check"]
+    assert main(words[1:]) == 2
+    listed = capsys.readouterr().err
+    assert "case syn02: input 'records/syn02.dat': no such file" in listed
+    assert "case syn03: reference 'references/syn03.atr': unreadable" in listed

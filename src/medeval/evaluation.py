@@ -143,7 +143,11 @@ def evaluate(
     manifest_path = protocol.manifest_path()
     with fewer_collections():  # a few lasting objects per case: see _gc_thresholds
         manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
-        files = manifest.file_digests(progress=progress)  # validates the manifest first
+        try:
+            files = manifest.file_digests(progress=progress)  # validates the manifest first
+        except ManifestError as exc:  # the files' problems: found, but no file read
+            raise ManifestError(f"{exc}\n{_read_them_all(manifest_path, protocol.path)}",
+                                exc.problems) from None
         fingerprint = manifest.digest(files)  # = manifest.fingerprint()
     expected = (protocol.dataset.fingerprint or "").removeprefix("sha256:")
     if expected and expected != fingerprint:
@@ -183,6 +187,20 @@ def evaluate(
     return evaluate_cases(protocol, task, manifest, supplied,
                           fingerprint=fingerprint, inputs=inputs, workers=workers,
                           started=started)
+
+
+def _read_them_all(manifest: Path, protocol: Path | None) -> str:
+    """Where an evaluation stops at the set's files (missing, empty, outside the root),
+    the command that reads every file and lists what else is wrong with the set at
+    once: a reference that cannot be read would otherwise be the next run's news."""
+    import shlex
+
+    command = " ".join(["medeval manifest check", shlex.quote(str(manifest)), *(
+        ["--protocol", shlex.quote(str(protocol))] if protocol is not None else []),
+        "--read-files"])
+    return (f"(the evaluation stopped at the set's files, before reading them; {command} "
+            "reads every file and lists all the set's problems at once, an unreadable "
+            "reference too)")
 
 
 def _read_as_another_kind(manifest: Manifest, files: Mapping[str, str], expected: str,

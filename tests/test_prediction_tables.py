@@ -75,10 +75,12 @@ def test_each_bad_row_fails_its_case_and_a_missing_row_is_missing_output(binary)
     result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
     failed = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
     first, second, last = cases["case_id"].iloc[[0, 1, -1]]
+    # each refused row named as the file counts it (lines[k] is row k of 23)
     assert failed == {
-        first: ("invalid-output", f"case {first}: score nan is not finite"),
+        first: ("invalid-output", f"case {first}: score nan is not finite (pred.csv, row 1 "
+                                  "of 23)"),
         second: ("invalid-output", f"case {second}: the prediction must hold a number or "
-                                   "{\"score\": number}, got 'high'"),
+                                   "{\"score\": number}, got 'high' (pred.csv, row 2 of 23)"),
         last: ("missing-output", f"case {last}: no prediction in the table")}
     assert result.failures.n_failed == 3  # the others' text read as numbers: scored
 
@@ -92,7 +94,33 @@ def test_a_score_written_with_pythons_digit_grouping_fails_its_case(binary):
     result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
     assert [(c.case_id, c.detail) for c in result.failures.cases] == [
         (cases["case_id"][0], f"case {cases['case_id'][0]}: the prediction must hold a number "
-                              "or {\"score\": number}, got '0_83'")]
+                              "or {\"score\": number}, got '0_83' (pred.csv, row 1 of 24)")]
+
+
+@pytest.mark.parametrize("form", ["csv", "json"])
+def test_a_refused_cell_is_found_by_its_row(binary, form):
+    # In a table of 37,500 rows the case id alone leaves a search: the failure names the
+    # row as the file holds it (rows shuffled, not in the manifest's order), found here
+    # again with Python's csv and json modules
+    import csv
+
+    folder, cases = binary
+    table = cases[["case_id", "score"]].sample(frac=1, random_state=7).astype(object)
+    bad = table["case_id"].iloc[9]
+    table.loc[table["case_id"] == bad, "score"] = "high"
+    path = _write(table, folder / f"pred.{form}", form)
+    result = medeval.evaluate(folder / "protocol.toml", path)
+    (failure,) = result.failures.cases
+    if form == "csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    else:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    row = 1 + [r["case_id"] for r in rows].index(bad)
+    assert row == 10 and rows[row - 1]["score"] == "high"
+    assert failure.detail == (f"case {bad}: the prediction must hold a number or "
+                              f"{{\"score\": number}}, got 'high' ({path.name}, row {row} of "
+                              f"{len(rows)})")
 
 
 def test_rows_of_no_case_are_refused_naming_them(binary):
@@ -295,9 +323,11 @@ def test_a_measurement_table_from_excel_with_a_unit_column(tmp_path):
     table.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
     result = medeval.evaluate(folder / "protocol.toml", table)
     failures = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
+    row = [r.split(";")[0] for r in rows].index("ST-02")  # rows[0] is the header
     assert failures == {
         "ST-02": ("invalid-output", 'case ST-02: the prediction states unit "cm", and the '
-                  'protocol measures in "mm": write the value in mm (nothing is converted)'),
+                  'protocol measures in "mm": write the value in mm (nothing is converted) '
+                  f"(measured.csv, row {row} of {len(rows) - 1})"),
         "ST-05": ("missing-output", "case ST-05: no prediction in the table")}
     d = np.array([m - r for r, m in pairs])
     half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))

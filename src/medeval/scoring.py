@@ -59,6 +59,9 @@ class Predictions:
         Case id -> (reason, detail) of the cases the runner records as failed.
     run : mapping
         The runner's record (isolation, limits, the predictions' SHA-256 ...).
+    rows : mapping
+        For ``"supplied-table"``: case id -> where the table holds its row (``scores.csv,
+        row 5 below the header``), named after a refused prediction's message.
     """
 
     source: str
@@ -66,6 +69,7 @@ class Predictions:
     values: Mapping[str, Any] | None = None
     failures: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     run: Mapping[str, Any] = field(default_factory=dict)
+    rows: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def recorded_run(self) -> dict[str, Any]:
@@ -318,7 +322,8 @@ class _Scorer:
             try:
                 values = self._values(case, loaded)
             except PredictionError as exc:
-                return self._failed(case, exc.reason, str(exc))
+                row = self.predictions.rows.get(case.case_id)  # a table's: its row named
+                return self._failed(case, exc.reason, f"{exc} ({row})" if row else str(exc))
             if values is None:
                 reason, detail = self.predictions.failures[case.case_id]
                 return self._failed(case, reason, detail)

@@ -1,0 +1,129 @@
+"""The Korean wordings of :data:`~medeval.report.notes_ko_catalogue.NOTES` revised after
+a release (private: :mod:`medeval.report.notes_ko` takes them first for the results made
+after it).
+
+A certificate is rendered again from its result and must print what it printed then, so
+a wording is never changed in the catalogue once issued: its revision is added here, as
+the note with its new template, under the release after which it applies
+(:data:`REVISED`: after 0.9.0; :data:`REVISED_LATER`: after each later release named).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .notes_ko_catalogue import NOTES, Note, Words, _ccc_reason, _resample_why
+
+__all__ = ["REVISED", "REVISED_LATER"]
+
+
+def _revised(old: str, new: str, **words: Words) -> Note:
+    """The one note of :data:`NOTES` whose Korean holds ``old``, with ``new`` in its place
+    (and ``words`` for its groups)."""
+    found = [note for note in NOTES if old in note.korean]
+    if len(found) != 1:
+        raise AssertionError(f"notes_ko: {len(found)} notes hold {old!r}")
+    return replace(found[0], korean=found[0].korean.replace(old, new),
+                   words={**found[0].words, **words})
+
+
+def _records(text: str) -> str:
+    return re.sub(r", \.\.\. \((\d+) recordings\)$", r", ... (기록 \1개)", text)
+
+
+#: The notes whose Korean was revised after medeval 0.9.0 (the korean-pass): a particle
+#: after a value that takes the other form where the value ends in a consonant, a term
+#: the certificate words otherwise everywhere else, spacing. Results made by 0.9.0 or
+#: before print :data:`NOTES`' wording, as issued.
+REVISED: tuple[Note, ...] = (
+    _revised("{reason}. NaN", "{reason}. NaN",
+             reason=lambda t: _ccc_reason(t, revised=True)),
+    # 'ratios는': f1 (에프원), precision (프리시전) take 은; 값 takes 은 always
+    _revised("이 부류의 {ratios}는 정의되지 않고 {averages}는 NaN입니다 (시험 계획서의 라벨",
+             "이 부류의 {ratios} 값은 정의되지 않고 {averages} 값은 NaN입니다 (시험 계획서의 "
+             "레이블"),
+    # '{made}(...)로', '{expected}가': the particle depended on how a name is read; the
+    # item is '시험 대상' everywhere on the certificate
+    _revised("{run}의 실행은 {kind} {made}(SHA-256 {sha})로 만들어졌으며, 시험 계획서가 "
+             "지정한 {what} {expected}가 아닙니다: 이 출력은 시험 계획서가 지정한 시험 품목이",
+             "시험 계획서가 지정한 {what}은 {expected}이지만, {run}의 실행은 {kind} "
+             "{made}(SHA-256 {sha})에서 만들어졌습니다: 이 출력은 시험 계획서가 지정한 시험 "
+             "대상이"),
+    # an EEG recording is a 기록 (as everywhere else), not a 녹화 (a video recording)
+    _revised("녹화 {m}개에서 녹화가 끝난 뒤(최대 {most}초 뒤)에 끝나, 녹화 끝에서",
+             "기록 {m}개에서 기록이 끝난 뒤(최대 {most}초 뒤)에 끝나, 기록 끝에서",
+             shown=_records),
+    # resampling is 재표본추출 (field.resampling, the bootstrap's own notes)
+    _revised("환자 {k}명: 이들을 재표집하는", "환자 {k}명: 이들을 재표본추출하는"),
+    _revised("증례 {k}건: 이들을 재표집하는", "증례 {k}건: 이들을 재표본추출하는"),
+    _revised("(환자 재표집)", "(환자 단위 재표본추출)"),
+    # spacing as the reader study's note writes them: 검정 통계량, p 값
+    _revised("검정통계량과 p는", "검정 통계량과 p는"),
+    _revised("p값과 신뢰한계는", "p 값과 신뢰한계는"),
+    # '{t}이(가)': in brackets after 임계값 the particle follows 값
+    _revised("임계값 {t}이(가)", "임계값({t})이"),
+    # '...col1]로': col1 is read 원 (으로); '순서로' whatever the list
+    _revised("[row0, col0, row1, col1]로 읽으면", "[row0, col0, row1, col1] 순서로 읽으면"),
+)
+
+
+def _revised_again(old: str, new: str, **words: Words) -> Note:
+    """:func:`_revised`, of the note as last revised (:data:`REVISED` before
+    :data:`NOTES`)."""
+    found = [note for note in REVISED if old in note.korean] or [
+        note for note in NOTES if old in note.korean]
+    if len(found) != 1:
+        raise AssertionError(f"notes_ko: {len(found)} notes hold {old!r}")
+    return replace(found[0], korean=found[0].korean.replace(old, new),
+                   words={**found[0].words, **words})
+
+
+def _resample_why_revised(text: str) -> str | None:
+    """:func:`_resample_why`, saying of the resamples left out what each lacked ('각
+    재표본에서' read as 'in every resample', which was not so)."""
+    why = _resample_why(text)
+    if not why:
+        return why
+    # '기준 객체(crowd 제외) (면적 96² px 이상)': two brackets on one noun, one
+    return why.replace(": 각 재표본에서 ", ": 제외한 재표본마다 ", 1).replace(
+        "(crowd 제외) (면적 ", "(crowd 제외, 면적 ")
+
+
+#: The notes whose Korean was revised after a later release (the korean2-pass after
+#: 0.10.0), newest release last; a result made after the release takes them first.
+REVISED_LATER: dict[str, tuple[Note, ...]] = {"0.10.0": (
+    # '제외했습니다: 각 재표본에서 양성 증례가 없음': only the resamples left out lacked it
+    _revised_again("제외했습니다{why}", "제외했습니다{why}", why=_resample_why_revised),
+    # 'say little beyond them': '그 밖에 대해서는 말해 주는 바가 적습니다' was a calque
+    _revised_again("요청한 {b}개보다 적습니다. 따라서 부트스트랩 신뢰구간({names})은 환자 {k}명에 "
+                   "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다",
+                   "요청한 {b}개에 못 미칩니다. 따라서 부트스트랩 신뢰구간({names})은 이 환자 "
+                   "{k}명에만 근거하며, 다른 환자에게까지 일반화하기 어렵습니다"),
+    _revised_again("요청한 {b}개보다 적습니다. 따라서 부트스트랩 신뢰구간({names})은 증례 {k}건에 "
+                   "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다",
+                   "요청한 {b}개에 못 미칩니다. 따라서 부트스트랩 신뢰구간({names})은 이 증례 "
+                   "{k}건에만 근거하며, 다른 증례에까지 일반화하기 어렵습니다"),
+    # '증례 {n}개는 환자 {k}명의 것으로 환자마다 여러 개이지만': who has several of what
+    _revised_again("증례 {n}개는 환자 {k}명의 것으로 환자마다 여러 개이지만 시험 계획서의 단위는 "
+                   "증례입니다 (statistics.resampling_unit): 모든 신뢰구간이 이들을 독립으로 "
+                   "다루므로, 한 환자의 증례들이 서로 비슷하면 구간이 지나치게 좁습니다.",
+                   "증례 {n}개가 환자 {k}명에게서 나와 한 환자에 증례가 여럿이지만 시험 계획서의 "
+                   "재표본추출 단위는 증례입니다(statistics.resampling_unit). 모든 신뢰구간이 "
+                   "증례를 서로 독립으로 다루므로, 한 환자의 증례들이 서로 비슷하면 구간이 "
+                   "실제보다 좁습니다."),
+    # '환자 {k}명의 것으로 환자마다 여러 개입니다', '환자 단위의 형태가 아직 없습니다' (a calque
+    # of 'no form over patients'): the intervals cannot yet be computed over patients
+    _revised_again("다루지만, 이들은 환자 {k}명의 것으로 환자마다 여러 개입니다: 한 환자의 "
+                   "증례들이 서로 비슷하면 구간이 지나치게 좁습니다 (이 신뢰구간들에는 환자 "
+                   "단위의 형태가 아직 없습니다)",
+                   "다루지만, 이 증례들은 환자 {k}명에게서 나와 한 환자에 증례가 여럿입니다. 한 "
+                   "환자의 증례들이 서로 비슷하면 구간이 실제보다 좁습니다(이 신뢰구간들은 아직 "
+                   "환자 단위로 계산할 수 없습니다)"),
+    _revised_again("다루지만, 이들은 환자 {k}명의 것으로 환자마다 여러 건입니다: 한 환자의 "
+                   "증례들이 서로 비슷하면 신뢰구간이 너무 좁습니다 (우도비의 신뢰구간에는 환자 "
+                   "단위의 형태가 아직 없습니다)",
+                   "다루지만, 이 증례들은 환자 {k}명에게서 나와 한 환자에 증례가 여럿입니다. 한 "
+                   "환자의 증례들이 서로 비슷하면 신뢰구간이 실제보다 좁습니다(우도비의 신뢰구간은 "
+                   "아직 환자 단위로 계산할 수 없습니다)"),
+)}

@@ -75,12 +75,11 @@ def test_each_bad_row_fails_its_case_and_a_missing_row_is_missing_output(binary)
     result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
     failed = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
     first, second, last = cases["case_id"].iloc[[0, 1, -1]]
-    # each refused row named as the file counts it (lines[k] is row k of 23)
+    # each refused row named by its line in the file (lines[k] is line k + 1)
     assert failed == {
-        first: ("invalid-output", f"case {first}: score nan is not finite (pred.csv, row 1 "
-                                  "of 23)"),
+        first: ("invalid-output", f"case {first}: score nan is not finite (pred.csv, line 2)"),
         second: ("invalid-output", f"case {second}: the prediction must hold a number or "
-                                   "{\"score\": number}, got 'high' (pred.csv, row 2 of 23)"),
+                                   "{\"score\": number}, got 'high' (pred.csv, line 3)"),
         last: ("missing-output", f"case {last}: no prediction in the table")}
     assert result.failures.n_failed == 3  # the others' text read as numbers: scored
 
@@ -94,33 +93,45 @@ def test_a_score_written_with_pythons_digit_grouping_fails_its_case(binary):
     result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
     assert [(c.case_id, c.detail) for c in result.failures.cases] == [
         (cases["case_id"][0], f"case {cases['case_id'][0]}: the prediction must hold a number "
-                              "or {\"score\": number}, got '0_83' (pred.csv, row 1 of 24)")]
+                              "or {\"score\": number}, got '0_83' (pred.csv, line 2)")]
 
 
-@pytest.mark.parametrize("form", ["csv", "json"])
-def test_a_refused_cell_is_found_by_its_row(binary, form):
+@pytest.mark.parametrize("form", ["csv", "json", "json-columns"])
+def test_a_refused_cell_is_found_where_the_file_holds_it(binary, form):
     # In a table of 37,500 rows the case id alone leaves a search: the failure names the
-    # row as the file holds it (rows shuffled, not in the manifest's order), found here
-    # again with Python's csv and json modules
+    # CSV file's line (a blank line and a note over two lines before it, as a text editor
+    # counts them) or the JSON list's entry, found here again with Python's csv and json
+    # modules; a JSON object of rows (pandas' column form) has no order to name
     import csv
 
     folder, cases = binary
     table = cases[["case_id", "score"]].sample(frac=1, random_state=7).astype(object)
+    table.insert(2, "note", "")
+    table.iloc[1, 2] = "seen twice,\nre-read"
     bad = table["case_id"].iloc[9]
     table.loc[table["case_id"] == bad, "score"] = "high"
-    path = _write(table, folder / f"pred.{form}", form)
+    path = folder / f"pred.{form.partition('-')[0]}"
+    if form == "csv":
+        text = table.to_csv(index=False, lineterminator="\n")
+        head, rest = text.split("\n", 1)
+        path.write_text(f"{head}\n\n{rest}", encoding="utf-8")  # a blank line after it
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            place = next(f"line {reader.line_num}" for row in reader if row and row[0] == bad)
+    elif form == "json":
+        table.to_json(path, orient="records")
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        place = f"entry {1 + [r['case_id'] for r in rows].index(bad)} of {len(rows)}"
+    else:
+        table.to_json(path, orient="columns")
+        place = None
     result = medeval.evaluate(folder / "protocol.toml", path)
     (failure,) = result.failures.cases
-    if form == "csv":
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    else:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    row = 1 + [r["case_id"] for r in rows].index(bad)
-    assert row == 10 and rows[row - 1]["score"] == "high"
-    assert failure.detail == (f"case {bad}: the prediction must hold a number or "
-                              f"{{\"score\": number}}, got 'high' ({path.name}, row {row} of "
-                              f"{len(rows)})")
+    refusal = (f"case {bad}: the prediction must hold a number or {{\"score\": number}}, "
+               "got 'high'")
+    assert failure.detail == (refusal if place is None else f"{refusal} ({path.name}, {place})")
+    if form == "csv":  # below the blank line and the two-line note: not the 10th row + 1
+        assert place == "line 13", place
 
 
 def test_rows_of_no_case_are_refused_naming_them(binary):
@@ -323,11 +334,11 @@ def test_a_measurement_table_from_excel_with_a_unit_column(tmp_path):
     table.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
     result = medeval.evaluate(folder / "protocol.toml", table)
     failures = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
-    row = [r.split(";")[0] for r in rows].index("ST-02")  # rows[0] is the header
+    line = 1 + [r.split(";")[0] for r in rows].index("ST-02")  # rows[0]: the header, line 1
     assert failures == {
         "ST-02": ("invalid-output", 'case ST-02: the prediction states unit "cm", and the '
                   'protocol measures in "mm": write the value in mm (nothing is converted) '
-                  f"(measured.csv, row {row} of {len(rows) - 1})"),
+                  f"(measured.csv, line {line})"),
         "ST-05": ("missing-output", "case ST-05: no prediction in the table")}
     d = np.array([m - r for r, m in pairs])
     half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))

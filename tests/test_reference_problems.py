@@ -144,10 +144,40 @@ def test_an_evaluation_stopped_at_a_missing_file_names_the_check_that_reads_them
         f"case syn02: input 'records/syn02.dat': no such file "
         f"({folder / 'records' / 'syn02.dat'})",)
     assert "syn03" not in message
-    command = message.split("before reading them; ")[1].split(" reads every file")[0]
+    command = message.split("through their loaders; ")[1].split(" reads every file")[0]
     words = shlex.split(command)
     assert words[:3] == ["medeval", "manifest", "check"]
     assert main(words[1:]) == 2
     listed = capsys.readouterr().err
     assert "case syn02: input 'records/syn02.dat': no such file" in listed
     assert "case syn03: reference 'references/syn03.atr': unreadable" in listed
+    # a problem of the ids alone (a case id twice) gets no such line: reading adds nothing
+    manifest = (folder / "manifest.csv").read_text()
+    (folder / "records" / "syn02.dat").write_bytes(
+        (EXAMPLES / "ecg-beats" / "records" / "syn02.dat").read_bytes())
+    (folder / "manifest.csv").write_text(manifest.replace("syn03,S03", "syn01,S03"))
+    with pytest.raises(ManifestError) as raised:
+        medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    assert "duplicate case_id" in str(raised.value) and "--read-files" not in str(raised.value)
+
+
+def test_the_printed_check_is_quoted_for_the_shell_of_its_system(monkeypatch):
+    # cmd.exe takes no single quotes: on Windows the paths are quoted as its programs'
+    # argument parsing reads them (double quotes where a path holds a space; a backslash
+    # kept as it is), elsewhere as a POSIX shell reads them (read back with shlex here)
+    import shlex
+    from pathlib import PureWindowsPath
+
+    from medeval import evaluation
+
+    manifest = PureWindowsPath(r"C:\Users\김\data set\manifest.csv")
+    protocol = PureWindowsPath(r"C:\Users\김\protocol.toml")
+    monkeypatch.setattr(evaluation.os, "name", "nt")
+    hint = evaluation._read_them_all(manifest, protocol)  # type: ignore[arg-type]
+    assert ('medeval manifest check "C:\\Users\\김\\data set\\manifest.csv" --protocol '
+            'C:\\Users\\김\\protocol.toml --read-files reads every file') in hint
+    monkeypatch.setattr(evaluation.os, "name", "posix")
+    hint = evaluation._read_them_all(Path("/data/심전도 set/manifest.csv"), None)
+    command = hint.split("through their loaders; ")[1].split(" reads every file")[0]
+    assert shlex.split(command) == ["medeval", "manifest", "check",
+                                    "/data/심전도 set/manifest.csv", "--read-files"]

@@ -145,7 +145,9 @@ def evaluate(
         manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
         try:
             files = manifest.file_digests(progress=progress)  # validates the manifest first
-        except ManifestError as exc:  # the files' problems: found, but no file read
+        except ManifestError as exc:  # the files' problems: found, none read through
+            if not any(": input '" in p or ": reference '" in p for p in exc.problems):
+                raise  # ids, splits, blank rows: the check that reads adds nothing
             raise ManifestError(f"{exc}\n{_read_them_all(manifest_path, protocol.path)}",
                                 exc.problems) from None
         fingerprint = manifest.digest(files)  # = manifest.fingerprint()
@@ -192,15 +194,18 @@ def evaluate(
 def _read_them_all(manifest: Path, protocol: Path | None) -> str:
     """Where an evaluation stops at the set's files (missing, empty, outside the root),
     the command that reads every file and lists what else is wrong with the set at
-    once: a reference that cannot be read would otherwise be the next run's news."""
+    once: a reference that cannot be read would otherwise be the next run's news. Quoted
+    for the shell of the system it runs on (cmd.exe takes no single quotes)."""
     import shlex
+    import subprocess
 
-    command = " ".join(["medeval manifest check", shlex.quote(str(manifest)), *(
-        ["--protocol", shlex.quote(str(protocol))] if protocol is not None else []),
-        "--read-files"])
-    return (f"(the evaluation stopped at the set's files, before reading them; {command} "
-            "reads every file and lists all the set's problems at once, an unreadable "
-            "reference too)")
+    words = ["medeval", "manifest", "check", str(manifest), *(
+        ["--protocol", str(protocol)] if protocol is not None else []), "--read-files"]
+    command = (subprocess.list2cmdline(words) if os.name == "nt"
+               else " ".join(shlex.quote(word) for word in words))
+    return (f"(the evaluation stopped at the set's files, before reading the references "
+            f"and inputs through their loaders; {command} reads every file and lists all "
+            "the set's problems at once, an unreadable file too)")
 
 
 def _read_as_another_kind(manifest: Manifest, files: Mapping[str, str], expected: str,

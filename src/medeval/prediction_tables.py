@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TableError
-from .loaders.tables import id_hints, number_text, read_table
+from .loaders.tables import id_hints, number_text, read_table, row_places
 from .manifest import Manifest
 from .result import InputRecord
 from .scoring import Predictions
@@ -163,15 +163,14 @@ def _per_label_table(path: Path, task: Any, manifest: Manifest, named: dict[str,
 
 
 def _rows(path: Path, case_ids: Sequence[str]) -> dict[str, str]:
-    """Where each case's row is in the table, counted in the file's order from 1 (a CSV
-    file's header and blank lines not counted, a JSON list's entries), so that a refused
-    cell can be found in a table of 37,500 rows.
-
-    >>> _rows(Path("p/scores.csv"), ["c1", "c2"])["c2"]
-    'scores.csv, row 2 of 2'
-    """
-    return {case_id: f"{path.name}, row {k} of {len(case_ids)}"
-            for k, case_id in enumerate(case_ids, 1)}
+    """Where each case's row is in the table (:func:`~medeval.loaders.tables.row_places`:
+    a CSV file's line, a JSON list's entry, a Parquet file's row), so that a refused cell
+    can be found in a table of 37,500 rows; none for a JSON object of rows (its case id
+    finds it)."""
+    places = row_places(path, len(case_ids))
+    if places is None:
+        return {}
+    return {case_id: f"{path.name}, {place}" for case_id, place in zip(case_ids, places)}
 
 
 def _score(value: Any) -> Any:

@@ -61,7 +61,7 @@ class Predictions:
         The runner's record (isolation, limits, the predictions' SHA-256 ...).
     rows : mapping
         For ``"supplied-table"``: case id -> where the table holds its row (``scores.csv,
-        row 5 below the header``), named after a refused prediction's message.
+        line 6``), named after a refused prediction's message.
     """
 
     source: str
@@ -228,12 +228,12 @@ def score_cases(
             return [scorer.row(case) for case in cases]
         rows: list[CaseRow | BadReference] = []
         for k, case in enumerate(cases):
-            ahead = cases[k + (_AHEAD_CASES if k else 0):k + 2 * _AHEAD_CASES]
             # the files of the cases after the next few, unless the last of them are in
             # the page cache already (a set read before: the hints would cost 4 system
             # calls a file for nothing)
-            if k % _AHEAD_CASES == 0 and ahead and not in_cache(
-                    task.case_files(ahead[-1], root, folder)):
+            ahead = (cases[k + (_AHEAD_CASES if k else 0):k + 2 * _AHEAD_CASES]
+                     if k % _AHEAD_CASES == 0 else ())
+            if ahead and not in_cache(task.case_files(ahead[-1], root, folder)):
                 read_ahead(file for later in ahead
                            for file in task.case_files(later, root, folder))
             rows.append(scorer.row(case))

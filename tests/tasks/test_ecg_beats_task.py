@@ -1405,3 +1405,13 @@ def test_the_pace_median_is_numpys():
                 assert _median_interval(samples, fs) == float(np.median(
                     seconds[seconds > 0])), (size, fs)
     assert _median_interval(np.array([5, 5, 5]), 360.0) is None
+    assert _median_interval(np.array([5]), 360.0) is None
+    # a NaN sample's intervals are left out as np.median's filter leaves them (NaN > 0 is
+    # false); unsigned sample numbers out of order do not wrap round
+    beats = np.cumsum(rng.integers(150, 450, 40)).astype(np.float64)
+    beats[[3, 17, 30]] = np.nan
+    seconds = np.diff(np.sort(beats)) / 360.0
+    assert _median_interval(beats, 360.0) == float(np.median(seconds[seconds > 0]))
+    unsigned = rng.permutation(np.cumsum(rng.integers(150, 450, 41))).astype(np.uint32)
+    seconds = np.diff(np.sort(unsigned.astype(np.float64))) / 360.0
+    assert _median_interval(unsigned, 360.0) == float(np.median(seconds))

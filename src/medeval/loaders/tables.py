@@ -351,6 +351,33 @@ def _separator(path: Path, id_column: str) -> str:
                  [_nfc(f.strip().strip('"')) for f in header.split(s)]), ",")
 
 
+def row_places(path: str | Path, rows: int, id_column: str = "case_id") -> list[str] | None:
+    r"""Where each of the ``rows`` rows :func:`read_table` read from a table file lies, in
+    the words its user looks for: a CSV file's line (the header's being 1, blank lines
+    and quoted line breaks counted as the file holds them), a JSON list's entry, a
+    Parquet file's row (from 1); None for a JSON object of rows (pandas' column and index
+    forms: each row is found by its case id).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "s.csv").write_text('case_id,score,note\na,0.1,"two\nlines"\n\nb,x,\n')
+    >>> row_places(folder / "s.csv", 2)
+    ['line 2', 'line 5']
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return [f"row {k} of {rows}" for k in range(1, rows + 1)]
+    if suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            return None
+        return ([f"entry {k} of {rows}" for k in range(1, rows + 1)]
+                if isinstance(data, list) and len(data) == rows else None)
+    return [f"line {line}" for line in _csv_lines(path, _separator(path, id_column), rows)]
+
+
 def _csv_lines(path: Path, separator: str, rows: int) -> list[int]:
     """The line of the file on which each of the ``rows`` rows pandas read starts, the
     header's being 1: pandas skips blank lines, and a quoted cell may hold line breaks,

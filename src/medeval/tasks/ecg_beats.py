@@ -407,9 +407,13 @@ def _median_interval(samples: Any, fs: float) -> float | None:
     True
     """
     values = np.asarray(samples)
+    if values.size < 2:
+        return None
+    if values.dtype.kind == "u":  # differences of unsigned numbers out of order wrap round
+        values = values.astype(np.int64)
     gaps = values[1:] - values[:-1]  # np.diff, without its own checks
-    if gaps.min() <= 0:  # beats given twice, or out of order (most come sorted)
-        if gaps.min() < 0:
+    if not gaps.min() > 0:  # beats given twice, or out of order (most come sorted); NaN
+        if not gaps.min() >= 0:
             gaps = np.diff(np.sort(values.astype(np.float64)))
         gaps = gaps[gaps > 0]
         if not gaps.size:

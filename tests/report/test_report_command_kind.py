@@ -31,3 +31,36 @@ def test_the_line_names_the_kind_of_document(which: str, title: str, kind: str,
     first_page = " ".join(PdfReader(pdf).pages[0].extract_text().split())
     assert title in first_page
     assert out.splitlines()[0].split() == [kind, str(pdf)]
+
+
+def test_a_result_changed_after_it_was_written_is_not_rendered(
+        precheck: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found by an exploratory tester: one digit of a figure changed in result.json (its
+    # .sha256 left as written), 'medeval report' rendered the certificate without a word,
+    # and 'medeval verify' then called the PDF genuine, since it agrees with the result
+    # it carries. The report is now refused, as 'medeval verify RESULT.json' refuses the
+    # result, and nothing is written; the same result restored renders.
+    import hashlib
+    import json
+    import shutil
+
+    folder = tmp_path / "out"
+    shutil.copytree(precheck.parent, folder)
+    result = folder / precheck.name
+    original = result.read_bytes()
+    data = json.loads(original)
+    value = data["metrics"]["sensitivity"]["value"]
+    text = original.decode("utf-8")
+    written = json.dumps(value)
+    assert text.count(f'"value": {written}') >= 1
+    changed = text.replace(f'"value": {written}', f'"value": {json.dumps(value / 2)}', 1)
+    result.write_text(changed, encoding="utf-8")
+    recorded = (folder / f"{precheck.name}.sha256").read_text().split()[0]
+    assert hashlib.sha256(changed.encode()).hexdigest() != recorded
+    pdf = tmp_path / "report.pdf"
+    assert main(["report", str(result), "--out", str(pdf)]) == 2
+    err = capsys.readouterr().err
+    assert "the file was changed after it was written" in err and "nothing was written" in err
+    assert not pdf.exists()
+    result.write_bytes(original)
+    assert main(["report", str(result), "--out", str(pdf)]) == 0 and pdf.is_file()

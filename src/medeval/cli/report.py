@@ -74,6 +74,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     if args.registry is not None and not args.issue:
         raise UsageError("report: --registry goes with --issue")
     _html_checked(args.html, args.out)
+    _result_checked(args.result)
 
     def make(path: Path, info: Any) -> Path:
         pdf: Path = render_certificate(args.result, path, lang=args.lang, report_info=info,
@@ -100,6 +101,24 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     if args.sign is not None:
         out.write(f"signed       {pdf}\n")
     return 0
+
+
+def _result_checked(result: Path) -> None:
+    """Refuse, before anything is rendered or issued, a result that is not as the
+    evaluation wrote it (its ``.sha256`` file, canonical form, per-case CSV): a
+    certificate carries the result it prints, and one rendered from an edited result
+    verifies as genuine, since it agrees with what it carries."""
+    from ..errors import ResultError
+
+    if not Path(result).is_file():
+        return  # the renderer names the missing file, as before
+    try:
+        verify_result(result)
+    except ResultError as exc:
+        raise ResultError(
+            f"report: {exc}; a certificate is rendered only from a result as medeval "
+            "evaluate wrote it (medeval verify RESULT.json checks one): evaluate again, or "
+            "restore the result; nothing was written") from None
 
 
 def _html_checked(html: Path | None, pdf: Path) -> None:

@@ -257,6 +257,20 @@ def test_no_percentage_hint_for_a_slip_no_percentage_could_mean(folder):
         "write a percentage as a fraction: 0.05, not 5" in caught.value.problems
 
 
+@pytest.mark.parametrize("goal", ["inf", "-inf", "nan"])
+def test_a_goal_that_is_no_finite_number_is_refused(folder, goal):
+    # Found by an exploratory tester: hd95's range is [0, inf], so 'goal = inf' passed
+    # the check and 'evaluate' printed 'PASS ... 95% CI upper bound 75.09 <= goal inf', a
+    # criterion no figure can fail. TOML's inf and nan are numbers Python reads as floats.
+    assert "goal = 0.85" in VALID
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, VALID.replace("goal = 0.85", f"goal = {goal}", 1)))
+    why = ("no figure compares with it" if goal == "nan"
+           else "every sensitivity lies on one side of it")
+    assert (f"criteria.0.goal: {goal} is no goal: a criterion is judged against a finite "
+            f"number ({why})" in caught.value.problems)
+
+
 def test_no_percentage_hint_where_none_applies(folder):
     # n_resamples = 50 is under its minimum of 100: no fraction is meant
     text = VALID.replace("seed = 20261127", "seed = 20261127\nn_resamples = 50")

@@ -232,7 +232,13 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
         if definition is None or not isinstance(goal, (int, float)):
             continue
         low, high = definition.bounds
-        if not (low <= goal <= high) or math.isnan(goal):
+        if not math.isfinite(goal):  # inf: a criterion no figure can fail (or pass)
+            why = ("no figure compares with it" if math.isnan(goal)
+                   else f"every {metric} lies on one side of it")
+            problems.append(f"{where}.goal: {goal!r} is no goal: a criterion is judged "
+                            f"against a finite number ({why})")
+            continue
+        if not (low <= goal <= high):
             shown = f"[{low:g}, {high:g}]".replace("inf", "∞")
             problems.append(
                 f"{where}.goal: {goal!r} is outside the range of {metric} {shown} "

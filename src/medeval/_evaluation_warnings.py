@@ -56,7 +56,8 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
         warnings.append(f"all cases: the predictions folder holds {len(unmatched)} file(s) "
                         f"that name no case of the manifest: {_first_ten(unmatched)}; a "
                         "prediction is read only as <case_id> with its suffix"
-                        + _zeros_lost(unmatched, missing) + _run_out_folder(folder))
+                        + _zeros_lost(unmatched, missing) + _case_lost(unmatched, missing)
+                        + _run_out_folder(folder))
     if unreadable:
         arrays = any(name.lower().endswith(".json") for name in unreadable)
         warnings.append(
@@ -101,6 +102,21 @@ def _zeros_lost(files: Sequence[str], missing: set[str]) -> str:
     return (f"; {len(pairs)} of them differ from a case id only in leading zeros (e.g. "
             f"{pairs[0][0]} for case {pairs[0][1]}): the ids were read as numbers; name each "
             "file as the manifest writes its case id")
+
+
+def _case_lost(files: Sequence[str], missing: set[str]) -> str:
+    """A sentence where file names differ from cases without prediction only in letter
+    case (``d-01.json`` for case ``D-01``): found by their names on macOS and Windows,
+    whose file systems ignore letter case, but not on Linux."""
+    cases = {case.casefold(): case for case in sorted(missing)}
+    pairs = [(name, cases[stem.casefold()]) for name in files
+             if (stem := nfc_id(name).split(".")[0]) not in missing
+             and stem.casefold() in cases]
+    if not pairs:
+        return ""
+    return (f"; {len(pairs)} of them differ from a case id only in letter case (e.g. "
+            f"{pairs[0][0]} for case {pairs[0][1]}): this system's file names tell letter "
+            "case apart; name each file as the manifest writes its case id")
 
 
 def _patients_alike(rows: Sequence[CaseRow]) -> list[str]:

@@ -357,6 +357,12 @@ def _task_notes() -> list[str]:
         Path(folder, "1.json").write_text("{}")
         out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
             Path(folder), ["0001"], unread=["0001"])]
+    # ... and one in another letter case (d-01.json for case D-01; on a file system that
+    # ignores letter case the case would have found it, but the warning reads names only)
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "d-01.json").write_text("{}")
+        out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
+            Path(folder), ["D-01"], unread=["D-01"])]
     # ... and a segmenter's masks returned as arrays (c1.json) and one .npy, for cases
     # without prediction: named for their cases, in forms the task does not read
     with tempfile.TemporaryDirectory() as folder:
@@ -789,6 +795,20 @@ def test_file_names_without_leading_zeros_by_hand() -> None:
         "1.json. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. 그중 1개는 증례 ID와 "
         "앞자리 0만 다릅니다 (예: 증례 0001의 1.json): ID가 숫자로 읽힌 것입니다. 각 파일 "
         "이름을 매니페스트에 적힌 증례 ID대로 지으십시오")
+
+
+def test_file_names_in_another_letter_case_by_hand() -> None:
+    assert warning_ko(
+        "all cases: the predictions folder holds 2 file(s) that name no case of the "
+        "manifest: d-01.json, d-02.json; a prediction is read only as <case_id> with its "
+        "suffix; 2 of them differ from a case id only in letter case (e.g. d-01.json for "
+        "case D-01): this system's file names tell letter case apart; name each file as "
+        "the manifest writes its case id") == (
+        "전체 증례: 예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 2개 있습니다: "
+        "d-01.json, d-02.json. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. 그중 "
+        "2개는 증례 ID와 대소문자만 다릅니다 (예: 증례 D-01의 d-01.json): 이 시스템의 파일 "
+        "이름은 대소문자를 구별합니다. 각 파일 이름을 매니페스트에 적힌 증례 ID대로 "
+        "지으십시오")
 
 
 def test_an_auc_below_chance_by_hand() -> None:

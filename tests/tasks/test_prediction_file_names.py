@@ -97,3 +97,30 @@ def test_file_names_that_lost_their_leading_zeros_are_named_so(study: Path) -> N
         "; a prediction is read only as <case_id> with its suffix; 23 of them differ from a "
         "case id only in leading zeros (e.g. 1.json for case 0001): the ids were read as "
         "numbers; name each file as the manifest writes its case id")
+
+
+def test_file_names_in_another_letter_case_are_named_so(study: Path) -> None:
+    # Found by an exploratory tester: every prediction file written in lower case
+    # (wdbc-0001.json for case WDBC-0001) failed every case as missing-output, and the
+    # warning said only that the files name no case. On a file system that tells letter
+    # case apart (Linux) nothing is guessed, and the warning now says what they differ in.
+    predictions = study / "predictions"
+    probe = predictions / "Probe.tmp"
+    probe.write_text("")
+    alike = (predictions / "probe.tmp").exists()
+    probe.unlink()
+    if alike:
+        pytest.skip("this file system ignores letter case: the files are found (macOS, "
+                    "Windows)")
+    for file in sorted(predictions.iterdir()):
+        file.rename(predictions / file.name.lower())
+    result = medeval.evaluate(study / "protocol.toml", predictions)
+    assert {c.reason for c in result.failures.cases} == {"missing-output"}
+    texts = [w for w in result.warnings if "name no case" in w]
+    # 23 files, the first by name wdbc-0001.json (case WDBC-0001)
+    assert texts and texts[0].endswith(
+        "; a prediction is read only as <case_id> with its suffix; 23 of them differ from a "
+        "case id only in letter case (e.g. wdbc-0001.json for case WDBC-0001): this "
+        "system's file names tell letter case apart; name each file as the manifest writes "
+        "its case id")
+

@@ -410,6 +410,13 @@ NOTES: tuple[Note, ...] = (
          r"file as the manifest writes its case id",
          "그중 {k}개는 증례 ID와 앞자리 0만 다릅니다 (예: 증례 {case}의 {file}): ID가 숫자로 "
          "읽힌 것입니다. 각 파일 이름을 매니페스트에 적힌 증례 ID대로 지으십시오"),
+    # new after 0.11.0: no result before it holds it
+    Note(r"(?P<k>\d+) of them differ from a case id only in letter case \(e\.g\. "
+         r"(?P<file>.+?) for case (?P<case>.+?)\): this system's file names tell letter case "
+         r"apart; name each file as the manifest writes its case id",
+         "그중 {k}개는 증례 ID와 대소문자만 다릅니다 (예: 증례 {case}의 {file}): 이 시스템의 "
+         "파일 이름은 대소문자를 구별합니다. 각 파일 이름을 매니페스트에 적힌 증례 ID대로 "
+         "지으십시오"),
     Note(r"(?P<name>.+) is the folder medeval run --out wrote: the algorithm's outputs are "
          r"in its run folder, --predictions (?P=name)/run",
          "{name}은(는) medeval run --out이 쓴 폴더입니다. 알고리즘의 출력은 그 안의 run 폴더에 "

@@ -163,3 +163,22 @@ def test_a_later_results_page_names_its_parts_languages(
     unmarked = html_text(build_certificate(result, info), lang="ko+en")
     assert set(_marks(unmarked).en_classes) == {None}
     assert _drawn_text(later_page).split() == _drawn_text(unmarked).split()
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_the_subsets_name_records_are_those_of_issued_reports(bold: bool) -> None:
+    # fontTools 4.69 began to keep every name record of a subset by default (the full
+    # face's trademark, designer and URLs, IDs 7-17), which changed the bytes of every HTML
+    # report already issued; the subset keeps IDs 0-6 in English (Windows, 0x409), as the
+    # reports of 0.9.0 and 0.10.0 pinned in test_issued_*.py carry them
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from medeval.report.fonts import font_path, subset_font
+
+    full = {(n.nameID, n.platformID, n.langID) for n in TTFont(font_path(bold=bold))["name"].names}
+    assert {7, 8, 9} <= {name_id for name_id, _, _ in full}  # the face has more to drop
+    names = TTFont(io.BytesIO(subset_font("시험 Test <>", bold=bold)))["name"].names
+    assert sorted({(n.nameID, n.platformID, n.langID) for n in names}) == [
+        (name_id, 3, 0x409) for name_id in range(7)]

@@ -124,20 +124,54 @@ def register_fonts() -> None:
         addMapping(FONT, bold, italic, face)
 
 
-def subset_font(chars: str, *, bold: bool = False) -> bytes:
-    """The shipped face subset to ``chars`` (fontTools), as WOFF bytes.
+#: Every option of fontTools' subsetter that shapes these faces' subset, at the value the
+#: issued HTML reports were made with (fontTools 4.50-4.68's defaults), so that a default
+#: changed by a later fontTools does not change a report already issued: 4.69 began to
+#: keep every ``name`` record (``name_IDs`` 0-255), which added the trademark, designer
+#: and URL records (438 bytes) to each face and changed every HTML report's bytes. Hinting
+#: is dropped (the subset is for screens, and small); the timestamp in the ``head`` table
+#: is kept, so the same characters give the same bytes.
+_SUBSET_OPTIONS: dict[str, object] = {
+    "flavor": "woff",
+    "with_zopfli": False,
+    "font_number": -1,
+    "hinting": False,
+    "hinting_tables": ["cvt", "cvar", "fpgm", "prep", "hdmx", "VDMX"],
+    "drop_tables": ["JSTF", "DSIG", "EBDT", "EBLC", "EBSC", "PCLT", "LTSH", "Feat", "Glat",
+                    "Gloc", "Silf", "Sill",
+                    "TSI0", "TSI1", "TSI2", "TSI3", "TSI5"],  # VTT hinting sources
+    "passthrough_tables": False,
+    "name_IDs": [0, 1, 2, 3, 4, 5, 6],
+    "name_legacy": False,
+    "name_languages": [0x0409],  # English
+    "obfuscate_names": False,
+    "glyph_names": False,
+    "legacy_cmap": False,
+    "symbol_cmap": False,
+    "legacy_kern": False,
+    "retain_gids": False,
+    "notdef_glyph": True,
+    "notdef_outline": True,
+    "recommended_glyphs": False,
+    "recalc_bounds": False,
+    "recalc_timestamp": False,
+    "recalc_average_width": False,
+    "recalc_max_context": False,
+    "prune_unicode_ranges": True,
+    "prune_codepage_ranges": True,
+    "ignore_missing_glyphs": False,
+    "ignore_missing_unicodes": True,
+}
 
-    Hinting is dropped (the subset is for screens, and small); the timestamp in the
-    ``head`` table is kept, so the same characters give the same bytes.
-    """
+
+def subset_font(chars: str, *, bold: bool = False) -> bytes:
+    """The shipped face subset to ``chars`` (fontTools), as WOFF bytes, with the options of
+    :data:`_SUBSET_OPTIONS` whatever fontTools' defaults."""
     from fontTools import subset  # type: ignore[import-untyped,unused-ignore]
 
     options = subset.Options()
-    options.flavor = "woff"
-    options.hinting = False
-    options.recalc_timestamp = False
-    options.notdef_outline = True
-    options.drop_tables += ["TSI0", "TSI1", "TSI2", "TSI3", "TSI5"]  # VTT hinting sources
+    for name, value in _SUBSET_OPTIONS.items():
+        setattr(options, name, list(value) if isinstance(value, list) else value)
     font = subset.load_font(str(font_path(bold=bold)), options, dontLoadGlyphNames=True)
     try:
         subsetter = subset.Subsetter(options)

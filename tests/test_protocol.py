@@ -271,6 +271,64 @@ def test_a_goal_that_is_no_finite_number_is_refused(folder, goal):
             f"number ({why})" in caught.value.problems)
 
 
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ("goal = 0.85", 'goal = "0.85"', "criteria.0.goal: '0.85' is text, not a number: "
+     "write goal = 0.85"),
+    ("threshold = 0.5", 'threshold = " 0.5"', "task.threshold: ' 0.5' is text, not a "
+     "number: write threshold = 0.5"),
+    ("seed = 20261127", 'seed = "20261127"', "statistics.seed: '20261127' is text, not a "
+     "number: write seed = 20261127"),
+    ("confidence = 0.95", 'confidence = "9.5e-1"', "statistics.confidence: '9.5e-1' is "
+     "text, not a number: write confidence = 9.5e-1"),
+    ('seed = 20261127', 'seed = 20261127\nn_resamples = "2_000"', "statistics."
+     "n_resamples: '2_000' is text, not a number: write n_resamples = 2_000"),
+    ("[subgroups]", '[runner]\nmemory_mb = "512"\n\n[subgroups]', "runner.memory_mb: "
+     "'512' is text, not a number: write memory_mb = 512"),
+    ('threshold = 0.5', 'threshold = 0.5\ncalibration_bins = "10"', "task.calibration_bins:"
+     " '10' is text, not a number: write calibration_bins = 10"),
+])
+def test_a_number_written_as_text_is_refused_as_the_schema_refuses_it(folder, old, new,
+                                                                     problem):
+    # Found by an exploratory tester: goal = "0.8" passed 'protocol check' (pydantic's lax
+    # mode reads the text as 0.8) while the protocol's own JSON Schema, which jsonschema
+    # applies below, refuses it: a protocol fixed in advance was valid to medeval alone
+    assert old in VALID
+    text = VALID.replace(old, new, 1)
+    schema = protocol_schema()
+    assert jsonschema.Draft202012Validator(schema).is_valid(tomllib.loads(VALID))
+    assert not jsonschema.Draft202012Validator(schema).is_valid(tomllib.loads(text))
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert [p for p in caught.value.problems if p.startswith(problem)] == [
+        problem + " (TOML writes numbers, true and false without quotes)"]
+
+
+def test_text_a_key_admits_is_not_taken_for_a_quoted_number(folder):
+    # labels are text or integers, and memory_mb takes the text "none": both are what
+    # the schema takes as well (jsonschema), so neither is refused as a quoted number
+    text = VALID.replace('threshold = 0.5', 'threshold = 0.5\npositive_label = "1"\n'
+                         'negative_label = "0"', 1) + '\n[runner]\nmemory_mb = "none"\n'
+    jsonschema.validate(tomllib.loads(text), protocol_schema())
+    protocol = load_protocol(write(folder, text))
+    assert protocol.task.positive_label == "1" and protocol.runner.memory_mb == "none"
+
+
+def test_a_boolean_written_as_text_is_refused(folder):
+    text = VALID.replace('threshold = 0.5', 'threshold = 0.5\nprobabilities = "yes"', 1)
+    text = text.replace('type = "binary-classification"', 'type = "multiclass-'
+                        'classification"\nlabels = ["a", "b"]').replace("threshold = 0.5\n", "")
+    text = text.replace('metric = "sensitivity"', 'metric = "accuracy"').replace(
+        'metric = "specificity"', 'metric = "cohen_kappa"')
+    schema = jsonschema.Draft202012Validator(protocol_schema())
+    assert schema.is_valid(tomllib.loads(text.replace('"yes"', "true")))
+    assert not schema.is_valid(tomllib.loads(text))
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert caught.value.problems == (
+        "task.probabilities: 'yes' is text, not true/false: write probabilities = true "
+        "(TOML writes numbers, true and false without quotes)",)
+
+
 def test_no_percentage_hint_where_none_applies(folder):
     # n_resamples = 50 is under its minimum of 100: no fraction is meant
     text = VALID.replace("seed = 20261127", "seed = 20261127\nn_resamples = 50")

@@ -6,7 +6,8 @@ the task with its parameters, the statistics (confidence level, interval methods
 resampling unit, seed), the subgroups, the failure policy and the acceptance criteria
 with their decision rule and the source of each goal. :func:`load_protocol` reads and
 validates it, reporting every problem at once with its key path and a hint; unknown
-keys are errors. :func:`protocol_schema` gives the JSON Schema, shipped as
+keys are errors, and so are numbers and booleans written as text (``goal = "0.8"``),
+which the JSON Schema refuses too. :func:`protocol_schema` gives the JSON Schema, shipped as
 ``medeval/schemas/protocol.schema.json``.
 
 Decision rules (ILAC-G8:09/2019):
@@ -30,6 +31,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._manifest_files import backslash_hint
+from ._quoted_numbers import quoted_number_problems
 from ._settings_text import settings_text
 from .errors import MedevalError
 from .protocol_checks import (
@@ -225,6 +227,7 @@ def validate_protocol(
                         "against criteria fixed in advance)")
     elif "criteria" not in data:
         problems.append("criteria: required key is missing")
+    problems.extend(quoted_number_problems(data, Protocol))
     problems.extend(criteria_problems(data))
     if protocol is not None:
         problems.extend(distance_unit_problems(protocol))

@@ -329,6 +329,32 @@ def test_a_boolean_written_as_text_is_refused(folder):
         "(TOML writes numbers, true and false without quotes)",)
 
 
+@pytest.mark.parametrize(("typed", "meant"), [
+    ('"binary-clasification"', "binary-classification"),
+    ('"Binary classification"', "binary-classification"),
+    ('"ecg_beats"', "ecg-beats"), ('"ultrasound"', None), ("3", None), (None, None)])
+def test_a_task_type_no_task_has_names_the_types(folder, typed, meant):
+    # Found by an exploratory tester: a mistyped type was answered in pydantic's words
+    # ("task: Input tag 'binary-clasification' found using 'type' does not match any of
+    # the expected tags: ..."). The types are the shipped schema's own discriminator.
+    types = sorted(protocol_schema()["properties"]["task"]["discriminator"]["mapping"])
+    line = 'type = "binary-classification"\n'
+    assert line in VALID
+    text = VALID.replace(line, "" if typed is None else f"type = {typed}\n", 1)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    (problem,) = [p for p in caught.value.problems if p.startswith("task")]
+    assert "Input tag" not in problem and "discriminator" not in problem
+    listed = problem.rsplit(": ", 1)[1]
+    assert sorted(listed.split(", ")) == types
+    if typed is None:
+        assert problem.startswith("task.type: required key is missing; the task types: ")
+    else:
+        named = tomllib.loads(f"type = {typed}")["type"]
+        hint = f" (did you mean {meant!r}?)" if meant else ""
+        assert problem.startswith(f"task.type: {named!r} is no task type{hint}; ")
+
+
 def test_no_percentage_hint_where_none_applies(folder):
     # n_resamples = 50 is under its minimum of 100: no fraction is meant
     text = VALID.replace("seed = 20261127", "seed = 20261127\nn_resamples = 50")

@@ -122,6 +122,8 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
         return f"{location}: unknown key (check its spelling; see `medeval protocol schema`)"
     if kind == "missing":
         return f"{location}: required key is missing"
+    if kind in ("union_tag_invalid", "union_tag_not_found") and location == "task":
+        return _task_type_problem(error.get("input"))
     message = error["msg"]
     if kind == "dict_type" and location == "task.thresholds":
         # a list of thresholds in the order of labels: not matched by position
@@ -138,6 +140,30 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
             message += _percent_hint(error["input"],
                                      least=0.5 if location.endswith("confidence") else 0.0)
     return f"{location}: {message}"
+
+
+def _task_type_problem(task: Any) -> str:
+    """What is wrong with ``[task]``'s ``type``, in place of pydantic's words on its
+    discriminated union ('Input tag ... found using 'type' does not match any of the
+    expected tags').
+
+    Examples
+    --------
+    >>> _task_type_problem({"type": "binary-clasification"})  # doctest: +ELLIPSIS
+    "task.type: 'binary-clasification' is no task type (did you mean 'binary-classification'?); ...
+    >>> _task_type_problem({"threshold": 0.5})  # doctest: +ELLIPSIS
+    'task.type: required key is missing; the task types: binary-classification, ...
+    """
+    import difflib
+
+    types = ", ".join(TASK_METRICS)
+    typed = task.get("type") if isinstance(task, Mapping) else None
+    if typed is None:
+        return f"task.type: required key is missing; the task types: {types}"
+    close = difflib.get_close_matches(str(typed).strip().casefold(), list(TASK_METRICS),
+                                      n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"task.type: {typed!r} is no task type{hint}; the task types: {types}"
 
 
 def _percent_hint(value: Any, *, least: float = 0.0) -> str:

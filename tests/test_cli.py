@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from medeval.cli import main
@@ -673,6 +674,57 @@ def test_sample_size_half_width_with_icc(capsys):
     assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05",
                  "--prevalence", "0.2", "--icc", "0.2"]) == 2
     assert "give both or neither" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["--goal", "0.9", "--icc", "0.3"],
+    ["--goal", "0.9", "--icc", "1.5", "--cases-per-patient", "4"],
+    ["--goal", "0.9", "--icc", "0.2", "--cases-per-patient", "0.5"],
+    ["--goal", "0.9", "--power", "80"], ["--goal", "0.9", "--confidence", "95"],
+    ["--goal", "0.9", "--prevalence", "1.2"], ["--goal", "0.9", "--max-n", "0"],
+    ["--goal", "1.9"], ["--half-width", "0.05", "--prevalence", "20"],
+    ["--half-width", "1.5", "--prevalence", "0.2"],
+    ["--half-width", "0.05", "--prevalence", "0.2", "--cases-per-patient", "4"]])
+def test_sample_size_refusals_name_the_commands_flags(capsys, argv):
+    # Found by an exploratory tester: 'cases_to_pass: icc and cases_per_patient go
+    # together' answered --icc without --cases-per-patient, naming a library function and
+    # its parameters the command's user never typed. Every flag named must be one the
+    # command's own parser (argparse's help) lists.
+    with pytest.raises(SystemExit):
+        main(["sample-size", "--help"])
+    flags = set(re.findall(r"--[a-z][a-z-]+", capsys.readouterr().out))
+    assert main(["sample-size", "--expected", "0.95", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("medeval: error: sample-size: "), err
+    assert not re.search(r"cases_to_pass|sample_size|[a-z]+_[a-z_]+", err), err
+    named = set(re.findall(r"--[a-z][a-z-]+", err))
+    assert named and named <= flags, (named, err)
+
+
+@pytest.mark.parametrize(("expected", "width", "side", "group", "measure"), [
+    (0.9, 0.5, "n (1 - p) = 0.2", 2, "sensitivity"),
+    (0.99, 0.01, "n (1 - p) = 3.81", 381, "sensitivity"),
+    (0.1, 0.2, "n p = 0.9", 9, "specificity")])
+def test_sample_size_half_width_too_wide_for_its_approximation_is_noted(
+        capsys, expected, width, side, group, measure):
+    # Found by an exploratory tester: --half-width 0.5 --expected 0.9 planned 2 positives
+    # without a word, though 0.9 +/- 0.5 reaches beyond 1. Buderer's normal approximation
+    # wants n p and n (1 - p) >= 5; the interval printed is statsmodels' Wilson interval
+    # of the expected proportion's count (by hand: 2 x 0.9 = 1.8 -> 2 of 2 correct).
+    assert main(["sample-size", "--expected", str(expected), "--half-width", str(width),
+                 "--prevalence", "0.2", "--measure", measure]) == 0
+    captured = capsys.readouterr()
+    cases = "positives" if measure == "sensitivity" else "negatives"
+    assert f": {group} {cases}," in captured.out
+    correct = round(expected * group)
+    low, high = proportion_confint(correct, group, alpha=0.05, method="wilson")
+    assert (f"here {side}. With {group} {cases}, {correct} of them correct, the Wilson "
+            f"95% interval is "
+            f"[{low:.3f}, {high:.3f}], not {expected:g} +/- {width:g}") in captured.err
+    # a size the approximation holds for (139 x 0.1 = 13.9) is printed without a note
+    assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05",
+                 "--prevalence", "0.2"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_evaluate_with_a_protocol(tmp_path, capsys):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from .._version import __version__
 from ..decision import as_written
-from ..errors import MedevalError
+from ..errors import InvalidInputError, MedevalError
 from ..stats.intervals import PROPORTION_METHODS
 
 __all__ = ["add"]
@@ -130,16 +132,18 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     if args.half_width is not None:
         if args.prevalence is None:
             raise MedevalError("sample-size: --half-width needs --prevalence (e.g. 0.2)")
-        plan = sample_size(args.expected, half_width=args.half_width,
-                           prevalence=args.prevalence, confidence=args.confidence,
-                           measure=args.measure, icc=args.icc,
-                           cases_per_patient=args.cases_per_patient)
+        with _flag_names():
+            plan = sample_size(args.expected, half_width=args.half_width,
+                               prevalence=args.prevalence, confidence=args.confidence,
+                               measure=args.measure, icc=args.icc,
+                               cases_per_patient=args.cases_per_patient)
         patients = "" if plan.patients is None else \
             f" of {plan.patients} patients (design effect {plan.design_effect:g})"
         out.write(f"{plan.measure} {plan.expected:g} +/- {plan.half_width:g} at "
                   f"{plan.confidence * 100:g}% confidence, prevalence {plan.prevalence:g}: "
                   f"{plan.n_group} {plan.group}, {plan.total} cases in all{patients} "
                   f"({plan.method})\n")
+        _note_small_plan(plan)
         return 0
     goal, method, confidence = args.goal, args.method, args.confidence
     others: list[str] = []
@@ -156,10 +160,11 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
                 f"{'differs' if len(given) == 1 else 'differ'} from protocol {args.protocol}'s "
                 f"{method} {confidence * 100:g}% interval, by which the test will be judged; "
                 "leave them out, or plan with --goal instead of --protocol")
-    passing = cases_to_pass(args.expected, goal, method=method, power=args.power,
-                            confidence=confidence, prevalence=args.prevalence,
-                            measure=args.measure, icc=args.icc,
-                            cases_per_patient=args.cases_per_patient, max_n=args.max_n)
+    with _flag_names():
+        passing = cases_to_pass(args.expected, goal, method=method, power=args.power,
+                                confidence=confidence, prevalence=args.prevalence,
+                                measure=args.measure, icc=args.icc,
+                                cases_per_patient=args.cases_per_patient, max_n=args.max_n)
     total = "" if passing.total is None else \
         f"; at prevalence {passing.prevalence:g}, {passing.total} cases in all"
     if passing.patients is not None and passing.total is not None:
@@ -190,6 +195,41 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         _note_other_criteria(args.protocol, passing.measure, others, passing.power,
                              passing.pass_probability)
     return 0
+
+
+@contextlib.contextmanager
+def _flag_names() -> Iterator[None]:
+    """A plan's refusal in the command's words: its flags, not the function's
+    parameters (``--cases-per-patient``, not ``cases_to_pass: cases_per_patient``)."""
+    from ._flag_names import as_flags
+
+    try:
+        yield
+    except InvalidInputError as exc:
+        raise InvalidInputError(as_flags(str(exc))) from None
+
+
+def _note_small_plan(plan: Any) -> None:
+    """Say on stderr when Buderer's size is too small for the normal approximation it
+    rests on (n p or n (1 - p) below 5 on the effective size), with the Wilson interval
+    such a set would give: 0.9 +/- 0.5 plans 2 positives, whose interval is far wider."""
+    from ..stats import proportion_ci
+
+    n = math.floor(round(plan.n_group / plan.design_effect, 9))
+    fewer = min(plan.expected, 1 - plan.expected) * n
+    if fewer >= 5 or n < 1:
+        return
+    side = "n p" if plan.expected < 0.5 else "n (1 - p)"
+    correct = min(n, max(0, round(plan.expected * n)))
+    interval = proportion_ci(correct, n, method="wilson", confidence=plan.confidence)
+    effective = "" if plan.design_effect == 1 else " effective"
+    print(f"medeval: note: Buderer's size is a normal approximation, which wants n p and "
+          f"n (1 - p) of 5 or more; here {side} = {fewer:.3g}. With {n}{effective} "
+          f"{plan.group}, {correct} of them correct, the Wilson "
+          f"{plan.confidence * 100:g}% interval is [{interval.low:.3f}, "
+          f"{interval.high:.3f}], not {plan.expected:g} +/- {plan.half_width:g}: plan "
+          "a narrower half-width (more cases), or the chance of passing a goal with --goal",
+          file=sys.stderr)
 
 
 def _require_expected(expected: float | None, protocol: Path | None) -> None:

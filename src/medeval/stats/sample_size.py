@@ -231,8 +231,8 @@ def _design_effect(
         return float(design_effect), None
     if (icc is None) != (cases_per_patient is None):
         raise InvalidInputError(
-            f"{func}: icc and cases_per_patient go together (design effect "
-            "1 + (cases_per_patient - 1) * icc); give both or neither")
+            f"{func}: icc and cases_per_patient go together (the design effect is "
+            "1 + (m - 1) x the ICC, for m cases per patient); give both or neither")
     if icc is None or cases_per_patient is None:
         return 1.0, None
     return design_effect_from_icc(icc, cases_per_patient, func=func), float(cases_per_patient)

@@ -37,7 +37,7 @@ def test_a_cp949_manifest_says_where_and_how_to_save_it(tmp_path):
     """Excel's plain 'CSV' on Korean Windows: CP949. The header is ASCII, 35 bytes with
     its newline; line 2 starts at byte 35 with 'c1,', so Hangul starts at byte 38: '환' is
     C8 AF in CP949, which happens to be valid UTF-8 too; '자', C0 DA at byte 40, is not
-    (C0 never starts a UTF-8 sequence)."""
+    (C0 never starts a UTF-8 sequence): line 2's 6th byte."""
     text = "case_id,patient_id,input,reference\nc1,환자1,f.png,benign\n"
     path = tmp_path / "manifest.csv"
     path.write_bytes(text.encode("cp949"))
@@ -46,7 +46,7 @@ def test_a_cp949_manifest_says_where_and_how_to_save_it(tmp_path):
     with pytest.raises(ManifestError) as caught:
         Manifest.from_csv(path)
     message = str(caught.value)
-    assert "not UTF-8 text (line 2, byte 40)" in message
+    assert "not UTF-8 text (line 2, byte 6 of the line, file offset 40)" in message
     assert "save it as 'CSV UTF-8'" in message
     # the same rows as UTF-8 with Excel's byte order mark: read
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))

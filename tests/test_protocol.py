@@ -206,10 +206,11 @@ def test_a_protocol_saved_by_a_windows_editor(folder):
     path.write_bytes(raw)
     assert load_protocol(path).sha256 == hashlib.sha256(raw).hexdigest()
     # CP949 (Korean Windows' ANSI code page): the line and byte where UTF-8 stops,
-    # counted by hand: "[test]\n" is 7 bytes, 'id = "' 6 more: line 2, byte 13
+    # counted by hand: "[test]\n" is 7 bytes (offsets 0-6), 'id = "' 6 more: line 2's
+    # 7th byte, file offset 13 (a reader of 'byte 13' looked at line 2's 13th byte)
     path.write_bytes('[test]\nid = "갑상선"\n'.encode("cp949"))
     with pytest.raises(ProtocolError, match=r"protocol\.toml: not UTF-8 text \(line 2, "
-                       r"byte 13\); .*CP949 .*save the file as UTF-8"):
+                       r"byte 7 of the line, file offset 13\); .*CP949 .*save the file as UTF-8"):
         load_protocol(path)
     path.write_bytes(VALID.encode("utf-16"))  # Notepad's "Unicode"
     with pytest.raises(ProtocolError, match="protocol.toml: saved as UTF-16 .*as UTF-8"):

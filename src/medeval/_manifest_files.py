@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._manifest_hints import see
+from ._text_offsets import line_and_byte
 from .errors import LoaderError
 from .loaders._files import sniff
 from .loaders._wfdb_header import wfdb_files
@@ -56,13 +57,12 @@ def annotation_file_hint(kind: str, target: str) -> str:
 
 
 def first_non_utf8(file: Path) -> str:
-    """Where a file stops being UTF-8: 'line L, byte B' (1-based line, file offset)."""
+    """Where a file stops being UTF-8 (:func:`~medeval._text_offsets.line_and_byte`)."""
     raw = file.read_bytes()
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return f"line {line}, byte {exc.start}"
+        return line_and_byte(raw, exc.start)
     return "a byte that is not"
 
 

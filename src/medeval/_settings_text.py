@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 
+from ._text_offsets import line_and_byte
+
 __all__ = ["settings_text"]
 
 _UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -31,7 +33,7 @@ def settings_text(raw: bytes) -> str:
     ...     settings_text("a = '양성'".encode("cp949"))
     ... except ValueError as exc:
     ...     print(str(exc).split(";")[0])
-    not UTF-8 text (line 1, byte 5)
+    not UTF-8 text (line 1, byte 6 of the line, file offset 5)
     """
     if raw.startswith(_UTF16):
         raise ValueError("saved as UTF-16 (its first bytes are a UTF-16 byte-order mark): "
@@ -39,7 +41,6 @@ def settings_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
         raise ValueError(
-            f"not UTF-8 text (line {line}, byte {exc.start}); an editor on Korean Windows "
+            f"not UTF-8 text ({line_and_byte(raw, exc.start)}); an editor on Korean Windows "
             "saves CP949 (EUC-KR): save the file as UTF-8") from None

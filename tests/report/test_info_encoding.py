@@ -26,6 +26,8 @@ def test_a_byte_order_mark_and_crlf_are_read(tmp_path: Path) -> None:
 def test_cp949_is_refused_naming_the_file_and_place(tmp_path: Path) -> None:
     path = tmp_path / "info.toml"
     path.write_bytes(INFO.encode("cp949"))
-    # "[tested_by]\n" is 12 bytes, 'name = "' 8 more: the first Hangul byte is byte 20
-    with pytest.raises(ReportError, match=r"info\.toml: not UTF-8 text \(line 2, byte 20\)"):
+    # "[tested_by]\n" is 12 bytes, 'name = "' 8 more: the first Hangul byte is at file
+    # offset 20, line 2's 9th byte
+    with pytest.raises(ReportError, match=r"info\.toml: not UTF-8 text \(line 2, byte 9 of "
+                       r"the line, file offset 20\)"):
         load_report_info(path)

@@ -349,8 +349,10 @@ class TestBadInput:
             reader=lambda t: "판독의" + t["reader"].astype(str)).to_csv(index=False)
         (tmp_path / "vd.csv").write_bytes(text.encode("cp949"))
         offset = len(text[:text.index("판")].encode("cp949"))  # header and "1," are ASCII
+        column = offset - len(text.split("\n")[0]) - 1 + 1  # after the header's newline
         with pytest.raises(InvalidInputError, match=re.escape(
-                f"not UTF-8 text (line 2, byte {offset}); Excel's plain 'CSV'")):
+                f"not UTF-8 text (line 2, byte {column} of the line, file offset {offset}); "
+                "Excel's plain 'CSV'")):
             mrmc(tmp_path / "vd.csv")
 
     def test_case_with_two_truths(self):

@@ -396,9 +396,10 @@ def test_an_empty_or_cp949_prediction_fails_its_case_saying_so(folder):
     assert failed["c0"]["reason"] == failed["c1"]["reason"] == "invalid-output"
     assert "c0.json is empty: no JSON in it" in failed["c0"]["detail"]
     # '{"detections": [], "' is 20 bytes; '비' in CP949 is BA F1, not UTF-8 (BA never
-    # starts a UTF-8 sequence)
+    # starts a UTF-8 sequence): line 1's 21st byte
     assert "비".encode("cp949") == bytes.fromhex("baf1")
-    assert "c1.json is not UTF-8 text (byte 20, ba;" in failed["c1"]["detail"]
+    assert ("c1.json is not UTF-8 text (line 1, byte 21 of the line, file offset 20: byte "
+            "ba;") in failed["c1"]["detail"]
 
 
 def evaluate_on_frames(root: Path, reference: list[int], box: list[int], out: str):

@@ -359,7 +359,8 @@ def test_a_reference_written_on_windows_is_read_and_faults_are_in_words(folder):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
     assert str(raised.value).rstrip().endswith('[[start_s, end_s], ...]}: no "events"')
     (folder / "ref" / "r1.json").write_bytes(b"\xff\xfe{}")  # UTF-16
-    with pytest.raises(medeval.MedevalError, match=r"not UTF-8 text \(byte 0: b'\\xff'\)"):
+    with pytest.raises(medeval.MedevalError, match=r"not UTF-8 text \(line 1, byte 1 of "
+                       r"the line, file offset 0: b'\\xff'\)"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
 
 

@@ -52,5 +52,6 @@ def test_a_utf16_prediction_is_named_utf16_not_cp949(tmp_path):
                                               r"UTF-8 \(Windows PowerShell 5"):
         read_json_prediction(case, tmp_path)
     (tmp_path / "c0.json").write_bytes('{"score": 0.8, "비고": 1}'.encode("cp949"))
-    with pytest.raises(PredictionError, match=r"is not UTF-8 text \(byte 16, ba; .* CP949"):
+    with pytest.raises(PredictionError, match=r"is not UTF-8 text \(line 1, byte 17 of the "
+                       r"line, file offset 16: byte ba; .* CP949"):
         read_json_prediction(case, tmp_path)

@@ -694,10 +694,12 @@ def test_readings_saved_as_cp949_say_so(study, tmp_path):
     (tmp_path / "readings.csv").write_bytes(raw)
     first = len(text[:text.index("판")].encode("cp949"))  # the first non-ASCII byte
     line = raw.count(b"\n", 0, first) + 1
+    column = first - (raw.rfind(b"\n", 0, first) + 1) + 1  # 1-based, within its line
     with pytest.raises(InvalidInputError) as caught:
         evaluate(protocol)
     assert str(caught.value) == (
-        f"readings {tmp_path / 'readings.csv'}: not UTF-8 text (line {line}, byte {first}); "
+        f"readings {tmp_path / 'readings.csv'}: not UTF-8 text (line {line}, byte {column} "
+        f"of the line, file offset {first}); "
         "Excel's plain 'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' "
         "(a byte order mark is fine)")
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._text_offsets import line_and_byte
 from ..manifest import Case
 from .base import PredictionError, prediction_file
 
@@ -37,7 +38,8 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
                 "(Out-File -Encoding utf8, which writes UTF-8 with a byte order mark, read "
                 "as UTF-8)") from None
         raise PredictionError(
-            f"case {case.case_id}: {path.name} is not UTF-8 text (byte {exc.start}, "
+            f"case {case.case_id}: {path.name} is not UTF-8 text "
+            f"({line_and_byte(exc.object, exc.start)}: byte "
             f"{exc.object[exc.start:exc.start + 1].hex()}; a program on Korean Windows "
             "writes CP949): write it as UTF-8") from None
     except (OSError, ValueError) as exc:

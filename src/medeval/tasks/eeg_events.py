@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._text_offsets import line_and_byte
 from ..errors import MedevalError, UndefinedMetricWarning
 from ..loaders._files import EDF_VERSIONS
 from ..manifest import Case
@@ -382,7 +383,8 @@ def _why(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"no {json.dumps(exc.args[0])}"
     if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r})"
+        return (f"not UTF-8 text ({line_and_byte(exc.object, exc.start)}: "
+                f"{exc.object[exc.start:exc.start + 1]!r})")
     if isinstance(exc, TypeError):
         return "not an object with those keys"
     return str(exc)

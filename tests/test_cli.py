@@ -737,6 +737,39 @@ def test_evaluate_with_a_protocol(tmp_path, capsys):
     assert main(["verify", str(tmp_path / "out" / "result.json")]) == 0
 
 
+def test_verify_of_a_result_says_what_it_did_not_check(tmp_path, capsys):
+    # Found by an exploratory tester: 'verify RESULT.json' printed a bare OK, read as "the
+    # figures the evaluation gave", which a .sha256 file cannot say: below, a figure is
+    # changed and the .sha256 written again (hashlib, sha256sum's format), and verify says
+    # OK, as its caveat warns; the fingerprint then differs from the evaluation's.
+    import hashlib
+
+    path = measurement_study(tmp_path)
+    assert main(["evaluate", str(path), "--predictions", str(tmp_path / "pred"),
+                 "--out", str(tmp_path / "out")]) == 0
+    result = tmp_path / "out" / "result.json"
+    capsys.readouterr()
+    assert main(["verify", str(result)]) == 0
+    first, intact, caveat = capsys.readouterr().out.splitlines()
+    evaluated = first.rsplit("sha256:", 1)[1]
+    assert intact == ("    intact: result.json and result.cases.csv give the SHA-256 "
+                      "recorded in result.json.sha256, and result.json is in canonical form")
+    assert caveat.startswith("    not checked: that an evaluation gave these figures (a "
+                             ".sha256 file is no signature")
+    text = result.read_text(encoding="utf-8")
+    changed = re.sub(r'"n_cases": (\d+)', lambda m: f'"n_cases": {int(m[1]) + 1}', text,
+                     count=1)
+    assert changed != text and json.loads(changed) != json.loads(text)
+    result.write_text(changed, encoding="utf-8")
+    digests = {name: hashlib.sha256((tmp_path / "out" / name).read_bytes()).hexdigest()
+               for name in ("result.json", "result.cases.csv")}
+    (tmp_path / "out" / "result.json.sha256").write_text(
+        "".join(f"{digest}  {name}\n" for name, digest in digests.items()))
+    assert main(["verify", str(result)]) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert again[2] == caveat and again[0].rsplit("sha256:", 1)[1] != evaluated
+
+
 def test_evaluate_usage_errors(tmp_path, capsys):
     assert main(["evaluate", "--out", str(tmp_path / "r.json")]) == 2
     assert "needs --reference, --predictions, --threshold" in capsys.readouterr().err

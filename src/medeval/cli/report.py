@@ -161,7 +161,12 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
             head = b""  # verify_result says why it cannot be read
         refuse_html_report(head, f"{args.result}")
         fingerprint = verify_result(args.result)
-        out.write(f"OK  {args.result}  sha256:{fingerprint}\n")
+        result = Path(args.result)
+        cases = result.with_name(result.stem + ".cases.csv").name
+        out.write(f"OK  {args.result}  sha256:{fingerprint}\n"
+                  f"    intact: {result.name} and {cases} give the SHA-256 recorded in "
+                  f"{result.name}.sha256, and {result.name} is in canonical form\n"
+                  f"{_RESULT_NOT_CHECKED}")
         return 0
     from ..report import verify_certificate
 
@@ -194,6 +199,15 @@ _ISSUER_NOT_CHECKED = (
     "    not checked: that the laboratory named issued it (anyone can render a certificate "
     "that verifies so): look its number up with --registry URL or on the laboratory's "
     "verification page, or check its signature with --trust CA.pem\n")
+
+
+#: Said under the OK of a result checked alone: its .sha256 file is no signature, and a
+#: reader took the bare OK for "these are the figures the evaluation gave".
+_RESULT_NOT_CHECKED = (
+    "    not checked: that an evaluation gave these figures (a .sha256 file is no "
+    "signature: whoever changes a result can write it again): evaluate the same set and "
+    "predictions again and compare the fingerprint, or verify the certificate issued from "
+    "it (medeval verify CERT.pdf --registry URL)\n")
 
 
 def _registry_check(target: str, pdf: Path, checked: Verification) -> str:

@@ -630,6 +630,32 @@ def test_crossed_manifest_rows_are_refused(tmp_path):
     assert medeval.evaluate(tmp_path / "protocol.toml", predictions).flow.scored == 5
 
 
+def test_manifest_check_without_read_files_says_it_did_not_open_them(tmp_path, capsys):
+    """Found by an exploratory tester: crossed rows passed 'manifest check --protocol'
+    with a bare OK, which evaluate then refused. Without --read-files the check does not
+    open the files, and now says so; with it, it lists what evaluate lists."""
+    from PIL import Image as PILImage
+
+    from medeval.cli import main
+
+    predictions = write_set(tmp_path)
+    for case in CASES:  # frames --read-files decodes (write_set's are JPEG markers only)
+        PILImage.new("RGB", (WIDTH, HEIGHT)).save(tmp_path / "frames" / f"{case}.jpg")
+    _, refused = crossed_refusal(tmp_path, predictions)
+    argv = ["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
+            str(tmp_path / "protocol.toml")]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("OK  ")
+    assert captured.err == (
+        "medeval: note: the set's files were found, not opened: --read-files reads every "
+        "reference and input as evaluate will, and checks each reference as the protocol's "
+        "task does\n")
+    assert main([*argv, "--read-files"]) == 2
+    err = capsys.readouterr().err
+    assert all(problem in err for problem in refused) and "note: the set's files" not in err
+
+
 def test_a_frame_with_an_exif_orientation_is_refused(tmp_path):
     """A frame stored upside down with EXIF orientation 3 has its annotated size either
     way; whether the boxes were drawn on the stored or the turned picture nothing says

@@ -149,6 +149,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             _warn_of_off_grid_references(manifest)
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
+    if not args.read_files:
+        # an OK on the manifest alone was taken for the set's: crossed COCO selectors and
+        # references of another image size passed here, and evaluate then refused them
+        print("medeval: note: the set's files were found, not opened: --read-files reads "
+              "every reference and input as evaluate will" + (
+                  ", and checks each reference as the protocol's task does" if
+                  args.protocol is not None else ""), file=sys.stderr)
     return 0
 
 

@@ -79,7 +79,11 @@ def render_certificate(
     Parameters
     ----------
     result : path or Result
-        The result JSON written by :func:`medeval.write_result`, or the result.
+        The result JSON written by :func:`medeval.write_result`, or the result. It is
+        rendered as given: ``medeval report`` first checks a result file against its
+        ``.sha256`` (:func:`medeval.verify_result`) and refuses one changed since it was
+        written; a program rendering a result it did not just write should do the same
+        (a result extracted from a certificate has no ``.sha256`` and is rendered as is).
     out_pdf : path
         Where to write the PDF (folders are created).
     lang : {"ko+en", "ko", "en"}

@@ -14,25 +14,17 @@ from sklearn import metrics as skm
 import medeval
 from medeval.tasks.multiclass_classification import multiclass_statistics
 
+from ._class_set_files import write_class_set
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multiclass-classification"
 PROTOCOL = (EXAMPLE / "protocol.toml").read_text(encoding="utf-8")
 
 
 def _write_set(folder, truth, pred, *, patients=None, failed=()):
-    """A held-out set of the given references (as written) and predicted labels, in
-    ``folder``: ``manifest.csv``, ``in/`` and ``pred/``; cases in ``failed`` have no
-    prediction file (missing-output). Case ids c00, c01 ... (c000 from 100 cases on)."""
-    (folder / "in").mkdir()
-    (folder / "pred").mkdir()
-    rows, width = [], max(2, len(str(len(truth) - 1)))
-    for i, (t, p) in enumerate(zip(truth, pred)):
-        case = f"c{i:0{width}d}"
-        (folder / "in" / f"{case}.txt").write_text("x")
-        rows.append({"case_id": case, "input": f"in/{case}.txt", "reference": t,
-                     "patient_id": f"p{i if patients is None else patients[i]}"})
-        if i not in failed:
-            (folder / "pred" / f"{case}.json").write_text(json.dumps({"label": p}))
-    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
+    """:func:`write_class_set` of the given references and predicted labels, without a
+    protocol; cases in ``failed`` have no prediction file (missing-output)."""
+    write_class_set(folder, truth, [None if i in failed else {"label": p}
+                                    for i, p in enumerate(pred)], None, patients)
 
 
 @pytest.fixture

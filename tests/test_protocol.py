@@ -356,6 +356,39 @@ def test_a_task_type_no_task_has_names_the_types(folder, typed, meant):
         assert problem.startswith(f"task.type: {named!r} is no task type{hint}; ")
 
 
+def test_tables_written_with_the_wrong_brackets_say_which_to_write(folder):
+    # TOML's [x] is one table, [[x]] one table of an array: the protocol's [task] is one,
+    # each criterion a table of [[criteria]]. tomllib shows what each slip parses to;
+    # before, the answers were pydantic's ('Input should be a valid dictionary or object
+    # to extract fields from', 'Input should be a valid list') and tomllib's alone.
+    task = VALID.replace("[task]", "[[task]]", 1)
+    assert isinstance(tomllib.loads(task)["task"], list)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, task))
+    assert caught.value.problems == (
+        "task: written as [[task]], an array of tables; it is one table, [task]",)
+    one = VALID[:VALID.rindex("[[criteria]]")].replace("[[criteria]]", "[criteria]")
+    assert isinstance(tomllib.loads(one)["criteria"], dict)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, one))
+    assert caught.value.problems == (
+        "criteria: written as [criteria], one table; each criterion is a table of the array "
+        "[[criteria]], with two brackets",)
+    two = VALID.replace("[[criteria]]", "[criteria]")
+    with pytest.raises(tomllib.TOMLDecodeError, match=r"Cannot declare \('criteria',\)"):
+        tomllib.loads(two)
+    with pytest.raises(ProtocolError, match=r"not valid TOML: Cannot declare .*; "
+                       r"\[criteria\] is declared once: where several are meant, each is "
+                       r"\[\[criteria\]\], with two brackets$"):
+        load_protocol(write(folder, two))
+    column = VALID.replace('columns = ["site"]', 'columns = "site"', 1)
+    assert tomllib.loads(column)["subgroups"]["columns"] == "site"
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, column))
+    assert caught.value.problems == (
+        'subgroups.columns: a list is written in brackets: columns = ["site"]',)
+
+
 def test_no_percentage_hint_where_none_applies(folder):
     # n_resamples = 50 is under its minimum of 100: no fraction is meant
     text = VALID.replace("seed = 20261127", "seed = 20261127\nn_resamples = 50")

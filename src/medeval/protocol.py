@@ -173,7 +173,8 @@ def load_protocol(path: str | Path, *, check_manifest: bool = True) -> Protocol:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProtocolError(f"protocol {source}: not valid TOML: {exc}") from None
+        raise ProtocolError(f"protocol {source}: not valid TOML: {exc}"
+                            f"{_table_declared_twice(str(exc))}") from None
     protocol = validate_protocol(data, base=source.parent if check_manifest else None,
                                  source=str(source))
     protocol._path = source.resolve()
@@ -251,6 +252,29 @@ def validate_protocol(
     assert protocol is not None
     return protocol
 
+
+
+def _table_declared_twice(message: str) -> str:
+    """The hint for TOML's 'Cannot declare ('criteria',) twice': a second ``[criteria]``
+    where each criterion is ``[[criteria]]``.
+
+    Examples
+    --------
+
+    >>> print(_table_declared_twice("Cannot declare ('criteria',) twice (at line 44)"))
+    ; [criteria] is declared once: where several are meant, each is [[criteria]], with two
+    brackets
+    >>> _table_declared_twice("Invalid value (at line 3, column 8)")
+    ''
+    """
+    import re
+
+    found = re.match(r"Cannot declare \('([^']+)',\) twice", message)
+    if found is None:
+        return ""
+    name = found[1]
+    return (f"; [{name}] is declared once: where several are meant, each is [[{name}]], "
+            "with two brackets")
 
 
 def write_schema(path: str | Path) -> None:

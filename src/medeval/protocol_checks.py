@@ -9,6 +9,7 @@ validate_protocol` gathers them with the schema's into one
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -125,6 +126,19 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
     if kind in ("union_tag_invalid", "union_tag_not_found") and location == "task":
         return _task_type_problem(error.get("input"))
     message = error["msg"]
+    written = error.get("input")
+    if kind == "model_attributes_type" and isinstance(written, list):
+        # [[task]] for [task]: TOML's array of tables where one table is meant
+        return (f"{location}: written as [[{location}]], an array of tables; it is one "
+                f"table, [{location}]")
+    if kind == "list_type" and location == "criteria" and isinstance(written, dict):
+        return ("criteria: written as [criteria], one table; each criterion is a table of "
+                "the array [[criteria]], with two brackets")
+    if kind == "list_type" and isinstance(written, (str, int, float)) and not isinstance(
+            written, bool):
+        key = location.rsplit(".", 1)[-1]
+        return (f"{location}: a list is written in brackets: {key} = "
+                f"[{json.dumps(written, ensure_ascii=False)}]")
     if kind == "dict_type" and location == "task.thresholds":
         # a list of thresholds in the order of labels: not matched by position
         return (f"{location}: {message}; give each label's threshold by its name, "

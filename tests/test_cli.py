@@ -770,6 +770,28 @@ def test_verify_of_a_result_says_what_it_did_not_check(tmp_path, capsys):
     assert again[2] == caveat and again[0].rsplit("sha256:", 1)[1] != evaluated
 
 
+@pytest.mark.parametrize(("table", "flags"), [
+    ("reference", "--id-column and --label-column"),
+    ("predictions", "--id-column and --score-column")])
+def test_evaluate_tables_missing_column_names_the_flags(tmp_path, capsys, table, flags):
+    # 'choose other column names with the id/label/score options' named options the
+    # command has under other names; the flags named must be in its --help
+    (tmp_path / "ref.csv").write_text("case_id,label\na,1\nb,0\n")
+    (tmp_path / "pred.csv").write_text("case_id,score\na,0.9\nb,0.2\n")
+    (tmp_path / {"reference": "ref.csv", "predictions": "pred.csv"}[table]).write_text(
+        "case_id,truth\na,1\nb,0\n" if table == "reference" else "id,score\na,0.9\nb,0.2\n")
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--help"])
+    listed = set(re.findall(r"--[a-z][a-z-]+", capsys.readouterr().out))
+    assert main(["evaluate", "--reference", str(tmp_path / "ref.csv"), "--predictions",
+                 str(tmp_path / "pred.csv"), "--threshold", "0.5", "--out",
+                 str(tmp_path / "r.json")]) == 2
+    err = capsys.readouterr().err
+    assert f"(give the table's own column names with {flags})" in err, err
+    assert "id/label/score options" not in err
+    assert set(re.findall(r"--[a-z][a-z-]+", err)) <= listed
+
+
 def test_evaluate_usage_errors(tmp_path, capsys):
     assert main(["evaluate", "--out", str(tmp_path / "r.json")]) == 2
     assert "needs --reference, --predictions, --threshold" in capsys.readouterr().err

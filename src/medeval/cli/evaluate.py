@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..errors import TableError
 from ..result import Result, write_result
 from ..stats.intervals import PROPORTION_METHODS
 from ._usage import UsageError, names_a_folder
@@ -117,17 +118,35 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     _out_checked(target, typed=args.out)
     _out_not_running(target.parent)  # a run's folder: its result.json would replace this
 
-    result = evaluate_classification(
-        args.reference, args.predictions, threshold=args.threshold,
-        id_column=args.id_column, label_column=args.label_column,
-        score_column=args.score_column, patient_column=args.patient_column,
-        pos_label=None if args.pos_label is None else _label(args.pos_label),
-        confidence=args.confidence,
-        proportion_method=args.proportion_method, auc_method=args.auc_method,
-        bootstrap_method=args.bootstrap_method, n_resamples=args.n_resamples,
-        seed=args.seed,
-    )
+    try:
+        result = evaluate_classification(
+            args.reference, args.predictions, threshold=args.threshold,
+            id_column=args.id_column, label_column=args.label_column,
+            score_column=args.score_column, patient_column=args.patient_column,
+            pos_label=None if args.pos_label is None else _label(args.pos_label),
+            confidence=args.confidence,
+            proportion_method=args.proportion_method, auc_method=args.auc_method,
+            bootstrap_method=args.bootstrap_method, n_resamples=args.n_resamples,
+            seed=args.seed,
+        )
+    except TableError as exc:
+        raise TableError(_with_column_flags(str(exc), args)) from None
     return _written(result, target, out)
+
+
+def _with_column_flags(message: str, args: argparse.Namespace) -> str:
+    """A table's missing column answered with this command's flags, which name the
+    columns read, in place of the library's 'the id/label/score options'."""
+    from ..loaders.tables import COLUMNS_HINT
+
+    if f"({COLUMNS_HINT})" not in message:
+        return message
+    reference = message.startswith("reference table")
+    flags = ["--id-column", "--label-column" if reference else "--score-column"]
+    if reference and args.patient_column:
+        flags.append("--patient-column")
+    return message.replace(f"({COLUMNS_HINT})", f"(give the table's own column names with "
+                                                f"{', '.join(flags[:-1])} and {flags[-1]})")
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:

@@ -44,13 +44,17 @@ class CaseTable:
     role: str
 
 
+#: what read_table says to do about a missing column, unless told otherwise
+COLUMNS_HINT = "choose other column names with the id/label/score options"
+
+
 def read_table(
     source: str | Path | pd.DataFrame,
     *,
     columns: Sequence[str],
     id_column: str = "case_id",
     role: str = "table",
-    columns_hint: str = "choose other column names with the id/label/score options",
+    columns_hint: str = COLUMNS_HINT,
     text: Sequence[str] = (),
     optional: Sequence[str] = (),
 ) -> CaseTable:

@@ -120,12 +120,16 @@ class ManifestError(MedevalError, ValueError):
     Validation collects every problem first; the message lists each with its case id,
     then once each explanation that lines point to ("(see 'other letter case' below)").
     The problems are also available as the ``problems`` attribute, a tuple of strings
-    (the lines, without the explanations below them).
+    (the lines, without the explanations below them), and the ids of the cases whose own
+    files or reference could not be used as ``cases`` (from ``Manifest.validate``; empty
+    otherwise), which a later check of the set leaves out while it checks the others.
     """
 
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, problems: tuple[str, ...] = (), *,
+                 cases: frozenset[str] = frozenset()) -> None:
         super().__init__(message)
         self.problems = problems
+        self.cases = cases
 
 
 class CompatibilityError(MedevalError, ValueError):

@@ -290,7 +290,9 @@ class Manifest:
         ManifestError
             Every problem, one per line, each with its case id; also in ``.problems``.
             An explanation that fits many lines (a name in other letter case, say) is
-            given once below them, with how many it explains and the first five.
+            given once below them, with how many it explains and the first five. The
+            cases whose inputs or reference could not be used (so that checks reading
+            them can leave them out and check the others) are in ``.cases``.
         """
         self._checked_files(read_files)
 
@@ -304,10 +306,13 @@ class Manifest:
         forget_resolved_folders()  # folders may have changed since the last check
         problems: list[str] = []
         problems += identity_problems(self.cases)
+        failed: set[str] = set()  # cases whose own files or reference cannot be used
         found: dict[str, tuple[str, bool]] = {}
         annotations: dict[str, str] = {}  # case id -> 2-D annotation reference to look up
         cases = self.cases
         for index, case in enumerate(cases):
+            if not case.inputs:  # listed by identity_problems: nothing to run it on
+                failed.add(case.case_id)
             if index % _AHEAD_CASES == 0:  # the files read by the checks of the next cases
                 ahead = cases[index + (_AHEAD_CASES if index else 0):index + 2 * _AHEAD_CASES]
                 # unless the last case's are in the page cache already (see read_ahead)
@@ -320,15 +325,20 @@ class Manifest:
                     problem = unreadable_frame(target)
                 if problem:
                     problems.append(f"case {case.case_id}: input {value!r}: {problem}")
+                    failed.add(case.case_id)
                 if target is not None and (not problem or header):
                     # a header whose signal file is short still gives its record's rate
                     found[value] = target
-            problems += self._unlisted_signal_files(case, found)
+            unlisted = self._unlisted_signal_files(case, found)
+            if unlisted:
+                problems += unlisted
+                failed.add(case.case_id)
             if self.reference_kind == "annotations-2d":
                 problem = self._checked_annotation_file(case.reference, found, statuses)
                 if problem:
                     problems.append(
                         f"case {case.case_id}: reference {case.reference!r}: {problem}")
+                    failed.add(case.case_id)
                 elif case.reference:
                     annotations[case.case_id] = case.reference
                 continue
@@ -340,14 +350,15 @@ class Manifest:
                                                       rate)
             if problem:
                 problems.append(f"case {case.case_id}: reference {case.reference!r}: {problem}")
+                failed.add(case.case_id)
             elif target is not None:
                 found[case.reference] = target
         if annotations:
-            problems += self._annotation_problems(annotations)
+            problems += self._annotation_problems(annotations, failed)
             problems += self._inputs_showing_annotations(found)
         if problems:
             raise ManifestError(problems_message(f"manifest {self.source}", problems),
-                                tuple(problems))
+                                tuple(problems), cases=frozenset(failed))
         return found
 
     def _files_read_by_check(self, cases: Sequence[Case]) -> list[tuple[str, int]]:
@@ -559,13 +570,16 @@ class Manifest:
                 for case in self.cases for value in case.inputs
                 if value in found and Path(found[value][0]).resolve() in files]
 
-    def _annotation_problems(self, references: Mapping[str, str]) -> list[str]:
+    def _annotation_problems(self, references: Mapping[str, str],
+                             failed: set[str]) -> list[str]:
         """Each case whose image its annotation file does not have (or that cannot be
-        read), by :func:`~medeval.loaders.annotation_problems`: all cases at once."""
+        read), by :func:`~medeval.loaders.annotation_problems`: all cases at once. Their
+        ids go in ``failed``."""
         from .loaders.annotations_2d import annotation_problems
 
         found = annotation_problems(references, root=self.root,
                                     tolerance_px=_ANY_TOLERANCE_PX)
+        failed.update(found)
         cases: dict[str, list[str]] = defaultdict(list)  # a file's problems: every case's
         for case_id, problem in found.items():
             cases[problem].append(case_id)

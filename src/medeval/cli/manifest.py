@@ -82,17 +82,18 @@ def _fingerprint(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _task_reference_problems(protocol: Path, manifest: Manifest, *,
-                             skip_empty: bool = False) -> list[str]:
+                             skip: frozenset[str] = frozenset()) -> list[str]:
     """Each reference's problems as the protocol's task finds them, which medeval run and
     evaluate refuse the set for (an EEG reference's duration_s against its recording's
-    length, an ECG record no longer than the learning period, ...): the set's files all
-    there and readable first (they are, where this is called)."""
+    length, an ECG record no longer than the learning period, a LabelMe label outside
+    the protocol's categories, ...): of every case but those in ``skip`` (whose files the
+    manifest's check could not use) and those without a reference (listed already)."""
     from ..evaluation import reference_problems
     from ..protocol import load_protocol
     from ..tasks.registry import make_task
 
     return reference_problems(make_task(load_protocol(protocol)), manifest,
-                              progress=sys.stderr.isatty(), skip_empty=skip_empty)
+                              progress=sys.stderr.isatty(), skip_empty=True, skip=skip)
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
@@ -102,16 +103,22 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
     manifest = _read(args)
     problems: list[str] = []
+    unusable: frozenset[str] = frozenset()  # cases whose files the check could not use
+    listed = True  # whether the check listed its problems by case
     try:
         manifest.validate(read_files=args.read_files)
     except ManifestError as exc:
         problems += list(exc.problems) or [str(exc)]
+        unusable, listed = exc.cases, bool(exc.problems)
     if args.protocol is not None and manifest.reference_kind == "label":
         # a label or value read from the manifest's own cell (no file): checked always,
         # beside the other problems; an empty one is listed already
-        problems += _task_reference_problems(args.protocol, manifest, skip_empty=True)
-    elif args.read_files and args.protocol is not None and not problems:
         problems += _task_reference_problems(args.protocol, manifest)
+    elif args.read_files and args.protocol is not None and listed:
+        # beside the other problems, of every case whose files were read: run only once
+        # the set had none, one bad shape in one LabelMe file (or one undecodable frame)
+        # hid every other case's label outside the categories, crossed file, ...
+        problems += _task_reference_problems(args.protocol, manifest, skip=unusable)
     problems += input_leaks(manifest)
     grids = args.read_files and args.protocol is not None and _segmentation(args.protocol)
     if args.read_files:  # before the problems too: what was read is what they cover

@@ -1,0 +1,123 @@
+"""manifest check --protocol --read-files lists every problem of a set in one run: the
+task's own checks of the references (labels outside the protocol's categories, crossed
+files, an annotation's image size against its frame) of every case whose files were
+read, beside the problems of the files themselves. Found by an exploratory tester: one
+bad shape in one LabelMe file hid six problems of other files, which came only once it
+was fixed; one undecodable frame hid every crossed COCO reference."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from medeval.cli import main
+from medeval.errors import ManifestError
+from medeval.manifest import Manifest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+HEIGHT, WIDTH = 60, 80
+
+
+def _protocol(root: Path) -> Path:
+    """The polyp-detection example's protocol with two categories."""
+    text = (EXAMPLES / "polyp-detection" / "protocol.toml").read_text(encoding="utf-8")
+    path = root / "protocol.toml"
+    path.write_text(text.replace('categories = ["polyp"]',
+                                 'categories = ["adenoma", "hyperplastic"]'))
+    return path
+
+
+def _frame(path: Path, shade: int, *, cut: bool = False) -> None:
+    """A PNG frame by PIL; ``cut``: its second half dropped (Pillow cannot decode it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (WIDTH, HEIGHT), (shade, 40, 90)).save(path)
+    if cut:
+        data = path.read_bytes()
+        path.write_bytes(data[:len(data) // 2])
+
+
+def _problem_cases(err: str) -> list[str]:
+    """The case each problem line of the check's message names, in the order listed."""
+    return [line.split(":")[0].removeprefix("  case ") for line in err.splitlines()
+            if line.startswith("  case ")]
+
+
+def test_one_bad_shape_hides_no_problem_of_other_labelme_files(tmp_path, capsys):
+    # case: (label, points, shape_type, the frame its imagePath names, imageHeight)
+    cases = {
+        "c1": ("adenoma", [[10, 10], [30, 30]], "polygon", "c1", HEIGHT),  # 2-point polygon
+        "c2": ("polip", [[5, 5], [20, 20]], "rectangle", "c2", HEIGHT),  # not a category
+        "c3": ("adenomaa", [[5, 5], [20, 20]], "rectangle", "c3", HEIGHT),  # not a category
+        "c4": ("adenoma", [[5, 5], [20, 20]], "rectangle", "c5", HEIGHT),  # drawn on c5's
+        "c5": ("adenoma", [[5, 5], [20, 20]], "rectangle", "c4", HEIGHT),  # drawn on c4's
+        "c6": ("hyperplastic", [[5, 5], [20, 20]], "rectangle", "c6", 50),  # 50, frame 60
+        "c7": ("polip", [[5, 5], [20, 20]], "rectangle", "c7", HEIGHT),  # frame cut short
+        "c8": ("adenoma", [[5, 5], [20, 20]], "rectangle", "c8", HEIGHT),  # nothing wrong
+    }
+    rows = ["case_id,patient_id,input,reference"]
+    for k, (case, (label, points, kind, drawn_on, height)) in enumerate(cases.items()):
+        _frame(tmp_path / "frames" / f"{case}.png", 20 * k, cut=case == "c7")
+        (tmp_path / "labels").mkdir(exist_ok=True)
+        (tmp_path / "labels" / f"{case}.json").write_text(json.dumps({  # as LabelMe writes
+            "version": "5.4.1", "flags": {}, "shapes": [
+                {"label": label, "points": points, "group_id": None, "description": "",
+                 "shape_type": kind, "flags": {}, "mask": None}],
+            "imagePath": f"../frames/{drawn_on}.png", "imageData": None,
+            "imageHeight": height, "imageWidth": WIDTH}, indent=2))
+        rows.append(f"{case},p{k // 2},frames/{case}.png,labels/{case}.json")
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    protocol = _protocol(tmp_path)
+
+    assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
+                 str(protocol), "--read-files"]) == 2
+    err = capsys.readouterr().err
+    # 7 problems, worked out above: the files' own first (c7's frame in the case loop,
+    # then c1's file, as the annotation files are looked up after it), then the task's
+    # by case: c2, c3 (labels), c4, c5 (crossed), c6 (50 x 80 on a 60 x 80 frame). c7's
+    # label 'polip' is not listed: its frame could not be read, so its case is left out
+    assert "7 problem(s)" in err
+    assert _problem_cases(err) == ["c7", "c1", "c2", "c3", "c4", "c5", "c6"]
+    for case in ("c2", "c3"):
+        label = json.loads((tmp_path / "labels" / f"{case}.json").read_text())["shapes"][0]
+        assert f"label {label['label']!r} is not among the set's categories" in err
+    assert "labels/c4.json was drawn on 'frames/c5.png'" in err
+    assert "labels/c5.json was drawn on 'frames/c4.png'" in err
+    assert "gives its image 50 x 80 pixels (height x width) but the frame frames/c6.png " \
+        "is 60 x 80" in err
+    # the cases the task's checks leave out: those whose own files the check refused
+    manifest = Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="annotations-2d")
+    with pytest.raises(ManifestError) as info:
+        manifest.validate(read_files=True)
+    assert info.value.cases == {"c1", "c7"}
+
+
+def test_one_undecodable_frame_hides_no_crossed_coco_reference(tmp_path, capsys):
+    names = [f"frames/f{k}.png" for k in range(4)]
+    for k, name in enumerate(names):
+        _frame(tmp_path / name, 50 * k, cut=k == 0)
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "set.json").write_text(json.dumps({
+        "images": [{"id": k + 1, "file_name": name, "height": HEIGHT, "width": WIDTH}
+                   for k, name in enumerate(names)],
+        "annotations": [{"id": k + 1, "image_id": k + 1, "category_id": 1,
+                         "bbox": [5, 5, 10, 10], "area": 100, "iscrowd": 0}
+                        for k in range(4)],
+        "categories": [{"id": 1, "name": "adenoma"}, {"id": 2, "name": "hyperplastic"}]}))
+    # f0 cut short; the rows of f1 and f2 crossed (each selects the other's image); f3 fine
+    selected = [names[0], names[2], names[1], names[3]]
+    (tmp_path / "manifest.csv").write_text("case_id,patient_id,input,reference\n" + "".join(
+        f"c{k},p{k},{name},labels/set.json#{chosen}\n"
+        for k, (name, chosen) in enumerate(zip(names, selected))))
+    protocol = _protocol(tmp_path)
+
+    assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
+                 str(protocol), "--read-files"]) == 2
+    err = capsys.readouterr().err
+    # 3 problems: c0's frame, then c1 and c2 crossed (was c0's alone)
+    assert "3 problem(s)" in err
+    assert _problem_cases(err) == ["c0", "c1", "c2"]
+    assert "case c1: its frame 'frames/f1.png' has the file name of image 'frames/f1.png'" \
+        in err

@@ -94,25 +94,30 @@ def test_one_bad_shape_hides_no_problem_of_other_labelme_files(tmp_path, capsys)
     assert info.value.cases == {"c1", "c7"}
 
 
-def test_one_undecodable_frame_hides_no_crossed_coco_reference(tmp_path, capsys):
+def _coco_set(root: Path, inputs: list[str] | None = None) -> Path:
+    """Frames f0 (cut short) to f3 by PIL, a COCO file of their 4 images, and a manifest
+    whose rows of f1 and f2 are crossed (each selects the other's image); ``inputs``: the
+    input cells as written (default the frames' paths). Returns the protocol."""
     names = [f"frames/f{k}.png" for k in range(4)]
     for k, name in enumerate(names):
-        _frame(tmp_path / name, 50 * k, cut=k == 0)
-    (tmp_path / "labels").mkdir()
-    (tmp_path / "labels" / "set.json").write_text(json.dumps({
+        _frame(root / name, 50 * k, cut=k == 0)
+    (root / "labels").mkdir()
+    (root / "labels" / "set.json").write_text(json.dumps({
         "images": [{"id": k + 1, "file_name": name, "height": HEIGHT, "width": WIDTH}
                    for k, name in enumerate(names)],
         "annotations": [{"id": k + 1, "image_id": k + 1, "category_id": 1,
                          "bbox": [5, 5, 10, 10], "area": 100, "iscrowd": 0}
                         for k in range(4)],
         "categories": [{"id": 1, "name": "adenoma"}, {"id": 2, "name": "hyperplastic"}]}))
-    # f0 cut short; the rows of f1 and f2 crossed (each selects the other's image); f3 fine
     selected = [names[0], names[2], names[1], names[3]]
-    (tmp_path / "manifest.csv").write_text("case_id,patient_id,input,reference\n" + "".join(
-        f"c{k},p{k},{name},labels/set.json#{chosen}\n"
-        for k, (name, chosen) in enumerate(zip(names, selected))))
-    protocol = _protocol(tmp_path)
+    (root / "manifest.csv").write_text("case_id,patient_id,input,reference\n" + "".join(
+        f"c{k},p{k},{cell},labels/set.json#{chosen}\n"
+        for k, (cell, chosen) in enumerate(zip(inputs or names, selected))))
+    return _protocol(root)
 
+
+def test_one_undecodable_frame_hides_no_crossed_coco_reference(tmp_path, capsys):
+    protocol = _coco_set(tmp_path)
     assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
                  str(protocol), "--read-files"]) == 2
     err = capsys.readouterr().err
@@ -121,3 +126,20 @@ def test_one_undecodable_frame_hides_no_crossed_coco_reference(tmp_path, capsys)
     assert _problem_cases(err) == ["c0", "c1", "c2"]
     assert "case c1: its frame 'frames/f1.png' has the file name of image 'frames/f1.png'" \
         in err
+
+
+def test_an_input_outside_the_data_root_does_not_end_the_list(tmp_path, capsys):
+    """--read-files notes the folder inputs it left unread; looking for them, an input
+    leaving the data root raised its own error in place of the list of problems."""
+    root = tmp_path / "set"
+    root.mkdir()
+    _frame(tmp_path / "f3.png", 150)  # beside the root, not in it
+    protocol = _coco_set(root, ["frames/f0.png", "frames/f1.png", "frames/f2.png",
+                                "../f3.png"])
+    assert main(["manifest", "check", str(root / "manifest.csv"), "--protocol",
+                 str(protocol), "--read-files"]) == 2
+    err = capsys.readouterr().err
+    # 4 problems: c0's frame and c3's input in the case loop, then c1 and c2 crossed
+    assert "4 problem(s)" in err
+    assert _problem_cases(err) == ["c0", "c3", "c1", "c2"]
+    assert f"case c3: input '../f3.png': leaves the data root {root}" in err

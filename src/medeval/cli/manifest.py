@@ -98,7 +98,7 @@ def _task_reference_problems(protocol: Path, manifest: Manifest, *,
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from .._manifest_hints import problems_message
-    from ..manifest import leading_zero_twins, letter_case_twins, nfc_id
+    from ..manifest import Manifest, leading_zero_twins, letter_case_twins, nfc_id
     from ..runner._preflight import input_leaks
 
     manifest = _read(args)
@@ -121,8 +121,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         problems += _task_reference_problems(args.protocol, manifest, skip=unusable)
     problems += input_leaks(manifest)
     grids = args.read_files and args.protocol is not None and _segmentation(args.protocol)
-    if args.read_files:  # before the problems too: what was read is what they cover
-        _note_unread_folders(manifest, headers=grids)
+    # the files read for the notes: those of the cases the check could use (one input
+    # leaving the data root stopped the list of problems with its own error)
+    read = None if not listed else manifest if not unusable else Manifest(
+        [case for case in manifest.cases if case.case_id not in unusable],
+        root=manifest.root, reference_kind=manifest.reference_kind, source=manifest.source)
+    if args.read_files and read is not None:  # before the problems: what they cover
+        _note_unread_folders(read, headers=grids)
     if problems:
         raise ManifestError(problems_message(f"manifest {args.manifest}", problems),
                             tuple(problems))

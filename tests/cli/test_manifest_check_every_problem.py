@@ -143,3 +143,45 @@ def test_an_input_outside_the_data_root_does_not_end_the_list(tmp_path, capsys):
     assert "4 problem(s)" in err
     assert _problem_cases(err) == ["c0", "c3", "c1", "c2"]
     assert f"case c3: input '../f3.png': leaves the data root {root}" in err
+
+
+def test_the_warnings_are_given_with_the_problems(tmp_path, capsys):
+    """The warnings (ids differing in letter case, one image copied into another case)
+    were dropped while the set had a problem: the tester met them only once it was fixed.
+    """
+    frames = {"c0": "f0", "c1": "f1", "c2": "f2", "c3": "f3", "c4": "f3copy", "c5": "f5",
+              "c6": "f5"}
+    patients = {"c0": "p0", "c1": "p1", "c2": "P1", "c3": "p3", "c4": "p4", "c5": "p5",
+                "c6": "p6"}
+    (tmp_path / "labels").mkdir()
+    rows = ["case_id,patient_id,input,reference"]
+    for k, (case, frame) in enumerate(frames.items()):
+        if not (tmp_path / "frames" / f"{frame}.png").exists():
+            _frame(tmp_path / "frames" / f"{frame}.png", 30 * k, cut=case == "c0")
+        (tmp_path / "labels" / f"{case}.json").write_text(json.dumps({
+            "version": "5.4.1", "flags": {}, "shapes": [
+                {"label": "adenoma", "points": [[5, 5], [20, 20]], "group_id": None,
+                 "description": "", "shape_type": "rectangle", "flags": {}, "mask": None}],
+            "imagePath": f"../frames/{frame}.png", "imageData": None,
+            "imageHeight": HEIGHT, "imageWidth": WIDTH}))
+        rows.append(f"{case},{patients[case]},frames/{frame}.png,labels/{case}.json")
+    copy = tmp_path / "frames" / "f3copy.png"
+    copy.write_bytes((tmp_path / "frames" / "f3.png").read_bytes())
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    protocol = _protocol(tmp_path)
+
+    assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
+                 str(protocol), "--read-files"]) == 2
+    err = capsys.readouterr().err
+    # 2 problems: c0's frame cut short; f5.png named by c5 and c6
+    assert "2 problem(s)" in err
+    assert "case(s) c5, c6: input 'frames/f5.png' is shared by 2 cases" in err
+    warnings = [line for line in err.splitlines() if line.startswith("medeval: warning: ")]
+    # 2 warnings: p1 and P1; f3copy.png holds f3.png's bytes (written so above). The file
+    # c5 and c6 share is a problem, not also a copy
+    assert len(warnings) == 2
+    assert "patient ids that differ only in letter case: 'P1' and 'p1'" in warnings[0]
+    assert warnings[1].startswith("medeval: warning: inputs of different cases hold the "
+                                  "same bytes: 'frames/f3.png' (c3), 'frames/f3copy.png' "
+                                  "(c4); ")
+    assert "f5.png" not in warnings[1]

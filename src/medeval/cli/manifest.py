@@ -98,7 +98,7 @@ def _task_reference_problems(protocol: Path, manifest: Manifest, *,
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from .._manifest_hints import problems_message
-    from ..manifest import Manifest, leading_zero_twins, letter_case_twins, nfc_id
+    from ..manifest import Manifest, nfc_id
     from ..runner._preflight import input_leaks
 
     manifest = _read(args)
@@ -121,17 +121,39 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         problems += _task_reference_problems(args.protocol, manifest, skip=unusable)
     problems += input_leaks(manifest)
     grids = args.read_files and args.protocol is not None and _segmentation(args.protocol)
-    # the files read for the notes: those of the cases the check could use (one input
-    # leaving the data root stopped the list of problems with its own error)
+    # the files read for the notes and warnings: those of the cases the check could use
+    # (one leaving the data root stopped the list with its own error)
     read = None if not listed else manifest if not unusable else Manifest(
         [case for case in manifest.cases if case.case_id not in unusable],
         root=manifest.root, reference_kind=manifest.reference_kind, source=manifest.source)
     if args.read_files and read is not None:  # before the problems: what they cover
         _note_unread_folders(read, headers=grids)
+    # warned of with the problems too: dropped while there were any, a tester fixing
+    # them met the warnings (letter-case twins, copied frames) only in a later run
+    _warn(args, manifest, read, grids)
     if problems:
         raise ManifestError(problems_message(f"manifest {args.manifest}", problems),
                             tuple(problems))
     patients = len({nfc_id(case.patient_id) for case in manifest.cases})  # as evaluate counts
+    out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
+              f"references: {manifest.reference_kind}\n")
+    if not args.read_files:
+        # an OK on the manifest alone was taken for the set's: crossed COCO selectors and
+        # references of another image size passed here, and evaluate then refused them
+        print("medeval: note: the set's files were found, not opened: --read-files reads "
+              "every reference and input as evaluate will" + (
+                  ", and checks each reference as the protocol's task does" if
+                  args.protocol is not None else ""), file=sys.stderr)
+    return 0
+
+
+def _warn(args: argparse.Namespace, manifest: Manifest, read: Manifest | None,
+          grids: bool) -> None:
+    """The check's warnings on stderr, with problems or without: of the ids and cells of
+    every case of ``manifest``, and, with ``--read-files``, of the files of the cases of
+    ``read`` (those whose files the check could use; None: none)."""
+    from ..manifest import leading_zero_twins, letter_case_twins
+
     for kind, twins in (("case", letter_case_twins(c.case_id for c in manifest.cases)),
                         ("patient", letter_case_twins(c.patient_id for c in manifest.cases))):
         if twins:
@@ -154,21 +176,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     _warn_of_skipped_inputs(manifest)
     if args.protocol is not None:
         _warn_of_criteria_without_cases(args.protocol, manifest)
-    if args.read_files:
-        _warn_of_identical_inputs(manifest)
-        _warn_of_record_statements(manifest)
+    if args.read_files and read is not None:
+        _warn_of_identical_inputs(read)
+        _warn_of_record_statements(read)
         if grids:
-            _warn_of_off_grid_references(manifest)
-    out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
-              f"references: {manifest.reference_kind}\n")
-    if not args.read_files:
-        # an OK on the manifest alone was taken for the set's: crossed COCO selectors and
-        # references of another image size passed here, and evaluate then refused them
-        print("medeval: note: the set's files were found, not opened: --read-files reads "
-              "every reference and input as evaluate will" + (
-                  ", and checks each reference as the protocol's task does" if
-                  args.protocol is not None else ""), file=sys.stderr)
-    return 0
+            _warn_of_off_grid_references(read)
 
 
 def _first(items: list[str], most: int, separator: str, counted: str = "in all") -> str:
@@ -247,7 +259,9 @@ def _warn_of_identical_inputs(manifest: Manifest) -> None:
                  "nothing is wrong")
     copies = [", ".join(f"{path!r} ({case_id})" for case_id, path in list(cases.items())[:3])
               + (f", ... ({len(cases)} cases)" if len(cases) > 3 else "")
-              for cases in holders.values() if len(cases) > 1]
+              for cases in holders.values()
+              # one file named by two cases is a problem of the set, listed as such
+              if len({paths[value] for value in cases.values()}) > 1]
     if copies:
         shown = _first(copies, 5, "; ", "groups in all")
         _warning(f"inputs of different cases hold the same bytes: {shown}; "

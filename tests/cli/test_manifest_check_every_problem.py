@@ -185,3 +185,27 @@ def test_the_warnings_are_given_with_the_problems(tmp_path, capsys):
                                   "same bytes: 'frames/f3.png' (c3), 'frames/f3copy.png' "
                                   "(c4); ")
     assert "f5.png" not in warnings[1]
+
+
+def test_a_label_outside_the_categories_hides_no_other_frame_size(tmp_path, capsys):
+    """One LabelMe file with a label outside the protocol's categories and drawn on a
+    frame of another size: the size was told only once the label was fixed."""
+    _frame(tmp_path / "frames" / "c1.png", 10)
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "c1.json").write_text(json.dumps({
+        "version": "5.4.1", "flags": {}, "shapes": [
+            {"label": "polip", "points": [[5, 5], [20, 20]], "group_id": None,
+             "description": "", "shape_type": "rectangle", "flags": {}, "mask": None}],
+        "imagePath": "../frames/c1.png", "imageData": None, "imageHeight": 50,
+        "imageWidth": WIDTH}))
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc1,p1,frames/c1.png,labels/c1.json\n")
+    protocol = _protocol(tmp_path)
+    assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
+                 str(protocol), "--read-files"]) == 2
+    err = capsys.readouterr().err
+    assert "shape 0 ('polip', rectangle): label 'polip' is not among the set's " \
+        "categories ['adenoma', 'hyperplastic']" in err
+    # the frame written by PIL is 60 x 80, the file says 50 x 80
+    assert "also case c1: reference labels/c1.json gives its image 50 x 80 pixels " \
+        "(height x width) but the frame frames/c1.png is 60 x 80" in err

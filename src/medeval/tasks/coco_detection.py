@@ -86,6 +86,9 @@ __all__ = ["CocoDetectionTask", "coco_input"]
 #: The one category of a class-agnostic evaluation.
 AGNOSTIC = (1, "object")
 _SHOWN = 5
+#: How far outside its image an object may lie when a refused file is read again for its
+#: image's name and size: any distance (as the manifest's check reads it).
+_ANY_TOLERANCE_PX = 1e12
 
 
 class CocoDetectionTask(TaskType):
@@ -137,7 +140,7 @@ class CocoDetectionTask(TaskType):
         path = case.reference.partition("#")[0]
         if path in self._unusable:
             raise ReferenceProblem(f"case {case.case_id}: {path!r} cannot be used (see case "
-                                   f"{self._unusable[path]})")
+                                   f"{self._unusable[path]})" + self._also(case, root, path))
         try:
             split_reference(case.reference)
             try:
@@ -149,7 +152,8 @@ class CocoDetectionTask(TaskType):
             image = read_case_annotations(case.reference, root=root, categories=categories,
                                           tolerance_px=tolerance)
         except MedevalError as exc:
-            raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
+            raise ReferenceProblem(f"case {case.case_id}: {exc}"
+                                   + self._also(case, root, path)) from None
         agnostic = self.spec.class_agnostic
         if image.format == "labelme" and self.categories is None and not agnostic:
             raise ReferenceProblem(
@@ -168,15 +172,40 @@ class CocoDetectionTask(TaskType):
         objects = [{"category_id": AGNOSTIC[0] if agnostic else obj.category_id,
                     "bbox": list(obj.box), "area": obj.area, "iscrowd": int(obj.iscrowd),
                     "segmentation": obj.coco_segmentation()} for obj in image.objects]
-        problem = (self._crossed(case, path, images, image.file_name)
-                   or (_labelme_crossed(case, root, image.source, image.file_name,
-                                        self._frames)
-                       if image.format == "labelme" and self._frames else None)
-                   or _frame_problem(case, root, image.height, image.width))
+        problem = self._placement(case, root, path, images, image)
         if problem is not None:
             raise ReferenceProblem(problem)
         return {"file_name": image.file_name, "height": image.height, "width": image.width,
                 "categories": table, "objects": objects}
+
+    def _placement(self, case: Case, root: Path, path: str, images: Sequence[Any],
+                   image: Any) -> str | None:
+        """Whether the case's image is its frame's: crossed rows of a set-wide file, a
+        LabelMe file drawn on another case's frame, an image size not the frame's."""
+        return (self._crossed(case, path, images, image.file_name)
+                or (_labelme_crossed(case, root, image.source, image.file_name,
+                                     self._frames)
+                    if image.format == "labelme" and self._frames else None)
+                or _frame_problem(case, root, image.height, image.width))
+
+    def _also(self, case: Case, root: Path, path: str) -> str:
+        """Where the protocol's reading refused the case's file (a label outside its
+        categories, a vertex beyond its tolerance), the case's :meth:`_placement` problem
+        found with the file read as the manifest's check reads it (any label, any
+        distance), as a line to add: a file drawn on another frame was told only once
+        its labels were fixed. Empty where there is none, or the file is unreadable so."""
+        from ..loaders._files import within_root
+        from ..loaders.annotations_2d import read_annotation_file, read_case_annotations
+
+        try:
+            images = read_annotation_file(within_root(root, path),
+                                          tolerance_px=_ANY_TOLERANCE_PX)
+            image = read_case_annotations(case.reference, root=root,
+                                          tolerance_px=_ANY_TOLERANCE_PX)
+        except MedevalError:
+            return ""
+        problem = self._placement(case, root, path, images, image)
+        return "" if problem is None else f"\n  also {problem}"
 
     def _crossed(self, case: Case, path: str, images: Sequence[Any], selected: str
                  ) -> str | None:

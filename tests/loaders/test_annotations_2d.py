@@ -696,3 +696,16 @@ def test_a_path_reference_reads_as_its_text(tmp_path):
     expected = mask_utils.decode(mask_utils.merge(mask_utils.frPyObjects([polygon], 8, 12)))
     assert np.array_equal(by_path.objects[0].mask(), expected.astype(bool))
     assert split_reference(Path("set.json")) == ("set.json", None)
+
+
+def test_a_labelme_file_without_its_image_path_has_its_shapes_checked_too(tmp_path):
+    """A file whose imagePath is null and whose one polygon has 2 points: both are listed
+    (the shapes were checked only once imagePath was given)."""
+    path = write(tmp_path, "frame.json",
+                 labelme([shape("polyp", [[1, 1], [4, 4]])], path=None))
+    with pytest.raises(LoaderError) as info:
+        read_annotation_file(path)
+    message = str(info.value)
+    assert "2 problem(s) in this LabelMe file" in message  # the two written above
+    assert "file: 'imagePath' must name the image, got None" in message
+    assert "shape 0 ('polyp', polygon): has 2 point(s); a polygon needs at least 3" in message

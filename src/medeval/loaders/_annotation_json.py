@@ -438,7 +438,9 @@ def _labelme(file: Path, data: dict[str, Any], categories: Mapping[str, int] | N
         problems.add("file", f"'imagePath' must name the image, got {path!r}")
     if not isinstance(shapes, list):
         problems.add("file", "'shapes' must be a list")
-    problems.raise_if_any("LabelMe")
+    sized = all(_is_int(value) and value > 0 for value in (height, width))
+    if not (sized and isinstance(shapes, list)):  # the shapes cannot be checked without
+        problems.raise_if_any("LabelMe")
     groups: dict[tuple[str, Any], list[tuple[int, tuple[float, ...], bool]]] = {}
     for index, shape in enumerate(shapes):
         checked = _labelme_shape(index, shape, height, width, categories, tolerance_px,

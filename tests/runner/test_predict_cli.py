@@ -9,7 +9,7 @@ import pytest
 
 from medeval.cli import main
 
-from .conftest import needs_bwrap, write_algorithm, write_set
+from .conftest import needs_bwrap, write_algorithm, write_protocol, write_set
 
 PLUGIN = """
 class Flaky:
@@ -185,3 +185,42 @@ def test_a_command_that_exits_with_an_error_shows_its_last_stderr_line(tmp_path:
     out = capsys.readouterr().out
     assert ("  failed c1: exit-code: exit code 1; stderr ends: ValueError: the model "
             "expects 3 channels, got 1\n") in out
+
+
+ARRAY = """
+import numpy as np
+
+
+class Raw:
+    def predict(self, case):  # the model's output array (batch 1, one output) as it is
+        return np.array([[0.25 + 0.5 * (case.case_id == "c2")]], dtype=np.float32)
+"""
+
+
+def test_predictions_that_are_a_models_output_array_are_noted(tmp_path: Path, capsys):
+    # Found submitting an ONNX model as a company would: onnxruntime's output (1, 1)
+    # returned as it is was stored as [[0.97]], 'done 8, failed 0', and only the
+    # evaluation failed every case. The note's claim is checked by evaluating the run.
+    import medeval
+
+    cases = ["c1", "c2", "c3"]
+    protocol = write_protocol(tmp_path, cases, ARRAY, "Raw")
+    manifest = protocol.parent / "manifest.csv"
+    plugin = tmp_path / "algo" / "algo.py"
+    assert main(["predict", "--algorithm", f"{plugin}:Raw", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run"), "--isolation", "none", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "cases 3: done 3, failed 0" in out
+    stored = json.loads((tmp_path / "run" / "predictions" / "c2.json").read_text())
+    assert stored == [[0.75]]
+    assert ("note: the predictions read (3 of 3: c1, c2, c3) are each a list holding one "
+            "number (c1: [[0.25]]): a model's output array returned as it is?") in out
+    result = medeval.evaluate(protocol, tmp_path / "run")
+    assert {c.reason for c in result.failures.cases} == {"invalid-output"}
+    assert result.failures.n_failed == 3
+    # one number each (or {"score": ...}): no note
+    plugin.write_text(ARRAY.replace("return np.array([[", "return float(np.array([[")
+                      .replace("dtype=np.float32)", "dtype=np.float32)[0, 0])"))
+    assert main(["predict", "--algorithm", f"{plugin}:Raw", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run2"), "--isolation", "none", "--no-progress"]) == 0
+    assert "note:" not in capsys.readouterr().out

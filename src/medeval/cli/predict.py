@@ -123,6 +123,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
         lines.append(f"    {reason:<17} {count}")
     lines += _failure_lines(summary.failures, summary.out_dir)
     lines += runner_notes(summary.data) + lfs_notes(summary.failures, spec.binds)
+    lines += array_notes(summary.out_dir, summary.data)
     if summary.isolation == "bubblewrap":
         lines += link_notes(summary.failures, spec.binds)
     latency = summary.latency_s
@@ -213,6 +214,48 @@ def _in_runner_python(algorithm: Mapping[str, Any]) -> bool:
         return True
     words = str(algorithm.get("target") or "").split(maxsplit=1)
     return bool(words) and re.fullmatch(r"python(3(\.\d+)?)?", words[0]) is not None
+
+
+#: Predictions looked at for :func:`array_notes` (the first of the run, in case order).
+_ARRAY_LOOKS = 20
+
+
+def array_notes(out_dir: Path, data: Any) -> list[str]:
+    """A line of advice where the run's predictions are lists holding one number each
+    (``[[0.97]]``): a model's output array returned as it is (``y.numpy()``, onnxruntime's
+    ``session.run``), which the runner stores as JSON data and the summary counts as done,
+    but which no task reads as a score (only a COCO detector's results are a list).
+    ``medeval predict`` prints it; the first :data:`_ARRAY_LOOKS` predictions are read."""
+    import json
+
+    files = [(case_id, name) for case_id, written in (data.get("predictions") or {}).items()
+             for name in written if name == f"{case_id}.json"][:_ARRAY_LOOKS]
+    nested = []
+    for case_id, name in files:
+        try:
+            value = json.loads((Path(out_dir) / "predictions" / name).read_text("utf-8"))
+        except (OSError, ValueError):
+            return []
+        if not (isinstance(value, list) and _one_number(value)):
+            return []
+        nested.append((case_id, value))
+    if not nested:
+        return []
+    case_id, value = nested[0]
+    shown = json.dumps(value)
+    return [f"  note: the predictions read ({len(nested)} of {len(data['predictions'])}: "
+            f"{', '.join(c for c, _ in nested[:3])}{', ...' if len(nested) > 3 else ''}) are "
+            f"each a list holding one number ({case_id}: {shown[:60]}): a model's output "
+            "array returned as it is? A score is one number (return float(y[0, 0]), or "
+            "{\"score\": ...}); only a coco-detection frame's prediction is a list, and the "
+            "evaluation fails these cases as invalid-output"]
+
+
+def _one_number(value: Any) -> bool:
+    """Whether ``value``, lists within lists, holds exactly one number and nothing else."""
+    while isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def lfs_notes(failures: Any, binds: Any) -> list[str]:

@@ -792,6 +792,24 @@ def test_evaluate_tables_missing_column_names_the_flags(tmp_path, capsys, table,
     assert set(re.findall(r"--[a-z][a-z-]+", err)) <= listed
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    (["--n-resamples", "10"], "evaluate: --n-resamples must be an integer >= 100, got 10"),
+    (["--confidence", "95"], "evaluate: --confidence must be in (0, 1)"),
+    (["--seed", "-1"], "evaluate: --seed must be an integer >= 0, got -1"),
+    (["--pos-label", "7"], "labels must be binary with --pos-label 7 among them")])
+def test_evaluate_tables_refusals_name_the_flags(tmp_path, capsys, argv, said):
+    # 'evaluate_classification: n_resamples must be ...' named the library's function and
+    # parameters; '--seed -1' ended in pydantic's traceback
+    (tmp_path / "ref.csv").write_text("case_id,label\na,1\nb,0\n")
+    (tmp_path / "pred.csv").write_text("case_id,score\na,0.9\nb,0.2\n")
+    assert main(["evaluate", "--reference", str(tmp_path / "ref.csv"), "--predictions",
+                 str(tmp_path / "pred.csv"), "--threshold", "0.5", "--out",
+                 str(tmp_path / "r.json"), *argv]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+    assert not re.search(r"evaluate_classification|[a-z]+_[a-z]+[ =]", err), err
+
+
 def test_evaluate_usage_errors(tmp_path, capsys):
     assert main(["evaluate", "--out", str(tmp_path / "r.json")]) == 2
     assert "needs --reference, --predictions, --threshold" in capsys.readouterr().err

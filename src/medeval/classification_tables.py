@@ -143,7 +143,7 @@ def evaluate_classification(
     choice(bootstrap_method, ("percentile", "bca"), name="bootstrap_method", func=_FUNC)
     threshold = _threshold(threshold)
     for name, value, least in (("n_resamples", n_resamples, 100),
-                               ("calibration_bins", calibration_bins, 1)):
+                               ("calibration_bins", calibration_bins, 1), ("seed", seed, 0)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
             raise InvalidInputError(
                 f"{_FUNC}: {name} must be an integer >= {least}, got {value!r}")

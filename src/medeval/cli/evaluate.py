@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import TableError
+from ..errors import InvalidInputError, TableError
 from ..result import Result, write_result
 from ..stats.intervals import PROPORTION_METHODS
+from ._flag_names import EVALUATE, as_flags
 from ._usage import UsageError, names_a_folder
 from .summary import all_failed, summary
 
@@ -130,7 +131,9 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
             seed=args.seed,
         )
     except TableError as exc:
-        raise TableError(_with_column_flags(str(exc), args)) from None
+        raise TableError(as_flags(_with_column_flags(str(exc), args), EVALUATE)) from None
+    except InvalidInputError as exc:
+        raise InvalidInputError(as_flags(str(exc), EVALUATE)) from None
     return _written(result, target, out)
 
 

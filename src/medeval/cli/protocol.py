@@ -201,12 +201,12 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
 def _flag_names() -> Iterator[None]:
     """A plan's refusal in the command's words: its flags, not the function's
     parameters (``--cases-per-patient``, not ``cases_to_pass: cases_per_patient``)."""
-    from ._flag_names import as_flags
+    from ._flag_names import SAMPLE_SIZE, as_flags
 
     try:
         yield
     except InvalidInputError as exc:
-        raise InvalidInputError(as_flags(str(exc))) from None
+        raise InvalidInputError(as_flags(str(exc), SAMPLE_SIZE)) from None
 
 
 def _note_small_plan(plan: Any) -> None:

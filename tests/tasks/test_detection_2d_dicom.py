@@ -124,7 +124,10 @@ def test_coco_annotations_of_a_transposed_dicom_frame_are_a_reference_problem(tm
     with pytest.raises(medeval.ManifestError) as caught:
         medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     (problem,) = caught.value.problems
-    assert "case b" in problem and "64 x 48" in problem and "frames/b.dcm is 48 x 64" in problem
+    # width 48 and height 64 in the file, the frame 64 wide and 48 high: named a swap
+    assert problem.startswith("case b: set.json states image 'frames/b.dcm' (id 2) as 48 x "
+                              "64 pixels (width x height), but the frame frames/b.dcm is "
+                              "64 x 48: width and height swapped")
 
 
 def test_a_spacing_mm_other_than_the_frames_is_refused(tmp_path):

@@ -517,8 +517,10 @@ def test_annotations_of_another_size_than_their_frame_are_refused(tmp_path):
         medeval.evaluate(tmp_path / "protocol.toml", predictions)
     problems = caught.value.problems
     assert [p.split(":")[0] for p in problems] == ["case c2", "case c5"]
-    assert "100 x 120 pixels (height x width) but the frame frames/c2.jpg is 120 x 100" in (
-        problems[0])
+    # the file's 120 wide x 100 high, the frame 100 wide x 120 high: a swap, said so
+    assert ("labels/set.json states image 'frames/c2.jpg' (id 12) as 120 x 100 pixels "
+            "(width x height), but the frame frames/c2.jpg is 100 x 120: width and height "
+            "swapped") in problems[0]
     assert "frame frames/c5.jpg is 50 x 60" in problems[1]
     # frames of the annotated size: scored, as pycocotools scores them
     for case in ("c2", "c5"):
@@ -527,6 +529,84 @@ def test_annotations_of_another_size_than_their_frame_are_refused(tmp_path):
     result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
     np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case"),
                                rtol=0, atol=1e-12)
+
+
+def _frames_of_the_set_size(root: Path) -> None:
+    from PIL import Image as PILImage
+
+    for case in CASES:  # 120 wide, 100 high, as the set's file states them
+        PILImage.new("RGB", (WIDTH, HEIGHT)).save(root / "frames" / f"{case}.jpg",
+                                                  format="JPEG")
+
+
+def test_a_coco_file_with_width_and_height_swapped_is_named_so(tmp_path):
+    """An exploratory tester's find: COCO's width and height transposed for one image
+    (a rotated export) made its objects, drawn on the 120 x 100 frame, reach past the
+    100 px width the file stated, and the message listed vertices 'outside the image'
+    only. Now the case whose image it is is named with the swap; the frames written with
+    Pillow, the sizes in the messages are those we wrote."""
+    predictions = write_set(tmp_path)
+    _frames_of_the_set_size(tmp_path)
+    gt = coco_set()
+    for image in gt["images"]:
+        if image["id"] in (12, 14):  # c2 and c4: width 100, height 120
+            image["width"], image["height"] = HEIGHT, WIDTH
+    # on c2's frame (120 wide) an object from x 101 to 115: past the stated width 100
+    gt["annotations"].append({"id": 900, "image_id": 12, "category_id": 1,
+                              "bbox": [101, 10, 14, 10], "area": 140, "iscrowd": 0})
+    (tmp_path / "labels" / "set.json").write_text(json.dumps(gt))
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    problems = dict(p.split(": ", 1) for p in caught.value.problems)
+    assert sorted(problems) == [f"case {c}" for c in CASES]
+    # c1 is first into the file: its listing (the vertex x 115 > 100), then the swaps
+    assert "box [x=101, y=10, w=14, h=10] lies outside the image (0 <= x <= 100" in (
+        problems["case c1"])
+    assert problems["case c1"].endswith(
+        "(the file states the images of case(s) c2, c4 with width and height swapped "
+        "against their frames: see those cases)")
+    for case, image_id in (("c2", 12), ("c4", 14)):
+        assert problems[f"case {case}"].startswith(
+            f"labels/set.json states image 'frames/{case}.jpg' (id {image_id}) as 100 x 120 "
+            f"pixels (width x height), but the frame frames/{case}.jpg is 120 x 100: width "
+            "and height swapped (a rotated export, or a frame saved turned?); if the "
+            "annotations were drawn on the frame as it is stored, write width 120 and "
+            "height 100 for it in the file")
+        assert problems[f"case {case}"].endswith(
+            "with it 'labels/set.json' cannot be used (see case c1)")
+    assert problems["case c3"] == "'labels/set.json' cannot be used (see case c1)"
+    # the first case's own image swapped: its message starts with the swap, then lists
+    gt["images"][1]["width"], gt["images"][1]["height"] = WIDTH, HEIGHT  # c2 right
+    gt["images"][0]["width"], gt["images"][0]["height"] = HEIGHT, WIDTH  # c1 swapped
+    gt["annotations"][-1]["image_id"] = 11
+    (tmp_path / "labels" / "set.json").write_text(json.dumps(gt))
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    first = caught.value.problems[0]
+    assert first.startswith("case c1: labels/set.json states image 'frames/c1.jpg' (id 11) "
+                            "as 100 x 120 pixels (width x height)")
+    assert "; with it the file cannot be used: " in first
+    assert "box [x=101, y=10, w=14, h=10] lies outside the image" in first
+
+
+def test_a_labelme_file_with_width_and_height_swapped_is_named_so(tmp_path):
+    """The same for LabelMe's imageWidth and imageHeight, a file per case."""
+    predictions = write_set(tmp_path, task='categories = ["adenoma", "hyperplastic"]',
+                            labelme=True)
+    _frames_of_the_set_size(tmp_path)
+    label = tmp_path / "labels" / "c1.json"
+    data = json.loads(label.read_text())
+    data["imageWidth"], data["imageHeight"] = HEIGHT, WIDTH
+    data["shapes"].append({"label": "adenoma", "points": [[101, 10], [115, 20]],
+                           "group_id": None, "shape_type": "rectangle", "flags": {}})
+    label.write_text(json.dumps(data))
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    (problem,) = caught.value.problems
+    assert problem.startswith(
+        "case c1: labels/c1.json states its image 'c1.jpg' as 100 x 120 pixels (width x "
+        "height), but the frame frames/c1.jpg is 120 x 100: width and height swapped")
+    assert "lies outside the image (0 <= x <= 100" in problem
 
 
 def test_tied_scores_across_images_are_reported(tmp_path):

@@ -62,7 +62,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidInputError, MedevalError, UndefinedMetricWarning
+from ..errors import InvalidInputError, LoaderError, MedevalError, UndefinedMetricWarning
 from ..manifest import Case
 from ..metrics._coco_input import far_vertex
 from ..metrics.coco import (
@@ -75,8 +75,8 @@ from ..metrics.coco import (
 from ..metrics.detection import DetectionMatch, froc, match_detections
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
+from ._annotated_size import frame_problem, swapped_cases
 from ._coco_box_form import box_form_texts
-from ._frames import mismatched_frame
 from ._scalar_json import read_json_prediction
 from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType, metric_record
 from .detection import froc_records, froc_table
@@ -109,10 +109,13 @@ class CocoDetectionTask(TaskType):
         self._unusable: dict[str, str] = {}  # annotation file -> the first case naming it
         self._names: dict[str, dict[str, str | None]] = {}  # file -> its images' names
         self._frames: frozenset[str] | None = None  # every case's input (see_cases)
+        self._cases: tuple[Case, ...] = ()  # the set (see_cases)
+        self._swaps: dict[str, dict[str, str]] = {}  # unusable file -> case -> swap
 
     def see_cases(self, cases: Sequence[Case]) -> None:
         """Keep the set's frames: a LabelMe file drawn on another case's frame is crossed."""
         self._frames = frozenset(_frame_key(name) for case in cases for name in case.inputs)
+        self._cases = tuple(cases)
 
     # --- reading ---------------------------------------------------------------------
 
@@ -139,21 +142,38 @@ class CocoDetectionTask(TaskType):
         categories, tolerance = self.categories, self.spec.tolerance_px
         path = case.reference.partition("#")[0]
         if path in self._unusable:
-            raise ReferenceProblem(f"case {case.case_id}: {path!r} cannot be used (see case "
-                                   f"{self._unusable[path]})" + self._also(case, root, path))
+            swap = self._swapped(root, path).get(case.case_id)
+            raise ReferenceProblem(
+                f"case {case.case_id}: "
+                + (f"{swap}; with it {path!r} cannot be used" if swap
+                   else f"{path!r} cannot be used")
+                + f" (see case {self._unusable[path]})"
+                + ("" if swap else self._also(case, root, path)))
         try:
             split_reference(case.reference)
             try:
                 images = read_annotation_file(within_root(root, path), categories=categories,
                                               tolerance_px=tolerance)
-            except MedevalError:
+            except MedevalError as exc:
                 self._unusable[path] = case.case_id
+                swaps = self._swapped(root, path, case)
+                if case.case_id in swaps:  # what the listing calls vertices outside
+                    raise LoaderError(f"{swaps[case.case_id]}; with it the file cannot be "
+                                      f"used: {exc}") from None
+                if swaps:
+                    named = sorted(swaps)
+                    more = f" and {len(named) - _SHOWN} more" if len(named) > _SHOWN else ""
+                    raise LoaderError(
+                        f"{exc}\n  (the file states the images of case(s) "
+                        f"{', '.join(named[:_SHOWN])}{more} with width and height swapped "
+                        "against their frames: see those cases)") from None
                 raise
             image = read_case_annotations(case.reference, root=root, categories=categories,
                                           tolerance_px=tolerance)
         except MedevalError as exc:
-            raise ReferenceProblem(f"case {case.case_id}: {exc}"
-                                   + self._also(case, root, path)) from None
+            swapped = case.case_id in self._swaps.get(path, {})  # said already
+            raise ReferenceProblem(f"case {case.case_id}: {exc}" + (
+                "" if swapped else self._also(case, root, path))) from None
         agnostic = self.spec.class_agnostic
         if image.format == "labelme" and self.categories is None and not agnostic:
             raise ReferenceProblem(
@@ -186,7 +206,7 @@ class CocoDetectionTask(TaskType):
                 or (_labelme_crossed(case, root, image.source, image.file_name,
                                      self._frames)
                     if image.format == "labelme" and self._frames else None)
-                or _frame_problem(case, root, image.height, image.width))
+                or frame_problem(case, root, image, path))
 
     def _also(self, case: Case, root: Path, path: str) -> str:
         """Where the protocol's reading refused the case's file (a label outside its
@@ -206,6 +226,17 @@ class CocoDetectionTask(TaskType):
             return ""
         problem = self._placement(case, root, path, images, image)
         return "" if problem is None else f"\n  also {problem}"
+
+    def _swapped(self, root: Path, path: str, case: Case | None = None) -> dict[str, str]:
+        """The cases of the set (and ``case``) pointing into an annotation file that
+        cannot be used, whose image the file states with width and height swapped
+        against their frame: case id -> the message; found once per file."""
+        if path not in self._swaps:
+            cases = [c for c in self._cases if c.reference.partition("#")[0] == path]
+            if case is not None and case not in cases:
+                cases.append(case)
+            self._swaps[path] = swapped_cases(cases, root, path)
+        return self._swaps[path]
 
     def _crossed(self, case: Case, path: str, images: Sequence[Any], selected: str
                  ) -> str | None:
@@ -560,25 +591,6 @@ def _detection_box(detection: Mapping[str, Any]) -> list[float]:
 def _corners(box: Sequence[float]) -> list[float]:
     x, y, w, h = (float(v) for v in box)
     return [x, y, x + w, y + h]
-
-
-def _frame_problem(case: Case, root: Path, height: int, width: int) -> str | None:
-    """The annotation's image size against each raster input's header (nothing decoded).
-
-    Coordinates, areas (COCO's size classes) and a result's RLE size are those of the
-    annotation's ``height`` x ``width``: annotations drawn on a resized or turned copy of
-    the frame would be scored against boxes that are not where the frame shows them."""
-    try:
-        found = mismatched_frame(root, case.inputs, (height, width))
-    except MedevalError as exc:  # an EXIF orientation: which way were boxes drawn?
-        return f"case {case.case_id}: {exc}"
-    if found is None:
-        return None
-    name, size = found
-    return (f"case {case.case_id}: reference {case.reference} gives its image "
-            f"{height} x {width} pixels (height x width) but the frame {name} is "
-            f"{size[0]} x {size[1]}: the annotations were not drawn on this frame, "
-            "or one of them was resized or turned; correct the set")
 
 
 def _labelme_crossed(case: Case, root: Path, source: str, image_path: str,

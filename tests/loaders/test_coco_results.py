@@ -365,6 +365,67 @@ def test_frames_numbered_per_patient_are_told_apart_by_their_folders(tmp_path):
     assert "its frame 'frames/pat1/0000.jpg' has the file name of 2 images" in message
 
 
+def test_bare_file_names_repeated_per_patient_get_advice_that_can_be_followed(
+        tmp_path, capsys):
+    """An exploratory tester's find: the example's frames numbered per patient folder
+    (frames/D01/0000.jpg, frames/D02/0000.jpg, ...), the detector's images file naming
+    them bare ('0000.jpg' five times). The refusal said to write the input as one of the
+    file_names, whole: '0000.jpg', which tells nothing apart. Now it names the ids and
+    two ways out, and each, followed, places every result on its case (checked against
+    the image ids written here)."""
+    folder, gt, results = example(tmp_path)
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    image_of = {image["file_name"]: image for image in gt["images"]}
+    numbered: dict[str, int] = {}
+    bare = []
+    for row in rows:  # D01: 0000..0003, D02: 0000..0002, ...
+        number = numbered[row["patient_id"]] = numbered.get(row["patient_id"], -1) + 1
+        frame = f"frames/{row['patient_id']}/{number:04d}.jpg"
+        (folder / frame).parent.mkdir(exist_ok=True)
+        (folder / row["input"]).rename(folder / frame)
+        image = image_of[row["input"]]
+        image["file_name"] = row["input"] = frame
+        row["reference"] = f"annotations/instances.json#{frame}"
+        bare.append({"id": image["id"], "file_name": f"{number:04d}.jpg"})
+    (folder / "annotations" / "instances.json").write_text(json.dumps(gt), encoding="utf-8")
+    write_manifest(folder, [(r["case_id"], r["patient_id"], r["input"], r["reference"])
+                            for r in rows])
+    (tmp_path / "images.json").write_text(json.dumps({"images": bare}), encoding="utf-8")
+    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    command = ["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+               str(folder / "manifest.csv")]
+    with_images = ["--images", str(tmp_path / "images.json")]
+    assert main([*command, *with_images, "--out", str(tmp_path / "refused")]) == 2
+    err = capsys.readouterr().err
+    # D-01 is frames/D01/0000.jpg; '0000.jpg' is the name of the first frame of each of
+    # the 5 patients, images 101, 105, 108, 112, 116 (4, 3, 4, 4, 3 frames)
+    assert ("case D-01: its frame 'frames/D01/0000.jpg' has the file name of 5 images of "
+            f"{tmp_path / 'images.json'}, all with file_name '0000.jpg' (ids 101, 105, 108, "
+            "112, 116): file names cannot tell them apart; if the results' image_id are "
+            "the ids of annotations/instances.json, the file the references select the "
+            "cases' images in, leave out --images; else write each image's file_name in "
+            f"{tmp_path / 'images.json'} as its frame's path in the manifest "
+            "('frames/D01/0000.jpg' for this case's image), keeping its id") in err
+    assert "write the input as one of these file_names" not in err
+    # the images no case could be told to be are not called frames outside the set
+    assert "is one of those above that file names cannot tell apart" in err
+    assert "outside the held-out set" not in err
+    assert not (tmp_path / "refused").exists()
+    ids = {image["file_name"]: image["id"] for image in gt["images"]}
+    wanted = {row["case_id"]: [r for r in results if r["image_id"] == ids[row["input"]]]
+              for row in rows}
+    # followed: without --images (the ids are instances.json's), or the names whole
+    whole = [dict(image, file_name=next(f for f, i in ids.items() if i == image["id"]))
+             for image in bare]
+    (tmp_path / "whole.json").write_text(json.dumps({"images": whole}), encoding="utf-8")
+    for out, options in (("a", []), ("b", ["--images", str(tmp_path / "whole.json")])):
+        assert main([*command, *options, "--out", str(tmp_path / out)]) == 0
+        for case, mine in wanted.items():
+            assert json.loads((tmp_path / out / f"{case}.json").read_text(
+                encoding="utf-8")) == mine, (out, case)
+
+
 def test_without_images_the_references_must_name_one_file(tmp_path):
     file = results_file(tmp_path, "[]")
     with pytest.raises(LoaderError, match=r"no reference points into a set-wide COCO file.*"

@@ -243,6 +243,7 @@ def split_coco_results(
     table: Mapping[_Key, str]
     categories_file: Path | None
     categories: frozenset[int] | None
+    untold: set[_Key] = set()
     if image_ids == "stem":
         if images is not None:
             raise LoaderError("image ids as file stems are told from the frames' names; a "
@@ -255,7 +256,7 @@ def split_coco_results(
         table_file, coco, categories = _image_table(cases, Path(root), images)
         categories_file = table_file
         source, table = str(table_file), coco
-        image_of, problems = _cases_images(cases, Path(root), table_file, coco)
+        image_of, problems, untold = _cases_images(cases, Path(root), table_file, coco)
         keys = [item["image_id"] for item in found]
     case_of: dict[_Key, str] = {}
     frames = {case.case_id: case.inputs for case in cases}
@@ -274,7 +275,7 @@ def split_coco_results(
                             "image")
         else:
             case_of[image_id] = case_id
-    problems += _unplaced(keys, table, case_of, source)
+    problems += _unplaced(keys, table, case_of, source, untold)
     if problems:
         raise LoaderError(_listing(
             f"cannot place the results of {results} on the cases ({len(problems)} "
@@ -313,8 +314,9 @@ def _check_iou_type(found: Sequence[dict[str, Any]], iou_type: str,
 
 
 def _unplaced(keys: Sequence[_Key], table: Mapping[_Key, str],
-              case_of: Mapping[_Key, str], source: str) -> list[str]:
-    """An image id no image has, or whose image is no case's: one line per id."""
+              case_of: Mapping[_Key, str], source: str, untold: set[_Key]) -> list[str]:
+    """An image id no image has, or whose image is no case's: one line per id
+    (``untold``: images a case's frame could not tell from others of its file name)."""
     first: dict[_Key, int] = {}
     count: dict[_Key, int] = {}
     for index, image_id in enumerate(keys):
@@ -327,6 +329,9 @@ def _unplaced(keys: Sequence[_Key], table: Mapping[_Key, str],
         if source == "the frames' file stems":
             lines.append(f"{where}: no case's frame has this file stem; the detector ran on "
                          "frames outside the held-out set, or renamed them")
+        elif image_id in untold:
+            lines.append(f"{where}: its image {table[image_id]!r} is one of those above "
+                         "that file names cannot tell apart; placed once they are")
         elif image_id in table:
             lines.append(f"{where}: its image {table[image_id]!r} is no case's: the "
                          "detector ran on frames outside the held-out set; give the "
@@ -397,8 +402,10 @@ def _reference_categories(cases: Sequence[Case], root: Path
 
 
 def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
-                  table: Mapping[_Key, str]) -> tuple[dict[str, _Key], list[str]]:
-    """Each case's image id; and every case that has none, or two."""
+                  table: Mapping[_Key, str]
+                  ) -> tuple[dict[str, _Key], list[str], set[_Key]]:
+    """Each case's image id; every case that has none, or two; and the images a case's
+    frame has the file name of with others, not told apart."""
     from .annotations_2d import _parsed, split_reference
 
     by_path: dict[str, list[_Key]] = {}
@@ -409,6 +416,7 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
         by_base.setdefault(key.rsplit("/", 1)[-1], []).append(image_id)
     image_of: dict[str, _Key] = {}
     problems: list[str] = []
+    untold: set[_Key] = set()
     is_table: dict[str, bool] = {}  # a reference's path -> whether it is the images' file
     parsed: Any = None  # that file as the evaluation reads it, parsed once
     for case in cases:
@@ -437,11 +445,9 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
             same = by_path.get(key) or _nearest(key, by_base.get(key.rsplit("/", 1)[-1], []),
                                                 table)
             if len(same) > 1:
-                listed = ", ".join(repr(table[i]) for i in same[:3])
-                problems.append(f"case {case.case_id}: its frame {name!r} has the file name "
-                                f"of {len(same)} images of {table_file} ({listed}); write "
-                                "the input as one of these file_names, whole, to tell "
-                                "them apart")
+                problems.append(_untold(case, name, same, table, table_file,
+                                        _other_reference_file(cases, root, table_file)))
+                untold.update(same)
                 ambiguous = True
             elif same:
                 matched.setdefault(same[0], name)
@@ -458,7 +464,42 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
                             f"name of its frame(s) ({frames}), so its results cannot be "
                             "told; check the manifest's input against the images' "
                             "file_name")
-    return image_of, problems
+    return image_of, problems, untold
+
+
+def _untold(case: Case, frame: str, same: Sequence[_Key], table: Mapping[_Key, str],
+            table_file: Path, references: str | None) -> str:
+    """A case whose frame has the file name of several images: what tells them apart.
+
+    Images of one and the same ``file_name`` (frames numbered per patient folder, the
+    folder left out of the file): no way of writing the input tells them apart; their
+    ids do, through the file the references select them in, or through file names
+    written whole in the images file."""
+    head = f"case {case.case_id}: its frame {frame!r} has the file name of {len(same)} images"
+    names = {_key(table[i]) for i in same}
+    if len(names) > 1:
+        listed = ", ".join(repr(table[i]) for i in same[:3])
+        return (f"{head} of {table_file} ({listed}); write the input as one of these "
+                "file_names, whole, to tell them apart")
+    ids = ", ".join(str(i) for i in same[:5]) + (
+        f" and {len(same) - 5} more" if len(same) > 5 else "")
+    leave = (f"if the results' image_id are the ids of {references}, the file the "
+             "references select the cases' images in, leave out --images; else "
+             if references else "")
+    return (f"{head} of {table_file}, all with file_name {table[same[0]]!r} (ids {ids}): "
+            f"file names cannot tell them apart; {leave}write each image's file_name in "
+            f"{table_file} as its frame's path in the manifest ({frame!r} for this case's "
+            "image), keeping its id")
+
+
+def _other_reference_file(cases: Sequence[Case], root: Path, table_file: Path) -> str | None:
+    """The one set-wide COCO file the cases' references select their images in, when
+    it is not ``table_file`` (the images file given); None otherwise."""
+    files = {case.reference.partition("#")[0] for case in cases if "#" in case.reference}
+    if len(files) != 1:
+        return None
+    (path,) = files
+    return None if _same_file(root, path, table_file) else path
 
 
 def _nearest(key: str, candidates: list[_Key], table: Mapping[_Key, str]) -> list[_Key]:

@@ -654,6 +654,25 @@ def test_a_selector_without_the_files_folder_names_the_image_it_may_mean(root):
     assert "another folder" not in str(caught.value)
 
 
+def test_a_selector_in_other_letter_case_says_so_and_selects_nothing(root):
+    """An exploratory tester's find: 'FRAMES/B.PNG' for the file's 'frames/b.png' (one
+    file to Windows and macOS) was refused without a word of letter case. Still refused,
+    on every system (a selector is the file_name as written); the message now names the
+    image it differs from only in letter case (the file's name as written in the
+    fixture)."""
+    for selector, said in (
+            ("FRAMES/B.PNG", "(the file_name 'frames/b.png' differs from it only in letter "
+                             "case; the selector is the file_name exactly as the file "
+                             "writes it, letter case too)"),
+            ("B.png", "(the same file name, in other letter case, in another folder: "
+                      "'frames/b.png'; the selector is the file_name exactly as the file "
+                      "writes it, letter case too)")):
+        with pytest.raises(LoaderError) as caught:
+            read_case_annotations(f"labels/set.json#{selector}", root=root)
+        assert str(caught.value).endswith(f"no image has file_name {selector!r}; check the "
+                                          f"reference against the file's images {said}")
+
+
 def test_labels_and_category_names_in_nfd_are_the_sets_categories(tmp_path):
     # the set's categories typed on Windows (NFC); a LabelMe file's labels and a COCO
     # file's category names written on macOS (NFD, by unicodedata): one name each, as

@@ -14,6 +14,7 @@ import io
 import json
 import math
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -424,6 +425,47 @@ def test_bare_file_names_repeated_per_patient_get_advice_that_can_be_followed(
         for case, mine in wanted.items():
             assert json.loads((tmp_path / out / f"{case}.json").read_text(
                 encoding="utf-8")) == mine, (out, case)
+
+
+def test_stems_and_file_names_in_other_letter_case_are_named_not_placed(tmp_path, capsys):
+    """An exploratory tester's find: YOLO stems 'd-01' for the example's frame
+    'frames/D-01.jpg' (the detector read the frames on Windows under lower-case names),
+    or an images file writing 'FRAMES/D-01.JPG', were refused as frames outside the set.
+    Still refused, nothing written (names are compared as written); the message names
+    the frame that differs only in letter case."""
+    folder, gt, results = example(tmp_path)
+    name_of = {image["id"]: image["file_name"] for image in gt["images"]}
+    lower = [dict(r, image_id=Path(name_of[r["image_id"]]).stem.lower()) for r in results]
+    (tmp_path / "yolo.json").write_text(json.dumps(lower), encoding="utf-8")
+    upper = [{"id": i, "file_name": name.upper()} for i, name in name_of.items()]
+    (tmp_path / "images.json").write_text(json.dumps({"images": upper}), encoding="utf-8")
+    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    manifest = ["--manifest", str(folder / "manifest.csv"), "--out", str(tmp_path / "out")]
+    assert main(["predictions", "split-coco", str(tmp_path / "yolo.json"), *manifest,
+                 "--image-ids", "stem"]) == 2
+    err = capsys.readouterr().err
+    first = next(r for r in lower if r["image_id"] == "d-01")
+    assert (f"image_id 'd-01' (results[{lower.index(first)}], 1 result(s)): no case's "
+            "frame has this file stem; the detector ran on frames outside the held-out "
+            "set, or renamed them (case D-01's frame 'frames/D-01.jpg' has the stem "
+            "'D-01', which differs from it only in letter case: stems are compared as "
+            "written, letter case too; have the detector read the frames as the manifest "
+            "names them)") in err
+    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), *manifest,
+                 "--images", str(tmp_path / "images.json")]) == 2
+    err = capsys.readouterr().err
+    assert ("case D-01: no image of " f"{tmp_path / 'images.json'} has the file name of its "
+            "frame(s) ('frames/D-01.jpg'), so its results cannot be told; check the "
+            "manifest's input against the images' file_name (image 101 'FRAMES/D-01.JPG' "
+            "differs from it only in letter case: names are compared as written, letter "
+            "case too; write them alike)") in err
+    # the results' lines (shuffled ids; the first 20 problems shown): each its case's
+    said = re.findall(r"its image 'FRAMES/(D-\d\d).JPG' is no case's: its file_name "
+                      r"differs from case (D-\d\d)'s frame 'frames/(D-\d\d).jpg' in "
+                      r"letter case \(above\)", err)
+    assert said and all(a == b == c for a, b, c in said)
+    assert "outside the held-out set" not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_without_images_the_references_must_name_one_file(tmp_path):

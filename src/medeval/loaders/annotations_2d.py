@@ -495,7 +495,8 @@ class _Parsed:
             self.by_nfc.setdefault(unicodedata.normalize("NFC", image.file_name), []).append(i)
         self.by_id = {image.image_id: i for i, image in enumerate(images)
                       if image.image_id is not None}
-        self.by_base: dict[str, list[str]] | None = None
+        self.by_base: dict[str, list[str]] | None = None  # last part, casefolded
+        self.by_folded: dict[str, list[str]] = {}  # the name casefolded (with by_base)
 
     def index(self, selector: str | None) -> int:
         if selector is None:
@@ -529,18 +530,30 @@ class _Parsed:
         return found
 
     def _alike(self, selector: str) -> str:
-        """A hint: the images whose name ends in the selector's last part (the file
-        names a folder the manifest does not, or the other way round)."""
+        """A hint: the image whose name differs from the selector only in letter case
+        (``FRAMES/D-01.JPG`` for ``frames/D-01.jpg``: one file to Windows and macOS, but
+        not one file_name), else the images whose name ends in the selector's last part
+        (the file names a folder the manifest does not, or the other way round), in
+        that letter case or another."""
         if self.by_base is None:  # built on the first miss only
-            self.by_base = {}
+            self.by_base, self.by_folded = {}, {}
             for image in self.images:
-                self.by_base.setdefault(_base(image.file_name), []).append(image.file_name)
-        alike = self.by_base.get(_base(selector), [])
+                name = image.file_name
+                self.by_base.setdefault(_base(name).casefold(), []).append(name)
+                self.by_folded.setdefault(_folded(name), []).append(name)
+        told = "; the selector is the file_name exactly as the file writes it"
+        folded = self.by_folded.get(_folded(selector), [])
+        if folded:
+            return (f" (the file_name {folded[0]!r} differs from it only in letter case"
+                    f"{told}, letter case too)")
+        alike = self.by_base.get(_base(selector).casefold(), [])
         if not alike:
             return ""
         shown = ", ".join(repr(name) for name in alike[:3])
-        return (f" (the same file name in another folder: {shown}; the selector is the "
-                "file_name exactly as the file writes it)")
+        if any(_base(name) == _base(selector) for name in alike):
+            return f" (the same file name in another folder: {shown}{told})"
+        return (f" (the same file name, in other letter case, in another folder: {shown}"
+                f"{told}, letter case too)")
 
     def select(self, selector: str | None) -> AnnotatedImage:
         return self.images[self.index(selector)]
@@ -568,3 +581,8 @@ def _parse_cached(file: str, size: int, mtime_ns: int,
 def _base(name: str) -> str:
     """A file name's last part (after '/' or '\\'), in NFC."""
     return unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+
+
+def _folded(name: str) -> str:
+    """A file name as letter case aside compares it: NFC, casefolded."""
+    return unicodedata.normalize("NFC", name).casefold()

@@ -243,7 +243,7 @@ def split_coco_results(
     table: Mapping[_Key, str]
     categories_file: Path | None
     categories: frozenset[int] | None
-    untold: set[_Key] = set()
+    untold: dict[_Key, str] = {}
     if image_ids == "stem":
         if images is not None:
             raise LoaderError("image ids as file stems are told from the frames' names; a "
@@ -314,9 +314,10 @@ def _check_iou_type(found: Sequence[dict[str, Any]], iou_type: str,
 
 
 def _unplaced(keys: Sequence[_Key], table: Mapping[_Key, str],
-              case_of: Mapping[_Key, str], source: str, untold: set[_Key]) -> list[str]:
+              case_of: Mapping[_Key, str], source: str, untold: Mapping[_Key, str]
+              ) -> list[str]:
     """An image id no image has, or whose image is no case's: one line per id
-    (``untold``: images a case's frame could not tell from others of its file name)."""
+    (``untold``: images no case's frame could be placed on, with why)."""
     first: dict[_Key, int] = {}
     count: dict[_Key, int] = {}
     for index, image_id in enumerate(keys):
@@ -324,14 +325,15 @@ def _unplaced(keys: Sequence[_Key], table: Mapping[_Key, str],
             first.setdefault(image_id, index)
             count[image_id] = count.get(image_id, 0) + 1
     lines = []
+    folded = {key.casefold(): key for key in case_of if isinstance(key, str)}
     for image_id, index in first.items():
         where = f"image_id {image_id!r} (results[{index}], {count[image_id]} result(s))"
         if source == "the frames' file stems":
             lines.append(f"{where}: no case's frame has this file stem; the detector ran on "
-                         "frames outside the held-out set, or renamed them")
+                         f"frames outside the held-out set, or renamed them"
+                         f"{_stem_in_other_case(image_id, folded, table, case_of)}")
         elif image_id in untold:
-            lines.append(f"{where}: its image {table[image_id]!r} is one of those above "
-                         "that file names cannot tell apart; placed once they are")
+            lines.append(f"{where}: its image {table[image_id]!r} {untold[image_id]}")
         elif image_id in table:
             lines.append(f"{where}: its image {table[image_id]!r} is no case's: the "
                          "detector ran on frames outside the held-out set; give the "
@@ -403,9 +405,9 @@ def _reference_categories(cases: Sequence[Case], root: Path
 
 def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
                   table: Mapping[_Key, str]
-                  ) -> tuple[dict[str, _Key], list[str], set[_Key]]:
-    """Each case's image id; every case that has none, or two; and the images a case's
-    frame has the file name of with others, not told apart."""
+                  ) -> tuple[dict[str, _Key], list[str], dict[_Key, str]]:
+    """Each case's image id; every case that has none, or two; and the images no case
+    was placed on because of such a problem, with why (for the results' lines)."""
     from .annotations_2d import _parsed, split_reference
 
     by_path: dict[str, list[_Key]] = {}
@@ -416,7 +418,8 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
         by_base.setdefault(key.rsplit("/", 1)[-1], []).append(image_id)
     image_of: dict[str, _Key] = {}
     problems: list[str] = []
-    untold: set[_Key] = set()
+    untold: dict[_Key, str] = {}
+    letter_case: _LetterCase | None = None
     is_table: dict[str, bool] = {}  # a reference's path -> whether it is the images' file
     parsed: Any = None  # that file as the evaluation reads it, parsed once
     for case in cases:
@@ -447,7 +450,9 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
             if len(same) > 1:
                 problems.append(_untold(case, name, same, table, table_file,
                                         _other_reference_file(cases, root, table_file)))
-                untold.update(same)
+                untold.update(dict.fromkeys(
+                    same, "is one of those above that file names cannot tell apart; "
+                    "placed once they are"))
                 ambiguous = True
             elif same:
                 matched.setdefault(same[0], name)
@@ -459,12 +464,48 @@ def _cases_images(cases: Sequence[Case], root: Path, table_file: Path,
         elif matched:
             image_of[case.case_id] = next(iter(matched))
         elif not ambiguous:
+            letter_case = letter_case or _LetterCase(table)
             frames = ", ".join(map(repr, case.inputs)) or "none"
             problems.append(f"case {case.case_id}: no image of {table_file} has the file "
                             f"name of its frame(s) ({frames}), so its results cannot be "
                             "told; check the manifest's input against the images' "
-                            "file_name")
+                            f"file_name{letter_case.hint(case, untold)}")
     return image_of, problems, untold
+
+
+class _LetterCase:
+    """The images by their file_name, and by its last part, letter case aside (NFC,
+    casefolded): built on the first frame that matches no image, once."""
+
+    def __init__(self, table: Mapping[_Key, str]) -> None:
+        self.paths: dict[str, list[_Key]] = {}
+        self.bases: dict[str, list[_Key]] = {}
+        for image_id, name in table.items():
+            folded = _key(name).casefold()
+            self.paths.setdefault(folded, []).append(image_id)
+            self.bases.setdefault(folded.rsplit("/", 1)[-1], []).append(image_id)
+        self.table = table
+
+    def hint(self, case: Case, untold: dict[_Key, str]) -> str:
+        """The images whose file_name differs from a frame's path (else its file name)
+        only in letter case (``FRAMES/D-01.JPG`` for ``frames/D-01.jpg``: one file to
+        Windows and macOS, two names here), each noted in ``untold``; empty when none
+        does. Names are compared as written, letter case too: nothing is placed by this."""
+        told = "names are compared as written, letter case too; write them alike"
+        for frame in case.inputs:
+            folded = _key(frame).casefold()
+            same = self.paths.get(folded) or self.bases.get(folded.rsplit("/", 1)[-1])
+            if not same:
+                continue
+            for image_id in same:
+                untold.setdefault(image_id, f"is no case's: its file_name differs from case "
+                                  f"{case.case_id}'s frame {frame!r} in letter case (above)")
+            if folded in self.paths:
+                return (f" (image {same[0]} {self.table[same[0]]!r} differs from it only "
+                        f"in letter case: {told})")
+            shown = ", ".join(f"image {i} {self.table[i]!r}" for i in same[:3])
+            return f" (the same file name in other letter case: {shown}; {told})"
+        return ""
 
 
 def _untold(case: Case, frame: str, same: Sequence[_Key], table: Mapping[_Key, str],
@@ -521,6 +562,20 @@ def _nearest(key: str, candidates: list[_Key], table: Mapping[_Key, str]) -> lis
     depths = {image_id: shared(image_id) for image_id in candidates}
     best = max(depths.values())
     return [image_id for image_id in candidates if depths[image_id] == best]
+
+
+def _stem_in_other_case(stem: _Key, folded: Mapping[str, _Key], frames: Mapping[_Key, str],
+                        case_of: Mapping[_Key, str]) -> str:
+    """A hint: the case whose frame's stem differs from ``stem`` only in letter case
+    (``d-01`` for ``D-01.jpg``: the detector read the frames under names Windows and
+    macOS take for theirs; ``folded``: the cases' stems casefolded); empty when none
+    does. Nothing is placed by it."""
+    key = folded.get(stem.casefold()) if isinstance(stem, str) else None
+    if key is None or key not in case_of:
+        return ""
+    return (f" (case {case_of[key]}'s frame {frames[key]!r} has the stem {key!r}, which "
+            "differs from it only in letter case: stems are compared as written, letter "
+            "case too; have the detector read the frames as the manifest names them)")
 
 
 def _cases_stems(cases: Sequence[Case]

@@ -158,6 +158,49 @@ def test_images_of_another_numbering_by_frame_name(tmp_path, monkeypatch, capsys
                                             nan_ok=True)
 
 
+def test_a_case_file_holding_another_cases_image_id_fails_that_case(tmp_path, monkeypatch,
+                                                                    capsys):
+    """An exploratory tester's find: D-05's results copied into D-01.json (image_id 105,
+    D-05's image in instances.json) were scored as D-01's. Now D-01 fails as invalid
+    output, naming both images; results without an image_id stay fine (the example's
+    own per-case files have none, and evaluate as its README says elsewhere)."""
+    folder, gt, results = example(tmp_path)
+    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    split = tmp_path / "split"
+    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(split)]) == 0
+    shutil.copyfile(split / "D-05.json", split / "D-01.json")
+    assert {r["image_id"] for r in json.loads((split / "D-01.json").read_text())} == {105}
+    result = evaluated(folder, split, tmp_path, monkeypatch)
+    (failed,) = result["failures"]["cases"]
+    assert failed["case_id"] == "D-01" and failed["reason"] == "invalid-output"
+    assert ("image_id 105 is image 'frames/D-05.jpg' of annotations/instances.json, not "
+            "this case's image 101 ('frames/D-01.jpg')") in failed["detail"]
+
+
+def test_ids_of_another_numbering_are_not_written_where_they_name_another_image(
+        tmp_path, monkeypatch, capsys):
+    """The detector's images file numbers the same 18 frames 118..101 (219 - id): its ids
+    are ids of instances.json, each another frame's. Split by file name, each case's file
+    leaves such an image_id out, so the evaluation does not take it for that frame's;
+    the figures are COCOeval's on the results in instances.json's numbering."""
+    folder, gt, results = example(tmp_path)
+    renumber = {image["id"]: 219 - image["id"] for image in gt["images"]}
+    images = [{"id": renumber[i["id"]], "file_name": i["file_name"]} for i in gt["images"]]
+    (tmp_path / "images.json").write_text(json.dumps({"images": images}), encoding="utf-8")
+    theirs = [dict(r, image_id=renumber[r["image_id"]]) for r in results]
+    (tmp_path / "results.json").write_text(json.dumps(theirs), encoding="utf-8")
+    out = tmp_path / "split"
+    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(out), "--images",
+                 str(tmp_path / "images.json")]) == 0
+    d01 = json.loads((out / "D-01.json").read_text(encoding="utf-8"))
+    assert d01 and all("image_id" not in r for r in d01)
+    result = evaluated(folder, out, tmp_path, monkeypatch)
+    assert result["flow"]["failed"] == 0
+    assert figures(result) == pytest.approx(cocoeval(gt, results), abs=1e-12, nan_ok=True)
+
+
 def test_yolo_file_stems_as_image_ids(tmp_path, monkeypatch, capsys):
     """YOLO's export: image_id "D-01" (the stem), no COCO id. Split by stem, the files
     evaluate to COCOeval of the same results given the ground truth's ids."""

@@ -76,7 +76,10 @@ class CocoResultsSplit:
     ----------
     results : mapping of str to tuple of dict
         Case id to its results, in the file's order, each as the file has it (its
-        ``image_id`` kept); an empty tuple for a case whose image has none. Cases in the
+        ``image_id`` kept, unless the ids are of another numbering than the COCO file
+        the references select the images in, the frames' stems or another images file,
+        and it is an id of another image of that file: the evaluation would take it for
+        that image's); an empty tuple for a case whose image has none. Cases in the
         manifest's order.
     image_ids : mapping of str to int or str
         Case id to the ``image_id`` of its image (its stem with ``image_ids="stem"``).
@@ -244,6 +247,7 @@ def split_coco_results(
     categories_file: Path | None
     categories: frozenset[int] | None
     untold: dict[_Key, str] = {}
+    table_file: Path | None = None
     if image_ids == "stem":
         if images is not None:
             raise LoaderError("image ids as file stems are told from the frames' names; a "
@@ -281,8 +285,13 @@ def split_coco_results(
             f"cannot place the results of {results} on the cases ({len(problems)} "
             "problem(s))", problems))
     placed: dict[str, list[dict[str, Any]]] = {case.case_id: [] for case in cases}
+    own = _reference_ids(cases, Path(root), None if image_ids == "stem" else table_file)
     for item, key in zip(found, keys):
-        placed[case_of[key]].append(item)
+        case_id = case_of[key]
+        misread = own is not None and item["image_id"] in own[1] \
+            and item["image_id"] != own[0].get(case_id)
+        placed[case_id].append(item if not misread else
+                               {k: v for k, v in item.items() if k != "image_id"})
     clashes = () if image_ids == "stem" else _stem_clashes(cases, case_of, set(keys))
     unknown: dict[int, int] = {}
     if categories:
@@ -531,6 +540,32 @@ def _untold(case: Case, frame: str, same: Sequence[_Key], table: Mapping[_Key, s
             f"file names cannot tell them apart; {leave}write each image's file_name in "
             f"{table_file} as its frame's path in the manifest ({frame!r} for this case's "
             "image), keeping its id")
+
+
+def _reference_ids(cases: Sequence[Case], root: Path, table_file: Path | None
+                   ) -> tuple[dict[str, int], frozenset[int]] | None:
+    """When the results' ids are of another numbering (the frames' stems: ``table_file``
+    None, or another images file) than the set-wide COCO file the references select the
+    images in: each case's image id in that file, and all its ids. A result's id of that
+    file that is not its case's image would be taken by the evaluation for another
+    case's image (and refused): it is left out of the case's file. None when the ids are
+    that file's own, or there is no such file."""
+    if table_file is not None and _other_reference_file(cases, root, table_file) is None:
+        return None
+    try:
+        _, ids, _ = _image_table(cases, root, None)
+    except LoaderError:
+        return None
+    by_name = {_key(name): i for i, name in ids.items()}
+    own: dict[str, int] = {}
+    for case in cases:
+        selector = case.reference.partition("#")[2]
+        found = by_name.get(_key(selector))
+        if found is None and selector.isdigit() and int(selector) in ids:
+            found = int(selector)
+        if isinstance(found, int):
+            own[case.case_id] = found
+    return own, frozenset(i for i in ids if isinstance(i, int))
 
 
 def _other_reference_file(cases: Sequence[Case], root: Path, table_file: Path) -> str | None:

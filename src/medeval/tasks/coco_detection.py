@@ -13,16 +13,18 @@ Reference
     is ``"annotations-2d"``.
 Prediction
     ``<case_id>.json``: a COCO results list for the case's image, ``[{"category_id": 1,
-    "bbox": [x, y, w, h], "score": 0.93}, ...]`` (pixels; top-left corner and size), with
-    ``"segmentation"`` (polygons, or an RLE of the image's ``[height, width]``) in place of
-    the box for ``iou_type = "segm"``. ``[]``: nothing detected. The evaluation gives the
-    case's image its ``image_id``; an ``image_id`` in the file is not read (the file's
-    name says which image it is). With ``class_agnostic`` ``category_id`` is not read
-    either. A result that is not an object, a score that is not a finite number, a
-    category the set does not have, a box not of 4 finite numbers with ``w, h >= 0``, a
-    segmentation pycocotools cannot read, of another size, or whose RLE runs do not cover
-    the image exactly: the case's prediction is invalid (``invalid-output``), every
-    problem named.
+    "bbox": [x, y, w, h], "score": 0.93}, ...]`` (pixels; top-left corner and size),
+    with ``"segmentation"`` (polygons, or an RLE of the image's ``[height, width]``) in
+    place of the box for ``iou_type = "segm"``. ``[]``: nothing detected. The evaluation
+    gives the case's image its ``image_id`` (the file's name says which image it is): an
+    ``image_id`` in the file is not needed, and one that is another image of the case's
+    set-wide COCO file than the case's own (another case's results in this case's file)
+    makes the prediction invalid; an id the file does not have is not read. With
+    ``class_agnostic`` ``category_id`` is not read either. A result that is not an
+    object, a score that is not a finite number, a category the set does not have, a box
+    not of 4 finite numbers with ``w, h >= 0``, a segmentation pycocotools cannot read,
+    of another size, or whose RLE runs do not cover the image exactly: the case's
+    prediction is invalid (``invalid-output``), every problem named.
 
 COCO AP
     :func:`medeval.metrics.coco_detection` on the analysed cases, one image each: images
@@ -111,6 +113,7 @@ class CocoDetectionTask(TaskType):
         self._frames: frozenset[str] | None = None  # every case's input (see_cases)
         self._cases: tuple[Case, ...] = ()  # the set (see_cases)
         self._swaps: dict[str, dict[str, str]] = {}  # unusable file -> case -> swap
+        self._ids: dict[str, dict[int, str]] = {}  # set-wide file -> image id -> file_name
 
     def see_cases(self, cases: Sequence[Case]) -> None:
         """Keep the set's frames: a LabelMe file drawn on another case's frame is crossed."""
@@ -195,8 +198,15 @@ class CocoDetectionTask(TaskType):
         problem = self._placement(case, root, path, images, image)
         if problem is not None:
             raise ReferenceProblem(problem)
+        set_file = None  # a set-wide COCO file: its images, for results of another image
+        if "#" in case.reference and image.image_id is not None and len(images) > 1:
+            set_file = path
+            if path not in self._ids:
+                self._ids[path] = {other.image_id: other.file_name for other in images
+                                   if other.image_id is not None}
         return {"file_name": image.file_name, "height": image.height, "width": image.width,
-                "categories": table, "objects": objects}
+                "categories": table, "objects": objects, "image_id": image.image_id,
+                "set_file": set_file}
 
     def _placement(self, case: Case, root: Path, path: str, images: Sequence[Any],
                    image: Any) -> str | None:
@@ -294,6 +304,9 @@ class CocoDetectionTask(TaskType):
                 shape, problem = _box(item.get("bbox"))
             if problem:
                 problems.append(f"{where}: {problem}")
+            crossed = self._other_image(item.get("image_id"), image)
+            if crossed:
+                problems.append(f"{where}: {crossed}")
             if not bad_score and shape is not None:
                 found.append({"category_id": category, "score": float(score),
                               "segmentation" if segm else "bbox": shape})
@@ -302,6 +315,22 @@ class CocoDetectionTask(TaskType):
             more = f"; ... ({len(problems)} problems in all)" if len(problems) > _SHOWN else ""
             raise PredictionError(f"case {case.case_id}: {shown}{more}")
         return found
+
+    def _other_image(self, image_id: Any, image: Mapping[str, Any]) -> str | None:
+        """A result's ``image_id`` that names another image of the case's set-wide COCO
+        file than the case's own: another case's results in this case's file. An id the
+        file does not have (a detector's own numbering), or none, says nothing."""
+        own, path = image.get("image_id"), image.get("set_file")
+        if (path is None or not isinstance(image_id, int) or isinstance(image_id, bool)
+                or image_id == own):
+            return None
+        name = self._ids.get(path, {}).get(image_id)
+        if name is None:
+            return None
+        return (f"image_id {image_id} is image {name!r} of {path}, not this case's image "
+                f"{own} ({image['file_name']!r}): the file holds another case's results "
+                "(files crossed or misnamed?); write each case's results in its own "
+                "<case_id>.json (the image_id may be left out)")
 
     # --- one case ----------------------------------------------------------------------
 

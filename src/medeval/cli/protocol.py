@@ -113,7 +113,7 @@ def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
-    from ..stats import cases_to_pass, sample_size
+    from ..stats import cases_to_pass
 
     _require_expected(args.expected, args.protocol)
     given = [name for name, value in (("--method", args.method), ("--power", args.power),
@@ -130,21 +130,7 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         args.method = args.method or "wilson"
         args.confidence = 0.95 if args.confidence is None else args.confidence
     if args.half_width is not None:
-        if args.prevalence is None:
-            raise MedevalError("sample-size: --half-width needs --prevalence (e.g. 0.2)")
-        with _flag_names():
-            plan = sample_size(args.expected, half_width=args.half_width,
-                               prevalence=args.prevalence, confidence=args.confidence,
-                               measure=args.measure, icc=args.icc,
-                               cases_per_patient=args.cases_per_patient)
-        patients = "" if plan.patients is None else \
-            f" of {plan.patients} patients (design effect {plan.design_effect:g})"
-        out.write(f"{plan.measure} {plan.expected:g} +/- {plan.half_width:g} at "
-                  f"{plan.confidence * 100:g}% confidence, prevalence {plan.prevalence:g}: "
-                  f"{plan.n_group} {plan.group}, {plan.total} cases in all{patients} "
-                  f"({plan.method})\n")
-        _note_small_plan(plan)
-        return 0
+        return _half_width_plan(args, out)
     goal, method, confidence = args.goal, args.method, args.confidence
     others: list[str] = []
     if args.protocol is not None:
@@ -194,6 +180,28 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     if others:
         _note_other_criteria(args.protocol, passing.measure, others, passing.power,
                              passing.pass_probability)
+    return 0
+
+
+def _half_width_plan(args: argparse.Namespace, out: TextIO) -> int:
+    """``--half-width``: Buderer's cases for a CI half-width, printed, with a note where
+    the size is too small for the approximation it rests on."""
+    from ..stats import sample_size
+
+    if args.prevalence is None:
+        raise MedevalError("sample-size: --half-width needs --prevalence (e.g. 0.2)")
+    with _flag_names():
+        plan = sample_size(args.expected, half_width=args.half_width,
+                           prevalence=args.prevalence, confidence=args.confidence,
+                           measure=args.measure, icc=args.icc,
+                           cases_per_patient=args.cases_per_patient)
+    patients = "" if plan.patients is None else \
+        f" of {plan.patients} patients (design effect {plan.design_effect:g})"
+    out.write(f"{plan.measure} {plan.expected:g} +/- {plan.half_width:g} at "
+              f"{plan.confidence * 100:g}% confidence, prevalence {plan.prevalence:g}: "
+              f"{plan.n_group} {plan.group}, {plan.total} cases in all{patients} "
+              f"({plan.method})\n")
+    _note_small_plan(plan)
     return 0
 
 

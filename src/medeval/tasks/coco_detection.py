@@ -66,7 +66,6 @@ import numpy as np
 
 from ..errors import InvalidInputError, LoaderError, MedevalError, UndefinedMetricWarning
 from ..manifest import Case
-from ..metrics._coco_input import far_vertex
 from ..metrics.coco import (
     AREA_WORDS,
     COCO_SUMMARIES,
@@ -79,6 +78,7 @@ from ..result import MetricRecord
 from ..stats.estimate import Estimate
 from ._annotated_size import frame_problem, swapped_cases
 from ._coco_box_form import box_form_texts
+from ._coco_result_shapes import corners, detection_box, plain_number, result_box, result_rle
 from ._scalar_json import read_json_prediction
 from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType, metric_record
 from .detection import froc_records, froc_table
@@ -287,7 +287,7 @@ class CocoDetectionTask(TaskType):
                 problems.append(f"{where}: not an object")
                 continue
             score: Any = item.get("score")
-            bad_score = not _number(score) or not math.isfinite(score)
+            bad_score = not plain_number(score) or not math.isfinite(score)
             if bad_score:
                 problems.append(f"{where}: score {score!r} is not a finite number")
             category = AGNOSTIC[0] if self.spec.class_agnostic else item.get("category_id")
@@ -298,10 +298,10 @@ class CocoDetectionTask(TaskType):
                                 f"categories {sorted(known)}")
             shape: Any
             if segm:
-                shape, problem = _rle(item.get("segmentation"), image["height"],
+                shape, problem = result_rle(item.get("segmentation"), image["height"],
                                       image["width"])
             else:
-                shape, problem = _box(item.get("bbox"))
+                shape, problem = result_box(item.get("bbox"))
             if problem:
                 problems.append(f"{where}: {problem}")
             crossed = self._other_image(item.get("image_id"), image)
@@ -356,12 +356,12 @@ class CocoDetectionTask(TaskType):
     def _froc_match(self, case: Case, image: Mapping[str, Any],
                     detections: Sequence[Mapping[str, Any]]) -> DetectionMatch:
         """One to one within each category by box IoU; a box of no area hits nothing."""
-        boxes = [_corners(_detection_box(d)) for d in detections]
+        boxes = [corners(detection_box(d)) for d in detections]
         scores, hits, n_lesions = [], [], 0
         categories = {d["category_id"] for d in detections} | {
             o["category_id"] for o in image["objects"]}
         for category in sorted(categories):
-            lesions = [_corners(o["bbox"]) for o in image["objects"]
+            lesions = [corners(o["bbox"]) for o in image["objects"]
                        if o["category_id"] == category and not o["iscrowd"]]
             n_lesions += len(lesions)
             mine = [i for i, d in enumerate(detections) if d["category_id"] == category]
@@ -549,77 +549,6 @@ def _coco_table(coco: CocoDetection, reference: Mapping[str, Any], agnostic: boo
         "n_crowd": sum(1 for a in reference["annotations"] if a["iscrowd"]),
         "n_detections": coco.n_detections,
     }
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _box(value: Any) -> tuple[list[float] | None, str | None]:
-    if not (isinstance(value, list) and len(value) == 4 and all(map(_number, value))):
-        return None, f"bbox {value!r} is not [x, y, width, height] (4 numbers)"
-    box = [float(v) for v in value]
-    if not all(map(math.isfinite, box)) or box[2] < 0 or box[3] < 0:
-        return None, f"bbox {value!r} is not finite or has a negative width or height"
-    return box, None
-
-
-def _rle(value: Any, height: int, width: int) -> tuple[dict[str, Any] | None, str | None]:
-    """A result's segmentation as one compressed RLE of the image's size."""
-    from ..loaders._annotated import mask_api
-    from ..loaders._annotation_json import compressed_runs
-
-    api = mask_api()
-    try:
-        if isinstance(value, list) and value and all(isinstance(p, list) for p in value):
-            if any(len(p) < 6 or len(p) % 2 or not all(map(_number, p)) for p in value):
-                raise ValueError("a polygon is a flat list of at least 3 x, y pairs")
-            far = far_vertex(value, height, width)
-            if far is not None:
-                raise ValueError(f"{far}: was the detector run on a resized frame?")
-            rle = api.merge(api.frPyObjects(value, height, width))
-        elif isinstance(value, dict) and "counts" in value and "size" in value:
-            if list(value["size"]) != [height, width]:
-                raise ValueError(f"RLE size {value['size']!r} is not the image's [height, "
-                                 f"width] = [{height}, {width}]")
-            counts = value["counts"]
-            # pycocotools reads damaged counts without a word (past the string's end, or
-            # leaving pixels unset): the runs must be whole and cover the image
-            if isinstance(counts, list) and counts and all(
-                    isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in counts):
-                runs: Any = counts
-            elif isinstance(counts, str):
-                runs = compressed_runs(counts)
-                if runs is None or runs.min() < 0:
-                    raise ValueError(f"counts {counts!r:.40} is not a COCO compressed RLE "
-                                     "string")
-            else:
-                raise ValueError("RLE counts must be a compressed string or a list of run "
-                                 "lengths")
-            if int(sum(runs)) != height * width:
-                raise ValueError(f"RLE runs sum to {int(sum(runs))}, not the image's "
-                                 f"{height} x {width} = {height * width} pixels")
-            rle = (api.frPyObjects(value, height, width) if isinstance(counts, list)
-                   else {"size": [height, width], "counts": counts.encode("ascii")})
-        else:
-            raise ValueError("not polygons or an RLE {\"size\": [h, w], \"counts\": ...}")
-        rle = dict(rle)
-    except Exception as exc:  # pycocotools raises several kinds on a bad shape
-        return None, f"segmentation cannot be read ({exc})"
-    return rle, None
-
-
-def _detection_box(detection: Mapping[str, Any]) -> list[float]:
-    if "bbox" in detection:
-        return list(detection["bbox"])
-    from ..loaders._annotated import mask_api
-
-    return [float(v) for v in mask_api().toBbox(detection["segmentation"])]
-
-
-def _corners(box: Sequence[float]) -> list[float]:
-    x, y, w, h = (float(v) for v in box)
-    return [x, y, x + w, y + h]
 
 
 def _labelme_crossed(case: Case, root: Path, source: str, image_path: str,

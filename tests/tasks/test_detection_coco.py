@@ -734,6 +734,18 @@ def test_manifest_check_without_read_files_says_it_did_not_open_them(tmp_path, c
     assert main([*argv, "--read-files"]) == 2
     err = capsys.readouterr().err
     assert all(problem in err for problem in refused) and "note: the set's files" not in err
+    # without the protocol the references are read as files only: the crossed rows pass,
+    # and the note says what the OK does not cover (the reviewer found it claimed more)
+    alone = argv[:3]
+    assert main(alone) == 0
+    assert capsys.readouterr().err == (
+        "medeval: note: the set's files were found, not opened: --read-files with "
+        "--protocol PROTOCOL.toml reads every reference and input as evaluate will\n")
+    assert main([*alone, "--read-files"]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] + "\n" == (  # after a warning of the
+        "medeval: note: the references were read as files, not as a task reads them "
+        "(labels, image sizes, crossed rows): give --protocol PROTOCOL.toml to check them "
+        "as evaluate will\n")
 
 
 def test_a_frame_with_an_exif_orientation_is_refused(tmp_path):

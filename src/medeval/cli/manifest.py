@@ -137,13 +137,18 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     patients = len({nfc_id(case.patient_id) for case in manifest.cases})  # as evaluate counts
     out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
               f"references: {manifest.reference_kind}\n")
+    # an OK on the manifest alone was taken for the set's: crossed COCO selectors and
+    # references of another image size passed here, and evaluate then refused them
     if not args.read_files:
-        # an OK on the manifest alone was taken for the set's: crossed COCO selectors and
-        # references of another image size passed here, and evaluate then refused them
-        print("medeval: note: the set's files were found, not opened: --read-files reads "
-              "every reference and input as evaluate will" + (
-                  ", and checks each reference as the protocol's task does" if
-                  args.protocol is not None else ""), file=sys.stderr)
+        print("medeval: note: the set's files were found, not opened: --read-files " + (
+            "reads every reference and input as evaluate will, and checks each reference "
+            "as the protocol's task does" if args.protocol is not None else
+            "with --protocol PROTOCOL.toml reads every reference and input as evaluate "
+            "will"), file=sys.stderr)
+    elif args.protocol is None:
+        print("medeval: note: the references were read as files, not as a task reads "
+              "them (labels, image sizes, crossed rows): give --protocol PROTOCOL.toml to "
+              "check them as evaluate will", file=sys.stderr)
     return 0
 
 

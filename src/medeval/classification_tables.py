@@ -248,7 +248,7 @@ def _positive(column: pd.Series, pos_label: Hashable | None, table: CaseTable) -
         labels = sorted(set(values.tolist()), key=str)[:10]
         raise InvalidInputError(
             f"reference table {table.source}: the labels {labels} are not 0/1 or -1/1, so "
-            "which one is positive is not evident; name it (pos_label=, --pos-label)"
+            "which one is positive is not evident; name it with pos_label"
         ) from None
 
 

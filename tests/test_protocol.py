@@ -208,6 +208,12 @@ def test_a_protocol_saved_by_a_windows_editor(folder):
     # CP949 (Korean Windows' ANSI code page): the line and byte where UTF-8 stops,
     # counted by hand: "[test]\n" is 7 bytes (offsets 0-6), 'id = "' 6 more: line 2's
     # 7th byte, file offset 13 (a reader of 'byte 13' looked at line 2's 13th byte)
+    # after a byte-order mark (as Notepad writes UTF-8): the same line and byte of the
+    # line, the file offset 3 more (the reviewer found it 3 short)
+    path.write_bytes(b"\xef\xbb\xbf" + '[test]\nid = "갑상선"\n'.encode("cp949"))
+    with pytest.raises(ProtocolError, match=r"not UTF-8 text \(line 2, byte 7 of the line, "
+                       r"file offset 16\)"):
+        load_protocol(path)
     path.write_bytes('[test]\nid = "갑상선"\n'.encode("cp949"))
     with pytest.raises(ProtocolError, match=r"protocol\.toml: not UTF-8 text \(line 2, "
                        r"byte 7 of the line, file offset 13\); .*CP949 .*save the file as UTF-8"):
@@ -280,9 +286,11 @@ def test_a_goal_that_is_no_finite_number_is_refused(folder, goal):
     ("seed = 20261127", 'seed = "20261127"', "statistics.seed: '20261127' is text, not a "
      "number: write seed = 20261127"),
     ("confidence = 0.95", 'confidence = "9.5e-1"', "statistics.confidence: '9.5e-1' is "
-     "text, not a number: write confidence = 9.5e-1"),
+     "text, not a number: write confidence = 0.95"),
     ('seed = 20261127', 'seed = 20261127\nn_resamples = "2_000"', "statistics."
-     "n_resamples: '2_000' is text, not a number: write n_resamples = 2_000"),
+     "n_resamples: '2_000' is text, not a number: write n_resamples = 2000"),
+    ("goal = 0.85", 'goal = "NaN"', "criteria.0.goal: 'NaN' is text, not a number: write "
+     "goal = nan"),  # TOML's nan (then refused as no goal, below)
     ("[subgroups]", '[runner]\nmemory_mb = "512"\n\n[subgroups]', "runner.memory_mb: "
      "'512' is text, not a number: write memory_mb = 512"),
     ('threshold = 0.5', 'threshold = 0.5\ncalibration_bins = "10"', "task.calibration_bins:"
@@ -302,6 +310,26 @@ def test_a_number_written_as_text_is_refused_as_the_schema_refuses_it(folder, ol
         load_protocol(write(folder, text))
     assert [p for p in caught.value.problems if p.startswith(problem)] == [
         problem + " (TOML writes numbers, true and false without quotes)"]
+    # the advice followed is TOML (tomllib reads it) and the number the text spells
+    import math
+
+    key, _, rest = problem.rpartition("write ")[2].partition(" = ")
+    written, text = tomllib.loads(f"{key} = {rest}")[key], problem.split("'")[1]
+    assert isinstance(written, (int, float)) and not isinstance(written, bool)
+    assert math.isnan(written) if text == "NaN" else written == float(text)
+
+
+@pytest.mark.parametrize(("old", "new", "told"), [
+    ("seed = 20261127", 'seed = "5e2"', "statistics.seed: Input should be a valid integer"),
+    ("seed = 20261127", 'seed = "\u0667"', "statistics.seed: Input should be a valid "
+     "integer")])
+def test_text_pydantic_refuses_is_told_once(folder, old, new, told):
+    # '5e2' is no integer to pydantic, nor an Arabic-Indic seven: its own message alone,
+    # not also 'write seed = 5e2' (the reviewer found both, and advice TOML refuses)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, VALID.replace(old, new, 1)))
+    (problem,) = [p for p in caught.value.problems if p.startswith("statistics.seed")]
+    assert problem.startswith(told) and "is text" not in problem
 
 
 def test_text_a_key_admits_is_not_taken_for_a_quoted_number(folder):
@@ -387,6 +415,29 @@ def test_tables_written_with_the_wrong_brackets_say_which_to_write(folder):
         load_protocol(write(folder, column))
     assert caught.value.problems == (
         'subgroups.columns: a list is written in brackets: columns = ["site"]',)
+    # the reviewer's: [[statistics]], [task] twice, two columns in one text, and fp_rates
+    # as text; each advice followed is what tomllib reads as the section or the list meant
+    statistics = VALID.replace("[statistics]", "[[statistics]]", 1)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, statistics))
+    assert caught.value.problems == ("statistics: written as [[statistics]], an array of "
+                                     "tables; it is one table, [statistics]",)
+    twice = VALID.replace("[task]", "[task]\n[task]", 1)
+    with pytest.raises(ProtocolError, match=r"Cannot declare .*; \[task\] is one table: "
+                       r"write its keys under one \[task\]$"):
+        load_protocol(write(folder, twice))
+    both = VALID.replace('columns = ["site"]', 'columns = "site, sex"', 1)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, both))
+    (advice,) = caught.value.problems
+    assert tomllib.loads(advice.rpartition(": ")[2])["columns"] == ["site", "sex"]
+    rates = VALID.replace("threshold = 0.5", "threshold = 0.5", 1).replace(
+        'type = "binary-classification"\nthreshold = 0.5',
+        'type = "detection"\nfp_rates = "0.5, 1"', 1)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, rates))
+    (advice,) = [p for p in caught.value.problems if p.startswith("task.fp_rates")]
+    assert tomllib.loads(advice.rpartition(": ")[2])["fp_rates"] == [0.5, 1]
 
 
 def test_no_percentage_hint_where_none_applies(folder):

@@ -10,19 +10,19 @@ each such text where a key admits no text at all, with what to write.
 
 from __future__ import annotations
 
+import math
 import types
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 __all__ = ["quoted_number_problems", "quoted_value"]
 
 _SCALARS = (bool, int, float)
-#: what pydantic's lax mode reads as a boolean
-_TRUE_TEXT = {"true", "yes", "on", "t", "y", "1"}
-_BOOLEAN_TEXT = _TRUE_TEXT | {"false", "no", "off", "f", "n", "0"}
+#: pydantic's own readers of the scalars, as the protocol's models read them (lax)
+_ADAPTERS = {kind: TypeAdapter(kind) for kind in _SCALARS}
 
 
 def quoted_number_problems(data: Mapping[str, Any], model: type[BaseModel],
@@ -43,12 +43,10 @@ def quoted_number_problems(data: Mapping[str, Any], model: type[BaseModel],
             problems.extend(quoted_number_problems(table, section, f"{at}."))
         if _holds_sections(field.annotation):
             continue
-        text = quoted_value(field.annotation, value)
-        if text is not None:
-            bare = text.strip()
-            kind = "a number"
-            if _is_boolean(field.annotation):
-                bare, kind = ("true" if bare.lower() in _TRUE_TEXT else "false"), "true/false"
+        found = quoted_value(field.annotation, value)
+        if found is not None:
+            text, bare = found
+            kind = "true/false" if _is_boolean(field.annotation) else "a number"
             write = f"{key} = {bare}" if isinstance(value, str) else f"{bare} in {key}"
             problems.append(f"{where}: {text!r} is text, not {kind}: write {write} (TOML "
                             "writes numbers, true and false without quotes)")
@@ -97,24 +95,27 @@ def _holds_sections(annotation: Any) -> bool:
 
 
 
-def quoted_value(annotation: Any, value: Any) -> str | None:
-    """The text in ``value`` that lax validation would read as a number or a boolean where
-    ``annotation`` admits no text; ``None`` where there is none.
+def quoted_value(annotation: Any, value: Any) -> tuple[str, str] | None:
+    """The text in ``value`` that lax validation (pydantic's own) would read as a number
+    or a boolean where ``annotation`` admits no text, with the value as TOML writes it;
+    ``None`` where there is none.
 
     Lists and tables are looked into (``fp_rates = ["0.5"]``, ``thresholds = {a = "0.5"}``);
     text a field admits (a ``str`` label, the ``Literal`` ``"none"``) is not text for a
-    number.
+    number; text pydantic refuses (``"5e2"`` for an integer) is left to its own message.
 
     Examples
     --------
     >>> quoted_value(float, "0.8"), quoted_value(float, 0.8), quoted_value(float, "high")
-    ('0.8', None, None)
+    (('0.8', '0.8'), None, None)
     >>> quoted_value(int | Literal["none"], "none"), quoted_value(int | Literal["none"], "512")
-    (None, '512')
+    (None, ('512', '512'))
     >>> quoted_value(str | int, "1"), quoted_value(list[float], [0.5, " 1 "])
-    (None, ' 1 ')
-    >>> quoted_value(bool, "true"), quoted_value(dict[str, float], {"a": "0.5"})
-    ('true', '0.5')
+    (None, (' 1 ', '1.0'))
+    >>> quoted_value(bool, "yes"), quoted_value(dict[str, float], {"a": "NaN"})
+    (('yes', 'true'), ('NaN', 'nan'))
+    >>> quoted_value(int, "5e2"), quoted_value(int, "٧")
+    (None, None)
     """
     origin = get_origin(annotation)
     if origin is Annotated:
@@ -124,7 +125,8 @@ def quoted_value(annotation: Any, value: Any) -> str | None:
         if isinstance(value, str):
             if any(_admits_text(arm, value) for arm in arms):
                 return None
-            return value if any(_reads_as(arm, value) for arm in arms) else None
+            return next(((value, toml) for arm in arms
+                         if (toml := _reads_as(arm, value)) is not None), None)
         return next((found for arm in arms
                      if (found := quoted_value(arm, value)) is not None), None)
     if origin is list and isinstance(value, list):
@@ -135,8 +137,8 @@ def quoted_value(annotation: Any, value: Any) -> str | None:
         _, item = get_args(annotation) or (Any, Any)
         return next((found for element in value.values()
                      if (found := quoted_value(item, element)) is not None), None)
-    if isinstance(value, str) and _reads_as(annotation, value):
-        return value
+    if isinstance(value, str) and (toml := _reads_as(annotation, value)) is not None:
+        return value, toml
     return None
 
 
@@ -153,18 +155,20 @@ def _admits_text(annotation: Any, value: str) -> bool:
         isinstance(annotation, type) and issubclass(annotation, PurePath))
 
 
-def _reads_as(annotation: Any, value: str) -> bool:
-    """Whether lax validation would read the text ``value`` as the scalar ``annotation``."""
+def _reads_as(annotation: Any, value: str) -> str | None:
+    """The scalar ``annotation`` that pydantic's lax validation reads the text ``value``
+    as, written as TOML writes it (``nan``, ``true``, ``1000.0``); None where it reads
+    none (it refuses non-ASCII digits, and ``5e2`` for an integer)."""
     if get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     if annotation not in _SCALARS:
-        return False
-    text = value.strip().lower()
-    if annotation is bool:
-        return text in _BOOLEAN_TEXT
+        return None
     try:
-        number = float(text.replace("_", ""))
-    except ValueError:
-        return False
-    return annotation is float or number.is_integer()
-
+        read = _ADAPTERS[annotation].validate_python(value)
+    except ValidationError:
+        return None
+    if isinstance(read, bool):
+        return "true" if read else "false"
+    if isinstance(read, float) and not math.isfinite(read):
+        return "nan" if math.isnan(read) else ("inf" if read > 0 else "-inf")
+    return repr(read)

@@ -264,6 +264,8 @@ def _table_declared_twice(message: str) -> str:
     >>> print(_table_declared_twice("Cannot declare ('criteria',) twice (at line 44)"))
     ; [criteria] is declared once: where several are meant, each is [[criteria]], with two
     brackets
+    >>> _table_declared_twice("Cannot declare ('task',) twice (at line 30, column 6)")
+    '; [task] is one table: write its keys under one [task]'
     >>> _table_declared_twice("Invalid value (at line 3, column 8)")
     ''
     """
@@ -273,6 +275,8 @@ def _table_declared_twice(message: str) -> str:
     if found is None:
         return ""
     name = found[1]
+    if name != "criteria":  # the one array of tables: any other section is one table
+        return f"; [{name}] is one table: write its keys under one [{name}]"
     return (f"; [{name}] is declared once: where several are meant, each is [[{name}]], "
             "with two brackets")
 

@@ -127,7 +127,7 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
         return _task_type_problem(error.get("input"))
     message = error["msg"]
     written = error.get("input")
-    if kind == "model_attributes_type" and isinstance(written, list):
+    if kind in ("model_attributes_type", "model_type") and isinstance(written, list):
         # [[task]] for [task]: TOML's array of tables where one table is meant
         return (f"{location}: written as [[{location}]], an array of tables; it is one "
                 f"table, [{location}]")
@@ -137,8 +137,7 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
     if kind == "list_type" and isinstance(written, (str, int, float)) and not isinstance(
             written, bool):
         key = location.rsplit(".", 1)[-1]
-        return (f"{location}: a list is written in brackets: {key} = "
-                f"[{json.dumps(written, ensure_ascii=False)}]")
+        return f"{location}: a list is written in brackets: {key} = {_as_list(written)}"
     if kind == "dict_type" and location == "task.thresholds":
         # a list of thresholds in the order of labels: not matched by position
         return (f"{location}: {message}; give each label's threshold by its name, "
@@ -154,6 +153,29 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
             message += _percent_hint(error["input"],
                                      least=0.5 if location.endswith("confidence") else 0.0)
     return f"{location}: {message}"
+
+
+def _as_list(written: str | float) -> str:
+    """A value written where a list is meant, as the TOML list it most likely meant: its
+    items split at commas, each a number where its text is one (``fp_rates = "1.0"``:
+    ``[1.0]``), else a text.
+
+    Examples
+    --------
+    >>> _as_list("site"), _as_list("site, sex"), _as_list("0.5, 1"), _as_list(2)
+    ('["site"]', '["site", "sex"]', '[0.5, 1]', '[2]')
+    """
+    if not isinstance(written, str):
+        return f"[{written!r}]"
+    items = []
+    for item in (part.strip() for part in written.split(",")):
+        try:
+            float(item) if item.isascii() else float("x")
+        except ValueError:
+            items.append(json.dumps(item, ensure_ascii=False))
+        else:
+            items.append(item)
+    return "[" + ", ".join(items) + "]"
 
 
 def _task_type_problem(task: Any) -> str:

@@ -141,7 +141,8 @@ class BinaryClassificationTask(Section):
     """``[task]`` for ``binary-classification``."""
 
     type: Literal["binary-classification"]
-    threshold: float = Field(description="score >= threshold is positive; fixed in advance")
+    threshold: float = Field(description="score >= threshold is positive; fixed in advance",
+                             allow_inf_nan=False)
     positive_label: str | int = 1
     negative_label: str | int = 0
     calibration_bins: int = Field(default=10, ge=1)
@@ -216,8 +217,8 @@ class MultilabelClassificationTask(Section):
     labels: list[str | int] = Field(min_length=2)
     threshold: float | None = Field(
         default=None, description="one threshold for every label: score >= threshold calls "
-        "the label present (give this or thresholds)")
-    thresholds: dict[str, float] | None = Field(
+        "the label present (give this or thresholds)", allow_inf_nan=False)
+    thresholds: dict[str, Annotated[float, Field(allow_inf_nan=False)]] | None = Field(
         default=None, description="a threshold for each label, {NORM = 0.5, MI = 0.35, "
         "...}, every label once (give this or threshold)")
     reference_separator: str = Field(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 
-from ._text_offsets import line_and_byte
+from ._text_offsets import where_utf8_stops
 
 __all__ = ["settings_text"]
 
@@ -42,5 +42,5 @@ def settings_text(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(
-            f"not UTF-8 text ({line_and_byte(raw, exc.start)}); an editor on Korean Windows "
+            f"not UTF-8 text ({where_utf8_stops(raw, exc)}); an editor on Korean Windows "
             "saves CP949 (EUC-KR): save the file as UTF-8") from None

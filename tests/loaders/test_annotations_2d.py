@@ -728,3 +728,19 @@ def test_a_labelme_file_without_its_image_path_has_its_shapes_checked_too(tmp_pa
     assert "2 problem(s) in this LabelMe file" in message  # the two written above
     assert "file: 'imagePath' must name the image, got None" in message
     assert "shape 0 ('polyp', polygon): has 2 point(s); a polygon needs at least 3" in message
+
+
+def test_an_annotation_file_in_cp949_says_where_utf8_stops(tmp_path):
+    # A LabelMe file saved on Korean Windows with a Hangul label: '{"shapes": [{"label": "'
+    # is 23 bytes, so the first byte of '용종' (BF EB in CP949, not UTF-8) is at file
+    # offset 23, line 1's 24th byte; after a byte-order mark, at offset 26, still the
+    # line's 24th byte (the reviewer found the bare 'byte 23' here)
+    head = '{"shapes": [{"label": "'
+    assert len(head.encode()) == 23 and "용".encode("cp949")[:1] == b"\xbf"
+    text = head + '용종"}]}'
+    path = tmp_path / "a.json"
+    for mark, offset in ((b"", 23), (b"\xef\xbb\xbf", 26)):
+        path.write_bytes(mark + text.encode("cp949"))
+        with pytest.raises(LoaderError, match=rf"not UTF-8 text \(line 1, byte 24 of the "
+                           rf"line, file offset {offset}\); save it as UTF-8 JSON"):
+            read_annotation_file(path)

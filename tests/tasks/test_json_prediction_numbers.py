@@ -55,3 +55,10 @@ def test_a_utf16_prediction_is_named_utf16_not_cp949(tmp_path):
     with pytest.raises(PredictionError, match=r"is not UTF-8 text \(line 1, byte 17 of the "
                        r"line, file offset 16: byte ba; .* CP949"):
         read_json_prediction(case, tmp_path)
+    # with a byte-order mark before it: the line's 17th byte still (an editor shows no
+    # mark), the file's offset 3 more
+    (tmp_path / "c0.json").write_bytes(
+        b"\xef\xbb\xbf" + '{"score": 0.8, "비고": 1}'.encode("cp949"))
+    with pytest.raises(PredictionError, match=r"is not UTF-8 text \(line 1, byte 17 of the "
+                       r"line, file offset 19: byte ba; .* CP949"):
+        read_json_prediction(case, tmp_path)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._text_offsets import where_utf8_stops
 from ..errors import LoaderError
 from ._annotated import AnnotatedImage, AnnotatedObject, ObjectShape, mask_api
 
@@ -65,8 +66,8 @@ def load_json(file: Path) -> Any:
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise LoaderError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8 "
-                          "JSON") from None
+        raise LoaderError(f"{file}: not UTF-8 text ({where_utf8_stops(raw, exc)}); save "
+                          "it as UTF-8 JSON") from None
     except json.JSONDecodeError as exc:
         raise LoaderError(f"{file}: not valid JSON: {exc.msg} at line {exc.lineno}, column "
                           f"{exc.colno}; fix the file there") from None

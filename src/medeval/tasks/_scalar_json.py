@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._text_offsets import line_and_byte
+from .._text_offsets import where_utf8_stops
 from ..manifest import Case
 from .base import PredictionError, prediction_file
 
@@ -18,10 +18,11 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
     UTF-8, with or without a byte order mark (RFC 8259 lets a parser ignore one; Windows
     PowerShell 5 and Notepad write it)."""
     path = prediction_file(predictions, case.case_id, (".json",))
-    text = ""
+    text, raw = "", b""
     try:
         with open(path, "rb", buffering=0) as handle:
-            text = handle.read().decode("utf-8-sig")  # a BOM (Windows tools write one)
+            raw = handle.read()
+        text = raw.decode("utf-8-sig")  # a BOM (Windows tools write one)
         if "\r" in text:  # as read_text(encoding="utf-8") gives it: newlines translated
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         # a run of 309 digits may be an integer past any float (float() overflows, numpy
@@ -39,7 +40,7 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
                 "as UTF-8)") from None
         raise PredictionError(
             f"case {case.case_id}: {path.name} is not UTF-8 text "
-            f"({line_and_byte(exc.object, exc.start)}: byte "
+            f"({where_utf8_stops(raw, exc)}: byte "
             f"{exc.object[exc.start:exc.start + 1].hex()}; a program on Korean Windows "
             "writes CP949): write it as UTF-8") from None
     except (OSError, ValueError) as exc:

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._text_offsets import line_and_byte
+from .._text_offsets import where_utf8_stops
 from ..errors import MedevalError, UndefinedMetricWarning
 from ..loaders._files import EDF_VERSIONS
 from ..manifest import Case
@@ -93,15 +93,17 @@ class EegEvents(TaskType):
         path = root / case.reference
         duration: float | None = None
         if path.suffix.lower() == ".json":
+            raw = b""
             try:
-                data = json.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM: Windows
+                raw = path.read_bytes()
+                data = json.loads(raw.decode("utf-8-sig"))  # a BOM: Windows
                 given = data["duration_s"] if "duration_s" in data else None
                 duration = None if given is None else number(given, name="duration_s")
                 events = _event_pairs(data["events"])
             except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
                 raise ReferenceProblem(
                     f"case {case.case_id}: reference {path} must be JSON {{\"duration_s\": "
-                    f"number, \"events\": [[start_s, end_s], ...]}}: {_why(exc)}"
+                    f"number, \"events\": [[start_s, end_s], ...]}}: {_why(exc, raw)}"
                 ) from None
         else:
             events = _wfdb_events(case, path, root)
@@ -378,12 +380,12 @@ def _length_problem(duration: float, length: float, last: float, stated: str,
             "recording's length")
 
 
-def _why(exc: Exception) -> str:
+def _why(exc: Exception, raw: bytes = b"") -> str:
     """A reference's fault in words: 'no "events"', 'not UTF-8 text ...', the parser's."""
     if isinstance(exc, KeyError):
         return f"no {json.dumps(exc.args[0])}"
     if isinstance(exc, UnicodeDecodeError):
-        return (f"not UTF-8 text ({line_and_byte(exc.object, exc.start)}: "
+        return (f"not UTF-8 text ({where_utf8_stops(raw or bytes(exc.object), exc)}: "
                 f"{exc.object[exc.start:exc.start + 1]!r})")
     if isinstance(exc, TypeError):
         return "not an object with those keys"

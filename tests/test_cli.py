@@ -632,7 +632,7 @@ def test_sample_size_max_n(capsys):
     # up to 216 none is.
     assert main(["sample-size", "--expected", "0.95", "--goal", "0.9", "--max-n", "216"]) == 2
     err = capsys.readouterr().err
-    assert "no group of up to 216 cases" in err and "--max-n of medeval sample-size" in err
+    assert "no group of up to 216 cases" in err and "raise --max-n to at least 434" in err
     assert main(["sample-size", "--expected", "0.95", "--goal", "0.9", "--max-n", "508"]) == 0
     assert "the first size with P(PASS) >= 0.8 is 217" in capsys.readouterr().out
 
@@ -721,6 +721,13 @@ def test_sample_size_half_width_too_wide_for_its_approximation_is_noted(
     assert (f"here {side}. With {group} {cases}, {correct} of them correct, the Wilson "
             f"95% interval is "
             f"[{low:.3f}, {high:.3f}], not {expected:g} +/- {width:g}") in captured.err
+    # an interval inside the width asked (0.5 +/- 0.5, 4 positives: statsmodels' Wilson
+    # interval of 2 of 4 lies within [0, 1]) is not noted, though 4 x 0.5 = 2 < 5
+    low, high = proportion_confint(2, 4, alpha=0.05, method="wilson")
+    assert 0.5 - low < 0.5 and high - 0.5 < 0.5
+    assert main(["sample-size", "--expected", "0.5", "--half-width", "0.5",
+                 "--prevalence", "0.2"]) == 0
+    assert capsys.readouterr().err == ""
     # a size the approximation holds for (139 x 0.1 = 13.9) is printed without a note
     assert main(["sample-size", "--expected", "0.9", "--half-width", "0.05",
                  "--prevalence", "0.2"]) == 0

@@ -199,7 +199,8 @@ def _task_type_problem(task: Any) -> str:
     close = difflib.get_close_matches(str(typed).strip().casefold(), list(TASK_METRICS),
                                       n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"task.type: {typed!r} is no task type{hint}; the task types: {types}"
+    shown = repr(typed) if isinstance(typed, str) else json.dumps(typed)  # true, not True
+    return f"task.type: {shown} is no task type{hint}; the task types: {types}"
 
 
 def _percent_hint(value: Any, *, least: float = 0.0) -> str:

@@ -45,6 +45,9 @@ def as_flags(message: str, command: tuple[str, tuple[str, ...], Mapping[str, str
     >>> as_flags("cases_to_pass: expected (0.85) must be above the goal (0.9): a device",
     ...          SAMPLE_SIZE)
     'sample-size: --expected (0.85) must be above the goal (0.9): a device'
+    >>> as_flags("cases_to_pass: it is below at max_n = 60; raise max_n (--max-n of medeval "
+    ...          "sample-size)", SAMPLE_SIZE)
+    'sample-size: it is below at --max-n 60; raise --max-n'
     >>> as_flags("evaluate_classification: n_resamples must be an integer >= 100, got 10",
     ...          EVALUATE)
     'evaluate: --n-resamples must be an integer >= 100, got 10'
@@ -64,5 +67,9 @@ def as_flags(message: str, command: tuple[str, tuple[str, ...], Mapping[str, str
         return flags[parameter] + (" " if found.lastindex == 3 and found.group(3) else "")
 
     prefix = re.match(rf"^({'|'.join(map(re.escape, functions))}): ", message)
-    body = message[prefix.end():] if prefix else message
-    return (f"{name}: " if prefix else "") + pattern.sub(flag, body)
+    body = pattern.sub(flag, message[prefix.end():] if prefix else message)
+    # the library's pointer to the flag is the flag itself now: '--max-n (--max-n of
+    # medeval sample-size)' is '--max-n', 'at --max-n = 60' is 'at --max-n 60'
+    body = re.sub(r"(--[a-z-]+) \(\1 of medeval [a-z-]+\)", r"\1", body)
+    body = re.sub(r"(--[a-z-]+) = ", r"\1 ", body)
+    return (f"{name}: " if prefix else "") + body

@@ -230,10 +230,13 @@ def _note_small_plan(plan: Any) -> None:
     side = "n p" if plan.expected < 0.5 else "n (1 - p)"
     correct = min(n, max(0, round(plan.expected * n)))
     interval = proportion_ci(correct, n, method="wilson", confidence=plan.confidence)
+    if max(plan.expected - interval.low, interval.high - plan.expected) <= plan.half_width:
+        return  # wider than asked on neither side (0.5 +/- 0.5: [0.150, 0.850])
     effective = "" if plan.design_effect == 1 else " effective"
+    group = plan.group if n != 1 else plan.group.rstrip("s")
     print(f"medeval: note: Buderer's size is a normal approximation, which wants n p and "
           f"n (1 - p) of 5 or more; here {side} = {fewer:.3g}. With {n}{effective} "
-          f"{plan.group}, {correct} of them correct, the Wilson "
+          f"{group}, {correct} of them correct, the Wilson "
           f"{plan.confidence * 100:g}% interval is [{interval.low:.3f}, "
           f"{interval.high:.3f}], not {plan.expected:g} +/- {plan.half_width:g}: plan "
           "a narrower half-width (more cases), or the chance of passing a goal with --goal",

@@ -346,9 +346,10 @@ def _unplaced(keys: Sequence[_Key], table: Mapping[_Key, str],
     for image_id, index in first.items():
         where = f"image_id {image_id!r} (results[{index}], {count[image_id]} result(s))"
         if source == "the frames' file stems":
-            lines.append(f"{where}: no case's frame has this file stem; the detector ran on "
-                         f"frames outside the held-out set, or renamed them"
-                         f"{_stem_in_other_case(image_id, folded, table, case_of)}")
+            other = _stem_in_other_case(image_id, folded, table, case_of)
+            lines.append(f"{where}: no case's frame has this file stem" + (
+                other if other else "; the detector ran on frames outside the held-out "
+                "set, or renamed them"))
         elif image_id in untold:
             lines.append(f"{where}: its image {table[image_id]!r} {untold[image_id]}")
         elif image_id in table:

@@ -82,6 +82,21 @@ def figures(result: dict) -> list[float]:
     return [math.nan if value is None else value for value in values]
 
 
+def _split_renumbered(tmp_path: Path, folder: Path, images: list, results: list,
+                      renumber: dict) -> Path:
+    """``images`` as the detector's images file and ``results`` in its numbering
+    (``renumber``: instances.json's id -> the detector's), split through the CLI with
+    ``--images``; the split's folder."""
+    (tmp_path / "images.json").write_text(json.dumps({"images": images}), encoding="utf-8")
+    theirs = [dict(r, image_id=renumber[r["image_id"]]) for r in results]
+    (tmp_path / "results.json").write_text(json.dumps(theirs), encoding="utf-8")
+    out = tmp_path / "split"
+    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
+                 str(folder / "manifest.csv"), "--out", str(out), "--images",
+                 str(tmp_path / "images.json")]) == 0
+    return out
+
+
 def test_split_files_evaluate_to_cocoeval_of_the_set_wide_file(tmp_path, monkeypatch,
                                                                capsys):
     folder, gt, results = example(tmp_path)
@@ -142,18 +157,13 @@ def test_images_of_another_numbering_by_frame_name(tmp_path, monkeypatch, capsys
     renumber = {image["id"]: 1000 - image["id"] for image in gt["images"]}
     images = [{"id": renumber[i["id"]], "file_name": i["file_name"].split("/")[-1],
                "height": i["height"], "width": i["width"]} for i in gt["images"]]
-    (tmp_path / "images.json").write_text(json.dumps({"images": images}), encoding="utf-8")
-    theirs = [dict(r, image_id=renumber[r["image_id"]]) for r in results]
-    (tmp_path / "results.json").write_text(json.dumps(theirs), encoding="utf-8")
-    out = tmp_path / "split"
-    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
-                 str(folder / "manifest.csv"), "--out", str(out), "--images",
-                 str(tmp_path / "images.json")]) == 0
+    out = _split_renumbered(tmp_path, folder, images, results, renumber)
     assert "images.json" in capsys.readouterr().out
     their_gt = dict(gt, images=[dict(i, id=renumber[i["id"]]) for i in gt["images"]],
                     annotations=[dict(a, image_id=renumber[a["image_id"]])
                                  for a in gt["annotations"]])
     result = evaluated(folder, out, tmp_path, monkeypatch)
+    theirs = [dict(r, image_id=renumber[r["image_id"]]) for r in results]
     assert figures(result) == pytest.approx(cocoeval(their_gt, theirs), abs=1e-12,
                                             nan_ok=True)
 
@@ -187,13 +197,7 @@ def test_ids_of_another_numbering_are_not_written_where_they_name_another_image(
     folder, gt, results = example(tmp_path)
     renumber = {image["id"]: 219 - image["id"] for image in gt["images"]}
     images = [{"id": renumber[i["id"]], "file_name": i["file_name"]} for i in gt["images"]]
-    (tmp_path / "images.json").write_text(json.dumps({"images": images}), encoding="utf-8")
-    theirs = [dict(r, image_id=renumber[r["image_id"]]) for r in results]
-    (tmp_path / "results.json").write_text(json.dumps(theirs), encoding="utf-8")
-    out = tmp_path / "split"
-    assert main(["predictions", "split-coco", str(tmp_path / "results.json"), "--manifest",
-                 str(folder / "manifest.csv"), "--out", str(out), "--images",
-                 str(tmp_path / "images.json")]) == 0
+    out = _split_renumbered(tmp_path, folder, images, results, renumber)
     d01 = json.loads((out / "D-01.json").read_text(encoding="utf-8"))
     assert d01 and all("image_id" not in r for r in d01)
     result = evaluated(folder, out, tmp_path, monkeypatch)

@@ -744,3 +744,31 @@ def test_an_annotation_file_in_cp949_says_where_utf8_stops(tmp_path):
         with pytest.raises(LoaderError, match=rf"not UTF-8 text \(line 1, byte 24 of the "
                            rf"line, file offset {offset}\); save it as UTF-8 JSON"):
             read_annotation_file(path)
+
+
+def test_annotations_of_a_refused_category_are_counted_not_called_unknown(tmp_path):
+    # Found by the reviewer: with the protocol's categories ['polip'], each polyp of the
+    # file was listed as "names unknown category id 1; 'categories' has []", though the
+    # file has category 1 ('polyp', refused above). Now one line counts them; their other
+    # problems (an image id no image has) are still listed in the same run.
+    data = {
+        "images": [{"id": 1, "file_name": "frame.png", "height": 10, "width": 12}],
+        "categories": [{"id": 1, "name": "polyp"}, {"id": 2, "name": "ulcer"}],
+        "annotations": [
+            {"id": 1, "image_id": 1, "category_id": 2, "iscrowd": 0, "bbox": [0, 0, 2, 2]},
+            {"id": 2, "image_id": 9, "category_id": 2, "iscrowd": 0, "bbox": [1, 1, 2, 2]},
+            {"id": 3, "image_id": 1, "category_id": 1, "iscrowd": 0, "bbox": [3, 3, 2, 2]}]}
+    path = write(tmp_path, "set.json", data)
+    naming_ulcer = sum(a["category_id"] == 2 for a in json.loads(path.read_text())[
+        "annotations"])
+    with pytest.raises(LoaderError) as caught:
+        read_annotation_file(path, categories={"polyp": 1})
+    message = str(caught.value)
+    assert "'categories' has" not in message
+    assert ("categories[1]: category id 2 'ulcer': 'ulcer' is not among the set's "
+            "categories ['polyp']") in message
+    assert (f"categories[1]: {naming_ulcer} annotation(s) name category id 2: none of "
+            "them was read") in message
+    assert ("annotation id 2 (annotations[1]): names unknown image id 9; no entry of "
+            "'images' has it") in message
+    assert "3 problem(s) in this COCO file" in message

@@ -143,13 +143,26 @@ def _coco(file: Path, data: dict[str, Any], categories: Mapping[str, int] | None
             problems.add("file", f"'{key}' is missing or not a list")
     problems.raise_if_any("COCO")
     images = _coco_images(data["images"], problems)
-    names = _coco_categories(data["categories"], categories, problems)
+    refused: dict[int, str] = {}  # a category the file has, refused above: its entry
+    names = _coco_categories(data["categories"], categories, problems, refused)
     objects: dict[int, list[AnnotatedObject]] = {image_id: [] for image_id in images}
     seen: dict[int, int] = {}
+    naming: dict[int, int] = {}  # refused category id -> annotations naming it
+    # an annotation of a refused category is checked as any other (its other problems
+    # listed now, not in the next round), but not told 'names unknown category id 1;
+    # 'categories' has []' each time: the file has it, the line above says why it is not
+    # read; nor is it read
+    known = {**dict.fromkeys(refused, ""), **names}
     for index, annotation in enumerate(data["annotations"]):
-        found = _coco_object(index, annotation, images, names, seen, tolerance_px, problems)
-        if found is not None:
+        found = _coco_object(index, annotation, images, known, seen, tolerance_px, problems)
+        category = annotation.get("category_id") if isinstance(annotation, dict) else None
+        if _is_int(category) and category in refused:
+            naming[category] = naming.get(category, 0) + 1
+        elif found is not None:
             objects[found[0]].append(found[1])
+    for category, count in naming.items():
+        problems.add(refused[category], f"{count} annotation(s) name category id "
+                     f"{category}: none of them was read")
     problems.raise_if_any("COCO")
     table = tuple(sorted(names.items()))
     return tuple(AnnotatedImage(name, height, width, tuple(objects[image_id]), image_id,
@@ -192,7 +205,9 @@ def _coco_images(entries: list[Any], problems: _Problems) -> dict[int, tuple[str
 
 
 def _coco_categories(entries: list[Any], given: Mapping[str, int] | None,
-                     problems: _Problems) -> dict[int, str]:
+                     problems: _Problems, refused: dict[int, str]) -> dict[int, str]:
+    """The file's categories by id; each refused for the set's categories (``given``)
+    goes in ``refused`` with its entry's name."""
     names: dict[int, str] = {}
     for index, category in enumerate(entries):
         entry = f"categories[{index}]"
@@ -209,6 +224,7 @@ def _coco_categories(entries: list[Any], given: Mapping[str, int] | None,
                       if _nfc(name) in given
                       else f"{name!r} is not among the set's categories {sorted(given)}")
             problems.add(entry, f"category id {number} {name!r}: {wanted}")
+            refused.setdefault(number, entry)
         else:
             names[number] = _nfc(name)
     return names

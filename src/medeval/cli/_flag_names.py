@@ -54,6 +54,15 @@ def as_flags(message: str, command: tuple[str, tuple[str, ...], Mapping[str, str
     >>> as_flags("reference table r.csv: labels must be binary with pos_label=7 among them",
     ...          EVALUATE)
     'reference table r.csv: labels must be binary with --pos-label 7 among them'
+
+    A quoted text is the user's, and stays as written (a label named ``seed``):
+
+    >>> as_flags("evaluate_classification: seed must be an integer; the labels ['seed', "
+    ...          "'pos_label'] ...", EVALUATE)
+    "evaluate: --seed must be an integer; the labels ['seed', 'pos_label'] ..."
+    >>> as_flags("cases_to_pass: the protocol's icc and cases_per_patient go together",
+    ...          SAMPLE_SIZE)
+    "sample-size: the protocol's icc and --cases-per-patient go together"
     """
     name, functions, flags = command
     named = "|".join(map(re.escape, flags))
@@ -67,7 +76,13 @@ def as_flags(message: str, command: tuple[str, tuple[str, ...], Mapping[str, str
         return flags[parameter] + (" " if found.lastindex == 3 and found.group(3) else "")
 
     prefix = re.match(rf"^({'|'.join(map(re.escape, functions))}): ", message)
-    body = pattern.sub(flag, message[prefix.end():] if prefix else message)
+    # what the message quotes (a label, a file's name, a column) is the user's own text:
+    # only what lies between quotes is the library's
+    # (a quote opens after no letter: the apostrophe of "protocol's" opens none)
+    parts = re.split(r"((?<!\w)'[^'\n]*'(?!\w))",
+                     message[prefix.end():] if prefix else message)
+    body = "".join(part if index % 2 else pattern.sub(flag, part)
+                   for index, part in enumerate(parts))
     # the library's pointer to the flag is the flag itself now: '--max-n (--max-n of
     # medeval sample-size)' is '--max-n', 'at --max-n = 60' is 'at --max-n 60'
     body = re.sub(r"(--[a-z-]+) \(\1 of medeval [a-z-]+\)", r"\1", body)

@@ -79,6 +79,16 @@ def test_the_lower_case_name_alone_and_none_at_all(tmp_path: Path) -> None:
     assert missing.value.reason == "missing-output"
 
 
+def _unnamed_files_warning(study: Path, predictions: Path) -> str:
+    """Evaluate the study on ``predictions``, whose files name no case: every case fails
+    as missing-output (nothing is guessed); the warning naming the files."""
+    result = medeval.evaluate(study / "protocol.toml", predictions)
+    assert {c.reason for c in result.failures.cases} == {"missing-output"}
+    texts = [w for w in result.warnings if "name no case" in w]
+    assert texts
+    return texts[0]
+
+
 def test_file_names_that_lost_their_leading_zeros_are_named_so(study: Path) -> None:
     # case ids 0001 ... of a set whose prediction files were written from ids pandas read
     # as numbers (1.json): every case fails as missing-output (nothing is guessed), and
@@ -89,11 +99,8 @@ def test_file_names_that_lost_their_leading_zeros_are_named_so(study: Path) -> N
     predictions = study / "predictions"
     for file in sorted(predictions.iterdir()):
         file.rename(predictions / (file.name.removeprefix("WDBC-").lstrip("0")))
-    result = medeval.evaluate(study / "protocol.toml", predictions)
-    assert {c.reason for c in result.failures.cases} == {"missing-output"}
-    texts = [w for w in result.warnings if "name no case" in w]
     # 23 files, the first by name 1.json (case 0001)
-    assert texts and texts[0].endswith(
+    assert _unnamed_files_warning(study, predictions).endswith(
         "; a prediction is read only as <case_id> with its suffix; 23 of them differ from a "
         "case id only in leading zeros (e.g. 1.json for case 0001): the ids were read as "
         "numbers; name each file as the manifest writes its case id")
@@ -114,11 +121,8 @@ def test_file_names_in_another_letter_case_are_named_so(study: Path) -> None:
                     "Windows)")
     for file in sorted(predictions.iterdir()):
         file.rename(predictions / file.name.lower())
-    result = medeval.evaluate(study / "protocol.toml", predictions)
-    assert {c.reason for c in result.failures.cases} == {"missing-output"}
-    texts = [w for w in result.warnings if "name no case" in w]
     # 23 files, the first by name wdbc-0001.json (case WDBC-0001)
-    assert texts and texts[0].endswith(
+    assert _unnamed_files_warning(study, predictions).endswith(
         "; a prediction is read only as <case_id> with its suffix; 23 of them differ from a "
         "case id only in letter case (e.g. wdbc-0001.json for case WDBC-0001): this "
         "system's file names tell letter case apart; name each file as the manifest writes "

@@ -17,12 +17,12 @@ size is wanted, from a file the annotation reader refused as a whole).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MedevalError
+from ..loaders._annotation_json import _is_int, _nfc
 from ..manifest import Case
 from ._frames import mismatched_frame
 
@@ -105,7 +105,7 @@ class StatedSizes:
             label = f"image {name!r}" + (f" (id {number})" if _is_int(number) else "")
             if isinstance(name, str):
                 self.by_name.setdefault(_nfc(name), []).append((label, *size))
-            if isinstance(number, int) and not isinstance(number, bool):
+            if _is_int(number):
                 self.by_id.setdefault(number, (label, *size))
 
     def of(self, selector: str | None) -> tuple[str, int, int] | None:
@@ -158,11 +158,3 @@ def _swapped(case: Case, root: Path, path: str, stated: tuple[str, int, int]) ->
 def _size(height: Any, width: Any) -> tuple[int, int] | None:
     ok = _is_int(height) and _is_int(width) and height > 0 and width > 0
     return (height, width) if ok else None
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)

@@ -105,7 +105,7 @@ class StatedSizes:
             label = f"image {name!r}" + (f" (id {number})" if _is_int(number) else "")
             if isinstance(name, str):
                 self.by_name.setdefault(_nfc(name), []).append((label, *size))
-            if _is_int(number):
+            if isinstance(number, int) and not isinstance(number, bool):  # narrowed
                 self.by_id.setdefault(number, (label, *size))
 
     def of(self, selector: str | None) -> tuple[str, int, int] | None:

@@ -133,12 +133,15 @@ def _nfc_array(array: NDArray[Any], distinct: NDArray[Any]) -> NDArray[Any]:
     return out
 
 
-def positive_label(pos_label: Any, *arrays: NDArray[Any], func: str) -> Any:
+def positive_label(
+    pos_label: Any, *arrays: NDArray[Any], func: str, either: bool = False
+) -> Any:
     """The positive label: ``pos_label`` when given, else 1 where every label of
     ``arrays`` is 0 or 1, or -1 or 1 (booleans count as 0 and 1), as scikit-learn's
     ranking metrics decide. Any other labels (``1``/``2``, text) leave it open which one
-    is positive; rather than guess, this raises and names them. NaN is left for the
-    caller's own message."""
+    is positive; rather than guess, this raises and names them, unless ``either``: a
+    metric whose value is the same whichever label is positive (accuracy) takes the
+    first in ``repr`` order. NaN is left for the caller's own message."""
     if pos_label is not None:
         return nfc(pos_label)
     labels: set[Any] = set()
@@ -150,6 +153,8 @@ def positive_label(pos_label: Any, *arrays: NDArray[Any], func: str) -> Any:
     if labels <= {0, 1} or labels <= {-1, 1} or len(labels) > 2:
         return 1  # (more than two: the caller's "must be binary" says what is wrong)
     shown = sorted(labels, key=repr)
+    if either:
+        return shown[0]
     raise InvalidInputError(
         f"{func}: the labels {_short(np.asarray(shown, dtype=object))} are not 0/1, -1/1 "
         "or booleans, so which one is positive is not evident; pass pos_label= the "

@@ -16,7 +16,9 @@ from sklearn import metrics as sk
 from medeval.cli import main
 from medeval.errors import InvalidInputError
 from medeval.metrics import (
+    accuracy,
     average_precision,
+    balanced_accuracy,
     brier_score,
     roc_auc,
     sensitivity,
@@ -106,3 +108,25 @@ def test_two_tables_with_labels_one_and_two(tmp_path, capsys):
     out = capsys.readouterr().out
     # the AUC of label 2 against scikit-learn's, as printed to 4 decimals
     assert f"{sk.roc_auc_score(Y, SCORE):.4f}" in out
+
+
+def test_accuracy_and_balanced_accuracy_need_no_pos_label_as_either_gives_one_value():
+    # Accuracy counts agreements and balanced accuracy averages the two classes' recalls,
+    # so naming the other label positive cannot change them: text labels need no pos_label
+    # there, and scikit-learn's own functions (which take none) are the reference.
+    y = np.where(Y == 1, "malignant", "benign")
+    called = np.where(CALLED == 1, "malignant", "benign")
+    assert accuracy(y, called) == pytest.approx(sk.accuracy_score(y, called), abs=1e-15)
+    assert balanced_accuracy(y, called) == pytest.approx(
+        sk.balanced_accuracy_score(y, called), abs=1e-15)
+    for label in ("malignant", "benign"):
+        assert balanced_accuracy(y, called, pos_label=label) == pytest.approx(
+            sk.balanced_accuracy_score(y, called), abs=1e-15)
+    # 1/2 as well; a metric whose value depends on the choice still refuses
+    assert accuracy(Y + 1, CALLED + 1) == pytest.approx(
+        sk.accuracy_score(Y + 1, CALLED + 1), abs=1e-15)
+    with pytest.raises(InvalidInputError, match="pos_label="):
+        sensitivity(y, called)
+    # three labels are still no binary pair
+    with pytest.raises(InvalidInputError, match="must be binary, got 3 distinct labels"):
+        accuracy(["a", "b", "c"], ["a", "b", "b"])

@@ -81,13 +81,15 @@ _shared_doc = _doc_sections(
 
 
 def _matrix(
-    y_true: ArrayLike, y_pred: ArrayLike, pos_label: Hashable, func: str
+    y_true: ArrayLike, y_pred: ArrayLike, pos_label: Hashable, func: str, *,
+    either: bool = False,
 ) -> ConfusionMatrix:
-    """Validate a pair of binary label arrays and count them."""
+    """Validate a pair of binary label arrays and count them. ``either``: the metric's
+    value does not depend on which label is positive, so two labels need no pos_label."""
     same_index(func, y_true=y_true, y_pred=y_pred)
     raw_true = label_array(y_true, name="y_true", func=func)
     raw_pred = label_array(y_pred, name="y_pred", func=func)
-    pos_label = positive_label(pos_label, raw_true, raw_pred, func=func)
+    pos_label = positive_label(pos_label, raw_true, raw_pred, func=func, either=either)
     truth = binary_labels(raw_true, name="y_true", func=func, pos_label=pos_label)
     pred = binary_labels(raw_pred, name="y_pred", func=func, pos_label=pos_label)
     same_length(func, y_true=truth, y_pred=pred)
@@ -314,7 +316,9 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None
     Notes
     -----
     Empty input: NaN with a warning. Accuracy depends on the prevalence; see
-    :func:`balanced_accuracy`. Counts: ``counts("accuracy")`` gives (TP + TN, n).
+    :func:`balanced_accuracy`. Counts: ``counts("accuracy")`` gives (TP + TN, n). The
+    value is the same whichever label is positive, so two labels other than 0/1 (text)
+    need no ``pos_label``.
 
     References
     ----------
@@ -326,7 +330,7 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike, *, pos_label: Hashable | None
     >>> accuracy([1, 1, 0, 0], [1, 0, 0, 0])
     0.75
     """
-    return _matrix(y_true, y_pred, pos_label, "accuracy").accuracy()
+    return _matrix(y_true, y_pred, pos_label, "accuracy", either=True).accuracy()
 
 
 @_shared_doc
@@ -351,7 +355,9 @@ def balanced_accuracy(
     Notes
     -----
     Only one class in ``y_true``: NaN with a warning. (scikit-learn's
-    ``balanced_accuracy_score`` then returns the recall of the class present.)
+    ``balanced_accuracy_score`` then returns the recall of the class present.) The value
+    is the same whichever label is positive, so two labels other than 0/1 (text) need
+    no ``pos_label``.
 
     References
     ----------
@@ -363,7 +369,9 @@ def balanced_accuracy(
     >>> balanced_accuracy([1, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 1])  # (1/2 + 3/4) / 2
     0.625
     """
-    return _matrix(y_true, y_pred, pos_label, "balanced_accuracy").balanced_accuracy()
+    return _matrix(
+        y_true, y_pred, pos_label, "balanced_accuracy", either=True
+    ).balanced_accuracy()
 
 
 @_shared_doc

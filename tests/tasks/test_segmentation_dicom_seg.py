@@ -295,6 +295,36 @@ def test_seg_reference_is_placed_on_the_cases_nifti_input(tmp_path: Path) -> Non
     assert "case n1" in str(info.value) and "differs from the reference's" in str(info.value)
 
 
+def test_seg_reference_on_a_nifti_input_with_seg_prediction_on_the_same_series(
+        tmp_path: Path) -> None:
+    """The input ct5n converted to NIfTI by SimpleITK, the reference and the prediction
+    DICOM SEGs drawn on ct5n (as a lab user did with the shared liver SEG and a NIfTI of
+    its grid). Before, the reference placed on the NIfTI's grid carried the SEG's own
+    SeriesInstanceUID, so the prediction, whose ReferencedSeriesSequence names ct5n, was
+    refused as drawn on another series (invalid-output). Dice against MedPy
+    (2 * 126 / 294); a prediction SEG drawn on another series is still refused."""
+    ref, pred, ct = _masks_and_ct()
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for case in ("same", "other"):
+        (tmp_path / case).mkdir()
+        sitk.WriteImage(ct, str(tmp_path / case / "ct.nii.gz"))
+        write_seg(tmp_path / case / "ref.dcm", {1: ref}, slices=[1, 2, 3])
+        write_seg(tmp_path / "pred" / f"{case}.dcm", {1: pred.astype(bool)}, slices=[1, 2, 3],
+                  series_uid=None if case == "same" else "1.2.3.4")
+        rows.append({"case_id": case, "patient_id": case, "input": f"{case}/ct.nii.gz",
+                     "reference": f"{case}/ref.dcm"})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    rows_by_id = {row["case_id"]: row for row in result.cases}
+    same = rows_by_id["same"]
+    assert same["status"] == "ok", same
+    assert same["dice"] == pytest.approx(medpy_binary.dc(pred, ref), abs=1e-12)
+    assert same["dice"] == pytest.approx(2 * 126 / 294, abs=1e-12)
+    assert rows_by_id["other"]["reason"] == "invalid-output"
+
+
 def test_a_seg_on_the_cases_nifti_input_takes_its_pixel_size_from_the_nifti_header(
         tmp_path: Path) -> None:
     """A SEG placed on the case's NIfTI input is measured with the NIfTI header's spacing

@@ -282,7 +282,11 @@ def _parse(file: Path, reference: Image | None, tolerance_mm: float) -> _Parsed:
         _same_frame_of_reference(metadata, reference, file)
         _same_series(ds, reference, file)
         grid = reference
-        metadata["grid_series_uid"] = _grid_series(reference.metadata)
+        named = _referenced_series(ds)
+        # a NIfTI/MHA/NRRD grid (the series converted) names no series: the label map
+        # then lies on the series the SEG names, not on the SEG's own series
+        metadata["grid_series_uid"] = _grid_series(reference.metadata) or (
+            named[0] if len(named) == 1 else None)
     else:
         grid = _own_grid(ds, frames.shape[1:], positions, orientations, pixel_spacing, file)
         named = _referenced_series(ds)

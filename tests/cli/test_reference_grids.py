@@ -145,3 +145,47 @@ def test_a_gzipped_input_that_is_no_image_is_not_called_unreadable(tmp_path) -> 
     [found] = off_grid_references(manifest)
     assert found.startswith("case c0: reference 'ras.nii.gz' is not on the grid of its input "
                             "'ct.nii.gz'")
+
+
+ECT = CT5N.parents[1] / "enhanced" / "eCT_Supplemental.dcm"
+
+
+@pytest.mark.skipif(not ECT.is_file(), reason=f"shared test data not found at {ECT}")
+def test_a_reference_converted_by_simpleitk_from_an_enhanced_ct_input_is_warned_of(
+        tmp_path: Path, capsys) -> None:
+    """A user pass on the shared eCT_Supplemental.dcm: its reference converted by SimpleITK
+    (file order: origin z -159, first frame's ImagePositionPatient, pydicom) is not the
+    grid read_image gives the algorithm (frames sorted along the normal row x column =
+    (-1, 0, 0) x (0, 1, 0) = (0, 0, -1): z -149 first). Every prediction written on the
+    input as read failed as incompatible while manifest check said OK: DICOM file inputs
+    were not compared. A reference on read_image's grid is not warned of."""
+    import pydicom
+
+    from medeval.loaders import read_image
+
+    frames = pydicom.dcmread(ECT, stop_before_pixels=True).PerFrameFunctionalGroupsSequence
+    assert [float(f.PlanePositionSequence[0].ImagePositionPatient[2]) for f in frames] \
+        == [-159.0, -149.0]
+    shutil.copy(ECT, tmp_path / "e1.dcm")
+    shutil.copy(ECT, tmp_path / "e2.dcm")
+    ct = sitk.ReadImage(str(ECT))
+    assert ct.GetOrigin()[2] == pytest.approx(-159.0)
+    mask = sitk.GetImageFromArray(np.zeros(ct.GetSize()[::-1], np.uint8))
+    mask.CopyInformation(ct)
+    sitk.WriteImage(mask, str(tmp_path / "sitk.nii.gz"))
+    image = read_image(ECT)
+    ours = sitk.GetImageFromArray(np.zeros(image.shape[:3], np.uint8))
+    ours.SetSpacing([float(v) for v in image.spacing_mm[::-1]])
+    ours.SetOrigin([float(v) for v in image.origin_mm[::-1]])
+    ours.SetDirection([float(v) for v in np.asarray(image.direction)[::-1, ::-1].ravel()])
+    sitk.WriteImage(ours, str(tmp_path / "ours.nii.gz"))
+    path = _set(tmp_path, [("e1.dcm", "sitk.nii.gz"), ("e2.dcm", "ours.nii.gz")])
+    [found] = off_grid_references(Manifest.from_csv(path, reference_kind="image"))
+    assert found.startswith("case c0: reference 'sitk.nii.gz' is not on the grid of its "
+                            "input 'e1.dcm' (origin_mm (z, y, x) (-159, -301.5, 99.5) "
+                            "against (-149, -301.5, 99.5)")
+    assert "SimpleITK keeps the file's frame order" in found
+    assert main(["manifest", "check", str(path), "--protocol", str(tmp_path / "protocol.toml"),
+                 "--read-files"]) == 0
+    assert "1 case(s) whose prediction cannot match its reference: case c0" \
+        in capsys.readouterr().err

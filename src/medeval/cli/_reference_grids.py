@@ -5,8 +5,10 @@ An algorithm sees its inputs only, so it writes its mask on the grid of the imag
 reads; a reference stored on another grid (the series converted to NIfTI and reoriented
 to RAS, resampled, cropped) fails every such prediction as ``incompatible``, counted as
 the algorithm's failure. Only headers are read (:func:`~medeval.loaders.itk.read_itk_grid`,
-:func:`~medeval.loaders.dicom.read_dicom_grid`); a DICOM SEG reference is placed on its
-input by the task itself, and raster frames have no grid of their own: both are left out.
+:func:`~medeval.loaders.dicom.read_dicom_grid`), but for a DICOM file with positions (an
+enhanced CT or MR, read as :func:`~medeval.loaders.read_image` reads it); a DICOM SEG
+reference is placed on its input by the task itself, and raster frames and DICOM images
+without positions have no grid of their own: they are left out.
 """
 
 from __future__ import annotations
@@ -57,14 +59,23 @@ def off_grid_references(manifest: Manifest, *, progress: bool = False) -> list[s
                 f"case {case.case_id}: reference {case.reference!r} is not on the grid of "
                 f"its input {grids[0][0]!r} ({problems[0]}): an algorithm writes its mask "
                 "on the grid of the image it reads, so its prediction fails as "
-                "incompatible, counted as the algorithm's failure; store the reference on "
-                "its input's grid (SimpleITK: Resample onto the input, nearest neighbour)")
+                f"incompatible, counted as the algorithm's failure; {_remedy(grids[0][1])}")
     return found
+
+
+def _remedy(grid: Any) -> str:
+    """How to store the reference on its input's grid."""
+    if grid.metadata.get("format") == "dicom" and "frame_order" in grid.metadata:
+        return ("store the reference on the grid medeval.loaders.read_image gives the "
+                "input (a multi-frame file's frames sorted along the slice normal, where "
+                "SimpleITK keeps the file's frame order)")
+    return ("store the reference on its input's grid (SimpleITK: Resample onto the input, "
+            "nearest neighbour)")
 
 
 def _grid(path: Path) -> Any:
     """The volume's grid from its header, or None for what has no grid to compare (a
-    raster frame, a DICOM file or SEG, anything else)."""
+    raster frame, a DICOM SEG or image without positions, anything else)."""
     from ..loaders._files import sniff
     from ..loaders.dicom import read_dicom_grid
     from ..loaders.itk import read_itk_grid
@@ -79,7 +90,24 @@ def _grid(path: Path) -> Any:
         return None
     if fmt == "gzip" and not path.name.lower().endswith(".nii.gz"):
         return None  # clinical data gzipped (.json.gz, .csv.gz): SimpleITK reads none
+    if fmt == "dicom":
+        return _dicom_file_grid(path)
     return read_itk_grid(path) if fmt in _VOLUMES else None
+
+
+def _dicom_file_grid(path: Path) -> Any:
+    """The grid of a DICOM file with positions (a CT slice, an enhanced CT or MR, an RT
+    dose grid), as :func:`~medeval.loaders.read_image` gives it to the algorithm: frames
+    sorted along the slice normal, which SimpleITK does not do (eCT_Supplemental: origin
+    z -149 along -z, SimpleITK's -159 along +z). None for a SEG (placed by the task) and
+    for an image without positions (a mammogram, an ultrasound frame or cine)."""
+    from ..loaders.dicom import read_dicom_file_grid
+    from ..loaders.seg import is_dicom_segmentation
+
+    if is_dicom_segmentation(path):
+        return None
+    grid = read_dicom_file_grid(path)
+    return None if grid.metadata.get("geometry") == "absent" else grid
 
 
 def _difference(reference: Any, grid: Any, tol_mm: float = 1e-3) -> str:

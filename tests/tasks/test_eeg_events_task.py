@@ -636,3 +636,27 @@ def test_a_discontinuous_edf_input_without_duration_is_named(folder):
                        r"input in/r0\.edf is discontinuous \(EDF\+D .*export the recording as "
                        r"one continuous file \(EDF\+C, BDF\+C\), or give duration_s"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_an_annotation_only_edf_input_without_duration_is_named(folder, shared_data):
+    # A lab user listed Sleep-EDF's hypnogram SC4001EC-Hypnogram.edf (the PSG signals not
+    # at hand) as r0's input, its reference without duration_s. pyedflib reads no signal
+    # and a length of 0 s from it; the refusal said 'no input of the case is an EDF/BDF
+    # file', of an EDF input. It now names the input as annotation-only, not the recording.
+    import shutil
+
+    import pyedflib
+
+    hypnogram = shared_data / "eeg" / "SC4001EC-Hypnogram.edf"
+    reader = pyedflib.EdfReader(str(hypnogram))
+    try:
+        assert (reader.signals_in_file, reader.getFileDuration()) == (0, 0)
+    finally:
+        reader.close()
+    shutil.copy(hypnogram, folder / "in" / "r0.edf")
+    (folder / "ref" / "r0.json").write_text(json.dumps({"events": [[3, 5]]}))
+    with pytest.raises(medeval.MedevalError, match=r"r0\.json has no \"duration_s\", and its "
+                       r"input in/r0\.edf is an annotation-only EDF\+ \(no signal; its header "
+                       r"states 0 s\), not the recording: list the recording's EDF file as "
+                       r"the input, or give duration_s"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")

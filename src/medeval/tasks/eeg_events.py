@@ -127,6 +127,13 @@ class EegEvents(TaskType):
                         f"{gapped} is discontinuous (EDF+D or BDF+D: gaps between its data "
                         "records), so its header states no one length: export the recording "
                         f"as one continuous file (EDF+C, BDF+C), or {remedy}")
+                blank = _annotations_only(case, root)
+                if blank:  # an EDF+ of no signal: a hypnogram, an events file
+                    raise ReferenceProblem(
+                        f"case {case.case_id}: reference {path} {missing}, and its input "
+                        f"{blank} is an annotation-only EDF+ (no signal; its header states "
+                        "0 s), not the recording: list the recording's EDF file as the "
+                        f"input, or {remedy}")
                 raise ReferenceProblem(
                     f"case {case.case_id}: reference {path} {missing} and no input of the "
                     f"case is an EDF/BDF file or a WFDB header stating its length: {remedy}")
@@ -365,6 +372,21 @@ def _recording(case: Case, root: Path) -> tuple[float, float, str, str] | str | 
         fs, frames = header_timing(root / name)
         if fs is not None and frames is not None:
             return frames / fs, 1 / fs, f"{frames} frames at {fs:g} Hz by its header", name
+    return None
+
+
+def _annotations_only(case: Case, root: Path) -> str | None:
+    """The case's first input that is an EDF+ file of 0 s (data records of 0 s: an
+    annotation-only file such as Sleep-EDF's hypnogram), if any."""
+    from ..loaders.edf import edf_duration_s
+
+    for name in case.inputs:
+        try:
+            found = edf_duration_s(root / name)
+        except (OSError, MedevalError):
+            continue
+        if found is not None and found[0] == 0:
+            return name
     return None
 
 

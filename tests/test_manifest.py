@@ -124,6 +124,22 @@ def test_unreadable_reference_found_when_reading(held_out):
         manifest.validate(read_files=True)
 
 
+@pytest.mark.parametrize("kind", ["image", "segmentation"])
+def test_a_series_folder_reference_is_read_not_a_traceback(held_out, shared_data, kind):
+    # A user's reference a DICOM series folder (mask slices): --read-files stopped on
+    # IsADirectoryError with a traceback (the reference reader sniffed the folder as a
+    # file). ct5n reads; ct2_gap is refused, naming its gap: slices at z -99.48 and
+    # 103.02 mm (pydicom's ImagePositionPatient) are 103.02 + 99.48 = 202.5 mm apart.
+    shutil.copytree(shared_data / "dicom/series/ct5n", held_out / "seg" / "m1")
+    shutil.copytree(shared_data / "dicom/series/ct2_gap", held_out / "seg" / "m2")
+    path = write_manifest(held_out, ["c1,p1,ct/c1,seg/m1,A,test"])
+    Manifest.from_csv(path, reference_kind=kind).validate(read_files=True)
+    path = write_manifest(held_out, ["c1,p1,ct/c1,seg/m2,A,test"])
+    with pytest.raises(ManifestError, match=r"case c1: reference 'seg/m2': unreadable: DICOM "
+                       r"series .*the gap is 202\.5 mm"):
+        Manifest.from_csv(path, reference_kind=kind).validate(read_files=True)
+
+
 def test_symlink_leaving_the_root(held_out, tmp_path):
     outside = tmp_path / "private"
     outside.mkdir()

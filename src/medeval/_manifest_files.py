@@ -283,9 +283,11 @@ def read_image(path: Path) -> object:
 def read_reference_image(path: Path) -> object:
     """A reference image: a mask image decoded as the mask reader reads it (palette
     indices, not colours: see :func:`medeval.loaders.masks.decode_mask`), anything else
-    with ``read_image``."""
+    (a DICOM series folder too) with ``read_image``."""
     from .loaders.masks import decode_mask
 
+    if path.is_dir():  # a DICOM series folder of mask slices, read as evaluate reads it
+        return read_image(path)
     if sniff(path) in {"png", "jpeg", "bmp", "tiff"}:
         decode_mask(path)
         return None
@@ -316,7 +318,7 @@ def read_segmentation(path: Path) -> object:
     """
     from .loaders import read_segmentation
 
-    if sniff(path) == "dicom":
+    if path.is_file() and sniff(path) == "dicom":
         return _placed_later(read_segmentation, path)
     return read_reference_image(path)
 

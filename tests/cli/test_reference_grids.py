@@ -184,7 +184,8 @@ def test_a_reference_converted_by_simpleitk_from_an_enhanced_ct_input_is_warned_
     assert found.startswith("case c0: reference 'sitk.nii.gz' is not on the grid of its "
                             "input 'e1.dcm' (origin_mm (z, y, x) (-159, -301.5, 99.5) "
                             "against (-149, -301.5, 99.5)")
-    assert "SimpleITK keeps the file's frame order" in found
+    assert "read_image sorts its frames along the slice normal, SimpleITK keeps the " \
+        "file's frame order" in found
     assert main(["manifest", "check", str(path), "--protocol", str(tmp_path / "protocol.toml"),
                  "--read-files"]) == 0
     assert "1 case(s) whose prediction cannot match its reference: case c0" \

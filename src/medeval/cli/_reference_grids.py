@@ -66,9 +66,10 @@ def off_grid_references(manifest: Manifest, *, progress: bool = False) -> list[s
 def _remedy(grid: Any) -> str:
     """How to store the reference on its input's grid."""
     if grid.metadata.get("format") == "dicom" and "frame_order" in grid.metadata:
-        return ("store the reference on the grid medeval.loaders.read_image gives the "
-                "input (a multi-frame file's frames sorted along the slice normal, where "
-                "SimpleITK keeps the file's frame order)")
+        return ("the input is a multi-frame file, which readers place differently: "
+                "medeval.loaders.read_image sorts its frames along the slice normal, "
+                "SimpleITK keeps the file's frame order; store the reference on the grid "
+                "of the reader the algorithm uses, and name that reader in the protocol")
     return ("store the reference on its input's grid (SimpleITK: Resample onto the input, "
             "nearest neighbour)")
 

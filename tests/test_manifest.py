@@ -1041,3 +1041,26 @@ def test_ids_written_as_excels_text_formula_are_problems(tmp_path):
         f"line 2: {name} '=\"{value}\"' is Excel's text formula (an export's way to keep "
         f"leading zeros), not an id: write the id itself, '{value}'"
         for name, value in (("case_id", "00123"), ("patient_id", "00007"))]
+
+
+def test_a_folder_as_an_annotation_reference_is_not_called_a_dicom_series(shared_data,
+                                                                          tmp_path):
+    # A user named the folder holding MIT-BIH 100.atr (wfdb.rdann reads it there) as the
+    # ECG reference: refused as it should be, but 'format found: dicom-series' of a
+    # folder holding no DICOM file. It now says a folder, and to name the file in it.
+    import wfdb
+
+    (tmp_path / "records").mkdir()
+    (tmp_path / "refs").mkdir()
+    for ext in ("hea", "dat"):
+        shutil.copy(shared_data / "ecg" / "mitdb" / f"100.{ext}", tmp_path / "records")
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.atr", tmp_path / "refs")
+    assert len(wfdb.rdann(str(tmp_path / "refs" / "100"), "atr").sample) == 2274
+    path = write_manifest(tmp_path, ["r100,p100,records/100.hea,records/100.dat,refs"],
+                          header="case_id,patient_id,input_header,input_signal,reference")
+    with pytest.raises(ManifestError) as info:
+        Manifest.from_csv(path, reference_kind="annotations").validate()
+    (problem,) = info.value.problems
+    assert problem.endswith("reference 'refs': is not a reference of kind 'annotations' as "
+                            "this task needs (format found: a folder; give the path of the "
+                            "file in it)"), problem

@@ -619,8 +619,11 @@ class Manifest:
         target, folder = checked
         found = "dicom-series" if folder else sniff(target)
         if not kind_matches(kind, found, target):
+            # a folder is read as a DICOM series where a task takes one; else it is no
+            # reference at all, whatever it holds (an annotation file inside it)
+            shown = "a folder; give the path of the file in it" if folder else found
             return None, (f"is not a reference of kind {kind!r} as this task needs (format "
-                          f"found: {found})" + annotation_file_hint(kind, target))
+                          f"found: {shown})" + annotation_file_hint(kind, target))
         if read_files:
             try:
                 if kind == "annotations" and record_rate is not None:

@@ -190,3 +190,38 @@ def test_a_reference_converted_by_simpleitk_from_an_enhanced_ct_input_is_warned_
                  "--read-files"]) == 0
     assert "1 case(s) whose prediction cannot match its reference: case c0" \
         in capsys.readouterr().err
+
+
+EMRI = CT5N.parents[1] / "multiframe" / "emri_small.dcm"
+
+
+@pytest.mark.skipif(not EMRI.is_file(), reason=f"shared test data not found at {EMRI}")
+def test_a_reference_of_a_multiframe_input_without_geometry_is_warned_of(
+        tmp_path: Path, capsys) -> None:
+    """The shared emri_small.dcm: 10 frames, no PixelSpacing, no positions, no functional
+    groups, SpacingBetweenSlices 1.2 (pydicom). Its reference converted by SimpleITK
+    (spacing 1 x 1 x 1 mm, origin 0) is not the grid read_image gives (slices 1.2 mm
+    apart): in a user's run the prediction written on read_image's grid failed as
+    incompatible while manifest check said OK. The warning says the input states no
+    geometry of its own."""
+    import pydicom
+
+    header = pydicom.dcmread(EMRI, stop_before_pixels=True)
+    assert "PixelSpacing" not in header and "PerFrameFunctionalGroupsSequence" not in header
+    assert float(header.SpacingBetweenSlices) == 1.2
+    shutil.copy(EMRI, tmp_path / "e1.dcm")
+    converted = sitk.ReadImage(str(EMRI))
+    assert converted.GetSpacing() == (1.0, 1.0, 1.0)
+    mask = sitk.GetImageFromArray(np.zeros(converted.GetSize()[::-1], np.uint8))
+    mask.CopyInformation(converted)
+    sitk.WriteImage(mask, str(tmp_path / "sitk.nii.gz"))
+    path = _set(tmp_path, [("e1.dcm", "sitk.nii.gz")])
+    [found] = off_grid_references(Manifest.from_csv(path, reference_kind="image"))
+    assert found.startswith("case c0: reference 'sitk.nii.gz' is not on the grid of its "
+                            "input 'e1.dcm' (spacing_mm (z, y, x) (1, 1, 1) against "
+                            "(1.2, 1, 1))")
+    assert "the input states no position and no pixel size" in found
+    assert main(["manifest", "check", str(path), "--protocol", str(tmp_path / "protocol.toml"),
+                 "--read-files"]) == 0
+    assert "1 case(s) whose prediction cannot match its reference: case c0" \
+        in capsys.readouterr().err

@@ -7,8 +7,8 @@ to RAS, resampled, cropped) fails every such prediction as ``incompatible``, cou
 the algorithm's failure. Only headers are read (:func:`~medeval.loaders.itk.read_itk_grid`,
 :func:`~medeval.loaders.dicom.read_dicom_grid`), but for a DICOM file with positions (an
 enhanced CT or MR, read as :func:`~medeval.loaders.read_image` reads it); a DICOM SEG
-reference is placed on its input by the task itself, and raster frames and DICOM images
-without positions have no grid of their own: they are left out.
+reference is placed on its input by the task itself, and raster frames have no grid of
+their own: both are left out.
 """
 
 from __future__ import annotations
@@ -65,6 +65,13 @@ def off_grid_references(manifest: Manifest, *, progress: bool = False) -> list[s
 
 def _remedy(grid: Any) -> str:
     """How to store the reference on its input's grid."""
+    if grid.metadata.get("format") == "dicom" and grid.metadata.get("geometry") == "absent":
+        return ("the input states no position and no pixel size (read_image reads 1 mm "
+                "in the plane, a slice spacing only from SpacingBetweenSlices, metadata "
+                "spacing_source 'absent'; SimpleITK 1 mm throughout): the reference's "
+                "geometry came from its conversion, not from the image; store the reference "
+                "on the grid of the reader the algorithm uses, and measure in pixels "
+                "(distance_unit = \"px\") unless the pixel size is known")
     if grid.metadata.get("format") == "dicom" and "frame_order" in grid.metadata:
         return ("the input is a multi-frame file, which readers place differently: "
                 "medeval.loaders.read_image sorts its frames along the slice normal, "
@@ -97,18 +104,15 @@ def _grid(path: Path) -> Any:
 
 
 def _dicom_file_grid(path: Path) -> Any:
-    """The grid of a DICOM file with positions (a CT slice, an enhanced CT or MR, an RT
-    dose grid), as :func:`~medeval.loaders.read_image` gives it to the algorithm: frames
-    sorted along the slice normal, which SimpleITK does not do (eCT_Supplemental: origin
-    z -149 along -z, SimpleITK's -159 along +z). None for a SEG (placed by the task) and
-    for an image without positions (a mammogram, an ultrasound frame or cine)."""
+    """The grid of a DICOM file (a CT slice, an enhanced CT or MR, an RT dose grid, a
+    multi-frame image without positions), as :func:`~medeval.loaders.read_image` gives
+    it to the algorithm: frames sorted along the slice normal, which SimpleITK does not
+    do (eCT_Supplemental: origin z -149 along -z, SimpleITK's -159 along +z). None for a
+    SEG, which the task places on its image."""
     from ..loaders.dicom import read_dicom_file_grid
     from ..loaders.seg import is_dicom_segmentation
 
-    if is_dicom_segmentation(path):
-        return None
-    grid = read_dicom_file_grid(path)
-    return None if grid.metadata.get("geometry") == "absent" else grid
+    return None if is_dicom_segmentation(path) else read_dicom_file_grid(path)
 
 
 def _difference(reference: Any, grid: Any, tol_mm: float = 1e-3) -> str:

@@ -1415,3 +1415,71 @@ def test_the_pace_median_is_numpys():
     unsigned = rng.permutation(np.cumsum(rng.integers(150, 450, 41))).astype(np.uint32)
     seconds = np.diff(np.sort(unsigned.astype(np.float64))) / 360.0
     assert _median_interval(unsigned, 360.0) == float(np.median(seconds))
+
+
+def _beatless_record(shared_data: Path, folder: Path, samples, symbols, notes):
+    """Record 100 with a reference annotation file of ``symbols``; the evaluation of
+    100.qrs's detections against it."""
+    import wfdb
+
+    for ext in ("hea", "dat"):
+        shutil.copy(shared_data / "ecg" / "mitdb" / f"100.{ext}", folder)
+    wfdb.wrann("100", "atr", np.array(samples), np.array(symbols), aux_note=notes, fs=360,
+               write_dir=str(folder))
+    detections = wfdb.rdann(str(shared_data / "ecg" / "mitdb" / "100"), "qrs").sample
+    (folder / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\n"
+        "r100,p1,100.hea,100.dat,100.atr\n")
+    (folder / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    (folder / "pred").mkdir(exist_ok=True)
+    (folder / "pred" / "r100.json").write_text(
+        json.dumps({"fs": 360, "samples": detections.tolist()}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", medeval.UndefinedMetricWarning)
+        return detections, medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_a_reference_of_no_beat_is_warned_of_and_scored_as_bxb_would(shared_data, tmp_path,
+                                                                     capsys):
+    # A record whose reference holds no beat: a rhythm-only file (the VF database's), or
+    # a file that is no beat annotation file at all, given in its place. It scores (a
+    # record of VF alone is real): QRS Se is 0/0 and each detection past the learning
+    # period is a false positive. It used to score without a word, so a seizure file
+    # given as the reference passed unseen.
+    # A rhythm label and a note, no beat symbol:
+    detections, result = _beatless_record(shared_data, tmp_path, [18, 500_000], ["+", '"'],
+                                          ["(N", "note"])
+    sensitivity = result.metric("qrs_sensitivity").estimate
+    ppv = result.metric("qrs_ppv").estimate
+    assert (sensitivity.numerator, sensitivity.n) == (0, 0)
+    # every 100.qrs detection (wfdb.rdann's samples) after the 300 s learning period
+    # (sample 108,000), but the first: bxb.c's lines before its main loop pass over the
+    # test beat t' after start when t - start <= the window and |T - t'| < |T - t|, and
+    # with no reference beat T is past the record's end; 100.qrs's first two beats after
+    # start are 108,032 (32 samples in, inside the 54-sample window) and 108,329
+    after = detections[detections >= 300 * 360]
+    assert after[0] - 300 * 360 <= 54
+    assert (ppv.numerator, ppv.n) == (0, after.size - 1)
+    beatless = [w for w in result.warnings if "no beat annotation" in w]
+    assert beatless == [
+        "all cases: 1 record(s) whose reference holds no beat annotation, so each detected "
+        "beat there counts as a false positive and none can be missed: r100; if a "
+        "reference is not the record's beat annotation file (a seizure, rhythm or "
+        "sleep-stage file in its place), give the beat annotations"]
+    # manifest check says so too, beside its OK: it used to say OK alone
+    from medeval.cli import main
+
+    capsys.readouterr()
+    assert main(["manifest", "check", str(tmp_path / "manifest.csv"), "--protocol",
+                 str(tmp_path / "protocol.toml"), "--read-files"]) == 0
+    assert f"medeval: warning: {beatless[0].removeprefix('all cases: ')}\n" in \
+        capsys.readouterr().err
+    # a flutter episode's marks are no beat either, and are named (CHB-MIT's seizure
+    # files mark onsets and ends with the same [ and ])
+    _, flutter = _beatless_record(shared_data, tmp_path, [18, 400_000, 420_000],
+                                  ["+", "[", "]"], ["(N", "", ""])
+    assert [w for w in flutter.warnings if "no beat annotation" in w] == [
+        beatless[0].replace("r100;", "r100 (2 flutter mark(s) [ ]);")]
+    # a reference holding a beat says nothing of it
+    _, one_beat = _beatless_record(shared_data, tmp_path, [18, 400], ["+", "N"], ["(N", ""])
+    assert not [w for w in one_beat.warnings if "no beat annotation" in w]

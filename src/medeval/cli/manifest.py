@@ -87,13 +87,18 @@ def _task_reference_problems(protocol: Path, manifest: Manifest, *,
     evaluate refuse the set for (an EEG reference's duration_s against its recording's
     length, an ECG record no longer than the learning period, a LabelMe label outside
     the protocol's categories, ...): of every case but those in ``skip`` (whose files the
-    manifest's check could not use) and those without a reference (listed already)."""
+    manifest's check could not use) and those without a reference (listed already). The
+    task's warnings of the references (an ECG record's of no beat) go to stderr."""
     from ..evaluation import reference_problems
     from ..protocol import load_protocol
     from ..tasks.registry import make_task
 
-    return reference_problems(make_task(load_protocol(protocol)), manifest,
-                              progress=sys.stderr.isatty(), skip_empty=True, skip=skip)
+    task = make_task(load_protocol(protocol))
+    problems = reference_problems(task, manifest, progress=sys.stderr.isatty(),
+                                  skip_empty=True, skip=skip)
+    for text in task.reference_warnings():  # a reference of an ECG record without beats
+        _warning(text)
+    return problems
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

@@ -162,6 +162,11 @@ class TaskType(Protocol):
 
     def reference_problem(self, case: Case, root: Path) -> str | None: ...
 
+    def reference_warnings(self) -> tuple[str, ...]:
+        """What :meth:`reference_problem` found so far that is worth a word but no
+        refusal (``manifest check`` prints it); nothing by default."""
+        return ()
+
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]: ...
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]: ...

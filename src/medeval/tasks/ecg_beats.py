@@ -104,6 +104,11 @@ STATISTICS = ("qrs_sensitivity", "qrs_ppv", "veb_sensitivity", "veb_ppv",
 #: which :func:`~medeval.metrics._ecg_input.sumstats_values` gives them).
 _COUNT_COLUMNS = tuple(f"{s}_{part}" for s in STATISTICS for part in ("num", "den"))
 
+#: The marks of a ventricular flutter episode's onset and end that a reference's beats
+#: carry (``read_beats(..., vf_marks=True)``; :data:`medeval.loaders.wfdb.VF_MARKS`, not
+#: imported with the task): no beat each.
+_VF_MARKS = ("[", "]")
+
 
 class EcgBeats(TaskType):
     """The ``ecg-beats`` task type behind :func:`medeval.evaluate`."""
@@ -117,6 +122,8 @@ class EcgBeats(TaskType):
     def __init__(self, spec: Any, statistics: Any, failures: Any = None) -> None:
         self.spec = spec
         self.statistics = statistics
+        # the records whose reference the checks found to hold no beat, with its marks
+        self._beatless: list[tuple[str, int]] = []
 
     def _reference(self, case: Case, root: Path) -> tuple[Any, float | None, float | None]:
         """The reference beats, the record's length in seconds (None: nothing states
@@ -161,10 +168,17 @@ class EcgBeats(TaskType):
         """A message when the reference annotations cannot be read, or the record is no
         longer than the learning period."""
         try:
-            self._reference(case, root)
+            reference, _, _ = self._reference(case, root)
         except ReferenceProblem as exc:
             return str(exc)
+        beatless = _beatless(reference)
+        if beatless is not None:
+            self._beatless.append((case.case_id, beatless))
         return None
+
+    def reference_warnings(self) -> tuple[str, ...]:
+        """The records checked so far whose reference holds no beat."""
+        return _beatless_warning(self._beatless)
 
     def _compare(self, reference: Any, samples: Any, symbols: Any, fs: float,
                  case_id: str, length_s: float | None) -> dict[str, Any]:
@@ -292,8 +306,11 @@ class EcgBeats(TaskType):
                            "window_s": self.spec.window_s,
                            "learning_period_s": self.spec.learning_period_s,
                            "matrix": _matrices(rows)}}
-        return Aggregate(tuple(metrics), tables, _unread_warning(rows) + _past_end_warning(rows)
-                         + _pace_warning(rows))
+        beatless = [(row.case_id, row.values["beatless"]) for row in rows
+                    if row.values.get("beatless") is not None]
+        return Aggregate(tuple(metrics), tables, _beatless_warning(beatless)
+                         + _unread_warning(rows)
+                         + _past_end_warning(rows) + _pace_warning(rows))
 
     def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None
                ) -> list[Estimate]:
@@ -335,10 +352,21 @@ def _with_unread_texts(values: dict[str, Any], reference: Any) -> dict[str, Any]
     pairs, most frequent first, as the reference's reading found them
     (:func:`~medeval.loaders.signal.read_beats`' ``other_texts``: the file is not read
     again). A WFDB file holds codes only; EDF+ holds free text ("Normal beat" is no beat
-    symbol, and was not counted as one)."""
+    symbol, and was not counted as one). For a reference of no beat, ``"beatless"``: the
+    flutter marks it holds (:func:`_beatless`)."""
     if reference.other_texts:
         values["unread"] = reference.other_texts
+    beatless = _beatless(reference)
+    if beatless is not None:
+        values["beatless"] = beatless
     return values
+
+
+def _beatless(reference: Any) -> int | None:
+    """How many flutter marks a reference of no beat holds (0: none at all); None where
+    it holds a beat."""
+    symbols = reference.symbol_array
+    return None if not np.isin(symbols, _VF_MARKS).all() else len(symbols)
 
 
 def _past_end(samples: Any, fs: float, length_s: float | None, window_s: float
@@ -439,6 +467,24 @@ def _pace_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
             "every beat time so (fs 500 given for samples at 360 Hz: 0.72x), and its beats "
             "then match none of the reference's; double detections halve the interval, "
             "missed beats lengthen it",)
+
+
+def _beatless_warning(found: Sequence[tuple[str, int]]) -> tuple[str, ...]:
+    """The word on records whose reference holds no beat, as (case id, the flutter marks
+    it holds), ten shown: their QRS sensitivity is 0/0 and each detection a false
+    positive, right for a record of ventricular fibrillation alone (MIT-BIH's VF
+    database annotates rhythms only), and the sign of a file that is no beat annotation
+    file (a seizure or rhythm file given in its place), which scores on unrefused."""
+    if not found:
+        return ()
+    shown = "; ".join(f"{case_id}" + (f" ({marks} flutter mark(s) [ ])" if marks else "")
+                      for case_id, marks in found[:10])
+    more = f"; ... ({len(found)} records)" if len(found) > 10 else ""
+    return (f"{len(found)} record(s) whose reference holds no beat annotation, so each "
+            "detected beat there counts as a false positive and none can be missed: "
+            f"{shown}{more}; if a reference is not the record's beat annotation file (a "
+            "seizure, rhythm or sleep-stage file in its place), give the beat "
+            "annotations",)
 
 
 def _unread_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:

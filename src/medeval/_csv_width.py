@@ -7,7 +7,9 @@ the treatment, the rating as the case, and the rating is empty. That happens to 
 treatment name holding an unquoted comma (``AI 보조 (v2.1, 임계값 없음)``) and to a row
 written with a trailing comma. :func:`read_csv_rows` reads with ``index_col=False`` and
 refuses a row wider than the header, naming its line, unless its extra fields are all
-empty (a trailing comma loses nothing).
+empty (a trailing comma loses nothing). :func:`data_lines` gives the line of the file
+each row pandas returns starts on, for messages: pandas skips blank lines (and lines of
+spaces only), so "row index + 2" names the wrong line after one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["read_csv_rows", "wide_row"]
+__all__ = ["data_lines", "read_csv_rows", "wide_row"]
 
 
 def wide_row(path: Path) -> str | None:
@@ -67,3 +69,24 @@ def read_csv_rows(path: Path, **kwargs: Any) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.ParserWarning)
         return pd.read_csv(path, index_col=False, **kwargs)
+
+
+def data_lines(path: Path, n_rows: int) -> list[int]:
+    """The line of ``path`` (the first is 1) on which each of the ``n_rows`` data rows
+    that :func:`read_csv_rows` returns starts: after the header, skipping the blank lines
+    and lines of spaces or tabs only that pandas skips, and counting the lines inside a
+    quoted field. Where the count disagrees with ``n_rows`` (a file the two readers split
+    otherwise), row *i* is taken to be on line *i* + 2.
+    """
+    lines: list[int] = []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        start, header = 1, False
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row or (len(row) == 1 and not row[0].strip(" \t")):
+                continue  # pandas' skip_blank_lines
+            if header:
+                lines.append(line)
+            header = True
+    return lines if len(lines) == n_rows else [i + 2 for i in range(n_rows)]

@@ -909,3 +909,37 @@ def test_readings_saved_as_a_workbook_or_unicode_text_say_so(study, tmp_path, fo
     with pytest.raises(InvalidInputError) as caught:
         evaluate(protocol)
     assert str(caught.value) == f"readings {path}: is {kind}; save it as 'CSV UTF-8'"
+
+
+def test_lines_are_counted_across_blank_lines(study, tmp_path):
+    # Two exports pasted into one file leave a blank line (and one of spaces) between
+    # them; pandas skips both, so "row + 2" named the line before the one at fault. Here
+    # the file is: line 1 the header, lines 2-4 readings 0-2, line 5 empty, line 6 two
+    # spaces, lines 7.. readings 3.. : reading 5 is on line 7 + 2 = 9 (counted by hand).
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings)
+    lines = (tmp_path / "readings.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[6].endswith(f",{readings.loc[5, 'rating']}")  # reading 5, line 7 now
+    lines[6] = lines[6].rsplit(",", 1)[0] + ",high"
+    lines[4:4] = ["", "  "]
+    (tmp_path / "readings.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"not finite numbers: line 9 .*'high'"):
+        evaluate(protocol)
+    # a truth contradicting the manifest and an empty reader, named on their lines too
+    path = tmp_path / "readings.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[8] = text[8].rsplit(",", 1)[0] + ",50"
+    truth = {"malignant": "1", "benign": "0"}
+    known = dict(zip(manifest["case_id"], manifest["reference"]))
+    rows = [text[0] + ",truth"] + [
+        line + ("," + truth[known[line.split(",")[2]]] if line.strip() else "")
+        for line in text[1:]]
+    flipped = rows[8].rsplit(",", 1)[0] + ("," + ("0" if rows[8].endswith("1") else "1"))
+    rows[8] = flipped
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"contradicts the manifest.*e\.g\. line 9:"):
+        evaluate(protocol)
+    rows[8] = "," + flipped.split(",", 1)[1]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"column 'reader' is empty on line\(s\) 9$"):
+        evaluate(protocol)

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._csv_width import read_csv_rows
+from .._csv_width import data_lines, read_csv_rows
 from .._hashing import sha256_file
 from .._manifest_files import first_non_utf8, not_text
 from ..decision import as_written
@@ -74,9 +74,19 @@ def _listing(items: Sequence[str]) -> str:
     return ", ".join(items[:_SHOW]) + (f" ... and {more} more" if more > 0 else "")
 
 
+def _lines(frame: pd.DataFrame, rows: Any) -> list[int]:
+    """The file lines of ``frame``'s rows selected by ``rows`` (a boolean mask): its
+    index where :func:`read_readings` made it the lines (blank lines skipped), else the
+    row's position + 2 (line 1 the header)."""
+    if frame.index.name == "line":
+        return [int(i) for i in frame.index[rows]]
+    return [int(i) + 2 for i in np.flatnonzero(np.asarray(rows))]
+
+
 def read_readings(path: Path) -> pd.DataFrame:
     """The readings CSV as text columns ``reader, treatment, case, rating`` (and
-    ``truth`` when given); labels kept as written.
+    ``truth`` when given); labels kept as written. The index is each row's line in the
+    file (named ``line``; blank lines, which pandas skips, are counted).
 
     Raises
     ------
@@ -99,6 +109,7 @@ def read_readings(path: Path) -> pd.DataFrame:
     except (ValueError, pd.errors.ParserError) as exc:
         raise InvalidInputError(f"readings {path}: cannot be read as CSV: {exc}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.Index(data_lines(path, len(frame)), name="line")
     missing = [c for c in READINGS_COLUMNS if c not in frame.columns]
     if missing:
         columns = list(frame.columns)
@@ -111,11 +122,11 @@ def read_readings(path: Path) -> pd.DataFrame:
                "commas" if separated else f"; it has {', '.join(map(repr, columns))}"))
     for column in ("reader", "treatment", "case"):
         frame[column] = frame[column].str.strip()
-        empty = frame.index[frame[column] == ""].tolist()
+        empty = _lines(frame, frame[column] == "")
         if empty:
             raise InvalidInputError(
                 f"readings {path}: column {column!r} is empty on line(s) "
-                f"{_listing([str(i + 2) for i in empty])}")
+                f"{_listing([str(i) for i in empty])}")
     # one reader's name typed on macOS (NFD) and on Windows (NFC) is one reader
     frame["reader"] = frame["reader"].map(lambda v: unicodedata.normalize("NFC", v))
     return frame
@@ -145,7 +156,7 @@ def _check_truth(frame: pd.DataFrame, known: pd.Series, *, path: Path,
     read = given.map(words).where(given.isin(list(words)), numbers.where(numbers.isin([0, 1])))
     empty = given == ""
     if empty.any():  # a template's column left blank, or rows the truth was not copied to
-        where = [f"line {i + 2}" for i in frame.index[empty]]
+        where = [f"line {i}" for i in _lines(frame, empty)]
         raise InvalidInputError(
             f"readings {path}: column 'truth' is empty on {int(empty.sum())} of "
             f"{len(given)} line(s): {_listing(where)}; the column is optional (the "
@@ -154,7 +165,7 @@ def _check_truth(frame: pd.DataFrame, known: pd.Series, *, path: Path,
             + " on every line, or leave the column out")
     odd = read.isna()
     if odd.any():
-        where = [f"line {i + 2} ({v!r})" for i, v in zip(frame.index[odd], given[odd])]
+        where = [f"line {i} ({v!r})" for i, v in zip(_lines(frame, odd), given[odd])]
         named = (f", or the protocol's labels {labels[0]!r} and {labels[1]!r}"
                  if labels is not None else "")
         raise InvalidInputError(
@@ -164,11 +175,12 @@ def _check_truth(frame: pd.DataFrame, known: pd.Series, *, path: Path,
     if wrong.any():
         cases = sorted(set(frame.loc[wrong, "case"]))
         first = int(np.flatnonzero(wrong.to_numpy())[0])
+        line = _lines(frame, wrong)[0]
         value = int(known.iloc[first])
         reference = f"{labels[1 - value]!r} ({value})" if labels is not None else str(value)
         raise InvalidInputError(
             f"readings {path}: column 'truth' contradicts the manifest (a case has one "
-            f"truth: its reference) for case(s) {_listing(cases)}; e.g. line {first + 2}: "
+            f"truth: its reference) for case(s) {_listing(cases)}; e.g. line {line}: "
             f"truth {given.iloc[first]!r}, the manifest's reference {reference}")
 
 
@@ -254,8 +266,8 @@ def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
                           "case": frame["case"], "truth": known, "rating": ratings})
     bad = ratings.isna() | ratings.isin([math.inf, -math.inf])
     if bad.any():
-        where = [f"line {i + 2} (reader {r!r}, treatment {t!r}, case {c!r}): {v!r}"
-                 for i, (r, t, c, v) in zip(frame.index[bad], frame.loc[
+        where = [f"line {i} (reader {r!r}, treatment {t!r}, case {c!r}): {v!r}"
+                 for i, (r, t, c, v) in zip(_lines(frame, bad), frame.loc[
                      bad, ["reader", "treatment", "case", "rating"]].itertuples(
                      index=False, name=None))]
         raise InvalidInputError(

@@ -456,6 +456,61 @@ class TestBadInput:
         path.write_text("\n".join(lines) + "\n")
         assert mrmc(path).treatment_auc == mrmc(table).treatment_auc
 
+    def test_file_messages_name_the_file_and_its_lines(self, tmp_path):
+        # Before, only the column checks named the file: a rating, a truth, a reading
+        # given twice, a design not factorial were 'mrmc: ...' alone, and an empty truth
+        # named no row at all. _small() to CSV: line 1 the header, row k on line k + 2;
+        # a blank line inserted after line 3 (pandas skips it) moves rows 2.. one down.
+        path = tmp_path / "readings.csv"
+
+        def refused(lines: list[str], message: str) -> None:
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            with pytest.raises(InvalidInputError) as info:
+                mrmc(path)
+            assert str(info.value).startswith(f"mrmc: {path}: "), str(info.value)
+            assert message in str(info.value), str(info.value)
+
+        lines = _small().to_csv(index=False).splitlines()  # row 2: R1,A,3,0,...
+        blank = lines[:3] + [""] + lines[3:]  # row 2 now on line 5
+        refused(blank[:4] + [blank[4].rsplit(",", 1)[0] + ",high"] + blank[5:],
+                "1 rating(s) are not finite numbers: line 5 (reader 'R1' treatment 'A' "
+                "case 3): 'high'")
+        refused(blank[:4] + [blank[4].replace(",0,", ",,")] + blank[5:],
+                "column 'truth' is empty on 1 row(s) (line 5)")
+        refused(blank[:4] + [blank[4].replace(",0,", ",2,")] + blank[5:],
+                "column 'truth' must hold 1 (condition present) or 0 (absent), got 2 "
+                "(line 5)")
+        refused(blank + [lines[3]], "1 reading(s) appear more than once: reader 'R1' "
+                "treatment 'A' case 3 (line 5, line 27)")  # 25 lines + the copy
+        refused(blank[:4] + blank[5:], "the design is not factorial")
+        refused(blank[:4] + [blank[4].replace(",0,", ",1,")] + blank[5:], "two truths")
+
+    def test_ids_written_as_pandas_missing_values_are_names(self, vandyke_path, tmp_path):
+        # A reader 'NA' (initials), a case 'None', a treatment 'null': pandas' default
+        # missing-value tokens. Read from a file they were empty cells ('column 'reader'
+        # is empty on line(s) ...') where the reader-study task, reading the same file,
+        # took them as names. The reader AUCs are scikit-learn's on each reader's rows.
+        table = pd.read_csv(vandyke_path)
+        named = table.assign(reader=table["reader"].map({1: "NA", 2: "N/A", 3: "3", 4: "4",
+                                                         5: "5"}),
+                             treatment=table["treatment"].map({1: "null", 2: "2"}),
+                             case=table["case"].map(lambda c: "None" if c == 1 else str(c)))
+        path = tmp_path / "named.csv"
+        named.to_csv(path, index=False)
+        result = mrmc(path)
+        assert sorted({reader for _, reader in result.reader_auc}) == ["3", "4", "5", "N/A",
+                                                                    "NA"]
+        for (treatment, reader), auc in result.reader_auc.items():
+            rows = named[(named["reader"] == reader) & (named["treatment"] == treatment)]
+            assert auc == pytest.approx(roc_auc_score(rows["truth"], rows["rating"]),
+                                        abs=1e-12)
+        assert result.n_cases == 114 and sorted(result.treatment_auc) == ["2", "null"]
+        # an empty cell is still empty, and named by its line
+        path.write_text(named.to_csv(index=False).replace("\nNA,", "\n,", 1))
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"mrmc: {path}: column 'reader' is empty on line(s) 2")):
+            mrmc(path)
+
     def test_file_saved_as_a_workbook_or_unicode_text(self, tmp_path):
         # Before: both 'is not UTF-8 text (line 1, byte ...); Excel's plain 'CSV' on
         # Korean Windows writes CP949'. A ZIP archive (stdlib zipfile: 'PK\x03\x04', as

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .._csv_width import read_csv_rows
+from .._csv_width import data_lines, read_csv_rows
 from ..errors import InvalidInputError
 
 __all__ = ["COLUMNS", "Design", "read_design"]
@@ -67,21 +67,24 @@ def _python(value: Any) -> Hashable:
     return result
 
 
-def _truth(values: pd.Series, func: str) -> NDArray[np.bool_]:
-    """Truth as booleans: 1/0, True/False (or 1.0/0.0); anything else is refused."""
+def _truth(values: pd.Series, source: str, lines: list[int] | None) -> NDArray[np.bool_]:
+    """Truth as booleans: 1/0, True/False (or 1.0/0.0); anything else is refused, the
+    rows named."""
     if values.isna().any():
+        empty = values.isna().to_numpy()
         raise InvalidInputError(
-            f"{func}: column 'truth' is empty in {int(values.isna().sum())} row(s); "
-            "give every case 1 (condition present) or 0 (absent)"
+            f"{source} column 'truth' is empty on {int(empty.sum())} row(s) "
+            f"({_listing(_rows(empty, lines))}); give every case 1 (condition present) or "
+            "0 (absent)"
         )
     allowed = {0, 1}
-    distinct = pd.unique(values)
-    bad = [v for v in distinct if not (isinstance(v, (bool, np.bool_)) or
-                                       (_is_number(v) and float(v) in allowed))]
-    if bad:
+    bad = values.map(lambda v: not (isinstance(v, (bool, np.bool_)) or
+                                    (_is_number(v) and float(v) in allowed))).to_numpy(bool)
+    if bad.any():
+        distinct = list(dict.fromkeys(repr(_python(v)) for v in values[bad]))
         raise InvalidInputError(
-            f"{func}: column 'truth' must hold 1 (condition present) or 0 (absent), "
-            f"got {_listing([repr(_python(v)) for v in bad])}"
+            f"{source} column 'truth' must hold 1 (condition present) or 0 (absent), "
+            f"got {_listing(distinct)} ({_listing(_rows(bad, lines))})"
         )
     return np.asarray(values.astype(float).to_numpy() == 1.0, dtype=np.bool_)
 
@@ -96,6 +99,12 @@ def _is_number(value: Any) -> bool:
 
 #: The columns that name a reading's reader, treatment and case.
 _IDS = ("reader", "treatment", "case")
+#: what pandas reads as missing by default (its ``read_csv`` documentation): in a file,
+#: only ``truth`` takes them as missing; a reader, treatment or case named ``NA``, ``None``
+#: or ``null`` is a name, and a rating is shown as written
+_NA_TOKENS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+              "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan",
+              "null")
 _WHOLE_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)")
 _INT64 = (-(2**63), 2**63 - 1)
 
@@ -123,7 +132,9 @@ def _frame(table: Any, func: str) -> pd.DataFrame:
         if not path.is_file():
             raise InvalidInputError(f"{func}: no such table file: {path}")
         try:
-            frame = read_csv_rows(path, dtype={c: str for c in _IDS})
+            frame = read_csv_rows(path, dtype={c: str for c in _IDS}, keep_default_na=False,
+                                  na_values={"truth": list(_NA_TOKENS),
+                                             **{c: [""] for c in _IDS}})
         except UnicodeDecodeError:
             from .._manifest_files import first_non_utf8, not_text
 
@@ -154,12 +165,60 @@ def read_design(table: Any, *, func: str = "mrmc") -> Design:
     InvalidInputError
         Missing columns; ratings that are not numbers or are empty; a case with two
         truths; a reading given twice; one treatment only; every case of one class;
-        a reader missing a case in a treatment (the missing cells named).
+        a reader missing a case in a treatment (the missing cells named). Read from a
+        file, every message names the file, and the lines where rows are at fault.
     """
     frame = _frame(table, func)
-    # a file is named, and its rows given as its lines (the header is line 1)
+    # a file is named, and its rows given as its lines (the header is line 1; blank
+    # lines, which pandas skips, counted)
     path = Path(table) if isinstance(table, (str, os.PathLike)) else None
     source = f"{func}: {path}:" if path is not None else f"{func}:"
+    lines = data_lines(path, len(frame)) if path is not None else None
+    _check_columns(frame, source, lines)
+    ratings = _ratings(frame, source, lines)
+    truth = _truth(frame["truth"], source, lines)
+    case_codes, cases = _levels(frame["case"])
+    per_case = pd.DataFrame({"case": case_codes, "truth": truth})
+    n_truths = per_case.groupby("case")["truth"].nunique()
+    two = n_truths.index[n_truths.to_numpy() > 1].to_numpy()
+    if two.size:
+        raise InvalidInputError(
+            f"{source} {two.size} case(s) have two truths (1 in some rows, 0 in others): "
+            f"{_listing([repr(cases[i]) for i in two])}; a case's truth is one fact"
+        )
+    positive = np.zeros(len(cases), dtype=np.bool_)
+    positive[case_codes] = truth
+
+    treatment_codes, treatments = _levels(frame["treatment"])
+    reader_codes, readers = _levels(frame["reader"])
+    if len(treatments) < 2:
+        raise InvalidInputError(
+            f"{source} one treatment only ({treatments[0]!r}); a reader study compares "
+            "two or more treatments (modalities), each read by the same readers"
+        )
+    if positive.all() or not positive.any():
+        kind = "1 (condition present)" if positive.all() else "0 (condition absent)"
+        raise InvalidInputError(
+            f"{source} every case has truth {kind}; the AUC needs cases of both classes"
+        )
+    labels = (treatments, readers, cases)
+    shape = (len(treatments), len(readers), len(cases))
+    flat = np.ravel_multi_index((treatment_codes, reader_codes, case_codes), shape)
+    _check_factorial(flat, labels, source, lines)
+    grid = np.empty(int(np.prod(shape)), dtype=np.float64)
+    grid[flat] = ratings.to_numpy(dtype=np.float64)
+    return Design(treatments, readers, cases, grid.reshape(shape), positive)
+
+
+def _rows(mask: Any, lines: list[int] | None) -> list[str]:
+    """The rows selected by ``mask``: a file's lines, or a DataFrame's 0-based rows."""
+    at = np.flatnonzero(np.asarray(mask, dtype=bool))
+    return [f"line {lines[i]}" if lines is not None else f"row {i}" for i in at]
+
+
+def _check_columns(frame: pd.DataFrame, source: str, lines: list[int] | None) -> None:
+    """Every column present and the table not empty; no reader, treatment or case
+    empty (the rows named)."""
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         columns = [str(c) for c in frame.columns]
@@ -173,62 +232,49 @@ def read_design(table: Any, *, func: str = "mrmc") -> Design:
         )
     if len(frame) == 0:
         raise InvalidInputError(f"{source} the table has no rows")
-    for column in ("reader", "treatment", "case"):
+    for column in _IDS:
         if frame[column].isna().any():
             rows = np.flatnonzero(frame[column].isna().to_numpy())
-            place = (f"line(s) {_listing([str(i + 2) for i in rows])}" if path is not None
+            place = (f"line(s) {_listing([str(lines[i]) for i in rows])}" if lines is not None
                      else f"row(s) {_listing([str(i) for i in rows])} (0-based)")
             raise InvalidInputError(f"{source} column {column!r} is empty on {place}")
 
+
+def _ratings(frame: pd.DataFrame, source: str, lines: list[int] | None) -> pd.Series:
+    """The ratings as numbers; any that is not a finite number refused, named by its
+    line (or reader, treatment and case) and value as written."""
     ratings = pd.to_numeric(frame["rating"], errors="coerce")
     if frame["rating"].dtype == bool:
         ratings = pd.Series(np.nan, index=frame.index)
     bad = ratings.isna() | ~np.isfinite(ratings.astype(float))
-    if bad.any():
-        where = [
-            f"reader {_python(r)!r} treatment {_python(t)!r} case {_python(c)!r}: "
-            f"{_python(v)!r}"
-            for r, t, c, v in frame.loc[bad, ["reader", "treatment", "case", "rating"]]
-            .itertuples(index=False, name=None)
-        ]
-        raise InvalidInputError(
-            f"{func}: {int(bad.sum())} rating(s) are not finite numbers: {_listing(where)}"
-        )
+    if not bad.any():
+        return ratings
+    cells = [f"reader {_python(r)!r} treatment {_python(t)!r} case {_python(c)!r}"
+             for r, t, c in frame.loc[bad, ["reader", "treatment", "case"]]
+             .itertuples(index=False, name=None)]
+    values = [_python(v) for v in frame.loc[bad, "rating"]]
+    where = [f"{line} ({cell}): {value!r}" if lines is not None else f"{cell}: {value!r}"
+             for line, cell, value in zip(_rows(bad, lines), cells, values)]
+    raise InvalidInputError(
+        f"{source} {int(bad.sum())} rating(s) are not finite numbers: {_listing(where)}"
+)
 
-    truth = _truth(frame["truth"], func)
-    case_codes, cases = _levels(frame["case"])
-    per_case = pd.DataFrame({"case": case_codes, "truth": truth})
-    n_truths = per_case.groupby("case")["truth"].nunique()
-    two = n_truths.index[n_truths.to_numpy() > 1].to_numpy()
-    if two.size:
-        raise InvalidInputError(
-            f"{func}: {two.size} case(s) have two truths (1 in some rows, 0 in others): "
-            f"{_listing([repr(cases[i]) for i in two])}; a case's truth is one fact"
-        )
-    positive = np.zeros(len(cases), dtype=np.bool_)
-    positive[case_codes] = truth
 
-    treatment_codes, treatments = _levels(frame["treatment"])
-    reader_codes, readers = _levels(frame["reader"])
-    if len(treatments) < 2:
-        raise InvalidInputError(
-            f"{func}: one treatment only ({treatments[0]!r}); a reader study compares "
-            "two or more treatments (modalities), each read by the same readers"
-        )
-    if positive.all() or not positive.any():
-        kind = "1 (condition present)" if positive.all() else "0 (condition absent)"
-        raise InvalidInputError(
-            f"{func}: every case has truth {kind}; the AUC needs cases of both classes"
-        )
-
+def _check_factorial(flat: NDArray[np.intp], labels: tuple[tuple[Hashable, ...], ...],
+                     source: str, lines: list[int] | None) -> None:
+    """Every reader read every case in every treatment, once (a file's lines named for
+    a reading given twice)."""
+    treatments, readers, cases = labels
     shape = (len(treatments), len(readers), len(cases))
-    flat = np.ravel_multi_index((treatment_codes, reader_codes, case_codes), shape)
     counts = np.bincount(flat, minlength=int(np.prod(shape)))
     twice = np.flatnonzero(counts > 1)
     if twice.size:
-        cells = [_cell(int(i), shape, treatments, readers, cases) for i in twice]
+        cells = [_cell(int(i), shape, treatments, readers, cases)
+                 + (f" ({', '.join(_rows(flat == i, lines))})" if lines is not None
+                    and k < _SHOW else "")  # the lines of those shown only
+                 for k, i in enumerate(twice)]
         raise InvalidInputError(
-            f"{func}: {twice.size} reading(s) appear more than once: {_listing(cells)}; "
+            f"{source} {twice.size} reading(s) appear more than once: {_listing(cells)}; "
             "give one rating per reader, treatment and case"
         )
     absent = np.flatnonzero(counts == 0)
@@ -236,14 +282,11 @@ def read_design(table: Any, *, func: str = "mrmc") -> Design:
         cells = [_cell(int(i), shape, treatments, readers, cases) for i in absent]
         hints = _design_hints(counts.reshape(shape) > 0, treatments, readers, cases)
         raise InvalidInputError(
-            f"{func}: the design is not factorial: "
+            f"{source} the design is not factorial: "
             + "".join(f"{hint}; " for hint in hints)
             + f"{absent.size} reading(s) missing (every reader must read every case in "
             f"every treatment): {_listing(cells)}"
         )
-    grid = np.empty(int(np.prod(shape)), dtype=np.float64)
-    grid[flat] = ratings.to_numpy(dtype=np.float64)
-    return Design(treatments, readers, cases, grid.reshape(shape), positive)
 
 
 def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],

@@ -99,7 +99,8 @@ def mrmc(
         case in every treatment. Treatments and readers are analysed in sorted order.
         From a CSV file, a reader, treatment or case column of plain whole numbers is
         read as integers and any other as text, as written (``01`` and ``1`` are two
-        readers, and case ``007`` keeps its zeros).
+        readers, case ``007`` keeps its zeros, and a reader ``NA`` or a case ``None`` is
+        a name, not an empty cell). Messages about a file name it and its lines.
     method : {"OR", "DBM"}
         Obuchowski–Rockette (Hillis 2007 df) or Dorfman–Berbaum–Metz (Hillis, Berbaum &
         Metz 2008 df). DBM uses jackknife pseudovalues only.

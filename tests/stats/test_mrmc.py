@@ -639,3 +639,20 @@ def test_case_ids_beyond_64_bits_are_read_as_text(vandyke_path, tmp_path):
         rows = table[(table["reader"] == reader) & (table["treatment"] == treatment)]
         assert auc == pytest.approx(roc_auc_score(rows["truth"], rows["rating"]), abs=1e-12)
     assert len(result.reader_auc) == 10
+
+
+@pytest.mark.parametrize("written", ["3,5", "1,250"])
+def test_ratings_with_a_comma_say_so(tmp_path, written):
+    # '3,5' (a decimal comma, quoted in a comma-separated file as LibreOffice writes it)
+    # or '1,250' (grouped thousands): pandas reads neither as a number. Before, the
+    # message listed the values only; now it says what they have in common.
+    table = _small().astype({"rating": object})
+    table.loc[2, "rating"] = written
+    path = tmp_path / "readings.csv"
+    table.to_csv(path, index=False)
+    assert f'"{written}"' in path.read_text()  # quoted by pandas, as a comma needs
+    with pytest.raises(InvalidInputError, match=re.escape(
+            f"line 4 (reader 'R1' treatment 'A' case 3): '{written}'; '{written}' holds a "
+            "comma (a decimal comma, or one grouping thousands): a rating is a plain "
+            "number, with a decimal point and no grouping")):
+        mrmc(path)

@@ -943,3 +943,13 @@ def test_lines_are_counted_across_blank_lines(study, tmp_path):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(InvalidInputError, match=r"column 'reader' is empty on line\(s\) 9$"):
         evaluate(protocol)
+
+
+def test_ratings_with_a_decimal_comma_say_so(study, tmp_path):
+    # 0-100 ratings given to one decimal with a comma ("62,5", quoted in a comma file):
+    # each was listed as not a number, with nothing said of the comma.
+    manifest, readings = study
+    bad = readings.astype({"rating": object})
+    bad.loc[5, "rating"] = "62,5"
+    refused(tmp_path, manifest, bad, r"not finite numbers: line 7 .*'62,5'; '62,5' holds "
+            r"a comma \(a decimal comma, or one grouping thousands\)")

@@ -257,7 +257,22 @@ def _ratings(frame: pd.DataFrame, source: str, lines: list[int] | None) -> pd.Se
              for line, cell, value in zip(_rows(bad, lines), cells, values)]
     raise InvalidInputError(
         f"{source} {int(bad.sum())} rating(s) are not finite numbers: {_listing(where)}"
-)
+        + decimal_comma_hint(values))
+
+
+def decimal_comma_hint(values: list[Any]) -> str:
+    """A note for ratings that are numbers but for a comma (``'5,5'`` from a spreadsheet
+    in a locale writing decimal commas, or ``'1,250'`` grouped in thousands; which one
+    is the file's to say), else ''."""
+    comma = next((v for v in values if isinstance(v, str) and _DECIMAL_COMMA.fullmatch(
+        v.strip())), None)
+    if comma is None:
+        return ""
+    return (f"; {comma!r} holds a comma (a decimal comma, or one grouping thousands): a "
+            "rating is a plain number, with a decimal point and no grouping")
+
+
+_DECIMAL_COMMA = re.compile(r"[-+]?\d*(,\d+)+")
 
 
 def _check_factorial(flat: NDArray[np.intp], labels: tuple[tuple[Hashable, ...], ...],

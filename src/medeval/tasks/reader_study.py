@@ -49,6 +49,7 @@ from ..errors import InvalidInputError
 from ..manifest import Case
 from ..reader_study_table import ReaderStudyTable, oriented
 from ..result import InputRecord
+from ..stats._mrmc_table import decimal_comma_hint
 from ..stats.estimate import Estimate
 from ..stats.mrmc import MRMCResult, mrmc
 from .base import (
@@ -272,7 +273,7 @@ def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
                      index=False, name=None))]
         raise InvalidInputError(
             f"readings {path}: {int(bad.sum())} rating(s) are not finite numbers: "
-            f"{_listing(where)}")
+            f"{_listing(where)}" + decimal_comma_hint(list(frame.loc[bad, "rating"])))
     return table
 
 

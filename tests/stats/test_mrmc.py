@@ -656,3 +656,24 @@ def test_ratings_with_a_comma_say_so(tmp_path, written):
             "comma (a decimal comma, or one grouping thousands): a rating is a plain "
             "number, with a decimal point and no grouping")):
         mrmc(path)
+
+
+def test_a_reader_named_otherwise_in_one_treatment_is_pointed_out(vandyke_path):
+    # Van Dyke with reader 3 written 'R 3' in treatment 1 and 'R3'
+    # in treatment 2 (two sessions, two spellings). Before, the message listed the 228
+    # missing readings, the first ten all "reader 'R 3' treatment 2 case ...", and left
+    # the two names to be found; now both are named with the treatment each read.
+    table = pd.read_csv(vandyke_path)
+    table["reader"] = table["reader"].map("R{}".format)
+    one = (table["reader"] == "R3") & (table["treatment"] == 1)
+    table.loc[one, "reader"] = "R 3"
+    with pytest.raises(InvalidInputError, match=re.escape(
+            "the design is not factorial: reader(s) read no case in some treatment: 'R 3' "
+            "in 1 only, 'R3' in 2 only; if a reader's name is written otherwise in one "
+            "treatment, write it one way, else add the readings of the treatment missing; "
+            "228 reading(s) missing")):  # 2 readers x 114 cases (Van Dyke's 114)
+        mrmc(table)
+    # a reader who skipped one treatment altogether is named the same way
+    with pytest.raises(InvalidInputError, match=re.escape(
+            "reader(s) read no case in some treatment: 'R 3' in 1 only;")):
+        mrmc(table[table["reader"] != "R3"])

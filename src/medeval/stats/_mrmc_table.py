@@ -304,6 +304,55 @@ def _check_factorial(flat: NDArray[np.intp], labels: tuple[tuple[Hashable, ...],
         )
 
 
+def _label_hints(kind: str, labels: tuple[Hashable, ...]) -> list[str]:
+    """Labels of one kind (readers, treatments or cases) that differ only in letter case,
+    Unicode form or leading zeros, as one hint each."""
+    hints = []
+    alike: dict[str, list[str]] = {}
+    for label in labels:
+        if isinstance(label, str):
+            alike.setdefault(unicodedata.normalize("NFC", label).casefold(),
+                             []).append(label)
+    twins = [" and ".join(_spelled(label) for label in group)
+             for group in alike.values() if len(group) > 1]
+    if twins:
+        hints.append(
+            f"{kind} {_listing(twins)} differ only in letter case or Unicode form "
+            "(NFC/NFD); if they are one, write them one way")
+    # '005' exported as 5 (a spreadsheet took it for a number and dropped its zeros);
+    # 'R001' and 'R1' (two exports' templates) alike, but no spreadsheet did that
+    unpadded: dict[str, list[str]] = {}
+    for key, group in alike.items():
+        unpadded.setdefault(_LEADING_ZEROS.sub(r"\1", key), []).append(group[0])
+    kinds = [_zeros_kind(group) for group in unpadded.values()]
+    for kind_of, why in (("number", " (a spreadsheet drops them from a number)"),
+                         ("text", ""), ("cased", " and letter case")):
+        padded = [" and ".join(map(repr, group))
+                  for group, k in zip(unpadded.values(), kinds) if k == kind_of]
+        if padded:
+            hints.append(f"{kind} {_listing(padded)} differ only in leading zeros{why}; "
+                         "if they are one, write them one way")
+    return hints
+
+
+def _readers_missing_a_treatment(present: NDArray[np.bool_],
+                                 treatments: tuple[Hashable, ...],
+                                 readers: tuple[Hashable, ...]) -> list[str]:
+    """Readers with no reading at all in some treatment, named with the treatments they
+    did read: most often one reader's name written otherwise in one session ('김 영희'
+    and '김영희'), which the list of missing readings alone leaves to be guessed."""
+    read: NDArray[np.bool_] = np.asarray(present.any(axis=2))  # treatment x reader
+    partial = [j for j in range(len(readers)) if read[:, j].any() and not read[:, j].all()]
+    if not partial:
+        return []
+    named = [f"{readers[j]!r} in " + " and ".join(repr(treatments[t]) for t in
+                                                   np.flatnonzero(read[:, j])) + " only"
+             for j in partial]
+    return [f"reader(s) read no case in some treatment: {_listing(named)}; if a reader's "
+            "name is written otherwise in one treatment, write it one way, else add the "
+            "readings of the treatment missing"]
+
+
 def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
                   readers: tuple[Hashable, ...], cases: tuple[Hashable, ...]) -> list[str]:
     """Why a design is not factorial, where the pattern of the readings shows it:
@@ -311,33 +360,10 @@ def _design_hints(present: NDArray[np.bool_], treatments: tuple[Hashable, ...],
     of readers sharing no case, each group reading its cases in every treatment; the
     readings missing within the groups named apart), or treatments
     that hold different cases (every reader misses the same cases in a treatment)."""
-    hints = []
-    for kind, labels in (("readers", readers), ("treatments", treatments),
-                         ("cases", cases)):
-        alike: dict[str, list[str]] = {}
-        for label in labels:
-            if isinstance(label, str):
-                alike.setdefault(unicodedata.normalize("NFC", label).casefold(),
-                                 []).append(label)
-        twins = [" and ".join(_spelled(label) for label in group)
-                 for group in alike.values() if len(group) > 1]
-        if twins:
-            hints.append(
-                f"{kind} {_listing(twins)} differ only in letter case or Unicode form "
-                "(NFC/NFD); if they are one, write them one way")
-        # '005' exported as 5 (a spreadsheet took it for a number and dropped its zeros);
-        # 'R001' and 'R1' (two exports' templates) alike, but no spreadsheet did that
-        unpadded: dict[str, list[str]] = {}
-        for key, group in alike.items():
-            unpadded.setdefault(_LEADING_ZEROS.sub(r"\1", key), []).append(group[0])
-        kinds = [_zeros_kind(group) for group in unpadded.values()]
-        for kind_of, why in (("number", " (a spreadsheet drops them from a number)"),
-                             ("text", ""), ("cased", " and letter case")):
-            padded = [" and ".join(map(repr, group))
-                      for group, k in zip(unpadded.values(), kinds) if k == kind_of]
-            if padded:
-                hints.append(f"{kind} {_listing(padded)} differ only in leading zeros{why}; "
-                             "if they are one, write them one way")
+    hints = [hint for kind, labels in (("readers", readers), ("treatments", treatments),
+                                       ("cases", cases)) for hint in _label_hints(kind, labels)]
+    if not any(hint.startswith("readers ") for hint in hints):  # else they say why
+        hints += _readers_missing_a_treatment(present, treatments, readers)
     # readers joined when they share a case (in any treatment): groups of readers with
     # no case in common are a split-plot design, also where a reader skipped some of his
     # group's cases (those readings are named beside it), where a few cases (fewer than

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -953,3 +954,19 @@ def test_ratings_with_a_decimal_comma_say_so(study, tmp_path):
     bad.loc[5, "rating"] = "62,5"
     refused(tmp_path, manifest, bad, r"not finite numbers: line 7 .*'62,5'; '62,5' holds "
             r"a comma \(a decimal comma, or one grouping thousands\)")
+
+
+def test_a_reading_given_twice_is_named_with_its_lines_and_ratings(study, tmp_path):
+    # One reading copied to the end of the file with another rating (a case read again).
+    # Before: "1 reading(s) appear more than once: reader 'R1' treatment 'without AI'
+    # case 'RS-004'", neither copy's line nor its rating said. The readings are written
+    # one per line after the header: reading 3 on line 5, the copy (the 481st row: 4
+    # readers x 2 treatments x 60 cases = 480, then the copy) on line 482.
+    manifest, readings = study
+    assert len(readings) == 480
+    copy = readings.iloc[[3]].assign(rating=readings.loc[3, "rating"] + 7)
+    first = readings.iloc[3]
+    refused(tmp_path, manifest, pd.concat([readings, copy]), re.escape(
+        f"1 reading(s) appear more than once: reader {first['reader']!r}, treatment "
+        f"{first['treatment']!r}, case {first['case']!r} on lines 5 ({first['rating']}), "
+        f"482 ({first['rating'] + 7}); give one rating per reader"))

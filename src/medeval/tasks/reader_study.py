@@ -274,7 +274,28 @@ def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
         raise InvalidInputError(
             f"readings {path}: {int(bad.sum())} rating(s) are not finite numbers: "
             f"{_listing(where)}" + decimal_comma_hint(list(frame.loc[bad, "rating"])))
+    _check_read_once(frame, path)
     return table
+
+
+def _check_read_once(frame: pd.DataFrame, path: Path) -> None:
+    """No reading given twice: each one given more than once is named with its lines and
+    the ratings they hold, so that the right one can be kept (a block pasted twice, or a
+    case read again)."""
+    cell = ["reader", "treatment", "case"]
+    twice = frame.duplicated(cell, keep=False).to_numpy()
+    if not twice.any():
+        return
+    lines = _lines(frame, twice)
+    rows = frame.loc[twice, [*cell, "rating"]].assign(line=lines)
+    named = [f"reader {r!r}, treatment {t!r}, case {c!r} on lines "
+             + ", ".join(f"{line} ({rating.strip()})" for line, rating in
+                         zip(group["line"], group["rating"]))
+             for (r, t, c), group in rows.groupby(cell, sort=False)]
+    raise InvalidInputError(
+        f"readings {path}: {len(named)} reading(s) appear more than once: "
+        f"{_listing(named)}; give one rating per reader, treatment and case (the line and "
+        "rating of each copy in brackets)")
 
 
 class ReaderStudy(TaskType):

@@ -970,3 +970,26 @@ def test_a_reading_given_twice_is_named_with_its_lines_and_ratings(study, tmp_pa
         f"1 reading(s) appear more than once: reader {first['reader']!r}, treatment "
         f"{first['treatment']!r}, case {first['case']!r} on lines 5 ({first['rating']}), "
         f"482 ({first['rating'] + 7}); give one rating per reader"))
+
+
+def test_cases_a_spreadsheet_wrote_otherwise_are_paired_with_the_manifests(study, tmp_path):
+    # The manifest numbers its cases '001'..'060'; the readings were opened and saved in
+    # a spreadsheet, which took the ids for numbers: '1'..'60'. Before: "60 case(s) are
+    # not in the manifest: 1, 10, 11, ..." and nothing of the manifest's '001'. One more
+    # case is written in lower case with spaces: 'rs - 007' for 'RS-007'.
+    manifest, readings = study
+    manifest = manifest.assign(case_id=manifest["case_id"].str.removeprefix("RS-"))
+    unpadded = readings.assign(case=readings["case"].str.removeprefix("RS-").astype(int)
+                               .astype(str))
+    refused(tmp_path / "zeros", manifest, unpadded, re.escape(
+        "60 case(s) are not in the manifest: 1, 10, 11, 12, 13, 14, 15, 16, 17, 18 ... and "
+        "50 more; 60 of them are the manifest's cases written otherwise (letter case, "
+        "spaces or leading zeros): '1' for '001', '10' for '010', '11' for '011'")
+        + ".*; a spreadsheet that took the ids for numbers dropped their zeros: write them "
+        "as the manifest does$")
+    manifest = manifest.assign(case_id="RS-" + manifest["case_id"])
+    cased = readings.assign(case=readings["case"].replace({"RS-007": "rs - 007"}))
+    refused(tmp_path / "cased", manifest, cased, re.escape(
+        "1 case(s) are not in the manifest: rs - 007; 1 of them are the manifest's cases "
+        "written otherwise (letter case, spaces or leading zeros): 'rs - 007' for 'RS-007': "
+        "write them as the manifest does"))

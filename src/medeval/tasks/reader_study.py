@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -185,6 +186,35 @@ def _check_truth(frame: pd.DataFrame, known: pd.Series, *, path: Path,
             f"truth {given.iloc[first]!r}, the manifest's reference {reference}")
 
 
+#: zeros that lead a run of digits, as a spreadsheet drops them ('007' -> '7')
+_LEADING_ZEROS = re.compile(r"(?<![\d.,])0+(\d)")
+
+
+def _id_key(name: str) -> str:
+    """A case id without what a spreadsheet or a second export changes: Unicode form,
+    letter case, spaces and the zeros leading a number."""
+    folded = "".join(unicodedata.normalize("NFC", name).casefold().split())
+    return _LEADING_ZEROS.sub(r"\1", folded)
+
+
+def _written_otherwise(unknown: Sequence[str], known: Iterable[str]) -> str:
+    """For the readings' cases the manifest lacks: those that are a manifest case but for
+    letter case, spaces or leading zeros, paired with it ('' if none)."""
+    by_key: dict[str, str] = {}
+    for name in sorted(known):
+        by_key.setdefault(_id_key(name), name)
+    pairs = [(u, by_key[_id_key(u)]) for u in unknown if _id_key(u) in by_key]
+    if not pairs:
+        return ""
+    numbers = all(u.isdecimal() and m.isdecimal() for u, m in pairs)
+    return (f"; {len(pairs)} of them are the manifest's cases written otherwise (letter "
+            "case, spaces or leading zeros): "
+            + _listing([f"{u!r} for {m!r}" for u, m in pairs])
+            + ("; a spreadsheet that took the ids for numbers dropped their zeros"
+               if numbers else "")
+            + ": write them as the manifest does")
+
+
 def treatments_unlike(given: Iterable[str], treatments: tuple[str, str]) -> str | None:
     """Why the readings' treatments (``given``, as spelled by :func:`_spelled_as`) are not
     the protocol's two, else None: one the protocol does not name, or one it names
@@ -250,7 +280,7 @@ def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
     if unknown:
         raise InvalidInputError(
             f"readings {path}: {len(unknown)} case(s) are not in the manifest: "
-            f"{_listing(unknown)}")
+            f"{_listing(unknown)}" + _written_otherwise(unknown, truth))
     unread = sorted(set(truth) - set(frame["case"]))
     if unread:
         raise InvalidInputError(

@@ -993,3 +993,17 @@ def test_cases_a_spreadsheet_wrote_otherwise_are_paired_with_the_manifests(study
         "1 case(s) are not in the manifest: rs - 007; 1 of them are the manifest's cases "
         "written otherwise (letter case, spaces or leading zeros): 'rs - 007' for 'RS-007': "
         "write them as the manifest does"))
+
+
+def test_lines_of_commas_only_are_named_as_such(study, tmp_path):
+    # A spreadsheet saves rows that were cleared but not deleted as ',,,'. Before:
+    # "column 'reader' is empty on line(s) 482, 483", as if a name were missing. The
+    # 480 readings are lines 2-481 (4 readers x 2 treatments x 60 cases), then the two.
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings)
+    with open(tmp_path / "readings.csv", "a", encoding="utf-8") as handle:
+        handle.write(",,,\n,,,\n")
+    with pytest.raises(InvalidInputError, match=re.escape(
+            "line(s) 482, 483 hold no value at all (only commas, as a spreadsheet writes "
+            "rows that were cleared but not deleted): delete them")):
+        evaluate(protocol)

@@ -122,6 +122,12 @@ def read_readings(path: Path) -> pd.DataFrame:
             f"{', '.join(READINGS_COLUMNS)} (one row per reader, treatment and case)"
             + (f"; its fields are separated by {separated}: the readings are a CSV with "
                "commas" if separated else f"; it has {', '.join(map(repr, columns))}"))
+    blank = _lines(frame, frame.apply(lambda c: c.str.strip() == "").all(axis=1))
+    if blank:  # ',,,' lines: rows a spreadsheet once held (cleared, not deleted)
+        raise InvalidInputError(
+            f"readings {path}: line(s) {_listing([str(i) for i in blank])} hold no value "
+            "at all (only commas, as a spreadsheet writes rows that were cleared but not "
+            "deleted): delete them")
     for column in ("reader", "treatment", "case"):
         frame[column] = frame[column].str.strip()
         empty = _lines(frame, frame[column] == "")

@@ -1064,3 +1064,21 @@ def test_a_folder_as_an_annotation_reference_is_not_called_a_dicom_series(shared
     assert problem.endswith("reference 'refs': is not a reference of kind 'annotations' as "
                             "this task needs (format found: a folder; give the path of the "
                             "file in it)"), problem
+
+
+def test_lines_are_counted_across_blank_lines(tmp_path):
+    # Two sheets pasted into one manifest leave a blank line between them (and a line of
+    # spaces), which pandas skips: the blank row below was named on line 4, the line
+    # above it. The file: 1 header, 2 'c1', 3 empty, 4 spaces, 5 'c2', 6 ',,,,,'
+    # (counted by hand).
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "b.txt").write_text("y")
+    path = write_manifest(tmp_path, ["c1,p1,a.txt,1,s,test", "", "   ",
+                                     "c2,p2,b.txt,1,s,test", ",,,,,"])
+    manifest = Manifest.from_csv(path, reference_kind="label")
+    assert [case.line for case in manifest.cases] == [2, 5, 6]
+    with pytest.raises(ManifestError) as caught:
+        manifest.validate()
+    assert list(caught.value.problems) == [
+        "line 6: every field is blank (a row Excel writes where cells were cleared, not "
+        "deleted: delete the row)"]

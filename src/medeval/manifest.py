@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ._csv_width import read_csv_rows
+from ._csv_width import data_lines, read_csv_rows
 from ._hashing import hash_files
 from ._manifest_files import (
     READERS,
@@ -240,10 +240,10 @@ class Manifest:
                 inputs=tuple(row[c].strip() for c in inputs if row[c].strip()),
                 reference=row["reference"].strip(),
                 metadata={c: row[c] for c in other},
-                line=number + 2,
+                line=line,  # the file's line: blank lines, which pandas skips, counted
                 inputs_skipped=_skipped(row, inputs),
             )
-            for number, row in enumerate(_records(frame, columns))
+            for row, line in zip(_records(frame, columns), data_lines(file, len(frame)))
         ]
         return cls(cases, root=root if root is not None else file.parent,
                    reference_kind=reference_kind, source=str(file))

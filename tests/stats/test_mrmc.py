@@ -677,3 +677,25 @@ def test_a_reader_named_otherwise_in_one_treatment_is_pointed_out(vandyke_path):
     with pytest.raises(InvalidInputError, match=re.escape(
             "reader(s) read no case in some treatment: 'R 3' in 1 only;")):
         mrmc(table[table["reader"] != "R3"])
+
+
+def test_delong_with_one_case_of_a_class_warns_in_medeval_words_only(vandyke_path):
+    # Van Dyke with one abnormal case kept: DeLong's S10, a sample covariance over the
+    # positives (divided by n1 - 1 = 0), is undefined. The analysis said so with its own
+    # UndefinedMetricWarning, but numpy's 'RuntimeWarning: invalid value encountered in
+    # divide' (pointing into _mrmc_auc.py) came first. The AUCs themselves are defined:
+    # each reader's is scikit-learn's on that reader's rows.
+    import warnings
+
+    table = pd.read_csv(vandyke_path)
+    first = table.loc[table["truth"] == 1, "case"].min()
+    table = table[(table["truth"] == 0) | (table["case"] == first)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = mrmc(table, covariance="delong")
+    kinds = {type(w.message) for w in caught}
+    assert kinds == {UndefinedMetricWarning}, [str(w.message) for w in caught]
+    assert math.isnan(result.tests["RRRC"].difference.low)
+    for (treatment, reader), auc in result.reader_auc.items():
+        rows = table[(table["reader"] == reader) & (table["treatment"] == treatment)]
+        assert auc == pytest.approx(roc_auc_score(rows["truth"], rows["rating"]), abs=1e-12)

@@ -76,13 +76,15 @@ def jackknife_covariance(jack: FloatArray) -> FloatArray:
 
 def delong_covariance(p: Placements) -> FloatArray:
     """DeLong, DeLong & Clarke-Pearson (1988): ``S10/n1 + S01/n0`` of the structural
-    components ``V10 = pos/n0`` and ``V01 = neg/n1`` (sample covariances, n − 1)."""
+    components ``V10 = pos/n0`` and ``V01 = neg/n1`` (sample covariances, n − 1). One
+    case of a class leaves its sample covariance undefined: NaN, which the analysis
+    reports as undefined intervals with its own warning (numpy's 0/0 warning before)."""
     v10 = p.pos / p.n0
     v01 = p.neg / p.n1
     d10 = v10 - v10.mean(axis=1, keepdims=True)
     d01 = v01 - v01.mean(axis=1, keepdims=True)
-    s10 = d10 @ d10.T / (p.n1 - 1)
-    s01 = d01 @ d01.T / (p.n0 - 1)
+    s10 = d10 @ d10.T / (p.n1 - 1) if p.n1 > 1 else np.full((len(p.u),) * 2, np.nan)
+    s01 = d01 @ d01.T / (p.n0 - 1) if p.n0 > 1 else np.full((len(p.u),) * 2, np.nan)
     result: FloatArray = s10 / p.n1 + s01 / p.n0
     return result
 

@@ -699,3 +699,19 @@ def test_delong_with_one_case_of_a_class_warns_in_medeval_words_only(vandyke_pat
     for (treatment, reader), auc in result.reader_auc.items():
         rows = table[(table["reader"] == reader) & (table["treatment"] == treatment)]
         assert auc == pytest.approx(roc_auc_score(rows["truth"], rows["rating"]), abs=1e-12)
+
+
+def test_a_table_read_as_text_is_analysed_as_its_numbers(vandyke_path):
+    # pd.read_csv(..., dtype=str), as one reads a table to keep ids like '007': the
+    # ratings were taken as the numbers they spell, but the truths were refused with
+    # "column 'truth' must hold 1 (condition present) or 0 (absent), got '0', '1'".
+    # The figures are the Iowa OR-DBM MRMC 2.51 output on Van Dyke (RJafroc
+    # inst/Iowa/VanDyke.txt): F = 4.46 on 1 and 15.26 df, p = 0.0517.
+    result = mrmc(pd.read_csv(vandyke_path, dtype=str))
+    rrrc = result.tests["RRRC"]
+    assert round(rrrc.statistic, 2) == 4.46 and round(rrrc.df_den, 2) == 15.26
+    assert round(rrrc.p_value, 4) == 0.0517
+    table = pd.read_csv(vandyke_path, dtype=str)
+    table.loc[3, "truth"] = "yes"
+    with pytest.raises(InvalidInputError, match=r"got 'yes' \(row 3\)"):
+        mrmc(table)

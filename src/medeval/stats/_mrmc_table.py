@@ -68,8 +68,8 @@ def _python(value: Any) -> Hashable:
 
 
 def _truth(values: pd.Series, source: str, lines: list[int] | None) -> NDArray[np.bool_]:
-    """Truth as booleans: 1/0, True/False (or 1.0/0.0); anything else is refused, the
-    rows named."""
+    """Truth as booleans: 1/0, True/False (or 1.0/0.0, as numbers or as text); anything
+    else is refused, the rows named."""
     if values.isna().any():
         empty = values.isna().to_numpy()
         raise InvalidInputError(
@@ -90,11 +90,13 @@ def _truth(values: pd.Series, source: str, lines: list[int] | None) -> NDArray[n
 
 
 def _is_number(value: Any) -> bool:
+    """A number, or text that is one (``'1'``, ``'0.0'``: a table read as text, as the
+    ratings beside it are read)."""
     try:
         float(value)
     except (TypeError, ValueError):
         return False
-    return not isinstance(value, str)
+    return True
 
 
 #: The columns that name a reading's reader, treatment and case.

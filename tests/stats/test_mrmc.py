@@ -715,3 +715,17 @@ def test_a_table_read_as_text_is_analysed_as_its_numbers(vandyke_path):
     table.loc[3, "truth"] = "yes"
     with pytest.raises(InvalidInputError, match=r"got 'yes' \(row 3\)"):
         mrmc(table)
+
+
+def test_columns_written_otherwise_are_named(tmp_path):
+    # A header typed 'Reader,Treatment,Case,Truth,Rating' (or with a space after each
+    # comma): before, the columns missing and those present were listed side by side
+    # with nothing said; now each is paired with the name it stands for, as the
+    # manifest's message does.
+    path = tmp_path / "readings.csv"
+    _small().rename(columns=str.title).to_csv(path, index=False)
+    with pytest.raises(InvalidInputError, match=re.escape(
+            "(written otherwise: 'Reader' for 'reader', 'Treatment' for 'treatment', 'Case' "
+            "for 'case', 'Truth' for 'truth', 'Rating' for 'rating'; column names are read "
+            "exactly, in lower case without spaces: rename them)")):
+        mrmc(path)

@@ -1007,3 +1007,13 @@ def test_lines_of_commas_only_are_named_as_such(study, tmp_path):
             "line(s) 482, 483 hold no value at all (only commas, as a spreadsheet writes "
             "rows that were cleared but not deleted): delete them")):
         evaluate(protocol)
+
+
+def test_readings_columns_written_otherwise_are_named(study, tmp_path):
+    # 'Reader,Treatment,Case,Rating': paired with the names they stand for.
+    manifest, readings = study
+    refused(tmp_path, manifest, readings.rename(columns={"reader": "Reader",
+                                                         "rating": "RATING"}), re.escape(
+        "it has 'Reader', 'treatment', 'case', 'RATING' (written otherwise: 'Reader' for "
+        "'reader', 'RATING' for 'rating'; column names are read exactly, in lower case "
+        "without spaces: rename them)"))

@@ -230,7 +230,8 @@ def _check_columns(frame: pd.DataFrame, source: str, lines: list[int] | None) ->
             f"{source} the table lacks column(s) {', '.join(map(repr, missing))}; it needs "
             f"{', '.join(COLUMNS)} (one row per reading)"
             + (f"; its fields are separated by {separated}: the table is a CSV with commas"
-               if separated else f"; it has {', '.join(map(repr, columns))}")
+               if separated else f"; it has {', '.join(map(repr, columns))}"
+               + columns_written_otherwise(columns, missing))
         )
     if len(frame) == 0:
         raise InvalidInputError(f"{source} the table has no rows")
@@ -240,6 +241,15 @@ def _check_columns(frame: pd.DataFrame, source: str, lines: list[int] | None) ->
             place = (f"line(s) {_listing([str(lines[i]) for i in rows])}" if lines is not None
                      else f"row(s) {_listing([str(i) for i in rows])} (0-based)")
             raise InvalidInputError(f"{source} column {column!r} is empty on {place}")
+
+
+def columns_written_otherwise(columns: list[str], missing: list[str]) -> str:
+    """For a message on missing columns: those of ``columns`` that are a missing one
+    but for letter case or spaces (``'Reader'``, ``' rating'``), else ''."""
+    near = [f"{c!r} for {c.strip().casefold()!r}" for c in columns
+            if c != c.strip().casefold() and c.strip().casefold() in missing]
+    return (f" (written otherwise: {', '.join(near)}; column names are read exactly, in "
+            "lower case without spaces: rename them)" if near else "")
 
 
 def _ratings(frame: pd.DataFrame, source: str, lines: list[int] | None) -> pd.Series:

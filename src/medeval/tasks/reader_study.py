@@ -50,7 +50,7 @@ from ..errors import InvalidInputError
 from ..manifest import Case
 from ..reader_study_table import ReaderStudyTable, oriented
 from ..result import InputRecord
-from ..stats._mrmc_table import decimal_comma_hint
+from ..stats._mrmc_table import columns_written_otherwise, decimal_comma_hint
 from ..stats.estimate import Estimate
 from ..stats.mrmc import MRMCResult, mrmc
 from .base import (
@@ -121,7 +121,8 @@ def read_readings(path: Path) -> pd.DataFrame:
             f"readings {path}: lacks column(s) {', '.join(map(repr, missing))}; it needs "
             f"{', '.join(READINGS_COLUMNS)} (one row per reader, treatment and case)"
             + (f"; its fields are separated by {separated}: the readings are a CSV with "
-               "commas" if separated else f"; it has {', '.join(map(repr, columns))}"))
+               "commas" if separated else f"; it has {', '.join(map(repr, columns))}"
+               + columns_written_otherwise(columns, missing)))
     blank = _lines(frame, frame.apply(lambda c: c.str.strip() == "").all(axis=1))
     if blank:  # ',,,' lines: rows a spreadsheet once held (cleared, not deleted)
         raise InvalidInputError(

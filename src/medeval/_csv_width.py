@@ -71,16 +71,16 @@ def read_csv_rows(path: Path, **kwargs: Any) -> pd.DataFrame:
         return pd.read_csv(path, index_col=False, **kwargs)
 
 
-def data_lines(path: Path, n_rows: int) -> list[int]:
+def data_lines(path: Path, n_rows: int, *, separator: str = ",") -> list[int]:
     """The line of ``path`` (the first is 1) on which each of the ``n_rows`` data rows
-    that :func:`read_csv_rows` returns starts: after the header, skipping the blank lines
-    and lines of spaces or tabs only that pandas skips, and counting the lines inside a
-    quoted field. Where the count disagrees with ``n_rows`` (a file the two readers split
+    that pandas read from it starts: after the header, skipping the blank lines and lines
+    of spaces or tabs only that pandas skips, and counting the lines inside a quoted
+    field. Where the count disagrees with ``n_rows`` (a file the two readers split
     otherwise), row *i* is taken to be on line *i* + 2.
     """
     lines: list[int] = []
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=separator)
         start, header = 1, False
         for row in reader:
             line, start = start, reader.line_num + 1

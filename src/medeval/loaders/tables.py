@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import unicodedata
@@ -13,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._csv_width import data_lines
 from .._hashing import sha256_file
 from ..errors import TableError
 
@@ -184,7 +184,8 @@ def read_table(
         if empty.any():
             is_csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (
                 ".parquet", ".json")  # a CSV's lines as the file has them; other rows from 1
-            line = (_csv_lines(Path(where), _separator(Path(where), id_column), len(frame))
+            line = (data_lines(Path(where), len(frame),
+                               separator=_separator(Path(where), id_column))
                     if is_csv else [k + 1 for k in range(len(frame))])
             rows = [str(line[i]) for i in empty.to_numpy().nonzero()[0]]
             blank = all(pd.isna(v) or (isinstance(v, str) and not v.strip())
@@ -340,7 +341,7 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
     if separator == ";":
         frame = _decimal_commas(frame, [*ids, *text],
                                 read=[c for c in frame.columns if _nfc(str(c)) in named],
-                                lines=lambda: _csv_lines(path, separator, len(frame)))
+                                lines=lambda: data_lines(path, len(frame), separator=separator))
     return frame
 
 
@@ -379,22 +380,8 @@ def row_places(path: str | Path, rows: int, id_column: str = "case_id") -> list[
             return None
         return ([f"entry {k} of {rows}" for k in range(1, rows + 1)]
                 if isinstance(data, list) and len(data) == rows else None)
-    return [f"line {line}" for line in _csv_lines(path, _separator(path, id_column), rows)]
-
-
-def _csv_lines(path: Path, separator: str, rows: int) -> list[int]:
-    """The line of the file on which each of the ``rows`` rows pandas read starts, the
-    header's being 1: pandas skips blank lines, and a quoted cell may hold line breaks,
-    so that a row's line is not its index + 2 (which is given where the file's rows,
-    counted so, are not ``rows``)."""
-    starts, end = [], 0
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=separator)
-        for record in reader:
-            start, end = end + 1, reader.line_num
-            if record and not (len(record) == 1 and not record[0].strip()):
-                starts.append(start)
-    return starts[1:] if len(starts) == rows + 1 else [k + 2 for k in range(rows)]
+    separator = _separator(path, id_column)
+    return [f"line {line}" for line in data_lines(path, rows, separator=separator)]
 
 
 def _nfc(name: str) -> str:

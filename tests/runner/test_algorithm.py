@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -259,3 +260,55 @@ def test_a_subpackages_module_named_as_a_file_is_told_its_full_module_name(
     assert summary.done == 1
     assert json.loads((tmp_path / "run2" / "predictions" / "c1.json").read_text()) == {
         "case_id": "c1", "score": 0.625}
+
+
+def test_a_misnamed_class_is_refused_naming_the_classes_the_file_defines(tmp_path: Path):
+    """A plugin ``m.py`` defining ``Model``, named ``m.py:M``, was refused with Python's
+    words on medeval's internal module name ("module 'medeval_plugin_m' has no attribute
+    'M'"). The message now names the file and the class it does define."""
+    plugin = tmp_path / "m.py"
+    plugin.write_text("class Helper:\n    pass\n"
+                      "class Model:\n    def predict(self, case):\n        return 0.5\n")
+    with pytest.raises(RunnerError) as caught:
+        instantiate(f"{plugin}:M")
+    assert str(caught.value) == (
+        f"algorithm {plugin}:M: m.py defines no 'M'; the class(es) with a predict method "
+        f"it defines: Model (name one: {plugin}:Model)")
+    assert "medeval_plugin_" not in str(caught.value)
+    bare = tmp_path / "bare.py"
+    bare.write_text("x = 1\n")
+    with pytest.raises(RunnerError, match=r"bare.py defines no 'M'; it defines no class"):
+        instantiate(f"{bare}:M")
+
+
+def test_a_class_that_needs_arguments_is_told_the_runner_gives_none(tmp_path: Path):
+    plugin = tmp_path / "m.py"
+    plugin.write_text("class M:\n    def __init__(self, weights):\n        pass\n"
+                      "    def predict(self, case):\n        return 0.5\n")
+    with pytest.raises(RunnerError, match=re.escape(
+            "the runner makes M without arguments, and its signature is (weights)")):
+        instantiate(f"{plugin}:M")
+
+
+@needs_bwrap
+def test_medevals_own_diagnosis_of_a_plugin_shows_no_traceback(tmp_path: Path):
+    """A misnamed class stopped the run with "its stderr ends with: Traceback ..." holding
+    medeval's frames only (_child.py, algorithm.py). Its message is now the diagnosis
+    alone; the plugin's own exception in setup() keeps its traceback, which names the
+    plugin's line."""
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = tmp_path / "algo" / "m.py"
+    plugin.parent.mkdir()
+    plugin.write_text("class Model:\n    def setup(self):\n        raise ValueError('no w')\n"
+                      "    def predict(self, case):\n        return 0.5\n")
+    with pytest.raises(RunnerError) as caught:
+        run_algorithm(manifest, f"{plugin}:M", tmp_path / "run1", progress=False,
+                      isolation="bubblewrap")
+    message = str(caught.value)
+    assert "m.py defines no 'M'" in message and f"{plugin}:Model" in message
+    assert "Traceback" not in message and "stderr ends with" not in message
+    with pytest.raises(RunnerError) as caught:
+        run_algorithm(manifest, f"{plugin}:Model", tmp_path / "run2", progress=False,
+                      isolation="bubblewrap")
+    assert "ValueError: no w; its stderr ends with:\nTraceback" in str(caught.value)
+    assert f'File "{plugin}", line 3, in setup' in str(caught.value)

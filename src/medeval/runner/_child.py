@@ -68,6 +68,16 @@ def _failure(exc: BaseException, output_dir: str | None = None,
     return {"ok": False, "reason": "exception", "detail": detail, "traceback": text}
 
 
+def _own_diagnosis(exc: BaseException) -> bool:
+    """Whether ``exc`` is medeval's own finding on the plugin (a class it does not define,
+    no ``predict(case)``), raised without a cause: its traceback holds only medeval's
+    frames, which the submitter can do nothing with."""
+    from ..errors import RunnerError
+
+    return isinstance(exc, RunnerError) and exc.__cause__ is None and (
+        exc.__suppress_context__ or exc.__context__ is None)
+
+
 def _past_file_size_limit(exc: BaseException, detail: str) -> bool:
     """Whether a plugin's exception comes from a write past ``RLIMIT_FSIZE``: an OSError
     EFBIG or a program ended by SIGXFSZ in its chain (a library raising its own error
@@ -134,7 +144,9 @@ def main() -> int:
             report = _failure(exc)
             if report["reason"] != "memory":
                 report["reason"] = "setup"
-            sys.stderr.write(report.pop("traceback"))
+            text = report.pop("traceback")
+            if not _own_diagnosis(exc):  # medeval's frames alone would say nothing more
+                sys.stderr.write(text)
             send(outbox, report)
             return 1
     send(outbox, {"ok": True, "ready": True, "pid": os.getpid()})

@@ -534,6 +534,68 @@ def package_advice_here(text: str, target: str) -> str:
     return re.sub(pattern, lambda _: advice, text) if advice else text
 
 
+def _named_object(module: Any, target: str) -> Any:
+    """The object ``target``'s attribute names in ``module``; a name it does not define
+    is refused naming what it does define (a misnamed class, ``Model`` for ``Net``).
+
+    Raises
+    ------
+    RunnerError
+        Without a cause: the diagnosis is medeval's, and its traceback says nothing more.
+    """
+    where, _, attribute = target.rpartition(":")
+    shown = Path(where).name if where.endswith(".py") else where
+    obj: Any = module
+    for depth, part in enumerate(attribute.split(".")):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            owner = shown if depth == 0 else f"{shown}:{'.'.join(attribute.split('.')[:depth])}"
+            raise RunnerError(f"algorithm {target}: {owner} defines no {part!r}"
+                              f"{_defined_classes(obj, where, depth == 0)}") from None
+    return obj
+
+
+def _check_no_arguments(cls: type, target: str) -> None:
+    """Refuse a class that cannot be made without arguments, as the runner makes it.
+
+    Raises
+    ------
+    RunnerError
+        Without a cause (medeval's diagnosis).
+    """
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return
+    try:
+        signature.bind()
+    except TypeError:
+        raise RunnerError(
+            f"algorithm {target}: the runner makes {cls.__name__} without arguments, "
+            f"and its signature is {signature}: give every parameter a default, and load "
+            "the weights in setup(), from files beside the plugin") from None
+
+
+def _defined_classes(owner: Any, where: str, top: bool) -> str:
+    """What a module defines that could be named instead: its own classes with a
+    ``predict`` method (else all its own classes), as ``; it defines ...: name one``."""
+    if not (top and inspect.ismodule(owner)):
+        return ""
+    own = [name for name, value in sorted(vars(owner).items())
+           if inspect.isclass(value) and value.__module__ == owner.__name__
+           and not name.startswith("_")]
+    with_predict = [name for name in own if callable(getattr(vars(owner)[name], "predict", None))]
+    if with_predict:
+        names = ", ".join(with_predict)
+        return (f"; the class(es) with a predict method it defines: {names} (name one: "
+                f"{where}:{with_predict[0]})")
+    if own:
+        return (f"; it defines the class(es) {', '.join(own)}, none with a predict(case) "
+                "method (see medeval.runner.Algorithm)")
+    return "; it defines no class (a plugin is a class with a predict(case) method)"
+
+
 def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:
     """Import a plugin and return an object satisfying :class:`Algorithm`.
 
@@ -569,11 +631,12 @@ def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:
             spec.loader.exec_module(module)
         else:
             module = importlib.import_module(where)
-        obj: Any = module
-        for part in attribute.split("."):
-            obj = getattr(obj, part)
+        obj: Any = _named_object(module, target)
         if inspect.isclass(obj):
+            _check_no_arguments(obj, target)
             obj = obj()
+    except RunnerError:
+        raise
     except Exception as exc:
         raise RunnerError(f"algorithm {target}: cannot be loaded: "
                           f"{type(exc).__name__}: {exc}{_package_advice(where, attribute, exc)}"

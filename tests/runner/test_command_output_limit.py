@@ -14,6 +14,9 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
+from medeval.errors import IsolationWarning
 from medeval.runner import resolve_algorithm, run_algorithm
 
 from .conftest import needs_bwrap, write_algorithm, write_set
@@ -284,3 +287,44 @@ def test_a_setups_own_words_file_too_large_get_no_output_limit_advice(tmp_path: 
     message = str(caught.value)
     assert "ValueError: File too large: the weights exceed 2 GB" in message
     assert "output limit" not in message and "--output-limit-mb" not in message
+
+
+RETURNS_LARGE = """
+class Big:
+    def predict(self, case):
+        if case.case_id == "c1":  # a returned value of 2 MB as JSON, limit 1 MB
+            return {"score": 0.5, "mask": [0] * (1 << 20)}
+        if case.case_id == "c2":  # files under the limit one by one, 1.2 MB together
+            import os
+            for number in range(3):
+                with open(os.path.join(case.output_dir, f"prediction.part{number}"), "wb") as f:
+                    f.write(b"x" * (400 << 10))
+        return 0.25
+"""
+
+
+def test_a_plugins_value_or_files_past_the_output_limit_are_told_which_limit(tmp_path: Path):
+    """A plugin returning a 2 MB value (a mask as a list) under a 1 MB limit failed with
+    "a 2097201-byte answer, limit 1048576": neither the limit's name nor what to do. The
+    detail now names the limit in MB and how to raise it, and says to write a large array
+    as a file. [0] * 2**20 is "0, " 2**20 times: 2 MiB of JSON, past 1 MiB. Unsandboxed
+    (/output is then a folder of the host), files filling /output are told the same."""
+    manifest = write_set(tmp_path, ["c1", "c2", "c3"])
+    plugin = write_algorithm(tmp_path, RETURNS_LARGE)
+    with pytest.warns(IsolationWarning):
+        summary = run_algorithm(manifest, f"{plugin}:Big", tmp_path / "run",
+                                isolation="none", output_limit_mb=1, progress=False)
+    assert sorted(summary.failures) == ["c1", "c2"]
+    first, second = summary.failures["c1"], summary.failures["c2"]
+    assert first["reason"] == second["reason"] == "output-too-large"
+    size = int(first["detail"].split(" bytes")[0].rsplit(" ", 1)[1])
+    assert size > 2 * (1 << 20)
+    assert first["detail"] == (
+        f"the value predict returned is {size} bytes as JSON, past the output limit of 1 MB "
+        "(--output-limit-mb; output_limit_mb in the protocol's [runner]): return the "
+        "prediction alone (a large array is a file: write it into case.output_dir)")
+    assert second["detail"] == (
+        "the output directory holds more than the output limit of 1 MB (--output-limit-mb; "
+        "output_limit_mb in the protocol's [runner])")
+    assert json.loads((tmp_path / "run" / "predictions" / "c3.json").read_text()) == {
+        "case_id": "c3", "score": 0.25}

@@ -215,7 +215,9 @@ def _collect(reply: dict[str, Any], folder: str,
         total += entry.stat(follow_symlinks=False).st_size
         if total > limit:
             return {"ok": False, "reason": "output-too-large",
-                    "detail": f"the output directory holds more than {limit} bytes"}, []
+                    "detail": f"the output directory holds more than the output limit of "
+                              f"{limit / (1 << 20):g} MB (--output-limit-mb; output_limit_mb "
+                              "in the protocol's [runner])"}, []
         with open(entry.path, "rb") as handle:
             files.append((entry.name, handle.read(limit + 1)))
     reply = dict(reply, files=[[name, len(data)] for name, data in files])

@@ -370,8 +370,12 @@ class Worker:
         except channel.MessageTooLarge as exc:
             self.kill()
             return self._failed(job, started, clock, "output-too-large",
-                                f"a {exc.size}-byte answer, limit "
-                                f"{limits.output_limit_bytes}", self.stderr_tail())
+                                f"the value predict returned is {exc.size} bytes as JSON, "
+                                f"past the output limit of "
+                                f"{limits.output_limit_bytes / (1 << 20):g} MB "
+                                "(--output-limit-mb; output_limit_mb in the protocol's "
+                                "[runner]): return the prediction alone (a large array is "
+                                "a file: write it into case.output_dir)", self.stderr_tail())
         except (channel.ChannelClosed, BrokenPipeError, ValueError):
             detail, number = self._exit_detail()
             tail = self.stderr_tail()

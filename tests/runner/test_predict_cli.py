@@ -224,3 +224,33 @@ def test_predictions_that_are_a_models_output_array_are_noted(tmp_path: Path, ca
     assert main(["predict", "--algorithm", f"{plugin}:Raw", "--manifest", str(manifest),
                  "--out", str(tmp_path / "run2"), "--isolation", "none", "--no-progress"]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+SLOW_SETUP = """
+import time
+
+
+class Slow:
+    def setup(self):
+        print("loading weights", flush=True)
+        time.sleep(120)  # a model of several GB from a slow disk
+
+    def predict(self, case):
+        return 0.5
+"""
+
+
+def test_a_setup_past_its_time_limit_is_told_which_option_raises_it(tmp_path: Path, capsys):
+    """A plugin whose setup() outlived --setup-timeout-s 1 was told "loading the algorithm
+    and its setup() took more than 1 s" alone: neither the option nor the protocol key
+    that raises it (--timeout-s, the other time limit, counts per case and does not)."""
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, SLOW_SETUP)
+    code = main(["predict", "--algorithm", f"{plugin}:Slow", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run"), "--setup-timeout-s", "1",
+                 "--isolation", "none", "--no-progress"])  # the CLI warns on stderr
+    err = capsys.readouterr().err
+    assert code == 2
+    assert ("loading the algorithm and its setup() took more than 1 s, the time limit for "
+            "loading it (--setup-timeout-s; setup_timeout_s in the protocol's [runner]); "
+            "its stderr ends with:\nloading weights") in err

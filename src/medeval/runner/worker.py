@@ -237,8 +237,9 @@ class Worker:
         except channel.ChannelTimeout:
             self.kill()
             raise WorkerStartError("setup", f"loading the algorithm and its setup() took "
-                                   f"more than {limits.setup_timeout_s:g} s",
-                                   self.stderr_tail()) from None
+                                   f"more than {limits.setup_timeout_s:g} s, the time limit "
+                                   "for loading it (--setup-timeout-s; setup_timeout_s in the "
+                                   "protocol's [runner])", self.stderr_tail()) from None
         except (channel.ChannelClosed, channel.MessageTooLarge, BrokenPipeError, ValueError):
             detail, number = self._exit_detail()
             tail = self.stderr_tail()

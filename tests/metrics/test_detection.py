@@ -202,6 +202,19 @@ class TestBadInput:
             iou([[0, 0, 2, 2]], [[0, 0, 2, 2]], [0.5, 0.4])
         with pytest.raises(InvalidInputError, match="hi <= lo"):
             iou([[0, 0, 0, 2]], [[0, 0, 2, 2]], [0.5])
+
+    def test_a_box_given_as_corner_and_size_is_named_with_the_order_read(self):
+        """A detector's COCO-style [x, y, w, h] = [19, 28, 6, 6] under the detection task
+        (examples/detection's polyp at rows 28-34, columns 19-25) failed its case with
+        "detections box(es) [0] have hi <= lo": neither the box nor the order read. Read
+        as [row0, col0, row1, col1], 6 <= 19 and 6 <= 28: both ends before their starts."""
+        with pytest.raises(InvalidInputError) as caught:
+            match_detections([[28, 19, 34, 25]], [[19, 28, 6, 6], [1, 1, 3, 3]], [0.5, 0.2],
+                             criterion="iou", iou_threshold=0.3)
+        assert str(caught.value) == (
+            "match_detections: detections box(es) [0] have hi <= lo (box 0: [19, 28, 6, 6]): "
+            "a box is two opposite corners, [row0, col0, row1, col1], each end past its "
+            "start; a corner and a size ([x, y, width, height], COCO's) is not read as one")
         with pytest.raises(InvalidInputError, match="finite"):
             iou([[0, 0, 2, 2]], [[0, 0, 2, 2]], [np.nan])
         with pytest.raises(InvalidInputError, match="outside the mask"):

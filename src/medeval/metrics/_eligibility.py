@@ -171,7 +171,14 @@ def _check_boxes(boxes: NDArray[np.float64], name: str, func: str) -> None:
     dim = boxes.shape[1] // 2
     bad = np.flatnonzero(np.any(boxes[:, dim:] <= boxes[:, :dim], axis=1))
     if bad.size:
-        raise InvalidInputError(f"{func}: {name} box(es) {bad.tolist()} have hi <= lo")
+        shown = "; ".join(f"box {i}: [{', '.join(f'{v:g}' for v in boxes[i])}]"
+                          for i in bad[:3].tolist())
+        order = "[row0, col0, row1, col1]" if dim == 2 else "[z0, y0, x0, z1, y1, x1]"
+        raise InvalidInputError(
+            f"{func}: {name} box(es) {bad.tolist()} have hi <= lo ({shown}"
+            f"{'; ...' if bad.size > 3 else ''}): a box is two opposite corners, {order}, "
+            "each end past its start; a corner and a size ([x, y, width, height], COCO's) "
+            "is not read as one")
 
 
 def _box_iou(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -140,3 +140,61 @@ def test_python_without_a_script_file_of_its_own_is_not_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str):
     monkeypatch.chdir(tmp_path)
     assert resolve_algorithm(None, command=command).kind == "command"
+
+
+def _script(folder: Path, first_line: bytes, newline: bytes = b"\n") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "predict.py"
+    body = [first_line, b"import json",
+            b"json.dump({'score': 0.5}, open('/output/prediction.json', 'w'))", b""]
+    path.write_bytes(newline.join(body))
+    path.chmod(0o755)
+    return path
+
+
+def test_a_script_whose_first_line_names_no_interpreter_is_refused_before_the_run(
+        tmp_path: Path):
+    """A company's script saved on Windows (#!/bin/sh + CR LF), or naming `env python9`,
+    failed every case with "FileNotFoundError: No such file or directory:
+    '/.../predict.py'": the script, which exists. The OS looks for the interpreter
+    '/bin/sh\\r' (the CR is part of the #! line), as exec'ing it here shows; the run is
+    now refused before it starts, saying which."""
+    crlf = _script(tmp_path / "crlf", f"#!{sys.executable}".encode(), b"\r\n")
+    with pytest.raises(FileNotFoundError):  # the OS's own verdict on the file
+        __import__("subprocess").run([str(crlf)], check=False)
+    with pytest.raises(RunnerError) as caught:
+        resolve_algorithm(None, command=str(crlf))
+    assert f"cannot be started: its first line, '#!{sys.executable}\\r', ends with a " \
+        "carriage return (the file has Windows line endings)" in str(caught.value)
+    env = _script(tmp_path / "env", b"#!/usr/bin/env no-such-python9")
+    with pytest.raises(RunnerError, match="its first line runs 'no-such-python9' through "
+                       "/usr/bin/env, and no 'no-such-python9' is on PATH"):
+        resolve_algorithm(None, command=str(env))
+    gone = _script(tmp_path / "gone", f"#!{tmp_path}/opt/bin/python".encode())
+    with pytest.raises(RunnerError, match=f"names the interpreter {tmp_path}/opt/bin/python, "
+                       "which does not exist on this host"):
+        resolve_algorithm(None, command=str(gone))
+    fine = _script(tmp_path / "fine", f"#!{sys.executable}".encode())
+    assert resolve_algorithm(None, command=str(fine)).argv[0] == str(fine)
+
+
+@needs_bwrap
+def test_a_script_whose_interpreter_the_sandbox_does_not_show_is_told_how_to_run_it(
+        tmp_path: Path):
+    """#!/opt/.../python, an interpreter of the host outside the folders the sandbox shows,
+    failed each case as the script's own file missing. The case's detail now names the
+    interpreter and the command that runs (the interpreter first, then the script)."""
+    manifest = write_set(tmp_path, ["c1"])
+    interpreter = tmp_path / "opt" / "bin" / "python"
+    interpreter.parent.mkdir(parents=True)
+    interpreter.symlink_to(sys.executable)
+    script = _script(tmp_path / "algo", f"#!{interpreter}".encode())
+    summary = run_algorithm(manifest, resolve_algorithm(None, command=str(script)),
+                            tmp_path / "run1", progress=False, isolation="bubblewrap")
+    assert summary.failures["c1"]["detail"] == (
+        f"{script} cannot be started: its first line names the interpreter {interpreter}, "
+        f"which the sandbox does not show: run {interpreter} predict.py as the command")
+    advised = resolve_algorithm(None, command=f"{interpreter} {script}")
+    summary = run_algorithm(manifest, advised, tmp_path / "run2", progress=False,
+                            isolation="bubblewrap")
+    assert summary.done == 1

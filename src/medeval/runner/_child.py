@@ -236,7 +236,7 @@ def _command(argv: list[str], message: dict[str, Any], sandboxed: bool,
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=2, stderr=2,
                                    env=env, start_new_session=True)
     except OSError as exc:
-        return _failure(exc)
+        return _not_started(exc, args[0], sandboxed)
     try:
         code = process.wait()
     finally:  # what it left running would write into the next case's /output
@@ -251,6 +251,19 @@ def _command(argv: list[str], message: dict[str, Any], sandboxed: bool,
     if code != 0:
         return {"ok": False, "reason": "exit-code", "detail": f"exit code {code}"}
     return {"ok": True, "prediction": None}
+
+
+def _not_started(exc: OSError, program: str, sandboxed: bool) -> dict[str, Any]:
+    """The failure of a command that could not be started: a script whose ``#!`` line
+    names an interpreter not found is said so, not as its own file missing."""
+    from ._shebang import shebang_problem
+
+    problem = (shebang_problem(program, sandboxed=sandboxed)
+               if isinstance(exc, FileNotFoundError) and os.path.isfile(program) else None)
+    if problem is None:
+        return _failure(exc)
+    return {"ok": False, "reason": "exception",
+            "detail": f"{program} cannot be started: {problem}"}
 
 
 def _end_leftovers(group: int, sandboxed: bool) -> None:

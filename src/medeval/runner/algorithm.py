@@ -36,6 +36,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from .._hashing import hash_files, sha256_file
 from ..errors import RunnerError
+from ._shebang import shebang_problem
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -413,6 +414,10 @@ def _resolve_program(name: str, folder: str | None = None) -> tuple[Path, tuple[
         raise RunnerError(f"command algorithm: {keep} (the program of {name!r}) is not "
                           "executable; chmod +x it, or name its interpreter first "
                           "(python3 script.py)")
+    problem = shebang_problem(str(keep))
+    if problem is not None:
+        raise RunnerError(f"command algorithm: {keep} (the program of {name!r}) cannot be "
+                          f"started: {problem}")
     prefixes = {_python_prefix(p) for p in (keep, real) if not _system(p)}
     extra = tuple(sorted(str(p) for p in prefixes if p is not None and not _system(p)))
     return keep, extra

@@ -897,3 +897,23 @@ def test_crossed_labelme_references_of_frames_of_one_name_are_refused(tmp_path):
         "imagePath '../frames/c1/0001.jpg'), a frame of the set, not on the case's frame "
         "'frames/c2/0001.jpg': the manifest's rows are crossed, or a frame is misnamed; "
         "correct the set")
+
+
+def test_a_class_index_or_a_name_given_for_a_category_id_is_said_so(tmp_path):
+    """A detector writing YOLO's class index 0 for a set numbering its categories from 1
+    (as COCO files do), or the category's name, failed each frame with "category_id 0 is
+    not one of the set's categories [1, 2]" or "'polyp' is not an integer": the ids
+    without their names, nor what went wrong. The detail now names the set's categories
+    (the COCO file's own table, CATEGORIES above) and the likely cause."""
+    predictions = write_set(tmp_path)
+    (predictions / "c2.json").write_text(json.dumps([
+        {"category_id": 0, "bbox": [1, 2, 3, 4], "score": 0.5},
+        {"category_id": CATEGORIES[1]["name"], "bbox": [1, 2, 3, 4], "score": 0.4}]))
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    detail = {f.case_id: f for f in result.failures.cases}["c2"].detail
+    named = f"1 {CATEGORIES[0]['name']!r}, 2 {CATEGORIES[1]['name']!r}"
+    assert detail == (
+        f"case c2: result 0: category_id 0 is not one of the set's categories [1, 2] "
+        f"({named}); a COCO result gives the reference's category id, not a class index "
+        f"counted from 0; result 1: category_id {CATEGORIES[1]['name']!r} is not an "
+        "integer: it is the name of category 2; give the id")

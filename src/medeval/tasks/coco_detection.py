@@ -78,6 +78,7 @@ from ..result import MetricRecord
 from ..stats.estimate import Estimate
 from ._annotated_size import frame_problem, swapped_cases
 from ._coco_box_form import box_form_texts
+from ._coco_category_id import category_problem
 from ._coco_result_shapes import corners, detection_box, plain_number, result_box, result_rle
 from ._scalar_json import read_json_prediction
 from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType, metric_record
@@ -278,7 +279,6 @@ class CocoDetectionTask(TaskType):
                 f"case {case.case_id}: the prediction must be a COCO results list for the "
                 "case's image, [{\"category_id\": 1, \"bbox\": [x, y, w, h], \"score\": "
                 f"0.9}}, ...] ([] when nothing is detected); got a {type(data).__name__}")
-        known = {number for number, _ in image["categories"]}
         segm = self.spec.iou_type == "segm"
         found, problems = [], []
         for i, item in enumerate(data):
@@ -291,11 +291,9 @@ class CocoDetectionTask(TaskType):
             if bad_score:
                 problems.append(f"{where}: score {score!r} is not a finite number")
             category = AGNOSTIC[0] if self.spec.class_agnostic else item.get("category_id")
-            if not (isinstance(category, int) and not isinstance(category, bool)):
-                problems.append(f"{where}: category_id {category!r} is not an integer")
-            elif category not in known:
-                problems.append(f"{where}: category_id {category} is not one of the set's "
-                                f"categories {sorted(known)}")
+            wrong = category_problem(category, image["categories"])
+            if wrong:
+                problems.append(f"{where}: {wrong}")
             shape: Any
             if segm:
                 shape, problem = result_rle(item.get("segmentation"), image["height"],
@@ -584,3 +582,4 @@ def _frame_key(name: str) -> str:
 def _base(name: str) -> str:
     """A file name's last part (after '/' or '\\'), in NFC, as selectors are matched."""
     return unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+

@@ -254,3 +254,45 @@ def test_a_setup_past_its_time_limit_is_told_which_option_raises_it(tmp_path: Pa
     assert ("loading the algorithm and its setup() took more than 1 s, the time limit for "
             "loading it (--setup-timeout-s; setup_timeout_s in the protocol's [runner]); "
             "its stderr ends with:\nloading weights") in err
+
+
+SOFTMAX = """
+import numpy as np
+
+
+class Probs:
+    def predict(self, case):  # a classifier's softmax over two classes, returned as it is
+        p = 0.25 + 0.5 * (case.case_id == "c2")
+        return np.array([[1 - p, p]], dtype=np.float32)
+"""
+
+
+def test_predictions_that_are_a_list_of_several_numbers_are_noted(tmp_path: Path, capsys):
+    """A softmax pair returned as it is ([[0.75, 0.25]]) was stored, 'done 3, failed 0',
+    with no note (only a list holding one number had one), and every case failed the
+    evaluation. The note now says so for any list of numbers; the evaluation is the check
+    of its claim. A COCO detector's lists (of objects, or [] for nothing) get none."""
+    import medeval
+
+    cases = ["c1", "c2", "c3"]
+    protocol = write_protocol(tmp_path, cases, SOFTMAX, "Probs")
+    manifest = protocol.parent / "manifest.csv"
+    plugin = tmp_path / "algo" / "algo.py"
+    assert main(["predict", "--algorithm", f"{plugin}:Probs", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run"), "--isolation", "none", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads((tmp_path / "run" / "predictions" / "c1.json").read_text()) == [
+        [0.75, 0.25]]  # float32 0.75 and 0.25 are exact
+    assert ("note: the predictions read (3 of 3: c1, c2, c3) are each a list of numbers "
+            "(c1: [[0.75, 0.25]]): a model's output array returned as it is? No task reads "
+            "a list of numbers: binary classification reads one number, the positive "
+            "class's score (float(probs[1]))") in out
+    result = medeval.evaluate(protocol, tmp_path / "run")
+    assert {c.reason for c in result.failures.cases} == {"invalid-output"}
+    assert result.failures.n_failed == 3
+    plugin.write_text("class Probs:\n    def predict(self, case):\n"
+                      "        return [{'category_id': 1, 'bbox': [1, 2, 3, 4], 'score': 0.5}]"
+                      " if case.case_id == 'c1' else []\n")
+    assert main(["predict", "--algorithm", f"{plugin}:Probs", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run2"), "--isolation", "none", "--no-progress"]) == 0
+    assert "note:" not in capsys.readouterr().out

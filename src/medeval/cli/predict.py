@@ -236,26 +236,39 @@ def array_notes(out_dir: Path, data: Any) -> list[str]:
             value = json.loads((Path(out_dir) / "predictions" / name).read_text("utf-8"))
         except (OSError, ValueError):
             return []
-        if not (isinstance(value, list) and _one_number(value)):
+        count = _numbers(value) if isinstance(value, list) else None
+        if not count:
             return []
-        nested.append((case_id, value))
+        nested.append((case_id, value, count))
     if not nested:
         return []
-    case_id, value = nested[0]
+    case_id, value, _ = nested[0]
     shown = json.dumps(value)
-    return [f"  note: the predictions read ({len(nested)} of {len(data['predictions'])}: "
-            f"{', '.join(c for c, _ in nested[:3])}{', ...' if len(nested) > 3 else ''}) are "
-            f"each a list holding one number ({case_id}: {shown[:60]}): a model's output "
-            "array returned as it is? A score is one number (return float(y[0, 0]), or "
-            "{\"score\": ...}); only a coco-detection frame's prediction is a list, and the "
-            "evaluation fails these cases as invalid-output"]
+    read = (f"  note: the predictions read ({len(nested)} of {len(data['predictions'])}: "
+            f"{', '.join(c for c, _, _ in nested[:3])}{', ...' if len(nested) > 3 else ''}) "
+            "are each a list ")
+    if all(count == 1 for _, _, count in nested):
+        return [f"{read}holding one number ({case_id}: {shown[:60]}): a model's output "
+                "array returned as it is? A score is one number (return float(y[0, 0]), or "
+                "{\"score\": ...}); only a coco-detection frame's prediction is a list, and "
+                "the evaluation fails these cases as invalid-output"]
+    return [f"{read}of numbers ({case_id}: {shown[:60]}{'...' if len(shown) > 60 else ''}): "
+            "a model's output array returned as it is? No task reads a list of numbers: "
+            "binary classification reads one number, the positive class's score "
+            "(float(probs[1])), multi-class {\"label\": ...}, a label of the protocol, and "
+            "a mask is a file (prediction.png in case.output_dir); the evaluation fails "
+            "these cases"]
 
 
-def _one_number(value: Any) -> bool:
-    """Whether ``value``, lists within lists, holds exactly one number and nothing else."""
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _numbers(value: Any) -> int | None:
+    """How many numbers ``value``, lists within lists, holds when it holds numbers and
+    nothing else (at least one); None otherwise (a COCO results list holds objects)."""
+    if isinstance(value, list):
+        counts = [_numbers(item) for item in value]
+        if not counts or any(count is None for count in counts):
+            return None
+        return sum(count for count in counts if count is not None)
+    return 1 if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def lfs_notes(failures: Any, binds: Any) -> list[str]:

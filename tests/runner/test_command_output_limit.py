@@ -56,6 +56,10 @@ def test_a_command_writing_past_the_output_limit_fails_as_output_too_large(tmp_p
     assert "File too large" in failures["c1"]["stderr_tail"]
     assert "File too large" in failures["c2"]["stderr_tail"]
     assert "No space left on device" in failures["c3"]["stderr_tail"]
+    # named as every other limit is: the option and the protocol's key
+    assert failures["c3"]["detail"] == (
+        "exit code 1, with the output directory full (the output limit of 1 MB, "
+        "--output-limit-mb; output_limit_mb in the protocol's [runner])")
     stored = json.loads((tmp_path / "run" / "predictions" / "c4.json").read_text())
     assert stored == {"case_id": "c4", "score": 0.25}
 

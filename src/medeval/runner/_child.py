@@ -247,7 +247,8 @@ def _command(argv: list[str], message: dict[str, Any], sandboxed: bool,
     if code != 0 and _full(message["output_dir"]):  # its writes failed: ENOSPC
         return {"ok": False, "reason": "output-too-large",
                 "detail": f"exit code {code}, with the output directory full (the output "
-                f"limit of {limit_bytes / (1 << 20):g} MB, --output-limit-mb)"}
+                f"limit of {limit_bytes / (1 << 20):g} MB, --output-limit-mb; "
+                "output_limit_mb in the protocol's [runner])"}
     if code != 0:
         return {"ok": False, "reason": "exit-code", "detail": f"exit code {code}"}
     return {"ok": True, "prediction": None}

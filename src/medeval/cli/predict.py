@@ -185,6 +185,7 @@ def runner_notes(data: Any) -> list[str]:
     or wrote where it is read-only in the sandbox, and those that import a module the
     runner's Python lacks (a plugin importing in ``predict``, a ``python3`` command).
     ``medeval predict`` prints them, and ``medeval run`` under its result."""
+    from ..runner._outside_files import outside_file_hint
     from ..runner.gpus import no_gpu_hint
     from ..runner.sandbox import missing_module_hint, no_network_hint, read_only_hint
 
@@ -194,7 +195,7 @@ def runner_notes(data: Any) -> list[str]:
     hints = [(no_gpu_hint, "CUDA")] if not any(workers.values()) else []
     if data.get("isolation") == "bubblewrap":
         hints += [(no_network_hint, "Network is unreachable"),
-                  (read_only_hint, "Read-only file system")]
+                  (read_only_hint, "Read-only file system"), (outside_file_hint, "")]
     if _in_runner_python(data.get("algorithm") or {}):
         hints.append((missing_module_hint, ""))
     said = {case_id: f"{failure.get('detail')}\n{failure.get('stderr_tail')}"

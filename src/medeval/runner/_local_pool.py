@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import RunnerError
 from ._lfs import lfs_pointer_hint
 from ._links import outside_links_hint
+from ._outside_files import outside_file_hint
 from .algorithm import package_advice_here
 from .gpus import Gpu, assign_gpus, no_gpu_hint
 from .limits import FILE_SIZE_WORDS
@@ -47,7 +48,8 @@ def cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runner
            if exc.reason == "process-limit" else "")
     hint = "" if gpu else no_gpu_hint(f"{detail}\n{stderr_tail}")
     why += f" ({hint})" if hint else ""
-    sandboxed = [no_network_hint, read_only_hint] if plan.isolation == "bubblewrap" else []
+    sandboxed = ([no_network_hint, read_only_hint, outside_file_hint]
+                 if plan.isolation == "bubblewrap" else [])
     for advice in (check(f"{detail}\n{stderr_tail}") for check in sandboxed):
         why += f" ({advice})" if advice else ""
     missing = ("" if " is a module of the package " in detail  # named otherwise, above

@@ -108,7 +108,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError("evaluate PROTOCOL.toml needs --predictions DIR")
         result = evaluate(protocol, args.predictions, workers=args.workers,
                           progress=True)
-        return _written(result, target / "result.json", out)
+        return _written(result, target / "result.json", out,
+                        notes=_lone_predictions_notes(args.predictions, result))
     missing = [flag for flag, value in (("--reference", args.reference),
                                         ("--predictions", args.predictions),
                                         ("--threshold", args.threshold)) if value is None]
@@ -179,6 +180,34 @@ def _run_notes(run_dir: Path) -> list[str]:
     except (OSError, ValueError):
         return []
     return runner_notes(data) if isinstance(data, dict) else []
+
+
+def _lone_predictions_notes(predictions: Path | None, result: Result) -> list[str]:
+    """A note where ``predictions`` is a finished run's ``predictions`` folder, given
+    alone, and cases its runner failed are read as missing files: the runner's reasons
+    (exception, timeout, ...) are in the run folder, which evaluates them as such."""
+    import json
+
+    if predictions is None or Path(predictions).name != "predictions":
+        return []
+    run_dir = Path(predictions).parent
+    try:
+        data = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    failures = data.get("failures") if isinstance(data, dict) else None
+    if not isinstance(failures, dict):
+        return []
+    lost = [(case.case_id, str((failures.get(case.case_id) or {}).get("reason")))
+            for case in result.failures.cases
+            if case.reason == "missing-output" and case.case_id in failures]
+    if not lost:
+        return []
+    shown = ", ".join(f"{case_id}: {reason}" for case_id, reason in lost[:3])
+    return [f"  note: {len(lost)} case(s) that the runner failed ({shown}"
+            f"{', ...' if len(lost) > 3 else ''}) are read here as missing-output, without "
+            f"its reasons: give the run folder, --predictions {run_dir}, to evaluate them "
+            "with the runner's reasons and its record of the algorithm"]
 
 
 def _out_checked(target: Path, *, typed: str | None = None) -> None:

@@ -62,3 +62,26 @@ def test_a_runs_predictions_folder_given_alone_names_the_runners_reasons(tmp_pat
     failed = json.loads((tmp_path / "whole" / "result.json").read_text())["failures"]
     assert {c["case_id"]: c["reason"] for c in failed["cases"]} == {
         "c2": "exception", "c3": "exit-code"}
+
+
+IMPORTS = """
+class Imports:
+    def predict(self, case):
+        import no_such_package_anywhere  # noqa: F401 - a dependency not installed
+        return 0.5
+"""
+
+
+def test_evaluating_a_run_folder_prints_the_runners_notes(tmp_path: Path, capsys):
+    """medeval predict and medeval run print the runner's advice under failed cases (here
+    a module the environment lacks); medeval evaluate of the same run folder printed
+    none."""
+    protocol = write_protocol(tmp_path, ["c1", "c2"], IMPORTS, "Imports")
+    with pytest.warns(IsolationWarning):
+        run_algorithm(protocol.parent / "manifest.csv", f"{tmp_path / 'algo' / 'algo.py'}"
+                      ":Imports", tmp_path / "run", isolation="none", progress=False)
+    assert main(["evaluate", str(protocol), "--predictions", str(tmp_path / "run"),
+                 "--out", str(tmp_path / "result")]) == 3  # every case failed
+    out = capsys.readouterr().out
+    assert ("  note: 2 failed case(s) (c1, c2): it imports 'no_such_package_anywhere', "
+            "which the Python environment the runner runs in") in out

@@ -185,9 +185,12 @@ def _run_notes(run_dir: Path) -> list[str]:
 def _lone_predictions_notes(predictions: Path | None, result: Result) -> list[str]:
     """A note where ``predictions`` is a finished run's ``predictions`` folder, given
     alone, and cases its runner failed are read as missing files: the runner's reasons
-    (exception, timeout, ...) are in the run folder, which evaluates them as such."""
+    (exception, timeout, ...) are in the run folder, which evaluates them as such. For a
+    run folder, the runner's advice on its failed cases (:func:`_run_notes`)."""
     import json
 
+    if predictions is not None and (Path(predictions) / "summary.json").is_file():
+        return _run_notes(Path(predictions))  # a run folder: as medeval run notes it
     if predictions is None or Path(predictions).name != "predictions":
         return []
     run_dir = Path(predictions).parent

@@ -148,6 +148,24 @@ class TestProperties:
         assert mrmc(pd.read_csv(vandyke_path)).treatment_auc == vandyke.treatment_auc
         assert mrmc(str(vandyke_path)).treatment_auc == vandyke.treatment_auc
 
+    def test_ids_in_a_file_are_read_without_the_spaces_around_them(self, tmp_path):
+        # 'R1 ' typed in a spreadsheet beside 'R1' is one reader, as the reader-study task
+        # and a manifest read it; it used to make a third reader (and a fourth treatment
+        # ' A'), each then missing cases. Reader R1 in A, by hand: negatives (cases 1-3)
+        # rate 2, 3, 4, positives (4-6) 5, 1, 2: 5 beats 3, 1 none, 2 ties the 2: 3.5 / 9.
+        table = _small()
+        spaced = table.assign(reader=np.where(table.index % 2 == 0, table["reader"] + " ",
+                                              table["reader"]))
+        spaced.loc[3, "treatment"] = " A"
+        spaced.to_csv(tmp_path / "readings.csv", index=False)
+        result = mrmc(tmp_path / "readings.csv")
+        assert result.reader_auc[("A", "R1")] == pytest.approx(3.5 / 9, abs=1e-15)
+        for (treatment, reader), auc in result.reader_auc.items():
+            rows = table[(table["treatment"] == treatment) & (table["reader"] == reader)]
+            assert auc == pytest.approx(roc_auc_score(rows["truth"], rows["rating"]),
+                                        abs=1e-15)
+        assert result.treatment_auc == mrmc(table).treatment_auc
+
 
 def _small() -> pd.DataFrame:
     rows = [(r, t, c, int(c > 3), (c + i + j) % 5 + 1)

@@ -112,14 +112,16 @@ _INT64 = (-(2**63), 2**63 - 1)
 
 
 def _ids_as_written(frame: pd.DataFrame) -> pd.DataFrame:
-    """Ids read from a CSV file as their text says: a column of plain whole numbers (1,
-    2, ... 10) as integers, any other as text, so that reader ``01`` stays apart from
-    reader ``1`` and case ``007`` keeps its zeros (pandas' own guess reads both as
-    numbers: 01 and 1 become one reader). Numbers beyond 64 bits (a 20-digit accession
-    number) stay text."""
+    """Ids read from a CSV file as their text says, without the spaces around them (as
+    the reader-study task and a manifest read them: ``R1 `` typed in a spreadsheet is
+    reader ``R1``): a column of plain whole numbers (1, 2, ... 10) as integers, any
+    other as text, so that reader ``01`` stays apart from reader ``1`` and case ``007``
+    keeps its zeros (pandas' own guess reads both as numbers: 01 and 1 become one
+    reader). Numbers beyond 64 bits (a 20-digit accession number) stay text."""
     for column in _IDS:
         if column in frame.columns:
-            values = frame[column]
+            values = frame[column].str.strip()
+            frame[column] = values
             present = values.dropna()
             if len(present) and all(_WHOLE_NUMBER.fullmatch(v) and _INT64[0] <= int(v)
                                     <= _INT64[1] for v in present):

@@ -182,7 +182,8 @@ def _task_notes() -> list[str]:
     out += _texts(ecg.aggregate([_row(i, {
         **{f"{n}_{p}": (0 if n.startswith(("veb_s", "veb_p")) else 5)
            for n in names for p in ("num", "den")},
-        "standard": True, "matrix": np.zeros((6, 6), int).tolist()}) for i in range(3)],
+        "standard": True, "matrix": np.zeros((6, 6), int).tolist(),
+        **({"beatless": i} if i < 2 else {})}) for i in range(3)],  # references of no beat
         clusters=None))
     # detection: no reference lesion in two cases
     detection = _task("detection")

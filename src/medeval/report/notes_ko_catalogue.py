@@ -441,6 +441,16 @@ NOTES: tuple[Note, ...] = (
          "검출 사건 {n}개가 녹화 {m}개에서 녹화가 끝난 뒤(최대 {most}초 뒤)에 끝나, 녹화 끝에서 "
          "잘랐습니다 (timescoring과 같음): {shown}",
          {"shown": lambda t: re.sub(r", \.\.\. \((\d+) recordings\)$", r", ... (녹화 \1개)", t)}),
+    Note(r"(?P<n>\d+) record\(s\) whose reference holds no beat annotation, so each "
+         r"detected beat there counts as a false positive and none can be missed: "
+         r"(?P<shown>.+?); if a reference is not the record's beat annotation file \(a "
+         r"seizure, rhythm or sleep-stage file in its place\), give the beat annotations",
+         "기준 주석에 박동 주석이 하나도 없는 기록 {n}개: 그 기록의 검출 박동은 모두 위양성으로 "
+         "세며, 놓친 박동은 생기지 않습니다: {shown}. 기준 파일이 그 기록의 박동 주석 파일이 "
+         "아니라면(발작, 리듬 또는 수면 단계 파일이 대신 주어졌다면) 박동 주석을 주십시오",
+         {"shown": lambda t: re.sub(
+             r"; \.\.\. \((\d+) records\)$", r"; ... (기록 \1개)",
+             re.sub(r" \((\d+) flutter mark\(s\) \[ \]\)", r" (조동 표시 [ ] \1개)", t))}),
     Note(r"EDF\+ reference annotations whose text is no WFDB annotation code were not read "
          r"as beats \(the beats are the annotations written as WFDB beat symbols, N, V, A, "
          r"\.\.\.; map other texts to them if they are beats\): (?P<shown>.+)",

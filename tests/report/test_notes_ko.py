@@ -185,6 +185,12 @@ def _task_notes() -> list[str]:
         "standard": True, "matrix": np.zeros((6, 6), int).tolist(),
         **({"beatless": i} if i < 2 else {})}) for i in range(3)],  # references of no beat
         clusters=None))
+    # binary classification: a prediction whose own label is not its score's decision
+    binary = _task("binary-classification")
+    out += [text for text in _texts(binary.aggregate([_row(i, {
+        "reference": i % 2, "score": 0.1 + 0.2 * i, "prediction": int(0.1 + 0.2 * i >= 0.5),
+        **({"own_label": 1} if i == 0 else {})}) for i in range(4)], clusters=None))
+        if "own \"label\"" in text]
     # detection: no reference lesion in two cases
     detection = _task("detection")
     st = detection.statistics

@@ -441,6 +441,16 @@ NOTES: tuple[Note, ...] = (
          "검출 사건 {n}개가 녹화 {m}개에서 녹화가 끝난 뒤(최대 {most}초 뒤)에 끝나, 녹화 끝에서 "
          "잘랐습니다 (timescoring과 같음): {shown}",
          {"shown": lambda t: re.sub(r", \.\.\. \((\d+) recordings\)$", r", ... (녹화 \1개)", t)}),
+    Note(r"(?P<n>\d+) case\(s\) whose prediction's own \"label\" is not its score's "
+         r"decision at the protocol's threshold \((?P<threshold>\S+)\): (?P<shown>.+?); the "
+         r"label is not read: each case is decided by score >= threshold, at the threshold "
+         r"the protocol fixed",
+         "예측에 적힌 자체 \"label\"이 프로토콜 임계값({threshold})에서 점수가 내린 판정과 다른 "
+         "증례 {n}개: {shown}. 이 label은 읽지 않습니다: 모든 증례는 프로토콜이 정한 임계값에서 "
+         "점수 >= 임계값으로 판정합니다",
+         {"shown": lambda t: re.sub(
+             r"; \.\.\. \((\d+) cases\)$", r"; ... (증례 \1개)",
+             re.sub(r" \(label (.+?), score (\S+)\)", r" (label \1, 점수 \2)", t))}),
     Note(r"(?P<n>\d+) record\(s\) whose reference holds no beat annotation, so each "
          r"detected beat there counts as a false positive and none can be missed: "
          r"(?P<shown>.+?); if a reference is not the record's beat annotation file \(a "

@@ -207,6 +207,7 @@ class BinaryClassification(TaskType):
 
     def score_value(self, case: Case, value: Any) -> dict[str, Any]:
         """The score (or ``{"score": number}``) and its decision at the threshold."""
+        given = value
         if isinstance(value, dict):
             if "score" not in value:  # {"label": 1}, {"Score": 0.8}: say so, not "got None"
                 keys = ", ".join(json.dumps(str(k), ensure_ascii=False)
@@ -224,8 +225,12 @@ class BinaryClassification(TaskType):
         if not np.isfinite(value):
             raise PredictionError(f"case {case.case_id}: score {value!r} is not finite")
         truth, decided = self._truth(case), int(value >= self.spec.threshold)
-        return {"reference": truth, "score": float(value), "prediction": decided,
-                "outcome": _outcome(truth, decided)}
+        values = {"reference": truth, "score": float(value), "prediction": decided,
+                  "outcome": _outcome(truth, decided)}
+        own = _own_label(given, self.spec) if isinstance(given, dict) else None
+        if own is not None and own != decided:
+            values["own_label"] = given["label"]  # not read: the aggregate says so
+        return values
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """A wrong answer (see the class documentation)."""
@@ -263,7 +268,8 @@ class BinaryClassification(TaskType):
         )
         tables = {"confusion_matrix": {"tp": cm.tp, "fp": cm.fp, "fn": cm.fn, "tn": cm.tn}}
         return Aggregate(tuple(metrics), tables, _threshold_outside(
-            known, truth, self.spec.threshold) + _not_probabilities(known)
+            known, truth, self.spec.threshold) + _own_labels_differ(rows, self.spec.threshold)
+            + _not_probabilities(known)
             + _below_chance(metrics, truth[[s is not None for s in given]], known))
 
     def _no_cases(self) -> tuple[MetricRecord, ...]:
@@ -330,6 +336,48 @@ def _not_probabilities(scores: np.ndarray) -> tuple[str, ...]:
             "so they are not probabilities: the Brier score and the expected calibration "
             "error are not reported (for logits, give the sigmoid of each score); the "
             "threshold applies to the scores as given",)
+
+
+def _own_label(prediction: dict[str, Any], spec: Any) -> int | None:
+    """The algorithm's own decision where its prediction carries a ``"label"`` beside its
+    score that is one of the protocol's two labels (1: positive, 0: negative; ``true``
+    and ``1.0`` read as 1); None where it carries none or another value."""
+    label = prediction.get("label")
+    if isinstance(label, bool) or (isinstance(label, float) and label.is_integer()):
+        label = int(label)
+    if not isinstance(label, (str, int)):
+        return None
+    text = nfc_id(str(label).strip())
+    for own, named in ((1, spec.positive_label), (0, spec.negative_label)):
+        if text == nfc_id(str(named)):
+            return own
+    return None
+
+
+def _own_labels_differ(rows: Sequence[CaseRow], threshold: float) -> tuple[str, ...]:
+    """A warning naming the cases (ten shown) whose prediction's own ``"label"`` is not
+    the decision of its score at the protocol's threshold: the label is not read, so an
+    algorithm deciding at a threshold of its own would otherwise be judged at the
+    protocol's without a word.
+
+    Examples
+    --------
+    >>> from medeval.tasks.base import CaseRow
+    >>> row = CaseRow("c1", "p1", "ok", None, None, {"score": 0.2, "own_label": 1})
+    >>> print(_own_labels_differ([row], 0.5)[0][:59])
+    1 case(s) whose prediction's own "label" is not its score's
+    """
+    found = [(row.case_id, row.values["own_label"], row.values["score"]) for row in rows
+             if "own_label" in row.values]
+    if not found:
+        return ()
+    shown = "; ".join(f"{case_id} (label {json.dumps(label, ensure_ascii=False)}, score "
+                      f"{score:g})" for case_id, label, score in found[:10])
+    more = f"; ... ({len(found)} cases)" if len(found) > 10 else ""
+    return (f"{len(found)} case(s) whose prediction's own \"label\" is not its score's "
+            f"decision at the protocol's threshold ({threshold:g}): {shown}{more}; the "
+            "label is not read: each case is decided by score >= threshold, at the "
+            "threshold the protocol fixed",)
 
 
 def _threshold_outside(scores: np.ndarray, truth: np.ndarray, threshold: float

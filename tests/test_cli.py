@@ -1175,7 +1175,13 @@ def test_run_refuses_to_resume_another_algorithm_unless_fresh(tmp_path, capsys):
         'version = "1"', f'version = "1"\nplugin = "{source}:Measure"'))
     out = tmp_path / "out"
     assert main(["run", str(path), "--out", str(out)]) == 0
-    capsys.readouterr()
+    assert "resumed" not in capsys.readouterr().out
+    # the same run again: every case was finished, so none runs, and it says so
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    n_cases = len(pd.read_csv(tmp_path / "manifest.csv"))
+    assert (f"  note: resumed {n_cases} case(s) finished by the earlier run in {out / 'run'} "
+            "(same algorithm, limits, set, medeval), not run again; ran 0 now (--fresh "
+            "runs every case again)\n") in capsys.readouterr().out
     # the algorithm changes between two runs into the same folder: not mixed
     source.write_text(
         "class Measure:\n    def predict(self, case):\n        return {'value': 8.0}\n")

@@ -165,12 +165,14 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
                           progress=True, fresh=args.fresh)
         return _written(result, args.out / "result.json", out,
-                        notes=_run_notes(args.out / "run"))
+                        notes=_run_notes(args.out / "run", resumed=not args.fresh))
 
 
-def _run_notes(run_dir: Path) -> list[str]:
+def _run_notes(run_dir: Path, *, resumed: bool = False) -> list[str]:
     """The runner's advice on the run's failed cases (a GPU asked for where the run gives
-    none, the network in the sandbox), as medeval predict prints it."""
+    none, the network in the sandbox), as medeval predict prints it; with ``resumed``,
+    first how many cases this session took from the earlier run in the folder, unrun
+    (a second ``medeval run`` into a finished folder runs nothing and said nothing)."""
     import json
 
     from .predict import runner_notes
@@ -179,7 +181,16 @@ def _run_notes(run_dir: Path) -> list[str]:
         data = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    return runner_notes(data) if isinstance(data, dict) else []
+    if not isinstance(data, dict):
+        return []
+    kept = data.get("resumed")
+    first = []
+    if resumed and isinstance(kept, int) and kept > 0:
+        ran = int(data.get("cases", 0)) - kept - len(data.get("not_run") or ())
+        first.append(f"  note: resumed {kept} case(s) finished by the earlier run in {run_dir} "
+                     f"(same algorithm, limits, set, medeval), not run again; ran {ran} now "
+                     "(--fresh runs every case again)")
+    return first + runner_notes(data)
 
 
 def _lone_predictions_notes(predictions: Path | None, result: Result) -> list[str]:

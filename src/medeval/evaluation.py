@@ -478,8 +478,15 @@ class _Figures:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UndefinedMetricWarning)
             result = self.task.aggregate(rows, clusters=clusters)
-        self.warnings += [f"{scope}: {record.name}: {record.estimate.note}"
-                          for record in result.metrics if record.estimate.note is not None]
+        noted = [record for record in result.metrics if record.estimate.note is not None]
+        if not rows and noted and all(r.estimate.note == "no cases" for r in noted):
+            # no case in this scope (every case failed and is left out): one line, not
+            # one "no cases" a figure (fifteen for a binary task)
+            self.warnings.append(f"{scope}: no cases, so each of its {len(noted)} figures is "
+                                 "undefined (NaN)")
+        else:
+            self.warnings += [f"{scope}: {record.name}: {record.estimate.note}"
+                              for record in noted]
         self.warnings += [f"{scope}: {text}" for text in result.warnings]
         return result
 

@@ -163,6 +163,19 @@ def _agreement_notes() -> dict[str, str | None]:
     }
 
 
+def _all_failed_warnings() -> list[str]:
+    """The warnings of the binary example evaluated on an empty predictions folder: every
+    case fails (missing-output), so the figures with failures excluded have no case."""
+    import tempfile
+
+    import medeval
+
+    with tempfile.TemporaryDirectory() as empty:
+        result = medeval.evaluate(EXAMPLES / "binary-classification" / "protocol.toml",
+                                  Path(empty))
+    return [w for w in result.warnings if "figures is undefined" in w]
+
+
 def _task_notes() -> list[str]:
     out: list[str] = []
     for example in ("detection", "eeg-events", "segmentation", "polyp-detection",
@@ -185,6 +198,8 @@ def _task_notes() -> list[str]:
         "standard": True, "matrix": np.zeros((6, 6), int).tolist(),
         **({"beatless": i} if i < 2 else {})}) for i in range(3)],  # references of no beat
         clusters=None))
+    # the evaluation's own: a scope with no case left, its figures' notes in one line
+    out += [w.partition(": ")[2] for w in _all_failed_warnings()]
     # binary classification: a prediction whose own label is not its score's decision
     binary = _task("binary-classification")
     out += [text for text in _texts(binary.aggregate([_row(i, {

@@ -268,6 +268,8 @@ NOTES: tuple[Note, ...] = (
          "{func}: 이 평가값들에서 {kind}의 신뢰구간이 유한하지 않습니다. NaN"),
     # -- tasks ---------------------------------------------------------------------------
     Note(r"no cases", "증례 없음"),
+    Note(r"no cases, so each of its (?P<n>\d+) figures is undefined \(NaN\)",
+         "증례가 없어 {n}개 수치가 모두 정의되지 않습니다(NaN)"),
     Note(r"no reference lesion in any of the (?P<n>\d+) case\(s\), so the lesion sensitivity "
          r"is undefined \(NaN\)",
          "증례 {n}개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 않습니다 (NaN)"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -235,6 +236,27 @@ def test_seg_reference_naming_none_of_the_inputs_is_a_reference_problem(
     assert "(a, b) none of them holds it" in message
 
 
+def _same_series_and_other(tmp_path: Path, ref: Any, pred: Any,
+                           place_input: Any) -> dict[str, Any]:
+    """Cases ``same`` and ``other``, each with its input placed by ``place_input(case)``
+    (which returns the manifest's cell) and a reference SEG of ``ref`` drawn on ct5n's
+    frames 1-3; the prediction SEG of ``pred`` names ct5n in ``same`` and another
+    series in ``other``. The evaluation's case rows by case id."""
+    (tmp_path / "pred").mkdir()
+    rows = []
+    for case in ("same", "other"):
+        cell = place_input(case)
+        write_seg(tmp_path / case / "ref.dcm", {1: ref}, slices=[1, 2, 3])
+        write_seg(tmp_path / "pred" / f"{case}.dcm", {1: pred}, slices=[1, 2, 3],
+                  series_uid=None if case == "same" else "1.2.3.4")
+        rows.append({"case_id": case, "patient_id": case, "input": cell,
+                     "reference": f"{case}/ref.dcm"})
+    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
+    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
+    return {row["case_id"]: row for row in result.cases}
+
+
 def test_seg_reference_with_seg_prediction_on_the_same_series(tmp_path: Path) -> None:
     """Both the reference and the prediction DICOM SEGs drawn on ct5n, each holding its
     non-empty frames only (in cases with and without the input). Before, the placed
@@ -246,19 +268,11 @@ def test_seg_reference_with_seg_prediction_on_the_same_series(tmp_path: Path) ->
     ref[1:4, 4:11, 5:12] = True
     pred = np.zeros((5, 16, 16), bool)
     pred[1:4, 5:12, 5:12] = True
-    (tmp_path / "pred").mkdir()
-    rows = []
-    for case in ("same", "other"):
+    def series(case: str) -> str:
         shutil.copytree(CT5N, tmp_path / case / "ct")
-        write_seg(tmp_path / case / "ref.dcm", {1: ref}, slices=[1, 2, 3])
-        write_seg(tmp_path / "pred" / f"{case}.dcm", {1: pred}, slices=[1, 2, 3],
-                  series_uid=None if case == "same" else "1.2.3.4")
-        rows.append({"case_id": case, "patient_id": case, "input": f"{case}/ct",
-                     "reference": f"{case}/ref.dcm"})
-    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
-    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
-    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
-    rows_by_id = {row["case_id"]: row for row in result.cases}
+        return f"{case}/ct"
+
+    rows_by_id = _same_series_and_other(tmp_path, ref, pred, series)
     same = rows_by_id["same"]
     assert same["status"] == "ok", same
     assert same["dice"] == pytest.approx(medpy_binary.dc(pred, ref), abs=1e-12)
@@ -304,20 +318,13 @@ def test_seg_reference_on_a_nifti_input_with_seg_prediction_on_the_same_series(
     refused as drawn on another series (invalid-output). Dice against MedPy
     (2 * 126 / 294); a prediction SEG drawn on another series is still refused."""
     ref, pred, ct = _masks_and_ct()
-    (tmp_path / "pred").mkdir()
-    rows = []
-    for case in ("same", "other"):
+
+    def nifti(case: str) -> str:
         (tmp_path / case).mkdir()
         sitk.WriteImage(ct, str(tmp_path / case / "ct.nii.gz"))
-        write_seg(tmp_path / case / "ref.dcm", {1: ref}, slices=[1, 2, 3])
-        write_seg(tmp_path / "pred" / f"{case}.dcm", {1: pred.astype(bool)}, slices=[1, 2, 3],
-                  series_uid=None if case == "same" else "1.2.3.4")
-        rows.append({"case_id": case, "patient_id": case, "input": f"{case}/ct.nii.gz",
-                     "reference": f"{case}/ref.dcm"})
-    pd.DataFrame(rows).to_csv(tmp_path / "manifest.csv", index=False)
-    shutil.copy(EXAMPLE / "protocol.toml", tmp_path / "protocol.toml")
-    result = medeval.evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "pred")
-    rows_by_id = {row["case_id"]: row for row in result.cases}
+        return f"{case}/ct.nii.gz"
+
+    rows_by_id = _same_series_and_other(tmp_path, ref, pred.astype(bool), nifti)
     same = rows_by_id["same"]
     assert same["status"] == "ok", same
     assert same["dice"] == pytest.approx(medpy_binary.dc(pred, ref), abs=1e-12)

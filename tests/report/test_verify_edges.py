@@ -98,3 +98,38 @@ def test_a_damaged_certificate_is_verified_without_pypdf_s_repair_log(
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stderr.startswith("medeval: verification failed: "), run.stderr
     assert "startxref" not in run.stderr and "Object Streams" not in run.stderr
+
+
+def _locked(certificate: Path, folder: Path) -> Path:
+    """The certificate encrypted by pypdf with a password to open it, as a PDF program's
+    "protect with a password" writes it."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(certificate))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
+    locked = folder / "locked.pdf"
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    assert PdfReader(locked).is_encrypted  # pypdf itself cannot open it without "secret"
+    return locked
+
+
+def test_a_certificate_locked_with_a_password_is_named_so(
+        certified: Path, certificate: Path, tmp_path: Path) -> None:
+    # before: "a damaged PDF that cannot be read (File has not been decrypted)", naming
+    # neither the password nor what to give instead
+    locked = _locked(certificate, tmp_path)
+    run = subprocess.run([sys.executable, "-m", "medeval", "verify", str(locked)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stderr == (
+        f"medeval: error: certificate {locked}: it is encrypted with a password, which "
+        "medeval never sets on a certificate (other software encrypted it); give the PDF "
+        "as the laboratory issued it\n")
+    # with its result: the first difference says the same
+    verdict = verify_certificate(certified, locked)
+    assert verdict.status == "altered"
+    assert verdict.problems[0] == (
+        f"certificate {locked}: cannot be read as a PDF: it is encrypted with a password, "
+        "which medeval never sets on a certificate (other software encrypted it); give "
+        "the PDF as the laboratory issued it")

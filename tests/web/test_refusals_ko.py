@@ -56,6 +56,19 @@ def _form(served: Served, lang: str, payload: bytes | None, **more: object) -> h
                        data={"lang": lang, "number": "", **more}, timeout=120)
 
 
+def _encrypted(payload: bytes) -> bytes:
+    """The PDF encrypted by pypdf with a password to open it (AES-256)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(payload)))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 Ask = Callable[[Served, Issued, str], httpx2.Response]
 
 #: (what the visitor did, status, the English message, the Korean by hand)
@@ -108,6 +121,13 @@ CASES: list[tuple[str, Ask, int, str, str]] = [
      lambda s, i, lang: _form(s, lang, i.pdfs["truncated"] + b"\n%%EOF\n"), 422,
      "the uploaded file: a damaged PDF that cannot be read (startxref not found)",
      "올린 파일: 읽을 수 없는 손상된 PDF입니다 (startxref not found)"),
+    ("a certificate locked with a password by other software",
+     lambda s, i, lang: _form(s, lang, _encrypted(i.pdfs["standing"])), 422,
+     # pypdf's 'File has not been decrypted' was shown as "a damaged PDF"
+     "the uploaded file: it is encrypted with a password, which medeval never sets on a "
+     "certificate (other software encrypted it); give the PDF as the laboratory issued it",
+     "올린 파일: 암호가 걸려 있어 읽을 수 없습니다. medeval은 성적서에 암호를 걸지 "
+     "않습니다 (다른 소프트웨어가 암호화함). 시험기관이 발급한 그대로의 PDF를 주십시오"),
     ("a PDF that is not a medeval certificate",
      lambda s, i, lang: _form(s, lang, i.pdfs["blank"]), 422,
      "the uploaded file: not a medeval certificate (it carries no medeval fingerprint and "

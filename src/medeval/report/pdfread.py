@@ -19,8 +19,13 @@ from typing import Any
 
 from ._errors import ReportError
 
-__all__ = ["is_medeval_pdf", "names_a_pdf", "pdf_text", "quiet_pypdf", "read_pdf_record",
-           "refuse_html_report", "short_error", "sniff_pdf"]
+__all__ = ["ENCRYPTED", "is_medeval_pdf", "names_a_pdf", "pdf_text", "quiet_pypdf",
+           "read_pdf_record", "refuse_html_report", "short_error", "sniff_pdf"]
+
+#: Why a PDF that asks for a password cannot be read: pypdf's own words ("File has not
+#: been decrypted") were shown as "a damaged PDF", and said nothing of what to give.
+ENCRYPTED = ("it is encrypted with a password, which medeval never sets on a certificate "
+             "(other software encrypted it); give the PDF as the laboratory issued it")
 
 _HEX = re.compile(r"SHA-256\s*:?\s*([0-9a-f]{64})|sha256:([0-9a-f]{64})")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -122,7 +127,13 @@ def read_pdf_record(payload: bytes) -> dict[str, Any]:
             metadata = reader.metadata
             keywords = str(metadata.get("/Keywords", "")) if metadata else ""
     except Exception as exc:
-        record["problems"].append(f"cannot be read as a PDF: {short_error(exc)}")
+        from pypdf.errors import FileNotDecryptedError
+
+        if isinstance(exc, FileNotDecryptedError):  # not damaged: locked by a password
+            record["encrypted"] = True
+            record["problems"].append(f"cannot be read as a PDF: {ENCRYPTED}")
+        else:
+            record["problems"].append(f"cannot be read as a PDF: {short_error(exc)}")
         record["unreadable"] = True
         return record
     _parse_keywords(keywords, record)

@@ -50,6 +50,7 @@ from .content import section_digests
 from .info import ReportInfo, load_report_info
 from .pdf_objects import object_at as _object_at
 from .pdfread import (
+    ENCRYPTED,
     is_medeval_pdf,
     names_a_pdf,
     pdf_text,
@@ -389,6 +390,8 @@ def _refuse_unverifiable(payload: bytes, name: str, record: Mapping[str, Any],
                          found: tuple[Attachment, ...]) -> None:
     """A PDF given alone that cannot be verified alone: say why, as an error."""
     ends = payload.rstrip().endswith(b"%%EOF")
+    if record.get("encrypted"):
+        raise ReportError(f"{name}: {ENCRYPTED}")
     if record.get("unreadable"):
         what = "a truncated PDF (it does not end with %%EOF)" if not ends else "a damaged PDF"
         reason = str(record["problems"][0]).removeprefix("cannot be read as a PDF: ")

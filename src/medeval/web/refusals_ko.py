@@ -126,6 +126,11 @@ REFUSALS: tuple[Note, ...] = (
     Note(_WHO + r": (?P<what>a truncated PDF \(it does not end with %%EOF\)|a "
          r"damaged PDF) that cannot be read \((?P<reason>.*)\)",
          "{who}: 읽을 수 없는 {what}입니다 ({reason})", {**_W, "what": _CUT.get}),
+    Note(_WHO + r": it is encrypted with a password, which medeval never sets on a "
+         r"certificate \(other software encrypted it\); give the PDF as the laboratory "
+         r"issued it",
+         "{who}: 암호가 걸려 있어 읽을 수 없습니다. medeval은 성적서에 암호를 걸지 않습니다 "
+         "(다른 소프트웨어가 암호화함). 시험기관이 발급한 그대로의 PDF를 주십시오", _W),
     Note(_WHO + r": a truncated or damaged PDF \(it does not end with %%EOF\), and "
          r"what can be read of it is not a medeval certificate",
          "{who}: 잘렸거나 손상된 PDF(%%EOF로 끝나지 않음)이며, 읽을 수 있는 부분은 medeval "

@@ -786,3 +786,55 @@ def test_a_kill_while_issuing_stores_nothing_and_leaves_no_half_made_pdf(
     assert sorted(folder.iterdir()) == []  # no certificate, no half-made one
     with Registry.open(registry) as opened:
         assert not opened.list()
+
+
+def _unknown_filter(pdf: Path, out: Path) -> Path:
+    """``pdf`` with its first page's content stream naming a filter no reader knows
+    (``/FlateDecode`` -> ``/F8ateDecode``: one byte, the length kept)."""
+    contents = PdfReader(pdf).pages[0].get("/Contents")
+    number = contents.idnum  # type: ignore[union-attr]
+    payload = pdf.read_bytes()
+    start = payload.index(f"\n{number} 0 obj".encode())
+    at = payload.index(b"/FlateDecode", start)
+    out.write_bytes(payload[:at] + b"/F8ateDecode" + payload[at + len(b"/FlateDecode"):])
+    with pytest.raises(NotImplementedError):  # pypdf itself cannot read the page's text
+        PdfReader(out).pages[0].extract_text()
+    return out
+
+
+def test_a_certificate_that_cannot_be_one_is_refused_without_a_traceback(
+        study, tmp_path, capsys):
+    # registering a certificate rendered beforehand read its first page with pypdf
+    # before verifying it: a stream filter pypdf does not know escaped as a
+    # NotImplementedError traceback; a missing file was asked "which number does it
+    # print?"; a file that is no PDF was "cannot be read as a PDF (Stream has ended
+    # unexpectedly)" under pypdf's own log lines
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    printed = tmp_path / "printed.pdf"
+    render_certificate(study["result"], printed, report_info={
+        "report_number": "LAB-AI-2026-0007", "issue_date": "2026-11-27",
+        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    broken = _unknown_filter(printed, tmp_path / "broken.pdf")
+    text = tmp_path / "notes.pdf"
+    text.write_bytes(b"hello, not a certificate")
+    missing = tmp_path / "missing.pdf"
+    said = {}
+    for pdf, number in ((broken, ["--number", "LAB-AI-2026-0007"]), (missing, []),
+                        (text, ["--number", "LAB-AI-2026-0007"])):
+        code, out, err = _run(capsys, "issue", str(study["result"]), str(pdf), *number,
+                              "--registry", reg)
+        assert (code, out) == (2, ""), err
+        assert "Traceback" not in err and err.count("\n") == len(err.splitlines())
+        said[pdf] = err
+    assert said[broken].startswith(f"medeval: error: certificate {broken} does not verify "
+                                   f"against result {study['result']}, so it is not "
+                                   "registered (nothing was issued):\n")
+    assert said[missing] == (f"medeval: error: certificate {missing}: no such file; "
+                             "nothing was issued\n")
+    assert said[text] == (f"medeval: error: certificate {text}: not a PDF (it begins with "
+                          # its first 16 bytes, as sniff_pdf quotes them
+                          "b'hello, not a cer', not %PDF-); give the certificate's PDF "
+                          "file; nothing was issued\n")
+    with Registry.open(reg) as registry:
+        assert registry.list() == ()

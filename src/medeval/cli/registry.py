@@ -158,14 +158,17 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
             record, _ = _issue_made(registry, args, fingerprint, info, fields, amends,
                                     args.render, make)
         else:
+            payload = _certificate_bytes(args.pdf)
             number = args.number or info.report_number
             if number is None:
                 raise UsageError(f"registry: which number does {args.pdf} print? Give "
                                  "--number (or report_number in --info), or let the "
                                  "registry draw one and render: --render CERT.pdf")
             number = registry.numbering.spelled(number)  # ktl-ai-2026-0006: KTL-AI-...
-            pdf_sha256 = _printed(args.pdf, number, amends)
+            # verified first: what cannot be a certificate (damaged, locked by a password,
+            # made to break a parser) is refused as verify words it
             _certifies(args.pdf, args.result)
+            pdf_sha256 = _printed(payload, args.pdf, number, amends)
             shown = _printed_info(args.pdf)
             for key in ("tester", "approver"):  # not given: the ones it prints (an
                 fields[key] = fields[key] or shown[key]  # amendment kept the old report's)
@@ -439,16 +442,42 @@ def _info(path: Path | None) -> ReportInfo:
     return load_report_info(path)
 
 
-def _printed(pdf: Path, number: str, amends: str | None) -> str:
-    """The PDF's SHA-256, once it is seen to print ``number`` (and the report it amends)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _certificate_bytes(pdf: Path) -> bytes:
+    """The bytes of a certificate given to register, refused before anything else when
+    they cannot be one (no such file, a folder, not a PDF): a missing file was asked
+    "which number does it print?"."""
+    from ..report import ReportError
+    from ..report.pdfread import sniff_pdf
 
     try:
         payload = pdf.read_bytes()
-        text = PdfReader(pdf).pages[0].extract_text()
-    except (OSError, PdfReadError, IndexError, ValueError) as exc:
-        raise RegistryError(f"certificate {pdf}: cannot be read as a PDF ({exc})") from None
+    except FileNotFoundError:
+        raise RegistryError(f"certificate {pdf}: no such file; nothing was issued") from None
+    except OSError as exc:
+        raise RegistryError(f"certificate {pdf}: cannot be read ({exc.strerror or exc}); "
+                            "nothing was issued") from None
+    try:
+        sniff_pdf(payload, f"certificate {pdf}")
+    except ReportError as exc:
+        raise RegistryError(f"{exc}; nothing was issued") from None
+    return payload
+
+
+def _printed(payload: bytes, pdf: Path, number: str, amends: str | None) -> str:
+    """The PDF's SHA-256, once it is seen to print ``number`` (and the report it amends)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from ..report.pdfread import quiet_pypdf, short_error
+
+    try:
+        with quiet_pypdf():  # its repair log is no message of ours
+            text = PdfReader(io.BytesIO(payload)).pages[0].extract_text()
+    except Exception as exc:  # hostile bytes: pypdf raises more than PdfReadError (an
+        # unknown stream filter: NotImplementedError, which escaped as a traceback)
+        raise RegistryError(f"certificate {pdf}: cannot be read as a PDF "
+                            f"({short_error(exc)}); nothing was issued") from None
     for needed, what in ((number, "its report number"), (amends, "the report it amends")):
         if needed is not None and needed not in text:
             raise RegistryError(f"certificate {pdf}: its first page does not print {what} "

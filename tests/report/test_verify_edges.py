@@ -133,3 +133,25 @@ def test_a_certificate_locked_with_a_password_is_named_so(
         f"certificate {locked}: cannot be read as a PDF: it is encrypted with a password, "
         "which medeval never sets on a certificate (other software encrypted it); give "
         "the PDF as the laboratory issued it")
+
+
+def test_a_file_that_is_no_pdf_given_with_its_result_is_named_so(
+        certified: Path, tmp_path: Path) -> None:
+    # before: alone it was "not a PDF", but beside its result it was a verdict "altered"
+    # (exit 1) with pypdf's "Stream has ended unexpectedly" and "no result fingerprint"
+    from medeval.report import ReportError
+
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"minutes of the meeting, not a certificate")
+    with pytest.raises(ReportError) as caught:
+        verify_certificate(certified, notes)
+    # the first 16 bytes, as the refusal of a file given alone quotes them
+    assert str(caught.value) == (f"certificate {notes}: not a PDF (it begins with "
+                                 "b'minutes of the m', not %PDF-); give the certificate's "
+                                 "PDF file")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    run = subprocess.run([sys.executable, "-m", "medeval", "verify", str(certified),
+                          str(empty)], capture_output=True, text=True)
+    assert (run.returncode, run.stderr) == (
+        2, f"medeval: error: certificate {empty}: the file is empty, not a PDF\n")

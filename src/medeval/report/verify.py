@@ -292,8 +292,9 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
             problems: list[str], report_info: Any,
             trust_roots: tuple[str | Path, ...]) -> Verification:
     info_given = load_report_info(report_info) if report_info is not None else None
-    if given is None:
-        sniff_pdf(payload, name)
+    # with its result too: a text file given as the certificate was "altered" with
+    # pypdf's "Stream has ended unexpectedly", not named as no PDF
+    sniff_pdf(payload, name)
     record = read_pdf_record(payload)
     found, attachment_problems = read_attachments(payload)
     if given is None:

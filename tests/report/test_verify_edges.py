@@ -155,3 +155,22 @@ def test_a_file_that_is_no_pdf_given_with_its_result_is_named_so(
                           str(empty)], capture_output=True, text=True)
     assert (run.returncode, run.stderr) == (
         2, f"medeval: error: certificate {empty}: the file is empty, not a PDF\n")
+
+
+def test_the_certificate_given_before_its_result_is_named_so(
+        certified: Path, certificate: Path) -> None:
+    # before: "verification failed: result certificate.pdf: not valid JSON: 'utf-8'
+    # codec can't decode byte ...", exit 1, as if a result had been found altered
+    def verify(*paths: Path) -> tuple[int, str]:
+        run = subprocess.run([sys.executable, "-m", "medeval", "verify",
+                              *map(str, paths)], capture_output=True, text=True)
+        return run.returncode, run.stderr
+
+    assert verify(certificate, certified) == (
+        2, f"medeval: error: verify: {certificate} is a PDF and {certified} is not: the "
+           f"result comes first: medeval verify {certified} {certificate}\n")
+    assert verify(certificate, certificate) == (
+        2, f"medeval: error: verify: {certificate} is a PDF, not a result: give the result "
+           "and its certificate (medeval verify RESULT.json CERT.pdf), or one certificate "
+           f"alone (medeval verify {certificate})\n")
+    assert verify(certified, certificate)[0] == 0  # the order the usage gives

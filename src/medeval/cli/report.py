@@ -148,6 +148,15 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     if Path(args.result).is_dir():
         raise UsageError(f"verify: {args.result} is a folder: give the result file "
                          f"(such as {Path(args.result) / 'result.json'}) or the certificate PDF")
+    if args.pdf is not None and _begins_as_pdf(args.result):
+        # a PDF where the result goes was read as one: "result CERT.pdf: not valid JSON:
+        # 'utf-8' codec can't decode byte 0xe2", exit 1, as if a result had been altered
+        if not names_a_pdf(args.pdf):
+            raise UsageError(f"verify: {args.result} is a PDF and {args.pdf} is not: the "
+                             f"result comes first: medeval verify {args.pdf} {args.result}")
+        raise UsageError(f"verify: {args.result} is a PDF, not a result: give the result "
+                         "and its certificate (medeval verify RESULT.json CERT.pdf), or one "
+                         f"certificate alone (medeval verify {args.pdf})")
     alone = args.pdf is None and names_a_pdf(args.result)
     if args.registry is not None and args.pdf is None and not alone:
         raise UsageError("verify: --registry looks a certificate up: give CERT.pdf")
@@ -190,6 +199,15 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     shown = f"  {args.pdf}" if args.pdf is not None else ""
     out.write(f"OK  {args.result}{shown}  sha256:{fingerprint}{signed}\n{standing}")
     return 0
+
+
+def _begins_as_pdf(path: Path) -> bool:
+    """Does the file begin as a PDF does (``%PDF-`` in its first 1024 bytes)?"""
+    try:
+        with Path(path).open("rb") as handle:
+            return b"%PDF-" in handle.read(1024)
+    except OSError:
+        return False
 
 
 #: Said under an OK that neither a registry nor a trusted signature stands behind: a

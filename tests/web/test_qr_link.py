@@ -8,11 +8,14 @@ the verdict.
 
 from __future__ import annotations
 
+import hashlib
+import html
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from starlette.testclient import TestClient
@@ -78,3 +81,29 @@ def test_a_malformed_base_url_is_refused(url: str) -> None:
 
     with pytest.raises(ReportError, match="verification_url"):
         load_report_info({"verification_url": url})
+
+
+def _status(page: str) -> str:
+    found = re.search(r'data-status="(\w+)"', page)
+    assert found is not None, page[:2000]
+    return found.group(1)
+
+
+def test_the_language_links_keep_the_qr_codes_fingerprint(issued: Issued,
+                                                          client: TestClient) -> None:
+    # a QR code carrying another result's fingerprint reads 'altered'; its page's links
+    # to the other languages dropped the fingerprint, and read 'genuine'
+    other = hashlib.sha256(b"another result").hexdigest()
+    assert other != issued.fingerprint
+    for fingerprint, status in ((other, "altered"), (issued.fingerprint, "genuine")):
+        address = f"/reports/{issued.standing}?fingerprint={fingerprint}"
+        page = client.get(address).text
+        assert _status(page) == status
+        nav = re.search(r'<nav class="langs">(.*?)</nav>', page, flags=re.DOTALL)
+        assert nav is not None
+        links = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', nav.group(1))]
+        assert len(links) == 3
+        for link in links:  # followed as a browser resolves a relative link
+            followed = client.get(urljoin(address, link))
+            assert f"fingerprint={fingerprint}" in urljoin(address, link)
+            assert _status(followed.text) == status, link

@@ -63,7 +63,8 @@ def _lang(value: str | None) -> str:
 def render_page(lang: str | None, *, status_code: int = 200, root: str = "",
                 **context: Any) -> HTMLResponse:
     """The page in ``lang`` with a verdict or an error (or neither: the form alone); its
-    links begin with ``root``, the app's prefix behind a proxy (``/verify``)."""
+    links begin with ``root``, the app's prefix behind a proxy (``/verify``); its
+    language links add ``keep`` (``&fingerprint=...``) to their query."""
     chosen = _lang(lang)
 
     def t(key: str) -> Markup | str:
@@ -90,6 +91,7 @@ def render_page(lang: str | None, *, status_code: int = 200, root: str = "",
 
     context.setdefault("verdict", None)
     context.setdefault("error", None)
+    context.setdefault("keep", "")  # the query the language links keep, '&...' or ''
     html = _environment().get_template("page.html.j2").render(
         t=t, words=words, said=said, refused=refused, lang=chosen, version=__version__,
         status_code=status_code, root=root, **context)
@@ -107,13 +109,16 @@ async def number_page(request: Request) -> Response:
     """``GET /reports/{number}``: the verdict on a number (and a QR code's fingerprint)."""
     lang = request.query_params.get("lang")
     number = request.path_params["number"]
+    fingerprint = request.query_params.get("fingerprint")
+    # the language links keep the QR code's fingerprint: they dropped it, and a QR code
+    # carrying another result's fingerprint, read 'altered', read 'genuine' in English
+    keep = f"&fingerprint={quote(fingerprint, safe='')}" if fingerprint else ""
     try:
-        verdict = await judge_number(request, number,
-                                     request.query_params.get("fingerprint"))
+        verdict = await judge_number(request, number, fingerprint)
     except RequestRefused as exc:
         return render_page(lang, status_code=exc.status_code, error=exc.message,
-                           number=number[:64], root=_root(request))
-    return _verdict_page(request, lang, verdict)
+                           number=number[:64], root=_root(request), keep=keep)
+    return _verdict_page(request, lang, verdict, keep=keep)
 
 
 async def check(request: Request) -> Response:
@@ -142,9 +147,10 @@ async def check_address(request: Request) -> Response:
     return RedirectResponse(f"{_root(request)}/?lang={lang}", status_code=303)
 
 
-def _verdict_page(request: Request, lang: str | None, verdict: Verdict) -> Response:
+def _verdict_page(request: Request, lang: str | None, verdict: Verdict, *,
+                  keep: str = "") -> Response:
     return render_page(lang, verdict=verdict, number=verdict.report_number,
-                       root=_root(request))
+                       root=_root(request), keep=keep)
 
 
 def _root(request: Request) -> str:

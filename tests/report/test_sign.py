@@ -133,3 +133,33 @@ def test_an_attachment_replaced_after_signing_is_named(
     report = "\n".join(verdict.differences)
     assert "the attachment result.json was replaced after signing" in report
     assert "does not cover the whole file" in report
+
+
+def test_a_trust_root_that_is_no_certificate_is_named_as_such(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:
+    # before: "certificate signed.pdf: cannot be verified: FileNotFoundError: [Errno 2]
+    # ..." or "... ValueError: Number of certs in key.pem should be exactly 1": the
+    # wrong --trust file blamed on the certificate PDF, as if it were damaged
+    import subprocess
+    import sys
+
+    key, cert = signer
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert)
+    missing = tmp_path / "missing.pem"
+
+    def verify(pdf: Path, trust: Path) -> tuple[int, str]:
+        run = subprocess.run([sys.executable, "-m", "medeval", "verify", str(pdf),
+                              "--trust", str(trust)], capture_output=True, text=True)
+        return run.returncode, run.stderr
+
+    for pdf in (signed, certificate):  # signed or not, the file given is named
+        assert verify(pdf, missing) == (
+            2, f"medeval: error: trust root {missing}: no such file; give the file of the "
+               "laboratory's signing certificate or its CA's (PEM or DER)\n")
+        code, said = verify(pdf, key)  # the private key given for the certificate
+        assert code == 2
+        assert said.startswith(f"medeval: error: trust root {key}: not one X.509 "
+                               "certificate (PEM or DER): "), said
+        assert said.endswith("give the certificate of the laboratory's signer or of its "
+                             "CA, not a private key or a bundle of several\n"), said
+    assert verify(signed, cert)[0] == 0  # the signer's own certificate: trusted

@@ -22,7 +22,7 @@ from typing import Any
 from .._atomic import write_named
 from ._errors import ReportError
 
-__all__ = ["SignatureCheck", "sign_pdf", "validate_pdf"]
+__all__ = ["SignatureCheck", "load_trust_roots", "sign_pdf", "validate_pdf"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,36 @@ def sign_pdf(
     return target
 
 
+def load_trust_roots(paths: tuple[str | Path, ...]) -> list[Any]:
+    """The certificates to trust, each read from its PEM or DER file.
+
+    Raises
+    ------
+    ReportError
+        A file missing, unreadable, or not one X.509 certificate (a private key, say),
+        named as the trust root it was given as: pyHanko's words ("Number of certs in
+        key.pem should be exactly 1") were reported as the certificate PDF's, "cannot be
+        verified", as if the PDF were damaged.
+    """
+    from pyhanko.keys import load_cert_from_pemder
+
+    roots = []
+    for path in paths:
+        what = f"trust root {path}"
+        try:
+            roots.append(load_cert_from_pemder(str(path)))  # type: ignore[no-untyped-call,unused-ignore]
+        except FileNotFoundError:
+            raise ReportError(f"{what}: no such file; give the file of the laboratory's "
+                              "signing certificate or its CA's (PEM or DER)") from None
+        except OSError as exc:
+            raise ReportError(f"{what}: cannot be read ({exc.strerror or exc})") from None
+        except Exception as exc:  # pyHanko and asn1crypto raise ValueError and others
+            raise ReportError(f"{what}: not one X.509 certificate (PEM or DER): {exc}; give "
+                              "the certificate of the laboratory's signer or of its CA, not "
+                              "a private key or a bundle of several") from None
+    return roots
+
+
 @contextmanager
 def _quiet_pyhanko() -> Iterator[None]:
     """pyHanko logs a self-signed or untrusted signer with its traceback (about 20 lines
@@ -155,15 +185,13 @@ def validate_pdf(
     ReportError
         The PDF cannot be parsed as a signed PDF.
     """
-    from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
     name = "<bytes>" if isinstance(pdf, bytes) else str(pdf)
-    roots = [load_cert_from_pemder(str(r))  # type: ignore[no-untyped-call,unused-ignore]
-             for r in trust_roots]
+    roots = load_trust_roots(trust_roots)
     # no OS trust store, no network: trust only what is given
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:

@@ -178,6 +178,10 @@ def verify_certificate(
         verdict.status, verdict.report_number, verdict.differences
         # ('genuine', 'KTL-2026-0001', ())
     """
+    if trust_roots:  # a wrong --trust file named as such, whether or not the PDF is signed
+        from .sign import load_trust_roots
+
+        load_trust_roots(tuple(trust_roots))
     if pdf is None and isinstance(source, (bytes, bytearray, memoryview)):
         return _guarded(bytes(source), "the uploaded file", None, None, report_info,
                         trust_roots)

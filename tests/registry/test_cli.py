@@ -838,3 +838,48 @@ def test_a_certificate_that_cannot_be_one_is_refused_without_a_traceback(
                           "file; nothing was issued\n")
     with Registry.open(reg) as registry:
         assert registry.list() == ()
+
+
+def _key_and_certificate(folder: Path, name: str) -> tuple[Path, Path]:
+    """A private key and its self-signed certificate (cryptography), in PEM files."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    key_path, cert_path = folder / f"{name}.key.pem", folder / f"{name}.cert.pem"
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+def test_report_issue_signed_with_another_keys_certificate_issues_nothing(
+        study, tmp_path, capsys):
+    # the key of one pair with the certificate of another: pyHanko signed, the report
+    # was issued with that PDF's SHA-256, and 'medeval verify --registry' of the very
+    # bytes issued said "signature MedevalSignature does not verify"
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    key, _ = _key_and_certificate(tmp_path, "lab")
+    _, other = _key_and_certificate(tmp_path, "other")
+    cert = tmp_path / "cert.pdf"
+    code = main(["report", str(study["result"]), "--out", str(cert), "--info",
+                 str(study["info"]), "--issue", "--registry", reg, "--sign", str(key),
+                 "--cert", str(other)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"signing key {key} is not the key of certificate {other}" in err, err
+    assert not cert.exists() and not list(tmp_path.glob(".cert.pdf.*"))
+    with Registry.open(reg) as registry:
+        assert registry.list() == ()

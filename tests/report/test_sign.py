@@ -163,3 +163,62 @@ def test_a_trust_root_that_is_no_certificate_is_named_as_such(
         assert said.endswith("give the certificate of the laboratory's signer or of its "
                              "CA, not a private key or a bundle of several\n"), said
     assert verify(signed, cert)[0] == 0  # the signer's own certificate: trusted
+
+
+def _another_certificate(folder: Path) -> Path:
+    """A self-signed certificate of a key of its own (not the signer's)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Another laboratory")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    path = folder / "another.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+def test_a_certificate_of_another_key_is_refused_before_signing(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:
+    # pyHanko signed with the key and another key's certificate; the signature never
+    # verified ("signature MedevalSignature does not verify"), and 'report --issue --sign'
+    # recorded that PDF as the one issued
+    from medeval.report import ReportError
+
+    key, _ = signer
+    another = _another_certificate(tmp_path)
+    with pytest.raises(ReportError) as caught:
+        sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=another)
+    assert str(caught.value) == (
+        f"signing key {key} is not the key of certificate {another} (their public keys "
+        "differ): a signature made with it would never verify; give the certificate "
+        "issued for this key")
+    assert not (tmp_path / "signed.pdf").exists()
+    with pytest.raises(ReportError) as caught:
+        sign_pdf(certificate, tmp_path / "signed.pdf", key=tmp_path / "missing.pem",
+                 cert=another)
+    assert str(caught.value) == f"signing key {tmp_path / 'missing.pem'}: no such file"
+
+
+def test_a_key_that_cannot_be_loaded_prints_no_traceback(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:
+    # pyHanko logged "Could not load cryptographic material" and a traceback on
+    # standard error, above medeval's one line
+    import subprocess
+    import sys
+
+    key, _ = signer
+    out = tmp_path / "cert.pdf"
+    run = subprocess.run([sys.executable, "-m", "medeval", "report",
+                          str(certificate.with_name("result.json")), "--out", str(out),
+                          "--sign", str(key), "--cert", str(key)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr == (f"medeval: error: signing key {key} / certificate {key}: cannot "
+                          "be loaded; check the files and the passphrase\n")

@@ -105,16 +105,23 @@ def sign_pdf(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
+    for path, what in ((key, "signing key"), (cert, "certificate"), *(
+            (c, "chain certificate") for c in chain)):
+        if not Path(path).is_file():  # pyHanko logged a traceback, then said "cannot be
+            # loaded; check the files and the passphrase", naming no file in particular
+            raise ReportError(f"{what} {path}: no such file")
     try:
-        signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call,unused-ignore]
-            str(key), str(cert), ca_chain_files=tuple(str(c) for c in chain) or None,
-            key_passphrase=passphrase)
+        with _quiet_pyhanko():  # it logs its own failure to load with a traceback
+            signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call,unused-ignore]
+                str(key), str(cert), ca_chain_files=tuple(str(c) for c in chain) or None,
+                key_passphrase=passphrase)
     except (OSError, ValueError) as exc:
         raise ReportError(f"signing key {key} / certificate {cert}: cannot be loaded: {exc}; "
                           "give a PEM or DER key and its certificate") from None
     if signer is None:
         raise ReportError(f"signing key {key} / certificate {cert}: cannot be loaded; "
                           "check the files and the passphrase")
+    _refuse_another_keys_certificate(signer, key, cert)
     source = Path(pdf).read_bytes()
     metadata = signers.PdfSignatureMetadata(
         field_name="MedevalSignature", subfilter=fields.SigSeedSubFilter.PADES,
@@ -128,6 +135,28 @@ def sign_pdf(
     # signed in place: the unsigned stays whole
     write_named(target, output.getvalue(), what="signed PDF", error=ReportError)
     return target
+
+
+def _refuse_another_keys_certificate(signer: Any, key: str | Path, cert: str | Path) -> None:
+    """Refuse a certificate that is not the key's: pyHanko signs with any pair, and the
+    signature never verifies ('report --issue --sign' issued a report whose PDF, the
+    bytes recorded, failed 'medeval verify': "signature ... does not verify")."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    try:
+        private = serialization.load_der_private_key(signer.signing_key.dump(), password=None)
+        ours = private.public_key().public_bytes(*spki)
+        theirs = x509.load_der_x509_certificate(
+            signer.signing_cert.dump()).public_key().public_bytes(*spki)
+    except Exception as exc:  # a key type cryptography does not read: pyHanko signs
+        raise ReportError(f"signing key {key} / certificate {cert}: cannot be compared "
+                          f"({exc}); give a PEM or DER key and its certificate") from None
+    if ours != theirs:
+        raise ReportError(f"signing key {key} is not the key of certificate {cert} (their "
+                          "public keys differ): a signature made with it would never "
+                          "verify; give the certificate issued for this key")
 
 
 def load_trust_roots(paths: tuple[str | Path, ...]) -> list[Any]:

@@ -84,3 +84,64 @@ def test_verify_says_what_the_registry_says(study: dict[str, Path],  # noqa: F81
     assert code == 1 and "report LAB-AI-2026-0002 is not in the registry" in err
     code, _, err = _verify(capsys, str(study["result"]), "--registry", reg)
     assert code == 2 and "--registry looks a certificate up: give CERT.pdf" in err
+
+
+def test_verify_names_where_a_chain_of_amendments_ends_and_an_appended_signature(
+        study: dict[str, Path], tmp_path: Path,  # noqa: F811
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # before: the first report of a chain said only "report ...-0002 replaces it",
+    # though 0002 was amended in turn; and the PDF issued with a signature appended
+    # was "rendered again with other report info or run context, or changed", where
+    # the page names it as the PDF issued with an update appended
+    from medeval.report import sign_pdf
+
+    from .test_cli import _key_and_certificate
+
+    reg = str(tmp_path / "lab.sqlite")
+    pdfs = [tmp_path / f"{n}.pdf" for n in ("first", "second", "third")]
+    assert main(["registry", "init", "--registry", reg]) == 0
+    assert main(["registry", "issue", str(study["result"]), "--render", str(pdfs[0]),
+                 "--info", str(study["info"]), "--registry", reg]) == 0
+    for old, pdf in (("LAB-AI-2026-0001", pdfs[1]), ("LAB-AI-2026-0002", pdfs[2])):
+        assert main(["registry", "amend", old, str(study["result"]), "--render", str(pdf),
+                     "--info", str(study["info"]), "--reason", "address corrected",
+                     "--registry", reg]) == 0
+    capsys.readouterr()
+    code, _, err = _verify(capsys, str(pdfs[0]), "--registry", reg)
+    assert code == 1
+    assert err == ("medeval: verification failed: report LAB-AI-2026-0001 was amended on "
+                   f"{_today(reg, 'LAB-AI-2026-0001')}: report LAB-AI-2026-0002 replaces it "
+                   "(address corrected); amended again since, the report that stands now "
+                   "is LAB-AI-2026-0003\n")
+    code, _, err = _verify(capsys, str(pdfs[1]), "--registry", reg)  # the next is the end
+    assert code == 1 and err.endswith("report LAB-AI-2026-0003 replaces it (address "
+                                      "corrected)\n"), err
+
+    key, cert = _key_and_certificate(tmp_path, "someone")
+    signed = sign_pdf(pdfs[2], tmp_path / "signed.pdf", key=key, cert=cert)
+    appended = len(signed.read_bytes()) - len(pdfs[2].read_bytes())
+    assert signed.read_bytes()[:len(pdfs[2].read_bytes())] == pdfs[2].read_bytes()
+    code, _, err = _verify(capsys, str(signed), "--registry", reg)
+    assert code == 1
+    assert err == (f"medeval: verification failed: certificate {signed} is the PDF issued "
+                   f"as report LAB-AI-2026-0003 with {appended} bytes appended after it (an "
+                   "incremental update: a signature, or a change to its pages or "
+                   "attachments) that the registry does not record\n")
+
+    assert main(["registry", "withdraw", "LAB-AI-2026-0003", "--reason", "wrong set",
+                 "--registry", reg]) == 0
+    capsys.readouterr()
+    code, _, err = _verify(capsys, str(pdfs[0]), "--registry", reg)
+    assert code == 1 and err.endswith(
+        "; its last amendment, LAB-AI-2026-0003, was withdrawn: no report of this chain "
+        "stands\n"), err
+
+
+def _today(registry: str, number: str) -> str:
+    """The day the registry recorded the change of a report's status (UTC)."""
+    from medeval.registry import Registry
+
+    with Registry.open(registry) as opened:
+        record = opened.get(number)
+    assert record is not None and record.status_changed_at is not None
+    return record.status_changed_at.date().isoformat()

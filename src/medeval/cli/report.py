@@ -10,6 +10,7 @@ from ..result import verify_result
 from ._usage import UsageError, file_to_write
 
 if TYPE_CHECKING:
+    from ..registry import Registry, ReportRecord
     from ..report import Verification
 
 __all__ = ["add"]
@@ -219,6 +220,44 @@ _ISSUER_NOT_CHECKED = (
     "verification page, or check its signature with --trust CA.pem\n")
 
 
+def _not_the_bytes_issued(pdf: Path, payload: bytes, digest: str,
+                          record: ReportRecord) -> str:
+    """Why a certificate carrying the issued result is not the PDF issued: the PDF
+    issued with an update appended (a signature of anyone's making; the page names it
+    so, the command line said "rendered again ... or changed"), or another rendering."""
+    from ..report.pdfread import revision_ends
+
+    end = revision_ends(payload).get(record.pdf_sha256)
+    if end is not None:
+        return (f"certificate {pdf} is the PDF issued as report {record.number} with "
+                f"{len(payload) - end} bytes appended after it (an incremental update: a "
+                "signature, or a change to its pages or attachments) that the registry "
+                "does not record")
+    return (f"certificate {pdf} is not the PDF issued as report {record.number} "
+            f"(SHA-256 {digest}; the registry records {record.pdf_sha256}): "
+            "rendered again with other report info or run context, or changed")
+
+
+def _standing_now(registry: Registry, record: ReportRecord) -> str:
+    """Where an amended report's chain of amendments ends, when past the report that
+    replaced it: the reader sent to that one found it amended in turn."""
+    from ..registry import Status
+
+    seen, last = {record.number}, record
+    while last.replaced_by is not None and last.replaced_by not in seen:
+        following = registry.get(last.replaced_by)
+        if following is None:
+            break
+        seen.add(following.number)
+        last = following
+    if last.number == record.replaced_by:
+        return ""
+    if last.status is Status.WITHDRAWN:
+        return (f"; its last amendment, {last.number}, was withdrawn: no report of this "
+                "chain stands")
+    return f"; amended again since, the report that stands now is {last.number}"
+
+
 #: Said under the OK of a result checked alone: its .sha256 file is no signature, and a
 #: reader took the bare OK for "these are the figures the evaluation gave".
 _RESULT_NOT_CHECKED = (
@@ -246,24 +285,24 @@ def _registry_check(target: str, pdf: Path, checked: Verification) -> str:
     with Registry.open(target, read_only=True) as registry:
         record = registry.get(number) if number else None
         location = registry.location
-    if record is None:
-        raise ResultError(f"report {number} is not in the registry {location}")
+        if record is None:
+            raise ResultError(f"report {number} is not in the registry {location}")
+        standing = _standing_now(registry, record) if record.status is Status.AMENDED else ""
     problems = []
-    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    payload = pdf.read_bytes()
+    digest = hashlib.sha256(payload).hexdigest()
     if record.fingerprint != checked.fingerprint:
         problems.append(f"report {number} was issued for result sha256:{record.fingerprint}; "
                         f"certificate {pdf} carries result sha256:{checked.fingerprint}")
     elif record.pdf_sha256 != digest:
-        problems.append(f"certificate {pdf} is not the PDF issued as report {number} "
-                        f"(SHA-256 {digest}; the registry records {record.pdf_sha256}): "
-                        "rendered again with other report info or run context, or changed")
+        problems.append(_not_the_bytes_issued(pdf, payload, digest, record))
     changed = (f" on {record.status_changed_at.date().isoformat()}"
                if record.status_changed_at else "")
     if record.status is Status.WITHDRAWN:
         problems.append(f"report {number} was withdrawn{changed}: {record.reason}")
     elif record.status is Status.AMENDED:
         problems.append(f"report {number} was amended{changed}: report {record.replaced_by} "
-                        f"replaces it ({record.reason})")
+                        f"replaces it ({record.reason}){standing}")
     if problems:
         raise ResultError("\n".join(problems))
     return (f"    registry {location}: report {number} stands (issued "

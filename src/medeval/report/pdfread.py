@@ -9,6 +9,7 @@ Nothing here raises on a damaged or hostile PDF: problems are listed.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -20,7 +21,8 @@ from typing import Any
 from ._errors import ReportError
 
 __all__ = ["ENCRYPTED", "is_medeval_pdf", "names_a_pdf", "pdf_text", "quiet_pypdf",
-           "read_pdf_record", "refuse_html_report", "short_error", "sniff_pdf"]
+           "read_pdf_record", "refuse_html_report", "revision_ends", "short_error",
+           "sniff_pdf"]
 
 #: Why a PDF that asks for a password cannot be read: pypdf's own words ("File has not
 #: been decrypted") were shown as "a damaged PDF", and said nothing of what to give.
@@ -31,6 +33,9 @@ _HEX = re.compile(r"SHA-256\s*:?\s*([0-9a-f]{64})|sha256:([0-9a-f]{64})")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 #: Pages read for their text at most (a certificate has a dozen; a hostile PDF thousands).
 _MAX_PAGES = 200
+#: The most revisions (``%%EOF`` marks) of a PDF looked at for the PDF issued; a
+#: certificate has one, two or three (a signature, a time stamp).
+_MAX_REVISIONS = 64
 
 
 @contextmanager
@@ -194,3 +199,38 @@ def short_error(exc: BaseException) -> str:
     """An exception's message, at most 200 characters (a hostile PDF's can be long)."""
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) <= 200 else text[:200] + "..."
+
+
+def revision_ends(payload: bytes) -> dict[str, int]:
+    """The earlier revisions of ``payload``: SHA-256 of the bytes up to each ``%%EOF``
+    marker, with and without the end of line after it (the first ``_MAX_REVISIONS``
+    markers), and where each ends.
+
+    A PDF updated incrementally (a signature appended, say) begins with the bytes of the
+    PDF it updated; one hash is carried along the file and copied at each marker, so a
+    file of many markers costs one pass.
+
+    Examples
+    --------
+    >>> first = b"%PDF-1.4 ... %%EOF\\n"
+    >>> revision_ends(first + b"... %%EOF\\n")[hashlib.sha256(first).hexdigest()] == len(first)
+    True
+    """
+    ends: dict[str, int] = {}
+    running = hashlib.sha256()
+    done = 0
+    start = payload.find(b"%%EOF")
+    for _ in range(_MAX_REVISIONS):
+        if start < 0:
+            break
+        end = start + len(b"%%EOF")
+        running.update(payload[done:end])
+        done = end
+        ends.setdefault(running.hexdigest(), end)
+        for eol in (b"\n", b"\r\n", b"\r"):
+            if payload.startswith(eol, end):
+                fork = running.copy()
+                fork.update(eol)
+                ends.setdefault(fork.hexdigest(), end + len(eol))
+        start = payload.find(b"%%EOF", end)
+    return ends

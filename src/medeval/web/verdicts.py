@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..errors import RegistryError
 from ..registry import ReportRecord, Status, check_report_number
+from ..report.pdfread import revision_ends
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -44,10 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Verdict", "check_fingerprint", "issued_bytes", "judge_upload", "look_up",
            "report_number_in", "revision_ends"]
-
-#: The most revisions (``%%EOF`` marks) of an upload looked at for the PDF issued; a
-#: certificate has one, two or three (a signature, a time stamp).
-_MAX_REVISIONS = 64
 
 VerdictStatus = Literal["genuine", "altered", "withdrawn", "amended", "unknown"]
 _STANDING: dict[Status, VerdictStatus] = {
@@ -204,41 +201,6 @@ def judge_upload(registry: Registry, verification: Verification, *, payload: byt
                        tuple(differences), "verified")
     return Verdict(_STANDING[record.status], number, record.fingerprint, record,
                    (), "verified")
-
-
-def revision_ends(payload: bytes) -> dict[str, int]:
-    """The earlier revisions of ``payload``: SHA-256 of the bytes up to each ``%%EOF``
-    marker, with and without the end of line after it (the first ``_MAX_REVISIONS``
-    markers), and where each ends.
-
-    A PDF updated incrementally (a signature appended, say) begins with the bytes of the
-    PDF it updated; one hash is carried along the file and copied at each marker, so a
-    file of many markers costs one pass.
-
-    Examples
-    --------
-    >>> first = b"%PDF-1.4 ... %%EOF\\n"
-    >>> revision_ends(first + b"... %%EOF\\n")[hashlib.sha256(first).hexdigest()] == len(first)
-    True
-    """
-    ends: dict[str, int] = {}
-    running = hashlib.sha256()
-    done = 0
-    start = payload.find(b"%%EOF")
-    for _ in range(_MAX_REVISIONS):
-        if start < 0:
-            break
-        end = start + len(b"%%EOF")
-        running.update(payload[done:end])
-        done = end
-        ends.setdefault(running.hexdigest(), end)
-        for eol in (b"\n", b"\r\n", b"\r"):
-            if payload.startswith(eol, end):
-                fork = running.copy()
-                fork.update(eol)
-                ends.setdefault(fork.hexdigest(), end + len(eol))
-        start = payload.find(b"%%EOF", end)
-    return ends
 
 
 def report_number_in(payload: bytes) -> str | None:

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 import medeval
 from medeval.cli import main
+from medeval.errors import RegistryError
 from medeval.registry import Registry, Status
 from medeval.report import render_certificate
 from medeval.result import write_result
@@ -883,3 +884,30 @@ def test_report_issue_signed_with_another_keys_certificate_issues_nothing(
     assert not cert.exists() and not list(tmp_path.glob(".cert.pdf.*"))
     with Registry.open(reg) as registry:
         assert registry.list() == ()
+
+
+def test_an_export_over_the_registrys_own_file_is_refused(tmp_path, capsys, monkeypatch):
+    # 'medeval registry export registry.sqlite' (the registry's name where the CSV's
+    # should be) replaced every report issued with their CSV; the registry then opened
+    # as "file is not a database"
+    reg = tmp_path / "lab.sqlite"
+    assert _run(capsys, "init", "--registry", str(reg))[0] == 0
+    with Registry.open(reg) as registry:
+        registry.issue(fingerprint=hashlib.sha256(b"r").hexdigest(),
+                       pdf_sha256=hashlib.sha256(b"p").hexdigest(), test_id="T",
+                       customer="C", tester="Hong", approver="Kim", issue_date="2026-11-27")
+    before = hashlib.sha256(reg.read_bytes()).hexdigest()
+    monkeypatch.chdir(tmp_path)
+    for given in (str(reg), "lab.sqlite", "./lab.sqlite"):  # as typed, relative or not
+        code, out, err = _run(capsys, "export", given, "--registry", str(reg))
+        assert (code, out) == (2, "")
+        # named as pathlib writes it ('./lab.sqlite' is 'lab.sqlite')
+        assert err == (f"medeval: error: export {Path(given)}: is the registry's own file "
+                       f"{reg}, "
+                       "which it would replace: give the export a name of its own; "
+                       "nothing was written\n")
+    assert hashlib.sha256(reg.read_bytes()).hexdigest() == before
+    with Registry.open(reg) as registry:
+        assert [r.number for r in registry.list()] == ["LAB-AI-2026-0001"]
+        with pytest.raises(RegistryError, match="is the registry's own file"):
+            registry.export_csv(reg.with_name("lab.sqlite-journal"))

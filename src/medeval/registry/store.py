@@ -351,7 +351,26 @@ class Registry:
         A path is written UTF-8 with a byte-order mark (so that a spreadsheet shows
         Korean), header row :data:`~medeval.registry.CSV_COLUMNS`.
         """
+        if isinstance(destination, (str, Path)):
+            self._refuse_own_file(Path(destination), "export")
         return write_csv(self.list(**filters), destination)
+
+    def _refuse_own_file(self, destination: Path, doing: str) -> None:
+        """Refuse to write over the SQLite file of this registry (or its journal):
+        'medeval registry export registry.sqlite' replaced every report issued with
+        their CSV, and the registry then opened as "file is not a database"."""
+        if self._url.get_backend_name() != "sqlite" or not self._url.database:
+            return
+        own = Path(self._url.database.removeprefix("file:").split("?")[0])
+        for path in (own, *(own.with_name(own.name + end) for end in
+                            ("-journal", "-wal", "-shm"))):
+            same = destination.resolve() == path.resolve()
+            if not same and destination.exists() and path.exists():
+                same = destination.samefile(path)
+            if same:
+                raise RegistryError(f"{doing} {destination}: is the registry's own file "
+                                    f"{path}, which it would replace: give the {doing} a "
+                                    "name of its own; nothing was written")
 
     def backup(self, destination: str | Path) -> int:
         """Copy a SQLite registry to the new file ``destination``, consistent while

@@ -911,3 +911,46 @@ def test_an_export_over_the_registrys_own_file_is_refused(tmp_path, capsys, monk
         assert [r.number for r in registry.list()] == ["LAB-AI-2026-0001"]
         with pytest.raises(RegistryError, match="is the registry's own file"):
             registry.export_csv(reg.with_name("lab.sqlite-journal"))
+
+
+def test_a_certificate_is_never_written_over_its_own_inputs(study, tmp_path, capsys):
+    # 'registry issue result.json --render result.json' replaced the result with its
+    # certificate (a report issued, the result gone); 'report result.json --out
+    # result.cases.csv' replaced the per-case CSV, and the result no longer verified
+    import shutil
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for name in ("result.json", "result.json.sha256", "result.cases.csv"):
+        shutil.copy(study["result"].with_name(name), folder / name)
+    info = tmp_path / "info.toml"
+    shutil.copy(study["info"], info)
+    result = folder / "result.json"
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in (*folder.iterdir(), info)}
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    cases = [
+        (["registry", "issue", str(result), "--render", str(result)], "registry issue",
+         "--render", result, "the result"),
+        (["registry", "amend", "LAB-AI-2026-0001", str(result), "--reason", "r",
+          "--render", str(folder / "result.json.sha256")], "registry amend", "--render",
+         folder / "result.json.sha256", "the result's .sha256 file"),
+        (["report", str(result), "--out", str(folder / "result.cases.csv")], "report",
+         "--out", folder / "result.cases.csv", "the result's per-case CSV"),
+        (["report", str(result), "--out", str(tmp_path / "c.pdf"), "--html", str(info)],
+         "report", "--html", info, "the report info (--info)"),
+    ]
+    for argv, command, flag, target, what in cases:
+        code = main([*argv, "--info", str(info),
+                     *(["--registry", reg] if argv[0] == "registry" else [])])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err == (f"medeval: error: {command}: {flag} {target} is {what}, which it "
+                       "would replace: give the output a name of its own; nothing was "
+                       "written\n")
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in (*folder.iterdir(), info)}
+    assert after == before and not (tmp_path / "c.pdf").exists()
+    with Registry.open(reg) as registry:
+        assert registry.list() == ()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import MedevalError
 
-__all__ = ["UsageError", "file_or_stdout_to_write", "file_to_write", "names_a_folder"]
+__all__ = ["UsageError", "file_or_stdout_to_write", "file_to_write", "names_a_folder",
+           "refuse_writing_over_inputs", "result_inputs"]
 
 _SEPARATORS = tuple(sorted({"/", os.sep, *([os.altsep] if os.altsep else [])}))
 
@@ -45,3 +47,35 @@ def file_to_write(text: str) -> Path:
 def file_or_stdout_to_write(text: str) -> str | Path:
     """:func:`file_to_write`, or ``-`` for standard output."""
     return text if text == "-" else file_to_write(text)
+
+
+def result_inputs(result: Path) -> list[tuple[str, Path | None]]:
+    """A result and the files beside it that its verification reads, named."""
+    return [("the result", result),
+            ("the result's .sha256 file", result.with_name(result.name + ".sha256")),
+            ("the result's per-case CSV", result.with_name(result.stem + ".cases.csv"))]
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    if one.resolve() == other.resolve():
+        return True
+    try:
+        return one.exists() and other.exists() and one.samefile(other)
+    except OSError:
+        return False
+
+
+def refuse_writing_over_inputs(command: str, written: Sequence[tuple[str, Path | None]],
+                               read: Sequence[tuple[str, Path | None]]) -> None:
+    """Refuse, before anything is written or issued, an output file that is one of the
+    command's inputs: ``registry issue result.json --render result.json`` replaced the
+    result with its certificate (and ``--out result.cases.csv`` its per-case CSV, which
+    its .sha256 then no longer matched)."""
+    for flag, target in written:
+        if target is None:
+            continue
+        for what, source in read:
+            if source is not None and _same_file(target, source):
+                raise UsageError(f"{command}: {flag} {target} is {what}, which it would "
+                                 "replace: give the output a name of its own; nothing was "
+                                 "written")

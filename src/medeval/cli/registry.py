@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .._atomic import hidden_prefix, identity, place
 from .._hashing import sha256_bytes
 from ..errors import MedevalError, RegistryError
-from ._usage import UsageError, file_or_stdout_to_write, file_to_write
+from ._usage import (
+    UsageError,
+    file_or_stdout_to_write,
+    file_to_write,
+    refuse_writing_over_inputs,
+    result_inputs,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..registry import PendingReport, Registry, ReportRecord
@@ -142,6 +148,9 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
     if (args.pdf is None) == (args.render is None):
         raise UsageError("registry: give CERT.pdf (rendered with its number) or --render "
                          "CERT.pdf (rendered here with the number drawn), one of the two")
+    refuse_writing_over_inputs(f"registry {'amend' if amends else 'issue'}", [
+        ("--render", args.render)], [*result_inputs(Path(args.result)),
+                                     ("the report info (--info)", args.info)])
     fingerprint, info, fields = _prepare(args, rendering=args.render is not None)
     with _open(args) as registry:
         if amends is not None:  # as the registry writes it: ktl-ai-2026-0001 is KTL-AI-...

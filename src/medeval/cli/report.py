@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..result import verify_result
-from ._usage import UsageError, file_to_write
+from ._usage import (
+    UsageError,
+    file_to_write,
+    refuse_writing_over_inputs,
+    result_inputs,
+)
 
 if TYPE_CHECKING:
     from ..registry import Registry, ReportRecord
@@ -75,6 +80,11 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     if args.registry is not None and not args.issue:
         raise UsageError("report: --registry goes with --issue")
     _html_checked(args.html, args.out)
+    refuse_writing_over_inputs("report", [("--out", args.out), ("--html", args.html)], [
+        *result_inputs(Path(args.result)), ("the report info (--info)", args.info),
+        ("the signing key (--sign)", args.sign), ("the signer's certificate (--cert)",
+                                                  args.cert),
+        *(("a chain certificate (--chain)", Path(c)) for c in args.chain)])
     _result_checked(args.result)
 
     def make(path: Path, info: Any) -> Path:

@@ -954,3 +954,29 @@ def test_a_certificate_is_never_written_over_its_own_inputs(study, tmp_path, cap
     assert after == before and not (tmp_path / "c.pdf").exists()
     with Registry.open(reg) as registry:
         assert registry.list() == ()
+
+
+def test_a_certificate_is_never_rendered_over_the_registry(study, tmp_path, capsys,
+                                                          monkeypatch):
+    # '--render lab.sqlite --registry lab.sqlite': the report was issued and its
+    # certificate left under a hidden name, "another certificate took the name
+    # lab.sqlite while it was made" (the commit had changed the file)
+    reg = tmp_path / "lab.sqlite"
+    assert _run(capsys, "init", "--registry", str(reg))[0] == 0
+    before = hashlib.sha256(reg.read_bytes()).hexdigest()
+    monkeypatch.setenv("MEDEVAL_REGISTRY", str(reg))
+    for argv, command, flag in (
+            (["registry", "issue", str(study["result"]), "--render", str(reg),
+              "--registry", str(reg)], "registry issue", "--render"),
+            (["report", str(study["result"]), "--out", str(reg), "--issue"], "report",
+             "--out")):  # the registry named by $MEDEVAL_REGISTRY
+        code = main([*argv, "--info", str(study["info"])])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err == (f"medeval: error: {command}: {flag} {reg} is the registry, which it "
+                       "would replace: give the output a name of its own; nothing was "
+                       "written\n")
+    assert hashlib.sha256(reg.read_bytes()).hexdigest() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["lab.sqlite"]
+    with Registry.open(reg) as registry:
+        assert registry.list() == ()

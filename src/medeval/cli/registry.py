@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..registry import PendingReport, Registry, ReportRecord
     from ..report.info import ReportInfo
 
-__all__ = ["DEFAULT_REGISTRY", "add", "issue_report"]
+__all__ = ["DEFAULT_REGISTRY", "add", "issue_report", "registry_files"]
 
 #: The registry used when neither --registry nor MEDEVAL_REGISTRY names one.
 DEFAULT_REGISTRY = "medeval-registry.sqlite"
@@ -116,6 +116,19 @@ def _filters(action: Any) -> None:
     action.add_argument("--year", type=int, default=None, help="year of issue")
 
 
+def registry_files(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
+    """The SQLite file of the registry the command opens, and its journal, named (none
+    for a database URL): a certificate rendered to the registry's own name was placed
+    over it after the commit, or, the file changed by the commit, left under a hidden
+    name with "another certificate took the name"."""
+    target = args.registry or os.environ.get(_ENV) or DEFAULT_REGISTRY
+    if "://" in str(target):
+        return []
+    own = Path(target)
+    return [("the registry", own), ("the registry's journal",
+                                    own.with_name(own.name + "-journal"))]
+
+
 def _open(args: argparse.Namespace, *, create: bool = False) -> Registry:
     try:
         from ..registry import Registry
@@ -150,7 +163,8 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                          "CERT.pdf (rendered here with the number drawn), one of the two")
     refuse_writing_over_inputs(f"registry {'amend' if amends else 'issue'}", [
         ("--render", args.render)], [*result_inputs(Path(args.result)),
-                                     ("the report info (--info)", args.info)])
+                                     ("the report info (--info)", args.info),
+                                     *registry_files(args)])
     fingerprint, info, fields = _prepare(args, rendering=args.render is not None)
     with _open(args) as registry:
         if amends is not None:  # as the registry writes it: ktl-ai-2026-0001 is KTL-AI-...

@@ -84,7 +84,8 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         *result_inputs(Path(args.result)), ("the report info (--info)", args.info),
         ("the signing key (--sign)", args.sign), ("the signer's certificate (--cert)",
                                                   args.cert),
-        *(("a chain certificate (--chain)", Path(c)) for c in args.chain)])
+        *(("a chain certificate (--chain)", Path(c)) for c in args.chain),
+        *(_registry_files(args) if args.issue else [])])
     _result_checked(args.result)
 
     def make(path: Path, info: Any) -> Path:
@@ -112,6 +113,12 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     if args.sign is not None:
         out.write(f"signed       {pdf}\n")
     return 0
+
+
+def _registry_files(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
+    from .registry import registry_files
+
+    return registry_files(args)
 
 
 def _result_checked(result: Path) -> None:

@@ -980,3 +980,36 @@ def test_a_certificate_is_never_rendered_over_the_registry(study, tmp_path, caps
     assert [p.name for p in tmp_path.iterdir()] == ["lab.sqlite"]
     with Registry.open(reg) as registry:
         assert registry.list() == ()
+
+
+def test_a_customer_or_test_id_the_certificate_does_not_print_is_refused(
+        study, tmp_path, capsys):
+    # '--customer "ACME Medical"' was recorded while the certificate rendered and
+    # recorded byte for byte printed the result's protocol customer: the registry's
+    # list, export and page named another customer (or test) than the PDF issued
+    from medeval.result import read_result
+
+    printed = read_result(study["result"]).protocol
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    cert = tmp_path / "cert.pdf"
+    for flag, given, shown, where in (
+            ("--customer", "ACME Medical", printed.customer.name,
+             "its protocol's [customer] name"),
+            ("--test-id", "KTL-XYZ-9", printed.id, "its protocol's id")):
+        code, out, err = _run(capsys, "issue", str(study["result"]), "--render", str(cert),
+                              "--info", str(study["info"]), flag, given, "--registry", reg)
+        assert (code, out) == (2, "")
+        assert err == (f"medeval: error: {flag} {given!r}: the certificate prints the "
+                       f"result's {shown!r} ({where}), and the registry records what it "
+                       f"prints; leave {flag} out; nothing was issued\n")
+    assert not cert.exists()
+    # the name it prints, given: accepted, and what the first page prints is recorded
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render", str(cert),
+                        "--info", str(study["info"]), "--customer", printed.customer.name,
+                        "--registry", reg)
+    assert code == 0, err
+    page = " ".join(_first_page(cert).split())
+    with Registry.open(reg) as registry:
+        (record,) = registry.list()
+    assert record.customer in page and record.test_id in page

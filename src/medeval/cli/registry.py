@@ -262,10 +262,25 @@ def _prepare(args: argparse.Namespace, *,
     # an amendment's too: the result's, as the certificate prints them (the replaced
     # report's were kept, so an amendment with a result of protocol KTL-BUS-0004 was
     # recorded as KTL-BUS-0002, its certificate printing 0004: found in the lifecycle-pass)
+    _prints_the_results(given, result.protocol.customer.name, result.protocol.id)
     fields["customer"] = fields["customer"] or result.protocol.customer.name
     fields["test_id"] = fields["test_id"] or result.protocol.id
     _check_issue_date(fields["issue_date"], result.context.finished)
     return fingerprint, info, fields
+
+
+def _prints_the_results(given: dict[str, Any], customer: str, test_id: str) -> None:
+    """Refuse a --customer or --test-id other than the result's: the certificate prints
+    the result's protocol customer and id, and the registry recorded the one given (the
+    page and the export then named another customer or test than the PDF issued)."""
+    for flag, key, printed, where in (
+            ("--customer", "customer", customer, "its protocol's [customer] name"),
+            ("--test-id", "test_id", test_id, "its protocol's id")):
+        value = given.get(key)
+        if value is not None and value.strip() != printed.strip():
+            raise RegistryError(f"{flag} {value!r}: the certificate prints the result's "
+                                f"{printed!r} ({where}), and the registry records what it "
+                                f"prints; leave {flag} out; nothing was issued")
 
 
 def _finished(path: Path) -> str | None:

@@ -1013,3 +1013,30 @@ def test_a_customer_or_test_id_the_certificate_does_not_print_is_refused(
     with Registry.open(reg) as registry:
         (record,) = registry.list()
     assert record.customer in page and record.test_id in page
+
+
+def test_a_result_whose_report_stands_is_named_by_its_file(study, tmp_path, capsys):
+    # the refusal named the result by its fingerprint alone: "result sha256:...: already
+    # issued as LAB-AI-2026-0001; amend that report instead"
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    assert _run(capsys, "issue", str(study["result"]), "--render", str(tmp_path / "a.pdf"),
+                "--info", str(study["info"]), "--registry", reg)[0] == 0
+    digest = medeval.verify_result(study["result"])
+    said = (f"medeval: error: result {study['result']} (sha256:{digest}): already issued as "
+            "LAB-AI-2026-0001, which stands; amend that report instead: medeval registry "
+            f"amend LAB-AI-2026-0001 {study['result']} --render CERT.pdf --reason WHY; "
+            "nothing was issued\n")
+    code, out, err = _run(capsys, "issue", str(study["result"]), "--render",
+                          str(tmp_path / "b.pdf"), "--info", str(study["info"]),
+                          "--registry", reg)
+    assert (code, out, err) == (2, "", said)
+    code = main(["report", str(study["result"]), "--out", str(tmp_path / "c.pdf"),
+                 "--info", str(study["info"]), "--issue", "--registry", reg])
+    assert (code, capsys.readouterr().err) == (2, said)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "lab.sqlite"]
+    # the command it gives is the one that works
+    code, out, err = _run(capsys, "amend", "LAB-AI-2026-0001", str(study["result"]),
+                          "--render", str(tmp_path / "b.pdf"), "--info", str(study["info"]),
+                          "--reason", "address corrected", "--registry", reg)
+    assert code == 0 and out.startswith("amended  LAB-AI-2026-0001 -> LAB-AI-2026-0002"), err

@@ -169,6 +169,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
     with _open(args) as registry:
         if amends is not None:  # as the registry writes it: ktl-ai-2026-0001 is KTL-AI-...
             amends = registry.numbering.spelled(amends)
+        _refuse_standing(registry, args.result, fingerprint, amends)
         if args.render is not None:
             def make(path: Path, printed: ReportInfo) -> None:
                 from ..report import render_certificate
@@ -223,6 +224,7 @@ def issue_report(args: argparse.Namespace, out: TextIO,
     fingerprint, info, fields = _prepare(args, rendering=True)
     _require_people(args, fields, None)
     with _open(args) as registry:
+        _refuse_standing(registry, args.result, fingerprint, None)
         record, printed = _issue_made(registry, args, fingerprint, info, fields, None,
                                       args.out, make)
     _say(out, record)
@@ -267,6 +269,22 @@ def _prepare(args: argparse.Namespace, *,
     fields["test_id"] = fields["test_id"] or result.protocol.id
     _check_issue_date(fields["issue_date"], result.context.finished)
     return fingerprint, info, fields
+
+
+def _refuse_standing(registry: Registry, result: Path, fingerprint: str,
+                     amends: str | None) -> None:
+    """Refuse, naming the result file and the command to run, a result whose report
+    stands (the registry refuses it again under its lock): the message named the result
+    by its fingerprint only ("result sha256:...: already issued as ...")."""
+    from ..registry import Status
+
+    standing = [r.number for r in registry.find_by_fingerprint(fingerprint)
+                if r.status is Status.ISSUED and r.number != amends]
+    if standing:
+        raise RegistryError(f"result {result} (sha256:{fingerprint}): already issued as "
+                            f"{', '.join(standing)}, which stands; amend that report "
+                            f"instead: medeval registry amend {standing[0]} {result} "
+                            "--render CERT.pdf --reason WHY; nothing was issued")
 
 
 def _prints_the_results(given: dict[str, Any], customer: str, test_id: str) -> None:

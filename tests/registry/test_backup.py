@@ -202,3 +202,21 @@ def test_a_backup_of_a_locked_registry_gives_up_after_its_wait(tmp_path):
     assert child.returncode == 1 and "database is locked" in child.stderr, child.stderr
     assert "nothing was written" in child.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["registry.sqlite"]
+
+
+def test_a_backup_under_the_name_of_the_registrys_journal_is_refused(tmp_path, capsys):
+    # 'registry backup registry.sqlite-journal' reported "backed up ...: 1 report(s)";
+    # on the next opening SQLite took the file for a journal left behind, found it no
+    # journal and deleted it: the backup was gone
+    source = tmp_path / "registry.sqlite"
+    with Registry.create(source) as registry:
+        registry.issue(fingerprint=sha("r"), pdf_sha256=sha("p"), **PEOPLE)
+    for end in ("-journal", "-wal"):
+        journal = tmp_path / f"registry.sqlite{end}"
+        assert main(["registry", "backup", str(journal), "--registry", str(source)]) == 2
+        assert capsys.readouterr().err == (
+            f"medeval: error: backup {journal}: is the registry's own file {journal}, which "
+            "it would replace: give the backup a name of its own; nothing was written\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["registry.sqlite"]
+    with Registry.open(source) as registry:
+        assert len(registry.list()) == 1

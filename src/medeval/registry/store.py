@@ -386,6 +386,10 @@ class Registry:
             raise RegistryError(f"registry {self.location}: a PostgreSQL registry is backed "
                                 "up with pg_dump (pg_dump -Fc -f registry.dump DBNAME), "
                                 "restored with pg_restore")
+        # its journal's name too: SQLite found no journal there on the next opening
+        # and deleted the file, a backup reported "backed up ...: 7 report(s)"
+        if not Path(destination).exists():  # an existing file: "exists already", as before
+            self._refuse_own_file(Path(destination), "backup")
         return backup_sqlite(Path(self._url.database.removeprefix("file:")),
                              Path(destination).resolve())
 

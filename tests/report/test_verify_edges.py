@@ -174,3 +174,24 @@ def test_the_certificate_given_before_its_result_is_named_so(
            "and its certificate (medeval verify RESULT.json CERT.pdf), or one certificate "
            f"alone (medeval verify {certificate})\n")
     assert verify(certified, certificate)[0] == 0  # the order the usage gives
+
+
+def test_a_certificate_encrypted_without_a_password_names_the_encryption(
+        certificate: Path) -> None:
+    # readable by every viewer (an empty password to open it, as 'restrict editing'
+    # writes it), it was "altered" at "byte 32 (in PDF object 1 0, /Catalog)" only
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(certificate))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert PdfReader(io.BytesIO(out.getvalue())).is_encrypted
+    verdict = verify_certificate(out.getvalue())
+    assert verdict.status == "altered"
+    assert verdict.differences[0] == ("the uploaded file: it is encrypted (with no password "
+                                      "to open it), which medeval never does: other "
+                                      "software saved it again")
+    assert verify_certificate(certificate).differences == ()  # medeval's own: none

@@ -64,6 +64,19 @@ def _noted(payload: bytes) -> bytes:
     return out.getvalue()
 
 
+def _encrypted(payload: bytes) -> bytes:
+    """The PDF encrypted by pypdf with an empty password to open it (RC4-128), as a PDF
+    program's 'restrict editing' writes it: every reader opens it."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(payload)))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert PdfReader(io.BytesIO(out.getvalue())).is_encrypted
+    return out.getvalue()
+
+
 def _linearised(payload: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(payload)) as pdf:
         out = io.BytesIO()
@@ -99,6 +112,7 @@ def produced(issued: Issued, client: TestClient, tmp_path_factory: pytest.TempPa
         _edited(standing, _rewrite("report-info.json", b"{not json", mend=True)),
         _linearised(standing),  # every word the same (the trust-pass)
         _noted(standing),  # an annotation appended (the trust-pass)
+        _encrypted(standing),  # encrypted with no password to open it
     ]
     out = [d for payload in uploads for d in verify_certificate(payload).differences]
     # the verdicts: another number typed; a QR code's fingerprint changed; an unknown report

@@ -20,14 +20,19 @@ from typing import Any
 
 from ._errors import ReportError
 
-__all__ = ["ENCRYPTED", "is_medeval_pdf", "names_a_pdf", "pdf_text", "quiet_pypdf",
-           "read_pdf_record", "refuse_html_report", "revision_ends", "short_error",
-           "sniff_pdf"]
+__all__ = ["ENCRYPTED", "ENCRYPTED_OPEN", "is_medeval_pdf", "names_a_pdf", "pdf_text",
+           "quiet_pypdf", "read_pdf_record", "refuse_html_report", "revision_ends",
+           "short_error", "sniff_pdf"]
 
 #: Why a PDF that asks for a password cannot be read: pypdf's own words ("File has not
 #: been decrypted") were shown as "a damaged PDF", and said nothing of what to give.
 ENCRYPTED = ("it is encrypted with a password, which medeval never sets on a certificate "
              "(other software encrypted it); give the PDF as the laboratory issued it")
+
+#: Why a PDF encrypted without a password to open it (readable, yet rewritten) is not
+#: the certificate: verify named only its first differing byte, "in /Catalog".
+ENCRYPTED_OPEN = ("it is encrypted (with no password to open it), which medeval never "
+                  "does: other software saved it again")
 
 _HEX = re.compile(r"SHA-256\s*:?\s*([0-9a-f]{64})|sha256:([0-9a-f]{64})")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -141,6 +146,8 @@ def read_pdf_record(payload: bytes) -> dict[str, Any]:
             record["problems"].append(f"cannot be read as a PDF: {short_error(exc)}")
         record["unreadable"] = True
         return record
+    if reader.is_encrypted:  # opened without a password: named, as a reason it differs
+        record["problems"].append(ENCRYPTED_OPEN)
     _parse_keywords(keywords, record)
     try:
         record["pages"] = pdf_text(payload)

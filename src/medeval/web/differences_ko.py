@@ -117,6 +117,10 @@ DIFFERENCES: tuple[Note, ...] = (
          r"was replaced \(it is another result\)",
          "{who}: 첨부된 result.json의 지문은 sha256:{a}, 성적서에 인쇄된 지문은 "
          "sha256:{b}입니다: 첨부 파일이 바뀌었습니다 (다른 결과입니다)", _W),
+    Note(_WHO + r": it is encrypted \(with no password to open it\), which medeval never "
+         r"does: other software saved it again",
+         "{who}: 암호화되어 있습니다 (여는 암호는 없음). medeval은 성적서를 암호화하지 "
+         "않습니다: 다른 소프트웨어가 다시 저장했습니다", _W),
     Note(_WHO + r": no result fingerprint found in its text or metadata; it is not a medeval "
          r"certificate or was altered",
          "{who}: 본문과 메타데이터에 결과 지문이 없습니다. medeval 성적서가 아니거나 "

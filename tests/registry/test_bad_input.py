@@ -79,6 +79,12 @@ def test_another_applications_sqlite_file_is_named_as_such(tmp_path):
         Registry.open(empty)
     with pytest.raises(RegistryError, match="no such file .*registry init"):
         Registry.open(tmp_path / "missing.sqlite")
+    # opened read only (medeval serve, verify --registry) the laboratory's registry is
+    # looked for: "create one" was the advice, and a new one calls every report unknown
+    with pytest.raises(RegistryError) as caught:
+        Registry.open(tmp_path / "missing.sqlite", read_only=True)
+    assert str(caught.value) == (f"registry {tmp_path / 'missing.sqlite'}: no such file "
+                                 "(give the path of the laboratory's registry)")
     with pytest.raises(RegistryError, match="folder .* does not exist"):
         Registry.create(tmp_path / "nowhere" / "registry.sqlite")
     assert not (tmp_path / "missing.sqlite").exists()  # opening created nothing

@@ -141,8 +141,12 @@ class Registry:
         if url.get_backend_name() == "sqlite" and url.database:
             path = Path(url.database)
             if not path.is_file():
-                raise RegistryError(f"registry {path}: no such file (create one with "
-                                    "`medeval registry init`)")
+                # read only (medeval serve, verify --registry) it is the laboratory's
+                # registry being looked for: a new empty one would call every report
+                # unknown, so 'create one' is no advice there
+                hint = ("give the path of the laboratory's registry" if read_only else
+                        "create one with `medeval registry init`")
+                raise RegistryError(f"registry {path}: no such file ({hint})")
         registry = cls(url, read_only=read_only)
         try:
             with registry._transaction("opening the registry", write=False) as session:

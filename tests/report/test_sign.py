@@ -222,3 +222,24 @@ def test_a_key_that_cannot_be_loaded_prints_no_traceback(
     assert run.returncode == 2
     assert run.stderr == (f"medeval: error: signing key {key} / certificate {key}: cannot "
                           "be loaded; check the files and the passphrase\n")
+
+
+def test_a_refused_key_leaves_no_unsigned_certificate_where_a_signed_one_was_asked(
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:
+    # 'medeval report --sign KEY --cert OTHER' rendered the certificate to --out, then
+    # refused the key: an unsigned certificate was left where the signed one was asked for
+    import subprocess
+    import sys
+
+    key, _ = signer
+    another = _another_certificate(tmp_path)
+    out = tmp_path / "cert.pdf"
+    run = subprocess.run([sys.executable, "-m", "medeval", "report",
+                          str(certificate.with_name("result.json")), "--out", str(out),
+                          "--sign", str(key), "--cert", str(another)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr == (f"medeval: error: signing key {key} is not the key of certificate "
+                          f"{another} (their public keys differ): a signature made with it "
+                          "would never verify; give the certificate issued for this key\n")
+    assert not out.exists()

@@ -87,6 +87,11 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         *(("a chain certificate (--chain)", Path(c)) for c in args.chain),
         *(_registry_files(args) if args.issue else [])])
     _result_checked(args.result)
+    if args.sign is not None:  # before rendering: a refused key left an unsigned PDF at
+        # --out, where the signed certificate was asked for
+        from ..report.sign import load_signer
+
+        load_signer(key=args.sign, cert=args.cert, chain=tuple(args.chain))
 
     def make(path: Path, info: Any) -> Path:
         pdf: Path = render_certificate(args.result, path, lang=args.lang, report_info=info,

@@ -22,7 +22,7 @@ from typing import Any
 from .._atomic import write_named
 from ._errors import ReportError
 
-__all__ = ["SignatureCheck", "load_trust_roots", "sign_pdf", "validate_pdf"]
+__all__ = ["SignatureCheck", "load_signer", "load_trust_roots", "sign_pdf", "validate_pdf"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,36 @@ def sign_pdf(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
+    signer = load_signer(key=key, cert=cert, chain=chain, passphrase=passphrase)
+    source = Path(pdf).read_bytes()
+    metadata = signers.PdfSignatureMetadata(
+        field_name="MedevalSignature", subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256", reason=reason, location=location)
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(source))
+        output = signers.sign_pdf(writer, metadata, signer=signer)
+    except Exception as exc:  # pyHanko raises many kinds on a malformed PDF
+        raise ReportError(f"PDF {pdf}: cannot be signed: {exc}") from exc
+    target = Path(out_pdf)
+    # signed in place: the unsigned stays whole
+    write_named(target, output.getvalue(), what="signed PDF", error=ReportError)
+    return target
+
+
+def load_signer(*, key: str | Path, cert: str | Path, chain: tuple[str | Path, ...] = (),
+                passphrase: bytes | None = None) -> Any:
+    """The signer (pyHanko's ``SimpleSigner``) of a key and its certificate, checked:
+    call it before rendering to refuse what :func:`sign_pdf` would refuse, so that a
+    failed signing leaves no unsigned certificate where the signed one was asked for.
+
+    Raises
+    ------
+    ReportError
+        A file missing, the key or certificate unreadable, or the certificate another
+        key's.
+    """
+    from pyhanko.sign import signers
+
     for path, what in ((key, "signing key"), (cert, "certificate"), *(
             (c, "chain certificate") for c in chain)):
         if not Path(path).is_file():  # pyHanko logged a traceback, then said "cannot be
@@ -122,19 +152,7 @@ def sign_pdf(
         raise ReportError(f"signing key {key} / certificate {cert}: cannot be loaded; "
                           "check the files and the passphrase")
     _refuse_another_keys_certificate(signer, key, cert)
-    source = Path(pdf).read_bytes()
-    metadata = signers.PdfSignatureMetadata(
-        field_name="MedevalSignature", subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256", reason=reason, location=location)
-    try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(source))
-        output = signers.sign_pdf(writer, metadata, signer=signer)
-    except Exception as exc:  # pyHanko raises many kinds on a malformed PDF
-        raise ReportError(f"PDF {pdf}: cannot be signed: {exc}") from exc
-    target = Path(out_pdf)
-    # signed in place: the unsigned stays whole
-    write_named(target, output.getvalue(), what="signed PDF", error=ReportError)
-    return target
+    return signer
 
 
 def _refuse_another_keys_certificate(signer: Any, key: str | Path, cert: str | Path) -> None:

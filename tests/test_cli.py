@@ -684,7 +684,9 @@ def test_sample_size_half_width_with_icc(capsys):
     ["--goal", "0.9", "--prevalence", "1.2"], ["--goal", "0.9", "--max-n", "0"],
     ["--goal", "1.9"], ["--half-width", "0.05", "--prevalence", "20"],
     ["--half-width", "1.5", "--prevalence", "0.2"],
-    ["--half-width", "0.05", "--prevalence", "0.2", "--cases-per-patient", "4"]])
+    ["--half-width", "0.05", "--prevalence", "0.2", "--cases-per-patient", "4"],
+    ["--half-width", "1e-300", "--prevalence", "0.2"],
+    ["--goal", "0.9", "--icc", "1", "--cases-per-patient", "1e308"]])
 def test_sample_size_refusals_name_the_commands_flags(capsys, argv):
     # Found by an exploratory tester: 'cases_to_pass: icc and cases_per_patient go
     # together' answered --icc without --cases-per-patient, naming a library function and

@@ -152,3 +152,20 @@ def test_refusals(kwargs, match):
     kwargs = {"method": "wilson", **kwargs}
     with pytest.raises(InvalidInputError, match=match):
         cases_to_pass(**kwargs)
+
+
+def test_a_design_effect_whose_size_overflows_is_refused():
+    # Found in the review-stats pass: design_effect=1e308 (or icc 1 with 1e308 cases per
+    # patient) raised a bare OverflowError (254 x 1e308 is inf, which math.ceil refuses),
+    # a traceback from `medeval sample-size` too. 254 is the independent plan of 0.95
+    # against 0.90 (Wilson), which the brute force over statsmodels' intervals gives.
+    assert cases_to_pass(0.95, 0.90, method="wilson").n_group == 254
+    with pytest.raises(InvalidInputError, match=r"cases_to_pass: design_effect 1e\+308 "
+                       "times the 254 cases an independent set needs make more cases than"):
+        cases_to_pass(0.95, 0.90, method="wilson", design_effect=1e308)
+    with pytest.raises(InvalidInputError, match=r"cases_to_pass: icc and cases_per_patient "
+                       r"\(design effect 1e\+308\) times the 254 cases"):
+        cases_to_pass(0.95, 0.90, method="wilson", icc=1.0, cases_per_patient=1e308)
+    # a large but finite design effect still plans: ceil(1e300 x 254) cases
+    assert cases_to_pass(0.95, 0.90, method="wilson", design_effect=1e300).n_group == \
+        math.ceil(1e300 * 254)

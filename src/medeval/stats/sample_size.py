@@ -195,8 +195,14 @@ def sample_size(
     kind = cast(Measure, choice(measure, ("sensitivity", "specificity"), name="measure", func=func))
     deff, per_patient = _design_effect(design_effect, icc, cases_per_patient, func=func)
     z = float(norm.isf((1.0 - level) / 2.0))
-    group_size = deff * z**2 * p * (1.0 - p) / width**2
     share = prev if kind == "sensitivity" else 1.0 - prev
+    square = width**2  # 0.0 below about 1e-162
+    group_size = deff * z**2 * p * (1.0 - p) / square if square > 0 else math.inf
+    if not math.isfinite(group_size / share):
+        raise InvalidInputError(
+            f"{func}: half_width {width!r} (with design effect {deff:g}) asks for more "
+            "cases than a number can hold (z^2 p (1 - p) d / W^2 overflows); give the "
+            "half-width as a proportion, e.g. 0.05 for +-5 points")
     total = _ceil(group_size / share)
     return SampleSize(
         total=total,
@@ -507,10 +513,16 @@ def cases_to_pass(
         else:
             start = 0
     least, passing, failing = verdicts[start]
+    share = None if share_of is None else (share_of if kind == "sensitivity" else 1 - share_of)
+    if not math.isfinite(deff * start / (share or 1.0)):
+        given = (f"design_effect {deff:g}" if per_patient is None
+                 else f"icc and cases_per_patient (design effect {deff:g})")
+        raise InvalidInputError(
+            f"{func}: {given} times the {start} cases an independent set needs make more "
+            "cases than a number can hold; check them")
     cases = start if deff == 1.0 else _ceil(deff * start)
     if deff != 1.0:
         least = min(cases + 1, _ceil(cases * least / start))
-    share = None if share_of is None else (share_of if kind == "sensitivity" else 1 - share_of)
     return PassPlan(
         n_group=cases,
         total=None if share is None else _ceil(cases / share),

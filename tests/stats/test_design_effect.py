@@ -74,3 +74,49 @@ class TestCasesToPass:
     def test_no_clustering_is_unchanged(self):
         plain = cases_to_pass(0.95, 0.9, method="wilson")
         assert plain.design_effect == 1.0 and plain.effective_n == plain.n_group
+
+
+class TestNumpyNumbers:
+    # Found in the review-stats pass: a statistician's loop over np.arange(2, 6) cases per
+    # patient, or icc from np.linspace, was refused with a message that contradicts itself
+    # ('cases_per_patient (cases per cluster) must be a number >= 1, got np.int64(3)'), as
+    # were numpy design effects; 798e4bd took numpy integers for readers and max_n, not
+    # these. By hand: d = 1 + (4 - 1) x 0.25 = 1.75 and 1.75 x 1.96^2 x 0.9 x 0.1 / 0.05^2
+    # = 242.0 -> 243 positives (1.959964^2 = 3.841459: 242.01), / 0.2 -> 1211 cases,
+    # / 4 -> 303 patients; 0.25 and 1.75 are exact in binary, so numpy's float32 gives
+    # the same numbers.
+    def test_sample_size(self):
+        group = 1.75 * Z95**2 * 0.9 * 0.1 / 0.05**2
+        assert (math.ceil(group), math.ceil(group / 0.2)) == (243, 1211)
+        for icc, per in [(np.float64(0.25), np.int64(4)), (np.float32(0.25), np.int32(4)),
+                         (0.25, np.uint8(4)), (np.float32(0.25), 4.0)]:
+            s = sample_size(0.9, half_width=0.05, prevalence=0.2, icc=icc,
+                            cases_per_patient=per)
+            assert (s.design_effect, s.n_group, s.total, s.patients) == (1.75, 243, 1211, 303)
+            assert type(s.design_effect) is float and type(s.cases_per_patient) is float
+        for deff in (np.float32(1.75), np.float64(1.75)):
+            s = sample_size(0.9, half_width=0.05, prevalence=0.2, design_effect=deff)
+            assert (s.n_group, s.total) == (243, 1211) and type(s.design_effect) is float
+        assert sample_size(0.9, half_width=0.05, prevalence=0.2,
+                           design_effect=np.int64(2)).design_effect == 2.0
+
+    def test_cases_to_pass(self):
+        # the independent plan is 254 (the brute force of test_cases_to_pass): 2.5 x 254
+        # = 635 cases of 159 patients (ceil(635 / 4)), d = 1 + 3 x 0.5
+        for icc, per in [(np.float64(0.5), np.int64(4)), (np.float32(0.5), np.int16(4))]:
+            plan = cases_to_pass(0.95, 0.9, method="wilson", icc=icc, cases_per_patient=per)
+            assert (plan.design_effect, plan.n_group, plan.patients) == (2.5, 635, 159)
+        assert cases_to_pass(0.95, 0.9, method="wilson",
+                             design_effect=np.float32(2.5)).n_group == 635
+
+    @pytest.mark.parametrize(("kwargs", "match"), [
+        ({"icc": np.True_, "cases_per_patient": 4}, "icc must be a number in"),
+        ({"icc": 0.2, "cases_per_patient": np.True_}, "cases_per_patient .* must be"),
+        ({"design_effect": np.True_}, "design_effect must be a number"),
+        ({"icc": np.float64(1.5), "cases_per_patient": 4}, "icc must be a number in"),
+        ({"icc": 0.2, "cases_per_patient": np.float64(np.nan)}, "cases_per_patient"),
+        ({"design_effect": np.float32(0.5)}, "design_effect must be a number >= 1"),
+    ])
+    def test_still_refused(self, kwargs, match):
+        with pytest.raises(InvalidInputError, match=match):
+            sample_size(0.9, half_width=0.05, prevalence=0.2, **kwargs)

@@ -18,6 +18,7 @@ too narrow. Two intervals here take the patient (cluster) as the unit of samplin
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -314,9 +315,12 @@ def design_effect_from_icc(icc: float, cases_per_cluster: float, *, func: str) -
     >>> design_effect_from_icc(0.2, 5, func="x")
     1.8
     """
-    if isinstance(icc, bool) or not isinstance(icc, (int, float)) or not 0.0 <= icc <= 1.0:
+    # numpy's integers and floats are numbers.Real too (a loop over np.arange(2, 6))
+    if (isinstance(icc, (bool, np.bool_)) or not isinstance(icc, numbers.Real)
+            or not 0.0 <= icc <= 1.0):
         raise InvalidInputError(f"{func}: icc must be a number in [0, 1], got {icc!r}")
-    if (isinstance(cases_per_cluster, bool) or not isinstance(cases_per_cluster, (int, float))
+    if (isinstance(cases_per_cluster, (bool, np.bool_))
+            or not isinstance(cases_per_cluster, numbers.Real)
             or not cases_per_cluster >= 1.0 or not math.isfinite(cases_per_cluster)):
         raise InvalidInputError(
             f"{func}: cases_per_patient (cases per cluster) must be a number >= 1, got "

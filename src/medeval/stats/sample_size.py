@@ -6,6 +6,7 @@ passing its goal under the guarded decision rule (:func:`cases_to_pass`, exact b
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, cast
 
@@ -229,8 +230,9 @@ def _design_effect(
         if icc is not None or cases_per_patient is not None:
             raise InvalidInputError(
                 f"{func}: give design_effect, or icc with cases_per_patient, not both")
-        if (isinstance(design_effect, bool) or not isinstance(design_effect, (int, float))
-                or not 1.0 <= design_effect < math.inf):
+        if (isinstance(design_effect, (bool, np.bool_))
+                or not isinstance(design_effect, numbers.Real)
+                or not 1.0 <= design_effect < math.inf):  # numpy's numbers are Real too
             raise InvalidInputError(
                 f"{func}: design_effect must be a number >= 1 (1 = one case per patient), "
                 f"got {design_effect!r}")

@@ -169,3 +169,22 @@ def test_a_design_effect_whose_size_overflows_is_refused():
     # a large but finite design effect still plans: ceil(1e300 x 254) cases
     assert cases_to_pass(0.95, 0.90, method="wilson", design_effect=1e300).n_group == \
         math.ceil(1e300 * 254)
+
+
+@pytest.mark.parametrize(("method", "said"), [("clopper-pearson", "0.025"),
+                                              ("jeffreys", "0.081")])
+def test_the_chance_of_a_device_at_its_goal_is_the_methods(method, said):
+    # Found in the review-stats pass: the refusal of an expected value at its goal said
+    # 'passes the guarded rule with probability at most about 0.025' for every method; with
+    # Jeffreys a device at its goal of 0.95 passes 8.1% of the time on 49 cases (49 of 49
+    # correct: 0.95^49 = 0.081, Jeffreys' lower bound there 0.9506), by statsmodels'
+    # intervals and scipy's binomial over every count up to 300.
+    sm = {"clopper-pearson": "beta", "jeffreys": "jeffreys"}[method]
+    worst = 0.0
+    for n in range(1, 301):
+        k = np.arange(n + 1)
+        low, _ = proportion_confint(k, n, alpha=0.05, method=sm)
+        worst = max(worst, float(binom.pmf(k[low >= 0.95], n, 0.95).sum()))
+    assert f"{worst:.2g}" == said
+    with pytest.raises(InvalidInputError, match=f"with probability at most about {said},"):
+        cases_to_pass(0.95, 0.95, method=method)

@@ -188,3 +188,21 @@ def test_the_chance_of_a_device_at_its_goal_is_the_methods(method, said):
     assert f"{worst:.2g}" == said
     with pytest.raises(InvalidInputError, match=f"with probability at most about {said},"):
         cases_to_pass(0.95, 0.95, method=method)
+
+
+def test_the_wald_refusal_says_what_the_guarded_rule_does_at_k_equal_n():
+    # Found in the review-stats pass: the refusal said that with Wald 'one or two cases
+    # would 'pass' any goal', written before the guarded rule took a zero-width interval
+    # for no evidence (a68ccd3): 2 of 2 is INCONCLUSIVE. What does hold: n of n is
+    # INCONCLUSIVE where n - 1 of n passes. By hand, 399/400: 0.9975 - 1.959964 x
+    # sqrt(0.9975 x 0.0025 / 400) = 0.9975 - 0.004892 = 0.99261 >= 0.99.
+    low, _ = proportion_confint(399, 400, alpha=0.05, method="normal")
+    assert low == pytest.approx(0.99261, abs=1e-5)
+    outcomes = [decide("sensitivity", proportion_ci(k, n, method="wald"), goal).outcome
+                for k, n, goal in [(399, 400, 0.99), (400, 400, 0.99), (2, 2, 0.5)]]
+    assert outcomes == ["PASS", "INCONCLUSIVE", "INCONCLUSIVE"]
+    with pytest.raises(InvalidInputError) as refused:
+        cases_to_pass(0.95, 0.9, method="wald")
+    assert "judges INCONCLUSIVE while n - 1 of n can PASS (399 of 400 passes 0.99, 400 of " \
+        "400 does not)" in str(refused.value)
+    assert "would 'pass' any goal" not in str(refused.value)

@@ -353,8 +353,9 @@ def cases_to_pass(
         The criterion's goal, strictly between 0 and 1.
     method : {"wilson", "clopper-pearson", "jeffreys", "agresti-coull"}
         The protocol's ``statistics.proportion_method`` (medeval's default: wilson).
-        Wald is refused: its interval has zero width at :math:`k = n`, so a plan would
-        say that one or two cases suffice.
+        Wald is refused: its interval has zero width at :math:`k = n`, which the
+        guarded rule judges INCONCLUSIVE while :math:`n - 1` of :math:`n` can PASS, so
+        no least passing count gives its chance of PASS.
     power : float, default 0.8
         The probability of PASS wanted at the expected value, strictly between 0 and 1.
     confidence : float, default 0.95
@@ -461,8 +462,10 @@ def cases_to_pass(
     if method_id == "wald":
         raise InvalidInputError(
             f"{func}: the Wald interval has zero width when every case is correct "
-            "([1, 1] at k = n), so one or two cases would 'pass' any goal; plan with the "
-            "method the protocol should use instead (wilson or clopper-pearson)"
+            "([1, 1] at k = n), which the guarded rule judges INCONCLUSIVE while n - 1 of n "
+            "can PASS (399 of 400 passes 0.99, 400 of 400 does not): no least passing count "
+            "gives its chance of PASS; plan with the method the protocol should use instead "
+            "(wilson or clopper-pearson)"
         )
     if p <= g:
         raise InvalidInputError(

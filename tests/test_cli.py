@@ -1278,3 +1278,21 @@ def test_manifest_check_with_the_protocol_checks_labels_and_values_in_the_manife
         assert "2 problem(s)" in err
         assert "case s5: empty reference" in err
         assert "case s4 (line 6): reference '9 mm' is not a finite number" in err
+
+
+def test_sample_size_names_the_power_and_expected_value_as_given(capsys):
+    # Found in the review-stats pass: the plan printed --power and --expected with :g,
+    # which rounds to 6 significant digits, so --power 0.9999999 read "P(PASS) >= 1" in the
+    # sample_size line written into the protocol and printed on the certificate (a chance
+    # no plan has), and --expected 0.9999999 "an expected sensitivity of 1" (by hand:
+    # format(0.9999999, "g") is "1"). Now as given; 0.8 and 0.95 print as before.
+    assert format(0.9999999, "g") == "1"
+    assert main(["sample-size", "--expected", "0.95", "--goal", "0.9", "--power",
+                 "0.9999999"]) == 0
+    out = capsys.readouterr().out
+    assert "the first size with P(PASS) >= 0.9999999 is" in out
+    assert ': P(PASS) >= 0.9999999 for an expected sensitivity of 0.95 against' in out
+    assert main(["sample-size", "--expected", "0.9999999", "--goal", "0.9"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("sensitivity expected 0.9999999, goal 0.9, guarded rule")
+    assert "P(PASS) >= 0.8 for an expected sensitivity of 0.9999999 against the goal" in out

@@ -166,13 +166,14 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
     stays = 2 * passing.n_group if passing.design_effect == 1 else \
         math.floor(passing.design_effect * 2 * passing.effective_n + 1e-9)
     out.write(
-        f"{passing.measure} expected {passing.expected:g}, goal {as_written(passing.goal)}, "
-        f"guarded rule, {passing.method} {passing.confidence * 100:g}% interval:\n"
+        f"{passing.measure} expected {as_written(passing.expected)}, goal "
+        f"{as_written(passing.goal)}, guarded rule, {passing.method} "
+        f"{passing.confidence * 100:g}% interval:\n"
         f"  {passing.n_group} {passing.group}{total}\n"
         f"  PASS needs at least {passing.least_successes} of {passing.n_group} correct; at "
         f"the expected value P(PASS) = {passing.pass_probability:.3f}, P(INCONCLUSIVE) = "
         f"{passing.inconclusive_probability:.3f}, P(FAIL) = {passing.fail_probability:.3g}\n"
-        f"  the first size with P(PASS) >= {passing.power:g} is {passing.first_n}; from "
+        f"  the first size with P(PASS) >= {as_written(passing.power)} is {passing.first_n}; from "
         f"{passing.n_group} on it stays there up to {stays} (exact binomial; "
         "the power of a proportion rises in a saw-tooth)\n"
         "for the protocol's [dataset] (printed on the certificate):\n"
@@ -301,8 +302,8 @@ def _rationale(plan: Any, cases_per_patient: float | None = None) -> str:
         else f" ({plan.total} cases{patients} at an expected prevalence of {plan.prevalence:g})"
     clustered = "" if plan.patients is None else \
         f" on the effective size, design effect {plan.design_effect:g}"
-    return (f"{plan.n_group} {plan.group}{total}: P(PASS) >= {plan.power:g} "
-            f"for an expected {plan.measure} of {plan.expected:g} against the goal "
+    return (f"{plan.n_group} {plan.group}{total}: P(PASS) >= {as_written(plan.power)} "
+            f"for an expected {plan.measure} of {as_written(plan.expected)} against the goal "
             f"{as_written(plan.goal)} (guarded rule, {plan.method} {plan.confidence * 100:g}% "
             f"interval{clustered}; exact binomial, medeval {__version__} cases_to_pass)")
 

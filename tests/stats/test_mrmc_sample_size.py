@@ -234,3 +234,32 @@ def test_non_inferiority_power_is_the_test_of_the_shifted_difference(vandyke):
         wrong_tail = nct.cdf(-q, planned.df_den, np.sqrt(planned.noncentrality))
         assert planned.power == pytest.approx(one_sided + wrong_tail, abs=1e-9)
         assert 0 < planned.power - one_sided < 1e-5
+
+
+class TestPilotComponentsByHand:
+    # Found in the review-stats pass: PilotComponents written by hand were used unchecked.
+    # pilot_cases=0 scaled the pilot's case variance by 0/cases and gave a power of 0.99998
+    # for Van Dyke's components (10 readers, 165 cases: RJafroc's 0.80541995); '114' or
+    # None raised Python's TypeError. Now each component must be a finite number and
+    # pilot_cases a count of at least 2 (an integer, as readers and cases; numpy's too).
+    def test_numpy_numbers_give_rjafrocs_power(self, vandyke):
+        comps = PilotComponents.from_result(vandyke)
+        assert comps.pilot_cases == 114
+        typed = PilotComponents(*(np.float64(v) for v in dataclasses.astuple(comps)[:5]),
+                                np.int64(114))
+        result = mrmc_power(typed, readers=10, cases=165, effect_size=-0.043800322)
+        assert result.power == pytest.approx(0.80541995, abs=1e-8)
+
+    @pytest.mark.parametrize(("field", "bad", "match"), [
+        ("pilot_cases", 0, "the pilot's pilot_cases must be an integer of at least 2, got 0"),
+        ("pilot_cases", 114.0, "pilot_cases must be an integer of at least 2, got 114.0"),
+        ("pilot_cases", "114", "pilot_cases must be an integer"),
+        ("var_tr", float("nan"), "the pilot's var_tr must be a finite number, got nan"),
+        ("cov2", "0.0003", "the pilot's cov2 must be a finite number"),
+    ])
+    def test_refused(self, vandyke, field, bad, match):
+        comps = dataclasses.replace(PilotComponents.from_result(vandyke), **{field: bad})
+        for call in (lambda: mrmc_power(comps, readers=10, cases=165, effect_size=0.04),
+                     lambda: mrmc_sample_size(comps, readers=10, effect_size=0.04)):
+            with pytest.raises(InvalidInputError, match=match):
+                call()

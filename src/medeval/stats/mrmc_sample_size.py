@@ -110,7 +110,13 @@ def _pilot(pilot: MRMCResult | PilotComponents, func: str) -> PilotComponents:
     if isinstance(pilot, MRMCResult):
         return PilotComponents.from_result(pilot, func=func)
     if isinstance(pilot, PilotComponents):
-        return pilot
+        # components written by hand: every figure a finite number, the pilot's cases a
+        # count (pilot_cases / cases scales the case variance: 0 would remove it)
+        var_tr, var_error, cov1, cov2, cov3 = (
+            real_number(getattr(pilot, name), name=f"the pilot's {name}", func=func)
+            for name in ("var_tr", "var_error", "cov1", "cov2", "cov3"))
+        cases = _positive_int(pilot.pilot_cases, "the pilot's pilot_cases", 2, func)
+        return PilotComponents(var_tr, var_error, cov1, cov2, cov3, cases)
     raise InvalidInputError(
         f"{func}: pilot must be an MRMCResult or PilotComponents, got "
         f"{type(pilot).__name__}"

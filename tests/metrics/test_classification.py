@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -179,6 +180,40 @@ class TestRatiosAgainstSklearn:
         assert ppv(y_true, y_pred, pos_label="no") == skm.precision_score(
             y_true, y_pred, pos_label="no"
         )
+
+
+class TestCombinedRatesRoundedOnce:
+    # Found in the review-stats pass: balanced accuracy and Youden's J added the two
+    # rounded rates, so Se 82/100 and Sp 98/100 gave (0.82 + 0.98) / 2 = 0.8999999999999999
+    # (scikit-learn's balanced_accuracy_score too), not 0.9 = 9/10, and a protocol's
+    # "balanced_accuracy >= 0.90" judged by the point rule FAILed a set that meets it
+    # exactly; Se = Sp = 70/100 gave J = 0.3999999999999999 against 0.4. Now exact
+    # arithmetic, rounded once (Python's fractions), in the metric and in the bootstrap's
+    # value alike.
+    @pytest.mark.parametrize(("tp", "tn", "metric", "goal", "exact"), [
+        (82, 98, "balanced_accuracy", 0.9, Fraction(82 + 98, 200)),
+        (70, 70, "youden_j", 0.4, Fraction(70 + 70 - 100, 100)),
+        (83, 97, "balanced_accuracy", 0.9, Fraction(83 + 97, 200)),
+    ])
+    def test_a_value_equal_to_its_goal_passes_the_point_rule(self, tp, tn, metric, goal, exact):
+        from medeval.decision import decide
+        from medeval.stats import bootstrap_ci
+        from medeval.stats.estimate import Estimate
+
+        y_true = np.r_[np.ones(100, int), np.zeros(100, int)]
+        y_pred = np.r_[np.ones(tp, int), np.zeros(100 - tp, int), np.zeros(tn, int),
+                       np.ones(100 - tn, int)]
+        assert exact == Fraction(str(goal))
+        se, sp = tp / 100, tn / 100
+        summed = (se + sp) / 2 if metric == "balanced_accuracy" else se + sp - 1
+        assert summed < goal  # the two roundings fall below the goal
+        value = {"balanced_accuracy": balanced_accuracy, "youden_j": youden_j}[metric](
+            y_true, y_pred)
+        assert value == float(exact) == goal
+        boot = bootstrap_ci(metric, y_true, y_pred, seed=3, n_resamples=200, strata=y_true)
+        assert boot.value == value
+        verdict = decide(metric, Estimate(value, 0.0, 1.0, "x", 0.95, 200), goal, rule="point")
+        assert verdict.outcome == "PASS"
 
 
 class TestHandWorked:

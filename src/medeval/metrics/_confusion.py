@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal, NamedTuple, TypeVar, get_args
 
 import numpy as np
@@ -21,7 +23,7 @@ _PROPORTIONS: tuple[str, ...] = get_args(Proportion)
 #: A count, or per-case indicators of an outcome (the bootstrap's weighted counts).
 Count = TypeVar("Count", int, "NDArray[np.float64]")
 #: A rate, or one rate per resample.
-Rate = TypeVar("Rate", float, "NDArray[np.float64]")
+Rate = TypeVar("Rate", float, Fraction, "NDArray[np.float64]")
 
 # Why each ratio can be undefined: the message of its UndefinedMetricWarning.
 _UNDEFINED = {
@@ -157,12 +159,12 @@ class ConfusionMatrix:
     def balanced_accuracy(self) -> float:
         """``(Se + Sp) / 2``; NaN and a warning unless both classes occur in y_true."""
         rates = _rates(self, "balanced_accuracy")
-        return math.nan if rates is None else balanced_accuracy_of(*rates)
+        return math.nan if rates is None else _of_exact_rates(self, balanced_accuracy_of)
 
     def youden_j(self) -> float:
         """``Se + Sp - 1``; NaN and a warning unless both classes occur in y_true."""
         rates = _rates(self, "youden_j")
-        return math.nan if rates is None else youden_j_of(*rates)
+        return math.nan if rates is None else _of_exact_rates(self, youden_j_of)
 
     def likelihood_ratios(self) -> LikelihoodRatios:
         """``LR+`` and ``LR-``; see :func:`likelihood_ratios` for the undefined cases."""
@@ -220,6 +222,15 @@ def balanced_accuracy_of(sensitivity: Rate, specificity: Rate) -> Rate:
 def youden_j_of(sensitivity: Rate, specificity: Rate) -> Rate:
     """``Se + Sp - 1``: Youden's J from its two rates (floats or arrays)."""
     return sensitivity + specificity - 1
+
+
+def _of_exact_rates(cm: ConfusionMatrix, combine: Callable[[Fraction, Fraction], Fraction]
+                    ) -> float:
+    """``combine`` (balanced accuracy's or Youden's J's formula) of Se and Sp in exact
+    arithmetic, rounded once: the sum of the two rounded rates can fall an ulp below a
+    value the counts give exactly ((0.82 + 0.98) / 2 is 0.8999999999999999 in floats,
+    9/10 exactly), and a goal of 0.90 judged by the point rule would then fail."""
+    return float(combine(Fraction(cm.tp, cm.tp + cm.fn), Fraction(cm.tn, cm.tn + cm.fp)))
 
 
 def _value(cm: ConfusionMatrix, metric: str) -> float:

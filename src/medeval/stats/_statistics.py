@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any, Protocol
 
 import numpy as np
@@ -202,6 +203,14 @@ class CombinedStatistic:
             {r.stratify_by for r in parts}) == 1 else None
 
     def value(self) -> float:
+        """The combination of the parts' values; of ratios of whole-number counts, in
+        exact arithmetic rounded once, as the metric computes it (the sum of two rounded
+        rates can fall an ulp below the value the counts give exactly)."""
+        if all(getattr(r, "exact_ties", False) and isinstance(r, RatioStatistic)
+               and r.denominator.sum() > 0 for r in self.parts):
+            return float(self.combine(*(
+                Fraction(int(r.numerator.sum()), int(r.denominator.sum()))
+                for r in self.parts if isinstance(r, RatioStatistic))))
         return float(self.combine(*(r.value() for r in self.parts)))
 
     def why_undefined(self) -> str | None:

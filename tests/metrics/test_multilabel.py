@@ -89,3 +89,36 @@ def test_refused_input(pred, match):
 def test_scores_must_be_finite():
     with pytest.raises(InvalidInputError, match="finite"):
         label_aucs([[1, 0], [0, 1]], [[0.5, math.nan], [0.2, 0.3]])
+
+
+@pytest.mark.parametrize("func", [label_aucs, macro_auc, hamming_loss, subset_accuracy,
+                                  label_confusion_matrices])
+def test_dataframes_with_labels_in_another_order_are_refused(func):
+    # A score table whose columns list the labels in another order than the reference
+    # table's: by position, NORM's references meet MI's scores. Here every label is
+    # ranked and decided perfectly when paired by name (AUC 1, Hamming loss 0), and
+    # perfectly wrongly by position (AUC 0, Hamming loss 1): the pairing must be refused.
+    pd = pytest.importorskip("pandas")
+    truth = pd.DataFrame({"NORM": [1, 0, 1, 0], "MI": [0, 1, 0, 1]})
+    other = pd.DataFrame({"MI": [0.1, 0.9, 0.2, 0.8], "NORM": [0.9, 0.1, 0.8, 0.2]})
+    if func in (hamming_loss, subset_accuracy, label_confusion_matrices):
+        other = (other >= 0.5).astype(int)
+    with pytest.raises(InvalidInputError, match=r"another order .*\[y_true\.columns\]"):
+        func(truth, other)
+    # aligned by name, the figures are scikit-learn's on the aligned arrays
+    aligned = other[truth.columns]
+    if func is macro_auc:
+        assert func(truth, aligned) == skm.roc_auc_score(truth, aligned, average="macro")
+    elif func is hamming_loss:
+        assert func(truth, aligned) == skm.hamming_loss(truth, aligned) == 0.0
+    func(truth, aligned)  # accepted
+
+
+def test_dataframes_with_other_labels_are_refused():
+    pd = pytest.importorskip("pandas")
+    truth = pd.DataFrame({"NORM": [1, 0, 1, 0], "MI": [0, 1, 0, 1]})
+    other = pd.DataFrame({"NORM": [0.9, 0.1, 0.8, 0.2], "STTC": [0.1, 0.9, 0.2, 0.8]})
+    with pytest.raises(InvalidInputError, match=r"different label columns .*'STTC'"):
+        label_aucs(truth, other)
+    # an array has no labels to compare: read by position, as scikit-learn reads it
+    assert label_aucs(truth, other.to_numpy()).tolist() == [1.0, 1.0]

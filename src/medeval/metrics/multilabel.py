@@ -4,7 +4,9 @@ diagnostic superclasses NORM, MI, STTC, CD, HYP; a chest X-ray's findings).
 The data are indicator matrices of shape (n_cases, n_labels), as scikit-learn's
 multi-label metrics take them: ``y_true[i, k]`` is 1 when case ``i`` carries label
 ``k``; ``y_pred`` the decisions (hard 0/1), ``y_score`` a score per label (higher means
-the label is present).
+the label is present). Two pandas DataFrames are paired on their index (rows) and their
+columns (labels): the same labels in another order, or other labels, are refused, never
+paired by position.
 
 - :func:`label_confusion_matrices`: one binary confusion matrix per label (its
   sensitivity, specificity, PPV follow from :class:`~medeval.metrics.ConfusionMatrix`);
@@ -15,6 +17,8 @@ the label is present).
 """
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -56,6 +60,7 @@ def _pair(y_true: ArrayLike, y_other: ArrayLike, func: str, other: str, *,
           scores: bool = False) -> tuple[NDArray[np.bool_], NDArray[np.float64] | NDArray[
               np.bool_]]:
     same_index(func, y_true=y_true, **{other: y_other})
+    _same_labels(func, y_true, y_other, other)
     truth = _indicators(y_true, name="y_true", func=func)
     given = (_scores(y_other, name=other, func=func) if scores
              else _indicators(y_other, name=other, func=func))
@@ -63,6 +68,31 @@ def _pair(y_true: ArrayLike, y_other: ArrayLike, func: str, other: str, *,
         raise InvalidInputError(f"{func}: y_true has shape {truth.shape} and {other} "
                                 f"{given.shape}; give one row per case, one column per label")
     return truth, given
+
+
+def _same_labels(func: str, y_true: ArrayLike, y_other: ArrayLike, other: str) -> None:
+    """Refuse two DataFrames whose columns (the labels) differ: read by position, a
+    score table with its labels in another order (``MI, NORM`` against ``NORM, MI``)
+    would pair each label's reference with another label's scores, and every figure
+    would be wrong without a word. The index (rows) is :func:`same_index`'s."""
+    pd = sys.modules.get("pandas")
+    if pd is None or not (isinstance(y_true, pd.DataFrame) and isinstance(y_other, pd.DataFrame)):
+        return
+    mine, theirs = y_true.columns, y_other.columns
+    if mine.equals(theirs):
+        return
+    shown = 8
+    names = f"y_true's are {mine.tolist()[:shown]}, {other}'s {theirs.tolist()[:shown]}"
+    if len(mine) == len(theirs) and set(mine) == set(theirs):
+        raise InvalidInputError(
+            f"{func}: y_true and {other} are DataFrames with their label columns in another "
+            f"order ({names}), so pairing them by position would match each label with "
+            f"another's; align them first ({other}[y_true.columns]), or pass .to_numpy() of "
+            "each if the order is right")
+    raise InvalidInputError(
+        f"{func}: y_true and {other} are DataFrames with different label columns ({names}); "
+        "give both the same labels, one column each, or pass .to_numpy() of each if the "
+        "columns are the same labels in the same order")
 
 
 def label_confusion_matrices(y_true: ArrayLike, y_pred: ArrayLike) -> list[ConfusionMatrix]:

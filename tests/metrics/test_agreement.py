@@ -282,6 +282,26 @@ class TestIccDataFrame:
             icc(pd_concat(long, first), form="ICC(A,1)", subject="subject", rater="judge",
                 rating="rating")
 
+    def test_nullable_columns_are_read_as_numbers(self):
+        # pandas' nullable dtypes (convert_dtypes(), read_csv(dtype_backend=
+        # "numpy_nullable")): numpy reads Float64/Int64 columns side by side as objects,
+        # and the ICC was refused as "ratings must be numeric, got dtype object". The
+        # same numbers as plain columns give Shrout & Fleiss's ICC(3,1) = .71 (Table 2).
+        wide, long = self._frames()
+        plain = icc(wide, form="ICC(C,1)", subject="subject")
+        nullable = icc(wide.astype({1: "Float64", 2: "Int64", 3: "Float64", 4: "Int64"}),
+                       form="ICC(C,1)", subject="subject")
+        from_long = icc(long.astype({"rating": "Float64"}), form="ICC(C,1)",
+                        subject="subject", rater="judge", rating="rating")
+        assert round(plain.value, 2) == 0.71
+        for e in (nullable, from_long):
+            assert (e.value, e.low, e.high) == pytest.approx(
+                (plain.value, plain.low, plain.high), rel=1e-12)
+        missing = wide.astype({1: "Float64", 2: "Float64"})
+        missing.loc[3, 2] = None  # pd.NA: named as a missing rating, not a dtype
+        with pytest.raises(InvalidInputError, match=r"NaN or inf in subject row\(s\) 3"):
+            icc(missing, form="ICC(C,1)", subject="subject")
+
 
 def pd_concat(*frames):
     import pandas as pd

@@ -122,3 +122,24 @@ def test_dataframes_with_other_labels_are_refused():
         label_aucs(truth, other)
     # an array has no labels to compare: read by position, as scikit-learn reads it
     assert label_aucs(truth, other.to_numpy()).tolist() == [1.0, 1.0]
+
+
+def test_nullable_dataframes_are_read_as_numbers():
+    # Found in the tasks pass: an indicator table of pandas' nullable Int64 columns (as
+    # convert_dtypes() makes it) was refused as "y_true must hold only 0 and 1": numpy
+    # reads several such columns as objects. The same values as plain int columns give
+    # scikit-learn's figures.
+    pd = pytest.importorskip("pandas")
+    truth, scores, pred = ptbxl_like(0, n=40)
+    names = ["NORM", "MI", "STTC", "CD", "HYP"]
+    t = pd.DataFrame(truth, columns=names).astype("Int64")
+    s = pd.DataFrame(scores, columns=names).astype("Float64")
+    p = pd.DataFrame(pred, columns=names).astype("boolean")
+    assert macro_auc(t, s) == pytest.approx(skm.roc_auc_score(truth, scores, average="macro"),
+                                            abs=1e-15)
+    assert hamming_loss(t, p) == pytest.approx(skm.hamming_loss(truth, pred), abs=1e-15)
+    assert subset_accuracy(t, p) == pytest.approx(skm.accuracy_score(truth, pred), abs=1e-15)
+    missing = s.copy()
+    missing.iloc[2, 1] = None  # pd.NA: a missing score, refused as one
+    with pytest.raises(InvalidInputError, match="must be finite"):
+        label_aucs(t, missing)

@@ -88,7 +88,9 @@ def _wide(frame: Any, subject: str, *, func: str) -> NDArray[Any]:
                 f"{func}: in a wide table every column but {subject!r} is a rater, and "
                 f"column {name!r} is not numeric (dtype {raters[name].dtype}); select the "
                 "rater columns, e.g. df[[subject, *raters]]")
-    return np.asarray(raters.to_numpy())
+    # as floats: numpy reads pandas' nullable columns (Float64, Int64) side by side as
+    # objects, which _checked would refuse as not numeric; a missing value is NaN
+    return np.asarray(raters.to_numpy(dtype=np.float64, na_value=np.nan))
 
 
 def _present(ids: Any, *, what: str, func: str) -> None:
@@ -143,7 +145,7 @@ def _long(frame: Any, subject: str, rater: str, rating: str, *, func: str) -> ND
             f"{func}: the ICC needs every subject rated by every rater; subject(s) "
             f"{_ids(lacking)} lack a rating from rater(s) {_ids(raters)}; drop those "
             "subjects or impute")
-    return np.asarray(table.to_numpy())
+    return np.asarray(table.to_numpy(dtype=np.float64, na_value=np.nan))
 
 
 def _checked(table: NDArray[Any], *, func: str) -> NDArray[np.float64]:

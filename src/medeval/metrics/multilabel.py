@@ -32,9 +32,23 @@ __all__ = ["hamming_loss", "label_aucs", "label_confusion_matrices", "macro_auc"
            "subset_accuracy"]
 
 
+def _frame_values(values: ArrayLike) -> ArrayLike:
+    """A DataFrame of numeric or boolean columns as a float array. numpy reads one of
+    pandas' nullable columns (``Int64``, ``Float64``, ``boolean``: ``convert_dtypes()``,
+    ``read_csv(dtype_backend="numpy_nullable")``) beside another as objects, which the
+    checks below would refuse as not 0/1 or not numeric; a missing value is NaN, named
+    by them."""
+    pd = sys.modules.get("pandas")
+    if pd is None or not isinstance(values, pd.DataFrame) or not all(
+            pd.api.types.is_numeric_dtype(dtype) for dtype in values.dtypes):
+        return values
+    array: NDArray[np.float64] = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return array
+
+
 def _indicators(values: ArrayLike, *, name: str, func: str) -> NDArray[np.bool_]:
     """An (n, L) matrix of 0/1 (or booleans) as booleans, or InvalidInputError."""
-    array = as_array(values, name=name, func=func)
+    array = as_array(_frame_values(values), name=name, func=func)
     if array.ndim != 2:
         raise InvalidInputError(
             f"{func}: {name} must be an indicator matrix of shape (n_cases, n_labels), got "
@@ -45,7 +59,7 @@ def _indicators(values: ArrayLike, *, name: str, func: str) -> NDArray[np.bool_]
 
 
 def _scores(values: ArrayLike, *, name: str, func: str) -> NDArray[np.float64]:
-    array = as_array(values, name=name, func=func)
+    array = as_array(_frame_values(values), name=name, func=func)
     if array.ndim != 2 or array.dtype.kind not in "biuf":
         raise InvalidInputError(
             f"{func}: {name} must be numeric of shape (n_cases, n_labels), got shape "

@@ -332,7 +332,17 @@ class TestErrors:
 
     def test_mixed_kinds(self):
         with pytest.raises(InvalidInputError, match="cannot be sorted; pass labels="):
-            multiclass_confusion_matrix([0, 1], ["0", "1"])
+            multiclass_confusion_matrix([0, 1], ["a", "b"])
+
+    def test_numbers_against_the_same_labels_as_text(self):
+        # grades read from a CSV as text against a model's integers: labels= (the old
+        # advice) would make 1 and '1' two classes and every case wrong; the message says
+        # to give both in one kind, and in one kind the figures are scikit-learn's
+        with pytest.raises(InvalidInputError, match=(
+                r"y_true holds numbers and y_pred text \('1', '2', '3'\), the same labels")):
+            cohen_kappa([1, 2, 3, 1], ["1", "2", "3", "1"])
+        assert cohen_kappa([1, 2, 3, 1], [1, 2, 3, 1]) == skm.cohen_kappa_score(
+            [1, 2, 3, 1], [1, 2, 3, 1]) == 1.0
 
     def test_mixed_kinds_with_labels(self):
         cm = multiclass_confusion_matrix([0, 1], ["a", "b"], labels=[0, 1, "a", "b"])

@@ -222,6 +222,28 @@ def _warn_classes(name: str, key: str, classes: list[Hashable], prefix: str = ""
         )
 
 
+def _kinds_advice(uniques: list[list[Any]]) -> str:
+    """What to do when the labels mix kinds. Where one array holds numbers and the other
+    the same labels as text (grades read from a CSV as '1', '2' against a model's 1, 2),
+    ``labels=`` would make 1 and '1' two classes, every case wrong: say so.
+
+    >>> _kinds_advice([[0, 1], ["0", "1"]])[:60]
+    "y_true holds numbers and y_pred text ('0', '1'), the same la"
+    >>> _kinds_advice([[0, 1], ["a", "b"]])
+    'pass labels= in the order wanted'
+    """
+    kinds = [{isinstance(v, str) for v in unique} for unique in uniques]
+    if kinds[0] != kinds[1] and all(len(k) == 1 for k in kinds) \
+            and {str(v) for v in uniques[0]} & {str(v) for v in uniques[1]}:
+        text, numbers = ("y_true", "y_pred") if kinds[0] == {True} else ("y_pred", "y_true")
+        shown = ", ".join(repr(v) for v in uniques[0 if text == "y_true" else 1][:10])
+        return (f"{numbers} holds numbers and {text} text ({shown}), the same labels "
+                "written in two kinds (2 and '2' are two labels here, and labels= would "
+                "make every such case wrong): give both in one kind, e.g. "
+                f"[int(v) for v in {text}] or [str(v) for v in {numbers}]")
+    return "pass labels= in the order wanted"
+
+
 def _encode(
     y_true: ArrayLike, y_pred: ArrayLike, labels: ArrayLike | None, func: str
 ) -> MulticlassConfusionMatrix:
@@ -251,7 +273,7 @@ def _encode(
         except TypeError:
             raise InvalidInputError(
                 f"{func}: the labels {sorted(seen, key=repr)[:10]} are of kinds that cannot "
-                "be sorted; pass labels= in the order wanted"
+                f"be sorted; {_kinds_advice(uniques)}"
             ) from None
     else:
         classes = [nfc(label) for label in as_1d(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,29 @@ __all__ = ["all_failed", "summary"]
 
 #: How many of a result's warnings the summary prints; the rest are counted.
 _WARNINGS_SHOWN = 30
+
+
+def _cells(text: str) -> int:
+    """How many terminal columns ``text`` takes: a Hangul syllable or another wide (East
+    Asian) character two, a combining mark none (labels reach here in NFC). ``len``
+    counted '정상' as 2 and put the figures of a class or label named in Korean one
+    place per syllable left of their column.
+
+    >>> _cells("NORM"), _cells("정상"), _cells("sensitivity@악성")
+    (4, 4, 16)
+    """
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c)
+               in "WF" else 1 for c in text)
+
+
+def _left(text: str, width: int) -> str:
+    """``f"{text:<{width}}"`` in terminal columns (:func:`_cells`)."""
+    return text + " " * max(0, width - _cells(text))
+
+
+def _right(text: str, width: int) -> str:
+    """``f"{text:>{width}}"`` in terminal columns (:func:`_cells`)."""
+    return " " * max(0, width - _cells(text)) + text
 
 
 def summary(result: Result, path: Path | None = None) -> str:
@@ -160,18 +184,18 @@ def _class_matrix(cm: dict[str, Any]) -> list[str]:
     rows.append([str(sum(row[j] for row in counts)) for j in range(len(columns) - 1)]
                 + [str(sum(map(sum, counts)))])
     corner = "reference \\ answered"
-    first = max(len(corner), *(len(label) for label in labels))
-    width = max(len(text) for text in [*columns, *(n for row in rows for n in row)]) + 2
+    first = max(len(corner), *(_cells(label) for label in labels))
+    width = max(_cells(text) for text in [*columns, *(n for row in rows for n in row)]) + 2
     widths, names = [width] * len(columns), list(labels)
     if 2 + first + width * len(columns) > _MATRIX_WIDTH:
         columns[:len(labels)] = [str(i) for i in range(1, len(labels) + 1)]
         widths = [max(len(columns[j]), *(len(row[j]) for row in rows)) + 2
                   for j in range(len(columns))]
         names = [f"{i} {label}" for i, label in enumerate(labels, start=1)]
-        first = max(len(corner), *(len(name) for name in names))
-    return ["", f"  {corner:<{first}}" + "".join(
-        f"{c:>{w}}" for c, w in zip(columns, widths))] + [
-        f"  {name:<{first}}" + "".join(f"{n:>{w}}" for n, w in zip(row, widths))
+        first = max(len(corner), *(_cells(name) for name in names))
+    return ["", "  " + _left(corner, first) + "".join(
+        _right(c, w) for c, w in zip(columns, widths))] + [
+        "  " + _left(name, first) + "".join(_right(n, w) for n, w in zip(row, widths))
         for name, row in zip([*names, "total"], rows)]
 
 
@@ -189,11 +213,11 @@ def _label_counts(table: dict[str, Any]) -> list[str]:
     labels = [str(label) for label in table.get("labels", ())]
     rows = [[str(int(counts[k])) for k in ("tp", "fp", "fn", "tn")]
             for counts in table.get("counts", ())]
-    first = max(len("label"), *(len(label) for label in labels)) if labels else len("label")
+    first = max(len("label"), *(_cells(label) for label in labels)) if labels else len("label")
     width = max(2, *(len(n) for row in rows for n in row)) + 4 if rows else 6
     return ["", f"  {'label':<{first}}" + "".join(f"{k:>{width}}" for k in
                                                   ("TP", "FP", "FN", "TN"))] + [
-        f"  {label:<{first}}" + "".join(f"{n:>{width}}" for n in row)
+        "  " + _left(label, first) + "".join(f"{n:>{width}}" for n in row)
         for label, row in zip(labels, rows)]
 
 
@@ -204,15 +228,15 @@ _MATRIX_WIDTH = 100
 
 def _metric_lines(metrics: Sequence[MetricRecord], level: str) -> list[str]:
     """The figures' table, its name column as wide as the longest name (27 at least)."""
-    wide = max([27, *(len(record.name) for record in metrics)])
+    wide = max([27, *(_cells(record.name) for record in metrics)])
     lines = [f"  {'metric':<{wide}} {'value':>9}  {level + ' CI':<21} {'n':>11}  "
              f"{'unit':<5} method"]
     for record in metrics:
         est = record.estimate
         n = f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
         ci = f"{_num(est.low)} - {_num(est.high)}"
-        lines.append(f"  {record.name:<{wide}} {_num(est.value):>9}  {ci:<21} {n:>11}  "
-                     f"{record.unit:<5} {est.method}")
+        lines.append(f"  {_left(record.name, wide)} {_num(est.value):>9}  {ci:<21} {n:>11}  "
+                     f"{_left(record.unit, 5)} {est.method}")
     return lines
 
 

@@ -143,3 +143,10 @@ def test_nullable_dataframes_are_read_as_numbers():
     missing.iloc[2, 1] = None  # pd.NA: a missing score, refused as one
     with pytest.raises(InvalidInputError, match="must be finite"):
         label_aucs(t, missing)
+
+
+def test_macro_auc_names_itself_in_its_refusals():
+    # found in the tasks pass: macro_auc's refusal of a y_true holding a 2 began
+    # "label_aucs: ...", naming a function the user did not call
+    with pytest.raises(InvalidInputError, match=r"^macro_auc: y_true must hold only 0 and 1"):
+        macro_auc([[1, 2], [0, 1]], [[0.2, 0.3], [0.1, 0.3]])

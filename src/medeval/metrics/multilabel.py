@@ -196,7 +196,12 @@ def label_aucs(y_true: ArrayLike, y_score: ArrayLike) -> NDArray[np.float64]:
     ...            [[0.9, 0.2], [0.3, 0.6], [0.4, 0.4], [0.5, 0.5]]).tolist()
     [0.75, 0.75]
     """
-    truth, score = _pair(y_true, y_score, "label_aucs", "y_score", scores=True)
+    return _label_aucs(y_true, y_score, "label_aucs")
+
+
+def _label_aucs(y_true: ArrayLike, y_score: ArrayLike, func: str) -> NDArray[np.float64]:
+    """:func:`label_aucs`, its refusals naming ``func`` (the function the user called)."""
+    truth, score = _pair(y_true, y_score, func, "y_score", scores=True)
     return np.array([roc_auc(t, s) for t, s in zip(truth.T, score.T)], dtype=np.float64)
 
 
@@ -249,7 +254,7 @@ def macro_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
 
     with warnings.catch_warnings():  # one warning, naming the labels, instead of one each
         warnings.simplefilter("ignore", UndefinedMetricWarning)
-        aucs = label_aucs(y_true, y_score)
+        aucs = _label_aucs(y_true, y_score, "macro_auc")
     undefined = np.flatnonzero(np.isnan(aucs))
     if undefined.size:
         return warn_undefined(

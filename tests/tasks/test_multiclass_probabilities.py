@@ -328,3 +328,16 @@ def test_macro_bca_interval_redrawn_with_numpy_and_a_leave_one_out_jackknife(tmp
               for z in (norm.ppf(0.025), norm.ppf(0.975))]
     assert (est.value, est.low, est.high) == pytest.approx(
         (theta, *np.quantile(values, levels, method="linear")), abs=1e-12)
+
+
+def test_a_refusal_writes_korean_labels_as_written():
+    # found in the tasks pass: the expected form of "probabilities" was printed with
+    # json.dumps' ASCII escapes, {"\uc815\uc0c1": p, ...}, for classes named 정상, 악성
+    from medeval.manifest import Case
+    from medeval.tasks._class_probabilities import class_probabilities
+    from medeval.tasks.base import PredictionError
+
+    case = Case("c1", "p1", ("in/c1.json",), "정상", {}, 2)
+    with pytest.raises(PredictionError, match=r'naming each class once, \{"정상": p, "악성": p\}, '
+                                              r"got list"):
+        class_probabilities(case, [0.3, 0.7], ["정상", "악성"], tolerance=1e-3)

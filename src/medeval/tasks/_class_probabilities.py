@@ -63,7 +63,8 @@ def class_probabilities(case: Case, given: Any, labels: Sequence[str], *,
     if not isinstance(given, dict):
         raise PredictionError(
             f"case {case.case_id}: \"probabilities\" must be an object naming each class "
-            f"once, {{{', '.join(json.dumps(str(k)) + ': p' for k in labels)}}}, got "
+            "once, {" + ", ".join(json.dumps(str(k), ensure_ascii=False) + ": p"
+                                  for k in labels) + "}, got "
             f"{type(given).__name__} {str(given)[:60]}")
     by_label = {nfc_id(str(key)): value for key, value in given.items()}
     problems = []

@@ -109,3 +109,40 @@ def test_the_aucs_of_class_probabilities_need_their_classes(tmp_path):
     assert any(m.startswith("criteria.3 (auc@1): the set holds no reference case of a class "
                             "other than 1 (0, 2, 3, 4)") for m in
                criteria_without_cases(protocol, only))
+
+
+def test_a_multilabel_set_without_a_label(tmp_path, capsys):
+    # Found in the tasks pass: manifest check --protocol named no multi-label criterion.
+    # The PTB-XL example without the cases carrying HYP would leave sensitivity@HYP and
+    # auc@HYP undefined (no case carries HYP) and auc@macro with them; specificity@HYP is
+    # judged on the cases without HYP, and sensitivity@MI (the example's) on MI's.
+    protocol = _copy("multilabel-classification", tmp_path, "none",
+                     _criterion("sensitivity@HYP") + _criterion("specificity@HYP")
+                     + _criterion("auc@HYP") + _criterion("ppv@HYP"))
+    manifest = protocol.parent / "manifest.csv"
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(line for line in lines
+                                if "HYP" not in line.split(",")[3].split(";")),
+                        encoding="utf-8")
+    assert main(["manifest", "check", str(manifest), "--protocol", str(protocol)]) == 0
+    warned = [line.split("protocol.toml: ", 1)[1] for line in
+              capsys.readouterr().err.splitlines() if "cannot pass" in line]
+    # criteria.0 auc@macro, .1 sensitivity@MI (the example's), .2-.5 those added
+    assert [line.split(" ", 1)[0] for line in warned] == ["criteria.0", "criteria.2",
+                                                           "criteria.4"]
+    assert warned[0].startswith("criteria.0 (auc@macro): the set holds no reference case "
+                                "of label HYP (auc@macro averages every label's AUC)")
+    assert warned[1].startswith("criteria.2 (sensitivity@HYP): the set holds no reference "
+                                "case of label HYP, so sensitivity@HYP is undefined")
+    # every case carrying NORM: its specificity and AUC cannot be judged
+    protocol = load_protocol(protocol)
+    cases = [Case(case_id=f"c{i}", patient_id=f"p{i}", inputs=("x",), reference=reference)
+             for i, reference in enumerate(["NORM", "NORM;HYP", "NORM;MI"])]
+    text = protocol.model_dump()
+    assert text["task"]["labels"][0] == "NORM"
+    messages = criteria_without_cases(protocol.model_copy(update={"criteria": [
+        c.model_copy(update={"metric": m}) for c, m in zip(
+            protocol.criteria, ["specificity@NORM", "auc@NORM", "sensitivity@HYP"])]}), cases)
+    assert [m.split(" ", 1)[0] for m in messages] == ["criteria.0", "criteria.1"]
+    assert "no reference case of a label set without NORM (every case carries it)" \
+        in messages[0]

@@ -3,7 +3,8 @@
 A criterion on a figure that needs cases of a class the set does not hold (sensitivity
 without a positive case, ``sensitivity@4`` without a grade-4 case, the referable split's
 specificity without a non-referable case, a class's one-vs-rest ``auc@4`` without a grade-4
-case) is undefined (NaN) on that set, and the guarded
+case, a multi-label ``sensitivity@HYP`` without a case carrying HYP, ``auc@macro`` with a
+label no case carries or every case does) is undefined (NaN) on that set, and the guarded
 rule judges it INCONCLUSIVE for every algorithm: the test cannot pass. The evaluation
 says so after the run; :func:`criteria_without_cases` says so before it, from the
 manifest's references alone, for ``medeval manifest check --protocol``.
@@ -32,7 +33,8 @@ _NEEDS_NEGATIVES = frozenset({"specificity", "roc_auc", "balanced_accuracy", "yo
 
 def criteria_without_cases(protocol: Any, cases: Sequence[Case]) -> list[str]:
     """One message per criterion of ``protocol`` whose figure the ``cases``' references
-    leave undefined (a binary or multi-class classification's; other tasks: none).
+    leave undefined (a binary, multi-class or multi-label classification's; other tasks:
+    none).
 
     Examples
     --------
@@ -65,6 +67,10 @@ def criteria_without_cases(protocol: Any, cases: Sequence[Case]) -> list[str]:
                  for metric in {c.metric for c in protocol.criteria}}
     elif task.type == "multiclass-classification":
         needs = {c.metric: _multiclass_needs(c.metric, task, references)
+                 for c in protocol.criteria}
+    elif task.type == "multilabel-classification":
+        carried, without = _label_counts(task, cases)
+        needs = {c.metric: _multilabel_needs(c.metric, carried, without)
                  for c in protocol.criteria}
     else:
         return []
@@ -108,3 +114,51 @@ def _multiclass_needs(metric: str, task: Any, references: Counter[str]
         "non-referable",), "referable_auc": ("referable", "non-referable")}[name]
     return [(f"a {which} class ({', '.join(sides[which])})", sides[which][0])
             for which in needed if not any(references[label] for label in sides[which])]
+
+
+def _label_counts(task: Any, cases: Sequence[Case]) -> tuple[Counter[str], Counter[str]]:
+    """How many cases carry each of a multi-label protocol's labels, and how many do not
+    (cells that are no label set, refused elsewhere, are left out)."""
+    from .tasks._label_sets import label_set_problem, reference_labels
+
+    labels = [nfc_id(str(label)) for label in task.labels]
+    carried: Counter[str] = Counter()
+    without: Counter[str] = Counter()
+    for case in cases:
+        if label_set_problem(case.reference, labels, task.reference_separator,
+                             task.no_label) is not None:
+            continue
+        for label, has in zip(labels, reference_labels(
+                case.reference, labels, task.reference_separator, task.no_label)):
+            (carried if has else without)[label] += 1
+    carried.update(dict.fromkeys(labels, 0))  # every label a key, counted or not
+    without.update(dict.fromkeys(labels, 0))
+    return carried, without
+
+
+def _multilabel_needs(metric: str, carried: Counter[str], without: Counter[str]
+                      ) -> list[tuple[str, str]]:
+    """The sides of a label (cases carrying it, cases without it) ``metric`` needs and
+    the set lacks, each as (what, label). A label's sensitivity needs a case carrying
+    it, its specificity one without it, its AUC both, and ``auc@macro`` both for every
+    label; PPV needs the algorithm's calls, and the Hamming loss and subset accuracy
+    any case."""
+    name, _, suffix = metric.partition("@")
+    if name == "auc" and suffix == "macro":
+        return [(f"{what} (auc@macro averages every label's AUC)", label)
+                for label in carried for what, lacking in _label_sides(
+                    label, carried, without, ("carrying", "without")) if lacking]
+    sides = {"sensitivity": ("carrying",), "specificity": ("without",),
+             "auc": ("carrying", "without")}.get(name)
+    if sides is None or suffix not in carried:
+        return []
+    return [(what, suffix) for what, lacking in _label_sides(suffix, carried, without, sides)
+            if lacking]
+
+
+def _label_sides(label: str, carried: Counter[str], without: Counter[str],
+                 sides: Sequence[str]) -> list[tuple[str, bool]]:
+    """Each of ``sides`` of ``label`` described, and whether the set lacks it."""
+    return [(f"label {label}", not carried[label]) if side == "carrying"
+            else (f"a label set without {label} (every case carries it)", not without[label])
+            for side in sides]

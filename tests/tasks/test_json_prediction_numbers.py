@@ -62,3 +62,27 @@ def test_a_utf16_prediction_is_named_utf16_not_cp949(tmp_path):
     with pytest.raises(PredictionError, match=r"is not UTF-8 text \(line 1, byte 17 of the "
                        r"line, file offset 19: byte ba; .* CP949"):
         read_json_prediction(case, tmp_path)
+
+
+def test_a_name_given_twice_fails_its_case_as_medeval_run_would(tmp_path):
+    # Found in the tasks pass: {"label": "G1", "label": "G3"} in a supplied predictions
+    # folder was read as G3 (Python keeps the last value; other JSON readers the first),
+    # while medeval run refuses the same output of a command (runner parse_json). Both now
+    # fail it as invalid-output, naming the name; nested objects alike.
+    from medeval.manifest import Case
+    from medeval.runner.predictions import InvalidPrediction, parse_json
+    from medeval.tasks._scalar_json import read_json_prediction
+    from medeval.tasks.base import PredictionError
+
+    case = Case("c0", "p0", ("c0.png",), "G1")
+    for text in ('{"label": "G1", "label": "G3"}',
+                 '{"scores": {"NORM": 0.1, "MI": 0.7, "NORM": 0.9}}'):
+        (tmp_path / "c0.json").write_text(text, encoding="utf-8")
+        with pytest.raises(InvalidPrediction, match="more than once"):
+            parse_json(text.encode())  # the runner's reading: the reference behaviour
+        with pytest.raises(PredictionError, match=r'^case c0: c0\.json names "(label|NORM)" '
+                                                  r"more than once in one object"):
+            read_json_prediction(case, tmp_path)
+    # the same name in two objects is no repetition
+    (tmp_path / "c0.json").write_text('{"a": {"x": 1}, "b": {"x": 2}}', encoding="utf-8")
+    assert read_json_prediction(case, tmp_path) == {"a": {"x": 1}, "b": {"x": 2}}

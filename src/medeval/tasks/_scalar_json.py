@@ -29,8 +29,13 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
         # refuses it: the whole evaluation stopped); only then are integers parsed one by
         # one. Digits made NUL (which JSON text cannot hold raw): a scan at C speed.
         if _LONG_RUN in text.translate(_DIGITS_AS_NUL):
-            return json.loads(text, parse_int=_float_sized)
-        return json.loads(text)
+            return json.loads(text, parse_int=_float_sized, object_pairs_hook=_once)
+        return json.loads(text, object_pairs_hook=_once)
+    except _NamedTwice as exc:
+        raise PredictionError(
+            f"case {case.case_id}: {path.name} names {exc} more than once in one object; "
+            "JSON readers differ on which value they keep (Python's the last, others the "
+            "first), and medeval run refuses such an output: write each name once") from None
     except UnicodeDecodeError as exc:
         if exc.object[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16's byte order mark
             raise PredictionError(
@@ -47,6 +52,27 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
         empty = isinstance(exc, ValueError) and not text.strip()
         raise PredictionError(f"case {case.case_id}: {path.name} is " + (
             "empty: no JSON in it" if empty else f"not JSON: {exc}")) from None
+
+
+class _NamedTwice(Exception):
+    """A JSON object repeating a name (the names, quoted, are its text)."""
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a name given twice (``{"label": "G1", "label":
+    "G3"}``), as the runner's reading of an algorithm's output does
+    (:func:`medeval.runner.predictions.parse_json`): a supplied file and the same file
+    written by a run are read alike.
+
+    >>> _once([("value", 5.1), ("unit", "mm")])
+    {'value': 5.1, 'unit': 'mm'}
+    """
+    value = dict(pairs)
+    if len(value) < len(pairs):
+        names = [name for name, _ in pairs]
+        raise _NamedTwice(", ".join(json.dumps(name, ensure_ascii=False) for name in
+                                    sorted({n for n in names if names.count(n) > 1})))
+    return value
 
 
 _DIGITS_AS_NUL = str.maketrans(dict.fromkeys("0123456789", "\0"))

@@ -611,6 +611,28 @@ def test_a_multiclass_label_listed_twice_is_refused(folder, labels, named):
                for p in info.value.problems), info.value.problems
 
 
+@pytest.mark.parametrize("task, labels, problem", [
+    ('type = "multiclass-classification"', 'labels = ["정상 ", "양성", "악성"]',
+     "labels: '정상 ' has spaces around it, and labels are compared without surrounding "
+     "spaces (a reference '정상' would be no declared label): write '정상'"),
+    ('type = "multilabel-classification"\nthreshold = 0.5', 'labels = ["NORM", " MI"]',
+     "labels: ' MI' has spaces around it"),
+    ('type = "binary-classification"\nthreshold = 0.5',
+     'positive_label = "악성 "\nnegative_label = "양성"',
+     "positive_label and negative_label: '악성 ' has spaces around it"),
+    ('type = "multiclass-classification"', 'labels = ["", "G2"]',
+     "labels: a label is empty or blank")])
+def test_a_label_with_spaces_around_it_is_refused(folder, task, labels, problem):
+    # Found in the tasks pass: '정상 ' (a space typed after it) passed protocol check, and
+    # since references and predictions are read without surrounding spaces, every case of
+    # the class was then refused as "reference '정상' is not a declared label ['정상 ', ...]"
+    text = VALID.replace('type = "binary-classification"\nthreshold = 0.5',
+                         f"{task}\n{labels}")
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    assert any(problem in p for p in info.value.problems), info.value.problems
+
+
 @pytest.mark.parametrize("task", [
     'type = "binary-classification"\nthreshold = 0.5',
     'type = "reader-study"\nreadings = "r.csv"\ntest_treatment = "AI"\n'

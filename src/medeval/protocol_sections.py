@@ -274,6 +274,15 @@ def _labels_once(what: str, labels: list[str | int]) -> None:
     '악성' typed on Windows and taken from a macOS folder name), a label listed twice
     would be a class no case can have (its figures undefined) or make every case
     positive."""
+    if any(isinstance(label, str) and not label.strip() for label in labels):
+        raise ValueError(f"{what}: a label is empty or blank; name every label")
+    spaced = [label for label in labels if isinstance(label, str) and label != label.strip()]
+    if spaced:  # references and predictions are read without them: no case would match
+        raise ValueError(f"{what}: {', '.join(map(repr, spaced))} "
+                         f"{'has' if len(spaced) == 1 else 'have'} spaces around it, and "
+                         "labels are compared without surrounding spaces (a reference "
+                         f"{spaced[0].strip()!r} would be no declared label): write "
+                         + ", ".join(repr(label.strip()) for label in spaced))
     seen: dict[str, list[str | int]] = {}
     for label in labels:
         seen.setdefault(unicodedata.normalize("NFC", str(label)), []).append(label)

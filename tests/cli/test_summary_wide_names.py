@@ -46,3 +46,20 @@ def test_korean_metric_names_and_labels_keep_their_columns():
     counts = _label_counts({"labels": ["정상", "심근경색", "NORM"], "counts": [
         {"tp": 23, "fp": 5, "fn": 6, "tn": 26}] * 3})[1:]
     assert len({tuple(_column_ends(line)[-4:]) for line in counts}) == 1, counts
+
+
+def test_a_long_unit_or_interval_keeps_the_method_column():
+    # a measurement in months (bone age) or 개월: the unit column was 5 wide, so the
+    # method of each figure in that unit stood one or two places right of the others';
+    # a volume in mm³ has an interval wider than its column (21) likewise
+    records = [MetricRecord("completion_rate", "completion_rate",
+                            Estimate(1.0, 0.8, 1.0, "wilson", 0.95, 12, numerator=12), True),
+               *(MetricRecord("mae", "mae", Estimate(3.6, 0.2, 7.0, "t", 0.95, 12), False,
+                              unit) for unit in ("months", "개월")),
+               MetricRecord("bias", "bland_altman_bias", Estimate(
+                   -123456.5, -234567.25, -12345.125, "t", 0.95, 12), None, "mm³")]
+    lines = _metric_lines(records, "95%")
+    starts = {cell_len(line[:line.rindex(" ") + 1]) for line in lines}
+    assert len(starts) == 1, lines  # 'method', 'wilson', 't', 't' begin in one column
+    value_end = cell_len(lines[0][:lines[0].index("value") + len("value")])
+    assert cell_len(lines[-1][:lines[-1].index("-123456.5000") + 12]) == value_end

@@ -229,14 +229,21 @@ _MATRIX_WIDTH = 100
 def _metric_lines(metrics: Sequence[MetricRecord], level: str) -> list[str]:
     """The figures' table, its name column as wide as the longest name (27 at least)."""
     wide = max([27, *(_cells(record.name) for record in metrics)])
-    lines = [f"  {'metric':<{wide}} {'value':>9}  {level + ' CI':<21} {'n':>11}  "
-             f"{'unit':<5} method"]
+    # a unit such as 'months' and the interval of a volume in mm³ (12345.6789 -
+    # 23456.7890) are wider than their columns' headers: each column as its widest cell
+    units = max([5, *(_cells(record.unit) for record in metrics)])
+    cis = {record.name: f"{_num(record.estimate.low)} - {_num(record.estimate.high)}"
+           for record in metrics}
+    ci_wide = max([21, *(len(ci) for ci in cis.values())])
+    values = max([9, *(len(_num(record.estimate.value)) for record in metrics)])
+    lines = [f"  {'metric':<{wide}} {'value':>{values}}  {level + ' CI':<{ci_wide}} "
+             f"{'n':>11}  {'unit':<{units}} method"]
     for record in metrics:
         est = record.estimate
         n = f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
-        ci = f"{_num(est.low)} - {_num(est.high)}"
-        lines.append(f"  {_left(record.name, wide)} {_num(est.value):>9}  {ci:<21} {n:>11}  "
-                     f"{_left(record.unit, 5)} {est.method}")
+        lines.append(f"  {_left(record.name, wide)} {_num(est.value):>{values}}  "
+                     f"{cis[record.name]:<{ci_wide}} {n:>11}  "
+                     f"{_left(record.unit, units)} {est.method}")
     return lines
 
 

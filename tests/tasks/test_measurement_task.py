@@ -138,6 +138,31 @@ def test_a_stated_unit_other_than_the_protocols_fails_the_case(study):
     assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
 
 
+def test_a_unit_under_another_name_fails_the_case(study):
+    # Found in the tasks pass: {"value": 0.6, "units": "cm"} (a plural, or "Unit", or
+    # "unit " with a space) was left unread and scored as 0.6 mm, ten times too small,
+    # while a predictions table's 'units' column is refused. Now each fails as
+    # invalid-output naming the key; the agreement figures are those of the other cases,
+    # from medeval's bland_altman called directly (itself checked against Bland & Altman
+    # 1986 in tests/metrics/test_agreement.py).
+    folder, reference, measured = study
+    for number, key in enumerate(("units", "Unit", "unit ")):
+        (folder / "pred" / f"s{number:02d}.json").write_text(json.dumps(
+            {"value": measured[number] / 10, key: "cm"}))
+    (folder / "pred" / "s04.json").write_text(json.dumps({"value": measured[4], "unit": "mm",
+                                                          "united": "x"}))  # not a unit key
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    details = {c.case_id: c.detail for c in result.failures.cases}
+    assert set(details) == {"s00", "s01", "s02", "s03"}
+    assert details["s00"] == (
+        'case s00: the prediction names its unit "units", which is not read: the unit '
+        'beside the value is named exactly "unit" ({"value": number, "unit": "cm"}), and a '
+        "unit other than the protocol's fails the case")
+    assert all(c.reason == "invalid-output" for c in result.failures.cases if c.case_id != "s03")
+    keep = ~np.isin(np.arange(40), [0, 1, 2, 3])
+    assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
+
+
 def test_a_unit_in_its_one_character_form_is_the_unit(study):
     # "㎜" (U+339C, typed by a Korean or Japanese keyboard's unit key) is Unicode's
     # compatibility form of "mm" (its decomposition, below): every case stating it failed,

@@ -97,6 +97,7 @@ class Measurement(TaskType):
                     f"case {case.case_id}: the prediction has no \"value\" (its keys: "
                     f"{keys}); the measurement must be a finite number or "
                     f"{{\"value\": number}}{runner}")
+            _unit_misnamed(case, value)
             _check_unit(case, value.get("unit"), self.spec.unit)
             value = value["value"]
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
@@ -215,6 +216,23 @@ def _check_unit(case: Case, stated: Any, unit: str) -> None:
             f"{json.dumps(stated, ensure_ascii=False)}, and the protocol measures in "
             f"{json.dumps(unit, ensure_ascii=False)}: write the value in {unit} (nothing "
             "is converted)")
+
+
+def _unit_misnamed(case: Case, value: dict[str, Any]) -> None:
+    """Refuse a key that is ``"unit"`` in another letter case, with spaces or as a plural
+    (``"units"``, ``"Unit"``): left unread, ``{"value": 0.6, "units": "cm"}`` was scored
+    as 0.6 of the protocol's mm. A predictions table's ``units`` column is refused alike
+    (:func:`medeval.loaders.tables.read_table`)."""
+    misnamed = [key for key in value if key != "unit" and isinstance(key, str)
+                and key.strip().casefold().removesuffix("s") == "unit"]
+    if misnamed:
+        stated = value[misnamed[0]]
+        example = json.dumps(stated if isinstance(stated, str) else "mm", ensure_ascii=False)
+        raise PredictionError(
+            f"case {case.case_id}: the prediction names its unit "
+            f"{json.dumps(misnamed[0], ensure_ascii=False)}, which is not read: the unit "
+            "beside the value is named exactly \"unit\" ({\"value\": number, \"unit\": "
+            f"{example}}}), and a unit other than the protocol's fails the case")
 
 
 def _unit_form(unit: str) -> str:

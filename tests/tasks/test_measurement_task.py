@@ -163,6 +163,39 @@ def test_a_unit_under_another_name_fails_the_case(study):
     assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
 
 
+@pytest.mark.parametrize(("written", "hint"), [
+    ("45,2", "; a decimal comma? write 45.2"),
+    ("\u22125.4", "; a minus sign '\u2212' (U+2212)? write -5.4"),
+    ("45.2 %", "; a percentage (Excel's % format)? write the number in the protocol's unit"),
+    ("45.2mm", "; write the number alone, in the protocol's unit (mm)"),
+    ("", "no measurement (an empty cell of the predictions table, or NaN)")])
+def test_a_table_cell_that_is_no_number_says_what_to_write(study, written, hint):
+    # Found in the tasks pass: a predictions table's cell '45,2' (Excel's decimal comma),
+    # '−5.4' (a word processor's minus sign) or an empty cell failed its case as "got
+    # '45,2'" or "got nan" only, where a reference cell so written is told what to write.
+    # The figures are those of the other cases (bland_altman on them, as above).
+    folder, reference, measured = study
+    rows = [f"s{i:02d},{float(m)!r}" for i, m in enumerate(measured) if i != 3]
+    rows[0] = f"s00,\"{written}\""
+    (folder / "pred.csv").write_text("case_id,value\n" + "\n".join(rows) + "\n",
+                                     encoding="utf-8")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    details = {c.case_id: c.detail for c in result.failures.cases}
+    assert set(details) == {"s00", "s03"}
+    assert hint in details["s00"] and "(pred.csv, line 2)" in details["s00"]
+    keep = ~np.isin(np.arange(40), [0, 3])
+    assert result.metric("bias").estimate == bland_altman(reference[keep], measured[keep]).bias
+
+
+def test_a_number_in_quotes_says_so(study):
+    folder, _, _ = study
+    (folder / "pred" / "s00.json").write_text('{"value": "5.4"}')
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert {c.case_id: c.detail for c in result.failures.cases}["s00"] == (
+        "case s00: the measurement must be a finite number or {\"value\": number}, got '5.4'; "
+        "a number in quotes is text in JSON: write it without them")
+
+
 def test_a_unit_in_its_one_character_form_is_the_unit(study):
     # "㎜" (U+339C, typed by a Korean or Japanese keyboard's unit key) is Unicode's
     # compatibility form of "mm" (its decomposition, below): every case stating it failed,

@@ -64,17 +64,7 @@ class Measurement(TaskType):
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            text = case.reference.strip()
-            hint = (f"; a thousands separator? write {text.replace(',', '')}"
-                    if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text) else
-                    f"; a decimal comma? write {text.replace(',', '.')}"
-                    if re.fullmatch(r"[-+]?[0-9]*,[0-9]+", text) else
-                    "; a percentage (Excel's % format)? write the number in the protocol's "
-                    f"unit ({getattr(self.spec, 'unit', None)}), 85% as 85 or 0.85 as the "
-                    "unit says" if re.fullmatch(r"[-+]?[0-9.]+\s*[%％]", text) else
-                    "; write the number alone, in the protocol's unit "
-                    f"({getattr(self.spec, 'unit', None)})"
-                    if re.fullmatch(r"[-+]?[0-9.]+\s*[^\s0-9.]+", text) else "")
+            hint = _number_hint(case.reference, getattr(self.spec, "unit", None))
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
                     f"not a finite number{hint}")
         return None
@@ -100,11 +90,19 @@ class Measurement(TaskType):
             _unit_misnamed(case, value)
             _check_unit(case, value.get("unit"), self.spec.unit)
             value = value["value"]
+        if isinstance(value, float) and math.isnan(value):  # not the text 'nan'
+            raise PredictionError(
+                f"case {case.case_id}: no measurement (an empty cell of the predictions "
+                "table, or NaN); the measurement must be a finite number or "
+                "{\"value\": number}")
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value):
+            hint = ("" if not isinstance(value, str) else
+                    "; a number in quotes is text in JSON: write it without them"
+                    if _is_number(value) else _number_hint(value, self.spec.unit))
             raise PredictionError(
                 f"case {case.case_id}: the measurement must be a finite number or "
-                f"{{\"value\": number}}, got {value!r}"
+                f"{{\"value\": number}}, got {value!r}{hint}"
             )
         reference = float(case.reference)
         return {"reference": reference, "measurement": float(value),
@@ -147,6 +145,35 @@ class Measurement(TaskType):
             "so bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",))
 
 
+
+
+def _number_hint(text: str, unit: str | None) -> str:
+    """What a text that is no number may mean, for a refused reference or prediction:
+    Excel's thousands separator, a decimal comma, a percentage, a number with its unit, a
+    minus sign that is not ``-`` (U+2212, as word processors write it); else empty.
+
+    >>> _number_hint("45,2", "%"), _number_hint("−5.4", "mm")
+    ('; a decimal comma? write 45.2', "; a minus sign '−' (U+2212)? write -5.4")
+    """
+    text = text.strip()
+    if text[:1] in "\u2212\u2013\ufe63\uff0d" and _is_number(text[1:]):
+        return f"; a minus sign {text[0]!r} (U+{ord(text[0]):04X})? write -{text[1:]}"
+    return (f"; a thousands separator? write {text.replace(',', '')}"
+            if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text) else
+            f"; a decimal comma? write {text.replace(',', '.')}"
+            if re.fullmatch(r"[-+]?[0-9]*,[0-9]+", text) else
+            "; a percentage (Excel's % format)? write the number in the protocol's "
+            f"unit ({unit}), 85% as 85 or 0.85 as the unit says"
+            if re.fullmatch(r"[-+]?[0-9.]+\s*[%％]", text) else
+            f"; write the number alone, in the protocol's unit ({unit})"
+            if re.fullmatch(r"[-+]?[0-9.]+\s*[^\s0-9.]+", text) else "")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(number_text(text))
+    except ValueError:
+        return False
 
 
 def _unit_slip(reference: np.ndarray, measured: np.ndarray, unit: str) -> tuple[str, ...]:

@@ -426,3 +426,22 @@ def test_a_reference_joining_several_labels_points_to_the_multi_label_task(
     # 'G4' is no label: the cell is refused as before, without the hint
     assert "reference 'G1;G4' is not a declared label ['G1', 'G2', 'G3']" in err
     assert err.count("multilabel-classification") == 3
+
+
+def test_a_grade_written_as_a_decimal_is_told_to_be_written_whole(tmp_path, capsys):
+    # Found in the tasks pass: a manifest saved by pandas from an integer column with an
+    # empty cell writes grade 3 as '3.0', refused as "not a declared label ['1', '2', '3']"
+    # alone (a prediction's 3.0 is read as 3). It stays refused (a reference is the set's
+    # and is read as written), saying what to write; '3.5' and '4.0' get no such hint.
+    from medeval.cli import main
+
+    _write_set(tmp_path, ["1", "3.0", "3.5", "4.0", "2"], ["1"] * 5)
+    (tmp_path / "protocol.toml").write_text(PROTOCOL.replace(
+        'labels = ["G1", "G2", "G3"]', "labels = [1, 2, 3]").replace(
+        "sensitivity@macro", "accuracy"))
+    assert main(["manifest", "check", str(tmp_path / "manifest.csv"),
+                 "--protocol", str(tmp_path / "protocol.toml")]) != 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert ("reference '3.0' is not a declared label ['1', '2', '3']; it is 3 written as a "
+            "decimal (a column saved as decimals?): write '3'") in err
+    assert err.count("written as a decimal") == 1

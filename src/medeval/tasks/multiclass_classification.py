@@ -130,6 +130,26 @@ labels joined by its reference_separator, ';' unless set; docs/ecg-records.md)"
     return ""
 
 
+def _whole_number(reference: str, index: dict[str, int]) -> str:
+    """A hint when a refused reference is a declared label written as a decimal (``3.0``
+    for grade 3: pandas writes an integer column holding an empty cell so); empty
+    otherwise. Not read as the label: a reference is the set's, written as declared.
+
+    >>> _whole_number("3.0", {"1": 0, "3": 1})
+    "; it is 3 written as a decimal (a column saved as decimals?): write '3'"
+    >>> _whole_number("3.5", {"3": 0}), _whole_number("G3", {"3": 0})
+    ('', '')
+    """
+    try:
+        number = float(reference.strip())
+    except ValueError:
+        return ""
+    if not (number.is_integer() and str(int(number)) in index):
+        return ""
+    return (f"; it is {int(number)} written as a decimal (a column saved as decimals?): "
+            f"write '{int(number)}'")
+
+
 def _not_a_label(case: Case, value: dict[str, Any] | list[Any], labels: list[str]) -> str:
     """What a prediction without a label holds (class probabilities, most often), and what
     the task reads instead."""
@@ -171,7 +191,8 @@ class MulticlassClassification(TaskType):
         if nfc_id(case.reference.strip()) not in self.index:
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
                     f"not a declared label {self.labels}"
-                    f"{_several_labels(case.reference, self.index)}")
+                    f"{_several_labels(case.reference, self.index)}"
+                    f"{_whole_number(case.reference, self.index)}")
         return None
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:

@@ -270,6 +270,24 @@ class TestIccDataFrame:
             with pytest.raises(InvalidInputError, match=message):
                 icc(frame, form="ICC(A,1)", **layout)
 
+    def test_ids_mixing_text_and_numbers_are_refused(self):
+        # found in the tasks pass: subject ids 1, 'b', 3 (or raters 'x', 2) stopped the
+        # ICC with pandas' bare "TypeError: '<' not supported between instances of 'str'
+        # and 'int'" while sorting them; 1 and '1' would be two subjects
+        _, long = self._frames()
+        for column, value in (("subject", "b"), ("judge", "2")):
+            mixed = long.astype({column: object})
+            mixed.loc[mixed[column] == 2, column] = value
+            with pytest.raises(InvalidInputError, match=(
+                    rf"column '{column}' mixes text and numbers as ids \(e\.g\. \d and "
+                    rf"'{value}'\)")):
+                icc(mixed, form="ICC(A,1)", subject="subject", rater="judge",
+                    rating="rating")
+        # as text throughout, the same table gives the same ICC (Shrout & Fleiss .29)
+        as_text = long.astype({"subject": str, "judge": str})
+        assert round(icc(as_text, form="ICC(A,1)", subject="subject", rater="judge",
+                         rating="rating").value, 2) == 0.29
+
     def test_a_repeated_rating_names_the_ids_as_written(self):
         # found in the api pass: "e.g. subject np.float64(4.0) by rater np.float64(2.0)"
         # for integer ids (the row of int ids and a float rating was read as floats)

@@ -109,6 +109,20 @@ def _unique_ids(ids: Any, *, what: str, func: str) -> None:
             "row per subject")
 
 
+def _one_kind(ids: Any, name: str, *, func: str) -> None:
+    """Refuse an id column mixing text and numbers (``1`` beside ``'b'``, or ``1`` beside
+    ``'1'``, which would be two subjects): the ids could not be sorted (pandas raised a
+    bare TypeError), and whether ``1`` and ``'1'`` are one subject is not ours to guess."""
+    kinds = {isinstance(v, str) for v in ids.tolist()}
+    if len(kinds) > 1:
+        text = next(v for v in ids.tolist() if isinstance(v, str))
+        number = next(v for v in ids.tolist() if not isinstance(v, str))
+        raise InvalidInputError(
+            f"{func}: column {name!r} mixes text and numbers as ids (e.g. {_id(number)} and "
+            f"{text!r}); give every id as text or every id as a number "
+            f"(df[{name!r}].astype(str))")
+
+
 def _long(frame: Any, subject: str, rater: str, rating: str, *, func: str) -> NDArray[Any]:
     """One row per (subject, rater); pivoted to subjects (sorted) x raters (sorted)."""
     absent = [c for c in (subject, rater, rating) if c not in frame.columns]
@@ -118,6 +132,7 @@ def _long(frame: Any, subject: str, rater: str, rating: str, *, func: str) -> ND
             f"{_names(frame.columns)}")
     for name in (subject, rater):
         _present(frame[name], what=f"column {name!r}", func=func)
+        _one_kind(frame[name], name, func=func)
     if frame[rating].dtype.kind not in "biuf":
         raise InvalidInputError(
             f"{func}: rating column {rating!r} must be numeric, got dtype {frame[rating].dtype}")

@@ -406,3 +406,32 @@ def test_a_unit_column_written_otherwise_is_refused_not_left_unread(tmp_path, co
     table.write_text(table.read_text() + f"{manifest['case_id'][0]},0.5,mm\n")
     with pytest.raises(TableError, match=f"duplicate 'case_id' value.*{manifest['case_id'][0]}"):
         medeval.evaluate(folder / "protocol.toml", table)
+
+
+@pytest.mark.parametrize(("example", "extra", "label"), [
+    ("multilabel-classification", "score@AFIB", "AFIB"),
+    ("multilabel-classification", "score@mi", "mi"),
+    ("multiclass-probabilities", "probability@5", "5")])
+def test_a_column_for_a_label_the_protocol_does_not_hold_is_refused(tmp_path, example, extra,
+                                                                     label):
+    # Found in the tasks pass: a table's score@AFIB (or score@mi beside score@MI, or a
+    # sixth grade's probability@5) was left unread without a word, where the same
+    # prediction as a file, {"scores": {..., "AFIB": 0.2}}, fails its case. The table
+    # is refused naming the column, as a 'units' column is. Without the column the
+    # figures are scikit-learn's (the examples' tests), so only the refusal is new here.
+    folder = shutil.copytree(EXAMPLES / example, tmp_path / example,
+                             ignore=shutil.ignore_patterns("out", "result"))
+    table = pd.read_csv(folder / "predictions.csv", dtype=str)
+    table[extra] = "0.0"
+    table.to_csv(folder / "extra.csv", index=False)
+    with pytest.raises(TableError, match=rf"column\(s\) '{extra}' name no label of the "
+                                         r"protocol \(its columns are '(score|probability)@"):
+        medeval.evaluate(folder / "protocol.toml", folder / "extra.csv")
+    # the file form of the same prediction fails its case (the behaviour matched)
+    first = sorted((folder / "predictions").glob("*.json"))[0]
+    given = json.loads(first.read_text())
+    key = "scores" if "scores" in given else "probabilities"
+    given[key][label] = 0.0
+    first.write_text(json.dumps(given))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    assert {c.case_id: c.reason for c in result.failures.cases}[first.stem] == "invalid-output"

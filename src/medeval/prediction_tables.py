@@ -155,8 +155,9 @@ def _per_label_table(path: Path, task: Any, manifest: Manifest, named: dict[str,
                          str, str], list[tuple[str, dict[str, Any]]]]:
     """A table with a column per label (``named``: column -> label): the table read, the
     manifest's ids by their NFC form, and each row as (case id, {column: cell})."""
+    family = next(iter(named)).split("@", 1)[0] + "@"  # score@ or probability@
     table = read_table(path, columns=list(named), role="predictions", columns_hint=hint,
-                       text=optional or [], optional=optional or [])
+                       text=optional or [], optional=optional or [], family=family)
     by_form = _case_ids(path, table.frame.index, manifest)
     frame = table.frame
     return table, by_form, list(zip(frame.index.tolist(), frame.to_dict("records")))

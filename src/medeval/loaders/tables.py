@@ -57,6 +57,7 @@ def read_table(
     columns_hint: str = COLUMNS_HINT,
     text: Sequence[str] = (),
     optional: Sequence[str] = (),
+    family: str | None = None,
 ) -> CaseTable:
     """Read a CSV, JSON or Parquet table of cases and check it.
 
@@ -93,6 +94,11 @@ def read_table(
     optional : sequence of str
         Columns kept where the table has them (a measurement's ``unit``); one written
         otherwise (``Unit``, ``units``, `` unit``) is refused rather than left unread.
+    family : str, optional
+        The prefix of a column per label (``score@``, ``probability@``): a column so
+        named that is not among ``columns`` (a label the protocol does not hold, or holds
+        written otherwise) is refused rather than left unread, as a prediction file naming
+        that label is.
 
     Returns
     -------
@@ -198,6 +204,7 @@ def read_table(
         if not dup.empty:
             problems.append(f"duplicate {id_column!r} value(s) {_listing(sorted(set(dup)))}")
     problems += _optional_misnamed(frame.columns, optional)
+    problems += _family_unknown(frame.columns, family, columns)
     if problems:
         raise TableError(f"{role} table {where}: " + "; ".join(problems))
     frame = frame.set_index(id_column)[
@@ -509,6 +516,27 @@ def _listing(items: Sequence[str]) -> str:
     shown = ", ".join(map(str, items[:_LIST_LIMIT]))
     more = len(items) - _LIST_LIMIT
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _family_unknown(columns: Any, family: str | None, wanted: Sequence[str]) -> list[str]:
+    """The columns named ``<family><label>`` for no label of ``wanted``: left unread, a
+    label the protocol does not hold (``score@AFIB``), or holds under another spelling,
+    would pass without a word where a prediction file naming it fails its case.
+
+    >>> _family_unknown(["case_id", "score@MI", "score@AFIB"], "score@", ["score@MI"])
+    ["column(s) 'score@AFIB' name no label of the protocol (its columns are 'score@MI'): \
+a prediction naming a label the protocol does not hold fails its case; drop the column, or \
+write the label as the protocol does"]
+    """
+    if family is None:
+        return []
+    unknown = [str(c) for c in columns if str(c).startswith(family) and c not in wanted]
+    if not unknown:
+        return []
+    return [f"column(s) {_listing([repr(c) for c in unknown])} name no label of the protocol "
+            f"(its columns are {_listing([repr(c) for c in wanted])}): a prediction naming "
+            "a label the protocol does not hold fails its case; drop the column, or write "
+            "the label as the protocol does"]
 
 
 def _optional_misnamed(columns: Any, optional: Sequence[str]) -> list[str]:

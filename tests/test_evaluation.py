@@ -347,3 +347,22 @@ def test_prediction_files_that_name_no_case_are_named(study):
     # the figures are those of the clean run: the extra files are read by nothing
     assert [m.estimate for m in result.metrics] == [m.estimate for m in clean.metrics]
 
+
+
+def test_predictions_that_are_no_path_are_refused_before_the_set_is_hashed():
+    # Found in the tasks pass: medeval.evaluate(protocol, predictions_df) stopped with
+    # Python's bare "TypeError: expected str, bytes or os.PathLike object, not DataFrame"
+    # after hashing the set. The result records the predictions files' SHA-256, so a
+    # table in memory is to be written first; the refusal says so. The protocol need not
+    # even exist: nothing is read before the refusal.
+    import pandas as pd
+
+    from medeval.errors import InvalidInputError, MedevalError
+
+    for given in (pd.DataFrame({"case_id": ["a"], "value": [5.4]}), {"a": 5.4}):
+        with pytest.raises(InvalidInputError, match=(
+                r"^evaluate: predictions must be the path of a predictions folder or of one "
+                rf"table file \(CSV, JSON, Parquet\), got a {type(given).__name__}; .*"
+                r"df\.to_csv\('predictions\.csv', index=False\)")) as caught:
+            medeval.evaluate("no-such-protocol.toml", given)
+        assert isinstance(caught.value, MedevalError)

@@ -53,7 +53,7 @@ from ._evaluation_warnings import (
 from ._gc_thresholds import fewer_collections
 from ._version import __version__
 from .decision import judge, overall
-from .errors import ManifestError, UndefinedMetricWarning
+from .errors import InvalidInputError, ManifestError, UndefinedMetricWarning
 from .manifest import Manifest, ReferenceKind, nfc_id
 from .prediction_tables import TABLE_COLUMNS, table_predictions
 from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
@@ -129,8 +129,11 @@ def evaluate(
         ``dataset.fingerprint``; a held-out set whose fingerprint differs from it.
     ManifestError
         An inconsistent manifest or references the task cannot use (all listed).
+    InvalidInputError
+        ``predictions`` that are no path (a DataFrame: write it to a table file first).
     """
     started = _Clock()
+    _predictions_a_path(predictions)
     if not isinstance(protocol, Protocol):
         protocol = load_protocol(protocol)
     if problems := certificate_problems(protocol):
@@ -189,6 +192,20 @@ def evaluate(
     return evaluate_cases(protocol, task, manifest, supplied,
                           fingerprint=fingerprint, inputs=inputs, workers=workers,
                           started=started)
+
+
+def _predictions_a_path(predictions: object) -> None:
+    """Refuse predictions that are no path before the set is hashed: a DataFrame or a
+    dict of scores stopped with Python's bare TypeError from ``Path(...)`` after it. The
+    predictions are files whose SHA-256 the result records, so a table in memory is
+    written first."""
+    if predictions is None or isinstance(predictions, (str, os.PathLike)):
+        return
+    raise InvalidInputError(
+        "evaluate: predictions must be the path of a predictions folder or of one table "
+        f"file (CSV, JSON, Parquet), got a {type(predictions).__name__}; the result records "
+        "the files' SHA-256, so write a table first, e.g. df.to_csv('predictions.csv', "
+        "index=False), and pass its path")
 
 
 def _read_them_all(manifest: Path, protocol: Path | None) -> str:

@@ -274,6 +274,20 @@ def test_the_no_label_word_in_another_letter_case_is_named(tmp_path):
     assert "c05" not in str(caught.value)
 
 
+def test_the_no_label_word_joined_with_labels_is_named_as_such(tmp_path):
+    # found in the tasks pass: 'none;MI' was refused as "'none' ... (no_label 'none' in
+    # another letter case ...)", though it is the word as written, joined with a label
+    truth, s = _simulated(6)
+    references = ["NORM", "MI", "STTC;HYP", "NORM;HYP", "none;MI", "none"]
+    protocol = _write(tmp_path, references, [_scores(r) for r in s])  # no_label = "none"
+    with pytest.raises(medeval.MedevalError) as caught:
+        medeval.evaluate(protocol, tmp_path / "pred")
+    assert ("case c04 (line 6): reference 'none;MI': 'none' is not a declared label (it is "
+            "the no_label word, for a case carrying none of the labels: it stands alone in "
+            "its cell, not joined with labels)") in str(caught.value)
+    assert "another letter case" not in str(caught.value)
+
+
 def test_a_case_with_an_empty_reference_cell_is_told_of_no_label(tmp_path):
     # A record carrying no superclass left empty: the manifest refuses every empty cell,
     # and said only 'case c04: empty reference', not how to write such a record.

@@ -44,6 +44,8 @@ def label_set_problem(text: str, labels: Sequence[str], separator: str,
     True
     >>> label_set_problem("MI,STTC", ["NORM", "MI", "STTC"], ";", None)[:60]
     "'MI,STTC' is not a declared label (it holds ',': the protoco"
+    >>> label_set_problem("none;MI", ["NORM", "MI"], ";", "none")[:74]
+    "'none' is not a declared label (it is the no_label word, for a case carryi"
     >>> label_set_problem("['MI', 'STTC']", ["NORM", "MI", "STTC"], ";", None)[80:]
     "not labels joined by ';': write 'MI;STTC' (labels ['NORM', 'MI', 'STTC'])"
     """
@@ -67,11 +69,14 @@ def label_set_problem(text: str, labels: Sequence[str], separator: str,
                       and c in part and all(p.strip() in labels for p in part.split(c))), None)
         cased = _in_other_case(part, labels)
         word = no_label is not None and _in_other_case(part, [no_label]) is not None
+        exact = no_label is not None and part == nfc_id(no_label.strip())
         problems.append(f"{part!r} is not a declared label" + (
             f" (it holds {other!r}: the protocol's reference_separator is {separator!r})"
             if other else f" (the label {cased!r} in another letter case: write it as the "
-            "protocol does)" if cased else f" (no_label {no_label!r} in another letter "
-            "case: write it as the protocol does)" if word else ""))
+            "protocol does)" if cased else " (it is the no_label word, for a case carrying "
+            "none of the labels: it stands alone in its cell, not joined with labels)"
+            if exact else f" (no_label {no_label!r} in another letter case: write it as the "
+            "protocol does)" if word else ""))
     twice = sorted({part for part in parts if part and parts.count(part) > 1})
     if twice:
         problems.append(f"{', '.join(map(repr, twice))} listed twice")

@@ -1296,3 +1296,32 @@ def test_sample_size_names_the_power_and_expected_value_as_given(capsys):
     out = capsys.readouterr().out
     assert out.startswith("sensitivity expected 0.9999999, goal 0.9, guarded rule")
     assert "P(PASS) >= 0.8 for an expected sensitivity of 0.9999999 against the goal" in out
+
+
+def test_protocol_check_notes_a_measurement_protocol_that_does_not_judge_completion(
+        tmp_path, capsys):
+    # A measurement the algorithm fails has no value and is left out of every agreement
+    # figure (README), so a protocol judging lins_ccc alone passes on the cases measured,
+    # however few. The example's protocol judges completion_rate too: no note; without
+    # that criterion, a note. The claim is checked by evaluating 4 of the 12 cases.
+    import shutil
+
+    import medeval
+
+    folder = tmp_path / "measurement"
+    shutil.copytree(PROTOCOL_EXAMPLE, folder)
+    protocol = folder / "protocol.toml"
+    assert main(["protocol", "check", str(protocol)]) == 0
+    assert "completion_rate" not in capsys.readouterr().err
+    text = protocol.read_text()
+    protocol.write_text(text[:text.index('[[criteria]]\nmetric = "completion_rate"')])
+    assert main(["protocol", "check", str(protocol)]) == 0
+    assert (f"medeval: note: protocol {protocol}: its criteria judge lins_ccc on the cases "
+            "the algorithm measured, and none judges completion_rate") in \
+        capsys.readouterr().err
+    kept = sorted((folder / "predictions").glob("*.json"))[:4]
+    for file in sorted((folder / "predictions").glob("*.json"))[4:]:
+        file.unlink()
+    result = medeval.evaluate(protocol, folder / "predictions")
+    assert result.metric("lins_ccc").estimate.n == len(kept) == 4  # of 12 cases
+    assert result.metric("completion_rate").estimate.value == pytest.approx(4 / 12)

@@ -99,7 +99,25 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
               f"{'lies' if len(off) == 1 else 'lie'} outside [0, 1]; the scores must be on "
               "that scale (a probability's 50 % is 0.5): mend it now if not, before the "
               "outputs exist", file=sys.stderr)
+    _note_uncounted_failures(protocol, args.protocol)
     return 0
+
+
+def _note_uncounted_failures(protocol: Any, path: Path) -> None:
+    """A note for a measurement protocol whose criteria judge agreement but not the
+    completion rate: a case the algorithm fails to measure has no value and is left out
+    of every agreement figure (under either failure policy), so such criteria pass on
+    the cases it did measure, however few."""
+    if protocol.task.type != "measurement":
+        return
+    judged = sorted({criterion.metric for criterion in protocol.criteria})
+    if not judged or "completion_rate" in judged:
+        return
+    print(f"medeval: note: protocol {path}: its criteria judge {', '.join(judged)} on the "
+          "cases the algorithm measured, and none judges completion_rate: a case it fails "
+          "to measure is left out of those figures under either failure policy, so they "
+          "can pass on a few cases; add a criterion on completion_rate (its goal the share "
+          "of cases that must be measured)", file=sys.stderr)
 
 
 def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:

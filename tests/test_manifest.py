@@ -1082,3 +1082,25 @@ def test_lines_are_counted_across_blank_lines(tmp_path):
     assert list(caught.value.problems) == [
         "line 6: every field is blank (a row Excel writes where cells were cleared, not "
         "deleted: delete the row)"]
+
+
+@pytest.mark.parametrize("kind", ["long_field", "gzip"])
+def test_a_manifest_pandas_reads_is_read_whatever_its_lines(tmp_path, kind):
+    # data_lines (the line of each row, for messages) split the file again with the csv
+    # module, which refuses a field past 131072 characters and cannot read a .csv.gz
+    # that pandas decompresses: both manifests were read before and raised a bare
+    # csv.Error / UnicodeDecodeError after. The lines are then the rows' index + 2.
+    import gzip
+
+    text = ("case_id,patient_id,input,reference,note\n"
+            f'c1,p1,a.txt,1,"{"x" * 140_000}"\nc2,p2,a.txt,0,short\n\n')  # a blank line last
+    if kind == "gzip":
+        path = tmp_path / "manifest.csv.gz"
+        path.write_bytes(gzip.compress(text.encode("utf-8")))
+    else:
+        path = tmp_path / "manifest.csv"
+        path.write_text(text, encoding="utf-8")
+    manifest = Manifest.from_csv(path, reference_kind="label")
+    assert [case.case_id for case in manifest.cases] == ["c1", "c2"]
+    assert [case.line for case in manifest.cases] == [2, 3]  # header 1, then one a line
+    assert len(manifest.cases[0].metadata["note"]) == 140_000

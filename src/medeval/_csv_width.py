@@ -76,17 +76,26 @@ def data_lines(path: Path, n_rows: int, *, separator: str = ",") -> list[int]:
     that pandas read from it starts: after the header, skipping the blank lines and lines
     of spaces or tabs only that pandas skips, and counting the lines inside a quoted
     field. Where the count disagrees with ``n_rows`` (a file the two readers split
-    otherwise), row *i* is taken to be on line *i* + 2.
+    otherwise), or the file cannot be split here (a field past the csv module's limit,
+    a compressed file pandas read), row *i* is taken to be on line *i* + 2.
     """
-    lines: list[int] = []
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=separator)
-        start, header = 1, False
-        for row in reader:
-            line, start = start, reader.line_num + 1
-            if not row or (len(row) == 1 and not row[0].strip(" \t")):
-                continue  # pandas' skip_blank_lines
-            if header:
-                lines.append(line)
-            header = True
-    return lines if len(lines) == n_rows else [i + 2 for i in range(n_rows)]
+    plain = [i + 2 for i in range(n_rows)]
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if b"\r" not in data and data.count(b"\n") + (not data.endswith(b"\n")) == n_rows + 1:
+            return plain  # one line per row, the header's first: nothing to split
+        lines: list[int] = []
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=separator)
+            start, header = 1, False
+            for row in reader:
+                line, start = start, reader.line_num + 1
+                if not row or (len(row) == 1 and not row[0].strip(" \t")):
+                    continue  # pandas' skip_blank_lines
+                if header:
+                    lines.append(line)
+                header = True
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return plain  # pandas read it; a message's line is no reason to refuse it
+    return lines if len(lines) == n_rows else plain

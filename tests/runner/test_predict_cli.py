@@ -296,3 +296,18 @@ def test_predictions_that_are_a_list_of_several_numbers_are_noted(tmp_path: Path
     assert main(["predict", "--algorithm", f"{plugin}:Probs", "--manifest", str(manifest),
                  "--out", str(tmp_path / "run2"), "--isolation", "none", "--no-progress"]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+def test_a_prediction_nested_hundreds_deep_is_noted_without_a_recursion_error(tmp_path: Path):
+    """array_notes counted a prediction's numbers by recursion (two frames a level): a
+    list nested 600 deep, which json.loads and the runner take and store, stopped
+    medeval predict with Python's RecursionError. Nested so, it holds one number."""
+    from medeval.cli.predict import array_notes
+
+    depth = 600
+    (tmp_path / "predictions").mkdir()
+    (tmp_path / "predictions" / "c1.json").write_text("[" * depth + "0.5" + "]" * depth)
+    assert json.loads((tmp_path / "predictions" / "c1.json").read_text()) is not None
+    notes = array_notes(tmp_path, {"predictions": {"c1": ["c1.json"]}})
+    assert len(notes) == 1
+    assert "(1 of 1: c1) are each a list holding one number" in notes[0]

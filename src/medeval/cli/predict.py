@@ -263,13 +263,19 @@ def array_notes(out_dir: Path, data: Any) -> list[str]:
 
 def _numbers(value: Any) -> int | None:
     """How many numbers ``value``, lists within lists, holds when it holds numbers and
-    nothing else (at least one); None otherwise (a COCO results list holds objects)."""
-    if isinstance(value, list):
-        counts = [_numbers(item) for item in value]
-        if not counts or any(count is None for count in counts):
+    nothing else (at least one); None otherwise (a COCO results list holds objects).
+    Walked without recursion: a list nested some hundreds deep, which JSON and the
+    runner take, stopped medeval predict with Python's RecursionError."""
+    count, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list) and item:
+            pending.extend(item)
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            count += 1
+        else:  # an object, text, or an empty list anywhere
             return None
-        return sum(count for count in counts if count is not None)
-    return 1 if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return count
 
 
 def lfs_notes(failures: Any, binds: Any) -> list[str]:

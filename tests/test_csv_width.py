@@ -1,0 +1,49 @@
+"""data_lines against pandas' own row splitting.
+
+Each data row's first field names, by hand, the line of the file it starts on (``L4``);
+pandas reads the rows, and data_lines must give those lines in pandas' order."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from medeval._csv_width import data_lines
+
+FILES = {
+    "plain": "id,v\nL2,1\nL3,2\n",
+    "blank line": "id,v\nL2,1\n\nL4,2\n",
+    "line of spaces": "id,v\nL2,1\n   \nL4,2\n",
+    "line of a tab": "id,v\nL2,1\n\t\nL4,2\n",
+    "CR line ends": "id,v\rL2,1\r\rL4,2\r",
+    "CRLF line ends": "id,v\r\nL2,1\r\n\r\nL4,2\r\n",
+    "no final newline": "id,v\nL2,1\n\nL4,2",
+    "byte order mark": "\ufeffid,v\nL2,1\n\nL4,2\n",
+    "quoted line break": 'id,v\nL2,"a\nb"\n\nL5,2\n',
+    "quoted blank line": 'id,v\nL2,"a\n\nb"\nL5,2\n',
+    "blank lines before the header": "\n\nid,v\nL4,1\nL5,2\n",
+    "quoted CRLF": 'id,v\r\nL2,"a\r\nb"\r\nL4,2\r\n',
+}
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+@pytest.mark.parametrize("name", list(FILES))
+def test_data_lines_are_the_lines_pandas_rows_start_on(tmp_path, name, separator):
+    path = tmp_path / "table.csv"
+    path.write_bytes(FILES[name].replace(",", separator).encode("utf-8"))
+    frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False,
+                        index_col=False)
+    # by hand, above; with tabs between fields a line of a tab is a row of two empty
+    # fields, which pandas keeps, on line 3
+    written = [int(first.removeprefix("L")) if first else 3 for first in frame["id"]]
+    assert data_lines(path, len(frame), separator=separator) == written
+
+
+def test_a_field_past_the_csv_modules_limit_falls_back_to_index_plus_two(tmp_path):
+    # csv.reader refuses a field past 131072 characters (csv.field_size_limit()), which
+    # pandas reads; a blank line last keeps the file off the one-line-a-row shortcut
+    path = tmp_path / "table.csv"
+    path.write_text(f'id,v\nL2,"{"x" * 140_000}"\nL3,2\n\n', encoding="utf-8")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False)
+    assert len(frame) == 2
+    assert data_lines(path, len(frame)) == [2, 3]

@@ -451,6 +451,18 @@ class TestBadInput:
                 f"mrmc: {path}: column 'reader' is empty on line(s) 5")):
             mrmc(path)
 
+    def test_file_with_a_reader_of_spaces_names_its_line_as_empty(self, tmp_path):
+        # Ids are read without the spaces around them (0d063858): a cell of spaces became
+        # reader '' who "read no case in some treatment", 6 readings "missing", instead
+        # of an empty cell. The 4th data row is line 5 of the file (line 1 the header).
+        path = tmp_path / "readings.csv"
+        lines = _small().to_csv(index=False).splitlines()
+        lines[4] = "  ," + lines[4].split(",", 1)[1]
+        path.write_text("\n".join(lines) + "\n")
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"mrmc: {path}: column 'reader' is empty on line(s) 5")):
+            mrmc(path)
+
     def test_file_rows_wider_than_the_header(self, tmp_path):
         # Treatment 'B, aided' unquoted: its rows have 6 fields under a 5-field header.
         # Rows sorted so those come first: pandas took the reader for an index and moved

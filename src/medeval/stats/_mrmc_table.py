@@ -121,6 +121,7 @@ def _ids_as_written(frame: pd.DataFrame) -> pd.DataFrame:
     for column in _IDS:
         if column in frame.columns:
             values = frame[column].str.strip()
+            values = values.mask(values == "")  # a cell of spaces is empty, as '' is
             frame[column] = values
             present = values.dropna()
             if len(present) and all(_WHOLE_NUMBER.fullmatch(v) and _INT64[0] <= int(v)

@@ -1040,3 +1040,30 @@ def test_a_result_whose_report_stands_is_named_by_its_file(study, tmp_path, caps
                           "--render", str(tmp_path / "b.pdf"), "--info", str(study["info"]),
                           "--reason", "address corrected", "--registry", reg)
     assert code == 0 and out.startswith("amended  LAB-AI-2026-0001 -> LAB-AI-2026-0002"), err
+
+
+def test_a_customer_given_in_another_unicode_form_is_the_name_printed(study, tmp_path, capsys):
+    # A Korean customer name pasted from a macOS file name is NFD: it prints as the
+    # result's NFC name, and was refused "--customer '(주)메디에이아이': the certificate
+    # prints the result's '(주)메디에이아이'"; with a space after it, it was recorded as
+    # given. Now compared in NFC without spaces, and the name printed is recorded.
+    import unicodedata
+
+    from medeval.result import read_result
+
+    result = read_result(study["result"])
+    korean = "(주)메디에이아이"  # NFC, as typed on Windows
+    protocol = replace(result.protocol,
+                       customer=replace(result.protocol.customer, name=korean))
+    path = write_result(replace(result, protocol=protocol), tmp_path / "k" / "result.json")
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    pasted = unicodedata.normalize("NFD", korean) + " "
+    assert pasted.strip() != korean and len(pasted) > len(korean) + 1  # jamo, by Python
+    cert = tmp_path / "cert.pdf"
+    code, _, err = _run(capsys, "issue", str(path), "--render", str(cert), "--info",
+                        str(study["info"]), "--customer", pasted, "--registry", reg)
+    assert code == 0, err
+    with Registry.open(reg) as registry:
+        (record,) = registry.list()
+    assert record.customer.encode("utf-8") == korean.encode("utf-8")

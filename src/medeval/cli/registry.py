@@ -265,8 +265,9 @@ def _prepare(args: argparse.Namespace, *,
     # report's were kept, so an amendment with a result of protocol KTL-BUS-0004 was
     # recorded as KTL-BUS-0002, its certificate printing 0004: found in the lifecycle-pass)
     _prints_the_results(given, result.protocol.customer.name, result.protocol.id)
-    fields["customer"] = fields["customer"] or result.protocol.customer.name
-    fields["test_id"] = fields["test_id"] or result.protocol.id
+    # what it prints (a value given is the same but for spaces or its Unicode form)
+    fields["customer"] = result.protocol.customer.name
+    fields["test_id"] = result.protocol.id
     _check_issue_date(fields["issue_date"], result.context.finished)
     return fingerprint, info, fields
 
@@ -290,15 +291,23 @@ def _refuse_standing(registry: Registry, result: Path, fingerprint: str,
 def _prints_the_results(given: dict[str, Any], customer: str, test_id: str) -> None:
     """Refuse a --customer or --test-id other than the result's: the certificate prints
     the result's protocol customer and id, and the registry recorded the one given (the
-    page and the export then named another customer or test than the PDF issued)."""
+    page and the export then named another customer or test than the PDF issued). The
+    two are compared without surrounding spaces and in NFC: a Korean name pasted from a
+    macOS file name (NFD) is the name printed."""
     for flag, key, printed, where in (
             ("--customer", "customer", customer, "its protocol's [customer] name"),
             ("--test-id", "test_id", test_id, "its protocol's id")):
         value = given.get(key)
-        if value is not None and value.strip() != printed.strip():
+        if value is not None and _nfc(value.strip()) != _nfc(printed.strip()):
             raise RegistryError(f"{flag} {value!r}: the certificate prints the result's "
                                 f"{printed!r} ({where}), and the registry records what it "
                                 f"prints; leave {flag} out; nothing was issued")
+
+
+def _nfc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
 
 
 def _finished(path: Path) -> str | None:

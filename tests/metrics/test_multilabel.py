@@ -150,3 +150,22 @@ def test_macro_auc_names_itself_in_its_refusals():
     # "label_aucs: ...", naming a function the user did not call
     with pytest.raises(InvalidInputError, match=r"^macro_auc: y_true must hold only 0 and 1"):
         macro_auc([[1, 2], [0, 1]], [[0.2, 0.3], [0.1, 0.3]])
+
+
+def test_score_columns_named_as_a_predictions_table_names_them_are_paired_by_label():
+    # 'score@MI' is MI's score, as a predictions table names it: in the reference's
+    # order it is read (as it was before the order check), in another order refused;
+    # columns sharing no name at all (a DataFrame made from an array: 0, 1) are read by
+    # position, as an array is. Figures against scikit-learn on the arrays.
+    pd = pytest.importorskip("pandas")
+    truth = pd.DataFrame({"MI": [0, 1, 0, 1], "NORM": [1, 0, 1, 0]})
+    scores = pd.DataFrame({"score@MI": [0.1, 0.9, 0.3, 0.6],
+                           "score@NORM": [0.8, 0.3, 0.6, 0.5]})
+    expected = skm.roc_auc_score(truth.to_numpy(), scores.to_numpy(), average="macro")
+    assert macro_auc(truth, scores) == expected
+    assert macro_auc(truth, scores.rename(columns=lambda c: c.replace("score@",
+                                                                      "probability@"))) \
+        == expected
+    assert macro_auc(truth, pd.DataFrame(scores.to_numpy())) == expected
+    with pytest.raises(InvalidInputError, match="another order"):
+        macro_auc(truth, scores[["score@NORM", "score@MI"]])

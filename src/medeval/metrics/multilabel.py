@@ -19,6 +19,7 @@ paired by position.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -85,18 +86,23 @@ def _pair(y_true: ArrayLike, y_other: ArrayLike, func: str, other: str, *,
 
 
 def _same_labels(func: str, y_true: ArrayLike, y_other: ArrayLike, other: str) -> None:
-    """Refuse two DataFrames whose columns (the labels) differ: read by position, a
+    """Refuse two DataFrames whose columns name the labels otherwise: read by position, a
     score table with its labels in another order (``MI, NORM`` against ``NORM, MI``)
     would pair each label's reference with another label's scores, and every figure
-    would be wrong without a word. The index (rows) is :func:`same_index`'s."""
+    would be wrong without a word. A score column is named by its label, or as a
+    predictions table names it (``score@MI``, ``probability@MI``). Columns that share no
+    name (a DataFrame made from an array, 0 and 1) are read by position, as arrays are.
+    The index (rows) is :func:`same_index`'s."""
     pd = sys.modules.get("pandas")
     if pd is None or not (isinstance(y_true, pd.DataFrame) and isinstance(y_other, pd.DataFrame)):
         return
-    mine, theirs = y_true.columns, y_other.columns
-    if mine.equals(theirs):
+    mine = y_true.columns.tolist()
+    theirs = [_label_of(name) for name in y_other.columns.tolist()]
+    common = set(mine) & set(theirs)
+    if theirs == mine or not common:
         return
     shown = 8
-    names = f"y_true's are {mine.tolist()[:shown]}, {other}'s {theirs.tolist()[:shown]}"
+    names = f"y_true's are {mine[:shown]}, {other}'s {y_other.columns.tolist()[:shown]}"
     if len(mine) == len(theirs) and set(mine) == set(theirs):
         raise InvalidInputError(
             f"{func}: y_true and {other} are DataFrames with their label columns in another "
@@ -107,6 +113,15 @@ def _same_labels(func: str, y_true: ArrayLike, y_other: ArrayLike, other: str) -
         f"{func}: y_true and {other} are DataFrames with different label columns ({names}); "
         "give both the same labels, one column each, or pass .to_numpy() of each if the "
         "columns are the same labels in the same order")
+
+
+def _label_of(name: Any) -> Any:
+    """A score column's label: ``score@MI`` and ``probability@MI`` are MI's."""
+    if isinstance(name, str):
+        for prefix in ("score@", "probability@"):
+            if name.startswith(prefix):
+                return name[len(prefix):]
+    return name
 
 
 def label_confusion_matrices(y_true: ArrayLike, y_pred: ArrayLike) -> list[ConfusionMatrix]:

@@ -168,7 +168,7 @@ def _refuse_another_keys_certificate(signer: Any, key: str | Path, cert: str | P
         ours = private.public_key().public_bytes(*spki)
         theirs = x509.load_der_x509_certificate(
             signer.signing_cert.dump()).public_key().public_bytes(*spki)
-    except Exception as exc:  # a key type cryptography does not read: pyHanko signs
+    except Exception as exc:  # a key or certificate cryptography cannot read: refused
         raise ReportError(f"signing key {key} / certificate {cert}: cannot be compared "
                           f"({exc}); give a PEM or DER key and its certificate") from None
     if ours != theirs:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .._atomic import hidden_prefix, identity, place
 from .._hashing import sha256_bytes
+from .._manifest_ids import nfc_id
 from ..errors import MedevalError, RegistryError
 from ._usage import (
     UsageError,
@@ -298,16 +299,10 @@ def _prints_the_results(given: dict[str, Any], customer: str, test_id: str) -> N
             ("--customer", "customer", customer, "its protocol's [customer] name"),
             ("--test-id", "test_id", test_id, "its protocol's id")):
         value = given.get(key)
-        if value is not None and _nfc(value.strip()) != _nfc(printed.strip()):
+        if value is not None and nfc_id(value.strip()) != nfc_id(printed.strip()):
             raise RegistryError(f"{flag} {value!r}: the certificate prints the result's "
                                 f"{printed!r} ({where}), and the registry records what it "
                                 f"prints; leave {flag} out; nothing was issued")
-
-
-def _nfc(text: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFC", text)
 
 
 def _finished(path: Path) -> str | None:

@@ -88,6 +88,8 @@ __all__ = [
     "StatisticsSection",
     "Subgroup",
     "canonical_json",
+    "cases_path",
+    "digest_path",
     "content_fingerprint",
     "metrics_table",
     "read_result",
@@ -356,7 +358,7 @@ def write_result(result: Result, path: str | Path) -> Path:
         raise ResultError(problem)
     payload = result.to_json()
     cases = result.cases_csv()
-    csv_path = _cases_path(target)
+    csv_path = cases_path(target)
     write_named(target, payload, what="result", error=ResultError)
     write_named(csv_path, cases, what="result", error=ResultError)
     digest = (
@@ -365,7 +367,7 @@ def write_result(result: Result, path: str | Path) -> Path:
     # the names as the file system holds them (sha256sum compares bytes): a result named
     # in Hangul (결과.json) failed here, 'ascii' codec can't encode, after the JSON and
     # CSV were written (found in the review of the lifecycle-pass)
-    write_named(_digest_path(target), digest.encode("utf-8", "surrogateescape"),
+    write_named(digest_path(target), digest.encode("utf-8", "surrogateescape"),
                 what="result", error=ResultError)
     return target
 
@@ -437,14 +439,14 @@ def verify_result(path: str | Path) -> str:
         if again != payload:
             raise ResultError(f"result {source}: holds fields the result model does not "
                               "know, or lacks some (edited by hand?)")
-    digest_file = _digest_path(source)
+    digest_file = digest_path(source)
     if not digest_file.is_file():
         raise ResultError(f"result {source}: fingerprint file {digest_file} is missing")
     recorded = {}
     for line in digest_file.read_bytes().decode("utf-8", "surrogateescape").splitlines():
         value, _, name = line.partition("  ")
         recorded[name] = value
-    for file in (source, _cases_path(source)):
+    for file in (source, cases_path(source)):
         if file.name not in recorded:
             raise ResultError(f"{digest_file}: no fingerprint recorded for {file.name}")
         if not file.is_file():
@@ -541,7 +543,7 @@ def result_names_problem(json_path: Path) -> str | None:
         limit = os.pathconf(folder, "PC_NAME_MAX")
     except (OSError, ValueError):
         limit = 255
-    names = (json_path.name, _cases_path(json_path).name, _digest_path(json_path).name)
+    names = (json_path.name, cases_path(json_path).name, digest_path(json_path).name)
     longest = max(names, key=lambda name: len(os.fsencode(name)))
     size = len(os.fsencode(longest))
     if size <= limit:
@@ -552,9 +554,11 @@ def result_names_problem(json_path: Path) -> str | None:
             f"{limit - spare} bytes")
 
 
-def _cases_path(json_path: Path) -> Path:
+def cases_path(json_path: Path) -> Path:
+    """The per-case CSV written beside the result ``json_path``."""
     return json_path.with_name(json_path.stem + ".cases.csv")
 
 
-def _digest_path(json_path: Path) -> Path:
+def digest_path(json_path: Path) -> Path:
+    """The ``.sha256`` file written beside the result ``json_path``."""
     return json_path.with_name(json_path.name + ".sha256")

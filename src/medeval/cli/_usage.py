@@ -51,9 +51,10 @@ def file_or_stdout_to_write(text: str) -> str | Path:
 
 def result_inputs(result: Path) -> list[tuple[str, Path | None]]:
     """A result and the files beside it that its verification reads, named."""
-    return [("the result", result),
-            ("the result's .sha256 file", result.with_name(result.name + ".sha256")),
-            ("the result's per-case CSV", result.with_name(result.stem + ".cases.csv"))]
+    from ..result import cases_path, digest_path
+
+    return [("the result", result), ("the result's .sha256 file", digest_path(result)),
+            ("the result's per-case CSV", cases_path(result))]
 
 
 def _same_file(one: Path, other: Path) -> bool:

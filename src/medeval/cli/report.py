@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..result import verify_result
+from ..result import cases_path, verify_result
 from ._usage import (
     UsageError,
     file_to_write,
@@ -194,7 +194,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         refuse_html_report(head, f"{args.result}")
         fingerprint = verify_result(args.result)
         result = Path(args.result)
-        cases = result.with_name(result.stem + ".cases.csv").name
+        cases = cases_path(result).name
         out.write(f"OK  {args.result}  sha256:{fingerprint}\n"
                   f"    intact: {result.name} and {cases} give the SHA-256 recorded in "
                   f"{result.name}.sha256, and {result.name} is in canonical form\n"

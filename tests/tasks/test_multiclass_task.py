@@ -445,3 +445,69 @@ def test_a_grade_written_as_a_decimal_is_told_to_be_written_whole(tmp_path, caps
     assert ("reference '3.0' is not a declared label ['1', '2', '3']; it is 3 written as a "
             "decimal (a column saved as decimals?): write '3'") in err
     assert err.count("written as a decimal") == 1
+
+
+def test_averages_and_kappa_are_the_counts_exact_value_rounded_once(tmp_path):
+    # Three grades, 10 cases each, each grade 7 times right and 3 times answered as the
+    # next grade (G3's as G1). Every class's sensitivity, PPV and F1 is 7/10, so each
+    # macro and weighted average is exactly 7/10 (Fraction arithmetic below), but the
+    # float mean of three 0.7s is 0.6999999999999998 (numpy's, and scikit-learn's
+    # recall_score(average='macro')): a protocol's 'sensitivity@macro >= 0.7' under the
+    # point rule must PASS. Kappa: p_o = 7/10, p_e = 1/3, kappa = (7/10 - 1/3)/(2/3) =
+    # 11/20, rounded once.
+    from fractions import Fraction
+
+    truth = ["G1"] * 10 + ["G2"] * 10 + ["G3"] * 10
+    nxt = {"G1": "G2", "G2": "G3", "G3": "G1"}
+    pred = [t if i % 10 < 7 else nxt[t] for i, t in enumerate(truth)]
+    assert float(np.mean([0.7, 0.7, 0.7])) != 0.7  # the float mean this guards against
+    _write_set(tmp_path, truth, pred)
+    text = PROTOCOL.replace("goal = 0.5", 'goal = 0.7\nrule = "point"')
+    (tmp_path / "protocol.toml").write_text(text)
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    value = {m.name: m.estimate.value for m in result.metrics}
+    for name in ("sensitivity", "ppv", "f1"):
+        for average in ("macro", "weighted", "micro"):
+            assert value[f"{name}@{average}"] == float(Fraction(7, 10))
+    assert value["cohen_kappa"] == float(Fraction(11, 20))
+    assert json.loads(result.to_json())["overall"] == "PASS"
+    # the metric functions give the result's figures to the bit
+    assert medeval.metrics.multiclass_metric(truth, pred, metric="sensitivity",
+                                             average="macro") == value["sensitivity@macro"]
+    assert medeval.metrics.cohen_kappa(truth, pred) == value["cohen_kappa"]
+
+
+def test_exact_averages_agree_with_sklearn_and_fractions_on_random_sets():
+    # 300 random 3- and 4-class tables with a 'no answer' column: the exact figures are
+    # Python's Fraction arithmetic rounded once, and within 1e-12 of scikit-learn's
+    # float figures (the failed cases given a label no class has, as medeval counts them).
+    from fractions import Fraction
+
+    from medeval.tasks._class_averages import exact_class_figures
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        k, n = int(rng.integers(3, 5)), int(rng.integers(12, 80))
+        truth = np.arange(n) % k
+        pred = np.where(rng.random(n) < 0.6, truth, rng.integers(0, k + 1, n))
+        matrix = np.zeros((k, k + 1), dtype=np.int64)
+        np.add.at(matrix, (truth, pred), 1)
+        figures = exact_class_figures(matrix, "none")
+        tp = [int(matrix[i, i]) for i in range(k)]
+        rows = [int(r) for r in matrix.sum(axis=1)]
+        cols = [int(c) for c in matrix.sum(axis=0)]
+        if 0 in cols[:k]:
+            assert np.isnan(figures["ppv@macro"])
+            continue
+        assert figures["sensitivity@macro"] == float(sum(
+            Fraction(t, r) for t, r in zip(tp, rows)) / k)
+        assert figures["ppv@weighted"] == float(sum(
+            Fraction(r * t, c) for t, r, c in zip(tp, rows, cols)) / n)
+        labels = list(range(k))
+        assert figures["f1@macro"] == pytest.approx(
+            skm.f1_score(truth, pred, labels=labels, average="macro", zero_division=0),
+            abs=1e-12)
+        assert figures["ppv@weighted"] == pytest.approx(skm.precision_score(
+            truth, pred, labels=labels, average="weighted", zero_division=0), abs=1e-12)
+        assert figures["cohen_kappa"] == pytest.approx(
+            skm.cohen_kappa_score(truth, pred), abs=1e-12)

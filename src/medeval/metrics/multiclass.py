@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -27,7 +28,7 @@ from .._validation import (
     warn_undefined,
 )
 from ..errors import InvalidInputError
-from ._confusion import _UNDEFINED, ConfusionMatrix, _value
+from ._confusion import _UNDEFINED, ConfusionMatrix, _value, ratio_terms
 from ._docs import _doc_sections
 
 __all__ = [
@@ -186,9 +187,13 @@ class MulticlassConfusionMatrix:
         if missing:
             _warn_classes(name, key, missing, f"{average}-averaged ")
             return math.nan
+        # The rates as fractions of the counts, averaged and rounded once: a float mean
+        # of rounded rates can land an ulp off (0.9, 0.8, 1.0 -> 0.9000000000000001).
+        terms = [ratio_terms(key, cm.tp, cm.fp, cm.fn, cm.tn) for cm in per_class.values()]
         if average == "macro":
-            return float(np.mean(value_array))
-        return float(np.sum(weights[used] * value_array[used]))
+            return float(sum(Fraction(a, d) for a, d in terms) / len(terms))
+        weighed = zip(self.support.tolist(), terms, strict=True)
+        return float(sum(Fraction(s * a, d) for s, (a, d) in weighed if s > 0) / self.n)
 
     def kappa(self, *, weights: KappaWeights | None = None) -> float:
         """Cohen's kappa of the rows against the columns; see :func:`cohen_kappa`."""

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from ..manifest import Case, nfc_id
 from ._class_aucs import class_auc_figures
+from ._class_averages import ClassAverageStatistic
 from ._class_probabilities import most_probable, prediction_probabilities, probability_column
 from ._scalar_json import read_json_prediction
 from .base import (
@@ -256,17 +257,13 @@ class MulticlassClassification(TaskType):
         cell = np.zeros((len(rows), k * (k + 1)))
         cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
 
-        def statistic(name: str) -> Any:
-            def compute(cells: NDArray[np.float64], weights: NDArray[np.float64]) -> Any:
-                counts = np.einsum("bn,nc->bc", weights, cells).reshape(-1, k, k + 1)
-                return multiclass_statistics(counts, self.spec.kappa_weights)[name]
-            return compute
-
         kappa_id = "cohen_kappa" if self.spec.kappa_weights == "none" else \
             f"cohen_kappa@{self.spec.kappa_weights}"
         names = [f"{r}@{a}" for r in _RATIOS for a in _AVERAGES] + ["cohen_kappa"]
         for name in names:
-            estimate = bootstrap_estimate(statistic(name), cell, clusters, st,
+            statistic = ClassAverageStatistic(cell, k, name, self.spec.kappa_weights,
+                                              multiclass_statistics)
+            estimate = bootstrap_estimate(statistic, cell, clusters, st,
                                           strata=truth if clusters is None else None)
             definition_id = kappa_id if name == "cohen_kappa" else f"average@{name.split('@')[1]}"
             metrics.append(metric_record(name, definition_id, estimate))

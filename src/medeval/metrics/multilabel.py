@@ -19,6 +19,7 @@ paired by position.
 from __future__ import annotations
 
 import sys
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import as_array, same_index, warn_undefined
 from ..errors import InvalidInputError
 from ._confusion import ConfusionMatrix
-from .ranking import roc_auc
+from .ranking import auc_terms, roc_auc
 
 __all__ = ["hamming_loss", "label_aucs", "label_confusion_matrices", "macro_auc",
            "subset_accuracy"]
@@ -267,15 +268,20 @@ def macro_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
 
     from ..errors import UndefinedMetricWarning
 
+    truth, score = _pair(y_true, y_score, "macro_auc", "y_score", scores=True)
+    columns = list(zip(truth.T, score.T, strict=True))
     with warnings.catch_warnings():  # one warning, naming the labels, instead of one each
         warnings.simplefilter("ignore", UndefinedMetricWarning)
-        aucs = _label_aucs(y_true, y_score, "macro_auc")
+        aucs = np.array([roc_auc(t, s) for t, s in columns], dtype=np.float64)
     undefined = np.flatnonzero(np.isnan(aucs))
     if undefined.size:
         return warn_undefined(
             f"macro_auc: the AUC of label column(s) {undefined.tolist()} is undefined (no "
             "case carries the label, or every case does), so the macro AUC is; returning NaN")
-    return float(np.mean(aucs))
+    # the AUCs as fractions of whole numbers, averaged and rounded once (a float mean of
+    # rounded AUCs can land an ulp off a value the protocol's point rule compares with)
+    terms = [auc_terms(t, s) for t, s in columns]
+    return float(sum(Fraction(u, pairs) for u, pairs in terms) / len(terms))
 
 
 def hamming_loss(y_true: ArrayLike, y_pred: ArrayLike) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -276,12 +277,21 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: Hashable | None
     negatives = truth.size - positives
     if positives == 0 or negatives == 0:
         return _one_class(func, "the AUC", positives, negatives)
+    twice_u, twice_pairs = auc_terms(truth, score)
+    return twice_u / twice_pairs
+
+
+def auc_terms(truth: NDArray[np.bool_], score: NDArray[Any]) -> tuple[int, int]:
+    """The AUC as a fraction of whole numbers: twice the Mann–Whitney U (ties count one
+    half) over twice the number of positive-negative pairs, for cases of both classes.
+    ``roc_auc`` divides them once; an average of AUCs adds them as fractions."""
+    positives = int(np.count_nonzero(truth))
+    negatives = truth.size - positives
     _, inverse, counts = np.unique(score, return_inverse=True, return_counts=True)
     below = np.cumsum(counts) - counts  # the number of scores below each distinct value
     twice_midrank = 2 * below + counts + 1  # mid-rank of ranks below+1 .. below+count, x2
     twice_rank_sum = int(np.sum(twice_midrank[inverse.reshape(-1)][truth], dtype=np.int64))
-    twice_u = twice_rank_sum - positives * (positives + 1)
-    return twice_u / (2 * positives * negatives)
+    return twice_rank_sum - positives * (positives + 1), 2 * positives * negatives
 
 
 @_ranking_doc

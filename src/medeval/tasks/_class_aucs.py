@@ -24,13 +24,16 @@ below every case if it is referable, above every case if not.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..metrics.ranking import auc_terms
 from ..result import MetricRecord
 from ..stats._resampling import Units
 from ..stats._statistics import AucStatistic
@@ -59,7 +62,12 @@ class MacroAuc:
         return "there is no case of some class, so its one-vs-rest AUC is undefined"
 
     def value(self) -> float:
-        return float(self.resampled(np.ones((1, self.classes[0].score.size)))[0])
+        """The mean of the AUCs on the data, as fractions of whole numbers rounded once
+        (:func:`medeval.metrics.macro_auc`'s value to the bit); NaN where one is undefined."""
+        terms = [auc_terms(auc.positive, auc.score) for auc in self.classes]
+        if any(pairs == 0 for _, pairs in terms):
+            return math.nan
+        return float(sum(Fraction(u, pairs) for u, pairs in terms) / len(terms))
 
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
         return _mean([auc.resampled(weights) for auc in self.classes])

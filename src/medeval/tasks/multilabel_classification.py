@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 from ..manifest import Case, nfc_id
 from ..result import MetricRecord
-from ..stats._statistics import AucStatistic
+from ..stats._statistics import AucStatistic, RatioStatistic
 from ._auc_interval import auc_over_unit
 from ._class_aucs import MacroAuc
 from ._label_sets import label_set_problem, reference_labels, score_column, scores_of
@@ -72,13 +72,6 @@ class LabelMacroAuc(MacroAuc):
         return "some label has no case carrying it, or none without it, so its AUC is undefined"
 
 
-def _hamming(shares: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The Hamming loss of each resample: the weighted mean of the cases' shares of
-    wrong labels (every case holds the same number of labels)."""
-    values: NDArray[np.float64] = weights @ shares / weights.sum(axis=1)
-    return values
-
-
 def multilabel_figures(labels: Sequence[str], truth: NDArray[np.bool_],
                        decided: NDArray[np.bool_], scores: NDArray[np.float64],
                        clusters: Sequence[str] | None, st: Any) -> list[MetricRecord]:
@@ -100,9 +93,12 @@ def multilabel_figures(labels: Sequence[str], truth: NDArray[np.bool_],
                 for k, label in enumerate(labels)]
     metrics.append(metric_record("auc@macro", "roc_auc_label_macro", bootstrap_estimate(
         LabelMacroAuc(truth, scores), scores, clusters, st)))
-    shares = (truth != decided).mean(axis=1) if truth.size else np.zeros(truth.shape[0])
-    metrics.append(metric_record("hamming_loss", "hamming_loss",
-                                 bootstrap_estimate(_hamming, shares, clusters, st)))
+    # the wrong cells over all cells (every case holds the same L labels): whole-number
+    # sums, one rounding, medeval.metrics.hamming_loss's value to the bit
+    wrong = (truth != decided).sum(axis=1)
+    cells = np.full(truth.shape[0], truth.shape[1])
+    metrics.append(metric_record("hamming_loss", "hamming_loss", bootstrap_estimate(
+        RatioStatistic(wrong, cells), wrong, clusters, st)))
     metrics.append(metric_record("subset_accuracy", "subset_accuracy", proportion_estimate(
         (truth == decided).all(axis=1), clusters, method=st.proportion_method,
         confidence=st.confidence)))

@@ -325,6 +325,34 @@ def test_distance_on_frames_needs_the_pixel_size_nothing_is_taken_as_1_mm(tmp_pa
         assert [row["true_positives"] for row in result.cases] == [hits, hits]
 
 
+def test_a_lesion_free_frame_needs_no_pixel_size_for_distance_matching(tmp_path):
+    # a frame without a lesion, {"points": []} with no spacing_mm beside it (as an empty
+    # reference is naturally written), was refused as "its points (in pixels) would be
+    # taken as millimetres": it has no point, and its detections are false positives in
+    # any unit. By hand: frames a and b each hit 1 of their 2 lesions (2.24 px = 1.12 mm
+    # at 0.5 mm) at score 0.9, and have a false positive at 0.2; the lesion-free frame c
+    # has one at 0.5. Operating points over 3 frames (FP per frame, sensitivity of 4
+    # lesions): (0, 2/4) at 0.9, (1/3, 2/4) at 0.5, (1, 2/4) at 0.2.
+    predictions = _distance_set(tmp_path, [0.5, 0.5])
+    from PIL import Image as PILImage
+
+    PILImage.fromarray(np.zeros((40, 50), np.uint8)).save(tmp_path / "frames" / "c.png")
+    (tmp_path / "ref" / "c.json").write_text(json.dumps({"points": []}))
+    (predictions / "c.json").write_text(json.dumps({"detections": [
+        {"point": [5, 5], "score": 0.5}]}))
+    manifest = pd.read_csv(tmp_path / "manifest.csv")
+    manifest.loc[len(manifest)] = ["c", "pc", "frames/c.png", "ref/c.json"]
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    assert [row["true_positives"] for row in result.cases] == [1, 1, 0]
+    assert result.metric("froc_sensitivity@0.5").estimate.value == pytest.approx(2 / 4)
+    # a frame with points and no spacing_mm is still refused, naming it
+    (tmp_path / "ref" / "c.json").write_text(json.dumps({"points": [[20, 20]]}))
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    assert ["case c:" in p and "spacing_mm" in p for p in caught.value.problems] == [True]
+
+
 def test_logit_scores_with_an_undetected_case_give_the_case_auc(folder):
     # A detector scoring in logits (negative for unlikely boxes) and a case with no
     # detection (c4): the evaluation stopped with case_scores' refusal of the default

@@ -93,7 +93,10 @@ class Detection(TaskType):
                                     shape="a list of coordinates")
             if self.spec.criterion == "distance" and reference.shape[1] > 2:
                 _points_across_frames(case, root)
-            if self.spec.criterion == "distance" and "spacing_mm" not in data:
+            # a lesion-free frame ({"points": []}) has no point to take as mm: its
+            # detections are false positives in any unit
+            if (self.spec.criterion == "distance" and "spacing_mm" not in data
+                    and len(reference)):
                 _no_pixel_size(case, root)
             spacing = data.get("spacing_mm", 1.0)
             if isinstance(spacing, list):

@@ -1104,3 +1104,20 @@ def test_a_manifest_pandas_reads_is_read_whatever_its_lines(tmp_path, kind):
     assert [case.case_id for case in manifest.cases] == ["c1", "c2"]
     assert [case.line for case in manifest.cases] == [2, 3]  # header 1, then one a line
     assert len(manifest.cases[0].metadata["note"]) == 140_000
+
+
+def test_frames_without_their_patient_are_named_with_what_to_write(tmp_path):
+    # two frames of a set left without a patient id: the problem said "empty patient_id"
+    # and nothing of what to write there; it now points to one explanation, given once
+    # for both, naming them
+    for c in ("f1", "f2", "f3"):
+        (tmp_path / f"{c}.png").write_text(c)
+    path = write_manifest(tmp_path, ["f1,p1,f1.png,1,s,test", "f2,,f2.png,0,s,test",
+                                     "f3, ,f3.png,0,s,test"])
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(path, reference_kind="label").validate()
+    assert list(caught.value.problems) == [
+        f"case {c}: empty patient_id (see 'empty patient_id' below)" for c in ("f2", "f3")]
+    explanation = str(caught.value).split("\n")[-1]
+    assert explanation.startswith("'empty patient_id', 2 of the problems above")
+    assert "the same for every frame" in explanation and "an id of its own" in explanation

@@ -46,6 +46,11 @@ EXPLANATIONS = {
         "from one left out: write it; a multi-label case (multilabel-classification) "
         "carrying none of the labels is written as the protocol's no_label word (no_label "
         "= \"none\" in [task], and none in the cell)"),
+    "empty patient_id": (
+        "every case needs its patient's id, since the intervals resample patients and "
+        "an empty cell cannot be told from one left out: write it, the same for every "
+        "frame (image, record) of one patient; a case whose patient is truly unknown gets "
+        "an id of its own, and counts as a patient alone"),
     "JSON annotation as a mask": (
         "the segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
         "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask image "

@@ -75,7 +75,8 @@ def identity_problems(cases: Sequence[_Row]) -> list[str]:
                     "export's way to keep leading zeros), not an id: write the id "
                     f"itself, {formula.group(1)!r}")
         if not case.patient_id:
-            problems.append(f"case {case.case_id or '?'}: empty patient_id")
+            problems.append(f"case {case.case_id or '?'}: empty patient_id"
+                            + see("empty patient_id"))
         if not case.inputs:
             problems.append(f"case {case.case_id or '?'}: no input path")
         if not case.reference:

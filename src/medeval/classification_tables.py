@@ -353,7 +353,8 @@ def _patients(joined: pd.DataFrame, column: str | None, case_ids: NDArray[Any],
         missing = case_ids[blank.to_numpy()].tolist()
         raise TableError(
             f"reference table {table.source}: empty {column!r} for case(s) "
-            f"{', '.join(missing)}"
+            f"{', '.join(missing)}: write each case's patient (the same id for the cases "
+            f"of one patient; a case whose patient is unknown, an id of its own)"
         )
     # without the spaces around them, as a manifest's patient_id ('00005 ' is patient
     # 00005, as it was while the column was read as numbers)

@@ -361,7 +361,8 @@ def test_a_patient_column_is_read_as_text_without_its_spaces(tmp_path, space):
 
 def test_a_patient_id_of_spaces_is_empty(tmp_path):
     ref = write(tmp_path, "ref.csv", "case_id,label,patient\nc0,0,00001\nc1,1,  \n")
-    with pytest.raises(TableError, match=r"empty 'patient' for case\(s\) c1$"):
+    with pytest.raises(TableError,
+                       match=r"empty 'patient' for case\(s\) c1: write each case's patient "):
         evaluate_classification(ref, write(tmp_path, "p.csv", "case_id,score\nc0,.1\nc1,.9\n"),
                                 threshold=0.5, patient_column="patient")
 

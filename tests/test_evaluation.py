@@ -349,6 +349,30 @@ def test_prediction_files_that_name_no_case_are_named(study):
 
 
 
+def test_a_table_of_scores_given_as_its_folder_is_named_with_the_path_to_give(tmp_path):
+    # a tester's scores as one case_id,score table in a folder, the folder given as
+    # --predictions: every case failed as missing-output, the warning naming the CSV only
+    # as a file of no case. It now says to give the file, and given so its sensitivity
+    # is scikit-learn's recall at the protocol's threshold (0.5)
+    from sklearn.metrics import recall_score
+
+    folder, ref, pred = tmp_path, *binary_study(tmp_path)
+    table = folder / "scores"
+    table.mkdir()
+    pred.to_csv(table / "all.csv", index=False)
+    wrong = medeval.evaluate(protocol_file(folder), table)
+    assert wrong.failures.n_failed == len(ref)
+    assert [w for w in wrong.warnings if "name no case" in w] == [
+        "all cases: the predictions folder holds 1 file(s) that name no case of the "
+        "manifest: all.csv; a prediction is read only as <case_id> with its suffix; a "
+        "binary-classification protocol reads one table of every case's predictions "
+        "given as the file itself: --predictions scores/all.csv"]
+    right = medeval.evaluate(protocol_file(folder), table / "all.csv")
+    joined = ref.merge(pred, on="case_id")
+    assert right.metric("sensitivity").estimate.value == pytest.approx(
+        recall_score(joined["label"], joined["score"] >= 0.5), abs=1e-12)
+
+
 def test_predictions_that_are_no_path_are_refused_before_the_set_is_hashed():
     # Found in the tasks pass: medeval.evaluate(protocol, predictions_df) stopped with
     # Python's bare "TypeError: expected str, bytes or os.PathLike object, not DataFrame"

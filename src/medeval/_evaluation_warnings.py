@@ -25,7 +25,8 @@ from .tasks.base import CaseRow
 
 
 def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
-                           unread: Sequence[str] = ()) -> list[str]:
+                           unread: Sequence[str] = (), table: str | None = None
+                           ) -> list[str]:
     """Warnings naming the files of a predictions folder (supplied, or a run's) that
     name no case of the manifest (``<case_id>`` or ``<case_id>.<suffix>``, either
     Unicode form), and, apart, those that name only cases in ``unread`` (found without
@@ -33,7 +34,8 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
     run's ``c1.npy`` where the task reads ``c1.json``; a segmenter's mask returned as an
     array, stored as ``c1.json``): a case id misspelt in a file name, or a form the task
     does not read, leaves that case without prediction, and the file unread. Hidden
-    files are not named."""
+    files are not named. ``table``: the task type, where it also reads one table of
+    every case's predictions (a CSV in the folder is then said to be given as a file)."""
     ids = {nfc_id(case_id) for case_id in case_ids}
     missing = {nfc_id(case_id) for case_id in unread}
     unmatched, unreadable = [], []
@@ -57,7 +59,7 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
                         f"that name no case of the manifest: {_first_ten(unmatched)}; a "
                         "prediction is read only as <case_id> with its suffix"
                         + _zeros_lost(unmatched, missing) + _case_lost(unmatched, missing)
-                        + _run_out_folder(folder))
+                        + _run_out_folder(folder) + _table_in_folder(unmatched, folder, table))
     if unreadable:
         arrays = any(name.lower().endswith(".json") for name in unreadable)
         warnings.append(
@@ -81,6 +83,19 @@ def _run_out_folder(folder: Path) -> str:
     name = Path(os.path.normpath(folder)).name
     return (f"; {name} is the folder medeval run --out wrote: the algorithm's outputs are "
             f"in its run folder, --predictions {name}/run")
+
+
+def _table_in_folder(files: Sequence[str], folder: Path, task: str | None) -> str:
+    """A sentence where a CSV file naming no case lies in the predictions folder of a task
+    that reads one table of every case's predictions (``binary-classification``'s
+    ``case_id,score``): such a table is given as the file itself, not its folder, where
+    it left every case missing-output."""
+    tables = [name for name in files if name.lower().endswith(".csv")]
+    if task is None or not tables:
+        return ""
+    name = Path(os.path.normpath(folder)).name
+    return (f"; a {task} protocol reads one table of every case's predictions given as "
+            f"the file itself: --predictions {name}/{tables[0]}")
 
 
 def _first_ten(names: list[str]) -> str:

@@ -390,7 +390,8 @@ def evaluate_cases(
             predictions.folder is not None:
         figures.warnings += _unmatched_predictions(
             predictions.folder, [case.case_id for case in manifest.cases],
-            unread=[row.case_id for row in scored if row.reason == "missing-output"])
+            unread=[row.case_id for row in scored if row.reason == "missing-output"],
+            table=protocol.task.type if protocol.task.type in TABLE_COLUMNS else None)
     failures, subgroups = figures.failures(), figures.subgroups()
     verdicts = judge(protocol.criteria, figures.main.metrics)
     return Result(

@@ -403,6 +403,11 @@ def _task_notes() -> list[str]:
         Path(folder, "out", "result.json").write_text("{}")
         out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
             Path(folder, "out"), ["c1"])]
+    # ... and a classification protocol's one table of scores given as its folder
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "predictions.csv").write_text("case_id,score\nc1,0.5\n")
+        out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
+            Path(folder), ["c1"], unread=["c1"], table="binary-classification")]
     return out
 
 
@@ -653,6 +658,20 @@ def test_a_run_out_folder_given_as_predictions_in_korean() -> None:
         "result.json, run. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. out은(는) "
         "medeval run --out이 쓴 폴더입니다. 알고리즘의 출력은 그 안의 run 폴더에 있으므로 "
         "--predictions out/run으로 지정하십시오")
+
+
+def test_a_table_of_scores_given_as_its_folder_in_korean() -> None:
+    # the sentence added to the warning of files naming no case, where a classification
+    # protocol's predictions folder holds a CSV: the Korean by hand
+    assert warning_ko(
+        "all cases: the predictions folder holds 1 file(s) that name no case of the "
+        "manifest: predictions.csv; a prediction is read only as <case_id> with its "
+        "suffix; a binary-classification protocol reads one table of every case's "
+        "predictions given as the file itself: --predictions pred/predictions.csv") == (
+        "전체 증례: 예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 1개 있습니다: "
+        "predictions.csv. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. "
+        "binary-classification 시험 계획서는 모든 증례의 예측을 담은 표 하나를 그 파일 "
+        "자체로 지정해야 읽습니다: --predictions pred/predictions.csv")
 
 
 def test_a_worst_distance_below_a_measured_one_in_korean() -> None:

@@ -423,6 +423,10 @@ NOTES: tuple[Note, ...] = (
          r"in its run folder, --predictions (?P=name)/run",
          "{name}은(는) medeval run --out이 쓴 폴더입니다. 알고리즘의 출력은 그 안의 run 폴더에 "
          "있으므로 --predictions {name}/run으로 지정하십시오"),
+    Note(r"a (?P<task>[a-z-]+) protocol reads one table of every case's predictions given "
+         r"as the file itself: --predictions (?P<path>.+)",
+         "{task} 시험 계획서는 모든 증례의 예측을 담은 표 하나를 그 파일 자체로 지정해야 "
+         "읽습니다: --predictions {path}"),
     Note(r"patient ids that differ only in letter case are counted as different patients: "
          r"(?P<shown>.+); if they are one patient, write the id one way in the manifest",
          "대소문자만 다른 환자 ID를 서로 다른 환자로 셌습니다: {shown}. 같은 환자라면 "

@@ -772,3 +772,32 @@ def test_annotations_of_a_refused_category_are_counted_not_called_unknown(tmp_pa
     assert ("annotation id 2 (annotations[1]): names unknown image id 9; no entry of "
             "'images' has it") in message
     assert "3 problem(s) in this COCO file" in message
+
+
+def test_a_polygon_past_the_edge_is_refused_saying_how_to_accept_it(tmp_path):
+    # an annotation tool overshooting the frame's right edge by 0.3 px: the refusal said
+    # "fix them in the file" and "tolerance 0 px", not where a tolerance is given. It now
+    # names tolerance_px (the protocol's [task] key, the Python argument) once, above the
+    # listing; with it the mask is pycocotools' own (COCO.annToMask), cut at the edge
+    from pycocotools.coco import COCO
+
+    def overshoot(d):
+        d["annotations"][0]["segmentation"] = [[2, 1, 12.3, 1, 12.3, 8, 2, 8]]
+        d["annotations"][0].pop("bbox", None)
+
+    path = coco_with(tmp_path, overshoot)
+    message = refused(path, "vertex 1 (x=12.3, y=1)")
+    head = message.split("\n")[0]
+    assert "accepted up to tolerance_px: [task] tolerance_px of a coco-detection" in head
+    assert "tolerance_px" not in message.split("\n", 1)[1]  # not on every problem line
+    (image, *_) = read_annotation_file(path, tolerance_px=0.5)
+    coco = COCO()
+    coco.dataset = json.loads(path.read_text())
+    coco.createIndex()
+    np.testing.assert_array_equal(image.objects[0].mask(), coco.annToMask(
+        coco.dataset["annotations"][0]).astype(bool))
+
+    def negative(d):  # a problem of another kind: no word of the tolerance
+        d["annotations"][3]["bbox"] = [2, 3, -4, 2]
+
+    assert "tolerance_px" not in refused(coco_with(tmp_path, negative), "negative size")

@@ -52,9 +52,14 @@ class _Problems:
 
     def raise_if_any(self, kind: str) -> None:
         if self.items:
+            # a tool that rounds or overshoots the edge: the way to accept it, said once
+            edge = ("; a vertex or box corner a little outside its image (a tool's rounding "
+                    "or overshoot) is accepted up to tolerance_px: [task] tolerance_px of a "
+                    "coco-detection protocol, or tolerance_px= in Python" if any(
+                        f"lies {_OUTSIDE}" in item for item in self.items) else "")
             raise LoaderError(listing(
                 f"{self.file}: {len(self.items)} problem(s) in this {kind} file; fix them in "
-                "the file (nothing of it was used)", self.items))
+                f"the file (nothing of it was used){edge}", self.items))
 
 
 def load_json(file: Path) -> Any:
@@ -122,8 +127,11 @@ def _outside(xs: Sequence[float], ys: Sequence[float], height: int, width: int,
     return None
 
 
+_OUTSIDE = "outside the image ("
+
+
 def _where(height: int, width: int, tolerance_px: float) -> str:
-    return (f"outside the image (0 <= x <= {width}, 0 <= y <= {height}, tolerance "
+    return (f"{_OUTSIDE}0 <= x <= {width}, 0 <= y <= {height}, tolerance "
             f"{tolerance_px:g} px)")
 
 

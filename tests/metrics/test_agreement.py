@@ -412,6 +412,29 @@ def test_exact_and_approximate_converge():
     assert exact.upper_loa.width == pytest.approx(approx.upper_loa.width, rel=0.03)
 
 
+def test_approximate_interval_is_refused_for_limits_other_than_the_95_percent_ones():
+    # sqrt(3 s^2 / n) is s^2 (1/n + z^2 / (2 n)) at z = 2. For 90 % limits (z = 1.645)
+    # the large-sample SE is s sqrt((1 + 1.645^2 / 2) / n) = s sqrt(2.353 / n), so
+    # sqrt(3 / n) would be 13 % too wide: Carkeet's exact interval, at n = 2000, is
+    # 0.886 of it (checked below), where at 95 % limits they agree within 3 %.
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(5)
+    ref = rng.normal(size=2000)
+    meas = ref + rng.normal(size=2000)
+    with pytest.raises(InvalidInputError, match=r"loa_coverage=0\.9 gives z = 1\.6449: use "
+                       r"loa_method='exact'"):
+        bland_altman(ref, meas, loa_coverage=0.9, loa_method="approximate")
+    exact = bland_altman(ref, meas, loa_coverage=0.9)
+    t = 1.961151  # t quantile, 1999 degrees of freedom, 0.975
+    assert exact.upper_loa.width / (2 * t * np.sqrt(3 * exact.sd**2 / 2000)) == \
+        pytest.approx(np.sqrt((1 + 1.6448536**2 / 2) / 3), rel=2e-3)
+    # the 1986 paper's own limits (z = 2) and the 95 % ones are accepted
+    for coverage in (0.95, 2 * norm.cdf(2) - 1):
+        approx = bland_altman(ref, meas, loa_coverage=coverage, loa_method="approximate")
+        assert approx.upper_loa.method == "bland-altman-1986"
+
+
 def test_identical_differences_give_zero_width():
     ba = bland_altman([1, 2, 3], [2, 3, 4])
     assert ba.bias.value == 1.0 and ba.bias.width == 0.0 and ba.upper_loa.width == 0.0

@@ -132,7 +132,8 @@ def bland_altman(
         ``2 * Φ(2) − 1``).
     loa_method : {"exact", "approximate"}, default "exact"
         CI of the limits: Carkeet's exact interval, or Bland & Altman's approximate
-        standard error :math:`\sqrt{3 s^2/n}` with a t quantile.
+        standard error :math:`\sqrt{3 s^2/n}` with a t quantile (derived for the 95 %
+        limits: ``loa_coverage`` 0.95, or ``2 * Φ(2) − 1``, only).
 
     Returns
     -------
@@ -143,7 +144,8 @@ def bland_altman(
     InvalidInputError
         Arrays not one-dimensional, not numeric, containing NaN or inf, of different
         lengths, fewer than 2 pairs; ``confidence`` or ``loa_coverage`` outside (0, 1);
-        an unknown ``loa_method``.
+        an unknown ``loa_method``; ``loa_method="approximate"`` with limits other than
+        the 95 % ones (z between 1.95 and 2).
 
     Notes
     -----
@@ -197,6 +199,14 @@ def bland_altman(
         lower_ci = (mean - sd * q_high, mean - sd * q_low)
         name = "carkeet-exact"
     else:
+        # 3 s^2 / n is s^2 (1/n + z^2 / (2 n)) at z = 2 (the 1986 paper's limits, and
+        # 1.96 near enough); for other limits it would be a wrong standard error
+        if not 1.95 <= z <= 2.0 + 1e-9:
+            raise InvalidInputError(
+                f"{func}: loa_method='approximate' is Bland & Altman's (1986) standard "
+                f"error sqrt(3 s^2 / n) of the 95 % limits (z = 1.96, or 2); "
+                f"loa_coverage={loa_coverage!r} gives z = {z:.4f}: use loa_method='exact' "
+                "(Carkeet's interval, for any coverage)")
         se = math.sqrt(3.0 * sd**2 / n)
         upper_ci = (upper - t * se, upper + t * se)
         lower_ci = (lower - t * se, lower + t * se)

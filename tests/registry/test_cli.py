@@ -114,19 +114,20 @@ def test_a_certificate_rendered_beforehand_is_registered_by_its_number(
     render_certificate(study["result"], printed, report_info={
         "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
         "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
-    code, _, err = _run(capsys, "issue", str(study["result"]), str(printed))
-    assert code == 2 and "which number does" in err
     code, _, err = _run(capsys, "issue", str(study["result"]), str(printed),
                         "--number", "KTL-2026-008", "--tester", "Hong", "--approver", "Kim")
     assert code == 2 and "does not print its report number KTL-2026-008" in err
-    code, out, err = _run(capsys, "issue", str(study["result"]), str(printed), "--number",
-                          "KTL-2026-007", "--tester", "Hong", "--approver", "Kim",
-                          "--issue-date", "2026-11-27")
+    # without --number: the number its attached report info gives (the one it prints),
+    # with the people and the day it prints
+    code, out, err = _run(capsys, "issue", str(study["result"]), str(printed))
     assert code == 0, err
+    assert out.startswith("issued KTL-2026-007  sha256:")
     with Registry.open(reg) as registry:
         record = registry.get("KTL-2026-007")
         assert record is not None and record.status is Status.ISSUED
         assert record.pdf_sha256 == hashlib.sha256(printed.read_bytes()).hexdigest()
+        assert (record.tester, record.approver, str(record.issue_date)) == (
+            "Hong", "Kim", "2026-11-27")
         drawn = registry.issue(fingerprint=hashlib.sha256(b"next").hexdigest(),
                                pdf_sha256=hashlib.sha256(b"pdf").hexdigest(), test_id="T",
                                customer="C", tester="Hong", approver="Kim",
@@ -1067,3 +1068,16 @@ def test_a_customer_given_in_another_unicode_form_is_the_name_printed(study, tmp
     with Registry.open(reg) as registry:
         (record,) = registry.list()
     assert record.customer.encode("utf-8") == korean.encode("utf-8")
+
+
+def test_a_certificate_printing_no_number_asks_for_one(study, tmp_path, capsys):
+    # rendered without report info: it verifies, but prints no report number, so there is
+    # none to record; the message says how to give one
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    bare = tmp_path / "bare.pdf"
+    render_certificate(study["result"], bare)
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(bare), "--registry", reg)
+    assert code == 2 and "prints no report number" in err and "--render" in err
+    code, out, _ = _run(capsys, "list", "--registry", reg)
+    assert out == ""

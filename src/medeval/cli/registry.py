@@ -91,14 +91,16 @@ def _action(actions: Any, name: str, handler: Any, text: str) -> Any:
 def _certificate_options(action: Any) -> None:
     action.add_argument("result", type=Path, metavar="RESULT.json")
     action.add_argument("pdf", type=Path, nargs="?", metavar="CERT.pdf",
-                        help="a certificate already rendered with its number (--number)")
+                        help="a certificate already rendered with its number "
+                        "(read from it, or --number)")
     action.add_argument("--render", type=file_to_write, metavar="CERT.pdf",
                         help="render the certificate here with the number drawn")
     action.add_argument("--info", type=Path, metavar="INFO.toml",
                         help="report info: signatories, date of issue, number ...")
     action.add_argument("--lang", choices=("ko+en", "ko", "en"), default="ko+en",
                         help="with --render")
-    action.add_argument("--number", default=None, help="the number CERT.pdf prints")
+    action.add_argument("--number", default=None,
+                        help="the number CERT.pdf prints (default: read from its report info)")
     for option, text in (("--tester", "who tested (default: the info's tested_by; with "
                           "CERT.pdf the one it prints)"),
                          ("--approver", "who approved (default: the info's approved_by; "
@@ -184,17 +186,18 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
                                     args.render, make)
         else:
             payload = _certificate_bytes(args.pdf)
-            number = args.number or info.report_number
-            if number is None:
-                raise UsageError(f"registry: which number does {args.pdf} print? Give "
-                                 "--number (or report_number in --info), or let the "
-                                 "registry draw one and render: --render CERT.pdf")
-            number = registry.numbering.spelled(number)  # ktl-ai-2026-0006: KTL-AI-...
             # verified first: what cannot be a certificate (damaged, locked by a password,
             # made to break a parser) is refused as verify words it
             _certifies(args.pdf, args.result)
-            pdf_sha256 = _printed(payload, args.pdf, number, amends)
             shown = _printed_info(args.pdf)
+            # the number it prints: given, or read from the report info it carries
+            number = args.number or info.report_number or shown["report_number"]
+            if number is None:
+                raise UsageError(f"registry: {args.pdf} prints no report number; render it "
+                                 "with one (report_number in its report info), or let the "
+                                 "registry draw one and render: --render CERT.pdf")
+            number = registry.numbering.spelled(number)  # ktl-ai-2026-0006: KTL-AI-...
+            pdf_sha256 = _printed(payload, args.pdf, number, amends)
             for key in ("tester", "approver"):  # not given: the ones it prints (an
                 fields[key] = fields[key] or shown[key]  # amendment kept the old report's)
             _require_people(args, fields, amends)

@@ -477,17 +477,19 @@ class _Figures:
         self.worst_case = self.protocol.failures.policy == "worst-case"
         self.primary = self.rows if self.worst_case or self.task.sees_failed_cases \
             else self.ok
-        self.main = self.aggregate(self.primary, "all cases")
+        self.main = self.aggregate(self.primary, "all cases", facts=True)
         self.warnings += _few_units(self.primary, self.protocol, self.main.metrics)
 
-    def aggregate(self, rows: Sequence[CaseRow], scope: str) -> Aggregate:
+    def aggregate(self, rows: Sequence[CaseRow], scope: str, *, facts: bool = False
+                  ) -> Aggregate:
         """The task's aggregate of ``rows``, and the result's warnings about it.
 
         Each metric whose estimate has a note is recorded as ``"<scope>: <metric>:
         <note>"``, in the order of the metrics, then each of the task's own texts as
-        ``"<scope>: <text>"``. The undefined-metric warnings the statistics raise while
-        aggregating say the same as the notes and are the result's, not the caller's:
-        they are ignored here; other warnings pass through.
+        ``"<scope>: <text>"``, then, with ``facts`` (the whole set's aggregate only), its
+        facts about particular cases, said once. The undefined-metric warnings the
+        statistics raise while aggregating say the same as the notes and are the
+        result's, not the caller's: they are ignored here; other warnings pass through.
         """
         # one patient id in two Unicode forms (NFC from Windows, NFD from macOS) is one
         # patient: as two, the patient's cases would count as independent
@@ -506,6 +508,8 @@ class _Figures:
             self.warnings += [f"{scope}: {record.name}: {record.estimate.note}"
                               for record in noted]
         self.warnings += [f"{scope}: {text}" for text in result.warnings]
+        if facts:
+            self.warnings += [f"{scope}: {text}" for text in result.case_facts]
         return result
 
     def failures(self) -> Failures:

@@ -48,9 +48,10 @@ def _row(i: int, values: dict[str, Any]) -> CaseRow:
 
 
 def _texts(aggregate: Any) -> list[str]:
-    """An aggregate's notes and texts: what the evaluation records as warnings."""
+    """An aggregate's notes, texts and facts about cases: what the evaluation records as
+    warnings (the facts for the whole set only)."""
     return [r.estimate.note for r in aggregate.metrics if r.estimate.note] + list(
-        aggregate.warnings)
+        aggregate.warnings) + list(aggregate.case_facts)
 
 
 def _units_drawn(x: Any, weights: Any) -> Any:

@@ -117,11 +117,17 @@ class Aggregate:
     metric (e.g. "no reference lesion in any case"); an undefined metric's reason is its
     estimate's ``note`` instead. The evaluation records both in the result's warnings,
     each with the scope (all cases, a subgroup ...) it concerns.
+
+    ``case_facts`` holds what is said of particular cases, named, whatever scope they
+    are aggregated in (a prediction's own label against its score, a record's detections
+    after its end): the evaluation records them once, for the whole set, where a
+    subgroup's or the other failure policy's aggregate would repeat them case by case.
     """
 
     metrics: tuple[MetricRecord, ...]
     tables: Mapping[str, Any]
     warnings: tuple[str, ...] = ()
+    case_facts: tuple[str, ...] = ()
 
 
 class TaskType(Protocol):

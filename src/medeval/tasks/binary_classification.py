@@ -268,9 +268,9 @@ class BinaryClassification(TaskType):
         )
         tables = {"confusion_matrix": {"tp": cm.tp, "fp": cm.fp, "fn": cm.fn, "tn": cm.tn}}
         return Aggregate(tuple(metrics), tables, _threshold_outside(
-            known, truth, self.spec.threshold) + _own_labels_differ(rows, self.spec.threshold)
-            + _not_probabilities(known)
-            + _below_chance(metrics, truth[[s is not None for s in given]], known))
+            known, truth, self.spec.threshold) + _not_probabilities(known)
+            + _below_chance(metrics, truth[[s is not None for s in given]], known),
+            case_facts=_own_labels_differ(rows, self.spec.threshold))
 
     def _no_cases(self) -> tuple[MetricRecord, ...]:
         """Each figure undefined (NaN, n 0, note "no cases"), with the method it would have."""

@@ -308,7 +308,7 @@ class EcgBeats(TaskType):
                            "matrix": _matrices(rows)}}
         beatless = [(row.case_id, row.values["beatless"]) for row in rows
                     if row.values.get("beatless") is not None]
-        return Aggregate(tuple(metrics), tables, _beatless_warning(beatless)
+        return Aggregate(tuple(metrics), tables, case_facts=_beatless_warning(beatless)
                          + _unread_warning(rows)
                          + _past_end_warning(rows) + _pace_warning(rows))
 

@@ -230,7 +230,7 @@ class EegEvents(TaskType):
         tables = {"events": {"tp": int(totals[0]), "fp": int(totals[1]),
                              "n_reference": int(totals[2]), "hours": totals[3] / 3600.0,
                              "standard": self._standard()}}
-        return Aggregate(tuple(metrics), tables, _cut_warning(rows))
+        return Aggregate(tuple(metrics), tables, case_facts=_cut_warning(rows))
 
     def _standard(self) -> bool:
         s = self.spec

@@ -271,14 +271,14 @@ class MulticlassClassification(TaskType):
         tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
                                        "counts": matrix.tolist()}}
         warnings = _undefined_classes(self.labels, matrix)
+        disagreements: tuple[str, ...] = ()
         if self.probabilities:
             columns = self.case_columns[3:]
             aucs, disagreements = class_auc_figures(
                 self.labels, truth, pred, [[r.values.get(c) for c in columns] for r in rows],
                 self.referable, clusters, st, case_ids=[r.case_id for r in rows])
             metrics += aucs
-            warnings += disagreements
-        return Aggregate(tuple(metrics), tables, warnings)
+        return Aggregate(tuple(metrics), tables, warnings, case_facts=disagreements)
 
 
 def _class_sensitivities(labels: Sequence[str], truth: NDArray[np.intp],

@@ -484,8 +484,8 @@ class Segmentation(TaskType):
             }
         if self.spec.distances:
             tables["distances"] = self._distance_table(rows)
-        return Aggregate(tuple(metrics), tables,
-                         self._unscored_warning(rows) + self._worst_exceeded_warning(rows))
+        return Aggregate(tuple(metrics), tables, case_facts=self._unscored_warning(rows)
+                         + self._worst_exceeded_warning(rows))
 
     def _worst_exceeded_warning(self, rows: Sequence[CaseRow]) -> tuple[str, ...]:
         """Distances measured beyond the declared worst distance: a failed case, or a

@@ -266,3 +266,41 @@ def test_one_reader_under_rrrc_says_why_its_criterion_is_inconclusive(tmp_path: 
     assert "Reader study with one reader: the reader read the same" in flat
     assert "판독자 1명의 판독 연구: 판독자 1명이 같은 증례" in flat
     assert "1 readers" not in flat and "Multi-reader" not in flat
+
+
+@needs_poppler
+def test_a_long_report_number_does_not_run_into_the_page_number(certified: Path,
+                                                                 tmp_path: Path) -> None:
+    # A report number may hold 64 characters (the registry's rule). At 6.5 pt, "number ·
+    # SHA-256 <64 hex>" of a 64-character number is about 553 pt wide, the frame 493 pt
+    # (210 mm - 2 x 18 mm); "12쪽 중 1쪽 · Page 1 of 12" needs about 99 pt more: before,
+    # the fingerprint was printed over the page number and past the right margin.
+    import dataclasses
+
+    from medeval.result import read_result
+
+    number = "KTL-2026-AI-MEDICAL-IMAGING-BREAST-ULTRASOUND-0042/AMENDMENT-001"
+    assert len(number) == 64
+    fingerprint = read_result(certified).fingerprint
+    pdf = render_certificate(certified, tmp_path / "c.pdf",
+                             report_info={"report_number": number})
+    right_margin = (210 - 18) * 72 / 25.4
+    pages = pdftotext(pdf).count("\f")
+    for page in range(1, pages + 1):
+        footer = sorted(w for w in words(pdf, page) if w[1] > 780)  # below the rule (pt)
+        assert number in [w[4] for w in footer] and fingerprint in [w[4] for w in footer]
+        assert f"Page {page} of {pages}" in " ".join(w[4] for w in footer)
+        assert all(w[2] <= right_margin + 0.5 for w in footer), footer
+        for i, a in enumerate(footer):  # no two words' boxes overlap
+            for b in footer[i + 1:]:
+                apart = a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or (
+                    a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5)
+                assert apart, f"{a[4]!r} overlaps {b[4]!r} on page {page}"
+    # a result made by medeval 0.11.0 is rendered as issued: the footer on one line
+    old = dataclasses.replace(read_result(certified), parameters=dataclasses.replace(
+        read_result(certified).parameters, medeval="0.11.0"))
+    issued = render_certificate(old, tmp_path / "old.pdf",
+                                report_info={"report_number": number})
+    line = next(line for line in pdftotext(issued, "-layout").splitlines()
+                if number in line and "SHA-256" in line)
+    assert old.fingerprint in line

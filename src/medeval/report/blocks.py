@@ -125,6 +125,10 @@ class Certificate:
         The releases whose catalogue overlays the certificate takes (those its result was
         made after, oldest first; :data:`~medeval.report.catalogue.REVISIONS`): its blocks'
         phrases are keyed so already, and the renderers key theirs with :meth:`revised`.
+    footer_wraps : bool
+        The page footer puts the fingerprint on a line of its own where the report number,
+        the fingerprint and "page x of y" would not fit one line (a result made after
+        medeval 0.11.0; before, a long report number ran into the page number).
     """
 
     report_number: str
@@ -137,6 +141,7 @@ class Certificate:
     info_digest: str
     digests: tuple[tuple[str, str], ...]
     revisions: tuple[str, ...] = ()
+    footer_wraps: bool = False
 
     def revised(self, msg: Msg) -> Msg:
         """A phrase a renderer looks up itself (the page number, the end mark, a figure's

@@ -121,6 +121,12 @@ def section_digests(result: Result) -> dict[str, str]:
 # ---------------------------------------------------------------------------- build
 
 
+#: The last release whose certificates print the footer on one line whatever its length
+#: (a report number of 25 characters or more ran into "page x of y"); a later result's
+#: footer puts the fingerprint on a second line where one line would not hold it all.
+FOOTER_WRAPS_UNTIL = "0.11.0"
+
+
 def build_certificate(result: Result, info: ReportInfo | None = None, *,
                       check_dates: bool = True) -> Certificate:
     """Build the certificate's content from a result.
@@ -188,6 +194,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         # the phrases revised after a release, for a result made by a later medeval only:
         # the renderers key their own phrases by the releases the certificate records
         revisions=tuple(release for release in REVISIONS if made_after(result, release)),
+        footer_wraps=made_after(result, FOOTER_WRAPS_UNTIL),
     )
     for release in certificate.revisions:
         certificate = reworded(certificate, release)

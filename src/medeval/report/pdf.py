@@ -258,12 +258,12 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
             self.line(_LEFT, top - 2.5 * _MM, _PAGE_W - _RIGHT, top - 2.5 * _MM)
             bottom = 12 * _MM
             self.line(_LEFT, bottom + 4 * _MM, _PAGE_W - _RIGHT, bottom + 4 * _MM)
-            self.setFont(FONT, 6.5)
-            self.setFillColor(HexColor(_MUTED))
-            _draw_runs(self, _LEFT, bottom,
-                       f"{certificate.report_number} · SHA-256 {certificate.fingerprint}", 6.5)
             page = " · ".join(texts(revised(Msg("doc.page", (("x", str(number)),
                                                             ("y", str(total))))), lang))
+            self.setFont(FONT, 6.5)
+            self.setFillColor(HexColor(_MUTED))
+            for line, y in _footer_lines(certificate, _runs_width(page, 7.5), bottom):
+                _draw_runs(self, _LEFT, y, line, 6.5)
             self.setFont(FONT, 7.5)
             self.setFillColor(HexColor(_INK))
             self.drawRightString(_PAGE_W - _RIGHT, bottom, page)
@@ -285,6 +285,22 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
             self.restoreState()
 
     return _NumberedCanvas
+
+
+def _footer_lines(certificate: Certificate, page_width: float,
+                  bottom: float) -> list[tuple[str, float]]:
+    """The footer's identification, left of "page x of y" (``page_width`` points wide),
+    as lines with their baselines: "number · SHA-256 fingerprint" on the page number's
+    line, or, where that would run into it (a report number of 25 characters or more in
+    a ko+en footer), the number there and the fingerprint on a line under it; a
+    certificate whose result was made by medeval 0.11.0 or before keeps the one line it
+    was issued with (:attr:`Certificate.footer_wraps`)."""
+    number, fingerprint = certificate.report_number, f"SHA-256 {certificate.fingerprint}"
+    one = f"{number} · {fingerprint}"
+    room = _FRAME_W - page_width - 4 * _MM
+    if not certificate.footer_wraps or _runs_width(one, 6.5) <= room:
+        return [(one, bottom)]
+    return [(number, bottom), (fingerprint, bottom - 8.5)]
 
 
 def _runs_width(text: str, size: float, *, bold: bool = False) -> float:

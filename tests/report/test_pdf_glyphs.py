@@ -304,3 +304,30 @@ def test_a_long_report_number_does_not_run_into_the_page_number(certified: Path,
     line = next(line for line in pdftotext(issued, "-layout").splitlines()
                 if number in line and "SHA-256" in line)
     assert old.fingerprint in line
+
+
+@needs_poppler
+def test_text_written_right_to_left_is_refused_not_printed_reversed(
+        certified: Path, tmp_path: Path) -> None:
+    # reportlab sets a line left to right in stored order and joins no Arabic letters:
+    # before, a place "מעבדה" (Hebrew, "laboratory") was printed so that poppler read it
+    # back reversed, "הדבעמ", and an Arabic name as its letters apart.
+    import dataclasses
+    import re
+
+    from medeval.result import read_result
+
+    for text, named in (("מעבדה 3", "U+05DE HEBREW LETTER MEM"),
+                        ("مختبر", "U+0645 ARABIC LETTER MEEM")):
+        with pytest.raises(ReportError, match=re.escape(named) + ".*right to left"):
+            render_certificate(certified, tmp_path / "c.pdf", report_info={"place": text})
+        assert not (tmp_path / "c.pdf").exists()
+    # Latin, Hangul, Greek and Arabic-Indic digits (left to right) are printed
+    pdf = render_certificate(certified, tmp_path / "ok.pdf",
+                             report_info={"place": "Room ٣ 시험실 µ Ω"})
+    assert "Room ٣ 시험실 µ Ω" in " ".join(pdftotext(pdf).split())
+    # a result made by medeval 0.11.0 renders as it was issued
+    old = dataclasses.replace(read_result(certified), parameters=dataclasses.replace(
+        read_result(certified).parameters, medeval="0.11.0"))
+    render_certificate(old, tmp_path / "old.pdf", report_info={"place": "מעבדה 3"})
+    assert (tmp_path / "old.pdf").exists()

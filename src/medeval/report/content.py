@@ -76,6 +76,7 @@ from .results import (
     results_section,
     subgroups_section,
 )
+from .text_direction import refuse_right_to_left
 
 __all__ = [
     "Block",
@@ -125,6 +126,10 @@ def section_digests(result: Result) -> dict[str, str]:
 #: (a report number of 25 characters or more ran into "page x of y"); a later result's
 #: footer puts the fingerprint on a second line where one line would not hold it all.
 FOOTER_WRAPS_UNTIL = "0.11.0"
+#: The last release whose certificates printed text written right to left (Hebrew,
+#: Arabic) with its letters in reverse order; a later result's is refused, named
+#: (:func:`~medeval.report.text_direction.refuse_right_to_left`).
+RIGHT_TO_LEFT_PRINTED_UNTIL = "0.11.0"
 
 
 def build_certificate(result: Result, info: ReportInfo | None = None, *,
@@ -196,6 +201,8 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         revisions=tuple(release for release in REVISIONS if made_after(result, release)),
         footer_wraps=made_after(result, FOOTER_WRAPS_UNTIL),
     )
+    if made_after(result, RIGHT_TO_LEFT_PRINTED_UNTIL):
+        refuse_right_to_left(certificate)
     for release in certificate.revisions:
         certificate = reworded(certificate, release)
     return certificate

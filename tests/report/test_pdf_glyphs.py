@@ -331,3 +331,27 @@ def test_text_written_right_to_left_is_refused_not_printed_reversed(
         read_result(certified).parameters, medeval="0.11.0"))
     render_certificate(old, tmp_path / "old.pdf", report_info={"place": "מעבדה 3"})
     assert (tmp_path / "old.pdf").exists()
+
+
+@needs_poppler
+def test_two_opinions_are_listed_under_one_heading(certified: Path, tmp_path: Path) -> None:
+    # ISO/IEC 17025 7.8.7: opinions set apart. Before, each opinion had its own heading
+    # "의견 및 해석 / Opinions and interpretations", printed twice for two opinions.
+    import dataclasses
+
+    from medeval.result import read_result
+
+    info = {"opinions": ["First opinion on the figures.", "Second opinion."]}
+    text = pdftotext(render_certificate(certified, tmp_path / "c.pdf", report_info=info))
+    assert text.count("Opinions and interpretations") == 1
+    assert text.count("의견 및 해석") == 1
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "• First opinion on the figures." in lines and "• Second opinion." in lines
+    one = pdftotext(render_certificate(certified, tmp_path / "one.pdf",
+                                       report_info={"opinions": ["Only one."]}))
+    assert one.count("Opinions and interpretations") == 1 and "• Only one." not in one
+    # a result made by medeval 0.11.0 renders as issued: the heading before each opinion
+    old = dataclasses.replace(read_result(certified), parameters=dataclasses.replace(
+        read_result(certified).parameters, medeval="0.11.0"))
+    issued = pdftotext(render_certificate(old, tmp_path / "old.pdf", report_info=info))
+    assert issued.count("Opinions and interpretations") == 2

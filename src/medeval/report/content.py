@@ -590,6 +590,11 @@ def _parameter(value: Any) -> str:
 #: later result's take :data:`~medeval.report.notes_ko.REVISED` (the korean-pass).
 NOTES_REVISED_AFTER = "0.9.0"
 
+#: The last release whose certificates head each opinion of the report info "Opinions and
+#: interpretations" (two opinions: the heading twice); a later result's heads them once and
+#: lists them as the deviations are.
+OPINIONS_HEADED_ONCE_UNTIL = "0.11.0"
+
 #: How many of the result's warnings the certificate prints; the rest are counted.
 _WARNINGS_PRINTED = 30
 
@@ -617,9 +622,13 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     if len(warnings) > _WARNINGS_PRINTED:
         blocks.append(Para(_m("text.warnings_more", n=len(warnings) - _WARNINGS_PRINTED),
                            "note"))
-    for opinion in info.opinions:
+    if made_after(result, OPINIONS_HEADED_ONCE_UNTIL) and len(info.opinions) > 1:
         blocks.append(Para(Msg("field.opinions"), "mark"))
-        blocks.append(Para(opinion))
+        blocks += [Para("• " + opinion) for opinion in info.opinions]
+    else:
+        for opinion in info.opinions:  # the heading before each one
+            blocks.append(Para(Msg("field.opinions"), "mark"))
+            blocks.append(Para(opinion))
     return Section(0, Msg("section.deviations"), tuple(blocks))
 
 

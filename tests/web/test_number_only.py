@@ -27,3 +27,19 @@ def test_a_number_alone_asks_for_the_pdf(client: TestClient, issued: Issued, lan
     upload = html.unescape(client.post("/check", files={"file": (
         "c.pdf", issued.pdfs["standing"], "application/pdf")}, data={"lang": lang}).text)
     assert 'data-status="genuine"' in upload and words[0] not in upload
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "The registry holds no record of this number"),
+    ("ko", "등록부에 이 번호의 기록이 없어"),
+])
+def test_an_unknown_number_alone_does_not_say_its_record_was_checked(
+        client: TestClient, lang: str, words: str) -> None:
+    # Before, a number the registry does not hold read "Only the registry's record was
+    # checked. To check the document itself, upload its PDF": there is no record, and an
+    # upload would not make the number known.
+    page = html.unescape(client.get(f"/reports/LAB-AI-2026-0999?lang={lang}").text)
+    assert 'data-status="unknown"' in page
+    assert words in page
+    assert "Only the registry's record was checked" not in page
+    assert "등록부의 기록만 확인했습니다" not in page

@@ -326,3 +326,26 @@ def test_a_verdict_pages_language_links(served: Served, issued: Issued) -> None:
         assert followed.status_code == 200
         assert str(followed.url) == f"{served.url}/?lang={lang}"
         assert f"<h1>{title}</h1>" in followed.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_medeval_s_html_report_uploaded_is_named_so(served: Served, issued: Issued,
+                                                      lang: str, tmp_path: Path) -> None:
+    # The laboratory may hand out the HTML report beside the certificate. Before, the
+    # page answered its upload "not a PDF (it begins with b'<!DOCTYPE html>\n', not
+    # %PDF-)", a Python bytes literal; `medeval verify` names it as the HTML report.
+    from medeval.report import render_html
+
+    page = render_html(issued.result, tmp_path / "report.html").read_bytes()
+    answer = _form(served, lang, page)
+    assert answer.status_code == 415, answer.text[:500]
+    english = (f"the uploaded file is medeval's HTML report of result "
+               f"sha256:{issued.fingerprint}, not the certificate PDF: the HTML report "
+               "carries no result and cannot be verified; upload the certificate's PDF file")
+    korean = (f"올린 파일은 결과 sha256:{issued.fingerprint}의 medeval HTML 보고서이며 성적서 "
+              "PDF가 아닙니다. HTML 보고서에는 결과가 들어 있지 않아 확인할 수 없습니다. "
+              "성적서 PDF 파일을 올려 주십시오")
+    assert _said(answer.text) == _expected(lang, korean, english)
+    api = httpx2.post(f"{served.url}/api/verify",
+                      files={"file": ("r.html", page, "application/pdf")})
+    assert (api.status_code, api.json()) == (415, {"error": english})

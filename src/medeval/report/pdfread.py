@@ -70,15 +70,30 @@ def sniff_pdf(payload: bytes, name: str) -> None:
 _HTML_REPORT = re.compile(rb'<meta name="medeval-fingerprint" content="sha256:([0-9a-f]{64})">')
 
 
+def html_report_fingerprint(payload: bytes) -> str | None:
+    """The result fingerprint (hex) that medeval's HTML report names in its
+    ``medeval-fingerprint`` tag, when ``payload`` is that report; else ``None``.
+
+    Examples
+    --------
+    >>> html_report_fingerprint(b'<meta name="medeval-fingerprint" content="sha256:'
+    ...                         + b"ab" * 32 + b'">') == "ab" * 32
+    True
+    >>> html_report_fingerprint(b"%PDF-1.4 ...") is None
+    True
+    """
+    found = _HTML_REPORT.search(payload[:4096]) if b"%PDF-" not in payload[:1024] else None
+    return None if found is None else found.group(1).decode("ascii")
+
+
 def refuse_html_report(payload: bytes, name: str, result: Any = None) -> None:
     """Raise :class:`ReportError` when ``payload`` is medeval's HTML report, naming it so
     (it was read as a result, "not valid JSON", or as a PDF that "cannot be read" and
     was "altered"); with ``result`` (a :class:`~medeval.Result`), whether it names the
     result's fingerprint."""
-    found = _HTML_REPORT.search(payload[:4096]) if b"%PDF-" not in payload[:1024] else None
-    if found is None:
+    fingerprint = html_report_fingerprint(payload)
+    if fingerprint is None:
         return
-    fingerprint = found.group(1).decode("ascii")
     same = ""
     if result is not None:
         same = ("; it names the result given, whose fingerprint is the same" if

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from ..errors import MedevalError, RegistryError
 from ..registry import check_report_number
 from ..report._errors import ReportError
+from ..report.pdfread import html_report_fingerprint
 from .verdicts import Verdict, check_fingerprint, issued_bytes, judge_upload, look_up
 from .verifier import Verifier, VerifierCrashed
 
@@ -129,6 +130,12 @@ async def judge_pdf(request: Request, payload: bytes, typed: str | None) -> Verd
     """
     if not payload:
         raise RequestRefused(400, "the uploaded file is empty; choose the certificate PDF")
+    report = html_report_fingerprint(payload)
+    if report is not None:  # the laboratory may hand it out beside the certificate
+        raise RequestRefused(415, "the uploaded file is medeval's HTML report of result "
+                             f"sha256:{report}, not the certificate PDF: the HTML report "
+                             "carries no result and cannot be verified; upload the "
+                             "certificate's PDF file")
     if b"%PDF-" not in payload[:1024]:
         raise RequestRefused(415, f"the uploaded file is not a PDF (it begins with "
                       f"{payload[:16]!r}, not %PDF-); upload the certificate's PDF file")

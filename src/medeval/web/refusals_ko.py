@@ -96,6 +96,11 @@ REFUSALS: tuple[Note, ...] = (
          {"reason": _form_reason}),
     Note(r"the uploaded file is empty; choose the certificate PDF",
          "올린 파일이 비어 있습니다. 성적서 PDF를 골라 주십시오"),
+    Note(r"the uploaded file is medeval's HTML report of result sha256:(?P<fp>[0-9a-f]{64}), "
+         r"not the certificate PDF: the HTML report carries no result and cannot be "
+         r"verified; upload the certificate's PDF file",
+         "올린 파일은 결과 sha256:{fp}의 medeval HTML 보고서이며 성적서 PDF가 아닙니다. HTML "
+         "보고서에는 결과가 들어 있지 않아 확인할 수 없습니다. 성적서 PDF 파일을 올려 주십시오"),
     Note(r"the uploaded file is not a PDF \(it begins with (?P<start>b'.*'|b\".*\"), not "
          r"%PDF-\); upload the certificate's PDF file",
          "올린 파일은 PDF가 아닙니다 ({start}(으)로 시작하며 %PDF-로 시작하지 않음). 성적서 "

@@ -77,3 +77,61 @@ def test_an_option_left_unset_is_not_printed(certificate) -> None:
     text = pdf_text(pdf)
     assert "prediction_annotator" not in text and "= None" not in text
     assert "window_s = 0.15" in text
+
+
+def test_no_roc_curve_is_drawn_where_the_auc_is_undefined(tmp_path: Path) -> None:
+    # Five cases, all positive (reference 1): the ROC curve has no false-positive rate
+    # (0 negatives) and the AUC is undefined (scikit-learn's roc_auc_score: NaN, with a
+    # warning). Before, the certificate drew a vertical line captioned "AUC NaN (95% CI —)".
+    import dataclasses
+
+    from sklearn.metrics import roc_auc_score
+
+    from medeval.result import read_result
+
+    labels, scores = [1] * 5, [0.9, 0.8, 0.7, 0.4, 0.2]
+    with pytest.warns(UserWarning, match="Only one class"):
+        assert np.isnan(roc_auc_score(labels, scores))
+    (tmp_path / "pred").mkdir()
+    rows = ["case_id,patient_id,input,reference"]
+    for k, (label, score) in enumerate(zip(labels, scores)):
+        (tmp_path / f"in{k}.json").write_text("{}")
+        (tmp_path / "pred" / f"c{k}.json").write_text(json.dumps({"score": score}))
+        rows.append(f"c{k},p{k},in{k}.json,{label}")
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "protocol.toml").write_text("""
+[test]
+id = "ONE-CLASS-1"
+title = "one class"
+mode = "pre-check"
+[laboratory]
+name = "Lab"
+[customer]
+name = "Customer"
+[algorithm]
+name = "A"
+version = "1"
+[dataset]
+manifest = "manifest.csv"
+selection = "five positive cases"
+[task]
+type = "binary-classification"
+threshold = 0.5
+[statistics]
+seed = 1
+[[criteria]]
+metric = "sensitivity"
+goal = 0.5
+source = "test"
+""")
+    path = write_result(medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred"),
+                        tmp_path / "out" / "result.json")
+    text = pdf_text(render_certificate(path, tmp_path / "c.pdf"))
+    assert "ROC curve" not in text and "ROC 곡선," not in text
+    assert "AUC NaN" not in text
+    assert "Confusion matrix at threshold 0.5000 (5 cases)" in " ".join(text.split())
+    # a result made by medeval 0.11.0 renders as issued, with the curve
+    old = read_result(path)
+    old = dataclasses.replace(old, parameters=dataclasses.replace(old.parameters,
+                                                                  medeval="0.11.0"))
+    assert "ROC curve" in pdf_text(render_certificate(old, tmp_path / "old.pdf"))

@@ -396,7 +396,9 @@ def _figures(result: Result, level: str) -> list[Figure]:
     figures: list[Figure] = []
     cases, columns = result.cases, result.case_columns
     metrics = _by_name(result.metrics)
-    if cases and {"score", "reference"} <= set(columns) and "roc_auc" in metrics:
+    if cases and {"score", "reference"} <= set(columns) and "roc_auc" in metrics and not (
+            made_after(result, ROC_UNDEFINED_UNTIL)
+            and math.isnan(metrics["roc_auc"].estimate.value)):
         figures.append(_roc(result, level))
     counts = _confusion(result.tables)
     if counts is not None:
@@ -492,6 +494,11 @@ def _roc(result: Result, level: str) -> Figure:
             if name == "auc" else (name, value) for name, value in caption.params))
     return Figure("roc", caption, data)
 
+
+#: The last release whose certificates draw the ROC curve where the AUC is undefined (one
+#: class only: a vertical line, captioned "AUC NaN"); a later result's draws none, as the
+#: FROC curve is not drawn without a reference lesion.
+ROC_UNDEFINED_UNTIL = "0.11.0"
 
 #: The last release whose ROC caption prints 'AUC 0.74 (95% CI 0.51 – 0.98)' in the Korean
 #: text too; a later result's says '(95% 신뢰구간 ...)' as the tables do (korean2-pass).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from itertools import combinations
 
 import numpy as np
@@ -598,6 +599,8 @@ def factorial_studies(draw):  # type: ignore[no-untyped-def]
 
 
 class TestAgainstDefinitions:
+    # random readers may rate every case alike: warned of, not the point here
+    @pytest.mark.filterwarnings("ignore:.*gave every case the same rating:UserWarning")
     @settings(max_examples=40, deadline=None)
     @given(factorial_studies())
     def test_or_jackknife_and_dbm_agree(self, table):
@@ -611,6 +614,8 @@ class TestAgainstDefinitions:
         assert dbm.statistic == pytest.approx(ors.statistic, rel=1e-9, abs=1e-12)
         assert dbm.df_den == pytest.approx(ors.df_den, rel=1e-9)
 
+    # random readers may rate every case alike: warned of, not the point here
+    @pytest.mark.filterwarnings("ignore:.*gave every case the same rating:UserWarning")
     @settings(max_examples=25, deadline=None)
     @given(factorial_studies())
     def test_jackknife_components_equal_refitting(self, table):
@@ -759,3 +764,23 @@ def test_columns_written_otherwise_are_named(tmp_path):
             "for 'case', 'Truth' for 'truth', 'Rating' for 'rating'; column names are read "
             "exactly, in lower case without spaces: rename them)")):
         mrmc(path)
+
+
+def test_a_reader_giving_every_case_one_rating_is_warned_of():
+    # Reader 2 rates all six cases 3 under treatment A: every positive-negative pair a
+    # tie, AUC 1/2 (scikit-learn's roc_auc_score on a constant score), which counts in
+    # A's reader average: (5/6 + 1/2) / 2 = 2/3. Warned as the reader-study task warns
+    # in its result; the task itself says it in the result only, not as a Python warning.
+    ratings = {("A", 1): [1, 2, 4, 3, 5, 4], ("A", 2): [3, 3, 3, 3, 3, 3],
+               ("B", 1): [1, 3, 2, 4, 5, 5], ("B", 2): [1, 2, 2, 5, 4, 3]}
+    rows = [(r, t, c, int(c > 3), s) for (t, r), v in ratings.items()
+            for c, s in enumerate(v, start=1)]
+    table = pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
+    with pytest.warns(UserWarning, match=r"reader\(s\) 2 \(3\) gave every case the same "
+                      r"rating in treatment 'A'"):
+        result = mrmc(table)
+    assert result.reader_auc[("A", 2)] == roc_auc_score([0, 0, 0, 1, 1, 1], [3] * 6) == 0.5
+    assert result.treatment_auc["A"] == pytest.approx((5 / 6 + 0.5) / 2, abs=1e-15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mrmc(table.assign(rating=table["rating"].where(table["reader"] != 2, table["case"])))

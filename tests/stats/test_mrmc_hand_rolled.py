@@ -111,7 +111,11 @@ def _franken(shared_data) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("study", ["birads", "franken"])
 def test_or_jackknife_equals_the_hand_rolled_analysis(study, shared_data):
     table, ratings, truth = _birads_study() if study == "birads" else _franken(shared_data)
-    result = mrmc(table)
+    if study == "birads":  # its constant reader is warned of
+        with pytest.warns(UserWarning, match="gave every case the same rating"):
+            result = mrmc(table)
+    else:
+        result = mrmc(table)
     ref = _hand_rolled(ratings, truth)
     # every reader AUC is scikit-learn's too (the constant reader's 0.5 included)
     t, r, _ = ratings.shape

@@ -21,6 +21,7 @@ import json
 import math
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -729,9 +730,11 @@ def test_a_reader_rating_every_case_alike_is_warned(study, tmp_path):
     # nothing said so. Now a warning per treatment names the reader and the rating.
     manifest, readings = study
     constant = (readings["reader"] == "R3") & (readings["treatment"] == "without AI")
-    result = evaluate(write_study(tmp_path / "a", manifest,
-                                  readings.assign(rating=readings["rating"].where(~constant, 50)),
-                                  subgroups=""))
+    with warnings.catch_warnings():  # said in the result, not also as mrmc()'s warning
+        warnings.simplefilter("error", UserWarning)
+        result = evaluate(write_study(
+            tmp_path / "a", manifest,
+            readings.assign(rating=readings["rating"].where(~constant, 50)), subgroups=""))
     table = ReaderStudyTable.from_tables(result.tables)
     truth = (manifest["reference"] == "malignant").astype(int)
     assert roc_auc_score(truth, np.full(len(truth), 50)) == 0.5

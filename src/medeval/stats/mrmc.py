@@ -130,6 +130,12 @@ def mrmc(
         treatment 2 as an :class:`~medeval.stats.Estimate`), every pairwise comparison
         and each treatment's interval. One reader: ``"FRRC"`` only.
 
+    Warns
+    -----
+    UserWarning
+        For each treatment in which a reader gave every case the same rating (that
+        reading's AUC is 0.5 by definition and counts in the average).
+
     Raises
     ------
     InvalidInputError
@@ -192,6 +198,7 @@ def mrmc(
             f"{func}: {covariance} covariance needs at least two cases of each class, got "
             f"{n1} with and {n0} without the condition"
         )
+    _warn_constant_readings(design.ratings, design.treatments, design.readers)
     columns = design.ratings.reshape(t * r, c)
     parts = placements(columns, design.positive)
     theta = parts.auc.reshape(t, r)
@@ -227,6 +234,31 @@ def mrmc(
         n_positive=n1, n_negative=n0, treatment_auc=treatment_auc, reader_auc=reader_auc,
         reader_intervals=reader_intervals, variance_components=components, anova=anova, tests=tests,
     )
+
+
+#: The start of mrmc's warning of a reader who gave every case one rating (a filter's
+#: pattern, for a caller that says it in its own words).
+CONSTANT_READINGS = r"mrmc: reader\(s\) .* gave every case the same rating"
+
+
+def _warn_constant_readings(ratings: np.ndarray, treatments: tuple[Hashable, ...],
+                            readers: tuple[Hashable, ...]) -> None:
+    """Warn (UserWarning) of each treatment in which a reader gave every case one rating,
+    as the reader-study task does in its result: such a reading's AUC is 1/2 by
+    definition (every pair a tie), whatever the reader can tell, and it counts in the
+    reader average (a column filled by an export, a reader who did not rate)."""
+    import warnings
+
+    alike = np.ptp(ratings, axis=2) == 0  # (treatment, reader)
+    for i, treatment in enumerate(treatments):
+        named = [f"{readers[j]!r} ({ratings[i, j, 0]:g})" for j in np.flatnonzero(alike[i])]
+        if named:
+            warnings.warn(
+                f"mrmc: reader(s) {', '.join(named)} gave every case the same rating in "
+                f"treatment {treatment!r}: the AUC of such a reading is 0.5 by definition "
+                "(every pair a tie, counted one half), not a measure of what the reader "
+                "can tell, and it counts in the reader average: check these readings",
+                UserWarning, stacklevel=3)
 
 
 def _reader_intervals(theta: np.ndarray, variances: np.ndarray,

@@ -34,6 +34,7 @@ import dataclasses
 import math
 import re
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -52,7 +53,7 @@ from ..reader_study_table import ReaderStudyTable, oriented
 from ..result import InputRecord
 from ..stats._mrmc_table import columns_written_otherwise, decimal_comma_hint
 from ..stats.estimate import Estimate
-from ..stats.mrmc import MRMCResult, mrmc
+from ..stats.mrmc import CONSTANT_READINGS, MRMCResult, mrmc
 from .base import (
     Aggregate,
     CaseRow,
@@ -406,8 +407,10 @@ class ReaderStudy(TaskType):
 
     def _analyse(self, table: pd.DataFrame, *, path: Path | None = None) -> MRMCResult:
         try:
-            return mrmc(table, method=self.spec.method, covariance=self.spec.covariance,
-                        confidence=self.statistics.confidence)
+            with warnings.catch_warnings():  # said in the result (_constant_readings)
+                warnings.filterwarnings("ignore", CONSTANT_READINGS, UserWarning)
+                return mrmc(table, method=self.spec.method, covariance=self.spec.covariance,
+                            confidence=self.statistics.confidence)
         except InvalidInputError as exc:
             where = f"readings {path}" if path is not None else "reader study"
             raise InvalidInputError(f"{where}: {str(exc).removeprefix('mrmc: ')}") from None

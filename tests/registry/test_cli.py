@@ -1081,3 +1081,46 @@ def test_a_certificate_printing_no_number_asks_for_one(study, tmp_path, capsys):
     assert code == 2 and "prints no report number" in err and "--render" in err
     code, out, _ = _run(capsys, "list", "--registry", reg)
     assert out == ""
+
+
+def test_an_amendment_rendered_here_is_signed_as_report_signs(study, tmp_path, capsys):
+    # 'registry amend --render' had no --sign: a laboratory signing its certificates
+    # could issue signed reports (report --issue --sign) but not signed amendments.
+    # Now the same options; the registry records the SHA-256 of the signed bytes
+    # (hashlib on the file), which carry a signature field with a value (pypdf), and
+    # medeval verify trusts it with the signer's certificate.
+    from pypdf import PdfReader
+
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    key, cert_pem = _key_and_certificate(tmp_path, "lab")
+    first = tmp_path / "first.pdf"
+    code, out, err = _run(capsys, "issue", str(study["result"]), "--render", str(first),
+                          "--info", str(study["info"]), "--registry", reg,
+                          "--sign", str(key), "--cert", str(cert_pem))
+    assert code == 0, err
+    amended = tmp_path / "amended.pdf"
+    code, out, err = _run(capsys, "amend", "LAB-AI-2026-0001", str(study["result"]),
+                          "--render", str(amended), "--info", str(study["info"]),
+                          "--reason", "address corrected", "--registry", reg,
+                          "--sign", str(key), "--cert", str(cert_pem))
+    assert code == 0, err
+    for pdf, number in ((first, "LAB-AI-2026-0001"), (amended, "LAB-AI-2026-0002")):
+        fields = PdfReader(pdf).get_fields() or {}
+        assert any(f.get("/FT") == "/Sig" and f.get("/V") is not None
+                   for f in fields.values()), pdf
+        with Registry.open(reg) as registry:
+            record = registry.get(number)
+            assert record is not None
+            assert record.pdf_sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
+        assert main(["verify", str(pdf), "--trust", str(cert_pem)]) == 0
+    capsys.readouterr()
+    # signing options make a certificate rendered here; one rendered beforehand is
+    # registered as it is
+    code, _, err = _run(capsys, "issue", str(study["result"]), str(first), "--registry", reg,
+                        "--sign", str(key), "--cert", str(cert_pem))
+    assert code == 2 and "a certificate rendered beforehand is registered as it is" in err
+    code, _, err = _run(capsys, "amend", "LAB-AI-2026-0002", str(study["result"]),
+                        "--render", str(tmp_path / "x.pdf"), "--info", str(study["info"]),
+                        "--reason", "r", "--registry", reg, "--sign", str(key))
+    assert code == 2 and "--sign KEY and --cert CERT go together" in err

@@ -25,6 +25,7 @@ from .._atomic import hidden_prefix, identity, place
 from .._hashing import sha256_bytes
 from .._manifest_ids import nfc_id
 from ..errors import MedevalError, RegistryError
+from ._signing import add_signing_options, make_certificate, signer_checked, signing_files
 from ._usage import (
     UsageError,
     file_or_stdout_to_write,
@@ -99,6 +100,7 @@ def _certificate_options(action: Any) -> None:
                         help="report info: signatories, date of issue, number ...")
     action.add_argument("--lang", choices=("ko+en", "ko", "en"), default="ko+en",
                         help="with --render")
+    add_signing_options(action)  # with --render
     action.add_argument("--number", default=None,
                         help="the number CERT.pdf prints (default: read from its report info)")
     for option, text in (("--tester", "who tested (default: the info's tested_by; with "
@@ -164,10 +166,15 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
     if (args.pdf is None) == (args.render is None):
         raise UsageError("registry: give CERT.pdf (rendered with its number) or --render "
                          "CERT.pdf (rendered here with the number drawn), one of the two")
-    refuse_writing_over_inputs(f"registry {'amend' if amends else 'issue'}", [
-        ("--render", args.render)], [*result_inputs(Path(args.result)),
-                                     ("the report info (--info)", args.info),
-                                     *registry_files(args)])
+    command = f"registry {'amend' if amends else 'issue'}"
+    if args.render is None and (args.sign or args.cert or args.chain or args.pdfa):
+        raise UsageError(f"{command}: --sign, --cert, --chain and --pdfa make the "
+                         "certificate rendered here (--render); a certificate rendered "
+                         "beforehand is registered as it is")
+    refuse_writing_over_inputs(command, [("--render", args.render)], [
+        *result_inputs(Path(args.result)), ("the report info (--info)", args.info),
+        *signing_files(args), *registry_files(args)])
+    signer_checked(args, command)
     fingerprint, info, fields = _prepare(args, rendering=args.render is not None)
     with _open(args) as registry:
         if amends is not None:  # as the registry writes it: ktl-ai-2026-0001 is KTL-AI-...
@@ -175,9 +182,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
         _refuse_standing(registry, args.result, fingerprint, amends)
         if args.render is not None:
             def make(path: Path, printed: ReportInfo) -> None:
-                from ..report import render_certificate
-
-                render_certificate(args.result, path, lang=args.lang, report_info=printed)
+                make_certificate(args, path, printed)
 
             # rendered here, the certificate prints the tester and approver recorded;
             # an amendment keeping the old report's would record people it does not print

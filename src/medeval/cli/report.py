@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..result import cases_path, verify_result
+from ._signing import add_signing_options, make_certificate, signer_checked, signing_files
 from ._usage import (
     UsageError,
     file_to_write,
@@ -37,10 +38,7 @@ def add(commands: Any) -> None:
     report.add_argument("--info", type=Path, metavar="INFO.toml",
                         help="report number, signatories, accreditation ... (see docs)")
     report.add_argument("--html", type=file_to_write, metavar="OUT.html")
-    report.add_argument("--pdfa", action="store_true", help="PDF/A-3b (needs pikepdf)")
-    report.add_argument("--sign", type=Path, metavar="KEY.pem", help="sign with this key")
-    report.add_argument("--cert", type=Path, metavar="CERT.pem", help="the signer's certificate")
-    report.add_argument("--chain", type=Path, action="append", default=[], metavar="CA.pem")
+    add_signing_options(report)
     report.add_argument("--issue", action="store_true", help="draw the next report number "
                         "from the registry, print it and record the certificate (the "
                         "'registry' extra; see medeval registry)")
@@ -73,32 +71,19 @@ def add(commands: Any) -> None:
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
-    from ..report import render_certificate, render_html, sign_pdf
+    from ..report import render_html
 
-    if (args.sign is None) != (args.cert is None):
-        raise UsageError("report: --sign KEY and --cert CERT go together")
     if args.registry is not None and not args.issue:
         raise UsageError("report: --registry goes with --issue")
     _html_checked(args.html, args.out)
     refuse_writing_over_inputs("report", [("--out", args.out), ("--html", args.html)], [
         *result_inputs(Path(args.result)), ("the report info (--info)", args.info),
-        ("the signing key (--sign)", args.sign), ("the signer's certificate (--cert)",
-                                                  args.cert),
-        *(("a chain certificate (--chain)", Path(c)) for c in args.chain),
-        *(_registry_files(args) if args.issue else [])])
+        *signing_files(args), *(_registry_files(args) if args.issue else [])])
     _result_checked(args.result)
-    if args.sign is not None:  # before rendering: a refused key left an unsigned PDF at
-        # --out, where the signed certificate was asked for
-        from ..report.sign import load_signer
-
-        load_signer(key=args.sign, cert=args.cert, chain=tuple(args.chain))
+    signer_checked(args, "report")
 
     def make(path: Path, info: Any) -> Path:
-        pdf: Path = render_certificate(args.result, path, lang=args.lang, report_info=info,
-                                       pdfa=args.pdfa)
-        if args.sign is not None:  # before the registry records the PDF's hash
-            sign_pdf(pdf, pdf, key=args.sign, cert=args.cert, chain=tuple(args.chain))
-        return pdf
+        return make_certificate(args, path, info)
 
     info: Any = args.info
     if args.issue:

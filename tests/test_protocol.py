@@ -193,6 +193,24 @@ def test_not_toml_and_missing_file(tmp_path):
         load_protocol(tmp_path / "nope.toml")
 
 
+def test_a_folder_or_the_manifest_given_as_the_protocol_is_named_so(tmp_path):
+    # A newcomer's first slips: the example's folder, or its manifest, where the
+    # protocol belongs. Read as TOML, the manifest's header line gave "Expected '=' after
+    # a key", and a folder "cannot be read: Is a directory", neither saying what to give.
+    example = tmp_path / "segmentation"
+    shutil.copytree(EXAMPLES / "segmentation", example)
+    with pytest.raises(ProtocolError) as folder:
+        load_protocol(example)
+    assert str(folder.value) == (f"protocol {example}: is a folder; give the protocol's TOML "
+                                 f"file ({example / 'protocol.toml'} in it?)")
+    with pytest.raises(ProtocolError, match=r"is a folder; give the protocol's TOML file$"):
+        load_protocol(example / "predictions")  # no TOML file in it: nothing to point to
+    with pytest.raises(ProtocolError, match=r"manifest.csv: a CSV file \(the manifest\?\), "
+                       r"not a protocol TOML; give the protocol's TOML file, whose \[dataset\] "
+                       "manifest names the manifest"):
+        load_protocol(example / "manifest.csv")
+
+
 def test_a_protocol_saved_by_a_windows_editor(folder):
     # Notepad's "UTF-8 with BOM" and CRLF: the same protocol; its SHA-256 stays that of
     # the bytes on disk (hashlib below, not medeval)

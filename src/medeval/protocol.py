@@ -162,10 +162,17 @@ def load_protocol(path: str | Path, *, check_manifest: bool = True) -> Protocol:
         The file is missing or not TOML, or any problem :func:`validate_protocol` finds.
     """
     source = Path(path)
+    if source.is_dir():  # the example's folder, or the predictions folder, given first
+        raise ProtocolError(f"protocol {source}: is a folder; give the protocol's TOML file"
+                            + _tomls_in(source))
     try:
         raw = source.read_bytes()
     except OSError as exc:
         raise ProtocolError(f"protocol {source}: cannot be read: {exc.strerror}") from None
+    if source.suffix.lower() in (".csv", ".tsv"):  # read as TOML, a header is a bare key
+        raise ProtocolError(
+            f"protocol {source}: a CSV file (the manifest?), not a protocol TOML; give the "
+            "protocol's TOML file, whose [dataset] manifest names the manifest")
     try:
         text = settings_text(raw)
     except ValueError as exc:
@@ -180,6 +187,16 @@ def load_protocol(path: str | Path, *, check_manifest: bool = True) -> Protocol:
     protocol._path = source.resolve()
     protocol._sha256 = hashlib.sha256(raw).hexdigest()
     return protocol
+
+
+def _tomls_in(folder: Path) -> str:
+    """The TOML files a folder given as the protocol holds, as a hint: the one meant is
+    most likely among them."""
+    found = sorted(folder.glob("*.toml"))
+    if not found:
+        return ""
+    shown = ", ".join(str(file) for file in found[:3]) + (", ..." if len(found) > 3 else "")
+    return f" ({shown} in it?)" if len(found) == 1 else f" (one of {shown}?)"
 
 
 def validate_protocol(

@@ -156,6 +156,30 @@ def test_a_dotted_key_pasted_inside_its_own_table_is_explained(tmp_path):
             "write fingerprint = ... there") in info.value.problems
 
 
+def test_a_misspelt_key_is_offered_the_key_it_most_likely_meant(folder):
+    # "unknown key (check its spelling)" left the newcomer to find the spelling in the
+    # schema; the keys named here are those the protocol's tables hold (written by hand:
+    # [failures], [statistics] seed, the segmentation task's nsd_tolerance_mm). A key
+    # close to none (colour) is offered nothing.
+    text = (VALID.replace('type = "binary-classification"\nthreshold = 0.5',
+                          'type = "segmentation"\nnsd_tolerence_mm = 1.0')
+            .replace('metric = "sensitivity"', 'metric = "dice"', 1)
+            .replace('metric = "specificity"', 'metric = "jaccard"', 1)
+            .replace("[subgroups]", '[failure]\npolicy = "worst-case"\n\n[subgroups]')
+            .replace("seed =", "sed =")
+            .replace("[statistics]", "[statistics]\ncolour = 1"))
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(write(folder, text))
+    unknown = sorted(p for p in info.value.problems if "unknown key" in p)
+    spelling = "check its spelling; see `medeval protocol schema`)"
+    assert unknown == [
+        f"failure: unknown key (did you mean 'failures'? {spelling}",
+        f"statistics.colour: unknown key ({spelling}",
+        f"statistics.sed: unknown key (did you mean 'seed'? {spelling}",
+        f"task.nsd_tolerence_mm: unknown key (did you mean 'nsd_tolerance_mm'? {spelling}",
+    ]
+
+
 def test_task_specific_problems(folder):
     text = VALID.replace('type = "binary-classification"\nthreshold = 0.5',
                          'type = "segmentation"\nnsd_tolerance_mm = -1\nthreshold = 0.5')

@@ -19,6 +19,7 @@ from typing import Any, TypeGuard
 
 from pydantic import ValidationError
 
+from ._protocol_keys import closest_key
 from .definitions import DEFINITIONS
 from .protocol_sections import (
     TASK_METRICS,
@@ -120,7 +121,10 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
             return (f"{location}: unknown key: a dotted key {parts[-1]}.{key} = ... written "
                     f"inside the [{'.'.join(parts[:-1])}] table, where TOML reads it as "
                     f"{location}.{key}; write {key} = ... there")
-        return f"{location}: unknown key (check its spelling; see `medeval protocol schema`)"
+        meant = closest_key(error["loc"])
+        hint = f"did you mean {meant!r}? " if meant else ""
+        return (f"{location}: unknown key ({hint}check its spelling; see `medeval protocol "
+                "schema`)")
     if kind == "missing":
         return f"{location}: required key is missing"
     if kind in ("union_tag_invalid", "union_tag_not_found") and location == "task":

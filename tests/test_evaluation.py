@@ -390,3 +390,31 @@ def test_predictions_that_are_no_path_are_refused_before_the_set_is_hashed():
                 r"df\.to_csv\('predictions\.csv', index=False\)")) as caught:
             medeval.evaluate("no-such-protocol.toml", given)
         assert isinstance(caught.value, MedevalError)
+
+
+def test_predictions_that_name_nothing_are_refused_before_the_set_is_hashed(
+        tmp_path, monkeypatch):
+    # The example's command typed from the repository's root (the README shows it run
+    # from the example's folder): --predictions predictions/ named nothing there, and the
+    # refusal, "no such directory", came after every file of the set had been hashed,
+    # without saying that the path is the working folder's, nor that the folder meant
+    # lies beside the protocol.
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "segmentation",
+                    tmp_path / "segmentation")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(cache))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ProtocolError) as info:
+        medeval.evaluate("segmentation/protocol.toml", predictions="predictions/")
+    assert str(info.value) == (
+        f"predictions predictions: no such file or folder in the working folder {tmp_path} "
+        "(a relative path is the working folder's, not the protocol's); "
+        "segmentation/predictions is beside the protocol: give that")
+    assert not cache.exists()  # no file of the set was hashed (the digest cache's folder)
+    with pytest.raises(ProtocolError, match=r"predictons: no such file or folder in the "
+                       r"working folder [^;]*\)$"):  # nothing of that name beside it either
+        medeval.evaluate("segmentation/protocol.toml", predictions="segmentation/predictons")
+    medeval.evaluate("segmentation/protocol.toml", predictions="segmentation/predictions")
+    assert (cache / "sha256.sqlite").is_file()  # the same set, hashed once its outputs exist

@@ -143,6 +143,7 @@ def evaluate(
     if task.predictions_in_protocol and predictions is not None:
         raise ProtocolError(f"task {protocol.task.type!r} reads what it scores from the "
                             "file its protocol names; give no predictions")
+    _predictions_exist(predictions, protocol.path)
     manifest_path = protocol.manifest_path()
     with fewer_collections():  # a few lasting objects per case: see _gc_thresholds
         manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
@@ -206,6 +207,24 @@ def _predictions_a_path(predictions: object) -> None:
         f"file (CSV, JSON, Parquet), got a {type(predictions).__name__}; the result records "
         "the files' SHA-256, so write a table first, e.g. df.to_csv('predictions.csv', "
         "index=False), and pass its path")
+
+
+def _predictions_exist(predictions: str | Path | None, protocol: Path | None) -> None:
+    """Refuse predictions that name nothing before the set is hashed (tens of thousands
+    of files), saying that a relative path is the working folder's, and naming the
+    folder of that name beside the protocol where there is one (the example's
+    ``--predictions predictions/`` typed from the repository's root)."""
+    if predictions is None or Path(predictions).exists():
+        return
+    path = Path(predictions)
+    message = f"predictions {path}: no such file or folder"
+    if not path.is_absolute():
+        message += (f" in the working folder {Path.cwd()} (a relative path is the working "
+                    "folder's, not the protocol's)")
+        beside = protocol.parent / path if protocol is not None else None
+        if beside is not None and beside.exists() and beside.resolve() != path.resolve():
+            message += f"; {os.path.relpath(beside)} is beside the protocol: give that"
+    raise ProtocolError(message)
 
 
 def _read_them_all(manifest: Path, protocol: Path | None) -> str:

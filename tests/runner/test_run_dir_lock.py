@@ -175,7 +175,7 @@ def test_evaluate_into_the_out_folder_of_a_running_medeval_run_is_refused(
             in capsys.readouterr().err)
     assert sorted(p.name for p in out.iterdir()) == [".lock"]
     assert main(argv) == 2  # the run ended: evaluated (and its predictions are not there)
-    assert f"predictions {tmp_path / 'none'}: no such directory" in capsys.readouterr().err
+    assert f"predictions {tmp_path / 'none'}: no such file or folder" in capsys.readouterr().err
 
 
 

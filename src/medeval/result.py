@@ -92,6 +92,7 @@ __all__ = [
     "digest_path",
     "content_fingerprint",
     "metrics_table",
+    "not_a_result",
     "read_result",
     "software_versions",
     "verify_result",
@@ -395,8 +396,35 @@ def read_result(path: str | Path) -> Result:
         raise ResultError(f"result {source}: {exc}") from exc
 
 
+def not_a_result(source: Path) -> str | None:
+    """What a file given where a result belongs is, by its name, where it is one of the
+    files beside a result or a protocol, with the file to give instead; else None.
+
+    Examples
+    --------
+    >>> not_a_result(Path("out/result.cases.csv"))
+    "the result's per-case CSV, not the result: give out/result.json"
+    >>> not_a_result(Path("protocol.toml"))  # doctest: +ELLIPSIS
+    'a TOML file (the protocol or the report info?), not a result: give the result.json ...
+    >>> not_a_result(Path("out/result.json")) is None
+    True
+    """
+    name = source.name
+    if name.endswith(".cases.csv"):
+        json_path = source.with_name(name.removesuffix(".cases.csv") + ".json")
+        return f"the result's per-case CSV, not the result: give {json_path}"
+    if name.endswith(".json.sha256"):
+        return f"the result's digest file, not the result: give {source.with_suffix('')}"
+    if source.suffix.lower() == ".toml":
+        return ("a TOML file (the protocol or the report info?), not a result: give the "
+                "result.json that medeval evaluate or medeval run wrote into its --out folder")
+    return None
+
+
 def _load(source: Path) -> dict[str, Any]:
     """The JSON of a result file as plain data, its layout checked to be a result's."""
+    if source.is_file() and (other := not_a_result(source)) is not None:
+        raise ResultError(f"result {source}: {other}")
     try:
         data = json.loads(source.read_bytes())
     except FileNotFoundError:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..result import cases_path, verify_result
+from ..result import cases_path, not_a_result, verify_result
 from ._signing import add_signing_options, make_certificate, signer_checked, signing_files
 from ._usage import (
     UsageError,
@@ -120,6 +120,8 @@ def _result_checked(result: Path) -> None:
 
     if not Path(result).is_file():
         return  # the renderer names the missing file, as before
+    if (other := not_a_result(Path(result))) is not None:  # no result at all, not an edited one
+        raise UsageError(f"report: result {result}: {other}; nothing was written")
     try:
         verify_result(result)
     except ResultError as exc:
@@ -156,6 +158,8 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     if Path(args.result).is_dir():
         raise UsageError(f"verify: {args.result} is a folder: give the result file "
                          f"(such as {Path(args.result) / 'result.json'}) or the certificate PDF")
+    if (other := not_a_result(Path(args.result))) is not None:
+        raise UsageError(f"verify: {args.result}: {other}")  # not a result found altered
     if args.pdf is not None and _begins_as_pdf(args.result):
         # a PDF where the result goes was read as one: "result CERT.pdf: not valid JSON:
         # 'utf-8' codec can't decode byte 0xe2", exit 1, as if a result had been altered

@@ -68,10 +68,20 @@ def add(commands: Any) -> None:
     run.set_defaults(handler=_run)
 
 
+#: The two-table options and their defaults, applied only without a protocol: their
+#: parser default is None, so that one given with a protocol (which fixes them) is seen.
+_TABLE_DEFAULTS: dict[str, Any] = {
+    "id_column": "case_id", "label_column": "label", "score_column": "score",
+    "patient_column": None, "pos_label": None, "confidence": 0.95,
+    "proportion_method": "wilson", "auc_method": "delong", "bootstrap_method": "percentile",
+    "n_resamples": 2000, "seed": 0,
+}
+
+
 def _add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--id-column", default="case_id")
-    parser.add_argument("--label-column", default="label")
-    parser.add_argument("--score-column", default="score")
+    parser.add_argument("--id-column", help="default: case_id")
+    parser.add_argument("--label-column", help="default: label")
+    parser.add_argument("--score-column", help="default: score")
     parser.add_argument("--patient-column", default=None,
                         help="the patient of each case: bootstrap intervals resample "
                              "patients, and where a patient holds several cases the "
@@ -79,13 +89,30 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
                              "Obuchowski's")
     parser.add_argument("--pos-label", default=None,
                         help="positive label (default: 1, where the labels are 0/1 or -1/1)")
-    parser.add_argument("--confidence", type=float, default=0.95)
-    parser.add_argument("--proportion-method", choices=PROPORTION_METHODS, default="wilson")
-    parser.add_argument("--auc-method", choices=("delong", "bootstrap"), default="delong")
+    parser.add_argument("--confidence", type=float, help="default: 0.95")
+    parser.add_argument("--proportion-method", choices=PROPORTION_METHODS,
+                        help="default: wilson")
+    parser.add_argument("--auc-method", choices=("delong", "bootstrap"),
+                        help="default: delong")
     parser.add_argument("--bootstrap-method", choices=("percentile", "bca"),
-                        default="percentile")
-    parser.add_argument("--n-resamples", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=0)
+                        help="default: percentile")
+    parser.add_argument("--n-resamples", type=int, help="default: 2000")
+    parser.add_argument("--seed", type=int, help="default: 0")
+
+
+def _table_options_refused(args: argparse.Namespace) -> None:
+    """Refuse the two-table options given with a protocol: the protocol fixes the
+    threshold, the columns and the statistics, and these were silently left unread (a
+    --threshold 0.3 evaluated at the protocol's 0.5)."""
+    given = [f"--{name.replace('_', '-')}" for name in ("reference", "threshold",
+                                                         *_TABLE_DEFAULTS)
+             if getattr(args, name) is not None]
+    if given:
+        raise UsageError(
+            f"evaluate {args.protocol}: {', '.join(given)} "
+            f"{'is' if len(given) == 1 else 'are'} for two tables evaluated without a "
+            "protocol; a protocol fixes the threshold and the statistics itself ([task], "
+            "[statistics]): write them there, or leave the option out")
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
@@ -98,6 +125,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         from ..protocol import load_protocol
         from ..tasks.registry import task_class
 
+        _table_options_refused(args)
         _out_is_a_folder(target)
         protocol = load_protocol(args.protocol)
         _out_checked(target / "result.json")
@@ -117,6 +145,9 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"evaluate without a protocol needs {', '.join(missing)}")
     from ..classification_tables import evaluate_classification
 
+    for name, default in _TABLE_DEFAULTS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     _out_checked(target, typed=args.out)
     _out_not_running(target.parent)  # a run's folder: its result.json would replace this
 

@@ -212,7 +212,7 @@ def test_no_predictions_needs_a_run_dir_and_an_algorithm(study, tmp_path):
     folder, _, _ = study
     with pytest.raises(ProtocolError, match="run_dir"):
         medeval.evaluate(protocol_file(folder))
-    with pytest.raises(ProtocolError, match="plugin or a command"):
+    with pytest.raises(ProtocolError, match=r"its \[algorithm\] names no plugin or command to run"):
         medeval.evaluate(protocol_file(folder), run_dir=tmp_path / "run")
 
 
@@ -418,3 +418,26 @@ def test_predictions_that_name_nothing_are_refused_before_the_set_is_hashed(
         medeval.evaluate("segmentation/protocol.toml", predictions="segmentation/predictons")
     medeval.evaluate("segmentation/protocol.toml", predictions="segmentation/predictions")
     assert (cache / "sha256.sqlite").is_file()  # the same set, hashed once its outputs exist
+
+
+def test_running_a_protocol_that_names_no_algorithm_says_how_to_evaluate_instead(
+        tmp_path, monkeypatch):
+    # 'medeval run protocol.toml --out out/' on an example's pre-check protocol (its
+    # [algorithm] names neither plugin nor command) hashed the set and checked every
+    # reference, then said "algorithm: name a plugin or a command to run, or evaluate
+    # existing predictions", naming neither the protocol nor the command.
+    import shutil
+
+    example = tmp_path / "segmentation"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "segmentation",
+                    example)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(cache))
+    with pytest.raises(ProtocolError) as info:
+        medeval.evaluate(example / "protocol.toml", run_dir=tmp_path / "out" / "run")
+    assert str(info.value) == (
+        f"protocol {(example / 'protocol.toml').resolve()}: its [algorithm] names no plugin "
+        'or command to run: add plugin = "path/to/file.py:Class" or command = "..." there, '
+        "or evaluate predictions already written: medeval evaluate protocol.toml "
+        "--predictions DIR --out OUT/")
+    assert not cache.exists() and not (tmp_path / "out").exists()

@@ -144,6 +144,9 @@ def evaluate(
         raise ProtocolError(f"task {protocol.task.type!r} reads what it scores from the "
                             "file its protocol names; give no predictions")
     _predictions_exist(predictions, protocol.path)
+    if predictions is None and run_dir is not None and not task.predictions_in_protocol \
+            and not (protocol.algorithm.plugin or protocol.algorithm.command):
+        raise ProtocolError(_no_algorithm(protocol))  # said before the set is hashed
     manifest_path = protocol.manifest_path()
     with fewer_collections():  # a few lasting objects per case: see _gc_thresholds
         manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
@@ -207,6 +210,16 @@ def _predictions_a_path(predictions: object) -> None:
         f"file (CSV, JSON, Parquet), got a {type(predictions).__name__}; the result records "
         "the files' SHA-256, so write a table first, e.g. df.to_csv('predictions.csv', "
         "index=False), and pass its path")
+
+
+def _no_algorithm(protocol: Protocol) -> str:
+    """Why a protocol cannot be run: its [algorithm] names nothing to run (the examples'
+    pre-check protocols evaluate predictions already written)."""
+    name = protocol.path.name if protocol.path is not None else "PROTOCOL.toml"
+    return (f"protocol {protocol.path or '<in memory>'}: its [algorithm] names no plugin "
+            "or command to run: add plugin = \"path/to/file.py:Class\" or command = \"...\" "
+            "there, or evaluate predictions already written: medeval evaluate "
+            f"{name} --predictions DIR --out OUT/")
 
 
 def _predictions_exist(predictions: str | Path | None, protocol: Path | None) -> None:
@@ -337,9 +350,7 @@ def _run(protocol: Protocol, manifest: Manifest, run_dir: str | Path | None,
     if run_dir is None:
         raise ProtocolError("evaluate: without predictions, give run_dir= for the runner")
     if not (spec.plugin or spec.command):
-        raise ProtocolError(
-            "algorithm: name a plugin or a command to run, or evaluate existing predictions"
-        )
+        raise ProtocolError(_no_algorithm(protocol))
     # a command's relative paths from the protocol's folder, as its plugin's and manifest's
     algorithm = resolve_algorithm(
         _plugin_path(protocol), command=spec.command, progress=progress,

@@ -1,5 +1,6 @@
-"""The keys a protocol's table may hold, to name the one an unknown key most likely meant
-(``nsd_tolerence_mm`` for ``nsd_tolerance_mm``, ``[failure]`` for ``[failures]``)."""
+"""The keys a protocol's table (or a report info's) may hold, to name the one an unknown
+key most likely meant (``nsd_tolerence_mm`` for ``nsd_tolerance_mm``, ``[failure]`` for
+``[failures]``, ``report_numbr`` for ``report_number``)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from .protocol_sections import TASK_METRICS, Protocol
 __all__ = ["closest_key"]
 
 
-def closest_key(location: Sequence[Any]) -> str | None:
-    """The key of the table at ``location`` (pydantic's error location, the task type's
-    tag included) closest to its last part, an unknown key; None where none is close.
+def closest_key(location: Sequence[Any], root: type[BaseModel] = Protocol) -> str | None:
+    """The key of the table at ``location`` (pydantic's error location in ``root``, the
+    task type's tag included) closest to its last part, an unknown key; None where none
+    is close.
 
     Examples
     --------
@@ -29,7 +31,7 @@ def closest_key(location: Sequence[Any]) -> str | None:
     >>> closest_key(("statistics", "colour")) is None
     True
     """
-    models: list[type[BaseModel]] = [Protocol]
+    models: list[type[BaseModel]] = [root]
     for part in location[:-1]:
         if isinstance(part, int):
             continue  # an item of [[criteria]]: the list's models are already in hand

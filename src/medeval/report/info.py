@@ -190,9 +190,20 @@ def load_report_info(source: str | Path | Mapping[str, Any] | ReportInfo | None)
         return ReportInfo.model_validate(data)
     except ValidationError as exc:
         problems = "\n".join(
-            f"  - {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            f"  - {'.'.join(str(p) for p in e['loc'])}: {_problem(e)}" for e in exc.errors()
         )
         raise ReportError(
             f"report info {name}: {exc.error_count()} problem(s); fix these keys "
-            f"(see medeval.report.info for the fields):\n{problems}"
+            f"(the fields: docs/certificate.md, medeval.report.info):\n{problems}"
         ) from None
+
+
+def _problem(error: Any) -> str:
+    """Pydantic's words on one key, an unknown key offered the field it most likely
+    meant in place of 'Extra inputs are not permitted'."""
+    if error["type"] != "extra_forbidden":
+        return str(error["msg"])
+    from .._protocol_keys import closest_key
+
+    meant = closest_key(error["loc"], ReportInfo)
+    return "unknown key" + (f" (did you mean {meant!r}?)" if meant else "")

@@ -51,3 +51,36 @@ def test_the_options_keep_their_defaults_without_a_protocol(tmp_path: Path) -> N
     assert (sensitivity.method, sensitivity.confidence) == ("wilson", 0.95)
     assert sensitivity.low == pytest.approx(0.3006418, abs=1e-6)
     assert sensitivity.high == pytest.approx(0.9544127, abs=1e-6)
+
+
+def test_the_help_names_the_tables_a_protocol_takes_and_a_measurement_table_is_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The help said "for a classification task also one table, case_id,score or
+    # case_id,label": a measurement protocol takes case_id,value too (README), and a
+    # multi-label one case_id,score@<label>,...
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert ("for a classification or measurement task also one table, case_id,score, "
+            "case_id,label, case_id,score@<label>,... or case_id,value") in help_text
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    folder = tmp_path / "measurement"
+    shutil.copytree(EXAMPLE.parent / "measurement", folder)
+    values = {}
+    for file in sorted((folder / "predictions").glob("*.json")):
+        value = json.loads(file.read_text()).get("value")
+        if isinstance(value, (int, float)):
+            values[file.stem] = value
+    pd.DataFrame({"case_id": list(values), "value": list(values.values())}).to_csv(
+        folder / "values.csv", index=False)
+    assert main(["evaluate", str(folder / "protocol.toml"), "--predictions",
+                 str(folder / "values.csv"), "--out", str(tmp_path / "result")]) == 0
+    manifest = pd.read_csv(folder / "manifest.csv", dtype={"reference": float})
+    reference = manifest.set_index("case_id")["reference"]
+    expected = np.mean([abs(values[c] - reference[c]) for c in values])  # numpy, not medeval
+    mae = read_result(tmp_path / "result" / "result.json").metric("mae").estimate
+    assert mae.value == pytest.approx(expected, rel=1e-12)

@@ -33,8 +33,9 @@ def add(commands: Any) -> None:
     evaluate = commands.add_parser(
         "evaluate", help="evaluate predictions: as a protocol says, or two tables",
         description="With PROTOCOL.toml: evaluate a predictions directory (a pre-check on "
-        "existing outputs; for a classification task also one table, case_id,score or "
-        "case_id,label) as the protocol prescribes, writing OUT/result.json. Without it: "
+        "existing outputs; for a classification or measurement task also one table, "
+        "case_id,score, case_id,label, case_id,score@<label>,... or case_id,value) as the "
+        "protocol prescribes, writing OUT/result.json. Without it: "
         "join --reference and --predictions tables on the case id, call 'score >= "
         "threshold' positive, and write the result JSON (with its per-case CSV and "
         "fingerprint).",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["EXPLANATIONS", "problems_message", "see"]
+__all__ = ["EXPLANATIONS", "explanations", "problems_message", "see"]
 
 #: Each explanation by the name the problem lines point to it by.
 EXPLANATIONS = {
@@ -51,6 +51,11 @@ EXPLANATIONS = {
         "an empty cell cannot be told from one left out: write it, the same for every "
         "frame (image, record) of one patient; a case whose patient is truly unknown gets "
         "an id of its own, and counts as a patient alone"),
+    "binary labels": (
+        "a binary-classification protocol's two labels are [task] positive_label and "
+        "negative_label, 1 and 0 where the protocol does not write them: write the "
+        "manifest's own words there (positive_label = \"malignant\", negative_label = "
+        "\"benign\"), or write the references as 1 and 0"),
     "JSON annotation as a mask": (
         "the segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
         "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask image "
@@ -77,6 +82,13 @@ def problems_message(head: str, problems: Sequence[str]) -> str:
     """``head``, the count, every problem on its line, then each explanation a problem
     points to, once: with how many problems it explains and the first :data:`SHOWN`."""
     lines = [f"{head}: {len(problems)} problem(s):", *(f"  {p}" for p in problems)]
+    return "\n".join([*lines, *explanations(problems)])
+
+
+def explanations(problems: Sequence[str]) -> list[str]:
+    """Each explanation the problems point to, once, with how many problems it explains
+    and the first :data:`SHOWN` of them."""
+    lines = []
     for name, text in EXPLANATIONS.items():
         marker = see(name)
         fitting = [p for p in problems if marker in p]
@@ -89,4 +101,4 @@ def problems_message(head: str, problems: Sequence[str]) -> str:
         more = f"; and {len(fitting) - SHOWN} more" if len(fitting) > SHOWN else ""
         lines.append(f"{name!r}, {len(fitting)} of the problems above ("
                      + "; ".join(subjects) + f"{more}): {text}")
-    return "\n".join(lines)
+    return lines

@@ -311,9 +311,12 @@ def reference_problems(task: TaskType, manifest: Manifest, *, progress: bool = F
 
 def _stop_on_reference_problems(manifest: Manifest, problems: list[str]) -> None:
     if problems:
+        from ._manifest_hints import explanations
+
         raise ManifestError(
             f"manifest {manifest.source}: {len(problems)} reference problem(s):\n"
-            + "\n".join(f"  - {p}" for p in problems), tuple(problems))
+            + "\n".join([*(f"  - {p}" for p in problems), *explanations(problems)]),
+            tuple(problems))
 
 
 class _Clock:

@@ -18,6 +18,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
+from .._manifest_hints import see
 from ..manifest import Case, nfc_id
 from ..metrics._confusion import ratio_terms
 from ..metrics.classification import ConfusionMatrix, confusion_matrix
@@ -195,7 +196,7 @@ class BinaryClassification(TaskType):
         labels = {nfc_id(str(self.spec.positive_label)), nfc_id(str(self.spec.negative_label))}
         if nfc_id(case.reference.strip()) not in labels:
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
-                    f"not a declared label {sorted(labels)}")
+                    f"not a declared label {sorted(labels)}{see('binary labels')}")
         return None
 
     def _truth(self, case: Case) -> int:

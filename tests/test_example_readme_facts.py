@@ -40,3 +40,21 @@ def test_detection_readme_gives_the_frame_size_as_pillow_reads_it():
     ((columns, rows),) = sizes
     readme = " ".join((folder / "README.md").read_text(encoding="utf-8").split())
     assert f"{columns} x {rows} pixels (columns x rows)" in readme
+
+
+def test_breast_ultrasound_readme_takes_the_plugin_from_the_protocols_folder(
+        tmp_path, monkeypatch):
+    # The README said the plugin's path is "relative to the folder the command runs in";
+    # medeval takes it from the protocol's folder, as the manifest (docs/runner.md), so
+    # 'medeval run examples/breast-ultrasound/protocol.toml' from the root finds it too.
+    from medeval.evaluation import _plugin_path
+    from medeval.protocol import load_protocol
+
+    folder = EXAMPLES / "breast-ultrasound"
+    monkeypatch.chdir(tmp_path)  # a folder holding no algorithm/
+    file, _, attribute = _plugin_path(load_protocol(folder / "protocol.toml")).rpartition(":")
+    assert Path(file) == folder / "algorithm" / "classifier.py" and Path(file).is_file()
+    assert attribute == "Classifier"
+    readme = " ".join((folder / "README.md").read_text(encoding="utf-8").split())
+    assert ("the protocol's `[algorithm] plugin`, a path relative to the protocol's folder, "
+            "as its manifest is") in readme

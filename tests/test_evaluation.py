@@ -441,3 +441,28 @@ def test_running_a_protocol_that_names_no_algorithm_says_how_to_evaluate_instead
         "or evaluate predictions already written: medeval evaluate protocol.toml "
         "--predictions DIR --out OUT/")
     assert not cache.exists() and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True])
+def test_workers_below_one_are_refused_not_read_as_every_core_or_one(workers, tmp_path):
+    # evaluate(workers=0) scored on every core and workers=-1 on one, unsaid (the
+    # runner's run_algorithm refuses 0); both are refused before anything is read.
+    example = Path(__file__).resolve().parents[1] / "examples" / "segmentation"
+    with pytest.raises(medeval.errors.InvalidInputError,
+                       match=r"evaluate: workers must be a whole number at least 1 "
+                             r"\(or None: one per core\), got "):
+        medeval.evaluate(example / "protocol.toml", example / "predictions", workers=workers)
+
+
+def test_the_command_line_refuses_workers_below_one(capsys):
+    from medeval.cli import main
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "segmentation"
+    for command in (["evaluate", str(example / "protocol.toml"), "--predictions",
+                     str(example / "predictions")], ["run", str(example / "protocol.toml")]):
+        with pytest.raises(SystemExit) as exited:
+            main([*command, "--out", "never-written/", "--workers", "0"])
+        assert exited.value.code == 2
+        assert ("argument --workers: at least 1, not 0 (leave --workers out for one per "
+                "core)") in capsys.readouterr().err
+    assert not Path("never-written").exists()

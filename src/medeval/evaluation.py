@@ -27,6 +27,7 @@ like the function ``medeval.evaluate`` would replace it on the package once impo
 
 from __future__ import annotations
 
+import numbers
 import os
 import platform
 import time
@@ -134,6 +135,10 @@ def evaluate(
     """
     started = _Clock()
     _predictions_a_path(predictions)
+    if workers is not None and (isinstance(workers, bool) or not isinstance(
+            workers, numbers.Integral) or workers < 1):  # 0 was every core, -1 one
+        raise InvalidInputError(f"evaluate: workers must be a whole number at least 1 "
+                                f"(or None: one per core), got {workers!r}")
     if not isinstance(protocol, Protocol):
         protocol = load_protocol(protocol)
     if problems := certificate_problems(protocol):

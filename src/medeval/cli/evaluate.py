@@ -46,7 +46,7 @@ def add(commands: Any) -> None:
     evaluate.add_argument("--threshold", type=float)
     # as typed: without a protocol, "out/" names a folder, where the result file goes
     evaluate.add_argument("--out", required=True, metavar="RESULT.json|DIR")
-    evaluate.add_argument("--workers", type=int, default=None, metavar="N",
+    evaluate.add_argument("--workers", type=_workers, default=None, metavar="N",
                           help="processes scoring the cases (default: every core)")
     _add_options(evaluate)
     evaluate.set_defaults(handler=_evaluate)
@@ -59,7 +59,7 @@ def add(commands: Any) -> None:
     )
     run.add_argument("protocol", type=Path, metavar="PROTOCOL.toml")
     run.add_argument("--out", required=True, type=Path, metavar="DIR")
-    run.add_argument("--workers", type=int, default=None, metavar="N",
+    run.add_argument("--workers", type=_workers, default=None, metavar="N",
                      help="processes scoring the outputs once they are made (default: "
                      "every core); the algorithm's own workers are the protocol's "
                      "[runner] workers")
@@ -77,6 +77,18 @@ _TABLE_DEFAULTS: dict[str, Any] = {
     "proportion_method": "wilson", "auc_method": "delong", "bootstrap_method": "percentile",
     "n_resamples": 2000, "seed": 0,
 }
+
+
+def _workers(text: str) -> int:
+    """``--workers``: a whole number at least 1 (0 was every core, -1 one, unsaid)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"at least 1, not {value} (leave --workers out for one per core)")
+    return value
 
 
 def _add_options(parser: argparse.ArgumentParser) -> None:

@@ -133,8 +133,14 @@ def test_verify_names_where_a_chain_of_amendments_ends_and_an_appended_signature
     capsys.readouterr()
     code, _, err = _verify(capsys, str(pdfs[0]), "--registry", reg)
     assert code == 1 and err.endswith(
-        "; its last amendment, LAB-AI-2026-0003, was withdrawn: no report of this chain "
-        "stands\n"), err
+        "; its last amendment, LAB-AI-2026-0003, was withdrawn since: no report of this "
+        "chain stands\n"), err
+    # the report that replaced it directly, withdrawn: said too (it said only "report
+    # LAB-AI-2026-0003 replaces it", sending the reader to a withdrawn report)
+    code, _, err = _verify(capsys, str(pdfs[1]), "--registry", reg)
+    assert code == 1 and err.endswith(
+        "report LAB-AI-2026-0003 replaces it (address corrected); that report was "
+        "withdrawn since: no report of this chain stands\n"), err
 
 
 def _today(registry: str, number: str) -> str:

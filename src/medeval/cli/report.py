@@ -261,11 +261,12 @@ def _standing_now(registry: Registry, record: ReportRecord) -> str:
             break
         seen.add(following.number)
         last = following
+    if last.status is Status.WITHDRAWN:  # the replacing report too, or one after it
+        which = ("that report" if last.number == record.replaced_by
+                 else f"its last amendment, {last.number},")
+        return f"; {which} was withdrawn since: no report of this chain stands"
     if last.number == record.replaced_by:
         return ""
-    if last.status is Status.WITHDRAWN:
-        return (f"; its last amendment, {last.number}, was withdrawn: no report of this "
-                "chain stands")
     return f"; amended again since, the report that stands now is {last.number}"
 
 

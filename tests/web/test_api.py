@@ -178,16 +178,17 @@ def test_oversize_upload_is_413(client: TestClient) -> None:
 
 
 def test_rate_limit_per_client(issued: Issued) -> None:
-    # 60 a minute is one a second; a burst of 3: three answered, the fourth refused and
-    # told to retry in ceil((1 - tokens left) / 1 per s) = 1 s (a few ms have refilled)
+    # 1 a minute refills a token in 60 s (so a loaded machine's slow requests cannot
+    # refill one meanwhile); a burst of 3: three answered, the fourth refused and told
+    # to retry in ceil((1 - tokens left) * 60 s) = 60 s (a few ms have refilled)
     with Registry.open(issued.registry) as registry, TestClient(
-            create_app(registry, requests_per_minute=60, burst=3)) as limited:
+            create_app(registry, requests_per_minute=1, burst=3)) as limited:
         codes = [limited.get(f"/api/reports/{issued.standing}").status_code
                  for _ in range(4)]
         refused = limited.get(f"/api/reports/{issued.standing}")
         assert limited.get("/static/style.css").status_code == 200  # not counted
     assert codes == [200, 200, 200, 429]
-    assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "60"
     assert "too many requests" in refused.json()["error"]
 
 
@@ -205,7 +206,7 @@ def test_the_page_refuses_in_its_own_form(client: TestClient, issued: Issued) ->
             create_app(registry, requests_per_minute=60, burst=1)) as limited:
         limited.get("/?lang=ko")
         refused = limited.get("/?lang=ko")
-    assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "60"
     assert refused.headers["content-type"] == "text/html; charset=utf-8"
     assert "요청을 처리할 수 없습니다 (429)" in refused.text
     # the reason in Korean alone (test_refusals_ko.py has each refusal)

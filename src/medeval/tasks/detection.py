@@ -39,6 +39,7 @@ from ..stats.estimate import Estimate
 from ._auc_interval import auc_over_unit
 from ._json_numbers import number, number_rows
 from ._scalar_json import read_json_prediction
+from ._volume_points import volume_points_problem
 from .base import (
     Aggregate,
     CaseRow,
@@ -105,6 +106,9 @@ class Detection(TaskType):
                 spacing = number(spacing, name="spacing_mm")
             if self.spec.criterion == "distance" and "spacing_mm" in data:
                 _other_pixel_size(case, root, spacing)
+                problem = volume_points_problem(case, root, spacing, reference)
+                if problem is not None:
+                    raise ReferenceProblem(problem)
             return reference, spacing
         except ValueError as exc:
             raise ReferenceProblem(f"case {case.case_id}: reference {path}: {exc}") from None

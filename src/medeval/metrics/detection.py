@@ -337,6 +337,22 @@ def froc(
     case is over all cases the algorithm ran on (nnDetection issue 272) and whose
     output was scored (a case it failed on is not a case with no false positive).
 
+    Against LUNA16's evaluation script (``noduleCADEvaluationLUNA16.py``): with
+    ``interpolation="linear"`` and :func:`match_detections` by ``"distance"``, the
+    sensitivities at the rates and the CPM are LUNA16's on a set where no lesion is hit
+    by two detections and no detection hits two lesions (``tests/metrics/
+    test_detection_luna16.py`` re-counts LUNA16's way). Otherwise the counting differs,
+    by definition (one to one, as in Chakraborty's FROC): (1) a second detection on a
+    lesion already hit is a false positive here, where LUNA16 ignores it (neither hit
+    nor false positive; the lesion takes its highest-scoring candidate); (2) a detection
+    within two lesions hits one of them here, both in LUNA16; (3) a detection exactly at
+    ``max_distance_mm`` hits here (``<=``), LUNA16 needs it strictly within the radius
+    (``<``); (4) LUNA16's radius is each nodule's own (its diameter / 2), here one
+    ``max_distance_mm`` for every lesion; (5) LUNA16 ignores the candidates on its
+    "irrelevant findings" (excluded nodules); here there is no such region: remove
+    those detections before, or count them. The default ``interpolation="step"`` reads
+    an achieved operating point instead of LUNA16's straight line between two.
+
     References
     ----------
     Chakraborty DP. Maximum likelihood analysis of free-response receiver operating

@@ -575,7 +575,32 @@ def _non_standard_note(result: Result) -> tuple[Block, ...]:
                 ("before", "tolerance_start_s"), ("after", "tolerance_end_s"),
                 ("overlap", "min_overlap"), ("gap", "min_gap_s"),
                 ("longest", "max_event_duration_s"))}), "note"),)
-    return ()
+    return _froc_notes(result)
+
+
+#: The FP-per-case rates the definition of ``froc_cpm`` states (LUNA16's seven).
+_LUNA16_RATES = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def _froc_notes(result: Result) -> tuple[Block, ...]:
+    """Notes under the definitions where a detection protocol's parameters are not the
+    ones the FROC formulas state: ``interpolation = "linear"`` (the formula of
+    ``froc_sensitivity`` reads the operating point, step) and ``fp_rates`` other than
+    LUNA16's seven (the formula of ``froc_cpm`` names those). For results made after
+    0.11.0; before, the definitions alone were printed."""
+    task = result.parameters.task
+    if task.get("type") not in ("detection", "coco-detection") or not made_after(
+            result, "0.11.0"):
+        return ()
+    names = {metric.definition for metric in result.metrics}
+    notes: list[Block] = []
+    if task.get("interpolation") == "linear" and names & {"froc_sensitivity", "froc_cpm"}:
+        notes.append(Para(_m("text.froc_linear"), "note"))
+    rates = [float(r) for r in task.get("fp_rates") or _LUNA16_RATES]
+    if "froc_cpm" in names and rates != list(_LUNA16_RATES):
+        notes.append(Para(_m("text.froc_cpm_rates", rates=", ".join(
+            f"{r:g}" for r in rates)), "note"))
+    return tuple(notes)
 
 
 def _parameter(value: Any) -> str:

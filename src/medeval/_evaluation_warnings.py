@@ -62,6 +62,7 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
                         + _run_out_folder(folder) + _table_in_folder(unmatched, folder, table))
     if unreadable:
         arrays = any(name.lower().endswith(".json") for name in unreadable)
+        numpy = any(name.lower().endswith((".npy", ".npz")) for name in unreadable)
         warnings.append(
             f"all cases: the predictions folder holds {len(unreadable)} file(s) named for a "
             f"case without prediction, in a form this task does not read: "
@@ -69,7 +70,10 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
             "is read only as <case_id> with a suffix the task reads" + (
                 "; a plugin's mask returned from predict as an array is stored as "
                 "<case_id>.json: write it as prediction.png in case.output_dir"
-                if arrays else "") + ")")
+                if arrays else "") + (
+                "; a NumPy array file (.npy, .npz) is read by no task: write a mask as "
+                "prediction.png (a frame) or prediction.nii.gz (a volume) in the case's "
+                "output folder" if numpy else "") + ")")
     return warnings
 
 

@@ -636,6 +636,21 @@ def test_prediction_files_of_cases_in_a_form_not_read_in_korean() -> None:
         "증례의 출력 폴더(output_dir)에 prediction.png로 쓰십시오)")
 
 
+def test_a_numpy_array_file_of_a_case_in_korean() -> None:
+    assert warning_ko(
+        "all cases: the predictions folder holds 1 file(s) named for a case without "
+        "prediction, in a form this task does not read: c1.npy; those cases failed as "
+        "missing-output (a prediction is read only as <case_id> with a suffix the task "
+        "reads; a NumPy array file (.npy, .npz) is read by no task: write a mask as "
+        "prediction.png (a frame) or prediction.nii.gz (a volume) in the case's output "
+        "folder)") == (
+        "전체 증례: 예측 폴더에 예측이 없는 증례의 이름으로 되어 있으나 이 과제가 읽지 않는 "
+        "형식의 파일이 1개 있습니다: c1.npy. 그 증례들은 missing-output으로 실패했습니다 "
+        "(예측은 <case_id>에 과제가 읽는 확장자를 붙인 이름으로만 읽습니다; NumPy 배열 "
+        "파일(.npy, .npz)은 어떤 과제도 읽지 않습니다: 마스크는 증례의 출력 폴더에 "
+        "prediction.png(프레임) 또는 prediction.nii.gz(볼륨)로 쓰십시오)")
+
+
 def test_prediction_files_naming_no_case_in_korean() -> None:
     assert warning_ko(
         "all cases: the predictions folder holds 12 file(s) that name no case of the "

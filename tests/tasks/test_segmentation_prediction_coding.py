@@ -82,3 +82,32 @@ def test_a_mask_returned_as_an_array_is_named_as_its_cases_file(tmp_path):
         "missing-output (a prediction is read only as <case_id> with a suffix the task "
         "reads; a plugin's mask returned from predict as an array is stored as "
         "<case_id>.json: write it as prediction.png in case.output_dir)"]
+
+
+def test_a_mask_saved_as_a_numpy_file_is_told_what_to_write(tmp_path):
+    # a plugin writing its mask with numpy.save (prediction.npy, stored as c0.npy): no
+    # task reads .npy, the case fails as missing-output, and the warning says what to
+    # write instead (it named the file only). Written as the PNG it advises, the same
+    # mask scores as MedPy's dc of it against the case's reference mask.
+    from medpy.metric.binary import dc
+
+    reference = make_set(tmp_path, failures="worst_distance_px = 100.0")["c0"][0]
+    pred = tmp_path / "pred"
+    mask = np.asarray(PILImage.open(pred / "c0.png"))
+    (pred / "c0.png").unlink()
+    np.save(pred / "c0.npy", mask > 0)
+    result = medeval.evaluate(tmp_path / "protocol.toml", pred, workers=1)
+    assert {c.case_id: c.reason for c in result.failures.cases} == {"c0": "missing-output"}
+    told = [w for w in result.warnings if "in a form this task does not read" in w]
+    assert told == [
+        "all cases: the predictions folder holds 1 file(s) named for a case without "
+        "prediction, in a form this task does not read: c0.npy; those cases failed as "
+        "missing-output (a prediction is read only as <case_id> with a suffix the task "
+        "reads; a NumPy array file (.npy, .npz) is read by no task: write a mask as "
+        "prediction.png (a frame) or prediction.nii.gz (a volume) in the case's output "
+        "folder)"]
+    PILImage.fromarray(np.load(pred / "c0.npy").astype(np.uint8)).save(pred / "c0.png")
+    (pred / "c0.npy").unlink()
+    again = medeval.evaluate(tmp_path / "protocol.toml", pred, workers=1)
+    assert not again.failures.cases
+    assert per_case(again)["c0"]["dice"] == dc(mask > 0, reference > 0)

@@ -397,16 +397,25 @@ NOTES: tuple[Note, ...] = (
          r"prediction, in a form this task does not read: (?P<shown>.+); those cases failed "
          r"as missing-output \(a prediction is read only as <case_id> with a suffix the "
          r"task reads(?P<arrays>; a plugin's mask returned from predict as an array is "
-         r"stored as <case_id>\.json: write it as prediction\.png in case\.output_dir)?\)",
+         r"stored as <case_id>\.json: write it as prediction\.png in case\.output_dir)?"
+         r"(?P<numpy>; a NumPy array file \(\.npy, \.npz\) is read by no task: write a mask "
+         r"as prediction\.png \(a frame\) or prediction\.nii\.gz \(a volume\) in the "
+         r"case's output folder)?\)",
          "예측 폴더에 예측이 없는 증례의 이름으로 되어 있으나 이 과제가 읽지 않는 형식의 파일이 "
          "{n}개 있습니다: {shown}. 그 증례들은 missing-output으로 실패했습니다 (예측은 "
-         "<case_id>에 과제가 읽는 확장자를 붙인 이름으로만 읽습니다{arrays})",
+         "<case_id>에 과제가 읽는 확장자를 붙인 이름으로만 읽습니다{arrays}{numpy})",
          {"shown": lambda t: re.sub(r", \.\.\. \((\d+) in all\)$", r", ... (모두 \1개)", t),
           "arrays": _one_of({"": "", "; a plugin's mask returned from predict as an array "
                              "is stored as <case_id>.json: write it as prediction.png in "
                              "case.output_dir": "; predict가 배열로 반환한 플러그인의 마스크는 "
                              "<case_id>.json으로 저장됩니다: 증례의 출력 폴더"
-                             "(output_dir)에 prediction.png로 쓰십시오"})}),
+                             "(output_dir)에 prediction.png로 쓰십시오"}),
+          "numpy": _one_of({"": "", "; a NumPy array file (.npy, .npz) is read by no task: "
+                            "write a mask as prediction.png (a frame) or prediction.nii.gz "
+                            "(a volume) in the case's output folder": "; NumPy 배열 파일"
+                            "(.npy, .npz)은 어떤 과제도 읽지 않습니다: 마스크는 증례의 출력 "
+                            "폴더에 prediction.png(프레임) 또는 prediction.nii.gz(볼륨)로 "
+                            "쓰십시오"})}),
     Note(r"(?P<k>\d+) of them differ from a case id only in leading zeros \(e\.g\. "
          r"(?P<file>.+?) for case (?P<case>.+?)\): the ids were read as numbers; name each "
          r"file as the manifest writes its case id",

@@ -154,6 +154,19 @@ class TestProportionEdges:
         assert (est.low, est.high) == (plain.low, plain.high)
         assert "design effect 1 (floored at 1)" in est.note
 
+    def test_a_large_set_s_effective_n_is_written_in_full(self):
+        # 120 patients of 312 frames, every patient half right (156 + 156): residuals 0,
+        # design effect floored at 1, effective n = n = 37,440. '.4g' printed
+        # '3.744e+04', a figure a tester must decode, on every certificate of a large set.
+        y = [1, 0] * (120 * 156)
+        ids = np.repeat(np.arange(120), 312)
+        est = proportion_ci_clustered(y, ids)
+        lo, hi = sm.stats.proportion_confint(18720, 37440, method="wilson")
+        assert est.low == pytest.approx(lo, abs=1e-12) and est.high == pytest.approx(hi, abs=1e-12)
+        assert "design effect 1 (floored at 1), effective n 37440 of 37440 cases in 120 " \
+            "clusters" in est.note
+        assert "e+" not in est.note
+
     def test_correlated_frames_widen_the_interval(self):
         y, ids = clustered_data(3, 25, 0.8, 0.6, sizes=(8, 12))
         est = proportion_ci_clustered(y, ids)

@@ -291,8 +291,9 @@ def proportion_ci_clustered(
     else:
         n_eff = design.effective_n
         low, high = bounds(np.array([k / n * n_eff]), n_eff, tail, method_id)
-    note = (f"{func}: design effect {design.design_effect:.4g} ({design.rule}), effective n "
-            f"{design.effective_n:.4g} of {n} cases in {design.clusters} clusters")
+    note = (f"{func}: design effect {_figure(design.design_effect)} ({design.rule}), "
+            f"effective n {_figure(design.effective_n)} of {n} cases in {design.clusters} "
+            "clusters")
     wald = wald_boundary_note(func, k, n) if method_id == "wald" else None
     if wald is not None:
         note += "; " + wald.removeprefix(f"{func}: ")
@@ -306,6 +307,17 @@ def proportion_ci_clustered(
                      "as 1: the interval is too narrow if cases of one cluster are alike "
                      "(boundary='clusters' counts each cluster once)")
     return Estimate(k / n, float(low[0]), float(high[0]), label, level, n, k, note=note)
+
+
+def _figure(value: float) -> str:
+    """A design effect or an effective n as a note prints it: four significant digits,
+    never a power of ten (``.4g`` wrote the effective n of 37,500 frames as ``3.75e+04``,
+    and 29,473 as ``2.947e+04``); from 10,000 on, to the unit.
+
+    >>> _figure(9.0909), _figure(37500.0), _figure(29473.2), _figure(1.0)
+    ('9.091', '37500', '29473', '1')
+    """
+    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
 
 
 def design_effect_from_icc(icc: float, cases_per_cluster: float, *, func: str) -> float:

@@ -223,3 +223,26 @@ def test_a_folder_beside_another_programs_run_jsonl_is_read_as_supplied_files(tm
     (project / "run.jsonl").write_text(json.dumps({"step": 1, "loss": 0.5}) + "\n")
     assert read_predictions(project / "predictions").source == "supplied-predictions"
     assert read_predictions(project).source == "supplied-predictions"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_scoring_shows_the_cases_scored_where_asked(tmp_path, capsys, workers):
+    # Found in the scale pass: `medeval evaluate` of 37,500 frames' masks scored for about
+    # 100 s after its hashing bar with nothing on the screen. The bar counts cases (the
+    # manifest's rows, counted here with the csv module), not chunks; the result is the
+    # same with it and without it, and nothing is shown unless asked.
+    import csv
+
+    from medeval.evaluation import evaluate
+
+    folder = shutil.copytree(EXAMPLES / "polyp-segmentation", tmp_path / "seg",
+                             ignore=shutil.ignore_patterns("result"))
+    with open(folder / "manifest.csv", newline="") as handle:
+        rows = len(list(csv.DictReader(handle)))
+    quiet = evaluate(folder / "protocol.toml", folder / "predictions", workers=workers)
+    assert "scoring" not in capsys.readouterr().err
+    shown = evaluate(folder / "protocol.toml", folder / "predictions", workers=workers,
+                     progress=True)
+    err = capsys.readouterr().err
+    assert "scoring" in err and f"{rows}/{rows}" in err
+    assert shown.cases == quiet.cases and shown.metrics == quiet.metrics

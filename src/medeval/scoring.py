@@ -251,7 +251,7 @@ def score_cases(
 
 def score_in_processes(
     score: Callable[[Sequence[Case]], list[CaseRow | BadReference]],
-    chunks: Sequence[Sequence[Case]], *, processes: int,
+    chunks: Sequence[Sequence[Case]], *, processes: int, progress: bool = False,
 ) -> list[CaseRow | BadReference]:
     """The rows of every chunk, in order, ``score`` (:func:`score_cases` with its task,
     root and predictions bound) run on ``processes`` worker processes.
@@ -264,13 +264,18 @@ def score_in_processes(
 
     A worker process that ends abruptly (killed by the system, out of memory; a crash in
     a native library) is a :class:`~medeval.errors.MedevalError` naming the first case
-    left without a row, not a traceback of the pool."""
+    left without a row, not a traceback of the pool. ``progress``: a bar of the cases
+    scored on stderr (:func:`medeval._progress_bar.parts_bar`)."""
+    from ._progress_bar import parts_bar
+
     rows: list[CaseRow | BadReference] = []
     done = 0
     try:
         with ProcessPoolExecutor(max_workers=processes, initializer=_keep_scorer,
                                  initargs=(score,)) as pool:
-            for part in pool.map(_score_chunk, chunks):
+            for part in parts_bar(pool.map(_score_chunk, chunks),
+                                  sum(len(chunk) for chunk in chunks), "scoring",
+                                  progress=progress):
                 rows += part
                 done += 1
     except BrokenProcessPool as exc:

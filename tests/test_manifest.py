@@ -339,6 +339,30 @@ def test_progress_goes_to_stderr_and_can_be_disabled(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_reading_the_files_shows_a_bar_where_asked(tmp_path, capsys):
+    # Found in the scale pass: `manifest check --read-files` of 37,500 frames decoded
+    # every frame and mask for about two minutes before its first bar ('checking
+    # references'), silent. The same problems with the bar and without; the bar only
+    # where asked, and only where files are read.
+    from PIL import Image
+
+    Image.new("L", (8, 6)).save(tmp_path / "a.png")
+    (tmp_path / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)  # no image
+    manifest = Manifest([Case("a", "p", ("a.png",), "0"), Case("b", "p", ("b.png",), "1")],
+                        root=tmp_path, reference_kind="label")
+    with pytest.raises(ManifestError) as quiet:
+        manifest.validate(read_files=True)
+    assert capsys.readouterr().err == ""
+    with pytest.raises(ManifestError) as shown:
+        manifest.validate(read_files=True, progress=True)
+    err = capsys.readouterr().err
+    assert "reading the set's files" in err and "100%" in err
+    assert shown.value.problems == quiet.value.problems
+    assert len(shown.value.problems) == 1 and "case b: input 'b.png'" in shown.value.problems[0]
+    manifest.validate(progress=True)  # the files found, none decoded: no bar, no problem
+    assert "reading" not in capsys.readouterr().err
+
+
 def test_parallel_and_serial_hashing_agree(tmp_path):
     for i in range(6):
         (tmp_path / f"f{i}.bin").write_bytes(os.urandom(200000 + i))

@@ -111,7 +111,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     unusable: frozenset[str] = frozenset()  # cases whose files the check could not use
     listed = True  # whether the check listed its problems by case
     try:
-        manifest.validate(read_files=args.read_files)
+        manifest.validate(read_files=args.read_files, progress=sys.stderr.isatty())
     except ManifestError as exc:
         problems += list(exc.problems) or [str(exc)]
         unusable, listed = exc.cases, bool(exc.problems)

@@ -102,11 +102,33 @@ def _blank_columns(manifest: Path, columns: list[str]) -> list[str]:
         table = pd.read_csv(manifest, dtype=str, usecols=columns, keep_default_na=False)
     except (OSError, ValueError, UnicodeDecodeError):
         return []  # the manifest's own checks say what is wrong with it
-    return [f"subgroups.columns: {column!r} is blank in every row of the manifest "
-            f"{manifest.name}: there is no subgroup to report; fill it in or leave the "
-            "column out of subgroups.columns"
-            for column in columns
-            if len(table) and table[column].fillna("").str.strip().eq("").all()]
+    blank = [f"subgroups.columns: {column!r} is blank in every row of the manifest "
+             f"{manifest.name}: there is no subgroup to report; fill it in or leave the "
+             "column out of subgroups.columns"
+             for column in columns
+             if len(table) and table[column].fillna("").str.strip().eq("").all()]
+    return blank + _one_case_columns(manifest, table, columns)
+
+
+def _one_case_columns(manifest: Path, table: Any, columns: list[str]) -> list[str]:
+    """Subgroup columns holding another value in every row (a frame number, an accession
+    number): a subgroup of each case, whose intervals are all undefined. A column of
+    37,500 frame numbers made 37,500 subgroups, hundreds of thousands of warnings and a
+    certificate of some 1,900 pages. Values are compared as the evaluation groups them
+    (spaces around stripped, NFC)."""
+    from .manifest import nfc_id
+
+    found = []
+    for column in columns:
+        values = [nfc_id(str(v).strip()) for v in table[column].fillna("")]
+        if len(values) > 1 and "" not in values and len(set(values)) == len(values):
+            found.append(
+                f"subgroups.columns: {column!r} holds a different value in every row of the "
+                f"manifest {manifest.name} ({len(values)} values, e.g. {values[0]!r}, "
+                f"{values[1]!r}): each subgroup would be one case, whose intervals are "
+                "undefined; a subgroup column groups cases (a site, a vendor, an age band): "
+                "leave this one out of subgroups.columns")
+    return found
 
 
 def describe_schema_error(error: Mapping[str, Any]) -> str:

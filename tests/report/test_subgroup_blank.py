@@ -36,3 +36,34 @@ def test_a_column_blank_in_every_row_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ProtocolError, match=r"subgroups\.columns: 'site' is blank in every "
                        r"row of the manifest manifest\.csv"):
         load_protocol(protocol_file(tmp_path))
+
+
+def test_a_column_of_another_value_in_every_row_is_refused(tmp_path: Path) -> None:
+    # Found in the scale pass: a frame-number column listed as a subgroup column made a
+    # subgroup of each case (3,000 frames: 3,000 subgroups, 33,008 warnings and a
+    # 152-page pre-check; 37,500 frames would make some 1,900 pages), every interval
+    # undefined. Refused like a blank column. Its values and count are read here with
+    # the csv module; a column that does group cases (two sites) still passes.
+    import csv
+
+    binary_study(tmp_path, sites=("A", "B"))
+    with open(tmp_path / "manifest.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    load_protocol(protocol_file(tmp_path))  # sites A and B: accepted
+    for i, row in enumerate(rows):
+        row["site"] = f"{i:06d}"  # a frame number
+    with open(tmp_path / "manifest.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(ProtocolError, match=(
+            rf"subgroups\.columns: 'site' holds a different value in every row of the "
+            rf"manifest manifest\.csv \({len(rows)} values, e\.g\. '000000', '000001'\): "
+            r"each subgroup would be one case")):
+        load_protocol(protocol_file(tmp_path))
+    rows[1]["site"] = rows[0]["site"]  # two cases share a value: a group, accepted
+    with open(tmp_path / "manifest.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    load_protocol(protocol_file(tmp_path))

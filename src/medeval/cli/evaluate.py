@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -147,8 +148,10 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         if args.predictions is None and not task_class(
                 protocol.task.type).predictions_in_protocol:
             raise UsageError("evaluate PROTOCOL.toml needs --predictions DIR")
-        result = evaluate(protocol, args.predictions, workers=args.workers,
-                          progress=True)
+        with _said_if_interrupted("no result was written (it is written once every case "
+                                  "is scored); run the same command again"):
+            result = evaluate(protocol, args.predictions, workers=args.workers,
+                              progress=True)
         return _written(result, target / "result.json", out,
                         notes=_lone_predictions_notes(args.predictions, result))
     missing = [flag for flag, value in (("--reference", args.reference),
@@ -206,8 +209,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     # remove the predictions this one is reading
     _out_is_a_folder(args.out)
     with run_dir_lock(args.out):
-        result = evaluate(args.protocol, run_dir=args.out / "run", workers=args.workers,
-                          progress=True, fresh=args.fresh)
+        with _said_if_interrupted(f"no result was written; what the run predicted is kept "
+                                  f"in {args.out / 'run'}: run the same command again to "
+                                  "resume it and evaluate"):
+            result = evaluate(args.protocol, run_dir=args.out / "run",
+                              workers=args.workers, progress=True, fresh=args.fresh)
         return _written(result, args.out / "result.json", out,
                         notes=_run_notes(args.out / "run", resumed=not args.fresh))
 
@@ -309,6 +315,19 @@ def _out_not_running(folder: Path) -> None:
         raise UsageError(f"--out {folder}: a medeval run is writing there now (process "
                          f"{holder}); its result files would replace this one's: give "
                          "another folder, or evaluate once that run has ended")
+
+
+@contextmanager
+def _said_if_interrupted(kept: str) -> Iterator[None]:
+    """Ctrl-C outside the runner (hashing the set, scoring 37,500 masks for minutes) said
+    nothing: the prompt came back, and whether anything was kept went unsaid. The runner
+    says what it kept itself (its exception is marked so)."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        if not getattr(exc, "said_what_was_kept", False):
+            print(f"medeval: interrupted: {kept}", file=sys.stderr)
+        raise
 
 
 def _written(result: Result, target: Path, out: TextIO, notes: Sequence[str] = ()) -> int:

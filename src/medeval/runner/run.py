@@ -298,6 +298,7 @@ def run_algorithm(
             _say(console)(f"medeval: {how}: {summary.done + summary.failed} of "
                           f"{summary.cases} cases ended and are kept in {run_dir} ({not_run} not "
                           "run); run the same command again to resume")
+            interrupted.said_what_was_kept = True  # type: ignore[attr-defined]  # for the CLI
             raise interrupted
         return summary
 

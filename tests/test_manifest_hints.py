@@ -102,3 +102,39 @@ def test_paths_with_backslashes_are_explained_once(tmp_path):
     assert message.count("write the paths with '/'") == 1
     assert ("'backslashes', 3 of the problems above (case c0: input 'frames\\\\c0.png'; "
             "case c1: input 'frames\\\\c1.png'; case c2: input 'frames\\\\c2.png'): ") in message
+
+
+def test_files_under_a_misspelt_folder_point_to_the_folder(tmp_path):
+    # 6 frames in frames/, the manifest's paths under frame/ (as a tester typed them):
+    # each row is a problem (6, as the csv module counts the rows), each naming the
+    # folder that is not there and the one most alike, and one explanation below them
+    # (at 37,500 frames, 37,500 lines said only "no such file")
+    import csv
+
+    from PIL import Image
+
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "other").mkdir()
+    rows = []
+    for i in range(6):
+        Image.new("L", (8, 8)).save(tmp_path / "frames" / f"F{i}.png")
+        rows.append([f"F{i}", f"P{i // 3}", f"frame/F{i}.png", str(i % 2)])
+    with open(tmp_path / "manifest.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["case_id", "patient_id", "input", "reference"])
+        writer.writerows(rows)
+    with open(tmp_path / "manifest.csv", newline="") as handle:
+        expected = len(list(csv.reader(handle))) - 1
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="label").validate()
+    problems = caught.value.problems
+    assert len(problems) == expected == 6
+    assert all(f"there is no folder 'frame' in {tmp_path}, but 'frames' is (see 'missing "
+               "folder' below)" in p for p in problems)
+    assert "'missing folder', 6 of the problems above" in str(caught.value)
+    # a file missing from a folder that is there says nothing of folders
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nF9,P9,frames/F9.png,1\n")
+    with pytest.raises(ManifestError) as caught:
+        Manifest.from_csv(tmp_path / "manifest.csv", reference_kind="label").validate()
+    assert "folder" not in caught.value.problems[0]

@@ -7,6 +7,7 @@ Private to :mod:`medeval.manifest`, whose checks call them.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import unicodedata
@@ -20,7 +21,8 @@ from .loaders._files import sniff
 from .loaders._wfdb_header import wfdb_files
 
 __all__ = ["READERS", "annotation_file_hint", "backslash_hint", "first_non_utf8",
-           "kind_matches", "other_unicode_form", "unreadable_frame", "wfdb_files"]
+           "kind_matches", "missing_folder_hint", "other_unicode_form", "unreadable_frame",
+           "wfdb_files"]
 
 #: The formats an image or segmentation reference may have (as ``sniff`` names them).
 IMAGE_FORMATS = {"dicom", "nifti", "gzip", "nrrd", "metaimage", "png", "jpeg", "bmp", "tiff"}
@@ -123,6 +125,26 @@ def other_unicode_form(target: str) -> str:
         return ("; " + "; ".join(f"the folder holds {found!r}" for found in held)
                 + see("other letter case"))
     return ""
+
+
+def missing_folder_hint(target: str) -> str:
+    """A hint when a missing file's folder is itself missing (``frame/F1.jpg`` where the
+    set's folder is ``frames``): the folder that is not there, and the folder beside it
+    most alike, where one is; empty when the file's folder exists, or nothing of the
+    path does. Thousands of files under one misspelt folder are thousands of problem
+    lines, each pointing to one explanation below them."""
+    below = _below_deepest_folder(target)
+    if below is None or len(below[1]) < 2:
+        return ""
+    folder, names = below
+    try:
+        present = sorted(nfc_names(folder, os.stat(folder).st_mtime_ns).values())
+    except OSError:
+        present = []
+    close = difflib.get_close_matches(names[0], present, n=1, cutoff=0.6)
+    alike = f", but {close[0]!r} is" if close else ""
+    return (f"; there is no folder {names[0]!r} in {folder}{alike}"
+            + see("missing folder"))
 
 
 def record_name_hint(value: str, target: str) -> str:

@@ -36,6 +36,10 @@ EXPLANATIONS = {
         "the algorithm is given only the files the case's input columns list and could "
         "not read the record: add a column input_signal (any input_* name will do) "
         "holding each such signal file's path"),
+    "missing folder": (
+        "a folder these paths name is not where they say: misspelt in the manifest (the "
+        "folder named beside it is the one most alike), or not copied with the set: "
+        "correct the paths, or copy the folder"),
     "absolute path": (
         "write paths relative to the data root, the manifest CSV's folder"),
     "outside the data root": (

@@ -50,6 +50,7 @@ from ._manifest_files import (
     backslash_hint,
     first_non_utf8,
     kind_matches,
+    missing_folder_hint,
     not_text,
     other_unicode_form,
     record_name_hint,
@@ -521,7 +522,8 @@ class Manifest:
             if status is None:
                 status = os.stat(target)
         except FileNotFoundError:
-            return None, (f"no such file ({target}){other_unicode_form(target)}"
+            return None, (f"no such file ({target})"
+                          f"{other_unicode_form(target) or missing_folder_hint(target)}"
                           f"{backslash_hint(self.root, value, explained_below=True)}"
                           f"{record_name_hint(value, target)}")
         except OSError as exc:

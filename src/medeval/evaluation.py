@@ -529,7 +529,10 @@ class _Figures:
         self.worst_case = self.protocol.failures.policy == "worst-case"
         self.primary = self.rows if self.worst_case or self.task.sees_failed_cases \
             else self.ok
-        self.main = self.aggregate(self.primary, "all cases", facts=True)
+        # the facts about particular cases from the aggregate holding every case: this
+        # one, or under exclude with cases failed the worst-case one (:meth:`failures`)
+        self.main = self.aggregate(self.primary, "all cases",
+                                   facts=len(self.primary) == len(self.rows))
         self.warnings += _few_units(self.primary, self.protocol, self.main.metrics)
 
     def aggregate(self, rows: Sequence[CaseRow], scope: str, *, facts: bool = False
@@ -538,10 +541,11 @@ class _Figures:
 
         Each metric whose estimate has a note is recorded as ``"<scope>: <metric>:
         <note>"``, in the order of the metrics, then each of the task's own texts as
-        ``"<scope>: <text>"``, then, with ``facts`` (the whole set's aggregate only), its
-        facts about particular cases, said once. The undefined-metric warnings the
-        statistics raise while aggregating say the same as the notes and are the
-        result's, not the caller's: they are ignored here; other warnings pass through.
+        ``"<scope>: <text>"``, then, with ``facts`` (the aggregate of every case only),
+        its facts about particular cases, said once, as ``"all cases: <text>"``. The
+        undefined-metric warnings the statistics raise while aggregating say the same as
+        the notes and are the result's, not the caller's: they are ignored here; other
+        warnings pass through.
         """
         # one patient id in two Unicode forms (NFC from Windows, NFD from macOS) is one
         # patient: as two, the patient's cases would count as independent
@@ -561,7 +565,7 @@ class _Figures:
                               for record in noted]
         self.warnings += [f"{scope}: {text}" for text in result.warnings]
         if facts:
-            self.warnings += [f"{scope}: {text}" for text in result.case_facts]
+            self.warnings += [f"all cases: {text}" for text in result.case_facts]
         return result
 
     def failures(self) -> Failures:
@@ -570,8 +574,11 @@ class _Figures:
         # under exclude: the same rows would give the same figures
         if self.failed and (self.worst_case or not self.task.sees_failed_cases):
             other_rows = self.ok if self.worst_case else self.rows
+            # under exclude, the failed cases' facts (a record's reference of no beat)
+            # are in this aggregate only: said here, once
             other = self.aggregate(other_rows, "failures " + (
-                "excluded" if self.worst_case else "as worst case"))
+                "excluded" if self.worst_case else "as worst case"),
+                facts=not self.worst_case)
             alternative = Alternative("exclude" if self.worst_case else "worst-case",
                                       len(other_rows), other.metrics)
         return Failures(

@@ -1483,3 +1483,32 @@ def test_a_reference_of_no_beat_is_warned_of_and_scored_as_bxb_would(shared_data
     # a reference holding a beat says nothing of it
     _, one_beat = _beatless_record(shared_data, tmp_path, [18, 400], ["+", "N"], ["(N", ""])
     assert not [w for w in one_beat.warnings if "no beat annotation" in w]
+
+
+@pytest.mark.parametrize("policy", ["worst-case", "exclude"])
+def test_a_failed_records_beatless_reference_is_said_under_either_policy(tmp_path, policy):
+    # The example as shipped: syn03 has no prediction (failed, missing-output). Its
+    # reference is replaced by a rhythm-only file (two '+' labels, written by wfdb, no
+    # beat symbol). Under worst-case, syn03 is in the whole set's aggregate; under
+    # exclude, only in the 'failures as worst case' one: the fact about its reference is
+    # said once either way, for all cases (under exclude it was dropped with the
+    # per-scope repetition).
+    import wfdb
+
+    folder = tmp_path / "ecg"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("result"))
+    fs = wfdb.rdann(str(folder / "references" / "syn03"), "atr").fs
+    wfdb.wrann("syn03", "atr", np.array([10, 500]), np.array(["+", "+"]),
+               aux_note=["(VFL", "(N"], fs=fs, write_dir=str(folder / "references"))
+    assert not (folder / "predictions" / "syn03.json").exists()
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text() + f'[failures]\npolicy = "{policy}"\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", medeval.UndefinedMetricWarning)
+        result = medeval.evaluate(protocol, folder / "predictions")
+    assert [c.case_id for c in result.failures.cases] == ["syn03"]
+    beatless = [w for w in result.warnings if "no beat annotation" in w]
+    assert len(beatless) == 1, result.warnings
+    assert beatless[0].startswith("all cases: 1 record(s) whose reference holds no beat "
+                                  "annotation")
+    assert ": syn03; if a reference" in beatless[0]

@@ -355,3 +355,27 @@ def test_two_opinions_are_listed_under_one_heading(certified: Path, tmp_path: Pa
         read_result(certified).parameters, medeval="0.11.0"))
     issued = pdftotext(render_certificate(old, tmp_path / "old.pdf", report_info=info))
     assert issued.count("Opinions and interpretations") == 2
+
+
+def test_the_html_report_prints_text_written_right_to_left(certified: Path,
+                                                            tmp_path: Path) -> None:
+    # The PDF refuses a Hebrew place (reportlab would set its letters reversed), but the
+    # HTML report is set by the browser, which writes it right to left as Unicode's
+    # bidirectional algorithm says: it is rendered, the text stored as given (read back
+    # with Python's html.parser, not medeval).
+    from html.parser import HTMLParser
+
+    from medeval.report import render_html
+
+    place = "מעבדה 3"
+    with pytest.raises(ReportError, match="right to left"):
+        render_certificate(certified, tmp_path / "c.pdf", report_info={"place": place})
+    page = render_html(certified, tmp_path / "c.html", report_info={"place": place})
+    found: list[str] = []
+
+    class Text(HTMLParser):
+        def handle_data(self, data: str) -> None:
+            found.append(data)
+
+    Text().feed(page.read_text(encoding="utf-8"))
+    assert any(place in text for text in found)

@@ -76,7 +76,6 @@ from .results import (
     results_section,
     subgroups_section,
 )
-from .text_direction import refuse_right_to_left
 
 __all__ = [
     "Block",
@@ -127,8 +126,9 @@ def section_digests(result: Result) -> dict[str, str]:
 #: footer puts the fingerprint on a second line where one line would not hold it all.
 FOOTER_WRAPS_UNTIL = "0.11.0"
 #: The last release whose certificates printed text written right to left (Hebrew,
-#: Arabic) with its letters in reverse order; a later result's is refused, named
-#: (:func:`~medeval.report.text_direction.refuse_right_to_left`).
+#: Arabic) with its letters in reverse order; a later result's PDF is refused, named
+#: (:func:`~medeval.report.text_direction.refuse_right_to_left`). The HTML report, which
+#: a browser sets in either direction, prints it.
 RIGHT_TO_LEFT_PRINTED_UNTIL = "0.11.0"
 
 
@@ -201,8 +201,6 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         revisions=tuple(release for release in REVISIONS if made_after(result, release)),
         footer_wraps=made_after(result, FOOTER_WRAPS_UNTIL),
     )
-    if made_after(result, RIGHT_TO_LEFT_PRINTED_UNTIL):
-        refuse_right_to_left(certificate)
     for release in certificate.revisions:
         certificate = reworded(certificate, release)
     return certificate

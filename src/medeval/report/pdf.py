@@ -40,6 +40,7 @@ from ._reportlab_settings import shipped_settings
 from .catalogue import BULLET, Msg, base_key, languages, texts, under_bullet
 from .cells import number_label
 from .content import (
+    RIGHT_TO_LEFT_PRINTED_UNTIL,
     Block,
     Cell,
     Certificate,
@@ -53,6 +54,8 @@ from .content import (
 )
 from .fonts import FONT, FONT_BOLD, font_runs, register_fonts
 from .info import ReportInfo, load_report_info
+from .made_by import made_after
+from .text_direction import refuse_right_to_left
 
 __all__ = ["certificate_keywords", "certificate_pdf", "pdf_bytes", "render_certificate"]
 
@@ -151,6 +154,8 @@ def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
     from .attachments import attach, sources
 
     certificate = build_certificate(data, info, check_dates=check_dates)
+    if made_after(data, RIGHT_TO_LEFT_PRINTED_UNTIL):  # reportlab would reverse it
+        refuse_right_to_left(certificate)
     payload = pdf_bytes(certificate, lang=lang, creator=creator)
     files = sources(data.to_json() if result_json is None else result_json,
                     data.cases_csv(), info.to_json())

@@ -188,7 +188,7 @@ class MulticlassConfusionMatrix:
             _warn_classes(name, key, missing, f"{average}-averaged ")
             return math.nan
         # The rates as fractions of the counts, averaged and rounded once: a float mean
-        # of rounded rates can land an ulp off (0.9, 0.8, 1.0 -> 0.9000000000000001).
+        # of rounded rates can land an ulp off (0.7, 0.7, 0.7 -> 0.6999999999999998).
         terms = [ratio_terms(key, cm.tp, cm.fp, cm.fn, cm.tn) for cm in per_class.values()]
         if average == "macro":
             return float(sum(Fraction(a, d) for a, d in terms) / len(terms))

@@ -2,10 +2,10 @@
 
 :func:`~medeval.tasks.multiclass_classification.multiclass_statistics` evaluates them for
 many resamples at once in floating point, where a macro mean of three rounded rates can
-land one ulp from the value the counts give (0.9 + 0.8 + 1.0 over 3 is
-0.9000000000000001). A protocol's ``sensitivity@macro >= 0.9`` judged by the point rule
-would then turn on the last bit. On the data, each figure here is the definition applied
-to the rates as fractions of the counts and rounded once, as
+land one ulp from the value the counts give (three rates of 7/10: numpy's mean of
+0.7, 0.7, 0.7 is 0.6999999999999998). A protocol's ``sensitivity@macro >= 0.7`` judged
+by the point rule would then turn on the last bit. On the data, each figure here is the
+definition applied to the rates as fractions of the counts and rounded once, as
 :func:`medeval.metrics.multiclass_metric` and :func:`medeval.metrics.cohen_kappa`
 compute it, so the result's figure and the metric's agree to the bit. Resamples are the
 float ones (the bootstrap compares them with the estimate with its rounding tolerance).

@@ -388,6 +388,7 @@ class CocoDetectionTask(TaskType):
         """COCO's twelve figures with their intervals, then the FROC figures."""
         st, spec = self.statistics, self.spec
         texts: list[str] = []
+        facts: list[str] = []  # of particular cases: said once, for the whole set
         tables: dict[str, Any] = {}
         metrics: list[MetricRecord] = []
         if rows:
@@ -400,7 +401,7 @@ class CocoDetectionTask(TaskType):
                 for index, image in zip(_order(rows), reference["images"])}
             texts += _category_texts(coco, reference["categories"])
             texts += _tie_texts(detections)
-            texts += _outside_texts(rows)
+            facts += _outside_texts(rows)
             texts += box_form_texts(rows)
             tables["coco"] = _coco_table(coco, reference, spec.class_agnostic)
         for name, (_, _, area, _) in COCO_SUMMARIES.items():
@@ -434,7 +435,7 @@ class CocoDetectionTask(TaskType):
             tables["froc"] = froc_table(froc(matches, fp_rates=spec.fp_rates,
                                              interpolation=spec.interpolation,
                                              scored=scored))
-        return Aggregate(tuple(metrics), tables, tuple(texts))
+        return Aggregate(tuple(metrics), tables, tuple(texts), case_facts=tuple(facts))
 
 
 def coco_input(rows: Sequence[CaseRow]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..stats._resampling import Units, leave_one_out_batches
 
-__all__ = ["ClassAverageStatistic", "exact_class_figures"]
+__all__ = ["ClassAverageStatistic", "exact_class_figures", "kappa_weight_matrix"]
 
 
 def _ratios(matrix: NDArray[np.int64]) -> dict[str, list[tuple[int, int]]]:
@@ -39,8 +39,10 @@ def _ratios(matrix: NDArray[np.int64]) -> dict[str, list[tuple[int, int]]]:
     }
 
 
-def _kappa_weights(k: int, kappa_weights: str) -> NDArray[np.int64]:
-    """The disagreement weights of ``multiclass_statistics``, (k, k + 1), whole numbers."""
+def kappa_weight_matrix(k: int, kappa_weights: str) -> NDArray[np.int64]:
+    """The disagreement weights of the task's kappa, (k, k + 1), whole numbers: 0 on the
+    diagonal; 1 off it (``"none"``), else ``|i - j|`` (``"linear"``) or its square; the
+    last column, no answer, as far as the scale's two ends."""
     if kappa_weights == "none":
         return (1 - np.eye(k, k + 1)).astype(np.int64)
     power = 1 if kappa_weights == "linear" else 2
@@ -69,7 +71,7 @@ def exact_class_figures(matrix: NDArray[np.int64], kappa_weights: str) -> dict[s
         weighed = [(s, a, d) for s, (a, d) in zip(rows, terms, strict=True) if s > 0]
         out[f"{name}@weighted"] = (math.nan if n == 0 or any(d == 0 for _, _, d in weighed)
                                    else float(sum(Fraction(s * a, d) for s, a, d in weighed) / n))
-    w = _kappa_weights(matrix.shape[0], kappa_weights)
+    w = kappa_weight_matrix(matrix.shape[0], kappa_weights)
     observed = n * int((w * matrix).sum())
     expected = int((w * np.outer(matrix.sum(axis=1), matrix.sum(axis=0))).sum())
     out["cohen_kappa"] = (expected - observed) / expected if expected > 0 else math.nan

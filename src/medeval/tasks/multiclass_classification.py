@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 
 from ..manifest import Case, nfc_id
 from ._class_aucs import class_auc_figures
-from ._class_averages import ClassAverageStatistic
+from ._class_averages import ClassAverageStatistic, kappa_weight_matrix
 from ._class_probabilities import most_probable, prediction_probabilities, probability_column
 from ._scalar_json import read_json_prediction
 from .base import (
@@ -93,13 +93,7 @@ def multiclass_statistics(counts: NDArray[np.float64], kappa_weights: str) -> di
             has_nan = np.isnan(value) & (weight > 0)
             out[f"{name}@weighted"] = np.where(has_nan.any(axis=1), np.nan,
                                                (weighted * weight).sum(axis=1))
-        if kappa_weights == "none":
-            w = 1.0 - np.eye(k, k + 1)
-        else:
-            power = 1 if kappa_weights == "linear" else 2
-            w = np.abs(np.arange(k)[:, None] - np.arange(k + 1)[None, :]) ** power
-            w = w.astype(float)
-            w[:, k] = (k - 1) ** power  # no answer: as far as the scale's two ends
+        w = kappa_weight_matrix(k, kappa_weights).astype(float)
         n = counts.sum(axis=(1, 2))
         rows, cols = counts.sum(axis=2), counts.sum(axis=1)
         expected = rows[:, :, None] * cols[:, None, :] / n[:, None, None]

@@ -373,6 +373,30 @@ def test_a_table_of_scores_given_as_its_folder_is_named_with_the_path_to_give(tm
         recall_score(joined["label"], joined["score"] >= 0.5), abs=1e-12)
 
 
+def test_a_stray_table_beside_per_case_predictions_is_not_offered_as_them(tmp_path):
+    # A folder of per-case JSON files that holds a CSV of something else (a summary the
+    # algorithm wrote): the CSV is named as a file of no case, but not offered as the
+    # table of every case's predictions ('--predictions predictions/summary.csv'), which
+    # it is not: the cases' own files were read (the example's 24 cases, 22 with a
+    # readable prediction: 2 failed as shipped, counted from the files here).
+    import shutil
+
+    folder = tmp_path / "binary"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("result"))
+    (folder / "predictions" / "summary.csv").write_text("site,cases\nA,12\nB,12\n")
+    readable = 0
+    for file in (folder / "predictions").glob("*.json"):
+        try:
+            readable += isinstance(json.loads(file.read_text())["score"], (int, float))
+        except (ValueError, KeyError, TypeError):
+            pass
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    assert len(result.cases) - result.failures.n_failed == readable
+    named = [w for w in result.warnings if "name no case" in w]
+    assert len(named) == 1 and "summary.csv" in named[0]
+    assert "--predictions" not in named[0] and "given as the file itself" not in named[0]
+
+
 def test_predictions_that_are_no_path_are_refused_before_the_set_is_hashed():
     # Found in the tasks pass: medeval.evaluate(protocol, predictions_df) stopped with
     # Python's bare "TypeError: expected str, bytes or os.PathLike object, not DataFrame"

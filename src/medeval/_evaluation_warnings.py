@@ -35,7 +35,9 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
     array, stored as ``c1.json``): a case id misspelt in a file name, or a form the task
     does not read, leaves that case without prediction, and the file unread. Hidden
     files are not named. ``table``: the task type, where it also reads one table of
-    every case's predictions (a CSV in the folder is then said to be given as a file)."""
+    every case's predictions (a CSV in the folder is then said to be given as a file,
+    where no case's prediction was found: not a folder of per-case files holding a
+    stray CSV)."""
     ids = {nfc_id(case_id) for case_id in case_ids}
     missing = {nfc_id(case_id) for case_id in unread}
     unmatched, unreadable = [], []
@@ -59,7 +61,8 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
                         f"that name no case of the manifest: {_first_ten(unmatched)}; a "
                         "prediction is read only as <case_id> with its suffix"
                         + _zeros_lost(unmatched, missing) + _case_lost(unmatched, missing)
-                        + _run_out_folder(folder) + _table_in_folder(unmatched, folder, table))
+                        + _run_out_folder(folder) + _table_in_folder(
+                            unmatched, folder, table if missing >= ids else None))
     if unreadable:
         arrays = any(name.lower().endswith(".json") for name in unreadable)
         numpy = any(name.lower().endswith((".npy", ".npz")) for name in unreadable)

@@ -1124,3 +1124,12 @@ def test_an_amendment_rendered_here_is_signed_as_report_signs(study, tmp_path, c
                         "--render", str(tmp_path / "x.pdf"), "--info", str(study["info"]),
                         "--reason", "r", "--registry", reg, "--sign", str(key))
     assert code == 2 and "--sign KEY and --cert CERT go together" in err
+    # --chain alone signs nothing: refused, not dropped (report and registry alike)
+    code, _, err = _run(capsys, "amend", "LAB-AI-2026-0002", str(study["result"]),
+                        "--render", str(tmp_path / "x.pdf"), "--info", str(study["info"]),
+                        "--reason", "r", "--registry", reg, "--chain", str(cert_pem))
+    assert code == 2 and "--chain names the signer's issuing certificates" in err
+    code = main(["report", str(study["result"]), "--out", str(tmp_path / "y.pdf"),
+                 "--chain", str(cert_pem)])
+    assert code == 2 and "it goes with --sign KEY --cert CERT" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()

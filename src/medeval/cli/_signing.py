@@ -34,6 +34,9 @@ def signer_checked(args: argparse.Namespace, command: str) -> None:
     refused key left an unsigned PDF where the signed certificate was asked for."""
     if (args.sign is None) != (args.cert is None):
         raise UsageError(f"{command}: --sign KEY and --cert CERT go together")
+    if args.chain and args.sign is None:  # it was dropped without a word
+        raise UsageError(f"{command}: --chain names the signer's issuing certificates; it "
+                         "goes with --sign KEY --cert CERT")
     if args.sign is not None:
         from ..report.sign import load_signer
 

@@ -1325,3 +1325,16 @@ def test_protocol_check_notes_a_measurement_protocol_that_does_not_judge_complet
     result = medeval.evaluate(protocol, folder / "predictions")
     assert result.metric("lins_ccc").estimate.n == len(kept) == 4  # of 12 cases
     assert result.metric("completion_rate").estimate.value == pytest.approx(4 / 12)
+
+
+@pytest.mark.parametrize("example", ["multiclass-classification", "binary-classification"])
+def test_protocol_check_counts_its_criteria_in_words(example, capsys):
+    # 'OK ... (multiclass-classification, 1 criteria)' read wrong; the count is the
+    # protocol's [[criteria]] tables as tomllib reads them
+    import tomllib
+
+    protocol = EXAMPLES / example / "protocol.toml"
+    count = len(tomllib.loads(protocol.read_text(encoding="utf-8")).get("criteria", []))
+    assert main(["protocol", "check", str(protocol)]) == 0
+    word = "criterion" if count == 1 else "criteria"
+    assert f", {count} {word})  sha256:" in capsys.readouterr().out

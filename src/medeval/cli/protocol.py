@@ -56,7 +56,9 @@ def add(commands: Any) -> None:
     size.add_argument("--confidence", type=float,
                       help="confidence level (default 0.95; with --protocol, the protocol's)")
     size.add_argument("--measure", choices=("sensitivity", "specificity"),
-                      default="sensitivity")
+                      default="sensitivity",
+                      help="the proportion planned (default sensitivity): its cases are "
+                      "the positive ones, or with specificity the negative ones")
     size.add_argument("--max-n", type=int,
                       help="with --goal or --protocol: the largest group searched "
                       "(default 100000)")
@@ -82,8 +84,10 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         raise ProtocolError(f"protocol {args.protocol}: " + "; ".join(problems),
                             tuple(problems))
+    count = len(protocol.criteria)
     out.write(f"OK  {args.protocol}  {protocol.test.id} ({protocol.task.type}, "
-              f"{len(protocol.criteria)} criteria)  sha256:{protocol.sha256}\n")
+              f"{count} {'criterion' if count == 1 else 'criteria'})  "
+              f"sha256:{protocol.sha256}\n")
     # allowed (scores on another scale), but a probability's 50 % typed as 50 is found
     # only by the evaluation's warning, after the outputs exist, when mending it is a
     # change of the protocol after the algorithm ran; a multi-label task's, per label

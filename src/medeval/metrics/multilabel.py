@@ -217,7 +217,11 @@ def label_aucs(y_true: ArrayLike, y_score: ArrayLike) -> NDArray[np.float64]:
 
 def _label_aucs(y_true: ArrayLike, y_score: ArrayLike, func: str) -> NDArray[np.float64]:
     """:func:`label_aucs`, its refusals naming ``func`` (the function the user called)."""
-    truth, score = _pair(y_true, y_score, func, "y_score", scores=True)
+    return _column_aucs(*_pair(y_true, y_score, func, "y_score", scores=True))
+
+
+def _column_aucs(truth: NDArray[np.bool_], score: Any) -> NDArray[np.float64]:
+    """Each column's ROC AUC (NaN, with its warning, where it has one class only)."""
     return np.array([roc_auc(t, s) for t, s in zip(truth.T, score.T)], dtype=np.float64)
 
 
@@ -269,10 +273,9 @@ def macro_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
     from ..errors import UndefinedMetricWarning
 
     truth, score = _pair(y_true, y_score, "macro_auc", "y_score", scores=True)
-    columns = list(zip(truth.T, score.T, strict=True))
     with warnings.catch_warnings():  # one warning, naming the labels, instead of one each
         warnings.simplefilter("ignore", UndefinedMetricWarning)
-        aucs = np.array([roc_auc(t, s) for t, s in columns], dtype=np.float64)
+        aucs = _column_aucs(truth, score)
     undefined = np.flatnonzero(np.isnan(aucs))
     if undefined.size:
         return warn_undefined(
@@ -280,7 +283,7 @@ def macro_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
             "case carries the label, or every case does), so the macro AUC is; returning NaN")
     # the AUCs as fractions of whole numbers, averaged and rounded once (a float mean of
     # rounded AUCs can land an ulp off a value the protocol's point rule compares with)
-    terms = [auc_terms(t, s) for t, s in columns]
+    terms = [auc_terms(t, s) for t, s in zip(truth.T, score.T, strict=True)]
     return float(sum(Fraction(u, pairs) for u, pairs in terms) / len(terms))
 
 

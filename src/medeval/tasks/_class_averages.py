@@ -63,9 +63,9 @@ def exact_class_figures(matrix: NDArray[np.int64], kappa_weights: str) -> dict[s
     0.85
     """
     n = int(matrix.sum())
+    rows = [int(s) for s in matrix.sum(axis=1)]
     out: dict[str, float] = {}
     for name, terms in _ratios(matrix).items():
-        rows = [int(s) for s in matrix.sum(axis=1)]
         out[f"{name}@macro"] = (math.nan if any(d == 0 for _, d in terms) else
                                 float(sum(Fraction(a, d) for a, d in terms) / len(terms)))
         weighed = [(s, a, d) for s, (a, d) in zip(rows, terms, strict=True) if s > 0]
@@ -81,22 +81,22 @@ def exact_class_figures(matrix: NDArray[np.int64], kappa_weights: str) -> dict[s
 class ClassAverageStatistic:
     """One figure of ``multiclass_statistics`` for the bootstrap engine: resampled in
     floating point as before (the same resamples, the same values), its value on the
-    data from :func:`exact_class_figures`.
+    data ``exact`` where given (:func:`exact_class_figures`, computed once for all the
+    figures of a set), else the float one (the micro averages).
 
     ``cells``: one row per case, the one-hot (k * (k + 1)) cell of its reference and
     answer; ``figures``: ``multiclass_statistics`` applied to resampled counts.
     """
 
     def __init__(self, cells: NDArray[np.float64], k: int, name: str, kappa_weights: str,
-                 figures: Callable[[NDArray[np.float64], str], dict[str, object]]) -> None:
+                 figures: Callable[[NDArray[np.float64], str], dict[str, object]], *,
+                 exact: float | None = None) -> None:
         self.cells, self.k, self.name = cells, k, name
-        self.kappa_weights, self.figures = kappa_weights, figures
+        self.kappa_weights, self.figures, self.exact = kappa_weights, figures, exact
 
     def value(self) -> float:
-        matrix = self.cells.sum(axis=0).reshape(self.k, self.k + 1).astype(np.int64)
-        exact = exact_class_figures(matrix, self.kappa_weights)
-        if self.name in exact:
-            return exact[self.name]
+        if self.exact is not None:
+            return self.exact
         return float(self.resampled(np.ones((1, self.cells.shape[0])))[0])
 
     def resampled(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -334,7 +334,8 @@ def _other_pixel_size(case: Case, root: Path, spacing: tuple[float, ...] | float
     """Refuse a reference's ``spacing_mm`` (pixels to mm) other than the pixel size its
     2-D DICOM frame states (PixelSpacing, ImagerPixelSpacing over the magnification, or
     the ultrasound region in cm; see :func:`._frames.stated_spacing`): the points'
-    distances in mm would be wrong by their ratio. A 3-D spacing is not compared."""
+    distances in mm would be wrong by their ratio. A 3-D spacing is compared with
+    its volume by :func:`._volume_points.volume_points_problem`."""
     from ._frames import differing_regions, stated_spacing
 
     pair = (spacing, spacing) if isinstance(spacing, float) else spacing

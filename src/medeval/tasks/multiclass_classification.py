@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 
 from ..manifest import Case, nfc_id
 from ._class_aucs import class_auc_figures
-from ._class_averages import ClassAverageStatistic, kappa_weight_matrix
+from ._class_averages import ClassAverageStatistic, exact_class_figures, kappa_weight_matrix
 from ._class_probabilities import most_probable, prediction_probabilities, probability_column
 from ._scalar_json import read_json_prediction
 from .base import (
@@ -254,14 +254,15 @@ class MulticlassClassification(TaskType):
         kappa_id = "cohen_kappa" if self.spec.kappa_weights == "none" else \
             f"cohen_kappa@{self.spec.kappa_weights}"
         names = [f"{r}@{a}" for r in _RATIOS for a in _AVERAGES] + ["cohen_kappa"]
+        matrix = cell.sum(axis=0).reshape(k, k + 1).astype(np.int64)
+        exact = exact_class_figures(matrix, self.spec.kappa_weights)
         for name in names:
             statistic = ClassAverageStatistic(cell, k, name, self.spec.kappa_weights,
-                                              multiclass_statistics)
+                                              multiclass_statistics, exact=exact.get(name))
             estimate = bootstrap_estimate(statistic, cell, clusters, st,
                                           strata=truth if clusters is None else None)
             definition_id = kappa_id if name == "cohen_kappa" else f"average@{name.split('@')[1]}"
             metrics.append(metric_record(name, definition_id, estimate))
-        matrix = cell.sum(axis=0).reshape(k, k + 1).astype(int)
         tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
                                        "counts": matrix.tolist()}}
         warnings = _undefined_classes(self.labels, matrix)

@@ -1133,3 +1133,36 @@ def test_an_amendment_rendered_here_is_signed_as_report_signs(study, tmp_path, c
                  "--chain", str(cert_pem)])
     assert code == 2 and "it goes with --sign KEY --cert CERT" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
+
+
+def test_a_withdrawn_result_is_issued_again_only_with_a_reason(study, tmp_path, capsys):
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    issue = ["issue", str(study["result"]), "--info", str(study["info"]), "--registry", reg]
+    code, _, err = _run(capsys, *issue, "--render", str(tmp_path / "c1.pdf"),
+                        "--reason", "no reason to give")
+    assert code == 2 and "no report of result" in err and "was withdrawn or replaced" in err
+    assert not (tmp_path / "c1.pdf").exists()
+    assert _run(capsys, *issue, "--render", str(tmp_path / "c1.pdf"))[0] == 0
+    assert _run(capsys, "withdraw", "LAB-AI-2026-0001", "--reason",
+                "reference standard found wrong", "--registry", reg)[0] == 0
+    # issued again without a word, the withdrawn figures would go out under a new number
+    code, _, err = _run(capsys, *issue, "--render", str(tmp_path / "c2.pdf"))
+    assert code == 2, err
+    assert ("its report LAB-AI-2026-0001 was withdrawn (reference standard found wrong); "
+            "it is issued again only with the reason it stands now") in err
+    assert f"medeval registry issue {study['result']} --render CERT.pdf --reason WHY" in err
+    code = main(["report", str(study["result"]), "--out", str(tmp_path / "c3.pdf"),
+                 "--info", str(study["info"]), "--issue", "--registry", reg])
+    assert code == 2 and "was withdrawn" in capsys.readouterr().err
+    assert not (tmp_path / "c2.pdf").exists() and not (tmp_path / "c3.pdf").exists()
+    code, out, err = _run(capsys, *issue, "--render", str(tmp_path / "c2.pdf"),
+                          "--reason", "withdrawn in error")
+    assert code == 0, err
+    assert out.startswith("issued LAB-AI-2026-0002")
+    code, out, _ = _run(capsys, "show", "LAB-AI-2026-0002", "--registry", reg)
+    assert "withdrawn in error" in out and "Amendment" not in _first_page(tmp_path / "c2.pdf")
+    with Registry.open(reg) as registry:
+        assert [(r.number, r.status, r.reason) for r in registry.list()] == [
+            ("LAB-AI-2026-0001", Status.WITHDRAWN, "reference standard found wrong"),
+            ("LAB-AI-2026-0002", Status.ISSUED, "withdrawn in error")]

@@ -129,11 +129,52 @@ def test_withdraw_and_what_can_no_longer_be_done(registry_url):
             registry.withdraw(report.number, "  ")
         with pytest.raises(RegistryError, match="LAB-AI-2026-9999: not in the registry"):
             registry.withdraw("LAB-AI-2026-9999", "unknown")
-        # a withdrawn result may be issued again (a new number)
-        reissued = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p2"), **PEOPLE)
+        # a withdrawn result is issued again (a new number) only with the reason why
+        with pytest.raises(RegistryError, match=f"its report {report.number} was "
+                           r"withdrawn \(reference standard found wrong\); it is issued "
+                           "again only with the reason"):
+            registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p2"), **PEOPLE)
+        reissued = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p2"), **PEOPLE,
+                                  reason="withdrawn in error: the standard was right")
         assert reissued.number != report.number
+        assert reissued.reason == "withdrawn in error: the standard was right"
+        assert reissued.status is Status.ISSUED and reissued.replaces is None
         assert registry.list(status="withdrawn") == (registry.get(report.number),)
         assert registry.get("LAB-AI-2026-9999") is None
+
+
+def test_a_result_replaced_by_another_results_report_needs_a_reason(registry_url):
+    with Registry.create(registry_url) as registry:
+        first = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"), **PEOPLE)
+        # amended with the same result (an address corrected): r1 still stands in the
+        # amendment, and is not issued a second number
+        same = registry.amend(first.number, "address corrected", fingerprint=sha("r1"),
+                              pdf_sha256=sha("p2"))
+        assert registry.ended(sha("r1")) == ()
+        with pytest.raises(RegistryError, match="already issued as"):
+            registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p3"), **PEOPLE,
+                           reason="again")
+        # amended with another result (r2, re-evaluated): r1 no longer stands
+        other = registry.amend(same.number, "re-evaluated", fingerprint=sha("r2"),
+                               pdf_sha256=sha("p3"))
+        assert [r.number for r in registry.ended(sha("r1"))] == [same.number]
+        with pytest.raises(RegistryError, match=f"its report {same.number} was replaced "
+                           f"by {other.number}, of another result .re-evaluated."):
+            registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p4"), **PEOPLE)
+        # a result no report of which ended has no reason to give
+        with pytest.raises(RegistryError, match="no report of it was withdrawn"):
+            registry.issue(fingerprint=sha("r3"), pdf_sha256=sha("p5"), **PEOPLE,
+                           reason="because")
+        assert len(registry.list()) == 3  # nothing issued by the refusals
+        # r2's amendment withdrawn: r2 ended too; r1's reason is the one recorded
+        registry.withdraw(other.number, "reference standard found wrong")
+        assert [r.number for r in registry.ended(sha("r2"))] == [other.number]
+        back = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p6"), **PEOPLE,
+                              reason="r2's reference was wrong; r1 stands")
+        assert registry.get(back.number).reason == "r2's reference was wrong; r1 stands"
+        rows = _raw_rows(registry_url, "SELECT number, reason FROM medeval_reports "
+                                       "ORDER BY id")
+        assert rows[-1] == (back.number, "r2's reference was wrong; r1 stands")
 
 
 def test_one_result_is_not_issued_twice(registry_url):

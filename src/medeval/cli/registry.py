@@ -58,6 +58,9 @@ def add(commands: Any) -> None:
     issue = _action(actions, "issue", _issue, "issue a report: draw its number and record "
                     "the result's fingerprint and the certificate's SHA-256")
     _certificate_options(issue)
+    issue.add_argument("--reason", default=None,
+                       help="why the result is issued again, where a report of it was "
+                       "withdrawn or replaced by another result's (required then only)")
     amend = _action(actions, "amend", _amend, "issue a new report that replaces NUMBER "
                     "(NUMBER's status becomes amended)")
     amend.add_argument("old", metavar="NUMBER")
@@ -179,7 +182,8 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
     with _open(args) as registry:
         if amends is not None:  # as the registry writes it: ktl-ai-2026-0001 is KTL-AI-...
             amends = registry.numbering.spelled(amends)
-        _refuse_standing(registry, args.result, fingerprint, amends)
+        _refuse_standing(registry, args.result, fingerprint, amends,
+                         getattr(args, "reason", None))
         if args.render is not None:
             def make(path: Path, printed: ReportInfo) -> None:
                 make_certificate(args, path, printed)
@@ -282,7 +286,7 @@ def _prepare(args: argparse.Namespace, *,
 
 
 def _refuse_standing(registry: Registry, result: Path, fingerprint: str,
-                     amends: str | None) -> None:
+                     amends: str | None, reason: str | None = None) -> None:
     """Refuse, naming the result file and the command to run, a result whose report
     stands (the registry refuses it again under its lock): the message named the result
     by its fingerprint only ("result sha256:...: already issued as ...")."""
@@ -295,6 +299,27 @@ def _refuse_standing(registry: Registry, result: Path, fingerprint: str,
                             f"{', '.join(standing)}, which stands; amend that report "
                             f"instead: medeval registry amend {standing[0]} {result} "
                             "--render CERT.pdf --reason WHY; nothing was issued")
+    if amends is None:
+        _refuse_ended(registry, result, fingerprint, reason)
+
+
+def _refuse_ended(registry: Registry, result: Path, fingerprint: str,
+                  reason: str | None) -> None:
+    """A result whose report was withdrawn, or replaced by another result's, is issued
+    again only with the reason it stands now (the registry refuses it again under its
+    lock); a reason where there is none to give is refused, not dropped."""
+    from ..registry.records import ended_text
+
+    ended = registry.ended(fingerprint)
+    if ended and not reason:
+        raise RegistryError(f"result {result} (sha256:{fingerprint}): {ended_text(ended)}; "
+                            "it is issued again only with the reason it stands now, "
+                            f"recorded with the new report: medeval registry issue {result} "
+                            "--render CERT.pdf --reason WHY; nothing was issued")
+    if reason and not ended:
+        raise UsageError(f"registry issue --reason: no report of result {result} was "
+                         "withdrawn or replaced, so a new report has no reason to give "
+                         "(an amendment's is given to registry amend); nothing was issued")
 
 
 def _prints_the_results(given: dict[str, Any], customer: str, test_id: str) -> None:

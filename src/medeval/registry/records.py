@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-__all__ = ["CSV_COLUMNS", "ReportRecord", "Status"]
+__all__ = ["CSV_COLUMNS", "ReportRecord", "Status", "ended_text"]
 
 
 class Status(str, enum.Enum):
@@ -40,7 +41,8 @@ class ReportRecord:
         The date of issue printed on the certificate.
     status, reason
         Where it stands (:class:`Status`) and, once amended or withdrawn, why; on an
-        amendment, ``reason`` also says why it was issued.
+        amendment, or a withdrawn result issued again, ``reason`` also says why it was
+        issued.
     amendment
         0 for an original report; ``n`` for the n-th amendment of a chain.
     replaces, replaced_by
@@ -80,3 +82,18 @@ class ReportRecord:
 
 #: The columns of :meth:`medeval.registry.Registry.export_csv`, in order.
 CSV_COLUMNS = tuple(field.name for field in fields(ReportRecord))
+
+
+def ended_text(ended: Sequence[ReportRecord]) -> str:
+    """Say why a result's reports no longer stand: "its report LAB-1 was withdrawn
+    (reference standard found wrong)", "... was replaced by LAB-2, of another result
+    (...)", joined by "; "."""
+    said = []
+    for record in ended:
+        why = f" ({record.reason})" if record.reason else ""
+        if record.status is Status.WITHDRAWN:
+            said.append(f"its report {record.number} was withdrawn{why}")
+        else:
+            said.append(f"its report {record.number} was replaced by {record.replaced_by}, "
+                        f"of another result{why}")
+    return "; ".join(said)

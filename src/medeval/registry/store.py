@@ -40,7 +40,7 @@ from .database import (
 from .export import write_csv
 from .models import CUSTOMER_LENGTH, NAME_LENGTH, CounterRow, ReportRow
 from .numbering import DEFAULT_PATTERN, ReportNumbering, check_report_number
-from .records import ReportRecord, Status
+from .records import ReportRecord, Status, ended_text
 
 __all__ = ["PendingReport", "Registry"]
 
@@ -186,7 +186,7 @@ class Registry:
 
     def issue(self, *, fingerprint: str, pdf_sha256: str, test_id: str, customer: str,
               tester: str, approver: str, issue_date: date | str | None = None,
-              number: str | None = None) -> ReportRecord:
+              number: str | None = None, reason: str | None = None) -> ReportRecord:
         """Issue a report: draw the next number (or register ``number``) and record it.
 
         Parameters
@@ -200,16 +200,21 @@ class Registry:
         number
             A number already printed (following the pattern, not yet in the registry);
             default: the next one drawn.
+        reason
+            Why the result is issued again, where a report of it was withdrawn or
+            replaced by an amendment carrying another result (:meth:`ended`): required
+            then (recorded as the new report's ``reason``), refused otherwise.
 
         Raises
         ------
         RegistryError
             A malformed field, a result already issued as a standing report (amend that
-            one instead), a number in use, or the database gone before the commit.
+            one instead), a withdrawn or replaced result without a reason (or a reason
+            for another), a number in use, or the database gone before the commit.
         """
         with self.issuing(fingerprint=fingerprint, test_id=test_id, customer=customer,
                           tester=tester, approver=approver, issue_date=issue_date,
-                          number=number) as pending:
+                          number=number, reason=reason) as pending:
             pending.pdf_sha256 = pdf_sha256
         return self._get_known(pending.number)
 
@@ -249,7 +254,8 @@ class Registry:
         committed. An exception in the block (or no ``pdf_sha256``) leaves nothing
         behind and the number is drawn again next time. Other writers wait meanwhile.
         ``amends`` and ``reason`` make it an amendment (see :meth:`amend`); the other
-        fields may then be None to take the old report's.
+        fields may then be None to take the old report's. Without ``amends``,
+        ``reason`` is :meth:`issue`'s.
 
         Raises
         ------
@@ -269,6 +275,8 @@ class Registry:
             scope, seq, drawn = self._draw(session, day, number)
             self._refuse_issued_twice(session, checked_fingerprint,
                                       old.number if old is not None else None)
+            why = None if old is not None else self._reissue_reason(
+                session, checked_fingerprint, reason)
             pending = PendingReport(number=drawn, issue_date=day,
                                     amendment=old.amendment + 1 if old else 0,
                                     replaces=old.number if old else None)
@@ -280,7 +288,7 @@ class Registry:
             session.add(ReportRow(
                 number=drawn, scope=scope, seq=seq, fingerprint=checked_fingerprint,
                 pdf_sha256=check_hash(pending.pdf_sha256, what="PDF SHA-256"),
-                issue_date=day, status=Status.ISSUED, reason=old.reason if old else None,
+                issue_date=day, status=Status.ISSUED, reason=old.reason if old else why,
                 amendment=pending.amendment, replaces=pending.replaces, replaced_by=None,
                 issued_at=now, status_changed_at=None, **fields))
             session.flush()
@@ -331,6 +339,15 @@ class Registry:
     def find_by_fingerprint(self, fingerprint: str) -> tuple[ReportRecord, ...]:
         """Every report issued for the result with this content fingerprint, oldest first."""
         return self.list(fingerprint=fingerprint)
+
+    def ended(self, fingerprint: str) -> tuple[ReportRecord, ...]:
+        """The reports of the result with this fingerprint that no longer stand for it:
+        withdrawn, or replaced by an amendment carrying another result, oldest first. A
+        new report of such a result needs the reason it is issued again (``issue``'s
+        ``reason``)."""
+        checked = check_hash(fingerprint, what="fingerprint")
+        with self._transaction("listing reports", write=False) as session:
+            return tuple(self._ended(session, checked))
 
     def list(self, *, status: Status | str | None = None, customer: str | None = None,
              fingerprint: str | None = None, year: int | None = None,
@@ -520,6 +537,45 @@ class Registry:
         if others:
             raise RegistryError(f"result sha256:{fingerprint}: already issued as "
                                 f"{', '.join(others)}; amend that report instead")
+
+    def _reissue_reason(self, session: Session, fingerprint: str,
+                        reason: str | None) -> str | None:
+        """The reason a result is issued a new report (not an amendment) after its
+        report was withdrawn, or replaced by an amendment with another result: required
+        then, and refused otherwise. Such a result was found wrong, or superseded;
+        issued again without a word, a withdrawn result's figures went out under a new
+        number as if nothing had happened."""
+        ended = self._ended(session, fingerprint)
+        if not ended and reason is not None:
+            raise RegistryError(f"result sha256:{fingerprint}: no report of it was "
+                                "withdrawn or replaced, so a new report gives no reason "
+                                "(a reason is an amendment's, or a withdrawn result's "
+                                "issued again)")
+        if ended and reason is None:
+            raise RegistryError(f"result sha256:{fingerprint}: {ended_text(ended)}; it is "
+                                "issued again only with the reason it stands now (reason="
+                                "...), recorded with the new report")
+        if not ended:
+            return None
+        return check_text(reason, what="reason", max_length=REASON_LENGTH)
+
+    @staticmethod
+    def _ended(session: Session, fingerprint: str) -> builtins.list[ReportRecord]:
+        """This result's reports that no longer stand for it: withdrawn, or replaced by
+        an amendment carrying another result (one carrying this result again stands, or
+        is itself withdrawn or replaced), oldest first."""
+        rows = session.scalars(select(ReportRow).where(
+            ReportRow.fingerprint == fingerprint, ReportRow.status != Status.ISSUED)
+            .order_by(ReportRow.id)).all()
+        ended = []
+        for row in rows:
+            if row.status is Status.AMENDED and row.replaced_by is not None:
+                replacing = session.scalars(select(ReportRow.fingerprint).where(
+                    ReportRow.number == row.replaced_by)).one()
+                if replacing == fingerprint:
+                    continue
+            ended.append(_record(row))
+        return ended
 
     @staticmethod
     def _exists(session: Session, number: str) -> bool:

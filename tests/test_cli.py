@@ -244,6 +244,42 @@ def test_protocol_check_refuses_treatments_the_readings_lack(tmp_path, capsys):
     assert "task.readings: readings " in capsys.readouterr().err
 
 
+def test_protocol_check_notes_what_a_certificate_would_print_as_not_given(tmp_path, capsys):
+    # ISO/IEC 17025 7.8.2.1 b, e, h: the laboratory's address, the customer's contact and
+    # the date of receipt. The example's certificate-mode protocol gives none of them, so
+    # its certificate prints "not given" three times; the run fixes the protocol in the
+    # result, so the tester is told at protocol check, before it runs
+    import shutil
+
+    folder = tmp_path / "bus"
+    shutil.copytree(EXAMPLES / "breast-ultrasound", folder)
+    path = folder / "protocol.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'mode = "certificate"' in text and "address" not in text
+    assert main(["protocol", "check", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert ("its certificate will print 'not given' for laboratory.address (7.8.2.1 b), "
+            "customer.address (7.8.2.1 e), dataset.received (7.8.2.1 h; or the report "
+            "info's received)") in err
+    given = (text.replace('name = "Test laboratory"\n',
+                          'name = "Test laboratory"\naddress = "10 Gasan-ro, Seoul"\n')
+             .replace('name = "Test customer"\n',
+                      'name = "Test customer"\naddress = "1 Teheran-ro, Seoul"\n'))
+    path.write_text(given, encoding="utf-8")
+    assert main(["protocol", "check", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "'not given' for dataset.received (7.8.2.1 h" in err and "address" not in err
+    path.write_text(given.replace("[dataset]\n", '[dataset]\nreceived = "2026-11-02"\n'),
+                    encoding="utf-8")
+    assert main(["protocol", "check", str(path)]) == 0
+    assert "not given" not in capsys.readouterr().err
+    # a pre-check prints no certificate: no note
+    path.write_text(text.replace('mode = "certificate"', 'mode = "pre-check"'),
+                    encoding="utf-8")
+    assert main(["protocol", "check", str(path)]) == 0
+    assert "not given" not in capsys.readouterr().err
+
+
 def test_protocol_check_and_schema(tmp_path, capsys):
     path = measurement_study(tmp_path)
     assert main(["protocol", "check", str(path)]) == 0

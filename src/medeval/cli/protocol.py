@@ -104,7 +104,27 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
               "that scale (a probability's 50 % is 0.5): mend it now if not, before the "
               "outputs exist", file=sys.stderr)
     _note_uncounted_failures(protocol, args.protocol)
+    _note_not_given(protocol, args.protocol)
     return 0
+
+
+def _note_not_given(protocol: Any, path: Path) -> None:
+    """A note for a certificate-mode protocol that leaves out what ISO/IEC 17025
+    7.8.2.1 has a report give, so that its certificate would print "not given" there:
+    the laboratory's address (b), the customer's (e: contact information) and the date
+    the item was received (h). The protocol is fixed in the result by the run, so an
+    address left out now is left out of every certificate of that run."""
+    if protocol.test.mode != "certificate":
+        return
+    missing = [key for key, value in (
+        ("laboratory.address (7.8.2.1 b)", protocol.laboratory.address),
+        ("customer.address (7.8.2.1 e)", protocol.customer.address),
+        ("dataset.received (7.8.2.1 h; or the report info's received)",
+         protocol.dataset.received)) if not value]
+    if missing:
+        print(f"medeval: note: protocol {path}: its certificate will print 'not given' "
+              f"for {', '.join(missing)}: ISO/IEC 17025 has a report give them; the run "
+              "fixes the protocol in its result, so add them before it runs", file=sys.stderr)
 
 
 def _note_uncounted_failures(protocol: Any, path: Path) -> None:

@@ -68,6 +68,8 @@ def test_results_verify_and_certificates_print_them(demo):
         assert item.report_number in flat
         assert item.fingerprint in flat
         assert "medeval demo laboratory" in text
+        # the customer's address (ISO/IEC 17025 7.8.2.1 e) given, not "not given"
+        assert "no customer ordered this test" in " ".join(text.split())
         verify_certificate(item.result_json, item.certificate_pdf,
                            report_info=item.protocol.with_name("report-info.toml")).check()
         # alone, and against the result without the report info: the PDF carries both

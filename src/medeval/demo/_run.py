@@ -226,7 +226,8 @@ def _protocol_text(plan: SetPlan, protocol: Path, mode: str) -> str:
                  "mode": mode},
         "laboratory": {"name": LABORATORY,
                        "address": "(a demonstration; not an accredited laboratory)"},
-        "customer": {"name": "medeval demo customer"},
+        "customer": {"name": "medeval demo customer",
+                     "address": "(a demonstration; no customer ordered this test)"},
         "algorithm": dict(plan.algorithm),
         "dataset": {"manifest": manifest.as_posix(), "selection": plan.selection,
                     # the registered set: a certified run refuses any other

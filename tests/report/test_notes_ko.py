@@ -294,6 +294,11 @@ def _task_notes() -> list[str]:
 
     out += list(_column_first([_row(0, {"_frame_boxes": (20, 40, [25.0, 2.0, 35.0, 8.0],
                                                          True)})]))
+    # detection points in mm (no "spacing_mm") on a volume of 2.5 x 0.7 x 0.7 mm voxels
+    from medeval.tasks.detection import _millimetre_points
+
+    out += list(_millimetre_points([_row(0, {"_mm_volume": ["ct/c1.nii.gz",
+                                                            [2.5, 0.7, 0.7]]})]))
     # scores that are not probabilities (logits)
     from medeval.tasks.binary_classification import _not_probabilities
 

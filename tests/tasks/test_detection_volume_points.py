@@ -106,9 +106,9 @@ def test_spacing_in_x_y_z_order_is_refused_naming_it(tmp_path):
     assert len(problems) == 2
     assert "case a:" in problems[0] and "[2.5, 0.7, 0.7]" in problems[0]
     assert "(x, y, z) order" in problems[0]
-    # the series: its slices' PixelSpacing in the plane; the slice spacing not read
-    assert "case d:" in problems[1] and "[?, 0.488281, 0.488281]" in problems[1]
-    assert "PixelSpacing" in problems[1] and "(x, y, z) order" in problems[1]
+    # the series: its slices' positions (2.5 mm apart) and PixelSpacing
+    assert "case d:" in problems[1] and "[2.5, 0.488281, 0.488281]" in problems[1]
+    assert "positions and PixelSpacing" in problems[1] and "(x, y, z) order" in problems[1]
 
 
 def test_another_spacing_is_refused_without_the_order_hint(tmp_path):
@@ -152,3 +152,120 @@ def test_points_in_millimetres_are_not_compared(tmp_path):
                                  [([30.0, 100.0, 11.5], 0.9)])})
     result = medeval.evaluate(tmp_path / "protocol.toml", pred)
     assert [row["true_positives"] for row in result.cases] == [1]
+
+
+def _series(root: Path, name: str, *, slices: int = 6, gap: float = 1.25,
+            pixel: float = 0.8, thickness: float = 2.5) -> str:
+    """A CT series of ``slices`` 32 x 32 slices written by SimpleITK (GDCM), one file a
+    slice: positions ``gap`` mm apart along z, PixelSpacing ``pixel``, a SliceThickness
+    (``thickness``) other than the gap, as a reconstruction with overlapping slices has."""
+    folder = root / name
+    folder.mkdir(parents=True)
+    volume = sitk.GetImageFromArray(np.zeros((slices, 32, 32), np.int16))
+    volume.SetSpacing((pixel, pixel, gap))
+    writer = sitk.ImageFileWriter()
+    writer.KeepOriginalImageUIDOn()
+    series_uid = "1.2.826.0.1.3680043.2.1125.7." + str(sum(map(ord, name)))
+    for k in range(slices):
+        plane = volume[:, :, k]
+        for tag, value in (("0008|0060", "CT"), ("0020|000e", series_uid),
+                           ("0020|000d", series_uid + ".1"), ("0020|0013", str(k + 1)),
+                           ("0020|0037", "1\\0\\0\\0\\1\\0"), ("0018|0050", f"{thickness:g}"),
+                           ("0020|0032", f"0\\0\\{k * gap:g}"),
+                           ("0008|0018", f"{series_uid}.{k + 2}")):
+            plane.SetMetaData(tag, value)
+        writer.SetFileName(str(folder / f"{k:03d}.dcm"))
+        writer.Execute(plane)
+    return name
+
+
+def test_a_dicom_series_slice_spacing_is_compared(tmp_path):
+    # a series whose slices are 1.25 mm apart though each is 2.5 mm thick: a reference
+    # giving the thickness as the slice spacing made a point one slice off 2.5 mm away
+    # (a miss at 2 mm) where it is 1.25 mm (a hit), without a word
+    pred = _set(tmp_path, {
+        "thick": (_series(tmp_path, "s1"), {"points": [[2, 16, 16]],
+                                             "spacing_mm": [2.5, 0.8, 0.8]},
+                  [([3, 16, 16], 0.9)]),
+        "beyond": (_series(tmp_path, "s2"), {"points": [[7, 16, 16]],
+                                              "spacing_mm": [1.25, 0.8, 0.8]}, []),
+    })
+    # SimpleITK's own reading of the series: (x, y, z) spacing and size
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(tmp_path / "s1")))
+    read = reader.Execute()
+    assert read.GetSpacing()[::-1] == pytest.approx((1.25, 0.8, 0.8))
+    assert read.GetSize()[::-1] == (6, 32, 32)
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", pred)
+    beyond, thick = caught.value.problems  # by case id
+    assert "case thick:" in thick and "[1.25, 0.8, 0.8]" in thick
+    assert "its slices' positions and PixelSpacing" in thick
+    # slice 7 of 6 slices: outside, where only the plane was read before
+    assert "case beyond:" in beyond and "[6, 32, 32]" in beyond
+    # the series' own spacing: one slice off is 1.25 mm, a hit
+    (tmp_path / "ref" / "thick.json").write_text(json.dumps(
+        {"points": [[2, 16, 16]], "spacing_mm": [1.25, 0.8, 0.8]}))
+    (tmp_path / "ref" / "beyond.json").write_text(json.dumps(
+        {"points": [[5, 16, 16]], "spacing_mm": [1.25, 0.8, 0.8]}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", pred)
+    assert [row["true_positives"] for row in result.cases] == [0, 1]  # 'beyond' first
+
+
+def test_points_in_millimetres_on_a_volume_are_warned_of(tmp_path):
+    # points without spacing_mm on 2.5 x 0.7 x 0.7 mm voxels: read as mm, unchecked;
+    # the result says so, naming a case; "unit": "mm" in a reference says they are mm
+    pred = _set(tmp_path, {
+        "a": (_volume(tmp_path, "a"), {"points": [[30.0, 10.0, 10.0]]},
+              [([30.0, 10.0, 11.5], 0.9)]),
+        "b": (_volume(tmp_path, "b"), {"points": [[30.0, 10.0, 10.0]], "unit": "mm"},
+              [([30.0, 10.0, 11.5], 0.9)]),
+        "c": (_volume(tmp_path, "c"), {"points": []}, []),  # no point: no unit
+    })
+    result = medeval.evaluate(tmp_path / "protocol.toml", pred)
+    (text,) = [w for w in result.warnings if "spacing_mm" in w]
+    assert text.startswith("all cases: 1 case(s) give their reference points without")
+    assert "case a: images/a.nii.gz, [2.5, 0.7, 0.7] mm in (z, y, x) order" in text
+    assert [row["true_positives"] for row in result.cases] == [1, 1, 0]  # 1.5 mm: hits
+    # every reference saying "unit": "mm": no warning
+    for case in ("a", "c"):
+        (tmp_path / "ref" / f"{case}.json").write_text(json.dumps(
+            {"points": [[30.0, 10.0, 10.0]] if case == "a" else [], "unit": "mm"}))
+    result = medeval.evaluate(tmp_path / "protocol.toml", pred)
+    assert not [w for w in result.warnings if "spacing_mm" in w]
+
+
+def test_a_unit_other_than_mm_is_refused(tmp_path):
+    pred = _set(tmp_path, {
+        "a": (_volume(tmp_path, "a"), {"points": [[4, 28, 42]], "unit": "voxel"}, []),
+        "b": (_volume(tmp_path, "b"), {"points": [[4, 28, 42]], "unit": "mm",
+                                       "spacing_mm": [2.5, 0.7, 0.7]}, []),
+    })
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", pred)
+    first, second = caught.value.problems
+    assert first.startswith("case a: reference ref/a.json gives \"unit\" \"voxel\"")
+    assert "voxels with \"spacing_mm\" beside them" in first
+    assert second.startswith("case b: reference ref/b.json gives both \"unit\": \"mm\" and")
+
+
+def test_a_reference_changed_after_the_check_is_checked_again(tmp_path):
+    # the pre-check reads each input volume once; scoring reads the reference JSON again
+    # and, the file unchanged, not the volume: a file changed since is checked again
+    from medeval.evaluation import reference_problems
+    from medeval.protocol import load_protocol
+    from medeval.tasks.registry import make_task
+
+    image = _volume(tmp_path, "a")
+    pred = _set(tmp_path, {"a": (image, {"points": [[4, 28, 42]],
+                                         "spacing_mm": [2.5, 0.7, 0.7]},
+                                 [([4, 28, 43], 0.9)])})
+    task = make_task(load_protocol(tmp_path / "protocol.toml"))
+    manifest = medeval.Manifest.from_csv(tmp_path / "manifest.csv")
+    assert reference_problems(task, manifest) == []
+    (case,) = manifest.cases
+    assert task.score_case(case, tmp_path, pred)["true_positives"] == 1
+    (tmp_path / "ref" / "a.json").write_text(json.dumps(
+        {"points": [[4, 28, 42]], "spacing_mm": [0.7, 0.7, 2.5]}))
+    with pytest.raises(medeval.MedevalError, match=r"states \[2.5, 0.7, 0.7\] mm"):
+        task.score_case(case, tmp_path, pred)

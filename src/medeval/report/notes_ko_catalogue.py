@@ -591,6 +591,17 @@ NOTES: tuple[Note, ...] = (
          "프레임). 반면 [x1, y1, x2, y2]로 읽으면 모든 상자가 프레임 안에 있습니다: (x, y) "
          "모서리 좌표를 준 것입니까? detection 과제는 상자를 영상의 축 순서대로(행 먼저) "
          "읽습니다. 상자는 주어진 그대로 채점되었습니다"),
+    Note(r"(?P<n>\d+) case\(s\) give their reference points without \"spacing_mm\" on a "
+         r"volume whose voxels are not 1 mm \(e\.g\. case (?P<case>.+?): (?P<name>.+?), "
+         r"\[(?P<spacing>[^\]]*)\] mm in \(z, y, x\) order\): the points and detections were "
+         r"read as millimetres, which is not checked; were they voxel indices, every "
+         r"distance would be wrong by the spacing\. Points in voxels need \"spacing_mm\" "
+         r"beside them; \"unit\": \"mm\" in a reference file says its points are millimetres",
+         "증례 {n}개의 기준 점이 복셀 크기가 1 mm가 아닌 볼륨 위에서 \"spacing_mm\" 없이 "
+         "주어졌습니다 (예: 증례 {case}: {name}, (z, y, x) 순서로 [{spacing}] mm): 점과 검출은 "
+         "밀리미터로 읽혔으며, 이는 확인되지 않습니다. 복셀 색인이었다면 모든 거리가 간격만큼 "
+         "틀립니다. 복셀 단위의 점에는 \"spacing_mm\"을 함께 주어야 하며, 기준 파일의 "
+         "\"unit\": \"mm\"는 그 점이 밀리미터임을 밝힙니다"),
     Note(r"every one of the (?P<n>\d+) result box\(es\) lies within \[0, 1\] \(e\.g\. case "
          r"(?P<case>.+?): \[(?P<box>[^\]]*)\] on a frame (?P<w>\d+) px wide, (?P<h>\d+) px "
          r"high\): are they normalised to the frame's size\? COCO results give \[x, y, width, "

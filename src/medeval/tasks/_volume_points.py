@@ -6,11 +6,17 @@ in millimetres that are wrong without a word: the spacing copied in SimpleITK's
 ``GetSpacing()`` order (x, y, z), or any spacing other than the volume's; and points
 written (x, y, z). Where the case's one input is a volume whose header states its grid —
 a NIfTI, MetaImage or NRRD file (:func:`medeval.loaders.itk.read_itk_grid`, the header
-alone) or a DICOM series folder (one slice's header: the spacing between rows and
-columns and their numbers; the slice spacing is not read) — the reference's spacing must
-be the volume's (1e-3 relative) and its points must lie in the volume (each index from
--0.5 to n - 0.5). Anything else (a 2-D frame, an input that cannot be read) is not
-compared here.
+alone) or a DICOM series folder (its slices' headers,
+:func:`medeval.loaders.dicom.read_dicom_grid`: the slice spacing from their positions,
+as for the series read as a volume; a folder that is not one readable series, one
+slice's header: the spacing between rows and columns and their numbers) — the
+reference's spacing must be the volume's (1e-3 relative) and its points must lie in the
+volume (each index from -0.5 to n - 0.5). Anything else (a 2-D frame, an input that
+cannot be read, a volume whose header states no spacing) is not compared here.
+
+Points without ``"spacing_mm"`` are millimetres: on such a volume of voxels other than
+1 mm, :func:`millimetre_points_volume` names it, for the result's warning that this is
+not checked (voxel indices read as millimetres would be wrong by the spacing).
 """
 
 from __future__ import annotations
@@ -22,33 +28,26 @@ import numpy as np
 
 from ..errors import MedevalError
 
-__all__ = ["volume_points_problem"]
+__all__ = ["millimetre_points_volume", "volume_points_problem"]
 
 _VOLUMES = ("nifti", "gzip", "nrrd", "metaimage")
 _Axis = float | None
 
 
-def _geometry(root: Path, inputs: tuple[str, ...]
+def _geometry(root: Path, inputs: tuple[str, ...], *, slices: bool = True
               ) -> tuple[str, tuple[_Axis, ...], tuple[int | None, ...], str] | None:
     """The one input volume's name, (z, y, x) spacing and shape (None where not read)
-    and where they come from; None where there is no such volume."""
+    and where they come from; None where there is no such volume. ``slices``: a DICOM
+    series folder's slice spacing and count from every slice's header (else one
+    slice's header alone: the plane)."""
     from ..loaders._files import sniff
-    from ._frames import dicom_header
 
     if len(inputs) != 1:
         return None
     path = root / inputs[0]
     try:
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file()
-                           and not p.name.startswith(".") and p.name.upper() != "DICOMDIR")
-            dicom = [p for p in files[:20] if str(sniff(p)) == "dicom"]
-            head = dicom_header(dicom[0]) if dicom else None
-            if head is None or head.spacing is None or head.size is None or \
-                    head.source in (None, "absent"):
-                return None
-            return (inputs[0], (None, *head.spacing), (None, *head.size),
-                    f"its slices' {head.source}")
+            return _series_geometry(path, inputs[0], slices=slices)
         if not path.is_file() or str(sniff(path)) not in _VOLUMES or (
                 str(sniff(path)) == "gzip" and not path.name.lower().endswith(".nii.gz")):
             return None
@@ -57,10 +56,55 @@ def _geometry(root: Path, inputs: tuple[str, ...]
         grid = read_itk_grid(path)
     except (OSError, MedevalError):
         return None  # the manifest's checks, or the algorithm, meet it
-    if grid.spacing_mm is None or grid.array.shape[0] == 1:
-        return None  # a 2-D image
+    if grid.spacing_mm is None or grid.array.shape[0] == 1 or \
+            grid.metadata.get("spacing_source") == "absent":
+        return None  # a 2-D image, or one whose header states no spacing
     shape = tuple(int(n) for n in grid.array.shape)
     return inputs[0], tuple(float(s) for s in grid.spacing_mm), shape, "its header"
+
+
+def _series_geometry(path: Path, name: str, *, slices: bool
+                     ) -> tuple[str, tuple[_Axis, ...], tuple[int | None, ...], str] | None:
+    """A DICOM series folder's grid from its slices' headers (the slices sorted along
+    their normal, the spacing their mean gap, as :func:`medeval.loaders.read_image`
+    reads the series), else from one slice's header: the plane alone."""
+    from ..loaders._files import sniff
+    from ._frames import dicom_header
+
+    if slices:
+        from ..loaders.dicom import read_dicom_grid
+
+        try:
+            grid = read_dicom_grid(path)
+        except MedevalError:
+            grid = None  # not one series (a missing slice ...): its plane below
+        if grid is not None and grid.spacing_mm is not None and grid.array.ndim == 3 \
+                and grid.array.shape[0] > 1 \
+                and grid.metadata.get("spacing_source") not in (None, "absent"):
+            return (name, tuple(float(s) for s in grid.spacing_mm),
+                    tuple(int(n) for n in grid.array.shape),
+                    f"its slices' positions and {grid.metadata['spacing_source']}")
+    files = sorted(p for p in path.iterdir() if p.is_file()
+                   and not p.name.startswith(".") and p.name.upper() != "DICOMDIR")
+    dicom = [p for p in files[:20] if str(sniff(p)) == "dicom"]
+    head = dicom_header(dicom[0]) if dicom else None
+    if head is None or head.spacing is None or head.size is None or \
+            head.source in (None, "absent"):
+        return None
+    return (name, (None, *head.spacing), (None, *head.size), f"its slices' {head.source}")
+
+
+def millimetre_points_volume(case: Any, root: Path) -> tuple[str, list[float | None]] | None:
+    """The case's one input volume and its (z, y, x) spacing (None: not read, a DICOM
+    series' slice spacing) where a voxel of it is not 1 mm on every axis, else None:
+    points given without ``"spacing_mm"`` are read as millimetres there, unchecked."""
+    found = _geometry(root, case.inputs, slices=False)
+    if found is None:
+        return None
+    spacing = list(found[1])
+    if all(s is None or abs(s - 1.0) <= 1e-3 for s in spacing):
+        return None
+    return found[0], spacing
 
 
 def volume_points_problem(case: Any, root: Path, spacing: tuple[float, ...] | float,

@@ -2,7 +2,9 @@
 
 The manifest's ``reference`` is a JSON file — ``{"boxes": [[lo..., hi...], ...]}`` or
 ``{"points": [[...], ...]}``, coordinates in millimetres in the image's axis order (or
-in voxels with ``"spacing_mm"`` given beside them) — or, for ``criterion = "inside"``, a
+in voxels with ``"spacing_mm"`` given beside them; ``"unit": "mm"`` may say they are
+millimetres, and points in mm on a volume of voxels other than 1 mm without it are
+named in the result's warnings) — or, for ``criterion = "inside"``, a
 labelled mask image (lesion ``k`` has label ``k``). A lesion-free case has an empty list.
 The prediction is ``<case_id>.json``: ``{"detections": [{"box": [...], "score": s} |
 {"point": [...], "score": s}, ...]}``.
@@ -22,8 +24,10 @@ AP beside the FROC, are the ``coco-detection`` task type (:mod:`.coco_detection`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +43,7 @@ from ..stats.estimate import Estimate
 from ._auc_interval import auc_over_unit
 from ._json_numbers import number, number_rows
 from ._scalar_json import read_json_prediction
-from ._volume_points import volume_points_problem
+from ._volume_points import millimetre_points_volume, volume_points_problem
 from .base import (
     Aggregate,
     CaseRow,
@@ -64,6 +68,9 @@ class Detection(TaskType):
         self.spec = spec
         self.statistics = statistics
         self.reference_kind = "image" if spec.criterion == "inside" else "file"
+        # case -> (its reference's digest and inputs' identities, _unit_checks' finding)
+        self._checked: dict[str, tuple[Any, Any]] = {}
+        self._volumes: dict[str, Any] = {}  # case -> the volume its mm points lie on
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the reference cannot be read or matched (a box whose upper
@@ -79,7 +86,8 @@ class Detection(TaskType):
             return _lesion_mask(case, root), 1.0
         path = root / case.reference
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM: Windows
+            text = path.read_bytes()
+            data = json.loads(text.decode("utf-8-sig"))  # a BOM: Windows
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise ReferenceProblem(f"case {case.case_id}: reference {path} is not JSON: {exc}") \
                 from None
@@ -92,26 +100,23 @@ class Detection(TaskType):
         try:
             reference = number_rows(rows, name=key.removesuffix("es").removesuffix("s"),
                                     shape="a list of coordinates")
-            if self.spec.criterion == "distance" and reference.shape[1] > 2:
-                _points_across_frames(case, root)
-            # a lesion-free frame ({"points": []}) has no point to take as mm: its
-            # detections are false positives in any unit
-            if (self.spec.criterion == "distance" and "spacing_mm" not in data
-                    and len(reference)):
-                _no_pixel_size(case, root)
             spacing = data.get("spacing_mm", 1.0)
             if isinstance(spacing, list):
                 spacing = tuple(number(v, name="spacing_mm") for v in spacing)
             else:
                 spacing = number(spacing, name="spacing_mm")
-            if self.spec.criterion == "distance" and "spacing_mm" in data:
-                _other_pixel_size(case, root, spacing)
-                problem = volume_points_problem(case, root, spacing, reference)
-                if problem is not None:
-                    raise ReferenceProblem(problem)
-            return reference, spacing
         except ValueError as exc:
             raise ReferenceProblem(f"case {case.case_id}: reference {path}: {exc}") from None
+        if self.spec.criterion == "distance":
+            # the checks that read the case's input, once a set: the pre-check before the
+            # algorithm runs, not again when the case is scored (the same file, unchanged)
+            identity = (hashlib.sha256(text).digest(), _identities(root, case.inputs))
+            checked = self._checked.get(case.case_id)
+            if checked is None or checked[0] != identity:
+                checked = identity, _unit_checks(case, root, data, reference, spacing)
+                self._checked[case.case_id] = checked
+            self._volumes[case.case_id] = checked[1]
+        return reference, spacing
 
     def _match(self, reference: Any, spacing: Any, detections: NDArray[np.float64],
                scores: NDArray[np.float64]) -> DetectionMatch:
@@ -164,7 +169,7 @@ class Detection(TaskType):
             self._matched_alone(case, reference, spacing)  # the reference's fault first
             raise PredictionError(f"case {case.case_id}: {exc}") from None
         values = {**_values(match), "_extents": _extents(
-            reference, detections, self.spec.criterion)}
+            reference, detections, self.spec.criterion), **self._volume_of(case)}
         if self.spec.criterion == "iou" and detections.shape[1:] == (4,):
             size = _frame_size(case, root)
             if size is not None:
@@ -173,7 +178,14 @@ class Detection(TaskType):
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """No detection: every lesion of the case is missed."""
-        return _values(self._matched_alone(case, *self._reference(case, root)))
+        return {**_values(self._matched_alone(case, *self._reference(case, root))),
+                **self._volume_of(case)}
+
+    def _volume_of(self, case: Case) -> dict[str, Any]:
+        """The volume the case's points in mm lie on, of voxels not 1 mm (see
+        :func:`._volume_points.millimetre_points_volume`), as a value of its row."""
+        found = self._volumes.get(case.case_id)
+        return {} if found is None else {"_mm_volume": [found[0], found[1]]}
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """FROC, sensitivity at the FP rates, CPM, AP and the case-level AUC."""
@@ -199,7 +211,8 @@ class Detection(TaskType):
         if 0 < int(y.sum()) < y.size:
             metrics.append(metric_record("case_auc", "roc_auc", auc_over_unit(y, s, clusters, st)))
         return Aggregate(tuple(metrics), {"froc": froc_table(curve)},
-                         _within_one(rows) + _column_first(rows))
+                         _within_one(rows) + _column_first(rows),
+                         case_facts=_millimetre_points(rows))
 
 
 def _extents(reference: Any, detections: NDArray[np.float64], criterion: str
@@ -287,6 +300,23 @@ def _column_first(rows: Sequence[CaseRow]) -> tuple[str, ...]:
             "were scored as given",)
 
 
+def _millimetre_points(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """A fact when points given without "spacing_mm" (millimetres) lie on volumes whose
+    voxels are not 1 mm: read so, voxel indices would be wrong by the spacing, without a
+    word; a reference saying "unit": "mm" is not counted."""
+    found = [(r.case_id, r.values["_mm_volume"]) for r in rows if "_mm_volume" in r.values]
+    if not found:
+        return ()
+    case_id, (name, spacing) = found[0]
+    shown = ", ".join("?" if s is None else f"{s:g}" for s in spacing)
+    return (f"{len(found)} case(s) give their reference points without \"spacing_mm\" "
+            f"on a volume whose voxels are not 1 mm (e.g. case {case_id}: {name}, "
+            f"[{shown}] mm in (z, y, x) order): the points and detections were read as "
+            "millimetres, which is not checked; were they voxel indices, every distance "
+            "would be wrong by the spacing. Points in voxels need \"spacing_mm\" beside "
+            "them; \"unit\": \"mm\" in a reference file says its points are millimetres",)
+
+
 def _nothing_detected(matches: Sequence[DetectionMatch]) -> float:
     """The case-level score of a case without any detection: 0 for scores that are
     probabilities (as before), else one below every case's highest score (logits can
@@ -294,6 +324,55 @@ def _nothing_detected(matches: Sequence[DetectionMatch]) -> float:
     highest = [float(m.scores.max()) for m in matches if m.scores.size]
     lowest = min(highest, default=0.0)
     return 0.0 if lowest >= 0 else math.floor(lowest) - 1.0
+
+
+def _identities(root: Path, inputs: Sequence[str]) -> tuple[Any, ...]:
+    """Each input's identity (inode, size, modification time): a file replaced between
+    the pre-check and the scoring is checked again."""
+    found: list[Any] = []
+    for name in inputs:
+        try:
+            status = os.stat(root / name)
+        except OSError:
+            found.append(None)
+            continue
+        found.append((status.st_ino, status.st_size, status.st_mtime_ns))
+    return tuple(found)
+
+
+def _unit_checks(case: Case, root: Path, data: dict[str, Any], reference: NDArray[np.float64],
+                 spacing: tuple[float, ...] | float) -> tuple[str, list[float | None]] | None:
+    """The distance criterion's checks of the reference's unit against its case's input
+    (each raises :class:`ReferenceProblem`); the input volume and its spacing where the
+    points are millimetres on voxels other than 1 mm without ``"unit": "mm"`` said (for
+    the result's warning), else None."""
+    unit = data.get("unit")
+    if unit is not None and unit != "mm":
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} gives \"unit\" "
+            f"{json.dumps(unit)[:40]}: a reference's points are millimetres (\"unit\": "
+            "\"mm\" may say so), or voxels with \"spacing_mm\" beside them")
+    if unit == "mm" and "spacing_mm" in data:
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} gives both \"unit\": \"mm\" "
+            "and \"spacing_mm\" (points in voxels): leave out the one that is not true")
+    try:
+        if reference.shape[1] > 2:
+            _points_across_frames(case, root)
+        # a lesion-free frame ({"points": []}) has no point to take as mm: its
+        # detections are false positives in any unit
+        if "spacing_mm" not in data and len(reference):
+            _no_pixel_size(case, root)
+            return None if unit == "mm" else millimetre_points_volume(case, root)
+        if "spacing_mm" in data:
+            _other_pixel_size(case, root, spacing)
+            problem = volume_points_problem(case, root, spacing, reference)
+            if problem is not None:
+                raise ReferenceProblem(problem)
+    except ValueError as exc:
+        raise ReferenceProblem(f"case {case.case_id}: reference {case.reference}: {exc}") \
+            from None
+    return None
 
 
 def _no_pixel_size(case: Case, root: Path) -> None:

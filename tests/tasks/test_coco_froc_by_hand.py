@@ -189,3 +189,22 @@ def test_froc_figures_equal_a_count_by_hand(tmp_path, seed, iou_threshold, inter
     assert table["n_cases_scored"] == 13 and table["n_cases"] == 14
     assert table["n_lesions"] == sum(1 for f in objects.values() for *_, crowd in f
                                      if not crowd)
+
+
+def test_a_detection_on_a_crowd_region_is_a_false_positive_of_the_froc(tmp_path):
+    # frame f00: a polyp and a crowd region, a detection on each (0.9 on the crowd, 0.8
+    # on the polyp); f01: nothing. COCO AP ignores the detection on the crowd (COCOeval
+    # ignores a detection matched to a crowd: AP50 1.0); the FROC has no crowd: by hand,
+    # at 0.9 one false positive over 2 frames (0.5 per frame) and no hit, at 0.8 the
+    # polyp hit: sensitivity 1 at 0.5 FP per frame, 0 below it
+    objects = {"f00": [(1, [0.0, 0.0, 20.0, 20.0], False), (1, [40.0, 30.0, 30.0, 30.0], True)],
+               "f01": []}
+    results = {"f00": [(1, [41.0, 30.0, 30.0, 30.0], 0.9), (1, [1.0, 0.0, 20.0, 20.0], 0.8)],
+               "f01": []}
+    predictions = write(tmp_path, objects, results, 0.5, "step")
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    assert result.metric("coco_ap50").estimate.value == pytest.approx(1.0)
+    assert result.tables["froc"]["fp_per_case"] == [0.5, 0.5]
+    assert result.tables["froc"]["sensitivity"] == [0.0, 1.0]
+    assert [result.metric(f"froc_sensitivity@{r:g}").estimate.value for r in RATES] == [
+        0.0, 0.0, 1.0, 1.0, 1.0, 1.0]

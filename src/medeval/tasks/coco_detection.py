@@ -39,7 +39,8 @@ COCO AP
     first result has a box).
 FROC
     Per image, the detections are matched one to one to the objects of their category
-    (crowd regions are not lesions) by box IoU ``>= iou_threshold``
+    (crowd regions are not lesions: a detection on one hits nothing, a false positive
+    here where COCO AP ignores it) by box IoU ``>= iou_threshold``
     (:func:`medeval.metrics.match_detections`; a ``segm`` result's box is its mask's),
     every detection taken, not only COCO's 100 best; the FROC pools the images, lesion-free
     ones counting in the false positives per image (:func:`medeval.metrics.froc`), with

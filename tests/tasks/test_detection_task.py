@@ -477,3 +477,19 @@ def test_boxes_and_reference_both_given_column_first_are_not_warned_of(tmp_path)
     result = evaluate_on_frames(tmp_path, [25, 2, 35, 8], [25, 2, 35, 8], "pred")
     assert result.metric("froc_sensitivity@0.5").estimate.value == 1.0
     assert not any("row0" in w for w in result.warnings), result.warnings
+
+
+
+def test_a_score_that_is_not_finite_is_named(folder):
+    # Python's json.dumps writes float("nan") as NaN and float("-inf") as -Infinity, and
+    # json.loads reads them back: the case fails naming the detection and its score
+    # (before: "match_detections: scores must be finite", no detection named)
+    for cid, score in (("c1", math.nan), ("c2", -math.inf)):
+        (folder / "pred" / f"{cid}.json").write_text(json.dumps({"detections": [
+            {"box": [5, 5, 15, 15], "score": 0.5}, {"box": [1, 1, 4, 4], "score": score}]}))
+    assert "NaN" in (folder / "pred" / "c1.json").read_text()
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    failed = {f.case_id: f.detail for f in result.failures.cases}
+    assert set(failed) == {"c1", "c2", "c3"}
+    assert "detection 1's score is NaN, not a finite number" in failed["c1"]
+    assert "detection 1's score is -Infinity, not a finite number" in failed["c2"]

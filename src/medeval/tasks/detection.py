@@ -158,6 +158,10 @@ class Detection(TaskType):
                                      name=key, shape="a list of coordinates")
             scores = np.array([number(item.get("score"), name=f"detection {k}'s score")
                                for k, item in enumerate(items)], dtype=np.float64)
+            if not np.isfinite(scores).all():  # NaN or Infinity, as Python's json writes
+                k = int(np.flatnonzero(~np.isfinite(scores))[0])
+                raise ValueError(f"detection {k}'s score is {json.dumps(float(scores[k]))}, "
+                                 "not a finite number")
         except ValueError as exc:
             raise PredictionError(
                 f"case {case.case_id}: the prediction must be {{\"detections\": [{{\"box\" or "

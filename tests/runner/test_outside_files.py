@@ -79,7 +79,9 @@ def test_only_a_file_that_exists_here_and_is_no_link_is_named(tmp_path: Path):
     assert outside_file_hint(said.replace("model.onnx", "missing.onnx")) == ""
     link = tmp_path / "link.onnx"
     link.symlink_to(weights)  # a link's own advice names its target (test_links_outside)
-    assert outside_file_hint(said.replace(str(weights), str(link))) == ""
+    assert outside_file_hint(said.replace(str(weights), str(link)), shown=[tmp_path]) == ""
+    assert f"through the symbolic link {link} to {weights}" in outside_file_hint(
+        said.replace(str(weights), str(link)))  # medeval run's notes: no folders given
     assert outside_file_hint("No such file or directory: '/input/c1.png'") == ""
     loader = f"[ONNXRuntimeError] : 3 : NO_SUCHFILE : Load model from {weights} failed:"
     assert outside_file_hint(loader).startswith(f"it opens {weights}, ")

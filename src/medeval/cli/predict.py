@@ -122,7 +122,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     for reason, count in summary.reasons.items():
         lines.append(f"    {reason:<17} {count}")
     lines += _failure_lines(summary.failures, summary.out_dir)
-    lines += runner_notes(summary.data) + lfs_notes(summary.failures, spec.binds)
+    lines += runner_notes(summary.data, spec.binds) + lfs_notes(summary.failures, spec.binds)
     lines += array_notes(summary.out_dir, summary.data)
     if summary.isolation == "bubblewrap":
         lines += link_notes(summary.failures, spec.binds)
@@ -179,12 +179,16 @@ def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> 
     return lines
 
 
-def runner_notes(data: Any) -> list[str]:
+def runner_notes(data: Any, binds: Any = None) -> list[str]:
     """Lines of advice under a run's failed cases (``data``: its ``summary.json``): those
     that asked for a GPU in a run that gave none, those that reached for the network
     or wrote where it is read-only in the sandbox, and those that import a module the
     runner's Python lacks (a plugin importing in ``predict``, a ``python3`` command).
-    ``medeval predict`` prints them, and ``medeval run`` under its result."""
+    ``medeval predict`` prints them, and ``medeval run`` under its result. ``binds``: the
+    algorithm's folders, where the notes on links out of them (:func:`link_notes`) follow
+    (a file reached through such a link is then named there, not here)."""
+    from functools import partial
+
     from ..runner._outside_files import outside_file_hint
     from ..runner.gpus import no_gpu_hint
     from ..runner.sandbox import missing_module_hint, no_network_hint, read_only_hint
@@ -195,7 +199,8 @@ def runner_notes(data: Any) -> list[str]:
     hints = [(no_gpu_hint, "CUDA")] if not any(workers.values()) else []
     if data.get("isolation") == "bubblewrap":
         hints += [(no_network_hint, "Network is unreachable"),
-                  (read_only_hint, "Read-only file system"), (outside_file_hint, "")]
+                  (read_only_hint, "Read-only file system"),
+                  (partial(outside_file_hint, shown=binds), "")]
     if _in_runner_python(data.get("algorithm") or {}):
         hints.append((missing_module_hint, ""))
     said = {case_id: f"{failure.get('detail')}\n{failure.get('stderr_tail')}"

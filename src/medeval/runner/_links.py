@@ -67,4 +67,5 @@ def outside_links_hint(places: Iterable[str | os.PathLike[str]]) -> str:
     named = ", ".join(f"{link.name} is a symbolic link to {target}" for link, target in
                       links[:3]) + (f" and {len(links) - 3} more" if len(links) > 3 else "")
     return (f"{named}, outside the folders the sandbox shows (the target is hashed, but "
-            "the algorithm cannot open it there): copy the file itself into the folder")
+            "the algorithm cannot open it there): copy the file (or folder) itself in place of "
+            "the link")

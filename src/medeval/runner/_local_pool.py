@@ -7,6 +7,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,9 @@ def cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runner
            if exc.reason == "process-limit" else "")
     hint = "" if gpu else no_gpu_hint(f"{detail}\n{stderr_tail}")
     why += f" ({hint})" if hint else ""
-    sandboxed = ([no_network_hint, read_only_hint, outside_file_hint]
-                 if plan.isolation == "bubblewrap" else [])
+    sandboxed: list[Callable[[str], str]] = (
+        [no_network_hint, read_only_hint, partial(outside_file_hint, shown=plan.algorithm.binds)]
+        if plan.isolation == "bubblewrap" else [])
     for advice in (check(f"{detail}\n{stderr_tail}") for check in sandboxed):
         why += f" ({advice})" if advice else ""
     missing = ("" if " is a module of the package " in detail  # named otherwise, above

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 __all__ = ["outside_file_hint"]
 
@@ -25,8 +26,33 @@ _MISSING = re.compile(r"No such file or directory: '(/[^'\n]+)'|Load model from 
 _SANDBOX_OWN = ("/input", "/output", "/proc", "/dev")
 
 
-def outside_file_hint(text: str) -> str:
+def _link_on_the_way(path: str) -> str | None:
+    """The last symbolic link among the components of ``path`` (the file itself, or a
+    folder above it: ``weights/ -> /data/store`` for ``.../weights/model.pt``), or None."""
+    parts = os.path.normpath(path).split(os.sep)
+    found = None
+    for end in range(2, len(parts) + 1):
+        here = os.sep.join(parts[:end])
+        if os.path.islink(here):
+            found = here
+    return found
+
+
+def _below(link: str, folders: list[str]) -> bool:
+    """Whether ``link`` lies in one of ``folders`` (each taken with its links resolved)."""
+    place = os.path.join(os.path.realpath(os.path.dirname(link)), os.path.basename(link))
+    return any(place.startswith(os.path.realpath(folder).rstrip("/") + "/")
+               for folder in folders)
+
+
+def outside_file_hint(text: str, shown: Iterable[str | os.PathLike[str]] | None = None
+                      ) -> str:
     """Advice for a failure that names, as missing, a file that exists on this host.
+
+    A path that reaches the file through a symbolic link (the file's own, or a folder's
+    above it) names the link and its target. Where ``shown`` (the folders the sandbox
+    shows of the algorithm) holds the link, nothing is said: the advice on links out of
+    those folders (:mod:`._links`) names it.
 
     Examples
     --------
@@ -37,16 +63,21 @@ def outside_file_hint(text: str) -> str:
     ...                   "'/no/such/file'")
     ''
     """
+    folders = [] if shown is None else [str(folder) for folder in shown]
     for found in _MISSING.finditer(text):
         path = found.group(1) or found.group(2)
         if any(path == own or path.startswith(own + "/") for own in _SANDBOX_OWN):
             continue
-        if os.path.islink(path):
-            continue  # a link: the hint of links to outside the folder says it (_links)
+        link = _link_on_the_way(path)
+        if link is not None and _below(link, folders):
+            continue  # the hint of links to outside the algorithm's folders says it
         if os.path.exists(path):
-            return (f"it opens {path}, a file of this host that the sandbox does not show "
-                    "(it shows the plugin's or command's own folder, read-only, the Python "
-                    "environment, the system's folders and the case's /input): copy the file "
-                    "beside the plugin and load it from there "
+            through = ("" if link is None else
+                       f": its path goes through the symbolic link {link} to "
+                       f"{os.path.realpath(link)}, whose target the sandbox does not show")
+            return (f"it opens {path}, a file of this host that the sandbox does not show"
+                    f"{through} (it shows the plugin's or command's own folder, read-only, "
+                    "the Python environment, the system's folders and the case's /input): "
+                    "copy the file beside the plugin and load it from there "
                     "(Path(__file__).with_name(...)), or name it on the command's line")
     return ""

@@ -32,6 +32,8 @@ elif kind == "stray":
     open("/output/result.txt", "w").write("0.5")
 elif kind == "mask":
     open("/output/prediction.nii.gz", "wb").write(b"\\x1f\\x8b fake mask")
+elif kind == "both":  # a mask and a label: a task reads one of them only
+    open("/output/prediction.nii.gz", "wb").write(b"\\x1f\\x8b fake mask")
     json.dump({"label": "lesion"}, open(case["prediction_file"], "w"))
 elif kind == "ok":
     text = open(case["inputs"][0]["path"]).read()
@@ -42,7 +44,8 @@ elif kind == "ok":
 
 @needs_bwrap
 def test_command_outcomes(tmp_path: Path):
-    cases = ["ok-1", "bad-1", "junk-1", "nan-1", "none-1", "stray-1", "mask-1", "ok-2"]
+    cases = ["ok-1", "bad-1", "junk-1", "nan-1", "none-1", "stray-1", "mask-1", "ok-2",
+             "both-1"]
     manifest = write_set(tmp_path, cases)
     script = write_algorithm(tmp_path, COMMAND, name="predict.py")
     command = f"{shlex.quote(sys.executable)} {script} {{input}} {{output}}"
@@ -51,14 +54,16 @@ def test_command_outcomes(tmp_path: Path):
     data = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert {c: f["reason"] for c, f in data["failures"].items()} == {
         "bad-1": "exit-code", "junk-1": "invalid-output", "nan-1": "invalid-output",
-        "none-1": "invalid-output", "stray-1": "invalid-output"}
+        "none-1": "invalid-output", "stray-1": "invalid-output", "both-1": "invalid-output"}
     assert "failing on purpose" in data["failures"]["bad-1"]["stderr_tail"]
     assert summary.done == 3
     ok = json.loads((tmp_path / "run" / "predictions" / "ok-2.json").read_text())
     assert ok["score"] == 0.7 and ok["inputs"] == [
         {"name": "ok-2.txt", "path": "/input/ok-2.txt", "type": "file"}]
     assert (tmp_path / "run" / "predictions" / "mask-1.nii.gz").read_bytes().startswith(b"\x1f")
-    assert set(data["predictions"]["mask-1"]) == {"mask-1.json", "mask-1.nii.gz"}
+    assert set(data["predictions"]["mask-1"]) == {"mask-1.nii.gz"}
+    assert data["failures"]["both-1"]["detail"].startswith(
+        "the command wrote prediction.json and prediction.nii.gz; a case has one prediction")
     assert data["algorithm"]["kind"] == "command" and data["algorithm"]["files"]
 
 

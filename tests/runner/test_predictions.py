@@ -67,13 +67,16 @@ def test_invalid_predictions(value, message):
 
 
 def test_store_outputs_writes_canonical_json_and_files_with_hashes(tmp_path: Path):
-    files = {"prediction.nii.gz": b"\x1f\x8bmask"}
-    stored = store_outputs("c1", {"score": 0.5}, files, tmp_path, limit_bytes=1000,
+    stored = store_outputs("c1", {"score": 0.5}, {}, tmp_path, limit_bytes=1000,
                            value_from_file=False)
+    files = {"prediction.nii.gz": b"\x1f\x8bmask"}
+    stored |= store_outputs("c2", None, files, tmp_path, limit_bytes=1000,
+                            value_from_file=False)
     assert (tmp_path / "c1.json").read_bytes() == b'{\n  "case_id": "c1",\n  "score": 0.5\n}\n'
+    assert (tmp_path / "c2.nii.gz").read_bytes() == b"\x1f\x8bmask"
     assert stored == {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
-                      for name in ("c1.json", "c1.nii.gz")}
-    assert sorted(os.listdir(tmp_path)) == ["c1.json", "c1.nii.gz"]  # no temporary left
+                      for name in ("c1.json", "c2.nii.gz")}
+    assert sorted(os.listdir(tmp_path)) == ["c1.json", "c2.nii.gz"]  # no temporary left
 
 
 @pytest.mark.parametrize("files, value, reason, message", [

@@ -1,10 +1,11 @@
 """What counts as a prediction, and how it is stored: validated, atomic, hashed.
 
 A prediction of one case is JSON data (a score, a label, any further fields; or a list,
-as a COCO detector's results for its frame) and/or
+as a COCO detector's results for its frame) or
 files named ``prediction.<ext>`` (a mask ``prediction.nii.gz``, an ECG detector's WFDB
 annotations ``prediction.qrs``, an EEG detector's EDF+ events ``prediction.edf``; boxes,
-points, beats and events otherwise go in the JSON, as each task reads them). The JSON
+points, beats and events otherwise go in the JSON, as each task reads them), never both:
+each task reads one of them, and the other would lie unread. The JSON
 is checked (a finite number where a score is expected, no NaN anywhere) and written in
 canonical form as ``predictions/<case_id>.json``; a file is stored as
 ``predictions/<case_id>.<ext>``. Every file is written under a temporary name and
@@ -189,6 +190,9 @@ def store_outputs(
         value = parse_json(by_ext.pop("json"))
     elif value_from_file:
         value = None
+    if value is not None and by_ext:
+        raise InvalidPrediction("invalid-output", _two_predictions(
+            sorted(f"prediction.{ext}" for ext in by_ext), value_from_file))
     try:
         prediction = normalize_prediction(value)
     except RecursionError:
@@ -224,6 +228,18 @@ def store_outputs(
         atomic_write(predictions_dir / name, data, durable=False)
         stored[name] = hashlib.sha256(data).hexdigest()
     return stored
+
+
+def _two_predictions(files: list[str], value_from_file: bool) -> str:
+    """Why a case's JSON prediction beside a prediction file is refused: every task reads
+    one of them (a segmentation its mask, an EEG task its JSON before an EDF+ file), and
+    the other would be stored and never read, without a word."""
+    named = ", ".join(files)
+    return (f"the command wrote prediction.json and {named}; a case has one prediction, "
+            "and the evaluation reads only one of them: write one" if value_from_file else
+            f"predict returned a value and also wrote {named}; a case has one prediction, "
+            "and the evaluation reads only one of them: return the value, or write the "
+            "file and return None")
 
 
 def sync_filesystem(path: Path) -> None:

@@ -8,7 +8,9 @@ fresh examples (add what it finds as an ``@example``).
 from __future__ import annotations
 
 import json
+import locale
 import signal
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -35,6 +37,18 @@ for _number in (signal.SIGINT, signal.SIGHUP):
         signal.signal(_number, _still_ignored)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _locale_kept() -> Iterator[None]:
+    """The process's C locale put back after each test: SimpleITK's DICOM writer (GDCM)
+    sets LC_ALL to "C" where a test writes a series slice by slice with its tags, and
+    every later test of that worker then wrote Path.write_text's Korean or '㎜' in ASCII
+    ('ascii' codec can't encode ...), failing by the order the tests ran in."""
+    kept = locale.setlocale(locale.LC_ALL)
+    yield
+    if locale.setlocale(locale.LC_ALL) != kept:
+        locale.setlocale(locale.LC_ALL, kept)
 
 
 @pytest.fixture(scope="session")

@@ -105,6 +105,9 @@ def _stats_notes() -> dict[str, str | None]:
         "bootstrap, one positive, bca": s.bootstrap_ci(
             "sensitivity", [1] + [0] * 9, [1] + [0] * 9, seed=1, n_resamples=200,
             method="bca").note,
+        # every resample below the estimate: the percentile interval lies under it
+        "bootstrap, estimate outside": s.bootstrap_ci(
+            _units_drawn, np.arange(12.0), seed=1, n_resamples=200).note,
         "bootstrap, bca one-sided": s.bootstrap_ci(
             _units_drawn, np.arange(12.0), seed=1, n_resamples=200, method="bca").note,
         "pooled ratio 0/0": s.pooled_ratio_cis([[0], [0]], [[0], [0]], seed=1,
@@ -577,6 +580,17 @@ def test_korean_wordings_by_hand() -> None:
         "전체 증례: froc_cpm: bootstrap_ci: 재표본 2000개 중 12개에서 값이 정의되지 않아 "
         "제외했습니다: 각 재표본에서 기준 병변이 없음. 신뢰구간은 통계량이 정의된 재표본에 "
         "근거합니다")
+    assert warning_ko("all cases: ece: bootstrap_ci: the estimate lies below its "
+                      "percentile interval (1972 of 2000 resamples lie above it): the "
+                      "statistic is biased on this set's resamples, so the interval shows "
+                      "their spread, not a range around the estimate; the BCa interval "
+                      "(method \"bca\", a protocol's statistics.bootstrap_method) takes "
+                      "such a bias into account") == (
+        "전체 증례: ece: bootstrap_ci: 추정값이 백분위수 신뢰구간의 하한보다 작습니다 (재표본 "
+        "2000개 중 1972개가 추정값의 반대쪽에 있습니다): 이 자료의 재표본에서 통계량이 편향되어 "
+        "있어, 신뢰구간은 추정값 주위의 범위가 아니라 재표본 값의 퍼짐을 나타냅니다. BCa "
+        "신뢰구간(method \"bca\", 프로토콜의 statistics.bootstrap_method)은 이러한 편향을 "
+        "고려합니다")
     assert warning_ko("failures excluded: froc_cpm: no reference lesion in any of the 4 "
                       "case(s), so the lesion sensitivity is undefined (NaN)") == (
         "실패 증례 제외: froc_cpm: 증례 4개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 "

@@ -225,6 +225,16 @@ NOTES: tuple[Note, ...] = (
     Note(r"bootstrap_ci: the statistic is undefined \(NaN\) on the data(?:: (?P<why>.+))?",
          "bootstrap_ci: 이 데이터에서 통계량이 정의되지 않습니다 (NaN){why}",
          {"why": lambda w: _ratio_why(w)}),
+    Note(r"bootstrap_ci: the estimate lies (?P<side>below|above) its percentile interval "
+         r"\((?P<k>\d+) of (?P<n>\d+) resamples lie (?:above|below) it\): the statistic is "
+         r"biased on this set's resamples, so the interval shows their spread, not a range "
+         r"around the estimate; the BCa interval \(method \"bca\", a protocol's "
+         r"statistics\.bootstrap_method\) takes such a bias into account",
+         "bootstrap_ci: 추정값이 백분위수 신뢰구간의 {side} (재표본 {n}개 중 {k}개가 "
+         "추정값의 반대쪽에 있습니다): 이 자료의 재표본에서 통계량이 편향되어 있어, 신뢰구간은 "
+         "추정값 주위의 범위가 아니라 재표본 값의 퍼짐을 나타냅니다. BCa 신뢰구간(method "
+         "\"bca\", 프로토콜의 statistics.bootstrap_method)은 이러한 편향을 고려합니다",
+         {"side": _one_of({"below": "하한보다 작습니다", "above": "상한보다 큽니다"})}),
     Note(r"bootstrap_ci: (?P<n>\d+) resampling unit\(s\) and none to vary within any stratum "
          r"\(one case, or one cluster such as a single patient or record\): every resample "
          r"is the data itself, so the interval is undefined \(NaN\)",

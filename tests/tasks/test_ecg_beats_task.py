@@ -1070,6 +1070,7 @@ def test_an_annotation_prediction_without_rate_for_an_edf_of_several_rates_fails
 
 
 _READS: list[str] | None = None  # the files opened for reading while a test collects them
+_HOOKED: list[bool] = []  # an audit hook cannot be removed: added once, by _collect_reads
 
 
 def _count_reads(event: str, args: tuple) -> None:  # type: ignore[type-arg]
@@ -1077,6 +1078,18 @@ def _count_reads(event: str, args: tuple) -> None:  # type: ignore[type-arg]
     # read_ahead uses only to hint the kernel (nothing is read into Python)
     if _READS is not None and event == "open" and args[1] is not None:
         _READS.append(str(args[0]))
+
+
+def _collect_reads() -> None:
+    """Start collecting the files opened into ``_READS`` (the hook added once only: two
+    would count every file twice)."""
+    import sys
+
+    global _READS
+    if not _HOOKED:
+        sys.addaudithook(_count_reads)
+        _HOOKED.append(True)
+    _READS = []
 
 
 def test_scoring_a_record_reads_its_reference_once(study, tmp_path):
@@ -1087,7 +1100,6 @@ def test_scoring_a_record_reads_its_reference_once(study, tmp_path):
     # texts now come from the one reading of the beats. Counted with Python's audit
     # 'open' events (every file opened to be read into Python); the EDF+ warning's own
     # test (test_edf_reference_texts_that_are_no_beat_symbol_are_named) still holds.
-    import sys
 
     from medeval.manifest import Manifest
     from medeval.protocol import load_protocol
@@ -1097,15 +1109,82 @@ def test_scoring_a_record_reads_its_reference_once(study, tmp_path):
     folder, _ = study
     task = make_task(load_protocol(folder / "protocol.toml"))
     (case,) = Manifest.from_csv(folder / "manifest.csv", reference_kind="annotations").cases
-    sys.addaudithook(_count_reads)
-    _READS = []
+    _collect_reads()
     try:
         values = task.score_case(case, folder, folder / "pred")
+        assert _READS is not None
         reads = _READS.count(str(folder / "100.atr"))
     finally:
         _READS = None
     assert reads == 1
     assert values["qrs_sensitivity_den"] > 0 and "unread" not in values
+
+
+def _score_counting_reads(folder: Path, name: str) -> tuple[dict, int]:
+    """One record scored by the task as an evaluation scores it, and how many times the
+    file ``name`` in ``folder`` was opened to be read meanwhile (audit 'open' events)."""
+
+    from medeval.manifest import Manifest
+    from medeval.protocol import load_protocol
+    from medeval.tasks.registry import make_task
+
+    global _READS
+    task = make_task(load_protocol(folder / "protocol.toml"))
+    (case,) = Manifest.from_csv(folder / "manifest.csv", reference_kind="annotations").cases
+    _collect_reads()
+    try:
+        values = task.score_case(case, folder, folder / "pred")
+        assert _READS is not None
+        reads = _READS.count(str(folder / name))
+    finally:
+        _READS = None
+    return values, reads
+
+
+def test_scoring_a_record_reads_its_header_once(study, shared_data):
+    # 100.atr states no time resolution: its rate is the header's beside it, 100.hea,
+    # which the task had just read for the record's length (650000 frames / 360 Hz) and
+    # read again for the rate (docs/benchmarks.md: "its header read twice, for the length
+    # and for the rate"). Now once. The counts still those of bxb (wfdb's reading of the
+    # header and the annotations, paired by compare_annotations).
+    folder, detections = study
+    values, reads = _score_counting_reads(folder, "100.hea")
+    assert reads == 1  # before: 2
+    tp, fp, fn = _counted_as_bxb(shared_data, detections.sample)
+    assert (values["qrs_sensitivity_num"], values["qrs_sensitivity_den"]) == (tp, tp + fn)
+    assert (values["qrs_ppv_num"], values["qrs_ppv_den"]) == (tp, tp + fp)
+
+
+def test_a_header_beside_the_reference_gives_its_rate_when_another_gives_the_length(
+        study, shared_data):
+    # The record's header is the manifest's records/100.hea (360 Hz); beside the
+    # reference lies another 100.hea stating 250 Hz. wfdb.rdann reads 100.atr at the
+    # rate of the header beside it, and so does medeval (the beside header read for it:
+    # the rate of the header read for the length is not taken in its place).
+    import wfdb
+
+    folder, detections = study
+    (folder / "records").mkdir()
+    for ext in ("hea", "dat"):
+        (folder / f"100.{ext}").rename(folder / "records" / f"100.{ext}")
+    text = (folder / "records" / "100.hea").read_text()
+    (folder / "100.hea").write_text(text.replace("100 2 360 ", "100 2 250 "))
+    (folder / "manifest.csv").write_text(
+        "case_id,patient_id,input_header,input_signal,reference\n"
+        "100,p100,records/100.hea,records/100.dat,100.atr\n")
+    values, reads = _score_counting_reads(folder, "100.hea")
+    assert reads == 1
+    atr = wfdb.rdann(str(folder / "100"), "atr")
+    assert atr.fs == 250
+    beats = np.array([c != "+" for c in atr.symbol])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", medeval.UndefinedMetricWarning)
+        direct = ec57(atr.sample[beats], np.asarray(atr.symbol)[beats], detections.sample,
+                      detections.symbol, reference_fs=atr.fs, test_fs=360,
+                      duration_s=650000 / 360)
+    assert (values["qrs_sensitivity_num"], values["qrs_sensitivity_den"]) == (
+        direct.qrs_sensitivity.numerator, direct.qrs_sensitivity.denominator)
+    assert values["qrs_sensitivity_num"] < 1000  # beats at 250 Hz: most match nothing
 
 
 def test_an_edf_reference_starting_after_its_record_is_the_sets_fault(tmp_path):

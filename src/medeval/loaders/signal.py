@@ -114,7 +114,7 @@ EDF_ONSET_RATE = 1e6
 
 
 def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None,
-               vf_marks: bool = False) -> Beats:
+               vf_marks: bool = False, beside_fs: float | None = None) -> Beats:
     """``read_annotations(path).beats()`` as the arrays a beat comparison takes: the
     beats' samples, symbols and rate; with ``vf_marks``, the ventricular flutter and
     fibrillation onsets and ends (``[`` and ``]``) too, which EC57 scores around
@@ -123,6 +123,9 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None,
     ``default_fs``: the time resolution of a WFDB annotation file that states none and
     has no header beside it (the rate of the record it annotates, whose header lies
     elsewhere), as in :func:`~medeval.loaders.wfdb.read_wfdb_annotations`.
+    ``beside_fs``: the frame rate on the record line of the WFDB header beside the file
+    (``100.hea`` for ``100.atr``), where the caller has read it: the header is then not
+    read again for a file that states no time resolution (None: read where needed).
 
     A WFDB file's beats are taken from its decoded words without building the
     :class:`Annotations` (:func:`~medeval.loaders.wfdb.read_wfdb_beats`); an EDF+ file's
@@ -160,7 +163,7 @@ def read_beats(path: str | os.PathLike[str], *, default_fs: float | None = None,
                          symbols, EDF_ONSET_RATE, other)
         return Beats(np.asarray(found.samples)[order], symbols, found.fs, other)
     # a regular file: is_file said so
-    return regular_file_beats(file, default_fs, data, vf_marks=vf_marks)
+    return regular_file_beats(file, default_fs, data, vf_marks=vf_marks, beside_fs=beside_fs)
 
 
 def _other_texts(texts: Sequence[str]) -> tuple[tuple[str, int], ...]:

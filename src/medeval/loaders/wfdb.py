@@ -233,9 +233,13 @@ def read_wfdb_beats(
 
 
 def regular_file_beats(file: Path, default_fs: float | None = None,
-                       data: bytes | None = None, *, vf_marks: bool = False) -> Beats:
+                       data: bytes | None = None, *, vf_marks: bool = False,
+                       beside_fs: float | None = None) -> Beats:
     """:func:`read_wfdb_beats` of a path already found to be a regular file (the caller
-    checked it; private to the loaders)."""
+    checked it; private to the loaders). ``beside_fs``: the frame rate on the record
+    line of the header beside the file (``100.hea`` for ``100.atr``), where the caller
+    has read it (the ECG task reads that header for the record's length): it is not
+    read again."""
     record, annotator, data = _annotation_bytes(file, data)
     plain = plain_codes(np.frombuffer(data, dtype="<u2"))  # whole words: ends_properly
     if plain is not None:  # a file of beats and plain labels, its codes filtered at once
@@ -244,8 +248,9 @@ def regular_file_beats(file: Path, default_fs: float | None = None,
         keep = (_BEAT_VF_CODES if vf_marks else _BEAT_CODES).take(codes)
         if not keep.all():
             samples, codes = samples[keep], codes[keep]
-        return Beats(samples, SYMBOL_ARRAY.take(codes), _rate(file, record, None, default_fs))
-    samples, symbols, _, fs = _decoded(file, record, annotator, data, default_fs)
+        return Beats(samples, SYMBOL_ARRAY.take(codes),
+                     _rate(file, record, beside_fs, default_fs))
+    samples, symbols, _, fs = _decoded(file, record, annotator, data, default_fs, beside_fs)
     if isinstance(symbols, np.ndarray) and symbols.dtype == np.dtype("<U1"):
         # one code point per symbol; the MIT reader's symbols are ASCII
         points = symbols.view(np.uint32)
@@ -309,10 +314,11 @@ def _annotation_bytes(file: Path, data: bytes | None) -> tuple[str, str, bytes]:
 
 
 def _decoded(
-    file: Path, record: str, annotator: str, data: bytes, default_fs: float | None
+    file: Path, record: str, annotator: str, data: bytes, default_fs: float | None,
+    beside_fs: float | None = None,
 ) -> tuple[NDArray[np.int64], tuple[str, ...] | NDArray[np.str_], tuple[str, ...], float]:
     """The annotations' samples, symbols, texts and rate (MIT format read directly,
-    anything else by ``wfdb``)."""
+    anything else by ``wfdb``); ``beside_fs`` as in :func:`regular_file_beats`."""
     fast = None
     try:
         fast = read_mit_annotations(file, data)
@@ -335,7 +341,7 @@ def _decoded(
         samples = np.asarray(ann.sample, dtype=np.int64)
         symbols = tuple(str(sym) for sym in ann.symbol)
         aux = tuple((a or "").rstrip("\x00") for a in (ann.aux_note or [""] * samples.size))
-    rate = _rate(file, record, fs, default_fs)
+    rate = _rate(file, record, beside_fs if fs is None else fs, default_fs)
     if len(symbols) != samples.size:
         raise LoaderError(f"WFDB annotations {file}: symbols and samples differ in number")
     return samples, symbols, aux, rate

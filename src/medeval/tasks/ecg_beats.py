@@ -132,9 +132,14 @@ class EcgBeats(TaskType):
         from ..loaders._mit_annotations import header_timing
         from ..loaders.signal import read_beats
 
-        fs, frames = header_timing(_header(case, root))
+        header = _header(case, root)
+        fs, frames = header_timing(header)
+        # the header beside the reference, if that is the one just read: the rate of an
+        # annotation file stating none is not read from it again
+        beside = header == _beside(case, root)
         try:
-            beats = read_beats(root / case.reference, default_fs=fs, vf_marks=True)
+            beats = read_beats(root / case.reference, default_fs=fs, vf_marks=True,
+                               beside_fs=fs if beside else None)
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
         samples = cast("NDArray[np.int64]", beats.samples)
@@ -525,7 +530,7 @@ def _header(case: Case, root: Path) -> str:
     the reference's record (``100.atr``: ``100.hea``), else a multi-segment record's own
     (``100/2 ...`` on its record line: its segments' headers are inputs too, and may come
     first), else the first; with no such input, the header beside the reference."""
-    beside = f"{os.path.join(root, case.reference).rpartition('.')[0]}.hea"
+    beside = _beside(case, root)
     headers = [name for name in case.inputs if name.lower().endswith(".hea")]
     record = os.path.basename(beside)[:-4]
     for name in headers:
@@ -538,6 +543,11 @@ def _header(case: Case, root: Path) -> str:
     if len(segmented) == 1:
         return os.path.join(root, segmented[0])
     return os.path.join(root, headers[0]) if headers else beside
+
+
+def _beside(case: Case, root: Path) -> str:
+    """The path of the WFDB header beside the reference (``100.hea`` for ``100.atr``)."""
+    return f"{os.path.join(root, case.reference).rpartition('.')[0]}.hea"
 
 
 def _plain_edf(path: Path) -> str | None:

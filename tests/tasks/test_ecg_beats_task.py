@@ -1234,8 +1234,8 @@ def test_an_edf_reference_starting_after_its_record_is_the_sets_fault(tmp_path):
     shifted = processing.compare_annotations((onsets * 256).astype(int), detected, 39)
     assert (shifted.tp, shifted.fp, shifted.fn) == (55, 5, 5)  # scored so before, silently
     with pytest.raises(medeval.MedevalError, match=(
-            r"case c1: reference beats.edf starts at '01.01.2610.00.05' \(dd.mm.yyhh.mm.ss\), "
-            r"its record ecg.edf at '01.01.2610.00.00'")):
+            r"case c1: reference beats.edf starts at '01.01.26 10.00.05' "
+            r"\(dd.mm.yy hh.mm.ss\), its record ecg.edf at '01.01.26 10.00.00'")):
         medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     write("beats.edf", [], onsets + 5, start)  # the same beats, from the record's start
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")

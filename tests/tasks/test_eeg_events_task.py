@@ -311,8 +311,9 @@ def test_an_edf_plus_prediction_scores_its_annotations_as_timescoring_does(folde
      "r0.edf: 1 annotation(s) state no duration, the first 'seizure onset' at 310 s"),
     (lambda p: _annotations_edf(p, [(310.0, 10.0, "x")],
                                 start=START + datetime.timedelta(hours=1)),
-     "r0.edf starts at '06.05.2408.08.09' (dd.mm.yyhh.mm.ss), its recording in/r0.edf at "
-     "'06.05.2407.08.09'"),
+     # the header's date and time fields apart: '06.05.2408.08.09' read as a date in 2408
+     "r0.edf starts at '06.05.24 08.08.09' (dd.mm.yy hh.mm.ss), its recording in/r0.edf "
+     "at '06.05.24 07.08.09'"),
     (lambda p: _annotations_edf(p, [], plain=True), "r0.edf is plain EDF, which holds no "
      "annotations"),
     (lambda p: p.write_bytes(b"0       " + b" " * 300), "EDF file"),

@@ -20,7 +20,7 @@ from ._files import EDF_VERSIONS, regular_file
 from ._records import Annotations, Signal
 
 __all__ = ["edf_duration_s", "edf_start", "first_edf_start", "read_edf",
-           "read_edf_annotations"]
+           "read_edf_annotations", "shown_start"]
 
 
 def read_edf(path: str | Path, *, channels: list[str] | None = None) -> Signal:
@@ -123,6 +123,17 @@ def edf_start(path: str | Path) -> str | None:
     """
     head = _head(path, 184)
     return None if head is None or len(head) < 184 else head[168:184].decode("latin-1")
+
+
+def shown_start(start: str) -> str:
+    """An EDF header's start (:func:`edf_start`: ``dd.mm.yyhh.mm.ss``, the date and time
+    fields side by side) as a message shows it: quoted, a space between date and time,
+    and its form named. Without the space ``'19.11.1519.33.09'`` reads as a date in 1519.
+
+    >>> shown_start("19.11.1519.33.09")
+    "'19.11.15 19.33.09' (dd.mm.yy hh.mm.ss)"
+    """
+    return f"{f'{start[:8]} {start[8:]}'!r} (dd.mm.yy hh.mm.ss)"
 
 
 def edf_discontinuous(path: str | Path) -> bool:

@@ -571,19 +571,19 @@ def _start_mismatch(case: Case, root: Path) -> str | None:
     not start when the case's EDF input does, if it does not (the date and time of the
     two headers): its onsets count from its own start, the detections from the record's.
     None where the reference is an input itself, is not EDF, or no input is EDF."""
-    from ..loaders.edf import edf_start, first_edf_start
+    from ..loaders.edf import edf_start, first_edf_start, shown_start
 
     if case.reference in case.inputs:
         return None
     start = edf_start(root / case.reference)  # unreadable: said by the beats' reading
     found = None if start is None else first_edf_start(root, case.inputs)
-    if found is None or found[1] == start:
+    if start is None or found is None or found[1] == start:
         return None
     name, record = found
-    return (f"reference {case.reference} starts at {start!r} (dd.mm.yyhh.mm.ss), its record "
-            f"{name} at {record!r}: the reference's onsets count from its own start, the "
-            "detections from the record's; write the reference with the record's start "
-            "date and time")
+    return (f"reference {case.reference} starts at {shown_start(start)}, its record "
+            f"{name} at {shown_start(record)}: the reference's onsets count from its own "
+            "start, the detections from the record's; write the reference with the record's "
+            "start date and time")
 
 
 def _edf_length(case: Case, root: Path) -> float | None:

@@ -331,15 +331,15 @@ def _edf_events(case: Case, root: Path, path: Path) -> NDArray[np.float64]:
 def _start_mismatch(case: Case, root: Path, path: Path) -> str | None:
     """Why the EDF+ prediction's start (date and time in its header) is not that of the
     case's EDF input, if it is not; None where no input is EDF."""
-    from ..loaders.edf import first_edf_start
+    from ..loaders.edf import first_edf_start, shown_start
 
     with open(path, "rb") as handle:
         start = handle.read(184)[168:184].decode("latin-1")
     found = first_edf_start(root, case.inputs)
     if found is None or found[1] == start:
         return None
-    return (f"{path.name} starts at {start!r} (dd.mm.yyhh.mm.ss), its recording {found[0]} at "
-            f"{found[1]!r}: onsets must count from the recording's start")
+    return (f"{path.name} starts at {shown_start(start)}, its recording {found[0]} at "
+            f"{shown_start(found[1])}: onsets must count from the recording's start")
 
 
 def _recording(case: Case, root: Path) -> tuple[float, float, str, str] | str | None:

@@ -470,6 +470,13 @@ def _reader_study_notes() -> list[str]:
     for row in constant:
         row.values[f"{test}:r2"] = 3.0
     out += _texts(study.aggregate(constant, clusters=None))
+    # the same readings in both treatments (each reader's difference 0, its standard
+    # error 0: a zero-width interval)
+    same = rows(["r1", "r2"], [1, 0, 1, 0, 1, 0, 0, 1])
+    for row in same:
+        for r in ("r1", "r2"):
+            row.values[f"{test}:{r}"] = row.values[f"{reference}:{r}"]
+    out += _texts(study.aggregate(same, clusters=None))
     # cases sharing a patient (8 cases of 4 patients)
     truths = [1, 0, 1, 0, 1, 0, 0, 1]
     out += _texts(study.aggregate(rows(["r1", "r2"], truths),

@@ -118,6 +118,29 @@ class TestProperties:
         assert test.difference.value == 0
         assert math.isnan(test.statistic) and math.isnan(test.p_value)
 
+    @pytest.mark.parametrize("method", ["OR", "DBM"])
+    def test_identical_treatments_say_the_zero_width(self, vandyke_path, method):
+        # Treatment 2 a copy of treatment 1: every reader's AUC and every case-deleted
+        # AUC the same in both (Van Dyke reader 1 in treatment 1, by scikit-learn, both
+        # times), so MS(T*R) = 0 and Cov2 = Cov3, Var = Cov1: each scope's standard error
+        # of the difference is 0 and its interval [0, 0], as the formulas (and the peers)
+        # give it; the note says that it shows no uncertainty, not certainty
+        table = pd.read_csv(vandyke_path)
+        table = table[table["treatment"] == 1]
+        result = mrmc(pd.concat([table, table.assign(treatment=2)]), method=method)
+        one = table[table["reader"] == 1]
+        assert result.reader_auc[(2, 1)] == result.reader_auc[(1, 1)] == pytest.approx(
+            roc_auc_score(one["truth"], one["rating"]), abs=1e-15)
+        for test in result.tests.values():
+            diff = test.comparisons[0]
+            assert diff.std_err == 0 and diff.difference.low == diff.difference.high == 0
+            assert diff.difference.note is not None
+            assert "standard error 0, so the interval has zero width" in diff.difference.note
+            assert "no uncertainty, not certainty" in diff.difference.note
+        # the treatments' own intervals have a width, and no note
+        for interval in result.tests["RRRC"].treatment_intervals.values():
+            assert interval.auc.high - interval.auc.low > 0.05 and interval.auc.note is None
+
     def test_negative_variance_gives_nan_with_a_note(self):
         # One reader, 2 + 2 cases: the unbiased covariance puts Cov1 above Var, so
         # Var - Cov1 < 0 and the fixed-reader SE is undefined.
@@ -205,6 +228,27 @@ class TestIdenticalReaders:
         rrfc = result.tests["RRFC"]
         assert math.isinf(rrfc.statistic) and rrfc.p_value == 0.0
         assert rrfc.difference.low == rrfc.difference.high == rrfc.difference.value
+        assert "standard error 0" in (rrfc.difference.note or "")
+
+    @pytest.mark.parametrize("method", ["OR", "DBM"])
+    def test_copies_give_each_treatment_a_zero_not_a_residue(self, vandyke_path, method):
+        # Three copies of Van Dyke's reader 1: MS(R) of each treatment is 0, so RRFC's
+        # treatment SE sqrt(MS(R)_i / r) is 0. OR took MS(R)_i as the variance of the
+        # three equal AUCs, whose mean 0.919645732689211 is not exact in binary: 6e-33
+        # and a standard error of 7.9e-17, an interval 1.3e-15 wide (not zero width, so a
+        # criterion test_auc >= 0.9196457326892107 would have passed it); DBM's ANOVA
+        # gave 0. Now both 0, the interval exactly the AUC, with the note
+        table = pd.read_csv(vandyke_path)
+        one = table[table["reader"] == 1]
+        copies = pd.concat([one.assign(reader=k) for k in range(1, 4)])
+        result = mrmc(copies, method=method)
+        for treatment, interval in result.tests["RRFC"].treatment_intervals.items():
+            rows = one[one["treatment"] == treatment]
+            auc = roc_auc_score(rows["truth"], rows["rating"])
+            assert interval.auc.value == pytest.approx(auc, abs=1e-15)
+            assert interval.std_err == 0
+            assert interval.auc.low == interval.auc.high == interval.auc.value
+            assert "standard error 0" in (interval.auc.note or "")
 
 
 class TestBadInput:

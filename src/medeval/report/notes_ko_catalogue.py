@@ -221,6 +221,14 @@ NOTES: tuple[Note, ...] = (
          r"standard error is negative or undefined",
          "mrmc ({method}): 신뢰구간이 정의되지 않습니다. 표준오차의 바탕이 되는 분산 추정값이 "
          "음수이거나 정의되지 않습니다"),
+    Note(r"mrmc \((?P<method>[^()]+)\): standard error 0, so the interval has zero width: "
+         r"these readings show no variation to estimate it from \(e\.g\. the same readings in "
+         r"both treatments, readers who gave the same ratings, or every reader separating the "
+         r"classes perfectly\); it shows no uncertainty, not certainty",
+         "mrmc ({method}): 표준오차가 0이어서 신뢰구간의 폭이 0입니다. 이 판독 자료에는 "
+         "표준오차를 추정할 변동이 없습니다 (예: 두 조건의 판독이 같음, 판독자들이 같은 점수를 "
+         "줌, 모든 판독자가 두 부류를 완전히 구분함). 폭이 0인 구간은 불확도가 드러나지 "
+         "않았다는 것이지 확실하다는 것이 아닙니다"),
     # -- the bootstrap (stats._bootstrap_engine) -----------------------------------------
     Note(r"bootstrap_ci: the statistic is undefined \(NaN\) on the data(?:: (?P<why>.+))?",
          "bootstrap_ci: 이 데이터에서 통계량이 정의되지 않습니다 (NaN){why}",

@@ -57,8 +57,21 @@ def _two_sided_p(statistic: float, df: float) -> float:
     return float(2 * tail)
 
 
+#: The note of an interval whose standard error is 0 (written into the Estimate).
+ZERO_WIDTH = ("mrmc ({method}): standard error 0, so the interval has zero width: these "
+              "readings show no variation to estimate it from (e.g. the same readings in "
+              "both treatments, readers who gave the same ratings, or every reader "
+              "separating the classes perfectly); it shows no uncertainty, not certainty")
+
+
 def _undefined_note(half_width: float, method: str) -> str | None:
-    """None for a defined interval; else the reason, warned once."""
+    """None for a defined interval of non-zero width; else the reason (an undefined one
+    warned once). A standard error of 0 (identical readings in both treatments, copies
+    of one reader, perfect separation by every reader) gives an interval of zero width,
+    as the Iowa program and RJafroc compute it; the note says that it is no evidence of
+    certainty, where the interval alone would look exact."""
+    if half_width == 0:
+        return ZERO_WIDTH.format(method=method)
     if not math.isnan(half_width):
         return None
     note = (f"mrmc ({method}): interval undefined: the variance estimate behind its "

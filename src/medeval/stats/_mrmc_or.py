@@ -89,7 +89,9 @@ def or_analysis(data: ORInput) -> tuple[ORComponents, tuple[AnovaRow, ...], dict
               for i in range(t)]
     cov1_j = [_mean(cov[np.ix_(index_r == j, index_r == j)][~np.eye(t, dtype=bool)])
               for j in range(r)]
-    ms_r_i = (theta.var(axis=1, ddof=1) if r > 1 else np.full(t, math.nan))
+    # each treatment's MS(R) as the ANOVA takes it (rounding residues of equal AUCs set
+    # to 0): copies of one reader have MS(R)_i = 0, not ~1e-33 (an interval 1e-16 wide)
+    ms_r_i = np.array([two_way_anova(theta[i:i + 1])[1].ms for i in range(t)])
     means = theta.mean(axis=1)
     labels = data.treatments
     level, n_cases = data.confidence, data.n_cases

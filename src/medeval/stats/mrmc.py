@@ -148,7 +148,9 @@ def mrmc(
     -----
     Intervals of a treatment's AUC are not clipped to [0, 1], as the Iowa program prints
     them. A zero error term gives an infinite statistic and a p-value of 0, or NaN when
-    the treatment means are also equal (identical readings in every treatment).
+    the treatment means are also equal (identical readings in every treatment). A
+    standard error of 0 gives an interval of zero width whose estimate carries a note
+    saying so (it shows no uncertainty, not certainty).
 
     References
     ----------

@@ -471,12 +471,17 @@ def _reader_study_notes() -> list[str]:
         row.values[f"{test}:r2"] = 3.0
     out += _texts(study.aggregate(constant, clusters=None))
     # the same readings in both treatments (each reader's difference 0, its standard
-    # error 0: a zero-width interval)
+    # error 0: a zero-width interval), then two readers' readings alike in each treatment
     same = rows(["r1", "r2"], [1, 0, 1, 0, 1, 0, 0, 1])
     for row in same:
         for r in ("r1", "r2"):
             row.values[f"{test}:{r}"] = row.values[f"{reference}:{r}"]
     out += _texts(study.aggregate(same, clusters=None))
+    copies = rows(["r1", "r2"], [1, 0, 1, 0, 1, 0, 0, 1])
+    for row in copies:
+        for t in (test, reference):
+            row.values[f"{t}:r2"] = row.values[f"{t}:r1"]
+    out += _texts(study.aggregate(copies, clusters=None))
     # cases sharing a patient (8 cases of 4 patients)
     truths = [1, 0, 1, 0, 1, 0, 0, 1]
     out += _texts(study.aggregate(rows(["r1", "r2"], truths),

@@ -748,6 +748,41 @@ def test_a_reader_rating_every_case_alike_is_warned(study, tmp_path):
     assert not [w for w in alone.warnings if "same rating" in w]
 
 
+def test_readings_copied_across_treatments_or_readers_are_named(study, tmp_path):
+    # Found in the reader-pass (hreader2): the reference treatment's readings written
+    # again as the test treatment's (an export writing one column twice) gave a
+    # difference of 0 with the interval [0, 0] and no word why; one reader's readings
+    # saved under a second name neither. Each is now named (the copies found here by
+    # pandas on the table the test built); the zero-width interval carries its note
+    manifest, readings = study
+    unaided = readings[readings["treatment"] == "without AI"]
+    twice = pd.concat([unaided, unaided.assign(treatment="with AI")])
+    grid = twice.pivot(index="case", columns=["treatment", "reader"], values="rating")
+    assert all((grid[("with AI", r)] == grid[("without AI", r)]).all()
+               for r in ("R1", "R2", "R3", "R4"))
+    result = evaluate(write_study(tmp_path / "a", manifest, twice, subgroups="",
+                                  comparison="superiority", margin=None))
+    difference = result.metric("auc_difference").estimate
+    assert difference.value == difference.low == difference.high == 0
+    assert result.verdicts[0].outcome == "INCONCLUSIVE"
+    assert [w for w in result.warnings if "rating in both treatments" in w] == [
+        "all cases: reader(s) 'R1', 'R2', 'R3', 'R4' gave every case the same rating in "
+        "both treatments (a treatment's readings written twice?): such a reader's "
+        "difference is 0 by construction; check these readings"]
+    assert any(w.startswith("all cases: auc_difference: mrmc (or-rrrc-jackknife): standard "
+                            "error 0, so the interval has zero width") for w in result.warnings)
+    # reader R2's readings, in both treatments, saved again as R4's
+    copied = pd.concat([readings[readings["reader"] != "R4"],
+                        readings[readings["reader"] == "R2"].assign(reader="R4")])
+    result = evaluate(write_study(tmp_path / "b", manifest, copied, subgroups=""))
+    assert [w.split(" (")[0] for w in result.warnings if "several names" in w] == [
+        "all cases: readers 'R2', 'R4' gave every case the same ratings in the test treatment",
+        "all cases: readers 'R2', 'R4' gave every case the same ratings in the reference "
+        "treatment"]
+    alone = evaluate(write_study(tmp_path / "c", manifest, readings, subgroups=""))
+    assert not [w for w in alone.warnings if "same rating" in w or "standard error 0" in w]
+
+
 def test_a_constant_rating_is_named_as_the_file_writes_it(study, tmp_path):
     # Found in the review of the reader-pass: the warning printed the rating with :g, so a
     # reader whose raw score 1234567 filled the column was named '(1.23457e+06)' and one

@@ -345,6 +345,19 @@ NOTES: tuple[Note, ...] = (
          "판독의 AUC는 정의상 0.5이며 (모든 쌍이 동점이어서 각각 1/2로 셈) 판독자의 판별 "
          "능력을 나타내지 않지만 판독자 평균에 포함됩니다. 판독 기록을 확인하십시오",
          {"role": _one_of({"test": "시험", "reference": "대조"})}),
+    Note(r"reader\(s\) (?P<readers>.+) gave every case the same rating in both treatments "
+         r"\(a treatment's readings written twice\?\): such a reader's difference is 0 by "
+         r"construction; check these readings",
+         "판독자 {readers}는 시험 조건과 대조 조건에서 모든 증례에 같은 점수를 주었습니다 "
+         "(한 조건의 판독 기록이 두 번 기록되었는가?). 이러한 판독자의 조건 간 차이는 구성상 "
+         "0입니다. 판독 기록을 확인하십시오"),
+    Note(r"readers (?P<readers>.+) gave every case the same ratings in the "
+         r"(?P<role>test|reference) treatment \(one reader's readings written under several "
+         r"names\?\): copies add no variation between readers; check these readings",
+         "{role} 조건에서 판독자 {readers}가 모든 증례에 서로 같은 점수를 주었습니다 (한 "
+         "판독자의 판독 기록이 여러 이름으로 기록되었는가?). 복사된 판독은 판독자 간 변동을 "
+         "더하지 않습니다. 판독 기록을 확인하십시오",
+         {"role": _one_of({"test": "시험", "reference": "대조"})}),
     Note(r"the table has no rows", "판독 표에 행이 없습니다"),
     Note(r"every case has truth (?P<kind>.+?); the AUC needs cases of both classes",
          "모든 증례의 참값이 {kind}입니다. AUC에는 두 부류의 증례가 모두 필요합니다",

@@ -54,6 +54,7 @@ from ..result import InputRecord
 from ..stats._mrmc_table import columns_written_otherwise, decimal_comma_hint
 from ..stats.estimate import Estimate
 from ..stats.mrmc import CONSTANT_READINGS, MRMCResult, mrmc
+from ._copied_readings import copied_readings
 from .base import (
     Aggregate,
     CaseRow,
@@ -457,7 +458,8 @@ class ReaderStudy(TaskType):
                         in zip(("auc_difference", "test_auc", "reference_auc"),
                                ("mrmc_auc_difference", "mrmc_reader_averaged_auc",
                                 "mrmc_reader_averaged_auc"), estimates))
-        warnings: tuple[str, ...] = self._constant_readings(table)
+        warnings: tuple[str, ...] = (self._constant_readings(table)
+                                     + copied_readings(table, self.treatments))
         if clusters is not None and several_per_patient(list(clusters)):
             counts = Counter(clusters)
             shared = sum(n for n in counts.values() if n > 1)  # cases not alone

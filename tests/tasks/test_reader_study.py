@@ -364,6 +364,45 @@ def test_the_certificate_shows_the_tables(evaluated):
     assert not any(c.startswith("proportions: ") for c in cells)
 
 
+def test_a_test_with_a_zero_error_term_is_said_to_be_no_evidence(study, tmp_path):
+    # Found in the reader-study pass (hreader2): four copies of reader R1 (each reader's
+    # AUCs R1's, by scikit-learn: every reader's difference the same, so MS(T*R) = 0)
+    # printed RRFC as 'F ∞, p < 0.0001' with the interval of zero width, under no word:
+    # a significant-looking test from the copies alone. A result made now says so under
+    # the tests; one made by 0.11.0 re-renders as it was issued.
+    import dataclasses
+
+    from medeval.report.catalogue import texts
+    from medeval.report.content import Para, build_certificate
+
+    manifest, readings = study
+    one = readings[readings["reader"] == "R1"]
+    copies = pd.concat([one.assign(reader=f"R{k}") for k in range(1, 5)])
+    truth = mrmc_table(manifest, one)
+    aucs = {t: roc_auc_score(truth[truth["treatment"] == t]["truth"],
+                             truth[truth["treatment"] == t]["rating"])
+            for t in ("with AI", "without AI")}
+    result = evaluate(write_study(tmp_path, manifest, copies, subgroups=""))
+    table = ReaderStudyTable.from_tables(result.tables)
+    assert table is not None
+    assert all(r.test == pytest.approx(aucs["with AI"], abs=1e-15) for r in table.readers)
+    assert math.isinf(table.test("RRFC").statistic)
+
+    def notes(made: Result) -> list[str]:
+        return [t for section in build_certificate(made).sections
+                for block in section.blocks if isinstance(block, Para)
+                for t in texts(block.text, "en") if t.startswith("∞")]
+
+    assert notes(result) == [
+        "∞: the error term of this scope is 0 in these readings (nothing varies to estimate "
+        "it from, e.g. copies of one reader), so its statistic is infinite, its p-value 0 and "
+        "its interval of zero width: they show no uncertainty, not certainty, and are no "
+        "evidence of a difference."]
+    issued = dataclasses.replace(result, parameters=dataclasses.replace(
+        result.parameters, medeval="0.11.0"))
+    assert notes(issued) == []
+
+
 def test_the_flow_of_cases_names_no_failure_policy_where_no_case_can_fail(evaluated):
     # Found in the reader-pass (pdftotext of a certificate): the flow of cases printed
     # "Analysed 80 | worst case" for a reader study, whose readings come with the protocol

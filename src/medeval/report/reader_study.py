@@ -82,8 +82,10 @@ def _reading_order(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
 
 
 def reader_study_blocks(tables: Mapping[str, Any], level: str, *,
-                        named: bool = False) -> list[Block]:
-    """The reader study's blocks (see the module); none for another task."""
+                        named: bool = False, infinite: bool = False) -> list[Block]:
+    """The reader study's blocks (see the module); none for another task. ``infinite``
+    (a result made after 0.11.0): a test whose error term is 0 (its statistic infinite,
+    p 0, its interval of zero width) is said to be no evidence, under the tests."""
     study = ReaderStudyTable.from_tables(tables)
     if study is None:
         return []
@@ -167,4 +169,6 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str, *,
         blocks.append(Para(_m("reader_study.judged_absent", scope=study.scope), "note"))
     if undefined:
         blocks.insert(-1, Para(Msg("reader_study.undefined_test"), "note"))
+    if infinite and any(math.isinf(found.statistic) for found in study.tests):
+        blocks.insert(-1, Para(Msg("reader_study.infinite_test"), "note"))
     return blocks

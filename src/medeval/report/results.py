@@ -232,7 +232,8 @@ def results_section(result: Result, level: str) -> Section:
     blocks += _ec57_matrices(result.tables, result.precheck)
     blocks += _event_counts(result.tables, _failed_time_counted(result))
     blocks += reader_study_blocks(result.tables, level,
-                                  named=made_after(result, METHOD_NAMES_UNTIL))
+                                  named=made_after(result, METHOD_NAMES_UNTIL),
+                                  infinite=made_after(result, INFINITE_TEST_UNTIL))
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
     if any(m.unit == "px" for m in result.metrics):
@@ -499,6 +500,10 @@ def _roc(result: Result, level: str) -> Figure:
 #: class only: a vertical line, captioned "AUC NaN"); a later result's draws none, as the
 #: FROC curve is not drawn without a reference lesion.
 ROC_UNDEFINED_UNTIL = "0.11.0"
+#: The last release whose reader-study certificates print a test whose error term is 0
+#: (F or chi-square infinite, p < 0.0001, its interval of zero width) without a word; a
+#: later result's says under the tests that these are no evidence (hreader2-pass).
+INFINITE_TEST_UNTIL = "0.11.0"
 
 #: The last release whose ROC caption prints 'AUC 0.74 (95% CI 0.51 – 0.98)' in the Korean
 #: text too; a later result's says '(95% 신뢰구간 ...)' as the tables do (korean2-pass).

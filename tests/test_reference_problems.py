@@ -121,13 +121,13 @@ def test_an_unreadable_reference_mask_is_a_reference_problem(tmp_path):
     assert [p.split(":")[0] for p in info.value.problems] == ["case a", "case c"]
 
 
-def test_an_evaluation_stopped_at_a_missing_file_names_the_check_that_reads_them_all(
+def test_an_evaluation_stopped_at_a_missing_file_names_the_unreadable_reference_too(
         tmp_path, capsys):
-    # A reviewer's finding: evaluate stops at the set's files (a missing signal file)
-    # before any reference is read, so an unreadable reference was the next run's news.
-    # The message now names the command that reads every file; run as printed, it lists
-    # the missing file and the unreadable reference (and the header left without its
-    # signals) at once.
+    # A reviewer's finding: evaluate stopped at the set's files (a missing signal file)
+    # before any reference was read, so an unreadable reference was the next run's news.
+    # Now the evaluation reads the other cases' references and names both problems in
+    # one run; the command it prints (which opens the inputs too), run as printed, lists
+    # the same two.
     import shlex
     import shutil
 
@@ -140,44 +140,93 @@ def test_an_evaluation_stopped_at_a_missing_file_names_the_check_that_reads_them
     with pytest.raises(ManifestError) as raised:
         medeval.evaluate(folder / "protocol.toml", folder / "predictions")
     message = str(raised.value)
-    assert raised.value.problems == (
+    assert raised.value.problems[0] == (
         f"case syn02: input 'records/syn02.dat': no such file "
-        f"({folder / 'records' / 'syn02.dat'})",)
-    assert "syn03" not in message
-    command = message.split("through their loaders; ")[1].split(" reads every file")[0]
+        f"({folder / 'records' / 'syn02.dat'})")
+    assert [p.split(":")[0] for p in raised.value.problems] == ["case syn02", "case syn03"]
+    assert "2 problem(s)" in message
+    command = message.split("the references read; ")[1].split(" lists every problem")[0]
     words = shlex.split(command)
     assert words[:3] == ["medeval", "manifest", "check"]
     assert main(words[1:]) == 2
     listed = capsys.readouterr().err
     assert "case syn02: input 'records/syn02.dat': no such file" in listed
     assert "case syn03: reference 'references/syn03.atr': unreadable" in listed
-    # a problem of the ids alone (a case id twice) gets no such line: reading adds nothing
-    manifest = (folder / "manifest.csv").read_text()
-    (folder / "records" / "syn02.dat").write_bytes(
-        (EXAMPLES / "ecg-beats" / "records" / "syn02.dat").read_bytes())
-    (folder / "manifest.csv").write_text(manifest.replace("syn03,S03", "syn01,S03"))
+
+
+def _polyp_set(root: Path) -> None:
+    """Twelve 2-D frames of 4 patients, each with a round polyp mask drawn with PIL
+    and a prediction that is the mask itself; a segmentation protocol in pixels."""
+    from PIL import Image, ImageDraw
+
+    for folder in ("frames", "masks", "pred"):
+        (root / folder).mkdir()
+    rows = ["case_id,patient_id,input,reference"]
+    for i in range(12):
+        cid = f"F{i:02d}"
+        Image.new("RGB", (64, 48), (120, 60, 50)).save(root / "frames" / f"{cid}.png")
+        mask = Image.new("L", (64, 48), 0)
+        ImageDraw.Draw(mask).ellipse((10 + i, 8, 30 + i, 28), fill=255)
+        mask.save(root / "masks" / f"{cid}.png")
+        mask.save(root / "pred" / f"{cid}.png")
+        rows.append(f"{cid},P{i // 3},frames/{cid}.png,masks/{cid}.png")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (root / "protocol.toml").write_text(
+        (EXAMPLES / "polyp-segmentation" / "protocol.toml").read_text(encoding="utf-8"))
+
+
+def test_an_evaluation_names_five_different_problems_of_a_set_in_one_run(tmp_path):
+    # Five problems of five kinds, two found by the manifest's check (files), one an id,
+    # two only when the references are read (a mask of another size than its frame, a
+    # mask of more than two values). Before, evaluate stopped at the first three and the
+    # tester met the masks' problems in the next run. Expected lines worked out from
+    # what each file was made to be.
+    import csv
+
+    from PIL import Image
+
+    _polyp_set(tmp_path)
+    (tmp_path / "masks" / "F01.png").unlink()                      # 1 missing reference
+    (tmp_path / "frames" / "F04.png").unlink()                     # 2 missing input
+    Image.new("L", (10, 10), 0).save(tmp_path / "masks" / "F07.png")  # 3 wrong size
+    grey = np.zeros((48, 64), np.uint8)
+    grey[0, :3] = [0, 1, 2]
+    Image.fromarray(grey).save(tmp_path / "masks" / "F09.png")     # 4 values 0, 1, 2
+    rows = list(csv.reader((tmp_path / "manifest.csv").open()))
+    rows[12][1] = ""                                               # 5 F11: no patient
+    with (tmp_path / "manifest.csv").open("w", newline="") as out:
+        csv.writer(out).writerows(rows)
     with pytest.raises(ManifestError) as raised:
-        medeval.evaluate(folder / "protocol.toml", folder / "predictions")
-    assert "duplicate case_id" in str(raised.value) and "--read-files" not in str(raised.value)
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    named = sorted(p.split(":")[0] for p in raised.value.problems)
+    assert named == ["case F01", "case F04", "case F07", "case F09", "case F11"]
+    problems = dict(zip([p.split(":")[0] for p in raised.value.problems],
+                        raised.value.problems, strict=True))
+    assert "no such file" in problems["case F01"] and "no such file" in problems["case F04"]
+    assert "10 x 10 pixels" in problems["case F07"] and "48 x 64" in problems["case F07"]
+    assert "[0, 1, 2]" in problems["case F09"]
+    assert "empty patient_id" in problems["case F11"]
+    assert str(raised.value).startswith(f"manifest {tmp_path / 'manifest.csv'}: 5 problem(s):")
 
 
-def test_the_printed_check_is_quoted_for_the_shell_of_its_system(monkeypatch):
-    # cmd.exe takes no single quotes: on Windows the paths are quoted as its programs'
-    # argument parsing reads them (double quotes where a path holds a space; a backslash
-    # kept as it is), elsewhere as a POSIX shell reads them (read back with shlex here)
-    import shlex
-    from pathlib import PureWindowsPath
+def test_an_evaluation_prints_the_first_twenty_problems_and_how_many_more(tmp_path):
+    # 25 missing masks of 25 cases (made here): 20 lines, then '... and 5 more'; every
+    # one is in the error's problems.
+    from PIL import Image
 
-    from medeval import evaluation
-
-    manifest = PureWindowsPath(r"C:\Users\김\data set\manifest.csv")
-    protocol = PureWindowsPath(r"C:\Users\김\protocol.toml")
-    monkeypatch.setattr(evaluation.os, "name", "nt")
-    hint = evaluation._read_them_all(manifest, protocol)  # type: ignore[arg-type]
-    assert ('medeval manifest check "C:\\Users\\김\\data set\\manifest.csv" --protocol '
-            'C:\\Users\\김\\protocol.toml --read-files reads every file') in hint
-    monkeypatch.setattr(evaluation.os, "name", "posix")
-    hint = evaluation._read_them_all(Path("/data/심전도 set/manifest.csv"), None)
-    command = hint.split("through their loaders; ")[1].split(" reads every file")[0]
-    assert shlex.split(command) == ["medeval", "manifest", "check",
-                                    "/data/심전도 set/manifest.csv", "--read-files"]
+    (tmp_path / "pred").mkdir()
+    rows = ["case_id,patient_id,input,reference"]
+    for i in range(25):
+        Image.new("L", (8, 8), 0).save(tmp_path / f"f{i:02d}.png")
+        rows.append(f"c{i:02d},p{i},f{i:02d}.png,m{i:02d}.png")
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "protocol.toml").write_text(
+        (EXAMPLES / "polyp-segmentation" / "protocol.toml").read_text(encoding="utf-8"))
+    with pytest.raises(ManifestError) as raised:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert len(raised.value.problems) == 25
+    lines = str(raised.value).splitlines()
+    assert lines[0].endswith("25 problem(s):")
+    assert [line.split(":")[0].strip() for line in lines[1:21]] == [
+        f"case c{i:02d}" for i in range(20)]
+    assert lines[21] == "  ... and 5 more"

@@ -82,10 +82,14 @@ def see(name: str) -> str:
     return f" (see {name!r} below)"
 
 
-def problems_message(head: str, problems: Sequence[str]) -> str:
-    """``head``, the count, every problem on its line, then each explanation a problem
-    points to, once: with how many problems it explains and the first :data:`SHOWN`."""
-    lines = [f"{head}: {len(problems)} problem(s):", *(f"  {p}" for p in problems)]
+def problems_message(head: str, problems: Sequence[str], *, most: int | None = None) -> str:
+    """``head``, the count, every problem on its line (the first ``most`` where given,
+    then how many more), then each explanation a problem points to, once: with how many
+    problems it explains and the first :data:`SHOWN`."""
+    shown = problems if most is None else problems[:most]
+    lines = [f"{head}: {len(problems)} problem(s):", *(f"  {p}" for p in shown)]
+    if len(shown) < len(problems):
+        lines.append(f"  ... and {len(problems) - len(shown)} more")
     return "\n".join([*lines, *explanations(problems)])
 
 

@@ -159,11 +159,11 @@ def evaluate(
         manifest = Manifest.from_csv(manifest_path, reference_kind=task.reference_kind)  # type: ignore[arg-type]
         try:
             files = manifest.file_digests(progress=progress)  # validates the manifest first
-        except ManifestError as exc:  # the files' problems: found, none read through
-            if not any(": input '" in p or ": reference '" in p for p in exc.problems):
-                raise  # ids, splits, blank rows: the check that reads adds nothing
-            raise ManifestError(f"{exc}\n{_read_them_all(manifest_path, protocol.path)}",
-                                exc.problems) from None
+        except ManifestError as exc:  # the set's problems: with its references' below
+            if not exc.problems:
+                raise  # one problem of the whole manifest (a folder, not CSV, ...)
+            raise _every_problem(task, manifest, exc, (manifest_path, protocol.path),
+                                    progress) from None
         fingerprint = manifest.digest(files)  # = manifest.fingerprint()
     expected = (protocol.dataset.fingerprint or "").removeprefix("sha256:")
     if expected and expected != fingerprint:
@@ -248,10 +248,33 @@ def _predictions_exist(predictions: str | Path | None, protocol: Path | None) ->
     raise ProtocolError(message)
 
 
+#: How many of a set's problems an evaluation's error names, one a line (all of them
+#: are in its ``problems``; ``medeval manifest check`` prints every one).
+SHOWN_PROBLEMS = 20
+
+
+def _every_problem(task: TaskType, manifest: Manifest, exc: ManifestError,
+                   paths: tuple[Path, Path | None], progress: bool) -> ManifestError:
+    """The set's problems that the manifest's check found (missing or empty files,
+    duplicate ids, empty cells, ...) and, beside them, every reference problem of the
+    other cases as the task finds it (an unreadable mask, a label not declared, a mask
+    of another size than its frame): one run names them all, where a tester fixing the
+    first list met the references' in the next run. The first :data:`SHOWN_PROBLEMS`
+    are printed, then how many more, and the command that lists every one and opens
+    the inputs too."""
+    from ._manifest_hints import problems_message
+
+    problems = [*exc.problems, *reference_problems(
+        task, manifest, progress=progress, skip_empty=True, skip=exc.cases)]
+    message = problems_message(f"manifest {manifest.source}", problems, most=SHOWN_PROBLEMS)
+    return ManifestError(f"{message}\n{_read_them_all(*paths)}",
+                         tuple(problems), cases=exc.cases)
+
+
 def _read_them_all(manifest: Path, protocol: Path | None) -> str:
-    """Where an evaluation stops at the set's files (missing, empty, outside the root),
-    the command that reads every file and lists what else is wrong with the set at
-    once: a reference that cannot be read would otherwise be the next run's news. Quoted
+    """Where an evaluation stops at the set's problems, the command that lists every
+    one and opens every input too (the evaluation reads the references, not the
+    inputs: a frame that cannot be decoded would otherwise be the run's news). Quoted
     for the shell of the system it runs on (cmd.exe takes no single quotes)."""
     import shlex
     import subprocess
@@ -260,9 +283,8 @@ def _read_them_all(manifest: Path, protocol: Path | None) -> str:
         ["--protocol", str(protocol)] if protocol is not None else []), "--read-files"]
     command = (subprocess.list2cmdline(words) if os.name == "nt"
                else " ".join(shlex.quote(word) for word in words))
-    return (f"(the evaluation stopped at the set's files, before reading the references "
-            f"and inputs through their loaders; {command} reads every file and lists all "
-            "the set's problems at once, an unreadable file too)")
+    return (f"(the evaluation stopped before scoring, the references read; {command} "
+            "lists every problem of the set and opens its inputs too)")
 
 
 def _read_as_another_kind(manifest: Manifest, files: Mapping[str, str], expected: str,

@@ -230,3 +230,30 @@ def test_an_evaluation_prints_the_first_twenty_problems_and_how_many_more(tmp_pa
     assert [line.split(":")[0].strip() for line in lines[1:21]] == [
         f"case c{i:02d}" for i in range(20)]
     assert lines[21] == "  ... and 5 more"
+
+
+def test_an_evaluation_prints_the_first_twenty_reference_problems_and_how_many_more(
+        tmp_path):
+    # 23 masks of 3 values (0, 1, 2; made here), every file present: found when the
+    # references are read, 20 lines then '... and 3 more'; all 23 in the problems.
+    from PIL import Image
+
+    (tmp_path / "pred").mkdir()
+    rows = ["case_id,patient_id,input,reference"]
+    grey = np.zeros((8, 8), np.uint8)
+    grey[0, :3] = [0, 1, 2]
+    for i in range(23):
+        Image.new("L", (8, 8), 0).save(tmp_path / f"f{i:02d}.png")
+        Image.fromarray(grey).save(tmp_path / f"m{i:02d}.png")
+        rows.append(f"c{i:02d},p{i},f{i:02d}.png,m{i:02d}.png")
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "protocol.toml").write_text(
+        (EXAMPLES / "polyp-segmentation" / "protocol.toml").read_text(encoding="utf-8"))
+    with pytest.raises(ManifestError) as raised:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    assert len(raised.value.problems) == 23
+    lines = str(raised.value).splitlines()
+    assert lines[0].endswith("23 reference problem(s):")
+    assert [line.split(":")[0].strip() for line in lines[1:21]] == [
+        f"- case c{i:02d}" for i in range(20)]
+    assert lines[21] == "  ... and 3 more"

@@ -345,7 +345,9 @@ def _stop_on_reference_problems(manifest: Manifest, problems: list[str]) -> None
 
         raise ManifestError(
             f"manifest {manifest.source}: {len(problems)} reference problem(s):\n"
-            + "\n".join([*(f"  - {p}" for p in problems), *explanations(problems)]),
+            + "\n".join([*(f"  - {p}" for p in problems[:SHOWN_PROBLEMS]), *(
+                [f"  ... and {len(problems) - SHOWN_PROBLEMS} more"]
+                if len(problems) > SHOWN_PROBLEMS else []), *explanations(problems)]),
             tuple(problems))
 
 

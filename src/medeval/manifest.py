@@ -37,7 +37,7 @@ import os
 import posixpath
 import stat
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -264,7 +264,8 @@ class Manifest:
         except LoaderError as exc:
             raise ManifestError(f"manifest {self.source}: {exc}") from None
 
-    def validate(self, *, read_files: bool = False, progress: bool = False) -> None:
+    def validate(self, *, read_files: bool = False, progress: bool = False,
+                 then: Callable[[Case], None] | None = None) -> None:
         """Check every case and raise one error listing every problem found.
 
         Checks: empty or duplicate case ids; empty patient ids; a patient in more than
@@ -286,7 +287,11 @@ class Manifest:
         input's signal files are checked to hold the bytes it states (a ``.dat`` cut
         short). A blank row (every field empty: Excel's rows cleared, not deleted) is one
         problem, named so. ``progress``: a bar of the cases read on stderr, where
-        ``read_files`` (decoding 37,500 frames and their masks took minutes).
+        ``read_files`` (decoding 37,500 frames and their masks took minutes). ``then``:
+        called with each case holding a file reference (not an annotation file's) once
+        its files and reference were checked and found usable, straight after its
+        reference was read (``manifest check`` checks it as the task does there, so that
+        a mask kept by :func:`~medeval.loaders.masks.decoded_once` is decoded once).
 
         Raises
         ------
@@ -297,11 +302,11 @@ class Manifest:
             cases whose inputs or reference could not be used (so that checks reading
             them can leave them out and check the others) are in ``.cases``.
         """
-        self._checked_files(read_files, progress=progress)
+        self._checked_files(read_files, progress=progress, then=then)
 
     def _checked_files(
         self, read_files: bool = False, statuses: dict[str, os.stat_result] | None = None,
-        progress: bool = False,
+        progress: bool = False, then: Callable[[Case], None] | None = None,
     ) -> dict[str, tuple[str, bool]]:
         """:meth:`validate`; returns each named path's absolute path (as text) and whether
         it is a folder, as found by the check (so that hashing does not look them up
@@ -359,6 +364,8 @@ class Manifest:
                 failed.add(case.case_id)
             elif target is not None:
                 found[case.reference] = target
+            if then is not None and case.reference and case.case_id not in failed:
+                then(case)
         if annotations:
             problems += self._annotation_problems(annotations, failed)
             problems += self._inputs_showing_annotations(found)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO, get_args
 from ..errors import ManifestError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..manifest import Manifest
+    from ..manifest import Case, Manifest
 
 __all__ = ["add"]
 
@@ -101,8 +101,32 @@ def _task_reference_problems(protocol: Path, manifest: Manifest, *,
     return problems
 
 
+class _TaskCheck:
+    """:func:`_task_reference_problems` one case at a time, as ``Manifest.validate``
+    hands each case over once its files were found usable (``then``)."""
+
+    def __init__(self, protocol: Path, manifest: Manifest) -> None:
+        from ..protocol import load_protocol
+        from ..tasks.registry import make_task
+
+        self.task = make_task(load_protocol(protocol))
+        self.task.see_cases(manifest.cases)
+        self.root = manifest.root
+        self.problems: list[str] = []
+
+    def check(self, case: Case) -> None:
+        problem = self.task.reference_problem(case, self.root)
+        if problem is not None:
+            self.problems.append(problem)
+
+    def warn(self) -> None:
+        for text in self.task.reference_warnings():
+            _warning(text)
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from .._manifest_hints import problems_message
+    from ..loaders.masks import decoded_once
     from ..manifest import Manifest, nfc_id
     from ..runner._preflight import input_leaks
 
@@ -110,12 +134,21 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     problems: list[str] = []
     unusable: frozenset[str] = frozenset()  # cases whose files the check could not use
     listed = True  # whether the check listed its problems by case
+    grids = args.read_files and args.protocol is not None and _segmentation(args.protocol)
+    # a segmentation set's masks: each checked as the task reads it straight after the
+    # manifest's check read it, so that it is decoded once (listed after the others)
+    masks = _TaskCheck(args.protocol, manifest) if grids else None
     try:
-        manifest.validate(read_files=args.read_files, progress=sys.stderr.isatty())
+        with decoded_once():
+            manifest.validate(read_files=args.read_files, progress=sys.stderr.isatty(),
+                              then=masks.check if masks is not None else None)
     except ManifestError as exc:
         problems += list(exc.problems) or [str(exc)]
         unusable, listed = exc.cases, bool(exc.problems)
-    if args.protocol is not None and manifest.reference_kind == "label":
+    if masks is not None:
+        problems += masks.problems if listed else []
+        masks.warn()
+    elif args.protocol is not None and manifest.reference_kind == "label":
         # a label or value read from the manifest's own cell (no file): checked always,
         # beside the other problems; an empty one is listed already
         problems += _task_reference_problems(args.protocol, manifest)
@@ -125,7 +158,6 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         # hid every other case's label outside the categories, crossed file, ...
         problems += _task_reference_problems(args.protocol, manifest, skip=unusable)
     problems += input_leaks(manifest)
-    grids = args.read_files and args.protocol is not None and _segmentation(args.protocol)
     # the files read for the notes and warnings: those of the cases the check could use
     # (one leaving the data root stopped the list with its own error)
     read = None if not listed else manifest if not unusable else Manifest(

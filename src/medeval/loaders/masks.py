@@ -22,7 +22,8 @@ and EXIF refusal apply here too). The conventions:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,47 @@ from numpy.typing import NDArray
 from ..errors import LoaderError
 from ._files import regular_file
 from ._records import Image
-from .raster import decode_frames, opaque, raster_format
+from .raster import Convert, decode_frames, opaque, raster_format
 
-__all__ = ["decode_mask", "read_lesion_mask", "read_mask"]
+__all__ = ["decode_mask", "decoded_once", "read_lesion_mask", "read_mask"]
 
 _SHOWN = 20  # values named in a message
+
+#: Inside :func:`decoded_once`, the last mask decoded, by its file's identity (device,
+#: inode, size, modification time) and decoding; None outside.
+_kept: dict[tuple[object, ...], tuple[NDArray[Any], str]] | None = None
+
+
+@contextmanager
+def decoded_once() -> Iterator[None]:
+    """Within it, a mask file decoded and then read again at once (unchanged: same
+    device, inode, size and modification time) is decoded once: ``manifest check
+    --read-files --protocol`` of a segmentation set checks each mask with
+    :func:`decode_mask` and, straight after, as the task reads it with
+    :func:`read_mask`, which took a quarter of its time decoding every mask twice. Only
+    the last mask is kept, and handed out once; a file that fails is not kept."""
+    global _kept
+    outer, _kept = _kept, {}
+    try:
+        yield
+    finally:
+        _kept = outer
+
+
+def _decoded(file: Path, fmt: str, convert: Convert) -> tuple[NDArray[Any], str]:
+    """:func:`~medeval.loaders.raster.decode_frames` of a mask, or the one kept by
+    :func:`decoded_once` of the same unchanged file."""
+    if _kept is None:
+        return decode_frames(file, fmt, what="mask", convert=convert)
+    status = file.stat()
+    key = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, fmt, convert)
+    found = _kept.pop(key, None)
+    if found is not None:
+        return found
+    decoded = decode_frames(file, fmt, what="mask", convert=convert)
+    _kept.clear()
+    _kept[key] = decoded
+    return decoded
 
 
 def read_mask(
@@ -93,12 +130,12 @@ def read_mask(
     lossy = "a JPEG" if fmt == "jpeg" else _jpeg_in_tiff(file) if fmt == "tiff" else None
     if lossy is not None:
         threshold = _checked_threshold(jpeg_threshold, table, file, lossy)
-        grey, mode = decode_frames(file, fmt, what="mask", convert=_grey_levels)
+        grey, mode = _decoded(file, fmt, _grey_levels)
         values = distinct_values(grey)
         labels = (grey >= threshold).astype(np.uint8)
     else:
         threshold = None
-        raw, mode = decode_frames(file, fmt, what="mask", convert=_raw_values)
+        raw, mode = _decoded(file, fmt, _raw_values)
         values = distinct_values(raw)
         labels = _labels(raw, values, table, file)
     return Image(labels, spacing_mm=None, metadata={
@@ -127,7 +164,7 @@ def decode_mask(path: str | os.PathLike[str]) -> None:
     file = regular_file(path, what="mask")
     fmt = raster_format(file, what="mask")
     lossy = fmt == "jpeg" or (fmt == "tiff" and _jpeg_in_tiff(file) is not None)
-    decode_frames(file, fmt, what="mask", convert=_grey_levels if lossy else _raw_values)
+    _decoded(file, fmt, _grey_levels if lossy else _raw_values)
 
 
 def read_lesion_mask(path: str | os.PathLike[str]) -> Image:

@@ -1,0 +1,82 @@
+"""A clustered proportion on few patients (3-19): its interval rests on a design effect
+estimated from those few, which is itself uncertain, and the interval is then too
+narrow (a simulation in docs/intervals.md: coverage as low as 76 % with 5 clusters). The
+estimate's note, hence the result's warnings and the certificate, say so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from statsmodels.stats.proportion import proportion_confint
+
+from medeval.report.notes_ko import note_ko
+from medeval.stats import proportion_ci_clustered
+from medeval.stats.clustered import FEW_CLUSTERS
+
+
+def _set(clusters: int) -> tuple[np.ndarray, np.ndarray]:
+    """``clusters`` patients of 6 frames; patient i has (i % 4) misses."""
+    y = np.concatenate([[0] * (i % 4) + [1] * (6 - i % 4) for i in range(clusters)])
+    return y, np.repeat(np.arange(clusters), 6)
+
+
+@pytest.mark.parametrize("clusters", [3, 5, 8])
+def test_few_clusters_interval_is_statsmodels_cluster_robust_and_warned(clusters):
+    y, patient = _set(clusters)
+    estimate = proportion_ci_clustered(y, patient)
+    # the reference: OLS of y on a constant with statsmodels' cluster-robust variance
+    # (its small-sample factor K/(K-1) (n-1)/(n-1) is the ratio estimator's K/(K-1)),
+    # the design effect against p(1-p)/(n-1), Wilson on n/d trials (statsmodels)
+    n, p = len(y), y.mean()
+    fit = sm.OLS(y.astype(float), np.ones(n)).fit(cov_type="cluster",
+                                                  cov_kwds={"groups": patient})
+    deff = max(float(fit.bse[0]) ** 2 / (p * (1 - p) / (n - 1)), 1.0)
+    n_eff = n / deff
+    low, high = proportion_confint(p * n_eff, n_eff, method="wilson")
+    assert estimate.low == pytest.approx(low, abs=1e-12)
+    assert estimate.high == pytest.approx(high, abs=1e-12)
+    assert f"in {clusters} clusters; only {clusters} clusters: a design effect" in estimate.note
+    assert "may be too narrow" in estimate.note
+    assert note_ko(estimate.note) is not None and f"군집이 {clusters}개뿐" in note_ko(
+        estimate.note)
+
+
+def test_twenty_clusters_are_not_warned_and_one_case_each_neither():
+    y, patient = _set(FEW_CLUSTERS)
+    assert FEW_CLUSTERS == 20
+    assert "only" not in proportion_ci_clustered(y, patient).note
+    # five patients of one frame each: no design effect estimated, nothing to say
+    assert "only" not in proportion_ci_clustered([1, 0, 1, 1, 1], [1, 2, 3, 4, 5]).note
+    # all correct on 5 patients: the boundary rule's own note, not this one
+    assert "only" not in proportion_ci_clustered([1] * 10, np.repeat(np.arange(5), 2)).note
+
+
+def test_the_evaluation_warns_of_few_patients(tmp_path):
+    # 6 patients of 5 frames each (made here): sensitivity and specificity each rest on
+    # 3 patients; the result's warnings carry the note, the estimate is still given
+    import medeval
+
+    rows = ["case_id,patient_id,input,reference"]
+    scores = {}
+    for i in range(30):
+        patient, positive = i // 5, (i // 5) % 2
+        rows.append(f"c{i:02d},p{patient},in{i:02d}.txt,{positive}")
+        (tmp_path / f"in{i:02d}.txt").write_text(str(i))
+        scores[f"c{i:02d}"] = 0.7 if positive != (i % 5 == 0 and patient < 4) else 0.2
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "pred.csv").write_text("case_id,score\n" + "".join(
+        f"{c},{s}\n" for c, s in scores.items()))
+    (tmp_path / "protocol.toml").write_text(
+        '[test]\nid = "T"\ntitle = "few"\nmode = "pre-check"\n[laboratory]\nname = "L"\n'
+        '[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n[dataset]\n'
+        'manifest = "manifest.csv"\nselection = "made here"\n[task]\n'
+        'type = "binary-classification"\n'
+        'threshold = 0.5\n[statistics]\nseed = 1\nresampling_unit = "patient"\n'
+        'n_resamples = 200\n[[criteria]]\nmetric = "sensitivity"\ngoal = 0.5\n'
+        'source = "test"\n')
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred.csv")
+    sensitivity = result.metric("sensitivity").estimate
+    assert (sensitivity.numerator, sensitivity.n) == (13, 15)  # p1, p3 miss one frame
+    warned = [w for w in result.warnings if "only 3 clusters" in w]
+    assert [w.split(":")[1].strip() for w in warned] == ["sensitivity", "specificity"]

@@ -105,6 +105,7 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
               "outputs exist", file=sys.stderr)
     _note_uncounted_failures(protocol, args.protocol)
     _note_not_given(protocol, args.protocol)
+    _note_wald(protocol, args.protocol)
     return 0
 
 
@@ -125,6 +126,20 @@ def _note_not_given(protocol: Any, path: Path) -> None:
         print(f"medeval: note: protocol {path}: its certificate will print 'not given' "
               f"for {', '.join(missing)}: ISO/IEC 17025 has a report give them; the run "
               "fixes the protocol in its result, so add them before it runs", file=sys.stderr)
+
+
+def _note_wald(protocol: Any, path: Path) -> None:
+    """A note for a protocol whose proportions take Wald's interval: allowed (the
+    method is named in the result), but it under-covers, and the guarded rule then
+    passes goals the algorithm does not meet; ``sample-size`` refuses to plan with it."""
+    if protocol.statistics.proportion_method != "wald":
+        return
+    print(f"medeval: note: protocol {path}: statistics.proportion_method = \"wald\": "
+          "Wald's interval is too narrow for a guarded decision (of 60 cases its exact "
+          "coverage is 92 % at a true proportion of 0.8 and 81 % at 0.95, its lower bound "
+          "above the truth 7 % and 19 % of the time, each a PASS of a goal not met), and "
+          "it has zero width when every case is correct; medeval sample-size refuses it: "
+          "use \"wilson\" (the default) or \"clopper-pearson\"", file=sys.stderr)
 
 
 def _note_uncounted_failures(protocol: Any, path: Path) -> None:

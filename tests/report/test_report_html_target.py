@@ -52,3 +52,35 @@ def test_html_over_the_certificate_itself_is_refused(tmp_path, capsys):
     assert status == 2
     assert "is the certificate's file (--out" in capsys.readouterr().err
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_out_named_html_is_refused_and_html_beside_a_pdf_is_html(tmp_path, capsys):
+    # Found in the exploratory pass: 'medeval report r.json --out report.html' wrote the
+    # certificate's PDF under that name (a PDF whose first bytes are %PDF, which a
+    # browser shows as text), without a word; --html is the option for the HTML.
+    from html.parser import HTMLParser
+
+    with resources.as_file(DEMO / "references.csv") as ref, resources.as_file(
+            DEMO / "predictions.csv") as pred:
+        assert main(["evaluate", "--reference", str(ref), "--predictions", str(pred),
+                     "--threshold", "0.5", "--out", str(tmp_path / "r.json")]) == 0
+    capsys.readouterr()
+    before = sorted(tmp_path.iterdir())
+    for name in ("report.html", "REPORT.HTM"):
+        assert main(["report", str(tmp_path / "r.json"), "--out", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert f"--out {tmp_path / name} names an HTML file" in err
+        assert f"--html {tmp_path / name} for the HTML report" in err
+    assert sorted(tmp_path.iterdir()) == before  # nothing written
+    # as the message says: the PDF at --out, the HTML at --html
+    assert main(["report", str(tmp_path / "r.json"), "--out", str(tmp_path / "report.pdf"),
+                 "--html", str(tmp_path / "report.html")]) == 0
+    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    tags: list[str] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            tags.append(tag)
+
+    Tags().feed((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert "html" in tags and "table" in tags

@@ -133,8 +133,13 @@ def _result_checked(result: Path) -> None:
 
 def _html_checked(html: Path | None, pdf: Path) -> None:
     """Refuse, before the certificate is made (and, with ``--issue``, its report
-    issued), an ``--html`` it cannot be written to: an existing folder, or the
-    certificate's own file, which the HTML would replace."""
+    issued), an ``--out`` named as an HTML file (the PDF was written under that name:
+    a browser shows it as text), and an ``--html`` it cannot be written to: an existing
+    folder, or the certificate's own file, which the HTML would replace."""
+    if pdf.suffix.lower() in (".html", ".htm"):
+        raise UsageError(f"report: --out {pdf} names an HTML file, but --out is the "
+                         f"certificate's PDF: give --out {pdf.with_suffix('.pdf')}, and "
+                         f"--html {pdf} for the HTML report beside it; nothing was written")
     if html is None:
         return
     if html.is_dir():

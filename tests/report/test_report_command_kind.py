@@ -64,3 +64,39 @@ def test_a_result_changed_after_it_was_written_is_not_rendered(
     assert not pdf.exists()
     result.write_bytes(original)
     assert main(["report", str(result), "--out", str(pdf)]) == 0 and pdf.is_file()
+
+
+def test_a_certificate_protocol_on_supplied_predictions_is_a_pre_check_and_not_issued(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found in the exploratory pass: a protocol in certificate mode evaluated on
+    # predictions the company supplied renders as "Pre-check Report" (the outputs were
+    # not produced under the laboratory's control), but 'medeval report' printed
+    # "certificate  c.pdf", and with --issue the registry gave the pre-check report a
+    # laboratory report number. Now the line says pre-check and no number is issued.
+    import medeval
+    from medeval.result import write_result
+
+    from .conftest import _binary_study
+
+    protocol = _binary_study(tmp_path / "study", "certificate")
+    result = write_result(medeval.evaluate(protocol, tmp_path / "study" / "predictions"),
+                          tmp_path / "out" / "result.json")
+    pdf = tmp_path / "c.pdf"
+    assert main(["report", str(result), "--out", str(pdf)]) == 0
+    first_page = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Pre-check Report" in first_page
+    assert capsys.readouterr().out.splitlines()[0].split() == ["pre-check", str(pdf)]
+    registry = tmp_path / "lab.sqlite"
+    info = tmp_path / "info.toml"
+    info.write_text('[tested_by]\nname = "Kim"\n[approved_by]\nname = "Lee"\n',
+                    encoding="utf-8")
+    assert main(["registry", "init", "--registry", str(registry)]) == 0
+    issued = tmp_path / "issued.pdf"
+    assert main(["report", str(result), "--out", str(issued), "--info", str(info),
+                 "--issue", "--registry", str(registry)]) == 2
+    err = capsys.readouterr().err
+    assert "a pre-check, not a certified run" in err
+    assert "predictions were supplied (supplied-predictions)" in err
+    assert not issued.exists()
+    assert main(["registry", "list", "--registry", str(registry)]) == 0
+    assert "0 report(s)" in capsys.readouterr().err

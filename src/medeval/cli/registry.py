@@ -256,6 +256,13 @@ def _prepare(args: argparse.Namespace, *,
     if result.mode != "certificate":
         raise RegistryError(f"result {args.result}: a {result.mode}, not a certified run; "
                             "only a certificate is issued a report number")
+    if result.precheck:  # a certificate protocol, the outputs not the laboratory's run
+        raise RegistryError(
+            f"result {args.result}: a pre-check, not a certified run: its protocol is in "
+            f"certificate mode, but its predictions were supplied ("
+            f"{result.algorithm.predictions}), "
+            "not produced by the laboratory's runner (medeval run), so its document is a "
+            "pre-check report; only a certificate is issued a report number")
     info = _info(args.info)
     given = {k: getattr(args, k, None)
              for k in ("tester", "approver", "customer", "test_id", "issue_date")}

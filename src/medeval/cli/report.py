@@ -95,7 +95,8 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     from ..result import read_result
 
     # a pre-check's document is a pre-check report, never called a certificate (DESIGN)
-    kind = "certificate" if read_result(args.result).mode == "certificate" else "pre-check"
+    # (a certificate protocol's outputs supplied, not run by the laboratory, too)
+    kind = "pre-check" if read_result(args.result).precheck else "certificate"
     out.write(f"{kind:<13}{pdf}\n")
     if args.html is not None:
         html = render_html(args.result, args.html, lang=args.lang, report_info=info)

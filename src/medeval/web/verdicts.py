@@ -62,8 +62,9 @@ class Verdict:
     report_number
         The number looked up, or the one the certificate carries.
     fingerprint
-        The result's content fingerprint: the registry's, or the one recomputed from the
-        uploaded certificate when that differs or the registry has none.
+        A result's content fingerprint: the registry's, the one the link (a QR code's
+        ``?fingerprint=``) carried, or the one recomputed from the uploaded certificate
+        when that differs from the registry's or the registry has none.
     record
         The registry's record of the report (None when unknown).
     differences
@@ -71,6 +72,11 @@ class Verdict:
     checked
         ``"registry"`` (a number looked up), ``"issued-bytes"`` (the upload is byte for
         byte the PDF the registry records) or ``"verified"`` (rendered again and compared).
+    fingerprint_from
+        Whose ``fingerprint`` is: ``"registry"`` (the result the report was issued for),
+        ``"link"`` (what the link carried, not known to the registry for this number) or
+        ``"document"`` (what the uploaded certificate carries, not the registry's). The
+        page labels it so: a link's fingerprint is not the result's.
     """
 
     status: VerdictStatus
@@ -79,6 +85,7 @@ class Verdict:
     record: ReportRecord | None = None
     differences: tuple[str, ...] = field(default=())
     checked: Literal["registry", "issued-bytes", "verified"] = "registry"
+    fingerprint_from: Literal["registry", "link", "document"] = "registry"
 
     def to_json(self) -> dict[str, object]:
         """The API's answer: the issue's keys, then what the registry adds."""
@@ -96,6 +103,7 @@ class Verdict:
             "status_changed": record.status_changed_at.isoformat()
             if record and record.status_changed_at else None,
             "checked": self.checked,
+            "fingerprint_from": self.fingerprint_from,
         }
 
 
@@ -113,13 +121,14 @@ def look_up(registry: Registry, number: str, *, fingerprint: str | None = None) 
     record = registry.get(checked)
     if record is None:
         return Verdict("unknown", checked, given, None,
-                       (f"report {checked} is not in this laboratory's registry",))
+                       (f"report {checked} is not in this laboratory's registry",),
+                       fingerprint_from="link" if given else "registry")
     checked = record.number  # as the registry writes it (typed in lower case, say)
     if given is not None and given != record.fingerprint:
         return Verdict("altered", checked, given, record, (
             f"the fingerprint given (sha256:{given}) is not the one report {checked} was "
             f"issued with (sha256:{record.fingerprint}): the QR code or the link was "
-            "changed, or belongs to another document",))
+            "changed, or belongs to another document",), fingerprint_from="link")
     return Verdict(_STANDING[record.status], checked, record.fingerprint, record)
 
 
@@ -174,7 +183,7 @@ def judge_upload(registry: Registry, verification: Verification, *, payload: byt
         what = f"report {number}" if number else "a report without a number"
         return Verdict("unknown", number, verification.fingerprint, None,
                        (*differences, f"{what} is not in this laboratory's registry"),
-                       "verified")
+                       "verified", "document")
     fingerprint = verification.fingerprint
     if fingerprint is not None and fingerprint != record.fingerprint:
         differences.append(
@@ -197,8 +206,10 @@ def judge_upload(registry: Registry, verification: Verification, *, payload: byt
                 "of issue, signatories, deviations, opinions, accreditation), another run "
                 "context (dates of testing, environment), language or medeval version")
     if differences or verification.status != "genuine":
-        return Verdict("altered", number, fingerprint or record.fingerprint, record,
-                       tuple(differences), "verified")
+        other = fingerprint is not None and fingerprint != record.fingerprint
+        return Verdict("altered", number, fingerprint if other else record.fingerprint,
+                       record, tuple(differences), "verified",
+                       "document" if other else "registry")
     return Verdict(_STANDING[record.status], number, record.fingerprint, record,
                    (), "verified")
 

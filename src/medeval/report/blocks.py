@@ -129,6 +129,10 @@ class Certificate:
         The page footer puts the fingerprint on a line of its own where the report number,
         the fingerprint and "page x of y" would not fit one line (a result made after
         medeval 0.11.0; before, a long report number ran into the page number).
+    qr_kept_with : bool
+        A QR code (not beside the signatures) is kept on one page with what its section
+        printed before it (a result made after medeval 0.11.0; before, a pre-check's QR
+        code could begin a page of its own, its statements on the page before).
     """
 
     report_number: str
@@ -142,6 +146,7 @@ class Certificate:
     digests: tuple[tuple[str, str], ...]
     revisions: tuple[str, ...] = ()
     footer_wraps: bool = False
+    qr_kept_with: bool = False
 
     def revised(self, msg: Msg) -> Msg:
         """A phrase a renderer looks up itself (the page number, the end mark, a figure's

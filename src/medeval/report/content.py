@@ -125,6 +125,10 @@ def section_digests(result: Result) -> dict[str, str]:
 #: (a report number of 25 characters or more ran into "page x of y"); a later result's
 #: footer puts the fingerprint on a second line where one line would not hold it all.
 FOOTER_WRAPS_UNTIL = "0.11.0"
+#: The last release whose certificates let a QR code begin a page alone, the statements
+#: or the fields it closes on the page before (a pre-check's section 3 with two to six
+#: criteria above it); a later result's QR code stays on one page with its section.
+QR_KEPT_WITH_UNTIL = "0.11.0"
 #: The last release whose certificates printed text written right to left (Hebrew,
 #: Arabic) with its letters in reverse order; a later result's PDF is refused, named
 #: (:func:`~medeval.report.text_direction.refuse_right_to_left`). The HTML report, which
@@ -200,6 +204,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         # the renderers key their own phrases by the releases the certificate records
         revisions=tuple(release for release in REVISIONS if made_after(result, release)),
         footer_wraps=made_after(result, FOOTER_WRAPS_UNTIL),
+        qr_kept_with=made_after(result, QR_KEPT_WITH_UNTIL),
     )
     for release in certificate.revisions:
         certificate = reworded(certificate, release)

@@ -449,8 +449,8 @@ class _Layout:
             if section.new_page:
                 story.append(PageBreak())
             heading = " / ".join(self.runs(t, bold=True) for t in texts(section.title, self.lang))
-            story.append(Paragraph(f"{section.number}. {heading}", self.style["h"]))
-            story.extend(self.blocks(section.blocks))
+            story.extend(self.blocks(section.blocks, head=Paragraph(
+                f"{section.number}. {heading}", self.style["h"])))
         end = [self.plain(text, "end")
                for text in texts(self.cert.revised(Msg("doc.end")), self.lang)]
         # the two languages' end marks on one page: a page break between them left
@@ -458,8 +458,11 @@ class _Layout:
         story.extend(end if len(end) == 1 else [KeepTogether(end)])
         return story
 
-    def blocks(self, blocks: Sequence[Block]) -> list[Any]:
-        out: list[Any] = []
+    def blocks(self, blocks: Sequence[Block], *, head: Any = None) -> list[Any]:
+        """The blocks' flowables, after the section's heading ``head``."""
+        from reportlab.platypus import KeepTogether  # type: ignore[import-untyped,unused-ignore]
+
+        out: list[Any] = [] if head is None else [head]
         figures: list[Figure] = []
         pending: Signatures | None = None
         for block in blocks:
@@ -479,6 +482,11 @@ class _Layout:
             if figures:
                 out.append(self.figures(figures))
                 figures = []
+            if isinstance(block, QRCode) and self.cert.qr_kept_with and out:
+                # on the page of what it closes (the heading too: keepWithNext does not
+                # hold a heading to a KeepTogether), not alone at the top of the next
+                out = [KeepTogether([*out, self.qrcode(block, kept=False)])]
+                continue
             out.extend(self.block(block))
         if figures:
             out.append(self.figures(figures))
@@ -625,7 +633,10 @@ class _Layout:
         return self._grid(rows, (1.9, 2.1, 1.3, 1.0), header=True, heights=(0, 26, 26),
                           span=span)
 
-    def qrcode(self, block: QRCode, *, compact: bool = False) -> Any:
+    def qrcode(self, block: QRCode, *, compact: bool = False, kept: bool = True) -> Any:
+        """The QR code: alone (``compact``, beside the signatures), or a table with its
+        label and text, in a KeepTogether of its own unless ``kept`` is False (a
+        KeepTogether nested in another claims a height no page has)."""
         from reportlab.graphics.barcode.qr import QrCodeWidget  # type: ignore[import-untyped,unused-ignore]
         from reportlab.graphics.shapes import Drawing  # type: ignore[import-untyped,unused-ignore]
         from reportlab.platypus import KeepTogether, TableStyle  # type: ignore[import-untyped,unused-ignore]
@@ -647,5 +658,5 @@ class _Layout:
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
                                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-        return KeepTogether([table])
+        return KeepTogether([table]) if kept else table
 

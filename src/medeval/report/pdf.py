@@ -55,15 +55,13 @@ from .content import (
 from .fonts import FONT, FONT_BOLD, font_runs, register_fonts
 from .info import ReportInfo, load_report_info
 from .made_by import made_after
+from .page import BOTTOM, FRAME_W, LEFT, MM, PAGE_H, PAGE_W, RIGHT, TOP, text_width
 from .text_direction import refuse_right_to_left
 
 __all__ = ["certificate_keywords", "certificate_pdf", "pdf_bytes", "render_certificate"]
 
-_MM = 72 / 25.4
-_PAGE_W, _PAGE_H = 210 * _MM, 297 * _MM
-_LEFT = _RIGHT = 18 * _MM
-_TOP, _BOTTOM = 24 * _MM, 20 * _MM
-_FRAME_W = _PAGE_W - _LEFT - _RIGHT
+_MM, _PAGE_W, _PAGE_H, _FRAME_W = MM, PAGE_W, PAGE_H, FRAME_W
+_LEFT, _RIGHT, _TOP, _BOTTOM = LEFT, RIGHT, TOP, BOTTOM
 _INK, _MUTED, _RULE, _SHADE = "#111111", "#555555", "#9a9a9a", "#eef1f6"
 _MARK = "#c0392b"
 _OUTCOME = {"PASS": "#1e7b34", "FAIL": "#c0392b", "INCONCLUSIVE": "#a35d00"}
@@ -308,11 +306,7 @@ def _footer_lines(certificate: Certificate, page_width: float,
     return [(number, bottom), (fingerprint, bottom - 8.5)]
 
 
-def _runs_width(text: str, size: float, *, bold: bool = False) -> float:
-    """The width of ``text`` set as :func:`font_runs` sets it, in points."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped,unused-ignore]
-
-    return float(sum(stringWidth(run, face, size) for face, run in font_runs(text, bold=bold)))
+_runs_width = text_width
 
 
 def _fitted(text: str, room: float, *, bold: bool = False) -> tuple[float, str]:

@@ -31,6 +31,8 @@ from .cells import n_text as _n
 from .cells import number_text as _number
 from .cells import undefined_note as _undefined_note
 from .cells import value_of as _value
+from .class_matrix import NUMBERED_AFTER as MATRIX_NUMBERED_UNTIL
+from .class_matrix import multiclass_matrix
 from .made_by import made_after
 from .multilabel import TASK as LABEL_TASK
 from .multilabel import label_confusion_blocks, label_order
@@ -223,7 +225,8 @@ def results_section(result: Result, level: str) -> Section:
                                   for k, v in empty.items()),
                             (3, 1), numeric=(1,), span=0.5))
     if made_after(result, MULTICLASS_MATRIX_UNTIL):
-        blocks += _multiclass_matrix(result.tables)
+        blocks += multiclass_matrix(result.tables,
+                                    numbered=made_after(result, MATRIX_NUMBERED_UNTIL))
     if result.task == LABEL_TASK:
         blocks += label_confusion_blocks(result.tables)
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics, result),
@@ -289,31 +292,6 @@ def _ec57_average(tables: Mapping[str, Any]) -> list[Block]:
             Table((Msg("column.metric"), Msg("column.ec57_average"),
                    Msg("column.ec57_records")), tuple(rows), (3, 1.2, 1), numeric=(1, 2),
                   span=0.7)]
-
-
-def _multiclass_matrix(tables: Mapping[str, Any]) -> list[Block]:
-    """The multi-class confusion matrix (reference rows, answered columns, totals); the
-    "no answer" column only where a failed case was counted in it."""
-    matrix = tables.get("confusion_matrix")
-    if not isinstance(matrix, Mapping) or not {"labels", "counts"} <= set(matrix):
-        return []
-    labels = [str(label) for label in matrix["labels"]]
-    counts = [[int(n) for n in row] for row in matrix["counts"]]
-    no_answer = any(len(row) > len(labels) and row[len(labels)] for row in counts)
-    answered = len(labels) + no_answer
-    header: tuple[Cell, ...] = (Msg("text.multiclass_matrix_corner"), *labels, *(
-        (Msg("text.multiclass_no_answer"),) if no_answer else ()),
-        Msg("column.total"))
-    rows: list[tuple[Cell, ...]] = [
-        (label, *(str(n) for n in row[:answered]), str(sum(row)))
-        for label, row in zip(labels, counts)]
-    columns = [sum(row[j] for row in counts) for j in range(answered)]
-    rows.append((Msg("column.total"), *(str(n) for n in columns), str(sum(columns))))
-    notes = ("text.multiclass_matrix", *(("text.multiclass_no_answer_note",) if no_answer
-                                         else ()))
-    return [*(Para(Msg(key), "note") for key in notes),
-            Table(header, tuple(rows), (2.4,) + (1.0,) * (answered + 1),
-                  numeric=tuple(range(1, answered + 2)), span=min(1.0, 0.3 + 0.1 * answered))]
 
 
 def _ec57_matrices(tables: Mapping[str, Any], precheck: bool) -> list[Block]:

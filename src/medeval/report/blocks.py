@@ -133,6 +133,10 @@ class Certificate:
         A QR code (not beside the signatures) is kept on one page with what its section
         printed before it (a result made after medeval 0.11.0; before, a pre-check's QR
         code could begin a page of its own, its statements on the page before).
+    glyphs_swapped : bool
+        The characters NanumGothic draws amiss (:data:`~medeval.report.fonts.SWAPPED`:
+        the backslash as "₩", "²" a third of a digit high) are set in DejaVu Sans (a
+        result made after medeval 0.11.0).
     """
 
     report_number: str
@@ -147,6 +151,7 @@ class Certificate:
     revisions: tuple[str, ...] = ()
     footer_wraps: bool = False
     qr_kept_with: bool = False
+    glyphs_swapped: bool = False
 
     def revised(self, msg: Msg) -> Msg:
         """A phrase a renderer looks up itself (the page number, the end mark, a figure's

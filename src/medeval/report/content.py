@@ -129,6 +129,10 @@ FOOTER_WRAPS_UNTIL = "0.11.0"
 #: or the fields it closes on the page before (a pre-check's section 3 with two to six
 #: criteria above it); a later result's QR code stays on one page with its section.
 QR_KEPT_WITH_UNTIL = "0.11.0"
+#: The last release whose certificates set the backslash and the superscript digits in
+#: NanumGothic, which draws them as "₩" and at a third of a digit's height ("mm²",
+#: "χ²", "32² px"); a later result's are set in DejaVu Sans.
+GLYPHS_SWAPPED_UNTIL = "0.11.0"
 #: The last release whose certificates printed text written right to left (Hebrew,
 #: Arabic) with its letters in reverse order; a later result's PDF is refused, named
 #: (:func:`~medeval.report.text_direction.refuse_right_to_left`). The HTML report, which
@@ -205,6 +209,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         revisions=tuple(release for release in REVISIONS if made_after(result, release)),
         footer_wraps=made_after(result, FOOTER_WRAPS_UNTIL),
         qr_kept_with=made_after(result, QR_KEPT_WITH_UNTIL),
+        glyphs_swapped=made_after(result, GLYPHS_SWAPPED_UNTIL),
     )
     for release in certificate.revisions:
         certificate = reworded(certificate, release)

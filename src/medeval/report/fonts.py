@@ -21,8 +21,8 @@ from pathlib import Path
 
 from ._errors import ReportError
 
-__all__ = ["FALLBACK", "FALLBACK_BOLD", "FONT", "FONT_BOLD", "font_face_css", "font_path",
-           "font_runs", "register_fonts", "subset_font"]
+__all__ = ["FALLBACK", "FALLBACK_BOLD", "FONT", "FONT_BOLD", "SWAPPED", "font_face_css",
+           "font_path", "font_runs", "register_fonts", "subset_font"]
 
 #: reportlab names of the regular and bold faces.
 FONT = "NanumGothic"
@@ -61,13 +61,21 @@ def _code_points(name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
-def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
+#: Characters NanumGothic has but draws amiss: the backslash as the won sign "₩" (the
+#: Korean fonts' old convention: "Reference ₩ output"), the superscript digits at a
+#: third of a digit's height ("mm²" read "mm"). Set in DejaVu Sans where ``swap``.
+SWAPPED = frozenset("\\\u00b9\u00b2\u00b3")
+
+
+def font_runs(text: str, *, bold: bool = False, swap: bool = False) -> list[tuple[str, str]]:
     """``text`` as runs of ``(face, text)`` that the embedded faces can print.
 
     The text is composed (Unicode NFC) first; a character NanumGothic has stays in the
     run of the paragraph's own face (``FONT``, or ``FONT_BOLD`` when ``bold``), one it
-    lacks goes to DejaVu Sans. Invisible format and control characters (zero-width
-    space, variation selectors, ...) are dropped; a newline is kept.
+    lacks goes to DejaVu Sans, and so does one of :data:`SWAPPED` where ``swap`` (a
+    certificate of a result made after medeval 0.11.0). Invisible format and control
+    characters (zero-width space, variation selectors, ...) are dropped; a newline is
+    kept.
 
     Raises
     ------
@@ -86,7 +94,7 @@ def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
     runs: list[tuple[str, str]] = []
     for char in unicodedata.normalize("NFC", text):
         point = ord(char)
-        if char == "\n" or point in have:
+        if char == "\n" or (point in have and not (swap and char in SWAPPED)):
             face = primary
         elif unicodedata.category(char) in ("Cc", "Cf") or 0xFE00 <= point <= 0xFE0F:
             continue

@@ -21,9 +21,10 @@ FRAME_W = PAGE_W - LEFT - RIGHT
 TABLE_PADDING = 2 * 3.5
 
 
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
+def text_width(text: str, size: float, *, bold: bool = False, swap: bool = False) -> float:
     """The width of ``text`` set as :func:`~medeval.report.fonts.font_runs` sets it, in
     points."""
     from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped,unused-ignore]
 
-    return float(sum(stringWidth(run, face, size) for face, run in font_runs(text, bold=bold)))
+    return float(sum(stringWidth(run, face, size)
+                     for face, run in font_runs(text, bold=bold, swap=swap)))

@@ -255,8 +255,9 @@ def _canvas_class(certificate: Certificate, lang: str) -> Any:
             self.setFillColor(HexColor(_INK))
             right = f"{header_right}  {certificate.report_number}"
             room = _FRAME_W - _runs_width(right, 8.5) - 5 * _MM
-            size, laboratory = _fitted(certificate.laboratory, room, bold=True)
-            _draw_runs(self, _LEFT, top, laboratory, size, bold=True)
+            swap = certificate.glyphs_swapped
+            size, laboratory = _fitted(certificate.laboratory, room, bold=True, swap=swap)
+            _draw_runs(self, _LEFT, top, laboratory, size, bold=True, swap=swap)
             _draw_runs(self, _PAGE_W - _RIGHT, top, right, 8.5, right_aligned=True)
             self.line(_LEFT, top - 2.5 * _MM, _PAGE_W - _RIGHT, top - 2.5 * _MM)
             bottom = 12 * _MM
@@ -309,28 +310,29 @@ def _footer_lines(certificate: Certificate, page_width: float,
 _runs_width = text_width
 
 
-def _fitted(text: str, room: float, *, bold: bool = False) -> tuple[float, str]:
+def _fitted(text: str, room: float, *, bold: bool = False,
+            swap: bool = False) -> tuple[float, str]:
     """A one-line header text that fits ``room`` points: 8.5 pt, smaller down to 6 pt,
     then cut with "…" (the full text is in section 1)."""
     size = 8.5
-    while size > 6 and _runs_width(text, size, bold=bold) > room:
+    while size > 6 and _runs_width(text, size, bold=bold, swap=swap) > room:
         size -= 0.25
-    if _runs_width(text, size, bold=bold) <= room:
+    if _runs_width(text, size, bold=bold, swap=swap) <= room:
         return size, text
     cut = unicodedata.normalize("NFC", text)
-    while cut and _runs_width(cut + "…", size, bold=bold) > room:
+    while cut and _runs_width(cut + "…", size, bold=bold, swap=swap) > room:
         cut = cut[:-1]
     return size, cut.rstrip() + "…"
 
 
 def _draw_runs(canvas: Any, x: float, y: float, text: str, size: float, *,
-               bold: bool = False, right_aligned: bool = False) -> None:
+               bold: bool = False, right_aligned: bool = False, swap: bool = False) -> None:
     """Draw one line in the embedded faces (a character NanumGothic lacks in DejaVu Sans)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped,unused-ignore]
 
     if right_aligned:
-        x -= _runs_width(text, size, bold=bold)
-    for face, run in font_runs(text, bold=bold):
+        x -= _runs_width(text, size, bold=bold, swap=swap)
+    for face, run in font_runs(text, bold=bold, swap=swap):
         canvas.setFont(face, size)
         canvas.drawString(x, y, run)
         x += stringWidth(run, face, size)
@@ -390,12 +392,12 @@ class _Layout:
         }
 
     # -- text ------------------------------------------------------------------------
-    @staticmethod
-    def runs(text: str, *, bold: bool = False) -> str:
+    def runs(self, text: str, *, bold: bool = False) -> str:
         """Paragraph markup of ``text``: escaped, newlines as breaks, and a run that
-        NanumGothic lacks set in DejaVu Sans (:func:`~medeval.report.fonts.font_runs`)."""
+        NanumGothic lacks (or draws amiss, :attr:`Certificate.glyphs_swapped`) set in
+        DejaVu Sans (:func:`~medeval.report.fonts.font_runs`)."""
         out = []
-        for face, run in font_runs(text, bold=bold):
+        for face, run in font_runs(text, bold=bold, swap=self.cert.glyphs_swapped):
             piece = escape(run).replace("\n", "<br/>")
             primary = face in (FONT, FONT_BOLD)
             out.append(piece if primary else f'<font name="{face}">{piece}</font>')

@@ -328,6 +328,23 @@ def test_an_edf_prediction_that_cannot_be_scored_fails_its_case(folder, write, w
     assert why in failed["r0"]["detail"]
 
 
+def test_a_json_and_an_edf_prediction_of_one_case_are_refused(folder):
+    # r0's events both as JSON and as an EDF+ file (pyedflib): the JSON was read and the
+    # EDF+ file's events went uncounted without a word (found in the ECG/EEG pass). A
+    # case has one prediction: r0 fails, naming both files; the other cases are scored
+    _edf(folder / "in" / "r0.edf", seconds=RECORDINGS["r0"][2], record_s=10)
+    assert (folder / "pred" / "r0.json").is_file()
+    _annotations_edf(folder / "pred" / "r0.edf", [(310.0, 10.0, "seizure")])
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["r0"]["reason"] == "invalid-output"
+    assert "2 prediction files (r0.json, r0.edf); keep one per case" in failed["r0"]["detail"]
+    # without the EDF+ file, r0 is scored again (r3's failure is the fixture's own)
+    (folder / "pred" / "r0.edf").unlink()
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    assert "r0" not in {f["case_id"] for f in data["failures"]["cases"]}
+
+
 def test_a_time_past_any_float_fails_the_case_or_the_reference(folder):
     # JSON integers have no bound: float() of a 400-digit one overflows, and that
     # OverflowError stopped the whole evaluation. A detection so is r0's failure; a

@@ -9,7 +9,8 @@ changes ``+ (AFIB``, is refused, not read as no event); the prediction is ``<cas
 ``{"events": [[start_s, end_s], ...]}``, or ``<case_id>.edf``, an EDF+ file whose
 annotations are the detected events (onset and duration in its TALs, counted from the
 recording's start: the two headers' start date and time must agree; an annotation
-without a duration fails the case; a ``.json`` beside it is read instead). Each
+without a duration fails the case; both a ``.json`` and a ``.edf`` of one case fail
+it, as two predictions). Each
 recording is scored with :func:`medeval.metrics.event_scoring` and the protocol's SzCORE
 parameters. A detected event that starts within the recording and ends after it is cut
 at its end, as timescoring's masks cut it (a detector's last window often reaches past
@@ -60,6 +61,7 @@ from .base import (
     bootstrap_estimate,
     metric_record,
     prediction_file,
+    prediction_named,
 )
 
 __all__ = ["EegEvents"]
@@ -178,6 +180,14 @@ class EegEvents(TaskType):
         """Score one recording."""
         duration, reference = self._reference(case, root)
         found = prediction_file(predictions, case.case_id, (".json", ".edf"))
+        if found.suffix.lower() == ".json" and prediction_named(
+                predictions, case.case_id, ".edf") is not None:
+            # read the JSON first, the EDF+ file's events went uncounted without a word
+            # (found in the ECG/EEG pass); a segmentation's two mask files are refused so
+            raise PredictionError(
+                f"case {case.case_id}: 2 prediction files ({found.name}, "
+                f"{found.stem}.edf); keep one per case: the events as JSON or as an EDF+ "
+                "file's annotations")
         if found.suffix.lower() == ".edf":
             hypothesis = _edf_events(case, root, found)
         else:

@@ -423,3 +423,41 @@ def test_patient_ids_differing_in_leading_zeros_are_warned(tmp_path):
         "전체 증례: 앞자리 0만 다른 환자 ID를 서로 다른 환자로 셌습니다 (스프레드시트가 일부 "
         "ID를 숫자로 읽었을 수 있습니다): '0', '00000'; '00001', '1'. 같은 환자라면 "
         "매니페스트에 ID를 한 가지로 적으십시오")
+
+
+def test_few_patients_of_the_clustered_intervals_are_said_once_a_scope(tmp_path):
+    # Site B holds every third of the 41 patients (14, counted by pandas): each clustered
+    # proportion of the site estimates its design effect from fewer than 20 patients,
+    # and said in each figure's line, it was the same two sentences six times. Now once
+    # for the scope, naming each figure with its patients: those holding a case of its
+    # denominator (sensitivity: a positive case; ppv: a case decided positive), counted
+    # here with pandas; a figure of 0 or 1 takes no design effect and is not named
+    table = write_set(tmp_path, 3)
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    site = table[table["site"] == "B"]
+    decided = site["score"] >= 0.5
+    truth = site["reference"] == 1
+    denominators = {"prevalence": (truth, slice(None)), "sensitivity": (decided, truth),
+                    "specificity": (~decided, ~truth), "ppv": (truth, decided),
+                    "npv": (~truth, ~decided), "accuracy": (decided == truth, slice(None))}
+    named = []
+    for name, (hit, among) in denominators.items():
+        cases = site[among]
+        share = hit[among].mean()
+        patients = cases["patient"].nunique()
+        if patients < 20 and 0 < share < 1:
+            named.append(f"{name} ({patients})")
+    assert site["patient"].nunique() == 14 and len(named) >= 4
+    line = (f"site=B: clustered intervals on fewer than 20 patients: {', '.join(named)}: a "
+            "design effect estimated from so few is itself uncertain, and these intervals "
+            "may be too narrow (simulated coverage of a 95% interval as low as 76% with 5 "
+            "clusters and 84% with 10, docs/intervals.md): a goal judged on them needs more "
+            "patients")
+    assert line in result.warnings
+    assert not [w for w in result.warnings if " clusters: a design effect estimated" in w]
+    # the figure's own note keeps it (medeval.stats.proportion_ci_clustered's)
+    group = next(g for g in result.subgroups if (g.column, g.value) == ("site", "B"))
+    sensitivity = next(m for m in group.metrics if m.name == "sensitivity")
+    assert "only " in sensitivity.estimate.note and "clusters: a design effect" in \
+        sensitivity.estimate.note
+    assert warning_ko(line).startswith("site=B: 환자 20명 미만의 군집 신뢰구간: ")

@@ -68,6 +68,7 @@ from .result import (
     Failures,
     Flow,
     InputRecord,
+    MetricRecord,
     Parameters,
     Party,
     ProtocolSection,
@@ -585,8 +586,7 @@ class _Figures:
             self.warnings.append(f"{scope}: no cases, so each of its {len(noted)} figures is "
                                  "undefined (NaN)")
         else:
-            self.warnings += [f"{scope}: {record.name}: {record.estimate.note}"
-                              for record in noted]
+            self.warnings += _noted_once(scope, noted)
         self.warnings += [f"{scope}: {text}" for text in result.warnings]
         if facts:
             self.warnings += [f"all cases: {text}" for text in result.case_facts]
@@ -633,3 +633,26 @@ class _Figures:
                 self.warnings += _few_units(members, self.protocol, metrics, scope)
                 out.append(Subgroup(column, value, len(members), metrics))
         return tuple(out)
+
+
+def _noted_once(scope: str, noted: Sequence[MetricRecord]) -> list[str]:
+    """``"<scope>: <metric>: <note>"`` of each figure noted, in order, less the clause on
+    a clustered interval's few patients, which is said once for the scope after them,
+    naming each figure and its patients (it was the same two lines in each of eight
+    figures of a subgroup of five patients)."""
+    from .stats.clustered import FEW_CLUSTERS, few_clusters
+
+    lines, few = [], []
+    for record in noted:
+        note, clusters = few_clusters(str(record.estimate.note))
+        if clusters is not None:
+            few.append(f"{record.name} ({clusters})")
+        lines.append(f"{scope}: {record.name}: {note}")
+    if few:
+        lines.append(
+            f"{scope}: clustered intervals on fewer than {FEW_CLUSTERS} patients: "
+            f"{', '.join(few)}: a design effect estimated from so few is itself uncertain, "
+            "and these intervals may be too narrow (simulated coverage of a 95% interval as "
+            "low as 76% with 5 clusters and 84% with 10, docs/intervals.md): a goal judged "
+            "on them needs more patients")
+    return lines

@@ -256,6 +256,13 @@ def _task_notes() -> list[str]:
         boot = SimpleNamespace(name="f1", estimate=SimpleNamespace(method="bootstrap-bca",
                                                                    low=0.5))
         out += [w.removeprefix("all cases: ") for w in _few_units(rows, protocol, [boot])]
+    # the evaluation's: ten patients' clustered intervals, their few patients said once
+    from medeval.evaluation import _noted_once
+
+    clustered = stats.proportion_ci_clustered([1] * 90 + [0] * 10, [i // 10 for i in range(100)])
+    out += [w.removeprefix("all cases: ") for w in _noted_once("all cases", [
+        SimpleNamespace(name=name, estimate=clustered) for name in ("sensitivity", "ppv")])
+        if "clustered intervals on fewer" in w]
     # class probabilities (the DR example, grades 0-4): a label that is not its case's
     # most probable grade, grade 4 in one patient only (resamples of patients without
     # it left out), then no grade-4 case at all (auc@macro undefined)
@@ -603,6 +610,16 @@ def test_korean_wordings_by_hand() -> None:
         "있어, 신뢰구간은 추정값 주위의 범위가 아니라 재표본 값의 퍼짐을 나타냅니다. BCa "
         "신뢰구간(method \"bca\", 프로토콜의 statistics.bootstrap_method)은 이러한 편향을 "
         "고려합니다")
+    assert warning_ko("site=B: clustered intervals on fewer than 20 patients: "
+                      "sensitivity (5), ppv (3): a design effect estimated from so few is "
+                      "itself uncertain, and these intervals may be too narrow (simulated "
+                      "coverage of a 95% interval as low as 76% with 5 clusters and 84% with "
+                      "10, docs/intervals.md): a goal judged on them needs more patients") == (
+        "site=B: 환자 20명 미만의 군집 신뢰구간: sensitivity (5), ppv (3): 이렇게 적은 "
+        "군집에서 추정한 설계효과는 그 자체가 불확실하여 이 신뢰구간들이 지나치게 좁을 수 "
+        "있습니다 (모의실험에서 95% 신뢰구간의 포함률이 군집 5개일 때 76%, 10개일 때 84%까지 "
+        "낮아짐, docs/intervals.md). 이 신뢰구간으로 목표를 판정하려면 더 많은 환자가 "
+        "필요합니다")
     assert warning_ko("failures excluded: froc_cpm: no reference lesion in any of the 4 "
                       "case(s), so the lesion sensitivity is undefined (NaN)") == (
         "실패 증례 제외: froc_cpm: 증례 4개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 "

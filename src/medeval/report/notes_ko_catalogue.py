@@ -160,6 +160,14 @@ NOTES: tuple[Note, ...] = (
          "신뢰구간이 지나치게 좁을 수 있습니다 (모의실험에서 95% 신뢰구간의 포함률이 군집 "
          "5개일 때 76%, 10개일 때 84%까지 낮아짐, docs/intervals.md). 이 신뢰구간으로 목표를 "
          "판정하려면 더 많은 환자가 필요합니다"),
+    Note(r"clustered intervals on fewer than (?P<few>\d+) patients: (?P<figures>.+?): a design "
+         r"effect estimated from so few is itself uncertain, and these intervals may be too "
+         r"narrow \(simulated coverage of a 95% interval as low as 76% with 5 clusters and "
+         r"84% with 10, docs/intervals\.md\): a goal judged on them needs more patients",
+         "환자 {few}명 미만의 군집 신뢰구간: {figures}: 이렇게 적은 군집에서 추정한 설계효과는 "
+         "그 자체가 불확실하여 이 신뢰구간들이 지나치게 좁을 수 있습니다 (모의실험에서 95% "
+         "신뢰구간의 포함률이 군집 5개일 때 76%, 10개일 때 84%까지 낮아짐, docs/intervals.md). "
+         "이 신뢰구간으로 목표를 판정하려면 더 많은 환자가 필요합니다"),
     Note(r"the design effect cannot be estimated with (?P<why>.+?), so each cluster counts "
          r"once \(effective n = number of clusters\)",
          "{why} 설계효과를 추정할 수 없으므로 군집마다 한 번씩 셉니다 (유효 표본 수 = 군집 수)",

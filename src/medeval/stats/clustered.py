@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -38,6 +39,7 @@ __all__ = [
     "FEW_CLUSTERS",
     "ClusterDesign",
     "cluster_design",
+    "few_clusters",
     "design_effect_from_icc",
     "newcombe_auc_bounds",
     "obuchowski_covariance",
@@ -51,6 +53,29 @@ __all__ = [
 #: the Wilson interval on the effective n covered 76-97 % with 5 clusters, 84-96 % with
 #: 10, 90-94 % with 20 and 92-96 % with 30, for a nominal 95 % (docs/intervals.md).
 FEW_CLUSTERS = 20
+
+
+#: The clause of a clustered proportion's note on fewer than :data:`FEW_CLUSTERS`.
+_FEW = ("; only {k} clusters: a design effect estimated from fewer than {few} is itself "
+        "uncertain, and the interval may be too narrow (simulated coverage of a 95% "
+        "interval as low as 76% with 5 clusters and 84% with 10, docs/intervals.md): a "
+        "goal judged on it needs more patients")
+_FEW_FOUND = re.compile(re.escape(_FEW).replace(r"\{k\}", r"(?P<k>\d+)").replace(
+    r"\{few\}", r"\d+"))
+
+
+def few_clusters(note: str) -> tuple[str, int | None]:
+    """A note without its clause on few clusters, and their number (None: no such clause):
+    an evaluation says it once a scope, for all of its figures, rather than in each.
+
+    >>> few_clusters("f: design effect 2 (ratio estimator), effective n 5 of 10 cases in "
+    ...              "3 clusters" + _FEW.format(k=3, few=20) + "; more")
+    ('f: design effect 2 (ratio estimator), effective n 5 of 10 cases in 3 clusters; more', 3)
+    """
+    found = _FEW_FOUND.search(note)
+    if found is None:
+        return note, None
+    return note[:found.start()] + note[found.end():], int(found.group("k"))
 
 
 @dataclass(frozen=True)
@@ -310,11 +335,7 @@ def proportion_ci_clustered(
             f"effective n {_figure(design.effective_n)} of {n} cases in {design.clusters} "
             "clusters")
     if design.rule in ("ratio estimator", "floored at 1") and design.clusters < FEW_CLUSTERS:
-        note += (f"; only {design.clusters} clusters: a design effect estimated from fewer "
-                 f"than {FEW_CLUSTERS} is itself uncertain, and the interval may be too "
-                 "narrow (simulated coverage of a 95% interval as low as 76% with 5 "
-                 "clusters and 84% with 10, docs/intervals.md): a goal judged on it needs "
-                 "more patients")
+        note += _FEW.format(k=design.clusters, few=FEW_CLUSTERS)
     wald = wald_boundary_note(func, k, n) if method_id == "wald" else None
     if wald is not None:
         note += "; " + wald.removeprefix(f"{func}: ")

@@ -32,7 +32,9 @@ def test_references_in_words_are_told_where_the_labels_are_declared(tmp_path: Pa
     with pytest.raises(ManifestError) as refused:
         medeval.evaluate(folder / "protocol.toml", predictions=folder / "predictions")
     lines = str(refused.value).splitlines()
-    assert len(lines) == 1 + 24 + 1  # the head, one line a case, the explanation once
+    # the head, one line a case for the first 20, how many more, the explanation once
+    assert len(lines) == 1 + 20 + 1 + 1 and lines[21] == "  ... and 4 more"
+    assert len(refused.value.problems) == 24  # every one of them in the error
     assert lines[1] == ("  - case WDBC-0001 (line 2): reference 'malignant' is not a "
                         "declared label ['0', '1'] (see 'binary labels' below)")
     assert lines[-1].startswith("'binary labels', 24 of the problems above (case WDBC-0001 "

@@ -145,7 +145,9 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Issued:
     with Registry.create(path) as registry:
         withdrawn, first = _issue(registry, result, folder)
         registry.withdraw(withdrawn, WITHDRAWN_REASON)
-        amended, second = _issue(registry, result, folder)
+        # the same result issued again after its withdrawal, with the reason it stands
+        amended, second = _issue(registry, result, folder,
+                                 reason="withdrawn in error: the sets did not overlap")
         standing, third = _issue(registry, result, folder, amends=amended,
                                  reason=AMENDED_REASON)
     altered = bytearray(third)

@@ -240,13 +240,39 @@ def test_a_unit_other_than_mm_is_refused(tmp_path):
         "a": (_volume(tmp_path, "a"), {"points": [[4, 28, 42]], "unit": "voxel"}, []),
         "b": (_volume(tmp_path, "b"), {"points": [[4, 28, 42]], "unit": "mm",
                                        "spacing_mm": [2.5, 0.7, 0.7]}, []),
+        "c": (_volume(tmp_path, "c"), {"points": [[4, 28, 42]], "unit": "px",
+                                       "spacing_mm": [2.5, 0.7, 0.7]}, []),
     })
     with pytest.raises(medeval.ManifestError) as caught:
         medeval.evaluate(tmp_path / "protocol.toml", pred)
-    first, second = caught.value.problems
-    assert first.startswith("case a: reference ref/a.json gives \"unit\" \"voxel\"")
-    assert "voxels with \"spacing_mm\" beside them" in first
+    first, second, third = caught.value.problems
+    assert first.startswith("case a: reference ref/a.json gives \"unit\": \"voxel\" "
+                            "without \"spacing_mm\"")
     assert second.startswith("case b: reference ref/b.json gives both \"unit\": \"mm\" and")
+    assert third.startswith("case c: reference ref/c.json gives \"unit\" \"px\"")
+    assert "voxel indices with \"spacing_mm\" beside them" in third
+
+
+def test_voxel_points_may_say_their_unit(tmp_path):
+    # "unit": "voxel" beside "spacing_mm" says what spacing_mm says already (found in the
+    # review: it was refused, the message asking for what was given); the same figures
+    # as without it
+    rows = {"a": (_volume(tmp_path, "a"), {"points": [[4, 28, 42]],
+                                           "spacing_mm": [2.5, 0.7, 0.7]},
+                  [([4, 28, 43], 0.9)]),
+            "b": (_volume(tmp_path, "b"), {"points": [[4, 28, 42]],
+                                           "spacing_mm": [2.5, 0.7, 0.7]},
+                  [([5, 28, 42], 0.9)])}
+    pred = _set(tmp_path, rows)
+    plain = medeval.evaluate(tmp_path / "protocol.toml", pred)
+    (tmp_path / "ref" / "a.json").write_text(json.dumps(
+        {"points": [[4, 28, 42]], "spacing_mm": [2.5, 0.7, 0.7], "unit": "voxel"}))
+    said = medeval.evaluate(tmp_path / "protocol.toml", pred)
+    assert [m.estimate.value for m in said.metrics] == [m.estimate.value
+                                                         for m in plain.metrics]
+    assert [row["true_positives"] for row in said.cases] == [
+        row["true_positives"] for row in plain.cases] == [1, 0]  # 0.7 mm a hit, 2.5 not
+    assert said.warnings == plain.warnings
 
 
 def test_a_reference_changed_after_the_check_is_checked_again(tmp_path):

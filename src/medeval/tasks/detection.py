@@ -2,7 +2,8 @@
 
 The manifest's ``reference`` is a JSON file — ``{"boxes": [[lo..., hi...], ...]}`` or
 ``{"points": [[...], ...]}``, coordinates in millimetres in the image's axis order (or
-in voxels with ``"spacing_mm"`` given beside them; ``"unit": "mm"`` may say they are
+in voxels with ``"spacing_mm"`` given beside them, which ``"unit": "voxel"`` may say;
+``"unit": "mm"`` may say they are
 millimetres, and points in mm on a volume of voxels other than 1 mm without it are
 named in the result's warnings) — or, for ``criterion = "inside"``, a
 labelled mask image (lesion ``k`` has label ``k``). A lesion-free case has an empty list.
@@ -351,11 +352,17 @@ def _unit_checks(case: Case, root: Path, data: dict[str, Any], reference: NDArra
     points are millimetres on voxels other than 1 mm without ``"unit": "mm"`` said (for
     the result's warning), else None."""
     unit = data.get("unit")
-    if unit is not None and unit != "mm":
+    if unit == "voxel" and "spacing_mm" not in data:
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} gives \"unit\": \"voxel\" "
+            "without \"spacing_mm\": points in voxels are measured with the voxels' "
+            "spacing, given beside them (\"spacing_mm\": [sz, sy, sx])")
+    if unit is not None and unit not in ("mm", "voxel"):
         raise ReferenceProblem(
             f"case {case.case_id}: reference {case.reference} gives \"unit\" "
             f"{json.dumps(unit)[:40]}: a reference's points are millimetres (\"unit\": "
-            "\"mm\" may say so), or voxels with \"spacing_mm\" beside them")
+            "\"mm\" may say so), or voxel indices with \"spacing_mm\" beside them "
+            "(\"unit\": \"voxel\" may say so)")
     if unit == "mm" and "spacing_mm" in data:
         raise ReferenceProblem(
             f"case {case.case_id}: reference {case.reference} gives both \"unit\": \"mm\" "

@@ -350,6 +350,29 @@ def test_sample_size_plans_for_the_highest_of_several_goals(capsys, tmp_path):
         capsys.readouterr().err
 
 
+def test_sample_size_refuses_a_protocols_goal_of_1_or_0_in_the_protocols_words(
+        capsys, tmp_path):
+    # Found in the planning pass: a protocol whose sensitivity goal is 1 (valid: in [0, 1])
+    # was refused as "--goal must be strictly between 0 and 1 ..., got 1.0", a flag the
+    # user planning with --protocol never typed. A goal of 1 is never PASSed by the
+    # guarded rule: the exact lower bound of n of n is (0.025)^(1/n) < 1 at any n (scipy's
+    # beta quantile below, at a million cases); a goal of 0 always is (bounds are >= 0).
+    from scipy.stats import beta
+
+    assert beta.ppf(0.025, 10**6, 1) < 1
+    protocol = tmp_path / "protocol.toml"
+    text = (EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+    assert text.count('metric = "sensitivity"\ngoal = 0.75') == 1
+    for goal, said in (("1.0", "has goal 1, which no set can PASS"),
+                       ("0.0", "has goal 0, which every set PASSes")):
+        protocol.write_text(text.replace('metric = "sensitivity"\ngoal = 0.75',
+                                         f'metric = "sensitivity"\ngoal = {goal}'))
+        assert main(["sample-size", "--expected", "0.95", "--protocol", str(protocol)]) == 2
+        err = capsys.readouterr().err
+        assert f"protocol {protocol}: its criterion on sensitivity {said}" in err
+        assert "--goal" not in err
+
+
 def test_sample_size_names_the_protocols_goal_as_written(capsys, tmp_path):
     # Found in the review-stats pass: the plan printed a protocol's goal with :g, so a goal
     # of 0.8283249 read "goal 0.828325" in the plan and in the sample_size line written into

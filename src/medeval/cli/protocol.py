@@ -473,6 +473,16 @@ def _criterion_of(path: Path, measure: str, *,
     # every criterion must pass, and on one interval a lower bound that meets the highest
     # goal meets the others: the plan is the highest goal's
     goal = max(c.goal for c in guarded)
+    if not 0 < goal < 1:  # else refused as the --goal the user never typed
+        never = goal >= 1
+        raise MedevalError(
+            f"protocol {path}: its criterion on {measure} has goal {as_written(goal)}, "
+            + ("which no set can PASS: the guarded rule passes when the interval's lower "
+               "bound meets the goal, and that bound is below 1 (a goal of 1 is met only "
+               "by a point estimate); no number of cases plans it" if never else
+               "which every set PASSes: the interval's lower bound is never below 0; "
+               "there is nothing to plan")
+            + "; a goal is a proportion strictly between 0 and 1, e.g. 0.90")
     if len(guarded) > 1:
         print(f"medeval: note: protocol {path} has {len(guarded)} criteria on {measure} "
               f"(goals {', '.join(as_written(c.goal) for c in guarded)}): planned for the highest, "

@@ -235,10 +235,24 @@ def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
         "the power of a proportion rises in a saw-tooth)\n"
         "for the protocol's [dataset] (printed on the certificate):\n"
         f"  sample_size = \"{_rationale(passing, args.cases_per_patient)}\"\n")
+    if passing.design_effect != 1:
+        _note_estimated_design_effect(passing.design_effect)
     if others:
         _note_other_criteria(args.protocol, passing.measure, others, passing.power,
                              passing.pass_probability)
     return 0
+
+
+def _note_estimated_design_effect(design_effect: float) -> None:
+    """Say on stderr that a clustered plan's P(PASS) takes the design effect as known,
+    while the evaluation estimates it from the set: the share of PASS then falls a few
+    points short of the printed chance, and can fall below --power (docs/intervals.md)."""
+    print(f"medeval: note: P(PASS) above is the binomial chance on the effective size, "
+          f"the design effect {design_effect:g} taken as known; the evaluation estimates it "
+          "from the set's patients, and that estimate varies: in simulated sets the share "
+          "of PASS fell about 3 to 6 points short of the printed chance, at times below --power "
+          "(docs/intervals.md, 'Planning a test set'). Read it as an upper estimate; to "
+          "keep the power, plan with a somewhat higher --icc or --power", file=sys.stderr)
 
 
 def _half_width_plan(args: argparse.Namespace, out: TextIO) -> int:

@@ -675,6 +675,36 @@ def test_paired_errors(func, reference, measurement, message):
 
 
 @pytest.mark.parametrize("func", [bland_altman, mae, rmse, lins_ccc])
+def test_values_whose_powers_overflow_are_refused_naming_them(func):
+    # A measurement of 1e200 (a sentinel, an overflowed number): lins_ccc raised
+    # OverflowError (a Python float squared), the others returned inf or NaN with numpy's
+    # overflow warnings. Refused, naming the side, the value and its position.
+    with pytest.raises(InvalidInputError, match=rf"^{func.__name__}: measurement holds 1 "
+                       r"value\(s\) beyond 1e\+75 in magnitude \(1e\+200 at position 0\)"):
+        func([0.0, 1.0, 2.0], [1e200, 1.0, 2.0])
+    with pytest.raises(InvalidInputError, match=r"reference holds 2 value\(s\)"):
+        func([-1e80, 1.0, 1e76], [0.0, 1.0, 2.0])
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no overflow on the way
+def test_values_at_the_bound_give_finite_figures():
+    # d = (1e75, 0, -1e75) against a reference of 0, by hand: bias 0, s = 1e75 (the
+    # squares 1e150 + 0 + 1e150 over n - 1 = 2, square-rooted), the upper limit
+    # 1.959964 s; MAE 2/3 1e75; RMSE sqrt(2/3) 1e75 and its upper bound
+    # sqrt(MSE + t s_sq / sqrt 3) with the squared errors' SD s_sq = sqrt(1/3) 1e150.
+    reference, measurement = [0.0, 0.0, 0.0], [1e75, 0.0, -1e75]
+    ba = bland_altman(reference, measurement)
+    assert (ba.bias.value, ba.sd) == (0.0, pytest.approx(1e75, rel=1e-15))
+    assert ba.upper_loa.value == pytest.approx(stats.norm.ppf(0.975) * 1e75, rel=1e-15)
+    assert mae(reference, measurement).value == pytest.approx(2e75 / 3, rel=1e-15)
+    e = rmse(reference, measurement)
+    t = stats.t.ppf(0.975, 2)
+    assert e.value == pytest.approx(math.sqrt(2 / 3) * 1e75, rel=1e-15)
+    assert e.high == pytest.approx(
+        math.sqrt(2 / 3 + t * math.sqrt(1 / 3) / math.sqrt(3)) * 1e75, rel=1e-12)
+
+
+@pytest.mark.parametrize("func", [bland_altman, mae, rmse, lins_ccc])
 def test_confidence_errors(func):
     with pytest.raises(InvalidInputError, match="confidence"):
         func([1, 2, 3], [1, 2, 4], confidence=1.0)

@@ -64,6 +64,36 @@ def test_non_numeric_reference_listed(study):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
 
 
+def test_a_measurement_or_reference_too_large_for_the_figures_is_refused_naming_the_case(
+        study):
+    # A prediction of 1e200 (a sentinel, an overflowed number) made the whole evaluation
+    # end in a traceback (OverflowError in Lin's CCC). It is now s07's invalid output;
+    # the figures are those of the 38 others, as bland_altman computes them, and the
+    # completion rate 38/40 (statsmodels' Wilson interval). A reference of -1e80 is a
+    # manifest problem naming the case and its line.
+    from statsmodels.stats.proportion import proportion_confint
+
+    folder, reference, measured = study
+    (folder / "pred" / "s07.json").write_text('{"value": 1e200}')
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    failed = {c.case_id: c for c in result.failures.cases}
+    assert set(failed) == {"s03", "s07"} and failed["s07"].reason == "invalid-output"
+    assert failed["s07"].detail.startswith(
+        "case s07: the measurement 1e+200 is beyond 1e+75 in magnitude")
+    keep = ~np.isin(np.arange(40), [3, 7])
+    assert result.metric("upper_loa").estimate == bland_altman(
+        reference[keep], measured[keep]).upper_loa
+    rate = result.metric("completion_rate").estimate
+    assert (rate.numerator, rate.n) == (38, 40)
+    assert (rate.low, rate.high) == pytest.approx(proportion_confint(38, 40, method="wilson"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    manifest.loc[1, "reference"] = "-1e80"
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    with pytest.raises(medeval.ManifestError, match=r"case s01 \(line 3\): reference "
+                       r"'-1e80' is beyond 1e\+75 in magnitude"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
 def test_a_reference_with_thousands_separators_or_a_unit_says_how_to_write_it(study):
     # Excel's number format '#,##0.0' writes 1,005.7 (quoted in the CSV); a unit typed
     # in the cell; both refused (as before), now saying what to write

@@ -142,8 +142,9 @@ def bland_altman(
     Raises
     ------
     InvalidInputError
-        Arrays not one-dimensional, not numeric, containing NaN or inf, of different
-        lengths, fewer than 2 pairs; ``confidence`` or ``loa_coverage`` outside (0, 1);
+        Arrays not one-dimensional, not numeric, containing NaN or inf or a value beyond
+        ``MAX_MAGNITUDE`` (1e75) in magnitude, of different lengths, fewer than 2 pairs;
+        ``confidence`` or ``loa_coverage`` outside (0, 1);
         an unknown ``loa_method``; ``loa_method="approximate"`` with limits other than
         the 95 % ones (z between 1.95 and 2).
 
@@ -473,10 +474,26 @@ def lins_ccc(
     return Estimate(ccc, nan, nan, "lin-z", level, n, note=note)
 
 
+#: The largest magnitude of a value the agreement measures take: the fourth powers of the
+#: differences (at most (2e75)^4 = 1.6e301; the standard deviation of the squared errors,
+#: behind RMSE's interval, squares them again), and sums of a million of them, stay finite
+#: in float64. Beyond it lins_ccc raised OverflowError and the others gave inf or NaN with
+#: numpy's overflow warnings. No measurement comes near it.
+MAX_MAGNITUDE = 1e75
+
+
 def _pairs(func: str, x: NDArray[np.float64], y: NDArray[np.float64]) -> int:
     n = same_length(func, reference=x, measurement=y)
     if n < 2:
         raise InvalidInputError(f"{func}: at least 2 pairs are needed, got {n}")
+    for name, values in (("reference", x), ("measurement", y)):
+        beyond = np.flatnonzero(np.abs(values) > MAX_MAGNITUDE)
+        if beyond.size:
+            shown = ", ".join(f"{values[i]:g} at position {i}" for i in beyond[:3])
+            raise InvalidInputError(
+                f"{func}: {name} holds {beyond.size} value(s) beyond {MAX_MAGNITUDE:g} in "
+                f"magnitude ({shown}{', ...' if beyond.size > 3 else ''}): their powers "
+                "overflow, so no agreement figure can be computed: is it a measurement?")
     return n
 
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..loaders.tables import number_text
 from ..manifest import Case
-from ..metrics.agreement import bland_altman, lins_ccc, mae, rmse
+from ..metrics.agreement import MAX_MAGNITUDE, bland_altman, lins_ccc, mae, rmse
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -67,6 +67,9 @@ class Measurement(TaskType):
             hint = _number_hint(case.reference, getattr(self.spec, "unit", None))
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
                     f"not a finite number{hint}")
+        if abs(value) > MAX_MAGNITUDE:
+            return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
+                    f"{_beyond()}")
         return None
 
     def score_case(self, case: Case, root: Path, predictions: Path) -> dict[str, Any]:
@@ -104,6 +107,9 @@ class Measurement(TaskType):
                 f"case {case.case_id}: the measurement must be a finite number or "
                 f"{{\"value\": number}}, got {value!r}{hint}"
             )
+        if abs(value) > MAX_MAGNITUDE:  # 1e200 made the aggregate raise OverflowError
+            raise PredictionError(f"case {case.case_id}: the measurement {value!r} is "
+                                  f"{_beyond()}")
         reference = float(case.reference)
         return {"reference": reference, "measurement": float(value),
                 "difference": float(value) - reference}
@@ -145,6 +151,12 @@ class Measurement(TaskType):
             "so bias, limits of agreement, MAE, RMSE and Lin's CCC are not reported",))
 
 
+
+
+def _beyond() -> str:
+    """Why a value too large for the agreement figures is refused."""
+    return (f"beyond {MAX_MAGNITUDE:g} in magnitude, where the agreement figures overflow: "
+            "no measurement is that large (a sentinel or an overflowed number?)")
 
 
 def _number_hint(text: str, unit: str | None) -> str:

@@ -618,9 +618,19 @@ def test_ccc_undefined():
     with pytest.warns(UndefinedMetricWarning, match="constant and equal"):
         e = lins_ccc([2, 2, 2], [2, 2, 2])
     assert math.isnan(e.value)
-    with pytest.warns(UndefinedMetricWarning, match="constant"):
+    with pytest.warns(UndefinedMetricWarning, match="the measurement is constant"):
         e = lins_ccc([1, 2, 3], [2, 2, 2])
     assert e.value == 0.0 and math.isnan(e.low)
+    # A phantom of one known size (reference 10 mm every time), measured within 0.1 mm:
+    # s_x^2 = 0, so s_xy = 0 and rho_c = 2 s_xy / (...) = 0 (Lin 1989) however close the
+    # measurements; the note said "a series is constant" and now names the reference
+    # and says that the 0 is no verdict on the measurements.
+    with pytest.warns(UndefinedMetricWarning, match=r"the reference is constant, so the "
+                      r"concordance is 0 whatever the measurements, and r and u are"):
+        e = lins_ccc([10.0, 10.0, 10.0, 10.0], [9.9, 10.0, 10.1, 10.0])
+    assert e.value == 0.0 and math.isnan(e.low)
+    with pytest.warns(UndefinedMetricWarning, match="both series are constant, at different"):
+        lins_ccc([1, 1, 1], [2, 2, 2])
     with pytest.warns(UndefinedMetricWarning, match="= 1"):
         e = lins_ccc([1, 2, 3], [1, 2, 3])
     assert e.value == 1.0 and math.isnan(e.high)

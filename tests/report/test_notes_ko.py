@@ -159,6 +159,8 @@ def _agreement_notes() -> dict[str, str | None]:
     return {
         "ccc, both constant": m.lins_ccc([1, 1, 1], [1, 1, 1]).note,
         "ccc, one constant": m.lins_ccc([1, 1, 1], [1, 2, 3]).note,
+        "ccc, measurement constant": m.lins_ccc([1, 2, 3], [2, 2, 2]).note,
+        "ccc, both constant, apart": m.lins_ccc([1, 1, 1], [2, 2, 2]).note,
         "ccc, identical": m.lins_ccc([1, 2, 3], [1, 2, 3]).note,
         "ccc, two pairs": m.lins_ccc([1, 2], [1, 3]).note,
         "icc, no variance": m.icc([[1, 1], [1, 1], [1, 1]], form="ICC(A,1)").note,

@@ -142,8 +142,8 @@ def test_undefined_agreement_figures_say_why_in_the_warnings(tmp_path):
         result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     ccc = result.metric("lins_ccc").estimate
     assert ccc.value == 0.0 and np.isnan(ccc.low)
-    assert ccc.note == ("lins_ccc: the confidence interval is undefined: a series is "
-                        "constant, so r and u are undefined; NaN")
+    assert ccc.note == ("lins_ccc: the confidence interval is undefined: both series are "
+                        "constant, at different values, and r and u are undefined; NaN")
     assert f"all cases: lins_ccc: {ccc.note}" in result.warnings
     assert ("site=A: 1 measured case(s) of 1: agreement needs at least 2, so bias, limits of "
             "agreement, MAE, RMSE and Lin's CCC are not reported") in result.warnings

@@ -385,10 +385,13 @@ def lins_ccc(
     -----
     Both series constant at the same value: 0/0, NaN. One constant (or both, at
     different values): :math:`\rho_c = 0` but :math:`r` and :math:`u` are undefined, so
-    the CI is NaN. Perfect concordance (:math:`\rho_c = 1`, every pair equal) has an
-    infinite z; its CI is NaN. Near it, :math:`\rho_c` is computed as :math:`1 -
-    \overline{(x - y)^2} / (s_x^2 + s_y^2 + (\bar x - \bar y)^2)`, the same number,
-    so that it stays at most 1 and inside its interval (it may round to 1.0 with a
+    the CI is NaN, and the note names the constant series. A constant reference (a phantom
+    of one known size) gives 0 whatever the measurements: there the CCC says nothing of
+    their agreement, and bias, limits of agreement and MAE do. Perfect concordance
+    (:math:`\rho_c = 1`, every pair equal) has an infinite z; its CI is NaN. Near it,
+    :math:`\rho_c` is computed as
+    :math:`1 - \overline{(x - y)^2} / (s_x^2 + s_y^2 + (\bar x - \bar y)^2)`, the same
+    number, so that it stays at most 1 and inside its interval (it may round to 1.0 with a
     defined interval when the pairs differ by a few parts in :math:`10^{16}`).
     ``n = 2`` leaves no degree of freedom for the variance (CI NaN).
 
@@ -434,7 +437,13 @@ def lins_ccc(
         # outside an interval formed from the gap
         ccc = 1.0 - gap
     if sx2 == 0.0 or sy2 == 0.0:
-        reason = "a series is constant, so r and u are undefined"
+        # which one: a constant reference (a phantom of one known size) makes the
+        # concordance 0 whatever the measurements, which "a series" did not tell
+        reason = (("the reference is constant, so the concordance is 0 whatever the "
+                   "measurements" if sy2 != 0.0 else
+                   "the measurement is constant" if sx2 != 0.0 else
+                   "both series are constant, at different values")
+                  + ", and r and u are undefined")
     elif gap == 0.0 or gap >= 2.0:
         reason = "|concordance| = 1, so its z-transform is infinite"
     elif n < 3:

@@ -110,8 +110,15 @@ _DESIGN_RULES = {
 }
 #: Why Lin's CCC has no interval (``metrics.agreement.lins_ccc``).
 _CCC_REASONS = {
-    "a series is constant, so r and u are undefined":
+    "a series is constant, so r and u are undefined":  # results made before 0.12
         "한 계열이 상수여서 r과 u가 정의되지 않음",
+    "the reference is constant, so the concordance is 0 whatever the measurements, and r "
+    "and u are undefined":
+        "참조값이 상수여서 측정값이 무엇이든 일치도가 0이며, r과 u가 정의되지 않음",
+    "the measurement is constant, and r and u are undefined":
+        "측정값이 상수이며, r과 u가 정의되지 않음",
+    "both series are constant, at different values, and r and u are undefined":
+        "두 계열이 서로 다른 값의 상수이며, r과 u가 정의되지 않음",
     "|concordance| = 1, so its z-transform is infinite": "|일치도| = 1이어서 z 변환이 무한대",
     "n = 2 leaves no degree of freedom (n - 2 = 0)": "n = 2이면 자유도가 없음 (n - 2 = 0)",
 }

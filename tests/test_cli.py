@@ -280,6 +280,33 @@ def test_protocol_check_notes_what_a_certificate_would_print_as_not_given(tmp_pa
     assert "not given" not in capsys.readouterr().err
 
 
+def test_protocol_check_notes_a_goal_no_set_can_pass(tmp_path, capsys):
+    # a guarded sensitivity >= 1 passes only where the interval's lower bound reaches 1,
+    # which no interval of a proportion does: Wilson's at a million of a million is below
+    # it (statsmodels), and n of n by Clopper-Pearson is (alpha/2)^(1/n) < 1. Said by
+    # protocol check, before the test is run (sample-size --protocol refuses to plan it)
+    from statsmodels.stats.proportion import proportion_confint
+
+    assert proportion_confint(10**6, 10**6, method="wilson")[0] < 1
+    assert proportion_confint(50, 50, method="beta")[0] == pytest.approx(0.025 ** (1 / 50))
+    text = (EXAMPLES / "binary-classification" / "protocol.toml").read_text()
+    (tmp_path / "manifest.csv").write_bytes(
+        (EXAMPLES / "binary-classification" / "manifest.csv").read_bytes())
+    protocol = tmp_path / "protocol.toml"
+    for goal, rule, noted in (("1.0", "", "criteria.0: sensitivity >= 1 under the guarded "
+                                            "rule: no set can PASS it"),
+                              ("1.0", 'rule = "point"\n', None), ("0.99", "", None)):
+        protocol.write_text(text.replace("goal = 0.75\n", f"goal = {goal}\n{rule}", 1))
+        assert main(["protocol", "check", str(protocol)]) == 0
+        err = capsys.readouterr().err
+        assert (noted in err) if noted else "no set can PASS" not in err, (goal, rule, err)
+    # an error on the lower-is-better side: a Brier score <= 0
+    protocol.write_text(text.replace('metric = "sensitivity"\ngoal = 0.75',
+                                     'metric = "brier_score"\ngoal = 0', 1))
+    assert main(["protocol", "check", str(protocol)]) == 0
+    assert "criteria.0: brier_score <= 0 under the guarded rule" in capsys.readouterr().err
+
+
 def test_protocol_check_and_schema(tmp_path, capsys):
     path = measurement_study(tmp_path)
     assert main(["protocol", "check", str(path)]) == 0

@@ -39,6 +39,7 @@ __all__ = [
     "distance_unit_problems",
     "reader_study_problems",
     "subgroup_problems",
+    "unpassable_goals",
 ]
 
 
@@ -267,7 +268,49 @@ def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and part in TASK_METRICS
 
 
-def criteria_problems(data: Mapping[str, Any]) -> list[str]:
+def unpassable_goals(data: Mapping[str, Any]) -> list[str]:
+    """Notes on guarded criteria whose goal lies at the end of its metric's range on
+    the better side (a sensitivity >= 1, an error rate <= 0): the guarded rule passes when
+    the whole interval meets the goal, and an interval there either reaches past the
+    figure's range or has zero width (every case correct: INCONCLUSIVE), so no set can
+    PASS it. Allowed (it is what the protocol says), but said before the test is run.
+
+    >>> unpassable_goals({"task": {"type": "binary-classification"}, "criteria": [
+    ...     {"metric": "sensitivity", "goal": 1.0}, {"metric": "specificity", "goal": 0.9},
+    ...     {"metric": "ppv", "goal": 1, "rule": "point"}]})[0][:44]
+    'criteria.0: sensitivity >= 1 under the guard'
+    """
+    reported = _reported(data)
+    criteria = data.get("criteria")
+    notes = []
+    for index, criterion in enumerate(criteria if isinstance(criteria, list) else []):
+        if not isinstance(criterion, Mapping) or criterion.get("rule", "guarded") != "guarded":
+            continue
+        metric, goal = criterion.get("metric"), criterion.get("goal")
+        if not isinstance(metric, str) or not _is_number(goal):
+            continue
+        metric = unicodedata.normalize("NFC", metric)
+        definition = DEFINITIONS.get(reported.get(metric, "") if reported else metric)
+        if definition is None or definition.higher_is_better is None:
+            continue
+        low, high = definition.bounds
+        end = high if definition.higher_is_better else low
+        if math.isfinite(end) and (goal >= end if definition.higher_is_better
+                                   else goal <= end):
+            sign = ">=" if definition.higher_is_better else "<="
+            notes.append(
+                f"criteria.{index}: {metric} {sign} {goal:g} under the guarded rule: no set "
+                f"can PASS it, as {end:g} is the {'largest' if end == high else 'smallest'} "
+                f"{metric} can be and the interval must lie wholly "
+                f"{'at or above' if definition.higher_is_better else 'at or below'} the "
+                "goal (one of zero width, every case right, is INCONCLUSIVE); lower the "
+                "goal, or judge the figure alone (rule = \"point\")")
+    return notes
+
+
+def _reported(data: Mapping[str, Any]) -> Mapping[str, str] | None:
+    """The figures the protocol's task reports, by name -> definition id (None: an
+    unknown task)."""
     task = data.get("task")
     task_type = task.get("type") if isinstance(task, Mapping) else None
     reported = TASK_METRICS.get(task_type) if isinstance(task_type, str) else None
@@ -284,6 +327,14 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
     if reported is not None and task_type == "multilabel-classification" and isinstance(
             task, Mapping) and isinstance(labels, list):
         reported = {**_multilabel_figures(task), **reported}
+    return reported
+
+
+def criteria_problems(data: Mapping[str, Any]) -> list[str]:
+    task = data.get("task")
+    task_type = task.get("type") if isinstance(task, Mapping) else None
+    reported = _reported(data)
+    labels = task.get("labels") if isinstance(task, Mapping) else None
     criteria = data.get("criteria")
     if not isinstance(criteria, list):
         return []

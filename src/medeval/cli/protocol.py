@@ -106,6 +106,10 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
     _note_uncounted_failures(protocol, args.protocol)
     _note_not_given(protocol, args.protocol)
     _note_wald(protocol, args.protocol)
+    from ..protocol_checks import unpassable_goals
+
+    for text in unpassable_goals(protocol.model_dump()):
+        print(f"medeval: note: protocol {args.protocol}: {text}", file=sys.stderr)
     return 0
 
 

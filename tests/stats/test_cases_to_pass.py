@@ -5,6 +5,7 @@ binomial probabilities, and the hand-worked Clopper–Pearson case of a perfect 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -160,15 +161,20 @@ def test_a_design_effect_whose_size_overflows_is_refused():
     # a traceback from `medeval sample-size` too. 254 is the independent plan of 0.95
     # against 0.90 (Wilson), which the brute force over statsmodels' intervals gives.
     assert cases_to_pass(0.95, 0.90, method="wilson").n_group == 254
-    with pytest.raises(InvalidInputError, match=r"cases_to_pass: design_effect 1e\+308 "
-                       "times the 254 cases an independent set needs make more cases than"):
-        cases_to_pass(0.95, 0.90, method="wilson", design_effect=1e308)
+    # Then design_effect 1e300 planned ceil(1e300 x 254) cases, printed with 300 digits
+    # no float holds; a count beyond 2**53 is refused too. 2**53 / 254 = 3.546e13:
+    # 3.5e13 plans, 3.6e13 is refused.
+    for deff in (1e308, 1e300, 3.6e13):
+        said = re.escape(f"{deff:g}")
+        with pytest.raises(InvalidInputError, match=rf"cases_to_pass: design_effect {said}"
+                           r" times the 254 cases an independent set needs make more than "
+                           r"2\*\*53 cases"):
+            cases_to_pass(0.95, 0.90, method="wilson", design_effect=deff)
     with pytest.raises(InvalidInputError, match=r"cases_to_pass: icc and cases_per_patient "
                        r"\(design effect 1e\+308\) times the 254 cases"):
         cases_to_pass(0.95, 0.90, method="wilson", icc=1.0, cases_per_patient=1e308)
-    # a large but finite design effect still plans: ceil(1e300 x 254) cases
-    assert cases_to_pass(0.95, 0.90, method="wilson", design_effect=1e300).n_group == \
-        math.ceil(1e300 * 254)
+    assert cases_to_pass(0.95, 0.90, method="wilson", design_effect=3.5e13).n_group == \
+        math.ceil(3.5e13 * 254)
 
 
 @pytest.mark.parametrize(("method", "said"), [("clopper-pearson", "0.025"),

@@ -151,20 +151,23 @@ class TestErrors:
     def test_a_half_width_whose_size_overflows_is_refused(self):
         # Found in the review-stats pass: half_width=1e-300 raised a bare ZeroDivisionError
         # (its square is 0.0 in floats) and 1e-160 an OverflowError (the size is inf), a
-        # traceback from `medeval sample-size --half-width 1e-300` too. The smallest widths
-        # whose size is a float still plan, by the formula with scipy's z:
-        # z^2 * 0.25 / (1e-150)^2 = 9.6e299 cases, / 0.2 = 4.8e300 in all.
-        for width in (1e-300, 1e-160):
+        # traceback from `medeval sample-size --half-width 1e-300` too. Then 1e-150
+        # planned 4.8e300 cases, printed with 300 digits no float holds; a count beyond
+        # 2**53 (9.0e15) is refused now. By the formula with scipy's z:
+        # z^2 * 0.25 / (1e-7)^2 = 9.6e13 positives, / 0.2 = 4.8e14 in all (planned);
+        # at 1e-8 it is 4.8e16 in all (refused).
+        for width in (1e-300, 1e-160, 1e-150, 1e-8):
             with pytest.raises(InvalidInputError,
                                match=rf"sample_size: half_width {width!r} \(with design "
-                                     r"effect 1\) asks for more cases than a number can hold"):
+                                     r"effect 1\) asks for more than 2\*\*53 cases"):
                 sample_size(0.5, half_width=width, prevalence=0.2)
         with pytest.raises(InvalidInputError, match="design effect 1e"):
             sample_size(0.9, half_width=0.05, prevalence=0.2, design_effect=1e308)
-        group = norm.ppf(0.975) ** 2 * 0.25 / 1e-150**2
-        s = sample_size(0.5, half_width=1e-150, prevalence=0.2)
+        group = norm.ppf(0.975) ** 2 * 0.25 / 1e-7**2
+        s = sample_size(0.5, half_width=1e-7, prevalence=0.2)
         assert s.n_group == pytest.approx(group, rel=1e-12)
         assert s.total == pytest.approx(group / 0.2, rel=1e-12)
+        assert s.total < 2**53
 
     def test_keyword_only_and_required(self):
         with pytest.raises(TypeError):

@@ -199,11 +199,12 @@ def sample_size(
     share = prev if kind == "sensitivity" else 1.0 - prev
     square = width**2  # 0.0 below about 1e-162
     group_size = deff * z**2 * p * (1.0 - p) / square if square > 0 else math.inf
-    if not math.isfinite(group_size / share):
+    if not group_size / share <= MAX_COUNT:
         raise InvalidInputError(
             f"{func}: half_width {width!r} (with design effect {deff:g}) asks for more "
-            "cases than a number can hold (z^2 p (1 - p) d / W^2 overflows); give the "
-            "half-width as a proportion, e.g. 0.05 for +-5 points")
+            f"than 2**53 cases, a count no float holds exactly (z^2 p (1 - p) d / W^2 = "
+            f"{group_size / share:.3g}); give the half-width as a proportion, e.g. 0.05 "
+            "for +-5 points")
     total = _ceil(group_size / share)
     return SampleSize(
         total=total,
@@ -244,6 +245,12 @@ def _design_effect(
     if icc is None or cases_per_patient is None:
         return 1.0, None
     return design_effect_from_icc(icc, cases_per_patient, func=func), float(cases_per_patient)
+
+
+#: The largest count planned: beyond 2**53 a float no longer holds every integer, so a
+#: count printed from one would show digits that were never computed (design effect
+#: 1e299 printed a 300-digit total).
+MAX_COUNT = 2.0**53
 
 
 def _ceil(value: float) -> int:
@@ -519,12 +526,12 @@ def cases_to_pass(
             start = 0
     least, passing, failing = verdicts[start]
     share = None if share_of is None else (share_of if kind == "sensitivity" else 1 - share_of)
-    if not math.isfinite(deff * start / (share or 1.0)):
+    if not deff * start / (share or 1.0) <= MAX_COUNT:
         given = (f"design_effect {deff:g}" if per_patient is None
                  else f"icc and cases_per_patient (design effect {deff:g})")
         raise InvalidInputError(
             f"{func}: {given} times the {start} cases an independent set needs make more "
-            "cases than a number can hold; check them")
+            "than 2**53 cases, a count no float holds exactly; check them")
     cases = start if deff == 1.0 else _ceil(deff * start)
     if deff != 1.0:
         least = min(cases + 1, _ceil(cases * least / start))

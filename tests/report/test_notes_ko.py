@@ -335,6 +335,7 @@ def _task_notes() -> list[str]:
     from medeval.tasks.measurement import _unit_slip
 
     out += list(_unit_slip(np.array([5.2, 6.0]), np.array([52.0, 61.0]), "mm"))
+    out += list(_unit_slip(np.array([-52.0, -61.0]), np.array([-5.2, -6.0]), "mm"))
     # a run started under another protocol than the one judging it
     import json
     import tempfile

@@ -354,6 +354,22 @@ def test_no_unit_warning_where_only_the_medians_are_ten_times_apart(reference, m
     assert _unit_slip(reference, measured, "mm") == ()
 
 
+def test_a_quantity_below_zero_in_cm_against_mm_is_named_too():
+    # The warning looked only at positive medians, so a quantity below zero on both sides
+    # (an offset, mm) written in cm went unnamed. By hand: measured medians -5.3 (numpy's
+    # median of -5.3, -6.0, -4.9 is -5.3), references -52.2; ratio 0.1015, within 25 %
+    # of 10**-1, and 0.1 x the references ([-5.22, -6.01, -4.83]) lie within 0.08 of the
+    # measurements where unscaled they are 46.9 apart. Medians of opposite signs: none.
+    from medeval.tasks.measurement import _unit_slip
+
+    reference, measured = np.array([-52.2, -60.1, -48.3]), np.array([-5.3, -6.0, -4.9])
+    assert np.median(measured) == -5.3 and np.median(reference) == -52.2
+    [warning] = _unit_slip(reference, measured, "mm")
+    assert warning.startswith("the measurements are about 0.1 times the references "
+                              "(medians -5.3 and -52.2 mm)")
+    assert _unit_slip(reference, -measured, "mm") == ()
+
+
 def test_with_one_case_measured_the_methods_line_names_the_proportion_only(study):
     # 3398eee's measurement line names the t, Carkeet, t-of-MSE and Fisher z intervals;
     # with one case measured there is no agreement figure (the completion rate alone), and

@@ -195,7 +195,8 @@ def _unit_slip(reference: np.ndarray, measured: np.ndarray, unit: str) -> tuple[
     mL against mm³), which nothing converts. The figures stand as computed. The medians
     alone would name a quantity near zero (a signed shift, a volume mostly 0) whose
     medians happen to be 10 times apart, while scaling its references does not bring the
-    pairs together.
+    pairs together. A quantity below zero on both sides (a displacement, an offset) is
+    compared by the medians' sizes; medians of opposite signs or at zero are no slip.
 
     Examples
     --------
@@ -205,9 +206,11 @@ def _unit_slip(reference: np.ndarray, measured: np.ndarray, unit: str) -> tuple[
     ()
     >>> _unit_slip(np.array([-4.0, 0.05, 3.0]), np.array([-3.0, 0.5, 3.5]), "mm")
     ()
+    >>> _unit_slip(np.array([-52.2, -60.1]), np.array([-5.3, -6.0]), "mm")[0][:58]
+    'the measurements are about 0.1 times the references (media'
     """
     ref_median, meas_median = float(np.median(reference)), float(np.median(measured))
-    if ref_median <= 0 or meas_median <= 0:
+    if not ref_median * meas_median > 0:
         return ()
     power = math.log10(meas_median / ref_median)
     if round(power) == 0 or abs(power - round(power)) > math.log10(1.25):

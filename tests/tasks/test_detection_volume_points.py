@@ -235,6 +235,28 @@ def test_points_in_millimetres_on_a_volume_are_warned_of(tmp_path):
     assert not [w for w in result.warnings if "spacing_mm" in w]
 
 
+def test_points_in_millimetres_on_a_thick_sliced_series_of_1_mm_pixels_are_warned_of(
+        tmp_path):
+    # the warning read a DICOM series' plane alone (the slices' positions are costly):
+    # 1 mm pixels looked like 1 mm voxels, and a series of slices 2.5 mm apart went
+    # unnamed. The positions are now read where the plane is 1 mm. SimpleITK's reading
+    # of the series below gives its (z, y, x) spacing; a 1 mm cube series gets none.
+    pred = _set(tmp_path, {
+        "thick": (_series(tmp_path, "s1", gap=2.5, pixel=1.0),
+                  {"points": [[5.0, 16.0, 16.0]]}, [([5.0, 16.0, 17.0], 0.9)]),
+        "cube": (_series(tmp_path, "s2", gap=1.0, pixel=1.0, thickness=1.0),
+                 {"points": [[2.0, 16.0, 16.0]]}, [([2.0, 16.0, 17.0], 0.9)]),
+    })
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(reader.GetGDCMSeriesFileNames(str(tmp_path / "s1")))
+    assert reader.Execute().GetSpacing()[::-1] == pytest.approx((2.5, 1.0, 1.0))
+    result = medeval.evaluate(tmp_path / "protocol.toml", pred)
+    (text,) = [w for w in result.warnings if "spacing_mm" in w]
+    assert text.startswith("all cases: 1 case(s) give their reference points without")
+    assert "case thick: s1, [2.5, 1, 1] mm in (z, y, x) order" in text
+    assert [row["true_positives"] for row in result.cases] == [1, 1]  # 1 mm: hits
+
+
 def test_a_unit_other_than_mm_is_refused(tmp_path):
     pred = _set(tmp_path, {
         "a": (_volume(tmp_path, "a"), {"points": [[4, 28, 42]], "unit": "voxel"}, []),

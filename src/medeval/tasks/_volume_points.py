@@ -16,7 +16,9 @@ cannot be read, a volume whose header states no spacing) is not compared here.
 
 Points without ``"spacing_mm"`` are millimetres: on such a volume of voxels other than
 1 mm, :func:`millimetre_points_volume` names it, for the result's warning that this is
-not checked (voxel indices read as millimetres would be wrong by the spacing).
+not checked (voxel indices read as millimetres would be wrong by the spacing). A DICOM
+series is judged by one slice's plane, and by its slices' positions only where the
+plane is 1 mm (1 mm pixels on thick slices).
 """
 
 from __future__ import annotations
@@ -101,10 +103,20 @@ def millimetre_points_volume(case: Any, root: Path) -> tuple[str, list[float | N
     found = _geometry(root, case.inputs, slices=False)
     if found is None:
         return None
+    if found[1][0] is None and _one_mm(found[1]):
+        # a DICOM series of 1 mm pixels: only its slices' positions tell whether the
+        # voxels are 1 mm deep too (read here alone, as a thick-sliced series of 1 mm
+        # pixels is rare, and the positions of every slice are costly)
+        found = _geometry(root, case.inputs, slices=True) or found
     spacing = list(found[1])
-    if all(s is None or abs(s - 1.0) <= 1e-3 for s in spacing):
+    if _one_mm(spacing):
         return None
     return found[0], spacing
+
+
+def _one_mm(spacing: Any) -> bool:
+    """Every axis read is 1 mm (1e-3 absolute); an axis not read (None) is not counted."""
+    return all(s is None or abs(s - 1.0) <= 1e-3 for s in spacing)
 
 
 def volume_points_problem(case: Any, root: Path, spacing: tuple[float, ...] | float,

@@ -147,7 +147,8 @@ _SUBSET_OPTIONS: dict[str, object] = {
     "hinting_tables": ["cvt", "cvar", "fpgm", "prep", "hdmx", "VDMX"],
     "drop_tables": ["JSTF", "DSIG", "EBDT", "EBLC", "EBSC", "PCLT", "LTSH", "Feat", "Glat",
                     "Gloc", "Silf", "Sill",
-                    "TSI0", "TSI1", "TSI2", "TSI3", "TSI5"],  # VTT hinting sources
+                    "TSI0", "TSI1", "TSI2", "TSI3", "TSI5",  # VTT hinting sources
+                    "FFTM"],  # DejaVu's FontForge timestamps (fontTools logs it dropped)
     "passthrough_tables": False,
     "name_IDs": [0, 1, 2, 3, 4, 5, 6],
     "name_legacy": False,
@@ -172,15 +173,17 @@ _SUBSET_OPTIONS: dict[str, object] = {
 }
 
 
-def subset_font(chars: str, *, bold: bool = False) -> bytes:
+def subset_font(chars: str, *, bold: bool = False, fallback: bool = False) -> bytes:
     """The shipped face subset to ``chars`` (fontTools), as WOFF bytes, with the options of
-    :data:`_SUBSET_OPTIONS` whatever fontTools' defaults."""
+    :data:`_SUBSET_OPTIONS` whatever fontTools' defaults; with ``fallback``, DejaVu Sans
+    (matplotlib's copy, the certificate's face for :data:`SWAPPED`) instead."""
     from fontTools import subset  # type: ignore[import-untyped,unused-ignore]
 
     options = subset.Options()
     for name, value in _SUBSET_OPTIONS.items():
         setattr(options, name, list(value) if isinstance(value, list) else value)
-    font = subset.load_font(str(font_path(bold=bold)), options, dontLoadGlyphNames=True)
+    path = _fallback_path(bold=bold) if fallback else font_path(bold=bold)
+    font = subset.load_font(str(path), options, dontLoadGlyphNames=True)
     try:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted({ord(c) for c in chars}))
@@ -192,13 +195,27 @@ def subset_font(chars: str, *, bold: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def font_face_css(chars: str) -> str:
+def font_face_css(chars: str, *, swap: bool = False) -> str:
     """``@font-face`` rules for NanumGothic regular and bold, each a subset to ``chars``
-    embedded as a ``data:font/woff`` URI (no file, no network)."""
+    embedded as a ``data:font/woff`` URI (no file, no network).
+
+    With ``swap`` (a result made after medeval 0.11.0, as the PDF's
+    :func:`font_runs`), the characters of :data:`SWAPPED` among ``chars`` (the backslash,
+    which NanumGothic draws as the won sign) are left out of NanumGothic's subset and
+    given, under the same family and limited to them by ``unicode-range``, to a DejaVu
+    Sans subset: the page draws ``\\`` as a backslash, as the certificate does."""
+    swapped = sorted(set(chars) & SWAPPED) if swap else []
+    faces = [("".join(c for c in chars if c not in swapped), False, "")]
+    if swapped:
+        faces.append(("".join(swapped), True, " unicode-range: " + ", ".join(
+            f"U+{ord(c):04X}" for c in swapped) + ";"))
     rules = []
-    for weight, bold in (("normal", False), ("bold", True)):
-        data = base64.b64encode(subset_font(chars, bold=bold)).decode("ascii")
-        rules.append(f'@font-face {{ font-family: "{FONT}"; font-style: normal; '
-                     f"font-weight: {weight}; font-display: block; "
-                     f'src: url("data:font/woff;base64,{data}") format("woff"); }}')
+    for text, fallback, limited in faces:
+        for weight, bold in (("normal", False), ("bold", True)):
+            font = subset_font(text, bold=bold, fallback=fallback)
+            data = base64.b64encode(font).decode("ascii")
+            rules.append(f'@font-face {{ font-family: "{FONT}"; font-style: normal; '
+                         f"font-weight: {weight}; font-display: block; "
+                         f'src: url("data:font/woff;base64,{data}") format("woff");'
+                         f"{limited} }}")
     return "\n".join(rules)

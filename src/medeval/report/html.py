@@ -5,7 +5,9 @@ rendered through the jinja2 template ``report_templates/certificate.html.j2``, w
 figures inline as SVG and NanumGothic (regular and bold) embedded as ``@font-face``
 ``data:`` URIs, subset to the characters of the page (:func:`page_text`,
 :func:`~medeval.report.fonts.font_face_css`): no external file, script or font is
-referenced, and Korean renders on a machine without Korean fonts.
+referenced, and Korean renders on a machine without Korean fonts. For a result made
+after medeval 0.11.0 the backslash, which NanumGothic draws as the won sign, is drawn by
+an embedded DejaVu Sans subset under ``unicode-range``, as the certificate PDF sets it.
 """
 
 from __future__ import annotations
@@ -84,7 +86,9 @@ def html_text(certificate: Certificate, *, lang: str = "ko+en") -> str:
     template = environment.get_template("certificate.html.j2")
     view = _view(certificate, lang)
     draft = template.render(**view, font_faces="")
-    return template.render(**view, font_faces=font_face_css(page_text(draft)))
+    # a result made after 0.11.0: "\\" drawn as a backslash, not NanumGothic's won sign
+    faces = font_face_css(page_text(draft), swap=certificate.glyphs_swapped)
+    return template.render(**view, font_faces=faces)
 
 
 class _Text(HTMLParser):

@@ -277,13 +277,15 @@ def test_warm_up_makes_the_page_font_before_the_first_visitor(issued: Issued,
 
     from medeval.web import assets
 
-    monkeypatch.setattr(assets, "_FONT", [])
+    monkeypatch.setattr(assets, "_FONT", {})
     registry = Registry.open(issued.registry)
     try:
         with TestClient(create_app(registry, verifier=Verifier(workers=1), warm_up=True)):
-            assert len(assets._FONT) == 1  # made at start-up, before any request
-            cmap = TTFont(io.BytesIO(assets._FONT[0])).getBestCmap()
+            assert len(assets._FONT) == 2  # made at start-up, before any request
+            cmap = TTFont(io.BytesIO(assets._FONT[False])).getBestCmap()
             assert all(ord(c) in cmap for c in "성적서 진위확인 Report")
+            assert ord("\\") not in cmap  # NanumGothic's is its won sign: DejaVu's instead
+            assert set(TTFont(io.BytesIO(assets._FONT[True])).getBestCmap()) >= {0x5C, 0xB2}
     finally:
         registry.close()
 

@@ -6,7 +6,10 @@ below), so the binary result's confusion matrix, headed "Reference \\ output", r
 0.11.0 sets the backslash in DejaVu Sans; its HTML report now does too (a DejaVu Sans
 subset embedded under ``unicode-range: U+005C``). Checked by a real headless Chromium
 (DevTools' ``CSS.getPlatformFontsForNode``: the faces it drew the header cell with),
-and the report of a result made by 0.11.0 keeps the bytes it was issued with.
+and the report of a result made by 0.11.0 keeps the bytes it was issued with. The
+verification page (``medeval serve``) likewise: a withdrawal reason or a refused number
+quoting a Windows path read "₩"; its style sheet now gives the backslash to a DejaVu
+Sans subset the app serves.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import pytest
 from fontTools.ttLib import TTFont
+from selenium.webdriver.common.by import By
 
 import medeval
 from medeval.report.content import build_certificate
@@ -24,7 +28,7 @@ from medeval.report.fonts import font_path
 from medeval.report.html import html_text
 from medeval.report.info import load_report_info
 
-from .conftest import Issued
+from .conftest import Issued, Served
 from .test_browser import platform_fonts
 
 #: Marks the paragraph holding the deviation (its text node only: no markup inside).
@@ -83,3 +87,18 @@ def test_a_page_without_a_backslash_is_unchanged(issued: Issued, swap: bool) -> 
 
     assert (font_face_css("성적서 Report", swap=swap)
             == font_face_css("성적서 Report"))
+
+
+def test_the_verification_page_draws_the_backslash_in_dejavu_sans(chrome: Any,
+                                                                  served: Served) -> None:
+    # a number typed with a backslash is refused, the message quoting it as Python
+    # writes it: 'A\\B', two backslashes
+    chrome.get(f"{served.url}/reports/A%5CB?lang=en")
+    message = chrome.find_element(By.ID, "error-message").text
+    assert "'A\\\\B'" in message
+    chrome.execute_script("return document.fonts.ready")
+    drawn = {f["postScriptName"]: f["glyphCount"]
+             for f in platform_fonts(chrome, "#error-message")}
+    # the two backslashes in DejaVu Sans (served by the page), the rest in NanumGothic
+    assert drawn.get("DejaVuSans") == 2, drawn
+    assert drawn.get("NanumGothic") == len(message) - 2, drawn

@@ -160,6 +160,7 @@ def create_app(registry: Registry, *, verifier: Verifier | None = None,
 
             await run_in_threadpool(checker.warm_up)
             await run_in_threadpool(assets.page_font)
+            await run_in_threadpool(lambda: assets.page_font(swapped=True))
         try:
             yield
         finally:

@@ -4,7 +4,11 @@ The font is the shipped NanumGothic, subset once (fontTools, through
 :func:`medeval.report.fonts.subset_font`) to what the page writes: ASCII, Latin-1,
 general punctuation, the Hangul compatibility jamo and the 2,350 Hangul syllables of
 KS X 1001 (the set every Korean font has; a rarer syllable in a withdrawal reason falls
-back to the visitor's own fonts). About 0.7 MB as WOFF, cached by the browser.
+back to the visitor's own fonts). About 0.7 MB as WOFF, cached by the browser. The
+characters NanumGothic draws amiss (:data:`~medeval.report.fonts.SWAPPED`: the backslash
+as the won sign, "²" a third of a digit high) are left out of it and served from DejaVu
+Sans (the certificate's face for them), which the style sheet gives the same family
+under ``unicode-range``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from starlette.routing import Route
 
 __all__ = ["page_characters", "routes"]
 
-_FONT: list[bytes] = []
+_FONT: dict[bool, bytes] = {}
 _FONT_LOCK = threading.Lock()
 #: A day: the font and style change only with medeval.
 _CACHE = "public, max-age=86400"
@@ -33,14 +37,17 @@ def page_characters() -> str:
     return "".join(chars)
 
 
-def page_font() -> bytes:
-    """The page's font (WOFF), made on first use and kept."""
-    with _FONT_LOCK:
-        if not _FONT:
-            from ..report.fonts import subset_font
+def page_font(*, swapped: bool = False) -> bytes:
+    """The page's font (WOFF), made on first use and kept: NanumGothic without
+    :data:`~medeval.report.fonts.SWAPPED`, or with ``swapped`` DejaVu Sans with them only."""
+    from ..report.fonts import SWAPPED, subset_font
 
-            _FONT.append(subset_font(page_characters()))
-        return _FONT[0]
+    with _FONT_LOCK:
+        if swapped not in _FONT:
+            chars = "".join(sorted(SWAPPED)) if swapped else "".join(
+                c for c in page_characters() if c not in SWAPPED)
+            _FONT[swapped] = subset_font(chars, fallback=swapped)
+        return _FONT[swapped]
 
 
 async def font(request: Request) -> Response:
@@ -48,6 +55,14 @@ async def font(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     data = await run_in_threadpool(page_font)
+    return Response(data, media_type="font/woff", headers={"cache-control": _CACHE})
+
+
+async def swapped_font(request: Request) -> Response:
+    """``GET /static/fonts/DejaVuSans-swapped.woff``."""
+    from starlette.concurrency import run_in_threadpool
+
+    data = await run_in_threadpool(lambda: page_font(swapped=True))
     return Response(data, media_type="font/woff", headers={"cache-control": _CACHE})
 
 
@@ -61,4 +76,5 @@ async def style(request: Request) -> Response:
 routes = [
     Route("/static/style.css", style, methods=["GET"]),
     Route("/static/fonts/NanumGothic-page.woff", font, methods=["GET"]),
+    Route("/static/fonts/DejaVuSans-swapped.woff", swapped_font, methods=["GET"]),
 ]

@@ -74,7 +74,11 @@ def html_text(certificate: Certificate, *, lang: str = "ko+en") -> str:
     import jinja2
 
     languages(lang)
+    # a result made after 0.11.0 (glyphs_swapped, as its PDF): every text without the
+    # invisible characters the PDF drops (font_runs), so that a bidirectional override
+    # (U+202E) in a name shows no other order on the page than on the certificate
     environment = jinja2.Environment(
+        finalize=_visible if certificate.glyphs_swapped else None,
         loader=jinja2.PackageLoader("medeval", "report_templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
@@ -89,6 +93,20 @@ def html_text(certificate: Certificate, *, lang: str = "ko+en") -> str:
     # a result made after 0.11.0: "\\" drawn as a backslash, not NanumGothic's won sign
     faces = font_face_css(page_text(draft), swap=certificate.glyphs_swapped)
     return template.render(**view, font_faces=faces)
+
+
+def _visible(value: Any) -> Any:
+    """A text of the page as the certificate PDF prints it: without format and control
+    characters (U+202E, U+200B ...) and variation selectors, a line break kept (markup
+    the renderer made, ``Markup``, left as it is)."""
+    import unicodedata
+
+    from markupsafe import Markup
+
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    return "".join(c for c in value if c == "\n" or not (
+        unicodedata.category(c) in ("Cc", "Cf") or 0xFE00 <= ord(c) <= 0xFE0F))
 
 
 class _Text(HTMLParser):

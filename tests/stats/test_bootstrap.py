@@ -447,6 +447,34 @@ class TestEceStatistic:
             assert value == pytest.approx(expected_calibration_error(
                 np.repeat(y, repeat), np.repeat(p, repeat), n_bins=4), abs=1e-12)
 
+    def test_labels_as_the_metric_reads_them(self):
+        # y 1,0,1,0,1,0 and p .9,.2,.4,.5,.7,.1 in 5 bins of width 0.2 (by hand):
+        # [0, .2]: .2,.1 (y 0,0) gap -.3; (.2, .4]: .4 (y 1) gap .6; (.4, .6]: .5 (y 0)
+        # gap -.5; (.6, .8]: .7 (y 1) gap .3; (.8, 1]: .9 (y 1) gap .1 -> 1.8 / 6 = 0.3
+        p = [0.9, 0.2, 0.4, 0.5, 0.7, 0.1]
+        ones = np.ones((1, 6))
+        for y, pos_label in (([1, 0, 1, 0, 1, 0], None), ([1, -1, 1, -1, 1, -1], None),
+                             ([True, False] * 3, None), (["m", "b"] * 3, "m"),
+                             ([2, 1, 2, 1, 2, 1], 2)):
+            value = ece_statistic(5, pos_label=pos_label)(y, p, weights=ones)[0]
+            assert value == pytest.approx(0.3, abs=1e-15)
+
+    @pytest.mark.parametrize("y, p, match", [
+        ([2, 1, 2, 1], [0.9, 0.2, 0.4, 0.5], "labels \\[1, 2\\].*pos_label"),  # read as 0/1
+        (["m", "b", "m", "b"], [0.9, 0.2, 0.4, 0.5], "pos_label"),  # numpy's UFuncTypeError
+        ([1, 0, 1, 0], [2.2, -1.4, 0.4, 0.5], "y_prob must be probabilities"),  # logits
+        ([1, 0, 1, 0], [np.nan, 0.2, 0.4, 0.5], "y_prob must be finite"),
+        ([0.9, 0.2, 0.4, 0.5], [1, 0, 1, 0], "y_true must be binary"),  # swapped
+    ])
+    def test_refuses_what_expected_calibration_error_refuses(self, y, p, match):
+        # up to 0.11.0 the first gave an ECE of 1.03 (above 1) and the logits 1.18
+        with pytest.raises(InvalidInputError, match="ece_statistic: .*" + match):
+            bootstrap_ci(ece_statistic(5), y, p, seed=0, n_resamples=100)
+
+    def test_refuses_one_array(self):
+        with pytest.raises(InvalidInputError, match="ece_statistic: takes two arrays"):
+            bootstrap_ci(ece_statistic(5), [0.9, 0.2, 0.4], seed=0, n_resamples=100)
+
     @pytest.mark.parametrize("n_bins", [0, -1, 2.5, True])
     def test_bad_bins(self, n_bins):
         with pytest.raises(InvalidInputError, match="ece_statistic: n_bins"):

@@ -27,6 +27,7 @@ from ..metrics._confusion import (
     youden_j_of,
 )
 from ..metrics.calibration import bin_edges, bin_index, brier_losses
+from ..metrics.ranking import _labels_and_scores
 from ._bootstrap_engine import check_resampling, run_bootstrap, run_bootstraps
 from ._resampling import make_units
 from ._statistics import (
@@ -337,7 +338,9 @@ def _options(
     return checked, alpha  # type: ignore[return-value]
 
 
-def ece_statistic(n_bins: int = 10) -> Callable[..., NDArray[np.float64]]:
+def ece_statistic(
+    n_bins: int = 10, *, pos_label: Any = None
+) -> Callable[..., NDArray[np.float64]]:
     r"""The expected calibration error as a statistic for :func:`bootstrap_ci`.
 
     With the equal-width bins :math:`B_k` of
@@ -355,18 +358,26 @@ def ece_statistic(n_bins: int = 10) -> Callable[..., NDArray[np.float64]]:
     ----------
     n_bins : int, default 10
         The number of equal-width bins B, at least 1.
+    pos_label : object, optional
+        The positive label of ``y_true``; by default 1 where the labels are 0/1, -1/1 or
+        booleans (any other labels must name it), as
+        :func:`~medeval.metrics.expected_calibration_error`.
 
     Returns
     -------
     callable
-        ``f(y_true, y_prob, weights=W)``: ``y_true`` 0/1 as floats, ``y_prob`` in
+        ``f(y_true, y_prob, weights=W)``: ``y_true`` the reference labels, ``y_prob`` in
         [0, 1], ``W`` of shape (b, n); returns the b values. Pass it to
         :func:`bootstrap_ci` with the two arrays.
 
     Raises
     ------
     InvalidInputError
-        ``n_bins`` not an integer >= 1.
+        ``n_bins`` not an integer >= 1; and, when the callable is evaluated, the inputs
+        :func:`~medeval.metrics.expected_calibration_error` refuses: labels that are not
+        binary or whose positive one is not evident, a probability outside [0, 1] or
+        NaN (logits, say), arrays of different lengths. Up to 0.11.0 these were not
+        checked: labels 1/2 or logits gave an ECE above 1.
 
     Notes
     -----
@@ -390,9 +401,21 @@ def ece_statistic(n_bins: int = 10) -> Callable[..., NDArray[np.float64]]:
     """
     edges = bin_edges(np.zeros(0), n_bins, "uniform", "ece_statistic")
     size = edges.size - 1
+    checked: list[tuple[Any, Any, NDArray[np.float64], NDArray[np.float64]]] = []
 
-    def ece(y: NDArray[np.float64], p: NDArray[np.float64],
-            weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    def inputs(y: Any, p: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        # validated as expected_calibration_error's, once for the arrays of one bootstrap
+        if not (checked and checked[0][0] is y and checked[0][1] is p):
+            truth, prob = _labels_and_scores(y, p, pos_label, "ece_statistic",
+                                             score_name="y_prob", check=probabilities)
+            checked[:] = [(y, p, truth.astype(np.float64), prob)]
+        return checked[0][2], checked[0][3]
+
+    def ece(*arrays: Any, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        if len(arrays) != 2:
+            raise InvalidInputError(
+                f"ece_statistic: takes two arrays (y_true, y_prob), got {len(arrays)}")
+        y, p = inputs(*arrays)
         onehot = np.eye(size)[bin_index(p, edges)]
         gap = np.einsum("bn,nk->bk", weights, onehot * (y - p)[:, None])
         result: NDArray[np.float64] = np.abs(gap).sum(axis=1) / weights.sum(axis=1)

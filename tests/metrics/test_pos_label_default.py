@@ -130,3 +130,21 @@ def test_accuracy_and_balanced_accuracy_need_no_pos_label_as_either_gives_one_va
     # three labels are still no binary pair
     with pytest.raises(InvalidInputError, match="must be binary, got 3 distinct labels"):
         accuracy(["a", "b", "c"], ["a", "b", "b"])
+
+
+@pytest.mark.parametrize("pos_label", [None, "1", 1])
+def test_text_against_numbers_is_named_not_sent_to_pos_label(pos_label):
+    """A reference read from a CSV as '0'/'1' against a model's 0/1: up to 0.11.0 the
+    message said pos_label=1 was not among y_true's labels ['0', '1'], and pos_label='1'
+    then got the same message for y_pred's [0, 1]: advice that led nowhere."""
+    from medeval.metrics import sensitivity
+
+    with pytest.raises(InvalidInputError, match=(
+            r"sensitivity: y_true holds text labels \('0', '1'\) and y_pred numbers "
+            r"\(0, 1\).*\[int\(v\) for v in y_true\]")):
+        sensitivity(["1", "0", "1"], [1, 0, 0], pos_label=pos_label)
+    with pytest.raises(InvalidInputError, match=r"y_pred holds text labels \('False', "
+                                                r"'True'\) and y_true booleans"):
+        sensitivity([True, False], ["True", "False"])
+    # the same labels in one kind: 1 of the 2 positives found (by hand)
+    assert sensitivity([1, 0, 1], [1, 0, 0]) == 0.5

@@ -206,3 +206,32 @@ def test_ragged_strata_and_clusters_are_medevals_errors():
         bootstrap_ci("auc", y, s, seed=0, strata=[[0, 1], [0]])
     with pytest.raises(InvalidInputError, match="clusters cannot be read"):
         bootstrap_ci("auc", y, s, seed=0, clusters=[[0, 1], [0]])
+
+
+class TestBootstrapLabelPairsAsTheMetric:
+    """The named statistics of the confusion matrix read their two label arrays as the
+    metric does: up to 0.11.0 each array was read alone, so a third label in y_pred was
+    counted negative (sensitivity 1.0 below) where the metric refuses it."""
+
+    @pytest.mark.parametrize("y_true, y_pred, pos_label", [
+        (["p", "n", "p", "n"], ["p", "x", "p", "x"], "p"),  # 'x': a typo of 'n'
+        ([0, 1, 1, 0], [-1, 1, -1, 1], None),  # 0/1 against -1/1: three labels
+        (["1", "0", "1", "0"], [1, 0, 1, 0], "1"),  # text against numbers
+    ])
+    def test_refused_as_the_metric_refuses(self, y_true, y_pred, pos_label):
+        from medeval.metrics import sensitivity
+
+        with pytest.raises(InvalidInputError) as metric:
+            sensitivity(y_true, y_pred, pos_label=pos_label)
+        with pytest.raises(InvalidInputError) as boot:
+            bootstrap_ci("sensitivity", y_true, y_pred, seed=0, n_resamples=100,
+                         pos_label=pos_label)
+        assert str(boot.value).removeprefix("bootstrap_ci: ") == \
+            str(metric.value).removeprefix("sensitivity: ")
+
+    def test_accuracy_of_text_labels_needs_no_pos_label(self):
+        # as metrics.accuracy: agreement does not depend on which label is positive;
+        # y_true a b a b a b, y_pred a a b b a b agree on 4 of 6 (by hand)
+        est = bootstrap_ci("accuracy", list("ababab"), list("aabbab"), seed=0,
+                           n_resamples=100)
+        assert est.value == 4 / 6

@@ -12,9 +12,10 @@ A ratio whose denominator is zero is undefined: it is NaN and an
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from .._validation import (
     binary_labels,
@@ -86,9 +87,19 @@ def _matrix(
 ) -> ConfusionMatrix:
     """Validate a pair of binary label arrays and count them. ``either``: the metric's
     value does not depend on which label is positive, so two labels need no pos_label."""
+    return _count(*binary_pair(y_true, y_pred, pos_label, func, either=either))
+
+
+def binary_pair(
+    y_true: ArrayLike, y_pred: ArrayLike, pos_label: Hashable, func: str, *,
+    either: bool = False,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """A pair of binary label arrays validated as the confusion matrix's metrics read them
+    (the bootstrap's named statistics too), as booleans: True where positive."""
     same_index(func, y_true=y_true, y_pred=y_pred)
     raw_true = label_array(y_true, name="y_true", func=func)
     raw_pred = label_array(y_pred, name="y_pred", func=func)
+    _one_kind(raw_true, raw_pred, func)
     pos_label = positive_label(pos_label, raw_true, raw_pred, func=func, either=either)
     truth = binary_labels(raw_true, name="y_true", func=func, pos_label=pos_label)
     pred = binary_labels(raw_pred, name="y_pred", func=func, pos_label=pos_label)
@@ -102,7 +113,34 @@ def _matrix(
         )
     pos_label_kind(raw_true, pos_label, name="y_true", func=func)
     pos_label_kind(raw_pred, pos_label, name="y_pred", func=func)
-    return _count(truth, pred)
+    return truth, pred
+
+
+def _one_kind(raw_true: NDArray[Any], raw_pred: NDArray[Any], func: str) -> None:
+    """Raise when one array holds text labels and the other numbers (a reference read
+    from a CSV as '0'/'1' against a model's 0/1): 1 and '1' are two labels, and the
+    pos_label= advice that two labels of another kind would get leads nowhere (the
+    other array then refuses it)."""
+    if not (raw_true.size and raw_pred.size):
+        return
+    uniques = [np.unique(raw_true).tolist(), np.unique(raw_pred).tolist()]
+    kinds = [{isinstance(v, (str, bytes)) for v in unique} for unique in uniques]
+    if kinds[0] == kinds[1] or not all(len(k) == 1 for k in kinds):
+        return
+    text, numbers = ("y_true", "y_pred") if kinds[0] == {True} else ("y_pred", "y_true")
+    shown = {name: ", ".join(repr(v) for v in unique[:10])
+             for name, unique in zip(("y_true", "y_pred"), uniques)}
+    same = {str(v) for v in uniques[0]} & {str(v) for v in uniques[1]}
+    flags = (raw_true if numbers == "y_true" else raw_pred).dtype == np.bool_
+    advice = (f"[v == 'True' for v in {text}]" if same and flags
+              else f"[int(v) for v in {text}] or [str(v) for v in {numbers}]" if same
+              else f"{numbers} written in {text}'s labels")
+    raise InvalidInputError(
+        f"{func}: {text} holds text labels ({shown[text]}) and {numbers} "
+        f"{'booleans' if flags else 'numbers'} "
+        f"({shown[numbers]}); a reference and a decision are compared as they are (1 and "
+        f"'1' are two labels), so give both in one kind, e.g. {advice}"
+    )
 
 
 @_shared_doc

@@ -27,6 +27,7 @@ from ..metrics._confusion import (
     youden_j_of,
 )
 from ..metrics.calibration import bin_edges, bin_index, brier_losses
+from ..metrics.classification import binary_pair
 from ..metrics.ranking import _labels_and_scores
 from ._bootstrap_engine import check_resampling, run_bootstrap, run_bootstraps
 from ._resampling import make_units
@@ -464,6 +465,15 @@ def _build_statistic(
             f"{func}: statistic {name!r} takes two arrays ({BOOTSTRAP_STATISTICS[name]}), "
             f"got {len(arrays)}"
         )
+    if name not in ("auc", "average_precision", "brier_score"):
+        return _confusion_statistic(name, arrays, pos_label=pos_label, func=func)
+    return _score_statistic(name, arrays, pos_label=pos_label, func=func)
+
+
+def _score_statistic(
+    name: str, arrays: tuple[ArrayLike, ...], *, pos_label: Any, func: str
+) -> tuple[WeightedStatistic, int]:
+    """A named statistic of labels and scores (AUC, average precision, Brier score)."""
     truth = binary_labels(arrays[0], name="y_true", func=func, pos_label=pos_label)
     if name in ("auc", "average_precision"):
         score = finite_scores(arrays[1], name="y_score", func=func)
@@ -471,13 +481,20 @@ def _build_statistic(
         if name == "auc":
             return AucStatistic(truth, score), n
         return AveragePrecisionStatistic(truth, score), n
-    if name == "brier_score":
-        score = probabilities(arrays[1], name="y_prob", func=func)
-        n = same_length(func, y_true=truth, y_prob=score)
-        # the mean of brier_score's per-case losses
-        return RatioStatistic(brier_losses(truth, score), np.ones(n), "there is no case"), n
-    pred = binary_labels(arrays[1], name="y_pred", func=func, pos_label=pos_label)
-    n = same_length(func, y_true=truth, y_pred=pred)
+    score = probabilities(arrays[1], name="y_prob", func=func)  # "brier_score"
+    n = same_length(func, y_true=truth, y_prob=score)
+    # the mean of brier_score's per-case losses
+    return RatioStatistic(brier_losses(truth, score), np.ones(n), "there is no case"), n
+
+
+def _confusion_statistic(
+    name: str, arrays: tuple[ArrayLike, ...], *, pos_label: Any, func: str
+) -> tuple[WeightedStatistic, int]:
+    """A named statistic of the confusion matrix, its two label arrays read as the
+    metric reads them (the same refusals: three labels together, text against numbers)."""
+    truth, pred = binary_pair(arrays[0], arrays[1], pos_label, func,
+                              either=name == "accuracy")
+    n = truth.size
     # Each case's outcome as 0/1 indicators: their weighted sums are a resample's counts,
     # from which each ratio takes the terms the metric takes from the confusion matrix.
     outcomes = tuple(cell.astype(np.float64) for cell in (

@@ -127,7 +127,16 @@ def test_probabilities_are_per_case_columns(evaluated):
     ({"probabilities": {"0": 1.5, "1": -0.5, "2": 0.0, "3": 0.0}},
      r"not a number within \[0, 1\]: 0: 1.5, 1: -0.5"),
     ({"probabilities": {"0": "0.5", "1": 0.5, "2": 0.0, "3": 0.0}},
-     r"not a number within \[0, 1\]: 0: '0.5'"),
+     r"not a number within \[0, 1\]: 0: '0.5'$"),
+    # percentages (45.51 + 30 + 24.49 + 0 = 100): said so, 45.51 % being 0.4551
+    ({"probabilities": {"0": 45.51, "1": 30.0, "2": 24.49, "3": 0.0}},
+     r"2: 24.49 \(they sum to 100: percentages\? give each as a fraction of 1, 45.51 as "
+     r"0.4551; they are not rescaled\)$"),
+    # a network's logits, log(0.6) = -0.5108, log(0.2) = -1.609, log(0.1) = -2.303 (sum
+    # -6.026): not probabilities of another form, but another scale
+    ({"probabilities": {"0": -0.5108, "1": -1.609, "2": -1.609, "3": -2.303}},
+     r"\(they sum to -6.0318: scores of another scale, such as logits\? give the class "
+     r"probabilities, their softmax; they are not converted\)$"),
     ({"probabilities": {"0": float("nan"), "1": 0.5, "2": 0.5, "3": 0.0}},
      r"not a number within \[0, 1\]: 0: nan"),
     ({"probabilities": {"0": 0.5, "1": 0.5, "2": 0.5, "3": 0.0}},

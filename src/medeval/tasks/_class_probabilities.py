@@ -80,7 +80,8 @@ def class_probabilities(case: Case, given: Any, labels: Sequence[str], *,
     bad = [f"{label}: {value!r}" for label, value in zip(labels, values) if label in by_label
            and not _probability(value)]
     if bad:
-        problems.append(f"not a number within [0, 1]: {', '.join(bad)}")
+        problems.append(f"not a number within [0, 1]: {', '.join(bad)}"
+                        + _scale_hint(values, tolerance))
     if problems:
         raise PredictionError(f"case {case.case_id}: the class probabilities are refused: "
                               + "; ".join(problems))
@@ -108,6 +109,30 @@ def prediction_probabilities(case: Case, value: Any, labels: Sequence[str], *,
             + ", ".join(f"{json.dumps(label, ensure_ascii=False)}: p" for label in labels)
             + "}}}")
     return class_probabilities(case, value["probabilities"], labels, tolerance=tolerance)
+
+
+def _scale_hint(values: Sequence[Any], tolerance: float) -> str:
+    """What numbers outside [0, 1] most likely are, when every value is a finite number:
+    percentages (each within [0, 100], summing to 100 within ``tolerance`` percent) or
+    scores of another scale, such as a network's logits; empty otherwise.
+
+    >>> _scale_hint([45.5, 54.5], 1e-3)[:62]
+    ' (they sum to 100: percentages? give each as a fraction of 1, '
+    >>> _scale_hint([-0.6, -3.2, 1.7], 1e-3)[:62]
+    ' (they sum to -2.1: scores of another scale, such as logits? g'
+    >>> _scale_hint([0.5, "0.5"], 1e-3)
+    ''
+    """
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+               and math.isfinite(v) for v in values):
+        return ""
+    total = math.fsum(values)
+    if all(0.0 <= v <= 100.0 for v in values) and abs(total - 100.0) <= 100.0 * tolerance:
+        first = next(v for v in values if v > 1.0)
+        return (f" (they sum to {total:.6g}: percentages? give each as a fraction of 1, "
+                f"{first:g} as {first / 100:g}; they are not rescaled)")
+    return (f" (they sum to {total:.6g}: scores of another scale, such as logits? give "
+            "the class probabilities, their softmax; they are not converted)")
 
 
 def _probability(value: Any) -> bool:

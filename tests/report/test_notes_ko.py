@@ -277,6 +277,11 @@ def _task_notes() -> list[str]:
         "correct": i != 0, **{f"probability@{g}": p for g, p in enumerate(probs[i % 5])}}),
         patient_id=f"p{i // 2}") for i in range(10)]
     out += _texts(graded.aggregate(graded_rows, clusters=[r.patient_id for r in graded_rows]))
+    # ... a largest probability shared by grades 1 and 3 (answered 1, the first of them)
+    tied = [*graded_rows[:9], replace(graded_rows[9], values={
+        **graded_rows[9].values, "prediction": "1", "correct": False,
+        **{f"probability@{g}": p for g, p in enumerate([0.1, 0.35, 0.1, 0.35, 0.1])}})]
+    out += [t for t in _texts(graded.aggregate(tied, clusters=None)) if "largest" in t]
     without_4 = [r for r in graded_rows if r.values["reference"] != "4"]
     out += _texts(graded.aggregate(without_4, clusters=None))
     # a Newcombe AUC interval on several images per patient
@@ -1179,6 +1184,16 @@ def test_the_class_probability_warnings_by_hand() -> None:
     assert warning_ko(disagreeing) == (
         "전체 증례: 채점된 증례 38개 중 1개(DR-013)의 레이블이 그 증례에서 확률이 가장 높은 "
         "분류가 아닙니다. 정확도, 민감도, 카파에는 레이블을, AUC(auc@...)에는 확률을 썼습니다")
+    tied = ("all cases: 2 of 38 scored case(s) (DR-009, DR-030) share their largest "
+            "probability between two or more classes: where such a prediction gives no "
+            "label, its answer is the first of them in the protocol's order of labels (as "
+            "numpy.argmax takes it), so that order decides it for the accuracy, the "
+            "sensitivities and the kappa")
+    assert warning_ko(tied) == (
+        "전체 증례: 채점된 증례 38개 중 2개(DR-009, DR-030)에서 가장 높은 확률을 둘 이상의 "
+        "분류가 함께 가집니다. 이런 예측이 레이블을 주지 않으면 시험 계획서의 라벨 순서에서 그중 "
+        "첫 분류를 답으로 삼으므로(numpy.argmax와 같이), 정확도, 민감도, 카파에서는 그 순서가 "
+        "답을 정합니다")
     left_out = ("all cases: auc@macro: bootstrap_ci: 28 of 500 resamples gave an undefined "
                 "value and were left out: on each, there is no case of some class, so its "
                 "one-vs-rest AUC is undefined; the interval rests on the resamples where the "

@@ -188,6 +188,22 @@ def test_a_tie_is_the_first_label_in_the_protocols_order(tmp_path):
     predictions[1] = {"probabilities": {"3": 0.4, "1": 0.4, "2": 0.2, "0": 0.0}}
     result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
     assert result.cases[1]["prediction"] == "1"  # '1' comes before '3' in labels
+    # said, with the case named: the protocol's order of labels decided its answer
+    tie = [w for w in result.warnings if "largest probability" in w]
+    assert tie == ["all cases: 1 of 8 scored case(s) (c01) share their largest probability "
+                   "between two or more classes: where such a prediction gives no label, its "
+                   "answer is the first of them in the protocol's order of labels (as "
+                   "numpy.argmax takes it), so that order decides it for the accuracy, the "
+                   "sensitivities and the kappa"]
+    # numpy.argmax, the rule named, answers the same on the probabilities in label order
+    assert LABELS[int(np.argmax([0.0, 0.4, 0.2, 0.4]))] == "1"
+
+
+def test_no_tie_no_tie_warning(evaluated):
+    # softmax probabilities of normal draws: no case's largest value is shared
+    truth, p, _, result = evaluated
+    assert (np.sort(p, axis=1)[:, -1] > np.sort(p, axis=1)[:, -2]).all()
+    assert not [w for w in result.warnings if "largest probability" in w]
 
 
 def test_failed_case_ranks_wrongly_for_every_auc(tmp_path):

@@ -116,7 +116,8 @@ def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDAr
         score[failed] = np.where(positive[failed], _BELOW, _ABOVE)
         metrics.append(metric_record(f"referable_auc@{labels[referable]}", "roc_auc_referable",
                                      auc_over_unit(positive, score, clusters, st)))
-    return metrics, _disagreements(case_ids, pred, scores, failed)
+    return metrics, (_disagreements(case_ids, pred, scores, failed)
+                     + _ties(case_ids, scores, failed))
 
 
 def _disagreements(case_ids: Sequence[str], pred: NDArray[np.intp],
@@ -138,3 +139,27 @@ def _disagreements(case_ids: Sequence[str], pred: NDArray[np.intp],
             "their most "
             "probable class: the label counts for the accuracy, the sensitivities and the "
             "kappa, the probabilities for the AUCs (auc@...)",)
+
+
+def _ties(case_ids: Sequence[str], scores: NDArray[np.float64],
+          failed: NDArray[np.bool_]) -> tuple[str, ...]:
+    """A warning when some scored case's largest probability is shared by two or more
+    classes, naming the first ten such cases: a prediction without label is then
+    answered by the protocol's order of labels (:func:`._class_probabilities.most_probable`).
+
+    >>> _ties(["c1", "c2"], np.array([[0.4, 0.4, 0.2], [0.5, 0.3, 0.2]]),
+    ...       np.array([False, False]))[0][:64]
+    '1 of 2 scored case(s) (c1) share their largest probability betwe'
+    """
+    scored = np.flatnonzero(~failed)
+    rows = scores[scored]
+    tied = scored[(rows == rows.max(axis=1, keepdims=True)).sum(axis=1) > 1] \
+        if scored.size else scored
+    if not tied.size:
+        return ()
+    named = ", ".join(case_ids[i] for i in tied[:10]) + (" ..." if tied.size > 10 else "")
+    return (f"{tied.size} of {scored.size} scored case(s) ({named}) share their largest "
+            "probability between two or more classes: where such a prediction gives no "
+            "label, its answer is the first of them in the protocol's order of labels (as "
+            "numpy.argmax takes it), so that order decides it for the accuracy, the "
+            "sensitivities and the kappa",)

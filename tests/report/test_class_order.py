@@ -72,3 +72,24 @@ def test_a_result_of_0_10_0_keeps_its_composition_by_name(dr_scale_result) -> No
     old = dataclasses.replace(dr_scale_result, parameters=dataclasses.replace(
         dr_scale_result.parameters, medeval="0.10.0"))
     assert _composition(old) == sorted(SCALE)
+
+
+def test_a_declared_class_without_case_is_listed_with_0(dr_scale_result) -> None:
+    # a pre-check set of the scale without a PDR case: the composition left PDR out (the
+    # confusion matrix gives its row of zeros, the warnings say its figures are undefined);
+    # it is listed with 0 cases, counted by hand from the result's cases, and the total
+    # stays the number of cases. A result of 0.11.0 keeps the table it was issued with.
+    cases = [c for c in dr_scale_result.cases if c["reference"] != "PDR"]
+    assert len(cases) < len(dr_scale_result.cases)
+    no_pdr = dataclasses.replace(dr_scale_result, cases=cases)
+    [found] = [s for s in build_certificate(no_pdr).sections
+               if s.title == Msg("section.dataset")]
+    table = next(b for b in found.blocks if isinstance(b, Table)
+                 and b.header[0] == Msg("field.composition"))
+    rows = [(texts(row[0], "en")[0], row[1]) for row in table.rows]
+    expected = [(label, str(sum(c["reference"] == label for c in cases))) for label in SCALE]
+    assert rows[:-1] == expected and expected[-1] == ("PDR", "0")
+    assert rows[-1][1] == str(len(cases))
+    old = dataclasses.replace(no_pdr, parameters=dataclasses.replace(
+        no_pdr.parameters, medeval="0.11.0"))
+    assert _composition(old) == SCALE[:-1]

@@ -456,6 +456,11 @@ def _reference_values(result: Result) -> Cell:
 #: sensitivity are (:data:`.results.CLASS_ORDER_UNTIL`).
 COMPOSITION_BY_NAME_UNTIL = "0.10.0"
 
+#: The last release whose certificates leave a declared class without reference case out
+#: of a multi-class set's composition (a protocol's class the set does not hold, its
+#: figures undefined); a later result's list it with 0 cases, as its confusion matrix does.
+ABSENT_CLASSES_LEFT_OUT_UNTIL = "0.11.0"
+
 
 def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
     # a measurement's references are values, each its own "class": _reference_values
@@ -473,7 +478,8 @@ def _composition(result: Result) -> tuple[tuple[Cell, ...], ...]:
     if isinstance(matrix, Mapping) and "labels" in matrix and made_after(
             result, COMPOSITION_BY_NAME_UNTIL):
         labels = [str(label) for label in matrix["labels"]]
-        order = [label for label in labels if label in counts] + [
+        every = made_after(result, ABSENT_CLASSES_LEFT_OUT_UNTIL)
+        order = [label for label in labels if every or label in counts] + [
             label for label in order if label not in labels]
     rows: list[tuple[Cell, ...]] = []
     for label in order:

@@ -1235,3 +1235,50 @@ def test_the_multilabel_notes_by_hand() -> None:
         "레이블별 판정 건수(각 레이블의 임계값 기준, 분석한 증례 대상): 참양성은 그 레이블을 가진 "
         "증례를, 위양성은 그 레이블이 없는 증례를 출력이 '있음'으로 판정한 경우이고, 위음성은 그 "
         "레이블을 가진 증례를, 참음성은 그 레이블이 없는 증례를 '없음'으로 판정한 경우입니다.")
+
+
+def test_a_figure_named_by_a_label_with_spaces_prints_its_note_in_korean(tmp_path) -> None:
+    """A Korean certificate printed in English, marked as the original, the note of every
+    figure whose label holds a space, comma or apostrophe (``sensitivity@MALT lymphoma``,
+    ``auc@polyp, hyperplastic``): the metric's name was read as ``[\\w@.+-]+`` only. Found
+    on an 8-class endoscopy pre-check (pdftotext: 6 of 14 notes left in English). A result
+    made by 0.11.0 prints as it was issued."""
+    import dataclasses
+    import json
+
+    import medeval
+    from medeval.report.content import build_certificate
+    from medeval.report.html import html_text, page_text
+    from medeval.report.info import ReportInfo
+
+    labels = ["polyp, hyperplastic", "Barrett's esophagus", "MALT lymphoma"]
+    (tmp_path / "pred").mkdir()
+    rows = ["case_id,patient_id,input,reference"]
+    for i in range(8):  # MALT lymphoma: declared, no case of it (its sensitivity n = 0)
+        truth = labels[i % 2]
+        (tmp_path / f"c{i}.txt").write_text("x")
+        rows.append(f'c{i},p{i},c{i}.txt,"{truth}"')
+        (tmp_path / "pred" / f"c{i}.json").write_text(json.dumps({"label": truth}))
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    example = EXAMPLES / "multiclass-classification" / "protocol.toml"
+    (tmp_path / "protocol.toml").write_text(example.read_text(encoding="utf-8").replace(
+        'labels = ["G1", "G2", "G3"]', f"labels = {json.dumps(labels)}"), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    english = ("all cases: sensitivity@MALT lymphoma: proportion_ci: n = 0 trials, so the "
+               "proportion is undefined; the estimate and its interval are NaN")
+    assert english in result.warnings
+    korean = ("전체 증례: sensitivity@MALT lymphoma: proportion_ci: 시행 수 n = 0이므로 비율이 "
+              "정의되지 않습니다. 추정값과 신뢰구간은 NaN입니다")
+
+    def printed(made: medeval.Result) -> str:
+        return " ".join(page_text(html_text(build_certificate(made, ReportInfo()),
+                                            lang="ko")).split())
+
+    assert korean in printed(result)
+    assert "(영문 원문) " + english not in printed(result)
+    issued = dataclasses.replace(result, parameters=dataclasses.replace(
+        result.parameters, medeval="0.11.0"))
+    assert korean not in printed(issued)
+    assert "(영문 원문) " + english in printed(issued)

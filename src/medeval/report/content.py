@@ -629,6 +629,12 @@ def _parameter(value: Any) -> str:
 #: later result's take :data:`~medeval.report.notes_ko.REVISED` (the korean-pass).
 NOTES_REVISED_AFTER = "0.9.0"
 
+#: The last release whose Korean certificates printed in English, marked as the original,
+#: an estimate's note on a figure whose label holds a space, comma or quote
+#: (``sensitivity@polyp, hyperplastic``, ``auc@MALT lymphoma``): its name was not read as
+#: a metric's (:func:`~medeval.report.notes_ko.warning_ko`, ``labelled``).
+LABELLED_NAMES_AFTER = "0.11.0"
+
 #: The last release whose certificates head each opinion of the report info "Opinions and
 #: interpretations" (two opinions: the heading twice); a later result's heads them once and
 #: lists them as the deviations are.
@@ -656,7 +662,8 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     # catalogue of notes (the English, marked as the original, where it has none).
     revised = made_after(result, NOTES_REVISED_AFTER)
     later = tuple(release for release in REVISED_LATER if made_after(result, release))
-    blocks += [Para(_warning(w, revised=revised, later=later), "note")
+    labelled = made_after(result, LABELLED_NAMES_AFTER)
+    blocks += [Para(_warning(w, revised=revised, later=later, labelled=labelled), "note")
                for w in warnings[:_WARNINGS_PRINTED]]
     if len(warnings) > _WARNINGS_PRINTED:
         blocks.append(Para(_m("text.warnings_more", n=len(warnings) - _WARNINGS_PRINTED),
@@ -671,12 +678,14 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
     return Section(0, Msg("section.deviations"), tuple(blocks))
 
 
-def _warning(text: str, *, revised: bool, later: tuple[str, ...] = ()) -> Msg:
+def _warning(text: str, *, revised: bool, later: tuple[str, ...] = (),
+             labelled: bool = False) -> Msg:
     """One of the result's warnings: the English as it is, and its Korean (as revised
-    after :data:`NOTES_REVISED_AFTER` where ``revised``); without a Korean wording, the
-    English marked as the original, printed once in a ``ko+en`` certificate
-    (:data:`~medeval.report.catalogue.ONCE_IN_KOREAN`)."""
-    korean = warning_ko(text, revised=revised, later=later)
+    after :data:`NOTES_REVISED_AFTER` where ``revised``; a figure named by a label with
+    spaces or punctuation read where ``labelled``, :data:`LABELLED_NAMES_AFTER`); without
+    a Korean wording, the English marked as the original, printed once in a ``ko+en``
+    certificate (:data:`~medeval.report.catalogue.ONCE_IN_KOREAN`)."""
+    korean = warning_ko(text, revised=revised, later=later, labelled=labelled)
     if korean is None:
         return _m("text.warning_untranslated", en=text)
     return _m("text.warning_item", en=text, ko=korean)

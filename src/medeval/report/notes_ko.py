@@ -80,17 +80,32 @@ def note_ko(note: str, *, revised: bool = False, later: tuple[str, ...] = ()) ->
 _SCOPES = {"all cases": "전체 증례", "failures excluded": "실패 증례 제외",
            "failures as worst case": "실패 증례를 최악의 결과로 계산"}
 _METRIC = re.compile(r"[\w@.+-]+")
+#: A metric's name as a result made after medeval 0.11.0 is read (``labelled``): a class's
+#: or label's figure carries the label as the protocol writes it, spaces, commas and
+#: quotes included (``sensitivity@polyp, hyperplastic``, ``auc@Barrett's esophagus``),
+#: which :data:`_METRIC` left to print in English.
+_LABELLED = re.compile(r"[\w.+-]+@.+|[\w@.+-]+")
 
 
 def warning_ko(warning: str, *, revised: bool = False,
-               later: tuple[str, ...] = ()) -> str | None:
+               later: tuple[str, ...] = (), labelled: bool = False) -> str | None:
     """The Korean of one of a result's warnings, else None (see the module's docstring);
     as revised after medeval 0.9.0 where ``revised`` (:data:`REVISED`), and after each
     release of ``later`` (:data:`REVISED_LATER`).
 
     The scope is ``all cases`` and the like, or a subgroup's ``<column>=<value>`` (kept as
-    the data write it); the metric's name is kept.
+    the data write it); the metric's name is kept. ``labelled`` (a result made after
+    medeval 0.11.0): a metric's label may hold any character but ``": "``
+    (:data:`_LABELLED`).
+
+    >>> text = ("all cases: auc@MALT lymphoma: auc_ci: the AUC is undefined with one "
+    ...         "class only (0 positives of 72)")
+    >>> warning_ko(text) is None
+    True
+    >>> warning_ko(text, labelled=True)[:54]
+    '전체 증례: auc@MALT lymphoma: auc_ci: 한 부류만 있어 AUC가 정의되지 않'
     """
+    metric_name = _LABELLED if labelled else _METRIC
     start = 0
     while (colon := warning.find(": ", start)) != -1:
         scope, rest = warning[:colon], warning[colon + 2:]
@@ -102,7 +117,7 @@ def warning_ko(warning: str, *, revised: bool = False,
         if text is not None:
             return f"{scope_ko}: {text}"
         metric, sep, note = rest.partition(": ")
-        if sep and _METRIC.fullmatch(metric) and (
+        if sep and metric_name.fullmatch(metric) and (
                 text := note_ko(note, revised=revised, later=later)) is not None:
             return f"{scope_ko}: {metric}: {text}"
     return None

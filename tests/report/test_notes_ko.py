@@ -1282,3 +1282,38 @@ def test_a_figure_named_by_a_label_with_spaces_prints_its_note_in_korean(tmp_pat
         result.parameters, medeval="0.11.0"))
     assert korean not in printed(issued)
     assert "(영문 원문) " + english in printed(issued)
+
+
+def test_a_class_or_label_named_with_an_apostrophe_is_read_after_0_11_0() -> None:
+    """Python's repr writes "Barrett's esophagus" in double quotes, and the notes naming a
+    class or label read it in single quotes only: a Korean certificate printed these three
+    notes in English. A result made after 0.11.0 reads both quotes; one made before
+    renders as issued."""
+    from medeval.tasks.multiclass_classification import _undefined_classes
+    from medeval.tasks.multilabel_classification import _thresholds_outside, _undefined_labels
+
+    name = "Barrett's esophagus"
+    texts = [*_undefined_classes(["G1", name], np.array([[2, 0, 0], [0, 0, 0]])),
+             *_undefined_labels(["G1", name], np.array([[True, False], [False, False]])),
+             *_thresholds_outside([name], np.array([[True], [False]]),
+                                  np.array([[0.9], [0.1]]), [50.0])]
+    assert [t.split(":")[0] for t in texts] == [f'class "{name}"', f'label "{name}"',
+                                                f'label "{name}"']
+    before = [warning_ko(f"all cases: {t}", revised=True, later=("0.10.0",)) for t in texts]
+    assert before == [None, None, None]
+    after = [warning_ko(f"all cases: {t}", revised=True, later=("0.10.0", "0.11.0"))
+             for t in texts]
+    assert after == [
+        f'전체 증례: 부류 "{name}": 참조 증례가 없고 예측된 적도 없음, 따라서 이 부류의 '
+        "sensitivity, ppv, f1 값은 정의되지 않고 sensitivity@macro, ppv@macro, f1@macro 값은 "
+        "NaN입니다 (시험 계획서의 레이블에 대한 평균은 모든 부류의 값이 정의될 때만 정의됩니다)",
+        f'전체 증례: 레이블 "{name}": 이 레이블을 가진 증례가 없으므로 이 레이블의 민감도와 '
+        "AUC가 정의되지 않으며, auc@macro도 정의되지 않습니다(나머지 레이블만으로 평균하지 "
+        "않습니다)",
+        f'전체 증례: 레이블 "{name}": 임계값(50)이 이 레이블의 모든 점수(0.1 ~ 0.9)보다 '
+        "큽니다: 모든 증례에서 이 레이블이 '없음'으로 판정됩니다. 임계값은 점수와 같은 척도로 "
+        "적어야 합니다 (확률의 50 %는 0.5)"]
+    # a name in single quotes reads as before, to the letter
+    plain = _undefined_classes(["G1", "G2"], np.array([[2, 0, 0], [0, 0, 0]]))[0]
+    assert warning_ko(f"all cases: {plain}", revised=True, later=("0.10.0", "0.11.0")) == \
+        warning_ko(f"all cases: {plain}", revised=True, later=("0.10.0",)) is not None

@@ -127,3 +127,23 @@ REVISED_LATER: dict[str, tuple[Note, ...]] = {"0.10.0": (
                    "환자의 증례들이 서로 비슷하면 신뢰구간이 실제보다 좁습니다(우도비의 신뢰구간은 "
                    "아직 환자 단위로 계산할 수 없습니다)"),
 )}
+
+#: A class's or label's name in a task's note, as Python's repr writes it: in single
+#: quotes, or in double quotes where the name holds an apostrophe ("Barrett's esophagus").
+_QUOTED_LABEL = "(?P<label>'.*')"
+
+
+def _double_quoted_labels() -> tuple[Note, ...]:
+    """The notes naming a class or label (``class 'c': ...``, ``label 'L': ...``), as last
+    revised, reading the name in either quotes: a name holding an apostrophe, written in
+    double quotes, matched none, and a Korean certificate printed the note in English.
+    After 0.11.0, so that a result made before renders as issued."""
+    revised = [note for note in REVISED if _QUOTED_LABEL in note.pattern]
+    kept = {note.pattern for note in revised}  # a revision keeps its note's pattern
+    first = [note for note in NOTES if _QUOTED_LABEL in note.pattern
+             and note.pattern not in kept]
+    return tuple(replace(note, pattern=note.pattern.replace(
+        _QUOTED_LABEL, "(?P<label>'.*'|\".*\")")) for note in revised + first)
+
+
+REVISED_LATER["0.11.0"] = _double_quoted_labels()

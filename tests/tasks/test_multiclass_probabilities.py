@@ -366,3 +366,21 @@ def test_a_refusal_writes_korean_labels_as_written():
     with pytest.raises(PredictionError, match=r'naming each class once, \{"정상": p, "악성": p\}, '
                                               r"got list"):
         class_probabilities(case, [0.3, 0.7], ["정상", "악성"], tolerance=1e-3)
+
+
+def test_sums_of_0_999_and_1_001_are_both_within_0_001(tmp_path):
+    # |0.999 - 1| = |1.001 - 1| = 0.001 in the decimals written, but in binary floating
+    # point 0.499 + 0.5 lies just beyond 0.001 from 1 and 0.501 + 0.5 just within: the
+    # first was refused ("sum to 0.999, not 1 (within 0.001)") and the second taken
+    assert abs((0.499 + 0.5) - 1.0) > 0.001 >= abs((0.501 + 0.5) - 1.0)
+    truth, p = _simulated(8)
+    predictions = [_probs(r) for r in p]
+    predictions[0] = {"probabilities": {"0": 0.499, "1": 0.5, "2": 0.0, "3": 0.0}}
+    predictions[1] = {"probabilities": {"0": 0.501, "1": 0.5, "2": 0.0, "3": 0.0}}
+    predictions[2] = {"probabilities": {"0": 0.4989, "1": 0.5, "2": 0.0, "3": 0.0}}
+    result = medeval.evaluate(_write(tmp_path, truth, predictions), tmp_path / "pred")
+    assert [(row["case_id"], row["status"]) for row in result.cases[:3]] == [
+        ("c00", "ok"), ("c01", "ok"), ("c02", "failed")]
+    assert result.failures.cases[0].detail.startswith(
+        "case c02: the class probabilities sum to 0.9989, not 1 (within 0.001)")
+    assert result.cases[0]["probability@0"] == 0.499  # taken as given, not renormalised

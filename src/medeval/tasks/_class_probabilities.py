@@ -9,8 +9,9 @@ may be left out), or a predictions table's row with the columns ``probability@<l
 
 - name exactly the protocol's labels, each once (compared in NFC, as labels are);
 - are numbers, finite, within [0, 1];
-- sum to 1 within the protocol's ``probability_sum_tolerance`` (0.001 by default):
-  never renormalised, since probabilities that do not sum to 1 are not what the
+- sum to 1 within the protocol's ``probability_sum_tolerance`` (0.001 by default),
+  reckoned in the decimals written (0.999 and 1.001 are both within 0.001): never
+  renormalised, since probabilities that do not sum to 1 are not what the
   algorithm was declared to give (scores of another kind, a class left out).
 
 Without a label, the predicted class is the most probable one; where several share the
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from ..manifest import Case, nfc_id
@@ -87,7 +89,7 @@ def class_probabilities(case: Case, given: Any, labels: Sequence[str], *,
                               + "; ".join(problems))
     numbers = [float(v) for v in values]  # type: ignore[arg-type]
     total = math.fsum(numbers)
-    if not abs(total - 1.0) <= tolerance:
+    if not _within(numbers, tolerance):
         raise PredictionError(
             f"case {case.case_id}: the class probabilities sum to {total:.6g}, not 1 (within "
             f"{tolerance:g}); they are not renormalised: give probabilities that sum to 1 "
@@ -109,6 +111,20 @@ def prediction_probabilities(case: Case, value: Any, labels: Sequence[str], *,
             + ", ".join(f"{json.dumps(label, ensure_ascii=False)}: p" for label in labels)
             + "}}}")
     return class_probabilities(case, value["probabilities"], labels, tolerance=tolerance)
+
+
+def _within(numbers: Sequence[float], tolerance: float) -> bool:
+    """Whether the probabilities sum to 1 within ``tolerance``, in the decimals they are
+    written in (each float's shortest repr, as JSON and CSV give them): in binary floating
+    point 0.499 + 0.5 lies 0.0010000000000000009 from 1 and 0.501 + 0.5 lies
+    0.0009999999999998899, so a sum of 0.999 was refused and one of 1.001 taken at the
+    tolerance 0.001.
+
+    >>> _within([0.499, 0.5], 1e-3), _within([0.501, 0.5], 1e-3), _within([0.4989, 0.5], 1e-3)
+    (True, True, False)
+    """
+    off = abs(sum((Decimal(repr(x)) for x in numbers), Decimal(0)) - 1)
+    return off <= Decimal(repr(tolerance))
 
 
 def _scale_hint(values: Sequence[Any], tolerance: float) -> str:

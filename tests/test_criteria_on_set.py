@@ -103,7 +103,10 @@ def test_the_aucs_of_class_probabilities_need_their_classes(tmp_path):
     assert [m.split(" ", 1)[0] for m in messages] == ["criteria.0", "criteria.1",
                                                        "criteria.2"]
     assert "no reference case of a referable class (2, 3, 4)" in messages[0]
-    assert "class 2 (auc@macro averages every class's one-vs-rest AUC)" in messages[1]
+    # every grade it lacks named at once (it named grade 2 only: a set given grade-2
+    # cases would then be told of grade 3, then of grade 4)
+    assert "no reference case of classes 2, 3, 4 (auc@macro averages every class's " \
+        "one-vs-rest AUC), so auc@macro is undefined" in messages[1]
     # a class's AUC also needs a case of another class: grade 1 alone
     only = [Case(case_id="c1", patient_id="p1", inputs=("x",), reference="1")]
     assert any(m.startswith("criteria.3 (auc@1): the set holds no reference case of a class "
@@ -146,3 +149,30 @@ def test_a_multilabel_set_without_a_label(tmp_path, capsys):
     assert [m.split(" ", 1)[0] for m in messages] == ["criteria.0", "criteria.1"]
     assert "no reference case of a label set without NORM (every case carries it)" \
         in messages[0]
+
+
+def test_every_class_and_label_a_set_lacks_is_named(tmp_path):
+    # Found in the hcls pass: an 8-class endoscopy protocol on a set without MALT lymphoma
+    # and 식도염 cases named MALT lymphoma only under sensitivity@macro. The multi-class
+    # example (G1, G2, G3) on a set of G1 alone: sensitivity@macro (criteria.0) lacks G2
+    # and G3; auc@G2 (criteria.1) lacks G2 (G1 is another class: judged on that side)
+    protocol = load_protocol(_copy("multiclass-classification", tmp_path, "none",
+                                   _criterion("sensitivity@G2")))
+    cases = [Case(case_id=f"c{i}", patient_id=f"p{i}", inputs=("x",), reference="G1")
+             for i in range(3)]
+    macro, g2 = criteria_without_cases(protocol, cases)
+    assert macro.startswith("criteria.0 (sensitivity@macro): the set holds no reference "
+                            "case of classes G2, G3 (sensitivity@macro averages every "
+                            "class's sensitivity), so sensitivity@macro is undefined")
+    assert g2.startswith("criteria.1 (sensitivity@G2): the set holds no reference case of "
+                         "class G2, so")
+    # multi-label (NORM, MI, STTC, CD, HYP): cases NORM and NORM;MI carry no STTC, CD or
+    # HYP, and every case carries NORM: auc@macro names all four gaps
+    ml = load_protocol(_copy("multilabel-classification", tmp_path, "none"))
+    cases = [Case(case_id=f"c{i}", patient_id=f"p{i}", inputs=("x",), reference=reference)
+             for i, reference in enumerate(["NORM", "NORM;MI"])]
+    [message] = [m for m in criteria_without_cases(ml, cases) if "(auc@macro)" in m]
+    assert message.startswith(
+        "criteria.0 (auc@macro): the set holds no reference case of labels STTC, CD, HYP, "
+        "nor of a label set without NORM (every case carries it) (auc@macro averages every "
+        "label's AUC), so auc@macro is undefined")

@@ -76,10 +76,12 @@ def criteria_without_cases(protocol: Any, cases: Sequence[Case]) -> list[str]:
         return []
     messages = []
     for index, criterion in enumerate(protocol.criteria):
-        for what, _label in needs.get(criterion.metric, [])[:1]:
+        gaps = [what for what, _label in needs.get(criterion.metric, [])]
+        if gaps:  # every class the set lacks, not the first only: one look at the set
             messages.append(
                 f"criteria.{index} ({criterion.metric}): the set holds no reference case of "
-                f"{what}, so {criterion.metric} is undefined on it and the criterion "
+                f"{', nor of '.join(gaps)}, so {criterion.metric} is undefined on it and "
+                "the criterion "
                 "INCONCLUSIVE whatever the algorithm answers (the test cannot pass); add "
                 "such cases to the set or take the criterion out of the protocol")
     return messages
@@ -91,14 +93,15 @@ def _multiclass_needs(metric: str, task: Any, references: Counter[str]
     lacks, each as (what, label)."""
     labels = [nfc_id(str(label)) for label in task.labels]
     name, _, suffix = metric.partition("@")
+    missing = [label for label in labels if not references[label]]
     if name == "sensitivity" and suffix == "macro":  # an average over every class
-        return [(f"class {label} (sensitivity@macro averages every class's sensitivity)",
-                 label) for label in labels if not references[label]]
+        return [(f"{_classes(missing)} (sensitivity@macro averages every class's "
+                 "sensitivity)", missing[0])] if missing else []
     if name == "sensitivity" and suffix in labels:
         return [] if references[suffix] else [(f"class {suffix}", suffix)]
     if name == "auc" and suffix == "macro":  # the mean of every class's one-vs-rest AUC
-        return [(f"class {label} (auc@macro averages every class's one-vs-rest AUC)",
-                 label) for label in labels if not references[label]]
+        return [(f"{_classes(missing)} (auc@macro averages every class's one-vs-rest AUC)",
+                 missing[0])] if missing else []
     if name == "auc" and suffix in labels:  # the class against the others: both sides
         others = [label for label in labels if label != suffix]
         return ([] if references[suffix] else [(f"class {suffix}", suffix)]) + (
@@ -114,6 +117,15 @@ def _multiclass_needs(metric: str, task: Any, references: Counter[str]
         "non-referable",), "referable_auc": ("referable", "non-referable")}[name]
     return [(f"a {which} class ({', '.join(sides[which])})", sides[which][0])
             for which in needed if not any(references[label] for label in sides[which])]
+
+
+def _classes(labels: Sequence[str]) -> str:
+    """``class 4`` or ``classes 2, 3, 4``.
+
+    >>> _classes(["4"]), _classes(["2", "3", "4"])
+    ('class 4', 'classes 2, 3, 4')
+    """
+    return f"class {labels[0]}" if len(labels) == 1 else f"classes {', '.join(labels)}"
 
 
 def _label_counts(task: Any, cases: Sequence[Case]) -> tuple[Counter[str], Counter[str]]:
@@ -145,9 +157,14 @@ def _multilabel_needs(metric: str, carried: Counter[str], without: Counter[str]
     any case."""
     name, _, suffix = metric.partition("@")
     if name == "auc" and suffix == "macro":
-        return [(f"{what} (auc@macro averages every label's AUC)", label)
-                for label in carried for what, lacking in _label_sides(
-                    label, carried, without, ("carrying", "without")) if lacking]
+        absent = [label for label in carried if not carried[label]]
+        every = [label for label in carried if not without[label]]
+        whats = ([(("label " if len(absent) == 1 else "labels ") + ", ".join(absent),
+                   absent[0])] if absent else []) + [
+            (f"a label set without {label} (every case carries it)", label) for label in every]
+        return [(what + (" (auc@macro averages every label's AUC)"
+                         if k == len(whats) - 1 else ""), label)  # said once, at the end
+                for k, (what, label) in enumerate(whats)]
     sides = {"sensitivity": ("carrying",), "specificity": ("without",),
              "auc": ("carrying", "without")}.get(name)
     if sides is None or suffix not in carried:

@@ -157,6 +157,7 @@ def run_demo(
     unknown = [name for name in wanted if name not in SETS]
     if unknown:
         raise DemoError(f"run_demo: unknown set(s) {unknown}; choose from {list(SETS)}")
+    _refuse_certificate_without_sandbox(mode)
     skipped: list[tuple[str, str]] = []
     if "ecg" in wanted and not ecg_available():
         if sets is not None:
@@ -192,6 +193,23 @@ def run_demo(
             certificate_pdf=pdf, report_html=html,
         ))
     return DemoOutcome(out_dir=out, sets=tuple(done), skipped=tuple(skipped))
+
+
+def _refuse_certificate_without_sandbox(mode: str) -> None:
+    """Certificate mode where bubblewrap cannot run: refused before anything is written,
+    pointing to the pre-check demo, which runs the example algorithms unsandboxed."""
+    if mode != "certificate":
+        return
+    from ..errors import RunnerError
+    from ..runner.sandbox import bubblewrap_available
+
+    problem = bubblewrap_available()
+    if problem is not None:
+        raise RunnerError(
+            f"the demo's certificate mode needs the bubblewrap sandbox, and {problem}; "
+            "without it, run the demo as a pre-check (medeval demo --pre-check, or "
+            "run_demo(mode=\"pre-check\")): the example algorithms then run unsandboxed "
+            "and every document says pre-check")
 
 
 def _prepare(out: Path) -> Path:

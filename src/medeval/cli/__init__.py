@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import Any, TextIO
 
 from .._version import __version__
 from ..errors import MedevalError, ResultError
@@ -42,7 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        result: int = args.handler(args, sys.stdout)
+        with warnings.catch_warnings():  # the caller's warnings display, put back after
+            warnings.showwarning = _warning_display(warnings.showwarning)
+            result: int = args.handler(args, sys.stdout)
         return result
     except ResultError as exc:
         if args.command == "verify":
@@ -61,6 +65,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `| head` stopped reading: nothing more to say to it
         _stdout_to_devnull()
         return 141
+
+
+def _warning_display(other: Any) -> Any:
+    """A ``warnings.showwarning`` printing medeval's own warnings (running without a
+    sandbox, a metric undefined) as ``medeval: warning: ...`` on stderr, as errors are
+    printed: Python's display adds the source file and line that issued it
+    ("evaluation.py:395: IsolationWarning: ... run_algorithm("), which says nothing to the
+    tester. Other warnings go to ``other``, the display in place before."""
+    from ..errors import IsolationWarning, UndefinedMetricWarning
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        if issubclass(category, (IsolationWarning, UndefinedMetricWarning)):
+            print(f"medeval: warning: {message}", file=file or sys.stderr)
+        else:
+            other(message, category, filename, lineno, file, line)
+
+    return show
 
 
 def _stdout_to_devnull() -> None:

@@ -1,4 +1,4 @@
-"""``medeval registry init|issue|amend|withdraw|list|show|export|backup``: the issued
+"""``medeval registry init|issue|amend|withdraw|list|show|check|export|backup``: the issued
 reports.
 
 Every action takes ``--registry`` (a SQLite file path or a PostgreSQL URL; default the
@@ -74,6 +74,8 @@ def add(commands: Any) -> None:
     listing.add_argument("--limit", type=int, default=None, help="the newest N only")
     show = _action(actions, "show", _show, "everything the registry holds on one report")
     show.add_argument("number", metavar="NUMBER")
+    _action(actions, "check", _check, "check that the registry's rows agree with one "
+            "another (numbers, counters, amendment chains): exit 1 naming each that does not")
     export = _action(actions, "export", _export, "write the reports as CSV (UTF-8 with BOM)")
     export.add_argument("out", type=file_or_stdout_to_write, metavar="OUT.csv",
                         help="a file, or - for standard output")
@@ -691,6 +693,20 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         record = _known(registry, args.number)
     for key, value in record.to_dict().items():
         out.write(f"{key:<18} {'' if value is None else value}\n")
+    return 0
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as registry:
+        problems = registry.check()
+        count = 0 if problems else len(registry.list())
+    for problem in problems:
+        out.write(f"{problem}\n")
+    if problems:
+        print(f"medeval: registry {registry.location}: {len(problems)} problem(s); the rows "
+              "were changed outside medeval (compare with a backup)", file=sys.stderr)
+        return 1
+    out.write(f"consistent: {count} report(s) in {registry.location}\n")
     return 0
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from ..errors import RegistryError
 from .backup import backup_sqlite
 from .checks import check_date, check_hash, check_text
+from .consistency import find_problems
 from .database import (
     check_schema,
     create_schema,
@@ -330,8 +331,9 @@ class Registry:
         spelled = self.numbering.spelled(checked)  # lab-ai-2026-0001: LAB-AI-2026-0001
         with self._transaction("reading a report", write=False) as session:
             for candidate in dict.fromkeys((checked, spelled)):
-                row = session.scalars(select(ReportRow).where(
-                    ReportRow.number == candidate)).first()
+                with self._readable():
+                    row = session.scalars(select(ReportRow).where(
+                        ReportRow.number == candidate)).first()
                 if row is not None:
                     return _record(row)
             return None
@@ -361,10 +363,18 @@ class Registry:
             if limit < 1:
                 raise RegistryError(f"limit {limit}: give a positive number")
             query = query.order_by(None).order_by(ReportRow.id.desc()).limit(limit)
-        with self._transaction("listing reports", write=False) as session:
+        with self._transaction("listing reports", write=False) as session, self._readable():
             rows = session.scalars(query).all()
         records = [_record(row) for row in rows]
         return tuple(records[::-1] if limit is not None else records)
+
+    def check(self) -> tuple[str, ...]:
+        """Every disagreement among the registry's rows, one sentence each (empty: they
+        agree): what a row changed by hand outside medeval breaks (see
+        :mod:`medeval.registry.consistency`). Read in one transaction, taking no write lock.
+        """
+        with self._transaction("checking the registry", write=False) as session:
+            return tuple(find_problems(session.connection(), self.numbering))
 
     def export_csv(self, destination: str | Path | IO[str], **filters: Any) -> int:
         """Write the reports (filtered as :meth:`list`) as CSV; return how many.
@@ -469,6 +479,21 @@ class Registry:
             raise RegistryError(f"registry {self.location}: {what} failed "
                                 f"({describe_failure(exc)}){stored}") from None
 
+    @contextmanager
+    def _readable(self) -> Iterator[None]:
+        """Rows read inside: a stored value that is not one (a date '2026-13-45' or a
+        time 'garbage' written by hand with sqlite3, which types nothing) is a
+        RegistryError saying so, not SQLAlchemy's traceback ('month must be in 1..12'
+        from registry list, show, export and verify --registry)."""
+        try:
+            yield
+        except (ValueError, TypeError) as exc:
+            if isinstance(exc, RegistryError):
+                raise
+            raise RegistryError(f"registry {self.location}: a report's stored value cannot "
+                                f"be read ({exc}): the database was changed outside "
+                                "medeval; `medeval registry check` names the row") from None
+
     def _draw(self, session: Session, day: date, number: str | None) -> tuple[str, int, str]:
         """Lock the counter of ``day``'s scope and draw the next number (or take
         ``number``, moving the counter past it). Returns (scope, seq, number)."""
@@ -502,8 +527,9 @@ class Registry:
         # report the pattern writes that way; amend and withdraw said it was not there
         row = None
         for candidate in dict.fromkeys((number, self.numbering.spelled(number))):
-            row = session.scalars(select(ReportRow).where(ReportRow.number == candidate)
-                                  .with_for_update()).first()
+            with self._readable():
+                row = session.scalars(select(ReportRow).where(
+                    ReportRow.number == candidate).with_for_update()).first()
             if row is not None:
                 number = row.number
                 break
@@ -559,14 +585,14 @@ class Registry:
             return None
         return check_text(reason, what="reason", max_length=REASON_LENGTH)
 
-    @staticmethod
-    def _ended(session: Session, fingerprint: str) -> builtins.list[ReportRecord]:
+    def _ended(self, session: Session, fingerprint: str) -> builtins.list[ReportRecord]:
         """This result's reports that no longer stand for it: withdrawn, or replaced by
         an amendment carrying another result (one carrying this result again stands, or
         is itself withdrawn or replaced), oldest first."""
-        rows = session.scalars(select(ReportRow).where(
-            ReportRow.fingerprint == fingerprint, ReportRow.status != Status.ISSUED)
-            .order_by(ReportRow.id)).all()
+        with self._readable():
+            rows = session.scalars(select(ReportRow).where(
+                ReportRow.fingerprint == fingerprint, ReportRow.status != Status.ISSUED)
+                .order_by(ReportRow.id)).all()
         ended = []
         for row in rows:
             if row.status is Status.AMENDED and row.replaced_by is not None:

@@ -5,10 +5,12 @@ RegistryError naming the problem; nothing reaches the database unchecked."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from medeval.cli import main
 from medeval.errors import MedevalError, RegistryError
 from medeval.registry import Registry, ReportNumbering, check_report_number
 
@@ -247,3 +249,19 @@ def test_libpqs_postgres_scheme_opens_the_same_database(postgres):
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
     assert "medeval_alembic_version" in tables
     Registry.open(url.replace("postgresql+psycopg://", "postgres://")).close()
+
+
+@pytest.mark.parametrize("year", [0, 20266, -1])
+def test_a_year_no_date_can_have_is_refused_not_a_traceback(tmp_path: Path, capsys, year):
+    # datetime.date accepts years 1 to 9999 only (Python's MINYEAR, MAXYEAR)
+    target = str(tmp_path / "registry.sqlite")
+    with Registry.create(target) as registry:
+        for n, day in enumerate(("2026-01-05", "2026-03-01", "2025-12-30")):
+            registry.issue(fingerprint=sha(f"r{n}"), pdf_sha256=sha(f"p{n}"),
+                           issue_date=day, **PEOPLE)
+    for action in (["list"], ["export", "-"]):
+        code = main(["registry", *action, "--year", str(year), "--registry", target])
+        err = capsys.readouterr().err
+        assert code == 2 and f"year {year}: not a year of issue (1 to 9999)" in err
+    with Registry.open(target) as registry:  # the bounds themselves are years
+        assert registry.list(year=9999) == () and len(registry.list(year=2026)) == 2

@@ -112,3 +112,4 @@ def test_a_value_that_is_no_date_is_named_not_a_traceback(tmp_path: Path, capsys
         assert registry.get("KTL-2026-001") is not None  # the other rows read as before
     assert main(["registry", "list", "--registry", target]) == 2
     assert "registry check" in capsys.readouterr().err
+

@@ -4,7 +4,7 @@ One module per group of subcommands, each adding its parsers with ``add(commands
 :mod:`~medeval.cli.evaluate` (``evaluate``, ``run``), :mod:`~medeval.cli.predict`
 (``predict``), :mod:`~medeval.cli.protocol` (``protocol check|schema``,
 ``sample-size``), :mod:`~medeval.cli.report` (``report``, ``verify``),
-:mod:`~medeval.cli.registry` (``registry init|issue|amend|withdraw|list|show|export``),
+:mod:`~medeval.cli.registry` (``registry init|issue|amend|withdraw|list|show|check|export|backup``),
 :mod:`~medeval.cli.serve` (``serve``, the verification page) and
 :mod:`~medeval.cli.demo` (``demo``), :mod:`~medeval.cli.manifest` (``manifest
 fingerprint|check``), :mod:`~medeval.cli.predictions` (``predictions split-coco``);

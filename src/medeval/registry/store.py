@@ -623,6 +623,9 @@ class Registry:
         if fingerprint is not None:
             where.append(ReportRow.fingerprint == check_hash(fingerprint, what="fingerprint"))
         if year is not None:
+            if not isinstance(year, int) or not 1 <= year <= 9999:  # date() refuses them:
+                # registry list --year 0 (or 20266, a digit too many) was a traceback
+                raise RegistryError(f"year {year!r}: not a year of issue (1 to 9999)")
             where.append(ReportRow.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
         return tuple(where)
 

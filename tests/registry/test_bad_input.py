@@ -265,3 +265,29 @@ def test_a_year_no_date_can_have_is_refused_not_a_traceback(tmp_path: Path, caps
         assert code == 2 and f"year {year}: not a year of issue (1 to 9999)" in err
     with Registry.open(target) as registry:  # the bounds themselves are years
         assert registry.list(year=9999) == () and len(registry.list(year=2026)) == 2
+
+
+@pytest.mark.parametrize("number, seq", [("LAB-AI-2026-0000", 0),
+                                         ("LAB-AI-2026-2147483648", 2**31)])
+def test_a_running_number_outside_the_column_is_refused_alike(registry_url, number, seq):
+    # seq is a 32-bit INTEGER on PostgreSQL (largest 2**31 - 1 = 2147483647, PostgreSQL's
+    # documented range of integer); SQLite stored 2**31, PostgreSQL said 'integer out of
+    # range', and 0 met the database's CHECK seq >= 1 ('seq_positive')
+    with Registry.create(registry_url) as registry:
+        with pytest.raises(RegistryError, match=rf"report number {number}: running number "
+                           rf"{seq} of scope '2026' outside 1 to 2147483647; nothing"):
+            registry.issue(fingerprint=sha("a"), pdf_sha256=sha("p"), number=number,
+                           issue_date="2026-11-27", **PEOPLE)
+        top = registry.issue(fingerprint=sha("b"), pdf_sha256=sha("p"),
+                             number="LAB-AI-2026-2147483647", issue_date="2026-11-27",
+                             **PEOPLE)
+        assert top.number == "LAB-AI-2026-2147483647"
+        # the counter at its top: the next draw says so (PostgreSQL: integer out of range)
+        with pytest.raises(RegistryError, match="running number 2147483648 of scope '2026' "
+                           r"outside 1 to 2147483647 \(the counter is at its last number\)"):
+            registry.issue(fingerprint=sha("c"), pdf_sha256=sha("p"),
+                           issue_date="2026-11-27", **PEOPLE)
+        assert [r.number for r in registry.list()] == ["LAB-AI-2026-2147483647"]
+        # another year's counter is untouched
+        assert registry.issue(fingerprint=sha("c"), pdf_sha256=sha("p"),
+                              issue_date="2025-12-30", **PEOPLE).number == "LAB-AI-2025-0001"

@@ -45,6 +45,8 @@ from .records import ReportRecord, Status, ended_text
 
 __all__ = ["PendingReport", "Registry"]
 
+#: The highest running number (the seq column is a 32-bit INTEGER on PostgreSQL).
+MAX_SEQ = 2**31 - 1
 #: The longest reason for an amendment or a withdrawal (characters).
 REASON_LENGTH = 2000
 
@@ -510,10 +512,19 @@ class Registry:
                                   .with_for_update()).one()
         if number is None:
             seq = counter.last_seq + 1
-        elif self._exists(session, self.numbering.format(year=day.year, seq=seq)):
+        if not 1 <= seq <= MAX_SEQ:  # the database's CHECK said 'seq_positive'; above,
+            # PostgreSQL 'integer out of range' where SQLite stored it (and a number
+            # registered at the top left every later issue of the year failing so)
+            raise RegistryError(
+                f"report number {number or self.numbering.format(year=day.year, seq=seq)}:"
+                f" running number {seq} of scope {scope!r} outside 1 to {MAX_SEQ}"
+                f"{'' if number else ' (the counter is at its last number)'}; "
+                "nothing was stored")
+        written = self.numbering.format(year=day.year, seq=seq)
+        if number is not None and self._exists(session, written):
             raise RegistryError(f"report number {number}: already in the registry")
         counter.last_seq = max(counter.last_seq, seq)
-        return scope, seq, self.numbering.format(year=day.year, seq=seq)
+        return scope, seq, written
 
     def _amended(self, session: Session, number: str, reason: str | None) -> ReportRow:
         checked = check_report_number(number)

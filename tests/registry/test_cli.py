@@ -1166,3 +1166,36 @@ def test_a_withdrawn_result_is_issued_again_only_with_a_reason(study, tmp_path, 
         assert [(r.number, r.status, r.reason) for r in registry.list()] == [
             ("LAB-AI-2026-0001", Status.WITHDRAWN, "reference standard found wrong"),
             ("LAB-AI-2026-0002", Status.ISSUED, "withdrawn in error")]
+
+
+def test_issuing_again_after_a_kill_names_the_certificate_left_hidden(study, tmp_path, capsys):
+    # killed between the commit and the move, an issue leaves its report issued and its
+    # certificate under the hidden .NAME.<hex>.issuing (docs/registry.md); the state is
+    # made here by moving the certificate there. Issued again, the result was told to be
+    # amended, the certificate lying beside the name asked for
+    reg = str(tmp_path / "lab.sqlite")
+    assert _run(capsys, "init", "--registry", reg)[0] == 0
+    out_pdf = tmp_path / "out" / "cert.pdf"
+    assert _run(capsys, "issue", str(study["result"]), "--render", str(out_pdf),
+                "--info", str(study["info"]), "--registry", reg)[0] == 0
+    digest = hashlib.sha256(out_pdf.read_bytes()).hexdigest()
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render", str(out_pdf),
+                        "--info", str(study["info"]), "--registry", reg)
+    assert code == 2 and f"which stands; its certificate is {out_pdf}; to change it" in err
+    hidden = out_pdf.with_name(".cert.pdf.0123456789ab.issuing")
+    out_pdf.rename(hidden)
+    other = out_pdf.with_name(".cert.pdf.00aa00aa00aa.issuing")  # another issue's
+    other.write_bytes(b"%PDF-1.7 not this one")
+    code, _, err = _run(capsys, "issue", str(study["result"]), "--render", str(out_pdf),
+                        "--info", str(study["info"]), "--registry", reg)
+    assert code == 2
+    assert (f"which stands; its certificate is {hidden}, left under a hidden name by an "
+            f"issue stopped after the report was recorded: rename it (mv '{hidden}' "
+            f"'{out_pdf}'); to change it, amend it: medeval registry amend "
+            "LAB-AI-2026-0001 ") in err
+    with Registry.open(reg) as registry:
+        (record,) = registry.list()
+    assert record.pdf_sha256 == digest == hashlib.sha256(hidden.read_bytes()).hexdigest()
+    hidden.rename(out_pdf)  # what it says to do: the certificate issued, verified
+    assert main(["verify", str(out_pdf), "--registry", reg]) == 0
+    assert "these are the bytes issued" in capsys.readouterr().out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import glob
 import os
 import sys
 from collections.abc import Callable
@@ -185,7 +186,7 @@ def _issue_or_amend(args: argparse.Namespace, out: TextIO, *, amends: str | None
         if amends is not None:  # as the registry writes it: ktl-ai-2026-0001 is KTL-AI-...
             amends = registry.numbering.spelled(amends)
         _refuse_standing(registry, args.result, fingerprint, amends,
-                         getattr(args, "reason", None))
+                         getattr(args, "reason", None), out_pdf=args.render)
         if args.render is not None:
             def make(path: Path, printed: ReportInfo) -> None:
                 make_certificate(args, path, printed)
@@ -239,7 +240,7 @@ def issue_report(args: argparse.Namespace, out: TextIO,
     fingerprint, info, fields = _prepare(args, rendering=True)
     _require_people(args, fields, None)
     with _open(args) as registry:
-        _refuse_standing(registry, args.result, fingerprint, None)
+        _refuse_standing(registry, args.result, fingerprint, None, out_pdf=args.out)
         record, printed = _issue_made(registry, args, fingerprint, info, fields, None,
                                       args.out, make)
     _say(out, record)
@@ -295,21 +296,46 @@ def _prepare(args: argparse.Namespace, *,
 
 
 def _refuse_standing(registry: Registry, result: Path, fingerprint: str,
-                     amends: str | None, reason: str | None = None) -> None:
+                     amends: str | None, reason: str | None = None, *,
+                     out_pdf: Path | None = None) -> None:
     """Refuse, naming the result file and the command to run, a result whose report
     stands (the registry refuses it again under its lock): the message named the result
-    by its fingerprint only ("result sha256:...: already issued as ...")."""
+    by its fingerprint only ("result sha256:...: already issued as ..."). Where the
+    certificate of that report lies at ``out_pdf``, or beside it under the hidden name
+    an issue killed after its commit left, it is named."""
     from ..registry import Status
 
-    standing = [r.number for r in registry.find_by_fingerprint(fingerprint)
+    standing = [r for r in registry.find_by_fingerprint(fingerprint)
                 if r.status is Status.ISSUED and r.number != amends]
     if standing:
+        found = _issued_certificate(out_pdf, standing[0].pdf_sha256)
+        where = ("" if found is None else f"; its certificate is {found}" if found == out_pdf
+                 else f"; its certificate is {found}, left under a hidden name by an issue "
+                 f"stopped after the report was recorded: rename it (mv '{found}' "
+                 f"'{out_pdf}')")
+        how = "amend that report instead" if found is None else "to change it, amend it"
         raise RegistryError(f"result {result} (sha256:{fingerprint}): already issued as "
-                            f"{', '.join(standing)}, which stands; amend that report "
-                            f"instead: medeval registry amend {standing[0]} {result} "
-                            "--render CERT.pdf --reason WHY; nothing was issued")
+                            f"{', '.join(r.number for r in standing)}, which stands"
+                            f"{where}; {how}: medeval registry amend {standing[0].number} "
+                            f"{result} --render CERT.pdf --reason WHY; nothing was issued")
     if amends is None:
         _refuse_ended(registry, result, fingerprint, reason)
+
+
+def _issued_certificate(out_pdf: Path | None, pdf_sha256: str) -> Path | None:
+    """``out_pdf``, or a hidden ``.NAME.<hex>.issuing`` beside it (an issue killed
+    between its commit and the move: docs/registry.md), whose SHA-256 is the one the
+    registry recorded; None when neither is. A tester issuing again after the kill was
+    told to amend the report, whose certificate lay there under the hidden name."""
+    if out_pdf is None or not out_pdf.parent.is_dir():
+        return None
+    candidates = [out_pdf, *sorted(out_pdf.parent.glob(
+        f"{glob.escape(hidden_prefix(out_pdf))}*.issuing"))]
+    for path in candidates:
+        with contextlib.suppress(OSError):
+            if path.is_file() and sha256_bytes(path.read_bytes()) == pdf_sha256:
+                return path
+    return None
 
 
 def _refuse_ended(registry: Registry, result: Path, fingerprint: str,

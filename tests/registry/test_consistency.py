@@ -113,3 +113,20 @@ def test_a_value_that_is_no_date_is_named_not_a_traceback(tmp_path: Path, capsys
     assert main(["registry", "list", "--registry", target]) == 2
     assert "registry check" in capsys.readouterr().err
 
+
+
+def test_an_issue_refused_by_a_counter_put_back_points_at_check(registry_url, request,
+                                                                capsys):
+    # the 2026 counter put back to 2 (by hand, not medeval): the next draw is seq 3, which
+    # KTL-2026-003 holds, and the database's UNIQUE (scope, seq) refuses it
+    postgres = request.getfixturevalue("postgres") if "://" in registry_url else None
+    _filled(registry_url)
+    _tamper(registry_url, postgres,
+            "UPDATE medeval_counters SET last_seq = 2 WHERE scope = '2026'")
+    with Registry.open(registry_url) as registry:
+        with pytest.raises(RegistryError, match=r"refused by the database \(.*\); nothing "
+                           "was stored; `medeval registry check` names rows changed"):
+            registry.issue(fingerprint=sha("r9"), pdf_sha256=sha("p9"),
+                           issue_date="2026-02-01", **PEOPLE)
+        assert len(registry.list()) == 6
+    assert _check(capsys, registry_url)[0] == 1

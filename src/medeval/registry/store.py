@@ -463,9 +463,11 @@ class Registry:
                             raw.execute("PRAGMA foreign_keys = ON")
                         except sqlite3.Error:  # never back in the pool with the keys off
                             connection.invalidate()
-        except IntegrityError as exc:
+        except IntegrityError as exc:  # medeval checks first: rows changed by hand (a
+            # counter put back) ended here with the constraint's name and nothing to do
             raise RegistryError(f"registry {self.location}: {what} refused by the database "
-                                f"({describe_failure(exc)}); nothing was stored") from None
+                                f"({describe_failure(exc)}); nothing was stored; `medeval "
+                                "registry check` names rows changed outside medeval") from None
         except PoolTimeout:
             stored = "; nothing was stored" if write else ""
             raise RegistryError(f"registry {self.location}: {what} failed (every connection "

@@ -453,6 +453,9 @@ def _coco_notes() -> list[str]:
              "iscrowd": 0}
     out = (_texts(coco.aggregate(rows([], [[1, "polyp"]]), clusters=None))
            + _texts(coco.aggregate(rows([polyp], [[1, "polyp"], [2, "adenoma"]]),
+                                   clusters=None))
+           # a polyp exported as a crowd region (CVAT's brush mask) beside a counted one
+           + _texts(coco.aggregate(rows([polyp, {**polyp, "iscrowd": 1}], [[1, "polyp"]]),
                                    clusters=None)))
     # result boxes normalised to [0, 1], then corners reaching past the 64 px frame
     from medeval.tasks._coco_box_form import box_form_texts

@@ -736,6 +736,15 @@ NOTES: tuple[Note, ...] = (
          "있습니다 (동점이 없는 점수라면 이런 일이 없습니다)",
          {"shown": lambda s: s.replace(" (category ", " (범주 ").replace(
              " more", "개").replace(" and ", " 외 ")}),
+    Note(r"(?P<k>\d+) of (?P<n>\d+) reference object\(s\), in (?P<m>\d+) image\(s\) "
+         r"\(e\.g\. case (?P<case>.+?)\), are crowd regions \(iscrowd = 1\): COCO AP ignores "
+         r"them and the FROC does not count them as lesions \(a detection on one is a false "
+         r"positive there\); annotation tools write iscrowd = 1 for objects drawn as masks "
+         r"\(CVAT's COCO RLE\): if they are lesions, set iscrowd to 0 in the reference",
+         "기준 객체 {n}개 중 {k}개(영상 {m}개, 예: 증례 {case})가 군집 영역(iscrowd = 1)입니다: "
+         "COCO AP는 이들을 무시하고 FROC는 이들을 병변으로 세지 않습니다 (그 위의 검출은 FROC에서 "
+         "위양성입니다). 주석 도구는 마스크로 그린 객체에 iscrowd = 1을 씁니다 (CVAT의 COCO "
+         "RLE): 이들이 병변이면 기준에서 iscrowd를 0으로 고치십시오"),
 )
 
 

@@ -80,6 +80,7 @@ from ..stats.estimate import Estimate
 from ._annotated_size import frame_problem, swapped_cases
 from ._coco_box_form import box_form_texts
 from ._coco_category_id import category_problem
+from ._coco_crowd import crowd_texts
 from ._coco_result_shapes import corners, detection_box, plain_number, result_box, result_rle
 from ._scalar_json import read_json_prediction
 from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType, metric_record
@@ -402,6 +403,7 @@ class CocoDetectionTask(TaskType):
                 for index, image in zip(_order(rows), reference["images"])}
             texts += _category_texts(coco, reference["categories"])
             texts += _tie_texts(detections)
+            texts += crowd_texts(reference)
             facts += _outside_texts(rows)
             texts += box_form_texts(rows)
             tables["coco"] = _coco_table(coco, reference, spec.class_agnostic)

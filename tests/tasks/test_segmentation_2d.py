@@ -291,6 +291,29 @@ def test_a_mask_not_the_size_of_its_frame_is_a_reference_problem(tmp_path):
         medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
     (problem,) = caught.value.problems
     assert "case c2" in problem and "47 x 64" in problem and "48 x 64" in problem
+    assert "resized" in problem and "swapped" not in problem
+
+
+def test_a_frame_turned_against_its_mask_is_said_to_be_turned(tmp_path):
+    # a phone capture saved portrait with its orientation applied (PIL's exif_transpose
+    # of an EXIF 6 frame: 64 rows x 48 columns) while the mask was drawn on the stored
+    # landscape pixels (48 x 64): the sizes are each other's swapped
+    make_set(tmp_path)
+    stored = PILImage.new("RGB", (SHAPE[1], SHAPE[0]))
+    exif = PILImage.Exif()
+    exif[0x0112] = 6
+    stored.save(tmp_path / "turned.jpg", exif=exif.tobytes())
+    from PIL import ImageOps
+
+    ImageOps.exif_transpose(PILImage.open(tmp_path / "turned.jpg")).save(
+        tmp_path / "frames" / "c2.jpg")
+    assert PILImage.open(tmp_path / "frames" / "c2.jpg").size == (SHAPE[0], SHAPE[1])
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred", workers=1)
+    (problem,) = caught.value.problems
+    assert "case c2" in problem and "is 48 x 64 pixels" in problem
+    assert "frame frames/c2.jpg is 64 x 48" in problem
+    assert "rows and columns swapped" in problem and "resized" not in problem
 
 
 def test_jpeg_masks_need_the_threshold(tmp_path):

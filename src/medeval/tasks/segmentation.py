@@ -243,6 +243,13 @@ class Segmentation(TaskType):
         if found is None:
             return None
         name, size = found
+        if tuple(size) == tuple(mask_size)[::-1]:  # a portrait frame, a landscape mask
+            return (f"case {case.case_id}: reference {case.reference} is "
+                    f"{mask_size[0]} x {mask_size[1]} pixels (rows x columns) but its "
+                    f"frame {name} is {size[0]} x {size[1]}: rows and columns swapped, "
+                    "one of them turned by 90 degrees (an EXIF orientation applied to "
+                    "one only, a rotated export); turn the mask to the frame as the "
+                    "algorithm reads it, and check it there")
         return (f"case {case.case_id}: reference {case.reference} is "
                 f"{mask_size[0]} x {mask_size[1]} pixels (rows x columns) but its "
                 f"frame {name} is {size[0]} x {size[1]}: the mask was not drawn on "

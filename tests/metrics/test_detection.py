@@ -66,6 +66,41 @@ class TestMatching:
         assert m.n_reference == 2
         assert m.true_positive.tolist() == [True, True, False, False]
 
+    def test_inside_halfway_points_and_box_centres(self):
+        # worked by hand: a point in voxel coordinates lies in voxel i when it is in
+        # [i - 1/2, i + 1/2); the lesion holds rows 2-5, columns 3-5, so its cells span
+        # rows [1.5, 5.5) and columns [2.5, 5.5): a point on a lower edge is in, one on
+        # an upper edge out, on both axes (np.rint, half to even, gave row 1.5 -> 2 in
+        # but column 2.5 -> 2 out, by the parity of the index)
+        mask = np.zeros((8, 10), np.int32)
+        mask[2:6, 3:6] = 1
+        points = [[1.5, 4], [3, 2.5], [5.5, 4], [3, 5.5]]
+        hits = [match_detections(mask, [p], [0.9], criterion="inside").true_positive[0]
+                for p in points]
+        assert hits == [True, True, False, False]
+        # a frame 9 or 10 pixels wide: a point on its right edge (8.5, 9.5) is outside
+        # both, one on its left edge (-0.5) inside both
+        for width in (9, 10):
+            with pytest.raises(InvalidInputError, match=rf"falls in voxel \[1, {width}\]"):
+                match_detections(np.zeros((4, width), np.int32), [[1, width - 0.5]], [0.9],
+                                 criterion="inside")
+            edge = np.zeros((4, width), np.int32)
+            edge[1, 0] = 1
+            assert match_detections(edge, [[1, -0.5]], [0.9],
+                                    criterion="inside").true_positive[0]
+        # a half-open box [lo, hi) holds voxels lo .. hi - 1: the 3 x 3 box rows 2-4,
+        # columns 3-5 is centred on voxel (3, 4), a one-pixel lesion there is hit (its
+        # centre (3.5, 4.5) rounded as a point gave voxel (4, 4), an edge of the box)
+        dot = np.zeros((8, 10), np.int32)
+        dot[3, 4] = 1
+        assert match_detections(dot, [[2, 3, 5, 6]], [0.9],
+                                criterion="inside").true_positive[0]
+        # of width 4 (columns 3-6), the centre 5.0 is in voxel 5, one of the middle two
+        wide = np.zeros((8, 10), np.int32)
+        wide[3, 5] = 1
+        assert match_detections(wide, [[2, 3, 5, 7]], [0.9],
+                                criterion="inside").true_positive[0]
+
     def test_inside_mask_labels_must_be_one_to_k(self):
         # Lesion k is label k and K the highest label: a mask stored as 0/255 (one
         # lesion) counted 255 lesions, and labels 1 and 3 three, so the sensitivity of a

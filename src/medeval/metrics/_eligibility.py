@@ -48,13 +48,13 @@ def _eligibility(
                 "non-negative integers"
             )
         n_ref = _lesion_count(mask, func)
-        points = _points(det, mask.ndim, func)
-        index = np.rint(points).astype(np.intp)
+        index = _voxels(det, _points(det, mask.ndim, func), mask.ndim)
         outside = np.any((index < 0) | (index >= np.array(mask.shape)), axis=1)
         if outside.any():
             raise InvalidInputError(
                 f"{func}: detection(s) {np.flatnonzero(outside).tolist()} lie outside the "
-                f"mask of shape {mask.shape}"
+                f"mask of shape {mask.shape} (the first, {det[outside][0].tolist()}, falls "
+                f"in voxel {index[outside][0].tolist()})"
             )
         labels = mask[tuple(index.T)] if n_det else np.zeros(0, dtype=np.intp)
         inside: NDArray[np.bool_] = np.arange(1, n_ref + 1)[:, None] == labels[None, :]
@@ -144,6 +144,20 @@ def _lesion_count(mask: NDArray[Any], func: str) -> int:
                 "mask if they are one lesion"
             )
     return n_ref
+
+
+def _voxels(rows: NDArray[np.float64], points: NDArray[np.float64], dim: int
+            ) -> NDArray[np.intp]:
+    """The voxel each detection falls in. A point is in voxel coordinates (voxel ``i``
+    centred at ``i``): the voxel whose cell ``[i - 1/2, i + 1/2)`` holds it, halfway
+    between two going to the higher one whatever their parity (``np.rint``'s half to
+    even gave even voxels both edges and odd ones none). A half-open box ``[lo, hi)``
+    holds voxels ``lo .. hi - 1`` (voxel ``i`` the cell ``[i, i + 1)``): the voxel
+    holding its centre ``(lo + hi) / 2``, its middle voxel (rounding the centre as a
+    point took an edge voxel of a box of odd width)."""
+    if rows.shape[1] == 2 * dim:
+        return np.floor(points).astype(np.intp)
+    return np.floor(points + 0.5).astype(np.intp)
 
 
 def _points(rows: NDArray[np.float64], dim: int | None, func: str) -> NDArray[np.float64]:

@@ -104,7 +104,8 @@ def match_detections(
     .. math::
         \text{iou:}\ \frac{|B_r \cap B_d|}{|B_r \cup B_d|} \ge t;\qquad
         \text{distance:}\ \sqrt{\textstyle\sum_i ((c_{r,i} - c_{d,i})\, s_i)^2} \le \rho;
-        \qquad \text{inside:}\ M[\mathrm{round}(c_d)] = r.
+        \qquad \text{inside:}\ M[\lfloor c_d + 1/2 \rfloor] = r
+        \ \text{(a box: } M[\lfloor (lo_d + hi_d)/2 \rfloor] = r\text{)}.
 
     Detections are then added in decreasing score; a detection is a true positive when
     it enlarges the maximum one-to-one matching of eligible pairs (augmenting path).

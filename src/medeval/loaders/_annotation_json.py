@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from .._text_offsets import where_utf8_stops
 from ..errors import LoaderError
 from ._annotated import AnnotatedImage, AnnotatedObject, ObjectShape, mask_api
+from ._coco_box_fit import box_fit_problem
 
 __all__ = ["listing", "load_json", "parse_annotation_json"]
 
@@ -284,6 +285,9 @@ def _coco_object(index: int, annotation: Any, images: Mapping[int, tuple[str, in
     made = _coco_made(annotation, shape, box, names[category_id], (height, width))
     if box is None and not (made.box[2] > 0 and made.box[3] > 0):
         problems.add(entry, _NO_PIXEL)
+        return None
+    if box is not None and (unfit := box_fit_problem(made, tolerance_px)) is not None:
+        problems.add(entry, unfit)
         return None
     return image_id, made
 

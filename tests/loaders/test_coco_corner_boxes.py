@@ -75,3 +75,24 @@ def test_boxes_of_their_shapes_and_other_boxes_are_read_as_written(tmp_path):
     (image,) = read_annotation_file(path)
     assert [o.box for o in image.objects] == [
         (10.2, 10.4, 19.6, 20.1), tuple(box), (0.0, 0.0, 8.0, 6.0), (0.0, 40.0, 6.0, 3.0)]
+
+
+@pytest.mark.parametrize(("counts", "shown"), [
+    ([50, -10, 80], "got [50, -10, 80]"),      # a negative run: sums to 120, still refused
+    ("", "got ''"),                            # an empty compressed string
+    ([60.0, 60.0], "got [60.0, 60.0]"),        # runs as floats, as some writers give them
+    (None, "got missing"),
+])
+def test_rle_counts_that_are_no_runs_are_shown(tmp_path, counts, shown):
+    # a 10 x 12 image: 120 pixels; each counts is refused, and the message shows it
+    rle = {"size": [10, 12]} if counts is None else {"size": [10, 12], "counts": counts}
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps({
+        "images": [{"id": 1, "file_name": "f.png", "height": 10, "width": 12}],
+        "categories": [{"id": 1, "name": "polyp"}],
+        "annotations": [{"id": 7, "image_id": 1, "category_id": 1, "iscrowd": 1,
+                         "segmentation": rle}]}))
+    with pytest.raises(LoaderError) as caught:
+        read_annotation_file(path)
+    assert ("annotation id 7 (annotations[0]): RLE counts must be a compressed string or a "
+            f"list of run lengths (integers >= 0), {shown}") in str(caught.value)

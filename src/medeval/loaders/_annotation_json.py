@@ -386,7 +386,9 @@ def _rle_counts(entry: str, rle: dict[str, Any], height: int, width: int,
                          f"image's {height} x {width} = {height * width} pixels")
             return None
         return tuple(counts)
-    problems.add(entry, "RLE counts must be a compressed string or a list of run lengths")
+    found = "missing" if "counts" not in rle else f"{counts!r:.60}"
+    problems.add(entry, "RLE counts must be a compressed string or a list of run lengths "
+                 f"(integers >= 0), got {found}")
     return None
 
 

@@ -206,7 +206,18 @@ def test_a_mask_must_fit_its_frame(tmp_path):
     with pytest.raises(CompatibilityError) as info:
         read_segmentation(small, reference=frame)
     message = str(info.value)
-    assert "small.png" in message and "(1, 6, 8)" in message and "(1, 5, 8)" in message
+    # the mask is named as a mask against its frame, not as a prediction
+    assert message.startswith(f"mask {small}: is 5 x 8 pixels (rows x columns) but its frame "
+                              f"{tmp_path / 'frame.jpg'} is 6 x 8: the mask was not drawn")
+    assert "prediction" not in message and "swapped" not in message
+    # the frame saved turned (PIL's transpose: 8 rows x 6 columns) against its 6 x 8 mask
+    turned = read_image(save(np.zeros((6, 8, 3), np.uint8), tmp_path / "t.png"))
+    PILImage.open(tmp_path / "t.png").transpose(PILImage.Transpose.ROTATE_90).save(
+        tmp_path / "turned.png")
+    with pytest.raises(CompatibilityError, match=r"is 6 x 8 pixels .* is 8 x 6, rows and "
+                       r"columns swapped"):
+        read_segmentation(tmp_path / "fits.png", reference=read_image(tmp_path / "turned.png"))
+    assert turned.shape[1:3] == (6, 8)
     with pytest.raises(CompatibilityError, match=r"grid \(z, y, x\)"):
         check_compatible(frame, read_mask(small), compare_channels=False)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import LoaderError
+from ..errors import CompatibilityError, LoaderError
 from . import _slices
 from ._dicom_metadata import _metadata
 from ._files import RASTER_FORMATS, regular_file, sniff
@@ -437,6 +437,15 @@ def _mask_segmentation(file: os.PathLike[str], reference: Image | None,
 
     labels = read_mask(file, label_map=label_map, jpeg_threshold=jpeg_threshold)
     if reference is not None:
+        mask, image = labels.array.shape[1:3], reference.array.shape[1:3]
+        if mask != image:  # check_compatible's words are a prediction's, not a mask's
+            frame = reference.metadata.get("source") or "<in memory>"
+            turned = ", rows and columns swapped (one of them turned by 90 degrees)" \
+                if mask == image[::-1] else ""
+            raise CompatibilityError(
+                f"mask {file}: is {mask[0]} x {mask[1]} pixels (rows x columns) but its "
+                f"frame {frame} is {image[0]} x {image[1]}{turned}: the mask was not drawn "
+                "on this frame, or one of them was resized or turned")
         check_compatible(reference, labels, compare_channels=False)
     ids = sorted(set(labels.metadata["label_map"].values()) - {0}) if label_map else [1]
     segments = tuple(

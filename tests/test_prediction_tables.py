@@ -175,7 +175,7 @@ def test_rows_of_no_case_are_refused_naming_them(binary):
     table = cases[["case_id", "score"]].copy()
     table.loc[0, "case_id"] = table.loc[0, "case_id"] + ".png"
     table.to_csv(folder / "pred.csv", index=False)
-    with pytest.raises(TableError, match=rf"1 case\(s\) of predictions table .*pred.csv are "
+    with pytest.raises(TableError, match=rf"predictions table .*pred.csv: 1 case\(s\) are "
                                          rf"not in the manifest .*: {cases['case_id'][0]}.png; "
                                          r"1 id\(s\) differ .* only by a file suffix"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
@@ -406,6 +406,22 @@ def test_a_unit_column_written_otherwise_is_refused_not_left_unread(tmp_path, co
     table.write_text(table.read_text() + f"{manifest['case_id'][0]},0.5,mm\n")
     with pytest.raises(TableError, match=f"duplicate 'case_id' value.*{manifest['case_id'][0]}"):
         medeval.evaluate(folder / "protocol.toml", table)
+
+
+def test_every_kind_of_problem_of_a_table_is_reported_in_one_run(binary):
+    # before, the duplicate was refused first, and the unknown id only in the next run
+    folder, cases = binary
+    ids = cases["case_id"].tolist()
+    text = "case_id,score\n" + "".join(f"{i},0.5\n" for i in ids)  # lines 2 to 25
+    text += f"{ids[3]},0.7\n,0.1\nWDBC-9999,0.2\n"  # line 26 repeats line 5's id
+    (folder / "pred.csv").write_text(text)
+    with pytest.raises(TableError) as info:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    message = str(info.value)
+    assert "empty 'case_id' on line(s) 27;" in message
+    assert f"duplicate 'case_id' value(s) {ids[3]} (lines 5, 26);" in message
+    assert "1 case(s) are not in the manifest " in message
+    assert message.endswith(": WDBC-9999")
 
 
 @pytest.mark.parametrize(("example", "extra", "label"), [

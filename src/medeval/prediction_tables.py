@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import TableError
 from .loaders.tables import id_hints, number_text, read_table, row_places
 from .manifest import Manifest
 from .result import InputRecord
@@ -66,8 +65,8 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
         f"a {task.type} protocol's predictions table holds 'case_id' and '{column}', {what}; "
         "rename its columns so"), text=[column] if column == "label" else
         ["unit"] if column == "value" else [],
-        optional=["unit"] if column == "value" else [])
-    by_form = _case_ids(path, table.frame.index, manifest)
+        optional=["unit"] if column == "value" else [], known=_unknown_ids(manifest))
+    by_form = _case_ids(manifest)
     labels = {str(label) for label in getattr(task, "labels", ())}
     values = {by_form[case_id]: _label(value, labels) if column == "label" else _score(value)
               for case_id, value in
@@ -85,20 +84,27 @@ def table_predictions(path: Path, task: TaskType, manifest: Manifest
             InputRecord("predictions", path.name, table.sha256, len(table.frame)))
 
 
-def _case_ids(path: Path, index: Any, manifest: Manifest) -> dict[str, str]:
-    """The manifest's ids as written, by their NFC form (the table's ids are in NFC);
-    a TableError listing the table's ids of no case."""
-    by_form = {unicodedata.normalize("NFC", case.case_id): case.case_id
-               for case in manifest.cases}
-    ids = set(by_form)
-    extra = sorted(set(index) - ids)
-    if extra:
+def _case_ids(manifest: Manifest) -> dict[str, str]:
+    """The manifest's ids as written, by their NFC form (the table's ids are in NFC)."""
+    return {unicodedata.normalize("NFC", case.case_id): case.case_id
+            for case in manifest.cases}
+
+
+def _unknown_ids(manifest: Manifest) -> Callable[[Sequence[str]], list[str]]:
+    """For :func:`read_table`: the table's ids of no case of the manifest, listed (the
+    first 50) with how they differ from its case ids, reported with the table's other
+    problems (duplicates, empty ids) in one run."""
+    ids = set(_case_ids(manifest))
+
+    def problems(index: Sequence[str]) -> list[str]:
+        extra = sorted(set(index) - ids)
+        if not extra:
+            return []
         shown = ", ".join(extra[:50]) + (f" and {len(extra) - 50} more" if len(extra) > 50
                                          else "")
-        raise TableError(
-            f"{len(extra)} case(s) of predictions table {path} are not in the manifest "
-            f"{manifest.source}: {shown}" + id_hints(ids - set(index), set(extra)))
-    return by_form
+        return [f"{len(extra)} case(s) are not in the manifest {manifest.source}: {shown}"
+                + id_hints(ids - set(index), set(extra))]
+    return problems
 
 
 def _probability_table(path: Path, task: Any, manifest: Manifest
@@ -157,8 +163,9 @@ def _per_label_table(path: Path, task: Any, manifest: Manifest, named: dict[str,
     manifest's ids by their NFC form, and each row as (case id, {column: cell})."""
     family = next(iter(named)).split("@", 1)[0] + "@"  # score@ or probability@
     table = read_table(path, columns=list(named), role="predictions", columns_hint=hint,
-                       text=optional or [], optional=optional or [], family=family)
-    by_form = _case_ids(path, table.frame.index, manifest)
+                       text=optional or [], optional=optional or [], family=family,
+                       known=_unknown_ids(manifest))
+    by_form = _case_ids(manifest)
     frame = table.frame
     return table, by_form, list(zip(frame.index.tolist(), frame.to_dict("records")))
 

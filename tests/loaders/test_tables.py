@@ -42,7 +42,8 @@ def test_every_problem_is_reported(tmp_path):
         read_table(path, columns=["label"], role="reference")
     message = str(info.value)
     assert str(path) in message
-    assert "duplicate 'case_id' value(s) a, c" in message
+    # each duplicate with its lines: a on lines 2 and 4, c on 6 and 7 (the header is 1)
+    assert "duplicate 'case_id' value(s) a (lines 2, 4), c (lines 6, 7)" in message
     assert "empty 'case_id' on line(s) 5" in message
 
 

@@ -58,6 +58,7 @@ def read_table(
     text: Sequence[str] = (),
     optional: Sequence[str] = (),
     family: str | None = None,
+    known: Callable[[Sequence[str]], list[str]] | None = None,
 ) -> CaseTable:
     """Read a CSV, JSON or Parquet table of cases and check it.
 
@@ -99,6 +100,10 @@ def read_table(
         named that is not among ``columns`` (a label the protocol does not hold, or holds
         written otherwise) is refused rather than left unread, as a prediction file naming
         that label is.
+    known : callable, optional
+        Given the table's ids (non-empty, in NFC, each once), the problems of ids the
+        caller does not know (a manifest's cases), reported with the table's other
+        problems: a tester fixing a duplicate met the unknown ids in the next run.
 
     Returns
     -------
@@ -108,7 +113,8 @@ def read_table(
     ------
     TableError
         The file does not exist, is not UTF-8 or cannot be parsed; a column is missing;
-        an id is empty; ids are duplicated (all of them listed).
+        an id is empty; ids are duplicated (all of them listed, with their lines); ids
+        ``known`` finds problems with.
 
     Examples
     --------
@@ -200,9 +206,9 @@ def read_table(
                                                        "in row(s) ") + _listing(rows) + (
                 " (every field blank: rows Excel writes where cells were cleared, not "
                 "deleted; delete them)" if blank else ""))
-        dup = ids[ids.duplicated(keep=False) & ~empty]
-        if not dup.empty:
-            problems.append(f"duplicate {id_column!r} value(s) {_listing(sorted(set(dup)))}")
+        problems += _duplicates(ids, empty, where, id_column)
+        if known is not None:
+            problems += known(sorted(set(ids[~empty])))
     problems += _optional_misnamed(frame.columns, optional)
     problems += _family_unknown(frame.columns, family, columns)
     if problems:
@@ -211,6 +217,22 @@ def read_table(
         [*columns, *(c for c in optional if c in frame.columns and c not in columns)]]
     frame.index = frame.index.astype(str)
     return CaseTable(frame=frame, source=where, sha256=digest, role=role)
+
+
+def _duplicates(ids: pd.Series, empty: pd.Series, where: str, id_column: str) -> list[str]:
+    """The duplicated ids, each with the lines (a CSV file) or rows it is on."""
+    twice = (ids.duplicated(keep=False) & ~empty).to_numpy()
+    if not twice.any():
+        return []
+    is_csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (".parquet", ".json")
+    line = (data_lines(Path(where), len(ids), separator=_separator(Path(where), id_column))
+            if is_csv else [k + 1 for k in range(len(ids))])
+    places: dict[str, list[str]] = {}
+    for k in twice.nonzero()[0]:
+        places.setdefault(str(ids.iloc[k]), []).append(str(line[k]))
+    word = "lines" if is_csv else "rows"
+    return [f"duplicate {id_column!r} value(s) " + _listing(
+        [f"{i} ({word} {', '.join(places[i])})" for i in sorted(places)])]
 
 
 def join_cases(reference: CaseTable, predictions: CaseTable) -> pd.DataFrame:

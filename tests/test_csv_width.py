@@ -47,3 +47,31 @@ def test_a_field_past_the_csv_modules_limit_falls_back_to_index_plus_two(tmp_pat
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False)
     assert len(frame) == 2
     assert data_lines(path, len(frame)) == [2, 3]
+
+
+def test_a_column_named_twice_is_refused_where_pandas_reads_the_first_only(tmp_path):
+    # two models' scores pasted under one name: pandas renames the second 'score.1', and
+    # a reader of 'score' got the first model's, unsaid
+    from medeval import Manifest
+    from medeval.errors import ManifestError, TableError
+    from medeval.loaders.tables import read_table
+
+    table = tmp_path / "pred.csv"
+    table.write_text("case_id,score,score\nc1,0.2,0.9\nc2,0.4,0.1\n")
+    assert pd.read_csv(table).columns.tolist() == ["case_id", "score", "score.1"]
+    with pytest.raises(TableError, match=r"pred.csv: cannot be read: its header names "
+                       r"column 'score' twice \(columns 2 and 3\)"):
+        read_table(table, columns=["score"], role="predictions")
+    semicolons = tmp_path / "excel.csv"
+    semicolons.write_text("case_id;score;note;score\nc1;0,2;a;0,9\n")
+    with pytest.raises(TableError, match=r"column 'score' twice \(columns 2 and 4\)"):
+        read_table(semicolons, columns=["score"], role="predictions")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference,site,reference\n"
+                        "c1,p1,c1.json,1,A,0\n")
+    with pytest.raises(ManifestError, match=r"manifest.csv: .*'reference' twice \(columns 4 "
+                       "and 6\\): pandas reads the first only"):
+        Manifest.from_csv(manifest, reference_kind="label")
+    # empty names of trailing separators are no column named twice
+    table.write_text("case_id,score,,\nc1,0.2,,\n")
+    assert read_table(table, columns=["score"]).frame["score"].tolist() == [0.2]

@@ -10,6 +10,8 @@ refuses a row wider than the header, naming its line, unless its extra fields ar
 empty (a trailing comma loses nothing). :func:`data_lines` gives the line of the file
 each row pandas returns starts on, for messages: pandas skips blank lines (and lines of
 spaces only), so "row index + 2" names the wrong line after one.
+:func:`repeated_columns` names a column the header holds twice, which pandas reads as two
+(``score`` and ``score.1``), so that the second was never read and nothing said so.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["data_lines", "read_csv_rows", "wide_row"]
+__all__ = ["data_lines", "read_csv_rows", "repeated_columns", "wide_row"]
 
 
 def wide_row(path: Path) -> str | None:
@@ -47,14 +49,50 @@ def wide_row(path: Path) -> str | None:
     return None
 
 
+def repeated_columns(path: Path, separator: str = ",") -> str | None:
+    r"""The header's column names written more than once, described for a message, or
+    None. pandas renames the second ``score`` to ``score.1`` and reads the first only:
+    a table exported with a column pasted twice (two models' scores under one name) was
+    evaluated on the first, unsaid. Empty names (trailing separators) are not counted.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "t.csv").write_text("case_id,score,note,score,,\nc1,0.2,x,0.9,,\n")
+    >>> repeated_columns(folder / "t.csv")[:60]
+    "its header names column 'score' twice (columns 2 and 4): pan"
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle, delimiter=separator), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None  # pandas' own reading says what is wrong
+    places: dict[str, list[int]] = {}
+    for k, name in enumerate(header, start=1):
+        if name.strip():
+            places.setdefault(name, []).append(k)
+    twice = [(name, found) for name, found in places.items() if len(found) > 1]
+    if not twice:
+        return None
+    shown = "; ".join(
+        f"{name!r} {'twice' if len(found) == 2 else f'{len(found)} times'} (columns "
+        f"{', '.join(map(str, found[:-1]))} and {found[-1]})" for name, found in twice)
+    name = twice[0][0]
+    return (f"its header names column {shown}: pandas reads the first only and renames the "
+            f"other {name + '.1'!r}; keep one column of each name")
+
+
 def read_csv_rows(path: Path, **kwargs: Any) -> pd.DataFrame:
     """``pandas.read_csv(path, index_col=False, **kwargs)``.
 
     Raises
     ------
     ValueError
-        A row has more non-empty fields than the header (the message names its line).
+        A row has more non-empty fields than the header (the message names its line);
+        the header names a column twice (:func:`repeated_columns`).
     """
+    twice = repeated_columns(path, str(kwargs.get("sep", ",")))
+    if twice is not None:
+        raise ValueError(twice)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)

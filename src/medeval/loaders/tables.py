@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._csv_width import data_lines
+from .._csv_width import data_lines, repeated_columns
 from .._hashing import sha256_file
 from ..errors import TableError
 
@@ -346,6 +346,8 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
     whose names ``named`` gives by their NFC form (the caller renames them)."""
     named = dict(named or {})
     separator = _separator(path, id_column)
+    if (twice := repeated_columns(path, separator)) is not None:
+        raise ValueError(twice)
     # the header's own spellings of the columns read as text, as pandas matches them
     header_names = [str(c) for c in
                     pd.read_csv(path, sep=separator, nrows=0, encoding="utf-8").columns]

@@ -451,3 +451,23 @@ def test_a_column_for_a_label_the_protocol_does_not_hold_is_refused(tmp_path, ex
     first.write_text(json.dumps(given))
     result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
     assert {c.case_id: c.reason for c in result.failures.cases}[first.stem] == "invalid-output"
+
+
+def test_a_header_written_again_is_named_by_its_line(binary, tmp_path):
+    # two exports joined with `cat a.csv b.csv`: pandas reads the second header as a row,
+    # which was refused as "1 case(s) are not in the manifest: case_id"
+    folder, cases = binary
+    first, second = cases[["case_id", "score"]][:10], cases[["case_id", "score"]][10:]
+    table = folder / "pred.csv"
+    table.write_text(first.to_csv(index=False) + second.to_csv(index=False))
+    assert "case_id" in pd.read_csv(table, dtype=str)["case_id"].tolist()
+    # line 1 the header, lines 2-11 the first ten cases, line 12 the header again
+    with pytest.raises(TableError, match=r"pred.csv: line\(s\) 12 repeat the header \("
+                       r"'case_id' as an id\): two tables joined into one file\? delete them$"):
+        medeval.evaluate(folder / "protocol.toml", table)
+    manifest = tmp_path / "manifest.csv"
+    lines = (folder / "manifest.csv").read_text().splitlines(keepends=True)
+    manifest.write_text("".join(lines[:6] + lines[:1] + ["\n"] + lines[6:]))
+    with pytest.raises(medeval.MedevalError, match=r"manifest .*manifest.csv: line\(s\) 7 "
+                       r"repeat the header \(two manifests joined into one file\?\)"):
+        medeval.Manifest.from_csv(manifest, reference_kind="label")

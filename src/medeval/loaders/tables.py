@@ -192,23 +192,7 @@ def read_table(
         # ids that print the same are one: typed on Windows (NFC), or on macOS (NFD)
         frame[id_column] = ids = frame[id_column].map(
             lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v)
-        empty = ids.isna() | (ids.astype(str).str.strip() == "")
-        if empty.any():
-            is_csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (
-                ".parquet", ".json")  # a CSV's lines as the file has them; other rows from 1
-            line = (data_lines(Path(where), len(frame),
-                               separator=_separator(Path(where), id_column))
-                    if is_csv else [k + 1 for k in range(len(frame))])
-            rows = [str(line[i]) for i in empty.to_numpy().nonzero()[0]]
-            blank = all(pd.isna(v) or (isinstance(v, str) and not v.strip())
-                        for v in frame[empty.to_numpy()].to_numpy(dtype=object).ravel())
-            problems.append(f"empty {id_column!r} " + ("on line(s) " if is_csv else
-                                                       "in row(s) ") + _listing(rows) + (
-                " (every field blank: rows Excel writes where cells were cleared, not "
-                "deleted; delete them)" if blank else ""))
-        problems += _duplicates(ids, empty, where, id_column)
-        if known is not None:
-            problems += known(sorted(set(ids[~empty])))
+        problems += _id_problems(frame, ids, where, id_column, known)
     problems += _optional_misnamed(frame.columns, optional)
     problems += _family_unknown(frame.columns, family, columns)
     if problems:
@@ -219,20 +203,48 @@ def read_table(
     return CaseTable(frame=frame, source=where, sha256=digest, role=role)
 
 
-def _duplicates(ids: pd.Series, empty: pd.Series, where: str, id_column: str) -> list[str]:
-    """The duplicated ids, each with the lines (a CSV file) or rows it is on."""
-    twice = (ids.duplicated(keep=False) & ~empty).to_numpy()
-    if not twice.any():
-        return []
-    is_csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (".parquet", ".json")
-    line = (data_lines(Path(where), len(ids), separator=_separator(Path(where), id_column))
-            if is_csv else [k + 1 for k in range(len(ids))])
+def _id_problems(frame: pd.DataFrame, ids: pd.Series, where: str, id_column: str,
+                 known: Callable[[Sequence[str]], list[str]] | None) -> list[str]:
+    """The problems of a table's ids, each kind with its lines (a CSV file) or rows:
+    empty ids, the header written again (two exports joined into one file), duplicated
+    ids, and what ``known`` finds of the others."""
+    is_csv = where != "<DataFrame>" and Path(where).suffix.lower() not in (
+        ".parquet", ".json")  # a CSV's lines as the file has them; other rows from 1
+    found: list[int] = []
+
+    def line(k: int) -> str:
+        if not found:
+            found.extend(data_lines(Path(where), len(frame),
+                                    separator=_separator(Path(where), id_column))
+                         if is_csv else [k + 1 for k in range(len(frame))])
+        return str(found[k])
+
+    problems = []
+    empty = (ids.isna() | (ids.astype(str).str.strip() == "")).to_numpy()
+    if empty.any():
+        blank = all(pd.isna(v) or (isinstance(v, str) and not v.strip())
+                    for v in frame[empty].to_numpy(dtype=object).ravel())
+        problems.append(f"empty {id_column!r} " + ("on line(s) " if is_csv else "in row(s) ")
+                        + _listing([line(k) for k in empty.nonzero()[0]]) + (
+            " (every field blank: rows Excel writes where cells were cleared, not "
+            "deleted; delete them)" if blank else ""))
+    header = (ids.astype(str).str.strip() == _nfc(id_column)).to_numpy()
+    if header.any():
+        problems.append(("line(s) " if is_csv else "row(s) ")
+                        + _listing([line(k) for k in header.nonzero()[0]])
+                        + f" repeat the header ({id_column!r} as an id): two tables joined "
+                        "into one file? delete them")
+    twice = (ids.duplicated(keep=False)).to_numpy() & ~empty & ~header
     places: dict[str, list[str]] = {}
     for k in twice.nonzero()[0]:
-        places.setdefault(str(ids.iloc[k]), []).append(str(line[k]))
-    word = "lines" if is_csv else "rows"
-    return [f"duplicate {id_column!r} value(s) " + _listing(
-        [f"{i} ({word} {', '.join(places[i])})" for i in sorted(places)])]
+        places.setdefault(str(ids.iloc[k]), []).append(line(k))
+    if places:
+        problems.append(f"duplicate {id_column!r} value(s) " + _listing(
+            [f"{i} ({'lines' if is_csv else 'rows'} {', '.join(places[i])})"
+             for i in sorted(places)]))
+    if known is not None:
+        problems += known(sorted(set(ids[~empty & ~header])))
+    return problems
 
 
 def join_cases(reference: CaseTable, predictions: CaseTable) -> pd.DataFrame:

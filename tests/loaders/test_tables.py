@@ -138,6 +138,20 @@ def test_a_cp949_file_says_to_save_it_as_utf8(tmp_path):
         read_table(path, columns=["label"], role="reference")
 
 
+def test_a_cp949_cell_deep_in_a_table_is_found_by_its_line(tmp_path):
+    # pandas' error names a byte of the chunk it was decoding ("position 0"), no line:
+    # the one CP949 cell of a 20,000-row table could not be found from it
+    path = tmp_path / "pred.csv"
+    rows = "".join(f"c{i},0.5,\n" for i in range(20_000))  # lines 2 to 20,001
+    path.write_bytes(b"case_id,score,note\n" + rows.encode() + "c20000,0.5,양성\n".encode("cp949"))
+    with pytest.raises(UnicodeDecodeError, match="position 0"):
+        pd.read_csv(path)
+    # line 20,002; 'c20000,0.5,' is 11 bytes, the CP949 '양' starts at its byte 12
+    with pytest.raises(TableError, match=r"pred.csv: is not UTF-8 text \(line 20002, byte 12 "
+                       r"of the line, file offset \d+\); save it as UTF-8"):
+        read_table(path, columns=["score"], role="predictions")
+
+
 def test_an_unnamed_index_column_is_named_in_the_message(tmp_path):
     path = tmp_path / "pred.csv"
     pd.DataFrame({"score": [0.1, 0.9]}, index=["a", "b"]).to_csv(path)
@@ -188,7 +202,7 @@ def test_a_utf16_file_is_named_as_excels_unicode_text(tmp_path):
     path = tmp_path / "pred.txt"
     path.write_bytes("case_id\tscore\r\na\t0.5\r\n".encode("utf-16"))  # with its BOM
     with pytest.raises(TableError, match=r"pred.txt: is UTF-16 text \(Excel's 'Unicode "
-                                         r"Text'\) .* save it as UTF-8"):
+                                         r"Text'\); save it as UTF-8"):
         read_table(path, columns=["score"], role="predictions")
 
 
@@ -237,7 +251,7 @@ def test_an_empty_json_table_says_it_has_no_column(tmp_path):
 @pytest.mark.parametrize("name, member, match", [
     # an .xlsx is a zip archive: its first bytes PK\3\4
     ("pred.xlsx", ("[Content_Types].xml", "<Types/>"),
-     r"pred.xlsx: is an Excel workbook, not text .* save it as UTF-8 \(Excel: 'CSV UTF-8'"),
+     r"pred.xlsx: is an Excel workbook, not text; save it as UTF-8 \(Excel: 'CSV UTF-8'"),
     # the predictions as delivered: was called 'an Excel workbook, not text ... save it
     # as UTF-8', which a ZIP of a CSV is not
     ("pred.zip", ("pred.csv", "case_id,score\na,0.9\n"),

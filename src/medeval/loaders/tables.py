@@ -14,6 +14,7 @@ import pandas as pd
 
 from .._csv_width import data_lines, repeated_columns
 from .._hashing import sha256_file
+from .._text_offsets import where_utf8_stops
 from ..errors import TableError
 
 __all__ = ["CaseTable", "join_cases", "read_table"]
@@ -162,10 +163,10 @@ def read_table(
                 b"\xff\xfe", b"\xfe\xff") else "an Excel workbook, not text" if start in (
                 b"PK\x03\x04", b"\xd0\xcf\x11\xe0") else "not UTF-8 text")
             raise TableError(
-                f"{role} table {where}: is {kind}" +
-                f" ({exc.reason}, byte {exc.object[exc.start:exc.start + 1].hex()}); save it "
-                "as UTF-8 (Excel: 'CSV UTF-8'; Excel in a Korean locale saves plain CSV as "
-                "CP949)") from None
+                f"{role} table {where}: is {kind}" + (f" ({_not_utf8(path)})" if kind ==
+                                                      "not UTF-8 text" else "") +
+                "; save it as UTF-8 (Excel: 'CSV UTF-8'; Excel in a Korean locale saves "
+                "plain CSV as CP949)") from None
         except (ValueError, ImportError, OSError, pd.errors.ParserError) as exc:
             raise TableError(f"{role} table {where}: cannot be read: {exc}") from exc
     spellings: dict[str, list[str]] = {}
@@ -386,6 +387,18 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
                                 read=[c for c in frame.columns if _nfc(str(c)) in named],
                                 lines=lambda: data_lines(path, len(frame), separator=separator))
     return frame
+
+
+def _not_utf8(path: Path) -> str:
+    """Where a file stops being UTF-8, as an editor finds it (the line and its byte):
+    pandas' own error gave a byte of the chunk it was decoding, no line, so that the one
+    'a,양성' of a 20,000-line table was not found."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return where_utf8_stops(raw, exc)
+    return "a byte that is not UTF-8"
 
 
 def _separator(path: Path, id_column: str) -> str:

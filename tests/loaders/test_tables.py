@@ -488,3 +488,13 @@ def test_a_folder_given_as_a_table_is_named_a_folder(tmp_path):
         read_table(tmp_path / "b", columns=["score"], role="predictions")
     with pytest.raises(TableError, match=r"predictions table .*c: no such file"):
         read_table(tmp_path / "c", columns=["score"], role="predictions")
+
+
+def test_a_table_without_a_role_is_named_table_once(tmp_path):
+    # the default role is "table": its messages began "table table pred.csv: ..."
+    with pytest.raises(TableError, match=r"^table .*nothing.csv: no such file$"):
+        read_table(tmp_path / "nothing.csv", columns=["score"])
+    path = write(tmp_path, "ids.csv", "case_id,score\na,0.1\na,0.2\n")
+    with pytest.raises(TableError, match=r"^table .*ids.csv: duplicate 'case_id' value\(s\) "
+                       r"a \(lines 2, 3\)$"):
+        read_table(path, columns=["score"])

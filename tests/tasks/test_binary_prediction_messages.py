@@ -19,14 +19,17 @@ def test_a_prediction_without_score_says_so(tmp_path: Path) -> None:
     (folder / "predictions" / "WDBC-0001.json").write_text('{"label": 1}')
     (folder / "predictions" / "WDBC-0003.json").write_text('{"Score": 0.8, "점수": 0.8}')
     (folder / "predictions" / "WDBC-0020.json").write_text('{"score": null}')
+    (folder / "predictions" / "WDBC-0021.json").write_text('{"score": true}')
     result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
     detail = {c.case_id: (c.reason, c.detail) for c in result.failures.cases}
     assert detail["WDBC-0001"] == ("invalid-output", (
         'case WDBC-0001: the prediction has no "score" (its keys: "label"); it must hold '
         'a number or {"score": number}'))
     assert 'has no "score" (its keys: "Score", "점수")' in str(detail["WDBC-0003"][1])
-    # a "score" that is there but null is still shown as what it holds
-    assert str(detail["WDBC-0020"][1]).endswith("got None")
+    # a "score" that is there but null (or true) is shown as the file writes it, not as
+    # Python's None (True), words no JSON file holds
+    assert str(detail["WDBC-0020"][1]).endswith("got null")
+    assert str(detail["WDBC-0021"][1]).endswith("got true")
 
 
 def test_a_predictions_folder_named_like_a_word_leaves_the_messages_whole(

@@ -127,6 +127,7 @@ def read_table(
     """
     # a header typed on macOS (NFD) names the columns asked for in NFC, and the reverse
     named = {_nfc(n): n for n in [id_column, *columns, *text, *optional]}
+    what = "table" if role == "table" else f"{role} table"  # not 'table table'
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         where, digest = "<DataFrame>", None
@@ -138,14 +139,14 @@ def read_table(
         path = Path(source)
         where = str(path)
         if path.is_dir():  # 'no such file' of a folder that is there misled
-            raise TableError(f"{role} table {where}: is a folder; give the table's file "
+            raise TableError(f"{what} {where}: is a folder; give the table's file "
                              "(CSV, JSON or Parquet)")
         if not path.is_file():
-            raise TableError(f"{role} table {where}: no such file")
+            raise TableError(f"{what} {where}: no such file")
         digest = sha256_file(path)
         try:
             if path.suffix.lower() == ".parquet":
-                frame = _read_parquet(path, f"{role} table {where}")
+                frame = _read_parquet(path, f"{what} {where}")
                 if id_column in frame.columns:
                     frame[id_column] = frame[id_column].astype("string").astype(object)
             elif path.suffix.lower() == ".json":
@@ -157,18 +158,18 @@ def read_table(
         except UnicodeDecodeError as exc:
             start = bytes(exc.object[:4])
             if start == b"PK\x03\x04" and path.suffix.lower() == ".zip":
-                raise TableError(f"{role} table {where}: is a ZIP archive, not a table: "
+                raise TableError(f"{what} {where}: is a ZIP archive, not a table: "
                                  "extract it and give the table's CSV file") from None
             kind = ("UTF-16 text (Excel's 'Unicode Text')" if start[:2] in (
                 b"\xff\xfe", b"\xfe\xff") else "an Excel workbook, not text" if start in (
                 b"PK\x03\x04", b"\xd0\xcf\x11\xe0") else "not UTF-8 text")
             raise TableError(
-                f"{role} table {where}: is {kind}" + (f" ({_not_utf8(path)})" if kind ==
+                f"{what} {where}: is {kind}" + (f" ({_not_utf8(path)})" if kind ==
                                                       "not UTF-8 text" else "") +
                 "; save it as UTF-8 (Excel: 'CSV UTF-8'; Excel in a Korean locale saves "
                 "plain CSV as CP949)") from None
         except (ValueError, ImportError, OSError, pd.errors.ParserError) as exc:
-            raise TableError(f"{role} table {where}: cannot be read: {exc}") from exc
+            raise TableError(f"{what} {where}: cannot be read: {exc}") from exc
     spellings: dict[str, list[str]] = {}
     for column in frame.columns:
         if isinstance(column, str) and _nfc(column) in named:
@@ -177,7 +178,7 @@ def read_table(
         # renamed alike, the two would be one name: pandas then gives both (a crash), or
         # one of them, unsaid
         raise TableError(
-            f"{role} table {where}: column(s) {', '.join(map(repr, twice))} written twice, "
+            f"{what} {where}: column(s) {', '.join(map(repr, twice))} written twice, "
             "in Unicode's two forms (NFC as Windows writes Hangul, NFD as macOS does), which "
             "print alike: keep one of each")
     frame = frame.rename(columns=lambda c: named.get(_nfc(c), c) if isinstance(c, str) else c)
@@ -197,7 +198,7 @@ def read_table(
     problems += _optional_misnamed(frame.columns, optional)
     problems += _family_unknown(frame.columns, family, columns)
     if problems:
-        raise TableError(f"{role} table {where}: " + "; ".join(problems))
+        raise TableError(f"{what} {where}: " + "; ".join(problems))
     frame = frame.set_index(id_column)[
         [*columns, *(c for c in optional if c in frame.columns and c not in columns)]]
     frame.index = frame.index.astype(str)

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..manifest import Case, nfc_id
+from ._json_numbers import shown_value
 from .base import PredictionError
 
 __all__ = ["class_probabilities", "most_probable", "prediction_probabilities",
@@ -79,8 +80,8 @@ def class_probabilities(case: Case, given: Any, labels: Sequence[str], *,
     if extra:
         problems.append(f"class(es) {extra} are not among the protocol's labels {list(labels)}")
     values = [by_label.get(label) for label in labels]
-    bad = [f"{label}: {value!r}" for label, value in zip(labels, values) if label in by_label
-           and not _probability(value)]
+    bad = [f"{label}: {shown_value(value)}" for label, value in zip(labels, values)
+           if label in by_label and not _probability(value)]
     if bad:
         problems.append(f"not a number within [0, 1]: {', '.join(bad)}"
                         + _scale_hint(values, tolerance))
@@ -102,7 +103,7 @@ def prediction_probabilities(case: Case, value: Any, labels: Sequence[str], *,
     """A prediction's class probabilities, checked (:func:`class_probabilities`); a
     PredictionError naming the case when it gives none (a label only, a bare value)."""
     if not (isinstance(value, dict) and "probabilities" in value):
-        held = (f"holds only {value!r}" if not isinstance(value, dict) else
+        held = (f"holds only {shown_value(value)}" if not isinstance(value, dict) else
                 "has no \"probabilities\" (its keys: " + ", ".join(
                     json.dumps(str(k), ensure_ascii=False) for k in list(value)[:10]) + ")")
         raise PredictionError(

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["is_number", "number", "number_rows", "shown_json"]
+__all__ = ["is_number", "number", "number_rows", "shown_json", "shown_value"]
 
 
 def is_number(value: Any) -> bool:
@@ -33,6 +33,17 @@ def shown_json(value: Any) -> str:
     """A JSON value as a message shows it: its JSON text, cut at 60 characters (a Korean
     label as written, not escaped)."""
     return json.dumps(value, ensure_ascii=False)[:60]
+
+
+def shown_value(value: Any) -> str:
+    """A prediction's value as a message shows it: JSON's ``true``, ``false`` and
+    ``null`` as the file writes them (Python's repr said ``True`` and ``None``, words no
+    JSON file holds), anything else as its repr (a text in quotes: ``'0.8'``).
+
+    >>> shown_value(True), shown_value(None), shown_value("low"), shown_value(0.5)
+    ('true', 'null', "'low'", '0.5')
+    """
+    return json.dumps(value) if value is None or isinstance(value, bool) else repr(value)
 
 
 def number(value: Any, *, name: str) -> float:

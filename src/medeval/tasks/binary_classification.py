@@ -28,6 +28,7 @@ from ..stats.bootstrap import bootstrap_ci, ece_statistic
 from ..stats.delong import auc_ci
 from ..stats.intervals import ProportionMethod
 from ..stats.ratios import likelihood_ratio_ci
+from ._json_numbers import shown_value
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -221,7 +222,7 @@ class BinaryClassification(TaskType):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise PredictionError(
                 f"case {case.case_id}: the prediction must hold a number or {{\"score\": number}}, "
-                f"got {value!r}{_several_scores(value, self.spec.positive_label)}"
+                f"got {shown_value(value)}{_several_scores(value, self.spec.positive_label)}"
             )
         if not np.isfinite(value):
             raise PredictionError(f"case {case.case_id}: score {value!r} is not finite")

@@ -82,6 +82,7 @@ from ._coco_box_form import box_form_texts
 from ._coco_category_id import category_problem
 from ._coco_crowd import crowd_texts
 from ._coco_result_shapes import corners, detection_box, plain_number, result_box, result_rle
+from ._json_numbers import shown_value
 from ._scalar_json import read_json_prediction
 from .base import Aggregate, CaseRow, PredictionError, ReferenceProblem, TaskType, metric_record
 from .detection import froc_records, froc_table
@@ -291,7 +292,7 @@ class CocoDetectionTask(TaskType):
             score: Any = item.get("score")
             bad_score = not plain_number(score) or not math.isfinite(score)
             if bad_score:
-                problems.append(f"{where}: score {score!r} is not a finite number")
+                problems.append(f"{where}: score {shown_value(score)} is not a finite number")
             category = AGNOSTIC[0] if self.spec.class_agnostic else item.get("category_id")
             wrong = category_problem(category, image["categories"])
             if wrong:

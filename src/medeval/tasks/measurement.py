@@ -30,6 +30,7 @@ import numpy as np
 from ..loaders.tables import number_text
 from ..manifest import Case
 from ..metrics.agreement import MAX_MAGNITUDE, bland_altman, lins_ccc, mae, rmse
+from ._json_numbers import shown_value
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -105,7 +106,7 @@ class Measurement(TaskType):
                     if _is_number(value) else _number_hint(value, self.spec.unit))
             raise PredictionError(
                 f"case {case.case_id}: the measurement must be a finite number or "
-                f"{{\"value\": number}}, got {value!r}{hint}"
+                f"{{\"value\": number}}, got {shown_value(value)}{hint}"
             )
         if abs(value) > MAX_MAGNITUDE:  # 1e200 made the aggregate raise OverflowError
             raise PredictionError(f"case {case.case_id}: the measurement {value!r} is "

@@ -40,6 +40,7 @@ from ..manifest import Case, nfc_id
 from ._class_aucs import class_auc_figures
 from ._class_averages import ClassAverageStatistic, exact_class_figures, kappa_weight_matrix
 from ._class_probabilities import most_probable, prediction_probabilities, probability_column
+from ._json_numbers import shown_value
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -217,7 +218,8 @@ class MulticlassClassification(TaskType):
         if isinstance(value, bool) or value is None or nfc_id(str(value)) not in self.index:
             spaced = isinstance(value, str) and nfc_id(value.strip()) in self.index
             raise PredictionError(
-                f"case {case.case_id}: predicted label {value!r} is not one of {self.labels}"
+                f"case {case.case_id}: predicted label {shown_value(value)} is not one of "
+                f"{self.labels}"
                 + (f" (it is {value.strip()!r} with spaces around it: labels are compared "
                    "as written)" if spaced else ""))
         reference, predicted = nfc_id(case.reference.strip()), nfc_id(str(value))

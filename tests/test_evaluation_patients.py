@@ -461,3 +461,27 @@ def test_few_patients_of_the_clustered_intervals_are_said_once_a_scope(tmp_path)
     assert "only " in sensitivity.estimate.note and "clusters: a design effect" in \
         sensitivity.estimate.note
     assert warning_ko(line).startswith("site=B: 환자 20명 미만의 군집 신뢰구간: ")
+
+
+def test_a_set_of_one_patient_is_of_1_patient(tmp_path, capsys):
+    # a phantom or one volunteer's frames: the warning and manifest check said "of 1
+    # patients" and "24 cases, 1 patients"
+    import shutil
+
+    from medeval.cli import main
+
+    folder = tmp_path / "study"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "binary-classification",
+                    folder, ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    manifest["patient_id"] = "P01"
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace('resampling_unit = "patient"',
+                                                     'resampling_unit = "case"'))
+    result = evaluate(protocol, predictions=folder / "predictions")
+    assert any(w.startswith(f"all cases: the {len(manifest)} cases are of 1 patient, several "
+                            "per patient,") for w in result.warnings)
+    assert main(["manifest", "check", "--protocol", str(protocol),
+                 str(folder / "manifest.csv")]) == 0
+    assert f"{len(manifest)} cases, 1 patient, references: label" in capsys.readouterr().out

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ._plural import counted
 from .manifest import leading_zero_twins, letter_case_twins, nfc_id
 from .protocol import Protocol
 from .result import MetricRecord
@@ -172,10 +173,11 @@ def _cases_as_independent(rows: Sequence[CaseRow]) -> list[str]:
     patients = {nfc_id(row.patient_id) for row in rows}
     if len(patients) >= len(rows):
         return []
-    return [f"all cases: the {len(rows)} cases are of {len(patients)} patients, several per "
-            "patient, and the protocol's unit is the case (statistics.resampling_unit = "
-            "\"case\"): every interval takes them as independent and is too narrow if a "
-            "patient's cases are alike; resampling_unit = \"patient\" accounts for it"]
+    return [f"all cases: the {len(rows)} cases are of {counted(len(patients), 'patient')}, "
+            "several per patient, and the protocol's unit is the case "
+            "(statistics.resampling_unit = \"case\"): every interval takes them as independent "
+            "and is too narrow if a patient's cases are alike; resampling_unit = \"patient\" "
+            "accounts for it"]
 
 
 def _not_run_text(not_run: Sequence[str]) -> str:
@@ -275,3 +277,4 @@ def _multisets(sizes: Iterable[int], enough: int) -> int:
         if drawn >= enough:
             return drawn
     return drawn
+

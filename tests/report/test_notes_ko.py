@@ -288,10 +288,12 @@ def _task_notes() -> list[str]:
     from medeval.tasks.binary_classification import _newcombe_unclustered
 
     out.append(_newcombe_unclustered(["a", "a", "b"]))
+    out.append(_newcombe_unclustered(["a", "a"]))  # "of 1 patient", once "1 patients"
     # a likelihood ratio's log-method interval on several images per patient
     from medeval.tasks.binary_classification import _lr_unclustered
 
     out.append(_lr_unclustered(["a", "a", "b"]))
+    out.append(_lr_unclustered(["a", "a"]))
     # an interrupted run's cases never run (ten shown)
     from medeval.evaluation import _interrupted_run
 
@@ -332,10 +334,13 @@ def _task_notes() -> list[str]:
 
     out += [w.removeprefix("all cases: ") for w in _cases_as_independent(
         [CaseRow(f"c{i}", f"p{i // 3}", "ok", None, None, {}) for i in range(6)])]
+    out += [w.removeprefix("all cases: ") for w in _cases_as_independent(
+        [CaseRow(f"c{i}", "p0", "ok", None, None, {}) for i in range(3)])]  # one patient
     # agreement figures over several measured cases per patient
     from medeval.tasks.measurement import _independent
 
     out += list(_independent(["p1", "p1", "p2"]))
+    out += list(_independent(["p1", "p1"]))
     # measurements ten times the references (one side in cm, the other in mm)
     from medeval.tasks.measurement import _unit_slip
 
@@ -504,6 +509,8 @@ def _reader_study_notes() -> list[str]:
     truths = [1, 0, 1, 0, 1, 0, 0, 1]
     out += _texts(study.aggregate(rows(["r1", "r2"], truths),
                                   clusters=[f"p{i // 2}" for i in range(len(truths))]))
+    # every case of one patient: "8 cases of 1 patient", once "of 1 patients"
+    out += _texts(study.aggregate(rows(["r1", "r2"], truths), clusters=["p0"] * len(truths)))
     return out
 
 

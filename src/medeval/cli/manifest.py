@@ -172,7 +172,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         raise ManifestError(problems_message(f"manifest {args.manifest}", problems),
                             tuple(problems))
     patients = len({nfc_id(case.patient_id) for case in manifest.cases})  # as evaluate counts
-    out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patients, "
+    out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patient"
+              f"{'s' if patients != 1 else ''}, "
               f"references: {manifest.reference_kind}\n")
     # an OK on the manifest alone was taken for the set's: crossed COCO selectors and
     # references of another image size passed here, and evaluate then refused them

@@ -352,7 +352,7 @@ NOTES: tuple[Note, ...] = (
          r"undefined; the fixed-reader \(FRRC\) interval is (?P<interval>\[\S+, \S+\])",
          "판독자가 한 명뿐입니다: {scope} 신뢰구간에는 판독자가 여러 명 필요하므로 정의되지 "
          "않습니다. 고정 판독자(FRRC) 신뢰구간은 {interval}입니다"),
-    Note(r"(?P<n>\d+) cases of (?P<p>\d+) patients \((?P<s>\d+) case\(s\) share a patient\): "
+    Note(r"(?P<n>\d+) cases of (?P<p>\d+) patients? \((?P<s>\d+) case\(s\) share a patient\): "
          r"the MRMC analysis takes cases as independent, so its intervals are too narrow if a "
          r"patient's cases are alike \(a clustered analysis is not implemented; one case per "
          r"patient avoids it\)",
@@ -684,7 +684,7 @@ NOTES: tuple[Note, ...] = (
          "[{box}]), 모서리 좌표 [x1, y1, x2, y2]로 읽으면 모든 상자가 프레임 안에 있습니다: "
          "모서리 좌표를 준 것입니까? COCO 결과는 너비와 높이를 줍니다. 상자는 주어진 그대로 "
          "채점되었습니다"),
-    Note(r"the (?P<n>\d+) cases are of (?P<k>\d+) patients, several per patient, and the "
+    Note(r"the (?P<n>\d+) cases are of (?P<k>\d+) patients?, several per patient, and the "
          r"protocol's unit is the case \(statistics\.resampling_unit = \"case\"\): every "
          r"interval takes them as independent and is too narrow if a patient's cases are "
          r"alike; resampling_unit = \"patient\" accounts for it",
@@ -693,21 +693,21 @@ NOTES: tuple[Note, ...] = (
          "한 환자의 증례들이 서로 비슷하면 구간이 지나치게 좁습니다. resampling_unit = "
          "\"patient\"로 하면 이를 반영합니다"),
     Note(r"the intervals of bias, the limits of agreement, MAE, RMSE and Lin's CCC take the "
-         r"(?P<n>\d+) measured cases as independent, but they are of (?P<k>\d+) patients, "
+         r"(?P<n>\d+) measured cases as independent, but they are of (?P<k>\d+) patients?, "
          r"several per patient: they are too narrow if a patient's cases are alike \(these "
          r"intervals have no form over patients here\)",
          "편향, 일치 한계, MAE, RMSE, Lin의 CCC의 신뢰구간은 측정된 증례 {n}개를 서로 독립으로 "
          "다루지만, 이들은 환자 {k}명의 것으로 환자마다 여러 개입니다: 한 환자의 증례들이 서로 "
          "비슷하면 구간이 지나치게 좁습니다 (이 신뢰구간들에는 환자 단위의 형태가 아직 없습니다)"),
     Note(r"the log method takes the (?P<n>\d+) cases as independent, but they are of "
-         r"(?P<k>\d+) patients, several per patient: the interval is too narrow if a "
+         r"(?P<k>\d+) patients?, several per patient: the interval is too narrow if a "
          r"patient's cases are alike \(the likelihood ratios' interval has no form over "
          r"patients here\)",
          "로그 방법은 증례 {n}건을 서로 독립으로 다루지만, 이들은 환자 {k}명의 것으로 환자마다 "
          "여러 건입니다: 한 환자의 증례들이 서로 비슷하면 신뢰구간이 너무 좁습니다 (우도비의 "
          "신뢰구간에는 환자 단위의 형태가 아직 없습니다)"),
     Note(r"newcombe takes the (?P<n>\d+) cases as independent, but they are of (?P<k>\d+) "
-         r"patients, several per patient: the interval is too narrow if a patient's cases are "
+         r"patients?, several per patient: the interval is too narrow if a patient's cases are "
          r"alike; auc_method = \"delong\" \(Obuchowski's clustered form here\) or "
          r"\"bootstrap\" \(patients resampled\) accounts for it",
          "newcombe 방법은 증례 {n}건을 서로 독립으로 다루지만, 이들은 환자 {k}명의 것으로 환자마다 "

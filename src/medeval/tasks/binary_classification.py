@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._manifest_hints import see
+from .._plural import counted
 from ..manifest import Case, nfc_id
 from ..metrics._confusion import ratio_terms
 from ..metrics.classification import ConfusionMatrix, confusion_matrix
@@ -432,9 +433,9 @@ def _newcombe_unclustered(clusters: list[Any]) -> str:
     """The note of a Newcombe AUC interval on cases several of which share a patient."""
     patients = len(set(clusters))
     return (f"newcombe takes the {len(clusters)} cases as independent, but they are of "
-            f"{patients} patients, several per patient: the interval is too narrow if a "
-            "patient's cases are alike; auc_method = \"delong\" (Obuchowski's clustered "
-            "form here) or \"bootstrap\" (patients resampled) accounts for it")
+            f"{counted(patients, 'patient')}, several per patient: the interval is too "
+            "narrow if a patient's cases are alike; auc_method = \"delong\" (Obuchowski's "
+            "clustered form here) or \"bootstrap\" (patients resampled) accounts for it")
 
 
 def _lr_unclustered(clusters: list[Any]) -> str:
@@ -446,9 +447,9 @@ def _lr_unclustered(clusters: list[Any]) -> str:
     'the log method takes the 3 cases as independent, but'
     """
     return (f"the log method takes the {len(clusters)} cases as independent, but they are "
-            f"of {len(set(clusters))} patients, several per patient: the interval is too "
-            "narrow if a patient's cases are alike (the likelihood ratios' interval has no "
-            "form over patients here)")
+            f"of {counted(len(set(clusters)), 'patient')}, several per patient: the interval "
+            "is too narrow if a patient's cases are alike (the likelihood ratios' interval has "
+            "no form over patients here)")
 
 
 def _outcome(truth: int, decided: int) -> str:

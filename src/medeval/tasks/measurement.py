@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .._plural import counted
 from ..loaders.tables import number_text
 from ..manifest import Case
 from ..metrics.agreement import MAX_MAGNITUDE, bland_altman, lins_ccc, mae, rmse
@@ -242,8 +243,9 @@ def _independent(patients: Sequence[str] | None) -> tuple[str, ...]:
         return ()
     return (f"the intervals of bias, the limits of agreement, MAE, RMSE and Lin's CCC take "
             f"the {len(patients)} measured cases as independent, but they are of "
-            f"{len(set(patients))} patients, several per patient: they are too narrow if a "
-            "patient's cases are alike (these intervals have no form over patients here)",)
+            f"{counted(len(set(patients)), 'patient')}, several per patient: they are too "
+            "narrow if a patient's cases are alike (these intervals have no form over "
+            "patients here)",)
 
 
 def _check_unit(case: Case, stated: Any, unit: str) -> None:

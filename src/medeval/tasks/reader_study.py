@@ -46,6 +46,7 @@ import pandas as pd
 from .._csv_width import data_lines, read_csv_rows
 from .._hashing import sha256_file
 from .._manifest_files import first_non_utf8, not_text
+from .._plural import counted
 from ..decision import as_written
 from ..errors import InvalidInputError
 from ..manifest import Case
@@ -464,7 +465,7 @@ class ReaderStudy(TaskType):
             counts = Counter(clusters)
             shared = sum(n for n in counts.values() if n > 1)  # cases not alone
             warnings += (
-                f"{len(clusters)} cases of {len(counts)} patients ({shared} case(s) "
+                f"{len(clusters)} cases of {counted(len(counts), 'patient')} ({shared} case(s) "
                 "share a patient): the MRMC analysis takes cases as independent, so its "
                 "intervals are too narrow if a patient's cases are alike (a clustered "
                 "analysis is not implemented; one case per patient avoids it)",)

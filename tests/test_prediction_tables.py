@@ -471,3 +471,26 @@ def test_a_header_written_again_is_named_by_its_line(binary, tmp_path):
     with pytest.raises(medeval.MedevalError, match=r"manifest .*manifest.csv: line\(s\) 7 "
                        r"repeat the header \(two manifests joined into one file\?\)"):
         medeval.Manifest.from_csv(manifest, reference_kind="label")
+
+
+def test_a_score_written_with_a_decimal_comma_says_so(binary):
+    # to_csv(decimal=",") keeps ',' between fields and quotes each score: "0,8861". The
+    # cases failed as 'got '0,8861'' with nothing said of the comma (a measurement said it)
+    folder, cases = binary
+    table = cases[["case_id", "score"]][:3].copy()
+    table.to_csv(folder / "pred.csv", index=False, decimal=",")
+    written = pd.read_csv(folder / "pred.csv", dtype=str)["score"].tolist()
+    assert all("," in s for s in written)
+    (folder / "pct.csv").write_text(f"case_id,score\n{cases['case_id'][3]},85%\n")
+    for name in ("pred.csv", "pct.csv"):
+        result = medeval.evaluate(folder / "protocol.toml", folder / name)
+        details = {c.case_id: c.detail for c in result.failures.cases
+                   if c.reason == "invalid-output"}
+        if name == "pred.csv":
+            assert len(details) == 3
+            for case_id, text in zip(cases["case_id"][:3], written):
+                assert (f"got {text!r}; a decimal comma? write {text.replace(',', '.')} "
+                        "(pred.csv, line") in str(details[case_id])
+        else:
+            assert "got '85%'; a percentage (Excel's % format)? write the number alone" in \
+                str(details[cases["case_id"][3]])

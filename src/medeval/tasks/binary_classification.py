@@ -30,6 +30,7 @@ from ..stats.delong import auc_ci
 from ..stats.intervals import ProportionMethod
 from ..stats.ratios import likelihood_ratio_ci
 from ._json_numbers import shown_value
+from ._number_hints import number_hint
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -224,6 +225,7 @@ class BinaryClassification(TaskType):
             raise PredictionError(
                 f"case {case.case_id}: the prediction must hold a number or {{\"score\": number}}, "
                 f"got {shown_value(value)}{_several_scores(value, self.spec.positive_label)}"
+                + (number_hint(value, None) if isinstance(value, str) else "")
             )
         if not np.isfinite(value):
             raise PredictionError(f"case {case.case_id}: score {value!r} is not finite")

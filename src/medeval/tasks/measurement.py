@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +31,8 @@ from ..loaders.tables import number_text
 from ..manifest import Case
 from ..metrics.agreement import MAX_MAGNITUDE, bland_altman, lins_ccc, mae, rmse
 from ._json_numbers import shown_value
+from ._number_hints import is_number_text as _is_number
+from ._number_hints import number_hint as _number_hint
 from ._scalar_json import read_json_prediction
 from .base import (
     Aggregate,
@@ -159,35 +160,6 @@ def _beyond() -> str:
     """Why a value too large for the agreement figures is refused."""
     return (f"beyond {MAX_MAGNITUDE:g} in magnitude, where the agreement figures overflow: "
             "no measurement is that large (a sentinel or an overflowed number?)")
-
-
-def _number_hint(text: str, unit: str | None) -> str:
-    """What a text that is no number may mean, for a refused reference or prediction:
-    Excel's thousands separator, a decimal comma, a percentage, a number with its unit, a
-    minus sign that is not ``-`` (U+2212, as word processors write it); else empty.
-
-    >>> _number_hint("45,2", "%"), _number_hint("−5.4", "mm")
-    ('; a decimal comma? write 45.2', "; a minus sign '−' (U+2212)? write -5.4")
-    """
-    text = text.strip()
-    if text[:1] in "\u2212\u2013\ufe63\uff0d" and _is_number(text[1:]):
-        return f"; a minus sign {text[0]!r} (U+{ord(text[0]):04X})? write -{text[1:]}"
-    return (f"; a thousands separator? write {text.replace(',', '')}"
-            if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text) else
-            f"; a decimal comma? write {text.replace(',', '.')}"
-            if re.fullmatch(r"[-+]?[0-9]*,[0-9]+", text) else
-            "; a percentage (Excel's % format)? write the number in the protocol's "
-            f"unit ({unit}), 85% as 85 or 0.85 as the unit says"
-            if re.fullmatch(r"[-+]?[0-9.]+\s*[%％]", text) else
-            f"; write the number alone, in the protocol's unit ({unit})"
-            if re.fullmatch(r"[-+]?[0-9.]+\s*[^\s0-9.]+", text) else "")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        return math.isfinite(number_text(text))
-    except ValueError:
-        return False
 
 
 def _unit_slip(reference: np.ndarray, measured: np.ndarray, unit: str) -> tuple[str, ...]:

@@ -498,3 +498,17 @@ def test_a_table_without_a_role_is_named_table_once(tmp_path):
     with pytest.raises(TableError, match=r"^table .*ids.csv: duplicate 'case_id' value\(s\) "
                        r"a \(lines 2, 3\)$"):
         read_table(path, columns=["score"])
+
+
+def test_thousands_points_before_a_decimal_comma_are_read_as_pandas_reads_them(tmp_path):
+    # Excel's '#,##0.00' where the decimal mark is a comma writes 5700.25 as 5.700,25;
+    # such a cell was left as text, and every measurement failed as 'got '5.700,25''
+    text = ("case_id;value\r\na;5.700,25\r\nb;0,5\r\nc;-1.234.567,5\r\nd;12\r\n"
+            "e;1.000,0E+02\r\n")
+    path = tmp_path / "de.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    expected = pd.read_csv(path, sep=";", decimal=",", thousands=".", dtype={"case_id": str})
+    assert expected["value"].tolist() == [5700.25, 0.5, -1234567.5, 12.0, 100000.0]
+    table = read_table(path, columns=["value"], role="predictions")
+    # a column holding text keeps '12' as written; the task reads it as the number
+    assert [float(v) for v in table.frame["value"]] == expected["value"].tolist()

@@ -451,6 +451,12 @@ def _nfc(name: str) -> str:
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]*,[0-9]+(?:[eE][-+]?[0-9]+)?\s*")
 
 
+#: A number whose '.' groups thousands before its decimal comma (``5.700,25``, Excel's
+#: '#,##0.00' where the decimal mark is a comma): no other reading, 5700.25.
+_GROUPED_DECIMAL_COMMA = re.compile(
+    r"\s*[-+]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+,[0-9]+(?:[eE][-+]?[0-9]+)?\s*")
+
+
 #: A number whose '.' may group thousands (1.234, 12.345.678): in a ';'-separated file with
 #: decimal commas, as Excel writes 1234 under '#,##0', not 1.234.
 _THOUSANDS_POINT = re.compile(r"\s*[-+]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+\s*")
@@ -458,7 +464,8 @@ _THOUSANDS_POINT = re.compile(r"\s*[-+]?[1-9][0-9]{0,2}(?:\.[0-9]{3})+\s*")
 
 def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str], read: Sequence[str],
                     lines: Callable[[], list[int]]) -> pd.DataFrame:
-    """A ';'-separated file's cells written with a decimal comma as numbers, also in a
+    """A ';'-separated file's cells written with a decimal comma as numbers (``0,83``;
+    ``5.700,25``, its points grouping thousands, is 5700.25), also in a
     column that holds a word or an Excel error (``#DIV/0!``): pandas reads such a column
     as text throughout, so that every ``0,83`` in it was no number. Columns ``kept`` stay
     as read. In a column ``read`` (one asked for), a cell such as ``1.234``, which is 1234
@@ -485,10 +492,11 @@ def _decimal_commas(frame: pd.DataFrame, kept: Sequence[str], read: Sequence[str
         if column in kept or frame[column].dtype.kind in "biufcmM":
             continue
         cells = frame[column].astype(object).tolist()
-        numbers = [isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) is not None
+        numbers = [isinstance(v, str) and (_DECIMAL_COMMA.fullmatch(v) is not None
+                                           or _GROUPED_DECIMAL_COMMA.fullmatch(v) is not None)
                    for v in cells]
-        if any(numbers):
-            frame[column] = pd.Series([float(v.replace(",", ".")) if n else v
+        if any(numbers):  # 0,83 and 5.700,25: the points (thousands) out, the comma a point
+            frame[column] = pd.Series([float(v.replace(".", "").replace(",", ".")) if n else v
                                        for v, n in zip(cells, numbers)],
                                       index=frame.index, dtype=object)
     return frame

@@ -494,3 +494,26 @@ def test_a_score_written_with_a_decimal_comma_says_so(binary):
         else:
             assert "got '85%'; a percentage (Excel's % format)? write the number alone" in \
                 str(details[cases["case_id"][3]])
+
+
+def test_a_label_in_other_letter_case_says_so(tmp_path):
+    # labels are compared as written: 'g3' is no G3. A class written with spaces around
+    # it was said so; one lower-cased (by hand, or a tool's export) failed as 'not one of'
+    folder = tmp_path / "study"
+    shutil.copytree(EXAMPLES / "multiclass-classification", folder,
+                    ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    table = folder / "pred.csv"
+    table.write_text("case_id,label\n" + "".join(
+        f"{c},{r.lower() if k == 0 else ' ' + r if k == 1 else r}\n"
+        for k, (c, r) in enumerate(zip(manifest["case_id"], manifest["reference"]))))
+    result = medeval.evaluate(folder / "protocol.toml", table)
+    details = {c.case_id: str(c.detail) for c in result.failures.cases}
+    first, second = manifest["case_id"][:2]
+    assert details[first] == (
+        f"case {first}: predicted label {manifest['reference'][0].lower()!r} is not one of "
+        f"['G1', 'G2', 'G3'] (it is {manifest['reference'][0]!r} in other letter case: "
+        "labels are compared as written) (pred.csv, line 2)")
+    assert "with spaces around it" in details[second]
+    assert "letter case" not in details[second]
+    assert result.flow.scored == len(manifest) - 2

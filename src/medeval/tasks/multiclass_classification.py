@@ -217,11 +217,16 @@ class MulticlassClassification(TaskType):
             # predictions table's 2.0 is read (medeval.prediction_tables); else as written
         if isinstance(value, bool) or value is None or nfc_id(str(value)) not in self.index:
             spaced = isinstance(value, str) and nfc_id(value.strip()) in self.index
+            # 'g3' for G3 (a table typed or lower-cased by hand): said, not matched
+            cased = [label for label in self.index if isinstance(value, str) and not spaced
+                     and nfc_id(value.strip()).casefold() == label.casefold()]
             raise PredictionError(
                 f"case {case.case_id}: predicted label {shown_value(value)} is not one of "
                 f"{self.labels}"
                 + (f" (it is {value.strip()!r} with spaces around it: labels are compared "
-                   "as written)" if spaced else ""))
+                   "as written)" if spaced else "")
+                + (f" (it is {cased[0]!r} in other letter case: labels are compared as "
+                   "written)" if cased else ""))
         reference, predicted = nfc_id(case.reference.strip()), nfc_id(str(value))
         return {"reference": reference, "prediction": predicted,
                 "correct": predicted == reference,

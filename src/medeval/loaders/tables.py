@@ -65,8 +65,9 @@ def read_table(
 
     The id column is read as text, so ``007`` stays ``007``, and in Unicode's NFC form,
     so that an id typed on macOS (NFD: ``환자01`` as its letters' parts) is the same id
-    as on Windows. Every problem is reported at once: missing columns, empty ids, and
-    every duplicated id.
+    as on Windows. Every problem is reported at once: missing columns, empty ids, the
+    header written again (two exports joined), every duplicated id with its lines, and
+    the ids ``known`` finds problems with. A CSV header naming a column twice is refused.
 
     A CSV file is UTF-8 (with or without a byte order mark), its fields separated by
     commas; or by semicolons, the decimal mark then a comma (``0,83``), or by tabs, when

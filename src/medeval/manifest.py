@@ -205,6 +205,10 @@ class Manifest:
                 f"manifest {file}: not UTF-8 text ({first_non_utf8(file)}); Excel's plain "
                 "'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' (a "
                 "byte order mark is fine)") from exc
+        except pd.errors.EmptyDataError:  # pandas: "No columns to parse from file"
+            raise ManifestError(f"manifest {file}: is empty (no header line, only blank lines "
+                                "or none): a manifest's first line is its header, "
+                                "case_id,patient_id,input,reference,...") from None
         except (ValueError, OSError, pd.errors.ParserError) as exc:
             # Excel's ';' export in a decimal-comma locale: '52,2' splits the rows, and
             # the header is one field; say what the file is, not "quote the comma"

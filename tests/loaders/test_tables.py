@@ -512,3 +512,20 @@ def test_thousands_points_before_a_decimal_comma_are_read_as_pandas_reads_them(t
     table = read_table(path, columns=["value"], role="predictions")
     # a column holding text keeps '12' as written; the task reads it as the number
     assert [float(v) for v in table.frame["value"]] == expected["value"].tolist()
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "\r\n \r\n"])
+def test_an_empty_file_is_named_empty(tmp_path, text):
+    # pandas' own words were "No columns to parse from file"
+    from medeval import Manifest
+    from medeval.errors import ManifestError
+
+    path = tmp_path / "pred.csv"
+    path.write_text(text)
+    with pytest.raises(pd.errors.EmptyDataError):
+        pd.read_csv(path)
+    with pytest.raises(TableError, match=r"^predictions table .*pred.csv: is empty \(no header "
+                       r"line, only blank lines or none\): export the table again"):
+        read_table(path, columns=["score"], role="predictions")
+    with pytest.raises(ManifestError, match=r"pred.csv: is empty \(no header line"):
+        Manifest.from_csv(path, reference_kind="label")

@@ -169,6 +169,9 @@ def read_table(
                                                       "not UTF-8 text" else "") +
                 "; save it as UTF-8 (Excel: 'CSV UTF-8'; Excel in a Korean locale saves "
                 "plain CSV as CP949)") from None
+        except pd.errors.EmptyDataError:  # pandas: "No columns to parse from file"
+            raise TableError(f"{what} {where}: is empty (no header line, only blank lines "
+                             "or none): export the table again, its header first") from None
         except (ValueError, ImportError, OSError, pd.errors.ParserError) as exc:
             raise TableError(f"{what} {where}: cannot be read: {exc}") from exc
     spellings: dict[str, list[str]] = {}

@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from medeval.classification_tables import evaluate_classification
+from medeval.errors import TableError
 
 
 def _tables(folder):
@@ -41,3 +42,17 @@ def test_the_same_tables_typed_by_other_paths_give_the_same_fingerprint(tmp_path
     auc = roc_auc_score([1, 0, 1, 0, 1], [0.9, 0.4, 0.35, 0.2, 0.7])
     assert auc == pytest.approx(5 / 6)
     assert a.metric("roc_auc").estimate.value == pytest.approx(auc, rel=1e-12)
+
+
+def test_both_tables_problems_are_reported_in_one_run(tmp_path):
+    # the reference's duplicate was refused first; the predictions' empty id only after
+    # it was fixed
+    ref = tmp_path / "ref.csv"
+    pred = tmp_path / "pred.csv"
+    ref.write_text("case_id,label\n001,1\n002,0\n001,1\n")
+    pred.write_text("case_id,score\n001,0.9\n,0.2\n002,0.1\n")
+    with pytest.raises(TableError) as info:
+        evaluate_classification(ref, pred, threshold=0.5)
+    assert str(info.value) == (
+        f"reference table {ref}: duplicate 'case_id' value(s) 001 (lines 2, 4); "
+        f"predictions table {pred}: empty 'case_id' on line(s) 3")

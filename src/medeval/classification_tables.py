@@ -12,7 +12,7 @@ the same sections, metrics, per-case rows and certificate.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path, PurePath
 from typing import Any, Literal
 
@@ -147,12 +147,12 @@ def evaluate_classification(
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
             raise InvalidInputError(
                 f"{_FUNC}: {name} must be an integer >= {least}, got {value!r}")
-    ref = read_table(references, columns=[label_column] + ([patient_column] if patient_column
-                                                            else []),
-                     id_column=id_column, role="reference",
-                     text=[patient_column] if patient_column else [])  # 00123 stays 00123
-    pred = read_table(predictions, columns=[score_column], id_column=id_column,
-                      role="predictions")
+    ref, pred = _read_both(
+        lambda: read_table(references, columns=[label_column] + (
+            [patient_column] if patient_column else []), id_column=id_column,
+            role="reference", text=[patient_column] if patient_column else []),  # 00123
+        lambda: read_table(predictions, columns=[score_column], id_column=id_column,
+                           role="predictions"))
     joined = join_cases(ref, pred)
     case_ids = joined.index.to_numpy(dtype=str)
     written = _compared(joined[label_column])
@@ -192,6 +192,22 @@ def evaluate_classification(
         tables={"id": id_column, "label": label_column, "score": score_column,
                 "patient": patient_column},
     )
+
+
+def _read_both(reference: Callable[[], CaseTable], predictions: Callable[[], CaseTable]
+               ) -> tuple[CaseTable, CaseTable]:
+    """Both tables read, or one TableError with the problems of each: a tester fixing the
+    reference's duplicate met the predictions' in the next run."""
+    tables: list[CaseTable] = []
+    problems: list[str] = []
+    for read in (reference, predictions):
+        try:
+            tables.append(read())
+        except TableError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise TableError("; ".join(problems))
+    return tables[0], tables[1]
 
 
 def _threshold(threshold: Any) -> float:

@@ -121,7 +121,8 @@ def decode(ds: Any, file: Path) -> tuple[NDArray[Any], str]:
     syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
     if syntax is None:
         raise LoaderError(f"DICOM file {file}: states no TransferSyntaxUID (0002,0010), so "
-                          "its pixel data cannot be decoded; have it exported again")
+                          "the encoding of its pixel data (compressed, encapsulated) is "
+                          "unknown; have it exported again with its File Meta Information")
     try:
         decoder = get_decoder(syntax)
     except NotImplementedError as exc:  # an ultrasound cine stored as H.264, say

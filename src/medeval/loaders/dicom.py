@@ -477,7 +477,31 @@ def _dataset(file: Path, *, pixels: bool = True) -> Any:
                                warning.lineno)
     if pixels:  # a file read up to its pixels ends before its last element
         _dicom_pixels.check_complete(dataset, file, file.stat().st_size)
+    _name_read_syntax(dataset)
     return dataset
+
+
+def _name_read_syntax(dataset: Any) -> None:
+    """Name the transfer syntax of a file without File Meta Information (no group 0002:
+    an old implicit VR file, often without the preamble too) as the one pydicom read it
+    in, when its Pixel Data are native (a defined length). The DICOM default is Implicit
+    VR Little Endian (PS3.5 10.1); uncompressed values decode the same whatever the file
+    meta would have said, as SimpleITK (GDCM) reads them. Such a file was refused as
+    stating no TransferSyntaxUID. Encapsulated (compressed) data name no codec without
+    it, and stay refused by ``_dicom_pixels.decode``."""
+    from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
+
+    meta = getattr(dataset, "file_meta", None)
+    if meta is None or "TransferSyntaxUID" in meta:
+        return
+    pixel_data = dataset.get_item(0x7FE00010) if 0x7FE00010 in dataset else None
+    if pixel_data is not None and pixel_data.length == 0xFFFFFFFF:
+        return  # encapsulated: the compression is not stated anywhere else
+    implicit, little = dataset.original_encoding
+    if implicit is None or little is None:
+        return
+    meta.TransferSyntaxUID = (ImplicitVRLittleEndian if implicit and little else
+                              ExplicitVRLittleEndian if little else ExplicitVRBigEndian)
 
 
 def _has_no_preamble(file: Path) -> bool:

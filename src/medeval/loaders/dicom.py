@@ -290,6 +290,12 @@ def _subfolders(folder: Path) -> str:
 
 def _assemble(members: list[tuple[Path, Any]], folder: Path, *, pixels: bool = True) -> Image:
     where = f"DICOM series {folder}"
+    if len(members) == 1 and "ImagePositionPatient" not in members[0][1]:
+        # One file alone in its folder (an enhanced multi-frame object, an ultrasound
+        # cine, a mammogram beside its DICOMDIR): nothing to order, read as the file.
+        # It was refused as 'without ImagePositionPatient ... cannot be ordered'.
+        file, ds = members[0]
+        return dataset_image(ds, file) if pixels else read_dicom_file_grid(file)
     names = [file.name for file, _ in members]
     layouts: dict[tuple[int, int, tuple[float, ...]], str] = {}
     for file, ds in members:

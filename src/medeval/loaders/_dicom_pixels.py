@@ -110,10 +110,7 @@ def decode(ds: Any, file: Path) -> tuple[NDArray[Any], str]:
     stored. The interpretation returned is the one the array is in.
     """
     if not any(k in ds for k in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
-        raise LoaderError(
-            f"DICOM file {file}: has no pixel data (SOP class "
-            f"{getattr(ds.get('SOPClassUID'), 'name', '?')}); it is not an image"
-        )
+        raise LoaderError(f"DICOM file {file}: has no pixel data{_not_an_image(ds)}")
     from pydicom.pixels.decoders.base import get_decoder
     from pydicom.pixels.utils import as_pixel_options
     from pydicom.uid import MPEGTransferSyntaxes
@@ -173,6 +170,17 @@ def decode(ds: Any, file: Path) -> tuple[NDArray[Any], str]:
         # which SimpleITK's GetImageFromArray refuses ("dtype: >i2 is not supported")
         pixels = pixels.astype(pixels.dtype.newbyteorder("="))
     return pixels, photometric
+
+
+def _not_an_image(ds: Any) -> str:
+    """What a dataset without pixel data is: its SOP class (the file meta's where the
+    dataset names none: a DICOMDIR), and for a DICOMDIR what to name instead."""
+    meta = getattr(ds, "file_meta", None)
+    sop = ds.get("SOPClassUID") or (meta.get("MediaStorageSOPClassUID") if meta else None)
+    if "DirectoryRecordSequence" in ds or sop == "1.2.840.10008.1.3.10":
+        return (" (a DICOMDIR: the index of an export's files, Media Storage Directory "
+                "Storage); name the image file(s) it lists, in the folders beside it")
+    return f" (SOP class {getattr(sop, 'name', sop or '?')}); it is not an image"
 
 
 def decoded_stack(ordered: Sequence[tuple[Path, Any]], scales: Sequence[tuple[float, float]],

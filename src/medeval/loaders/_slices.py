@@ -155,17 +155,30 @@ def plane_spacing(ds: Any, metadata: dict[str, Any]) -> tuple[float, float]:
     PixelSpacing, else ImagerPixelSpacing divided by EstimatedRadiographicMagnificationFactor
     (or undivided without one), else the ultrasound regions, else (1, 1) ("absent").
     """
+    from pydicom.multival import MultiValue
+
+    ignored: list[str] = []
+
     def pair(keyword: str) -> tuple[float, float] | None:
+        # one value is a bare DSfloat (no len(): it was a TypeError, 'a header value
+        # cannot be read'); one, three or non-positive values are ignored alike, and said
         value = ds.get(keyword)
-        if value is None or len(value) != 2 or not all(float(v) > 0 for v in value):
+        if value is None or str(value) == "":
             return None
-        return (float(value[0]), float(value[1]))
+        values = list(value) if isinstance(value, (list, tuple, MultiValue)) else [value]
+        if len(values) == 2 and all(float(v) > 0 for v in values):
+            return (float(values[0]), float(values[1]))
+        ignored.append(f"{keyword} {chr(92).join(str(v) for v in values)} is not two "
+                       "positive numbers (row, column spacing) and was ignored")
+        return None
 
     pixel, imager = pair("PixelSpacing"), pair("ImagerPixelSpacing")
     factor = ds.get("EstimatedRadiographicMagnificationFactor")
     factor = float(factor) if factor not in (None, "") and float(factor) > 0 else None
     metadata.update(pixel_spacing_mm=pixel, imager_pixel_spacing_mm=imager,
                     estimated_radiographic_magnification_factor=factor)
+    if ignored:
+        metadata["spacing_note"] = "; ".join(ignored)
     regions = ultrasound_regions(ds)
     if regions:
         metadata["ultrasound_regions"] = regions
@@ -181,7 +194,7 @@ def plane_spacing(ds: Any, metadata: dict[str, Any]) -> tuple[float, float]:
     spacing, note = _region_spacing(regions, int(ds.get("Rows", 0)), int(ds.get("Columns", 0)))
     metadata["spacing_source"] = "SequenceOfUltrasoundRegions" if spacing else "absent"
     if note:
-        metadata["spacing_note"] = note
+        metadata["spacing_note"] = "; ".join([*ignored, note])
     return spacing or (1.0, 1.0)
 
 

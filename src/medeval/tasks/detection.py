@@ -249,17 +249,23 @@ def _within_one(rows: Sequence[CaseRow]) -> tuple[str, ...]:
 
 
 def _frame_size(case: Case, root: Path) -> tuple[int, int] | None:
-    """Rows and columns of the case's one raster frame (its header), else None."""
+    """Rows and columns of the case's one frame (its header): a raster file, or a DICOM
+    file of one frame without positions (an ultrasound, endoscopy or mammography image;
+    these were skipped, so boxes given (x, y) first on them went unwarned); else None."""
     from ..loaders._files import sniff
-    from ._frames import RASTER, raster_size
+    from ._frames import RASTER, dicom_header, raster_size
 
     if len(case.inputs) != 1:
         return None
     frame = root / case.inputs[0]
     try:
-        if not frame.is_file() or str(sniff(frame)) not in RASTER:
+        kind = str(sniff(frame)) if frame.is_file() else ""
+        if kind in RASTER:
+            return raster_size(frame)
+        if kind != "dicom":
             return None
-        return raster_size(frame)
+        head = dicom_header(frame)
+        return head.size if head.frames == 1 and not head.positioned else None
     except (OSError, MedevalError):
         return None
 

@@ -76,7 +76,8 @@ def check_complete(ds: Any, file: Path, size: int) -> None:
     from pydicom.dataelem import RawDataElement
     from pydicom.uid import DeflatedExplicitVRLittleEndian
 
-    if not len(ds):
+    if not len(ds):  # pydicom reads a file cut inside or after its meta as empty
+        _check_meta_complete(ds, file, size)
         return
     last = ds.get_item(next(reversed(ds.keys())))
     if not isinstance(last, RawDataElement) or last.value is None:
@@ -99,6 +100,27 @@ def check_complete(ds: Any, file: Path, size: int) -> None:
             "not a whole data element (the file ends inside an element's tag and length); "
             f"{ADVICE}"
         )
+
+
+def _check_meta_complete(ds: Any, file: Path, size: int) -> None:
+    """Refuse a file that holds no data element: one cut inside its File Meta
+    Information (its group length, PS3.10 7.1, counts bytes the file does not hold) or
+    just after it. pydicom reads either as an empty dataset without a word, which was
+    then refused as 'has no pixel data (SOP class ...); it is not an image': a
+    mammogram cut short named as no image."""
+    meta = getattr(ds, "file_meta", None)
+    length = meta.get("FileMetaInformationGroupLength") if meta is not None else None
+    start = 132 if getattr(ds, "preamble", None) is not None else 0
+    if not isinstance(length, int):
+        where = "inside its File Meta Information (group 0002), in its group length"
+    elif size < start + 12 + length:
+        where = (f"inside its File Meta Information (group 0002), after {size} of its "
+                 f"{start + 12 + length} bytes")
+    else:
+        where = ("after its File Meta Information, before its first whole data element: "
+                 "it holds no data set (no pixel data)")
+    raise LoaderError(f"DICOM file {file}: truncated: the file ({size} bytes) ends {where}; "
+                      f"{ADVICE}")
 
 
 def decode(ds: Any, file: Path) -> tuple[NDArray[Any], str]:

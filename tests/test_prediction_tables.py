@@ -517,3 +517,22 @@ def test_a_label_in_other_letter_case_says_so(tmp_path):
     assert "with spaces around it" in details[second]
     assert "letter case" not in details[second]
     assert result.flow.scored == len(manifest) - 2
+
+
+def test_a_score_of_three_decimals_written_with_a_comma_is_a_decimal_comma(binary):
+    # Excel in a comma-decimal locale writes 0.886 as 0,886: its leading 0 groups no
+    # thousands (a thousands group starts with 1-9), yet the hint said 'a thousands
+    # separator? write 0886'. pandas' float_format='%.3f' with decimal=',' writes the
+    # scores so; each is said to be a decimal comma, its number the score rounded to 3
+    # decimals (written out by Python's own round, not by medeval)
+    folder, cases = binary
+    table = cases[["case_id", "score"]][:3].copy()
+    table.to_csv(folder / "pred.csv", index=False, decimal=",", float_format="%.3f")
+    written = pd.read_csv(folder / "pred.csv", dtype=str)["score"].tolist()
+    assert all(len(s.split(",")[1]) == 3 for s in written)
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    details = {c.case_id: str(c.detail) for c in result.failures.cases}
+    for case_id, text, score in zip(cases["case_id"][:3], written, table["score"]):
+        assert float(text.replace(",", ".")) == round(float(score), 3)
+        assert f"got {text!r}; a decimal comma? write {text.replace(',', '.')} (" in \
+            details[case_id], details[case_id]

@@ -20,13 +20,16 @@ def number_hint(text: str, unit: str | None) -> str:
 
     >>> number_hint("45,2", "%"), number_hint("−5.4", "mm")
     ('; a decimal comma? write 45.2', "; a minus sign '−' (U+2212)? write -5.4")
+    >>> number_hint("0,886", None), number_hint("1,500", "mm")
+    ('; a decimal comma? write 0.886', '; a thousands separator? write 1500')
     >>> number_hint("85%", None)[:58]
     "; a percentage (Excel's % format)? write the number alone,"
     """
     text = text.strip()
     if text[:1] in "\u2212\u2013\ufe63\uff0d" and is_number_text(text[1:]):
         return f"; a minus sign {text[0]!r} (U+{ord(text[0]):04X})? write -{text[1:]}"
-    if re.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text):
+    # a group of thousands starts with 1-9: 0,886 is a decimal comma (a score's 0.886)
+    if re.fullmatch(r"[-+]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]*)?", text):
         return f"; a thousands separator? write {text.replace(',', '')}"
     if re.fullmatch(r"[-+]?[0-9]*,[0-9]+", text):
         return f"; a decimal comma? write {text.replace(',', '.')}"

@@ -1449,3 +1449,23 @@ def test_protocol_check_counts_its_criteria_in_words(example, capsys):
     assert main(["protocol", "check", str(protocol)]) == 0
     word = "criterion" if count == 1 else "criteria"
     assert f", {count} {word})  sha256:" in capsys.readouterr().out
+
+
+def test_run_without_sandbox_says_its_warning_as_medeval_does(tmp_path, capsys):
+    # 735ef2b7's own test ran `predict`, which printed its warnings itself before that
+    # commit; `run` (and the demo) left IsolationWarning to Python's display:
+    # 'src/medeval/evaluation.py:395: IsolationWarning: ...' and the line 'run_algorithm('
+    path = measurement_study(tmp_path)
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    source = plugin / "algo.py"
+    source.write_text(
+        "class Measure:\n    def predict(self, case):\n        return {'value': 7.5}\n")
+    path.write_text(path.read_text().replace(
+        'version = "1"', f'version = "1"\nplugin = "{source}:Measure"')
+        + '\n[runner]\nisolation = "none"\n')
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    [said] = [line for line in err.splitlines() if "WITHOUT a sandbox" in line]
+    assert said.startswith("medeval: warning: the algorithm runs WITHOUT a sandbox"), err
+    assert "IsolationWarning" not in err and ".py:" not in err and "run_algorithm(" not in err

@@ -75,3 +75,20 @@ def test_a_column_named_twice_is_refused_where_pandas_reads_the_first_only(tmp_p
     # empty names of trailing separators are no column named twice
     table.write_text("case_id,score,,\nc1,0.2,,\n")
     assert read_table(table, columns=["score"]).frame["score"].tolist() == [0.2]
+
+
+def test_each_column_pandas_renames_is_named_as_pandas_names_it(tmp_path):
+    # 'score' three times and 'x' twice: the message named 'score.1' alone as renamed,
+    # where pandas' own columns are score.1, score.2 and x.1
+    from medeval.errors import TableError
+    from medeval.loaders.tables import read_table
+
+    table = tmp_path / "pred.csv"
+    table.write_text("case_id,score,score,x,score,x\nc1,0.2,0.9,a,0.5,b\n")
+    renamed = [c for c in pd.read_csv(table).columns if c not in ("case_id", "score", "x")]
+    assert renamed == ["score.1", "score.2", "x.1"]
+    with pytest.raises(TableError) as caught:
+        read_table(table, columns=["score"], role="predictions")
+    assert ("its header names column 'score' 3 times (columns 2, 3 and 5); 'x' twice "
+            "(columns 4 and 6): pandas reads the first of each only and renames the others "
+            + ", ".join(map(repr, renamed)) + "; keep one column of each name") in str(caught.value)

@@ -76,9 +76,13 @@ def repeated_columns(path: Path, separator: str = ",") -> str | None:
     shown = "; ".join(
         f"{name!r} {'twice' if len(found) == 2 else f'{len(found)} times'} (columns "
         f"{', '.join(map(str, found[:-1]))} and {found[-1]})" for name, found in twice)
-    name = twice[0][0]
-    return (f"its header names column {shown}: pandas reads the first only and renames the "
-            f"other {name + '.1'!r}; keep one column of each name")
+    # pandas' names for the second and later ones: score.1, score.2, ...
+    renamed = ", ".join(repr(f"{name}.{k}") for name, found in twice
+                        for k in range(1, len(found)))
+    others = "other" if len(twice) == 1 and len(twice[0][1]) == 2 else "others"
+    return (f"its header names column {shown}: pandas reads the first "
+            f"{'of each ' if len(twice) > 1 else ''}only and renames the {others} "
+            f"{renamed}; keep one column of each name")
 
 
 def read_csv_rows(path: Path, **kwargs: Any) -> pd.DataFrame:

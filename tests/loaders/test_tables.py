@@ -47,6 +47,18 @@ def test_every_problem_is_reported(tmp_path):
     assert "empty 'case_id' on line(s) 5" in message
 
 
+
+def test_a_missing_column_and_the_ids_problems_are_reported_together(tmp_path):
+    # the score column misnamed 'scor', and c1 twice (lines 2, 3; the header is 1) and an
+    # empty id (line 4): the ids' problems were said only after the column was renamed
+    path = write(tmp_path, "pred.csv", "case_id,scor\nc1,0.1\nc1,0.2\n,0.3\nc2,0.4\n")
+    with pytest.raises(TableError) as info:
+        read_table(path, columns=["score"], role="predictions")
+    message = str(info.value)
+    assert "missing column(s) 'score'; it has 'case_id', 'scor'" in message
+    assert "duplicate 'case_id' value(s) c1 (lines 2, 3)" in message
+    assert "empty 'case_id' on line(s) 4" in message
+
 def test_missing_columns_listed(tmp_path):
     path = write(tmp_path, "p.csv", "case,score\na,0.1\n")
     with pytest.raises(TableError, match=r"missing column\(s\) 'case_id', 'prob'"):

@@ -194,7 +194,7 @@ def read_table(
             f"{', '.join(map(repr, map(str, frame.columns))) or 'no column'} ({columns_hint})"
             + _unnamed_hint(frame)
         )
-    else:
+    if id_column in frame.columns:  # its ids' problems too, a value column missing or not
         # ids that print the same are one: typed on Windows (NFC), or on macOS (NFD)
         frame[id_column] = ids = frame[id_column].map(
             lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v)

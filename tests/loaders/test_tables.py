@@ -503,13 +503,15 @@ def test_a_folder_given_as_a_table_is_named_a_folder(tmp_path):
 
 
 def test_a_table_without_a_role_is_named_table_once(tmp_path):
-    # the default role is "table": its messages began "table table pred.csv: ..."
-    with pytest.raises(TableError, match=r"^table .*nothing.csv: no such file$"):
+    # the default role is "table": its messages began "table table pred.csv: ..." (the
+    # whole message is compared: a pattern "^table .*" took the second "table" in ".*")
+    with pytest.raises(TableError) as missing:
         read_table(tmp_path / "nothing.csv", columns=["score"])
+    assert str(missing.value) == f"table {tmp_path / 'nothing.csv'}: no such file"
     path = write(tmp_path, "ids.csv", "case_id,score\na,0.1\na,0.2\n")
-    with pytest.raises(TableError, match=r"^table .*ids.csv: duplicate 'case_id' value\(s\) "
-                       r"a \(lines 2, 3\)$"):
+    with pytest.raises(TableError) as twice:
         read_table(path, columns=["score"])
+    assert str(twice.value) == f"table {path}: duplicate 'case_id' value(s) a (lines 2, 3)"
 
 
 def test_thousands_points_before_a_decimal_comma_are_read_as_pandas_reads_them(tmp_path):

@@ -473,6 +473,32 @@ def test_a_header_written_again_is_named_by_its_line(binary, tmp_path):
         medeval.Manifest.from_csv(manifest, reference_kind="label")
 
 
+
+def test_a_header_written_again_after_its_byte_order_mark_is_named(binary, tmp_path):
+    # two Excel 'CSV UTF-8' exports (a byte-order mark first: pandas' utf-8-sig) joined
+    # with cat: the second header is read as the id '\ufeffcase_id' (pandas shows it), so
+    # it was not seen as the header again; the table was refused as an id of no case, the
+    # manifest as a case '\ufeffcase_id' whose input 'input' is no file
+    folder, cases = binary
+    first, second = cases[["case_id", "score"]][:10], cases[["case_id", "score"]][10:]
+    table = folder / "pred.csv"
+    first.to_csv(table, index=False, encoding="utf-8-sig")
+    second.to_csv(tmp_path / "b.csv", index=False, encoding="utf-8-sig")
+    table.write_bytes(table.read_bytes() + (tmp_path / "b.csv").read_bytes())
+    read = pd.read_csv(table, dtype=str, encoding="utf-8-sig")["case_id"].tolist()
+    assert read[10] == "\ufeffcase_id"  # line 12: the header, lines 2-11 ten cases
+    with pytest.raises(TableError, match=r"pred.csv: line\(s\) 12 repeat the header \("
+                       r"'case_id' as an id\): two tables joined into one file\? delete them$"):
+        medeval.evaluate(folder / "protocol.toml", table)
+    manifest = pd.read_csv(folder / "manifest.csv", dtype=str)
+    joined = tmp_path / "manifest.csv"
+    manifest[:5].to_csv(joined, index=False, encoding="utf-8-sig")
+    manifest[5:].to_csv(tmp_path / "m2.csv", index=False, encoding="utf-8-sig")
+    joined.write_bytes(joined.read_bytes() + (tmp_path / "m2.csv").read_bytes())
+    with pytest.raises(medeval.MedevalError, match=r"manifest .*manifest.csv: line\(s\) 7 "
+                       r"repeat the header \(two manifests joined into one file\?\)"):
+        medeval.Manifest.from_csv(joined, reference_kind="label", root=folder)
+
 def test_a_score_written_with_a_decimal_comma_says_so(binary):
     # to_csv(decimal=",") keeps ',' between fields and quotes each score: "0,8861". The
     # cases failed as 'got '0,8861'' with nothing said of the comma (a measurement said it)

@@ -251,10 +251,11 @@ class Manifest:
             )
             for row, line in zip(_records(frame, columns), data_lines(file, len(frame)))
         ]
-        if again := [str(case.line) for case in cases if case.case_id == "case_id"
-                     and case.patient_id == "patient_id"]:
+        if again := [str(case.line) for case in cases if case.case_id.lstrip("\ufeff") ==
+                     "case_id" and case.patient_id.lstrip("\ufeff") == "patient_id"]:
             # two exports joined into one file: its header would be a case 'case_id' whose
-            # input 'input' is no file and whose reference 'reference' no label
+            # input 'input' is no file and whose reference 'reference' no label (the
+            # second export's byte-order mark before it, Excel's 'CSV UTF-8')
             raise ManifestError(f"manifest {file}: line(s) {', '.join(again)} repeat the "
                                 "header (two manifests joined into one file?): delete them")
         return cls(cases, root=root if root is not None else file.parent,

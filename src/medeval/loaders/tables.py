@@ -234,7 +234,8 @@ def _id_problems(frame: pd.DataFrame, ids: pd.Series, where: str, id_column: str
                         + _listing([line(k) for k in empty.nonzero()[0]]) + (
             " (every field blank: rows Excel writes where cells were cleared, not "
             "deleted; delete them)" if blank else ""))
-    header = (ids.astype(str).str.strip() == _nfc(id_column)).to_numpy()
+    # the second export's byte-order mark (Excel's 'CSV UTF-8') before its header
+    header = (ids.astype(str).str.lstrip("\ufeff").str.strip() == _nfc(id_column)).to_numpy()
     if header.any():
         problems.append(("line(s) " if is_csv else "row(s) ")
                         + _listing([line(k) for k in header.nonzero()[0]])

@@ -485,3 +485,15 @@ def test_a_set_of_one_patient_is_of_1_patient(tmp_path, capsys):
     assert main(["manifest", "check", "--protocol", str(protocol),
                  str(folder / "manifest.csv")]) == 0
     assert f"{len(manifest)} cases, 1 patient, references: label" in capsys.readouterr().out
+
+
+def test_a_manifest_of_one_case_is_of_1_case(tmp_path, capsys):
+    # manifest check said "1 cases, 1 patient" (3dd1cd53 wrote the patients' plural by
+    # hand beside counted(), and left the cases' as it was)
+    from medeval.cli import main
+
+    (tmp_path / "c1.png").write_bytes(b"x")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("case_id,patient_id,input,reference\nc1,p1,c1.png,1\n")
+    assert main(["manifest", "check", str(manifest)]) == 0
+    assert f"OK  {manifest}  1 case, 1 patient, references: label\n" in capsys.readouterr().out

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, get_args
 
+from .._plural import counted
 from ..errors import ManifestError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -172,9 +173,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         raise ManifestError(problems_message(f"manifest {args.manifest}", problems),
                             tuple(problems))
     patients = len({nfc_id(case.patient_id) for case in manifest.cases})  # as evaluate counts
-    out.write(f"OK  {args.manifest}  {len(manifest.cases)} cases, {patients} patient"
-              f"{'s' if patients != 1 else ''}, "
-              f"references: {manifest.reference_kind}\n")
+    out.write(f"OK  {args.manifest}  {counted(len(manifest.cases), 'case')}, "
+              f"{counted(patients, 'patient')}, references: {manifest.reference_kind}\n")
     # an OK on the manifest alone was taken for the set's: crossed COCO selectors and
     # references of another image size passed here, and evaluate then refused them
     if not args.read_files:

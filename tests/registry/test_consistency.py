@@ -115,6 +115,22 @@ def test_a_value_that_is_no_date_is_named_not_a_traceback(tmp_path: Path, capsys
 
 
 
+def test_an_amendment_rank_that_is_no_number_is_named_not_a_traceback(tmp_path: Path, capsys):
+    # SQLite stores 'abc' in the INTEGER column, and its CHECK (amendment >= 0) holds
+    # ('abc' >= 0 is true there: text sorts after numbers); check then ended in a
+    # TypeError counting KTL-2026-003's rank from KTL-2026-002's
+    target = str(tmp_path / "registry.sqlite")
+    _filled(target)
+    _tamper(target, None, "UPDATE medeval_reports SET amendment = 'abc' "
+            "WHERE number = 'KTL-2026-002'")
+    with sqlite3.connect(target) as connection:
+        assert connection.execute("SELECT amendment FROM medeval_reports WHERE number = "
+                                  "'KTL-2026-002'").fetchone() == ("abc",)
+    code, out, err = _check(capsys, target)
+    assert "Traceback" not in err
+    assert code == 1 and out == ["report KTL-2026-002: amendment 'abc': not a whole number >= 0"]
+
+
 def test_an_issue_refused_by_a_counter_put_back_points_at_check(registry_url, request,
                                                                 capsys):
     # the 2026 counter put back to 2 (by hand, not medeval): the next draw is seq 3, which

@@ -109,6 +109,10 @@ def _chain_problems(row: dict[str, Any], by_number: dict[str, dict[str, Any]]) -
     if row["replaces"] and (before is None or before["replaced_by"] != row["number"]):
         out.append(f"replaces {row['replaces']}, which does not name it as its "
                    "replacement")
+    if not _whole(row["amendment"]):  # SQLite stores 'abc' (and its CHECK >= 0 holds)
+        return [*out, f"amendment {row['amendment']!r}: not a whole number >= 0"]
+    if before is not None and not _whole(before["amendment"]):
+        return out  # named on its own row; no rank to count from
     rank = before["amendment"] + 1 if before is not None else 0
     if row["amendment"] != rank and (before is not None or row["replaces"] is None):
         out.append(f"amendment {row['amendment']}, but it is amendment {rank} of its "
@@ -127,6 +131,11 @@ def _counter_problems(connection: Connection, rows: list[dict[str, Any]]) -> lis
             f"{seq} issued: the next issue would draw a number in use (and be refused)"
             for scope, seq in sorted(highest.items())
             if not isinstance(counters.get(scope), int) or counters[scope] < seq]
+
+
+def _whole(value: object) -> bool:
+    """An amendment rank as stored: an integer >= 0 (SQLite types nothing it is given)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _day(value: object) -> date | None:

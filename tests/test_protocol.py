@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sys
@@ -587,6 +588,35 @@ class TestSubgroupColumns:
             "manifest.csv (its metadata columns: site)",)
         with pytest.raises(ProtocolError, match="not a metadata column"):
             evaluate(path, predictions=example / "predictions")
+
+    def test_a_column_in_other_letter_case_or_with_spaces_is_named(self, example):
+        # Found in the hsub exploratory pass: a manifest headed 'Device' and ' sex' (typed
+        # after a comma), a protocol naming device and sex: both refused with the list of
+        # metadata columns only, where ' sex' shows as a second space after the comma.
+        # The header is written by the csv module, the expected hints by hand.
+        manifest = example / "manifest.csv"
+        with manifest.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        rows[0] += ["Device", " sex"]
+        for row in rows[1:]:
+            row += ["Olympus", "F"]
+        with manifest.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+        with pytest.raises(ProtocolError) as raised:
+            load_protocol(self._with_columns(example, ["site", "device", "sex", "sites"]))
+        listed = "(its metadata columns: site, Device,  sex)"
+        assert raised.value.problems == (
+            f"subgroups.columns: 'device' is not a metadata column of the manifest "
+            f"manifest.csv {listed}; the manifest's 'Device' is this name in other letter "
+            "case (column names are compared as written): write it in the protocol as the "
+            "manifest does",
+            f"subgroups.columns: 'sex' is not a metadata column of the manifest "
+            f"manifest.csv {listed}; the manifest's ' sex' is this name with spaces around "
+            "it (column names are compared as written): remove them from the manifest's "
+            "header, or write the name in the protocol as the manifest does",
+            # no name alike: no hint ('site' is not 'sites' in any form)
+            f"subgroups.columns: 'sites' is not a metadata column of the manifest "
+            f"manifest.csv {listed}")
 
     def test_the_declared_column_gives_its_groups(self, example):
         result = evaluate(self._with_columns(example, ["site"]),

@@ -84,12 +84,26 @@ def _manifest_subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]
 
 def _other_form(column: str, metadata: list[str]) -> str:
     """A hint where the manifest has ``column`` in another Unicode form (a header written
-    on macOS, NFD, and the protocol typed on Windows, NFC): the names print alike."""
+    on macOS, NFD, and the protocol typed on Windows, NFC): the names print alike; or
+    with spaces around it (``site, sex`` typed after a comma: ``' sex'``, which the list
+    of metadata columns shows as a second space only), or in other letter case
+    (``Device`` for ``device``): column names are compared as written."""
     from .manifest import nfc_id
 
     found = [c for c in metadata if nfc_id(c) == nfc_id(column)]
-    return (f"; the manifest's {found[0]!r} is this name in another Unicode form (NFC and "
-            "NFD print alike): write it in the protocol as the manifest does") if found else ""
+    if found:
+        return (f"; the manifest's {found[0]!r} is this name in another Unicode form (NFC "
+                "and NFD print alike): write it in the protocol as the manifest does")
+    found = [c for c in metadata if nfc_id(c.strip()) == nfc_id(column.strip())]
+    if found:
+        return (f"; the manifest's {found[0]!r} is this name with spaces around it (column "
+                "names are compared as written): remove them from the manifest's header, or "
+                "write the name in the protocol as the manifest does")
+    found = [c for c in metadata
+             if nfc_id(c.strip()).casefold() == nfc_id(column.strip()).casefold()]
+    return (f"; the manifest's {found[0]!r} is this name in other letter case (column "
+            "names are compared as written): write it in the protocol as the manifest "
+            "does") if found else ""
 
 
 def _blank_columns(manifest: Path, columns: list[str]) -> list[str]:

@@ -77,6 +77,7 @@ from .result import (
     Subgroup,
     metrics_table,
 )
+from .result_sections import subgroup_scope
 from .run_protocol import protocol_record
 from .scoring import BadReference, Predictions, read_predictions, score_cases, score_in_processes
 from .tasks.base import Aggregate, CaseRow, TaskType
@@ -626,7 +627,7 @@ class _Figures:
                 groups[nfc_id(row.metadata.get(column, "").strip())].append(row)
             self.warnings += _values_alike(column, groups)
             for value, members in sorted(groups.items()):
-                scope = f"{column}={value}"
+                scope = subgroup_scope(column, value)  # blank: named, not "site="
                 metrics = self.aggregate(members, scope).metrics
                 # a subgroup's intervals rest on its own patients (or cases): say so
                 # where they are few, as for the whole set

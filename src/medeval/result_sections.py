@@ -32,6 +32,7 @@ __all__ = [
     "StatisticsSection",
     "Subgroup",
     "metrics_table",
+    "subgroup_scope",
 ]
 
 
@@ -255,6 +256,18 @@ class Failures:
                                     _optional_str(c.get("detail")))
                          for c in data.get("cases", ())),
                    alternative)
+
+
+#: How a warning names the subgroup of the cases whose column is blank in the manifest
+#: (value ""): ``site=(blank in the manifest): ...``, as the certificate's tables name it,
+#: not ``site=: ...``.
+BLANK_SCOPE = "(blank in the manifest)"
+
+
+def subgroup_scope(column: str, value: str) -> str:
+    """The scope of a subgroup's warnings, ``<column>=<value>``; a blank value is named
+    (:data:`BLANK_SCOPE`)."""
+    return f"{column}={value if value.strip() else BLANK_SCOPE}"
 
 
 @dataclass(frozen=True)

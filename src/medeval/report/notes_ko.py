@@ -110,7 +110,7 @@ def warning_ko(warning: str, *, revised: bool = False,
     while (colon := warning.find(": ", start)) != -1:
         scope, rest = warning[:colon], warning[colon + 2:]
         start = colon + 1
-        scope_ko = _SCOPES.get(scope) or (scope if "=" in scope else None)
+        scope_ko = _SCOPES.get(scope) or (_subgroup_ko(scope) if "=" in scope else None)
         if scope_ko is None:
             continue
         text = note_ko(rest, revised=revised, later=later)
@@ -121,3 +121,19 @@ def warning_ko(warning: str, *, revised: bool = False,
                 text := note_ko(note, revised=revised, later=later)) is not None:
             return f"{scope_ko}: {metric}: {text}"
     return None
+
+
+def _subgroup_ko(scope: str) -> str:
+    """A subgroup's scope in Korean: kept as the data write it, but for the name of a
+    value blank in the manifest (:data:`~medeval.result_sections.BLANK_SCOPE`), which the
+    certificate's tables print in Korean too.
+
+    >>> _subgroup_ko("sex=(blank in the manifest)"), _subgroup_ko("site=서울")
+    ('sex=(매니페스트에 값 없음)', 'site=서울')
+    """
+    from ..result_sections import BLANK_SCOPE
+    from .catalogue import catalogue
+
+    column, _, value = scope.rpartition("=")
+    return (f"{column}={catalogue('ko')['text.subgroup_blank']}" if value == BLANK_SCOPE
+            else scope)

@@ -23,7 +23,7 @@ __all__ = ["BESIDE_GOAL_UNTIL", "GUARDED_SIDES_UNTIL", "beside_goal", "by_name",
            "ci_beside_goal", "ci_text", "date_text", "decision_rule_text", "estimate_cell",
            "goal_text", "group_value", "known", "level_text", "message", "method_cell",
            "metric_name", "n_text", "number_label", "number_text", "own_text", "or_none",
-           "undefined_note", "value_of"]
+           "interval_undefined_note", "undefined_note", "value_of"]
 
 
 def message(key: str, **params: Any) -> Msg:
@@ -186,6 +186,15 @@ def undefined_note(metrics: Iterable[MetricRecord | None]) -> list[Block]:
     """The note that says what "undefined" means, where a table shows it."""
     if any(m is None or math.isnan(m.estimate.value) for m in metrics):
         return [Para(Msg("text.undefined_note"), "note")]
+    return []
+
+
+def interval_undefined_note(metrics: Iterable[MetricRecord | None]) -> list[Block]:
+    """The note that says what a dash for an interval means beside a value (a subgroup's
+    cases all of one patient: its sensitivity 1.0000, its interval "—")."""
+    if any(m is not None and not math.isnan(m.estimate.value)
+           and (math.isnan(m.estimate.low) or math.isnan(m.estimate.high)) for m in metrics):
+        return [Para(Msg("text.interval_undefined_note"), "note")]
     return []
 
 

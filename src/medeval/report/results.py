@@ -23,6 +23,7 @@ from .cells import ci_text as _ci
 from .cells import estimate_cell as _estimate
 from .cells import goal_text as _goal
 from .cells import group_value as _group_value
+from .cells import interval_undefined_note as _interval_undefined_note
 from .cells import known as _known
 from .cells import message as _m
 from .cells import method_cell as _method
@@ -243,6 +244,8 @@ def results_section(result: Result, level: str) -> Section:
         blocks.append(Para(Msg("text.unit_px_note"), "note"))
     blocks += _pixel_size_sources(result.tables)
     blocks += _undefined_note(result.metrics)
+    if made_after(result, INTERVAL_NOTE_UNTIL):
+        blocks += _interval_undefined_note(result.metrics)
     blocks.extend(_figures(result, level))
     return Section(0, Msg("section.results"), tuple(blocks))
 
@@ -483,6 +486,11 @@ ROC_UNDEFINED_UNTIL = "0.11.0"
 #: later result's says under the tests that these are no evidence (hreader2-pass).
 INFINITE_TEST_UNTIL = "0.11.0"
 
+#: The last release whose certificates print a value beside an interval "—" (a subgroup
+#: whose cases are all of one patient: "1.0000 (—)") without a note saying what the dash
+#: means, as they do for "undefined"; a later result's says it under the table (hsub pass).
+INTERVAL_NOTE_UNTIL = "0.11.0"
+
 #: The last release whose ROC caption prints 'AUC 0.74 (95% CI 0.51 – 0.98)' in the Korean
 #: text too; a later result's says '(95% 신뢰구간 ...)' as the tables do (korean2-pass).
 AUC_CI_WORDS_UNTIL = "0.10.0"
@@ -557,4 +565,6 @@ def subgroups_section(result: Result, level: str) -> Section:
             blocks.append(_subgroup_table(result, column, chunk, shown))
     blocks.append(Para(_m("column.ci", level=level), "note"))
     blocks += _undefined_note(shown)
+    if made_after(result, INTERVAL_NOTE_UNTIL):
+        blocks += _interval_undefined_note(shown)
     return Section(0, Msg("section.subgroups"), tuple(blocks))

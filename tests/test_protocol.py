@@ -631,6 +631,32 @@ class TestSubgroupColumns:
         assert load_protocol(path, check_manifest=False).subgroups.columns == ["sites"]
 
 
+_NO_SUBGROUP = ("there is no criterion on a subgroup: a criterion is judged on all the "
+                "cases analysed, and the [subgroups] columns' figures are reported by value, "
+                "not judged; to judge a subgroup, write a protocol for a manifest of its cases")
+
+
+@pytest.mark.parametrize(("written", "problem"), [
+    ('metric = "sensitivity"\nsubgroup = "site=B"',
+     f"criteria.0.subgroup: unknown key: {_NO_SUBGROUP}"),
+    ('metric = "sensitivity@site=B"',
+     "criteria.0.metric: 'sensitivity@site=B' is not reported by task "
+     f"'binary-classification' (sensitivity is, but {_NO_SUBGROUP}); choose one of "
+     "prevalence, sensitivity, specificity, ppv, npv, accuracy, balanced_accuracy, "
+     "youden_j, f1, lr_positive, lr_negative, roc_auc, average_precision, brier_score, ece"),
+])
+def test_a_criterion_on_a_subgroup_says_there_is_none(folder, written, problem):
+    # Found in the hsub exploratory pass: a tester wrote the protocol's criterion for one
+    # site (a [subgroups] column) and was told "unknown key (check its spelling ...)", or
+    # "did you mean 'sensitivity'?", with no word that criteria judge all cases only
+    text = VALID.replace('metric = "sensitivity"', written, 1)
+    assert text != VALID
+    with pytest.raises(ProtocolError) as raised:
+        load_protocol(write(folder, text))
+    assert raised.value.problems == (problem,)
+    load_protocol(write(folder, VALID))  # the criterion on all cases: accepted
+
+
 def test_a_subgroup_column_listed_twice_is_refused(folder):
     # it was analysed twice: two identical subgroup records for one column in the result
     text = VALID.replace('columns = ["site"]', 'columns = ["site", "site"]')

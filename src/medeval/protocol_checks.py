@@ -158,6 +158,8 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
             return (f"{location}: unknown key: a dotted key {parts[-1]}.{key} = ... written "
                     f"inside the [{'.'.join(parts[:-1])}] table, where TOML reads it as "
                     f"{location}.{key}; write {key} = ... there")
+        if len(parts) == 3 and parts[0] == "criteria" and parts[2] in _SUBGROUP_KEYS:
+            return f"{location}: unknown key: {_NO_SUBGROUP_CRITERIA}"
         meant = closest_key(error["loc"])
         hint = f"did you mean {meant!r}? " if meant else ""
         return (f"{location}: unknown key ({hint}check its spelling; see `medeval protocol "
@@ -366,7 +368,7 @@ def criteria_problems(data: Mapping[str, Any]) -> list[str]:
             scored = (SegmentationTask.model_fields["labels"].default if labels is None
                       else labels) if task_type == "segmentation" else None
             hint = (_unknown_label(metric, scored) or _other_variant(metric, task)
-                    or _rate_not_listed(metric, task)
+                    or _subgroup_metric(metric, reported) or _rate_not_listed(metric, task)
                     or _multiclass_hint(metric, task_type, reported)
                     or _did_you_mean(metric, reported))
             problems.append(
@@ -454,6 +456,30 @@ _OTHER_NAMES: tuple[tuple[str, str, str], ...] = (
     ("fpr", "specificity", "the task reports specificity, 1 - the false positive rate: "
      "a goal on it is a lower bound"),
 )
+
+
+#: Keys a criterion on a subgroup is written with (``subgroup = "site=Seoul"``).
+_SUBGROUP_KEYS = frozenset({"subgroup", "subgroups", "scope", "where", "population"})
+#: Why such a criterion is refused: the verdicts are on all the cases analysed.
+_NO_SUBGROUP_CRITERIA = (
+    "there is no criterion on a subgroup: a criterion is judged on all the cases analysed, "
+    "and the [subgroups] columns' figures are reported by value, not judged; to judge a "
+    "subgroup, write a protocol for a manifest of its cases")
+
+
+def _subgroup_metric(metric: str, reported: Mapping[str, str] | None) -> str:
+    """The hint for a criterion on a subgroup written into the metric's name
+    (``sensitivity@site=Seoul``), where the name before ``@`` is reported.
+
+    >>> _subgroup_metric("sensitivity@site=Seoul", TASK_METRICS["binary-classification"])[:48]
+    ' (sensitivity is, but there is no criterion on a'
+    >>> _subgroup_metric("sensitivity@G3", TASK_METRICS["binary-classification"])
+    ''
+    """
+    name, at, scope = metric.partition("@")
+    if not at or "=" not in scope or reported is None or name not in reported:
+        return ""
+    return f" ({name} is, but {_NO_SUBGROUP_CRITERIA})"
 
 
 def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:

@@ -34,8 +34,13 @@ def test_a_subgroup_with_no_case_left_is_kept_and_named(tmp_path):
     # (its metrics, counted here by the result itself) each with the note "no cases"
     figures = len(groups["B"].metrics)
     assert all(m.estimate.note == "no cases" for m in groups["B"].metrics)
+    # and why it has none (hsub pass: "no cases" alone, beside the manifest's 123, read
+    # as a set holding none of it): its cases, counted by pandas, all failed
+    site_b = int((manifest["site"] == "B").sum())
     assert [w for w in result.warnings if w.startswith("site=B: ")] == [
-        f"site=B: no cases, so each of its {figures} figures is undefined (NaN)"]
+        f"site=B: no cases, so each of its {figures} figures is undefined (NaN); its "
+        f'{site_b} case(s) all failed and are left out (failures.policy = "exclude")']
+    assert site_b == 123  # i = 0, 3, ..., 366
     text = "\n".join(p.extract_text() for p in PdfReader(
         render_certificate(result, tmp_path / "c.pdf", lang="en")).pages)
     assert "Cases analysed" in text

@@ -561,14 +561,16 @@ class _Figures:
                                    facts=len(self.primary) == len(self.rows))
         self.warnings += _few_units(self.primary, self.protocol, self.main.metrics)
 
-    def aggregate(self, rows: Sequence[CaseRow], scope: str, *, facts: bool = False
-                  ) -> Aggregate:
+    def aggregate(self, rows: Sequence[CaseRow], scope: str, *, facts: bool = False,
+                  left_out: int = 0) -> Aggregate:
         """The task's aggregate of ``rows``, and the result's warnings about it.
 
         Each metric whose estimate has a note is recorded as ``"<scope>: <metric>:
         <note>"``, in the order of the metrics, then each of the task's own texts as
         ``"<scope>: <text>"``, then, with ``facts`` (the aggregate of every case only),
-        its facts about particular cases, said once, as ``"all cases: <text>"``. The
+        its facts about particular cases, said once, as ``"all cases: <text>"``. A scope
+        with no case whose ``left_out`` cases all failed (a subgroup under the policy
+        ``exclude``) says so in its one line. The
         undefined-metric warnings the statistics raise while aggregating say the same as
         the notes and are the result's, not the caller's: they are ignored here; other
         warnings pass through.
@@ -585,7 +587,9 @@ class _Figures:
             # no case in this scope (every case failed and is left out): one line, not
             # one "no cases" a figure (fifteen for a binary task)
             self.warnings.append(f"{scope}: no cases, so each of its {len(noted)} figures is "
-                                 "undefined (NaN)")
+                                 "undefined (NaN)" + (
+                                     f"; its {left_out} case(s) all failed and are left out "
+                                     "(failures.policy = \"exclude\")" if left_out else ""))
         else:
             self.warnings += _noted_once(scope, noted)
         self.warnings += [f"{scope}: {text}" for text in result.warnings]
@@ -628,7 +632,9 @@ class _Figures:
             self.warnings += _values_alike(column, groups)
             for value, members in sorted(groups.items()):
                 scope = subgroup_scope(column, value)  # blank: named, not "site="
-                metrics = self.aggregate(members, scope).metrics
+                left_out = 0 if members else sum(
+                    nfc_id(r.metadata.get(column, "").strip()) == value for r in self.failed)
+                metrics = self.aggregate(members, scope, left_out=left_out).metrics
                 # a subgroup's intervals rest on its own patients (or cases): say so
                 # where they are few, as for the whole set
                 self.warnings += _few_units(members, self.protocol, metrics, scope)

@@ -11,6 +11,7 @@ The Korean expected below is written out by hand.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -176,10 +177,19 @@ def _all_failed_warnings() -> list[str]:
 
     import medeval
 
+    example = EXAMPLES / "binary-classification"
     with tempfile.TemporaryDirectory() as empty:
-        result = medeval.evaluate(EXAMPLES / "binary-classification" / "protocol.toml",
-                                  Path(empty))
-    return [w for w in result.warnings if "figures is undefined" in w]
+        result = medeval.evaluate(example / "protocol.toml", Path(empty))
+        # ... and under the policy exclude: each site's cases all failed and are left out
+        excluded = Path(empty) / "exclude.toml"
+        excluded.write_text((example / "protocol.toml").read_text(encoding="utf-8").replace(
+            'policy = "worst-case"', 'policy = "exclude"').replace(
+            'manifest = "manifest.csv"', f"manifest = {json.dumps(str(example / 'manifest.csv'))}"),
+            encoding="utf-8")
+        predictions = Path(empty) / "predictions"
+        predictions.mkdir()
+        other = medeval.evaluate(excluded, predictions)
+    return [w for w in (*result.warnings, *other.warnings) if "figures is undefined" in w]
 
 
 def _task_notes() -> list[str]:

@@ -311,6 +311,9 @@ NOTES: tuple[Note, ...] = (
     Note(r"no cases", "증례 없음"),
     Note(r"no cases, so each of its (?P<n>\d+) figures is undefined \(NaN\)",
          "증례가 없어 {n}개 수치가 모두 정의되지 않습니다(NaN)"),
+    Note(r"its (?P<n>\d+) case\(s\) all failed and are left out "
+         r"\(failures\.policy = \"exclude\"\)",
+         "그 증례 {n}개가 모두 실패하여 제외되었습니다 (failures.policy = \"exclude\")"),
     Note(r"no reference lesion in any of the (?P<n>\d+) case\(s\), so the lesion sensitivity "
          r"is undefined \(NaN\)",
          "증례 {n}개 어디에도 기준 병변이 없어 병변 민감도가 정의되지 않습니다 (NaN)"),

@@ -24,8 +24,9 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
+from .._terminal_text import ShownText, on_terminal
 from .._version import __version__
 from ..errors import MedevalError, ResultError
 from ._usage import UsageError
@@ -46,16 +47,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():  # the caller's warnings display, put back after
             warnings.showwarning = _warning_display(warnings.showwarning)
-            result: int = args.handler(args, sys.stdout)
+            # a handler writes user text (case ids, names, reasons) to the standard output:
+            # shown with escapes where a terminal would obey it; a data output (registry
+            # export's CSV) as written
+            out = sys.stdout if getattr(args, "data_output", False) else cast(
+                TextIO, ShownText(sys.stdout))
+            result: int = args.handler(args, out)
         return result
     except ResultError as exc:
         if args.command == "verify":
-            print(f"medeval: verification failed: {exc}", file=sys.stderr)
+            print(f"medeval: verification failed: {_shown(exc)}", file=sys.stderr)
             return 1
-        print(f"medeval: error: {exc}", file=sys.stderr)
+        print(f"medeval: error: {_shown(exc)}", file=sys.stderr)
         return 2
     except MedevalError as exc:
-        print(f"medeval: error: {exc}", file=sys.stderr)
+        print(f"medeval: error: {_shown(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:  # Ctrl-C: what was interrupted has said what it kept
         # SIGTERM or SIGHUP during a run (medeval run, evaluate running the algorithm):
@@ -78,11 +84,17 @@ def _warning_display(other: Any) -> Any:
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
              file: TextIO | None = None, line: str | None = None) -> None:
         if issubclass(category, (IsolationWarning, UndefinedMetricWarning)):
-            print(f"medeval: warning: {message}", file=file or sys.stderr)
+            print(f"medeval: warning: {_shown(message)}", file=file or sys.stderr)
         else:
             other(message, category, filename, lineno, file, line)
 
     return show
+
+
+def _shown(message: object) -> str:
+    """An error's or warning's text as the terminal shows it (:func:`on_terminal`): the
+    user's names in it may hold ESC or U+202E."""
+    return on_terminal(str(message), keep_lines=True)
 
 
 def _stdout_to_devnull() -> None:

@@ -10,12 +10,12 @@ status is 3.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from .._terminal_text import say
 from ..errors import InvalidInputError, TableError
 from ..result import Result, write_result
 from ..stats.intervals import PROPORTION_METHODS
@@ -326,7 +326,7 @@ def _said_if_interrupted(kept: str) -> Iterator[None]:
         yield
     except KeyboardInterrupt as exc:
         if not getattr(exc, "said_what_was_kept", False):
-            print(f"medeval: interrupted: {kept}", file=sys.stderr)
+            say(f"medeval: interrupted: {kept}")
         raise
 
 
@@ -339,7 +339,7 @@ def _written(result: Result, target: Path, out: TextIO, notes: Sequence[str] = (
     message = all_failed(result)
     if message is None:
         return 0
-    print(message, file=sys.stderr)
+    say(message)
     return ALL_FAILED
 
 

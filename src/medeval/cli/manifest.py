@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, get_args
 
 from .._plural import counted
+from .._terminal_text import say
 from ..errors import ManifestError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,10 +75,10 @@ def _read(args: argparse.Namespace) -> Manifest:
 def _fingerprint(args: argparse.Namespace, out: TextIO) -> int:
     manifest = _read(args)
     fingerprint = manifest.fingerprint(progress=not args.no_progress)
-    print(f"medeval: {len(manifest.cases)} cases, references read as "
-          f"{manifest.reference_kind!r} (a task reading them as another kind gives another "
-          "fingerprint: --reference-kind or --protocol); in the protocol's [dataset] "
-          f'table the line is: fingerprint = "sha256:{fingerprint}"', file=sys.stderr)
+    say(f"medeval: {len(manifest.cases)} cases, references read as "
+        f"{manifest.reference_kind!r} (a task reading them as another kind gives another "
+        "fingerprint: --reference-kind or --protocol); in the protocol's [dataset] "
+        f'table the line is: fingerprint = "sha256:{fingerprint}"')
     out.write(f'dataset.fingerprint = "sha256:{fingerprint}"\n')
     return 0
 
@@ -178,15 +179,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     # an OK on the manifest alone was taken for the set's: crossed COCO selectors and
     # references of another image size passed here, and evaluate then refused them
     if not args.read_files:
-        print("medeval: note: the set's files were found, not opened: --read-files " + (
+        say("medeval: note: the set's files were found, not opened: --read-files " + (
             "reads every reference and input as evaluate will, and checks each reference "
             "as the protocol's task does" if args.protocol is not None else
             "with --protocol PROTOCOL.toml reads every reference and input as evaluate "
-            "will"), file=sys.stderr)
+            "will"))
     elif args.protocol is None:
-        print("medeval: note: the references were read as files, not as a task reads "
-              "them (labels, image sizes, crossed rows): give --protocol PROTOCOL.toml to "
-              "check them as evaluate will", file=sys.stderr)
+        say("medeval: note: the references were read as files, not as a task reads "
+            "them (labels, image sizes, crossed rows): give --protocol PROTOCOL.toml to "
+            "check them as evaluate will")
     return 0
 
 
@@ -235,7 +236,7 @@ def _first(items: list[str], most: int, separator: str, counted: str = "in all")
 
 def _warning(text: str) -> None:
     """A warning of the check on stderr, as every command prints one."""
-    print(f"medeval: warning: {text}", file=sys.stderr)
+    say(f"medeval: warning: {text}")
 
 
 def _warn_of_criteria_without_cases(protocol: Path, manifest: Manifest) -> None:
@@ -360,17 +361,17 @@ def _note_unread_folders(manifest: Manifest, *, headers: bool = False) -> None:
                if manifest.path(value).is_dir()]
     if folders:
         case_id, value = folders[0]
-        print(f"medeval: note: {len(folders)} folder input(s) were not read (case {case_id}: "
-              f"{value!r}{', ...' if len(folders) > 1 else ''}): --read-files reads file "
-              "inputs only; a file inside a folder that cannot be read (cut short, another "
-              "transfer syntax) fails its case in the run, counted as the algorithm's "
-              "failure. Where a folder holds a few images (an exam's four views), list "
-              "the files as inputs (input_lcc, input_lmlo, ... columns) instead of their "
-              "folder to have each read here; a series folder (CT, MR slices) is read by "
-              "the algorithm alone" + (
-                  " (its headers are read here, for the grid its mask is written on: a "
-                  "series missing a slice is warned of, its pixels are not decoded)"
-                  if headers else ""), file=sys.stderr)
+        say(f"medeval: note: {len(folders)} folder input(s) were not read (case {case_id}: "
+            f"{value!r}{', ...' if len(folders) > 1 else ''}): --read-files reads file "
+            "inputs only; a file inside a folder that cannot be read (cut short, another "
+            "transfer syntax) fails its case in the run, counted as the algorithm's "
+            "failure. Where a folder holds a few images (an exam's four views), list "
+            "the files as inputs (input_lcc, input_lmlo, ... columns) instead of their "
+            "folder to have each read here; a series folder (CT, MR slices) is read by "
+            "the algorithm alone" + (
+                " (its headers are read here, for the grid its mask is written on: a "
+                "series missing a slice is warned of, its pixels are not decoded)"
+                if headers else ""))
 
 
 #: Windows' device names: no file may be so named, whatever its extension (CON.json).

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
+
+from .._terminal_text import say
 
 __all__ = ["add"]
 
@@ -115,7 +116,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
         except Stopped as exc:  # SIGTERM or SIGHUP: the run has said what it kept
             return exc.exit_status
     for warning in caught:
-        print(f"medeval: warning: {warning.message}", file=sys.stderr)
+        say(f"medeval: warning: {warning.message}")
     lines = [f"medeval predict - {spec.name} ({args.mode}, isolation: {summary.isolation})",
              f"  cases {summary.cases}: done {summary.done}, failed {summary.failed}",
              _resumed_line(summary, args.fresh)]

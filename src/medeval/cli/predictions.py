@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from .._terminal_text import say
 from ._usage import UsageError
 
 __all__ = ["add"]
@@ -139,36 +139,35 @@ def _warn(split: Any, args: argparse.Namespace, manifest: Any, others: list[str]
     """What the split wrote but the evaluation may not score as meant, on stderr."""
     if split.stem_clashes:
         shown = ", ".join(map(str, split.stem_clashes[:5]))
-        print(f"medeval: warning: {len(split.stem_clashes)} image id(s) ({shown}) placed on "
-              "one case are the file stem of another case's frame: if the detector wrote "
-              "file stems as image ids (YOLO's COCO export), its results are on the wrong "
-              "cases; split again with --image-ids stem --force", file=sys.stderr)
+        say(f"medeval: warning: {len(split.stem_clashes)} image id(s) ({shown}) placed on "
+            "one case are the file stem of another case's frame: if the detector wrote "
+            "file stems as image ids (YOLO's COCO export), its results are on the wrong "
+            "cases; split again with --image-ids stem --force")
     if iou_type is None:
         no_box = sum("bbox" not in item for found in split.results.values()
                      for item in found)
         if no_box:
-            print(f"medeval: warning: {no_box} of {split.n_results} results have no "
-                  "'bbox' (a segmentation only): a protocol with iou_type = \"bbox\" (the "
-                  "default) fails their cases as invalid output; evaluate them with "
-                  "iou_type = \"segm\" (give --protocol to have this checked before "
-                  "writing)", file=sys.stderr)
+            say(f"medeval: warning: {no_box} of {split.n_results} results have no "
+                "'bbox' (a segmentation only): a protocol with iou_type = \"bbox\" (the "
+                "default) fails their cases as invalid output; evaluate them with "
+                "iou_type = \"segm\" (give --protocol to have this checked before "
+                "writing)")
     if others:
         where = ("is the held-out set's folder: it holds" if args.out.resolve()
                  == Path(manifest.root).resolve() else "already held")
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
                                          if len(others) > 5 else "")
-        print(f"medeval: warning: --out {args.out} {where} {len(others)} other file(s) or "
-              f"folder(s) ({shown}) that name no case; medeval evaluate --predictions "
-              f"{args.out} names them too: keep each run's predictions in a folder of "
-              "their own", file=sys.stderr)
+        say(f"medeval: warning: --out {args.out} {where} {len(others)} other file(s) or "
+            f"folder(s) ({shown}) that name no case; medeval evaluate --predictions "
+            f"{args.out} names them too: keep each run's predictions in a folder of "
+            "their own")
     if split.unknown_categories and not agnostic:
         listed = ", ".join(f"{number} ({count} results)" for number, count
                            in list(split.unknown_categories.items())[:5])
-        print(f"medeval: warning: category ids not among the categories of "
-              f"{split.categories_source}: {listed}; the evaluation fails every case holding "
-              "one as invalid output (pycocotools' COCOeval leaves such results out): "
-              "renumber the detector's categories as that file numbers them",
-              file=sys.stderr)
+        say(f"medeval: warning: category ids not among the categories of "
+            f"{split.categories_source}: {listed}; the evaluation fails every case holding "
+            "one as invalid output (pycocotools' COCOeval leaves such results out): "
+            "renumber the detector's categories as that file numbers them")
 
 
 def _spare_the_set(manifest: Any, targets: list[Path], args: argparse.Namespace) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from .._terminal_text import say
 from .._version import __version__
 from ..decision import as_written
 from ..errors import InvalidInputError, MedevalError
@@ -99,17 +99,17 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
                 protocol.task, "thresholds", None) or {}).items()})
     off = [f"{key} {cut:g}" for key, cut in cuts.items() if not 0 <= cut <= 1]
     if off:
-        print(f"medeval: note: protocol {args.protocol}: task.{', task.'.join(off)} "
-              f"{'lies' if len(off) == 1 else 'lie'} outside [0, 1]; the scores must be on "
-              "that scale (a probability's 50 % is 0.5): mend it now if not, before the "
-              "outputs exist", file=sys.stderr)
+        say(f"medeval: note: protocol {args.protocol}: task.{', task.'.join(off)} "
+            f"{'lies' if len(off) == 1 else 'lie'} outside [0, 1]; the scores must be on "
+            "that scale (a probability's 50 % is 0.5): mend it now if not, before the "
+            "outputs exist")
     _note_uncounted_failures(protocol, args.protocol)
     _note_not_given(protocol, args.protocol)
     _note_wald(protocol, args.protocol)
     from ..protocol_checks import unpassable_goals
 
     for text in unpassable_goals(protocol.model_dump()):
-        print(f"medeval: note: protocol {args.protocol}: {text}", file=sys.stderr)
+        say(f"medeval: note: protocol {args.protocol}: {text}")
     return 0
 
 
@@ -127,9 +127,9 @@ def _note_not_given(protocol: Any, path: Path) -> None:
         ("dataset.received (7.8.2.1 h; or the report info's received)",
          protocol.dataset.received)) if not value]
     if missing:
-        print(f"medeval: note: protocol {path}: its certificate will print 'not given' "
-              f"for {', '.join(missing)}: ISO/IEC 17025 has a report give them; the run "
-              "fixes the protocol in its result, so add them before it runs", file=sys.stderr)
+        say(f"medeval: note: protocol {path}: its certificate will print 'not given' "
+            f"for {', '.join(missing)}: ISO/IEC 17025 has a report give them; the run "
+            "fixes the protocol in its result, so add them before it runs")
 
 
 def _note_wald(protocol: Any, path: Path) -> None:
@@ -138,12 +138,12 @@ def _note_wald(protocol: Any, path: Path) -> None:
     passes goals the algorithm does not meet; ``sample-size`` refuses to plan with it."""
     if protocol.statistics.proportion_method != "wald":
         return
-    print(f"medeval: note: protocol {path}: statistics.proportion_method = \"wald\": "
-          "Wald's interval is too narrow for a guarded decision (of 60 cases its exact "
-          "coverage is 92 % at a true proportion of 0.8 and 81 % at 0.95, its lower bound "
-          "above the truth 7 % and 19 % of the time, each a PASS of a goal not met), and "
-          "it has zero width when every case is correct; medeval sample-size refuses it: "
-          "use \"wilson\" (the default) or \"clopper-pearson\"", file=sys.stderr)
+    say(f"medeval: note: protocol {path}: statistics.proportion_method = \"wald\": "
+        "Wald's interval is too narrow for a guarded decision (of 60 cases its exact "
+        "coverage is 92 % at a true proportion of 0.8 and 81 % at 0.95, its lower bound "
+        "above the truth 7 % and 19 % of the time, each a PASS of a goal not met), and "
+        "it has zero width when every case is correct; medeval sample-size refuses it: "
+        "use \"wilson\" (the default) or \"clopper-pearson\"")
 
 
 def _note_uncounted_failures(protocol: Any, path: Path) -> None:
@@ -156,11 +156,11 @@ def _note_uncounted_failures(protocol: Any, path: Path) -> None:
     judged = sorted({criterion.metric for criterion in protocol.criteria})
     if not judged or "completion_rate" in judged:
         return
-    print(f"medeval: note: protocol {path}: its criteria judge {', '.join(judged)} on the "
-          "cases the algorithm measured, and none judges completion_rate: a case it fails "
-          "to measure is left out of those figures under either failure policy, so they "
-          "can pass on a few cases; add a criterion on completion_rate (its goal the share "
-          "of cases that must be measured)", file=sys.stderr)
+    say(f"medeval: note: protocol {path}: its criteria judge {', '.join(judged)} on the "
+        "cases the algorithm measured, and none judges completion_rate: a case it fails "
+        "to measure is left out of those figures under either failure policy, so they "
+        "can pass on a few cases; add a criterion on completion_rate (its goal the share "
+        "of cases that must be measured)")
 
 
 def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -251,12 +251,12 @@ def _note_estimated_design_effect(design_effect: float) -> None:
     """Say on stderr that a clustered plan's P(PASS) takes the design effect as known,
     while the evaluation estimates it from the set: the share of PASS then falls a few
     points short of the printed chance, and can fall below --power (docs/intervals.md)."""
-    print(f"medeval: note: P(PASS) above is the binomial chance on the effective size, "
-          f"the design effect {design_effect:g} taken as known; the evaluation estimates it "
-          "from the set's patients, and that estimate varies: in simulated sets the share "
-          "of PASS fell about 3 to 6 points short of the printed chance, at times below --power "
-          "(docs/intervals.md, 'Planning a test set'). Read it as an upper estimate; to "
-          "keep the power, plan with a somewhat higher --icc or --power", file=sys.stderr)
+    say(f"medeval: note: P(PASS) above is the binomial chance on the effective size, "
+        f"the design effect {design_effect:g} taken as known; the evaluation estimates it "
+        "from the set's patients, and that estimate varies: in simulated sets the share "
+        "of PASS fell about 3 to 6 points short of the printed chance, at times below --power "
+        "(docs/intervals.md, 'Planning a test set'). Read it as an upper estimate; to "
+        "keep the power, plan with a somewhat higher --icc or --power")
 
 
 def _half_width_plan(args: argparse.Namespace, out: TextIO) -> int:
@@ -310,13 +310,12 @@ def _note_small_plan(plan: Any) -> None:
         return  # wider than asked on neither side (0.5 +/- 0.5: [0.150, 0.850])
     effective = "" if plan.design_effect == 1 else " effective"
     group = plan.group if n != 1 else plan.group.rstrip("s")
-    print(f"medeval: note: Buderer's size is a normal approximation, which wants n p and "
-          f"n (1 - p) of 5 or more; here {side} = {fewer:.3g}. With {n}{effective} "
-          f"{group}, {correct} of them correct, the Wilson "
-          f"{plan.confidence * 100:g}% interval is [{interval.low:.3f}, "
-          f"{interval.high:.3f}], not {plan.expected:g} +/- {plan.half_width:g}: plan "
-          "a narrower half-width (more cases), or the chance of passing a goal with --goal",
-          file=sys.stderr)
+    say(f"medeval: note: Buderer's size is a normal approximation, which wants n p and "
+        f"n (1 - p) of 5 or more; here {side} = {fewer:.3g}. With {n}{effective} "
+        f"{group}, {correct} of them correct, the Wilson "
+        f"{plan.confidence * 100:g}% interval is [{interval.low:.3f}, "
+        f"{interval.high:.3f}], not {plan.expected:g} +/- {plan.half_width:g}: plan "
+        "a narrower half-width (more cases), or the chance of passing a goal with --goal")
 
 
 def _require_expected(expected: float | None, protocol: Path | None) -> None:
@@ -345,12 +344,11 @@ def _note_other_criteria(path: Path, measure: str, others: list[str], power: flo
              f"negatives), so their chances multiply ({power:g} x {power:g} = "
              f"{power * power:.3g}): for a joint {power:g}, plan each with --power "
              f"{math.sqrt(power):.4g} (the square root)") if other in others else ""
-    print(f"medeval: note: protocol {path} also has criteria on {', '.join(others)}, and "
-          f"its overall verdict is PASS only when every criterion passes: the chance of "
-          f"that is at most {measure}'s own at this size, P(PASS) = {passing:.3f};{joint}"
-          f"{';' if joint else ''} plan for each measure and take the larger set"
-          + _unplanned(others),
-          file=sys.stderr)
+    say(f"medeval: note: protocol {path} also has criteria on {', '.join(others)}, and "
+        f"its overall verdict is PASS only when every criterion passes: the chance of "
+        f"that is at most {measure}'s own at this size, P(PASS) = {passing:.3f};{joint}"
+        f"{';' if joint else ''} plan for each measure and take the larger set"
+        + _unplanned(others))
 
 
 def _unplanned(metrics: list[str]) -> str:
@@ -465,18 +463,18 @@ def _criterion_of(path: Path, measure: str, *,
     protocol = load_protocol(path, check_manifest=False)
     _refuse_other_tasks(protocol, path)
     if protocol.statistics.resampling_unit == "patient" and not clustered:
-        print(f"medeval: note: protocol {path} takes the patient as the unit: where a "
-              "patient holds several cases (an exam's views, a patient's exams) the "
-              "evaluation judges by the clustered interval, wider by the design effect, "
-              "and this plan, taking the cases as independent, is then too small: give "
-              "--icc and --cases-per-patient to plan for it (with one case per patient "
-              "this plan stands)", file=sys.stderr)
+        say(f"medeval: note: protocol {path} takes the patient as the unit: where a "
+            "patient holds several cases (an exam's views, a patient's exams) the "
+            "evaluation judges by the clustered interval, wider by the design effect, "
+            "and this plan, taking the cases as independent, is then too small: give "
+            "--icc and --cases-per-patient to plan for it (with one case per patient "
+            "this plan stands)")
     elif protocol.statistics.resampling_unit == "case" and clustered:
-        print(f"medeval: note: protocol {path} takes the case as the unit "
-              "(statistics.resampling_unit = \"case\"): its intervals take the cases as "
-              "independent, not widened by a design effect, so this plan for the clustered "
-              "interval is larger than that evaluation needs; set resampling_unit = "
-              "\"patient\" where a patient's cases are alike", file=sys.stderr)
+        say(f"medeval: note: protocol {path} takes the case as the unit "
+            "(statistics.resampling_unit = \"case\"): its intervals take the cases as "
+            "independent, not widened by a design effect, so this plan for the clustered "
+            "interval is larger than that evaluation needs; set resampling_unit = "
+            "\"patient\" where a patient's cases are alike")
     on_measure = [c for c in protocol.criteria if c.metric == measure]
     if not on_measure:
         named = ", ".join(c.metric for c in protocol.criteria)
@@ -502,9 +500,9 @@ def _criterion_of(path: Path, measure: str, *,
                "there is nothing to plan")
             + "; a goal is a proportion strictly between 0 and 1, e.g. 0.90")
     if len(guarded) > 1:
-        print(f"medeval: note: protocol {path} has {len(guarded)} criteria on {measure} "
-              f"(goals {', '.join(as_written(c.goal) for c in guarded)}): planned for the highest, "
-              f"{as_written(goal)}, whose PASS is the others' too", file=sys.stderr)
+        say(f"medeval: note: protocol {path} has {len(guarded)} criteria on {measure} "
+            f"(goals {', '.join(as_written(c.goal) for c in guarded)}): planned for the highest, "
+            f"{as_written(goal)}, whose PASS is the others' too")
     others = sorted({c.metric for c in protocol.criteria if c.metric != measure})
     return (goal, protocol.statistics.proportion_method, protocol.statistics.confidence,
             others)

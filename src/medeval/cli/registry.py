@@ -16,7 +16,6 @@ import argparse
 import contextlib
 import glob
 import os
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .._atomic import hidden_prefix, identity, place
 from .._hashing import sha256_bytes
 from .._manifest_ids import nfc_id
+from .._terminal_text import say
 from ..errors import MedevalError, RegistryError
 from ._signing import add_signing_options, make_certificate, signer_checked, signing_files
 from ._usage import (
@@ -81,6 +81,7 @@ def add(commands: Any) -> None:
     export.add_argument("out", type=file_or_stdout_to_write, metavar="OUT.csv",
                         help="a file, or - for standard output")
     _filters(export)
+    export.set_defaults(data_output=True)  # the CSV as written, not shown with escapes
     backup = _action(actions, "backup", _backup, "copy a SQLite registry to a new file, "
                      "consistent while testers issue (PostgreSQL: pg_dump)")
     backup.add_argument("out", type=file_to_write, metavar="BACKUP.sqlite", help="a new file")
@@ -274,8 +275,8 @@ def _prepare(args: argparse.Namespace, *,
 
         given["issue_date"] = check_date(given["issue_date"], what="issue date").isoformat()
     if given["issue_date"] and info.issue_date and given["issue_date"] != info.issue_date:
-        print(f"medeval: --issue-date {given['issue_date']} overrides the info file's "
-              f"issue_date {info.issue_date}", file=sys.stderr)
+        say(f"medeval: --issue-date {given['issue_date']} overrides the info file's "
+            f"issue_date {info.issue_date}")
     fields: dict[str, Any] = {
         "tester": given["tester"] or (info.tested_by.name if info.tested_by else None),
         "approver": given["approver"] or (info.approved_by.name if info.approved_by
@@ -507,8 +508,8 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
             from ..runner.stop_signals import Stopped
 
             how = exc.args[0] if isinstance(exc, Stopped) else "Ctrl-C"
-            print(f"medeval: stopped ({how}) before the report was recorded: no report "
-                  f"was issued, no certificate written to {out_pdf}", file=sys.stderr)
+            say(f"medeval: stopped ({how}) before the report was recorded: no report "
+                f"was issued, no certificate written to {out_pdf}")
         # a write that failed, here or in make (medeval's error, the OSError its cause):
         # named by the certificate's place, not the temporary name
         cause = exc if isinstance(exc, OSError) else exc.__cause__
@@ -529,8 +530,7 @@ def _made_and_issued(registry: Registry, args: argparse.Namespace, fingerprint: 
         raise RegistryError(f"report {pending.number} is issued, but its certificate could "
                             f"not be moved to {out_pdf} ({exc.strerror}): it is {partial}"
                             ) from None
-    print(f"medeval: certificate {out_pdf} printed with report number {pending.number}",
-          file=sys.stderr)
+    say(f"medeval: certificate {out_pdf} printed with report number {pending.number}")
     return _known(registry, pending.number), printed
 
 
@@ -710,7 +710,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
             f"  (replaces {r.replaces})" if r.replaces else "")
         out.write(f"{r.number:<{width}}  {r.status.value:<9}  {r.issue_date.isoformat()}  "
                   f"{r.test_id}  {r.customer}{note}\n")
-    print(f"medeval: {len(records)} report(s) in {registry.location}", file=sys.stderr)
+    say(f"medeval: {len(records)} report(s) in {registry.location}")
     return 0
 
 
@@ -729,8 +729,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     for problem in problems:
         out.write(f"{problem}\n")
     if problems:
-        print(f"medeval: registry {registry.location}: {len(problems)} problem(s); the rows "
-              "were changed outside medeval (compare with a backup)", file=sys.stderr)
+        say(f"medeval: registry {registry.location}: {len(problems)} problem(s); the rows "
+            "were changed outside medeval (compare with a backup)")
         return 1
     out.write(f"consistent: {count} report(s) in {registry.location}\n")
     return 0
@@ -741,7 +741,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
                "fingerprint": args.fingerprint, "year": args.year}
     with _open(args) as registry:
         count = registry.export_csv(out if args.out == "-" else Path(args.out), **filters)
-    print(f"medeval: {count} report(s) written to {args.out}", file=sys.stderr)
+    say(f"medeval: {count} report(s) written to {args.out}")
     return 0
 
 

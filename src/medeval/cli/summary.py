@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .._terminal_text import on_terminal
 from ..decision import as_written
 from ..result import MetricRecord, Result
 
@@ -176,7 +177,7 @@ def _class_matrix(cm: dict[str, Any]) -> list[str]:
     answered classes' names would make a line wider than :data:`_MATRIX_WIDTH` (ten
     rhythm classes: 455 characters), each class is numbered in its row and its column
     is headed by the number, as wide as its own numbers."""
-    labels = [str(label) for label in cm["labels"]]
+    labels = [on_terminal(str(label)) for label in cm["labels"]]
     counts = [[int(n) for n in row] for row in cm["counts"]]
     none = any(len(row) > len(labels) and row[len(labels)] for row in counts)
     columns = [*labels, *(["no answer"] if none else []), "total"]
@@ -210,7 +211,7 @@ def _label_counts(table: dict[str, Any]) -> list[str]:
       NORM     23     5     6    26
       MI        9    11     3    37
     """
-    labels = [str(label) for label in table.get("labels", ())]
+    labels = [on_terminal(str(label)) for label in table.get("labels", ())]
     rows = [[str(int(counts[k])) for k in ("tp", "fp", "fn", "tn")]
             for counts in table.get("counts", ())]
     first = max(len("label"), *(_cells(label) for label in labels)) if labels else len("label")
@@ -228,10 +229,13 @@ _MATRIX_WIDTH = 100
 
 def _metric_lines(metrics: Sequence[MetricRecord], level: str) -> list[str]:
     """The figures' table, its name column as wide as the longest name (27 at least)."""
-    wide = max([27, *(_cells(record.name) for record in metrics)])
+    # a name holding a subgroup's value (U+202E, ESC ...) as the terminal shows it
+    # (:func:`on_terminal`), its column as wide as that
+    names = {record.name: on_terminal(record.name) for record in metrics}
+    wide = max([27, *(_cells(name) for name in names.values())])
     # a unit such as 'months' and the interval of a volume in mm³ (12345.6789 -
     # 23456.7890) are wider than their columns' headers: each column as its widest cell
-    units = max([5, *(_cells(record.unit) for record in metrics)])
+    units = max([5, *(_cells(on_terminal(record.unit)) for record in metrics)])
     cis = {record.name: f"{_num(record.estimate.low)} - {_num(record.estimate.high)}"
            for record in metrics}
     ci_wide = max([21, *(len(ci) for ci in cis.values())])
@@ -241,9 +245,9 @@ def _metric_lines(metrics: Sequence[MetricRecord], level: str) -> list[str]:
     for record in metrics:
         est = record.estimate
         n = f"{est.numerator}/{est.n}" if est.numerator is not None else str(est.n)
-        lines.append(f"  {_left(record.name, wide)} {_num(est.value):>{values}}  "
+        lines.append(f"  {_left(names[record.name], wide)} {_num(est.value):>{values}}  "
                      f"{cis[record.name]:<{ci_wide}} {n:>11}  "
-                     f"{_left(record.unit, units)} {est.method}")
+                     f"{_left(on_terminal(record.unit), units)} {est.method}")
     return lines
 
 

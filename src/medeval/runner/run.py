@@ -368,14 +368,17 @@ def _again_message(again: Mapping[str, str]) -> str:
 
 
 def _say(console: Console | None) -> Callable[[str], None]:
-    """Where the runner tells what it does to a run directory: the console, or stderr."""
+    """Where the runner tells what it does to a run directory: the console, or stderr;
+    the case ids and paths in it as a terminal shows them (rich prints ESC as it is)."""
     import sys
+
+    from .._terminal_text import on_terminal
 
     def say(text: str) -> None:
         if console is not None:
-            console.print(text, markup=False, highlight=False)
+            console.print(on_terminal(text, keep_lines=True), markup=False, highlight=False)
         else:
-            print(text, file=sys.stderr, flush=True)
+            print(on_terminal(text, keep_lines=True), file=sys.stderr, flush=True)
 
     return say
 

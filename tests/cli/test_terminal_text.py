@@ -105,3 +105,25 @@ def test_registry_list_and_show_escape_export_keeps(tmp_path, capsys):
     exported = list(csv.DictReader(capsys.readouterr().out.lstrip("\ufeff").splitlines()))
     assert [row["customer"] for row in exported] == [f"주식회사 메디{ZWSP}",
                                                      f"Ac{ESC}[2Jme{RLO}oC"]
+
+
+def test_predict_shows_a_plugins_exception_text_with_escapes(tmp_path, capsys):
+    # the algorithm's exception text is the algorithm's to write: ESC, U+202E and U+200B
+    # in it, and Korean
+    data = shutil.copytree(EXAMPLE.parent / "runner" / "data", tmp_path / "data")
+    (tmp_path / "alg").mkdir()
+    (tmp_path / "alg" / "bad.py").write_text(
+        "class Bad:\n"
+        "    def setup(self):\n        pass\n"
+        "    def predict(self, case):\n"
+        "        if case.case_id == 'm01':\n"
+        "            raise ValueError('boom \\x1b[2J 악성\\u202eXY\\u200b')\n"
+        "        return {'score': 0.5}\n", encoding="utf-8")
+    code = main(["predict", "--algorithm", f"{tmp_path / 'alg' / 'bad.py'}:Bad",
+                 "--manifest", str(data / "manifest.csv"), "--out", str(tmp_path / "run"),
+                 "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert _raw_free(captured.out) and _raw_free(captured.err)
+    assert ("  failed m01: exception: ValueError: boom \\x1b[2J 악성\\u202eXY\\u200b\n"
+            in captured.out)

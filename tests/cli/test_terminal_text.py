@@ -127,3 +127,47 @@ def test_predict_shows_a_plugins_exception_text_with_escapes(tmp_path, capsys):
     assert _raw_free(captured.out) and _raw_free(captured.err)
     assert ("  failed m01: exception: ValueError: boom \\x1b[2J 악성\\u202eXY\\u200b\n"
             in captured.out)
+
+
+def test_a_simpleitk_warning_on_a_file_shows_its_name_with_escapes(tmp_path):
+    # A reference mask named 'S-02<ESC>[2J<U+202E>판독.nii.gz' whose sform scales z by
+    # 1.001 against its qform (written by nibabel): SimpleITK reads it with the warning
+    # 'has unexpected scales in sform', which medeval passes on as a UserWarning naming
+    # the file, shown by Python's warning display (a subprocess: pytest records warnings
+    # instead of displaying them).
+    import os
+    import subprocess
+    import sys
+
+    import nibabel as nib
+    import numpy as np
+
+    folder = shutil.copytree(EXAMPLE.parent / "segmentation", tmp_path / "seg",
+                             ignore=shutil.ignore_patterns("result"))
+    name = f"S-02{ESC}[2J{RLO}판독.nii.gz"
+    mask = nib.load(folder / "masks" / "S-02.nii.gz")
+    qform = mask.get_qform()
+    sform = qform.copy()
+    sform[2, 2] *= 1.001
+    odd = nib.Nifti1Image(np.asarray(mask.dataobj), qform, header=mask.header)
+    odd.set_qform(qform, code=1)
+    odd.set_sform(sform, code=2)
+    nib.save(odd, folder / "masks" / name)
+    (folder / "masks" / "S-02.nii.gz").unlink()
+    manifest = folder / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "masks/S-02.nii.gz", f"masks/{name}"), encoding="utf-8")
+    import medeval
+
+    env = {**os.environ, "PYTHONPATH": str(Path(medeval.__file__).resolve().parents[1]),
+           "MEDEVAL_CACHE_DIR": str(tmp_path / "cache"), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "medeval", "evaluate",
+                           str(folder / "protocol.toml"), "--predictions",
+                           str(folder / "predictions"), "--out", str(tmp_path / "out")],
+                          capture_output=True, env=env, check=False)
+    err = done.stderr.decode("utf-8")
+    assert done.returncode == 0, err
+    assert _raw_free(err) and _raw_free(done.stdout.decode("utf-8"))
+    assert (f"UserWarning: image {folder}/masks/S-02\\x1b[2J\\u202e판독.nii.gz: SimpleITK: "
+            in err)
+    assert "판독.nii.gz has unexpected scales in sform" in err

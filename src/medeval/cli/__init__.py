@@ -85,8 +85,10 @@ def _warning_display(other: Any) -> Any:
              file: TextIO | None = None, line: str | None = None) -> None:
         if issubclass(category, (IsolationWarning, UndefinedMetricWarning)):
             print(f"medeval: warning: {_shown(message)}", file=file or sys.stderr)
-        else:
-            other(message, category, filename, lineno, file, line)
+        else:  # Python's display, the message's names escaped (SimpleITK's on a file)
+            shown = _shown(message)
+            other(message if shown == str(message) else shown, category, filename, lineno,
+                  file, line)
 
     return show
 

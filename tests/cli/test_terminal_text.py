@@ -171,3 +171,27 @@ def test_a_simpleitk_warning_on_a_file_shows_its_name_with_escapes(tmp_path):
     assert (f"UserWarning: image {folder}/masks/S-02\\x1b[2J\\u202e판독.nii.gz: SimpleITK: "
             in err)
     assert "판독.nii.gz has unexpected scales in sform" in err
+
+
+def test_a_file_name_not_in_utf8_prints_instead_of_a_traceback(tmp_path):
+    # A protocol file named with the Latin-1 byte E9 ('é' written by a Windows tool):
+    # Python reads the name as the lone surrogate U+DCE9, which a strict UTF-8 standard
+    # output (PYTHONIOENCODING=utf-8, as under en_US.UTF-8 or ko_KR.UTF-8 rather than the C
+    # locale) cannot encode: 'protocol check' ended in a UnicodeEncodeError traceback.
+    import os
+    import subprocess
+    import sys
+
+    import medeval
+
+    folder = shutil.copytree(EXAMPLE, tmp_path / "example",
+                             ignore=shutil.ignore_patterns("result"))
+    protocol = os.path.join(os.fsencode(folder), b"p\xe9.toml")
+    with open(protocol, "wb") as f:
+        f.write((EXAMPLE / "protocol.toml").read_bytes())
+    env = {**os.environ, "PYTHONPATH": str(Path(medeval.__file__).resolve().parents[1]),
+           "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "medeval", "protocol", "check", protocol],
+                          capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert done.stdout.decode("utf-8").startswith(f"OK  {folder}/p\\udce9.toml  KTL-TEST-0001 ")

@@ -17,6 +17,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from medeval.cli import main
 from medeval.registry import Registry
 
@@ -195,3 +197,14 @@ def test_a_file_name_not_in_utf8_prints_instead_of_a_traceback(tmp_path):
                           capture_output=True, env=env, check=False)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert done.stdout.decode("utf-8").startswith(f"OK  {folder}/p\\udce9.toml  KTL-TEST-0001 ")
+
+
+def test_argparse_repeats_unknown_words_with_escapes(capsys):
+    # 'unrecognized arguments' repeats the words as given, a file name from a glob
+    # among them; argparse's own 'invalid choice' quotes with repr already
+    with pytest.raises(SystemExit) as stop:
+        main(["protocol", "check", "p.toml", f"extra{ESC}[2J{RLO}판독.toml"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert _raw_free(err)
+    assert err.endswith("medeval: error: unrecognized arguments: extra\\x1b[2J\\u202e판독.toml\n")

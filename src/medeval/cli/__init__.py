@@ -24,12 +24,15 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from .._terminal_text import ShownText, on_terminal
 from .._version import __version__
 from ..errors import MedevalError, ResultError
 from ._usage import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from _typeshed import SupportsWrite
 
 __all__ = ["UsageError", "main"]
 
@@ -112,8 +115,18 @@ def _stdout_to_devnull() -> None:
         pass
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its messages on the terminal as :func:`on_terminal` shows them:
+    'unrecognized arguments' repeats the words as given (a file name from a glob may
+    hold ESC or U+202E). Its subcommands' parsers are of this class too (argparse makes
+    them of the parent's)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(on_terminal(message, keep_lines=True), file)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="medeval",
         description="Evaluate medical AI software to a testing laboratory's standard.",
     )

@@ -208,3 +208,30 @@ def test_argparse_repeats_unknown_words_with_escapes(capsys):
     err = capsys.readouterr().err
     assert _raw_free(err)
     assert err.endswith("medeval: error: unrecognized arguments: extra\\x1b[2J\\u202e판독.toml\n")
+
+
+def test_a_line_break_in_a_subgroup_value_or_the_title_stays_in_its_line(tmp_path, capsys,
+                                                                          monkeypatch):
+    # A quoted CSV cell may hold a line break: a site 'A<LF>overall: PASS' printed each of
+    # its warnings as two lines, the second at the margin reading 'overall: PASS: ...';
+    # a TOML title "Test\nline" broke the summary's first line.
+    folder = shutil.copytree(EXAMPLE, tmp_path / "example",
+                             ignore=shutil.ignore_patterns("result"))
+    with open(folder / "manifest.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    for i, row in enumerate(rows[1:]):
+        row[rows[0].index("site")] = "A\noverall: PASS" if i % 2 else "B"
+    with open(folder / "manifest.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text(encoding="utf-8").replace(
+        'title = "Binary classification end to end"', 'title = "검사\\n둘째 줄"'),
+        encoding="utf-8")
+    monkeypatch.setenv("MEDEVAL_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["evaluate", str(protocol), "--predictions", str(folder / "predictions"),
+                 "--out", str(tmp_path / "out")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("medeval ") and " - KTL-TEST-0001 검사\\n둘째 줄 (binary" in lines[0]
+    site_a = [line for line in lines if "site=A" in line]
+    assert site_a and all(line.startswith("    site=A\\noverall: PASS: ") for line in site_a)
+    assert not any(line.startswith("overall: PASS:") for line in lines)

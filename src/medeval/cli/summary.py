@@ -51,7 +51,10 @@ def summary(result: Result, path: Path | None = None) -> str:
     mode = ("certificate protocol; a pre-check: the predictions were supplied, not run by "
             "the laboratory" if result.mode == "certificate" and result.precheck
             else result.mode)
-    lines = [f"medeval {result.software.get('medeval', '')} - {protocol.id} {protocol.title} "
+    # the title and each warning one line: a line break in them (a TOML "\n", a subgroup
+    # value from a quoted CSV cell) shown as \n, not as a line of the summary's own
+    lines = [f"medeval {result.software.get('medeval', '')} - {protocol.id} "
+             f"{on_terminal(protocol.title)} "
              f"({result.task}, {mode})"]
     for item in result.inputs:
         digest = f", sha256 {item.sha256[:16]}..." if item.sha256 else ""
@@ -80,7 +83,8 @@ def summary(result: Result, path: Path | None = None) -> str:
                   f"{v.reason}" for v in result.verdicts]
         lines.append(f"  overall: {result.overall}")
     if result.warnings:
-        lines += ["", "  warnings:"] + [f"    {w}" for w in result.warnings[:_WARNINGS_SHOWN]]
+        lines += ["", "  warnings:"] + [f"    {on_terminal(w)}"
+                                         for w in result.warnings[:_WARNINGS_SHOWN]]
         if len(result.warnings) > _WARNINGS_SHOWN:
             lines.append(f"    ... and {len(result.warnings) - _WARNINGS_SHOWN} more (in the "
                          "result file)")

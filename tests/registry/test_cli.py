@@ -7,6 +7,8 @@ import csv
 import hashlib
 import io
 import os
+import re
+import shlex
 import subprocess
 import sys
 from dataclasses import replace
@@ -1175,7 +1177,9 @@ def test_issuing_again_after_a_kill_names_the_certificate_left_hidden(study, tmp
     # amended, the certificate lying beside the name asked for
     reg = str(tmp_path / "lab.sqlite")
     assert _run(capsys, "init", "--registry", reg)[0] == 0
-    out_pdf = tmp_path / "out" / "cert.pdf"
+    # a folder named with a quote and a space: the mv command must still run as given
+    # (it was written 'mv '<path>' '<path>'', which a quote in a path breaks)
+    out_pdf = tmp_path / "lab's certs" / "cert.pdf"
     assert _run(capsys, "issue", str(study["result"]), "--render", str(out_pdf),
                 "--info", str(study["info"]), "--registry", reg)[0] == 0
     digest = hashlib.sha256(out_pdf.read_bytes()).hexdigest()
@@ -1190,12 +1194,16 @@ def test_issuing_again_after_a_kill_names_the_certificate_left_hidden(study, tmp
                         "--info", str(study["info"]), "--registry", reg)
     assert code == 2
     assert (f"which stands; its certificate is {hidden}, left under a hidden name by an "
-            f"issue stopped after the report was recorded: rename it (mv '{hidden}' "
-            f"'{out_pdf}'); to change it, amend it: medeval registry amend "
-            "LAB-AI-2026-0001 ") in err
+            f"issue stopped after the report was recorded: rename it (mv "
+            f"{shlex.quote(str(hidden))} {shlex.quote(str(out_pdf))}); to change it, amend "
+            "it: medeval registry amend LAB-AI-2026-0001 ") in err
     with Registry.open(reg) as registry:
         (record,) = registry.list()
     assert record.pdf_sha256 == digest == hashlib.sha256(hidden.read_bytes()).hexdigest()
-    hidden.rename(out_pdf)  # what it says to do: the certificate issued, verified
+    # what it says to do, run by a shell as the tester would paste it: the certificate
+    # issued, verified
+    [command] = re.findall(r"rename it \((mv .*?)\); to change it", err)
+    subprocess.run(["sh", "-c", command], check=True)
+    assert out_pdf.is_file() and not hidden.exists()
     assert main(["verify", str(out_pdf), "--registry", reg]) == 0
     assert "these are the bytes issued" in capsys.readouterr().out

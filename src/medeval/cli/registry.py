@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import glob
 import os
+import shlex
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -312,8 +313,8 @@ def _refuse_standing(registry: Registry, result: Path, fingerprint: str,
         found = _issued_certificate(out_pdf, standing[0].pdf_sha256)
         where = ("" if found is None else f"; its certificate is {found}" if found == out_pdf
                  else f"; its certificate is {found}, left under a hidden name by an issue "
-                 f"stopped after the report was recorded: rename it (mv '{found}' "
-                 f"'{out_pdf}')")
+                 f"stopped after the report was recorded: rename it (mv "
+                 f"{shlex.quote(str(found))} {shlex.quote(str(out_pdf))})")
         how = "amend that report instead" if found is None else "to change it, amend it"
         raise RegistryError(f"result {result} (sha256:{fingerprint}): already issued as "
                             f"{', '.join(r.number for r in standing)}, which stands"

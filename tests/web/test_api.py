@@ -290,6 +290,24 @@ def test_warm_up_makes_the_page_font_before_the_first_visitor(issued: Issued,
         registry.close()
 
 
+def test_the_style_sheet_gives_the_swapped_characters_to_dejavu() -> None:
+    # style.css writes the unicode-range of DejaVu's face by hand: it must name exactly
+    # the characters left out of the page's NanumGothic (report.fonts.SWAPPED), else one
+    # is drawn by neither face (the visitor's fallback) or NanumGothic's won sign stays
+    import re
+    from importlib import resources
+
+    from medeval.report.fonts import SWAPPED
+
+    css = (resources.files("medeval.web") / "static" / "style.css").read_text("utf-8")
+    [ranges] = re.findall(r"unicode-range:\s*([^;]+);", css)
+    named: set[int] = set()
+    for part in ranges.split(","):
+        low, _, high = part.strip().removeprefix("U+").partition("-")
+        named |= set(range(int(low, 16), int(high or low, 16) + 1))
+    assert named == {ord(c) for c in SWAPPED} == {0x5C, 0xB9, 0xB2, 0xB3}
+
+
 # ---------------------------------------------------------------- letter case
 
 

@@ -7,7 +7,9 @@ column heads and in the row labels. For a result made after medeval 0.11.0
 (:data:`NUMBERED_AFTER`), such a matrix numbers its classes: each row is headed by its
 number and its whole name, in a column as wide as the longest name needs (up to
 :data:`_LABEL_SHARE` of the page), and each column by the number of its class only,
-as a note under the matrix says.
+as a note under the matrix says. Its count columns are as wide as their widest count or
+head word needs ("151", "1200", "answer" of "No answer"), the row labels taking what is
+left: a count split over two lines ("15" over "1") read as another number.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .blocks import Block, Cell, Para, Table
-from .catalogue import Msg
+from .catalogue import Msg, texts
 from .page import FRAME_W, TABLE_PADDING, text_width
 
 __all__ = ["NUMBERED_AFTER", "multiclass_matrix"]
@@ -46,7 +48,7 @@ def multiclass_matrix(tables: Mapping[str, Any], *, numbered: bool = False) -> l
     widths: tuple[float, ...] = (2.4,) + (1.0,) * (answered + 1)
     span = min(1.0, 0.3 + 0.1 * answered)
     heads, names = list(labels), list(labels)
-    numbered = numbered and not _fits(labels, widths, span)
+    later, numbered = numbered, numbered and not _fits(labels, widths, span)
     if numbered:
         heads = [f"({i})" for i in range(1, len(labels) + 1)]
         names = [f"({i}) {label}" for i, label in enumerate(labels, start=1)]
@@ -59,6 +61,9 @@ def multiclass_matrix(tables: Mapping[str, Any], *, numbered: bool = False) -> l
         for name, row in zip(names, counts)]
     columns = [sum(row[j] for row in counts) for j in range(answered)]
     rows.append((Msg("column.total"), *(str(n) for n in columns), str(sum(columns))))
+    if later:
+        widths, span = _counts_fit(widths, span, [
+            [head, *(row[j] for row in rows)] for j, head in enumerate(header[1:], start=1)])
     notes = ("text.multiclass_matrix",
              *(("text.multiclass_matrix_numbered",) if numbered else ()),
              *(("text.multiclass_no_answer_note",) if no_answer else ()))
@@ -79,6 +84,27 @@ def _fits(labels: list[str], widths: tuple[float, ...], span: float) -> bool:
     column, label = unit * widths[1] - TABLE_PADDING, unit * widths[0] - TABLE_PADDING
     return all(_widest_word(name, bold=True) <= column
                and _widest_word(name, bold=False) <= label for name in labels)
+
+
+def _counts_fit(widths: tuple[float, ...], span: float,
+                columns: list[list[Cell]]) -> tuple[tuple[float, ...], float]:
+    """``widths`` with each count column as wide as the widest word of its ``columns``
+    (its head, in bold and either language, and its counts) needs, the row labels'
+    column giving up what they lack (down to a fifth of the page); ``widths`` unchanged
+    where every column fits already."""
+    need = [max(_widest_word(text, bold=True) for cell in cells
+                for text in texts(cell, "ko+en")) + TABLE_PADDING + 1 for cells in columns]
+    unit = span * FRAME_W / sum(widths)
+    if all(unit * width >= least for width, least in zip(widths[1:], need)):
+        return widths, span
+    total = max(span * FRAME_W, min(FRAME_W, unit * widths[0] + sum(need)))
+    label = max(min(unit * widths[0], total - sum(need)), FRAME_W / 5)
+    room = total - label - sum(need)
+    if room >= 0:
+        counts = [least + room / len(need) for least in need]
+    else:  # more than the page has: shared in proportion
+        counts = [least * (total - label) / sum(need) for least in need]
+    return (label, *counts), total / FRAME_W
 
 
 def _numbered_widths(names: list[str], answered: int) -> tuple[tuple[float, ...], float]:

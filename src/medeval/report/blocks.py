@@ -137,6 +137,11 @@ class Certificate:
         The characters NanumGothic draws amiss (:data:`~medeval.report.fonts.SWAPPED`:
         the backslash as "₩", "²" a third of a digit high) are set in DejaVu Sans (a
         result made after medeval 0.11.0).
+    notes_kept_with : bool
+        The paragraphs that lead into a table (a section's opening notes, a matrix's
+        caption) are kept on one page with the table's start, and so with the heading
+        before them (a result made after medeval 0.11.0; before, a heading and its notes
+        could end a page, their table beginning the next).
     """
 
     report_number: str
@@ -152,6 +157,7 @@ class Certificate:
     footer_wraps: bool = False
     qr_kept_with: bool = False
     glyphs_swapped: bool = False
+    notes_kept_with: bool = False
 
     def revised(self, msg: Msg) -> Msg:
         """A phrase a renderer looks up itself (the page number, the end mark, a figure's

@@ -129,6 +129,9 @@ FOOTER_WRAPS_UNTIL = "0.11.0"
 #: or the fields it closes on the page before (a pre-check's section 3 with two to six
 #: criteria above it); a later result's QR code stays on one page with its section.
 QR_KEPT_WITH_UNTIL = "0.11.0"
+#: The last release whose certificates let a table's leading notes (and the heading before
+#: them) end a page, the table beginning the next.
+NOTES_KEPT_WITH_UNTIL = "0.11.0"
 #: The last release whose certificates set the backslash and the superscript digits in
 #: NanumGothic, which draws them as "₩" and at a third of a digit's height ("mm²",
 #: "χ²", "32² px"); a later result's are set in DejaVu Sans.
@@ -210,6 +213,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         footer_wraps=made_after(result, FOOTER_WRAPS_UNTIL),
         qr_kept_with=made_after(result, QR_KEPT_WITH_UNTIL),
         glyphs_swapped=made_after(result, GLYPHS_SWAPPED_UNTIL),
+        notes_kept_with=made_after(result, NOTES_KEPT_WITH_UNTIL),
     )
     for release in certificate.revisions:
         certificate = reworded(certificate, release)

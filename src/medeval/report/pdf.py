@@ -461,7 +461,8 @@ class _Layout:
         out: list[Any] = [] if head is None else [head]
         figures: list[Figure] = []
         pending: Signatures | None = None
-        for block in blocks:
+        room: Any = None
+        for i, block in enumerate(blocks):
             if isinstance(block, Signatures):
                 pending = block
                 continue
@@ -483,12 +484,37 @@ class _Layout:
                 # hold a heading to a KeepTogether), not alone at the top of the next
                 out = [KeepTogether([*out, self.qrcode(block, kept=False)])]
                 continue
-            out.extend(self.block(block))
+            flowables = self.block(block)
+            room = self._room(blocks, i, out, head, room)
+            if room is not None:
+                room.take(flowables)
+            out.extend(flowables)
         if figures:
             out.append(self.figures(figures))
         if pending is not None:
             out.append(self.signatures(pending))
         return out
+
+    def _room(self, blocks: Sequence[Block], i: int, out: list[Any], head: Any,
+              room: Any) -> Any:
+        """The page break that keeps a table's leading notes (and the section's heading,
+        where they open the section) on the page of the table's first rows: opened at
+        the first note (placed in ``out``), carried on to the table, closed after it."""
+        if not self.cert.notes_kept_with:
+            return None
+        if room is not None and not room.closed:
+            return room
+        if not _leads_into_table(blocks, i):
+            return None
+        from .room import RoomFor
+
+        room = RoomFor()
+        if head is not None and out == [head]:  # the section's opening notes
+            out.insert(0, room)
+            room.take([head])
+        else:
+            out.append(room)
+        return room
 
     def approval(self, signatures: Signatures, qr: QRCode) -> Any:
         """Signatures on the left, the QR code on the right, kept together."""
@@ -656,3 +682,11 @@ class _Layout:
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         return KeepTogether([table]) if kept else table
 
+
+def _leads_into_table(blocks: Sequence[Block], i: int) -> bool:
+    """Whether ``blocks[i]`` is a paragraph that only paragraphs separate from a table
+    (or fields) after it: a note that introduces the table."""
+    for block in blocks[i:]:
+        if not isinstance(block, Para):
+            return isinstance(block, Table | Fields) and block is not blocks[i]
+    return False

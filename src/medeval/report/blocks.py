@@ -137,6 +137,12 @@ class Certificate:
         The characters NanumGothic draws amiss (:data:`~medeval.report.fonts.SWAPPED`:
         the backslash as "₩", "²" a third of a digit high) are set in DejaVu Sans (a
         result made after medeval 0.11.0).
+    closing_kept_with : bool
+        The signatures (with the QR code beside them) are kept on one page with what
+        their section printed before them, and the end mark with the last section's QR
+        code (a result made after medeval 0.11.0; before, the signatures could begin a
+        page of their own, their heading and statements on the page before, and "— 이하
+        여백 —" a page of its own).
     notes_kept_with : bool
         The paragraphs that lead into a table (a section's opening notes, a matrix's
         caption) are kept on one page with the table's start, and so with the heading
@@ -158,6 +164,7 @@ class Certificate:
     qr_kept_with: bool = False
     glyphs_swapped: bool = False
     notes_kept_with: bool = False
+    closing_kept_with: bool = False
 
     def revised(self, msg: Msg) -> Msg:
         """A phrase a renderer looks up itself (the page number, the end mark, a figure's

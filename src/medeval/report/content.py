@@ -132,6 +132,9 @@ QR_KEPT_WITH_UNTIL = "0.11.0"
 #: The last release whose certificates let a table's leading notes (and the heading before
 #: them) end a page, the table beginning the next.
 NOTES_KEPT_WITH_UNTIL = "0.11.0"
+#: The last release whose certificates let the signatures begin a page alone (their
+#: section's heading and statements on the page before) and the end mark fill a page.
+CLOSING_KEPT_WITH_UNTIL = "0.11.0"
 #: The last release whose certificates set the backslash and the superscript digits in
 #: NanumGothic, which draws them as "₩" and at a third of a digit's height ("mm²",
 #: "χ²", "32² px"); a later result's are set in DejaVu Sans.
@@ -214,6 +217,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         qr_kept_with=made_after(result, QR_KEPT_WITH_UNTIL),
         glyphs_swapped=made_after(result, GLYPHS_SWAPPED_UNTIL),
         notes_kept_with=made_after(result, NOTES_KEPT_WITH_UNTIL),
+        closing_kept_with=made_after(result, CLOSING_KEPT_WITH_UNTIL),
     )
     for release in certificate.revisions:
         certificate = reworded(certificate, release)

@@ -451,6 +451,10 @@ class _Layout:
                for text in texts(self.cert.revised(Msg("doc.end")), self.lang)]
         # the two languages' end marks on one page: a page break between them left
         # "End of report" alone on a page after "— 이하 여백 —"
+        if cert.closing_kept_with and isinstance(story[-1], KeepTogether):
+            # on the page of the last section's QR code, not alone on a page after it
+            story[-1] = KeepTogether([*story[-1]._content, *end])
+            return story
         story.extend(end if len(end) == 1 else [KeepTogether(end)])
         return story
 
@@ -468,7 +472,10 @@ class _Layout:
                 continue
             if pending is not None:
                 if isinstance(block, QRCode):
-                    out.append(self.approval(pending, block))
+                    if self.cert.closing_kept_with and out:  # with its statements
+                        out = [KeepTogether([*out, self.approval(pending, block, kept=False)])]
+                    else:
+                        out.append(self.approval(pending, block))
                     pending = None
                     continue
                 out.append(self.signatures(pending))
@@ -516,8 +523,9 @@ class _Layout:
             out.append(room)
         return room
 
-    def approval(self, signatures: Signatures, qr: QRCode) -> Any:
-        """Signatures on the left, the QR code on the right, kept together."""
+    def approval(self, signatures: Signatures, qr: QRCode, *, kept: bool = True) -> Any:
+        """Signatures on the left, the QR code on the right, kept together (in a
+        KeepTogether of its own unless ``kept`` is False)."""
         from reportlab.platypus import KeepTogether, TableStyle  # type: ignore[import-untyped,unused-ignore]
         from reportlab.platypus import Table as RLTable  # type: ignore[import-untyped,unused-ignore]
 
@@ -529,7 +537,7 @@ class _Layout:
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-        return KeepTogether([table])
+        return KeepTogether([table]) if kept else table
 
     def block(self, block: Block) -> list[Any]:
         from reportlab.platypus import Spacer  # type: ignore[import-untyped,unused-ignore]

@@ -10,12 +10,14 @@ import shutil
 
 import numpy as np
 import pydicom
+import pytest
 import SimpleITK as sitk
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.fileset import FileSet
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
+from medeval.errors import LoaderError
 from medeval.loaders import read_image
 from medeval.loaders.dicom import read_dicom_grid
 
@@ -71,3 +73,36 @@ def test_an_enhanced_mr_alone_in_its_folder(tmp_path, shared_data):
     expected = sitk.GetArrayFromImage(sitk.ReadImage(str(tmp_path / "emri_small.dcm")))
     np.testing.assert_array_equal(image.array, expected)
     assert image.shape == (10, 64, 64)
+
+
+def test_an_rt_dose_alone_in_its_folder_is_read_as_its_frames(tmp_path, shared_data):
+    # rtdose.dcm states ImagePositionPatient and 15 frames (GridFrameOffsetVector): it
+    # was stacked as one slice holding 15 frames, a (1, 15, 10, 10) array
+    shutil.copy(shared_data / "dicom/multiframe/rtdose.dcm", tmp_path / "rtdose.dcm")
+    sitk_image = sitk.ReadImage(str(tmp_path / "rtdose.dcm"))
+
+    image = read_image(tmp_path)
+
+    assert image.shape == (15, 10, 10)
+    # SimpleITK's voxels are the stored values; DoseGridScaling is applied on top of them
+    scaling = float(pydicom.dcmread(tmp_path / "rtdose.dcm").DoseGridScaling)
+    np.testing.assert_allclose(image.array, sitk.GetArrayFromImage(sitk_image) * scaling)
+    np.testing.assert_allclose(image.spacing_mm, sitk_image.GetSpacing()[::-1])
+    assert read_dicom_grid(tmp_path).shape == (15, 10, 10)
+
+
+def test_a_series_folder_of_multi_frame_files_is_refused(tmp_path, shared_data):
+    # two RT doses of one series side by side, the second 100 mm above: they were
+    # stacked as two slices of 15 frames each, a (2, 15, 10, 10) array
+    dose = pydicom.dcmread(shared_data / "dicom/multiframe/rtdose.dcm")
+    dose.save_as(tmp_path / "a.dcm")
+    dose.SOPInstanceUID = dose.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+    dose.ImagePositionPatient[2] += 100
+    dose.save_as(tmp_path / "b.dcm")
+
+    with pytest.raises(LoaderError) as raised:
+        read_image(tmp_path)
+
+    assert str(raised.value) == (
+        f"DICOM series {tmp_path}: file(s) of several frames: a.dcm, b.dcm; a series folder "
+        "holds slices of one frame each: name each multi-frame file in the manifest")

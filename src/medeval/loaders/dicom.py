@@ -290,12 +290,19 @@ def _subfolders(folder: Path) -> str:
 
 def _assemble(members: list[tuple[Path, Any]], folder: Path, *, pixels: bool = True) -> Image:
     where = f"DICOM series {folder}"
-    if len(members) == 1 and "ImagePositionPatient" not in members[0][1]:
+    frames = [file.name for file, ds in members if _frame_count(ds) > 1]
+    if len(members) == 1 and ("ImagePositionPatient" not in members[0][1] or frames):
         # One file alone in its folder (an enhanced multi-frame object, an ultrasound
-        # cine, a mammogram beside its DICOMDIR): nothing to order, read as the file.
-        # It was refused as 'without ImagePositionPatient ... cannot be ordered'.
+        # cine, a mammogram beside its DICOMDIR, an RT dose): nothing to order, read as
+        # the file. It was refused as 'without ImagePositionPatient ... cannot be
+        # ordered'; an RT dose (ImagePositionPatient and 15 frames) was stacked as one
+        # slice of 15 frames, a 4-D array
         file, ds = members[0]
         return dataset_image(ds, file) if pixels else read_dicom_file_grid(file)
+    if frames:  # each file one slice: frames of several files have no order
+        raise LoaderError(
+            f"{where}: file(s) of several frames: {_names(frames)}; a series folder holds "
+            "slices of one frame each: name each multi-frame file in the manifest")
     names = [file.name for file, _ in members]
     layouts: dict[tuple[int, int, tuple[float, ...]], str] = {}
     for file, ds in members:
@@ -333,6 +340,14 @@ def _assemble(members: list[tuple[Path, Any]], folder: Path, *, pixels: bool = T
     metadata["sop_instance_uids"] = tuple(str(ds.get("SOPInstanceUID", "")) for _, ds in ordered)
     metadata["files"] = tuple(file.name for file, _ in ordered)
     return _image(array, stacked, _slices.plane_spacing(first, metadata), metadata)
+
+
+def _frame_count(ds: Any) -> int:
+    """The NumberOfFrames a header states (1 where it states none or cannot be read)."""
+    try:
+        return int(ds.get("NumberOfFrames", 1) or 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _single(ds: Any, pixels: NDArray[Any], file: Path, metadata: dict[str, Any]) -> Image:

@@ -78,3 +78,29 @@ def test_a_result_of_0_11_0_keeps_the_layout_it_was_issued_with(result: medeval.
     pages = _pages(old, tmp_path, "ko+en")
     signed = next(i for i, page in enumerate(pages) if "김시험 (선임연구원)" in page)
     assert "3. 승인" not in pages[signed] and "3. 승인" in pages[signed - 1]
+
+
+def test_the_end_mark_never_fills_the_last_page_alone(tmp_path: Path) -> None:
+    # The test above meets no page where the end mark would stand alone (its check there
+    # guards only). Here the binary example's pre-check in Korean, with 12 to 19
+    # deviations written in the report info, section 12 growing a line each: before
+    # 32145174, with 15 and 16 of them "— 이하 여백 —" was the only text of page 6
+    # (pypdf), the QR code's section ending page 5. Every count is tried, so that a change
+    # of a line elsewhere moves the page break but not what this checks.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = medeval.evaluate(EXAMPLE / "protocol.toml", EXAMPLE / "predictions")
+    alone = []
+    for n in range(12, 20):
+        deviations = ", ".join(f'"시험 방법의 이탈 {i}번: 시료 보관 온도 기록 누락"'
+                               for i in range(n))
+        (tmp_path / "info.toml").write_text(
+            f'report_number = "KTL-2026-AI-000123"\nissue_date = "2026-12-06"\n'
+            f"deviations = [{deviations}]\n", encoding="utf-8")
+        pdf = render_certificate(result, tmp_path / "c.pdf", lang="ko",
+                                 report_info=tmp_path / "info.toml")
+        pages = [" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages]
+        end = next(page for page in pages if "— 이하 여백 —" in page)
+        if "MEDEVAL-CERT |" not in end:
+            alone.append(n)
+    assert alone == []

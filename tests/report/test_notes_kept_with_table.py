@@ -76,3 +76,24 @@ def test_a_result_of_0_11_0_keeps_its_pages(example: str, lang: str, lead: str, 
     pages = _pages(render_certificate(old, tmp_path / "old.pdf", lang=lang))
     # as issued: the heading or caption at the foot of one page, its table on the next
     assert _page_of(pages, lead) + 1 == _page_of(pages, table)
+
+
+def test_notes_taller_than_a_page_break_no_page_before_them(tmp_path: Path) -> None:
+    # Seventy deviations in the report info lead into section 12's fields: no page holds
+    # them and the fields' first rows, so no page break can keep them together. The
+    # break was made all the same: section 12 began on the page after section 11's last
+    # row ("라이브러리 버전"), which was left with a fifth of its text (pdftotext), and
+    # with a hundred deviations the certificate had a page more than as laid out by a
+    # 0.11.0 result. Section 12 now follows section 11 on its page.
+    deviations = ", ".join(f'"시험 방법의 이탈 {i}번: 시료 보관 온도 기록 누락"'
+                           for i in range(70))
+    info = tmp_path / "info.toml"
+    info.write_text(f'report_number = "KTL-2026-AI-000123"\nissue_date = "2026-12-06"\n'
+                    f"deviations = [{deviations}]\n", encoding="utf-8")
+    pdf = render_certificate(_result("binary-classification"), tmp_path / "c.pdf",
+                             lang="ko", report_info=info)
+    pages = _pages(pdf)
+    assert _page_of(pages, "12. 시험 방법의 이탈") == _page_of(pages, "라이브러리 버전")
+    printed = [int(m[1]) for lines in pages for line in lines
+               if (m := re.match(r"• 시험 방법의 이탈 (\d+)번", line))]
+    assert printed == list(range(70))  # each once, in order, over the pages

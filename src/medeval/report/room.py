@@ -20,7 +20,8 @@ class RoomFor(CondPageBreak):  # type: ignore[misc]
     """A page break where the page has no room left for the flowables it leads, up to
     and with the first :data:`TABLE_START` rows of the table that ends them; where it
     does not break, it takes no room and leaves the spacing as it was (reportlab's
-    zero-size, space-transferring flowable)."""
+    zero-size, space-transferring flowable). Where they are taller than a whole page, no
+    break helps: it does not break."""
 
     _ZEROSIZE = True
     _SPACETRANSFER = True
@@ -44,6 +45,11 @@ class RoomFor(CondPageBreak):  # type: ignore[misc]
                 break
             height += (flowable.wrap(availWidth, 0xFFFFFF)[1] + flowable.getSpaceBefore()
                        + flowable.getSpaceAfter())
+        frame = self._doctemplateAttr("frame")
+        if frame is not None and height > frame._aH:
+            # no page holds them (a report info's sixty deviations before section 12's
+            # fields): a break would only leave the foot of this page empty
+            height = 0.0
         self.height = height
         return tuple(super().wrap(availWidth, availHeight))
 

@@ -106,3 +106,17 @@ def test_a_series_folder_of_multi_frame_files_is_refused(tmp_path, shared_data):
     assert str(raised.value) == (
         f"DICOM series {tmp_path}: file(s) of several frames: a.dcm, b.dcm; a series folder "
         "holds slices of one frame each: name each multi-frame file in the manifest")
+
+
+def test_a_slice_without_orientation_alone_in_its_folder(tmp_path, shared_data):
+    # CT_small without ImageOrientationPatient: the file reads (geometry absent), its
+    # folder was refused as a series whose slices cannot be ordered by geometry
+    ds = pydicom.dcmread(shared_data / "dicom/ct/CT_small.dcm")
+    del ds.ImageOrientationPatient
+    ds.save_as(tmp_path / "ct.dcm")
+
+    image = read_image(tmp_path)
+
+    expected = sitk.GetArrayFromImage(sitk.ReadImage(str(tmp_path / "ct.dcm")))
+    np.testing.assert_array_equal(image.array, expected)  # HU: SimpleITK rescales too
+    assert image.metadata["geometry"] == "absent"

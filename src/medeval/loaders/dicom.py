@@ -291,12 +291,14 @@ def _subfolders(folder: Path) -> str:
 def _assemble(members: list[tuple[Path, Any]], folder: Path, *, pixels: bool = True) -> Image:
     where = f"DICOM series {folder}"
     frames = [file.name for file, ds in members if _frame_count(ds) > 1]
-    if len(members) == 1 and ("ImagePositionPatient" not in members[0][1] or frames):
+    placed = all(key in members[0][1] for key in ("ImagePositionPatient",
+                                                  "ImageOrientationPatient"))
+    if len(members) == 1 and (frames or not placed):
         # One file alone in its folder (an enhanced multi-frame object, an ultrasound
         # cine, a mammogram beside its DICOMDIR, an RT dose): nothing to order, read as
-        # the file. It was refused as 'without ImagePositionPatient ... cannot be
-        # ordered'; an RT dose (ImagePositionPatient and 15 frames) was stacked as one
-        # slice of 15 frames, a 4-D array
+        # the file. It was refused as 'without ImagePositionPatient/
+        # ImageOrientationPatient ... cannot be ordered'; an RT dose (ImagePositionPatient
+        # and 15 frames) was stacked as one slice of 15 frames, a 4-D array
         file, ds = members[0]
         return dataset_image(ds, file) if pixels else read_dicom_file_grid(file)
     if frames:  # each file one slice: frames of several files have no order

@@ -234,15 +234,23 @@ def _dates_in_order(result: Result, info: ReportInfo) -> None:
     """Refuse a date of receipt after the testing started (UTC days, a day's grace for
     the laboratory's time zone, as ``registry issue`` allows for its date of issue): the
     certificate would state an item tested before it was received. A date that is no
-    calendar day is left as printed."""
+    calendar day is left as printed. The date checked is the one the cover prints: the
+    protocol's ``dataset.received``, else the report info's; a report info naming another
+    day than the protocol's is refused, as it would not be printed."""
     import datetime
 
     one_day = datetime.timedelta(days=1)
     started = _day(_date(result.context.started))
-    received = _day(info.received or result.dataset.received)
+    fixed = result.dataset.received
+    if fixed and info.received and info.received != fixed:
+        raise ReportError(
+            f"certificate: the report info's received {info.received} differs from the "
+            f"protocol's dataset.received {fixed}, which the result fixes and the "
+            "certificate prints; leave received out of the report info")
+    received = _day(fixed or info.received)
     if received and started and received > started + one_day:
-        where = ("the report info's received" if info.received
-                 else "the protocol's dataset.received")
+        where = ("the protocol's dataset.received" if fixed
+                 else "the report info's received")
         raise ReportError(
             f"certificate: {where} {received} is after the testing started ({started}, "
             "UTC): the item is received before it is tested; correct the date")

@@ -8,7 +8,7 @@ replaces. They come from an optional small TOML or JSON file, every key optional
 
     report_number = "KTL-2026-0001"        # default: the protocol's test id
     issue_date = "2026-11-27"              # default: the day the run finished
-    received = "2026-11-02"                # default: the protocol's dataset.received
+    received = "2026-11-02"                # where the protocol has no dataset.received
     place = "KTL Seoul, room 301"          # default: the laboratory's premises
     accreditation = "KOLAS KT-000"
     replaces = "KTL-2026-0001"             # an amended report names the one it replaces

@@ -58,8 +58,9 @@ EXPLANATIONS = {
     "binary labels": (
         "a binary-classification protocol's two labels are [task] positive_label and "
         "negative_label, 1 and 0 where the protocol does not write them: write the "
-        "manifest's own words there (positive_label = \"malignant\", negative_label = "
-        "\"benign\"), or write the references as 1 and 0"),
+        "manifest's own words there, as the manifest writes them, letter case included "
+        "(say positive_label = \"malignant\", negative_label = \"benign\"), or write the "
+        "references as the protocol's labels (1 and 0 where it writes none)"),
     "JSON annotation as a mask": (
         "the segmentation task reads masks as images (PNG, BMP, TIFF; JPEG with "
         "jpeg_threshold) or volumes, so rasterise each case's polygons into a mask image "

@@ -42,8 +42,9 @@ def test_references_in_words_are_told_where_the_labels_are_declared(tmp_path: Pa
     assert lines[-1].endswith(
         ": a binary-classification protocol's two labels are [task] positive_label and "
         "negative_label, 1 and 0 where the protocol does not write them: write the "
-        "manifest's own words there (positive_label = \"malignant\", negative_label = "
-        "\"benign\"), or write the references as 1 and 0")
+        "manifest's own words there, as the manifest writes them, letter case included "
+        "(say positive_label = \"malignant\", negative_label = \"benign\"), or write the "
+        "references as the protocol's labels (1 and 0 where it writes none)")
     protocol = folder / "protocol.toml"
     protocol.write_text(protocol.read_text(encoding="utf-8").replace(
         "threshold = 0.5", 'threshold = 0.5\npositive_label = "malignant"\n'
@@ -51,3 +52,32 @@ def test_references_in_words_are_told_where_the_labels_are_declared(tmp_path: Pa
     result = medeval.evaluate(protocol, predictions=folder / "predictions")
     sensitivity = result.metric("sensitivity").estimate  # the example README's 6/10
     assert (sensitivity.numerator, sensitivity.n) == (6, 10)
+
+
+def test_a_label_in_another_letter_case_is_named(tmp_path: Path) -> None:
+    # The new tester's pass: the protocol declares malignant/benign, the manifest writes
+    # 'Malignant'. Each case was refused as "not a declared label ['benign', 'malignant']"
+    # and the explanation said to write positive_label = "malignant" -- what the protocol
+    # already said -- without naming the letter case, the one difference.
+    folder = tmp_path / "cased"
+    shutil.copytree(EXAMPLE, folder)
+    with (folder / "manifest.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["reference"] = {"1": "Malignant", "0": "benign"}[row["reference"]]
+    with (folder / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text(encoding="utf-8").replace(
+        "threshold = 0.5", 'threshold = 0.5\npositive_label = "malignant"\n'
+        'negative_label = "benign"'), encoding="utf-8")
+    with pytest.raises(ManifestError) as refused:
+        medeval.evaluate(protocol, predictions=folder / "predictions")
+    first = str(refused.value).splitlines()[1]
+    assert first == ("  - case WDBC-0001 (line 2): reference 'Malignant' is not a declared "
+                     "label ['benign', 'malignant'] (the label 'malignant' in another letter "
+                     "case: write it as the protocol does) (see 'binary labels' below)")
+    # every 'Malignant' row is named (counted from the CSV itself); the benign ones are not
+    assert len(refused.value.problems) == sum(row["reference"] == "Malignant" for row in rows)

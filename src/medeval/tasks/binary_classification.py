@@ -197,9 +197,13 @@ class BinaryClassification(TaskType):
         """A message when the case's label is neither the positive nor the negative one."""
         # compared in NFC, as ids are: '악성' from Windows (NFC) and macOS (NFD) is one label
         labels = {nfc_id(str(self.spec.positive_label)), nfc_id(str(self.spec.negative_label))}
-        if nfc_id(case.reference.strip()) not in labels:
+        written = nfc_id(case.reference.strip())
+        if written not in labels:
+            alike = [label for label in sorted(labels) if label.casefold() == written.casefold()]
+            case_only = (f" (the label {alike[0]!r} in another letter case: write it as the "
+                         "protocol does)") if alike else ""
             return (f"case {case.case_id} (line {case.line}): reference {case.reference!r} is "
-                    f"not a declared label {sorted(labels)}{see('binary labels')}")
+                    f"not a declared label {sorted(labels)}{case_only}{see('binary labels')}")
         return None
 
     def _truth(self, case: Case) -> int:

@@ -85,3 +85,54 @@ def test_only_a_file_that_exists_here_and_is_no_link_is_named(tmp_path: Path):
     assert outside_file_hint("No such file or directory: '/input/c1.png'") == ""
     loader = f"[ONNXRuntimeError] : 3 : NO_SUCHFILE : Load model from {weights} failed:"
     assert outside_file_hint(loader).startswith(f"it opens {weights}, ")
+
+
+RELATIVE = """
+class InSetup:
+    def setup(self):
+        self.weights = open("model.onnx", "rb").read()
+
+    def predict(self, case):
+        return 0.5
+
+
+class InPredict:
+    def predict(self, case):
+        return float(len(open("model.onnx", "rb").read()) > 0)
+"""
+
+
+@needs_bwrap
+def test_weights_opened_by_a_relative_path_are_told_where_the_sandbox_reads(
+        tmp_path: Path, capsys):
+    """The new tester's pass: a plugin loading "model.onnx" beside it by a relative path
+    (as it ran from its own folder) failed in the sandbox, which starts in /tmp, with
+    "No such file or directory: 'model.onnx'", and nothing said the file was there, in
+    the plugin's folder. The run now says so, in setup's refusal, predict's note line and
+    under ``medeval run``'s result (the plugin named from the protocol's folder)."""
+    from .conftest import write_protocol
+
+    protocol = write_protocol(tmp_path, ["c1", "c2"], RELATIVE, "InPredict")
+    plugin = tmp_path / "algo" / "algo.py"
+    (plugin.parent / "model.onnx").write_bytes(b"\0" * 64)
+    advice = ("it opens 'model.onnx' by a relative path, which the sandbox reads from its "
+              f"working folder /tmp, not from the algorithm's folder, which holds "
+              f"{plugin.parent / 'model.onnx'}: load it by its place beside the plugin "
+              "(Path(__file__).with_name('model.onnx')")
+    manifest = protocol.parent / "manifest.csv"
+    with pytest.raises(RunnerError) as info:
+        run_algorithm(manifest, f"{plugin}:InSetup", tmp_path / "run1", progress=False,
+                      isolation="bubblewrap")
+    assert advice in str(info.value)
+    assert main(["predict", "--algorithm", f"{plugin}:InPredict", "--manifest",
+                 str(manifest), "--out", str(tmp_path / "run2"), "--no-progress"]) == 0
+    assert f"  note: 2 failed case(s) (c1, c2): {advice}" in capsys.readouterr().out
+    # medeval run with the plugin written relative to the protocol's folder (data/)
+    text = protocol.read_text(encoding="utf-8")
+    protocol.write_text(text.replace(f'plugin = "{plugin}:', 'plugin = "../algo/algo.py:'),
+                        encoding="utf-8")
+    assert main(["run", str(protocol), "--out", str(tmp_path / "out")]) == 3  # all failed
+    assert f"  note: 2 failed case(s) (c1, c2): {advice}" in capsys.readouterr().out
+    # a relative name of no file beside the plugin is not pointed there
+    assert outside_file_hint("No such file or directory: 'other.onnx'",
+                             shown=[str(plugin.parent)]) == ""

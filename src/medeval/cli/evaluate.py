@@ -215,14 +215,33 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             result = evaluate(args.protocol, run_dir=args.out / "run",
                               workers=args.workers, progress=True, fresh=args.fresh)
         return _written(result, args.out / "result.json", out,
-                        notes=_run_notes(args.out / "run", resumed=not args.fresh))
+                        notes=_run_notes(args.out / "run", resumed=not args.fresh,
+                                         binds=_plugin_folder(args.protocol)))
 
 
-def _run_notes(run_dir: Path, *, resumed: bool = False) -> list[str]:
+def _plugin_folder(protocol_path: Path) -> tuple[str, ...] | None:
+    """The folder of the protocol's file plugin (``algo/scorer.py:Class``, from the
+    protocol's folder), which the sandbox shows; None for another kind of algorithm."""
+    from ..errors import MedevalError
+    from ..protocol import load_protocol
+
+    try:
+        plugin = load_protocol(protocol_path, check_manifest=False).algorithm.plugin
+    except (OSError, MedevalError):
+        return None
+    file = plugin.rpartition(":")[0] if isinstance(plugin, str) else ""
+    if not file.endswith(".py"):
+        return None
+    return (str((Path(protocol_path).parent / file).resolve().parent),)
+
+
+def _run_notes(run_dir: Path, *, resumed: bool = False,
+               binds: tuple[str, ...] | None = None) -> list[str]:
     """The runner's advice on the run's failed cases (a GPU asked for where the run gives
     none, the network in the sandbox), as medeval predict prints it; with ``resumed``,
     first how many cases this session took from the earlier run in the folder, unrun
-    (a second ``medeval run`` into a finished folder runs nothing and said nothing)."""
+    (a second ``medeval run`` into a finished folder runs nothing and said nothing).
+    ``binds``: the algorithm's folders, where a file opened by a relative path lies."""
     import json
 
     from .predict import runner_notes
@@ -240,7 +259,7 @@ def _run_notes(run_dir: Path, *, resumed: bool = False) -> list[str]:
         first.append(f"  note: resumed {kept} case(s) finished by the earlier run in {run_dir} "
                      f"(same algorithm, limits, set, medeval), not run again; ran {ran} now "
                      "(--fresh runs every case again)")
-    return first + runner_notes(data)
+    return first + runner_notes(data, binds)
 
 
 def _lone_predictions_notes(predictions: Path | None, result: Result) -> list[str]:

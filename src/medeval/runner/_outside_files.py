@@ -22,6 +22,10 @@ __all__ = ["outside_file_hint"]
 #: onnxruntime's ``Load model from /x failed``.
 _MISSING = re.compile(r"No such file or directory: '(/[^'\n]+)'|Load model from (/\S+) failed")
 
+#: The same, naming the file by a relative path (``np.load("weights.npy")``).
+_MISSING_RELATIVE = re.compile(r"No such file or directory: '([^/'\n][^'\n]*)'"
+                               r"|Load model from ([^/\s]\S*) failed")
+
 #: Folders of the sandbox's own, whose paths on the host name other files.
 _SANDBOX_OWN = ("/input", "/output", "/proc", "/dev")
 
@@ -80,4 +84,30 @@ def outside_file_hint(text: str, shown: Iterable[str | os.PathLike[str]] | None 
                     "the Python environment, the system's folders and the case's /input): "
                     "copy the file beside the plugin and load it from there "
                     "(Path(__file__).with_name(...)), or name it on the command's line")
+    return _relative_hint(text, folders)
+
+
+def _relative_hint(text: str, folders: list[str]) -> str:
+    """Advice for a failure naming as missing, by a relative path, a file that lies in
+    one of the algorithm's own ``folders``: a relative path is read from the sandbox's
+    working folder, ``/tmp``, not from the plugin's folder (where ``python3 -c`` in that
+    folder, the company's own test, found it).
+
+    >>> _relative_hint("FileNotFoundError: [Errno 2] No such file or directory: 'passwd'",
+    ...                ["/etc"])[:59]
+    "it opens 'passwd' by a relative path, which the sandbox rea"
+    >>> _relative_hint("No such file or directory: 'no-such.npy'", ["/etc"])
+    ''
+    """
+    for found in _MISSING_RELATIVE.finditer(text):
+        path = found.group(1) or found.group(2)
+        for folder in folders:
+            beside = os.path.join(folder, path)
+            if os.path.isfile(beside):
+                name = os.path.basename(path)
+                return (f"it opens {path!r} by a relative path, which the sandbox reads "
+                        f"from its working folder /tmp, not from the algorithm's folder, "
+                        f"which holds {beside}: load it by its place beside the plugin "
+                        f"(Path(__file__).with_name({name!r}), or Path(__file__).parent / "
+                        f"{path!r})")
     return ""

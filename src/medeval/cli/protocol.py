@@ -105,12 +105,29 @@ def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
             "outputs exist")
     _note_uncounted_failures(protocol, args.protocol)
     _note_not_given(protocol, args.protocol)
+    _note_missing_plugin(protocol, args.protocol)
     _note_wald(protocol, args.protocol)
     from ..protocol_checks import unpassable_goals
 
     for text in unpassable_goals(protocol.model_dump()):
         say(f"medeval: note: protocol {args.protocol}: {text}")
     return 0
+
+
+def _note_missing_plugin(protocol: Any, path: Path) -> None:
+    """A note for a file plugin (``algo/scorer.py:Class``) that is not where the protocol
+    says, from its folder: ``medeval run`` refuses it, but only after reading the set's
+    references, and a misspelt name passed ``protocol check`` as OK. A note, not a
+    problem: the item may be received after its protocol is fixed."""
+    plugin = protocol.algorithm.plugin
+    file = plugin.rpartition(":")[0] if plugin else ""
+    if not file.endswith(".py"):
+        return
+    where = Path(path).resolve().parent / file
+    if not where.is_file():
+        say(f"medeval: note: protocol {path}: algorithm.plugin names {file}, which is not "
+            f"there ({where}; a relative path is from the protocol's folder): medeval run "
+            "will refuse it; correct the path, or put the algorithm there before the run")
 
 
 def _note_not_given(protocol: Any, path: Path) -> None:

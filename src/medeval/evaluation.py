@@ -303,7 +303,12 @@ def _read_as_another_kind(manifest: Manifest, files: Mapping[str, str], expected
                     "made without --protocol tells the kind from the references): give the "
                     "protocol the fingerprint that medeval manifest fingerprint "
                     f"{manifest.source} --protocol {protocol or 'PROTOCOL.toml'} prints")
-    return "this is not the registered set"
+    return ("this is not the registered set: the manifest or a file it names changed since "
+            "the fingerprint was taken (the fingerprint does not say which); restore the set "
+            "as it was registered, or, where it was changed on purpose before testing, fix "
+            "the new set in an amended protocol (a new [test] version) with the line "
+            f"medeval manifest fingerprint {manifest.source} --protocol "
+            f"{protocol or 'PROTOCOL.toml'} prints")
 
 
 def _supplied(path: Path, task: TaskType, manifest: Manifest

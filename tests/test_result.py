@@ -317,3 +317,56 @@ def test_a_result_named_in_hangul_is_written_and_checked_by_sha256sum(tmp_path: 
         done = subprocess.run(["sha256sum", "-c", "결과.json.sha256"], cwd=tmp_path,
                               capture_output=True, text=True)
         assert (done.returncode, done.stdout) == (0, "결과.json: OK\n결과.cases.csv: OK\n")
+
+
+def _forged(path: Path, edit) -> None:
+    """Edit a written result as a forger would: the JSON changed and written again in
+    canonical form, its .sha256 file rewritten with hashlib (as sha256sum writes it)."""
+    data = json.loads(path.read_text("utf-8"))
+    edit(data)
+    path.write_bytes(canonical_json(data))
+    csv_path = path.with_name(path.name.replace(".json", ".cases.csv"))
+    path.with_name(path.name + ".sha256").write_text(
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+        f"{hashlib.sha256(csv_path.read_bytes()).hexdigest()}  {csv_path.name}\n")
+
+
+@pytest.mark.parametrize("made_by", ["0.12.0", "0.11.0"])
+def test_verdicts_edited_and_hashed_again_are_detected(tmp_path: Path, made_by: str) -> None:
+    # Found in the new-tester pass: a result whose "overall" was edited to PASS (its
+    # verdict still INCONCLUSIVE) and its .sha256 written again verified, and its
+    # certificate printed PASS. By hand: sensitivity 2/3 with the interval [0.2, 0.9]
+    # against the goal 0.5 under the guarded rule: the interval holds the goal, so the
+    # verdict is INCONCLUSIVE, and with one criterion so is the whole test.
+    from dataclasses import replace
+
+    from medeval.decision import judge
+
+    base = make_result()
+    base = replace(base, parameters=replace(base.parameters, medeval=made_by),
+                   verdicts=judge(base.protocol.criteria, base.metrics))
+    assert [v.outcome for v in base.verdicts] == ["INCONCLUSIVE"]
+    path = write_result(base, tmp_path / "result.json")
+    verify_result(path)
+
+    def overall_only(data):
+        data["overall"] = "PASS"
+
+    _forged(path, overall_only)
+    with pytest.raises(ResultError, match="its overall outcome is PASS, but its verdicts "
+                                          "give INCONCLUSIVE"):
+        verify_result(path)
+
+    def verdict_too(data):
+        data["overall"] = "PASS"
+        data["verdicts"][0]["outcome"] = "PASS"
+
+    write_result(base, path)
+    _forged(path, verdict_too)
+    if made_by == "0.11.0":  # its reasons were worded otherwise: not judged again
+        verify_result(path)
+        return
+    with pytest.raises(ResultError, match=r"the verdict on sensitivity is PASS \(.*\), but "
+                                          r"its figure judged again by the rule gives "
+                                          r"INCONCLUSIVE"):
+        verify_result(path)

@@ -448,6 +448,9 @@ def verify_result(path: str | Path) -> str:
     holds exactly what the result model reads (reading and writing it again gives the same
     bytes), and that the JSON's and the per-case CSV's SHA-256 equal the recorded ones;
     then recomputes the content fingerprint (the hash without the ``context`` block).
+    Last, that the overall outcome follows from the verdicts and, for a result made after
+    medeval 0.11.0 (:data:`JUDGED_AGAIN_AFTER`), each verdict from its figure: a result
+    edited and its ``.sha256`` written again is otherwise intact.
 
     Raises
     ------
@@ -459,9 +462,11 @@ def verify_result(path: str | Path) -> str:
     payload = source.read_bytes()
     if canonical_json(data) != payload:
         raise ResultError(f"result {source}: not in canonical form (edited by hand?)")
+    result = None
     if data["schema"] == RESULT_SCHEMA:
         try:
-            again = Result.from_dict(data).to_json()
+            result = Result.from_dict(data)
+            again = result.to_json()
         except ResultError as exc:
             raise ResultError(f"result {source}: {exc}") from exc
         if again != payload:
@@ -485,7 +490,38 @@ def verify_result(path: str | Path) -> str:
                 f"{file}: SHA-256 {actual} differs from the recorded {recorded[file.name]}; "
                 "the file was changed after it was written"
             )
+    if result is not None:  # intact as written: do its verdicts follow from it?
+        _judged_as_stored(result, source)
     return content_fingerprint(data)
+
+
+#: The last release whose results are not judged again by :func:`verify_result`: the
+#: verdicts' reasons (and, at an interval of zero width but for rounding, an outcome) read
+#: otherwise before 0.12.0's decision rule; their overall outcome is checked all the same.
+JUDGED_AGAIN_AFTER = "0.11.0"
+
+
+def _judged_as_stored(result: Result, source: Path) -> None:
+    """Refuse a result whose verdicts do not follow from its figures: its overall outcome
+    from its verdicts (:func:`medeval.decision.overall`), and, for a result made after
+    :data:`JUDGED_AGAIN_AFTER`, each verdict from its metric's estimate, goal and rule
+    (:func:`medeval.decision.judge`). A result whose "overall" was edited to PASS and
+    its ``.sha256`` written again verified; its certificate would have printed PASS."""
+    from .decision import judge, overall
+    from .report.made_by import made_after
+
+    follows = overall(result.verdicts)
+    if follows != result.overall:
+        raise ResultError(f"result {source}: its overall outcome is {result.overall}, but its "
+                          f"verdicts give {follows} (edited by hand?)")
+    if not made_after(result, JUDGED_AGAIN_AFTER):
+        return
+    for stored, again in zip(result.verdicts, judge(result.verdicts, result.metrics)):
+        if (stored.outcome, stored.reason) != (again.outcome, again.reason):
+            raise ResultError(
+                f"result {source}: the verdict on {stored.metric} is {stored.outcome} "
+                f"({stored.reason}), but its figure judged again by the rule gives "
+                f"{again.outcome} ({again.reason}) (edited by hand?)")
 
 
 # ---------------------------------------------------------------- results of medeval 0.1

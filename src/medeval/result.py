@@ -95,6 +95,7 @@ __all__ = [
     "not_a_result",
     "read_result",
     "software_versions",
+    "verdicts_problem",
     "verify_result",
     "write_result",
 ]
@@ -490,8 +491,9 @@ def verify_result(path: str | Path) -> str:
                 f"{file}: SHA-256 {actual} differs from the recorded {recorded[file.name]}; "
                 "the file was changed after it was written"
             )
-    if result is not None:  # intact as written: do its verdicts follow from it?
-        _judged_as_stored(result, source)
+    problem = None if result is None else verdicts_problem(result)  # intact as written:
+    if problem is not None:  # do its verdicts follow from it?
+        raise ResultError(f"result {source}: {problem}")
     return content_fingerprint(data)
 
 
@@ -501,27 +503,27 @@ def verify_result(path: str | Path) -> str:
 JUDGED_AGAIN_AFTER = "0.11.0"
 
 
-def _judged_as_stored(result: Result, source: Path) -> None:
-    """Refuse a result whose verdicts do not follow from its figures: its overall outcome
-    from its verdicts (:func:`medeval.decision.overall`), and, for a result made after
-    :data:`JUDGED_AGAIN_AFTER`, each verdict from its metric's estimate, goal and rule
-    (:func:`medeval.decision.judge`). A result whose "overall" was edited to PASS and
-    its ``.sha256`` written again verified; its certificate would have printed PASS."""
+def verdicts_problem(result: Result) -> str | None:
+    """Why a result's verdicts do not follow from its figures, or None: its overall
+    outcome from its verdicts (:func:`medeval.decision.overall`), and, for a result made
+    after :data:`JUDGED_AGAIN_AFTER`, each verdict from its metric's estimate, goal and
+    rule (:func:`medeval.decision.judge`). A result whose "overall" was edited to PASS
+    and its ``.sha256`` written again verified; its certificate would have printed PASS."""
     from .decision import judge, overall
     from .report.made_by import made_after
 
     follows = overall(result.verdicts)
     if follows != result.overall:
-        raise ResultError(f"result {source}: its overall outcome is {result.overall}, but its "
-                          f"verdicts give {follows} (edited by hand?)")
+        return (f"its overall outcome is {result.overall}, but its verdicts give {follows} "
+                "(edited by hand?)")
     if not made_after(result, JUDGED_AGAIN_AFTER):
-        return
+        return None
     for stored, again in zip(result.verdicts, judge(result.verdicts, result.metrics)):
         if (stored.outcome, stored.reason) != (again.outcome, again.reason):
-            raise ResultError(
-                f"result {source}: the verdict on {stored.metric} is {stored.outcome} "
-                f"({stored.reason}), but its figure judged again by the rule gives "
-                f"{again.outcome} ({again.reason}) (edited by hand?)")
+            return (f"the verdict on {stored.metric} is {stored.outcome} ({stored.reason}), "
+                    f"but its figure judged again by the rule gives {again.outcome} "
+                    f"({again.reason}) (edited by hand?)")
+    return None
 
 
 # ---------------------------------------------------------------- results of medeval 0.1

@@ -256,3 +256,26 @@ def test_a_file_not_there_is_bad_input(certificate: Path, tmp_path: Path,
     assert main(["verify", str(missing), str(certificate)]) == 2
     assert main(["verify", str(tmp_path)]) == 2
     assert f"verify: {tmp_path} is a folder" in capsys.readouterr().err
+
+
+def test_a_certificate_of_a_result_with_edited_verdicts_is_not_genuine(
+        certified: Path, info_file: Path, tmp_path: Path) -> None:
+    # A certificate rendered (through the Python API, which takes a Result) from a
+    # result whose verdicts were edited to PASS carried that result, and verified alone
+    # as genuine: rendered again from what it carries, it gave its own bytes. The
+    # verdicts are now judged again from the figures the result holds: each verdict
+    # turned to its opposite, the first is named with the outcome its figure gives.
+    result = medeval.read_result(certified)
+    assert verify_certificate(render_certificate(
+        result, tmp_path / "genuine.pdf", report_info=info_file)).ok
+    changed = [dataclasses.replace(v, outcome="FAIL") for v in result.verdicts]
+    forged = dataclasses.replace(result, verdicts=tuple(changed), overall="FAIL")
+    first = result.verdicts[0]
+    if first.outcome == "FAIL":  # the other way round where the run failed
+        changed = [dataclasses.replace(v, outcome="PASS") for v in result.verdicts]
+        forged = dataclasses.replace(result, verdicts=tuple(changed), overall="PASS")
+    verdict = verify_certificate(render_certificate(forged, tmp_path / "forged.pdf",
+                                                    report_info=info_file))
+    assert not verdict.ok
+    assert any(f"the verdict on {first.metric} is " in d and "judged again by the rule "
+               f"gives {first.outcome}" in d for d in verdict.differences), verdict.differences

@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from .._version import __version__
 from ..errors import MedevalError, ResultError
-from ..result import Result, read_result, verify_result
+from ..result import Result, read_result, verdicts_problem, verify_result
 from ._errors import ReportError
 from .attachments import (
     CASES_NAME,
@@ -350,6 +350,8 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
         return _verdict(problems, record, None, printed, signed, found)
 
     info = _report_info(attached.get(INFO_NAME), info_given, record, name, problems)
+    if (problem := verdicts_problem(data)) is not None:  # re-rendered, it would verify
+        problems.append(f"{name}: {label}: {problem}")
     cases = attached.get(CASES_NAME)
     if cases is not None and cases.data is not None:
         problems += _csv_difference(cases.data, data.cases_csv(), name, label)

@@ -509,14 +509,14 @@ def verdicts_problem(result: Result) -> str | None:
     after :data:`JUDGED_AGAIN_AFTER`, each verdict from its metric's estimate, goal and
     rule (:func:`medeval.decision.judge`). A result whose "overall" was edited to PASS
     and its ``.sha256`` written again verified; its certificate would have printed PASS."""
+    from ._releases import later_release
     from .decision import judge, overall
-    from .report.made_by import made_after
 
     follows = overall(result.verdicts)
     if follows != result.overall:
         return (f"its overall outcome is {result.overall}, but its verdicts give {follows} "
                 "(edited by hand?)")
-    if not made_after(result, JUDGED_AGAIN_AFTER):
+    if not later_release(str(result.parameters.medeval), JUDGED_AGAIN_AFTER):
         return None
     for stored, again in zip(result.verdicts, judge(result.verdicts, result.metrics)):
         if (stored.outcome, stored.reason) != (again.outcome, again.reason):

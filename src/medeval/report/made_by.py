@@ -9,13 +9,10 @@ made by a later medeval only (the result records the version that made it,
 
 from __future__ import annotations
 
-import re
-
+from .._releases import later_release
 from ..result import Result
 
 __all__ = ["made_after"]
-
-_RELEASE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
 
 
 def made_after(result: Result, version: str) -> bool:
@@ -31,13 +28,4 @@ def made_after(result: Result, version: str) -> bool:
     >>> made_after(N(parameters=N(medeval="0.7.0")), "0.7.0")
     False
     """
-    made, since = _release(str(result.parameters.medeval)), _release(version)
-    return made is not None and since is not None and made > since
-
-
-def _release(version: str) -> tuple[int, int, int] | None:
-    found = _RELEASE.match(version.strip())
-    if found is None:
-        return None
-    major, minor, patch = found.groups()
-    return int(major), int(minor), int(patch or 0)
+    return later_release(str(result.parameters.medeval), version)

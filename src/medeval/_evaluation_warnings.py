@@ -277,4 +277,3 @@ def _multisets(sizes: Iterable[int], enough: int) -> int:
         if drawn >= enough:
             return drawn
     return drawn
-

@@ -111,13 +111,21 @@ def _as_runner(result: medeval.Result) -> medeval.Result:
     return replace(result, algorithm=replace(result.algorithm, predictions="runner"))
 
 
+def dated_26_november(result: medeval.Result) -> medeval.Result:
+    """The run dated 26 November 2026, so that the dates of issue the tests write (27
+    November on) come after the testing, as a certificate requires, whatever day they run."""
+    return replace(result, context=replace(
+        result.context, started="2026-11-26T01:00:00+00:00",
+        finished="2026-11-26T02:00:00+00:00"))
+
+
 @pytest.fixture(scope="session")
 def certified(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A certified run's result JSON (with its .sha256 and per-case CSV)."""
     folder = tmp_path_factory.mktemp("certified")
     protocol = _binary_study(folder / "study", "certificate")
     result = _as_runner(medeval.evaluate(protocol, folder / "study" / "predictions"))
-    return write_result(result, folder / "out" / "result.json")
+    return write_result(dated_26_november(result), folder / "out" / "result.json")
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +134,7 @@ def precheck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("precheck")
     protocol = _binary_study(folder / "study", "pre-check")
     result = medeval.evaluate(protocol, folder / "study" / "predictions")
-    return write_result(result, folder / "out" / "result.json")
+    return write_result(dated_26_november(result), folder / "out" / "result.json")
 
 
 @pytest.fixture(scope="session")

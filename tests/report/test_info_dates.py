@@ -3,13 +3,17 @@ as its date of issue (ISO/IEC 17025 7.8.2.1 j) and "yesterday" as the date of re
 
 from __future__ import annotations
 
+import datetime
+import io
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+import medeval
 from medeval.report import ReportError, render_certificate
 from medeval.report.info import load_report_info
+from medeval.report.pdf import certificate_pdf
 
 
 @pytest.mark.parametrize(("key", "value"), [
@@ -21,10 +25,12 @@ def test_a_date_that_is_not_a_day_is_refused(key: str, value: str) -> None:
         load_report_info({key: value})
 
 
-def test_a_day_is_printed_and_dates_the_pdf(certified: Path, tmp_path: Path) -> None:
-    info = {"issue_date": "2028-02-29"}  # 2028 is a leap year
-    pdf = render_certificate(certified, tmp_path / "c.pdf", report_info=info)
-    reader = PdfReader(pdf)
+def test_a_day_is_printed_and_dates_the_pdf(certified: Path) -> None:
+    # 2028 is a leap year; a date of issue ahead of today is refused (the test below), so
+    # rendered without the dates' check, as the verification renders an issued certificate
+    info = load_report_info({"issue_date": "2028-02-29"})
+    pdf = certificate_pdf(medeval.read_result(certified), info, check_dates=False)
+    reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "2028-02-29" in text
     assert reader.metadata["/CreationDate"].startswith("D:20280229")
@@ -92,3 +98,20 @@ def test_the_dates_of_testing_are_utc_days_and_say_so(certified: Path, tmp_path:
         render_certificate(path, tmp_path / "c.pdf")).pages).split())
     assert "Date(s) of testing (UTC)" in text and "시험 기간(UTC)" in text  # after 0.10.0
     assert "2026-11-30 – 2026-12-01" in text
+
+
+def test_an_issue_date_before_the_testing_ended_or_ahead_is_refused(certified: Path,
+                                                                  tmp_path: Path) -> None:
+    # the run finished on 2026-11-26 (UTC, conftest): a day's grace either way for the
+    # laboratory's time zone, as registry issue allows; 2026-11-24 is before the testing,
+    # two days from today lies ahead. registry issue refused these dates, medeval report
+    # printed them on a certificate (a report dated before its test)
+    for day in ("2026-11-25", "2026-11-26", datetime.date.today().isoformat()):
+        render_certificate(certified, tmp_path / "ok.pdf", report_info={"issue_date": day})
+    with pytest.raises(ReportError, match=r"issue_date 2026-11-24 is before the testing "
+                       r"ended \(2026-11-26, UTC\)"):
+        render_certificate(certified, tmp_path / "c.pdf", report_info={"issue_date": "2026-11-24"})
+    ahead = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    with pytest.raises(ReportError, match=f"issue_date {ahead} is after today"):
+        render_certificate(certified, tmp_path / "c.pdf", report_info={"issue_date": ahead})
+    assert not (tmp_path / "c.pdf").exists()

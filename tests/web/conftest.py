@@ -30,6 +30,7 @@ import medeval
 from medeval.result import write_result
 
 from ..conftest import binary_study
+from ..report.conftest import dated_26_november
 
 PROTOCOL = """
 [test]
@@ -101,7 +102,7 @@ def _certified_result(folder: Path) -> Path:
                               folder / "study" / "predictions")
     # the run as the laboratory's runner records it (a certified run)
     result = replace(result, algorithm=replace(result.algorithm, predictions="runner"))
-    return write_result(result, folder / "out" / "result.json")
+    return write_result(dated_26_november(result), folder / "out" / "result.json")
 
 
 def _issue(registry: object, result: Path, folder: Path, *, amends: str | None = None,

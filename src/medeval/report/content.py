@@ -158,7 +158,8 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
     info : ReportInfo, optional
         The fields the result lacks (signatories, accreditation, issue date...).
     check_dates : bool
-        Refuse a date of receipt after the testing started (a new certificate). The
+        Refuse a date of receipt after the testing started, and a date of issue before
+        the testing ended or after tomorrow (a new certificate). The
         verification renders an issued certificate again without it: one rendered
         before the check was added is still genuine.
 
@@ -236,7 +237,9 @@ def _dates_in_order(result: Result, info: ReportInfo) -> None:
     certificate would state an item tested before it was received. A date that is no
     calendar day is left as printed. The date checked is the one the cover prints: the
     protocol's ``dataset.received``, else the report info's; a report info naming another
-    day than the protocol's is refused, as it would not be printed."""
+    day than the protocol's is refused, as it would not be printed. A date of issue
+    before the testing ended or after tomorrow is refused too, as ``registry issue``
+    refuses it (``medeval report`` printed such a date: a report dated before its test)."""
     import datetime
 
     one_day = datetime.timedelta(days=1)
@@ -254,6 +257,16 @@ def _dates_in_order(result: Result, info: ReportInfo) -> None:
         raise ReportError(
             f"certificate: {where} {received} is after the testing started ({started}, "
             "UTC): the item is received before it is tested; correct the date")
+    issued, ended = _day(info.issue_date), _day(_date(result.context.finished))
+    if issued and ended and issued < ended - one_day:
+        raise ReportError(
+            f"certificate: the report info's issue_date {issued} is before the testing "
+            f"ended ({ended}, UTC): a report is issued after its test; correct the date "
+            "or leave issue_date out (the certificate then prints the day the run finished)")
+    if issued and issued > datetime.date.today() + one_day:
+        raise ReportError(
+            f"certificate: the report info's issue_date {issued} is after today "
+            f"({datetime.date.today()}): a report is issued on the day it is approved")
 
 
 def _day(text: str | None) -> Any:

@@ -225,7 +225,8 @@ def _geometry(ref: Any, pred: Any, tol_mm: float, tol_dir: float) -> list[str]:
     problems = []
     compared = [i for i in range(3) if ref.shape[i] > 1 or pred.shape[i] > 1]
     if any(abs(ref.spacing_mm[i] - pred.spacing_mm[i]) > tol_mm for i in compared):
-        problems.append(f"spacing_mm: reference {ref.spacing_mm}, prediction {pred.spacing_mm}")
+        problems.append(f"spacing_mm: reference {ref.spacing_mm}, prediction {pred.spacing_mm}"
+                        + _stated_none(ref, "reference") + _stated_none(pred, "prediction"))
     apart = np.abs(np.subtract(ref.origin_mm, pred.origin_mm))
     if np.max(apart) > tol_mm:
         # one slice apart only along z: a 2-D file (PNG-like NIfTI, a 2-D array written
@@ -242,6 +243,17 @@ def _geometry(ref: Any, pred: Any, tol_mm: float, tol_dir: float) -> list[str]:
             f"{pred.direction.round(6).tolist()}"
         )
     return problems
+
+
+def _stated_none(image: Any, role: str) -> str:
+    """Where an image's file states no spacing (a NIfTI pixdim of NaN or 0, read by
+    SimpleITK as 1 or as the pixdim all the same), what the file holds: the spacing shown
+    beside it is the reader's stand-in, not the file's."""
+    note = image.metadata.get("spacing_note")
+    if image.metadata.get("spacing_source") != "absent" or not note:
+        return ""
+    return (f" (the {role} states no spacing: {note}; the spacing shown is the one "
+            "SimpleITK puts in its place)")
 
 
 def _corners(image: Any) -> NDArray[np.float64]:

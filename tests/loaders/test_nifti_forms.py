@@ -106,3 +106,33 @@ def test_half_turn_written_by_simpleitk_passes(tmp_path: Path) -> None:
     gap = np.linalg.norm((qform_affine(head, "<") - sform) @ far)
     assert 0.1 < gap < 0.3  # the format's own disagreement, as worked above
     check_forms(path)
+
+
+def test_a_nan_pixdim_is_said_to_be_no_spacing_and_not_shown_as_the_files(
+        tmp_path: Path) -> None:
+    # Found in the hvol volume pass: a prediction whose pixdim[1] is NaN (qform only)
+    # failed as incompatible with "prediction (2.5, 0.8, 1.0)": SimpleITK puts 1 where
+    # the file says NaN, and the message showed that 1 as if the file stated it; the
+    # reader's own note said "0 or less on an axis" of a NaN. Now the gate says the file
+    # states no spacing, quoting the pixdim nibabel reads (NaN), beside SimpleITK's 1.
+    from medeval.compat import check_compatible
+    from medeval.errors import CompatibilityError
+
+    nib = pytest.importorskip("nibabel")
+    reference, prediction = tmp_path / "ref.nii", tmp_path / "pred.nii"
+    _oblique(reference)
+    _oblique(prediction)
+    _patch(prediction, 254, "h", 0)             # sform_code 0: the qform and pixdim alone
+    _patch(prediction, 80, "f", float("nan"))   # pixdim[1], the x voxel size
+    assert np.isnan(nib.load(prediction).header["pixdim"][1])
+    stand_in = sitk.ReadImage(str(prediction)).GetSpacing()[0]
+    assert stand_in == 1.0                      # SimpleITK's, not the file's
+    read = read_image(prediction)
+    assert read.metadata["spacing_source"] == "absent"
+    assert "pixdim [nan, 0.8, 2.5] is not a voxel size (not a positive number on an " \
+        "axis)" in read.metadata["spacing_note"]
+    with pytest.raises(CompatibilityError) as caught:
+        check_compatible(read_image(reference), read)
+    assert "prediction (2.5, 0.800000011920929, 1.0) (the prediction states no spacing: " \
+        "a NIfTI file whose pixdim [nan, 0.8, 2.5]" in str(caught.value)
+    assert "the one SimpleITK puts in its place" in str(caught.value)

@@ -140,7 +140,8 @@ def unplaced(file: Path) -> str | None:
     """Why a NIfTI-1 file states no physical spacing, or None when it states one.
 
     A file with neither transform (qform_code and sform_code 0) and no spatial unit
-    (``xyzt_units & 7`` 0, "unknown"), or with a ``pixdim`` of 0 or less on an axis, gives
+    (``xyzt_units & 7`` 0, "unknown"), or with a ``pixdim`` that is not a positive number on
+    an axis (0, negative, NaN: SimpleITK puts 1 in the place of a NaN), gives
     its voxel size in no unit: nibabel's ``Nifti1Image(array, None)`` writes pixdim 1 so,
     and every reader (nibabel, SimpleITK) then takes 1 mm.
     """
@@ -156,7 +157,8 @@ def unplaced(file: Path) -> str | None:
     axes = min(max(int(dim[0]), 1), 3)
     sizes = [round(float(v), 6) for v in pixdim[1:axes + 1]]
     if any(not v > 0 for v in sizes):
-        return f"a NIfTI file whose pixdim {sizes} is not a voxel size (0 or less on an axis)"
+        return (f"a NIfTI file whose pixdim {sizes} is not a voxel size (not a positive "
+                "number on an axis)")
     qcode, scode = struct.unpack_from(order + "2h", head, 252)
     units = head[123] & 7
     if qcode <= 0 and scode <= 0 and units == 0:

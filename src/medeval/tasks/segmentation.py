@@ -29,9 +29,11 @@ With ``distances = false`` only Dice, IoU (``jaccard``) and the relative volume
 difference are computed, from the voxel counts alone: no unit, spacing or tolerance is
 needed, and a criterion on a distance is refused.
 
-A grid of one slice (every 2-D frame, and a volume of one slice) is measured in 2-D: the
-border of a mask is its contour in the plane. (Measured as a volume one voxel thick,
-every pixel of a mask would be a border voxel, its top and bottom faces included.)
+A grid of one slice (every 2-D frame, and a volume one voxel thick along any axis: a
+sagittal slice, or a 2-D mask nibabel wrote from a (1, H, W) array, x its axis of length
+1) is measured in 2-D: the border of a mask is its contour in the plane. (Measured as a
+volume one voxel thick, every pixel of a mask would be a border voxel, its top and bottom
+faces included.)
 
 The reference mask of a 2-D frame must have the frame's rows and columns (the frame's
 colour channels are not part of a mask): each raster or DICOM input of the case is
@@ -288,8 +290,7 @@ class Segmentation(TaskType):
         if problem is not None:
             raise PredictionError(f"case {case.case_id}: prediction {path.name}: {problem}",
                                   "incompatible")
-        if ref.shape[0] == 1:  # one slice: a 2-D grid, measured in the plane
-            ref, pred, spacing = ref[0], pred[0], spacing[1:]
+        ref, pred, spacing = _in_the_plane(ref, pred, spacing)
         masks = {label: (ref == label, pred == label) for label in self.spec.labels}
         return spacing, masks, _unscored_values(ref, masks), self._spacing_source(reference)
 
@@ -576,6 +577,19 @@ class Segmentation(TaskType):
 
 _UNSCORED = "_reference_unscored_values"
 _SOURCE = "_pixel_size_source"
+
+
+def _in_the_plane(ref: NDArray[Any], pred: NDArray[Any], spacing: tuple[float, ...]
+                  ) -> tuple[NDArray[Any], NDArray[Any], tuple[float, ...]]:
+    """A grid one voxel thick along an axis, the slice axis or another (a sagittal
+    slice, a 2-D mask that nibabel wrote from a (1, H, W) array: x is the axis of
+    length 1), as the 2-D grid of the other two axes with their spacing."""
+    flat = [axis for axis in range(ref.ndim) if ref.shape[axis] == 1]
+    if ref.ndim != 3 or not flat:
+        return ref, pred, spacing
+    axis = flat[0]
+    return (np.take(ref, 0, axis=axis), np.take(pred, 0, axis=axis),
+            tuple(v for i, v in enumerate(spacing) if i != axis))
 
 
 def _unlabelled(case: Case, ref: NDArray[Any]) -> str | None:

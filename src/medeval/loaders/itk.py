@@ -180,6 +180,13 @@ def read_itk_grid(path: str | os.PathLike[str]) -> Image:
                  metadata={"format": "itk", "source": str(file), "geometry": "file"})
 
 
+def spacing_not_stated(path: str | os.PathLike[str]) -> str | None:
+    """Why a NIfTI-1, MetaImage or NRRD file states no spacing, from its header alone
+    (the ``spacing_note`` :func:`read_itk_image` gives it), or None when it states one."""
+    file = Path(path)
+    return unplaced(file) or _no_spacing(file)
+
+
 def _no_spacing(file: Path) -> str | None:
     """Why a MetaImage or NRRD file states no spacing (ITK then takes 1 mm), or None."""
     from ._metaimage import read_header as metaimage_header

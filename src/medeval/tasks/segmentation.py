@@ -194,6 +194,11 @@ class Segmentation(TaskType):
             return None
         if fmt in RASTER:
             return self._mask_spacing_problem(case, root, fmt)
+        if spec.pixel_spacing_mm is None and fmt in ("nifti", "gzip", "nrrd", "metaimage"):
+            from ..loaders.itk import spacing_not_stated
+
+            note = spacing_not_stated(path)  # the header: found before the algorithm runs
+            return None if note is None else _no_mm(case, note)
         if spec.pixel_spacing_mm is not None:
             return (f"case {case.case_id}: reference {case.reference} is a {fmt} file with "
                     "a spacing of its own, and the protocol declares pixel_spacing_mm (for "
@@ -381,10 +386,7 @@ class Segmentation(TaskType):
             what = (note if reference.metadata.get("format") == "itk" else
                     "DICOM without a pixel spacing (no PixelSpacing, ImagerPixelSpacing "
                     "or calibrated ultrasound region" + (f": {note})" if note else ")"))
-            raise ReferenceProblem(
-                f"case {case.case_id}: reference {case.reference} is {what}, and the "
-                "protocol measures distances in mm: use distance_unit = \"px\" or a "
-                "reference that states its spacing; nothing is taken as 1 mm")
+            raise ReferenceProblem(_no_mm(case, what))
         if reference.spacing_mm is not None:
             if self.spec.pixel_spacing_mm is not None:
                 raise ReferenceProblem(
@@ -577,6 +579,13 @@ class Segmentation(TaskType):
 
 _UNSCORED = "_reference_unscored_values"
 _SOURCE = "_pixel_size_source"
+
+
+def _no_mm(case: Case, what: str) -> str:
+    """A reference stating no spacing under distances in mm: ``what`` it is."""
+    return (f"case {case.case_id}: reference {case.reference} is {what}, and the "
+            "protocol measures distances in mm: use distance_unit = \"px\" or a "
+            "reference that states its spacing; nothing is taken as 1 mm")
 
 
 def _in_the_plane(ref: NDArray[Any], pred: NDArray[Any], spacing: tuple[float, ...]

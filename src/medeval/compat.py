@@ -187,7 +187,8 @@ def _images(
     hint = "" if explained else (_swapped(ref.shape, pred.shape)
                                  or _reversed(ref.shape, pred.shape)
                                  or _per_channel(ref.shape, pred.shape)
-                                 or _resized(ref.shape, pred.shape))
+                                 or _resized(ref.shape, pred.shape)
+                                 or _boxed(ref, pred, tol_mm, tol_dir))
     if channels and ref.shape != pred.shape:
         problems.append(f"shape: reference {ref.shape}, prediction {pred.shape}" + hint)
     elif ref.shape[:3] != pred.shape[:3]:
@@ -208,6 +209,32 @@ def _images(
                 f"non-integer values ({pred.array.dtype}); threshold scores into labels first"
             )
     return problems
+
+
+def _boxed(ref: Any, pred: Any, tol_mm: float, tol_dir: float) -> str:
+    """A hint where the prediction is another box of the reference's grid (same spacing
+    and direction, its first voxel's centre on one of the reference's): cropped to the
+    body or the organ's surroundings, or padded, and not put back."""
+    if ref.spacing_mm is None or pred.spacing_mm is None or len(ref.shape) < 3 or \
+            len(pred.shape) != len(ref.shape) or ref.shape[3:] != pred.shape[3:] or \
+            np.max(np.abs(np.subtract(ref.spacing_mm, pred.spacing_mm))) > tol_mm or \
+            np.max(np.abs(ref.direction - pred.direction)) > tol_dir:
+        return ""
+    steps = ref.direction * np.asarray(ref.spacing_mm)  # column i: one voxel along axis i
+    index = np.linalg.solve(steps, np.subtract(pred.origin_mm, ref.origin_mm))
+    first = np.round(index)
+    if np.linalg.norm(steps @ (index - first)) > tol_mm:
+        return ""
+    start = tuple(int(v) for v in first)
+    end = tuple(a + n - 1 for a, n in zip(start, pred.shape[:3]))
+    last = tuple(n - 1 for n in ref.shape[:3])
+    inside = min(start) >= 0 and all(e <= n for e, n in zip(end, last))
+    around = max(start) <= 0 and all(e >= n for e, n in zip(end, last))
+    what = "cropped" if inside else "padded" if around else "cropped and padded"
+    return (f" (the reference's grid {what}: the prediction's voxels span the "
+            f"reference's (z, y, x) {start} to {end}, of (0, 0, 0) to {last}; write it "
+            "on the reference's whole grid, e.g. SimpleITK's Paste into an image of the "
+            "reference's geometry)")
 
 
 def _geometry(ref: Any, pred: Any, tol_mm: float, tol_dir: float) -> list[str]:

@@ -367,3 +367,30 @@ def test_a_colour_frame_against_a_mask_is_not_only_called_one_hot(tmp_path):
         check_compatible(mask((4, 6, 8)), Image(np.zeros((4, 6, 8, 3), np.uint8),
                                                 spacing_mm=(1.0, 1.0, 1.0)))
     assert "colour" not in str(info.value) and "one-hot labels" in str(info.value)
+
+
+def test_the_origin_and_spacing_lines_say_by_how_much(tmp_path):
+    # Found in the hvol volume pass: a prediction 5 mm off its reference's origin, or at
+    # 0.8 mm where the reference is 0.7, failed with both values printed to 17 digits
+    # and no difference: the tester subtracted by hand. The distance between the
+    # origins (3-4-5 by hand) and the largest spacing difference are now said, with the
+    # tolerance they exceed.
+    sitk = pytest.importorskip("SimpleITK")
+    reference = sitk.GetImageFromArray(np.zeros((6, 8, 10), np.uint8))
+    reference.SetSpacing((0.7, 0.7, 2.5))
+    reference.SetOrigin((-120.5, 35.2, -400.0))
+    moved, wider = sitk.Image(reference), sitk.Image(reference)
+    moved.SetOrigin((-120.5 + 3.0, 35.2 + 4.0, -400.0))
+    wider.SetSpacing((0.8, 0.7, 2.5))
+    for image, name in ((reference, "ref"), (moved, "moved"), (wider, "wider")):
+        sitk.WriteImage(image, str(tmp_path / f"{name}.nii.gz"))
+    ref = read_image(tmp_path / "ref.nii.gz")
+    with pytest.raises(CompatibilityError) as caught:
+        check_compatible(ref, read_image(tmp_path / "moved.nii.gz"))
+    assert "(5 mm apart; the tolerance is 0.001 mm on an axis)" in str(caught.value)
+    stored = sitk.ReadImage(str(tmp_path / "wider.nii.gz")).GetSpacing()[0] - \
+        sitk.ReadImage(str(tmp_path / "ref.nii.gz")).GetSpacing()[0]  # float32: ~0.1
+    with pytest.raises(CompatibilityError) as caught:
+        check_compatible(ref, read_image(tmp_path / "wider.nii.gz"))
+    assert f"(up to {stored:.4g} mm apart on an axis; the tolerance is 0.001 mm)" in \
+        str(caught.value)

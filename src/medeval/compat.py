@@ -251,16 +251,21 @@ def _geometry(ref: Any, pred: Any, tol_mm: float, tol_dir: float) -> list[str]:
                 "(DICOM, NIfTI)"]
     problems = []
     compared = [i for i in range(3) if ref.shape[i] > 1 or pred.shape[i] > 1]
-    if any(abs(ref.spacing_mm[i] - pred.spacing_mm[i]) > tol_mm for i in compared):
+    off = max((abs(ref.spacing_mm[i] - pred.spacing_mm[i]) for i in compared), default=0.0)
+    if off > tol_mm:
         problems.append(f"spacing_mm: reference {ref.spacing_mm}, prediction {pred.spacing_mm}"
-                        + _stated_none(ref, "reference") + _stated_none(pred, "prediction"))
+                        f" (up to {off:.4g} mm apart on an axis; the tolerance is {tol_mm:g}"
+                        " mm)" + _stated_none(ref, "reference")
+                        + _stated_none(pred, "prediction"))
     apart = np.abs(np.subtract(ref.origin_mm, pred.origin_mm))
     if np.max(apart) > tol_mm:
         # one slice apart only along z: a 2-D file (PNG-like NIfTI, a 2-D array written
         # without a position) states no slice position, and that is the usual cause
         flat = ref.shape[0] == 1 and pred.shape[0] == 1 and np.max(apart[1:]) <= tol_mm
         problems.append(
-            f"origin_mm: reference {ref.origin_mm}, prediction {pred.origin_mm}" + (
+            f"origin_mm: reference {ref.origin_mm}, prediction {pred.origin_mm} "
+            f"({np.linalg.norm(apart):.4g} mm apart; the tolerance is {tol_mm:g} mm on an "
+            "axis)" + (
                 " (only the slice position differs: a 2-D file states none; write the "
                 "prediction with the reference's geometry, e.g. SimpleITK's "
                 "CopyInformation)" if flat else ""))

@@ -350,6 +350,20 @@ class SegmentationTask(Section):
     )
 
     @model_validator(mode="after")
+    def _structure_labels(self) -> SegmentationTask:
+        twice = sorted({label for label in self.labels if self.labels.count(label) > 1})
+        if twice:
+            raise ValueError(f"labels: {twice} listed more than once; each label is scored "
+                             "once (its metrics would be reported twice)")
+        background = [label for label in self.labels if label < 1]
+        if background:
+            raise ValueError(f"labels: {background} are not structures: 0 is the background "
+                             "(every voxel of no structure) and a mask holds no negative "
+                             "label; list the ids of the structures scored, whole numbers "
+                             ">= 1")
+        return self
+
+    @model_validator(mode="after")
     def _distance_unit(self) -> SegmentationTask:
         if self.distances and self.distance_unit == "mm":  # without distances: no tolerance
             if self.nsd_tolerance_mm is None:

@@ -48,8 +48,8 @@ patients or cases as the protocol says). An infinite distance — one mask empty
 declared answer of the empty-mask table — is replaced by the protocol's
 ``failures.worst_distance_mm`` (``worst_distance_px`` for distances in pixels) when one
 is declared, and counted; without it the mean is infinite and its interval undefined,
-which the result shows. A failed case scores Dice 0, NSD 0 and the declared worst
-distance.
+which the result shows. A failed case scores Dice 0, IoU 0, NSD 0, the declared worst
+distance and a relative volume difference of -1 (its prediction taken as empty).
 """
 
 from __future__ import annotations

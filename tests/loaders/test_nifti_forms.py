@@ -137,3 +137,22 @@ def test_a_nan_pixdim_is_said_to_be_no_spacing_and_not_shown_as_the_files(
     assert "(the prediction states no spacing: a NIfTI file whose pixdim [nan, 0.8, 2.5]" \
         in str(caught.value)
     assert "the one SimpleITK puts in its place" in str(caught.value)
+
+
+def test_a_sheared_sform_is_said_to_be_sheared_not_corrupt(tmp_path: Path) -> None:
+    # Found in the hvol volume pass: a NIfTI whose sform tilts its z axis towards x (a
+    # gantry-tilted CT converted without resampling) was refused with "the file may be
+    # truncated, corrupt or its data file missing"; it is whole, and nibabel reads it.
+    nib = pytest.importorskip("nibabel")
+    affine = np.array([[0.7, 0.0, 0.3, 10.0], [0.0, 0.7, 0.0, 20.0],
+                       [0.0, 0.0, 2.5, 30.0], [0.0, 0.0, 0.0, 1.0]])
+    image = nib.Nifti1Image(np.zeros((8, 12, 10), np.uint8), affine)
+    image.set_qform(None, 0)
+    image.set_sform(affine, 1)
+    nib.save(image, tmp_path / "tilted.nii")
+    columns = nib.load(tmp_path / "tilted.nii").affine[:3, :3]
+    assert abs(columns[:, 0] @ columns[:, 2]) > 0.2  # x and z not at right angles
+    with pytest.raises(LoaderError) as caught:
+        read_image(tmp_path / "tilted.nii")
+    assert "its axes are not at right angles" in str(caught.value)
+    assert "truncated" not in str(caught.value)

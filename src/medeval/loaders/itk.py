@@ -86,9 +86,11 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
                 "Nifti1Image.from_image), MetaImage or NRRD"
             ) from None
         reasons = [*(_itk_text(text) for text in messages), _first_line(failure)]
+        said = "; ".join(filter(None, reasons))
         raise LoaderError(
-            f"image {file}: SimpleITK cannot read it ({'; '.join(filter(None, reasons))}); "
-            "the file may be truncated, corrupt or its data file missing"
+            f"image {file}: SimpleITK cannot read it ({said}); " + (
+                _SHEARED if "orthonormal" in said else
+                "the file may be truncated, corrupt or its data file missing")
         ) from None
     for text in messages:
         warnings.warn(f"image {file}: SimpleITK: {_itk_text(text)}", UserWarning, stacklevel=2)
@@ -178,6 +180,12 @@ def read_itk_grid(path: str | os.PathLike[str]) -> Image:
     return Image(array=array, spacing_mm=(spacing[0], spacing[1], spacing[2]),
                  origin_mm=(origin[0], origin[1], origin[2]), direction=matrix,
                  metadata={"format": "itk", "source": str(file), "geometry": "file"})
+
+
+_SHEARED = ("its axes are not at right angles (a sheared transform: a CT series with a "
+            "gantry tilt converted without resampling, or an affine edited by hand), which "
+            "no grid of medeval or SimpleITK can hold; resample it onto an orthogonal grid "
+            "first (nibabel reads it: nibabel.processing.resample_from_to)")
 
 
 def spacing_not_stated(path: str | os.PathLike[str]) -> str | None:

@@ -156,3 +156,23 @@ def test_a_sheared_sform_is_said_to_be_sheared_not_corrupt(tmp_path: Path) -> No
         read_image(tmp_path / "tilted.nii")
     assert "its axes are not at right angles" in str(caught.value)
     assert "truncated" not in str(caught.value)
+
+
+def test_a_gzip_file_named_nii_is_told_to_be_named_gz(tmp_path: Path) -> None:
+    # Found in the hvol volume pass: a NIfTI gzip-compressed under the name .nii was
+    # refused as "truncated, corrupt or its data file missing"; it is whole (gzip reads
+    # it back to the bytes SimpleITK wrote), only named as if uncompressed.
+    import gzip
+
+    _oblique(tmp_path / "plain.nii")
+    (tmp_path / "packed.nii").write_bytes(gzip.compress((tmp_path / "plain.nii").read_bytes()))
+    assert gzip.decompress((tmp_path / "packed.nii").read_bytes()) == \
+        (tmp_path / "plain.nii").read_bytes()
+    with pytest.raises(LoaderError) as caught:
+        read_image(tmp_path / "packed.nii")
+    assert "it is gzip-compressed but its name does not end in .gz" in str(caught.value)
+    assert "truncated" not in str(caught.value)
+    (tmp_path / "packed.nii").rename(tmp_path / "packed.nii.gz")  # as advised
+    np.testing.assert_array_equal(read_image(tmp_path / "packed.nii.gz").array,
+                                  sitk.GetArrayFromImage(sitk.ReadImage(
+                                      str(tmp_path / "plain.nii"))))

@@ -28,6 +28,7 @@ from ._metaimage import check_metaimage
 from ._nifti import check_complete
 from ._nifti_forms import check_forms, unplaced
 from ._nrrd import check_nrrd
+from ._payload import GZIP_MAGIC
 from ._records import Image
 
 __all__ = ["read_itk_grid", "read_itk_image"]
@@ -89,8 +90,8 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
         said = "; ".join(filter(None, reasons))
         raise LoaderError(
             f"image {file}: SimpleITK cannot read it ({said}); " + (
-                _SHEARED if "orthonormal" in said else
-                "the file may be truncated, corrupt or its data file missing")
+                _SHEARED if "orthonormal" in said else _GZIP_NAMED if _gzip_named(file)
+                else "the file may be truncated, corrupt or its data file missing")
         ) from None
     for text in messages:
         warnings.warn(f"image {file}: SimpleITK: {_itk_text(text)}", UserWarning, stacklevel=2)
@@ -186,6 +187,16 @@ _SHEARED = ("its axes are not at right angles (a sheared transform: a CT series 
             "gantry tilt converted without resampling, or an affine edited by hand), which "
             "no grid of medeval or SimpleITK can hold; resample it onto an orthogonal grid "
             "first (nibabel reads it: nibabel.processing.resample_from_to)")
+
+
+_GZIP_NAMED = ("it is gzip-compressed but its name does not end in .gz, and readers go "
+               "by the name: name it .nii.gz, or write it uncompressed")
+
+
+def _gzip_named(file: Path) -> bool:
+    """Whether a file holds gzip data under a name without .gz (readers go by the name)."""
+    with open(file, "rb") as handle:
+        return handle.read(2) == GZIP_MAGIC and not file.name.lower().endswith(".gz")
 
 
 def spacing_not_stated(path: str | os.PathLike[str]) -> str | None:

@@ -844,3 +844,21 @@ def test_an_ecg_window_in_milliseconds_is_refused_saying_the_unit(tmp_path):
     assert caught.value.problems == (
         "task.window_s: Input should be less than or equal to 1 (got 150); the window is in "
         "seconds: EC57's 150 ms is 0.15",)
+
+
+def test_a_criterion_repeated_is_refused_naming_the_first(folder):
+    # Found in the protocol-writing pass: a criterion copied to write the next one, its
+    # metric left unchanged (sensitivity twice, goal 0.85, guarded), was accepted; the
+    # specificity meant was never judged and the run reported PASS on sensitivity alone.
+    repeated = VALID + ('\n[[criteria]]\nmetric = "sensitivity"\ngoal = 0.850\n'
+                        'rule = "guarded"\nsource = "copied"\n')
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, repeated))
+    assert caught.value.problems == (
+        "criteria.2: the same criterion as criteria.0 (sensitivity goal 0.85, guarded "
+        "rule), which judges nothing more; a copied criterion whose metric was left "
+        "unchanged? write the metric it is meant for, or delete it",)
+    # another goal on the same metric (the highest decides) or the other rule is allowed
+    for other in ('goal = 0.9\nrule = "guarded"', 'goal = 0.85\nrule = "point"'):
+        text = VALID + f'\n[[criteria]]\nmetric = "sensitivity"\n{other}\nsource = "s"\n'
+        assert len(load_protocol(write(folder, text)).criteria) == 3

@@ -39,6 +39,7 @@ from .protocol_checks import (
     criteria_problems,
     describe_schema_error,
     distance_unit_problems,
+    duplicate_criteria,
     reader_study_problems,
     subgroup_problems,
 )
@@ -247,6 +248,7 @@ def validate_protocol(
         problems.append("criteria: required key is missing")
     problems.extend(quoted_number_problems(data, Protocol))
     problems.extend(criteria_problems(data))
+    problems.extend(duplicate_criteria(data))
     if protocol is not None:
         problems.extend(distance_unit_problems(protocol))
         problems.extend(reader_study_problems(protocol, base))

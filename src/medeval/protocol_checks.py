@@ -37,6 +37,7 @@ __all__ = [
     "criteria_problems",
     "describe_schema_error",
     "distance_unit_problems",
+    "duplicate_criteria",
     "reader_study_problems",
     "subgroup_problems",
     "unpassable_goals",
@@ -322,6 +323,39 @@ def unpassable_goals(data: Mapping[str, Any]) -> list[str]:
                 "goal (one of zero width, every case right, is INCONCLUSIVE); lower the "
                 "goal, or judge the figure alone (rule = \"point\")")
     return notes
+
+
+def duplicate_criteria(data: Mapping[str, Any]) -> list[str]:
+    """Criteria that repeat an earlier one: the same metric (as NFC text), rule and goal.
+
+    A repeat judges nothing new; it is most often a criterion copied to write the next one
+    whose metric was left unchanged, so the figure meant is never judged. Several goals
+    on one metric are allowed (the highest decides), and so are one goal by both rules.
+
+    >>> duplicate_criteria({"criteria": [
+    ...     {"metric": "sensitivity", "goal": 0.8}, {"metric": "sensitivity", "goal": 0.8,
+    ...     "rule": "guarded"}, {"metric": "sensitivity", "goal": 0.8, "rule": "point"}]})[0][:58]
+    'criteria.1: the same criterion as criteria.0 (sensitivity '
+    """
+    criteria = data.get("criteria")
+    seen: dict[tuple[str, str, float], int] = {}
+    problems = []
+    for index, criterion in enumerate(criteria if isinstance(criteria, list) else []):
+        if not isinstance(criterion, Mapping):
+            continue
+        metric, goal, rule = (criterion.get("metric"), criterion.get("goal"),
+                              criterion.get("rule", "guarded"))
+        if not isinstance(metric, str) or not _is_number(goal) or not isinstance(rule, str):
+            continue
+        key = (unicodedata.normalize("NFC", metric), rule, float(goal))
+        if key in seen:
+            problems.append(
+                f"criteria.{index}: the same criterion as criteria.{seen[key]} ({key[0]} "
+                f"goal {goal:g}, {rule} rule), which judges nothing more; a copied "
+                "criterion whose metric was left unchanged? write the metric it is meant "
+                "for, or delete it")
+        seen.setdefault(key, index)
+    return problems
 
 
 def _reported(data: Mapping[str, Any]) -> Mapping[str, str] | None:

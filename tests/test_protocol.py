@@ -862,3 +862,34 @@ def test_a_criterion_repeated_is_refused_naming_the_first(folder):
     for other in ('goal = 0.9\nrule = "guarded"', 'goal = 0.85\nrule = "point"'):
         text = VALID + f'\n[[criteria]]\nmetric = "sensitivity"\n{other}\nsource = "s"\n'
         assert len(load_protocol(write(folder, text)).criteria) == 3
+
+
+def test_a_protocol_in_json_yaml_or_with_korean_keys_says_to_write_toml(folder):
+    # Found in the protocol-writing pass: the schema `medeval protocol schema` prints is a
+    # JSON Schema, and a protocol written as JSON or YAML to it was refused with tomllib's
+    # "Invalid statement (at line 1, column 1)" alone; so was a Korean key or an unquoted
+    # Korean value, with nothing to say what to write. The JSON and YAML here are made by
+    # the json and PyYAML libraries from the valid protocol.
+    import yaml
+
+    data = tomllib.loads(VALID)
+    for name, text in [("protocol.json", json.dumps(data, indent=2)),
+                       ("protocol.yaml", yaml.safe_dump(data)),
+                       ("protocol.toml", yaml.safe_dump(data))]:
+        (folder / name).write_text(text, encoding="utf-8")
+        with pytest.raises(ProtocolError, match=r"not valid TOML: .*; a protocol is TOML, "
+                                                r"not JSON or YAML: tables as \[test\]"):
+            load_protocol(folder / name)
+    korean_key = VALID.replace("threshold = 0.5", "임계값 = 0.5")
+    line = korean_key.splitlines().index("임계값 = 0.5") + 1  # tomllib counts from 1
+    with pytest.raises(ProtocolError, match=f"'임' at line {line} starts a key TOML cannot "
+                                            "read: keys are English"):
+        load_protocol(write(folder, korean_key))
+    with pytest.raises(ProtocolError, match='; text is written in quotes: title = "유방 종괴"'):
+        load_protocol(write(folder, VALID.replace(
+            'title = "Performance test of a breast-mass classifier"', "title = 유방 종괴")))
+    # an ordinary slip gets tomllib's message and no hint
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, VALID.replace("threshold = 0.5", "threshold = ")))
+    line = VALID.splitlines().index("threshold = 0.5") + 1
+    assert str(caught.value).endswith(f"not valid TOML: Invalid value (at line {line}, column 13)")

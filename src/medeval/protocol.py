@@ -182,7 +182,8 @@ def load_protocol(path: str | Path, *, check_manifest: bool = True) -> Protocol:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError(f"protocol {source}: not valid TOML: {exc}"
-                            f"{_table_declared_twice(str(exc))}") from None
+                            f"{_table_declared_twice(str(exc))}"
+                            f"{_not_toml_hint(source, text, str(exc))}") from None
     protocol = validate_protocol(data, base=source.parent if check_manifest else None,
                                  source=str(source))
     protocol._path = source.resolve()
@@ -298,6 +299,53 @@ def _table_declared_twice(message: str) -> str:
         return f"; [{name}] is one table: write its keys under one [{name}]"
     return (f"; [{name}] is declared once: where several are meant, each is [[{name}]], "
             "with two brackets")
+
+
+def _not_toml_hint(source: Path, text: str, message: str) -> str:
+    r"""The hint for a parse error that is no slip in TOML: a protocol written as JSON or
+    YAML (the JSON Schema's shape, in another language), or a key in Korean, which TOML
+    allows bare only in ASCII letters, digits, ``-`` and ``_``.
+
+    Examples
+    --------
+    >>> _not_toml_hint(Path("p.json"), '{"test": {}}', "Invalid (at line 1, column 1)")[:40]
+    '; a protocol is TOML, not JSON or YAML: '
+    >>> _not_toml_hint(Path("p.toml"), "test:\n  id: x", "Expected '=' (at line 1, column 5)")[:20]
+    '; a protocol is TOML'
+    >>> print(_not_toml_hint(Path("p.toml"), "a = 1\n임계값 = 0.5", "Invalid statement "
+    ...                      "(at line 2, column 1)"))
+    ; '임' at line 2 starts a key TOML cannot read: keys are English (the names `medeval
+    protocol schema` lists); Korean text is a value, in quotes (title = "...")
+    >>> print(_not_toml_hint(Path("p.toml"), "title = 이진 분류", "Invalid value (at line 1, "
+    ...                      "column 9)"))
+    ; text is written in quotes: title = "이진 분류"
+    >>> _not_toml_hint(Path("p.toml"), "a = ", "Invalid value (at line 1, column 5)")
+    ''
+    """
+    import re
+
+    first = next((line.strip() for line in text.splitlines()
+                  if line.strip() and not line.lstrip().startswith("#")), "")
+    if (source.suffix.lower() in (".json", ".yaml", ".yml") or first.startswith(("{", "---"))
+            or re.match(r"[A-Za-z_][\w-]*:(\s|$)", first)):
+        return ("; a protocol is TOML, not JSON or YAML: tables as [test], keys as "
+                "key = value (examples/*/protocol.toml; `medeval protocol schema` lists the "
+                "keys, whose JSON Schema validates the TOML as read)")
+    found = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    lines = text.splitlines()
+    if found is None or not 0 < int(found[1]) <= len(lines):
+        return ""
+    line = lines[int(found[1]) - 1]
+    column = int(found[2]) - 1
+    char = line[column] if column < len(line) else ""
+    before = line[:column].strip()
+    if char.isascii() or not (before in ("", "[", "[[") or before.endswith("=")):
+        return ""
+    if before.endswith("="):  # title = 이진 분류: a value unquoted
+        return f"; text is written in quotes: {line[:column].rstrip()} \"{line[column:].strip()}\""
+    return (f"; {char!r} at line {found[1]} starts a key TOML cannot read: keys are English "
+            "(the names `medeval protocol schema` lists); Korean text is a value, in quotes "
+            "(title = \"...\")")
 
 
 def write_schema(path: str | Path) -> None:

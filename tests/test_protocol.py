@@ -893,3 +893,27 @@ def test_a_protocol_in_json_yaml_or_with_korean_keys_says_to_write_toml(folder):
         load_protocol(write(folder, VALID.replace("threshold = 0.5", "threshold = ")))
     line = VALID.splitlines().index("threshold = 0.5") + 1
     assert str(caught.value).endswith(f"not valid TOML: Invalid value (at line {line}, column 13)")
+
+
+def test_a_resample_count_a_digit_too_long_is_refused_not_run_for_hours(folder, capsys):
+    # Found in the protocol-writing pass: n_resamples = 1000000000 (a slip for 1000) was
+    # accepted, and the run sat silent after scoring (no result in 100 s on 20 cases;
+    # 100000 resamples take seconds there). At most 1000000 now, in the protocol and in the
+    # two-table evaluate, which built its protocol from the flag and fell over in a traceback.
+    from medeval.cli import main
+
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, VALID.replace("seed = ", "n_resamples = 20000000\nseed = ")))
+    assert caught.value.problems == (
+        "statistics.n_resamples: Input should be less than or equal to 1000000 (got 20000000)",)
+    assert load_protocol(write(folder, VALID.replace(
+        "seed = ", "n_resamples = 1000000\nseed = "))).statistics.n_resamples == 10**6
+    (folder / "ref.csv").write_text("case_id,label\nA,1\nB,0\n")
+    (folder / "pred.csv").write_text("case_id,score\nA,0.9\nB,0.2\n")
+    assert main(["evaluate", "--reference", str(folder / "ref.csv"), "--predictions",
+                 str(folder / "pred.csv"), "--threshold", "0.5", "--n-resamples", "20000000",
+                 "--out", str(folder / "out")]) == 2
+    assert capsys.readouterr().err == ("medeval: error: evaluate: --n-resamples must be at "
+                                       "most 1000000 (a run's time grows with it), got "
+                                       "20000000\n")
+    assert not (folder / "out").exists()

@@ -26,6 +26,7 @@ from .evaluation import evaluate_cases
 from .loaders.tables import CaseTable, join_cases, number_text, read_table
 from .manifest import Case, Manifest, nfc_id
 from .protocol import Protocol
+from .protocol_sections import MAX_RESAMPLES
 from .result import NOT_STATED, InputRecord, Result
 from .scoring import Predictions
 from .stats.intervals import PROPORTION_METHODS
@@ -147,6 +148,9 @@ def evaluate_classification(
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
             raise InvalidInputError(
                 f"{_FUNC}: {name} must be an integer >= {least}, got {value!r}")
+    if n_resamples > MAX_RESAMPLES:  # the protocol's bound: refused here, not as a traceback
+        raise InvalidInputError(f"{_FUNC}: n_resamples must be at most {MAX_RESAMPLES} (a run's "
+                                f"time grows with it), got {n_resamples!r}")
     ref, pred = _read_both(
         lambda: read_table(references, columns=[label_column] + (
             [patient_column] if patient_column else []), id_column=id_column,

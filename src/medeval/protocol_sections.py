@@ -571,6 +571,11 @@ Task = Annotated[
 ]
 
 
+MAX_RESAMPLES = 1_000_000
+"""The most resamples a bootstrap interval takes: a run's time grows with them, and a
+digit too many (20000000 for 20000) would run for hours, silent."""
+
+
 class Statistics(Section):
     """``[statistics]``: how uncertainty is computed."""
 
@@ -583,7 +588,10 @@ class Statistics(Section):
         "clustered form when the unit is the patient and some patient holds several cases; "
         "at an AUC of 0 or 1 (a variance of 0) both fall back to Newcombe's method 5")
     bootstrap_method: Literal["percentile", "bca"] = "percentile"
-    n_resamples: int = Field(default=2000, ge=100)
+    n_resamples: int = Field(
+        default=2000, ge=100, le=MAX_RESAMPLES,
+        description="resamples of each bootstrap interval; a run's time grows with it (an "
+        "extra digit is ten times longer), so at most 1000000")
     resampling_unit: Literal["case", "patient"] = "patient"
     seed: int = Field(ge=0, description="seed of every resampling; required")
 

@@ -159,3 +159,31 @@ def test_a_classification_is_not_told_of_segmentation_labels(tmp_path: Path) -> 
         load_protocol(path)
     assert "'label1:sensitivity@macro' is not reported" in str(info.value)
     assert "task.labels" not in str(info.value)
+
+
+@pytest.mark.parametrize(("rates", "problem"), [
+    ("[-1, 0.5]", "task.fp_rates.0: Input should be greater than or equal to 0 (got -1)"),
+    ("[0.5, nan]", "task.fp_rates.1: Input should be a finite number (got nan)"),
+    ("[inf]", "task.fp_rates.0: Input should be a finite number (got inf)"),
+    ("[0.5, 0.50, 1.0, 2, 1]",
+     "task.fp_rates: Value error, each rate once; listed more than once: 0.5, 1"),
+])
+def test_a_rate_no_froc_reads_or_one_listed_twice_is_refused_by_the_protocol(
+        tmp_path: Path, rates: str, problem: str) -> None:
+    # Found in the protocol-writing pass: protocol check passed fp_rates = [-1, 0.5] and
+    # [nan, 0.5], and the evaluation stopped after scoring with "froc: fp_rates must be
+    # >= 0", naming no protocol key (a certified run, after the algorithm had run); [0.5,
+    # 0.5, 1] was accepted and the result reported froc_sensitivity@0.5 twice under one
+    # name. The rates here are written by hand: -1, nan and inf are no rate; 0.5 = 0.50
+    # and 1 = 1.0 are one number each.
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(_detection(tmp_path, rates, "froc_cpm"))
+    assert caught.value.problems == (problem,)
+
+
+def test_a_coco_detection_rate_listed_twice_is_refused() -> None:
+    from medeval.protocol_sections import CocoDetectionTask
+
+    with pytest.raises(ValueError, match="each rate once; listed more than once: 0.25"):
+        CocoDetectionTask(type="coco-detection", fp_rates=[0.25, 0.25])
+    assert CocoDetectionTask(type="coco-detection", fp_rates=[0, 0.25]).fp_rates == [0, 0.25]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -397,6 +398,22 @@ class SegmentationTask(Section):
         return None if value is None else {str(k): v for k, v in sorted(value.items())}
 
 
+def _rates_listed_once(rates: list[float]) -> list[float]:
+    """A rate listed twice (``0.5`` and ``0.50`` are one) would be reported twice under
+    one name, ``froc_sensitivity@0.5``, while the CPM averages the distinct rates."""
+    twice = sorted({rate for rate in rates if rates.count(rate) > 1})
+    if twice:
+        raise ValueError("each rate once; listed more than once: "
+                         f"{', '.join(f'{r:g}' for r in twice)}")
+    return rates
+
+
+FpRates = Annotated[
+    list[Annotated[float, Field(ge=0, allow_inf_nan=False)]], AfterValidator(_rates_listed_once)]
+"""False positives per case (per frame) at which the FROC's sensitivity is read: finite,
+>= 0 (as :func:`medeval.metrics.detection.froc` takes them), each once."""
+
+
 class DetectionTask(Section):
     """``[task]`` for ``detection``."""
 
@@ -404,7 +421,7 @@ class DetectionTask(Section):
     criterion: Literal["iou", "distance", "inside"]
     iou_threshold: float | None = Field(default=None, gt=0, le=1)
     max_distance_mm: float | None = Field(default=None, ge=0)
-    fp_rates: list[float] = Field(default=[0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], min_length=1)
+    fp_rates: FpRates = Field(default=[0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], min_length=1)
     interpolation: Literal["step", "linear"] = "step"
 
     @model_validator(mode="after")
@@ -442,7 +459,7 @@ class CocoDetectionTask(Section):
     iou_threshold: float = Field(
         default=0.5, gt=0, le=1,
         description="box IoU at which a detection hits a lesion in the FROC")
-    fp_rates: list[float] = Field(default=[0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], min_length=1)
+    fp_rates: FpRates = Field(default=[0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], min_length=1)
     interpolation: Literal["step", "linear"] = "step"
 
     @model_validator(mode="after")

@@ -917,3 +917,23 @@ def test_a_resample_count_a_digit_too_long_is_refused_not_run_for_hours(folder, 
                                        "most 1000000 (a run's time grows with it), got "
                                        "20000000\n")
     assert not (folder / "out").exists()
+
+
+@pytest.mark.parametrize(("old", "new", "where"), [
+    ("goal = 0.85", "goal = true", "criteria.0.goal"),
+    ("seed = 20261127", "seed = true", "statistics.seed"),
+    ("threshold = 0.5", "threshold = false", "task.threshold"),
+])
+def test_a_boolean_for_a_number_is_refused_as_the_schema_refuses_it(folder, old, new, where):
+    # Found in the protocol-writing pass: goal = true passed protocol check (pydantic's lax
+    # mode reads it as 1.0, a goal no guarded set can pass) while the protocol's own JSON
+    # Schema refuses it, as jsonschema shows here.
+    text = VALID.replace(old, new, 1)
+    schema = jsonschema.Draft202012Validator(protocol_schema())
+    assert schema.is_valid(tomllib.loads(VALID))
+    assert not schema.is_valid(tomllib.loads(text))
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert caught.value.problems == (
+        f"{where}: true and false are no numbers: write the number meant (true would be "
+        "read as 1 and false as 0; the protocol's JSON Schema refuses both)",)

@@ -1,4 +1,5 @@
-"""Numbers and booleans written as TOML text in a protocol (``goal = "0.8"``).
+"""Numbers and booleans written as TOML text in a protocol (``goal = "0.8"``), and
+booleans written for numbers (``goal = true``).
 
 pydantic's lax mode reads the text ``"0.8"`` as the number 0.8, and ``"true"`` as true, so a
 protocol with quoted numbers passed ``medeval protocol check`` while its own JSON Schema
@@ -50,7 +51,36 @@ def quoted_number_problems(data: Mapping[str, Any], model: type[BaseModel],
             write = f"{key} = {bare}" if isinstance(value, str) else f"{bare} in {key}"
             problems.append(f"{where}: {text!r} is text, not {kind}: write {write} (TOML "
                             "writes numbers, true and false without quotes)")
+        elif _boolean_for_number(field.annotation, value):
+            problems.append(f"{where}: true and false are no numbers: write the number "
+                            "meant (true would be read as 1 and false as 0; the protocol's "
+                            "JSON Schema refuses both)")
     return problems
+
+
+def _boolean_for_number(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` holds a TOML boolean where ``annotation`` takes a number and no
+    boolean (``goal = true``, ``fp_rates = [true]``).
+
+    >>> _boolean_for_number(float, True), _boolean_for_number(bool | None, True)
+    (True, False)
+    >>> _boolean_for_number(list[float], [0.5, False]), _boolean_for_number(int, 1)
+    (True, False)
+    """
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _boolean_for_number(get_args(annotation)[0], value)
+    if origin in (Union, types.UnionType):
+        arms = get_args(annotation)
+        return not any(_is_boolean(arm) for arm in arms) and any(
+            _boolean_for_number(arm, value) for arm in arms)
+    if origin is list and isinstance(value, list):
+        (item,) = get_args(annotation) or (Any,)
+        return any(_boolean_for_number(item, element) for element in value)
+    if origin is dict and isinstance(value, dict):
+        _, item = get_args(annotation) or (Any, Any)
+        return any(_boolean_for_number(item, element) for element in value.values())
+    return isinstance(value, bool) and annotation in (int, float)
 
 
 def _sections(annotation: Any, value: Any, where: str

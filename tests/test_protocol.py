@@ -937,3 +937,25 @@ def test_a_boolean_for_a_number_is_refused_as_the_schema_refuses_it(folder, old,
     assert caught.value.problems == (
         f"{where}: true and false are no numbers: write the number meant (true would be "
         "read as 1 and false as 0; the protocol's JSON Schema refuses both)",)
+
+
+def test_a_sha256_in_capitals_or_cut_short_says_what_to_write(folder):
+    # Found in the protocol-writing pass: a fingerprint in capitals (as PowerShell's
+    # Get-FileHash prints a SHA-256) or one digit short was refused with pydantic's
+    # "String should match pattern '^(sha256:)?[0-9a-f]{64}$'", which says neither what
+    # is wrong nor what to write. The digest is hashlib's, in capitals by str.upper.
+    import hashlib
+
+    digest = hashlib.sha256(b"manifest").hexdigest()
+    text = VALID.replace('selection = "', f'fingerprint = "{digest.upper()}"\nselection = "')
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert caught.value.problems == (
+        f"dataset.fingerprint: a SHA-256 is written in lowercase hexadecimal: write "
+        f"'{digest}' (a SHA-256 copied from Windows' Get-FileHash is in capitals)",)
+    assert load_protocol(write(folder, text.replace(digest.upper(), digest))).dataset.fingerprint
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text.replace(digest.upper(), f"sha256:{digest[:-1]}")))
+    assert caught.value.problems == (
+        "dataset.fingerprint: a SHA-256 is 64 hexadecimal digits (0-9, a-f), optionally "
+        "after 'sha256:'; this has 63",)

@@ -171,6 +171,8 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
         return _task_type_problem(error.get("input"))
     message = error["msg"]
     written = error.get("input")
+    if kind == "string_pattern_mismatch" and location.endswith(("fingerprint", "sha256")):
+        return f"{location}: {_digest_hint(written)}"
     if kind in ("model_attributes_type", "model_type") and isinstance(written, list):
         # [[task]] for [task]: TOML's array of tables where one table is meant
         return (f"{location}: written as [[{location}]], an array of tables; it is one "
@@ -197,6 +199,28 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
             message += _percent_hint(error["input"],
                                      least=0.5 if location.endswith("confidence") else 0.0)
     return f"{location}: {message}"
+
+
+def _digest_hint(written: Any) -> str:
+    """What is wrong with a SHA-256 as written, and what to write (lowercase hex, 64 digits,
+    optionally after ``sha256:``).
+
+    Examples
+    --------
+    >>> _digest_hint("AB" * 32)[:53]
+    'a SHA-256 is written in lowercase hexadecimal: write '
+    >>> _digest_hint("sha256:" + "ab" * 31)
+    "a SHA-256 is 64 hexadecimal digits (0-9, a-f), optionally after 'sha256:'; this has 62"
+    """
+    text = str(written).strip()
+    digits = text[len("sha256:"):] if text.lower().startswith("sha256:") else text
+    if len(digits) == 64 and re.fullmatch(r"[0-9A-Fa-f]{64}", digits):
+        return (f"a SHA-256 is written in lowercase hexadecimal: write {text.lower()!r} "
+                "(a SHA-256 copied from Windows' Get-FileHash is in capitals)")
+    found = re.sub(r"[^0-9A-Fa-f]", "", digits)
+    return ("a SHA-256 is 64 hexadecimal digits (0-9, a-f), optionally after 'sha256:'; "
+            f"this has {len(found)}" + ("" if found == digits else
+                                        ", and other characters besides"))
 
 
 def _as_list(written: str | float) -> str:

@@ -959,3 +959,23 @@ def test_a_sha256_in_capitals_or_cut_short_says_what_to_write(folder):
     assert caught.value.problems == (
         "dataset.fingerprint: a SHA-256 is 64 hexadecimal digits (0-9, a-f), optionally "
         "after 'sha256:'; this has 63",)
+
+
+@pytest.mark.parametrize(("key", "told"), [
+    ('direction = "lower"', "unknown key: a criterion's direction is its metric's own, not "
+                            "written: higher is better for a sensitivity"),
+    ("margin = 0.05", "unknown key: a criterion has no margin: a non-inferiority goal is the "
+                      "goal itself (a reference sensitivity of 0.90 and a margin of 0.05: "
+                      "goal = 0.85"),
+    ("confidence = 0.975", "unknown key: the interval's confidence and method are the whole "
+                           "protocol's"),
+])
+def test_a_criterion_key_for_what_the_protocol_says_elsewhere_says_where(folder, key, told):
+    # Found in the protocol-writing pass: a direction, a non-inferiority margin or a level
+    # written in a [[criteria]] was told "unknown key (check its spelling ...)", which sends
+    # the author looking for a spelling of a key that does not exist.
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, VALID.replace('rule = "point"', f'rule = "point"\n{key}')))
+    [problem] = caught.value.problems
+    assert problem.startswith(f"criteria.1.{key.split(' ')[0]}: {told}")
+    assert "check its spelling" not in problem

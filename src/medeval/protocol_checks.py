@@ -161,6 +161,8 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
                     f"{location}.{key}; write {key} = ... there")
         if len(parts) == 3 and parts[0] == "criteria" and parts[2] in _SUBGROUP_KEYS:
             return f"{location}: unknown key: {_NO_SUBGROUP_CRITERIA}"
+        if len(parts) == 3 and parts[0] == "criteria" and parts[2] in _NOT_IN_A_CRITERION:
+            return f"{location}: unknown key: {_NOT_IN_A_CRITERION[parts[2]]}"
         meant = closest_key(error["loc"])
         hint = f"did you mean {meant!r}? " if meant else ""
         return (f"{location}: unknown key ({hint}check its spelling; see `medeval protocol "
@@ -517,6 +519,26 @@ _OTHER_NAMES: tuple[tuple[str, str, str], ...] = (
 
 
 #: Keys a criterion on a subgroup is written with (``subgroup = "site=Seoul"``).
+_DIRECTION = (
+    "a criterion's direction is its metric's own, not written: higher is better for a "
+    "sensitivity or a Dice, lower for an HD95, an MAE or an error rate (the result's "
+    "higher_is_better says which), and the guarded rule takes the interval's bound on the "
+    "unfavourable side; a criterion holds metric, goal, rule and source")
+_MARGIN = (
+    "a criterion has no margin: a non-inferiority goal is the goal itself (a reference "
+    "sensitivity of 0.90 and a margin of 0.05: goal = 0.85, with source saying so); a "
+    "reader study's margin is task.margin")
+_LEVEL = (
+    "the interval's confidence and method are the whole protocol's: confidence, "
+    "proportion_method, auc_method and bootstrap_method in [statistics]")
+#: Keys an author writes in a [[criteria]] for what the protocol says elsewhere or not at
+#: all, and why (a spelling hint would send them looking for a key that is not there).
+_NOT_IN_A_CRITERION = {
+    **dict.fromkeys(("direction", "higher_is_better", "lower_is_better", "operator",
+                     "comparison", "bound", "side", "sense"), _DIRECTION),
+    **dict.fromkeys(("margin", "ni_margin", "non_inferiority_margin", "delta"), _MARGIN),
+    **dict.fromkeys(("confidence", "alpha", "level", "method", "interval"), _LEVEL),
+}
 _SUBGROUP_KEYS = frozenset({"subgroup", "subgroups", "scope", "where", "population"})
 #: Why such a criterion is refused: the verdicts are on all the cases analysed.
 _NO_SUBGROUP_CRITERIA = (

@@ -979,3 +979,17 @@ def test_a_criterion_key_for_what_the_protocol_says_elsewhere_says_where(folder,
     [problem] = caught.value.problems
     assert problem.startswith(f"criteria.1.{key.split(' ')[0]}: {told}")
     assert "check its spelling" not in problem
+
+
+def test_typographic_quotes_from_a_word_processor_are_named(folder):
+    # Found in the protocol-writing pass: a protocol drafted in a word processor, whose
+    # quotes became “ ” (U+201C, U+201D), was refused with tomllib's "Invalid value (at
+    # line 3, column 9)" alone. The line and column are counted here by hand from VALID.
+    text = VALID.replace('title = "Performance test of a breast-mass classifier"',
+                         "title = \u201cPerformance test\u201d")
+    line = text.splitlines().index("title = \u201cPerformance test\u201d") + 1
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert str(caught.value).endswith(
+        f"not valid TOML: Invalid value (at line {line}, column 9); '\u201c' at line {line} "
+        "is a typographic quote (a word processor's): TOML's quotes are the plain \" and '")

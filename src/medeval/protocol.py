@@ -319,6 +319,10 @@ def _not_toml_hint(source: Path, text: str, message: str) -> str:
     >>> print(_not_toml_hint(Path("p.toml"), "title = 이진 분류", "Invalid value (at line 1, "
     ...                      "column 9)"))
     ; text is written in quotes: title = "이진 분류"
+    >>> print(_not_toml_hint(Path("p.toml"), "title = “x”", "Invalid value (at line 1, "
+    ...                      "column 9)"))
+    ; '“' at line 1 is a typographic quote (a word processor's): TOML's quotes are the plain
+    " and '
     >>> _not_toml_hint(Path("p.toml"), "a = ", "Invalid value (at line 1, column 5)")
     ''
     """
@@ -339,6 +343,9 @@ def _not_toml_hint(source: Path, text: str, message: str) -> str:
     column = int(found[2]) - 1
     char = line[column] if column < len(line) else ""
     before = line[:column].strip()
+    if char and char in "\u201c\u201d\u2018\u2019\uff02\uff07":  # “ ” ‘ ’ ＂ ＇
+        return (f"; {char!r} at line {found[1]} is a typographic quote (a word processor's): "
+                "TOML's quotes are the plain \" and '")
     if char.isascii() or not (before in ("", "[", "[[") or before.endswith("=")):
         return ""
     if before.endswith("="):  # title = 이진 분류: a value unquoted

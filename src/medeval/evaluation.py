@@ -55,7 +55,7 @@ from ._gc_thresholds import fewer_collections
 from ._version import __version__
 from .decision import judge, overall
 from .errors import InvalidInputError, ManifestError, UndefinedMetricWarning
-from .manifest import Manifest, ReferenceKind, nfc_id
+from .manifest import Case, Manifest, ReferenceKind, nfc_id
 from .prediction_tables import TABLE_COLUMNS, table_predictions
 from .protocol import Protocol, ProtocolError, certificate_problems, load_protocol
 from .result import (
@@ -77,9 +77,10 @@ from .result import (
     Subgroup,
     metrics_table,
 )
-from .result_sections import subgroup_scope
+from .result_sections import SUBGROUP_PREFIX, subgroup_scope
 from .run_protocol import protocol_record
 from .scoring import BadReference, Predictions, read_predictions, score_cases, score_in_processes
+from .subgroup_order import value_order
 from .tasks.base import Aggregate, CaseRow, TaskType
 from .tasks.registry import make_task
 
@@ -466,7 +467,7 @@ def evaluate_cases(
             predictions.folder, [case.case_id for case in manifest.cases],
             unread=[row.case_id for row in scored if row.reason == "missing-output"],
             table=protocol.task.type if protocol.task.type in TABLE_COLUMNS else None)
-    failures, subgroups = figures.failures(), figures.subgroups()
+    failures, subgroups = figures.failures(), figures.subgroups(manifest.cases)
     verdicts = judge(protocol.criteria, figures.main.metrics)
     return Result(
         task=protocol.task.type, mode=protocol.test.mode, inputs=inputs,
@@ -483,8 +484,10 @@ def evaluate_cases(
                   failed=len(figures.failed), analysed=len(figures.primary)),
         failures=failures, metrics=figures.main.metrics, tables=dict(figures.main.tables),
         subgroups=subgroups, verdicts=verdicts, overall=overall(verdicts),
-        case_columns=("case_id", "patient_id", "status", "reason") + tuple(task.case_columns),
-        cases=tuple(_case_row(row, task.case_columns) for row in scored),
+        case_columns=("case_id", "patient_id", "status", "reason") + tuple(task.case_columns)
+        + tuple(SUBGROUP_PREFIX + c for c in dict.fromkeys(protocol.subgroups.columns)),
+        cases=tuple(_case_row(row, task.case_columns, protocol.subgroups.columns)
+                    for row in scored),
         warnings=tuple(figures.warnings), context=clock.context(predictions.context),
     )
 
@@ -515,9 +518,14 @@ def _scored(task: TaskType, manifest: Manifest, predictions: Predictions,
     return score_in_processes(score, chunks, processes=pool_size, progress=progress)
 
 
-def _case_row(row: CaseRow, columns: Sequence[str]) -> dict[str, object]:
+def _case_row(row: CaseRow, columns: Sequence[str],
+              subgroups: Sequence[str] = ()) -> dict[str, object]:
+    """A case's row of the result; ``subgroups``: its value of each subgroup column as
+    the manifest has it, under ``subgroup:<column>``, so that a reader can tell which
+    subgroup counted it."""
     return {"case_id": row.case_id, "patient_id": row.patient_id, "status": row.status,
-            "reason": row.reason, **{c: row.values.get(c) for c in columns}}
+            "reason": row.reason, **{c: row.values.get(c) for c in columns},
+            **{SUBGROUP_PREFIX + c: row.metadata.get(c, "") for c in subgroups}}
 
 
 def _protocol_section(protocol: Protocol) -> ProtocolSection:
@@ -622,28 +630,38 @@ class _Figures:
             alternative=alternative,
         )
 
-    def subgroups(self) -> tuple[Subgroup, ...]:
-        out = []
-        for column in sorted(self.protocol.subgroups.columns):
+    def subgroups(self, cases: Sequence[Case]) -> tuple[Subgroup, ...]:
+        """Each subgroup, in the protocol's column order and each column's values in the
+        order of :mod:`medeval.subgroup_order` (``cases``: the manifest's, in its order),
+        with its cases analysed, their patients and its failed cases."""
+        out: list[Subgroup] = []
+        for column in dict.fromkeys(self.protocol.subgroups.columns):
             # every value of the set, also one whose cases all failed and are excluded:
             # its subgroup has no case to analyse, and says so (it vanished before)
             # values compared in NFC and without surrounding spaces, as ids are: '서울'
             # from Windows and from macOS, or 'B' and 'B ' typed in a spreadsheet, is one
             # subgroup, not two that print alike
+            def key(metadata: Mapping[str, str], column: str = column) -> str:
+                return nfc_id(metadata.get(column, "").strip())
+
             groups: dict[str, list[CaseRow]] = {
-                nfc_id(row.metadata.get(column, "").strip()): [] for row in self.rows}
+                value: [] for value in value_order(
+                    [*(key(c.metadata) for c in cases), *(key(r.metadata) for r in self.rows)])}
             for row in self.primary:
-                groups[nfc_id(row.metadata.get(column, "").strip())].append(row)
+                groups[key(row.metadata)].append(row)
             self.warnings += _values_alike(column, groups)
-            for value, members in sorted(groups.items()):
+            for value, members in groups.items():
                 scope = subgroup_scope(column, value)  # blank: named, not "site="
-                left_out = 0 if members else sum(
-                    nfc_id(r.metadata.get(column, "").strip()) == value for r in self.failed)
-                metrics = self.aggregate(members, scope, left_out=left_out).metrics
+                failed = sum(key(r.metadata) == value for r in self.failed)
+                metrics = self.aggregate(members, scope,
+                                         left_out=0 if members else failed).metrics
                 # a subgroup's intervals rest on its own patients (or cases): say so
                 # where they are few, as for the whole set
                 self.warnings += _few_units(members, self.protocol, metrics, scope)
-                out.append(Subgroup(column, value, len(members), metrics))
+                out.append(Subgroup(
+                    column, value, len(members), metrics,
+                    n_patients=len({nfc_id(r.patient_id) for r in members}),
+                    n_failed=failed, position=len(out)))
         return tuple(out)
 
 

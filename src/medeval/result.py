@@ -45,6 +45,7 @@ from ._hashing import sha256_bytes
 from .decision import Verdict
 from .errors import ResultError
 from .result_sections import (
+    SUBGROUP_PREFIX,
     AlgorithmSection,
     Alternative,
     Context,
@@ -284,7 +285,8 @@ class Result:
 def _result_from(data: Mapping[str, Any]) -> Result:
     columns = tuple(str(c) for c in data["case_columns"])
     cases = tuple(
-        {c: (v if c in _ID_COLUMNS else _decoded(v)) for c, v in zip(columns, row)}
+        {c: (v if c in _ID_COLUMNS or c.startswith(SUBGROUP_PREFIX) else _decoded(v))
+         for c, v in zip(columns, row)}
         for row in data["cases"]
     )
     return Result(

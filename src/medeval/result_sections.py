@@ -30,6 +30,7 @@ __all__ = [
     "Party",
     "ProtocolSection",
     "StatisticsSection",
+    "SUBGROUP_PREFIX",
     "Subgroup",
     "metrics_table",
     "subgroup_scope",
@@ -272,28 +273,51 @@ def subgroup_scope(column: str, value: str) -> str:
 
 @dataclass(frozen=True)
 class Subgroup:
-    """The metrics of the cases sharing one value of a metadata column."""
+    """The metrics of the cases sharing one value of a metadata column.
+
+    ``n_cases`` counts the cases analysed; ``n_patients`` their patients, ``n_failed``
+    the subgroup's failed cases (left out under ``exclude``, counted among ``n_cases``
+    under ``worst-case``) and ``position`` the subgroup's place in the result's order
+    (:mod:`medeval.subgroup_order`): None in a result made before they were recorded.
+    """
 
     column: str
     value: str
     n_cases: int
     metrics: tuple[MetricRecord, ...]
+    n_patients: int | None = None
+    n_failed: int | None = None
+    position: int | None = None
+
+
+#: The per-case rows' columns of the subgroups' values (``subgroup:site``): text as the
+#: manifest has it, never read as a number
+SUBGROUP_PREFIX = "subgroup:"
+
+_SUBGROUP_COUNTS = ("n_patients", "n_failed", "position")
 
 
 def _subgroups_dict(subgroups: Sequence[Subgroup]) -> dict[str, Any]:
     out: dict[str, dict[str, Any]] = {}
     for group in subgroups:
         out.setdefault(group.column, {})[group.value] = {
-            "n_cases": group.n_cases, "metrics": metrics_table(group.metrics)}
+            "n_cases": group.n_cases, "metrics": metrics_table(group.metrics),
+            **{k: getattr(group, k) for k in _SUBGROUP_COUNTS
+               if getattr(group, k) is not None}}
     return out
 
 
 def _subgroups_from(data: Mapping[str, Any]) -> tuple[Subgroup, ...]:
-    return tuple(
+    groups = tuple(
         Subgroup(str(column), str(value), int(group["n_cases"]),
-                 _metric_records(group["metrics"]))
+                 _metric_records(group["metrics"]),
+                 *(None if group.get(k) is None else int(group[k]) for k in _SUBGROUP_COUNTS))
         for column, groups in data.items() for value, group in groups.items()
     )
+    # the order the result was made in, which the JSON's sorted keys do not keep
+    if groups and all(g.position is not None for g in groups):
+        return tuple(sorted(groups, key=lambda g: g.position or 0))
+    return groups
 
 
 @dataclass(frozen=True)

@@ -331,8 +331,10 @@ def test_the_result_round_trips_and_names_the_readings(evaluated, tmp_path):
     assert evaluated.algorithm.predictions == "reader-study"
     assert evaluated.flow.registered == evaluated.flow.analysed == 60
     # the per-case table holds every rating: R1..R4 in both treatments
+    # and, after them, each case's subgroup value (the protocol's [subgroups] density)
     assert evaluated.case_columns[4:] == (
-        "reference", *(f"{t}:R{j}" for t in ("with AI", "without AI") for j in range(1, 5)))
+        "reference", *(f"{t}:R{j}" for t in ("with AI", "without AI") for j in range(1, 5)),
+        "subgroup:density")
 
 
 def test_the_certificate_shows_the_tables(evaluated):

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..definitions import DEFINITIONS
-from ..result import MetricRecord, Result
+from ..result import MetricRecord, Result, Subgroup
 from .blocks import Block, Cell, Figure, Para, Section, Table
 from .catalogue import Msg
 from .cells import METHOD_NAMES_UNTIL, own_text
@@ -527,10 +527,57 @@ def alternative_section(result: Result, level: str) -> Section:
 
 _SUBGROUP_METRICS = 5
 
+#: The last release whose subgroup tables print the cases analysed alone, each value in
+#: the result's order (the JSON's, sorted as text): a later result's prints the patients
+#: (where clustered) and failed cases of each subgroup, a proportion's numerator and
+#: denominator under its interval, and the values in the result's order
+#: (:mod:`medeval.subgroup_order`).
+SUBGROUP_COUNTS_UNTIL = "0.11.0"
+
+
+def _subgroup_count(result: Result, group: Subgroup) -> Cell:
+    """A subgroup's cases as its table prints them: a later result's with its patients
+    where its intervals rest on patients and its failed cases where a case failed, each
+    on a line of its own, named (a column each would wrap the intervals of 5 metrics)."""
+    if not made_after(result, SUBGROUP_COUNTS_UNTIL) or group.n_patients is None \
+            or group.n_failed is None:
+        return str(group.n_cases)
+    lines: list[Msg] = [_counted("cases", group.n_cases)]
+    if result.parameters.statistics.resampling_unit == "patient":
+        lines.append(_counted("patients", group.n_patients))
+    if result.failures.n_failed > 0:
+        # a measurement's failed cases stay among its cases under either policy (its
+        # completion rate counts them)
+        among = result.failures.policy == "worst-case" or result.task == "measurement"
+        lines.append(_m("text.subgroup_failed_" + ("worst-case" if among else "exclude"),
+                        n=group.n_failed))
+    if len(lines) == 1:
+        return str(group.n_cases)
+    return Msg(f"text.subgroup_lines_{len(lines)}",
+               tuple(zip(("first", "second", "third"), lines)))
+
+
+def _counted(what: str, n: int) -> Msg:
+    """``n`` cases (or patients) in words: ``1 case``, ``20 cases``, ``20건``."""
+    return _m(f"text.subgroup_{what}" + ("_one" if n == 1 else ""), n=n)
+
+
+def _subgroup_figure(metric: MetricRecord | None, fraction: bool) -> Cell:
+    """A subgroup's figure: estimate, interval and, with ``fraction``, a proportion's
+    numerator/denominator ("45/50") under them."""
+    estimate = _estimate(metric)
+    if isinstance(estimate, Msg):
+        return estimate
+    text = f"{estimate}\n({_ci(metric)})"
+    if fraction and metric is not None and metric.estimate.numerator is not None:
+        text += f"\n{_n(metric)}"
+    return text
+
 
 def _subgroup_table(result: Result, column: str, names: Sequence[str],
                     shown: list[MetricRecord | None]) -> Table:
     """One subgroup column's table of ``names`` (estimate and interval per group)."""
+    fraction = made_after(result, SUBGROUP_COUNTS_UNTIL)
     header: list[Cell] = [_m("text.subgroup_column", column=column),
                           Msg("column.count_analysed" if failed_left_out(result)
                               else "column.count")]
@@ -539,16 +586,18 @@ def _subgroup_table(result: Result, column: str, names: Sequence[str],
                for n in names]
     rows = []
     for group in (g for g in result.subgroups if g.column == column):
-        row: list[Cell] = [_group_value(group.value), str(group.n_cases)]
+        row: list[Cell] = [_group_value(group.value), _subgroup_count(result, group)]
         metrics = _by_name(group.metrics)
         for name in names:
             metric = metrics.get(name)
             shown.append(metric)
-            estimate = _estimate(metric)
-            row.append(estimate if isinstance(estimate, Msg) else
-                       f"{estimate}\n({_ci(metric)})")
+            row.append(_subgroup_figure(metric, fraction))
         rows.append(tuple(row))
-    widths = (1.6, 0.8) + (2.2,) * len(names)
+    # a later result's counts are words on lines of their own ("20 cases"): wider, as
+    # the intervals of 5 metrics still keep to one line each
+    labelled = any(isinstance(row[1], Msg) for row in rows)
+    widths = ((1.3, 1.5) + (2.1,) * len(names)) if labelled else (
+        (1.6, 0.8) + (2.2,) * len(names))
     return Table(tuple(header), tuple(rows), widths, numeric=tuple(range(1, len(header))))
 
 

@@ -17,7 +17,8 @@ from sklearn.metrics import confusion_matrix
 from statsmodels.stats.proportion import proportion_confint
 
 import medeval
-from medeval.result import Result, read_result, verify_result, write_result
+from medeval._canonical import canonical_json
+from medeval.result import Result, metrics_table, read_result, verify_result, write_result
 
 SITES = ("서울", "부산", "대구")  # the manifest lists them in this order
 AGES = ("≥65", "<50", "50-64")
@@ -152,3 +153,42 @@ def test_a_result_without_the_counts_still_reads(evaluated):
     # in the JSON's order (its keys sorted), as before
     assert [g.value for g in old.subgroups if g.column == "device"] == ["10", "11", "12", "9"]
     assert json.loads(old.to_json())["subgroups"] == data["subgroups"]
+
+
+def _with_order(root: Path, order: str) -> Path:
+    text = (root / "protocol.toml").read_text(encoding="utf-8")
+    path = root / "ordered.toml"
+    path.write_text(text.replace('columns = ["site", "age_band", "device"]',
+                                 f'columns = ["site", "age_band", "device"]\norder = {order}'),
+                    encoding="utf-8")
+    return path
+
+
+def test_the_protocols_declared_order_comes_first(evaluated):
+    root, _, result = evaluated
+    again = medeval.evaluate(_with_order(root, '{ age_band = ["<50", "50-64", "≥65"], '
+                                               'site = ["광주"] }'), root / "pred")
+    assert [(g.column, g.value) for g in again.subgroups] == [
+        ("site", v) for v in ("광주", "서울", "부산", "대구")] + [
+        ("age_band", v) for v in ("<50", "50-64", "≥65")] + [
+        ("device", v) for v in ("9", "10", "11", "12")]
+    # the same figures, in another order (compared as the JSON writes them: NaN != NaN)
+    def figures(res: Result) -> dict[tuple[str, str], bytes]:
+        return {(g.column, g.value): canonical_json(metrics_table(g.metrics))
+                for g in res.subgroups}
+
+    assert figures(again) == figures(result)
+
+
+def test_an_order_the_manifest_does_not_hold_is_refused(evaluated):
+    from medeval.protocol import ProtocolError, load_protocol
+
+    root, _, _ = evaluated
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(_with_order(root, '{ age_band = ["<50", "<50", "≥ 65"], sex = ["F"] }'))
+    assert set(caught.value.problems) == {
+        "subgroups.order: 'sex' is not one of subgroups.columns ('site', 'age_band', "
+        "'device'); list it there too or leave its order out",
+        "subgroups.order.age_band: '<50' is listed 2 times",
+        "subgroups.order.age_band: '≥ 65' is not a value of the column in the manifest "
+        "manifest.csv (its values: '≥65', '<50', '50-64')"}

@@ -644,9 +644,12 @@ class _Figures:
             def key(metadata: Mapping[str, str], column: str = column) -> str:
                 return nfc_id(metadata.get(column, "").strip())
 
+            declared = [nfc_id(v.strip())
+                        for v in self.protocol.subgroups.order.get(column, ())]
             groups: dict[str, list[CaseRow]] = {
                 value: [] for value in value_order(
-                    [*(key(c.metadata) for c in cases), *(key(r.metadata) for r in self.rows)])}
+                    [*(key(c.metadata) for c in cases), *(key(r.metadata) for r in self.rows)],
+                    declared)}
             for row in self.primary:
                 groups[key(row.metadata)].append(row)
             self.warnings += _values_alike(column, groups)

@@ -53,12 +53,46 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
     manifest's header and the subgroup columns are read; a manifest that cannot be read
     is left to the manifest's own checks.
     """
-    if not protocol.subgroups.columns:
+    if not protocol.subgroups.columns and not protocol.subgroups.order:
         return []
     listed = protocol.subgroups.columns
     twice = [f"subgroups.columns: {column!r} is listed {listed.count(column)} times; list "
              "each column once" for column in dict.fromkeys(listed) if listed.count(column) > 1]
-    return twice + _manifest_subgroup_problems(protocol, manifest)
+    return twice + _order_problems(protocol, manifest) + _manifest_subgroup_problems(
+        protocol, manifest)
+
+
+def _order_problems(protocol: Protocol, manifest: Path) -> list[str]:
+    """``[subgroups.order]`` naming a column not in ``columns``, listing a value twice, or
+    a value the manifest's column does not hold (a typo, "≥ 65" for "≥65", would leave
+    the order the protocol declared silently unused). Values are compared as the
+    evaluation groups them (spaces around stripped, NFC)."""
+    import pandas as pd
+
+    from .manifest import nfc_id
+
+    order = protocol.subgroups.order
+    problems = [f"subgroups.order: {column!r} is not one of subgroups.columns "
+                f"({', '.join(map(repr, protocol.subgroups.columns)) or 'none'}); list it "
+                "there too or leave its order out"
+                for column in order if column not in protocol.subgroups.columns]
+    listed = {c: [nfc_id(v.strip()) for v in values] for c, values in order.items()
+              if c in protocol.subgroups.columns}
+    problems += [f"subgroups.order.{column}: {value!r} is listed {values.count(value)} times"
+                 for column, values in listed.items() for value in dict.fromkeys(values)
+                 if values.count(value) > 1]
+    try:
+        table = pd.read_csv(manifest, dtype=str, keep_default_na=False,
+                            usecols=lambda c: c in listed)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return problems  # the manifest's own checks say what is wrong with it
+    for column in (c for c in listed if c in table.columns):
+        held = list(dict.fromkeys(nfc_id(str(v).strip()) for v in table[column]))
+        problems += [f"subgroups.order.{column}: {value!r} is not a value of the column in "
+                     f"the manifest {manifest.name} (its values: "
+                     f"{', '.join(map(repr, held[:20]))}{', ...' if len(held) > 20 else ''})"
+                     for value in dict.fromkeys(listed[column]) if value not in held]
+    return problems
 
 
 def _manifest_subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:

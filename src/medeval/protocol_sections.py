@@ -617,6 +617,11 @@ class Subgroups(Section):
     """``[subgroups]``: manifest metadata columns to report separately."""
 
     columns: list[str] = Field(default_factory=list)
+    order: dict[str, list[str]] = Field(
+        default_factory=dict, description="the order to report a column's values in, e.g. "
+        "age_band = [\"<50\", \"50-64\", \"≥65\"] (each value as the manifest has it); "
+        "a value not listed follows them; without it, numbers ascending, else the "
+        "manifest's order")
 
 
 class Failures(Section):

@@ -69,3 +69,27 @@ def test_a_result_of_0_11_0_renders_as_issued(result, tmp_path):
     seoul = next(g for g in result.subgroups if g.value == "서울")
     sensitivity = next(m for m in seoul.metrics if m.name == "sensitivity").estimate
     assert f"{sensitivity.numerator}/{sensitivity.n}" not in en.split("By age_band")[0]
+
+
+def test_a_metric_of_two_criteria_is_one_column(tmp_path):
+    """Two criteria on the sensitivity (goals 0.5 and 0.3) printed its column twice in
+    each subgroup table, the same figures side by side."""
+    _study(tmp_path)
+    text = (tmp_path / "protocol.toml").read_text(encoding="utf-8")
+    (tmp_path / "protocol.toml").write_text(text + """
+[[criteria]]
+metric = "sensitivity"
+goal = 0.3
+source = "test"
+""", encoding="utf-8")
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert [v.metric for v in result.verdicts] == ["sensitivity", "sensitivity"]
+    en = _section(_text(render_certificate(result, tmp_path / "en.pdf", lang="en")),
+                  "Results by subgroup")
+    header = en[en.index("By site"):en.index("cases")]
+    assert header.count("Sensitivity") == 1
+    old = dataclasses.replace(result, parameters=dataclasses.replace(
+        result.parameters, medeval="0.11.0"))  # issued so: renders so
+    en = _section(_text(render_certificate(old, tmp_path / "old.pdf", lang="en")),
+                  "Results by subgroup")
+    assert en[:en.index("서울")].count("Sensitivity") == 2

@@ -531,7 +531,8 @@ _SUBGROUP_METRICS = 5
 #: the result's order (the JSON's, sorted as text): a later result's prints the patients
 #: (where clustered) and failed cases of each subgroup, a proportion's numerator and
 #: denominator under its interval, and the values in the result's order
-#: (:mod:`medeval.subgroup_order`).
+#: (:mod:`medeval.subgroup_order`); and a metric judged by two criteria in one column,
+#: not two.
 SUBGROUP_COUNTS_UNTIL = "0.11.0"
 
 
@@ -604,6 +605,8 @@ def _subgroup_table(result: Result, column: str, names: Sequence[str],
 def subgroups_section(result: Result, level: str) -> Section:
     """Each subgroup column's table: the judged metrics (or the first three) per value."""
     names = [v.metric for v in result.verdicts] or [m.name for m in result.metrics][:3]
+    if made_after(result, SUBGROUP_COUNTS_UNTIL):
+        names = list(dict.fromkeys(names))  # a metric of two criteria: one column
     blocks: list[Block] = []
     shown: list[MetricRecord | None] = []
     # at most _SUBGROUP_METRICS metrics a table, so that a column keeps "(0.0945 – 0.9055)"

@@ -552,7 +552,6 @@ _OTHER_NAMES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-#: Keys a criterion on a subgroup is written with (``subgroup = "site=Seoul"``).
 _DIRECTION = (
     "a criterion's direction is its metric's own, not written: higher is better for a "
     "sensitivity or a Dice, lower for an HD95, an MAE or an error rate (the result's "
@@ -573,6 +572,7 @@ _NOT_IN_A_CRITERION = {
     **dict.fromkeys(("margin", "ni_margin", "non_inferiority_margin", "delta"), _MARGIN),
     **dict.fromkeys(("confidence", "alpha", "level", "method", "interval"), _LEVEL),
 }
+#: Keys a criterion on a subgroup is written with (``subgroup = "site=Seoul"``).
 _SUBGROUP_KEYS = frozenset({"subgroup", "subgroups", "scope", "where", "population"})
 #: Why such a criterion is refused: the verdicts are on all the cases analysed.
 _NO_SUBGROUP_CRITERIA = (

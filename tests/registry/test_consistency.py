@@ -51,7 +51,11 @@ def _check(capsys: pytest.CaptureFixture[str], target: str) -> tuple[int, list[s
     return code, captured.out.splitlines(), captured.err
 
 
-# each: the change made by hand, and what check must say (worked out from _filled)
+# each: the change made by hand, and what check must say (worked out from _filled). The
+# hash chain's links, in _filled's order: 1 issued 001, 2 issued 002, 3 amended 001,
+# 4 issued 003, 5 amended 002, 6 issued 004, 7 withdrawn 004, 8 issued 005, 9 issued
+# 2025-001; a row changed is named against the last link recording it (the counter is
+# no report: in no link)
 CHANGES = [
     # the counter of 2026 put back: the next issue would draw KTL-2026-003 again
     ("UPDATE medeval_counters SET last_seq = 2 WHERE scope = '2026'",
@@ -61,19 +65,28 @@ CHANGES = [
     ("UPDATE medeval_reports SET number = 'KTL-2026-099' WHERE number = 'KTL-2026-005'",
      ["report KTL-2026-099: the pattern 'KTL-{year}-{seq:03d}' gives running number 5 of "
       "2026 (issue date 2026-01-09) the number KTL-2026-005 in scope '2026', but the row "
-      "holds KTL-2026-099 in scope '2026'"]),
+      "holds KTL-2026-099 in scope '2026'",
+      "report KTL-2026-099: differs from hash chain link 8 (issued), which recorded it: "
+      "number 'KTL-2026-099' (the chain recorded 'KTL-2026-005')"]),
     # a withdrawn report put back to issued by its status alone
     ("UPDATE medeval_reports SET status = 'issued' WHERE number = 'KTL-2026-004'",
-     ["report KTL-2026-004: status issued, but its status changed at "]),
+     ["report KTL-2026-004: status issued, but its status changed at ",
+      "report KTL-2026-004: differs from hash chain link 7 (withdrawn), which recorded it: "
+      "status 'issued' (the chain recorded 'withdrawn')"]),
     # an amended report made to stand again: its amendment still names it
     ("UPDATE medeval_reports SET status = 'issued', replaced_by = NULL, "
      "status_changed_at = NULL WHERE number = 'KTL-2026-002'",
      ["report KTL-2026-003: replaces KTL-2026-002, which does not name it as its "
       "replacement",
       "reports KTL-2026-002, KTL-2026-003: all issued (standing) for one result sha256:"
-      + sha("r1") + "; the registry issues a result one standing report"]),
+      + sha("r1") + "; the registry issues a result one standing report",
+      "report KTL-2026-002: differs from hash chain link 5 (amended), which recorded it: "
+      "status 'issued' (the chain recorded 'amended'); replaced_by None (the chain "
+      "recorded 'KTL-2026-003'); status_changed_at None (the chain recorded '2"]),
     ("UPDATE medeval_reports SET amendment = 7 WHERE number = 'KTL-2026-003'",
-     ["report KTL-2026-003: amendment 7, but it is amendment 2 of its chain"]),
+     ["report KTL-2026-003: amendment 7, but it is amendment 2 of its chain",
+      "report KTL-2026-003: differs from hash chain link 4 (issued), which recorded it: "
+      "amendment 7 (the chain recorded 2)"]),
 ]
 
 
@@ -100,7 +113,10 @@ def test_a_value_that_is_no_date_is_named_not_a_traceback(tmp_path: Path, capsys
     _tamper(target, None, "UPDATE medeval_reports SET issue_date = '2026-13-45' "
             "WHERE number = 'KTL-2026-005'")
     code, out, _ = _check(capsys, target)
-    assert code == 1 and out == ["report KTL-2026-005: issue_date '2026-13-45': not a date"]
+    assert code == 1 and out == ["report KTL-2026-005: issue_date '2026-13-45': not a date",
+                                 "report KTL-2026-005: differs from hash chain link 8 "
+                                 "(issued), which recorded it: issue_date '2026-13-45' "
+                                 "(the chain recorded '2026-01-09')"]
     with Registry.open(target) as registry:
         with pytest.raises(RegistryError, match=r"stored value cannot be read \(month must "
                            r"be in 1\.\.12\).*medeval registry check"):
@@ -128,7 +144,10 @@ def test_an_amendment_rank_that_is_no_number_is_named_not_a_traceback(tmp_path: 
                                   "'KTL-2026-002'").fetchone() == ("abc",)
     code, out, err = _check(capsys, target)
     assert "Traceback" not in err
-    assert code == 1 and out == ["report KTL-2026-002: amendment 'abc': not a whole number >= 0"]
+    assert code == 1 and out == ["report KTL-2026-002: amendment 'abc': not a whole number >= 0",
+                                 "report KTL-2026-002: differs from hash chain link 5 "
+                                 "(amended), which recorded it: amendment 'abc' (the chain "
+                                 "recorded 1)"]
 
 
 def test_an_issue_refused_by_a_counter_put_back_points_at_check(registry_url, request,

@@ -32,8 +32,9 @@ def test_migrated_schema_equals_the_models(registry_url):
                    for u in inspector.get_unique_constraints("medeval_reports")}
     engine.dispose()
     assert differences == []
-    assert revision == "r0001"
-    assert tables == {"medeval_registry", "medeval_counters", "medeval_reports", VERSION_TABLE}
+    assert revision == "r0002"
+    assert tables == {"medeval_registry", "medeval_counters", "medeval_reports",
+                      "medeval_chain", VERSION_TABLE}
     # the last guards against one number twice, and against two amendments of one report
     assert {("number",), ("scope", "seq"), ("replaces",)} <= uniques
 
@@ -46,29 +47,30 @@ def test_opening_needs_no_alembic_ini(registry_url, tmp_path, monkeypatch):
     assert not list(tmp_path.glob("*.ini"))
 
 
-#: A later revision, as a future medeval would ship it: one nullable column added to the
-#: reports (batch mode, as env.py runs every migration, so that SQLite copies the table).
-_R0002 = '''
+#: A later revision (after r0002, the hash chain), as a future medeval would ship it: one
+#: nullable column added to the reports (batch mode, as env.py runs every migration, so
+#: that SQLite copies the table).
+_R0003 = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "r0002"
-down_revision = "r0001"
+revision = "r0003"
+down_revision = "r0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
     with op.batch_alter_table("medeval_reports") as batch:
-        batch.add_column(sa.Column("note_r0002", sa.String(40), nullable=True))
+        batch.add_column(sa.Column("note_r0003", sa.String(40), nullable=True))
 '''
 
 
 def test_an_older_registry_is_upgraded_on_opening_and_keeps_its_reports(
         registry_url, tmp_path, monkeypatch):
-    # Only revision r0001 exists, so the upgrade path (check_schema's `alembic upgrade
-    # head` under the write lock) had never run. Here a registry made with r0001 holds
-    # two reports; a medeval whose migrations end at r0002 then opens it. Checked with
+    # Before r0002, only revision r0001 existed, so the upgrade path (check_schema's
+    # `alembic upgrade head` under the write lock) had never run. Here a registry made with
+    # r0002 holds two reports; a medeval whose migrations end at r0003 then opens it. Checked with
     # SQLAlchemy's inspector and Alembic's own MigrationContext, not medeval.
     import shutil
 
@@ -84,7 +86,7 @@ def test_an_older_registry_is_upgraded_on_opening_and_keeps_its_reports(
     newer = tmp_path / "migrations"
     shutil.copytree(Path(database.__file__).parent / "migrations", newer,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "r0002_note.py").write_text(_R0002, encoding="utf-8")
+    (newer / "versions" / "r0003_note.py").write_text(_R0003, encoding="utf-8")
     monkeypatch.setattr(database, "SCRIPT_LOCATION", str(newer))
 
     # the public page opens read only: it cannot upgrade, and says what to do
@@ -104,15 +106,15 @@ def test_an_older_registry_is_upgraded_on_opening_and_keeps_its_reports(
         uniques = {tuple(u["column_names"])
                    for u in inspect(connection).get_unique_constraints("medeval_reports")}
     engine.dispose()
-    assert revision == "r0002"
-    assert "note_r0002" in columns
+    assert revision == "r0003"
+    assert "note_r0003" in columns
     # SQLite's batch copy of the table kept the guards against one number twice
     assert {("number",), ("scope", "seq"), ("replaces",)} <= uniques
 
 
-def _amended_registry_upgraded_by(tmp_path, monkeypatch, r0002: str):
-    """A SQLite registry (r0001) holding a report and its amendment, and a copy of the
-    migrations whose r0002 is ``r0002``, put in place; returns (path, first, second)."""
+def _amended_registry_upgraded_by(tmp_path, monkeypatch, r0003: str):
+    """A SQLite registry (r0002) holding a report and its amendment, and a copy of the
+    migrations whose r0003 is ``r0003``, put in place; returns (path, first, second)."""
     import shutil
 
     from medeval.registry import database
@@ -128,7 +130,7 @@ def _amended_registry_upgraded_by(tmp_path, monkeypatch, r0002: str):
     newer = tmp_path / "migrations"
     shutil.copytree(Path(database.__file__).parent / "migrations", newer,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "r0002_note.py").write_text(r0002, encoding="utf-8")
+    (newer / "versions" / "r0003_note.py").write_text(r0003, encoding="utf-8")
     monkeypatch.setattr(database, "SCRIPT_LOCATION", str(newer))
     return path, first, second
 
@@ -145,7 +147,7 @@ def test_a_table_copied_by_an_upgrade_keeps_amended_reports(tmp_path, monkeypatc
     import sqlite3
 
     path, first, second = _amended_registry_upgraded_by(
-        tmp_path, monkeypatch, _R0002.replace(
+        tmp_path, monkeypatch, _R0003.replace(
             'batch_alter_table("medeval_reports")',
             'batch_alter_table("medeval_reports", recreate="always")'))
     with Registry.open(path) as registry:  # upgrades: the table copied
@@ -163,7 +165,7 @@ def test_a_table_copied_by_an_upgrade_keeps_amended_reports(tmp_path, monkeypatc
     finally:
         connection.close()
     assert rows == [(first.number, None, second.number), (second.number, first.number, None)]
-    assert "note_r0002" in columns
+    assert "note_r0003" in columns
     assert table.count("REFERENCES medeval_reports") == 2  # the copy keeps both keys
 
 
@@ -176,7 +178,7 @@ def test_an_upgrade_leaving_a_dangling_report_reference_is_refused(tmp_path, mon
 
     from medeval.errors import RegistryError
 
-    path, first, _ = _amended_registry_upgraded_by(tmp_path, monkeypatch, _R0002 + (
+    path, first, _ = _amended_registry_upgraded_by(tmp_path, monkeypatch, _R0003 + (
         "    op.execute(\"UPDATE medeval_reports SET replaces = 'LAB-AI-1999-0001' \"\n"
         "               \"WHERE replaces IS NOT NULL\")\n"))
     with pytest.raises(RegistryError, match=r"left 1 row\(s\) naming a report that is not "
@@ -187,7 +189,7 @@ def test_an_upgrade_leaving_a_dangling_report_reference_is_refused(tmp_path, mon
         revision = MigrationContext.configure(
             connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
     engine.dispose()
-    assert revision == "r0001"
+    assert revision == "r0002"
     connection = sqlite3.connect(path)
     try:
         replaces = connection.execute("SELECT replaces FROM medeval_reports WHERE replaces "

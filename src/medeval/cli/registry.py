@@ -77,7 +77,8 @@ def add(commands: Any) -> None:
     show = _action(actions, "show", _show, "everything the registry holds on one report")
     show.add_argument("number", metavar="NUMBER")
     _action(actions, "check", _check, "check that the registry's rows agree with one "
-            "another (numbers, counters, amendment chains): exit 1 naming each that does not")
+            "another (numbers, counters, amendment chains) and with the hash chain that "
+            "recorded them: exit 1 naming each that does not")
     export = _action(actions, "export", _export, "write the reports as CSV (UTF-8 with BOM)")
     export.add_argument("out", type=file_or_stdout_to_write, metavar="OUT.csv",
                         help="a file, or - for standard output")
@@ -727,13 +728,17 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args) as registry:
         problems = registry.check()
         count = 0 if problems else len(registry.list())
+        length, head = registry.chain_head()
     for problem in problems:
         out.write(f"{problem}\n")
     if problems:
         say(f"medeval: registry {registry.location}: {len(problems)} problem(s); the rows "
             "were changed outside medeval (compare with a backup)")
         return 1
-    out.write(f"consistent: {count} report(s) in {registry.location}\n")
+    # the chain's end, to write down: a registry rewritten whole (every hash computed
+    # again) checks clean, but no longer ends in this hash
+    out.write(f"consistent: {count} report(s) in {registry.location}; hash chain of "
+              f"{length} link(s) ending sha256:{head}\n")
     return 0
 
 

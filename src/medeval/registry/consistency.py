@@ -9,9 +9,9 @@ sees it. :func:`find_problems` reads every row as stored (no type conversion, so
 date that is no date is named, not a traceback) and says what disagrees, row by row.
 
 What it cannot see: a value changed into another that agrees with the rest (another
-valid fingerprint or PDF SHA-256, a customer renamed). ``medeval verify CERT.pdf
---registry ...`` compares a certificate with its row; a signed PDF or a backup kept
-elsewhere is the check on those.
+valid fingerprint or PDF SHA-256, a customer renamed): the hash chain
+(:mod:`medeval.registry.chain`) names those, and ``medeval verify CERT.pdf --registry
+...`` compares a certificate with its row.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The registry's tables as SQLAlchemy 2 typed ORM classes.
 
-Three tables, each prefixed ``medeval_`` so that their names say whose they are:
+Four tables, each prefixed ``medeval_`` so that their names say whose they are:
 
 - ``medeval_registry``: one row, the marker that a database is a medeval registry, and
   its report-number pattern;
@@ -8,7 +8,9 @@ Three tables, each prefixed ``medeval_`` so that their names say whose they are:
   locked while a number is drawn;
 - ``medeval_reports``: one row per issued report. ``number`` is UNIQUE and so is
   ``(scope, seq)``: the last guard against one number twice, should the counter ever be
-  bypassed. ``replaces`` is UNIQUE too: a report is amended at most once.
+  bypassed. ``replaces`` is UNIQUE too: a report is amended at most once;
+- ``medeval_chain``: the hash chain, one link per issue, amendment and withdrawal (its
+  length and last hash are kept in ``medeval_registry``).
 
 The schema is created and upgraded by the Alembic migrations in ``migrations/`` (never
 by ``create_all``); a test compares these classes with the migrated database.
@@ -39,6 +41,7 @@ __all__ = [
     "APPLICATION",
     "VERSION_TABLE",
     "Base",
+    "ChainRow",
     "CounterRow",
     "ReportRow",
     "SettingsRow",
@@ -79,6 +82,9 @@ class SettingsRow(Base):
     application: Mapped[str] = mapped_column(String(32))
     pattern: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: How many links the hash chain holds, and the last one's hash (None: no link yet).
+    chain_length: Mapped[int] = mapped_column(Integer, server_default="0")
+    chain_head: Mapped[str | None] = mapped_column(String(HASH_LENGTH))
 
 
 class CounterRow(Base):
@@ -126,3 +132,17 @@ class ReportRow(Base):
     )
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ChainRow(Base):
+    """One link of the hash chain (see :mod:`medeval.registry.chain`): the record of a
+    report as an event left it, and SHA-256 over the previous link's hash and it."""
+
+    __tablename__ = "medeval_chain"
+    __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
+
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    report_id: Mapped[int] = mapped_column(Integer)
+    event: Mapped[str] = mapped_column(String(16))
+    record: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH))

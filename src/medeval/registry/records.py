@@ -49,6 +49,9 @@ class ReportRecord:
         The report this one amends, and the report that amends this one.
     issued_at, status_changed_at
         When the registry recorded the issue and the last change of status (UTC).
+    chain_hash
+        The hash of the last link of the registry's hash chain that recorded this report
+        as it stands (docs/registry.md, "The hash chain"); None where no link records it.
     """
 
     number: str
@@ -66,6 +69,7 @@ class ReportRecord:
     replaced_by: str | None
     issued_at: datetime
     status_changed_at: datetime | None
+    chain_hash: str | None = None
 
     def to_dict(self) -> dict[str, str | int | None]:
         """Plain values for JSON or CSV: dates and times in ISO 8601, status as its name."""

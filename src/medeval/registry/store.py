@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL
@@ -26,6 +26,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout  # no connection free in 
 from sqlalchemy.orm import Session
 
 from ..errors import RegistryError
+from . import chain
 from .backup import backup_sqlite
 from .checks import check_date, check_hash, check_text
 from .consistency import find_problems
@@ -39,7 +40,7 @@ from .database import (
     shown,
 )
 from .export import write_csv
-from .models import CUSTOMER_LENGTH, NAME_LENGTH, CounterRow, ReportRow
+from .models import CUSTOMER_LENGTH, NAME_LENGTH, ChainRow, CounterRow, ReportRow
 from .numbering import DEFAULT_PATTERN, ReportNumbering, check_report_number
 from .records import ReportRecord, Status, ended_text
 
@@ -268,6 +269,7 @@ class Registry:
         checked_fingerprint = check_hash(fingerprint, what="fingerprint")
         day = date.today() if issue_date is None else check_date(issue_date, what="issue date")
         with self._transaction("issuing a report", write=True) as session:
+            chain.lock(session)  # first, in every write: links appended one at a time
             old = self._amended(session, amends, reason) if amends is not None else None
             if old is not None and day < old.issue_date:
                 raise RegistryError(f"issue date {day}: before the report it amends, "
@@ -288,16 +290,20 @@ class Registry:
                 raise RegistryError(f"report {drawn}: no pdf_sha256 set while issuing; "
                                     "nothing was stored")
             now = datetime.now(timezone.utc)
-            session.add(ReportRow(
+            row = ReportRow(
                 number=drawn, scope=scope, seq=seq, fingerprint=checked_fingerprint,
                 pdf_sha256=check_hash(pending.pdf_sha256, what="PDF SHA-256"),
                 issue_date=day, status=Status.ISSUED, reason=old.reason if old else why,
                 amendment=pending.amendment, replaces=pending.replaces, replaced_by=None,
-                issued_at=now, status_changed_at=None, **fields))
+                issued_at=now, status_changed_at=None, **fields)
+            session.add(row)
             session.flush()
+            events = [(row, "issued")]
             if old is not None:
                 old.status, old.replaced_by, old.status_changed_at = (
                     Status.AMENDED, drawn, now)
+                events.append((old, "amended"))
+            chain.append(session, events)
 
     def withdraw(self, number: str, reason: str) -> ReportRecord:
         """Withdraw a standing report (status ``withdrawn``, with its reason and time).
@@ -311,9 +317,11 @@ class Registry:
         checked = check_report_number(number)
         why = check_text(reason, what="reason", max_length=REASON_LENGTH)
         with self._transaction("withdrawing a report", write=True) as session:
+            chain.lock(session)
             row = self._standing(session, checked, doing="withdraw")
             row.status, row.reason = Status.WITHDRAWN, why
             row.status_changed_at = datetime.now(timezone.utc)
+            chain.append(session, [(row, "withdrawn")])
         return self._get_known(row.number)
 
     # ------------------------------------------------------------------ reading
@@ -337,7 +345,7 @@ class Registry:
                     row = session.scalars(select(ReportRow).where(
                         ReportRow.number == candidate)).first()
                 if row is not None:
-                    return _record(row)
+                    return _record(row, _chain_hashes(session, row.id))
             return None
 
     def find_by_fingerprint(self, fingerprint: str) -> tuple[ReportRecord, ...]:
@@ -367,16 +375,28 @@ class Registry:
             query = query.order_by(None).order_by(ReportRow.id.desc()).limit(limit)
         with self._transaction("listing reports", write=False) as session, self._readable():
             rows = session.scalars(query).all()
-        records = [_record(row) for row in rows]
+            hashes = _chain_hashes(session)
+        records = [_record(row, hashes) for row in rows]
         return tuple(records[::-1] if limit is not None else records)
 
     def check(self) -> tuple[str, ...]:
         """Every disagreement among the registry's rows, one sentence each (empty: they
         agree): what a row changed by hand outside medeval breaks (see
-        :mod:`medeval.registry.consistency`). Read in one transaction, taking no write lock.
+        :mod:`medeval.registry.consistency`), then where the hash chain breaks and each
+        report that differs from the last link recording it (:mod:`medeval.registry.chain`).
+        Read in one transaction, taking no write lock.
         """
         with self._transaction("checking the registry", write=False) as session:
-            return tuple(find_problems(session.connection(), self.numbering))
+            connection = session.connection()
+            return (*find_problems(connection, self.numbering),
+                    *chain.chain_problems(connection))
+
+    def chain_head(self) -> tuple[int, str]:
+        """The hash chain's length and its last link's hash, as the registry records
+        them (``0`` and 64 zeros before the first link): written down or printed, it is
+        what a later :meth:`check` of a registry rewritten whole is compared with."""
+        with self._transaction("reading the hash chain", write=False) as session:
+            return chain.head(session.connection())
 
     def export_csv(self, destination: str | Path | IO[str], **filters: Any) -> int:
         """Write the reports (filtered as :meth:`list`) as CSV; return how many.
@@ -613,7 +633,7 @@ class Registry:
                     ReportRow.number == row.replaced_by)).one()
                 if replacing == fingerprint:
                     continue
-            ended.append(_record(row))
+            ended.append(_record(row, _chain_hashes(session, row.id)))
         return ended
 
     @staticmethod
@@ -656,7 +676,19 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc)
 
 
-def _record(row: ReportRow) -> ReportRecord:
+def _chain_hashes(session: Session, report_id: int | None = None) -> dict[int, str]:
+    """The hash of the last link recording each report (of ``report_id`` only, if given),
+    by the report's row id."""
+    last = select(ChainRow.report_id, func.max(ChainRow.position).label("position"))
+    if report_id is not None:
+        last = last.where(ChainRow.report_id == report_id)
+    latest = last.group_by(ChainRow.report_id).subquery()
+    return {int(i): str(h) for i, h in session.execute(
+        select(ChainRow.report_id, ChainRow.hash).join(
+            latest, ChainRow.position == latest.c.position))}
+
+
+def _record(row: ReportRow, chain_hashes: dict[int, str]) -> ReportRecord:
     issued_at = _aware(row.issued_at)
     assert issued_at is not None
     return ReportRecord(
@@ -665,5 +697,6 @@ def _record(row: ReportRow) -> ReportRecord:
         tester=row.tester, approver=row.approver, status=Status(row.status),
         reason=row.reason, amendment=row.amendment, replaces=row.replaces,
         replaced_by=row.replaced_by, issued_at=issued_at,
-        status_changed_at=_aware(row.status_changed_at))
+        status_changed_at=_aware(row.status_changed_at),
+        chain_hash=chain_hashes.get(row.id))
 

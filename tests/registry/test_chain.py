@@ -285,3 +285,38 @@ def test_processes_issuing_and_withdrawing_at_once_keep_one_valid_chain(registry
         (processes * per_process * 3 // 2,)]
     assert _check(capsys, registry_url)[0] == 0
 
+
+#: A tester's process opening the registry when the gate opens, then issuing one report.
+OPENER = textwrap.dedent("""
+    import hashlib, os, sys, time
+    from medeval.registry import Registry
+    url, tag, gate = sys.argv[1], sys.argv[2], sys.argv[3]
+    while not os.path.exists(gate):
+        time.sleep(0.005)
+    with Registry.open(url) as registry:
+        fingerprint = hashlib.sha256(tag.encode()).hexdigest()
+        print(registry.issue(fingerprint=fingerprint, pdf_sha256=fingerprint,
+                             issue_date="2026-01-10", **{people!r}).number)
+""").format(people=PEOPLE)
+
+
+def test_testers_opening_an_older_registry_at_once_upgrade_it_once(registry_url, tmp_path,
+                                                                   monkeypatch):
+    # both find the schema older; the second to take the lock finds it upgraded (on
+    # PostgreSQL the settings row is locked before the revision is read again)
+    _r0001_registry(registry_url, tmp_path, monkeypatch)
+    gate = tmp_path / "go"
+    testers = [subprocess.Popen([sys.executable, "-c", OPENER, registry_url, f"opener-{p}",
+                                 str(gate)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for p in range(3)]
+    gate.touch()
+    numbers = []
+    for process in testers:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        numbers += out.split()
+    assert sorted(numbers) == ["KTL-2026-004", "KTL-2026-005", "KTL-2026-006"]
+    assert [e for (e,) in _sql(registry_url, "SELECT event FROM medeval_chain ORDER BY "
+                                             "position")] == ["chained"] * 3 + ["issued"] * 3
+    _recomputed(registry_url)

@@ -231,6 +231,13 @@ def check_schema(connection: Connection, url: URL, *, upgrade: bool) -> str | No
                                 "`medeval registry init`)")
         raise RegistryError(f"{where}: not a medeval registry; it holds tables of another "
                             f"application ({_names(tables)})")
+    if upgrade and connection.dialect.name == "postgresql":
+        # of two testers opening an older registry at once, the second waits here, then
+        # finds it upgraded: with the settings row locked FOR UPDATE instead, each held
+        # a share of the table that the other's ALTER TABLE waited for ("deadlock
+        # detected"); with no lock, the second ran the migration again. SQLite's BEGIN
+        # IMMEDIATE already holds the whole file
+        connection.exec_driver_sql("LOCK TABLE medeval_registry IN ACCESS EXCLUSIVE MODE")
     row = connection.execute(select(SettingsRow.application, SettingsRow.pattern)).first()
     if row is None or row.application != APPLICATION:
         raise RegistryError(f"{where}: its medeval_registry table does not mark a medeval "

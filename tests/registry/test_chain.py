@@ -320,3 +320,33 @@ def test_testers_opening_an_older_registry_at_once_upgrade_it_once(registry_url,
     assert [e for (e,) in _sql(registry_url, "SELECT event FROM medeval_chain ORDER BY "
                                              "position")] == ["chained"] * 3 + ["issued"] * 3
     _recomputed(registry_url)
+
+
+def test_a_page_reader_granted_the_tables_before_the_chain_still_looks_up(postgres):
+    # docs/verification-page.md granted the page's read-only user SELECT on the tables
+    # by name; upgraded to r0002, every look-up also read medeval_chain, which that user
+    # may not: the page would answer each one with 'permission denied'
+    import psycopg
+
+    target = postgres.database()
+    with Registry.create(target) as registry:
+        number = registry.issue(fingerprint=sha("g1"), pdf_sha256=sha("h1"),
+                                issue_date="2026-01-05", **PEOPLE).number
+    name = target.split("@/")[1].split("?")[0]
+    role = f"reader_{name}"
+    with psycopg.connect(postgres.libpq(name), autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {role} LOGIN")
+        connection.execute(f"GRANT SELECT ON medeval_registry, medeval_counters, "
+                           f"medeval_reports, medeval_alembic_version TO {role}")
+    reader = target.replace("postgres@", f"{role}@")
+    with Registry.open(reader, read_only=True) as page:
+        record = page.get(number)
+        assert record is not None and record.chain_hash is None
+        assert [r.number for r in page.list()] == [number]
+    with psycopg.connect(postgres.libpq(name), autocommit=True) as connection:
+        connection.execute(f"GRANT SELECT ON medeval_chain TO {role}")
+    with Registry.open(reader, read_only=True) as page:
+        record = page.get(number)
+    assert record is not None
+    assert record.chain_hash == _sql(target, "SELECT hash FROM medeval_chain")[0][0]
+

@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL
@@ -94,6 +94,10 @@ class Registry:
                                 and url.get_backend_name() == "sqlite" else None)
         #: The laboratory's report-number pattern (read from the registry on opening).
         self.numbering = ReportNumbering(DEFAULT_PATTERN)
+        # whether this user may read the hash chain (a page's read-only PostgreSQL user
+        # granted SELECT on the tables before r0002 may not: its look-ups then give no
+        # chain_hash instead of failing with 'permission denied for table medeval_chain')
+        self._chain_readable = True
 
     # ------------------------------------------------------------------ opening
 
@@ -166,6 +170,10 @@ class Registry:
             registry.close()
             raise
         registry.numbering = ReportNumbering(pattern or DEFAULT_PATTERN)
+        if read_only and url.get_backend_name() == "postgresql":
+            with registry._transaction("opening the registry", write=False) as session:
+                registry._chain_readable = bool(session.execute(text(
+                    "SELECT has_table_privilege('medeval_chain', 'SELECT')")).scalar())
         return registry
 
     def close(self) -> None:
@@ -345,7 +353,7 @@ class Registry:
                     row = session.scalars(select(ReportRow).where(
                         ReportRow.number == candidate)).first()
                 if row is not None:
-                    return _record(row, _chain_hashes(session, row.id))
+                    return _record(row, self._chain_hashes(session, row.id))
             return None
 
     def find_by_fingerprint(self, fingerprint: str) -> tuple[ReportRecord, ...]:
@@ -375,7 +383,7 @@ class Registry:
             query = query.order_by(None).order_by(ReportRow.id.desc()).limit(limit)
         with self._transaction("listing reports", write=False) as session, self._readable():
             rows = session.scalars(query).all()
-            hashes = _chain_hashes(session)
+            hashes = self._chain_hashes(session)
         records = [_record(row, hashes) for row in rows]
         return tuple(records[::-1] if limit is not None else records)
 
@@ -633,8 +641,11 @@ class Registry:
                     ReportRow.number == row.replaced_by)).one()
                 if replacing == fingerprint:
                     continue
-            ended.append(_record(row, _chain_hashes(session, row.id)))
+            ended.append(_record(row, self._chain_hashes(session, row.id)))
         return ended
+
+    def _chain_hashes(self, session: Session, report_id: int | None = None) -> dict[int, str]:
+        return _chain_hashes(session, report_id) if self._chain_readable else {}
 
     @staticmethod
     def _exists(session: Session, number: str) -> bool:

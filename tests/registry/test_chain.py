@@ -350,3 +350,23 @@ def test_a_page_reader_granted_the_tables_before_the_chain_still_looks_up(postgr
     assert record is not None
     assert record.chain_hash == _sql(target, "SELECT hash FROM medeval_chain")[0][0]
 
+
+def test_an_older_registry_opened_read_only_names_the_command_that_upgrades_it(
+        tmp_path, monkeypatch, capsys):
+    # the page and verify --registry only read: "open it once for writing" named no
+    # command; the one named is run here as written, and the page then opens
+    import shlex
+
+    from medeval.errors import RegistryError
+
+    target = str(tmp_path / "old registry.sqlite")  # a space: the command quotes it
+    _r0001_registry(target, tmp_path, monkeypatch)
+    with pytest.raises(RegistryError, match="schema is older than this medeval's") as told:
+        Registry.open(target, read_only=True)
+    command = str(told.value).split("writes: ")[1]
+    assert shlex.split(command)[:3] == ["medeval", "registry", "check"]
+    assert main(shlex.split(command)[1:]) == 0
+    assert "hash chain of 3 link(s)" in capsys.readouterr().out
+    with Registry.open(target, read_only=True) as page:
+        assert [r.number for r in page.list()] == ["KTL-2026-001", "KTL-2026-002",
+                                                   "KTL-2026-003"]

@@ -9,6 +9,7 @@ commit leaves nothing behind, not even a number drawn.
 from __future__ import annotations
 
 import builtins
+import shlex
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,8 +161,12 @@ class Registry:
             with registry._transaction("opening the registry", write=False) as session:
                 pattern = check_schema(session.connection(), url, upgrade=False)
             if pattern is None and read_only:
-                raise RegistryError(f"registry {shown(url)}: its schema is older than this "
-                                    "medeval's; open it once for writing to upgrade it")
+                # which command: "open it once for writing" named none (serve and verify
+                # --registry, which say this, only read)
+                raise RegistryError(
+                    f"registry {shown(url)}: its schema is older than this medeval's, and "
+                    "it is opened read only here; upgrade it once with a command that "
+                    f"writes: medeval registry check --registry {shlex.quote(shown(url))}")
             if pattern is None:
                 with registry._transaction("upgrading the registry", write=True,
                                            schema_change=True) as session:

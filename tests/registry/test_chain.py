@@ -370,3 +370,35 @@ def test_an_older_registry_opened_read_only_names_the_command_that_upgrades_it(
     with Registry.open(target, read_only=True) as page:
         assert [r.number for r in page.list()] == ["KTL-2026-001", "KTL-2026-002",
                                                    "KTL-2026-003"]
+
+
+def test_a_chain_rewritten_whole_is_found_by_an_end_written_down(registry_url, capsys):
+    # anyone who can write the database can compute the chain again (docs: it holds no
+    # secret): the last report's customer changed, its link's record and hash and the
+    # head recomputed here with hashlib. check alone then finds nothing; the end the
+    # check printed before, given with --known, is no link's hash any more, while a
+    # hash of a link before the change still is
+    _filled(registry_url)
+    code, out = _check(capsys, registry_url)
+    before = out[0].rsplit("sha256:", 1)[1]
+    (h9,), ((record,),) = (_sql(registry_url, "SELECT hash FROM medeval_chain WHERE "
+                                "position = 9")[0], _sql(registry_url, "SELECT record FROM "
+                                "medeval_chain WHERE position = 10"))
+    items = json.loads(record)
+    items[3 + FIELDS.index("customer")] = "Other Co."
+    record = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    rewritten = hashlib.sha256(f"{h9}\n{record}".encode()).hexdigest()
+    _sql(registry_url, "UPDATE medeval_reports SET customer = 'Other Co.' WHERE number = "
+                       "'KTL-2026-010'")
+    _sql(registry_url, "UPDATE medeval_chain SET record = ?, hash = ? WHERE position = 10",
+         record, rewritten)
+    _sql(registry_url, "UPDATE medeval_registry SET chain_head = ?", rewritten)
+    _recomputed(registry_url)  # consistent as rewritten
+    assert _check(capsys, registry_url)[0] == 0
+    code = main(["registry", "check", "--registry", registry_url, "--known", h9,
+                 "--known", f"sha256:{before}"])
+    assert (code, capsys.readouterr().out.splitlines()) == (1, [
+        f"hash chain: sha256:{before}, given as known, is no link's hash: the chain was "
+        "rewritten outside medeval since it was written down (or it is another registry's)"])
+    assert main(["registry", "check", "--registry", registry_url, "--known", "abc"]) == 2
+    assert "known chain hash" in capsys.readouterr().err

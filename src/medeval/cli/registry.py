@@ -76,9 +76,13 @@ def add(commands: Any) -> None:
     listing.add_argument("--limit", type=int, default=None, help="the newest N only")
     show = _action(actions, "show", _show, "everything the registry holds on one report")
     show.add_argument("number", metavar="NUMBER")
-    _action(actions, "check", _check, "check that the registry's rows agree with one "
-            "another (numbers, counters, amendment chains) and with the hash chain that "
-            "recorded them: exit 1 naming each that does not")
+    check = _action(actions, "check", _check, "check that the registry's rows agree with "
+                    "one another (numbers, counters, amendment chains) and with the hash "
+                    "chain that recorded them: exit 1 naming each that does not")
+    check.add_argument("--known", action="append", default=[], metavar="SHA256",
+                       help="a chain hash written down earlier (the end a check printed, "
+                       "a chain_hash of an export): it must still be a link of the chain "
+                       "(repeatable)")
     export = _action(actions, "export", _export, "write the reports as CSV (UTF-8 with BOM)")
     export.add_argument("out", type=file_or_stdout_to_write, metavar="OUT.csv",
                         help="a file, or - for standard output")
@@ -726,7 +730,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args) as registry:
-        problems = registry.check()
+        problems = registry.check(known=args.known)
         count = 0 if problems else len(registry.list())
         length, head = registry.chain_head()
     for problem in problems:

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from .models import ChainRow, ReportRow, SettingsRow
 
-__all__ = ["FIELDS", "GENESIS", "append", "chain_problems", "encode", "link_hash", "lock"]
+__all__ = ["FIELDS", "GENESIS", "append", "chain_problems", "encode", "head", "link_hash",
+           "lock", "unknown"]
 
 #: The hash before the first link.
 GENESIS = "0" * 64
@@ -131,6 +132,14 @@ def chain_problems(connection: Connection) -> list[str]:
                         f"{_number(link.record)} (row id {link.report_id}), which is not in "
                         "the registry (deleted outside medeval)")
     return problems
+
+
+def unknown(connection: Connection, hashes: Sequence[str]) -> list[str]:
+    """Each of ``hashes`` (written down earlier) that is no link's hash any more."""
+    links = {str(h) for (h,) in connection.execute(text("SELECT hash FROM medeval_chain"))}
+    return [f"hash chain: sha256:{value}, given as known, is no link's hash: the chain was "
+            "rewritten outside medeval since it was written down (or it is another "
+            "registry's)" for value in dict.fromkeys(hashes) if value not in links]
 
 
 def _links_problems(links: Sequence[Any], length: int, last: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import shlex
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -392,17 +392,26 @@ class Registry:
         records = [_record(row, hashes) for row in rows]
         return tuple(records[::-1] if limit is not None else records)
 
-    def check(self) -> tuple[str, ...]:
+    def check(self, *, known: Iterable[str] = ()) -> tuple[str, ...]:
         """Every disagreement among the registry's rows, one sentence each (empty: they
         agree): what a row changed by hand outside medeval breaks (see
         :mod:`medeval.registry.consistency`), then where the hash chain breaks and each
         report that differs from the last link recording it (:mod:`medeval.registry.chain`).
-        Read in one transaction, taking no write lock.
+        ``known``: chain hashes written down earlier (the end a check printed, a
+        ``chain_hash`` of an export), each of which must still be a link's: the chain only
+        grows, so one missing means it was rewritten (a rewrite that checks clean
+        otherwise). Read in one transaction, taking no write lock.
+
+        Raises
+        ------
+        RegistryError
+            A ``known`` value that is not a SHA-256.
         """
+        hashes = [check_hash(value, what="known chain hash") for value in known]
         with self._transaction("checking the registry", write=False) as session:
             connection = session.connection()
             return (*find_problems(connection, self.numbering),
-                    *chain.chain_problems(connection))
+                    *chain.chain_problems(connection), *chain.unknown(connection, hashes))
 
     def chain_head(self) -> tuple[int, str]:
         """The hash chain's length and its last link's hash, as the registry records

@@ -169,6 +169,14 @@ CHANGES = {
         ["hash chain: breaks at link 8 (issued KTL-2026-005): its hash is not SHA-256 of "
          "link 7's hash and its record; links 8 to 10 are not vouched for (changed outside "
          "medeval)"]),
+    # a record that is no JSON at all: check ended in a JSONDecodeError traceback
+    "a link's record made unreadable": (
+        ["UPDATE medeval_chain SET record = 'garbage' WHERE position = 10"],
+        ["hash chain: breaks at link 10 (issued (unreadable record)): its hash is not "
+         "SHA-256 of link 9's hash and its record; links 10 to 10 are not vouched for "
+         "(changed outside medeval)",
+         "report KTL-2026-010: differs from hash chain link 10 (issued), which recorded it: "
+         "its record cannot be read (not a JSON array of 20 values)"]),
 }
 
 

@@ -126,7 +126,7 @@ def chain_problems(connection: Connection) -> list[str]:
         if now != link.record:
             problems.append(f"report {row['number']}: differs from hash chain link "
                             f"{link.position} ({link.event}), which recorded it: "
-                            f"{_differences(json.loads(link.record), json.loads(now))}")
+                            f"{_differences(_loaded(link.record), json.loads(now))}")
     for link in latest.values():
         problems.append(f"hash chain link {link.position} ({link.event}) records report "
                         f"{_number(link.record)} (row id {link.report_id}), which is not in "
@@ -165,7 +165,9 @@ def _links_problems(links: Sequence[Any], length: int, last: str) -> list[str]:
     return []
 
 
-def _differences(recorded: list[Any], stored: list[Any]) -> str:
+def _differences(recorded: list[Any] | None, stored: list[Any]) -> str:
+    if recorded is None:  # edited into no JSON array of 20 (a traceback, before)
+        return "its record cannot be read (not a JSON array of 20 values)"
     said = [f"{name} {now!r} (the chain recorded {then!r})"
             for name, then, now in zip(FIELDS, recorded[3:], stored[3:]) if then != now]
     return "; ".join(said) if said else "its record is not in the canonical encoding"

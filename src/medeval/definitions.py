@@ -290,6 +290,44 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
             "NaN with UndefinedMetricWarning if a class with support is undefined",
         ),
+        # --- the multiclass-classification task's figures (results made after 0.11.0;
+        # before, they named 'accuracy' and 'average@...', written for two classes and for
+        # any ratio) ---
+        MetricDefinition(
+            "accuracy@multiclass", "Accuracy (multi-class)",
+            "#{cases whose predicted class is the reference class} / N; a failed case (no "
+            "answer) is wrong", True,
+            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37; scikit-learn "
+            "accuracy_score", "NaN with UndefinedMetricWarning when there is no case",
+        ),
+        MetricDefinition(
+            "class_average@macro", "Macro average over the protocol's classes",
+            "(1/K) sum over the K classes of the class's one-vs-rest ratio: sensitivity "
+            "TP_k / n_k, PPV TP_k / (TP_k + FP_k), F1 2 TP_k / (2 TP_k + FP_k + FN_k); "
+            "n_k the class's reference cases, a failed case (no answer) an FN of its class "
+            "and an FP of none (scikit-learn average='macro', labels = the protocol's)", True,
+            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
+            "NaN with UndefinedMetricWarning if any class's ratio is undefined (its "
+            "denominator 0: sensitivity, no reference case; PPV, never predicted; F1, "
+            "neither): never averaged over the others",
+        ),
+        MetricDefinition(
+            "class_average@micro", "Micro average over the protocol's classes",
+            "the ratio of the counts summed over the classes: sensitivity sum TP_k / N "
+            "(the accuracy), PPV sum TP_k / cases answered with a class, F1 2 sum TP_k / "
+            "(2 sum TP_k + sum FP_k + sum FN_k); a failed case an FN of its class and an FP "
+            "of none (scikit-learn average='micro', labels = the protocol's)", True,
+            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37", _UNDEFINED,
+        ),
+        MetricDefinition(
+            "class_average@weighted", "Support-weighted average over the protocol's classes",
+            "sum over the classes of (n_k / N) times the class's one-vs-rest ratio (as in "
+            "the macro average), n_k its reference cases: a class without one weighs 0 "
+            "(scikit-learn average='weighted', labels = the protocol's)", True,
+            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
+            "NaN with UndefinedMetricWarning if the ratio of a class with reference cases "
+            "is undefined",
+        ),
         # --- segmentation (medeval.metrics.segmentation, .surface, .lesions) ---
         MetricDefinition(
             "dice", "Dice similarity coefficient", "2 |R & P| / (|R| + |P|)", True,

@@ -747,8 +747,8 @@ TASK_METRICS: dict[str, dict[str, str]] = {
         "ece": "ece@uniform",
     },
     "multiclass-classification": {
-        "accuracy": "accuracy",
-        **{f"{ratio}@{avg}": f"average@{avg}" for ratio in ("sensitivity", "ppv", "f1")
+        "accuracy": "accuracy@multiclass",
+        **{f"{ratio}@{avg}": f"class_average@{avg}" for ratio in ("sensitivity", "ppv", "f1")
            for avg in ("macro", "micro", "weighted")},
         "cohen_kappa": "cohen_kappa",
     },

@@ -61,17 +61,18 @@ def test_a_result_of_0100_or_before_prints_a_row_per_figure(graded, version):
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_a_shared_definition_is_named_in_each_language(graded, lang):
-    # the macro averages of sensitivity, PPV and F1 share 'average@macro': one row under
-    # the definition's own name, in Korean too (its written name is English)
+    # the macro averages of sensitivity, PPV and F1 share 'class_average@macro': one row
+    # under the definition's own name, in Korean too (its written name is English)
     from medeval.report.catalogue import catalogue
 
     rows = _definition_rows(graded)
     shared = [m.definition for m in graded.metrics]
-    macro = next(row for row in rows if row[0] == "average@macro")
-    assert shared.count("average@macro") > 1
-    assert macro[1] == Msg("definition.average@macro")
-    assert catalogue(lang)["definition.average@macro"] == {
-        "en": "Macro average over classes", "ko": "분류별 값의 매크로 평균"}[lang]
+    macro = next(row for row in rows if row[0] == "class_average@macro")
+    assert shared.count("class_average@macro") > 1
+    assert macro[1] == Msg("definition.class_average@macro")
+    assert catalogue(lang)["definition.class_average@macro"] == {
+        "en": "Macro average over the protocol's classes",
+        "ko": "시험 계획서의 분류별 값의 매크로 평균"}[lang]
 
 
 def test_every_name_of_a_definition_names_a_written_definition():
@@ -82,5 +83,5 @@ def test_every_name_of_a_definition_names_a_written_definition():
     for lang in ("en", "ko"):
         names = {key.partition(".")[2] for key in catalogue(lang)
                  if key.startswith("definition.")}
-        assert len(names) == 14
+        assert len(names) == 17
         assert names <= set(DEFINITIONS), names - set(DEFINITIONS)

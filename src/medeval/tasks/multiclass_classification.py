@@ -243,7 +243,7 @@ class MulticlassClassification(TaskType):
         truth = np.array([self.index[r.values["reference"]] for r in rows], dtype=np.intp)
         pred = np.array([self.index.get(r.values["prediction"], k) if r.values["prediction"]
                          is not None else k for r in rows], dtype=np.intp)
-        metrics = [metric_record("accuracy", "accuracy",
+        metrics = [metric_record("accuracy", "accuracy@multiclass",
                                  proportion_estimate(
             truth == pred, clusters, method=st.proportion_method, confidence=st.confidence))]
         metrics += _class_sensitivities(self.labels, truth, pred, clusters, st)
@@ -268,7 +268,8 @@ class MulticlassClassification(TaskType):
                                               multiclass_statistics, exact=exact.get(name))
             estimate = bootstrap_estimate(statistic, cell, clusters, st,
                                           strata=truth if clusters is None else None)
-            definition_id = kappa_id if name == "cohen_kappa" else f"average@{name.split('@')[1]}"
+            definition_id = kappa_id if name == "cohen_kappa" else \
+                f"class_average@{name.split('@')[1]}"
             metrics.append(metric_record(name, definition_id, estimate))
         tables = {"confusion_matrix": {"labels": self.labels, "columns": [*self.labels, "none"],
                                        "counts": matrix.tolist()}}

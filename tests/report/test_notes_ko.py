@@ -1205,15 +1205,17 @@ def test_the_class_probability_warnings_by_hand() -> None:
         "전체 증례: 채점된 증례 38개 중 1개(DR-013)의 레이블이 그 증례에서 확률이 가장 높은 "
         "분류가 아닙니다. 정확도, 민감도, 카파에는 레이블을, AUC(auc@...)에는 확률을 썼습니다")
     tied = ("all cases: 2 of 38 scored case(s) (DR-009, DR-030) share their largest "
-            "probability between two or more classes: where such a prediction gives no "
-            "label, its answer is the first of them in the protocol's order of labels (as "
-            "numpy.argmax takes it), so that order decides it for the accuracy, the "
-            "sensitivities and the kappa")
+            "probability between two or more classes, 1 of them with the reference class "
+            "among the tied: where such a prediction gives no label, its answer is the "
+            "first of the tied classes in the protocol's order of labels (as numpy.argmax "
+            "takes it), so that order decides its answer for the sensitivities and the "
+            "kappa, and for the accuracy where the reference class is among the tied")
     assert warning_ko(tied) == (
         "전체 증례: 채점된 증례 38개 중 2개(DR-009, DR-030)에서 가장 높은 확률을 둘 이상의 "
-        "분류가 함께 가집니다. 이런 예측이 레이블을 주지 않으면 시험 계획서의 라벨 순서에서 그중 "
-        "첫 분류를 답으로 삼으므로(numpy.argmax와 같이), 정확도, 민감도, 카파에서는 그 순서가 "
-        "답을 정합니다")
+        "분류가 함께 가지며, 그중 1개는 참조 분류가 함께 가진 분류에 들어 있습니다. 이런 예측이 "
+        "레이블을 주지 않으면 시험 계획서의 라벨 순서에서 함께 가진 분류 중 첫 분류를 답으로 "
+        "삼으므로(numpy.argmax와 같이), 민감도와 카파에서는 그 순서가 답을 정하고, 참조 분류가 "
+        "함께 가진 분류에 들어 있는 증례에서는 정확도도 정합니다")
     left_out = ("all cases: auc@macro: bootstrap_ci: 28 of 500 resamples gave an undefined "
                 "value and were left out: on each, there is no case of some class, so its "
                 "one-vs-rest AUC is undefined; the interval rests on the resamples where the "

@@ -190,13 +190,35 @@ def test_a_tie_is_the_first_label_in_the_protocols_order(tmp_path):
     assert result.cases[1]["prediction"] == "1"  # '1' comes before '3' in labels
     # said, with the case named: the protocol's order of labels decided its answer
     tie = [w for w in result.warnings if "largest probability" in w]
+    # the count of ties holding the reference class: c01's grades 1 and 3 against its own
+    at_stake = int(truth[1] in (1, 3))
     assert tie == ["all cases: 1 of 8 scored case(s) (c01) share their largest probability "
-                   "between two or more classes: where such a prediction gives no label, its "
-                   "answer is the first of them in the protocol's order of labels (as "
-                   "numpy.argmax takes it), so that order decides it for the accuracy, the "
-                   "sensitivities and the kappa"]
+                   f"between two or more classes, {at_stake} of them with the reference class "
+                   "among the tied: where such a prediction gives no label, its answer is the "
+                   "first of the tied classes in the protocol's order of labels (as "
+                   "numpy.argmax takes it), so that order decides its answer for the "
+                   "sensitivities and the kappa, and for the accuracy where the reference "
+                   "class is among the tied"]
     # numpy.argmax, the rule named, answers the same on the probabilities in label order
     assert LABELS[int(np.argmax([0.0, 0.4, 0.2, 0.4]))] == "1"
+
+
+def test_a_tie_counts_the_cases_whose_reference_is_among_the_tied(tmp_path):
+    # by hand: c00 (grade 0) ties 0 and 1, its reference among them; c01 (grade 1) ties
+    # 2 and 3, its reference not among them; c02 (grade 2) gives its own label '3' on a
+    # tie of 2 and 3: three ties, two holding the reference class, whatever the answer
+    truth = np.array([0, 1, 2, 3, 0, 1])
+    given = [{"probabilities": {"0": 0.4, "1": 0.4, "2": 0.1, "3": 0.1}},
+             {"probabilities": {"0": 0.1, "1": 0.1, "2": 0.4, "3": 0.4}},
+             {"label": "3", "probabilities": {"0": 0.1, "1": 0.1, "2": 0.4, "3": 0.4}},
+             *[_probs(np.eye(4)[g] * 0.7 + 0.075) for g in truth[3:]]]
+    result = medeval.evaluate(_write(tmp_path, truth, given), tmp_path / "pred")
+    assert [result.cases[i]["prediction"] for i in range(3)] == ["0", "2", "3"]
+    tie = next(w for w in result.warnings if "largest probability" in w)
+    assert "3 of 6 scored case(s) (c00, c01, c02) share" in tie
+    assert "classes, 2 of them with the reference class among the tied:" in tie
+    # the accuracy the order decided: c00 right (first of 0, 1), c01 wrong either way
+    assert result.metric("accuracy").estimate.numerator == 1 + 3
 
 
 def test_no_tie_no_tie_warning(evaluated):

@@ -407,16 +407,19 @@ NOTES: tuple[Note, ...] = (
          "채점된 증례 {m}개 중 {n}개({named})의 레이블이 그 증례에서 확률이 가장 높은 분류가 "
          "아닙니다. 정확도, 민감도, 카파에는 레이블을, AUC(auc@...)에는 확률을 썼습니다"),
     # a largest probability shared by several classes (tasks._class_aucs._ties); new after
-    # 0.11.0, no result before it holds one
+    # 0.11.0, no released result holds it; counts the ties holding the reference class
+    # since 0.12.0 (before, it said the order decided the accuracy of every tied case)
     Note(r"(?P<n>\d+) of (?P<m>\d+) scored case\(s\) \((?P<named>.+)\) share their largest "
-         r"probability between two or more classes: where such a prediction gives no "
-         r"label, its answer is the first of them in the protocol's order of labels \(as "
-         r"numpy\.argmax takes it\), so that order decides it for the accuracy, the "
-         r"sensitivities and the kappa",
+         r"probability between two or more classes, (?P<r>\d+) of them with the reference "
+         r"class among the tied: where such a prediction gives no label, its answer is the "
+         r"first of the tied classes in the protocol's order of labels \(as numpy\.argmax "
+         r"takes it\), so that order decides its answer for the sensitivities and the "
+         r"kappa, and for the accuracy where the reference class is among the tied",
          "채점된 증례 {m}개 중 {n}개({named})에서 가장 높은 확률을 둘 이상의 분류가 함께 "
-         "가집니다. 이런 예측이 레이블을 주지 않으면 시험 계획서의 라벨 순서에서 그중 첫 분류를 "
-         "답으로 삼으므로(numpy.argmax와 같이), 정확도, 민감도, 카파에서는 그 순서가 답을 "
-         "정합니다"),
+         "가지며, 그중 {r}개는 참조 분류가 함께 가진 분류에 들어 있습니다. 이런 예측이 "
+         "레이블을 주지 않으면 시험 계획서의 라벨 순서에서 함께 가진 분류 중 첫 분류를 답으로 "
+         "삼으므로(numpy.argmax와 같이), 민감도와 카파에서는 그 순서가 답을 정하고, 참조 "
+         "분류가 함께 가진 분류에 들어 있는 증례에서는 정확도도 정합니다"),
     # multi-label (tasks.multilabel_classification._undefined_labels); new, no result
     # before it holds one
     Note(r"label (?P<label>'.*'): (?P<reason>no case carries it|every case carries it), so "

@@ -117,7 +117,7 @@ def class_auc_figures(labels: Sequence[str], truth: NDArray[np.intp], pred: NDAr
         metrics.append(metric_record(f"referable_auc@{labels[referable]}", "roc_auc_referable",
                                      auc_over_unit(positive, score, clusters, st)))
     return metrics, (_disagreements(case_ids, pred, scores, failed)
-                     + _ties(case_ids, scores, failed))
+                     + _ties(case_ids, scores, failed, truth))
 
 
 def _disagreements(case_ids: Sequence[str], pred: NDArray[np.intp],
@@ -142,24 +142,31 @@ def _disagreements(case_ids: Sequence[str], pred: NDArray[np.intp],
 
 
 def _ties(case_ids: Sequence[str], scores: NDArray[np.float64],
-          failed: NDArray[np.bool_]) -> tuple[str, ...]:
+          failed: NDArray[np.bool_], truth: NDArray[np.intp]) -> tuple[str, ...]:
     """A warning when some scored case's largest probability is shared by two or more
-    classes, naming the first ten such cases: a prediction without label is then
-    answered by the protocol's order of labels (:func:`._class_probabilities.most_probable`).
+    classes, naming the first ten such cases and counting those whose reference class is
+    among the tied ones: a prediction without label is then answered by the protocol's
+    order of labels (:func:`._class_probabilities.most_probable`), which decides its
+    answer, and whether it is right only where the reference class is among the tied.
 
-    >>> _ties(["c1", "c2"], np.array([[0.4, 0.4, 0.2], [0.5, 0.3, 0.2]]),
-    ...       np.array([False, False]))[0][:64]
-    '1 of 2 scored case(s) (c1) share their largest probability betwe'
+    >>> _ties(["c1", "c2", "c3"], np.array([[0.4, 0.4, 0.2], [0.5, 0.3, 0.2],
+    ...       [0.1, 0.45, 0.45]]), np.array([False, False, False]), np.array([1, 0, 0]))[0][83:141]
+    ... # c1's reference (1) is among its tied classes 0 and 1, c3's (0) not among 1 and 2
+    'classes, 1 of them with the reference class among the tied'
     """
     scored = np.flatnonzero(~failed)
     rows = scores[scored]
-    tied = scored[(rows == rows.max(axis=1, keepdims=True)).sum(axis=1) > 1] \
-        if scored.size else scored
+    top = rows == rows.max(axis=1, keepdims=True)
+    shared = top.sum(axis=1) > 1
+    tied = scored[shared] if scored.size else scored
     if not tied.size:
         return ()
+    at_stake = int(top[shared, truth[tied]].sum())
     named = ", ".join(case_ids[i] for i in tied[:10]) + (" ..." if tied.size > 10 else "")
     return (f"{tied.size} of {scored.size} scored case(s) ({named}) share their largest "
-            "probability between two or more classes: where such a prediction gives no "
-            "label, its answer is the first of them in the protocol's order of labels (as "
-            "numpy.argmax takes it), so that order decides it for the accuracy, the "
-            "sensitivities and the kappa",)
+            f"probability between two or more classes, {at_stake} of them with the "
+            "reference class among the tied: where such a prediction gives no label, its "
+            "answer is the first of the tied classes in the protocol's order of labels (as "
+            "numpy.argmax takes it), so that order decides its answer for the sensitivities "
+            "and the kappa, and for the accuracy where the reference class is among the "
+            "tied",)

@@ -617,6 +617,16 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "was scored (every case failed: nothing detected)",
         ),
         MetricDefinition(
+            "case_roc_auc", "Case-level area under the ROC curve (detection)",
+            "roc_auc over cases: a case positive when it holds a reference lesion, scored by "
+            "its highest detection score (no detection: 0, or 1 below the floor of the lowest "
+            "case score when some is negative); a failed case ranked wrongly (worst case: "
+            "below every case if it holds a lesion, above every case if not)", True,
+            "Hanley JA, McNeil BJ. Radiology 1982;143:29-36; Chakraborty DP. Med Phys "
+            "1989;16:561-8 (highest rating of a case)",
+            "not reported when every case or no case holds a lesion",
+        ),
+        MetricDefinition(
             "detection_average_precision", "Detection average precision",
             "sum over distinct scores (descending) of (Se_k - Se_(k-1)) TP_k / (TP_k + "
             "FP_k), no interpolation; lesion recall",

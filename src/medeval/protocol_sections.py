@@ -764,7 +764,7 @@ TASK_METRICS: dict[str, dict[str, str]] = {
         **_same("froc_cpm", "detection_average_precision"),
         **{f"froc_sensitivity@{r:g}": "froc_sensitivity"
            for r in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)},
-        "case_auc": "roc_auc",
+        "case_auc": "case_roc_auc",
     },
     "coco-detection": {
         **{f"coco_{name}": f"coco_{name}" for name in (

@@ -99,6 +99,8 @@ CONFORMANCE = {
     "froc_sensitivity": "metrics/test_detection.py::test_curve_by_hand",
     "froc_cpm": "metrics/test_detection.py::test_curve_by_hand",
     "detection_average_precision": "metrics/test_detection.py::test_curve_by_hand",
+    "case_roc_auc":
+        "tasks/test_detection_task.py::test_a_failed_case_ranks_wrongly_in_the_case_auc",
     "false_positive_lesions": "metrics/test_lesions.py::test_iou_criterion",
     **{f"coco_{name}": "metrics/test_coco.py::test_random_sets_match_pycocotools"
        for name in ("ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large", "ar1", "ar10",

@@ -49,10 +49,13 @@ def test_the_case_auc_interval_is_over_patients(tmp_path: Path) -> None:
     for case_id in manifest["case_id"]:
         boxes = json.loads((folder / "references" / f"{case_id}.json").read_text())["boxes"]
         y.append(int(bool(boxes)))
-        failed = case_id in {c.case_id for c in result.failures.cases}  # worst case: none
+        failed = case_id in {c.case_id for c in result.failures.cases}
         path = folder / "predictions" / f"{case_id}.json"
         found = [] if failed else json.loads(path.read_text())["detections"]
-        s.append(max((d["score"] for d in found), default=0.0))  # a case's highest score
+        if failed:  # worst case: ranked wrongly, below every case or above (scores in [0, 1])
+            s.append(-1.0 if boxes else 2.0)
+        else:
+            s.append(max((d["score"] for d in found), default=0.0))  # its highest score
     y_, s_ = np.array(y), np.array(s)
     auc, variance = _obuchowski(y_, s_, manifest["patient_id"].to_numpy())
     assert auc == pytest.approx(roc_auc_score(y_, s_), abs=1e-12)

@@ -493,3 +493,24 @@ def test_a_score_that_is_not_finite_is_named(folder):
     assert set(failed) == {"c1", "c2", "c3"}
     assert "detection 1's score is NaN, not a finite number" in failed["c1"]
     assert "detection 1's score is -Infinity, not a finite number" in failed["c2"]
+
+
+def test_a_failed_case_ranks_wrongly_in_the_case_auc(folder):
+    # worst case: c3 (lesion, no prediction file) already scored as a case without
+    # detection; c4 (lesion-free) now fails too. A failed lesion-free case scored as a
+    # case without detection ranked as a right negative, so failing c4 left the AUC of
+    # the five cases where a perfect answer for c4 put it. Ranked wrongly, c4 is above
+    # every case: scikit-learn's AUC with +1e9 for c4 and -1e9 for c3.
+    from sklearn.metrics import roc_auc_score
+
+    (folder / "pred" / "c4.json").unlink()
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert result.flow.failed == 2
+    y = [1, 1, 0, 1, 0]  # c0..c4 hold a lesion
+    s = [0.9, 0.8, 0.5, -1e9, 1e9]
+    # by hand: lesion cases c0 0.9, c1 0.8, c3 (failed) against c2 0.5 and c4 (failed):
+    # c0 and c1 above c2 only, c3 above neither: 2 of 6 pairs
+    auc = result.metric("case_auc")
+    assert auc.definition == "case_roc_auc"
+    assert auc.estimate.value == pytest.approx(roc_auc_score(y, s), abs=1e-12) \
+        == pytest.approx(2 / 6)

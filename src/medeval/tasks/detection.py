@@ -17,7 +17,8 @@ recomputed on each resample, vectorised. Failure policy ``worst-case``: a failed
 has no detection (its lesions are missed), and is not a case of the false positives per
 case (which, counted with none of its own, it would lower: the figure is over the cases
 scored, as with the failed ones excluded); with every case failed, nothing was detected:
-the sensitivity is 0 at every rate.
+the sensitivity is 0 at every rate. In the case-level AUC a failed case is ranked wrongly:
+below every case if it holds a lesion, above every case if it is lesion-free.
 
 2-D frames annotated in COCO or LabelMe files, with COCO results as predictions and COCO
 AP beside the FROC, are the ``coco-detection`` task type (:mod:`.coco_detection`).
@@ -213,8 +214,10 @@ class Detection(TaskType):
         curve = froc(matches, fp_rates=spec.fp_rates, interpolation=spec.interpolation,
                      scored=scored)
         y, s = case_scores(matches, no_detection_score=_nothing_detected(matches))
+        s = _failed_ranked_wrongly(y, s, np.asarray(scored, dtype=bool))
         if 0 < int(y.sum()) < y.size:
-            metrics.append(metric_record("case_auc", "roc_auc", auc_over_unit(y, s, clusters, st)))
+            metrics.append(metric_record("case_auc", "case_roc_auc",
+                                         auc_over_unit(y, s, clusters, st)))
         return Aggregate(tuple(metrics), {"froc": froc_table(curve)},
                          _within_one(rows) + _column_first(rows),
                          case_facts=_millimetre_points(rows))
@@ -326,6 +329,27 @@ def _millimetre_points(rows: Sequence[CaseRow]) -> tuple[str, ...]:
             "millimetres, which is not checked; were they voxel indices, every distance "
             "would be wrong by the spacing. Points in voxels need \"spacing_mm\" beside "
             "them; \"unit\": \"mm\" in a reference file says its points are millimetres",)
+
+
+def _failed_ranked_wrongly(y: NDArray[np.bool_], s: NDArray[np.float64],
+                           scored: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """The case scores of the case AUC with each failed case (worst case) ranked wrongly:
+    one holding a lesion below every case, a lesion-free one above every case, as the
+    multi-class AUCs rank a failed case. Scored as a case without detection, a failed
+    lesion-free case ranked as a right negative: failing raised the AUC.
+
+    >>> _failed_ranked_wrongly(np.array([True, False, True, False]),
+    ...                        np.array([0.9, 0.2, 0.0, 0.0]),
+    ...                        np.array([True, True, False, False])).tolist()
+    [0.9, 0.2, -1.0, 1.9]
+    """
+    failed = ~scored
+    if not failed.any():
+        return s
+    out: NDArray[np.float64] = s.copy()
+    out[failed & y] = float(s.min()) - 1.0
+    out[failed & ~y] = float(s.max()) + 1.0
+    return out
 
 
 def _nothing_detected(matches: Sequence[DetectionMatch]) -> float:

@@ -150,6 +150,16 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "accuracy", "Accuracy", "(TP + TN) / N", True,
             "Metz CE. Semin Nucl Med 1978;8:283-98", _UNDEFINED,
         ),
+        # the multiclass-classification task's accuracy, its kappas and averages below
+        # (results made after 0.11.0; before, they named 'accuracy', 'cohen_kappa...' and
+        # 'average@...', written for two classes, without the failed case, for any ratio)
+        MetricDefinition(
+            "accuracy@multiclass", "Accuracy (multi-class)",
+            "#{cases whose predicted class is the reference class} / N; a failed case (no "
+            "answer) is wrong", True,
+            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37; scikit-learn "
+            "accuracy_score", "NaN with UndefinedMetricWarning when there is no case",
+        ),
         MetricDefinition(
             "accuracy_within", "Accuracy within n classes",
             "#{|pos(predicted) - pos(reference)| <= n} / N over label positions; no answer "
@@ -189,6 +199,16 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "higher score = positive, never flipped",
             True, "Hanley JA, McNeil BJ. Radiology 1982;143:29-36",
             "NaN when only one class is present",
+        ),
+        MetricDefinition(
+            "case_roc_auc", "Case-level area under the ROC curve (detection)",
+            "roc_auc over cases: a case positive when it holds a reference lesion, scored by "
+            "its highest detection score (no detection: 0, or 1 below the floor of the lowest "
+            "case score when some is negative); a failed case ranked wrongly (worst case: "
+            "below every case if it holds a lesion, above every case if not)", True,
+            "Hanley JA, McNeil BJ. Radiology 1982;143:29-36; Chakraborty DP. Med Phys "
+            "1989;16:561-8 (highest rating of a case)",
+            "not reported when every case or no case holds a lesion",
         ),
         MetricDefinition(
             "roc_auc_ovr", "One-vs-rest area under the ROC curve of a class",
@@ -274,6 +294,31 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case", bounds=_SIGNED,
         ),
         MetricDefinition(
+            "cohen_kappa@classes", "Cohen's kappa (multi-class task)",
+            "(p_o - p_e) / (1 - p_e); p_o = cases answered with their reference class / N, "
+            "p_e = sum over the K classes of r_k c_k / N^2 (r_k reference cases of class k, "
+            "c_k cases answered k); a failed case (no answer) agrees with no class", True,
+            "Cohen J. Educ Psychol Meas 1960;20:37-46",
+            "NaN with UndefinedMetricWarning when p_e = 1 or there is no case", bounds=_SIGNED,
+        ),
+        MetricDefinition(
+            "cohen_kappa@classes-linear", "Weighted kappa, linear weights (multi-class task)",
+            "1 - sum(w O) / sum(w E), E_ij = r_i c_j / N; w_ij = |i - j| over label "
+            "positions; a failed case (no answer) weighs K - 1 whatever its class, as far as "
+            "the scale's two ends", True, "Cohen J. Psychol Bull 1968;70:213-20",
+            "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case", bounds=_SIGNED,
+        ),
+        MetricDefinition(
+            "cohen_kappa@classes-quadratic",
+            "Weighted kappa, quadratic weights (multi-class task)",
+            "1 - sum(w O) / sum(w E), E_ij = r_i c_j / N; w_ij = (i - j)^2 over label "
+            "positions; a failed case (no answer) weighs (K - 1)^2 whatever its class, as far "
+            "as the scale's two ends", True,
+            "Cohen J. Psychol Bull 1968;70:213-20; Fleiss JL, Cohen J. Educ Psychol Meas "
+            "1973;33:613-9",
+            "NaN with UndefinedMetricWarning when sum(w E) = 0 or there is no case", bounds=_SIGNED,
+        ),
+        MetricDefinition(
             "average@macro", "Macro average over classes",
             "unweighted mean of the one-vs-rest values of every class", True,
             "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
@@ -289,16 +334,6 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "mean of the one-vs-rest values weighted by reference support", True,
             "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37",
             "NaN with UndefinedMetricWarning if a class with support is undefined",
-        ),
-        # --- the multiclass-classification task's figures (results made after 0.11.0;
-        # before, they named 'accuracy' and 'average@...', written for two classes and for
-        # any ratio) ---
-        MetricDefinition(
-            "accuracy@multiclass", "Accuracy (multi-class)",
-            "#{cases whose predicted class is the reference class} / N; a failed case (no "
-            "answer) is wrong", True,
-            "Sokolova M, Lapalme G. Inf Process Manag 2009;45:427-37; scikit-learn "
-            "accuracy_score", "NaN with UndefinedMetricWarning when there is no case",
         ),
         MetricDefinition(
             "class_average@macro", "Macro average over the protocol's classes",
@@ -615,16 +650,6 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             True, "Setio AAA et al. Med Image Anal 2017;42:1-13",
             "NaN with UndefinedMetricWarning when no case holds a lesion; 0 when no case "
             "was scored (every case failed: nothing detected)",
-        ),
-        MetricDefinition(
-            "case_roc_auc", "Case-level area under the ROC curve (detection)",
-            "roc_auc over cases: a case positive when it holds a reference lesion, scored by "
-            "its highest detection score (no detection: 0, or 1 below the floor of the lowest "
-            "case score when some is negative); a failed case ranked wrongly (worst case: "
-            "below every case if it holds a lesion, above every case if not)", True,
-            "Hanley JA, McNeil BJ. Radiology 1982;143:29-36; Chakraborty DP. Med Phys "
-            "1989;16:561-8 (highest rating of a case)",
-            "not reported when every case or no case holds a lesion",
         ),
         MetricDefinition(
             "detection_average_precision", "Detection average precision",

@@ -750,7 +750,7 @@ TASK_METRICS: dict[str, dict[str, str]] = {
         "accuracy": "accuracy@multiclass",
         **{f"{ratio}@{avg}": f"class_average@{avg}" for ratio in ("sensitivity", "ppv", "f1")
            for avg in ("macro", "micro", "weighted")},
-        "cohen_kappa": "cohen_kappa",
+        "cohen_kappa": "cohen_kappa@classes",
     },
     "multilabel-classification": {
         "auc@macro": "roc_auc_label_macro", "hamming_loss": "hamming_loss",

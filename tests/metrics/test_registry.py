@@ -47,6 +47,12 @@ CONFORMANCE = {
     "average@macro": "metrics/test_multiclass.py::test_against_sklearn",
     "average@micro": "metrics/test_multiclass.py::test_micro_sensitivity_is_accuracy",
     "average@weighted": "metrics/test_multiclass.py::test_against_sklearn",
+    "cohen_kappa@classes": "tasks/test_result_definitions.py::"
+                           "test_multiclass_definitions_with_failed_cases_against_sklearn",
+    "cohen_kappa@classes-linear": "tasks/test_multiclass_task.py::test_matches_sklearn",
+    "cohen_kappa@classes-quadratic": "tasks/test_multiclass_task.py::"
+                                     "test_a_failed_case_weighs_as_the_scales_two_ends_under_"
+                                     "weighted_kappa",
     "accuracy@multiclass": "tasks/test_result_definitions.py::"
                            "test_multiclass_definitions_with_failed_cases_against_sklearn",
     **{f"class_average@{average}": "tasks/test_result_definitions.py::"

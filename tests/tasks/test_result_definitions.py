@@ -63,6 +63,7 @@ def test_every_figure_of_a_result_has_its_definition(task, tmp_path):
         assert {m.definition for m in result.metrics if m.name.startswith(
             ("sensitivity@m", "sensitivity@w", "ppv@", "f1@"))} == {
             "class_average@macro", "class_average@micro", "class_average@weighted"}
+        assert result.metric("cohen_kappa").definition == "cohen_kappa@classes-quadratic"
 
 
 def test_multiclass_definitions_with_failed_cases_against_sklearn(tmp_path):
@@ -87,6 +88,13 @@ def test_multiclass_definitions_with_failed_cases_against_sklearn(tmp_path):
             assert metric.definition == f"class_average@{average}"
             assert metric.estimate.value == pytest.approx(
                 score(truth, answered, labels=labels, average=average, zero_division=np.nan))
+    # kappa: a failed case agrees with no class, i.e. scikit-learn with 'none' as a
+    # label nobody is of (r = 0: no term of p_e); by hand p_o = 5/10, rows a 4, b 3, c 3,
+    # columns a 4, b 3, c 1: p_e = (16 + 9 + 3) / 100 = 0.28, (0.5 - 0.28) / 0.72 = 11/36
+    kappa = result.metric("cohen_kappa")
+    assert kappa.definition == "cohen_kappa@classes"
+    assert kappa.estimate.value == pytest.approx(11 / 36) == pytest.approx(
+        skm.cohen_kappa_score(truth, answered, labels=[*labels, "none"]))
     # micro sensitivity is the accuracy, as the definition says: sum TP_k / N
     assert result.metric("sensitivity@micro").estimate.value == pytest.approx(0.5)
     # micro PPV over the 8 answered cases: 5 / 8

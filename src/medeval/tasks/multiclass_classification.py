@@ -258,8 +258,8 @@ class MulticlassClassification(TaskType):
         cell = np.zeros((len(rows), k * (k + 1)))
         cell[np.arange(len(rows)), truth * (k + 1) + pred] = 1.0
 
-        kappa_id = "cohen_kappa" if self.spec.kappa_weights == "none" else \
-            f"cohen_kappa@{self.spec.kappa_weights}"
+        kappa_id = "cohen_kappa@classes" if self.spec.kappa_weights == "none" else \
+            f"cohen_kappa@classes-{self.spec.kappa_weights}"
         names = [f"{r}@{a}" for r in _RATIOS for a in _AVERAGES] + ["cohen_kappa"]
         matrix = cell.sum(axis=0).reshape(k, k + 1).astype(np.int64)
         exact = exact_class_figures(matrix, self.spec.kappa_weights)

@@ -78,6 +78,11 @@ def policy_cell(result: Result) -> Cell:
 #: a result it made renders so still (:mod:`.made_by`).
 MEASUREMENT_FAILURES_UNTIL = "0.7.0"
 
+#: The last release whose detection results ranked a failed case in the case-level AUC as
+#: a case with nothing detected (a failed lesion-free case then ranked as a right
+#: negative); a later result's rank it wrongly, which its certificate says.
+CASE_AUC_AS_UNDETECTED_UNTIL = "0.11.0"
+
 #: The last release whose multi-class certificates printed no confusion matrix.
 MULTICLASS_MATRIX_UNTIL = "0.7.0"
 
@@ -511,6 +516,9 @@ def alternative_section(result: Result, level: str) -> Section:
     elif failures.policy == "worst-case" and _failed_cases_counted(result):
         unit = "frames" if result.task == "coco-detection" else "cases"
         note = Msg(f"text.failures_worst_{result.task}_{unit}_counted")  # a result made so
+    elif failures.policy == "worst-case" and result.task == "detection" and made_after(
+            result, CASE_AUC_AS_UNDETECTED_UNTIL):
+        note = Msg("text.failures_worst_detection_ranked")
     elif failures.policy == "worst-case" and (result.task in _OWN_WORST_CASE or (
             result.task == "measurement"
             and made_after(result, MEASUREMENT_FAILURES_UNTIL))):

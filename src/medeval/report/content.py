@@ -68,6 +68,7 @@ from .method_sections import environment_section, method_section
 from .multilabel import TASK as LABEL_TASK
 from .multilabel import label_composition
 from .notes_ko import REVISED_LATER, warning_ko
+from .percentile_note import percentile_note
 from .results import (
     alternative_section,
     failed_left_out,
@@ -588,7 +589,7 @@ def _definitions(result: Result) -> Section:
               Msg("column.reference"))
     return Section(0, Msg("section.definitions"),
                    (Table(header, tuple(rows), (2.0, 1.6, 2.8, 2.9)),
-                    *_non_standard_note(result)))
+                    *_non_standard_note(result), *percentile_note(result)))
 
 
 def _definition_name(definition: str, written: str) -> Cell:

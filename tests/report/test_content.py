@@ -415,6 +415,12 @@ def test_failed_eeg_recordings_add_no_time_to_the_false_alarm_rate(tmp_path: Pat
         "text.failures_worst_eeg-events"]
 
 
+def _failed_frame_note(task: str) -> str:
+    """The note a detection result made today prints on its failed cases: the detection
+    task's says too how its case-level AUC ranks them (a72a6103)."""
+    return f"text.failures_worst_{task}" + ("_ranked" if task == "detection" else "")
+
+
 @pytest.mark.parametrize("example, unit", [("polyp-detection", "frame"),
                                            ("detection", "case")])
 def test_a_detection_certificate_says_what_a_failed_frame_counted_as(
@@ -448,13 +454,14 @@ def test_a_detection_certificate_says_what_a_failed_frame_counted_as(
     # a phrase revised after a release is keyed '<key>@after-<release>' (catalogue.reworded)
     keys = [getattr(getattr(b, "text", None), "key", "").partition("@after-")[0]
             for s in certificate.sections for b in s.blocks]
-    assert f"text.failures_worst_{task}" in keys and "text.failures_worst" not in keys
-    en = catalogue("en")[f"text.failures_worst_{task}"]
+    note = _failed_frame_note(task)
+    assert note in keys and "text.failures_worst" not in keys
+    en = catalogue("en")[note]
     assert en.startswith(f"Failed {unit}s are counted as detecting nothing")
     assert "Dice" not in en and f"they are not counted among the {unit}s the false " \
         f"positives per {unit} are taken over" in en and f"over the {unit}s scored" in en
     assert "still count" not in en
-    ko = catalogue("ko")[f"text.failures_worst_{task}"]
+    ko = catalogue("ko")[note]
     assert "Dice" not in ko and "분모에 넣지 않았" in ko and "그대로 들어가" not in ko
     cells = [c for s in certificate.sections for b in s.blocks if isinstance(b, Table)
              for row in b.rows for c in row]
@@ -547,12 +554,12 @@ def test_a_detection_result_that_counted_the_failed_frames_is_said_so(
         return [getattr(getattr(b, "text", None), "key", "").partition("@after-")[0]
                 for s in build_certificate(result).sections for b in s.blocks]
 
-    assert f"text.failures_worst_{task}" in keys(today)
+    assert _failed_frame_note(task) in keys(today)
     froc = {k: v for k, v in today.tables["froc"].items() if k != "n_cases_scored"}
     earlier = replace(today, tables={**today.tables, "froc": froc})
     found = keys(earlier)
     assert f"text.failures_worst_{task}_{unit}_counted" in found
-    assert f"text.failures_worst_{task}" not in found
+    assert _failed_frame_note(task) not in found
     en = catalogue("en")[f"text.failures_worst_{task}_{unit}_counted"]
     assert "they still count among" in en and "made so, by an earlier medeval" in en
     assert "이전 버전의 medeval" in catalogue("ko")[f"text.failures_worst_{task}_{unit}_counted"]

@@ -107,7 +107,8 @@ def _method_families(result: Result) -> tuple[str, ...]:
     used = {
         "proportion": any(m.estimate.method in (proportion, f"{proportion}-clustered")
                           for m in metrics),
-        "auc": any(m.definition.partition("@")[0] == "roc_auc" for m in metrics),
+        "auc": any(m.definition.partition("@")[0] in ("roc_auc", "case_roc_auc")
+                   for m in metrics),
         "bootstrap": any(m.estimate.method.startswith("bootstrap-") for m in metrics),
     }
     return tuple(family for family, was in used.items() if was)

@@ -77,6 +77,7 @@ from .results import (
     results_section,
     subgroups_section,
 )
+from .segmentation_mean_note import segmentation_mean_note
 
 __all__ = [
     "Block",
@@ -589,7 +590,8 @@ def _definitions(result: Result) -> Section:
               Msg("column.reference"))
     return Section(0, Msg("section.definitions"),
                    (Table(header, tuple(rows), (2.0, 1.6, 2.8, 2.9)),
-                    *_non_standard_note(result), *percentile_note(result)))
+                    *_non_standard_note(result), *segmentation_mean_note(result),
+                    *percentile_note(result)))
 
 
 def _definition_name(definition: str, written: str) -> Cell:

@@ -6,7 +6,6 @@ order; a result made by 0.11.0 renders as it was issued."""
 from __future__ import annotations
 
 import dataclasses
-import re
 import subprocess
 
 import pytest
@@ -40,6 +39,13 @@ def _section(text: str, title: str) -> str:
     return text[start:text.index("95%", start)]
 
 
+def _row(text: str, value: str) -> str:
+    """A subgroup's row up to its counts, without spaces (pdftotext keeps those of a
+    short right-aligned cell or not): its line, the interval after them cut off."""
+    line = next(line for line in text.splitlines() if line.lstrip().startswith(value))
+    return "".join(line.split(" (")[0].split())
+
+
 def test_counts_and_fractions_in_english_and_korean(result, tmp_path):
     seoul = next(g for g in result.subgroups if g.value == "서울")
     # by hand: 서울 holds C000, C001, C006, C007, ... (i // 2 % 3 == 0): 14 of the 40, of
@@ -49,12 +55,18 @@ def test_counts_and_fractions_in_english_and_korean(result, tmp_path):
     fraction = f"{sensitivity.numerator}/{sensitivity.n}"
     en = _section(_text(render_certificate(result, tmp_path / "en.pdf", lang="en")),
                   "Results by subgroup")
-    assert "14 cases" in en and "7 patients" in en and "3 failed, excluded" in en
-    assert re.search(r"\b1 case\b", en) and re.search(r"\b1 patient\b", en)  # 광주's one
+    # the heading names the numbers once; each row gives them in its order
+    assert "Cases analysed / patients / failed," in en and "excluded" in en
+    assert _row(en, "서울") == "서울14/7/3"
+    assert _row(en, "광주") == "광주1/1/0"  # 광주's one case, no failure
     assert fraction in en
+    both = _section(_text(render_certificate(result, tmp_path / "both.pdf")), "하위군별 결과")
     ko = _section(_text(render_certificate(result, tmp_path / "ko.pdf", lang="ko")),
                   "하위군별 결과")
-    assert "14건" in ko and "환자 7명" in ko and "실패 3건 제외" in ko and fraction in ko
+    assert "분석 증례 수 / 환자 수 / 실패(제외) 수" in " ".join(ko.split())
+    assert _row(ko, "서울") == "서울14/7/3" and fraction in ko
+    # in both languages the numbers are printed once, not once per language
+    assert "".join(both.split()).count("14/7/3") == 1 and "14건" not in both
     # the values in the result's order: device 9 before 10, not after it
     table = en[en.index("By device"):]
     assert table.index("\n 9 ") < table.index("\n 10 ") < table.index("\n 12 ")
@@ -65,7 +77,7 @@ def test_a_result_of_0_11_0_renders_as_issued(result, tmp_path):
         result.parameters, medeval="0.11.0"))
     en = _section(_text(render_certificate(old, tmp_path / "old.pdf", lang="en")),
                   "Results by subgroup")
-    assert "14 cases" not in en and "patients" not in en
+    assert "14 / 7 / 3" not in en and "patients" not in en
     seoul = next(g for g in result.subgroups if g.value == "서울")
     sensitivity = next(m for m in seoul.metrics if m.name == "sensitivity").estimate
     assert f"{sensitivity.numerator}/{sensitivity.n}" not in en.split("By age_band")[0]
@@ -86,7 +98,7 @@ source = "test"
     assert [v.metric for v in result.verdicts] == ["sensitivity", "sensitivity"]
     en = _section(_text(render_certificate(result, tmp_path / "en.pdf", lang="en")),
                   "Results by subgroup")
-    header = en[en.index("By site"):en.index("cases")]
+    header = en[en.index("By site"):en.index("서울")]
     assert header.count("Sensitivity") == 1
     old = dataclasses.replace(result, parameters=dataclasses.replace(
         result.parameters, medeval="0.11.0"))  # issued so: renders so

@@ -544,31 +544,41 @@ _SUBGROUP_METRICS = 5
 SUBGROUP_COUNTS_UNTIL = "0.11.0"
 
 
-def _subgroup_count(result: Result, group: Subgroup) -> Cell:
-    """A subgroup's cases as its table prints them: a later result's with its patients
-    where its intervals rest on patients and its failed cases where a case failed, each
-    on a line of its own, named (a column each would wrap the intervals of 5 metrics)."""
-    if not made_after(result, SUBGROUP_COUNTS_UNTIL) or group.n_patients is None \
-            or group.n_failed is None:
-        return str(group.n_cases)
-    lines: list[Msg] = [_counted("cases", group.n_cases)]
-    if result.parameters.statistics.resampling_unit == "patient":
-        lines.append(_counted("patients", group.n_patients))
+def _count_parts(result: Result) -> tuple[str, ...]:
+    """What a later result's subgroup tables count beside the cases: its patients where
+    its intervals rest on patients, its failed cases where a case failed (the same for
+    every subgroup of a result, so that the header names them once)."""
+    if not made_after(result, SUBGROUP_COUNTS_UNTIL) or any(
+            g.n_patients is None or g.n_failed is None for g in result.subgroups):
+        return ()
+    parts: tuple[str, ...] = (
+        ("patients",) if result.parameters.statistics.resampling_unit == "patient" else ())
     if result.failures.n_failed > 0:
         # a measurement's failed cases stay among its cases under either policy (its
         # completion rate counts them)
         among = result.failures.policy == "worst-case" or result.task == "measurement"
-        lines.append(_m("text.subgroup_failed_" + ("worst-case" if among else "exclude"),
-                        n=group.n_failed))
-    if len(lines) == 1:
-        return str(group.n_cases)
-    return Msg(f"text.subgroup_lines_{len(lines)}",
-               tuple(zip(("first", "second", "third"), lines)))
+        parts += ("failed_among" if among else "failed_excluded",)
+    return parts
 
 
-def _counted(what: str, n: int) -> Msg:
-    """``n`` cases (or patients) in words: ``1 case``, ``20 cases``, ``20건``."""
-    return _m(f"text.subgroup_{what}" + ("_one" if n == 1 else ""), n=n)
+def _count_header(result: Result, parts: Sequence[str]) -> Cell:
+    """The count column's heading, naming each number of its cells in their order
+    ("Cases analysed / patients / failed, excluded")."""
+    cases = Msg("column.count_analysed" if failed_left_out(result) else "column.count")
+    if not parts:
+        return cases
+    return Msg(f"column.subgroup_counts_{len(parts) + 1}",
+               tuple(zip(("first", "second", "third"),
+                         (cases, *(Msg(f"column.subgroup_{part}") for part in parts)))))
+
+
+def _subgroup_count(group: Subgroup, parts: Sequence[str]) -> str:
+    """A subgroup's counts as its table prints them, numbers only in the order its
+    heading names them ("14 / 7 / 3"): the same in either language, so that a
+    bilingual certificate does not print them twice."""
+    numbers = {"patients": group.n_patients, "failed_among": group.n_failed,
+               "failed_excluded": group.n_failed}
+    return " / ".join(str(n) for n in (group.n_cases, *(numbers[p] for p in parts)))
 
 
 def _subgroup_figure(metric: MetricRecord | None, fraction: bool) -> Cell:
@@ -587,25 +597,24 @@ def _subgroup_table(result: Result, column: str, names: Sequence[str],
                     shown: list[MetricRecord | None]) -> Table:
     """One subgroup column's table of ``names`` (estimate and interval per group)."""
     fraction = made_after(result, SUBGROUP_COUNTS_UNTIL)
+    parts = _count_parts(result)
     header: list[Cell] = [_m("text.subgroup_column", column=column),
-                          Msg("column.count_analysed" if failed_left_out(result)
-                              else "column.count")]
+                          _count_header(result, parts)]
     whole = _by_name(result.metrics)  # the definition, as the results table names it
     header += [_metric_name(n, whole[n].definition if n in whole else None, result=result)
                for n in names]
     rows = []
     for group in (g for g in result.subgroups if g.column == column):
-        row: list[Cell] = [_group_value(group.value), _subgroup_count(result, group)]
+        row: list[Cell] = [_group_value(group.value), _subgroup_count(group, parts)]
         metrics = _by_name(group.metrics)
         for name in names:
             metric = metrics.get(name)
             shown.append(metric)
             row.append(_subgroup_figure(metric, fraction))
         rows.append(tuple(row))
-    # a later result's counts are words on lines of their own ("20 cases"): wider, as
-    # the intervals of 5 metrics still keep to one line each
-    labelled = any(isinstance(row[1], Msg) for row in rows)
-    widths = ((1.3, 1.5) + (2.1,) * len(names)) if labelled else (
+    # a later result's counts ("14 / 7 / 3") take a wider column, as the intervals of 5
+    # metrics still keep to one line each
+    widths = ((1.3, 1.5) + (2.1,) * len(names)) if parts else (
         (1.6, 0.8) + (2.2,) * len(names))
     return Table(tuple(header), tuple(rows), widths, numeric=tuple(range(1, len(header))))
 

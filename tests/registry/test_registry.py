@@ -11,7 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -34,28 +34,44 @@ def _raw_rows(url: str, sql: str) -> list[tuple[object, ...]]:
         return connection.execute(sql).fetchall()  # type: ignore[arg-type]
 
 
+def test_a_date_of_issue_ahead_of_tomorrow_is_refused(registry_url):
+    # registry issue refused it; Registry.issue in Python recorded a report issued two
+    # days from now, or next year, drawing next year's number. Tomorrow is a day's grace
+    # for the laboratory's time zone (as the command's)
+    ahead = date.today() + timedelta(days=2)
+    with Registry.create(registry_url) as registry:
+        for day in (ahead, ahead.isoformat(), date(ahead.year + 1, 1, 2)):
+            with pytest.raises(RegistryError, match=f"issue date {day}: after today"):
+                registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                               issue_date=day, **PEOPLE)
+        assert registry.list() == ()
+        tomorrow = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
+                                  issue_date=date.today() + timedelta(days=1), **PEOPLE)
+    assert tomorrow.number.endswith("-0001")
+
+
 def test_issue_draws_numbers_by_the_pattern(registry_url):
     with Registry.create(registry_url) as registry:
         first = registry.issue(fingerprint=sha("r1"), pdf_sha256=sha("p1"),
-                               issue_date="2026-12-30", **PEOPLE)
+                               issue_date="2025-12-30", **PEOPLE)
         second = registry.issue(fingerprint=sha("r2"), pdf_sha256=sha("p2"),
-                                issue_date=date(2026, 12, 31), **PEOPLE)
+                                issue_date=date(2025, 12, 31), **PEOPLE)
         # the running number starts again with the year of the date of issue
         third = registry.issue(fingerprint=sha("r3"), pdf_sha256=sha("p3"),
-                               issue_date="2027-01-02", **PEOPLE)
+                               issue_date="2026-01-02", **PEOPLE)
     assert [first.number, second.number, third.number] == [
-        "LAB-AI-2026-0001", "LAB-AI-2026-0002", "LAB-AI-2027-0001"]
+        "LAB-AI-2025-0001", "LAB-AI-2025-0002", "LAB-AI-2026-0001"]
     assert first.status is Status.ISSUED and first.amendment == 0
     assert first.replaces is None and first.replaced_by is None
-    assert first.issue_date == date(2026, 12, 30) and first.tester == PEOPLE["tester"]
+    assert first.issue_date == date(2025, 12, 30) and first.tester == PEOPLE["tester"]
     assert first.issued_at.tzinfo is not None
     assert abs((datetime.now(timezone.utc) - first.issued_at).total_seconds()) < 3600
     rows = _raw_rows(registry_url, "SELECT number, fingerprint, pdf_sha256, status, customer "
                                    "FROM medeval_reports ORDER BY id")
-    assert rows[0] == ("LAB-AI-2026-0001", sha("r1"), sha("p1"), "issued", PEOPLE["customer"])
+    assert rows[0] == ("LAB-AI-2025-0001", sha("r1"), sha("p1"), "issued", PEOPLE["customer"])
     assert len(rows) == 3
     counters = dict(_raw_rows(registry_url, "SELECT scope, last_seq FROM medeval_counters"))
-    assert counters == {"2026": 2, "2027": 1}
+    assert counters == {"2025": 2, "2026": 1}
 
 
 def test_the_registry_is_opened_again_with_its_pattern(registry_url):
@@ -63,7 +79,7 @@ def test_the_registry_is_opened_again_with_its_pattern(registry_url):
     with Registry.open(registry_url) as registry:
         assert registry.numbering.pattern == "KTL/{seq:05d}"
         made = [registry.issue(fingerprint=sha(f"r{k}"), pdf_sha256=sha("p"),
-                               issue_date=f"{2026 + k}-01-01", **PEOPLE).number
+                               issue_date=f"{2025 + k}-01-01", **PEOPLE).number
                 for k in range(2)]
     assert made == ["KTL/00001", "KTL/00002"]  # no {year}: the numbers never restart
 

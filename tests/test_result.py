@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from medeval import __version__
 from medeval.decision import Verdict
 from medeval.errors import ResultError
 from medeval.result import (
@@ -369,4 +370,32 @@ def test_verdicts_edited_and_hashed_again_are_detected(tmp_path: Path, made_by: 
     with pytest.raises(ResultError, match=r"the verdict on sensitivity is PASS \(.*\), but "
                                           r"its figure judged again by the rule gives "
                                           r"INCONCLUSIVE"):
+        verify_result(path)
+
+
+@pytest.mark.parametrize("made_by", [__version__, "0.12.1"])
+def test_a_reason_worded_otherwise_is_checked_only_for_this_release(tmp_path: Path,
+                                                                   made_by: str) -> None:
+    # the review of 3a4a3264: a verdict's reason was compared with this release's wording
+    # for every release after 0.11.0, so that a later release wording a reason otherwise
+    # would refuse genuine results of this one. The outcome is the rule's for any release;
+    # the reason is checked where this release made the result
+    from dataclasses import replace
+
+    from medeval.decision import judge
+
+    base = make_result()
+    base = replace(base, parameters=replace(base.parameters, medeval=made_by),
+                   verdicts=judge(base.protocol.criteria, base.metrics))
+    path = write_result(base, tmp_path / "result.json")
+
+    def reworded(data):
+        data["verdicts"][0]["reason"] = "worded by another release"
+
+    _forged(path, reworded)
+    if made_by != __version__:
+        verify_result(path)
+        return
+    with pytest.raises(ResultError, match=r"the verdict on sensitivity is INCONCLUSIVE "
+                                          r"\(worded by another release\)"):
         verify_result(path)

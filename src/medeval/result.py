@@ -42,6 +42,7 @@ from typing import Any
 from ._atomic import write_named
 from ._canonical import _plain, canonical_json
 from ._hashing import sha256_bytes
+from ._version import __version__
 from .decision import Verdict
 from .errors import ResultError
 from .result_sections import (
@@ -508,9 +509,11 @@ JUDGED_AGAIN_AFTER = "0.11.0"
 def verdicts_problem(result: Result) -> str | None:
     """Why a result's verdicts do not follow from its figures, or None: its overall
     outcome from its verdicts (:func:`medeval.decision.overall`), and, for a result made
-    after :data:`JUDGED_AGAIN_AFTER`, each verdict from its metric's estimate, goal and
-    rule (:func:`medeval.decision.judge`). A result whose "overall" was edited to PASS
-    and its ``.sha256`` written again verified; its certificate would have printed PASS."""
+    after :data:`JUDGED_AGAIN_AFTER`, each verdict's outcome from its metric's estimate,
+    goal and rule (:func:`medeval.decision.judge`), and its reason too where this release
+    made the result (another release may word a reason otherwise). A result whose
+    "overall" was edited to PASS and its ``.sha256`` written again verified; its
+    certificate would have printed PASS."""
     from ._releases import later_release
     from .decision import judge, overall
 
@@ -520,8 +523,11 @@ def verdicts_problem(result: Result) -> str | None:
                 "(edited by hand?)")
     if not later_release(str(result.parameters.medeval), JUDGED_AGAIN_AFTER):
         return None
+    # the reason as worded by this release only: a later release may word it otherwise,
+    # and a genuine result of an earlier one must still verify (the outcome is the rule's)
+    worded = str(result.parameters.medeval) == __version__
     for stored, again in zip(result.verdicts, judge(result.verdicts, result.metrics)):
-        if (stored.outcome, stored.reason) != (again.outcome, again.reason):
+        if stored.outcome != again.outcome or (worded and stored.reason != again.reason):
             return (f"the verdict on {stored.metric} is {stored.outcome} ({stored.reason}), "
                     f"but its figure judged again by the rule gives {again.outcome} "
                     f"({again.reason}) (edited by hand?)")

@@ -58,3 +58,33 @@ def test_a_changed_frame_is_refused_with_the_way_on(tmp_path: Path, capsys) -> N
     protocol.write_text(re.sub(r'fingerprint = "sha256:[0-9a-f]{64}"',
                                f'fingerprint = "{new.group(1)}"', text), encoding="utf-8")
     assert medeval.load_protocol(protocol).dataset.fingerprint == new.group(1)
+
+
+def test_the_command_of_the_advice_is_quoted_for_the_shell(tmp_path: Path, capsys) -> None:
+    """A set in a folder named with a space and an apostrophe ("KTL set's"): the command
+    the refusal names was printed with the paths bare, so the shell split it at the space
+    and choked on the quote. Read as sh reads it (shlex.split, the standard library's
+    reading of POSIX shell words) it is the command with each path one word, and run so
+    it prints the protocol's line."""
+    import shlex
+
+    from PIL import Image
+
+    folder = tmp_path / "KTL set's" / "bus"
+    shutil.copytree(EXAMPLE, folder)
+    protocol = folder / "protocol.toml"
+    frame = sorted(folder.rglob("*.png"))[0]
+    with Image.open(frame) as image:
+        changed = image.convert("L").point(lambda v: 255 - v)
+    changed.save(frame)
+    with pytest.raises(ProtocolError) as refused:
+        medeval.evaluate(protocol, run_dir=tmp_path / "run")
+    found = re.search(r"with the line (medeval manifest fingerprint .*) prints",
+                      str(refused.value))
+    assert found is not None
+    words = shlex.split(found.group(1))
+    assert words == ["medeval", "manifest", "fingerprint", str(folder / "manifest.csv"),
+                     "--protocol", str(protocol)]
+    assert main(words[1:]) == 0
+    assert re.fullmatch(r'dataset\.fingerprint = "sha256:[0-9a-f]{64}"',
+                        capsys.readouterr().out.strip())

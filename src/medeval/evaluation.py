@@ -279,15 +279,27 @@ def _read_them_all(manifest: Path, protocol: Path | None) -> str:
     one and opens every input too (the evaluation reads the references, not the
     inputs: a frame that cannot be decoded would otherwise be the run's news). Quoted
     for the shell of the system it runs on (cmd.exe takes no single quotes)."""
+    command = _shell_command(["medeval", "manifest", "check", str(manifest), *(
+        ["--protocol", str(protocol)] if protocol is not None else []), "--read-files"])
+    return (f"(the evaluation stopped before scoring, the references read; {command} "
+            "lists every problem of the set and opens its inputs too)")
+
+
+def _shell_command(words: Sequence[str]) -> str:
+    """``words`` as a command line to copy: quoted for the shell of the system it runs on
+    (cmd.exe takes no single quotes), so that a path with a space or a quote stays one."""
     import shlex
     import subprocess
 
-    words = ["medeval", "manifest", "check", str(manifest), *(
-        ["--protocol", str(protocol)] if protocol is not None else []), "--read-files"]
-    command = (subprocess.list2cmdline(words) if os.name == "nt"
-               else " ".join(shlex.quote(word) for word in words))
-    return (f"(the evaluation stopped before scoring, the references read; {command} "
-            "lists every problem of the set and opens its inputs too)")
+    return (subprocess.list2cmdline(words) if os.name == "nt"
+            else " ".join(shlex.quote(word) for word in words))
+
+
+def _fingerprint_command(manifest: Manifest, protocol: Path | None) -> str:
+    """The command printing the fingerprint line of ``manifest`` for the protocol."""
+    return _shell_command(["medeval", "manifest", "fingerprint",
+                           str(manifest.source or "MANIFEST.csv"),
+                           "--protocol", str(protocol or "PROTOCOL.toml")])
 
 
 def _read_as_another_kind(manifest: Manifest, files: Mapping[str, str], expected: str,
@@ -302,14 +314,13 @@ def _read_as_another_kind(manifest: Manifest, files: Mapping[str, str], expected
             return (f"it is this set's with its references read as {kind!r}, but task "
                     f"{task.type!r} reads them as {manifest.reference_kind!r} (a fingerprint "
                     "made without --protocol tells the kind from the references): give the "
-                    "protocol the fingerprint that medeval manifest fingerprint "
-                    f"{manifest.source} --protocol {protocol or 'PROTOCOL.toml'} prints")
+                    f"protocol the fingerprint that {_fingerprint_command(manifest, protocol)} "
+                    "prints")
     return ("this is not the registered set: the manifest or a file it names changed since "
             "the fingerprint was taken (the fingerprint does not say which); restore the set "
             "as it was registered, or, where it was changed on purpose before testing, fix "
             "the new set in an amended protocol (a new [test] version) with the line "
-            f"medeval manifest fingerprint {manifest.source} --protocol "
-            f"{protocol or 'PROTOCOL.toml'} prints")
+            f"{_fingerprint_command(manifest, protocol)} prints")
 
 
 def _supplied(path: Path, task: TaskType, manifest: Manifest

@@ -993,3 +993,30 @@ def test_typographic_quotes_from_a_word_processor_are_named(folder):
     assert str(caught.value).endswith(
         f"not valid TOML: Invalid value (at line {line}, column 9); '\u201c' at line {line} "
         "is a typographic quote (a word processor's): TOML's quotes are the plain \" and '")
+
+
+def test_a_number_where_text_is_meant_says_to_quote_it(folder):
+    # Found reviewing d73490c6: [subgroups] order lists a column's values as the
+    # manifest has them, as text; devices 9 and 10 written bare were refused with
+    # pydantic's 'Input should be a valid string (got 10)' alone, and so was a version
+    # 2.10, which TOML reads as the float 2.1 (tomllib shows it). The protocol's JSON
+    # Schema refuses both as written and takes them quoted, as medeval does.
+    (folder / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference,site\n"
+        + "".join(f"c{i},p{i},c{i}.json,{i % 2},{9 + i % 2}\n" for i in range(4)))
+    text = VALID.replace('version = "2.1.0"', "version = 2.10").replace(
+        'columns = ["site"]', 'columns = ["site"]\norder = {site = [10, 9]}')
+    assert tomllib.loads(text)["algorithm"]["version"] == 2.1
+    schema = jsonschema.Draft202012Validator(protocol_schema())
+    assert not schema.is_valid(tomllib.loads(text))
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert caught.value.problems == tuple(
+        f'{where}: {value} is a number where text is meant: write it in quotes, "{value}", '
+        "as it is to read (unquoted, TOML reads 2.10 as the number 2.1)"
+        for where, value in (("algorithm.version", 2.1), ("subgroups.order.site.0", 10),
+                             ("subgroups.order.site.1", 9)))
+    quoted = text.replace("version = 2.10", 'version = "2.10"').replace(
+        "[10, 9]", '["10", "9"]')
+    assert schema.is_valid(tomllib.loads(quoted))
+    assert load_protocol(write(folder, quoted)).subgroups.order == {"site": ["10", "9"]}

@@ -213,6 +213,11 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
         # [[task]] for [task]: TOML's array of tables where one table is meant
         return (f"{location}: written as [[{location}]], an array of tables; it is one "
                 f"table, [{location}]")
+    if kind == "string_type" and isinstance(written, (int, float)) and not isinstance(
+            written, bool):  # version = 2.10, a subgroup's value 9: TOML read a number
+        return (f"{location}: {written!r} is a number where text is meant: write it in "
+                f"quotes, \"{written}\", as it is to read (unquoted, TOML reads 2.10 as "
+                "the number 2.1)")
     if kind == "list_type" and location == "criteria" and isinstance(written, dict):
         return ("criteria: written as [criteria], one table; each criterion is a table of "
                 "the array [[criteria]], with two brackets")

@@ -24,6 +24,8 @@ from pypdf import PdfReader
 import medeval
 from medeval.report import render_certificate
 
+from .conftest import dated_26_november
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "binary-classification"
 SOURCE = ("illustrative goal of this synthetic example (a real protocol cites the "
           "customer's claim or a published reference)")  # the ultrasound example's
@@ -50,8 +52,10 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> medeval.Result:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the small set's undefined resamples
         done = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
-    return replace(done, mode="certificate",
-                   algorithm=replace(done.algorithm, predictions="runner"))
+    # dated as run on 26 November: the report info's issue date (6 December) must not
+    # come before the testing ended, whatever day the tests run (f03dc96d)
+    return dated_26_november(replace(done, mode="certificate",
+                                     algorithm=replace(done.algorithm, predictions="runner")))
 
 
 def _pages(result: medeval.Result, folder: Path, lang: str) -> list[str]:
@@ -89,7 +93,8 @@ def test_the_end_mark_never_fills_the_last_page_alone(tmp_path: Path) -> None:
     # of a line elsewhere moves the page break but not what this checks.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = medeval.evaluate(EXAMPLE / "protocol.toml", EXAMPLE / "predictions")
+        result = dated_26_november(
+            medeval.evaluate(EXAMPLE / "protocol.toml", EXAMPLE / "predictions"))
     alone = []
     for n in range(12, 20):
         deviations = ", ".join(f'"시험 방법의 이탈 {i}번: 시료 보관 온도 기록 누락"'

@@ -25,6 +25,8 @@ import pytest
 import medeval
 from medeval.report import render_certificate
 
+from .conftest import dated_26_november
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 # (example, language, a line that ended a page, the line that must share its page)
@@ -90,8 +92,10 @@ def test_notes_taller_than_a_page_break_no_page_before_them(tmp_path: Path) -> N
     info = tmp_path / "info.toml"
     info.write_text(f'report_number = "KTL-2026-AI-000123"\nissue_date = "2026-12-06"\n'
                     f"deviations = [{deviations}]\n", encoding="utf-8")
-    pdf = render_certificate(_result("binary-classification"), tmp_path / "c.pdf",
-                             lang="ko", report_info=info)
+    # dated as run on 26 November: the issue date above must not come before the
+    # testing ended, whatever day the test runs (f03dc96d)
+    pdf = render_certificate(dated_26_november(_result("binary-classification")),
+                             tmp_path / "c.pdf", lang="ko", report_info=info)
     pages = _pages(pdf)
     assert _page_of(pages, "12. 시험 방법의 이탈") == _page_of(pages, "라이브러리 버전")
     printed = [int(m[1]) for lines in pages for line in lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import shutil
 import sys
@@ -1020,3 +1021,19 @@ def test_a_number_where_text_is_meant_says_to_quote_it(folder):
         "[10, 9]", '["10", "9"]')
     assert schema.is_valid(tomllib.loads(quoted))
     assert load_protocol(write(folder, quoted)).subgroups.order == {"site": ["10", "9"]}
+
+
+def test_a_date_written_bare_says_to_quote_it(folder):
+    # dataset.received = 2026-11-02 unquoted is a TOML date (tomllib reads a
+    # datetime.date), refused with pydantic's 'Input should be a valid string (got
+    # datetime.date(2026, 11, 2))'; the protocol's JSON Schema refuses it too. Quoted, the
+    # same day loads.
+    text = VALID.replace('selection = "', 'received = 2026-11-02\nselection = "', 1)
+    assert tomllib.loads(text)["dataset"]["received"] == datetime.date(2026, 11, 2)
+    assert not jsonschema.Draft202012Validator(protocol_schema()).is_valid(tomllib.loads(text))
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(write(folder, text))
+    assert caught.value.problems == ('dataset.received: a TOML date where the protocol '
+                                     'takes text: write it in quotes, "2026-11-02"',)
+    quoted = text.replace("received = 2026-11-02", 'received = "2026-11-02"')
+    assert load_protocol(write(folder, quoted)).dataset.received == "2026-11-02"

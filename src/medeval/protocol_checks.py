@@ -9,6 +9,7 @@ validate_protocol` gathers them with the schema's into one
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import re
@@ -218,6 +219,9 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
         return (f"{location}: {written!r} is a number where text is meant: write it in "
                 f"quotes, \"{written}\", as it is to read (unquoted, TOML reads 2.10 as "
                 "the number 2.1)")
+    if kind == "string_type" and isinstance(written, (datetime.date, datetime.time)):
+        return (f"{location}: a TOML date where the protocol takes text: write it in quotes, "
+                f"\"{written.isoformat()}\"")
     if kind == "list_type" and location == "criteria" and isinstance(written, dict):
         return ("criteria: written as [criteria], one table; each criterion is a table of "
                 "the array [[criteria]], with two brackets")

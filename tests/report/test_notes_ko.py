@@ -31,7 +31,8 @@ from medeval.metrics.detection import DetectionMatch
 from medeval.protocol import load_protocol
 from medeval.report import render_certificate
 from medeval.report.catalogue import catalogue
-from medeval.report.notes_ko import NOTES, note_ko, warning_ko
+from medeval.report.notes_ko import NOTES, REVISED_LATER, note_ko, warning_ko
+from medeval.report.notes_ko_catalogue import NOTES_AFTER_0_11_0
 from medeval.result import read_result, write_result
 from medeval.tasks.base import CaseRow
 from medeval.tasks.detection import froc_records
@@ -234,6 +235,11 @@ def _task_notes() -> list[str]:
 
     out.append(str(_mean_ci(np.array([1.0, math.inf, 2.0]), None, st,
                             unreplaced="worst_distance_mm").note))
+    # segmentation: references holding none of the scored labels (the lesion coded 2)
+    from medeval.tasks.segmentation import _UNSCORED
+
+    out += [*_task("segmentation")._unscored_warning(
+        [_row(0, {_UNSCORED: [2]}), _row(1, {}), _row(2, {_UNSCORED: [2, 255]})])]
     # segmentation: a distance measured above the declared worst distance (50 mm)
     out += [*_task("segmentation")._worst_exceeded_warning(
         [_row(0, {"hausdorff": 61.5, "assd": 7.0}), _row(1, {"hausdorff": 3.0})])]
@@ -563,10 +569,15 @@ _ENGLISH = re.compile(r"(?<![\w-])(the|is|are|of|and|or|no|so|with|in|to|be|unde
                       r"cases?|interval|variance|needs|use)(?![\w-])")
 
 
+#: The notes as a certificate of a result made now reads them: revised after each release,
+#: with the sentences earlier releases wrote that no note knew (NOTES_AFTER_0_11_0).
+_NOW = {"revised": True, "later": tuple(REVISED_LATER)}
+
+
 def test_every_note_has_a_korean_wording(produced: list[str]) -> None:
-    missing = [n for n in produced if note_ko(n) is None]
+    missing = [n for n in produced if note_ko(n, **_NOW) is None]
     assert missing == []
-    left = {n: k for n in produced if (k := str(note_ko(n))) and _ENGLISH.search(k)}
+    left = {n: k for n in produced if (k := str(note_ko(n, **_NOW))) and _ENGLISH.search(k)}
     assert left == {}
 
 
@@ -592,10 +603,16 @@ def test_every_pattern_is_produced_here(produced: list[str]) -> None:
     unused = [note.pattern[:60] for note in NOTES
               if not any(note.render(s) is not None for s in sentences)]
     assert unused == []
+    # ... and each sentence a result made after 0.11.0 reads in Korean for the first time
+    assert [note.pattern[:60] for note in NOTES_AFTER_0_11_0
+            if not any(note.render(n) is not None for n in produced)] == []
 
 
 def _sentences(note: str) -> list[str]:
-    """The sentences a note is made of, as :func:`note_ko` finds them."""
+    """The sentences a note is made of, as :func:`note_ko` finds them (none for a note
+    only a later release reads, :data:`NOTES_AFTER_0_11_0`)."""
+    if note_ko(note) is None:
+        return []
     parts, out, start = note.split("; "), [], 0
     while start < len(parts):
         end = next(e for e in range(len(parts), start, -1)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["NOTES", "Note", "Words"]
+__all__ = ["NOTES", "NOTES_AFTER_0_11_0", "Note", "Words"]
 
 Words = Callable[[str], "str | None"]
 
@@ -751,6 +751,25 @@ NOTES: tuple[Note, ...] = (
          "COCO AP는 이들을 무시하고 FROC는 이들을 병변으로 세지 않습니다 (그 위의 검출은 FROC에서 "
          "위양성입니다). 주석 도구는 마스크로 그린 객체에 iscrowd = 1을 씁니다 (CVAT의 COCO "
          "RLE): 이들이 병변이면 기준에서 iscrowd를 0으로 고치십시오"),
+)
+
+#: Sentences medeval 0.11.0 could already write but :data:`NOTES` did not know (a Korean
+#: certificate of a 0.11.0 result printed them in English, marked as the original, and
+#: must print them so again): :mod:`~medeval.report.notes_ko_revised` gives them to the
+#: results made after 0.11.0 only.
+NOTES_AFTER_0_11_0: tuple[Note, ...] = (
+    # segmentation (tasks.segmentation._unscored_warning): masks coded 0/255, or a lesion
+    # coded 2, under labels [1]
+    Note(r"(?P<n>\d+) of (?P<m>\d+) case\(s\) have a reference holding none of the scored "
+         r"label\(s\) (?P<labels>.+?) but other values \((?P<values>[^()]+)\): "
+         r"(?P<shown>.+); each is scored as an empty reference\. If the masks are coded "
+         r"otherwise \(0/255, say\), declare those values as \[task\] labels or recode the "
+         r"masks",
+         "증례 {m}개 중 {n}개의 참조 마스크에 채점할 레이블({labels})은 없고 다른 값({values})만 "
+         "있습니다: {shown}. 이 증례들은 각각 참조가 빈 마스크인 것으로 채점했습니다. 마스크가 "
+         "다른 값으로 부호화되어 있다면(예: 0/255) 그 값을 시험 계획서의 [task] labels로 "
+         "선언하거나 마스크를 다시 부호화하십시오",
+         {"shown": lambda t: re.sub(r", \.\.\. \((\d+) cases\)$", r", ... (증례 \1개)", t)}),
 )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .notes_ko_catalogue import NOTES, Note, Words, _ccc_reason, _resample_why
+from .notes_ko_catalogue import NOTES, NOTES_AFTER_0_11_0, Note, Words, _ccc_reason, _resample_why
 
 __all__ = ["REVISED", "REVISED_LATER"]
 
@@ -146,4 +146,6 @@ def _double_quoted_labels() -> tuple[Note, ...]:
         _QUOTED_LABEL, "(?P<label>'.*'|\".*\")")) for note in revised + first)
 
 
-REVISED_LATER["0.11.0"] = _double_quoted_labels()
+#: After 0.11.0 also the sentences 0.11.0 wrote that no note knew (a 0.11.0 result's
+#: certificate printed them in English, marked as the original).
+REVISED_LATER["0.11.0"] = _double_quoted_labels() + NOTES_AFTER_0_11_0

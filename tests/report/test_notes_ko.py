@@ -653,7 +653,7 @@ def test_korean_wordings_by_hand() -> None:
         "전체 증례: ece: bootstrap_ci: 추정값이 백분위수 신뢰구간의 하한보다 작습니다 (재표본 "
         "2000개 중 1972개가 추정값의 반대쪽에 있습니다): 이 자료의 재표본에서 통계량이 편향되어 "
         "있어, 신뢰구간은 추정값 주위의 범위가 아니라 재표본 값의 퍼짐을 나타냅니다. BCa "
-        "신뢰구간(method \"bca\", 프로토콜의 statistics.bootstrap_method)은 이러한 편향을 "
+        "신뢰구간(method \"bca\", 시험 계획서의 statistics.bootstrap_method)은 이러한 편향을 "
         "고려합니다")
     assert warning_ko("site=B: clustered intervals on fewer than 20 patients: "
                       "sensitivity (5), ppv (3): a design effect estimated from so few is "
@@ -1230,7 +1230,7 @@ def test_the_class_probability_warnings_by_hand() -> None:
     assert warning_ko(tied) == (
         "전체 증례: 채점된 증례 38개 중 2개(DR-009, DR-030)에서 가장 높은 확률을 둘 이상의 "
         "분류가 함께 가지며, 그중 1개는 참조 분류가 함께 가진 분류에 들어 있습니다. 이런 예측이 "
-        "레이블을 주지 않으면 시험 계획서의 라벨 순서에서 함께 가진 분류 중 첫 분류를 답으로 "
+        "레이블을 주지 않으면 시험 계획서의 레이블 순서에서 함께 가진 분류 중 첫 분류를 답으로 "
         "삼으므로(numpy.argmax와 같이), 민감도와 카파에서는 그 순서가 답을 정하고, 참조 분류가 "
         "함께 가진 분류에 들어 있는 증례에서는 정확도도 정합니다")
     left_out = ("all cases: auc@macro: bootstrap_ci: 28 of 500 resamples gave an undefined "

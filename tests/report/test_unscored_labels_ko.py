@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -121,3 +122,44 @@ def test_a_0_11_0_result_prints_it_as_issued(result_path: Path, tmp_path: Path) 
                        tmp_path / "old.json")
     ko = _pdftotext(render_certificate(old, tmp_path / "ko.pdf", lang="ko"))
     assert f"• (영문 원문) {_ENGLISH}" in ko and _KOREAN not in ko
+
+
+def test_notes_new_after_0_11_0_say_protocol_and_label_as_the_certificate(
+        tmp_path: Path) -> None:
+    """The notes first written after 0.11.0 (no issued result holds them) used
+    '프로토콜' and '라벨' where the rest of the certificate says '시험 계획서' and
+    '레이블': a bootstrap estimate outside its interval, a prediction's own label unlike
+    its score's decision, and class probabilities tied. Each is written by the code that
+    writes it, then printed on a Korean certificate of a result made now."""
+    import medeval
+    from medeval.errors import UndefinedMetricWarning
+    from medeval.report import render_certificate
+    from medeval.result import write_result
+    from medeval.stats import bootstrap_ci
+    from medeval.tasks.base import CaseRow
+    from medeval.tasks.binary_classification import _own_labels_differ
+
+    def drawn(x: np.ndarray, weights: np.ndarray) -> np.ndarray:  # below the estimate
+        return (np.atleast_2d(weights) > 0).sum(axis=1).astype(float)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        outside = bootstrap_ci(drawn, np.arange(12.0), seed=1, n_resamples=200).note
+    own = _own_labels_differ([CaseRow("c0", "p0", "ok", None, None, {
+        "reference": 1, "score": 0.9, "prediction": 1, "own_label": 0})], 0.5)
+    tied = ("2 of 38 scored case(s) (DR-009, DR-030) share their largest probability "
+            "between two or more classes: where such a prediction gives no label, its "
+            "answer is the first of them in the protocol's order of labels (as numpy.argmax "
+            "takes it), so that order decides it for the accuracy, the sensitivities and "
+            "the kappa")
+    example = Path(__file__).resolve().parents[2] / "examples" / "binary-classification"
+    result = medeval.evaluate(example / "protocol.toml", example / "predictions")
+    path = write_result(replace(result, warnings=(
+        f"all cases: f1: {outside}", *(f"all cases: {t}" for t in own),
+        f"all cases: {tied}")), tmp_path / "result.json")
+    ko = _pdftotext(render_certificate(path, tmp_path / "ko.pdf", lang="ko"))
+    assert "(영문 원문)" not in ko
+    assert "BCa 신뢰구간(method \"bca\", 시험 계획서의 statistics.bootstrap_method)" in ko
+    assert "시험 계획서의 임계값(0.5)에서" in ko and "시험 계획서가 정한 임계값에서" in ko
+    assert "시험 계획서의 레이블 순서에서" in ko
+    assert "프로토콜" not in ko and "라벨" not in ko

@@ -264,7 +264,7 @@ NOTES: tuple[Note, ...] = (
          "bootstrap_ci: 추정값이 백분위수 신뢰구간의 {side} (재표본 {n}개 중 {k}개가 "
          "추정값의 반대쪽에 있습니다): 이 자료의 재표본에서 통계량이 편향되어 있어, 신뢰구간은 "
          "추정값 주위의 범위가 아니라 재표본 값의 퍼짐을 나타냅니다. BCa 신뢰구간(method "
-         "\"bca\", 프로토콜의 statistics.bootstrap_method)은 이러한 편향을 고려합니다",
+         "\"bca\", 시험 계획서의 statistics.bootstrap_method)은 이러한 편향을 고려합니다",
          {"side": _one_of({"below": "하한보다 작습니다", "above": "상한보다 큽니다"})}),
     Note(r"bootstrap_ci: (?P<n>\d+) resampling unit\(s\) and none to vary within any stratum "
          r"\(one case, or one cluster such as a single patient or record\): every resample "
@@ -417,7 +417,7 @@ NOTES: tuple[Note, ...] = (
          r"kappa, and for the accuracy where the reference class is among the tied",
          "채점된 증례 {m}개 중 {n}개({named})에서 가장 높은 확률을 둘 이상의 분류가 함께 "
          "가지며, 그중 {r}개는 참조 분류가 함께 가진 분류에 들어 있습니다. 이런 예측이 "
-         "레이블을 주지 않으면 시험 계획서의 라벨 순서에서 함께 가진 분류 중 첫 분류를 답으로 "
+         "레이블을 주지 않으면 시험 계획서의 레이블 순서에서 함께 가진 분류 중 첫 분류를 답으로 "
          "삼으므로(numpy.argmax와 같이), 민감도와 카파에서는 그 순서가 답을 정하고, 참조 "
          "분류가 함께 가진 분류에 들어 있는 증례에서는 정확도도 정합니다"),
     # multi-label (tasks.multilabel_classification._undefined_labels); new, no result
@@ -531,9 +531,9 @@ NOTES: tuple[Note, ...] = (
          r"decision at the protocol's threshold \((?P<threshold>\S+)\): (?P<shown>.+?); the "
          r"label is not read: each case is decided by score >= threshold, at the threshold "
          r"the protocol fixed",
-         "예측에 적힌 자체 \"label\"이 프로토콜 임계값({threshold})에서 점수가 내린 판정과 다른 "
-         "증례 {n}개: {shown}. 이 label은 읽지 않습니다: 모든 증례는 프로토콜이 정한 임계값에서 "
-         "점수 >= 임계값으로 판정합니다",
+         "예측에 적힌 자체 \"label\"이 시험 계획서의 임계값({threshold})에서 점수가 내린 "
+         "판정과 다른 증례 {n}개: {shown}. 이 label은 읽지 않습니다: 모든 증례는 시험 계획서가 "
+         "정한 임계값에서 점수 >= 임계값으로 판정합니다",
          {"shown": lambda t: re.sub(
              r"; \.\.\. \((\d+) cases\)$", r"; ... (증례 \1개)",
              re.sub(r" \(label (.+?), score (\S+)\)", r" (label \1, 점수 \2)", t))}),

@@ -62,6 +62,7 @@ from .cells import metric_name as _metric_name
 from .cells import n_text as _n
 from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
+from .failure_reasons import reason_cell, reasons_cell
 from .info import ReportInfo
 from .made_by import made_after
 from .method_sections import environment_section, method_section
@@ -537,7 +538,7 @@ def _analysed_policy(result: Result) -> Cell:
 
 def _flow(result: Result) -> Section:
     flow, failures = result.flow, result.failures
-    reasons = ", ".join(f"{k}: {v}" for k, v in failures.by_reason.items())
+    reasons = reasons_cell(result, failures.by_reason)
     rows: tuple[tuple[Cell, ...], ...] = (
         (Msg("flow.registered"), str(flow.registered), ""),
         (Msg("flow.scored"), str(flow.scored), ""),
@@ -549,7 +550,8 @@ def _flow(result: Result) -> Section:
     listed = failures.cases
     if listed:
         shown = listed[:40]
-        table_rows: list[tuple[Cell, ...]] = [(c.case_id, c.reason) for c in shown]
+        table_rows: list[tuple[Cell, ...]] = [(c.case_id, reason_cell(result, c.reason))
+                                              for c in shown]
         if len(listed) > len(shown):
             table_rows.append(("…", f"+{len(listed) - len(shown)}"))
         blocks.append(Table((Msg("column.case_id"), Msg("column.failure_reason")),

@@ -581,6 +581,12 @@ def test_every_note_has_a_korean_wording(produced: list[str]) -> None:
     assert left == {}
 
 
+def test_a_class_is_bunryu_in_every_note_now(produced: list[str]) -> None:
+    # the certificate's word for a class ('참조 분류'); '부류' in a 0.11.0 result's only
+    assert [n for n in produced if "부류" in str(note_ko(n, **_NOW))] == []
+    assert any("부류" in str(note_ko(n)) for n in produced)
+
+
 #: Notes of earlier versions that the code no longer writes: a result of those versions
 #: still renders in Korean. Each is in a stored result of its version (checked below).
 _EARLIER = {
@@ -1343,16 +1349,19 @@ def test_a_class_or_label_named_with_an_apostrophe_is_read_after_0_11_0() -> Non
     after = [warning_ko(f"all cases: {t}", revised=True, later=("0.10.0", "0.11.0"))
              for t in texts]
     assert after == [
-        f'전체 증례: 부류 "{name}": 참조 증례가 없고 예측된 적도 없음, 따라서 이 부류의 '
+        # a class is '분류' after 0.11.0 too (test_class_word_ko.py)
+        f'전체 증례: 분류 "{name}": 참조 증례가 없고 예측된 적도 없음, 따라서 이 분류의 '
         "sensitivity, ppv, f1 값은 정의되지 않고 sensitivity@macro, ppv@macro, f1@macro 값은 "
-        "NaN입니다 (시험 계획서의 레이블에 대한 평균은 모든 부류의 값이 정의될 때만 정의됩니다)",
+        "NaN입니다 (시험 계획서의 레이블에 대한 평균은 모든 분류의 값이 정의될 때만 정의됩니다)",
         f'전체 증례: 레이블 "{name}": 이 레이블을 가진 증례가 없으므로 이 레이블의 민감도와 '
         "AUC가 정의되지 않으며, auc@macro도 정의되지 않습니다(나머지 레이블만으로 평균하지 "
         "않습니다)",
         f'전체 증례: 레이블 "{name}": 임계값(50)이 이 레이블의 모든 점수(0.1 ~ 0.9)보다 '
         "큽니다: 모든 증례에서 이 레이블이 '없음'으로 판정됩니다. 임계값은 점수와 같은 척도로 "
         "적어야 합니다 (확률의 50 %는 0.5)"]
-    # a name in single quotes reads as before, to the letter
+    # a name in single quotes reads as before, to the letter but for the word '분류'
     plain = _undefined_classes(["G1", "G2"], np.array([[2, 0, 0], [0, 0, 0]]))[0]
+    earlier = warning_ko(f"all cases: {plain}", revised=True, later=("0.10.0",))
+    assert earlier is not None and "부류" in earlier
     assert warning_ko(f"all cases: {plain}", revised=True, later=("0.10.0", "0.11.0")) == \
-        warning_ko(f"all cases: {plain}", revised=True, later=("0.10.0",)) is not None
+        earlier.replace("부류", "분류")

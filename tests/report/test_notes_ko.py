@@ -585,6 +585,9 @@ def test_a_class_is_bunryu_in_every_note_now(produced: list[str]) -> None:
     # the certificate's word for a class ('참조 분류'); '부류' in a 0.11.0 result's only
     assert [n for n in produced if "부류" in str(note_ko(n, **_NOW))] == []
     assert any("부류" in str(note_ko(n)) for n in produced)
+    # ... and the effective sample size '유효 표본 크기', as the interval methods name it
+    assert [n for n in produced if "유효 표본 수" in str(note_ko(n, **_NOW))] == []
+    assert any("유효 표본 수" in str(note_ko(n)) for n in produced)
 
 
 #: Notes of earlier versions that the code no longer writes: a result of those versions

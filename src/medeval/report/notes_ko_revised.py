@@ -146,27 +146,38 @@ def _double_quoted_labels() -> tuple[Note, ...]:
         _QUOTED_LABEL, "(?P<label>'.*'|\".*\")")) for note in revised + first)
 
 
-def _class_named(note: Note) -> Note:
-    """``note`` calling a class '분류', as the certificate's tables and phrases do ('참조
-    분류', '{param} 분류의 민감도'), not '부류' (both end in a vowel: the particles stay)."""
-    return replace(note, korean=note.korean.replace("부류", "분류"))
+#: The words of the notes the certificate says otherwise, and its word (after 0.11.0): a
+#: class is '분류' ('참조 분류', '{param} 분류의 민감도'; both end in a vowel: the particles
+#: stay); the effective sample size is '유효 표본 크기', as the interval methods name it
+#: ('유효 표본 크기 기반 Wilson 점수').
+_TERMS = (("부류", "분류"), ("유효 표본 수", "유효 표본 크기"))
 
 
-def _classes_named() -> tuple[Note, ...]:
-    """The notes saying '부류', as last revised before 0.11.0, saying '분류'; those naming
-    a class by its label in either quotes (:func:`_double_quoted_labels`) among them."""
+def _in_its_words(note: Note) -> Note:
+    """``note`` in the certificate's words (:data:`_TERMS`)."""
+    korean = note.korean
+    for old, new in _TERMS:
+        korean = korean.replace(old, new)
+    return replace(note, korean=korean)
+
+
+def _reworded_notes() -> tuple[Note, ...]:
+    """The notes saying a word of :data:`_TERMS`, as last revised before 0.11.0, in the
+    certificate's words; those naming a class by its label in either quotes
+    (:func:`_double_quoted_labels`) among them."""
     seen: set[str] = set()
     latest = []
     for note in (*REVISED_LATER["0.10.0"], *REVISED, *NOTES):
         if note.pattern not in seen:
             seen.add(note.pattern)
             latest.append(note)
-    return tuple(_class_named(note) for note in _double_quoted_labels()) + tuple(
-        _class_named(note) for note in latest
-        if "부류" in note.korean and _QUOTED_LABEL not in note.pattern)
+    return tuple(_in_its_words(note) for note in _double_quoted_labels()) + tuple(
+        _in_its_words(note) for note in latest
+        if any(old in note.korean for old, _ in _TERMS) and _QUOTED_LABEL not in note.pattern)
 
 
-#: After 0.11.0: a class is '분류' in the notes too (the Korean-certificate pass), and
+#: After 0.11.0: the notes in the certificate's words (:data:`_TERMS`, the Korean-certificate
+#: pass), and
 #: the sentences 0.11.0 wrote that no note knew (a 0.11.0 result's certificate printed
 #: them in English, marked as the original).
-REVISED_LATER["0.11.0"] = _classes_named() + NOTES_AFTER_0_11_0
+REVISED_LATER["0.11.0"] = _reworded_notes() + NOTES_AFTER_0_11_0

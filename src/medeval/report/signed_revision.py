@@ -152,12 +152,16 @@ def changed_before_signing(fresh: bytes, signed: bytes, name: str) -> list[str]:
         for entries, reader in zip(info, (before, after)):
             # the XMP stream, which signing writes anew (pyHanko: its producer, a date):
             # what a viewer shows of it, compared as pypdf reads it, named /Metadata
+            # an ECDSA signature makes pyHanko write PDF 2.0 (ISO 32002), hence a new
+            # XMP stream that shows nothing (its producer, a date): it is no stream the
+            # rendering lacks, or every P-256 signature read "altered"
             try:
                 xmp = reader.xmp_metadata
-                if xmp is not None:
-                    entries["/Metadata"] = repr([
-                        xmp.dc_title, xmp.dc_description, xmp.dc_creator, xmp.dc_subject,
-                        xmp.pdf_keywords, xmp.xmp_creator_tool])
+                shown = [] if xmp is None else [
+                    xmp.dc_title, xmp.dc_description, xmp.dc_creator, xmp.dc_subject,
+                    xmp.pdf_keywords, xmp.xmp_creator_tool]
+                if any(shown):
+                    entries["/Metadata"] = repr(shown)
             except Exception:  # noqa: BLE001 - an unreadable stream: compared as such
                 entries["/Metadata"] = "(unreadable)"
     keys = sorted(k for k in set(info[0]) | set(info[1])

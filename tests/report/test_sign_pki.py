@@ -1,0 +1,125 @@
+"""Signatures made with a small PKI of the test's own (a root CA, an intermediate and
+signers under it: RSA, ECDSA P-256, expired, not yet valid, without the key usage a
+signature asks for), each verdict checked against another implementation: OpenSSL's
+``cms -verify`` on the signature and the bytes its /ByteRange names, extracted here."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pyhanko")
+
+from medeval.report import sign_pdf, verify_certificate  # noqa: E402
+
+_NOW = datetime.datetime.now(datetime.timezone.utc)
+
+
+def _name(common: str) -> Any:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test laboratory"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+
+def _issue(key: Any, common: str, issuer_key: Any, issuer: Any, *, ca: bool,
+           days: tuple[int, int] = (-1, 365), usage: str = "sign") -> Any:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    builder = (
+        x509.CertificateBuilder().subject_name(_name(common)).issuer_name(issuer)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(_NOW + datetime.timedelta(days=days[0]))
+        .not_valid_after(_NOW + datetime.timedelta(days=days[1]))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    # KeyUsage(digital_signature, content_commitment (non-repudiation), key_encipherment,
+    # data_encipherment, key_agreement, key_cert_sign, crl_sign, encipher_only, decipher_only)
+    flags = {"ca": (True, False, False, False, False, True, True, False, False),
+             "sign": (True, True, False, False, False, False, False, False, False),
+             "encipher": (False, False, True, False, False, False, False, False, False)}
+    builder = builder.add_extension(x509.KeyUsage(*flags["ca" if ca else usage]),
+                                    critical=True)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def _write(folder: Path, stem: str, key: Any, cert: Any) -> tuple[Path, Path]:
+    from cryptography.hazmat.primitives import serialization
+
+    key_path, cert_path = folder / f"{stem}.key", folder / f"{stem}.pem"
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """root, inter (its CA certificate), and signers under inter: good (RSA 2048), p256,
+    expired, future (not yet valid), noku (key encipherment only)."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    folder = tmp_path_factory.mktemp("pki")
+    rsa_key = lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)  # noqa: E731
+    root_key = rsa_key()
+    root = _issue(root_key, "Root CA", root_key, _name("Root CA"), ca=True)
+    inter_key = rsa_key()
+    inter = _issue(inter_key, "Intermediate CA", root_key, root.subject, ca=True)
+    made = {"root": _write(folder, "root", root_key, root),
+            "inter": _write(folder, "inter", inter_key, inter)}
+    for stem, key, days, usage in (
+            ("good", rsa_key(), (-1, 365), "sign"),
+            ("p256", ec.generate_private_key(ec.SECP256R1()), (-1, 365), "sign"),
+            ("expired", rsa_key(), (-30, -1), "sign"),
+            ("future", rsa_key(), (10, 400), "sign"),
+            ("noku", rsa_key(), (-1, 365), "encipher")):
+        cert = _issue(key, f"Signer {stem}", inter_key, inter.subject, ca=False, days=days,
+                      usage=usage)
+        made[stem] = _write(folder, stem, key, cert)
+    return made
+
+
+def _openssl_verifies(pdf: Path, root: Path) -> bool:
+    """OpenSSL's verdict on the PDF's one signature: the CMS blob between the two parts
+    of /ByteRange, over the bytes of those two parts, chained to ``root``."""
+    data = pdf.read_bytes()
+    (match,) = re.finditer(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data)
+    start, length, start2, length2 = (int(g) for g in match.groups())
+    assert start == 0 and start2 + length2 == len(data)  # the whole file
+    blob = data[length:start2].strip(b"<>").rstrip(b"0")
+    blob += b"0" * (len(blob) % 2)
+    (pdf.parent / "sig.der").write_bytes(bytes.fromhex(blob.decode()))
+    (pdf.parent / "signed.bin").write_bytes(data[:length] + data[start2:])
+    done = subprocess.run(
+        ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in",
+         str(pdf.parent / "sig.der"), "-content", str(pdf.parent / "signed.bin"),
+         "-CAfile", str(root), "-purpose", "any", "-out", "/dev/null"],
+        capture_output=True, text=True, check=False)
+    return done.returncode == 0
+
+
+needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None,
+                                   reason="the openssl command is not installed")
+
+
+@needs_openssl
+def test_an_ecdsa_p256_signature_is_genuine(certificate: Path, pki: dict[str, Any],
+                                            tmp_path: Path) -> None:
+    """pyHanko writes an ECDSA signature as PDF 2.0 (ISO 32002) and, for that, a new XMP
+    stream holding only its producer and a date: verify read it as document information
+    "changed before signing" and called every certificate a P-256 key signed altered,
+    while OpenSSL verifies the signature over the whole file."""
+    key, cert = pki["p256"]
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
+                      chain=(pki["inter"][1],))
+    assert _openssl_verifies(signed, pki["root"][1])
+    verdict = verify_certificate(signed, trust_roots=(pki["root"][1],))
+    assert verdict.status == "genuine" and verdict.signed, verdict.differences

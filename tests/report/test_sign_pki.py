@@ -123,3 +123,22 @@ def test_an_ecdsa_p256_signature_is_genuine(certificate: Path, pki: dict[str, An
     assert _openssl_verifies(signed, pki["root"][1])
     verdict = verify_certificate(signed, trust_roots=(pki["root"][1],))
     assert verdict.status == "genuine" and verdict.signed, verdict.differences
+
+
+@needs_openssl
+def test_bytes_appended_after_a_signed_certificate_are_named(
+        certificate: Path, pki: dict[str, Any], tmp_path: Path) -> None:
+    """A line appended after the signed revision's %%EOF is no revision: pyHanko calls the
+    coverage ENTIRE_REVISION with no modification, and verify called the file genuine
+    (the same line after an unsigned certificate is named as bytes appended)."""
+    key, cert = pki["good"]
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
+                      chain=(pki["inter"][1],))
+    assert _openssl_verifies(signed, pki["root"][1])  # the signature itself is sound
+    size = len(signed.read_bytes())
+    appended = tmp_path / "appended.pdf"
+    appended.write_bytes(signed.read_bytes() + b"\n% a line appended\n")
+    verdict = verify_certificate(appended, trust_roots=(pki["root"][1],))
+    assert verdict.status == "altered"
+    assert any(f"(at offset {size}): the signature does not cover the whole file" in p
+               for p in verdict.differences), verdict.differences

@@ -267,11 +267,22 @@ def validate_pdf(
             intact=bool(status.intact),
             valid=bool(status.valid),
             trusted=bool(status.trusted),
-            covers_whole_file=status.coverage is not None
-            and status.coverage.name in ("ENTIRE_FILE", "ENTIRE_REVISION")
-            and (status.modification_level is None
-                 or status.modification_level.name in ("NONE", "LTA_UPDATES")),
+            covers_whole_file=_covers_whole_file(status),
             signed_length=int(byte_range[2] + byte_range[3]),
             summary=status.summary(),
         ))
     return tuple(checks)
+
+
+def _covers_whole_file(status: Any) -> bool:
+    """The signature covers the file, or what follows its revision is validation data or
+    a document time stamp (PAdES-LTA). pyHanko calls bytes after the signed revision's
+    ``%%EOF`` that are no revision (a line of junk appended) ``ENTIRE_REVISION`` with
+    modification level ``NONE``: they were taken for nothing added, and such a file was
+    genuine where the same bytes after an unsigned certificate were named."""
+    coverage = status.coverage.name if status.coverage is not None else None
+    if coverage == "ENTIRE_FILE":
+        return True
+    level = status.modification_level
+    return coverage == "ENTIRE_REVISION" and level is not None \
+        and level.name == "LTA_UPDATES"

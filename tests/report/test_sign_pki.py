@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("pyhanko")
 
-from medeval.report import sign_pdf, verify_certificate  # noqa: E402
+from medeval.report import sign_pdf, validate_pdf, verify_certificate  # noqa: E402
 
 _NOW = datetime.datetime.now(datetime.timezone.utc)
 
@@ -142,3 +142,87 @@ def test_bytes_appended_after_a_signed_certificate_are_named(
     assert verdict.status == "altered"
     assert any(f"(at offset {size}): the signature does not cover the whole file" in p
                for p in verdict.differences), verdict.differences
+
+
+def _signed_by_pyhanko(pdf: Path, out: Path, key: Path, cert: Path,
+                       chain: tuple[Path, ...]) -> Path:
+    """Signed as other software (or a medeval before sign_pdf refused such certificates)
+    signs: pyHanko itself, with any certificate."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = signers.SimpleSigner.load(str(key), str(cert),
+                                       ca_chain_files=tuple(map(str, chain)) or None)
+    metadata = signers.PdfSignatureMetadata(field_name="MedevalSignature",
+                                            subfilter=fields.SigSeedSubFilter.PADES,
+                                            md_algorithm="sha256")
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()))
+    out.write_bytes(signers.sign_pdf(writer, metadata, signer=signer).getvalue())
+    return out
+
+
+def _openssl_error(pdf: Path, root: Path) -> str:
+    """OpenSSL's reason for refusing the signer's chain ("certificate has expired"...)."""
+    _openssl_verifies(pdf, root)  # leaves sig.der and signed.bin beside the PDF
+    done = subprocess.run(
+        ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in",
+         str(pdf.parent / "sig.der"), "-content", str(pdf.parent / "signed.bin"),
+         "-CAfile", str(root), "-purpose", "any", "-out", "/dev/null"],
+        capture_output=True, text=True, check=False)
+    return done.stderr
+
+
+@needs_openssl
+@pytest.mark.parametrize(("stem", "chain", "openssl_says", "medeval_says"), [
+    ("expired", True, "certificate has expired", "its certificate expired on "),
+    ("future", True, "certificate is not yet valid", "its certificate is valid only from "),
+    # OpenSSL's 'any' purpose does not look at the key usage: verified there, refused here
+    ("noku", True, None, "key usage lacks nonRepudiation"),
+    # no intermediate in the PDF: the chain stops at the signer
+    ("good", False, "unable to get local issuer certificate",
+     "no chain leads from it to a trust root given: its issuer "
+     "CN=Intermediate CA,O=Test laboratory is no trust root given"),
+])
+def test_an_untrusted_signer_is_named_with_the_reason(
+        certificate: Path, pki: dict[str, Any], tmp_path: Path, stem: str, chain: bool,
+        openssl_says: str | None, medeval_says: str) -> None:
+    """'signer ... is not trusted' said no more: an expired signer, one not yet valid, one
+    without the key usage of a signature and one whose CA the PDF does not carry read
+    the same. The reason is now given, as OpenSSL gives its own."""
+    key, cert = pki[stem]
+    signed = _signed_by_pyhanko(certificate, tmp_path / "signed.pdf", key, cert,
+                                (pki["inter"][1],) if chain else ())
+    root = pki["root"][1]
+    if openssl_says is None:
+        assert _openssl_verifies(signed, root)
+    else:
+        assert openssl_says in _openssl_error(signed, root)
+    (check,) = validate_pdf(signed, trust_roots=(root,))
+    assert check.intact and check.valid and not check.trusted
+    verdict = verify_certificate(signed, trust_roots=(root,))
+    assert verdict.status == "altered"
+    (problem,) = verdict.differences
+    assert f"Common Name: Signer {stem}" in problem, problem
+    assert "is not trusted: " in problem and medeval_says in problem, problem
+
+
+@pytest.mark.parametrize(("stem", "said"), [
+    ("expired", "its certificate expired on "),
+    ("future", "its certificate is valid only from "),
+    ("noku", "its certificate's key usage lacks nonRepudiation"),
+])
+def test_a_certificate_verify_would_not_trust_is_refused_before_signing(
+        certificate: Path, pki: dict[str, Any], tmp_path: Path, stem: str,
+        said: str) -> None:
+    """pyHanko signs with an expired certificate, one not yet valid or one without the
+    key usage of a signature, and 'report --issue --sign' recorded a PDF that 'verify
+    --trust' then refused (the test above: the same certificates, signed by pyHanko)."""
+    from medeval.report import ReportError
+
+    key, cert = pki[stem]
+    with pytest.raises(ReportError, match=f"certificate {re.escape(str(cert))}: {said}"):
+        sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
+                 chain=(pki["inter"][1],))
+    assert not (tmp_path / "signed.pdf").exists()

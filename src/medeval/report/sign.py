@@ -47,6 +47,10 @@ class SignatureCheck:
         The length of the revision the signature covers (its byte range's end).
     summary : str
         pyHanko's one-line summary.
+    untrusted_because : str
+        Why the signer is not trusted, in words ("" when it is, or no trust root was
+        given): its certificate expired or not yet valid, its key usage, a weak key,
+        self-signed, or no chain to a trust root.
     """
 
     field: str
@@ -57,6 +61,7 @@ class SignatureCheck:
     covers_whole_file: bool
     signed_length: int
     summary: str
+    untrusted_because: str = ""
 
     @property
     def ok(self) -> bool:
@@ -152,6 +157,7 @@ def load_signer(*, key: str | Path, cert: str | Path, chain: tuple[str | Path, .
         raise ReportError(f"signing key {key} / certificate {cert}: cannot be loaded; "
                           "check the files and the passphrase")
     _refuse_another_keys_certificate(signer, key, cert)
+    _refuse_an_unfit_certificate(signer, cert)
     return signer
 
 
@@ -175,6 +181,19 @@ def _refuse_another_keys_certificate(signer: Any, key: str | Path, cert: str | P
         raise ReportError(f"signing key {key} is not the key of certificate {cert} (their "
                           "public keys differ): a signature made with it would never "
                           "verify; give the certificate issued for this key")
+
+
+def _refuse_an_unfit_certificate(signer: Any, cert: str | Path) -> None:
+    """Refuse a certificate the verifier would not trust (expired, not yet valid, without
+    nonRepudiation, a weak key): pyHanko signs with it, and 'report --issue --sign'
+    recorded a certificate that 'medeval verify --trust' then refused."""
+    from cryptography import x509
+
+    unfit = _signer_unfit(x509.load_der_x509_certificate(signer.signing_cert.dump()))
+    if unfit is not None:
+        raise ReportError(f"certificate {cert}: {unfit}: a signature made with it is never "
+                          "trusted (medeval verify --trust refuses it); give a certificate "
+                          "valid today for signing documents")
 
 
 def load_trust_roots(paths: tuple[str | Path, ...]) -> list[Any]:
@@ -270,6 +289,8 @@ def validate_pdf(
             covers_whole_file=_covers_whole_file(status),
             signed_length=int(byte_range[2] + byte_range[3]),
             summary=status.summary(),
+            untrusted_because="" if status.trusted or not roots else _untrusted_because(
+                status.signing_cert, str(status.trust_problem_indic or "")),
         ))
     return tuple(checks)
 
@@ -286,3 +307,52 @@ def _covers_whole_file(status: Any) -> bool:
     level = status.modification_level
     return coverage == "ENTIRE_REVISION" and level is not None \
         and level.name == "LTA_UPDATES"
+
+
+def _untrusted_because(signing_cert: Any, indication: str) -> str:
+    """Why pyHanko did not trust a signer, in words: "not trusted" alone left the reader
+    to guess whether the certificate had expired, was made for another use or simply
+    came from another CA. Validation is at the present time, without revocation data."""
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(signing_cert.dump())
+    unfit = _signer_unfit(cert)
+    if unfit is not None:
+        expired = unfit.startswith("its certificate expired")
+        return unfit + (" (no time stamp in the PDF shows the signature was made before)"
+                        if expired else "")
+    if cert.issuer == cert.subject:
+        return "its certificate is self-signed and is none of the trust roots given"
+    if "NO_CERTIFICATE_CHAIN_FOUND" in indication:
+        return (f"no chain leads from it to a trust root given: its issuer "
+                f"{cert.issuer.rfc4514_string()} is no trust root given, and no certificate "
+                "the PDF carries leads to one (sign with --chain for an intermediate CA, or "
+                "give the laboratory's root CA with --trust)")
+    return f"its certificate chain was not accepted ({indication.rsplit('.', 1)[-1]})"
+
+
+def _signer_unfit(cert: Any) -> str | None:
+    """What makes a signer's certificate (``cryptography``'s) unfit to sign today, as
+    pyHanko's validation judges it: out of its validity period, a key usage without
+    nonRepudiation (pyHanko's default for a signer), an RSA or DSA key under 2048 bits."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import dsa, rsa
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if cert.not_valid_after_utc < now:
+        return f"its certificate expired on {cert.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"
+    if cert.not_valid_before_utc > now:
+        return f"its certificate is valid only from {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC"
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is not None and not usage.content_commitment:
+        return ("its certificate's key usage lacks nonRepudiation (contentCommitment), "
+                "which a signature on a document needs")
+    key = cert.public_key()
+    if isinstance(key, (rsa.RSAPublicKey, dsa.DSAPublicKey)) and key.key_size < 2048:
+        return f"its key ({key.key_size} bits) is too weak: 2048 bits or more are needed"
+    return None

@@ -45,7 +45,8 @@ def signatures(payload: bytes, name: str, trust_roots: tuple[str | Path, ...]
                             f"offset {check.signed_length}): the signature does not cover "
                             "the whole file")
         if trust_roots and not check.trusted:
-            problems.append(f"{name}: signer {check.signer} is not trusted")
+            because = f": {check.untrusted_because}" if check.untrusted_because else ""
+            problems.append(f"{name}: signer {check.signer} is not trusted{because}")
     lengths = [c.signed_length for c in checks if c.intact and c.signed_length > 0]
     return True, problems, min(lengths) if lengths else None
 

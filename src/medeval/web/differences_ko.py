@@ -193,7 +193,9 @@ DIFFERENCES: tuple[Note, ...] = (
          r"the signature does not cover the whole file",
          "{who}: 서명({field}) 뒤에 바이트가 추가되었습니다 ({at}번째 바이트부터): 서명이 파일 "
          "전체를 덮지 않습니다", _W),
-    Note(_WHO + r": signer (?P<signer>.+) is not trusted",
+    Note(_WHO + r": signer (?P<signer>.+?) is not trusted: (?P<why>.+)",
+         "{who}: 서명자({signer})는 신뢰할 수 없습니다 (영문 원문: {why})", _W),
+    Note(_WHO + r": signer (?P<signer>.+?) is not trusted",
          "{who}: 서명자({signer})는 신뢰할 수 없습니다", _W),
     Note(_WHO + r": its document information \((?P<keys>[^)]*)\) was changed after "
          r"signing: the signature does not cover what it now says \(the signed revision is "

@@ -226,3 +226,28 @@ def test_a_certificate_verify_would_not_trust_is_refused_before_signing(
         sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
                  chain=(pki["inter"][1],))
     assert not (tmp_path / "signed.pdf").exists()
+
+
+def test_verify_with_trust_says_an_unsigned_certificate_has_no_signature(
+        certificate: Path, pki: dict[str, Any], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A signed certificate cut back to its first revision (its signature removed) is the
+    rendering, genuine alone, as docs/certificate.md says. But 'verify --trust' then
+    advised "check its signature with --trust CA.pem", the very option given, and said
+    nothing of the missing signature."""
+    from medeval.cli import main
+
+    key, cert = pki["good"]
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
+                      chain=(pki["inter"][1],)).read_bytes()
+    unsigned = certificate.read_bytes()
+    assert signed.startswith(unsigned) and b"/ByteRange" not in unsigned  # by hand
+    stripped = tmp_path / "stripped.pdf"
+    stripped.write_bytes(signed[:len(unsigned)])
+    assert main(["verify", str(stripped), "--trust", str(pki["root"][1])]) == 0
+    out = capsys.readouterr().out
+    assert "(not signed: --trust had no signature to check)" in out
+    assert "the PDF carries no signature" in out and "with --trust CA.pem" not in out
+    assert main(["verify", str(tmp_path / "signed.pdf"), "--trust",
+                 str(pki["root"][1])]) == 0
+    assert "(signature valid, signer trusted)" in capsys.readouterr().out

@@ -205,10 +205,14 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     signed = "" if not checked.signed else (
         " (signature valid, signer trusted)" if args.trust else
         " (signature intact; its signer was not checked: give --trust CA.pem)")
+    if args.trust and not checked.signed and (args.pdf is not None or alone):
+        signed = " (not signed: --trust had no signature to check)"
     standing = "" if args.registry is None else _registry_check(
         args.registry, args.pdf if args.pdf is not None else args.result, checked)
     if not standing and not (checked.signed and args.trust):
-        standing = _ISSUER_NOT_CHECKED
+        # --trust given, no signature: 'check its signature with --trust' was no advice
+        standing = _UNSIGNED_NOT_CHECKED if signed.startswith(" (not signed") \
+            else _ISSUER_NOT_CHECKED
     if alone:
         out.write(f"OK  {args.result}  report {checked.report_number}  sha256:{fingerprint}"
                   f"{signed}\n    genuine: its attached {', '.join(checked.attachments)} "
@@ -235,6 +239,15 @@ _ISSUER_NOT_CHECKED = (
     "    not checked: that the laboratory named issued it (anyone can render a certificate "
     "that verifies so): look its number up with --registry URL or on the laboratory's "
     "verification page, or check its signature with --trust CA.pem\n")
+
+
+#: The same, where --trust was given and the PDF carries no signature (never signed, or
+#: its signature cut off: the first revision of a signed certificate verifies so).
+_UNSIGNED_NOT_CHECKED = (
+    "    not checked: that the laboratory named issued it: the PDF carries no signature "
+    "(never signed, or the signature removed with the bytes after its first revision), so "
+    "--trust checked nothing; look its number up with --registry URL or on the "
+    "laboratory's verification page\n")
 
 
 def _not_the_bytes_issued(pdf: Path, payload: bytes, digest: str,

@@ -251,3 +251,23 @@ def test_verify_with_trust_says_an_unsigned_certificate_has_no_signature(
     assert main(["verify", str(tmp_path / "signed.pdf"), "--trust",
                  str(pki["root"][1])]) == 0
     assert "(signature valid, signer trusted)" in capsys.readouterr().out
+
+
+def test_a_signed_certificate_whose_update_lost_its_eof_is_named_by_its_file(
+        certificate: Path, pki: dict[str, Any], tmp_path: Path) -> None:
+    """An update appended after the signature without its closing %%EOF cannot be read
+    for signatures; the difference named "PDF <bytes>", not the certificate given."""
+    key, cert = pki["good"]
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
+                      chain=(pki["inter"][1],)).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    # a long comment, then the signed revision's trailer again without its %%EOF:
+    # no %%EOF in the last 1024 bytes, where readers look for it
+    tail = signed[signed.rindex(b"trailer"):].rstrip()
+    assert tail.endswith(b"%%EOF")
+    cut.write_bytes(signed + b"%" + b"x" * 2048 + b"\n" + tail[:-len(b"%%EOF")])
+    verdict = verify_certificate(cut, trust_roots=(pki["root"][1],))
+    assert verdict.status == "altered"
+    assert not any("<bytes>" in p for p in verdict.differences), verdict.differences
+    assert any(p.startswith(f"certificate {cut}: cannot be read for its signatures")
+               for p in verdict.differences), verdict.differences

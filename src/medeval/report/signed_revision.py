@@ -29,8 +29,8 @@ def signatures(payload: bytes, name: str, trust_roots: tuple[str | Path, ...]
 
     try:
         checks = validate_pdf(payload, trust_roots=trust_roots)
-    except ReportError as exc:
-        return True, [str(exc)], None
+    except ReportError as exc:  # validate_pdf names bytes "<bytes>": name the file
+        return True, [str(exc).replace("PDF <bytes>", name, 1)], None
     problems = []
     if not checks:
         problems.append(f"{name}: looks signed but no signature could be read")

@@ -271,3 +271,73 @@ def test_a_signed_certificate_whose_update_lost_its_eof_is_named_by_its_file(
     assert not any("<bytes>" in p for p in verdict.differences), verdict.differences
     assert any(p.startswith(f"certificate {cut}: cannot be read for its signatures")
                for p in verdict.differences), verdict.differences
+
+
+def _appended(signed: bytes, edit: Any) -> bytes:
+    """``signed`` with an incremental update by pypdf (a PDF editor's save) of ``edit``."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(io.BytesIO(signed), incremental=True)
+    edit(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _note(writer: Any) -> None:
+    from pypdf.annotations import FreeText
+
+    writer.add_annotation(0, FreeText(text="PASS", rect=(50, 50, 200, 80)))
+
+
+def _overprint(writer: Any) -> None:
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
+    page = writer.pages[1]
+    stream = DecodedStreamObject()
+    stream.set_data(b"q 1 1 1 rg 0 0 600 300 re f Q")  # a white box over the lower page
+    contents = page[NameObject("/Contents")]
+    page[NameObject("/Contents")] = ArrayObject(
+        [*(contents.get_object() if isinstance(contents.get_object(), list) else
+           [contents]), writer._add_object(stream)])
+
+
+def test_what_an_update_after_signing_changes_is_named(
+        certificate: Path, pki: dict[str, Any], tmp_path: Path) -> None:
+    """A note drawn over page 1, a white box over page 2, a second signature: each was
+    only "bytes were added after signature MedevalSignature", the same words for all."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    key, cert = pki["good"]
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
+                      chain=(pki["inter"][1],)).read_bytes()
+    root = (pki["root"][1],)
+    said = verify_certificate(_appended(signed, _note), trust_roots=root).differences
+    assert any(p.endswith(": an annotation (/FreeText) was added to page 1 after "
+                          "signing, drawn over the page") for p in said), said
+    said = verify_certificate(_appended(signed, _overprint), trust_roots=root).differences
+    assert any(p.endswith(": page 2 was changed after signing (its content or resources): "
+                          "the signature does not cover what it now shows")
+               for p in said), said
+    assert not any("page 1 was changed" in p for p in said), said
+    # signed again by the same trusted signer: both signatures valid (pyHanko's own
+    # validation below), the first no longer covering the file
+    second = signers.SimpleSigner.load(str(key), str(cert),
+                                       ca_chain_files=(str(pki["inter"][1]),))
+    twice = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(signed)),
+        signers.PdfSignatureMetadata(field_name="Second", md_algorithm="sha256",
+                                     subfilter=fields.SigSeedSubFilter.PADES),
+        signer=second).getvalue()
+    assert [(c.field, c.intact, c.valid, c.trusted) for c in validate_pdf(
+        twice, trust_roots=root)] == [("MedevalSignature", True, True, True),
+                                      ("Second", True, True, True)]
+    said = verify_certificate(twice, trust_roots=root).differences
+    assert any(p.endswith(": signature Second (signer Common Name: Signer good, "
+                          "Organization: Test laboratory) was added after signature "
+                          "MedevalSignature") for p in said), said

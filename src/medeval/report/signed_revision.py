@@ -17,7 +17,7 @@ from .attachments import Attachment
 from .pdfread import quiet_pypdf
 
 __all__ = ["attachments_changed_after_signing", "changed_before_signing",
-           "info_changed_after", "signatures"]
+           "info_changed_after", "pages_changed_after", "signatures"]
 
 
 def signatures(payload: bytes, name: str, trust_roots: tuple[str | Path, ...]
@@ -44,6 +44,10 @@ def signatures(payload: bytes, name: str, trust_roots: tuple[str | Path, ...]
             problems.append(f"{name}: bytes were added after signature {check.field} (at "
                             f"offset {check.signed_length}): the signature does not cover "
                             "the whole file")
+            # a second signature: said, so that it is not taken for a changed page
+            problems += [f"{name}: signature {later.field} (signer {later.signer}) was "
+                         f"added after signature {check.field}" for later in checks
+                         if later.signed_length > check.signed_length]
         if trust_roots and not check.trusted:
             because = f": {check.untrusted_because}" if check.untrusted_because else ""
             problems.append(f"{name}: signer {check.signer} is not trusted{because}")
@@ -138,9 +142,7 @@ def changed_before_signing(fresh: bytes, signed: bytes, name: str) -> list[str]:
                        f"certificate rendered from the result has {len(before.pages)}")
         memo: tuple[dict[int, Any], dict[int, Any]] = ({}, {})
         for number, (old, new) in enumerate(zip(before.pages, after.pages), start=1):
-            if any(_canonical(old.get(k), memo[0]) != _canonical(new.get(k), memo[1])
-                   for k in ("/Contents", "/Resources", "/MediaBox", "/CropBox", "/Rotate",
-                             "/Group")):
+            if _page_changed(old, new, memo):
                 out.append(f"{name}: page {number} of the revision signed is not the page "
                            "rendered from the result (its content or resources were "
                            "changed before signing)")
@@ -172,6 +174,44 @@ def changed_before_signing(fresh: bytes, signed: bytes, name: str) -> list[str]:
                    "before signing: the signature covers what the certificate rendered "
                    "from the result does not say")
     return out
+
+
+def pages_changed_after(payload: bytes, signed_length: int, name: str) -> list[str]:
+    """What an update after the signed revision changes on its pages: a page's content,
+    resources or boxes, an annotation added (an invisible signature field aside), the
+    number of pages. "bytes were added after signature" alone did not say whether a
+    figure was rewritten or a note drawn over it."""
+    if signed_length >= len(payload):
+        return []
+    from pypdf import PdfReader
+
+    out: list[str] = []
+    try:
+        with quiet_pypdf():
+            before = PdfReader(io.BytesIO(payload[:signed_length]), strict=False)
+            after = PdfReader(io.BytesIO(payload), strict=False)
+            if len(before.pages) != len(after.pages):
+                out.append(f"{name}: the update after signing leaves {len(after.pages)} "
+                           f"page(s); the revision signed has {len(before.pages)}")
+            memo: tuple[dict[int, Any], dict[int, Any]] = ({}, {})
+            for number, (old, new) in enumerate(zip(before.pages, after.pages), start=1):
+                if _page_changed(old, new, memo):
+                    out.append(f"{name}: page {number} was changed after signing (its "
+                               "content or resources): the signature does not cover what "
+                               "it now shows")
+                for subtype in _added_annotations(old, new, memo):
+                    out.append(f"{name}: an annotation ({subtype}) was added to page "
+                               f"{number} after signing, drawn over the page")
+    except Exception:  # noqa: BLE001 - an update that cannot be read: named as bytes added
+        return []
+    return out
+
+
+def _page_changed(old: Any, new: Any, memo: tuple[dict[int, Any], dict[int, Any]]) -> bool:
+    """Page ``new`` shows otherwise than page ``old``: its content, resources or boxes."""
+    return any(_canonical(old.get(k), memo[0]) != _canonical(new.get(k), memo[1])
+               for k in ("/Contents", "/Resources", "/MediaBox", "/CropBox", "/Rotate",
+                         "/Group"))
 
 
 def annotations_appended(fresh: bytes, payload: bytes, name: str) -> list[str]:

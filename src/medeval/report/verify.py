@@ -74,6 +74,7 @@ from .signed_revision import annotations_appended as _annotations_appended
 from .signed_revision import attachments_changed_after_signing as _changed_after_signing
 from .signed_revision import changed_before_signing as _changed_before_signing
 from .signed_revision import info_changed_after as _info_changed_after_signing
+from .signed_revision import pages_changed_after as _pages_changed_after_signing
 from .signed_revision import signatures as _signatures
 
 __all__ = ["Verification", "pdf_text", "read_pdf_record", "verify_certificate"]
@@ -318,6 +319,7 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
         # pass (as it lets validation data), but the number, fingerprint and digests
         # verify reads are in it: read them from the signed revision
         problems += _info_changed_after_signing(payload, signed_length, name)
+        problems += _pages_changed_after_signing(payload, signed_length, name)
         record = read_pdf_record(payload[:signed_length])
         printed = record.get("fingerprint")
     attached = {a.name: a for a in found}

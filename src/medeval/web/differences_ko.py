@@ -193,6 +193,20 @@ DIFFERENCES: tuple[Note, ...] = (
          r"the signature does not cover the whole file",
          "{who}: 서명({field}) 뒤에 바이트가 추가되었습니다 ({at}번째 바이트부터): 서명이 파일 "
          "전체를 덮지 않습니다", _W),
+    Note(_WHO + r": signature (?P<later>.+) \(signer (?P<signer>.+)\) was added after "
+         r"signature (?P<field>.+)",
+         "{who}: 서명({field}) 뒤에 서명({later}, 서명자 {signer})이 추가되었습니다", _W),
+    Note(_WHO + r": page (?P<page>\d+) was changed after signing \(its content or "
+         r"resources\): the signature does not cover what it now shows",
+         "{who}: {page}쪽이 서명 후 바뀌었습니다 (내용이나 리소스): 서명은 지금 보이는 "
+         "내용을 보증하지 않습니다", _W),
+    Note(_WHO + r": an annotation \((?P<kind>[^)]*)\) was added to page (?P<page>\d+) "
+         r"after signing, drawn over the page",
+         "{who}: 서명 후 {page}쪽에 주석({kind})이 추가되어 쪽 위에 그려집니다", _W),
+    Note(_WHO + r": the update after signing leaves (?P<pages>\d+) page\(s\); the "
+         r"revision signed has (?P<signed>\d+)",
+         "{who}: 서명 후의 증분 갱신으로 {pages}쪽이 되었습니다. 서명된 판은 {signed}쪽입니다",
+         _W),
     Note(_WHO + r": signer (?P<signer>.+?) is not trusted: (?P<why>.+)",
          "{who}: 서명자({signer})는 신뢰할 수 없습니다 (영문 원문: {why})", _W),
     Note(_WHO + r": signer (?P<signer>.+?) is not trusted",

@@ -136,6 +136,7 @@ def test_notes_new_after_0_11_0_say_protocol_and_label_as_the_certificate(
     from medeval.report import render_certificate
     from medeval.result import write_result
     from medeval.stats import bootstrap_ci
+    from medeval.tasks._class_aucs import _ties
     from medeval.tasks.base import CaseRow
     from medeval.tasks.binary_classification import _own_labels_differ
 
@@ -147,11 +148,9 @@ def test_notes_new_after_0_11_0_say_protocol_and_label_as_the_certificate(
         outside = bootstrap_ci(drawn, np.arange(12.0), seed=1, n_resamples=200).note
     own = _own_labels_differ([CaseRow("c0", "p0", "ok", None, None, {
         "reference": 1, "score": 0.9, "prediction": 1, "own_label": 0})], 0.5)
-    tied = ("2 of 38 scored case(s) (DR-009, DR-030) share their largest probability "
-            "between two or more classes: where such a prediction gives no label, its "
-            "answer is the first of them in the protocol's order of labels (as numpy.argmax "
-            "takes it), so that order decides it for the accuracy, the sensitivities and "
-            "the kappa")
+    # c1's largest probability shared by classes 0 and 1, its reference 1 among them
+    (tied,) = _ties(["c1", "c2"], np.array([[0.4, 0.4, 0.2], [0.5, 0.3, 0.2]]),
+                    np.array([False, False]), np.array([1, 0]))
     example = Path(__file__).resolve().parents[2] / "examples" / "binary-classification"
     result = medeval.evaluate(example / "protocol.toml", example / "predictions")
     path = write_result(replace(result, warnings=(

@@ -281,8 +281,13 @@ def test_under_exclude_the_completion_rate_is_still_over_every_case(study):
     headers = [b.header for s in build_certificate(result).sections for b in s.blocks
                if isinstance(b, Table)]
     assert Msg("column.count_analysed") not in [h for header in headers for h in header]
-    assert [header[1] for header in headers if "site" in str(header[0])] == [
-        Msg("column.count")] * 2  # the dataset's and the results' tables by site
+    dataset, results = [header[1] for header in headers if "site" in str(header[0])]
+    assert dataset == Msg("column.count")  # the dataset's table by site
+    # the results' table by site names its numbers: the cases (all 40), their patients,
+    # and of them the failed one (among the cases, not left out)
+    assert results == Msg("column.subgroup_counts_3", (
+        ("first", Msg("column.count")), ("second", Msg("column.subgroup_patients")),
+        ("third", Msg("column.subgroup_failed_among"))))
 
 
 def test_the_certificate_gives_the_reference_range_and_how_failures_count(study):

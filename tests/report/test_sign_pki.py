@@ -44,9 +44,11 @@ def _issue(key: Any, common: str, issuer_key: Any, issuer: Any, *, ca: bool,
     # data_encipherment, key_agreement, key_cert_sign, crl_sign, encipher_only, decipher_only)
     flags = {"ca": (True, False, False, False, False, True, True, False, False),
              "sign": (True, True, False, False, False, False, False, False, False),
-             "encipher": (False, False, True, False, False, False, False, False, False)}
-    builder = builder.add_extension(x509.KeyUsage(*flags["ca" if ca else usage]),
-                                    critical=True)
+             "encipher": (False, False, True, False, False, False, False, False, False),
+             "digital": (True, False, False, False, False, False, False, False, False)}
+    if usage != "none":  # "none": no KeyUsage extension, as 'openssl req -x509' makes
+        builder = builder.add_extension(x509.KeyUsage(*flags["ca" if ca else usage]),
+                                        critical=True)
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -64,7 +66,8 @@ def _write(folder: Path, stem: str, key: Any, cert: Any) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """root, inter (its CA certificate), and signers under inter: good (RSA 2048), p256,
-    expired, future (not yet valid), noku (key encipherment only)."""
+    expired, future (not yet valid), noku (key encipherment only), nokuext (no key usage
+    extension); and own, self-signed with digitalSignature alone."""
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     folder = tmp_path_factory.mktemp("pki")
@@ -80,10 +83,14 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]
             ("p256", ec.generate_private_key(ec.SECP256R1()), (-1, 365), "sign"),
             ("expired", rsa_key(), (-30, -1), "sign"),
             ("future", rsa_key(), (10, 400), "sign"),
-            ("noku", rsa_key(), (-1, 365), "encipher")):
+            ("noku", rsa_key(), (-1, 365), "encipher"),
+            ("nokuext", rsa_key(), (-1, 365), "none")):
         cert = _issue(key, f"Signer {stem}", inter_key, inter.subject, ca=False, days=days,
                       usage=usage)
         made[stem] = _write(folder, stem, key, cert)
+    own_key = rsa_key()  # self-signed, its key usage digitalSignature alone
+    made["own"] = _write(folder, "own", own_key, _issue(
+        own_key, "Signer own", own_key, _name("Signer own"), ca=False, usage="digital"))
     return made
 
 
@@ -180,6 +187,9 @@ def _openssl_error(pdf: Path, root: Path) -> str:
     ("future", True, "certificate is not yet valid", "its certificate is valid only from "),
     # OpenSSL's 'any' purpose does not look at the key usage: verified there, refused here
     ("noku", True, None, "key usage lacks nonRepudiation"),
+    # no KeyUsage extension: pyHanko asks for nonRepudiation and finds none (it said only
+    # 'its certificate chain was not accepted (CHAIN_CONSTRAINTS_FAILURE)')
+    ("nokuext", True, None, "its certificate has no key usage extension"),
     # no intermediate in the PDF: the chain stops at the signer
     ("good", False, "unable to get local issuer certificate",
      "no chain leads from it to a trust root given: its issuer "
@@ -212,6 +222,7 @@ def test_an_untrusted_signer_is_named_with_the_reason(
     ("expired", "its certificate expired on "),
     ("future", "its certificate is valid only from "),
     ("noku", "its certificate's key usage lacks nonRepudiation"),
+    ("nokuext", "its certificate has no key usage extension"),  # signed before, untrusted
 ])
 def test_a_certificate_verify_would_not_trust_is_refused_before_signing(
         certificate: Path, pki: dict[str, Any], tmp_path: Path, stem: str,
@@ -226,6 +237,27 @@ def test_a_certificate_verify_would_not_trust_is_refused_before_signing(
         sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert,
                  chain=(pki["inter"][1],))
     assert not (tmp_path / "signed.pdf").exists()
+
+
+@needs_openssl
+def test_a_self_signed_signer_trusted_as_the_root_may_lack_non_repudiation(
+        certificate: Path, pki: dict[str, Any], tmp_path: Path) -> None:
+    """pyHanko does not judge a trust root's key usage: a self-signed certificate with
+    digitalSignature alone, given to --trust, verifies trusted (signed by pyHanko here).
+    sign_pdf refused it as 'never trusted (medeval verify --trust refuses it)'."""
+    key, cert = pki["own"]
+    by_pyhanko = _signed_by_pyhanko(certificate, tmp_path / "pyhanko.pdf", key, cert, ())
+    assert _openssl_verifies(by_pyhanko, cert)
+    (check,) = validate_pdf(by_pyhanko, trust_roots=(cert,))
+    assert check.intact and check.valid and check.trusted
+    signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert)
+    assert _openssl_verifies(signed, cert)
+    verdict = verify_certificate(signed, trust_roots=(cert,))
+    assert verdict.status == "genuine" and verdict.signed, verdict.differences
+    other_root = pki["root"][1]  # not given as a root: named as self-signed
+    (problem,) = verify_certificate(signed, trust_roots=(other_root,)).differences
+    assert problem.endswith("is not trusted: its certificate is self-signed and is none "
+                            "of the trust roots given"), problem
 
 
 def test_verify_with_trust_says_an_unsigned_certificate_has_no_signature(

@@ -334,10 +334,11 @@ def _untrusted_because(signing_cert: Any, indication: str) -> str:
 def _signer_unfit(cert: Any) -> str | None:
     """What makes a signer's certificate (``cryptography``'s) unfit to sign today, as
     pyHanko's validation judges it: out of its validity period, a key usage without
-    nonRepudiation (pyHanko's default for a signer), an RSA or DSA key under 2048 bits."""
+    nonRepudiation (pyHanko's default for a signer a CA issued; no key usage extension
+    at all is refused too; a self-signed signer, trusted as a root given, is not judged
+    on its key usage), an RSA or DSA key under 2048 bits."""
     import datetime
 
-    from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import dsa, rsa
 
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -345,14 +346,25 @@ def _signer_unfit(cert: Any) -> str | None:
         return f"its certificate expired on {cert.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"
     if cert.not_valid_before_utc > now:
         return f"its certificate is valid only from {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC"
-    try:
-        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        usage = None
-    if usage is not None and not usage.content_commitment:
-        return ("its certificate's key usage lacks nonRepudiation (contentCommitment), "
-                "which a signature on a document needs")
+    if cert.issuer != cert.subject:  # a self-signed one is trusted as a root given,
+        usage = _key_usage(cert)  # and pyHanko does not judge a root's key usage
+        if usage is None:  # pyHanko then sees no key usage at all: refused too
+            return ("its certificate has no key usage extension, so no nonRepudiation "
+                    "(contentCommitment), which a signature on a document needs")
+        if not usage.content_commitment:
+            return ("its certificate's key usage lacks nonRepudiation (contentCommitment), "
+                    "which a signature on a document needs")
     key = cert.public_key()
     if isinstance(key, (rsa.RSAPublicKey, dsa.DSAPublicKey)) and key.key_size < 2048:
         return f"its key ({key.key_size} bits) is too weak: 2048 bits or more are needed"
     return None
+
+
+def _key_usage(cert: Any) -> Any:
+    """The certificate's KeyUsage (``cryptography``'s), None without the extension."""
+    from cryptography import x509
+
+    try:
+        return cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return None

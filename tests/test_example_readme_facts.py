@@ -58,3 +58,41 @@ def test_breast_ultrasound_readme_takes_the_plugin_from_the_protocols_folder(
     readme = " ".join((folder / "README.md").read_text(encoding="utf-8").split())
     assert ("the protocol's `[algorithm] plugin`, a path relative to the protocol's folder, "
             "as its manifest is") in readme
+
+
+def test_detection_readme_gives_the_case_auc_scikit_learn_gives(tmp_path):
+    # The README printed case_auc 0.5000 from before 056427a3: the failed frames (F-06
+    # missing, F-10 a box of 3 numbers) then tied with F-11 (no polyp, no detection);
+    # they are ranked wrongly now, both holding a polyp: below every frame.
+    import shutil
+    import subprocess
+    import sys
+
+    from sklearn.metrics import roc_auc_score
+
+    folder = EXAMPLES / "detection"
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    truth, scores = [], []
+    for row in rows:
+        polyps = json.loads((folder / row["reference"]).read_text(encoding="utf-8"))["boxes"]
+        truth.append(int(bool(polyps)))
+        file = folder / "predictions" / f"{row['case_id']}.json"
+        found = json.loads(file.read_text(encoding="utf-8"))["detections"] \
+            if file.is_file() else None
+        if found is None or any(len(d["box"]) != 4 for d in found):
+            scores.append(-1e9 if polyps else 1e9)  # a failed frame, ranked wrongly
+        else:
+            scores.append(max((d["score"] for d in found), default=0.0))
+    assert (sum(truth), len(truth) - sum(truth)) == (8, 4)
+    auc = roc_auc_score(truth, scores)
+    assert auc == 15 / 32
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    (line,) = [x for x in readme.splitlines() if x.strip().startswith("case_auc ")]
+    assert line.split()[1] == f"{auc:.4f}"
+    copy = shutil.copytree(folder, tmp_path / "detection",
+                           ignore=shutil.ignore_patterns("result", "__pycache__"))
+    done = subprocess.run([sys.executable, "-m", "medeval", "evaluate", "protocol.toml",
+                           "--predictions", "predictions/", "--out", "result/"],
+                          cwd=copy, capture_output=True, text=True, check=True)
+    assert line.strip() in [x.strip() for x in done.stdout.splitlines()], done.stdout

@@ -60,6 +60,27 @@ def test_the_note_says_the_figures_are_means_over_cases(example):
     ko, = texts(Msg("text.segmentation_mean"), "ko")
     assert "is the mean, over the cases analysed, of the per-case value" in en
     assert "증례별 값을 분석한 증례에 대해 평균한 값" in ko
+    assert "(시험 계획서가 여러 레이블을 두면 레이블별로)" in ko  # the certificate's word
     old = dataclasses.replace(result, parameters=dataclasses.replace(
         result.parameters, medeval="0.11.0"))
     assert "text.segmentation_mean" not in _keys(old)
+
+
+def test_the_korean_strings_say_label_as_the_certificate_does():
+    # the Korean-certificate pass (and 2042aa52 for the notes) says '레이블', but the note
+    # above (1f0fa4a9) said '여러 라벨을 두면 라벨별로': two words for one thing
+    from importlib.resources import files
+
+    import tomllib
+
+    strings = tomllib.loads(files("medeval").joinpath(
+        "report_templates", "strings.ko.toml").read_text(encoding="utf-8"))
+
+    def values(table: object) -> list[str]:
+        if isinstance(table, dict):
+            return [v for item in table.values() for v in values(item)]
+        return [table] if isinstance(table, str) else []
+
+    said = values(strings)
+    assert sum("레이블" in v for v in said) >= 10
+    assert [v for v in said if "라벨" in v] == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import SimpleITK as sitk
 from medpy.metric import binary
 
 import medeval
-from medeval.report import build_certificate
+from medeval.report import build_certificate, render_certificate
 from medeval.report.blocks import Para
 from medeval.report.catalogue import Msg, texts
 
@@ -84,3 +85,20 @@ def test_the_korean_strings_say_label_as_the_certificate_does():
     said = values(strings)
     assert sum("레이블" in v for v in said) >= 10
     assert [v for v in said if "라벨" in v] == []
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+@pytest.mark.parametrize(("lang", "formula", "note"), [
+    ("en", "nsd@surfel", "of the per-case value its formula above defines"),
+    ("ko", "nsd@surfel", "위 표의 각 분할 수치는 위 수식이 정의하는 증례별 값을"),
+])
+def test_the_note_points_up_to_the_formulas_it_follows(example, tmp_path, lang, formula,
+                                                       note):
+    # it is printed under the definitions table (after its last row, nsd@surfel, as
+    # pdftotext reads the page), and said 'its formula below' ('아래 수식이')
+    result, _ = example
+    pdf = render_certificate(result, tmp_path / "c.pdf", lang=lang)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert 0 < text.rindex(formula) < text.index(note)
+    assert "formula below" not in text and "아래 수식" not in text

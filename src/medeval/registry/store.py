@@ -166,7 +166,7 @@ class Registry:
                 raise RegistryError(
                     f"registry {shown(url)}: its schema is older than this medeval's, and "
                     "it is opened read only here; upgrade it once with a command that "
-                    f"writes: medeval registry check --registry {shlex.quote(shown(url))}")
+                    f"writes: {_upgrade_command(url)}")
             if pattern is None:
                 with registry._transaction("upgrading the registry", write=True,
                                            schema_change=True) as session:
@@ -704,6 +704,24 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=timezone.utc)
+
+
+def _upgrade_command(url: URL) -> str:
+    """The command that upgrades the registry at ``url``, for a message: its password is
+    not printed, so the command then says where to put it back (pasted with ``***``, the
+    command would fail to log in).
+
+    >>> from sqlalchemy.engine import make_url
+    >>> print(_upgrade_command(make_url("postgresql+psycopg://lab:s3cret@db.lab/registry")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    medeval registry check --registry 'postgresql+psycopg://lab:***@db.lab/registry'
+    (with the password in place of ***)
+    >>> _upgrade_command(make_url("sqlite:///old registry.sqlite"))
+    "medeval registry check --registry 'old registry.sqlite'"
+    """
+    where = shown(url)
+    return (f"medeval registry check --registry {shlex.quote(where)}"
+            + (" (with the password in place of ***)" if "***" in where else ""))
 
 
 def _chain_hashes(session: Session, report_id: int | None = None) -> dict[int, str]:

@@ -390,21 +390,19 @@ def _check_issue_date(value: object, finished: str | None, *, source: str = "") 
     """Refuse a date of issue after tomorrow (a future year would draw that year's
     numbers) or before the testing ended (``finished``, UTC; a day's grace either way
     for the laboratory's time zone)."""
-    from datetime import date, timedelta
+    from datetime import date
 
+    from .._issue_dates import issue_date_problem
     from ..registry.checks import check_date
     from ..report.cells import date_text
 
     if not value:
         return
     day = check_date(value, what="issue date")
-    if day > date.today() + timedelta(days=1):
-        raise RegistryError(f"{source}issue date {day}: after today ({date.today()}); "
-                            "a report is issued on the day it is approved")
     ended = date_text(finished)  # the UTC day, as the certificate prints the testing
-    if ended and day < date.fromisoformat(ended) - timedelta(days=1):
-        raise RegistryError(f"{source}issue date {day}: before the testing ended "
-                            f"({ended}, UTC); a report is issued after its test")
+    problem = issue_date_problem(day, date.fromisoformat(ended) if ended else None)
+    if problem is not None:
+        raise RegistryError(f"{source}issue date {day}: {problem}")
 
 
 def _require_people(args: argparse.Namespace, fields: dict[str, Any],

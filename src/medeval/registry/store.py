@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # no connection free in time
 from sqlalchemy.orm import Session
 
+from .._issue_dates import issue_date_problem
 from ..errors import RegistryError
 from . import chain
 from .backup import backup_sqlite
@@ -281,11 +282,10 @@ class Registry:
         """
         checked_fingerprint = check_hash(fingerprint, what="fingerprint")
         day = date.today() if issue_date is None else check_date(issue_date, what="issue date")
-        if day > date.today() + timedelta(days=1):  # a day's grace for the time zone
-            # a future year's date would draw that year's numbers, and a report is not
-            # issued before it is approved; registry issue refused it, Python did not
-            raise RegistryError(f"issue date {day}: after today ({date.today()}); a report "
-                                "is issued on the day it is approved")
+        # a future year's date would draw that year's numbers, and a report is not
+        # issued before it is approved; registry issue refused it, Python did not
+        if (problem := issue_date_problem(day)) is not None:
+            raise RegistryError(f"issue date {day}: {problem}")
         with self._transaction("issuing a report", write=True) as session:
             chain.lock(session)  # first, in every write: links appended one at a time
             old = self._amended(session, amends, reason) if amends is not None else None

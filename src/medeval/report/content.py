@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .._hashing import sha256_bytes
+from .._issue_dates import issue_date_problem
 from ..definitions import DEFINITIONS
 from ..result import Result, canonical_json
 from ._errors import ReportError
@@ -260,16 +261,13 @@ def _dates_in_order(result: Result, info: ReportInfo) -> None:
         raise ReportError(
             f"certificate: {where} {received} is after the testing started ({started}, "
             "UTC): the item is received before it is tested; correct the date")
-    issued, ended = _day(info.issue_date), _day(_date(result.context.finished))
-    if issued and ended and issued < ended - one_day:
-        raise ReportError(
-            f"certificate: the report info's issue_date {issued} is before the testing "
-            f"ended ({ended}, UTC): a report is issued after its test; correct the date "
-            "or leave issue_date out (the certificate then prints the day the run finished)")
-    if issued and issued > datetime.date.today() + one_day:
-        raise ReportError(
-            f"certificate: the report info's issue_date {issued} is after today "
-            f"({datetime.date.today()}): a report is issued on the day it is approved")
+    issued = _day(info.issue_date)
+    problem = issue_date_problem(issued, _day(_date(result.context.finished))) \
+        if issued else None
+    if problem is not None:
+        raise ReportError(f"certificate: the report info's issue_date {issued} is {problem}; "
+                          "correct the date, or leave issue_date out (the certificate then "
+                          "prints the day the run finished)")
 
 
 def _day(text: str | None) -> Any:

@@ -664,9 +664,10 @@ class _Figures:
             for row in self.primary:
                 groups[key(row.metadata)].append(row)
             self.warnings += _values_alike(column, groups)
+            failures = Counter(key(r.metadata) for r in self.failed)  # each value's, once
             for value, members in groups.items():
                 scope = subgroup_scope(column, value)  # blank: named, not "site="
-                failed = sum(key(r.metadata) == value for r in self.failed)
+                failed = failures[value]
                 metrics = self.aggregate(members, scope,
                                          left_out=0 if members else failed).metrics
                 # a subgroup's intervals rest on its own patients (or cases): say so

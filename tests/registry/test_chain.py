@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from medeval.cli import main
+from medeval.errors import RegistryError
 from medeval.registry import Registry
 
 from .conftest import PEOPLE, sha
@@ -126,6 +127,49 @@ def test_an_untouched_registry_checks_clean_and_its_chain_recomputes(registry_ur
     assert {row["number"]: row["chain_hash"] for row in rows} == hashes
     assert main(["registry", "show", "KTL-2026-001", "--registry", registry_url]) == 0
     assert f"{'chain_hash':<18} {hashes['KTL-2026-001']}\n" in capsys.readouterr().out
+
+
+def test_a_reports_history_keeps_the_reasons_its_row_no_longer_holds(registry_url, capsys):
+    """An amendment's reason is the new report's ``reason`` until it is withdrawn; the
+    withdrawal's reason then overwrites it in the row, and only the chain keeps it.
+    ``history``/``show`` give each event from the links (read here with sqlite3/psycopg
+    and json, not medeval)."""
+    _filled(registry_url)
+    with Registry.open(registry_url) as registry:
+        registry.withdraw("KTL-2026-003", "reference standard found wrong")
+        assert registry.get("KTL-2026-003").reason == "reference standard found wrong"
+        events = registry.history("ktl-2026-003")  # the pattern's letter case found
+        assert registry.history("KTL-2026-001")[-1].replaced_by == "KTL-2026-002"
+        with pytest.raises(RegistryError, match="report KTL-2026-099: not in the registry"):
+            registry.history("KTL-2026-099")
+    links = _sql(registry_url, "SELECT position, event, record, hash FROM medeval_chain "
+                 "WHERE report_id = (SELECT id FROM medeval_reports WHERE number = ?) "
+                 "ORDER BY position", "KTL-2026-003")
+    # link 4 issued 003 (replacing 002, the amendment's reason), link 11 its withdrawal
+    assert [(p, e) for p, e, _, _ in links] == [(4, "issued"), (11, "withdrawn")]
+    records = [json.loads(record) for _, _, record, _ in links]
+    reason, issued_at, changed_at = 14, 18, 19  # 0-based positions in the record
+    assert [r[reason] for r in records] == ["again", "reference standard found wrong"]
+    assert [(e.position, e.event, e.status.value, e.reason, e.replaces, e.hash)
+            for e in events] == [
+        (4, "issued", "issued", "again", "KTL-2026-002", links[0][3]),
+        (11, "withdrawn", "withdrawn", "reference standard found wrong", "KTL-2026-002",
+         links[1][3])]
+    assert [e.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ") for e in events] == [
+        records[0][issued_at], records[1][changed_at]]
+    assert main(["registry", "show", "KTL-2026-003", "--registry", registry_url]) == 0
+    shown = [line for line in capsys.readouterr().out.splitlines()
+             if line.startswith("history ")]
+    day = records[0][issued_at][:10] + " " + records[0][issued_at][11:19] + " UTC"
+    gone = records[1][changed_at][:10] + " " + records[1][changed_at][11:19] + " UTC"
+    assert shown == [f"{'history':<18} link 4  {day}  issued, replacing KTL-2026-002 (again)",
+                     f"{'history':<18} link 11  {gone}  withdrawn (reference standard "
+                     "found wrong)"]
+    assert main(["registry", "show", "KTL-2026-001", "--registry", registry_url]) == 0
+    shown = [line.split(" UTC  ", 1)[1] for line in capsys.readouterr().out.splitlines()
+             if line.startswith("history ")]
+    assert shown == ["issued", "amended: replaced by KTL-2026-002 (주소 정정 (address "
+                     "corrected))"]
 
 
 # each: the change made by hand (into values that agree with every other rule), and the

@@ -18,7 +18,7 @@ import glob
 import os
 import shlex
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -37,7 +37,7 @@ from ._usage import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..registry import PendingReport, Registry, ReportRecord
+    from ..registry import PendingReport, Registry, ReportEvent, ReportRecord
     from ..report.info import ReportInfo
 
 __all__ = ["DEFAULT_REGISTRY", "add", "issue_report", "registry_files"]
@@ -721,9 +721,29 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args) as registry:
         record = _known(registry, args.number)
+        events = registry.history(record.number)
     for key, value in record.to_dict().items():
         out.write(f"{key:<18} {'' if value is None else value}\n")
+    for event in events:  # the reasons the row no longer holds stay in their events
+        out.write(f"{'history':<18} {_event_line(event)}\n")
     return 0
+
+
+def _event_line(event: ReportEvent) -> str:
+    """One event of a report's history: "link 3  2026-12-06 16:00:00 UTC  amended:
+    replaced by LAB-AI-2026-0002 (customer's address corrected)"."""
+    at = event.at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") \
+        if event.at else "(no time recorded)"
+    why = f" ({event.reason})" if event.reason else ""
+    if event.event == "amended":
+        what = f"amended: replaced by {event.replaced_by}{why}"
+    elif event.event == "issued" and event.replaces:
+        what = f"issued, replacing {event.replaces}{why}"
+    elif event.event == "chained":
+        what = f"chained when the registry was upgraded, standing {event.status.value}{why}"
+    else:  # issued (again, with its reason), withdrawn
+        what = f"{event.event}{why}"
+    return f"link {event.position}  {at}  {what}"
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

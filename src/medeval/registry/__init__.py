@@ -27,7 +27,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - the test extra has it
                               "pip install 'medeval[registry]'", name=exc.name) from exc
 
 from .numbering import DEFAULT_PATTERN, ReportNumbering, check_report_number
-from .records import CSV_COLUMNS, ReportRecord, Status
+from .records import CSV_COLUMNS, ReportEvent, ReportRecord, Status
 from .store import PendingReport, Registry
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_PATTERN",
     "PendingReport",
     "Registry",
+    "ReportEvent",
     "ReportNumbering",
     "ReportRecord",
     "Status",

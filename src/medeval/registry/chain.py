@@ -26,10 +26,12 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
+from ..errors import RegistryError
 from .models import ChainRow, ReportRow, SettingsRow
+from .records import ReportEvent, Status
 
-__all__ = ["FIELDS", "GENESIS", "append", "chain_problems", "encode", "head", "link_hash",
-           "lock", "unknown"]
+__all__ = ["FIELDS", "GENESIS", "append", "chain_problems", "encode", "head", "history",
+           "link_hash", "lock", "unknown"]
 
 #: The hash before the first link.
 GENESIS = "0" * 64
@@ -132,6 +134,41 @@ def chain_problems(connection: Connection) -> list[str]:
                         f"{_number(link.record)} (row id {link.report_id}), which is not in "
                         "the registry (deleted outside medeval)")
     return problems
+
+
+def history(connection: Connection, report_id: int) -> list[ReportEvent]:
+    """The events of report ``report_id``, oldest first, as the links recording it hold
+    them (what they prove is :func:`chain_problems`' to say).
+
+    Raises
+    ------
+    RegistryError
+        A link's record cannot be read (changed outside medeval: ``registry check``
+        names it).
+    """
+    links = connection.execute(text(
+        "SELECT position, event, record, hash FROM medeval_chain WHERE report_id = :id "
+        "ORDER BY position"), {"id": report_id}).all()
+    return [_event(link) for link in links]
+
+
+def _event(link: Any) -> ReportEvent:
+    record = _loaded(link.record)
+    value = dict(zip(FIELDS, record[3:])) if record is not None else {}
+    try:
+        status = Status(value.get("status"))
+        moments = [datetime.fromisoformat(value[name]) if value[name] else None
+                   for name in _TIMES]
+    except (KeyError, TypeError, ValueError):
+        raise RegistryError(f"hash chain link {link.position} ({link.event}): its record "
+                            "cannot be read (changed outside medeval); medeval registry "
+                            "check names what differs") from None
+    issued_at, changed_at = moments
+    return ReportEvent(position=int(link.position), event=str(link.event), status=status,
+                       reason=value["reason"], replaces=value["replaces"],
+                       replaced_by=value["replaced_by"],
+                       at=issued_at if link.event == "issued" else changed_at or issued_at,
+                       hash=str(link.hash))
 
 
 def unknown(connection: Connection, hashes: Sequence[str]) -> list[str]:

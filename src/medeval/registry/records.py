@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-__all__ = ["CSV_COLUMNS", "ReportRecord", "Status", "ended_text"]
+__all__ = ["CSV_COLUMNS", "ReportEvent", "ReportRecord", "Status", "ended_text"]
 
 
 class Status(str, enum.Enum):
@@ -82,6 +82,41 @@ class ReportRecord:
                 value = value.isoformat()
             out[field.name] = value
         return out
+
+
+@dataclass(frozen=True)
+class ReportEvent:
+    """One event in a report's history, as the link of the hash chain that recorded it
+    holds it (:meth:`medeval.registry.Registry.history`).
+
+    Attributes
+    ----------
+    position
+        The link's position in the chain (1, 2, 3, ...).
+    event
+        ``issued``, ``amended`` (another report replaced this one), ``withdrawn``, or
+        ``chained`` (the report as it stood when a registry made before the chain was
+        upgraded).
+    status, reason, replaces, replaced_by
+        The report's status and reason, and the reports it replaces and is replaced by,
+        as the event left them: a reason overwritten by a later event (an amendment's
+        reason, then the withdrawal's) stays in the earlier event.
+    at
+        When it happened (UTC): the time of issue for ``issued``, the time the status
+        changed for the others (for ``chained``, the last change before the upgrade, or
+        the time of issue).
+    hash
+        The link's hash (``registry check --known`` takes it).
+    """
+
+    position: int
+    event: str
+    status: Status
+    reason: str | None
+    replaces: str | None
+    replaced_by: str | None
+    at: datetime | None
+    hash: str
 
 
 #: The columns of :meth:`medeval.registry.Registry.export_csv`, in order.

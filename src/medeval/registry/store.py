@@ -44,7 +44,7 @@ from .database import (
 from .export import write_csv
 from .models import CUSTOMER_LENGTH, NAME_LENGTH, ChainRow, CounterRow, ReportRow
 from .numbering import DEFAULT_PATTERN, ReportNumbering, check_report_number
-from .records import ReportRecord, Status, ended_text
+from .records import ReportEvent, ReportRecord, Status, ended_text
 
 __all__ = ["PendingReport", "Registry"]
 
@@ -365,6 +365,27 @@ class Registry:
                 if row is not None:
                     return _record(row, self._chain_hashes(session, row.id))
             return None
+
+    def history(self, number: str) -> tuple[ReportEvent, ...]:
+        """What happened to report ``number``, oldest first, from the hash chain's links
+        that recorded it: its issue, then its amendment or withdrawal, each with the
+        status, reason and time it left (a reason the row no longer holds, overwritten by
+        a later event, stays in its event). Empty for a registry older than the chain
+        that this medeval may not upgrade (read only). ``check`` says whether the chain
+        holds.
+
+        Raises
+        ------
+        RegistryError
+            No report ``number``; a malformed number; a link that cannot be read.
+        """
+        record = self._get_known_number(number)
+        with self._transaction("reading a report's history", write=False) as session:
+            if not self._chain_readable:
+                return ()
+            report_id = session.scalars(select(ReportRow.id).where(
+                ReportRow.number == record.number)).one()
+            return tuple(chain.history(session.connection(), report_id))
 
     def find_by_fingerprint(self, fingerprint: str) -> tuple[ReportRecord, ...]:
         """Every report issued for the result with this content fingerprint, oldest first."""
@@ -691,6 +712,12 @@ class Registry:
                 raise RegistryError(f"year {year!r}: not a year of issue (1 to 9999)")
             where.append(ReportRow.issue_date.between(date(year, 1, 1), date(year, 12, 31)))
         return tuple(where)
+
+    def _get_known_number(self, number: str) -> ReportRecord:
+        record = self.get(number)
+        if record is None:
+            raise RegistryError(f"report {number}: not in the registry {self.location}")
+        return record
 
     def _get_known(self, number: str) -> ReportRecord:
         record = self.get(number)

@@ -43,17 +43,19 @@ FIELDS = ("number", "scope", "seq", "fingerprint", "pdf_sha256", "test_id", "cus
 _TIMES = ("issued_at", "status_changed_at")
 
 
-def encode(position: int, event: str, report_id: int, values: Mapping[Any, Any]) -> str:
+def encode(position: int, event: str, report_id: int, values: Mapping[Any, Any], *,
+           fields: Sequence[str] = FIELDS) -> str:
     """The canonical record of a link: a compact JSON array (no spaces, characters
     beyond ASCII as they are) of the position, the event, the report's row id and
-    :data:`FIELDS`; NULL as ``null``, dates ``YYYY-MM-DD``, times in UTC
+    :data:`FIELDS` (or ``fields``: a migration gives the fields of its own
+    schema, which a later one may extend); NULL as ``null``, dates ``YYYY-MM-DD``, times in UTC
     ``YYYY-MM-DDTHH:MM:SS.ffffffZ``.
 
     >>> encode(1, "issued", 1, {**dict.fromkeys(FIELDS), "number": "LAB-1",
     ...        "issue_date": date(2026, 12, 6), "issued_at": "2026-12-06 15:40:00.5"})
     '[1,"issued",1,"LAB-1",null,null,null,null,null,null,"2026-12-06",null,null,null,null,null,null,null,"2026-12-06T15:40:00.500000Z",null]'
     """
-    items = [position, event, report_id, *(_plain(name, values[name]) for name in FIELDS)]
+    items = [position, event, report_id, *(_plain(name, values[name]) for name in fields)]
     return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
 
 

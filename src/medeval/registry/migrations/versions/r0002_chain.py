@@ -14,7 +14,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from medeval.registry.chain import FIELDS, GENESIS, encode, link_hash
+from medeval.registry.chain import GENESIS, encode, link_hash
+
+#: The report's fields as r0001's schema holds them and this revision's links record them,
+#: frozen here: a later revision that adds a field to ``chain.FIELDS`` must not change
+#: what this one reads from the r0001 table it upgrades.
+FIELDS = ("number", "scope", "seq", "fingerprint", "pdf_sha256", "test_id", "customer",
+          "issue_date", "tester", "approver", "status", "reason", "amendment", "replaces",
+          "replaced_by", "issued_at", "status_changed_at")
 
 revision = "r0002"
 down_revision: str | None = "r0001"
@@ -43,7 +50,7 @@ def upgrade() -> None:
                                       "ORDER BY id")).mappings().all()
     previous, links = GENESIS, []
     for position, row in enumerate(rows, start=1):
-        record = encode(position, "chained", row["id"], row)
+        record = encode(position, "chained", row["id"], row, fields=FIELDS)
         previous = link_hash(previous, record)
         links.append({"position": position, "report_id": row["id"], "event": "chained",
                       "record": record, "hash": previous})

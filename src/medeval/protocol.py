@@ -184,11 +184,34 @@ def load_protocol(path: str | Path, *, check_manifest: bool = True) -> Protocol:
         raise ProtocolError(f"protocol {source}: not valid TOML: {exc}"
                             f"{_table_declared_twice(str(exc))}"
                             f"{_not_toml_hint(source, text, str(exc))}") from None
+    if not data:  # else each of the eight required tables is reported missing
+        problem = (f"{_no_keys(raw, text)}; a protocol holds [test], [laboratory], "
+                   "[customer], [algorithm], [dataset], [task], [statistics] and "
+                   "[[criteria]] (see `medeval protocol schema`)")
+        raise ProtocolError(f"protocol {source}: {problem}", (problem,))
     protocol = validate_protocol(data, base=source.parent if check_manifest else None,
                                  source=str(source))
     protocol._path = source.resolve()
     protocol._sha256 = hashlib.sha256(raw).hexdigest()
     return protocol
+
+
+def _no_keys(raw: bytes, text: str) -> str:
+    """What a protocol file that sets no key holds instead: nothing, blank lines, or only
+    comments (a file saved before it was written, a template with everything commented out).
+
+    Examples
+    --------
+    >>> _no_keys(b"", ""), _no_keys(b"\\n \\n", "\\n \\n")
+    ('the file is empty (0 bytes)', 'the file holds no key: it is blank')
+    >>> _no_keys(b"# [test]\\n", "# [test]\\n")
+    'the file holds no key: only comments and blank lines'
+    """
+    if not raw:
+        return "the file is empty (0 bytes)"
+    if not text.strip():
+        return "the file holds no key: it is blank"
+    return "the file holds no key: only comments and blank lines"
 
 
 def _tomls_in(folder: Path) -> str:

@@ -373,3 +373,36 @@ def test_what_an_update_after_signing_changes_is_named(
     assert any(p.endswith(": signature Second (signer Common Name: Signer good, "
                           "Organization: Test laboratory) was added after signature "
                           "MedevalSignature") for p in said), said
+
+
+@needs_openssl
+@pytest.mark.parametrize(("days", "said"), [
+    ((-30, -1), "its certificate expired on "),
+    ((10, 400), "its certificate is valid only from "),
+])
+def test_an_out_of_date_self_signed_certificate_is_refused_with_what_is_true(
+        certificate: Path, tmp_path: Path, days: tuple[int, int], said: str) -> None:
+    """sign_pdf refused an expired self-signed certificate as 'never trusted (medeval
+    verify --trust refuses it)'; but pyHanko does not judge a trust root's dates, and
+    verify --trust given that very certificate calls a signature made with it trusted
+    (signed by pyHanko itself here), while OpenSSL, which checks dates, refuses it."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from medeval.report import ReportError
+
+    own_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key, cert = _write(tmp_path, "own", own_key, _issue(
+        own_key, "Signer own", own_key, _name("Signer own"), ca=False, days=days))
+    by_pyhanko = _signed_by_pyhanko(certificate, tmp_path / "pyhanko.pdf", key, cert, ())
+    (check,) = validate_pdf(by_pyhanko, trust_roots=(cert,))
+    assert check.intact and check.valid and check.trusted  # its own root: trusted
+    openssl = _openssl_error(by_pyhanko, cert)
+    assert "expired" in openssl or "not yet valid" in openssl, openssl
+    with pytest.raises(ReportError) as caught:
+        sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert)
+    message = str(caught.value)
+    assert message.startswith(f"certificate {cert}: {said}"), message
+    assert "refuses it" not in message and "never trusted" not in message
+    assert (f"it is self-signed, so it can be trusted only as its own root (medeval "
+            f"verify --trust {cert}, which does not check a root's dates)") in message
+    assert not (tmp_path / "signed.pdf").exists()

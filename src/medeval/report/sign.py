@@ -189,11 +189,24 @@ def _refuse_an_unfit_certificate(signer: Any, cert: str | Path) -> None:
     recorded a certificate that 'medeval verify --trust' then refused."""
     from cryptography import x509
 
-    unfit = _signer_unfit(x509.load_der_x509_certificate(signer.signing_cert.dump()))
-    if unfit is not None:
-        raise ReportError(f"certificate {cert}: {unfit}: a signature made with it is never "
-                          "trusted (medeval verify --trust refuses it); give a certificate "
-                          "valid today for signing documents")
+    certificate = x509.load_der_x509_certificate(signer.signing_cert.dump())
+    unfit = _signer_unfit(certificate)
+    if unfit is None:
+        return
+    if certificate.issuer == certificate.subject and unfit.startswith(_OUT_OF_DATE):
+        # pyHanko does not judge a trust root's dates: 'medeval verify --trust' given this
+        # very certificate calls the signer trusted, so 'never trusted' was not true
+        raise ReportError(
+            f"certificate {cert}: {unfit}: it is self-signed, so it can be trusted only as "
+            f"its own root (medeval verify --trust {cert}, which does not check a root's "
+            "dates), and a verifier that checks dates finds a signature made today outside "
+            "its validity period; give a certificate valid today for signing documents")
+    raise ReportError(f"certificate {cert}: {unfit}: a signature made with it is never "
+                      "trusted (medeval verify --trust refuses it); give a certificate "
+                      "valid today for signing documents")
+
+
+_OUT_OF_DATE = ("its certificate expired on ", "its certificate is valid only from ")
 
 
 def load_trust_roots(paths: tuple[str | Path, ...]) -> list[Any]:

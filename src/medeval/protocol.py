@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from ._manifest_files import backslash_hint
 from ._quoted_numbers import quoted_number_problems
 from ._settings_text import settings_text
+from ._toml_positions import key_positions, where_written
 from .errors import MedevalError
 from .protocol_checks import (
     certificate_problems,
@@ -189,8 +190,14 @@ def load_protocol(path: str | Path, *, check_manifest: bool = True) -> Protocol:
                    "[customer], [algorithm], [dataset], [task], [statistics] and "
                    "[[criteria]] (see `medeval protocol schema`)")
         raise ProtocolError(f"protocol {source}: {problem}", (problem,))
-    protocol = validate_protocol(data, base=source.parent if check_manifest else None,
-                                 source=str(source))
+    try:
+        protocol = validate_protocol(data, base=source.parent if check_manifest else None,
+                                     source=str(source))
+    except ProtocolError as exc:  # each problem with the line its key is written on
+        positions = key_positions(text)
+        raise ProtocolError(_problems_message(str(source), [
+            where_written(problem, positions) + problem for problem in exc.problems]),
+            exc.problems) from None
     protocol._path = source.resolve()
     protocol._sha256 = hashlib.sha256(raw).hexdigest()
     return protocol
@@ -288,12 +295,14 @@ def validate_protocol(
         elif protocol is not None:
             problems.extend(subgroup_problems(protocol, manifest))
     if problems:
-        listing = "\n".join(f"  - {p}" for p in problems)
-        raise ProtocolError(
-            f"protocol {source}: {len(problems)} problem(s):\n{listing}", tuple(problems)
-        )
+        raise ProtocolError(_problems_message(source, problems), tuple(problems))
     assert protocol is not None
     return protocol
+
+
+def _problems_message(source: str, problems: Sequence[str]) -> str:
+    listing = "\n".join(f"  - {p}" for p in problems)
+    return f"protocol {source}: {len(problems)} problem(s):\n{listing}"
 
 
 

@@ -355,7 +355,8 @@ def test_the_likelihood_ratios_on_several_images_per_patient_say_they_take_cases
                 "patient's cases are alike (the likelihood ratios' interval has no form over "
                 "patients here)")
         assert est.note == note
-        assert f"all cases: {name}: {note}" in result.warnings
+    # the same note of both ratios, said once naming them
+    assert f"all cases: lr_positive, lr_negative (2 figures): {note}" in result.warnings
     # one image per patient: no such note
     single = tmp_path / "single"
     single.mkdir()

@@ -590,7 +590,8 @@ class _Figures:
         """The task's aggregate of ``rows``, and the result's warnings about it.
 
         Each metric whose estimate has a note is recorded as ``"<scope>: <metric>:
-        <note>"``, in the order of the metrics, then each of the task's own texts as
+        <note>"``, in the order of the metrics (a note several share once, naming them:
+        :func:`_noted_once`), then each of the task's own texts as
         ``"<scope>: <text>"``, then, with ``facts`` (the aggregate of every case only),
         its facts about particular cases, said once, as ``"all cases: <text>"``. A scope
         with no case whose ``left_out`` cases all failed (a subgroup under the policy
@@ -684,15 +685,22 @@ def _noted_once(scope: str, noted: Sequence[MetricRecord]) -> list[str]:
     """``"<scope>: <metric>: <note>"`` of each figure noted, in order, less the clause on
     a clustered interval's few patients, which is said once for the scope after them,
     naming each figure and its patients (it was the same two lines in each of eight
-    figures of a subgroup of five patients)."""
+    figures of a subgroup of five patients). A note several figures share is said once,
+    where the first is, as ``"<scope>: <metric>, <metric> (<n> figures): <note>"``: a
+    one-case run gave the same bootstrap sentence for each of nine figures of a scope
+    (some seventy lines for a multi-label task, past the thirty a certificate prints)."""
     from .stats.clustered import FEW_CLUSTERS, few_clusters
 
-    lines, few = [], []
+    names: dict[str, list[str]] = {}  # each note's figures, in the order first noted
+    few = []
     for record in noted:
         note, clusters = few_clusters(str(record.estimate.note))
         if clusters is not None:
             few.append(f"{record.name} ({clusters})")
-        lines.append(f"{scope}: {record.name}: {note}")
+        names.setdefault(note, []).append(record.name)
+    lines = [f"{scope}: {shared[0]}: {note}" if len(shared) == 1 else
+             f"{scope}: {', '.join(shared)} ({len(shared)} figures): {note}"
+             for note, shared in names.items()]
     if few:
         lines.append(
             f"{scope}: clustered intervals on fewer than {FEW_CLUSTERS} patients: "

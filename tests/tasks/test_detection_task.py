@@ -99,7 +99,7 @@ def test_a_set_without_lesions_says_why_each_figure_is_undefined(folder):
     # failures as worst case (c3: no detection) and excluded (4 cases): each scope
     for scope, n in (("all cases", 5), ("failures excluded", 4)):
         assert [w for w in result.warnings if w.startswith(f"{scope}: ")] == [
-            f"{scope}: {name}: {note.replace('5 case', f'{n} case')}" for name in names]
+            f"{scope}: {', '.join(names)} (5 figures): {note.replace('5 case', f'{n} case')}"]
     assert "case_auc" not in {m.name for m in result.metrics}  # one class: not reported
 
 

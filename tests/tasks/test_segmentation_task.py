@@ -155,11 +155,16 @@ def test_an_undefined_interval_says_why_in_the_warnings(study):
     dice_a = [m for m in site_a.metrics if m.name == "dice"][0].estimate
     assert math.isnan(dice_a.low) and dice_a.note.startswith(
         "bootstrap_ci: 1 resampling unit(s) and none to vary")
-    assert f"site=A: dice: {dice_a.note}" in result.warnings
+    # site A's one case: every figure's interval says so, in one line naming them all
+    (line,) = [w for w in result.warnings if w.startswith("site=A: ") and dice_a.note in w]
+    assert line.startswith("site=A: dice, jaccard, ") and line.endswith(
+        f" ({len(site_a.metrics)} figures): {dice_a.note}")
     # c4's empty prediction and c5's failure (worst case: infinite distances)
     hd = result.metric("hd95@max-directed").estimate
     assert math.isinf(hd.value) and math.isnan(hd.low)
-    assert ("all cases: hd95@max-directed: 2 of 6 case(s) have an infinite value (a mask "
+    # the same for each distance's mean: one line naming the five distances
+    assert ("all cases: hausdorff, hd95@max-directed, hd95@pooled, assd, masd (5 figures): "
+            "2 of 6 case(s) have an infinite value (a mask "
             "empty on one side, or a failed case counted at the worst distance, which is "
             "infinite where none is declared), so the mean is infinite and its interval "
             "undefined (NaN); no failures.worst_distance_mm is declared to replace them"

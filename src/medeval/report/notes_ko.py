@@ -5,7 +5,8 @@ A result's warnings are English and stay so (the result file is the record; a
 certificate of it must verify). A Korean certificate prints each warning in Korean,
 rendered here from its parts:
 
-``"<scope>: <metric>: <note>"`` (an estimate's note) or ``"<scope>: <text>"`` (a task's
+``"<scope>: <metric>: <note>"`` (an estimate's note; ``<metric>, <metric> (<n> figures)``
+where several figures share it) or ``"<scope>: <text>"`` (a task's
 own text), where the scope is ``all cases``, ``failures excluded``, ``failures as worst
 case`` or ``<column>=<value>`` (a subgroup), the metric is its name, and the note is one
 or more texts joined by ``"; "`` (the bootstrap joins its reasons so). Each text is
@@ -104,6 +105,8 @@ def warning_ko(warning: str, *, revised: bool = False,
     True
     >>> warning_ko(text, labelled=True)[:54]
     '전체 증례: auc@MALT lymphoma: auc_ci: 한 부류만 있어 AUC가 정의되지 않'
+    >>> warning_ko("site=A: dice, jaccard (2 figures): no cases")
+    'site=A: dice, jaccard (수치 2개): 증례 없음'
     """
     metric_name = _LABELLED if labelled else _METRIC
     start = 0
@@ -117,10 +120,18 @@ def warning_ko(warning: str, *, revised: bool = False,
         if text is not None:
             return f"{scope_ko}: {text}"
         metric, sep, note = rest.partition(": ")
-        if sep and metric_name.fullmatch(metric) and (
+        shared = _SHARED.fullmatch(metric)  # several figures of one note, said once
+        if shared is not None:
+            metric = f"{shared['names']} (수치 {shared['n']}개)"
+        if sep and (shared or metric_name.fullmatch(metric)) and (
                 text := note_ko(note, revised=revised, later=later)) is not None:
             return f"{scope_ko}: {metric}: {text}"
     return None
+
+
+#: The figures that share a note, as a result made after medeval 0.11.0 names them once
+#: (``dice, jaccard, hausdorff (3 figures)``; ``medeval.evaluation._noted_once``).
+_SHARED = re.compile(r"(?P<names>.+) \((?P<n>\d+) figures\)")
 
 
 def _subgroup_ko(scope: str) -> str:

@@ -650,15 +650,25 @@ class Manifest:
             return None, (f"is not a reference of kind {kind!r} as this task needs (format "
                           f"found: {shown})" + annotation_file_hint(kind, target))
         if read_files:
+            image: object = None
             try:
                 if kind == "annotations" and record_rate is not None:
                     from .loaders.signal import read_beats
 
                     read_beats(Path(target), default_fs=record_rate)
                 else:
-                    READERS[kind](Path(target))
+                    image = READERS[kind](Path(target))
             except LoaderError as exc:
                 return None, f"unreadable: {exc}"
+            array = getattr(image, "array", None)
+            if kind == "image" and array is not None:
+                # a volume read whole here: its values checked as scoring checks them
+                # (0.5 from linear resampling, NaN), before the algorithm runs
+                from ._label_values import not_labels
+
+                problem = not_labels(array)
+                if problem is not None:
+                    return None, problem
         return checked, None
 
 

@@ -602,25 +602,13 @@ def _in_the_plane(ref: NDArray[Any], pred: NDArray[Any], spacing: tuple[float, .
 
 
 def _unlabelled(case: Case, ref: NDArray[Any]) -> str | None:
-    """Why a floating-point reference holds no labels, or None: values that are not
-    whole numbers (0.5 where a mask was resampled with linear interpolation, a soft
-    or probabilistic mask, NaN) would match no label and be scored, unsaid, as an
-    empty reference."""
-    if ref.dtype.kind != "f" or not ref.size:
-        return None
-    wrong = ~np.isfinite(ref)
-    wrong[~wrong] = ref[~wrong] != np.round(ref[~wrong])
-    count = int(np.count_nonzero(wrong))
-    if not count:
-        return None
-    values = np.unique(ref[wrong])
-    shown = ", ".join(f"{v:g}" for v in values[:10].tolist())
-    more = f" and {len(values) - 10} more" if len(values) > 10 else ""
-    return (f"case {case.case_id}: reference {case.reference} holds values that are not "
-            f"labels ({ref.dtype}): {shown}{more}, in {count} voxel(s) of {ref.size}; "
-            "they would match no label and be scored as background. A mask resampled "
-            "with linear interpolation, or a soft mask? Resample it with nearest "
-            "neighbour, or threshold it into labels, and store it as integers")
+    """Why a floating-point reference holds no labels, or None
+    (:func:`medeval._label_values.not_labels`)."""
+    from .._label_values import not_labels
+
+    problem = not_labels(ref)
+    return None if problem is None else (
+        f"case {case.case_id}: reference {case.reference} {problem}")
 
 
 def _unscored_values(ref: NDArray[Any], masks: dict[int, Any]) -> list[Any]:

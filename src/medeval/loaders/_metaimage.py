@@ -106,6 +106,7 @@ def check_metaimage(path: Path) -> None:
     if parsed is None:
         return
     fields, data_start = parsed
+    _check_spacing(path, fields)
     layout = _layout(fields)
     if layout is None:
         return
@@ -148,6 +149,41 @@ def check_metaimage(path: Path) -> None:
             encoding="zlib" if compressed else "raw",
             limit=limit,
         )
+
+
+def _check_spacing(path: Path, fields: dict[str, str]) -> None:
+    """Refuse an ``ElementSpacing`` (or, without it, ``ElementSize``) holding NaN, an
+    infinity or 0: ITK refuses it in words of its own that show NaN and infinity as 0
+    ("Refusing to change spacing from [1, 1, 1] to [0, 0, 0]"), and medeval said the
+    file "may be truncated, corrupt or its data file missing". A negative spacing is
+    ITK's flipped axis, read as such.
+
+    >>> _check_spacing(Path("a.mha"), {"ElementSpacing": "0.8 0.8 2"})
+    >>> try:
+    ...     _check_spacing(Path("a.mha"), {"ElementSpacing": "nan 0.8 2"})
+    ... except LoaderError as exc:
+    ...     print(str(exc)[:78])
+    image a.mha: its MetaImage header's ElementSpacing = nan 0.8 2 holds nan (axis
+    """
+    key = "ElementSpacing" if "ElementSpacing" in fields else "ElementSize"
+    written = fields.get(key)
+    if written is None:
+        return
+    bad = []
+    for axis, text in zip("xyzt", written.split()):
+        try:
+            value = float(text)
+        except ValueError:
+            return  # not numbers: left to SimpleITK
+        if not math.isfinite(value) or value == 0:
+            bad.append(f"{text} (axis {axis})")
+    if bad:
+        raise LoaderError(
+            f"image {path}: its MetaImage header's {key} = {written.strip()} holds "
+            f"{', '.join(bad)}: a voxel's spacing is a positive number of millimetres "
+            f"along each axis, which no distance can be measured without; write the "
+            f"spacing the image was acquired with (SimpleITK refuses it, showing NaN and "
+            f"infinity as 0)")
 
 
 def _layout(fields: dict[str, str]) -> tuple[int, str] | None:

@@ -98,6 +98,7 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
     dim = itk.GetDimension()
     if dim not in (2, 3):
         raise LoaderError(_not_2d_or_3d(file, itk.GetSize()))
+    _check_orthonormal(file, itk.GetDirection(), dim)
     array = sitk.GetArrayFromImage(itk)
     spacing = list(itk.GetSpacing())[::-1]
     origin = list(itk.GetOrigin())[::-1]
@@ -168,6 +169,7 @@ def read_itk_grid(path: str | os.PathLike[str]) -> Image:
     dim = reader.GetDimension()
     if dim not in (2, 3):
         raise LoaderError(_not_2d_or_3d(file, reader.GetSize()))
+    _check_orthonormal(file, reader.GetDirection(), dim)
     size = list(reader.GetSize())[::-1]
     spacing = list(reader.GetSpacing())[::-1]
     origin = list(reader.GetOrigin())[::-1]
@@ -191,6 +193,33 @@ _SHEARED = ("its axes are not at right angles (a sheared transform: a CT series 
 
 _GZIP_NAMED = ("it is gzip-compressed but its name does not end in .gz, and readers go "
                "by the name: name it .nii.gz, or write it uncompressed")
+
+
+def _check_orthonormal(file: Path, direction: tuple[float, ...], dim: int) -> None:
+    """Refuse a direction whose axes are not unit vectors at right angles. ITK refuses
+    such a NIfTI (:data:`_SHEARED`), but reads a MetaImage's ``TransformMatrix = 1 0.3 0
+    ...`` (or ``2 0 0 ...``) as it stands, and the distances measured on that grid were
+    wrong without a word.
+
+    >>> _check_orthonormal(Path("a.mha"), (1.0, 0.0, 0.0, 1.0), 2)
+    >>> try:
+    ...     _check_orthonormal(Path("a.mha"), (1.0, 0.3, 0.0, 1.0), 2)
+    ... except LoaderError as exc:
+    ...     print(str(exc)[:73])
+    image a.mha: its direction [[1, 0.3], [0, 1]] (SimpleITK's matrix, row by
+    """
+    matrix = np.asarray(direction, dtype=np.float64).reshape(dim, dim)
+    if np.allclose(matrix @ matrix.T, np.eye(dim), atol=1e-4):
+        return
+    shown = "[" + ", ".join("[" + ", ".join(f"{v:g}" for v in row) + "]"
+                            for row in matrix.tolist()) + "]"
+    raise LoaderError(
+        f"image {file}: its direction {shown} (SimpleITK's matrix, row by row) is not "
+        "orthonormal: its axes are not at right angles or not of unit length (a sheared "
+        "transform, or a voxel size written into the direction, where it belongs in the "
+        "spacing), and medeval's distances take each axis at right angles to the others, "
+        "a voxel its spacing long; write the direction as a rotation and the voxel size as "
+        "the spacing, or resample it onto an orthogonal grid first")
 
 
 def _gzip_named(file: Path) -> bool:

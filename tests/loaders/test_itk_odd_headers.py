@@ -1,0 +1,69 @@
+"""MetaImage headers SimpleITK reads wrongly or refuses in its own words: a spacing of
+NaN, infinity or 0 (ITK: 'Refusing to change spacing from [1, 1, 1] to [0, 0, 0]', and
+medeval then said the file 'may be truncated, corrupt or its data file missing'), and a
+TransformMatrix that is no rotation (read as it stands, without a word, so distances
+were measured on a grid medeval takes as orthogonal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import SimpleITK as sitk
+
+from medeval.errors import LoaderError
+from medeval.loaders import read_image
+
+
+def _metaimage(path: Path, field: bytes, value: bytes) -> Path:
+    """A 10 x 8 x 6 MetaImage written by SimpleITK, its header's ``field`` line set to
+    ``value`` (the voxels after the header are untouched)."""
+    voxels = np.zeros((6, 8, 10), np.uint8)
+    voxels[2:4, 3:5, 4:6] = 1
+    image = sitk.GetImageFromArray(voxels)
+    image.SetSpacing((0.8, 0.8, 2.0))
+    sitk.WriteImage(image, str(path))
+    raw = path.read_bytes()
+    start = raw.index(field + b" = ")
+    end = raw.index(b"\n", start)
+    path.write_bytes(raw[:start] + field + b" = " + value + raw[end:])
+    return path
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    (b"nan 0.8 2", "nan (axis x)"),
+    (b"0.8 inf 2", "inf (axis y)"),
+    (b"0.8 0.8 0", "0 (axis z)"),
+])
+def test_a_spacing_of_nan_infinity_or_zero_is_named(tmp_path, value, said):
+    path = _metaimage(tmp_path / "mask.mha", b"ElementSpacing", value)
+    with pytest.raises(RuntimeError, match="Refusing to change spacing"):
+        sitk.ReadImage(str(path))  # SimpleITK's own words
+    with pytest.raises(LoaderError) as caught:
+        read_image(path)
+    message = str(caught.value)
+    assert message.startswith(f"image {path}: its MetaImage header's ElementSpacing = "
+                              f"{value.decode()} holds {said}: a voxel's spacing is a "
+                              "positive number of millimetres")
+    assert "truncated" not in message
+
+
+@pytest.mark.parametrize("matrix", [b"1 0.3 0 0 1 0 0 0 1", b"2 0 0 0 1 0 0 0 1"])
+def test_a_direction_that_is_no_rotation_is_refused(tmp_path, matrix):
+    path = _metaimage(tmp_path / "mask.mha", b"TransformMatrix", matrix)
+    read = np.array(sitk.ReadImage(str(path)).GetDirection()).reshape(3, 3)
+    assert not np.allclose(read @ read.T, np.eye(3))  # SimpleITK reads it as it stands
+    with pytest.raises(LoaderError, match=r"\(SimpleITK's matrix, row by row\) is not "
+                       r"orthonormal: its axes are not at right angles or not of unit"):
+        read_image(path)
+
+
+def test_a_rotation_and_a_negative_spacing_are_read(tmp_path):
+    # a rotation about z by 30 degrees (by hand: cos 0.866025, sin 0.5), and ITK's
+    # flipped axis for a negative spacing: both are orthonormal grids
+    path = _metaimage(tmp_path / "rotated.mha", b"TransformMatrix",
+                      b"0.8660254 -0.5 0 0.5 0.8660254 0 0 0 1")
+    assert read_image(path).spacing_mm == pytest.approx((2.0, 0.8, 0.8))
+    flipped = _metaimage(tmp_path / "flipped.mha", b"ElementSpacing", b"-0.8 0.8 2")
+    assert read_image(flipped).spacing_mm == pytest.approx((2.0, 0.8, 0.8))

@@ -67,3 +67,11 @@ def test_a_rotation_and_a_negative_spacing_are_read(tmp_path):
     assert read_image(path).spacing_mm == pytest.approx((2.0, 0.8, 0.8))
     flipped = _metaimage(tmp_path / "flipped.mha", b"ElementSpacing", b"-0.8 0.8 2")
     assert read_image(flipped).spacing_mm == pytest.approx((2.0, 0.8, 0.8))
+
+
+def test_a_position_of_nan_is_refused_not_read_as_zero(tmp_path):
+    path = _metaimage(tmp_path / "mask.mha", b"Offset", b"nan 0 0")
+    assert sitk.ReadImage(str(path)).GetOrigin() == (0.0, 0.0, 0.0)  # SimpleITK: 0
+    with pytest.raises(LoaderError, match=r"its MetaImage header's Offset = nan 0 0 holds "
+                       r"nan \(axis x\): SimpleITK reads it as 0"):
+        read_image(path)

@@ -107,6 +107,7 @@ def check_metaimage(path: Path) -> None:
         return
     fields, data_start = parsed
     _check_spacing(path, fields)
+    _check_origin(path, fields)
     layout = _layout(fields)
     if layout is None:
         return
@@ -184,6 +185,34 @@ def _check_spacing(path: Path, fields: dict[str, str]) -> None:
             f"along each axis, which no distance can be measured without; write the "
             f"spacing the image was acquired with (SimpleITK refuses it, showing NaN and "
             f"infinity as 0)")
+
+
+def _check_origin(path: Path, fields: dict[str, str]) -> None:
+    """Refuse an ``Offset`` (``Position``, ``Origin``) holding NaN or an infinity, which
+    SimpleITK reads, without a word, as 0: the image placed where it is not, and a
+    prediction compared with its reference at that place.
+
+    >>> try:
+    ...     _check_origin(Path("a.mha"), {"Offset": "nan 0 0"})
+    ... except LoaderError as exc:
+    ...     print(str(exc)[:68])
+    image a.mha: its MetaImage header's Offset = nan 0 0 holds nan (axis
+    """
+    for key in ("Offset", "Position", "Origin"):
+        written = fields.get(key)
+        if written is None:
+            continue
+        try:
+            values = [float(text) for text in written.split()]
+        except ValueError:
+            continue  # not numbers: left to SimpleITK
+        bad = [f"{text} (axis {axis})" for axis, text, value in
+               zip("xyzt", written.split(), values) if not math.isfinite(value)]
+        if bad:
+            raise LoaderError(
+                f"image {path}: its MetaImage header's {key} = {written.strip()} holds "
+                f"{', '.join(bad)}: SimpleITK reads it as 0, placing the image where it "
+                "is not; write the position of the first voxel in millimetres")
 
 
 def _layout(fields: dict[str, str]) -> tuple[int, str] | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import LoaderError
 from ._files import regular_file
@@ -100,6 +101,8 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
         raise LoaderError(_not_2d_or_3d(file, itk.GetSize()))
     _check_orthonormal(file, itk.GetDirection(), dim)
     array = sitk.GetArrayFromImage(itk)
+    if version == 1 and array.dtype.kind == "f" and array.ndim == dim:
+        _keep_nan(file, array)
     spacing = list(itk.GetSpacing())[::-1]
     origin = list(itk.GetOrigin())[::-1]
     matrix = np.asarray(itk.GetDirection(), dtype=np.float64).reshape(dim, dim)[::-1, ::-1]
@@ -193,6 +196,26 @@ _SHEARED = ("its axes are not at right angles (a sheared transform: a CT series 
 
 _GZIP_NAMED = ("it is gzip-compressed but its name does not end in .gz, and readers go "
                "by the name: name it .nii.gz, or write it uncompressed")
+
+
+def _keep_nan(file: Path, array: NDArray[Any]) -> None:
+    """Put back, in ``array`` (SimpleITK's, (z, y, x)), the NaN voxels of a NIfTI-1 file,
+    which SimpleITK (ITK 5.4) reads as 0: a float mask's NaN voxels were scored, unsaid,
+    as background, where the task refuses a NaN it sees. nibabel reads the file's voxels
+    as written, in (x, y, z) order (a second decoding, of float files only)."""
+    import nibabel as nib
+
+    loaded: Any = nib.load(str(file))
+    data = np.asanyarray(loaded.dataobj)
+    if data.dtype.kind != "f":
+        return
+    nan = np.isnan(data)
+    if not nan.any():
+        return
+    if nan.ndim > array.ndim and all(n == 1 for n in nan.shape[array.ndim:]):
+        nan = nan.reshape(nan.shape[:array.ndim])  # (x, y, z, 1): a 3-D image
+    if nan.T.shape == array.shape:
+        array[nan.T] = np.nan
 
 
 def _check_orthonormal(file: Path, direction: tuple[float, ...], dim: int) -> None:

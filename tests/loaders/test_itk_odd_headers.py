@@ -93,3 +93,19 @@ def test_the_nan_voxels_of_a_float_nifti_are_kept(tmp_path, name):
     array = read_image(path).array  # (z, y, x)
     assert sorted(map(tuple, np.argwhere(np.isnan(array)).tolist())) == [(2, 1, 0), (5, 7, 9)]
     assert array[1, 1, 1] == 0.5 and array[2:4, 3:5, 4:6].sum() == 8.0
+
+
+def test_a_sheared_nrrd_is_refused(tmp_path):
+    """SimpleITK reads an NRRD's non-orthogonal space directions without a word too."""
+    image = sitk.GetImageFromArray(np.zeros((6, 8, 10), np.uint8))
+    image.SetSpacing((0.8, 0.8, 2.0))
+    path = tmp_path / "sheared.nrrd"
+    sitk.WriteImage(image, str(path), False)
+    raw = path.read_bytes()
+    start = raw.index(b"space directions: ")
+    path.write_bytes(raw[:start] + b"space directions: (0.8,0.3,0) (0,0.8,0) (0,0,2)"
+                     + raw[raw.index(b"\n", start):])
+    read = np.array(sitk.ReadImage(str(path)).GetDirection()).reshape(3, 3)
+    assert not np.allclose(read @ read.T, np.eye(3))
+    with pytest.raises(LoaderError, match=r"is not orthonormal"):
+        read_image(path)

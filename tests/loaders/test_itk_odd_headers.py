@@ -77,18 +77,23 @@ def test_a_position_of_nan_is_refused_not_read_as_zero(tmp_path):
         read_image(path)
 
 
-@pytest.mark.parametrize("name", ["soft.nii", "soft.nii.gz"])
-def test_the_nan_voxels_of_a_float_nifti_are_kept(tmp_path, name):
+@pytest.mark.parametrize(("name", "dtype", "order"), [
+    ("soft.nii", np.float32, "<"), ("soft.nii.gz", np.float32, "<"),
+    ("soft.nii", np.float64, ">"), ("soft.nii.gz", np.float64, ">")])
+def test_the_nan_voxels_of_a_float_nifti_are_kept(tmp_path, name, dtype, order):
     """SimpleITK (ITK 5.4) reads a float NIfTI's NaN voxels as 0, so a mask's NaN was
-    scored as background; nibabel reads them as written."""
+    scored as background; nibabel writes them (in either byte order) and reads them as
+    written."""
     import nibabel as nib
 
-    xyz = np.zeros((10, 8, 6), np.float32)  # nibabel's (x, y, z)
+    xyz = np.zeros((10, 8, 6), dtype)  # nibabel's (x, y, z)
     xyz[4:6, 3:5, 2:4] = 1.0
     xyz[0, 1, 2] = xyz[9, 7, 5] = np.nan
     xyz[1, 1, 1] = 0.5
     path = tmp_path / name
-    nib.save(nib.Nifti1Image(xyz, np.diag([0.8, 0.8, 2.0, 1.0])), str(path))
+    header = nib.Nifti1Header(endianness=order)
+    nib.save(nib.Nifti1Image(xyz, np.diag([0.8, 0.8, 2.0, 1.0]), header), str(path))
+    assert nib.load(str(path)).header.endianness == order
     assert np.isnan(sitk.GetArrayFromImage(sitk.ReadImage(str(path)))).sum() == 0
     array = read_image(path).array  # (z, y, x)
     assert sorted(map(tuple, np.argwhere(np.isnan(array)).tolist())) == [(2, 1, 0), (5, 7, 9)]

@@ -28,6 +28,7 @@ from ._files import regular_file
 from ._metaimage import check_metaimage
 from ._nifti import check_complete
 from ._nifti_forms import check_forms, unplaced
+from ._nifti_nan import nan_voxels
 from ._nrrd import check_nrrd
 from ._payload import GZIP_MAGIC
 from ._records import Image
@@ -199,23 +200,13 @@ _GZIP_NAMED = ("it is gzip-compressed but its name does not end in .gz, and read
 
 
 def _keep_nan(file: Path, array: NDArray[Any]) -> None:
-    """Put back, in ``array`` (SimpleITK's, (z, y, x)), the NaN voxels of a NIfTI-1 file,
-    which SimpleITK (ITK 5.4) reads as 0: a float mask's NaN voxels were scored, unsaid,
-    as background, where the task refuses a NaN it sees. nibabel reads the file's voxels
-    as written, in (x, y, z) order (a second decoding, of float files only)."""
-    import nibabel as nib
-
-    loaded: Any = nib.load(str(file))
-    data = np.asanyarray(loaded.dataobj)
-    if data.dtype.kind != "f":
-        return
-    nan = np.isnan(data)
-    if not nan.any():
-        return
-    if nan.ndim > array.ndim and all(n == 1 for n in nan.shape[array.ndim:]):
-        nan = nan.reshape(nan.shape[:array.ndim])  # (x, y, z, 1): a 3-D image
-    if nan.T.shape == array.shape:
-        array[nan.T] = np.nan
+    """Put back, in ``array`` (SimpleITK's, (z, y, x)), the NaN voxels of a float NIfTI-1
+    file, which SimpleITK (ITK 5.4) reads as 0: a float mask's NaN voxels were scored,
+    unsaid, as background, where the task refuses a NaN it sees
+    (:mod:`medeval.loaders._nifti_nan`: a second reading, of float files only)."""
+    nan = nan_voxels(file, array.size)
+    if nan is not None:
+        array[nan.reshape(array.shape)] = np.nan
 
 
 def _check_orthonormal(file: Path, direction: tuple[float, ...], dim: int) -> None:

@@ -1,0 +1,84 @@
+"""Where a float NIfTI-1 file holds NaN: SimpleITK (ITK 5.4) reads those voxels as 0.
+
+Private. ITK's NIfTI reader turns each NaN voxel of a float32 or float64 image into 0,
+even in a file SimpleITK wrote itself, so a float mask's NaN voxels were scored, unsaid,
+as background, and the refusal of NaN (scoring, ``manifest check --read-files``) never
+saw them. :func:`nan_voxels` reads the voxels as the file stores them (x fastest, the
+order of SimpleITK's (z, y, x) array) and gives the positions of the NaN, for
+:func:`medeval.loaders.itk.read_itk_image` to put them back.
+
+Header fields read (NIfTI-1, 348 bytes; byte order as ``sizeof_hdr`` reads 348):
+``datatype`` int16 @70 (16 float32, 64 float64), and what :func:`._nifti.parse_header`
+reads. One file (``.nii``, ``.nii.gz``) only: the voxels of a pair (``.hdr``/``.img``)
+are not read again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import LoaderError
+from ._nifti import header_size, parse_header
+from ._payload import GZIP_MAGIC
+
+__all__ = ["nan_voxels"]
+
+_FLOATS = {16: "f4", 64: "f8"}  # NIfTI datatype codes: FLOAT32, FLOAT64
+
+
+def nan_voxels(file: Path, size: int) -> NDArray[np.bool_] | None:
+    """The NaN voxels of the one-file float NIfTI-1 ``file``, flat in the order it stores
+    them, or None where it holds none (or is no such file, or holds other than ``size``
+    voxels: what SimpleITK read is then left as it is).
+
+    >>> import tempfile
+    >>> head = bytearray(352)
+    >>> struct.pack_into("<i", head, 0, 348)
+    >>> struct.pack_into("<8h", head, 40, 3, 2, 1, 1, 1, 1, 1, 1)
+    >>> struct.pack_into("<hh", head, 70, 16, 32)
+    >>> struct.pack_into("<f", head, 108, 352.0)
+    >>> head[344:348] = b"n+1\\0"
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "two.nii"
+    ...     _ = path.write_bytes(bytes(head) + np.array([0.0, np.nan], "<f4").tobytes())
+    ...     nan_voxels(path, 2)
+    array([False,  True])
+    """
+    try:
+        with open(file, "rb") as handle:
+            packed = handle.read(2) == GZIP_MAGIC
+        opened: Any = gzip.open(file, "rb") if packed else open(file, "rb")
+        with opened as stream:
+            head = stream.read(348)
+            dtype = _float_type(head)
+            layout = parse_header(head)
+            if dtype is None or layout is None or not layout.one_file or \
+                    layout.voxels != size:
+                return None
+            stream.seek(layout.vox_offset)
+            data = np.frombuffer(stream.read(layout.data_bytes), dtype=dtype)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise LoaderError(f"image {file}: cannot be read again for its NaN voxels "
+                          f"({exc})") from None
+    if data.size != size:
+        return None
+    nan = np.isnan(data)
+    return nan if nan.any() else None
+
+
+def _float_type(head: bytes) -> str | None:
+    """numpy's type of a NIfTI-1 header's float32/float64 voxels (with the header's byte
+    order), or None for any other header or type."""
+    sized = header_size(head)
+    if sized is None or sized[0] != 348 or len(head) < 348:
+        return None
+    (datatype,) = struct.unpack_from(sized[1] + "h", head, 70)
+    kind = _FLOATS.get(datatype)
+    return None if kind is None else sized[1] + kind

@@ -78,6 +78,10 @@ def _stats_notes() -> dict[str, str | None]:
         "clustered, all successes, by cluster": s.proportion_ci_clustered(
             [1] * 6, [1, 1, 2, 2, 3, 3], boundary="clusters").note,
         "clustered, one patient": s.proportion_ci_clustered([1, 0, 1], [1, 1, 1]).note,
+        # 22 patients, one of 100 frames of 141: they weigh as about 2 (Kish)
+        "clustered, one patient holding most": s.proportion_ci_clustered(
+            [1] * 90 + [0] * 10 + [1, 0] * 20 + [1], [0] * 100 + [i // 2 + 1 for i in range(41)]
+        ).note,
         "auc, one class": s.auc_ci([1, 1, 1], [0.1, 0.2, 0.3]).note,
         "auc, one positive": s.auc_ci([1, 0, 0, 0], [0.9, 0.1, 0.2, 0.3]).note,
         "auc, one cluster": s.auc_ci([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.3],

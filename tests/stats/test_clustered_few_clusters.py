@@ -85,3 +85,35 @@ def test_the_evaluation_warns_of_few_patients(tmp_path):
     assert "sensitivity (3), specificity (3)" in warned[0]
     assert not [w for w in result.warnings if "only 3 clusters" in w]
     assert "only 3 clusters" in sensitivity.note  # the figure's own note keeps it
+
+
+def test_one_patient_holding_most_cases_is_warned_with_kish_effective_number():
+    # 25 patients (made here): patient 0 holds 200 frames, 190 correct; patients 1-24 hold
+    # 4 frames each, patient i (i >= 1) i % 3 misses. n = 296; sum m_i^2 = 200^2 + 24 * 16
+    # = 40,384, so Kish's effective number is 296^2 / 40,384 = 87,616 / 40,384 = 2.1696
+    # (by hand): 25 clusters, but they weigh as about 2
+    y = np.concatenate([[1] * 190 + [0] * 10] + [[0] * (i % 3) + [1] * (4 - i % 3)
+                                                 for i in range(1, 25)])
+    patient = np.concatenate([[0] * 200, np.repeat(np.arange(1, 25), 4)])
+    estimate = proportion_ci_clustered(y, patient)
+    n, p = len(y), y.mean()
+    fit = sm.OLS(y.astype(float), np.ones(n)).fit(cov_type="cluster",
+                                                  cov_kwds={"groups": patient})
+    deff = max(float(fit.bse[0]) ** 2 / (p * (1 - p) / (n - 1)), 1.0)
+    low, high = proportion_confint(p * n / deff, n / deff, method="wilson")
+    assert (estimate.low, estimate.high) == pytest.approx((low, high), abs=1e-12)
+    assert ("the 296 cases are so unequally spread over the 25 clusters (the largest holds "
+            "200) that they weigh as 2.17 clusters of equal size") in estimate.note
+    assert "only 25 clusters" not in estimate.note
+    assert "군집 2.17개에 해당" in note_ko(estimate.note)
+
+
+def test_clusters_of_equal_size_or_few_have_no_unequal_clause():
+    # 20 patients of 6 frames: Kish's number is 20 exactly, not below FEW_CLUSTERS
+    y, patient = _set(20)
+    assert "unequally" not in proportion_ci_clustered(y, patient).note
+    # 5 patients, one of 40 frames: the few-clusters clause says it, not both
+    y = np.concatenate([[1] * 36 + [0] * 4] + [[0, 1, 1]] * 4)
+    patient = np.concatenate([[0] * 40, np.repeat(np.arange(1, 5), 3)])
+    note = proportion_ci_clustered(y, patient).note
+    assert "only 5 clusters" in note and "unequally" not in note

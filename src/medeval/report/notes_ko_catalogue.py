@@ -167,6 +167,19 @@ NOTES: tuple[Note, ...] = (
          "신뢰구간이 지나치게 좁을 수 있습니다 (모의실험에서 95% 신뢰구간의 포함률이 군집 "
          "5개일 때 76%, 10개일 때 84%까지 낮아짐, docs/intervals.md). 이 신뢰구간으로 목표를 "
          "판정하려면 더 많은 환자가 필요합니다"),
+    Note(r"the (?P<n>\d+) cases are so unequally spread over the (?P<k>\d+) clusters \(the "
+         r"largest holds (?P<big>\d+)\) that they weigh as (?P<keff>\S+) clusters of equal "
+         r"size \(Kish's effective number, n² over the sum of squared cluster sizes\): a "
+         r"design effect estimated from them is itself uncertain, and the interval may be "
+         r"too narrow \(simulated coverage of a 95% interval 24% with one of 40 patients "
+         r"holding 400 of about 520 cases, docs/intervals\.md\): a goal judged on it needs "
+         r"more patients",
+         "증례 {n}개가 군집 {k}개에 매우 고르지 않게 나뉘어 있어 (가장 큰 군집의 증례 {big}개) "
+         "크기가 같은 군집 {keff}개에 해당합니다 (Kish의 유효 군집 수: n²을 군집 크기 제곱의 "
+         "합으로 나눈 값). 이로부터 추정한 설계효과는 그 자체가 불확실하여 신뢰구간이 지나치게 "
+         "좁을 수 있습니다 (모의실험에서 환자 40명 중 한 명이 약 520개 중 400개의 증례를 가질 "
+         "때 95% 신뢰구간의 포함률 24%, docs/intervals.md). 이 신뢰구간으로 목표를 판정하려면 "
+         "더 많은 환자가 필요합니다"),
     Note(r"clustered intervals on fewer than (?P<few>\d+) patients: (?P<figures>.+?): a design "
          r"effect estimated from so few is itself uncertain, and these intervals may be too "
          r"narrow \(simulated coverage of a 95% interval as low as 76% with 5 clusters and "

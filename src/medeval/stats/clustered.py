@@ -60,6 +60,17 @@ _FEW = ("; only {k} clusters: a design effect estimated from fewer than {few} is
         "uncertain, and the interval may be too narrow (simulated coverage of a 95% "
         "interval as low as 76% with 5 clusters and 84% with 10, docs/intervals.md): a "
         "goal judged on it needs more patients")
+#: The clause of a clustered proportion's note on clusters of such unequal size that, at
+#: least :data:`FEW_CLUSTERS` of them, they weigh as fewer (Kish's effective number
+#: n^2 / sum m_i^2): one patient of 400 frames among 39 of 1-5 weighs as about 2 patients,
+#: and the ratio estimator's variance, dominated by that patient's residual, which its own
+#: frames pull towards 0, is then much too small (simulated, docs/intervals.md).
+_UNEQUAL = ("; the {n} cases are so unequally spread over the {k} clusters (the largest "
+            "holds {big}) that they weigh as {keff} clusters of equal size (Kish's effective "
+            "number, n² over the sum of squared cluster sizes): a design effect estimated from "
+            "them is itself uncertain, and the interval may be too narrow (simulated coverage "
+            "of a 95% interval 24% with one of 40 patients holding 400 of about 520 cases, "
+            "docs/intervals.md): a goal judged on it needs more patients")
 _FEW_FOUND = re.compile(re.escape(_FEW).replace(r"\{k\}", r"(?P<k>\d+)").replace(
     r"\{few\}", r"\d+"))
 
@@ -103,6 +114,12 @@ class ClusterDesign:
         ``"boundary: each cluster once"`` (:math:`\\hat p` = 0 or 1), ``"one cluster: not
         estimable"`` (several cases, all of one cluster: design effect and effective n
         NaN).
+    effective_clusters : float
+        Kish's effective number of clusters :math:`n^2 / \\sum_i m_i^2`: the number of
+        clusters of equal size that would weigh as these do (``clusters`` when they are
+        of equal size, near 1 when one holds most of the cases); NaN with no cases.
+    largest : int
+        The cases of the largest cluster (0 with no cases).
     """
 
     n: int
@@ -112,6 +129,8 @@ class ClusterDesign:
     design_effect: float
     effective_n: float
     rule: str
+    effective_clusters: float = math.nan
+    largest: int = 0
 
 
 def cluster_design(
@@ -151,28 +170,37 @@ def cluster_design(
         return ClusterDesign(0, 0, 0, math.nan, math.nan, 0.0, "no cases")
     inverse = cluster_codes(ids, func=func)
     per_cluster = np.bincount(inverse, weights=values).astype(np.float64)
-    sizes = np.bincount(inverse).astype(np.float64)
+    counts = np.bincount(inverse)
+    sizes = counts.astype(np.float64)
     k_clusters, k = int(sizes.size), int(values.sum())
+    kish = float(Fraction(n * n, int(counts @ counts)))  # Kish's n^2 / sum m_i^2, exact
     p = k / n
     if k_clusters > 1:
         resid = per_cluster - p * sizes
         variance = k_clusters / (k_clusters - 1) * float(resid @ resid) / n**2
     else:
         variance = math.nan
+    deff, n_eff, rule = _design_rule(n, k, k_clusters, variance, boundary)
+    return ClusterDesign(n, k, k_clusters, variance, deff, n_eff, rule, kish,
+                         int(counts.max()))
+
+
+def _design_rule(n: int, k: int, k_clusters: int, variance: float,
+                 boundary: str) -> tuple[float, float, str]:
+    """The design effect, the effective n and the rule that gave them."""
     if k_clusters == n:
-        return ClusterDesign(n, k, k_clusters, variance, 1.0, float(n), "one case per cluster")
+        return 1.0, float(n), "one case per cluster"
     if k_clusters == 1:
-        return ClusterDesign(n, k, 1, variance, math.nan, math.nan, "one cluster: not estimable")
+        return math.nan, math.nan, "one cluster: not estimable"
     if k in (0, n):
         if boundary == "clusters":
-            return ClusterDesign(n, k, k_clusters, variance, n / k_clusters,
-                                 float(k_clusters), "boundary: each cluster once")
-        return ClusterDesign(n, k, k_clusters, variance, 1.0, float(n),
-                             "boundary: not estimable, 1")
+            return n / k_clusters, float(k_clusters), "boundary: each cluster once"
+        return 1.0, float(n), "boundary: not estimable, 1"
+    p = k / n
     deff = variance / (p * (1.0 - p) / (n - 1))
     if deff < 1.0:
-        return ClusterDesign(n, k, k_clusters, variance, 1.0, float(n), "floored at 1")
-    return ClusterDesign(n, k, k_clusters, variance, deff, n / deff, "ratio estimator")
+        return 1.0, float(n), "floored at 1"
+    return deff, n / deff, "ratio estimator"
 
 
 def proportion_ci_clustered(
@@ -274,6 +302,12 @@ def proportion_ci_clustered(
       clusters at an ICC of 0.5): the note says so wherever the design effect was
       estimated; ``method="clopper-pearson"`` narrows the shortfall a little (5
       clusters, ICC 0.5: 84 % against Wilson's 79 %), more patients remove it.
+    * **Clusters of very unequal size** weigh as fewer: at least :data:`FEW_CLUSTERS`
+      clusters whose Kish effective number :math:`n^2 / \sum m_i^2` is below it (one
+      patient of 400 frames among 39 of 1-5 weighs as about 1.7) leave the ratio
+      estimator's variance dominated by the large cluster's residual, which its own
+      cases pull towards 0: simulated, the interval covered 24 % for a nominal 95 %
+      (docs/intervals.md). The note says so, naming the largest cluster's cases.
 
     References
     ----------
@@ -336,6 +370,10 @@ def proportion_ci_clustered(
             "clusters")
     if design.rule in ("ratio estimator", "floored at 1") and design.clusters < FEW_CLUSTERS:
         note += _FEW.format(k=design.clusters, few=FEW_CLUSTERS)
+    elif (design.rule in ("ratio estimator", "floored at 1")
+          and design.effective_clusters < FEW_CLUSTERS):
+        note += _UNEQUAL.format(n=n, k=design.clusters, big=design.largest,
+                                keff=_figure(design.effective_clusters))
     wald = wald_boundary_note(func, k, n) if method_id == "wald" else None
     if wald is not None:
         note += "; " + wald.removeprefix(f"{func}: ")

@@ -87,6 +87,11 @@ def _stats_notes() -> dict[str, str | None]:
         "auc, one cluster": s.auc_ci([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.3],
                                      method="obuchowski", clusters=[1, 1, 1, 1]).note,
         "auc, separated": s.auc_ci([1, 1, 0, 0], [0.9, 0.8, 0.1, 0.2]).note,
+        # 4 patients of 4 cases, 2 positives each: Obuchowski's variance on 4 + 4 clusters
+        "auc, few clusters": s.auc_ci(
+            [1, 1, 0, 0] * 4, [0.9, 0.4, 0.5, 0.1, 0.8, 0.3, 0.6, 0.2,
+                               0.7, 0.65, 0.35, 0.1, 0.95, 0.45, 0.55, 0.3],
+            clusters=np.repeat(np.arange(4), 4)).note,
         "auc, all tied": s.auc_ci([1, 1, 0, 0], [0.5] * 4).note,
         "auc, separated clusters": s.auc_ci(
             [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.1, 0.2, 0.7, 0.3], method="obuchowski",

@@ -11,7 +11,7 @@ import statsmodels.api as sm
 from statsmodels.stats.proportion import proportion_confint
 
 from medeval.report.notes_ko import note_ko
-from medeval.stats import proportion_ci_clustered
+from medeval.stats import auc_ci, proportion_ci_clustered
 from medeval.stats.clustered import FEW_CLUSTERS
 
 
@@ -117,3 +117,45 @@ def test_clusters_of_equal_size_or_few_have_no_unequal_clause():
     patient = np.concatenate([[0] * 40, np.repeat(np.arange(1, 5), 3)])
     note = proportion_ci_clustered(y, patient).note
     assert "only 5 clusters" in note and "unequally" not in note
+
+
+def _obuchowski_by_hand(y: np.ndarray, s: np.ndarray, patient: np.ndarray) -> tuple[float, float]:
+    """Obuchowski (1997) written from the paper: psi over every positive-negative pair,
+    V10/V01 summed per patient, S10, S01, S11 with I10/(I10-1), I01/(I01-1), I/(I-1)."""
+    x, z = s[y], s[~y]
+    psi = (x[:, None] > z[None, :]) + 0.5 * (x[:, None] == z[None, :])
+    theta = psi.mean()
+    ids = np.unique(patient)
+    a = np.array([psi.mean(axis=1)[patient[y] == i].sum() - (patient[y] == i).sum() * theta
+                  for i in ids])
+    b = np.array([psi.mean(axis=0)[patient[~y] == i].sum() - (patient[~y] == i).sum() * theta
+                  for i in ids])
+    m, n, k = y.sum(), (~y).sum(), len(ids)
+    i10, i01 = len(np.unique(patient[y])), len(np.unique(patient[~y]))
+    var = (i10 / ((i10 - 1) * m) * (a @ a) / m + i01 / ((i01 - 1) * n) * (b @ b) / n
+           + 2 * k / (k - 1) * (a @ b) / (m * n))
+    return theta, var
+
+
+@pytest.mark.parametrize("patients, warned", [(6, True), (19, True), (20, False)])
+def test_obuchowski_auc_on_few_patients_is_warned(patients, warned):
+    # patients of 8 frames (made here), 4 positive; a patient effect shared by its frames
+    rng = np.random.default_rng(patients)
+    patient = np.repeat(np.arange(patients), 8)
+    y = np.tile([True, False] * 4, patients)
+    s = y + rng.normal(0, 1, patients)[patient] + rng.normal(0, 0.5, y.size)
+    estimate = auc_ci(y, s, clusters=patient)
+    theta, var = _obuchowski_by_hand(y, s, patient)
+    half = 1.959963984540054 * np.sqrt(var)
+    assert (estimate.value, estimate.low, estimate.high) == pytest.approx(
+        (theta, max(theta - half, 0.0), min(theta + half, 1.0)), abs=1e-12)
+    assert estimate.method == "obuchowski"
+    if warned:
+        assert estimate.note.startswith(
+            f"auc_ci: Obuchowski's variance rests on {patients} clusters holding a positive "
+            f"and {patients} a negative: estimated from fewer than 20")
+        assert f"양성을 가진 군집 {patients}개" in note_ko(estimate.note)
+    else:
+        assert estimate.note is None
+    # one case per patient: DeLong's variance, no patients to estimate it from, no note
+    assert auc_ci(y[:40], s[:40], method="obuchowski", clusters=np.arange(40)).note is None

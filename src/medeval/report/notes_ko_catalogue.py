@@ -211,6 +211,16 @@ NOTES: tuple[Note, ...] = (
          r"\((?P<m>\d+) positives, (?P<n>\d+) negatives\); the interval is NaN",
          "{func}: 양성 또는 음성 증례가 하나뿐이어서 DeLong 분산이 정의되지 않습니다 "
          "(양성 {m}개, 음성 {n}개). 신뢰구간은 NaN입니다"),
+    Note(_F + r": Obuchowski's variance rests on (?P<i10>\d+) clusters holding a positive and "
+         r"(?P<i01>\d+) a negative: estimated from fewer than (?P<few>\d+) it is itself "
+         r"uncertain, and the interval may be too narrow \(simulated coverage of a 95% "
+         r"interval 85% with 5 patients of 10 cases and 90% with 10, docs/intervals\.md\): a "
+         r"goal judged on it needs more patients",
+         "{func}: Obuchowski 분산은 양성을 가진 군집 {i10}개와 음성을 가진 군집 {i01}개에 "
+         "근거합니다. 군집 {few}개 미만에서 추정한 분산은 그 자체가 불확실하여 신뢰구간이 "
+         "지나치게 좁을 수 있습니다 (모의실험에서 95% 신뢰구간의 포함률이 증례 10개씩인 환자 "
+         "5명일 때 85%, 10명일 때 90%, docs/intervals.md). 이 신뢰구간으로 목표를 판정하려면 "
+         "더 많은 환자가 필요합니다"),
     Note(_F + r": Obuchowski's variance is undefined with fewer than two clusters holding a "
          r"positive or a negative \((?P<a>\d+) and (?P<b>\d+)\); the interval is NaN",
          "{func}: 양성 또는 음성을 가진 군집이 둘보다 적어 Obuchowski 분산이 정의되지 "

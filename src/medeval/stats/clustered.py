@@ -41,6 +41,7 @@ __all__ = [
     "cluster_design",
     "few_clusters",
     "design_effect_from_icc",
+    "obuchowski_caveat",
     "newcombe_auc_bounds",
     "obuchowski_covariance",
     "proportion_ci_clustered",
@@ -481,6 +482,33 @@ def obuchowski_covariance(
     s11 = n_clusters / (n_clusters - 1) * (d10 @ d01.T)
     cov = s10 / big_m + s01 / big_n + (s11 + s11.T) / (big_m * big_n)
     return aucs, cov, i10, i01
+
+
+#: Obuchowski's AUC on few clusters: the same shortfall as the proportion's (:data:`_FEW`),
+#: simulated in ``benchmarks/bench_unequal_clusters.py --auc`` (docs/intervals.md).
+_AUC_FEW = ("Obuchowski's variance rests on {i10} clusters holding a positive and {i01} a "
+            "negative: estimated from fewer than {few} it is itself uncertain, and the "
+            "interval may be too narrow (simulated coverage of a 95% interval 85% with 5 "
+            "patients of 10 cases and 90% with 10, docs/intervals.md): a goal judged on it "
+            "needs more patients")
+
+
+def obuchowski_caveat(truth: NDArray[np.bool_], clusters: ArrayLike, *,
+                      func: str) -> str | None:
+    """The note of an Obuchowski interval resting on fewer than :data:`FEW_CLUSTERS`
+    clusters holding a positive or a negative (None: as many or more).
+
+    >>> truth = np.array([True, False] * 30)
+    >>> obuchowski_caveat(truth, np.repeat(np.arange(6), 10), func="auc_ci")[:52]
+    "auc_ci: Obuchowski's variance rests on 6 clusters ho"
+    >>> obuchowski_caveat(truth, np.repeat(np.arange(20), 3), func="auc_ci") is None
+    True
+    """
+    inverse = cluster_codes(as_1d(clusters, name="clusters", func=func), func=func)
+    i10, i01 = (np.unique(inverse[among]).size for among in (truth, ~truth))
+    if min(i10, i01) >= FEW_CLUSTERS:
+        return None
+    return f"{func}: " + _AUC_FEW.format(i10=i10, i01=i01, few=FEW_CLUSTERS)
 
 
 def _newcombe_variance(theta: float, m: float, n: float) -> float:

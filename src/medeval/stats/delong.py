@@ -27,7 +27,7 @@ from ._bootstrap_engine import check_resampling, run_bootstrap
 from ._paired_auc import paired_delong
 from ._resampling import cluster_codes, make_units
 from ._statistics import AucStatistic
-from .clustered import newcombe_auc_bounds, obuchowski_covariance
+from .clustered import newcombe_auc_bounds, obuchowski_caveat, obuchowski_covariance
 from .estimate import Estimate
 
 __all__ = ["DeLongTest", "auc_ci", "delong_test", "structural_components"]
@@ -245,7 +245,13 @@ def auc_ci(
     if not var > _ZERO_VARIANCE:
         return _zero_variance_fallback(auc, m_units, n_units, z, level, n_cases, label)
     half = z * math.sqrt(var)
-    return Estimate(auc, max(0.0, auc - half), min(1.0, auc + half), label, level, n_cases)
+    # few patients, or one holding most cases: Obuchowski's variance is then too small
+    # (with one case per patient it is DeLong's, which takes no patients to estimate)
+    caveat = (obuchowski_caveat(truth, clusters, func=func) if label == "obuchowski"
+              and clusters is not None and _several_per_cluster(clusters, n_cases, func)
+              else None)
+    return Estimate(auc, max(0.0, auc - half), min(1.0, auc + half), label, level, n_cases,
+                    note=caveat)
 
 
 def _several_per_cluster(clusters: ArrayLike, n_cases: int, func: str) -> bool:

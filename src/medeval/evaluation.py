@@ -685,18 +685,23 @@ def _noted_once(scope: str, noted: Sequence[MetricRecord]) -> list[str]:
     """``"<scope>: <metric>: <note>"`` of each figure noted, in order, less the clause on
     a clustered interval's few patients, which is said once for the scope after them,
     naming each figure and its patients (it was the same two lines in each of eight
-    figures of a subgroup of five patients). A note several figures share is said once,
-    where the first is, as ``"<scope>: <metric>, <metric> (<n> figures): <note>"``: a
-    one-case run gave the same bootstrap sentence for each of nine figures of a scope
-    (some seventy lines for a multi-label task, past the thirty a certificate prints)."""
-    from .stats.clustered import FEW_CLUSTERS, few_clusters
+    figures of a subgroup of five patients); so is the clause on patients of very unequal
+    size (six figures of one endoscopy set with a patient of 500 frames). A note several
+    figures share is said once, where the first is, as ``"<scope>: <metric>, <metric>
+    (<n> figures): <note>"``: a one-case run gave the same bootstrap sentence for each of
+    nine figures of a scope (some seventy lines for a multi-label task, past the thirty a
+    certificate prints)."""
+    from .stats.clustered import FEW_CLUSTERS, few_clusters, unequal_clusters
 
     names: dict[str, list[str]] = {}  # each note's figures, in the order first noted
-    few = []
+    few, uneven = [], []
     for record in noted:
         note, clusters = few_clusters(str(record.estimate.note))
         if clusters is not None:
             few.append(f"{record.name} ({clusters})")
+        note, weighs = unequal_clusters(note)
+        if weighs is not None:
+            uneven.append(f"{record.name} ({weighs})")
         names.setdefault(note, []).append(record.name)
     lines = [f"{scope}: {shared[0]}: {note}" if len(shared) == 1 else
              f"{scope}: {', '.join(shared)} ({len(shared)} figures): {note}"
@@ -708,4 +713,13 @@ def _noted_once(scope: str, noted: Sequence[MetricRecord]) -> list[str]:
             "and these intervals may be too narrow (simulated coverage of a 95% interval as "
             "low as 76% with 5 clusters and 84% with 10, docs/intervals.md): a goal judged "
             "on them needs more patients")
+    if uneven:
+        lines.append(
+            f"{scope}: clustered intervals on patients of very unequal size, each figure with "
+            "its patients → the number of equal patients they weigh as (Kish's effective "
+            "number, n² over the sum of squared cluster sizes), and the largest patient's "
+            f"cases / all: {', '.join(uneven)}: a design effect estimated from "
+            "them is itself uncertain, and these intervals may be too narrow (simulated "
+            "coverage of a 95% interval 24% with one of 40 patients holding 400 of about 520 "
+            "cases, docs/intervals.md): a goal judged on them needs more patients")
     return lines

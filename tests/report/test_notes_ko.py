@@ -290,6 +290,12 @@ def _task_notes() -> list[str]:
     out += [w.removeprefix("all cases: ") for w in _noted_once("all cases", [
         SimpleNamespace(name=name, estimate=clustered) for name in ("sensitivity", "ppv")])
         if "clustered intervals on fewer" in w]
+    # ... and 22 patients, one of 100 frames of 141, said once for two figures
+    uneven = stats.proportion_ci_clustered(
+        [1] * 90 + [0] * 10 + [1, 0] * 20 + [1], [0] * 100 + [i // 2 + 1 for i in range(41)])
+    out += [w.removeprefix("all cases: ") for w in _noted_once("all cases", [
+        SimpleNamespace(name=name, estimate=uneven) for name in ("sensitivity", "accuracy")])
+        if "very unequal size" in w]
     # class probabilities (the DR example, grades 0-4): a label that is not its case's
     # most probable grade, grade 4 in one patient only (resamples of patients without
     # it left out), then no grade-4 case at all (auc@macro undefined)

@@ -159,3 +159,36 @@ def test_obuchowski_auc_on_few_patients_is_warned(patients, warned):
         assert estimate.note is None
     # one case per patient: DeLong's variance, no patients to estimate it from, no note
     assert auc_ci(y[:40], s[:40], method="obuchowski", clusters=np.arange(40)).note is None
+
+
+def test_the_evaluation_says_once_where_one_patient_holds_most_frames(tmp_path):
+    # 24 patients (made here): p00 holds 60 frames (30 positive, 27 found), p01-p23 hold
+    # 4 frames each (2 positive, p01-p05 miss one). Sensitivity's 76 positives: sum of
+    # squares 30^2 + 23 * 2^2 = 992, Kish's number 76^2 / 992 = 5.823 (by hand), of 24
+    import medeval
+
+    rows, scores = ["case_id,patient_id,input,reference"], {}
+    frames = [(0, j % 2, j < 6) for j in range(60)] + [
+        (p, j % 2, p <= 5 and j == 1) for p in range(1, 24) for j in range(4)]
+    for i, (patient, positive, missed) in enumerate(frames):
+        rows.append(f"c{i:03d},p{patient:02d},in{i:03d}.txt,{positive}")
+        (tmp_path / f"in{i:03d}.txt").write_text(str(i))
+        scores[f"c{i:03d}"] = 0.8 if positive and not missed else 0.2
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "pred.csv").write_text("case_id,score\n" + "".join(
+        f"{c},{s}\n" for c, s in scores.items()))
+    (tmp_path / "protocol.toml").write_text(
+        '[test]\nid = "T"\ntitle = "uneven"\nmode = "pre-check"\n[laboratory]\nname = "L"\n'
+        '[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n[dataset]\n'
+        'manifest = "manifest.csv"\nselection = "made here"\n[task]\n'
+        'type = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
+        'resampling_unit = "patient"\nn_resamples = 200\n[[criteria]]\n'
+        'metric = "sensitivity"\ngoal = 0.5\nsource = "test"\n')
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred.csv")
+    sensitivity = result.metric("sensitivity").estimate
+    assert (sensitivity.numerator, sensitivity.n) == (68, 76)  # 3 + 5 misses, by hand
+    assert "they weigh as 5.823 clusters of equal size" in sensitivity.note
+    warned = [w for w in result.warnings if "very unequal size" in w]
+    assert len(warned) == 1 and warned[0].startswith("all cases: ")
+    assert "sensitivity (24 → 5.823; 30/76)" in warned[0]
+    assert not [w for w in result.warnings if "weigh as 5.823" in w]  # not in each line

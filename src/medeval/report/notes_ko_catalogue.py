@@ -180,6 +180,19 @@ NOTES: tuple[Note, ...] = (
          "좁을 수 있습니다 (모의실험에서 환자 40명 중 한 명이 약 520개 중 400개의 증례를 가질 "
          "때 95% 신뢰구간의 포함률 24%, docs/intervals.md). 이 신뢰구간으로 목표를 판정하려면 "
          "더 많은 환자가 필요합니다"),
+    Note(r"clustered intervals on patients of very unequal size, each figure with its "
+         r"patients → the number of equal patients they weigh as \(Kish's effective number, "
+         r"n² over the sum of squared cluster sizes\), and the largest patient's cases / all: "
+         r"(?P<figures>.+?): a design effect estimated from them is itself uncertain, and "
+         r"these intervals may be too narrow \(simulated coverage of a 95% interval 24% with "
+         r"one of 40 patients holding 400 of about 520 cases, docs/intervals\.md\): a goal "
+         r"judged on them needs more patients",
+         "환자 크기가 매우 고르지 않은 군집 신뢰구간 (각 지표마다 환자 수 → 그 환자들이 "
+         "해당하는 크기가 같은 환자 수(Kish의 유효 군집 수: n²을 군집 크기 제곱의 합으로 나눈 "
+         "값), 가장 큰 환자의 증례 수/전체 증례 수): {figures}: 이로부터 추정한 설계효과는 그 "
+         "자체가 불확실하여 이 신뢰구간들이 지나치게 좁을 수 있습니다 (모의실험에서 환자 40명 "
+         "중 한 명이 약 520개 중 400개의 증례를 가질 때 95% 신뢰구간의 포함률 24%, "
+         "docs/intervals.md). 이 신뢰구간으로 목표를 판정하려면 더 많은 환자가 필요합니다"),
     Note(r"clustered intervals on fewer than (?P<few>\d+) patients: (?P<figures>.+?): a design "
          r"effect estimated from so few is itself uncertain, and these intervals may be too "
          r"narrow \(simulated coverage of a 95% interval as low as 76% with 5 clusters and "

@@ -72,6 +72,9 @@ _UNEQUAL = ("; the {n} cases are so unequally spread over the {k} clusters (the 
             "them is itself uncertain, and the interval may be too narrow (simulated coverage "
             "of a 95% interval 24% with one of 40 patients holding 400 of about 520 cases, "
             "docs/intervals.md): a goal judged on it needs more patients")
+_UNEQUAL_FOUND = re.compile(
+    re.escape(_UNEQUAL).replace(r"\{n\}", r"(?P<n>\d+)").replace(r"\{k\}", r"(?P<k>\d+)")
+    .replace(r"\{big\}", r"(?P<big>\d+)").replace(r"\{keff\}", r"(?P<keff>[\d.]+)"))
 _FEW_FOUND = re.compile(re.escape(_FEW).replace(r"\{k\}", r"(?P<k>\d+)").replace(
     r"\{few\}", r"\d+"))
 
@@ -88,6 +91,24 @@ def few_clusters(note: str) -> tuple[str, int | None]:
     if found is None:
         return note, None
     return note[:found.start()] + note[found.end():], int(found.group("k"))
+
+
+def unequal_clusters(note: str) -> tuple[str, str | None]:
+    """A note without its clause on clusters of very unequal size, and what an
+    evaluation's one line for the scope says of the figure: its clusters → Kish's
+    effective number of them, and the largest cluster's cases / all (None: no such
+    clause).
+
+    >>> unequal_clusters("f: design effect 2 (ratio estimator), effective n 5 of 768 cases "
+    ...                  "in 46 clusters" + _UNEQUAL.format(n=768, k=46, big=293, keff="6.339"))
+    ('f: design effect 2 (ratio estimator), effective n 5 of 768 cases in 46 clusters', \
+'46 → 6.339; 293/768')
+    """
+    found = _UNEQUAL_FOUND.search(note)
+    if found is None:
+        return note, None
+    return (note[:found.start()] + note[found.end():],
+            f"{found['k']} → {found['keff']}; {found['big']}/{found['n']}")
 
 
 @dataclass(frozen=True)

@@ -498,3 +498,31 @@ def test_a_manifest_of_one_case_is_of_1_case(tmp_path, capsys):
     manifest.write_text("case_id,patient_id,input,reference\nc1,p1,c1.png,1\n")
     assert main(["manifest", "check", str(manifest)]) == 0
     assert f"OK  {manifest}  1 case, 1 patient, references: label\n" in capsys.readouterr().out
+
+
+def test_a_patient_whose_images_lie_in_two_sites_is_warned(tmp_path):
+    # sites are the patient's here (write_set: by patient number); one image of patient
+    # 환자-000 (50 images, site B) is written as site A, as two sites numbering their
+    # patients alike would show it. Counted with pandas: the patients holding several
+    # images, and that one patient's images per site.
+    table = write_set(tmp_path, 5)
+    manifest = table[["case_id", "patient_id", "input", "reference", "site"]].copy()
+    clean = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    assert not [w for w in clean.warnings if "more than one value" in w]
+    moved = table.index[table["patient"] == "환자-000"][0]
+    manifest.loc[moved, "site"] = "A"
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    several = int((table.groupby("patient").size() > 1).sum())
+    per_site = manifest[table["patient"] == "환자-000"]["site"].value_counts()
+    assert (per_site["A"], per_site["B"]) == (1, 49)
+    warned = [w for w in result.warnings if "more than one value" in w]
+    assert warned == [
+        f"all cases: site: 1 patient of the {several} with several cases has cases in more "
+        "than one value (환자-000: A 1, B 49), while each other patient's cases are of one: "
+        "if site is the patient's (a site, a sex), such an id may name two patients (two "
+        "sites numbering theirs alike), whose cases the intervals then take as one "
+        "patient's; each is counted in every subgroup its cases are in"]
+    assert warning_ko(warned[0]).startswith("전체 증례: site: 증례가 여럿인 환자 ")
+    sub = {s.value: s.n_patients for s in result.subgroups}
+    assert sub["A"] + sub["B"] == table["patient"].nunique() + 1  # the patient in both

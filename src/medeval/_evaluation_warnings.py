@@ -12,7 +12,7 @@ import json
 import math
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ._plural import counted
@@ -164,6 +164,39 @@ def _values_alike(column: str, values: Iterable[str]) -> list[str]:
     return [f"all cases: {column} values that differ only in letter case are different "
             f"subgroups: {shown}; if they are one, write the value one way in the manifest"
             ] if shown else []
+
+
+def _patients_across(column: str, groups: Mapping[str, Sequence[CaseRow]]) -> list[str]:
+    """A warning naming the patients whose cases lie in several values of a subgroup
+    column that is otherwise one value a patient (at most a tenth of the patients with
+    several cases span values): for a patient's column (a site, a sex) the id then likely
+    names two patients, two sites numbering theirs alike, whose cases are one cluster.
+
+    >>> from types import SimpleNamespace as Row
+    >>> a = [Row(patient_id=f"P{i:02d}") for i in range(1, 11) for _ in range(2)]
+    >>> b = [Row(patient_id="P01"), Row(patient_id="P11"), Row(patient_id="P11")]
+    >>> _patients_across("site", {"A": a, "B": b})[0].split(", while")[0]
+    'all cases: site: 1 patient of the 11 with several cases has cases in more than one \
+value (P01: A 2, B 1)'
+    >>> _patients_across("site", {"A": a[:6], "B": b})  # 1 of 4: a frame's column
+    []
+    """
+    values: dict[str, Counter[str]] = {}
+    for value, members in groups.items():
+        for row in members:
+            values.setdefault(nfc_id(row.patient_id), Counter())[value] += 1
+    several = [p for p, held in values.items() if sum(held.values()) > 1]
+    across = [p for p in several if len(values[p]) > 1]
+    if not across or 10 * len(across) > len(several):
+        return []
+    shown = "; ".join(f"{p}: " + ", ".join(f"{v or '(blank)'} {n}" for v, n in values[p].items())
+                      for p in across[:3]) + ("; ..." if len(across) > 3 else "")
+    return [f"all cases: {column}: {counted(len(across), 'patient')} of the {len(several)} "
+            f"with several cases {'has' if len(across) == 1 else 'have'} cases in more than "
+            f"one value ({shown}), while each other patient's cases are of one: if {column} "
+            "is the patient's (a site, a sex), such an id may name two patients (two sites "
+            "numbering theirs alike), whose cases the intervals then take as one patient's; "
+            "each is counted in every subgroup its cases are in"]
 
 
 def _cases_as_independent(rows: Sequence[CaseRow]) -> list[str]:

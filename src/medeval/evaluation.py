@@ -46,6 +46,7 @@ from ._evaluation_warnings import (
     _few_units,
     _interrupted_run,
     _not_run_text,
+    _patients_across,
     _patients_alike,
     _run_protocol_changed,
     _unmatched_predictions,
@@ -665,6 +666,8 @@ class _Figures:
             for row in self.primary:
                 groups[key(row.metadata)].append(row)
             self.warnings += _values_alike(column, groups)
+            if self.protocol.statistics.resampling_unit == "patient":
+                self.warnings += _patients_across(column, groups)
             failures = Counter(key(r.metadata) for r in self.failed)  # each value's, once
             for value, members in groups.items():
                 scope = subgroup_scope(column, value)  # blank: named, not "site="

@@ -271,6 +271,12 @@ def _task_notes() -> list[str]:
     from medeval.evaluation import _values_alike
 
     out += [w.removeprefix("all cases: ") for w in _values_alike("density", ["A", "a", "B"])]
+    # ... a patient whose frames lie in two sites while every other patient's lie in one
+    from medeval._evaluation_warnings import _patients_across
+
+    out += [w.removeprefix("all cases: ") for w in _patients_across("site", {
+        "A": [replace(_row(i, {}), patient_id=f"p{i // 2}") for i in range(20)],
+        "B": [replace(_row(20, {}), patient_id="p0")]})]
     # the evaluation's: a bootstrap over 3 patients (10 resamples), and over 4 cases
     from medeval.evaluation import _few_units
 

@@ -553,6 +553,17 @@ NOTES: tuple[Note, ...] = (
          "앞자리 0만 다른 환자 ID를 서로 다른 환자로 셌습니다 (스프레드시트가 일부 ID를 숫자로 "
          "읽었을 수 있습니다): {shown}. 같은 환자라면 매니페스트에 ID를 한 가지로 적으십시오",
          {"shown": lambda t: _spellings(t)}),
+    Note(r"(?P<column>[^:]+): (?P<k>\d+) patients? of the (?P<m>\d+) with several cases "
+         r"ha(?:s|ve) cases in more than one value \((?P<shown>.+)\), while each other "
+         r"patient's cases are of one: if (?P=column) is the patient's \(a site, a sex\), such "
+         r"an id may name two patients \(two sites numbering theirs alike\), whose cases the "
+         r"intervals then take as one patient's; each is counted in every subgroup its cases "
+         r"are in",
+         "{column}: 증례가 여럿인 환자 {m}명 중 {k}명의 증례가 둘 이상의 값에 걸쳐 있고 "
+         "({shown}), 다른 환자는 모두 증례가 한 값에 속합니다. {column}이(가) 환자의 속성(기관, "
+         "성별)이라면 이 ID는 두 환자를 가리킬 수 있으며 (두 기관이 환자 번호를 같게 매긴 "
+         "경우), 신뢰구간은 그 증례들을 한 환자의 것으로 다룹니다. 이런 환자는 증례가 속한 모든 "
+         "하위군에서 셉니다"),
     Note(r"(?P<column>.+?) values that differ only in letter case are different subgroups: "
          r"(?P<shown>.+); if they are one, write the value one way in the manifest",
          "대소문자만 다른 {column} 값을 서로 다른 하위군으로 나눴습니다: {shown}. 같은 값이라면 "

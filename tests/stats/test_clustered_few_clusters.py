@@ -11,7 +11,7 @@ import statsmodels.api as sm
 from statsmodels.stats.proportion import proportion_confint
 
 from medeval.report.notes_ko import note_ko
-from medeval.stats import auc_ci, proportion_ci_clustered
+from medeval.stats import auc_ci, delong_test, proportion_ci_clustered
 from medeval.stats.clustered import FEW_CLUSTERS
 
 
@@ -192,3 +192,18 @@ def test_the_evaluation_says_once_where_one_patient_holds_most_frames(tmp_path):
     assert len(warned) == 1 and warned[0].startswith("all cases: ")
     assert "sensitivity (24 → 5.823; 30/76)" in warned[0]
     assert not [w for w in result.warnings if "weigh as 5.823" in w]  # not in each line
+
+
+def test_the_paired_test_on_few_patients_says_so_too():
+    # 6 patients of 8 frames (made here), two scores: the same caveat on the difference
+    rng = np.random.default_rng(3)
+    patient = np.repeat(np.arange(6), 8)
+    y = np.tile([True, False] * 4, 6)
+    a = y + rng.normal(0, 1, 6)[patient] + rng.normal(0, 0.5, y.size)
+    b = a + rng.normal(0, 0.7, y.size)
+    test = delong_test(y, a, b, clusters=patient)
+    assert test.method == "obuchowski-paired"
+    assert test.difference.note.startswith(
+        "delong_test: Obuchowski's variance rests on 6 clusters holding a positive and 6 a "
+        "negative")
+    assert delong_test(y, a, b).difference.note is None  # without patients: DeLong's

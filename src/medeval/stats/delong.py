@@ -428,10 +428,14 @@ def delong_test(
     sd = math.sqrt(var)
     z = diff / sd
     half = float(ndtri(1 - (1 - level) / 2)) * sd
+    # few patients: the covariance is as uncertain as auc_ci's variance (its note)
+    caveat = (obuchowski_caveat(truth, clusters, func=func) if clusters is not None
+              and _several_per_cluster(clusters, n_cases, func) else None)
     return DeLongTest(
         auc_a=auc_a,
         auc_b=auc_b,
-        difference=Estimate(diff, diff - half, diff + half, label, level, n_cases),
+        difference=Estimate(diff, diff - half, diff + half, label, level, n_cases,
+                            note=caveat),
         statistic=z,
         p_value=float(2 * norm.sf(abs(z))),
         method=label,

@@ -212,7 +212,7 @@ def test_the_verification_page_words_them_in_korean(certificate: Path, tmp_path:
     assert refusal_ko(str(refused.value)) == (
         "올린 파일: medeval 지문은 인쇄되어 있으나 성적서의 메타데이터와 첨부 파일이 "
         "없습니다 (만든 소프트웨어: 'pypdf'): 다른 소프트웨어로 인쇄하거나 다시 저장한 "
-        "사본이라 이것만으로는 확인할 수 없습니다. 시험기관이 발급한 PDF를 확인하거나, 이 "
+        "사본이라 이것만으로는 확인할 수 없습니다. 시험기관이 발행한 PDF를 확인하거나, 이 "
         "사본의 인쇄 내용을 결과와 대조하십시오: medeval verify RESULT.json CERT.pdf "
         "[--info INFO.toml]")
     pages = len(PdfReader(certificate).pages)

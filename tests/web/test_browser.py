@@ -61,7 +61,7 @@ def test_amended_number_links_to_its_replacement(chrome: Any, served: Served,
                                                  issued: Issued) -> None:
     verdict = _check(chrome, served, number=issued.amended, lang="ko+en")
     assert verdict.get_attribute("data-status") == "amended"
-    assert chrome.find_element(By.ID, "verdict-status").text == "수정 발급됨 / Amended"
+    assert chrome.find_element(By.ID, "verdict-status").text == "수정 발행됨 / Amended"
     assert chrome.find_element(By.ID, "verdict-reason").text == AMENDED_REASON
     chrome.find_element(By.CSS_SELECTOR, "#verdict-replaced-by a").click()
     WebDriverWait(chrome, 60).until(

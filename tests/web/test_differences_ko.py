@@ -183,7 +183,7 @@ def test_korean_wordings_by_hand(issued: Issued) -> None:
     assert difference_ko(
         f"report LAB-AI-2026-0003 was issued for result sha256:{fingerprint}; this "
         f"certificate carries result sha256:{'1' * 64}") == (
-        f"성적서 LAB-AI-2026-0003의 발급 대상 결과는 sha256:{fingerprint}이나, 이 성적서에 "
+        f"성적서 LAB-AI-2026-0003의 발행 대상 결과는 sha256:{fingerprint}이나, 이 성적서에 "
         f"담긴 결과는 sha256:{'1' * 64}입니다")
     # 'page(s)' as pages, not '1개 쪽' ('the 1st page' reads '1쪽')
     assert difference_ko(
@@ -215,7 +215,7 @@ def test_korean_wordings_by_hand(issued: Issued) -> None:
         "the certificate is the PDF report KTL-AI-2026-0003 was issued as, with 2590 bytes "
         "appended after it (an incremental update: a signature, or a change to its pages or "
         "attachments) that the registry does not record") == (
-        "성적서(KTL-AI-2026-0003)로 발급된 PDF 뒤에 등록부에 기록되지 않은 2590바이트가 "
+        "성적서(KTL-AI-2026-0003)로 발행된 PDF 뒤에 등록부에 기록되지 않은 2590바이트가 "
         "덧붙었습니다 (증분 갱신: 서명, 또는 페이지나 첨부 파일의 변경)")
     assert difference_ko("the uploaded file prints 'Site | Busan' (after 'Subgroups') "
                          "where the result gives 'Site | Seoul'") == (

@@ -60,3 +60,23 @@ def test_the_korean_page_says_what_the_certificate_says(client: TestClient, issu
     at = next(k for k, line in enumerate(lines) if "2026-11-27" in line)
     assert page.label.strip() == lines[at - 1].split()[-1] == "발행일"
     assert lines[at + 1].rstrip().endswith("Date of issue")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_the_page_says_issued_with_the_certificates_word(client: TestClient, issued: Issued
+                                                          ) -> None:
+    """The page said 발급 (발급된 PDF, 수정 발급됨, 발급된 그대로) for what the certificate
+    calls 발행 (발행일, 발행): one act, two words. The certificate's word is read from its
+    PDF by pdftotext; every Korean sentence the page can print (its own words, the
+    differences and refusals) is held to it."""
+    from medeval.web.differences_ko import DIFFERENCES
+    from medeval.web.pages import strings
+    from medeval.web.refusals_ko import REFUSALS
+
+    text = subprocess.run(["pdftotext", str(issued.paths["standing"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "발행" in text and "발급" not in text
+    page = client.get(f"/reports/{issued.standing}?lang=ko").text
+    assert "발행된 그대로" in page and "발급" not in page
+    korean = [*strings()["ko"].values(), *(n.korean for n in DIFFERENCES + REFUSALS)]
+    assert [k for k in korean if "발급" in k] == []

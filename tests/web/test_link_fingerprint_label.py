@@ -55,7 +55,7 @@ def _rows(page: str) -> dict[str, str]:
 @pytest.mark.parametrize("lang, link_label, issued_label, result_label", [
     ("en", "Fingerprint the link carries (SHA-256, not the registry's)",
      "Result fingerprint issued (SHA-256, the registry's)", "Result fingerprint (SHA-256)"),
-    ("ko", "링크에 담긴 지문 (SHA-256, 등록부에 없는 값)", "발급된 결과 지문 (SHA-256, 등록부)",
+    ("ko", "링크에 담긴 지문 (SHA-256, 등록부에 없는 값)", "발행된 결과 지문 (SHA-256, 등록부)",
      "결과 지문 (SHA-256)"),
 ])
 def test_a_links_fingerprint_is_labelled_as_the_links(

@@ -72,7 +72,7 @@ def test_rendered_again_with_other_report_info_is_altered(
     page = client.post("/check", files={"file": ("c.pdf", forged, "application/pdf")},
                        data={"lang": "ko"}).text
     assert 'data-status="altered"' in page
-    assert "발급된 PDF가 아닙니다" in page and "영문 원문" not in page
+    assert "발행된 PDF가 아닙니다" in page and "영문 원문" not in page
 
 
 def test_the_pdf_issued_signed_afterwards_by_someone_is_altered(

@@ -127,7 +127,7 @@ CASES: list[tuple[str, Ask, int, str, str]] = [
      "the uploaded file: it is encrypted with a password, which medeval never sets on a "
      "certificate (other software encrypted it); give the PDF as the laboratory issued it",
      "올린 파일: 암호가 걸려 있어 읽을 수 없습니다. medeval은 성적서에 암호를 걸지 "
-     "않습니다 (다른 소프트웨어가 암호화함). 시험기관이 발급한 그대로의 PDF를 주십시오"),
+     "않습니다 (다른 소프트웨어가 암호화함). 시험기관이 발행한 그대로의 PDF를 주십시오"),
     ("a PDF that is not a medeval certificate",
      lambda s, i, lang: _form(s, lang, i.pdfs["blank"]), 422,
      "the uploaded file: not a medeval certificate (it carries no medeval fingerprint and "
@@ -227,7 +227,7 @@ def test_a_registry_that_cannot_be_read(issued: Issued, tmp_path: Path) -> None:
     copy = tmp_path / "registry.sqlite"
     shutil.copy(issued.registry, copy)
     english = "the registry of issued reports cannot be read just now; try again later"
-    korean = "발급된 성적서의 등록부를 지금 읽을 수 없습니다. 잠시 후 다시 시도해 주십시오"
+    korean = "발행된 성적서의 등록부를 지금 읽을 수 없습니다. 잠시 후 다시 시도해 주십시오"
     with Registry.open(copy) as broken, serving(create_app(broken)) as down:
         copy.write_bytes(b"this is no longer a database " * 100)
         answers = {lang: httpx2.get(f"{down.url}/reports/{issued.standing}?{_q(lang)}")

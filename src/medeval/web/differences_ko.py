@@ -90,26 +90,26 @@ DIFFERENCES: tuple[Note, ...] = (
          "번호가 없는 성적서는 이 시험기관의 등록부에 없습니다"),
     Note(r"report (?P<number>\S+) was issued for result sha256:" + _HEX.format("issued")
          + r"; this certificate carries result sha256:" + _HEX.format("carried"),
-         "성적서 {number}의 발급 대상 결과는 sha256:{issued}이나, 이 성적서에 담긴 결과는 "
+         "성적서 {number}의 발행 대상 결과는 sha256:{issued}이나, 이 성적서에 담긴 결과는 "
          "sha256:{carried}입니다"),
     Note(r"the certificate is the PDF report (?P<number>\S+) was issued as, with (?P<n>\d+) "
          r"bytes appended after it \(an incremental update: a signature, or a change to its "
          r"pages or attachments\) that the registry does not record",
-         "성적서({number})로 발급된 PDF 뒤에 등록부에 기록되지 않은 {n}바이트가 덧붙었습니다 "
+         "성적서({number})로 발행된 PDF 뒤에 등록부에 기록되지 않은 {n}바이트가 덧붙었습니다 "
          "(증분 갱신: 서명, 또는 페이지나 첨부 파일의 변경)"),
     Note(r"the certificate carries the result report (?P<number>\S+) was issued for, but it "
          r"is not the PDF issued \(SHA-256 " + _HEX.format("upload") + r"; the registry "
          r"records " + _HEX.format("issued") + r"\): it was rendered again with other report "
          r"info \(date of issue, signatories, deviations, opinions, accreditation\), another "
          r"run context \(dates of testing, environment\), language or medeval version",
-         "성적서에 담긴 결과는 성적서 {number}의 발급 대상 결과이나, 발급된 PDF가 아닙니다 "
+         "성적서에 담긴 결과는 성적서 {number}의 발행 대상 결과이나, 발행된 PDF가 아닙니다 "
          "(SHA-256 {upload}, 등록부 기록 {issued}): 다른 성적서 정보(발행일, 서명자, 이탈 "
          "사항, 의견, 인정)나 다른 실행 정보(시험 일자, 환경), 언어 또는 medeval 버전으로 "
          "다시 만든 성적서입니다"),
     Note(r"the fingerprint given \(sha256:" + _HEX.format("given") + r"\) is not the one "
          r"report (?P<number>\S+) was issued with \(sha256:" + _HEX.format("issued")
          + r"\): the QR code or the link was changed, or belongs to another document",
-         "주어진 지문(sha256:{given})은 성적서 {number}의 발급 지문(sha256:{issued})이 "
+         "주어진 지문(sha256:{given})은 성적서 {number}의 발행 지문(sha256:{issued})이 "
          "아닙니다: QR 코드나 링크가 바뀌었거나 다른 문서의 것입니다"),
     # -- medeval.report.verify: fingerprints, printed lines, bytes -----------------------
     Note(_WHO + r": its attached result\.json has fingerprint sha256:" + _HEX.format("a")
@@ -128,11 +128,11 @@ DIFFERENCES: tuple[Note, ...] = (
     Note(_WHO + r" was issued for result sha256:" + _HEX.format("printed") + r", but "
          r"(?P<label>.+) has sha256:" + _HEX.format("now") + r": the result or the "
          r"certificate was changed",
-         "{who}: 결과 sha256:{printed}에 대해 발급된 성적서이나 {label}의 지문은 "
+         "{who}: 결과 sha256:{printed}에 대해 발행된 성적서이나 {label}의 지문은 "
          "sha256:{now}입니다: 결과나 성적서가 바뀌었습니다", {**_W, "label": _label}),
     Note(r"parts of the result that differ from those " + _WHO + r" was issued for: "
          r"(?P<parts>.+)",
-         "결과 중 {who}의 발급 당시와 달라진 부분: {parts}", _W),
+         "결과 중 {who}의 발행 당시와 달라진 부분: {parts}", _W),
     # the words before, not the line: a PDF laid out by other software
     # (rendered_again._word_changes)
     Note(_WHO + r" prints " + _QUOTED.format("before") + r" \(after the words "

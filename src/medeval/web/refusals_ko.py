@@ -76,7 +76,7 @@ REFUSALS: tuple[Note, ...] = (
     Note(r"no such page", "없는 페이지입니다"),
     Note(r"method not allowed", "이 주소는 이 방식의 요청을 받지 않습니다"),
     Note(r"the registry of issued reports cannot be read just now; try again later",
-         "발급된 성적서의 등록부를 지금 읽을 수 없습니다. 잠시 후 다시 시도해 주십시오"),
+         "발행된 성적서의 등록부를 지금 읽을 수 없습니다. 잠시 후 다시 시도해 주십시오"),
     Note(r"internal error; quote the request id to the laboratory",
          "내부 오류입니다. 시험기관에 요청 번호를 알려 주십시오"),
     # -- medeval.web.limits --------------------------------------------------------------
@@ -135,7 +135,7 @@ REFUSALS: tuple[Note, ...] = (
          r"certificate \(other software encrypted it\); give the PDF as the laboratory "
          r"issued it",
          "{who}: 암호가 걸려 있어 읽을 수 없습니다. medeval은 성적서에 암호를 걸지 않습니다 "
-         "(다른 소프트웨어가 암호화함). 시험기관이 발급한 그대로의 PDF를 주십시오", _W),
+         "(다른 소프트웨어가 암호화함). 시험기관이 발행한 그대로의 PDF를 주십시오", _W),
     Note(_WHO + r": a truncated or damaged PDF \(it does not end with %%EOF\), and "
          r"what can be read of it is not a medeval certificate",
          "{who}: 잘렸거나 손상된 PDF(%%EOF로 끝나지 않음)이며, 읽을 수 있는 부분은 medeval "
@@ -150,7 +150,7 @@ REFUSALS: tuple[Note, ...] = (
          r"result: medeval verify RESULT\.json CERT\.pdf \[--info INFO\.toml\]",
          "{who}: medeval 지문은 인쇄되어 있으나 성적서의 메타데이터와 첨부 파일이 없습니다"
          "{producer}: 다른 소프트웨어로 인쇄하거나 다시 저장한 사본이라 이것만으로는 확인할 "
-         "수 없습니다. 시험기관이 발급한 PDF를 확인하거나, 이 사본의 인쇄 내용을 결과와 "
+         "수 없습니다. 시험기관이 발행한 PDF를 확인하거나, 이 사본의 인쇄 내용을 결과와 "
          "대조하십시오: medeval verify RESULT.json CERT.pdf [--info INFO.toml]",
          {**_W, "producer": lambda q: f" (만든 소프트웨어: {q})" if q else ""}),
     Note(_WHO + r": rendered by a medeval that did not attach the result to the "

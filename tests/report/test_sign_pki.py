@@ -67,7 +67,7 @@ def _write(folder: Path, stem: str, key: Any, cert: Any) -> tuple[Path, Path]:
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """root, inter (its CA certificate), and signers under inter: good (RSA 2048), p256,
     expired, future (not yet valid), noku (key encipherment only), nokuext (no key usage
-    extension); and own, self-signed with digitalSignature alone."""
+    extension), weak (RSA 1024); and own, self-signed with digitalSignature alone."""
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     folder = tmp_path_factory.mktemp("pki")
@@ -84,7 +84,9 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]
             ("expired", rsa_key(), (-30, -1), "sign"),
             ("future", rsa_key(), (10, 400), "sign"),
             ("noku", rsa_key(), (-1, 365), "encipher"),
-            ("nokuext", rsa_key(), (-1, 365), "none")):
+            ("nokuext", rsa_key(), (-1, 365), "none"),
+            ("weak", rsa.generate_private_key(public_exponent=65537, key_size=1024),
+             (-1, 365), "sign")):
         cert = _issue(key, f"Signer {stem}", inter_key, inter.subject, ca=False, days=days,
                       usage=usage)
         made[stem] = _write(folder, stem, key, cert)
@@ -406,3 +408,49 @@ def test_an_out_of_date_self_signed_certificate_is_refused_with_what_is_true(
     assert (f"it is self-signed, so it can be trusted only as its own root (medeval "
             f"verify --trust {cert}, which does not check a root's dates)") in message
     assert not (tmp_path / "signed.pdf").exists()
+
+
+def _not_after(cert: Path, field: str) -> str:
+    """A certificate's date as the reason prints it, read by ``cryptography``."""
+    from cryptography import x509
+
+    when = getattr(x509.load_pem_x509_certificate(cert.read_bytes()), field)
+    return f"{when:%Y-%m-%d %H:%M}"
+
+
+@pytest.mark.parametrize(("stem", "chain", "root", "korean"), [
+    ("expired", True, "root", "인증서가 {not_valid_after_utc} UTC에 만료되었습니다 (서명이 만료 "
+     "전에 이루어졌음을 보여 주는 타임스탬프가 PDF에 없습니다)"),
+    ("future", True, "root", "인증서는 {not_valid_before_utc} UTC부터 유효합니다 (아직 유효하지 "
+     "않음)"),
+    ("noku", True, "root", "인증서의 키 용도(key usage)에 문서 서명에 필요한 부인 방지 용도"
+     "(nonRepudiation, contentCommitment)가 없습니다"),
+    ("nokuext", True, "root", "인증서에 키 용도(key usage) 확장이 없어, 문서 서명에 필요한 부인 "
+     "방지 용도(nonRepudiation, contentCommitment)가 없습니다"),
+    ("weak", True, "root", "키(1024비트)가 너무 약합니다: 2048비트 이상이어야 합니다"),
+    ("good", False, "root", "주어진 신뢰 루트로 이어지는 인증서 체인이 없습니다: 이 인증서를 "
+     "발행한 CA(CN=Intermediate CA,O=Test laboratory)는 주어진 신뢰 루트가 아니며, PDF에 "
+     "담긴 어떤 인증서도 신뢰 루트로 이어지지 않습니다 (중간 CA는 --chain으로 함께 넣어 "
+     "서명하거나, 시험기관의 루트 CA를 --trust로 주십시오)"),
+    ("own", False, "root", "인증서가 자체 서명 인증서이며, 주어진 신뢰 루트 중 어느 것도 "
+     "아닙니다"),
+], ids=("expired", "future", "noku", "nokuext", "weak", "no-chain", "self-signed"))
+def test_the_korean_page_says_why_a_signer_is_not_trusted_in_korean(
+        certificate: Path, pki: dict[str, Any], tmp_path: Path, stem: str, chain: bool,
+        root: str, korean: str) -> None:
+    """The Korean verification page printed each reason a signer is not trusted in
+    English, after '영문 원문' (expired, not yet valid, key usage, weak key, self-signed, no
+    chain): the reasons are medeval's own sentences, now each in Korean. Signed by pyHanko
+    with the test's own PKI; the dates read from the certificates by cryptography; the
+    Korean written by hand."""
+    from medeval.web.differences_ko import difference_ko
+
+    key, cert = pki[stem]
+    signed = _signed_by_pyhanko(certificate, tmp_path / "signed.pdf", key, cert,
+                                (pki["inter"][1],) if chain else ())
+    (problem,) = verify_certificate(signed, trust_roots=(pki[root][1],)).differences
+    signer = problem.split("signer ", 1)[1].split(" is not trusted: ")[0]
+    why = korean.format(not_valid_after_utc=_not_after(cert, "not_valid_after_utc"),
+                        not_valid_before_utc=_not_after(cert, "not_valid_before_utc"))
+    said = f"성적서 {signed}: 서명자({signer})는 신뢰할 수 없습니다: {why}"
+    assert difference_ko(problem) == said

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from ..report.notes_ko import Note
 from ..report.rendered_again import SAME_TEXT
+from .untrusted_ko import untrusted_ko
 
 __all__ = ["DIFFERENCES", "difference_ko", "difference_lines", "first_korean", "said_lines"]
 
@@ -77,6 +78,13 @@ def _where(text: str) -> str | None:
 
 
 _W = {"who": _who}
+
+
+def _why(text: str) -> str:
+    """Why a signer is not trusted, after a colon in Korean; a reason without Korean
+    wording, in English marked as the original."""
+    korean = untrusted_ko(text)
+    return f": {korean}" if korean is not None else f" (영문 원문: {text})"
 
 #: Every sentence the verification writes about a difference.
 DIFFERENCES: tuple[Note, ...] = (
@@ -208,7 +216,7 @@ DIFFERENCES: tuple[Note, ...] = (
          "{who}: 서명 후의 증분 갱신으로 {pages}쪽이 되었습니다. 서명된 판은 {signed}쪽입니다",
          _W),
     Note(_WHO + r": signer (?P<signer>.+?) is not trusted: (?P<why>.+)",
-         "{who}: 서명자({signer})는 신뢰할 수 없습니다 (영문 원문: {why})", _W),
+         "{who}: 서명자({signer})는 신뢰할 수 없습니다{why}", {**_W, "why": _why}),
     Note(_WHO + r": signer (?P<signer>.+?) is not trusted",
          "{who}: 서명자({signer})는 신뢰할 수 없습니다", _W),
     Note(_WHO + r": its document information \((?P<keys>[^)]*)\) was changed after "

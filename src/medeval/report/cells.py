@@ -23,12 +23,25 @@ __all__ = ["BESIDE_GOAL_UNTIL", "GUARDED_SIDES_UNTIL", "beside_goal", "by_name",
            "ci_beside_goal", "ci_text", "date_text", "decision_rule_text", "estimate_cell",
            "goal_text", "group_value", "known", "level_text", "message", "method_cell",
            "metric_name", "n_text", "number_label", "number_text", "own_text", "or_none",
-           "interval_undefined_note", "undefined_note", "value_of"]
+           "interval_undefined_note", "subgroup_heading", "undefined_note", "value_of"]
 
 
 def message(key: str, **params: Any) -> Msg:
     """A catalogue phrase with its parameters (each as text)."""
     return Msg(key, tuple((k, str(v)) for k, v in params.items()))
+
+
+#: The last release whose certificates head a subgroup column's table "{column}별" in
+#: Korean: a column named 성별 (sex) read "성별별", 지역별 "지역별별"; a later result's read
+#: "하위군: 성별" whatever the column's name ends with (English "By {column}" as before).
+SUBGROUP_HEADING_UNTIL = "0.11.0"
+
+
+def subgroup_heading(result: Result, column: str) -> Msg:
+    """The heading of a subgroup column's values (§4's counts, the subgroup results)."""
+    named = made_after(result, SUBGROUP_HEADING_UNTIL)
+    return message("text.subgroup_column_named" if named else "text.subgroup_column",
+                   column=column)
 
 
 def known(key: str, fallback: str) -> Cell:

@@ -49,6 +49,7 @@ from .cells import (
     number_label,
     own_text,
     protocol_digest_text,
+    subgroup_heading,
 )
 from .cells import by_name as _by_name
 from .cells import ci_text as _ci
@@ -451,7 +452,7 @@ def _dataset(result: Result) -> Section:
     count = Msg("column.count_analysed" if failed_left_out(result) else "column.count")
     for column in dict.fromkeys(g.column for g in result.subgroups):
         blocks.append(Table(
-            (_m("text.subgroup_column", column=column), count),
+            (subgroup_heading(result, column), count),
             tuple((_group_value(g.value), str(g.n_cases)) for g in result.subgroups
                   if g.column == column),
             (3, 1), numeric=(1,), span=0.5))

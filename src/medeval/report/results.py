@@ -15,7 +15,7 @@ from ..definitions import DEFINITIONS
 from ..result import MetricRecord, Result, Subgroup
 from .blocks import Block, Cell, Figure, Para, Section, Table
 from .catalogue import Msg
-from .cells import METHOD_NAMES_UNTIL, own_text
+from .cells import METHOD_NAMES_UNTIL, own_text, subgroup_heading
 
 # the cells' printing, under the short names this module's tables are written with
 from .cells import by_name as _by_name
@@ -598,7 +598,7 @@ def _subgroup_table(result: Result, column: str, names: Sequence[str],
     """One subgroup column's table of ``names`` (estimate and interval per group)."""
     fraction = made_after(result, SUBGROUP_COUNTS_UNTIL)
     parts = _count_parts(result)
-    header: list[Cell] = [_m("text.subgroup_column", column=column),
+    header: list[Cell] = [subgroup_heading(result, column),
                           _count_header(result, parts)]
     whole = _by_name(result.metrics)  # the definition, as the results table names it
     header += [_metric_name(n, whole[n].definition if n in whole else None, result=result)

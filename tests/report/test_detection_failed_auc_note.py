@@ -58,7 +58,9 @@ def test_the_case_auc_ranks_failed_frames_wrongly(failing):
 
 
 def test_the_note_says_how_a_failed_case_ranks(failing):
-    ranked = Msg("text.failures_worst_detection_ranked")
+    # a pre-check: the failed cases counted "in the main results", not certified ones
+    ranked = Msg("text.failures_worst_detection_ranked",
+                 (("figures", Msg("text.precheck_figures")),))
     assert ranked in _notes(failing)
     en, = texts(ranked, "en")
     assert "ranked wrongly: below every case if it holds a lesion, above every case if it " \

@@ -507,22 +507,10 @@ def alternative_section(result: Result, level: str) -> Section:
     failures = result.failures
     alternative = failures.alternative
     assert alternative is not None
-    note: Cell = Msg("text.failures_worst" if failures.policy == "worst-case"
-                     else "text.failures_exclude")
-    if failures.policy == "worst-case" and (distance := _worst_distance(result)):
-        note = _m("text.failures_worst_distance", distance=distance)
-    elif failures.policy == "worst-case" and _failed_time_counted(result):
-        note = Msg("text.failures_worst_eeg-events_time_counted")  # a result made so
-    elif failures.policy == "worst-case" and _failed_cases_counted(result):
-        unit = "frames" if result.task == "coco-detection" else "cases"
-        note = Msg(f"text.failures_worst_{result.task}_{unit}_counted")  # a result made so
-    elif failures.policy == "worst-case" and result.task == "detection" and made_after(
-            result, CASE_AUC_AS_UNDETECTED_UNTIL):
-        note = Msg("text.failures_worst_detection_ranked")
-    elif failures.policy == "worst-case" and (result.task in _OWN_WORST_CASE or (
-            result.task == "measurement"
-            and made_after(result, MEASUREMENT_FAILURES_UNTIL))):
-        note = Msg(f"text.failures_worst_{result.task}")
+    key, params = _failures_note(result)
+    figures = Msg("text.precheck_figures" if result.precheck and made_after(
+        result, PRECHECK_FIGURES_UNTIL) else "text.certified_figures")
+    note = Msg(key, (*params, ("figures", figures)))
     title = ("text.alternative_policy_exclude" if alternative.policy == "exclude"
              else "text.alternative_policy_worst")
     return Section(0, Msg("section.alternative"), (
@@ -531,6 +519,34 @@ def alternative_section(result: Result, level: str) -> Section:
         Table(_metric_header(level), _metric_rows(alternative.metrics, result),
               _METRIC_WIDTHS, numeric=(1, 2, 4)),
     ))
+
+
+#: The last release whose pre-check reports say the failed cases were counted "in the
+#: certified figures" (인증 수치) above the other policy's table: a pre-check certifies
+#: nothing; a later result's say "in the main results" (주 결과).
+PRECHECK_FIGURES_UNTIL = "0.11.0"
+
+
+def _failures_note(result: Result) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The key (and its parameters but the figures') of the note above the other
+    policy's table: how the failed cases were counted in the main results."""
+    failures = result.failures
+    worst = failures.policy == "worst-case"
+    if worst and (distance := _worst_distance(result)):
+        return "text.failures_worst_distance", (("distance", distance),)
+    if worst and _failed_time_counted(result):
+        return "text.failures_worst_eeg-events_time_counted", ()  # a result made so
+    if worst and _failed_cases_counted(result):
+        unit = "frames" if result.task == "coco-detection" else "cases"
+        return f"text.failures_worst_{result.task}_{unit}_counted", ()  # a result made so
+    if worst and result.task == "detection" and made_after(
+            result, CASE_AUC_AS_UNDETECTED_UNTIL):
+        return "text.failures_worst_detection_ranked", ()
+    if worst and (result.task in _OWN_WORST_CASE or (
+            result.task == "measurement"
+            and made_after(result, MEASUREMENT_FAILURES_UNTIL))):
+        return f"text.failures_worst_{result.task}", ()
+    return ("text.failures_worst" if worst else "text.failures_exclude"), ()
 
 
 _SUBGROUP_METRICS = 5

@@ -78,3 +78,32 @@ def test_the_definitions_say_which_percentile(at_90):
     old = dataclasses.replace(result, parameters=dataclasses.replace(
         result.parameters, medeval="0.11.0"))
     assert not any(n.key == "text.hd_percentile" for n in _notes(old))
+
+
+def test_hd90_figures_are_named_in_words(at_90, tmp_path: Path):
+    """hd90's figures were printed by their ids (hd90@max-directed, hd90@pooled) in the
+    criteria, results and definitions tables, where hd95's read '95th percentile
+    Hausdorff distance' / '95 백분위 Hausdorff 거리' (found in the hcert3 pass). A result
+    made after 0.11.0 names them so at their percentile; by hand, from the PDF text
+    (pypdf): '90th percentile ...', '90 백분위 ...'; one made by 0.11.0 prints the ids."""
+    from pypdf import PdfReader
+
+    from medeval.report import render_certificate
+
+    def text(result: medeval.Result, lang: str) -> str:
+        pdf = render_certificate(result, tmp_path / f"{lang}.pdf", lang=lang)
+        return " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+
+    result, _ = at_90
+    english, korean = text(result, "en"), text(result, "ko")
+    assert "90th percentile Hausdorff distance (pooled)" in english
+    assert english.count("90th percentile Hausdorff distance") >= 4  # criteria, results x2
+    assert "90 백분위 Hausdorff 거리 (통합)" in korean
+    for printed in (english, korean):
+        # the ids stay in the note under the definitions only
+        head, _, note = printed.partition("hd90@max-directed, hd90@pooled:")
+        assert note and "hd90@" not in head
+    old = dataclasses.replace(result, parameters=dataclasses.replace(
+        result.parameters, medeval="0.11.0"))
+    issued = text(old, "en")
+    assert "90th percentile" not in issued and issued.count("hd90@pooled") >= 2

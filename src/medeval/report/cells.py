@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -67,6 +68,8 @@ def metric_name(name: str, definition: str | None = None, *,
             f"metric.{definition}" in catalogue(lang) for lang in ("en", "ko")) and (
             result is None or made_after(result, DEFINITION_NAME_UNTIL)):
         return Msg(f"metric.{definition}")
+    if (hd := _hd_name(name, definition, result)) is not None:
+        return hd
     base, at, param = name.partition("@")
     key = f"metric_param.{base}"
     if f"metric.{name}" not in catalogue("en") and at and key in catalogue("en") \
@@ -74,6 +77,41 @@ def metric_name(name: str, definition: str | None = None, *,
         return message(_worded_for(key, param, result), param=param)
     written = DEFINITIONS.get(name)
     return known(f"metric.{name}", written.name if written else name)
+
+
+#: The last release whose certificates print a Hausdorff figure at a protocol's
+#: ``hd_percentile`` other than 95 by its id (``hd90@max-directed``) where hd95's reads
+#: "95th percentile Hausdorff distance"; a later result's name it so at its percentile.
+HD_NAMED_UNTIL = "0.11.0"
+
+_HD_AT = re.compile(r"hd(?P<q>\d+(?:\.\d+)?)@(?P<variant>max-directed|pooled)")
+
+
+def _hd_name(name: str, definition: str | None, result: Result | None) -> Msg | None:
+    """The name of ``hd<q>@max-directed`` or ``hd<q>@pooled`` (hd95's definition at the
+    protocol's ``hd_percentile``, q other than 95), for a result made after
+    :data:`HD_NAMED_UNTIL`; else None.
+
+    >>> from types import SimpleNamespace as N
+    >>> made = N(parameters=N(medeval="0.12.0"))
+    >>> _hd_name("hd92@pooled", "hd95@pooled", made).params  # type: ignore[union-attr]
+    (('percentile', '92'), ('nth', '92nd'))
+    >>> _hd_name("hd95@pooled", "hd95@pooled", made) is None
+    True
+    """
+    match = _HD_AT.fullmatch(name)
+    if match is None or match["q"] == "95" or result is None or definition not in (
+            None, f"hd95@{match['variant']}") or not made_after(result, HD_NAMED_UNTIL):
+        return None
+    q = match["q"]
+    return message(f"metric_hd.{match['variant']}", percentile=q, nth=_ordinal(q))
+
+
+def _ordinal(number: str) -> str:
+    """An English ordinal: 1st, 2nd, 3rd, 11th, 12th, 13th, 21st, 90th, 99.5th."""
+    if not number.isdigit() or int(number) % 100 in (11, 12, 13):
+        return f"{number}th"
+    return number + {1: "st", 2: "nd", 3: "rd"}.get(int(number) % 10, "th")
 
 
 #: The last release whose certificates named a weighted kappa "Cohen's kappa" (a metric

@@ -148,6 +148,10 @@ class Certificate:
         caption) are kept on one page with the table's start, and so with the heading
         before them (a result made after medeval 0.11.0; before, a heading and its notes
         could end a page, their table beginning the next).
+    lines_kept : bool
+        The HTML page keeps a text's line breaks in its table cells and paragraphs, as the
+        PDF does (a result made after medeval 0.11.0; before, a browser joined the lines
+        of a subgroup's "estimate, interval, n" cell into one).
     """
 
     report_number: str
@@ -165,6 +169,7 @@ class Certificate:
     glyphs_swapped: bool = False
     notes_kept_with: bool = False
     closing_kept_with: bool = False
+    lines_kept: bool = False
 
     def revised(self, msg: Msg) -> Msg:
         """A phrase a renderer looks up itself (the page number, the end mark, a figure's

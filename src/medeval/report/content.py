@@ -150,6 +150,11 @@ GLYPHS_SWAPPED_UNTIL = "0.11.0"
 #: a browser sets in either direction, prints it.
 RIGHT_TO_LEFT_PRINTED_UNTIL = "0.11.0"
 
+#: The last release whose HTML pages let a browser join the lines of a cell or paragraph
+#: (a subgroup's "estimate / (interval) / k/n" on one line; a value given on two lines),
+#: which the PDF prints line by line.
+LINES_KEPT_UNTIL = "0.11.0"
+
 
 def build_certificate(result: Result, info: ReportInfo | None = None, *,
                       check_dates: bool = True) -> Certificate:
@@ -224,6 +229,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         glyphs_swapped=made_after(result, GLYPHS_SWAPPED_UNTIL),
         notes_kept_with=made_after(result, NOTES_KEPT_WITH_UNTIL),
         closing_kept_with=made_after(result, CLOSING_KEPT_WITH_UNTIL),
+        lines_kept=made_after(result, LINES_KEPT_UNTIL),
     )
     for release in certificate.revisions:
         certificate = reworded(certificate, release)

@@ -175,6 +175,7 @@ def _view(certificate: Certificate, lang: str) -> dict[str, Any]:
         "laboratory": certificate.laboratory,
         "fingerprint": certificate.fingerprint,
         "precheck": certificate.precheck,
+        "lines_kept": certificate.lines_kept,
         "precheck_mark": t(Msg("doc.precheck_mark")),
         "sections": sections,
         "end": t(Msg("doc.end")),

@@ -26,8 +26,11 @@ def test_catalogues_have_the_same_keys_and_fields() -> None:
     assert re.findall(r"{(\w+)}", en["text.pixel_size_sources"]) == ["en"]
     # and as revised after a release (strings.ko.after-0.9.0.toml, '<key>@after-0.9.0')
     assert re.findall(r"{(\w+)}", ko["text.pixel_size_sources@after-0.9.0"]) == ["ko"]
+    assert (ko["text.as_written"], en["text.as_written"]) == ("{ko}", "{en}")
     for key in set(ko):
-        if key.partition("@after-")[0] in {"text.warning_item", "text.pixel_size_sources"}:
+        # and a definition's edge cases (report/edge_cases.py), as text.as_written
+        if key.partition("@after-")[0] in {"text.warning_item", "text.pixel_size_sources",
+                                           "text.as_written"}:
             continue
         assert set(re.findall(r"{(\w+)}", ko[key])) == set(re.findall(r"{(\w+)}", en[key])), key
 

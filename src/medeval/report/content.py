@@ -64,6 +64,7 @@ from .cells import metric_name as _metric_name
 from .cells import n_text as _n
 from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
+from .edge_cases import EDGE_CASES_UNTIL, edge_case_cell
 from .failure_reasons import reason_cell, reasons_cell
 from .info import ReportInfo
 from .made_by import made_after
@@ -579,24 +580,30 @@ def _definitions(result: Result) -> Section:
         sharing.update(metric.definition for metric in metrics)
         firsts = {metric.definition: i for i, metric in reversed(list(enumerate(metrics)))}
         metrics = [metrics[i] for i in sorted(firsts.values())]  # where its first figure stood
+    edges = made_after(result, EDGE_CASES_UNTIL)  # a column of what it is where undefined
     for metric in metrics:
         definition = DEFINITIONS.get(metric.definition)
-        if definition is not None and sharing[metric.definition] > 1:
-            rows.append((definition.id, _definition_name(definition.id, definition.name),
-                         definition.formula, definition.reference))
-            continue
+        row: tuple[Cell, ...]
         if definition is None:
-            rows.append((metric.definition, _metric_name(metric.name, metric.definition,
-                                                       result=result),
-                         "—", "—"))
-            continue
-        rows.append((definition.id, _metric_name(metric.name, metric.definition, result=result),
-                     definition.formula,
-                     definition.reference))
-    header = (Msg("column.definition_id"), Msg("column.name"), Msg("column.formula"),
-              Msg("column.reference"))
+            row = (metric.definition, _metric_name(metric.name, metric.definition,
+                                                   result=result), "—", "—")
+        else:
+            name = _definition_name(definition.id, definition.name) \
+                if sharing[metric.definition] > 1 \
+                else _metric_name(metric.name, metric.definition, result=result)
+            row = (definition.id, name, definition.formula, definition.reference)
+        if edges:
+            row = (*row[:3], edge_case_cell(definition.edge_cases if definition else ""),
+                   row[3])
+        rows.append(row)
+    header: tuple[Cell, ...] = (Msg("column.definition_id"), Msg("column.name"),
+                                Msg("column.formula"), Msg("column.reference"))
+    widths: tuple[float, ...] = (2.0, 1.6, 2.8, 2.9)
+    if edges:
+        header = (*header[:3], Msg("column.edge_cases"), header[3])
+        widths = (2.0, 1.3, 2.3, 2.1, 1.8)
     return Section(0, Msg("section.definitions"),
-                   (Table(header, tuple(rows), (2.0, 1.6, 2.8, 2.9)),
+                   (Table(header, tuple(rows), widths),
                     *_non_standard_note(result), *segmentation_mean_note(result),
                     *percentile_note(result)))
 

@@ -1,0 +1,57 @@
+"""The definitions table prints what each figure is where its formula is undefined.
+
+Every written definition states its edge cases (``MetricDefinition.edge_cases``: NaN with
+no positive case, two empty masks ...), as the house rules ask, but the certificate's
+table of definitions printed the formula and the reference only (found in the hcert3
+pass). A result made after 0.11.0 prints them in a column of their own, in Korean and
+English; one made by 0.11.0 prints as issued. The PDF text is read by pypdf; the Korean
+of the texts checked is written here by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pypdf import PdfReader
+
+import medeval
+from medeval.definitions import DEFINITIONS
+from medeval.report import render_certificate
+from medeval.report.edge_cases import EDGE_CASES_KO
+
+from ..conftest import binary_study
+from ..test_evaluation import protocol_file
+
+
+def _definitions(pdf: Path, heading: str) -> str:
+    """The text of the definitions section, whitespace collapsed."""
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    return text[text.index(heading):]
+
+
+def test_every_definition_states_its_edge_cases_in_both_languages() -> None:
+    missing = sorted(d.id for d in DEFINITIONS.values()
+                     if not d.edge_cases or d.edge_cases not in EDGE_CASES_KO)
+    assert missing == []
+    assert set(EDGE_CASES_KO) <= {d.edge_cases for d in DEFINITIONS.values()}  # none stale
+
+
+def test_the_definitions_table_prints_the_edge_cases(tmp_path: Path) -> None:
+    binary_study(tmp_path)
+    result = medeval.evaluate(protocol_file(tmp_path), tmp_path / "predictions")
+    english = _definitions(render_certificate(result, tmp_path / "en.pdf", lang="en"),
+                           "Metric definitions")
+    assert "Definition id Name Formula Undefined cases Reference" in english
+    # prevalence's, and the ECE's (a short text, on one line of its cell)
+    assert "(TP + FN) / N NaN when N = 0 Altman DG" in english
+    assert "empty bins contribute 0" in english
+    korean = _definitions(render_certificate(result, tmp_path / "ko.pdf", lang="ko"),
+                          "평가 지표의 정의")
+    assert "정의 식별자 이름 수식 정의되지 않는 경우 참고문헌" in korean
+    assert "(TP + FN) / N N = 0이면 NaN Altman DG" in korean
+    assert "빈 구간은 0으로 기여" in korean and "양성 증례가 없으면 NaN" in korean
+    issued = replace(result, parameters=replace(result.parameters, medeval="0.11.0"))
+    old = _definitions(render_certificate(issued, tmp_path / "old.pdf", lang="en"),
+                       "Metric definitions")
+    assert "Definition id Name Formula Reference" in old and "Undefined cases" not in old
+    assert "(TP + FN) / N Altman DG" in old

@@ -27,10 +27,16 @@ def test_catalogues_have_the_same_keys_and_fields() -> None:
     # and as revised after a release (strings.ko.after-0.9.0.toml, '<key>@after-0.9.0')
     assert re.findall(r"{(\w+)}", ko["text.pixel_size_sources@after-0.9.0"]) == ["ko"]
     assert (ko["text.as_written"], en["text.as_written"]) == ("{ko}", "{en}")
+    # a Hausdorff figure at another percentile: '90 백분위', '90th' (the English ordinal)
+    for variant in ("max-directed", "pooled"):
+        key = f"metric_hd.{variant}"
+        assert re.findall(r"{(\w+)}", ko[key]) == ["percentile"], key
+        assert re.findall(r"{(\w+)}", en[key]) == ["nth"], key
     for key in set(ko):
         # and a definition's edge cases (report/edge_cases.py), as text.as_written
         if key.partition("@after-")[0] in {"text.warning_item", "text.pixel_size_sources",
-                                           "text.as_written"}:
+                                           "text.as_written", "metric_hd.max-directed",
+                                           "metric_hd.pooled"}:
             continue
         assert set(re.findall(r"{(\w+)}", ko[key])) == set(re.findall(r"{(\w+)}", en[key])), key
 

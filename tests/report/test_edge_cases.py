@@ -4,7 +4,8 @@ Every written definition states its edge cases (``MetricDefinition.edge_cases``:
 no positive case, two empty masks ...), as the house rules ask, but the certificate's
 table of definitions printed the formula and the reference only (found in the hcert3
 pass). A result made after 0.11.0 prints them in a column of their own, in Korean and
-English; one made by 0.11.0 prints as issued. The PDF text is read by pypdf; the Korean
+English, in the certificate's words ('undefined', never 'NaN'); one made by 0.11.0
+prints as issued. The PDF text is read by pypdf; the Korean
 of the texts checked is written here by hand."""
 
 from __future__ import annotations
@@ -43,13 +44,15 @@ def test_the_definitions_table_prints_the_edge_cases(tmp_path: Path) -> None:
                            "Metric definitions")
     assert "Definition id Name Formula Undefined cases Reference" in english
     # prevalence's, and the ECE's (a short text, on one line of its cell)
-    assert "(TP + FN) / N NaN when N = 0 Altman DG" in english
-    assert "empty bins contribute 0" in english
+    # in the certificate's words: a figure with no value is 'undefined', never 'NaN'
+    assert "(TP + FN) / N undefined when N = 0 Altman DG" in english
+    assert "empty bins contribute 0" in english and "NaN" not in english
     korean = _definitions(render_certificate(result, tmp_path / "ko.pdf", lang="ko"),
                           "평가 지표의 정의")
     assert "정의 식별자 이름 수식 정의되지 않는 경우 참고문헌" in korean
-    assert "(TP + FN) / N N = 0이면 NaN Altman DG" in korean
-    assert "빈 구간은 0으로 기여" in korean and "양성 증례가 없으면 NaN" in korean
+    assert "(TP + FN) / N N = 0이면 정의되지 않음 Altman DG" in korean
+    assert "빈 구간은 0으로 기여" in korean and "양성 증례가 없으면 정의되지 않음" in korean
+    assert "NaN" not in korean
     issued = replace(result, parameters=replace(result.parameters, medeval="0.11.0"))
     old = _definitions(render_certificate(issued, tmp_path / "old.pdf", lang="en"),
                        "Metric definitions")

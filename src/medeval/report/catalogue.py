@@ -93,7 +93,7 @@ def languages(lang: str) -> tuple[str, ...]:
 #: The releases after which the certificate's wording was revised, oldest first: each has
 #: an overlay ``strings.<lang>.after-<release>.toml`` for results made by a later medeval
 #: (:func:`~medeval.report.made_by.made_after`).
-REVISIONS: tuple[str, ...] = ("0.9.0", "0.10.0")
+REVISIONS: tuple[str, ...] = ("0.9.0", "0.10.0", "0.11.0")
 
 #: How an overlay's phrase is keyed in the flat catalogue: ``<key>@after-<release>``.
 _AFTER = "@after-"

@@ -97,7 +97,13 @@ def test_notes_taller_than_a_page_break_no_page_before_them(tmp_path: Path) -> N
     pdf = render_certificate(dated_26_november(_result("binary-classification")),
                              tmp_path / "c.pdf", lang="ko", report_info=info)
     pages = _pages(pdf)
-    assert _page_of(pages, "12. 시험 방법의 이탈") == _page_of(pages, "라이브러리 버전")
+    last = _page_of(pages, "라이브러리 버전")  # section 11's last row
+    # section 12 follows on its page, unless that row is the page's last line (a result
+    # made after 0.11.0 prints its definitions with their edge cases, which can leave
+    # section 11 ending at the foot of a page: no room, no break made)
+    assert _page_of(pages, "12. 시험 방법의 이탈") == last or (
+        _page_of(pages, "12. 시험 방법의 이탈") == last + 1
+        and pages[last][-2].startswith("라이브러리 버전")), pages[last][-3:]
     printed = [int(m[1]) for lines in pages for line in lines
                if (m := re.match(r"• 시험 방법의 이탈 (\d+)번", line))]
     assert printed == list(range(70))  # each once, in order, over the pages

@@ -126,15 +126,17 @@ class Attachment:
         return tuple(out)
 
 
-def sources(result_json: bytes, cases_csv: bytes, info_json: bytes) -> tuple[Source, ...]:
-    """The three files a certificate carries, in name-tree order."""
+def sources(result_json: bytes, cases_csv: bytes, info_json: bytes, *,
+            document: str = "certificate") -> tuple[Source, ...]:
+    """The three files a certificate carries, in name-tree order; their descriptions
+    name the ``document`` ("report" for a pre-check, which is no certificate)."""
     return (
         Source(INFO_NAME, info_json, "application/json", "Source",
-               "The report info (canonical JSON) this certificate was rendered with"),
+               f"The report info (canonical JSON) this {document} was rendered with"),
         Source(CASES_NAME, cases_csv, "text/csv", "Data",
                "The per-case results of the result JSON, as CSV"),
         Source(RESULT_NAME, result_json, "application/json", "Source",
-               "The result JSON this certificate was rendered from"),
+               f"The result JSON this {document} was rendered from"),
     )
 
 

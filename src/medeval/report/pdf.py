@@ -121,6 +121,11 @@ def render_certificate(
     return target
 
 
+#: The last release whose pre-check reports describe their attached result and report info
+#: as those "this certificate was rendered from/with" (a pre-check is no certificate).
+ATTACHMENTS_NAMED_UNTIL = "0.11.0"
+
+
 def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
                     pdfa: bool = False, result_json: bytes | None = None,
                     check_dates: bool = True, creator: str | None = None) -> bytes:
@@ -155,8 +160,11 @@ def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
     if made_after(data, RIGHT_TO_LEFT_PRINTED_UNTIL):  # reportlab would reverse it
         refuse_right_to_left(certificate)
     payload = pdf_bytes(certificate, lang=lang, creator=creator)
+    # a pre-check made after 0.11.0 calls itself a report in its files' descriptions
+    named = data.precheck and made_after(data, ATTACHMENTS_NAMED_UNTIL)
     files = sources(data.to_json() if result_json is None else result_json,
-                    data.cases_csv(), info.to_json())
+                    data.cases_csv(), info.to_json(),
+                    document="report" if named else "certificate")
     payload = attach(payload, files, issue_date=certificate.issue_date)
     if pdfa:
         from .pdfa import to_pdfa

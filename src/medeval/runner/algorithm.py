@@ -23,6 +23,7 @@ import importlib.metadata
 import importlib.util
 import inspect
 import json
+import keyword
 import os
 import re
 import shlex
@@ -601,6 +602,37 @@ def _defined_classes(owner: Any, where: str, top: bool) -> str:
     return "; it defines no class (a plugin is a class with a predict(case) method)"
 
 
+def _file_module(where: str) -> Any:
+    """Import a file plugin, under its own name where that name imports this very file.
+
+    A plugin's folder is first on ``sys.path`` in the worker, so ``model.py`` is the
+    module ``model``: the name pickle writes for its functions and classes, which a
+    process of its own that multiprocessing starts with ``spawn`` (a ``Pool``, a torch
+    ``DataLoader``) imports again from the same ``sys.path``. Under a name of medeval's
+    own each of those processes failed with ``No module named 'medeval_plugin_model'``
+    and the pool waited for them until the case's time limit. A file whose name is not
+    a module name, is already imported, or is not the one its name finds (the file
+    loaded without its folder on ``sys.path``) keeps the name ``medeval_plugin_<stem>``.
+    """
+    stem = Path(where).stem
+    if stem.isidentifier() and not keyword.iskeyword(stem) and stem not in sys.modules:
+        try:
+            found = importlib.util.find_spec(stem)
+        except (ImportError, ValueError):
+            found = None
+        origin = None if found is None else found.origin
+        if origin is not None and os.path.realpath(origin) == os.path.realpath(where):
+            return importlib.import_module(stem)
+    name = "medeval_plugin_" + stem
+    spec = importlib.util.spec_from_file_location(name, where)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {where}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:
     """Import a plugin and return an object satisfying :class:`Algorithm`.
 
@@ -627,13 +659,7 @@ def instantiate(target: str, python_path: Sequence[str] = ()) -> Algorithm:
     where, _, attribute = target.rpartition(":")
     try:
         if where.endswith(".py"):
-            name = "medeval_plugin_" + Path(where).stem
-            spec = importlib.util.spec_from_file_location(name, where)
-            if spec is None or spec.loader is None:
-                raise ImportError(f"cannot load {where}")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
+            module = _file_module(where)
         else:
             module = importlib.import_module(where)
         obj: Any = _named_object(module, target)

@@ -4,8 +4,9 @@ Private; :func:`~medeval.runner.run_algorithm` calls it. Predictions of two diff
 runs must never be mixed in one folder: a run directory is resumed only when its first
 ``run-start`` record names the same algorithm (SHA-256), the same limits (timeout,
 memory, address space, output, processes), the same held-out set (manifest fingerprint),
-the same medeval version and the same isolation (predictions made without the sandbox never join a
-sandboxed run) as the run about to start; the mode may differ (a pre-check's sandboxed
+the same medeval version, the same isolation (predictions made without the sandbox never join a
+sandboxed run) and the same variables passed to the algorithm (``OMP_NUM_THREADS``...)
+as the run about to start; the mode may differ (a pre-check's sandboxed
 predictions are made as a certificate run's are, and each ``run-start`` records its
 own). Otherwise the run is refused, naming each thing that differs with its old and new
 value; ``fresh=True`` starts over instead, after saying what it removes. Only what the
@@ -42,6 +43,9 @@ IDENTITY: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "manifest fingerprint": lambda e: (e.get("manifest") or {}).get("fingerprint"),
     "medeval version": lambda e: e.get("medeval"),
     "isolation": lambda e: e.get("isolation"),
+    # OMP_NUM_THREADS and the others the sandbox passes on: they can change the outputs
+    "variables passed to the algorithm":
+        lambda e: (e.get("environment") or {}).get("variables"),
 }
 
 

@@ -11,11 +11,13 @@ import importlib.metadata
 import os
 import platform
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from .gpus import query_nvidia_smi
+from .sandbox import ENV_ALLOW_LIST
 
-__all__ = ["capture_environment"]
+__all__ = ["capture_environment", "passed_variables"]
 
 
 def capture_environment(*, packages: bool = True) -> dict[str, Any]:
@@ -30,14 +32,14 @@ def capture_environment(*, packages: bool = True) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``python``, ``os``, ``cpu``, ``memory_mb``, ``gpus``, ``medeval`` and, with
-        ``packages=True``, ``packages``.
+        ``python``, ``os``, ``cpu``, ``memory_mb``, ``gpus``, ``medeval``, ``variables``
+        (:func:`passed_variables`) and, with ``packages=True``, ``packages``.
 
     Examples
     --------
     >>> env = capture_environment(packages=False)
     >>> sorted(env)
-    ['cpu', 'gpus', 'medeval', 'memory_mb', 'os', 'python']
+    ['cpu', 'gpus', 'medeval', 'memory_mb', 'os', 'python', 'variables']
     """
     info: dict[str, Any] = {
         "python": {"version": platform.python_version(),
@@ -49,6 +51,7 @@ def capture_environment(*, packages: bool = True) -> dict[str, Any]:
         "memory_mb": _memory_mb(),
         "gpus": _gpus(),
         "medeval": _version("medeval"),
+        "variables": passed_variables(),
     }
     if packages:
         names = {}
@@ -58,6 +61,23 @@ def capture_environment(*, packages: bool = True) -> dict[str, Any]:
                 names[str(name).lower()] = dist.version
         info["packages"] = [f"{n}=={v}" for n, v in sorted(names.items())]
     return info
+
+
+def passed_variables(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The variables of the runner's environment that the sandbox passes to the
+    algorithm (:data:`~medeval.runner.sandbox.ENV_ALLOW_LIST`, those set), by name.
+
+    They are test conditions: ``OMP_NUM_THREADS`` sets how many threads torch and
+    onnxruntime take when the algorithm does not say, and so the order of a
+    convolution's sums (a sum of a 16 x 256 x 256 tensor came out -1237.8179931640625
+    with one thread, -1237.818115234375 with two); ``LC_ALL``, ``LANG`` and ``TZ`` can
+    change what a program reads or writes.
+
+    >>> passed_variables({"OMP_NUM_THREADS": "1", "HOME": "/root", "TZ": "Asia/Seoul"})
+    {'OMP_NUM_THREADS': '1', 'TZ': 'Asia/Seoul'}
+    """
+    values = os.environ if environ is None else environ
+    return {name: values[name] for name in sorted(ENV_ALLOW_LIST) if name in values}
 
 
 def _version(name: str) -> str:

@@ -225,9 +225,11 @@ def run_algorithm(
     check_before_run(manifest, run_dir=run_dir, sandboxed=chosen == "bubblewrap",
                      python=python_binds(), algorithm=spec.binds)
     record = {**run_record(manifest, progress=progress), "fresh": fresh}
+    environment = capture_environment()
     with run_dir_lock(run_dir):  # a second run here would disturb this one
         prepare_run_dir(run_dir, {"algorithm": spec.to_dict(), "isolation": chosen, "mode": mode,
-                                  "limits": asdict(limits), **record},
+                                  "limits": asdict(limits), "environment": environment,
+                                  **record},
                         fresh=fresh, say=_say(console))
         predictions = run_dir / "predictions"
         predictions.mkdir(parents=True, exist_ok=True)
@@ -257,7 +259,7 @@ def run_algorithm(
                     "gpus": gpu_record(gpus, selected,
                                        _gpu_workers(selected, workers, len(case_ids),
                                                     executor)),
-                    "environment": capture_environment(), **record,
+                    "environment": environment, **record,
                     **({"protocol": dict(protocol)} if protocol else {}),
                 }
                 log.append({"event": "run-start", **header, "cases": len(case_ids),

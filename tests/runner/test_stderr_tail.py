@@ -64,3 +64,29 @@ def test_a_command_writing_megabytes_to_stdout_predicts(tmp_path: Path):
     assert (summary.done, summary.failed) == (2, 0), summary.failures
     stored = json.loads((tmp_path / "run" / "predictions" / "c1.json").read_text())
     assert stored == {"case_id": "c1", "score": 0.25}
+
+
+
+KOREAN = """
+import sys
+
+
+class Korean:
+    def predict(self, case):
+        sys.stderr.write("영상 오류" * 400)  # 400 x 13 bytes of UTF-8, nothing after
+        sys.stderr.flush()
+        return float("nan")
+"""
+
+
+@needs_bwrap
+def test_a_tail_cut_through_a_korean_character_starts_at_the_next_one(tmp_path: Path):
+    """The last 2000 bytes began inside a character of 3 bytes, which decoded as a leading
+    U+FFFD; the tail now starts at the next whole character. By hand: 2000 = 153 x 13 +
+    11, so the bytes kept begin with the last byte of 영; the tail is 상 오류 and 153 more
+    "영상 오류", 1998 bytes."""
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, KOREAN)
+    summary = run_algorithm(manifest, f"{plugin}:Korean", tmp_path / "run", progress=False)
+    assert summary.failures["c1"]["reason"] == "invalid-output"
+    assert summary.failures["c1"]["stderr_tail"] == "상 오류" + "영상 오류" * 153

@@ -78,10 +78,27 @@ class StderrTail:
             self._buffer.clear()
 
     def text(self) -> str:
-        """The last ``keep_bytes`` written, as text (undecodable bytes replaced)."""
+        """The last ``keep_bytes`` written, as text (undecodable bytes replaced), from the
+        first whole character: a cut through a character of several bytes (a Korean
+        message's) dropped its first bytes, which decoded as a leading U+FFFD.
+
+        >>> tail = StderrTail(keep_bytes=4)
+        >>> os.write(tail.write_fd, "오류".encode())  # 6 bytes: the last 4 cut 오
+        6
+        >>> tail.text()
+        '류'
+        >>> tail.close()
+        """
         with self._lock:
             self._read_available()
-            return bytes(self._buffer[-self._keep:]).decode("utf-8", errors="replace")
+            kept = bytes(self._buffer[-self._keep:])
+            cut_through = len(self._buffer) > self._keep
+        if cut_through:
+            cut = 0
+            while cut < min(3, len(kept)) and 0x80 <= kept[cut] <= 0xBF:
+                cut += 1  # continuation bytes of a character whose start was not kept
+            kept = kept[cut:]
+        return kept.decode("utf-8", errors="replace")
 
     def _drain_forever(self) -> None:
         while True:

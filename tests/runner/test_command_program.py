@@ -198,3 +198,40 @@ def test_a_script_whose_interpreter_the_sandbox_does_not_show_is_told_how_to_run
     summary = run_algorithm(manifest, advised, tmp_path / "run2", progress=False,
                             isolation="bubblewrap")
     assert summary.done == 1
+
+
+@pytest.mark.parametrize(("command", "named"), [
+    ("cd algo && python3 predict.py", "'cd' is a command of the shell, not a program"),
+    ("OMP_NUM_THREADS=1 python3 predict.py", "'OMP_NUM_THREADS=1' sets a variable for a shell"),
+    ("python3 predict.py > /tmp/log.txt", "'>' is shell syntax"),
+    ("python3 predict.py 2>/dev/null", "'2>/dev/null' is shell syntax"),
+    ("python3 predict.py | tee log", "'|' is shell syntax"),
+])
+def test_shell_syntax_in_a_command_is_refused_before_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, named: str):
+    """A command line is split as a shell splits it and run as a program, not by a shell:
+    ``python3 predict.py > /tmp/log.txt`` ran every case with ``'>'`` and
+    ``'/tmp/log.txt'`` in the script's ``sys.argv`` (Python's own list, not medeval's),
+    and ``cd`` or ``OMP_NUM_THREADS=1`` first was 'program not found ... give the
+    executable's path'. Each is now refused naming the word and the shell way."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "predict.py").write_text(PREDICT)
+    with pytest.raises(RunnerError) as caught:
+        resolve_algorithm(None, command=command)
+    assert named in str(caught.value)
+    assert "not by a shell" in str(caught.value) and "(sh run.sh)" in str(caught.value)
+
+
+@needs_bwrap
+def test_the_shell_way_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The advice followed: the steps in a script beside the files, run by ``sh``."""
+    manifest = write_set(tmp_path, ["c1"])  # its input holds 0
+    algo = tmp_path / "algo"
+    algo.mkdir()
+    (algo / "predict.py").write_text(PREDICT)
+    (algo / "run.sh").write_text('cd "$(dirname "$0")" && python3 predict.py > /tmp/log.txt\n')
+    monkeypatch.chdir(algo)
+    summary = run_algorithm(manifest, resolve_algorithm(command="sh run.sh"),
+                            tmp_path / "run", progress=False)
+    assert summary.done == 1, summary.failures
+    assert json.loads((tmp_path / "run" / "predictions" / "c1.json").read_text())["score"] == 0

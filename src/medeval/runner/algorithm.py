@@ -305,6 +305,9 @@ def _command(command: str, progress: bool = False,
     argv = list(shlex.split(command))
     if not argv:
         raise RunnerError("command algorithm: the command line is empty")
+    shell = _shell_syntax(argv)
+    if shell is not None:
+        raise RunnerError(f"command algorithm: {shell}")
     folder = os.path.abspath(base if base is not None else os.getcwd())
     program, extra_binds = _resolve_program(argv[0], folder)
     missing = _missing_script(argv, folder)
@@ -379,6 +382,46 @@ def _named_path(token: str, folder: str) -> tuple[str, Path] | None:
     if not path.exists():
         return None
     return prefix + str(path), path.resolve()
+
+
+#: Words of a shell that a command line run as a program passes on as arguments.
+_SHELL_OPERATORS = frozenset({"&&", "||", "|", ";", "&", ">", ">>", "<", "<<", "2>", "2>>",
+                              "&>", "2>&1", "1>&2", ">&2"})
+_SHELL_BUILTINS = frozenset({"cd", "export", "source", ".", "set", "ulimit", "exec"})
+
+
+def _shell_syntax(argv: Sequence[str]) -> str | None:
+    """What in a command line needs a shell, which runs no command algorithm: the line is
+    split as a shell splits it (``shlex``) and run as a program with its arguments, so
+    ``&&``, ``|`` or ``> log.txt`` would reach the program as arguments, and a builtin
+    (``cd``) or an assignment first (``OMP_NUM_THREADS=1 python3 ...``) is no program.
+
+    >>> _shell_syntax(["python3", "predict.py", ">", "log.txt"])[:44]
+    "'>' is shell syntax: the command line is run"
+    >>> _shell_syntax(["OMP_NUM_THREADS=1", "python3", "p.py"])[:52]
+    "'OMP_NUM_THREADS=1' sets a variable for a shell: the"
+    >>> _shell_syntax(["python3", "predict.py", "--out={output}"]) is None
+    True
+    """
+    advice = ("; write the steps in a script beside the files it uses and run that (sh "
+              "run.sh): its folder is shown in the sandbox, and what a quoted sh -c '...' "
+              "names is not")
+    first = argv[0]
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", first):
+        return (f"{first!r} sets a variable for a shell: the command line is run as a "
+                "program with its arguments, not by a shell; set it in the runner's "
+                "environment (the sandbox passes OMP_NUM_THREADS, MKL_NUM_THREADS, "
+                "OPENBLAS_NUM_THREADS, LANG, LC_ALL and TZ on) or in the program itself"
+                + advice)
+    if first in _SHELL_BUILTINS:
+        return (f"{first!r} is a command of the shell, not a program: the command line is "
+                "run as a program with its arguments, not by a shell" + advice)
+    for word in argv[1:]:
+        if word in _SHELL_OPERATORS or re.fullmatch(r"[12]?>>?[^=\s]\S*", word):
+            return (f"{word!r} is shell syntax: the command line is run as a program with "
+                    f"its arguments, not by a shell, so {argv[0]} would be given {word!r} "
+                    "as an argument (its stdout and stderr are captured anyway)" + advice)
+    return None
 
 
 def _resolve_program(name: str, folder: str | None = None) -> tuple[Path, tuple[str, ...]]:

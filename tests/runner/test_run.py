@@ -208,7 +208,8 @@ def test_references_are_out_of_reach(misbehaving_run):
     for text in (json.dumps(found["environ"]), found["cmdline"]):
         assert str(data) not in text and SECRET not in text and "refs" not in text
     assert set(found["environ"]) <= {"PATH", "HOME", "TMPDIR", "LANG", "PWD",
-                                     "PYTHONDONTWRITEBYTECODE", "LC_ALL", "TZ",
+                                     "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED",
+                                     "LC_ALL", "TZ",
                                      "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                      "OPENBLAS_NUM_THREADS", "CUDA_VISIBLE_DEVICES",
                                      "NVIDIA_VISIBLE_DEVICES"}

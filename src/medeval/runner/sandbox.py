@@ -203,11 +203,13 @@ def check_exposure(binds: Iterable[str], protected: Iterable[str | os.PathLike[s
 
 
 def scrubbed_env(extra: Mapping[str, str] = ()) -> dict[str, str]:  # type: ignore[assignment]
-    """The algorithm's environment: the allow-list, a fixed PATH and HOME, and ``extra``."""
+    """The algorithm's environment: the allow-list, a fixed PATH and HOME, Python's hash
+    seed fixed (``PYTHONHASHSEED=0``: a set of strings iterates in one order on every
+    run), and ``extra``."""
     env = {k: os.environ[k] for k in ENV_ALLOW_LIST if k in os.environ}
     bindir = os.path.join(sys.prefix, "bin")
     env.update({"PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp",
-                "TMPDIR": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"})
+                "TMPDIR": "/tmp", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
     env.setdefault("LANG", "C.UTF-8")
     env.update(dict(extra))
     return env

@@ -197,10 +197,14 @@ class Worker:
         self._cases_run = 0  # a new process: nothing kept from earlier cases
         spec, limits = self.plan.algorithm, self.plan.limits
         root = str(Path(__file__).resolve().parents[2])
-        # -B: -I ignores PYTHONDONTWRITEBYTECODE, and a plugin's bytecode written beside
-        # it could later stand in for a changed source whose hash the run records
-        argv = [sys.executable, "-I", "-B", "-c",
-                f"import sys; sys.path.insert(0, {root!r}); "
+        # -B: a plugin's bytecode written beside it could later stand in for a changed
+        # source whose hash the run records. Not -I: it ignores PYTHONHASHSEED, which
+        # scrubbed_env fixes (a set of strings iterated in another order each run summed
+        # a score to other bits); the environment is scrubbed anyway, -s leaves out the
+        # user's site-packages, and the -c command's '' (the current folder) is removed
+        argv = [sys.executable, "-s", "-B", "-c",
+                "import sys; sys.path[:] = [p for p in sys.path if p]; "
+                f"sys.path.insert(0, {root!r}); "
                 "from medeval.runner._child import main; sys.exit(main())"]
         env = scrubbed_env(gpu_env(self.gpus, sandboxed=self._sandboxed))
         if self._sandboxed:

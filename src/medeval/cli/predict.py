@@ -29,7 +29,8 @@ def add(commands: Any) -> None:
                        help="package.module:Class, path/to/file.py:Class, or an entry point "
                        "of group medeval.algorithms")
     which.add_argument("--command", metavar="CMD", dest="command_line",
-                       help="a command run once per case: reads /input, writes /output")
+                       help="a command run once per case, as a program with its arguments (not "
+                       "by a shell: no &&, |, >): reads /input, writes /output")
     predict.add_argument("--manifest", required=True, type=Path, metavar="MANIFEST.csv")
     predict.add_argument("--reference-kind", choices=("file", "annotations-2d", "label"),
                          default=None,

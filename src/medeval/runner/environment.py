@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .gpus import query_nvidia_smi
-from .sandbox import ENV_ALLOW_LIST
+from .sandbox import DEFAULT_LANG, ENV_ALLOW_LIST
 
 __all__ = ["capture_environment", "passed_variables"]
 
@@ -65,7 +65,8 @@ def capture_environment(*, packages: bool = True) -> dict[str, Any]:
 
 def passed_variables(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The variables of the runner's environment that the sandbox passes to the
-    algorithm (:data:`~medeval.runner.sandbox.ENV_ALLOW_LIST`, those set), by name.
+    algorithm (:data:`~medeval.runner.sandbox.ENV_ALLOW_LIST`, those set; ``LANG`` as the
+    sandbox sets it where the runner has none), by name.
 
     They are test conditions: ``OMP_NUM_THREADS`` sets how many threads torch and
     onnxruntime take when the algorithm does not say, and so the order of a
@@ -74,9 +75,9 @@ def passed_variables(environ: Mapping[str, str] | None = None) -> dict[str, str]
     change what a program reads or writes.
 
     >>> passed_variables({"OMP_NUM_THREADS": "1", "HOME": "/root", "TZ": "Asia/Seoul"})
-    {'OMP_NUM_THREADS': '1', 'TZ': 'Asia/Seoul'}
+    {'LANG': 'C.UTF-8', 'OMP_NUM_THREADS': '1', 'TZ': 'Asia/Seoul'}
     """
-    values = os.environ if environ is None else environ
+    values = {"LANG": DEFAULT_LANG, **(os.environ if environ is None else environ)}
     return {name: values[name] for name in sorted(ENV_ALLOW_LIST) if name in values}
 
 

@@ -66,6 +66,8 @@ Isolation = Literal["bubblewrap", "none"]
 #: (:func:`medeval.runner.gpus.gpu_env`), for the GPUs that worker is given.
 ENV_ALLOW_LIST = ("LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                   "OPENBLAS_NUM_THREADS")
+#: ``LANG`` in the algorithm's environment where the runner's has none.
+DEFAULT_LANG = "C.UTF-8"
 #: Where the sandbox sees the case's inputs and its output directory.
 INPUT_DIR, OUTPUT_DIR = "/input", "/output"
 _ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
@@ -210,7 +212,7 @@ def scrubbed_env(extra: Mapping[str, str] = ()) -> dict[str, str]:  # type: igno
     bindir = os.path.join(sys.prefix, "bin")
     env.update({"PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp",
                 "TMPDIR": "/tmp", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
-    env.setdefault("LANG", "C.UTF-8")
+    env.setdefault("LANG", DEFAULT_LANG)
     env.update(dict(extra))
     return env
 

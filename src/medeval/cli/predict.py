@@ -184,14 +184,16 @@ def _failure_lines(failures: Mapping[str, Mapping[str, Any]], out_dir: Path) -> 
 def runner_notes(data: Any, binds: Any = None) -> list[str]:
     """Lines of advice under a run's failed cases (``data``: its ``summary.json``): those
     that asked for a GPU in a run that gave none, those that reached for the network
-    or wrote where it is read-only in the sandbox, and those that import a module the
-    runner's Python lacks (a plugin importing in ``predict``, a ``python3`` command).
+    or wrote where it is read-only in the sandbox, those that import a module the
+    runner's Python lacks (a plugin importing in ``predict``, a ``python3`` command), and
+    those that load an object pickled by a script run as ``__main__``.
     ``medeval predict`` prints them, and ``medeval run`` under its result. ``binds``: the
     algorithm's folders, where the notes on links out of them (:func:`link_notes`) follow
     (a file reached through such a link is then named there, not here)."""
     from functools import partial
 
     from ..runner._outside_files import outside_file_hint
+    from ..runner._pickled_main import pickled_main_hint
     from ..runner.gpus import no_gpu_hint
     from ..runner.sandbox import missing_module_hint, no_network_hint, read_only_hint
 
@@ -205,6 +207,7 @@ def runner_notes(data: Any, binds: Any = None) -> list[str]:
                   (partial(outside_file_hint, shown=binds), "")]
     if _in_runner_python(data.get("algorithm") or {}):
         hints.append((missing_module_hint, ""))
+    hints.append((pickled_main_hint, ""))
     said = {case_id: f"{failure.get('detail')}\n{failure.get('stderr_tail')}"
             for case_id, failure in failures.items()}
     for hint, words in hints:

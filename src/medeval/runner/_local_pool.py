@@ -15,6 +15,7 @@ from ..errors import RunnerError
 from ._lfs import lfs_pointer_hint
 from ._links import outside_links_hint
 from ._outside_files import outside_file_hint
+from ._pickled_main import pickled_main_hint
 from .algorithm import package_advice_here
 from .gpus import Gpu, assign_gpus, no_gpu_hint
 from .limits import FILE_SIZE_WORDS
@@ -57,6 +58,8 @@ def cannot_load(plan: WorkerPlan, exc: WorkerStartError, *, gpu: bool) -> Runner
     missing = ("" if " is a module of the package " in detail  # named otherwise, above
                else missing_module_hint(f"{detail}\n{stderr_tail}"))
     why += f" ({missing})" if missing else ""
+    pickled = pickled_main_hint(f"{detail}\n{stderr_tail}")
+    why += f" ({pickled})" if pickled else ""
     pointers = lfs_pointer_hint(plan.algorithm.binds)
     why += f" ({pointers})" if pointers else ""
     links = outside_links_hint(plan.algorithm.binds) if plan.isolation == "bubblewrap" else ""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from medeval.cli import main
 from medeval.runner import run_algorithm
 
 from .conftest import needs_bwrap, write_algorithm, write_set
@@ -83,3 +84,20 @@ def test_a_torch_data_loader_with_spawned_workers_runs(tmp_path: Path):
     assert (summary.done, summary.failed) == (1, 0), summary.failures
     prediction = json.loads((tmp_path / "run" / "predictions" / "c1.json").read_text())
     assert prediction["score"] == (0 + 1 + 2 + 3) / 100
+
+
+@needs_bwrap
+def test_a_file_named_no_module_name_is_told_to_rename(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """``my-model.py`` is no module name, so it keeps medeval's private name, which a
+    spawned process cannot import: the pool waits until the time limit, and the note
+    said to install a package 'medeval_plugin_my-model'; it now says to rename the file."""
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, POOL, name="my-model.py")
+    assert main(["predict", "--algorithm", f"{plugin}:Pooled", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run"), "--no-progress", "--timeout-s", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "failed c1: timeout" in out
+    [note] = [line for line in out.splitlines() if "note:" in line]
+    assert "a process it started with spawn" in note and "(my_model.py, not json.py)" in note
+    assert "install the package" not in note

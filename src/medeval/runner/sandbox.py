@@ -390,6 +390,8 @@ def missing_module_hint(text: str) -> str:
     "it imports 'no_such_pkg', which the Python environment"
     >>> missing_module_hint("ValueError: bad shape")
     ''
+    >>> missing_module_hint("ModuleNotFoundError: No module named 'medeval_plugin_my-model'")[:42]
+    'a process it started with spawn (a multipr'
 
     A package the environment holds but without the module named (``numpy.no_such``, an
     old ``sklearn.externals.joblib``, a pickled model of another version's classes) is
@@ -400,6 +402,13 @@ def missing_module_hint(text: str) -> str:
         return ""
     name = found.group(1)
     top = name.partition(".")[0]
+    if top.startswith("medeval_plugin_"):  # the private name of a file plugin, imported
+        return (f"a process it started with spawn (a multiprocessing pool, a DataLoader's "
+                f"workers) imports the plugin's module again, under the name {top!r} it "
+                f"was loaded with; a plugin file whose name is a module name not yet "
+                f"imported ({top[len('medeval_plugin_'):].replace('-', '_')}.py, not "
+                f"json.py) is loaded under that name, which such a process can import: "
+                "rename the file")
     try:
         here = importlib.util.find_spec(top) if top.isidentifier() else None
     except (ImportError, ValueError):

@@ -3,7 +3,8 @@ failure: its case is run again, the attempt is recorded, and a resumed run retri
 
 The test kills the real sandboxed worker process while the algorithm waits in
 ``predict``; a worker started after that sees ``OMP_NUM_THREADS=5`` (a variable the sandbox
-passes through), and the case goes through.
+passes through), and the case goes through; a resumed run, which must start under the
+variables of the run it resumes, lets it through by a file the test removes.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ class Waiting:
             os.kill(os.getpid(), signal.SIGSEGV)
         if kind == "victim":
             waiting = open("/tmp/victim-waiting", "w")  # the test sees it in /proc
+            hold = os.path.join(os.path.dirname(__file__), "__pycache__", "hold")
             for _ in range(2400):
-                if os.environ.get("OMP_NUM_THREADS") == "5":
+                if os.environ.get("OMP_NUM_THREADS") == "5" or not os.path.exists(hold):
                     return 1.0
                 time.sleep(0.05)
         return 0.5
@@ -73,6 +75,9 @@ def _open_files(pid: int) -> set[str]:
 def _run_and_kill(manifest: Path, plugin: Path, out: Path, monkeypatch: pytest.MonkeyPatch,
                   **options: Any) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    # the victim waits while this file is there (a folder the plugin's SHA-256 leaves out)
+    (plugin.parent / "__pycache__").mkdir(exist_ok=True)
+    (plugin.parent / "__pycache__" / "hold").write_text("")
 
     def run() -> None:
         try:
@@ -124,6 +129,10 @@ def test_without_retries_the_case_fails_as_infrastructure_and_resume_runs_it(
     summary = _run_and_kill(manifest, plugin, out, monkeypatch, retries=0)["summary"]
     assert summary.reasons == {"infrastructure": 1} and summary.done == 1
     assert "from outside" in summary.failures["victim-1"]["detail"]
+    # resumed under the variables the run started with (a run resumes only under the
+    # same), the victim let through by the hold removed instead
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    (plugin.parent / "__pycache__" / "hold").unlink()
     again = run_algorithm(manifest, f"{plugin}:Waiting", out, timeout_s=120, progress=False,
                           retries=0)
     assert again.done == 2 and again.failed == 0 and again.resumed == 1

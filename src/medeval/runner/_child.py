@@ -1,13 +1,13 @@
 """The worker process inside the sandbox: load the algorithm once, then predict case by case.
 
-Private. Started by the runner with ``python -I``; it keeps the pipe to the runner on
-private descriptors and points its own stdin at ``/dev/null`` and stdout at stderr, so
-whatever the algorithm prints cannot corrupt the messages. It sets the resource limits
-before importing the algorithm, reports ``ready`` (or why it could not load), then
-answers one message per case until told to stop or killed: it empties the output
-directory, runs the case, and sends the reply followed by the bytes of every file the
-case wrote (the sandbox has no writable directory of the host; the runner validates
-and stores what it receives).
+Private. Started by the runner with ``python -s -B`` in a scrubbed environment; it keeps
+the pipe to the runner on private descriptors and points its own stdin at ``/dev/null``
+and stdout at stderr, so whatever the algorithm prints cannot corrupt the messages. It
+sets the resource limits before importing the algorithm, reports ``ready`` (or why it
+could not load), then answers one message per case until told to stop or killed: it
+empties the output directory, runs the case, and sends the reply followed by the bytes
+of every file the case wrote (the sandbox has no writable directory of the host; the
+runner validates and stores what it receives).
 """
 
 from __future__ import annotations

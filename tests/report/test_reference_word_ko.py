@@ -58,3 +58,59 @@ def test_the_eeg_certificate_says_chamjo(tmp_path: Path) -> None:
     assert "참조 사건" in now and not _AS_CRITERION.search(now)
     issued = replace(result, parameters=replace(result.parameters, medeval="0.11.0"))
     assert "기준 사건" in text(issued, "old.pdf")
+
+
+#: Warnings medeval writes (lesion detection, the bootstrap, pooled EEG events, the
+#: stratified bootstrap), with their Korean for a result made after 0.11.0 and as a result
+#: made by 0.11.0 printed them, by hand.
+_WARNINGS = {
+    "all cases: lesion_sensitivity: no reference lesion in any of the 3 case(s), so the "
+    "lesion sensitivity is undefined (NaN)": (
+        "증례 3개 어디에도 참조 병변이 없어", "증례 3개 어디에도 기준 병변이 없어"),
+    "all cases: bootstrap_ci: 5 of 2000 resamples gave an undefined value and were left "
+    "out: on each, there is no reference lesion": (
+        "제외한 재표본마다 참조 병변이 없음", "제외한 재표본마다 기준 병변이 없음"),
+    "all cases: sensitivity: no reference event (TP + FN = 0) in any of the 2 "
+    "recording(s), so the pooled sensitivity is undefined (NaN)": (
+        "기록 2개 어디에도 참조 사건이 없어 (TP + FN = 0)",
+        "기록 2개 어디에도 기준 사건이 없어 (TP + FN = 0)"),
+    "all cases: specificity: stratify by the reference class (strata=y_true) to avoid "
+    "this": ("이를 피하려면 참조 분류로 층화하십시오", "이를 피하려면 기준 부류로 층화하십시오"),
+}
+
+
+def test_the_notes_of_a_later_result_call_the_reference_standard_chamjo() -> None:
+    from medeval.report.notes_ko import warning_ko
+    from medeval.report.notes_ko_revised import REVISED_LATER
+
+    releases = tuple(REVISED_LATER)
+    assert releases[-1] == "0.11.0"
+    for english, (now, issued) in _WARNINGS.items():
+        korean = warning_ko(english, revised=True, later=releases)
+        assert korean is not None and now in korean and "기준" not in korean, korean
+        before = warning_ko(english, revised=True, later=releases[:-1])
+        assert before is not None and issued in before, before
+
+
+def test_no_note_of_a_later_result_says_gijun_but_for_the_criterion() -> None:
+    """Each note as a result made after 0.11.0 takes it (the first of its pattern in the
+    order notes_ko looks: the newest revision first), its template and its translated
+    groups: '기준' is left only in '합격 기준' (the acceptance criterion)."""
+    from medeval.report.notes_ko_catalogue import NOTES
+    from medeval.report.notes_ko_revised import REVISED, REVISED_LATER
+
+    taken: dict[str, object] = {}
+    for note in (*(n for r in reversed(tuple(REVISED_LATER)) for n in REVISED_LATER[r]),
+                 *REVISED, *NOTES):
+        taken.setdefault(note.pattern, note)
+    probes = ("reference", "no reference event (TP + FN = 0)",
+              ": on each, there is no reference lesion",
+              ": on each, there is no reference object (not crowd)")
+    left = []
+    for note in taken.values():
+        said = [note.korean.replace("합격 기준", ""),  # type: ignore[attr-defined]
+                *(word(p) or "" for word in note.words.values()  # type: ignore[attr-defined]
+                  for p in probes)]
+        if any("기준" in text for text in said):
+            left.append(note.pattern)  # type: ignore[attr-defined]
+    assert left == []

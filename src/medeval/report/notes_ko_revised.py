@@ -146,19 +146,62 @@ def _double_quoted_labels() -> tuple[Note, ...]:
         _QUOTED_LABEL, "(?P<label>'.*'|\".*\")")) for note in revised + first)
 
 
+#: The reference standard is '참조' after 0.11.0, as the certificate's tables always said
+#: it ('참조 양성', '참조값') and its sentences now do: '기준' is also the acceptance criterion
+#: ('합격 기준') on the same page. Each phrase, not the bare word, so that '합격 기준' stays;
+#: '기준' ends in a consonant, '참조' in a vowel, and no particle follows the word itself.
+_REFERENCE_TERMS = (("기준 사건", "참조 사건"), ("기준 병변", "참조 병변"),
+                    ("기준 객체", "참조 객체"), ("기준 주석", "참조 주석"),
+                    ("기준 파일", "참조 파일"), ("기준 박동", "참조 박동"), ("기준 점", "참조 점"),
+                    ("검출/기준", "검출/참조"), ("기준의 좌표", "참조의 좌표"),
+                    ("기준의 픽셀", "참조의 픽셀"), ("기준에서 iscrowd", "참조에서 iscrowd"))
 #: The words of the notes the certificate says otherwise, and its word (after 0.11.0): a
 #: class is '분류' ('참조 분류', '{param} 분류의 민감도'; both end in a vowel: the particles
 #: stay); the effective sample size is '유효 표본 크기', as the interval methods name it
-#: ('유효 표본 크기 기반 Wilson 점수').
-_TERMS = (("부류", "분류"), ("유효 표본 수", "유효 표본 크기"))
+#: ('유효 표본 크기 기반 Wilson 점수'); the reference standard (:data:`_REFERENCE_TERMS`).
+_TERMS = (("부류", "분류"), ("유효 표본 수", "유효 표본 크기"), *_REFERENCE_TERMS)
+#: English a note's group may hold whose Korean words name the reference standard (the
+#: reasons of the EEG event figures and of the bootstrap's resamples left out, the class
+#: a bootstrap is stratified by): a note whose words give '기준' for one is reworded too.
+_REFERENCE_PROBES = ("reference", "no reference event (TP + FN = 0)",
+                     ": on each, there is no reference lesion",
+                     ": on each, there is no reference object (not crowd)")
+
+
+def _names_reference(word: Words) -> bool:
+    """Whether ``word`` (a note's group's translation) gives '기준' for the reference."""
+    return any("기준" in (word(probe) or "") for probe in _REFERENCE_PROBES)
+
+
+def _reference_termed(word: Words) -> Words:
+    """``word``, its Korean saying '참조' for the reference standard (a group that is the
+    word alone, as in '{by} 분류로 층화', and the phrases of :data:`_REFERENCE_TERMS`)."""
+
+    def termed(text: str) -> str | None:
+        korean = word(text)
+        if korean is None or korean == "기준":
+            return None if korean is None else "참조"
+        for old, new in _REFERENCE_TERMS:
+            korean = korean.replace(old, new)
+        return korean
+
+    return termed
 
 
 def _in_its_words(note: Note) -> Note:
-    """``note`` in the certificate's words (:data:`_TERMS`)."""
+    """``note`` in the certificate's words (:data:`_TERMS`), its template and the groups
+    its words translate into the reference standard's name."""
     korean = note.korean
     for old, new in _TERMS:
         korean = korean.replace(old, new)
-    return replace(note, korean=korean)
+    words = {name: _reference_termed(word) if _names_reference(word) else word
+             for name, word in note.words.items()}
+    return replace(note, korean=korean, words=words)
+
+
+def _says_a_term(note: Note) -> bool:
+    return any(old in note.korean for old, _ in _TERMS) or any(
+        _names_reference(word) for word in note.words.values())
 
 
 def _reworded_notes() -> tuple[Note, ...]:
@@ -173,7 +216,7 @@ def _reworded_notes() -> tuple[Note, ...]:
             latest.append(note)
     return tuple(_in_its_words(note) for note in _double_quoted_labels()) + tuple(
         _in_its_words(note) for note in latest
-        if any(old in note.korean for old, _ in _TERMS) and _QUOTED_LABEL not in note.pattern)
+        if _says_a_term(note) and _QUOTED_LABEL not in note.pattern)
 
 
 #: After 0.11.0: the notes in the certificate's words (:data:`_TERMS`, the Korean-certificate

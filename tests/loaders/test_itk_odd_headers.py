@@ -114,3 +114,29 @@ def test_a_sheared_nrrd_is_refused(tmp_path):
     assert not np.allclose(read @ read.T, np.eye(3))
     with pytest.raises(LoaderError, match=r"is not orthonormal"):
         read_image(path)
+
+
+@pytest.mark.parametrize(("voxels", "order"), [(".img", "<"), (".img.gz", ">")])
+def test_the_nan_voxels_of_a_float_nifti_pair_are_kept(tmp_path, voxels, order):
+    """A NIfTI pair (.hdr with .img, or .img.gz) is read by SimpleITK as its one-file
+    form is: NaN voxels as 0. nibabel writes the pair; where the NaN are is set here."""
+    import gzip
+
+    import nibabel as nib
+
+    xyz = np.zeros((10, 8, 6), np.float32)  # nibabel's (x, y, z)
+    xyz[4:6, 3:5, 2:4] = 1.0
+    xyz[0, 1, 2] = xyz[9, 7, 5] = np.nan
+    header = nib.Nifti1Header(endianness=order)
+    pair = nib.Nifti1Pair(xyz, np.diag([0.8, 0.8, 2.0, 1.0]), header)
+    path = tmp_path / "soft.hdr"
+    nib.save(pair, str(path))
+    assert np.isnan(np.asanyarray(nib.load(str(path)).dataobj)).sum() == 2
+    if voxels == ".img.gz":  # niftilib (and so SimpleITK) looks for .img, then .img.gz
+        plain = tmp_path / "soft.img"
+        (tmp_path / "soft.img.gz").write_bytes(gzip.compress(plain.read_bytes()))
+        plain.unlink()
+    assert np.isnan(sitk.GetArrayFromImage(sitk.ReadImage(str(path)))).sum() == 0
+    array = read_image(path).array  # (z, y, x)
+    assert sorted(map(tuple, np.argwhere(np.isnan(array)).tolist())) == [(2, 1, 0), (5, 7, 9)]
+    assert array[2:4, 3:5, 4:6].sum() == 8.0 and np.nansum(array) == 8.0

@@ -9,8 +9,9 @@ order of SimpleITK's (z, y, x) array) and gives the positions of the NaN, for
 
 Header fields read (NIfTI-1, 348 bytes; byte order as ``sizeof_hdr`` reads 348):
 ``datatype`` int16 @70 (16 float32, 64 float64), and what :func:`._nifti.parse_header`
-reads. One file (``.nii``, ``.nii.gz``) only: the voxels of a pair (``.hdr``/``.img``)
-are not read again.
+reads. One file (``.nii``, ``.nii.gz``), or a pair (``.hdr`` with its ``.img`` or
+``.img.gz``, found as niftilib finds it; an Analyze 7.5 ``.hdr`` too): SimpleITK reads
+a pair's NaN voxels as 0 as well.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import LoaderError
-from ._nifti import header_size, parse_header
+from ._nifti import _companion, header_size, parse_header
 from ._payload import GZIP_MAGIC
 
 __all__ = ["nan_voxels"]
@@ -34,9 +35,9 @@ _FLOATS = {16: "f4", 64: "f8"}  # NIfTI datatype codes: FLOAT32, FLOAT64
 
 
 def nan_voxels(file: Path, size: int) -> NDArray[np.bool_] | None:
-    """The NaN voxels of the one-file float NIfTI-1 ``file``, flat in the order it stores
-    them, or None where it holds none (or is no such file, or holds other than ``size``
-    voxels: what SimpleITK read is then left as it is).
+    """The NaN voxels of the float NIfTI-1 ``file`` (one file, or a pair's ``.hdr``),
+    flat in the order it stores them, or None where it holds none (or is no such file,
+    or holds other than ``size`` voxels: what SimpleITK read is then left as it is).
 
     >>> import tempfile
     >>> head = bytearray(352)
@@ -52,16 +53,17 @@ def nan_voxels(file: Path, size: int) -> NDArray[np.bool_] | None:
     array([False,  True])
     """
     try:
-        with open(file, "rb") as handle:
-            packed = handle.read(2) == GZIP_MAGIC
-        opened: Any = gzip.open(file, "rb") if packed else open(file, "rb")
-        with opened as stream:
+        with _opened(file) as stream:
             head = stream.read(348)
-            dtype = _float_type(head)
-            layout = parse_header(head)
-            if dtype is None or layout is None or not layout.one_file or \
-                    layout.voxels != size:
-                return None
+        dtype = _float_type(head)
+        layout = parse_header(head, pair_without_magic=file.name.lower().endswith(
+            (".hdr", ".hdr.gz")))
+        if dtype is None or layout is None or layout.voxels != size:
+            return None
+        voxel_file = file if layout.one_file else _companion(file, (".img", ".img.gz"))
+        if voxel_file is None:
+            return None
+        with _opened(voxel_file) as stream:
             stream.seek(layout.vox_offset)
             data = np.frombuffer(stream.read(layout.data_bytes), dtype=dtype)
     except (OSError, EOFError, zlib.error) as exc:
@@ -71,6 +73,13 @@ def nan_voxels(file: Path, size: int) -> NDArray[np.bool_] | None:
         return None
     nan = np.isnan(data)
     return nan if nan.any() else None
+
+
+def _opened(file: Path) -> Any:
+    """``file`` opened for reading its bytes, inflated if it is gzip."""
+    with open(file, "rb") as handle:
+        packed = handle.read(2) == GZIP_MAGIC
+    return gzip.open(file, "rb") if packed else open(file, "rb")
 
 
 def _float_type(head: bytes) -> str | None:

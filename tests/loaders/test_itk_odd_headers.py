@@ -6,6 +6,7 @@ were measured on a grid medeval takes as orthogonal)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -140,3 +141,18 @@ def test_the_nan_voxels_of_a_float_nifti_pair_are_kept(tmp_path, voxels, order):
     array = read_image(path).array  # (z, y, x)
     assert sorted(map(tuple, np.argwhere(np.isnan(array)).tolist())) == [(2, 1, 0), (5, 7, 9)]
     assert array[2:4, 3:5, 4:6].sum() == 8.0 and np.nansum(array) == 8.0
+
+
+def test_a_float_nifti_is_read_without_nibabel(tmp_path, monkeypatch):
+    """nibabel is in the test extra only: a plain install reading a float NIfTI must not
+    import it (31fcd595 did, to find the NaN voxels). SimpleITK writes the file; with
+    nibabel made unimportable, the NaN it holds is still found."""
+    voxels = np.zeros((6, 8, 10), np.float32)
+    voxels[2, 3, 4] = np.nan
+    path = tmp_path / "soft.nii.gz"
+    sitk.WriteImage(sitk.GetImageFromArray(voxels), str(path))
+    monkeypatch.setitem(sys.modules, "nibabel", None)  # 'import nibabel' now fails
+    with pytest.raises(ImportError):
+        import nibabel  # noqa: F401
+    array = read_image(path).array
+    assert np.argwhere(np.isnan(array)).tolist() == [[2, 3, 4]]

@@ -74,3 +74,77 @@ def test_each_problem_names_the_line_of_its_key(tmp_path):
     # the problems themselves stay key paths, as validate_protocol gives them
     assert "test.mode: Input should be 'certificate' or 'pre-check' (got 'final')" in (
         caught.value.problems)
+
+
+# valid TOML a line-by-line reading may misread: quoted keys holding a space, a dot or a
+# bracket, headers with such keys, multi-line strings holding table headers and keys
+TRICKY = "\n".join([
+    '["a]b"]',
+    'x = 1',
+    '[c]',
+    '" mode" = "kept apart from mode"',
+    '"d.e" . f = 2',
+    "g = '''",
+    '[h]',
+    'i = 1',
+    "'''",
+    'j = """ a "quote" \\""" [k] """',
+    '[[l]]',
+    'm = [',
+    '  "]", # ] [n]',
+    '  { o = "[" },',
+    ']',
+    '[[l]]',
+    '[ l . "p q" ]',
+    'r = 3',
+    '',
+])
+
+
+def _keys(data, prefix=()):
+    """Every key path of ``data`` as tomllib reads it (tables in arrays numbered)."""
+    for key, value in data.items():
+        path = (*prefix, key)
+        yield path
+        if isinstance(value, dict):
+            yield from _keys(value, path)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for index, item in enumerate(value):
+                yield (*path, str(index))
+                yield from _keys(item, (*path, str(index)))
+
+
+def test_each_key_is_found_on_its_own_line_as_tomllib_reads_it():
+    from medeval._toml_positions import key_positions
+
+    found = key_positions(TRICKY)
+    keys = set(_keys(tomllib.loads(TRICKY)))
+    assert set(found) <= keys  # no key tomllib does not read
+    lines = TRICKY.split("\n")
+    # each where tomllib's key is written, by hand: (line, column), 1-based
+    assert found[("a]b",)] == (1, 1) and found[("a]b", "x")] == (2, 1)
+    assert found[("c", " mode")] == (4, 1) and ("c", "mode") not in found
+    assert found[("c", "d.e", "f")] == (5, 1) and found[("c", "j")] == (10, 1)
+    assert ("h",) not in found and ("k",) not in found and ("n",) not in found
+    assert found[("l", "1", "p q", "r")] == (18, 1) and found[("l", "0", "m")] == (12, 1)
+    assert ('"p q"' in lines[found[("l", "1", "p q")][0] - 1])
+
+
+def test_a_quoted_key_is_not_taken_for_the_key_it_resembles(tmp_path):
+    """'" mode"' (a space in quotes) and '["customer]"]' are other keys than mode and
+    customer: the missing mode and customer.name are at their tables' headers."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'mode = "pre-check"', '" mode" = "pre-check"').replace(
+        '[customer]\nname = "Customer"', '["customer]"]\nname = "C2"\n[customer]')
+    lines = text.split("\n")
+    source = tmp_path / "protocol.toml"
+    source.write_text(text, encoding="utf-8")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(source, check_manifest=False)
+    said = str(caught.value)
+    quoted, table = lines.index('" mode" = "pre-check"') + 1, lines.index('["customer]"]') + 1
+    assert f"line {lines.index('[test]') + 1} ([test]): test.mode: required key" in said
+    assert f"line {lines.index('[customer]') + 1} ([customer]): customer.name: required" in (
+        said)
+    assert f"line {quoted}, column 1: test. mode: " in said
+    assert f"line {table}, column 1: customer]: unknown" in said

@@ -43,8 +43,7 @@ def key_positions(text: str) -> dict[Path, tuple[int, int]]:
             continue
         if stripped.startswith("["):
             double = stripped.startswith("[[")
-            name = stripped[2:].split("]]")[0] if double else stripped[1:].split("]")[0]
-            parts = _resolve(_dotted(name), arrays)
+            parts = _resolve(_dotted(_header_name(stripped[2 if double else 1:])), arrays)
             if double:
                 arrays[parts] = arrays.get(parts, -1) + 1
                 positions.setdefault(parts, (number, column))
@@ -96,8 +95,23 @@ def _resolve(parts: Path, arrays: dict[Path, int]) -> Path:
     return out
 
 
+def _header_name(text: str) -> str:
+    """A table header's name, ``text`` starting after its ``[`` (or ``[[``): up to the
+    first ``]`` outside quotes (``["a]b"]``: ``"a]b"``)."""
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "]":
+            return text[:index]
+    return text
+
+
 def _dotted(name: str) -> Path:
-    """A dotted key's parts, each unquoted and stripped (``a."b.c" . d``: a, b.c, d)."""
+    """A dotted key's parts, each unquoted; whitespace outside quotes, which no bare key
+    holds, is dropped (``a."b.c" . d``: a, b.c, d; ``" b"``: a space and b)."""
     parts, current, quote = [], "", ""
     for char in name:
         if quote:
@@ -108,11 +122,11 @@ def _dotted(name: str) -> Path:
         elif char in "\"'":
             quote = char
         elif char == ".":
-            parts.append(current.strip())
+            parts.append(current)
             current = ""
-        else:
+        elif char not in " \t":
             current += char
-    parts.append(current.strip())
+    parts.append(current)
     return tuple(parts)
 
 

@@ -156,3 +156,22 @@ def test_a_float_nifti_is_read_without_nibabel(tmp_path, monkeypatch):
         import nibabel  # noqa: F401
     array = read_image(path).array
     assert np.argwhere(np.isnan(array)).tolist() == [[2, 3, 4]]
+
+
+def test_a_value_past_ndims_is_not_read_as_the_image_s(tmp_path):
+    """ITK reads the first NDims values of ElementSpacing and Offset: a 2-D MetaImage's
+    'ElementSpacing = 0.5 0.8 0' is 0.5 by 0.8 (SimpleITK says so), not a spacing of 0,
+    and a third Offset value of nan is no part of its position."""
+    path = tmp_path / "frame.mha"
+    image = sitk.GetImageFromArray(np.zeros((8, 10), np.uint8))  # (y, x)
+    image.SetSpacing((0.5, 0.8))
+    sitk.WriteImage(image, str(path))
+    raw = path.read_bytes()
+    for field, value in ((b"ElementSpacing", b"0.5 0.8 0"), (b"Offset", b"0 0 nan")):
+        start = raw.index(field + b" = ")
+        raw = raw[:start] + field + b" = " + value + raw[raw.index(b"\n", start):]
+    path.write_bytes(raw)
+    itk = sitk.ReadImage(str(path))
+    assert itk.GetSpacing() == (0.5, 0.8) and itk.GetOrigin() == (0.0, 0.0)
+    read = read_image(path)
+    assert tuple(read.spacing_mm)[-2:] == (0.8, 0.5)  # (y, x): SimpleITK's reversed

@@ -171,7 +171,7 @@ def _check_spacing(path: Path, fields: dict[str, str]) -> None:
     if written is None:
         return
     bad = []
-    for axis, text in zip("xyzt", written.split()):
+    for axis, text in zip("xyzt", _read_by_itk(fields, written)):
         try:
             value = float(text)
         except ValueError:
@@ -202,17 +202,30 @@ def _check_origin(path: Path, fields: dict[str, str]) -> None:
         written = fields.get(key)
         if written is None:
             continue
+        words = _read_by_itk(fields, written)
         try:
-            values = [float(text) for text in written.split()]
+            values = [float(text) for text in words]
         except ValueError:
             continue  # not numbers: left to SimpleITK
         bad = [f"{text} (axis {axis})" for axis, text, value in
-               zip("xyzt", written.split(), values) if not math.isfinite(value)]
+               zip("xyzt", words, values) if not math.isfinite(value)]
         if bad:
             raise LoaderError(
                 f"image {path}: its MetaImage header's {key} = {written.strip()} holds "
                 f"{', '.join(bad)}: SimpleITK reads it as 0, placing the image where it "
                 "is not; write the position of the first voxel in millimetres")
+
+
+def _read_by_itk(fields: dict[str, str], written: str) -> list[str]:
+    """The values of a per-axis field that ITK reads: the first ``NDims`` (a 2-D image's
+    ``ElementSpacing = 0.5 0.5 0`` is read as 0.5 0.5), or all where NDims is unclear.
+
+    >>> _read_by_itk({"NDims": "2"}, "0.5 0.5 0"), _read_by_itk({}, "1 2 3")
+    (['0.5', '0.5'], ['1', '2', '3'])
+    """
+    ndims = _integer(fields.get("NDims", ""))
+    words = written.split()
+    return words[:ndims] if ndims is not None and ndims >= 1 else words
 
 
 def _layout(fields: dict[str, str]) -> tuple[int, str] | None:

@@ -245,8 +245,9 @@ def auc_ci(
     if not var > _ZERO_VARIANCE:
         return _zero_variance_fallback(auc, m_units, n_units, z, level, n_cases, label)
     half = z * math.sqrt(var)
-    # few patients, or one holding most cases: Obuchowski's variance is then too small
-    # (with one case per patient it is DeLong's, which takes no patients to estimate)
+    # fewer than FEW_CLUSTERS patients holding a positive or a negative: Obuchowski's
+    # variance may then be too small (one patient holding most cases is not noted,
+    # docs/intervals.md says why; with one case per patient it is DeLong's, noted never)
     caveat = (obuchowski_caveat(truth, clusters, func=func) if label == "obuchowski"
               and clusters is not None and _several_per_cluster(clusters, n_cases, func)
               else None)

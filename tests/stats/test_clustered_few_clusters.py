@@ -119,6 +119,26 @@ def test_clusters_of_equal_size_or_few_have_no_unequal_clause():
     assert "only 5 clusters" in note and "unequally" not in note
 
 
+@pytest.mark.parametrize(("sizes", "kish", "warned"), [
+    # 20 patients, one of 2 cases: 21^2 / (19 + 4) = 441 / 23 = 19.17 (by hand), below 20
+    # but not half of 20: a mild inequality, no word (hrev7's review)
+    ([2] + [1] * 19, 441 / 23, False),
+    # 25 patients of 1-10 cases: n = 2 * 55 + 15 = 125, sum m^2 = 2 * 385 + 55 = 825,
+    # 15,625 / 825 = 18.94 (by hand): below 20, above 25 / 2, no word
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10] * 2 + [1, 2, 3, 4, 5], 15_625 / 825, False),
+    # 40 patients, one of 40 cases, the others of 2: n = 118, sum m^2 = 1,600 + 39 * 4 =
+    # 1,756, 13,924 / 1,756 = 7.93 (by hand): below 20 and below 40 / 2, said
+    ([40] + [2] * 39, 13_924 / 1_756, True),
+])
+def test_the_unequal_clause_needs_kish_below_half_the_patients(sizes, kish, warned):
+    patient = np.repeat(np.arange(len(sizes)), sizes)
+    y = np.array([(i + c) % 3 != 0 for i, m in enumerate(sizes) for c in range(m)])
+    note = proportion_ci_clustered(y, patient).note
+    assert ("unequally spread" in note) is warned, note
+    if warned:
+        assert f"weigh as {kish:.4g} clusters of equal size" in note, note
+
+
 def _obuchowski_by_hand(y: np.ndarray, s: np.ndarray, patient: np.ndarray) -> tuple[float, float]:
     """Obuchowski (1997) written from the paper: psi over every positive-negative pair,
     V10/V01 summed per patient, S10, S01, S11 with I10/(I10-1), I01/(I01-1), I/(I-1)."""

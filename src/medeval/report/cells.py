@@ -64,6 +64,8 @@ def metric_name(name: str, definition: str | None = None, *,
     if result is not None and result.task == LABEL_TASK and (
             named := label_figure_name(name)) is not None:
         return named
+    if (of_label := _mask_label_name(name, definition, result)) is not None:
+        return of_label
     if definition is not None and definition.startswith(f"{name}@") and all(
             f"metric.{definition}" in catalogue(lang) for lang in ("en", "ko")) and (
             result is None or made_after(result, DEFINITION_NAME_UNTIL)):
@@ -77,6 +79,38 @@ def metric_name(name: str, definition: str | None = None, *,
         return message(_worded_for(key, param, result), param=param)
     written = DEFINITIONS.get(name)
     return known(f"metric.{name}", written.name if written else name)
+
+
+#: The last release whose certificates print a segmentation figure of one label of several
+#: by its id (``label1:dice``, ``label1:hd95@max-directed``, broken across lines in a
+#: narrow column); a later result's read "Dice coefficient of label 1".
+MASK_LABELS_NAMED_UNTIL = "0.11.0"
+
+_MASK_LABEL = re.compile(r"label(?P<label>-?\d+):(?P<figure>.+)")
+
+
+def _mask_label_name(name: str, definition: str | None, result: Result | None) -> Msg | None:
+    """The name of a segmentation figure of one label (``label<k>:<figure>``, the task's
+    figures where the protocol scores several labels): the figure's own name, of label k,
+    for a result made after :data:`MASK_LABELS_NAMED_UNTIL`; else None.
+
+    >>> from types import SimpleNamespace as N
+    >>> later = N(task="segmentation", parameters=N(medeval="0.12.0"))
+    >>> _mask_label_name("label2:dice", "dice", later)
+    Msg(key='metric_mask_label.figure', params=(('name', Msg(key='metric.dice', params=())), \
+('label', '2')))
+    >>> _mask_label_name("dice", "dice", later) is None
+    True
+    """
+    if result is None or result.task != "segmentation" or \
+            not made_after(result, MASK_LABELS_NAMED_UNTIL):
+        return None
+    match = _MASK_LABEL.fullmatch(name)
+    if match is None:
+        return None
+    figure = match["figure"]
+    inner = metric_name(figure, definition if definition != name else None, result=result)
+    return Msg("metric_mask_label.figure", (("name", inner), ("label", match["label"])))
 
 
 #: The last release whose certificates print a Hausdorff figure at a protocol's

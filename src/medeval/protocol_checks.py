@@ -625,6 +625,17 @@ def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
     >>> _did_you_mean("label2:HD95", seg)
     " (did you mean one of 'label2:hd95@max-directed', 'label2:hd95@pooled'?)"
 
+    A figure a task of several labels reports per label is given each label's (the
+    nearest in spelling was one label's, 'label2:hd95@max-directed' for
+    'hd95@max-directed'):
+
+    >>> _did_you_mean("hd95@max-directed", seg)
+    " (this task scores each label of task.labels on its own: one of \
+'label1:hd95@max-directed', 'label2:hd95@max-directed')"
+    >>> _did_you_mean("nsd", seg)
+    " (this task scores each label of task.labels on its own: one of 'label1:nsd@surfel', \
+'label1:nsd@count', 'label2:nsd@surfel', 'label2:nsd@count')"
+
     A figure under another of its names is given the name the task reports, never a
     neighbour in spelling (``veb_precision`` is not ``veb_fpr``):
 
@@ -645,6 +656,11 @@ def _did_you_mean(metric: str, reported: Mapping[str, str]) -> str:
             other = "".join(named if part == typed else part for part in parts)
             if other != key and other in folded:
                 return f" (did you mean {folded[other]!r}? {why})"
+    per_label = [name for k, name in folded.items() if re.fullmatch(r"label-?\d+", (
+        split := k.partition(":"))[0]) and (split[2] == key or split[2].startswith(f"{key}@"))]
+    if per_label and ":" not in key:  # 'dice' where labels [1, 2] are scored one by one
+        return (f" (this task scores each label of task.labels on its own: one of "
+                f"{', '.join(map(repr, per_label))})")
     close = [folded[key]] if key in folded else [
         folded[k] for k in difflib.get_close_matches(key, folded, n=1, cutoff=0.6)]
     return f" (did you mean {close[0]!r}?)" if close else ""

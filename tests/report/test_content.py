@@ -27,7 +27,7 @@ def test_catalogues_have_the_same_keys_and_fields() -> None:
     # and as revised after a release (strings.ko.after-0.9.0.toml, '<key>@after-0.9.0')
     assert re.findall(r"{(\w+)}", ko["text.pixel_size_sources@after-0.9.0"]) == ["ko"]
     assert (ko["text.as_written"], en["text.as_written"]) == ("{ko}", "{en}")
-    # a Hausdorff figure at another percentile: '90 백분위', '90th' (the English ordinal)
+    # a Hausdorff figure at another percentile: '90번째 백분위수', '90th' (the English ordinal)
     for variant in ("max-directed", "pooled"):
         key = f"metric_hd.{variant}"
         assert re.findall(r"{(\w+)}", ko[key]) == ["percentile"], key

@@ -80,3 +80,23 @@ def test_a_value_on_two_lines_stays_on_two_lines_and_escaped(tmp_path: Path) -> 
     issued = replace(result, parameters=replace(result.parameters, medeval="0.11.0"))
     old = _page(render_html(issued, tmp_path / "old.html", lang="en", report_info=info))
     assert "pre-line" not in old.style and PLACE in old.cells  # the page as issued
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_a_tab_or_other_blank_control_separates_words_as_in_the_pdf(tmp_path: Path) -> None:
+    """A tab, CR, VT, FF or U+001C-U+001F in a value: the PDF sets a space between the
+    words (its font has these characters, and reportlab breaks words there); the page
+    dropped them with the invisible characters and joined the words ('room3'). Read: the
+    PDF's words by pdftotext, the page's by html.parser (a browser collapses the spaces
+    under pre-line as the PDF does)."""
+    binary_study(tmp_path)
+    result = medeval.evaluate(protocol_file(tmp_path), tmp_path / "predictions")
+    place = "Seoul\troom\r3\x0bbench\x0c4\x1cwest\x1fwing"
+    info = {"place": place, "issue_date": result.context.finished[:10]}
+    pdf = render_certificate(result, tmp_path / "c.pdf", lang="en", report_info=info)
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    words = ["Seoul", "room", "3", "bench", "4", "west", "wing"]
+    assert " ".join(words) in text  # by hand: seven words, as the PDF prints them
+    page = _page(render_html(result, tmp_path / "c.html", lang="en", report_info=info))
+    assert [cell.split() for cell in page.cells if "Seoul" in cell] == [words]

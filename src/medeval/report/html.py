@@ -98,15 +98,26 @@ def html_text(certificate: Certificate, *, lang: str = "ko+en") -> str:
 def _visible(value: Any) -> Any:
     """A text of the page as the certificate PDF prints it: without format and control
     characters (U+202E, U+200B ...) and variation selectors, a line break kept (markup
-    the renderer made, ``Markup``, left as it is)."""
+    the renderer made, ``Markup``, left as it is). A tab or another control character
+    that is white space (CR, VT, FF, U+001C-U+001F) is a space, as the PDF sets it (its
+    font has them, and the PDF breaks words there): dropped, it joined two words.
+
+    >>> _visible("Seoul\troom\u202e 3")
+    'Seoul room 3'
+    """
     import unicodedata
 
     from markupsafe import Markup
 
     if not isinstance(value, str) or isinstance(value, Markup):
         return value
-    return "".join(c for c in value if c == "\n" or not (
-        unicodedata.category(c) in ("Cc", "Cf") or 0xFE00 <= ord(c) <= 0xFE0F))
+    return "".join(" " if c in _SPACES else c for c in value if c in _SPACES or c == "\n"
+                   or not (unicodedata.category(c) in ("Cc", "Cf")
+                           or 0xFE00 <= ord(c) <= 0xFE0F))
+
+
+#: The control characters the PDF sets as a space between words (reportlab splits there).
+_SPACES = frozenset("\t\r\x0b\x0c\x1c\x1d\x1e\x1f")
 
 
 class _Text(HTMLParser):

@@ -10,6 +10,7 @@ of the texts checked is written here by hand."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from medeval.report.edge_cases import EDGE_CASES_KO
 
 from ..conftest import binary_study
 from ..test_evaluation import protocol_file
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _definitions(pdf: Path, heading: str) -> str:
@@ -58,3 +61,30 @@ def test_the_definitions_table_prints_the_edge_cases(tmp_path: Path) -> None:
                        "Metric definitions")
     assert "Definition id Name Formula Reference" in old and "Undefined cases" not in old
     assert "(TP + FN) / N Altman DG" in old
+
+
+def test_an_infinite_figure_is_infinity_in_the_edge_cases_as_in_the_tables(
+        tmp_path: Path) -> None:
+    """The distances' edge cases said 'inf' (one empty mask), where the certificate's
+    tables print an infinite figure as '∞' (number_text), as they print NaN as
+    'undefined'. The segmentation example's PDFs (pypdf), the texts by hand."""
+    import math
+    import shutil
+    import warnings
+
+    from medeval.report.cells import number_text
+
+    assert number_text(math.inf, "mm") == "∞"  # a figure, as the tables print it
+    folder = shutil.copytree(EXAMPLES / "segmentation", tmp_path / "seg")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    english = _definitions(render_certificate(result, tmp_path / "en.pdf", lang="en"),
+                           "Metric definitions")
+    assert "both masks empty 0; exactly one empty ∞ (flagged)" in english
+    assert "both empty 0; reference empty ∞; prediction empty -1" in english
+    assert re.search(r"\binf\b", english.partition("Test environment")[0]) is None
+    korean = _definitions(render_certificate(result, tmp_path / "ko.pdf", lang="ko"),
+                          "평가 지표의 정의")
+    assert "하나만 비면 ∞ (표시함)" in korean and "참조만 비면 ∞," in korean
+    assert re.search(r"\binf\b", korean.partition("시험 환경")[0]) is None

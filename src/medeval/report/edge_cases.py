@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 from .blocks import Cell
 from .catalogue import Msg
 
@@ -76,9 +78,9 @@ EDGE_CASES_KO: dict[str, str] = {
     _NAN + "when the prediction is empty": "출력이 비면 정의되지 않음" + _W,
     "0 for an empty mask": "빈 마스크는 0",
     "both empty 0; reference empty inf; prediction empty -1":
-        "둘 다 비면 0, 참조만 비면 inf, 출력만 비면 -1",
+        "둘 다 비면 0, 참조만 비면 ∞, 출력만 비면 -1",
     "both masks empty 0; exactly one empty inf (flagged)":
-        "두 마스크가 모두 비면 0, 하나만 비면 inf (표시함)",
+        "두 마스크가 모두 비면 0, 하나만 비면 ∞ (표시함)",
     _NAN + "when there is no reference lesion": "참조 병변이 없으면 정의되지 않음" + _W,
     "all predicted lesions when there is no reference lesion":
         "참조 병변이 없으면 출력한 병변 전부",
@@ -136,6 +138,12 @@ def _in_words(english: str) -> str:
 
     >>> _in_words("NaN with UndefinedMetricWarning when TP + FP = 0")
     'undefined, with a warning, when TP + FP = 0'
+
+    An infinite figure is '∞' there (:func:`~medeval.report.cells.number_text`), so it is here too:
+
+    >>> _in_words("both masks empty 0; exactly one empty inf (flagged)")
+    'both masks empty 0; exactly one empty ∞ (flagged)'
     """
-    return english.replace("NaN with UndefinedMetricWarning", "undefined, with a warning,") \
-        .replace("NaN", "undefined")
+    return re.sub(r"\binf\b", "∞", english.replace(
+        "NaN with UndefinedMetricWarning", "undefined, with a warning,").replace(
+        "NaN", "undefined"))

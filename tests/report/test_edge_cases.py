@@ -40,6 +40,13 @@ def test_every_definition_states_its_edge_cases_in_both_languages() -> None:
     assert set(EDGE_CASES_KO) <= {d.edge_cases for d in DEFINITIONS.values()}  # none stale
 
 
+def test_the_korean_sets_no_space_before_an_opening_parenthesis() -> None:
+    """한글 맞춤법 (문장 부호): a parenthesis is set against the word before it, the rule
+    the 0.10.0 overlay applied to every Korean phrase ('결과 지문(SHA-256)'); the edge
+    cases written after it said '정의되지 않음 (경고)'. By a regex over the texts."""
+    assert [k for k in EDGE_CASES_KO.values() if re.search(r"\s\(", k)] == []
+
+
 def test_the_definitions_table_prints_the_edge_cases(tmp_path: Path) -> None:
     binary_study(tmp_path)
     result = medeval.evaluate(protocol_file(tmp_path), tmp_path / "predictions")
@@ -55,6 +62,7 @@ def test_the_definitions_table_prints_the_edge_cases(tmp_path: Path) -> None:
     assert "정의 식별자 이름 수식 정의되지 않는 경우 참고문헌" in korean
     assert "(TP + FN) / N N = 0이면 정의되지 않음 Altman DG" in korean
     assert "빈 구간은 0으로 기여" in korean and "양성 증례가 없으면 정의되지 않음" in korean
+    assert "TP / (TP + FN) 분모가 0이면 정의되지 않음(경고)" in korean  # sensitivity's
     assert "NaN" not in korean
     issued = replace(result, parameters=replace(result.parameters, medeval="0.11.0"))
     old = _definitions(render_certificate(issued, tmp_path / "old.pdf", lang="en"),
@@ -86,5 +94,5 @@ def test_an_infinite_figure_is_infinity_in_the_edge_cases_as_in_the_tables(
     assert re.search(r"\binf\b", english.partition("Test environment")[0]) is None
     korean = _definitions(render_certificate(result, tmp_path / "ko.pdf", lang="ko"),
                           "평가 지표의 정의")
-    assert "하나만 비면 ∞ (표시함)" in korean and "참조만 비면 ∞," in korean
+    assert "하나만 비면 ∞(표시함)" in korean and "참조만 비면 ∞," in korean
     assert re.search(r"\binf\b", korean.partition("시험 환경")[0]) is None

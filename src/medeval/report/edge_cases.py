@@ -27,8 +27,9 @@ __all__ = ["EDGE_CASES_KO", "EDGE_CASES_UNTIL", "edge_case_cell"]
 #: is with no positive case, two empty masks ...) out of the definitions table.
 EDGE_CASES_UNTIL = "0.11.0"
 
-#: UndefinedMetricWarning, a Python warning's name, said as "with a warning"
-_W = " (경고)"
+#: UndefinedMetricWarning, a Python warning's name, said as "with a warning"; no space
+#: before an opening parenthesis in the Korean (한글 맞춤법, the 0.10.0 overlay's rule)
+_W = "(경고)"
 _NAN = "NaN with UndefinedMetricWarning "
 
 #: The Korean of each definition's ``edge_cases``, keyed by its English.
@@ -39,19 +40,19 @@ EDGE_CASES_KO: dict[str, str] = {
     "NaN when there is no positive or no negative case":
         "양성 증례나 음성 증례가 없으면 정의되지 않음",
     "NaN when TP = 0 or FP = 0 (ratio 0 or infinite); no continuity correction":
-        "TP = 0 또는 FP = 0이면 정의되지 않음 (비가 0 또는 무한대); 연속성 보정 없음",
+        "TP = 0 또는 FP = 0이면 정의되지 않음(비가 0 또는 무한대); 연속성 보정 없음",
     "NaN when FN = 0 or TN = 0 (ratio 0 or infinite); no continuity correction":
-        "FN = 0 또는 TN = 0이면 정의되지 않음 (비가 0 또는 무한대); 연속성 보정 없음",
+        "FN = 0 또는 TN = 0이면 정의되지 않음(비가 0 또는 무한대); 연속성 보정 없음",
     "NaN when only one class is present": "한 분류만 있으면 정의되지 않음",
     "not reported when every case or no case holds a lesion":
         "모든 증례에 병변이 있거나 어느 증례에도 병변이 없으면 보고하지 않음",
     "NaN when the class has no reference case or every case is of it":
         "그 분류의 참조 증례가 없거나 모든 증례가 그 분류이면 정의되지 않음",
     "NaN when any class has no reference case (never averaged over the others)":
-        "참조 증례가 없는 분류가 하나라도 있으면 정의되지 않음 (나머지 분류로 평균하지 않음)",
+        "참조 증례가 없는 분류가 하나라도 있으면 정의되지 않음(나머지 분류로 평균하지 않음)",
     "NaN when some label is carried by no case or by every case (never averaged over the "
     "other labels); bootstrap resamples where it is NaN are left out and counted":
-        "어떤 레이블을 가진 증례가 없거나 모든 증례가 그 레이블을 가지면 정의되지 않음 (나머지 "
+        "어떤 레이블을 가진 증례가 없거나 모든 증례가 그 레이블을 가지면 정의되지 않음(나머지 "
         "레이블로 평균하지 않음); 값이 정의되지 않는 부트스트랩 재표본은 제외하고 그 수를 셈",
     "NaN when only one side of the split has reference cases":
         "나눈 두 쪽 중 한쪽에만 참조 증례가 있으면 정의되지 않음",
@@ -61,41 +62,41 @@ EDGE_CASES_KO: dict[str, str] = {
     _NAN + "when sum(w E) = 0 or there is no case":
         "sum(w E) = 0이거나 증례가 없으면 정의되지 않음" + _W,
     _NAN + "if any class is undefined (never dropped)":
-        "정의되지 않는 분류가 하나라도 있으면 정의되지 않음 (경고; 그 분류를 빼지 "
+        "정의되지 않는 분류가 하나라도 있으면 정의되지 않음(경고; 그 분류를 빼지 "
         "않음)",
     _NAN + "if a class with support is undefined":
         "증례가 있는 분류 중 하나라도 정의되지 않으면 정의되지 않음" + _W,
     _NAN + "if any class's ratio is undefined (its denominator 0: sensitivity, no "
     "reference case; PPV, never predicted; F1, neither): never averaged over the others":
         "어느 분류의 비라도 정의되지 않으면(분모 0: 민감도는 참조 증례가 없을 때, PPV는 "
-        "그 분류로 출력된 증례가 없을 때, F1은 둘 다 없을 때) 정의되지 않음 (경고): "
+        "그 분류로 출력된 증례가 없을 때, F1은 둘 다 없을 때) 정의되지 않음(경고): "
         "나머지 분류로 평균하지 않음",
     _NAN + "if the ratio of a class with reference cases is undefined":
         "참조 증례가 있는 분류의 비가 정의되지 않으면 정의되지 않음" + _W,
     "both masks empty 1; exactly one empty 0 (flagged)":
-        "두 마스크가 모두 비면 1, 하나만 비면 0 (표시함)",
+        "두 마스크가 모두 비면 1, 하나만 비면 0(표시함)",
     _NAN + "when the reference is empty": "참조가 비면 정의되지 않음" + _W,
     _NAN + "when the prediction is empty": "출력이 비면 정의되지 않음" + _W,
     "0 for an empty mask": "빈 마스크는 0",
     "both empty 0; reference empty inf; prediction empty -1":
         "둘 다 비면 0, 참조만 비면 ∞, 출력만 비면 -1",
     "both masks empty 0; exactly one empty inf (flagged)":
-        "두 마스크가 모두 비면 0, 하나만 비면 ∞ (표시함)",
+        "두 마스크가 모두 비면 0, 하나만 비면 ∞(표시함)",
     _NAN + "when there is no reference lesion": "참조 병변이 없으면 정의되지 않음" + _W,
     "all predicted lesions when there is no reference lesion":
         "참조 병변이 없으면 출력한 병변 전부",
     _NAN + "when the denominator is 0 (bxb prints -)":
-        "분모가 0이면 정의되지 않음 (경고; bxb는 -로 인쇄)",
+        "분모가 0이면 정의되지 않음(경고; bxb는 -로 인쇄)",
     _NAN + "with no reference event": "참조 사건이 없으면 정의되지 않음" + _W,
     _NAN + "when TP + FP = 0": "TP + FP = 0이면 정의되지 않음" + _W,
     _NAN + "when there is no reference and no FP": "참조도 FP도 없으면 정의되지 않음" + _W,
     "always defined for a recording (duration > 0); pooled by the eeg-events task over the "
     "recordings scored (a failed recording's time is not counted), NaN when every "
     "recording failed":
-        "기록마다 항상 정의됨 (길이 > 0); eeg-events 과제는 채점된 기록을 합산 (실패한 "
+        "기록마다 항상 정의됨(길이 > 0); eeg-events 과제는 채점된 기록을 합산(실패한 "
         "기록의 시간은 세지 않음), 모든 기록이 실패하면 정의되지 않음",
     _NAN + "with no reference sample": "참조 표본이 없으면 정의되지 않음" + _W,
-    "always defined (duration > 0)": "항상 정의됨 (길이 > 0)",
+    "always defined (duration > 0)": "항상 정의됨(길이 > 0)",
     "NaN when there is no case": "증례가 없으면 정의되지 않음",
     "fewer than 2 cases raise; SD 0 gives a zero-width CI":
         "증례가 2개 미만이면 오류; SD가 0이면 폭이 0인 신뢰구간",
@@ -104,17 +105,17 @@ EDGE_CASES_KO: dict[str, str] = {
     _NAN + "when both series are constant and equal":
         "두 계열이 모두 상수이고 같으면 정의되지 않음" + _W,
     _NAN + "when 0/0; no error variance gives 1":
-        "0/0이면 정의되지 않음 (경고); 오차 분산이 없으면 1",
+        "0/0이면 정의되지 않음(경고); 오차 분산이 없으면 1",
     "a subgroup with one class only: NaN (no AUC)":
-        "한 분류만 있는 하위군: 정의되지 않음 (AUC 없음)",
+        "한 분류만 있는 하위군: 정의되지 않음(AUC 없음)",
     _NAN + "when no case holds a lesion; 0 when no case was scored (every case failed: "
     "nothing detected)":
-        "병변이 있는 증례가 없으면 정의되지 않음 (경고); 채점된 증례가 없으면 0 "
+        "병변이 있는 증례가 없으면 정의되지 않음(경고); 채점된 증례가 없으면 0"
         "(모든 증례 실패: 검출 없음)",
     _NAN + "when no case holds a lesion": "병변이 있는 증례가 없으면 정의되지 않음" + _W,
     _NAN + "when no category has a (non-crowd) object in the area range (pycocotools "
     "prints -1)":
-        "면적 범위 안에 (crowd가 아닌) 객체가 있는 범주가 없으면 정의되지 않음 "
+        "면적 범위 안에 crowd가 아닌 객체가 있는 범주가 없으면 정의되지 않음"
         "(경고; pycocotools는 -1로 인쇄)",
 }
 

@@ -11,9 +11,13 @@ of the texts checked is written here by hand."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 import medeval
@@ -77,8 +81,6 @@ def test_an_infinite_figure_is_infinity_in_the_edge_cases_as_in_the_tables(
     tables print an infinite figure as '∞' (number_text), as they print NaN as
     'undefined'. The segmentation example's PDFs (pypdf), the texts by hand."""
     import math
-    import shutil
-    import warnings
 
     from medeval.report.cells import number_text
 
@@ -96,3 +98,21 @@ def test_an_infinite_figure_is_infinity_in_the_edge_cases_as_in_the_tables(
                           "평가 지표의 정의")
     assert "하나만 비면 ∞(표시함)" in korean and "참조만 비면 ∞," in korean
     assert re.search(r"\binf\b", korean.partition("시험 환경")[0]) is None
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_the_longest_definition_id_stays_on_one_line(tmp_path: Path) -> None:
+    """The widths of the table with the edge-case column were chosen for
+    relative_volume_difference (26 characters), but the longest id is
+    cohen_kappa@classes-quadratic (29): the multi-class probabilities example printed it
+    as 'cohen_kappa@classes-quad' over 'ratic'. Read by pdftotext, in both languages."""
+    assert max(DEFINITIONS, key=len) == "cohen_kappa@classes-quadratic"
+    folder = shutil.copytree(EXAMPLES / "multiclass-probabilities", tmp_path / "mc")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    for lang in ("en", "ko"):
+        pdf = render_certificate(result, tmp_path / f"{lang}.pdf", lang=lang)
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "cohen_kappa@classes-quadratic" in text, lang

@@ -429,7 +429,7 @@ def _not_after(cert: Path, field: str) -> str:
      "방지 용도(nonRepudiation, contentCommitment)가 없습니다"),
     ("weak", True, "root", "키(1024비트)가 너무 약합니다: 2048비트 이상이어야 합니다"),
     ("good", False, "root", "주어진 신뢰 루트로 이어지는 인증서 체인이 없습니다: 이 인증서를 "
-     "발행한 CA(CN=Intermediate CA,O=Test laboratory)는 주어진 신뢰 루트가 아니며, PDF에 "
+     "발급한 CA(CN=Intermediate CA,O=Test laboratory)는 주어진 신뢰 루트가 아니며, PDF에 "
      "담긴 어떤 인증서도 신뢰 루트로 이어지지 않습니다 (중간 CA는 --chain으로 함께 넣어 "
      "서명하거나, 시험기관의 루트 CA를 --trust로 주십시오)"),
     ("own", False, "root", "인증서가 자체 서명 인증서이며, 주어진 신뢰 루트 중 어느 것도 "

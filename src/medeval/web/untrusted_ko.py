@@ -40,7 +40,7 @@ _REASONS: tuple[tuple[str, str], ...] = (
     (r"no chain leads from it to a trust root given: its issuer (?P<issuer>.+) is no trust "
      r"root given, and no certificate the PDF carries leads to one \(sign with --chain for "
      r"an intermediate CA, or give the laboratory's root CA with --trust\)",
-     "주어진 신뢰 루트로 이어지는 인증서 체인이 없습니다: 이 인증서를 발행한 CA({issuer})는 "
+     "주어진 신뢰 루트로 이어지는 인증서 체인이 없습니다: 이 인증서를 발급한 CA({issuer})는 "
      "주어진 신뢰 루트가 아니며, PDF에 담긴 어떤 인증서도 신뢰 루트로 이어지지 않습니다 "
      "(중간 CA는 --chain으로 함께 넣어 서명하거나, 시험기관의 루트 CA를 --trust로 "
      "주십시오)"),

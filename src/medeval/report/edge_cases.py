@@ -144,7 +144,14 @@ def _in_words(english: str) -> str:
 
     >>> _in_words("both masks empty 0; exactly one empty inf (flagged)")
     'both masks empty 0; exactly one empty ∞ (flagged)'
+
+    A figure the code refuses ("raise", a programmer's word) is an error, no figure:
+
+    >>> _in_words("fewer than 2 cases raise; SD 0 gives a zero-width CI")
+    'an error (no figure) with fewer than 2 cases; SD 0 gives a zero-width CI'
     """
+    english = re.sub(r"fewer than (\d+) cases raise", r"an error (no figure) with fewer "
+                     r"than \1 cases", english)
     return re.sub(r"\binf\b", "∞", english.replace(
         "NaN with UndefinedMetricWarning", "undefined, with a warning,").replace(
         "NaN", "undefined"))

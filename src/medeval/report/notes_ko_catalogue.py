@@ -610,6 +610,17 @@ NOTES: tuple[Note, ...] = (
              r"; \.\.\. \((\d+) records\)$", r"; ... (기록 \1개)",
              re.sub(r"(\S+): (\d+), the last at (\S+) s of (\S+) s",
                     r"\1: \2개, 마지막 \3초 (기록 길이 \4초)", t))}),
+    Note(r"(?P<n>\d+) reference beat\(s\) in (?P<m>\d+) record\(s\) lie after the "
+         r"record's end and were not scored, as bxb leaves them \(an annotation file longer "
+         r"than its record: the signal cut short and not its annotations, a header stating "
+         r"fewer frames, another record's file\): (?P<shown>.+)",
+         "참조 박동 {n}개가 기록 {m}개에서 기록이 끝난 뒤에 있어 채점하지 않았습니다 (bxb와 같음. "
+         "주석 파일이 그 기록보다 길면 이렇게 됩니다: 신호만 잘리고 주석은 잘리지 않았거나, "
+         "헤더가 더 적은 프레임 수를 적었거나, 다른 기록의 파일입니다): {shown}",
+         {"shown": lambda t: re.sub(
+             r"; \.\.\. \((\d+) records\)$", r"; ... (기록 \1개)",
+             re.sub(r"(\S+): (\d+), the last at (\S+) s of (\S+) s",
+                    r"\1: \2개, 마지막 \3초 (기록 길이 \4초)", t))}),
     Note(r"in (?P<n>\d+) record\(s\) the detected beats' median interval is not the "
          r"reference beats' \(detected over reference\): (?P<shown>.+?); a prediction whose "
          r"fs is not the rate of its samples scales every beat time so \(fs 500 given for "

@@ -18,8 +18,10 @@ frames or none: no end; with no header, the length of an EDF/EDF+ input or refer
 data records x record duration): a beat after the end counts only as the later member of
 a pair, so a detector's beats past the end of the signal are not false positives (the
 aggregate's warnings count those past it by more than the window: a prediction's fs
-other than its samples' rate puts them there). The header's rate is also the reference's
-time resolution when the annotation file states none and has no header beside it. An
+other than its samples' rate puts them there; and the reference's beats past it, which
+are not scored either: an annotation file longer than its record). The header's rate is
+also the reference's time resolution when the annotation file states none and has no
+header beside it. An
 EDF+ reference in a file of its own (annotations beside an EDF record) must start when
 the record does (the date and time of the two headers), as its onsets count from its own
 start; a plain EDF or BDF reference (no annotations channel) of no beat is refused.
@@ -239,6 +241,16 @@ class EcgBeats(TaskType):
             pace = _pace(samples, fs, reference)
             if pace is not None:
                 values["pace"] = pace
+        return self._with_reference_facts(values, reference, length_s)
+
+    def _with_reference_facts(self, values: dict[str, Any], reference: Any,
+                              length_s: float | None) -> dict[str, Any]:
+        """The record's values with what its reference's reading found: texts read as
+        no beat, no beat at all (:func:`_with_unread_texts`), beats after the record's
+        end (``"reference_past_end"``, :func:`_reference_past_end`)."""
+        late = _reference_past_end(reference, length_s, self.spec.window_s)
+        if late:
+            values["reference_past_end"] = late
         return _with_unread_texts(values, reference)
 
     def _annotation_prediction(self, case: Case, predictions: Path,
@@ -286,7 +298,7 @@ class EcgBeats(TaskType):
         reference, length_s, _ = self._reference(case, root)
         values = self._compare(reference, np.zeros(0, np.int64), np.zeros(0, dtype="<U1"),
                                float(reference.fs), case.case_id, length_s)
-        return _with_unread_texts(values, reference)
+        return self._with_reference_facts(values, reference, length_s)
 
     def aggregate(self, rows: Sequence[CaseRow], *, clusters: Sequence[str] | None) -> Aggregate:
         """Gross EC57 statistics with their intervals (records resampled, or beats as
@@ -314,7 +326,7 @@ class EcgBeats(TaskType):
         beatless = [(row.case_id, row.values["beatless"]) for row in rows
                     if row.values.get("beatless") is not None]
         return Aggregate(tuple(metrics), tables, case_facts=_beatless_warning(beatless)
-                         + _unread_warning(rows)
+                         + _unread_warning(rows) + _reference_past_end_warning(rows)
                          + _past_end_warning(rows) + _pace_warning(rows))
 
     def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None
@@ -385,6 +397,42 @@ def _past_end(samples: Any, fs: float, length_s: float | None, window_s: float
     times = np.asarray(samples, dtype=np.float64) / fs
     late = int(np.count_nonzero(times > length_s + window_s))
     return (late, float(times.max()), float(length_s)) if late else None
+
+
+def _reference_past_end(reference: Any, length_s: float | None, window_s: float
+                        ) -> tuple[int, float, float] | None:
+    """The reference's beats that lie after the record's end by more than the match
+    window, as (how many, the last one's time in seconds, the record's length); None
+    where there are none or no length is known. ``bxb`` compares up to the record's end,
+    so they are scored neither as found nor as missed: right for a beat annotated in the
+    record's last instant, and the sign of an annotation file longer than its record (the
+    signal cut short and its annotations not, a header stating fewer frames, another
+    record's file) when they are many."""
+    if length_s is None or not len(reference.samples):
+        return None
+    from ..metrics._ecg_input import AAMI_CLASS
+
+    beats = np.isin(reference.symbol_array, list(AAMI_CLASS))
+    times = np.asarray(reference.samples, dtype=np.float64)[beats] / float(reference.fs)
+    late = int(np.count_nonzero(times > length_s + window_s))
+    return (late, float(times.max()), float(length_s)) if late else None
+
+
+def _reference_past_end_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """The aggregate's word on reference beats after their record's end (ten records
+    shown): their record's figures leave them out, as bxb does."""
+    found = [(row.case_id, *row.values["reference_past_end"]) for row in rows
+             if row.values.get("reference_past_end")]
+    if not found:
+        return ()
+    shown = "; ".join(f"{case_id}: {n}, the last at {last:.6g} s of {length:.6g} s"
+                      for case_id, n, last, length in found[:10])
+    more = f"; ... ({len(found)} records)" if len(found) > 10 else ""
+    return (f"{sum(n for _, n, _, _ in found)} reference beat(s) in {len(found)} record(s) "
+            "lie after the record's end and were not scored, as bxb leaves them (an "
+            "annotation file longer than its record: the signal cut short and not its "
+            "annotations, a header stating fewer frames, another record's file): "
+            f"{shown}{more}",)
 
 
 def _past_end_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:

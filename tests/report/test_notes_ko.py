@@ -429,7 +429,7 @@ def _task_notes() -> list[str]:
     # ECG: reference beats after the end of twelve records (ten shown)
     from medeval.tasks.ecg_beats import _reference_past_end_warning
 
-    out += list(_reference_past_end_warning([_row(i, {"reference_past_end": (1513, 1805.53, 600.0)})
+    out += list(_reference_past_end_warning([(f"c{i}", 1513, 1805.53, 600.0)
                                              for i in range(12)]))
     # ECG: detections at another pace than the reference's, in twelve records (ten shown)
     from medeval.tasks.ecg_beats import _pace_warning

@@ -83,3 +83,17 @@ def test_a_reference_ending_within_its_record_is_not_warned_of(shared_data, tmp_
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
     assert not [w for w in result.warnings if "reference beat(s)" in w]
     assert result.metric("qrs_sensitivity").estimate.n == 1902
+
+
+def test_manifest_check_names_reference_beats_after_the_records_end(shared_data, tmp_path):
+    # the laboratory's check of the set, before any prediction: the same word, on stderr
+    import subprocess
+    import sys
+
+    _record_100(shared_data, tmp_path, 216000)
+    done = subprocess.run(
+        [sys.executable, "-m", "medeval", "manifest", "check", str(tmp_path / "manifest.csv"),
+         "--protocol", str(tmp_path / "protocol.toml"), "--read-files"],
+        capture_output=True, text=True, check=False)
+    assert "1513 reference beat(s) in 1 record(s) lie after the record's end" in done.stderr
+    assert "100: 1513, the last at 1805.53 s of 600 s" in done.stderr

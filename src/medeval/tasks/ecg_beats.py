@@ -126,6 +126,8 @@ class EcgBeats(TaskType):
         self.statistics = statistics
         # the records whose reference the checks found to hold no beat, with its marks
         self._beatless: list[tuple[str, int]] = []
+        # ... and those whose reference has beats after the record's end, how many
+        self._late: list[tuple[str, int, float, float]] = []
 
     def _reference(self, case: Case, root: Path) -> tuple[Any, float | None, float | None]:
         """The reference beats, the record's length in seconds (None: nothing states
@@ -175,17 +177,21 @@ class EcgBeats(TaskType):
         """A message when the reference annotations cannot be read, or the record is no
         longer than the learning period."""
         try:
-            reference, _, _ = self._reference(case, root)
+            reference, length_s, _ = self._reference(case, root)
         except ReferenceProblem as exc:
             return str(exc)
         beatless = _beatless(reference)
         if beatless is not None:
             self._beatless.append((case.case_id, beatless))
+        late = _reference_past_end(reference, length_s, self.spec.window_s)
+        if late:
+            self._late.append((case.case_id, *late))
         return None
 
     def reference_warnings(self) -> tuple[str, ...]:
-        """The records checked so far whose reference holds no beat."""
-        return _beatless_warning(self._beatless)
+        """The records checked so far whose reference holds no beat, or beats after the
+        record's end."""
+        return _beatless_warning(self._beatless) + _reference_past_end_warning(self._late)
 
     def _compare(self, reference: Any, samples: Any, symbols: Any, fs: float,
                  case_id: str, length_s: float | None) -> dict[str, Any]:
@@ -326,7 +332,9 @@ class EcgBeats(TaskType):
         beatless = [(row.case_id, row.values["beatless"]) for row in rows
                     if row.values.get("beatless") is not None]
         return Aggregate(tuple(metrics), tables, case_facts=_beatless_warning(beatless)
-                         + _unread_warning(rows) + _reference_past_end_warning(rows)
+                         + _unread_warning(rows) + _reference_past_end_warning(
+                             [(row.case_id, *row.values["reference_past_end"]) for row in rows
+                              if row.values.get("reference_past_end")])
                          + _past_end_warning(rows) + _pace_warning(rows))
 
     def _gross(self, counts: NDArray[np.int64], clusters: Sequence[str] | None
@@ -418,11 +426,11 @@ def _reference_past_end(reference: Any, length_s: float | None, window_s: float
     return (late, float(times.max()), float(length_s)) if late else None
 
 
-def _reference_past_end_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
-    """The aggregate's word on reference beats after their record's end (ten records
-    shown): their record's figures leave them out, as bxb does."""
-    found = [(row.case_id, *row.values["reference_past_end"]) for row in rows
-             if row.values.get("reference_past_end")]
+def _reference_past_end_warning(found: Sequence[tuple[str, int, float, float]]
+                                ) -> tuple[str, ...]:
+    """The word on reference beats after their record's end, as (case id, how many, the
+    last one's time, the record's length) per record, ten shown: their record's figures
+    leave them out, as bxb does."""
     if not found:
         return ()
     shown = "; ".join(f"{case_id}: {n}, the last at {last:.6g} s of {length:.6g} s"

@@ -425,6 +425,44 @@ def test_a_chb_mit_seizures_file_is_a_reference(folder, shared_data):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")  # not "give duration_s"
 
 
+def test_a_seizure_running_past_its_recording_names_the_recording(folder, shared_data):
+    # chb06_04's second seizure, 6211-6231 s as wfdb reads its marks, against a recording
+    # (EDF+, pyedflib) of 6225 s: the reference gives no duration_s, the recording's
+    # length stands for it. Before, the refusal spoke of a "duration_s = 6225.0" the
+    # reference never gave, and named no recording.
+    import shutil
+
+    import wfdb
+
+    source = shared_data / "eeg" / "chb06_04.edf.seizures"
+    marks = wfdb.rdann(str(source.with_suffix("")), "seizures")
+    assert (marks.sample[2:] / marks.fs).tolist() == [6211, 6231]
+    shutil.copy(source, folder / "ref" / "chb06_04.edf.seizures")
+    _edf(folder / "in" / "r0.edf", seconds=6225, record_s=1)
+    manifest = (folder / "manifest.csv").read_text()
+    (folder / "manifest.csv").write_text(manifest.replace("ref/r0.json",
+                                                          "ref/chb06_04.edf.seizures"))
+    with pytest.raises(medeval.MedevalError) as caught:
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    assert ("case r0: reference ref/chb06_04.edf.seizures: 1 event(s) end after the "
+            "recording in/r0.edf does (6225 s: 6225 data records of 1 s), the first "
+            "[6211, 6231] s: end each event by the recording's end") in str(caught.value)
+    assert "duration_s" not in str(caught.value)
+    # events in samples (83712-88832 at 256 Hz) start after it too: said to be seconds
+    (folder / "ref" / "r0.json").write_text(json.dumps(
+        {"events": [marks.sample[:2].tolist()]}))
+    (folder / "manifest.csv").write_text(manifest)
+    with pytest.raises(medeval.MedevalError, match=r"the first \[83712, 88832\] s: times "
+                       r"are seconds from the recording's start"):
+        medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    _edf(folder / "in" / "r0.edf", seconds=6231, record_s=1)  # long enough: scored
+    (folder / "manifest.csv").write_text(manifest.replace("ref/r0.json",
+                                                          "ref/chb06_04.edf.seizures"))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
+    assert (r0["duration_s"], r0["n_reference"]) == (6231, 2)
+
+
 def test_an_edf_reference_is_refused_saying_why(folder, shared_data):
     # The real EDF+ (38 annotations T0/T1/T2) named as r1's reference: which annotations
     # are seizures cannot be told. Before: read as WFDB annotations, "states no sampling

@@ -139,6 +139,7 @@ class EegEvents(TaskType):
                 raise ReferenceProblem(
                     f"case {case.case_id}: reference {path} {missing} and no input of the "
                     f"case is an EDF/BDF file or a WFDB header stating its length: {remedy}")
+            _events_within(case, events, *recording)
             return recording[0], events
         problem = None if recording is None else _length_problem(duration, *recording)
         if problem:
@@ -398,6 +399,26 @@ def _annotations_only(case: Case, root: Path) -> str | None:
         if found is not None and found[0] == 0:
             return name
     return None
+
+
+def _events_within(case: Case, events: NDArray[np.float64], length: float, last: float,
+                   stated: str, name: str) -> None:
+    """Refuse reference events ending after the recording whose length stands for the
+    reference's duration_s, naming the recording (the scoring's own refusal would speak
+    of a duration_s the reference does not give)."""
+    late = np.flatnonzero(np.isfinite(events).all(axis=1) & (events[:, 1] > length))
+    if not late.size:
+        return
+    k = int(late[0])
+    remedy = ("times are seconds from the recording's start (in samples or milliseconds "
+              "they lie so)" if events[k, 0] >= length else
+              "end each event by the recording's end (a seizure running on into the next "
+              "file ends in this one at its end)")
+    raise ReferenceProblem(
+        f"case {case.case_id}: reference {case.reference}: {late.size} event(s) end after "
+        f"the recording {name} does ({length:g} s: {stated}), the first "
+        f"[{events[k, 0]:g}, {events[k, 1]:g}] s: {remedy}, or give the reference of this "
+        "recording")
 
 
 def _length_problem(duration: float, length: float, last: float, stated: str,

@@ -19,7 +19,7 @@ from ..errors import LoaderError
 from ._files import EDF_VERSIONS, regular_file
 from ._records import Annotations, Signal
 
-__all__ = ["edf_duration_s", "edf_start", "first_edf_start", "read_edf",
+__all__ = ["edf_duration_s", "edf_signal_rate", "edf_start", "first_edf_start", "read_edf",
            "read_edf_annotations", "shown_start"]
 
 
@@ -215,6 +215,29 @@ def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
             f"EDF file {file}: {size} bytes, but its header's {records} data records of "
             f"{int(per_record)} samples need {need}; truncated (its length cannot be told)")
     return records * seconds, records, seconds
+
+
+def edf_signal_rate(path: str | Path) -> float | None:
+    """The one sampling rate of an EDF/BDF file's signals (its annotations channel
+    aside), as :func:`read_edf_annotations` takes it; None where the file is no EDF or
+    BDF file, cannot be read, or holds signals at several rates or none.
+
+    Examples
+    --------
+    >>> edf_signal_rate(__file__) is None
+    True
+    """
+    if _head(path, 8) is None:
+        return None
+    try:
+        reader = _open(Path(path))
+    except (LoaderError, OSError):
+        return None  # the file's own reading says why
+    try:
+        rates = {float(reader.getSampleFrequency(i)) for i in range(reader.signals_in_file)}
+    finally:
+        reader.close()
+    return rates.pop() if len(rates) == 1 else None
 
 
 def _open(file: Path) -> Any:

@@ -230,8 +230,9 @@ class EcgBeats(TaskType):
             from ..loaders.signal import EDF_ONSET_RATE
 
             # the record's rate: its header's, else its reference's, unless those are an
-            # EDF+ file's onsets in microseconds (no one signal rate: none to assume)
-            record_fs = frame_fs or (None if reference.fs == EDF_ONSET_RATE
+            # EDF+ file's onsets in microseconds (no one signal rate), then its EDF
+            # input's one signal rate (an annotation-only reference beside an EDF record)
+            record_fs = frame_fs or (_edf_rate(case, root) if reference.fs == EDF_ONSET_RATE
                                      else float(reference.fs))
             samples, symbols, fs = self._annotation_prediction(case, predictions, record_fs)
         else:
@@ -640,6 +641,15 @@ def _start_mismatch(case: Case, root: Path) -> str | None:
             f"{name} at {shown_start(record)}: the reference's onsets count from its own "
             "start, the detections from the record's; write the reference with the record's "
             "start date and time")
+
+
+def _edf_rate(case: Case, root: Path) -> float | None:
+    """The one signal rate of the case's first EDF/BDF input that has one, else None:
+    the rate at which a detector run on that record counts its samples."""
+    from ..loaders.edf import edf_signal_rate
+
+    return next((fs for name in case.inputs
+                 if (fs := edf_signal_rate(root / name)) is not None), None)
 
 
 def _edf_length(case: Case, root: Path) -> float | None:

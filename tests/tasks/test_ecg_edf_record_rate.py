@@ -1,0 +1,90 @@
+"""A detector's WFDB annotation file that states no time resolution, for a record stored
+as EDF whose beats are an annotation-only EDF+ file: its samples count at the EDF
+record's one signal rate, as they would at a WFDB record's frame rate."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+import medeval
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ecg-beats"
+BEATS = set("NLRBAaJSVrFejnE/fQ?")  # WFDB's beat codes (isqrs)
+START = datetime.datetime(2020, 1, 1, 10, 0, 0)
+
+
+def _signal_edf(path: Path, shared_data: Path, seconds: int) -> None:
+    """Record 100's two leads (wfdb.rdrecord) as EDF+ at 360 Hz, ``seconds`` long."""
+    import pyedflib
+    import wfdb
+
+    record = wfdb.rdrecord(str(shared_data / "ecg" / "mitdb" / "100"),
+                           sampto=seconds * 360)
+    writer = pyedflib.EdfWriter(str(path), 2, file_type=pyedflib.FILETYPE_EDFPLUS)
+    try:
+        writer.setStartdatetime(START)
+        writer.setSignalHeaders([{"label": name, "dimension": "mV", "sample_frequency": 360,
+                                  "physical_max": 10, "physical_min": -10,
+                                  "digital_max": 32767, "digital_min": -32768}
+                                 for name in record.sig_name])
+        writer.writeSamples([np.ascontiguousarray(record.p_signal[:, k]) for k in range(2)])
+    finally:
+        writer.close()
+
+
+def _annotation_edf(path: Path, samples, symbols) -> None:
+    """An annotation-only EDF+ file (no signal) of the beats at ``sample / 360`` s;
+    four annotation channels, as pyedflib keeps one annotation per channel and data
+    record and leaves out the rest."""
+    import pyedflib
+
+    writer = pyedflib.EdfWriter(str(path), 0, file_type=pyedflib.FILETYPE_EDFPLUS)
+    try:
+        writer.setStartdatetime(START)
+        writer.set_number_of_annotation_signals(4)
+        for sample, symbol in zip(samples, symbols):
+            writer.writeAnnotation(sample / 360, -1, symbol)
+    finally:
+        writer.close()
+
+
+def test_a_qrs_file_without_rate_counts_at_the_edf_records_rate(shared_data, tmp_path):
+    # Before, the case failed as the algorithm's fault ("states no sampling frequency and
+    # no header c.hea is beside it; put the record's header next to it"): there is no
+    # WFDB header for an EDF record, and the reference's onsets gave no rate.
+    import pyedflib
+    import wfdb
+    from wfdb import processing
+
+    source = shared_data / "ecg" / "mitdb" / "100"
+    atr = wfdb.rdann(str(source), "atr")
+    qrs = wfdb.rdann(str(source), "qrs")
+    _signal_edf(tmp_path / "100.edf", shared_data, 1805)
+    _annotation_edf(tmp_path / "beats.edf", atr.sample, atr.symbol)
+    with pyedflib.EdfReader(str(tmp_path / "beats.edf")) as reader:
+        assert (reader.signals_in_file, len(reader.readAnnotations()[0])) == (0, 2274)
+    (tmp_path / "pred").mkdir()
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.qrs", tmp_path / "pred" / "c.qrs")
+    # 100.qrs states no time resolution: wfdb reads it at 100.hea's rate, none here
+    assert wfdb.rdann(str(tmp_path / "pred" / "c"), "qrs").fs is None
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc,p,100.edf,beats.edf\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nprediction_annotator = "qrs"'))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert not result.failures.cases
+    # bxb's counts: beats from 5 min (sample 108000) to the record's end (1805 s, sample
+    # 649800), paired by compare_annotations (its strict 55 samples is bxb's inclusive 54
+    # at 360 Hz; these beats lie further apart)
+    ref = np.array([t for t, c in zip(atr.sample, atr.symbol) if c in BEATS])
+    ref = ref[(ref >= 108000) & (ref <= 649800)]
+    test = qrs.sample[(qrs.sample >= 108000) & (qrs.sample <= 649800)]
+    found = processing.compare_annotations(ref, test, 55)
+    se = result.metric("qrs_sensitivity").estimate
+    ppv = result.metric("qrs_ppv").estimate
+    assert (se.numerator, se.n, ppv.numerator, ppv.n) == (
+        found.tp, found.tp + found.fn, found.tp, found.tp + found.fp) == (1901, 1901, 1901, 1901)

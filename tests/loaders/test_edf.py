@@ -179,3 +179,18 @@ def test_a_bdf_file_is_read_as_its_docstring_says(tmp_path):
     # and the manifest's format check knows it as the EDF family (its first 8 bytes are
     # 0xFF "BIOSEMI", BioSemi's version field, where EDF has "0" and 7 spaces)
     assert path.read_bytes()[:8] == b"\xffBIOSEMI" and sniff(path) == "edf"
+
+
+@pytest.mark.parametrize("name", ["chtypes_edf.edf", "test_edf_overlapping_annotations.edf",
+                                  "SC4001EC-Hypnogram.edf"])
+def test_edf_signal_rate_is_pyedflibs_one_rate(shared_data, name):
+    # From the header alone, the rate pyedflib gives every signal (the annotations
+    # channel aside): 200 Hz (42 channels), 128 Hz (64), none for the hypnogram (no signal)
+    from medeval.loaders.edf import edf_signal_rate
+
+    path = shared_data / "eeg" / name
+    with pyedflib.EdfReader(str(path)) as reader:
+        rates = {reader.getSampleFrequency(i) for i in range(reader.signals_in_file)}
+    assert edf_signal_rate(path) == (rates.pop() if len(rates) == 1 else None)
+    assert edf_signal_rate(path) == {"chtypes_edf.edf": 200, "SC4001EC-Hypnogram.edf": None,
+                                     "test_edf_overlapping_annotations.edf": 128}[name]

@@ -425,6 +425,37 @@ def test_a_chb_mit_seizures_file_is_a_reference(folder, shared_data):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")  # not "give duration_s"
 
 
+def test_seizure_marks_without_rate_count_at_the_edf_recordings_rate(folder, shared_data):
+    # chb06_04's marks (wfdb.rdann: samples at 256 Hz) written again by wfdb.wrann without
+    # fs, as a laboratory's own script writes them: the file states no time resolution
+    # and no WFDB header is beside it. Its recording is an EDF at 256 Hz, whose samples
+    # the marks count. Before, the set was refused ("states no sampling frequency and no
+    # header r0.hea is beside it; put the record's header next to it"): an EDF recording
+    # has no WFDB header.
+    import wfdb
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    marks = wfdb.rdann(str(shared_data / "eeg" / "chb06_04.edf"), "seizures")
+    assert marks.fs == 256
+    wfdb.wrann("r0", "seizures", marks.sample, symbol=marks.symbol,
+               write_dir=str(folder / "ref"))
+    assert wfdb.rdann(str(folder / "ref" / "r0"), "seizures").fs is None
+    _edf(folder / "in" / "r0.edf", seconds=6300, record_s=1, channels=1, fs=256)
+    manifest = (folder / "manifest.csv").read_text()
+    (folder / "manifest.csv").write_text(manifest.replace("ref/r0.json", "ref/r0.seizures"))
+    detected = [[330, 350], [5000, 5020]]
+    (folder / "pred" / "r0.json").write_text(json.dumps({"events": detected}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
+    reference = [(327, 347), (6211, 6231)]  # the samples over 256 Hz
+    assert (marks.sample / 256).tolist() == [327, 347, 6211, 6231]
+    peer = scoring.EventScoring(Annotation(reference, 10, 63000),
+                                Annotation([tuple(e) for e in detected], 10, 63000))
+    assert (r0["duration_s"], r0["n_reference"], r0["tp"], r0["fp"]) == (
+        6300, peer.refTrue, peer.tp, peer.fp) == (6300, 2, 1, 1)
+
+
 def test_a_seizure_running_past_its_recording_names_the_recording(folder, shared_data):
     # chb06_04's second seizure, 6211-6231 s as wfdb reads its marks, against a recording
     # (EDF+, pyedflib) of 6225 s: the reference gives no duration_s, the recording's

@@ -219,24 +219,35 @@ def edf_duration_s(path: str | Path) -> tuple[float, int, float] | None:
 
 def edf_signal_rate(path: str | Path) -> float | None:
     """The one sampling rate of an EDF/BDF file's signals (its annotations channel
-    aside), as :func:`read_edf_annotations` takes it; None where the file is no EDF or
-    BDF file, cannot be read, or holds signals at several rates or none.
+    aside): samples per data record over the record's duration, as pyedflib's
+    ``getSampleFrequency`` and :func:`read_edf_annotations` take it, from the header
+    alone; None where the file is no EDF or BDF file, its header cannot be read, or it
+    holds signals at several rates or none.
 
     Examples
     --------
     >>> edf_signal_rate(__file__) is None
     True
     """
-    if _head(path, 8) is None:
+    head = _head(path, 256)
+    if head is None or len(head) < 256:
         return None
+    file = Path(path)
     try:
-        reader = _open(Path(path))
-    except (LoaderError, OSError):
+        signals = int(_numbers(file, head, ((252, 256, int),), "number of signals")[0])
+        seconds = _numbers(file, head, ((244, 252, float),), "record duration")[0]
+        block = _head(path, 256 * (signals + 1))
+        if block is None or len(block) < 256 * (signals + 1) or not seconds > 0:
+            return None
+        block = block[256:]
+        per_record = _numbers(file, block, tuple(
+            (216 * signals + 8 * k, 216 * signals + 8 * k + 8, int) for k in range(signals)),
+            "samples per data record")
+    except LoaderError:
         return None  # the file's own reading says why
-    try:
-        rates = {float(reader.getSampleFrequency(i)) for i in range(reader.signals_in_file)}
-    finally:
-        reader.close()
+    labels = [block[16 * k:16 * k + 16].strip() for k in range(signals)]
+    rates = {n / seconds for n, label in zip(per_record, labels)
+             if label not in (b"EDF Annotations", b"BDF Annotations")}
     return rates.pop() if len(rates) == 1 else None
 
 

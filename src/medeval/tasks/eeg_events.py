@@ -253,13 +253,18 @@ def _wfdb_events(case: Case, path: Path, root: Path) -> NDArray[np.float64]:
     """The events of a WFDB annotation file, as CHB-MIT's ``<record>.edf.seizures``
     holds them: each ``[`` (onset) paired with the next ``]`` (end), in seconds at the
     file's time resolution (where it states none and no header is beside it: the frame
-    rate of the case's WFDB header input, as ``wfdb`` reads a record's annotations);
+    rate of the case's WFDB header input, as ``wfdb`` reads a record's annotations, else
+    the one signal rate of its EDF/BDF input: CHB-MIT's marks count the EDF's samples);
     other annotations are left out."""
     from ..loaders._mit_annotations import header_timing
+    from ..loaders.edf import edf_signal_rate
     from ..loaders.wfdb import read_wfdb_annotations
 
     record_fs = next((fs for name in case.inputs if name.lower().endswith(".hea")
                       if (fs := header_timing(root / name)[0]) is not None), None)
+    if record_fs is None:
+        record_fs = next((fs for name in case.inputs
+                          if (fs := edf_signal_rate(root / name)) is not None), None)
 
     if _edf_start(path):
         raise ReferenceProblem(

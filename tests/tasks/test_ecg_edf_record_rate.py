@@ -1,6 +1,6 @@
-"""A detector's WFDB annotation file that states no time resolution, for a record stored
-as EDF whose beats are an annotation-only EDF+ file: its samples count at the EDF
-record's one signal rate, as they would at a WFDB record's frame rate."""
+"""WFDB annotation files that state no time resolution, for a record stored as EDF (no
+WFDB header to give one): a detector's, and a reference's, count at the EDF record's one
+signal rate, as they would at a WFDB record's frame rate."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import medeval
 
@@ -52,10 +53,14 @@ def _annotation_edf(path: Path, samples, symbols) -> None:
         writer.close()
 
 
-def test_a_qrs_file_without_rate_counts_at_the_edf_records_rate(shared_data, tmp_path):
-    # Before, the case failed as the algorithm's fault ("states no sampling frequency and
-    # no header c.hea is beside it; put the record's header next to it"): there is no
-    # WFDB header for an EDF record, and the reference's onsets gave no rate.
+@pytest.mark.parametrize("reference", ["beats.edf", "100.atr"])
+def test_a_qrs_file_without_rate_counts_at_the_edf_records_rate(shared_data, tmp_path,
+                                                                 reference):
+    # Before, with the annotation-only EDF+ reference, the case failed as the algorithm's
+    # fault ("states no sampling frequency and no header c.hea is beside it; put the
+    # record's header next to it"): there is no WFDB header for an EDF record, and the
+    # reference's onsets gave no rate; with 100.atr (no rate stated either) as the
+    # reference, the set was refused so.
     import pyedflib
     import wfdb
     from wfdb import processing
@@ -64,15 +69,19 @@ def test_a_qrs_file_without_rate_counts_at_the_edf_records_rate(shared_data, tmp
     atr = wfdb.rdann(str(source), "atr")
     qrs = wfdb.rdann(str(source), "qrs")
     _signal_edf(tmp_path / "100.edf", shared_data, 1805)
-    _annotation_edf(tmp_path / "beats.edf", atr.sample, atr.symbol)
-    with pyedflib.EdfReader(str(tmp_path / "beats.edf")) as reader:
-        assert (reader.signals_in_file, len(reader.readAnnotations()[0])) == (0, 2274)
+    if reference == "beats.edf":
+        _annotation_edf(tmp_path / "beats.edf", atr.sample, atr.symbol)
+        with pyedflib.EdfReader(str(tmp_path / "beats.edf")) as reader:
+            assert (reader.signals_in_file, len(reader.readAnnotations()[0])) == (0, 2274)
+    else:
+        shutil.copy(shared_data / "ecg" / "mitdb" / "100.atr", tmp_path / "100.atr")
+        assert wfdb.rdann(str(tmp_path / "100"), "atr").fs is None  # no 100.hea beside
     (tmp_path / "pred").mkdir()
     shutil.copy(shared_data / "ecg" / "mitdb" / "100.qrs", tmp_path / "pred" / "c.qrs")
     # 100.qrs states no time resolution: wfdb reads it at 100.hea's rate, none here
     assert wfdb.rdann(str(tmp_path / "pred" / "c"), "qrs").fs is None
     (tmp_path / "manifest.csv").write_text(
-        "case_id,patient_id,input,reference\nc,p,100.edf,beats.edf\n")
+        f"case_id,patient_id,input,reference\nc,p,100.edf,{reference}\n")
     (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
         'type = "ecg-beats"', 'type = "ecg-beats"\nprediction_annotator = "qrs"'))
     result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")

@@ -21,9 +21,9 @@ aggregate's warnings count those past it by more than the window: a prediction's
 other than its samples' rate puts them there; and the reference's beats past it, which
 are not scored either: an annotation file longer than its record). The header's rate is
 also the reference's time resolution when the annotation file states none and has no
-header beside it. An
-EDF+ reference in a file of its own (annotations beside an EDF record) must start when
-the record does (the date and time of the two headers), as its onsets count from its own
+header beside it (with no WFDB header, an EDF record's one signal rate). An EDF+
+reference in a file of its own (annotations beside an EDF record) must start when the
+record does (the date and time of the two headers), as its onsets count from its own
 start; a plain EDF or BDF reference (no annotations channel) of no beat is refused.
 
 Aggregation reports the *gross* statistics of EC57 (counts pooled over records: the
@@ -141,8 +141,10 @@ class EcgBeats(TaskType):
         # the header beside the reference, if that is the one just read: the rate of an
         # annotation file stating none is not read from it again
         beside = header == _beside(case, root)
+        # no WFDB header: an EDF record's one signal rate, which its samples count
+        default_fs = fs if fs is not None else _edf_rate(case, root)
         try:
-            beats = read_beats(root / case.reference, default_fs=fs, vf_marks=True,
+            beats = read_beats(root / case.reference, default_fs=default_fs, vf_marks=True,
                                beside_fs=fs if beside else None)
         except MedevalError as exc:
             raise ReferenceProblem(f"case {case.case_id}: {exc}") from None

@@ -224,9 +224,10 @@ def test_events_in_samples_fail_the_case_and_say_times_are_seconds(folder, share
     data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
     failed = {f["case_id"]: f for f in data["failures"]["cases"]}
     assert failed["r1"]["reason"] == "invalid-output"
-    assert failed["r1"]["detail"].endswith(
-        "ending after duration_s = 7200.0 at position(s) 0; the first such ends at 88832 s: "
-        "times are seconds from the start of the recording")
+    assert failed["r1"]["detail"] == (
+        "case r1: 1 detected event(s) start at or after the recording's end (7200 s), the "
+        "first [83712, 88832] s: times are seconds from the start of the recording (in "
+        "samples or milliseconds they lie so)")
 
 
 def test_a_minimum_overlap_of_one_is_refused_by_the_protocol(folder):
@@ -545,7 +546,9 @@ def test_a_detection_starting_after_the_recording_still_fails_its_case(folder):
     data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
     failed = {f["case_id"]: f for f in data["failures"]["cases"]}
     assert failed["r1"]["reason"] == "invalid-output"
-    assert "ending after duration_s = 7200.0 at position(s) 0" in failed["r1"]["detail"]
+    assert failed["r1"]["detail"].startswith(
+        "case r1: 1 detected event(s) start at or after the recording's end (7200 s), the "
+        "first [7300, 7310] s")
     assert not [w for w in data["warnings"] if "cut at its end" in w]
 
 

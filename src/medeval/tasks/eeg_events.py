@@ -202,6 +202,10 @@ class EegEvents(TaskType):
             except ValueError as exc:
                 raise PredictionError(f"case {case.case_id}: {exc}") from None
         hypothesis, cut = _cut_at_end(hypothesis, duration)
+        late = _starting_after(hypothesis, duration)
+        if late:
+            self._scored_alone(case, duration, reference)  # the reference's fault first
+            raise PredictionError(f"case {case.case_id}: {late}")
         try:
             scores = self._score(reference, hypothesis, duration)
         except MedevalError as exc:
@@ -473,6 +477,22 @@ def _cut_at_end(events: NDArray[np.float64], duration: float
     cut = events.copy()
     cut[over, 1] = duration
     return cut, (int(over.sum()), most)
+
+
+def _starting_after(events: NDArray[np.float64], duration: float) -> str | None:
+    """Why detected events starting at or after the recording's end fail their case (no
+    window's overreach: times in another unit, or another recording's), if any do; said
+    of the recording, whose length a detector knows, not of the reference's duration_s."""
+    # after _cut_at_end, an event still ending after the end starts at or after it
+    finite = np.isfinite(events).all(axis=1) & (events[:, 1] >= events[:, 0])
+    late = np.flatnonzero(finite & (events[:, 1] > duration))
+    if not late.size:
+        return None
+    k = int(late[0])
+    return (f"{late.size} detected event(s) start at or after the recording's end "
+            f"({duration:g} s), the first [{events[k, 0]:g}, {events[k, 1]:g}] s: times are "
+            "seconds from the start of the recording (in samples or milliseconds they lie "
+            "so)")
 
 
 def _cut_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:

@@ -825,6 +825,41 @@ def test_readings_copied_across_treatments_or_readers_are_named(study, tmp_path)
     assert not [w for w in alone.warnings if "same rating" in w or "standard error 0" in w]
 
 
+def test_a_reader_unchanged_on_a_subgroups_cases_is_no_copy(study, tmp_path):
+    # Found in the second reader-study pass (hreader3): copies were looked for in each
+    # subgroup too, so a reader who kept every rating with the AI on the few cases of a
+    # subgroup (aided reading changes a minority of ratings) was told of on the
+    # certificate as "a treatment's readings written twice?", though the study's readings
+    # differ. Copies are a fault of the file, named on the whole study only.
+    manifest, readings = study
+    dense = set(manifest.loc[manifest["density"] == "dense", "case_id"])
+    aided = readings["treatment"] == "with AI"
+    unaided = readings[~aided].set_index(["reader", "case"])["rating"]
+    kept = readings.copy()
+    on_dense = aided & (kept["reader"] == "R2") & kept["case"].isin(dense)
+    kept.loc[on_dense, "rating"] = [unaided[("R2", c)] for c in kept.loc[on_dense, "case"]]
+    grid = kept.pivot(index="case", columns=["treatment", "reader"], values="rating")
+    same = grid[("with AI", "R2")] == grid[("without AI", "R2")]
+    assert same[sorted(dense)].all() and not same.all()  # unchanged on dense cases only
+    table = mrmc_table(manifest, kept)
+    truth = table.drop_duplicates("case").set_index("case")["truth"]
+    cases = sorted(dense)
+    # on the dense cases R2's two treatments have one AUC (scikit-learn's)
+    assert roc_auc_score(truth[cases], grid.loc[cases, ("with AI", "R2")]) == \
+        roc_auc_score(truth[cases], grid.loc[cases, ("without AI", "R2")])
+    result = evaluate(write_study(tmp_path / "a", manifest, kept))
+    assert not [w for w in result.warnings if "both treatments" in w or "names" in w]
+    assert {g.value for g in result.subgroups} == {"dense", "fatty"}  # both analysed
+    # the same reader unchanged on every case is still named, once, for all cases
+    everywhere = readings.copy()
+    mine = aided & (everywhere["reader"] == "R2")
+    everywhere.loc[mine, "rating"] = [unaided[("R2", c)]
+                                      for c in everywhere.loc[mine, "case"]]
+    result = evaluate(write_study(tmp_path / "b", manifest, everywhere))
+    assert [w.split(" (")[0] for w in result.warnings if "both treatments" in w] == [
+        "all cases: reader(s) 'R2' gave every case the same rating in both treatments"]
+
+
 def test_a_constant_rating_is_named_as_the_file_writes_it(study, tmp_path):
     # Found in the review of the reader-pass: the warning printed the rating with :g, so a
     # reader whose raw score 1234567 filled the column was named '(1.23457e+06)' and one

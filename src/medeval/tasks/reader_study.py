@@ -360,6 +360,8 @@ class ReaderStudy(TaskType):
         self._labels = BinaryClassification(spec, statistics)
         #: per-case column -> (treatment, reader), set when the readings are read
         self.cells: dict[str, tuple[str, str]] = {}
+        #: the study's cases (set with the readings): copies are looked for on them only
+        self.study_cases: frozenset[str] = frozenset()
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the case's truth is neither the positive nor the negative label
@@ -398,6 +400,7 @@ class ReaderStudy(TaskType):
         columns = sorted({(t, r) for t, r in zip(table["treatment"], table["reader"])},
                          key=lambda tr: (self.treatments.index(tr[0]), tr[1]))
         self.cells = {f"{t}:{r}": (t, r) for t, r in columns}
+        self.study_cases = frozenset(truth)
         self.case_columns = ("reference", *self.cells)
         values: dict[str, dict[str, float]] = {}
         for reader, treatment, case, rating in table[
@@ -459,8 +462,12 @@ class ReaderStudy(TaskType):
                         in zip(("auc_difference", "test_auc", "reference_auc"),
                                ("mrmc_auc_difference", "mrmc_reader_averaged_auc",
                                 "mrmc_reader_averaged_auc"), estimates))
-        warnings: tuple[str, ...] = (self._constant_readings(table)
-                                     + copied_readings(table, self.treatments))
+        warnings: tuple[str, ...] = self._constant_readings(table)
+        if {row.case_id for row in rows} == self.study_cases:
+            # copies are a fault of the readings file, looked for on the whole study: on a
+            # subgroup's few cases a reader who changed no rating with the AI, or two
+            # readers who agree, is a reading, not an export writing a column twice
+            warnings += copied_readings(table, self.treatments)
         if clusters is not None and several_per_patient(list(clusters)):
             counts = Counter(clusters)
             shared = sum(n for n in counts.values() if n > 1)  # cases not alone

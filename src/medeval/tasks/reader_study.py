@@ -361,6 +361,7 @@ class ReaderStudy(TaskType):
         #: per-case column -> (treatment, reader), set when the readings are read
         self.cells: dict[str, tuple[str, str]] = {}
         #: the study's cases (set with the readings): copies are looked for on them only
+        #: (on any rows aggregated before the readings are read)
         self.study_cases: frozenset[str] = frozenset()
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
@@ -463,7 +464,7 @@ class ReaderStudy(TaskType):
                                ("mrmc_auc_difference", "mrmc_reader_averaged_auc",
                                 "mrmc_reader_averaged_auc"), estimates))
         warnings: tuple[str, ...] = self._constant_readings(table)
-        if {row.case_id for row in rows} == self.study_cases:
+        if not self.study_cases or {row.case_id for row in rows} == self.study_cases:
             # copies are a fault of the readings file, looked for on the whole study: on a
             # subgroup's few cases a reader who changed no rating with the AI, or two
             # readers who agree, is a reading, not an export writing a column twice

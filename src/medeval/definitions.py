@@ -619,7 +619,9 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "treatment's Obuchowski-Rockette (or DBM) analysis of the scope judged",
             True, "Obuchowski NA, Rockette HE. Commun Stat Simul Comput 1995;24:285-308; "
             "Hillis SL. Stat Med 2007;26:596-619",
-            "a subgroup with one class only: NaN (no AUC)",
+            "NaN (no AUC) in a subgroup with one class only, or with one case of a class "
+            "under the jackknife or unbiased covariance (DeLong's: no interval); one "
+            "reader: no RRRC or RRFC interval (FRRC's in the note)",
         ),
         MetricDefinition(
             "mrmc_auc_difference", "Difference of reader-averaged AUCs (test - reference)",
@@ -630,7 +632,10 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             "t(df of MS(T*R)) for fixed cases",
             True, "Obuchowski NA, Rockette HE. Commun Stat Simul Comput 1995;24:285-308; "
             "Hillis SL. Stat Med 2007;26:596-619",
-            "a subgroup with one class only: NaN (no AUC)", bounds=_SIGNED,
+            "NaN (no AUC) in a subgroup with one class only, or with one case of a class "
+            "under the jackknife or unbiased covariance (DeLong's: no interval); one "
+            "reader: no RRRC or RRFC interval (FRRC's in the note)",
+            bounds=_SIGNED,
         ),
         # --- detection (medeval.metrics.detection) ---
         MetricDefinition(

@@ -116,3 +116,42 @@ def test_the_longest_definition_id_stays_on_one_line(tmp_path: Path) -> None:
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                               text=True, check=True).stdout
         assert "cohen_kappa@classes-quadratic" in text, lang
+
+
+def test_a_reader_study_subgroup_with_one_case_of_a_class(tmp_path: Path) -> None:
+    # Found in the second reader-study pass (hreader3): the MRMC figures' edge cases said
+    # "a subgroup with one class only: NaN (no AUC)", but a subgroup with both classes and
+    # one case of one of them is undefined too under the jackknife (scikit-learn gives
+    # each reader's AUC there: it is the covariance that needs two cases of a class), and
+    # under DeLong's covariance the figure has a value and no interval.
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    from ..tasks.test_reader_study import simulate, write_study
+
+    manifest, readings = simulate(7)
+    positives = manifest.index[manifest["reference"] == "malignant"]
+    negatives = manifest.index[manifest["reference"] == "benign"]
+    small = [positives[0], *negatives[:3]]  # one case with the condition, three without
+    manifest = manifest.assign(density="fatty")
+    manifest.loc[small, "density"] = "small"
+    cases = list(manifest.loc[small, "case_id"])
+    truth = (manifest.loc[small, "reference"] == "malignant").astype(int).to_numpy()
+    for _, rows in readings[readings["case"].isin(cases)].groupby(
+            ["reader", "treatment"]):
+        ratings = rows.set_index("case").loc[cases, "rating"].to_numpy()
+        assert 0 <= roc_auc_score(truth, ratings) <= 1  # defined for each reader
+    for covariance, defined in (("jackknife", False), ("delong", True)):
+        result = medeval.evaluate(write_study(
+            tmp_path / covariance, manifest, readings, extra=f'covariance = "{covariance}"\n'))
+        figure = next(g for g in result.subgroups if g.value == "small").metrics[0].estimate
+        assert np.isnan(figure.low) and np.isnan(figure.high)
+        assert np.isnan(figure.value) != defined
+    english = _definitions(render_certificate(result, tmp_path / "en.pdf", lang="en"),
+                           "Metric definitions")
+    assert ("undefined (no AUC) in a subgroup with one class only, or with one case of a "
+            "class under the jackknife or unbiased covariance (DeLong's: no interval); one "
+            "reader: no RRRC or RRFC interval (FRRC's in the note)") in english
+    korean = _definitions(render_certificate(result, tmp_path / "ko.pdf", lang="ko"),
+                          "평가 지표의 정의")
+    assert "한 분류의 증례가 1개인" in korean and "DeLong 공분산: 신뢰구간 없음" in korean

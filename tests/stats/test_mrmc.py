@@ -486,6 +486,32 @@ class TestBadInput:
                 "'treatment', 'case', 'truth', 'score'"):
             mrmc(path)
 
+    def test_a_reader_study_readings_file_is_told_where_the_truth_is(self, tmp_path):
+        # Found in the second reader-study pass (hreader3): protocol check sends a reader
+        # study's planner to mrmc(pilot_readings), and the task's readings file (reader,
+        # treatment, case, rating: the truth is the manifest's) was refused as lacking
+        # 'truth' with no word of where it is. The truth added from a manifest as the
+        # message says gives each reader's AUC as scikit-learn's roc_auc_score.
+        path = tmp_path / "readings.csv"
+        table = _small()
+        table.drop(columns="truth").to_csv(path, index=False)
+        with pytest.raises(InvalidInputError, match=re.escape(
+                "lacks column(s) 'truth'") + ".*" + re.escape(
+                "a reader-study readings file has no truth (the task takes it from the "
+                "manifest's reference): add a column truth, 1 for a case with the condition "
+                "and 0 for one without")):
+            mrmc(path)
+        manifest = pd.DataFrame({"case_id": range(1, 7),
+                                 "reference": ["benign"] * 3 + ["malignant"] * 3})
+        readings = pd.read_csv(path)
+        truth = dict(zip(manifest["case_id"], manifest["reference"] == "malignant"))
+        readings.assign(truth=readings["case"].map(truth).astype(int)).to_csv(
+            path, index=False)
+        result = mrmc(path)
+        for (reader, treatment), rows in table.groupby(["reader", "treatment"]):
+            assert result.reader_auc[(treatment, reader)] == pytest.approx(
+                roc_auc_score(rows["truth"], rows["rating"]), abs=1e-12)
+
     def test_file_with_an_empty_reader_names_its_line(self, tmp_path):
         # the 4th data row is line 5 of the file (line 1 the header)
         path = tmp_path / "readings.csv"

@@ -221,6 +221,13 @@ def _rows(mask: Any, lines: list[int] | None) -> list[str]:
     return [f"line {lines[i]}" if lines is not None else f"row {i}" for i in at]
 
 
+#: a reader-study task's readings file (reader, treatment, case, rating) given to mrmc:
+#: the task takes each case's truth from the manifest
+_NO_TRUTH = ("; a reader-study readings file has no truth (the task takes it from the "
+             "manifest's reference): add a column truth, 1 for a case with the condition and "
+             "0 for one without, the same in each of the case's rows")
+
+
 def _check_columns(frame: pd.DataFrame, source: str, lines: list[int] | None) -> None:
     """Every column present and the table not empty; no reader, treatment or case
     empty (the rows named)."""
@@ -235,6 +242,7 @@ def _check_columns(frame: pd.DataFrame, source: str, lines: list[int] | None) ->
             + (f"; its fields are separated by {separated}: the table is a CSV with commas"
                if separated else f"; it has {', '.join(map(repr, columns))}"
                + columns_written_otherwise(columns, missing))
+            + (_NO_TRUTH if missing == ["truth"] else "")
         )
     if len(frame) == 0:
         raise InvalidInputError(f"{source} the table has no rows")

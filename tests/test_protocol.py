@@ -762,6 +762,33 @@ def test_one_treatment_in_two_unicode_forms_is_refused(folder):
                "two Unicode forms, NFC and NFD)" in p for p in info.value.problems)
 
 
+def test_nan_for_a_bounded_number_is_named_as_nan(folder):
+    # Found in the second reader-study pass (hreader3): TOML's nan (tomllib reads it as
+    # float('nan')) as a non-inferiority margin or a confidence level was told 'Input
+    # should be less than 1 (got nan)', as if it were too large: nan is neither below nor
+    # above a bound. A criterion's goal = nan already said 'nan is no goal'.
+    import math
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: the backport medeval reads with
+        import tomli as tomllib
+
+    assert math.isnan(tomllib.loads("margin = nan")["margin"])
+    study = VALID.replace(
+        'type = "binary-classification"\nthreshold = 0.5',
+        'type = "reader-study"\nreadings = "r.csv"\ntest_treatment = "AI"\n'
+        'reference_treatment = "none"\ncomparison = "non-inferiority"\nmargin = nan')
+    for text, key in ((study, "task.margin"),
+                      (VALID.replace("confidence = 0.95", "confidence = nan", 1),
+                       "statistics.confidence")):
+        with pytest.raises(ProtocolError) as info:
+            load_protocol(write(folder, text))
+        assert f"{key}: nan (TOML's not-a-number) is no value here: write a number" in \
+            " ".join(info.value.problems), info.value.problems
+        assert "less than 1" not in " ".join(info.value.problems)
+
+
 @pytest.mark.parametrize("categories", [
     '["용종", "{nfd}"]', '{{"용종" = 1, "{nfd}" = 2}}', '["polyp", "polyp"]'])
 def test_a_category_named_twice_is_refused(folder, categories):

@@ -182,6 +182,10 @@ def _one_case_columns(manifest: Path, table: Any, columns: list[str]) -> list[st
     return found
 
 
+#: pydantic's errors of a number outside its bounds
+_BOUNDS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
 def describe_schema_error(error: Mapping[str, Any]) -> str:
     location = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
     kind = error["type"]
@@ -234,6 +238,10 @@ def describe_schema_error(error: Mapping[str, Any]) -> str:
         return (f"{location}: {message}; give each label's threshold by its name, "
                 "thresholds = {<label> = 0.5, ...} with every label once (a list is not "
                 "matched to the labels by position), or one for all, threshold = 0.5")
+    if isinstance(written, float) and math.isnan(written) and kind in _BOUNDS:
+        # TOML's nan: compared with a bound it is neither above nor below it, so pydantic
+        # said 'less than 1 (got nan)' of a margin or confidence as if nan were too large
+        return f"{location}: nan (TOML's not-a-number) is no value here: write a number"
     if "input" in error and not isinstance(error["input"], (dict, list)):
         message += f" (got {error['input']!r})"
         ceiling = (error.get("ctx") or {}).get("lt", (error.get("ctx") or {}).get("le"))

@@ -16,7 +16,11 @@ spaces only), so "row index + 2" names the wrong line after one.
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
+import io
+import lzma
 import warnings
 from pathlib import Path
 from typing import Any
@@ -119,25 +123,38 @@ def data_lines(path: Path, n_rows: int, *, separator: str = ",") -> list[int]:
     of spaces or tabs only that pandas skips, and counting the lines inside a quoted
     field. Where the count disagrees with ``n_rows`` (a file the two readers split
     otherwise), or the file cannot be split here (a field past the csv module's limit,
-    a compressed file pandas read), row *i* is taken to be on line *i* + 2.
+    a ``.zip`` or ``.zst`` file pandas read), row *i* is taken to be on line *i* + 2; a
+    ``.gz``, ``.bz2`` or ``.xz`` file's lines are those of the text it holds.
     """
     plain = [i + 2 for i in range(n_rows)]
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = _decompressed(path)
         if b"\r" not in data and data.count(b"\n") + (not data.endswith(b"\n")) == n_rows + 1:
             return plain  # one line per row, the header's first: nothing to split
         lines: list[int] = []
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, delimiter=separator)
-            start, header = 1, False
-            for row in reader:
-                line, start = start, reader.line_num + 1
-                if not row or (len(row) == 1 and not row[0].strip(" \t")):
-                    continue  # pandas' skip_blank_lines
-                if header:
-                    lines.append(line)
-                header = True
-    except (OSError, UnicodeDecodeError, csv.Error):
+        text = io.StringIO(data.decode("utf-8-sig"), newline="")
+        reader = csv.reader(text, delimiter=separator)
+        start, header = 1, False
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row or (len(row) == 1 and not row[0].strip(" \t")):
+                continue  # pandas' skip_blank_lines
+            if header:
+                lines.append(line)
+            header = True
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error, lzma.LZMAError):
         return plain  # pandas read it; a message's line is no reason to refuse it
     return lines if len(lines) == n_rows else plain
+
+
+#: the compressions pandas' read_csv infers from a file name's ending, that the standard
+#: library opens
+_OPENERS: dict[str, Any] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def _decompressed(path: Path) -> bytes:
+    """The bytes of ``path`` as pandas reads them: a ``.gz``, ``.bz2`` or ``.xz`` file
+    decompressed (its lines are those of the text inside)."""
+    with _OPENERS.get(Path(path).suffix.lower(), open)(path, "rb") as handle:
+        data: bytes = handle.read()
+    return data

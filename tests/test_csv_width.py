@@ -113,3 +113,27 @@ def test_a_compressed_file_names_the_lines_of_its_text(tmp_path, name, suffix):
     written = [int(first.removeprefix("L")) for first in frame["id"]]
     assert written != [2 + i for i in range(len(frame))]  # index + 2 would be wrong
     assert data_lines(path, len(frame)) == written
+
+
+def test_a_compressed_file_is_checked_for_repeated_columns_and_wide_rows(tmp_path):
+    # Found with the above: read_csv_rows' two checks read the file's bytes as text, so a
+    # readings.csv.gz whose header names 'rating' twice was read on its first column
+    # unsaid (pandas renames the second 'rating.1', shown here), and one with a comma in
+    # an unquoted treatment was refused as 'not UTF-8 text' from the gzip bytes. Both are
+    # now found in the decompressed text, as in a plain file.
+    import gzip
+
+    from medeval._csv_width import read_csv_rows
+
+    twice = tmp_path / "twice.csv.gz"
+    twice.write_bytes(gzip.compress(b"reader,case,rating,rating\nR1,c1,3,5\n"))
+    assert list(pd.read_csv(twice).columns) == ["reader", "case", "rating", "rating.1"]
+    with pytest.raises(ValueError, match=r"its header names column 'rating' twice "
+                                         r"\(columns 3 and 4\)"):
+        read_csv_rows(twice)
+    wide = tmp_path / "wide.csv.gz"
+    # line 3 (by hand) holds 4 fields under a header of 3
+    wide.write_bytes(gzip.compress("reader,treatment,rating\nR1,AI,3\nR1,AI v2, 임계값 없음,4\n"
+                                   .encode()))
+    with pytest.raises(ValueError, match=r"line 3 has 4 fields, the header 3"):
+        read_csv_rows(wide)

@@ -33,23 +33,22 @@ __all__ = ["data_lines", "read_csv_rows", "repeated_columns", "wide_row"]
 def wide_row(path: Path) -> str | None:
     """The first row with more non-empty fields than the header, described for a
     message, or None."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header: list[str] | None = None
-        start = 1
-        for row in reader:
-            line, start = start, reader.line_num + 1
-            if not row:
-                continue
-            if header is None:
-                header = row
-                continue
-            extra = row[len(header):]
-            if any(field.strip() for field in extra):
-                shown = ", ".join(repr(field) for field in row)
-                return (f"line {line} has {len(row)} fields, the header {len(header)} "
-                        f"({shown}): a value holding a comma must be in double quotes "
-                        '("...")')
+    reader = csv.reader(_text(path))
+    header: list[str] | None = None
+    start = 1
+    for row in reader:
+        line, start = start, reader.line_num + 1
+        if not row:
+            continue
+        if header is None:
+            header = row
+            continue
+        extra = row[len(header):]
+        if any(field.strip() for field in extra):
+            shown = ", ".join(repr(field) for field in row)
+            return (f"line {line} has {len(row)} fields, the header {len(header)} "
+                    f"({shown}): a value holding a comma must be in double quotes "
+                    '("...")')
     return None
 
 
@@ -66,9 +65,8 @@ def repeated_columns(path: Path, separator: str = ",") -> str | None:
     "its header names column 'score' twice (columns 2 and 4): pan"
     """
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle, delimiter=separator), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
+        header = next(csv.reader(_text(path), delimiter=separator), [])
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error, lzma.LZMAError):
         return None  # pandas' own reading says what is wrong
     places: dict[str, list[int]] = {}
     for k, name in enumerate(header, start=1):
@@ -132,8 +130,8 @@ def data_lines(path: Path, n_rows: int, *, separator: str = ",") -> list[int]:
         if b"\r" not in data and data.count(b"\n") + (not data.endswith(b"\n")) == n_rows + 1:
             return plain  # one line per row, the header's first: nothing to split
         lines: list[int] = []
-        text = io.StringIO(data.decode("utf-8-sig"), newline="")
-        reader = csv.reader(text, delimiter=separator)
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""),
+                            delimiter=separator)
         start, header = 1, False
         for row in reader:
             line, start = start, reader.line_num + 1
@@ -150,6 +148,12 @@ def data_lines(path: Path, n_rows: int, *, separator: str = ",") -> list[int]:
 #: the compressions pandas' read_csv infers from a file name's ending, that the standard
 #: library opens
 _OPENERS: dict[str, Any] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def _text(path: Path) -> io.StringIO:
+    """The text of ``path`` as pandas reads it (decompressed, a byte order mark left out),
+    for the csv module."""
+    return io.StringIO(_decompressed(path).decode("utf-8-sig"), newline="")
 
 
 def _decompressed(path: Path) -> bytes:

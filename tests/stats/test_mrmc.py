@@ -512,6 +512,27 @@ class TestBadInput:
             assert result.reader_auc[(treatment, reader)] == pytest.approx(
                 roc_auc_score(rows["truth"], rows["rating"]), abs=1e-12)
 
+    @pytest.mark.parametrize("text", ["", "\n\n"])
+    def test_an_empty_file_is_called_empty(self, tmp_path, text):
+        # Found in the second reader-study pass (hreader3): a file of no bytes (or blank
+        # lines only: pandas' EmptyDataError, below) was told 'cannot read ... as CSV: No
+        # columns to parse from file', where a manifest is told it is empty. Both the
+        # table and a reader-study task's readings file now say so, naming the header
+        from medeval.tasks.reader_study import read_readings
+
+        path = tmp_path / "readings.csv"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(pd.errors.EmptyDataError):
+            pd.read_csv(path)
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"mrmc: {path} is empty (no header line, only blank lines or none): the "
+                "table's first line is its header, reader,treatment,case,truth,rating")):
+            mrmc(path)
+        with pytest.raises(InvalidInputError, match=re.escape(
+                f"readings {path}: is empty (no header line, only blank lines or none): the "
+                "readings' first line is their header, reader,treatment,case,rating")):
+            read_readings(path)
+
     def test_file_with_an_empty_reader_names_its_line(self, tmp_path):
         # the 4th data row is line 5 of the file (line 1 the header)
         path = tmp_path / "readings.csv"

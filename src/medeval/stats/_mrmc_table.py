@@ -151,6 +151,10 @@ def _frame(table: Any, func: str) -> pd.DataFrame:
                 f"{func}: {path} is not UTF-8 text ({first_non_utf8(path)}); Excel's plain "
                 "'CSV' on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8'"
             ) from None
+        except pd.errors.EmptyDataError:  # pandas: "No columns to parse from file"
+            raise InvalidInputError(
+                f"{func}: {path} is empty (no header line, only blank lines or none): the "
+                f"table's first line is its header, {','.join(COLUMNS)}") from None
         except ValueError as exc:
             raise InvalidInputError(f"{func}: cannot read {path} as CSV: {exc}") from None
         return _ids_as_written(frame)

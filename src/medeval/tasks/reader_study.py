@@ -111,6 +111,10 @@ def read_readings(path: Path) -> pd.DataFrame:
             f"readings {path}: not UTF-8 text ({first_non_utf8(path)}); Excel's plain 'CSV' "
             "on Korean Windows writes CP949 (EUC-KR): save it as 'CSV UTF-8' (a byte order "
             "mark is fine)") from None
+    except pd.errors.EmptyDataError:  # pandas: "No columns to parse from file"
+        raise InvalidInputError(
+            f"readings {path}: is empty (no header line, only blank lines or none): the "
+            f"readings' first line is their header, {','.join(READINGS_COLUMNS)}") from None
     except (ValueError, pd.errors.ParserError) as exc:
         raise InvalidInputError(f"readings {path}: cannot be read as CSV: {exc}") from None
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -235,3 +236,47 @@ def test_the_shell_way_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
                             tmp_path / "run", progress=False)
     assert summary.done == 1, summary.failures
     assert json.loads((tmp_path / "run" / "predictions" / "c1.json").read_text())["score"] == 0
+
+
+ARGV = """
+import json, sys
+case = json.load(open("/input/case.json"))
+json.dump({"score": 0.5, "argv": sys.argv[1:]}, open(case["prediction_file"], "w"))
+"""
+
+
+@needs_bwrap
+@pytest.mark.parametrize("arguments", [
+    "--sep ';'", "--where '>0.5'", "--where \\>0.5", "--pattern 'a|b' --or '|'",
+    '--and "&&" --bg \\&', "--log '2>/dev/null'",
+])
+def test_quoted_shell_words_are_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          arguments: str):
+    """A quoted or escaped ``;``, ``|``, ``&`` or ``>0.5`` is an argument to a shell too:
+    5e7ab353 refused them as shell syntax (it looked at the words after shlex had dropped
+    the quotes), so ``--sep ';'`` could not be given. The script's own ``sys.argv`` in
+    the sandbox is what ``shlex.split`` (the standard library) makes of the line."""
+    manifest = write_set(tmp_path, ["c1"])
+    algo = tmp_path / "algo"
+    algo.mkdir()
+    (algo / "argv.py").write_text(ARGV)
+    monkeypatch.chdir(algo)
+    command = f"python3 argv.py {arguments}"
+    summary = run_algorithm(manifest, resolve_algorithm(command=command), tmp_path / "run",
+                            progress=False, isolation="bubblewrap")
+    assert summary.done == 1, summary.failures
+    found = json.loads((tmp_path / "run" / "predictions" / "c1.json").read_text())["argv"]
+    assert found == shlex.split(command)[2:]
+
+
+@pytest.mark.parametrize(("command", "named"), [
+    ("python3 predict.py --sep ';' | tee log", "'|' is shell syntax"),
+    ("python3 predict.py '>' x >log", "'>log' is shell syntax"),
+])
+def test_a_bare_shell_word_beside_quoted_ones_is_still_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, named: str):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "predict.py").write_text(PREDICT)
+    with pytest.raises(RunnerError) as caught:
+        resolve_algorithm(None, command=command)
+    assert named in str(caught.value)

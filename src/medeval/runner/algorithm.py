@@ -38,6 +38,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from .._hashing import hash_files, sha256_file
 from ..errors import RunnerError
 from ._shebang import shebang_problem
+from ._shell_words import quoted_words
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -305,7 +306,8 @@ def _command(command: str, progress: bool = False,
     argv = list(shlex.split(command))
     if not argv:
         raise RunnerError("command algorithm: the command line is empty")
-    shell = _shell_syntax(argv)
+    quoted = quoted_words(command)
+    shell = _shell_syntax(argv, quoted if len(quoted) == len(argv) else ())
     if shell is not None:
         raise RunnerError(f"command algorithm: {shell}")
     folder = os.path.abspath(base if base is not None else os.getcwd())
@@ -390,17 +392,21 @@ _SHELL_OPERATORS = frozenset({"&&", "||", "|", ";", "&", ">", ">>", "<", "<<", "
 _SHELL_BUILTINS = frozenset({"cd", "export", "source", ".", "set", "ulimit", "exec"})
 
 
-def _shell_syntax(argv: Sequence[str]) -> str | None:
+def _shell_syntax(argv: Sequence[str], quoted: Sequence[bool] = ()) -> str | None:
     """What in a command line needs a shell, which runs no command algorithm: the line is
     split as a shell splits it (``shlex``) and run as a program with its arguments, so
     ``&&``, ``|`` or ``> log.txt`` would reach the program as arguments, and a builtin
     (``cd``) or an assignment first (``OMP_NUM_THREADS=1 python3 ...``) is no program.
+    A word ``quoted`` says was quoted or escaped (``--sep ';'``, ``'>0.5'``) is an
+    argument to a shell too, and passes.
 
     >>> _shell_syntax(["python3", "predict.py", ">", "log.txt"])[:44]
     "'>' is shell syntax: the command line is run"
     >>> _shell_syntax(["OMP_NUM_THREADS=1", "python3", "p.py"])[:52]
     "'OMP_NUM_THREADS=1' sets a variable for a shell: the"
     >>> _shell_syntax(["python3", "predict.py", "--out={output}"]) is None
+    True
+    >>> _shell_syntax(["python3", "predict.py", "--sep", ";"], [False] * 3 + [True]) is None
     True
     """
     advice = ("; write the steps in a script beside the files it uses and run that (sh "
@@ -416,7 +422,9 @@ def _shell_syntax(argv: Sequence[str]) -> str | None:
     if first in _SHELL_BUILTINS:
         return (f"{first!r} is a command of the shell, not a program: the command line is "
                 "run as a program with its arguments, not by a shell" + advice)
-    for word in argv[1:]:
+    for word, inert in zip(argv[1:], [*quoted[1:], *[False] * len(argv)]):
+        if inert:
+            continue
         if word in _SHELL_OPERATORS or re.fullmatch(r"[12]?>>?[^=\s]\S*", word):
             return (f"{word!r} is shell syntax: the command line is run as a program with "
                     f"its arguments, not by a shell, so {argv[0]} would be given {word!r} "

@@ -18,6 +18,7 @@ step, a folder the next run reads correctly.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -93,6 +94,33 @@ def _what_changed(previous: Mapping[str, Any], current: Mapping[str, Any]) -> st
     return "; ".join(said)
 
 
+def _variables_advice(previous: Mapping[str, Any], current: Mapping[str, Any]) -> str:
+    """How to set the runner's environment so that the variables passed to the algorithm
+    are those the run started with ('' when they are the same, or were not recorded).
+
+    Examples
+    --------
+    >>> def start(variables): return {"environment": {"variables": variables}}
+    >>> _variables_advice(start({"LANG": "C.UTF-8", "TZ": "Asia/Seoul"}),
+    ...                   start({"LANG": "ko_KR.UTF-8", "OMP_NUM_THREADS": "1"})).split(": ")[1]
+    'export LANG=C.UTF-8 TZ=Asia/Seoul; unset OMP_NUM_THREADS'
+    """
+    read = IDENTITY["variables passed to the algorithm"]
+    old, new = read(previous), read(current)
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping) or old == new:
+        return ""
+    steps = []
+    changed = sorted(name for name in old if new.get(name) != old[name])
+    if changed:
+        steps.append("export " + " ".join(f"{name}={shlex.quote(str(old[name]))}"
+                                          for name in changed))
+    gone = sorted(name for name in new if name not in old)
+    if gone:
+        steps.append("unset " + " ".join(gone))
+    return ("\nTo resume it, run it again under the variables it started with (the "
+            "sandbox passes them on from this shell): " + "; ".join(steps))
+
+
 def unrecorded_files(predictions: Path) -> list[str]:
     """Prediction files in a folder no run log speaks for."""
     if not predictions.is_dir():
@@ -129,6 +157,7 @@ def check_resume(run_dir: Path, events: Sequence[Mapping[str, Any]],
         raise RunnerError(
             f"{run_dir} holds predictions of another run, which cannot be mixed with "
             f"this one; what differs (before -> now):\n  " + "\n  ".join(changed)
+            + _variables_advice(previous, current)
             + f"\nResume only the same run; {advice}")
     # the earlier run ended no case (its algorithm could not be loaded: weights missing,
     # a GPU asked for): it has no prediction to mix, and --fresh loses none

@@ -99,5 +99,28 @@ def test_a_file_named_no_module_name_is_told_to_rename(
     out = capsys.readouterr().out
     assert "failed c1: timeout" in out
     [note] = [line for line in out.splitlines() if "note:" in line]
-    assert "a process it started with spawn" in note and "(my_model.py, not json.py)" in note
+    assert "a process it started with spawn" in note and note.endswith("e.g. my_model.py")
     assert "install the package" not in note
+
+
+@needs_bwrap
+@pytest.mark.parametrize(("name", "advised"), [("json.py", "json_model.py"),
+                                               ("class.py", "class_model.py")])
+def test_a_file_named_as_a_taken_module_name_is_told_a_name_that_works(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, advised: str):
+    """json.py (json is imported before the plugin) and class.py (a keyword) keep the
+    private name too; d1ceafcc's note then read '(json.py, not json.py) ... rename the
+    file' and '(class.py, not json.py)'. It now names a file name that works, and the
+    plugin renamed so runs: 0² + 1² from the input 0, by hand."""
+    manifest = write_set(tmp_path, ["c1"])
+    plugin = write_algorithm(tmp_path, POOL, name=name)
+    assert main(["predict", "--algorithm", f"{plugin}:Pooled", "--manifest", str(manifest),
+                 "--out", str(tmp_path / "run"), "--no-progress", "--timeout-s", "5"]) == 0
+    [note] = [line for line in capsys.readouterr().out.splitlines() if "note:" in line]
+    assert note.endswith(f"rename the file, e.g. {advised}"), note
+    renamed = plugin.rename(plugin.with_name(advised))
+    summary = run_algorithm(manifest, f"{renamed}:Pooled", tmp_path / "run2",
+                            progress=False, isolation="bubblewrap", timeout_s=60)
+    assert (summary.done, summary.failed) == (1, 0), summary.failures
+    prediction = json.loads((tmp_path / "run2" / "predictions" / "c1.json").read_text())
+    assert prediction["score"] == (0 + 1) / 100

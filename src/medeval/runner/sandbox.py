@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import keyword
 import os
 import re
 import shutil
@@ -375,6 +376,19 @@ def read_only_hint(text: str) -> str:
 _NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
 
 
+def _plugin_file_name(stem: str) -> str:
+    """A file name for a plugin now named ``stem``.py that is a module name of its own.
+
+    >>> [_plugin_file_name(stem) for stem in ("my-model", "json", "class", "3d net")]
+    ['my_model.py', 'json_model.py', 'class_model.py', 'model_3d_net.py']
+    """
+    name = re.sub(r"\W", "_", stem)
+    name = name if name.isidentifier() else f"model_{name}"
+    if name == stem or keyword.iskeyword(name) or name in sys.stdlib_module_names:
+        name += "_model"  # a module name already, and yet not loaded under it: taken
+    return f"{name}.py"
+
+
 def missing_module_hint(text: str) -> str:
     """Advice for an algorithm that imports a module its sandbox does not have.
 
@@ -392,6 +406,8 @@ def missing_module_hint(text: str) -> str:
     ''
     >>> missing_module_hint("ModuleNotFoundError: No module named 'medeval_plugin_my-model'")[:42]
     'a process it started with spawn (a multipr'
+    >>> missing_module_hint("ModuleNotFoundError: No module named 'medeval_plugin_json'")[-35:]
+    'rename the file, e.g. json_model.py'
 
     A package the environment holds but without the module named (``numpy.no_such``, an
     old ``sklearn.externals.joblib``, a pickled model of another version's classes) is
@@ -405,10 +421,11 @@ def missing_module_hint(text: str) -> str:
     if top.startswith("medeval_plugin_"):  # the private name of a file plugin, imported
         return (f"a process it started with spawn (a multiprocessing pool, a DataLoader's "
                 f"workers) imports the plugin's module again, under the name {top!r} it "
-                f"was loaded with; a plugin file whose name is a module name not yet "
-                f"imported ({top[len('medeval_plugin_'):].replace('-', '_')}.py, not "
-                f"json.py) is loaded under that name, which such a process can import: "
-                "rename the file")
+                f"was loaded with; a plugin file is loaded under its own name, which such "
+                f"a process can import, only where that name is a module name (letters, "
+                f"digits, _) that no module imported before it holds (not json.py, not "
+                f"medeval.py): rename the file, e.g. "
+                f"{_plugin_file_name(top[len('medeval_plugin_'):])}")
     try:
         here = importlib.util.find_spec(top) if top.isidentifier() else None
     except (ImportError, ValueError):

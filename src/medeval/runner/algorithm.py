@@ -37,6 +37,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from .._hashing import hash_files, sha256_file
 from ..errors import RunnerError
+from ._plugin_name import hidden_module
 from ._shebang import shebang_problem
 from ._shell_words import quoted_words
 
@@ -231,6 +232,14 @@ def _file_plugin(name: str, path: Path, attribute: str,
     if not file.is_file():
         raise RunnerError(f"algorithm {name!r}: no such file {file}; give the path of the "
                           "plugin's .py file")
+    hidden = hidden_module(file)
+    if hidden is not None:
+        raise RunnerError(
+            f"algorithm {name!r}: the plugin file {file.name} has the name of the module "
+            f"{file.stem!r} installed in this Python ({hidden}): in the worker its folder "
+            f"comes first on sys.path, so every 'import {file.stem}', the plugin's own or a "
+            f"library's, would import the plugin file instead; rename it (e.g. "
+            f"{file.stem}_model.py)")
     root = file.parent
     return AlgorithmSpec(
         kind="python", name=name, target=f"{file}:{attribute}", python_path=(str(root),),

@@ -90,3 +90,26 @@ def test_a_tail_cut_through_a_korean_character_starts_at_the_next_one(tmp_path: 
     summary = run_algorithm(manifest, f"{plugin}:Korean", tmp_path / "run", progress=False)
     assert summary.failures["c1"]["reason"] == "invalid-output"
     assert summary.failures["c1"]["stderr_tail"] == "상 오류" + "영상 오류" * 153
+
+
+def test_a_tail_trimmed_to_its_size_starts_at_a_whole_character():
+    """The reader trims its buffer to the last 2000 bytes once it holds more than 2 x 64
+    KiB; when the last read is the one that trims, the buffer holds exactly 2000 bytes and
+    9b78122a's test 'more bytes held than kept' took it for uncut: the tail began with a
+    U+FFFD. Here three whole reads of 65,536 bytes (the pipe filled before the reader may
+    read, so each read takes a full chunk) leave exactly that. By hand, as above: the last
+    2000 bytes of n x "영상 오류" are the last byte of 영, then 상 오류 and 153 more."""
+    import fcntl
+    import os
+
+    from medeval.runner.stderr_tail import StderrTail
+
+    data = ("영상 오류" * 16000).encode()[-3 * 65536:]
+    tail = StderrTail(keep_bytes=2000)
+    try:
+        fcntl.fcntl(tail.write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+        with tail._lock:  # the reader waits until the pipe holds all of it
+            assert os.write(tail.write_fd, data) == len(data)
+        assert tail.text() == "상 오류" + "영상 오류" * 153
+    finally:
+        tail.close()

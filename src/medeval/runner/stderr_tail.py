@@ -49,6 +49,7 @@ class StderrTail:
     def __init__(self, *, keep_bytes: int) -> None:
         self._keep = keep_bytes
         self._buffer = bytearray()
+        self._cut = False  # bytes before the buffer's first were dropped
         self._lock = threading.Lock()
         read_fd, self.write_fd = os.pipe()
         os.set_blocking(read_fd, False)
@@ -76,6 +77,7 @@ class StderrTail:
         with self._lock:
             self._read_available()
             self._buffer.clear()
+            self._cut = False
 
     def text(self) -> str:
         """The last ``keep_bytes`` written, as text (undecodable bytes replaced), from the
@@ -92,7 +94,7 @@ class StderrTail:
         with self._lock:
             self._read_available()
             kept = bytes(self._buffer[-self._keep:])
-            cut_through = len(self._buffer) > self._keep
+            cut_through = self._cut or len(self._buffer) > self._keep
         if cut_through:
             cut = 0
             while cut < min(3, len(kept)) and 0x80 <= kept[cut] <= 0xBF:
@@ -132,3 +134,4 @@ class StderrTail:
             self._buffer += chunk
             if len(self._buffer) > 2 * max(self._keep, _CHUNK):
                 del self._buffer[:-self._keep]
+                self._cut = True

@@ -19,8 +19,9 @@ from ..errors import LoaderError
 from ._files import EDF_VERSIONS, regular_file
 from ._records import Annotations, Signal
 
-__all__ = ["edf_duration_s", "edf_signal_rate", "edf_start", "first_edf_start", "read_edf",
-           "read_edf_annotations", "shown_start"]
+__all__ = ["edf_duration_s", "edf_signal_rate", "edf_signal_rates", "edf_start",
+           "first_edf_start", "read_edf", "read_edf_annotations", "several_rates",
+           "shown_start"]
 
 
 def read_edf(path: str | Path, *, channels: list[str] | None = None) -> Signal:
@@ -229,6 +230,20 @@ def edf_signal_rate(path: str | Path) -> float | None:
     >>> edf_signal_rate(__file__) is None
     True
     """
+    rates = edf_signal_rates(path)
+    return rates[0] if rates is not None and len(rates) == 1 else None
+
+
+def edf_signal_rates(path: str | Path) -> tuple[float, ...] | None:
+    """The sampling rates of an EDF/BDF file's signals (its annotations channel aside),
+    each once, in ascending order, from the header alone; None where the file is no EDF
+    or BDF file or its header cannot be read.
+
+    Examples
+    --------
+    >>> edf_signal_rates(__file__) is None
+    True
+    """
     head = _head(path, 256)
     if head is None or len(head) < 256:
         return None
@@ -246,9 +261,22 @@ def edf_signal_rate(path: str | Path) -> float | None:
     except LoaderError:
         return None  # the file's own reading says why
     labels = [block[16 * k:16 * k + 16].strip() for k in range(signals)]
-    rates = {n / seconds for n, label in zip(per_record, labels)
-             if label not in (b"EDF Annotations", b"BDF Annotations")}
-    return rates.pop() if len(rates) == 1 else None
+    return tuple(sorted({n / seconds for n, label in zip(per_record, labels)
+                         if label not in (b"EDF Annotations", b"BDF Annotations")}))
+
+
+def several_rates(folder: Path, names: Iterable[str]) -> str:
+    """Why no EDF/BDF file among ``names`` gives annotations that state no time
+    resolution one (its signals are at several rates), as a clause to add to the
+    annotation file's refusal; empty where none of them holds several rates."""
+    for name in names:
+        rates = edf_signal_rates(folder / name)
+        if rates is not None and len(rates) > 1:
+            shown = ", ".join(f"{rate:g}" for rate in rates)
+            return (f"; but the case's record {name} is EDF, not WFDB, and its signals are "
+                    f"at several rates ({shown} Hz): which of them the annotations count is "
+                    "not assumed; write their time resolution in the file (wfdb.wrann's fs)")
+    return ""
 
 
 def _open(file: Path) -> Any:

@@ -147,7 +147,8 @@ class EcgBeats(TaskType):
             beats = read_beats(root / case.reference, default_fs=default_fs, vf_marks=True,
                                beside_fs=fs if beside else None)
         except MedevalError as exc:
-            raise ReferenceProblem(f"case {case.case_id}: {exc}") from None
+            raise ReferenceProblem(
+                f"case {case.case_id}: {exc}{_no_rate(case, root, default_fs, exc)}") from None
         samples = cast("NDArray[np.int64]", beats.samples)
         falls = np.flatnonzero(np.diff(samples) < 0)
         if falls.size:  # a WFDB file (an EDF+ file's beats are sorted as read)
@@ -236,7 +237,7 @@ class EcgBeats(TaskType):
             # input's one signal rate (an annotation-only reference beside an EDF record)
             record_fs = frame_fs or (_edf_rate(case, root) if reference.fs == EDF_ONSET_RATE
                                      else float(reference.fs))
-            samples, symbols, fs = self._annotation_prediction(case, predictions, record_fs)
+            samples, symbols, fs = self._annotation_prediction(case, predictions, record_fs, root)
         else:
             samples, symbols, fs = self._json_prediction(case, predictions)
         try:
@@ -262,8 +263,8 @@ class EcgBeats(TaskType):
             values["reference_past_end"] = late
         return _with_unread_texts(values, reference)
 
-    def _annotation_prediction(self, case: Case, predictions: Path,
-                               record_fs: float | None) -> tuple[Any, Any, float]:
+    def _annotation_prediction(self, case: Case, predictions: Path, record_fs: float | None,
+                               root: Path) -> tuple[Any, Any, float]:
         """The beats of ``<case_id>.<annotator>``, at the file's own time resolution or,
         where it states none, the record's frame rate (as ``wfdb.rdann`` reads it from
         the header: a detector annotates the record; else the reference's resolution)."""
@@ -273,7 +274,8 @@ class EcgBeats(TaskType):
         try:
             found = read_wfdb_arrays(path, default_fs=record_fs)
         except MedevalError as exc:
-            raise PredictionError(f"case {case.case_id}: {exc}") from None
+            raise PredictionError(f"case {case.case_id}: {exc}"
+                                  f"{_no_rate(case, root, record_fs, exc)}") from None
         return found.samples, found.symbol_array, float(cast(float, found.fs))
 
     def _json_prediction(self, case: Case, predictions: Path) -> tuple[Any, Any, float]:
@@ -652,6 +654,17 @@ def _edf_rate(case: Case, root: Path) -> float | None:
 
     return next((fs for name in case.inputs
                  if (fs := edf_signal_rate(root / name)) is not None), None)
+
+
+def _no_rate(case: Case, root: Path, default_fs: float | None, exc: Exception) -> str:
+    """Why an annotation file stating no time resolution had none to be read at, where
+    the case's EDF record holds signals at several rates (its advice to put a WFDB header
+    beside the file is no help to an EDF record), else nothing."""
+    from ..loaders.edf import several_rates
+
+    if default_fs is not None or "states no sampling frequency" not in str(exc):
+        return ""
+    return several_rates(root, case.inputs)
 
 
 def _edf_length(case: Case, root: Path) -> float | None:

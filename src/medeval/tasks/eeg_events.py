@@ -261,7 +261,7 @@ def _wfdb_events(case: Case, path: Path, root: Path) -> NDArray[np.float64]:
     the one signal rate of its EDF/BDF input: CHB-MIT's marks count the EDF's samples);
     other annotations are left out."""
     from ..loaders._mit_annotations import header_timing
-    from ..loaders.edf import edf_signal_rate
+    from ..loaders.edf import edf_signal_rate, several_rates
     from ..loaders.wfdb import read_wfdb_annotations
 
     record_fs = next((fs for name in case.inputs if name.lower().endswith(".hea")
@@ -278,9 +278,11 @@ def _wfdb_events(case: Case, path: Path, root: Path) -> NDArray[np.float64]:
     try:
         found = read_wfdb_annotations(path, default_fs=record_fs)
     except MedevalError as exc:
+        rates = "" if record_fs is not None or "states no sampling frequency" not in str(
+            exc) else several_rates(root, case.inputs)
         raise ReferenceProblem(
             f"case {case.case_id}: reference {path}: neither JSON (by its name) nor a WFDB "
-            f"annotation file: {exc}") from None
+            f"annotation file: {exc}{rates}") from None
     marks = [(t, s) for t, s in zip(found.onsets_s.tolist(), found.symbols) if s in ("[", "]")]
     if not marks and found.symbols:
         raise ReferenceProblem(

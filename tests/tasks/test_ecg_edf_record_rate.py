@@ -37,6 +37,22 @@ def _signal_edf(path: Path, shared_data: Path, seconds: int) -> None:
         writer.close()
 
 
+def _edf(path: Path, signals, fs: int) -> None:
+    """An EDF+ file (pyedflib) of ``signals`` at ``fs`` Hz."""
+    import pyedflib
+
+    writer = pyedflib.EdfWriter(str(path), len(signals), file_type=pyedflib.FILETYPE_EDFPLUS)
+    try:
+        writer.setStartdatetime(START)
+        writer.setSignalHeaders([{"label": f"s{k}", "dimension": "mV", "sample_frequency": fs,
+                                  "physical_max": 10, "physical_min": -10,
+                                  "digital_max": 32767, "digital_min": -32768}
+                                 for k in range(len(signals))])
+        writer.writeSamples([np.ascontiguousarray(x) for x in signals])
+    finally:
+        writer.close()
+
+
 def _annotation_edf(path: Path, samples, symbols) -> None:
     """An annotation-only EDF+ file (no signal) of the beats at ``sample / 360`` s;
     four annotation channels, as pyedflib keeps one annotation per channel and data
@@ -97,3 +113,43 @@ def test_a_qrs_file_without_rate_counts_at_the_edf_records_rate(shared_data, tmp
     ppv = result.metric("qrs_ppv").estimate
     assert (se.numerator, se.n, ppv.numerator, ppv.n) == (
         found.tp, found.tp + found.fn, found.tp, found.tp + found.fp) == (1901, 1901, 1901, 1901)
+
+
+def test_a_qrs_file_without_rate_counts_at_a_resampled_edf_records_rate(shared_data,
+                                                                         tmp_path):
+    # record 100's first 10 min resampled to 250 Hz (scipy) and stored as EDF+; its
+    # reference, 100.atr, written again by wfdb.wrann with fs=360 (its own samples); the
+    # detector, run on the 250-Hz record, writes 100.qrs's beats in the record's samples
+    # (round(sample * 250 / 360)) without fs. Before, the detections were read at the
+    # reference's 360 Hz (every time x 250/360: QRS Se 78/389, +P 78/218), not at the
+    # record's 250 Hz.
+    import wfdb
+    from scipy.signal import resample_poly
+    from wfdb import processing
+
+    source = shared_data / "ecg" / "mitdb" / "100"
+    record = wfdb.rdrecord(str(source), sampto=600 * 360)
+    _edf(tmp_path / "100.edf", [resample_poly(record.p_signal[:, 0], 25, 36)], 250)
+    atr = wfdb.rdann(str(source), "atr", sampto=600 * 360)
+    wfdb.wrann("100", "atr", atr.sample, symbol=atr.symbol, aux_note=atr.aux_note, fs=360,
+               write_dir=str(tmp_path))
+    assert wfdb.rdann(str(tmp_path / "100"), "atr").fs == 360
+    qrs = wfdb.rdann(str(source), "qrs", sampto=600 * 360)
+    (tmp_path / "pred").mkdir()
+    wfdb.wrann("c", "qrs", np.round(qrs.sample * 250 / 360).astype(np.int64),
+               symbol=qrs.symbol, write_dir=str(tmp_path / "pred"))
+    assert wfdb.rdann(str(tmp_path / "pred" / "c"), "qrs").fs is None
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc,p,100.edf,100.atr\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text().replace(
+        'type = "ecg-beats"', 'type = "ecg-beats"\nprediction_annotator = "qrs"'))
+    result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    # bxb's counts from 5 min to the record's end (600 s), at 360 Hz as wfdb reads both
+    ref = np.array([t for t, c in zip(atr.sample, atr.symbol) if c in BEATS])
+    ref = ref[(ref >= 108000) & (ref <= 216000)]
+    test = qrs.sample[(qrs.sample >= 108000) & (qrs.sample <= 216000)]
+    found = processing.compare_annotations(ref, test, 55)
+    se = result.metric("qrs_sensitivity").estimate
+    ppv = result.metric("qrs_ppv").estimate
+    assert (se.numerator, se.n, ppv.numerator, ppv.n) == (
+        found.tp, found.tp + found.fn, found.tp, found.tp + found.fp) == (389, 389, 389, 389)

@@ -230,13 +230,8 @@ class EcgBeats(TaskType):
         """Compare the detected beats with the reference beats of one record."""
         reference, length_s, frame_fs = self._reference(case, root)
         if self.spec.prediction_annotator:
-            from ..loaders.signal import EDF_ONSET_RATE
-
-            # the record's rate: its header's, else its reference's, unless those are an
-            # EDF+ file's onsets in microseconds (no one signal rate), then its EDF
-            # input's one signal rate (an annotation-only reference beside an EDF record)
-            record_fs = frame_fs or (_edf_rate(case, root) if reference.fs == EDF_ONSET_RATE
-                                     else float(reference.fs))
+            # the record's rate: its header's, else its EDF input's (_record_rate)
+            record_fs = frame_fs or _record_rate(case, root, reference)
             samples, symbols, fs = self._annotation_prediction(case, predictions, record_fs, root)
         else:
             samples, symbols, fs = self._json_prediction(case, predictions)
@@ -267,7 +262,8 @@ class EcgBeats(TaskType):
                                root: Path) -> tuple[Any, Any, float]:
         """The beats of ``<case_id>.<annotator>``, at the file's own time resolution or,
         where it states none, the record's frame rate (as ``wfdb.rdann`` reads it from
-        the header: a detector annotates the record; else the reference's resolution)."""
+        the header: a detector annotates the record; else an EDF record's one signal rate,
+        else the reference's resolution: :func:`_record_rate`)."""
         from ..loaders.wfdb import read_wfdb_arrays
 
         path = prediction_file(predictions, case.case_id, (f".{self.spec.prediction_annotator}",))
@@ -654,6 +650,22 @@ def _edf_rate(case: Case, root: Path) -> float | None:
 
     return next((fs for name in case.inputs
                  if (fs := edf_signal_rate(root / name)) is not None), None)
+
+
+def _record_rate(case: Case, root: Path, reference: Any) -> float | None:
+    """The rate a detector run on a record of no WFDB header counts its samples at: the
+    one signal rate of the case's EDF/BDF input (none where its signals are at several
+    rates: which one is not assumed), not the reference's time resolution, which a record
+    resampled for the detector does not share; with no EDF input, the reference's, unless
+    those are an EDF+ file's onsets in microseconds (no one signal rate)."""
+    from ..loaders.edf import edf_signal_rates
+    from ..loaders.signal import EDF_ONSET_RATE
+
+    for name in case.inputs:
+        rates = edf_signal_rates(root / name)
+        if rates:  # an EDF record (an annotation-only EDF+ input holds none)
+            return rates[0] if len(rates) == 1 else None
+    return None if reference.fs == EDF_ONSET_RATE else float(reference.fs)
 
 
 def _no_rate(case: Case, root: Path, default_fs: float | None, exc: Exception) -> str:

@@ -371,6 +371,10 @@ class Manifest:
             target, problem = self._checked_reference(case.reference, read_files, statuses,
                                                       rate)
             if problem:
+                if read_files and rate is None and "states no sampling frequency" in problem:
+                    from .loaders.edf import several_rates
+
+                    problem += several_rates(self.root, case.inputs)
                 problems.append(f"case {case.case_id}: reference {case.reference!r}: {problem}")
                 failed.add(case.case_id)
             elif target is not None:
@@ -674,16 +678,19 @@ class Manifest:
 
 def _record_rate(case: Case, found: Mapping[str, tuple[str, bool]]) -> float | None:
     """The frame rate stated by the first of the case's WFDB header inputs that states
-    one (None: none does). The tasks read a reference's annotations at their record's
-    rate where the file states none and no header is beside it."""
+    one, else the one signal rate of the first of its EDF/BDF inputs that has one (None:
+    neither). The tasks read a reference's annotations at their record's rate where the
+    file states none and no header is beside it."""
     from .loaders._mit_annotations import header_timing
+    from .loaders.edf import edf_signal_rate
 
-    for value in case.inputs:
-        if value.lower().endswith(".hea") and value in found and not found[value][1]:
-            fs = header_timing(found[value][0])[0]
+    files = [found[value][0] for value in case.inputs if value in found and not found[value][1]]
+    for path in files:
+        if path.lower().endswith(".hea"):
+            fs = header_timing(path)[0]
             if fs is not None:
                 return fs
-    return None
+    return next((fs for path in files if (fs := edf_signal_rate(path)) is not None), None)
 
 
 def _skipped(row: Mapping[str, str], columns: Sequence[str]) -> tuple[str, ...]:

@@ -153,3 +153,28 @@ def test_a_qrs_file_without_rate_counts_at_a_resampled_edf_records_rate(shared_d
     ppv = result.metric("qrs_ppv").estimate
     assert (se.numerator, se.n, ppv.numerator, ppv.n) == (
         found.tp, found.tp + found.fn, found.tp, found.tp + found.fp) == (389, 389, 389, 389)
+
+
+def test_manifest_check_reads_the_reference_at_the_edf_records_rate(shared_data, tmp_path):
+    # 8d6f6d7f scores 100.atr (no rate stated, no 100.hea beside it) at the EDF record's
+    # 360 Hz; the check of the set before a run refused the same set: 'unreadable: WFDB
+    # annotations .../100.atr: states no sampling frequency and no header 100.hea is
+    # beside it; put the record's header next to it'.
+    import subprocess
+    import sys
+
+    import wfdb
+
+    _signal_edf(tmp_path / "100.edf", shared_data, 1805)
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.atr", tmp_path / "100.atr")
+    assert wfdb.rdann(str(tmp_path / "100"), "atr").fs is None  # no 100.hea beside
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference\nc,p,100.edf,100.atr\n")
+    (tmp_path / "protocol.toml").write_text((EXAMPLE / "protocol.toml").read_text())
+    done = subprocess.run(
+        [sys.executable, "-m", "medeval", "manifest", "check", str(tmp_path / "manifest.csv"),
+         "--protocol", str(tmp_path / "protocol.toml"), "--read-files"],
+        capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "states no sampling frequency" not in done.stderr
+    assert done.stdout.startswith("OK")

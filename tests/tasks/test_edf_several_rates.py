@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +89,12 @@ def test_ecg_annotations_without_rate_beside_an_edf_of_two_rates(shared_data, tm
             medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
         assert "100.atr: states no sampling frequency" in str(refused.value)
         assert said in str(refused.value)
+        # and the check of the set before a run says the same
+        done = subprocess.run(
+            [sys.executable, "-m", "medeval", "manifest", "check",
+             str(tmp_path / "manifest.csv"), "--protocol", str(tmp_path / "protocol.toml"),
+             "--read-files"], capture_output=True, text=True, check=False)
+        assert done.returncode != 0 and said in " ".join(done.stderr.split())
     else:  # the detector's file: its case fails
         result = medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
         (failed,) = result.failures.cases

@@ -678,11 +678,11 @@ class Manifest:
 
 def _record_rate(case: Case, found: Mapping[str, tuple[str, bool]]) -> float | None:
     """The frame rate stated by the first of the case's WFDB header inputs that states
-    one, else the one signal rate of the first of its EDF/BDF inputs that has one (None:
-    neither). The tasks read a reference's annotations at their record's rate where the
-    file states none and no header is beside it."""
+    one, else the one signal rate its EDF/BDF inputs share (None: neither). The tasks
+    read a reference's annotations at their record's rate where the file states none and
+    no header is beside it."""
     from .loaders._mit_annotations import header_timing
-    from .loaders.edf import edf_signal_rate
+    from .loaders.edf import record_rate
 
     files = [found[value][0] for value in case.inputs if value in found and not found[value][1]]
     for path in files:
@@ -690,7 +690,7 @@ def _record_rate(case: Case, found: Mapping[str, tuple[str, bool]]) -> float | N
             fs = header_timing(path)[0]
             if fs is not None:
                 return fs
-    return next((fs for path in files if (fs := edf_signal_rate(path)) is not None), None)
+    return record_rate(Path(), files)
 
 
 def _skipped(row: Mapping[str, str], columns: Sequence[str]) -> tuple[str, ...]:

@@ -128,3 +128,26 @@ def test_seizure_marks_without_rate_beside_an_edf_of_two_rates(shared_data, tmp_
     assert "r0.seizures: states no sampling frequency" in str(refused.value)
     assert ("the case's record in/r0.edf is EDF, not WFDB, and its signals are at several "
             "rates (1, 256 Hz)") in str(refused.value)
+
+
+def test_two_edf_inputs_at_different_rates_give_no_rate(shared_data, tmp_path):
+    # record 100 as two EDF files, MLII at 360 Hz and V5 at 90 Hz (each of one rate):
+    # 100.atr (no rate stated) counts the samples of one of them, which is not assumed.
+    # Before, the first input's rate was taken (the manifest's column order deciding).
+    import wfdb
+
+    record = wfdb.rdrecord(str(shared_data / "ecg" / "mitdb" / "100"), sampto=600 * 360)
+    _edf(tmp_path / "v5.edf", [record.p_signal[::4, 1]], [90])
+    _edf(tmp_path / "mlii.edf", [record.p_signal[:, 0]], [360])
+    assert (_rates(tmp_path / "v5.edf"), _rates(tmp_path / "mlii.edf")) == ([90], [360])
+    shutil.copy(shared_data / "ecg" / "mitdb" / "100.atr", tmp_path / "100.atr")
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "c.json").write_text(json.dumps({"fs": 360, "samples": [],
+                                                          "symbols": []}))
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input_a,input_b,reference\nc,p,mlii.edf,v5.edf,100.atr\n")
+    (tmp_path / "protocol.toml").write_text((ROOT / "ecg-beats" / "protocol.toml").read_text())
+    with pytest.raises(MedevalError) as refused:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    assert ("the case's records mlii.edf, v5.edf are EDF, not WFDB, and their signals are "
+            "at several rates (90, 360 Hz)") in str(refused.value)

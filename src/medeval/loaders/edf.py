@@ -20,8 +20,8 @@ from ._files import EDF_VERSIONS, regular_file
 from ._records import Annotations, Signal
 
 __all__ = ["edf_duration_s", "edf_signal_rate", "edf_signal_rates", "edf_start",
-           "first_edf_start", "read_edf", "read_edf_annotations", "several_rates",
-           "shown_start"]
+           "first_edf_start", "read_edf", "read_edf_annotations", "record_rate",
+           "several_rates", "shown_start"]
 
 
 def read_edf(path: str | Path, *, channels: list[str] | None = None) -> Signal:
@@ -265,18 +265,33 @@ def edf_signal_rates(path: str | Path) -> tuple[float, ...] | None:
                          if label not in (b"EDF Annotations", b"BDF Annotations")}))
 
 
+def record_rate(folder: Path, names: Iterable[str]) -> float | None:
+    """The one signal rate the EDF/BDF files among ``names`` (in ``folder``) share, the
+    annotation-only ones aside: the rate of the record whose samples annotations stating
+    none count; None where they hold none, or several (which one is not assumed)."""
+    rates = {rate for _, found in _signal_rates(folder, names) for rate in found}
+    return rates.pop() if len(rates) == 1 else None
+
+
 def several_rates(folder: Path, names: Iterable[str]) -> str:
-    """Why no EDF/BDF file among ``names`` gives annotations that state no time
-    resolution one (its signals are at several rates), as a clause to add to the
-    annotation file's refusal; empty where none of them holds several rates."""
-    for name in names:
-        rates = edf_signal_rates(folder / name)
-        if rates is not None and len(rates) > 1:
-            shown = ", ".join(f"{rate:g}" for rate in rates)
-            return (f"; but the case's record {name} is EDF, not WFDB, and its signals are "
-                    f"at several rates ({shown} Hz): which of them the annotations count is "
-                    "not assumed; write their time resolution in the file (wfdb.wrann's fs)")
-    return ""
+    """Why the EDF/BDF files among ``names`` give annotations that state no time
+    resolution none (their signals are at several rates), as a clause to add to the
+    annotation file's refusal; empty where they share one rate or hold none."""
+    files = _signal_rates(folder, names)
+    rates = sorted({rate for _, found in files for rate in found})
+    if len(rates) < 2:
+        return ""
+    shown = ", ".join(f"{rate:g}" for rate in rates)
+    record = (f"record {files[0][0]} is EDF, not WFDB, and its" if len(files) == 1 else
+              f"records {', '.join(name for name, _ in files)} are EDF, not WFDB, and their")
+    return (f"; but the case's {record} signals are at several rates ({shown} Hz): which of "
+            "them the annotations count is not assumed; write their time resolution in the "
+            "file (wfdb.wrann's fs)")
+
+
+def _signal_rates(folder: Path, names: Iterable[str]) -> list[tuple[str, tuple[float, ...]]]:
+    """The EDF/BDF files among ``names`` that hold signals, with their rates."""
+    return [(name, found) for name in names if (found := edf_signal_rates(folder / name))]
 
 
 def _open(file: Path) -> Any:

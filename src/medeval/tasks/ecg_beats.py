@@ -644,12 +644,12 @@ def _start_mismatch(case: Case, root: Path) -> str | None:
 
 
 def _edf_rate(case: Case, root: Path) -> float | None:
-    """The one signal rate of the case's first EDF/BDF input that has one, else None:
-    the rate at which a detector run on that record counts its samples."""
-    from ..loaders.edf import edf_signal_rate
+    """The one signal rate of the case's EDF/BDF inputs (none where they hold several:
+    :func:`~medeval.loaders.edf.record_rate`), else None: the rate at which a detector
+    run on that record counts its samples."""
+    from ..loaders.edf import record_rate
 
-    return next((fs for name in case.inputs
-                 if (fs := edf_signal_rate(root / name)) is not None), None)
+    return record_rate(root, case.inputs)
 
 
 def _record_rate(case: Case, root: Path, reference: Any) -> float | None:
@@ -658,13 +658,14 @@ def _record_rate(case: Case, root: Path, reference: Any) -> float | None:
     rates: which one is not assumed), not the reference's time resolution, which a record
     resampled for the detector does not share; with no EDF input, the reference's, unless
     those are an EDF+ file's onsets in microseconds (no one signal rate)."""
-    from ..loaders.edf import edf_signal_rates
+    from ..loaders.edf import record_rate, several_rates
     from ..loaders.signal import EDF_ONSET_RATE
 
-    for name in case.inputs:
-        rates = edf_signal_rates(root / name)
-        if rates:  # an EDF record (an annotation-only EDF+ input holds none)
-            return rates[0] if len(rates) == 1 else None
+    if several_rates(root, case.inputs):
+        return None
+    found = record_rate(root, case.inputs)  # (an annotation-only EDF+ input holds none)
+    if found is not None:
+        return found
     return None if reference.fs == EDF_ONSET_RATE else float(reference.fs)
 
 

@@ -261,14 +261,13 @@ def _wfdb_events(case: Case, path: Path, root: Path) -> NDArray[np.float64]:
     the one signal rate of its EDF/BDF input: CHB-MIT's marks count the EDF's samples);
     other annotations are left out."""
     from ..loaders._mit_annotations import header_timing
-    from ..loaders.edf import edf_signal_rate, several_rates
+    from ..loaders.edf import record_rate, several_rates
     from ..loaders.wfdb import read_wfdb_annotations
 
     record_fs = next((fs for name in case.inputs if name.lower().endswith(".hea")
                       if (fs := header_timing(root / name)[0]) is not None), None)
     if record_fs is None:
-        record_fs = next((fs for name in case.inputs
-                          if (fs := edf_signal_rate(root / name)) is not None), None)
+        record_fs = record_rate(root, case.inputs)
 
     if _edf_start(path):
         raise ReferenceProblem(

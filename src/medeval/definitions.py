@@ -620,8 +620,8 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             True, "Obuchowski NA, Rockette HE. Commun Stat Simul Comput 1995;24:285-308; "
             "Hillis SL. Stat Med 2007;26:596-619",
             "NaN (no AUC) in a subgroup with one class only, or with one case of a class "
-            "under the jackknife or unbiased covariance (DeLong's: no interval); one "
-            "reader: no RRRC or RRFC interval (FRRC's in the note)",
+            "under the jackknife or unbiased covariance (DeLong's: no RRRC or FRRC "
+            "interval); one reader: no RRRC or RRFC interval (FRRC's in the note)",
         ),
         MetricDefinition(
             "mrmc_auc_difference", "Difference of reader-averaged AUCs (test - reference)",
@@ -633,8 +633,8 @@ DEFINITIONS: dict[str, MetricDefinition] = {
             True, "Obuchowski NA, Rockette HE. Commun Stat Simul Comput 1995;24:285-308; "
             "Hillis SL. Stat Med 2007;26:596-619",
             "NaN (no AUC) in a subgroup with one class only, or with one case of a class "
-            "under the jackknife or unbiased covariance (DeLong's: no interval); one "
-            "reader: no RRRC or RRFC interval (FRRC's in the note)",
+            "under the jackknife or unbiased covariance (DeLong's: no RRRC or FRRC "
+            "interval); one reader: no RRRC or RRFC interval (FRRC's in the note)",
             bounds=_SIGNED,
         ),
         # --- detection (medeval.metrics.detection) ---

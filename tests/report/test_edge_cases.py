@@ -150,8 +150,52 @@ def test_a_reader_study_subgroup_with_one_case_of_a_class(tmp_path: Path) -> Non
     english = _definitions(render_certificate(result, tmp_path / "en.pdf", lang="en"),
                            "Metric definitions")
     assert ("undefined (no AUC) in a subgroup with one class only, or with one case of a "
-            "class under the jackknife or unbiased covariance (DeLong's: no interval); one "
-            "reader: no RRRC or RRFC interval (FRRC's in the note)") in english
+            "class under the jackknife or unbiased covariance (DeLong's: no RRRC or FRRC "
+            "interval); one reader: no RRRC or RRFC interval (FRRC's in the note)") in english
     korean = _definitions(render_certificate(result, tmp_path / "ko.pdf", lang="ko"),
                           "평가 지표의 정의")
-    assert "한 분류의 증례가 1개인" in korean and "DeLong 공분산: 신뢰구간 없음" in korean
+    assert "한 분류의 증례가 1개인" in korean
+    assert "DeLong 공분산: RRRC, FRRC 신뢰구간 없음" in korean
+
+
+def test_delong_keeps_the_rrfc_interval_of_a_subgroup_with_one_case_of_a_class(
+        tmp_path: Path) -> None:
+    # Found in the review of the reader-study commits (hrev11): the edge cases said of a
+    # subgroup with one case of a class "DeLong's: no interval", but the random-reader
+    # fixed-case (RRFC) interval uses no case covariance: it is the paired t interval of
+    # the readers' AUC differences (Hillis 2007, section 4; scipy's ttest_1samp below on
+    # scikit-learn's per-reader AUCs), given there; DeLong's variance of one case's
+    # structural component (n - 1 = 0) leaves RRRC and FRRC without one.
+    import numpy as np
+    from scipy import stats
+    from sklearn.metrics import roc_auc_score
+
+    from ..tasks.test_reader_study import simulate, write_study
+
+    manifest, readings = simulate(7)
+    positives = manifest.index[manifest["reference"] == "malignant"]
+    negatives = manifest.index[manifest["reference"] == "benign"]
+    small = [positives[0], *negatives[:3]]  # one case with the condition, three without
+    manifest = manifest.assign(density="fatty")
+    manifest.loc[small, "density"] = "small"
+    cases = list(manifest.loc[small, "case_id"])
+    truth = (manifest.loc[small, "reference"] == "malignant").astype(int).to_numpy()
+    auc = {key: roc_auc_score(truth, rows.set_index("case").loc[cases, "rating"])
+           for key, rows in readings[readings["case"].isin(cases)].groupby(
+               ["reader", "treatment"])}
+    differences = [auc[(r, "with AI")] - auc[(r, "without AI")]
+                   for r in sorted(readings["reader"].unique())]
+    low, high = stats.ttest_1samp(differences, 0.0).confidence_interval(0.95)
+    for scope, given in (("RRFC", True), ("RRRC", False), ("FRRC", False)):
+        result = medeval.evaluate(write_study(
+            tmp_path / scope, manifest, readings,
+            extra=f'covariance = "delong"\nscope = "{scope}"\n'))
+        figure = next(g for g in result.subgroups if g.value == "small").metrics[0].estimate
+        assert figure.value == pytest.approx(np.mean(differences), abs=1e-12)
+        if given:
+            assert (figure.low, figure.high) == pytest.approx((low, high), abs=1e-9)
+        else:
+            assert np.isnan(figure.low) and np.isnan(figure.high)
+    english = _definitions(render_certificate(result, tmp_path / "en.pdf", lang="en"),
+                           "Metric definitions")
+    assert "(DeLong's: no RRRC or FRRC interval)" in english

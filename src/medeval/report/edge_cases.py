@@ -107,11 +107,11 @@ EDGE_CASES_KO: dict[str, str] = {
     _NAN + "when 0/0; no error variance gives 1":
         "0/0이면 정의되지 않음(경고); 오차 분산이 없으면 1",
     "NaN (no AUC) in a subgroup with one class only, or with one case of a class under "
-    "the jackknife or unbiased covariance (DeLong's: no interval); one reader: no RRRC or "
-    "RRFC interval (FRRC's in the note)":
+    "the jackknife or unbiased covariance (DeLong's: no RRRC or FRRC interval); one "
+    "reader: no RRRC or RRFC interval (FRRC's in the note)":
         "한 분류만 있는 하위군, 또는 잭나이프나 비편향 공분산에서 한 분류의 증례가 1개인 "
-        "하위군: 정의되지 않음(AUC 없음; DeLong 공분산: 신뢰구간 없음); 판독자 1명: RRRC, "
-        "RRFC 신뢰구간 없음(FRRC 신뢰구간은 주석에)",
+        "하위군: 정의되지 않음(AUC 없음; DeLong 공분산: RRRC, FRRC 신뢰구간 없음); 판독자 1명: "
+        "RRRC, RRFC 신뢰구간 없음(FRRC 신뢰구간은 주석에)",
     _NAN + "when no case holds a lesion; 0 when no case was scored (every case failed: "
     "nothing detected)":
         "병변이 있는 증례가 없으면 정의되지 않음(경고); 채점된 증례가 없으면 0"

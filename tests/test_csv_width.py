@@ -137,3 +137,48 @@ def test_a_compressed_file_is_checked_for_repeated_columns_and_wide_rows(tmp_pat
                                    .encode()))
     with pytest.raises(ValueError, match=r"line 3 has 4 fields, the header 3"):
         read_csv_rows(wide)
+
+
+def _cut(data: bytes) -> bytes:
+    return data[:len(data) * 2 // 3]
+
+
+def _flipped(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes(b ^ 0x5A for b in data[middle:middle + 16]) + \
+        data[middle + 16:]
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+@pytest.mark.parametrize("spoil", [_cut, _flipped, lambda data: b"case_id,rating\n"])
+def test_a_damaged_compressed_file_is_refused_naming_the_file(tmp_path, suffix, spoil):
+    # Found in the review of the compressed-file commits (hrev11): a manifest.csv.gz or
+    # readings.csv.gz cut short in a copy (EOFError), damaged (zlib.error, LZMAError) or
+    # not compressed at all ended 'medeval manifest check' and mrmc(path) with a
+    # traceback. Each is now the reader's error naming the file and the compression.
+    # The standard library's own decompression refuses each file made here.
+    import bz2
+    import gzip
+    import lzma
+    import zlib
+
+    from medeval.errors import InvalidInputError, ManifestError
+    from medeval.manifest import Manifest
+    from medeval.stats import mrmc
+    from medeval.tasks.reader_study import read_readings
+
+    module = {".gz": gzip, ".bz2": bz2, ".xz": lzma}[suffix]
+    text = "".join(f"R1,AI,c{k},{k % 5},{k % 2}\n" for k in range(2000)).encode()
+    data = spoil(module.compress(b"reader,treatment,case,rating,truth\n" + text))
+    with pytest.raises((EOFError, OSError, ValueError, zlib.error, lzma.LZMAError)):
+        module.decompress(data)
+    path = tmp_path / f"readings.csv{suffix}"
+    path.write_bytes(data)
+    kind = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}[suffix]
+    said = rf"{path.name}.*does not decompress as the {kind} file its name says"
+    with pytest.raises(ManifestError, match=said):
+        Manifest.from_csv(path)
+    with pytest.raises(InvalidInputError, match=said):
+        mrmc(path)
+    with pytest.raises(InvalidInputError, match=said):
+        read_readings(path)

@@ -22,12 +22,13 @@ import gzip
 import io
 import lzma
 import warnings
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["data_lines", "read_csv_rows", "repeated_columns", "wide_row"]
+__all__ = ["damaged", "data_lines", "read_csv_rows", "repeated_columns", "wide_row"]
 
 
 def wide_row(path: Path) -> str | None:
@@ -94,8 +95,38 @@ def read_csv_rows(path: Path, **kwargs: Any) -> pd.DataFrame:
     ------
     ValueError
         A row has more non-empty fields than the header (the message names its line);
-        the header names a column twice (:func:`repeated_columns`).
+        the header names a column twice (:func:`repeated_columns`); a ``.gz``, ``.bz2``
+        or ``.xz`` file is cut short or damaged (:func:`damaged`).
     """
+    try:
+        return _read_rows(path, **kwargs)
+    except (EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
+        problem = damaged(path, exc)
+        if problem is None:
+            raise
+        raise ValueError(problem) from None
+
+
+def damaged(path: Path, exc: BaseException) -> str | None:
+    """What is wrong with a compressed file whose decompression raised ``exc``, for a
+    message, or None when ``path`` is no ``.gz``, ``.bz2`` or ``.xz`` file or ``exc`` is
+    no fault of its data (a missing file, a folder, no permission).
+
+    >>> damaged(Path("m.csv.gz"), EOFError("Compressed file ended before the end-of-stream"
+    ...                                    " marker was reached"))[:48]
+    'it does not decompress as the gzip file its name'
+    """
+    kind = _KINDS.get(Path(path).suffix.lower())
+    if kind is None or isinstance(exc, (FileNotFoundError, IsADirectoryError,
+                                        PermissionError)):
+        return None
+    return (f"it does not decompress as the {kind} file its name says ({exc}): cut short "
+            "in a copy or a download, damaged, or not compressed: copy it again, or give the "
+            "CSV uncompressed")
+
+
+def _read_rows(path: Path, **kwargs: Any) -> pd.DataFrame:
+    """:func:`read_csv_rows` of a file that decompresses."""
     twice = repeated_columns(path, str(kwargs.get("sep", ",")))
     if twice is not None:
         raise ValueError(twice)
@@ -148,6 +179,8 @@ def data_lines(path: Path, n_rows: int, *, separator: str = ",") -> list[int]:
 #: the compressions pandas' read_csv infers from a file name's ending, that the standard
 #: library opens
 _OPENERS: dict[str, Any] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+#: their names, for messages
+_KINDS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 
 
 def _text(path: Path) -> io.StringIO:

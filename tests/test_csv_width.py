@@ -182,3 +182,32 @@ def test_a_damaged_compressed_file_is_refused_naming_the_file(tmp_path, suffix, 
         mrmc(path)
     with pytest.raises(InvalidInputError, match=said):
         read_readings(path)
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_a_compressed_cp949_file_names_the_place_in_its_text(tmp_path, suffix):
+    # Found in the review of the compressed-file commits (hrev11): a CP949 manifest.csv.gz
+    # was refused as 'not UTF-8 text (line 1, byte 2 of the line, file offset 1)', a
+    # place in the gzip bytes (the second byte of gzip's magic number), no place in the
+    # CSV. The place is now that of the text it decompresses to: '양성' in CP949 is
+    # BE E7 BC BA, its first byte the 7th of line 3 ('c2,p2,' is 6 bytes), at offset
+    # 35 + 10 + 6 = 51 (the header line is 35 bytes, line 2 10; by hand, and Python's
+    # decoder agrees below).
+    import bz2
+    import gzip
+    import lzma
+
+    from medeval.errors import ManifestError
+    from medeval.manifest import Manifest
+
+    text = "case_id,patient_id,input,reference\nc1,p1,a,b\nc2,p2,양성,b\n".encode("cp949")
+    with pytest.raises(UnicodeDecodeError) as found:
+        text.decode("utf-8")
+    assert found.value.start == 35 + 10 + 6
+    compress = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    path = tmp_path / f"manifest.csv{suffix}"
+    path.write_bytes(compress(text))
+    with pytest.raises(ManifestError, match=r"manifest\.csv.*: not UTF-8 text \(line 3, "
+                       r"byte 7 of the line, file offset 51 of the text it decompresses "
+                       r"to\)"):
+        Manifest.from_csv(path)

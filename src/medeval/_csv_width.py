@@ -28,7 +28,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["damaged", "data_lines", "read_csv_rows", "repeated_columns", "wide_row"]
+__all__ = ["damaged", "data_lines", "decompressed", "read_csv_rows", "repeated_columns",
+           "wide_row"]
 
 
 def wide_row(path: Path) -> str | None:
@@ -157,7 +158,7 @@ def data_lines(path: Path, n_rows: int, *, separator: str = ",") -> list[int]:
     """
     plain = [i + 2 for i in range(n_rows)]
     try:
-        data = _decompressed(path)
+        data = decompressed(path)
         if b"\r" not in data and data.count(b"\n") + (not data.endswith(b"\n")) == n_rows + 1:
             return plain  # one line per row, the header's first: nothing to split
         lines: list[int] = []
@@ -186,10 +187,10 @@ _KINDS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 def _text(path: Path) -> io.StringIO:
     """The text of ``path`` as pandas reads it (decompressed, a byte order mark left out),
     for the csv module."""
-    return io.StringIO(_decompressed(path).decode("utf-8-sig"), newline="")
+    return io.StringIO(decompressed(path).decode("utf-8-sig"), newline="")
 
 
-def _decompressed(path: Path) -> bytes:
+def decompressed(path: Path) -> bytes:
     """The bytes of ``path`` as pandas reads them: a ``.gz``, ``.bz2`` or ``.xz`` file
     decompressed (its lines are those of the text inside)."""
     with _OPENERS.get(Path(path).suffix.lower(), open)(path, "rb") as handle:

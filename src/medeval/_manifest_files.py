@@ -59,12 +59,24 @@ def annotation_file_hint(kind: str, target: str) -> str:
 
 
 def first_non_utf8(file: Path) -> str:
-    """Where a file stops being UTF-8 (:func:`~medeval._text_offsets.line_and_byte`)."""
-    raw = file.read_bytes()
+    """Where a file stops being UTF-8 (:func:`~medeval._text_offsets.line_and_byte`); in
+    a ``.gz``, ``.bz2`` or ``.xz`` file, where the text it decompresses to does (the
+    compressed bytes' place was no place in the CSV)."""
+    import lzma
+    import zlib
+
+    from ._csv_width import decompressed
+
+    inside = file.suffix.lower() in (".gz", ".bz2", ".xz")
+    try:
+        raw = decompressed(file)
+    except (EOFError, OSError, zlib.error, lzma.LZMAError):
+        raw, inside = file.read_bytes(), False
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return line_and_byte(raw, exc.start)
+        return line_and_byte(raw, exc.start) + (" of the text it decompresses to"
+                                                if inside else "")
     return "a byte that is not"
 
 

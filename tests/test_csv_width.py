@@ -211,3 +211,29 @@ def test_a_compressed_cp949_file_names_the_place_in_its_text(tmp_path, suffix):
                        r"byte 7 of the line, file offset 51 of the text it decompresses "
                        r"to\)"):
         Manifest.from_csv(path)
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_a_header_is_checked_without_reading_the_whole_file(tmp_path, suffix):
+    # Found in the review of f898a354 (hrev11): repeated_columns, run on every manifest,
+    # readings and mrmc table, decoded the whole (decompressed) file to read its header
+    # line: a 36 MB manifest.csv took 180 MB to check one line (tracemalloc), where it
+    # had taken 0.1 MB. It reads the header line now, from a plain or a compressed file;
+    # the bound is a tenth of the text's size (3.8 MB; the header line is 20 bytes).
+    import gzip
+    import tracemalloc
+
+    from medeval._csv_width import repeated_columns
+
+    text = ("case_id,score,score\n" + "".join(f"c{k:07d},0.{k % 997:03d},0.5\n"
+                                               for k in range(200_000))).encode()
+    path = tmp_path / f"table.csv{suffix}"
+    path.write_bytes(gzip.compress(text) if suffix else text)
+    tracemalloc.start()
+    try:
+        said = repeated_columns(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert said is not None and "'score' twice (columns 2 and 3)" in said
+    assert peak < len(text) / 10

@@ -35,22 +35,23 @@ __all__ = ["damaged", "data_lines", "decompressed", "read_csv_rows", "repeated_c
 def wide_row(path: Path) -> str | None:
     """The first row with more non-empty fields than the header, described for a
     message, or None."""
-    reader = csv.reader(_text(path))
-    header: list[str] | None = None
-    start = 1
-    for row in reader:
-        line, start = start, reader.line_num + 1
-        if not row:
-            continue
-        if header is None:
-            header = row
-            continue
-        extra = row[len(header):]
-        if any(field.strip() for field in extra):
-            shown = ", ".join(repr(field) for field in row)
-            return (f"line {line} has {len(row)} fields, the header {len(header)} "
-                    f"({shown}): a value holding a comma must be in double quotes "
-                    '("...")')
+    with _text(path) as handle:
+        reader = csv.reader(handle)
+        header: list[str] | None = None
+        start = 1
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row:
+                continue
+            if header is None:
+                header = row
+                continue
+            extra = row[len(header):]
+            if any(field.strip() for field in extra):
+                shown = ", ".join(repr(field) for field in row)
+                return (f"line {line} has {len(row)} fields, the header {len(header)} "
+                        f"({shown}): a value holding a comma must be in double quotes "
+                        '("...")')
     return None
 
 
@@ -67,8 +68,9 @@ def repeated_columns(path: Path, separator: str = ",") -> str | None:
     "its header names column 'score' twice (columns 2 and 4): pan"
     """
     try:
-        header = next(csv.reader(_text(path), delimiter=separator), [])
-    except (OSError, EOFError, UnicodeDecodeError, csv.Error, lzma.LZMAError):
+        with _text(path) as handle:  # the header line only, not the whole file
+            header = next(csv.reader(handle, delimiter=separator), [])
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error, zlib.error, lzma.LZMAError):
         return None  # pandas' own reading says what is wrong
     places: dict[str, list[int]] = {}
     for k, name in enumerate(header, start=1):
@@ -184,10 +186,11 @@ _OPENERS: dict[str, Any] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open
 _KINDS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 
 
-def _text(path: Path) -> io.StringIO:
+def _text(path: Path) -> io.TextIOWrapper:
     """The text of ``path`` as pandas reads it (decompressed, a byte order mark left out),
-    for the csv module."""
-    return io.StringIO(decompressed(path).decode("utf-8-sig"), newline="")
+    for the csv module, read as it is used (a header is read without the rest)."""
+    binary = _OPENERS.get(Path(path).suffix.lower(), open)(path, "rb")
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
 
 
 def decompressed(path: Path) -> bytes:

@@ -29,13 +29,13 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["damaged", "data_lines", "decompressed", "read_csv_rows", "repeated_columns",
-           "wide_row"]
+           "text_of", "wide_row"]
 
 
 def wide_row(path: Path) -> str | None:
     """The first row with more non-empty fields than the header, described for a
     message, or None."""
-    with _text(path) as handle:
+    with text_of(path) as handle:
         reader = csv.reader(handle)
         header: list[str] | None = None
         start = 1
@@ -68,7 +68,7 @@ def repeated_columns(path: Path, separator: str = ",") -> str | None:
     "its header names column 'score' twice (columns 2 and 4): pan"
     """
     try:
-        with _text(path) as handle:  # the header line only, not the whole file
+        with text_of(path) as handle:  # the header line only, not the whole file
             header = next(csv.reader(handle, delimiter=separator), [])
     except (OSError, EOFError, UnicodeDecodeError, csv.Error, zlib.error, lzma.LZMAError):
         return None  # pandas' own reading says what is wrong
@@ -186,7 +186,7 @@ _OPENERS: dict[str, Any] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open
 _KINDS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 
 
-def _text(path: Path) -> io.TextIOWrapper:
+def text_of(path: Path) -> io.TextIOWrapper:
     """The text of ``path`` as pandas reads it (decompressed, a byte order mark left out),
     for the csv module, read as it is used (a header is read without the rest)."""
     binary = _OPENERS.get(Path(path).suffix.lower(), open)(path, "rb")

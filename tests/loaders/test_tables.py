@@ -543,3 +543,42 @@ def test_an_empty_file_is_named_empty(tmp_path, text):
         read_table(path, columns=["score"], role="predictions")
     with pytest.raises(ManifestError, match=r"pred.csv: is empty \(no header line"):
         Manifest.from_csv(path, reference_kind="label")
+
+
+def test_gzip_tables_evaluate_as_their_text_and_a_cut_one_is_refused(tmp_path):
+    # Found in the review of the compressed-file commits (hrev11): a manifest or readings
+    # file may be a .csv.gz (pandas decompresses it, its lines named inside since
+    # 4c44208f), but --reference/--predictions tables were sniffed for their separator
+    # as plain text, so a ref.csv.gz was refused as 'is not UTF-8 text (line 1, byte 2
+    # of the line, file offset 1); save it as UTF-8 ...', a place in gzip's magic number.
+    # They are now read as the text inside: the figures are scikit-learn's on the
+    # ratings, a ';' export with decimal commas is read as one, a CP949 cell is named at
+    # its line in the text, and a file cut short is refused naming it.
+    import gzip
+
+    rng = np.random.default_rng(11)
+    labels, scores = rng.integers(0, 2, 40), rng.random(40).round(4)
+    ids = [f"{k:04d}" for k in range(40)]
+    reference = "case_id,label\n" + "".join(f"{i},{v}\n" for i, v in zip(ids, labels))
+    (tmp_path / "ref.csv.gz").write_bytes(gzip.compress(reference.encode()))
+    lines = "".join(f"{i};{str(v).replace('.', ',')}\r\n" for i, v in zip(ids, scores))
+    (tmp_path / "pred.csv.gz").write_bytes(gzip.compress(("\ufeffcase_id;score\r\n"
+                                                          + lines).encode()))
+    result = evaluate_classification(tmp_path / "ref.csv.gz", tmp_path / "pred.csv.gz",
+                                     threshold=0.5)
+    assert result.metric("roc_auc").estimate.value == pytest.approx(
+        roc_auc_score(labels, scores), abs=1e-12)
+    assert result.metric("sensitivity").estimate.value == pytest.approx(
+        recall_score(labels, scores >= 0.5), abs=1e-12)
+    korean = tmp_path / "korean.csv.gz"  # line 3; 'b,' is 2 bytes, '양' starts at byte 3
+    korean.write_bytes(gzip.compress("case_id,label\na,1\nb,양성\n".encode("cp949")))
+    with pytest.raises(TableError, match=r"korean.csv.gz: is not UTF-8 text \(line 3, "
+                       r"byte 3 of the line"):
+        read_table(korean, columns=["label"], role="reference")
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(gzip.compress((reference * 50).encode())[:200])
+    with pytest.raises(EOFError):
+        gzip.decompress(cut.read_bytes())
+    with pytest.raises(TableError, match=r"cut.csv.gz: cannot be read: it does not "
+                       r"decompress as the gzip file its name says"):
+        read_table(cut, columns=["label"], role="reference")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import lzma
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._csv_width import data_lines, repeated_columns
+from .._csv_width import damaged, data_lines, decompressed, repeated_columns, text_of
 from .._hashing import sha256_file
 from .._text_offsets import where_utf8_stops
 from ..errors import TableError
@@ -172,7 +174,10 @@ def read_table(
         except pd.errors.EmptyDataError:  # pandas: "No columns to parse from file"
             raise TableError(f"{what} {where}: is empty (no header line, only blank lines "
                              "or none): export the table again, its header first") from None
-        except (ValueError, ImportError, OSError, pd.errors.ParserError) as exc:
+        except (EOFError, OSError, zlib.error, lzma.LZMAError) as exc:  # a .gz cut short
+            raise TableError(f"{what} {where}: cannot be read: {damaged(path, exc) or exc}"
+                             ) from exc
+        except (ValueError, ImportError, pd.errors.ParserError) as exc:
             raise TableError(f"{what} {where}: cannot be read: {exc}") from exc
     spellings: dict[str, list[str]] = {}
     for column in frame.columns:
@@ -399,7 +404,10 @@ def _not_utf8(path: Path) -> str:
     """Where a file stops being UTF-8, as an editor finds it (the line and its byte):
     pandas' own error gave a byte of the chunk it was decoding, no line, so that the one
     'a,양성' of a 20,000-line table was not found."""
-    raw = path.read_bytes()
+    try:
+        raw = decompressed(path)  # a compressed file's text, whose lines an editor shows
+    except (EOFError, OSError, zlib.error, lzma.LZMAError):  # cut short after the place
+        raw = b""  # no place named, rather than one in the compressed bytes
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -412,7 +420,7 @@ def _separator(path: Path, id_column: str) -> str:
     tab where the header line names ``id_column`` so, else ','."""
     if path.suffix.lower() in (".tsv", ".tab"):
         return "\t"
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    with text_of(path) as handle:  # a .gz, .bz2 or .xz file's text, as pandas reads it
         header = handle.readline().rstrip("\r\n")
     return next((s for s in (",", ";", "\t") if _nfc(id_column) in
                  [_nfc(f.strip().strip('"')) for f in header.split(s)]), ",")

@@ -237,3 +237,33 @@ def test_a_header_is_checked_without_reading_the_whole_file(tmp_path, suffix):
         tracemalloc.stop()
     assert said is not None and "'score' twice (columns 2 and 3)" in said
     assert peak < len(text) / 10
+
+
+def test_a_zst_file_pandas_cannot_open_is_refused_naming_it(tmp_path):
+    # Found in the review of the compressed-file commits (hrev11): data_lines' docstring
+    # speaks of a .zst file pandas read, but without the zstandard package (not a
+    # dependency of medeval) pandas raises ImportError, and a manifest.csv.zst, a
+    # readings.csv.zst or mrmc('t.csv.zst') ended in that traceback. Each is now the
+    # reader's error naming the file, with pandas' words and the way out.
+    try:
+        import zstandard  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("zstandard is installed: pandas reads a .zst file")
+    from medeval.errors import InvalidInputError, ManifestError
+    from medeval.manifest import Manifest
+    from medeval.stats import mrmc
+    from medeval.tasks.reader_study import read_readings
+
+    path = tmp_path / "readings.csv.zst"
+    path.write_bytes(b"reader,treatment,case,rating,truth\nR1,AI,c1,3,1\n")
+    with pytest.raises(ImportError, match="zstandard"):
+        pd.read_csv(path)  # pandas' own refusal
+    said = r"readings\.csv\.zst.*pandas cannot decompress it \(.*zstandard.*\): decompress it"
+    with pytest.raises(ManifestError, match=said):
+        Manifest.from_csv(path)
+    with pytest.raises(InvalidInputError, match=said):
+        mrmc(path)
+    with pytest.raises(InvalidInputError, match=said):
+        read_readings(path)

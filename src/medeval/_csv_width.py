@@ -99,10 +99,15 @@ def read_csv_rows(path: Path, **kwargs: Any) -> pd.DataFrame:
     ValueError
         A row has more non-empty fields than the header (the message names its line);
         the header names a column twice (:func:`repeated_columns`); a ``.gz``, ``.bz2``
-        or ``.xz`` file is cut short or damaged (:func:`damaged`).
+        or ``.xz`` file is cut short or damaged (:func:`damaged`); pandas cannot open
+        a compressed file without a package that is not installed (a ``.zst`` without
+        zstandard).
     """
     try:
         return _read_rows(path, **kwargs)
+    except ImportError as exc:  # pandas' optional package for a .zst (zstandard) file
+        raise ValueError(f"pandas cannot decompress it ({exc}): decompress it and give "
+                         "the CSV inside") from None
     except (EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
         problem = damaged(path, exc)
         if problem is None:

@@ -1064,3 +1064,32 @@ def test_a_date_written_bare_says_to_quote_it(folder):
                                      'takes text: write it in quotes, "2026-11-02"',)
     quoted = text.replace("received = 2026-11-02", 'received = "2026-11-02"')
     assert load_protocol(write(folder, quoted)).dataset.received == "2026-11-02"
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_a_manifest_cut_short_is_left_to_the_manifests_own_check(folder, suffix):
+    # Found in the review of the compressed-file commits (hrev11): the protocol's
+    # subgroup checks read the manifest it names with pandas and left an unreadable one
+    # to the manifest's own check, but not a .csv.gz cut short in a copy: load_protocol
+    # (and so 'medeval evaluate') ended in the EOFError of Python's gzip, bz2 or lzma.
+    # The manifest's own check now says what is wrong, naming the file.
+    import bz2
+    import gzip
+    import lzma
+
+    from medeval.errors import ManifestError
+    from medeval.manifest import Manifest
+
+    module = {".gz": gzip, ".bz2": bz2, ".xz": lzma}[suffix]
+    rows = "".join(f"c{k},p{k},x{k}.png,1,site{k % 3}\n" for k in range(3000))
+    data = module.compress(("case_id,patient_id,input,reference,site\n" + rows).encode())
+    cut = data[:len(data) // 2]
+    with pytest.raises((EOFError, ValueError, lzma.LZMAError)):  # the library refuses it
+        module.decompress(cut)
+    (folder / f"manifest.csv{suffix}").write_bytes(cut)
+    path = write(folder, VALID.replace('manifest = "manifest.csv"',
+                                       f'manifest = "manifest.csv{suffix}"'))
+    assert load_protocol(path).dataset.manifest == f"manifest.csv{suffix}"
+    with pytest.raises(ManifestError, match=rf"manifest\.csv\{suffix}: cannot be read as "
+                       "CSV: it does not decompress"):
+        Manifest.from_csv(folder / f"manifest.csv{suffix}")

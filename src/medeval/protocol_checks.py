@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import lzma
 import math
 import re
 import unicodedata
+import zlib
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -63,6 +65,12 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
         protocol, manifest)
 
 
+#: what reading a manifest the protocol names may raise, left to the manifest's own
+#: checks: no file, not CSV or UTF-8 (ValueError), a .gz, .bz2 or .xz cut short (EOFError)
+#: or damaged
+_UNREADABLE = (OSError, ValueError, EOFError, zlib.error, lzma.LZMAError)
+
+
 def _order_problems(protocol: Protocol, manifest: Path) -> list[str]:
     """``[subgroups.order]`` naming a column not in ``columns``, listing a value twice, or
     a value the manifest's column does not hold (a typo, "≥ 65" for "≥65", would leave
@@ -85,7 +93,7 @@ def _order_problems(protocol: Protocol, manifest: Path) -> list[str]:
     try:
         table = pd.read_csv(manifest, dtype=str, keep_default_na=False,
                             usecols=lambda c: c in listed)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except _UNREADABLE:
         return problems  # the manifest's own checks say what is wrong with it
     for column in (c for c in listed if c in table.columns):
         held = list(dict.fromkeys(nfc_id(str(v).strip()) for v in table[column]))
@@ -101,7 +109,7 @@ def _manifest_subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]
 
     try:
         columns = [str(c) for c in pd.read_csv(manifest, dtype=str, nrows=0).columns]
-    except (OSError, ValueError, UnicodeDecodeError):
+    except _UNREADABLE:
         return []
     structural = ("case_id", "patient_id", "reference")
     if not set(structural) <= set(columns):
@@ -151,7 +159,7 @@ def _blank_columns(manifest: Path, columns: list[str]) -> list[str]:
         return []
     try:
         table = pd.read_csv(manifest, dtype=str, usecols=columns, keep_default_na=False)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except _UNREADABLE:
         return []  # the manifest's own checks say what is wrong with it
     blank = [f"subgroups.columns: {column!r} is blank in every row of the manifest "
              f"{manifest.name}: there is no subgroup to report; fill it in or leave the "

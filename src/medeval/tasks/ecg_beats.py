@@ -434,14 +434,19 @@ def _reference_past_end_warning(found: Sequence[tuple[str, int, float, float]]
     leave them out, as bxb does."""
     if not found:
         return ()
-    shown = "; ".join(f"{case_id}: {n}, the last at {last:.6g} s of {length:.6g} s"
-                      for case_id, n, last, length in found[:10])
-    more = f"; ... ({len(found)} records)" if len(found) > 10 else ""
     return (f"{sum(n for _, n, _, _ in found)} reference beat(s) in {len(found)} record(s) "
             "lie after the record's end and were not scored, as bxb leaves them (an "
             "annotation file longer than its record: the signal cut short and not its "
             "annotations, a header stating fewer frames, another record's file): "
-            f"{shown}{more}",)
+            f"{_records_past_end(found)}",)
+
+
+def _records_past_end(found: Sequence[tuple[str, int, float, float]]) -> str:
+    """'c1: 3, the last at 1805.2 s of 600 s; ...' for the first ten records (the count
+    of all after them)."""
+    shown = "; ".join(f"{case_id}: {n}, the last at {last:.6g} s of {length:.6g} s"
+                      for case_id, n, last, length in found[:10])
+    return shown + (f"; ... ({len(found)} records)" if len(found) > 10 else "")
 
 
 def _past_end_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
@@ -451,13 +456,10 @@ def _past_end_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
              if row.values.get("past_end")]
     if not found:
         return ()
-    shown = "; ".join(f"{case_id}: {n}, the last at {last:.6g} s of {length:.6g} s"
-                      for case_id, n, last, length in found[:10])
-    more = f"; ... ({len(found)} records)" if len(found) > 10 else ""
     return (f"{sum(n for _, n, _, _ in found)} detected beat(s) in {len(found)} record(s) lie "
             "after the record's end and were not scored, as bxb leaves them (a prediction "
             "whose fs is not the rate of its samples puts beats there): "
-            f"{shown}{more}",)
+            f"{_records_past_end(found)}",)
 
 
 #: The detected beats' median interval over the reference's outside which a record is

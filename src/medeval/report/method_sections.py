@@ -28,7 +28,6 @@ def method_section(result: Result, level: str) -> Section:
     """The method section: protocol, software, task parameters, the interval methods the
     figures used, resampling, failure policy (a reader study: its MRMC analysis), and
     the decision rules."""
-    statistics = result.parameters.statistics
     task = result.parameters.task
     task_text = ", ".join(f"{k} = {v}" for k, v in sorted(task.items())
                           if k != "type" and v is not None)  # an option not set: not printed
@@ -41,8 +40,7 @@ def method_section(result: Result, level: str) -> Section:
         (Msg("field.task_parameters"), task_text or "—"),
         (Msg("field.confidence"), level),
         (Msg("field.ci_methods"), _ci_methods(result)),
-        (Msg("field.resampling"), _m(f"text.resampling_{statistics.resampling_unit}",
-                                     n=statistics.n_resamples, seed=statistics.seed)),
+        (Msg("field.resampling"), _resampling(result)),
         (Msg("field.failure_policy"), policy_cell(result)),
     ]
     if study := reader_study_method(result.tables,
@@ -53,6 +51,32 @@ def method_section(result: Result, level: str) -> Section:
     rows += [(Msg("field.decision_rule"), decision_rule_text(result, rule, level))
              for rule in sorted({v.rule for v in result.verdicts})]
     return Section(0, Msg("section.method"), (Fields(tuple(rows)),))
+
+
+#: The last release whose certificates print the protocol's resampling ("2000 × patient,
+#: seed 3") where no figure has a bootstrap interval (an ECG set's beat intervals, a
+#: measurement's agreement intervals), as if something had been resampled.
+RESAMPLING_UNUSED_UNTIL = "0.11.0"
+
+
+def _resampling(result: Result) -> Msg:
+    """The resampling row: the protocol's count, unit and seed, or, for a result made
+    after :data:`RESAMPLING_UNUSED_UNTIL` none of whose figures has a bootstrap
+    interval, that nothing was resampled."""
+    statistics = result.parameters.statistics
+    params = {"n": statistics.n_resamples, "seed": statistics.seed}
+    if made_after(result, RESAMPLING_UNUSED_UNTIL) and not _resampled(result):
+        return _m(f"text.resampling_unused_{statistics.resampling_unit}", **params)
+    return _m(f"text.resampling_{statistics.resampling_unit}", **params)
+
+
+def _resampled(result: Result) -> bool:
+    """Whether any figure (all cases, a subgroup, the other failure policy's) has a
+    bootstrap interval."""
+    alternative = result.failures.alternative
+    records = [*result.metrics, *(m for g in result.subgroups for m in g.metrics),
+               *(alternative.metrics if alternative is not None else ())]
+    return any(m.estimate.method.startswith("bootstrap") for m in records)
 
 
 def _ci_methods(result: Result) -> Msg:

@@ -98,15 +98,21 @@ def _resolve(parts: Path, arrays: dict[Path, int]) -> Path:
 def _header_name(text: str) -> str:
     """A table header's name, ``text`` starting after its ``[`` (or ``[[``): up to the
     first ``]`` outside quotes (``["a]b"]``: ``"a]b"``)."""
+    index = _outside_quotes(text, "]")
+    return text if index is None else text[:index]
+
+
+def _outside_quotes(text: str, target: str) -> int | None:
+    """Where ``target`` (one character) first stands outside quotes in ``text``, or None."""
     quote = ""
     for index, char in enumerate(text):
         if quote:
             quote = "" if char == quote else quote
         elif char in "\"'":
             quote = char
-        elif char == "]":
-            return text[:index]
-    return text
+        elif char == target:
+            return index
+    return None
 
 
 def _dotted(name: str) -> Path:
@@ -132,15 +138,10 @@ def _dotted(name: str) -> Path:
 
 def _split_key(line: str) -> tuple[Path, str, str]:
     """A ``key = value`` line as its key's parts and the text after ``=``."""
-    quote = ""
-    for index, char in enumerate(line):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "=":
-            return _dotted(line[:index]), "=", line[index + 1:]
-    return _dotted(line), "", ""
+    index = _outside_quotes(line, "=")
+    if index is None:
+        return _dotted(line), "", ""
+    return _dotted(line[:index]), "=", line[index + 1:]
 
 
 def _scan_value(text: str, string: str | None, depth: int) -> tuple[str | None, int]:

@@ -101,12 +101,13 @@ def read_itk_image(path: str | os.PathLike[str]) -> Image:
     if dim not in (2, 3):
         raise LoaderError(_not_2d_or_3d(file, itk.GetSize()))
     _check_orthonormal(file, itk.GetDirection(), dim)
-    array = sitk.GetArrayFromImage(itk)
-    if version == 1 and array.dtype.kind == "f" and array.ndim == dim:
-        _keep_nan(file, array)
     spacing = list(itk.GetSpacing())[::-1]
     origin = list(itk.GetOrigin())[::-1]
     matrix = np.asarray(itk.GetDirection(), dtype=np.float64).reshape(dim, dim)[::-1, ::-1]
+    array = sitk.GetArrayFromImage(itk)
+    del itk  # its voxels, a second copy of the volume, freed before NaN are looked for
+    if version == 1 and array.dtype.kind == "f" and array.ndim == dim:
+        _keep_nan(file, array)
     if dim == 2:
         array = array[np.newaxis]
         spacing, origin = [1.0, *spacing], [0.0, *origin]
@@ -206,7 +207,7 @@ def _keep_nan(file: Path, array: NDArray[Any]) -> None:
     (:mod:`medeval.loaders._nifti_nan`: a second reading, of float files only)."""
     nan = nan_voxels(file, array.size)
     if nan is not None:
-        array[nan.reshape(array.shape)] = np.nan
+        np.put(array, nan, np.nan)  # flat positions, in place
 
 
 def _check_orthonormal(file: Path, direction: tuple[float, ...], dim: int) -> None:

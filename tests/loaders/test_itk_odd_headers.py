@@ -81,6 +81,42 @@ def test_an_oblique_rotation_written_to_four_decimals_is_read(tmp_path):
     assert read_image(path).spacing_mm == pytest.approx((2.0, 0.8, 0.8))
 
 
+def test_a_rotation_written_to_three_decimals_is_read(tmp_path):
+    # scipy's Rotation.from_euler("zyx", [5, 40, 55], degrees=True), each entry rounded
+    # to 3 decimals (the worst of the 5-degree grid): M M^T is off the identity by 1.685e-3
+    # (numpy, on the matrix SimpleITK reads), above the 1e-3 that refused it; 3 decimals
+    # can reach 2 x 5e-4 x sqrt(3) + 3 x 2.5e-7 = 1.733e-3 (by hand), within 2e-3
+    from scipy.spatial.transform import Rotation
+
+    exact = Rotation.from_euler("zyx", [5, 40, 55], degrees=True).as_matrix()
+    # MetaIO writes TransformMatrix column by column: SimpleITK reads it transposed
+    written = " ".join(f"{v:.3f}" for v in exact.T.ravel()).encode()
+    assert written == (b"0.763 0.575 -0.296 -0.067 0.526 0.848 0.643 -0.628 0.439")
+    path = _metaimage(tmp_path / "oblique.mha", b"TransformMatrix", written)
+    read = np.array(sitk.ReadImage(str(path)).GetDirection()).reshape(3, 3)
+    assert np.allclose(read, np.round(exact, 3))
+    assert 1.68e-3 < np.abs(read @ read.T - np.eye(3)).max() < 1.69e-3
+    image = read_image(path)
+    assert image.spacing_mm == pytest.approx((2.0, 0.8, 0.8))
+    assert np.allclose(image.direction, read[::-1, ::-1])  # (z, y, x), as it stands
+
+
+@pytest.mark.parametrize(("written", "off"), [
+    # 45 degrees about z to 2 decimals: 2 x 0.71^2 = 1.0082 (by hand), off by 8.2e-3
+    (b"0.71 -0.71 0 0.71 0.71 0 0 0 1", 8.2e-3),
+    # a shear of 3e-3 (a gantry tilt of 0.17 degrees): (M M^T)_xy = 3e-3 (by hand)
+    (b"1 0.003 0 0 1 0 0 0 1", 3e-3),
+])
+def test_a_direction_beyond_three_decimals_of_rounding_is_refused(tmp_path, written, off):
+    path = _metaimage(tmp_path / "mask.mha", b"TransformMatrix", written)
+    read = np.array(sitk.ReadImage(str(path)).GetDirection()).reshape(3, 3)
+    assert np.abs(read @ read.T - np.eye(3)).max() == pytest.approx(off, rel=1e-3)
+    with pytest.raises(LoaderError, match=r"is not orthonormal.*write the direction as a "
+                       r"rotation \(to 3 decimals or more: M M\^T may differ from the "
+                       r"identity by 0.002\)"):
+        read_image(path)
+
+
 def test_a_position_of_nan_is_refused_not_read_as_zero(tmp_path):
     path = _metaimage(tmp_path / "mask.mha", b"Offset", b"nan 0 0")
     assert sitk.ReadImage(str(path)).GetOrigin() == (0.0, 0.0, 0.0)  # SimpleITK: 0

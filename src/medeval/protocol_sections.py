@@ -509,6 +509,24 @@ class EegEventsTask(Section):
     min_overlap: float = Field(default=0.0, ge=0, lt=1)
     max_event_duration_s: float = Field(default=300.0, gt=0)
     min_gap_s: float = Field(default=90.0, ge=0)
+    event_annotations: list[str] | None = Field(
+        default=None, min_length=1,
+        description="the texts of an EDF+ prediction's annotations that are detected "
+        "events (compared after stripping surrounding spaces, letter case kept); the "
+        "others are left out and counted in the result's warnings. Unset: an EDF+ "
+        "prediction whose annotations hold more than one text fails its case")
+
+    @field_validator("event_annotations")
+    @classmethod
+    def _texts(cls, texts: list[str] | None) -> list[str] | None:
+        if texts is None:
+            return None
+        stripped = [text.strip() for text in texts]
+        if not all(stripped):
+            raise ValueError("event_annotations: each text must hold more than spaces")
+        if len(set(stripped)) != len(stripped):
+            raise ValueError("event_annotations: each text once")
+        return stripped
 
 
 class MeasurementTask(Section):

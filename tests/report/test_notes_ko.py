@@ -416,6 +416,13 @@ def _task_notes() -> list[str]:
     from medeval.tasks.eeg_events import _cut_warning
 
     out += list(_cut_warning([_row(i, {"cut_at_end": (2, 1.5)}) for i in range(11)]))
+    # EEG: EDF+ prediction annotations not named in event_annotations, in eleven
+    # recordings (ten shown), one of six texts (five shown)
+    from medeval.tasks.eeg_events import _left_out_warning
+
+    out += list(_left_out_warning([_row(i, {"left_out": [(f"Sleep stage {k}", 10 - k)
+                                                         for k in range(6)]})
+                                   for i in range(11)]))
     # ECG: EDF+ reference texts that are no beat symbol, in twelve records (ten shown)
     from medeval.tasks.ecg_beats import _unread_warning
 

@@ -133,15 +133,16 @@ def test_a_reference_fault_is_the_sets_not_the_algorithms(folder, reference, why
 START = datetime.datetime(2024, 5, 6, 7, 8, 9)
 
 
-def _edf(path: Path, *, seconds: int, record_s: float, channels: int = 2, fs: int = 8) -> None:
+def _edf(path: Path, *, seconds: int, record_s: float, channels: int = 2, fs: int = 8,
+         start: datetime.datetime | None = None) -> None:
     """An EDF+ file written by pyedflib: ``channels`` channels at ``fs`` Hz, ``seconds``
-    long, in data records of ``record_s`` seconds, starting at ``START``."""
+    long, in data records of ``record_s`` seconds, starting at ``start`` (``START``)."""
     import numpy as np
     import pyedflib
 
     writer = pyedflib.EdfWriter(str(path), channels, file_type=pyedflib.FILETYPE_EDFPLUS)
     try:
-        writer.setStartdatetime(START)
+        writer.setStartdatetime(start or START)
         with warnings.catch_warnings():  # pyedflib: "might alter ... sample_frequencies"
             warnings.simplefilter("ignore", UserWarning)
             writer.setDatarecordDuration(record_s)
@@ -297,6 +298,12 @@ def test_an_edf_plus_prediction_scores_its_annotations_as_timescoring_does(folde
     detected = [(310.0, 10.0, "발작"), (9000.0, 30.0, "seizure"), (12000.5, 0.25, "Anfall ü")]
     (folder / "pred" / "r0.json").unlink()
     _annotations_edf(folder / "pred" / "r0.edf", detected)
+    # three texts: unnamed, r0 fails, its advice quoting the first text as written (not
+    # as \ubc1c\uc791); the protocol names them all as events
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert 'e.g. event_annotations = ["발작"]' in failed["r0"]["detail"]
+    _name_events(folder, ["발작", "seizure", "Anfall ü"])
     data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
     r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
     peer = scoring.EventScoring(
@@ -305,6 +312,134 @@ def test_an_edf_plus_prediction_scores_its_annotations_as_timescoring_does(folde
     assert (r0["n_reference"], r0["tp"], r0["fp"]) == (peer.refTrue, peer.tp, peer.fp)
     assert (peer.refTrue, peer.tp, peer.fp) == (2, 1, 2)
     assert r0["status"] == "ok" and r0["n_hypothesis"] == 3
+
+
+def _name_events(folder: Path, texts: list[str]) -> None:
+    """Set the protocol's [task] event_annotations to ``texts``."""
+    protocol = folder / "protocol.toml"
+    named = ", ".join(json.dumps(text, ensure_ascii=False) for text in texts)
+    protocol.write_text(protocol.read_text(encoding="utf-8").replace(
+        'type = "eeg-events"\n', f'type = "eeg-events"\nevent_annotations = [{named}]\n'),
+        encoding="utf-8")
+
+
+def _hypnogram_case(folder: Path, shared_data: Path, reference: list[list[float]]):
+    """r0's prediction is Sleep-EDF's SC4001 hypnogram (EDF+ annotations only, 154
+    stages, 0-86400 s from 1989-04-24 16:13:00), its recording an EDF+ of 86400 s starting
+    then (pyedflib), its reference ``reference``. Returns pyedflib's reading of the
+    hypnogram: onsets, durations, texts."""
+    import shutil
+
+    import pyedflib
+
+    hypnogram = shared_data / "eeg" / "SC4001EC-Hypnogram.edf"
+    reader = pyedflib.EdfReader(str(hypnogram))
+    try:
+        start = reader.getStartdatetime()
+        onsets, durations, texts = reader.readAnnotations()
+    finally:
+        reader.close()
+    _edf(folder / "in" / "r0.edf", seconds=86400, record_s=60, channels=1, fs=1,
+         start=start)
+    (folder / "ref" / "r0.json").write_text(json.dumps({"events": reference}))
+    (folder / "pred" / "r0.json").unlink()
+    shutil.copy(hypnogram, folder / "pred" / "r0.edf")
+    return onsets, durations, [str(t) for t in texts]
+
+
+def test_a_hypnogram_as_prediction_fails_its_case_not_288_seizures(folder, shared_data):
+    # Sleep-EDF's hypnogram given as r0's EDF+ prediction: every stage annotation was
+    # read as a detected seizure - timescoring 0.0.7 on them counts 288 events (stages
+    # longer than 5 min split), 286 false alarms against r0's two seizures. Its texts
+    # are not events; the protocol names none, so r0 fails, the texts listed (counts by
+    # collections.Counter on pyedflib's reading: 48, 40, 24, 23, 12, 6, 1)
+    from collections import Counter
+
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    reference = [[300.0, 360.0], [5000.0, 5100.0]]
+    onsets, durations, texts = _hypnogram_case(folder, shared_data, reference)
+    before = scoring.EventScoring(
+        Annotation([tuple(e) for e in reference], 10, 864000),
+        Annotation([(o, o + d) for o, d in zip(onsets, durations)], 10, 864000))
+    assert (len(before.hyp.events), before.tp, before.fp) == (288, 2, 284)
+    counts = Counter(texts).most_common()
+    assert [n for _, n in counts] == [48, 40, 24, 23, 12, 6, 1]
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert failed["r0"]["reason"] == "invalid-output"
+    listed = ", ".join(f"{t!r} ({n})" for t, n in counts[:5])
+    assert (f"r0.edf: its 154 annotations hold 7 different texts ({listed}, ... (7 texts)): "
+            "which of them are detected events cannot be told; name the texts that are in "
+            "the protocol's [task] event_annotations (e.g. event_annotations = [\"Sleep "
+            "stage 3\"]") in failed["r0"]["detail"]
+    r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
+    assert (r0["tp"], r0["fp"], r0["n_reference"]) == (0, 0, 2)  # worst case: missed
+
+
+def test_event_annotations_choose_the_events_and_count_the_rest(folder, shared_data):
+    # The same hypnogram, the protocol naming "Sleep stage 4" as the event text (a
+    # stand-in): its 23 stage-4 annotations are the detections, scored as timescoring
+    # scores them; the other 131 are left out and named with their counts. Reference:
+    # 100-160 s in the first stage W (missed), 31540-31600 s in the third stage 4
+    # (31530-31650 s, pyedflib's reading: found)
+    from collections import Counter
+
+    from timescoring import scoring
+    from timescoring.annotations import Annotation
+
+    reference = [[100.0, 160.0], [31540.0, 31600.0]]
+    onsets, durations, texts = _hypnogram_case(folder, shared_data, reference)
+    _name_events(folder, ["Sleep stage 4"])
+    chosen = [(o, o + d) for o, d, t in zip(onsets, durations, texts) if t == "Sleep stage 4"]
+    assert len(chosen) == 23
+    peer = scoring.EventScoring(Annotation([tuple(e) for e in reference], 10, 864000),
+                                Annotation(chosen, 10, 864000))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    data = json.loads(result.to_json())
+    r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
+    assert r0["status"] == "ok"
+    assert (r0["n_reference"], r0["tp"], r0["fp"]) == (peer.refTrue, peer.tp, peer.fp)
+    assert (peer.refTrue, peer.tp) == (2, 1) and peer.fp > 0
+    others = Counter(t for t in texts if t != "Sleep stage 4").most_common()
+    listed = ", ".join(f"{t!r} ({n})" for t, n in others[:5])
+    assert ("all cases: EDF+ prediction annotations whose text the protocol's "
+            "event_annotations does not name were left out, not scored as detected events: "
+            f"r0: 131, {listed}, ... (6 texts)") in result.warnings
+
+
+def test_an_unnamed_annotation_without_duration_is_left_out_not_failed(folder):
+    # a detector's EDF+ file with a marker ('Montage changed', no duration) beside its
+    # seizure: unnamed, the two texts fail r0; named ["seizure"], the marker is left out
+    _edf(folder / "in" / "r0.edf", seconds=RECORDINGS["r0"][2], record_s=10)
+    (folder / "pred" / "r0.json").unlink()
+    _annotations_edf(folder / "pred" / "r0.edf",
+                     [(20.0, -1, "Montage changed"), (310.0, 10.0, " seizure ")])
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    assert {f["case_id"]: f["reason"] for f in data["failures"]["cases"]}["r0"] == (
+        "invalid-output")
+    _name_events(folder, ["seizure"])
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    data = json.loads(result.to_json())
+    r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
+    # 310-320 s lies in r0's seizure 300-360 s (by hand): 1 TP of 2, no false alarm
+    assert (r0["status"], r0["n_hypothesis"], r0["tp"], r0["fp"]) == ("ok", 1, 1, 0)
+    assert any(w.endswith("not scored as detected events: r0: 1, 'Montage changed' (1)")
+               for w in result.warnings)
+
+
+@pytest.mark.parametrize(("texts", "why"), [
+    ('["seizure", " "]', "each text must hold more than spaces"),
+    ('["seizure", "seizure "]', "each text once"),
+    ("[]", "at least 1 item"),
+])
+def test_event_annotations_are_texts_each_once(folder, texts, why):
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text().replace(
+        'type = "eeg-events"\n', f'type = "eeg-events"\nevent_annotations = {texts}\n'))
+    with pytest.raises(medeval.MedevalError, match=why):
+        medeval.evaluate(protocol, folder / "pred")
 
 
 @pytest.mark.parametrize(("write", "why"), [

@@ -828,6 +828,15 @@ NOTES_AFTER_0_11_0: tuple[Note, ...] = (
          "다른 값으로 부호화되어 있다면(예: 0/255) 그 값을 시험 계획서의 [task] labels로 "
          "선언하거나 마스크를 다시 부호화하십시오",
          {"shown": lambda t: re.sub(r", \.\.\. \((\d+) cases\)$", r", ... (증례 \1개)", t)}),
+    # eeg-events (tasks.eeg_events._left_out_warning): an EDF+ prediction's annotations
+    # of texts the protocol's event_annotations does not name (a hypnogram's stages)
+    Note(r"EDF\+ prediction annotations whose text the protocol's event_annotations does "
+         r"not name were left out, not scored as detected events: (?P<shown>.+)",
+         "EDF+ 예측 주석 가운데 시험 계획서의 event_annotations에 없는 글은 검출 사건으로 "
+         "채점하지 않고 제외했습니다: {shown}",
+         {"shown": lambda t: re.sub(
+             r"; \.\.\. \((\d+) recordings\)$", r"; ... (기록 \1개)",
+             re.sub(r", \.\.\. \((\d+) texts\)", r", ... (글 \1개)", t))}),
 )
 
 

@@ -10,7 +10,12 @@ changes ``+ (AFIB``, is refused, not read as no event); the prediction is ``<cas
 annotations are the detected events (onset and duration in its TALs, counted from the
 recording's start: the two headers' start date and time must agree; an annotation
 without a duration fails the case; both a ``.json`` and a ``.edf`` of one case fail
-it, as two predictions). Each
+it, as two predictions). Which annotations are events the protocol's ``[task]
+event_annotations`` says (their texts, surrounding spaces aside): the others are left
+out and the aggregate's warnings count them by text; without it, a file whose
+annotations hold more than one text fails its case (a hypnogram's "Sleep stage W",
+"Sleep stage 1", ... were scored as 288 seizures), one of a single text is read whole.
+Each
 recording is scored with :func:`medeval.metrics.event_scoring` and the protocol's SzCORE
 parameters. A detected event that starts within the recording and ends after it is cut
 at its end, as timescoring's masks cut it (a detector's last window often reaches past
@@ -189,8 +194,9 @@ class EegEvents(TaskType):
                 f"case {case.case_id}: 2 prediction files ({found.name}, "
                 f"{found.stem}.edf); keep one per case: the events as JSON or as an EDF+ "
                 "file's annotations")
+        left: list[tuple[str, int]] = []
         if found.suffix.lower() == ".edf":
-            hypothesis = _edf_events(case, root, found)
+            hypothesis, left = _edf_events(case, root, found, self.spec.event_annotations)
         else:
             data = read_json_prediction(case, predictions)
             events = data.get("events") if isinstance(data, dict) else None
@@ -211,7 +217,7 @@ class EegEvents(TaskType):
         except MedevalError as exc:
             self._scored_alone(case, duration, reference)  # the reference's fault first
             raise PredictionError(f"case {case.case_id}: {exc}") from None
-        return {**_values(scores, duration), "cut_at_end": cut}
+        return {**_values(scores, duration), "cut_at_end": cut, "left_out": left}
 
     def failed_values(self, case: Case, root: Path) -> dict[str, Any]:
         """Nothing detected."""
@@ -245,7 +251,8 @@ class EegEvents(TaskType):
         tables = {"events": {"tp": int(totals[0]), "fp": int(totals[1]),
                              "n_reference": int(totals[2]), "hours": totals[3] / 3600.0,
                              "standard": self._standard()}}
-        return Aggregate(tuple(metrics), tables, case_facts=_cut_warning(rows))
+        return Aggregate(tuple(metrics), tables,
+                         case_facts=_cut_warning(rows) + _left_out_warning(rows))
 
     def _standard(self) -> bool:
         s = self.spec
@@ -320,11 +327,15 @@ def _edf_start(path: Path) -> bool:
         return False
 
 
-def _edf_events(case: Case, root: Path, path: Path) -> NDArray[np.float64]:
+def _edf_events(case: Case, root: Path, path: Path, named: Sequence[str] | None
+                ) -> tuple[NDArray[np.float64], list[tuple[str, int]]]:
     """The detected events of an EDF+ prediction: each annotation ``[onset, onset +
     duration]`` in seconds from the file's start, which must be the recording's (the
     start date and time of the two headers); an annotation without a duration fails the
-    case (an event needs both ends)."""
+    case (an event needs both ends). With ``named`` (the protocol's event_annotations)
+    only annotations of those texts are events, and the others are given back with their
+    counts, most frequent first; without it, annotations of more than one text fail the
+    case (a hypnogram's "Sleep stage W", "Sleep stage 1", ... were 288 seizures)."""
     from ..loaders.edf import read_edf_annotations
 
     try:
@@ -338,15 +349,42 @@ def _edf_events(case: Case, root: Path, path: Path) -> NDArray[np.float64]:
     late = _start_mismatch(case, root, path)
     if late:
         raise PredictionError(f"case {case.case_id}: {late}")
-    onsets, durations = found.onsets_s, found.durations_s
+    texts = [text.strip() for text in found.symbols]
+    counts = _text_counts(texts)
+    if named is None and len(counts) > 1:
+        example = json.dumps(counts[0][0], ensure_ascii=False)
+        raise PredictionError(
+            f"case {case.case_id}: {path.name}: its {len(texts)} annotations hold "
+            f"{len(counts)} different texts ({_listed(counts)}): which of them are detected "
+            "events cannot be told; name the texts that are in the protocol's [task] "
+            f"event_annotations (e.g. event_annotations = [{example}]; "
+            "the others are then left out and counted), or write the events as JSON")
+    keep = np.ones(len(texts), bool) if named is None else np.isin(texts, list(named))
+    onsets, durations = found.onsets_s[keep], found.durations_s[keep]
+    kept = [text for text, k in zip(texts, keep.tolist()) if k]
     none = np.flatnonzero(~np.isfinite(durations))
     if none.size:
         k = int(none[0])
         raise PredictionError(
             f"case {case.case_id}: {path.name}: {none.size} annotation(s) state no duration, "
-            f"the first {found.symbols[k]!r} at {onsets[k]:g} s; a detected event needs its "
+            f"the first {kept[k]!r} at {onsets[k]:g} s; a detected event needs its "
             "onset and its duration")
-    return np.column_stack([onsets, onsets + durations]).reshape(-1, 2)
+    left = _text_counts([text for text, k in zip(texts, keep.tolist()) if not k])
+    return np.column_stack([onsets, onsets + durations]).reshape(-1, 2), left
+
+
+def _text_counts(texts: Sequence[str]) -> list[tuple[str, int]]:
+    """Each text with how many annotations hold it, most frequent first (then in the
+    order first met)."""
+    from collections import Counter
+
+    return Counter(texts).most_common()
+
+
+def _listed(counts: Sequence[tuple[str, int]]) -> str:
+    """Five texts with their counts, and how many there are where there are more."""
+    listed = ", ".join(f"{text!r} ({n})" for text, n in counts[:5])
+    return listed + (f", ... ({len(counts)} texts)" if len(counts) > 5 else "")
 
 
 def _start_mismatch(case: Case, root: Path, path: Path) -> str | None:
@@ -508,6 +546,21 @@ def _cut_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
     return (f"{events} detected event(s) in {len(cut)} recording(s) end after the recording, "
             f"by up to {max(most for _, _, most in cut):.6g} s, and were cut at its end, as "
             f"timescoring cuts them: {shown}",)
+
+
+def _left_out_warning(rows: Sequence[CaseRow]) -> tuple[str, ...]:
+    """The aggregate's word on EDF+ prediction annotations left out as not named in the
+    protocol's event_annotations, per recording (ten recordings at most, five texts
+    each)."""
+    found = [(row.case_id, row.values["left_out"]) for row in rows
+             if row.values.get("left_out")]
+    if not found:
+        return ()
+    shown = "; ".join(f"{case_id}: {sum(n for _, n in texts)}, {_listed(texts)}"
+                      for case_id, texts in found[:10])
+    more = f"; ... ({len(found)} recordings)" if len(found) > 10 else ""
+    return ("EDF+ prediction annotations whose text the protocol's event_annotations does "
+            f"not name were left out, not scored as detected events: {shown}{more}",)
 
 
 def _values(scores: Any, duration: float) -> dict[str, Any]:

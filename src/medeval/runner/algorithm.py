@@ -39,6 +39,7 @@ from .._hashing import hash_files, sha256_file
 from ..errors import RunnerError
 from ._plugin_name import hidden_module
 from ._shebang import shebang_problem
+from ._shell_script import script_words, shell_script
 from ._shell_words import quoted_words
 
 __all__ = [
@@ -310,11 +311,14 @@ def _command(command: str, progress: bool = False,
     that folder is the algorithm's own (not a system folder, not a Python installation);
     a system program (``/bin/sh``, the runner's Python) is hashed as that one file only
     when the command names no file of its own, and an interpreter's installation is
-    never hashed: ``python3 predict.py`` is identified by ``predict.py``'s folder.
+    never hashed: ``python3 predict.py`` is identified by ``predict.py``'s folder. A
+    shell's ``-c`` script (``sh -c 'python3 /opt/a/p.py'``) is read for the paths it
+    names as the command line is (:mod:`._shell_script`); a relative one is refused.
     """
     argv = list(shlex.split(command))
     if not argv:
         raise RunnerError("command algorithm: the command line is empty")
+    command_words = tuple(argv)
     quoted = quoted_words(command)
     shell = _shell_syntax(argv, quoted if len(quoted) == len(argv) else ())
     if shell is not None:
@@ -350,10 +354,41 @@ def _command(command: str, progress: bool = False,
             continue
         named = True
         add(path if path.is_dir() else path.parent)
+    script = shell_script([Path(command_words[0]).name, *argv[1:]])
+    for path in _script_paths(argv[script], folder) if script is not None else ():
+        named = True
+        add(path if path.is_dir() else path.parent)
     if not files and not named:
         files[program.name] = sha256_file(program)
     return AlgorithmSpec(kind="command", name=command, target=command, argv=tuple(argv),
                          binds=tuple(dict.fromkeys(binds)), files=files)
+
+
+def _script_paths(script: str, folder: str) -> list[Path]:
+    """The files and folders a shell's ``-c`` script names (:mod:`._shell_script`), the
+    system's and an interpreter's installation aside, for the command's identity and the
+    sandbox. A relative path that names a file of ``folder`` before the script changes
+    to an absolute folder (``cd /opt/a``) is refused: the script runs as written from
+    another folder."""
+    words = script_words(script)
+    found: list[Path] = []
+    moved = False  # after 'cd /abs', a relative path is the script's own to resolve
+    for before, word in zip(["", *words], words):
+        moved = moved or (before == "cd" and os.path.isabs(word))
+        hit = _named_path(word, folder)
+        if hit is None or _system(hit[1]) or _python_prefix(hit[1]) is not None or \
+                hit[1].parts[1:2] in (("dev",), ("proc",), ("sys",)):
+            continue
+        value = word.partition("=")[2] if word.startswith("-") else word
+        if not os.path.isabs(value) and not moved:
+            raise RunnerError(
+                f"command algorithm: the shell script {script!r} names {value!r}, a path "
+                f"relative to {folder}; the script runs as written, from another folder "
+                "(/tmp in the sandbox, the case's output folder without it), where it is "
+                f"not: write its absolute path, {hit[1]}, or write the steps in a script "
+                "file and run that (sh run.sh)")
+        found.append(hit[1])
+    return found
 
 
 #: Python's options that take the next argument as their value.
@@ -419,8 +454,8 @@ def _shell_syntax(argv: Sequence[str], quoted: Sequence[bool] = ()) -> str | Non
     True
     """
     advice = ("; write the steps in a script beside the files it uses and run that (sh "
-              "run.sh): its folder is shown in the sandbox, and what a quoted sh -c '...' "
-              "names is not")
+              "run.sh): its folder is shown in the sandbox and hashed (so are those of the "
+              "absolute paths a quoted sh -c '...' names)")
     first = argv[0]
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", first):
         return (f"{first!r} sets a variable for a shell: the command line is run as a "

@@ -1,0 +1,99 @@
+"""A command run through a shell's ``-c`` script is identified by the files the script
+names, and their folders are shown in the sandbox.
+
+``--command "sh -c 'python3 /opt/algo/predict.py'"`` used to be identified by ``/bin/sh``
+alone (``files == {"sh": ...}``): the script's predict.py and weights could change and the
+algorithm's SHA-256 stayed the same, and their folder was not shown in the sandbox, so
+every case failed there. The expected digests are hashlib's of the files written here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+
+from medeval.errors import RunnerError
+from medeval.runner import resolve_algorithm, run_algorithm
+
+from .conftest import needs_bwrap, write_set
+
+PREDICT = """
+import json, sys
+case = json.load(open("/input/case.json"))
+value = int(open(case["inputs"][0]["path"]).read())
+weight = int(open(sys.argv[1]).read())
+json.dump({"score": value * weight}, open(case["prediction_file"], "w"))
+"""
+
+
+def _algo(root: Path) -> Path:
+    algo = root / "algo"
+    algo.mkdir()
+    (algo / "predict.py").write_text(PREDICT)
+    (algo / "weight.txt").write_text("3\n")
+    return algo
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("script", [
+    "python3 {algo}/predict.py {algo}/weight.txt > {{output}}/log.txt",
+    "cd {algo} && python3 predict.py weight.txt",
+    "W={algo}/weight.txt; python3 {algo}/predict.py \"$W\"",
+    # a log the script writes (it exists: an earlier run's) is no part of the algorithm
+    "python3 {algo}/predict.py {algo}/weight.txt 2>> {logs}/log.txt",
+])
+def test_the_files_a_shell_script_names_identify_the_algorithm(tmp_path: Path, script: str):
+    algo = _algo(tmp_path)
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "log.txt").write_text("earlier\n")
+    command = f"sh -c {shlex.quote(script.format(algo=algo, logs=tmp_path / 'logs'))}"
+    spec = resolve_algorithm(command=command)
+    assert spec.files == {"algo/predict.py": _sha(algo / "predict.py"),
+                          "algo/weight.txt": _sha(algo / "weight.txt")}
+    assert spec.binds == (str(algo),)
+    before = spec.sha256
+    (algo / "weight.txt").write_text("4\n")
+    assert resolve_algorithm(command=command).sha256 != before
+
+
+def test_a_shell_script_naming_no_file_is_the_shell(tmp_path: Path):
+    spec = resolve_algorithm(command="bash -e -o pipefail -c 'echo 0.5 > {output}/x'")
+    assert list(spec.files) == ["bash"] and spec.binds == ()
+
+
+@pytest.mark.parametrize(("script", "named"), [
+    ("python3 predict.py weight.txt", "predict.py"),
+    ("cd algo && python3 predict.py weight.txt", "algo"),  # a relative cd, from /tmp
+])
+def test_a_relative_path_in_a_shell_script_is_refused(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      script: str, named: str):
+    # the script runs as written from /tmp in the sandbox: predict.py is not there
+    algo = _algo(tmp_path)
+    monkeypatch.chdir(algo if named == "predict.py" else tmp_path)
+    with pytest.raises(RunnerError) as caught:
+        resolve_algorithm(command=f"sh -c '{script}'")
+    folder = algo if named == "predict.py" else tmp_path
+    assert (f"names '{named}', a path relative to {folder}; the script runs as written, "
+            f"from another folder") in str(caught.value)
+    assert f"write its absolute path, {folder / named}" in str(caught.value)
+
+
+@needs_bwrap
+def test_a_shell_script_runs_in_the_sandbox(tmp_path: Path):
+    manifest = write_set(tmp_path, ["c1", "c2"])  # inputs 0 and 1
+    algo = _algo(tmp_path)
+    script = f"python3 {algo}/predict.py {algo}/weight.txt 2>/dev/null"
+    summary = run_algorithm(manifest, resolve_algorithm(command=f"sh -c '{script}'"),
+                            tmp_path / "run", progress=False, isolation="bubblewrap")
+    assert summary.done == 2, summary.failures
+    scores = [json.loads((tmp_path / "run" / "predictions" / f"{c}.json").read_text())
+              for c in ("c1", "c2")]
+    assert scores == [{"score": 0}, {"score": 3}]  # input x weight 3, by hand

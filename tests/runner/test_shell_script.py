@@ -94,6 +94,6 @@ def test_a_shell_script_runs_in_the_sandbox(tmp_path: Path):
     summary = run_algorithm(manifest, resolve_algorithm(command=f"sh -c '{script}'"),
                             tmp_path / "run", progress=False, isolation="bubblewrap")
     assert summary.done == 2, summary.failures
-    scores = [json.loads((tmp_path / "run" / "predictions" / f"{c}.json").read_text())
+    scores = [json.loads((tmp_path / "run" / "predictions" / f"{c}.json").read_text())["score"]
               for c in ("c1", "c2")]
-    assert scores == [{"score": 0}, {"score": 3}]  # input x weight 3, by hand
+    assert scores == [0, 3]  # input x weight 3, by hand (the runner adds each case's id)

@@ -157,6 +157,34 @@ def test_a_jpeg_mask_refuses_a_label_map_and_a_bad_threshold(tmp_path):
     refused(path, "(0, 255]", jpeg_threshold=300)
 
 
+def test_a_jpeg_mask_the_threshold_would_empty_is_refused(tmp_path):
+    # A square polyp stored as 0/1 (grey) and drawn in pure red (255, 0, 0): Pillow
+    # decodes the first to levels of about 1 and the second to a channel mean of about
+    # 85, both below 128, so thresholded at 128 each would be an empty mask, its polyp
+    # lost without a word.
+    square = np.zeros((40, 40), dtype=np.uint8)
+    square[10:30, 10:30] = 1
+    red = np.zeros((40, 40, 3), dtype=np.uint8)
+    red[10:30, 10:30] = (255, 0, 0)
+    for path, array in ((tmp_path / "ones.jpg", square), (tmp_path / "red.jpg", red)):
+        save(array, path, quality=90)
+        with PILImage.open(path) as opened:
+            decoded = np.asarray(opened).astype(np.float64)
+        levels = decoded.mean(axis=-1) if decoded.ndim == 3 else decoded
+        assert 0 < levels.max() < 128
+        message = refused(path, "no pixel reaches jpeg_threshold 128", "would be empty",
+                          f"is {levels.max():g})", jpeg_threshold=128)
+        assert ("mean of R, G and B" in message) == (decoded.ndim == 3)
+    # a threshold below the object's level reads the square, as lossy as JPEG left it
+    ones = read_mask(tmp_path / "ones.jpg", jpeg_threshold=0.5).array[0]
+    with PILImage.open(tmp_path / "ones.jpg") as opened:
+        assert np.array_equal(ones, (np.asarray(opened) >= 0.5).astype(np.uint8))
+    assert ones[10:30, 10:30].mean() > 0.5 and not ones[:8].any()
+    # a JPEG of an empty mask decodes to 0 everywhere: an empty mask, read as such
+    empty = save(np.zeros((40, 40), dtype=np.uint8), tmp_path / "empty.jpg", quality=75)
+    assert not read_mask(empty, jpeg_threshold=128).array.any()
+
+
 def test_a_tiff_with_jpeg_compression_is_a_jpeg_mask(tmp_path):
     # a TIFF holding JPEG-compressed pixels is as lossy as a .jpg: its edges are smeared
     # into greys, so it needs the threshold like any JPEG mask, and is thresholded alike

@@ -109,9 +109,11 @@ def read_mask(
     ------
     LoaderError
         Every refusal of :func:`~medeval.loaders.raster.read_raster`; a JPEG without a
-        threshold (or with a label map); values that are not a binary mask when no
-        label map is given; values the label map does not list (named, with the file);
-        a colour mask whose channels differ; floating-point values.
+        threshold (or with a label map); a JPEG holding grey levels above 0 of which none
+        reaches the threshold (the mask would be read as empty); values that are not a
+        binary mask when no label map is given; values the label map does not list
+        (named, with the file); a colour mask whose channels differ; floating-point
+        values.
 
     Examples
     --------
@@ -133,6 +135,7 @@ def read_mask(
         grey, mode = _decoded(file, fmt, _grey_levels)
         values = distinct_values(grey)
         labels = (grey >= threshold).astype(np.uint8)
+        _check_not_erased(labels, values, threshold, mode, file)
     else:
         threshold = None
         raw, mode = _decoded(file, fmt, _raw_values)
@@ -297,6 +300,25 @@ def _checked_threshold(threshold: float | None, table: dict[int, int] | None,
     if not 0 < value <= 255:
         raise LoaderError(f"mask {file}: jpeg_threshold must be in (0, 255], got {threshold!r}")
     return value
+
+
+def _check_not_erased(labels: NDArray[Any], values: NDArray[Any], threshold: float,
+                      mode: str, file: Path) -> None:
+    """Refuse a JPEG mask that holds grey levels above 0 of which none reaches the
+    threshold: read with it, the mask would be empty and its object lost without a word
+    (a mask stored as 0 and 1, or drawn in one colour: pure red's channel mean is 85).
+    A JPEG of an empty mask decodes to 0 everywhere, and is read as empty."""
+    highest = float(values[-1]) if values.size else 0.0
+    if labels.any() or highest <= 0:
+        return
+    level = "grey level" if mode == "L" else "grey level (the mean of R, G and B)"
+    raise LoaderError(
+        f"mask {file}: no pixel reaches jpeg_threshold {threshold:g}, though not all are "
+        f"0 (the highest {level} is {highest:g}): read with it the mask would be empty and "
+        "its object lost. A mask stored as 0 and 1, or drawn in one colour (pure red "
+        "averages 85), needs a threshold below its object's level, declared in the "
+        "protocol; a mask that is really empty holds 0 only"
+    )
 
 
 def _grey_levels(image: Any, file: Path, what: str) -> NDArray[Any]:

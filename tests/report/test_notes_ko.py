@@ -519,7 +519,11 @@ def _coco_notes() -> list[str]:
         for row in boxes:
             row.values["_detections"][0]["bbox"] = box
         out += box_form_texts(boxes)
-    return out
+    # a box beyond the 64 px frame (a resized copy's pixels), and one of width 0
+    boxes = rows([polyp], [[1, "polyp"]])
+    boxes[0].values["_detections"][0]["bbox"] = [70.0, 1.0, 9.0, 9.0]
+    boxes[1].values["_detections"][0]["bbox"] = [0.0, 1.0, 0.0, 9.0]
+    return out + _texts(coco.aggregate(boxes, clusters=None))
 
 
 def _reader_study_notes() -> list[str]:
@@ -975,6 +979,27 @@ def test_the_box_form_and_score_scale_notes_by_hand() -> None:
         "점수(-2.5 ~ 3)가 모두 [0, 1] 안에 있지는 않으므로 확률이 아닙니다: Brier 점수와 기대 "
         "보정 오차(ECE)는 보고하지 않습니다 (로짓이라면 각 점수에 시그모이드를 적용해 "
         "주십시오). 임계값은 주어진 점수 그대로에 적용됩니다")
+
+
+def test_result_boxes_outside_their_frame_or_of_no_area_by_hand() -> None:
+    # sentences a result made after 0.11.0 reads in Korean (NOTES_AFTER_0_11_0)
+    outside = ("all cases: 2 result box(es) of 1 case(s) lie wholly outside their frame "
+               "(e.g. case D-03: [170, 31, 9, 23] on a frame 160 px wide, 128 px high): "
+               "were the detections made on a resized copy of the frames? They are scored "
+               "as false positives, as COCOeval scores them")
+    flat = ("all cases: 1 result box(es) of 1 case(s) have no area, a width or height of 0 "
+            "(e.g. case D-03: [0, 31, 0, 23] on a frame 160 px wide, 128 px high): such a "
+            "box overlaps no object, and is scored as a false positive, as COCOeval scores it")
+    assert warning_ko(outside, **_NOW) == (
+        "전체 증례: 증례 1개의 결과 상자 2개가 프레임 밖에 온전히 놓입니다 (예: 증례 D-03: "
+        "너비 160 px, 높이 128 px인 프레임의 [170, 31, 9, 23]): 크기를 바꾼 프레임 사본에서 "
+        "검출한 것입니까? 이 상자들은 COCOeval이 채점하듯 위양성으로 채점되었습니다")
+    assert warning_ko(flat, **_NOW) == (
+        "전체 증례: 증례 1개의 결과 상자 1개는 너비나 높이가 0이라 면적이 없습니다 (예: 증례 "
+        "D-03: 너비 160 px, 높이 128 px인 프레임의 [0, 31, 0, 23]): 이런 상자는 어떤 "
+        "객체와도 겹치지 않으며, COCOeval이 채점하듯 위양성으로 채점되었습니다")
+    # a result made by 0.11.0 or before prints the English, as its certificate did
+    assert warning_ko(outside) is None and warning_ko(flat) is None
 
 
 def test_file_names_without_leading_zeros_by_hand() -> None:

@@ -410,6 +410,26 @@ def test_result_boxes_wholly_outside_their_frame_are_warned_of(tmp_path):
                                             clean).warnings if "wholly outside" in w]
 
 
+def test_result_boxes_of_no_area_are_warned_of_not_as_outside(tmp_path):
+    # a detector rounding thin boxes to whole pixels: c1's second box has width 0 on the
+    # frame's left edge, c5's first height 0 inside the frame. COCOeval gives such a box
+    # IoU 0 with every object (false positives); the figures are COCOeval's, and the
+    # result says what the boxes are, not that they lie outside the frame
+    results = copy.deepcopy(RESULTS)
+    results["c1"][1] = (2, [0, 40, 0, 30], 0.62)
+    results["c5"][0] = (1, [2, 50, 95, 0], 0.95)
+    predictions = write_set(tmp_path, results=results)
+    result = medeval.evaluate(tmp_path / "protocol.toml", predictions)
+    np.testing.assert_allclose(figures(result), expected(coco_set(), {"c4"}, "worst-case",
+                                                         results), rtol=0, atol=1e-12)
+    assert not [w for w in result.warnings if "wholly outside" in w]
+    texts = [w for w in result.warnings if "have no area" in w]
+    assert texts == ["all cases: 2 result box(es) of 2 case(s) have no area, a width or "
+                     "height of 0 (e.g. case c1: [0, 40, 0, 30] on a frame 120 px wide, "
+                     "100 px high): such a box overlaps no object, and is scored as a "
+                     "false positive, as COCOeval scores it"], texts
+
+
 def test_malformed_results_fail_their_case_with_every_problem(tmp_path):
     predictions = write_set(tmp_path)
     (predictions / "c2.json").write_text(json.dumps([

@@ -837,6 +837,22 @@ NOTES_AFTER_0_11_0: tuple[Note, ...] = (
          {"shown": lambda t: re.sub(
              r"; \.\.\. \((\d+) recordings\)$", r"; ... (기록 \1개)",
              re.sub(r", \.\.\. \((\d+) texts\)", r", ... (글 \1개)", t))}),
+    # coco-detection (tasks.coco_detection._outside_texts): result boxes beyond the frame
+    # (a detector run on a resized copy), and boxes of zero width or height
+    Note(r"(?P<n>\d+) result box\(es\) of (?P<m>\d+) case\(s\) lie wholly outside their "
+         r"frame \(e\.g\. case (?P<case>.+?): \[(?P<box>[^\]]*)\] on a frame (?P<w>\d+) px "
+         r"wide, (?P<h>\d+) px high\): were the detections made on a resized copy of the "
+         r"frames\? They are scored as false positives, as COCOeval scores them",
+         "증례 {m}개의 결과 상자 {n}개가 프레임 밖에 온전히 놓입니다 (예: 증례 {case}: 너비 "
+         "{w} px, 높이 {h} px인 프레임의 [{box}]): 크기를 바꾼 프레임 사본에서 검출한 "
+         "것입니까? 이 상자들은 COCOeval이 채점하듯 위양성으로 채점되었습니다"),
+    Note(r"(?P<n>\d+) result box\(es\) of (?P<m>\d+) case\(s\) have no area, a width or "
+         r"height of 0 \(e\.g\. case (?P<case>.+?): \[(?P<box>[^\]]*)\] on a frame "
+         r"(?P<w>\d+) px wide, (?P<h>\d+) px high\): such a box overlaps no object, and is "
+         r"scored as a false positive, as COCOeval scores it",
+         "증례 {m}개의 결과 상자 {n}개는 너비나 높이가 0이라 면적이 없습니다 (예: 증례 "
+         "{case}: 너비 {w} px, 높이 {h} px인 프레임의 [{box}]): 이런 상자는 어떤 객체와도 "
+         "겹치지 않으며, COCOeval이 채점하듯 위양성으로 채점되었습니다"),
 )
 
 

@@ -512,24 +512,42 @@ def _tie_texts(detections: Sequence[Mapping[str, Any]]) -> list[str]:
 def _outside_texts(rows: Sequence[CaseRow]) -> list[str]:
     """A note when result boxes lie wholly outside their frame: no object can be there,
     and a detector run on a resized copy of the frames (its boxes in the copy's pixels)
-    gives such boxes. They are scored as COCOeval scores them, as false positives."""
-    found: list[tuple[str, list[float], int, int]] = []
+    gives such boxes; and one when result boxes have no area (zero width or height),
+    which overlap no object, on the frame's edge or not. Both are scored as COCOeval
+    scores them, as false positives."""
+    outside: list[tuple[str, list[float], int, int]] = []
+    flat: list[tuple[str, list[float], int, int]] = []
     for row in rows:
         height, width = row.values["_image"]["height"], row.values["_image"]["width"]
         for d in row.values["_detections"]:
             if "bbox" not in d:
                 continue
             x, y, w, h = d["bbox"]
-            if x >= width or y >= height or x + w <= 0 or y + h <= 0:
-                found.append((row.case_id, d["bbox"], width, height))
-    if not found:
-        return []
-    case, box, width, height = found[0]
+            if w == 0 or h == 0:
+                flat.append((row.case_id, d["bbox"], width, height))
+            elif x >= width or y >= height or x + w <= 0 or y + h <= 0:
+                outside.append((row.case_id, d["bbox"], width, height))
+    texts = []
+    if outside:
+        texts.append(f"{_boxes_of(outside)} lie wholly outside their frame (e.g. "
+                     f"{_box_shown(outside[0])}): were the detections made on a resized copy "
+                     "of the frames? They are scored as false positives, as COCOeval scores "
+                     "them")
+    if flat:
+        texts.append(f"{_boxes_of(flat)} have no area, a width or height of 0 (e.g. "
+                     f"{_box_shown(flat[0])}): such a box overlaps no object, and is scored "
+                     "as a false positive, as COCOeval scores it")
+    return texts
+
+
+def _boxes_of(found: Sequence[tuple[str, list[float], int, int]]) -> str:
+    return f"{len(found)} result box(es) of {len({f[0] for f in found})} case(s)"
+
+
+def _box_shown(found: tuple[str, list[float], int, int]) -> str:
+    case, box, width, height = found
     shown = ", ".join(f"{v:g}" for v in box)
-    return [f"{len(found)} result box(es) of {len({f[0] for f in found})} case(s) lie wholly "
-            f"outside their frame (e.g. case {case}: [{shown}] on a frame {width} px wide, "
-            f"{height} px high): were the detections made on a resized copy of the frames? "
-            "They are scored as false positives, as COCOeval scores them"]
+    return f"case {case}: [{shown}] on a frame {width} px wide, {height} px high"
 
 
 def _category_texts(coco: CocoDetection, categories: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -213,6 +213,23 @@ def test_rtdose_uses_grid_frame_offsets(shared_data):
     np.testing.assert_allclose(image.array, ds.pixel_array * float(ds.DoseGridScaling))
 
 
+def test_a_one_plane_rtdose_is_scaled_like_a_grid_of_planes():
+    # pydicom's rtdose_1frame.dcm: one plane (no NumberOfFrames), DoseGridScaling 1e-6;
+    # its largest stored value 1,254,000 is 1.254 Gy, as the 15-plane rtdose.dcm reads it.
+    # It was read as the stored values, a million times the dose.
+    from pydicom.data import get_testdata_file
+
+    path = get_testdata_file("rtdose_1frame.dcm")
+    ds = pydicom.dcmread(path)
+    assert "NumberOfFrames" not in ds and float(ds.DoseGridScaling) == 1e-6
+    image = read_image(path)
+    np.testing.assert_allclose(image.array[0], ds.pixel_array * 1e-6, rtol=1e-12)
+    assert image.array.max() == pytest.approx(1.254)
+    assert image.metadata["dose_grid_scaling"] == 1e-6
+    planes = read_image(get_testdata_file("rtdose.dcm"))
+    assert image.array.max() == pytest.approx(planes.array.max())
+
+
 def test_files_without_geometry_say_so(shared_data):
     image = read_image(shared_data / "dicom/multiframe/emri_small.dcm")
     assert image.metadata["geometry"] == "absent" and image.shape == (10, 64, 64)

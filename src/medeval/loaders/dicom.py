@@ -354,7 +354,8 @@ def _frame_count(ds: Any) -> int:
 
 def _single(ds: Any, pixels: NDArray[Any], file: Path, metadata: dict[str, Any]) -> Image:
     metadata["sop_instance_uids"] = (str(ds.get("SOPInstanceUID", "")),)
-    array = _modality_values(ds, pixels[np.newaxis], [_rescale_of(ds)], metadata)
+    array = _dose_scaled(_modality_values(ds, pixels[np.newaxis], [_rescale_of(ds)],
+                                          metadata), ds, metadata)
     if "ImagePositionPatient" in ds and "ImageOrientationPatient" in ds:
         thickness = ds.get("SpacingBetweenSlices") or ds.get("SliceThickness") or 1.0
         stacked = _slices.stack([ds.ImagePositionPatient], [ds.ImageOrientationPatient],
@@ -380,10 +381,8 @@ def _multiframe(ds: Any, frames: NDArray[Any], file: Path, metadata: dict[str, A
                             default_spacing_mm=float(ds.get("SpacingBetweenSlices") or 1.0))
     in_order = bool(np.all(stacked.order == np.arange(count)))
     ordered = frames if in_order else frames[stacked.order]
-    array = _apply_rescale(ordered, [scales[i] for i in stacked.order])
-    if "DoseGridScaling" in ds:
-        array = array * float(ds.DoseGridScaling)
-        metadata["dose_grid_scaling"] = float(ds.DoseGridScaling)
+    array = _dose_scaled(_apply_rescale(ordered, [scales[i] for i in stacked.order]), ds,
+                         metadata)
     metadata["frame_order"] = tuple(int(i) + 1 for i in stacked.order)
     metadata["spacing_source"] = "PixelSpacing"
     return _image(array, stacked, spacing, metadata)
@@ -562,6 +561,16 @@ def _apply_rescale(stack: NDArray[Any], scales: Sequence[tuple[float, float]]) -
         if intercept != 0.0:
             out[k] += dtype.type(intercept)
     return out
+
+
+def _dose_scaled(array: NDArray[Any], ds: Any, metadata: dict[str, Any]) -> NDArray[Any]:
+    """An RT Dose grid in Gy: its stored values times DoseGridScaling (PS3.3 C.8.8.3.4.1),
+    one plane or many alike."""
+    if "DoseGridScaling" not in ds:
+        return array
+    metadata["dose_grid_scaling"] = float(ds.DoseGridScaling)
+    scaled: NDArray[Any] = array * float(ds.DoseGridScaling)
+    return scaled
 
 
 def _modality_values(

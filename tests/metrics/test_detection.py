@@ -338,6 +338,21 @@ class TestNoDetectionAsAList:
         with pytest.raises(InvalidInputError, match="needs max_distance_mm"):
             match_detections(np.zeros((0, 2)), [[1, 1]], [0.5], criterion="distance")
 
+    def test_malformed_detections_are_refused_on_a_lesion_free_case_too(self):
+        # a box with its ends before its starts ([30, 30, 20, 20]: rows 30 to 20) was a
+        # false positive on a lesion-free case, and refused on a case with a lesion: the
+        # same output scored or failed by what the reference holds
+        bad = [[30, 30, 20, 20]]
+        for reference in (NO_BOXES, [[1, 1, 5, 5]]):
+            with pytest.raises(InvalidInputError, match=r"box\(es\) \[0\] have hi <= lo"):
+                iou(reference, bad, [0.5])
+        with pytest.raises(InvalidInputError, match=r"or 4 \(a box\) per row, got 5"):
+            match_detections(np.zeros((0, 2)), [[1, 1, 2, 2, 3]], [0.5],
+                             criterion="distance", max_distance_mm=2.0, spacing_mm=1.0)
+        # well-formed detections stay false positives there
+        fp = iou(NO_BOXES, [[20, 20, 30, 30]], [0.5])
+        assert (fp.n_reference, fp.true_positive.tolist()) == (0, [False])
+
 
 def test_one_match_or_other_objects_are_refused_naming_them():
     # found in the api pass: froc(match) and case_scores(match), one case's match without

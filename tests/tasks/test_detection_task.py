@@ -83,6 +83,19 @@ def test_bad_prediction_is_a_failed_case(folder):
     assert reasons == {"c1": "invalid-output", "c3": "missing-output"}
 
 
+def test_a_box_with_its_ends_first_fails_a_lesion_free_case_too(folder):
+    # c2 is lesion-free: its box [9, 9, 5, 5] (rows 9 to 5) was scored as a false
+    # positive, while the same box on c1 (a lesion) failed the case as invalid output
+    for cid in ("c1", "c2"):
+        (folder / "pred" / f"{cid}.json").write_text(
+            json.dumps({"detections": [{"box": [9, 9, 5, 5], "score": 0.5}]}))
+    data = json.loads(medeval.evaluate(folder / "protocol.toml", folder / "pred").to_json())
+    failed = {f["case_id"]: f for f in data["failures"]["cases"]}
+    assert {c: f["reason"] for c, f in failed.items()} == {
+        "c1": "invalid-output", "c2": "invalid-output", "c3": "missing-output"}
+    assert "box(es) [0] have hi <= lo (box 0: [9, 9, 5, 5])" in failed["c2"]["detail"]
+
+
 def test_a_set_without_lesions_says_why_each_figure_is_undefined(folder):
     for cid in REFERENCE:
         (folder / "ref" / f"{cid}.json").write_text(json.dumps({"boxes": []}))

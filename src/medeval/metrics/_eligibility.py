@@ -71,6 +71,12 @@ def _eligibility(
         )
     ref = as_array(reference, name="reference", func=func, dtype=np.float64)
     if ref.size == 0:
+        # a lesion-free case: its detections are false positives, checked as on a case
+        # with lesions (a box with hi <= lo, a row of 5 numbers is refused on either)
+        if n_det and criterion == "iou":
+            _check_boxes(det, "detections", func)
+        elif n_det:
+            _points(det, None, func)
         return np.zeros((0, n_det), dtype=bool)
     if ref.ndim != 2 or not np.all(np.isfinite(ref)):
         raise InvalidInputError(f"{func}: reference must be finite rows, got shape {ref.shape}")

@@ -642,9 +642,9 @@ def test_a_selector_in_another_unicode_form_finds_its_image(tmp_path):
 
 
 def test_a_selector_without_the_files_folder_names_the_image_it_may_mean(root):
-    """The COCO file writes 'frames/b.png'; a manifest typed 'b.png' (or with a Windows
-    separator) is refused, pointing at the image of that file name."""
-    for selector in ("b.png", "frames\\b.png", "other/b.png"):
+    """The COCO file writes 'frames/b.png'; a manifest typed 'b.png' (or in another
+    folder) is refused, pointing at the image of that file name."""
+    for selector in ("b.png", "other/b.png", "other\\b.png"):
         with pytest.raises(LoaderError) as caught:
             read_case_annotations(f"labels/set.json#{selector}", root=root)
         assert f"no image has file_name {selector!r}" in str(caught.value)
@@ -652,6 +652,30 @@ def test_a_selector_without_the_files_folder_names_the_image_it_may_mean(root):
     with pytest.raises(LoaderError) as caught:
         read_case_annotations("labels/set.json#zzz.png", root=root)
     assert "another folder" not in str(caught.value)
+
+
+def test_a_selector_with_other_separators_names_the_file_name_as_written(root, tmp_path):
+    """'frames\\b.png' for the file's 'frames/b.png' was told 'the same file name in
+    another folder', the folder being the same; and a file written by a Windows tool
+    ('frames\\b.png' in the JSON) was shown as repr() doubles it, 'frames\\\\b.png', which
+    typed into the manifest selects nothing. Both now name the path as written (by
+    hand), still refused: a selector is the file_name exactly as the file writes it."""
+    for selector in ("frames\\b.png", "frames//b.png"):
+        with pytest.raises(LoaderError) as caught:
+            read_case_annotations(f"labels/set.json#{selector}", root=root)
+        assert str(caught.value).endswith(
+            "(the file_name 'frames/b.png' is this path with other separators, '\\' and "
+            "'/'; the selector is the file_name exactly as the file writes it: "
+            "#frames/b.png)")
+    data = coco_set()
+    data["images"][1]["file_name"] = "frames\\d.png"  # one backslash in the name
+    write(tmp_path, "win.json", data)
+    for selector in ("frames/d.png", "frames\\\\d.png"):  # as typed, and as repr() shows
+        with pytest.raises(LoaderError) as caught:
+            read_case_annotations(f"win.json#{selector}", root=tmp_path)
+        assert "(the file_name 'frames\\d.png' is this path with other separators" in str(
+            caught.value) and str(caught.value).endswith("writes it: #frames\\d.png)")
+    assert read_case_annotations("win.json#frames\\d.png", root=tmp_path).image_id == 9
 
 
 def test_a_selector_in_other_letter_case_says_so_and_selects_nothing(root):

@@ -68,6 +68,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -497,6 +498,7 @@ class _Parsed:
                       if image.image_id is not None}
         self.by_base: dict[str, list[str]] | None = None  # last part, casefolded
         self.by_folded: dict[str, list[str]] = {}  # the name casefolded (with by_base)
+        self.by_slashed: dict[str, list[str]] = {}  # by _separated (with by_base)
 
     def index(self, selector: str | None) -> int:
         if selector is None:
@@ -532,7 +534,8 @@ class _Parsed:
     def _alike(self, selector: str) -> str:
         """A hint: the image whose name differs from the selector only in letter case
         (``FRAMES/D-01.JPG`` for ``frames/D-01.jpg``: one file to Windows and macOS, but
-        not one file_name), else the images whose name ends in the selector's last part
+        not one file_name) or only in its separators (``frames\\D-01.jpg``, as Windows
+        tools write it), else the images whose name ends in the selector's last part
         (the file names a folder the manifest does not, or the other way round), in
         that letter case or another."""
         if self.by_base is None:  # built on the first miss only
@@ -541,7 +544,13 @@ class _Parsed:
                 name = image.file_name
                 self.by_base.setdefault(_base(name).casefold(), []).append(name)
                 self.by_folded.setdefault(_folded(name), []).append(name)
+                self.by_slashed.setdefault(_separated(name), []).append(name)
         told = "; the selector is the file_name exactly as the file writes it"
+        slashed = self.by_slashed.get(_separated(selector), [])
+        if slashed:  # a Windows tool's separators; shown as written, not as repr() doubles
+            return (f" (the file_name '{slashed[0]}' is this path with other separators, "
+                    "'\\' and '/'; the selector is the file_name exactly as the file "
+                    f"writes it: #{slashed[0]})")
         folded = self.by_folded.get(_folded(selector), [])
         if folded:
             return (f" (the file_name {folded[0]!r} differs from it only in letter case"
@@ -581,6 +590,12 @@ def _parse_cached(file: str, size: int, mtime_ns: int,
 def _base(name: str) -> str:
     """A file name's last part (after '/' or '\\'), in NFC."""
     return unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+
+
+def _separated(name: str) -> str:
+    """A file name with every run of '/' and '\\' one '/' (``frames\\\\a.png`` as a
+    manifest may double it, ``frames\\a.png`` as Windows tools write it)."""
+    return re.sub(r"[\\/]+", "/", name)
 
 
 def _folded(name: str) -> str:

@@ -798,6 +798,30 @@ def test_annotations_of_a_refused_category_are_counted_not_called_unknown(tmp_pa
     assert "3 problem(s) in this COCO file" in message
 
 
+def test_ids_and_sizes_written_as_decimals_are_named_once(tmp_path):
+    # a converter writing every number as a float (128.0): the image entries were refused
+    # as 'missing or invalid' without saying why, every annotation of them was told again
+    # that 'no entry of 'images' has' its image, and a category id 1.0 was 'unknown' beside
+    # 'categories' has [1]. Now each entry is named once, with the decimals (by hand)
+    data = coco_set()
+    data["images"][0].update(height=10.0, width=12.0)  # image 4: annotations 11, 12
+    data["images"][1]["id"] = 9.0
+    data["annotations"][2]["category_id"] = 5.0
+    path = write(tmp_path, "set.json", data)
+    with pytest.raises(LoaderError) as caught:
+        read_annotation_file(path)
+    lines = [line.strip()[2:] for line in str(caught.value).splitlines()[1:]]
+    # annotations 11, 12 on image 4 and 13, 14 on image 9: none told of its image again
+    assert len(lines) == 3 and not [line for line in lines if "image id" in line], lines
+    assert lines[0].startswith("images[0]: height, width missing or invalid (")
+    assert lines[0].endswith("(written as decimals: height 10.0, width 12.0; write them as "
+                             "integers)")
+    assert lines[1].endswith("(written as decimals: id 9.0; write them as integers)")
+    assert lines[2] == ("annotation id 13 (annotations[2]): names unknown category id "
+                        "5.0; 'categories' has [1, 5] (5.0 is written as a decimal; an id "
+                        "is an integer, 5)")
+
+
 def test_a_polygon_past_the_edge_is_refused_saying_how_to_accept_it(tmp_path):
     # an annotation tool overshooting the frame's right edge by 0.3 px: the refusal said
     # "fix them in the file" and "tolerance 0 px", not where a tolerance is given. It now

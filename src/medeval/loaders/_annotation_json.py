@@ -113,6 +113,16 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _decimal(value: Any) -> bool:
+    """A whole number written as a decimal (``1.0``): a converter's float, not an id."""
+    return isinstance(value, float) and value.is_integer()
+
+
+def _decimal_hint(value: Any) -> str:
+    return (f" ({value!r} is written as a decimal; an id is an integer, {int(value)})"
+            if _decimal(value) else "")
+
+
 def _is_number(value: Any) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and math.isfinite(value))
@@ -151,7 +161,8 @@ def _coco(file: Path, data: dict[str, Any], categories: Mapping[str, int] | None
         if not isinstance(data.get(key), list):
             problems.add("file", f"'{key}' is missing or not a list")
     problems.raise_if_any("COCO")
-    images = _coco_images(data["images"], problems)
+    unread: set[int] = set()  # ids of image entries refused above
+    images = _coco_images(data["images"], problems, unread)
     refused: dict[int, str] = {}  # a category the file has, refused above: its entry
     names = _coco_categories(data["categories"], categories, problems, refused)
     objects: dict[int, list[AnnotatedObject]] = {image_id: [] for image_id in images}
@@ -163,7 +174,8 @@ def _coco(file: Path, data: dict[str, Any], categories: Mapping[str, int] | None
     # read; nor is it read
     known = {**dict.fromkeys(refused, ""), **names}
     for index, annotation in enumerate(data["annotations"]):
-        found = _coco_object(index, annotation, images, known, seen, tolerance_px, problems)
+        found = _coco_object(index, annotation, (images, unread), known, seen, tolerance_px,
+                             problems)
         category = annotation.get("category_id") if isinstance(annotation, dict) else None
         if _is_int(category) and category in refused:
             naming[category] = naming.get(category, 0) + 1
@@ -179,7 +191,10 @@ def _coco(file: Path, data: dict[str, Any], categories: Mapping[str, int] | None
                  for image_id, (name, height, width) in images.items())
 
 
-def _coco_images(entries: list[Any], problems: _Problems) -> dict[int, tuple[str, int, int]]:
+def _coco_images(entries: list[Any], problems: _Problems,
+                 unread: set[int]) -> dict[int, tuple[str, int, int]]:
+    """The file's images by id; the id of each entry refused goes in ``unread`` (its
+    annotations are not told again that no image has it)."""
     images: dict[int, tuple[str, int, int]] = {}
     index_of_id: dict[int, int] = {}
     index_of_name: dict[str, int] = {}
@@ -197,8 +212,14 @@ def _coco_images(entries: list[Any], problems: _Problems) -> dict[int, tuple[str
                                    ("height", _is_int(height) and height > 0),
                                    ("width", _is_int(width) and width > 0)) if not ok]
         if bad:
+            decimals = ", ".join(f"{key} {image[key]!r}" for key in bad
+                                 if _decimal(image.get(key)))
             problems.add(entry, f"{', '.join(bad)} missing or invalid ({image!r:.120}); an "
-                         "image needs an integer id, a file_name and positive height, width")
+                         "image needs an integer id, a file_name and positive height, width"
+                         + (f" (written as decimals: {decimals}; write them as integers)"
+                            if decimals else ""))
+            if _is_int(image_id) or _decimal(image_id):
+                unread.add(int(image_id))
             continue
         if image_id in index_of_id:
             problems.add(entry, f"duplicate image id {image_id} (also images"
@@ -239,10 +260,13 @@ def _coco_categories(entries: list[Any], given: Mapping[str, int] | None,
     return names
 
 
-def _coco_object(index: int, annotation: Any, images: Mapping[int, tuple[str, int, int]],
+def _coco_object(index: int, annotation: Any,
+                 read: tuple[Mapping[int, tuple[str, int, int]], set[int]],
                  names: Mapping[int, str], seen: dict[int, int], tolerance_px: float,
                  problems: _Problems) -> tuple[int, AnnotatedObject] | None:
-    """One annotation checked and made an object (with its image id), or None."""
+    """One annotation checked and made an object (with its image id), or None. ``read``:
+    the images by id, and the ids of the image entries refused (named there, not here)."""
+    images, unread = read
     if not isinstance(annotation, dict):
         problems.add(f"annotations[{index}]", "is not an object")
         return None
@@ -258,12 +282,15 @@ def _coco_object(index: int, annotation: Any, images: Mapping[int, tuple[str, in
     image_id: Any = annotation.get("image_id")
     category_id: Any = annotation.get("category_id")
     known = True
-    if not _is_int(image_id) or image_id not in images:
-        problems.add(entry, f"names unknown image id {image_id!r}; no entry of 'images' has it")
+    if _is_int(image_id) and image_id in unread:
+        known = False  # its image's entry is refused, and named, above
+    elif not _is_int(image_id) or image_id not in images:
+        problems.add(entry, f"names unknown image id {image_id!r}; no entry of 'images' has "
+                     f"it{_decimal_hint(image_id)}")
         known = False
     if not _is_int(category_id) or category_id not in names:
         problems.add(entry, f"names unknown category id {category_id!r}; 'categories' has "
-                     f"{sorted(names)}")
+                     f"{sorted(names)}{_decimal_hint(category_id)}")
         known = False
     iscrowd = annotation.get("iscrowd", 0)
     if iscrowd not in (0, 1):

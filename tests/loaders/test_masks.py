@@ -183,6 +183,14 @@ def test_a_jpeg_mask_the_threshold_would_empty_is_refused(tmp_path):
     # a JPEG of an empty mask decodes to 0 everywhere: an empty mask, read as such
     empty = save(np.zeros((40, 40), dtype=np.uint8), tmp_path / "empty.jpg", quality=75)
     assert not read_mask(empty, jpeg_threshold=128).array.any()
+    # a stack of pages (a JPEG-compressed TIFF, one page per frame of a cine): the page
+    # whose object the threshold would erase is named, though another page keeps its own
+    pages = [PILImage.fromarray(square * 255), PILImage.fromarray(square),
+             PILImage.fromarray(np.zeros_like(square))]
+    stack = tmp_path / "pages.tif"
+    pages[0].save(stack, save_all=True, append_images=pages[1:], compression="jpeg")
+    refused(stack, "page 2 of 3: no pixel reaches jpeg_threshold 128", jpeg_threshold=128)
+    assert read_mask(stack, jpeg_threshold=0.5).array.shape == (3, 40, 40)
 
 
 def test_a_tiff_with_jpeg_compression_is_a_jpeg_mask(tmp_path):

@@ -135,7 +135,7 @@ def read_mask(
         grey, mode = _decoded(file, fmt, _grey_levels)
         values = distinct_values(grey)
         labels = (grey >= threshold).astype(np.uint8)
-        _check_not_erased(labels, values, threshold, mode, file)
+        _check_not_erased(labels, grey, threshold, mode, file)
     else:
         threshold = None
         raw, mode = _decoded(file, fmt, _raw_values)
@@ -302,22 +302,27 @@ def _checked_threshold(threshold: float | None, table: dict[int, int] | None,
     return value
 
 
-def _check_not_erased(labels: NDArray[Any], values: NDArray[Any], threshold: float,
+def _check_not_erased(labels: NDArray[Any], grey: NDArray[Any], threshold: float,
                       mode: str, file: Path) -> None:
-    """Refuse a JPEG mask that holds grey levels above 0 of which none reaches the
-    threshold: read with it, the mask would be empty and its object lost without a word
-    (a mask stored as 0 and 1, or drawn in one colour: pure red's channel mean is 85).
-    A JPEG of an empty mask decodes to 0 everywhere, and is read as empty."""
-    highest = float(values[-1]) if values.size else 0.0
-    if labels.any() or highest <= 0:
+    """Refuse a JPEG mask (or a page of a JPEG-compressed TIFF) holding grey levels
+    above 0 of which none reaches the threshold: read with it, the mask would be empty
+    and its object lost without a word (a mask stored as 0 and 1, or drawn in one
+    colour: pure red's channel mean is 85). A JPEG of an empty mask decodes to 0
+    everywhere, and is read as empty."""
+    pages = labels.shape[0]
+    highest = grey.reshape(pages, -1).max(axis=1) if grey.size else np.zeros(pages)
+    erased = np.flatnonzero(~labels.reshape(pages, -1).any(axis=1) & (highest > 0))
+    if not erased.size:
         return
+    page = int(erased[0])
+    where = f" page {page + 1} of {pages}:" if pages > 1 else ""
     level = "grey level" if mode == "L" else "grey level (the mean of R, G and B)"
     raise LoaderError(
-        f"mask {file}: no pixel reaches jpeg_threshold {threshold:g}, though not all are "
-        f"0 (the highest {level} is {highest:g}): read with it the mask would be empty and "
-        "its object lost. A mask stored as 0 and 1, or drawn in one colour (pure red "
-        "averages 85), needs a threshold below its object's level, declared in the "
-        "protocol; a mask that is really empty holds 0 only"
+        f"mask {file}:{where} no pixel reaches jpeg_threshold {threshold:g}, though not all "
+        f"are 0 (the highest {level} is {float(highest[page]):g}): read with it the mask "
+        "would be empty and its object lost. A mask stored as 0 and 1, or drawn in one "
+        "colour (pure red averages 85), needs a threshold below its object's level, "
+        "declared in the protocol; a mask that is really empty holds 0 only"
     )
 
 

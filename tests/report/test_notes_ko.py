@@ -991,7 +991,7 @@ def test_result_boxes_outside_their_frame_or_of_no_area_by_hand() -> None:
             "(e.g. case D-03: [0, 31, 0, 23] on a frame 160 px wide, 128 px high): such a "
             "box overlaps no object, and is scored as a false positive, as COCOeval scores it")
     assert warning_ko(outside, **_NOW) == (
-        "전체 증례: 증례 1개의 결과 상자 2개가 프레임 밖에 온전히 놓입니다 (예: 증례 D-03: "
+        "전체 증례: 증례 1개의 결과 상자 2개가 프레임을 완전히 벗어나 있습니다 (예: 증례 D-03: "
         "너비 160 px, 높이 128 px인 프레임의 [170, 31, 9, 23]): 크기를 바꾼 프레임 사본에서 "
         "검출한 것입니까? 이 상자들은 COCOeval이 채점하듯 위양성으로 채점되었습니다")
     assert warning_ko(flat, **_NOW) == (

@@ -843,7 +843,7 @@ NOTES_AFTER_0_11_0: tuple[Note, ...] = (
          r"frame \(e\.g\. case (?P<case>.+?): \[(?P<box>[^\]]*)\] on a frame (?P<w>\d+) px "
          r"wide, (?P<h>\d+) px high\): were the detections made on a resized copy of the "
          r"frames\? They are scored as false positives, as COCOeval scores them",
-         "증례 {m}개의 결과 상자 {n}개가 프레임 밖에 온전히 놓입니다 (예: 증례 {case}: 너비 "
+         "증례 {m}개의 결과 상자 {n}개가 프레임을 완전히 벗어나 있습니다 (예: 증례 {case}: 너비 "
          "{w} px, 높이 {h} px인 프레임의 [{box}]): 크기를 바꾼 프레임 사본에서 검출한 "
          "것입니까? 이 상자들은 COCOeval이 채점하듯 위양성으로 채점되었습니다"),
     Note(r"(?P<n>\d+) result box\(es\) of (?P<m>\d+) case\(s\) have no area, a width or "

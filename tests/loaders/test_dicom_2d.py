@@ -426,3 +426,42 @@ def test_pixel_spacing_wins_over_the_regions(tmp_path):
     image = read_image(save(ds, tmp_path / "us.dcm"))
     assert image.spacing_mm[1:] == (0.3, 0.3)
     assert image.metadata["spacing_source"] == "PixelSpacing"
+
+
+def test_an_enhanced_object_without_positions_takes_its_pixel_measures(tmp_path):
+    # An enhanced multi-frame object states its pixel size in the Pixel Measures
+    # functional group (PS3.3 C.7.6.16.2.1), not at the top level. Without frame
+    # positions it was read as stating none ('absent', 1 x 1), so a measurement in mm
+    # on it was refused as if the file had no pixel size. The spacing is the group's as
+    # written ([0.2, 0.25]: rows, columns), shared or the same in every frame.
+    from pydicom.sequence import Sequence
+
+    def enhanced(shared: list | None, per_frame: list) -> Dataset:
+        ds = ultrasound(cine(3, 4, 6), frame_time_ms=None)
+        if shared is not None:
+            ds.SharedFunctionalGroupsSequence = Sequence([_measures(shared)])
+        ds.PerFrameFunctionalGroupsSequence = Sequence([_measures(s) for s in per_frame])
+        return ds
+
+    cases = {"shared": (enhanced([0.2, 0.25], [None] * 3), (0.2, 0.25)),
+             "each frame": (enhanced(None, [[0.2, 0.25]] * 3), (0.2, 0.25)),
+             "frames differ": (enhanced(None, [[0.2, 0.25], [0.2, 0.25], [0.3, 0.3]]), None)}
+    for name, (ds, expected) in cases.items():
+        image = read_image(save(ds, tmp_path / f"{name}.dcm"))
+        assert image.metadata["geometry"] == "absent", name
+        if expected is None:  # no one size: none taken
+            assert image.metadata["spacing_source"] == "absent", name
+        else:
+            assert image.spacing_mm[1:] == expected, name
+            assert image.metadata["spacing_source"] == "PixelSpacing", name
+
+
+def _measures(spacing: list | None) -> Dataset:
+    from pydicom.sequence import Sequence
+
+    item = Dataset()
+    if spacing is not None:
+        measures = Dataset()
+        measures.PixelSpacing = spacing
+        item.PixelMeasuresSequence = Sequence([measures])
+    return item

@@ -173,6 +173,8 @@ def plane_spacing(ds: Any, metadata: dict[str, Any]) -> tuple[float, float]:
         return None
 
     pixel, imager = pair("PixelSpacing"), pair("ImagerPixelSpacing")
+    if pixel is None and "PixelSpacing" not in ds:
+        pixel = _pixel_measures(ds)  # an enhanced object's, in its functional groups
     factor = ds.get("EstimatedRadiographicMagnificationFactor")
     factor = float(factor) if factor not in (None, "") and float(factor) > 0 else None
     metadata.update(pixel_spacing_mm=pixel, imager_pixel_spacing_mm=imager,
@@ -196,6 +198,26 @@ def plane_spacing(ds: Any, metadata: dict[str, Any]) -> tuple[float, float]:
     if note:
         metadata["spacing_note"] = "; ".join([*ignored, note])
     return spacing or (1.0, 1.0)
+
+
+def _pixel_measures(ds: Any) -> tuple[float, float] | None:
+    """The PixelSpacing of an enhanced (multi-frame) object's Pixel Measures functional
+    group (PS3.3 C.7.6.16.2.1), shared or the same in every frame, where the top level has
+    none; None if absent, not two positive numbers, or differing between frames."""
+    from pydicom.multival import MultiValue
+
+    found = set()
+    shared = ds.get("SharedFunctionalGroupsSequence") or ()
+    per_frame = ds.get("PerFrameFunctionalGroupsSequence") or ()
+    for item in (shared[0],) if shared and "PixelMeasuresSequence" in shared[0] else per_frame:
+        measures = item.get("PixelMeasuresSequence") or ()
+        value = measures[0].get("PixelSpacing") if measures else None
+        values = (list(value) if isinstance(value, (list, tuple, MultiValue))
+                  else [] if value is None else [value])
+        if len(values) != 2 or not all(float(v) > 0 for v in values):
+            return None
+        found.add((float(values[0]), float(values[1])))
+    return found.pop() if len(found) == 1 else None
 
 
 def ultrasound_regions(ds: Any) -> tuple[dict[str, Any], ...]:

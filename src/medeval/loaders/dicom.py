@@ -37,7 +37,9 @@ PALETTE COLOR arrays hold the indices (the palette is not applied).
 radiographs, ultrasound, secondary capture), ``metadata["spacing_source"]`` naming the
 rule used:
 
-1. ``PixelSpacing``: the file's spacing in the patient (PS3.3 10.7.1.1), e.g. calibrated.
+1. ``PixelSpacing``: the file's spacing in the patient (PS3.3 10.7.1.1), e.g. calibrated;
+   an enhanced object's in its Pixel Measures functional group, shared or the same in
+   every frame.
 2. ``ImagerPixelSpacing/EstimatedRadiographicMagnificationFactor``: ImagerPixelSpacing is
    measured at the detector's front plane (DX Detector Module, PS3.3 C.8.11.4), where
    the breast is magnified by SID/SOD (about 1.08 in contact mammography, 1.5-2 in a

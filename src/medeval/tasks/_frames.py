@@ -53,7 +53,8 @@ def raster_size(path: Path) -> tuple[int, int]:
 #: The header elements the checks of this module read (nothing else is parsed).
 _TAGS = ("Rows", "Columns", "NumberOfFrames", "PixelSpacing", "ImagerPixelSpacing",
          "EstimatedRadiographicMagnificationFactor", "SequenceOfUltrasoundRegions",
-         "ImagePositionPatient", "PerFrameFunctionalGroupsSequence")
+         "ImagePositionPatient", "PerFrameFunctionalGroupsSequence",
+         "SharedFunctionalGroupsSequence")
 
 
 class _Header(NamedTuple):

@@ -23,8 +23,9 @@ from .multilabel import label_figure_name
 __all__ = ["BESIDE_GOAL_UNTIL", "GUARDED_SIDES_UNTIL", "beside_goal", "by_name",
            "ci_beside_goal", "ci_text", "date_text", "decision_rule_text", "estimate_cell",
            "goal_text", "group_value", "known", "level_text", "message", "method_cell",
-           "metric_name", "n_text", "number_label", "number_text", "own_text", "or_none",
-           "interval_undefined_note", "subgroup_heading", "undefined_note", "value_of"]
+           "metric_name", "n_text", "number_label", "number_text", "ordinal", "own_text",
+           "or_none", "interval_undefined_note", "subgroup_heading", "undefined_note",
+           "value_of"]
 
 
 def message(key: str, **params: Any) -> Msg:
@@ -138,10 +139,10 @@ def _hd_name(name: str, definition: str | None, result: Result | None) -> Msg | 
             None, f"hd95@{match['variant']}") or not made_after(result, HD_NAMED_UNTIL):
         return None
     q = match["q"]
-    return message(f"metric_hd.{match['variant']}", percentile=q, nth=_ordinal(q))
+    return message(f"metric_hd.{match['variant']}", percentile=q, nth=ordinal(q))
 
 
-def _ordinal(number: str) -> str:
+def ordinal(number: str) -> str:
     """An English ordinal: 1st, 2nd, 3rd, 11th, 12th, 13th, 21st, 90th, 99.5th."""
     if not number.isdigit() or int(number) % 100 in (11, 12, 13):
         return f"{number}th"

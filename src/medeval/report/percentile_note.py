@@ -4,14 +4,17 @@ A segmentation protocol's ``hd_percentile`` (90: ``hd90@pooled``) names figures 
 definitions are ``hd95@max-directed`` and ``hd95@pooled`` (one formula, the percentile
 aside), and the definitions table printed their formulas, 'P95', alone beside ``hd90``
 figures. A result made after 0.11.0 says, under the table, which percentile those
-figures take; one made before renders as issued.
+figures take; one made before renders as issued. The note names the figures in the
+words the tables print ("90th percentile Hausdorff distance of label 1"), not by their
+ids ("label1:hd90@max-directed"), which the tables above never show.
 """
 
 from __future__ import annotations
 
 from ..result import Result
-from .blocks import Block, Para
-from .cells import message
+from .blocks import Block, Cell, Para
+from .catalogue import Msg
+from .cells import metric_name, ordinal
 from .made_by import made_after
 
 __all__ = ["HD_PERCENTILE_UNTIL", "percentile_note"]
@@ -23,11 +26,18 @@ HD_PERCENTILE_UNTIL = "0.11.0"
 
 def percentile_note(result: Result) -> tuple[Block, ...]:
     """The note, where some figure of ``result`` takes hd95's definition at another
-    percentile (``label1:hd90@pooled`` too); none otherwise."""
-    figures = sorted({m.name for m in result.metrics if m.definition.startswith("hd95@")
-                      and not m.name.rpartition(":")[2].startswith("hd95@")})
+    percentile (``label1:hd90@pooled`` too); none otherwise. The figures are named as
+    the tables name them, in the order of the result's figures."""
+    figures = {m.name: m.definition for m in result.metrics if m.definition.startswith(
+        "hd95@") and not m.name.rpartition(":")[2].startswith("hd95@")}
     percentile = result.parameters.task.get("hd_percentile")
     if not figures or percentile is None or not made_after(result, HD_PERCENTILE_UNTIL):
         return ()
-    return (Para(message("text.hd_percentile", figures=", ".join(figures),
-                         percentile=f"{float(percentile):g}"), "note"),)
+    names: list[Cell] = [metric_name(name, definition, result=result)
+             for name, definition in figures.items()]
+    listed = names[-1]
+    for name in reversed(names[:-1]):  # "a, b, c" as "a, (b, c)"
+        listed = Msg("text.hd_percentile_more", (("first", name), ("rest", listed)))
+    q = f"{float(percentile):g}"
+    return (Para(Msg("text.hd_percentile", (("figures", listed), ("percentile", q),
+                                            ("nth", ordinal(q)))), "note"),)

@@ -20,7 +20,14 @@ from .blocks import Block, Cell, Para, Table
 from .catalogue import Msg
 from .cells import known
 
-__all__ = ["reader_study_blocks", "reader_study_method"]
+__all__ = ["DF_PLACES_UNTIL", "reader_study_blocks", "reader_study_method"]
+
+#: The last release whose reader-study certificates print a test's denominator degrees
+#: of freedom with two decimals whatever they are: '1, 5.00' for RRFC's (t-1)(r-1),
+#: '1, 79.00' for DBM's FRRC (t-1)(c-1), counts that are whole by definition. A later
+#: result's print a whole number as such ('1, 5') and Hillis's ddf_H, a real number, to
+#: two decimals as the Iowa program does ('1, 12.48').
+DF_PLACES_UNTIL = "0.11.0"
 
 _COMPONENT_NAMES = {"var_r": "Var(R)", "var_tr": "Var(T*R)", "cov1": "Cov1",
                     "cov2": "Cov2", "cov3": "Cov3", "var_error": "Var(Error)",
@@ -44,6 +51,19 @@ def _as_fixed(value: float, decimals: int) -> str:
     round it (a margin of 0.0525 is not printed as 0.053)."""
     printed = _fixed(value, decimals)
     return repr(value) if math.isfinite(value) and float(printed) != value else printed
+
+
+def _df(value: float) -> str:
+    """Degrees of freedom as a statistician reads them: a whole number as such (5, 79;
+    also Hillis's ddf_H where it equals (t-1)(r-1) but for the last bit of a float),
+    else to two decimals (12.48).
+
+    >>> _df(5.0), _df(79.00000000000001), _df(12.4771), _df(math.nan)
+    ('5', '79', '12.48', '—')
+    """
+    if math.isfinite(value) and abs(value - round(value)) <= 1e-9 * max(1.0, abs(value)):
+        return str(round(value))
+    return _fixed(value, 2)
 
 
 def _p(value: float) -> str:
@@ -81,11 +101,13 @@ def _reading_order(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
                  for k, part in enumerate(parts)), name
 
 
-def reader_study_blocks(tables: Mapping[str, Any], level: str, *,
-                        named: bool = False, infinite: bool = False) -> list[Block]:
+def reader_study_blocks(tables: Mapping[str, Any], level: str, *, named: bool = False,
+                        infinite: bool = False, df_places: bool = False) -> list[Block]:
     """The reader study's blocks (see the module); none for another task. ``infinite``
     (a result made after 0.11.0): a test whose error term is 0 (its statistic infinite,
-    p 0, its interval of zero width) is said to be no evidence, under the tests."""
+    p 0, its interval of zero width) is said to be no evidence, under the tests.
+    ``df_places`` (a result made after :data:`DF_PLACES_UNTIL`): the tests' degrees of
+    freedom with the decimals they have (:func:`_df`)."""
     study = ReaderStudyTable.from_tables(tables)
     if study is None:
         return []
@@ -140,7 +162,13 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str, *,
         Para(Msg("reader_study.components_note_or" if study.is_or
                  else "reader_study.components_note_dbm"), "note"),
     ]
-    # the test of each scope
+    return blocks + _tests(study, level, infinite=infinite, df_places=df_places)
+
+
+def _tests(study: ReaderStudyTable, level: str, *, infinite: bool,
+           df_places: bool) -> list[Block]:
+    """The test of each scope, and the notes under it (see :func:`reader_study_blocks`)."""
+    test, reference = study.test_treatment, study.reference_treatment
     test_rows: list[tuple[Cell, ...]] = []
     undefined = False
     for found in study.tests:
@@ -149,13 +177,14 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str, *,
         p_value: Cell = _p(found.p_value)
         if math.isnan(found.statistic) or math.isnan(found.p_value):
             statistic, p_value, undefined = Msg("text.undefined"), Msg("text.undefined"), True
+        df_den = _df(found.df_den) if df_places else _fixed(found.df_den, 2)
         df = (_fixed(found.df_num, 0) if math.isinf(found.df_den)
-              else f"{_fixed(found.df_num, 0)}, {_fixed(found.df_den, 2)}")
+              else f"{_fixed(found.df_num, 0)}, {df_den}")
         d = found.difference
         test_rows.append((Msg(f"reader_study.scope_{found.scope}"), statistic, df,
                           p_value, _fixed(d.value),
                           f"{_fixed(d.low)} – {_fixed(d.high)}"))
-    blocks += [
+    blocks: list[Block] = [
         Para(Msg("reader_study.tests"), "mark"),
         Table((Msg("reader_study.scope"), Msg("reader_study.statistic"),
                Msg("reader_study.df"), Msg("reader_study.p"),

@@ -18,7 +18,7 @@ from .cells import METHOD_NAMES_UNTIL, decision_rule_text, known, protocol_diges
 from .cells import message as _m
 from .cells import or_none as _or_none
 from .made_by import made_after
-from .reader_study import reader_study_method
+from .reader_study import REFERENCE_WORDS_UNTIL, reader_study_method
 from .results import policy_cell
 
 __all__ = ["CI_METHODS_UNTIL", "environment_section", "method_section"]
@@ -44,7 +44,8 @@ def method_section(result: Result, level: str) -> Section:
         (Msg("field.failure_policy"), policy_cell(result)),
     ]
     if study := reader_study_method(result.tables,
-                                    named=made_after(result, METHOD_NAMES_UNTIL)):
+                                    named=made_after(result, METHOD_NAMES_UNTIL),
+                                    worded=made_after(result, REFERENCE_WORDS_UNTIL)):
         # a reader study's intervals are its MRMC analysis's: nothing is resampled and
         # no case can fail, so the analysis replaces those three rows
         rows = rows[:6] + study

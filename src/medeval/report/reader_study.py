@@ -20,7 +20,8 @@ from .blocks import Block, Cell, Para, Table
 from .catalogue import Msg
 from .cells import known
 
-__all__ = ["DF_PLACES_UNTIL", "reader_study_blocks", "reader_study_method"]
+__all__ = ["DF_PLACES_UNTIL", "REFERENCE_WORDS_UNTIL", "reader_study_blocks",
+           "reader_study_method"]
 
 #: The last release whose reader-study certificates print a test's denominator degrees
 #: of freedom with two decimals whatever they are: '1, 5.00' for RRFC's (t-1)(r-1),
@@ -28,6 +29,16 @@ __all__ = ["DF_PLACES_UNTIL", "reader_study_blocks", "reader_study_method"]
 #: result's print a whole number as such ('1, 5') and Hillis's ddf_H, a real number, to
 #: two decimals as the Iowa program does ('1, 12.48').
 DF_PLACES_UNTIL = "0.11.0"
+
+#: The last release whose reader-study certificates end the Obuchowski–Rockette method
+#: text with the references' "(denominator degrees of freedom)" in English in the Korean
+#: text too; a later result's reads "(분모 자유도)" there (hcert4 pass).
+REFERENCE_WORDS_UNTIL = "0.11.0"
+
+#: What the Obuchowski–Rockette references say Hillis's paper is cited for
+#: (:data:`medeval.reader_study_table.REFERENCES`), in words of each language for a result
+#: made after :data:`REFERENCE_WORDS_UNTIL`.
+_DDF = " (denominator degrees of freedom)"
 
 _COMPONENT_NAMES = {"var_r": "Var(R)", "var_tr": "Var(T*R)", "cov1": "Cov1",
                     "cov2": "Cov2", "cov3": "Cov3", "var_error": "Var(Error)",
@@ -73,23 +84,35 @@ def _p(value: float) -> str:
     return _fixed(value)
 
 
-def reader_study_method(tables: Mapping[str, Any], *,
-                        named: bool = False) -> list[tuple[Msg, Cell]]:
+def reader_study_method(tables: Mapping[str, Any], *, named: bool = False,
+                        worded: bool = False) -> list[tuple[Msg, Cell]]:
     """The method section's row naming the analysis; none for another task. ``named``
     (a result made after 0.10.0): the covariance method by its name in each language
-    ('잭나이프'), not its id ('jackknife' in the Korean text)."""
+    ('잭나이프'), not its id ('jackknife' in the Korean text); ``worded`` (a result made
+    after :data:`REFERENCE_WORDS_UNTIL`): the references' words too (:func:`_reference`)."""
     study = ReaderStudyTable.from_tables(tables)
     if study is None:
         return []
-    return [(Msg("field.reader_study_method"), _method_text(study, named=named))]
+    return [(Msg("field.reader_study_method"),
+             _method_text(study, named=named, worded=worded))]
 
 
-def _method_text(study: ReaderStudyTable, *, named: bool = False) -> Msg:
+def _method_text(study: ReaderStudyTable, *, named: bool = False,
+                 worded: bool = False) -> Msg:
     key = "reader_study.method_or" if study.is_or else "reader_study.method_dbm"
     if not named:
         return _m(key, covariance=study.covariance, reference=study.reference)
     return Msg(key, (("covariance", known(f"ci_method.{study.covariance}", study.covariance)),
-                     ("reference", str(study.reference))))
+                     ("reference", _reference(study) if worded else str(study.reference))))
+
+
+def _reference(study: ReaderStudyTable) -> Cell:
+    """The method's references, what Hillis's paper is cited for in the words of each
+    language ('... 2007;26:596-619 (분모 자유도)'); the citations as written."""
+    if not study.reference.endswith(_DDF):
+        return study.reference
+    return Msg("reader_study.reference_ddf",
+               (("citations", study.reference.removesuffix(_DDF)),))
 
 
 def _reading_order(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
@@ -102,12 +125,14 @@ def _reading_order(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
 
 
 def reader_study_blocks(tables: Mapping[str, Any], level: str, *, named: bool = False,
-                        infinite: bool = False, df_places: bool = False) -> list[Block]:
+                        infinite: bool = False, df_places: bool = False,
+                        worded: bool = False) -> list[Block]:
     """The reader study's blocks (see the module); none for another task. ``infinite``
     (a result made after 0.11.0): a test whose error term is 0 (its statistic infinite,
     p 0, its interval of zero width) is said to be no evidence, under the tests.
     ``df_places`` (a result made after :data:`DF_PLACES_UNTIL`): the tests' degrees of
-    freedom with the decimals they have (:func:`_df`)."""
+    freedom with the decimals they have (:func:`_df`). ``named``, ``worded``: the method's
+    text as :func:`reader_study_method` has them."""
     study = ReaderStudyTable.from_tables(tables)
     if study is None:
         return []
@@ -121,7 +146,7 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str, *, named: bool = 
                 positive=study.n_positive, negative=study.n_negative, test=test,
                 reference=reference), "body"),
         Para(comparison, "body"),
-        Para(_method_text(study, named=named), "note"),
+        Para(_method_text(study, named=named, worded=worded), "note"),
     ]
     # the reader x treatment AUC table
     rows: list[tuple[Cell, ...]] = [

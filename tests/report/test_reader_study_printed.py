@@ -1,4 +1,5 @@
-"""The degrees of freedom of a reader study's tests as the certificate prints them.
+"""A reader study's certificate as printed: the tests' degrees of freedom, and the
+method's references in the Korean text.
 
 Found in the hcert4 pass: the tests table printed every denominator df with two decimals,
 '1, 5.00' for RRFC's (t-1)(r-1) and '1, 113.00' for DBM's FRRC (t-1)(c-1), counts that
@@ -125,3 +126,31 @@ def test_hillis_ddf_at_its_floor_is_whole(study):
     result = study("franken", "OR")
     assert printed_df(result)["RRRC"] == "1, 3"
     assert printed_df(as_issued(result))["RRRC"] == "1, 3.00"
+
+
+def test_the_korean_text_says_what_hillis_is_cited_for_in_korean(study, tmp_path):
+    """Found in the hcert4 pass: the Korean certificate's method text (in the method
+    section and above the reader study's tables) ended '...Hillis SL. Stat Med
+    2007;26:596-619 (denominator degrees of freedom)', in English. A result made after
+    0.11.0 reads '(분모 자유도)' there, as the sentence before it says 'Hillis(2007)의 분모
+    자유도'; the English text is as it was; one made by 0.11.0 prints as issued. The
+    PDF text by pypdf, both places counted."""
+    from pypdf import PdfReader
+
+    from medeval.report import render_certificate
+
+    def text(result: Result, lang: str) -> str:
+        pdf = render_certificate(result, tmp_path / f"{lang}.pdf", lang=lang)
+        return " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+
+    result = study("vandyke", "OR")
+    korean, english = text(result, "ko"), text(result, "ko+en")
+    assert korean.count("Hillis SL. Stat Med 2007;26:596-619 (분모 자유도)") == 2
+    assert "denominator degrees of freedom" not in korean
+    # the English lines of the bilingual certificate keep their words
+    assert english.count("2007;26:596-619 (denominator degrees of freedom)") == 2
+    issued = text(as_issued(result), "ko")
+    assert issued.count("2007;26:596-619 (denominator degrees of freedom)") == 2
+    # DBM's references cite no reason in words: nothing to translate
+    dbm = text(study("vandyke", "DBM"), "ko")
+    assert "Acad Radiol 2008;15:647-61" in dbm and "degrees of freedom" not in dbm

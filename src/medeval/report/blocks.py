@@ -152,6 +152,11 @@ class Certificate:
         The HTML page keeps a text's line breaks in its table cells and paragraphs, as the
         PDF does (a result made after medeval 0.11.0; before, a browser joined the lines
         of a subgroup's "estimate, interval, n" cell into one).
+    words_kept : bool
+        The HTML page breaks a Korean text between words only, as the PDF does, and a
+        number's cell not at all (a result made after medeval 0.11.0; before, a browser
+        narrowing a table's columns broke '판정' into '판' / '정', '신뢰구간' into '신뢰구' /
+        '간' and an interval '0.8891 –' / '0.9311').
     """
 
     report_number: str
@@ -170,6 +175,7 @@ class Certificate:
     notes_kept_with: bool = False
     closing_kept_with: bool = False
     lines_kept: bool = False
+    words_kept: bool = False
 
     def revised(self, msg: Msg) -> Msg:
         """A phrase a renderer looks up itself (the page number, the end mark, a figure's

@@ -155,6 +155,10 @@ RIGHT_TO_LEFT_PRINTED_UNTIL = "0.11.0"
 #: (a subgroup's "estimate / (interval) / k/n" on one line; a value given on two lines),
 #: which the PDF prints line by line.
 LINES_KEPT_UNTIL = "0.11.0"
+#: The last release whose HTML pages let a browser break a Korean word anywhere ('판정'
+#: as '판' / '정' in a narrow column) and a number's cell at its spaces (an interval over
+#: two lines), where the PDF breaks neither (hcert4 pass, chromium's rendering).
+WORDS_KEPT_UNTIL = "0.11.0"
 
 
 def build_certificate(result: Result, info: ReportInfo | None = None, *,
@@ -231,6 +235,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         notes_kept_with=made_after(result, NOTES_KEPT_WITH_UNTIL),
         closing_kept_with=made_after(result, CLOSING_KEPT_WITH_UNTIL),
         lines_kept=made_after(result, LINES_KEPT_UNTIL),
+        words_kept=made_after(result, WORDS_KEPT_UNTIL),
     )
     for release in certificate.revisions:
         certificate = reworded(certificate, release)

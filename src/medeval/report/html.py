@@ -187,6 +187,7 @@ def _view(certificate: Certificate, lang: str) -> dict[str, Any]:
         "fingerprint": certificate.fingerprint,
         "precheck": certificate.precheck,
         "lines_kept": certificate.lines_kept,
+        "words_kept": certificate.words_kept,
         "precheck_mark": t(Msg("doc.precheck_mark")),
         "sections": sections,
         "end": t(Msg("doc.end")),

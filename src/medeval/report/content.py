@@ -386,10 +386,12 @@ def _summary(result: Result, level: str) -> Section:
             ci = ci_beside_goal(metric, verdict.goal)
             if isinstance(estimate, str):
                 estimate = beside_goal(metric.estimate.value, verdict.goal, unit)
+        goal: Cell = _goal(verdict.goal, unit)
+        if unit not in _UNIT_IN_NAME and made_after(result, UNITS_BESIDE_UNTIL):
+            estimate, goal = _with_unit(estimate, unit), _with_unit(goal, unit)
         rows.append((
             _metric_name(verdict.metric, metric.definition if metric else None, result=result),
-            estimate, ci, _n(metric),
-            _goal(verdict.goal, unit), sources.get(verdict.metric, ""),
+            estimate, ci, _n(metric), goal, sources.get(verdict.metric, ""),
             Msg(f"text.rule_{verdict.rule}"), Msg(f"text.outcome_{verdict.outcome}"),
         ))
     header: tuple[Cell, ...] = (
@@ -400,14 +402,35 @@ def _summary(result: Result, level: str) -> Section:
     if not rows:  # no acceptance criteria (two tables evaluated): nothing was judged
         return Section(0, Msg("section.summary"), (Para(Msg("text.no_criteria"), "note"),))
     # the verdict column holds "INCONCLUSIVE" in bold 7.5 pt (53 pt) on one line
-    blocks: list[Block] = [Table(header, tuple(rows), (2.2, 1.1, 1.8, 1.3, 0.9, 1.7, 1.1, 1.5),
-                                 numeric=(1, 2, 3, 4))]
+    # a goal with its unit ('1.00 mm') takes a wider column than a ratio's, from the
+    # source's (text, which wraps)
+    widths = (2.2, 1.1, 1.8, 1.3, 1.2, 1.4, 1.1, 1.5) if made_after(
+        result, UNITS_BESIDE_UNTIL) else (2.2, 1.1, 1.8, 1.3, 0.9, 1.7, 1.1, 1.5)
+    blocks: list[Block] = [Table(header, tuple(rows), widths, numeric=(1, 2, 3, 4))]
     blocks += _undefined_note(metrics.get(v.metric) for v in result.verdicts)
     for rule in sorted({v.rule for v in result.verdicts}):
         blocks.append(Para(decision_rule_text(result, rule, level), "note"))
     if len(result.verdicts) > 1 and made_after(result, OVERALL_RULE_UNTIL):
         blocks.append(Para(Msg("text.overall_rule"), "note"))
     return Section(0, Msg("section.summary"), tuple(blocks))
+
+
+#: The last release whose certificates print a criterion's estimate and goal without
+#: their unit ('0.18', goal '1.00' for an ASSD in mm), the criteria table having no unit
+#: column; a later result's read '0.18 mm', '1.00 mm' (hcert4 pass).
+UNITS_BESIDE_UNTIL = "0.11.0"
+
+#: The units a criterion's figure prints without: none for a ratio, and the rate whose
+#: name says it ('False alarms per 24 h', '24시간당 오경보 수').
+_UNIT_IN_NAME = frozenset({"1", "per 24 h"})
+
+
+def _with_unit(value: Cell, unit: str) -> Cell:
+    """A number as printed with its unit ('1.00 mm'); a value in words ('undefined') as
+    it is."""
+    if not isinstance(value, str):
+        return value
+    return Msg("text.value_unit", (("value", value), ("unit", _known(f"unit.{unit}", unit))))
 
 
 #: The last release whose certificates do not say how the criteria's verdicts make the

@@ -154,3 +154,24 @@ def test_the_korean_text_says_what_hillis_is_cited_for_in_korean(study, tmp_path
     # DBM's references cite no reason in words: nothing to translate
     dbm = text(study("vandyke", "DBM"), "ko")
     assert "Acad Radiol 2008;15:647-61" in dbm and "degrees of freedom" not in dbm
+
+
+def test_the_definition_ids_are_printed_whole(study, tmp_path):
+    """Found in the hcert4 pass: the definitions table broke 'mrmc_reader_averaged_auc'
+    into 'mrmc_reader_averaged_au' / 'c': the id column was widened for ids over 27
+    characters, and these 24 are wide letters (98.5 pt in NanumGothic 7.5 pt, by
+    reportlab's stringWidth, where the column holds 96.8). The ids are measured now (the
+    column is printed for results made after 0.11.0 only, so nothing issued changes).
+    pypdf's text of the page, line by line."""
+    from pypdf import PdfReader
+
+    from medeval.report import render_certificate
+
+    def lines(result: Result) -> list[str]:
+        pdf = render_certificate(result, tmp_path / "c.pdf", lang="ko")
+        return [line.strip() for page in PdfReader(pdf).pages
+                for line in page.extract_text().splitlines()]
+
+    printed = lines(study("vandyke", "OR"))
+    assert any(line.startswith("mrmc_reader_averaged_auc") for line in printed)
+    assert any(line.startswith("mrmc_auc_difference") for line in printed)

@@ -66,6 +66,7 @@ from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
 from .edge_cases import EDGE_CASES_UNTIL, edge_case_cell
 from .failure_reasons import reason_cell, reasons_cell
+from .fonts import text_width
 from .info import ReportInfo
 from .made_by import made_after
 from .method_sections import environment_section, method_section
@@ -636,16 +637,19 @@ def _definitions(result: Result) -> Section:
                     *percentile_note(result)))
 
 
-#: The longest definition id the id column of the table with the edge cases holds on one
-#: line (detection_average_precision); a longer one (cohen_kappa@classes-quadratic, 29)
-#: was broken ('cohen_kappa@classes-quad' / 'ratic') and widens it.
-_ID_ON_ONE_LINE = 27
+#: The room of the id column of the table with the edge cases at its narrow width, in
+#: points: 2.0 of the widths' 9.5 of the PDF's frame (493.2 pt), less 3.5 pt of padding on
+#: each side (report.pdf), the id set in NanumGothic 7.5 pt. An id wider widens the column:
+#: judged by its number of characters (27 and more), 'mrmc_reader_averaged_auc', 24
+#: characters of wide letters (98.5 pt), was broken into 'mrmc_reader_averaged_au' / 'c'
+#: (hcert4 pass; the column is printed for results made after 0.11.0 only).
+_ID_ROOM_PT = 493.2 * 2.0 / 9.5 - 7.0
 
 
 def _edge_widths(rows: Sequence[tuple[Cell, ...]]) -> tuple[float, ...]:
     """The widths of the definitions table with its edge-case column: the id column wider
     only where an id would not fit (the others keep their room, and the page count)."""
-    if any(isinstance(row[0], str) and len(row[0]) > _ID_ON_ONE_LINE for row in rows):
+    if any(isinstance(row[0], str) and text_width(row[0], 7.5) > _ID_ROOM_PT for row in rows):
         return (2.4, 1.25, 2.15, 1.9, 1.8)
     return (2.0, 1.3, 2.3, 2.1, 1.8)
 

@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 
 from medeval import evaluate
-from medeval.report.blocks import Table
+from medeval.report.blocks import Para, Table
 from medeval.report.catalogue import Msg, texts
 from medeval.report.content import build_certificate
 from medeval.result import Result
@@ -53,24 +53,27 @@ test_treatment = "1"
 reference_treatment = "2"
 positive_label = "1"
 negative_label = "0"
-comparison = "superiority"
+{comparison}
 method = "{method}"
 [statistics]
 seed = 1
 [[criteria]]
 metric = "auc_difference"
-goal = 0
+goal = {goal}
 source = "study plan"
 """
 
 
 @pytest.fixture(scope="module")
 def study(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
-    def evaluated(name: str, method: str) -> Result:
+    def evaluated(name: str, method: str, *, margin: float | None = None) -> Result:
         folder = tmp_path_factory.mktemp(name)
         write_study(pd.read_csv(shared_data / "tables" / f"{name}.csv"), folder)
         protocol = folder / "protocol.toml"
-        protocol.write_text(PROTOCOL.format(method=method), encoding="utf-8")
+        comparison = ('comparison = "superiority"' if margin is None else
+                      f'comparison = "non-inferiority"\nmargin = {margin}')
+        protocol.write_text(PROTOCOL.format(method=method, comparison=comparison,
+                                            goal=-margin if margin else 0), encoding="utf-8")
         return evaluate(protocol)
 
     return evaluated
@@ -175,3 +178,31 @@ def test_the_definition_ids_are_printed_whole(study, tmp_path):
     printed = lines(study("vandyke", "OR"))
     assert any(line.startswith("mrmc_reader_averaged_auc") for line in printed)
     assert any(line.startswith("mrmc_auc_difference") for line in printed)
+
+
+def test_the_goal_is_printed_as_the_criteria_table_prints_it(study):
+    """Found in the hcert4 pass: the reader study's note said 'judged on the RRRC interval
+    against the goal 0.000' and 'non-inferiority ... with margin 0.050' where the criteria
+    table prints the same goal '0.0000' and '-0.0500' (four decimals, as every ratio). A
+    result made after 0.11.0 prints four there too; one made by 0.11.0 as issued. The
+    goals by hand: superiority 0, non-inferiority at margin 0.05: -0.05."""
+
+    def paras(result: Result) -> str:
+        return "\n".join(t for s in build_certificate(result).sections for b in s.blocks
+                         if isinstance(b, Para) for t in texts(b.text, "en"))
+
+    def goal_cell(result: Result) -> str:
+        (table,) = [b for s in build_certificate(result).sections for b in s.blocks
+                    if isinstance(b, Table) and Msg("column.goal_source") in b.header]
+        return texts(table.rows[0][4], "en")[0]
+
+    superiority = study("vandyke", "OR")
+    assert goal_cell(superiority) == "0.0000"
+    assert "judged on the RRRC interval against the goal 0.0000." in paras(superiority)
+    assert "against the goal 0.000." in paras(as_issued(superiority))
+    noninferior = study("vandyke", "OR", margin=0.05)
+    assert goal_cell(noninferior) == "-0.0500"
+    printed = paras(noninferior)
+    assert "with margin 0.0500;" in printed and "is at least -0.0500." in printed
+    assert "against the goal -0.0500." in printed
+    assert "with margin 0.050;" in paras(as_issued(noninferior))

@@ -20,8 +20,8 @@ from .blocks import Block, Cell, Para, Table
 from .catalogue import Msg
 from .cells import known
 
-__all__ = ["DF_PLACES_UNTIL", "REFERENCE_WORDS_UNTIL", "reader_study_blocks",
-           "reader_study_method"]
+__all__ = ["DF_PLACES_UNTIL", "GOAL_PLACES_UNTIL", "REFERENCE_WORDS_UNTIL",
+           "reader_study_blocks", "reader_study_method"]
 
 #: The last release whose reader-study certificates print a test's denominator degrees
 #: of freedom with two decimals whatever they are: '1, 5.00' for RRFC's (t-1)(r-1),
@@ -34,6 +34,12 @@ DF_PLACES_UNTIL = "0.11.0"
 #: text with the references' "(denominator degrees of freedom)" in English in the Korean
 #: text too; a later result's reads "(분모 자유도)" there (hcert4 pass).
 REFERENCE_WORDS_UNTIL = "0.11.0"
+
+#: The last release whose reader-study certificates print the margin and the goal of the
+#: difference to three decimals ('judged ... against the goal 0.000', 'margin 0.050')
+#: where the criteria table prints the same goal to four ('0.0000', '-0.0500', as every
+#: ratio); a later result's print four.
+GOAL_PLACES_UNTIL = "0.11.0"
 
 #: What the Obuchowski–Rockette references say Hillis's paper is cited for
 #: (:data:`medeval.reader_study_table.REFERENCES`), in words of each language for a result
@@ -126,18 +132,20 @@ def _reading_order(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
 
 def reader_study_blocks(tables: Mapping[str, Any], level: str, *, named: bool = False,
                         infinite: bool = False, df_places: bool = False,
-                        worded: bool = False) -> list[Block]:
+                        worded: bool = False, goal_places: int = 3) -> list[Block]:
     """The reader study's blocks (see the module); none for another task. ``infinite``
     (a result made after 0.11.0): a test whose error term is 0 (its statistic infinite,
     p 0, its interval of zero width) is said to be no evidence, under the tests.
     ``df_places`` (a result made after :data:`DF_PLACES_UNTIL`): the tests' degrees of
     freedom with the decimals they have (:func:`_df`). ``named``, ``worded``: the method's
-    text as :func:`reader_study_method` has them."""
+    text as :func:`reader_study_method` has them. ``goal_places``: the decimals of the
+    margin and the goal (4 for a result made after :data:`GOAL_PLACES_UNTIL`)."""
     study = ReaderStudyTable.from_tables(tables)
     if study is None:
         return []
     test, reference = study.test_treatment, study.reference_treatment
-    comparison = (_m("reader_study.noninferiority", margin=_as_fixed(study.margin or 0.0, 3))
+    margin = _as_fixed(study.margin or 0.0, goal_places)
+    comparison = (_m("reader_study.noninferiority", margin=margin)
                   if study.comparison == "non-inferiority" else Msg("reader_study.superiority"))
     blocks: list[Block] = [
         # "1 readers each read" and "multi-reader" misstate a study of one reader
@@ -187,11 +195,12 @@ def reader_study_blocks(tables: Mapping[str, Any], level: str, *, named: bool = 
         Para(Msg("reader_study.components_note_or" if study.is_or
                  else "reader_study.components_note_dbm"), "note"),
     ]
-    return blocks + _tests(study, level, infinite=infinite, df_places=df_places)
+    return blocks + _tests(study, level, infinite=infinite, df_places=df_places,
+                           goal_places=goal_places)
 
 
-def _tests(study: ReaderStudyTable, level: str, *, infinite: bool,
-           df_places: bool) -> list[Block]:
+def _tests(study: ReaderStudyTable, level: str, *, infinite: bool, df_places: bool,
+           goal_places: int) -> list[Block]:
     """The test of each scope, and the notes under it (see :func:`reader_study_blocks`)."""
     test, reference = study.test_treatment, study.reference_treatment
     test_rows: list[tuple[Cell, ...]] = []
@@ -217,7 +226,7 @@ def _tests(study: ReaderStudyTable, level: str, *, infinite: bool,
                _m("column.ci", level=level)),
               tuple(test_rows), (2.6, 1.3, 1.1, 0.9, 1.5, 1.9), numeric=(1, 2, 3, 4, 5)),
         Para(_m("reader_study.judged", scope=study.scope,
-                goal=_as_fixed(study.goal, 3)), "note"),
+                goal=_as_fixed(study.goal, goal_places)), "note"),
     ]
     if study.scope not in {found.scope for found in study.tests}:  # one reader, RRRC declared
         blocks.append(Para(_m("reader_study.judged_absent", scope=study.scope), "note"))

@@ -37,7 +37,12 @@ from .class_matrix import multiclass_matrix
 from .made_by import made_after
 from .multilabel import TASK as LABEL_TASK
 from .multilabel import label_confusion_blocks, label_order
-from .reader_study import DF_PLACES_UNTIL, REFERENCE_WORDS_UNTIL, reader_study_blocks
+from .reader_study import (
+    DF_PLACES_UNTIL,
+    GOAL_PLACES_UNTIL,
+    REFERENCE_WORDS_UNTIL,
+    reader_study_blocks,
+)
 
 __all__ = ["alternative_section", "failed_left_out", "ordered_metrics", "policy_cell",
            "results_section", "subgroups_section"]
@@ -244,7 +249,8 @@ def results_section(result: Result, level: str) -> Section:
                                   named=made_after(result, METHOD_NAMES_UNTIL),
                                   infinite=made_after(result, INFINITE_TEST_UNTIL),
                                   df_places=made_after(result, DF_PLACES_UNTIL),
-                                  worded=made_after(result, REFERENCE_WORDS_UNTIL))
+                                  worded=made_after(result, REFERENCE_WORDS_UNTIL),
+                                  goal_places=4 if made_after(result, GOAL_PLACES_UNTIL) else 3)
     blocks.append(Para(_m("text.uncertainty", level=level), "note"))
     blocks.append(Para(Msg("text.unit_note"), "note"))
     if any(m.unit == "px" for m in result.metrics):

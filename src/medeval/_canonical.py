@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["canonical_json"]
+__all__ = ["canonical_json", "json_data"]
 
 
 def canonical_json(data: Any) -> bytes:
@@ -42,6 +42,30 @@ def canonical_json(data: Any) -> bytes:
     except _NotPlain:  # numpy values, paths, other mappings ...: made plain first
         text = _encode(_plain(data), 0)
     return (text + "\n").encode("utf-8")
+
+
+def json_data(record: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` with every non-finite float inside it (in dicts, lists and tuples)
+    written as canonical JSON writes it (``"NaN"``, ``"Infinity"``, ``"-Infinity"``) and
+    tuples as lists, so that ``json.dumps(..., allow_nan=False)`` takes it (a record's
+    ``to_dict``; :func:`medeval.stats.estimate.number` reads the strings back).
+
+    Examples
+    --------
+    >>> json_data({"p": float("nan"), "df": [1, float("inf")]})
+    {'p': 'NaN', 'df': [1, 'Infinity']}
+    """
+    return {key: _json_value(value) for key, value in record.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return json_data(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, float):
+        return _float(value)
+    return value
 
 
 class _NotPlain(Exception):

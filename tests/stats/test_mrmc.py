@@ -163,6 +163,26 @@ class TestProperties:
         assert data["tests"]["RRRC"]["comparisons"][0]["difference"]["value"] == diff.value
         assert data["variance_components"]["var_tr"] == vandyke.variance_components.var_tr
 
+    def test_json_is_strict_with_undefined_figures(self, vandyke_path):
+        # One reader (Van Dyke's reader 1): Var(R), Var(T*R), Cov2 and Cov3 are undefined
+        # (NaN: no second reader), and the fixed-reader scope is a chi-square test whose
+        # denominator df is infinite. JSON has no NaN or Infinity: json.dumps wrote the
+        # bare tokens NaN/Infinity, which a strict parser (JavaScript's JSON.parse,
+        # json.loads(parse_constant=...)) refuses. They are written as the result's
+        # canonical JSON writes them, and Estimate's number() reads them back.
+        from medeval.stats.estimate import number
+
+        table = pd.read_csv(vandyke_path)
+        result = mrmc(table[table["reader"] == 1])
+        data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+        components = data["variance_components"]
+        assert [components[k] for k in ("var_r", "var_tr", "cov2", "cov3")] == ["NaN"] * 4
+        assert components["cov1"] == result.variance_components.cov1
+        frrc = data["tests"]["FRRC"]
+        assert frrc["df_den"] == "Infinity" and frrc["comparisons"][0]["df"] == "Infinity"
+        assert number(frrc["df_den"]) == result.tests["FRRC"].df_den == math.inf
+        assert frrc["statistic"] == result.tests["FRRC"].statistic
+
     def test_confidence_level_is_used(self, vandyke_path):
         wide = mrmc(vandyke_path, confidence=0.99).tests["RRRC"].difference
         narrow = mrmc(vandyke_path, confidence=0.90).tests["RRRC"].difference

@@ -11,6 +11,8 @@ jackknife estimates, which ``mrmc`` reproduces (tests/stats/test_mrmc_peers.py).
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
 
 import numpy as np
 import pytest
@@ -87,6 +89,16 @@ class TestFormula:
         result = mrmc_power(pilot, readers=5, cases=100, effect_size=0.03, scope="FRRC")
         assert result.noncentrality == pytest.approx(2.5)
         assert result.power == pytest.approx(0.35261, abs=2e-5)
+
+    def test_fixed_reader_power_is_strict_json(self):
+        # the chi-square test has no denominator df: df_den is infinite, written
+        # "Infinity" as the result's canonical JSON writes it (json.dumps wrote a bare
+        # Infinity token, which is not JSON); the power is the by-hand case above
+        pilot = PilotComponents(0.0, 0.001, 0.0005, 0.0004, 0.0003, 100)
+        result = mrmc_power(pilot, readers=5, cases=100, effect_size=0.03, scope="FRRC")
+        data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+        assert data["df_den"] == "Infinity" and result.df_den == math.inf
+        assert data["power"] == pytest.approx(0.35261, abs=2e-5)
 
     def test_power_rises_with_cases_and_readers(self, vandyke):
         powers = [mrmc_power(vandyke, readers=5, cases=k, effect_size=0.05).power

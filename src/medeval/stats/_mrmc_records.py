@@ -1,6 +1,8 @@
 """The records a multi-reader multi-case analysis returns (:func:`medeval.stats.mrmc`).
 
-Frozen dataclasses, each with ``to_dict`` for JSON. Labels (treatments, readers) are kept as
+Frozen dataclasses, each with ``to_dict`` for strict JSON: NaN and infinities written as
+the result's canonical JSON writes them (``"NaN"``, ``"Infinity"``, ``"-Infinity"``; read
+back with :func:`medeval.stats.estimate.number`). Labels (treatments, readers) are kept as
 the table gave them (ints stay ints, strings stay strings).
 """
 
@@ -11,6 +13,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._canonical import json_data
 from .estimate import Estimate
 
 __all__ = [
@@ -46,7 +49,7 @@ class AnovaRow:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
-        return {"source": self.source, "ss": self.ss, "df": self.df, "ms": self.ms}
+        return json_data({"source": self.source, "ss": self.ss, "df": self.df, "ms": self.ms})
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,8 @@ class ORComponents:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
-        return {"var_r": self.var_r, "var_tr": self.var_tr, "cov1": self.cov1,
-                "cov2": self.cov2, "cov3": self.cov3, "var_error": self.var_error}
+        return json_data({"var_r": self.var_r, "var_tr": self.var_tr, "cov1": self.cov1,
+                          "cov2": self.cov2, "cov3": self.cov3, "var_error": self.var_error})
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,9 @@ class DBMComponents:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
-        return {"var_r": self.var_r, "var_c": self.var_c, "var_tr": self.var_tr,
-                "var_tc": self.var_tc, "var_rc": self.var_rc, "var_error": self.var_error}
+        return json_data({"var_r": self.var_r, "var_c": self.var_c, "var_tr": self.var_tr,
+                          "var_tc": self.var_tc, "var_rc": self.var_rc,
+                          "var_error": self.var_error})
 
 
 @dataclass(frozen=True)
@@ -144,10 +148,10 @@ class MRMCComparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
-        return {"first": _plain(self.first), "second": _plain(self.second),
-                "difference": self.difference.to_dict(), "std_err": self.std_err,
-                "statistic": self.statistic, "df": self.df, "p_value": self.p_value,
-                "reader": _plain(self.reader)}
+        return json_data({"first": _plain(self.first), "second": _plain(self.second),
+                          "difference": self.difference.to_dict(), "std_err": self.std_err,
+                          "statistic": self.statistic, "df": self.df, "p_value": self.p_value,
+                          "reader": _plain(self.reader)})
 
 
 @dataclass(frozen=True)
@@ -164,8 +168,8 @@ class MRMCTreatmentInterval:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
-        return {"treatment": _plain(self.treatment), "auc": self.auc.to_dict(),
-                "std_err": self.std_err, "df": self.df}
+        return json_data({"treatment": _plain(self.treatment), "auc": self.auc.to_dict(),
+                          "std_err": self.std_err, "df": self.df})
 
 
 @dataclass(frozen=True)
@@ -217,14 +221,14 @@ class MRMCTest:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON)."""
-        return {
+        return json_data({
             "scope": self.scope, "statistic": self.statistic,
             "distribution": self.distribution, "df_num": self.df_num,
             "df_den": self.df_den, "p_value": self.p_value, "error_term": self.error_term,
             "comparisons": [c.to_dict() for c in self.comparisons],
             "treatment_intervals": [v.to_dict() for v in self.treatment_intervals.values()],
             "reader_comparisons": [c.to_dict() for c in self.reader_comparisons],
-        }
+        })
 
 
 @dataclass(frozen=True)
@@ -292,7 +296,7 @@ class MRMCResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON): mappings keyed by labels become lists."""
-        return {
+        return json_data({
             "method": self.method, "covariance": self.covariance, "fom": self.fom,
             "confidence": self.confidence, "var_tr_rule": self.var_tr_rule,
             "treatments": [_plain(t) for t in self.treatments],
@@ -309,4 +313,4 @@ class MRMCResult:
             "variance_components": self.variance_components.to_dict(),
             "anova": [row.to_dict() for row in self.anova],
             "tests": {scope: test.to_dict() for scope, test in self.tests.items()},
-        }
+        })

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.stats import chi2, ncf, ncx2
 from scipy.stats import f as f_dist
 
+from .._canonical import json_data
 from .._validation import choice, real_number
 from ..errors import InvalidInputError
 from ._mrmc_records import MRMCResult, ORComponents
@@ -82,8 +83,9 @@ class MRMCPower:
     method: str = "hillis-obuchowski-berbaum-2011"
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as a plain dict (for JSON)."""
-        return asdict(self)
+        """The fields as a plain dict for strict JSON (an infinite ``df_den`` as
+        ``"Infinity"``, as the result's canonical JSON writes it)."""
+        return json_data(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,8 @@ class MRMCSampleSize:
     method: str = "hillis-obuchowski-berbaum-2011"
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as a plain dict (for JSON)."""
-        return asdict(self)
+        """The fields as a plain dict (for strict JSON)."""
+        return json_data(asdict(self))
 
 
 def _pilot(pilot: MRMCResult | PilotComponents, func: str) -> PilotComponents:

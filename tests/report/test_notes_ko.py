@@ -546,6 +546,12 @@ def _reader_study_notes() -> list[str]:
     for row in constant:
         row.values[f"{test}:r2"] = 3.0
     out += _texts(study.aggregate(constant, clusters=None))
+    # a reader on a reversed scale in the reference treatment: r2 rates every case with
+    # the condition 1 or 2 and every case without it 4 or 5 (AUC 0, its interval [0, 0])
+    turned = rows(["r1", "r2"], [1, 0, 1, 0, 1, 0, 0, 1])
+    for i, row in enumerate(turned):
+        row.values[f"{reference}:r2"] = float(5 - 3 * row.values["reference"] - i % 2)
+    out += _texts(study.aggregate(turned, clusters=None))
     # the same readings in both treatments (each reader's difference 0, its standard
     # error 0: a zero-width interval), then two readers' readings alike in each treatment
     same = rows(["r1", "r2"], [1, 0, 1, 0, 1, 0, 0, 1])
@@ -1037,6 +1043,21 @@ def test_an_auc_below_chance_by_hand() -> None:
         "AUC(0.1717)와 그 95% 신뢰구간 [0.04654, 0.2969] 전체가 0.5보다 작습니다: 점수가 음성 "
         "증례를 양성 증례보다 높게 매깁니다. 음성 부류의 확률(분류기의 predict_proba(X)[:, 0])을 "
         "준 것입니까? AUC는 뒤집지 않습니다")
+
+
+def test_a_reader_below_chance_by_hand() -> None:
+    assert warning_ko(
+        "all cases: reader(s) 'R2' (AUC 0.2523 [0.1235, 0.3811]), '김 3' (AUC 0 [0, 0]) in "
+        "the test treatment: the AUC and its whole 95% interval lie below 0.5, so the "
+        "reader ranked the cases without the condition above those with it: were the "
+        "ratings given on a reversed scale (1 for the most suspicious where 5 was meant)? "
+        "The AUC is not flipped and counts in the reader average: check these readings",
+        **_NOW) == (
+        "전체 증례: 시험 조건에서 AUC와 그 95% 신뢰구간 전체가 0.5보다 작은 판독자가 있습니다: "
+        "'R2' (AUC 0.2523 [0.1235, 0.3811]), '김 3' (AUC 0 [0, 0]). 이 판독자는 질환이 없는 "
+        "증례를 질환이 있는 증례보다 더 의심스럽게 평가했습니다. 점수 척도를 거꾸로 "
+        "적용했습니까 (예: 5가 가장 의심스러운 척도에서 1을 가장 의심스러운 것으로 줌)? AUC는 "
+        "뒤집지 않으며 판독자 평균에 포함됩니다. 판독 기록을 확인하십시오")
 
 
 def test_column_first_detection_boxes_by_hand() -> None:

@@ -23,6 +23,7 @@ from sklearn.metrics import roc_auc_score
 from medeval.errors import InvalidInputError, UndefinedMetricWarning
 from medeval.metrics.ranking import roc_auc
 from medeval.stats import Estimate, mrmc
+from medeval.stats.mrmc import readers_below_chance
 
 
 class TestReaderAUCs:
@@ -895,3 +896,61 @@ def test_a_reader_giving_every_case_one_rating_is_warned_of():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         mrmc(table.assign(rating=table["rating"].where(table["reader"] != 2, table["case"])))
+
+
+def test_a_reader_below_chance_is_named(vandyke_path):
+    # Van Dyke's reader 3 in treatment 2 with the 1-5 scale reversed (6 - rating: 1 for
+    # the most suspicious where 5 was meant). Its AUC is 1 - 0.92174 (scikit-learn on
+    # the ratings as given) and the result took it without a word. Its interval is the
+    # AUC ± z sqrt(jackknife variance), the variance refitted here with scikit-learn,
+    # leaving out each case: (c - 1)/c * sum (AUC_(k) - mean)^2 (Efron 1982; the Iowa
+    # program's error variance). The whole interval lies below 0.5: named, with both.
+    table = pd.read_csv(vandyke_path)
+    flip = (table["reader"] == 3) & (table["treatment"] == 2)
+    reversed_table = table.assign(rating=table["rating"].where(~flip, 6 - table["rating"]))
+    rows = table[flip].sort_values("case")
+    truth, given = rows["truth"].to_numpy(), 6 - rows["rating"].to_numpy()
+    auc = roc_auc_score(truth, given)
+    assert auc == pytest.approx(1 - roc_auc_score(truth, rows["rating"]), abs=1e-15)
+    c = len(truth)
+    keep = [np.arange(c) != k for k in range(c)]
+    left_out = np.array([roc_auc_score(truth[m], given[m]) for m in keep])
+    variance = (c - 1) / c * ((left_out - left_out.mean()) ** 2).sum()
+    half = norm.ppf(0.975) * math.sqrt(variance)
+    with pytest.warns(UserWarning) as caught:
+        result = mrmc(reversed_table)
+    assert [str(w.message) for w in caught] == [
+        f"mrmc: reader(s) 3 (AUC {auc:.4g} [{auc - half:.4g}, {auc + half:.4g}]) in treatment "
+        "2: the AUC and its whole 95% interval lie below 0.5, so the reader ranked the cases "
+        "without the condition above those with it: were the ratings given on a reversed "
+        "scale (1 for the most suspicious where 5 was meant)? The AUC is not flipped and "
+        "counts in the reader average: check these readings"]
+    assert auc + half < 0.5
+    below = readers_below_chance(result)
+    assert list(below) == [2] and [r for r, _ in below[2]] == [3]
+    assert below[2][0][1].high == pytest.approx(auc + half, abs=1e-12)
+    assert result.reader_auc[(2, 3)] == pytest.approx(auc, abs=1e-15)  # not flipped
+    with warnings.catch_warnings():  # the readings as published: no reader below chance
+        warnings.simplefilter("error")
+        mrmc(table)
+
+
+def test_a_reader_near_chance_is_not_named():
+    # A reader whose AUC is below 0.5 but whose interval reaches above it is not named.
+    # Reader 2 in B, by hand: negatives (cases 1-3) rate 2, 3, 2, positives (4-6) 1, 3, 2;
+    # positive 1 beats none (0), 3 beats both 2s and ties the 3 (2.5), 2 ties both 2s
+    # and loses to the 3 (1): 3.5 / 9 = 0.389 (scikit-learn agrees below). On six cases
+    # its interval is wide and reaches 0.5: no warning.
+    ratings = {("A", 1): [1, 2, 4, 3, 5, 4], ("A", 2): [2, 3, 1, 1, 2, 3],
+               ("B", 1): [1, 3, 2, 4, 5, 5], ("B", 2): [2, 3, 2, 1, 3, 2]}
+    rows = [(r, t, c, int(c > 3), s) for (t, r), v in ratings.items()
+            for c, s in enumerate(v, start=1)]
+    table = pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = mrmc(table)
+    assert result.reader_auc[("B", 2)] == pytest.approx(
+        roc_auc_score([0, 0, 0, 1, 1, 1], [2, 3, 2, 1, 3, 2]), abs=1e-15)
+    assert result.reader_auc[("B", 2)] == pytest.approx(3.5 / 9, abs=1e-15)
+    assert result.reader_intervals[("B", 2)].high > 0.5
+    assert readers_below_chance(result) == {}

@@ -1132,3 +1132,36 @@ def test_readings_columns_written_otherwise_are_named(study, tmp_path):
         "it has 'Reader', 'treatment', 'case', 'RATING' (written otherwise: 'Reader' for "
         "'reader', 'RATING' for 'rating'; column names are read exactly, in lower case "
         "without spaces: rename them)"))
+
+
+def test_a_reader_on_a_reversed_scale_is_warned(study, tmp_path):
+    # Reader R2 with AI wrote 100 - rating (the 0-100 scale read the other way round): its
+    # AUC is 1 - its AUC as simulated (scikit-learn below), about 0.2, and the result said
+    # nothing. Now the result names the reader, its AUC and its interval (the reader's
+    # jackknife interval, mrmc's reader_intervals: checked against refits in
+    # tests/stats/test_mrmc.py); the task says it in the result only, not as a Python
+    # warning. The readings as simulated give no such warning.
+    manifest, readings = study
+    flip = (readings["reader"] == "R2") & (readings["treatment"] == "with AI")
+    turned = readings.assign(rating=readings["rating"].where(~flip, 100 - readings["rating"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        result = evaluate(write_study(tmp_path / "a", manifest, turned, subgroups=""))
+    rows = turned[flip].set_index("case").loc[manifest["case_id"]]
+    truth = (manifest["reference"] == "malignant").astype(int).to_numpy()
+    auc = roc_auc_score(truth, rows["rating"])
+    assert auc == pytest.approx(1 - roc_auc_score(truth, 100 - rows["rating"]), abs=1e-15)
+    with pytest.warns(UserWarning, match="below 0.5"):  # mrmc() called directly warns
+        interval = mrmc(mrmc_table(manifest, turned)).reader_intervals[("with AI", "R2")]
+    assert interval.value == pytest.approx(auc, abs=1e-15) and interval.high < 0.5
+    assert [w for w in result.warnings if "below 0.5" in w] == [
+        f"all cases: reader(s) 'R2' (AUC {auc:.4g} [{interval.low:.4g}, "
+        f"{interval.high:.4g}]) in the test treatment: the AUC and its whole 95% interval "
+        "lie below 0.5, so the reader ranked the cases without the condition above those "
+        "with it: were the ratings given on a reversed scale (1 for the most suspicious "
+        "where 5 was meant)? The AUC is not flipped and counts in the reader average: check "
+        "these readings"]
+    table = ReaderStudyTable.from_tables(result.tables)
+    assert [r.test for r in table.readers if r.reader == "R2"] == [pytest.approx(auc)]
+    alone = evaluate(write_study(tmp_path / "b", manifest, readings, subgroups=""))
+    assert not [w for w in alone.warnings if "below 0.5" in w]

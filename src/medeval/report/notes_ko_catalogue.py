@@ -853,6 +853,19 @@ NOTES_AFTER_0_11_0: tuple[Note, ...] = (
          "증례 {m}개의 결과 상자 {n}개는 너비나 높이가 0이라 면적이 없습니다 (예: 증례 "
          "{case}: 너비 {w} px, 높이 {h} px인 프레임의 [{box}]): 이런 상자는 어떤 객체와도 "
          "겹치지 않으며, COCOeval이 채점하듯 위양성으로 채점되었습니다"),
+    # reader study (tasks.reader_study.aggregate, stats.mrmc.below_chance_text): a reader
+    # whose AUC lies below 0.5 with its whole interval (ratings on a reversed scale?)
+    Note(r"reader\(s\) (?P<readers>.+) in the (?P<role>test|reference) treatment: the AUC "
+         r"and its whole (?P<level>\S+)% interval lie below 0\.5, so the reader ranked the "
+         r"cases without the condition above those with it: were the ratings given on a "
+         r"reversed scale \(1 for the most suspicious where 5 was meant\)\? The AUC is not "
+         r"flipped and counts in the reader average: check these readings",
+         "{role} 조건에서 AUC와 그 {level}% 신뢰구간 전체가 0.5보다 작은 판독자가 있습니다: "
+         "{readers}. 이 판독자는 질환이 없는 증례를 질환이 있는 증례보다 더 의심스럽게 "
+         "평가했습니다. 점수 척도를 거꾸로 적용했습니까 (예: 5가 가장 의심스러운 척도에서 "
+         "1을 가장 의심스러운 것으로 줌)? AUC는 뒤집지 않으며 판독자 평균에 포함됩니다. 판독 "
+         "기록을 확인하십시오",
+         {"role": _one_of({"test": "시험", "reference": "대조"})}),
 )
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "MRMCTreatmentInterval",
     "ORComponents",
     "mrmc",
+    "readers_below_chance",
 ]
 
 METHODS = ("OR", "DBM")
@@ -134,7 +135,9 @@ def mrmc(
     -----
     UserWarning
         For each treatment in which a reader gave every case the same rating (that
-        reading's AUC is 0.5 by definition and counts in the average).
+        reading's AUC is 0.5 by definition and counts in the average); for each treatment
+        in which a reader's AUC and its whole interval (``reader_intervals``) lie below
+        0.5 (:func:`readers_below_chance`: ratings on a reversed scale?).
 
     Raises
     ------
@@ -229,13 +232,15 @@ def mrmc(
             theta=theta, cov=np.asarray(cov, dtype=np.float64), treatments=design.treatments,
             readers=design.readers, n_cases=c, confidence=level, covariance=covariance,
             var_tr_rule=var_tr))
-    return MRMCResult(
+    result = MRMCResult(
         method=method, covariance=covariance, fom=fom, confidence=level,
         var_tr_rule=var_tr if method == "OR" else "",
         treatments=design.treatments, readers=design.readers, n_cases=c,
         n_positive=n1, n_negative=n0, treatment_auc=treatment_auc, reader_auc=reader_auc,
         reader_intervals=reader_intervals, variance_components=components, anova=anova, tests=tests,
     )
+    _warn_below_chance(result)
+    return result
 
 
 #: The start of mrmc's warning of a reader who gave every case one rating (a filter's
@@ -261,6 +266,71 @@ def _warn_constant_readings(ratings: np.ndarray, treatments: tuple[Hashable, ...
                 "(every pair a tie, counted one half), not a measure of what the reader "
                 "can tell, and it counts in the reader average: check these readings",
                 UserWarning, stacklevel=3)
+
+
+#: Readers named with their AUC (an Estimate), in the analysis's order.
+Named = tuple[tuple[Hashable, Estimate], ...]
+
+#: The start of mrmc's warning of a reader whose AUC lies wholly below 0.5 (a filter's
+#: pattern, for a caller that says it in its own words).
+BELOW_CHANCE = r"mrmc: reader\(s\) .* lie below 0\.5"
+
+
+def readers_below_chance(result: MRMCResult) -> dict[Hashable, Named]:
+    """The readers whose AUC lies below 0.5 with its whole interval, by treatment.
+
+    A reader's interval is the result's ``reader_intervals`` (normal, from the reader's
+    own error variance by the analysis's covariance method, at its confidence level):
+    its upper bound below 0.5 rejects "this reader does at least as well as chance" at
+    level (1 − confidence) / 2, so a reader who can tell nothing (AUC 0.5) is named
+    in 2.5 % of studies at 95 %, and a reader worse than chance only when the cases show
+    it. A reader ranking the cases the wrong way round, as ratings given on a reversed
+    scale do (1 for the most suspicious where 5 was meant), is named. The AUC is never
+    flipped: a certified analysis takes the ratings as given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = [(r, t, c, int(c > 5), c if r == "A" else 11 - c)
+    ...         for r in "AB" for t in (1, 2) for c in range(1, 11)]
+    >>> table = pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     below = readers_below_chance(mrmc(table))
+    >>> [(t, [(r, e.value, e.high) for r, e in v]) for t, v in below.items()]
+    [(1, [('B', 0.0, 0.0)]), (2, [('B', 0.0, 0.0)])]
+    """
+    out: dict[Hashable, Named] = {}
+    for treatment in result.treatments:
+        named = tuple((reader, e) for reader in result.readers
+                      if (e := result.reader_intervals[(treatment, reader)]).high < 0.5)
+        if named:
+            out[treatment] = named
+    return out
+
+
+def below_chance_text(named: Named, where: str) -> str:
+    """The warning of :func:`readers_below_chance`'s readers in one treatment (``where``:
+    ``"treatment 'A'"``, ``"the test treatment"``), without the function's name."""
+    level = f"{named[0][1].confidence * 100:g}%"
+    readers = ", ".join(f"{reader!r} (AUC {e.value:.4g} [{e.low:.4g}, {e.high:.4g}])"
+                        for reader, e in named)
+    return (f"reader(s) {readers} in {where}: the AUC and its whole {level} interval lie "
+            "below 0.5, so the reader ranked the cases without the condition above those "
+            "with it: were the ratings given on a reversed scale (1 for the most suspicious "
+            "where 5 was meant)? The AUC is not flipped and counts in the reader average: "
+            "check these readings")
+
+
+def _warn_below_chance(result: MRMCResult) -> None:
+    """Warn (UserWarning) of each treatment's readers below chance (see
+    :func:`readers_below_chance`)."""
+    import warnings
+
+    for treatment, named in readers_below_chance(result).items():
+        warnings.warn("mrmc: " + below_chance_text(named, f"treatment {treatment!r}"),
+                      UserWarning, stacklevel=3)
 
 
 def _reader_intervals(theta: np.ndarray, variances: np.ndarray,

@@ -54,7 +54,14 @@ from ..reader_study_table import ReaderStudyTable, oriented
 from ..result import InputRecord
 from ..stats._mrmc_table import columns_written_otherwise, decimal_comma_hint
 from ..stats.estimate import Estimate
-from ..stats.mrmc import CONSTANT_READINGS, MRMCResult, mrmc
+from ..stats.mrmc import (
+    BELOW_CHANCE,
+    CONSTANT_READINGS,
+    MRMCResult,
+    below_chance_text,
+    mrmc,
+    readers_below_chance,
+)
 from ._copied_readings import copied_readings
 from .base import (
     Aggregate,
@@ -417,8 +424,9 @@ class ReaderStudy(TaskType):
 
     def _analyse(self, table: pd.DataFrame, *, path: Path | None = None) -> MRMCResult:
         try:
-            with warnings.catch_warnings():  # said in the result (_constant_readings)
-                warnings.filterwarnings("ignore", CONSTANT_READINGS, UserWarning)
+            with warnings.catch_warnings():  # said in the result (_constant_readings,
+                warnings.filterwarnings("ignore", CONSTANT_READINGS, UserWarning)  # and
+                warnings.filterwarnings("ignore", BELOW_CHANCE, UserWarning)  # aggregate)
                 return mrmc(table, method=self.spec.method, covariance=self.spec.covariance,
                             confidence=self.statistics.confidence)
         except InvalidInputError as exc:
@@ -468,6 +476,9 @@ class ReaderStudy(TaskType):
                                ("mrmc_auc_difference", "mrmc_reader_averaged_auc",
                                 "mrmc_reader_averaged_auc"), estimates))
         warnings: tuple[str, ...] = self._constant_readings(table)
+        roles = dict(zip(self.treatments, ("the test treatment", "the reference treatment")))
+        warnings += tuple(below_chance_text(named, roles[str(treatment)]) for treatment, named
+                          in readers_below_chance(analysis).items())
         if not self.study_cases or {row.case_id for row in rows} == self.study_cases:
             # copies are a fault of the readings file, looked for on the whole study: on a
             # subgroup's few cases a reader who changed no rating with the AI, or two

@@ -526,3 +526,41 @@ def test_a_patient_whose_images_lie_in_two_sites_is_warned(tmp_path):
     assert warning_ko(warned[0]).startswith("전체 증례: site: 증례가 여럿인 환자 ")
     sub = {s.value: s.n_patients for s in result.subgroups}
     assert sub["A"] + sub["B"] == table["patient"].nunique() + 1  # the patient in both
+
+
+def test_two_sites_numbering_their_patients_alike_are_warned(tmp_path):
+    # Site B's patients renumbered to site A's ids (B's 환자-000 written 환자-001, A's
+    # patient, and so on), as two sites numbering their patients alike do: most ids with
+    # several images now lie in both sites, which the few-of-them rule above does not
+    # take for a clash, and nothing was said while the set counted 14 patients fewer.
+    # Counted with pandas: the ids holding several images, those in both sites, and the
+    # first three of them as the result lists them (in the order of its subgroups, each
+    # in case order).
+    table = write_set(tmp_path, 5)
+    clashed = table["patient"].where(table["site"] == "A", table["patient"].map(
+        lambda p: f"환자-{int(p[3:]) + 1:03d}"))
+    assert set(clashed[table["site"] == "B"]) <= set(clashed[table["site"] == "A"])
+    manifest = table[["case_id", "input", "reference", "site"]].assign(patient_id=clashed)
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    result = evaluate(tmp_path / "protocol.toml", predictions=tmp_path / "predictions")
+    order = list(dict.fromkeys(s.value for s in result.subgroups))  # the result's
+    rank = manifest["site"].map(order.index)
+    sizes = manifest.groupby("patient_id")["site"]
+    several = sizes.size()[sizes.size() > 1].index
+    across = [p for p in manifest.assign(rank=rank).sort_values(["rank", "case_id"])[
+        "patient_id"].unique() if p in several and sizes.get_group(p).nunique() > 1]
+    assert len(across) == 14 and 10 * len(across) > len(several)
+    shown = "; ".join(f"{p}: " + ", ".join(f"{v} {(sizes.get_group(p) == v).sum()}"
+                                           for v in order if v in set(sizes.get_group(p)))
+                      for p in across[:3])
+    warned = [w for w in result.warnings if "more than one value" in w]
+    assert warned == [
+        f"all cases: site: 14 of the {len(several)} patients with several cases have cases "
+        f"in more than one value ({shown}; ...): if site is a case's (a view, an image's "
+        "quality), that is expected; if it is the patient's (a site, a sex), each such id "
+        "names a different patient in each value (sites numbering their patients alike), "
+        "so the set's patients are undercounted and the intervals take their cases as one "
+        "patient's: make the ids unique in the manifest (prefix the site, say)"]
+    # in Korean for a result made after 0.11.0 (the note is new)
+    assert warning_ko(warned[0], revised=True, later=("0.10.0", "0.11.0")).startswith(
+        f"전체 증례: site: 증례가 여럿인 환자 {len(several)}명 중 14명의 증례가 둘 이상의 값에")

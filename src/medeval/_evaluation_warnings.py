@@ -168,9 +168,13 @@ def _values_alike(column: str, values: Iterable[str]) -> list[str]:
 
 def _patients_across(column: str, groups: Mapping[str, Sequence[CaseRow]]) -> list[str]:
     """A warning naming the patients whose cases lie in several values of a subgroup
-    column that is otherwise one value a patient (at most a tenth of the patients with
-    several cases span values): for a patient's column (a site, a sex) the id then likely
-    names two patients, two sites numbering theirs alike, whose cases are one cluster.
+    column. Where the column is otherwise one value a patient (at most a tenth of the
+    patients with several cases span values): for a patient's column (a site, a sex) the
+    id then likely names two patients, two sites numbering theirs alike, whose cases are
+    one cluster. Where more span values, the column is a case's (a view) or two sites
+    numbered all their patients alike (P001 ... at each): which one only the tester
+    knows, so the warning says both and what each means (it was silent, and a set of two
+    sites numbering 50 patients each alike was counted as 50 patients).
 
     >>> from types import SimpleNamespace as Row
     >>> a = [Row(patient_id=f"P{i:02d}") for i in range(1, 11) for _ in range(2)]
@@ -178,8 +182,9 @@ def _patients_across(column: str, groups: Mapping[str, Sequence[CaseRow]]) -> li
     >>> _patients_across("site", {"A": a, "B": b})[0].split(", while")[0]
     'all cases: site: 1 patient of the 11 with several cases has cases in more than one \
 value (P01: A 2, B 1)'
-    >>> _patients_across("site", {"A": a[:6], "B": b})  # 1 of 4: a frame's column
-    []
+    >>> _patients_across("site", {"A": a[:6], "B": b})[0].split(": if")[0]
+    'all cases: site: 1 of the 4 patients with several cases has cases in more than one \
+value (P01: A 2, B 1)'
     """
     values: dict[str, Counter[str]] = {}
     for value, members in groups.items():
@@ -187,10 +192,19 @@ value (P01: A 2, B 1)'
             values.setdefault(nfc_id(row.patient_id), Counter())[value] += 1
     several = [p for p, held in values.items() if sum(held.values()) > 1]
     across = [p for p in several if len(values[p]) > 1]
-    if not across or 10 * len(across) > len(several):
+    if not across:
         return []
     shown = "; ".join(f"{p}: " + ", ".join(f"{v or '(blank)'} {n}" for v, n in values[p].items())
                       for p in across[:3]) + ("; ..." if len(across) > 3 else "")
+    if 10 * len(across) > len(several):
+        return [f"all cases: {column}: {len(across)} of the {len(several)} patients with "
+                f"several cases {'has' if len(across) == 1 else 'have'} cases in more than "
+                f"one value ({shown}): if {column} is a case's (a view, an image's "
+                "quality), that is expected; if it is the patient's (a site, a sex), each "
+                f"such id names a different patient in each value (sites numbering their "
+                "patients alike), so the set's patients are undercounted and the intervals "
+                "take their cases as one patient's: make the ids unique in the manifest "
+                "(prefix the site, say)"]
     return [f"all cases: {column}: {counted(len(across), 'patient')} of the {len(several)} "
             f"with several cases {'has' if len(across) == 1 else 'have'} cases in more than "
             f"one value ({shown}), while each other patient's cases are of one: if {column} "

@@ -277,6 +277,10 @@ def _task_notes() -> list[str]:
     out += [w.removeprefix("all cases: ") for w in _patients_across("site", {
         "A": [replace(_row(i, {}), patient_id=f"p{i // 2}") for i in range(20)],
         "B": [replace(_row(20, {}), patient_id="p0")]})]
+    # ... two sites numbering their patients alike: every id with several frames in both
+    out += [w.removeprefix("all cases: ") for w in _patients_across("site", {
+        "A": [replace(_row(i, {}), patient_id=f"p{i // 2}") for i in range(8)],
+        "B": [replace(_row(i, {}), patient_id=f"p{(i - 8) // 2}") for i in range(8, 14)]})]
     # the evaluation's: a bootstrap over 3 patients (10 resamples), and over 4 cases
     from medeval.evaluation import _few_units
 
@@ -1058,6 +1062,23 @@ def test_a_reader_below_chance_by_hand() -> None:
         "증례를 질환이 있는 증례보다 더 의심스럽게 평가했습니다. 점수 척도를 거꾸로 "
         "적용했습니까 (예: 5가 가장 의심스러운 척도에서 1을 가장 의심스러운 것으로 줌)? AUC는 "
         "뒤집지 않으며 판독자 평균에 포함됩니다. 판독 기록을 확인하십시오")
+
+
+def test_patient_ids_numbered_alike_in_two_sites_by_hand() -> None:
+    assert warning_ko(
+        "all cases: site: 3 of the 4 patients with several cases have cases in more than "
+        "one value (P001: A 2, B 2; P002: A 2, B 3; P003: A 1, B 1): if site is a case's (a "
+        "view, an image's quality), that is expected; if it is the patient's (a site, a "
+        "sex), each such id names a different patient in each value (sites numbering their "
+        "patients alike), so the set's patients are undercounted and the intervals take "
+        "their cases as one patient's: make the ids unique in the manifest (prefix the "
+        "site, say)", **_NOW) == (
+        "전체 증례: site: 증례가 여럿인 환자 4명 중 3명의 증례가 둘 이상의 값에 걸쳐 "
+        "있습니다 (P001: A 2, B 2; P002: A 2, B 3; P003: A 1, B 1). site이(가) 증례의 "
+        "속성(촬영 방향, 영상 품질)이라면 예상된 일입니다. 환자의 속성(기관, 성별)이라면 이런 "
+        "ID는 값마다 다른 환자를 가리키므로 (기관들이 환자 번호를 같게 매긴 경우) 데이터셋의 "
+        "환자 수가 실제보다 적게 세어지고, 신뢰구간은 그 증례들을 한 환자의 것으로 다룹니다. "
+        "매니페스트에서 ID를 고유하게 만드십시오 (예: 기관 이름을 앞에 붙임)")
 
 
 def test_column_first_detection_boxes_by_hand() -> None:

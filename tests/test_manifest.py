@@ -1145,3 +1145,25 @@ def test_frames_without_their_patient_are_named_with_what_to_write(tmp_path):
     explanation = str(caught.value).split("\n")[-1]
     assert explanation.startswith("'empty patient_id', 2 of the problems above")
     assert "the same for every frame" in explanation and "an id of its own" in explanation
+
+
+@pytest.mark.parametrize("mode, name", [("w", "set.tar"), ("w:gz", "set.tar.gz")])
+def test_a_tar_archive_is_refused_as_a_zip_is(tmp_path, mode, name):
+    # A manifest packed by the standard library's tarfile: pandas reads the one CSV
+    # inside (shown here), so the manifest was read under the archive's name (its lines
+    # and hash not the CSV's) while a .zip was refused. Now refused as the .zip is.
+    import tarfile
+
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    inside = tmp_path / "manifest.csv"
+    inside.write_text("case_id,patient_id,input,reference\nc1,p1,a.txt,1\n", encoding="utf-8")
+    path = tmp_path / name
+    with tarfile.open(path, mode) as packed:
+        packed.add(inside, "manifest.csv")
+    import pandas as pd
+
+    assert list(pd.read_csv(path)["case_id"]) == ["c1"]
+    with pytest.raises(ManifestError, match=re.escape(
+            f"manifest {path}: is a TAR archive, not CSV text: extract it and give the "
+            "manifest CSV inside")):
+        Manifest.from_csv(path, reference_kind="label")

@@ -21,14 +21,16 @@ import csv
 import gzip
 import io
 import lzma
+import tarfile
 import warnings
+import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["damaged", "data_lines", "decompressed", "read_csv_rows", "repeated_columns",
+__all__ = ["archive", "damaged", "data_lines", "decompressed", "read_csv_rows", "repeated_columns",
            "text_of", "wide_row"]
 
 
@@ -131,6 +133,28 @@ def damaged(path: Path, exc: BaseException) -> str | None:
     return (f"it does not decompress as the {kind} file its name says ({exc}): cut short "
             "in a copy or a download, damaged, or not compressed: copy it again, or give the "
             "CSV uncompressed")
+
+
+def archive(path: Path) -> str | None:
+    """``"a ZIP archive"`` or ``"a TAR archive"`` where pandas' ``read_csv`` would open
+    ``path`` as one, by its name (``.zip``; ``.tar``, ``.tar.gz``, ``.tar.bz2``,
+    ``.tar.xz``) and it is one; None otherwise. pandas reads an archive's one file as if
+    it were the file given (and refuses several): the text read is not the file named,
+    its hash not that of the text, its lines not the archive's, so every reader of a
+    CSV here refuses an archive, saying to extract it.
+
+    >>> archive(Path("readings.csv")) is None
+    True
+    """
+    name = Path(path).name.lower()
+    try:
+        if name.endswith(".zip") and zipfile.is_zipfile(path):
+            return "a ZIP archive"
+        if name.endswith((".tar", ".tar.gz", ".tar.bz2", ".tar.xz")) and tarfile.is_tarfile(path):
+            return "a TAR archive"
+    except OSError:  # no such file, a folder: the reader says so
+        return None
+    return None
 
 
 def _read_rows(path: Path, **kwargs: Any) -> pd.DataFrame:

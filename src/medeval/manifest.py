@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ._csv_width import archive as archive_of
 from ._csv_width import data_lines, read_csv_rows
 from ._hashing import hash_files
 from ._manifest_files import (
@@ -191,6 +192,8 @@ class Manifest:
                 "CSV file its [dataset] manifest names (from the command line, with the "
                 f"protocol: medeval manifest check --protocol {file} MANIFEST.csv)")
         archive = not_text(file) if file.suffix.lower() in (".zip", ".xlsx", ".xlsm") else None
+        if archive is None and archive_of(file) == "a TAR archive":  # as pandas reads a ZIP
+            archive = "a TAR archive, not CSV text: extract it and give the manifest CSV inside"
         if archive:  # pandas reads a ZIP of one file as that file, and of more refuses it
             raise ManifestError(f"manifest {file}: is {archive}" + (  # "Multiple files found"
                 "" if "extract it" in archive else "; save it as 'CSV UTF-8'"))

@@ -279,6 +279,21 @@ def test_an_excel_workbook_or_a_zip_archive_is_named_so(tmp_path, name, member, 
         read_table(path, columns=["score"], role="predictions")
 
 
+def test_a_tar_archive_is_named_so_as_a_zip_is(tmp_path):
+    # predictions packed by the standard library's tarfile: pandas reads the one CSV
+    # inside, so they were scored under the archive's name while a .zip was refused
+    import tarfile
+
+    inside = write(tmp_path, "pred.csv", "case_id,score\na,0.9\n")
+    path = tmp_path / "pred.tar.gz"
+    with tarfile.open(path, "w:gz") as packed:
+        packed.add(inside, "pred.csv")
+    assert list(pd.read_csv(path)["score"]) == [0.9]
+    with pytest.raises(TableError, match=r"pred\.tar\.gz: is a TAR archive, not a table: "
+                                         r"extract it and give the table's CSV file$"):
+        read_table(path, columns=["score"], role="predictions")
+
+
 def test_a_row_of_one_field_more_than_the_header_is_refused(tmp_path):
     # decimal commas in a comma-separated file: pandas took 'c1' for an index column and
     # shifted the row, reading case_id '0' and score 8861 (a lone row: case '0')

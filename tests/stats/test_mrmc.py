@@ -954,3 +954,27 @@ def test_a_reader_near_chance_is_not_named():
     assert result.reader_auc[("B", 2)] == pytest.approx(3.5 / 9, abs=1e-15)
     assert result.reader_intervals[("B", 2)].high > 0.5
     assert readers_below_chance(result) == {}
+
+
+@pytest.mark.parametrize("name", ["readings.zip", "readings.tar", "readings.tar.gz"])
+def test_a_table_in_an_archive_is_refused_as_a_manifest_is(vandyke_path, tmp_path, name):
+    # Van Dyke's table packed by the standard library's zipfile / tarfile: pandas opens
+    # such a file as the one CSV inside (shown here), so mrmc analysed it under the
+    # archive's name, while a manifest given as a .zip was refused. Now refused alike,
+    # naming the file; its one CSV extracted is what to give.
+    import tarfile
+    import zipfile
+
+    path = tmp_path / name
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(path, "w") as packed:
+            packed.write(vandyke_path, "vandyke.csv")
+    else:
+        with tarfile.open(path, "w:gz" if name.endswith(".gz") else "w") as packed:
+            packed.add(vandyke_path, "vandyke.csv")
+    assert pd.read_csv(path).equals(pd.read_csv(vandyke_path))  # what pandas does
+    kind = "ZIP" if name.endswith(".zip") else "TAR"
+    with pytest.raises(InvalidInputError, match=re.escape(
+            f"mrmc: {path} is a {kind} archive, not CSV text: extract it and give the "
+            "table's CSV file inside")):
+        mrmc(path)

@@ -1165,3 +1165,29 @@ def test_a_reader_on_a_reversed_scale_is_warned(study, tmp_path):
     assert [r.test for r in table.readers if r.reader == "R2"] == [pytest.approx(auc)]
     alone = evaluate(write_study(tmp_path / "b", manifest, readings, subgroups=""))
     assert not [w for w in alone.warnings if "below 0.5" in w]
+
+
+@pytest.mark.parametrize("packing", ["zip", "tar"])
+def test_readings_in_an_archive_are_refused_as_a_manifest_is(study, tmp_path, packing):
+    # readings.csv packed by the standard library's zipfile / tarfile and the protocol
+    # naming the archive: pandas reads its one file, and the study was analysed (its
+    # hash the archive's) while a manifest .zip was refused. Now refused, naming it.
+    import tarfile
+    import zipfile
+
+    manifest, readings = study
+    protocol = write_study(tmp_path, manifest, readings)
+    path = tmp_path / f"readings.{packing}"
+    if packing == "zip":
+        with zipfile.ZipFile(path, "w") as packed:
+            packed.write(tmp_path / "readings.csv", "readings.csv")
+    else:
+        with tarfile.open(path, "w") as packed:
+            packed.add(tmp_path / "readings.csv", "readings.csv")
+    assert pd.read_csv(path).equals(readings)  # what pandas does with it
+    protocol.write_text(protocol.read_text(encoding="utf-8").replace(
+        'readings = "readings.csv"', f'readings = "readings.{packing}"'), encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=re.escape(
+            f"readings {path}: is a {packing.upper()} archive, not CSV text: extract it and "
+            "give the readings CSV inside")):
+        evaluate(protocol)

@@ -14,7 +14,14 @@ from typing import Any
 
 import pandas as pd
 
-from .._csv_width import damaged, data_lines, decompressed, repeated_columns, text_of
+from .._csv_width import (
+    archive,
+    damaged,
+    data_lines,
+    decompressed,
+    repeated_columns,
+    text_of,
+)
 from .._hashing import sha256_file
 from .._text_offsets import where_utf8_stops
 from ..errors import TableError
@@ -146,6 +153,9 @@ def read_table(
                              "(CSV, JSON or Parquet)")
         if not path.is_file():
             raise TableError(f"{what} {where}: no such file")
+        if archive(path) == "a TAR archive":  # pandas reads the one file inside, as a ZIP's
+            raise TableError(f"{what} {where}: is a TAR archive, not a table: extract it and "
+                             "give the table's CSV file")
         digest = sha256_file(path)
         try:
             if path.suffix.lower() == ".parquet":

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .._csv_width import data_lines, read_csv_rows
+from .._csv_width import archive, data_lines, read_csv_rows
 from ..errors import InvalidInputError
 
 __all__ = ["COLUMNS", "Design", "read_design"]
@@ -136,6 +136,10 @@ def _frame(table: Any, func: str) -> pd.DataFrame:
         path = Path(table)
         if not path.is_file():
             raise InvalidInputError(f"{func}: no such table file: {path}")
+        kind = archive(path)
+        if kind is not None:  # pandas would read the one file inside as if it were this one
+            raise InvalidInputError(f"{func}: {path} is {kind}, not CSV text: extract it and "
+                                    "give the table's CSV file inside")
         try:
             frame = read_csv_rows(path, dtype={c: str for c in _IDS}, keep_default_na=False,
                                   na_values={"truth": list(_NA_TOKENS),

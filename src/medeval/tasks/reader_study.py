@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._csv_width import data_lines, read_csv_rows
+from .._csv_width import archive, data_lines, read_csv_rows
 from .._hashing import sha256_file
 from .._manifest_files import first_non_utf8, not_text
 from .._plural import counted
@@ -105,6 +105,10 @@ def read_readings(path: Path) -> pd.DataFrame:
     InvalidInputError
         The file is missing, not CSV, or lacks a column.
     """
+    kind = archive(path)
+    if kind is not None:  # pandas would read the one file inside as if it were this one
+        raise InvalidInputError(f"readings {path}: is {kind}, not CSV text: extract it and "
+                                "give the readings CSV inside")
     try:
         frame = read_csv_rows(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:

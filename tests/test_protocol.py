@@ -1093,3 +1093,34 @@ def test_a_manifest_cut_short_is_left_to_the_manifests_own_check(folder, suffix)
     with pytest.raises(ManifestError, match=rf"manifest\.csv\{suffix}: cannot be read as "
                        "CSV: it does not decompress"):
         Manifest.from_csv(folder / f"manifest.csv{suffix}")
+
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".xz"])
+def test_protocol_check_finds_a_manifest_cut_short(folder, suffix, capsys):
+    # 'medeval protocol check' said OK for a manifest.csv.gz cut short in a copy (its
+    # subgroup checks leave an unreadable manifest to the manifest's own reader, and it
+    # reads no more), while 'medeval manifest check' refused it. It now reads the
+    # manifest as the evaluation does and names the file with the manifest's own words.
+    # The compressed text is Python's gzip / lzma, cut in half; the whole file passes.
+    import gzip
+    import lzma
+
+    from medeval.cli import main
+
+    module = {".gz": gzip, ".xz": lzma}[suffix]
+    rows = "".join(f"c{k},p{k},x{k}.png,1,site{k % 3}\n" for k in range(3000))
+    data = module.compress(("case_id,patient_id,input,reference,site\n" + rows).encode())
+    manifest = folder / f"manifest.csv{suffix}"
+    manifest.write_bytes(data[:len(data) // 2])
+    path = write(folder, VALID.replace('manifest = "manifest.csv"',
+                                       f'manifest = "manifest.csv{suffix}"').replace(
+        'mode = "certificate"', 'mode = "pre-check"'))
+    assert main(["protocol", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"dataset.manifest: manifest {manifest}: cannot be read as CSV: it does not " \
+        "decompress" in err
+    assert main(["manifest", "check", "--protocol", str(path), str(manifest)]) == 2
+    manifest.write_bytes(data)
+    assert main(["protocol", "check", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"OK  {path}")

@@ -41,6 +41,7 @@ __all__ = [
     "describe_schema_error",
     "distance_unit_problems",
     "duplicate_criteria",
+    "manifest_read_problems",
     "reader_study_problems",
     "subgroup_problems",
     "unpassable_goals",
@@ -63,6 +64,28 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
              "each column once" for column in dict.fromkeys(listed) if listed.count(column) > 1]
     return twice + _order_problems(protocol, manifest) + _manifest_subgroup_problems(
         protocol, manifest)
+
+
+def manifest_read_problems(protocol: Protocol, folder: Path) -> list[str]:
+    """The problem of a manifest the protocol names (relative to ``folder``, the
+    protocol's) that exists but cannot be read as a manifest: a ``.gz`` cut short, not
+    UTF-8, a ZIP or TAR archive, no header, a required column missing — what
+    :meth:`medeval.manifest.Manifest.from_csv` (``medeval manifest check``, the
+    evaluation) refuses, in its words. :func:`subgroup_problems` leaves such a file to the
+    manifest's reader, and ``medeval protocol check``, which reads no more of it, said OK
+    (found with a ``manifest.csv.gz`` cut short in a copy). The cases' files are not
+    looked at: that is ``medeval manifest check``'s."""
+    from .errors import ManifestError
+    from .manifest import Manifest
+
+    manifest = folder / protocol.dataset.manifest
+    if not manifest.is_file():
+        return []  # validate_protocol says so
+    try:
+        Manifest.from_csv(manifest)
+    except ManifestError as exc:
+        return [f"dataset.manifest: {exc}"]
+    return []
 
 
 #: what reading a manifest the protocol names may raise, left to the manifest's own

@@ -73,9 +73,11 @@ def add(commands: Any) -> None:
 
 def _protocol_check(args: argparse.Namespace, out: TextIO) -> int:
     from ..protocol import ProtocolError, certificate_problems, load_protocol
+    from ..protocol_checks import manifest_read_problems
 
     protocol = load_protocol(args.protocol)
     problems = certificate_problems(protocol)
+    problems += manifest_read_problems(protocol, args.protocol.parent)
     if protocol.task.type == "reader-study":  # the treatments the evaluation reads
         from ..tasks.reader_study import readings_treatments_problem
 

@@ -978,3 +978,28 @@ def test_a_table_in_an_archive_is_refused_as_a_manifest_is(vandyke_path, tmp_pat
             f"mrmc: {path} is a {kind} archive, not CSV text: extract it and give the "
             "table's CSV file inside")):
         mrmc(path)
+
+
+def test_ratings_written_as_words_of_a_scale_say_to_code_them(vandyke_path, tmp_path):
+    # Van Dyke's 1-5 confidence ratings written as the words of the scale, as a reading
+    # form exports them: each was refused as 'not a finite number' and nothing said what
+    # to do. Now the message lists the scale's words (in the order pandas' unique() finds
+    # them in the file) and says to code them as numbers in the order of suspicion;
+    # which order is the study's, so none is guessed.
+    table = pd.read_csv(vandyke_path)
+    scale = {1: "definitely normal", 2: "probably normal", 3: "possibly abnormal",
+             4: "probably abnormal", 5: "definitely abnormal"}
+    path = tmp_path / "words.csv"
+    table.assign(rating=table["rating"].map(scale)).to_csv(path, index=False)
+    words = ", ".join(map(repr, table["rating"].map(scale).unique()))
+    with pytest.raises(InvalidInputError, match=re.escape(
+            f"; the ratings are words of a scale (5: {words}): the analysis ranks numbers, so "
+            "code each word as a number in the order of suspicion, higher meaning more "
+            "suspicious (1 for the least suspicious to 5 for the most)")):
+        mrmc(path)
+    # a lone word among numbers is a reading to mend, not a scale: no such note
+    table = table.astype({"rating": object})
+    table.loc[3, "rating"] = "skipped"
+    with pytest.raises(InvalidInputError, match=r"1 rating\(s\) are not finite") as caught:
+        mrmc(table)
+    assert "words of a scale" not in str(caught.value)

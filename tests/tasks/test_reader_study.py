@@ -1191,3 +1191,15 @@ def test_readings_in_an_archive_are_refused_as_a_manifest_is(study, tmp_path, pa
             f"readings {path}: is a {packing.upper()} archive, not CSV text: extract it and "
             "give the readings CSV inside")):
         evaluate(protocol)
+
+
+def test_readings_rated_in_words_say_to_code_them(study, tmp_path):
+    # the readings' 0-100 ratings written as three words of a scale: refused, with the
+    # words and what to do (the order is the study's to give)
+    manifest, readings = study
+    worded = readings.assign(rating=pd.cut(readings["rating"], [-1, 40, 60, 100],
+                                           labels=["low", "mid", "high"]).astype(str))
+    words = ", ".join(map(repr, worded["rating"].unique()))
+    with pytest.raises(InvalidInputError, match=re.escape(
+            f"; the ratings are words of a scale (3: {words}): the analysis ranks numbers")):
+        evaluate(write_study(tmp_path, manifest, worded))

@@ -294,16 +294,30 @@ def _ratings(frame: pd.DataFrame, source: str, lines: list[int] | None) -> pd.Se
 def decimal_comma_hint(values: list[Any]) -> str:
     """A note for ratings that are numbers but for a comma (``'5,5'`` from a spreadsheet
     in a locale writing decimal commas, or ``'1,250'`` grouped in thousands; which one
-    is the file's to say), else ''."""
+    is the file's to say), or that are words of a scale (``'probably abnormal'``: their
+    order is the study's to give, not medeval's to guess), else ''."""
     comma = next((v for v in values if isinstance(v, str) and _DECIMAL_COMMA.fullmatch(
         v.strip())), None)
     if comma is None:
-        return ""
+        return _words_hint(values)
     return (f"; {comma!r} holds a comma (a decimal comma, or one grouping thousands): a "
             "rating is a plain number, with a decimal point and no grouping")
 
 
 _DECIMAL_COMMA = re.compile(r"[-+]?\d*(,\d+)+")
+
+
+def _words_hint(values: list[Any]) -> str:
+    """The note of :func:`decimal_comma_hint` for ratings written as words (three to ten
+    of them, each with a letter, as a rating scale's categories are), else ''."""
+    words = list(dict.fromkeys(v.strip() for v in values if isinstance(v, str)))
+    if not 3 <= len(words) <= 10 or len(words) < len({str(v).strip() for v in values}) or not all(
+            any(ch.isalpha() for ch in w) for w in words):
+        return ""
+    return (f"; the ratings are words of a scale ({len(words)}: "
+            f"{', '.join(map(repr, words))}): the analysis ranks numbers, so code each word "
+            f"as a number in the order of suspicion, higher meaning more suspicious (1 for "
+            f"the least suspicious to {len(words)} for the most)")
 
 
 def _check_factorial(flat: NDArray[np.intp], labels: tuple[tuple[Hashable, ...], ...],

@@ -1203,3 +1203,36 @@ def test_readings_rated_in_words_say_to_code_them(study, tmp_path):
     with pytest.raises(InvalidInputError, match=re.escape(
             f"; the ratings are words of a scale (3: {words}): the analysis ranks numbers")):
         evaluate(write_study(tmp_path, manifest, worded))
+
+
+def test_a_reader_below_chance_is_named_once_and_in_the_subgroup_where_only_it_is(
+        study, tmp_path):
+    # R2 with AI on a reversed scale in every case: named for all cases, and not again
+    # in each density subgroup (it was, three times, found in the user pass on Van Dyke).
+    # R3 without AI reversed on the dense cases only (one session's scale read the other
+    # way round): its AUC over all cases reaches 0.5, so it is named for the dense
+    # subgroup alone. The AUCs by scikit-learn, the intervals mrmc's on the same rows.
+    manifest, readings = study
+    dense = readings["case"].isin(manifest.loc[manifest["density"] == "dense", "case_id"])
+    flip = ((readings["reader"] == "R2") & (readings["treatment"] == "with AI")) | (
+        (readings["reader"] == "R3") & (readings["treatment"] == "without AI") & dense)
+    turned = readings.assign(rating=readings["rating"].where(~flip, 100 - readings["rating"]))
+    result = evaluate(write_study(tmp_path, manifest, turned))
+    warned = [w for w in result.warnings if "below 0.5" in w]
+    assert [w.split(" (AUC")[0] for w in warned] == [
+        "all cases: reader(s) 'R2'", "density=dense: reader(s) 'R3'"]
+    table = mrmc_table(manifest, turned)
+    with pytest.warns(UserWarning, match="below 0.5"):
+        whole = mrmc(table)
+    assert whole.reader_intervals[("without AI", "R3")].high >= 0.5
+    with pytest.warns(UserWarning, match="below 0.5"):
+        part = mrmc(table[table["case"].isin(manifest.loc[manifest["density"] == "dense",
+                                                           "case_id"])])
+    r3 = part.reader_intervals[("without AI", "R3")]
+    rows = table[(table["reader"] == "R3") & (table["treatment"] == "without AI")
+                 & table["case"].isin(part_cases := set(manifest.loc[
+                     manifest["density"] == "dense", "case_id"]))]
+    assert len(rows) == len(part_cases)
+    assert r3.value == pytest.approx(roc_auc_score(rows["truth"], rows["rating"]), abs=1e-15)
+    assert f"(AUC {r3.value:.4g} [{r3.low:.4g}, {r3.high:.4g}]) in the reference treatment" \
+        in warned[1]

@@ -36,7 +36,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -378,6 +378,9 @@ class ReaderStudy(TaskType):
         #: the study's cases (set with the readings): copies are looked for on them only
         #: (on any rows aggregated before the readings are read)
         self.study_cases: frozenset[str] = frozenset()
+        #: the (treatment, reader) readings below chance on the whole study: a subgroup
+        #: names only others (a reader reversed in one session, say), not these again
+        self.below_chance: frozenset[tuple[Hashable, Hashable]] = frozenset()
 
     def reference_problem(self, case: Case, root: Path) -> str | None:
         """A message when the case's truth is neither the positive nor the negative label
@@ -412,7 +415,9 @@ class ReaderStudy(TaskType):
         table = readings_table(frame, truth, path=path, treatments=self.treatments,
                                labels=(str(self.spec.positive_label),
                                        str(self.spec.negative_label)))
-        self._analyse(table, path=path)  # refuses a bad design, naming the file
+        analysis = self._analyse(table, path=path)  # refuses a bad design, naming the file
+        self.below_chance = frozenset((t, r) for t, named in readers_below_chance(
+            analysis).items() for r, _ in named)
         columns = sorted({(t, r) for t, r in zip(table["treatment"], table["reader"])},
                          key=lambda tr: (self.treatments.index(tr[0]), tr[1]))
         self.cells = {f"{t}:{r}": (t, r) for t, r in columns}
@@ -480,9 +485,8 @@ class ReaderStudy(TaskType):
                                ("mrmc_auc_difference", "mrmc_reader_averaged_auc",
                                 "mrmc_reader_averaged_auc"), estimates))
         warnings: tuple[str, ...] = self._constant_readings(table)
-        roles = dict(zip(self.treatments, ("the test treatment", "the reference treatment")))
-        warnings += tuple(below_chance_text(named, roles[str(treatment)]) for treatment, named
-                          in readers_below_chance(analysis).items())
+        warnings += self._below_chance(analysis, whole={row.case_id for row in rows}
+                                       == self.study_cases)
         if not self.study_cases or {row.case_id for row in rows} == self.study_cases:
             # copies are a fault of the readings file, looked for on the whole study: on a
             # subgroup's few cases a reader who changed no rating with the AI, or two
@@ -500,6 +504,20 @@ class ReaderStudy(TaskType):
         # reader gives it no test (its figures then undefined, as above)
         return Aggregate(metrics, {"reader_study": self._table(analysis, self.spec.scope)},
                          warnings)
+
+    def _below_chance(self, analysis: MRMCResult, *, whole: bool) -> tuple[str, ...]:
+        """A warning per treatment naming the readers whose AUC lies below 0.5 with its
+        whole interval (:func:`~medeval.stats.mrmc.readers_below_chance`); on a subgroup's
+        cases, only those not named for the whole study already (said once, not again in
+        each subgroup)."""
+        roles = dict(zip(self.treatments, ("the test treatment", "the reference treatment")))
+        out = []
+        for treatment, named in readers_below_chance(analysis).items():
+            named = tuple((r, e) for r, e in named
+                          if whole or (treatment, r) not in self.below_chance)
+            if named:
+                out.append(below_chance_text(named, roles[str(treatment)]))
+        return tuple(out)
 
     def _constant_readings(self, table: pd.DataFrame) -> tuple[str, ...]:
         """A warning per treatment in which a reader gave every case one rating: that

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .stats.estimate import Estimate, number
@@ -194,7 +194,7 @@ class ReaderStudyTable:
             readers=tuple(ReaderAUC(str(r), analysis.reader_auc[(test, r)],
                                     analysis.reader_auc[(reference, r)])
                           for r in analysis.readers),
-            components=_ordered(components.to_dict()),
+            components=_ordered(asdict(components)),  # floats (to_dict's are JSON's)
             anova=tuple(AnovaLine(a.source, a.ss, a.df, a.ms) for a in analysis.anova),
             tests=tuple(tests),
         )

@@ -184,6 +184,36 @@ class TestProperties:
         assert number(frrc["df_den"]) == result.tests["FRRC"].df_den == math.inf
         assert frrc["statistic"] == result.tests["FRRC"].statistic
 
+    def test_the_result_table_keeps_numbers_where_the_json_has_names(self, vandyke_path):
+        # The reader-study table built from an analysis holds the components as floats:
+        # after to_dict() wrote NaN as "NaN" (the strict JSON above), the table took its
+        # components from it and correlations() divided the string "NaN" (TypeError).
+        # Reader 1 alone: Cov1 / Var from the jackknife refitted with scikit-learn
+        # (Cov1 the covariance of the two treatments' leave-one-out AUCs, Var their mean
+        # variance, each (c - 1)/c * sum of products); Cov2 and Cov3 undefined.
+        from types import SimpleNamespace
+
+        from medeval.reader_study_table import ReaderStudyTable
+
+        table = pd.read_csv(vandyke_path)
+        one = table[table["reader"] == 1].sort_values(["treatment", "case"])
+        spec = SimpleNamespace(comparison="superiority", margin=None, test_treatment=1,
+                               reference_treatment=2)
+        built = ReaderStudyTable.from_analysis(mrmc(one), spec, scope="FRRC")
+        truth = one[one["treatment"] == 1]["truth"].to_numpy()
+        c = len(truth)
+        jack = np.array([[roc_auc_score(truth[np.arange(c) != k], ratings[np.arange(c) != k])
+                          for k in range(c)]
+                         for ratings in (one[one["treatment"] == t]["rating"].to_numpy()
+                                         for t in (1, 2))])
+        dev = jack - jack.mean(axis=1, keepdims=True)
+        cov1 = (c - 1) / c * (dev[0] * dev[1]).sum()
+        var = (c - 1) / c * (dev ** 2).sum(axis=1).mean()
+        r1, r2, r3 = built.correlations()
+        assert r1 == pytest.approx(cov1 / var, rel=1e-9)
+        assert math.isnan(r2) and math.isnan(r3)
+        assert all(isinstance(v, float) for _, v in built.components)
+
     def test_confidence_level_is_used(self, vandyke_path):
         wide = mrmc(vandyke_path, confidence=0.99).tests["RRRC"].difference
         narrow = mrmc(vandyke_path, confidence=0.90).tests["RRRC"].difference

@@ -32,6 +32,7 @@ from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
 from medeval import evaluate
+from medeval.protocol import ProtocolError, load_protocol
 from medeval.report.notes_ko import warning_ko
 
 PROTOCOL = """\
@@ -557,10 +558,37 @@ def test_two_sites_numbering_their_patients_alike_are_warned(tmp_path):
     assert warned == [
         f"all cases: site: 14 of the {len(several)} patients with several cases have cases "
         f"in more than one value ({shown}; ...): if site is a case's (a view, an image's "
-        "quality), that is expected; if it is the patient's (a site, a sex), each such id "
+        "quality), that is expected: declare it in the protocol's [subgroups] case_columns; "
+        "if it is the patient's (a site, a sex), each such id "
         "names a different patient in each value (sites numbering their patients alike), "
         "so the set's patients are undercounted and the intervals take their cases as one "
         "patient's: make the ids unique in the manifest (prefix the site, say)"]
     # in Korean for a result made after 0.11.0 (the note is new)
     assert warning_ko(warned[0], revised=True, later=("0.10.0", "0.11.0")).startswith(
         f"전체 증례: site: 증례가 여럿인 환자 {len(several)}명 중 14명의 증례가 둘 이상의 값에")
+
+
+def test_a_column_declared_a_cases_names_no_patient_across_its_values(tmp_path):
+    # The set of the test above (site B's patients renumbered to site A's ids), now
+    # with site declared a case's column, as a view is: its patients across values are
+    # expected and no warning names them (both the many and the few rule); the protocol
+    # check refuses a case column that is not a subgroup column. Counted as above with
+    # pandas: 14 ids with several images lie in both sites.
+    table = write_set(tmp_path, 5)
+    clashed = table["patient"].where(table["site"] == "A", table["patient"].map(
+        lambda p: f"환자-{int(p[3:]) + 1:03d}"))
+    manifest = table[["case_id", "input", "reference", "site"]].assign(patient_id=clashed)
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    sizes = manifest.groupby("patient_id")["site"].nunique()
+    assert int((sizes > 1).sum()) == 14
+    protocol = tmp_path / "protocol.toml"
+    text = protocol.read_text()
+    assert "[subgroups]\n" in text
+    protocol.write_text(text.replace("[subgroups]\n", '[subgroups]\ncase_columns = ["site"]\n'))
+    result = evaluate(protocol, predictions=tmp_path / "predictions")
+    assert not [w for w in result.warnings if "more than one value" in w]
+    assert {s.value for s in result.subgroups} == {"A", "B"}  # still reported by site
+    protocol.write_text(text.replace("[subgroups]\n", '[subgroups]\ncase_columns = ["view"]\n'))
+    with pytest.raises(ProtocolError, match=r"subgroups\.case_columns: 'view' is not one "
+                       r"of subgroups\.columns \('site'\); list it there too or leave it out"):
+        load_protocol(protocol)

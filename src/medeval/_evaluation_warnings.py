@@ -174,7 +174,8 @@ def _patients_across(column: str, groups: Mapping[str, Sequence[CaseRow]]) -> li
     one cluster. Where more span values, the column is a case's (a view) or two sites
     numbered all their patients alike (P001 ... at each): which one only the tester
     knows, so the warning says both and what each means (it was silent, and a set of two
-    sites numbering 50 patients each alike was counted as 50 patients).
+    sites numbering 50 patients each alike was counted as 50 patients); a column the
+    protocol declares a case's (``[subgroups] case_columns``) is not looked at.
 
     >>> from types import SimpleNamespace as Row
     >>> a = [Row(patient_id=f"P{i:02d}") for i in range(1, 11) for _ in range(2)]
@@ -200,7 +201,8 @@ value (P01: A 2, B 1)'
         return [f"all cases: {column}: {len(across)} of the {len(several)} patients with "
                 f"several cases {'has' if len(across) == 1 else 'have'} cases in more than "
                 f"one value ({shown}): if {column} is a case's (a view, an image's "
-                "quality), that is expected; if it is the patient's (a site, a sex), each "
+                "quality), that is expected: declare it in the protocol's [subgroups] "
+                "case_columns; if it is the patient's (a site, a sex), each "
                 f"such id names a different patient in each value (sites numbering their "
                 "patients alike), so the set's patients are undercounted and the intervals "
                 "take their cases as one patient's: make the ids unique in the manifest "

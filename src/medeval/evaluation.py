@@ -666,7 +666,8 @@ class _Figures:
             for row in self.primary:
                 groups[key(row.metadata)].append(row)
             self.warnings += _values_alike(column, groups)
-            if self.protocol.statistics.resampling_unit == "patient":
+            if self.protocol.statistics.resampling_unit == "patient" and \
+                    column not in self.protocol.subgroups.case_columns:
                 self.warnings += _patients_across(column, groups)
             failures = Counter(key(r.metadata) for r in self.failed)  # each value's, once
             for value, members in groups.items():

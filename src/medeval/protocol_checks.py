@@ -57,11 +57,16 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
     manifest's header and the subgroup columns are read; a manifest that cannot be read
     is left to the manifest's own checks.
     """
-    if not protocol.subgroups.columns and not protocol.subgroups.order:
+    if not (protocol.subgroups.columns or protocol.subgroups.order
+            or protocol.subgroups.case_columns):
         return []
     listed = protocol.subgroups.columns
     twice = [f"subgroups.columns: {column!r} is listed {listed.count(column)} times; list "
              "each column once" for column in dict.fromkeys(listed) if listed.count(column) > 1]
+    twice += [f"subgroups.case_columns: {column!r} is not one of subgroups.columns "
+              f"({', '.join(map(repr, listed)) or 'none'}); list it there too or leave it out"
+              for column in dict.fromkeys(protocol.subgroups.case_columns)
+              if column not in listed]
     return twice + _order_problems(protocol, manifest) + _manifest_subgroup_problems(
         protocol, manifest)
 

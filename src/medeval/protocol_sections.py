@@ -640,6 +640,11 @@ class Subgroups(Section):
         "age_band = [\"<50\", \"50-64\", \"≥65\"] (each value as the manifest has it); "
         "a value not listed follows them; without it, numbers ascending, else the "
         "manifest's order")
+    case_columns: list[str] = Field(
+        default_factory=list, description="the columns of subgroups.columns that belong "
+        "to each case, not to its patient (a view, an image's quality): a patient's cases "
+        "lie in several of their values, as expected, and no warning names such patients "
+        "(for a patient's column, a site, such a patient is an id two sites share)")
 
 
 class Failures(Section):

@@ -1068,14 +1068,16 @@ def test_patient_ids_numbered_alike_in_two_sites_by_hand() -> None:
     assert warning_ko(
         "all cases: site: 3 of the 4 patients with several cases have cases in more than "
         "one value (P001: A 2, B 2; P002: A 2, B 3; P003: A 1, B 1): if site is a case's (a "
-        "view, an image's quality), that is expected; if it is the patient's (a site, a "
+        "view, an image's quality), that is expected: declare it in the protocol's "
+        "[subgroups] case_columns; if it is the patient's (a site, a "
         "sex), each such id names a different patient in each value (sites numbering their "
         "patients alike), so the set's patients are undercounted and the intervals take "
         "their cases as one patient's: make the ids unique in the manifest (prefix the "
         "site, say)", **_NOW) == (
         "전체 증례: site: 증례가 여럿인 환자 4명 중 3명의 증례가 둘 이상의 값에 걸쳐 "
         "있습니다 (P001: A 2, B 2; P002: A 2, B 3; P003: A 1, B 1). site이(가) 증례의 "
-        "속성(촬영 방향, 영상 품질)이라면 예상된 일입니다. 환자의 속성(기관, 성별)이라면 이런 "
+        "속성(촬영 방향, 영상 품질)이라면 예상된 일이니 시험 계획서의 [subgroups] "
+        "case_columns에 선언하십시오. 환자의 속성(기관, 성별)이라면 이런 "
         "ID는 값마다 다른 환자를 가리키므로 (기관들이 환자 번호를 같게 매긴 경우) 데이터셋의 "
         "환자 수가 실제보다 적게 세어지고, 신뢰구간은 그 증례들을 한 환자의 것으로 다룹니다. "
         "매니페스트에서 ID를 고유하게 만드십시오 (예: 기관 이름을 앞에 붙임)")

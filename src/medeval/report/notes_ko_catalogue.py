@@ -871,13 +871,15 @@ NOTES_AFTER_0_11_0: tuple[Note, ...] = (
     # numbering their patients alike)
     Note(r"(?P<column>[^:]+): (?P<k>\d+) of the (?P<m>\d+) patients with several cases "
          r"ha(?:s|ve) cases in more than one value \((?P<shown>.+)\): if (?P=column) is a "
-         r"case's \(a view, an image's quality\), that is expected; if it is the patient's "
+         r"case's \(a view, an image's quality\), that is expected: declare it in the "
+         r"protocol's \[subgroups\] case_columns; if it is the patient's "
          r"\(a site, a sex\), each such id names a different patient in each value \(sites "
          r"numbering their patients alike\), so the set's patients are undercounted and the "
          r"intervals take their cases as one patient's: make the ids unique in the manifest "
          r"\(prefix the site, say\)",
          "{column}: 증례가 여럿인 환자 {m}명 중 {k}명의 증례가 둘 이상의 값에 걸쳐 있습니다 "
-         "({shown}). {column}이(가) 증례의 속성(촬영 방향, 영상 품질)이라면 예상된 일입니다. "
+         "({shown}). {column}이(가) 증례의 속성(촬영 방향, 영상 품질)이라면 예상된 일이니 "
+         "시험 계획서의 [subgroups] case_columns에 선언하십시오. "
          "환자의 속성(기관, 성별)이라면 이런 ID는 값마다 다른 환자를 가리키므로 (기관들이 환자 "
          "번호를 같게 매긴 경우) 데이터셋의 환자 수가 실제보다 적게 세어지고, 신뢰구간은 그 "
          "증례들을 한 환자의 것으로 다룹니다. 매니페스트에서 ID를 고유하게 만드십시오 (예: 기관 "

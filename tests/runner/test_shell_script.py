@@ -97,3 +97,34 @@ def test_a_shell_script_runs_in_the_sandbox(tmp_path: Path):
     scores = [json.loads((tmp_path / "run" / "predictions" / f"{c}.json").read_text())["score"]
               for c in ("c1", "c2")]
     assert scores == [0, 3]  # input x weight 3, by hand (the runner adds each case's id)
+
+
+@pytest.mark.parametrize("script", [
+    "cd / && python3 {algo}/predict.py {algo}/weight.txt",
+    "cd /tmp && python3 {algo}/predict.py {algo}/weight.txt",
+    "export TMPDIR=/tmp HOME=/tmp; python3 {algo}/predict.py {algo}/weight.txt",
+])
+def test_a_working_folder_of_the_script_is_neither_hashed_nor_shown(tmp_path: Path,
+                                                                   script: str):
+    # 'cd /' hashed the whole file system (and ended in a FileNotFoundError from /proc);
+    # 'cd /tmp' hashed every file of the host's /tmp and bound it, read-only, over the
+    # sandbox's own /tmp (where HOME and TMPDIR point). Only the algorithm's folder is
+    # taken: the digests are hashlib's of its two files
+    algo = _algo(tmp_path)
+    spec = resolve_algorithm(command=f"sh -c {shlex.quote(script.format(algo=algo))}")
+    assert spec.files == {"algo/predict.py": _sha(algo / "predict.py"),
+                          "algo/weight.txt": _sha(algo / "weight.txt")}
+    assert spec.binds == (str(algo),)
+
+
+def test_a_relative_path_after_cd_is_looked_for_in_that_folder(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    # after 'cd {algo}', predict.py is the algorithm's; a predict.py of the folder the
+    # command was given from (here a decoy) was hashed and bound instead
+    algo = _algo(tmp_path)
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here" / "predict.py").write_text("decoy\n")
+    monkeypatch.chdir(tmp_path / "here")
+    spec = resolve_algorithm(command=f"sh -c 'cd {algo} && python3 predict.py weight.txt'")
+    assert spec.binds == (str(algo),)
+    assert set(spec.files) == {"algo/predict.py", "algo/weight.txt"}

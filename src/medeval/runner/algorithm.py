@@ -369,25 +369,30 @@ def _script_paths(script: str, folder: str) -> list[Path]:
     system's and an interpreter's installation aside, for the command's identity and the
     sandbox. A relative path that names a file of ``folder`` before the script changes
     to an absolute folder (``cd /opt/a``) is refused: the script runs as written from
-    another folder."""
+    another folder; after it, a relative path is looked for in that folder. The root and
+    a folder just below it (``cd /tmp``, ``TMPDIR=/tmp``, ``cd /``: where the script
+    works, not its own files) are neither hashed nor shown: the sandbox has its own
+    ``/tmp``, and the root would show the whole file system."""
     words = script_words(script)
     found: list[Path] = []
-    moved = False  # after 'cd /abs', a relative path is the script's own to resolve
+    where: str | None = None  # after 'cd /abs', relative paths are the script's, there
     for before, word in zip(["", *words], words):
-        moved = moved or (before == "cd" and os.path.isabs(word))
-        hit = _named_path(word, folder)
+        hit = _named_path(word, where or folder)
+        if before == "cd" and (where is not None or os.path.isabs(word)):
+            where = os.path.normpath(os.path.join(where or "/", word))
         if hit is None or _system(hit[1]) or _python_prefix(hit[1]) is not None or \
                 hit[1].parts[1:2] in (("dev",), ("proc",), ("sys",)):
             continue
         value = word.partition("=")[2] if word.startswith("-") else word
-        if not os.path.isabs(value) and not moved:
+        if not os.path.isabs(value) and where is None:
             raise RunnerError(
                 f"command algorithm: the shell script {script!r} names {value!r}, a path "
                 f"relative to {folder}; the script runs as written, from another folder "
                 "(/tmp in the sandbox, the case's output folder without it), where it is "
                 f"not: write its absolute path, {hit[1]}, or write the steps in a script "
                 "file and run that (sh run.sh)")
-        found.append(hit[1])
+        if len((hit[1] if hit[1].is_dir() else hit[1].parent).parts) > 2:
+            found.append(hit[1])
     return found
 
 

@@ -817,9 +817,35 @@ def test_ids_and_sizes_written_as_decimals_are_named_once(tmp_path):
     assert lines[0].endswith("(written as decimals: height 10.0, width 12.0; write them as "
                              "integers)")
     assert lines[1].endswith("(written as decimals: id 9.0; write them as integers)")
-    assert lines[2] == ("annotation id 13 (annotations[2]): names unknown category id "
-                        "5.0; 'categories' has [1, 5] (5.0 is written as a decimal; an id "
-                        "is an integer, 5)")
+    assert lines[2] == ("annotations: 1 annotation(s) write an id, image_id or category_id "
+                        "as a decimal (annotations[2]: category_id 5.0); an id is an "
+                        "integer: write them as integers (1, not 1.0)")
+
+
+def test_a_converter_writing_every_id_as_a_decimal_is_told_once_not_per_annotation(tmp_path):
+    # every number a float, as a converter writes them: each annotation was told 'names
+    # unknown image id 9.0; no entry of 'images' has it' (images[1] has it) and 'unknown
+    # category id 1.0; 'categories' has [1, 5]', one line per annotation; now the image
+    # entries once each and the annotations' decimals in one line (texts by hand)
+    data = coco_set()
+    for image in data["images"]:
+        image.update(id=float(image["id"]), height=10.0, width=12.0)
+    for annotation in data["annotations"]:
+        for key in ("id", "image_id", "category_id"):
+            annotation[key] = float(annotation[key])
+    path = write(tmp_path, "set.json", data)
+    with pytest.raises(LoaderError) as caught:
+        read_annotation_file(path)
+    lines = [line.strip()[2:] for line in str(caught.value).splitlines()[1:]]
+    assert len(lines) == 4, lines
+    assert lines[1].startswith("images[1]: id, height, width missing or invalid (")
+    assert lines[1].endswith("(written as decimals: id 9.0, height 10.0, width 12.0; write "
+                             "them as integers)")
+    assert lines[3] == (
+        "annotations: 4 annotation(s) write an id, image_id or category_id as a decimal "
+        "(annotations[0]: id 11.0, image_id 4.0, category_id 1.0; annotations[1]: id 12.0, "
+        "image_id 4.0, category_id 5.0; annotations[2]: id 13.0, image_id 9.0, category_id "
+        "5.0; ...); an id is an integer: write them as integers (1, not 1.0)")
 
 
 def test_a_polygon_past_the_edge_is_refused_saying_how_to_accept_it(tmp_path):

@@ -118,11 +118,6 @@ def _decimal(value: Any) -> bool:
     return isinstance(value, float) and value.is_integer()
 
 
-def _decimal_hint(value: Any) -> str:
-    return (f" ({value!r} is written as a decimal; an id is an integer, {int(value)})"
-            if _decimal(value) else "")
-
-
 def _is_number(value: Any) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and math.isfinite(value))
@@ -173,9 +168,10 @@ def _coco(file: Path, data: dict[str, Any], categories: Mapping[str, int] | None
     # 'categories' has []' each time: the file has it, the line above says why it is not
     # read; nor is it read
     known = {**dict.fromkeys(refused, ""), **names}
+    decimals: list[str] = []  # 'annotations[i]: image_id 101.0', named once below
     for index, annotation in enumerate(data["annotations"]):
-        found = _coco_object(index, annotation, (images, unread), known, seen, tolerance_px,
-                             problems)
+        found = _coco_object(index, annotation, (images, unread, decimals), known, seen,
+                             tolerance_px, problems)
         category = annotation.get("category_id") if isinstance(annotation, dict) else None
         if _is_int(category) and category in refused:
             naming[category] = naming.get(category, 0) + 1
@@ -184,6 +180,11 @@ def _coco(file: Path, data: dict[str, Any], categories: Mapping[str, int] | None
     for category, count in naming.items():
         problems.add(refused[category], f"{count} annotation(s) name category id "
                      f"{category}: none of them was read")
+    if decimals:
+        problems.add("annotations", f"{len(decimals)} annotation(s) write an id, image_id "
+                     f"or category_id as a decimal ({'; '.join(decimals[:3])}"
+                     f"{'; ...' if len(decimals) > 3 else ''}); an id is an integer: write "
+                     "them as integers (1, not 1.0)")
     problems.raise_if_any("COCO")
     table = tuple(sorted(names.items()))
     return tuple(AnnotatedImage(name, height, width, tuple(objects[image_id]), image_id,
@@ -261,15 +262,23 @@ def _coco_categories(entries: list[Any], given: Mapping[str, int] | None,
 
 
 def _coco_object(index: int, annotation: Any,
-                 read: tuple[Mapping[int, tuple[str, int, int]], set[int]],
+                 read: tuple[Mapping[int, tuple[str, int, int]], set[int], list[str]],
                  names: Mapping[int, str], seen: dict[int, int], tolerance_px: float,
                  problems: _Problems) -> tuple[int, AnnotatedObject] | None:
     """One annotation checked and made an object (with its image id), or None. ``read``:
-    the images by id, and the ids of the image entries refused (named there, not here)."""
-    images, unread = read
+    the images by id, the ids of the image entries refused (named there, not here), and
+    the list its ids written as decimals go to (a converter's floats, named once for the
+    file, not as unknown ids for each annotation; checked further as the integers)."""
+    images, unread, decimals = read
     if not isinstance(annotation, dict):
         problems.add(f"annotations[{index}]", "is not an object")
         return None
+    written = [key for key in ("id", "image_id", "category_id")
+               if _decimal(annotation.get(key))]
+    if written:
+        decimals.append(f"annotations[{index}]: " + ", ".join(
+            f"{key} {annotation[key]!r}" for key in written))
+        annotation = {**annotation, **{key: int(annotation[key]) for key in written}}
     ann_id: Any = annotation.get("id")
     entry = f"annotation id {ann_id} (annotations[{index}])"
     if not _is_int(ann_id):
@@ -286,17 +295,17 @@ def _coco_object(index: int, annotation: Any,
         known = False  # its image's entry is refused, and named, above
     elif not _is_int(image_id) or image_id not in images:
         problems.add(entry, f"names unknown image id {image_id!r}; no entry of 'images' has "
-                     f"it{_decimal_hint(image_id)}")
+                     "it")
         known = False
     if not _is_int(category_id) or category_id not in names:
         problems.add(entry, f"names unknown category id {category_id!r}; 'categories' has "
-                     f"{sorted(names)}{_decimal_hint(category_id)}")
+                     f"{sorted(names)}")
         known = False
     iscrowd = annotation.get("iscrowd", 0)
     if iscrowd not in (0, 1):
         problems.add(entry, f"iscrowd must be 0 or 1, got {iscrowd!r}")
         known = False
-    if not known:
+    if not known or written:
         return None
     _, height, width = images[image_id]
     before = len(problems.items)

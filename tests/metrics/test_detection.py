@@ -372,3 +372,28 @@ def test_one_match_or_other_objects_are_refused_naming_them():
     with pytest.raises(InvalidInputError, match="no_detection_score must be a finite number, "
                        "got '0'"):
         case_scores([m], no_detection_score="0")  # type: ignore[arg-type]
+
+
+def test_a_lesion_free_reference_with_its_columns_refuses_rows_of_other_dimensions():
+    # np.zeros((0, 2)) is a 2D point reference with no lesion: a row of 8 or 6 numbers was
+    # scored there as a false positive, and refused beside one lesion ("expected 2
+    # coordinates (a point) or 4 (a box) per row"); np.zeros((0, 4)) likewise took a 6-number
+    # (3D) box. A reference of no columns ([]) still takes any 2D or 3D row, not 8 numbers
+    for reference in (np.zeros((0, 2)), [[1.0, 1.0]]):
+        for row in ([1.0] * 8, [1.0] * 6):
+            with pytest.raises(InvalidInputError, match=r"expected 2 coordinates \(a point\) "
+                               r"or 4 \(a box\) per row, got " + str(len(row))):
+                match_detections(reference, [row], [0.5], criterion="distance",
+                                 max_distance_mm=2.0, spacing_mm=1.0)
+    for reference in (np.zeros((0, 4)), [[1.0, 1.0, 3.0, 3.0]]):
+        with pytest.raises(InvalidInputError, match="reference boxes have 4 columns, "
+                           "detections 6"):
+            match_detections(reference, [[1, 1, 1, 3, 3, 3]], [0.5], criterion="iou",
+                             iou_threshold=0.5)
+    with pytest.raises(InvalidInputError, match="points must be 2D or 3D, got 8"):
+        match_detections([], [[1.0] * 8], [0.5], criterion="distance", max_distance_mm=2.0,
+                         spacing_mm=1.0)
+    for width in (2, 3, 4, 6):  # a point or a box, 2D or 3D: a false positive (by hand)
+        fp = match_detections([], [[1.0] * width], [0.5], criterion="distance",
+                              max_distance_mm=2.0, spacing_mm=1.0)
+        assert (fp.n_reference, fp.true_positive.tolist()) == (0, [False])

@@ -73,10 +73,8 @@ def _eligibility(
     if ref.size == 0:
         # a lesion-free case: its detections are false positives, checked as on a case
         # with lesions (a box with hi <= lo, a row of 5 numbers is refused on either)
-        if n_det and criterion == "iou":
-            _check_boxes(det, "detections", func)
-        elif n_det:
-            _points(det, None, func)
+        if n_det:
+            _check_lesion_free(det, ref, criterion, func)
         return np.zeros((0, n_det), dtype=bool)
     if ref.ndim != 2 or not np.all(np.isfinite(ref)):
         raise InvalidInputError(f"{func}: reference must be finite rows, got shape {ref.shape}")
@@ -102,6 +100,24 @@ def _eligibility(
         squared += ((ref_points[:, None, axis] - det_points[None, :, axis]) * spacing[axis]) ** 2
     result: NDArray[np.bool_] = np.sqrt(squared) <= _number(max_distance_mm)
     return result
+
+
+def _check_lesion_free(det: NDArray[np.float64], ref: NDArray[np.float64], criterion: str,
+                       func: str) -> None:
+    """Refuse on a lesion-free case the detections a case with lesions refuses: a box
+    with hi <= lo, a row that is neither a 2D/3D point nor a box, and, where the empty
+    reference has its columns (``np.zeros((0, 4))``), a row of other dimensions."""
+    columns = ref.shape[1] if ref.ndim == 2 and ref.shape[1] else None
+    if criterion == "iou":
+        if columns is not None and det.shape[1] != columns:
+            raise InvalidInputError(
+                f"{func}: reference boxes have {columns} columns, detections {det.shape[1]}")
+        _check_boxes(det, "detections", func)
+        return
+    dim = None if columns is None else _points(ref, None, func).shape[1]
+    if _points(det, dim, func).shape[1] not in (2, 3):
+        raise InvalidInputError(f"{func}: points must be 2D or 3D, got {det.shape[1]} "
+                                "coordinates per row")
 
 
 def _number(value: Any) -> float:

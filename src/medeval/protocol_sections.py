@@ -512,7 +512,8 @@ class EegEventsTask(Section):
     event_annotations: list[str] | None = Field(
         default=None, min_length=1,
         description="the texts of an EDF+ prediction's annotations that are detected "
-        "events (compared after stripping surrounding spaces, letter case kept); the "
+        "events (compared after stripping surrounding spaces, in Unicode NFC, letter case "
+        "kept); the "
         "others are left out and counted in the result's warnings. Unset: an EDF+ "
         "prediction whose annotations hold more than one text fails its case")
 
@@ -521,7 +522,9 @@ class EegEventsTask(Section):
     def _texts(cls, texts: list[str] | None) -> list[str] | None:
         if texts is None:
             return None
-        stripped = [text.strip() for text in texts]
+        # NFC, as the annotations' texts are compared: a macOS tool may write Korean
+        # decomposed (NFD), the same text to the eye
+        stripped = [unicodedata.normalize("NFC", text.strip()) for text in texts]
         if not all(stripped):
             raise ValueError("event_annotations: each text must hold more than spaces")
         if len(set(stripped)) != len(stripped):

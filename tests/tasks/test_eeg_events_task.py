@@ -885,3 +885,25 @@ def test_an_annotation_only_edf_input_without_duration_is_named(folder, shared_d
                        r"states 0 s\), not the recording: list the recording's EDF file as "
                        r"the input, or give duration_s"):
         medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+def test_a_korean_text_written_decomposed_is_the_text_the_protocol_names(folder):
+    # a tool on macOS may write '발작' decomposed (NFD: 6 jamo, not 2 syllables); the
+    # protocol's "발작" (NFC, as typed) named nothing, so the seizure was left out, and the
+    # warning listed '발작' (1), the same text to the eye. Compared in NFC: 1 TP (by hand)
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "발작")
+    assert decomposed != "발작" and len(decomposed) == 6
+    _edf(folder / "in" / "r0.edf", seconds=RECORDINGS["r0"][2], record_s=10)
+    (folder / "pred" / "r0.json").unlink()
+    _annotations_edf(folder / "pred" / "r0.edf",
+                     [(20.0, -1, "Montage changed"), (310.0, 10.0, decomposed)])
+    _name_events(folder, ["발작"])
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred")
+    data = json.loads(result.to_json())
+    r0 = dict(zip(data["case_columns"], next(c for c in data["cases"] if c[0] == "r0")))
+    # 310-320 s lies in r0's seizure 300-360 s: 1 TP of 2, no false alarm
+    assert (r0["status"], r0["n_hypothesis"], r0["tp"], r0["fp"]) == ("ok", 1, 1, 0)
+    assert any(w.endswith("not scored as detected events: r0: 1, 'Montage changed' (1)")
+               for w in result.warnings)

@@ -11,8 +11,8 @@ annotations are the detected events (onset and duration in its TALs, counted fro
 recording's start: the two headers' start date and time must agree; an annotation
 without a duration fails the case; both a ``.json`` and a ``.edf`` of one case fail
 it, as two predictions). Which annotations are events the protocol's ``[task]
-event_annotations`` says (their texts, surrounding spaces aside): the others are left
-out and the aggregate's warnings count them by text; without it, a file whose
+event_annotations`` says (their texts, surrounding spaces aside, in Unicode NFC): the
+others are left out and the aggregate's warnings count them by text; without it, a file whose
 annotations hold more than one text fails its case (a hypnogram's "Sleep stage W",
 "Sleep stage 1", ... were scored as 288 seizures), one of a single text is read whole.
 Each
@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -349,7 +350,9 @@ def _edf_events(case: Case, root: Path, path: Path, named: Sequence[str] | None
     late = _start_mismatch(case, root, path)
     if late:
         raise PredictionError(f"case {case.case_id}: {late}")
-    texts = [text.strip() for text in found.symbols]
+    # surrounding spaces aside and in NFC, as the protocol's texts are (a Korean text
+    # written decomposed, NFD, is the same text to the eye)
+    texts = [unicodedata.normalize("NFC", text.strip()) for text in found.symbols]
     counts = _text_counts(texts)
     if named is None and len(counts) > 1:
         example = json.dumps(counts[0][0], ensure_ascii=False)

@@ -8,7 +8,7 @@ order of SimpleITK's (z, y, x) array) and gives the positions of the NaN, for
 :func:`medeval.loaders.itk.read_itk_image` to put them back. The voxels are read
 :data:`CHUNK_BYTES` at a time, so this second reading adds a few megabytes to the peak
 memory of a read, not a second copy of the volume (it held the whole payload and a mask
-of it: 200 x 512 x 512 float32, 210 MB, read at a peak of 839 MB resident, 629 MB after).
+of it: 200 x 512 x 512 float32, 210 MB, read at a peak of 839 MB resident, 634 MB after).
 
 Header fields read (NIfTI-1, 348 bytes; byte order as ``sizeof_hdr`` reads 348):
 ``datatype`` int16 @70 (16 float32, 64 float64), and what :func:`._nifti.parse_header`

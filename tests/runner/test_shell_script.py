@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,31 @@ def test_a_relative_path_after_cd_is_looked_for_in_that_folder(tmp_path: Path,
     spec = resolve_algorithm(command=f"sh -c 'cd {algo} && python3 predict.py weight.txt'")
     assert spec.binds == (str(algo),)
     assert set(spec.files) == {"algo/predict.py", "algo/weight.txt"}
+
+
+@pytest.mark.parametrize("working", ["/", "/tmp"])
+def test_a_working_folder_the_command_names_is_neither_hashed_nor_shown(
+        tmp_path: Path, working: str):
+    # 'python3 ALGO/predict.py /' hashed the whole file system and failed with a bare
+    # FileNotFoundError from /proc; '/tmp' hashed every file there (others' too) and
+    # showed the host's /tmp over the sandbox's own. The algorithm is its own folder's
+    # two files, their digests hashlib's.
+    algo = _algo(tmp_path)
+    spec = resolve_algorithm(command=f"python3 {algo}/predict.py {working}")
+    assert spec.files == {"algo/predict.py": _sha(algo / "predict.py"),
+                          "algo/weight.txt": _sha(algo / "weight.txt")}
+    assert spec.binds == (str(algo),)
+
+
+def test_a_file_directly_in_tmp_is_refused_as_the_algorithms_folder():
+    # /tmp/<name>.py, as the program or its script: its folder, /tmp, is not the
+    # algorithm's alone; it was hashed whole and shown over the sandbox's /tmp
+    with tempfile.NamedTemporaryFile("w", suffix=".sh", dir="/tmp") as script:
+        script.write("#!/bin/sh\necho 1\n")
+        script.flush()
+        os.chmod(script.name, 0o755)
+        for command in (script.name, f"sh {script.name}"):
+            with pytest.raises(RunnerError, match=rf"names {script.name}, a file directly "
+                               r"in /tmp: .* put the algorithm's files in a folder of their "
+                               r"own \(/tmp/algo/, say\)"):
+                resolve_algorithm(command=command)

@@ -343,7 +343,7 @@ def _command(command: str, progress: bool = False,
             files.update({f"{root.name}/{k}": v for k, v in _digests(root, progress).items()})
 
     if not extra_binds and not _system(program):
-        add(program.parent)
+        add(_own_folder(program, command) or program.parent)
     named = False
     for index in range(1, len(argv)):
         found = _named_path(argv[index], folder)
@@ -352,12 +352,16 @@ def _command(command: str, progress: bool = False,
         argv[index], path = found  # the sandbox starts in /tmp: paths made absolute
         if _system(path) or _python_prefix(path) is not None:
             continue
-        named = True
-        add(path if path.is_dir() else path.parent)
+        own = _own_folder(path, command)
+        if own is not None:
+            named = True
+            add(own)
     script = shell_script([Path(command_words[0]).name, *argv[1:]])
     for path in _script_paths(argv[script], folder) if script is not None else ():
-        named = True
-        add(path if path.is_dir() else path.parent)
+        own = _own_folder(path, command)
+        if own is not None:
+            named = True
+            add(own)
     if not files and not named:
         files[program.name] = sha256_file(program)
     return AlgorithmSpec(kind="command", name=command, target=command, argv=tuple(argv),
@@ -391,9 +395,32 @@ def _script_paths(script: str, folder: str) -> list[Path]:
                 "(/tmp in the sandbox, the case's output folder without it), where it is "
                 f"not: write its absolute path, {hit[1]}, or write the steps in a script "
                 "file and run that (sh run.sh)")
-        if len((hit[1] if hit[1].is_dir() else hit[1].parent).parts) > 2:
-            found.append(hit[1])
+        found.append(hit[1])
     return found
+
+
+def _own_folder(path: Path, command: str) -> Path | None:
+    """The folder of a file or folder the command names that is the algorithm's own, to
+    hash and show in the sandbox; None for the root or a folder just below it (``/``,
+    ``/tmp``: where the algorithm works, not its files; hashed, the root would be the
+    whole file system, ``/tmp`` thousands of others' files, and shown, the host's
+    ``/tmp`` would hide the sandbox's own). A file directly in such a folder
+    (``/tmp/predict.py``) is refused: its folder is not the algorithm's alone.
+
+    >>> _own_folder(Path("/"), "sh -c 'cd / && ./p'") is None
+    True
+    """
+    root = path if path.is_dir() else path.parent
+    if len(root.parts) > 2:
+        return root
+    if path.is_dir():
+        return None
+    raise RunnerError(
+        f"command algorithm: {command!r} names {path}, a file directly in {root}: the "
+        "runner hashes the folder of each file the command names, to identify the "
+        "algorithm, and shows it in the sandbox, and it will not do so with "
+        f"{root} whole; put the algorithm's files in a folder of their own "
+        f"({root / 'algo'}/, say) and name them there")
 
 
 #: Python's options that take the next argument as their value.

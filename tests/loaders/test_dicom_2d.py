@@ -35,6 +35,7 @@ from .dicom_2d_files import (
     US_MULTIFRAME,
     cine,
     mammogram,
+    read_back,
     regions,
     save,
     ultrasound,
@@ -211,6 +212,20 @@ def test_a_jpeg_ls_lossless_mammogram_decodes_to_its_values(tmp_path):
       "PixelSpacing": [0.0654, 0.0655]}, (0.0654, 0.0655), "PixelSpacing"),
     ({"PixelSpacing": [0.1, 0.1]}, (0.1, 0.1), "PixelSpacing"),
     ({}, (1.0, 1.0), "absent"),
+    # PixelSpacing merely copying ImagerPixelSpacing (no PixelSpacingCalibrationType) in
+    # a magnified projection is the detector plane: before, 0.07 mm was used, lengths 8 %
+    # too long; now 0.07 / 1.08 = 0.0648148... mm, the size in the breast.
+    ({"ImagerPixelSpacing": [0.07, 0.07], "EstimatedRadiographicMagnificationFactor": 1.08,
+      "PixelSpacing": [0.07, 0.07]}, (0.07 / 1.08, 0.07 / 1.08),
+     "ImagerPixelSpacing/EstimatedRadiographicMagnificationFactor"),
+    # ... unless the file says it calibrated PixelSpacing (GEOMETRY, FIDUCIAL): then it is
+    # the file's word
+    ({"ImagerPixelSpacing": [0.07, 0.07], "EstimatedRadiographicMagnificationFactor": 1.08,
+      "PixelSpacing": [0.07, 0.07], "PixelSpacingCalibrationType": "GEOMETRY"},
+     (0.07, 0.07), "PixelSpacing"),
+    # a factor of 1 magnifies nothing: the copy is right
+    ({"ImagerPixelSpacing": [0.07, 0.07], "EstimatedRadiographicMagnificationFactor": 1.0,
+      "PixelSpacing": [0.07, 0.07]}, (0.07, 0.07), "PixelSpacing"),
 ])
 def test_mammogram_spacing(tmp_path, attributes, expected, source):
     ds = mammogram(_stored(8, 6, 12), imager_spacing=None)
@@ -225,6 +240,10 @@ def test_mammogram_spacing(tmp_path, attributes, expected, source):
         if "ImagerPixelSpacing" in attributes else None)
     assert image.metadata["estimated_radiographic_magnification_factor"] == attributes.get(
         "EstimatedRadiographicMagnificationFactor")
+    copied = "PixelSpacing" in attributes and source != "PixelSpacing"
+    # 0.07 / 1.08 = 0.064814...: four significant digits, 0.06481
+    assert image.metadata.get("spacing_correction") == (
+        "0.07 x 0.07 mm / 1.08 = 0.06481 x 0.06481 mm" if copied else None)
 
 
 def test_rows_and_columns_are_not_swapped(tmp_path):
@@ -420,11 +439,36 @@ def test_ultrasound_regions_give_one_spacing_or_none(tmp_path, items, expected, 
             pytest.approx((0.1, 0.1)), pytest.approx((0.2, 0.2))]
 
 
-def test_pixel_spacing_wins_over_the_regions(tmp_path):
+def test_pixel_spacing_agreeing_with_the_regions_is_used(tmp_path):
+    # region 0.01 cm = 0.1 mm; PixelSpacing 0.1 mm (a vendor writing both, as it should)
     ds = ultrasound(cine(2, 48, 64), us_regions=regions(((0, 0, 63, 47), 0.01, 0.01, 3, 3)))
-    ds.PixelSpacing = [0.3, 0.3]
+    ds.PixelSpacing = [0.1, 0.1]
     image = read_image(save(ds, tmp_path / "us.dcm"))
-    assert image.spacing_mm[1:] == (0.3, 0.3)
+    assert image.spacing_mm[1:] == (0.1, 0.1)
+    assert image.metadata["spacing_source"] == "PixelSpacing"
+    assert "spacing_conflict" not in image.metadata
+
+
+def test_pixel_spacing_disagreeing_with_the_regions_gives_no_pixel_size(tmp_path):
+    # PixelSpacing 0.5 mm beside a region calibrated at 0.02 cm = 0.2 mm (as pydicom reads
+    # PhysicalDeltaX/Y): which one describes the pixels? Before, 0.5 mm was taken without
+    # a word, every length 2.5 x the regions'. Now none ("absent"), both sizes named.
+    ds = ultrasound(cine(2, 48, 64), us_regions=regions(((0, 0, 63, 47), 0.02, 0.02, 3, 3)))
+    ds.PixelSpacing = [0.5, 0.5]
+    path = save(ds, tmp_path / "us.dcm")
+    assert float(read_back(path).SequenceOfUltrasoundRegions[0].PhysicalDeltaX) * 10 == \
+        pytest.approx(0.2)
+    image = read_image(path)
+    assert image.spacing_mm[1:] == (1.0, 1.0)
+    assert image.metadata["spacing_source"] == "absent"
+    conflict = image.metadata["spacing_conflict"]
+    assert "PixelSpacing 0.5 x 0.5 mm" in conflict and "0.2 x 0.2 mm in (0, 0, 63, 47)" in conflict
+    assert image.metadata["spacing_note"] == conflict
+    # a region reaching past the image (a resized export) describes none of its pixels:
+    # PixelSpacing is not compared with it, and holds
+    ds.SequenceOfUltrasoundRegions[0].RegionLocationMaxX1 = 127
+    image = read_image(save(ds, tmp_path / "resized.dcm"))
+    assert image.spacing_mm[1:] == (0.5, 0.5)
     assert image.metadata["spacing_source"] == "PixelSpacing"
 
 

@@ -252,6 +252,14 @@ def _task_notes() -> list[str]:
     # segmentation: a distance measured above the declared worst distance (50 mm)
     out += [*_task("segmentation")._worst_exceeded_warning(
         [_row(0, {"hausdorff": 61.5, "assd": 7.0}), _row(1, {"hausdorff": 3.0})])]
+    # segmentation: a mammogram whose PixelSpacing copies ImagerPixelSpacing beside a
+    # magnification factor of 1.08, measured with ImagerPixelSpacing / 1.08 (one case
+    # of two; then twelve of twelve, ten shown)
+    from medeval.tasks._pixel_size_notes import corrected_warning
+
+    how = "0.07 x 0.07 mm / 1.08 = 0.06481 x 0.06481 mm"
+    out += [*corrected_warning([("mg1", how)], 2),
+            *corrected_warning([(f"mg{i}", how) for i in range(12)], 12)]
     out += _coco_notes()
     out += _reader_study_notes()
     out += _multilabel_notes()
@@ -1010,6 +1018,24 @@ def test_result_boxes_outside_their_frame_or_of_no_area_by_hand() -> None:
         "객체와도 겹치지 않으며, COCOeval이 채점하듯 위양성으로 채점되었습니다")
     # a result made by 0.11.0 or before prints the English, as its certificate did
     assert warning_ko(outside) is None and warning_ko(flat) is None
+
+
+def test_a_mammograms_copied_pixel_spacing_set_aside_by_hand() -> None:
+    # a sentence a result made after 0.11.0 reads in Korean (NOTES_AFTER_0_11_0)
+    from medeval.tasks._pixel_size_notes import corrected_warning
+
+    how = "0.07 x 0.07 mm / 1.08 = 0.06481 x 0.06481 mm"
+    one = "all cases: " + corrected_warning([("mg1", how)], 2)[0]
+    many = "all cases: " + corrected_warning([(f"mg{i}", how) for i in range(12)], 12)[0]
+    assert warning_ko(one, **_NOW) == (
+        "전체 증례: 증례 2개 중 1개는 PixelSpacing이 ImagerPixelSpacing(검출기 평면의 값)을 "
+        "그대로 옮긴 것이어서(PixelSpacingCalibrationType 없음), mm 거리를 PixelSpacing 대신 "
+        "ImagerPixelSpacing / EstimatedRadiographicMagnificationFactor(유방 안에서의 크기)로 "
+        "측정했습니다: mg1 (0.07 x 0.07 mm / 1.08 = 0.06481 x 0.06481 mm)")
+    assert str(warning_ko(many, **_NOW)).endswith(
+        "mg9 (0.07 x 0.07 mm / 1.08 = 0.06481 x 0.06481 mm); ... (증례 12개)")
+    # a result made by 0.11.0 or before never carried it, and prints the English
+    assert warning_ko(one) is None
 
 
 def test_file_names_without_leading_zeros_by_hand() -> None:

@@ -184,7 +184,18 @@ def plane_spacing(ds: Any, metadata: dict[str, Any]) -> tuple[float, float]:
     regions = ultrasound_regions(ds)
     if regions:
         metadata["ultrasound_regions"] = regions
-    if pixel is not None:
+    rows, columns = int(ds.get("Rows", 0)), int(ds.get("Columns", 0))
+    conflict = _regions_against(pixel, regions, rows, columns)
+    if conflict is not None:  # which one describes the pixels, the file does not say
+        metadata.update(spacing_source="absent", spacing_conflict=conflict,
+                        spacing_note="; ".join([*ignored, conflict]))
+        return (1.0, 1.0)
+    copied = _copied_imager(ds, pixel, imager, factor)
+    if copied is not None:
+        metadata.update(spacing_correction=copied, spacing_note="; ".join(
+            [*ignored, f"PixelSpacing copies ImagerPixelSpacing in a magnified projection "
+             f"(no PixelSpacingCalibrationType): {copied}"]))
+    elif pixel is not None:
         metadata["spacing_source"] = "PixelSpacing"
         return pixel
     if imager is not None and factor is not None:
@@ -193,11 +204,57 @@ def plane_spacing(ds: Any, metadata: dict[str, Any]) -> tuple[float, float]:
     if imager is not None:
         metadata["spacing_source"] = "ImagerPixelSpacing"
         return imager
-    spacing, note = _region_spacing(regions, int(ds.get("Rows", 0)), int(ds.get("Columns", 0)))
+    spacing, note = _region_spacing(regions, rows, columns)
     metadata["spacing_source"] = "SequenceOfUltrasoundRegions" if spacing else "absent"
     if note:
         metadata["spacing_note"] = "; ".join([*ignored, note])
     return spacing or (1.0, 1.0)
+
+
+def _regions_against(pixel: tuple[float, float] | None, regions: Sequence[dict[str, Any]],
+                     rows: int, columns: int) -> str | None:
+    """Why a PixelSpacing cannot be trusted beside the ultrasound regions calibrated in cm
+    (inside the image) that state another size, or None. PixelSpacing is no attribute of
+    the US Image IOD (PS3.3 A.6): its spatial calibration is the US Region Calibration
+    module's PhysicalDeltaX/Y (C.8.5.5); a PixelSpacing beside them is a writer's or a
+    converter's, and where the two disagree nothing tells which describes the pixels (a
+    resized export may have kept stale regions, or written a display scale). Regions
+    reaching past the image describe no pixels of it and are not compared."""
+    if pixel is None:
+        return None
+    inside = [r for r in regions if r["spacing_mm"] is not None and _inside(r, rows, columns)]
+    other = [r for r in inside if not np.allclose(r["spacing_mm"], pixel, rtol=1e-3, atol=0.0)]
+    if not other:
+        return None
+    shown = "; ".join(f"{r['spacing_mm'][0]:g} x {r['spacing_mm'][1]:g} mm in "
+                      f"{r['box_x0_y0_x1_y1']}" for r in other)
+    return (f"PixelSpacing {pixel[0]:g} x {pixel[1]:g} mm disagrees with the ultrasound "
+            f"region(s) calibrated in cm ({shown}; rows x columns, box x0, y0, x1, y1): "
+            "the file does not say which describes its pixels, so it states no pixel size")
+
+
+def _inside(region: dict[str, Any], rows: int, columns: int) -> bool:
+    x0, y0, x1, y1 = region["box_x0_y0_x1_y1"]
+    return bool(0 <= x0 <= x1 <= columns and 0 <= y0 <= y1 <= rows)
+
+
+def _copied_imager(ds: Any, pixel: tuple[float, float] | None,
+                   imager: tuple[float, float] | None, factor: float | None) -> str | None:
+    """A PixelSpacing that merely copies ImagerPixelSpacing (equal, no
+    PixelSpacingCalibrationType) beside an EstimatedRadiographicMagnificationFactor above 1,
+    as '0.1 x 0.1 mm / 1.08 = 0.09259 x 0.09259 mm'; else None. PixelSpacing is the
+    spacing in the patient (PS3.3 10.7.1.1, in the DX and Mammography images beside the
+    DX Detector module's ImagerPixelSpacing, C.8.11.4); equal to ImagerPixelSpacing and
+    uncalibrated it is the detector plane, and IHE Mammography Image displays measure with
+    ImagerPixelSpacing corrected by the factor instead."""
+    if pixel is None or imager is None or factor is None or factor <= 1.0:
+        return None
+    if str(ds.get("PixelSpacingCalibrationType") or "").strip():
+        return None
+    if not np.allclose(pixel, imager, rtol=1e-6, atol=0.0):
+        return None
+    return (f"{pixel[0]:g} x {pixel[1]:g} mm / {factor:g} = {pixel[0] / factor:.4g} x "
+            f"{pixel[1] / factor:.4g} mm")
 
 
 def _pixel_measures(ds: Any) -> tuple[float, float] | None:

@@ -39,7 +39,12 @@ rule used:
 
 1. ``PixelSpacing``: the file's spacing in the patient (PS3.3 10.7.1.1), e.g. calibrated;
    an enhanced object's in its Pixel Measures functional group, shared or the same in
-   every frame.
+   every frame. Not where it disagrees with an ultrasound region calibrated in cm inside
+   the image (PixelSpacing is no attribute of the US Image IOD; its calibration is the
+   regions', C.8.5.5): the file then states no size one can trust, ``"absent"`` with
+   ``"spacing_conflict"`` naming both. Not where it merely copies ImagerPixelSpacing
+   (no PixelSpacingCalibrationType) beside a magnification factor above 1: that is the
+   detector plane, and rule 2 applies, ``"spacing_correction"`` saying so.
 2. ``ImagerPixelSpacing/EstimatedRadiographicMagnificationFactor``: ImagerPixelSpacing is
    measured at the detector's front plane (DX Detector Module, PS3.3 C.8.11.4), where
    the breast is magnified by SID/SOD (about 1.08 in contact mammography, 1.5-2 in a

@@ -345,7 +345,9 @@ def _parse_on_source(ds: Any, frames: Any, numbers: list[int], reference: Image 
                     grid_sop_instance_uids=tuple(uids), geometry="absent",
                     segmentation_type=str(ds.get("SegmentationType", "BINARY")),
                     spacing_source=reference.metadata.get("spacing_source"),
-                    spacing_note=reference.metadata.get("spacing_note"))
+                    spacing_note=reference.metadata.get("spacing_note"),
+                    spacing_conflict=reference.metadata.get("spacing_conflict"),
+                    spacing_correction=reference.metadata.get("spacing_correction"))
     return _Parsed(ds, frames, numbers, slots, reference, metadata, threshold)
 
 

@@ -816,6 +816,17 @@ NOTES: tuple[Note, ...] = (
 #: must print them so again): :mod:`~medeval.report.notes_ko_revised` gives them to the
 #: results made after 0.11.0 only.
 NOTES_AFTER_0_11_0: tuple[Note, ...] = (
+    # segmentation (tasks._pixel_size_notes.corrected_warning): mammograms whose
+    # PixelSpacing copies ImagerPixelSpacing beside a magnification factor above 1
+    Note(r"(?P<n>\d+) of (?P<m>\d+) case\(s\) were measured in mm with ImagerPixelSpacing / "
+         r"EstimatedRadiographicMagnificationFactor \(the size in the breast\), not with "
+         r"their PixelSpacing, which copies ImagerPixelSpacing \(the detector plane; no "
+         r"PixelSpacingCalibrationType\): (?P<shown>.+)",
+         "증례 {m}개 중 {n}개는 PixelSpacing이 ImagerPixelSpacing(검출기 평면의 값)을 그대로 "
+         "옮긴 것이어서(PixelSpacingCalibrationType 없음), mm 거리를 PixelSpacing 대신 "
+         "ImagerPixelSpacing / EstimatedRadiographicMagnificationFactor(유방 안에서의 크기)로 "
+         "측정했습니다: {shown}",
+         {"shown": lambda t: re.sub(r"; \.\.\. \((\d+) cases\)$", r"; ... (증례 \1개)", t)}),
     # segmentation (tasks.segmentation._unscored_warning): masks coded 0/255, or a lesion
     # coded 2, under labels [1]
     Note(r"(?P<n>\d+) of (?P<m>\d+) case\(s\) have a reference holding none of the scored "

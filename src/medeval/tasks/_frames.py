@@ -54,7 +54,7 @@ def raster_size(path: Path) -> tuple[int, int]:
 _TAGS = ("Rows", "Columns", "NumberOfFrames", "PixelSpacing", "ImagerPixelSpacing",
          "EstimatedRadiographicMagnificationFactor", "SequenceOfUltrasoundRegions",
          "ImagePositionPatient", "PerFrameFunctionalGroupsSequence",
-         "SharedFunctionalGroupsSequence")
+         "SharedFunctionalGroupsSequence", "PixelSpacingCalibrationType")
 
 
 class _Header(NamedTuple):
@@ -67,6 +67,7 @@ class _Header(NamedTuple):
     positioned: bool  # ImagePositionPatient or per-frame groups: its own geometry
     problem: str  # why the header (or its Rows and Columns) cannot be read
     differing: str | None = None  # its ultrasound regions' spacings, when they differ
+    conflict: str | None = None  # its PixelSpacing against its ultrasound regions
 
 
 def dicom_header(path: Path) -> _Header:
@@ -106,7 +107,9 @@ def _read_header(path: str, *identity: int) -> _Header:
         spacing, source = None, None
     positioned = "ImagePositionPatient" in head or "PerFrameFunctionalGroupsSequence" in head
     differing = _differing_regions(stated, size) if source == "absent" else None
-    return _Header(size, frames, spacing, source, positioned, problem, differing)
+    conflict = stated.get("spacing_conflict")
+    return _Header(size, frames, spacing, source, positioned, problem, differing,
+                   None if conflict is None else str(conflict))
 
 
 def _differing_regions(stated: dict[str, object], size: tuple[int, int] | None) -> str | None:
@@ -196,6 +199,17 @@ def differing_regions(root: Path, inputs: tuple[str, ...]) -> tuple[str, str] | 
     for name, head in _dicom_headers(root, inputs):
         if head.differing is not None:
             return name, head.differing
+    return None
+
+
+def conflicting_spacing(root: Path, inputs: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first DICOM input whose PixelSpacing disagrees with its ultrasound regions
+    calibrated in cm, and why (both sizes): :func:`medeval.loaders.read_image` gives it
+    no pixel size (``spacing_source`` ``"absent"``, ``metadata["spacing_conflict"]``).
+    None when no input is such; headers only, unreadable inputs skipped."""
+    for name, head in _dicom_headers(root, inputs):
+        if head.conflict is not None:
+            return name, head.conflict
     return None
 
 

@@ -73,10 +73,12 @@ from ..result import MetricRecord
 from ..stats.estimate import Estimate
 from ._frames import (
     RASTER,
+    conflicting_spacing,
     differing_regions,
     mismatched_frame,
     stated_spacing,
 )
+from ._pixel_size_notes import corrected_warning
 from ._segmentation_files import SUFFIXES as SUFFIXES  # re-exported: the docstring's
 from ._segmentation_files import (
     _coded_as_references,
@@ -227,6 +229,11 @@ class Segmentation(TaskType):
                     "in mm: declare [task] pixel_spacing_mm (the pixel size in mm) or "
                     "distance_unit = \"px\" (distances in pixels); nothing is taken as 1 mm"
                     f"{said}")
+        if stated is None and (conflict := conflicting_spacing(root, case.inputs)):
+            return (f"case {case.case_id}: reference {case.reference} is measured with the "
+                    f"protocol's pixel_spacing_mm = {s:g}, but its frame {conflict[0]} has "
+                    f"no one pixel size: {conflict[1]}; correct the file's PixelSpacing or "
+                    "its regions, or use distance_unit = \"px\"")
         if stated is None and (differing := differing_regions(root, case.inputs)):
             return (f"case {case.case_id}: reference {case.reference} is measured with the "
                     f"protocol's pixel_spacing_mm = {s:g}, but its frame {differing[0]} has "
@@ -263,10 +270,12 @@ class Segmentation(TaskType):
                 "this frame, or one of them was resized; correct the set")
 
     def load_case(self, case: Case, root: Path, predictions: Path
-                  ) -> tuple[Any, Any, Any, str | None]:
+                  ) -> tuple[Any, Any, Any, str | None, str | None]:
         """Read both masks, check their geometry and split them by label (the evaluation
         may do this ahead, while the previous case is measured); with them, where the
-        pixel size in mm came from (:func:`_spacing_source`)."""
+        pixel size in mm came from (:func:`_spacing_source`) and, where the image's
+        PixelSpacing was set aside for ImagerPixelSpacing over the magnification factor,
+        how (``metadata["spacing_correction"]``)."""
         reference_path = root / case.reference
         try:
             fmt = _sniff(reference_path)
@@ -297,7 +306,10 @@ class Segmentation(TaskType):
                                   "incompatible")
         ref, pred, spacing = _in_the_plane(ref, pred, spacing)
         masks = {label: (ref == label, pred == label) for label in self.spec.labels}
-        return spacing, masks, _unscored_values(ref, masks), self._spacing_source(reference)
+        source = self._spacing_source(reference)
+        corrected = (reference.metadata.get("spacing_correction")
+                     if source not in (None, "protocol pixel_spacing_mm") else None)
+        return spacing, masks, _unscored_values(ref, masks), source, corrected
 
     def _checked_reference(self, case: Case, root: Path, path: Path, fmt: str
                            ) -> tuple[Any, tuple[float, ...]]:
@@ -381,6 +393,12 @@ class Segmentation(TaskType):
         _unplaced_frames(case, reference)
         if self.unit == "px":
             return (1.0, 1.0, 1.0)
+        if reference.metadata.get("spacing_conflict"):  # PixelSpacing against its regions
+            raise ReferenceProblem(
+                f"case {case.case_id}: reference {case.reference}: its image's "
+                f"{reference.metadata['spacing_conflict']}, and the protocol measures "
+                "distances in mm: correct the file's PixelSpacing or its regions, or use "
+                "distance_unit = \"px\"; nothing is taken as 1 mm")
         if reference.metadata.get("spacing_source") == "absent":  # read as 1 x 1 mm
             note = reference.metadata.get("spacing_note")
             what = (note if reference.metadata.get("format") == "itk" else
@@ -402,12 +420,12 @@ class Segmentation(TaskType):
                 "distance_unit = \"px\"; nothing is taken as 1 mm")
         return (1.0, float(s), float(s))
 
-    def score_loaded(self, case: Case, loaded: tuple[Any, Any, Any, str | None]
+    def score_loaded(self, case: Case, loaded: tuple[Any, Any, Any, str | None, str | None]
                      ) -> dict[str, Any]:
         """Score every protocol label of masks already read (see :meth:`load_case`)."""
-        spacing, masks, unscored, source = loaded
+        spacing, masks, unscored, source, corrected = loaded
         # not case columns: for aggregate
-        values: dict[str, Any] = {_UNSCORED: unscored, _SOURCE: source}
+        values: dict[str, Any] = {_UNSCORED: unscored, _SOURCE: source, _CORRECTED: corrected}
         if not self.spec.distances:
             return {**values, **self._overlaps(masks)}
         for label in self.spec.labels:
@@ -497,8 +515,11 @@ class Segmentation(TaskType):
             }
         if self.spec.distances:
             tables["distances"] = self._distance_table(rows)
+        corrected = [(r.case_id, r.values[_CORRECTED]) for r in rows
+                     if r.values.get(_CORRECTED)]
         return Aggregate(tuple(metrics), tables, case_facts=self._unscored_warning(rows)
-                         + self._worst_exceeded_warning(rows))
+                         + self._worst_exceeded_warning(rows)
+                         + corrected_warning(corrected, len(rows)))
 
     def _worst_exceeded_warning(self, rows: Sequence[CaseRow]) -> tuple[str, ...]:
         """Distances measured beyond the declared worst distance: a failed case, or a
@@ -579,6 +600,7 @@ class Segmentation(TaskType):
 
 _UNSCORED = "_reference_unscored_values"
 _SOURCE = "_pixel_size_source"
+_CORRECTED = "_pixel_size_corrected"
 
 
 def _no_mm(case: Case, what: str) -> str:

@@ -143,3 +143,26 @@ def test_a_spacing_mm_other_than_the_frames_is_refused(tmp_path):
     assert len(problems) == 2 and "case a:" in problems[0]
     assert "[0.5, 0.5]" in problems[0] and "0.2 x 0.2 mm" in problems[0]
     assert "SequenceOfUltrasoundRegions" in problems[0]
+
+
+@pytest.mark.parametrize("spacing", [None, [0.5, 0.5], [0.2, 0.2]])
+def test_points_on_a_frame_whose_pixel_spacing_disagrees_with_its_region(tmp_path, spacing):
+    # PixelSpacing 0.5 mm beside the region's 0.02 cm = 0.2 mm: 3 px are 1.5 mm (a miss
+    # at 1 mm) by one, 0.6 mm (a hit) by the other. Before, points without spacing_mm
+    # were read as mm and spacing_mm [0.5, 0.5] passed as PixelSpacing's, without a word;
+    # now each is a reference problem naming both sizes, whichever size it gives
+    make_set(tmp_path, calibrated=True)
+    for cid in ("a", "b"):
+        ds = pydicom.dcmread(tmp_path / "frames" / f"{cid}.dcm")
+        ds.PixelSpacing = [0.5, 0.5]
+        ds.save_as(tmp_path / "frames" / f"{cid}.dcm")
+        if spacing is not None:
+            (tmp_path / "ref" / f"{cid}.json").write_text(
+                json.dumps({"points": [[20, 30]], "spacing_mm": spacing}))
+    with pytest.raises(medeval.ManifestError) as caught:
+        medeval.evaluate(tmp_path / "protocol.toml", tmp_path / "pred")
+    problems = caught.value.problems
+    assert len(problems) == 2 and problems[0].startswith("case a:")
+    assert "frames/a.dcm" in problems[0] and "has no one pixel size" in problems[0]
+    assert "PixelSpacing 0.5 x 0.5 mm disagrees" in problems[0]
+    assert "0.2 x 0.2 mm in (0, 0, 63, 47)" in problems[0]

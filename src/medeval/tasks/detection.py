@@ -420,8 +420,15 @@ def _no_pixel_size(case: Case, root: Path) -> None:
     """Refuse distance matching of points without spacing on a frame that states no pixel
     size (a raster file, or a DICOM image without PixelSpacing, ImagerPixelSpacing or a
     calibrated ultrasound region): its points are in pixels, and would be taken as mm."""
-    from ._frames import unsized_frame
+    from ._frames import conflicting_spacing, unsized_frame
 
+    conflict = conflicting_spacing(root, case.inputs)
+    if conflict is not None:  # its PixelSpacing against its regions: neither is taken
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} gives its points without "
+            f"\"spacing_mm\", on the frame {conflict[0]}, which has no one pixel size: "
+            f"{conflict[1]}; correct the file's PixelSpacing or its regions, or match by "
+            "box (criterion \"iou\") or lesion mask (criterion \"inside\")")
     name = unsized_frame(root, case.inputs)
     if name is not None:
         raise ReferenceProblem(
@@ -456,10 +463,17 @@ def _other_pixel_size(case: Case, root: Path, spacing: tuple[float, ...] | float
     the ultrasound region in cm; see :func:`._frames.stated_spacing`): the points'
     distances in mm would be wrong by their ratio. A 3-D spacing is compared with
     its volume by :func:`._volume_points.volume_points_problem`."""
-    from ._frames import differing_regions, stated_spacing
+    from ._frames import conflicting_spacing, differing_regions, stated_spacing
 
     pair = (spacing, spacing) if isinstance(spacing, float) else spacing
     stated = stated_spacing(root, case.inputs) if len(pair) == 2 else None
+    conflict = conflicting_spacing(root, case.inputs) if stated is None else None
+    if conflict is not None and len(pair) == 2:
+        raise ReferenceProblem(
+            f"case {case.case_id}: reference {case.reference} gives \"spacing_mm\" "
+            f"{list(pair)}, but its frame {conflict[0]} has no one pixel size: "
+            f"{conflict[1]}; correct the file's PixelSpacing or its regions, or match by "
+            "box (criterion \"iou\") or lesion mask (criterion \"inside\")")
     differing = differing_regions(root, case.inputs) if stated is None else None
     if differing is not None and len(pair) == 2:
         raise ReferenceProblem(

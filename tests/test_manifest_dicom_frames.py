@@ -111,3 +111,31 @@ def test_the_unread_folders_are_named_beside_the_problems_too(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "case a: input 'frames/a.dcm': unreadable:" in err, err
     assert "1 folder input(s) were not read (case b: 'exam-b')" in err
+
+
+def test_check_says_which_frames_state_their_pixel_size_twice(tmp_path, capsys):
+    # a: PixelSpacing 0.5 mm beside its region's 0.02 cm (0.2 mm); b: a mammogram's
+    # PixelSpacing copying ImagerPixelSpacing 0.1 mm beside a magnification of 1.25,
+    # measured with 0.1 / 1.25 = 0.08 mm; c as written (its region alone). Before, the
+    # check said nothing of either, and a measurement took PixelSpacing as it stood.
+    from medeval.cli import main
+
+    manifest = make_set(tmp_path)
+    a = pydicom.dcmread(tmp_path / "frames" / "a.dcm")
+    a.PixelSpacing = [0.5, 0.5]
+    a.save_as(tmp_path / "frames" / "a.dcm")
+    b = pydicom.dcmread(tmp_path / "frames" / "b.dcm")
+    del b.SequenceOfUltrasoundRegions
+    b.Modality, b.EstimatedRadiographicMagnificationFactor = "MG", 1.25
+    b.ImagerPixelSpacing = b.PixelSpacing = [0.1, 0.1]
+    b.save_as(tmp_path / "frames" / "b.dcm")
+    assert main(["manifest", "check", "--read-files", str(manifest)]) == 0
+    err = capsys.readouterr().err
+    assert ("1 DICOM input(s) state a PixelSpacing that disagrees with their ultrasound "
+            "regions: a 'frames/a.dcm' (PixelSpacing 0.5 x 0.5 mm disagrees with the "
+            "ultrasound region(s) calibrated in cm (0.2 x 0.2 mm in (0, 0, 63, 47)") in err
+    assert ("1 DICOM input(s) copy ImagerPixelSpacing into PixelSpacing (no "
+            "PixelSpacingCalibrationType) beside an EstimatedRadiographicMagnificationFactor "
+            "above 1: measured in mm with ImagerPixelSpacing / the factor, the size in the "
+            "breast: b 'frames/b.dcm' (0.1 x 0.1 mm / 1.25 = 0.08 x 0.08 mm)") in err
+    assert "'frames/c.dcm'" not in err

@@ -126,3 +126,28 @@ def test_a_mammograms_copied_pixel_spacing_is_set_aside_and_said(tmp_path):
     # two rows at 0.1 mm, as PixelSpacing says
     assert result.metric("hausdorff").estimate.value == pytest.approx(0.2)
     assert not [w for w in result.warnings if "ImagerPixelSpacing" in w]
+
+
+def test_a_mask_image_on_a_copied_mammogram_takes_the_size_in_the_breast(tmp_path):
+    # pixel_spacing_mm = 0.1 (the file's PixelSpacing) is refused, naming how 0.08 came
+    # about; 0.08 (0.1 / 1.25) measures two rows as 0.16 mm
+    for declared in (0.1, 0.08):
+        folder = tmp_path / str(declared)
+        make_set(folder, MM + f"\npixel_spacing_mm = {declared}")
+        for cid in ("u1", "u2"):
+            ds = pydicom.dcmread(folder / "frames" / f"{cid}.dcm")
+            copied_imager_spacing(ds)
+            ds.save_as(folder / "frames" / f"{cid}.dcm")
+    with pytest.raises(ManifestError) as caught:
+        medeval.evaluate(tmp_path / "0.1" / "protocol.toml", tmp_path / "0.1" / "pred",
+                         workers=1)
+    assert len(caught.value.problems) == 2
+    assert ("states 0.08 x 0.08 mm (rows x columns, from ImagerPixelSpacing/"
+            "EstimatedRadiographicMagnificationFactor; its PixelSpacing copies "
+            "ImagerPixelSpacing: 0.1 x 0.1 mm / 1.25 = 0.08 x 0.08 mm)"
+            ) in caught.value.problems[0]
+    result = medeval.evaluate(tmp_path / "0.08" / "protocol.toml", tmp_path / "0.08" / "pred",
+                              workers=1)
+    ref, pred = masks()
+    assert result.metric("hausdorff").estimate.value == pytest.approx(
+        medpy_binary.hd(pred, ref, voxelspacing=0.08)) == pytest.approx(0.16)

@@ -223,6 +223,7 @@ def _warn(args: argparse.Namespace, manifest: Manifest, read: Manifest | None,
     if args.read_files and read is not None:
         _warn_of_identical_inputs(read)
         _warn_of_record_statements(read)
+        _warn_of_pixel_sizes(read)
         if grids:
             _warn_of_off_grid_references(read)
 
@@ -333,6 +334,15 @@ def _warn_of_record_statements(manifest: Manifest) -> None:
                  "ECG's WaveformAnnotationSequence, a WFDB header's comments): remove them "
                  "from the inputs if the algorithm must not see them, or say in the "
                  "protocol why they stay")
+
+
+def _warn_of_pixel_sizes(manifest: Manifest) -> None:
+    """Warn on stderr of DICOM inputs stating their pixel size twice, and how they are
+    measured (:mod:`._pixel_sizes`)."""
+    from ._pixel_sizes import pixel_size_warnings
+
+    for text in pixel_size_warnings(manifest):
+        _warning(text)
 
 
 def _segmentation(protocol: Path) -> bool:

@@ -68,6 +68,7 @@ class _Header(NamedTuple):
     problem: str  # why the header (or its Rows and Columns) cannot be read
     differing: str | None = None  # its ultrasound regions' spacings, when they differ
     conflict: str | None = None  # its PixelSpacing against its ultrasound regions
+    correction: str | None = None  # a copied PixelSpacing set aside for the magnification
 
 
 def dicom_header(path: Path) -> _Header:
@@ -107,9 +108,10 @@ def _read_header(path: str, *identity: int) -> _Header:
         spacing, source = None, None
     positioned = "ImagePositionPatient" in head or "PerFrameFunctionalGroupsSequence" in head
     differing = _differing_regions(stated, size) if source == "absent" else None
-    conflict = stated.get("spacing_conflict")
+    conflict, correction = stated.get("spacing_conflict"), stated.get("spacing_correction")
     return _Header(size, frames, spacing, source, positioned, problem, differing,
-                   None if conflict is None else str(conflict))
+                   None if conflict is None else str(conflict),
+                   None if correction is None else str(correction))
 
 
 def _differing_regions(stated: dict[str, object], size: tuple[int, int] | None) -> str | None:
@@ -183,10 +185,14 @@ def stated_spacing(
     (between rows, between columns) in mm and the rule that gave it, as
     :func:`medeval.loaders.read_image` reads it (``metadata["spacing_source"]``:
     PixelSpacing, ImagerPixelSpacing over the magnification factor, ImagerPixelSpacing,
-    or the ultrasound regions in cm). None when no input states one; nothing decoded."""
+    or the ultrasound regions in cm; where a mammogram's PixelSpacing that copies
+    ImagerPixelSpacing was set aside, that said after it). None when no input states
+    one; nothing decoded."""
     for name, head in _dicom_headers(root, inputs):
         if head.spacing is not None and head.source not in (None, "absent"):
-            return name, head.spacing, str(head.source)
+            said = "" if head.correction is None else (
+                f"; its PixelSpacing copies ImagerPixelSpacing: {head.correction}")
+            return name, head.spacing, str(head.source) + said
     return None
 
 

@@ -255,11 +255,16 @@ def _task_notes() -> list[str]:
     # segmentation: a mammogram whose PixelSpacing copies ImagerPixelSpacing beside a
     # magnification factor of 1.08, measured with ImagerPixelSpacing / 1.08 (one case
     # of two; then twelve of twelve, ten shown)
-    from medeval.tasks._pixel_size_notes import corrected_warning
+    from medeval.tasks._frame_notes import corrected_warning
 
     how = "0.07 x 0.07 mm / 1.08 = 0.06481 x 0.06481 mm"
     out += [*corrected_warning([("mg1", how)], 2),
             *corrected_warning([(f"mg{i}", how) for i in range(12)], 12)]
+    # segmentation: one mask image on a cine of 3 frames (one case of two; then twelve)
+    from medeval.tasks._frame_notes import key_frame_warning
+
+    out += [*key_frame_warning([("u1", "frames/u1.dcm", 3)], 2),
+            *key_frame_warning([(f"u{i}", f"frames/u{i}.dcm", 3) for i in range(12)], 12)]
     out += _coco_notes()
     out += _reader_study_notes()
     out += _multilabel_notes()
@@ -1022,7 +1027,7 @@ def test_result_boxes_outside_their_frame_or_of_no_area_by_hand() -> None:
 
 def test_a_mammograms_copied_pixel_spacing_set_aside_by_hand() -> None:
     # a sentence a result made after 0.11.0 reads in Korean (NOTES_AFTER_0_11_0)
-    from medeval.tasks._pixel_size_notes import corrected_warning
+    from medeval.tasks._frame_notes import corrected_warning
 
     how = "0.07 x 0.07 mm / 1.08 = 0.06481 x 0.06481 mm"
     one = "all cases: " + corrected_warning([("mg1", how)], 2)[0]
@@ -1036,6 +1041,23 @@ def test_a_mammograms_copied_pixel_spacing_set_aside_by_hand() -> None:
         "mg9 (0.07 x 0.07 mm / 1.08 = 0.06481 x 0.06481 mm); ... (증례 12개)")
     # a result made by 0.11.0 or before never carried it, and prints the English
     assert warning_ko(one) is None
+
+
+def test_one_mask_on_a_cine_by_hand() -> None:
+    # a sentence a result made after 0.11.0 reads in Korean (NOTES_AFTER_0_11_0)
+    from medeval.tasks._frame_notes import key_frame_warning
+
+    one = "all cases: " + key_frame_warning([("u1", "frames/u1.dcm", 3)], 2)[0]
+    many = "all cases: " + key_frame_warning(
+        [(f"u{i}", f"frames/u{i}.dcm", 3) for i in range(12)], 12)[0]
+    assert warning_ko(one, **_NOW) == (
+        "전체 증례: 증례 2개 중 1개는 위치 정보가 없는 다중 프레임 입력(시네)에 2-D 마스크 "
+        "하나로 채점했습니다: u1 ('frames/u1.dcm', 프레임 3개). 마스크에는 프레임 표시가 "
+        "없어, 참조와 예측이 같은 프레임에 그려진 것으로 보고 비교했습니다. 그 프레임이 어느 "
+        "것인지(키 프레임) 시험 계획서에 밝히거나, 각 프레임을 별도의 증례로 만드십시오")
+    assert "u9 ('frames/u9.dcm', 프레임 3개); ... (증례 12개). 마스크" in str(
+        warning_ko(many, **_NOW))
+    assert warning_ko(one) is None  # a result made by 0.11.0 or before never carried it
 
 
 def test_file_names_without_leading_zeros_by_hand() -> None:

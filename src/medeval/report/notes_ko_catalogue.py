@@ -816,7 +816,19 @@ NOTES: tuple[Note, ...] = (
 #: must print them so again): :mod:`~medeval.report.notes_ko_revised` gives them to the
 #: results made after 0.11.0 only.
 NOTES_AFTER_0_11_0: tuple[Note, ...] = (
-    # segmentation (tasks._pixel_size_notes.corrected_warning): mammograms whose
+    # segmentation (tasks._frame_notes.key_frame_warning): one mask image on a cine
+    Note(r"(?P<n>\d+) of (?P<m>\d+) case\(s\) score one 2-D mask on a multi-frame input "
+         r"without positions \(a cine\): (?P<shown>.+)\. The mask names no frame, so the "
+         r"reference and the prediction were compared as drawn on the same one; say in the "
+         r"protocol which frame that is \(a key frame\), or make each frame a case of its own",
+         "증례 {m}개 중 {n}개는 위치 정보가 없는 다중 프레임 입력(시네)에 2-D 마스크 하나로 "
+         "채점했습니다: {shown}. 마스크에는 프레임 표시가 없어, 참조와 예측이 같은 프레임에 "
+         "그려진 것으로 보고 비교했습니다. 그 프레임이 어느 것인지(키 프레임) 시험 계획서에 "
+         "밝히거나, 각 프레임을 별도의 증례로 만드십시오",
+         {"shown": lambda t: re.sub(
+             r"; \.\.\. \((\d+) cases\)$", r"; ... (증례 \1개)",
+             re.sub(r", (\d+) frames\)", r", 프레임 \1개)", t))}),
+    # segmentation (tasks._frame_notes.corrected_warning): mammograms whose
     # PixelSpacing copies ImagerPixelSpacing beside a magnification factor above 1
     Note(r"(?P<n>\d+) of (?P<m>\d+) case\(s\) were measured in mm with ImagerPixelSpacing / "
          r"EstimatedRadiographicMagnificationFactor \(the size in the breast\), not with "

@@ -71,14 +71,15 @@ from ..metrics.segmentation import mask_overlap
 from ..metrics.segmentation_scores import segmentation_scores
 from ..result import MetricRecord
 from ..stats.estimate import Estimate
+from ._frame_notes import corrected_warning, key_frame_warning
 from ._frames import (
     RASTER,
     conflicting_spacing,
     differing_regions,
     mismatched_frame,
     stated_spacing,
+    unplaced_stack,
 )
-from ._pixel_size_notes import corrected_warning
 from ._segmentation_files import SUFFIXES as SUFFIXES  # re-exported: the docstring's
 from ._segmentation_files import (
     _coded_as_references,
@@ -270,12 +271,13 @@ class Segmentation(TaskType):
                 "this frame, or one of them was resized; correct the set")
 
     def load_case(self, case: Case, root: Path, predictions: Path
-                  ) -> tuple[Any, Any, Any, str | None, str | None]:
+                  ) -> tuple[Any, Any, Any, str | None, dict[str, Any]]:
         """Read both masks, check their geometry and split them by label (the evaluation
         may do this ahead, while the previous case is measured); with them, where the
         pixel size in mm came from (:func:`_spacing_source`) and, where the image's
         PixelSpacing was set aside for ImagerPixelSpacing over the magnification factor,
-        how (``metadata["spacing_correction"]``)."""
+        how (``metadata["spacing_correction"]``); and, for one mask image on a cine, the
+        cine's name and frame count (values for :meth:`aggregate`'s warnings)."""
         reference_path = root / case.reference
         try:
             fmt = _sniff(reference_path)
@@ -307,9 +309,11 @@ class Segmentation(TaskType):
         ref, pred, spacing = _in_the_plane(ref, pred, spacing)
         masks = {label: (ref == label, pred == label) for label in self.spec.labels}
         source = self._spacing_source(reference)
-        corrected = (reference.metadata.get("spacing_correction")
-                     if source not in (None, "protocol pixel_spacing_mm") else None)
-        return spacing, masks, _unscored_values(ref, masks), source, corrected
+        hidden = {_CORRECTED: reference.metadata.get("spacing_correction")
+                  if source not in (None, "protocol pixel_spacing_mm") else None,
+                  _ON_CINE: unplaced_stack(root, case.inputs)
+                  if fmt in RASTER and ref.ndim == 2 else None}
+        return spacing, masks, _unscored_values(ref, masks), source, hidden
 
     def _checked_reference(self, case: Case, root: Path, path: Path, fmt: str
                            ) -> tuple[Any, tuple[float, ...]]:
@@ -420,12 +424,13 @@ class Segmentation(TaskType):
                 "distance_unit = \"px\"; nothing is taken as 1 mm")
         return (1.0, float(s), float(s))
 
-    def score_loaded(self, case: Case, loaded: tuple[Any, Any, Any, str | None, str | None]
+    def score_loaded(self, case: Case,
+                     loaded: tuple[Any, Any, Any, str | None, dict[str, Any]]
                      ) -> dict[str, Any]:
         """Score every protocol label of masks already read (see :meth:`load_case`)."""
-        spacing, masks, unscored, source, corrected = loaded
+        spacing, masks, unscored, source, hidden = loaded
         # not case columns: for aggregate
-        values: dict[str, Any] = {_UNSCORED: unscored, _SOURCE: source, _CORRECTED: corrected}
+        values: dict[str, Any] = {_UNSCORED: unscored, _SOURCE: source, **hidden}
         if not self.spec.distances:
             return {**values, **self._overlaps(masks)}
         for label in self.spec.labels:
@@ -517,9 +522,11 @@ class Segmentation(TaskType):
             tables["distances"] = self._distance_table(rows)
         corrected = [(r.case_id, r.values[_CORRECTED]) for r in rows
                      if r.values.get(_CORRECTED)]
+        on_cine = [(r.case_id, *r.values[_ON_CINE]) for r in rows if r.values.get(_ON_CINE)]
         return Aggregate(tuple(metrics), tables, case_facts=self._unscored_warning(rows)
                          + self._worst_exceeded_warning(rows)
-                         + corrected_warning(corrected, len(rows)))
+                         + corrected_warning(corrected, len(rows))
+                         + key_frame_warning(on_cine, len(rows)))
 
     def _worst_exceeded_warning(self, rows: Sequence[CaseRow]) -> tuple[str, ...]:
         """Distances measured beyond the declared worst distance: a failed case, or a
@@ -601,6 +608,7 @@ class Segmentation(TaskType):
 _UNSCORED = "_reference_unscored_values"
 _SOURCE = "_pixel_size_source"
 _CORRECTED = "_pixel_size_corrected"
+_ON_CINE = "_one_mask_on_a_cine"
 
 
 def _no_mm(case: Case, what: str) -> str:

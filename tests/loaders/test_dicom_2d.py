@@ -509,3 +509,28 @@ def _measures(spacing: list | None) -> Dataset:
         measures.PixelSpacing = spacing
         item.PixelMeasuresSequence = Sequence([measures])
     return item
+
+
+def test_pydicoms_sonosite_cine_with_a_pixel_spacing_beside_its_region(tmp_path):
+    # pydicom's examples_ybr_color.dcm (320 x 240) keeps the region of its acquisition
+    # (84, 31, 595, 414) at 0.05105 cm: an export halved in size. A PixelSpacing its
+    # exporter wrote for the halved pixels (2 x 0.5105 = 1.021 mm) is not compared with
+    # a region describing none of them, and is used.
+    ds = pydicom.dcmread(get_testdata_file(US_CINE))
+    delta = float(ds.SequenceOfUltrasoundRegions[0].PhysicalDeltaX)
+    assert delta == pytest.approx(0.05104970559477806)
+    ds.PixelSpacing = [round(2 * delta * 10, 6)] * 2
+    image = read_image(save(ds, tmp_path / "halved.dcm"))
+    assert image.spacing_mm[1:] == pytest.approx((1.020994, 1.020994))
+    assert image.metadata["spacing_source"] == "PixelSpacing"
+    # the region's box halved too (42, 15, 297, 207), now inside the image: its 0.5105 mm
+    # and PixelSpacing's 1.021 mm cannot both describe the pixels, and neither is taken
+    # (before: 1.021 mm, without a word)
+    region = ds.SequenceOfUltrasoundRegions[0]
+    region.RegionLocationMinX0, region.RegionLocationMinY0 = 42, 15
+    region.RegionLocationMaxX1, region.RegionLocationMaxY1 = 297, 207
+    image = read_image(save(ds, tmp_path / "both.dcm"))
+    assert image.metadata["spacing_source"] == "absent"
+    assert image.metadata["spacing_conflict"].startswith(
+        "PixelSpacing 1.02099 x 1.02099 mm disagrees with the ultrasound region(s) "
+        "calibrated in cm (0.510497 x 0.510497 mm in (42, 15, 297, 207)")

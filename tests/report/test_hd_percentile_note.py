@@ -122,10 +122,11 @@ def test_the_note_names_each_labels_figures_as_the_tables_do(tmp_path: Path):
     """Found in the hcert4 pass: with several labels the note listed
     'label1:hd92@max-directed, label1:hd92@pooled, ...' (and said 'the 92th percentile')
     where the tables name 'the 92nd percentile Hausdorff distance of label 1'. A result
-    made after 0.11.0 names them so; by hand, in the order of the tables (label 1's two,
-    then label 2's): '92nd percentile Hausdorff distance of label 1, 92nd percentile
-    Hausdorff distance (pooled) of label 1, ... of label 2', '레이블 1의 92번째 백분위수
-    Hausdorff 거리, ...'. The PDF text by pypdf."""
+    made after 0.11.0 names them so; by hand, in the order of the tables (hrev13: the
+    results table prints hd92 of label 1, of label 2, then hd92 (pooled) of label 1, of
+    label 2, as read from its PDF below): '92nd percentile Hausdorff distance of label 1,
+    92nd percentile Hausdorff distance of label 2, ... (pooled) of label 2', '레이블 1의
+    92번째 백분위수 Hausdorff 거리, ...'. The PDF text by pypdf."""
     from pypdf import PdfReader
 
     from medeval.report import render_certificate
@@ -146,12 +147,47 @@ def test_the_note_names_each_labels_figures_as_the_tables_do(tmp_path: Path):
 
     english, korean = text("en"), text("ko")
     en_names = [f"92nd percentile Hausdorff distance{pooled} of label {k}"
-                for k in (1, 2) for pooled in ("", " (pooled)")]
+                for pooled in ("", " (pooled)") for k in (1, 2)]
     assert ", ".join(en_names) + ": the protocol sets hd_percentile = 92," in english
+    # the results table prints them in that order (each name's first place after the
+    # results section's heading, past the criteria table's)
+    results = english[english.index(". Results Empty masks"):]
+    assert sorted(en_names, key=results.index) == en_names
     assert "reads P92, the 92nd percentile (linear interpolation)" in english
     ko_names = [f"레이블 {k}의 92번째 백분위수 Hausdorff 거리{pooled}"
-                for k in (1, 2) for pooled in ("", "(양방향 거리 통합)")]
+                for pooled in ("", "(양방향 거리 통합)") for k in (1, 2)]
     assert ", ".join(ko_names) + ": 시험 계획서의 hd_percentile = 92에 따라" in korean
     for printed in (english, korean):
         assert "label1:" not in printed and "label2:" not in printed
         assert "hd92@" not in printed
+
+
+def test_the_note_prints_the_same_from_the_result_and_from_its_json(tmp_path: Path):
+    """Found in the hrev13 review: the note listed the figures in the order of the
+    result's figures, which a result fresh from ``evaluate`` holds in the task's order
+    (labels 1, 2, 10) and one read from its JSON a-z (label10 before label1): the same
+    result printed two notes, so a certificate rendered from the result in memory was not
+    the one rendered again from its attached JSON (verify: 'its bytes differ'). The note
+    follows the tables' order now, whichever way the result came; by hand, as the
+    results table prints them (a-z within each definition: label10:, label1:, label2:)."""
+    folder = shutil.copytree(EXAMPLE, tmp_path / "seg", ignore=shutil.ignore_patterns("result"))
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text(encoding="utf-8").replace(
+        'type = "segmentation"', 'type = "segmentation"\nlabels = [1, 2, 10]\n'
+        'hd_percentile = 92').replace('metric = "hd95@max-directed"',
+                                      'metric = "label2:hd92@max-directed"')
+        .replace('metric = "dice"', 'metric = "label1:dice"'), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fresh = medeval.evaluate(protocol, folder / "predictions")
+    read = medeval.Result.from_json(fresh.to_json())
+    assert [m.name for m in fresh.metrics] != [m.name for m in read.metrics]
+
+    def note(result: medeval.Result) -> str:
+        (found,) = [n for n in _notes(result) if n.key == "text.hd_percentile"]
+        return texts(found, "en")[0]
+
+    names = [f"92nd percentile Hausdorff distance{pooled} of label {k}"
+             for pooled in ("", " (pooled)") for k in (10, 1, 2)]
+    assert note(fresh) == note(read)
+    assert note(read).startswith(", ".join(names) + ": the protocol sets hd_percentile = 92")

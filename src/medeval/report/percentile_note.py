@@ -16,6 +16,7 @@ from .blocks import Block, Cell, Para
 from .catalogue import Msg
 from .cells import metric_name, ordinal
 from .made_by import made_after
+from .results import ordered_metrics
 
 __all__ = ["HD_PERCENTILE_UNTIL", "percentile_note"]
 
@@ -27,14 +28,15 @@ HD_PERCENTILE_UNTIL = "0.11.0"
 def percentile_note(result: Result) -> tuple[Block, ...]:
     """The note, where some figure of ``result`` takes hd95's definition at another
     percentile (``label1:hd90@pooled`` too); none otherwise. The figures are named as
-    the tables name them, in the order of the result's figures."""
-    figures = {m.name: m.definition for m in result.metrics if m.definition.startswith(
-        "hd95@") and not m.name.rpartition(":")[2].startswith("hd95@")}
+    the tables name them, in the tables' order (:func:`~.results.ordered_metrics`), not
+    the result's: a result read from its JSON holds its figures a-z, one fresh from
+    ``evaluate`` in the task's order, and the two must print the same bytes."""
+    figures = [m for m in ordered_metrics(result.metrics, result) if m.definition.startswith(
+        "hd95@") and not m.name.rpartition(":")[2].startswith("hd95@")]
     percentile = result.parameters.task.get("hd_percentile")
     if not figures or percentile is None or not made_after(result, HD_PERCENTILE_UNTIL):
         return ()
-    names: list[Cell] = [metric_name(name, definition, result=result)
-             for name, definition in figures.items()]
+    names: list[Cell] = [metric_name(m.name, m.definition, result=result) for m in figures]
     listed = names[-1]
     for name in reversed(names[:-1]):  # "a, b, c" as "a, (b, c)"
         listed = Msg("text.hd_percentile_more", (("first", name), ("rest", listed)))

@@ -66,13 +66,13 @@ from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
 from .edge_cases import EDGE_CASES_UNTIL, edge_case_cell
 from .failure_reasons import reason_cell, reasons_cell
-from .fonts import text_width
 from .info import ReportInfo
 from .made_by import made_after
 from .method_sections import environment_section, method_section
 from .multilabel import TASK as LABEL_TASK
 from .multilabel import label_composition
 from .notes_ko import REVISED_LATER, warning_ko
+from .page import FRAME_W, TABLE_PADDING, text_width
 from .percentile_note import percentile_note
 from .results import (
     alternative_section,
@@ -638,12 +638,13 @@ def _definitions(result: Result) -> Section:
 
 
 #: The room of the id column of the table with the edge cases at its narrow width, in
-#: points: 2.0 of the widths' 9.5 of the PDF's frame (493.2 pt), less 3.5 pt of padding on
-#: each side (report.pdf), the id set in NanumGothic 7.5 pt. An id wider widens the column:
-#: judged by its number of characters (27 and more), 'mrmc_reader_averaged_auc', 24
-#: characters of wide letters (98.5 pt), was broken into 'mrmc_reader_averaged_au' / 'c'
-#: (hcert4 pass; the column is printed for results made after 0.11.0 only).
-_ID_ROOM_PT = 493.2 * 2.0 / 9.5 - 7.0
+#: points: 2.0 of the widths' 9.5 of the PDF's frame (493.2 pt), less a cell's padding
+#: (page.TABLE_PADDING), the id set in NanumGothic 7.5 pt (page.text_width). An id wider
+#: widens the column: judged by its number of characters (27 and more),
+#: 'mrmc_reader_averaged_auc', 24 characters of wide letters (98.5 pt), was broken into
+#: 'mrmc_reader_averaged_au' / 'c' (hcert4 pass; the column is printed for results made
+#: after 0.11.0 only).
+_ID_ROOM_PT = FRAME_W * 2.0 / 9.5 - TABLE_PADDING
 
 
 def _edge_widths(rows: Sequence[tuple[Cell, ...]]) -> tuple[float, ...]:

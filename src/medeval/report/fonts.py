@@ -132,16 +132,6 @@ def register_fonts() -> None:
         addMapping(FONT, bold, italic, face)
 
 
-def text_width(text: str, size: float) -> float:
-    """The width in points of ``text`` set in NanumGothic at ``size`` points."""
-    from reportlab.pdfbase.pdfmetrics import (  # type: ignore[import-untyped,unused-ignore]
-        stringWidth,
-    )
-
-    register_fonts()
-    return float(stringWidth(text, FONT, size))
-
-
 #: Every option of fontTools' subsetter that shapes these faces' subset, at the value the
 #: issued HTML reports were made with (fontTools 4.50-4.68's defaults), so that a default
 #: changed by a later fontTools does not change a report already issued: 4.69 began to

@@ -71,3 +71,51 @@ def test_a_rate_named_per_24_h_says_it_once_a_distance_with_its_unit(segmentatio
     assert _criteria(result, "en")["False alarms per 24 h"][3] == "10.00"
     assert _criteria(segmentation, "en")["95th percentile Hausdorff distance"][3] == \
         "10.00 mm"
+
+
+def test_a_figure_with_its_unit_stays_on_one_line(tmp_path: Path):
+    """Found in the hrev13 review: the goal column was widened for '1.00 mm' only, so a
+    volume's goal '5000.00 mm³' broke into '5000.00' / 'mm³' and an estimate such as
+    '449.44 mm³' likewise (the estimate column holds 41.9 pt at 7.5 pt, the text is
+    wider). A result made after 0.11.0 widens the estimate and goal columns where a
+    figure with its unit needs it. The example measurement set in mm³, every value
+    times 1000, a criterion on RMSE at 5000; the estimate by hand (numpy on the values
+    the files hold: ST-05 has no prediction, ST-10's is not a number); the printed lines
+    of the PDF by pypdf (layout mode)."""
+    import json
+
+    import numpy as np
+    import pandas as pd
+    from pypdf import PdfReader
+
+    from medeval.report import render_certificate
+
+    folder = shutil.copytree(EXAMPLES / "measurement", tmp_path / "m",
+                             ignore=shutil.ignore_patterns("result"))
+    manifest = pd.read_csv(folder / "manifest.csv")
+    manifest["reference"] = manifest["reference"] * 1000
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    pairs = []
+    for case, reference in zip(manifest["case_id"], manifest["reference"]):
+        path = folder / "predictions" / f"{case}.json"
+        value = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        if value is not None and isinstance(value["value"], float):
+            value["value"] = round(value["value"] * 1000, 6)
+            pairs.append((reference, value["value"]))
+            path.write_text(json.dumps(value), encoding="utf-8")
+    protocol = folder / "protocol.toml"
+    protocol.write_text(protocol.read_text(encoding="utf-8").replace(
+        'unit = "mm"', 'unit = "mm³"') + '[[criteria]]\nmetric = "rmse"\ngoal = 5000.0\n'
+        'source = "plan"\n', encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = medeval.evaluate(protocol, folder / "predictions")
+    reference, measured = np.array(pairs).T
+    rmse = float(np.sqrt(np.mean((measured - reference) ** 2)))
+    assert len(pairs) == 10 and f"{rmse:.2f}" == f"{result.metric('rmse').estimate.value:.2f}"
+    for lang in ("ko", "ko+en"):
+        pdf = render_certificate(result, tmp_path / f"{lang}.pdf", lang=lang)
+        # pypdf's layout mode: the row's cells on one line, as printed
+        lines = PdfReader(pdf).pages[0].extract_text(extraction_mode="layout").splitlines()
+        (row,) = [line for line in lines if "5000.00" in line]
+        assert f"{rmse:.2f} mm³" in row and "5000.00 mm³" in row

@@ -38,7 +38,7 @@ from .blocks import (
     Signatures,
     Table,
 )
-from .catalogue import REVISIONS, Msg, reworded
+from .catalogue import REVISIONS, Msg, reworded, texts
 
 # the cells' printing, under the short names this module's tables are written with
 from .cells import (
@@ -403,10 +403,8 @@ def _summary(result: Result, level: str) -> Section:
     if not rows:  # no acceptance criteria (two tables evaluated): nothing was judged
         return Section(0, Msg("section.summary"), (Para(Msg("text.no_criteria"), "note"),))
     # the verdict column holds "INCONCLUSIVE" in bold 7.5 pt (53 pt) on one line
-    # a goal with its unit ('1.00 mm') takes a wider column than a ratio's, from the
-    # source's (text, which wraps)
-    widths = (2.2, 1.1, 1.8, 1.3, 1.2, 1.4, 1.1, 1.5) if made_after(
-        result, UNITS_BESIDE_UNTIL) else (2.2, 1.1, 1.8, 1.3, 0.9, 1.7, 1.1, 1.5)
+    widths = _criteria_widths(rows) if made_after(result, UNITS_BESIDE_UNTIL) else (
+        2.2, 1.1, 1.8, 1.3, 0.9, 1.7, 1.1, 1.5)
     blocks: list[Block] = [Table(header, tuple(rows), widths, numeric=(1, 2, 3, 4))]
     blocks += _undefined_note(metrics.get(v.metric) for v in result.verdicts)
     for rule in sorted({v.rule for v in result.verdicts}):
@@ -432,6 +430,27 @@ def _with_unit(value: Cell, unit: str) -> Cell:
     if not isinstance(value, str):
         return value
     return Msg("text.value_unit", (("value", value), ("unit", _known(f"unit.{unit}", unit))))
+
+
+def _criteria_widths(rows: Sequence[tuple[Cell, ...]]) -> tuple[float, ...]:
+    """The criteria table's widths for a result made after :data:`UNITS_BESIDE_UNTIL`: a
+    goal with its unit ('1.00 mm') takes a wider column than a ratio's, from the source's
+    (text, which wraps); where an estimate or a goal with its unit is wider still
+    ('5000.00 mm³', '449.44 mm³', 7.5 pt), its column takes what it needs from the
+    metric's and the source's columns (their text wraps), at most 0.6 of each (hrev13:
+    the figure broke into '5000.00' / 'mm³')."""
+    widths = [2.2, 1.1, 1.8, 1.3, 1.2, 1.4, 1.1, 1.5]
+    per_width = FRAME_W / sum(widths)
+    for column, lender in ((1, 0), (4, 5)):
+        cells = [cell for cell in (row[column] for row in rows)
+                 if isinstance(cell, Msg) and cell.key == "text.value_unit"]
+        need = max((text_width(text, 7.5) for cell in cells
+                    for text in (*texts(cell, "ko"), *texts(cell, "en"))), default=0.0)
+        more = min(0.6, max(0.0, math.ceil((need + TABLE_PADDING) / per_width * 20) / 20
+                            - widths[column]))
+        widths[column] += more
+        widths[lender] -= more
+    return tuple(widths)
 
 
 #: The last release whose certificates do not say how the criteria's verdicts make the

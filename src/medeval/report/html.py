@@ -61,7 +61,8 @@ def render_html(
     ReportError
         As :func:`medeval.report.render_certificate`: the page cannot be written, too.
     """
-    data = read_result(result) if isinstance(result, (str, Path)) else result
+    # a result in memory prints as its file does (Result.as_read)
+    data = read_result(result) if isinstance(result, (str, Path)) else result.as_read()
     certificate = build_certificate(data, load_report_info(report_info))
     target = Path(out_html)
     write_named(target, html_text(certificate, lang=lang).encode("utf-8"), what="HTML report",

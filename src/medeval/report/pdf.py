@@ -156,6 +156,8 @@ def certificate_pdf(data: Result, info: ReportInfo, *, lang: str = "ko+en",
     """
     from .attachments import attach, sources
 
+    if result_json is None:  # a result in memory prints as its file does
+        data = data.as_read()
     certificate = build_certificate(data, info, check_dates=check_dates)
     if made_after(data, RIGHT_TO_LEFT_PRINTED_UNTIL):  # reportlab would reverse it
         refuse_right_to_left(certificate)

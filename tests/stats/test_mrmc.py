@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import norm
+from scipy.stats import mannwhitneyu, norm
 from sklearn.metrics import roc_auc_score
 
 from medeval.errors import InvalidInputError, UndefinedMetricWarning
@@ -1033,3 +1033,33 @@ def test_ratings_written_as_words_of_a_scale_say_to_code_them(vandyke_path, tmp_
     with pytest.raises(InvalidInputError, match=r"1 rating\(s\) are not finite") as caught:
         mrmc(table)
     assert "words of a scale" not in str(caught.value)
+
+
+def test_a_reader_of_too_few_cases_to_show_it_is_not_named_below_chance():
+    # Three cases with the condition and three without, reader B in treatment 1 rating
+    # them exactly the wrong way round: AUC 0 (scikit-learn), and every leave-one-out
+    # AUC is 0 too, so the jackknife interval is [0, 0] and the interval rule named the
+    # reader. But a reader who tells nothing puts the six cases in that order once in
+    # C(6, 3) = 20 orders: P = 0.05 (scipy's exact Mann-Whitney test agrees), not below
+    # the 0.025 the rule claims. Simulated readers who tell nothing on 3 + 3 cases were
+    # named 9 % of the time, on 2 + 2 15 %. A reader is now named only where the exact
+    # rank test also rejects; with four of each (1 / C(8, 4) = 1/70) the reader is named.
+    def study(n):
+        rows = [(r, t, c, int(c < n), float(-c if (r, t) != ("B", 1) else c))
+                for r in "AB" for t in (1, 2) for c in range(2 * n)]
+        return pd.DataFrame(rows, columns=["reader", "treatment", "case", "truth", "rating"])
+
+    for n, named in ((3, False), (4, True)):
+        table = study(n)
+        b1 = table[(table["reader"] == "B") & (table["treatment"] == 1)]
+        assert roc_auc_score(b1["truth"], b1["rating"]) == 0.0
+        p = mannwhitneyu(b1.loc[b1["truth"] == 1, "rating"], b1.loc[b1["truth"] == 0, "rating"],
+                         alternative="less", method="exact").pvalue
+        assert p == pytest.approx(1 / math.comb(2 * n, n), rel=1e-12)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            result = mrmc(table)
+        assert result.reader_intervals[(1, "B")].high == 0.0  # the interval alone: named
+        assert bool(p < 0.025) is named
+        assert readers_below_chance(result) == ({1: (("B", result.reader_intervals[(1, "B")]),)}
+                                                if named else {})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Literal
 
 import numpy as np
@@ -282,10 +282,13 @@ def readers_below_chance(result: MRMCResult) -> dict[Hashable, Named]:
     A reader's interval is the result's ``reader_intervals`` (normal, from the reader's
     own error variance by the analysis's covariance method, at its confidence level):
     its upper bound below 0.5 rejects "this reader does at least as well as chance" at
-    level (1 − confidence) / 2, so a reader who can tell nothing (AUC 0.5) is named
-    in 2.5 % of studies at 95 %, and a reader worse than chance only when the cases show
-    it. A reader ranking the cases the wrong way round, as ratings given on a reversed
-    scale do (1 for the most suspicious where 5 was meant), is named. The AUC is never
+    level (1 − confidence) / 2; a reader is named where the exact one-sided Mann–Whitney
+    test of its U = AUC · n1 · n0 rejects at that level too (on few cases the jackknife
+    variance of an AUC of 0 is 0, and the interval alone named a reader who tells
+    nothing in 9 % of 3 + 3-case studies). So a reader who can tell nothing (AUC 0.5) is
+    named in at most 2.5 % of studies at 95 %, and a reader worse than chance only when
+    the cases show it. A reader ranking the cases the wrong way round, as ratings given
+    on a reversed scale do (1 for the most suspicious where 5 was meant), is named. The AUC is never
     flipped: a certified analysis takes the ratings as given.
 
     Examples
@@ -301,13 +304,46 @@ def readers_below_chance(result: MRMCResult) -> dict[Hashable, Named]:
     >>> [(t, [(r, e.value, e.high) for r, e in v]) for t, v in below.items()]
     [(1, [('B', 0.0, 0.0)]), (2, [('B', 0.0, 0.0)])]
     """
+    alpha = (1 - result.confidence) / 2
+    lower = _rank_sum_lower_tail(result.n_positive, result.n_negative)
     out: dict[Hashable, Named] = {}
     for treatment in result.treatments:
         named = tuple((reader, e) for reader in result.readers
-                      if (e := result.reader_intervals[(treatment, reader)]).high < 0.5)
+                      if (e := result.reader_intervals[(treatment, reader)]).high < 0.5
+                      and lower(e.value) < alpha)
         if named:
             out[treatment] = named
     return out
+
+
+def _rank_sum_lower_tail(n1: int, n0: int) -> Callable[[float], float]:
+    """P(U <= u) for the Mann–Whitney U = AUC · n1 · n0 of a reader who can tell
+    nothing (every order of the cases alike likely), as a function of the AUC: exact
+    (the coefficients of the Gaussian binomial coefficient [n1 + n0 choose n1]_q, Mann
+    and Whitney 1947) where n1 · n0 <= 10,000, else normal with a continuity
+    correction. Ties are counted one half in the AUC and the distribution is the one
+    without ties (whose spread is the larger: the test is conservative with them).
+
+    >>> tail = _rank_sum_lower_tail(2, 2)  # AUC 0: one order of the 6 = C(4, 2)
+    >>> tail(0.0), tail(0.25)
+    (0.16666666666666666, 0.3333333333333333)
+    """
+    if n1 * n0 > 10_000:
+        mean, sd = n1 * n0 / 2, math.sqrt(n1 * n0 * (n1 + n0 + 1) / 12)
+        return lambda auc: float(norm.cdf((auc * n1 * n0 + 0.5 - mean) / sd))
+    k, m = min(n1, n0), max(n1, n0)
+    counts = np.zeros(n1 * n0 + 1)
+    counts[0] = 1.0
+    for i in range(1, k + 1):  # times (1 - q^(m + i)), divided by (1 - q^i)
+        counts[m + i:] -= counts[:-(m + i)].copy()
+        rows = -(-counts.size // i)  # counts[j] += counts[j - i], j ascending
+        padded = np.zeros(rows * i)
+        padded[:counts.size] = counts
+        counts = np.cumsum(padded.reshape(rows, i), axis=0).ravel()[:counts.size]
+    cdf = np.cumsum(np.maximum(counts, 0.0))
+    cdf /= cdf[-1]
+    # U = AUC n1 n0 is a whole or half number; a float a hair below it is rounded up
+    return lambda auc: float(cdf[int(math.floor(auc * n1 * n0 + 1e-9))])
 
 
 def below_chance_text(named: Named, where: str) -> str:

@@ -523,7 +523,9 @@ def test_a_patient_whose_images_lie_in_two_sites_is_warned(tmp_path):
         "than one value (환자-000: A 1, B 49), while each other patient's cases are of one: "
         "if site is the patient's (a site, a sex), such an id may name two patients (two "
         "sites numbering theirs alike), whose cases the intervals then take as one "
-        "patient's; each is counted in every subgroup its cases are in"]
+        "patient's; each is counted in every subgroup its cases are in; if site is a case's "
+        "(a view, an image's quality), that is expected: declare it in the protocol, "
+        "[subgroups] case_columns = [\"site\"]"]
     assert warning_ko(warned[0]).startswith("전체 증례: site: 증례가 여럿인 환자 ")
     sub = {s.value: s.n_patients for s in result.subgroups}
     assert sub["A"] + sub["B"] == table["patient"].nunique() + 1  # the patient in both
@@ -558,7 +560,8 @@ def test_two_sites_numbering_their_patients_alike_are_warned(tmp_path):
     assert warned == [
         f"all cases: site: 14 of the {len(several)} patients with several cases have cases "
         f"in more than one value ({shown}; ...): if site is a case's (a view, an image's "
-        "quality), that is expected: declare it in the protocol's [subgroups] case_columns; "
+        "quality), that is expected: declare it in the protocol, [subgroups] case_columns = "
+        "[\"site\"]; "
         "if it is the patient's (a site, a sex), each such id "
         "names a different patient in each value (sites numbering their patients alike), "
         "so the set's patients are undercounted and the intervals take their cases as one "
@@ -592,3 +595,37 @@ def test_a_column_declared_a_cases_names_no_patient_across_its_values(tmp_path):
     with pytest.raises(ProtocolError, match=r"subgroups\.case_columns: 'view' is not one "
                        r"of subgroups\.columns \('site'\); list it there too or leave it out"):
         load_protocol(protocol)
+
+
+def test_a_view_column_of_a_screening_set_says_how_to_declare_it(tmp_path):
+    # A screening set: each patient's images are its four views (L-CC, L-MLO, R-CC,
+    # R-MLO, in turn), the protocol reporting by view under patient resampling. Every
+    # patient with several images spans views (counted with pandas), so the warning came
+    # on every certificate; it now gives the line that declares the column a case's,
+    # written as TOML reads it back, and with that line the warning is gone and the
+    # subgroups stay.
+    import tomllib
+
+    table = write_set(tmp_path, 5)
+    views = np.array(["L-CC", "L-MLO", "R-CC", "R-MLO"])
+    manifest = table[["case_id", "patient_id", "input", "reference"]].assign(
+        view=views[table.groupby("patient").cumcount() % 4])
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    protocol = tmp_path / "protocol.toml"
+    text = protocol.read_text().replace('columns = ["site"]', 'columns = ["view"]')
+    protocol.write_text(text)
+    spans = table.assign(view=manifest["view"]).groupby("patient")["view"].nunique()
+    several = int((table.groupby("patient").size() > 1).sum())
+    assert int((spans > 1).sum()) == several
+    result = evaluate(protocol, predictions=tmp_path / "predictions")
+    warned = [w for w in result.warnings if "more than one value" in w]
+    assert len(warned) == 1 and warned[0].startswith(
+        f"all cases: view: {several} of the {several} patients with several cases have ")
+    line = warned[0].split("declare it in the protocol, ")[1].split("; ")[0]
+    assert line == '[subgroups] case_columns = ["view"]'
+    assert tomllib.loads(f"[subgroups]\n{line.split('] ', 1)[1]}") == {
+        "subgroups": {"case_columns": ["view"]}}
+    protocol.write_text(text.replace("[subgroups]\n", '[subgroups]\ncase_columns = ["view"]\n'))
+    declared = evaluate(protocol, predictions=tmp_path / "predictions")
+    assert not [w for w in declared.warnings if "more than one value" in w]
+    assert {s.value for s in declared.subgroups} == set(views)

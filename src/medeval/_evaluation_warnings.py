@@ -197,12 +197,13 @@ value (P01: A 2, B 1)'
         return []
     shown = "; ".join(f"{p}: " + ", ".join(f"{v or '(blank)'} {n}" for v, n in values[p].items())
                       for p in across[:3]) + ("; ..." if len(across) > 3 else "")
+    declare = (f"if {column} is a case's (a view, an image's quality), that is expected: "
+               "declare it in the protocol, [subgroups] case_columns = "
+               f"[{json.dumps(column, ensure_ascii=False)}]")
     if 10 * len(across) > len(several):
         return [f"all cases: {column}: {len(across)} of the {len(several)} patients with "
                 f"several cases {'has' if len(across) == 1 else 'have'} cases in more than "
-                f"one value ({shown}): if {column} is a case's (a view, an image's "
-                "quality), that is expected: declare it in the protocol's [subgroups] "
-                "case_columns; if it is the patient's (a site, a sex), each "
+                f"one value ({shown}): {declare}; if it is the patient's (a site, a sex), each "
                 f"such id names a different patient in each value (sites numbering their "
                 "patients alike), so the set's patients are undercounted and the intervals "
                 "take their cases as one patient's: make the ids unique in the manifest "
@@ -212,7 +213,7 @@ value (P01: A 2, B 1)'
             f"one value ({shown}), while each other patient's cases are of one: if {column} "
             "is the patient's (a site, a sex), such an id may name two patients (two sites "
             "numbering theirs alike), whose cases the intervals then take as one patient's; "
-            "each is counted in every subgroup its cases are in"]
+            f"each is counted in every subgroup its cases are in; {declare}"]
 
 
 def _cases_as_independent(rows: Sequence[CaseRow]) -> list[str]:

@@ -1116,19 +1116,41 @@ def test_patient_ids_numbered_alike_in_two_sites_by_hand() -> None:
     assert warning_ko(
         "all cases: site: 3 of the 4 patients with several cases have cases in more than "
         "one value (P001: A 2, B 2; P002: A 2, B 3; P003: A 1, B 1): if site is a case's (a "
-        "view, an image's quality), that is expected: declare it in the protocol's "
-        "[subgroups] case_columns; if it is the patient's (a site, a "
+        "view, an image's quality), that is expected: declare it in the protocol, "
+        "[subgroups] case_columns = [\"site\"]; if it is the patient's (a site, a "
         "sex), each such id names a different patient in each value (sites numbering their "
         "patients alike), so the set's patients are undercounted and the intervals take "
         "their cases as one patient's: make the ids unique in the manifest (prefix the "
         "site, say)", **_NOW) == (
         "전체 증례: site: 증례가 여럿인 환자 4명 중 3명의 증례가 둘 이상의 값에 걸쳐 "
         "있습니다 (P001: A 2, B 2; P002: A 2, B 3; P003: A 1, B 1). site이(가) 증례의 "
-        "속성(촬영 방향, 영상 품질)이라면 예상된 일이니 시험 계획서의 [subgroups] "
-        "case_columns에 선언하십시오. 환자의 속성(기관, 성별)이라면 이런 "
+        "속성(촬영 방향, 영상 품질)이라면 예상된 일이니 시험 계획서에 [subgroups] "
+        "case_columns = [\"site\"]로 선언하십시오. 환자의 속성(기관, 성별)이라면 이런 "
         "ID는 값마다 다른 환자를 가리키므로 (기관들이 환자 번호를 같게 매긴 경우) 데이터셋의 "
         "환자 수가 실제보다 적게 세어지고, 신뢰구간은 그 증례들을 한 환자의 것으로 다룹니다. "
         "매니페스트에서 ID를 고유하게 만드십시오 (예: 기관 이름을 앞에 붙임)")
+
+
+def test_a_few_patients_across_a_case_column_say_how_to_declare_it_by_hand() -> None:
+    # the few-of-them warning ends with how to declare the column a case's (it said only
+    # "if 촬영방향 is the patient's", and an endoscopy set whose frames of a few patients
+    # vary over the view drew it on every certificate): its first sentences keep their
+    # Korean, the new one has its own
+    assert warning_ko(
+        "all cases: 촬영방향: 1 patient of the 11 with several cases has cases in more than "
+        "one value (P01: 정면 2, 측면 1), while each other patient's cases are of one: if "
+        "촬영방향 is the patient's (a site, a sex), such an id may name two patients (two "
+        "sites numbering theirs alike), whose cases the intervals then take as one "
+        "patient's; each is counted in every subgroup its cases are in; if 촬영방향 is a "
+        "case's (a view, an image's quality), that is expected: declare it in the protocol, "
+        "[subgroups] case_columns = [\"촬영방향\"]", **_NOW) == (
+        "전체 증례: 촬영방향: 증례가 여럿인 환자 11명 중 1명의 증례가 둘 이상의 값에 걸쳐 "
+        "있고 (P01: 정면 2, 측면 1), 다른 환자는 모두 증례가 한 값에 속합니다. 촬영방향이(가) "
+        "환자의 속성(기관, 성별)이라면 이 ID는 두 환자를 가리킬 수 있으며 (두 기관이 환자 "
+        "번호를 같게 매긴 경우), 신뢰구간은 그 증례들을 한 환자의 것으로 다룹니다. 이런 환자는 "
+        "증례가 속한 모든 하위군에서 셉니다. 촬영방향이(가) 증례의 속성(촬영 방향, 영상 "
+        "품질)이라면 예상된 일이니 시험 계획서에 [subgroups] case_columns = [\"촬영방향\"]로 "
+        "선언하십시오")
 
 
 def test_column_first_detection_boxes_by_hand() -> None:

@@ -564,6 +564,14 @@ NOTES: tuple[Note, ...] = (
          "성별)이라면 이 ID는 두 환자를 가리킬 수 있으며 (두 기관이 환자 번호를 같게 매긴 "
          "경우), 신뢰구간은 그 증례들을 한 환자의 것으로 다룹니다. 이런 환자는 증례가 속한 모든 "
          "하위군에서 셉니다"),
+    # evaluation (_evaluation_warnings._patients_across): after the few-of-them warning
+    # of a subgroup column, how to declare it a case's (a view) where it is one: a new
+    # sentence (no result of 0.11.0 or before holds it), so here, not in NOTES_AFTER_0_11_0
+    Note(r"if (?P<column>.+?) is a case's \(a view, an image's quality\), that is expected: "
+         r"declare it in the protocol, \[subgroups\] case_columns = "
+         r"\[(?P<toml>\"(?:[^\"\\]|\\.)*\")\]",
+         "{column}이(가) 증례의 속성(촬영 방향, 영상 품질)이라면 예상된 일이니 시험 계획서에 "
+         "[subgroups] case_columns = [{toml}]로 선언하십시오"),
     Note(r"(?P<column>.+?) values that differ only in letter case are different subgroups: "
          r"(?P<shown>.+); if they are one, write the value one way in the manifest",
          "대소문자만 다른 {column} 값을 서로 다른 하위군으로 나눴습니다: {shown}. 같은 값이라면 "
@@ -895,14 +903,15 @@ NOTES_AFTER_0_11_0: tuple[Note, ...] = (
     Note(r"(?P<column>[^:]+): (?P<k>\d+) of the (?P<m>\d+) patients with several cases "
          r"ha(?:s|ve) cases in more than one value \((?P<shown>.+)\): if (?P=column) is a "
          r"case's \(a view, an image's quality\), that is expected: declare it in the "
-         r"protocol's \[subgroups\] case_columns; if it is the patient's "
+         r"protocol, \[subgroups\] case_columns = \[(?P<toml>\"(?:[^\"\\]|\\.)*\")\]; "
+         r"if it is the patient's "
          r"\(a site, a sex\), each such id names a different patient in each value \(sites "
          r"numbering their patients alike\), so the set's patients are undercounted and the "
          r"intervals take their cases as one patient's: make the ids unique in the manifest "
          r"\(prefix the site, say\)",
          "{column}: 증례가 여럿인 환자 {m}명 중 {k}명의 증례가 둘 이상의 값에 걸쳐 있습니다 "
          "({shown}). {column}이(가) 증례의 속성(촬영 방향, 영상 품질)이라면 예상된 일이니 "
-         "시험 계획서의 [subgroups] case_columns에 선언하십시오. "
+         "시험 계획서에 [subgroups] case_columns = [{toml}]로 선언하십시오. "
          "환자의 속성(기관, 성별)이라면 이런 ID는 값마다 다른 환자를 가리키므로 (기관들이 환자 "
          "번호를 같게 매긴 경우) 데이터셋의 환자 수가 실제보다 적게 세어지고, 신뢰구간은 그 "
          "증례들을 한 환자의 것으로 다룹니다. 매니페스트에서 ID를 고유하게 만드십시오 (예: 기관 "

@@ -1063,3 +1063,31 @@ def test_a_reader_of_too_few_cases_to_show_it_is_not_named_below_chance():
         assert bool(p < 0.025) is named
         assert readers_below_chance(result) == ({1: (("B", result.reader_intervals[(1, "B")]),)}
                                                 if named else {})
+
+
+def test_scale_words_among_numbers_are_not_coded_as_a_scale_of_their_own(vandyke_path):
+    # Van Dyke's ratings 4 written as BI-RADS subcategories 4a / 4b / 4c (by case number
+    # mod 3), the other ratings numbers 1, 2, 3, 5. The words note said "the ratings are
+    # words of a scale (3: ...): code each word ... 1 for the least suspicious to 3 for
+    # the most", which, followed, ranks every 4x below the 1s. Now it counts the numbers
+    # (pandas below) and says to place the words among them; 'NA' and 'missing' among
+    # numbers are readings to mend: no note.
+    table = pd.read_csv(vandyke_path).astype({"rating": object})
+    fours = table["rating"] == 4
+    table.loc[fours, "rating"] = table.loc[fours, "case"].map(lambda c: "4" + "abc"[c % 3])
+    numbers = int((~fours).sum())
+    words = ", ".join(map(repr, table.loc[fours, "rating"].unique()))
+    assert len(table.loc[fours, "rating"].unique()) == 3
+    with pytest.raises(InvalidInputError) as caught:
+        mrmc(table)
+    message = str(caught.value)
+    assert "words of a scale" not in message
+    assert message.endswith(
+        f"; {numbers} rating(s) are numbers and these are words (3: {words}): the analysis "
+        "ranks numbers, so code each word as a number that lies where the word lies among "
+        "the numbers in the order of suspicion (BI-RADS 4a, 4b, 4c as 4.1, 4.2, 4.3, say: "
+        "only the order counts)")
+    table.loc[fours, "rating"] = np.where(table.loc[fours, "case"] % 2, "NA", "missing")
+    with pytest.raises(InvalidInputError) as caught:
+        mrmc(table)
+    assert "are words" not in str(caught.value) and "order counts" not in str(caught.value)

@@ -1236,3 +1236,22 @@ def test_a_reader_below_chance_is_named_once_and_in_the_subgroup_where_only_it_i
     assert r3.value == pytest.approx(roc_auc_score(rows["truth"], rows["rating"]), abs=1e-15)
     assert f"(AUC {r3.value:.4g} [{r3.low:.4g}, {r3.high:.4g}]) in the reference treatment" \
         in warned[1]
+
+
+def test_scale_words_among_numbered_readings_say_to_place_them(study, tmp_path):
+    # the readings' ratings above 90 written '4a', '4b', '4c' (by the rating's last digit
+    # mod 3), the others kept as numbers: the words note told to code the three words
+    # 1 to 3, below every number; now it counts the numbers (pandas) and says to place
+    # the words among them
+    manifest, readings = study
+    high = readings["rating"] > 90
+    assert high.any() and not high.all()
+    worded = readings.assign(rating=readings["rating"].astype(object))
+    worded.loc[high, "rating"] = [f"4{'abc'[int(v) % 3]}" for v in readings.loc[high, "rating"]]
+    words = worded.loc[high, "rating"].unique()
+    assert 2 <= len(words) <= 3
+    with pytest.raises(InvalidInputError, match=re.escape(
+            f"; {int((~high).sum())} rating(s) are numbers and these are words ({len(words)}: "
+            f"{', '.join(map(repr, words))}): the analysis ranks numbers, so code each word as "
+            "a number that lies where the word lies among the numbers")):
+        evaluate(write_study(tmp_path, manifest, worded))

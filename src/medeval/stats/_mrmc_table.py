@@ -288,18 +288,19 @@ def _ratings(frame: pd.DataFrame, source: str, lines: list[int] | None) -> pd.Se
              for line, cell, value in zip(_rows(bad, lines), cells, values)]
     raise InvalidInputError(
         f"{source} {int(bad.sum())} rating(s) are not finite numbers: {_listing(where)}"
-        + decimal_comma_hint(values))
+        + decimal_comma_hint(values, numbers=int((~bad).sum())))
 
 
-def decimal_comma_hint(values: list[Any]) -> str:
+def decimal_comma_hint(values: list[Any], *, numbers: int = 0) -> str:
     """A note for ratings that are numbers but for a comma (``'5,5'`` from a spreadsheet
     in a locale writing decimal commas, or ``'1,250'`` grouped in thousands; which one
     is the file's to say), or that are words of a scale (``'probably abnormal'``: their
-    order is the study's to give, not medeval's to guess), else ''."""
+    order is the study's to give, not medeval's to guess), else ''. ``numbers``: how
+    many of the ratings were numbers (words among them are not the whole scale)."""
     comma = next((v for v in values if isinstance(v, str) and _DECIMAL_COMMA.fullmatch(
         v.strip())), None)
     if comma is None:
-        return _words_hint(values)
+        return _words_hint(values, numbers)
     return (f"; {comma!r} holds a comma (a decimal comma, or one grouping thousands): a "
             "rating is a plain number, with a decimal point and no grouping")
 
@@ -307,13 +308,26 @@ def decimal_comma_hint(values: list[Any]) -> str:
 _DECIMAL_COMMA = re.compile(r"[-+]?\d*(,\d+)+")
 
 
-def _words_hint(values: list[Any]) -> str:
+def _words_hint(values: list[Any], numbers: int) -> str:
     """The note of :func:`decimal_comma_hint` for ratings written as words (three to ten
-    of them, each with a letter, as a rating scale's categories are), else ''."""
+    of them, each with a letter, as a rating scale's categories are), else ''. Where other
+    ratings are numbers, two or more words each with a digit are a scale's categories
+    among its numbers (BI-RADS 1, 2, 3, 4a, 4b, 4c, 5): coding the words alone 1, 2, 3
+    would rank them below the numbers, so the note says to place them among the numbers
+    instead ('NA', 'missing' among numbers are readings to mend: no note)."""
     words = list(dict.fromkeys(v.strip() for v in values if isinstance(v, str)))
-    if not 3 <= len(words) <= 10 or len(words) < len({str(v).strip() for v in values}) or not all(
+    if not (2 if numbers else 3) <= len(words) <= 10 or len(words) < len(
+            {str(v).strip() for v in values}) or not all(
             any(ch.isalpha() for ch in w) for w in words):
         return ""
+    if numbers:
+        if not all(any(ch.isdigit() for ch in w) for w in words):
+            return ""
+        return (f"; {numbers} rating(s) are numbers and these are words ({len(words)}: "
+                f"{', '.join(map(repr, words))}): the analysis ranks numbers, so code each "
+                "word as a number that lies where the word lies among the numbers in the "
+                "order of suspicion (BI-RADS 4a, 4b, 4c as 4.1, 4.2, 4.3, say: only the "
+                "order counts)")
     return (f"; the ratings are words of a scale ({len(words)}: "
             f"{', '.join(map(repr, words))}): the analysis ranks numbers, so code each word "
             f"as a number in the order of suspicion, higher meaning more suspicious (1 for "

@@ -328,7 +328,8 @@ def readings_table(frame: pd.DataFrame, truth: Mapping[str, int], *, path: Path,
                      index=False, name=None))]
         raise InvalidInputError(
             f"readings {path}: {int(bad.sum())} rating(s) are not finite numbers: "
-            f"{_listing(where)}" + decimal_comma_hint(list(frame.loc[bad, "rating"])))
+            f"{_listing(where)}" + decimal_comma_hint(list(frame.loc[bad, "rating"]),
+                                                      numbers=int((~bad).sum())))
     _check_read_once(frame, path)
     return table
 

@@ -595,6 +595,11 @@ def test_a_column_declared_a_cases_names_no_patient_across_its_values(tmp_path):
     with pytest.raises(ProtocolError, match=r"subgroups\.case_columns: 'view' is not one "
                        r"of subgroups\.columns \('site'\); list it there too or leave it out"):
         load_protocol(protocol)
+    protocol.write_text(text.replace("[subgroups]\n",
+                                     '[subgroups]\ncase_columns = ["site", "site"]\n'))
+    with pytest.raises(ProtocolError, match=r"subgroups\.case_columns: 'site' is listed 2 "
+                       r"times; list each column once"):
+        load_protocol(protocol)
 
 
 def test_a_view_column_of_a_screening_set_says_how_to_declare_it(tmp_path):

@@ -63,6 +63,10 @@ def subgroup_problems(protocol: Protocol, manifest: Path) -> list[str]:
     listed = protocol.subgroups.columns
     twice = [f"subgroups.columns: {column!r} is listed {listed.count(column)} times; list "
              "each column once" for column in dict.fromkeys(listed) if listed.count(column) > 1]
+    cases = protocol.subgroups.case_columns
+    twice += [f"subgroups.case_columns: {column!r} is listed {cases.count(column)} times; "
+              "list each column once" for column in dict.fromkeys(cases)
+              if cases.count(column) > 1]
     twice += [f"subgroups.case_columns: {column!r} is not one of subgroups.columns "
               f"({', '.join(map(repr, listed)) or 'none'}); list it there too or leave it out"
               for column in dict.fromkeys(protocol.subgroups.case_columns)

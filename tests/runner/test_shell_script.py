@@ -158,3 +158,33 @@ def test_a_file_directly_in_tmp_is_refused_as_the_algorithms_folder():
                                r"in /tmp: .* put the algorithm's files in a folder of their "
                                r"own \(/tmp/algo/, say\)"):
                 resolve_algorithm(command=command)
+
+
+@pytest.mark.parametrize("named", ["--log /dev/null", "--log=/dev/null", "/dev/shm",
+                                   "/proc/cpuinfo"])
+def test_the_sandboxs_own_dev_and_proc_named_on_the_command_line_are_skipped(
+        tmp_path: Path, named: str):
+    # 'python3 ALGO/predict.py --log /dev/null' was refused as 'a file directly in /dev'
+    # (and, before that, bound the host's /dev over the sandbox's own, hashing
+    # dev/stdout); the sandbox has its own /dev and /proc, as for a shell's script
+    algo = _algo(tmp_path)
+    spec = resolve_algorithm(command=f"python3 {algo}/predict.py {named}")
+    assert spec.files == {"algo/predict.py": _sha(algo / "predict.py"),
+                          "algo/weight.txt": _sha(algo / "weight.txt")}
+    assert spec.binds == (str(algo),)
+
+
+def test_a_folder_just_below_the_root_named_as_an_argument_is_the_algorithms(
+        tmp_path: Path):
+    # '--weights /models' (a folder just below the root, not /tmp) was silently neither
+    # hashed nor shown: the algorithm's identity left its weights out and every case
+    # failed in the sandbox not finding them. /media: an empty folder below the root
+    top = Path("/media")
+    if not top.is_dir() or any(top.iterdir()):
+        pytest.skip("needs an empty /media")
+    algo = _algo(tmp_path)
+    spec = resolve_algorithm(command=f"python3 {algo}/predict.py --weights {top}")
+    assert spec.binds == (str(algo), str(top))
+    # in a shell's script, 'cd /media' is where it works: still neither hashed nor shown
+    spec = resolve_algorithm(command=f"sh -c 'cd {top} && python3 {algo}/predict.py'")
+    assert spec.binds == (str(algo),)

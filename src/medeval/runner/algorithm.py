@@ -350,9 +350,9 @@ def _command(command: str, progress: bool = False,
         if found is None:
             continue
         argv[index], path = found  # the sandbox starts in /tmp: paths made absolute
-        if _system(path) or _python_prefix(path) is not None:
+        if _system(path) or _python_prefix(path) is not None or _sandbox_own(path):
             continue
-        own = _own_folder(path, command)
+        own = _own_folder(path, command, working=False)
         if own is not None:
             named = True
             add(own)
@@ -385,7 +385,7 @@ def _script_paths(script: str, folder: str) -> list[Path]:
         if before == "cd" and (where is not None or os.path.isabs(word)):
             where = os.path.normpath(os.path.join(where or "/", word))
         if hit is None or _system(hit[1]) or _python_prefix(hit[1]) is not None or \
-                hit[1].parts[1:2] in (("dev",), ("proc",), ("sys",)):
+                _sandbox_own(hit[1]):
             continue
         value = word.partition("=")[2] if word.startswith("-") else word
         if not os.path.isabs(value) and where is None:
@@ -399,13 +399,22 @@ def _script_paths(script: str, folder: str) -> list[Path]:
     return found
 
 
-def _own_folder(path: Path, command: str) -> Path | None:
+def _sandbox_own(path: Path) -> bool:
+    """A path in ``/dev``, ``/proc`` or ``/sys`` (``--log /dev/null``): the sandbox has
+    its own, so it is neither hashed nor shown."""
+    return path.parts[1:2] in (("dev",), ("proc",), ("sys",))
+
+
+def _own_folder(path: Path, command: str, working: bool = True) -> Path | None:
     """The folder of a file or folder the command names that is the algorithm's own, to
-    hash and show in the sandbox; None for the root or a folder just below it (``/``,
-    ``/tmp``: where the algorithm works, not its files; hashed, the root would be the
-    whole file system, ``/tmp`` thousands of others' files, and shown, the host's
-    ``/tmp`` would hide the sandbox's own). A file directly in such a folder
-    (``/tmp/predict.py``) is refused: its folder is not the algorithm's alone.
+    hash and show in the sandbox; None for the root, ``/tmp`` and, where ``working`` (a
+    shell script's words: ``cd /data``, ``HOME=/root``), any folder just below the root:
+    where the algorithm works, not its files (hashed, the root would be the whole file
+    system, ``/tmp`` thousands of others' files, and shown, the host's ``/tmp`` would
+    hide the sandbox's own). A folder just below the root that the command line names
+    as an argument (``--weights /models``) is the algorithm's: hashed and shown. A file
+    directly in such a folder (``/tmp/predict.py``) is refused: its folder is not the
+    algorithm's alone.
 
     >>> _own_folder(Path("/"), "sh -c 'cd / && ./p'") is None
     True
@@ -414,7 +423,7 @@ def _own_folder(path: Path, command: str) -> Path | None:
     if len(root.parts) > 2:
         return root
     if path.is_dir():
-        return None
+        return None if working or path.parts[1:] in ((), ("tmp",)) else path
     raise RunnerError(
         f"command algorithm: {command!r} names {path}, a file directly in {root}: the "
         "runner hashes the folder of each file the command names, to identify the "

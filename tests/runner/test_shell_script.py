@@ -185,6 +185,11 @@ def test_a_folder_just_below_the_root_named_as_an_argument_is_the_algorithms(
     algo = _algo(tmp_path)
     spec = resolve_algorithm(command=f"python3 {algo}/predict.py --weights {top}")
     assert spec.binds == (str(algo), str(top))
-    # in a shell's script, 'cd /media' is where it works: still neither hashed nor shown
-    spec = resolve_algorithm(command=f"sh -c 'cd {top} && python3 {algo}/predict.py'")
-    assert spec.binds == (str(algo),)
+    # so in a shell's script; there 'cd /media' or 'HOME=/media' is where it works:
+    # still neither hashed nor shown
+    spec = resolve_algorithm(command=f"sh -c 'python3 {algo}/predict.py --weights {top}'")
+    assert spec.binds == (str(algo), str(top))
+    for script in (f"cd {top} && python3 {algo}/predict.py",
+                   f"export HOME={top}; python3 {algo}/predict.py"):
+        spec = resolve_algorithm(command=f"sh -c {shlex.quote(script)}")
+        assert spec.binds == (str(algo),)

@@ -352,13 +352,13 @@ def _command(command: str, progress: bool = False,
         argv[index], path = found  # the sandbox starts in /tmp: paths made absolute
         if _system(path) or _python_prefix(path) is not None or _sandbox_own(path):
             continue
-        own = _own_folder(path, command, working=False)
+        own = _own_folder(path, command)
         if own is not None:
             named = True
             add(own)
     script = shell_script([Path(command_words[0]).name, *argv[1:]])
-    for path in _script_paths(argv[script], folder) if script is not None else ():
-        own = _own_folder(path, command)
+    for path, working in _script_paths(argv[script], folder) if script is not None else ():
+        own = _own_folder(path, command, working)
         if own is not None:
             named = True
             add(own)
@@ -368,7 +368,7 @@ def _command(command: str, progress: bool = False,
                          binds=tuple(dict.fromkeys(binds)), files=files)
 
 
-def _script_paths(script: str, folder: str) -> list[Path]:
+def _script_paths(script: str, folder: str) -> list[tuple[Path, bool]]:
     """The files and folders a shell's ``-c`` script names (:mod:`._shell_script`), the
     system's and an interpreter's installation aside, for the command's identity and the
     sandbox. A relative path that names a file of ``folder`` before the script changes
@@ -376,9 +376,11 @@ def _script_paths(script: str, folder: str) -> list[Path]:
     another folder; after it, a relative path is looked for in that folder. The root and
     a folder just below it (``cd /tmp``, ``TMPDIR=/tmp``, ``cd /``: where the script
     works, not its own files) are neither hashed nor shown: the sandbox has its own
-    ``/tmp``, and the root would show the whole file system."""
+    ``/tmp``, and the root would show the whole file system. Each path comes with
+    whether it is where the script works (``cd``'s folder, a variable's value), where a
+    folder just below the root is not the algorithm's (:func:`_own_folder`)."""
     words = script_words(script)
-    found: list[Path] = []
+    found: list[tuple[Path, bool]] = []
     where: str | None = None  # after 'cd /abs', relative paths are the script's, there
     for before, word in zip(["", *words], words):
         hit = _named_path(word, where or folder)
@@ -395,7 +397,8 @@ def _script_paths(script: str, folder: str) -> list[Path]:
                 "(/tmp in the sandbox, the case's output folder without it), where it is "
                 f"not: write its absolute path, {hit[1]}, or write the steps in a script "
                 "file and run that (sh run.sh)")
-        found.append(hit[1])
+        found.append((hit[1], before == "cd" or
+                      re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", before) is not None))
     return found
 
 
@@ -405,15 +408,16 @@ def _sandbox_own(path: Path) -> bool:
     return path.parts[1:2] in (("dev",), ("proc",), ("sys",))
 
 
-def _own_folder(path: Path, command: str, working: bool = True) -> Path | None:
+def _own_folder(path: Path, command: str, working: bool = False) -> Path | None:
     """The folder of a file or folder the command names that is the algorithm's own, to
-    hash and show in the sandbox; None for the root, ``/tmp`` and, where ``working`` (a
-    shell script's words: ``cd /data``, ``HOME=/root``), any folder just below the root:
-    where the algorithm works, not its files (hashed, the root would be the whole file
-    system, ``/tmp`` thousands of others' files, and shown, the host's ``/tmp`` would
-    hide the sandbox's own). A folder just below the root that the command line names
-    as an argument (``--weights /models``) is the algorithm's: hashed and shown. A file
-    directly in such a folder (``/tmp/predict.py``) is refused: its folder is not the
+    hash and show in the sandbox; None for the root and ``/tmp``, and, where ``working``
+    (in a shell's script, ``cd``'s folder or a variable's value: ``cd /data``,
+    ``HOME=/root``), any folder just below the root: where the algorithm works, not its
+    files (hashed, the root would be the whole file system, ``/tmp`` thousands of
+    others' files, and shown, the host's ``/tmp`` would hide the sandbox's own). A
+    folder just below the root named as an argument (``--weights /models``, on the
+    command line or in a script) is the algorithm's: hashed and shown. A file directly
+    in such a folder (``/tmp/predict.py``) is refused: its folder is not the
     algorithm's alone.
 
     >>> _own_folder(Path("/"), "sh -c 'cd / && ./p'") is None

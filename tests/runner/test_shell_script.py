@@ -193,3 +193,18 @@ def test_a_folder_just_below_the_root_named_as_an_argument_is_the_algorithms(
                    f"export HOME={top}; python3 {algo}/predict.py"):
         spec = resolve_algorithm(command=f"sh -c {shlex.quote(script)}")
         assert spec.binds == (str(algo),)
+
+
+def test_a_file_directly_below_the_root_names_its_folder_as_the_algorithms():
+    # 'python3 /app/predict.py' (a container's layout) or '--weights=/models/w.bin' was
+    # refused as 'a file directly in /app' once / and /tmp were kept out (hrev15); its
+    # folder is the algorithm's, as a folder below the root named as an argument is.
+    # Only the root and /tmp, every program's, are refused (nothing here is created:
+    # a path that is no folder is taken for a file)
+    from medeval.runner.algorithm import _own_folder
+
+    assert _own_folder(Path("/app/predict.py"), "python3 /app/predict.py") == Path("/app")
+    assert _own_folder(Path("/models/w.bin"), "x --weights=/models/w.bin") == Path("/models")
+    for shared in ("/tmp/predict.py", "/predict.py"):
+        with pytest.raises(RunnerError, match=r"a file directly in /(tmp)?: "):
+            _own_folder(Path(shared), f"python3 {shared}")

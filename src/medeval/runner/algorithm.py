@@ -416,18 +416,20 @@ def _own_folder(path: Path, command: str, working: bool = False) -> Path | None:
     files (hashed, the root would be the whole file system, ``/tmp`` thousands of
     others' files, and shown, the host's ``/tmp`` would hide the sandbox's own). A
     folder just below the root named as an argument (``--weights /models``, on the
-    command line or in a script) is the algorithm's: hashed and shown. A file directly
-    in such a folder (``/tmp/predict.py``) is refused: its folder is not the
-    algorithm's alone.
+    command line or in a script) is the algorithm's: hashed and shown, as is the folder
+    of a file directly in one (``/app/predict.py``: ``/app``, a container's layout). A
+    file directly in the root or ``/tmp`` (``/tmp/predict.py``) is refused: its folder
+    is not the algorithm's alone.
 
     >>> _own_folder(Path("/"), "sh -c 'cd / && ./p'") is None
     True
     """
     root = path if path.is_dir() else path.parent
-    if len(root.parts) > 2:
-        return root
+    shared = root.parts[1:] in ((), ("tmp",))  # the root, /tmp: every program's
+    if len(root.parts) > 2 or (not shared and not path.is_dir()):
+        return root  # /opt/algo; /app for /app/predict.py
     if path.is_dir():
-        return None if working or path.parts[1:] in ((), ("tmp",)) else path
+        return None if working or shared else path
     raise RunnerError(
         f"command algorithm: {command!r} names {path}, a file directly in {root}: the "
         "runner hashes the folder of each file the command names, to identify the "

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from .._hashing import sha256_bytes
 from .._issue_dates import issue_date_problem
-from ..definitions import DEFINITIONS
+from ..definitions import DEFINITIONS, MetricDefinition
 from ..result import Result, canonical_json
 from ._errors import ReportError
 from .blocks import (
@@ -64,6 +64,7 @@ from .cells import metric_name as _metric_name
 from .cells import n_text as _n
 from .cells import or_none as _or_none
 from .cells import undefined_note as _undefined_note
+from .definitions_ko import DEFINITIONS_KO_UNTIL, formula_cell, reference_cell
 from .edge_cases import EDGE_CASES_UNTIL, edge_case_cell
 from .failure_reasons import reason_cell, reasons_cell
 from .info import ReportInfo
@@ -639,7 +640,7 @@ def _definitions(result: Result) -> Section:
             name = _definition_name(definition.id, definition.name) \
                 if sharing[metric.definition] > 1 \
                 else _metric_name(metric.name, metric.definition, result=result)
-            row = (definition.id, name, definition.formula, definition.reference)
+            row = (definition.id, name, *_formula_reference(definition, result))
         if edges:
             row = (*row[:3], edge_case_cell(definition.edge_cases if definition else ""),
                    row[3])
@@ -654,6 +655,15 @@ def _definitions(result: Result) -> Section:
                    (Table(header, tuple(rows), widths),
                     *_non_standard_note(result), *segmentation_mean_note(result),
                     *percentile_note(result)))
+
+
+def _formula_reference(definition: MetricDefinition, result: Result) -> tuple[Cell, Cell]:
+    """A definition's formula and reference as the definitions table prints them: their
+    words in Korean in a Korean certificate of a result made after
+    :data:`~medeval.report.definitions_ko.DEFINITIONS_KO_UNTIL`, else as written."""
+    if made_after(result, DEFINITIONS_KO_UNTIL):
+        return formula_cell(definition), reference_cell(definition)
+    return definition.formula, definition.reference
 
 
 #: The room of the id column of the table with the edge cases at its narrow width, in

@@ -61,7 +61,7 @@ def test_each_label_has_its_table(tmp_path: Path) -> None:
     distances = [m.name for m in medeval.read_result(result).metrics
                  if m.name.startswith("label1:") and m.unit == "px"]
     assert text.count(f"{len(distances)}개 값(증례 1개) / {len(distances)} values "
-                      "(1 case(s))") == 2, text
+                      "(1 case)") == 2, text
 
 
 def test_the_tables_follow_the_protocols_labels(tmp_path: Path) -> None:

@@ -181,6 +181,13 @@ def _empty_row(key: str, worst: str | None) -> Cell:
     return key.replace("_", " ")
 
 
+#: The last release whose certificates count the distances replaced as "{values} values
+#: ({cases} case(s))" whatever the numbers ("0 values (0 case(s))", "1 values (1
+#: case(s))"); a later result's say "1 value (1 case)", "5 values (1 case)", "0 values (0
+#: cases)" (the Korean, "5개 값(증례 1개)", the same for all).
+COUNT_WORDED_UNTIL = "0.11.0"
+
+
 def _empty_count(result: Result, key: str, value: Any, prefix: str = "") -> Cell:
     """A row's count of cases; the distances replaced are counted one per case and
     distance metric (5 for one empty output scored with HD, two HD95, ASSD and MASD),
@@ -192,7 +199,11 @@ def _empty_count(result: Result, key: str, value: Any, prefix: str = "") -> Cell
                  and m.name.startswith(prefix) and ":" not in m.name.removeprefix(prefix)}
     cases = sum(1 for case in result.cases if case.get("status") == "ok" and any(
         isinstance(case.get(n), float) and math.isinf(case[n]) for n in distances))
-    return _m("text.distances_replaced_count", values=str(value), cases=str(cases))
+    if not made_after(result, COUNT_WORDED_UNTIL):
+        return _m("text.distances_replaced_count", values=str(value), cases=str(cases))
+    key = "text.distances_replaced_counted" + (
+        "" if cases != 1 else "_one" if value == 1 else "_one_case")
+    return _m(key, values=str(value), cases=str(cases))
 
 
 def _confusion(tables: Mapping[str, Any]) -> tuple[int, int, int, int] | None:

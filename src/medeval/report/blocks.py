@@ -157,6 +157,11 @@ class Certificate:
         number's cell not at all (a result made after medeval 0.11.0; before, a browser
         narrowing a table's columns broke '판정' into '판' / '정', '신뢰구간' into '신뢰구' /
         '간' and an interval '0.8891 –' / '0.9311').
+    names_broken : bool
+        A field's name without spaces wider than its column (an algorithm's
+        identification) breaks after a '.', ':' or '/' (a result made after medeval
+        0.11.0; before, at whatever character filled the line: '...qrs_detec' /
+        'tor:QrsDetector').
     """
 
     report_number: str
@@ -176,6 +181,7 @@ class Certificate:
     closing_kept_with: bool = False
     lines_kept: bool = False
     words_kept: bool = False
+    names_broken: bool = False
 
     def revised(self, msg: Msg) -> Msg:
         """A phrase a renderer looks up itself (the page number, the end mark, a figure's

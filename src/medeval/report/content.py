@@ -72,6 +72,7 @@ from .made_by import made_after
 from .method_sections import environment_section, method_section
 from .multilabel import TASK as LABEL_TASK
 from .multilabel import label_composition
+from .name_breaks import NAMES_BROKEN_UNTIL
 from .notes_ko import REVISED_LATER, warning_ko
 from .page import FRAME_W, TABLE_PADDING, text_width
 from .percentile_note import percentile_note
@@ -238,6 +239,7 @@ def build_certificate(result: Result, info: ReportInfo | None = None, *,
         closing_kept_with=made_after(result, CLOSING_KEPT_WITH_UNTIL),
         lines_kept=made_after(result, LINES_KEPT_UNTIL),
         words_kept=made_after(result, WORDS_KEPT_UNTIL),
+        names_broken=made_after(result, NAMES_BROKEN_UNTIL),
     )
     for release in certificate.revisions:
         certificate = reworded(certificate, release)

@@ -55,6 +55,7 @@ from .content import (
 from .fonts import FONT, FONT_BOLD, font_runs, register_fonts
 from .info import ReportInfo, load_report_info
 from .made_by import made_after
+from .name_breaks import broken_names
 from .page import BOTTOM, FRAME_W, LEFT, MM, PAGE_H, PAGE_W, RIGHT, TOP, text_width
 from .text_direction import refuse_right_to_left
 
@@ -602,14 +603,17 @@ class _Layout:
     def fields(self, block: Fields) -> Any:
         from reportlab.lib.colors import HexColor  # type: ignore[import-untyped,unused-ignore]
 
-        cells = [[self.para(label, "label", stacked=True), self.value(value)]
-                 for label, value in block.rows]
+        widths = (1.25, 2.75) if block.columns == 1 else (1.0, 1.55, 1.0, 1.55)
+        room = _FRAME_W * widths[1] / sum(widths) - 7.0  # a value's, less its padding
+        cells = [[self.para(label, "label", stacked=True), self.value(
+            broken_names(value, room, 7.5) if self.cert.names_broken and isinstance(
+                value, str) else value)] for label, value in block.rows]
         if block.columns == 1:
-            return self._grid(cells, (1.25, 2.75), header=False, label_column=True)
+            return self._grid(cells, widths, header=False, label_column=True)
         if len(cells) % 2:
             cells.append(["", ""])
         rows = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
-        table = self._grid(rows, (1.0, 1.55, 1.0, 1.55), header=False, label_column=True)
+        table = self._grid(rows, widths, header=False, label_column=True)
         table.setStyle([("BACKGROUND", (2, 0), (2, -1), HexColor(_SHADE))])
         return table
 

@@ -60,6 +60,10 @@ def test_distances_replaced_are_counted_as_values_and_cases(segmentation: Path,
     assert f"{values}개 값(증례 1개) / {values} values (1 case)" in text, text
     assert "case(s)" not in text
     assert "(one per case and distance metric)" in text
+    # the warnings' count, worded by number too
+    count = len(read_result(segmentation).warnings)
+    assert count == 2  # the vendors' subgroups, each of 4 cases: few distinct resamples
+    assert "경고 2건(아래 목록). / 2 warnings, listed below." in text
     # a result made by 0.11.0 prints as issued
     result = read_result(segmentation)
     issued = replace(result, parameters=replace(result.parameters, medeval="0.11.0"))

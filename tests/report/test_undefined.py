@@ -5,6 +5,7 @@ certificate may not have the result file)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 
 import medeval
 from medeval.report import render_certificate
-from medeval.result import write_result
+from medeval.result import read_result, write_result
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ecg-beats" / "protocol.toml"
 FS = 360
@@ -72,7 +73,14 @@ def test_the_warnings_are_listed_with_their_metric(certificate) -> None:
         "interval are NaN"]
     for warning in result["warnings"]:
         assert " ".join(warning.split()) in text
-    assert "1 warning(s), listed below." in text
+    # worded by number (a result made after 0.11.0): '1 warning', not '1 warning(s)'; the
+    # two records' matrix 'Pooled over 2 records'
+    assert "1 warning, listed below." in text and "warning(s)" not in text
+    assert "Pooled over 2 records" in text and "record(s)" not in text
+    made = read_result(pdf.with_name("result.json"))
+    issued = replace(made, parameters=replace(made.parameters, medeval="0.11.0"))
+    old = " ".join(pdf_text(render_certificate(issued, pdf.with_name("issued.pdf"))).split())
+    assert "1 warning(s), listed below." in old and "Pooled over 2 record(s)" in old
 
 
 def test_an_option_left_unset_is_not_printed(certificate) -> None:

@@ -78,6 +78,7 @@ from .page import FRAME_W, TABLE_PADDING, text_width
 from .percentile_note import percentile_note
 from .results import (
     alternative_section,
+    counted,
     failed_left_out,
     ordered_metrics,
     policy_cell,
@@ -778,8 +779,8 @@ def _deviations(result: Result, info: ReportInfo) -> Section:
         (Msg("field.external"), info.external_providers or Msg("text.none")),
     ]
     warnings = result.warnings
-    rows.append((Msg("field.warnings"),
-                 _m("text.warning_count", n=len(warnings)) if warnings else Msg("text.none")))
+    rows.append((Msg("field.warnings"), counted(result, "text.warning_count", len(warnings))
+                 if warnings else Msg("text.none")))
     blocks.append(Fields(tuple(rows)))
     # Each warning (the reader of the certificate may not have the result file): which
     # figure is undefined and why; in English as the result holds it, in Korean from the

@@ -44,8 +44,8 @@ from .reader_study import (
     reader_study_blocks,
 )
 
-__all__ = ["alternative_section", "failed_left_out", "ordered_metrics", "policy_cell",
-           "results_section", "subgroups_section"]
+__all__ = ["alternative_section", "counted", "failed_left_out", "ordered_metrics",
+           "policy_cell", "results_section", "subgroups_section"]
 
 
 def _worst_distance(result: Result) -> str | None:
@@ -188,6 +188,15 @@ def _empty_row(key: str, worst: str | None) -> Cell:
 COUNT_WORDED_UNTIL = "0.11.0"
 
 
+def counted(result: Result, key: str, n: int) -> Msg:
+    """A count's phrase (``text.warning_count``: '{n} warning(s), listed below.') worded
+    by number for a result made after :data:`COUNT_WORDED_UNTIL` (its ``_counted`` key,
+    ``_counted_one`` for 1: '2 warnings', '1 warning'); as issued for one made before."""
+    if not made_after(result, COUNT_WORDED_UNTIL):
+        return _m(key, n=n)
+    return _m(key + ("_counted_one" if n == 1 else "_counted"), n=n)
+
+
 def _empty_count(result: Result, key: str, value: Any, prefix: str = "") -> Cell:
     """A row's count of cases; the distances replaced are counted one per case and
     distance metric (5 for one empty output scored with HD, two HD95, ASSD and MASD),
@@ -254,7 +263,7 @@ def results_section(result: Result, level: str) -> Section:
     blocks.append(Table(_metric_header(level), _metric_rows(result.metrics, result),
                         _METRIC_WIDTHS, numeric=(1, 2, 4)))
     blocks += _ec57_average(result.tables)
-    blocks += _ec57_matrices(result.tables, result.precheck)
+    blocks += _ec57_matrices(result)
     blocks += _event_counts(result.tables, _failed_time_counted(result))
     blocks += reader_study_blocks(result.tables, level,
                                   named=made_after(result, METHOD_NAMES_UNTIL),
@@ -321,10 +330,10 @@ def _ec57_average(tables: Mapping[str, Any]) -> list[Block]:
                   span=0.7)]
 
 
-def _ec57_matrices(tables: Mapping[str, Any], precheck: bool) -> list[Block]:
+def _ec57_matrices(result: Result) -> list[Block]:
     """The ECG beat-label matrices (reference rows, detected columns): pooled, and each
     record's for a set of a few records."""
-    ec57 = tables.get("ec57")
+    ec57 = result.tables.get("ec57")
     matrix = ec57.get("matrix") if isinstance(ec57, Mapping) else None
     if not isinstance(matrix, Mapping) or not {"rows", "columns", "pooled"} <= set(matrix):
         return []
@@ -338,13 +347,13 @@ def _ec57_matrices(tables: Mapping[str, Any], precheck: bool) -> list[Block]:
                      numeric=tuple(range(1, len(header))), span=0.7)
 
     blocks: list[Block] = [Para(Msg("text.ec57_matrix"), "note"),
-                           table(_m("text.ec57_matrix_pooled", n=len(records)),
+                           table(counted(result, "text.ec57_matrix_pooled", len(records)),
                                  matrix["pooled"])]
     if len(records) > 1 and len(records) <= _EC57_RECORDS_PRINTED:
         blocks += [table(_m("text.ec57_matrix_record", case_id=case_id), counts)
                    for case_id, counts in records.items()]
     elif len(records) > _EC57_RECORDS_PRINTED:
-        blocks.append(Para(own_text("text.ec57_matrix_more", precheck, n=len(records),
+        blocks.append(Para(own_text("text.ec57_matrix_more", result.precheck, n=len(records),
                               limit=_EC57_RECORDS_PRINTED), "note"))
     return blocks
 

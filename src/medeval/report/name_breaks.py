@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .fonts import text_width
+from .page import text_width
 
 __all__ = ["NAMES_BROKEN_UNTIL", "broken_names"]
 

@@ -56,7 +56,18 @@ from .fonts import FONT, FONT_BOLD, font_runs, register_fonts
 from .info import ReportInfo, load_report_info
 from .made_by import made_after
 from .name_breaks import broken_names
-from .page import BOTTOM, FRAME_W, LEFT, MM, PAGE_H, PAGE_W, RIGHT, TOP, text_width
+from .page import (
+    BOTTOM,
+    FRAME_W,
+    LEFT,
+    MM,
+    PAGE_H,
+    PAGE_W,
+    RIGHT,
+    TABLE_PADDING,
+    TOP,
+    text_width,
+)
 from .text_direction import refuse_right_to_left
 
 __all__ = ["certificate_keywords", "certificate_pdf", "pdf_bytes", "render_certificate"]
@@ -604,7 +615,7 @@ class _Layout:
         from reportlab.lib.colors import HexColor  # type: ignore[import-untyped,unused-ignore]
 
         widths = (1.25, 2.75) if block.columns == 1 else (1.0, 1.55, 1.0, 1.55)
-        room = _FRAME_W * widths[1] / sum(widths) - 7.0  # a value's, less its padding
+        room = _FRAME_W * widths[1] / sum(widths) - TABLE_PADDING  # a value's, less its padding
         cells = [[self.para(label, "label", stacked=True), self.value(
             broken_names(value, room, 7.5) if self.cert.names_broken and isinstance(
                 value, str) else value)] for label, value in block.rows]

@@ -265,3 +265,23 @@ def test_both_languages_and_a_result_as_issued(tmp_path: Path) -> None:
                    "평가 지표의 정의", "시험 환경")
     assert "TP / (TP + FP), at the sample's prevalence" in old
     assert "표본의 유병률에서" not in old
+
+
+def test_the_korean_says_which_way_a_window_widens_and_whose_label_is_whose():
+    # Read against the English by a Korean reader (hrev16): SzCORE's window read
+    # '앞으로 30초, 뒤로 60초' ('forward 30 s, back 60 s': in Korean time words the reverse
+    # of the definition), VEB +P's 'V로 표시된 F나 Q' named neither whose V nor whose F/Q,
+    # FROC's '넘지 않으면서 가장 많은 작동점' read as 'the most operating points'.
+    # The window's two widenings are timescoring's (the peer medeval matches) defaults.
+    from timescoring.scoring import EventScoring
+
+    window = EventScoring.Parameters()
+    event = FORMULAS_KO["szcore_event_sensitivity"]
+    assert f"시작 {window.toleranceStart:g}초 전부터 끝 {window.toleranceEnd:g}초 뒤까지" in event
+    assert "앞으로" not in event and "뒤로" not in event
+    # EC57's cells are named reference class then test class (the definition's
+    # reference): Fv, Qv, not counted, are reference F or Q beats the test called V.
+    assert "알고리즘이 V로 표시한 참조 F나 Q 박동" in FORMULAS_KO["ec57_veb_ppv"]
+    froc = FORMULAS_KO["froc_sensitivity"]
+    assert "그 비율을 넘지 않는 작동점 중 그 값이 가장 큰 작동점" in froc
+    assert "양 끝 사이의 거리인 K - 1의 가중치" in FORMULAS_KO["cohen_kappa@classes-linear"]

@@ -38,8 +38,8 @@ __all__ = ["DEFINITIONS_KO_UNTIL", "FORMULAS_KO", "REFERENCES_KO", "formula_cell
 DEFINITIONS_KO_UNTIL = "0.11.0"
 
 _REFUSED = "실패한 증례(답 없음)"
-_WEIGHS = ("{w}(레이블 위치 기준); " + _REFUSED + "는 분류와 관계없이 척도의 양 끝만큼인 "
-           "{k}의 가중치")
+_WEIGHS = ("{w}(레이블 위치 기준); " + _REFUSED + "는 분류와 관계없이 척도의 양 끝 사이의 "
+           "거리인 {k}의 가중치")
 _SKLEARN = "(scikit-learn average='{a}', labels = 시험 계획서의 분류)"
 _HD = "d(R->P)와 d(P->R)를 통합한 "
 _ICC = "McGraw & Wong 1996 표 4의 형식 {form}; 신뢰구간은 같은 논문의 표 7(F)"
@@ -117,12 +117,13 @@ FORMULAS_KO: dict[str, str] = {
     "ec57_qrs_sensitivity": "QTP / (QTP + QFN); 5분 학습 구간 뒤부터 0.15초 이내(경계 포함)의 "
                             "박동을 짝지음",
     "ec57_qrs_ppv": "QTP / (QTP + QFP); QFP = 참조 박동이 없는 알고리즘 박동",
-    "ec57_veb_ppv": "Vv / (Vv + Nv + Sv + Ov); V로 표시된 F나 Q는 위양성이 아님",
+    "ec57_veb_ppv": "Vv / (Vv + Nv + Sv + Ov); 알고리즘이 V로 표시한 참조 F나 Q 박동은 "
+                    "위양성이 아님",
     "ec57_sveb_ppv": "Ss / (Ss + Ns + Vs + Fs + Os), 기록별; 합산할 때는 Fs 제외(sumstats)",
     "ec57_veb_fpr": "(Nv + Sv + Ov) / (Nv + Sv + Ov + 행 N,S,F,Q,O x 열 n,s,f,q)",
-    "szcore_event_sensitivity": "TP / 참조 사건; TP = 앞으로 30초, 뒤로 60초 넓힌 참조 사건과 "
-                                "겹치는 알고리즘 사건; 90초보다 가까운 사건은 병합, 300초보다 긴 "
-                                "사건은 분할",
+    "szcore_event_sensitivity": "TP / 참조 사건; TP = 시작 30초 전부터 끝 60초 뒤까지로 넓힌 "
+                                "참조 사건과 겹치는 알고리즘 사건; 90초보다 가까운 사건은 병합, "
+                                "300초보다 긴 사건은 분할",
     "szcore_event_precision": "TP / (TP + FP); FP = 검출된 참조 사건과 전혀 닿지 않는 "
                               "알고리즘 사건",
     "szcore_event_fp_per_24h": _SZCORE_FP,
@@ -148,8 +149,8 @@ FORMULAS_KO: dict[str, str] = {
                            "Hillis 2007 ddf; DBM도 같음), 판독자 고정에서 z(Obuchowski-Rockette) "
                            "또는 t((t-1)(c-1))(DBM, t는 조건 수, c는 증례 수), 증례 고정에서 "
                            "t(MS(T*R)의 df)",
-    "froc_sensitivity": "짝지어진 병변 / 모든 병변, 증례당 FP가 그 비율을 넘지 않으면서 가장 "
-                        "많은 작동점에서(계단식); 증례당 FP는 병변 없는 증례를 포함해 "
+    "froc_sensitivity": "짝지어진 병변 / 모든 병변, 증례당 FP가 그 비율을 넘지 않는 작동점 중 "
+                        "그 값이 가장 큰 작동점에서(계단식); 증례당 FP는 병변 없는 증례를 포함해 "
                         "채점된 모든 증례에 대해(실패한 증례는 최악의 결과로, 그 병변을 놓친 "
                         "것으로 남기고 증례 수에는 더하지 않음); 모든 임계값에서 일대일 최대 "
                         "짝짓기",

@@ -208,3 +208,23 @@ def test_a_file_directly_below_the_root_names_its_folder_as_the_algorithms():
     for shared in ("/tmp/predict.py", "/predict.py"):
         with pytest.raises(RunnerError, match=r"a file directly in /(tmp)?: "):
             _own_folder(Path(shared), f"python3 {shared}")
+
+
+def test_a_file_directly_in_a_folder_of_the_hosts_own_is_refused():
+    # fe7a09bd took the folder of any file directly below the root as the algorithm's:
+    # 'python3 /app/predict.py --config /etc/passwd' hashed the host's whole /etc (1082
+    # files here, host-specific: the identity changed with the machine) and showed it in
+    # the sandbox, and '/home/predict.py' showed every user's home to the algorithm
+    # (found by hrev16). /etc/passwd exists on every Linux host (checked here, not made).
+    from medeval.runner.algorithm import _own_folder
+
+    assert Path("/etc/passwd").is_file()
+    with pytest.raises(RunnerError, match=r"names /etc/passwd, a file directly in /etc: "):
+        resolve_algorithm(command="python3 -c pass --config /etc/passwd")
+    for host in ("/home/predict.py", "/var/w.bin", "/opt/predict.py", "/mnt/predict.py"):
+        with pytest.raises(RunnerError, match=r"a file directly in /(home|var|opt|mnt): "):
+            _own_folder(Path(host), f"python3 {host}")
+    # a container's own folders stay the algorithm's
+    assert _own_folder(Path("/app/predict.py"), "python3 /app/predict.py") == Path("/app")
+    assert _own_folder(Path("/home/u/algo/p.py"), "python3 /home/u/algo/p.py") == \
+        Path("/home/u/algo")

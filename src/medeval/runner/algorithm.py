@@ -408,6 +408,12 @@ def _sandbox_own(path: Path) -> bool:
     return path.parts[1:2] in (("dev",), ("proc",), ("sys",))
 
 
+#: Folders just below the root that hold the host's own files (configuration, the
+#: users' homes, logs, mounted disks, other software): a file directly in one does not
+#: make the whole folder the algorithm's.
+_HOST_FOLDERS = ("etc", "home", "var", "run", "boot", "mnt", "media", "srv", "opt", "root")
+
+
 def _own_folder(path: Path, command: str, working: bool = False) -> Path | None:
     """The folder of a file or folder the command names that is the algorithm's own, to
     hash and show in the sandbox; None for the root and ``/tmp``, and, where ``working``
@@ -418,7 +424,9 @@ def _own_folder(path: Path, command: str, working: bool = False) -> Path | None:
     folder just below the root named as an argument (``--weights /models``, on the
     command line or in a script) is the algorithm's: hashed and shown, as is the folder
     of a file directly in one (``/app/predict.py``: ``/app``, a container's layout). A
-    file directly in the root or ``/tmp`` (``/tmp/predict.py``) is refused: its folder
+    file directly in the root, ``/tmp`` (``/tmp/predict.py``) or a folder of the host's
+    own (:data:`_HOST_FOLDERS`: ``--config /etc/algo.yaml`` would hash the host's whole
+    ``/etc`` and show it, ``/home/predict.py`` every user's home) is refused: its folder
     is not the algorithm's alone.
 
     >>> _own_folder(Path("/"), "sh -c 'cd / && ./p'") is None
@@ -426,7 +434,8 @@ def _own_folder(path: Path, command: str, working: bool = False) -> Path | None:
     """
     root = path if path.is_dir() else path.parent
     shared = root.parts[1:] in ((), ("tmp",))  # the root, /tmp: every program's
-    if len(root.parts) > 2 or (not shared and not path.is_dir()):
+    if len(root.parts) > 2 or (not shared and not path.is_dir()
+                               and root.parts[1] not in _HOST_FOLDERS):
         return root  # /opt/algo; /app for /app/predict.py
     if path.is_dir():
         return None if working or shared else path

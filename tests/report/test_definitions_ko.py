@@ -285,3 +285,24 @@ def test_the_korean_says_which_way_a_window_widens_and_whose_label_is_whose():
     froc = FORMULAS_KO["froc_sensitivity"]
     assert "그 비율을 넘지 않는 작동점 중 그 값이 가장 큰 작동점" in froc
     assert "양 끝 사이의 거리인 K - 1의 가중치" in FORMULAS_KO["cohen_kappa@classes-linear"]
+
+
+def test_the_non_standard_szcore_note_widens_the_window_as_the_english_says():
+    # The note under the definitions of a protocol departing from SzCORE read, for a
+    # result made after 0.11.0, '참조 사건을 앞으로 {before}초, 뒤로 {after}초 넓히고', the
+    # reverse in Korean time words of the English 'widened {before} s before and {after}
+    # s after' (the same wording hrev16 found in the definition); and the Bland–Altman
+    # name, '95% 일치 한계(Bland–Altman)', could break only inside 'Bland–Altman'. The
+    # English phrase is read from the English catalogue, the Korean from the overlay.
+    from medeval.report.catalogue import Msg, catalogue, revised
+
+    later = ("0.9.0", "0.10.0", "0.11.0")
+    note = revised(Msg("text.non_standard_szcore"), later).key
+    english = catalogue("en")["text.non_standard_szcore"]
+    assert "widened {before} s before and {after} s after" in english
+    assert "시작 {before}초 전부터 끝 {after}초 뒤까지로 넓히고" in catalogue("ko")[note]
+    name = revised(Msg("definition.bland_altman_loa"), later).key
+    assert catalogue("ko")[name] == "95% 일치 한계 (Bland–Altman)"
+    # a result made by 0.11.0 prints its note as issued
+    assert "앞으로 {before}초, 뒤로 {after}초" in catalogue("ko")[
+        revised(Msg("text.non_standard_szcore"), later[:2]).key]

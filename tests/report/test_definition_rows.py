@@ -81,7 +81,9 @@ def test_every_name_of_a_definition_names_a_written_definition():
     from medeval.report.catalogue import catalogue
 
     for lang in ("en", "ko"):
-        names = {key.partition(".")[2] for key in catalogue(lang)
+        # a name an overlay revises for later results ('bland_altman_loa@after-0.11.0')
+        # is the same definition's
+        names = {key.partition(".")[2].partition("@after-")[0] for key in catalogue(lang)
                  if key.startswith("definition.")}
         assert len(names) == 17
         assert names <= set(DEFINITIONS), names - set(DEFINITIONS)

@@ -14,6 +14,9 @@ ECG evaluation (3 % of its time, 6 % of what it spends above reading). So a call
 first whether the files of the last case it would name are in the cache (:func:`in_cache`: a
 read that may not wait, ``preadv`` with ``RWF_NOWAIT``), and names none where they are: a
 set's files are read in the same order each time, and those before were then read too.
+The answer is the kernel's: a disk fast enough to read the page while it is asked (a
+virtual disk in the host's cache) may answer yes for a file that was not in the cache, and
+the next cases are then not named; on such a disk the hints would gain nothing either.
 """
 
 from __future__ import annotations

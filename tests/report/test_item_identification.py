@@ -42,7 +42,8 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's classification set run by the real runner (in its sandbox)."""
     from medeval.demo import run_demo
 
-    outcome = run_demo(tmp_path_factory.mktemp("demo") / "out", progress=False)
+    outcome = run_demo(tmp_path_factory.mktemp("demo") / "out", progress=False,
+                       sets=["classification"])
     result: Path = outcome["classification"].result_json
     return result
 

@@ -7,10 +7,15 @@ fresh examples (add what it finds as an ``@example``).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import locale
+import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -131,3 +136,51 @@ def dr_scale_result(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return medeval.evaluate(folder / "protocol.toml", folder / "pred")
+
+
+#: The strictest setting a user's shell gives ``medeval``: the C locale, UTC, and Python's
+#: UTF-8 mode off, so that text files and the standard streams default to ASCII.
+C_SETTING = {"LC_ALL": "C", "LANG": "C", "TZ": "UTC0", "PYTHONUTF8": "0",
+             "PYTHONIOENCODING": ""}
+
+
+def c_environment() -> dict[str, str]:
+    """This process's environment with no locale variable of its own, under C_SETTING."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    env.update(C_SETTING)
+    return env
+
+
+@dataclass(frozen=True)
+class CommandDemo:
+    """``python -m medeval demo --out FOLDER --quiet`` as it ran, and its folder."""
+
+    folder: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def command_demo(tmp_path_factory: pytest.TempPathFactory) -> CommandDemo:
+    """The demo run once by the command line under C_SETTING, in a process of its own: all
+    three sets through the sandboxed runner, results, certificates and HTML reports. Its
+    folder is read, never written, by the tests that take it (the command line's test and
+    the locale tests' run under C). One run for the whole session: the xdist workers share
+    the folder of the session's temporary root, the first to ask runs the demo under a
+    lock and the others wait for it and read what it recorded."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    record, folder = root / "command-demo.json", root / "command-demo" / "demo"
+    with open(root / "command-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes, or the worker ends
+        if not record.is_file():
+            done = subprocess.run([sys.executable, "-m", "medeval", "demo", "--out",
+                                   str(folder), "--quiet"], env=c_environment(),
+                                  capture_output=True, timeout=600, check=False)
+            record.write_text(json.dumps({
+                "returncode": done.returncode,
+                "stdout": done.stdout.decode("utf-8", "replace"),
+                "stderr": done.stderr.decode("utf-8", "replace")}), encoding="utf-8")
+        ran = json.loads(record.read_text(encoding="utf-8"))
+    return CommandDemo(folder, ran["returncode"], ran["stdout"], ran["stderr"])

@@ -123,18 +123,19 @@ def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback():
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
-def test_installed_console_script_runs_the_demo(tmp_path):
+def test_installed_console_script_runs_the_demo(command_demo):
     # The whole certified flow, as a user runs it: three sets through the sandboxed
-    # runner, results, certificates and HTML reports, each verifiable.
-    done = subprocess.run([sys.executable, "-m", "medeval", "demo", "--out",
-                           str(tmp_path / "demo"), "--quiet"], capture_output=True, text=True)
+    # runner, results, certificates and HTML reports, each verifiable. The command ran in
+    # a process of its own under the C locale (conftest's command_demo, which the locale
+    # tests compare the Korean locales' runs with).
+    done = command_demo
     assert done.returncode == 0, done.stderr
     # certificate mode runs only in the sandbox, and the summary says which one
     assert "each algorithm run in the bubblewrap sandbox" in done.stdout
     for name in ("classification", "segmentation", "ecg"):
         assert f"PASS         {name}:" in done.stdout
-        assert (tmp_path / "demo" / name / "certificate.pdf").is_file()
-    result = next((tmp_path / "demo" / "ecg").glob("result.json"))
+        assert (done.folder / name / "certificate.pdf").is_file()
+    result = next((done.folder / "ecg").glob("result.json"))
     assert main(["verify", str(result)]) == 0
 
 

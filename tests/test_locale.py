@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -26,12 +25,14 @@ import pytest
 
 from medeval.demo import ecg_available
 
+from .conftest import C_SETTING, CommandDemo, c_environment
+
 SOURCES = Path("/usr/share/i18n/locales/ko_KR")
 # name: (LC_ALL, TZ, the encoding Python must then take for text files)
 SETTINGS = {
-    # LC_ALL=C with Python's UTF-8 mode off (PYTHONUTF8=0, below): text files default to
+    # LC_ALL=C with Python's UTF-8 mode off (PYTHONUTF8=0, in conftest): text files default to
     # ASCII, the strictest of the three
-    "c": ("C", "UTC0", "ascii"),
+    "c": (C_SETTING["LC_ALL"], C_SETTING["TZ"], "ascii"),
     "ko-utf8": ("ko_KR.UTF-8", "KST-9", "utf-8"),  # KST-9: UTC+9, POSIX rule, no tzdata
     "ko-euckr": ("ko_KR.EUC-KR", "KST-9", "euc-kr"),
 }
@@ -54,9 +55,8 @@ def locales(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _env(name: str, locales: Path) -> dict[str, str]:
     lc_all, tz, _ = SETTINGS[name]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
-    env.update(LC_ALL=lc_all, LANG=lc_all, TZ=tz, LOCPATH=str(locales),
-               PYTHONUTF8="0", PYTHONIOENCODING="")
+    env = c_environment()  # "c" is conftest's C_SETTING, under which command_demo ran
+    env.update(LC_ALL=lc_all, LANG=lc_all, TZ=tz, LOCPATH=str(locales))
     return env
 
 
@@ -66,14 +66,18 @@ def _run(name: str, locales: Path, *args: str) -> subprocess.CompletedProcess[by
 
 
 @pytest.fixture(scope="module")
-def demos(locales: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The demo's output folder under each setting."""
-    out = {}
+def demos(locales: Path, command_demo: CommandDemo,
+          tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo's output folder under each setting; under C the session's run of the
+    command line under C_SETTING (the command line's test reads it too), which is "c"."""
+    assert command_demo.returncode == 0, command_demo.stderr
+    out = {"c": command_demo.folder}
     for name in SETTINGS:
-        folder = tmp_path_factory.mktemp(name) / "demo"
-        done = _run(name, locales, "demo", "--out", str(folder), "--quiet")
-        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
-        out[name] = folder
+        if name != "c":
+            folder = tmp_path_factory.mktemp(name) / "demo"
+            done = _run(name, locales, "demo", "--out", str(folder), "--quiet")
+            assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+            out[name] = folder
     return out
 
 

@@ -31,6 +31,8 @@ from medeval.definitions import DEFINITIONS
 from medeval.report import render_certificate
 from medeval.report.definitions_ko import FORMULAS_KO, REFERENCES_KO
 
+from ..conftest import CommandDemo
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 #: Function names of the formulas: not words to translate (kept where written as a call).
@@ -199,18 +201,24 @@ def _english_left(section: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def korean_pdfs(tmp_path_factory: pytest.TempPathFactory
+def korean_pdfs(tmp_path_factory: pytest.TempPathFactory, command_demo: CommandDemo
                 ) -> dict[str, tuple[Path, Path, set[str], str]]:
-    """The Korean and English certificates of the demo's sets (``medeval demo
-    --pre-check``) and of the reader-study example, rendered from their results, and the
-    ids of the definitions their figures have, and the laboratory's name (printed at the
-    foot of every page)."""
+    """The Korean and English certificates of the demo's sets and of the reader-study
+    example, rendered from their results, and the ids of the definitions their figures
+    have, and the laboratory's name (printed at the foot of every page). The demo's
+    results are the session's run of ``medeval demo`` (conftest's command_demo, which
+    the command line's and the locale tests read); where it could not run (no sandbox
+    here), those of ``medeval demo --pre-check`` run here."""
     from medeval.demo import run_demo
     from medeval.result import read_result
 
     folder = tmp_path_factory.mktemp("definitions-ko")
-    demo = run_demo(folder / "demo", progress=False, mode="pre-check")
-    results = {item.name: read_result(item.result_json) for item in demo.sets}
+    if command_demo.returncode == 0:
+        results = {path.parent.name: read_result(path)
+                   for path in sorted(command_demo.folder.glob("*/result.json"))}
+    else:
+        demo = run_demo(folder / "demo", progress=False, mode="pre-check")
+        results = {item.name: read_result(item.result_json) for item in demo.sets}
     study = shutil.copytree(EXAMPLES / "reader-study", folder / "reader-study")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -21,6 +21,8 @@ from pypdf import PdfReader
 import medeval
 from medeval.report import render_certificate
 
+from ..conftest import CommandDemo
+
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -38,14 +40,11 @@ def _outputs_sha256(mapping: dict[str, object]) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's classification set run by the real runner (in its sandbox)."""
-    from medeval.demo import run_demo
-
-    outcome = run_demo(tmp_path_factory.mktemp("demo") / "out", progress=False,
-                       sets=["classification"])
-    result: Path = outcome["classification"].result_json
-    return result
+def demo_run(command_demo: CommandDemo) -> Path:
+    """The demo's classification set run by the real runner (in its sandbox): the
+    session's `medeval demo` (conftest's command_demo), read, not written."""
+    assert command_demo.returncode == 0, command_demo.stderr
+    return command_demo.folder / "classification" / "result.json"
 
 
 def test_a_run_certificate_prints_the_item_and_outputs_sha256(demo_run: Path,

@@ -27,122 +27,119 @@ Unicode NFC (a Korean label from a macOS file equals the one typed in code).
 - :mod:`~medeval.metrics.icc`: the intraclass correlation.
 - :mod:`~medeval.metrics.segmentation_scores`: every segmentation metric of a case;
   label maps.
+
+The names load on first use: importing one metric module does
+not import the others (scipy.stats, scipy.ndimage, scipy.spatial).
 """
 
-from .agreement import BlandAltman, bland_altman, lins_ccc, mae, rmse
-from .calibration import (
-    BinStrategy,
-    CalibrationCurve,
-    brier_score,
-    calibration_curve,
-    expected_calibration_error,
-)
-from .classification import (
-    ConfusionMatrix,
-    LikelihoodRatios,
-    Proportion,
-    accuracy,
-    balanced_accuracy,
-    confusion_matrix,
-    f1_score,
-    likelihood_ratios,
-    npv,
-    ppv,
-    prevalence,
-    sensitivity,
-    specificity,
-    youden_j,
-)
-from .coco import (
-    COCO_SUMMARIES,
-    CocoDetection,
-    CocoMatches,
-    coco_ap_ci,
-    coco_ap_resampled,
-    coco_detection,
-)
-from .detection import (
-    FROC_RATES,
-    DetectionMatch,
-    Froc,
-    case_scores,
-    froc,
-    match_detections,
-)
-from .ecg import (
-    AAMI_CLASS,
-    EC57_CLASSES,
-    BeatMatch,
-    BeatRatio,
-    EC57Average,
-    EC57Result,
-    EC57Summary,
-    beat_match,
-    ec57,
-    ec57_summary,
-)
-from .events import (
-    EventScores,
-    EventScoringSummary,
-    event_scoring,
-    event_scoring_summary,
-    sample_scoring,
-)
-from .icc import ICC_FORMS, icc
-from .lesions import LesionMatch, ReferenceLesion, lesion_matching
-from .multiclass import (
-    Average,
-    ClassMetric,
-    KappaWeights,
-    MulticlassConfusionMatrix,
-    cohen_kappa,
-    multiclass_confusion_matrix,
-    multiclass_metric,
-    one_vs_rest,
-)
-from .multilabel import (
-    hamming_loss,
-    label_aucs,
-    label_confusion_matrices,
-    macro_auc,
-    subset_accuracy,
-)
-from .ranking import (
-    PrecisionRecallCurve,
-    RocCurve,
-    average_precision,
-    precision_recall_curve,
-    roc_auc,
-    roc_curve,
-)
-from .segmentation import (
-    MaskOverlap,
-    dice,
-    jaccard,
-    mask_overlap,
-    mask_precision,
-    mask_sensitivity,
-    relative_volume_difference,
-    volume_ml,
-)
-from .segmentation_scores import SegmentationScores, per_label, segmentation_scores
-from .surface import (
-    SurfaceDistances,
-    Surfels,
-    assd,
-    hausdorff,
-    hd95,
-    masd,
-    nsd,
-    surface_distances,
-)
-from .thresholds import (
-    OperatingPoint,
-    metrics_at_threshold,
-    threshold_for_sensitivity,
-    threshold_for_specificity,
-    youden_threshold,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy_exports import export_lazily
+
+# name -> submodule defining it, imported on first access (PEP 562)
+_LAZY = {
+    "BlandAltman": "agreement",
+    "bland_altman": "agreement",
+    "lins_ccc": "agreement",
+    "mae": "agreement",
+    "rmse": "agreement",
+    "BinStrategy": "calibration",
+    "CalibrationCurve": "calibration",
+    "brier_score": "calibration",
+    "calibration_curve": "calibration",
+    "expected_calibration_error": "calibration",
+    "ConfusionMatrix": "classification",
+    "LikelihoodRatios": "classification",
+    "Proportion": "classification",
+    "accuracy": "classification",
+    "balanced_accuracy": "classification",
+    "confusion_matrix": "classification",
+    "f1_score": "classification",
+    "likelihood_ratios": "classification",
+    "npv": "classification",
+    "ppv": "classification",
+    "prevalence": "classification",
+    "sensitivity": "classification",
+    "specificity": "classification",
+    "youden_j": "classification",
+    "COCO_SUMMARIES": "coco",
+    "CocoDetection": "coco",
+    "CocoMatches": "coco",
+    "coco_ap_ci": "coco",
+    "coco_ap_resampled": "coco",
+    "coco_detection": "coco",
+    "FROC_RATES": "detection",
+    "DetectionMatch": "detection",
+    "Froc": "detection",
+    "case_scores": "detection",
+    "froc": "detection",
+    "match_detections": "detection",
+    "AAMI_CLASS": "ecg",
+    "EC57_CLASSES": "ecg",
+    "BeatMatch": "ecg",
+    "BeatRatio": "ecg",
+    "EC57Average": "ecg",
+    "EC57Result": "ecg",
+    "EC57Summary": "ecg",
+    "beat_match": "ecg",
+    "ec57": "ecg",
+    "ec57_summary": "ecg",
+    "EventScores": "events",
+    "EventScoringSummary": "events",
+    "event_scoring": "events",
+    "event_scoring_summary": "events",
+    "sample_scoring": "events",
+    "ICC_FORMS": "icc",
+    "icc": "icc",
+    "LesionMatch": "lesions",
+    "ReferenceLesion": "lesions",
+    "lesion_matching": "lesions",
+    "Average": "multiclass",
+    "ClassMetric": "multiclass",
+    "KappaWeights": "multiclass",
+    "MulticlassConfusionMatrix": "multiclass",
+    "cohen_kappa": "multiclass",
+    "multiclass_confusion_matrix": "multiclass",
+    "multiclass_metric": "multiclass",
+    "one_vs_rest": "multiclass",
+    "hamming_loss": "multilabel",
+    "label_aucs": "multilabel",
+    "label_confusion_matrices": "multilabel",
+    "macro_auc": "multilabel",
+    "subset_accuracy": "multilabel",
+    "PrecisionRecallCurve": "ranking",
+    "RocCurve": "ranking",
+    "average_precision": "ranking",
+    "precision_recall_curve": "ranking",
+    "roc_auc": "ranking",
+    "roc_curve": "ranking",
+    "MaskOverlap": "segmentation",
+    "dice": "segmentation",
+    "jaccard": "segmentation",
+    "mask_overlap": "segmentation",
+    "mask_precision": "segmentation",
+    "mask_sensitivity": "segmentation",
+    "relative_volume_difference": "segmentation",
+    "volume_ml": "segmentation",
+    "SegmentationScores": "segmentation_scores",
+    "per_label": "segmentation_scores",
+    "segmentation_scores": "segmentation_scores",
+    "SurfaceDistances": "surface",
+    "Surfels": "surface",
+    "assd": "surface",
+    "hausdorff": "surface",
+    "hd95": "surface",
+    "masd": "surface",
+    "nsd": "surface",
+    "surface_distances": "surface",
+    "OperatingPoint": "thresholds",
+    "metrics_at_threshold": "thresholds",
+    "threshold_for_sensitivity": "thresholds",
+    "threshold_for_specificity": "thresholds",
+    "youden_threshold": "thresholds",
+}
 
 __all__ = [
     "AAMI_CLASS",
@@ -245,3 +242,121 @@ __all__ = [
     "youden_j",
     "youden_threshold",
 ]
+
+export_lazily(__name__, _LAZY, __all__)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .agreement import BlandAltman, bland_altman, lins_ccc, mae, rmse
+    from .calibration import (
+        BinStrategy,
+        CalibrationCurve,
+        brier_score,
+        calibration_curve,
+        expected_calibration_error,
+    )
+    from .classification import (
+        ConfusionMatrix,
+        LikelihoodRatios,
+        Proportion,
+        accuracy,
+        balanced_accuracy,
+        confusion_matrix,
+        f1_score,
+        likelihood_ratios,
+        npv,
+        ppv,
+        prevalence,
+        sensitivity,
+        specificity,
+        youden_j,
+    )
+    from .coco import (
+        COCO_SUMMARIES,
+        CocoDetection,
+        CocoMatches,
+        coco_ap_ci,
+        coco_ap_resampled,
+        coco_detection,
+    )
+    from .detection import (
+        FROC_RATES,
+        DetectionMatch,
+        Froc,
+        case_scores,
+        froc,
+        match_detections,
+    )
+    from .ecg import (
+        AAMI_CLASS,
+        EC57_CLASSES,
+        BeatMatch,
+        BeatRatio,
+        EC57Average,
+        EC57Result,
+        EC57Summary,
+        beat_match,
+        ec57,
+        ec57_summary,
+    )
+    from .events import (
+        EventScores,
+        EventScoringSummary,
+        event_scoring,
+        event_scoring_summary,
+        sample_scoring,
+    )
+    from .icc import ICC_FORMS, icc
+    from .lesions import LesionMatch, ReferenceLesion, lesion_matching
+    from .multiclass import (
+        Average,
+        ClassMetric,
+        KappaWeights,
+        MulticlassConfusionMatrix,
+        cohen_kappa,
+        multiclass_confusion_matrix,
+        multiclass_metric,
+        one_vs_rest,
+    )
+    from .multilabel import (
+        hamming_loss,
+        label_aucs,
+        label_confusion_matrices,
+        macro_auc,
+        subset_accuracy,
+    )
+    from .ranking import (
+        PrecisionRecallCurve,
+        RocCurve,
+        average_precision,
+        precision_recall_curve,
+        roc_auc,
+        roc_curve,
+    )
+    from .segmentation import (
+        MaskOverlap,
+        dice,
+        jaccard,
+        mask_overlap,
+        mask_precision,
+        mask_sensitivity,
+        relative_volume_difference,
+        volume_ml,
+    )
+    from .segmentation_scores import SegmentationScores, per_label, segmentation_scores
+    from .surface import (
+        SurfaceDistances,
+        Surfels,
+        assd,
+        hausdorff,
+        hd95,
+        masd,
+        nsd,
+        surface_distances,
+    )
+    from .thresholds import (
+        OperatingPoint,
+        metrics_at_threshold,
+        threshold_for_sensitivity,
+        threshold_for_specificity,
+        youden_threshold,
+    )

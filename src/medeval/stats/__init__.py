@@ -18,24 +18,50 @@ Every interval is an :class:`Estimate` that carries its method and confidence le
   :mod:`~medeval.stats.mrmc_sample_size`: readers and cases for a planned one.
 - :mod:`~medeval.stats.sample_size`: cases needed for a target CI width (Buderer), or
   for a fair chance of passing a goal under the guarded rule (exact binomial).
+
+The names load on first use: importing ``medeval.stats.estimate`` for
+:class:`Estimate` does not bring scipy.stats or pandas in.
 """
 
-from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci, ece_statistic, pooled_ratio_cis
-from .clustered import proportion_ci_clustered
-from .delong import DeLongTest, auc_ci, delong_test
-from .estimate import Estimate
-from .intervals import PROPORTION_METHODS, proportion_ci
-from .mrmc import MRMCComparison, MRMCResult, MRMCTest, MRMCTreatmentInterval, mrmc
-from .mrmc_sample_size import (
-    MRMCPower,
-    MRMCSampleSize,
-    PilotComponents,
-    mrmc_power,
-    mrmc_sample_size,
-)
-from .ratios import likelihood_ratio_ci
-from .sample_size import PassPlan, SampleSize, cases_to_pass, sample_size
-from .significance import TestResult, mcnemar_test, noninferiority_test, proportion_goal_test
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy_exports import export_lazily
+
+# name -> submodule defining it, imported on first access (PEP 562)
+_LAZY = {
+    "BOOTSTRAP_STATISTICS": "bootstrap",
+    "bootstrap_ci": "bootstrap",
+    "ece_statistic": "bootstrap",
+    "pooled_ratio_cis": "bootstrap",
+    "proportion_ci_clustered": "clustered",
+    "DeLongTest": "delong",
+    "auc_ci": "delong",
+    "delong_test": "delong",
+    "Estimate": "estimate",
+    "PROPORTION_METHODS": "intervals",
+    "proportion_ci": "intervals",
+    "MRMCComparison": "mrmc",
+    "MRMCResult": "mrmc",
+    "MRMCTest": "mrmc",
+    "MRMCTreatmentInterval": "mrmc",
+    "mrmc": "mrmc",
+    "MRMCPower": "mrmc_sample_size",
+    "MRMCSampleSize": "mrmc_sample_size",
+    "PilotComponents": "mrmc_sample_size",
+    "mrmc_power": "mrmc_sample_size",
+    "mrmc_sample_size": "mrmc_sample_size",
+    "likelihood_ratio_ci": "ratios",
+    "PassPlan": "sample_size",
+    "SampleSize": "sample_size",
+    "cases_to_pass": "sample_size",
+    "sample_size": "sample_size",
+    "TestResult": "significance",
+    "mcnemar_test": "significance",
+    "noninferiority_test": "significance",
+    "proportion_goal_test": "significance",
+}
 
 __all__ = [
     "BOOTSTRAP_STATISTICS",
@@ -69,3 +95,23 @@ __all__ = [
     "cases_to_pass",
     "sample_size",
 ]
+
+export_lazily(__name__, _LAZY, __all__)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .bootstrap import BOOTSTRAP_STATISTICS, bootstrap_ci, ece_statistic, pooled_ratio_cis
+    from .clustered import proportion_ci_clustered
+    from .delong import DeLongTest, auc_ci, delong_test
+    from .estimate import Estimate
+    from .intervals import PROPORTION_METHODS, proportion_ci
+    from .mrmc import MRMCComparison, MRMCResult, MRMCTest, MRMCTreatmentInterval, mrmc
+    from .mrmc_sample_size import (
+        MRMCPower,
+        MRMCSampleSize,
+        PilotComponents,
+        mrmc_power,
+        mrmc_sample_size,
+    )
+    from .ratios import likelihood_ratio_ci
+    from .sample_size import PassPlan, SampleSize, cases_to_pass, sample_size
+    from .significance import TestResult, mcnemar_test, noninferiority_test, proportion_goal_test

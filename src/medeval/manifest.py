@@ -40,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ._csv_width import archive as archive_of
 from ._csv_width import data_lines, read_csv_rows
@@ -65,13 +65,12 @@ from ._manifest_ids import letter_case_twins as letter_case_twins  # re-exported
 from ._manifest_ids import nfc_id as nfc_id  # re-exported
 from ._progress_bar import bar
 from ._read_ahead import in_cache, read_ahead
+from ._reference_kinds import ReferenceKind as ReferenceKind  # re-exported
 from .errors import LoaderError, ManifestError
 from .loaders._files import forget_resolved_folders, located_within_root, sniff, within_root
 
 __all__ = ["Case", "Manifest", "ReferenceKind"]
 
-ReferenceKind = Literal["file", "label", "image", "segmentation", "record", "annotations",
-                        "annotations-2d"]
 _KINDS: tuple[str, ...] = ("file", "label", "image", "segmentation", "record", "annotations",
                            "annotations-2d")
 #: How far outside its image an object may lie when the manifest checks 2-D annotation

@@ -15,8 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+# the records from their own module, not from stats.mrmc (pandas, scipy.stats): a
+# certificate renders and verifies without running an analysis
+from .stats._mrmc_records import MRMCComparison, MRMCResult, ORComponents
 from .stats.estimate import Estimate, number
-from .stats.mrmc import MRMCComparison, MRMCResult, ORComponents
 
 __all__ = ["AnovaLine", "ReaderAUC", "ReaderStudyTable", "ScopeTest", "oriented"]
 

@@ -39,7 +39,7 @@ __all__ = ["UsageError", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    try:  # the commands' modules import numpy, scipy, pandas: a second or two
+    try:  # the commands' modules import what a command runs only when it runs
         parser = _parser()
     except KeyboardInterrupt:  # Ctrl-C as the command starts: nothing begun, no traceback
         return 130

@@ -13,15 +13,16 @@ import argparse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .._terminal_text import say
 from ..errors import InvalidInputError, TableError
-from ..result import Result, write_result
-from ..stats.intervals import PROPORTION_METHODS
+from ..stats._proportion_methods import PROPORTION_METHODS
 from ._flag_names import EVALUATE, as_flags
 from ._usage import UsageError, names_a_folder
-from .summary import all_failed, summary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..result import Result
 
 __all__ = ["add"]
 
@@ -352,6 +353,9 @@ def _said_if_interrupted(kept: str) -> Iterator[None]:
 def _written(result: Result, target: Path, out: TextIO, notes: Sequence[str] = ()) -> int:
     """Write the result, print its summary (and ``notes`` under it); the exit status (3
     when every case failed)."""
+    from ..result import write_result
+    from .summary import all_failed, summary
+
     path = write_result(result, target)
     out.write(summary(result, path))
     out.write("".join(f"{note}\n" for note in notes))

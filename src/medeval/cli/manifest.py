@@ -19,7 +19,7 @@ __all__ = ["add"]
 
 def add(commands: Any) -> None:
     """The ``manifest`` subcommands."""
-    from ..manifest import ReferenceKind
+    from .._reference_kinds import ReferenceKind
 
     manifest = commands.add_parser(
         "manifest", help="a held-out set's fingerprint (for the protocol) and its problems")

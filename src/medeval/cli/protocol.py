@@ -11,9 +11,8 @@ from typing import Any, TextIO
 
 from .._terminal_text import say
 from .._version import __version__
-from ..decision import as_written
 from ..errors import InvalidInputError, MedevalError
-from ..stats.intervals import PROPORTION_METHODS
+from ..stats._proportion_methods import PROPORTION_METHODS
 
 __all__ = ["add"]
 
@@ -193,6 +192,7 @@ def _protocol_schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _sample_size(args: argparse.Namespace, out: TextIO) -> int:
+    from ..decision import as_written
     from ..stats import cases_to_pass
 
     _require_expected(args.expected, args.protocol)
@@ -388,6 +388,8 @@ def _rationale(plan: Any, cases_per_patient: float | None = None) -> str:
     """The plan in one sentence, for the protocol's ``dataset.sample_size``: with
     ``cases_per_patient``, the patients to enrol too (as the plan's first line counts
     them), which the certificate's reader otherwise cannot tell from the cases."""
+    from ..decision import as_written
+
     patients = "" if plan.patients is None or plan.total is None or not cases_per_patient \
         else f" of {math.ceil(round(plan.total / cases_per_patient, 9))} patients"
     total = (f" of {plan.patients} patients" if plan.patients else "") if plan.total is None \
@@ -477,6 +479,7 @@ def _criterion_of(path: Path, measure: str, *,
     not exist yet: the set is being planned). A protocol resampling patients, planned
     without ``--icc``, is said on stderr to judge by the clustered interval where a
     patient holds several cases."""
+    from ..decision import as_written
     from ..protocol import load_protocol
 
     protocol = load_protocol(path, check_manifest=False)

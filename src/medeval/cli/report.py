@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..result import cases_path, not_a_result, verify_result
 from ._signing import add_signing_options, make_certificate, signer_checked, signing_files
 from ._usage import (
     UsageError,
@@ -118,6 +117,7 @@ def _result_checked(result: Path) -> None:
     certificate carries the result it prints, and one rendered from an edited result
     verifies as genuine, since it agrees with what it carries."""
     from ..errors import ResultError
+    from ..result import not_a_result, verify_result
 
     if not Path(result).is_file():
         return  # the renderer names the missing file, as before
@@ -157,6 +157,7 @@ def _html_checked(html: Path | None, pdf: Path) -> None:
 
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     from ..report.pdfread import names_a_pdf
+    from ..result import cases_path, not_a_result, verify_result
 
     # a file not there is bad input (exit 2), not a certificate found altered (exit 1)
     if not Path(args.result).exists():

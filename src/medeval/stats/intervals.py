@@ -8,7 +8,7 @@ edge conventions, so that an independent check reproduces them.
 from __future__ import annotations
 
 import numbers
-from typing import Literal, cast
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,20 +16,11 @@ from scipy.stats import beta, norm
 
 from .._validation import choice, confidence_level, undefined
 from ..errors import InvalidInputError
+from ._proportion_methods import PROPORTION_METHODS, ProportionMethod
 from .estimate import Estimate, Sided
 
 __all__ = ["PROPORTION_METHODS", "ProportionMethod", "proportion_ci"]
 
-ProportionMethod = Literal["wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"]
-
-#: The method ids accepted by :func:`proportion_ci`, in the order of its docstring.
-PROPORTION_METHODS: tuple[str, ...] = (
-    "wilson",
-    "clopper-pearson",
-    "jeffreys",
-    "agresti-coull",
-    "wald",
-)
 _SIDES: tuple[str, ...] = ("two", "lower", "upper")
 
 

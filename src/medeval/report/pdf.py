@@ -692,13 +692,14 @@ class _Layout:
         """The QR code: alone (``compact``, beside the signatures), or a table with its
         label and text, in a KeepTogether of its own unless ``kept`` is False (a
         KeepTogether nested in another claims a height no page has)."""
-        from reportlab.graphics.barcode.qr import QrCodeWidget  # type: ignore[import-untyped,unused-ignore]
         from reportlab.graphics.shapes import Drawing  # type: ignore[import-untyped,unused-ignore]
         from reportlab.platypus import KeepTogether, TableStyle  # type: ignore[import-untyped,unused-ignore]
         from reportlab.platypus import Table as RLTable  # type: ignore[import-untyped,unused-ignore]
 
+        from .qr import qr_widget
+
         size = (25 if compact else 30) * _MM
-        widget = QrCodeWidget(block.payload, barLevel="M", barBorder=2)
+        widget = qr_widget(block.payload, level="M", border=2)
         x0, y0, x1, y1 = widget.getBounds()
         drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
         drawing.initialFontName = FONT  # else Helvetica, unembedded, enters the PDF

@@ -21,8 +21,8 @@ from typing import Any
 from ._errors import ReportError
 
 __all__ = ["ENCRYPTED", "ENCRYPTED_OPEN", "is_medeval_pdf", "names_a_pdf", "pdf_text",
-           "quiet_pypdf", "read_pdf_record", "refuse_html_report", "revision_ends",
-           "short_error", "sniff_pdf"]
+           "quiet_pypdf", "read_pdf_record", "record_pages", "refuse_html_report",
+           "revision_ends", "short_error", "sniff_pdf"]
 
 #: Why a PDF that asks for a password cannot be read: pypdf's own words ("File has not
 #: been decrypted") were shown as "a damaged PDF", and said nothing of what to give.
@@ -136,12 +136,17 @@ def is_medeval_pdf(record: Mapping[str, Any]) -> bool:
     return bool(record.get("medeval") or record.get("fingerprint"))
 
 
-def read_pdf_record(payload: bytes) -> dict[str, Any]:
+def read_pdf_record(payload: bytes, *, text: bool = True) -> dict[str, Any]:
     """What a certificate says about itself: fingerprint, language, digests, page texts.
 
     The fingerprint comes from the metadata (``Keywords``) and from every page's text;
     they must agree. Problems reading the PDF are listed under ``"problems"``; a PDF
     that cannot be opened at all has ``"unreadable"`` set.
+
+    With ``text=False`` the page texts (pypdf's text extraction, most of the time this
+    takes) are left to be read when :func:`record_pages` asks for them, where the
+    metadata gives the fingerprint; without one there, they are read at once, as the
+    fingerprint is then read from them.
     """
     record: dict[str, Any] = {"problems": [], "digests": {}, "pages": [], "attachments": None}
     try:
@@ -164,6 +169,33 @@ def read_pdf_record(payload: bytes) -> dict[str, Any]:
     if reader.is_encrypted:  # opened without a password: named, as a reason it differs
         record["problems"].append(ENCRYPTED_OPEN)
     _parse_keywords(keywords, record)
+    if text or not record.get("meta_fingerprint"):
+        _read_pages(payload, record)
+    else:  # the fingerprint is the metadata's, whatever the pages print
+        record["fingerprint"] = record["meta_fingerprint"]
+        record[_TEXT_OF] = payload
+    return record
+
+
+#: The key of a record read with ``text=False`` that holds the bytes whose page texts
+#: are still to be read.
+_TEXT_OF = "text-of"
+
+
+def record_pages(record: dict[str, Any]) -> list[str]:
+    """The page texts of a record :func:`read_pdf_record` read; those of a record read
+    with ``text=False`` are read now, and the problems they show appended to its
+    ``"problems"`` (as ``text=True`` would have listed them, after the metadata's)."""
+    payload = record.pop(_TEXT_OF, None)
+    if payload is not None:
+        _read_pages(payload, record)
+    pages: list[str] = record.get("pages", [])
+    return pages
+
+
+def _read_pages(payload: bytes, record: dict[str, Any]) -> None:
+    """The page texts into ``record``, each page's fingerprints checked against the
+    metadata's; the fingerprint from the pages where the metadata has none."""
     try:
         record["pages"] = pdf_text(payload)
     except Exception as exc:
@@ -192,7 +224,6 @@ def read_pdf_record(payload: bytes) -> dict[str, Any]:
             record["problems"].append(
                 f"{len(footers)} page(s) do not print the fingerprint sha256:{meta} of "
                 "the metadata")
-    return record
 
 
 def _parse_keywords(keywords: str, record: dict[str, Any]) -> None:

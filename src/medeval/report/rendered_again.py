@@ -20,7 +20,7 @@ from ._errors import ReportError
 from ._word_match import WordMatcher
 from .info import ReportInfo
 from .pdf_objects import creator as _creator
-from .pdfread import pdf_text, quiet_pypdf, short_error
+from .pdfread import pdf_text, quiet_pypdf, record_pages, short_error
 
 _FINGERPRINT_ONLY = re.compile(r"[0-9a-f]{64}")
 
@@ -97,7 +97,7 @@ def _lang(record: Mapping[str, Any]) -> str:
     return lang if lang in ("ko+en", "ko", "en") else "ko+en"
 
 
-def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, Any],
+def _changed_lines(data: Result, info: ReportInfo | None, record: dict[str, Any],
                    payload: bytes, name: str, result_json: bytes | None,
                    rendered: bytes | None = None) -> list[str]:
     """Printed lines of the certificate that a fresh rendering of the result prints otherwise."""
@@ -110,11 +110,12 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
         return [f"{name}: the result it is compared with cannot be rendered to compare the "
                 f"printed lines ({type(exc).__name__}: {short_error(exc)}): it is not as "
                 "medeval wrote it"]
-    old = [line for page in record.get("pages", []) for line in page.splitlines()]
+    pages = record_pages(record)
+    old = [line for page in pages for line in page.splitlines()]
     new = [line for page in fresh for line in page.splitlines()]
     out = []
-    if len(record.get("pages", [])) != len(fresh):  # a page removed or added
-        out.append(f"{name} has {len(record.get('pages', []))} page(s); the certificate "
+    if len(pages) != len(fresh):  # a page removed or added
+        out.append(f"{name} has {len(pages)} page(s); the certificate "
                    f"rendered from the result has {len(fresh)}")
     matcher = WordMatcher(old, new)
     lines = list(out)
@@ -124,7 +125,7 @@ def _changed_lines(data: Result, info: ReportInfo | None, record: Mapping[str, A
         if " ".join(old[i1:i2]).split() == " ".join(new[j1:j2]).split():
             # the same words on lines broken otherwise: laid out by other software (a
             # program that saved it again), whose lines cannot be set against ours
-            return out + _word_changes(record.get("pages", []), fresh, name,
+            return out + _word_changes(pages, fresh, name,
                                        "the result gives", 10 - len(out))
         before = " | ".join(old[i1:i2]).strip()
         after = " | ".join(new[j1:j2]).strip()
@@ -171,7 +172,7 @@ def _word_changes(pages: list[str], fresh: list[str], name: str, gives: str,
 
 
 def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
-                      record: Mapping[str, Any], payload: bytes, name: str, label: str,
+                      record: dict[str, Any], payload: bytes, name: str, label: str,
                       result_json: bytes | None) -> list[str]:
     """A copy of a certificate made by other software (printed to PDF, saved again): it
     is not the PDF issued; its printed words are compared with a fresh rendering's."""
@@ -188,7 +189,7 @@ def _copy_differences(data: Result, info: ReportInfo | None, info_given: bool,
     if printed != data.fingerprint:
         out.append(f"{name} prints result sha256:{printed}, but {label} has "
                    f"sha256:{data.fingerprint}: the result or the certificate was changed")
-    pages = record.get("pages", [])
+    pages = record_pages(record)
     # words, not lines: other software breaks a table's lines otherwise
     old = " ".join(pages).split()
     # the copy lost the Keywords that name its language: compared with the rendering in

@@ -55,6 +55,7 @@ from .pdfread import (
     names_a_pdf,
     pdf_text,
     read_pdf_record,
+    record_pages,
     refuse_html_report,
     short_error,
     sniff_pdf,
@@ -300,11 +301,12 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
     # with its result too: a text file given as the certificate was "altered" with
     # pypdf's "Stream has ended unexpectedly", not named as no PDF
     sniff_pdf(payload, name)
-    record = read_pdf_record(payload)
+    record = read_pdf_record(payload, text=False)  # its page texts when needed: _PageText
     found, attachment_problems = read_attachments(payload)
     if given is None:
         _refuse_unverifiable(payload, name, record, found)
     problems += [f"{name}: {p}" for p in record["problems"]]
+    text = _PageText(record, len(problems), name)
     problems += [f"{name}: {p}" for p in attachment_problems]
     printed = record.get("fingerprint")
 
@@ -320,7 +322,7 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
         # verify reads are in it: read them from the signed revision
         problems += _info_changed_after_signing(payload, signed_length, name)
         problems += _pages_changed_after_signing(payload, signed_length, name)
-        record = read_pdf_record(payload[:signed_length])
+        record = read_pdf_record(payload[:signed_length], text=False)
         printed = record.get("fingerprint")
     attached = {a.name: a for a in found}
     problems += _attachment_problems(attached, record, name)
@@ -349,7 +351,7 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
         data, label = attached_result, f"the result attached to {name}"
         result_json = attached[RESULT_NAME].data
     else:
-        return _verdict(problems, record, None, printed, signed, found)
+        return _verdict(text.into(problems), record, None, printed, signed, found)
 
     info = _report_info(attached.get(INFO_NAME), info_given, record, name, problems)
     if (problem := verdicts_problem(data)) is not None:  # re-rendered, it would verify
@@ -361,10 +363,9 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
     if not record.get("medeval") and not found and printed is not None:
         # no Keywords and no attachments, yet the fingerprint on every page: a copy
         # printed or saved again by other software; its bytes are not comparable
-        return _verdict(problems + _copy_differences(data, info, info_given is not None,
-                                                     record, payload, name, label,
-                                                     result_json),
-                        record, fingerprint, printed, signed, found,
+        copy = _copy_differences(data, info, info_given is not None, record, payload, name,
+                                 label, result_json)
+        return _verdict(text.into(problems) + copy, record, fingerprint, printed, signed, found,
                         _report_number(data, info))
     if printed is None:
         problems.append(f"{name}: no result fingerprint found in its text or metadata; it "
@@ -376,10 +377,41 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
         problems += _changed_parts(data, record, name)
         problems += _changed_lines(data, info, record, payload, name, result_json)
     elif info is not None:
-        problems += _check_bytes(data, info, record, payload, name, result_json,
+        fresh = _rendered(data, info, record, payload, result_json)
+        problems += _check_bytes(data, info, record, payload, fresh, name, result_json,
                                  signed_length if signed else None)
-    return _verdict(problems, record, fingerprint, printed, signed, found,
+        if fresh == payload:  # the rendering's text: its pages' checks are the rendering's
+            return _verdict(problems, record, fingerprint, printed, signed, found,
+                            _report_number(data, info))
+    return _verdict(text.into(problems), record, fingerprint, printed, signed, found,
                     _report_number(data, info))
+
+
+@dataclass
+class _PageText:
+    """The problems the page texts of the PDF given show (a page that does not print
+    the fingerprint of its metadata...), put where :func:`read_pdf_record` lists them:
+    after its other problems, before the attachments'. pypdf's text extraction is most
+    of a genuine certificate's verification, so they are read only when the verdict
+    needs them: not for a file that is, byte for byte, the certificate rendered again,
+    whose page texts are the rendering's, each printing the fingerprint of its
+    metadata in its footer (``pdf._footer_lines``; test_verify_text_read_once.py)."""
+
+    record: dict[str, Any]
+    at: int
+    name: str
+    listed: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.listed = len(self.record["problems"])  # all of them where the text was read
+
+    def into(self, problems: list[str]) -> list[str]:
+        """``problems`` with those of the page texts, read now if not yet, put in place."""
+        record_pages(self.record)
+        shown = self.record["problems"][self.listed:]
+        self.listed += len(shown)
+        problems[self.at:self.at] = [f"{self.name}: {p}" for p in shown]
+        return problems
 
 
 def _verdict(problems: list[str], record: Mapping[str, Any], fingerprint: str | None,
@@ -561,14 +593,21 @@ def _changed_parts(data: Result, record: Mapping[str, Any], name: str) -> list[s
             f"{', '.join(leaves)}"]
 
 
-def _check_bytes(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: bytes,
-                 name: str, result_json: bytes | None,
-                 signed_length: int | None) -> list[str]:
+def _rendered(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: bytes,
+              result_json: bytes | None) -> bytes | ReportError:
+    """The certificate rendered again from the result, or why it cannot be."""
     try:
-        fresh = _render(data, info, record, payload, result_json,
-                        _named_version(payload, data))
+        return _render(data, info, record, payload, result_json,
+                       _named_version(payload, data))
     except ReportError as exc:
-        return [f"{name}: cannot be rendered again from its result: {exc}"]
+        return exc
+
+
+def _check_bytes(data: Result, info: ReportInfo, record: dict[str, Any], payload: bytes,
+                 fresh: bytes | ReportError, name: str, result_json: bytes | None,
+                 signed_length: int | None) -> list[str]:
+    if isinstance(fresh, ReportError):
+        return [f"{name}: cannot be rendered again from its result: {fresh}"]
     # a signed file is the rendering followed by the signature's incremental update
     original = payload[:len(fresh)] if signed_length else payload
     if original == fresh:

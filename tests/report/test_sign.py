@@ -136,21 +136,23 @@ def test_an_attachment_replaced_after_signing_is_named(
 
 
 def test_a_trust_root_that_is_no_certificate_is_named_as_such(
-        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:
+        certificate: Path, signer: tuple[Path, Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     # before: "certificate signed.pdf: cannot be verified: FileNotFoundError: [Errno 2]
     # ..." or "... ValueError: Number of certs in key.pem should be exactly 1": the
-    # wrong --trust file blamed on the certificate PDF, as if it were damaged
-    import subprocess
-    import sys
+    # wrong --trust file blamed on the certificate PDF, as if it were damaged.
+    # `medeval verify` in-process: the exit code and what it says on stderr are the
+    # command line's main, as `python -m medeval` returns them
+    from medeval.cli import main
 
     key, cert = signer
     signed = sign_pdf(certificate, tmp_path / "signed.pdf", key=key, cert=cert)
     missing = tmp_path / "missing.pem"
 
     def verify(pdf: Path, trust: Path) -> tuple[int, str]:
-        run = subprocess.run([sys.executable, "-m", "medeval", "verify", str(pdf),
-                              "--trust", str(trust)], capture_output=True, text=True)
-        return run.returncode, run.stderr
+        capsys.readouterr()
+        code = main(["verify", str(pdf), "--trust", str(trust)])
+        return code, capsys.readouterr().err
 
     for pdf in (signed, certificate):  # signed or not, the file given is named
         assert verify(pdf, missing) == (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,31 @@ from medeval.report import render_certificate
 from .test_cli import study  # noqa: F401  (the fixture: a certified result, its info)
 
 
+@pytest.fixture(scope="module")
+def amended(study: dict[str, Path],  # noqa: F811
+            tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder: registry lab.sqlite, where report LAB-AI-2026-0001 (first.pdf, issued)
+    was amended by LAB-AI-2026-0002 (second.pdf, 'address corrected'). Made once for the
+    module; each test works on a copy of its own (``_copy``)."""
+    folder = tmp_path_factory.mktemp("amended")
+    reg = str(folder / "lab.sqlite")
+    assert main(["registry", "init", "--registry", reg]) == 0
+    assert main(["registry", "issue", str(study["result"]), "--render",
+                 str(folder / "first.pdf"), "--info", str(study["info"]),
+                 "--registry", reg]) == 0
+    assert main(["registry", "amend", "LAB-AI-2026-0001", str(study["result"]), "--render",
+                 str(folder / "second.pdf"), "--info", str(study["info"]), "--reason",
+                 "address corrected", "--registry", reg]) == 0
+    return folder
+
+
+def _copy(amended: Path, tmp_path: Path) -> tuple[str, Path, Path]:
+    """The module's amended registry and its two PDFs copied into ``tmp_path``."""
+    for made in amended.iterdir():  # the registry (and any journal SQLite left) and PDFs
+        shutil.copy2(made, tmp_path / made.name)
+    return str(tmp_path / "lab.sqlite"), tmp_path / "first.pdf", tmp_path / "second.pdf"
+
+
 def _verify(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(["verify", *argv])
     captured = capsys.readouterr()
@@ -28,17 +54,9 @@ def _verify(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 
 def test_verify_says_what_the_registry_says(study: dict[str, Path],  # noqa: F811
-                                            tmp_path: Path,
+                                            amended: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    reg = str(tmp_path / "lab.sqlite")
-    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
-    assert main(["registry", "init", "--registry", reg]) == 0
-    for pdf in (first,):
-        assert main(["registry", "issue", str(study["result"]), "--render", str(pdf),
-                     "--info", str(study["info"]), "--registry", reg]) == 0
-    assert main(["registry", "amend", "LAB-AI-2026-0001", str(study["result"]), "--render",
-                 str(second), "--info", str(study["info"]), "--reason", "address corrected",
-                 "--registry", reg]) == 0
+    reg, first, second = _copy(amended, tmp_path)
     capsys.readouterr()
 
     code, out, err = _verify(capsys, str(second), "--registry", reg)
@@ -87,7 +105,7 @@ def test_verify_says_what_the_registry_says(study: dict[str, Path],  # noqa: F81
 
 
 def test_verify_names_where_a_chain_of_amendments_ends_and_an_appended_signature(
-        study: dict[str, Path], tmp_path: Path,  # noqa: F811
+        study: dict[str, Path], amended: Path, tmp_path: Path,  # noqa: F811
         capsys: pytest.CaptureFixture[str]) -> None:
     # before: the first report of a chain said only "report ...-0002 replaces it",
     # though 0002 was amended in turn; and the PDF issued with a signature appended
@@ -97,15 +115,11 @@ def test_verify_names_where_a_chain_of_amendments_ends_and_an_appended_signature
 
     from .test_cli import _key_and_certificate
 
-    reg = str(tmp_path / "lab.sqlite")
-    pdfs = [tmp_path / f"{n}.pdf" for n in ("first", "second", "third")]
-    assert main(["registry", "init", "--registry", reg]) == 0
-    assert main(["registry", "issue", str(study["result"]), "--render", str(pdfs[0]),
-                 "--info", str(study["info"]), "--registry", reg]) == 0
-    for old, pdf in (("LAB-AI-2026-0001", pdfs[1]), ("LAB-AI-2026-0002", pdfs[2])):
-        assert main(["registry", "amend", old, str(study["result"]), "--render", str(pdf),
-                     "--info", str(study["info"]), "--reason", "address corrected",
-                     "--registry", reg]) == 0
+    reg, first, second = _copy(amended, tmp_path)  # 0001 amended by 0002
+    pdfs = [first, second, tmp_path / "third.pdf"]
+    assert main(["registry", "amend", "LAB-AI-2026-0002", str(study["result"]), "--render",
+                 str(pdfs[2]), "--info", str(study["info"]), "--reason",
+                 "address corrected", "--registry", reg]) == 0
     capsys.readouterr()
     code, _, err = _verify(capsys, str(pdfs[0]), "--registry", reg)
     assert code == 1

@@ -434,51 +434,68 @@ def test_segm_results_with_and_without_boxes_are_refused():
 
 #: A child run under an address-space limit: pycocotools rasterising a polygon vertex at
 #: 1e9 px asks for tens of GB, which under the limit fails (a segmentation fault, seen
-#: before the check) instead of exhausting the shared machine.
+#: before the check) instead of exhausting the shared machine. One child for every case
+#: of the test below (one import of medeval.metrics and pycocotools, not one a case):
+#: each case prints one JSON line, its index and what coco_detection raised.
 _FAR_CHILD = """
-import resource, sys
+import json, resource, sys
 limit = 1536 * 2**20
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from medeval.errors import MedevalError
 from medeval.metrics import coco_detection
 square = [2.0, 2.0, 12.0, 2.0, 12.0, 12.0, 2.0, 12.0]
-far = list(square)
-far[{coordinate}] = {value}
-reference = {{"images": [{{"id": 7, "height": 20, "width": 30}}], "categories": [{{"id": 1}}],
-             "annotations": [{{"id": 3, "image_id": 7, "category_id": 1, "iscrowd": 0,
-                              "area": 100.0, "segmentation": [{reference}]}}]}}
-results = [{{"image_id": 7, "category_id": 1, "score": 0.9, "segmentation": [square]}},
-           {{"image_id": 7, "category_id": 1, "score": 0.8, "segmentation": [{result}]}}]
-try:
-    coco_detection(reference, results, iou_type="segm")
-except MedevalError as exc:
-    print(type(exc).__name__, exc)
+for index, (side, coordinate, value) in enumerate({cases}):
+    far = list(square)
+    far[coordinate] = value
+    reference = {{"images": [{{"id": 7, "height": 20, "width": 30}}],
+                 "categories": [{{"id": 1}}],
+                 "annotations": [{{"id": 3, "image_id": 7, "category_id": 1, "iscrowd": 0,
+                                  "area": 100.0,
+                                  "segmentation": [far if side == "reference" else square]}}]}}
+    results = [{{"image_id": 7, "category_id": 1, "score": 0.9, "segmentation": [square]}},
+               {{"image_id": 7, "category_id": 1, "score": 0.8,
+                "segmentation": [far if side == "result" else square]}}]
+    try:
+        coco_detection(reference, results, iou_type="segm")
+    except MedevalError as exc:
+        print(json.dumps([index, f"{{type(exc).__name__}} {{exc}}"]), flush=True)
 """
 
-
-@pytest.mark.parametrize(("side", "coordinate", "value", "named"), [
+_FAR_CASES = [
     ("result", 2, "1e9", "detection at position 1 (image_id 7): polygon 0, vertex 1 "
                          "(x=1e+09, y=2)"),
     ("reference", 5, "-1e9", "reference annotation at position 0 (id 3, image_id 7): "
                              "polygon 0, vertex 2 (x=12, y=-1e+09)"),
     ("result", 0, "float('nan')", "detection at position 1 (image_id 7): polygon 0, "
                                   "vertex 0 (x=nan, y=2)"),
-])
-def test_a_polygon_far_outside_its_image_is_refused_before_pycocotools(side, coordinate,
-                                                                        value, named):
+]
+
+
+@pytest.fixture(scope="module")
+def far_child() -> tuple[dict[int, str], subprocess.CompletedProcess[str]]:
+    """What the child said of each case of _FAR_CASES (by index), and the child."""
+    cases = "[" + ", ".join(f"({side!r}, {coordinate}, {value})"
+                            for side, coordinate, value, _ in _FAR_CASES) + "]"
+    done = subprocess.run([sys.executable, "-c", _FAR_CHILD.format(cases=cases)],
+                          capture_output=True, text=True, timeout=300)
+    said = dict(json.loads(line) for line in done.stdout.splitlines())
+    return said, done
+
+
+@pytest.mark.parametrize(("index", "named"), [
+    (index, named) for index, (*_, named) in enumerate(_FAR_CASES)],
+    ids=[f"{side}-{coordinate}-{value}" for side, coordinate, value, _ in _FAR_CASES])
+def test_a_polygon_far_outside_its_image_is_refused_before_pycocotools(far_child, index,
+                                                                        named):
     """The direct call checks polygons as the coco-detection task does (the same
     function, metrics._coco_input.far_vertex): before, a vertex at 1e9 px reached
     pycocotools' frPyObjects, which crashed the child under a 1.5 GB address-space limit
     (and asks for tens of GB without one)."""
-    code = _FAR_CHILD.format(coordinate=coordinate, value=value,
-                             reference="far" if side == "reference" else "square",
-                             result="far" if side == "result" else "square")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300)
+    said, done = far_child
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.startswith(f"InvalidInputError coco_detection: {named} is not finite "
-                                  "or lies more than the image's size outside it (width 30, "
-                                  "height 20 px)"), done.stdout
+    assert said.get(index, "").startswith(
+        f"InvalidInputError coco_detection: {named} is not finite or lies more than the "
+        "image's size outside it (width 30, height 20 px)"), (said, done.stderr[-2000:])
 
 
 def test_a_polygon_a_little_outside_its_image_is_clipped_as_pycocotools():

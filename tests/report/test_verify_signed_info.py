@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,22 @@ pytest.importorskip("pyhanko")
 from .test_sign import signer  # noqa: E402,F401  (the fixture: a key and its certificate)
 
 
-def _signed(certificate: Path, signer: tuple[Path, Path], folder: Path) -> Path:  # noqa: F811
+def _sign(certificate: Path, signer: tuple[Path, Path], folder: Path) -> Path:  # noqa: F811
     key, cert = signer
     return sign_pdf(certificate, folder / "signed.pdf", key=key, cert=cert)
+
+
+@pytest.fixture(scope="module")
+def signed_once(certificate: Path, signer: tuple[Path, Path],  # noqa: F811
+                tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's certificate signed with the module's key, once for the module;
+    tests take a copy of their own (``_signed``)."""
+    return _sign(certificate, signer, tmp_path_factory.mktemp("signed"))
+
+
+def _signed(signed_once: Path, folder: Path) -> Path:
+    """A copy of the module's signed certificate in ``folder``: signed.pdf."""
+    return Path(shutil.copy(signed_once, folder / "signed.pdf"))
 
 
 def _updated(signed: Path, metadata: dict[str, str], folder: Path) -> Path:
@@ -53,9 +67,9 @@ def _signed_number(payload: bytes) -> str:
 
 
 def test_keywords_rewritten_after_signing_are_named(
-        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+        signed_once: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
     key, cert = signer
-    signed = _signed(certificate, signer, tmp_path)
+    signed = _signed(signed_once, tmp_path)
     number = _signed_number(signed.read_bytes())
     keywords = str(PdfReader(signed).metadata["/Keywords"])
     assert f"report-number={number}" in keywords and number != "KTL-2026-9999"
@@ -75,13 +89,13 @@ def test_keywords_rewritten_after_signing_are_named(
 
 
 def test_a_creator_renamed_after_signing_is_named_alone(
-        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+        signed_once: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
     # Found in the review-lead pass: a signed certificate whose /Creator an update after
     # signing renamed ('medeval 0.6.0') was also told "rendered by medeval 0.6.0 ... lays
     # a certificate out otherwise", though its signed revision is this version's rendering
     # byte for byte: 8a54c6e rendered it again under the last revision's name.
     key, cert = signer
-    forged = _updated(_signed(certificate, signer, tmp_path), {"/Creator": "medeval 0.6.0"},
+    forged = _updated(_signed(signed_once, tmp_path), {"/Creator": "medeval 0.6.0"},
                       tmp_path)
     verdict = verify_certificate(forged, trust_roots=(cert,))
     assert verdict.status == "altered" and verdict.signed
@@ -91,8 +105,8 @@ def test_a_creator_renamed_after_signing_is_named_alone(
 
 
 def test_a_title_changed_after_signing_is_named(
-        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
-    forged = _updated(_signed(certificate, signer, tmp_path),
+        signed_once: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    forged = _updated(_signed(signed_once, tmp_path),
                       {"/Title": "Test Report - PASS"}, tmp_path)
     verdict = verify_certificate(forged)
     assert verdict.status == "altered"
@@ -100,12 +114,12 @@ def test_a_title_changed_after_signing_is_named(
 
 
 def test_validation_data_added_after_signing_stays_genuine(
-        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+        signed_once: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.sign.validation.dss import DocumentSecurityStore
 
     key, cert = signer
-    signed = _signed(certificate, signer, tmp_path)
+    signed = _signed(signed_once, tmp_path)
     buffer = io.BytesIO(signed.read_bytes())
     DocumentSecurityStore.add_dss(buffer, sig_contents=None,
                                   certs=[load_cert_from_pemder(str(cert))])
@@ -139,7 +153,7 @@ def pdfa(certified: Path, info_file: Path, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="module")
 def signed_pdfa(pdfa: Path, signer: tuple[Path, Path]) -> Path:  # noqa: F811
     """The PDF/A certificate, signed."""
-    return _signed(pdfa, signer, pdfa.parent)
+    return _sign(pdfa, signer, pdfa.parent)
 
 
 def test_xmp_metadata_rewritten_after_signing_is_named(
@@ -181,7 +195,7 @@ def test_validation_data_added_to_a_signed_pdfa_stays_genuine(
 
 
 def test_a_document_time_stamp_added_after_signing_stays_genuine(
-        certificate: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+        signed_once: Path, signer: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
     # Found reviewing f44b082 (validation data after signing): a PAdES-LTA document
     # time stamp (pyHanko's PdfTimeStamper; its dummy time stamping authority, the
     # fixture's key) was validated as a signature and failed, so a genuine certificate
@@ -195,7 +209,7 @@ def test_a_document_time_stamp_added_after_signing_stays_genuine(
     from pyhanko_certvalidator import ValidationContext
 
     key, cert = signer
-    signed = _signed(certificate, signer, tmp_path)
+    signed = _signed(signed_once, tmp_path)
     authority = load_cert_from_pemder(str(cert))
     stamper = DummyTimeStamper(tsa_cert=authority, certs_to_embed=[authority],
                                tsa_key=load_private_key_from_pemder(str(key), None))

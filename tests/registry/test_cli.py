@@ -9,6 +9,7 @@ import io
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -43,6 +44,17 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"result": write_result(certified, folder / "out" / "result.json"),
             "precheck": write_result(precheck, folder / "pre" / "result.json"),
             "info": info}
+
+
+@pytest.fixture(scope="module")
+def printed_007(study: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The certified result's certificate rendered beforehand: report KTL-2026-007,
+    issued 2026-11-27, tester Hong, approver Kim. Rendered once for the module; each test
+    registers a copy of its own (shutil.copy into its tmp_path)."""
+    return render_certificate(study["result"], tmp_path_factory.mktemp("printed-007")
+                              / "printed.pdf", report_info={
+        "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
+        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -106,14 +118,11 @@ def test_issue_amend_withdraw_through_the_command_line(study, tmp_path, capsys):
 
 
 def test_a_certificate_rendered_beforehand_is_registered_by_its_number(
-        study, tmp_path, capsys, monkeypatch):
+        study, printed_007, tmp_path, capsys, monkeypatch):
     reg = tmp_path / "lab.sqlite"
     monkeypatch.setenv("MEDEVAL_REGISTRY", str(reg))  # no --registry: the variable
     assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq:03d}")[0] == 0
-    printed = tmp_path / "printed.pdf"
-    render_certificate(study["result"], printed, report_info={
-        "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
-        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    printed = Path(shutil.copy(printed_007, tmp_path / "printed.pdf"))
     code, _, err = _run(capsys, "issue", str(study["result"]), str(printed),
                         "--number", "KTL-2026-008", "--tester", "Hong", "--approver", "Kim")
     assert code == 2 and "does not print its report number KTL-2026-008" in err
@@ -281,13 +290,10 @@ def test_an_info_file_agreeing_with_the_registry_is_accepted(study, tmp_path, ca
 
 
 def test_a_printed_certificate_with_an_info_naming_another_number_is_refused(
-        study, tmp_path, capsys):
+        study, printed_007, tmp_path, capsys):
     reg = str(tmp_path / "lab.sqlite")
     assert _run(capsys, "init", "--registry", reg, "--pattern", "KTL-{year}-{seq:03d}")[0] == 0
-    printed = tmp_path / "printed.pdf"
-    render_certificate(study["result"], printed, report_info={
-        "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
-        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    printed = Path(shutil.copy(printed_007, tmp_path / "printed.pdf"))
     info = tmp_path / "info.toml"
     info.write_text('report_number = "KTL-2026-008"\n'
                     + study["info"].read_text(encoding="utf-8"), encoding="utf-8")
@@ -349,17 +355,14 @@ def test_an_issue_date_before_the_testing_or_after_today_is_refused(study, tmp_p
 
 
 def test_a_certificate_rendered_beforehand_is_recorded_with_the_people_and_date_it_prints(
-        study, tmp_path, capsys):
+        study, printed_007, tmp_path, capsys):
     # printed with tester Hong, approver Kim, issued 2026-11-27: the registry recorded
     # whatever the options said (another tester, another day), so the verification page
     # named other people than the PDF. Now refused, nothing issued; without --issue-date
     # the printed day is the one recorded.
     reg = str(tmp_path / "lab.sqlite")
     assert _run(capsys, "init", "--pattern", "KTL-{year}-{seq:03d}", "--registry", reg)[0] == 0
-    printed = tmp_path / "printed.pdf"
-    render_certificate(study["result"], printed, report_info={
-        "report_number": "KTL-2026-007", "issue_date": "2026-11-27",
-        "tested_by": {"name": "Hong"}, "approved_by": {"name": "Kim"}})
+    printed = Path(shutil.copy(printed_007, tmp_path / "printed.pdf"))
     base = ["issue", str(study["result"]), str(printed), "--number", "KTL-2026-007",
             "--registry", reg]
     for options, key, value, given in (

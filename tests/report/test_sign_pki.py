@@ -172,6 +172,27 @@ def _signed_by_pyhanko(pdf: Path, out: Path, key: Path, cert: Path,
     return out
 
 
+@pytest.fixture(scope="module")
+def signed_by(certificate: Path, pki: dict[str, Any],
+              tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """signed_by(stem, chain, root): the certificate signed by pyHanko with key ``stem``
+    (with the intermediate CA if ``chain``) in a folder of its own, and medeval's verdict
+    on it trusting ``root``; made at a module's first asking, the same for the English
+    and the Korean test of one signer (read only: a test working on it takes a copy)."""
+    made: dict[tuple[str, bool, str], tuple[Path, Any]] = {}
+
+    def get(stem: str, chain: bool, root: str) -> tuple[Path, Any]:
+        if (stem, chain, root) not in made:
+            key, cert = pki[stem]
+            folder = tmp_path_factory.mktemp(f"signed-{stem}")
+            signed = _signed_by_pyhanko(certificate, folder / "signed.pdf", key, cert,
+                                        (pki["inter"][1],) if chain else ())
+            made[(stem, chain, root)] = signed, verify_certificate(
+                signed, trust_roots=(pki[root][1],))
+        return made[(stem, chain, root)]
+    return get
+
+
 def _openssl_error(pdf: Path, root: Path) -> str:
     """OpenSSL's reason for refusing the signer's chain ("certificate has expired"...)."""
     _openssl_verifies(pdf, root)  # leaves sig.der and signed.bin beside the PDF
@@ -198,14 +219,13 @@ def _openssl_error(pdf: Path, root: Path) -> str:
      "CN=Intermediate CA,O=Test laboratory is no trust root given"),
 ])
 def test_an_untrusted_signer_is_named_with_the_reason(
-        certificate: Path, pki: dict[str, Any], tmp_path: Path, stem: str, chain: bool,
+        signed_by: Any, pki: dict[str, Any], tmp_path: Path, stem: str, chain: bool,
         openssl_says: str | None, medeval_says: str) -> None:
     """'signer ... is not trusted' said no more: an expired signer, one not yet valid, one
     without the key usage of a signature and one whose CA the PDF does not carry read
     the same. The reason is now given, as OpenSSL gives its own."""
-    key, cert = pki[stem]
-    signed = _signed_by_pyhanko(certificate, tmp_path / "signed.pdf", key, cert,
-                                (pki["inter"][1],) if chain else ())
+    made, verdict = signed_by(stem, chain, "root")
+    signed = Path(shutil.copy(made, tmp_path / "signed.pdf"))  # openssl writes beside it
     root = pki["root"][1]
     if openssl_says is None:
         assert _openssl_verifies(signed, root)
@@ -213,7 +233,6 @@ def test_an_untrusted_signer_is_named_with_the_reason(
         assert openssl_says in _openssl_error(signed, root)
     (check,) = validate_pdf(signed, trust_roots=(root,))
     assert check.intact and check.valid and not check.trusted
-    verdict = verify_certificate(signed, trust_roots=(root,))
     assert verdict.status == "altered"
     (problem,) = verdict.differences
     assert f"Common Name: Signer {stem}" in problem, problem
@@ -436,7 +455,7 @@ def _not_after(cert: Path, field: str) -> str:
      "아닙니다"),
 ], ids=("expired", "future", "noku", "nokuext", "weak", "no-chain", "self-signed"))
 def test_the_korean_page_says_why_a_signer_is_not_trusted_in_korean(
-        certificate: Path, pki: dict[str, Any], tmp_path: Path, stem: str, chain: bool,
+        signed_by: Any, pki: dict[str, Any], stem: str, chain: bool,
         root: str, korean: str) -> None:
     """The Korean verification page printed each reason a signer is not trusted in
     English, after '영문 원문' (expired, not yet valid, key usage, weak key, self-signed, no
@@ -445,10 +464,9 @@ def test_the_korean_page_says_why_a_signer_is_not_trusted_in_korean(
     Korean written by hand."""
     from medeval.web.differences_ko import difference_ko
 
-    key, cert = pki[stem]
-    signed = _signed_by_pyhanko(certificate, tmp_path / "signed.pdf", key, cert,
-                                (pki["inter"][1],) if chain else ())
-    (problem,) = verify_certificate(signed, trust_roots=(pki[root][1],)).differences
+    _, cert = pki[stem]
+    signed, verdict = signed_by(stem, chain, root)
+    (problem,) = verdict.differences
     signer = problem.split("signer ", 1)[1].split(" is not trusted: ")[0]
     why = korean.format(not_valid_after_utc=_not_after(cert, "not_valid_after_utc"),
                         not_valid_before_utc=_not_after(cert, "not_valid_before_utc"))

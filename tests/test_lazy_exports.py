@@ -58,3 +58,26 @@ def test_every_name_and_submodule_is_reached() -> None:
         assert submodules == set(names), (package, submodules)
     assert medeval.stats.intervals.proportion_ci is medeval.stats.proportion_ci
     assert medeval.metrics.ranking.roc_auc is medeval.metrics.roc_auc
+
+
+def test_the_three_lists_of_names_agree() -> None:
+    # Each package names its exports three times: the table read at run time (_LAZY:
+    # name -> submodule), __all__, and the imports under TYPE_CHECKING that type checkers
+    # and tests/test_imports.py read. A name added to one and not the others would load
+    # for nobody, be missing from `import *`, or be unknown to mypy; read from the source.
+    import ast
+    import importlib
+
+    for package in (medeval.stats, medeval.metrics):
+        tree = ast.parse(Path(str(package.__file__)).read_text(encoding="utf-8"))
+        typed = {alias.asname or alias.name: node.module
+                 for block in tree.body
+                 if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+                 for node in ast.walk(block) if isinstance(node, ast.ImportFrom)
+                 for alias in node.names}
+        lazy = vars(package)["_LAZY"]
+        assert typed == lazy, package.__name__
+        assert sorted(package.__all__) == sorted(lazy), package.__name__
+        for name, submodule in lazy.items():  # the table names where each is defined
+            module = importlib.import_module(f"{package.__name__}.{submodule}")
+            assert name in vars(module), (package.__name__, name, submodule)

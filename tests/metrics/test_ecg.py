@@ -758,3 +758,18 @@ def test_nothing_after_the_learning_period():
     with pytest.warns(UndefinedMetricWarning):
         m = beat_match([100, 200], [100, 200], fs=360)
     assert (m.tp, m.fn, m.fp) == (0, 0, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.characters(max_codepoint=400), st.sampled_from(
+    sorted(AAMI_CLASS) + ["NN", "", "(AFIB", "[", "]"])), max_size=40))
+def test_is_beat_says_what_isin_says(symbols):
+    # numpy's isin against the beat symbols is the reference: one-character arrays go
+    # through the code-point table, longer ones through the distinct symbols.
+    from medeval.metrics._ecg_input import is_beat
+
+    array = np.array(symbols, dtype=str).reshape(len(symbols))
+    expected = np.isin(array, list(AAMI_CLASS))
+    assert is_beat(array).tolist() == expected.tolist()
+    single = np.array([s[:1] for s in symbols], dtype="U1").reshape(len(symbols))
+    assert is_beat(single).tolist() == np.isin(single, list(AAMI_CLASS)).tolist()

@@ -148,6 +148,19 @@ class _TimeBase:
     fs: Fraction
 
 
+def is_beat(symbols: NDArray[np.str_]) -> NDArray[np.bool_]:
+    """True for each symbol that is a beat's (a key of ``AAMI_CLASS``), what
+    ``np.isin(symbols, list(AAMI_CLASS))`` says: one-character symbols by the table of
+    code points (:func:`_symbols`), others by one look-up per distinct symbol (``isin``
+    compares the whole array once per beat symbol: 0.14 ms for a record's 700 beats)."""
+    if symbols.dtype == _ONE_CHARACTER and symbols.flags.c_contiguous:
+        beat: NDArray[np.bool_] = _POINT_CLASS.take(symbols.view(np.uint32), mode="clip") >= 0
+        return beat
+    distinct, inverse = np.unique(symbols, return_inverse=True)
+    known = np.array([symbol in AAMI_CLASS for symbol in distinct.tolist()], dtype=np.bool_)
+    return known[inverse.ravel()]
+
+
 def _time_base(
     fs: Any, reference_fs: Any, test_fs: Any, func: str
 ) -> _TimeBase:

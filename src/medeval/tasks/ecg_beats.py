@@ -392,6 +392,8 @@ def _beatless(reference: Any) -> int | None:
     """How many flutter marks a reference of no beat holds (0: none at all); None where
     it holds a beat."""
     symbols = reference.symbol_array
+    if symbols.size and symbols[0] not in _VF_MARKS:
+        return None  # a record's first annotation tells most records apart at once
     return None if not np.isin(symbols, _VF_MARKS).all() else len(symbols)
 
 
@@ -419,9 +421,9 @@ def _reference_past_end(reference: Any, length_s: float | None, window_s: float
     record's file) when they are many."""
     if length_s is None or not len(reference.samples):
         return None
-    from ..metrics._ecg_input import AAMI_CLASS
+    from ..metrics._ecg_input import is_beat
 
-    beats = np.isin(reference.symbol_array, list(AAMI_CLASS))
+    beats = is_beat(reference.symbol_array)
     times = np.asarray(reference.samples, dtype=np.float64)[beats] / float(reference.fs)
     late = int(np.count_nonzero(times > length_s + window_s))
     return (late, float(times.max()), float(length_s)) if late else None

@@ -9,8 +9,11 @@ names the printed lines a fresh rendering prints otherwise, and
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,11 +40,50 @@ COPY_SAME_TEXT = (": every printed word is the same (a copy's images, drawings a
 
 def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: bytes,
             result_json: bytes | None, creator: str | None = None) -> bytes:
-    from .pdf import certificate_pdf
+    """The certificate rendered again, as it was issued (its dates not judged anew).
 
-    # an issued certificate is rendered again as it was: its dates are not judged anew
-    return certificate_pdf(data, info, lang=_lang(record), pdfa=b"/OutputIntents" in payload,
-                           result_json=result_json, check_dates=False, creator=creator)
+    The last few renderings are kept (:data:`_KEPT`): the renderer is deterministic, and
+    the same certificate verified again in one process (the verification page asked
+    twice, a registry checking its reports, a verification naming changed lines) is
+    its rendering again, half a second each. Kept by the digest of everything the
+    rendering reads: the result's canonical JSON, the attached JSON's bytes, the report
+    info, the language, PDF/A or not, the /Creator and the version the renderer names
+    itself; a result read from an older layout (a legacy fingerprint) is not kept."""
+    from . import pdf
+
+    lang, pdfa = _lang(record), b"/OutputIntents" in payload
+    key = None if data.legacy_fingerprint is not None else _digest(
+        data.to_json(), result_json, info.model_dump_json().encode(), lang.encode(),
+        b"pdfa" if pdfa else b"", creator.encode() if creator is not None else None,
+        vars(pdf)["__version__"].encode())  # the name it gives itself
+    if key is not None:
+        with _KEPT_LOCK:
+            kept = _KEPT.get(key)
+            if kept is not None:
+                _KEPT.move_to_end(key)
+                return kept
+    fresh = pdf.certificate_pdf(data, info, lang=lang, pdfa=pdfa, result_json=result_json,
+                                check_dates=False, creator=creator)
+    if key is not None:
+        with _KEPT_LOCK:
+            _KEPT[key] = fresh
+            while len(_KEPT) > _KEEP:
+                _KEPT.popitem(last=False)
+    return fresh
+
+
+def _digest(*parts: bytes | None) -> bytes:
+    """SHA-256 of the parts, each with its length (None apart from every bytes)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(b"-" if part is None else b"%d:" % len(part) + part)
+    return digest.digest()
+
+
+_KEEP = 4
+_KEPT: OrderedDict[bytes, bytes] = OrderedDict()
+"""The last renderings of :func:`_render`, by the digest of what each read."""
+_KEPT_LOCK = threading.Lock()
 
 
 #: A ``/Creator`` that is a medeval version's name (PEP 440: release, pre-, post- and

@@ -1,0 +1,93 @@
+"""A certificate verified again in one process is not rendered again.
+
+Verification renders the certificate again from its result and compares the bytes; the
+renderer is deterministic, so the last few renderings are kept, by the digest of what
+each reads. Counted here with a spy that calls the real ``certificate_pdf``; and each
+input of the rendering that can differ between two verifications of the same file (the
+report info given, the version the renderer names itself) is shown to be part of what a
+kept rendering is found by: with any of them left out, the verdicts below would be
+"genuine" from a stale rendering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import medeval.report.pdf as pdf_module
+from medeval.report import rendered_again
+from medeval.report.verify import verify_certificate
+
+
+@pytest.fixture()
+def renderings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many times the certificate is laid out: a spy calling the real renderer,
+    with no rendering kept from an earlier test."""
+    calls: list[int] = []
+    real = pdf_module.certificate_pdf
+
+    def spy(*args: Any, **kwargs: Any) -> bytes:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "certificate_pdf", spy)
+    monkeypatch.setattr(rendered_again, "_KEPT", type(rendered_again._KEPT)())
+    yield calls
+
+
+def test_the_same_certificate_verified_again_is_not_rendered_again(
+        certificate: Path, certified: Path, renderings: list[int]) -> None:
+    first = verify_certificate(certificate)
+    assert first.status == "genuine" and len(renderings) == 1
+    again = verify_certificate(certificate)
+    with_result = verify_certificate(certified, certificate)
+    assert len(renderings) == 1  # was one rendering per verification
+    assert again == first
+    assert with_result.status == "genuine" and with_result.problems == first.problems
+
+
+def test_each_input_of_the_rendering_finds_its_own(
+        certified: Path, info_file: Path, renderings: list[int]) -> None:
+    # After the base rendering is kept, a rendering that differs in one input (the
+    # report info, the language, PDF/A, the /Creator named, the attached JSON) must be
+    # that input's own: the renderer's real output, called afresh, is the reference.
+    from medeval.report.info import load_report_info
+    from medeval.result import read_result
+
+    data = read_result(certified)
+    base_info = load_report_info(info_file)
+    other_info = base_info.model_copy(update={"place": "KTL Busan"})
+    json_bytes = certified.read_bytes()
+    base = dict(info=base_info, record={"lang": "ko+en"}, payload=b"", result_json=json_bytes,
+                creator=None)
+    variants = [{}, {"info": other_info}, {"record": {"lang": "en"}},
+                {"payload": b"/OutputIntents"}, {"creator": "medeval 0.0.1"},
+                {"result_json": None}]
+    kept = [rendered_again._render(data, **{**base, **variant}) for variant in variants]
+    assert len(renderings) == len(variants)  # each one rendered: none found another's
+    for variant, rendering in zip(variants, kept):
+        given = {**base, **variant}
+        assert rendering == pdf_module.certificate_pdf(
+            data, given["info"], lang=given["record"]["lang"],
+            pdfa=given["payload"] == b"/OutputIntents", result_json=given["result_json"],
+            check_dates=False, creator=given["creator"]), variant
+    first = rendered_again._render(data, **base)  # kept again (four are kept)
+    del renderings[:]
+    # what the rendering does not read (the record's other entries) finds it
+    assert rendered_again._render(
+        data, **{**base, "record": {"lang": "ko+en", "other": 1}}) == first
+    assert not renderings  # the base was kept
+
+
+def test_another_renderer_version_is_another_rendering(
+        certificate: Path, renderings: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert verify_certificate(certificate).ok
+    # the renderer naming itself otherwise (as test_verify's certificate of another
+    # version is made) writes another /Creator: the file given is no longer its rendering
+    monkeypatch.setattr(pdf_module, "__version__", "0.0.1")
+    outcome = verify_certificate(certificate)
+    assert len(renderings) == 2
+    assert not outcome.ok, outcome.problems

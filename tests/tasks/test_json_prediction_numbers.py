@@ -86,3 +86,48 @@ def test_a_name_given_twice_fails_its_case_as_medeval_run_would(tmp_path):
     # the same name in two objects is no repetition
     (tmp_path / "c0.json").write_text('{"a": {"x": 1}, "b": {"x": 2}}', encoding="utf-8")
     assert read_json_prediction(case, tmp_path) == {"a": {"x": 1}, "b": {"x": 2}}
+
+
+def test_a_file_naming_another_case_fails_its_case_as_medeval_run_would(tmp_path):
+    # Found pre-checking a company's model: a supplied predictions folder whose script
+    # wrote each answer into its neighbour's file ({"case_id": "c03", ...} in c02.json)
+    # was scored as c02's answer, silently, where medeval run fails the same output as
+    # invalid-output. The ids the files hold are read here with json, not medeval.
+    folder = shutil.copytree(EXAMPLE, tmp_path / "bc",
+                             ignore=shutil.ignore_patterns("out", "result", "__pycache__"))
+    before = {f.case_id for f in medeval.evaluate(
+        folder / "protocol.toml", folder / "predictions").failures.cases}
+    files = sorted(f for f in (folder / "predictions").glob("*.json") if f.stem not in before)
+    first, second, third = files[:3]
+    scores = [json.loads(f.read_text())["score"] for f in (first, second)]
+    first.write_text(json.dumps({"case_id": second.stem, "score": scores[1]}))
+    second.write_text(json.dumps({"case_id": first.stem, "score": scores[0]}))
+    # a file naming its own case is no fault
+    third.write_text(json.dumps({"case_id": third.stem, "score": 0.5}))
+    result = medeval.evaluate(folder / "protocol.toml", folder / "predictions")
+    failed = {f.case_id: f for f in result.failures.cases}
+    named = {f.stem: json.loads(f.read_text())["case_id"] for f in (first, second)}
+    assert {k for k, v in named.items() if v != k} == {first.stem, second.stem}
+    assert set(failed) - before == {first.stem, second.stem}
+    assert failed[first.stem].reason == "invalid-output"
+    assert failed[first.stem].detail.startswith(
+        f'case {first.stem}: {first.name} names case "{second.stem}" in its "case_id"')
+
+
+def test_a_case_id_in_the_file_is_compared_in_nfc_and_as_text(tmp_path):
+    import unicodedata
+
+    from medeval.manifest import Case
+    from medeval.tasks._scalar_json import read_json_prediction
+    from medeval.tasks.base import PredictionError
+
+    nfc = "환자-001"
+    assert unicodedata.normalize("NFD", nfc) != nfc
+    (tmp_path / f"{nfc}.json").write_text(json.dumps(
+        {"case_id": unicodedata.normalize("NFD", nfc), "score": 0.4}), encoding="utf-8")
+    assert read_json_prediction(Case(nfc, "p0", ("a.png",), "1"), tmp_path)["score"] == 0.4
+    (tmp_path / "12.json").write_text('{"case_id": 12, "score": 0.3}')
+    assert read_json_prediction(Case("12", "p0", ("a.png",), "1"), tmp_path)["score"] == 0.3
+    (tmp_path / "0012.json").write_text('{"case_id": 12, "score": 0.3}')
+    with pytest.raises(PredictionError, match=r'^case 0012: 0012\.json names case 12 in'):
+        read_json_prediction(Case("0012", "p0", ("a.png",), "1"), tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,26 @@ def read_json_prediction(case: Case, predictions: Path) -> Any:
     """The parsed ``<case_id>.json``, or a PredictionError naming the case.
 
     UTF-8, with or without a byte order mark (RFC 8259 lets a parser ignore one; Windows
-    PowerShell 5 and Notepad write it)."""
+    PowerShell 5 and Notepad write it). An object whose ``"case_id"`` names another case
+    (a script that wrote each case's answer into its neighbour's file) is refused, as
+    ``medeval run`` refuses such an output; ids are compared in NFC."""
     path = prediction_file(predictions, case.case_id, (".json",))
+    value = _parsed(case, path)
+    named = value.get("case_id", case.case_id) if isinstance(value, dict) else case.case_id
+    text = named if isinstance(named, str) else json.dumps(named, ensure_ascii=False)
+    if unicodedata.normalize("NFC", text) != unicodedata.normalize("NFC", case.case_id):
+        shown = json.dumps(named, ensure_ascii=False)
+        raise PredictionError(
+            f"case {case.case_id}: {path.name} names case "
+            f"{shown if len(shown) <= 80 else shown[:77] + '...'} in its \"case_id\": the "
+            "file of one case holds another's answer (files named out of step with what "
+            "they hold?); write each case's prediction into its own <case_id>.json, or "
+            "leave \"case_id\" out")
+    return value
+
+
+def _parsed(case: Case, path: Path) -> Any:
+    """The JSON in ``path``, or a PredictionError naming the case and what is wrong."""
     text, raw = "", b""
     try:
         with open(path, "rb", buffering=0) as handle:

@@ -326,7 +326,7 @@ def _scores(column: pd.Series, case_ids: NDArray[Any], table: CaseTable) -> NDAr
                       for v in column[bad])
         wide = any(isinstance(v, str) and any("\uff01" <= ch <= "\uff5e" for ch in v)
                    for v in column[bad])
-        shown = ", ".join(f"{c} {'(blank or #N/A)' if _blank(v) else repr(v)}" for c, v in
+        shown = ", ".join(f"{c} {'(blank, NaN or #N/A)' if _blank(v) else repr(v)}" for c, v in
                           list(zip(case_ids[bad], column[bad].tolist()))[:5])
         raise InvalidInputError(
             f"predictions table {table.source}: scores must be finite numbers (not true or "
@@ -342,7 +342,8 @@ def _scores(column: pd.Series, case_ids: NDArray[Any], table: CaseTable) -> NDAr
 
 
 def _blank(value: Any) -> bool:
-    """A cell pandas read as missing: empty, or Excel's #N/A (pandas' NA words)."""
+    """A cell pandas read as missing: empty, Excel's #N/A, or NaN as numpy and pandas
+    write it (``nan``, ``NaN``: pandas' NA words)."""
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 

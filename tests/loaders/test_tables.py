@@ -380,9 +380,21 @@ def test_scores_typed_full_width_are_numbers_and_refusals_show_the_cell(tmp_path
     with pytest.raises(InvalidInputError) as info:
         evaluate_classification(ref, bad, threshold=0.5)
     message = str(info.value)
-    for part in ("a '83%'", "b '#DIV/0!'", "c (blank or #N/A)", "d '０．６'",
+    for part in ("a '83%'", "b '#DIV/0!'", "c (blank, NaN or #N/A)", "d '０．６'",
                  "write 83% as 0.83", "half-width"):
         assert part in message
+
+
+def test_a_nan_score_is_named_as_nan_not_only_as_a_blank_cell(tmp_path):
+    # numpy's savetxt and a model's float('nan') written with str() give 'nan', pandas'
+    # to_csv(na_rep='NaN') 'NaN': pandas reads each as missing, and the refusal named them
+    # '(blank or #N/A)', a cell the file does not hold
+    ref = write(tmp_path, "ref.csv", "case_id,label\na,1\nb,0\nc,1\nd,0\n")
+    bad = write(tmp_path, "bad.csv", "case_id,score\na,nan\nb,0.4\nc,NaN\nd,0.1\n")
+    assert pd.read_csv(bad)["score"].isna().tolist() == [True, False, True, False]
+    with pytest.raises(InvalidInputError) as info:
+        evaluate_classification(ref, bad, threshold=0.5)
+    assert "(written a (blank, NaN or #N/A), c (blank, NaN or #N/A))" in str(info.value)
 
 
 @pytest.mark.parametrize("space", ["", " "], ids=["digits", "spaced"])

@@ -179,8 +179,11 @@ def test_a_gpu_the_host_lacks_is_refused_by_name(tmp_path: Path):
     with pytest.raises(RunnerError, match=r"no GPU 3 .*its GPUs: 0 \(Tesla V100-PCIE-32GB, "
                        r"/dev/nvidia0\), 1 "):
         select_gpus("3", found)
-    with pytest.raises(RunnerError, match="no GPU 2, 3 .*its GPUs: none"):
+    with pytest.raises(RunnerError, match="no GPU 2, 3 .*its GPUs: none") as info:
         select_gpus((2, 3), ())
+    # medeval run takes its GPUs from the protocol, and has no --gpus option
+    assert str(info.value).endswith('--gpus all or none (in a protocol: gpus = "all" or '
+                                    '"none" under [runner])')
     assert [g.index for g in select_gpus("1,0", found)] == [1, 0]
     assert select_gpus("none", found) == ()
     assert select_gpus("all", found) == found

@@ -296,7 +296,8 @@ def select_gpus(request: GpuRequest, found: Sequence[Gpu]) -> tuple[Gpu, ...]:
         raise RunnerError(
             f"gpus: this host has no GPU {', '.join(map(str, missing))} (no /dev/nvidiaN "
             f"for it); its GPUs: {have}. Name GPUs as nvidia-smi numbers them, or use "
-            "--gpus all or none")
+            "--gpus all or none (in a protocol: gpus = \"all\" or \"none\" under "
+            "[runner])")
     return tuple(by_index[i] for i in wanted)
 
 

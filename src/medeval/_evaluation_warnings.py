@@ -75,10 +75,18 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
                 "; a plugin's mask returned from predict as an array is stored as "
                 "<case_id>.json: write it as prediction.png in case.output_dir"
                 if arrays else "") + (
-                "; a NumPy array file (.npy, .npz) is read by no task: write a mask as "
-                "prediction.png (a frame) or prediction.nii.gz (a volume) in the case's "
-                "output folder" if numpy else "") + ")")
+                "; a NumPy array file (.npy, .npz) is read by no task: " + (
+                    _SCALAR_ADVICE if table else
+                    "write a mask as prediction.png (a frame) or prediction.nii.gz (a "
+                    "volume) in the case's output folder") if numpy else "") + ")")
     return warnings
+
+
+#: What a task reading one JSON answer per case (a score, a label, a value: the tasks
+#: that also read one table) is told of a ``.npy`` file: a mask's advice misled it.
+_SCALAR_ADVICE = ("this task reads <case_id>.json: return the answer from predict (a "
+                  "score as float(y[0, 0])), or write it as prediction.json in the "
+                  "case's output folder")
 
 
 def _run_out_folder(folder: Path) -> str:

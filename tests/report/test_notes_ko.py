@@ -490,6 +490,9 @@ def _task_notes() -> list[str]:
         Path(folder, "c1.json").unlink()
         out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
             Path(folder), ["c1", "c2"], unread=["c1", "c2"])]
+        # ... and under a task that reads one JSON answer a case (a classifier's .npy)
+        out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
+            Path(folder), ["c1", "c2"], unread=["c1", "c2"], table="binary-classification")]
     # ... and the folder medeval run --out wrote given as the predictions (its outputs in
     # its run folder, the result beside it)
     with tempfile.TemporaryDirectory() as folder:
@@ -811,6 +814,33 @@ def test_a_numpy_array_file_of_a_case_in_korean() -> None:
         "(예측은 <case_id>에 과제가 읽는 확장자를 붙인 이름으로만 읽습니다; NumPy 배열 "
         "파일(.npy, .npz)은 어떤 과제도 읽지 않습니다: 마스크는 증례의 출력 폴더에 "
         "prediction.png(프레임) 또는 prediction.nii.gz(볼륨)로 쓰십시오)")
+
+
+def test_a_classifiers_numpy_file_is_told_to_write_json_not_a_mask() -> None:
+    # Found pre-checking a classifier whose command saved its score with np.save as
+    # prediction.npy: the warning told it to write a mask (prediction.png)
+    import tempfile
+
+    from medeval._evaluation_warnings import _unmatched_predictions
+
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "c1.npy").write_bytes(b"")
+        english = _unmatched_predictions(Path(folder), ["c1"], unread=["c1"],
+                                         table="binary-classification")
+    assert english == [
+        "all cases: the predictions folder holds 1 file(s) named for a case without "
+        "prediction, in a form this task does not read: c1.npy; those cases failed as "
+        "missing-output (a prediction is read only as <case_id> with a suffix the task "
+        "reads; a NumPy array file (.npy, .npz) is read by no task: this task reads "
+        "<case_id>.json: return the answer from predict (a score as float(y[0, 0])), or "
+        "write it as prediction.json in the case's output folder)"]
+    assert warning_ko(english[0]) == (
+        "전체 증례: 예측 폴더에 예측이 없는 증례의 이름으로 되어 있으나 이 과제가 읽지 않는 "
+        "형식의 파일이 1개 있습니다: c1.npy. 그 증례들은 missing-output으로 실패했습니다 "
+        "(예측은 <case_id>에 과제가 읽는 확장자를 붙인 이름으로만 읽습니다; NumPy 배열 "
+        "파일(.npy, .npz)은 어떤 과제도 읽지 않습니다: 이 과제는 <case_id>.json을 "
+        "읽습니다. 답을 predict에서 반환하거나(점수는 float(y[0, 0])), 증례의 출력 폴더에 "
+        "prediction.json으로 쓰십시오)")
 
 
 def test_prediction_files_naming_no_case_in_korean() -> None:

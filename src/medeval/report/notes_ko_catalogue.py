@@ -505,9 +505,11 @@ NOTES: tuple[Note, ...] = (
          r"as missing-output \(a prediction is read only as <case_id> with a suffix the "
          r"task reads(?P<arrays>; a plugin's mask returned from predict as an array is "
          r"stored as <case_id>\.json: write it as prediction\.png in case\.output_dir)?"
-         r"(?P<numpy>; a NumPy array file \(\.npy, \.npz\) is read by no task: write a mask "
-         r"as prediction\.png \(a frame\) or prediction\.nii\.gz \(a volume\) in the "
-         r"case's output folder)?\)",
+         r"(?P<numpy>; a NumPy array file \(\.npy, \.npz\) is read by no task: (?:write a "
+         r"mask as prediction\.png \(a frame\) or prediction\.nii\.gz \(a volume\) in the "
+         r"case's output folder|this task reads <case_id>\.json: return the answer from "
+         r"predict \(a score as float\(y\[0, 0\]\)\), or write it as prediction\.json in "
+         r"the case's output folder))?\)",
          "예측 폴더에 예측이 없는 증례의 이름으로 되어 있으나 이 과제가 읽지 않는 형식의 파일이 "
          "{n}개 있습니다: {shown}. 그 증례들은 missing-output으로 실패했습니다 (예측은 "
          "<case_id>에 과제가 읽는 확장자를 붙인 이름으로만 읽습니다{arrays}{numpy})",
@@ -522,7 +524,14 @@ NOTES: tuple[Note, ...] = (
                             "(a volume) in the case's output folder": "; NumPy 배열 파일"
                             "(.npy, .npz)은 어떤 과제도 읽지 않습니다: 마스크는 증례의 출력 "
                             "폴더에 prediction.png(프레임) 또는 prediction.nii.gz(볼륨)로 "
-                            "쓰십시오"})}),
+                            "쓰십시오",
+                            "; a NumPy array file (.npy, .npz) is read by no task: this task "
+                            "reads <case_id>.json: return the answer from predict (a score as "
+                            "float(y[0, 0])), or write it as prediction.json in the case's "
+                            "output folder": "; NumPy 배열 파일(.npy, .npz)은 어떤 과제도 "
+                            "읽지 않습니다: 이 과제는 <case_id>.json을 읽습니다. 답을 "
+                            "predict에서 반환하거나(점수는 float(y[0, 0])), 증례의 출력 폴더에 "
+                            "prediction.json으로 쓰십시오"})}),
     Note(r"(?P<k>\d+) of them differ from a case id only in leading zeros \(e\.g\. "
          r"(?P<file>.+?) for case (?P<case>.+?)\): the ids were read as numbers; name each "
          r"file as the manifest writes its case id",

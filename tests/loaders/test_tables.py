@@ -188,6 +188,29 @@ def test_ids_written_otherwise_are_named_with_what_differs(written, hint):
     assert hint in str(info.value)
 
 
+def test_ids_numbered_in_another_width_are_named_so():
+    # Found pre-checking a model: predictions written f"c{i}" against a manifest's
+    # f"c{i:02d}" ('c8' for 'c08') were listed with no hint; ids of digits alone keep
+    # the leading-zeros hint only
+    ref = read_table(pd.DataFrame({"case_id": [f"c{i:02d}" for i in range(12)],
+                                   "label": [i % 2 for i in range(12)]}),
+                     columns=["label"], role="reference")
+    pred = read_table(pd.DataFrame({"case_id": [f"c{i}" for i in range(12)],
+                                    "score": [0.5] * 12}), columns=["score"], role="predictions")
+    with pytest.raises(TableError) as info:
+        join_cases(ref, pred)
+    assert str(info.value).endswith(
+        "; 10 id(s) differ from the other table's only in the zeros before a number inside "
+        "them (e.g. 'c0' for 'c00'): the ids were numbered in another width; give the case "
+        "ids as the reference does")
+    digits = read_table(pd.DataFrame({"case_id": ["12"], "score": [0.5]}),
+                        columns=["score"], role="predictions")
+    with pytest.raises(TableError) as info:
+        join_cases(read_table(pd.DataFrame({"case_id": ["0012"], "label": [1]}),
+                              columns=["label"], role="reference"), digits)
+    assert "leading zeros" in str(info.value) and "inside them" not in str(info.value)
+
+
 @pytest.mark.parametrize("orient", ["records", "columns", "index"])
 def test_json_tables_are_read_with_ids_as_text(tmp_path, orient):
     # pandas' to_json in its three row-keeping forms; before, a JSON file was parsed as

@@ -313,6 +313,8 @@ def join_cases(reference: CaseTable, predictions: CaseTable) -> pd.DataFrame:
     return joined.sort_index()
 
 
+_NUMBER = re.compile(r"[0-9]+")
+
 #: How an id may have been written otherwise, and what to do about it.
 _ID_FORMS: tuple[tuple[Callable[[str], str], str], ...] = (
     (lambda i: i.lstrip("0") or "0", "only in leading zeros (e.g. {extra} for {case}): a "
@@ -334,6 +336,11 @@ _ID_FORMS: tuple[tuple[Callable[[str], str], str], ...] = (
      "does"),
     (lambda i: i.strip().casefold(), "only in letter case or spaces (e.g. {extra!r} for "
      "{case!r}): give the case ids as the reference does"),
+    # c8 for c08: a number inside the id written in another width (f"c{i}", f"c{i:02d}");
+    # an id of digits alone is the first form's
+    (lambda i: i if i.isdigit() else _NUMBER.sub(lambda m: m[0].lstrip("0") or "0", i),
+     "only in the zeros before a number inside them (e.g. {extra!r} for {case!r}): the ids "
+     "were numbered in another width; give the case ids as the reference does"),
 )
 
 

@@ -93,6 +93,18 @@ def test_store_outputs_refuses(tmp_path: Path, files, value, reason, message):
     assert os.listdir(tmp_path) == []
 
 
+def test_a_stray_file_in_the_output_folder_is_told_where_logs_go(tmp_path: Path):
+    # Found pre-checking a command that wrote debug.log beside its prediction.json: the
+    # case failed saying only "write prediction.<ext>", which it had done
+    with pytest.raises(InvalidPrediction) as info:
+        store_outputs("c1", None, {"prediction.json": b'{"score": 0.5}', "debug.log": b"x"},
+                      tmp_path, limit_bytes=1000, value_from_file=True)
+    assert info.value.reason == "invalid-output" and info.value.detail == (
+        "unexpected file 'debug.log' in the output directory, which holds the prediction "
+        "only (prediction.json or prediction.<ext>): write logs and scratch files to /tmp")
+    assert os.listdir(tmp_path) == []
+
+
 def test_framing_limits_and_deadlines():
     read, write = os.pipe()
     try:

@@ -177,7 +177,9 @@ def store_outputs(
         match = _FILE_NAME.match(name)
         if not match:
             raise InvalidPrediction("invalid-output", f"unexpected file {name!r} in the "
-                                    "output directory; write prediction.<ext>")
+                                    "output directory, which holds the prediction only "
+                                    "(prediction.json or prediction.<ext>): write logs "
+                                    "and scratch files to /tmp")
         by_ext[match.group(1)] = data
     total = sum(len(data) for data in files.values())
     if total > limit_bytes:

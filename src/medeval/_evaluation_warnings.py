@@ -251,6 +251,32 @@ def _interrupted_run(not_run: Sequence[str]) -> str:
             "resume the run (medeval predict with the same --out) to run them")
 
 
+def _not_run_files(folder: Path, not_run: object) -> list[str]:
+    """The warning naming files in a run's predictions folder of cases the run never ran
+    (an interrupted run's ``not_run``): no runner wrote them (put there by hand, copied
+    from another run), and they are not read: each such case is a missing-output failure."""
+    if not isinstance(not_run, list) or not not_run:
+        return []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    cases = {str(case_id) for case_id in not_run}
+    found = [n for n in names if not n.startswith(".") and _named_cases(n) & cases]
+    if not found:
+        return []
+    return [f"all cases: {len(found)} file(s) in the run's predictions folder are of cases "
+            f"the run never ran: {_first_ten(found)}; no runner wrote them, and they are not "
+            "read (those cases count as missing-output failures): resume the run to run them"]
+
+
+def _named_cases(name: str) -> set[str]:
+    """The case ids a file name may be of: itself and each part before a dot
+    (``c1.json``, ``c1.nii.gz``; a case id may hold dots itself)."""
+    parts = name.split(".")
+    return {".".join(parts[:k]) for k in range(1, len(parts) + 1)}
+
+
 def _run_protocol_changed(predictions: Predictions, protocol: Protocol) -> list[str]:
     """:func:`protocol_changed` and :func:`algorithm_changed` of the run the predictions
     come from: a run folder, or

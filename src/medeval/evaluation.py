@@ -45,6 +45,7 @@ from ._evaluation_warnings import (
     _cases_as_independent,
     _few_units,
     _interrupted_run,
+    _not_run_files,
     _not_run_text,
     _patients_across,
     _patients_alike,
@@ -468,6 +469,8 @@ def evaluate_cases(
     # warnings (and counts the rest) must not bury it under the figures' notes
     ahead = [_interrupted_run(predictions.run["not_run"])] if (
         predictions.source == "runner" and predictions.run.get("not_run")) else []
+    if predictions.source == "runner" and predictions.folder is not None:
+        ahead += _not_run_files(predictions.folder, predictions.run.get("not_run"))
     if predictions.source in ("runner", "supplied-predictions"):
         ahead += _run_protocol_changed(predictions, protocol)
     figures.warnings[:0] = ahead
@@ -477,7 +480,8 @@ def evaluate_cases(
             predictions.folder is not None:
         figures.warnings += _unmatched_predictions(
             predictions.folder, [case.case_id for case in manifest.cases],
-            unread=[row.case_id for row in scored if row.reason == "missing-output"],
+            unread=[row.case_id for row in scored if row.reason == "missing-output"
+                    and row.case_id not in predictions.failures],  # not run: said above
             table=protocol.task.type if protocol.task.type in TABLE_COLUMNS else None)
     failures, subgroups = figures.failures(), figures.subgroups(manifest.cases)
     verdicts = judge(protocol.criteria, figures.main.metrics)

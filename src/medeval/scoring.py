@@ -114,6 +114,7 @@ def read_predictions(path: Path) -> Predictions:
             str(case_id): (str(item.get("reason") or "exception"), str(item.get("detail") or ""))
             for case_id, item in (recorded.items() if isinstance(recorded, dict) else [])
         }
+        failures = {**_not_run_failures(path / "predictions", data.get("not_run")), **failures}
         log = path / "run.jsonl"
         run = {
             "isolation": data.get("isolation"),
@@ -144,6 +145,33 @@ def read_predictions(path: Path) -> Predictions:
     # can be: a folder given as "label" or "nan" (see Scorer._portable)
     return Predictions("supplied-predictions", path.absolute(),
                        run={"predictions_sha256": sha256_bytes(canonical_json(files))})
+
+
+def _not_run_failures(folder: Path, not_run: Any) -> dict[str, tuple[str, str]]:
+    """The cases an interrupted run never ran, each a ``missing-output`` failure: a file
+    in its predictions folder for such a case is none the runner wrote (it records none;
+    one put there by hand, or copied from another run) and is not read, but named."""
+    if not isinstance(not_run, list) or not not_run:
+        return {}
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        names = []
+    cases = {str(case_id) for case_id in not_run}
+    files: dict[str, list[str]] = {}
+    for name in names:  # each name's cases by its parts before a dot: c1.json, c1.nii.gz
+        parts = name.split(".")
+        for case_id in {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & cases:
+            files.setdefault(case_id, []).append(name)
+    failures = {}
+    for case_id in map(str, not_run):
+        found = files.get(case_id, [])
+        failures[case_id] = ("missing-output", (
+            f"case {case_id}: not run: the run was interrupted before it (summary.json's "
+            "not_run); resume the run to run it") + (
+            f"; {', '.join(found[:3])} in the run's predictions folder is no file its runner "
+            "wrote, and is not read" if found else ""))
+    return failures
 
 
 def _run_ended(path: Path) -> bool:

@@ -352,6 +352,16 @@ def _task_notes() -> list[str]:
     from medeval.evaluation import _interrupted_run
 
     out.append(_interrupted_run([f"c{k}" for k in range(12)]).removeprefix("all cases: "))
+    # ... and files in its predictions folder of cases it never ran (12: ten shown)
+    import tempfile
+
+    from medeval._evaluation_warnings import _not_run_files
+
+    with tempfile.TemporaryDirectory() as folder:
+        for k in range(12):
+            Path(folder, f"c{k:02d}.json").write_text("0.5")
+        out += [w.removeprefix("all cases: ") for w in _not_run_files(
+            Path(folder), [f"c{k:02d}" for k in range(12)])]
     # a threshold above, then below, every score
     from medeval.tasks.binary_classification import _threshold_outside
 
@@ -841,6 +851,19 @@ def test_a_classifiers_numpy_file_is_told_to_write_json_not_a_mask() -> None:
         "파일(.npy, .npz)은 어떤 과제도 읽지 않습니다: 이 과제는 <case_id>.json을 "
         "읽습니다. 답을 predict에서 반환하거나(점수는 float(y[0, 0])), 증례의 출력 폴더에 "
         "prediction.json으로 쓰십시오)")
+
+
+def test_files_of_cases_never_run_in_korean() -> None:
+    assert warning_ko(
+        "all cases: 12 file(s) in the run's predictions folder are of cases the run never "
+        "ran: c00.json, c01.json, c02.json, c03.json, c04.json, c05.json, c06.json, "
+        "c07.json, c08.json, c09.json, ... (12 in all); no runner wrote them, and they are "
+        "not read (those cases count as missing-output failures): resume the run to run "
+        "them") == (
+        "전체 증례: 실행의 예측 폴더에 실행되지 않은 증례의 파일이 12개 있습니다: c00.json, "
+        "c01.json, c02.json, c03.json, c04.json, c05.json, c06.json, c07.json, c08.json, "
+        "c09.json, ... (모두 12개). 러너가 쓴 파일이 아니므로 읽지 않습니다 (그 증례들은 "
+        "출력 없음(missing-output) 실패로 셉니다). 실행을 재개하여 그 증례들을 실행하십시오")
 
 
 def test_prediction_files_naming_no_case_in_korean() -> None:

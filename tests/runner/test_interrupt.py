@@ -150,6 +150,18 @@ def test_an_interrupted_run_is_said_so_by_evaluate_and_refused_for_a_certificate
     with pytest.raises(ProtocolError, match=r"run .*: the run was interrupted before 4 "
                        r"case\(s\) ran \(c4, c5, c6, c7; summary.json's not_run\); resume it"):
         medeval.evaluate(data / "cert.toml", run)
+    # a file put by hand in the run's predictions folder for a case never run (c5, in the
+    # runner's not_run) was scored as the algorithm's answer, while the warning above said
+    # the case counted as missing-output. Found pre-checking a model: not read, and named
+    (run / "predictions" / "c5.json").write_text('{"case_id": "c5", "score": 0.9}')
+    added = medeval.evaluate(data / "pre.toml", run)
+    assert added.failures.by_reason == {"missing-output": 4}
+    assert "c5.json in the run's predictions folder is no file its runner wrote, and is " \
+           "not read" in {f.case_id: f.detail for f in added.failures.cases}["c5"]
+    assert list(added.warnings[:2]) == [result.warnings[0], (
+        "all cases: 1 file(s) in the run's predictions folder are of cases the run never "
+        "ran: c5.json; no runner wrote them, and they are not read (those cases count as "
+        "missing-output failures): resume the run to run them")]
 
 
 @needs_bwrap

@@ -668,6 +668,15 @@ NOTES: tuple[Note, ...] = (
          "실행이 중단되어 증례 {n}개가 실행되지 않았습니다 ({shown}; summary.json의 not_run): "
          "이 증례들은 출력 없음(missing-output) 실패로 셉니다. 같은 --out으로 medeval predict를 "
          "다시 실행하면 이어서 실행합니다"),
+    # evaluation (_evaluation_warnings._not_run_files): files of cases never run, found in
+    # the run's predictions folder: a new sentence, so here
+    Note(r"(?P<n>\d+) file\(s\) in the run's predictions folder are of cases the run never "
+         r"ran: (?P<shown>.+); no runner wrote them, and they are not read \(those cases count "
+         r"as missing-output failures\): resume the run to run them",
+         "실행의 예측 폴더에 실행되지 않은 증례의 파일이 {n}개 있습니다: {shown}. 러너가 쓴 "
+         "파일이 아니므로 읽지 않습니다 (그 증례들은 출력 없음(missing-output) 실패로 셉니다). "
+         "실행을 재개하여 그 증례들을 실행하십시오",
+         {"shown": lambda t: re.sub(r", \.\.\. \((\d+) in all\)$", r", ... (모두 \1개)", t)}),
     Note(r"the run in (?P<run>.+) was started under a protocol of SHA-256 (?P<old>\S+); "
          r"this result is judged under (?P<name>.+), SHA-256 (?P<new>\S+), whose task, "
          r"statistics, subgroups, failure policy or acceptance criteria differ: they were "

@@ -299,8 +299,9 @@ def _not_run_beside(folder: Path) -> list[str]:
                              ).get("not_run")
     except (OSError, ValueError, AttributeError):
         return []
-    return [_interrupted_run([str(c) for c in not_run])] if isinstance(not_run, list) \
-        and not_run else []
+    if not isinstance(not_run, list) or not not_run:
+        return []
+    return [_interrupted_run([str(c) for c in not_run]), *_not_run_files(folder, not_run)]
 
 
 def _case_ids_alike(rows: Sequence[CaseRow]) -> list[str]:

@@ -144,7 +144,20 @@ def read_predictions(path: Path) -> Predictions:
     # absolute, so that a failure's message names it as a path that no word of the message
     # can be: a folder given as "label" or "nan" (see Scorer._portable)
     return Predictions("supplied-predictions", path.absolute(),
-                       run={"predictions_sha256": sha256_bytes(canonical_json(files))})
+                       run={"predictions_sha256": sha256_bytes(canonical_json(files))},
+                       failures=_not_run_failures(path, _not_run_beside(path)))
+
+
+def _not_run_beside(folder: Path) -> Any:
+    """The ``not_run`` of the run whose ``predictions`` folder ``folder`` is, given alone
+    (``--predictions RUN/predictions``), or None: its cases are not run there too."""
+    if folder.name != "predictions" or not (folder.parent / "run.jsonl").is_file():
+        return None
+    try:
+        return json.loads((folder.parent / "summary.json").read_text(encoding="utf-8")
+                          ).get("not_run")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _not_run_failures(folder: Path, not_run: Any) -> dict[str, tuple[str, str]]:

@@ -162,6 +162,10 @@ def test_an_interrupted_run_is_said_so_by_evaluate_and_refused_for_a_certificate
         "all cases: 1 file(s) in the run's predictions folder are of cases the run never "
         "ran: c5.json; no runner wrote them, and they are not read (those cases count as "
         "missing-output failures): resume the run to run them")]
+    # ... and so in its predictions folder given alone
+    alone = medeval.evaluate(data / "pre.toml", run / "predictions")
+    assert alone.failures.by_reason == {"missing-output": 4}
+    assert list(alone.warnings[:2]) == list(added.warnings[:2])
 
 
 @needs_bwrap

@@ -248,7 +248,8 @@ def _not_run_text(not_run: Sequence[str]) -> str:
 def _interrupted_run(not_run: Sequence[str]) -> str:
     """The warning of an evaluation of a run its runner did not finish."""
     return (f"all cases: {_not_run_text(not_run)}: they count as missing-output failures; "
-            "resume the run (medeval predict with the same --out) to run them")
+            "resume the run (the command that made it, again: medeval run PROTOCOL.toml "
+            "--out OUT, or medeval predict ... --out RUN) to run them")
 
 
 def _not_run_files(folder: Path, not_run: object) -> list[str]:

@@ -204,8 +204,9 @@ def evaluate(
     inputs = (*inputs, *table)
     if supplied.run.get("not_run") and protocol.test.mode == "certificate":
         raise ProtocolError(f"run {predictions}: " + _not_run_text(supplied.run["not_run"])
-                            + f"; resume it (medeval predict ... --out {predictions} runs only "
-                            "those) before a certificate is evaluated")
+                            + "; resume it (the command that made it, again, runs only "
+                            "those: medeval run PROTOCOL.toml --out OUT, or medeval predict "
+                            f"... --out {predictions}) before a certificate is evaluated")
     return evaluate_cases(protocol, task, manifest, supplied,
                           fingerprint=fingerprint, inputs=inputs, workers=workers,
                           started=started, progress=progress)

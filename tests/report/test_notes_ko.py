@@ -853,6 +853,26 @@ def test_a_classifiers_numpy_file_is_told_to_write_json_not_a_mask() -> None:
         "prediction.json으로 쓰십시오)")
 
 
+def test_an_interrupted_run_in_korean_as_issued_and_as_now() -> None:
+    # until 0.12 the warning said to resume with "medeval predict with the same --out",
+    # which a run made by medeval run --out OUT (its run in OUT/run) is not: a result
+    # made then prints its Korean as issued
+    head = ("all cases: the run was interrupted before 2 case(s) ran (c1, c2; summary.json's "
+            "not_run): they count as missing-output failures; resume the run ")
+    korean = ("전체 증례: 실행이 중단되어 증례 2개가 실행되지 않았습니다 (c1, c2; summary.json의 "
+              "not_run): 이 증례들은 출력 없음(missing-output) 실패로 셉니다. ")
+    assert warning_ko(head + "(medeval predict with the same --out) to run them") == (
+        korean + "같은 --out으로 medeval predict를 다시 실행하면 이어서 실행합니다")
+    from medeval.evaluation import _interrupted_run
+
+    assert _interrupted_run(["c1", "c2"]) == head + (
+        "(the command that made it, again: medeval run PROTOCOL.toml --out OUT, or medeval "
+        "predict ... --out RUN) to run them")
+    assert warning_ko(_interrupted_run(["c1", "c2"])) == korean + (
+        "실행을 만든 명령(medeval run PROTOCOL.toml --out OUT, 또는 medeval predict ... "
+        "--out RUN)을 다시 실행하면 이어서 실행합니다")
+
+
 def test_files_of_cases_never_run_in_korean() -> None:
     assert warning_ko(
         "all cases: 12 file(s) in the run's predictions folder are of cases the run never "

@@ -135,7 +135,8 @@ def test_an_interrupted_run_is_said_so_by_evaluate_and_refused_for_a_certificate
     assert result.failures.by_reason == {"missing-output": 4}
     assert ("all cases: the run was interrupted before 4 case(s) ran (c4, c5, c6, c7; "
             "summary.json's not_run): they count as missing-output failures; resume the run "
-            "(medeval predict with the same --out) to run them") in result.warnings
+            "(the command that made it, again: medeval run PROTOCOL.toml --out OUT, or "
+            "medeval predict ... --out RUN) to run them") in result.warnings
     # its predictions folder given alone (read as supplied files) said nothing of the run's
     # interruption: 4 cases missing-output, not said never run. Found in the interrupt-pass
     alone = medeval.evaluate(data / "pre.toml", run / "predictions")

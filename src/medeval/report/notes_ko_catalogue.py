@@ -662,12 +662,22 @@ NOTES: tuple[Note, ...] = (
          "증례 {k}건: 이들을 재표집하는 부트스트랩은 서로 다른 재표본을 {n}개밖에 뽑을 수 없어 "
          "요청한 {b}개보다 적습니다. 따라서 부트스트랩 신뢰구간({names})은 증례 {k}건에 "
          "기대며, 그 밖에 대해서는 말해 주는 바가 적습니다"),
+    # (how to resume: until 0.12 "medeval predict with the same --out", which a run made
+    # by medeval run --out OUT is not; a result keeps the words it was made with)
     Note(r"the run was interrupted before (?P<n>\d+) case\(s\) ran \((?P<shown>.+); "
          r"summary\.json's not_run\): they count as missing-output failures; resume the run "
-         r"\(medeval predict with the same --out\) to run them",
+         r"\((?P<how>medeval predict with the same --out|the command that made it, again: "
+         r"medeval run PROTOCOL\.toml --out OUT, or medeval predict \.\.\. --out RUN)\) to "
+         r"run them",
          "실행이 중단되어 증례 {n}개가 실행되지 않았습니다 ({shown}; summary.json의 not_run): "
-         "이 증례들은 출력 없음(missing-output) 실패로 셉니다. 같은 --out으로 medeval predict를 "
-         "다시 실행하면 이어서 실행합니다"),
+         "이 증례들은 출력 없음(missing-output) 실패로 셉니다. {how}",
+         {"how": _one_of({
+             "medeval predict with the same --out":
+                 "같은 --out으로 medeval predict를 다시 실행하면 이어서 실행합니다",
+             "the command that made it, again: medeval run PROTOCOL.toml --out OUT, or "
+             "medeval predict ... --out RUN":
+                 "실행을 만든 명령(medeval run PROTOCOL.toml --out OUT, 또는 medeval "
+                 "predict ... --out RUN)을 다시 실행하면 이어서 실행합니다"})}),
     # evaluation (_evaluation_warnings._not_run_files): files of cases never run, found in
     # the run's predictions folder: a new sentence, so here
     Note(r"(?P<n>\d+) file\(s\) in the run's predictions folder are of cases the run never "

@@ -29,8 +29,9 @@ def test_a_precheck_speaks_of_its_main_results(tmp_path: Path) -> None:
     assert result.precheck and result.failures.alternative is not None
     text = _text(render_certificate(result, tmp_path / "now.pdf"))
     assert "인증 수치" not in text and "certified" not in text
-    assert "실패 증례는 주 결과에서 최악의 결과" in text
-    assert "the declared worst distance) in the main results;" in text
+    # a binary study's own words after 0.11.0 (tests/report/test_binary_failed_note.py)
+    assert "실패 증례는 주 결과에서 오답으로" in text
+    assert "counted as wrong answers in the main results:" in text
     issued = replace(result, parameters=replace(result.parameters, medeval="0.11.0"))
     old = _text(render_certificate(issued, tmp_path / "old.pdf"))
     assert "실패 증례는 인증 수치에서" in old and "in the certified figures;" in old
@@ -39,7 +40,7 @@ def test_a_precheck_speaks_of_its_main_results(tmp_path: Path) -> None:
                      algorithm=replace(result.algorithm, predictions="runner"))
     assert not runner.precheck
     certified = _text(render_certificate(runner, tmp_path / "certified.pdf"))
-    assert "실패 증례는 인증 수치에서" in certified and "in the certified figures;" in certified
+    assert "실패 증례는 인증 수치에서" in certified and "in the certified figures:" in certified
 
 
 def _descriptions(pdf: Path) -> dict[str, str]:

@@ -70,7 +70,7 @@ def policy_cell(result: Result) -> Cell:
     distance = _worst_distance(result)
     if result.failures.policy == "worst-case" and distance is not None:
         return _m("text.policy_worst-case_distance", distance=distance)
-    if result.failures.policy == "worst-case" and result.task in _OWN_WORST_CASE:
+    if result.failures.policy == "worst-case" and _own_worst_case(result):
         return Msg(f"text.policy_worst-case_{result.task}")
     if result.task == "measurement" and made_after(result, MEASUREMENT_FAILURES_UNTIL):
         # no value to count as worst: said how it counts
@@ -100,6 +100,20 @@ _NOTHING_DETECTED = ("ecg-beats", "eeg-events", "coco-detection", "detection")
 #: multi-label task, whose failed case gets every label wrong (new: no certificate of a
 #: result made before it prints otherwise).
 _OWN_WORST_CASE = (*_NOTHING_DETECTED, "multilabel-classification")
+
+#: The last release whose binary-classification certificates said a failed case counts
+#: as "a wrong answer, Dice 0, the declared worst distance" (the general words, two of
+#: them about masks); a later result's say what a failed case is there: a false negative
+#: or false positive, ranked wrongly for the AUC, the wrong extreme probability.
+BINARY_WORST_CASE_UNTIL = "0.11.0"
+
+
+def _own_worst_case(result: Result) -> bool:
+    """Whether the certificate words the task's worst case as its own (not the general
+    words), a binary classification's for results made after 0.11.0."""
+    return result.task in _OWN_WORST_CASE or (
+        result.task == "binary-classification"
+        and made_after(result, BINARY_WORST_CASE_UNTIL))
 
 
 def ordered_metrics(metrics: Sequence[MetricRecord],
@@ -570,7 +584,7 @@ def _failures_note(result: Result) -> tuple[str, tuple[tuple[str, str], ...]]:
     if worst and result.task == "detection" and made_after(
             result, CASE_AUC_AS_UNDETECTED_UNTIL):
         return "text.failures_worst_detection_ranked", ()
-    if worst and (result.task in _OWN_WORST_CASE or (
+    if worst and (_own_worst_case(result) or (
             result.task == "measurement"
             and made_after(result, MEASUREMENT_FAILURES_UNTIL))):
         return f"text.failures_worst_{result.task}", ()

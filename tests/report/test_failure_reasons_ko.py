@@ -81,3 +81,40 @@ def test_a_0_11_0_result_prints_the_identifiers(result_path: Path, tmp_path: Pat
     ko = _pdftotext(render_certificate(old, tmp_path / "ko.pdf", lang="ko"))
     assert "invalid-output: 3, missing-output: 1" in ko
     assert "(missing-output)" not in ko and "(invalid-output)" not in ko
+
+
+def test_every_reason_has_its_korean_name() -> None:
+    """Each reason a case can fail for (the tasks' FailureReason) is in both catalogues:
+    'incompatible' (a mask not on its reference's grid) was missing, and a Korean
+    certificate printed it as the bare identifier."""
+    from typing import get_args
+
+    from medeval.report.catalogue import catalogue
+    from medeval.tasks.base import FailureReason
+
+    for lang in ("ko", "en"):
+        missing = [r for r in get_args(FailureReason)
+                   if f"failure_reason.{r}" not in catalogue(lang)]
+        assert missing == [], lang
+
+
+SEGMENTATION = EXAMPLE.parent / "polyp-segmentation"
+
+
+def test_korean_names_an_incompatible_mask(tmp_path: Path) -> None:
+    """The polyp example's P-11 mask is 128 x 128 on a 160 x 128 frame (its README), and
+    P-05 has no file: counted and named in Korean in the flow of cases."""
+    from PIL import Image
+
+    import medeval
+    from medeval.report import render_certificate
+
+    with Image.open(SEGMENTATION / "predictions" / "P-11.png") as mask, \
+            Image.open(SEGMENTATION / "frames" / "P-11.jpg") as frame:
+        assert mask.size != frame.size  # not on its frame's grid
+    result = medeval.evaluate(SEGMENTATION / "protocol.toml",
+                              SEGMENTATION / "predictions")
+    ko = _pdftotext(render_certificate(result, tmp_path / "ko.pdf", lang="ko"))
+    assert "참조와 맞지 않는 출력(incompatible): 1, 출력 없음(missing-output): 1" in ko
+    assert ko.count("참조와 맞지 않는 출력(incompatible)") == 1 + 1  # the row, P-11's line
+    assert "incompatible: 1" not in ko

@@ -34,11 +34,11 @@ __all__ = ["archive", "damaged", "data_lines", "decompressed", "read_csv_rows", 
            "text_of", "wide_row"]
 
 
-def wide_row(path: Path) -> str | None:
+def wide_row(path: Path, *, separator: str = ",") -> str | None:
     """The first row with more non-empty fields than the header, described for a
     message, or None."""
     with text_of(path) as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=separator)
         header: list[str] | None = None
         start = 1
         for row in reader:
@@ -52,9 +52,13 @@ def wide_row(path: Path) -> str | None:
             if any(field.strip() for field in extra):
                 shown = ", ".join(repr(field) for field in row)
                 return (f"line {line} has {len(row)} fields, the header {len(header)} "
-                        f"({shown}): a value holding a comma must be in double quotes "
-                        '("...")')
+                        f"({shown}): a value holding {_NAMES.get(separator, repr(separator))}"
+                        ' must be in double quotes ("...")')
     return None
+
+
+#: the separators' names in :func:`wide_row`'s message
+_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab"}
 
 
 def repeated_columns(path: Path, separator: str = ",") -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 import numpy as np
@@ -326,6 +327,27 @@ def test_a_row_of_one_field_more_than_the_header_is_refused(tmp_path):
         read_table(path, columns=["score"], role="predictions")
     path = write(tmp_path, "pred.tsv", "case_id\tscore\nc1\t0\t8861\n")
     with pytest.raises(TableError, match=r"line 2 has 3 fields, its header 2$"):
+        read_table(path, columns=["score"], role="predictions")
+
+
+def test_a_later_row_of_one_field_more_is_named_by_its_line(tmp_path):
+    # the same decimal comma further down: pandas raised its own words, "Error tokenizing
+    # data. C error: Expected 2 fields in line 5, saw 3", naming neither the row nor what
+    # to do, and its line counts a quoted line break as none. Lines by hand: 1 header,
+    # 2 c1, 3 blank, 4-5 c2 (a note broken over two lines), 6 c3 with '0,83'
+    text = 'case_id,note\nc1,a\n\nc2,"two\nlines"\nc3,0,83\n'
+    path = write(tmp_path, "pred.csv", text)
+    with pytest.raises(pd.errors.ParserError, match="Expected 2 fields in line 5, saw 3"):
+        pd.read_csv(path)
+    with pytest.raises(TableError, match=re.escape(
+            "pred.csv: cannot be read: line 6 has 3 fields, the header 2 ('c3', '0', '83'): "
+            'a value holding a comma must be in double quotes ("..."); a decimal comma, as '
+            "in 0,83? write 0.83, or separate the fields by ';'")):
+        read_table(path, columns=["note"], role="predictions")
+    path = write(tmp_path, "pred.tsv", "case_id\tscore\nc1\t0.5\nc2\t0\t83\n")
+    with pytest.raises(TableError, match=re.escape(
+            "line 3 has 3 fields, the header 2 ('c2', '0', '83'): a value holding a tab "
+            'must be in double quotes ("...")') + "$"):
         read_table(path, columns=["score"], role="predictions")
 
 

@@ -21,6 +21,7 @@ from .._csv_width import (
     decompressed,
     repeated_columns,
     text_of,
+    wide_row,
 )
 from .._hashing import sha256_file
 from .._text_offsets import where_utf8_stops
@@ -378,6 +379,10 @@ def number_text(text: str) -> float:
     return float(text)
 
 
+#: what a comma-separated row of a field too many most often is
+_DECIMAL_COMMA_HINT = "; a decimal comma, as in 0,83? write 0.83, or separate the fields by ';'"
+
+
 def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
               named: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A CSV file, separated by commas, or by semicolons (their decimal mark a comma, as
@@ -394,17 +399,24 @@ def _read_csv(path: Path, id_column: str, text: Sequence[str] = (),
                     pd.read_csv(path, sep=separator, nrows=0, encoding="utf-8").columns]
     ids = [c for c in header_names if _nfc(c) == _nfc(id_column)]
     text = [c for c in header_names if _nfc(c) in {_nfc(n) for n in text}]
-    frame = pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
-                        dtype=dict.fromkeys([*ids, *text], str), keep_default_na=True,
-                        encoding="utf-8")
+    try:
+        frame = pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".",
+                            dtype=dict.fromkeys([*ids, *text], str), keep_default_na=True,
+                            encoding="utf-8")
+    except pd.errors.ParserError:
+        # a later row of a field more than the header: pandas' own words ("Error
+        # tokenizing data. C error: Expected 2 fields in line 8, saw 3") said neither the
+        # row nor what to do, and miscount lines after a quoted line break
+        if (wide := wide_row(path, separator=separator)) is None:
+            raise
+        raise ValueError(wide + (_DECIMAL_COMMA_HINT if separator == "," else "")) from None
     if not isinstance(frame.index, pd.RangeIndex):
         # pandas takes a first row of one field more than the header for an index column
         # and shifts every column by one: 'c1,0,83' gave case_id '0' and score 83
         raise ValueError(
             f"line 2 has {len(frame.columns) + frame.index.nlevels} fields, its header "
             f"{len(frame.columns)}"
-            + (" (a decimal comma, as in 0,83? write 0.83, or separate the fields by ';')"
-               if separator == "," else ""))
+            + (f" ({_DECIMAL_COMMA_HINT[2:]})" if separator == "," else ""))
     if written := [c for c in text if c in frame.columns]:
         # as written: a class named None or NA is no empty cell (pandas' default NA words)
         frame[written] = pd.read_csv(path, sep=separator, usecols=written, dtype=str,

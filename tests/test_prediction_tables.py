@@ -77,11 +77,31 @@ def test_each_bad_row_fails_its_case_and_a_missing_row_is_missing_output(binary)
     first, second, last = cases["case_id"].iloc[[0, 1, -1]]
     # each refused row named by its line in the file (lines[k] is line k + 1)
     assert failed == {
-        first: ("invalid-output", f"case {first}: score nan is not finite (pred.csv, line 2)"),
+        first: ("invalid-output", f"case {first}: no score: NaN (in a table, an empty cell or "
+                                  "#N/A, which are read as NaN); write the score as a number "
+                                  "(pred.csv, line 2)"),
         second: ("invalid-output", f"case {second}: the prediction must hold a number or "
                                    "{\"score\": number}, got 'high' (pred.csv, line 3)"),
         last: ("missing-output", f"case {last}: no prediction in the table")}
     assert result.failures.n_failed == 3  # the others' text read as numbers: scored
+
+
+def test_an_empty_or_na_cell_is_said_to_be_one(binary):
+    # a tester's spreadsheet: '#N/A' where a formula found no score, and a cell left
+    # empty; each failed as 'score nan is not finite', a word neither line holds
+    folder, cases = binary
+    text = cases[["case_id", "score"]].astype(str).to_numpy().tolist()
+    text[2][1], text[4][1] = "#N/A", ""
+    lines = ["case_id,score"] + [",".join(row) for row in text]
+    (folder / "pred.csv").write_text("\n".join(lines) + "\n")
+    result = medeval.evaluate(folder / "protocol.toml", folder / "pred.csv")
+    failed = {c.case_id: c.detail for c in result.failures.cases}
+    na, empty = cases["case_id"].iloc[[2, 4]]
+    why = "no score: NaN (in a table, an empty cell or #N/A, which are read as NaN)"
+    # lines[k] is line k + 1: the third row is line 4, the fifth line 6
+    assert failed == {na: f"case {na}: {why}; write the score as a number (pred.csv, line 4)",
+                      empty: f"case {empty}: {why}; write the score as a number "
+                             "(pred.csv, line 6)"}
 
 
 def test_a_score_written_with_pythons_digit_grouping_fails_its_case(binary):

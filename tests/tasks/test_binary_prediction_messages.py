@@ -51,7 +51,8 @@ def test_a_predictions_folder_named_like_a_word_leaves_the_messages_whole(
     assert details == [
         'case WDBC-0001: the prediction has no "score" (its keys: "label"); it must hold '
         'a number or {"score": number}',
-        "case WDBC-0001: score nan is not finite"]
+        "case WDBC-0001: no score: NaN (in a table, an empty cell or #N/A, which are read "
+        "as NaN); write the score as a number"]
     again = medeval.evaluate(folder / "protocol.toml", folder / "label")
     assert again.fingerprint == by_label.fingerprint
 

@@ -231,6 +231,10 @@ class BinaryClassification(TaskType):
                 f"got {shown_value(value)}{_several_scores(value, self.spec.positive_label)}"
                 + (number_hint(value, None) if isinstance(value, str) else "")
             )
+        if value != value:  # NaN: a table's empty or #N/A cell reads so, as a JSON NaN
+            raise PredictionError(
+                f"case {case.case_id}: no score: NaN (in a table, an empty cell or #N/A, "
+                "which are read as NaN); write the score as a number")
         if not np.isfinite(value):
             raise PredictionError(f"case {case.case_id}: score {value!r} is not finite")
         truth, decided = self._truth(case), int(value >= self.spec.threshold)

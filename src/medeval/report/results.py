@@ -101,19 +101,22 @@ _NOTHING_DETECTED = ("ecg-beats", "eeg-events", "coco-detection", "detection")
 #: result made before it prints otherwise).
 _OWN_WORST_CASE = (*_NOTHING_DETECTED, "multilabel-classification")
 
-#: The last release whose binary-classification certificates said a failed case counts
+#: The last release whose binary and multi-class certificates said a failed case counts
 #: as "a wrong answer, Dice 0, the declared worst distance" (the general words, two of
 #: them about masks); a later result's say what a failed case is there: a false negative
-#: or false positive, ranked wrongly for the AUC, the wrong extreme probability.
-BINARY_WORST_CASE_UNTIL = "0.11.0"
+#: or false positive (multi-class: the answer "none"), ranked wrongly for the AUCs.
+CLASSIFICATION_WORST_CASE_UNTIL = "0.11.0"
+
+#: The tasks whose worst case the certificate words as their own from then on.
+_CLASSIFICATION = ("binary-classification", "multiclass-classification")
 
 
 def _own_worst_case(result: Result) -> bool:
     """Whether the certificate words the task's worst case as its own (not the general
-    words), a binary classification's for results made after 0.11.0."""
+    words); a binary or multi-class classification's for results made after 0.11.0."""
     return result.task in _OWN_WORST_CASE or (
-        result.task == "binary-classification"
-        and made_after(result, BINARY_WORST_CASE_UNTIL))
+        result.task in _CLASSIFICATION
+        and made_after(result, CLASSIFICATION_WORST_CASE_UNTIL))
 
 
 def ordered_metrics(metrics: Sequence[MetricRecord],

@@ -1471,3 +1471,45 @@ def test_run_without_sandbox_says_its_warning_as_medeval_does(tmp_path, capsys):
     [said] = [line for line in err.splitlines() if "WITHOUT a sandbox" in line]
     assert said.startswith("medeval: warning: the algorithm runs WITHOUT a sandbox"), err
     assert "IsolationWarning" not in err and ".py:" not in err and "run_algorithm(" not in err
+
+
+def test_manifest_check_warns_of_patients_across_sites_before_the_run(tmp_path, capsys):
+    # Found in a KTL tester's pass: two sites numbering their patients alike (P1, P2 at
+    # each) were counted as 2 patients, not 4, and only the evaluation's warnings said so,
+    # after the run; 'manifest check --protocol' printed OK. By hand: P1 has 2 frames at
+    # A and 2 at B, P2 likewise: both patients of several cases span both sites.
+    (tmp_path / "f").mkdir()
+    rows = []
+    for site in ("A", "B"):
+        for patient in ("P1", "P2"):
+            for frame in (1, 2):
+                case = f"{site}{patient}F{frame}"
+                (tmp_path / "f" / f"{case}.txt").write_text(case)
+                rows.append(f"{case},{patient},f/{case}.txt,{frame % 2},{site}")
+    (tmp_path / "manifest.csv").write_text(
+        "case_id,patient_id,input,reference,site\n" + "\n".join(rows) + "\n")
+
+    def check(statistics: str, subgroups: str) -> str:
+        (tmp_path / "protocol.toml").write_text(
+            '[test]\nid = "T-1"\ntitle = "t"\nmode = "pre-check"\n[laboratory]\n'
+            'name = "L"\n[customer]\nname = "C"\n[algorithm]\nname = "A"\nversion = "1"\n'
+            '[dataset]\nmanifest = "manifest.csv"\nselection = "s"\n[task]\n'
+            'type = "binary-classification"\nthreshold = 0.5\n[statistics]\nseed = 1\n'
+            f'{statistics}\n[subgroups]\n{subgroups}\n[[criteria]]\nmetric = "sensitivity"\n'
+            'goal = 0.5\nsource = "s"\n')
+        assert main(["manifest", "check", str(tmp_path / "manifest.csv"),
+                     "--protocol", str(tmp_path / "protocol.toml")]) == 0
+        captured = capsys.readouterr()
+        assert "8 cases, 2 patients" in captured.out
+        return captured.err
+
+    err = check('resampling_unit = "patient"', 'columns = ["site"]')
+    assert ("medeval: warning: protocol protocol.toml: site: 2 of the 2 patients with "
+            "several cases have cases in more than one value (P1: A 2, B 2; P2: A 2, B 2)"
+            ) in err
+    assert "make the ids unique in the manifest (prefix the site, say)" in err
+    # a case's column (a view), declared so, and intervals over cases: nothing to say
+    assert "more than one value" not in check(
+        'resampling_unit = "patient"', 'columns = ["site"]\ncase_columns = ["site"]')
+    assert "more than one value" not in check('resampling_unit = "case"',
+                                              'columns = ["site"]')

@@ -14,6 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol as _Structural
 
 from ._plural import counted
 from .manifest import leading_zero_twins, letter_case_twins, nfc_id
@@ -174,7 +175,14 @@ def _values_alike(column: str, values: Iterable[str]) -> list[str]:
             ] if shown else []
 
 
-def _patients_across(column: str, groups: Mapping[str, Sequence[CaseRow]]) -> list[str]:
+class _OfPatient(_Structural):
+    """A case or a case's row: what :func:`_patients_across` reads of each."""
+
+    @property
+    def patient_id(self) -> str: ...
+
+
+def _patients_across(column: str, groups: Mapping[str, Sequence[_OfPatient]]) -> list[str]:
     """A warning naming the patients whose cases lie in several values of a subgroup
     column. Where the column is otherwise one value a patient (at most a tenth of the
     patients with several cases span values): for a patient's column (a site, a sex) the

@@ -220,6 +220,7 @@ def _warn(args: argparse.Namespace, manifest: Manifest, read: Manifest | None,
     _warn_of_skipped_inputs(manifest)
     if args.protocol is not None:
         _warn_of_criteria_without_cases(args.protocol, manifest)
+        _warn_of_patients_across(args.protocol, manifest)
     if args.read_files and read is not None:
         _warn_of_identical_inputs(read)
         _warn_of_record_statements(read)
@@ -249,6 +250,28 @@ def _warn_of_criteria_without_cases(protocol: Path, manifest: Manifest) -> None:
 
     for message in criteria_without_cases(load_protocol(protocol), manifest.cases):
         _warning(f"protocol {protocol.name}: {message}")
+
+
+def _warn_of_patients_across(protocol: Path, manifest: Manifest) -> None:
+    """Warn on stderr, as the evaluation's warnings will, of patients whose cases lie in
+    several values of a subgroup column, where the protocol's intervals are over patients:
+    two sites numbering their patients alike (P01 at each) are then counted as one
+    patient's cases, which the tester heard of only after the evaluation."""
+    from .._evaluation_warnings import _patients_across
+    from ..manifest import nfc_id
+    from ..protocol import load_protocol
+
+    loaded = load_protocol(protocol)
+    if loaded.statistics.resampling_unit != "patient":
+        return
+    for column in dict.fromkeys(loaded.subgroups.columns):
+        if column in loaded.subgroups.case_columns:
+            continue
+        groups: dict[str, list[Case]] = {}  # cases by value, compared as evaluate does
+        for case in manifest.cases:
+            groups.setdefault(nfc_id(case.metadata.get(column, "").strip()), []).append(case)
+        for text in _patients_across(column, groups):
+            _warning(f"protocol {protocol.name}: {text.removeprefix('all cases: ')}")
 
 
 def _warn_of_skipped_inputs(manifest: Manifest) -> None:

@@ -67,6 +67,7 @@ from .cells import undefined_note as _undefined_note
 from .definitions_ko import DEFINITIONS_KO_UNTIL, formula_cell, reference_cell
 from .edge_cases import EDGE_CASES_UNTIL, edge_case_cell
 from .failure_reasons import reason_cell, reasons_cell
+from .frame_definitions import FRAME_WORDED_UNTIL, frame_formula
 from .info import ReportInfo
 from .made_by import made_after
 from .method_sections import environment_section, method_section
@@ -663,9 +664,12 @@ def _definitions(result: Result) -> Section:
 def _formula_reference(definition: MetricDefinition, result: Result) -> tuple[Cell, Cell]:
     """A definition's formula and reference as the definitions table prints them: their
     words in Korean in a Korean certificate of a result made after
-    :data:`~medeval.report.definitions_ko.DEFINITIONS_KO_UNTIL`, else as written."""
+    :data:`~medeval.report.definitions_ko.DEFINITIONS_KO_UNTIL`, else as written; the FROC
+    formulas of a coco-detection result per frame (:mod:`.frame_definitions`)."""
     if made_after(result, DEFINITIONS_KO_UNTIL):
-        return formula_cell(definition), reference_cell(definition)
+        framed = frame_formula(definition.id) if result.task == "coco-detection" and \
+            made_after(result, FRAME_WORDED_UNTIL) else None
+        return framed or formula_cell(definition), reference_cell(definition)
     return definition.formula, definition.reference
 
 
@@ -737,7 +741,8 @@ def _froc_notes(result: Result) -> tuple[Block, ...]:
         notes.append(Para(_m("text.froc_linear"), "note"))
     rates = [float(r) for r in task.get("fp_rates") or _LUNA16_RATES]
     if "froc_cpm" in names and rates != list(_LUNA16_RATES):
-        notes.append(Para(_m("text.froc_cpm_rates", rates=", ".join(
+        framed = "_frame" if result.task == "coco-detection" else ""  # its cases are frames
+        notes.append(Para(_m(f"text.froc_cpm_rates{framed}", rates=", ".join(
             f"{r:g}" for r in rates)), "note"))
     return tuple(notes)
 

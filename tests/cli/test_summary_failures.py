@@ -53,3 +53,25 @@ def test_a_detail_of_several_lines_is_shown_on_one(example_result):
     result = replace(result, failures=replace(result.failures, cases=cases))
     assert ("    e.g. exception: case D-13: ValueError: 1 validation error for Frame image "
             "Input should be a valid array [type=array_type]") in summary(result).splitlines()
+
+
+def test_a_long_detail_is_cut_at_a_word_and_says_where_the_whole_is(example_result):
+    # The summary cut a detail at 200 characters mid-word ('... is not on...') and did not
+    # say the rest was in the result (found by a KTL tester on a 2D endoscopy set). Now it
+    # cuts before the word that would not fit and names where the whole detail is.
+    sentence = "category_id 0 is not one of the set's categories [1]; "  # 54 characters
+    detail = "ValueError: " + sentence * 6  # 12 + 324 = 336 characters
+    cases = tuple(replace(c, reason="exception", detail=detail) if c.case_id == "D-13" else c
+                  for c in example_result.failures.cases)
+    result = replace(example_result, failures=replace(example_result.failures, cases=cases))
+    lines = summary(result, Path("out/result.json")).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("    e.g. exception:"))
+    # 200 characters less 3 for '...' end at character 197, inside 'one' (characters 195
+    # to 197 of the fourth sentence's 'category_id 0 is not one'), so the detail ends with
+    # 'not' (character 194) and '...'
+    assert lines[at] == ("    e.g. exception: case D-13: ValueError: " + sentence * 3
+                         + "category_id 0 is not...")
+    assert lines[at + 1] == ("    (details cut short; each failed case's whole detail is in "
+                             "out/result.json, under failures.cases)")
+    # a detail that fits is shown whole, with no such line
+    assert not any("cut short" in line for line in summary(example_result).splitlines())

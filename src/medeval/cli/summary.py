@@ -65,7 +65,7 @@ def summary(result: Result, path: Path | None = None) -> str:
     if failures.n_failed:
         reasons = ", ".join(f"{k} {v}" for k, v in failures.by_reason.items())
         lines.append(f"  failed cases by reason: {reasons} (policy {failures.policy})")
-        lines += _first_failures(result)
+        lines += _first_failures(result, path)
     task = result.parameters.task
     if task.get("threshold") is not None:  # a multi-label task's may be None
         lines.append(f"  threshold {as_written(task['threshold'])} (score >= threshold is "
@@ -95,22 +95,48 @@ def summary(result: Result, path: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _first_failures(result: Result) -> list[str]:
-    """Under the reasons, each reason's first case and its detail (shortened), so that
-    the cause shows without opening the result; none when every case failed
+def _first_failures(result: Result, path: Path | None = None) -> list[str]:
+    """Under the reasons, each reason's first case and its detail, so that the cause shows
+    without opening the result; a detail longer than :data:`_DETAIL_SHOWN` characters is
+    cut at a word with "...", and a line says where the whole is (the result file's
+    ``failures.cases``; the per-case CSV has the reason only). None when every case failed
     (:func:`all_failed` gives the first then)."""
     if result.flow.scored == 0:
         return []
-    lines, seen = [], set()
+    lines, seen, cut = [], set(), False
     for case in result.failures.cases:
         if case.reason in seen or not case.detail:
             continue
         seen.add(case.reason)
         detail = _one_line(case.detail, case.case_id)
-        if len(detail) > _DETAIL_SHOWN:
-            detail = detail[:_DETAIL_SHOWN - 3] + "..."
-        lines.append(f"    e.g. {case.reason}: case {case.case_id}: {detail}")
+        shown = _shortened(detail)
+        cut = cut or shown != detail
+        lines.append(f"    e.g. {case.reason}: case {case.case_id}: {shown}")
+    if cut:
+        where = path if path is not None else "the result file"
+        lines.append(f"    (details cut short; each failed case's whole detail is in {where}, "
+                     "under failures.cases)")
     return lines
+
+
+def _shortened(detail: str, room: int = 0) -> str:
+    """``detail`` as the summary shows it: whole if it has at most ``room`` characters
+    (:data:`_DETAIL_SHOWN` by default), else cut before the last word that would not fit,
+    with "..." (a cut inside a word only where one word fills more than half the room).
+
+    >>> _shortened("a missing file named here", room=20)
+    'a missing file...'
+    >>> _shortened("a missing file", room=20)
+    'a missing file'
+    """
+    room = room or _DETAIL_SHOWN
+    if len(detail) <= room:
+        return detail
+    kept = detail[:room - 3]
+    if detail[room - 3] != " ":  # the last word kept is cut: leave it out
+        at = kept.rfind(" ")
+        kept = kept[:at] if at > room // 2 else kept
+    return kept.rstrip(" ,;:") + "..."
 
 
 def _one_line(detail: str, case_id: str) -> str:

@@ -52,7 +52,7 @@ def test_a_changed_frame_is_refused_with_the_way_on(tmp_path: Path, capsys) -> N
     assert main(["manifest", "fingerprint", str(folder / manifest.group(1)),
                  "--protocol", str(protocol)]) == 0
     line = capsys.readouterr().out.strip()
-    new = re.fullmatch(r'dataset\.fingerprint = "(sha256:[0-9a-f]{64})"', line)
+    new = re.fullmatch(r'fingerprint = "(sha256:[0-9a-f]{64})"', line)
     assert new is not None
     text = protocol.read_text(encoding="utf-8")
     protocol.write_text(re.sub(r'fingerprint = "sha256:[0-9a-f]{64}"',
@@ -86,5 +86,5 @@ def test_the_command_of_the_advice_is_quoted_for_the_shell(tmp_path: Path, capsy
     assert words == ["medeval", "manifest", "fingerprint", str(folder / "manifest.csv"),
                      "--protocol", str(protocol)]
     assert main(words[1:]) == 0
-    assert re.fullmatch(r'dataset\.fingerprint = "sha256:[0-9a-f]{64}"',
+    assert re.fullmatch(r'fingerprint = "sha256:[0-9a-f]{64}"',
                         capsys.readouterr().out.strip())

@@ -1057,15 +1057,21 @@ def test_manifest_fingerprint_prints_the_line_evaluate_checks(tmp_path, capsys):
                  str(protocol), "--no-progress"]) == 0
     captured = capsys.readouterr()
     line = captured.out.strip()
-    assert re.fullmatch(r'dataset\.fingerprint = "sha256:[0-9a-f]{64}"', line), line
+    # stdout is the line a user writes under [dataset]: it printed 'dataset.fingerprint =
+    # ...', which pasted there TOML reads as dataset.dataset.fingerprint, an unknown key
+    # (found by a KTL tester on a 2D endoscopy set); stderr says where it goes
+    assert re.fullmatch(r'fingerprint = "sha256:[0-9a-f]{64}"', line), line
     assert "read as 'image'" in captured.err
+    assert "write the line on stdout under [dataset] in the protocol" in captured.err
     value = line.split(" = ")[1]
     assert main(["manifest", "fingerprint", str(folder / "manifest.csv"), "--reference-kind",
                  "image", "--no-progress"]) == 0
     assert capsys.readouterr().out.strip() == line  # the same kind, the same fingerprint
     text = protocol.read_text()
-    protocol.write_text(text.replace("[dataset]\n", f"[dataset]\nfingerprint = {value}\n"))
+    protocol.write_text(text.replace("[dataset]\n", f"[dataset]\n{captured.out}"))  # as is
     assert tomllib.loads(protocol.read_text())["dataset"]["fingerprint"] == value.strip('"')
+    assert main(["protocol", "check", str(protocol)]) == 0
+    capsys.readouterr()
     assert main(["evaluate", str(protocol), "--predictions", str(folder / "predictions"),
                  "--out", str(tmp_path / "out")]) == 0
     capsys.readouterr()

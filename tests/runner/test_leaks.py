@@ -296,7 +296,7 @@ def test_a_2d_sets_run_records_the_fingerprint_the_manifest_command_prints(
     start = json.loads((tmp_path / "run" / "run.jsonl").read_text().splitlines()[0])
     assert start["manifest"]["reference_kind"] == "annotations-2d"
     assert "'annotations-2d'" in printed.err
-    assert printed.out == f'dataset.fingerprint = "{start["manifest"]["fingerprint"]}"\n'
+    assert printed.out == f'fingerprint = "{start["manifest"]["fingerprint"]}"\n'
 
 
 

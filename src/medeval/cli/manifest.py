@@ -26,8 +26,9 @@ def add(commands: Any) -> None:
     actions = manifest.add_subparsers(dest="manifest_command", metavar="ACTION")
     kinds = get_args(ReferenceKind)
     for name, handler, text in (
-        ("fingerprint", _fingerprint, "print the set's fingerprint as the protocol's "
-         "dataset.fingerprint line (SHA-256 over the manifest and every file it names)"),
+        ("fingerprint", _fingerprint, "print the set's fingerprint as the line to write "
+         "under [dataset] in the protocol, fingerprint = \"sha256:...\" (SHA-256 over the "
+         "manifest and every file it names)"),
         ("check", _check, "list every problem of the set (missing, empty or unreadable "
          "files, duplicate ids, a patient in two splits, inputs that would show the "
          "algorithm a reference); exit 2 on any, 0 with one OK line"),
@@ -73,13 +74,18 @@ def _read(args: argparse.Namespace) -> Manifest:
 
 
 def _fingerprint(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the set's fingerprint as the line of the protocol's ``[dataset]`` table,
+    ``fingerprint = "sha256:..."``, on stdout (the digest quoted, as scripts read it);
+    stderr says what was read and where the line goes. It printed ``dataset.fingerprint =
+    ...``, which TOML refuses above a protocol's ``[dataset]`` table (a table declared
+    twice) and nests under it (``dataset.dataset.fingerprint``, an unknown key)."""
     manifest = _read(args)
     fingerprint = manifest.fingerprint(progress=not args.no_progress)
     say(f"medeval: {len(manifest.cases)} cases, references read as "
         f"{manifest.reference_kind!r} (a task reading them as another kind gives another "
-        "fingerprint: --reference-kind or --protocol); in the protocol's [dataset] "
-        f'table the line is: fingerprint = "sha256:{fingerprint}"')
-    out.write(f'dataset.fingerprint = "sha256:{fingerprint}"\n')
+        "fingerprint: --reference-kind or --protocol); write the line on stdout under "
+        "[dataset] in the protocol, in place of any fingerprint line there")
+    out.write(f'fingerprint = "sha256:{fingerprint}"\n')
     return 0
 
 

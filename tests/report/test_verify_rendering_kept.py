@@ -91,3 +91,16 @@ def test_another_renderer_version_is_another_rendering(
     outcome = verify_certificate(certificate)
     assert len(renderings) == 2
     assert not outcome.ok, outcome.problems
+
+
+def test_renderings_kept_stay_within_their_bytes(
+        certificate: Path, certified: Path, renderings: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a server process keeps renderings: a certificate larger than the budget (one of
+    # 100,000 cases attaches tens of MB) is rendered each time, not held
+    monkeypatch.setattr(rendered_again, "_KEEP_BYTES", certificate.stat().st_size - 1)
+    assert verify_certificate(certificate).ok and verify_certificate(certificate).ok
+    assert len(renderings) == 2 and not rendered_again._KEPT
+    monkeypatch.setattr(rendered_again, "_KEEP_BYTES", certificate.stat().st_size)
+    assert verify_certificate(certificate).ok and verify_certificate(certificate).ok
+    assert len(renderings) == 3 and len(rendered_again._KEPT) == 1

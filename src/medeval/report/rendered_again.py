@@ -42,13 +42,14 @@ def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: 
             result_json: bytes | None, creator: str | None = None) -> bytes:
     """The certificate rendered again, as it was issued (its dates not judged anew).
 
-    The last few renderings are kept (:data:`_KEPT`): the renderer is deterministic, and
-    the same certificate verified again in one process (the verification page asked
-    twice, a registry checking its reports, a verification naming changed lines) is
-    its rendering again, half a second each. Kept by the digest of everything the
-    rendering reads: the result's canonical JSON, the attached JSON's bytes, the report
-    info, the language, PDF/A or not, the /Creator and the version the renderer names
-    itself; a result read from an older layout (a legacy fingerprint) is not kept."""
+    The last few renderings are kept (:data:`_KEPT`, four and 64 MB at most): the
+    renderer is deterministic, and the same certificate verified again in one process
+    (the verification page asked twice, a registry checking its reports, a verification
+    naming changed lines) is its rendering again, half a second each. Kept by the digest
+    of everything the rendering reads: the result's canonical JSON, the attached JSON's
+    bytes, the report info, the language, PDF/A or not, the /Creator and the version the
+    renderer names itself; a result read from an older layout (a legacy fingerprint) is
+    not kept."""
     from . import pdf
 
     lang, pdfa = _lang(record), b"/OutputIntents" in payload
@@ -64,10 +65,10 @@ def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: 
                 return kept
     fresh = pdf.certificate_pdf(data, info, lang=lang, pdfa=pdfa, result_json=result_json,
                                 check_dates=False, creator=creator)
-    if key is not None:
+    if key is not None and len(fresh) <= _KEEP_BYTES:
         with _KEPT_LOCK:
             _KEPT[key] = fresh
-            while len(_KEPT) > _KEEP:
+            while len(_KEPT) > _KEEP or sum(map(len, _KEPT.values())) > _KEEP_BYTES:
                 _KEPT.popitem(last=False)
     return fresh
 
@@ -81,6 +82,9 @@ def _digest(*parts: bytes | None) -> bytes:
 
 
 _KEEP = 4
+#: At most this many bytes of renderings kept (a certificate attaches its result and its
+#: cases: one of 100,000 cases is tens of MB; a server process holds these).
+_KEEP_BYTES = 64 * 2**20
 _KEPT: OrderedDict[bytes, bytes] = OrderedDict()
 """The last renderings of :func:`_render`, by the digest of what each read."""
 _KEPT_LOCK = threading.Lock()

@@ -43,9 +43,10 @@ def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: 
     """The certificate rendered again, as it was issued (its dates not judged anew).
 
     The last few renderings are kept (:data:`_KEPT`, four and 64 MB at most): the
-    renderer is deterministic, and the same certificate verified again in one process
-    (the verification page asked twice, a registry checking its reports, a verification
-    naming changed lines) is its rendering again, half a second each. Kept by the digest
+    renderer is deterministic, and a certificate of the same result verified again in
+    one process (a verification page's worker given altered copies of one certificate,
+    each new bytes to it; a script or a test verifying a file again) is its rendering
+    again, half a second each. Kept by the digest
     of everything the rendering reads: the result's canonical JSON, the attached JSON's
     bytes, the report info, the language, PDF/A or not, the /Creator and the version the
     renderer names itself; a result read from an older layout (a legacy fingerprint) is

@@ -41,7 +41,8 @@ def test_predictions_edited_or_removed_after_the_run_are_named_first(tmp_path):
             f"(the SHA-256 summary.json records) — changed: {edited} ({edited}.json); "
             f"removed: {removed} ({removed}.json): they are scored as they are now (a removed "
             "one as missing-output), not as the algorithm made them, while the outputs' "
-            "SHA-256 the result carries is the run's; run those cases again (medeval predict "
-            "with the same --out runs a case whose prediction was removed or altered)")
+            "SHA-256 the result carries is the run's; run those cases again (the command that "
+            "made the run, again, runs a case whose prediction was removed or altered: "
+            "medeval run PROTOCOL.toml --out OUT, or medeval predict ... --out RUN)")
         korean = warning_ko(result.warnings[0])
         assert korean is not None and f"변경: {edited}" in korean and f"삭제: {removed}" in korean

@@ -71,5 +71,6 @@ def predictions_changed(run_dir: Path) -> list[str]:
             "from what its runner wrote (the SHA-256 summary.json records) — "
             f"{'; '.join(parts)}: they are scored as they are now (a removed one as "
             "missing-output), not as the algorithm made them, while the outputs' SHA-256 "
-            "the result carries is the run's; run those cases again (medeval predict with "
-            "the same --out runs a case whose prediction was removed or altered)"]
+            "the result carries is the run's; run those cases again (the command that made "
+            "the run, again, runs a case whose prediction was removed or altered: medeval "
+            "run PROTOCOL.toml --out OUT, or medeval predict ... --out RUN)"]

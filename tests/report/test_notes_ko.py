@@ -873,6 +873,43 @@ def test_an_interrupted_run_in_korean_as_issued_and_as_now() -> None:
         "--out RUN)을 다시 실행하면 이어서 실행합니다")
 
 
+def test_a_changed_prediction_in_korean_as_issued_and_as_now() -> None:
+    # until 0.12 the warning said to run the cases again with "medeval predict with the
+    # same --out", which a run made by medeval run --out OUT (its run in OUT/run) is not:
+    # a result made then prints its Korean as issued
+    head = ("all cases: 1 prediction file(s) of the run differ from what its runner wrote "
+            "(the SHA-256 summary.json records) — changed: c1 (c1.json): they are scored as "
+            "they are now (a removed one as missing-output), not as the algorithm made them, "
+            "while the outputs' SHA-256 the result carries is the run's; run those cases "
+            "again ")
+    korean = ("전체 증례: 실행의 예측 파일 1개가 실행기가 쓴 것(summary.json에 기록된 SHA-256)과 "
+              "다릅니다 — 변경: c1 (c1.json): 알고리즘이 만든 그대로가 아니라 지금 상태대로 "
+              "채점되며 (삭제된 파일은 missing-output), 결과에 실린 출력 SHA-256은 실행 당시의 "
+              "것입니다. 해당 증례를 다시 실행하십시오 ")
+    assert warning_ko(head + "(medeval predict with the same --out runs a case whose "
+                      "prediction was removed or altered)") == korean + (
+        "(같은 --out으로 medeval predict를 실행하면 예측이 삭제되거나 바뀐 증례를 다시 "
+        "실행합니다)")
+    now = head + ("(the command that made the run, again, runs a case whose prediction was "
+                  "removed or altered: medeval run PROTOCOL.toml --out OUT, or medeval "
+                  "predict ... --out RUN)")
+    assert warning_ko(now) == korean + (
+        "(실행을 만든 명령(medeval run PROTOCOL.toml --out OUT, 또는 medeval predict ... "
+        "--out RUN)을 다시 실행하면 예측이 삭제되거나 바뀐 증례를 다시 실행합니다)")
+    import hashlib
+    import tempfile
+
+    from medeval.run_outputs import predictions_changed
+
+    with tempfile.TemporaryDirectory() as folder:
+        run = Path(folder)
+        (run / "predictions").mkdir()
+        (run / "predictions" / "c1.json").write_text("{}")
+        (run / "summary.json").write_text(json.dumps({"predictions": {"c1": {
+            "c1.json": hashlib.sha256(b"{ }").hexdigest()}}}))
+        assert predictions_changed(run) == [now]
+
+
 def test_files_of_cases_never_run_in_korean() -> None:
     assert warning_ko(
         "all cases: 12 file(s) in the run's predictions folder are of cases the run never "

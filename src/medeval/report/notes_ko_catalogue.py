@@ -700,14 +700,28 @@ NOTES: tuple[Note, ...] = (
          r"\(the SHA-256 summary.json records\) — (?P<parts>.+): they are scored as they are "
          r"now \(a removed one as missing-output\), not as the algorithm made them, while "
          r"the outputs' SHA-256 the result carries is the run's; run those cases again "
-         r"\(medeval predict with the same --out runs a case whose prediction was removed or "
-         r"altered\)",
+         r"\((?P<how>medeval predict with the same --out runs a case whose prediction was "
+         r"removed or altered|the command that made the run, again, runs a case whose "
+         r"prediction was removed or altered: medeval run PROTOCOL\.toml --out OUT, or "
+         r"medeval predict \.\.\. --out RUN)\)",
          "실행의 예측 파일 {n}개가 실행기가 쓴 것(summary.json에 기록된 SHA-256)과 다릅니다 — "
          "{parts}: 알고리즘이 만든 그대로가 아니라 지금 상태대로 채점되며 (삭제된 파일은 "
          "missing-output), 결과에 실린 출력 SHA-256은 실행 당시의 것입니다. 해당 증례를 다시 "
-         "실행하십시오 (같은 --out으로 medeval predict를 실행하면 예측이 삭제되거나 바뀐 "
-         "증례를 다시 실행합니다)",
-         {"parts": _changed_parts}),
+         "실행하십시오 ({how})",
+         # (how to run them again: until 0.12 "medeval predict with the same --out", which
+         # a run made by medeval run --out OUT is not; a result keeps the words it was made
+         # with)
+         {"parts": _changed_parts, "how": _one_of({
+             "medeval predict with the same --out runs a case whose prediction was removed "
+             "or altered":
+                 "같은 --out으로 medeval predict를 실행하면 예측이 삭제되거나 바뀐 증례를 다시 "
+                 "실행합니다",
+             "the command that made the run, again, runs a case whose prediction was "
+             "removed or altered: medeval run PROTOCOL.toml --out OUT, or medeval predict "
+             "... --out RUN":
+                 "실행을 만든 명령(medeval run PROTOCOL.toml --out OUT, 또는 medeval predict "
+                 "... --out RUN)을 다시 실행하면 예측이 삭제되거나 바뀐 증례를 다시 "
+                 "실행합니다"})}),
     Note(r"the run in (?P<run>.+) was made by the (?P<kind>plugin|command) (?P<made>.+) "
          r"\(SHA-256 (?P<sha>\S+)\), not by the (?P<what>plugin|command) the protocol "
          r"names, (?P<expected>.+): these outputs are of another algorithm than the item "

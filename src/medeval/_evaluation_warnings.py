@@ -62,7 +62,8 @@ def _unmatched_predictions(folder: Path, case_ids: Sequence[str], *,
         warnings.append(f"all cases: the predictions folder holds {len(unmatched)} file(s) "
                         f"that name no case of the manifest: {_first_ten(unmatched)}; a "
                         "prediction is read only as <case_id> with its suffix"
-                        + _zeros_lost(unmatched, missing) + _case_lost(unmatched, missing)
+                        + _zeros_lost(unmatched, missing) + _width_lost(unmatched, missing)
+                        + _case_lost(unmatched, missing)
                         + _run_out_folder(folder) + _table_in_folder(
                             unmatched, folder, table if missing >= ids else None))
     if unreadable:
@@ -134,6 +135,25 @@ def _zeros_lost(files: Sequence[str], missing: set[str]) -> str:
     return (f"; {len(pairs)} of them differ from a case id only in leading zeros (e.g. "
             f"{pairs[0][0]} for case {pairs[0][1]}): the ids were read as numbers; name each "
             "file as the manifest writes its case id")
+
+
+def _width_lost(files: Sequence[str], missing: set[str]) -> str:
+    """A sentence where file names differ from cases without prediction only in the
+    zeros before a number inside them (``c8.json`` for case ``c08``: numbered
+    ``f"c{i}"`` where the manifest writes ``f"c{i:02d}"``), as a table's ids are told
+    (:func:`~medeval.loaders.tables.id_twins`, the table's ``id_hints``)."""
+    from .loaders.tables import id_twins
+
+    stems: dict[str, str] = {}
+    for name in sorted(files):
+        stems.setdefault(nfc_id(name).split(".")[0], name)
+    pairs = id_twins(missing, set(stems) - missing, "width")
+    if not pairs:
+        return ""
+    case, stem = pairs[0]
+    return (f"; {len(pairs)} of them differ from a case id only in the zeros before a "
+            f"number inside it (e.g. {stems[stem]} for case {case}): the ids were numbered "
+            "in another width; name each file as the manifest writes its case id")
 
 
 def _case_lost(files: Sequence[str], missing: set[str]) -> str:

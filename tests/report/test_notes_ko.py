@@ -490,6 +490,11 @@ def _task_notes() -> list[str]:
         Path(folder, "d-01.json").write_text("{}")
         out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
             Path(folder), ["D-01"], unread=["D-01"])]
+    # ... and one numbered in another width (c8.json for case c08: f"c{i}", f"c{i:02d}")
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "c8.json").write_text("{}")
+        out += [w.removeprefix("all cases: ") for w in _unmatched_predictions(
+            Path(folder), ["c08"], unread=["c08"])]
     # ... and a segmenter's masks returned as arrays (c1.json) and one .npy, for cases
     # without prediction: named for their cases, in forms the task does not read
     with tempfile.TemporaryDirectory() as folder:
@@ -1180,6 +1185,19 @@ def test_file_names_without_leading_zeros_by_hand() -> None:
         "1.json. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. 그중 1개는 증례 ID와 "
         "앞자리 0만 다릅니다 (예: 증례 0001의 1.json): ID가 숫자로 읽힌 것입니다. 각 파일 "
         "이름을 매니페스트에 적힌 증례 ID대로 지으십시오")
+
+
+def test_file_names_numbered_in_another_width_by_hand() -> None:
+    assert warning_ko(
+        "all cases: the predictions folder holds 1 file(s) that name no case of the "
+        "manifest: c8.json; a prediction is read only as <case_id> with its suffix; 1 of "
+        "them differ from a case id only in the zeros before a number inside it (e.g. "
+        "c8.json for case c08): the ids were numbered in another width; name each file as "
+        "the manifest writes its case id") == (
+        "전체 증례: 예측 폴더에 매니페스트의 어느 증례도 가리키지 않는 파일이 1개 있습니다: "
+        "c8.json. 예측은 <case_id>에 확장자를 붙인 이름으로만 읽습니다. 그중 1개는 증례 ID와 "
+        "그 안의 숫자 앞에 붙은 0만 다릅니다 (예: 증례 c08의 c8.json): ID의 번호가 다른 "
+        "자릿수로 매겨진 것입니다. 각 파일 이름을 매니페스트에 적힌 증례 ID대로 지으십시오")
 
 
 def test_file_names_in_another_letter_case_by_hand() -> None:

@@ -106,6 +106,23 @@ def test_file_names_that_lost_their_leading_zeros_are_named_so(study: Path) -> N
         "numbers; name each file as the manifest writes its case id")
 
 
+def test_file_names_numbered_in_another_width_are_named_so(study: Path) -> None:
+    # Found pre-checking a model whose predictions folder was written with f"c{i}" for a
+    # manifest's f"c{i:02d}" (c8.json for case c08): every case failed as missing-output
+    # and the warning listed the files with no hint, where a table of the same ids is told
+    # they were numbered in another width (loaders.tables.id_hints)
+    predictions = study / "predictions"
+    for file in sorted(predictions.iterdir()):
+        number = int(file.name.removeprefix("WDBC-").removesuffix(".json"))
+        file.rename(predictions / f"WDBC-{number}.json")  # the manifest's is f"{n:04d}"
+    # 23 files, the first by its case id WDBC-1.json (case WDBC-0001)
+    assert _unnamed_files_warning(study, predictions).endswith(
+        "; a prediction is read only as <case_id> with its suffix; 23 of them differ from a "
+        "case id only in the zeros before a number inside it (e.g. WDBC-1.json for case "
+        "WDBC-0001): the ids were numbered in another width; name each file as the "
+        "manifest writes its case id")
+
+
 def test_file_names_in_another_letter_case_are_named_so(study: Path) -> None:
     # Found by an exploratory tester: every prediction file written in lower case
     # (wdbc-0001.json for case WDBC-0001) failed every case as missing-output, and the

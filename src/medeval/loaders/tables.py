@@ -316,46 +316,60 @@ def join_cases(reference: CaseTable, predictions: CaseTable) -> pd.DataFrame:
 
 _NUMBER = re.compile(r"[0-9]+")
 
-#: How an id may have been written otherwise, and what to do about it.
-_ID_FORMS: tuple[tuple[Callable[[str], str], str], ...] = (
-    (lambda i: i.lstrip("0") or "0", "only in leading zeros (e.g. {extra} for {case}): a "
-     "spreadsheet or pandas read the ids as numbers; keep them as text (pandas: "
-     "dtype={{'case_id': str}})"),
+#: How an id may have been written otherwise (by name: its form), and what to do about it.
+_ID_FORMS: dict[str, tuple[Callable[[str], str], str]] = {
+    "zeros": (lambda i: i.lstrip("0") or "0", "only in leading zeros (e.g. {extra} for "
+              "{case}): a spreadsheet or pandas read the ids as numbers; keep them as text "
+              "(pandas: dtype={{'case_id': str}})"),
     # ="00123": Excel's text formula, as exporters write an id to keep its zeros
-    (lambda i: i[2:-1] if i.startswith('="') and i.endswith('"') and len(i) > 2 else i,
-     "only by Excel's text formula (e.g. {extra} for {case}), written by an export to keep "
-     "leading zeros: give the ids themselves"),
+    "excel": (lambda i: i[2:-1] if i.startswith('="') and i.endswith('"') and len(i) > 2
+              else i,
+              "only by Excel's text formula (e.g. {extra} for {case}), written by an export "
+              "to keep leading zeros: give the ids themselves"),
     # 123.0: an id column with an empty cell, which pandas reads and writes as floats
-    (lambda i: i[:-2] if i.endswith(".0") and i[:-2].isdigit() else i,
-     "only by a trailing '.0' (e.g. {extra} for {case}): the ids were read as decimal "
-     "numbers (pandas does so to a column with an empty cell); keep them as text (pandas: "
-     "dtype={{'case_id': str}})"),
+    "decimal": (lambda i: i[:-2] if i.endswith(".0") and i[:-2].isdigit() else i,
+                "only by a trailing '.0' (e.g. {extra} for {case}): the ids were read as "
+                "decimal numbers (pandas does so to a column with an empty cell); keep them "
+                "as text (pandas: dtype={{'case_id': str}})"),
     # a suffix of digits is no file's: 1.2.840.5 and 1.2.840.6 are two DICOM UIDs
-    (lambda i: i.rsplit(".", 1)[0] if "." in i.lstrip(".")
-     and not i.rsplit(".", 1)[1].isdigit() else i,
-     "only by a file suffix (e.g. {extra} for {case}): give the case ids as the reference "
-     "does"),
-    (lambda i: i.strip().casefold(), "only in letter case or spaces (e.g. {extra!r} for "
-     "{case!r}): give the case ids as the reference does"),
+    "suffix": (lambda i: i.rsplit(".", 1)[0] if "." in i.lstrip(".")
+               and not i.rsplit(".", 1)[1].isdigit() else i,
+               "only by a file suffix (e.g. {extra} for {case}): give the case ids as the "
+               "reference does"),
+    "case": (lambda i: i.strip().casefold(), "only in letter case or spaces (e.g. {extra!r} "
+             "for {case!r}): give the case ids as the reference does"),
     # c8 for c08: a number inside the id written in another width (f"c{i}", f"c{i:02d}");
     # an id of digits alone is the first form's
-    (lambda i: i if i.isdigit() else _NUMBER.sub(lambda m: m[0].lstrip("0") or "0", i),
-     "only in the zeros before a number inside them (e.g. {extra!r} for {case!r}): the ids "
-     "were numbered in another width; give the case ids as the reference does"),
-)
+    "width": (lambda i: i if i.isdigit() else _NUMBER.sub(lambda m: m[0].lstrip("0") or "0",
+                                                           i),
+              "only in the zeros before a number inside them (e.g. {extra!r} for {case!r}): "
+              "the ids were numbered in another width; give the case ids as the reference "
+              "does"),
+}
+
+
+def id_twins(missing: set[str], extra: set[str], form: str) -> list[tuple[str, str]]:
+    """The pairs ``(id of missing, id of extra)`` that differ only in the way ``form``
+    of :data:`_ID_FORMS` names (``"width"``: ``c08`` and ``c8``), sorted.
+
+    >>> id_twins({"c08", "c09"}, {"c8", "x"}, "width")
+    [('c08', 'c8')]
+    """
+    written = _ID_FORMS[form][0]
+    forms = {written(i): i for i in sorted(missing)}
+    pairs = sorted((forms[written(i)], i) for i in extra if written(i) in forms)
+    if not pairs:
+        forms = {written(i): i for i in sorted(extra)}
+        pairs = sorted((i, forms[written(i)]) for i in missing if written(i) in forms)
+    return pairs
 
 
 def id_hints(missing: set[str], extra: set[str]) -> str:
     """Say how ids of one table that the other lacks differ from ids of the other, where
     they differ only in leading zeros, a file suffix, or letter case and spaces."""
     hints = []
-    for form, text in _ID_FORMS:
-        forms = {form(i): i for i in sorted(missing)}
-        pairs = sorted((forms[form(i)], i) for i in extra if form(i) in forms)
-        if not pairs:
-            forms = {form(i): i for i in sorted(extra)}
-            pairs = sorted((i, forms[form(i)]) for i in missing if form(i) in forms)
-        if pairs:
+    for form, (_, text) in _ID_FORMS.items():
+        if pairs := id_twins(missing, extra, form):
             case, other = pairs[0]
             hints.append(f"{len(pairs)} id(s) differ from the other table's "
                          + text.format(extra=other, case=case))

@@ -537,6 +537,13 @@ NOTES: tuple[Note, ...] = (
          r"file as the manifest writes its case id",
          "그중 {k}개는 증례 ID와 앞자리 0만 다릅니다 (예: 증례 {case}의 {file}): ID가 숫자로 "
          "읽힌 것입니다. 각 파일 이름을 매니페스트에 적힌 증례 ID대로 지으십시오"),
+    # new after 0.11.0 (c8.json for case c08): no result before it holds it
+    Note(r"(?P<k>\d+) of them differ from a case id only in the zeros before a number "
+         r"inside it \(e\.g\. (?P<file>.+?) for case (?P<case>.+?)\): the ids were "
+         r"numbered in another width; name each file as the manifest writes its case id",
+         "그중 {k}개는 증례 ID와 그 안의 숫자 앞에 붙은 0만 다릅니다 (예: 증례 {case}의 "
+         "{file}): ID의 번호가 다른 자릿수로 매겨진 것입니다. 각 파일 이름을 매니페스트에 "
+         "적힌 증례 ID대로 지으십시오"),
     # new after 0.11.0: no result before it holds it
     Note(r"(?P<k>\d+) of them differ from a case id only in letter case \(e\.g\. "
          r"(?P<file>.+?) for case (?P<case>.+?)\): this system's file names tell letter case "

@@ -1297,7 +1297,11 @@ def test_run_refuses_to_resume_another_algorithm_unless_fresh(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(path), "--out", str(out)]) == 0
     assert "resumed" not in capsys.readouterr().out
-    # the same run again: every case was finished, so none runs, and it says so
+    # the same run again: finished and evaluated, so its result is left as it was
+    # (tests/test_finished_run.py); with the result removed, none runs, and it says so
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    assert "is already this run's result" in capsys.readouterr().out
+    (out / "result.json").unlink()
     assert main(["run", str(path), "--out", str(out)]) == 0
     n_cases = len(pd.read_csv(tmp_path / "manifest.csv"))
     assert (f"  note: resumed {n_cases} case(s) finished by the earlier run in {out / 'run'} "

@@ -381,11 +381,14 @@ class _Clock:
         self.counter = time.perf_counter()
 
     def since(self, began: datetime | None) -> None:
-        """Date the start back to ``began`` where that is earlier: a run of the algorithm
-        that this evaluation scores, resumed after an interruption (the certificate's
-        dates of testing are the UTC days of the run's start and end). ``duration_s``
-        stays the evaluation's own time."""
-        if began is not None and began.tzinfo is not None and began < self.started:
+        """Date the start at ``began``, the first case of the run of the algorithm that
+        this evaluation scores (the certificate's dates of testing are the UTC days of the
+        run's start and end), whether that run was resumed after an interruption (its
+        first case began before this evaluation) or not (it began after this evaluation
+        had hashed the set: dated from the evaluation's start until 0.12, a second
+        before the same run's date resumed). ``duration_s`` stays the evaluation's own
+        time."""
+        if began is not None and began.tzinfo is not None:
             self.started = began.astimezone(timezone.utc)
 
     def context(self, run: dict[str, object]) -> Context:

@@ -9,11 +9,14 @@ next printed only the later day, though the algorithm met the held-out set on th
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from medeval import evaluate
+from medeval.cli import main
 from medeval.errors import IsolationWarning
+from medeval.result import read_result
 from medeval.runner import run_algorithm
 
 from .conftest import write_protocol
@@ -78,3 +81,26 @@ def test_the_earliest_start_dates_the_testing_not_the_first_line(tmp_path):
     assert next(times, None) is None  # three starts, one per case
     result = evaluate(protocol, run)
     assert result.context.started == "2026-12-01T23:59:40+00:00"
+
+
+def test_an_uninterrupted_run_dates_the_testing_from_its_first_case_too(tmp_path):
+    # a resumed run's start was its first case's (earlier than the evaluation that ended
+    # it), an uninterrupted one's the evaluation's own start, a second or so before the
+    # first case (hashing the set, checking the references): now both the first case's
+    from medeval.evaluation import _Clock
+
+    clock = _Clock()
+    later = clock.started + timedelta(seconds=5)
+    clock.since(later)
+    assert clock.started == later
+    from ..test_finished_run import _with_plugin
+
+    path = _with_plugin(tmp_path)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    starts = [datetime.fromisoformat(event["time"]) for event in map(
+        json.loads, (out / "run" / "run.jsonl").read_text().splitlines())
+        if event.get("event") == "start"]
+    first = min(starts).astimezone(timezone.utc).replace(microsecond=0)
+    started = read_result(out / "result.json").context.started
+    assert started == first.isoformat(timespec="seconds")

@@ -1,0 +1,62 @@
+"""``medeval run PROTOCOL.toml --out OUT`` given again on a finished, evaluated OUT.
+
+Found pre-checking a model: the same command again resumed the run in full (nothing
+ran), appended to its log, rewrote its summary and wrote OUT/result.json again with new
+times, so a certificate rendered before no longer verified against OUT/result.json
+("another run of the same evaluation"). Now the result, the run log and the summary are
+left byte for byte as they were (their SHA-256 by hashlib), and the certificate verifies;
+anything changed (here the protocol file) is evaluated again as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from medeval.cli import main
+from medeval.result import read_result
+
+from .test_cli import measurement_study
+
+
+def _digests(out: Path) -> dict[str, str]:
+    names = ("result.json", "result.json.sha256", "result.cases.csv", "run/run.jsonl",
+             "run/summary.json")
+    return {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in names}
+
+
+def _with_plugin(tmp_path: Path) -> Path:
+    path = measurement_study(tmp_path)
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "algo.py").write_text(
+        "class Measure:\n    def predict(self, case):\n        return {'value': 7.5}\n")
+    path.write_text(path.read_text().replace(
+        'version = "1"', f'version = "1"\nplugin = "{plugin / "algo.py"}:Measure"'))
+    return path
+
+
+def test_a_finished_run_given_again_is_left_as_it_was(tmp_path, capsys):
+    path = _with_plugin(tmp_path)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    certificate = tmp_path / "certificate.pdf"
+    assert main(["report", str(out / "result.json"), "--out", str(certificate)]) == 0
+    before = _digests(out)
+    capsys.readouterr()
+
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert (f"  note: {out / 'result.json'} is already this run's result: the run in "
+            f"{out / 'run'} finished and is unchanged since") in printed
+    assert "left as it was, byte for byte" in printed
+    assert _digests(out) == before
+    assert main(["verify", str(out / "result.json"), str(certificate)]) == 0
+
+    # the protocol file edited (a comment): evaluated again, under the file given
+    path.write_text(path.read_text() + "# reviewed\n")
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    assert "is already this run's result" not in capsys.readouterr().out
+    assert _digests(out)["result.json"] != before["result.json"]
+    [protocol] = [i for i in read_result(out / "result.json").inputs if i.role == "protocol"]
+    assert protocol.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -6,6 +6,12 @@ certificate): the shared definitions table said CPM is the mean sensitivity at "
 named "... false positives per frame" and a FROC curve over false positives per frame; the
 note on the protocol's rates said "false positives per case" too. A result made after
 0.11.0 prints them per frame in both languages; one made by 0.11.0 as issued.
+
+Their edge cases, beside those formulas, still said "undefined when no case holds a lesion;
+0 when no case was scored (every case failed ...)" (same tester, pdftotext -layout of the
+same certificate): the same results print them per frame; a lesion-detection result, whose
+cases are studies, keeps its cases. Read from the PDF by pypdf; the Korean and English
+expected are written here by hand.
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ import warnings
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 import medeval
 from medeval.definitions import DEFINITIONS
-from medeval.report import build_certificate
+from medeval.report import build_certificate, render_certificate
 from medeval.report.blocks import Para, Table
 from medeval.report.catalogue import texts
 
@@ -84,3 +91,48 @@ def test_a_result_made_by_0_11_0_prints_its_definitions_as_issued(
         assert formulas[key] == (DEFINITIONS[key].formula,)  # English, one language
     assert "FP per case" in DEFINITIONS["froc_cpm"].formula  # the definition is unchanged
     assert notes == []  # the note on the rates is for later results only
+
+
+def _pdf_text(result: medeval.Result, version: str, pdf: Path) -> str:
+    """The text of the result's Korean and English certificate as if made by ``version``,
+    read by pypdf, whitespace collapsed."""
+    made = dataclasses.replace(
+        result, parameters=dataclasses.replace(result.parameters, medeval=version))
+    render_certificate(made, pdf)
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+
+
+#: froc_sensitivity's and froc_cpm's edge cases per frame, as the certificate prints them
+FRAME_EDGES = ("병변이 있는 프레임이 없으면 정의되지 않음(경고); 채점된 프레임이 없으면 "
+               "0(모든 프레임 실패: 검출 없음) / undefined, with a warning, when no frame "
+               "holds a lesion; 0 when no frame was scored (every frame failed: nothing "
+               "detected)")
+
+
+def test_the_froc_edge_cases_count_per_frame(polyps: medeval.Result,
+                                             tmp_path: Path) -> None:
+    text = _pdf_text(polyps, "0.12.0", tmp_path / "frames.pdf")
+    # a cell of its own in each FROC row: after the formula, before the reference
+    assert text.count(FRAME_EDGES) == 2
+    assert "(a case is a frame) " + FRAME_EDGES + " Setio AAA" in text
+    assert "threshold " + FRAME_EDGES + " Chakraborty DP" in text
+    assert "no case holds" not in text and "no case was scored" not in text
+    assert "병변이 있는 증례" not in text and "채점된 증례" not in text
+
+
+def test_the_edge_cases_of_older_or_other_results_are_kept(
+        polyps: medeval.Result, tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp("lesions")
+    old = _pdf_text(polyps, "0.11.0", folder / "old.pdf")
+    assert "Undefined cases" not in old and "frame holds" not in old  # no such column then
+    studies = shutil.copytree(EXAMPLES / "detection", folder / "detection")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lesions = medeval.evaluate(studies / "protocol.toml", studies / "predictions")
+    assert lesions.task == "detection"  # its cases are studies: they stay cases
+    text = _pdf_text(lesions, "0.12.0", folder / "studies.pdf")
+    assert text.count("병변이 있는 증례가 없으면 정의되지 않음(경고); 채점된 증례가 없으면 "
+                      "0(모든 증례 실패: 검출 없음) / undefined, with a warning, when no "
+                      "case holds a lesion; 0 when no case was scored (every case failed: "
+                      "nothing detected)") == 2
+    assert "frame holds" not in text

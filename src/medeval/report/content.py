@@ -67,7 +67,7 @@ from .cells import undefined_note as _undefined_note
 from .definitions_ko import DEFINITIONS_KO_UNTIL, formula_cell, reference_cell
 from .edge_cases import EDGE_CASES_UNTIL, edge_case_cell
 from .failure_reasons import reason_cell, reasons_cell
-from .frame_definitions import FRAME_WORDED_UNTIL, frame_formula
+from .frame_definitions import frame_edge_cases, frame_formula, per_frame
 from .info import ReportInfo
 from .made_by import made_after
 from .method_sections import environment_section, method_section
@@ -646,8 +646,7 @@ def _definitions(result: Result) -> Section:
                 else _metric_name(metric.name, metric.definition, result=result)
             row = (definition.id, name, *_formula_reference(definition, result))
         if edges:
-            row = (*row[:3], edge_case_cell(definition.edge_cases if definition else ""),
-                   row[3])
+            row = (*row[:3], _edge_cases(definition, result), row[3])
         rows.append(row)
     header: tuple[Cell, ...] = (Msg("column.definition_id"), Msg("column.name"),
                                 Msg("column.formula"), Msg("column.reference"))
@@ -667,10 +666,19 @@ def _formula_reference(definition: MetricDefinition, result: Result) -> tuple[Ce
     :data:`~medeval.report.definitions_ko.DEFINITIONS_KO_UNTIL`, else as written; the FROC
     formulas of a coco-detection result per frame (:mod:`.frame_definitions`)."""
     if made_after(result, DEFINITIONS_KO_UNTIL):
-        framed = frame_formula(definition.id) if result.task == "coco-detection" and \
-            made_after(result, FRAME_WORDED_UNTIL) else None
+        framed = frame_formula(definition.id) if per_frame(result) else None
         return framed or formula_cell(definition), reference_cell(definition)
     return definition.formula, definition.reference
+
+
+def _edge_cases(definition: MetricDefinition | None, result: Result) -> Cell:
+    """A definition's edge cases as the definitions table prints them
+    (:func:`~medeval.report.edge_cases.edge_case_cell`); the FROC definitions' of a
+    coco-detection result per frame, as their formulas (:mod:`.frame_definitions`)."""
+    if definition is None:
+        return edge_case_cell("")
+    framed = frame_edge_cases(definition.id) if per_frame(result) else None
+    return framed or edge_case_cell(definition.edge_cases)
 
 
 #: The room of the id column of the table with the edge cases at its narrow width, in

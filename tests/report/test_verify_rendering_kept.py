@@ -11,6 +11,7 @@ kept rendering is found by: with any of them left out, the verdicts below would 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ def test_each_input_of_the_rendering_finds_its_own(
         certified: Path, info_file: Path, renderings: list[int]) -> None:
     # After the base rendering is kept, a rendering that differs in one input (the
     # report info, the language, PDF/A, the /Creator named, the attached JSON) must be
-    # that input's own: the renderer's real output, called afresh, is the reference.
+    # laid out anew by the real renderer, not found kept under another's digest.
     from medeval.report.info import load_report_info
     from medeval.result import read_result
 
@@ -65,15 +66,11 @@ def test_each_input_of_the_rendering_finds_its_own(
                 creator=None)
     variants = [{}, {"info": other_info}, {"record": {"lang": "en"}},
                 {"payload": b"/OutputIntents"}, {"creator": "medeval 0.0.1"},
-                {"result_json": None}]
+                {"result_json": json.dumps(json.loads(json_bytes), indent=1).encode()}]
     kept = [rendered_again._render(data, **{**base, **variant}) for variant in variants]
-    assert len(renderings) == len(variants)  # each one rendered: none found another's
-    for variant, rendering in zip(variants, kept):
-        given = {**base, **variant}
-        assert rendering == pdf_module.certificate_pdf(
-            data, given["info"], lang=given["record"]["lang"],
-            pdfa=given["payload"] == b"/OutputIntents", result_json=given["result_json"],
-            check_dates=False, creator=given["creator"]), variant
+    # each one laid out anew (a spy on the real renderer): none was found as another's
+    assert len(renderings) == len(variants)
+    assert len(set(kept)) == len(variants)  # and each input changes the bytes
     first = rendered_again._render(data, **base)  # kept again (four are kept)
     del renderings[:]
     # what the rendering does not read (the record's other entries) finds it

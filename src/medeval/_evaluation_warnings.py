@@ -22,7 +22,7 @@ from .protocol import Protocol
 from .result import MetricRecord
 from .run_outputs import predictions_changed
 from .run_protocol import algorithm_changed, protocol_changed
-from .scoring import Predictions
+from .scoring import Predictions, named_cases
 from .tasks.base import CaseRow
 
 
@@ -291,19 +291,12 @@ def _not_run_files(folder: Path, not_run: object) -> list[str]:
     except OSError:
         return []
     cases = {str(case_id) for case_id in not_run}
-    found = [n for n in names if not n.startswith(".") and _named_cases(n) & cases]
+    found = [n for n in names if not n.startswith(".") and named_cases(n) & cases]
     if not found:
         return []
     return [f"all cases: {len(found)} file(s) in the run's predictions folder are of cases "
             f"the run never ran: {_first_ten(found)}; no runner wrote them, and they are not "
             "read (those cases count as missing-output failures): resume the run to run them"]
-
-
-def _named_cases(name: str) -> set[str]:
-    """The case ids a file name may be of: itself and each part before a dot
-    (``c1.json``, ``c1.nii.gz``; a case id may hold dots itself)."""
-    parts = name.split(".")
-    return {".".join(parts[:k]) for k in range(1, len(parts) + 1)}
 
 
 def _run_protocol_changed(predictions: Predictions, protocol: Protocol) -> list[str]:

@@ -160,6 +160,17 @@ def _not_run_beside(folder: Path) -> Any:
         return None
 
 
+def named_cases(name: str) -> set[str]:
+    """The case ids a file name may be of: itself and each part before a dot
+    (``c1.json``, ``c1.nii.gz``; a case id may hold dots itself).
+
+    >>> sorted(named_cases("c1.nii.gz"))
+    ['c1', 'c1.nii', 'c1.nii.gz']
+    """
+    parts = name.split(".")
+    return {".".join(parts[:k]) for k in range(1, len(parts) + 1)}
+
+
 def _not_run_failures(folder: Path, not_run: Any) -> dict[str, tuple[str, str]]:
     """The cases an interrupted run never ran, each a ``missing-output`` failure: a file
     in its predictions folder for such a case is none the runner wrote (it records none;
@@ -172,9 +183,8 @@ def _not_run_failures(folder: Path, not_run: Any) -> dict[str, tuple[str, str]]:
         names = []
     cases = {str(case_id) for case_id in not_run}
     files: dict[str, list[str]] = {}
-    for name in names:  # each name's cases by its parts before a dot: c1.json, c1.nii.gz
-        parts = name.split(".")
-        for case_id in {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & cases:
+    for name in names:
+        for case_id in named_cases(name) & cases:
             files.setdefault(case_id, []).append(name)
     failures = {}
     for case_id in map(str, not_run):

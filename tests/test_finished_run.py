@@ -60,3 +60,31 @@ def test_a_finished_run_given_again_is_left_as_it_was(tmp_path, capsys):
     assert _digests(out)["result.json"] != before["result.json"]
     [protocol] = [i for i in read_result(out / "result.json").inputs if i.role == "protocol"]
     assert protocol.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_case_whose_worker_was_killed_is_run_again(tmp_path, capsys):
+    # a case whose worker was killed from outside (SIGKILL: the host's OOM killer, an
+    # operator) ends as an 'infrastructure' failure, which a resumed run runs again
+    # (docs/runner.md). The finished run's result was kept instead, that failure in it,
+    # and nothing ran (found in review). Here the algorithm kills its own worker on s3
+    # while a file outside the set exists (unsandboxed, so that it can look)
+    path = _with_plugin(tmp_path)
+    marker = tmp_path / "kill-s3"
+    marker.write_text("")
+    (tmp_path / "plugin" / "algo.py").write_text(
+        "import os, signal\nfrom pathlib import Path\n\nclass Measure:\n"
+        "    def predict(self, case):\n"
+        f"        if case.case_id == 's3' and Path({str(marker)!r}).exists():\n"
+        "            os.kill(os.getpid(), signal.SIGKILL)\n"
+        "        return {'value': 7.5}\n")
+    path.write_text(path.read_text() + '[runner]\nisolation = "none"\nretries = 0\n')
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    failed = [(c.case_id, c.reason) for c in read_result(out / "result.json").failures.cases]
+    assert failed == [("s3", "infrastructure")]
+    marker.unlink()
+    capsys.readouterr()
+
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    assert "is already this run's result" not in capsys.readouterr().out
+    assert read_result(out / "result.json").failures.cases == ()

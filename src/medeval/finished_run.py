@@ -13,9 +13,10 @@ result the command would make, so that it is left byte for byte as it is:
   it is now (its fingerprint);
 - its run is ``OUT/run`` as the result recorded it (the SHA-256 of ``run.jsonl`` and
   ``summary.json`` in its context): no session has run since;
-- that run finished (``summary.json``'s ``not_run`` is empty), its prediction files are
-  those its runner wrote (:func:`~medeval.run_outputs.predictions_changed`) and no other
-  file lies beside them;
+- that run finished (``summary.json``'s ``not_run`` is empty) with no case a resumed run
+  runs again (one whose worker was killed from outside, an ``infrastructure`` failure),
+  its prediction files are those its runner wrote
+  (:func:`~medeval.run_outputs.predictions_changed`) and no other file lies beside them;
 - the algorithm the protocol names is the one the run was made by (its SHA-256).
 
 Anything else, and the command runs (resumes) and evaluates as before.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from ._hashing import sha256_file
 from ._version import __version__
@@ -33,7 +35,7 @@ from .errors import MedevalError
 from .protocol import Protocol
 from .result import Result, read_result, verify_result
 from .run_outputs import predictions_changed
-from .runner.runlog import read_events
+from .runner.runlog import last_ends, read_events
 
 __all__ = ["kept_result"]
 
@@ -60,7 +62,8 @@ def kept_result(protocol: Protocol, out: Path, *, progress: bool = False) -> Res
         return None
     if _files_beside(run, summary) or predictions_changed(run):
         return None
-    if not _same_algorithm(protocol, run, progress=progress):
+    events = read_events(run / "run.jsonl")
+    if _run_again(events) or not _same_algorithm(protocol, events, progress=progress):
         return None
     return result if _same_set(protocol, result, progress=progress) else None
 
@@ -80,13 +83,21 @@ def _files_beside(run: Path, summary: dict[str, object]) -> bool:
         return True
 
 
-def _same_algorithm(protocol: Protocol, run: Path, *, progress: bool) -> bool:
+def _run_again(events: list[dict[str, Any]]) -> bool:
+    """Whether a resumed run would run a case again: one whose last end is an
+    ``infrastructure`` failure (its worker killed from outside, not a result of the
+    algorithm; :func:`~medeval.runner.runlog.resume_plan`)."""
+    return any(end.get("outcome") == "failed" and end.get("reason") == "infrastructure"
+               for end in last_ends(events).values())
+
+
+def _same_algorithm(protocol: Protocol, events: list[dict[str, Any]], *,
+                    progress: bool) -> bool:
     """Whether the protocol's algorithm is, by its SHA-256, the one the run was made by."""
     from .evaluation import _plugin_path
     from .runner import resolve_algorithm
 
-    first = next((e for e in read_events(run / "run.jsonl")
-                  if e.get("event") == "run-start"), {})
+    first = next((e for e in events if e.get("event") == "run-start"), {})
     made = (first.get("algorithm") or {}).get("sha256")
     if not made or not (protocol.algorithm.plugin or protocol.algorithm.command):
         return False

@@ -387,8 +387,10 @@ class _Clock:
         first case began before this evaluation) or not (it began after this evaluation
         had hashed the set: dated from the evaluation's start until 0.12, a second
         before the same run's date resumed). ``duration_s`` stays the evaluation's own
-        time."""
-        if began is not None and began.tzinfo is not None:
+        time. A ``began`` later than now (a run log from a host whose clock is ahead) is
+        not taken: the testing would start after it finished."""
+        if began is not None and began.tzinfo is not None \
+                and began <= datetime.now(timezone.utc):
             self.started = began.astimezone(timezone.utc)
 
     def context(self, run: dict[str, object]) -> Context:

@@ -90,7 +90,8 @@ def test_an_uninterrupted_run_dates_the_testing_from_its_first_case_too(tmp_path
     from medeval.evaluation import _Clock
 
     clock = _Clock()
-    later = clock.started + timedelta(seconds=5)
+    clock.started -= timedelta(seconds=10)  # an evaluation begun 10 s ago
+    later = clock.started + timedelta(seconds=5)  # its run's first case 5 s after
     clock.since(later)
     assert clock.started == later
     from ..test_finished_run import _with_plugin
@@ -104,3 +105,21 @@ def test_an_uninterrupted_run_dates_the_testing_from_its_first_case_too(tmp_path
     first = min(starts).astimezone(timezone.utc).replace(microsecond=0)
     started = read_result(out / "result.json").context.started
     assert started == first.isoformat(timespec="seconds")
+
+
+def test_a_run_logged_after_its_evaluation_does_not_date_the_testing(tmp_path):
+    # since 0.12 a first case later than the evaluation's start dates the testing (an
+    # uninterrupted run); a run log whose times lie ahead of this clock (copied from a
+    # host whose clock is ahead) then gave a result whose testing started in 2030 and
+    # finished today (found in review). Such a start is not taken: the evaluation's own
+    def in_2030(events):
+        for event in events:
+            if "time" in event:
+                event["time"] = "2030-12-01" + event["time"][10:]
+
+    protocol, run, events = _run_redated(tmp_path, in_2030)
+    assert min(e["time"] for e in events if e.get("event") == "start") > "2030"
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    result = evaluate(protocol, run)
+    started = datetime.fromisoformat(result.context.started)
+    assert before <= started <= datetime.fromisoformat(result.context.finished)

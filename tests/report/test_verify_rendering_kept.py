@@ -101,3 +101,22 @@ def test_renderings_kept_stay_within_their_bytes(
     monkeypatch.setattr(rendered_again, "_KEEP_BYTES", certificate.stat().st_size)
     assert verify_certificate(certificate).ok and verify_certificate(certificate).ok
     assert len(renderings) == 3 and len(rendered_again._KEPT) == 1
+
+
+def test_older_renderings_go_to_keep_a_new_one_within_the_bytes(
+        certificate: Path, certified: Path, renderings: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the bytes are of all renderings kept, not of each: an earlier rendering (1,000
+    # bytes here) is let go when the new one would bring the sum over the budget (only
+    # the one-rendering case above was tested: found in review, the sum's clause removed
+    # passed every test)
+    size = certificate.stat().st_size
+    rendered_again._KEPT[b"earlier"] = bytes(1000)
+    monkeypatch.setattr(rendered_again, "_KEEP_BYTES", size + 999)
+    assert verify_certificate(certificate).ok
+    assert b"earlier" not in rendered_again._KEPT and len(rendered_again._KEPT) == 1
+    rendered_again._KEPT.clear()
+    rendered_again._KEPT[b"earlier"] = bytes(1000)
+    monkeypatch.setattr(rendered_again, "_KEEP_BYTES", size + 1000)
+    assert verify_certificate(certificate).ok
+    assert b"earlier" in rendered_again._KEPT and len(rendered_again._KEPT) == 2

@@ -10,11 +10,12 @@ anything changed (here the protocol file) is evaluated again as before.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
 from medeval.cli import main
-from medeval.result import read_result
+from medeval.result import read_result, verify_result, write_result
 
 from .test_cli import measurement_study
 
@@ -88,3 +89,29 @@ def test_a_case_whose_worker_was_killed_is_run_again(tmp_path, capsys):
     assert main(["run", str(path), "--out", str(out)]) == 0
     assert "is already this run's result" not in capsys.readouterr().out
     assert read_result(out / "result.json").failures.cases == ()
+
+
+def test_a_result_edited_and_its_digest_written_again_is_evaluated_again(tmp_path, capsys):
+    # a result whose content is not what the run gives now (edited, its .sha256 written
+    # again; or made by other code under the same development version, 0.12.0.dev0, or
+    # under another NumPy: the result names it) verifies, and was kept with the note that
+    # it is already this run's result (found in review). Now the run is evaluated again
+    # and the result written where its content differs. The plugin says 7.5 for every
+    # case, the references are 5..16: the mean absolute error is
+    # (2.5+1.5+0.5+0.5+1.5+2.5+3.5+4.5+5.5+6.5+7.5+8.5)/12 = 45/12 = 3.75 mm
+    path = _with_plugin(tmp_path)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    result = read_result(out / "result.json")
+    [mae] = [m for m in result.metrics if m.name == "mae"]
+    assert mae.estimate.value == 3.75
+    edited = dataclasses.replace(mae, estimate=dataclasses.replace(mae.estimate, value=1.0))
+    write_result(dataclasses.replace(result, metrics=tuple(
+        edited if m.name == "mae" else m for m in result.metrics)), out / "result.json")
+    verify_result(out / "result.json")  # intact by its digests
+    capsys.readouterr()
+
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    assert "is already this run's result" not in capsys.readouterr().out
+    [mae] = [m for m in read_result(out / "result.json").metrics if m.name == "mae"]
+    assert mae.estimate.value == 3.75

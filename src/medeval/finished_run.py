@@ -9,15 +9,19 @@ been run or changed. :func:`kept_result` says when ``OUT/result.json`` is alread
 result the command would make, so that it is left byte for byte as it is:
 
 - the result is intact (:func:`~medeval.result.verify_result`) and made by this medeval;
-- it was made under the very protocol file given (its SHA-256) from the held-out set as
-  it is now (its fingerprint);
+- it was made under the very protocol file given (its SHA-256);
 - its run is ``OUT/run`` as the result recorded it (the SHA-256 of ``run.jsonl`` and
   ``summary.json`` in its context): no session has run since;
 - that run finished (``summary.json``'s ``not_run`` is empty) with no case a resumed run
   runs again (one whose worker was killed from outside, an ``infrastructure`` failure),
   its prediction files are those its runner wrote
   (:func:`~medeval.run_outputs.predictions_changed`) and no other file lies beside them;
-- the algorithm the protocol names is the one the run was made by (its SHA-256).
+- the algorithm the protocol names is the one the run was made by (its SHA-256);
+- the run, evaluated again as it is (nothing run, nothing written), gives the result's
+  content fingerprint (all of it but the context): the held-out set as it is now, the
+  code of this medeval (a development version, ``0.12.0.dev0``, names no one code), the
+  versions of Python, NumPy, SciPy and pandas the result names, and no hand edit (a
+  result edited and its ``.sha256`` written again verifies).
 
 Anything else, and the command runs (resumes) and evaluates as before.
 """
@@ -40,12 +44,14 @@ from .runner.runlog import last_ends, read_events
 __all__ = ["kept_result"]
 
 
-def kept_result(protocol: Protocol, out: Path, *, progress: bool = False) -> Result | None:
+def kept_result(protocol: Protocol, out: Path, *, workers: int | None = None,
+                progress: bool = False) -> Result | None:
     """``out/result.json`` where it is already what ``medeval run`` of ``protocol`` into
-    ``out`` would write (module docstring), else None."""
+    ``out`` would write (module docstring), else None. ``workers``: as
+    :func:`~medeval.evaluation.evaluate`'s, for the evaluation again."""
     path, run = out / "result.json", out / "run"
     try:
-        verify_result(path)
+        fingerprint = verify_result(path)
         result = read_result(path)
         summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, MedevalError):
@@ -65,7 +71,8 @@ def kept_result(protocol: Protocol, out: Path, *, progress: bool = False) -> Res
     events = read_events(run / "run.jsonl")
     if _run_again(events) or not _same_algorithm(protocol, events, progress=progress):
         return None
-    return result if _same_set(protocol, result, progress=progress) else None
+    again = _evaluated(protocol, run, workers=workers, progress=progress)
+    return result if again.fingerprint == fingerprint else None
 
 
 def _sha256(path: Path) -> str | None:
@@ -107,12 +114,10 @@ def _same_algorithm(protocol: Protocol, events: list[dict[str, Any]], *,
     return bool(spec.to_dict().get("sha256") == made)
 
 
-def _same_set(protocol: Protocol, result: Result, *, progress: bool) -> bool:
-    """Whether the held-out set is, by its fingerprint, the one the result was made of."""
-    from .manifest import Manifest
-    from .tasks.registry import make_task
+def _evaluated(protocol: Protocol, run: Path, *, workers: int | None,
+               progress: bool) -> Result:
+    """The run evaluated again as it is: its folder given as the predictions, so that
+    nothing is run and its log and summary are left as they are."""
+    from .evaluation import evaluate
 
-    task = make_task(protocol)
-    manifest = Manifest.from_csv(protocol.manifest_path(),
-                                 reference_kind=task.reference_kind)  # type: ignore[arg-type]
-    return bool(manifest.fingerprint(progress=progress) == result.dataset.fingerprint)
+    return evaluate(protocol, run, workers=workers, progress=progress)

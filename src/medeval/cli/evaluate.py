@@ -210,7 +210,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     # remove the predictions this one is reading
     _out_is_a_folder(args.out)
     with run_dir_lock(args.out):
-        if not args.fresh and (kept := _kept_result(args.protocol, args.out)) is not None:
+        if not args.fresh and (kept := _kept_result(args.protocol, args.out,
+                                                    args.workers)) is not None:
             return _kept(kept, args.out, out)
         with _said_if_interrupted(f"no result was written; what the run predicted is kept "
                                   f"in {args.out / 'run'}: run the same command again to "
@@ -222,13 +223,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                                          binds=_plugin_folder(args.protocol)))
 
 
-def _kept_result(protocol_path: Path, folder: Path) -> Result | None:
+def _kept_result(protocol_path: Path, folder: Path, workers: int | None) -> Result | None:
     """``OUT/result.json`` where it is already what this ``medeval run`` would write: its
     run finished and unchanged since (:func:`~medeval.finished_run.kept_result`)."""
     from ..finished_run import kept_result
     from ..protocol import load_protocol
 
-    return kept_result(load_protocol(protocol_path), folder, progress=True)
+    return kept_result(load_protocol(protocol_path), folder, workers=workers, progress=True)
 
 
 def _kept(result: Result, folder: Path, out: TextIO) -> int:
@@ -240,10 +241,10 @@ def _kept(result: Result, folder: Path, out: TextIO) -> int:
     out.write(summary(result, path))
     out.write(f"  note: {path} is already this run's result: the run in {folder / 'run'} "
               "finished and is unchanged since, under the same protocol file, held-out set, "
-              "algorithm and medeval; nothing was run or evaluated again, and the result is "
-              "left as it was, byte for byte (a certificate rendered from it still "
-              "verifies). --fresh runs every case again; to evaluate the run again, remove "
-              f"{path}\n")
+              "algorithm and medeval; nothing was run again, its evaluation again gave the "
+              "same content (fingerprint), and the result is left as it was, byte for byte "
+              "(a certificate rendered from it still verifies). --fresh runs every case "
+              f"again; to write the result again, remove {path}\n")
     message = all_failed(result)
     if message is None:
         return 0

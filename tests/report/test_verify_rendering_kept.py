@@ -120,3 +120,39 @@ def test_older_renderings_go_to_keep_a_new_one_within_the_bytes(
     monkeypatch.setattr(rendered_again, "_KEEP_BYTES", size + 1000)
     assert verify_certificate(certificate).ok
     assert b"earlier" in rendered_again._KEPT and len(rendered_again._KEPT) == 2
+
+
+def test_a_result_file_in_another_order_leaves_no_rendering_of_its_own_to_another(
+        segmentation: Path, tmp_path: Path, renderings: list[int]) -> None:
+    # The same result written with every key of its JSON in reverse order (json.loads
+    # keeps a file's order): its canonical JSON and the certificate's attached bytes are
+    # the same, but the renderer, given the attached bytes, prints the result read from
+    # that file in the file's order. Verified against it, then alone, the certificate
+    # must get the verdict a fresh verification gives (verify_certificate with nothing
+    # kept), not the other file's rendering.
+    import json
+
+    from medeval.report import render_certificate
+
+    certificate = render_certificate(segmentation, tmp_path / "certificate.pdf")
+
+    def reversed_keys(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: reversed_keys(v) for k, v in reversed(list(value.items()))}
+        if isinstance(value, list):
+            return [reversed_keys(v) for v in value]
+        return value
+
+    other = tmp_path / "result.json"
+    other.write_text(json.dumps(reversed_keys(json.loads(segmentation.read_bytes())),
+                                indent=1), encoding="utf-8")
+    fresh_alone = verify_certificate(certificate)
+    rendered_again._KEPT.clear()
+    fresh_other = verify_certificate(other, certificate)
+    rendered_again._KEPT.clear()
+    against_other = verify_certificate(other, certificate)
+    alone = verify_certificate(certificate)
+    assert fresh_alone.status == "genuine"
+    assert (against_other.status, against_other.problems) == (
+        fresh_other.status, fresh_other.problems)
+    assert alone.status == "genuine" and alone.problems == fresh_alone.problems

@@ -50,12 +50,19 @@ def _render(data: Result, info: ReportInfo, record: Mapping[str, Any], payload: 
     of everything the rendering reads: the result's canonical JSON, the attached JSON's
     bytes, the report info, the language, PDF/A or not, the /Creator and the version the
     renderer names itself; a result read from an older layout (a legacy fingerprint) is
-    not kept."""
+    not kept.
+
+    With the attached JSON given, the renderer prints the result as it is in memory,
+    in the order its file listed its figures and tables, which its canonical JSON does
+    not tell: it is then found by its ``repr`` (found by hrev: a result file whose keys
+    stood in another order left its rendering under the attached JSON's key, and the
+    certificate verified alone after it was "altered")."""
     from . import pdf
 
     lang, pdfa = _lang(record), b"/OutputIntents" in payload
     key = None if data.legacy_fingerprint is not None else _digest(
-        data.to_json(), result_json, info.model_dump_json().encode(), lang.encode(),
+        data.to_json() if result_json is None else repr(data).encode(), result_json,
+        info.model_dump_json().encode(), lang.encode(),
         b"pdfa" if pdfa else b"", creator.encode() if creator is not None else None,
         vars(pdf)["__version__"].encode())  # the name it gives itself
     if key is not None:

@@ -246,3 +246,39 @@ def test_scoring_shows_the_cases_scored_where_asked(tmp_path, capsys, workers):
     err = capsys.readouterr().err
     assert "scoring" in err and f"{rows}/{rows}" in err
     assert shown.cases == quiet.cases and shown.metrics == quiet.metrics
+
+
+def test_a_file_of_a_case_that_ran_is_no_stray_file_of_a_shorter_id_never_run(tmp_path):
+    # Case ids holding dots (DICOM UIDs): a run interrupted before case 1.2.3 ran case
+    # 1.2.3.4, its runner writing 1.2.3.4.json and recording it in summary.json. The
+    # file's name read part by part names 1.2.3 too, and 1.2.3's failure and the
+    # evaluation's warning called it 'no file its runner wrote': only the hand-put
+    # 1.2.3.json is one (found in the review of b26f30fb).
+    import hashlib
+    import json
+
+    from medeval._evaluation_warnings import _not_run_files
+
+    run = tmp_path / "run"
+    (run / "predictions").mkdir(parents=True)
+    ran = run / "predictions" / "1.2.3.4.json"
+    ran.write_text('{"score": 0.5}')
+    (run / "run.jsonl").write_text(json.dumps({"event": "run-start"}) + "\n"
+                                   + json.dumps({"event": "run-end"}) + "\n")
+    (run / "summary.json").write_text(json.dumps({
+        "not_run": ["1.2.3"], "failures": {},
+        "predictions": {"1.2.3.4": {"1.2.3.4.json": hashlib.sha256(
+            ran.read_bytes()).hexdigest()}}}))
+    reason, detail = read_predictions(run).failures["1.2.3"]
+    assert (reason, detail) == ("missing-output", "case 1.2.3: not run: the run was "
+                                "interrupted before it (summary.json's not_run); resume the "
+                                "run to run it")
+    assert _not_run_files(run / "predictions", ["1.2.3"]) == []
+    (run / "predictions" / "1.2.3.json").write_text('{"score": 0.9}')  # put there by hand
+    assert read_predictions(run).failures["1.2.3"][1].endswith(
+        "; 1.2.3.json in the run's predictions folder is no file its runner wrote, and is "
+        "not read")
+    assert _not_run_files(run / "predictions", ["1.2.3"]) == [
+        "all cases: 1 file(s) in the run's predictions folder are of cases the run never "
+        "ran: 1.2.3.json; no runner wrote them, and they are not read (those cases count "
+        "as missing-output failures): resume the run to run them"]

@@ -22,7 +22,7 @@ from .protocol import Protocol
 from .result import MetricRecord
 from .run_outputs import predictions_changed
 from .run_protocol import algorithm_changed, protocol_changed
-from .scoring import Predictions, named_cases
+from .scoring import Predictions, not_run_files
 from .tasks.base import CaseRow
 
 
@@ -286,12 +286,8 @@ def _not_run_files(folder: Path, not_run: object) -> list[str]:
     from another run), and they are not read: each such case is a missing-output failure."""
     if not isinstance(not_run, list) or not not_run:
         return []
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return []
-    cases = {str(case_id) for case_id in not_run}
-    found = [n for n in names if not n.startswith(".") and named_cases(n) & cases]
+    found = sorted({name for names in not_run_files(folder, not_run).values()
+                    for name in names})
     if not found:
         return []
     return [f"all cases: {len(found)} file(s) in the run's predictions folder are of cases "

@@ -160,32 +160,13 @@ def _not_run_beside(folder: Path) -> Any:
         return None
 
 
-def named_cases(name: str) -> set[str]:
-    """The case ids a file name may be of: itself and each part before a dot
-    (``c1.json``, ``c1.nii.gz``; a case id may hold dots itself).
-
-    >>> sorted(named_cases("c1.nii.gz"))
-    ['c1', 'c1.nii', 'c1.nii.gz']
-    """
-    parts = name.split(".")
-    return {".".join(parts[:k]) for k in range(1, len(parts) + 1)}
-
-
 def _not_run_failures(folder: Path, not_run: Any) -> dict[str, tuple[str, str]]:
     """The cases an interrupted run never ran, each a ``missing-output`` failure: a file
     in its predictions folder for such a case is none the runner wrote (it records none;
     one put there by hand, or copied from another run) and is not read, but named."""
     if not isinstance(not_run, list) or not not_run:
         return {}
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        names = []
-    cases = {str(case_id) for case_id in not_run}
-    files: dict[str, list[str]] = {}
-    for name in names:
-        for case_id in named_cases(name) & cases:
-            files.setdefault(case_id, []).append(name)
+    files = not_run_files(folder, not_run)
     failures = {}
     for case_id in map(str, not_run):
         found = files.get(case_id, [])
@@ -195,6 +176,39 @@ def _not_run_failures(folder: Path, not_run: Any) -> dict[str, tuple[str, str]]:
             f"; {', '.join(found[:3])} in the run's predictions folder is no file its runner "
             "wrote, and is not read" if found else ""))
     return failures
+
+
+def not_run_files(folder: Path, not_run: Sequence[Any]) -> dict[str, list[str]]:
+    """The files in a run's predictions folder of each case the run never ran (its
+    ``not_run``), by the case ids a name may be of: itself and each part before a dot
+    (``c1.json``, ``c1.nii.gz``; a case id may hold dots itself). A file the runner
+    recorded for a case that ran is none of them: ``1.2.3.4.json`` of case ``1.2.3.4``
+    was named a stray file of case ``1.2.3``, never run (DICOM UIDs as case ids)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return {}
+    written = _recorded_files(folder.parent / "summary.json")
+    cases = {str(case_id) for case_id in not_run}
+    files: dict[str, list[str]] = {}
+    for name in names:
+        if name.startswith(".") or name in written:
+            continue
+        parts = name.split(".")
+        for case_id in sorted({".".join(parts[:k]) for k in range(1, len(parts) + 1)} & cases):
+            files.setdefault(case_id, []).append(name)
+    return files
+
+
+def _recorded_files(summary: Path) -> set[str]:
+    """The prediction files a run's summary records its runner wrote (none where it
+    cannot be read)."""
+    try:
+        recorded = json.loads(summary.read_text(encoding="utf-8")).get("predictions")
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {str(name) for files in (recorded.values() if isinstance(recorded, dict) else ())
+            if isinstance(files, dict) for name in files}
 
 
 def _run_ended(path: Path) -> bool:

@@ -22,7 +22,7 @@ from .protocol import Protocol
 from .result import MetricRecord
 from .run_outputs import predictions_changed
 from .run_protocol import algorithm_changed, protocol_changed
-from .scoring import Predictions, not_run_files
+from .scoring import Predictions, not_run_beside, not_run_files
 from .tasks.base import CaseRow
 
 
@@ -312,11 +312,7 @@ def _run_protocol_changed(predictions: Predictions, protocol: Protocol) -> list[
 def _not_run_beside(folder: Path) -> list[str]:
     """The warning of an interrupted run whose ``predictions`` folder was given alone:
     its summary's ``not_run`` cases are missing-output here as in the run folder."""
-    try:
-        not_run = json.loads((folder.parent / "summary.json").read_text(encoding="utf-8")
-                             ).get("not_run")
-    except (OSError, ValueError, AttributeError):
-        return []
+    not_run = not_run_beside(folder)
     if not isinstance(not_run, list) or not not_run:
         return []
     return [_interrupted_run([str(c) for c in not_run]), *_not_run_files(folder, not_run)]

@@ -145,10 +145,10 @@ def read_predictions(path: Path) -> Predictions:
     # can be: a folder given as "label" or "nan" (see Scorer._portable)
     return Predictions("supplied-predictions", path.absolute(),
                        run={"predictions_sha256": sha256_bytes(canonical_json(files))},
-                       failures=_not_run_failures(path, _not_run_beside(path)))
+                       failures=_not_run_failures(path, not_run_beside(path)))
 
 
-def _not_run_beside(folder: Path) -> Any:
+def not_run_beside(folder: Path) -> Any:
     """The ``not_run`` of the run whose ``predictions`` folder ``folder`` is, given alone
     (``--predictions RUN/predictions``), or None: its cases are not run there too."""
     if folder.name != "predictions" or not (folder.parent / "run.jsonl").is_file():

@@ -156,3 +156,37 @@ def test_a_result_file_in_another_order_leaves_no_rendering_of_its_own_to_anothe
     assert (against_other.status, against_other.problems) == (
         fresh_other.status, fresh_other.problems)
     assert alone.status == "genuine" and alone.problems == fresh_alone.problems
+    # and the same result, in another order, is the one the certificate was issued for
+    assert fresh_other.status == "genuine", fresh_other.problems
+
+
+def test_a_result_in_another_order_is_kept_apart(segmentation: Path, tmp_path: Path,
+                                                 renderings: list[int]) -> None:
+    # The renderer, given the attached JSON, prints the result as it is in memory, in its
+    # file's order, which its canonical JSON does not tell: two results of the same
+    # canonical JSON read from files in another key order, rendered with the same
+    # attached bytes, are two renderings, each the renderer's own.
+    import json
+
+    from medeval.result import read_result
+
+    def reversed_keys(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: reversed_keys(v) for k, v in reversed(list(value.items()))}
+        if isinstance(value, list):
+            return [reversed_keys(v) for v in value]
+        return value
+
+    other = tmp_path / "result.json"
+    other.write_text(json.dumps(reversed_keys(json.loads(segmentation.read_bytes()))),
+                     encoding="utf-8")
+    data, shuffled = read_result(segmentation), read_result(other)
+    assert data.to_json() == shuffled.to_json()
+    base = dict(info=rendered_again.ReportInfo(), record={"lang": "ko+en"}, payload=b"",
+                result_json=segmentation.read_bytes())
+    first = rendered_again._render(shuffled, **base)
+    second = rendered_again._render(data, **base)
+    assert len(renderings) == 2
+    assert second == pdf_module.certificate_pdf(
+        data, base["info"], lang="ko+en", result_json=base["result_json"], check_dates=False)
+    assert first != second  # the order printed differs

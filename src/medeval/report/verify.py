@@ -345,8 +345,10 @@ def _verify(payload: bytes, name: str, given: tuple[Result, bytes | None, str] |
         if (attached_result is not None and attached_result.fingerprint == data.fingerprint
                 and result_json is not None and result_json != attached[RESULT_NAME].data):
             # the same result written otherwise (re-indented, a float's last digit that
-            # parses to the same number): the PDF carries its own bytes; render with those
-            result_json = attached[RESULT_NAME].data
+            # parses to the same number): the PDF carries its own bytes; render with those,
+            # and the result they read as (the renderer prints figures in their file's
+            # order: read from a file of the keys in another order, it was 'altered')
+            data, result_json = attached_result, attached[RESULT_NAME].data
     elif attached_result is not None:
         data, label = attached_result, f"the result attached to {name}"
         result_json = attached[RESULT_NAME].data

@@ -93,3 +93,11 @@ def test_medeval_run_prints_the_notes_under_its_result(tmp_path: Path, capsys):
                      "Hugging Face, pretrained weights): ship every file it needs beside the "
                      "plugin or the command (that folder is shown, read-only) and load it "
                      "from there"]
+    # the same command again keeps the finished run's result, and still gives the advice
+    # on its failed cases (it printed the result alone, with the note that it was kept)
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 3
+    again = [line for line in capsys.readouterr().out.splitlines()
+             if line.startswith("  note: ")]
+    assert again[0] == notes[0] and len(again) == 2
+    assert again[1].startswith(f"  note: {tmp_path / 'out' / 'result.json'} is already this "
+                               "run's result")

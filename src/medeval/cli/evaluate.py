@@ -212,7 +212,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     with run_dir_lock(args.out):
         if not args.fresh and (kept := _kept_result(args.protocol, args.out,
                                                     args.workers)) is not None:
-            return _kept(kept, args.out, out)
+            return _kept(kept, args.out, out, notes=_run_notes(
+                args.out / "run", binds=_plugin_folder(args.protocol)))
         with _said_if_interrupted(f"no result was written; what the run predicted is kept "
                                   f"in {args.out / 'run'}: run the same command again to "
                                   "resume it and evaluate"):
@@ -232,13 +233,15 @@ def _kept_result(protocol_path: Path, folder: Path, workers: int | None) -> Resu
     return kept_result(load_protocol(protocol_path), folder, workers=workers, progress=True)
 
 
-def _kept(result: Result, folder: Path, out: TextIO) -> int:
-    """Print the summary of the result left as it was, saying so; the exit status (3
-    when every case failed, as when it was written)."""
+def _kept(result: Result, folder: Path, out: TextIO, notes: Sequence[str] = ()) -> int:
+    """Print the summary of the result left as it was (and the runner's ``notes`` on its
+    failed cases under it, as when it was written), saying so; the exit status (3 when
+    every case failed, as when it was written)."""
     from .summary import all_failed, summary
 
     path = folder / "result.json"
     out.write(summary(result, path))
+    out.write("".join(f"{note}\n" for note in notes))
     out.write(f"  note: {path} is already this run's result: the run in {folder / 'run'} "
               "finished and is unchanged since, under the same protocol file, held-out set, "
               "algorithm and medeval; nothing was run again, its evaluation again gave the "

@@ -81,11 +81,10 @@ def _sha256(path: Path) -> str | None:
 
 def _files_beside(run: Path, summary: dict[str, object]) -> bool:
     """Whether the run's predictions folder holds a file its summary records for no case."""
-    recorded = summary.get("predictions")
-    names = {str(name) for files in (recorded.values() if isinstance(recorded, dict) else ())
-             if isinstance(files, dict) for name in files}
+    from .scoring import recorded_files
+
     try:
-        return bool(set(os.listdir(run / "predictions")) - names)
+        return bool(set(os.listdir(run / "predictions")) - recorded_files(summary))
     except OSError:
         return True
 

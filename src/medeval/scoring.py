@@ -204,9 +204,16 @@ def _recorded_files(summary: Path) -> set[str]:
     """The prediction files a run's summary records its runner wrote (none where it
     cannot be read)."""
     try:
-        recorded = json.loads(summary.read_text(encoding="utf-8")).get("predictions")
-    except (OSError, ValueError, AttributeError):
+        data = json.loads(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return set()
+    return recorded_files(data)
+
+
+def recorded_files(summary: Any) -> set[str]:
+    """The prediction files a run's summary (``summary.json`` as read) records its
+    runner wrote, by name."""
+    recorded = summary.get("predictions") if isinstance(summary, dict) else None
     return {str(name) for files in (recorded.values() if isinstance(recorded, dict) else ())
             if isinstance(files, dict) for name in files}
 

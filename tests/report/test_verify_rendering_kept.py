@@ -136,13 +136,6 @@ def test_a_result_file_in_another_order_leaves_no_rendering_of_its_own_to_anothe
 
     certificate = render_certificate(segmentation, tmp_path / "certificate.pdf")
 
-    def reversed_keys(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: reversed_keys(v) for k, v in reversed(list(value.items()))}
-        if isinstance(value, list):
-            return [reversed_keys(v) for v in value]
-        return value
-
     other = tmp_path / "result.json"
     other.write_text(json.dumps(reversed_keys(json.loads(segmentation.read_bytes())),
                                 indent=1), encoding="utf-8")
@@ -170,13 +163,6 @@ def test_a_result_in_another_order_is_kept_apart(segmentation: Path, tmp_path: P
 
     from medeval.result import read_result
 
-    def reversed_keys(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: reversed_keys(v) for k, v in reversed(list(value.items()))}
-        if isinstance(value, list):
-            return [reversed_keys(v) for v in value]
-        return value
-
     other = tmp_path / "result.json"
     other.write_text(json.dumps(reversed_keys(json.loads(segmentation.read_bytes()))),
                      encoding="utf-8")
@@ -190,3 +176,13 @@ def test_a_result_in_another_order_is_kept_apart(segmentation: Path, tmp_path: P
     assert second == pdf_module.certificate_pdf(
         data, base["info"], lang="ko+en", result_json=base["result_json"], check_dates=False)
     assert first != second  # the order printed differs
+
+
+def reversed_keys(value: Any) -> Any:
+    """A JSON value with every object's keys in reverse order (json.loads keeps a file's
+    order)."""
+    if isinstance(value, dict):
+        return {k: reversed_keys(v) for k, v in reversed(list(value.items()))}
+    if isinstance(value, list):
+        return [reversed_keys(v) for v in value]
+    return value
